@@ -1,0 +1,37 @@
+"""The facts analyses derive from the App, handed to every rule with the options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Options:
+    """Settings rules read (from the config file and the command line)."""
+
+    stage: str = "dev"
+    budget_usd_per_day: float | None = None
+    http_timeout_threshold_s: int = 60
+    log_retention_min_days: int = 7
+    log_retention_max_days: int | None = None
+    openapi_files: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Facts:
+    """Derived facts, filled by the analyses; each analysis owns one attribute.
+
+    `flows`: taint flows per function id (analysis.taint); `aws_calls`: AWS API calls per
+    function id (analysis.awscalls); `cost`: worst-case cost model (analysis.cost);
+    `endpoints`: endpoint inventory (analysis.endpoints); `code`: per source file facts
+    from the handler code analysis (secrets, TLS off, logging of sensitive data, ...).
+    """
+
+    options: Options = field(default_factory=Options)
+    flows: dict[str, list[Any]] = field(default_factory=dict)
+    aws_calls: dict[str, list[Any]] = field(default_factory=dict)
+    cost: Any = None
+    endpoints: list[Any] = field(default_factory=list)
+    code: dict[str, Any] = field(default_factory=dict)

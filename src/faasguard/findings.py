@@ -1,0 +1,166 @@
+"""Findings, rule metadata, severities, threats and fingerprints.
+
+A rule is metadata (`RuleMeta`) plus a pure function of the `App` and the analysis facts
+that yields `Finding`s. Rules register themselves with `@rule(...)`; the registry is
+`RULES`. Reporters read only `Finding`s and `RuleMeta`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from faasguard.model import Location
+
+if TYPE_CHECKING:
+    from faasguard.analysis.facts import Facts
+    from faasguard.model import App
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK: dict[str, int] = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
+
+#: The threat taxonomy (shared/DESIGN.md): id -> title.
+THREATS: dict[str, str] = {
+    "injection": "Event injection",
+    "permissions": "Over-privileged permissions",
+    "monitoring": "Poor logging and monitoring",
+    "third-party": "Third-party exposure",
+    "auth": "Broken authentication",
+    "wallet": "Budget exhaustion (Denial of Wallet)",
+    "shadow-api": "Shadow APIs",
+    "data": "High-risk data",
+}
+
+#: SARIF `security-severity` score per severity (GitHub code scanning bands).
+SECURITY_SEVERITY: dict[str, str] = {
+    "critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0",
+}
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    """True when `severity` is as severe as `threshold` or more."""
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """Everything a user reads about a rule (`faasguard rules ID`).
+
+    remediation maps a format ("serverless", "sam", "terraform", "python", "text") to a
+    snippet or advice in that format. references are URLs or names (OWASP Serverless
+    Top 10 item, CWE id). checks of other tools are the nearest equivalents by tool name.
+    """
+
+    id: str
+    title: str
+    threat: str
+    severity: str
+    description: str
+    remediation: dict[str, str] = field(default_factory=dict)
+    references: tuple[str, ...] = ()
+    cwe: tuple[int, ...] = ()
+    equivalents: dict[str, str] = field(default_factory=dict)
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One step of a code flow (taint source -> ... -> sink)."""
+
+    location: Location
+    message: str
+
+
+@dataclass
+class Finding:
+    """One problem found, at an exact location.
+
+    `subject` names the element the finding is about in a way that survives unrelated
+    edits (for example "function:api.yml#Hello" or "statement:Role#0:dynamodb:*"): the
+    fingerprint is built from the rule id, the file and the subject, never the line.
+    """
+
+    rule_id: str
+    title: str
+    threat: str
+    severity: str
+    message: str
+    location: Location
+    subject: str
+    remediation: str = ""
+    related: list[tuple[Location, str]] = field(default_factory=list)
+    flow: list[FlowStep] = field(default_factory=list)
+    confidence: str = "high"
+    properties: dict[str, Any] = field(default_factory=dict)
+    suppressed: str | None = None  # the reason, when suppressed inline, by config or baseline
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable identity: rule id, file and subject (not the line)."""
+        raw = "\x1f".join((self.rule_id, self.location.file, self.subject))
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+RuleFunc = Callable[["App", "Facts"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its metadata and the function that checks it."""
+
+    meta: RuleMeta
+    check: RuleFunc
+
+    def run(self, app: App, facts: Facts) -> Iterator[Finding]:
+        """Run the check; the findings carry this rule's id, title and threat."""
+        yield from self.check(app, facts)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    title: str,
+    threat: str,
+    severity: str,
+    description: str,
+    remediation: dict[str, str] | None = None,
+    references: tuple[str, ...] = (),
+    cwe: tuple[int, ...] = (),
+    equivalents: dict[str, str] | None = None,
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under `id` with its user-facing documentation."""
+    if threat not in THREATS:
+        raise ValueError(f"{id}: unknown threat {threat!r}")
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"{id}: unknown severity {severity!r}")
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if id in RULES:
+            raise ValueError(f"rule id {id} registered twice")
+        meta = RuleMeta(id, title, threat, severity, description.strip(), remediation or {},
+                        references, cwe, equivalents or {})
+        RULES[id] = Rule(meta, func)
+        return func
+
+    return register
+
+
+def make_finding(
+    meta_id: str,
+    message: str,
+    location: Location,
+    subject: str,
+    severity: str | None = None,
+    **extra: Any,
+) -> Finding:
+    """Build a Finding for a registered rule, taking title, threat and severity from it."""
+    meta = RULES[meta_id].meta
+    remediation = extra.pop("remediation", None)
+    if remediation is None:
+        remediation = next(iter(meta.remediation.values()), "")
+    return Finding(meta.id, meta.title, meta.threat, severity or meta.severity, message,
+                   location, subject, remediation=remediation, **extra)

@@ -1,0 +1,129 @@
+"""Loaders: one module per file format, each turning one file into an `App` fragment.
+
+`load_path` is the single entry point the scanner calls (in worker processes): it reads
+the file safely, recognises its format by name and content, and hands the parsed
+document to the format's loader. Any `InputError` becomes a `Diagnostic`; the scan goes on.
+
+A loader module exposes `load(doc: Document, ctx: LoadContext) -> App`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders.documents import Document, InputError, load_file
+from faasguard.model import App, Diagnostic, Format
+
+SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
+TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json", ".template")
+
+
+@dataclass
+class LoadContext:
+    """What a loader needs besides the document: where the file is and the user's options.
+
+    `file` is relative to `root` (posix separators) and is what every Location names.
+    `env` holds environment values the user allowed `${env:...}` to read (None: never).
+    """
+
+    root: str
+    file: str
+    stage: str | None = None
+    region: str | None = None
+    env: dict[str, str] | None = None
+    max_bytes: int = 5 * 1024 * 1024
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def abs_path(self) -> str:
+        """The file's absolute path."""
+        return os.path.join(self.root, self.file)
+
+    def diagnostic(self, message: str, line: int | None = None,
+                   level: str = "error", code: str = "input") -> Diagnostic:
+        """A diagnostic about this file."""
+        return Diagnostic(self.file, message, line, level, code)  # type: ignore[arg-type]
+
+
+def is_candidate(name: str) -> bool:
+    """Could a file of this name be an IaC file we read? (content decides for templates)"""
+    lower = name.lower()
+    return lower in SERVERLESS_NAMES or lower.endswith(TEMPLATE_SUFFIXES)
+
+
+def detect(name: str, data: Any) -> Format | None:
+    """The format of a parsed file, from its name and content; None if not IaC."""
+    base = os.path.basename(name).lower()
+    if base in SERVERLESS_NAMES:
+        return "serverless"
+    if not isinstance(data, dict):
+        return None
+    transform = data.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if any(isinstance(t, str) and t.startswith("AWS::Serverless") for t in transforms):
+        return "sam"
+    resources = data.get("Resources")
+    if "AWSTemplateFormatVersion" in data or (
+        isinstance(resources, dict) and resources and all(
+            isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
+            for r in resources.values())):
+        if name.replace(os.sep, "/").split("/")[-2:-1] == ["cdk.out"] or \
+                "cdk.out/" in name.replace(os.sep, "/"):
+            return "cdk"
+        return "cloudformation"
+    if "service" in data and ("functions" in data or "provider" in data):
+        return "serverless"
+    return None
+
+
+def load_path(ctx: LoadContext) -> App:
+    """Read, recognise and load one file into an App fragment (never raises on bad input)."""
+    app = App(root=ctx.root)
+    try:
+        doc = load_file(ctx.abs_path, ctx.max_bytes)
+    except InputError as exc:
+        if is_candidate(ctx.file) and (os.path.basename(ctx.file).lower() in SERVERLESS_NAMES
+                                       or _looks_like_template(ctx.abs_path)):
+            app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
+        return app
+    fmt = detect(ctx.file, doc.data)
+    if fmt is None:
+        return app
+    for line, message in doc.warnings:
+        app.diagnostics.append(ctx.diagnostic(message, line, "warning"))
+    loader = _loader_for(fmt)
+    try:
+        fragment = loader(doc, ctx, fmt)
+    except InputError as exc:
+        app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
+        return app
+    app.merge(fragment)
+    return app
+
+
+def _looks_like_template(path: str) -> bool:
+    """Cheap content sniff for a file that failed to parse: is it meant as IaC?"""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return True
+    if b"\x00" in head:
+        return True  # a binary file with a template's name: say so
+    return any(marker in head for marker in
+               (b"AWSTemplateFormatVersion", b"Resources", b"AWS::", b"service:", b"functions:"))
+
+
+def _loader_for(fmt: Format) -> Any:
+    if fmt == "serverless":
+        from faasguard.loaders.serverless import load as load_serverless
+
+        return lambda doc, ctx, _fmt: load_serverless(doc, ctx)
+    from faasguard.loaders.cloudformation import load as load_cfn
+
+    return lambda doc, ctx, fmt: load_cfn(doc, ctx, fmt)
+
+
+__all__ = ["Document", "InputError", "LoadContext", "detect", "is_candidate", "load_path"]

@@ -1,0 +1,259 @@
+"""Safe reading of YAML and JSON documents, with the line of every key and item.
+
+libyaml (PyYAML's C parser) builds the node graph; our own constructor turns it into
+`LDict`/`LList` values that remember where each key and item was written, so loaders can
+give every element an exact line. Reading is defensive: oversized, binary and non-UTF-8
+files, alias bombs, cyclic aliases and unknown tags are refused with an `InputError`
+(or a warning), never a stack trace.
+
+CloudFormation short-form tags (`!Ref`, `!GetAtt`, `!Sub`, ...) become their long form
+(`{"Ref": ...}`, `{"Fn::GetAtt": [...]}`), so loaders see one shape.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is a hard requirement in practice
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 1_000_000
+
+_CFN_FN_TAGS = {
+    "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
+    "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString",
+    "ForEach",
+}
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+
+class InputError(Exception):
+    """A file that cannot be read as asked: the message says why, `line` says where."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class LDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    end_line: int = 0
+    key_lines: dict[Any, int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines = {}
+
+    def line_of(self, key: Any, default: int | None = None) -> int:
+        """The line `key` was written on, else `default` (else this mapping's own line)."""
+        return self.key_lines.get(key, default if default is not None else self.line)
+
+
+class LList(list):  # type: ignore[type-arg]
+    """A sequence that remembers its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    end_line: int = 0
+    item_lines: list[int]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines = []
+
+    def line_of(self, index: int) -> int:
+        """The line item `index` was written on."""
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+@dataclass
+class Document:
+    """A parsed file: its data and the warnings met while reading it."""
+
+    data: Any
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    comments: dict[int, str] = field(default_factory=dict)
+
+
+def line_of(container: Any, key: Any = None, default: int = 1) -> int:
+    """Best-known line of `container[key]` (or of the container), for any value."""
+    if isinstance(container, (LDict, LList)):
+        if key is None:
+            return container.line or default
+        return container.line_of(key) or default
+    return default
+
+
+def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, refusing oversized, binary and undecodable content."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except IsADirectoryError as exc:
+        raise InputError("is a directory, not a file") from exc
+    except PermissionError as exc:
+        raise InputError("cannot be read: permission denied") from exc
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}") from exc
+    if len(raw) > max_bytes:
+        raise InputError(f"larger than the {max_bytes // (1024 * 1024)} MiB limit; skipped")
+    if b"\x00" in raw[:8192]:
+        raise InputError("binary content (NUL bytes); skipped")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start}); skipped", line) from exc
+    return text
+
+
+def parse(text: str, max_nodes: int = MAX_NODES) -> Document:
+    """Parse YAML (or JSON, which libyaml reads too) into LDict/LList values.
+
+    Raises InputError for syntax errors, multiple documents, alias bombs and cyclic aliases.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid syntax"
+        raise InputError(f"invalid YAML/JSON: {problem}", line) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML/JSON: {exc}") from exc
+    finally:
+        loader.dispose()
+    doc = Document(None)
+    if node is None:
+        return doc
+    builder = _Builder(doc, max_nodes)
+    doc.data = builder.build(node)
+    return doc
+
+
+def load_file(path: str, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_NODES) -> Document:
+    """Read and parse one YAML/JSON file safely (see `read_text` and `parse`)."""
+    return parse(read_text(path, max_bytes), max_nodes)
+
+
+class _Builder:
+    """Turns libyaml nodes into LDict/LList/scalars, counting nodes to stop alias bombs."""
+
+    def __init__(self, doc: Document, max_nodes: int):
+        self.doc = doc
+        self.max_nodes = max_nodes
+        self.count = 0
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise InputError(
+                f"more than {self.max_nodes:,} values after alias expansion "
+                "(an alias bomb?); refused", node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._tagged(node, self._scalar(node))
+        if id(node) in self.active:
+            raise InputError("cyclic alias (a structure that contains itself); refused",
+                             node.start_mark.line + 1)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                seq = LList()
+                seq.line, seq.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+                for item in node.value:
+                    seq.item_lines.append(item.start_mark.line + 1)
+                    seq.append(self.build(item))
+                return self._tagged(node, seq)
+            mapping = LDict()
+            mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    self._merge(mapping, self.build(value_node), key_node)
+                    continue
+                key = self.build(key_node)
+                if isinstance(key, (dict, list)):
+                    key = str(key)
+                line = key_node.start_mark.line + 1
+                if key in mapping:
+                    self.doc.warnings.append(
+                        (line, f"duplicate key {key!r} (first at line "
+                               f"{mapping.key_lines.get(key)}); the last one is used"))
+                mapping[key] = self.build(value_node)
+                mapping.key_lines[key] = line
+            return self._tagged(node, mapping)
+        finally:
+            self.active.discard(id(node))
+
+    def _merge(self, mapping: LDict, merged: Any, key_node: yaml.Node) -> None:
+        sources = merged if isinstance(merged, list) else [merged]
+        for source in sources:
+            if not isinstance(source, dict):
+                self.doc.warnings.append((key_node.start_mark.line + 1,
+                                          "merge key '<<' needs a mapping; ignored"))
+                continue
+            for key, value in source.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    mapping.key_lines[key] = getattr(source, "key_lines", {}).get(
+                        key, key_node.start_mark.line + 1)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if not tag.startswith("tag:yaml.org,2002:") or tag == _STR:
+            return node.value
+        if tag == "tag:yaml.org,2002:binary":
+            try:
+                return base64.b64decode(node.value, validate=False).decode("utf-8", "replace")
+            except ValueError:
+                return node.value
+        if tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        constructor = _scalar_constructor.yaml_constructors.get(tag)
+        if constructor is None:
+            return node.value
+        try:
+            return constructor(_scalar_constructor, node)
+        except (ValueError, yaml.YAMLError):
+            return node.value
+
+    def _tagged(self, node: yaml.Node, value: Any) -> Any:
+        tag = node.tag
+        if not tag.startswith("!"):
+            return value
+        name = tag[1:]
+        line = node.start_mark.line + 1
+        if name == "Ref":
+            return _long_form("Ref", value, line)
+        if name == "Condition":
+            return _long_form("Condition", value, line)
+        if name == "GetAtt" and isinstance(value, str):
+            logical, _, attribute = value.partition(".")
+            value = LList([logical, attribute])
+            value.line = line
+            value.item_lines = [line, line]
+            return _long_form("Fn::GetAtt", value, line)
+        if name in _CFN_FN_TAGS:
+            return _long_form(f"Fn::{name}", value, line)
+        self.doc.warnings.append((line, f"unknown tag {tag!r}; its value is kept as written"))
+        return value
+
+
+def _long_form(key: str, value: Any, line: int) -> LDict:
+    result = LDict({key: value})
+    result.line = result.end_line = line
+    result.key_lines[key] = line
+    return result

@@ -1,0 +1,439 @@
+"""The App model: one format-free picture of a serverless application.
+
+Loaders (one per file format) build it; analyses and rules read it. Nothing after the
+loaders sees YAML, HCL or JSON templates. Every element carries the exact `Location` it
+was declared at (file relative to the scanned root, 1-based line).
+
+Values that cannot be known statically (an SSM parameter, an unresolved `${env:X}`, a
+CloudFormation condition) are kept as `Unknown`; references to another logical resource
+of the same application are kept as `Ref` so rules can follow them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an element was declared: file relative to the scanned root, 1-based lines."""
+
+    file: str
+    line: int
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the scanner cannot know without deploying or calling AWS (never guessed)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return f"<unknown: {self.text}>"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a logical resource of the app (`!Ref X`, `!GetAtt X.Arn`, TF address).
+
+    `target` is the logical id (CloudFormation) or resource address (Terraform);
+    `attribute` is None for a plain Ref, else the attribute name (for example "Arn").
+    """
+
+    target: str
+    attribute: str | None = None
+
+    def __str__(self) -> str:
+        return f"${{{self.target}{'.' + self.attribute if self.attribute else ''}}}"
+
+
+#: A scalar or structure from a template after variable resolution.
+Value = Any
+
+Format = Literal["serverless", "sam", "cloudformation", "cdk", "terraform", "chalice", "zappa"]
+Severity = Literal["critical", "high", "medium", "low", "info"]
+
+
+
+def qualify(file: str, logical_id: str) -> str:
+    """The app-wide id of an element: its file and its logical id (`template.yaml#Fn`).
+
+    Element ids, `Ref.target`s, `Function.role` and `Route.function` all use this form,
+    so two templates may both declare `HelloFunction` without clashing.
+    """
+    return f"{file}#{logical_id}"
+
+
+def logical_id(element_id: str) -> str:
+    """The logical id part of a qualified id (what the user wrote in the template)."""
+    return element_id.split("#", 1)[-1]
+
+
+# --------------------------------------------------------------------------- IAM
+
+
+@dataclass
+class Statement:
+    """One normalised IAM policy statement.
+
+    Actions and resources are always tuples (a single string in the source becomes a
+    1-tuple). Resource entries are strings (ARNs, `*`), `Ref`s or `Unknown`s.
+    `source` names where the statement came from: "inline", "managed:<arn>",
+    "sam-template:<Name>", "serverless:provider", "serverless:function".
+    """
+
+    effect: Literal["Allow", "Deny"]
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] = ()
+    resources: tuple[Value, ...] = ()
+    not_resources: tuple[Value, ...] = ()
+    conditions: dict[str, Any] = field(default_factory=dict)
+    principals: tuple[Value, ...] = ()
+    location: Location | None = None
+    source: str = "inline"
+    sid: str | None = None
+
+
+@dataclass
+class Role:
+    """An IAM role an app defines (or names) for its functions.
+
+    `id` is the logical id (CloudFormation/Terraform) or a synthetic id such as
+    "serverless:provider" or "serverless:function:<name>". `external` is True for a role
+    given only by ARN (its permissions are not known).
+    """
+
+    id: str
+    location: Location
+    statements: list[Statement] = field(default_factory=list)
+    managed_policy_arns: list[Value] = field(default_factory=list)
+    external: bool = False
+    arn: Value = None
+    assume_services: tuple[str, ...] = ()
+
+
+@dataclass
+class ResourcePolicy:
+    """A resource-based permission: Lambda permission, bucket/queue/topic policy statement.
+
+    `target` is the resource it protects (logical id or Ref); `service` is one of
+    lambda, s3, sqs, sns, secretsmanager, kms.
+    """
+
+    id: str
+    service: str
+    target: Value
+    statement: Statement
+    location: Location
+    source_arn: Value = None
+    source_account: Value = None
+    function_url_auth_type: str | None = None
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+@dataclass
+class Authorizer:
+    """How a route is protected. kind: none, iam, cognito, jwt, lambda-token, lambda-request,
+    api-key-only is not an authoriser (see Route.api_key_required)."""
+
+    kind: str
+    name: str | None = None
+    identity_sources: tuple[str, ...] = ()
+    scopes: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+@dataclass
+class Throttle:
+    """Rate (requests per second) and burst limits; None where not set."""
+
+    rate: float | None = None
+    burst: int | None = None
+
+
+@dataclass
+class Api:
+    """An API Gateway (REST, HTTP or websocket API), explicit or implicit.
+
+    kind: rest, http, websocket. `implicit` is True for SAM's ServerlessRestApi /
+    ServerlessHttpApi and for the Serverless Framework's generated API.
+    """
+
+    id: str
+    kind: Literal["rest", "http", "websocket"]
+    location: Location
+    implicit: bool = False
+    stage: Value = None
+    endpoint_type: Value = None  # EDGE, REGIONAL, PRIVATE
+    throttling: Throttle | None = None
+    usage_plan: bool = False
+    access_logging: bool | None = None
+    tracing: bool | None = None
+    default_authorizer: Authorizer | None = None
+    api_key_required: bool = False
+    openapi: dict[str, Any] | None = None
+    openapi_location: Location | None = None
+    disable_execute_api_endpoint: bool = False
+
+
+@dataclass
+class Route:
+    """One HTTP or websocket entry point: method + path on an API, bound to a function."""
+
+    api: str
+    api_kind: Literal["rest", "http", "websocket"]
+    method: str  # upper-case; ANY for any method; "$connect" etc. for websocket routes
+    path: str
+    location: Location
+    function: str | None = None
+    authorizer: Authorizer | None = None
+    api_key_required: bool = False
+    throttling: Throttle | None = None
+    from_openapi: bool = False
+
+
+# --------------------------------------------------------------------------- functions
+
+
+@dataclass
+class FunctionUrl:
+    """A Lambda function URL. auth_type: NONE or AWS_IAM."""
+
+    auth_type: Value
+    location: Location
+    cors: dict[str, Any] | None = None
+    invoke_mode: Value = None
+
+
+TriggerKind = Literal[
+    "http", "websocket", "url", "alb", "s3", "sqs", "sns", "dynamodb-stream",
+    "kinesis-stream", "eventbridge", "schedule", "cognito", "iot", "cloudwatch-logs",
+    "msk", "mq", "other",
+]
+
+
+@dataclass
+class Trigger:
+    """An event source that invokes a function.
+
+    `source` names the resource the events come from (a Ref to a bucket/queue/topic/table
+    logical id, an ARN string or an Unknown). `route` is set for http/websocket triggers.
+    `properties` keeps the remaining settings (batch size, filter patterns, ...).
+    """
+
+    kind: TriggerKind
+    function: str
+    location: Location
+    source: Value = None
+    route: Route | None = None
+    max_concurrency: int | None = None
+    asynchronous: bool = False
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EnvVar:
+    """One environment variable of a function: its value after resolution, and where."""
+
+    name: str
+    value: Value
+    location: Location
+
+
+@dataclass
+class Function:
+    """A Lambda function.
+
+    `id` is the logical id (SAM/CloudFormation), the function key (serverless.yml) or the
+    resource address (Terraform). `source_file` is the handler's file relative to the
+    scanned root once resolved (None if not found); `handler_name` the function inside it.
+    `role` is the id of a `Role` in the same App (or None when the role is only an ARN,
+    see `role_arn`).
+    """
+
+    id: str
+    location: Location
+    format: Format
+    name: Value = None
+    runtime: Value = None
+    handler: Value = None
+    code_dir: str | None = None  # relative to the scanned root
+    source_file: str | None = None
+    handler_name: str | None = None
+    memory_mb: int | None = None
+    timeout_s: int | None = None
+    architecture: str = "x86_64"
+    reserved_concurrency: int | None = None
+    provisioned_concurrency: int | None = None
+    environment: dict[str, EnvVar] = field(default_factory=dict)
+    kms_key: Value = None
+    role: str | None = None
+    role_arn: Value = None
+    tracing: Value = None  # Active / PassThrough / None
+    log_retention_days: int | None = None
+    log_group: str | None = None  # id of a LogGroup resource, when one is declared
+    log_level: Value = None
+    vpc: bool = False
+    dlq: Value = None
+    on_failure: Value = None
+    url: FunctionUrl | None = None
+    layers: list[Value] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
+    tags: dict[str, Any] = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- data & ops
+
+
+DataKind = Literal[
+    "table", "bucket", "queue", "topic", "secret", "log-group", "kms-key", "stream",
+    "state-machine", "parameter", "other",
+]
+
+
+@dataclass
+class DataResource:
+    """A store or channel the app declares: table, bucket, queue, topic, secret, log group,
+    KMS key, Kinesis stream, state machine.
+
+    encryption: None when not encrypted / not configured, else a short description such as
+    "aws-managed", "kms:<key>" or "sse-s3". public_access_block: for buckets, True when all
+    four settings are on. retention_days: log groups. rotation: secrets.
+    """
+
+    id: str
+    kind: DataKind
+    location: Location
+    name: Value = None
+    encryption: str | None = None
+    public_access_block: bool | None = None
+    retention_days: int | None = None
+    rotation: bool | None = None
+    tracing: bool | None = None
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Alarm:
+    """A CloudWatch alarm: metric name and namespace, and the dimension it watches."""
+
+    id: str
+    location: Location
+    metric: Value = None
+    namespace: Value = None
+    dimensions: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass
+class Budget:
+    """An AWS Budgets budget (cost or usage)."""
+
+    id: str
+    location: Location
+    amount: float | None = None
+    unit: Value = None
+    time_unit: Value = None
+
+
+@dataclass
+class Trail:
+    """A CloudTrail trail."""
+
+    id: str
+    location: Location
+    logging: bool = True
+    multi_region: bool = False
+    log_validation: bool = False
+
+
+@dataclass
+class Layer:
+    """A Lambda layer version the app declares."""
+
+    id: str
+    location: Location
+
+
+@dataclass
+class Diagnostic:
+    """A problem with the input (not a finding): broken file, unresolved handler, ...
+
+    level: error (the file or element could not be read), warning (read, with a gap).
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    level: Literal["error", "warning", "note"] = "error"
+    code: str = "input"
+
+
+@dataclass
+class SourceFile:
+    """A file that was read, with the format it was recognised as."""
+
+    path: str
+    format: Format | Literal["python", "javascript", "typescript", "openapi"]
+
+
+@dataclass
+class App:
+    """Everything the loaders found under the scanned root(s)."""
+
+    root: str = "."
+    functions: dict[str, Function] = field(default_factory=dict)
+    apis: dict[str, Api] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    resource_policies: list[ResourcePolicy] = field(default_factory=list)
+    resources: dict[str, DataResource] = field(default_factory=dict)
+    alarms: list[Alarm] = field(default_factory=list)
+    budgets: list[Budget] = field(default_factory=list)
+    trails: list[Trail] = field(default_factory=list)
+    layers: dict[str, Layer] = field(default_factory=dict)
+    files: list[SourceFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    stage: str = "dev"
+
+    def merge(self, other: App) -> None:
+        """Add another App's elements to this one (ids are already file-unique)."""
+        self.functions.update(other.functions)
+        self.apis.update(other.apis)
+        self.routes.extend(other.routes)
+        self.roles.update(other.roles)
+        self.resource_policies.extend(other.resource_policies)
+        self.resources.update(other.resources)
+        self.alarms.extend(other.alarms)
+        self.budgets.extend(other.budgets)
+        self.trails.extend(other.trails)
+        self.layers.update(other.layers)
+        self.files.extend(other.files)
+        self.diagnostics.extend(other.diagnostics)
+
+    def resolve(self, value: Value) -> Function | Role | Api | DataResource | None:
+        """The element a `Ref` (or a qualified id string) points to, if the app has it."""
+        key = value.target if isinstance(value, Ref) else value
+        if not isinstance(key, str):
+            return None
+        for table in (self.resources, self.functions, self.roles, self.apis):
+            if key in table:
+                return table[key]  # type: ignore[return-value]
+        return None
+
+    def triggers(self) -> list[Trigger]:
+        """All triggers of all functions."""
+        return [t for f in self.functions.values() for t in f.triggers]
+
+    def functions_of_role(self, role_id: str) -> list[Function]:
+        """The functions that run with the given role."""
+        return [f for f in self.functions.values() if f.role == role_id]

@@ -1,0 +1,3 @@
+"""The rule catalogue: one module per threat; importing this package registers them all."""
+
+from faasguard.rules import auth, data, permissions  # noqa: F401

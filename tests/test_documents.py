@@ -1,0 +1,58 @@
+"""Safe YAML/JSON reading: lines, short-form tags, and refusal of malicious input."""
+
+import pytest
+
+from faasguard.loaders.documents import InputError, parse, read_text
+
+
+def test_lines_and_tags():
+    doc = parse("Resources:\n  Fn:\n    Role: !GetAtt R.Arn\n    Name: !Ref N\n")
+    fn = doc.data["Resources"]["Fn"]
+    assert fn["Role"] == {"Fn::GetAtt": ["R", "Arn"]}
+    assert fn["Name"] == {"Ref": "N"}
+    assert fn.line_of("Name") == 4
+    assert doc.data["Resources"].line_of("Fn") == 2
+
+
+def test_duplicate_key_is_a_warning_and_last_wins():
+    doc = parse("a: 1\nb: 2\na: 3\n")
+    assert doc.data["a"] == 3
+    assert doc.warnings == [(3, "duplicate key 'a' (first at line 1); the last one is used")]
+
+
+def test_alias_bomb_refused():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    with pytest.raises(InputError, match="alias bomb"):
+        parse("\n".join(lines))
+
+
+def test_cyclic_alias_refused():
+    with pytest.raises(InputError, match="cyclic"):
+        parse("a: &a [1, *a]\n")
+
+
+def test_syntax_error_has_line():
+    with pytest.raises(InputError) as info:
+        parse("a: [1, 2\nb: 3\n")
+    assert info.value.line is not None
+
+
+def test_binary_and_non_utf8_refused(tmp_path):
+    binary = tmp_path / "template.yaml"
+    binary.write_bytes(b"Resources:\x00\x01")
+    with pytest.raises(InputError, match="binary"):
+        read_text(str(binary))
+    latin = tmp_path / "t2.yaml"
+    latin.write_bytes("a: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="UTF-8"):
+        read_text(str(latin))
+
+
+def test_oversized_refused(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * 2000 + "\n")
+    with pytest.raises(InputError, match="limit"):
+        read_text(str(big), max_bytes=1000)
