@@ -1,0 +1,166 @@
+"""CloudFormation intrinsic functions, resolved statically as far as they can be.
+
+`resolve(value, scope)` walks a template value and replaces intrinsics:
+
+- `Ref` to a resource -> `Ref(qualified id)`; to a parameter -> its default (else Unknown);
+  to a pseudo parameter (`AWS::Region`, ...) -> Unknown (or the scope's known value).
+- `Fn::GetAtt` -> `Ref(qualified id, attribute)`.
+- `Fn::Sub` -> a string where `${X}` / `${X.Attr}` are rendered as `${<logical id>...}` when
+  they name a resource, substituted when they name a parameter with a default, kept
+  otherwise; the whole string is still a `str` so rules can read ARNs and URLs.
+- `Fn::Join`, `Fn::Select`, `Fn::FindInMap`, `Fn::If` (condition unknown -> Unknown unless both
+  branches agree), `Fn::Base64`, `Fn::ImportValue` (Unknown), `Fn::Split`.
+
+Used by every loader that meets CloudFormation values (SAM, CloudFormation, CDK output and
+the `resources:` section and `!GetAtt` values of serverless.yml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders.documents import LDict, LList
+from faasguard.model import Ref, Unknown, Value, qualify
+
+_SUB_VAR = re.compile(r"\$\{(?!!)([^}]+)\}")
+
+
+@dataclass
+class Scope:
+    """What intrinsics may refer to inside one template file."""
+
+    file: str
+    resources: dict[str, str] = field(default_factory=dict)  # logical id -> Type
+    parameters: dict[str, Value] = field(default_factory=dict)  # name -> default or Unknown
+    mappings: dict[str, Any] = field(default_factory=dict)
+    pseudo: dict[str, Value] = field(default_factory=dict)  # e.g. {"AWS::Region": "us-east-1"}
+    depth_limit: int = 64
+
+
+def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
+    """Resolve intrinsic functions in `value` (deeply); LDict/LList keep their lines."""
+    if _depth > scope.depth_limit:
+        return Unknown("nesting too deep")
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, arg), = value.items()
+            if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
+                return _intrinsic(key, arg, scope, _depth + 1)
+        out = LDict()
+        if isinstance(value, LDict):
+            out.line, out.end_line, out.key_lines = value.line, value.end_line, value.key_lines
+        for k, v in value.items():
+            out[k] = resolve(v, scope, _depth + 1)
+        return out
+    if isinstance(value, list):
+        seq = LList(resolve(v, scope, _depth + 1) for v in value)
+        if isinstance(value, LList):
+            seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
+        return seq
+    return value
+
+
+def _ref(name: Any, scope: Scope) -> Value:
+    if not isinstance(name, str):
+        return Unknown(f"Ref to {name!r}")
+    if name in scope.resources:
+        return Ref(qualify(scope.file, name))
+    if name in scope.parameters:
+        return scope.parameters[name]
+    if name.startswith("AWS::"):
+        return scope.pseudo.get(name, Unknown(name))
+    return Unknown(f"Ref {name}")
+
+
+def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
+    if key == "Ref":
+        return _ref(arg, scope)
+    if key == "Fn::GetAtt":
+        parts = arg.split(".", 1) if isinstance(arg, str) else arg
+        if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str):
+            attribute = resolve(parts[1], scope, depth)
+            if parts[0] in scope.resources:
+                return Ref(qualify(scope.file, parts[0]),
+                           attribute if isinstance(attribute, str) else None)
+            return Unknown(f"GetAtt {parts[0]}")
+        return Unknown("GetAtt")
+    if key == "Fn::Sub":
+        return _sub(arg, scope, depth)
+    if key == "Fn::Join":
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
+            sep = resolve(arg[0], scope, depth)
+            items = [resolve(v, scope, depth) for v in arg[1]]
+            if isinstance(sep, str):
+                return sep.join(_as_text(v) for v in items)
+        return Unknown("Join")
+    if key == "Fn::Select":
+        if isinstance(arg, list) and len(arg) == 2:
+            index, items = resolve(arg[0], scope, depth), resolve(arg[1], scope, depth)
+            try:
+                return items[int(index)]
+            except (TypeError, ValueError, IndexError, KeyError):
+                return Unknown("Select")
+        return Unknown("Select")
+    if key == "Fn::FindInMap":
+        if isinstance(arg, list) and len(arg) >= 3:
+            keys = [resolve(v, scope, depth) for v in arg[:3]]
+            node: Any = scope.mappings
+            for k in keys:
+                if not isinstance(node, dict) or not isinstance(k, str) or k not in node:
+                    return Unknown("FindInMap")
+                node = node[k]
+            return resolve(node, scope, depth)
+        return Unknown("FindInMap")
+    if key == "Fn::If":
+        if isinstance(arg, list) and len(arg) == 3:
+            yes, no = resolve(arg[1], scope, depth), resolve(arg[2], scope, depth)
+            if yes == no:
+                return yes
+            return Unknown(f"If {arg[0]}")
+        return Unknown("If")
+    if key == "Fn::Split":
+        if isinstance(arg, list) and len(arg) == 2:
+            sep, text = resolve(arg[0], scope, depth), resolve(arg[1], scope, depth)
+            if isinstance(sep, str) and isinstance(text, str):
+                return LList(text.split(sep))
+        return Unknown("Split")
+    if key == "Fn::Base64":
+        return resolve(arg, scope, depth)
+    return Unknown(key)
+
+
+def _as_text(value: Value) -> str:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Ref):
+        return str(value)
+    return "${?}"
+
+
+def _sub(arg: Any, scope: Scope, depth: int) -> Value:
+    variables: dict[str, Value] = {}
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+        template = arg[0]
+        variables = {k: resolve(v, scope, depth) for k, v in arg[1].items()}
+    else:
+        template = arg
+    if not isinstance(template, str):
+        return Unknown("Sub")
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        if name in variables:
+            return _as_text(variables[name])
+        logical, _, attribute = name.partition(".")
+        if logical in scope.resources:
+            return str(Ref(logical, attribute or None))
+        if name in scope.parameters:
+            value = scope.parameters[name]
+            return _as_text(value) if not isinstance(value, Unknown) else match.group(0)
+        if name in scope.pseudo and isinstance(scope.pseudo[name], str):
+            return str(scope.pseudo[name])
+        return match.group(0)
+
+    return _SUB_VAR.sub(replace, template)
