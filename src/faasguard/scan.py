@@ -115,7 +115,8 @@ def analyse(app: App, options: Options) -> Facts:
     return facts
 
 
-def run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None = None) -> list[Finding]:
+def run_rules(app: App, facts: Facts,
+              enabled: Callable[[str], bool] | None = None) -> list[Finding]:
     """Run every registered (and enabled) rule; findings sorted by file, line, rule."""
     import faasguard.rules  # noqa: F401  (registers the rules)
 

@@ -23,7 +23,8 @@ input reaches the handler unchecked.
     remediation={
         "serverless": "functions:\n  fn:\n    url:\n      authorizer: aws_iam",
         "sam": "FunctionUrlConfig:\n  AuthType: AWS_IAM",
-        "terraform": 'resource "aws_lambda_function_url" "fn" {\n  authorization_type = "AWS_IAM"\n}',
+        "terraform": 'resource "aws_lambda_function_url" "fn" {\n'
+                     '  authorization_type = "AWS_IAM"\n}',
     },
     references=("OWASP Serverless Top 10: SAS-2 Broken Authentication",
                 "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"),
