@@ -427,7 +427,7 @@ class App:
             return None
         for table in (self.resources, self.functions, self.roles, self.apis):
             if key in table:
-                return table[key]  # type: ignore[return-value]
+                return table[key]
         return None
 
     def triggers(self) -> list[Trigger]:

@@ -46,7 +46,7 @@ class InputError(Exception):
         self.line = line
 
 
-class LDict(dict):  # type: ignore[type-arg]
+class LDict(dict):
     """A mapping that remembers its own line and the line of each key (1-based)."""
 
     line: int = 0
@@ -62,7 +62,7 @@ class LDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, default if default is not None else self.line)
 
 
-class LList(list):  # type: ignore[type-arg]
+class LList(list):
     """A sequence that remembers its own line and the line of each item (1-based)."""
 
     line: int = 0

@@ -7,7 +7,7 @@ statement gets the line it was written at.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from faasguard.loaders.documents import LDict, LList, line_of
 from faasguard.model import Location, Statement, Value
@@ -41,7 +41,8 @@ def statement_from(raw: Any, file: str, source: str = "inline",
     if not isinstance(raw, dict):
         return None
     get = {str(k).lower(): v for k, v in raw.items()}
-    effect = "Deny" if str(get.get("effect", "Allow")).lower() == "deny" else "Allow"
+    effect: Literal["Allow", "Deny"] = (
+        "Deny" if str(get.get("effect", "Allow")).lower() == "deny" else "Allow")
     actions = tuple(a.strip() if isinstance(a, str) else a for a in _tuple(get.get("action")))
     not_actions = tuple(
         a.strip() if isinstance(a, str) else a for a in _tuple(get.get("notaction")))
