@@ -11,11 +11,13 @@ class Options:
     """Settings rules read (from the config file and the command line)."""
 
     stage: str = "dev"
+    region: str | None = None
     budget_usd_per_day: float | None = None
     http_timeout_threshold_s: int = 60
     log_retention_min_days: int = 7
     log_retention_max_days: int | None = None
     openapi_files: list[str] = field(default_factory=list)
+    excludes: list[str] = field(default_factory=list)  # globs; see scan.python_sources
     extra: dict[str, Any] = field(default_factory=dict)
 
 
