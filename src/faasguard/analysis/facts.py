@@ -17,6 +17,7 @@ class Options:
     log_retention_min_days: int = 7
     log_retention_max_days: int | None = None
     openapi_files: list[str] = field(default_factory=list)
+    account_concurrency: int = 1000  # the account's Lambda concurrency quota (cost model)
     excludes: list[str] = field(default_factory=list)  # globs; see scan.python_sources
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -36,4 +37,5 @@ class Facts:
     aws_calls: dict[str, list[Any]] = field(default_factory=dict)
     cost: Any = None
     endpoints: list[Any] = field(default_factory=list)
+    openapi: list[Any] = field(default_factory=list)  # OpenAPI specs read (analysis.openapi)
     code: dict[str, Any] = field(default_factory=dict)
