@@ -33,7 +33,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         if module is None:
             continue
         modules[name] = module
-        command_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        command_parser = sub.add_parser(
+            name, help=module.HELP, description=module.HELP,
+            epilog=getattr(module, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(command_parser)
     return parser, modules
 

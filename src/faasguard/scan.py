@@ -1,25 +1,57 @@
 """The static scan: discover files, load them (in parallel), analyse, run the rules.
 
 discover -> load (one App fragment per file, in worker processes for large trees) ->
-merge -> analyses (facts) -> rules -> findings. No scanned code is ever imported or run.
+merge -> analyses (facts) -> rules -> severity overrides and suppressions -> findings.
+No scanned code is ever imported or run.
+
+Several paths are scanned as one application whose root is their common folder, so file
+names stay unique and cross-file rules (a role shared by two templates) still work.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import importlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
-from faasguard.findings import RULES, Finding
+from faasguard.config import Config
+from faasguard.findings import RULES, Finding, Rule
 from faasguard.loaders import LoadContext, is_candidate, load_path
-from faasguard.model import App, Diagnostic
+from faasguard.model import App, Diagnostic, SourceFile
+from faasguard.report.base import finding_order
 
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
-             ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages"}
+             ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
+             "cdk.out.bak", ".hg", ".svn", ".nox", ".eggs"}
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
+SourceKind = Literal["python", "javascript", "typescript"]
+SOURCE_SUFFIXES: dict[str, SourceKind] = {
+    ".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript"}
+
+#: The analyses, in order: "module:function" names of `(app, facts) -> None` steps that
+#: fill `Facts`. They are imported when a scan runs (never at CLI start). To add one,
+#: append a line, e.g. "faasguard.analysis.cost:analyse".
+ANALYSES: list[str] = [
+]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Discovery:
+    """What walking the scanned paths found (all paths relative to the scan's root)."""
+
+    templates: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    missing: int = 0
 
 
 @dataclass
@@ -30,72 +62,197 @@ class ScanResult:
     facts: Facts
     findings: list[Finding] = field(default_factory=list)
     files_scanned: int = 0
+    sources: list[str] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         """Problems with the input."""
         return self.app.diagnostics
 
+    @property
+    def root(self) -> str:
+        """The folder every location is relative to."""
+        return self.app.root
 
-def discover(root: str, excludes: Iterable[str] = ()) -> tuple[list[str], list[Diagnostic]]:
-    """Files under `root` that may be IaC, relative to root; and problems met while walking.
+    @property
+    def nothing_scanned(self) -> bool:
+        """True when not a single file could be read (exit code 2)."""
+        return self.files_scanned == 0 and any(d.level == "error" for d in self.diagnostics)
 
-    Skips SKIP_DIRS, virtualenvs and paths matching an exclude glob; follows directory
-    symlinks only when they stay inside the root and do not loop.
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _excluded(patterns: Sequence[str], *names: str) -> bool:
+    for pattern in patterns:
+        bare = pattern[3:] if pattern.startswith("**/") else pattern
+        for name in names:
+            if (fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(name, bare)
+                    or fnmatch.fnmatch(name, bare.rstrip("/") + "/*")):
+                return True
+    return False
+
+
+def _within(path: str, real_root: str) -> bool:
+    return path == real_root or path.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery:
+    """Walk one folder: IaC candidates, handler sources, and problems met on the way.
+
+    Paths are relative to `root` with `prefix` prepended. Skips SKIP_DIRS, virtualenvs and
+    paths matching an exclude glob (matched against the path, relative to `root` and with
+    the prefix, and against the base name); follows symlinks only when they stay inside
+    the root and do not loop (else a warning diagnostic).
     """
     patterns = list(excludes)
-    found: list[str] = []
-    problems: list[Diagnostic] = []
+    found = Discovery()
     real_root = os.path.realpath(root)
     seen_dirs: set[str] = set()
 
-    def excluded(rel: str) -> bool:
-        return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(os.path.basename(rel), p)
-                   or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
+    def rel_of(rel: str) -> str:
+        return rel if not prefix else (prefix if rel == "." else f"{prefix}/{rel}")
 
     def on_error(err: OSError) -> None:
         rel = os.path.relpath(err.filename or root, root).replace(os.sep, "/")
-        problems.append(Diagnostic(rel, f"cannot be read: {err.strerror or err}"))
+        found.problems.append(Diagnostic(rel_of(rel), f"cannot be read: {err.strerror or err}",
+                                         code="discovery"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
         real = os.path.realpath(dirpath)
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         if real in seen_dirs:
-            problems.append(Diagnostic(rel_dir, "symlink loop; not followed", level="warning"))
+            found.problems.append(Diagnostic(rel_of(rel_dir), "symlink loop; not followed",
+                                             level="warning", code="discovery"))
             dirnames[:] = []
             continue
-        if real != real_root and not real.startswith(real_root + os.sep):
-            problems.append(Diagnostic(rel_dir, "symlink leaves the scanned folder; not followed",
-                                       level="warning"))
+        if not _within(real, real_root):
+            found.problems.append(Diagnostic(
+                rel_of(rel_dir), "symlink leaves the scanned folder; not followed",
+                level="warning", code="discovery"))
             dirnames[:] = []
             continue
         seen_dirs.add(real)
         keep = []
         for name in sorted(dirnames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if name in SKIP_DIRS or excluded(rel) or os.path.exists(
-                    os.path.join(dirpath, name, "pyvenv.cfg")):
+            if name in SKIP_DIRS or _excluded(patterns, rel, rel_of(rel), name) or \
+                    os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg")):
                 continue
             keep.append(name)
         dirnames[:] = keep
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if is_candidate(name) and not excluded(rel):
-                found.append(rel)
-    return found, problems
+            kind = SOURCE_SUFFIXES.get(os.path.splitext(name)[1].lower())
+            if (kind is None and not is_candidate(name)) or name.endswith(".d.ts") or \
+                    _excluded(patterns, rel, rel_of(rel), name):
+                continue
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                problem = _link_problem(path, real_root)
+                if problem:
+                    found.problems.append(Diagnostic(rel_of(rel), problem, level="warning",
+                                                     code="discovery"))
+                    continue
+            (found.sources if kind else found.templates).append(rel_of(rel))
+    return found
+
+
+def _link_problem(path: str, real_root: str) -> str | None:
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+            return "symlink loop; not followed"
+        return "broken symlink (its target does not exist); skipped"
+    if not _within(target, real_root):
+        return "symlink leaves the scanned folder; not followed"
+    return None
+
+
+def discover(root: str, excludes: Iterable[str] = ()) -> tuple[list[str], list[Diagnostic]]:
+    """Files under `root` that may be IaC, relative to root; and problems met while walking."""
+    found = walk(root, excludes)
+    return found.templates, found.problems
+
+
+def python_sources(root: str, excludes: Iterable[str] = ()) -> list[str]:
+    """The Python files under `root` (relative, posix, sorted), skipping what a scan skips.
+
+    For the code analyses: `python_sources(app.root, facts.options.excludes)`; a scan also
+    lists them in `app.files` as `SourceFile(path, "python")`.
+    """
+    return [p for p in walk(root, excludes).sources if p.endswith(".py")]
+
+
+def common_root(paths: Sequence[str]) -> str:
+    """The absolute folder a scan of `paths` is relative to: their common folder (a file
+    counts as its folder); the current folder when none exists."""
+    anchors = [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))
+               for p in paths if os.path.exists(p)]
+    return os.path.commonpath(anchors) if anchors else os.path.abspath(".")
+
+
+def discover_paths(paths: Sequence[str], excludes: Iterable[str] = ()) -> tuple[str, Discovery]:
+    """The common root of `paths` and what is under each (a missing path is a diagnostic)."""
+    patterns = list(excludes)
+    base = common_root(paths)
+    result = Discovery()
+    seen: set[str] = set()
+    for path in paths:
+        if not os.path.exists(path):
+            what = "broken symlink" if os.path.islink(path) else "path does not exist"
+            result.problems.append(Diagnostic(path, f"{what}; nothing scanned there",
+                                              code="path"))
+            result.missing += 1
+            continue
+        rel = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+        if os.path.isdir(path):
+            part = walk(path, patterns, "" if rel == "." else rel)
+        else:
+            part = Discovery()
+            kind = SOURCE_SUFFIXES.get(os.path.splitext(path)[1].lower())
+            (part.sources if kind else part.templates).append(rel)
+        for name in part.templates:
+            if name not in seen:
+                seen.add(name)
+                result.templates.append(name)
+        for name in part.sources:
+            if name not in seen:
+                seen.add(name)
+                result.sources.append(name)
+        result.problems.extend(part.problems)
+    return base, result
+
+
+# --------------------------------------------------------------------------- loading
 
 
 def _load_one(ctx: LoadContext) -> App:
-    return load_path(ctx)
+    try:
+        return load_path(ctx)
+    except Exception as exc:  # a loader bug must not end the scan of the other files
+        if os.environ.get("FAASGUARD_DEBUG"):
+            raise
+        app = App(root=ctx.root)
+        app.diagnostics.append(ctx.diagnostic(
+            f"internal error while loading ({type(exc).__name__}: {exc}); please report it",
+            code="internal"))
+        return app
 
 
 def load_app(root: str, files: list[str], stage: str | None = None,
-             jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> App:
+             jobs: int | None = None, progress: Progress | None = None,
+             region: str | None = None, max_bytes: int | None = None) -> App:
     """Load every file into one App (in worker processes when there are many)."""
     app = App(root=root, stage=stage or "dev")
-    contexts = [LoadContext(root=root, file=f, stage=stage) for f in files]
-    if len(contexts) >= PARALLEL_THRESHOLD and (jobs or os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+    contexts = [LoadContext(root=root, file=f, stage=stage, region=region) for f in files]
+    if max_bytes is not None:
+        for ctx in contexts:
+            ctx.max_bytes = max_bytes
+    workers = jobs or os.cpu_count() or 1
+    if len(contexts) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             fragments: Iterable[App] = pool.map(_load_one, contexts, chunksize=16)
             for done, fragment in enumerate(fragments, 1):
                 app.merge(fragment)
@@ -109,9 +266,28 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     return app
 
 
+# --------------------------------------------------------------------------- analyses, rules
+
+
+def _guarded(app: App, what: str, step: Callable[[], None]) -> None:
+    """Run one analysis or rule; a crash becomes an internal diagnostic, not the end."""
+    try:
+        step()
+    except Exception as exc:
+        if os.environ.get("FAASGUARD_DEBUG"):
+            raise
+        app.diagnostics.append(Diagnostic(
+            "", f"internal error in {what} ({type(exc).__name__}: {exc}); please report it",
+            code="internal"))
+
+
 def analyse(app: App, options: Options) -> Facts:
-    """Derive the facts every rule may read."""
+    """Derive the facts every rule may read, running `ANALYSES` in order."""
     facts = Facts(options=options)
+    for name in ANALYSES:
+        module_name, _, func_name = name.partition(":")
+        step = getattr(importlib.import_module(module_name), func_name)
+        _guarded(app, f"analysis {name}", partial(step, app, facts))
     return facts
 
 
@@ -124,23 +300,81 @@ def run_rules(app: App, facts: Facts,
     for rule_id, registered in sorted(RULES.items()):
         if enabled is not None and not enabled(rule_id):
             continue
-        findings.extend(registered.run(app, facts))
-    findings.sort(key=lambda f: (f.location.file, f.location.line, f.rule_id, f.subject))
+        batch: list[Finding] = []
+        _guarded(app, f"rule {rule_id}", partial(_collect, batch, registered, app, facts))
+        findings.extend(batch)
+    findings.sort(key=finding_order)
     return findings
+
+
+def _collect(into: list[Finding], registered: Rule, app: App, facts: Facts) -> None:
+    into.extend(registered.run(app, facts))
+
+
+# --------------------------------------------------------------------------- the scan
+
+
+def scan_paths(paths: Sequence[str], options: Options | None = None,
+               config: Config | None = None, baseline: frozenset[str] = frozenset(),
+               jobs: int | None = None, progress: Progress | None = None) -> ScanResult:
+    """Scan folders and files as one application, end to end.
+
+    `config` brings excludes, enabled rules, severity overrides, `ignore` entries and the
+    file size limit; `baseline` is a set of fingerprints to mark suppressed.
+    """
+    from faasguard.suppress import apply_suppressions
+
+    config = config or Config()
+    options = options or Options()
+    excludes = [*config.exclude, *options.excludes]
+    options.excludes = excludes
+    base, found = discover_paths(paths, excludes)
+    app = load_app(base, found.templates, options.stage, jobs, progress, options.region,
+                   config.max_file_size)
+    app.diagnostics[:0] = found.problems
+    app.files.extend(SourceFile(path, SOURCE_SUFFIXES[os.path.splitext(path)[1].lower()])
+                     for path in found.sources)
+    failed = {d.file for d in app.diagnostics if d.level == "error"}
+    read = [f for f in found.templates if f not in failed]
+    facts = analyse(app, options)
+    findings = run_rules(app, facts, config.rule_enabled)
+    formats = {f.path: f.format for f in app.files}
+    for finding in findings:
+        finding.severity = config.severity_for(finding.rule_id, finding.threat,
+                                               finding.severity)
+        _localise_remediation(finding, formats.get(finding.location.file))
+    app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline))
+    return ScanResult(app, facts, findings, len(read) + len(found.sources), found.sources)
+
+
+#: The remediation snippet a finding in a file of this format shows, in order of preference.
+REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
+    "serverless": ("serverless",), "sam": ("sam", "cloudformation"),
+    "cloudformation": ("cloudformation", "sam"), "cdk": ("cloudformation", "sam"),
+    "terraform": ("terraform",), "python": ("python",),
+    "javascript": ("javascript",), "typescript": ("javascript",),
+}
+
+
+def _localise_remediation(finding: Finding, fmt: str | None) -> None:
+    """Show the fix in the format of the file the finding is in (when the rule kept its
+    default remediation and documents one for that format)."""
+    registered = RULES.get(finding.rule_id)
+    if registered is None or fmt is None:
+        return
+    snippets = registered.meta.remediation
+    if finding.remediation != next(iter(snippets.values()), ""):
+        return
+    for key in REMEDIATION_KEYS.get(fmt, ()):
+        if key in snippets:
+            finding.remediation = snippets[key]
+            return
 
 
 def scan(root: str, options: Options | None = None, excludes: Iterable[str] = (),
          jobs: int | None = None) -> ScanResult:
-    """Scan one folder (or one file) end to end."""
+    """Scan one folder (or one file) end to end; locations are relative to the folder
+    (to the file's folder for a file)."""
     options = options or Options()
-    if os.path.isfile(root):
-        base, files = os.path.dirname(os.path.abspath(root)), [os.path.basename(root)]
-        problems: list[Diagnostic] = []
-    else:
-        base = root
-        files, problems = discover(root, excludes)
-    app = load_app(base, files, options.stage, jobs)
-    app.diagnostics[:0] = problems
-    facts = analyse(app, options)
-    findings = run_rules(app, facts)
-    return ScanResult(app, facts, findings, len(files))
+    options.excludes = [*options.excludes, *excludes]
+    return scan_paths([root], options, jobs=jobs)

@@ -3,33 +3,166 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
+from typing import TextIO
 
 HELP = "scan folders or files for security problems"
+EPILOG = """\
+examples:
+  faasguard scan .                                 scan the current folder
+  faasguard scan services/api services/jobs        several folders as one application
+  faasguard scan . --format sarif -o faasguard.sarif   for GitHub code scanning
+  faasguard scan . --fail-on high --exclude 'tests/*'
+  faasguard scan . --write-baseline .faasguard-baseline.json   accept today's findings
+  faasguard scan . --baseline .faasguard-baseline.json         fail only on new ones
+
+configuration: .faasguard.yml in the scanned folder (or the current one), or
+[tool.faasguard] in pyproject.toml, or --config FILE; command-line options win.
+Rules disabled in the configuration do not run at all; suppressed findings
+(comments, config `ignore`, baseline) are reported as suppressed and never fail.
+
+exit codes: 0 clean, 1 unsuppressed findings at or above --fail-on,
+2 usage or configuration error, or nothing could be scanned."""
+
+FAIL_ON = ("critical", "high", "medium", "low", "info", "none")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _budget(text: str) -> float:
+    from faasguard.config import parse_budget
+
+    return parse_budget(text, argparse.ArgumentTypeError)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `faasguard scan`."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to scan")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    out = parser.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                     help="report format (default: text)")
+    out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE "
+                     "instead of standard output")
+    out.add_argument("-q", "--quiet", action="store_true",
+                     help="print only the findings (no summary, problems or progress)")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text report (auto: only on a terminal, and not "
+                          "when NO_COLOR is set)")
+    out.add_argument("--no-progress", action="store_true",
+                     help="never show the progress bar (it shows only on a terminal)")
+    gate = parser.add_argument_group("failing")
+    gate.add_argument("--fail-on", choices=FAIL_ON, default=None, metavar="SEVERITY",
+                      help="exit 1 when an unsuppressed finding is at or above SEVERITY: "
+                           f"{', '.join(FAIL_ON)} (default: low, or the config's fail-on)")
+    gate.add_argument("--baseline", metavar="FILE",
+                      help="treat findings listed in this baseline as suppressed")
+    gate.add_argument("--write-baseline", metavar="FILE",
+                      help="write the fingerprints of the current findings to FILE")
+    what = parser.add_argument_group("what to scan")
+    what.add_argument("--config", metavar="FILE",
+                      help="configuration file (.faasguard.yml or pyproject.toml)")
+    what.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                      help="skip paths matching GLOB (repeatable; adds to the config's)")
+    what.add_argument("--stage", help="deployment stage to resolve variables for")
+    what.add_argument("--region", help="AWS region to resolve variables for")
+    what.add_argument("--budget", type=_budget, metavar="USD_PER_DAY",
+                      help="daily spend the worst-case cost is compared with")
+    what.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                      help="worker processes for large trees (default: CPU count)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan each path and print the findings."""
-    from faasguard.scan import scan
+    """Scan, report, and return the exit code."""
+    from faasguard.baseline import BaselineError
+    from faasguard.config import ConfigError
 
-    exit_code = 0
-    for path in args.paths:
-        result = scan(path)
-        for finding in result.findings:
-            if args.format == "json":
-                print(json.dumps({"rule": finding.rule_id, "file": finding.location.file,
-                                  "line": finding.location.line, "message": finding.message}))
-            else:
-                print(f"{finding.location}: {finding.rule_id} [{finding.severity}] "
-                      f"{finding.message}")
-            exit_code = 1
-        for diag in result.diagnostics:
-            print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)
-    return exit_code
+    try:
+        return _run(args)
+    except (ConfigError, BaselineError) as exc:
+        print(f"faasguard: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from faasguard.analysis.facts import Options
+    from faasguard.baseline import read_baseline, write_baseline
+    from faasguard.config import (
+        DEFAULT_FAIL_ON,
+        Config,
+        ConfigError,
+        find_config,
+        load_config,
+    )
+    from faasguard.findings import RULES
+    from faasguard.progress import ProgressBar
+    from faasguard.report import Report, render
+    from faasguard.scan import common_root, scan_paths
+
+    if args.config is not None:
+        if not os.path.isfile(args.config):
+            raise ConfigError(f"{args.config}: configuration file not found")
+        config_path: str | None = args.config
+    else:
+        config_path = find_config(list(dict.fromkeys([common_root(args.paths), os.getcwd()])))
+    config = load_config(config_path) if config_path else Config()
+    options = Options(stage=args.stage or config.stage or "dev",
+                      region=args.region or config.region,
+                      budget_usd_per_day=args.budget or config.budget,
+                      openapi_files=list(config.openapi),
+                      excludes=list(args.exclude))
+    if config.http_timeout is not None:
+        options.http_timeout_threshold_s = config.http_timeout
+    if config.log_retention_min_days is not None:
+        options.log_retention_min_days = config.log_retention_min_days
+    if config.log_retention_max_days is not None:
+        options.log_retention_max_days = config.log_retention_max_days
+    if config.taint:
+        options.extra["taint"] = config.taint
+    baseline = read_baseline(args.baseline) if args.baseline else frozenset()
+
+    bar = ProgressBar(enabled=not (args.quiet or args.no_progress))
+    try:
+        result = scan_paths(args.paths, options, config, baseline, args.jobs, bar)
+    finally:
+        bar.close()
+
+    report = Report(findings=result.findings, diagnostics=result.diagnostics,
+                    files_scanned=result.files_scanned, root=result.root,
+                    rules=[r.meta for _, r in sorted(RULES.items())],
+                    fail_on=args.fail_on or config.fail_on or DEFAULT_FAIL_ON,
+                    nothing_scanned=result.nothing_scanned)
+    if args.write_baseline:
+        count = write_baseline(args.write_baseline, result.findings)
+        if not args.quiet:
+            print(f"faasguard: wrote {count} fingerprints to {args.write_baseline}",
+                  file=sys.stderr)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(render(report, args.format, _color(args.color, handle),
+                                    args.quiet))
+        except OSError as exc:
+            print(f"faasguard: error: {args.output}: cannot be written: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(render(report, args.format, _color(args.color, sys.stdout),
+                                args.quiet))
+        sys.stdout.flush()
+    return report.exit_code()
+
+
+def _color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", None)
+                                                 and stream.isatty())

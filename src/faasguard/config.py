@@ -1,0 +1,326 @@
+"""The user's configuration: `.faasguard.yml` or `[tool.faasguard]` in pyproject.toml.
+
+Keys (hyphens and underscores are interchangeable, `fail-on` == `fail_on`)::
+
+    rules:
+      enable: [FG-AUTH-001, auth]    # when given, only these rules / threats run
+      disable: [wallet, FG-MON-002]  # these do not run at all
+    severity: {FG-DATA-001: critical}   # per rule id or per threat
+    exclude: ["tests/*", "legacy/**"]
+    ignore:                             # path-scoped suppressions (SARIF kind "external")
+      - {rule: FG-DATA-001, path: "fixtures/*", reason: "test data"}
+    stage: prod
+    region: eu-west-1
+    budget: 25                          # USD per day
+    fail-on: high                       # critical|high|medium|low|info|none
+    max-file-size: 5242880              # bytes; larger files are skipped with a diagnostic
+    thresholds:
+      http-timeout: 29                  # seconds
+      log-retention-min-days: 30
+      log-retention-max-days: 3653
+    openapi: [api/openapi.yml]
+    taint: {...}                        # handed to the taint analysis as is
+
+A rule id is more specific than a threat: `disable: [wallet]` with
+`enable: [FG-WALLET-002]` runs FG-WALLET-002 and no other wallet rule. An unknown key, an
+unknown rule id or threat, or a bad value is a `ConfigError` naming the key (exit 2).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.findings import RULES, SEVERITIES, THREATS
+
+CONFIG_NAMES = (".faasguard.yml", ".faasguard.yaml")
+FAIL_ON_CHOICES = (*SEVERITIES, "none")
+DEFAULT_FAIL_ON = "low"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    """A path-scoped suppression from the config file."""
+
+    rule: str
+    path: str
+    reason: str
+
+    def matches(self, rule_id: str, file: str) -> bool:
+        """Does this entry suppress `rule_id` reported in `file`?"""
+        return (self.rule in ("*", rule_id)) and (
+            fnmatch.fnmatch(file, self.path) or fnmatch.fnmatch(file, self.path.rstrip("/") + "/*"))
+
+
+@dataclass
+class Config:
+    """Everything the configuration file can set (the command line may override)."""
+
+    source: str | None = None
+    enable: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    ignore: list[IgnoreEntry] = field(default_factory=list)
+    stage: str | None = None
+    region: str | None = None
+    budget: float | None = None
+    fail_on: str | None = None
+    max_file_size: int | None = None
+    http_timeout: int | None = None
+    log_retention_min_days: int | None = None
+    log_retention_max_days: int | None = None
+    openapi: list[str] = field(default_factory=list)
+    taint: dict[str, Any] = field(default_factory=dict)
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        """Whether a rule runs: rule ids win over threats, `disable` over `enable`."""
+        if rule_id in self.disable:
+            return False
+        if rule_id in self.enable:
+            return True
+        threat = RULES[rule_id].meta.threat if rule_id in RULES else None
+        if threat in self.disable:
+            return False
+        if threat in self.enable:
+            return True
+        return not self.enable
+
+    def severity_for(self, rule_id: str, threat: str, default: str) -> str:
+        """The severity a finding gets after the user's overrides (rule id before threat)."""
+        return self.severity.get(rule_id) or self.severity.get(threat) or default
+
+
+def find_config(directories: list[str]) -> str | None:
+    """The first config file in `directories`: .faasguard.yml, else a pyproject.toml that
+    has a [tool.faasguard] table."""
+    for directory in directories:
+        for name in CONFIG_NAMES:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                return path
+        pyproject = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(pyproject) and _pyproject_table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def load_config(path: str) -> Config:
+    """Read and validate one config file (YAML, or pyproject.toml's [tool.faasguard])."""
+    if os.path.basename(path) == "pyproject.toml" or path.endswith(".toml"):
+        table = _pyproject_table(path)
+        data: Any = {} if table is None else table
+        where = f"{path} [tool.faasguard]"
+        lines: dict[str, int] = {}
+    else:
+        from faasguard.loaders.documents import InputError, load_file
+
+        try:
+            doc = load_file(path, max_bytes=1024 * 1024)
+        except InputError as exc:
+            at = f":{exc.line}" if exc.line else ""
+            raise ConfigError(f"{path}{at}: {exc.message}") from None
+        data = {} if doc.data is None else doc.data
+        where = path
+        lines = dict(getattr(data, "key_lines", {}))
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: the configuration must be a mapping of keys to values")
+    config = _Parser(where, lines).parse(data)
+    config.source = path
+    return config
+
+
+def _pyproject_table(path: str) -> dict[str, Any] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("faasguard")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.faasguard] must be a table")
+    return table
+
+
+class _Parser:
+    """Validates the raw mapping key by key, naming the key (and line) in every error."""
+
+    def __init__(self, where: str, lines: dict[str, int]):
+        self.where = where
+        self.lines = lines
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        top = key.split(".", 1)[0]
+        line = self.lines.get(top) or self.lines.get(top.replace("_", "-"))
+        at = f":{line}" if line else ""
+        return ConfigError(f"{self.where}{at}: {key}: {message}")
+
+    def parse(self, raw: dict[str, Any]) -> Config:
+        config = Config()
+        handlers: dict[str, Callable[[str, Any, Config], None]] = {
+            "version": self._version, "rules": self._rules, "severity": self._severity,
+            "exclude": self._exclude, "ignore": self._ignore, "stage": self._stage,
+            "region": self._region, "budget": self._budget, "fail_on": self._fail_on,
+            "max_file_size": self._max_file_size, "thresholds": self._thresholds,
+            "openapi": self._openapi, "taint": self._taint,
+        }
+        for key, value in raw.items():
+            name = str(key).replace("-", "_")
+            handler = handlers.get(name)
+            if handler is None:
+                raise self.fail(str(key), "unknown key (known: " + ", ".join(
+                    sorted(k.replace("_", "-") for k in handlers)) + ")")
+            handler(str(key), value, config)
+        return config
+
+    # ------------------------------------------------------------------ value checks
+
+    def _strings(self, key: str, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(key, f"expected a list of strings, got {value!r}")
+        return list(value)
+
+    def _selectors(self, key: str, value: Any) -> list[str]:
+        import faasguard.rules  # noqa: F401  (registers the rules)
+
+        items = self._strings(key, value)
+        for item in items:
+            if item not in RULES and item not in THREATS:
+                raise self.fail(key, f"unknown rule id or threat {item!r} (see `faasguard rules`;"
+                                     f" threats: {', '.join(THREATS)})")
+        return items
+
+    def _positive_int(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise self.fail(key, f"expected a positive whole number, got {value!r}")
+        return value
+
+    def _text(self, key: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"expected a non-empty string, got {value!r}")
+        return value
+
+    # ------------------------------------------------------------------ keys
+
+    def _version(self, key: str, value: Any, config: Config) -> None:
+        if value not in (1, "1"):
+            raise self.fail(key, f"unsupported version {value!r} (this faasguard reads 1)")
+
+    def _rules(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping with `enable` and/or `disable`")
+        for sub, items in value.items():
+            if sub == "enable":
+                config.enable = self._selectors(f"{key}.enable", items)
+            elif sub == "disable":
+                config.disable = self._selectors(f"{key}.disable", items)
+            else:
+                raise self.fail(f"{key}.{sub}", "unknown key (known: enable, disable)")
+
+    def _severity(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping of rule id or threat to severity")
+        for target, severity in value.items():
+            self._selectors(f"{key}.{target}", [target])
+            if severity not in SEVERITIES:
+                raise self.fail(f"{key}.{target}", f"unknown severity {severity!r} "
+                                                   f"(one of {', '.join(SEVERITIES)})")
+            config.severity[str(target)] = severity
+
+    def _exclude(self, key: str, value: Any, config: Config) -> None:
+        config.exclude = self._strings(key, value)
+
+    def _ignore(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, list):
+            raise self.fail(key, "expected a list of {rule, path, reason} mappings")
+        for index, entry in enumerate(value):
+            here = f"{key}[{index}]"
+            if not isinstance(entry, dict):
+                raise self.fail(here, "expected a mapping with rule, path and reason")
+            unknown = set(entry) - {"rule", "path", "reason"}
+            if unknown:
+                raise self.fail(f"{here}.{sorted(unknown)[0]}", "unknown key "
+                                                                "(known: rule, path, reason)")
+            rule_id = self._text(f"{here}.rule", entry.get("rule"))
+            if rule_id != "*":
+                self._selectors(f"{here}.rule", [rule_id])
+            config.ignore.append(IgnoreEntry(
+                rule_id, self._text(f"{here}.path", entry.get("path", "*")),
+                self._text(f"{here}.reason", entry.get("reason"))))
+
+    def _stage(self, key: str, value: Any, config: Config) -> None:
+        config.stage = self._text(key, value)
+
+    def _region(self, key: str, value: Any, config: Config) -> None:
+        config.region = self._text(key, value)
+
+    def _budget(self, key: str, value: Any, config: Config) -> None:
+        config.budget = parse_budget(value, lambda msg: self.fail(key, msg))
+
+    def _fail_on(self, key: str, value: Any, config: Config) -> None:
+        if value not in FAIL_ON_CHOICES:
+            raise self.fail(key, f"expected one of {', '.join(FAIL_ON_CHOICES)}, got {value!r}")
+        config.fail_on = value
+
+    def _max_file_size(self, key: str, value: Any, config: Config) -> None:
+        config.max_file_size = self._positive_int(key, value)
+
+    def _thresholds(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping")
+        known = ("http_timeout", "log_retention_min_days", "log_retention_max_days")
+        for sub, number in value.items():
+            name = str(sub).replace("-", "_")
+            if name not in known:
+                raise self.fail(f"{key}.{sub}", "unknown key (known: " + ", ".join(
+                    k.replace("_", "-") for k in known) + ")")
+            setattr(config, name, self._positive_int(f"{key}.{sub}", number))
+        low, high = config.log_retention_min_days, config.log_retention_max_days
+        if low is not None and high is not None and low > high:
+            raise self.fail(f"{key}.log-retention-max-days",
+                            f"{high} is below log-retention-min-days {low}")
+
+    def _openapi(self, key: str, value: Any, config: Config) -> None:
+        config.openapi = self._strings(key, value)
+
+    def _taint(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping (see docs/injection.md)")
+        config.taint = _plain(value)
+
+
+def parse_budget(value: Any, error: Callable[[str], Exception]) -> float:
+    """A daily budget in USD: a positive number (a string such as "25" or "$25" too)."""
+    text = value.lstrip("$").strip() if isinstance(value, str) else value
+    try:
+        amount = float(text) if not isinstance(text, bool) else float("nan")
+    except (TypeError, ValueError):
+        raise error(f"expected an amount in USD per day, got {value!r}") from None
+    if not amount > 0 or amount == float("inf"):
+        raise error(f"expected a positive amount in USD per day, got {value!r}")
+    return amount
+
+
+def _plain(value: Any) -> Any:
+    """Line-carrying LDict/LList values as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

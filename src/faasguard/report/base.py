@@ -1,0 +1,86 @@
+"""What every reporter reads: the `Report` (findings, diagnostics, scan facts) and its
+summary. Reporters are pure functions `render(report) -> str`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard import __version__
+from faasguard.findings import SEVERITIES, Finding, RuleMeta, severity_at_least
+from faasguard.model import Diagnostic
+
+TOOL_NAME = "faasguard"
+INFORMATION_URI = "https://github.com/faasguard/faasguard"
+
+
+@dataclass
+class Report:
+    """The result of one scan, as reporters see it.
+
+    `root` is the absolute folder every file is relative to; `rules` is the whole rule
+    catalogue (SARIF lists every rule); `fail_on` is the failure threshold ("none": never).
+    """
+
+    findings: list[Finding]
+    diagnostics: list[Diagnostic]
+    files_scanned: int = 0
+    root: str = "."
+    rules: list[RuleMeta] = field(default_factory=list)
+    fail_on: str = "low"
+    nothing_scanned: bool = False
+    version: str = __version__
+
+    def failing(self) -> list[Finding]:
+        """Unsuppressed findings at or above the failure threshold."""
+        if self.fail_on not in SEVERITIES:
+            return []
+        return [f for f in self.findings
+                if f.suppressed is None and severity_at_least(f.severity, self.fail_on)]
+
+    def exit_code(self) -> int:
+        """0 clean, 1 findings at or above the threshold, 2 nothing could be scanned."""
+        if self.nothing_scanned:
+            return 2
+        return 1 if self.failing() else 0
+
+
+def suppression_of(finding: Finding) -> dict[str, str] | None:
+    """How a finding is suppressed: kind (inSource/external), source and reason."""
+    if finding.suppressed is None:
+        return None
+    info = finding.properties.get("suppression", {})
+    return {"kind": str(info.get("kind", "external")), "source": str(info.get("source", "")),
+            "reason": finding.suppressed}
+
+
+def summary(report: Report) -> dict[str, Any]:
+    """Counts: active findings per severity, suppressed ones, files, diagnostics per level."""
+    active = [f for f in report.findings if f.suppressed is None]
+    by_severity = Counter(f.severity for f in active)
+    by_level = Counter(d.level for d in report.diagnostics)
+    return {
+        "files_scanned": report.files_scanned,
+        "findings": len(active),
+        "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+        "suppressed": len(report.findings) - len(active),
+        "diagnostics": {level: by_level.get(level, 0) for level in ("error", "warning", "note")},
+        "fail_on": report.fail_on,
+        "failed": report.exit_code() != 0,
+    }
+
+
+def plural(count: int, word: str) -> str:
+    """"1 finding", "2 findings"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def finding_order(finding: Finding) -> tuple[str, int, str, str]:
+    """The order findings are reported in: file, line, rule id, subject."""
+    return (finding.location.file, finding.location.line, finding.rule_id, finding.subject)
+
+
+def diagnostic_order(diag: Diagnostic) -> tuple[str, int, str]:
+    """The order diagnostics are reported in: file, line, message."""
+    return (diag.file, diag.line or 0, diag.message)

@@ -1,0 +1,75 @@
+"""The JSON report: a documented, versioned document (schema: data/report-schema.json).
+
+`{"version": "1", "tool": {...}, "summary": {...}, "findings": [...],
+"diagnostics": [...]}`. Keys keep a fixed order, findings are sorted by file, line, rule
+and subject, and suppressed findings stay in the list with their `suppression`. Version
+"1" only grows by new optional keys; a removed or renamed key means version "2".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faasguard.findings import Finding
+from faasguard.model import Diagnostic, Location
+from faasguard.report.base import (
+    INFORMATION_URI,
+    TOOL_NAME,
+    Report,
+    diagnostic_order,
+    finding_order,
+    summary,
+    suppression_of,
+)
+
+REPORT_VERSION = "1"
+
+
+def render(report: Report) -> str:
+    """The report as JSON text (UTF-8, two-space indent, trailing newline)."""
+    return json.dumps(document(report), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def document(report: Report) -> dict[str, Any]:
+    """The report as a JSON-ready dict, keys in their documented order."""
+    return {
+        "version": REPORT_VERSION,
+        "tool": {"name": TOOL_NAME, "version": report.version,
+                 "informationUri": INFORMATION_URI},
+        "summary": summary(report),
+        "findings": [_finding(f) for f in sorted(report.findings, key=finding_order)],
+        "diagnostics": [_diagnostic(d) for d in sorted(report.diagnostics,
+                                                       key=diagnostic_order)],
+    }
+
+
+def _location(location: Location) -> dict[str, Any]:
+    return {"file": location.file, "line": location.line,
+            "end_line": location.end_line or location.line}
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "title": finding.title,
+        "threat": finding.threat,
+        "severity": finding.severity,
+        "confidence": finding.confidence,
+        "message": finding.message,
+        "location": _location(finding.location),
+        "subject": finding.subject,
+        "fingerprint": finding.fingerprint,
+        "remediation": finding.remediation,
+        "related": [{"location": _location(loc), "message": msg} for loc, msg in finding.related],
+        "flow": [{"location": _location(step.location), "message": step.message}
+                 for step in finding.flow],
+        "suppression": suppression_of(finding),
+        "properties": {k: v for k, v in sorted(finding.properties.items())
+                       if k != "suppression"},
+    }
+
+
+def _diagnostic(diag: Diagnostic) -> dict[str, Any]:
+    return {"file": diag.file, "line": diag.line, "level": diag.level, "code": diag.code,
+            "message": diag.message}

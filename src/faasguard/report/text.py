@@ -1,0 +1,96 @@
+"""The text report: findings grouped by threat then severity, for people at a terminal.
+
+Each finding reads `file:line  RULE  severity  message`, then (indented) the fix, related
+locations and the steps of its code flow. Suppressed findings are listed apart, problems
+with the input after them, and a summary line closes the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from faasguard.findings import SEVERITIES, SEVERITY_RANK, THREATS, Finding
+from faasguard.report.base import Report, plural, summary, suppression_of
+
+_COLORS = {"critical": "1;31", "high": "31", "medium": "33", "low": "34", "info": "2",
+           "error": "31", "warning": "33", "note": "2", "title": "1", "dim": "2"}
+
+
+def render(report: Report, color: bool = False, quiet: bool = False) -> str:
+    """The report as text; `quiet` keeps only the findings, `color` adds ANSI colours."""
+    paint: Callable[[str, str], str] = (
+        (lambda text, key: f"\x1b[{_COLORS[key]}m{text}\x1b[0m") if color
+        else (lambda text, key: text))
+    lines: list[str] = []
+    active = [f for f in report.findings if f.suppressed is None]
+    for threat, title in THREATS.items():
+        group = [f for f in active if f.threat == threat]
+        if not group:
+            continue
+        lines.append(paint(title, "title"))
+        for severity in SEVERITIES:
+            of_severity = [f for f in group if f.severity == severity]
+            if not of_severity:
+                continue
+            lines.append(f"  {paint(severity.upper(), severity)}")
+            for finding in of_severity:
+                lines.extend(_finding(finding, paint))
+        lines.append("")
+    others = [f for f in active if f.threat not in THREATS]
+    for finding in sorted(others, key=lambda f: -SEVERITY_RANK.get(f.severity, 0)):
+        lines.extend(_finding(finding, paint))
+    if quiet:
+        return "\n".join(lines).rstrip("\n") + ("\n" if lines else "")
+    suppressed = [f for f in report.findings if f.suppressed is not None]
+    if suppressed:
+        lines.append(paint(f"Suppressed ({len(suppressed)})", "title"))
+        for finding in suppressed:
+            info = suppression_of(finding) or {}
+            lines.append(f"  {finding.location}  {finding.rule_id}  "
+                         f"[{info.get('source') or info.get('kind')}] {finding.suppressed}")
+        lines.append("")
+    if report.diagnostics:
+        lines.append(paint(f"Problems with the input ({len(report.diagnostics)})", "title"))
+        for diag in report.diagnostics:
+            where = f"{diag.file or '.'}:{diag.line}" if diag.line else (diag.file or ".")
+            lines.append(f"  {where}  {paint(diag.level, diag.level)}  {diag.message}")
+        lines.append("")
+    lines.append(_summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def _finding(finding: Finding, paint: Callable[[str, str], str]) -> list[str]:
+    out = [f"    {finding.location}  {finding.rule_id}  "
+           f"{paint(finding.severity, finding.severity)}  {finding.message}"]
+    pad = " " * 6
+    if finding.remediation:
+        first, *rest = finding.remediation.strip("\n").splitlines()
+        out.append(f"{pad}{paint('fix:', 'dim')} {first}")
+        out.extend(f"{pad}     {line}" for line in rest)
+    for location, message in finding.related:
+        out.append(f"{pad}{paint('related:', 'dim')} {location}  {message}")
+    if finding.flow:
+        out.append(f"{pad}{paint('flow:', 'dim')}")
+        for number, step in enumerate(finding.flow, 1):
+            out.append(f"{pad}  {number}. {step.location}  {step.message}")
+    return out
+
+
+def _summary_line(report: Report) -> str:
+    counts = summary(report)
+    per_severity = ", ".join(f"{n} {s}" for s, n in counts["by_severity"].items() if n)
+    found = plural(counts["findings"], "finding") + (f" ({per_severity})" if per_severity else "")
+    problems = sum(counts["diagnostics"].values())
+    parts = [found, f"{counts['suppressed']} suppressed",
+             f"{plural(counts['files_scanned'], 'file')} scanned"]
+    if problems:
+        parts.append(plural(problems, "problem") + " with the input")
+    if report.nothing_scanned:
+        verdict = "nothing could be scanned"
+    elif report.fail_on == "none":
+        verdict = "not failing on findings (--fail-on none)"
+    else:
+        failing = len(report.failing())
+        verdict = (f"{failing} at or above '{report.fail_on}': failing" if failing
+                   else f"none at or above '{report.fail_on}'")
+    return ", ".join(parts) + f"; {verdict}."

@@ -1,0 +1,141 @@
+"""Suppressions: inline comments, the config file's `ignore` list, and the baseline.
+
+Inline, on the line a finding points at or on comment lines just above it::
+
+    Url:  # faasguard:ignore FG-AUTH-001 public webhook, signed payloads
+    # faasguard:ignore FG-DATA-001, FG-PERM-001 legacy stack, tracked in JIRA-12
+    x = eval(body)  # faasguard: ignore[FG-INJ-002] body is a constant here
+    // faasguard: ignore[FG-INJ-001] (JavaScript/TypeScript)
+
+A suppressed finding keeps `Finding.suppressed = reason` and
+`Finding.properties["suppression"] = {"kind": "inSource"|"external", "source": ...}`; it is
+reported (marked), counted, and never counts for `--fail-on`. A comment without a reason
+is honoured, with a warning diagnostic asking for one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from faasguard.config import IgnoreEntry
+from faasguard.findings import Finding
+from faasguard.model import Diagnostic
+
+MAX_COMMENT_FILE_BYTES = 5 * 1024 * 1024
+NO_REASON = "no reason given"
+
+_MARKER = re.compile(r"(?:^|\s)(?:#|//)\s*faasguard:\s*ignore(?P<rest>.*)$")
+_RULE_ID = r"FG-[A-Z0-9]+-\d+"
+_PLAIN_IDS = re.compile(rf"\s*(?P<ids>{_RULE_ID}(?:\s*,\s*{_RULE_ID})*)")
+_BRACKET_IDS = re.compile(r"\s*\[(?P<ids>[^\]]*)\]")
+_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
+
+
+@dataclass(frozen=True)
+class InlineSuppression:
+    """One suppression comment: the rule ids it names, its reason, its 1-based line."""
+
+    line: int
+    rule_ids: tuple[str, ...]
+    reason: str
+
+
+def parse_comment(text: str, line: int = 1) -> InlineSuppression | None:
+    """The suppression a source line carries, if any (None for lines without one)."""
+    match = _MARKER.search(text)
+    if match is None:
+        return None
+    rest = match.group("rest")
+    ids_match = _BRACKET_IDS.match(rest) or _PLAIN_IDS.match(rest)
+    if ids_match is None:
+        return InlineSuppression(line, (), "")
+    ids = tuple(i.strip() for i in ids_match.group("ids").split(",") if i.strip())
+    reason = rest[ids_match.end():].strip().lstrip(":-\u2013\u2014").strip()
+    return InlineSuppression(line, ids, reason)
+
+
+class CommentIndex:
+    """Suppression comments of the files findings point at, read once per file."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self._files: dict[str, tuple[list[str], dict[int, InlineSuppression]]] = {}
+
+    def _read(self, file: str) -> tuple[list[str], dict[int, InlineSuppression]]:
+        cached = self._files.get(file)
+        if cached is not None:
+            return cached
+        lines: list[str] = []
+        try:
+            with open(os.path.join(self.root, file), "rb") as handle:
+                raw = handle.read(MAX_COMMENT_FILE_BYTES)
+            if b"\x00" not in raw[:8192]:
+                lines = raw.decode("utf-8", "replace").splitlines()
+        except OSError:
+            pass
+        marks: dict[int, InlineSuppression] = {}
+        for number, text in enumerate(lines, 1):
+            if "faasguard" in text:
+                found = parse_comment(text, number)
+                if found is not None:
+                    marks[number] = found
+        self._files[file] = (lines, marks)
+        return lines, marks
+
+    def lookup(self, file: str, line: int, rule_id: str) -> InlineSuppression | None:
+        """The comment suppressing `rule_id` at `file:line`: on that line, or on the
+        comment-only lines right above it."""
+        lines, marks = self._read(file)
+        candidate = line
+        while candidate >= 1:
+            mark = marks.get(candidate)
+            if mark is not None and rule_id in mark.rule_ids:
+                return mark
+            candidate -= 1
+            if candidate < 1 or candidate > len(lines) or not _COMMENT_ONLY.match(
+                    lines[candidate - 1]):
+                break
+        return None
+
+
+def mark(finding: Finding, reason: str, kind: str, source: str) -> None:
+    """Mark a finding suppressed (kind: SARIF's "inSource" or "external")."""
+    finding.suppressed = reason
+    finding.properties["suppression"] = {"kind": kind, "source": source}
+
+
+def apply_suppressions(findings: Iterable[Finding], root: str,
+                       ignores: Iterable[IgnoreEntry] = (),
+                       baseline: frozenset[str] | set[str] = frozenset()) -> list[Diagnostic]:
+    """Mark the findings suppressed by a comment, a config `ignore` entry or the baseline.
+
+    Returns warnings about suppression comments that give no reason (one per comment).
+    """
+    comments = CommentIndex(root)
+    ignore_list = list(ignores)
+    warned: set[tuple[str, int]] = set()
+    problems: list[Diagnostic] = []
+    for finding in findings:
+        if finding.suppressed is not None:
+            continue
+        where = finding.location
+        inline = comments.lookup(where.file, where.line, finding.rule_id)
+        if inline is not None:
+            mark(finding, inline.reason or NO_REASON, "inSource", "comment")
+            if not inline.reason and (where.file, inline.line) not in warned:
+                warned.add((where.file, inline.line))
+                problems.append(Diagnostic(
+                    where.file, f"suppression of {', '.join(inline.rule_ids)} gives no reason; "
+                                "add one after the rule id", inline.line, "warning",
+                    "suppression"))
+            continue
+        entry = next((e for e in ignore_list if e.matches(finding.rule_id, where.file)), None)
+        if entry is not None:
+            mark(finding, entry.reason, "external", "config")
+            continue
+        if finding.fingerprint in baseline:
+            mark(finding, "baseline", "external", "baseline")
+    return problems
