@@ -1,0 +1,629 @@
+"""Serverless Framework (v3 and v4) `serverless.yml` / `.yaml` / `.json` -> the App model.
+
+`load(doc, ctx)` resolves the file's `${...}` variables (loaders.variables), then its
+CloudFormation intrinsics (`!GetAtt Table.Arn` -> `Ref("serverless.yml#Table", "Arn")`),
+and builds:
+
+- one `Function` per `functions:` key, with the provider settings it inherits
+  (runtime, memory, timeout, architecture, environment, tracing, log retention, VPC, KMS,
+  layers, tags) and the framework's defaults (1024 MB, 6 s);
+- the roles: the shared provider role `IamRoleLambdaExecution` (`provider.iam.role`, or the
+  legacy `iamRoleStatements` / `iamManagedPolicies`), an external role given by name or
+  ARN, a function's own `role:`, and per-function roles of the
+  serverless-iam-roles-per-function plugin (`<Name>IamRoleLambdaExecution`);
+- triggers, routes and the implicit APIs from `events:` (loaders.serverless_events), and
+  function URLs from `url:`;
+- the `resources:` section, read by the CloudFormation loader, with `extensions:` applied.
+
+Anything malformed is a warning diagnostic at its line; the load goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders import LoadContext
+from faasguard.loaders.documents import Document, LDict, LList, line_of
+from faasguard.loaders.iam import statements_from_list
+from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.loaders.serverless_events import EventEnv, add_events
+from faasguard.loaders.variables import VariableResolver, VariableSettings
+from faasguard.model import (
+    App,
+    EnvVar,
+    Function,
+    FunctionUrl,
+    Layer,
+    Location,
+    Ref,
+    Role,
+    SourceFile,
+    Unknown,
+    Value,
+    qualify,
+)
+
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_TIMEOUT_S = 6
+PROVIDER_ROLE = "IamRoleLambdaExecution"
+LAMBDA_SERVICE = "lambda.amazonaws.com"
+PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
+
+
+def normalize_name(name: str) -> str:
+    """A function key as the framework writes it in logical ids (`my-fn` -> `MyDashfn`)."""
+    text = name.replace("-", "Dash").replace("_", "Underscore")
+    return text[:1].upper() + text[1:]
+
+
+def load(doc: Document, ctx: LoadContext) -> App:
+    """Build the App model of one serverless.yml (never raises for bad content)."""
+    app = App(root=ctx.root)
+    app.files.append(SourceFile(ctx.file, "serverless"))
+    if not isinstance(doc.data, dict):
+        app.diagnostics.append(ctx.diagnostic(
+            "a serverless file must be a mapping (service, provider, functions, ...)",
+            line_of(doc.data), "error"))
+        return app
+    base_dir = os.path.dirname(os.path.abspath(ctx.abs_path))
+    resolver = VariableResolver(doc.data, VariableSettings(
+        root=os.path.abspath(ctx.root), base_dir=base_dir, stage=ctx.stage, region=ctx.region,
+        env=ctx.env, params=ctx.params, max_bytes=ctx.max_bytes))
+    config = resolver.resolve()
+    for problem in resolver.problems:
+        app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,
+                                              code="variables"))
+    app.stage = resolver.stage
+    _Loader(ctx, app, config, resolver.stage, resolver.region).run()
+    return app
+
+
+@dataclass
+class _Loader:
+    """The state of one load: the resolved config, its scope and the App being built."""
+
+    ctx: LoadContext
+    app: App
+    config: LDict
+    stage: str
+    region: str
+    scope: Scope = field(init=False)
+    provider: LDict = field(init=False)
+    resources: LDict = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.file = self.ctx.file
+        self.resources = self._resources_section(self.config.get("resources"))
+        self.scope = self._scope()
+        self.provider = self._mapping(self._resolve(self.config.get("provider")), "provider",
+                                      self.config.line_of("provider"))
+        self.provider_role: str | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    def warn(self, message: str, line: int | None, level: str = "warning") -> None:
+        """Record a diagnostic about this file."""
+        self.app.diagnostics.append(self.ctx.diagnostic(message, line, level))
+
+    def loc(self, container: Any, key: Any = None) -> Location:
+        """The location of `container[key]` (or of the container)."""
+        line = line_of(container, key, default=line_of(container))
+        end = container.end_line if key is None and isinstance(container, (LDict, LList)) \
+            else None
+        return Location(self.file, line, end or None)
+
+    def _resolve(self, value: Any) -> Any:
+        return resolve(value, self.scope)
+
+    def _mapping(self, value: Any, what: str, line: int | None) -> LDict:
+        if value is None:
+            return LDict()
+        if isinstance(value, LDict):
+            return value
+        if isinstance(value, dict):
+            return LDict(value)
+        self.warn(f"'{what}' should be a mapping, not {_kind(value)}; ignored", line)
+        return LDict()
+
+    # ------------------------------------------------------------------ sections
+
+    def _resources_section(self, raw: Any) -> LDict:
+        """`resources:` as one CloudFormation mapping (a list of them is merged, in order)."""
+        merged = LDict()
+        parts = raw if isinstance(raw, list) else [raw] if raw is not None else []
+        for index, part in enumerate(parts):
+            if not isinstance(part, dict):
+                line = raw.line_of(index) if isinstance(raw, LList) else \
+                    self.config.line_of("resources")
+                self.warn(f"'resources' should be a mapping, not {_kind(part)}; ignored", line)
+                continue
+            for key, value in part.items():
+                if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                    target = merged[key]
+                    for sub_key, sub_value in value.items():
+                        target[sub_key] = sub_value
+                        target.key_lines[sub_key] = line_of(value, sub_key)
+                else:
+                    copy = value
+                    if isinstance(value, dict) and not isinstance(value, LDict):
+                        copy = LDict(value)
+                    elif isinstance(value, LDict):
+                        copy = LDict(value)
+                        copy.line, copy.end_line = value.line, value.end_line
+                        copy.key_lines = dict(value.key_lines)
+                    merged[key] = copy
+                    merged.key_lines[key] = line_of(part, key)
+        return merged
+
+    def _scope(self) -> Scope:
+        """What `Ref`/`GetAtt` may name: resources of `resources:` and generated ones."""
+        types: dict[str, str] = {}
+        declared = self.resources.get("Resources")
+        if isinstance(declared, dict):
+            for logical, body in declared.items():
+                kind = body.get("Type") if isinstance(body, dict) else None
+                types[str(logical)] = kind if isinstance(kind, str) else "Unknown"
+        functions = self.config.get("functions")
+        for key in _function_keys(functions):
+            types.setdefault(f"{normalize_name(key)}LambdaFunction", "AWS::Lambda::Function")
+        layers = self.config.get("layers")
+        if isinstance(layers, dict):
+            for key in layers:
+                types.setdefault(f"{normalize_name(str(key))}LambdaLayer",
+                                 "AWS::Lambda::LayerVersion")
+        types.setdefault(PROVIDER_ROLE, "AWS::IAM::Role")
+        types.setdefault("ApiGatewayRestApi", "AWS::ApiGateway::RestApi")
+        types.setdefault("HttpApi", "AWS::ApiGatewayV2::Api")
+        types.setdefault("WebsocketsApi", "AWS::ApiGatewayV2::Api")
+        types.setdefault("ServerlessDeploymentBucket", "AWS::S3::Bucket")
+        parameters: dict[str, Value] = {}
+        declared_parameters = self.resources.get("Parameters")
+        if isinstance(declared_parameters, dict):
+            for name, body in declared_parameters.items():
+                default = body.get("Default") if isinstance(body, dict) else None
+                parameters[str(name)] = default if default is not None else Unknown(
+                    f"parameter {name}")
+        service = self.config.get("service")
+        if isinstance(service, dict):  # the v1 form `service: {name: x}`
+            service = service.get("name")
+        self.service = service if isinstance(service, str) else "service"
+        pseudo: dict[str, Value] = {
+            "AWS::Region": self.region,
+            "AWS::StackName": f"{self.service}-{self.stage}",
+            "AWS::AccountId": Unknown("AWS::AccountId"),
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+        mappings = self.resources.get("Mappings")
+        return Scope(file=self.file, resources=types, parameters=parameters,
+                     mappings=dict(mappings) if isinstance(mappings, dict) else {},
+                     pseudo=pseudo)
+
+    # ------------------------------------------------------------------ run
+
+    def run(self) -> None:
+        """Build everything (functions last need roles and APIs; resources are read last)."""
+        provider_name = self.provider.get("name", "aws")
+        if provider_name != "aws":
+            self.warn(f"provider '{provider_name}' is not supported (only aws); "
+                      "file skipped", self.config.line_of("provider"), "note")
+            return
+        self._layers()
+        self.events = EventEnv(self.file, self.app, self.provider, self.stage,
+                               self.scope, self.warn,
+                               set(_function_keys(self.config.get("functions"))))
+        self._functions()
+        self._cloudformation()
+
+    def _layers(self) -> None:
+        layers = self.config.get("layers")
+        if layers is None:
+            return
+        if not isinstance(layers, dict):
+            self.warn(f"'layers' should be a mapping, not {_kind(layers)}; ignored",
+                      self.config.line_of("layers"))
+            return
+        for key in layers:
+            layer_id = qualify(self.file, f"{normalize_name(str(key))}LambdaLayer")
+            self.app.layers[layer_id] = Layer(layer_id, self.loc(layers, key))
+
+    # ------------------------------------------------------------------ functions
+
+    def _functions(self) -> None:
+        raw = self.config.get("functions")
+        if raw is None:
+            return
+        sections = raw if isinstance(raw, list) else [raw]
+        for index, section in enumerate(sections):
+            if not isinstance(section, dict):
+                line = raw.line_of(index) if isinstance(raw, LList) else \
+                    self.config.line_of("functions")
+                self.warn(f"'functions' should be a mapping of function names, not "
+                          f"{_kind(section)}; ignored", line)
+                continue
+            for key, body in section.items():
+                if not isinstance(body, dict):
+                    self.warn(f"function '{key}' should be a mapping (handler, events, ...), "
+                              f"not {_kind(body)}; skipped", line_of(section, key))
+                    continue
+                self._function(str(key), self._resolve(body), self.loc(section, key), body)
+
+    def _function(self, key: str, cfg: LDict, location: Location, raw: Any) -> None:
+        provider = self.provider
+        fn_id = qualify(self.file, key)
+        location = Location(self.file, location.line, getattr(raw, "end_line", None) or None)
+        handler = cfg.get("handler")
+        if handler is None and cfg.get("image") is None:
+            self.warn(f"function '{key}' has no handler (nor image)", location.line)
+        function = Function(
+            id=fn_id,
+            location=location,
+            format="serverless",
+            name=cfg.get("name", f"{self.service}-{self.stage}-{key}"),
+            runtime=cfg.get("runtime", provider.get("runtime")),
+            handler=handler,
+            code_dir=self._code_dir(cfg),
+            memory_mb=_int(cfg.get("memorySize", provider.get("memorySize",
+                                                              DEFAULT_MEMORY_MB))),
+            timeout_s=_int(cfg.get("timeout", provider.get("timeout", DEFAULT_TIMEOUT_S))),
+            architecture=str(cfg.get("architecture", provider.get("architecture", "x86_64"))),
+            reserved_concurrency=_int(cfg.get("reservedConcurrency")),
+            provisioned_concurrency=_int(cfg.get("provisionedConcurrency")),
+            environment=self._environment(provider.get("environment"), cfg.get("environment"),
+                                          key),
+            kms_key=cfg.get("kmsKeyArn", provider.get("kmsKeyArn")),
+            tracing=self._tracing(cfg),
+            log_retention_days=_int(cfg.get("logRetentionInDays",
+                                            provider.get("logRetentionInDays"))),
+            log_level=self._log_level(cfg),
+            vpc=_has_vpc(cfg.get("vpc", provider.get("vpc"))),
+            dlq=cfg.get("onError"),
+            on_failure=self._on_failure(cfg.get("destinations")),
+            layers=self._layer_list(cfg.get("layers", provider.get("layers"))),
+            tags=self._tags(cfg),
+            properties=self._properties(key, cfg),
+        )
+        self._role_of(function, key, cfg)
+        function.url = self._url(cfg)
+        self.app.functions[fn_id] = function
+        add_events(function, cfg.get("events"), cfg.line_of("events") if "events" in cfg
+                   else location.line, self.events)
+
+    def _code_dir(self, cfg: LDict) -> str:
+        service_dir = posixpath.dirname(self.file) or "."
+        module = cfg.get("module")
+        if isinstance(module, str) and module.strip():
+            return posixpath.normpath(posixpath.join(service_dir, module.strip()))
+        return service_dir
+
+    def _properties(self, key: str, cfg: LDict) -> dict[str, Any]:
+        props: dict[str, Any] = {"logical_id": f"{normalize_name(key)}LambdaFunction"}
+        defaulted = [name for name in ("memorySize", "timeout")
+                     if name not in cfg and name not in self.provider]
+        if defaulted:
+            props["defaulted"] = defaulted
+        package = self.config.get("package")
+        if isinstance(package, dict) and package.get("individually") is True:
+            props["package_individually"] = True
+        for name in ("image", "description", "condition", "disableLogs", "maximumRetryAttempts",
+                     "maximumEventAge", "snapStart", "ephemeralStorageSize"):
+            if name in cfg:
+                props[name] = cfg[name]
+        return props
+
+    def _environment(self, provider_env: Any, function_env: Any, key: str) -> dict[str, EnvVar]:
+        result: dict[str, EnvVar] = {}
+        for where, env in (("provider", provider_env), (f"function '{key}'", function_env)):
+            if env is None:
+                continue
+            if not isinstance(env, dict):
+                self.warn(f"environment of {where} should be a mapping, not {_kind(env)}; "
+                          "ignored", line_of(env, default=line_of(self.config)))
+                continue
+            for name, value in env.items():
+                result[str(name)] = EnvVar(str(name), value, self.loc(env, name))
+        return result
+
+    def _tracing(self, cfg: LDict) -> Value:
+        value = cfg.get("tracing")
+        if value is None:
+            tracing = self.provider.get("tracing")
+            value = tracing.get("lambda") if isinstance(tracing, dict) else None
+        if value is True:
+            return "Active"
+        if value is False or value is None:
+            return None
+        if isinstance(value, str):
+            return {"active": "Active", "passthrough": "PassThrough"}.get(value.lower(), value)
+        return value
+
+    def _log_level(self, cfg: LDict) -> Value:
+        for logs in (cfg.get("logs"), _get(self.provider, "logs", "lambda")):
+            if isinstance(logs, dict):
+                level = logs.get("applicationLogLevel")
+                if level is not None:
+                    return level
+        return None
+
+    def _on_failure(self, destinations: Any) -> Value:
+        if not isinstance(destinations, dict):
+            return None
+        target = destinations.get("onFailure")
+        if isinstance(target, dict):
+            return target.get("arn")
+        return target
+
+    def _layer_list(self, layers: Any) -> list[Value]:
+        if layers is None:
+            return []
+        return list(layers) if isinstance(layers, list) else [layers]
+
+    def _tags(self, cfg: LDict) -> dict[str, Any]:
+        tags: dict[str, Any] = {}
+        for source in (self.provider.get("tags"), cfg.get("tags")):
+            if isinstance(source, dict):
+                tags.update(source)
+        return tags
+
+    def _url(self, cfg: LDict) -> FunctionUrl | None:
+        url = cfg.get("url")
+        if url is None or url is False:
+            return None
+        location = self.loc(cfg, "url")
+        if url is True:
+            return FunctionUrl("NONE", location)
+        if not isinstance(url, dict):
+            self.warn(f"'url' should be true or a mapping, not {_kind(url)}; ignored",
+                      location.line)
+            return None
+        authorizer = url.get("authorizer")
+        auth_type = "AWS_IAM" if isinstance(authorizer, str) and \
+            authorizer.lower() == "aws_iam" else "NONE"
+        if authorizer is not None and auth_type == "NONE":
+            self.warn(f"url authorizer '{authorizer}' is not understood (only aws_iam); "
+                      "the URL is taken as public", line_of(url, "authorizer"))
+        cors = url.get("cors")
+        return FunctionUrl(auth_type, location,
+                           cors=dict(cors) if isinstance(cors, dict) else
+                           ({"allowedOrigins": ["*"]} if cors is True else None),
+                           invoke_mode=url.get("invokeMode"))
+
+    # ------------------------------------------------------------------ IAM
+
+    def _role_of(self, function: Function, key: str, cfg: LDict) -> None:
+        """Set Function.role / role_arn from `role:`, per-function statements or the provider."""
+        role = cfg.get("role")
+        if role is not None:
+            function.role, function.role_arn = self._named_role(role, line_of(cfg, "role"))
+            return
+        statements = cfg.get("iamRoleStatements")
+        if statements is not None:
+            function.role = self._function_role(key, cfg, statements)
+            return
+        function.role = self._provider_role()
+        role_obj = self.app.roles.get(function.role) if function.role else None
+        if role_obj is not None and role_obj.external:
+            function.role_arn = role_obj.arn
+
+    def _named_role(self, role: Any, line: int) -> tuple[str | None, Value]:
+        """A role given by logical id, `!GetAtt X.Arn`, or ARN: (role id, role ARN)."""
+        if isinstance(role, Ref):
+            return role.target, None
+        if isinstance(role, str):
+            if role in self.scope.resources:
+                return qualify(self.file, role), None
+            if role.startswith("arn:"):
+                return None, role
+            self.warn(f"role '{role}' is neither an ARN nor a resource of 'resources:'",
+                      line)
+            return None, role
+        if isinstance(role, dict) and "name" not in role:
+            self.warn("role is not understood (expected a logical id, an ARN or "
+                      "Fn::GetAtt)", line)
+        return None, role if isinstance(role, Unknown) else Unknown("role")
+
+    def _provider_role(self) -> str | None:
+        """The id of the role functions share (created once, on first use)."""
+        if self.provider_role is not None:
+            return self.provider_role
+        iam = self.provider.get("iam")
+        role = _get(self.provider, "iam", "role")
+        legacy = self.provider.get("role")
+        given = role if role is not None and not isinstance(role, dict) else legacy
+        role_id = qualify(self.file, PROVIDER_ROLE)
+        if given is not None:
+            line = line_of(iam, "role") if role is not None else line_of(self.provider, "role")
+            target, arn = self._named_role(given, line)
+            if target is not None:
+                self.provider_role = target
+                return target
+            self.app.roles[role_id] = Role(role_id, Location(self.file, line), external=True,
+                                           arn=arn, assume_services=(LAMBDA_SERVICE,))
+            self.provider_role = role_id
+            return role_id
+        role_cfg = role if isinstance(role, dict) else LDict()
+        line = line_of(iam, "role") if isinstance(role, dict) else \
+            line_of(self.provider, "iamRoleStatements") if "iamRoleStatements" in self.provider \
+            else line_of(self.provider, "iam") if iam is not None else self.provider.line or 1
+        statements = statements_from_list(role_cfg.get("statements"), self.file,
+                                          "serverless:provider")
+        statements += statements_from_list(self.provider.get("iamRoleStatements"), self.file,
+                                           "serverless:provider")
+        managed = self._list(role_cfg.get("managedPolicies")) + \
+            self._list(self.provider.get("iamManagedPolicies"))
+        self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
+                                       assume_services=(LAMBDA_SERVICE,))
+        self.provider_role = role_id
+        return role_id
+
+    def _function_role(self, key: str, cfg: LDict, raw_statements: Any) -> str:
+        """A role of its own (serverless-iam-roles-per-function plugin)."""
+        role_id = qualify(self.file, f"{normalize_name(key)}{PROVIDER_ROLE}")
+        line = line_of(cfg, "iamRoleStatements")
+        if not isinstance(raw_statements, list):
+            self.warn(f"iamRoleStatements of function '{key}' should be a list, not "
+                      f"{_kind(raw_statements)}", line)
+        statements = statements_from_list(raw_statements, self.file, "serverless:function")
+        inherit = cfg.get("iamRoleStatementsInherit")
+        if inherit is None:
+            inherit = _get(self.config, "custom", PER_FUNCTION_PLUGIN, "defaultInherit")
+        if inherit is True:
+            provider_id = self._provider_role()
+            shared = self.app.roles.get(provider_id) if provider_id else None
+            if shared is not None:
+                statements = list(shared.statements) + statements
+        managed = self._list(cfg.get("iamManagedPolicies"))
+        self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
+                                       assume_services=(LAMBDA_SERVICE,))
+        return role_id
+
+    @staticmethod
+    def _list(value: Any) -> list[Value]:
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list) else [value]
+
+    # ------------------------------------------------------------------ resources
+
+    def _cloudformation(self) -> None:
+        """Read `resources:` with the CloudFormation loader; apply `extensions:`."""
+        extensions = self.resources.get("extensions")
+        declared = self.resources.get("Resources")
+        template = LDict({k: v for k, v in self.resources.items() if k != "extensions"})
+        template.line, template.key_lines = self.resources.line, dict(self.resources.key_lines)
+        leftover = self._extend(declared, extensions)
+        if isinstance(declared, dict) and declared or "Outputs" in template:
+            try:
+                from faasguard.loaders.cloudformation import load_template
+            except ImportError:
+                self.warn("the 'resources:' section was not read: the CloudFormation loader "
+                          "is not available", self.config.line_of("resources"), "note")
+            else:
+                load_template(template, self.ctx, "cloudformation", self.app)
+        self._extend_generated(leftover)
+
+    def _extend(self, declared: Any, extensions: Any) -> dict[str, Any]:
+        """Merge extensions onto declared resources; return those meant for generated ones."""
+        if extensions is None:
+            return {}
+        if not isinstance(extensions, dict):
+            self.warn("'resources.extensions' should be a mapping; ignored",
+                      line_of(self.resources, "extensions"))
+            return {}
+        leftover: dict[str, Any] = {}
+        for logical, body in extensions.items():
+            if isinstance(declared, dict) and isinstance(declared.get(logical), dict) and \
+                    isinstance(body, dict):
+                _deep_merge(declared[logical], body)
+            else:
+                leftover[str(logical)] = (body, line_of(extensions, logical))
+        return leftover
+
+    def _extend_generated(self, leftover: dict[str, Any]) -> None:
+        by_logical = {f.properties.get("logical_id"): f for f in self.app.functions.values()
+                      if f.format == "serverless" and f.id.startswith(self.file + "#")}
+        log_groups = {str(k)[:-len("LambdaFunction")] + "LogGroup": f
+                      for k, f in by_logical.items() if k}
+        for logical, (body, line) in leftover.items():
+            props = self._resolve(body.get("Properties")) if isinstance(body, dict) else None
+            if logical in by_logical and isinstance(props, dict):
+                _apply_function_extension(by_logical[logical], props)
+            elif logical in log_groups and isinstance(props, dict):
+                days = _int(props.get("RetentionInDays"))
+                if days is not None:
+                    log_groups[logical].log_retention_days = days
+            elif logical == PROVIDER_ROLE and isinstance(props, dict):
+                self._extend_role(props)
+            else:
+                self.warn(f"extension of '{logical}': not a resource of this file that "
+                          "faasguard models; ignored", line, "note")
+
+    def _extend_role(self, props: dict[str, Any]) -> None:
+        role = self.app.roles.get(qualify(self.file, PROVIDER_ROLE))
+        if role is None or role.external:
+            return
+        policies = props.get("Policies")
+        for policy in policies if isinstance(policies, list) else []:
+            if isinstance(policy, dict):
+                from faasguard.loaders.iam import statements_from_document
+
+                role.statements += statements_from_document(policy.get("PolicyDocument"),
+                                                            self.file, "inline")
+        role.managed_policy_arns += self._list(props.get("ManagedPolicyArns"))
+
+
+def _apply_function_extension(function: Function, props: dict[str, Any]) -> None:
+    """Overrides of the generated AWS::Lambda::Function's properties that the model keeps."""
+    if "MemorySize" in props:
+        function.memory_mb = _int(props["MemorySize"])
+    if "Timeout" in props:
+        function.timeout_s = _int(props["Timeout"])
+    if "ReservedConcurrentExecutions" in props:
+        function.reserved_concurrency = _int(props["ReservedConcurrentExecutions"])
+    if "KmsKeyArn" in props:
+        function.kms_key = props["KmsKeyArn"]
+    tracing = props.get("TracingConfig")
+    if isinstance(tracing, dict) and "Mode" in tracing:
+        function.tracing = tracing["Mode"]
+    variables = _get(props, "Environment", "Variables")
+    if isinstance(variables, dict):
+        for name, value in variables.items():
+            function.environment[str(name)] = EnvVar(
+                str(name), value, Location(function.location.file, line_of(variables, name)))
+
+
+def _deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_merge(target[key], value)
+        else:
+            target[key] = value
+            if isinstance(target, LDict):
+                target.key_lines[key] = line_of(extra, key)
+
+
+def _function_keys(functions: Any) -> list[str]:
+    sections = functions if isinstance(functions, list) else [functions]
+    return [str(k) for section in sections if isinstance(section, dict) for k in section]
+
+
+def _get(mapping: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(mapping, dict):
+            return None
+        mapping = mapping.get(key)
+    return mapping
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _has_vpc(vpc: Any) -> bool:
+    if not isinstance(vpc, dict):
+        return isinstance(vpc, (Ref, Unknown))
+    subnets = vpc.get("subnetIds")
+    return bool(subnets) or bool(vpc.get("securityGroupIds"))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, Unknown):
+        return f"an unknown value ({value.text})"
+    return f"the {type(value).__name__} {value!r}"

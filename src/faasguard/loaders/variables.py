@@ -1,0 +1,660 @@
+"""Serverless Framework `${...}` variables, resolved statically (never fetched, never run).
+
+`VariableResolver(config, settings).resolve()` returns a copy of a parsed serverless.yml
+with its variables replaced:
+
+- `${self:path.to.key}` (list indexes as `.0` or `[0]`), `${opt:stage}` / `${opt:region}`
+  (the user's choice, else the file's own `provider.stage` / `provider.region`, else
+  dev / us-east-1), `${sls:stage}`, `${aws:region}`, `${param:x}` (`params:` or v4
+  `stages:` for the stage, then `default`), `${env:X}` (only when the user opted in with
+  an environment), `${file(./x.yml):path}` (confined to the project root);
+- values that only AWS or the deployer's machine know (`${ssm:..}`, `${cf:..}`, `${s3:..}`,
+  `${aws:accountId}`, `${sls:instanceId}`, `${env:X}` without opt-in) become `Unknown`;
+- fallbacks (`${self:a, ${self:b}, 'c'}`), nested variables (`${self:custom.${opt:stage}}`)
+  and variables inside strings (`"${self:service}-${sls:stage}"`) work as in the framework.
+
+A variable that is the whole value keeps the referenced value's type (an int, a mapping).
+Mappings and lists keep their line numbers (LDict/LList); values read from another file
+take the line of the variable that brought them in. Cycles, runaway nesting and
+substitution bombs are reported as `Problem`s, never as exceptions. CloudFormation `Fn::Sub`
+placeholders (`${AWS::Region}`, `${Bucket.Arn}`) are not serverless variables and are
+left as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict, LList, load_file
+from faasguard.model import Unknown
+
+#: Sources whose values exist only in AWS or on the deployer's machine (never fetched).
+REMOTE_SOURCES = {"ssm", "cf", "s3", "secretsmanager", "vault", "terraform", "doppler",
+                  "git", "strToBool", "sls:instanceId"}
+#: Sources this resolver understands (remote ones become Unknown).
+KNOWN_SOURCES = {"self", "opt", "sls", "env", "file", "aws", "param", *REMOTE_SOURCES}
+
+_SOURCE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\(([^)]*)\))?:(.*)$", re.S)
+_SOURCE_ONLY = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)$", re.S)
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+class _Missing:
+    """No value at all (a path that does not exist, an unset option): try the fallback."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+Path = tuple[Any, ...]
+
+
+@dataclass
+class Problem:
+    """Something a variable could not become, with the line of the value that used it."""
+
+    message: str
+    line: int | None = None
+    level: Literal["error", "warning", "note"] = "warning"
+
+
+@dataclass
+class VariableSettings:
+    """What the resolver may read: the project root, the user's stage/region/env/params.
+
+    `root` and `base_dir` are absolute: `${file(...)}` paths are relative to `base_dir`
+    (the folder of serverless.yml) and may never leave `root`.
+    """
+
+    root: str
+    base_dir: str
+    stage: str | None = None
+    region: str | None = None
+    env: Mapping[str, str] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    max_depth: int = 32
+    max_substitutions: int = 20_000
+    max_length: int = 100_000
+    max_files: int = 64
+    max_bytes: int = MAX_FILE_BYTES
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class Literal_:
+    """A quoted or numeric fallback (`'fallback'`, `10`)."""
+
+    value: Any
+
+
+@dataclass
+class Var:
+    """One `${...}`: the candidates in order (the first that yields a value wins).
+
+    A candidate is a `Literal_` or a template (a list of text and `Var`s).
+    """
+
+    candidates: list[Any]
+    text: str
+
+
+#: A template: literal text and variables, concatenated.
+Template = list[Any]
+
+
+class _ParseError(Exception):
+    pass
+
+
+def parse(text: str, max_depth: int = 32) -> Template:
+    """Split a string into literal text and serverless variables.
+
+    `${...}` that are not serverless variables (CloudFormation `${AWS::Region}`,
+    `${Logical.Arn}`, `${!Escaped}`) stay literal text.
+    """
+    pieces, _ = _parse_text(text, 0, max_depth)
+    return pieces
+
+
+def _parse_text(text: str, start: int, depth: int) -> tuple[Template, int]:
+    pieces: Template = []
+    buf: list[str] = []
+    i = start
+    while i < len(text):
+        if text.startswith("${", i):
+            try:
+                var, end = _parse_var(text, i, depth)
+            except _ParseError:
+                buf.append(text[i:])
+                break
+            if _is_variable(var):
+                if buf:
+                    pieces.append("".join(buf))
+                    buf = []
+                pieces.append(var)
+            else:
+                buf.append(text[i:end])
+            i = end
+            continue
+        buf.append(text[i])
+        i += 1
+    if buf:
+        pieces.append("".join(buf))
+    return pieces, i
+
+
+def _parse_var(text: str, start: int, depth: int) -> tuple[Var, int]:
+    """Parse `${...}` starting at `start`; returns the Var and the index after its `}`."""
+    if depth <= 0:
+        raise _ParseError("too deep")
+    i = start + 2
+    candidates: list[Any] = []
+    current: Template = []
+    buf: list[str] = []
+    parens = 0
+    quoted: Literal_ | None = None
+
+    def flush_part() -> None:
+        nonlocal current, buf, quoted
+        if buf:
+            current.append("".join(buf))
+        if quoted is not None and not any(isinstance(p, Var) or p.strip() for p in current):
+            candidates.append(quoted)
+        else:
+            candidates.append(_strip(current))
+        current, buf, quoted = [], [], None
+
+    while i < len(text):
+        char = text[i]
+        if text.startswith("${", i):
+            if buf:
+                current.append("".join(buf))
+                buf = []
+            inner, i = _parse_var(text, i, depth - 1)
+            current.append(inner if _is_variable(inner) else inner.text)
+            continue
+        if char in "'\"" and not "".join(buf).strip() and not current and quoted is None:
+            end = text.find(char, i + 1)
+            if end < 0:
+                raise _ParseError("unterminated quote")
+            quoted = Literal_(text[i + 1:end])
+            buf = []
+            i = end + 1
+            continue
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens = max(0, parens - 1)
+        elif char == "," and parens == 0:
+            flush_part()
+            i += 1
+            continue
+        elif char == "}" and parens == 0:
+            flush_part()
+            return Var(candidates, text[start:i + 1]), i + 1
+        if quoted is None or not char.isspace():
+            buf.append(char)
+        i += 1
+    raise _ParseError("unterminated variable")
+
+
+def _strip(template: Template) -> Any:
+    """Trim the outer whitespace of a candidate; a bare number or `true` is a literal."""
+    parts = list(template)
+    if parts and isinstance(parts[0], str):
+        parts[0] = parts[0].lstrip()
+    if parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+    parts = [p for p in parts if not (isinstance(p, str) and p == "")]
+    if len(parts) == 1 and isinstance(parts[0], str):
+        word = parts[0]
+        if _NUMBER.match(word):
+            return Literal_(float(word) if "." in word else int(word))
+        if word in ("true", "false"):
+            return Literal_(word == "true")
+        if word == "null":
+            return Literal_(None)
+    return parts
+
+
+def _is_variable(var: Var) -> bool:
+    """Is this `${...}` a serverless variable (rather than CloudFormation Sub syntax)?"""
+    if not var.candidates:
+        return False
+    first = var.candidates[0]
+    if isinstance(first, Literal_):
+        return False
+    head = first[0] if first else ""
+    if isinstance(head, Var):
+        return True
+    if head.startswith(("AWS::", "!")):
+        return False
+    match = _SOURCE.match(head) or _SOURCE_ONLY.match(head)
+    return match is not None
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+class _Cycle(Exception):
+    def __init__(self, start: Path, chain: list[str]):
+        super().__init__(" -> ".join(chain))
+        self.start = start
+        self.chain = chain
+
+
+class _Budget(Exception):
+    pass
+
+
+class VariableResolver:
+    """Resolves the variables of one serverless.yml (see the module docstring)."""
+
+    def __init__(self, config: Any, settings: VariableSettings):
+        self.config = config
+        self.settings = settings
+        self.problems: list[Problem] = []
+        self._active: list[tuple[Path, str]] = []
+        self._cache: dict[Path, Any] = {}
+        self._substitutions = 0
+        self._files: dict[str, Any] = {}
+        self._stage: str | None = None
+        self._region: str | None = None
+        self._defaulting: set[str] = set()
+        self._reported: set[tuple[str, int | None]] = set()
+        self._budget_hit = False
+        self._resolved: dict[int, Any] = {}  # containers already resolved (kept alive here)
+
+    # ------------------------------------------------------------------ public
+
+    def resolve(self) -> Any:
+        """The whole configuration with its variables resolved."""
+        try:
+            _ = self.stage, self.region
+            return self._deep(self.config, ("self",), self._line(self.config, 1), {})
+        except RecursionError:
+            self._report("the file nests too deeply to resolve its variables; "
+                         "variables left as written", None, "error")
+            return self.config
+
+    @property
+    def stage(self) -> str:
+        """The stage: the user's, else the file's `provider.stage`, else "dev"."""
+        if self._stage is None:
+            self._stage = self._default("stage", self.settings.stage, "dev")
+        return self._stage
+
+    @property
+    def region(self) -> str:
+        """The region: the user's, else the file's `provider.region`, else "us-east-1"."""
+        if self._region is None:
+            self._region = self._default("region", self.settings.region, "us-east-1")
+        return self._region
+
+    # ------------------------------------------------------------------ internals
+
+    def _default(self, name: str, given: str | None, fallback: str) -> str:
+        if given:
+            return given
+        provider = self.config.get("provider") if isinstance(self.config, dict) else None
+        raw = provider.get(name) if isinstance(provider, dict) else None
+        if raw is None:
+            return fallback
+        self._defaulting.add(name)
+        try:
+            value = self._value_at(("self", "provider", name), self._line(provider, 1, name))
+        finally:
+            self._defaulting.discard(name)
+        return value if isinstance(value, str) and value else fallback
+
+    def _report(self, message: str, line: int | None, level: str = "warning") -> None:
+        key = (message, line)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.problems.append(Problem(message, line, level))  # type: ignore[arg-type]
+
+    @staticmethod
+    def _line(container: Any, default: int | None, key: Any = None) -> int | None:
+        if isinstance(container, LDict):
+            return container.key_lines.get(key, container.line) if key is not None \
+                else container.line or default
+        if isinstance(container, LList):
+            return container.line_of(key) if isinstance(key, int) else container.line or default
+        return default
+
+    def _deep(self, value: Any, path: Path, line: int | None,
+              relines: dict[str, int]) -> Any:
+        """Resolve every string under `value` (found at `path`), keeping lines."""
+        if isinstance(value, str):
+            if "${" in value and id(value) not in self._resolved:
+                return self._string_at(path, value, line)
+            return value
+        if id(value) in self._resolved and not relines:
+            return value
+        if isinstance(value, dict):
+            out = LDict()
+            _copy_lines(value, out, relines.get("line"))
+            for key, item in value.items():
+                out[key] = self._deep(item, (*path, key),
+                                      relines.get("line") or self._line(value, line, key),
+                                      relines)
+            return self._mark(out)
+        if isinstance(value, list):
+            seq = LList()
+            _copy_lines(value, seq, relines.get("line"))
+            for index, item in enumerate(value):
+                seq.append(self._deep(item, (*path, index),
+                                      relines.get("line") or self._line(value, line, index),
+                                      relines))
+            return self._mark(seq)
+        return value
+
+    def _string_at(self, path: Path, text: str, line: int | None) -> Any:
+        """Resolve a string found at `path` once (cached), detecting cycles."""
+        if path in self._cache:
+            return self._cache[path]
+        label = _label(path)
+        for index, (active, _) in enumerate(self._active):
+            if active == path:
+                raise _Cycle(path, [name for _, name in self._active[index:]] + [label])
+        self._active.append((path, label))
+        try:
+            result = self._render(text, line, len(self._active))
+        except _Cycle as cycle:
+            if cycle.start != path:
+                raise
+            chain = " -> ".join(cycle.chain)
+            self._report(f"variable cycle: {chain}; value left unknown", line)
+            result = Unknown(f"cycle {chain}")
+        except _Budget as budget:
+            if len(self._active) > 1:
+                raise
+            if not self._budget_hit:
+                self._report(str(budget), line)
+            self._budget_hit = True
+            result = Unknown("too many variables")
+        finally:
+            self._active.pop()
+        self._cache[path] = result
+        self._mark(result)
+        return result
+
+    def _render(self, text: str, line: int | None, depth: int) -> Any:
+        if depth > self.settings.max_depth:
+            raise _Budget(f"variables nested more than {self.settings.max_depth} deep; "
+                          "value left unknown")
+        try:
+            template = parse(text, self.settings.max_depth)
+        except RecursionError:  # pragma: no cover - parse depth is bounded above
+            raise _Budget("variable syntax nested too deep") from None
+        return self._template(template, line)
+
+    def _template(self, template: Template, line: int | None) -> Any:
+        if len(template) == 1 and isinstance(template[0], Var):
+            value = self._var(template[0], line)
+            return None if value is MISSING else value
+        parts: list[str] = []
+        unknowns: list[Unknown] = []
+        for piece in template:
+            if isinstance(piece, str):
+                parts.append(piece)
+                continue
+            value = self._var(piece, line)
+            if value is MISSING or value is None:
+                value = Unknown(piece.text[2:-1])
+            if isinstance(value, Unknown):
+                unknowns.append(value)
+                parts.append("${" + value.text + "}")
+            elif isinstance(value, (dict, list)):
+                self._report(f"{piece.text} is a mapping or list and cannot be embedded "
+                             "in a string; kept as written", line)
+                parts.append(piece.text)
+            elif isinstance(value, bool):
+                parts.append("true" if value else "false")
+            else:
+                parts.append(str(value))
+            if sum(map(len, parts)) > self.settings.max_length:
+                raise _Budget(f"a value grew beyond {self.settings.max_length:,} characters "
+                              "through variables (a substitution bomb?); value left unknown")
+        text = "".join(parts)
+        if unknowns and len(unknowns) == len(template):
+            return unknowns[0] if len(unknowns) == 1 else Unknown(text)
+        return text
+
+    def _var(self, var: Var, line: int | None, last_resort: bool = True) -> Any:
+        self._substitutions += 1
+        if self._substitutions > self.settings.max_substitutions:
+            raise _Budget(f"more than {self.settings.max_substitutions:,} variable "
+                          "substitutions (a substitution bomb?); value left unknown")
+        for index, candidate in enumerate(var.candidates):
+            last = last_resort and index == len(var.candidates) - 1
+            if isinstance(candidate, Literal_):
+                return candidate.value
+            if len(candidate) == 1 and isinstance(candidate[0], Var):
+                value = self._var(candidate[0], line, last)
+            else:
+                address = self._template(candidate, line)
+                if isinstance(address, Unknown):
+                    return Unknown(f"{var.text[2:-1]}")
+                value = self._source(str(address), line, last)
+            if value is not MISSING and value is not None:
+                return value
+        return MISSING
+
+    def _source(self, reference: str, line: int | None, last: bool) -> Any:
+        """The value of one `source:address` reference (MISSING when it has none)."""
+        match = _SOURCE.match(reference)
+        if match is None:
+            only = _SOURCE_ONLY.match(reference)
+            if only and only.group(1) == "file":
+                return self._file(only.group(2), "", line, last)
+            if last:
+                self._report(f"'{reference}' is not a variable reference; kept as text", line)
+            return reference
+        source, _, argument, address = match.groups()
+        address = address.strip()
+        if source == "self":
+            return self._self(address, line, last)
+        if source == "opt":
+            return self._opt(address, line, last)
+        if source == "sls":
+            if address == "stage":
+                return self.stage
+            return Unknown(f"sls:{address}")
+        if source == "aws":
+            if address == "region":
+                return self.region
+            return Unknown(f"aws:{address}")
+        if source == "env":
+            return self._env(address, line, last)
+        if source == "param":
+            return self._param(address, line, last)
+        if source == "file":
+            return self._file(argument or "", address, line, last)
+        if source in REMOTE_SOURCES:
+            return Unknown(reference)
+        self._report(f"unknown variable source '{source}' in ${{{reference}}}; "
+                     "value left unknown", line)
+        return Unknown(reference)
+
+    def _self(self, address: str, line: int | None, last: bool) -> Any:
+        path = _split_path(address)
+        value = self._value_at(("self", *path), line)
+        if value is MISSING and last:
+            self._report(f"${{self:{address}}} names no value in this file; "
+                         "value left unknown", line)
+            return Unknown(f"self:{address}")
+        return value
+
+    def _value_at(self, path: Path, line: int | None) -> Any:
+        """The resolved value at `path` of the main config (MISSING when absent)."""
+        node: Any = self.config
+        walked: Path = ("self",)
+        for key in path[1:]:
+            node = self._resolved_node(node, walked, line)
+            node, key = _child(node, key)
+            if node is MISSING:
+                return MISSING
+            walked = (*walked, key)
+        return self._deep(self._resolved_node(node, walked, line), walked, line, {})
+
+    def _resolved_node(self, node: Any, path: Path, line: int | None) -> Any:
+        if isinstance(node, str) and "${" in node and id(node) not in self._resolved:
+            return self._string_at(path, node, line)
+        return node
+
+    def _mark(self, value: Any) -> Any:
+        """Remember that `value` is resolved (so it is never resolved twice)."""
+        if isinstance(value, (dict, list, str)):
+            self._resolved[id(value)] = value
+        return value
+
+    def _opt(self, address: str, line: int | None, last: bool) -> Any:
+        if address in ("stage", "region"):
+            if address in self._defaulting:
+                return MISSING  # provider.stage: ${opt:stage, 'dev'} while finding the default
+            return self.stage if address == "stage" else self.region
+        if last:
+            self._report(f"${{opt:{address}}} is a command-line option the scan was not "
+                         "given; value left unknown", line, "note")
+            return Unknown(f"opt:{address}")
+        return MISSING
+
+    def _env(self, name: str, line: int | None, last: bool) -> Any:
+        env = self.settings.env
+        if env is None:
+            return Unknown(f"env:{name}")
+        if name in env:
+            return env[name]
+        if last:
+            self._report(f"${{env:{name}}} is not set in the environment given; "
+                         "value left unknown", line, "note")
+            return Unknown(f"env:{name}")
+        return MISSING
+
+    def _param(self, name: str, line: int | None, last: bool) -> Any:
+        if name in self.settings.params:
+            return self.settings.params[name]
+        for path in (("self", "params", self.stage, name), ("self", "stages", self.stage,
+                                                            "params", name),
+                     ("self", "params", "default", name),
+                     ("self", "stages", "default", "params", name)):
+            value = self._value_at(path, line)
+            if value is not MISSING and value is not None:
+                return value
+        if last:
+            self._report(f"${{param:{name}}} is not defined for stage '{self.stage}' "
+                         "(nor in default); value left unknown", line)
+            return Unknown(f"param:{name}")
+        return MISSING
+
+    # ------------------------------------------------------------------ file()
+
+    def _file(self, argument: str, address: str, line: int | None, last: bool) -> Any:
+        spec = argument.strip().strip("'\"")
+        if not spec:
+            self._report("${file()} without a path; value left unknown", line)
+            return Unknown("file()")
+        target = os.path.normpath(os.path.join(self.settings.base_dir, spec))
+        real = os.path.realpath(target)
+        root = os.path.realpath(self.settings.root)
+        if real != root and not real.startswith(root + os.sep):
+            self._report(f"${{file({spec})}} refused: the path leaves the project folder "
+                         f"({real}); value left unknown", line, "error")
+            return Unknown(f"file({spec})")
+        if not spec.lower().endswith((".yml", ".yaml", ".json")):
+            self._report(f"${{file({spec})}}: only YAML and JSON files are read (code is "
+                         "never run); value left unknown", line)
+            return Unknown(f"file({spec})")
+        if not os.path.exists(real):
+            if last:
+                self._report(f"${{file({spec})}}: no such file; value left unknown", line)
+                return Unknown(f"file({spec})")
+            return MISSING
+        data = self._read(real, spec, line)
+        if isinstance(data, Unknown):
+            return data
+        file_path: Path = ("file", real)
+        node: Any = data
+        for key in _split_path(address) if address else []:
+            node, key = _child(self._resolved_node(node, file_path, line), key)
+            file_path = (*file_path, key)
+            if node is MISSING:
+                if last:
+                    self._report(f"${{file({spec}):{address}}} names no value in that file; "
+                                 "value left unknown", line)
+                    return Unknown(f"file({spec}):{address}")
+                return MISSING
+        return self._deep(node, file_path, line, {"line": line} if line else {})
+
+    def _read(self, real: str, spec: str, line: int | None) -> Any:
+        if real in self._files:
+            return self._files[real]
+        if len(self._files) >= self.settings.max_files:
+            self._report(f"${{file({spec})}}: more than {self.settings.max_files} files "
+                         "referenced; value left unknown", line)
+            return Unknown(f"file({spec})")
+        try:
+            data = load_file(real, self.settings.max_bytes).data
+        except InputError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            self._report(f"${{file({spec})}}: {exc.message}{where}; value left unknown",
+                         line, "error")
+            data = Unknown(f"file({spec})")
+        self._files[real] = data
+        return data
+
+
+def _copy_lines(source: Any, target: LDict | LList, override: int | None) -> None:
+    """Give `target` the lines of `source` (or every line = `override`, for other files)."""
+    if isinstance(target, LDict):
+        if isinstance(source, LDict):
+            target.line, target.end_line = source.line, source.end_line
+            target.key_lines = dict(source.key_lines)
+        if override:
+            target.line = target.end_line = override
+            target.key_lines = {k: override for k in source}
+    else:
+        if isinstance(source, LList):
+            target.line, target.end_line = source.line, source.end_line
+            target.item_lines = list(source.item_lines)
+        if override:
+            target.line = target.end_line = override
+            target.item_lines = [override] * len(source)
+
+
+def _child(node: Any, key: Any) -> tuple[Any, Any]:
+    """`node[key]` for a mapping (int keys also tried as text) or a list; else MISSING."""
+    if isinstance(node, dict):
+        for candidate in (key, str(key)):
+            if candidate in node:
+                return node[candidate], candidate
+        return MISSING, key
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key], key
+    return MISSING, key
+
+
+def _split_path(address: str) -> list[Any]:
+    """`custom.list[0].name` / `custom.list.0.name` -> ["custom", "list", 0, "name"]."""
+    address = _INDEX.sub(r".\1", address.strip())
+    parts: list[Any] = []
+    for part in address.split("."):
+        if part == "":
+            continue
+        parts.append(int(part) if part.isdigit() else part)
+    return parts
+
+
+def _label(path: Path) -> str:
+    if path and path[0] == "file":
+        return f"file({os.path.basename(str(path[1]))}):" + ".".join(map(str, path[2:]))
+    return "self:" + ".".join(map(str, path[1:]))
