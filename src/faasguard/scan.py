@@ -39,6 +39,9 @@ SOURCE_SUFFIXES: dict[str, SourceKind] = {
 #: fill `Facts`. They are imported when a scan runs (never at CLI start). To add one,
 #: append a line, e.g. "faasguard.analysis.cost:analyse".
 ANALYSES: list[str] = [
+    "faasguard.analysis.openapi:analyse_openapi",
+    "faasguard.analysis.endpoints:analyse_endpoints",
+    "faasguard.analysis.cost:analyse_cost",
 ]
 
 Progress = Callable[[int, int], None]

@@ -1,3 +1,3 @@
 """The rule catalogue: one module per threat; importing this package registers them all."""
 
-from faasguard.rules import auth, data, permissions  # noqa: F401
+from faasguard.rules import auth, data, permissions, shadow, wallet  # noqa: F401

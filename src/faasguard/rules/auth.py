@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.analysis.endpoints import (
+    DESTRUCTIVE_METHODS,
+    api_exposure,
+    api_key_required,
+    effective_authorizer,
+    grants_anyone,
+    invoke_or_write_actions,
+    open_resource_policies,
+)
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, logical_id
+from faasguard.model import App, Route, logical_id
+
+OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
+
+
+def route_subject(route: Route) -> str:
+    """A stable identity for a route: API, method and path (never the line)."""
+    return f"route:{logical_id(route.api)}:{route.method}:{route.path}"
+
+
+def route_label(route: Route) -> str:
+    """How a route reads in a message: `POST /orders`."""
+    return f"{route.method} {route.path}"
 
 
 @rule(
@@ -26,18 +47,245 @@ input reaches the handler unchecked.
         "terraform": 'resource "aws_lambda_function_url" "fn" {\n'
                      '  authorization_type = "AWS_IAM"\n}',
     },
-    references=("OWASP Serverless Top 10: SAS-2 Broken Authentication",
-                "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"),
+    references=(OWASP_AUTH, "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"),
     cwe=(306,),
     equivalents={"Checkov": "CKV_AWS_258"},
 )
 def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
         url = function.url
-        if url is not None and url.auth_type == "NONE":
+        if url is not None and isinstance(url.auth_type, str) and url.auth_type.upper() == "NONE":
             yield make_finding(
                 "FG-AUTH-001",
                 f"Function '{logical_id(function.id)}' has a public function URL "
                 "(AuthType NONE): anyone can invoke it.",
                 url.location, f"function-url:{logical_id(function.id)}",
             )
+
+
+@rule(
+    "FG-AUTH-002",
+    "API route without an authoriser",
+    threat="auth",
+    severity="high",
+    description="""
+An API Gateway route (REST, HTTP or websocket `$connect`) with no authoriser — neither its
+own nor the API's default — lets anyone on the internet call the function behind it. A
+state-changing method (POST, PUT, PATCH, DELETE, ANY) without authentication lets anyone
+change or delete data and is reported `high`; an unauthenticated read (GET, HEAD) is
+reported `medium` (it may be a deliberately public page: suppress it with a reason). On a
+websocket API only `$connect` can carry an authoriser; every message of an unauthenticated
+connection reaches its routes. OPTIONS (CORS preflight) routes are not reported; routes
+protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are reported `low`.
+""",
+    remediation={
+        "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"
+                      "          method: POST\n          path: /orders\n"
+                      "          authorizer:\n            name: jwtAuthorizer\n"
+                      "provider:\n  httpApi:\n    authorizers:\n      jwtAuthorizer:\n"
+                      "        identitySource: $request.header.Authorization\n"
+                      "        issuerUrl: https://cognito-idp.us-east-1.amazonaws.com/POOL_ID\n"
+                      "        audience: [CLIENT_ID]",
+        "sam": "Globals:\n  Api:\n    Auth:\n      DefaultAuthorizer: CognitoAuth\n"
+               "      Authorizers:\n        CognitoAuth:\n"
+               "          UserPoolArn: !GetAtt UserPool.Arn",
+        "terraform": 'resource "aws_apigatewayv2_route" "orders" {\n'
+                     '  authorization_type = "JWT"\n'
+                     '  authorizer_id      = aws_apigatewayv2_authorizer.jwt.id\n}',
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                "apigateway-control-access-to-api.html"),
+    cwe=(306,),
+    equivalents={"Checkov": "CKV_AWS_59"},
+)
+def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
+    reported_ws: set[str] = set()
+    for route in app.routes:
+        if route.method == "OPTIONS" or api_key_required(app, route):
+            continue
+        if route.api_kind == "websocket":
+            if route.api in reported_ws:
+                continue
+            connect = next((r for r in app.routes
+                            if r.api == route.api and r.method == "$connect"), None)
+            target = connect or route
+            reported_ws.add(route.api)
+            if effective_authorizer(app, target) is None:
+                yield make_finding(
+                    "FG-AUTH-002",
+                    f"Websocket API '{logical_id(route.api)}' accepts connections without "
+                    "authentication ($connect has no authoriser): anyone can connect and "
+                    "send messages to its routes.",
+                    target.location, route_subject(target), severity="medium")
+            continue
+        if effective_authorizer(app, route) is not None:
+            continue
+        destructive = route.method in DESTRUCTIVE_METHODS
+        private = api_exposure(app.apis.get(route.api)) == "vpc"
+        severity = "low" if private else ("high" if destructive else "medium")
+        what = ("changes state" if destructive else "reads data")
+        where = "from the VPC" if private else "from the internet"
+        function = f" (function '{logical_id(route.function)}')" if route.function else ""
+        yield make_finding(
+            "FG-AUTH-002",
+            f"Route {route_label(route)}{function} has no authoriser: anyone {where} can call "
+            f"it, and it {what}.",
+            route.location, route_subject(route), severity=severity)
+
+
+@rule(
+    "FG-AUTH-003",
+    "API key as the only protection",
+    threat="auth",
+    severity="medium",
+    description="""
+An API key identifies a client for usage plans and throttling; it does not authenticate a
+user. Keys are shipped inside apps and web pages, sent in a plain header, rarely rotated
+and shared by every user of a client: anyone who obtains one calls the route with the
+full rights of the function. AWS says not to use API keys for authentication.
+""",
+    remediation={
+        "serverless": "functions:\n  fn:\n    events:\n      - http:\n          path: /reports\n"
+                      "          method: get\n          private: true  # keep the key for "
+                      "the usage plan\n          authorizer: aws_iam  # and authenticate",
+        "sam": "Events:\n  Api:\n    Type: Api\n    Properties:\n      Auth:\n"
+               "        ApiKeyRequired: true\n        Authorizer: CognitoAuth",
+        "terraform": 'resource "aws_api_gateway_method" "get" {\n'
+                     '  api_key_required = true\n  authorization    = "COGNITO_USER_POOLS"\n}',
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                "api-gateway-api-usage-plans.html"),
+    cwe=(287,),
+)
+def api_key_only(app: App, facts: Facts) -> Iterator[Finding]:
+    for route in app.routes:
+        if route.api_kind == "websocket" or route.method == "OPTIONS":
+            continue
+        if api_key_required(app, route) and effective_authorizer(app, route) is None:
+            yield make_finding(
+                "FG-AUTH-003",
+                f"Route {route_label(route)} is protected only by an API key: a key is a "
+                "client identifier, not authentication; anyone holding it can call the "
+                "route.", route.location, route_subject(route))
+
+
+@rule(
+    "FG-AUTH-004",
+    "Resource policy lets anyone invoke or write",
+    threat="auth",
+    severity="high",
+    description="""
+A Lambda permission, bucket, queue or topic policy that allows `*` (everyone) to invoke
+the function or write to the resource, with no `aws:SourceArn`, `aws:SourceAccount`,
+`aws:PrincipalOrgID` (or VPC endpoint / IP) condition, is open to every AWS account and,
+for S3/SQS/SNS, to anonymous callers: they can invoke your code, inject messages or plant
+objects your functions will process. A grant to an AWS service principal
+(`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`) with no SourceArn or
+SourceAccount lets that service act on behalf of *any* account's bucket, topic or rule
+(the confused deputy) and is reported `medium`.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    InvokePermission:\n"
+                      "      Type: AWS::Lambda::Permission\n      Properties:\n"
+                      "        Action: lambda:InvokeFunction\n"
+                      "        FunctionName: !GetAtt ProcessLambdaFunction.Arn\n"
+                      "        Principal: s3.amazonaws.com\n"
+                      "        SourceArn: !GetAtt UploadBucket.Arn\n"
+                      "        SourceAccount: !Ref AWS::AccountId",
+        "sam": "QueuePolicy:\n  Type: AWS::SQS::QueuePolicy\n  Properties:\n"
+               "    PolicyDocument:\n      Statement:\n        - Effect: Allow\n"
+               "          Principal: {Service: sns.amazonaws.com}\n"
+               "          Action: sqs:SendMessage\n          Resource: !GetAtt Queue.Arn\n"
+               "          Condition:\n            ArnEquals:\n"
+               "              aws:SourceArn: !Ref Topic",
+        "terraform": 'resource "aws_lambda_permission" "s3" {\n'
+                     '  principal      = "s3.amazonaws.com"\n'
+                     '  source_arn     = aws_s3_bucket.uploads.arn\n'
+                     '  source_account = data.aws_caller_identity.current.account_id\n}',
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+                "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"),
+    cwe=(284, 441),
+    equivalents={"Checkov": "CKV_AWS_364"},
+)
+def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
+    for policy in open_resource_policies(app, services_too=True):
+        statement = policy.statement
+        target = logical_id(str(getattr(policy.target, "target", policy.target)))
+        actions = ", ".join(invoke_or_write_actions(policy))
+        if grants_anyone(statement):
+            message = (f"The {policy.service} resource policy on '{target}' lets anyone "
+                       f"({actions}) with no SourceArn/SourceAccount condition.")
+            severity = "high"
+        else:
+            services = ", ".join(str(p) for p in statement.principals)
+            message = (f"The {policy.service} resource policy on '{target}' lets {services} "
+                       f"({actions}) on behalf of any account: add SourceArn and "
+                       "SourceAccount.")
+            severity = "medium"
+        yield make_finding("FG-AUTH-004", message, statement.location or policy.location,
+                           f"resource-policy:{policy.service}:{target}:{logical_id(policy.id)}",
+                           severity=severity)
+
+
+@rule(
+    "FG-AUTH-005",
+    "Authoriser without identity source or scopes",
+    threat="auth",
+    severity="low",
+    description="""
+Two authoriser settings that leave the real decision to chance:
+
+- a Lambda REQUEST authoriser with no identity source: API Gateway cannot turn away
+  requests that carry no credential, so every anonymous request runs your authoriser code
+  (and is billed), caching is impossible, and access depends on that code handling the
+  missing token correctly;
+- a Cognito or JWT authoriser with no authorisation scopes on a state-changing route:
+  any valid token of the user pool or issuer — including one a stranger gets by signing up,
+  or an ID token where an access token was meant — may call the route.
+""",
+    remediation={
+        "serverless": "provider:\n  httpApi:\n    authorizers:\n      jwtAuth:\n"
+                      "        identitySource: $request.header.Authorization\n"
+                      "functions:\n  deleteOrder:\n    events:\n      - httpApi:\n"
+                      "          method: DELETE\n          path: /orders/{id}\n"
+                      "          authorizer:\n            name: jwtAuth\n"
+                      "            scopes: [orders/write]",
+        "sam": "Auth:\n  Authorizer: CognitoAuth\n  AuthorizationScopes:\n    - orders/write\n"
+               "# and for REQUEST authorisers:\n# Identity:\n#   Headers: [Authorization]",
+        "terraform": 'resource "aws_apigatewayv2_route" "delete" {\n'
+                     '  authorization_scopes = ["orders/write"]\n}',
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                "http-api-jwt-authorizer.html"),
+    cwe=(285,),
+)
+def weak_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
+    reported: set[str] = set()
+    for route in app.routes:
+        authorizer = effective_authorizer(app, route)
+        if authorizer is None:
+            continue
+        kind = authorizer.kind.lower()
+        name = authorizer.name or kind
+        if kind == "lambda-request" and not authorizer.identity_sources:
+            key = f"{route.api}:{name}"
+            if key not in reported:
+                reported.add(key)
+                yield make_finding(
+                    "FG-AUTH-005",
+                    f"Lambda REQUEST authoriser '{name}' has no identity source: every "
+                    "request, even one with no credential, runs the authoriser.",
+                    authorizer.location or route.location,
+                    f"authorizer:{logical_id(route.api)}:{name}")
+        elif kind in ("cognito", "jwt") and not authorizer.scopes and \
+                route.method in DESTRUCTIVE_METHODS:
+            yield make_finding(
+                "FG-AUTH-005",
+                f"Route {route_label(route)} accepts any token of {kind} authoriser "
+                f"'{name}' (no authorisation scopes) for a state-changing method.",
+                route.location, route_subject(route))

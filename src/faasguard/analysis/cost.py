@@ -1,0 +1,319 @@
+"""The worst-case cost model: the most an attacker can make you spend per hour and per day.
+
+For one function, with concurrency cap C (its reserved concurrency, else the account's
+unreserved pool), request-rate cap r, memory M GB, timeout T s:
+
+- Lambda serves at most 10 requests per second per unit of concurrency, so
+  r = min(10 C, the API's throttle, the account's API Gateway throttle for API routes);
+- an attacker keeps min(C, r T) environments busy (requests that run to the timeout), so
+  compute = min(C, r T) * M * price per GB-second (by architecture);
+- requests = r * (Lambda request price + the entry point's price: REST, HTTP, websocket,
+  ALB (rough, per LCU), function URL (free)).
+
+Both maxima are reached at once (requests of ~0.1 s keep every environment busy at 10 rps
+each), so this is the worst case, not a loose bound. First-tier list prices, no free tier:
+`faasguard/data/prices.json` (versioned, names its source and date).
+
+For the whole app the account's concurrency is shared: functions with reserved concurrency
+keep theirs; the unreserved pool (account quota minus all reservations, never below the
+100 AWS keeps unreserved) goes to the exposed functions that cost most per environment.
+Only *exposed* functions count towards the app total: those an outsider can trigger
+(HTTP routes, function URLs, ALB, websocket, Cognito sign-up triggers, IoT rules, and
+buckets/queues/topics whose resource policy lets anyone write).
+
+Fills `facts.cost` with a `CostModel`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from faasguard.analysis.endpoints import open_resource_policies
+from faasguard.analysis.facts import Facts
+from faasguard.model import App, Function, Location, Ref, logical_id
+
+SECONDS_PER_HOUR = 3600
+HOURS_PER_DAY = 24
+INTERNET_TRIGGERS = ("http", "websocket", "url", "alb")
+OUTSIDER_TRIGGERS = ("cognito", "iot")
+WRITE_TRIGGERS = ("s3", "sqs", "sns")
+
+
+@lru_cache(maxsize=1)
+def prices() -> dict[str, Any]:
+    """The versioned price table (loaded once)."""
+    text = resources.files("faasguard").joinpath("data/prices.json").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@dataclass
+class FunctionCost:
+    """The worst case of one function, and what bounds it."""
+
+    function: str
+    location: Location
+    exposed: bool
+    exposure: list[str]
+    entry: str  # rest, http, websocket, url, alb, event
+    memory_mb: int
+    timeout_s: int
+    architecture: str
+    concurrency: int
+    concurrency_source: str  # reserved, account
+    request_rate: float  # requests per second
+    rate_source: str  # lambda (10 x concurrency), throttle, account-api-throttle
+    usd_per_hour: float = 0.0
+    usd_per_day: float = 0.0
+    throttleable: bool = False  # an API Gateway throttle can bound it
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        data = asdict(self)
+        data["function"] = logical_id(self.function)
+        data["location"] = {"file": self.location.file, "line": self.location.line}
+        return data
+
+
+@dataclass
+class CostModel:
+    """Per function and for the whole app; `total_*` counts exposed functions only."""
+
+    functions: dict[str, FunctionCost] = field(default_factory=dict)
+    total_usd_per_hour: float = 0.0
+    total_usd_per_day: float = 0.0
+    account_concurrency: int = 1000
+    unreserved_pool: int = 1000
+    prices_version: str = ""
+    region: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        return {
+            "prices_version": self.prices_version, "region": self.region,
+            "account_concurrency": self.account_concurrency,
+            "unreserved_pool": self.unreserved_pool,
+            "total_usd_per_hour": round(self.total_usd_per_hour, 2),
+            "total_usd_per_day": round(self.total_usd_per_day, 2),
+            "functions": [c.as_dict() for c in self.functions.values()],
+        }
+
+
+def exposure_reasons(app: App, function: Function, public_sources: set[str]) -> list[str]:
+    """Why an outsider can invoke the function (empty when they cannot, as far as we know)."""
+    reasons: list[str] = []
+    for trigger in function.triggers:
+        if trigger.kind in INTERNET_TRIGGERS or trigger.kind in OUTSIDER_TRIGGERS:
+            reasons.append(trigger.kind)
+        elif trigger.kind in WRITE_TRIGGERS and isinstance(trigger.source, Ref) and \
+                trigger.source.target in public_sources:
+            reasons.append(f"{trigger.kind} (public resource policy)")
+    if function.url is not None and "url" not in reasons:
+        reasons.append("url")
+    if any(r.function == function.id for r in app.routes) and not \
+            any(r in reasons for r in ("http", "websocket")):
+        reasons.append("http")
+    return sorted(set(reasons))
+
+
+def public_write_targets(app: App) -> set[str]:
+    """Ids of buckets, queues and topics whose resource policy lets `*` write, unconditioned."""
+    targets = set()
+    for policy in open_resource_policies(app):
+        if isinstance(policy.target, Ref):
+            targets.add(policy.target.target)
+        elif isinstance(policy.target, str):
+            targets.add(policy.target)
+    return targets
+
+
+def _entry(app: App, function: Function) -> tuple[str, float]:
+    """The costliest entry point of the function and its price per request."""
+    kinds: set[str] = {r.api_kind for r in app.routes if r.function == function.id}
+    kinds |= {t.kind for t in function.triggers if t.kind in ("alb", "url")}
+    if function.url is not None:
+        kinds.add("url")
+    if not kinds:
+        return "event", 0.0
+    kind = max(sorted(kinds), key=_entry_price)
+    return kind, _entry_price(kind)
+
+
+def _api_rate_cap(app: App, function: Function) -> tuple[float | None, bool]:
+    """Requests per second the API Gateway throttles let through to the function.
+
+    None when some entry point is unthrottled by API Gateway (function URL, ALB, events);
+    the bool says whether API Gateway fronts the function at all.
+    """
+    table = prices()["api_gateway"]
+    routes = [r for r in app.routes if r.function == function.id]
+    other_entries = function.url is not None or any(
+        t.kind not in ("http", "websocket") for t in function.triggers)
+    if not routes:
+        return None, False
+    per_api: dict[str, float] = {}
+    for route in routes:
+        api = app.apis.get(route.api)
+        limits = [t.rate for t in (route.throttling, api.throttling if api else None)
+                  if t is not None and t.rate is not None]
+        rate = min(limits) if limits else float(table["account_throttle_rate_rps"])
+        per_api[route.api] = max(per_api.get(route.api, 0.0), rate)
+    if other_entries:
+        return None, True
+    return min(sum(per_api.values()), float(table["account_throttle_rate_rps"])), True
+
+
+def _defaults(function: Function) -> tuple[int, int]:
+    table = prices()["lambda"]
+    memory = function.memory_mb or table["default_memory_mb"].get(function.format, 128)
+    timeout = function.timeout_s or table["default_timeout_s"].get(function.format, 3)
+    return int(memory), int(timeout)
+
+
+def spend_per_second(concurrency: float, rate: float, memory_mb: int, timeout_s: int,
+                     architecture: str, request_price: float) -> float:
+    """USD per second at the worst case for the given caps (see the module docstring)."""
+    table = prices()["lambda"]
+    gb_second = table["gb_second"].get(architecture, table["gb_second"]["x86_64"])
+    busy = min(concurrency, rate * timeout_s)
+    per_request = table["request_per_million"] / 1e6 + request_price
+    return busy * (memory_mb / 1024) * gb_second + rate * per_request
+
+
+def _function_cost(app: App, function: Function, pool: int,
+                   public_sources: set[str]) -> tuple[FunctionCost, float]:
+    """The function's worst case alone (with the pool if unreserved); and its entry price."""
+    table = prices()
+    memory, timeout = _defaults(function)
+    reserved = function.reserved_concurrency
+    concurrency = reserved if reserved is not None else pool
+    lambda_rate = float(table["lambda"]["requests_per_second_per_concurrency"] * concurrency)
+    api_cap, throttleable = _api_rate_cap(app, function)
+    rate, rate_source = lambda_rate, "lambda"
+    if api_cap is not None and api_cap < lambda_rate:
+        account_cap = float(table["api_gateway"]["account_throttle_rate_rps"])
+        rate = api_cap
+        rate_source = "account-api-throttle" if api_cap >= account_cap else "throttle"
+    entry, request_price = _entry(app, function)
+    reasons = exposure_reasons(app, function, public_sources)
+    cost = FunctionCost(
+        function=function.id, location=function.location, exposed=bool(reasons),
+        exposure=reasons, entry=entry, memory_mb=memory, timeout_s=timeout,
+        architecture=function.architecture, concurrency=concurrency,
+        concurrency_source="reserved" if reserved is not None else "account",
+        request_rate=rate, rate_source=rate_source, throttleable=throttleable)
+    per_second = spend_per_second(concurrency, rate, memory, timeout, function.architecture,
+                                  request_price)
+    cost.usd_per_hour = per_second * SECONDS_PER_HOUR
+    cost.usd_per_day = cost.usd_per_hour * HOURS_PER_DAY
+    return cost, request_price
+
+
+def build_cost_model(app: App, account_concurrency: int = 1000) -> CostModel:
+    """The worst-case cost of every function, and of the exposed app as a whole."""
+    table = prices()
+    reserved_total = sum(f.reserved_concurrency or 0 for f in app.functions.values())
+    pool = max(account_concurrency - reserved_total,
+               int(table["lambda"]["minimum_unreserved_concurrency"]))
+    model = CostModel(account_concurrency=account_concurrency, unreserved_pool=pool,
+                      prices_version=table["version"], region=table["region"])
+    public_sources = public_write_targets(app)
+    unreserved: list[tuple[float, FunctionCost, float]] = []
+    total_per_second = 0.0
+    for function in app.functions.values():
+        cost, request_price = _function_cost(app, function, pool, public_sources)
+        model.functions[function.id] = cost
+        if not cost.exposed:
+            continue
+        if function.reserved_concurrency is not None:
+            total_per_second += cost.usd_per_hour / SECONDS_PER_HOUR
+        else:
+            per_slot = spend_per_second(1, 10, cost.memory_mb, cost.timeout_s,
+                                        cost.architecture, request_price)
+            unreserved.append((per_slot, cost, request_price))
+    remaining = float(pool)
+    per_env_rate = float(table["lambda"]["requests_per_second_per_concurrency"])
+    for _, cost, request_price in sorted(unreserved, key=lambda item: -item[0]):
+        if remaining <= 0:
+            break
+        # environments this function can keep busy before its rate cap stops it
+        wanted = min(remaining, max(cost.request_rate * cost.timeout_s,
+                                    cost.request_rate / per_env_rate))
+        rate = min(cost.request_rate, per_env_rate * wanted)
+        total_per_second += spend_per_second(wanted, rate, cost.memory_mb, cost.timeout_s,
+                                             cost.architecture, request_price)
+        remaining -= wanted
+    model.total_usd_per_hour = total_per_second * SECONDS_PER_HOUR
+    model.total_usd_per_day = model.total_usd_per_hour * HOURS_PER_DAY
+    return model
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Caps that keep one function's worst case within its share of the budget."""
+
+    function: str
+    reserved_concurrency: int
+    throttle_rps: float | None  # None: no API Gateway throttle needed (or possible)
+    usd_per_day: float
+    fits: bool  # False when even these caps exceed the share (lower timeout or memory)
+
+
+def propose_caps(model: CostModel, budget_usd_per_day: float) -> list[Proposal]:
+    """Reserved concurrency (and API throttle) per exposed function to fit the budget.
+
+    The budget is shared equally among the exposed functions. Concurrency comes first
+    (it bounds compute and, at 10 rps per environment, requests); when even one
+    environment costs more than the share, an API Gateway throttle is proposed too.
+    """
+    exposed = [c for c in model.functions.values() if c.exposed]
+    if not exposed:
+        return []
+    share = budget_usd_per_day / len(exposed) / (SECONDS_PER_HOUR * HOURS_PER_DAY)
+    per_env_rate = float(prices()["lambda"]["requests_per_second_per_concurrency"])
+    proposals = []
+    for cost in sorted(exposed, key=lambda c: -c.usd_per_day):
+        request_price = _entry_price(cost.entry)
+        per_env = spend_per_second(1, per_env_rate, cost.memory_mb, cost.timeout_s,
+                                   cost.architecture, request_price)
+        concurrency = min(cost.concurrency, math.floor(share / per_env)) if per_env else 1
+        throttle: float | None = None
+        if concurrency >= 1:
+            spend = spend_per_second(concurrency, per_env_rate * concurrency, cost.memory_mb,
+                                     cost.timeout_s, cost.architecture, request_price)
+        else:
+            concurrency = 1
+            per_request = spend_per_second(1, 1, cost.memory_mb, cost.timeout_s,
+                                           cost.architecture, request_price)
+            if cost.throttleable:
+                throttle = math.floor(share / per_request * 100) / 100
+                spend = spend_per_second(1, throttle, cost.memory_mb, cost.timeout_s,
+                                         cost.architecture, request_price)
+            else:
+                spend = per_env
+        day = spend * SECONDS_PER_HOUR * HOURS_PER_DAY
+        proposals.append(Proposal(cost.function, concurrency, throttle, day,
+                                  day <= budget_usd_per_day / len(exposed) + 1e-9
+                                  and (throttle is None or throttle > 0)))
+    return proposals
+
+
+def _entry_price(entry: str) -> float:
+    table = prices()
+    per_million = {
+        "rest": table["api_gateway"]["rest_request_per_million"],
+        "http": table["api_gateway"]["http_request_per_million"],
+        "websocket": table["api_gateway"]["websocket_message_per_million"],
+        "alb": table["alb"]["request_per_million_rough"],
+    }.get(entry, 0.0)
+    return float(per_million) / 1e6
+
+
+def analyse_cost(app: App, facts: Facts) -> None:
+    """Analysis step: fill `facts.cost` with the worst-case cost model."""
+    facts.cost = build_cost_model(app, facts.options.account_concurrency)

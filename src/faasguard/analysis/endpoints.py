@@ -1,0 +1,230 @@
+"""The endpoint inventory: every HTTP entry point of the app, with its auth and exposure.
+
+One `Endpoint` per API route (REST, HTTP, websocket), function URL and ALB listener rule.
+`auth` is the protection a caller meets (the route's own authoriser, else the API's
+default, else none); `exposure` says who can reach the endpoint at the network level:
+"internet" for public endpoints, "vpc" for REST APIs with a PRIVATE endpoint type (callable
+only through an interface VPC endpoint). `documented` is filled by the OpenAPI comparison
+(True/False) when a spec applies to the endpoint, else None.
+
+Fills `facts.endpoints` (a list of `Endpoint`, sorted by file and line).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.analysis.facts import Facts
+from faasguard.model import (
+    Api,
+    App,
+    Authorizer,
+    Function,
+    Location,
+    ResourcePolicy,
+    Route,
+    Statement,
+    Trigger,
+    logical_id,
+)
+
+#: Methods that change state: an unauthenticated one is worse than an unauthenticated read.
+DESTRUCTIVE_METHODS = frozenset({"DELETE", "PUT", "PATCH", "POST", "ANY"})
+
+
+@dataclass
+class Endpoint:
+    """One HTTP entry point (see the module docstring for the meaning of each field)."""
+
+    kind: str  # rest, http, websocket, url, alb
+    method: str
+    path: str
+    location: Location
+    function: str | None = None
+    api: str | None = None
+    auth: str = "none"  # none, iam, cognito, jwt, lambda-token, lambda-request
+    authorizer: str | None = None
+    api_key: bool = False
+    exposure: str = "internet"  # internet, vpc
+    documented: bool | None = None
+    route: Route | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def unauthenticated(self) -> bool:
+        """True when anyone who can reach the endpoint can call it (an API key is no auth)."""
+        return self.auth == "none"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (ids shortened to what the user wrote)."""
+        return {
+            "kind": self.kind, "method": self.method, "path": self.path,
+            "function": logical_id(self.function) if self.function else None,
+            "api": logical_id(self.api) if self.api else None,
+            "auth": self.auth, "authorizer": self.authorizer, "api_key": self.api_key,
+            "exposure": self.exposure, "documented": self.documented,
+            "file": self.location.file, "line": self.location.line,
+        }
+
+
+#: Actions through which a resource policy lets a caller invoke or write, per service.
+INVOKE_OR_WRITE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "lambda": ("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"),
+    "s3": ("s3:PutObject", "s3:DeleteObject"),
+    "sqs": ("sqs:SendMessage",),
+    "sns": ("sns:Publish",),
+}
+#: Condition keys that tie a resource policy to a known caller (source, account, org, network).
+RESTRICTING_CONDITION_KEYS = frozenset({
+    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid",
+    "aws:principalaccount", "aws:principalarn", "aws:sourcevpce", "aws:sourcevpc",
+    "aws:sourceip", "aws:principalorgpaths", "aws:sourceorgid",
+})
+
+
+def invoke_or_write_actions(policy: ResourcePolicy) -> list[str]:
+    """The invoke/write actions of its service that the policy's statement allows."""
+    wanted = INVOKE_OR_WRITE_ACTIONS.get(policy.service, ())
+    patterns = [a.lower() for a in policy.statement.actions if isinstance(a, str)]
+    return [w for w in wanted if any(fnmatch.fnmatchcase(w.lower(), p) for p in patterns)]
+
+
+def is_restricted(policy: ResourcePolicy) -> bool:
+    """True when a condition (or SourceArn/SourceAccount) ties the grant to known callers."""
+    if policy.source_arn is not None or policy.source_account is not None:
+        return True
+    keys = {str(k).lower() for block in policy.statement.conditions.values()
+            if isinstance(block, dict) for k in block}
+    return bool(keys & RESTRICTING_CONDITION_KEYS)
+
+
+def grants_anyone(statement: Statement) -> bool:
+    """True for an Allow statement whose principal is everyone (`*`, `{"AWS": "*"}`)."""
+    return statement.effect == "Allow" and "*" in statement.principals
+
+
+def open_resource_policies(app: App, services_too: bool = False) -> list[ResourcePolicy]:
+    """Resource policies that let anyone invoke or write, with no restricting condition.
+
+    With `services_too`, also grants to an AWS service principal (`s3.amazonaws.com`, ...)
+    with no SourceArn/SourceAccount: any account's bucket/topic/rule could then invoke
+    (the confused deputy). Public function URL permissions (FunctionUrlAuthType NONE) are
+    left out: the function URL itself is the finding there.
+    """
+    found = []
+    for policy in app.resource_policies:
+        statement = policy.statement
+        if statement.effect != "Allow" or is_restricted(policy):
+            continue
+        if not invoke_or_write_actions(policy):
+            continue
+        if isinstance(policy.function_url_auth_type, str) and \
+                policy.function_url_auth_type.upper() == "NONE":
+            continue
+        service_principal = any(isinstance(p, str) and p.lower().endswith(".amazonaws.com")
+                                for p in statement.principals)
+        if grants_anyone(statement) or (services_too and service_principal):
+            found.append(policy)
+    return found
+
+
+def is_unauthenticated(authorizer: Authorizer | None) -> bool:
+    """True for a missing authoriser or an explicit NONE."""
+    return authorizer is None or authorizer.kind.lower() == "none"
+
+
+def effective_authorizer(app: App, route: Route) -> Authorizer | None:
+    """The authoriser a request to `route` meets: the route's own, else the API's default.
+
+    An explicit `Authorizer(kind="none")` on the route overrides the API default (SAM's
+    `Auth: {Authorizer: NONE}`). Websocket APIs authorise only on `$connect`: every other
+    route of the API inherits the `$connect` route's authoriser.
+    """
+    if route.api_kind == "websocket" and route.method != "$connect":
+        connect = next((r for r in app.routes if r.api == route.api and r.method == "$connect"),
+                       None)
+        return effective_authorizer(app, connect) if connect is not None else None
+    if route.authorizer is not None:
+        return None if route.authorizer.kind.lower() == "none" else route.authorizer
+    api = app.apis.get(route.api)
+    if api is not None and api.default_authorizer is not None:
+        default = api.default_authorizer
+        return None if default.kind.lower() == "none" else default
+    return None
+
+
+def api_key_required(app: App, route: Route) -> bool:
+    """True when the route (or its API, by default) demands an API key."""
+    api = app.apis.get(route.api)
+    return route.api_key_required or (api is not None and api.api_key_required)
+
+
+def api_exposure(api: Api | None) -> str:
+    """"vpc" for a REST API whose endpoint type is PRIVATE, else "internet"."""
+    if api is not None and isinstance(api.endpoint_type, str) and \
+            api.endpoint_type.upper() == "PRIVATE":
+        return "vpc"
+    return "internet"
+
+
+def _route_endpoint(app: App, route: Route) -> Endpoint:
+    authorizer = effective_authorizer(app, route)
+    return Endpoint(
+        kind=route.api_kind, method=route.method, path=route.path, location=route.location,
+        function=route.function, api=route.api,
+        auth="none" if authorizer is None else authorizer.kind.lower(),
+        authorizer=authorizer.name if authorizer is not None else None,
+        api_key=api_key_required(app, route),
+        exposure=api_exposure(app.apis.get(route.api)), route=route,
+    )
+
+
+def _url_endpoint(function: Function) -> Endpoint | None:
+    url = function.url
+    if url is None:
+        return None
+    auth_type = url.auth_type if isinstance(url.auth_type, str) else "NONE"
+    return Endpoint(kind="url", method="ANY", path="/", location=url.location,
+                    function=function.id, auth="iam" if auth_type.upper() == "AWS_IAM" else "none")
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
+        return value[0]
+    return None
+
+
+def _alb_endpoint(trigger: Trigger) -> Endpoint:
+    props = trigger.properties
+    raw_conditions = props.get("conditions")
+    conditions = raw_conditions if isinstance(raw_conditions, dict) else {}
+    method = _first(props.get("method")) or _first(conditions.get("method")) or "ANY"
+    path = _first(props.get("path")) or _first(conditions.get("path")) or "/*"
+    # An ALB listener has no authoriser of its own: Cognito/OIDC actions are not modelled.
+    return Endpoint(kind="alb", method=method.upper(), path=path, location=trigger.location,
+                    function=trigger.function)
+
+
+def build_endpoints(app: App) -> list[Endpoint]:
+    """The inventory of every HTTP entry point of the app."""
+    endpoints = [_route_endpoint(app, route) for route in app.routes]
+    for function in app.functions.values():
+        url = _url_endpoint(function)
+        if url is not None:
+            endpoints.append(url)
+        endpoints.extend(_alb_endpoint(t) for t in function.triggers if t.kind == "alb")
+    endpoints.sort(key=lambda e: (e.location.file, e.location.line, e.method, e.path))
+    return endpoints
+
+
+def analyse_endpoints(app: App, facts: Facts) -> None:
+    """Analysis step: fill `facts.endpoints` (and mark documented routes when specs exist)."""
+    facts.endpoints = build_endpoints(app)
+    specs = getattr(facts, "openapi", None)
+    if specs:
+        from faasguard.analysis.openapi import mark_documented
+
+        mark_documented(facts.endpoints, specs)

@@ -1,0 +1,240 @@
+"""OpenAPI / Swagger specs: read them, and compare them with the routes the app deploys.
+
+Specs come from three places, in this order:
+
+1. files the user names (`--openapi FILE`, `Options.openapi_files`): absolute, relative to
+   the working directory, or relative to the scanned root;
+2. the API definitions the templates carry (`DefinitionBody`, `DefinitionUri`,
+   `AWS::Include`, read by the loaders into `Api.openapi`): such a spec describes its own
+   API only;
+3. spec files found in the scanned folder by name: `openapi.yaml|yml|json`,
+   `swagger.yaml|yml|json`, `*.openapi.yaml|yml|json`, `*.swagger.json`.
+
+A spec of kind 1 or 3 describes the app's whole REST/HTTP surface (every API). A route is
+*documented* when an applicable spec has an operation with the same method (or ANY) and
+the same path (parameter names ignored; the spec's base path optional). Unreadable specs
+become diagnostics, never errors. Fills `facts.openapi` with `Spec`s.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from faasguard.analysis.facts import Facts
+from faasguard.loaders.documents import InputError, LDict, load_file
+from faasguard.model import App, Diagnostic, Location, SourceFile
+
+if TYPE_CHECKING:
+    from faasguard.analysis.endpoints import Endpoint
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+ANY_METHOD_KEY = "x-amazon-apigateway-any-method"
+INTEGRATION_KEY = "x-amazon-apigateway-integration"
+SPEC_NAMES = re.compile(r"^(openapi|swagger)\.(ya?ml|json)$|\.(openapi|swagger)\.(ya?ml|json)$",
+                        re.I)
+_PARAM = re.compile(r"\{[^}/]*?(\+?)\}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of a spec: method (upper-case, ANY for the any-method key) and path."""
+
+    method: str
+    path: str
+    location: Location
+    has_integration: bool = False
+
+
+@dataclass
+class Spec:
+    """A spec that was read. `api` is set when it is one API's own definition."""
+
+    source: str
+    location: Location
+    operations: list[Operation] = field(default_factory=list)
+    base_path: str = ""
+    api: str | None = None
+
+    def describes(self, api_id: str | None) -> bool:
+        """Does this spec apply to routes of `api_id`?"""
+        return self.api is None or self.api == api_id
+
+
+def normalise_path(path: str) -> str:
+    """A path for comparison: parameters anonymised (`{}` / `{+}`), no trailing slash."""
+    path = "/" + path.strip().strip("/")
+    return _PARAM.sub(lambda m: "{+}" if m.group(1) else "{}", path)
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Does route path `pattern` (normalised, maybe greedy `{+}`) serve normalised `path`?"""
+    if pattern == path:
+        return True
+    if pattern.endswith("/{+}"):
+        prefix = pattern[: -len("{+}")]
+        return path.startswith(prefix) or path + "/" == prefix
+    return False
+
+
+def methods_match(a: str, b: str) -> bool:
+    """Same method, or either side is ANY."""
+    return a == b or "ANY" in (a, b)
+
+
+def _base_path(data: dict[str, Any]) -> str:
+    base = data.get("basePath")
+    if isinstance(base, str):
+        return base
+    servers = data.get("servers")
+    if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+        url = servers[0].get("url")
+        if isinstance(url, str):
+            variables = servers[0].get("variables")
+            if isinstance(variables, dict):
+                for name, var in variables.items():
+                    default = var.get("default") if isinstance(var, dict) else None
+                    if isinstance(default, str):
+                        url = url.replace("{" + str(name) + "}", default)
+            return urlparse(url).path if "://" in url else url
+    return ""
+
+
+def parse_spec(data: Any, source: str, file: str, line: int = 1,
+               api: str | None = None) -> Spec | None:
+    """A Spec from a parsed document; None when it is not an OpenAPI/Swagger document."""
+    if not isinstance(data, dict) or not ("openapi" in data or "swagger" in data
+                                          or isinstance(data.get("paths"), dict)):
+        return None
+    spec = Spec(source, Location(file, line), base_path=_base_path(data), api=api)
+    paths = data.get("paths")
+    if not isinstance(paths, dict):
+        return spec
+    for path, item in paths.items():
+        if not isinstance(path, str) or not isinstance(item, dict):
+            continue
+        for key, operation in item.items():
+            lowered = str(key).lower()
+            if lowered not in HTTP_METHODS and lowered != ANY_METHOD_KEY:
+                continue
+            key_line = item.line_of(key) if isinstance(item, LDict) else (
+                paths.line_of(path) if isinstance(paths, LDict) else line)
+            spec.operations.append(Operation(
+                "ANY" if lowered == ANY_METHOD_KEY else lowered.upper(), path,
+                Location(file, key_line or line),
+                isinstance(operation, dict) and INTEGRATION_KEY in operation))
+    return spec
+
+
+def find_spec_files(root: str) -> list[str]:
+    """Spec files under `root` by name (relative, posix), skipping the scanner's skip dirs."""
+    from faasguard.scan import SKIP_DIRS
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if SPEC_NAMES.search(name):
+                found.append(os.path.relpath(os.path.join(dirpath, name), root)
+                             .replace(os.sep, "/"))
+    return found
+
+
+def _display_path(path: str, root: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _read_spec_file(app: App, path: str, named: bool) -> Spec | None:
+    display = _display_path(path, app.root)
+    try:
+        doc = load_file(path)
+    except InputError as exc:
+        app.diagnostics.append(Diagnostic(display, f"OpenAPI spec: {exc.message}", exc.line,
+                                          "error" if named else "warning", "openapi"))
+        return None
+    spec = parse_spec(doc.data, display, display)
+    if spec is None:
+        if named:
+            app.diagnostics.append(Diagnostic(display, "not an OpenAPI/Swagger document "
+                                              "(no openapi, swagger or paths key)",
+                                              code="openapi"))
+        return None
+    app.files.append(SourceFile(display, "openapi"))
+    return spec
+
+
+def _named_paths(app: App, names: Iterable[str]) -> list[str]:
+    paths = []
+    for name in names:
+        candidates = [name] if os.path.isabs(name) else [name, os.path.join(app.root, name)]
+        found = next((c for c in candidates if os.path.isfile(c)), None)
+        if found is None:
+            app.diagnostics.append(Diagnostic(name, "OpenAPI spec not found", code="openapi"))
+        else:
+            paths.append(found)
+    return paths
+
+
+def collect_specs(app: App, named: Iterable[str] = ()) -> list[Spec]:
+    """Every spec that applies to the app: named files, API definitions, files found."""
+    specs: list[Spec] = []
+    seen: set[str] = set()
+    for path in _named_paths(app, named):
+        seen.add(os.path.realpath(path))
+        spec = _read_spec_file(app, path, named=True)
+        if spec is not None:
+            specs.append(spec)
+    for api in app.apis.values():
+        if api.openapi is not None:
+            location = api.openapi_location or api.location
+            spec = parse_spec(api.openapi, f"definition of {api.id}", location.file,
+                              location.line, api=api.id)
+            if spec is not None:
+                specs.append(spec)
+    if os.path.isdir(app.root):
+        for rel in find_spec_files(app.root):
+            path = os.path.join(app.root, rel)
+            if os.path.realpath(path) in seen:
+                continue
+            spec = _read_spec_file(app, path, named=False)
+            if spec is not None:
+                specs.append(spec)
+    return specs
+
+
+def operation_matches(spec: Spec, operation: Operation, method: str, path: str) -> bool:
+    """Does a route (method, path) implement/document this spec operation?"""
+    route_path = normalise_path(path)
+    if not methods_match(method, operation.method):
+        return False
+    candidates = {normalise_path(operation.path)}
+    if spec.base_path.strip("/"):
+        candidates.add(normalise_path(spec.base_path.rstrip("/") + "/" +
+                                      operation.path.lstrip("/")))
+    return any(path_matches(route_path, c) or path_matches(c, route_path) for c in candidates)
+
+
+def documented_by(specs: Iterable[Spec], api: str | None, method: str, path: str) -> bool | None:
+    """True/False when some spec applies to the route's API; None when none does."""
+    applicable = [s for s in specs if s.describes(api)]
+    if not applicable:
+        return None
+    return any(operation_matches(s, op, method, path) for s in applicable for op in s.operations)
+
+
+def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec]) -> None:
+    """Set `Endpoint.documented` for the REST/HTTP API routes a spec applies to."""
+    for endpoint in endpoints:
+        if endpoint.kind in ("rest", "http"):
+            endpoint.documented = documented_by(specs, endpoint.api, endpoint.method,
+                                                endpoint.path)
+
+
+def analyse_openapi(app: App, facts: Facts) -> None:
+    """Analysis step: read every applicable spec into `facts.openapi`."""
+    facts.openapi = collect_specs(app, facts.options.openapi_files)

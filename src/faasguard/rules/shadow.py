@@ -1,0 +1,288 @@
+"""Shadow APIs: endpoints nobody documents, catch-alls, forgotten stages and versions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from faasguard.analysis.endpoints import api_exposure, effective_authorizer
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.openapi import Operation, Spec, documented_by, operation_matches
+from faasguard.findings import Finding, make_finding, rule
+from faasguard.model import App, Route, logical_id
+from faasguard.rules.auth import route_label, route_subject
+
+OWASP_SHADOW = "OWASP API Security Top 10 (2023): API9 Improper Inventory Management"
+_VERSION = re.compile(r"^/v(\d+)(?:/|$)", re.I)
+PROD_STAGES = frozenset({"prod", "production", "prd", "live"})
+NONPROD_STAGES = frozenset({"dev", "develop", "development", "test", "testing", "qa", "uat",
+                            "staging", "stage", "sandbox", "debug", "demo", "tmp", "temp",
+                            "local", "preview", "experimental"})
+
+
+def _sources(specs: list[Spec], api: str) -> str:
+    return ", ".join(s.source for s in specs if s.describes(api))
+
+
+def _api_routes(app: App) -> list[Route]:
+    """REST and HTTP API routes (the ones an OpenAPI spec can describe), without preflight."""
+    return [r for r in app.routes if r.api_kind in ("rest", "http") and r.method != "OPTIONS"]
+
+
+@rule(
+    "FG-SHADOW-001",
+    "Route missing from the API description",
+    threat="shadow-api",
+    severity="medium",
+    description="""
+When an OpenAPI/Swagger description of the API exists (given with `--openapi`, referenced by
+the template as `DefinitionBody`/`DefinitionUri`/`AWS::Include`, or found in the repository
+as `openapi.yaml`, `swagger.json`, `*.openapi.json`...), a deployed route it does not
+describe is a shadow API: it escapes the reviews, tests, gateways and scanners that work
+from the description, and it is usually the one nobody remembers to secure or retire.
+""",
+    remediation={
+        "serverless": "# describe the route in openapi.yaml, or remove the event:\n"
+                      "paths:\n  /internal/debug:\n    get: {...}",
+        "sam": "# add the route to the API's DefinitionBody/DefinitionUri spec, or remove "
+               "the Api event",
+        "terraform": "# add the route to the spec passed to aws_api_gateway_rest_api.body",
+    },
+    references=(OWASP_SHADOW, "OWASP Serverless Top 10: SAS-3 Insecure Deployment "
+                "Configuration"),
+    cwe=(1059,),
+)
+def undocumented_route(app: App, facts: Facts) -> Iterator[Finding]:
+    specs: list[Spec] = facts.openapi
+    if not specs:
+        return
+    for route in _api_routes(app):
+        if route.from_openapi:
+            continue
+        if documented_by(specs, route.api, route.method, route.path) is False:
+            yield make_finding(
+                "FG-SHADOW-001",
+                f"Route {route_label(route)} of API '{logical_id(route.api)}' is not in the "
+                f"API description ({_sources(specs, route.api)}).",
+                route.location, route_subject(route))
+
+
+def _implemented(app: App, spec: Spec, op: Operation) -> bool:
+    """Does a deployed route serve this operation of the spec?"""
+    for route in _api_routes(app):
+        if not spec.describes(route.api):
+            continue
+        if spec.api is not None and route.from_openapi and route.function is None \
+                and not op.has_integration:
+            continue  # the spec's own operation, with nothing behind it
+        if operation_matches(spec, op, route.method, route.path):
+            return True
+    return False
+
+
+@rule(
+    "FG-SHADOW-002",
+    "Documented route with no implementation",
+    threat="shadow-api",
+    severity="low",
+    description="""
+An operation of the API description that no deployed route serves is a zombie: clients
+and generated SDKs keep calling it, a later deployment may wire it to something
+unexpected, and the description no longer tells reviewers what is really exposed.
+Either implement it or remove it from the description.
+""",
+    remediation={
+        "serverless": "# remove the operation from openapi.yaml, or add the matching event:\n"
+                      "functions:\n  listOrders:\n    events:\n      - httpApi: GET /orders",
+        "sam": "# remove the path from the spec, or add its x-amazon-apigateway-integration / "
+               "an Api event on the function that implements it",
+        "terraform": "# remove the path from the spec, or add the route and integration",
+    },
+    references=(OWASP_SHADOW,),
+    cwe=(1059,),
+)
+def zombie_operation(app: App, facts: Facts) -> Iterator[Finding]:
+    specs: list[Spec] = facts.openapi
+    if not _api_routes(app):
+        return  # nothing deployed to compare with (a spec-only repository)
+    for spec in specs:
+        for op in spec.operations:
+            if op.method == "OPTIONS":
+                continue
+            if not _implemented(app, spec, op):
+                yield make_finding(
+                    "FG-SHADOW-002",
+                    f"{op.method} {op.path} is in the API description ({spec.source}) but no "
+                    "deployed route implements it.",
+                    op.location, f"zombie:{spec.source}:{op.method}:{op.path}")
+
+
+@rule(
+    "FG-SHADOW-003",
+    "Catch-all route",
+    threat="shadow-api",
+    severity="medium",
+    description="""
+A greedy path (`{proxy+}`), an HTTP API `$default` route or the `ANY` method hands every
+path and/or method to one function: the real API surface then lives in the handler's own
+router, invisible to API Gateway (authorisers per route, throttles per route, WAF rules,
+request validation) and to the inventory. Paths nobody meant to expose — debug pages,
+admin handlers of a web framework — become reachable. A greedy path is reported `medium`,
+`ANY` on a fixed path `low`.
+""",
+    remediation={
+        "serverless": "functions:\n  orders:\n    events:\n      - httpApi: GET /orders\n"
+                      "      - httpApi: POST /orders",
+        "sam": "Events:\n  ListOrders:\n    Type: HttpApi\n    Properties:\n      Path: /orders\n"
+               "      Method: GET",
+        "terraform": 'resource "aws_apigatewayv2_route" "list" {\n'
+                     '  route_key = "GET /orders"\n}',
+    },
+    references=(OWASP_SHADOW,),
+    cwe=(1059,),
+)
+def catch_all_route(app: App, facts: Facts) -> Iterator[Finding]:
+    for route in app.routes:
+        if route.api_kind == "websocket":
+            continue
+        greedy = "+}" in route.path or route.path in ("$default", "*") or \
+            route.method == "$default"
+        if not greedy and route.method != "ANY":
+            continue
+        what = "every path below it" if greedy else "every method"
+        if greedy and route.method == "ANY":
+            what = "every method on every path below it"
+        backend = f"function '{logical_id(route.function)}'" if route.function else "one backend"
+        yield make_finding(
+            "FG-SHADOW-003",
+            f"Route {route_label(route)} is a catch-all: it sends {what} to {backend}, whose "
+            "own router becomes the real, undeclared API.",
+            route.location, route_subject(route), severity="medium" if greedy else "low")
+
+
+@rule(
+    "FG-SHADOW-004",
+    "Public endpoint where a private one would do",
+    threat="shadow-api",
+    severity="low",
+    description="""
+Criterion: a REST API whose every route requires IAM (SigV4) authorisation is called only
+by AWS principals — other services, roles, accounts — never by browsers or mobile apps
+(which cannot sign requests without AWS credentials). Such a service-to-service API does
+not need an internet-facing (EDGE/REGIONAL) endpoint: a PRIVATE endpoint, reachable only
+through an interface VPC endpoint, takes it off the internet entirely, so a leaked
+credential or a mis-scoped IAM policy is not enough to reach it. (HTTP APIs have no private
+endpoint type and are not reported.)
+""",
+    remediation={
+        "serverless": "provider:\n  endpointType: PRIVATE\n  vpcEndpointIds:\n"
+                      "    - vpce-0123456789abcdef0",
+        "sam": "InternalApi:\n  Type: AWS::Serverless::Api\n  Properties:\n"
+               "    EndpointConfiguration:\n      Type: PRIVATE\n"
+               "      VPCEndpointIds: [vpce-0123456789abcdef0]",
+        "terraform": 'resource "aws_api_gateway_rest_api" "internal" {\n'
+                     '  endpoint_configuration {\n    types = ["PRIVATE"]\n  }\n}',
+    },
+    references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                "apigateway-private-apis.html",),
+    cwe=(668,),
+)
+def public_internal_api(app: App, facts: Facts) -> Iterator[Finding]:
+    for api in app.apis.values():
+        if api.kind != "rest" or api_exposure(api) == "vpc":
+            continue
+        routes = [r for r in app.routes if r.api == api.id and r.method != "OPTIONS"]
+        if not routes:
+            continue
+        kinds = {(a.kind.lower() if (a := effective_authorizer(app, r)) else "none")
+                 for r in routes}
+        if kinds == {"iam"}:
+            yield make_finding(
+                "FG-SHADOW-004",
+                f"REST API '{logical_id(api.id)}' only serves IAM-signed callers (every route "
+                "uses AWS_IAM) yet has a public endpoint: a PRIVATE endpoint would keep it off "
+                "the internet.", api.location, f"api:{logical_id(api.id)}")
+
+
+def _stage_name(value: object) -> str | None:
+    return value.lower() if isinstance(value, str) else None
+
+
+@rule(
+    "FG-SHADOW-005",
+    "Non-production stage in a production template",
+    threat="shadow-api",
+    severity="medium",
+    description="""
+Criterion: a template is a production template when it deploys an API stage named
+prod/production/prd/live, or when it is scanned with `--stage prod` (or production/prd/
+live). A stage named dev, test, qa, uat, staging, stage, sandbox, debug, demo, preview,
+tmp or local deployed by such a template is a forgotten door into production: it usually
+runs with relaxed settings (no authoriser, verbose errors, debug routes) against the same
+functions and data, and nobody watches it.
+""",
+    remediation={
+        "serverless": "# deploy one stage per template run: sls deploy --stage prod\n"
+                      "provider:\n  stage: ${opt:stage, 'dev'}",
+        "sam": "# keep non-production stages in their own stack (samconfig.toml environments)\n"
+               "Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod",
+        "terraform": "# one workspace / state per environment instead of extra stages",
+    },
+    references=(OWASP_SHADOW,),
+    cwe=(1059,),
+)
+def nonprod_stage_in_prod(app: App, facts: Facts) -> Iterator[Finding]:
+    scan_prod = (facts.options.stage or "").lower() in PROD_STAGES
+    prod_files = {api.location.file for api in app.apis.values()
+                  if _stage_name(api.stage) in PROD_STAGES}
+    for api in app.apis.values():
+        stage = _stage_name(api.stage)
+        if stage not in NONPROD_STAGES:
+            continue
+        if not scan_prod and api.location.file not in prod_files:
+            continue
+        yield make_finding(
+            "FG-SHADOW-005",
+            f"API '{logical_id(api.id)}' deploys the non-production stage '{api.stage}' "
+            "from a production template.", api.location,
+            f"stage:{logical_id(api.id)}:{stage}")
+
+
+@rule(
+    "FG-SHADOW-006",
+    "Old API version left beside a newer one",
+    threat="shadow-api",
+    severity="low",
+    description="""
+Routes under `/v1/` still deployed next to `/v2/` are an old version kept alive: it keeps
+the bugs, the weaker validation and sometimes the weaker authorisation the new version
+fixed, while attention (tests, monitoring, reviews) has moved on. Retire it, or document
+and protect it like the current one. Reported once per old version, at its first route.
+""",
+    remediation={
+        "serverless": "# remove the /v1/ events once clients have moved, or give them the "
+                      "same authorizer as /v2/",
+        "sam": "# remove the /v1/ Api events (or the v1 API) once clients have moved",
+        "terraform": "# remove the v1 routes/resources once clients have moved",
+    },
+    references=(OWASP_SHADOW,),
+    cwe=(1059,),
+)
+def old_version_routes(app: App, facts: Facts) -> Iterator[Finding]:
+    versions: dict[int, list[Route]] = {}
+    for route in app.routes:
+        match = _VERSION.match(route.path)
+        if match:
+            versions.setdefault(int(match.group(1)), []).append(route)
+    if len(versions) < 2:
+        return
+    newest = max(versions)
+    for version, routes in sorted(versions.items()):
+        if version == newest:
+            continue
+        first = min(routes, key=lambda r: (r.location.file, r.location.line))
+        yield make_finding(
+            "FG-SHADOW-006",
+            f"{len(routes)} route(s) under /v{version}/ are still deployed beside /v{newest}/ "
+            f"(first: {route_label(first)}).",
+            first.location, f"version:v{version}")

@@ -1,0 +1,432 @@
+"""Denial of Wallet: what lets an outsider (or a loop) run up your bill without limit."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from typing import Any
+
+from faasguard.analysis.cost import CostModel, exposure_reasons, propose_caps, public_write_targets
+from faasguard.analysis.facts import Facts
+from faasguard.findings import Finding, make_finding, rule
+from faasguard.model import App, Function, Ref, Trigger, Value, logical_id
+
+OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
+HTTP_TRIGGERS = ("http", "url", "alb")
+
+
+@rule(
+    "FG-WALLET-001",
+    "Exposed function without reserved concurrency",
+    threat="wallet",
+    severity="medium",
+    description="""
+A function an outsider can trigger — through an API route, a function URL, an ALB, a
+websocket, a Cognito sign-up trigger, an IoT rule or a bucket/queue/topic anyone may write
+to — scales to the account's whole concurrency (1,000 by default) when flooded. You pay
+for every environment, and every other function of the account (in every app) is
+throttled while the flood lasts. Reserved concurrency caps both the spend and the blast
+radius. Functions only reachable from your own schedules, streams or internal queues are
+not reported.
+""",
+    remediation={
+        "serverless": "functions:\n  api:\n    reservedConcurrency: 20",
+        "sam": "ApiFunction:\n  Type: AWS::Serverless::Function\n  Properties:\n"
+               "    ReservedConcurrentExecutions: 20",
+        "terraform": 'resource "aws_lambda_function" "api" {\n'
+                     '  reserved_concurrent_executions = 20\n}',
+    },
+    references=(OWASP_DOW,
+                "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"),
+    cwe=(770,),
+    equivalents={"Checkov": "CKV_AWS_115"},
+)
+def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
+    public = public_write_targets(app)
+    for function in app.functions.values():
+        if function.reserved_concurrency is not None:
+            continue
+        reasons = exposure_reasons(app, function, public)
+        if reasons:
+            yield make_finding(
+                "FG-WALLET-001",
+                f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
+                f"triggered from outside ({', '.join(reasons)}): a flood scales it to the "
+                f"account's {facts.options.account_concurrency} concurrent executions, "
+                "billed to you and throttling every other function.",
+                function.location, f"function:{logical_id(function.id)}")
+
+
+@rule(
+    "FG-WALLET-002",
+    "API without throttling or usage plan",
+    threat="wallet",
+    severity="medium",
+    description="""
+An API with no stage or route throttling and no usage plan accepts up to the account's
+regional API Gateway limit (10,000 requests per second, burst 5,000), shared by every API
+of the account. A single client can use all of it: each request is billed by API Gateway
+and invokes your function, and your other APIs start returning 429.
+""",
+    remediation={
+        "serverless": "provider:\n  apiGateway:\n    usagePlan:\n      throttle:\n"
+                      "        rateLimit: 50\n        burstLimit: 100\n"
+                      "# HTTP APIs: set DefaultRouteSettings on the stage (resources:)",
+        "sam": "Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    MethodSettings:\n"
+               "      - ResourcePath: '/*'\n        HttpMethod: '*'\n"
+               "        ThrottlingRateLimit: 50\n        ThrottlingBurstLimit: 100\n"
+               "# HttpApi: DefaultRouteSettings: {ThrottlingRateLimit: 50, "
+               "ThrottlingBurstLimit: 100}",
+        "terraform": 'resource "aws_api_gateway_method_settings" "all" {\n'
+                     '  method_path = "*/*"\n  settings {\n'
+                     '    throttling_rate_limit  = 50\n    throttling_burst_limit = 100\n'
+                     '  }\n}',
+    },
+    references=(OWASP_DOW,
+                "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                "api-gateway-request-throttling.html"),
+    cwe=(770,),
+)
+def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
+    throttled_routes = {r.api for r in app.routes
+                        if r.throttling is not None and r.throttling.rate is not None}
+    apis_with_routes = {r.api for r in app.routes}
+    for api in app.apis.values():
+        if api.id not in apis_with_routes or api.id in throttled_routes or api.usage_plan:
+            continue
+        if api.throttling is not None and api.throttling.rate is not None:
+            continue
+        yield make_finding(
+            "FG-WALLET-002",
+            f"{api.kind.upper() if api.kind != 'websocket' else 'Websocket'} API "
+            f"'{logical_id(api.id)}' has no stage or route throttling and no usage plan: one "
+            "client can send up to the account's 10,000 requests per second.",
+            api.location, f"api:{logical_id(api.id)}")
+
+
+@rule(
+    "FG-WALLET-003",
+    "HTTP function timeout far above need",
+    threat="wallet",
+    severity="low",
+    description="""
+A function behind an HTTP entry point with a timeout far above what a web request needs
+(default threshold 60 s, option `http_timeout_threshold_s`) lets a slow or hostile request
+keep an environment busy — and billed — for the whole timeout. API Gateway gives up on the
+integration after 29 s anyway, so the caller never sees the answer while you keep paying
+for the run. A request that hangs on a slow dependency should fail fast.
+""",
+    remediation={
+        "serverless": "functions:\n  api:\n    timeout: 10",
+        "sam": "Globals:\n  Function:\n    Timeout: 10",
+        "terraform": 'resource "aws_lambda_function" "api" {\n  timeout = 10\n}',
+    },
+    references=(OWASP_DOW,
+                "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"),
+    cwe=(400,),
+)
+def http_timeout_too_long(app: App, facts: Facts) -> Iterator[Finding]:
+    threshold = facts.options.http_timeout_threshold_s
+    api_functions = {r.function for r in app.routes if r.function}
+    for function in app.functions.values():
+        if function.timeout_s is None or function.timeout_s <= threshold:
+            continue
+        via_api = function.id in api_functions
+        if not via_api and function.url is None and \
+                not any(t.kind in HTTP_TRIGGERS for t in function.triggers):
+            continue
+        cut = " (API Gateway stops waiting after 29 s)" if via_api else ""
+        yield make_finding(
+            "FG-WALLET-003",
+            f"Function '{logical_id(function.id)}' serves HTTP requests with a "
+            f"{function.timeout_s} s timeout{cut}: a hostile request can keep it billed for "
+            f"{function.timeout_s} s; the threshold is {threshold} s.",
+            function.location, f"function:{logical_id(function.id)}")
+
+
+#: The write that re-triggers a function, per trigger kind: IAM actions and SDK operations.
+LOOP_ACTIONS: dict[str, tuple[str, ...]] = {
+    "s3": ("s3:PutObject", "s3:CopyObject", "s3:CompleteMultipartUpload"),
+    "sqs": ("sqs:SendMessage", "sqs:SendMessageBatch"),
+    "sns": ("sns:Publish", "sns:PublishBatch"),
+}
+LOOP_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "s3": ("putobject", "put_object", "copyobject", "copy_object", "upload_file",
+           "upload_fileobj", "completemultipartupload", "complete_multipart_upload"),
+    "sqs": ("sendmessage", "send_message", "sendmessagebatch", "send_message_batch"),
+    "sns": ("publish", "publishbatch", "publish_batch"),
+}
+
+
+def _names_of(app: App, source: Value) -> set[str]:
+    """Strings that denote the trigger's resource: its logical id forms, name and ARN."""
+    names: set[str] = set()
+    if isinstance(source, Ref):
+        logical = logical_id(source.target)
+        names |= {f"${{{logical}}}", f"${{{logical}.", source.target}
+        resource = app.resources.get(source.target)
+        if resource is not None and isinstance(resource.name, str):
+            names.add(resource.name)
+    elif isinstance(source, str):
+        names.add(source)
+        names.add(source.rsplit(":", 1)[-1])  # queue/topic name from its ARN
+    return {n for n in names if n}
+
+
+def _refers_to(app: App, resource: Value, source: Value) -> bool:
+    """Does an IAM resource entry (or SDK call target) name the trigger's resource?"""
+    if isinstance(resource, Ref) and isinstance(source, Ref):
+        return resource.target == source.target
+    if not isinstance(resource, str) or resource == "*":
+        return False
+    for name in _names_of(app, source):
+        if resource == name or (name.startswith("${") and name in resource):
+            return True
+        if resource.endswith((f":{name}", f":::{name}", f":::{name}/*")) or \
+                resource.startswith(f"arn:aws:s3:::{name}/"):
+            return True
+    return False
+
+
+def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
+    """The line of a statement of the function's role that writes to the trigger's source."""
+    role = app.roles.get(function.role) if function.role else None
+    if role is None:
+        return None
+    wanted = LOOP_ACTIONS[trigger.kind]
+    for statement in role.statements:
+        if statement.effect != "Allow":
+            continue
+        actions = [a.lower() for a in statement.actions if isinstance(a, str)]
+        if not any(fnmatch.fnmatchcase(w.lower(), a) for w in wanted for a in actions
+                   if a != "*"):
+            continue
+        if any(_refers_to(app, r, trigger.source) for r in statement.resources):
+            return statement.location.line if statement.location else role.location.line
+    return None
+
+
+def _field(call: Any, *names: str) -> Any:
+    for name in names:
+        value = call.get(name) if isinstance(call, dict) else getattr(call, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger) -> Any:
+    """An AWS call of the handler code (facts.aws_calls) that writes to the trigger's source.
+
+    Reads each call's `service`, `operation` (SDK or API name) and `resource` (a Ref or a
+    string naming the bucket/queue/topic) when the code analysis provides them.
+    """
+    for call in facts.aws_calls.get(function.id, []):
+        service = str(_field(call, "service") or "").lower()
+        operation = str(_field(call, "operation", "action", "method") or "").lower()
+        if service != trigger.kind or operation not in LOOP_OPERATIONS[trigger.kind]:
+            continue
+        if _refers_to(app, _field(call, "resource", "target"), trigger.source):
+            return call
+    return None
+
+
+@rule(
+    "FG-WALLET-004",
+    "Recursive invocation loop",
+    threat="wallet",
+    severity="high",
+    description="""
+A function that writes to the bucket, queue or topic that triggers it re-invokes itself:
+one event becomes an endless loop of invocations, each billed, until someone notices.
+Lambda's recursive loop detection stops some SQS/SNS/S3 loops after about 16 rounds, but
+not all paths (an S3 key prefix filter, a copy through another service) and only once the
+loop has run. The finding comes from the function's role (a statement granting
+s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource) and, when the
+handler code analysis is available, from the code's own calls.
+""",
+    remediation={
+        "serverless": "functions:\n  resize:\n    events:\n      - s3:\n"
+                      "          bucket: uploads\n          rules:\n"
+                      "            - prefix: incoming/\n"
+                      "# and write the output to another bucket (or another prefix)",
+        "sam": "Events:\n  Upload:\n    Type: S3\n    Properties:\n      Bucket: !Ref Uploads\n"
+               "      Events: s3:ObjectCreated:*\n      Filter:\n        S3Key:\n"
+               "          Rules: [{Name: prefix, Value: incoming/}]\n"
+               "# write results to a different bucket; keep RecursiveLoop: Terminate",
+        "python": "# write to a different bucket than the one that triggered the function\n"
+                  "s3.put_object(Bucket=os.environ['OUTPUT_BUCKET'], Key=key, Body=data)",
+    },
+    references=(OWASP_DOW,
+                "https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html"),
+    cwe=(674, 835),
+)
+def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
+    for function in app.functions.values():
+        for trigger in function.triggers:
+            if trigger.kind not in LOOP_ACTIONS or trigger.source is None:
+                continue
+            source = logical_id(str(getattr(trigger.source, "target", trigger.source)))
+            subject = f"loop:{logical_id(function.id)}:{trigger.kind}:{source}"
+            call = _code_writes(app, facts, function, trigger)
+            if call is not None:
+                yield make_finding(
+                    "FG-WALLET-004",
+                    f"Function '{logical_id(function.id)}' is triggered by {trigger.kind} "
+                    f"'{source}' and its code writes back to it: each invocation can "
+                    "trigger the next.", trigger.location, subject)
+                continue
+            line = _role_writes(app, function, trigger)
+            if line is not None:
+                yield make_finding(
+                    "FG-WALLET-004",
+                    f"Function '{logical_id(function.id)}' is triggered by {trigger.kind} "
+                    f"'{source}' and its role may write to it (statement at line {line}): "
+                    "a write from the handler re-triggers the function.",
+                    trigger.location, subject, confidence="medium")
+
+
+@rule(
+    "FG-WALLET-005",
+    "SQS trigger without maximum concurrency",
+    threat="wallet",
+    severity="low",
+    description="""
+Lambda scales SQS pollers up to 1,250 concurrent invocations per queue (standard queues).
+Anyone able to send to the queue — or a producer bug — then drives the function to the
+account's concurrency at your expense. `ScalingConfig.MaximumConcurrency` caps the event
+source (2 to 1,000) without throttling errors; it is not reported when the function already
+has reserved concurrency, which bounds the spend.
+""",
+    remediation={
+        "serverless": "functions:\n  worker:\n    events:\n      - sqs:\n"
+                      "          arn: !GetAtt Jobs.Arn\n          maximumConcurrency: 10",
+        "sam": "Events:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n"
+               "      ScalingConfig:\n        MaximumConcurrency: 10",
+        "terraform": 'resource "aws_lambda_event_source_mapping" "jobs" {\n'
+                     '  scaling_config {\n    maximum_concurrency = 10\n  }\n}',
+    },
+    references=(OWASP_DOW,
+                "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"),
+    cwe=(770,),
+)
+def sqs_without_max_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
+    for function in app.functions.values():
+        if function.reserved_concurrency is not None:
+            continue
+        for trigger in function.triggers:
+            if trigger.kind == "sqs" and trigger.max_concurrency is None:
+                source = logical_id(str(getattr(trigger.source, "target", trigger.source)))
+                yield make_finding(
+                    "FG-WALLET-005",
+                    f"SQS trigger '{source}' of function '{logical_id(function.id)}' has no "
+                    "maximum concurrency (and the function no reserved concurrency): a full "
+                    "queue scales it to the account's limit.",
+                    trigger.location, f"sqs-trigger:{logical_id(function.id)}:{source}")
+
+
+BILLING_NAMESPACE = "AWS/Billing"
+
+
+@rule(
+    "FG-WALLET-006",
+    "Account baseline without a budget or billing alarm",
+    threat="wallet",
+    severity="medium",
+    description="""
+A template that sets up the account's baseline — criterion: it declares a CloudTrail trail,
+which is account-level plumbing — is where spending guard rails belong. With no AWS Budgets
+budget and no CloudWatch alarm on the `AWS/Billing` EstimatedCharges metric anywhere in the
+scanned app, a Denial of Wallet attack (or a runaway loop) is discovered on the monthly
+invoice. Application templates without account-level resources are not reported.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    MonthlyBudget:\n"
+                      "      Type: AWS::Budgets::Budget\n      Properties:\n        Budget:\n"
+                      "          BudgetType: COST\n          TimeUnit: MONTHLY\n"
+                      "          BudgetLimit: {Amount: 100, Unit: USD}\n"
+                      "        NotificationsWithSubscribers:\n"
+                      "          - Notification: {NotificationType: ACTUAL, "
+                      "ComparisonOperator: GREATER_THAN, Threshold: 80}\n"
+                      "            Subscribers: [{SubscriptionType: EMAIL, "
+                      "Address: ops@example.com}]",
+        "sam": "MonthlyBudget:\n  Type: AWS::Budgets::Budget\n  Properties:\n    Budget:\n"
+               "      BudgetType: COST\n      TimeUnit: MONTHLY\n"
+               "      BudgetLimit: {Amount: 100, Unit: USD}",
+        "terraform": 'resource "aws_budgets_budget" "monthly" {\n  budget_type  = "COST"\n'
+                     '  limit_amount = "100"\n  limit_unit   = "USD"\n'
+                     '  time_unit    = "MONTHLY"\n}',
+    },
+    references=(OWASP_DOW,
+                "https://docs.aws.amazon.com/cost-management/latest/userguide/"
+                "budgets-managing-costs.html"),
+    cwe=(778,),
+)
+def no_budget(app: App, facts: Facts) -> Iterator[Finding]:
+    if app.budgets or any(a.namespace == BILLING_NAMESPACE for a in app.alarms):
+        return
+    seen: set[str] = set()
+    for trail in app.trails:
+        if trail.location.file in seen:
+            continue
+        seen.add(trail.location.file)
+        yield make_finding(
+            "FG-WALLET-006",
+            f"This template sets up account-level resources (trail '{logical_id(trail.id)}') "
+            "but the app has no budget and no billing alarm: runaway spend goes unnoticed "
+            "until the invoice.", trail.location, f"baseline:{trail.location.file}")
+
+
+@rule(
+    "FG-WALLET-007",
+    "Worst-case cost above the budget",
+    threat="wallet",
+    severity="high",
+    description="""
+With `--budget USD_PER_DAY`, the worst-case cost model (`faasguard cost`) is compared with
+your budget: the most an outsider can make you spend per day — requests priced by entry
+point (REST, HTTP, websocket, ALB, function URL) plus GB-seconds (memory x timeout x
+architecture), bounded by reserved concurrency, API throttling and the account's
+concurrency. Above the budget, the finding proposes, per exposed function, the reserved
+concurrency (and API throttle where one environment is already too costly) that fit an
+equal share of the budget.
+""",
+    remediation={
+        "serverless": "functions:\n  api:\n    reservedConcurrency: 5   # the proposed value",
+        "sam": "ApiFunction:\n  Properties:\n    ReservedConcurrentExecutions: 5  # proposed",
+        "terraform": 'resource "aws_lambda_function" "api" {\n'
+                     '  reserved_concurrent_executions = 5 # proposed\n}',
+    },
+    references=(OWASP_DOW, "https://aws.amazon.com/lambda/pricing/",
+                "https://aws.amazon.com/api-gateway/pricing/"),
+    cwe=(770,),
+)
+def cost_above_budget(app: App, facts: Facts) -> Iterator[Finding]:
+    budget = facts.options.budget_usd_per_day
+    model = facts.cost
+    if budget is None or not isinstance(model, CostModel) or model.total_usd_per_day <= budget:
+        return
+    proposals = propose_caps(model, budget)
+    costliest = max((c for c in model.functions.values() if c.exposed),
+                    key=lambda c: c.usd_per_day)
+    parts = []
+    for p in proposals[:5]:
+        caps = f"reserved concurrency {p.reserved_concurrency}"
+        if p.throttle_rps is not None:
+            caps += f" and a throttle of {p.throttle_rps:g} rps"
+        if not p.fits:
+            caps += " (still above its share: lower the timeout or memory)"
+        parts.append(f"{logical_id(p.function)}: {caps}")
+    more = f" (+{len(proposals) - 5} more)" if len(proposals) > 5 else ""
+    yield make_finding(
+        "FG-WALLET-007",
+        f"Worst-case spend an attacker can force is ${model.total_usd_per_day:,.2f}/day "
+        f"(${model.total_usd_per_hour:,.2f}/hour), above the budget of ${budget:,.2f}/day. "
+        f"Caps that fit: {'; '.join(parts)}{more}.",
+        costliest.location, "app-cost",
+        properties={"worst_case_usd_per_day": round(model.total_usd_per_day, 2),
+                    "budget_usd_per_day": budget,
+                    "proposals": [{"function": logical_id(p.function),
+                                   "reserved_concurrency": p.reserved_concurrency,
+                                   "throttle_rps": p.throttle_rps,
+                                   "usd_per_day": round(p.usd_per_day, 2), "fits": p.fits}
+                                  for p in proposals]})
