@@ -1,0 +1,97 @@
+"""The SARIF report validates against the SARIF 2.1.0 schema and carries what GitHub reads."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from pipeline_support import SARIF_SCHEMA, load_json, sample_report
+
+from faasguard.findings import RULES
+from faasguard.report import render
+
+
+@pytest.fixture(scope="module")
+def sarif_validators():
+    schema = load_json(SARIF_SCHEMA)
+    return [jsonschema.Draft7Validator(schema),
+            jsonschema.validators.validator_for(schema)(schema)]
+
+
+def sarif(report=None):
+    return json.loads(render(report or sample_report("/tmp/project dir"), "sarif"))
+
+
+def test_sarif_validates(sarif_validators):
+    document = sarif()
+    for validator in sarif_validators:
+        validator.validate(document)
+    assert document["version"] == "2.1.0"
+
+
+def test_driver_lists_every_rule_with_metadata():
+    driver = sarif()["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "faasguard" and driver["version"] and driver["informationUri"]
+    ids = [r["id"] for r in driver["rules"]]
+    assert ids == sorted(RULES)
+    rule = driver["rules"][ids.index("FG-AUTH-001")]
+    assert rule["shortDescription"]["text"] == RULES["FG-AUTH-001"].meta.title
+    assert "AuthType" in rule["fullDescription"]["text"]
+    assert "## How to fix it" in rule["help"]["markdown"] and rule["help"]["text"]
+    assert rule["properties"]["security-severity"] == "8.0"
+    assert rule["properties"]["tags"] == ["security", "threat:auth", "external/cwe/cwe-306"]
+    assert rule["properties"]["precision"] == "high"
+    assert rule["defaultConfiguration"]["level"] == "error"
+
+
+def test_results_locations_fingerprints_flows_and_suppressions():
+    report = sample_report("/tmp/project dir")
+    run = sarif(report)["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert len(run["results"]) == 4
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]] == result["ruleId"]
+    url = results["FG-AUTH-001"]
+    assert url["level"] == "error"
+    location = url["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "template.yaml", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 12, "endLine": 13}
+    assert url["relatedLocations"][0]["message"]["text"] == "function Api"
+    finding = next(f for f in report.findings if f.rule_id == "FG-AUTH-001")
+    assert url["partialFingerprints"] == {"faasguardFingerprint/v1": finding.fingerprint}
+    assert "suppressions" not in url
+    perm = results["FG-PERM-001"]
+    assert perm["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "sub%20dir/serverless.yml"
+    steps = perm["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps] == [3, 9]
+    assert results["FG-DATA-001"]["suppressions"] == [
+        {"kind": "inSource", "status": "accepted", "justification": "rotated weekly",
+         "properties": {"source": "comment"}}]
+    assert results["FG-AUTH-002"]["suppressions"][0]["kind"] == "external"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///tmp/project%20dir/"
+
+
+def test_diagnostics_become_notifications():
+    invocation = sarif()["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    notes = invocation["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["note", "error", "warning"]
+    broken = notes[1]
+    assert "invalid YAML" in broken["message"]["text"]
+    assert broken["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "broken.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 3}}
+    assert "locations" not in notes[0]
+
+
+def test_nothing_scanned_is_not_successful(sarif_validators):
+    report = sample_report()
+    report.findings = []
+    report.nothing_scanned = True
+    document = sarif(report)
+    assert document["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert document["runs"][0]["results"] == []
+    sarif_validators[0].validate(document)
