@@ -148,7 +148,8 @@ def _api_rate_cap(app: App, function: Function) -> tuple[float | None, bool]:
     """Requests per second the API Gateway throttles let through to the function.
 
     None when some entry point is unthrottled by API Gateway (function URL, ALB, events);
-    the bool says whether API Gateway fronts the function at all.
+    the bool says whether an API Gateway throttle can bound the function (only API
+    Gateway fronts it).
     """
     table = prices()["api_gateway"]
     routes = [r for r in app.routes if r.function == function.id]
@@ -164,7 +165,7 @@ def _api_rate_cap(app: App, function: Function) -> tuple[float | None, bool]:
         rate = min(limits) if limits else float(table["account_throttle_rate_rps"])
         per_api[route.api] = max(per_api.get(route.api, 0.0), rate)
     if other_entries:
-        return None, True
+        return None, False  # a throttle would not bound the unthrottled entry points
     return min(sum(per_api.values()), float(table["account_throttle_rate_rps"])), True
 
 
@@ -288,10 +289,11 @@ def propose_caps(model: CostModel, budget_usd_per_day: float) -> list[Proposal]:
                                      cost.timeout_s, cost.architecture, request_price)
         else:
             concurrency = 1
-            per_request = spend_per_second(1, 1, cost.memory_mb, cost.timeout_s,
+            # below one busy environment: each request costs its full timeout
+            per_request = spend_per_second(math.inf, 1, cost.memory_mb, cost.timeout_s,
                                            cost.architecture, request_price)
             if cost.throttleable:
-                throttle = math.floor(share / per_request * 100) / 100
+                throttle = math.floor(share / per_request * 10000) / 10000
                 spend = spend_per_second(1, throttle, cost.memory_mb, cost.timeout_s,
                                          cost.architecture, request_price)
             else:

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, LDict, load_file
-from faasguard.model import App, Diagnostic, Location, SourceFile
+from faasguard.model import App, Diagnostic, Location, Route, SourceFile
 
 if TYPE_CHECKING:
     from faasguard.analysis.endpoints import Endpoint
@@ -225,6 +225,36 @@ def documented_by(specs: Iterable[Spec], api: str | None, method: str, path: str
     if not applicable:
         return None
     return any(operation_matches(s, op, method, path) for s in applicable for op in s.operations)
+
+
+def spec_routes(app: App) -> list[Route]:
+    """REST and HTTP API routes (the ones a spec can describe), without CORS preflight."""
+    return [r for r in app.routes if r.api_kind in ("rest", "http") and r.method != "OPTIONS"]
+
+
+def implemented(app: App, spec: Spec, op: Operation) -> bool:
+    """Does a deployed route serve this operation of the spec?
+
+    For an API's own definition, an operation the loader turned into a route with no
+    function and no `x-amazon-apigateway-integration` has nothing behind it.
+    """
+    for route in spec_routes(app):
+        if not spec.describes(route.api):
+            continue
+        if spec.api is not None and route.from_openapi and route.function is None \
+                and not op.has_integration:
+            continue
+        if operation_matches(spec, op, route.method, route.path):
+            return True
+    return False
+
+
+def zombies(app: App, specs: Iterable[Spec]) -> list[tuple[Spec, Operation]]:
+    """Spec operations no deployed route implements (none when nothing is deployed)."""
+    if not spec_routes(app):
+        return []
+    return [(spec, op) for spec in specs for op in spec.operations
+            if op.method != "OPTIONS" and not implemented(app, spec, op)]
 
 
 def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.openapi import Operation, Spec, documented_by, operation_matches
+from faasguard.analysis.openapi import Spec, documented_by, spec_routes, zombies
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Route, logical_id
 from faasguard.rules.auth import route_label, route_subject
@@ -22,11 +22,6 @@ NONPROD_STAGES = frozenset({"dev", "develop", "development", "test", "testing", 
 
 def _sources(specs: list[Spec], api: str) -> str:
     return ", ".join(s.source for s in specs if s.describes(api))
-
-
-def _api_routes(app: App) -> list[Route]:
-    """REST and HTTP API routes (the ones an OpenAPI spec can describe), without preflight."""
-    return [r for r in app.routes if r.api_kind in ("rest", "http") and r.method != "OPTIONS"]
 
 
 @rule(
@@ -56,7 +51,7 @@ def undocumented_route(app: App, facts: Facts) -> Iterator[Finding]:
     specs: list[Spec] = facts.openapi
     if not specs:
         return
-    for route in _api_routes(app):
+    for route in spec_routes(app):
         if route.from_openapi:
             continue
         if documented_by(specs, route.api, route.method, route.path) is False:
@@ -65,19 +60,6 @@ def undocumented_route(app: App, facts: Facts) -> Iterator[Finding]:
                 f"Route {route_label(route)} of API '{logical_id(route.api)}' is not in the "
                 f"API description ({_sources(specs, route.api)}).",
                 route.location, route_subject(route))
-
-
-def _implemented(app: App, spec: Spec, op: Operation) -> bool:
-    """Does a deployed route serve this operation of the spec?"""
-    for route in _api_routes(app):
-        if not spec.describes(route.api):
-            continue
-        if spec.api is not None and route.from_openapi and route.function is None \
-                and not op.has_integration:
-            continue  # the spec's own operation, with nothing behind it
-        if operation_matches(spec, op, route.method, route.path):
-            return True
-    return False
 
 
 @rule(
@@ -102,19 +84,12 @@ Either implement it or remove it from the description.
     cwe=(1059,),
 )
 def zombie_operation(app: App, facts: Facts) -> Iterator[Finding]:
-    specs: list[Spec] = facts.openapi
-    if not _api_routes(app):
-        return  # nothing deployed to compare with (a spec-only repository)
-    for spec in specs:
-        for op in spec.operations:
-            if op.method == "OPTIONS":
-                continue
-            if not _implemented(app, spec, op):
-                yield make_finding(
-                    "FG-SHADOW-002",
-                    f"{op.method} {op.path} is in the API description ({spec.source}) but no "
-                    "deployed route implements it.",
-                    op.location, f"zombie:{spec.source}:{op.method}:{op.path}")
+    for spec, op in zombies(app, facts.openapi):
+        yield make_finding(
+            "FG-SHADOW-002",
+            f"{op.method} {op.path} is in the API description ({spec.source}) but no "
+            "deployed route implements it.",
+            op.location, f"zombie:{spec.source}:{op.method}:{op.path}")
 
 
 @rule(

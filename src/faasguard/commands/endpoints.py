@@ -1,0 +1,142 @@
+"""`faasguard endpoints PATH...`: the inventory of every HTTP entry point, and the spec gaps."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from faasguard.analysis.facts import Facts, Options
+from faasguard.model import App
+
+HELP = "list every HTTP entry point with its auth and exposure, and compare with OpenAPI specs"
+EPILOG = """\
+examples:
+  faasguard endpoints .
+  faasguard endpoints . --openapi docs/openapi.yaml --format json
+
+Specs are also taken from the templates (DefinitionBody, DefinitionUri, AWS::Include)
+and from files in the folder named openapi.yaml, swagger.json, *.openapi.json, ...
+exit codes: 0 done, 2 usage or configuration error, or nothing could be read."""
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments `faasguard endpoints` and `faasguard cost` share."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to read")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="configuration file (.faasguard.yml or pyproject.toml)")
+    parser.add_argument("--stage", help="deployment stage to resolve variables for")
+    parser.add_argument("--region", help="AWS region to resolve variables for")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip paths matching GLOB (repeatable)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `faasguard endpoints`."""
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    add_common_arguments(parser)
+    parser.add_argument("--openapi", action="append", default=[], metavar="FILE",
+                        help="OpenAPI/Swagger spec describing the API (repeatable)")
+
+
+def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
+    """Read the paths into an App and empty Facts with the options (config, then flags).
+
+    Prints the error and returns None for a configuration error or when nothing was read.
+    """
+    from faasguard.config import Config, ConfigError, find_config, load_config
+    from faasguard.scan import common_root, discover_paths, load_app
+
+    try:
+        if args.config is not None and not os.path.isfile(args.config):
+            raise ConfigError(f"{args.config}: configuration file not found")
+        path = args.config or find_config(list(dict.fromkeys([common_root(args.paths),
+                                                              os.getcwd()])))
+        config = load_config(path) if path else Config()
+    except ConfigError as exc:
+        print(f"faasguard: error: {exc}", file=sys.stderr)
+        return None
+    options = Options(stage=args.stage or config.stage or "dev",
+                      region=args.region or config.region,
+                      budget_usd_per_day=getattr(args, "budget", None) or config.budget,
+                      openapi_files=[*config.openapi, *getattr(args, "openapi", [])],
+                      excludes=[*config.exclude, *args.exclude])
+    if getattr(args, "account_concurrency", None):
+        options.account_concurrency = args.account_concurrency
+    base, found = discover_paths(args.paths, options.excludes)
+    app = load_app(base, found.templates, options.stage, region=options.region)
+    app.diagnostics[:0] = found.problems
+    for diag in app.diagnostics:
+        if diag.level == "error":
+            print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)
+    if not app.functions and not app.apis:
+        print("faasguard: error: no function or API found in "
+              f"{', '.join(args.paths)}", file=sys.stderr)
+        return None
+    return app, Facts(options=options)
+
+
+def inventory(app: App, facts: Facts) -> dict[str, Any]:
+    """The endpoint inventory and the spec comparison as one JSON-ready mapping."""
+    from faasguard.analysis.endpoints import analyse_endpoints
+    from faasguard.analysis.openapi import analyse_openapi, zombies
+
+    analyse_openapi(app, facts)
+    analyse_endpoints(app, facts)
+    missing = [{"method": op.method, "path": op.path, "spec": spec.source,
+                "file": op.location.file, "line": op.location.line}
+               for spec, op in zombies(app, facts.openapi)]
+    return {
+        "endpoints": [e.as_dict() for e in facts.endpoints],
+        "specs": [{"source": s.source, "operations": len(s.operations)} for s in facts.openapi],
+        "undocumented": sum(1 for e in facts.endpoints if e.documented is False),
+        "not_implemented": missing,
+    }
+
+
+def render_text(data: dict[str, Any]) -> str:
+    """The inventory as an aligned table, then the spec comparison."""
+    header = ("KIND", "METHOD", "PATH", "FUNCTION", "AUTH", "API KEY", "EXPOSURE", "IN SPEC",
+              "WHERE")
+    rows = [header]
+    for e in data["endpoints"]:
+        documented = {True: "yes", False: "NO", None: "-"}[e["documented"]]
+        auth = e["auth"] + (f" ({e['authorizer']})" if e["authorizer"] else "")
+        rows.append((e["kind"], e["method"], e["path"], e["function"] or "-", auth,
+                     "yes" if e["api_key"] else "no", e["exposure"], documented,
+                     f"{e['file']}:{e['line']}"))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in rows]
+    public = sum(1 for e in data["endpoints"] if e["auth"] == "none")
+    lines.append("")
+    lines.append(f"{len(data['endpoints'])} endpoints, {public} without authentication.")
+    if data["specs"]:
+        specs = ", ".join(f"{s['source']} ({s['operations']} operations)" for s in data["specs"])
+        lines.append(f"Specs: {specs}.")
+        lines.append(f"{data['undocumented']} endpoints missing from the specs (shadow).")
+        lines.append(f"{len(data['not_implemented'])} spec operations with no implementation "
+                     "(zombie)" + (":" if data["not_implemented"] else "."))
+        for op in data["not_implemented"]:
+            lines.append(f"  {op['method']} {op['path']}  ({op['file']}:{op['line']})")
+    else:
+        lines.append("No OpenAPI spec found (use --openapi FILE to compare).")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the inventory."""
+    loaded = load(args)
+    if loaded is None:
+        return 2
+    data = inventory(*loaded)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(data))
+    return 0
