@@ -96,6 +96,7 @@ class _Loader:
 
     def __post_init__(self) -> None:
         self.file = self.ctx.file
+        self._warned: set[tuple[str, int | None]] = set()
         self.resources = self._resources_section(self.config.get("resources"))
         self.scope = self._scope()
         self.provider = self._mapping(self._resolve(self.config.get("provider")), "provider",
@@ -105,7 +106,10 @@ class _Loader:
     # ------------------------------------------------------------------ helpers
 
     def warn(self, message: str, line: int | None, level: str = "warning") -> None:
-        """Record a diagnostic about this file."""
+        """Record a diagnostic about this file (once: inherited settings are met often)."""
+        if (message, line) in self._warned:
+            return
+        self._warned.add((message, line))
         self.app.diagnostics.append(self.ctx.diagnostic(message, line, level))
 
     def loc(self, container: Any, key: Any = None) -> Location:

@@ -34,6 +34,10 @@ from faasguard.model import (
 
 IMPLICIT_APIS = {"rest": "ApiGatewayRestApi", "http": "HttpApi", "websocket": "WebsocketsApi"}
 TOKEN_HEADER = "method.request.header.Authorization"
+#: provider.apiGateway / provider.httpApi settings kept on Api.properties as written.
+REST_PROPERTIES = ("apiKeys", "usagePlan", "resourcePolicy", "restApiId", "minimumCompressionSize",
+                   "binaryMediaTypes", "apiKeySourceType", "metrics")
+HTTP_PROPERTIES = ("payload", "cors", "id", "metrics", "name")
 
 #: Events the framework delivers asynchronously (the Lambda service retries them).
 ASYNC_EVENTS = {"s3", "sns", "eventBridge", "cloudwatchEvent", "schedule", "iot",
@@ -81,11 +85,17 @@ class EventEnv:
             api.tracing = bool(tracing.get("apiGateway")) if isinstance(tracing, dict) else False
             api.access_logging = _logging_on(logs.get("restApi"), "accessLogging")
             api.disable_execute_api_endpoint = gateway.get("disableDefaultEndpoint") is True
+            api.properties.update({k: gateway[k] for k in REST_PROPERTIES if k in gateway})
+            if "restApiId" in gateway:
+                api.implicit = False  # an API created elsewhere, extended by this service
         elif api.kind == "http":
             http = provider.get("httpApi")
             http = http if isinstance(http, dict) else {}
             api.access_logging = _logging_on(logs.get("httpApi"), None)
             api.disable_execute_api_endpoint = http.get("disableDefaultEndpoint") is True
+            api.properties.update({k: http[k] for k in HTTP_PROPERTIES if k in http})
+            if "id" in http:
+                api.implicit = False
         else:
             api.access_logging = _logging_on(logs.get("websocket"), "accessLogging")
 
@@ -159,7 +169,7 @@ def add_events(function: Function, events: Any, line: int, env: EventEnv) -> Non
         if trigger is None:
             continue
         trigger.asynchronous = str(kind) in ASYNC_EVENTS
-        trigger.properties.setdefault("event", str(kind))
+        trigger.properties["serverless_event"] = str(kind)
         function.triggers.append(trigger)
 
 
@@ -277,12 +287,8 @@ def _http_api(function: Function, body: Any, location: Location,
                   location, function.id,
                   authorizer=_http_authorizer(settings.get("authorizer"), settings, http, env))
     env.app.routes.append(route)
-    properties = _extra(settings, "method", "path", "authorizer")
-    for key in ("payload", "cors"):
-        if key in http:
-            properties.setdefault(key, http[key])
     return Trigger("http", function.id, location, source=api.id, route=route,
-                   properties=properties)
+                   properties=_extra(settings, "method", "path", "authorizer"))
 
 
 def _http_authorizer(raw: Any, settings: LDict, http: dict[str, Any],

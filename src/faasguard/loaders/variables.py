@@ -567,8 +567,8 @@ class VariableResolver:
         real = os.path.realpath(target)
         root = os.path.realpath(self.settings.root)
         if real != root and not real.startswith(root + os.sep):
-            self._report(f"${{file({spec})}} refused: the path leaves the project folder "
-                         f"({real}); value left unknown", line, "error")
+            self._report(f"${{file({spec})}} refused: the path leaves the project folder; "
+                         "value left unknown", line)
             return Unknown(f"file({spec})")
         if not spec.lower().endswith((".yml", ".yaml", ".json")):
             self._report(f"${{file({spec})}}: only YAML and JSON files are read (code is "
@@ -606,8 +606,7 @@ class VariableResolver:
             data = load_file(real, self.settings.max_bytes).data
         except InputError as exc:
             where = f" (line {exc.line})" if exc.line else ""
-            self._report(f"${{file({spec})}}: {exc.message}{where}; value left unknown",
-                         line, "error")
+            self._report(f"${{file({spec})}}: {exc.message}{where}; value left unknown", line)
             data = Unknown(f"file({spec})")
         self._files[real] = data
         return data
