@@ -183,6 +183,7 @@ class Api:
     openapi: dict[str, Any] | None = None
     openapi_location: Location | None = None
     disable_execute_api_endpoint: bool = False
+    properties: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,0 +1,194 @@
+"""Plain CloudFormation API Gateway resources (REST: AWS::ApiGateway::*, HTTP and
+websocket: AWS::ApiGatewayV2::*).
+
+REST routes are rebuilt from the Method -> Resource -> parent Resource chain; V2 routes
+from their RouteKey. Each route is bound to the function its integration URI names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from faasguard.loaders.openapi import read_definition
+from faasguard.loaders.template import (
+    Template,
+    as_bool,
+    mapping,
+    method_settings_throttle,
+    strings,
+    throttle,
+)
+from faasguard.model import Api, Authorizer, Route, Unknown, Value
+
+_REST_AUTH = {"NONE": "none", "AWS_IAM": "iam", "COGNITO_USER_POOLS": "cognito",
+              "CUSTOM": "lambda-token", "JWT": "jwt"}
+_INTEGRATION = re.compile(r"integrations/\$\{(?:[^}#]*#)?([A-Za-z0-9]+)\}")
+
+
+def read_rest_api(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGateway::RestApi (phase 1)."""
+    api = Api(id=t.qualify(logical), kind="rest", location=t.loc(t.line(logical)))
+    endpoint = mapping(props.get("EndpointConfiguration"))
+    types = strings(endpoint.get("Types"))
+    api.endpoint_type = types[0] if types else None
+    api.disable_execute_api_endpoint = as_bool(props.get("DisableExecuteApiEndpoint")) is True
+    api.access_logging = False
+    api.properties["name"] = props.get("Name")
+    t.app.apis[api.id] = api
+    if props.get("Body") is not None or props.get("BodyS3Location") is not None:
+        t.finalizers.insert(0, lambda: read_definition(
+            t, api, t.raw_props(logical), props, "Body", "BodyS3Location"))
+
+
+def read_v2_api(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGatewayV2::Api (phase 1); quick-create `Target` gives a `$default` route."""
+    protocol = str(props.get("ProtocolType", "HTTP")).upper()
+    api = Api(id=t.qualify(logical), kind="websocket" if protocol == "WEBSOCKET" else "http",
+              location=t.loc(t.line(logical)))
+    api.disable_execute_api_endpoint = as_bool(props.get("DisableExecuteApiEndpoint")) is True
+    api.access_logging = False
+    if "CorsConfiguration" in props:
+        api.properties["CorsConfiguration"] = props["CorsConfiguration"]
+    t.app.apis[api.id] = api
+    if props.get("Body") is not None or props.get("BodyS3Location") is not None:
+        t.finalizers.insert(0, lambda: read_definition(
+            t, api, t.raw_props(logical), props, "Body", "BodyS3Location"))
+    if props.get("Target") is not None:
+        t.finalizers.insert(0, lambda: t.add_route(
+            Route(api.id, "http", "ANY", "$default", t.loc(props.line_of("Target"))),
+            t.function_for(props.get("Target"))))
+
+
+def read_authorizer(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGateway::Authorizer and AWS::ApiGatewayV2::Authorizer (phase 1)."""
+    kind_raw = str(props.get("Type", props.get("AuthorizerType", ""))).upper()
+    kind = {"TOKEN": "lambda-token", "REQUEST": "lambda-request",
+            "COGNITO_USER_POOLS": "cognito", "JWT": "jwt"}.get(kind_raw, "lambda-request")
+    sources = props.get("IdentitySource")
+    identity = tuple(s.strip() for s in sources.split(",")) if isinstance(sources, str) \
+        else strings(sources)
+    name = props.get("Name")
+    t.authorizers[t.qualify(logical)] = Authorizer(
+        kind, name if isinstance(name, str) else logical, identity,
+        location=t.loc(t.line(logical)))
+
+
+def _path_of(t: Template, resource: Value, seen: frozenset[str] = frozenset()) -> str | None:
+    """The path of an AWS::ApiGateway::Resource (or "" for the root), from its chain."""
+    for logical, attribute in t.logicals_in(resource):
+        if attribute == "RootResourceId":
+            return ""
+        if t.type_of(logical) != "AWS::ApiGateway::Resource" or logical in seen:
+            return None
+        props = t.resolve(t.raw_props(logical))
+        parent = _path_of(t, props.get("ParentId"), seen | {logical})
+        part = props.get("PathPart")
+        if parent is None or not isinstance(part, str):
+            return None
+        return f"{parent}/{part}"
+    return None
+
+
+def _authorizer(t: Template, props: Any, line: int) -> Authorizer | None:
+    auth_type = str(props.get("AuthorizationType", "NONE")).upper()
+    scopes = strings(props.get("AuthorizationScopes"))
+    authorizer_id = t.target_of(props.get("AuthorizerId"))
+    if authorizer_id is not None and authorizer_id in t.authorizers:
+        found = t.authorizers[authorizer_id]
+        return Authorizer(found.kind, found.name, found.identity_sources,
+                          scopes or found.scopes, found.location)
+    kind = _REST_AUTH.get(auth_type, "lambda-request")
+    if kind == "none" and "AuthorizationType" not in props:
+        return None
+    return Authorizer(kind, auth_type, scopes=scopes, location=t.loc(line))
+
+
+def read_method(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGateway::Method (phase 2) -> a Route bound to its integration's function."""
+    api = t.api_for(props.get("RestApiId"))
+    line = t.line(logical)
+    path = _path_of(t, props.get("ResourceId"))
+    if path is None:
+        t.warn(f"{logical}: the path of its ResourceId cannot be rebuilt", line)
+        path = str(Unknown("path"))
+    method = str(props.get("HttpMethod", "ANY")).upper()
+    api_id = api.id if api is not None else t.target_of(props.get("RestApiId")) or "?"
+    line_of_auth = props.line_of("AuthorizationType", line)
+    route = Route(api_id, "rest", method, path or "/", t.loc(line),
+                  authorizer=_authorizer(t, props, line_of_auth),
+                  api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
+    integration = mapping(props.get("Integration"))
+    t.add_route(route, t.function_for(integration.get("Uri")), {"resource": t.qualify(logical)})
+
+
+def read_v2_route(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGatewayV2::Route (phase 2)."""
+    api = t.api_for(props.get("ApiId"))
+    key = props.get("RouteKey")
+    line = t.line(logical)
+    if not isinstance(key, str):
+        t.warn(f"{logical}: RouteKey is not known", line)
+        return
+    kind = api.kind if api is not None else "http"
+    if kind == "websocket":
+        method, path = key, key
+    elif key == "$default":
+        method, path = "ANY", "$default"
+    else:
+        method, _, path = key.partition(" ")
+        method = method.upper()
+    route = Route(api.id if api is not None else t.target_of(props.get("ApiId")) or "?",
+                  kind, method, path or "/", t.loc(line),
+                  authorizer=_authorizer(t, props, props.line_of("AuthorizationType", line)),
+                  api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
+    t.add_route(route, _integration_function(t, props.get("Target")),
+                {"resource": t.qualify(logical)})
+
+
+def _integration_function(t: Template, target: Value) -> Any:
+    if not isinstance(target, str):
+        return None
+    match = _INTEGRATION.search(target)
+    if match is None or t.type_of(match.group(1)) != "AWS::ApiGatewayV2::Integration":
+        return None
+    integration = t.resolve(t.raw_props(match.group(1)))
+    return t.function_for(integration.get("IntegrationUri"))
+
+
+def read_stage(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGateway::Stage / AWS::ApiGatewayV2::Stage / AWS::ApiGateway::Deployment
+    (phase 2): stage name, tracing, access logging and throttling of their API."""
+    api = t.api_for(props.get("RestApiId", props.get("ApiId")))
+    if api is None:
+        return
+    settings = mapping(props.get("StageDescription")) or props
+    stage = props.get("StageName")
+    if stage is not None:
+        api.stage = stage
+    if settings.get("TracingEnabled") is not None:
+        api.tracing = as_bool(settings.get("TracingEnabled"))
+    if settings.get("AccessLogSetting") is not None or \
+            settings.get("AccessLogSettings") is not None:
+        api.access_logging = True
+    limits = method_settings_throttle(settings.get("MethodSettings"))
+    route = mapping(settings.get("DefaultRouteSettings"))
+    limits = limits or throttle(route.get("ThrottlingRateLimit"),
+                                route.get("ThrottlingBurstLimit")) or throttle(
+        settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit"))
+    if limits is not None:
+        api.throttling = limits
+
+
+def read_usage_plan(t: Template, logical: str, props: Any) -> None:
+    """AWS::ApiGateway::UsagePlan (phase 2): marks the APIs of its ApiStages."""
+    limits = mapping(props.get("Throttle"))
+    for _line, stage in enumerate(props.get("ApiStages") or []):
+        if not isinstance(stage, dict):
+            continue
+        api = t.api_for(stage.get("ApiId"))
+        if api is not None:
+            api.usage_plan = True
+            if limits:
+                api.properties["usage_plan_throttle"] = throttle(
+                    limits.get("RateLimit"), limits.get("BurstLimit"))

@@ -1,0 +1,244 @@
+"""SAM, CloudFormation and CDK output (cdk.out/*.template.json) -> the App model.
+
+`load` is what `loaders.load_path` calls for those formats; `load_template` reads any
+CloudFormation mapping (also serverless.yml's `resources:` section) into an App.
+
+Reading happens in three passes over `Resources`, so that the order of resources in the
+file does not matter:
+
+1. elements that stand alone: functions, roles, APIs, authorisers, stores, alarms, ...
+2. what attaches to them: events and triggers, permissions, routes, stages, policies;
+3. what needs everything: WAF associations, OpenAPI definitions, log groups linked to
+   functions, routes of an OpenAPI body that SAM events redefine.
+
+A malformed resource is a warning diagnostic at its line, and the load goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from faasguard.loaders import LoadContext, apigateway, data_resources, iam_resources, sam
+from faasguard.loaders import lambda_resources as lam
+from faasguard.loaders import ops_resources as ops
+from faasguard.loaders.documents import Document, InputError, LDict
+from faasguard.loaders.intrinsics import Scope
+from faasguard.loaders.template import Template, mapping
+from faasguard.model import App, Format, SourceFile, Unknown
+
+Reader = Callable[[Template, str, Any], None]
+
+#: Resource type -> its reader in each pass (1, 2, 3). Other types are ignored quietly.
+READERS: dict[str, dict[int, Reader]] = {
+    "AWS::Serverless::Function": {1: sam.read_function, 2: sam.link_function},
+    "AWS::Serverless::Api": {1: sam.read_api},
+    "AWS::Serverless::HttpApi": {1: sam.read_api},
+    "AWS::Serverless::SimpleTable": {1: sam.read_simple_table},
+    "AWS::Serverless::LayerVersion": {1: sam.read_layer},
+    "AWS::Serverless::StateMachine": {1: sam.read_state_machine},
+    "AWS::Lambda::Function": {1: lam.read_function, 2: lam.link_function},
+    "AWS::Lambda::Url": {2: lam.read_url_resource},
+    "AWS::Lambda::Permission": {2: lam.read_permission},
+    "AWS::Lambda::EventSourceMapping": {2: lam.read_event_source_mapping},
+    "AWS::Lambda::EventInvokeConfig": {2: lam.read_event_invoke_config},
+    "AWS::Lambda::LayerVersion": {1: sam.read_layer},
+    "AWS::ApiGateway::RestApi": {1: apigateway.read_rest_api},
+    "AWS::ApiGateway::Authorizer": {1: apigateway.read_authorizer},
+    "AWS::ApiGateway::Method": {2: apigateway.read_method},
+    "AWS::ApiGateway::Stage": {2: apigateway.read_stage},
+    "AWS::ApiGateway::Deployment": {2: apigateway.read_stage},
+    "AWS::ApiGateway::UsagePlan": {2: apigateway.read_usage_plan},
+    "AWS::ApiGatewayV2::Api": {1: apigateway.read_v2_api},
+    "AWS::ApiGatewayV2::Authorizer": {1: apigateway.read_authorizer},
+    "AWS::ApiGatewayV2::Route": {2: apigateway.read_v2_route},
+    "AWS::ApiGatewayV2::Stage": {2: apigateway.read_stage},
+    "AWS::IAM::Role": {1: iam_resources.read_role, 2: iam_resources.link_role},
+    "AWS::IAM::Policy": {2: iam_resources.read_policy},
+    "AWS::IAM::ManagedPolicy": {2: iam_resources.read_policy},
+    "AWS::DynamoDB::Table": {1: data_resources.read_table},
+    "AWS::S3::Bucket": {1: data_resources.read_bucket, 2: data_resources.link_bucket},
+    "AWS::S3::BucketPolicy": {2: data_resources.read_resource_policy},
+    "AWS::SQS::Queue": {1: data_resources.read_queue},
+    "AWS::SQS::QueuePolicy": {2: data_resources.read_resource_policy},
+    "AWS::SNS::Topic": {1: data_resources.read_topic, 2: data_resources.link_topic},
+    "AWS::SNS::Subscription": {2: data_resources.read_subscription},
+    "AWS::SNS::TopicPolicy": {2: data_resources.read_resource_policy},
+    "AWS::Kinesis::Stream": {1: data_resources.read_stream},
+    "AWS::SecretsManager::Secret": {1: data_resources.read_secret},
+    "AWS::SecretsManager::RotationSchedule": {2: data_resources.read_rotation},
+    "AWS::SecretsManager::ResourcePolicy": {2: data_resources.read_resource_policy},
+    "AWS::Logs::LogGroup": {1: data_resources.read_log_group},
+    "AWS::KMS::Key": {1: data_resources.read_key},
+    "AWS::StepFunctions::StateMachine": {1: data_resources.read_state_machine},
+    "AWS::CloudWatch::Alarm": {1: ops.read_alarm},
+    "AWS::Budgets::Budget": {1: ops.read_budget},
+    "AWS::CloudTrail::Trail": {1: ops.read_trail},
+    "AWS::Events::Rule": {2: ops.read_rule},
+    "AWS::Scheduler::Schedule": {2: ops.read_schedule},
+    "AWS::WAFv2::WebACLAssociation": {3: ops.read_waf_association},
+}
+
+_PROPERTIES_WITH_DATA = {"AWS::Serverless::Function", "AWS::Serverless::Api",
+                         "AWS::Serverless::HttpApi", "AWS::Serverless::SimpleTable",
+                         "AWS::Serverless::LayerVersion", "AWS::Serverless::StateMachine"}
+
+
+def load(doc: Document, ctx: LoadContext, fmt: Format) -> App:
+    """Load a SAM / CloudFormation / CDK output template into an App fragment."""
+    app = App(root=ctx.root)
+    app.files.append(SourceFile(ctx.file, fmt))
+    if not isinstance(doc.data, dict):
+        raise InputError("a template must be a mapping")
+    return load_template(doc.data, ctx, fmt, app)
+
+
+def load_template(data: Any, ctx: LoadContext, fmt: Format, app: App | None = None) -> App:
+    """Read a CloudFormation mapping (Resources, Parameters, Mappings, Conditions, Globals)
+    into `app` (or a new App). Refs to logical ids the mapping does not declare resolve to
+    Unknown. Never raises on bad content: problems become diagnostics."""
+    app = app if app is not None else App(root=ctx.root)
+    if not isinstance(data, dict):
+        app.diagnostics.append(ctx.diagnostic("a template must be a mapping", None, "warning"))
+        return app
+    t = Template(ctx=ctx, fmt=fmt, app=app, scope=Scope(file=ctx.file))
+    _read_sections(t, data)
+    resources = data.get("Resources")
+    if resources is None:
+        return app
+    if not isinstance(resources, dict):
+        t.warn("Resources should be a mapping; nothing read", _line(data, "Resources"))
+        return app
+    _declare(t, resources)
+    for phase in (1, 2, 3):
+        for logical in list(t.raw):
+            _read(t, logical, phase)
+        if phase == 2:
+            _run_finalizers(t)
+    data_resources.link_log_groups(t)
+    _drop_redefined_openapi_routes(t)
+    return app
+
+
+def _line(container: Any, key: str) -> int | None:
+    return container.line_of(key) if isinstance(container, LDict) else None
+
+
+def _read_sections(t: Template, data: dict[str, Any]) -> None:
+    parameters = data.get("Parameters")
+    for name, spec in mapping(parameters).items():
+        if str(name) in t.ctx.params:
+            t.scope.parameters[str(name)] = t.ctx.params[str(name)]
+        elif isinstance(spec, dict) and "Default" in spec:
+            t.scope.parameters[str(name)] = spec["Default"]
+        else:
+            t.scope.parameters[str(name)] = Unknown(f"parameter {name}")
+    if parameters is not None and not isinstance(parameters, dict):
+        t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
+    t.scope.mappings = dict(mapping(data.get("Mappings")))
+    if t.ctx.region:
+        t.scope.pseudo["AWS::Region"] = t.ctx.region
+    globals_ = data.get("Globals")
+    if globals_ is not None and not isinstance(globals_, dict):
+        t.warn("Globals should be a mapping; ignored", _line(data, "Globals"))
+    sections = mapping(globals_)
+    for section, value in sections.items():
+        if section not in sam.GLOBAL_SECTIONS:
+            t.warn(f"Globals.{section} is not a SAM globals section; ignored",
+                   sections.line_of(section))
+        elif isinstance(value, dict):
+            t.globals[str(section)] = mapping(value)
+
+
+def _declare(t: Template, resources: dict[str, Any]) -> None:
+    """Register every well-formed resource in the scope before any is read."""
+    for logical, resource in resources.items():
+        line = resources.line_of(logical) if isinstance(resources, LDict) else 1
+        logical = str(logical)
+        t.resource_lines[logical] = line
+        if not isinstance(resource, dict):
+            t.warn(f"resource {logical} should be a mapping; ignored", line)
+            continue
+        kind = resource.get("Type")
+        if not isinstance(kind, str):
+            t.warn(f"resource {logical} has no Type; ignored", line)
+            continue
+        props = resource.get("Properties", LDict())
+        if not isinstance(props, dict):
+            t.warn(f"resource {logical}: Properties should be a mapping; ignored",
+                   _line(resource, "Properties") or line)
+            continue
+        t.scope.resources[logical] = kind
+        t.raw[logical] = mapping(resource)
+        section = next((s for s, k in sam.GLOBAL_SECTIONS.items() if k == kind), None)
+        if section is not None and section in t.globals:
+            props = sam.merge_globals(t.globals[section], props)
+        t.props[logical] = mapping(props)
+        if kind == "AWS::Serverless::Function" and "Role" not in props:
+            t.scope.resources.setdefault(f"{logical}Role", "AWS::IAM::Role")
+    if any(kind in _PROPERTIES_WITH_DATA for kind in t.scope.resources.values()):
+        t.scope.resources.setdefault("ServerlessRestApi", "AWS::ApiGateway::RestApi")
+        t.scope.resources.setdefault("ServerlessHttpApi", "AWS::ApiGatewayV2::Api")
+
+
+def _read(t: Template, logical: str, phase: int) -> None:
+    kind = t.type_of(logical) or ""
+    reader = READERS.get(kind, {}).get(phase)
+    if reader is None:
+        return
+    try:
+        props = t.resolve(t.props[logical])
+        if not isinstance(props, LDict):
+            props = mapping(props)
+        reader(t, logical, props)
+        condition = t.raw[logical].get("Condition")
+        if phase == 1 and condition is not None:
+            _note_condition(t, logical, condition)
+        if phase == 1:
+            _note_cdk_path(t, logical)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        t.warn(f"resource {logical} ({kind}) could not be read: {exc}", t.line(logical))
+
+
+def _element(t: Template, logical: str) -> Any:
+    qualified = t.qualify(logical)
+    for table in (t.app.functions, t.app.resources, t.app.apis):
+        if qualified in table:
+            return table[qualified]
+    return None
+
+
+def _note_condition(t: Template, logical: str, condition: Any) -> None:
+    element = _element(t, logical)
+    if element is not None:
+        element.properties["condition"] = condition
+
+
+def _note_cdk_path(t: Template, logical: str) -> None:
+    metadata = mapping(t.raw[logical].get("Metadata"))
+    path = metadata.get("aws:cdk:path")
+    element = _element(t, logical)
+    if isinstance(path, str) and element is not None:
+        element.properties["cdk_path"] = path
+
+
+def _run_finalizers(t: Template) -> None:
+    while t.finalizers:
+        finalizer = t.finalizers.pop(0)
+        try:
+            finalizer()
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            t.warn(f"part of the template could not be read: {exc}")
+
+
+def _drop_redefined_openapi_routes(t: Template) -> None:
+    """SAM writes event routes into the API's OpenAPI body: keep the event's route."""
+    from_events = {(r.api, r.method, r.path) for r in t.app.routes if not r.from_openapi}
+    dropped = [r for r in t.app.routes
+               if r.from_openapi and (r.api, r.method, r.path) in from_events]
+    if not dropped:
+        return
+    gone = {id(route) for route in dropped}
+    t.app.routes[:] = [r for r in t.app.routes if id(r) not in gone]
+    for fn in t.app.functions.values():
+        fn.triggers[:] = [tr for tr in fn.triggers if id(tr.route) not in gone]

@@ -1,0 +1,247 @@
+"""Stores and channels: DynamoDB, S3, SQS, SNS, Kinesis, Secrets Manager, CloudWatch Logs,
+KMS and Step Functions resources, and the resource policies of buckets, queues, topics,
+secrets and keys.
+
+`DataResource.encryption` records what the template sets explicitly; where AWS encrypts
+anyway (S3 SSE-S3, SQS SSE-SQS on new queues, DynamoDB with an AWS owned key, Secrets
+Manager with aws/secretsmanager) the default is noted in `properties["default_encryption"]`
+and `encryption` stays None, so rules can tell "left at the default" from "chosen".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.template import Template, as_bool, as_int, items, mapping
+from faasguard.model import DataKind, DataResource, Ref, ResourcePolicy, Trigger, Value, logical_id
+
+
+def _resource(t: Template, logical: str, kind: DataKind, name: Value) -> DataResource:
+    resource = DataResource(id=t.qualify(logical), kind=kind, location=t.loc(t.line(logical)),
+                            name=name)
+    t.app.resources[resource.id] = resource
+    return resource
+
+
+def kms(key: Value) -> str:
+    """The `encryption` text for a customer-chosen KMS key."""
+    if isinstance(key, Ref):
+        return f"kms:{logical_id(key.target)}"
+    if isinstance(key, str) and key.startswith("alias/aws/"):
+        return "aws-managed"
+    return f"kms:{key}"
+
+
+def table_encryption(resource: DataResource, props: Any) -> None:
+    """DynamoDB SSESpecification -> encryption (else the AWS owned key default)."""
+    sse = mapping(props.get("SSESpecification"))
+    if as_bool(sse.get("SSEEnabled")):
+        key = sse.get("KMSMasterKeyId")
+        resource.encryption = kms(key) if key is not None else "aws-managed"
+    else:
+        resource.properties["default_encryption"] = "aws-owned-key"
+
+
+def read_table(t: Template, logical: str, props: Any) -> None:
+    """AWS::DynamoDB::Table."""
+    resource = _resource(t, logical, "table", props.get("TableName"))
+    table_encryption(resource, props)
+    stream = mapping(props.get("StreamSpecification"))
+    if stream:
+        resource.properties["stream_view_type"] = stream.get("StreamViewType")
+    pitr = mapping(props.get("PointInTimeRecoverySpecification"))
+    resource.properties["point_in_time_recovery"] = \
+        as_bool(pitr.get("PointInTimeRecoveryEnabled")) is True
+
+
+def read_bucket(t: Template, logical: str, props: Any) -> None:
+    """AWS::S3::Bucket (phase 1): encryption and public access block."""
+    resource = _resource(t, logical, "bucket", props.get("BucketName"))
+    rules = mapping(props.get("BucketEncryption")).get("ServerSideEncryptionConfiguration")
+    for _line, rule in items(rules):
+        default = mapping(mapping(rule).get("ServerSideEncryptionByDefault"))
+        algorithm = default.get("SSEAlgorithm")
+        if algorithm == "AES256":
+            resource.encryption = "sse-s3"
+        elif isinstance(algorithm, str) and algorithm.startswith("aws:kms"):
+            key = default.get("KMSMasterKeyID")
+            resource.encryption = kms(key) if key is not None else "aws-managed"
+    if resource.encryption is None:
+        resource.properties["default_encryption"] = "sse-s3"
+    block = props.get("PublicAccessBlockConfiguration")
+    if isinstance(block, dict):
+        resource.public_access_block = all(
+            as_bool(block.get(key)) is True for key in
+            ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))
+    for key in ("AccessControl", "WebsiteConfiguration", "VersioningConfiguration"):
+        if key in props:
+            resource.properties[key] = props[key]
+
+
+def link_bucket(t: Template, logical: str, props: Any) -> None:
+    """AWS::S3::Bucket (phase 2): NotificationConfiguration.LambdaConfigurations -> s3
+    triggers on the functions they name."""
+    configs = mapping(props.get("NotificationConfiguration")).get("LambdaConfigurations")
+    for line, config in items(configs):
+        if not isinstance(config, dict):
+            continue
+        fn = t.function_for(config.get("Function"))
+        if fn is None:
+            t.note_unlinked(logical, "bucket notification")
+            continue
+        fn.triggers.append(Trigger(
+            kind="s3", function=fn.id, location=t.loc(line or t.line(logical)),
+            source=Ref(t.qualify(logical)), asynchronous=True,
+            properties={"event": config.get("Event"), "filter": config.get("Filter")}))
+
+
+def read_queue(t: Template, logical: str, props: Any) -> None:
+    """AWS::SQS::Queue: KMS key or SSE-SQS (the default for new queues)."""
+    resource = _resource(t, logical, "queue", props.get("QueueName"))
+    key = props.get("KmsMasterKeyId")
+    managed = as_bool(props.get("SqsManagedSseEnabled"))
+    if key is not None:
+        resource.encryption = kms(key)
+    elif managed:
+        resource.encryption = "sse-sqs"
+    elif managed is None:
+        resource.properties["default_encryption"] = "sse-sqs"
+    resource.properties["sqs_managed_sse"] = managed
+    if "RedrivePolicy" in props:
+        resource.properties["redrive_policy"] = props["RedrivePolicy"]
+
+
+def read_topic(t: Template, logical: str, props: Any) -> None:
+    """AWS::SNS::Topic (phase 1)."""
+    resource = _resource(t, logical, "topic", props.get("TopicName"))
+    if props.get("KmsMasterKeyId") is not None:
+        resource.encryption = kms(props["KmsMasterKeyId"])
+
+
+def link_topic(t: Template, logical: str, props: Any) -> None:
+    """AWS::SNS::Topic (phase 2): lambda subscriptions -> sns triggers."""
+    for line, subscription in items(props.get("Subscription")):
+        if isinstance(subscription, dict):
+            _subscribe(t, logical, Ref(t.qualify(logical)), subscription,
+                       line or t.line(logical))
+
+
+def read_subscription(t: Template, logical: str, props: Any) -> None:
+    """AWS::SNS::Subscription (phase 2) with protocol lambda -> an sns trigger."""
+    _subscribe(t, logical, props.get("TopicArn"), props, t.line(logical))
+
+
+def _subscribe(t: Template, logical: str, topic: Value, subscription: Any, line: int) -> None:
+    if str(subscription.get("Protocol", "")).lower() != "lambda":
+        return
+    fn = t.function_for(subscription.get("Endpoint"))
+    if fn is None:
+        t.note_unlinked(logical, "SNS subscription")
+        return
+    source = Ref(target) if (target := t.target_of(topic, "AWS::SNS::Topic")) else topic
+    fn.triggers.append(Trigger(
+        kind="sns", function=fn.id, location=t.loc(line), source=source, asynchronous=True,
+        properties={"filter_policy": subscription.get("FilterPolicy")}))
+
+
+def read_stream(t: Template, logical: str, props: Any) -> None:
+    """AWS::Kinesis::Stream: StreamEncryption."""
+    resource = _resource(t, logical, "stream", props.get("Name"))
+    encryption = mapping(props.get("StreamEncryption"))
+    if str(encryption.get("EncryptionType", "")).upper() == "KMS":
+        resource.encryption = kms(encryption.get("KeyId"))
+
+
+def read_secret(t: Template, logical: str, props: Any) -> None:
+    """AWS::SecretsManager::Secret (rotation is set by a RotationSchedule)."""
+    resource = _resource(t, logical, "secret", props.get("Name"))
+    if props.get("KmsKeyId") is not None:
+        resource.encryption = kms(props["KmsKeyId"])
+    else:
+        resource.properties["default_encryption"] = "aws/secretsmanager"
+    resource.rotation = False
+
+
+def read_rotation(t: Template, logical: str, props: Any) -> None:
+    """AWS::SecretsManager::RotationSchedule (phase 2): its secret rotates."""
+    target = t.target_of(props.get("SecretId"), "AWS::SecretsManager::Secret")
+    if target is not None and target in t.app.resources:
+        t.app.resources[target].rotation = True
+
+
+def read_log_group(t: Template, logical: str, props: Any) -> None:
+    """AWS::Logs::LogGroup (linked to its function when the template is finished)."""
+    resource = _resource(t, logical, "log-group", props.get("LogGroupName"))
+    resource.retention_days = as_int(props.get("RetentionInDays"))
+    if props.get("KmsKeyId") is not None:
+        resource.encryption = kms(props["KmsKeyId"])
+
+
+def read_key(t: Template, logical: str, props: Any) -> None:
+    """AWS::KMS::Key: rotation and key policy."""
+    resource = _resource(t, logical, "kms-key", props.get("Description"))
+    resource.rotation = as_bool(props.get("EnableKeyRotation")) is True
+    _policies(t, logical, "kms", [Ref(resource.id)], props.get("KeyPolicy"))
+
+
+def read_state_machine(t: Template, logical: str, props: Any) -> None:
+    """AWS::StepFunctions::StateMachine: tracing and logging level."""
+    resource = _resource(t, logical, "state-machine", props.get("StateMachineName"))
+    resource.tracing = as_bool(mapping(props.get("TracingConfiguration")).get("Enabled"))
+    resource.properties["logging_level"] = \
+        mapping(props.get("LoggingConfiguration")).get("Level")
+    resource.properties["type"] = props.get("StateMachineType", "STANDARD")
+
+
+#: Policy resource type -> (service, property listing the protected resources, policy key).
+_POLICY_TYPES = {
+    "AWS::S3::BucketPolicy": ("s3", "Bucket", "PolicyDocument"),
+    "AWS::SQS::QueuePolicy": ("sqs", "Queues", "PolicyDocument"),
+    "AWS::SNS::TopicPolicy": ("sns", "Topics", "PolicyDocument"),
+    "AWS::SecretsManager::ResourcePolicy": ("secretsmanager", "SecretId", "ResourcePolicy"),
+}
+
+
+def read_resource_policy(t: Template, logical: str, props: Any) -> None:
+    """Bucket, queue, topic and secret policies -> one ResourcePolicy per statement and
+    protected resource."""
+    service, targets_key, document_key = _POLICY_TYPES[t.type_of(logical) or ""]
+    targets = [Ref(target) if (target := t.target_of(value)) else value
+               for _line, value in items(props.get(targets_key))]
+    _policies(t, logical, service, targets, props.get(document_key))
+
+
+def _policies(t: Template, logical: str, service: str, targets: list[Value],
+              document: Any) -> None:
+    statements = statements_from_document(document, t.file, f"{service}-policy")
+    for target in targets:
+        for index, statement in enumerate(statements):
+            t.app.resource_policies.append(ResourcePolicy(
+                id=f"{t.qualify(logical)}:{index}", service=service, target=target,
+                statement=statement, location=statement.location or t.loc(t.line(logical))))
+
+
+def link_log_groups(t: Template) -> None:
+    """Point each function at the `/aws/lambda/<name>` log group the template declares
+    (or at the LoggingConfig.LogGroup it names) with its retention."""
+    groups = [r for r in t.app.resources.values()
+              if r.kind == "log-group" and r.id.startswith(t.file + "#")]
+    for group in groups:
+        name = group.name
+        if not isinstance(name, str) or not name.startswith("/aws/lambda/"):
+            continue
+        suffix = name[len("/aws/lambda/"):]
+        fn = t.function_for(suffix) if "${" in suffix else next(
+            (f for f in t.app.functions.values() if f.name == suffix), None)
+        if fn is not None:
+            fn.log_group = group.id
+    by_name = {g.name: g for g in groups if isinstance(g.name, str)}
+    for fn in t.app.functions.values():
+        named = fn.properties.get("log_group_name")
+        if fn.log_group is None and isinstance(named, str) and named in by_name:
+            fn.log_group = by_name[named].id
+        linked = t.app.resources.get(fn.log_group or "")
+        if linked is not None:
+            fn.log_retention_days = linked.retention_days
+

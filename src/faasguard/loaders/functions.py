@@ -1,0 +1,81 @@
+"""Settings shared by AWS::Serverless::Function and AWS::Lambda::Function.
+
+Both resource types name most settings the same way (Runtime, Handler, MemorySize,
+Environment.Variables, VpcConfig, LoggingConfig, ...); the readers in sam.py and
+lambda_resources.py call `apply_common` and then read what differs.
+"""
+
+from __future__ import annotations
+
+from faasguard.loaders.template import Template, as_int, items, mapping
+from faasguard.model import EnvVar, Function, FunctionUrl, Unknown, Value
+
+
+def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
+    """Read the settings both function resource types share into `fn`."""
+    fn.name = props.get("FunctionName")
+    fn.runtime = props.get("Runtime")
+    fn.handler = props.get("Handler")
+    fn.memory_mb = as_int(props.get("MemorySize"))
+    fn.timeout_s = as_int(props.get("Timeout"))
+    architectures = props.get("Architectures")
+    if isinstance(architectures, list) and architectures and isinstance(architectures[0], str):
+        fn.architecture = architectures[0]
+    fn.reserved_concurrency = as_int(props.get("ReservedConcurrentExecutions"))
+    fn.kms_key = props.get("KmsKeyArn")
+    vpc = props.get("VpcConfig")
+    fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds", True))
+    fn.layers = [layer for _line, layer in items(props.get("Layers"))]
+    tags = props.get("Tags")
+    if isinstance(tags, dict):
+        fn.tags = dict(tags)
+    elif isinstance(tags, list):  # AWS::Lambda::Function: [{Key, Value}]
+        fn.tags = {str(tag.get("Key")): tag.get("Value") for _l, tag in items(tags)
+                   if isinstance(tag, dict)}
+    logging = mapping(props.get("LoggingConfig"))
+    fn.log_level = logging.get("ApplicationLogLevel")
+    if logging.get("LogGroup") is not None:
+        fn.properties["log_group_name"] = logging.get("LogGroup")
+        fn.log_group = t.target_of(logging.get("LogGroup"), "AWS::Logs::LogGroup")
+    if logging.get("LogFormat") is not None:
+        fn.properties["log_format"] = logging.get("LogFormat")
+    read_environment(t, fn, props)
+
+
+def read_environment(t: Template, fn: Function, props: dict[str, Value]) -> None:
+    """Environment.Variables -> `fn.environment`, each variable at its own line."""
+    environment = props.get("Environment")
+    if environment is None:
+        return
+    variables = environment.get("Variables") if isinstance(environment, dict) else None
+    if not isinstance(variables, dict):
+        if variables is not None or not isinstance(environment, dict):
+            t.warn(f"{fn.id.split('#')[-1]}: Environment.Variables should be a mapping; "
+                   "ignored", getattr(environment, "line", None) or fn.location.line)
+        return
+    for name, value in variables.items():
+        line = variables.line_of(name) if hasattr(variables, "line_of") else fn.location.line
+        fn.environment[str(name)] = EnvVar(str(name), value, t.loc(line))
+
+
+def read_url(t: Template, fn: Function, config: Value, line: int) -> None:
+    """A FunctionUrlConfig (SAM) or AWS::Lambda::Url properties -> `fn.url`."""
+    if not isinstance(config, dict):
+        t.warn(f"{fn.id.split('#')[-1]}: function URL settings should be a mapping", line)
+        return
+    cors = config.get("Cors")
+    fn.url = FunctionUrl(
+        auth_type=config.get("AuthType", Unknown("AuthType missing")),
+        location=t.loc(config.line_of("AuthType") if hasattr(config, "line_of") else line),
+        cors=dict(cors) if isinstance(cors, dict) else None,
+        invoke_mode=config.get("InvokeMode"),
+    )
+
+
+def link_role(t: Template, fn: Function, value: Value) -> None:
+    """Point `fn.role` at a role of the template, or keep the ARN in `fn.role_arn`."""
+    target = t.target_of(value, "AWS::IAM::Role")
+    if target is not None:
+        fn.role = target
+    else:
+        fn.role_arn = value

@@ -1,0 +1,84 @@
+"""AWS::IAM::Role, ::Policy and ::ManagedPolicy -> Roles and their statements.
+
+A role's `ManagedPolicyArns` keep their ARNs in `Role.managed_policy_arns`; AWS managed
+ones are also expanded into statements (`source="managed:<arn>"`), and a Ref to an
+AWS::IAM::ManagedPolicy of the template attaches that policy's statements
+(`source="customer-managed:<LogicalId>"`). AWS::IAM::Policy statements attach to the roles
+listed in its `Roles` (`source="inline"`: it is an inline policy of those roles).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faasguard.loaders import policies
+from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.template import Template, items, mapping
+from faasguard.model import Ref, Role, Unknown, logical_id
+
+
+def read_role(t: Template, logical: str, props: Any) -> None:
+    """AWS::IAM::Role (phase 1)."""
+    role = Role(id=t.qualify(logical), location=t.loc(t.line(logical)))
+    trust = statements_from_document(props.get("AssumeRolePolicyDocument"), t.file, "trust")
+    role.assume_services = tuple(
+        str(p).split(":", 1)[1] for s in trust for p in s.principals
+        if isinstance(p, str) and p.startswith("Service:"))
+    for line, policy in items(props.get("Policies")):
+        if not isinstance(policy, dict):
+            t.warn(f"{logical}: a Policies entry should be a mapping", line)
+            continue
+        role.statements.extend(statements_from_document(policy.get("PolicyDocument"), t.file))
+    for line, arn in items(props.get("ManagedPolicyArns")):
+        role.managed_policy_arns.append(arn)
+        if isinstance(arn, str):
+            role.statements.extend(policies.managed_statements(arn, t.file,
+                                                               line or role.location.line))
+    name = props.get("RoleName")
+    if isinstance(name, str):
+        role.arn = Unknown(f"arn of role {name}")
+    t.app.roles[role.id] = role
+
+
+def link_role(t: Template, logical: str, props: Any) -> None:
+    """AWS::IAM::Role (phase 2): attach customer managed policies it references."""
+    for _line, arn in items(props.get("ManagedPolicyArns")):
+        policy = t.target_of(arn, "AWS::IAM::ManagedPolicy")
+        if policy is not None:
+            attach_policy(t, t.qualify(logical), policy)
+
+
+def read_policy(t: Template, logical: str, props: Any) -> None:
+    """AWS::IAM::Policy / ::ManagedPolicy (phase 2): attach to the roles in `Roles`."""
+    for _line, role_value in items(props.get("Roles")):
+        role_id = _role_id(t, role_value)
+        if role_id is None:
+            continue
+        attach_policy(t, role_id, t.qualify(logical))
+
+
+def _role_id(t: Template, value: Any) -> str | None:
+    target = t.target_of(value, "AWS::IAM::Role")
+    if target is not None:
+        return target
+    if isinstance(value, str):  # a RoleName declared in this template
+        for logical, raw in t.props.items():
+            if t.type_of(logical) == "AWS::IAM::Role" and raw.get("RoleName") == value:
+                return t.qualify(logical)
+    return None
+
+
+def attach_policy(t: Template, role_id: str, policy_id: str) -> None:
+    """Add a template policy's statements to a role (once per role and policy)."""
+    role = t.app.roles.get(role_id)
+    if role is None or (role_id, policy_id) in t.attached:
+        return
+    t.attached.add((role_id, policy_id))
+    logical = logical_id(policy_id)
+    props = mapping(t.resolve(t.raw_props(logical)))
+    managed = t.type_of(logical) == "AWS::IAM::ManagedPolicy"
+    source = f"customer-managed:{logical}" if managed else "inline"
+    role.statements.extend(statements_from_document(props.get("PolicyDocument"), t.file,
+                                                    source))
+    if managed and Ref(policy_id) not in role.managed_policy_arns:
+        role.managed_policy_arns.append(Ref(policy_id))

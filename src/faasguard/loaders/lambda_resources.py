@@ -1,0 +1,129 @@
+"""Plain CloudFormation Lambda resources: Function, Url, Permission, EventSourceMapping,
+EventInvokeConfig (LayerVersion shares the SAM reader).
+
+CDK output names each function's code folder in its metadata (`aws:asset:path`); that
+folder, relative to the template, becomes the function's `code_dir`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faasguard.loaders.functions import apply_common, link_role, read_url
+from faasguard.loaders.template import Template, as_int, mapping
+from faasguard.model import (
+    Function,
+    Ref,
+    ResourcePolicy,
+    Statement,
+    Trigger,
+    TriggerKind,
+    Value,
+)
+
+#: Event source resource type / ARN service -> trigger kind.
+_SOURCE_KINDS: dict[str, TriggerKind] = {
+    "AWS::SQS::Queue": "sqs", "AWS::DynamoDB::Table": "dynamodb-stream",
+    "AWS::Kinesis::Stream": "kinesis-stream", "AWS::MSK::Cluster": "msk",
+    "AWS::AmazonMQ::Broker": "mq", "sqs": "sqs", "dynamodb": "dynamodb-stream",
+    "kinesis": "kinesis-stream", "kafka": "msk", "mq": "mq",
+}
+
+
+def read_function(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::Function (phase 1)."""
+    fn = Function(id=t.qualify(logical), location=t.loc(t.line(logical)), format=t.fmt)
+    apply_common(t, fn, props)
+    code = mapping(props.get("Code"))
+    if "ZipFile" in code:
+        fn.properties["inline_code"] = code["ZipFile"]
+    for key in ("S3Bucket", "S3Key", "ImageUri"):
+        if key in code:
+            fn.properties[f"code_{key}"] = code[key]
+    metadata = mapping(t.raw[logical].get("Metadata")) if logical in t.raw else mapping(None)
+    asset = metadata.get("aws:asset:path")
+    if isinstance(asset, str) and metadata.get("aws:asset:property") == "Code":
+        fn.code_dir = t.local_dir(asset, t.line(logical))
+    fn.tracing = mapping(props.get("TracingConfig")).get("Mode")
+    fn.dlq = mapping(props.get("DeadLetterConfig")).get("TargetArn")
+    t.app.functions[fn.id] = fn
+
+
+def link_function(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::Function (phase 2): its role."""
+    fn = t.app.functions.get(t.qualify(logical))
+    if fn is not None and props.get("Role") is not None:
+        link_role(t, fn, props["Role"])
+
+
+def _function(t: Template, logical: str, value: Value, what: str) -> Function | None:
+    fn = t.function_for(value)
+    if fn is None:
+        t.note_unlinked(logical, what)
+    return fn
+
+
+def read_url_resource(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::Url -> the target function's `url`."""
+    fn = _function(t, logical, props.get("TargetFunctionArn"), "function URL")
+    if fn is not None:
+        read_url(t, fn, props, t.line(logical))
+
+
+def read_permission(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::Permission -> a ResourcePolicy on the function it names."""
+    name = props.get("FunctionName")
+    fn = t.function_for(name)
+    target: Value = Ref(fn.id) if fn is not None else name
+    conditions: dict[str, Any] = {}
+    if props.get("SourceArn") is not None:
+        conditions.setdefault("ArnLike", {})["AWS:SourceArn"] = props["SourceArn"]
+    if props.get("SourceAccount") is not None:
+        conditions.setdefault("StringEquals", {})["AWS:SourceAccount"] = props["SourceAccount"]
+    if props.get("FunctionUrlAuthType") is not None:
+        conditions.setdefault("StringEquals", {})["lambda:FunctionUrlAuthType"] = \
+            props["FunctionUrlAuthType"]
+    location = t.loc(t.line(logical))
+    statement = Statement("Allow", actions=(props.get("Action", "lambda:InvokeFunction"),),
+                          resources=(target,), conditions=conditions,
+                          principals=(props.get("Principal"),), location=location,
+                          source="lambda-permission")
+    t.app.resource_policies.append(ResourcePolicy(
+        id=t.qualify(logical), service="lambda", target=target, statement=statement,
+        location=location, source_arn=props.get("SourceArn"),
+        source_account=props.get("SourceAccount"),
+        function_url_auth_type=props.get("FunctionUrlAuthType")))
+
+
+def read_event_source_mapping(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::EventSourceMapping -> a Trigger on its function."""
+    fn = _function(t, logical, props.get("FunctionName"), "event source mapping")
+    if fn is None:
+        return
+    source = props.get("EventSourceArn")
+    kind: TriggerKind = "other"
+    target = t.target_of(source)
+    if target is not None:
+        kind = _SOURCE_KINDS.get(t.type_of(target.split("#")[-1]) or "", "other")
+    elif isinstance(source, str) and source.startswith("arn:"):
+        kind = _SOURCE_KINDS.get(source.split(":")[2], "other")
+    elif "SelfManagedEventSource" in props:
+        kind = "msk"
+    scaling = mapping(props.get("ScalingConfig"))
+    fn.triggers.append(Trigger(
+        kind=kind, function=fn.id, location=t.loc(t.line(logical)), source=source,
+        max_concurrency=as_int(scaling.get("MaximumConcurrency")),
+        properties={"resource": t.qualify(logical), **dict(props)}))
+
+
+def read_event_invoke_config(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::EventInvokeConfig -> the function's on-failure destination."""
+    fn = _function(t, logical, props.get("FunctionName"), "event invoke config")
+    if fn is None:
+        return
+    on_failure = mapping(mapping(props.get("DestinationConfig")).get("OnFailure"))
+    if on_failure.get("Destination") is not None:
+        fn.on_failure = on_failure["Destination"]
+    for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds"):
+        if key in props:
+            fn.properties[key] = props[key]

@@ -1,0 +1,156 @@
+"""IAM policies by reference: SAM policy templates and AWS managed policies.
+
+- SAM policy templates (`DynamoDBCrudPolicy: {TableName: !Ref Table}`) expand into the
+  statements of the definitions that ship with aws-sam-translator
+  (`samtranslator/policy_templates_data/policy_templates.json`), with their parameters
+  substituted; an ARN built from one parameter naming a resource of the template becomes
+  `Ref(<resource>, "Arn")`, so rules know which table/bucket/queue it means.
+- AWS managed policies (`arn:aws:iam::aws:policy/AdministratorAccess`, or a bare name such
+  as `AmazonDynamoDBFullAccess` in SAM `Policies`) resolve to the statements of their
+  default version from `faasguard/data/managed_policies.json(.gz)` (see
+  scripts/gen_managed_policies.py).
+
+Both data sets are read lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from faasguard.loaders.documents import LDict
+from faasguard.loaders.iam import statement_from
+from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.model import Ref, Statement, Unknown, Value
+
+_ARN_FROM_ONE_PARAM = re.compile(r"^arn:\$\{AWS::Partition\}:[^$]*(?:\$\{AWS::[A-Za-z]+\}[^$]*)*"
+                                 r"\$\{(\w+)\}$")
+_MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?([^/]+)$")
+
+
+@lru_cache(maxsize=1)
+def policy_templates() -> dict[str, Any]:
+    """The SAM policy templates shipped with aws-sam-translator (name -> template)."""
+    data = resources.files("samtranslator") / "policy_templates_data" / "policy_templates.json"
+    loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))["Templates"]
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def managed_policies() -> dict[str, Any]:
+    """AWS managed policies: name -> {"arn": ..., "statements": [...]}."""
+    folder = resources.files("faasguard") / "data"
+    packed = folder / "managed_policies.json.gz"
+    if packed.is_file():
+        text = gzip.decompress(packed.read_bytes()).decode("utf-8")
+    else:
+        text = (folder / "managed_policies.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)["policies"]
+    return loaded
+
+
+def managed_policy_arn(name_or_arn: str) -> str | None:
+    """The ARN of an AWS managed policy given by name or ARN; None if not one."""
+    match = _MANAGED_ARN.match(name_or_arn)
+    name = match.group(1) if match else name_or_arn
+    entry = managed_policies().get(name)
+    if entry is None:
+        return None
+    return name_or_arn if match else str(entry["arn"])
+
+
+def managed_statements(arn: str, file: str, line: int) -> list[Statement]:
+    """The statements of an AWS managed policy (by ARN), located where it is referenced.
+
+    Empty for an ARN that is not an AWS managed policy known to the data file.
+    """
+    match = _MANAGED_ARN.match(arn)
+    entry = managed_policies().get(match.group(1)) if match else None
+    if entry is None:
+        return []
+    source = f"managed:{arn}"
+    found = (statement_from(raw, file, source, line) for raw in entry["statements"])
+    return [statement for statement in found if statement is not None]
+
+
+def is_policy_template(name: str) -> bool:
+    """Is `name` a SAM policy template?"""
+    return name in policy_templates()
+
+
+def expand_template(name: str, arguments: Value, scope: Scope, file: str,
+                    line: int) -> tuple[list[Statement], list[str]]:
+    """Expand a SAM policy template with its arguments into statements at `line`.
+
+    Returns the statements and the problems met (missing or unknown parameters).
+    """
+    template = policy_templates()[name]
+    wanted = list((template.get("Parameters") or {}).keys())
+    given = arguments if isinstance(arguments, dict) else {}
+    problems = []
+    if arguments is not None and not isinstance(arguments, dict):
+        problems.append(f"policy template {name} needs a mapping of parameters")
+    parameters: dict[str, Value] = {}
+    for parameter in wanted:
+        if parameter in given:
+            parameters[parameter] = given[parameter]
+        else:
+            parameters[parameter] = Unknown(f"{name}.{parameter}")
+            problems.append(f"policy template {name} is missing parameter {parameter}")
+    for extra in sorted(set(map(str, given)) - set(wanted)):
+        problems.append(f"policy template {name} has no parameter {extra}")
+    local = dataclasses.replace(scope, parameters={**scope.parameters, **parameters})
+    definition = template["Definition"]
+    statements = []
+    for raw in definition.get("Statement", []):
+        item = dict(raw)
+        if "Resource" in item:
+            item["Resource"] = _resources(item["Resource"], parameters)
+        resolved = resolve(item, local)
+        statement = statement_from(resolved, file, f"sam-template:{name}", line)
+        if statement is not None:
+            statements.append(statement)
+    return statements, problems
+
+
+def _resources(raw: Any, parameters: dict[str, Value]) -> Any:
+    """Resource entries of a template statement, with `arn:...${param}` built from a
+    parameter that refers to a resource of the template turned into Ref(resource, "Arn")."""
+    entries = raw if isinstance(raw, list) else [raw]
+    result: list[Any] = []
+    for entry in entries:
+        result.append(_arn_ref(entry, parameters) or entry)
+    return result
+
+
+def _arn_ref(entry: Any, parameters: dict[str, Value]) -> Ref | None:
+    if not (isinstance(entry, dict) and list(entry) == ["Fn::Sub"]):
+        return None
+    arg = entry["Fn::Sub"]
+    if not (isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str)
+            and isinstance(arg[1], dict)):
+        return None
+    match = _ARN_FROM_ONE_PARAM.match(arg[0])
+    if match is None:
+        return None
+    variable = arg[1].get(match.group(1))
+    if not (isinstance(variable, dict) and list(variable) == ["Ref"]):
+        return None
+    value = parameters.get(variable["Ref"])
+    if isinstance(value, Ref):
+        return Ref(value.target, "Arn")
+    return None
+
+
+def template_entry(item: Any) -> tuple[str, Value] | None:
+    """(name, arguments) when a SAM `Policies` item is a policy template entry."""
+    if isinstance(item, LDict | dict) and len(item) == 1:
+        (name, arguments), = item.items()
+        if isinstance(name, str) and is_policy_template(name):
+            return name, arguments
+    return None

@@ -1,0 +1,286 @@
+"""AWS SAM resources: Function, Api, HttpApi, SimpleTable, LayerVersion, StateMachine.
+
+`Globals` are merged into each resource first (`merge_globals`: the resource's value wins,
+mappings merge recursively). A function without `Role` gets the role SAM would generate,
+`<LogicalId>Role`, holding its expanded `Policies` (inline statements, SAM policy
+templates, managed policies) plus the managed policies SAM adds itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faasguard.loaders import policies
+from faasguard.loaders.documents import LDict, LList
+from faasguard.loaders.functions import apply_common, link_role, read_url
+from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.openapi import read_definition
+from faasguard.loaders.sam_auth import read_api_auth
+from faasguard.loaders.sam_events import read_events
+from faasguard.loaders.template import (
+    Template,
+    as_bool,
+    as_int,
+    mapping,
+    method_settings_throttle,
+    throttle,
+)
+from faasguard.model import (
+    Api,
+    DataResource,
+    Function,
+    Layer,
+    Ref,
+    Role,
+    Statement,
+    Unknown,
+    Value,
+)
+
+#: Globals section -> the SAM resource type it applies to.
+GLOBAL_SECTIONS = {
+    "Function": "AWS::Serverless::Function",
+    "Api": "AWS::Serverless::Api",
+    "HttpApi": "AWS::Serverless::HttpApi",
+    "SimpleTable": "AWS::Serverless::SimpleTable",
+    "LayerVersion": "AWS::Serverless::LayerVersion",
+    "StateMachine": "AWS::Serverless::StateMachine",
+}
+
+_BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+_EVENT_POLICIES = {
+    "SQS": "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+    "Kinesis": "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
+    "DynamoDB": "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole",
+    "MSK": "arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole",
+}
+_DLQ_ACTIONS = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish"}
+
+
+def merge_globals(base: Any, local: Any) -> Any:
+    """SAM Globals merge: the resource's value wins; mappings merge recursively.
+
+    Keys keep the line they were written on (in Globals or in the resource).
+    """
+    if not (isinstance(base, dict) and isinstance(local, dict)):
+        return local
+    merged = LDict()
+    merged.line = getattr(local, "line", 0)
+    merged.end_line = getattr(local, "end_line", 0)
+    for source in (base, local):
+        lines = getattr(source, "key_lines", {})
+        for key in source:
+            if key in lines:
+                merged.key_lines[key] = lines[key]
+    for key, value in base.items():
+        merged[key] = value
+    for key, value in local.items():
+        merged[key] = merge_globals(base[key], value) if key in base else value
+    return merged
+
+
+# ---------------------------------------------------------------------- functions
+
+
+def read_function(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::Function (phase 1): the function and its generated role."""
+    fn = Function(id=t.qualify(logical), location=t.loc(t.line(logical)), format=t.fmt)
+    apply_common(t, fn, props)
+    _read_code(t, fn, props)
+    fn.tracing = props.get("Tracing")
+    provisioned = mapping(props.get("ProvisionedConcurrencyConfig"))
+    fn.provisioned_concurrency = as_int(provisioned.get("ProvisionedConcurrentExecutions"))
+    dlq = mapping(props.get("DeadLetterQueue"))
+    fn.dlq = dlq.get("TargetArn")
+    on_failure = mapping(mapping(mapping(props.get("EventInvokeConfig"))
+                                 .get("DestinationConfig")).get("OnFailure"))
+    if on_failure:
+        fn.on_failure = on_failure.get("Destination",
+                                       Unknown(f"SAM-generated {on_failure.get('Type')}"))
+    if "FunctionUrlConfig" in props:
+        read_url(t, fn, props["FunctionUrlConfig"], props.line_of("FunctionUrlConfig"))
+    for key in ("AutoPublishAlias", "DeploymentPreference", "PackageType", "SnapStart"):
+        if key in props:
+            fn.properties[key] = props[key]
+    t.app.functions[fn.id] = fn
+    if "Role" not in props:
+        t.app.roles[f"{fn.id}Role"] = _generated_role(t, fn, props)
+        fn.role = f"{fn.id}Role"
+
+
+def link_function(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::Function (phase 2): its role and its events."""
+    fn = t.app.functions.get(t.qualify(logical))
+    if fn is None:
+        return
+    if "Role" in props:
+        link_role(t, fn, props["Role"])
+    read_events(t, fn, props)
+
+
+def _read_code(t: Template, fn: Function, props: LDict) -> None:
+    code_uri = props.get("CodeUri")
+    if "InlineCode" in props:
+        fn.properties["inline_code"] = props["InlineCode"]
+    elif "ImageUri" in props or props.get("PackageType") == "Image":
+        fn.properties["image_uri"] = props.get("ImageUri")
+    elif isinstance(code_uri, str) and not code_uri.startswith("s3://"):
+        fn.code_dir = t.local_dir(code_uri, props.line_of("CodeUri"))
+    elif code_uri is not None:
+        fn.properties["code_uri"] = code_uri
+    else:
+        fn.code_dir = t.local_dir(".", None)
+
+
+def _generated_role(t: Template, fn: Function, props: LDict) -> Role:
+    """The execution role SAM generates for a function that names no Role."""
+    line = props.line_of("Policies", fn.location.line)
+    role = Role(id=f"{fn.id}Role", location=t.loc(line),
+                assume_services=("lambda.amazonaws.com",))
+    _add_managed(t, role, _BASIC_EXECUTION, fn.location.line)
+    tracing = props.get("Tracing")
+    if tracing is not None and tracing != "Disabled":
+        _add_managed(t, role, "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+                     props.line_of("Tracing"))
+    if props.get("VpcConfig"):
+        _add_managed(t, role, "arn:aws:iam::aws:policy/service-role/"
+                     "AWSLambdaVPCAccessExecutionRole", props.line_of("VpcConfig"))
+    events = mapping(props.get("Events"))
+    for name, event in events.items():
+        if isinstance(event, dict) and event.get("Type") in _EVENT_POLICIES:
+            _add_managed(t, role, _EVENT_POLICIES[event["Type"]], events.line_of(name))
+    read_policies(t, role, props.get("Policies"), line)
+    dlq = mapping(props.get("DeadLetterQueue"))
+    if dlq.get("Type") in _DLQ_ACTIONS:
+        role.statements.append(Statement(
+            "Allow", actions=(_DLQ_ACTIONS[dlq["Type"]],), resources=(dlq.get("TargetArn"),),
+            location=t.loc(props.line_of("DeadLetterQueue")), source="sam:dead-letter-queue"))
+    return role
+
+
+def _add_managed(t: Template, role: Role, arn: Value, line: int) -> None:
+    role.managed_policy_arns.append(arn)
+    if isinstance(arn, str):
+        role.statements.extend(policies.managed_statements(arn, t.file, line))
+
+
+def read_policies(t: Template, role: Role, value: Value, line: int) -> None:
+    """SAM `Policies`: a managed policy name/ARN, a policy document, or a list of those
+    and of SAM policy templates; each statement located at its list item."""
+    if value is None:
+        return
+    if isinstance(value, dict) and "Statement" in value:
+        role.statements.extend(statements_from_document(value, t.file))
+        return
+    entries = value if isinstance(value, list) else [value]
+    for index, item in enumerate(entries):
+        item_line = entries.line_of(index) if isinstance(entries, LList) else line
+        _read_policy_item(t, role, item, item_line)
+
+
+def _read_policy_item(t: Template, role: Role, item: Value, line: int) -> None:
+    if isinstance(item, str):
+        arn = policies.managed_policy_arn(item)
+        if arn is None and not item.startswith("arn:"):
+            t.warn(f"'{item}' is neither an AWS managed policy nor a policy ARN", line)
+        _add_managed(t, role, arn or item, line)
+        return
+    if isinstance(item, (Ref, Unknown)):
+        role.managed_policy_arns.append(item)
+        policy = t.target_of(item, "AWS::IAM::ManagedPolicy")
+        if policy is not None:
+            t.finalizers.append(lambda: _attach_later(t, role.id, policy))
+        return
+    template = policies.template_entry(item)
+    if template is not None:
+        statements, problems = policies.expand_template(
+            template[0], template[1], t.scope, t.file, line)
+        role.statements.extend(statements)
+        for problem in problems:
+            t.warn(problem, line)
+        return
+    if isinstance(item, dict) and "Statement" in item:
+        role.statements.extend(statements_from_document(item, t.file))
+        return
+    t.warn("a Policies entry is neither a policy name/ARN, a policy document nor a SAM "
+           "policy template; ignored", line)
+
+
+def _attach_later(t: Template, role_id: str, policy_id: str) -> None:
+    from faasguard.loaders.iam_resources import attach_policy
+
+    attach_policy(t, role_id, policy_id)
+
+
+# ---------------------------------------------------------------------- APIs
+
+
+def read_api(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::Api (REST) and AWS::Serverless::HttpApi."""
+    rest = t.type_of(logical) == "AWS::Serverless::Api"
+    api = Api(id=t.qualify(logical), kind="rest" if rest else "http",
+              location=t.loc(t.line(logical)))
+    configure_api(t, api, props)
+    t.app.apis[api.id] = api
+    if props.get("DefinitionBody") is not None or props.get("DefinitionUri") is not None:
+        t.finalizers.insert(0, lambda: read_definition(t, api, t.raw_props(logical), props))
+
+
+def configure_api(t: Template, api: Api, props: LDict) -> None:
+    """API settings shared by explicit SAM APIs and the implicit ones (from Globals)."""
+    api.stage = props.get("StageName", "Prod" if api.kind == "rest" else "$default")
+    endpoint = props.get("EndpointConfiguration")
+    api.endpoint_type = endpoint.get("Type") if isinstance(endpoint, dict) else endpoint
+    api.tracing = as_bool(props.get("TracingEnabled")) if api.kind == "rest" else None
+    access = props.get("AccessLogSetting" if api.kind == "rest" else "AccessLogSettings")
+    api.access_logging = access is not None
+    if api.kind == "rest":
+        api.throttling = method_settings_throttle(props.get("MethodSettings"))
+    else:
+        route = mapping(props.get("DefaultRouteSettings"))
+        api.throttling = throttle(route.get("ThrottlingRateLimit"),
+                                  route.get("ThrottlingBurstLimit"))
+    api.disable_execute_api_endpoint = as_bool(props.get("DisableExecuteApiEndpoint")) is True
+    auth = read_api_auth(t, api, mapping(props.get("Auth")))
+    api.default_authorizer = auth.default
+    api.api_key_required = auth.api_key_required
+    usage_plan = mapping(mapping(props.get("Auth")).get("UsagePlan"))
+    if usage_plan and usage_plan.get("CreateUsagePlan", "NONE") != "NONE":
+        api.usage_plan = True
+        limits = mapping(usage_plan.get("Throttle"))
+        if limits:
+            api.properties["usage_plan_throttle"] = throttle(limits.get("RateLimit"),
+                                                              limits.get("BurstLimit"))
+    for key in ("Cors", "CorsConfiguration", "Domain", "Name"):
+        if key in props:
+            api.properties[key] = props[key]
+
+
+# ---------------------------------------------------------------------- others
+
+
+def read_simple_table(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::SimpleTable -> a table (encrypted only with SSESpecification)."""
+    from faasguard.loaders.data_resources import table_encryption
+
+    resource = DataResource(id=t.qualify(logical), kind="table",
+                            location=t.loc(t.line(logical)), name=props.get("TableName"))
+    table_encryption(resource, props)
+    t.app.resources[resource.id] = resource
+
+
+def read_layer(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::LayerVersion / AWS::Lambda::LayerVersion."""
+    t.app.layers[t.qualify(logical)] = Layer(t.qualify(logical), t.loc(t.line(logical)))
+
+
+def read_state_machine(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::StateMachine: tracing and logging."""
+    tracing = as_bool(mapping(props.get("Tracing")).get("Enabled"))
+    logging = mapping(props.get("Logging"))
+    resource = DataResource(id=t.qualify(logical), kind="state-machine",
+                            location=t.loc(t.line(logical)), name=props.get("Name"),
+                            tracing=tracing)
+    resource.properties["logging_level"] = logging.get("Level")
+    resource.properties["type"] = props.get("Type", "STANDARD")
+    t.app.resources[resource.id] = resource

@@ -1,0 +1,113 @@
+"""SAM function `Events` -> Triggers, and Routes for Api/HttpApi events.
+
+Api/HttpApi events without RestApiId/ApiId go to the implicit `ServerlessRestApi` /
+`ServerlessHttpApi`, configured from `Globals.Api` / `Globals.HttpApi` as SAM does.
+"""
+
+from __future__ import annotations
+
+from faasguard.loaders.sam_auth import route_authorizer
+from faasguard.loaders.template import ApiAuth, Template, as_bool, as_int, mapping
+from faasguard.model import Api, Function, Route, Trigger, TriggerKind, Value
+
+#: SAM event type -> (trigger kind, the property naming the event's source).
+SOURCES: dict[str, tuple[TriggerKind, str | None]] = {
+    "S3": ("s3", "Bucket"),
+    "SQS": ("sqs", "Queue"),
+    "SNS": ("sns", "Topic"),
+    "DynamoDB": ("dynamodb-stream", "Stream"),
+    "Kinesis": ("kinesis-stream", "Stream"),
+    "DocumentDB": ("other", "Cluster"),
+    "Schedule": ("schedule", None),
+    "ScheduleV2": ("schedule", None),
+    "EventBridgeRule": ("eventbridge", "EventBusName"),
+    "CloudWatchEvent": ("eventbridge", "EventBusName"),
+    "Cognito": ("cognito", "UserPool"),
+    "IoTRule": ("iot", None),
+    "CloudWatchLogs": ("cloudwatch-logs", "LogGroupName"),
+    "MSK": ("msk", "Stream"),
+    "SelfManagedKafka": ("msk", None),
+    "MQ": ("mq", "Broker"),
+}
+#: Event types whose invocations are asynchronous (Lambda queues the event).
+ASYNCHRONOUS = {"S3", "SNS", "Schedule", "ScheduleV2", "EventBridgeRule", "CloudWatchEvent",
+                "IoTRule", "CloudWatchLogs"}
+
+
+def read_events(t: Template, fn: Function, props: dict[str, Value]) -> None:
+    """Every event of a SAM function -> a Trigger (and a Route for HTTP events)."""
+    events = props.get("Events")
+    if events is None:
+        return
+    if not isinstance(events, dict):
+        t.warn(f"{fn.id.split('#')[-1]}: Events should be a mapping; ignored",
+               fn.location.line)
+        return
+    for name, event in events.items():
+        line = events.line_of(name) if hasattr(events, "line_of") else fn.location.line
+        if not isinstance(event, dict) or not isinstance(event.get("Type"), str):
+            t.warn(f"event {name} needs a Type; ignored", line)
+            continue
+        kind = event["Type"]
+        eprops = mapping(event.get("Properties"))
+        if kind in ("Api", "HttpApi"):
+            _http_event(t, fn, str(name), kind, eprops, line)
+        else:
+            _source_event(t, fn, str(name), kind, eprops, line)
+
+
+def _source_event(t: Template, fn: Function, name: str, kind: str,
+                  eprops: dict[str, Value], line: int) -> None:
+    trigger_kind, source_key = SOURCES.get(kind, ("other", None))
+    scaling = mapping(eprops.get("ScalingConfig"))
+    properties = {"event": name, "type": kind, **dict(eprops)}
+    fn.triggers.append(Trigger(
+        kind=trigger_kind, function=fn.id, location=t.loc(line),
+        source=eprops.get(source_key) if source_key else None,
+        max_concurrency=as_int(scaling.get("MaximumConcurrency")),
+        asynchronous=kind in ASYNCHRONOUS, properties=properties))
+
+
+def _http_event(t: Template, fn: Function, name: str, kind: str,
+                eprops: dict[str, Value], line: int) -> None:
+    api_kind = "rest" if kind == "Api" else "http"
+    api_value = eprops.get("RestApiId" if api_kind == "rest" else "ApiId")
+    api = implicit_api(t, api_kind, line) if api_value is None else t.api_for(api_value)
+    if api is None:
+        t.warn(f"event {name}: the API it names is not declared in this template", line)
+        api_id = t.target_of(api_value) or str(api_value)
+        auth = ApiAuth()
+    else:
+        api_id, auth = api.id, t.api_auth.get(api.id, ApiAuth())
+    path, method = eprops.get("Path"), eprops.get("Method")
+    if api_kind == "http" and path is None and method is None:
+        path, method = "$default", "ANY"
+    if not isinstance(path, str) or not isinstance(method, str):
+        t.warn(f"event {name}: {kind} events need a Path and a Method; ignored", line)
+        return
+    method = "ANY" if method.lower() in ("any", "x-amazon-apigateway-any-method") \
+        else method.upper()
+    event_auth = mapping(eprops.get("Auth"))
+    api_key = as_bool(event_auth.get("ApiKeyRequired"))
+    route = Route(api=api_id, api_kind="rest" if api_kind == "rest" else "http",
+                  method=method, path=path,
+                  location=t.loc(line),
+                  authorizer=route_authorizer(t, auth, event_auth, method),
+                  api_key_required=auth.api_key_required if api_key is None else api_key)
+    t.add_route(route, fn, {"event": name, "type": kind})
+
+
+def implicit_api(t: Template, kind: str, line: int) -> Api:
+    """SAM's implicit API for events without an API id (created on first use)."""
+    from faasguard.loaders.sam import configure_api
+
+    logical = "ServerlessRestApi" if kind == "rest" else "ServerlessHttpApi"
+    api_id = t.qualify(logical)
+    api = t.app.apis.get(api_id)
+    if api is None:
+        api = Api(id=api_id, kind="rest" if kind == "rest" else "http", location=t.loc(line),
+                  implicit=True)
+        section = "Api" if kind == "rest" else "HttpApi"
+        configure_api(t, api, mapping(t.resolve(t.globals.get(section))))
+        t.app.apis[api_id] = api
+    return api

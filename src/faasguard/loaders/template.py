@@ -1,0 +1,291 @@
+"""The state of one CloudFormation template while it is read into the App model.
+
+`Template` holds what every resource reader needs: the load context, the App being
+filled, the intrinsics `Scope`, the raw resources, and helpers that turn template values
+into model values (locations, warnings, references to functions, APIs and roles).
+Resource readers (sam.py, lambda_resources.py, apigateway.py, ...) are functions
+`reader(t, logical_id, props)` where `props` is the resource's Properties after
+intrinsic resolution (LDict, so every key keeps its line).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders import LoadContext
+from faasguard.loaders.documents import Document, InputError, LDict, LList, load_file
+from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.model import (
+    Api,
+    App,
+    Authorizer,
+    Format,
+    Function,
+    Location,
+    Ref,
+    Route,
+    Throttle,
+    Trigger,
+    TriggerKind,
+    Unknown,
+    Value,
+    logical_id,
+    qualify,
+)
+
+#: `${X}`, `${X.Attr}` and `${file#X.Attr}` as rendered by intrinsics for Sub/Join.
+_EMBEDDED_REF = re.compile(r"\$\{(?:[^}#]*#)?([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
+
+
+@dataclass
+class ApiAuth:
+    """An API's authorisation settings, as event and route readers need them."""
+
+    authorizers: dict[str, Authorizer] = field(default_factory=dict)
+    default: Authorizer | None = None
+    api_key_required: bool = False
+    default_on_preflight: bool = True
+
+
+@dataclass
+class Template:
+    """One template being loaded: context, App, scope, raw resources and helpers."""
+
+    ctx: LoadContext
+    fmt: Format
+    app: App
+    scope: Scope
+    raw: dict[str, LDict] = field(default_factory=dict)  # logical id -> resource
+    props: dict[str, LDict] = field(default_factory=dict)  # Properties, Globals merged
+    resource_lines: dict[str, int] = field(default_factory=dict)
+    globals: dict[str, LDict] = field(default_factory=dict)
+    api_auth: dict[str, ApiAuth] = field(default_factory=dict)
+    authorizers: dict[str, Authorizer] = field(default_factory=dict)  # CFN Authorizer ids
+    attached: set[tuple[str, str]] = field(default_factory=set)  # (role id, policy id)
+    finalizers: list[Callable[[], None]] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ basics
+
+    @property
+    def file(self) -> str:
+        """The template's path relative to the scanned root."""
+        return self.ctx.file
+
+    def qualify(self, logical: str) -> str:
+        """The app-wide id of a logical id of this template."""
+        return qualify(self.ctx.file, logical)
+
+    def loc(self, line: int | None) -> Location:
+        """A Location in this template."""
+        return Location(self.ctx.file, line or 1)
+
+    def line(self, logical: str) -> int:
+        """The line a resource's logical id was written on."""
+        return self.resource_lines.get(logical, 1)
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        """Record a warning diagnostic about this template."""
+        self.app.diagnostics.append(self.ctx.diagnostic(message, line, "warning"))
+
+    def note_unlinked(self, logical: str, what: str) -> None:
+        """Note a resource whose function is not declared in this template."""
+        self.app.diagnostics.append(self.ctx.diagnostic(
+            f"{logical}: the function of this {what} is not declared in this template",
+            self.line(logical), "note", "unlinked"))
+
+    def resolve(self, value: Any) -> Value:
+        """Resolve intrinsic functions in a template value."""
+        return resolve(value, self.scope)
+
+    def raw_props(self, logical: str) -> LDict:
+        """A resource's Properties as written (Globals merged, intrinsics unresolved)."""
+        return self.props.get(logical, LDict())
+
+    def type_of(self, logical: str) -> str | None:
+        """The resource type of a logical id of this template (None if not declared)."""
+        return self.scope.resources.get(logical)
+
+    # ------------------------------------------------------------------ references
+
+    def logicals_in(self, value: Value) -> Iterator[tuple[str, str | None]]:
+        """The (logical id, attribute) pairs of this template a value refers to."""
+        if isinstance(value, Ref):
+            file, _, logical = value.target.rpartition("#")
+            if file == self.ctx.file and logical in self.scope.resources:
+                yield logical, value.attribute
+        elif isinstance(value, str) and "${" in value:
+            for match in _EMBEDDED_REF.finditer(value):
+                if match.group(1) in self.scope.resources:
+                    yield match.group(1), match.group(2)
+
+    def target_of(self, value: Value, *types: str) -> str | None:
+        """The qualified id of the first resource `value` refers to (of one of `types`)."""
+        for logical, _attribute in self.logicals_in(value):
+            if not types or self.type_of(logical) in types:
+                return self.qualify(logical)
+        return None
+
+    def function_for(self, value: Value) -> Function | None:
+        """The function a value names: a Ref/GetAtt, an embedded `${Fn.Arn}`, an ARN or
+        a function name declared in this App."""
+        for logical, _attribute in self.logicals_in(value):
+            function = self.app.functions.get(self.qualify(logical))
+            if function is not None:
+                return function
+        if isinstance(value, str) and value:
+            name = value.split(":function:", 1)[-1].split(":", 1)[0].split("/", 1)[0]
+            for function in self.app.functions.values():
+                if function.name == name or (function.name is None and
+                                             logical_id(function.id) == name and
+                                             function.id.startswith(self.file + "#")):
+                    return function
+        return None
+
+    def api_for(self, value: Value) -> Api | None:
+        """The API a value (RestApiId/ApiId, an execute-api ARN) refers to."""
+        for logical, _attribute in self.logicals_in(value):
+            api = self.app.apis.get(self.qualify(logical))
+            if api is not None:
+                return api
+        return None
+
+    # ------------------------------------------------------------------ model helpers
+
+    def add_route(self, route: Route, function: Function | None,
+                  properties: dict[str, Any] | None = None) -> None:
+        """Add a route to the App, and an http/websocket trigger to its function."""
+        self.app.routes.append(route)
+        if function is None:
+            return
+        route.function = function.id
+        kind: TriggerKind = "websocket" if route.api_kind == "websocket" else "http"
+        function.triggers.append(Trigger(
+            kind=kind, function=function.id, location=route.location, source=Ref(route.api),
+            route=route, properties=dict(properties or {})))
+
+    def read_local(self, path: Value, line: int | None) -> tuple[str, Document] | None:
+        """Read a file the template names by a local path, confined to the scanned root.
+
+        Returns (path relative to the root, document), or None with a warning.
+        """
+        if not isinstance(path, str) or not path or path.startswith("s3://"):
+            return None
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), path))
+        root = os.path.realpath(self.ctx.root)
+        full = os.path.realpath(os.path.join(root, rel))
+        if posixpath.isabs(path) or rel.startswith("../") or rel == ".." or not (
+                full == root or full.startswith(root + os.sep)):
+            self.warn(f"'{path}' is outside the scanned folder; not read", line)
+            return None
+        try:
+            document = load_file(full, self.ctx.max_bytes)
+        except InputError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            self.warn(f"'{path}' cannot be read{where}: {exc.message}", line)
+            return None
+        return rel, document
+
+    def local_dir(self, path: str, line: int | None) -> str | None:
+        """A folder named relative to the template, as a path relative to the root."""
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), path))
+        if posixpath.isabs(path) or rel == ".." or rel.startswith("../"):
+            self.warn(f"code location '{path}' is outside the scanned folder", line)
+            return None
+        return rel
+
+
+# ---------------------------------------------------------------------- value helpers
+
+
+def as_int(value: Value) -> int | None:
+    """An integer setting (numbers written as strings too); None when not known."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_float(value: Value) -> float | None:
+    """A number setting; None when not known."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_bool(value: Value) -> bool | None:
+    """A boolean setting (`true`, `"true"`); None when not known."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def mapping(value: Value) -> LDict:
+    """The value when it is a mapping, else an empty one (for optional sub-settings)."""
+    if isinstance(value, LDict):
+        return value
+    if isinstance(value, dict):
+        return LDict(value)
+    return LDict()
+
+
+def items(value: Value) -> list[tuple[int | None, Any]]:
+    """(line, item) for each item of a list (a single value is a one-item list)."""
+    if isinstance(value, LList):
+        return [(value.line_of(i), item) for i, item in enumerate(value)]
+    if isinstance(value, list):
+        return [(None, item) for item in value]
+    if value is None:
+        return []
+    return [(getattr(value, "line", None), value)]
+
+
+def strings(value: Value) -> tuple[str, ...]:
+    """The string items of a list (or a single string)."""
+    return tuple(item for _line, item in items(value) if isinstance(item, str))
+
+
+def throttle(rate: Value, burst: Value) -> Throttle | None:
+    """A Throttle from rate/burst settings; None when neither is set."""
+    rate_f, burst_i = as_float(rate), as_int(burst)
+    if rate_f is None and burst_i is None:
+        return None
+    return Throttle(rate_f, burst_i)
+
+
+def method_settings_throttle(settings: Value) -> Throttle | None:
+    """The stage-wide throttle of API Gateway MethodSettings (`/*` + `*`, else the first)."""
+    entries = [entry for _line, entry in items(settings) if isinstance(entry, dict)]
+    entries.sort(key=lambda e: (e.get("ResourcePath", "/*") != "/*",
+                                e.get("HttpMethod", "*") != "*"))
+    for entry in entries:
+        found = throttle(entry.get("ThrottlingRateLimit"), entry.get("ThrottlingBurstLimit"))
+        if found is not None:
+            return found
+    return None
+
+
+def unknown_if_none(value: Value, text: str) -> Value:
+    """`value`, or Unknown(text) when it is None."""
+    return Unknown(text) if value is None else value
