@@ -10,6 +10,7 @@ names stay unique and cross-file rules (a role shared by two templates) still wo
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import importlib
 import os
@@ -158,6 +159,8 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                                                      code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
+    found.templates.sort()
+    found.sources.sort()
     return found
 
 
@@ -165,7 +168,7 @@ def _link_problem(path: str, real_root: str) -> str | None:
     try:
         target = os.path.realpath(path, strict=True)
     except OSError as exc:
-        if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+        if exc.errno == errno.ELOOP:
             return "symlink loop; not followed"
         return "broken symlink (its target does not exist); skipped"
     if not _within(target, real_root):

@@ -1,0 +1,109 @@
+"""Discovery: what a scan reads, what it skips, and how odd trees are reported."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from faasguard.scan import discover, discover_paths, python_sources, walk
+
+
+def touch(root, *names, text="a: 1\n"):
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_skips_tool_folders_virtualenvs_and_excludes(tmp_path):
+    touch(tmp_path, "template.yaml", "svc/serverless.yml", "svc/handler.py", "web/app.ts",
+          "web/types.d.ts", "README.md", ".git/config.yml", "node_modules/x/package.json",
+          ".serverless/cloudformation-template-update-stack.json", ".aws-sam/build/template.yaml",
+          "env/pyvenv.cfg", "env/lib/site.yml", "legacy/old.yaml", "tests/fixture.yaml",
+          "svc/notes.yml")
+    found = walk(str(tmp_path), ["legacy", "tests/*", "notes.yml"])
+    assert found.templates == ["svc/serverless.yml", "template.yaml"]
+    assert found.sources == ["svc/handler.py", "web/app.ts"]
+    assert found.problems == []
+    assert discover(str(tmp_path))[0] == ["legacy/old.yaml", "svc/notes.yml",
+                                          "svc/serverless.yml", "template.yaml",
+                                          "tests/fixture.yaml"]
+
+
+def test_double_star_excludes(tmp_path):
+    touch(tmp_path, "a/fixtures/t.yaml", "b/c/fixtures/u.yaml", "keep.yaml")
+    assert walk(str(tmp_path), ["**/fixtures"]).templates == ["keep.yaml"]
+
+
+def test_python_sources_for_the_code_analyses(tmp_path):
+    touch(tmp_path, "src/app.py", "src/lib/util.py", "venv/lib/x.py", "web/x.js", "skip/y.py",
+          text="x = 1\n")
+    assert python_sources(str(tmp_path), ["skip"]) == ["src/app.py", "src/lib/util.py"]
+
+
+def test_symlink_loop_and_links_leaving_the_root(tmp_path):
+    root = tmp_path / "root"
+    outside = tmp_path / "outside"
+    touch(root, "template.yaml", "sub/inner.yaml")
+    touch(outside, "secret.yaml")
+    os.symlink(root, root / "sub" / "loop")
+    os.symlink(outside, root / "escape")
+    os.symlink(outside / "secret.yaml", root / "escape.yaml")
+    os.symlink(root / "nowhere.yaml", root / "dangling.yaml")
+    os.symlink(root / "sub" / "inner.yaml", root / "inner-link.yaml")  # stays inside: read
+    os.symlink("self.yaml", root / "self.yaml")
+    found = walk(str(root))
+    assert found.templates == ["inner-link.yaml", "sub/inner.yaml", "template.yaml"]
+    problems = {(p.file, p.message) for p in found.problems}
+    assert ("sub/loop", "symlink loop; not followed") in problems
+    assert ("escape", "symlink leaves the scanned folder; not followed") in problems
+    assert ("escape.yaml", "symlink leaves the scanned folder; not followed") in problems
+    assert ("dangling.yaml", "broken symlink (its target does not exist); skipped") in problems
+    assert ("self.yaml", "symlink loop; not followed") in problems
+    assert all(p.level == "warning" for p in found.problems)
+
+
+def test_unreadable_folder(tmp_path):
+    touch(tmp_path, "template.yaml", "locked/hidden.yaml")
+    os.chmod(tmp_path / "locked", 0)
+    try:
+        readable_anyway = os.access(tmp_path / "locked", os.R_OK)  # root in CI
+        found = walk(str(tmp_path))
+    finally:
+        os.chmod(tmp_path / "locked", 0o755)
+    if readable_anyway:
+        # root reads any folder: the walk simply goes on into it
+        assert found.templates == ["locked/hidden.yaml", "template.yaml"]
+    else:
+        assert found.templates == ["template.yaml"]
+        assert [(p.file, p.level) for p in found.problems] == [("locked", "error")]
+        assert "cannot be read" in found.problems[0].message
+
+
+def test_several_paths_share_their_common_root(tmp_path):
+    touch(tmp_path, "svc/a/serverless.yml", "svc/b/template.yaml", "svc/b/handler.py",
+          "svc/c.yaml")
+    base, found = discover_paths([str(tmp_path / "svc/a"), str(tmp_path / "svc/b"),
+                                  str(tmp_path / "svc/c.yaml"), str(tmp_path / "svc/a")])
+    assert base == str(tmp_path / "svc")
+    assert found.templates == ["a/serverless.yml", "b/template.yaml", "c.yaml"]
+    assert found.sources == ["b/handler.py"]
+
+
+def test_missing_path_is_a_diagnostic(tmp_path):
+    touch(tmp_path, "template.yaml")
+    missing = str(tmp_path / "nope")
+    base, found = discover_paths([str(tmp_path), missing])
+    assert base == str(tmp_path)
+    assert found.templates == ["template.yaml"] and found.missing == 1
+    assert [(p.file, p.level, p.code) for p in found.problems] == [(missing, "error", "path")]
+    assert "does not exist" in found.problems[0].message
+
+
+@pytest.mark.parametrize("name", ["single.yaml", "handler.py"])
+def test_a_single_file(tmp_path, name):
+    touch(tmp_path, name, "other.yaml")
+    base, found = discover_paths([str(tmp_path / name)])
+    assert base == str(tmp_path)
+    assert (found.templates + found.sources) == [name]
