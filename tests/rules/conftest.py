@@ -41,7 +41,7 @@ _CASE_NAME = re.compile(r"^(serverless|sam)-(pos|neg)(-[\w-]+)?$")
 _TEXT_SUFFIXES = {".yml", ".yaml", ".json", ".py", ".js", ".ts", ".template"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Case:
     """One fixture folder for one rule."""
 
