@@ -1,3 +1,11 @@
 """The rule catalogue: one module per threat; importing this package registers them all."""
 
-from faasguard.rules import auth, data, permissions, shadow, wallet  # noqa: F401
+from faasguard.rules import (  # noqa: F401
+    auth,
+    data,
+    monitoring,
+    permissions,
+    shadow,
+    thirdparty,
+    wallet,
+)

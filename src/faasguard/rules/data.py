@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from typing import Any
 
+from faasguard.analysis.code_facts import FileFacts
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.secrets import find_secret, is_secret_name
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, logical_id
+from faasguard.loaders.documents import LDict, LList
+from faasguard.model import App, DataResource, Location, logical_id
+from faasguard.rules.envvars import env_definitions
 
-_SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)($|_)", re.I)
+_OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
+_OWASP_SECRETS = "OWASP Serverless Top 10: SAS-7 Insecure Application Secrets Storage"
+_OWASP_LOGGING = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring and Logging"
+_ENV_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"
+
+
+def _code_facts(facts: Facts) -> Iterator[FileFacts]:
+    for value in facts.code.values():
+        if isinstance(value, FileFacts):
+            yield value
 
 
 @rule(
@@ -22,24 +34,426 @@ _SECRET_NAME = re.compile(
 Environment variables are stored with the function configuration and shown in the
 console, in `GetFunctionConfiguration` responses and in deployment templates kept in Git.
 A password, token or key written there in plaintext is readable by anyone with read
-access to the function or the repository.
+access to the function or the repository. Secrets are recognised by name (`DB_PASSWORD`,
+`stripeApiKey`) with a literal value, by format (AWS access keys, Stripe, Slack and
+GitHub tokens, private keys, JWTs, connection strings with a password) and, with medium
+confidence, by entropy.
 """,
     remediation={
         "serverless": "environment:\n  DB_PASSWORD_PARAM: /app/db-password  # read at run time "
                       "from SSM Parameter Store (SecureString) or Secrets Manager",
         "sam": "Environment:\n  Variables:\n    DB_SECRET_ARN: !Ref DbSecret  "
                "# AWS::SecretsManager::Secret, read at run time",
+        "terraform": "environment {\n  variables = {\n    DB_SECRET_ARN = "
+                     "aws_secretsmanager_secret.db.arn\n  }\n}",
     },
-    references=("OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration",),
+    references=(_OWASP_SECRETS, _ENV_DOC),
     cwe=(798, 312),
     equivalents={"Checkov": "CKV_AWS_45"},
 )
 def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
+    for definition in env_definitions(app):
+        var = definition.var
+        match = find_secret(var.name, var.value)
+        if match is None:
+            continue
+        yield make_finding(
+            "FG-DATA-001",
+            f"{definition.owner} {definition.verb('sets', 'set')} {var.name}"
+            + ("" if match.kind == "name" else f" to {match.description}") + " in plaintext.",
+            var.location, definition.subject("env"),
+            severity="medium" if match.confidence != "high" else None,
+            confidence=match.confidence,
+        )
+
+
+def _walk_properties(value: Any, location: Location, path: str
+                     ) -> Iterator[tuple[str, str, Any, Location]]:
+    """(path, key, value, location) of every scalar under a properties mapping."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            line = value.line_of(key) if isinstance(value, LDict) else location.line
+            here = Location(location.file, line or location.line)
+            if isinstance(item, dict | list):
+                yield from _walk_properties(item, here, f"{path}.{key}")
+            else:
+                yield f"{path}.{key}", str(key), item, here
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            line = value.line_of(index) if isinstance(value, LList) else location.line
+            here = Location(location.file, line or location.line)
+            if isinstance(item, dict | list):
+                yield from _walk_properties(item, here, f"{path}[{index}]")
+            else:
+                yield f"{path}[{index}]", "", item, here
+
+
+_NOT_TEMPLATE_SECRETS = {"environment", "variables", "tags"}
+
+
+@rule(
+    "FG-DATA-002",
+    "Secret written in plaintext in the template",
+    threat="data",
+    severity="high",
+    description="""
+A password, token or key written as a literal in a template (`MasterUserPassword`,
+`SecretString`, an API key in an event source or authoriser setting) is stored in Git, in
+the deployment bucket and in the CloudFormation console, where anyone who can read the
+stack can read it. Template values are checked by name and by known token formats.
+""",
+    remediation={
+        "sam": "MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'"
+               "\n# or ManageMasterUserPassword: true",
+        "serverless": "MasterUserPassword: ${ssm:/app/db-password}  # or a "
+                      "{{resolve:secretsmanager:...}} dynamic reference",
+        "terraform": "manage_master_user_password = true",
+    },
+    references=(_OWASP_SECRETS,
+                "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+                "dynamic-references.html"),
+    cwe=(798, 312),
+)
+def plaintext_secret_template(app: App, facts: Facts) -> Iterator[Finding]:
+    elements: list[tuple[str, dict[str, Any], Location]] = [
+        (r.id, r.properties, r.location) for r in app.resources.values()]
+    elements += [(f.id, f.properties, f.location) for f in app.functions.values()]
+    for element_id, properties, location in elements:
+        for path, key, value, where in _walk_properties(properties, location, ""):
+            if set(path.lower().strip(".").split(".")) & _NOT_TEMPLATE_SECRETS:
+                continue
+            match = find_secret(key or None, value, entropy=False)
+            if match is None:
+                continue
+            yield make_finding(
+                "FG-DATA-002",
+                f"'{logical_id(element_id)}' has {match.description} in plaintext at "
+                f"{path.strip('.')}.",
+                where, f"template-secret:{logical_id(element_id)}:{path.strip('.')}",
+            )
+
+
+@rule(
+    "FG-DATA-003",
+    "Secret hard-coded in handler code",
+    threat="data",
+    severity="high",
+    description="""
+A password, API key or token written in the source code travels with every copy of the
+code: the repository, the deployment package in S3, the function's code download link and
+every developer laptop. It cannot be rotated without a deployment.
+""",
+    remediation={
+        "python": "from aws_lambda_powertools.utilities import parameters\n"
+                  "password = parameters.get_secret(os.environ['DB_SECRET_ARN'])",
+        "serverless": "environment:\n  DB_SECRET_ARN: !Ref DbSecret",
+        "sam": "Environment:\n  Variables:\n    DB_SECRET_ARN: !Ref DbSecret",
+    },
+    references=(_OWASP_SECRETS,
+                "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
+                "retrieving-secrets_lambda.html"),
+    cwe=(798,),
+)
+def secret_in_code(app: App, facts: Facts) -> Iterator[Finding]:
+    for file_facts in _code_facts(facts):
+        for fact in file_facts.of_kind("secret"):
+            yield make_finding(
+                "FG-DATA-003", f"Hard-coded secret in code: {fact.detail}.",
+                Location(file_facts.path, fact.line), f"code-secret:{fact.key}",
+            )
+
+
+@rule(
+    "FG-DATA-004",
+    "Secret environment variables without a customer-managed KMS key",
+    threat="data",
+    severity="medium",
+    description="""
+The function's environment holds secrets (by name: a password, token or key, whether
+written literally or resolved at deploy time from `${ssm:...}` or a parameter) but no
+`KmsKeyArn`: the values are encrypted only with the AWS-managed Lambda key, so every
+principal allowed to read the function configuration sees them in clear. A customer
+managed key adds a `kms:Decrypt` permission check and an audit trail. Better still, keep
+the secret out of the environment and read it at run time.
+""",
+    remediation={
+        "serverless": "provider:\n  kmsKeyArn: !GetAtt EnvKey.Arn",
+        "sam": "KmsKeyArn: !GetAtt EnvKey.Arn",
+        "terraform": "kms_key_arn = aws_kms_key.env.arn",
+    },
+    references=(_OWASP_SECRETS, _ENV_DOC),
+    cwe=(311,),
+    equivalents={"Checkov": "CKV_AWS_173"},
+)
+def secret_env_without_kms(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
-        for var in function.environment.values():
-            if _SECRET_NAME.search(var.name) and isinstance(var.value, str) and var.value:
-                yield make_finding(
-                    "FG-DATA-001",
-                    f"Function '{logical_id(function.id)}' sets {var.name} in plaintext.",
-                    var.location, f"env:{logical_id(function.id)}:{var.name}",
-                )
+        if function.kms_key is not None:
+            continue
+        names = sorted(v.name for v in function.environment.values()
+                       if is_secret_name(v.name) or find_secret(v.name, v.value) is not None)
+        if names:
+            yield make_finding(
+                "FG-DATA-004",
+                f"Function '{logical_id(function.id)}' keeps {', '.join(names)} in its "
+                "environment without a customer-managed KMS key.",
+                function.location, f"env-kms:{logical_id(function.id)}",
+            )
+
+
+def _resources(app: App, kind: str) -> list[DataResource]:
+    return [r for r in app.resources.values() if r.kind == kind]
+
+
+def _customer_key(resource: DataResource) -> bool:
+    """True when the resource is encrypted with a customer-managed KMS key."""
+    encryption = resource.encryption or ""
+    return encryption.startswith("kms") and "alias/aws/" not in encryption
+
+
+@rule(
+    "FG-DATA-005",
+    "SNS topic without encryption at rest",
+    threat="data",
+    severity="medium",
+    description="""
+Without `KmsMasterKeyId`, an SNS topic does not use server-side encryption: messages (and
+what the functions publish, often personal or order data) are stored unencrypted while
+SNS delivers them.
+""",
+    remediation={
+        "sam": "Type: AWS::SNS::Topic\nProperties:\n  KmsMasterKeyId: alias/aws/sns",
+        "serverless": "resources:\n  Resources:\n    Topic:\n      Type: AWS::SNS::Topic\n"
+                      "      Properties:\n        KmsMasterKeyId: alias/aws/sns",
+        "terraform": 'kms_master_key_id = "alias/aws/sns"',
+    },
+    references=(_OWASP_CONFIG,
+                "https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html"),
+    cwe=(311,),
+    equivalents={"Checkov": "CKV_AWS_26", "cfn_nag": "W47"},
+)
+def sns_unencrypted(app: App, facts: Facts) -> Iterator[Finding]:
+    for topic in _resources(app, "topic"):
+        if topic.encryption is None:
+            yield make_finding(
+                "FG-DATA-005", f"SNS topic '{logical_id(topic.id)}' is not encrypted at rest.",
+                topic.location, f"topic:{logical_id(topic.id)}",
+            )
+
+
+@rule(
+    "FG-DATA-006",
+    "Kinesis stream without encryption at rest",
+    threat="data",
+    severity="medium",
+    description="""
+A Kinesis data stream without `StreamEncryption` stores its records unencrypted for the
+whole retention period (24 hours to a year).
+""",
+    remediation={
+        "sam": "StreamEncryption:\n  EncryptionType: KMS\n  KeyId: alias/aws/kinesis",
+        "serverless": "StreamEncryption:\n  EncryptionType: KMS\n  KeyId: alias/aws/kinesis",
+        "terraform": 'encryption_type = "KMS"\nkms_key_id      = "alias/aws/kinesis"',
+    },
+    references=(_OWASP_CONFIG,
+                "https://docs.aws.amazon.com/streams/latest/dev/server-side-encryption.html"),
+    cwe=(311,),
+    equivalents={"Checkov": "CKV_AWS_43"},
+)
+def kinesis_unencrypted(app: App, facts: Facts) -> Iterator[Finding]:
+    for stream in _resources(app, "stream"):
+        if stream.encryption is None:
+            yield make_finding(
+                "FG-DATA-006",
+                f"Kinesis stream '{logical_id(stream.id)}' is not encrypted at rest.",
+                stream.location, f"stream:{logical_id(stream.id)}",
+            )
+
+
+@rule(
+    "FG-DATA-007",
+    "SQS queue with server-side encryption turned off",
+    threat="data",
+    severity="medium",
+    description="""
+New SQS queues are encrypted with SQS-managed keys (SSE-SQS) by default, unless the
+template turns it off with `SqsManagedSseEnabled: false` and gives no `KmsMasterKeyId`:
+then messages are stored unencrypted until consumed (up to 14 days).
+""",
+    remediation={
+        "sam": "Type: AWS::SQS::Queue\nProperties:\n  SqsManagedSseEnabled: true",
+        "serverless": "Type: AWS::SQS::Queue\nProperties:\n  SqsManagedSseEnabled: true",
+        "terraform": "sqs_managed_sse_enabled = true",
+    },
+    references=(_OWASP_CONFIG,
+                "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+                "sqs-server-side-encryption.html"),
+    cwe=(311,),
+    equivalents={"Checkov": "CKV_AWS_27"},
+)
+def sqs_unencrypted(app: App, facts: Facts) -> Iterator[Finding]:
+    for queue in _resources(app, "queue"):
+        if queue.encryption is None and queue.properties.get("SqsManagedSseEnabled") is False:
+            yield make_finding(
+                "FG-DATA-007",
+                f"SQS queue '{logical_id(queue.id)}' has encryption turned off "
+                "(SqsManagedSseEnabled: false, no KMS key).",
+                queue.location, f"queue:{logical_id(queue.id)}",
+            )
+
+
+_CMK_KINDS = {"bucket": "S3 bucket", "table": "DynamoDB table", "log-group": "log group"}
+
+
+@rule(
+    "FG-DATA-008",
+    "Data store without a customer-managed KMS key",
+    threat="data",
+    severity="low",
+    description="""
+S3 buckets, DynamoDB tables and CloudWatch log groups are encrypted at rest by default,
+but with keys AWS owns and manages: anyone allowed to read the data reads it in clear,
+and key use leaves no trail. A customer-managed KMS key adds a second, separately granted
+permission (`kms:Decrypt`), lets you revoke access by disabling the key, and logs every
+use in CloudTrail. Worth it for stores holding personal, payment or credential data.
+""",
+    remediation={
+        "sam": "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n"
+               "    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n"
+               "        KMSMasterKeyID: !Ref DataKey\n"
+               "# DynamoDB: SSESpecification: {SSEEnabled: true, SSEType: KMS, "
+               "KMSMasterKeyId: !Ref DataKey}\n# log group: KmsKeyId: !GetAtt DataKey.Arn",
+        "serverless": "resources:\n  Resources:\n    Table:\n      Properties:\n"
+                      "        SSESpecification:\n          SSEEnabled: true\n"
+                      "          SSEType: KMS\n          KMSMasterKeyId: !Ref DataKey",
+        "terraform": "server_side_encryption {\n  enabled     = true\n"
+                     "  kms_key_arn = aws_kms_key.data.arn\n}",
+    },
+    references=(_OWASP_CONFIG,
+                "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html"),
+    cwe=(311,),
+    equivalents={"Checkov": "CKV_AWS_119 (DynamoDB), CKV_AWS_158 (log groups)"},
+)
+def no_customer_key(app: App, facts: Facts) -> Iterator[Finding]:
+    for resource in app.resources.values():
+        what = _CMK_KINDS.get(resource.kind)
+        if what and not _customer_key(resource):
+            yield make_finding(
+                "FG-DATA-008",
+                f"{what} '{logical_id(resource.id)}' is encrypted only with keys AWS manages "
+                "(no customer-managed KMS key).",
+                resource.location, f"cmk:{resource.kind}:{logical_id(resource.id)}",
+            )
+
+
+@rule(
+    "FG-DATA-009",
+    "S3 bucket without a complete public access block",
+    threat="data",
+    severity="medium",
+    description="""
+Without `PublicAccessBlockConfiguration` (all four settings on), one bucket policy or ACL
+written by mistake, or by an attacker holding the function's `s3:PutBucketPolicy`, makes
+the data public. The block is the guard rail that makes such a mistake fail.
+""",
+    remediation={
+        "sam": "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n"
+               "  BlockPublicPolicy: true\n  IgnorePublicAcls: true\n"
+               "  RestrictPublicBuckets: true",
+        "serverless": "resources:\n  Resources:\n    Bucket:\n      Type: AWS::S3::Bucket\n"
+                      "      Properties:\n        PublicAccessBlockConfiguration:\n"
+                      "          BlockPublicAcls: true\n          BlockPublicPolicy: true\n"
+                      "          IgnorePublicAcls: true\n          RestrictPublicBuckets: true",
+        "terraform": 'resource "aws_s3_bucket_public_access_block" "b" {\n'
+                     "  bucket                  = aws_s3_bucket.b.id\n"
+                     "  block_public_acls       = true\n  block_public_policy     = true\n"
+                     "  ignore_public_acls      = true\n  restrict_public_buckets = true\n}",
+    },
+    references=(_OWASP_CONFIG,
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
+                "access-control-block-public-access.html"),
+    cwe=(732,),
+    equivalents={"Checkov": "CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56"},
+)
+def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
+    for bucket in _resources(app, "bucket"):
+        if not bucket.public_access_block:
+            yield make_finding(
+                "FG-DATA-009",
+                f"S3 bucket '{logical_id(bucket.id)}' has no complete public access block.",
+                bucket.location, f"bucket-pab:{logical_id(bucket.id)}",
+            )
+
+
+@rule(
+    "FG-DATA-010",
+    "Secrets Manager secret without rotation",
+    threat="data",
+    severity="medium",
+    description="""
+A secret that is never rotated stays valid forever once leaked (in a log, a crash dump,
+an old laptop). Secrets Manager can rotate database credentials and other secrets on a
+schedule with a rotation function.
+""",
+    remediation={
+        "sam": "DbSecretRotation:\n  Type: AWS::SecretsManager::RotationSchedule\n"
+               "  Properties:\n    SecretId: !Ref DbSecret\n"
+               "    RotationLambdaARN: !GetAtt RotationFunction.Arn\n"
+               "    RotationRules:\n      AutomaticallyAfterDays: 30",
+        "serverless": "resources:\n  Resources:\n    DbSecretRotation:\n"
+                      "      Type: AWS::SecretsManager::RotationSchedule\n"
+                      "      Properties:\n        SecretId: !Ref DbSecret\n"
+                      "        RotationRules:\n          AutomaticallyAfterDays: 30",
+        "terraform": 'resource "aws_secretsmanager_secret_rotation" "db" {\n'
+                     "  secret_id           = aws_secretsmanager_secret.db.id\n"
+                     "  rotation_lambda_arn = aws_lambda_function.rotate.arn\n"
+                     "  rotation_rules { automatically_after_days = 30 }\n}",
+    },
+    references=(_OWASP_SECRETS,
+                "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
+                "rotating-secrets.html"),
+    cwe=(324,),
+    equivalents={"Checkov": "CKV2_AWS_57",
+                 "Prowler": "secretsmanager_automatic_rotation_enabled"},
+)
+def secret_without_rotation(app: App, facts: Facts) -> Iterator[Finding]:
+    for secret in _resources(app, "secret"):
+        if not secret.rotation:
+            yield make_finding(
+                "FG-DATA-010",
+                f"Secret '{logical_id(secret.id)}' has no rotation schedule.",
+                secret.location, f"secret-rotation:{logical_id(secret.id)}",
+            )
+
+
+@rule(
+    "FG-DATA-011",
+    "Sensitive field written to the logs",
+    threat="data",
+    severity="medium",
+    description="""
+The handler writes a password, token, authorisation header, card number, CVV or similar
+field to its logs (`print`, `logging`, Powertools `Logger`). CloudWatch Logs keep it for
+the retention period, readable by everyone with `logs:GetLogEvents` and copied to every
+log subscription (SIEM, third-party log services).
+""",
+    remediation={
+        "python": "logger.info(\"payment accepted\", extra={\"card_last4\": card_number[-4:]})\n"
+                  "# log identifiers, never secrets or full card numbers; or mask with a "
+                  "CloudWatch Logs data protection policy",
+        "sam": "# CloudWatch Logs data protection policy on the log group:\n"
+               "DataProtectionPolicy: {...}",
+        "serverless": "# same: mask in code, or attach a data protection policy to the "
+                      "function's log group",
+    },
+    references=(_OWASP_LOGGING,
+                "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
+                "mask-sensitive-log-data.html"),
+    cwe=(532,),
+)
+def sensitive_logging(app: App, facts: Facts) -> Iterator[Finding]:
+    for file_facts in _code_facts(facts):
+        for fact in file_facts.of_kind("sensitive-log"):
+            yield make_finding(
+                "FG-DATA-011", f"Sensitive data in the logs: {fact.detail}.",
+                Location(file_facts.path, fact.line), f"log:{fact.key}",
+            )

@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import cache
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, logical_id
+from faasguard.model import App, Location, Role, Statement, logical_id
+from faasguard.rules.iam_tables import (
+    escalations,
+    is_full_wildcard,
+    is_wildcard_resource,
+    scoped_actions,
+    service_wildcard,
+)
+
+_OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
+_LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                    "best-practices.html#grant-least-privilege")
+_ADMIN_POLICIES = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"}
+
+
+def _is_managed(statement: Statement) -> bool:
+    return statement.source.startswith("managed:")
+
+
+def _where(statement: Statement, role: Role) -> Location:
+    return statement.location or role.location
+
+
+def _statement_subject(role: Role, statement: Statement) -> str:
+    index = role.statements.index(statement)
+    return f"statement:{logical_id(role.id)}:{statement.source}:{index}"
+
+
+def _own_statements(role: Role) -> Iterator[tuple[int, Statement]]:
+    """The Allow statements the user wrote (inline or SAM templates), not managed ones."""
+    for index, statement in enumerate(role.statements):
+        if statement.effect == "Allow" and not _is_managed(statement):
+            yield index, statement
+
+
+def _short(items: list[str], limit: int = 4) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 @rule(
@@ -16,27 +55,384 @@ from faasguard.model import App, logical_id
     severity="critical",
     description="""
 An `Allow` statement with `Action: "*"` gives the function every permission of every AWS
-service on the resources listed; on `Resource: "*"` it is account administrator. A single
-injection bug in the handler then becomes a full account takeover.
+service on the resources listed; on `Resource: "*"` it is account administrator (this is
+also what the `AdministratorAccess` managed policy grants). A single injection bug in the
+handler then becomes a full account takeover.
 """,
     remediation={
         "serverless": "provider:\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
                       "          Action: [dynamodb:GetItem]\n"
                       "          Resource: !GetAtt Table.Arn",
         "sam": "Policies:\n  - DynamoDBReadPolicy:\n      TableName: !Ref Table",
+        "terraform": 'data "aws_iam_policy_document" "fn" {\n  statement {\n'
+                     '    actions   = ["dynamodb:GetItem"]\n'
+                     '    resources = [aws_dynamodb_table.t.arn]\n  }\n}',
     },
-    references=("OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions",),
+    references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(269, 250),
-    equivalents={"Checkov": "CKV_AWS_63", "cfn_nag": "F2"},
+    equivalents={"Checkov": "CKV_AWS_63", "cfn_nag": "F3"},
 )
 def action_star(app: App, facts: Facts) -> Iterator[Finding]:
     for role in app.roles.values():
         for index, statement in enumerate(role.statements):
-            if statement.effect == "Allow" and "*" in statement.actions:
-                location = statement.location or role.location
+            if statement.effect == "Allow" and any(map(is_full_wildcard, statement.actions)):
+                where = (" through the AWS managed policy " + statement.source.split("/")[-1]
+                         if _is_managed(statement) else "")
                 yield make_finding(
                     "FG-PERM-001",
-                    f"Role '{logical_id(role.id)}' allows Action '*' on "
+                    f"Role '{logical_id(role.id)}' allows Action '*'{where} on "
                     f"{', '.join(map(str, statement.resources)) or 'no resource'}.",
-                    location, f"statement:{logical_id(role.id)}:{statement.source}:{index}",
+                    _where(statement, role),
+                    f"statement:{logical_id(role.id)}:{statement.source}:{index}",
                 )
+
+
+@rule(
+    "FG-PERM-002",
+    "IAM statement allows every action of a service",
+    threat="permissions",
+    severity="high",
+    description="""
+`Action: "dynamodb:*"` (or `s3:*`, `iam:*`...) grants every present and future action of
+the service: a function that only reads items can then delete tables, change their
+encryption or export them. For `iam:*`, `sts:*` or `lambda:*` it is a path to account
+takeover.
+""",
+    remediation={
+        "serverless": "statements:\n  - Effect: Allow\n    Action:\n      - dynamodb:GetItem\n"
+                      "      - dynamodb:Query\n    Resource: !GetAtt Table.Arn",
+        "sam": "Policies:\n  - DynamoDBReadPolicy:\n      TableName: !Ref Table",
+        "terraform": 'actions = ["dynamodb:GetItem", "dynamodb:Query"]',
+    },
+    references=(_OWASP, _LEAST_PRIVILEGE),
+    cwe=(269, 250),
+)
+def service_star(app: App, facts: Facts) -> Iterator[Finding]:
+    for role in app.roles.values():
+        for index, statement in _own_statements(role):
+            if any(map(is_full_wildcard, statement.actions)):
+                continue  # FG-PERM-001
+            services = sorted({s for a in statement.actions if (s := service_wildcard(a))})
+            if services:
+                yield make_finding(
+                    "FG-PERM-002",
+                    f"Role '{logical_id(role.id)}' allows every action of "
+                    f"{', '.join(s + ':*' for s in services)}.",
+                    _where(statement, role),
+                    f"service-star:{logical_id(role.id)}:{statement.source}:{index}",
+                    severity="critical" if {"iam", "sts", "lambda"} & set(services) else None,
+                )
+
+
+@rule(
+    "FG-PERM-003",
+    "Resource '*' on actions that can be scoped to resources",
+    threat="permissions",
+    severity="medium",
+    description="""
+The statement grants actions that support resource-level permissions (a table, bucket,
+queue, secret...) on `Resource: "*"`: the function can read or change every such resource
+of the account, not only its own. Actions that cannot be scoped (for example
+`xray:PutTraceSegments`) are not reported: `*` is the only choice for them. The list of
+scopable actions comes from the AWS Service Authorization Reference.
+""",
+    remediation={
+        "serverless": "Resource:\n  - !GetAtt Table.Arn\n"
+                      "  - !Join ['/', [!GetAtt Table.Arn, 'index/*']]",
+        "sam": "Resource: !GetAtt Table.Arn",
+        "terraform": "resources = [aws_dynamodb_table.t.arn]",
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/service-authorization/latest/reference/"
+                "reference_policies_actions-resources-contextkeys.html"),
+    cwe=(732,),
+    equivalents={"Checkov": "CKV_AWS_356", "cfn_nag": "W11"},
+)
+def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
+    for role in app.roles.values():
+        for index, statement in _own_statements(role):
+            if statement.source.startswith("sam-template:") or \
+                    not any(map(is_wildcard_resource, statement.resources)):
+                continue
+            scoped: list[str] = []
+            for action in statement.actions:
+                if not isinstance(action, str) or is_full_wildcard(action) or \
+                        service_wildcard(action):
+                    continue  # reported by FG-PERM-001 / FG-PERM-002
+                scoped.extend(a for a in scoped_actions(action) or [] if a not in scoped)
+            if scoped:
+                yield make_finding(
+                    "FG-PERM-003",
+                    f"Role '{logical_id(role.id)}' grants {_short(scoped)} on Resource '*'; "
+                    "these actions can be limited to the resources the function uses.",
+                    _where(statement, role),
+                    f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
+                )
+
+
+def _policy_name(arn: object) -> str:
+    return str(arn).rsplit("/", 1)[-1]
+
+
+@rule(
+    "FG-PERM-004",
+    "AWS managed full-access or administrator policy",
+    threat="permissions",
+    severity="high",
+    description="""
+AWS managed policies such as `AmazonDynamoDBFullAccess`, `AmazonS3FullAccess`,
+`PowerUserAccess` or `IAMFullAccess` grant every action of a service (or of nearly all
+services) on every resource of the account, far beyond what one function needs, and AWS
+may widen them at any time. (`AdministratorAccess`, which grants `*` on `*`, is reported
+by FG-PERM-001.)
+""",
+    remediation={
+        "serverless": "provider:\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+                      "          Action: [s3:GetObject]\n"
+                      "          Resource: !Sub '${Bucket.Arn}/*'",
+        "sam": "Policies:\n  - S3ReadPolicy:\n      BucketName: !Ref Bucket",
+        "terraform": "# attach a customer-managed policy listing only the actions and "
+                     "resources used",
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "access_policies_managed-vs-inline.html"),
+    cwe=(269, 250),
+    equivalents={"Checkov": "CKV_AWS_274", "cfn_nag": "W43",
+                 "Prowler": "iam_role_administratoraccess_policy"},
+)
+def managed_full_access(app: App, facts: Facts) -> Iterator[Finding]:
+    for role in app.roles.values():
+        for arn in role.managed_policy_arns:
+            name = _policy_name(arn)
+            if not isinstance(arn, str) or ":iam::aws:policy/" not in arn or not (
+                    name in _ADMIN_POLICIES or name.endswith("FullAccess")):
+                continue
+            own = [s for s in role.statements if s.source == f"managed:{arn}"]
+            if any(is_full_wildcard(a) for s in own for a in s.actions):
+                continue  # grants `*`: FG-PERM-001 reports it
+            location = next((s.location for s in own if s.location), role.location)
+            yield make_finding(
+                "FG-PERM-004",
+                f"Role '{logical_id(role.id)}' has the AWS managed policy {name}, which "
+                "grants far more than one function needs.",
+                location, f"managed:{logical_id(role.id)}:{name}",
+                severity="critical" if name in _ADMIN_POLICIES else None,
+            )
+
+
+@cache
+def _template_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """Regexes matching the resources a SAM policy template builds; a `(?P<p...>)` group
+    per template parameter, so a parameter given as `*` can be told from a `*` the
+    template itself writes (`arn:...:table/${tableName}/index/*`)."""
+    from faasguard.loaders.policies import policy_templates
+
+    template = policy_templates().get(name, {})
+    patterns = []
+    for statement in template.get("Definition", {}).get("Statement", []):
+        raw = statement.get("Resource", [])
+        for entry in raw if isinstance(raw, list) else [raw]:
+            sub = entry.get("Fn::Sub") if isinstance(entry, dict) else None
+            text = sub[0] if isinstance(sub, list) and sub else sub
+            if not isinstance(text, str):
+                continue
+            regex, count = "", 0
+            for piece in re.split(r"(\$\{[^}]+\})", text):
+                if piece.startswith("${AWS::"):
+                    regex += ".*?"
+                elif piece.startswith("${"):
+                    regex += f"(?P<p{count}>.*)"
+                    count += 1
+                else:
+                    regex += re.escape(piece)
+            patterns.append(re.compile(f"^{regex}$"))
+    return tuple(patterns)
+
+
+def _star_parameter(template: str, resource: object) -> bool:
+    """Was this resource of a SAM policy template built from a parameter given as `*`?"""
+    if not isinstance(resource, str):
+        return False
+    if resource.strip() == "*":
+        return any(p.pattern.startswith("^(?P<p0>") for p in _template_patterns(template))
+    # the resource came from the pattern that explains it best: a `*` counts only when
+    # every pattern that matches needs a parameter holding it
+    matches = [m for p in _template_patterns(template) if (m := p.match(resource))]
+    return bool(matches) and all(any("*" in v for v in m.groupdict().values() if v)
+                                 for m in matches)
+
+
+@rule(
+    "FG-PERM-005",
+    "SAM policy template given '*' as its resource",
+    threat="permissions",
+    severity="high",
+    description="""
+SAM policy templates (`DynamoDBCrudPolicy`, `S3ReadPolicy`, `SQSSendMessagePolicy`...) are
+meant to be scoped to one resource through their parameter. Given `*` (for example
+`TableName: "*"`), the template grants its actions on every table, bucket or queue of the
+account, which defeats the purpose of using a template.
+""",
+    remediation={
+        "sam": "Policies:\n  - DynamoDBCrudPolicy:\n      TableName: !Ref OrdersTable",
+        "serverless": "# the Serverless Framework has no policy templates: list the actions "
+                      "and the table ARN\nResource: !GetAtt OrdersTable.Arn",
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/serverless-application-model/latest/"
+                "developerguide/serverless-policy-templates.html"),
+    cwe=(732,),
+)
+def template_star(app: App, facts: Facts) -> Iterator[Finding]:
+    for role in app.roles.values():
+        seen: set[tuple[str, int]] = set()
+        for statement in role.statements:
+            if not statement.source.startswith("sam-template:"):
+                continue
+            template = statement.source.split(":", 1)[1]
+            location = _where(statement, role)
+            key = (template, location.line)
+            if key in seen or not any(_star_parameter(template, r) for r in statement.resources):
+                continue
+            seen.add(key)
+            yield make_finding(
+                "FG-PERM-005",
+                f"Role '{logical_id(role.id)}': policy template {template} is given '*', so "
+                "it applies to every matching resource of the account.",
+                location, f"template-star:{logical_id(role.id)}:{template}:{location.line}",
+            )
+
+
+@rule(
+    "FG-PERM-006",
+    "Privilege escalation possible from the function's role",
+    threat="permissions",
+    severity="critical",
+    description="""
+Some combinations of IAM actions let whoever holds them obtain more privileges than they
+were given: `iam:PassRole` with `lambda:CreateFunction` and `lambda:InvokeFunction` runs
+new code with any role that can be passed; `iam:AttachRolePolicy`/`iam:PutRolePolicy`
+attach administrator rights to the function's own role; `iam:CreateAccessKey` mints keys
+for other users; `sts:AssumeRole` on `*` assumes any role that trusts the account. An
+attacker who controls the function's code path (injection, dependency) inherits the path.
+The finding names each combination found.
+""",
+    remediation={
+        "serverless": "# remove the IAM-management actions from the function's role; if "
+                      "iam:PassRole is needed, scope it to one role ARN and add\n"
+                      "Condition:\n  StringEquals:\n    iam:PassedToService: "
+                      "lambda.amazonaws.com",
+        "sam": "# same: no iam:* management actions; iam:PassRole only on the one role "
+               "ARN needed",
+        "terraform": 'resources = [aws_iam_role.worker.arn]  # for iam:PassRole, never "*"',
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "id_roles_use_passrole.html"),
+    cwe=(269,),
+    equivalents={"Checkov": "CKV_AWS_286", "Prowler":
+                 "iam_policy_allows_privilege_escalation"},
+)
+def privilege_escalation(app: App, facts: Facts) -> Iterator[Finding]:
+    for role in app.roles.values():
+        found = escalations(role)
+        if not found:
+            continue
+        described = [f"{path.title} ({path.explains})" for path, _ in found]
+        first = found[0][1][0]
+        related = []
+        for path, statements in found:
+            for statement in statements:
+                if statement.location and (statement.location, path.title) not in related:
+                    related.append((statement.location, path.title))
+        yield make_finding(
+            "FG-PERM-006",
+            f"Role '{logical_id(role.id)}' can escalate its privileges: "
+            + "; ".join(described) + ".",
+            _where(first, role), f"escalation:{logical_id(role.id)}",
+            related=related, properties={"paths": [path.id for path, _ in found]},
+        )
+
+
+@rule(
+    "FG-PERM-007",
+    "Allow statement with NotAction or NotResource",
+    threat="permissions",
+    severity="high",
+    description="""
+`Effect: Allow` with `NotAction` grants every action except those listed, including
+actions of services added later; with `NotResource` it grants the actions on every
+resource except those listed. Both are almost always far broader than intended.
+""",
+    remediation={
+        "serverless": "- Effect: Allow\n  Action: [sqs:SendMessage]\n"
+                      "  Resource: !GetAtt Queue.Arn",
+        "sam": "Policies:\n  - SQSSendMessagePolicy:\n      QueueName: !GetAtt Queue.QueueName",
+        "terraform": "# use actions/resources, not not_actions/not_resources, with Allow",
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "reference_policies_elements_notaction.html"),
+    cwe=(732,),
+    equivalents={"cfn_nag": "W15 (NotAction), W21 (NotResource)"},
+)
+def allow_not(app: App, facts: Facts) -> Iterator[Finding]:
+    for role in app.roles.values():
+        for index, statement in _own_statements(role):
+            used = [name for name, values in (("NotAction", statement.not_actions),
+                                              ("NotResource", statement.not_resources))
+                    if values]
+            if used:
+                yield make_finding(
+                    "FG-PERM-007",
+                    f"Role '{logical_id(role.id)}' has an Allow statement with "
+                    f"{' and '.join(used)}: it grants everything except what is listed.",
+                    _where(statement, role),
+                    f"allow-not:{logical_id(role.id)}:{statement.source}:{index}",
+                )
+
+
+@rule(
+    "FG-PERM-008",
+    "One IAM role shared by several functions",
+    threat="permissions",
+    severity="low",
+    description="""
+When several functions run with one role, each holds the union of the permissions all of
+them need: the function that only reads a queue can also write the table another one
+writes. Least privilege needs one role per function. (The Serverless Framework gives all
+functions of a service one shared role unless each function declares its own.)
+""",
+    remediation={
+        "serverless": "# one role per function, e.g. with the serverless-iam-roles-per-function "
+                      "plugin:\nfunctions:\n  reader:\n    iamRoleStatements:\n"
+                      "      - Effect: Allow\n        Action: [sqs:ReceiveMessage]\n"
+                      "        Resource: !GetAtt Queue.Arn",
+        "sam": "# give each AWS::Serverless::Function its own Policies (SAM then creates one "
+               "role per function) instead of a shared Role:",
+        "terraform": "# one aws_iam_role per aws_lambda_function",
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"),
+    cwe=(250,),
+)
+def shared_role(app: App, facts: Facts) -> Iterator[Finding]:
+    groups: dict[str, list[str]] = {}
+    for function in app.functions.values():
+        key = function.role or (function.role_arn if isinstance(function.role_arn, str) else None)
+        if key:
+            groups.setdefault(key, []).append(function.id)
+    for key, functions in sorted(groups.items()):
+        if len(functions) < 2:
+            continue
+        role = app.roles.get(key)
+        names = sorted(logical_id(f) for f in functions)
+        location = role.location if role else app.functions[functions[0]].location
+        yield make_finding(
+            "FG-PERM-008",
+            f"Role '{logical_id(key)}' is shared by {len(names)} functions: "
+            f"{_short(names, 8)}; each of them holds the permissions of all.",
+            location, f"shared-role:{logical_id(key)}",
+            properties={"functions": names},
+        )

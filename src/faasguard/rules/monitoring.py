@@ -1,0 +1,379 @@
+"""Poor logging and monitoring: tracing, log retention, access logs, alarms, lost events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from faasguard.analysis.facts import Facts
+from faasguard.findings import Finding, make_finding, rule
+from faasguard.model import Alarm, App, EnvVar, Function, Ref, Trigger, logical_id
+from faasguard.rules.envvars import env_definitions
+
+_OWASP = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring and Logging"
+
+#: Event sources that invoke a function asynchronously: a failed event is retried twice,
+#: then dropped unless a DLQ or on-failure destination catches it.
+ASYNC_KINDS = {"s3", "sns", "eventbridge", "schedule", "iot", "cloudwatch-logs"}
+PRODUCTION_STAGES = {"prod", "production", "prd", "live"}
+_STAGE_VARS = ("STAGE", "ENV", "ENVIRONMENT", "NODE_ENV", "APP_ENV", "DEPLOY_ENV")
+_LEVEL_VARS = ("LOG_LEVEL", "LOGLEVEL", "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_LEVEL")
+_DEBUG_LEVELS = {"DEBUG", "TRACE", "ALL"}
+
+
+@rule(
+    "FG-MON-001",
+    "Lambda function without X-Ray tracing",
+    threat="monitoring",
+    severity="low",
+    description="""
+Without active tracing, a request cannot be followed across API Gateway, the function and
+the services it calls: an attack path (a slow injection, an unexpected call to another
+service) leaves no trace to investigate, and latency spikes used for Denial of Wallet go
+unexplained.
+""",
+    remediation={
+        "serverless": "provider:\n  tracing:\n    lambda: true",
+        "sam": "Globals:\n  Function:\n    Tracing: Active",
+        "terraform": 'tracing_config {\n  mode = "Active"\n}',
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html"),
+    cwe=(778,),
+    equivalents={"Checkov": "CKV_AWS_50"},
+)
+def function_tracing(app: App, facts: Facts) -> Iterator[Finding]:
+    for function in app.functions.values():
+        if function.tracing != "Active":
+            yield make_finding(
+                "FG-MON-001",
+                f"Function '{logical_id(function.id)}' has no active X-Ray tracing.",
+                function.location, f"tracing:{logical_id(function.id)}",
+            )
+
+
+@rule(
+    "FG-MON-002",
+    "REST API stage without X-Ray tracing",
+    threat="monitoring",
+    severity="low",
+    description="""
+A REST API stage without `TracingEnabled` does not trace requests: the path of a request
+from the gateway to the function and on cannot be reconstructed during an investigation.
+(HTTP APIs do not support X-Ray; they are not reported.)
+""",
+    remediation={
+        "serverless": "provider:\n  tracing:\n    apiGateway: true",
+        "sam": "Globals:\n  Api:\n    TracingEnabled: true",
+        "terraform": "xray_tracing_enabled = true  # aws_api_gateway_stage",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                        "apigateway-xray.html"),
+    cwe=(778,),
+    equivalents={"Checkov": "CKV_AWS_73"},
+)
+def api_tracing(app: App, facts: Facts) -> Iterator[Finding]:
+    for api in app.apis.values():
+        if api.kind == "rest" and not api.tracing:
+            yield make_finding(
+                "FG-MON-002",
+                f"REST API '{logical_id(api.id)}' does not trace requests with X-Ray.",
+                api.location, f"api-tracing:{logical_id(api.id)}",
+            )
+
+
+@rule(
+    "FG-MON-003",
+    "State machine without X-Ray tracing",
+    threat="monitoring",
+    severity="low",
+    description="""
+A Step Functions state machine without `TracingConfiguration.Enabled` does not trace its
+executions: the functions it calls cannot be tied back to the workflow run that called
+them.
+""",
+    remediation={
+        "sam": "Type: AWS::Serverless::StateMachine\nProperties:\n  Tracing:\n"
+               "    Enabled: true",
+        "serverless": "stepFunctions:\n  stateMachines:\n    flow:\n      tracingConfig:\n"
+                      "        enabled: true",
+        "terraform": "tracing_configuration {\n  enabled = true\n}",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/step-functions/latest/dg/"
+                        "concepts-xray-tracing.html"),
+    cwe=(778,),
+)
+def state_machine_tracing(app: App, facts: Facts) -> Iterator[Finding]:
+    for machine in app.resources.values():
+        if machine.kind == "state-machine" and not machine.tracing:
+            yield make_finding(
+                "FG-MON-003",
+                f"State machine '{logical_id(machine.id)}' does not trace executions.",
+                machine.location, f"sfn-tracing:{logical_id(machine.id)}",
+            )
+
+
+def _retention_problem(days: int | None, facts: Facts) -> str | None:
+    low, high = facts.options.log_retention_min_days, facts.options.log_retention_max_days
+    if days is None:
+        return "keeps logs forever (no retention set)" if high is not None else \
+            "has no retention set: logs are kept forever and billed forever"
+    if days < low:
+        return f"keeps logs {days} days, less than the {low} days required"
+    if high is not None and days > high:
+        return f"keeps logs {days} days, more than the {high} days allowed"
+    return None
+
+
+@rule(
+    "FG-MON-004",
+    "Log retention missing or outside the configured range",
+    threat="monitoring",
+    severity="low",
+    description="""
+A log group without retention keeps every line forever, including any personal data or
+secret logged by mistake, and bills its storage forever; one with a very short retention
+loses the evidence before an incident is noticed (attacks are often found weeks later).
+The range is configurable (`log_retention_min_days`, default 7; `log_retention_max_days`).
+""",
+    remediation={
+        "serverless": "provider:\n  logRetentionInDays: 90",
+        "sam": "FunctionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n"
+               "    LogGroupName: !Sub /aws/lambda/${Function}\n    RetentionInDays: 90",
+        "terraform": "retention_in_days = 90  # aws_cloudwatch_log_group",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
+                        "Working-with-log-groups-and-streams.html"),
+    cwe=(778,),
+    equivalents={"Checkov": "CKV_AWS_66"},
+)
+def log_retention(app: App, facts: Facts) -> Iterator[Finding]:
+    linked = set()
+    for function in app.functions.values():
+        group = app.resources.get(function.log_group) if function.log_group else None
+        if group is not None:
+            linked.add(group.id)
+            continue  # judged below, on the log group itself
+        problem = _retention_problem(function.log_retention_days, facts)
+        if problem:
+            yield make_finding(
+                "FG-MON-004", f"The log group of function '{logical_id(function.id)}' {problem}.",
+                function.location, f"retention:{logical_id(function.id)}",
+            )
+    for group in app.resources.values():
+        if group.kind != "log-group":
+            continue
+        problem = _retention_problem(group.retention_days, facts)
+        if problem:
+            yield make_finding(
+                "FG-MON-004", f"Log group '{logical_id(group.id)}' {problem}.",
+                group.location, f"retention:{logical_id(group.id)}",
+            )
+
+
+@rule(
+    "FG-MON-005",
+    "API stage without access logging",
+    threat="monitoring",
+    severity="medium",
+    description="""
+Without access logs, an API keeps no record of who called which route, from which IP,
+with which result: credential stuffing, enumeration of IDs or a Denial of Wallet flood
+cannot be seen or investigated, and requests refused by the gateway (authoriser, throttle,
+WAF) never reach the function's logs at all.
+""",
+    remediation={
+        "serverless": "provider:\n  logs:\n    restApi: true   # httpApi: true, websocket: true",
+        "sam": "AccessLogSetting:\n  DestinationArn: !GetAtt ApiAccessLogs.Arn\n"
+               "  Format: '$context.requestId $context.identity.sourceIp "
+               "$context.routeKey $context.status'",
+        "terraform": "access_log_settings {\n"
+                     "  destination_arn = aws_cloudwatch_log_group.api.arn\n"
+                     '  format          = "$context.requestId $context.status"\n}',
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                        "set-up-logging.html"),
+    cwe=(778,),
+    equivalents={"Checkov": "CKV_AWS_76"},
+)
+def api_access_logging(app: App, facts: Facts) -> Iterator[Finding]:
+    for api in app.apis.values():
+        if not api.access_logging:
+            yield make_finding(
+                "FG-MON-005",
+                f"{api.kind.upper() if api.kind != 'websocket' else 'WebSocket'} API "
+                f"'{logical_id(api.id)}' has no access logging.",
+                api.location, f"access-log:{logical_id(api.id)}",
+            )
+
+
+def _watches(alarm: Alarm, function: Function, metric: str) -> bool:
+    if str(alarm.metric) != metric or alarm.namespace not in (None, "AWS/Lambda"):
+        return False
+    target = alarm.dimensions.get("FunctionName")
+    if target is None:
+        return "FunctionName" not in alarm.dimensions and not alarm.dimensions
+    if isinstance(target, Ref):
+        return target.target == function.id
+    return isinstance(target, str) and target in (function.name, logical_id(function.id))
+
+
+@rule(
+    "FG-MON-006",
+    "No alarm on function errors and throttles",
+    threat="monitoring",
+    severity="low",
+    description="""
+Nobody is told when functions start failing or being throttled: an attack that makes the
+handler crash (fuzzing, injection attempts) or exhausts its concurrency goes unnoticed
+until users complain. Reported once per template, listing the functions no CloudWatch
+alarm on `Errors` and `Throttles` (per function or account-wide) watches. Alarms created
+outside the template (another stack, a plugin such as serverless-plugin-aws-alerts that
+is not expanded here) are not seen.
+""",
+    remediation={
+        "sam": "ErrorsAlarm:\n  Type: AWS::CloudWatch::Alarm\n  Properties:\n"
+               "    Namespace: AWS/Lambda\n    MetricName: Errors\n"
+               "    Dimensions:\n      - Name: FunctionName\n        Value: !Ref Function\n"
+               "    Statistic: Sum\n    Period: 300\n    EvaluationPeriods: 1\n"
+               "    Threshold: 1\n    ComparisonOperator: GreaterThanOrEqualToThreshold\n"
+               "# and the same for MetricName: Throttles",
+        "serverless": "resources:\n  Resources:\n    ErrorsAlarm:\n"
+                      "      Type: AWS::CloudWatch::Alarm\n      Properties:\n"
+                      "        Namespace: AWS/Lambda\n        MetricName: Errors\n"
+                      "        # ... as in SAM; and one for Throttles",
+        "terraform": 'resource "aws_cloudwatch_metric_alarm" "errors" {\n'
+                     '  namespace   = "AWS/Lambda"\n  metric_name = "Errors"\n'
+                     "  dimensions  = { FunctionName = aws_lambda_function.fn.function_name }\n}",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
+                        "monitoring-metrics-types.html"),
+    cwe=(778,),
+)
+def no_alarms(app: App, facts: Facts) -> Iterator[Finding]:
+    by_file: dict[str, list[Function]] = {}
+    for function in app.functions.values():
+        missing = [m for m in ("Errors", "Throttles")
+                   if not any(_watches(a, function, m) for a in app.alarms)]
+        if missing:
+            by_file.setdefault(function.location.file, []).append(function)
+    for file, functions in sorted(by_file.items()):
+        functions.sort(key=lambda f: f.location.line)
+        names = [logical_id(f.id) for f in functions]
+        yield make_finding(
+            "FG-MON-006",
+            f"No CloudWatch alarm on Errors and Throttles for {len(names)} function(s): "
+            f"{', '.join(names[:8])}{' ...' if len(names) > 8 else ''}.",
+            functions[0].location, f"alarms:{file}", properties={"functions": names},
+        )
+
+
+def _is_async(trigger: Trigger) -> bool:
+    return trigger.asynchronous or trigger.kind in ASYNC_KINDS
+
+
+@rule(
+    "FG-MON-007",
+    "Asynchronous trigger without a dead-letter queue or on-failure destination",
+    threat="monitoring",
+    severity="medium",
+    description="""
+S3, SNS, EventBridge and scheduled events (and `InvocationType: Event` calls) invoke the
+function asynchronously: when the handler fails, Lambda retries twice and then drops the
+event silently. Without a dead-letter queue or an on-failure destination, failed events
+are lost, and failures caused by malicious input leave nothing to inspect. (Synchronous
+HTTP calls and poll-based sources such as SQS and streams are not concerned: their
+failures go back to the caller or the queue.)
+""",
+    remediation={
+        "serverless": "functions:\n  fn:\n    destinations:\n"
+                      "      onFailure: arn:aws:sqs:${aws:region}:${aws:accountId}:failed-events",
+        "sam": "EventInvokeConfig:\n  DestinationConfig:\n    OnFailure:\n      Type: SQS\n"
+               "      Destination: !GetAtt FailedEvents.Arn",
+        "terraform": 'resource "aws_lambda_function_event_invoke_config" "fn" {\n'
+                     "  destination_config {\n    on_failure {\n"
+                     "      destination = aws_sqs_queue.failed.arn\n    }\n  }\n}",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
+                        "invocation-async-retain-records.html"),
+    cwe=(778, 755),
+    equivalents={"Checkov": "CKV_AWS_116"},
+)
+def async_without_dlq(app: App, facts: Facts) -> Iterator[Finding]:
+    for function in app.functions.values():
+        if function.dlq is not None or function.on_failure is not None:
+            continue
+        triggers = sorted((t for t in function.triggers if _is_async(t)),
+                          key=lambda t: t.location.line)
+        if triggers:
+            kinds = sorted({t.kind for t in triggers})
+            yield make_finding(
+                "FG-MON-007",
+                f"Function '{logical_id(function.id)}' is invoked asynchronously "
+                f"({', '.join(kinds)}) with no DLQ or on-failure destination: failed events "
+                "are dropped after two retries.",
+                triggers[0].location, f"async-dlq:{logical_id(function.id)}",
+            )
+
+
+def _is_production(app: App, function: Function, facts: Facts) -> bool:
+    stages = {str(facts.options.stage).lower(), str(app.stage).lower()}
+    for name in _STAGE_VARS:
+        var = function.environment.get(name)
+        if var is not None and isinstance(var.value, str):
+            stages.add(var.value.lower())
+    return bool(stages & PRODUCTION_STAGES)
+
+
+def _debug_value(var: EnvVar) -> bool:
+    """Does this environment variable turn on debug logging (or full-event logging)?"""
+    value = str(var.value).strip()
+    if var.name in _LEVEL_VARS:
+        return value.upper() in _DEBUG_LEVELS
+    if var.name in ("DEBUG", "POWERTOOLS_LOGGER_LOG_EVENT"):
+        return value.lower() in ("true", "1", "yes")
+    return False
+
+
+@rule(
+    "FG-MON-008",
+    "Debug logging in a production stage",
+    threat="monitoring",
+    severity="low",
+    description="""
+Debug log levels (and `POWERTOOLS_LOGGER_LOG_EVENT=true`, which logs every event in full)
+write request bodies, headers with tokens and intermediate values to CloudWatch Logs.
+In production this leaks personal data and credentials into the logs and buries the
+signals monitoring should catch. Production is recognised from the scanned stage
+(`--stage prod`, `provider.stage`) or a STAGE/ENV variable of the function.
+""",
+    remediation={
+        "serverless": "provider:\n  environment:\n    LOG_LEVEL: ${param:logLevel, 'INFO'}",
+        "sam": "LoggingConfig:\n  LogFormat: JSON\n  ApplicationLogLevel: INFO",
+        "terraform": 'logging_config {\n  log_format            = "JSON"\n'
+                     '  application_log_level = "INFO"\n}',
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
+                        "monitoring-cloudwatchlogs-advanced.html"),
+    cwe=(532, 215),
+)
+def debug_in_production(app: App, facts: Facts) -> Iterator[Finding]:
+    for function in app.functions.values():
+        level = function.log_level
+        if isinstance(level, str) and level.upper() in _DEBUG_LEVELS and \
+                _is_production(app, function, facts):
+            yield make_finding(
+                "FG-MON-008",
+                f"Function '{logical_id(function.id)}' logs at debug level in production "
+                f"(log level {level}).",
+                function.location, f"debug:{logical_id(function.id)}:log-level",
+            )
+    for definition in env_definitions(app):
+        var = definition.var
+        if _debug_value(var) and any(_is_production(app, f, facts)
+                                     for f in definition.functions):
+            yield make_finding(
+                "FG-MON-008",
+                f"{definition.owner} {definition.verb('logs', 'log')} at debug level in "
+                "production "
+                f"({var.name}={var.value}).",
+                var.location, definition.subject("debug"),
+            )

@@ -1,0 +1,233 @@
+"""Third-party exposure: foreign layers, plain HTTP, TLS verification off, old runtimes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from faasguard.analysis.code_facts import FileFacts, remote_http_url
+from faasguard.analysis.facts import Facts
+from faasguard.findings import Finding, make_finding, rule
+from faasguard.model import App, Location, logical_id
+from faasguard.rules.envvars import env_definitions
+
+_OWASP_3P = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
+_OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
+_LAYER_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):layer:([^:]+)(?::\d+)?$")
+#: Layer publisher accounts run by AWS (documented in the publishers' install guides).
+AWS_LAYER_ACCOUNTS = {
+    "017000801446": "Powertools for AWS Lambda (Python)",
+    "094274105915": "Powertools for AWS Lambda (TypeScript)",
+    "580247275435": "Lambda Insights extension",
+}
+_TLS_ENV = {"NODE_TLS_REJECT_UNAUTHORIZED": "0"}
+
+
+def _code_facts(facts: Facts) -> Iterator[FileFacts]:
+    for value in facts.code.values():
+        if isinstance(value, FileFacts):
+            yield value
+
+
+@rule(
+    "FG-TP-001",
+    "Lambda layer published by another account",
+    threat="third-party",
+    severity="medium",
+    description="""
+A layer is code that runs inside the function with all of its permissions and sees every
+event. A layer version from an account you do not control can be withdrawn, and you
+cannot audit how it was built. Layers from AWS-run publisher accounts (Powertools, Lambda
+Insights) are reported at low severity; accounts you trust can be listed in
+`trusted_accounts`.
+""",
+    remediation={
+        "serverless": "layers:\n  - !Ref DepsLambdaLayer  # build the layer in your own "
+                      "account from pinned, reviewed dependencies",
+        "sam": "Layers:\n  - !Ref DependenciesLayer  # AWS::Serverless::LayerVersion you build",
+        "terraform": "layers = [aws_lambda_layer_version.deps.arn]",
+    },
+    references=(_OWASP_3P, "https://docs.aws.amazon.com/lambda/latest/dg/"
+                           "chapter-layers.html"),
+    cwe=(829, 494),
+)
+def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
+    trusted = set(facts.options.trusted_accounts)
+    for function in app.functions.values():
+        for layer in function.layers:
+            match = _LAYER_ARN.match(layer) if isinstance(layer, str) else None
+            if match is None or match.group(1) in trusted:
+                continue
+            account, name = match.groups()
+            publisher = AWS_LAYER_ACCOUNTS.get(account)
+            who = f"AWS-run account {account} ({publisher})" if publisher \
+                else f"account {account}"
+            yield make_finding(
+                "FG-TP-001",
+                f"Function '{logical_id(function.id)}' uses layer '{name}' from {who}.",
+                function.location, f"layer:{logical_id(function.id)}:{account}:{name}",
+                severity="low" if publisher else None,
+            )
+
+
+@rule(
+    "FG-TP-002",
+    "Plain-HTTP endpoint in an environment variable",
+    threat="third-party",
+    severity="medium",
+    description="""
+An environment variable points the function at an `http://` endpoint: whatever the
+function sends there (events, personal data, API keys in headers) travels unencrypted
+and unauthenticated, readable and changeable by anyone on the path. Loopback addresses
+are not reported.
+""",
+    remediation={
+        "serverless": "environment:\n  PARTNER_URL: https://api.partner.example",
+        "sam": "Environment:\n  Variables:\n    PARTNER_URL: https://api.partner.example",
+        "terraform": 'PARTNER_URL = "https://api.partner.example"',
+    },
+    references=(_OWASP_3P,),
+    cwe=(319,),
+)
+def http_env(app: App, facts: Facts) -> Iterator[Finding]:
+    for definition in env_definitions(app):
+        var = definition.var
+        if isinstance(var.value, str) and remote_http_url(var.value):
+            yield make_finding(
+                "FG-TP-002",
+                f"{definition.owner}: {var.name} is a plain-HTTP endpoint "
+                f"({var.value.strip()}).",
+                var.location, definition.subject("http-env"),
+            )
+
+
+@rule(
+    "FG-TP-003",
+    "Plain-HTTP endpoint called from code",
+    threat="third-party",
+    severity="medium",
+    description="""
+The code calls (or configures) an `http://` URL of a remote host: requests and responses
+travel unencrypted, so a network attacker can read the data sent and forge the answers
+the function trusts. XML namespaces and loopback addresses are not reported.
+""",
+    remediation={
+        "python": 'requests.post("https://api.partner.example/v1/orders", json=order, '
+                  "timeout=5)",
+        "serverless": "# use https:// endpoints; pass them through environment variables",
+        "sam": "# use https:// endpoints; pass them through environment variables",
+    },
+    references=(_OWASP_3P,),
+    cwe=(319,),
+)
+def http_in_code(app: App, facts: Facts) -> Iterator[Finding]:
+    for file_facts in _code_facts(facts):
+        for fact in file_facts.of_kind("http-url"):
+            yield make_finding(
+                "FG-TP-003", f"Plain-HTTP endpoint in code: {fact.detail}.",
+                Location(file_facts.path, fact.line), f"http-code:{fact.key}",
+            )
+
+
+@rule(
+    "FG-TP-004",
+    "TLS certificate verification turned off",
+    threat="third-party",
+    severity="high",
+    description="""
+With certificate verification off (`verify=False` in requests/httpx/boto3,
+`cert_reqs=CERT_NONE` in urllib3, `ssl._create_unverified_context()`, `check_hostname =
+False`, or `NODE_TLS_REJECT_UNAUTHORIZED=0` for Node.js), HTTPS still encrypts but no
+longer proves who is on the other end: anyone on the path can impersonate the API, read
+the credentials sent and return forged data.
+""",
+    remediation={
+        "python": "requests.get(url, timeout=5)  # verify=True is the default; for a "
+                  "private CA: verify='/opt/ca-bundle.pem'",
+        "serverless": "environment:\n  NODE_EXTRA_CA_CERTS: /opt/ca.pem  # instead of "
+                      "NODE_TLS_REJECT_UNAUTHORIZED: '0'",
+        "sam": "Environment:\n  Variables:\n    NODE_EXTRA_CA_CERTS: /opt/ca.pem",
+    },
+    references=(_OWASP_3P,),
+    cwe=(295,),
+)
+def tls_verification_off(app: App, facts: Facts) -> Iterator[Finding]:
+    for file_facts in _code_facts(facts):
+        for fact in file_facts.of_kind("tls-off"):
+            yield make_finding(
+                "FG-TP-004", f"TLS verification is turned off: {fact.detail}.",
+                Location(file_facts.path, fact.line), f"tls-code:{fact.key}",
+            )
+    for definition in env_definitions(app):
+        var = definition.var
+        off = _TLS_ENV.get(var.name)
+        if off is not None and str(var.value).strip() == off:
+            yield make_finding(
+                "FG-TP-004",
+                f"{definition.owner} {definition.verb('sets', 'set')} {var.name}={off}: "
+                "Node.js then accepts any "
+                "certificate.",
+                var.location, definition.subject("tls-env"),
+            )
+
+
+@lru_cache(maxsize=1)
+def runtime_table() -> dict[str, Any]:
+    """Lambda runtimes and their deprecation dates (data/runtimes.json)."""
+    text = (resources.files("faasguard") / "data" / "runtimes.json").read_text("utf-8")
+    table: dict[str, Any] = json.loads(text)["runtimes"]
+    return table
+
+
+def _today(facts: Facts) -> date:
+    return date.fromisoformat(facts.options.today) if facts.options.today else date.today()
+
+
+@rule(
+    "FG-TP-005",
+    "Deprecated or soon-deprecated Lambda runtime",
+    threat="third-party",
+    severity="medium",
+    description="""
+Once AWS deprecates a runtime it no longer receives security patches (language runtime
+and operating system), functions lose technical support, and some weeks later they can no
+longer be created and then updated, so even an urgent fix cannot be deployed. Runtimes
+within `runtime_warning_days` (default 90) of their deprecation date are reported at low
+severity. Dates come from AWS's runtime table (data/runtimes.json).
+""",
+    remediation={
+        "serverless": "provider:\n  runtime: python3.13",
+        "sam": "Globals:\n  Function:\n    Runtime: python3.13",
+        "terraform": 'runtime = "python3.13"',
+    },
+    references=(_OWASP_CONFIG, "https://docs.aws.amazon.com/lambda/latest/dg/"
+                               "lambda-runtimes.html"),
+    cwe=(1104,),
+    equivalents={"Checkov": "CKV_AWS_363"},
+)
+def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
+    today = _today(facts)
+    for function in app.functions.values():
+        entry = runtime_table().get(function.runtime) if isinstance(function.runtime, str) \
+            else None
+        if entry is None:
+            continue
+        when = date.fromisoformat(entry["deprecation"])
+        days = (when - today).days
+        if days <= 0:
+            message, severity = f"was deprecated on {when.isoformat()}", None
+        elif days <= facts.options.runtime_warning_days:
+            message, severity = f"will be deprecated on {when.isoformat()} (in {days} days)", "low"
+        else:
+            continue
+        yield make_finding(
+            "FG-TP-005",
+            f"Function '{logical_id(function.id)}' uses runtime {function.runtime}, which "
+            f"{message}.",
+            function.location, f"runtime:{logical_id(function.id)}", severity=severity,
+        )
