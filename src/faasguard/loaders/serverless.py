@@ -114,10 +114,7 @@ class _Loader:
 
     def loc(self, container: Any, key: Any = None) -> Location:
         """The location of `container[key]` (or of the container)."""
-        line = line_of(container, key, default=line_of(container))
-        end = container.end_line if key is None and isinstance(container, (LDict, LList)) \
-            else None
-        return Location(self.file, line, end or None)
+        return Location(self.file, line_of(container, key, default=line_of(container)))
 
     def _resolve(self, value: Any) -> Any:
         return resolve(value, self.scope)
@@ -253,12 +250,11 @@ class _Loader:
                     self.warn(f"function '{key}' should be a mapping (handler, events, ...), "
                               f"not {_kind(body)}; skipped", line_of(section, key))
                     continue
-                self._function(str(key), self._resolve(body), self.loc(section, key), body)
+                self._function(str(key), self._resolve(body), self.loc(section, key))
 
-    def _function(self, key: str, cfg: LDict, location: Location, raw: Any) -> None:
+    def _function(self, key: str, cfg: LDict, location: Location) -> None:
         provider = self.provider
         fn_id = qualify(self.file, key)
-        location = Location(self.file, location.line, getattr(raw, "end_line", None) or None)
         handler = cfg.get("handler")
         if handler is None and cfg.get("image") is None:
             self.warn(f"function '{key}' has no handler (nor image)", location.line)
