@@ -133,8 +133,14 @@ def test_function_urls(full):
 def test_provider_role_statements_with_lines_and_refs(full):
     role = full.roles["full/serverless.yml#IamRoleLambdaExecution"]
     assert role.location.line == 43
-    assert [s.location.line for s in role.statements] == [45, 48]
-    star, table = role.statements
+    own = [s for s in role.statements if s.source == "serverless:provider"]
+    assert [s.location.line for s in own] == [45, 48]
+    star, table = own
+    read_only = [s for s in role.statements if s.source != "serverless:provider"]
+    assert read_only and {s.source for s in read_only} == {
+        "managed:arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}
+    assert {s.location.line for s in read_only} == {54}
+    assert "s3:Get*" in read_only[0].actions and "*" not in read_only[0].actions
     assert star.actions == ("*",) and star.resources == ("*",)
     assert star.source == "serverless:provider"
     assert table.actions == ("dynamodb:GetItem", "dynamodb:PutItem")
@@ -158,10 +164,14 @@ def test_legacy_iam_syntax():
     app = load("legacy/serverless.yml")
     role = app.roles["legacy/serverless.yml#IamRoleLambdaExecution"]
     assert role.location.line == 6
-    assert [(s.effect, s.actions, s.location.line) for s in role.statements] == [
-        ("Allow", ("sqs:SendMessage",), 7), ("Deny", ("s3:DeleteObject",), 12)]
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    assert [(s.effect, s.actions, s.location.line, s.source) for s in role.statements] == [
+        ("Allow", ("sqs:SendMessage",), 7, "serverless:provider"),
+        ("Deny", ("s3:DeleteObject",), 12, "serverless:provider"),
+        ("Allow", ("*",), 16, f"managed:{admin}")]  # AWS managed policy, expanded
     assert role.statements[0].resources == (Ref("legacy/serverless.yml#BillingQueue", "Arn"),)
-    assert role.managed_policy_arns == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert role.statements[2].resources == ("*",)
+    assert role.managed_policy_arns == [admin]
     charge = fn(app, "charge", "legacy/serverless.yml")
     assert charge.role is None
     assert charge.role_arn == "arn:aws:iam::123456789012:role/billing-charge"

@@ -29,6 +29,7 @@ from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, LDict, LList, line_of
 from faasguard.loaders.iam import statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_events import EventEnv, add_events
 from faasguard.loaders.variables import VariableResolver, VariableSettings
 from faasguard.model import (
@@ -41,6 +42,7 @@ from faasguard.model import (
     Ref,
     Role,
     SourceFile,
+    Statement,
     Unknown,
     Value,
     qualify,
@@ -452,8 +454,8 @@ class _Loader:
                                           "serverless:provider")
         statements += statements_from_list(self.provider.get("iamRoleStatements"), self.file,
                                            "serverless:provider")
-        managed = self._list(role_cfg.get("managedPolicies")) + \
-            self._list(self.provider.get("iamManagedPolicies"))
+        managed = self._managed(role_cfg.get("managedPolicies"), statements)
+        managed += self._managed(self.provider.get("iamManagedPolicies"), statements)
         self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
                                        assume_services=(LAMBDA_SERVICE,))
         self.provider_role = role_id
@@ -475,10 +477,19 @@ class _Loader:
             shared = self.app.roles.get(provider_id) if provider_id else None
             if shared is not None:
                 statements = list(shared.statements) + statements
-        managed = self._list(cfg.get("iamManagedPolicies"))
+        managed = self._managed(cfg.get("iamManagedPolicies"), statements)
         self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
                                        assume_services=(LAMBDA_SERVICE,))
         return role_id
+
+    def _managed(self, arns: Any, statements: list[Statement]) -> list[Value]:
+        """Managed policy ARNs as given; AWS managed ones also add their statements."""
+        found = self._list(arns)
+        for index, arn in enumerate(found):
+            if isinstance(arn, str):
+                line = line_of(arns, index) if isinstance(arns, LList) else line_of(arns)
+                statements += managed_statements(arn, self.file, line)
+        return found
 
     @staticmethod
     def _list(value: Any) -> list[Value]:
@@ -552,7 +563,7 @@ class _Loader:
 
                 role.statements += statements_from_document(policy.get("PolicyDocument"),
                                                             self.file, "inline")
-        role.managed_policy_arns += self._list(props.get("ManagedPolicyArns"))
+        role.managed_policy_arns += self._managed(props.get("ManagedPolicyArns"), role.statements)
 
 
 def _apply_function_extension(function: Function, props: dict[str, Any]) -> None:
