@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - libyaml is a hard requirement in pract
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000
+MAX_DEPTH = 400
+FLOW_CHECK_THRESHOLD = 2_000  # `[`/`{` count above which nesting depth is checked first
 
 _CFN_FN_TAGS = {
     "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
@@ -108,7 +110,7 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}") from exc
     if len(raw) > max_bytes:
-        raise InputError(f"larger than the {max_bytes // (1024 * 1024)} MiB limit; skipped")
+        raise InputError(f"larger than the {_size(max_bytes)} limit; skipped")
     if b"\x00" in raw[:8192]:
         raise InputError("binary content (NUL bytes); skipped")
     try:
@@ -119,11 +121,20 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     return text
 
 
+def _size(count: int) -> str:
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    return f"{count:,} bytes"
+
+
 def parse(text: str, max_nodes: int = MAX_NODES) -> Document:
     """Parse YAML (or JSON, which libyaml reads too) into LDict/LList values.
 
-    Raises InputError for syntax errors, multiple documents, alias bombs and cyclic aliases.
+    Raises InputError for syntax errors, multiple documents, alias bombs, cyclic aliases
+    and nesting deeper than MAX_DEPTH.
     """
+    if text.count("[") + text.count("{") > FLOW_CHECK_THRESHOLD:
+        _check_flow_depth(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -139,9 +150,57 @@ def parse(text: str, max_nodes: int = MAX_NODES) -> Document:
     doc = Document(None)
     if node is None:
         return doc
-    builder = _Builder(doc, max_nodes)
-    doc.data = builder.build(node)
+    try:
+        _check_expansion(node, max_nodes)
+        builder = _Builder(doc, max_nodes)
+        doc.data = builder.build(node)
+    except RecursionError:
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused") from None
     return doc
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse deeply nested flow collections before libyaml's composer recurses into them
+    (its C recursion has no limit: tens of thousands of `[` crash the process)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused",
+                                 mark.line + 1 if mark is not None else None)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
+    """Count the values the document expands to (aliases included) without building it,
+    so an alias bomb is refused in milliseconds; cycles are left to the builder."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return 0
+        total = 1
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            active.add(key)
+            for child in node.value:  # plain loops: one stack frame per level
+                if isinstance(child, tuple):
+                    total += size(child[0]) + size(child[1])
+                else:
+                    total += size(child)
+            active.discard(key)
+        sizes[key] = total = min(total, max_nodes + 1)
+        return total
+
+    if size(root) > max_nodes:
+        raise InputError(f"more than {max_nodes:,} values after alias expansion "
+                         "(an alias bomb?); refused", root.start_mark.line + 1)
 
 
 def load_file(path: str, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_NODES) -> Document:
@@ -156,6 +215,7 @@ class _Builder:
         self.doc = doc
         self.max_nodes = max_nodes
         self.count = 0
+        self.depth = 0
         self.active: set[int] = set()
 
     def build(self, node: yaml.Node) -> Any:
@@ -170,6 +230,10 @@ class _Builder:
             raise InputError("cyclic alias (a structure that contains itself); refused",
                              node.start_mark.line + 1)
         self.active.add(id(node))
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused",
+                             node.start_mark.line + 1)
         try:
             if isinstance(node, yaml.SequenceNode):
                 seq = LList()
@@ -196,6 +260,7 @@ class _Builder:
                 mapping.key_lines[key] = line
             return self._tagged(node, mapping)
         finally:
+            self.depth -= 1
             self.active.discard(id(node))
 
     def _merge(self, mapping: LDict, merged: Any, key_node: yaml.Node) -> None:
