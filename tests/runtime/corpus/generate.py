@@ -173,9 +173,9 @@ def benign() -> dict[str, list[dict[str, object]]]:
         queries.append({"kind": "query", "payload": {"q": q, "page": str(i % 5 + 1)}})
         queries.append({"kind": "query", "payload": {"search": q, "sort": "-created_at",
                                                      "filter[status]": "open"}})
-    for i, name in enumerate(NAMES):
+    for name in NAMES:
         queries.append({"kind": "query", "payload": {"name": name, "lang": "en-GB"}})
-    for i, fname in enumerate(FILES):
+    for fname in FILES:
         queries.append({"kind": "query", "payload": {"file": fname, "download": "1"}})
     paths = [{"kind": "path_params", "payload": {"id": v}} for v in (
         "123", "ORD-2024-0042", "u_abc123", "550e8400-e29b-41d4-a716-446655440000",
