@@ -43,6 +43,7 @@ ANALYSES: list[str] = [
     "faasguard.analysis.openapi:analyse_openapi",
     "faasguard.analysis.endpoints:analyse_endpoints",
     "faasguard.analysis.cost:analyse_cost",
+    "faasguard.analysis.code_facts:analyse",  # after handler resolution (source_file)
 ]
 
 Progress = Callable[[int, int], None]
