@@ -4,7 +4,8 @@ Layout (one folder per rule id, one sub-folder per case)::
 
     tests/fixtures/rules/<RULE-ID>/<format>-<pos|neg>[-<what>]/
         serverless.yml | template.yaml   (+ handler files, openapi specs, ... as needed)
-        options.json                     (optional: Options fields for this case)
+        options.json                     (optional: Options fields for this case; its
+                                          openapi_files are relative to the case folder)
 
 `<format>` is `serverless` or `sam` (every rule has at least one positive and one negative
 case in each); `-<what>` names extra cases (`sam-pos-openapi`). In a positive case, every
@@ -93,6 +94,7 @@ def case_options(case: Case) -> Options:
     known = {f.name for f in fields(Options)}
     unknown = set(raw) - known
     assert not unknown, f"{path}: unknown Options fields {sorted(unknown)}"
+    raw["openapi_files"] = [str(case.path / f) for f in raw.get("openapi_files", [])]
     return Options(**raw)
 
 
