@@ -21,7 +21,7 @@ from functools import partial
 from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
-from faasguard.config import Config
+from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, Rule
 from faasguard.loaders import LoadContext, is_candidate, load_path
 from faasguard.model import App, Diagnostic, SourceFile
@@ -150,6 +150,7 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             kind = SOURCE_SUFFIXES.get(os.path.splitext(name)[1].lower())
             if (kind is None and not is_candidate(name)) or name.endswith(".d.ts") or \
+                    name in CONFIG_NAMES or \
                     _excluded(patterns, rel, rel_of(rel), name):
                 continue
             path = os.path.join(dirpath, name)
@@ -336,13 +337,14 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     excludes = [*config.exclude, *options.excludes]
     options.excludes = excludes
     base, found = discover_paths(paths, excludes)
+    if found.missing == len(paths):  # not one path exists: nothing to analyse
+        app = App(root=base, stage=options.stage, diagnostics=found.problems)
+        return ScanResult(app, Facts(options=options))
     app = load_app(base, found.templates, options.stage, jobs, progress, options.region,
                    config.max_file_size)
     app.diagnostics[:0] = found.problems
     app.files.extend(SourceFile(path, SOURCE_SUFFIXES[os.path.splitext(path)[1].lower()])
                      for path in found.sources)
-    failed = {d.file for d in app.diagnostics if d.level == "error"}
-    read = [f for f in found.templates if f not in failed]
     facts = analyse(app, options)
     findings = run_rules(app, facts, config.rule_enabled)
     formats = {f.path: f.format for f in app.files}
@@ -351,7 +353,8 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
                                                finding.severity)
         _localise_remediation(finding, formats.get(finding.location.file))
     app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline))
-    return ScanResult(app, facts, findings, len(read) + len(found.sources), found.sources)
+    read = {f.path for f in app.files}  # recognised templates (loaders list them), sources
+    return ScanResult(app, facts, findings, len(read), found.sources)
 
 
 #: The remediation snippet a finding in a file of this format shows, in order of preference.
