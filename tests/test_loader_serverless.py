@@ -315,6 +315,53 @@ def test_v4_http_api_request_and_iam_authorizers():
     assert app.apis["v4/serverless.yml#WebsocketsApi"].access_logging is False
 
 
+def test_more_forms_roles_sources_and_extensions():
+    app = load("extras/serverless.yml")
+    file = "extras/serverless.yml"
+    api, consumer = fn(app, "api", file), fn(app, "consumer", file)
+    assert fn(app, "auth", file).role == f"{file}#SharedRole"  # legacy provider.role GetAtt
+    assert api.role == f"{file}#ApiRole" and api.role_arn is None
+    assert (api.url.auth_type, api.url.invoke_mode, api.url.location.line) == (
+        "NONE", "RESPONSE_STREAM", 24)
+    assert api.url.cors == {"allowedOrigins": ["https://app.example.com"]}
+    # resources.extensions onto the generated function
+    assert (api.memory_mb, api.reserved_concurrency) == (2048, 3)
+    assert api.environment["FROM_EXTENSION"].value == "yes"
+    assert api.environment["FROM_EXTENSION"].location.line == 101
+    assert (105, "extension of 'NotGenerated': not a resource of this file that faasguard "
+                 "models; ignored") in diagnostics(app)
+    routes = {r.path: r.authorizer for r in app.routes}
+    assert (routes["/items"].kind, routes["/items"].name) == ("lambda-token", "auth")
+    assert (routes["/shared"].kind, routes["/shared"].name, routes["/shared"].scopes) == (
+        "jwt", "abc123", ("read",))
+    rest, http = app.apis[f"{file}#ApiGatewayRestApi"], app.apis[f"{file}#HttpApi"]
+    assert rest.disable_execute_api_endpoint and http.disable_execute_api_endpoint
+    assert rest.properties["resourcePolicy"][0]["Principal"] == "*"
+    got = [(t.kind, t.location.line, t.source) for t in consumer.triggers]
+    assert got == [
+        ("s3", 43, Ref(f"{file}#Uploads")),
+        ("sns", 47, Ref(f"{file}#Alerts")),
+        ("eventbridge", 50, Ref(f"{file}#Bus", "Arn")),
+        ("mq", 54, "arn:aws:mq:us-east-1:123456789012:broker:b:1"),
+        ("mq", 57, "arn:aws:mq:us-east-1:123456789012:broker:r:2"),
+        ("other", 60, ["b1:9092"]),
+        ("kinesis-stream", 63, Ref(f"{file}#Stream", "Arn")),  # type from the resource
+        ("sqs", 65, "arn:aws:sqs:us-east-1:123456789012:plain"),
+    ]
+    assert consumer.triggers[0].properties["existing"] is True
+    assert consumer.triggers[0].properties["event"] == "s3:ObjectRemoved:*"
+
+
+def test_resources_as_a_list_with_extensions_on_declared_resources():
+    pytest.importorskip("faasguard.loaders.cloudformation")
+    app = load("extras/serverless.yml")
+    file = "extras/serverless.yml"
+    assert {f"{file}#SharedRole", f"{file}#ApiRole"} <= set(app.roles)
+    uploads = app.resources[f"{file}#Uploads"]
+    assert (uploads.kind, uploads.location.line, uploads.name) == ("bucket", 85, "extended-name")
+    assert app.resources[f"{file}#Alerts"].kind == "topic"
+
+
 # --------------------------------------------------------------------------- bad input
 
 

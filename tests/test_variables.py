@@ -326,3 +326,18 @@ def test_variable_syntax_errors_stay_text():
     data, resolver = resolve("a: '${self:b'\nb: x\n")
     assert data["a"] == "${self:b"
     assert resolver.problems == []
+
+
+def test_str_to_bool():
+    data, resolver = resolve("""
+        custom:
+          flag: "true"
+          a: ${strToBool(${self:custom.flag})}
+          b: ${strToBool(0)}
+          c: ${strToBool(${ssm:/flag})}
+          d: ${strToBool(maybe)}
+    """)
+    custom = data["custom"]
+    assert (custom["a"], custom["b"]) == (True, False)
+    assert isinstance(custom["c"], Unknown) and isinstance(custom["d"], Unknown)
+    assert [p.line for p in resolver.problems] == [7]

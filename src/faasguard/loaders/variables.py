@@ -34,12 +34,12 @@ from faasguard.model import Unknown
 
 #: Sources whose values exist only in AWS or on the deployer's machine (never fetched).
 REMOTE_SOURCES = {"ssm", "cf", "s3", "secretsmanager", "vault", "terraform", "doppler",
-                  "git", "strToBool", "sls:instanceId"}
-#: Sources this resolver understands (remote ones become Unknown).
-KNOWN_SOURCES = {"self", "opt", "sls", "env", "file", "aws", "param", *REMOTE_SOURCES}
+                  "git"}
+_TRUE, _FALSE = {"true", "1"}, {"false", "0", "null"}
 
 _SOURCE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\(([^)]*)\))?:(.*)$", re.S)
 _SOURCE_ONLY = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)$", re.S)
+_CALL_START = re.compile(r"^[A-Za-z][A-Za-z0-9]*\(")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _INDEX = re.compile(r"\[(\d+)\]")
 
@@ -237,8 +237,7 @@ def _is_variable(var: Var) -> bool:
         return True
     if head.startswith(("AWS::", "!")):
         return False
-    match = _SOURCE.match(head) or _SOURCE_ONLY.match(head)
-    return match is not None
+    return bool(_SOURCE.match(head) or _CALL_START.match(head))
 
 
 # --------------------------------------------------------------------------- resolving
@@ -456,6 +455,8 @@ class VariableResolver:
             only = _SOURCE_ONLY.match(reference)
             if only and only.group(1) == "file":
                 return self._file(only.group(2), "", line, last)
+            if only and only.group(1) == "strToBool":
+                return self._str_to_bool(only.group(2), line)
             if last:
                 self._report(f"'{reference}' is not a variable reference; kept as text", line)
             return reference
@@ -484,6 +485,14 @@ class VariableResolver:
         self._report(f"unknown variable source '{source}' in ${{{reference}}}; "
                      "value left unknown", line)
         return Unknown(reference)
+
+    def _str_to_bool(self, argument: str, line: int | None) -> Any:
+        text = argument.strip().strip("'\"").lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        if "${" not in text:
+            self._report(f"strToBool({argument}) needs true/false/0/1; value left unknown", line)
+        return Unknown(f"strToBool({argument})")
 
     def _self(self, address: str, line: int | None, last: bool) -> Any:
         path = _split_path(address)
