@@ -31,6 +31,7 @@ from faasguard.loaders.iam import statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_events import EventEnv, add_events
+from faasguard.loaders.template import as_int
 from faasguard.loaders.variables import VariableResolver, VariableSettings
 from faasguard.model import (
     App,
@@ -268,17 +269,17 @@ class _Loader:
             runtime=cfg.get("runtime", provider.get("runtime")),
             handler=handler,
             code_dir=self._code_dir(cfg),
-            memory_mb=_int(cfg.get("memorySize", provider.get("memorySize",
+            memory_mb=as_int(cfg.get("memorySize", provider.get("memorySize",
                                                               DEFAULT_MEMORY_MB))),
-            timeout_s=_int(cfg.get("timeout", provider.get("timeout", DEFAULT_TIMEOUT_S))),
+            timeout_s=as_int(cfg.get("timeout", provider.get("timeout", DEFAULT_TIMEOUT_S))),
             architecture=str(cfg.get("architecture", provider.get("architecture", "x86_64"))),
-            reserved_concurrency=_int(cfg.get("reservedConcurrency")),
-            provisioned_concurrency=_int(cfg.get("provisionedConcurrency")),
+            reserved_concurrency=as_int(cfg.get("reservedConcurrency")),
+            provisioned_concurrency=as_int(cfg.get("provisionedConcurrency")),
             environment=self._environment(provider.get("environment"), cfg.get("environment"),
                                           key),
             kms_key=cfg.get("kmsKeyArn", provider.get("kmsKeyArn")),
             tracing=self._tracing(cfg),
-            log_retention_days=_int(cfg.get("logRetentionInDays",
+            log_retention_days=as_int(cfg.get("logRetentionInDays",
                                             provider.get("logRetentionInDays"))),
             log_level=self._log_level(cfg),
             vpc=_has_vpc(cfg.get("vpc", provider.get("vpc"))),
@@ -543,7 +544,7 @@ class _Loader:
             if logical in by_logical and isinstance(props, dict):
                 _apply_function_extension(by_logical[logical], props)
             elif logical in log_groups and isinstance(props, dict):
-                days = _int(props.get("RetentionInDays"))
+                days = as_int(props.get("RetentionInDays"))
                 if days is not None:
                     log_groups[logical].log_retention_days = days
             elif logical == PROVIDER_ROLE and isinstance(props, dict):
@@ -569,11 +570,11 @@ class _Loader:
 def _apply_function_extension(function: Function, props: dict[str, Any]) -> None:
     """Overrides of the generated AWS::Lambda::Function's properties that the model keeps."""
     if "MemorySize" in props:
-        function.memory_mb = _int(props["MemorySize"])
+        function.memory_mb = as_int(props["MemorySize"])
     if "Timeout" in props:
-        function.timeout_s = _int(props["Timeout"])
+        function.timeout_s = as_int(props["Timeout"])
     if "ReservedConcurrentExecutions" in props:
-        function.reserved_concurrency = _int(props["ReservedConcurrentExecutions"])
+        function.reserved_concurrency = as_int(props["ReservedConcurrentExecutions"])
     if "KmsKeyArn" in props:
         function.kms_key = props["KmsKeyArn"]
     tracing = props.get("TracingConfig")
@@ -607,18 +608,6 @@ def _get(mapping: Any, *keys: str) -> Any:
             return None
         mapping = mapping.get(key)
     return mapping
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def _has_vpc(vpc: Any) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 from faasguard.loaders.documents import LDict, LList, line_of
 from faasguard.loaders.intrinsics import Scope
+from faasguard.loaders.template import throttle as throttle_of
 from faasguard.model import (
     Api,
     App,
@@ -124,25 +125,8 @@ def _plan_throttle(plan: Any) -> Throttle | None:
             item = next(iter(item.values()))  # the named-plans form: - free: {throttle: ...}
         throttle = item.get("throttle")
         if isinstance(throttle, dict):
-            return Throttle(_number(throttle.get("rateLimit")),
-                            _whole(throttle.get("burstLimit")))
+            return throttle_of(throttle.get("rateLimit"), throttle.get("burstLimit"))
     return None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value))
-    except ValueError:
-        return None
-
-
-def _whole(value: Any) -> int | None:
-    number = _number(value)
-    return int(number) if number is not None else None
 
 
 def add_events(function: Function, events: Any, line: int, env: EventEnv) -> None:
