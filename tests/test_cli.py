@@ -53,6 +53,17 @@ def test_fail_on_ignores_suppressed_findings(tmp_path, capsys):
     assert code == 1  # FG-AUTH-001 (high) is not suppressed
 
 
+def test_stage_from_command_line_and_config(tmp_path, capsys):
+    staged = str(FIXTURES / "staged")
+    assert "FG-DATA-001" not in run_cli(capsys, "scan", staged)[1]
+    assert "FG-DATA-001" in run_cli(capsys, "scan", staged, "--stage", "prod")[1]
+    config = tmp_path / "c.yml"
+    config.write_text("stage: prod\n")
+    assert "FG-DATA-001" in run_cli(capsys, "scan", staged, "--config", str(config))[1]
+    assert "FG-DATA-001" not in run_cli(capsys, "scan", staged, "--config", str(config),
+                                        "--stage", "dev")[1]
+
+
 def test_usage_errors_exit_2(capsys):
     for argv in (["scan"], ["scan", APP, "--format", "xml"], ["scan", APP, "--jobs", "0"],
                  ["scan", APP, "--budget", "lots"], ["scan", APP, "--fail-on", "bad"]):
@@ -146,3 +157,32 @@ def test_real_entry_point_no_traceback(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert "invalid YAML" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_progress_bar_only_on_a_terminal_and_for_many_files():
+    import io
+
+    from faasguard.progress import ProgressBar
+
+    piped = io.StringIO()
+    bar = ProgressBar(piped, min_files=2, interval_s=0)
+    for done in range(1, 6):
+        bar(done, 5)
+    bar.close()
+    assert piped.getvalue() == ""  # not a terminal: CI logs and pipes stay clean
+
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w") as terminal:
+        few = ProgressBar(terminal, min_files=10, interval_s=0)
+        few(1, 3)
+        off = ProgressBar(terminal, enabled=False, min_files=2, interval_s=0)
+        off(1, 3)
+        terminal.flush()
+        many = ProgressBar(terminal, min_files=2, interval_s=0)
+        for done in range(1, 4):
+            many(done, 3)
+        many.close()
+    shown = os.read(master, 4096).decode()
+    os.close(master)
+    assert shown.startswith("\rscanning [")  # nothing from `few` nor `off` before it
+    assert "3/3 files" in shown and shown.endswith("\r\x1b[2K")

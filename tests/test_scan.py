@@ -20,19 +20,33 @@ def located(findings, rules=SEED_RULES):
             if f.rule_id in rules}
 
 
-def test_findings_at_their_marked_lines():
+@pytest.mark.parametrize("fixture", ["app", "sam"])
+def test_findings_at_their_marked_lines(fixture):
+    result = scan(str(FIXTURES / fixture))
+    assert located(result.findings) == expected_marks(FIXTURES / fixture)
+    assert result.diagnostics == []
+
+
+def test_findings_at_their_marked_lines_details():
     result = scan(str(FIXTURES / "app"))
-    assert located(result.findings) == expected_marks(FIXTURES / "app")
     assert result.files_scanned == 2  # serverless.yml and handler.py
     assert result.sources == ["handler.py"]
     assert ("handler.py", "python") in {(f.path, f.format) for f in result.app.files}
     assert result.diagnostics == [] and not result.nothing_scanned
 
 
-def test_remediation_is_shown_in_the_format_of_the_file():
-    result = scan(str(FIXTURES / "app"))
+@pytest.mark.parametrize("fixture, fmt", [("app", "serverless"), ("sam", "sam")])
+def test_remediation_is_shown_in_the_format_of_the_file(fixture, fmt):
+    result = scan(str(FIXTURES / fixture))
     url = next(f for f in result.findings if f.rule_id == "FG-AUTH-001")
-    assert url.remediation == scan_module.RULES["FG-AUTH-001"].meta.remediation["serverless"]
+    assert url.remediation == scan_module.RULES["FG-AUTH-001"].meta.remediation[fmt]
+
+
+def test_stage_option_reaches_the_loaders():
+    folder = str(FIXTURES / "staged")
+    assert located(scan_paths([folder], Options()).findings) == set()
+    assert located(scan_paths([folder], Options(stage="prod")).findings) == {
+        ("serverless.yml", 10, "FG-DATA-001")}
 
 
 def test_inline_suppressions_through_the_pipeline():
