@@ -7,12 +7,16 @@ stop it at the end; they fail with a clear message when redis-server is not inst
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,3 +91,97 @@ def own_redis_server() -> Iterator[RedisServer]:
     server.start()
     yield server
     server.stop()
+
+
+class LoopbackIssuer:
+    """An OIDC issuer on 127.0.0.1: a discovery document and a JWKS over real HTTP.
+
+    Keys are generated here with cryptography: ``rsa`` (kid "rsa-1") and ``ec`` (kid
+    "ec-1") are published; ``rotate()`` publishes a new RSA key. ``status`` makes the JWKS
+    endpoint answer with an error; ``requests`` counts the hits per path.
+    """
+
+    def __init__(self, rsa_key: Any, ec_key: Any) -> None:
+        self.rsa, self.ec = rsa_key, ec_key
+        self.keys: dict[str, Any] = {"rsa-1": rsa_key, "ec-1": ec_key}
+        self.status = 200
+        self.requests: dict[str, int] = {}
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                issuer.requests[self.path] = issuer.requests.get(self.path, 0) + 1
+                if self.path == "/.well-known/openid-configuration":
+                    body: Any = {"issuer": issuer.url, "jwks_uri": issuer.url + "/jwks.json",
+                                 "id_token_signing_alg_values_supported": ["RS256", "ES256"]}
+                    status = 200
+                elif self.path == "/jwks.json":
+                    body, status = issuer.jwks(), issuer.status
+                else:
+                    body, status = {"error": "not found"}, 404
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                       daemon=True)
+        self.thread.start()
+
+    def jwks(self) -> dict[str, Any]:
+        from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+        keys = []
+        for kid, private in self.keys.items():
+            to_jwk = RSAAlgorithm.to_jwk if kid.startswith("rsa") else ECAlgorithm.to_jwk
+            jwk = to_jwk(private.public_key(), as_dict=True)
+            jwk.update(kid=kid, use="sig", alg="RS256" if kid.startswith("rsa") else "ES256")
+            keys.append(jwk)
+        return {"keys": keys}
+
+    def rotate(self) -> str:
+        """Publish a new RSA key and return its kid."""
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        kid = f"rsa-{len(self.keys) + 1}"
+        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return kid
+
+    def token(self, claims: dict[str, Any] | None = None, kid: str = "rsa-1",
+              alg: str | None = None, **overrides: Any) -> str:
+        """A token signed by this issuer, valid for 5 minutes unless the claims say otherwise."""
+        import jwt
+
+        now = int(time.time())
+        payload = {"iss": self.url, "sub": "user-1", "aud": "my-api", "iat": now,
+                   "exp": now + 300, **(claims or {}), **overrides}
+        alg = alg or ("RS256" if kid.startswith("rsa") else "ES256")
+        return jwt.encode(payload, self.keys[kid], algorithm=alg, headers={"kid": kid})
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def issuer_keys() -> tuple[Any, Any]:
+    """An RSA and an EC P-256 private key, generated once per session."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    return (rsa.generate_private_key(public_exponent=65537, key_size=2048),
+            ec.generate_private_key(ec.SECP256R1()))
+
+
+@pytest.fixture
+def oidc_issuer(issuer_keys: tuple[Any, Any]) -> Iterator[LoopbackIssuer]:
+    """A loopback OIDC issuer serving this session's keys, fresh for each test."""
+    issuer = LoopbackIssuer(*issuer_keys)
+    yield issuer
+    issuer.close()
