@@ -53,7 +53,7 @@ def read_definition(t: Template, api: Api, raw: dict[str, Any], props: dict[str,
         if spec is not None:
             t.warn("the API definition is not a mapping; its routes are not known", line)
         return
-    if file != t.file:
+    if file != t.file and all(f.path != file for f in t.app.files):
         t.app.files.append(SourceFile(file, "openapi"))
     api.openapi = spec
     api.openapi_location = Location(file, getattr(spec, "line", 0) or line)

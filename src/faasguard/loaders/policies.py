@@ -30,7 +30,7 @@ from faasguard.model import Ref, Statement, Unknown, Value
 
 _ARN_FROM_ONE_PARAM = re.compile(r"^arn:\$\{AWS::Partition\}:[^$]*(?:\$\{AWS::[A-Za-z]+\}[^$]*)*"
                                  r"\$\{(\w+)\}$")
-_MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?([^/]+)$")
+_MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
 
 
 @lru_cache(maxsize=1)

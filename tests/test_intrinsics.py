@@ -1,0 +1,75 @@
+"""CloudFormation intrinsics resolved statically (loaders/intrinsics.py)."""
+
+from faasguard.loaders.documents import parse
+from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.model import Ref, Unknown
+
+
+def _scope() -> Scope:
+    return Scope(
+        file="t.yaml",
+        resources={"Table": "AWS::DynamoDB::Table", "Fn": "AWS::Lambda::Function"},
+        parameters={"Stage": "prod", "Secret": Unknown("parameter Secret")},
+        mappings={"Sizes": {"prod": {"Memory": 1024}, "dev": {"Memory": 128}}},
+    )
+
+
+def _value(yaml_text: str):
+    return resolve(parse(yaml_text).data["v"], _scope())
+
+
+def test_ref_to_resource_parameter_and_pseudo():
+    assert _value("v: !Ref Table") == Ref("t.yaml#Table")
+    assert _value("v: !Ref Stage") == "prod"
+    assert _value("v: !Ref Secret") == Unknown("parameter Secret")
+    assert _value("v: !Ref AWS::Region") == Unknown("AWS::Region")
+    assert _value("v: !Ref NotDeclared") == Unknown("Ref NotDeclared")
+    scope = _scope()
+    scope.pseudo["AWS::Region"] = "eu-west-1"
+    assert resolve({"Ref": "AWS::Region"}, scope) == "eu-west-1"
+
+
+def test_getatt_short_and_long_forms():
+    assert _value("v: !GetAtt Table.StreamArn") == Ref("t.yaml#Table", "StreamArn")
+    assert _value("v: {Fn::GetAtt: [Fn, Arn]}") == Ref("t.yaml#Fn", "Arn")
+    assert isinstance(_value("v: !GetAtt Missing.Arn"), Unknown)
+
+
+def test_sub_renders_resources_parameters_and_variables():
+    assert _value('v: !Sub "arn:aws:dynamodb:::table/${Table}-${Stage}"') == \
+        "arn:aws:dynamodb:::table/${Table}-prod"
+    assert _value('v: !Sub ["${Name}/x", {Name: !GetAtt Fn.Arn}]') == "${t.yaml#Fn.Arn}/x"
+    # unknown parameters and pseudo parameters stay as written
+    assert _value('v: !Sub "${Secret}:${AWS::AccountId}"') == "${Secret}:${AWS::AccountId}"
+
+
+def test_join_select_split_findinmap_base64():
+    assert _value('v: !Join ["-", [a, !Ref Stage]]') == "a-prod"
+    assert _value("v: !Select [1, [x, y, z]]") == "y"
+    assert isinstance(_value("v: !Select [9, [x]]"), Unknown)
+    assert _value('v: !Split [",", "a,b"]') == ["a", "b"]
+    assert _value("v: !FindInMap [Sizes, !Ref Stage, Memory]") == 1024
+    assert isinstance(_value("v: !FindInMap [Sizes, test, Memory]"), Unknown)
+    assert _value("v: !Base64 plain") == "plain"
+    assert isinstance(_value("v: !ImportValue shared-arn"), Unknown)
+
+
+def test_if_is_unknown_unless_both_branches_agree():
+    assert _value("v: !If [IsProd, same, same]") == "same"
+    assert _value("v: !If [IsProd, a, b]") == Unknown("If IsProd")
+
+
+def test_lines_survive_resolution():
+    doc = parse("v:\n  A: !Ref Stage\n  B:\n    - !Ref Table\n")
+    resolved = resolve(doc.data["v"], _scope())
+    assert resolved == {"A": "prod", "B": [Ref("t.yaml#Table")]}
+    assert resolved.line_of("A") == 2
+    assert resolved.line_of("B") == 3
+    assert resolved["B"].line_of(0) == 4
+
+
+def test_deep_nesting_is_bounded():
+    value: object = "x"
+    for _ in range(200):
+        value = {"Fn::Base64": value}
+    assert isinstance(resolve(value, _scope()), Unknown)

@@ -1,0 +1,366 @@
+"""The CloudFormation and CDK output loader (loaders/cloudformation.py and its readers).
+
+Expected lines are looked up in the fixture by the text written on them (`line_of`), so
+every assertion names an exact line without depending on the fixture's layout.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from faasguard.loaders import LoadContext, load_path
+from faasguard.loaders import policies as policy_data
+from faasguard.loaders.cloudformation import load_template
+from faasguard.loaders.documents import parse
+from faasguard.model import App, Location, Ref, Unknown
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def line_of(path: Path, text: str, occurrence: int = 1) -> int:
+    """The 1-based line of the `occurrence`-th line of `path` containing `text`."""
+    hits = [n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line]
+    assert len(hits) >= occurrence, f"{text!r} not found {occurrence} time(s) in {path}"
+    return hits[occurrence - 1]
+
+
+def load_fixture(root: Path, file: str) -> App:
+    """Load one fixture file through the loader entry point the scanner uses."""
+    return load_path(LoadContext(root=str(root), file=file))
+
+
+PLAIN = FIXTURES / "cloudformation" / "plain"
+STACK = PLAIN / "stack.yaml"
+
+
+@pytest.fixture(scope="module")
+def stack() -> App:
+    return load_fixture(PLAIN, "stack.yaml")
+
+
+def q(logical: str) -> str:
+    return f"stack.yaml#{logical}"
+
+
+def test_file_and_format_recorded_and_no_diagnostics(stack):
+    assert [(f.path, f.format) for f in stack.files] == [("stack.yaml", "cloudformation")]
+    # the unsupported AWS::EC2::VPC is ignored quietly
+    assert stack.diagnostics == []
+
+
+def test_lambda_function_settings(stack):
+    fn = stack.functions[q("ApiHandler")]
+    assert fn.location == Location("stack.yaml", line_of(STACK, "  ApiHandler:"))
+    assert (fn.name, fn.runtime, fn.handler, fn.format) == \
+        ("billing-api", "nodejs20.x", "index.handler", "cloudformation")
+    assert fn.role == q("HandlerRole") and fn.role_arn is None
+    assert fn.tracing == "Active"
+    assert fn.dlq == Ref(q("FailureQueue"), "Arn")
+    assert fn.kms_key == Unknown("parameter KeyArn")
+    assert "exports.handler" in fn.properties["inline_code"]
+    assert fn.code_dir is None
+    token = fn.environment["API_TOKEN"]
+    assert token.value == "tok_live_abc123"
+    assert token.location.line == line_of(STACK, "API_TOKEN:")
+    assert fn.environment["QUEUE_URL"].value == Ref(q("WorkQueue"))
+
+
+def test_external_role_kept_as_arn(stack):
+    worker = stack.functions[q("Worker")]
+    assert worker.role is None
+    assert worker.role_arn == "arn:aws:iam::123456789012:role/external-worker"
+    assert worker.properties["code_S3Key"] == "worker.zip"
+
+
+def test_role_trust_inline_managed_and_attached_policies(stack):
+    role = stack.roles[q("HandlerRole")]
+    assert role.assume_services == ("lambda.amazonaws.com",)
+    assert role.managed_policy_arns == ["arn:aws:iam::aws:policy/AdministratorAccess",
+                                        Ref(q("SharedPolicy"))]
+    by_source = {s.source: s for s in role.statements}
+    admin = by_source["managed:arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert (admin.effect, admin.actions, admin.resources) == ("Allow", ("*",), ("*",))
+    assert admin.location.line == line_of(STACK, "- arn:aws:iam::aws:policy/AdministratorAccess")
+    (inline,) = [s for s in role.statements if s.actions == ("s3:GetObject", "s3:PutObject")]
+    assert inline.source == "inline"
+    assert inline.location.line == line_of(STACK, "Action: [s3:GetObject, s3:PutObject]") - 1
+    shared = by_source["customer-managed:SharedPolicy"]
+    assert shared.resources == (Ref(q("WorkQueue"), "Arn"),)
+    extra = [s for s in role.statements if s.actions == ("dynamodb:*",)]
+    assert len(extra) == 1 and extra[0].location.line == line_of(STACK, "Action: dynamodb:*") - 1
+
+
+def test_function_url_and_permissions(stack):
+    fn = stack.functions[q("ApiHandler")]
+    assert fn.url is not None and fn.url.auth_type == "AWS_IAM"
+    assert fn.url.location.line == line_of(STACK, "AuthType: AWS_IAM")
+    policies = {p.id: p for p in stack.resource_policies if p.service == "lambda"}
+    public = policies[q("PublicUrlPermission")]
+    assert public.target == Ref(q("ApiHandler"))
+    assert public.function_url_auth_type == "NONE"
+    assert public.statement.principals == ("*",)
+    assert public.statement.actions == ("lambda:InvokeFunctionUrl",)
+    assert public.location.line == line_of(STACK, "PublicUrlPermission:")
+    api = policies[q("ApiPermission")]
+    assert api.statement.principals == ("apigateway.amazonaws.com",)
+    assert api.source_arn == "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${BillingApi}/*"
+    assert api.source_account == Unknown("AWS::AccountId")
+    assert api.statement.conditions["ArnLike"]["AWS:SourceArn"] == api.source_arn
+
+
+def test_event_source_mappings_and_invoke_config(stack):
+    worker = stack.functions[q("Worker")]
+    sqs = [t for t in worker.triggers if t.kind == "sqs"]
+    assert len(sqs) == 1
+    assert sqs[0].source == Ref(q("WorkQueue"), "Arn")
+    assert sqs[0].max_concurrency == 3
+    assert sqs[0].location.line == line_of(STACK, "WorkMapping:")
+    kinesis = [t for t in worker.triggers if t.kind == "kinesis-stream"]
+    assert kinesis[0].source == "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks"
+    assert worker.on_failure == Ref(q("FailureQueue"), "Arn")
+    assert worker.properties["MaximumRetryAttempts"] == 0
+
+
+def test_bucket_notification_topic_subscription_and_rule_triggers(stack):
+    worker = stack.functions[q("Worker")]
+    s3 = [t for t in worker.triggers if t.kind == "s3"]
+    assert len(s3) == 1 and s3[0].source == Ref(q("ReportsBucket")) and s3[0].asynchronous
+    assert s3[0].location.line == line_of(STACK, "- Event: s3:ObjectCreated:*")
+    sns = [t for t in worker.triggers if t.kind == "sns"]
+    assert sns[0].source == Ref(q("Alerts"))
+    assert sns[0].location.line == line_of(STACK, "- Protocol: lambda")
+    schedule = [t for t in worker.triggers if t.kind == "schedule"]
+    assert schedule[0].source == Ref(q("NightlyRule"))
+    assert schedule[0].properties["schedule"] == "cron(0 3 * * ? *)"
+    assert schedule[0].location.line == line_of(STACK, "- Id: worker")
+
+
+def test_data_resources(stack):
+    resources = stack.resources
+    assert resources[q("WorkQueue")].encryption is None
+    assert resources[q("WorkQueue")].properties["default_encryption"] == "sse-sqs"
+    assert resources[q("FailureQueue")].encryption == "kms:DataKey"
+    bucket = resources[q("ReportsBucket")]
+    assert bucket.encryption == "kms:DataKey"
+    assert bucket.public_access_block is False  # BlockPublicPolicy: false
+    assert resources[q("Alerts")].encryption == "aws-managed"
+    assert resources[q("Clicks")].encryption == "aws-managed"
+    assert resources[q("DbSecret")].rotation is True
+    assert resources[q("DataKey")].rotation is True
+    machine = resources[q("Workflow")]
+    assert machine.kind == "state-machine" and machine.tracing is True
+    assert machine.properties["logging_level"] == "ERROR"
+
+
+def test_resource_policies_of_queue_bucket_and_key(stack):
+    by_service = {p.service: p for p in stack.resource_policies}
+    queue = by_service["sqs"]
+    assert queue.target == Ref(q("WorkQueue"))
+    assert queue.statement.principals == ("*",)
+    assert queue.location.line == line_of(STACK, "Action: sqs:SendMessage", 2) - 2
+    bucket = by_service["s3"]
+    assert bucket.statement.effect == "Deny"
+    assert bucket.statement.conditions == {"Bool": {"aws:SecureTransport": False}}
+    assert by_service["kms"].target == Ref(q("DataKey"))
+
+
+def test_log_group_linked_by_literal_name(stack):
+    fn = stack.functions[q("ApiHandler")]
+    assert fn.log_group == q("ApiHandlerLogs")
+    assert fn.log_retention_days == 90
+    assert stack.functions[q("Worker")].log_group is None
+
+
+def test_alarm_budget_trail(stack):
+    (alarm,) = stack.alarms
+    assert (alarm.metric, alarm.namespace) == ("Errors", "AWS/Lambda")
+    assert alarm.dimensions == {"FunctionName": Ref(q("ApiHandler"))}
+    (budget,) = stack.budgets
+    assert (budget.amount, budget.unit, budget.time_unit) == (250.0, "USD", "MONTHLY")
+    (trail,) = stack.trails
+    assert trail.logging and trail.multi_region and not trail.log_validation
+
+
+def test_rest_api_routes_from_resource_chain(stack):
+    api = stack.apis[q("BillingApi")]
+    assert (api.kind, api.endpoint_type, api.stage, api.tracing) == \
+        ("rest", "REGIONAL", "prod", True)
+    assert api.throttling is not None and (api.throttling.rate, api.throttling.burst) == (20, 40)
+    assert api.usage_plan is True
+    assert api.properties["waf_web_acl"].endswith("webacl/billing/abc")
+    routes = {(r.method, r.path): r for r in stack.routes if r.api == api.id}
+    get = routes[("GET", "/invoices/{id}")]
+    assert get.function == q("ApiHandler")
+    assert get.authorizer is not None and get.authorizer.kind == "lambda-token"
+    assert get.authorizer.name == "token-auth"
+    assert get.authorizer.identity_sources == ("method.request.header.Authorization",)
+    assert get.location.line == line_of(STACK, "GetInvoiceMethod:")
+    delete = routes[("DELETE", "/invoices/{id}")]
+    assert delete.function == q("ApiHandler")  # integration URI built with Fn::Join
+    assert delete.authorizer is not None and delete.authorizer.kind == "none"
+    assert delete.api_key_required is True
+    http = [t for t in stack.functions[q("ApiHandler")].triggers if t.route is get]
+    assert len(http) == 1 and http[0].kind == "http"
+
+
+def test_http_api_v2_routes(stack):
+    api = stack.apis[q("PartnerHttpApi")]
+    assert api.kind == "http" and api.access_logging is True
+    assert api.throttling is not None and api.throttling.rate == 50
+    routes = {(r.method, r.path): r for r in stack.routes if r.api == api.id}
+    post = routes[("POST", "/partners")]
+    assert post.function == q("ApiHandler")
+    assert post.authorizer is not None
+    assert (post.authorizer.kind, post.authorizer.scopes) == ("jwt", ("partners/write",))
+    status = routes[("GET", "/status")]
+    assert status.function == q("ApiHandler")
+    assert status.authorizer is None
+
+
+# ---------------------------------------------------------------------- CDK output
+
+CDK = FIXTURES / "cdk" / "app"
+CDK_TEMPLATE = CDK / "cdk.out" / "BillingStack.template.json"
+
+
+@pytest.fixture(scope="module")
+def cdk() -> App:
+    return load_fixture(CDK, "cdk.out/BillingStack.template.json")
+
+
+def test_cdk_output_goes_through_the_same_loader(cdk):
+    assert [(f.path, f.format) for f in cdk.files] == \
+        [("cdk.out/BillingStack.template.json", "cdk")]
+    fn = cdk.functions["cdk.out/BillingStack.template.json#Handler886CB40B"]
+    assert fn.format == "cdk"
+    assert fn.code_dir == "cdk.out/asset.3f2a9c1e"
+    assert fn.properties["cdk_path"] == "BillingStack/Handler/Resource"
+    assert fn.url is not None and fn.url.auth_type == "NONE"
+    assert fn.url.location.line == line_of(CDK_TEMPLATE, '"AuthType": "NONE"')
+    secret = fn.environment["STRIPE_SECRET_KEY"]
+    assert secret.location.line == line_of(CDK_TEMPLATE, '"STRIPE_SECRET_KEY"')
+    assert fn.role == "cdk.out/BillingStack.template.json#HandlerServiceRoleFCDC14AE"
+
+
+def test_cdk_role_managed_arn_built_with_partition_and_default_policy(cdk):
+    role = cdk.roles["cdk.out/BillingStack.template.json#HandlerServiceRoleFCDC14AE"]
+    sources = {s.source for s in role.statements}
+    assert any(s.startswith("managed:") and s.endswith("AWSLambdaBasicExecutionRole")
+               for s in sources)
+    (inline,) = [s for s in role.statements if s.source == "inline"]
+    assert inline.resources == (
+        Ref("cdk.out/BillingStack.template.json#InvoicesTable4E8AA3A6", "Arn"),)
+    assert inline.location.line == line_of(CDK_TEMPLATE, '"Action": ["dynamodb:GetItem"') - 1
+
+
+# ---------------------------------------------------------------------- load_template
+
+
+def _ctx(tmp_path: Path) -> LoadContext:
+    return LoadContext(root=str(tmp_path), file="serverless.yml")
+
+
+def test_load_template_into_given_app_tolerates_unknown_logical_ids(tmp_path):
+    data = parse(
+        "Resources:\n"
+        "  HelloPermission:\n"
+        "    Type: AWS::Lambda::Permission\n"
+        "    Properties:\n"
+        "      FunctionName: !GetAtt HelloLambdaFunction.Arn\n"
+        "      Principal: '*'\n"
+        "  Table:\n"
+        "    Type: AWS::DynamoDB::Table\n"
+        "    Properties:\n"
+        "      TableName: !Sub '${AWS::StackName}-table'\n"
+    ).data
+    app = App(root=str(tmp_path))
+    result = load_template(data, _ctx(tmp_path), "serverless", app)
+    assert result is app
+    assert app.resources["serverless.yml#Table"].name == "${AWS::StackName}-table"
+    (permission,) = app.resource_policies
+    assert isinstance(permission.target, Unknown)
+    assert app.files == []  # the caller records its own file
+
+
+def test_load_template_parameters_from_context_override_defaults(tmp_path):
+    data = parse(
+        "Parameters:\n  Stage: {Type: String, Default: dev}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      FunctionName: !Sub 'api-${Stage}'\n      Role: arn:aws:iam::1:role/r\n"
+    ).data
+    default = load_template(data, _ctx(tmp_path), "cloudformation")
+    assert default.functions["serverless.yml#Fn"].name == "api-dev"
+    ctx = _ctx(tmp_path)
+    ctx.params["Stage"] = "prod"
+    assert load_template(data, ctx, "cloudformation").functions["serverless.yml#Fn"].name == \
+        "api-prod"
+
+
+@pytest.mark.parametrize("data, message", [
+    ([1, 2], "a template must be a mapping"),
+    ({"Resources": ["x"]}, "Resources should be a mapping; nothing read"),
+    ({"Resources": {"X": {"Type": "AWS::SQS::Queue", "Properties": "no"}}},
+     "resource X: Properties should be a mapping; ignored"),
+    ({"Resources": {"X": {"Properties": {}}}}, "resource X has no Type; ignored"),
+])
+def test_bad_templates_become_warnings(tmp_path, data, message):
+    app = load_template(data, _ctx(tmp_path), "cloudformation")
+    assert [(d.level, d.message) for d in app.diagnostics] == [("warning", message)]
+
+
+def test_malformed_resource_value_does_not_stop_the_load(tmp_path):
+    data = parse(
+        "Resources:\n"
+        "  Broken:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Environment: [not, a, mapping]\n"
+        "      Role: arn:aws:iam::1:role/r\n"
+        "  Queue:\n"
+        "    Type: AWS::SQS::Queue\n"
+    ).data
+    app = load_template(data, _ctx(tmp_path), "cloudformation")
+    assert "serverless.yml#Queue" in app.resources
+    assert [(d.line, d.level) for d in app.diagnostics] == [(5, "warning")]
+
+
+def test_unreadable_template_is_an_error_diagnostic(tmp_path):
+    (tmp_path / "template.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\n"
+                                            "Resources: [unclosed\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [d.level for d in app.diagnostics] == ["error"]
+    assert app.diagnostics[0].line is not None
+
+
+# ---------------------------------------------------------------------- managed policies
+
+
+def test_managed_policy_data_is_generated_from_moto_and_current():
+    packed = REPO / "src" / "faasguard" / "data" / "managed_policies.json.gz"
+    data = json.loads(gzip.decompress(packed.read_bytes()))
+    assert data["source"].startswith("moto ")
+    admin = data["policies"]["AdministratorAccess"]
+    assert admin["arn"] == "arn:aws:iam::aws:policy/AdministratorAccess"
+    assert admin["statements"] == [{"Action": "*", "Effect": "Allow", "Resource": "*"}]
+    # the file is byte for byte what the generator makes from the installed moto
+    check = subprocess.run([sys.executable, str(REPO / "scripts" / "gen_managed_policies.py"),
+                            "--check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_managed_policies_load_once_and_resolve_names():
+    policy_data.managed_policies.cache_clear()
+    policy_data.managed_policies()
+    policy_data.managed_policies()
+    assert policy_data.managed_policies.cache_info().misses == 1
+    assert policy_data.managed_policy_arn("AWSLambdaBasicExecutionRole") == \
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    assert policy_data.managed_policy_arn("NoSuchPolicyAnywhere") is None
+    assert policy_data.managed_statements("arn:aws:iam::123456789012:policy/mine", "f", 3) == []

@@ -1,0 +1,323 @@
+"""The SAM side of the CloudFormation loader: Globals, functions, generated roles with
+policy templates and managed policies, events, implicit and explicit APIs with their
+authorisers, OpenAPI definitions, and bad input.
+
+Expected lines are looked up in the fixtures by the text written on them.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from test_loader_cloudformation import line_of, load_fixture
+
+from faasguard.loaders.documents import parse
+from faasguard.loaders.sam import merge_globals
+from faasguard.model import App, Ref
+from faasguard.scan import scan
+
+SAM = Path(__file__).resolve().parent / "fixtures" / "sam"
+APP = SAM / "app"
+TEMPLATE = APP / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def app() -> App:
+    return load_fixture(APP, "template.yaml")
+
+
+def q(logical: str) -> str:
+    return f"template.yaml#{logical}"
+
+
+def test_clean_template_has_no_diagnostics(app):
+    assert app.diagnostics == []
+    assert [(f.path, f.format) for f in app.files] == [("template.yaml", "sam")]
+
+
+def test_environment_merged_from_globals_with_exact_lines(app):
+    fn = app.functions[q("ListOrdersFunction")]
+    env = fn.environment
+    assert env["DB_PASSWORD"].value == "hunter2-plaintext"
+    assert env["DB_PASSWORD"].location.line == line_of(TEMPLATE, "DB_PASSWORD:")
+    assert env["TABLE_NAME"].value == Ref(q("OrdersTable"))
+    # from Globals.Function, located in the Globals section, parameter default resolved
+    assert env["STAGE"].value == "prod"
+    assert env["STAGE"].location.line == line_of(TEMPLATE, "STAGE: !Ref Stage")
+    assert env["LOG_LEVEL"].location.line == line_of(TEMPLATE, "LOG_LEVEL: INFO")
+
+
+def test_function_settings(app):
+    fn = app.functions[q("ListOrdersFunction")]
+    assert fn.location.line == line_of(TEMPLATE, "  ListOrdersFunction:")
+    assert (fn.runtime, fn.handler, fn.format) == ("python3.12", "app.list_orders", "sam")
+    assert fn.code_dir == "src/orders"
+    assert fn.memory_mb == 1024  # FindInMap with the Stage parameter's default
+    assert fn.timeout_s == 30 and fn.tracing == "Active"  # Globals
+    assert fn.architecture == "arm64"
+    assert fn.reserved_concurrency == 20
+    process = app.functions[q("ProcessOrderFunction")]
+    assert process.timeout_s == 900  # the resource's value wins over Globals
+    assert process.properties["condition"] == "IsProd"
+    assert process.dlq == Ref(q("DeadLetters"), "Arn")
+    public = app.functions[q("PublicFunction")]
+    assert public.code_dir is None and "def handler" in public.properties["inline_code"]
+    assert public.log_level == "DEBUG"
+
+
+def test_generated_role_expands_policies_at_their_lines(app):
+    fn = app.functions[q("ListOrdersFunction")]
+    role = app.roles[q("ListOrdersFunctionRole")]
+    assert fn.role == role.id
+    assert role.managed_policy_arns == [
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ]
+    (template,) = [s for s in role.statements if s.source == "sam-template:DynamoDBReadPolicy"]
+    assert template.location.line == line_of(TEMPLATE, "- DynamoDBReadPolicy:")
+    assert template.resources[0] == Ref(q("OrdersTable"), "Arn")
+    assert "dynamodb:GetItem" in template.actions
+    (star,) = [s for s in role.statements if s.source == "inline"]
+    assert (star.actions, star.resources) == (("*",), ("*",))
+    assert star.location.line == line_of(TEMPLATE, "- Effect: Allow")
+    s3 = [s for s in role.statements
+          if s.source == "managed:arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+    assert s3 and all(s.location.line == line_of(TEMPLATE, "- AmazonS3ReadOnlyAccess")
+                      for s in s3)
+
+
+def test_policy_template_actions_come_from_the_sam_translator_data(app):
+    shipped = json.loads((resources.files("samtranslator") / "policy_templates_data" /
+                          "policy_templates.json").read_text())["Templates"]
+    role = app.roles[q("ProcessOrderFunctionRole")]
+    (poller,) = [s for s in role.statements if s.source == "sam-template:SQSPollerPolicy"]
+    assert list(poller.actions) == shipped["SQSPollerPolicy"]["Definition"]["Statement"][0][
+        "Action"]
+    assert poller.resources == (Ref(q("OrdersQueue"), "Arn"),)
+    assert poller.location.line == line_of(TEMPLATE, "- SQSPollerPolicy:")
+
+
+def test_administrator_access_gives_star_star_and_event_policies(app):
+    role = app.roles[q("ProcessOrderFunctionRole")]
+    admin = [s for s in role.statements
+             if s.source == "managed:arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert [(s.actions, s.resources) for s in admin] == [(("*",), ("*",))]
+    assert admin[0].location.line == \
+        line_of(TEMPLATE, "- arn:aws:iam::aws:policy/AdministratorAccess")
+    assert "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole" in \
+        role.managed_policy_arns
+    (dlq,) = [s for s in role.statements if s.source == "sam:dead-letter-queue"]
+    assert dlq.actions == ("sqs:SendMessage",)
+    assert dlq.resources == (Ref(q("DeadLetters"), "Arn"),)
+
+
+def test_explicit_role_is_linked_and_not_generated(app):
+    fn = app.functions[q("PublicFunction")]
+    assert fn.role == q("PublicRole")
+    assert q("PublicFunctionRole") not in app.roles
+
+
+def test_function_url(app):
+    url = app.functions[q("PublicFunction")].url
+    assert url is not None and url.auth_type == "NONE"
+    assert url.location.line == line_of(TEMPLATE, "AuthType: NONE")
+    assert url.cors == {"AllowOrigins": ["*"]}
+
+
+def test_event_triggers(app):
+    triggers = {t.properties["event"]: t for t in app.functions[q("ProcessOrderFunction")].triggers}
+    queue = triggers["Queue"]
+    assert (queue.kind, queue.source, queue.max_concurrency, queue.asynchronous) == \
+        ("sqs", Ref(q("OrdersQueue"), "Arn"), 5, False)
+    assert queue.properties["BatchSize"] == 10
+    assert queue.location.line == line_of(TEMPLATE, "        Queue:")
+    stream = triggers["Stream"]
+    assert (stream.kind, stream.source) == ("dynamodb-stream", Ref(q("OrdersTable"), "StreamArn"))
+    assert (triggers["Nightly"].kind, triggers["Nightly"].asynchronous) == ("schedule", True)
+    assert (triggers["Uploads"].kind, triggers["Uploads"].source) == \
+        ("s3", Ref(q("UploadBucket")))
+    assert triggers["Alerts"].kind == "sns" and triggers["Alerts"].asynchronous
+    assert triggers["Bus"].kind == "eventbridge"
+
+
+def _routes(app: App, api: str) -> dict[tuple[str, str], object]:
+    return {(r.method, r.path): r for r in app.routes if r.api == q(api)}
+
+
+def test_implicit_rest_api_with_default_authorizer_from_globals(app):
+    api = app.apis[q("ServerlessRestApi")]
+    assert api.implicit and api.kind == "rest" and api.stage == "Prod"
+    assert api.default_authorizer is not None and api.default_authorizer.kind == "cognito"
+    routes = _routes(app, "ServerlessRestApi")
+    orders = routes[("GET", "/orders")]
+    assert orders.function == q("ListOrdersFunction")
+    assert orders.location.line == line_of(TEMPLATE, "ListOrders:")
+    assert orders.authorizer is not None
+    assert (orders.authorizer.kind, orders.authorizer.name, orders.authorizer.scopes) == \
+        ("cognito", "OrdersCognito", ("orders/read",))
+    assert orders.authorizer.location.line == line_of(TEMPLATE, "OrdersCognito:")
+    health = routes[("GET", "/health")]
+    assert health.authorizer is not None and health.authorizer.kind == "none"
+    assert health.authorizer.location.line == line_of(TEMPLATE, "Authorizer: NONE")
+    report = routes[("POST", "/admin/report")]
+    assert report.authorizer is not None and report.authorizer.kind == "iam"
+    assert report.api_key_required is True and orders.api_key_required is False
+    trigger = [t for t in app.functions[q("ListOrdersFunction")].triggers if t.route is orders]
+    assert len(trigger) == 1 and trigger[0].kind == "http"
+
+
+def test_http_apis_implicit_and_explicit(app):
+    implicit = app.apis[q("ServerlessHttpApi")]
+    assert implicit.implicit and implicit.kind == "http"
+    catchall = _routes(app, "ServerlessHttpApi")[("ANY", "$default")]
+    assert catchall.authorizer is None
+    partner = app.apis[q("PartnerApi")]
+    assert not partner.implicit and partner.stage == "v1" and partner.access_logging
+    assert partner.throttling is not None
+    assert (partner.throttling.rate, partner.throttling.burst) == (100, 50)
+    routes = _routes(app, "PartnerApi")
+    item = routes[("GET", "/items/{id}")]
+    assert item.authorizer is not None and item.authorizer.kind == "jwt"
+    assert item.authorizer.identity_sources == ("$request.header.Authorization",)
+    assert routes[("GET", "/public")].authorizer.kind == "none"
+
+
+def test_data_resources_and_log_group_link(app):
+    assert app.resources[q("OrdersTable")].encryption == "aws-managed"
+    assert app.resources[q("OrdersTable")].name == "orders-prod"
+    assert app.resources[q("OrdersQueue")].encryption == "aws-managed"  # alias/aws/sqs
+    dead = app.resources[q("DeadLetters")]
+    assert dead.encryption is None and dead.properties["sqs_managed_sse"] is False
+    bucket = app.resources[q("UploadBucket")]
+    assert bucket.public_access_block is True
+    assert bucket.properties["default_encryption"] == "sse-s3"
+    fn = app.functions[q("ListOrdersFunction")]
+    assert (fn.log_group, fn.log_retention_days) == (q("ListOrdersLogs"), 14)
+
+
+def test_merge_globals_resource_wins_and_maps_merge():
+    doc = parse("g:\n  Timeout: 3\n  Environment:\n    Variables: {A: '1', B: '2'}\n"
+                "r:\n  Timeout: 9\n  Environment:\n    Variables: {B: x}\n").data
+    merged = merge_globals(doc["g"], doc["r"])
+    assert merged["Timeout"] == 9
+    assert merged["Environment"]["Variables"] == {"A": "1", "B": "x"}
+    assert merged["Environment"]["Variables"].line_of("B") == 8
+    assert merged.line_of("Timeout") == 6
+
+
+# ---------------------------------------------------------------------- OpenAPI
+
+OPENAPI = SAM / "openapi"
+OPENAPI_TEMPLATE = OPENAPI / "template.yaml"
+OPENAPI_FILE = OPENAPI / "api" / "openapi.yaml"
+
+
+@pytest.fixture(scope="module")
+def openapi() -> App:
+    return load_fixture(OPENAPI, "template.yaml")
+
+
+def _oq(logical: str) -> str:
+    return f"template.yaml#{logical}"
+
+
+def test_definition_body_routes_and_security(openapi):
+    api = openapi.apis[_oq("PetsApi")]
+    assert api.openapi is not None and "/pets" in api.openapi["paths"]
+    assert api.openapi_location is not None and api.openapi_location.file == "template.yaml"
+    assert (api.stage, api.endpoint_type, api.tracing, api.access_logging) == \
+        ("live", "PRIVATE", True, True)
+    assert api.usage_plan and api.api_key_required
+    routes = {(r.method, r.path): r for r in openapi.routes if r.api == api.id}
+    get = routes[("GET", "/pets")]
+    assert get.from_openapi and get.function == _oq("PetsFunction")
+    assert get.location.line == line_of(OPENAPI_TEMPLATE, "            get:")
+    assert (get.authorizer.kind, get.authorizer.scopes) == ("cognito", ("pets/read",))
+    any_method = routes[("ANY", "/pets/{id}")]
+    assert any_method.authorizer.kind == "none"  # security: []
+    assert routes[("GET", "/status")].function is None  # mock integration
+    # POST /pets is written by SAM from the event: one route, the event's
+    post = [r for r in openapi.routes if (r.api, r.method, r.path) == (api.id, "POST", "/pets")]
+    assert len(post) == 1 and not post[0].from_openapi
+    assert post[0].location.line == line_of(OPENAPI_TEMPLATE, "CreatePet:")
+
+
+@pytest.mark.parametrize("api_id", ["FileApi", "IncludedApi"])
+def test_definition_from_local_file_and_aws_include(openapi, api_id):
+    api = openapi.apis[_oq(api_id)]
+    assert api.openapi_location is not None
+    assert api.openapi_location.file == "api/openapi.yaml"
+    routes = {(r.method, r.path): r for r in openapi.routes if r.api == api.id}
+    get = routes[("GET", "/orders")]
+    assert get.location.file == "api/openapi.yaml"
+    assert get.location.line == line_of(OPENAPI_FILE, "    get:")
+    assert get.function == _oq("PetsFunction")
+    assert get.authorizer.kind == "lambda-token"  # the definition's global security
+    delete = routes[("DELETE", "/orders")]
+    assert delete.api_key_required and delete.authorizer is None and delete.function is None
+
+
+def test_definition_files_confined_to_the_root(openapi):
+    escaping = openapi.apis[_oq("EscapingApi")]
+    assert escaping.openapi is None
+    warnings = [d for d in openapi.diagnostics if "outside the scanned folder" in d.message]
+    assert [(d.line, d.level) for d in warnings] == [
+        (line_of(OPENAPI_TEMPLATE, "DefinitionUri: ../../outside.yaml"), "warning")]
+    assert openapi.apis[_oq("RemoteApi")].properties["definition_uri"] == \
+        "s3://bucket/openapi.yaml"
+    assert [f.path for f in openapi.files] == ["template.yaml", "api/openapi.yaml"]
+
+
+# ---------------------------------------------------------------------- bad input
+
+MALFORMED = SAM / "malformed"
+MALFORMED_TEMPLATE = MALFORMED / "template.yaml"
+
+
+def test_malformed_template_gives_located_warnings_and_goes_on():
+    app = load_fixture(MALFORMED, "template.yaml")
+    got = {(d.line, d.message) for d in app.diagnostics}
+    at = lambda text: line_of(MALFORMED_TEMPLATE, text)  # noqa: E731
+    expected = {
+        (at("  Lambda:"), "Globals.Lambda is not a SAM globals section; ignored"),
+        (at("NoType:"), "resource NoType has no Type; ignored"),
+        (at("- Handler: app.handler") - 1,  # its Properties key
+         "resource ListProperties: Properties should be a mapping; ignored"),
+        (at("NotAMapping:"), "resource NotAMapping should be a mapping; ignored"),
+        (at("CodeUri: ../../../elsewhere"),
+         "code location '../../../elsewhere' is outside the scanned folder"),
+        (at("- DynamoDBCrudPolicy:"), "policy template DynamoDBCrudPolicy has no parameter Extra"),
+        (at("- S3ReadPolicy: {}"), "policy template S3ReadPolicy is missing parameter BucketName"),
+        (at("- NotARealManagedPolicy"),
+         "'NotARealManagedPolicy' is neither an AWS managed policy nor a policy ARN"),
+        (at("Broken: not-a-mapping"), "event Broken needs a Type; ignored"),
+        (at("NoPath:"), "event NoPath: Api events need a Path and a Method; ignored"),
+        (at("Authorizer: Missing"),
+         "authorizer 'Missing' is not defined in the API's Auth.Authorizers"),
+    }
+    assert expected <= got
+    assert all(d.level == "warning" for d in app.diagnostics)
+    assert set(app.functions) == {"template.yaml#GoodFunction", "template.yaml#OddEvents"}
+    good = app.functions["template.yaml#GoodFunction"]
+    assert good.code_dir is None and good.environment == {}
+    statements = app.roles["template.yaml#GoodFunctionRole"].statements
+    assert any(s.source == "sam-template:DynamoDBCrudPolicy" for s in statements)
+
+
+# ---------------------------------------------------------------------- through the scan
+
+
+def test_scan_finds_rules_at_exact_lines():
+    result = scan(str(APP))
+    found = {(f.rule_id, f.location.file, f.location.line) for f in result.findings}
+    assert ("FG-PERM-001", "template.yaml", line_of(TEMPLATE, "- Effect: Allow")) in found
+    assert ("FG-PERM-001", "template.yaml",
+            line_of(TEMPLATE, "- arn:aws:iam::aws:policy/AdministratorAccess")) in found
+    assert ("FG-DATA-001", "template.yaml", line_of(TEMPLATE, "DB_PASSWORD:")) in found
+    assert ("FG-AUTH-001", "template.yaml", line_of(TEMPLATE, "AuthType: NONE")) in found
+    perm = [f for f in result.findings if f.rule_id == "FG-PERM-001"]
+    assert len(perm) == 2  # nothing else in the template allows Action "*"
