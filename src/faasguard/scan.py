@@ -40,10 +40,12 @@ SOURCE_SUFFIXES: dict[str, SourceKind] = {
 #: fill `Facts`. They are imported when a scan runs (never at CLI start). To add one,
 #: append a line, e.g. "faasguard.analysis.cost:analyse".
 ANALYSES: list[str] = [
+    "faasguard.analysis.handlers:resolve",  # first: fills Function.source_file/handler_name
     "faasguard.analysis.openapi:analyse_openapi",
     "faasguard.analysis.endpoints:analyse_endpoints",
     "faasguard.analysis.cost:analyse_cost",
     "faasguard.analysis.code_facts:analyse",  # after handler resolution (source_file)
+    "faasguard.analysis.taint:analyse_taint",  # after handler resolution
 ]
 
 Progress = Callable[[int, int], None]

@@ -42,3 +42,4 @@ class Facts:
     endpoints: list[Any] = field(default_factory=list)
     openapi: list[Any] = field(default_factory=list)  # OpenAPI specs read (analysis.openapi)
     code: dict[str, Any] = field(default_factory=dict)
+    python_modules: Any = None  # parsed Python files, shared (analysis.taint.modules.ModuleCache)

@@ -3,6 +3,7 @@
 from faasguard.rules import (  # noqa: F401
     auth,
     data,
+    injection,
     monitoring,
     permissions,
     shadow,

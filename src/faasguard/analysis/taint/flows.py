@@ -1,0 +1,40 @@
+"""The facts the taint analysis leaves for the rules: one `Flow` per source-to-sink path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faasguard.findings import FlowStep
+from faasguard.model import Location
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Attacker-controlled data reaching a sink.
+
+    category: command, code, sql, nosql, path, deserialisation, ssrf, xxe, template,
+    redos, redirect (rule id in `rule_id`). `location` is the sink. `source` names the
+    source ("S3 object key", "query string parameter 'q'"), `source_path` the access
+    path into the event. `steps` run from the source to the sink. `function` is the
+    Function.id of the handler the flow starts in, None for code not reachable from a
+    handler (then `reachable` is False and the source is a parameter whose name looks
+    like input). `code` names the Python function holding the sink ("file:qualname"),
+    `entry` the function the analysis started from. `public`: a trigger of the flow is
+    an HTTP route without an authoriser or a function URL with AuthType NONE.
+    `triggers` are the related triggers (location and a description).
+    """
+
+    category: str
+    rule_id: str
+    sink: str
+    location: Location
+    source: str
+    source_path: str
+    steps: tuple[FlowStep, ...]
+    function: str | None
+    code: str
+    entry: str
+    reachable: bool = True
+    attacker_controlled: bool = True
+    public: bool = False
+    triggers: tuple[tuple[Location, str], ...] = ()

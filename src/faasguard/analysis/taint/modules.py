@@ -1,0 +1,262 @@
+"""Parsed Python modules: each file under the scanned root is read and parsed once per scan.
+
+`ModuleCache` hands out `Module`s (the AST plus the indexes the engine needs: import
+aliases, top-level functions and classes) and remembers files that do not parse, with
+the reason, so every analysis step reports them the same way. Nothing is ever imported
+or executed: `ast.parse` only.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from faasguard.loaders.documents import InputError, read_text
+
+if TYPE_CHECKING:
+    from faasguard.analysis.facts import Facts
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class ParseError(Exception):
+    """A Python file that cannot be analysed; `line` is where the parser stopped."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class ClassInfo:
+    """A class defined at module level: its methods and the names of its bases."""
+
+    name: str
+    node: ast.ClassDef
+    module: Module
+    methods: dict[str, FunctionNode] = field(default_factory=dict)
+    bases: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """An app-wide identity: file and class name."""
+        return f"{self.module.file}:{self.name}"
+
+
+@dataclass
+class Module:
+    """One parsed Python file (path relative to the scanned root, posix separators)."""
+
+    file: str
+    tree: ast.Module
+    dotted: str
+    aliases: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, FunctionNode] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    assigned: set[str] = field(default_factory=set)
+    global_kinds: dict[str, str] | None = None  # filled by the taint engine on first use
+
+    @property
+    def directory(self) -> str:
+        """The folder holding the file, relative to the root ('' for the root)."""
+        return os.path.dirname(self.file)
+
+    def qualify(self, dotted: str) -> str:
+        """A name as written in this module with its head import alias resolved."""
+        head, dot, rest = dotted.partition(".")
+        target = self.aliases.get(head)
+        if target is None:
+            return dotted
+        return target + dot + rest if dot else target
+
+
+def _index(module: Module) -> None:
+    """Fill the import aliases and the top-level functions and classes of a module."""
+    package = module.dotted.rsplit(".", 1)[0] if "." in module.dotted else ""
+    is_package = module.file.endswith("__init__.py")
+    if is_package:
+        package = module.dotted
+    for node in module.tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            module.functions[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            info = ClassInfo(node.name, node, module,
+                             bases=[module.qualify(_dotted(b)) for b in node.bases])
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    info.methods[item.name] = item
+            module.classes[node.name] = info
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            add_import(module.aliases, node, package)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    module.assigned.add(target.id)
+        elif isinstance(node, (ast.Try, ast.If)):
+            # `try: import x except ImportError: ...` and `if TYPE_CHECKING: import x`
+            for sub in node.body + node.orelse:
+                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    add_import(module.aliases, sub, package)
+
+
+def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, package: str) -> None:
+    """Record the names an import statement binds, as absolute dotted names."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                aliases[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".", 1)[0]
+                aliases[head] = head
+        return
+    base = node.module or ""
+    if node.level:
+        parts = package.split(".") if package else []
+        if node.level > 1:
+            parts = parts[: len(parts) - (node.level - 1)] if len(parts) >= node.level - 1 else []
+        base = ".".join([*parts, base] if base else parts)
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+
+def _dotted(node: ast.expr) -> str:
+    """`a.b.c` for a Name/Attribute chain; '' for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+dotted_name = _dotted
+
+
+def _dotted_of_file(file: str) -> str:
+    stem = file[:-3] if file.endswith(".py") else file
+    if stem.endswith("/__init__"):
+        stem = stem[: -len("/__init__")]
+    return stem.replace("/", ".")
+
+
+class ModuleCache:
+    """Parses each Python file under `root` at most once and answers module look-ups."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.modules: dict[str, Module] = {}
+        self.errors: dict[str, ParseError] = {}
+        self._isfile: dict[str, bool] = {}
+        self._lookups: dict[tuple[str, str], Module | None] = {}
+
+    def exists(self, rel: str) -> bool:
+        """Is there a regular file at this root-relative path? (answers are cached)"""
+        known = self._isfile.get(rel)
+        if known is None:
+            known = self._isfile[rel] = os.path.isfile(os.path.join(self.root, rel))
+        return known
+
+    def get(self, rel: str) -> Module:
+        """The parsed module at `rel`; raises ParseError if it cannot be read or parsed."""
+        module = self.modules.get(rel)
+        if module is not None:
+            return module
+        error = self.errors.get(rel)
+        if error is not None:
+            raise error
+        try:
+            module = self._parse(rel)
+        except ParseError as exc:
+            self.errors[rel] = exc
+            raise
+        self.modules[rel] = module
+        return module
+
+    def try_get(self, rel: str) -> Module | None:
+        """The parsed module, or None when it does not parse (the error is remembered)."""
+        try:
+            return self.get(rel)
+        except ParseError:
+            return None
+
+    def _parse(self, rel: str) -> Module:
+        try:
+            text = read_text(os.path.join(self.root, rel), MAX_SOURCE_BYTES)
+        except InputError as exc:
+            raise ParseError(exc.message, exc.line) from None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes in user code
+                tree = ast.parse(text, filename=rel)
+        except SyntaxError as exc:
+            raise ParseError(_syntax_message(exc), exc.lineno) from None
+        except ValueError as exc:
+            raise ParseError(f"is not valid Python source: {exc}") from None
+        except (RecursionError, MemoryError):
+            raise ParseError("is too deeply nested to parse") from None
+        module = Module(rel, tree, _dotted_of_file(rel))
+        _index(module)
+        return module
+
+    def find(self, dotted: str, search: tuple[str, ...]) -> Module | None:
+        """The local module a dotted name refers to, looked up in `search` folders."""
+        for base in search:
+            key = (base, dotted)
+            if key in self._lookups:
+                found = self._lookups[key]
+            else:
+                found = None
+                stem = dotted.replace(".", "/")
+                prefix = f"{base}/" if base else ""
+                for candidate in (f"{prefix}{stem}.py", f"{prefix}{stem}/__init__.py"):
+                    if self.exists(candidate):
+                        found = self.try_get(candidate)
+                        break
+                self._lookups[key] = found
+            if found is not None:
+                return found
+        return None
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    msg = exc.msg or "invalid syntax"
+    text = (exc.text or "").strip()
+    hint = ""
+    if "Missing parentheses" in msg or text.startswith(("print ", "exec ")) or \
+            re.match(r"except\s+\w+\s*,", text):
+        hint = " (Python 2 code? Lambda runs Python 3)"
+    return f"does not parse as Python 3: {msg}{hint}"
+
+
+def search_path(module: Module, base: str | None = None) -> tuple[str, ...]:
+    """Folders where a module's absolute imports may live: its base, its folder, ancestors."""
+    dirs: list[str] = []
+    if base is not None:
+        dirs.append(base.strip("/").removeprefix("./") if base not in (".", "./") else "")
+    current = module.directory
+    while True:
+        if current not in dirs:
+            dirs.append(current)
+        if not current:
+            break
+        current = os.path.dirname(current)
+    return tuple(dirs)
+
+
+def module_cache(root: str, facts: Facts) -> ModuleCache:
+    """The scan's module cache (created on first use), so each file is parsed once."""
+    cache = facts.python_modules
+    if not isinstance(cache, ModuleCache) or cache.root != root:
+        cache = facts.python_modules = ModuleCache(root)
+    return cache

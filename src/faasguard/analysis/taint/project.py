@@ -1,0 +1,199 @@
+"""The taint analysis step: analyse every handler, then the code no handler reaches.
+
+For each Python function of the App whose handler was resolved (analysis.handlers), the
+handler's first parameter is the source. Then every other function of every Python file
+under the root whose parameters are named like input (`event`, `payload`, `body`, ...)
+is analysed with those parameters as sources, so shared libraries are not blind spots;
+those flows are marked not reachable (the rules report them with low confidence).
+"""
+
+from __future__ import annotations
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.taint.engine import Analyzer, Hit
+from faasguard.analysis.taint.flows import Flow
+from faasguard.analysis.taint.modules import (
+    ClassInfo,
+    FunctionNode,
+    Module,
+    ModuleCache,
+    module_cache,
+)
+from faasguard.analysis.taint.sources import describe_source, path_text
+from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
+from faasguard.findings import FlowStep
+from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id
+
+#: Trigger kinds that make an HTTP request the event.
+HTTP_KINDS = {"http", "websocket", "alb"}
+
+
+def analyse_taint(app: App, facts: Facts) -> None:
+    """Analysis step: fill `facts.flows` (function id -> flows) for every Python handler.
+
+    Flows of code no handler reaches are stored under `code:<file>:<function>`.
+    """
+    cache = module_cache(app.root, facts)
+    table = _table(app, facts)
+    visited: set[tuple[str, int]] = set()
+    reported: set[tuple[str, str, int]] = set()
+    for function in app.functions.values():
+        entry = _entry(function, cache)
+        if entry is None:
+            continue
+        module, node = entry
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        if not params:
+            continue
+        analyzer = Analyzer(table, cache, visited, base=function.code_dir or "")
+        analyzer.analyse(module, node, params[:1])
+        flows = [_flow(hit, table, app, function, f"{module.file}:{node.name}")
+                 for hit in _unique(analyzer.hits)]
+        reported.update((f.category, f.location.file, f.location.line) for f in flows)
+        facts.flows.setdefault(function.id, []).extend(flows)
+    _analyse_unreached(app, facts, cache, table, visited, reported)
+
+
+def _table(app: App, facts: Facts) -> TaintTable:
+    try:
+        return build_table(facts.options.extra.get("taint") or None)
+    except (TableError, TypeError, ValueError) as exc:
+        app.diagnostics.append(Diagnostic("", f"taint configuration ignored: {exc}",
+                                          level="error", code="config"))
+        return build_table()
+
+
+def _entry(function: Function, cache: ModuleCache) -> tuple[Module, FunctionNode] | None:
+    if not function.source_file or not function.handler_name:
+        return None
+    module = cache.try_get(function.source_file)
+    if module is None:
+        return None
+    node = module.functions.get(function.handler_name)
+    return (module, node) if node is not None else None
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    seen: set[tuple[str, str, int, tuple[str, ...], str]] = set()
+    out = []
+    for hit in hits:
+        key = (hit.category, hit.file, hit.line, hit.taint.path, hit.taint.origin)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _flow(hit: Hit, table: TaintTable, app: App, function: Function | None,
+          entry: str) -> Flow:
+    taint = hit.taint
+    from_event = not taint.steps or "(declared source)" not in taint.steps[0][2]
+    triggers = function.triggers if function is not None else []
+    kinds = {t.kind for t in triggers}
+    if function is not None and function.url is not None:
+        kinds.add("url")
+    info = describe_source(table, taint.origin, taint.path, frozenset(kinds), from_event,
+                           function is not None)
+    related_kinds = info.shape.triggers if info.shape is not None else frozenset(kinds)
+    related: list[tuple[Location, str]] = []
+    public = False
+    for trigger in triggers:
+        if trigger.kind not in related_kinds:
+            continue
+        text, open_route = _describe_trigger(trigger, app)
+        related.append((trigger.location, text))
+        public = public or open_route
+    if function is not None and function.url is not None and "url" in related_kinds:
+        no_auth = function.url.auth_type == "NONE"
+        related.append((function.url.location,
+                        f"function URL (AuthType {function.url.auth_type})"))
+        public = public or no_auth
+    steps = _steps(hit, info.label, path_text(taint.origin, taint.path))
+    return Flow(
+        category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
+        location=Location(hit.file, hit.line), source=info.label,
+        source_path=path_text(taint.origin, taint.path), steps=steps,
+        function=function.id if function is not None else None, code=hit.function,
+        entry=entry, reachable=function is not None,
+        attacker_controlled=info.attacker_controlled, public=public,
+        triggers=tuple(related))
+
+
+def _steps(hit: Hit, label: str, path: str) -> tuple[FlowStep, ...]:
+    """Source (where the value was read out of the event), what happened, the sink."""
+    taint = hit.taint
+    raw = taint.steps[1:] if taint.steps else ()
+    first = taint.read_at or (taint.steps[0][:2] if taint.steps else (hit.file, hit.line))
+    kept = [s for s in raw if not (s[0] == first[0] and s[1] < first[1])]
+    return (FlowStep(Location(first[0], first[1]), f"source: {label} ({path})"),
+            *(FlowStep(Location(file, line), message) for file, line, message in kept),
+            FlowStep(Location(hit.file, hit.line), f"reaches {hit.sink} ({hit.category})"))
+
+
+def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
+    """A trigger in words, and whether anyone on the internet can fire it unauthenticated."""
+    if trigger.kind in HTTP_KINDS:
+        route = trigger.route or _route_of(trigger, app)
+        if route is None:
+            return f"{trigger.kind} trigger", trigger.kind == "alb"
+        open_route = route.authorizer is None or route.authorizer.kind == "none"
+        auth = "no authoriser" if open_route else f"authoriser: {route.authorizer.kind}"  # type: ignore[union-attr]
+        return f"{route.method} {route.path} ({auth})", open_route
+    source = trigger.source
+    name = getattr(source, "target", source)
+    what = f" from {logical_id(name)}" if isinstance(name, str) and name else ""
+    return f"{trigger.kind} trigger{what}", False
+
+
+def _route_of(trigger: Trigger, app: App) -> Route | None:
+    for route in app.routes:
+        if route.function == trigger.function and route.location == trigger.location:
+            return route
+    return next((r for r in app.routes if r.function == trigger.function), None)
+
+
+def _python_files(app: App, facts: Facts, table: TaintTable) -> list[str]:
+    listed = [s.path for s in app.files if s.format == "python"]
+    if not listed:
+        from faasguard.scan import python_sources
+
+        listed = python_sources(app.root, [*facts.options.excludes, *table.excludes])
+    elif table.excludes:
+        import fnmatch
+
+        listed = [p for p in listed if not any(fnmatch.fnmatch(p, g) for g in table.excludes)]
+    return listed
+
+
+def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintTable,
+                       visited: set[tuple[str, int]], reported: set[tuple[str, str, int]]
+                       ) -> None:
+    """Functions no handler reached, whose parameters look like input, analysed too."""
+    names = table.source_params
+    for rel in _python_files(app, facts, table):
+        module = cache.try_get(rel)
+        if module is None:
+            continue
+        candidates: list[tuple[FunctionNode, ClassInfo | None]] = [
+            (node, None) for node in module.functions.values()]
+        for cls in module.classes.values():
+            candidates.extend((node, cls) for node in cls.methods.values())
+        for node, owner in candidates:
+            if (rel, node.lineno) in visited:
+                continue
+            params = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                      *node.args.kwonlyargs) if a.arg in names]
+            if not params:
+                continue
+            analyzer = Analyzer(table, cache, visited)
+            analyzer.analyse(module, node, params, owner, origin_prefix="")
+            qual = f"{owner.name}.{node.name}" if owner else node.name
+            flows = []
+            for hit in _unique(analyzer.hits):
+                if (hit.category, hit.file, hit.line) in reported:
+                    continue
+                reported.add((hit.category, hit.file, hit.line))
+                flow = _flow(hit, table, app, None, f"{rel}:{qual}")
+                flows.append(flow)
+            if flows:
+                facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)

@@ -1,0 +1,199 @@
+"""The taint table: sources, sinks, sanitisers, propagators and event shapes.
+
+The built-in table is versioned data (`faasguard/data/taint_python.json`); users add their
+own entries in the config file under `taint:` (see docs/injection.md), merged here.
+Everything is turned into dictionaries keyed by call or method name once, so the engine
+looks up a call in O(1).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+#: Sink categories and the rule id that reports each (rules/injection.py).
+CATEGORIES: dict[str, str] = {
+    "command": "FG-INJ-001",
+    "code": "FG-INJ-002",
+    "sql": "FG-INJ-003",
+    "nosql": "FG-INJ-004",
+    "path": "FG-INJ-005",
+    "deserialisation": "FG-INJ-006",
+    "ssrf": "FG-INJ-007",
+    "xxe": "FG-INJ-008",
+    "template": "FG-INJ-009",
+    "redos": "FG-INJ-010",
+    "redirect": "FG-INJ-011",
+}
+
+
+class TableError(ValueError):
+    """A user-declared taint entry that cannot be used (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class Sink:
+    """One sink: the category, which arguments carry the danger, and an extra condition.
+
+    condition: None (any tainted checked argument), "shell" (subprocess semantics),
+    "structured" (only parsed JSON objects, NoSQL operator injection), "unsafe-yaml",
+    "lxml-parser", "receiver" (the receiver object itself is the tainted thing),
+    "archive" (extraction from a tainted archive without a safe filter).
+    result "clean": the call's result is an object that no longer carries the string.
+    """
+
+    category: str
+    name: str
+    args: tuple[int, ...] = (0,)
+    kwargs: tuple[str, ...] = ()
+    condition: str | None = None
+    receiver: str | None = None
+    result: str | None = None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where in an event of some trigger kinds a named, attacker-facing value lives."""
+
+    triggers: frozenset[str]
+    path: tuple[str, ...]
+    label: str
+    trusted: bool = False
+
+
+@dataclass
+class TaintTable:
+    """Lookup tables the engine consults for every call."""
+
+    calls: dict[str, list[Sink]] = field(default_factory=dict)
+    methods: dict[str, list[Sink]] = field(default_factory=dict)
+    full_sanitisers: set[str] = field(default_factory=set)
+    clean_methods: set[str] = field(default_factory=set)
+    partial_sanitisers: dict[str, frozenset[str]] = field(default_factory=dict)
+    validators: set[str] = field(default_factory=set)
+    validator_methods: set[str] = field(default_factory=set)
+    model_bases: set[str] = field(default_factory=set)
+    guards: set[str] = field(default_factory=set)
+    structured: set[str] = field(default_factory=set)
+    stringify: set[str] = field(default_factory=set)
+    string_methods: set[str] = field(default_factory=set)
+    arg_methods: set[str] = field(default_factory=set)
+    container_methods: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)
+    source_calls: dict[str, str] = field(default_factory=dict)
+    source_params: set[str] = field(default_factory=set)
+    shells: set[str] = field(default_factory=set)
+    shapes: list[Shape] = field(default_factory=list)
+    excludes: tuple[str, ...] = ()
+
+    def add_sink(self, entry: dict[str, Any]) -> None:
+        """Register one sink entry of the table format (calls and/or methods)."""
+        category = entry.get("category")
+        if category not in CATEGORIES:
+            raise TableError(f"sink category {category!r} is not one of "
+                             f"{', '.join(CATEGORIES)}")
+        args = tuple(int(a) for a in entry.get("args", [0]))
+        kwargs = tuple(str(k) for k in entry.get("kwargs", []))
+        for name in _names(entry.get("calls", [])) + _names(entry.get("call", [])):
+            self.calls.setdefault(name, []).append(Sink(
+                category, name, args, kwargs, entry.get("condition"), None, entry.get("result")))
+        for name in _names(entry.get("methods", [])) + _names(entry.get("method", [])):
+            self.methods.setdefault(name, []).append(Sink(
+                category, "." + name, args, kwargs, entry.get("condition"),
+                entry.get("receiver"), entry.get("result")))
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TableError(f"expected a name or a list of names, got {value!r}")
+
+
+@lru_cache(maxsize=1)
+def builtin_data() -> dict[str, Any]:
+    """The built-in table as shipped (parsed once per process)."""
+    text = resources.files("faasguard.data").joinpath("taint_python.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def build_table(user: dict[str, Any] | None = None) -> TaintTable:
+    """The built-in table merged with the user's `taint:` config section.
+
+    Raises TableError for a malformed user section (the caller turns it into a diagnostic).
+    """
+    data = builtin_data()
+    table = TaintTable()
+    for entry in data["sinks"]:
+        table.add_sink(entry)
+    san = data["sanitisers"]
+    table.full_sanitisers = set(san["full"])
+    table.clean_methods = set(san["methods"])
+    table.partial_sanitisers = {k: frozenset(v) for k, v in san["partial"].items()}
+    table.validators = set(san["validators"])
+    table.validator_methods = set(san["validator_methods"])
+    table.model_bases = set(san["model_bases"])
+    table.guards = set(san["guards"])
+    prop = data["propagators"]
+    table.structured = set(prop["structured"])
+    table.stringify = set(prop["stringify"])
+    table.string_methods = set(prop["string_methods"])
+    table.arg_methods = set(prop["arg_methods"])
+    table.container_methods = set(prop["container_methods"])
+    table.kinds = dict(data["kinds"])
+    table.source_params = set(data["source_params"])
+    table.shells = set(data["shells"])
+    table.shapes = [Shape(frozenset(s["triggers"]), tuple(s["path"]), s["label"],
+                          bool(s.get("trusted", False))) for s in data["shapes"]]
+    if user:
+        _merge_user(table, user)
+    return table
+
+
+def _merge_user(table: TaintTable, user: dict[str, Any]) -> None:
+    if not isinstance(user, dict):
+        raise TableError("the 'taint' section must be a mapping")
+    unknown = set(user) - {"sources", "sinks", "sanitisers", "sanitizers", "source_params",
+                           "exclude"}
+    if unknown:
+        raise TableError(f"unknown key(s) in 'taint': {', '.join(sorted(unknown))}")
+    for entry in _list(user.get("sinks", []), "sinks"):
+        if not isinstance(entry, dict):
+            raise TableError(f"a sink must be a mapping, got {entry!r}")
+        table.add_sink(entry)
+    for entry in _list(user.get("sources", []), "sources"):
+        if isinstance(entry, str):
+            table.source_calls[entry] = f"value returned by {entry}()"
+        elif isinstance(entry, dict) and isinstance(entry.get("call"), str):
+            table.source_calls[entry["call"]] = str(entry.get("label")
+                                                    or f"value returned by {entry['call']}()")
+        else:
+            raise TableError(f"a source is a call name or {{call, label}}, got {entry!r}")
+    sanitisers = user.get("sanitisers", user.get("sanitizers", []))
+    for entry in _list(sanitisers, "sanitisers"):
+        if isinstance(entry, str):
+            table.full_sanitisers.add(entry)
+        elif isinstance(entry, dict) and isinstance(entry.get("call"), str):
+            cats = entry.get("categories")
+            if cats is None:
+                table.full_sanitisers.add(entry["call"])
+            else:
+                bad = [c for c in _names(cats) if c not in CATEGORIES]
+                if bad:
+                    raise TableError(f"sanitiser {entry['call']}: unknown categories {bad}")
+                table.partial_sanitisers[entry["call"]] = frozenset(_names(cats))
+        else:
+            raise TableError(f"a sanitiser is a call name or {{call, categories}}, got {entry!r}")
+    table.source_params |= set(_names(user.get("source_params", [])))
+    table.excludes = tuple(_names(user.get("exclude", [])))
+
+
+def _list(value: Any, key: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise TableError(f"'taint.{key}' must be a list")
+    return value
