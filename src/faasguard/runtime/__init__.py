@@ -4,10 +4,12 @@
     def handler(event, context): ...
 
 The public surface is small and loaded on first use, so importing this package costs
-almost nothing on a cold start: `guard`, `wrap`, `current`, `GuardConfig`, `redact`,
-`Redactor`, `Sandbox`, and the exceptions `GuardError`, `InvalidEvent`, `InputRejected`,
+almost nothing on a cold start: `guard`, `wrap`, `current`, `GuardConfig`, `Redactor`,
+`Sandbox`, and the exceptions `GuardError`, `InvalidEvent`, `InputRejected`,
 `SandboxViolation`, `AuthError`, `RateLimited`, `BudgetExceeded`, `StoreUnavailable`.
-The runtime never imports the scanner side of faasguard.
+The implementation lives in `runtime.pipeline` (the module is not called `guard`, so it
+never shadows the decorator); `redact(obj)` is `faasguard.runtime.redact.redact`. The
+runtime never imports the scanner side of faasguard.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "guard": "faasguard.runtime.guard",
-    "wrap": "faasguard.runtime.guard",
-    "current": "faasguard.runtime.guard",
-    "GuardState": "faasguard.runtime.guard",
+    "guard": "faasguard.runtime.pipeline",
+    "wrap": "faasguard.runtime.pipeline",
+    "current": "faasguard.runtime.pipeline",
+    "GuardState": "faasguard.runtime.pipeline",
     "GuardConfig": "faasguard.runtime.config",
-    "redact": "faasguard.runtime.redact",
     "Redactor": "faasguard.runtime.redact",
     "Sandbox": "faasguard.runtime.sandbox",
     "GuardError": "faasguard.runtime.errors",
@@ -37,16 +38,16 @@ _EXPORTS = {
 __all__ = [
     "AuthError", "BudgetExceeded", "GuardConfig", "GuardError", "GuardState", "InputRejected",
     "InvalidEvent", "RateLimited", "Redactor", "Sandbox", "SandboxViolation",
-    "StoreUnavailable", "current", "guard", "redact", "wrap",
+    "StoreUnavailable", "current", "guard", "wrap",
 ]
 
 if TYPE_CHECKING:
     from faasguard.runtime.auth import AuthError
     from faasguard.runtime.config import GuardConfig
     from faasguard.runtime.errors import GuardError, InputRejected, InvalidEvent, SandboxViolation
-    from faasguard.runtime.guard import GuardState, current, guard, wrap
     from faasguard.runtime.limits import BudgetExceeded, RateLimited, StoreUnavailable
-    from faasguard.runtime.redact import Redactor, redact
+    from faasguard.runtime.pipeline import GuardState, current, guard, wrap
+    from faasguard.runtime.redact import Redactor
     from faasguard.runtime.sandbox import Sandbox
 
 
