@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from faasguard.analysis.facts import Facts
@@ -148,7 +147,9 @@ class _Visitor(ast.NodeVisitor):
         self._named.add(id(value))
         match = find_secret(name, value.value, entropy=False)
         if match is not None:
-            self.add("secret", value, f"{name}: {match.description}", f"{name}:{match.kind}")
+            detail = f"{name} is assigned a literal" if match.kind == "name" \
+                else f"{match.description} in {name}"
+            self.add("secret", value, detail, f"{name}:{match.kind}")
         elif remote_http_url(value.value):
             self.add("http-url", value, value.value.strip(), value.value.strip())
 
@@ -259,15 +260,19 @@ class _Visitor(ast.NodeVisitor):
                 self.add("secret", node, match.description, match.kind)
 
 
-def analyse_source(path: str, text: str) -> FileFacts:
-    """The facts of one Python source (raises SyntaxError/ValueError when it does not parse)."""
-    tree = ast.parse(text, filename=path)
+def facts_of_tree(path: str, tree: ast.Module) -> FileFacts:
+    """The facts of one parsed Python module."""
     visitor = _Visitor()
     visitor.visit(tree)
     unique: dict[tuple[str, int, str], CodeFact] = {}
     for fact in visitor.facts:
         unique.setdefault((fact.kind, fact.line, fact.key), fact)
     return FileFacts(path, sorted(unique.values(), key=lambda f: (f.line, f.kind, f.key)))
+
+
+def analyse_source(path: str, text: str) -> FileFacts:
+    """The facts of one Python source (raises SyntaxError/ValueError when it does not parse)."""
+    return facts_of_tree(path, ast.parse(text, filename=path))
 
 
 def python_files(app: App) -> list[str]:
@@ -285,26 +290,34 @@ def python_files(app: App) -> list[str]:
     return list(found)
 
 
-def _read_all(app: App, paths: Iterable[str]) -> Iterator[tuple[str, str | None, str]]:
-    for path in paths:
+def _parse(app: App, facts: Facts, path: str) -> tuple[ast.Module | None, str]:
+    """The module's tree (from the scan's shared module cache when there is one, so each
+    file is parsed once per scan), or None and why it could not be parsed."""
+    try:
+        from faasguard.analysis.taint.modules import ParseError, module_cache
+    except ImportError:  # the shared cache is optional: parse here
         try:
-            yield path, read_text(os.path.join(app.root, path), MAX_SOURCE_BYTES), ""
+            text = read_text(os.path.join(app.root, path), MAX_SOURCE_BYTES)
+            return ast.parse(text, filename=path), ""
         except InputError as exc:
-            yield path, None, exc.message
+            return None, exc.message
+        except (SyntaxError, ValueError, RecursionError) as exc:
+            return None, f"does not parse as Python 3 ({getattr(exc, 'msg', exc)})"
+    try:
+        return module_cache(app.root, facts).get(path).tree, ""
+    except ParseError as exc:
+        return None, exc.message
 
 
 def analyse(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.code[path]` with the `FileFacts` of every Python file."""
     handler_files = {f.source_file for f in app.functions.values()}
-    for path, text, problem in _read_all(app, python_files(app)):
+    for path in python_files(app):
         if path in facts.code:
             continue
-        if text is not None:
-            try:
-                facts.code[path] = analyse_source(path, text)
-                continue
-            except (SyntaxError, ValueError, RecursionError) as exc:
-                problem = f"not parsed as Python 3 ({exc.__class__.__name__}: "\
-                          f"{getattr(exc, 'msg', exc)}); its code was not checked"
-        if path not in handler_files:  # handler resolution reports its own files
-            app.diagnostics.append(Diagnostic(path, problem, None, "note", "code"))
+        tree, problem = _parse(app, facts, path)
+        if tree is not None:
+            facts.code[path] = facts_of_tree(path, tree)
+        elif path not in handler_files:  # handler resolution reports its own files
+            app.diagnostics.append(Diagnostic(
+                path, f"{problem}; its code was not checked", None, "note", "code"))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from faasguard.analysis.code_facts import FileFacts
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import find_secret, is_secret_name
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.loaders.documents import LDict, LList
 from faasguard.model import App, DataResource, Location, logical_id
 from faasguard.rules.envvars import env_definitions
 
@@ -67,30 +65,6 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
         )
 
 
-def _walk_properties(value: Any, location: Location, path: str
-                     ) -> Iterator[tuple[str, str, Any, Location]]:
-    """(path, key, value, location) of every scalar under a properties mapping."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            line = value.line_of(key) if isinstance(value, LDict) else location.line
-            here = Location(location.file, line or location.line)
-            if isinstance(item, dict | list):
-                yield from _walk_properties(item, here, f"{path}.{key}")
-            else:
-                yield f"{path}.{key}", str(key), item, here
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            line = value.line_of(index) if isinstance(value, LList) else location.line
-            here = Location(location.file, line or location.line)
-            if isinstance(item, dict | list):
-                yield from _walk_properties(item, here, f"{path}[{index}]")
-            else:
-                yield f"{path}[{index}]", "", item, here
-
-
-_NOT_TEMPLATE_SECRETS = {"environment", "variables", "tags"}
-
-
 @rule(
     "FG-DATA-002",
     "Secret written in plaintext in the template",
@@ -98,9 +72,10 @@ _NOT_TEMPLATE_SECRETS = {"environment", "variables", "tags"}
     severity="high",
     description="""
 A password, token or key written as a literal in a template (`MasterUserPassword`,
-`SecretString`, an API key in an event source or authoriser setting) is stored in Git, in
-the deployment bucket and in the CloudFormation console, where anyone who can read the
-stack can read it. Template values are checked by name and by known token formats.
+`SecretString`, a parameter `Default`, a value under serverless.yml `custom:`) is stored in
+Git, in the deployment bucket and in the CloudFormation console, where anyone who can read
+the stack can read it. Every template value is checked by name and by known token formats
+(environment variables are FG-DATA-001's).
 """,
     remediation={
         "sam": "MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'"
@@ -115,21 +90,11 @@ stack can read it. Template values are checked by name and by known token format
     cwe=(798, 312),
 )
 def plaintext_secret_template(app: App, facts: Facts) -> Iterator[Finding]:
-    elements: list[tuple[str, dict[str, Any], Location]] = [
-        (r.id, r.properties, r.location) for r in app.resources.values()]
-    elements += [(f.id, f.properties, f.location) for f in app.functions.values()]
-    for element_id, properties, location in elements:
-        for path, key, value, where in _walk_properties(properties, location, ""):
-            if set(path.lower().strip(".").split(".")) & _NOT_TEMPLATE_SECRETS:
-                continue
-            match = find_secret(key or None, value, entropy=False)
-            if match is None:
-                continue
+    for file_facts in _code_facts(facts):
+        for fact in file_facts.of_kind("template-secret"):
             yield make_finding(
-                "FG-DATA-002",
-                f"'{logical_id(element_id)}' has {match.description} in plaintext at "
-                f"{path.strip('.')}.",
-                where, f"template-secret:{logical_id(element_id)}:{path.strip('.')}",
+                "FG-DATA-002", f"Plaintext secret in the template: {fact.detail}.",
+                Location(file_facts.path, fact.line), f"template-secret:{fact.key}",
             )
 
 
@@ -292,7 +257,7 @@ then messages are stored unencrypted until consumed (up to 14 days).
 )
 def sqs_unencrypted(app: App, facts: Facts) -> Iterator[Finding]:
     for queue in _resources(app, "queue"):
-        if queue.encryption is None and queue.properties.get("SqsManagedSseEnabled") is False:
+        if queue.encryption is None and queue.properties.get("sqs_managed_sse") is False:
             yield make_finding(
                 "FG-DATA-007",
                 f"SQS queue '{logical_id(queue.id)}' has encryption turned off "

@@ -26,12 +26,13 @@ def _load(name: str) -> Any:
 
 
 @lru_cache(maxsize=1)
-def action_table() -> dict[str, dict[str, bool]]:
-    """service prefix -> {lower-case action name: supports resource-level permissions}."""
-    table: dict[str, dict[str, bool]] = {}
+def action_table() -> dict[str, dict[str, tuple[str, bool]]]:
+    """service prefix -> {lower-case action: (its name as AWS writes it, supports
+    resource-level permissions)}."""
+    table: dict[str, dict[str, tuple[str, bool]]] = {}
     for prefix, lists in _load("iam_actions.json")["services"].items():
-        entry = {name.lower(): True for name in lists["scoped"].split()}
-        entry.update({name.lower(): False for name in lists["unscoped"].split()})
+        entry = {name.lower(): (name, True) for name in lists["scoped"].split()}
+        entry.update({name.lower(): (name, False) for name in lists["unscoped"].split()})
         table[prefix.lower()] = entry
     return table
 
@@ -44,6 +45,7 @@ class EscalationPath:
     actions: tuple[str, ...]
     explains: str
     wildcard_resource: bool = False
+    passed_to: str | None = None
 
     @property
     def title(self) -> str:
@@ -55,7 +57,7 @@ class EscalationPath:
 def escalation_paths() -> tuple[EscalationPath, ...]:
     """The privilege-escalation paths of data/iam_escalation.json."""
     return tuple(EscalationPath(p["id"], tuple(p["actions"]), p["explains"],
-                                bool(p.get("wildcard_resource", False)))
+                                bool(p.get("wildcard_resource", False)), p.get("passed_to"))
                  for p in _load("iam_escalation.json")["paths"])
 
 
@@ -96,7 +98,8 @@ def scoped_actions(pattern: str) -> list[str] | None:
     if actions is None:
         return None
     regex = _pattern(name)
-    return sorted(f"{service}:{a}" for a, scoped in actions.items() if scoped and regex.match(a))
+    return sorted(f"{service}:{original}" for lower, (original, scoped) in actions.items()
+                  if scoped and regex.match(lower))
 
 
 def is_wildcard_resource(resource: object) -> bool:
@@ -104,12 +107,27 @@ def is_wildcard_resource(resource: object) -> bool:
     return isinstance(resource, str) and resource.strip() in ("*", "arn:*", "arn:aws:*")
 
 
+def _passes_to(statement: Statement, service: str | None) -> bool:
+    """False when an `iam:PassedToService` condition rules out passing a role to `service`."""
+    if service is None:
+        return True
+    for operator in statement.conditions.values():
+        if isinstance(operator, dict):
+            for key, allowed in operator.items():
+                if str(key).lower() == "iam:passedtoservice":
+                    values = allowed if isinstance(allowed, list) else [allowed]
+                    return any(isinstance(v, str) and action_matches(v, service)
+                               for v in values)
+    return True
+
+
 def allows(statements: Iterable[Statement], action: str,
-           wildcard_resource: bool = False) -> Statement | None:
+           wildcard_resource: bool = False, passed_to: str | None = None) -> Statement | None:
     """The first Allow statement that grants `action` (on `*` when asked), unless a Deny
     statement on every resource takes it away; None when the action is not granted.
 
-    Conditions are not evaluated: a conditional grant counts as a grant.
+    Conditions are not evaluated, except `iam:PassedToService` when `passed_to` names the
+    service a role would be passed to: otherwise a conditional grant counts as a grant.
     """
     statements = list(statements)
     for statement in statements:
@@ -121,6 +139,8 @@ def allows(statements: Iterable[Statement], action: str,
         if statement.effect != "Allow":
             continue
         if wildcard_resource and not any(is_wildcard_resource(r) for r in statement.resources):
+            continue
+        if action.lower() == "iam:passrole" and not _passes_to(statement, passed_to):
             continue
         if statement.actions and any(isinstance(a, str) and action_matches(a, action)
                                      for a in statement.actions):
@@ -142,7 +162,7 @@ def escalations(role: Role) -> list[tuple[EscalationPath, list[Statement]]]:
     for path in escalation_paths():
         granting = []
         for action in path.actions:
-            statement = allows(statements, action, path.wildcard_resource)
+            statement = allows(statements, action, path.wildcard_resource, path.passed_to)
             if statement is None:
                 break
             granting.append(statement)

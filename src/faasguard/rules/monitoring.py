@@ -211,8 +211,9 @@ def _watches(alarm: Alarm, function: Function, metric: str) -> bool:
     target = alarm.dimensions.get("FunctionName")
     if target is None:
         return "FunctionName" not in alarm.dimensions and not alarm.dimensions
-    if isinstance(target, Ref):
-        return target.target == function.id
+    if isinstance(target, Ref):  # serverless.yml: Ref to the generated `<Name>LambdaFunction`
+        return target.target == function.id or logical_id(target.target) == \
+            function.properties.get("logical_id")
     return isinstance(target, str) and target in (function.name, logical_id(function.id))
 
 

@@ -1,0 +1,69 @@
+"""Secrets written in templates: every literal of every IaC file, by name and by format.
+
+Loaders keep only what the model needs, so this analysis reads the templates the scan
+loaded once more (through the same safe reader) and judges every scalar with
+`analysis.secrets`: a literal under a secret's name (`MasterUserPassword`, a parameter
+`DbPassword` with a `Default`, `custom.stripeKey`) or any value of a known token format.
+Environment variables are left to FG-DATA-001, which reports them per function. The
+results go to `facts.code[file]` as `FileFacts` with kind "template-secret".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from faasguard.analysis.code_facts import CodeFact, FileFacts
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.secrets import find_secret
+from faasguard.loaders.documents import InputError, line_of, load_file
+from faasguard.model import App
+
+TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk"}
+#: Keys whose subtree is an environment (judged per function by FG-DATA-001).
+_ENVIRONMENT_KEYS = {"environment", "variables"}
+#: Keys that only carry the value of the key above them (`DbPassword: {Default: x}`).
+_VALUE_KEYS = {"default", "value", "values", "allowedvalues"}
+
+
+def _scalars(node: Any, name: str | None, path: str, line: int
+             ) -> Iterator[tuple[str | None, str, Any, int]]:
+    """(name, path, value, line) of every scalar, skipping environment subtrees."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            text = str(key)
+            if text.lower() in _ENVIRONMENT_KEYS:
+                continue
+            here = line_of(node, key, line)
+            label = name if text.lower() in _VALUE_KEYS else text
+            yield from _scalars(value, label, f"{path}.{text}" if path else text, here)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _scalars(value, name, f"{path}[{index}]", line_of(node, index, line))
+    else:
+        yield name, path, node, line
+
+
+def secrets_in(data: Any, file: str) -> FileFacts:
+    """The secrets written in one parsed template."""
+    found = FileFacts(file)
+    for name, path, value, line in _scalars(data, None, "", 1):
+        match = find_secret(name, value, entropy=False)
+        if match is not None:
+            detail = f"{path} is written in plaintext" if match.kind == "name" \
+                else f"{match.description} at {path}"
+            found.facts.append(CodeFact("template-secret", line, detail, path))
+    return found
+
+
+def analyse(app: App, facts: Facts) -> None:
+    """Analysis step: the secrets of every template the scan loaded."""
+    for source in app.files:
+        if source.format not in TEMPLATE_FORMATS or source.path in facts.code:
+            continue
+        try:
+            document = load_file(os.path.join(app.root, source.path))
+        except InputError:
+            continue  # the loader has reported it
+        facts.code[source.path] = secrets_in(document.data, source.path)
