@@ -15,7 +15,6 @@ import fnmatch
 import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
@@ -262,6 +261,8 @@ def load_app(root: str, files: list[str], stage: str | None = None,
             ctx.max_bytes = max_bytes
     workers = jobs or os.cpu_count() or 1
     if len(contexts) >= PARALLEL_THRESHOLD and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             fragments: Iterable[App] = pool.map(_load_one, contexts, chunksize=16)
             for done, fragment in enumerate(fragments, 1):
@@ -339,7 +340,7 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     excludes = [*config.exclude, *options.excludes]
     options.excludes = excludes
     base, found = discover_paths(paths, excludes)
-    if found.missing == len(paths):  # not one path exists: nothing to analyse
+    if not found.templates and not found.sources:  # nothing to read: nothing to analyse
         app = App(root=base, stage=options.stage, diagnostics=found.problems)
         return ScanResult(app, Facts(options=options))
     app = load_app(base, found.templates, options.stage, jobs, progress, options.region,
