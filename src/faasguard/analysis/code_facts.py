@@ -310,7 +310,16 @@ def _parse(app: App, facts: Facts, path: str) -> tuple[ast.Module | None, str]:
 
 
 def analyse(app: App, facts: Facts) -> None:
-    """Analysis step: fill `facts.code[path]` with the `FileFacts` of every Python file."""
+    """Analysis step: fill `facts.code[path]` with the `FileFacts` of every source file:
+    the Python files (below) and the templates (`analysis.template_secrets`)."""
+    from faasguard.analysis.template_secrets import analyse as analyse_templates
+
+    analyse_python(app, facts)
+    analyse_templates(app, facts)
+
+
+def analyse_python(app: App, facts: Facts) -> None:
+    """Fill `facts.code[path]` with the `FileFacts` of every Python file."""
     handler_files = {f.source_file for f in app.functions.values()}
     for path in python_files(app):
         if path in facts.code:
