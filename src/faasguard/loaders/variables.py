@@ -39,6 +39,7 @@ _TRUE, _FALSE = {"true", "1"}, {"false", "0", "null"}
 
 _SOURCE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\(([^)]*)\))?:(.*)$", re.S)
 _SOURCE_ONLY = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)$", re.S)
+_PLAIN = re.compile(r"[^$'\"(),}]+")
 _CALL_START = re.compile(r"^[A-Za-z][A-Za-z0-9]*\(")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -129,6 +130,13 @@ def _parse_text(text: str, start: int, depth: int) -> tuple[Template, int]:
     buf: list[str] = []
     i = start
     while i < len(text):
+        next_var = text.find("${", i)
+        if next_var < 0:
+            buf.append(text[i:])
+            break
+        if next_var > i:
+            buf.append(text[i:next_var])
+            i = next_var
         if text.startswith("${", i):
             try:
                 var, end = _parse_var(text, i, depth)
@@ -173,6 +181,12 @@ def _parse_var(text: str, start: int, depth: int) -> tuple[Var, int]:
         current, buf, quoted = [], [], None
 
     while i < len(text):
+        plain = _PLAIN.match(text, i)
+        if plain:
+            run = plain.group(0)
+            buf.append(run if quoted is None else "".join(run.split()))
+            i = plain.end()
+            continue
         char = text[i]
         if text.startswith("${", i):
             if buf:
@@ -270,6 +284,7 @@ class VariableResolver:
         self._defaulting: set[str] = set()
         self._reported: set[tuple[str, int | None]] = set()
         self._budget_hit = False
+        self._parsed: dict[str, Template] = {}
         self._resolved: dict[int, Any] = {}  # containers already resolved (kept alive here)
 
     # ------------------------------------------------------------------ public
@@ -390,10 +405,9 @@ class VariableResolver:
         if depth > self.settings.max_depth:
             raise _Budget(f"variables nested more than {self.settings.max_depth} deep; "
                           "value left unknown")
-        try:
-            template = parse(text, self.settings.max_depth)
-        except RecursionError:  # pragma: no cover - parse depth is bounded above
-            raise _Budget("variable syntax nested too deep") from None
+        template = self._parsed.get(text)
+        if template is None:
+            template = self._parsed[text] = parse(text, self.settings.max_depth)
         return self._template(template, line)
 
     def _template(self, template: Template, line: int | None) -> Any:
