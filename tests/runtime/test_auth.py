@@ -243,3 +243,21 @@ def test_path_normalisation() -> None:
     assert RoutePattern.parse("DELETE /items/{id}") == RoutePattern("DELETE", "/items/{id}")
     assert RoutePattern.parse("/items") == RoutePattern("*", "/items")
     assert RoutePattern.parse("DELETE") == RoutePattern("DELETE", "*")
+
+
+def test_from_options_takes_environment_strings(oidc_issuer) -> None:
+    env_like = {
+        "issuer": oidc_issuer.url, "audience": "other, my-api", "leeway_s": "0",
+        "algorithms": "RS256", "jwks_min_refresh_s": "10",
+        "routes": '[{"route": "DELETE /items/{id}", "groups": ["admin"]}]',
+    }
+    auth = Authenticator.from_options(env_like)
+    now = int(time.time())
+    assert reason(auth, bearer(oidc_issuer.token(exp=now - 5))) == ("expired", 401)
+    assert reason(auth, bearer(oidc_issuer.token(kid="ec-1"))) == ("alg_not_allowed", 401)
+    assert reason(auth, bearer(oidc_issuer.token()), "DELETE", "/items/3") == (
+        "insufficient_group", 403)
+    with pytest.raises(ValueError, match="unknown authentication options: isuer"):
+        Authenticator.from_options({"isuer": "https://x"})
+    with pytest.raises(ValueError, match="bad authentication options"):
+        Authenticator.from_options({"hs256_secret": SECRET, "leeway_s": "soon"})

@@ -18,18 +18,19 @@ key (algorithm confusion) can never verify.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import json
 import posixpath
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .jwks import JWKSUnavailable, KeySet, UnknownKey, discovery_url_for
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Claims = dict[str, Any]
 
@@ -150,6 +151,8 @@ def hash_api_key(secret: str) -> str:
     A plain SHA-256 is enough for API keys, which are long random strings (generate them
     with ``secrets.token_urlsafe(32)``); it is not a password hash.
     """
+    import hashlib
+
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -262,33 +265,40 @@ class Authenticator:
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Authenticator:
-        """Build from plain data (a config file, environment variables).
+        """Build from plain data: a config file, or ``FAASGUARD_AUTH_*`` environment strings.
 
         ``routes``: dicts ``{"route": "GET /items/{id}", "scopes": [...], "groups": [...],
         "public": false}``; ``step_up``: dicts ``{"routes": ["DELETE *"], "amr": ["mfa"],
         "max_age_s": 300, "require_both": false}``; ``api_keys``: dicts
-        ``{"id": ..., "sha256": ..., "scopes": [...]}``. Other keys as the constructor's.
+        ``{"id": ..., "sha256": ..., "scopes": [...]}``. These three may also be JSON text.
+        Numbers may be strings, and ``audience``, ``algorithms`` and ``required_claims``
+        comma-separated strings. Other keys as the constructor's.
 
         Raises:
-            ValueError: an unknown option or a malformed rule.
+            ValueError: an unknown option or a malformed value or rule.
         """
         opts = dict(options)
+        unknown = set(opts) - _OPTION_NAMES
+        if unknown:
+            raise ValueError(f"unknown authentication options: {', '.join(sorted(unknown))}")
         try:
-            opts["routes"] = [RouteRule(RoutePattern.parse(r["route"]),
-                                        tuple(r.get("scopes", ())), tuple(r.get("groups", ())),
-                                        bool(r.get("public", False)))
-                              for r in opts.get("routes", ())]
-            opts["step_up"] = [StepUpRule(tuple(RoutePattern.parse(p)
-                                                for p in r.get("routes", ["DELETE *"])),
-                                          tuple(r.get("amr", ("mfa",))), r.get("max_age_s"),
-                                          bool(r.get("require_both", False)))
-                               for r in opts.get("step_up", ())]
+            for name in ("leeway_s", "jwks_ttl_s", "jwks_min_refresh_s", "http_timeout_s"):
+                if isinstance(opts.get(name), str):
+                    opts[name] = float(opts[name])
+            for name in ("audience", "algorithms", "required_claims"):
+                if isinstance(opts.get(name), str):
+                    opts[name] = [v.strip() for v in opts[name].split(",") if v.strip()]
+            for name in ("routes", "step_up", "api_keys"):
+                if isinstance(opts.get(name), str):
+                    opts[name] = json.loads(opts[name])
+            opts["routes"] = [_route_rule(r) for r in opts.get("routes", ())]
+            opts["step_up"] = [_step_up_rule(r) for r in opts.get("step_up", ())]
             opts["api_keys"] = [ApiKey(k["id"], k["sha256"].lower(), tuple(k.get("scopes", ())),
                                        tuple(k.get("groups", ())))
                                 for k in opts.get("api_keys", ())]
-            return cls(**opts)
-        except (KeyError, TypeError, AttributeError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"bad authentication options: {exc!r}") from exc
+        return cls(**opts)
 
     def authenticate(
         self, headers: Mapping[str, str], method: str | None = None, path: str | None = None
@@ -365,6 +375,8 @@ class Authenticator:
             raise AuthError("wrong_audience", 401, "the token is meant for another audience")
 
     def _verify_api_key(self, presented: str) -> Claims:
+        import hmac
+
         digest = hash_api_key(presented)
         found: ApiKey | None = None
         for key in self.api_keys:  # compare with every key: timing says nothing
@@ -402,6 +414,23 @@ class Authenticator:
             if not ok:
                 raise AuthError("step_up_required", 403,
                                 "this operation needs a recent or multi-factor sign-in")
+
+
+_INIT = Authenticator.__init__.__code__
+_OPTION_NAMES = frozenset(_INIT.co_varnames[1:_INIT.co_argcount + _INIT.co_kwonlyargcount])
+
+
+def _route_rule(data: Mapping[str, Any]) -> RouteRule:
+    return RouteRule(RoutePattern.parse(data["route"]), tuple(data.get("scopes", ())),
+                     tuple(data.get("groups", ())), bool(data.get("public", False)))
+
+
+def _step_up_rule(data: Mapping[str, Any]) -> StepUpRule:
+    routes = tuple(RoutePattern.parse(p) for p in data.get("routes", ["DELETE *"]))
+    max_age = data.get("max_age_s")
+    return StepUpRule(routes, tuple(data.get("amr", ("mfa",))),
+                      float(max_age) if max_age is not None else None,
+                      bool(data.get("require_both", False)))
 
 
 def _reason(exc: Exception) -> str:

@@ -12,17 +12,16 @@ Fetching uses urllib with a short timeout. Only ``https://`` URLs are fetched, e
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jwt import PyJWK
 
 MAX_DOCUMENT_BYTES = 1_000_000
@@ -48,6 +47,8 @@ def fetch_json(url: str, timeout_s: float) -> Any:
     Raises:
         JWKSUnavailable: not https (nor http to loopback), unreachable, too large, not JSON.
     """
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname)):
         raise JWKSUnavailable(f"refusing to fetch keys over {parts.scheme or 'no scheme'}: {url}")
@@ -70,6 +71,8 @@ def fetch_json(url: str, timeout_s: float) -> Any:
 
 
 def _is_loopback(host: str | None) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -107,7 +110,7 @@ class KeySet:
                              "jwks_file or jwks")
         self.discovery_url = discovery_url
         self.jwks_url = jwks_url
-        self.jwks_file = Path(jwks_file) if jwks_file is not None else None
+        self.jwks_file = str(jwks_file) if jwks_file is not None else None
         self._inline = jwks
         self.issuer = issuer
         self.ttl_s, self.min_refresh_s, self.max_stale_s = ttl_s, min_refresh_s, max_stale_s
@@ -173,7 +176,8 @@ class KeySet:
             return self._inline
         if self.jwks_file is not None:
             try:
-                return json.loads(self.jwks_file.read_text(encoding="utf-8"))
+                with open(self.jwks_file, encoding="utf-8") as handle:
+                    return json.load(handle)
             except (OSError, ValueError) as exc:
                 raise JWKSUnavailable(f"cannot read JWKS file {self.jwks_file}: {exc}") from exc
         if self._resolved_url is None:
