@@ -12,7 +12,8 @@ case in each); `-<what>` names extra cases (`sam-pos-openapi`). In a positive ca
 line where the rule must fire ends with the comment `# expect: <RULE-ID>` (several ids may
 follow, comma-separated); the rule must fire at exactly those lines, in exactly those files.
 In a negative case the rule must not fire at all. Every case must load without an
-error-level diagnostic, so a broken fixture cannot pass as a negative.
+error-level diagnostic about the templates (handler files may be left out), so a broken
+fixture cannot pass as a negative.
 
 Usage in a test module::
 
@@ -101,7 +102,8 @@ def case_options(case: Case) -> Options:
 def scan_case(case: Case) -> ScanResult:
     """Scan a case folder through the full pipeline, asserting it loaded cleanly."""
     result = scan(str(case.path), case_options(case))
-    errors = [d for d in result.diagnostics if d.level == "error"]
+    # handler code is not what these fixtures are about: a missing handler file is fine
+    errors = [d for d in result.diagnostics if d.level == "error" and d.code != "handler"]
     assert not errors, f"{case}: fixture does not load cleanly: {errors}"
     assert result.app.functions or result.app.apis or result.app.resources or \
         result.app.trails or result.app.budgets, f"{case}: nothing was loaded"
