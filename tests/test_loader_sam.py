@@ -321,3 +321,85 @@ def test_scan_finds_rules_at_exact_lines():
     assert ("FG-AUTH-001", "template.yaml", line_of(TEMPLATE, "AuthType: NONE")) in found
     perm = [f for f in result.findings if f.rule_id == "FG-PERM-001"]
     assert len(perm) == 2  # nothing else in the template allows Action "*"
+
+
+# ---------------------------------------------------------------------- more events
+
+EVENTS = SAM / "events"
+EVENTS_TEMPLATE = EVENTS / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def events() -> App:
+    return load_fixture(EVENTS, "template.yaml")
+
+
+def test_more_function_settings(events):
+    assert events.diagnostics == []
+    fn = events.functions[q("EverythingFunction")]
+    assert fn.kms_key == Ref(q("EnvKey"), "Arn")
+    assert fn.vpc is True
+    assert fn.layers == [Ref(q("SharedLayer")),
+                         "arn:aws:lambda:eu-west-1:123456789012:layer:vendor:3"]
+    assert fn.provisioned_concurrency == 4
+    assert fn.on_failure is not None  # a queue SAM generates
+    assert (fn.log_group, fn.log_retention_days) == (q("CustomLogs"), 7)
+    arns = events.roles[q("EverythingFunctionRole")].managed_policy_arns
+    assert "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" in arns
+    assert "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole" in arns
+
+
+@pytest.mark.parametrize("event, kind, source, asynchronous", [
+    ("SignUp:", "cognito", Ref(q("Users")), False),
+    ("Telemetry:", "iot", None, True),
+    ("Logs:", "cloudwatch-logs", "/app/other", True),
+    ("Kafka:", "msk", "arn:aws:kafka:eu-west-1:123456789012:cluster/orders/abc", False),
+    ("SelfKafka:", "msk", None, False),
+    ("Broker:", "mq", "arn:aws:mq:eu-west-1:123456789012:broker:orders:b-1", False),
+    ("Clicks:", "kinesis-stream", Ref(q("ClickStream"), "Arn"), False),
+    ("Hourly:", "schedule", None, True),
+    ("Legacy:", "eventbridge", None, True),
+    ("Alexa:", "other", None, False),
+])
+def test_every_event_type_becomes_a_trigger(events, event, kind, source, asynchronous):
+    fn = events.functions[q("EverythingFunction")]
+    line = line_of(EVENTS_TEMPLATE, f"        {event}")
+    (trigger,) = [t for t in fn.triggers if t.location.line == line]
+    assert (trigger.kind, trigger.source, trigger.asynchronous) == (kind, source, asynchronous)
+
+
+def test_lambda_authorizers_and_preflight(events):
+    api = events.apis[q("AuthApi")]
+    assert api.disable_execute_api_endpoint is True
+    routes = {(r.method, r.path): r for r in events.routes if r.api == api.id}
+    token = routes[("GET", "/token")].authorizer
+    assert (token.kind, token.identity_sources) == \
+        ("lambda-token", ("method.request.header.X-Token",))
+    request = routes[("GET", "/request")].authorizer
+    assert (request.kind, request.identity_sources) == (
+        "lambda-request", ("method.request.header.X-Tenant", "method.request.querystring.key"))
+    # AddDefaultAuthorizerToCorsPreflight: false leaves OPTIONS without the default
+    assert routes[("OPTIONS", "/token")].authorizer is None
+
+
+def test_websocket_and_quick_create_http_api(events):
+    (connect,) = [r for r in events.routes if r.api == q("ChatApi")]
+    assert (connect.api_kind, connect.method) == ("websocket", "$connect")
+    assert connect.function == q("EverythingFunction")
+    assert connect.authorizer.kind == "iam"
+    trigger = [t for t in events.functions[q("EverythingFunction")].triggers if t.route is connect]
+    assert trigger[0].kind == "websocket"
+    (quick,) = [r for r in events.routes if r.api == q("QuickApi")]
+    assert (quick.method, quick.path, quick.function) == \
+        ("ANY", "$default", q("AuthorizerFunction"))
+
+
+def test_layer_simple_table_and_state_machine(events):
+    layer = events.layers[q("SharedLayer")]
+    assert layer.location.line == line_of(EVENTS_TEMPLATE, "  SharedLayer:")
+    sessions = events.resources[q("Sessions")]
+    assert (sessions.kind, sessions.name, sessions.encryption) == \
+        ("table", "sessions", "kms:EnvKey")
+    flow = events.resources[q("Flow")]
+    assert (flow.kind, flow.tracing, flow.properties["logging_level"]) == \
+        ("state-machine", True, "ALL")
