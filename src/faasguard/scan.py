@@ -28,7 +28,7 @@ from faasguard.report.base import finding_order
 
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
              ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
-             "cdk.out.bak", ".hg", ".svn", ".nox", ".eggs"}
+             ".hg", ".svn", ".nox", ".eggs"}
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
 SourceKind = Literal["python", "javascript", "typescript"]
 SOURCE_SUFFIXES: dict[str, SourceKind] = {
