@@ -341,3 +341,18 @@ def test_str_to_bool():
     assert (custom["a"], custom["b"]) == (True, False)
     assert isinstance(custom["c"], Unknown) and isinstance(custom["d"], Unknown)
     assert [p.line for p in resolver.problems] == [7]
+
+
+def test_unknown_parts_make_a_reference_unknown_without_warnings():
+    data, resolver = resolve("""
+        custom:
+          fromSsm: ${ssm:/config}
+          byEnv: ${self:custom.${env:WHICH}.memory}
+          through: ${self:custom.fromSsm.memory}
+          nul: "${file(./a\\0b.yml)}"
+    """)
+    custom = data["custom"]
+    assert isinstance(custom["byEnv"], Unknown)
+    assert custom["through"] == Unknown("ssm:/config")
+    assert isinstance(custom["nul"], Unknown)
+    assert [p.line for p in resolver.problems] == [6]

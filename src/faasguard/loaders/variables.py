@@ -410,7 +410,9 @@ class VariableResolver:
             template = self._parsed[text] = parse(text, self.settings.max_depth)
         return self._template(template, line)
 
-    def _template(self, template: Template, line: int | None) -> Any:
+    def _template(self, template: Template, line: int | None, address: bool = False) -> Any:
+        """Render a template; a lone variable keeps its value's type. An `address` (the
+        inside of a reference) with an unknown part is unknown as a whole."""
         if len(template) == 1 and isinstance(template[0], Var):
             value = self._var(template[0], line)
             return None if value is MISSING else value
@@ -438,7 +440,7 @@ class VariableResolver:
                 raise _Budget(f"a value grew beyond {self.settings.max_length:,} characters "
                               "through variables (a substitution bomb?); value left unknown")
         text = "".join(parts)
-        if unknowns and len(unknowns) == len(template):
+        if unknowns and (address or len(unknowns) == len(template)):
             return unknowns[0] if len(unknowns) == 1 else Unknown(text)
         return text
 
@@ -454,7 +456,7 @@ class VariableResolver:
             if len(candidate) == 1 and isinstance(candidate[0], Var):
                 value = self._var(candidate[0], line, last)
             else:
-                address = self._template(candidate, line)
+                address = self._template(candidate, line, address=True)
                 if isinstance(address, Unknown):
                     return Unknown(f"{var.text[2:-1]}")
                 value = self._source(str(address), line, last)
@@ -523,6 +525,8 @@ class VariableResolver:
         walked: Path = ("self",)
         for key in path[1:]:
             node = self._resolved_node(node, walked, line)
+            if isinstance(node, Unknown):
+                return node  # a path through a value only known at deploy time
             node, key = _child(node, key)
             if node is MISSING:
                 return MISSING
@@ -582,6 +586,13 @@ class VariableResolver:
     # ------------------------------------------------------------------ file()
 
     def _file(self, argument: str, address: str, line: int | None, last: bool) -> Any:
+        try:
+            return self._read_file(argument, address, line, last)
+        except (OSError, ValueError) as exc:  # a path the OS refuses (NUL byte, too long)
+            self._report(f"${{file({argument})}}: {exc}; value left unknown", line)
+            return Unknown(f"file({argument})")
+
+    def _read_file(self, argument: str, address: str, line: int | None, last: bool) -> Any:
         spec = argument.strip().strip("'\"")
         if not spec:
             self._report("${file()} without a path; value left unknown", line)
