@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import jsonschema
 from pipeline_support import REPORT_SCHEMA, load_json, sample_report
@@ -46,3 +47,20 @@ def test_schema_rejects_a_report_missing_its_summary():
     del document["summary"]
     errors = list(jsonschema.Draft7Validator(load_json(REPORT_SCHEMA)).iter_errors(document))
     assert errors and "summary" in errors[0].message
+
+
+def test_real_scan_validates(capsys, tmp_path):
+    from pipeline_support import FIXTURES, run_cli
+
+    for name in ("app", "sam", "suppressed"):
+        shutil.copytree(FIXTURES / name, tmp_path / name)
+    baseline = tmp_path / "baseline.json"
+    run_cli(capsys, "scan", str(tmp_path / "sam"), "--write-baseline", str(baseline))
+    code, out, _ = run_cli(capsys, "scan", str(tmp_path), "--format", "json")
+    jsonschema.Draft7Validator(load_json(REPORT_SCHEMA)).validate(json.loads(out))
+    code, out, _ = run_cli(capsys, "scan", str(tmp_path / "sam"), "--format", "json",
+                           "--baseline", str(baseline))
+    document = json.loads(out)
+    jsonschema.Draft7Validator(load_json(REPORT_SCHEMA)).validate(document)
+    assert code == 0 and document["summary"]["findings"] == 0
+    assert {f["suppression"]["source"] for f in document["findings"]} == {"baseline"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import jsonschema
 import pytest
@@ -95,3 +96,23 @@ def test_nothing_scanned_is_not_successful(sarif_validators):
     assert document["runs"][0]["invocations"][0]["executionSuccessful"] is False
     assert document["runs"][0]["results"] == []
     sarif_validators[0].validate(document)
+
+
+def test_real_scan_validates(sarif_validators, capsys, tmp_path):
+    from pipeline_support import FIXTURES, run_cli
+
+    for name in ("app", "sam", "suppressed"):
+        shutil.copytree(FIXTURES / name, tmp_path / name)
+    (tmp_path / "broken.yaml").write_text("Resources: [unclosed\n")
+    code, out, _ = run_cli(capsys, "scan", str(tmp_path), "--format", "sarif")
+    document = json.loads(out)
+    for validator in sarif_validators:
+        validator.validate(document)
+    run = document["runs"][0]
+    assert code == 1
+    assert {r["ruleId"] for r in run["results"]} >= {"FG-AUTH-001", "FG-PERM-001",
+                                                     "FG-DATA-001"}
+    kinds = {s["kind"] for r in run["results"] for s in r.get("suppressions", [])}
+    assert kinds == {"inSource"}
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("broken.yaml" in n["message"]["text"] for n in notes)
