@@ -78,7 +78,7 @@ def _resolve_one(function: Function, app: App, cache: ModuleCache) -> Diagnostic
     found = next((c for c in candidates if cache.exists(c)), None)
     if found is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
-                          f"{candidates[0]}); its code was not analysed", line, "error",
+                          f"{candidates[0]}); its code was not analysed", line, "warning",
                           "handler")
     function.source_file = found
     try:
