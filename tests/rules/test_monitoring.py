@@ -1,0 +1,51 @@
+"""The monitoring rules: fixtures through the whole pipeline, and rule functions on built models."""
+
+from __future__ import annotations
+
+import pytest
+
+from faasguard.analysis.facts import Facts, Options
+from faasguard.findings import RULES
+from faasguard.model import App, Function, Location, Trigger
+
+from .conftest import cases, check_case
+
+MONITORING_RULES = [f"FG-MON-00{n}" for n in range(1, 9)]
+
+
+@pytest.mark.parametrize("case", [c for r in MONITORING_RULES for c in cases(r)], ids=str)
+def test_fixture(case):
+    check_case(case)
+
+
+def _function(name: str, **kwargs) -> Function:
+    return Function(f"t.yml#{name}", Location("t.yml", 1), "sam", **kwargs)
+
+
+def _run(rule_id: str, app: App, options: Options | None = None) -> list:
+    return list(RULES[rule_id].run(app, Facts(options=options or Options())))
+
+
+@pytest.mark.parametrize("kind,fires", [("s3", True), ("sns", True), ("eventbridge", True),
+                                        ("schedule", True), ("http", False), ("sqs", False),
+                                        ("kinesis-stream", False), ("dynamodb-stream", False)])
+def test_dlq_only_for_asynchronous_sources(kind: str, fires: bool) -> None:
+    function = _function("fn")
+    function.triggers.append(Trigger(kind, function.id, Location("t.yml", 5)))  # type: ignore[arg-type]
+    assert bool(_run("FG-MON-007", App(functions={function.id: function}))) is fires
+
+
+def test_async_invocation_flag_counts_as_asynchronous() -> None:
+    function = _function("fn")
+    function.triggers.append(Trigger("other", function.id, Location("t.yml", 5), asynchronous=True))
+    assert _run("FG-MON-007", App(functions={function.id: function}))
+    function.on_failure = "arn:aws:sqs:eu-west-1:123456789012:failed"
+    assert not _run("FG-MON-007", App(functions={function.id: function}))
+
+
+def test_retention_range_comes_from_options() -> None:
+    function = _function("fn", log_retention_days=30)
+    app = App(functions={function.id: function})
+    assert not _run("FG-MON-004", app)
+    assert _run("FG-MON-004", app, Options(log_retention_min_days=60))
+    assert _run("FG-MON-004", app, Options(log_retention_max_days=14))
