@@ -1,0 +1,165 @@
+"""The endpoint inventory, the OpenAPI comparison and `faasguard endpoints`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from faasguard.analysis.endpoints import build_endpoints
+from faasguard.analysis.facts import Facts, Options
+from faasguard.analysis.openapi import (
+    analyse_openapi,
+    documented_by,
+    normalise_path,
+    parse_spec,
+    path_matches,
+)
+from faasguard.cli import main
+from faasguard.loaders.documents import parse
+from faasguard.model import (
+    Api,
+    App,
+    Authorizer,
+    Function,
+    FunctionUrl,
+    Location,
+    Route,
+    Trigger,
+)
+
+RULE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+
+
+def _loc(line: int) -> Location:
+    return Location("t.yaml", line)
+
+
+def test_inventory_covers_every_entry_point():
+    app = App()
+    app.apis["t.yaml#Rest"] = Api("t.yaml#Rest", "rest", _loc(1), endpoint_type="PRIVATE",
+                                  default_authorizer=Authorizer("cognito", "Pool"))
+    app.apis["t.yaml#Ws"] = Api("t.yaml#Ws", "websocket", _loc(2))
+    app.routes += [
+        Route("t.yaml#Rest", "rest", "GET", "/a", _loc(10), "t.yaml#Fn"),
+        Route("t.yaml#Rest", "rest", "POST", "/b", _loc(11), "t.yaml#Fn",
+              authorizer=Authorizer("none"), api_key_required=True),
+        Route("t.yaml#Ws", "websocket", "$connect", "$connect", _loc(12), "t.yaml#Fn",
+              authorizer=Authorizer("lambda-request", "WsAuth")),
+        Route("t.yaml#Ws", "websocket", "send", "send", _loc(13), "t.yaml#Fn"),
+    ]
+    fn = Function("t.yaml#Fn", _loc(20), "sam", url=FunctionUrl("AWS_IAM", _loc(21)))
+    fn.triggers.append(Trigger("alb", fn.id, _loc(22),
+                               properties={"conditions": {"path": ["/web/*"]}}))
+    app.functions[fn.id] = fn
+    got = [(e.kind, e.method, e.path, e.auth, e.api_key, e.exposure)
+           for e in build_endpoints(app)]
+    assert got == [
+        ("rest", "GET", "/a", "cognito", False, "vpc"),
+        ("rest", "POST", "/b", "none", True, "vpc"),
+        ("websocket", "$connect", "$connect", "lambda-request", False, "internet"),
+        ("websocket", "send", "send", "lambda-request", False, "internet"),  # from $connect
+        ("url", "ANY", "/", "iam", False, "internet"),
+        ("alb", "ANY", "/web/*", "none", False, "internet"),
+    ]
+
+
+@pytest.mark.parametrize("route, spec, match", [
+    ("/orders/{id}", "/orders/{orderId}", True),
+    ("/orders/{id}/", "/orders/{orderId}", True),
+    ("/orders", "/orders/{id}", False),
+    ("/{proxy+}", "/anything/below", True),
+    ("/api/{proxy+}", "/other", False),
+])
+def test_path_matching(route, spec, match):
+    assert path_matches(normalise_path(route), normalise_path(spec)) is match
+
+
+SPEC3 = """\
+openapi: 3.0.1
+info: {title: t, version: "1"}
+servers:
+  - url: https://{host}/{basePath}
+    variables:
+      host: {default: api.example.com}
+      basePath: {default: v2}
+paths:
+  /items:
+    get: {responses: {"200": {description: ok}}}
+    x-amazon-apigateway-any-method:
+      x-amazon-apigateway-integration: {type: aws_proxy}
+  /items/{id}:
+    parameters: []
+    delete: {responses: {"204": {description: gone}}}
+"""
+
+
+def test_parse_spec_operations_lines_and_base_path():
+    spec = parse_spec(parse(SPEC3).data, "spec.yaml", "spec.yaml")
+    assert spec is not None and spec.base_path == "/v2"
+    assert [(o.method, o.path, o.location.line, o.has_integration) for o in spec.operations] == [
+        ("GET", "/items", 10, False), ("ANY", "/items", 11, True),
+        ("DELETE", "/items/{id}", 15, False)]
+    assert documented_by([spec], "any-api", "DELETE", "/v2/items/{itemId}") is True
+    assert documented_by([spec], "any-api", "PATCH", "/items") is True  # the ANY operation
+    assert documented_by([spec], "any-api", "PATCH", "/items/{id}") is False
+    assert parse_spec({"name": "not a spec"}, "x", "x") is None
+
+
+def test_api_definition_applies_to_its_own_api_only():
+    spec = parse_spec(parse(SPEC3).data, "def", "t.yaml", api="t.yaml#Api")
+    assert documented_by([spec], "t.yaml#Api", "GET", "/items") is True
+    assert documented_by([spec], "t.yaml#Other", "GET", "/nope") is None
+
+
+def test_broken_and_missing_specs_are_diagnostics(tmp_path):
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.0.0\npaths: [\n")
+    (tmp_path / "swagger.json").write_text('{"swagger": "2.0", "paths": {"/a": {"get": {}}}}')
+    (tmp_path / "named.yaml").write_text("just: a mapping\n")
+    app = App(root=str(tmp_path))
+    facts = Facts(options=Options(openapi_files=["named.yaml", "absent.yaml"]))
+    analyse_openapi(app, facts)
+    assert [s.source for s in facts.openapi] == ["swagger.json"]
+    problems = {(d.file, d.level) for d in app.diagnostics}
+    assert ("openapi.yaml", "warning") in problems  # found by name: a warning
+    assert ("named.yaml", "error") in problems  # named by the user: an error
+    assert ("absent.yaml", "error") in problems
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_endpoints_command_text(capsys):
+    assert main(["endpoints", str(RULE_FIXTURES / "FG-SHADOW-001" / "serverless-pos")]) == 0
+    out = capsys.readouterr().out
+    assert "GET     /debug/env" in out and "NO" in out
+    assert "2 endpoints missing from the specs (shadow)" in out
+    assert "1 spec operations with no implementation" not in out
+
+
+def test_endpoints_command_json_with_openapi_flag(tmp_path, capsys):
+    case = RULE_FIXTURES / "FG-SHADOW-001" / "serverless-pos-option"
+    shutil.copy(case / "serverless.yml", tmp_path / "serverless.yml")
+    spec = tmp_path.parent / f"{tmp_path.name}-orders.yaml"  # outside the scanned folder
+    shutil.copy(case / "docs" / "orders-api.yaml", spec)
+    assert main(["endpoints", str(tmp_path), "--openapi", str(spec), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    documented = {(e["method"], e["path"]): e["documented"] for e in data["endpoints"]}
+    assert documented == {("GET", "/orders"): True, ("POST", "/orders"): False}
+    assert data["undocumented"] == 1
+    assert [(z["method"], z["path"]) for z in data["not_implemented"]] == \
+        [("GET", "/orders/{orderId}")]
+    assert data["specs"][0]["source"] == str(spec)
+
+
+def test_endpoints_command_without_spec(capsys):
+    assert main(["endpoints", str(RULE_FIXTURES / "FG-AUTH-001" / "sam-pos")]) == 0
+    out = capsys.readouterr().out
+    assert "url   ANY     /" in out and "No OpenAPI spec found" in out
+
+
+def test_endpoints_command_nothing_found(tmp_path, capsys):
+    assert main(["endpoints", str(tmp_path)]) == 2
+    assert "no function or API found" in capsys.readouterr().err
