@@ -459,3 +459,33 @@ def test_scan_finds_the_seed_rules_at_exact_lines():
     assert not any(f.rule_id == "FG-AUTH-001" and f.location.line == 26
                    for f in result.findings)
     assert result.diagnostics == []
+
+
+def _paths(data, path=()):
+    if path:
+        yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _paths(value, (*path, index))
+
+
+@pytest.mark.parametrize("replacement", [None, [], {}, 7, "${self:}", {"Ref": None}])
+def test_any_value_of_the_wrong_shape_never_crashes_the_load(replacement):
+    import copy
+
+    from faasguard.loaders.documents import Document, load_file
+    from faasguard.loaders.serverless import load as load_serverless
+
+    original = load_file(str(FIXTURES / "legacy" / "serverless.yml")).data
+    ctx = LoadContext(root=str(FIXTURES), file="legacy/serverless.yml")
+    for path in list(_paths(original)):
+        data = copy.deepcopy(original)
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = copy.deepcopy(replacement)
+        app = load_serverless(Document(data), ctx)  # must not raise
+        assert app.files[0].path == "legacy/serverless.yml"

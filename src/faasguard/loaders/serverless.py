@@ -249,11 +249,12 @@ class _Loader:
                           f"{_kind(section)}; ignored", line)
                 continue
             for key, body in section.items():
-                if not isinstance(body, dict):
+                cfg = self._resolve(body) if isinstance(body, dict) else body
+                if not isinstance(cfg, dict):
                     self.warn(f"function '{key}' should be a mapping (handler, events, ...), "
-                              f"not {_kind(body)}; skipped", line_of(section, key))
+                              f"not {_kind(cfg)}; skipped", line_of(section, key))
                     continue
-                self._function(str(key), self._resolve(body), self.loc(section, key))
+                self._function(str(key), self._mapping(cfg, key, None), self.loc(section, key))
 
     def _function(self, key: str, cfg: LDict, location: Location) -> None:
         provider = self.provider
