@@ -1,0 +1,79 @@
+"""The permission rules: fixtures through the whole pipeline, and the IAM tables they use."""
+
+from __future__ import annotations
+
+import pytest
+
+from faasguard.analysis.facts import Facts
+from faasguard.findings import RULES
+from faasguard.model import App, Location, Role, Statement
+from faasguard.rules.iam_tables import action_matches, allows, escalations, scoped_actions
+
+from .conftest import cases, check_case
+
+PERMISSION_RULES = [f"FG-PERM-00{n}" for n in range(1, 9)]
+
+
+@pytest.mark.parametrize("case", [c for r in PERMISSION_RULES for c in cases(r)], ids=str)
+def test_fixture(case):
+    check_case(case)
+
+
+def _role(*statements: Statement) -> Role:
+    return Role("t.yml#Role", Location("t.yml", 1), statements=list(statements))
+
+
+def _allow(actions: tuple[str, ...], resources: tuple[str, ...] = ("*",), **kw) -> Statement:
+    return Statement("Allow", actions=actions, resources=resources,
+                     location=Location("t.yml", 2), **kw)
+
+
+def test_action_patterns() -> None:
+    assert action_matches("s3:Get*", "s3:GetObject")
+    assert action_matches("*", "iam:PassRole")
+    assert action_matches("IAM:passrole", "iam:PassRole")
+    assert not action_matches("s3:Get*", "s3:PutObject")
+    assert not action_matches("lambda:Invoke*", "lambdax:InvokeFunction")
+
+
+def test_resource_scoping_comes_from_the_service_authorization_table() -> None:
+    assert scoped_actions("s3:GetObject") == ["s3:GetObject"]
+    assert scoped_actions("xray:PutTraceSegments") == []
+    assert scoped_actions("s3:ListAllMyBuckets") == []
+    assert "dynamodb:GetItem" in (scoped_actions("dynamodb:Get*") or [])
+    assert scoped_actions("notaservice:Anything") is None
+
+
+def test_escalation_paths_are_named() -> None:
+    role = _role(_allow(("iam:PassRole",)), _allow(("lambda:CreateFunction",
+                                                    "lambda:InvokeFunction")))
+    found = escalations(role)
+    assert [path.id for path, _ in found] == ["passrole-lambda-invoke"]
+    assert found[0][0].title == "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction"
+
+
+def test_a_deny_on_every_resource_removes_the_grant() -> None:
+    statements = [_allow(("iam:*",)), Statement("Deny", actions=("iam:CreateAccessKey",),
+                                                resources=("*",))]
+    assert allows(statements, "iam:CreateAccessKey") is None
+    assert allows(statements, "iam:PutRolePolicy") is not None
+
+
+def test_not_action_grants_everything_else() -> None:
+    statement = Statement("Allow", not_actions=("iam:*",), resources=("*",))
+    assert allows([statement], "lambda:UpdateFunctionCode", wildcard_resource=True)
+    assert allows([statement], "iam:PassRole") is None
+
+
+def test_assume_role_needs_a_wildcard_resource() -> None:
+    narrow = _role(_allow(("sts:AssumeRole",), ("arn:aws:iam::123456789012:role/x",)))
+    assert not escalations(narrow)
+    wide = _role(_allow(("sts:AssumeRole",)))
+    assert [p.id for p, _ in escalations(wide)] == ["assume-any-role"]
+
+
+def test_full_wildcard_is_left_to_perm_001() -> None:
+    role = _role(_allow(("*",)))
+    app = App(roles={role.id: role})
+    assert not list(RULES["FG-PERM-006"].run(app, Facts()))
+    assert list(RULES["FG-PERM-001"].run(app, Facts()))
