@@ -119,7 +119,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
         elif key == "sandbox":
             found[key] = _bool(name, value)
         elif key in _NAMES:
-            found[key] = value
+            found[key] = _coerce(key, value, name)
         else:
             raise ValueError(f"unknown environment variable {name}")
     if auth:
@@ -168,16 +168,30 @@ def parse_rate(text: str) -> dict[str, Any]:
     return {**rate, "algorithm": parts[2]} if len(parts) == 3 else rate
 
 
-def _coerce(name: str, value: Any) -> Any:
+def _coerce(name: str, value: Any, label: str | None = None) -> Any:
+    label = label or name
+    if name == "detectors" and isinstance(value, Mapping):
+        return {k: _mode(v) for k, v in value.items()}
+    if name == "mode":
+        return _mode(value)
     if isinstance(value, str):
         if name in _BOOLS:
-            return _bool(name, value)
+            return _bool(label, value)
         if name in _INTS:
-            return _int(name, value)
+            return _int(label, value)
         if name in _LISTS:
             return tuple(p.strip() for p in value.split(",") if p.strip())
     if name in _LISTS and isinstance(value, list):
         return tuple(value)
+    return value
+
+
+def _mode(value: Any) -> Any:
+    # YAML 1.1 reads a bare `off` as False (and `on` as True).
+    if value is False:
+        return "off"
+    if value is True:
+        return "block"
     return value
 
 

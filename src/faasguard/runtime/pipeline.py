@@ -112,7 +112,7 @@ class Guard:
         if hasattr(option, "authenticate"):
             return option, AuthError
         if isinstance(option, Mapping):
-            return Authenticator(**dict(option)), AuthError
+            return Authenticator.from_options(option), AuthError
         raise ValueError("auth= takes an Authenticator or a mapping of its options")
 
     def _make_limits(self, config: GuardConfig) -> tuple[Any, Any, tuple[type[Exception], ...]]:
