@@ -442,6 +442,20 @@ def test_resources_section_is_read_by_the_cloudformation_loader():
     assert [f.path for f in app.files].count("full/serverless.yml") >= 1
 
 
+def test_resources_that_name_generated_functions_link_to_them():
+    pytest.importorskip("faasguard.loaders.cloudformation")
+    app = load("generated-refs/serverless.yml")
+    file = "generated-refs/serverless.yml"
+    assert sorted(app.functions) == [f"{file}#hook", f"{file}#thumbnail"]  # no aliases left
+    (trigger,) = app.functions[f"{file}#thumbnail"].triggers
+    assert (trigger.kind, trigger.location.line, trigger.source) == (
+        "s3", 24, Ref(f"{file}#Images"))
+    (policy,) = app.resource_policies
+    assert policy.target == Ref(f"{file}#hook")
+    assert policy.statement.principals == ("*",) and policy.location.line == 26
+    assert app.diagnostics == []
+
+
 # --------------------------------------------------------------------------- end to end
 
 

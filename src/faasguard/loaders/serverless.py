@@ -46,6 +46,7 @@ from faasguard.model import (
     Statement,
     Unknown,
     Value,
+    logical_id,
     qualify,
 )
 
@@ -54,6 +55,8 @@ DEFAULT_TIMEOUT_S = 6
 PROVIDER_ROLE = "IamRoleLambdaExecution"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
+#: The type of placeholders for generated resources (no reader: never read as a resource).
+PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
 
 def normalize_name(name: str) -> str:
@@ -515,8 +518,40 @@ class _Loader:
                 self.warn("the 'resources:' section was not read: the CloudFormation loader "
                           "is not available", self.config.line_of("resources"), "note")
             else:
-                load_template(template, self.ctx, "cloudformation", self.app)
+                template["Resources"], aliases = self._with_placeholders(declared)
+                try:
+                    load_template(template, self.ctx, "cloudformation", self.app)
+                finally:
+                    for alias in aliases:
+                        del self.app.functions[alias]
         self._extend_generated(leftover)
+
+    def _with_placeholders(self, declared: Any) -> tuple[Any, list[str]]:
+        """`Resources` plus placeholders for what the framework generates, so that
+        resources referring to `<Name>LambdaFunction` or `ApiGatewayRestApi` link to the
+        functions and APIs of this file; returns them with the function aliases added to
+        the App for the time of the read (to remove afterwards)."""
+        if not isinstance(declared, dict):
+            return declared, []
+        resources = LDict(declared)
+        if isinstance(declared, LDict):
+            resources.line, resources.end_line = declared.line, declared.end_line
+            resources.key_lines = dict(declared.key_lines)
+        aliases: list[str] = []
+        generated: dict[str, Any] = {
+            str(f.properties.get("logical_id")): f for f in self.app.functions.values()
+            if f.id.startswith(self.file + "#") and f.format == "serverless"}
+        generated.update({logical_id(api_id): None for api_id in self.app.apis
+                          if api_id.startswith(self.file + "#")})
+        for logical, function in generated.items():
+            if logical in resources:
+                continue
+            resources[logical] = LDict({"Type": PLACEHOLDER_TYPE})
+            alias = qualify(self.file, logical)
+            if function is not None and alias not in self.app.functions:
+                self.app.functions[alias] = function
+                aliases.append(alias)
+        return resources, aliases
 
     def _extend(self, declared: Any, extensions: Any) -> dict[str, Any]:
         """Merge extensions onto declared resources; return those meant for generated ones."""
