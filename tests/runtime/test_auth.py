@@ -192,6 +192,16 @@ def test_step_up_for_destructive_operations(oidc_issuer) -> None:
     assert auth.authenticate(both, "POST", "/transfers")
 
 
+def test_step_up_by_authentication_context(oidc_issuer) -> None:
+    auth = Authenticator(issuer=oidc_issuer.url, audience="my-api", step_up=[
+        StepUpRule((RoutePattern("DELETE", "*"),), amr=(), acr=("c1", "urn:mfa"))])
+    entra = bearer(oidc_issuer.token(acrs=["c1"]))
+    assert auth.authenticate(entra, "DELETE", "/users/9")
+    assert auth.authenticate(bearer(oidc_issuer.token(acr="urn:mfa")), "DELETE", "/users/9")
+    assert reason(auth, bearer(oidc_issuer.token(acr="urn:pwd", amr=["mfa"])), "DELETE",
+                  "/users/9") == ("step_up_required", 403)
+
+
 def test_api_keys_are_checked_against_their_hashes() -> None:
     auth = Authenticator(api_keys=[
         ApiKey("ci", hash_api_key("k-ci-0123456789"), scopes=("deploy",)),

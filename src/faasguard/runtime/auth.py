@@ -124,15 +124,17 @@ class RouteRule:
 class StepUpRule:
     """Destructive operations that need a recent or multi-factor authentication.
 
-    A request on ``routes`` passes when its token's ``amr`` holds one of ``amr`` (e.g.
-    ``mfa``) or, with ``max_age_s`` set, its ``auth_time`` is at most ``max_age_s`` old;
-    with ``require_both`` it needs both. API keys never pass a step-up.
+    A request on ``routes`` passes when its token shows a strong sign-in (its ``amr``
+    holds one of ``amr``, e.g. ``mfa``, or its ``acr`` / Entra ID ``acrs`` holds one of
+    ``acr``) or, with ``max_age_s`` set, when its ``auth_time`` is at most ``max_age_s``
+    old; with ``require_both`` it needs both. API keys never pass a step-up.
     """
 
     routes: tuple[RoutePattern, ...] = (RoutePattern("DELETE", "*"),)
     amr: tuple[str, ...] = ("mfa",)
     max_age_s: float | None = None
     require_both: bool = False
+    acr: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,7 @@ class Authenticator:
 
         ``routes``: dicts ``{"route": "GET /items/{id}", "scopes": [...], "groups": [...],
         "public": false}``; ``step_up``: dicts ``{"routes": ["DELETE *"], "amr": ["mfa"],
-        "max_age_s": 300, "require_both": false}``; ``api_keys``: dicts
+        "max_age_s": 300, "require_both": false, "acr": []}``; ``api_keys``: dicts
         ``{"id": ..., "sha256": ..., "scopes": [...]}``. These three may also be JSON text.
         Numbers may be strings, and ``audience``, ``algorithms`` and ``required_claims``
         comma-separated strings. Other keys as the constructor's.
@@ -404,7 +406,9 @@ class Authenticator:
                 continue
             if claims.get("auth_method") == "api_key":
                 raise AuthError("step_up_required", 403, "API keys cannot pass a step-up")
-            has_mfa = bool(set(_strings(claims.get("amr"))) & set(rule.amr))
+            shown = {*_strings(claims.get("amr"))} & set(rule.amr)
+            shown |= {*_strings(claims.get("acr")), *_strings(claims.get("acrs"))} & set(rule.acr)
+            has_mfa = bool(shown)
             recent = False
             if rule.max_age_s is not None:
                 auth_time = claims.get("auth_time")
@@ -430,7 +434,7 @@ def _step_up_rule(data: Mapping[str, Any]) -> StepUpRule:
     max_age = data.get("max_age_s")
     return StepUpRule(routes, tuple(data.get("amr", ("mfa",))),
                       float(max_age) if max_age is not None else None,
-                      bool(data.get("require_both", False)))
+                      bool(data.get("require_both", False)), tuple(data.get("acr", ())))
 
 
 def _reason(exc: Exception) -> str:
