@@ -51,7 +51,8 @@ def test_secret_names_with_a_literal(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["DB_PASSWORD_ARN", "API_KEY_PARAM", "TOKEN_URL", "SECRET_NAME",
                                   "TOKEN_TTL", "PASSWORD_POLICY", "SSM_SECRET", "KEY",
-                                  "TABLE_NAME", "AUTH_MODE", "ACCESS_KEY_ID"])
+                                  "TABLE_NAME", "AUTH_MODE", "ACCESS_KEY_ID", "PASSWORD_PROMPT",
+                                  "SecretStringTemplate"])
 def test_names_that_refer_to_secrets_or_are_not_secrets(name: str) -> None:
     assert not is_secret_name(name)
     assert find_secret(name, "orders-prod") is None

@@ -66,6 +66,8 @@ _REFERENCE_SUFFIXES = {
     "field", "type", "enabled", "disabled", "env", "var", "ref", "region", "version", "url",
     "uri", "endpoint", "expiry", "expiration", "timeout", "seconds", "minutes", "size",
     "prefix", "policy", "rotation", "location", "key_id", "table", "bucket", "queue",
+    "template", "format", "pattern", "regex", "rule", "rules", "generator", "prompt",
+    "message", "label", "hint", "text", "description", "placeholder", "error", "column",
 }
 _REFERENCE_WORDS = {"ssm", "arn", "secretsmanager", "kms"}
 

@@ -1,0 +1,45 @@
+"""The data rules: fixtures through the whole pipeline, and rule functions on built models."""
+
+from __future__ import annotations
+
+import pytest
+
+from faasguard.analysis.facts import Facts
+from faasguard.findings import RULES
+from faasguard.model import App, EnvVar, Function, Location
+
+from .conftest import cases, check_case, findings_of, scan_case
+
+DATA_RULES = [f"FG-DATA-{n:03d}" for n in range(1, 12)]
+
+
+@pytest.mark.parametrize("case", [c for r in DATA_RULES for c in cases(r)], ids=str)
+def test_fixture(case):
+    check_case(case)
+
+
+def test_provider_secret_is_reported_once_for_all_functions() -> None:
+    app = App()
+    var = EnvVar("DB_PASSWORD", "hunter2-prod", Location("serverless.yml", 6))
+    for name in ("a", "b", "c"):
+        function = Function(f"serverless.yml#{name}", Location("serverless.yml", 10), "serverless")
+        function.environment["DB_PASSWORD"] = var
+        app.functions[function.id] = function
+    found = list(RULES["FG-DATA-001"].run(app, Facts()))
+    assert len(found) == 1
+    assert "'a', 'b', 'c'" in found[0].message and found[0].subject == "env:*:DB_PASSWORD"
+
+
+def test_secret_values_never_appear_in_messages() -> None:
+    case = next(c for c in cases("FG-DATA-001") if c.path.name == "serverless-pos")
+    for finding in findings_of(scan_case(case), "FG-DATA-001"):
+        assert "hunter2" not in finding.message and "4eC39" not in finding.message
+        assert "S3cr3tPass" not in finding.message
+
+
+def test_entropy_only_secrets_are_medium() -> None:
+    function = Function("t.yml#fn", Location("t.yml", 1), "sam")
+    function.environment["PARTNER_CONFIG"] = EnvVar(
+        "PARTNER_CONFIG", "q8Zr4Lw2Xv9Tn6Ys1Kp3Md7Hf5Gb0Jc2Re8Wu4Ax", Location("t.yml", 3))
+    (finding,) = RULES["FG-DATA-001"].run(App(functions={function.id: function}), Facts())
+    assert finding.severity == "medium" and finding.confidence == "medium"
