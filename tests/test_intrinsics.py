@@ -38,7 +38,9 @@ def test_getatt_short_and_long_forms():
 def test_sub_renders_resources_parameters_and_variables():
     assert _value('v: !Sub "arn:aws:dynamodb:::table/${Table}-${Stage}"') == \
         "arn:aws:dynamodb:::table/${Table}-prod"
-    assert _value('v: !Sub ["${Name}/x", {Name: !GetAtt Fn.Arn}]') == "${t.yaml#Fn.Arn}/x"
+    # a resource of this template reads the same however the string was built
+    assert _value('v: !Sub ["${Name}/x", {Name: !GetAtt Fn.Arn}]') == "${Fn.Arn}/x"
+    assert _value('v: !Join ["", [!GetAtt Fn.Arn, /x]]') == "${Fn.Arn}/x"
     # unknown parameters and pseudo parameters stay as written
     assert _value('v: !Sub "${Secret}:${AWS::AccountId}"') == "${Secret}:${AWS::AccountId}"
 

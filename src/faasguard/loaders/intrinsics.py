@@ -93,7 +93,7 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
             sep = resolve(arg[0], scope, depth)
             items = [resolve(v, scope, depth) for v in arg[1]]
             if isinstance(sep, str):
-                return sep.join(_as_text(v) for v in items)
+                return sep.join(_as_text(v, scope) for v in items)
         return Unknown("Join")
     if key == "Fn::Select":
         if isinstance(arg, list) and len(arg) == 2:
@@ -131,10 +131,15 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
     return Unknown(key)
 
 
-def _as_text(value: Value) -> str:
+def _as_text(value: Value, scope: Scope) -> str:
+    """A value inside a string: a Ref to a resource of this file as `${LogicalId.Attr}`
+    (as `Fn::Sub` writes it), other Refs qualified, unknowns as `${?}`."""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, Ref):
+        prefix = f"{scope.file}#"
+        if value.target.startswith(prefix):
+            return str(Ref(value.target[len(prefix):], value.attribute))
         return str(value)
     return "${?}"
 
@@ -152,13 +157,13 @@ def _sub(arg: Any, scope: Scope, depth: int) -> Value:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).strip()
         if name in variables:
-            return _as_text(variables[name])
+            return _as_text(variables[name], scope)
         logical, _, attribute = name.partition(".")
         if logical in scope.resources:
             return str(Ref(logical, attribute or None))
         if name in scope.parameters:
             value = scope.parameters[name]
-            return _as_text(value) if not isinstance(value, Unknown) else match.group(0)
+            return _as_text(value, scope) if not isinstance(value, Unknown) else match.group(0)
         if name in scope.pseudo and isinstance(scope.pseudo[name], str):
             return str(scope.pseudo[name])
         return match.group(0)
