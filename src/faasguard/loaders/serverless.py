@@ -83,6 +83,8 @@ def load(doc: Document, ctx: LoadContext) -> App:
         app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,
                                               code="variables"))
     app.stage = resolver.stage
+    if not isinstance(config, LDict):  # variables could not be resolved (too deep to walk)
+        config = LDict(config)
     _Loader(ctx, app, config, resolver.stage, resolver.region).run()
     return app
 
@@ -103,6 +105,10 @@ class _Loader:
     def __post_init__(self) -> None:
         self.file = self.ctx.file
         self._warned: set[tuple[str, int | None]] = set()
+        service = self.config.get("service")
+        if isinstance(service, dict):  # the v1 form `service: {name: x}`
+            service = service.get("name")
+        self.service = service if isinstance(service, str) else "service"
         self.resources = self._resources_section(self.config.get("resources"))
         self.scope = self._scope()
         self.provider = self._mapping(self._resolve(self.config.get("provider")), "provider",
@@ -193,10 +199,6 @@ class _Loader:
                 default = body.get("Default") if isinstance(body, dict) else None
                 parameters[str(name)] = default if default is not None else Unknown(
                     f"parameter {name}")
-        service = self.config.get("service")
-        if isinstance(service, dict):  # the v1 form `service: {name: x}`
-            service = service.get("name")
-        self.service = service if isinstance(service, str) else "service"
         pseudo: dict[str, Value] = {
             "AWS::Region": self.region,
             "AWS::StackName": f"{self.service}-{self.stage}",
@@ -212,16 +214,16 @@ class _Loader:
     # ------------------------------------------------------------------ run
 
     def run(self) -> None:
-        """Build everything (functions last need roles and APIs; resources are read last)."""
+        """Build layers, then functions (with their roles, events and APIs), then read
+        `resources:` (which may refer to what the framework generates for functions)."""
         provider_name = self.provider.get("name", "aws")
         if provider_name != "aws":
             self.warn(f"provider '{provider_name}' is not supported (only aws); "
                       "file skipped", self.config.line_of("provider"), "note")
             return
         self._layers()
-        self.events = EventEnv(self.file, self.app, self.provider, self.stage,
-                               self.scope, self.warn,
-                               set(_function_keys(self.config.get("functions"))))
+        self.events = EventEnv(self.file, self.app, self.provider, self.stage, self.scope,
+                               self.warn)
         self._functions()
         self._cloudformation()
 

@@ -11,7 +11,7 @@ a `Ref` source names a resource of the file's `resources:` section.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from faasguard.loaders.documents import LDict, LList, line_of
@@ -57,7 +57,6 @@ class EventEnv:
     stage: str
     scope: Scope
     warn: Warn
-    function_keys: set[str] = field(default_factory=set)
 
     def api(self, kind: str, line: int) -> Api:
         """The implicit API of `kind` (created at the first event that needs it)."""
