@@ -221,7 +221,7 @@ class Analyzer:
     # ------------------------------------------------------------------ entry points
 
     def analyse(self, module: Module, node: FunctionNode, params: list[str],
-                cls: ClassInfo | None = None, origin_prefix: str = "") -> None:
+                cls: ClassInfo | None = None) -> None:
         """Analyse `node` with the named parameters as sources."""
         search = search_path(module, self.base)
         qual = f"{cls.name}.{node.name}" if cls else node.name
@@ -232,7 +232,7 @@ class Analyzer:
         if cls is not None and first and not _is_static(node):
             frame.env[first[0].arg] = Val((), "cls:" + cls.key)
         for name in params:
-            origin = f"{origin_prefix}{name}"
+            origin = name
             step = (module.file, node.lineno, f"'{name}' of {qual}() is attacker-controlled input")
             frame.env[name] = Val((Taint((), (step,), origin),))
         self.visited.add((module.file, node.lineno))

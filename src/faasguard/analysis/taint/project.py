@@ -46,12 +46,24 @@ def analyse_taint(app: App, facts: Facts) -> None:
         if not params:
             continue
         analyzer = Analyzer(table, cache, visited, base=function.code_dir or "")
-        analyzer.analyse(module, node, params[:1])
+        _run(app, analyzer, module, node, params[:1], None)
         flows = [_flow(hit, table, app, function, f"{module.file}:{node.name}")
                  for hit in _unique(analyzer.hits)]
         reported.update((f.category, f.location.file, f.location.line) for f in flows)
         facts.flows.setdefault(function.id, []).extend(flows)
     _analyse_unreached(app, facts, cache, table, visited, reported)
+
+
+def _run(app: App, analyzer: Analyzer, module: Module, node: FunctionNode, params: list[str],
+         owner: ClassInfo | None) -> None:
+    """Analyse one entry; code nested too deeply for the analyser is a warning, not a crash."""
+    try:
+        analyzer.analyse(module, node, params, owner)
+    except RecursionError:
+        analyzer.hits.clear()
+        app.diagnostics.append(Diagnostic(
+            module.file, f"{node.name}() is nested too deeply for the taint analysis; its "
+            "flows were not analysed", node.lineno, "warning", "taint"))
 
 
 def _table(app: App, facts: Facts) -> TaintTable:
@@ -186,7 +198,7 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
             if not params:
                 continue
             analyzer = Analyzer(table, cache, visited)
-            analyzer.analyse(module, node, params, owner, origin_prefix="")
+            _run(app, analyzer, module, node, params, owner)
             qual = f"{owner.name}.{node.name}" if owner else node.name
             flows = []
             for hit in _unique(analyzer.hits):
