@@ -394,6 +394,11 @@ def test_functions_not_a_mapping():
     ("service: x\nprovider: [1, 2]\nfunctions:\n  f:\n    handler: h.f\n",
      "'provider' should be a mapping, not a list; ignored"),
     ("- just\n- a list\n", "a serverless file must be a mapping"),
+    ("service: x\nprovider:\n  iam:\n    role:\n      statements: oops\nfunctions:\n"
+     "  f:\n    handler: h.f\n",
+     "statements should be a list of statements, not the str 'oops'; ignored"),
+    ("service: x\nfunctions:\n  f:\n    handler: h.f\n    role: {a: 1, b: 2}\n",
+     "role is not understood (expected a logical id, an ARN or Fn::GetAtt)"),
 ])
 def test_wrong_shapes_are_diagnostics(tmp_path, content, message):
     (tmp_path / "serverless.yml").write_text(content)

@@ -408,9 +408,8 @@ class _Loader:
         if role is not None:
             function.role, function.role_arn = self._named_role(role, line_of(cfg, "role"))
             return
-        statements = cfg.get("iamRoleStatements")
-        if statements is not None:
-            function.role = self._function_role(key, cfg, statements)
+        if cfg.get("iamRoleStatements") is not None:
+            function.role = self._function_role(key, cfg)
             return
         function.role = self._provider_role()
         role_obj = self.app.roles.get(function.role) if function.role else None
@@ -429,10 +428,10 @@ class _Loader:
             self.warn(f"role '{role}' is neither an ARN nor a resource of 'resources:'",
                       line)
             return None, role
-        if isinstance(role, dict) and "name" not in role:
-            self.warn("role is not understood (expected a logical id, an ARN or "
-                      "Fn::GetAtt)", line)
-        return None, role if isinstance(role, Unknown) else Unknown("role")
+        if isinstance(role, Unknown):
+            return None, role
+        self.warn("role is not understood (expected a logical id, an ARN or Fn::GetAtt)", line)
+        return None, Unknown("role")
 
     def _provider_role(self) -> str | None:
         """The id of the role functions share (created once, on first use)."""
@@ -454,13 +453,15 @@ class _Loader:
             self.provider_role = role_id
             return role_id
         role_cfg = role if isinstance(role, dict) else LDict()
-        line = line_of(iam, "role") if isinstance(role, dict) else \
-            line_of(self.provider, "iamRoleStatements") if "iamRoleStatements" in self.provider \
-            else line_of(self.provider, "iam") if iam is not None else self.provider.line or 1
-        statements = statements_from_list(role_cfg.get("statements"), self.file,
-                                          "serverless:provider")
-        statements += statements_from_list(self.provider.get("iamRoleStatements"), self.file,
-                                           "serverless:provider")
+        if isinstance(role, dict):
+            line = line_of(iam, "role")
+        elif "iamRoleStatements" in self.provider:
+            line = line_of(self.provider, "iamRoleStatements")
+        else:
+            line = line_of(self.provider, "iam", default=line_of(self.config, "provider"))
+        statements = self._statements(role_cfg, "statements", "serverless:provider")
+        statements += self._statements(self.provider, "iamRoleStatements",
+                                       "serverless:provider")
         managed = self._managed(role_cfg.get("managedPolicies"), statements)
         managed += self._managed(self.provider.get("iamManagedPolicies"), statements)
         self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
@@ -468,14 +469,11 @@ class _Loader:
         self.provider_role = role_id
         return role_id
 
-    def _function_role(self, key: str, cfg: LDict, raw_statements: Any) -> str:
+    def _function_role(self, key: str, cfg: LDict) -> str:
         """A role of its own (serverless-iam-roles-per-function plugin)."""
         role_id = qualify(self.file, f"{normalize_name(key)}{PROVIDER_ROLE}")
         line = line_of(cfg, "iamRoleStatements")
-        if not isinstance(raw_statements, list):
-            self.warn(f"iamRoleStatements of function '{key}' should be a list, not "
-                      f"{_kind(raw_statements)}", line)
-        statements = statements_from_list(raw_statements, self.file, "serverless:function")
+        statements = self._statements(cfg, "iamRoleStatements", "serverless:function")
         inherit = cfg.get("iamRoleStatementsInherit")
         if inherit is None:
             inherit = _get(self.config, "custom", PER_FUNCTION_PLUGIN, "defaultInherit")
@@ -488,6 +486,14 @@ class _Loader:
         self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
                                        assume_services=(LAMBDA_SERVICE,))
         return role_id
+
+    def _statements(self, container: dict[str, Any], key: str, source: str) -> list[Statement]:
+        """The IAM statements listed under `container[key]` (a warning if not a list)."""
+        raw = container.get(key)
+        if raw is not None and not isinstance(raw, (list, dict)):
+            self.warn(f"{key} should be a list of statements, not {_kind(raw)}; ignored",
+                      line_of(container, key))
+        return statements_from_list(raw, self.file, source)
 
     def _managed(self, arns: Any, statements: list[Statement]) -> list[Value]:
         """Managed policy ARNs as given; AWS managed ones also add their statements."""
