@@ -223,8 +223,7 @@ def build_endpoints(app: App) -> list[Endpoint]:
 def analyse_endpoints(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.endpoints` (and mark documented routes when specs exist)."""
     facts.endpoints = build_endpoints(app)
-    specs = getattr(facts, "openapi", None)
-    if specs:
+    if facts.openapi:
         from faasguard.analysis.openapi import mark_documented
 
-        mark_documented(facts.endpoints, specs)
+        mark_documented(facts.endpoints, facts.openapi)

@@ -1,0 +1,235 @@
+"""faasguard beside Checkov: wall time and findings on the same inputs.
+
+Installs Checkov into its own virtualenv (benchmarks/.venvs/checkov, gitignored) on first
+use, generates the synthetic corpus (gen_corpus.py) and runs, on the corpus and on each
+example folder given:
+
+- `faasguard scan PATH --format json` (full pipeline: templates and handler code);
+- `checkov -d PATH --framework cloudformation serverless -o json` (the two frameworks that
+  read the same serverless.yml and SAM templates).
+
+It prints the wall time of each (median of --repeat runs), the speed ratio, the findings per
+threat (Checkov's checks are put in faasguard's threats by their id through the rules'
+`equivalents`, else by keywords of the check name), and for the examples how many planted
+issues each tool found. A planted issue is a line marked `# planted: <threat>` in an
+example's files (or an entry of --planted FILE, a JSON list of {"file", "line", "threat"});
+a tool finds it when it reports a finding in that file whose line (faasguard) or resource
+line range (Checkov) covers the marked line.
+
+    python benchmarks/compare_checkov.py --functions 1000 --examples examples/vulnerable-app
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(HERE, ".venvs", "checkov")
+CHECKOV = os.path.join(VENV, "bin", "checkov")
+CHECKOV_REQUIREMENT = "checkov>=3.2,<4"
+_PLANTED = re.compile(r"#\s*planted:\s*([\w-]+)")
+
+sys.path.insert(0, HERE)
+
+#: Checkov check-name keywords -> faasguard threat, for checks no rule names as equivalent.
+KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("secret", "data"), ("credential", "data"), ("encrypt", "data"), ("kms", "data"),
+    ("x-ray", "monitoring"), ("tracing", "monitoring"), ("log", "monitoring"),
+    ("concurren", "wallet"), ("throttl", "wallet"), ("iam", "permissions"),
+    ("privilege", "permissions"), ("policy", "permissions"), ("wildcard", "permissions"),
+    ("authori", "auth"), ("public", "auth"), ("tls", "third-party"), ("ssl", "third-party"),
+    ("dead letter", "other"), ("dlq", "other"), ("vpc", "other"),
+)
+
+
+@dataclass
+class Run:
+    """One tool on one path: its times and the findings it reported."""
+
+    tool: str
+    seconds: list[float] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def median(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def ensure_checkov() -> str:
+    """Checkov's version, installing it into its own venv first when needed."""
+    if not os.path.exists(CHECKOV):
+        print(f"installing {CHECKOV_REQUIREMENT} into {VENV} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        subprocess.run([os.path.join(VENV, "bin", "pip"), "install", "-q",
+                        CHECKOV_REQUIREMENT], check=True)
+    out = subprocess.run([CHECKOV, "--version"], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def _timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    return time.perf_counter() - start, done
+
+
+def run_faasguard(path: str, repeat: int) -> Run:
+    """`faasguard scan` in a fresh interpreter; findings as (file, line, threat, rule)."""
+    run = Run("faasguard")
+    cmd = [sys.executable, "-m", "faasguard.cli", "scan", path, "--format", "json",
+           "--fail-on", "none", "--no-progress"]
+    for _ in range(repeat):
+        seconds, done = _timed(cmd)
+        run.seconds.append(seconds)
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        run.error = (done.stderr or done.stdout)[-500:]
+        return run
+    for f in report["findings"]:
+        run.findings.append({"rule": f["rule_id"], "threat": f["threat"],
+                             "file": f["location"]["file"], "lines": (f["location"]["line"],) * 2})
+    return run
+
+
+def _checkov_threats() -> dict[str, str]:
+    import faasguard.rules  # noqa: F401  (registers the rules)
+    from faasguard.findings import RULES
+
+    return {r.meta.equivalents["Checkov"]: r.meta.threat
+            for r in RULES.values() if "Checkov" in r.meta.equivalents}
+
+
+def checkov_threat(check_id: str, name: str, by_id: dict[str, str]) -> str:
+    """faasguard's threat for a Checkov check: by equivalent id, else by name keywords."""
+    if check_id in by_id:
+        return by_id[check_id]
+    lowered = name.lower()
+    return next((threat for word, threat in KEYWORDS if word in lowered), "other")
+
+
+def run_checkov(path: str, repeat: int) -> Run:
+    """Checkov's cloudformation and serverless frameworks on the path."""
+    run = Run("checkov")
+    cmd = [CHECKOV, "-d", path, "--framework", "cloudformation", "serverless", "-o", "json",
+           "--quiet", "--compact", "--skip-download"]
+    for _ in range(repeat):
+        seconds, done = _timed(cmd)
+        run.seconds.append(seconds)
+    try:
+        reports = json.loads(done.stdout) if done.stdout.strip() else []
+    except json.JSONDecodeError:
+        run.error = (done.stderr or done.stdout)[-500:]
+        return run
+    by_id = _checkov_threats()
+    for report in reports if isinstance(reports, list) else [reports]:
+        failed = report.get("results", {}).get("failed_checks", []) if isinstance(report,
+                                                                                  dict) else []
+        for check in failed:
+            lines = check.get("file_line_range") or [0, 0]
+            run.findings.append({
+                "rule": check["check_id"],
+                "threat": checkov_threat(check["check_id"], check.get("check_name", ""),
+                                         by_id),
+                "file": os.path.relpath(os.path.join(path, check["file_path"].lstrip("/")),
+                                        path).replace(os.sep, "/"),
+                "lines": (lines[0], lines[-1])})
+    return run
+
+
+def planted_issues(path: str, planted_file: str | None) -> list[dict[str, Any]]:
+    """The issues planted in an example: `# planted: <threat>` markers, or a JSON list."""
+    if planted_file:
+        with open(planted_file, encoding="utf-8") as handle:
+            data: list[dict[str, Any]] = json.load(handle)
+        return data
+    found = []
+    for dirpath, _dirs, names in os.walk(path):
+        for name in sorted(names):
+            full = os.path.join(dirpath, name)
+            try:
+                with open(full, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(text.splitlines(), 1):
+                for match in _PLANTED.finditer(line):
+                    found.append({"file": os.path.relpath(full, path).replace(os.sep, "/"),
+                                  "line": number, "threat": match.group(1)})
+    return found
+
+
+def found_planted(run: Run, planted: list[dict[str, Any]]) -> int:
+    """How many planted issues a tool reported (same file, line within the finding)."""
+    return sum(1 for issue in planted if any(
+        f["file"] == issue["file"] and f["lines"][0] <= issue["line"] <= f["lines"][1]
+        for f in run.findings))
+
+
+def report(label: str, runs: list[Run], planted: list[dict[str, Any]] | None) -> None:
+    """Print one comparison block."""
+    print(f"\n== {label}")
+    for run in runs:
+        if run.error:
+            print(f"  {run.tool}: FAILED: {run.error}")
+            continue
+        threats = Counter(f["threat"] for f in run.findings)
+        print(f"  {run.tool:9} {run.median:8.2f} s  {len(run.findings):6} findings  "
+              + ", ".join(f"{t} {n}" for t, n in sorted(threats.items())))
+    fg, ck = runs
+    if fg.seconds and ck.seconds and not (fg.error or ck.error):
+        print(f"  faasguard is {ck.median / fg.median:.1f}x faster than checkov")
+    if planted is not None:
+        if not planted:
+            print("  no planted issues marked (# planted: <threat>) in this example")
+        for run in runs:
+            print(f"  {run.tool}: found {found_planted(run, planted)} of {len(planted)} "
+                  "planted issues")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--functions", type=int, default=1000,
+                        help="functions in the synthetic corpus (0: no corpus)")
+    parser.add_argument("--corpus", help="use this corpus folder instead of generating one")
+    parser.add_argument("--examples", nargs="*", default=[], metavar="PATH",
+                        help="example folders to compare on (with planted issues)")
+    parser.add_argument("--planted", help="JSON list of planted issues (for one example)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement")
+    args = parser.parse_args()
+
+    print(f"checkov {ensure_checkov()}; python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory(prefix="faasguard-corpus-") as tmp:
+        corpus = args.corpus
+        if corpus is None and args.functions:
+            from gen_corpus import generate
+
+            corpus = tmp
+            counts = generate(corpus, args.functions)
+            print(f"corpus: {counts}")
+        if corpus:
+            report(f"synthetic corpus, {args.functions} functions ({corpus})",
+                   [run_faasguard(corpus, args.repeat), run_checkov(corpus, args.repeat)],
+                   None)
+        for example in args.examples:
+            planted = planted_issues(example, args.planted)
+            report(f"example {example}",
+                   [run_faasguard(example, args.repeat), run_checkov(example, args.repeat)],
+                   planted)
+
+
+if __name__ == "__main__":
+    main()
