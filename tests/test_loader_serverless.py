@@ -461,6 +461,19 @@ def test_resources_that_name_generated_functions_link_to_them():
     assert app.diagnostics == []
 
 
+def test_policies_and_extensions_on_the_generated_role():
+    pytest.importorskip("faasguard.loaders.cloudformation")
+    app = load("generated-refs/serverless.yml")
+    role = app.roles["generated-refs/serverless.yml#IamRoleLambdaExecution"]
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    assert [(s.actions, s.location.line, s.source) for s in role.statements] == [
+        (("kms:Decrypt",), 40, "inline"),  # AWS::IAM::Policy with Roles: [!Ref ...]
+        (("ssm:GetParameter",), 50, "inline"),  # resources.extensions Policies
+        (("*",), 54, f"managed:{admin}"),  # resources.extensions ManagedPolicyArns
+    ]
+    assert role.managed_policy_arns == [admin]
+
+
 # --------------------------------------------------------------------------- end to end
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, LDict, LList, line_of
-from faasguard.loaders.iam import statements_from_list
+from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_events import EventEnv, add_events
@@ -532,7 +532,31 @@ class _Loader:
                 finally:
                     for alias in aliases:
                         del self.app.functions[alias]
+            self._attach_policies(declared)
         self._extend_generated(leftover)
+
+    def _attach_policies(self, declared: Any) -> None:
+        """AWS::IAM::Policy / ::ManagedPolicy resources whose `Roles` name a role this loader
+        generated (the provider role, a per-function role) add their statements to it."""
+        if not isinstance(declared, dict):
+            return
+        mine = {role.id: role for role in self._generated_roles()
+                if logical_id(role.id) not in declared}
+        for logical, body in declared.items() if mine else ():
+            kind = body.get("Type") if isinstance(body, dict) else None
+            if kind not in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+                continue
+            props = self._resolve(body.get("Properties"))
+            if not isinstance(props, dict):
+                continue
+            roles = props.get("Roles")
+            for target in roles if isinstance(roles, list) else [roles]:
+                role = mine.get(target.target) if isinstance(target, Ref) else None
+                if role is not None:
+                    source = "inline" if kind == "AWS::IAM::Policy" else \
+                        f"customer-managed:{logical}"
+                    role.statements += statements_from_document(
+                        props.get("PolicyDocument"), self.file, source)
 
     def _with_placeholders(self, declared: Any) -> tuple[Any, list[str]]:
         """`Resources` plus placeholders for what the framework generates, so that
@@ -583,6 +607,7 @@ class _Loader:
                       if f.format == "serverless" and f.id.startswith(self.file + "#")}
         log_groups = {str(k)[:-len("LambdaFunction")] + "LogGroup": f
                       for k, f in by_logical.items() if k}
+        roles = {logical_id(role.id): role for role in self._generated_roles()}
         for logical, (body, line) in leftover.items():
             props = self._resolve(body.get("Properties")) if isinstance(body, dict) else None
             if logical in by_logical and isinstance(props, dict):
@@ -591,21 +616,22 @@ class _Loader:
                 days = as_int(props.get("RetentionInDays"))
                 if days is not None:
                     log_groups[logical].log_retention_days = days
-            elif logical == PROVIDER_ROLE and isinstance(props, dict):
-                self._extend_role(props)
+            elif logical in roles and isinstance(props, dict):
+                self._extend_role(roles[logical], props)
             else:
                 self.warn(f"extension of '{logical}': not a resource of this file that "
                           "faasguard models; ignored", line, "note")
 
-    def _extend_role(self, props: dict[str, Any]) -> None:
-        role = self.app.roles.get(qualify(self.file, PROVIDER_ROLE))
-        if role is None or role.external:
-            return
+    def _generated_roles(self) -> list[Role]:
+        """The roles the framework (or the per-function plugin) generates for this file."""
+        return [role for role_id, role in self.app.roles.items()
+                if role_id.startswith(self.file + "#") and not role.external and
+                logical_id(role_id).endswith(PROVIDER_ROLE)]
+
+    def _extend_role(self, role: Role, props: dict[str, Any]) -> None:
         policies = props.get("Policies")
         for policy in policies if isinstance(policies, list) else []:
             if isinstance(policy, dict):
-                from faasguard.loaders.iam import statements_from_document
-
                 role.statements += statements_from_document(policy.get("PolicyDocument"),
                                                             self.file, "inline")
         role.managed_policy_arns += self._managed(props.get("ManagedPolicyArns"), role.statements)
