@@ -10,8 +10,9 @@ raise `SandboxViolation` (a `PermissionError`):
 
 How: `sys.addaudithook` (PEP 578) sees these operations inside the interpreter; the hook
 is installed once per process, does nothing outside a guarded call, and enforces the
-policy of the call that is running (a context variable, so concurrent async handlers
-each keep theirs).
+policy of the call that is running in every thread of the process (Lambda runs one
+invocation per process at a time; threads the handler starts, such as the S3 transfer
+manager's, are covered too).
 
 What it does not do: it is not an isolation boundary. Native code (C extensions, ctypes)
 can act without raising audit events; reads are not restricted; network access is not
@@ -40,7 +41,7 @@ _PROCESS_EVENTS = frozenset({"subprocess.Popen", "os.system", "os.exec", "os.spa
                              "os.posix_spawn", "os.fork", "os.forkpty", "pty.spawn"})
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
-_active: ContextVar[Sandbox | None] = ContextVar("faasguard_sandbox", default=None)
+_active: Sandbox | None = None
 _installed = False
 
 
@@ -61,12 +62,13 @@ class Sandbox:
     @contextmanager
     def active(self) -> Iterator[None]:
         """Enforce this policy in the current context for the duration of the block."""
+        global _active
         _install()
-        token = _active.set(self)
+        previous, _active = _active, self
         try:
             yield
         finally:
-            _active.reset(token)
+            _active = previous
 
     def allows_write(self, path: Any) -> bool:
         """True when `path` lies under one of the writable directories."""
@@ -103,7 +105,7 @@ _in_hook: ContextVar[bool] = ContextVar("faasguard_sandbox_hook", default=False)
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
-    policy = _active.get()
+    policy = _active
     if policy is None or _in_hook.get():
         return
     token = _in_hook.set(True)  # realpath() may raise audit events of its own
