@@ -163,3 +163,15 @@ def test_endpoints_command_without_spec(capsys):
 def test_endpoints_command_nothing_found(tmp_path, capsys):
     assert main(["endpoints", str(tmp_path)]) == 2
     assert "no function or API found" in capsys.readouterr().err
+
+
+def test_spec_files_found_by_name_honour_excludes(tmp_path):
+    spec = '{"openapi": "3.0.0", "paths": {"/a": {"get": {}}}}'
+    for rel in ("api/openapi.json", "vendor/lib/swagger.json", "orders.openapi.json",
+                "node_modules/x/openapi.json", "notes.json"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(spec)
+    app = App(root=str(tmp_path))
+    facts = Facts(options=Options(excludes=["vendor"]))
+    analyse_openapi(app, facts)
+    assert sorted(s.source for s in facts.openapi) == ["api/openapi.json", "orders.openapi.json"]

@@ -18,6 +18,7 @@ become diagnostics, never errors. Fills `facts.openapi` with `Spec`s.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from collections.abc import Iterable
@@ -130,17 +131,22 @@ def parse_spec(data: Any, source: str, file: str, line: int = 1,
     return spec
 
 
-def find_spec_files(root: str) -> list[str]:
-    """Spec files under `root` by name (relative, posix), skipping the scanner's skip dirs."""
+def find_spec_files(root: str, excludes: Iterable[str] = ()) -> list[str]:
+    """Spec files under `root` by name (relative, posix), skipping the scanner's skip dirs
+    and paths matching an exclude glob."""
     from faasguard.scan import SKIP_DIRS
 
+    patterns = list(excludes)
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
-            if SPEC_NAMES.search(name):
-                found.append(os.path.relpath(os.path.join(dirpath, name), root)
-                             .replace(os.sep, "/"))
+            if not SPEC_NAMES.search(name):
+                continue
+            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+            if not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
+                       for p in patterns):
+                found.append(rel)
     return found
 
 
@@ -180,7 +186,8 @@ def _named_paths(app: App, names: Iterable[str]) -> list[str]:
     return paths
 
 
-def collect_specs(app: App, named: Iterable[str] = ()) -> list[Spec]:
+def collect_specs(app: App, named: Iterable[str] = (),
+                  excludes: Iterable[str] = ()) -> list[Spec]:
     """Every spec that applies to the app: named files, API definitions, files found."""
     specs: list[Spec] = []
     seen: set[str] = set()
@@ -197,7 +204,7 @@ def collect_specs(app: App, named: Iterable[str] = ()) -> list[Spec]:
             if spec is not None:
                 specs.append(spec)
     if os.path.isdir(app.root):
-        for rel in find_spec_files(app.root):
+        for rel in find_spec_files(app.root, excludes):
             path = os.path.join(app.root, rel)
             if os.path.realpath(path) in seen:
                 continue
@@ -267,4 +274,4 @@ def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec]) -> None:
 
 def analyse_openapi(app: App, facts: Facts) -> None:
     """Analysis step: read every applicable spec into `facts.openapi`."""
-    facts.openapi = collect_specs(app, facts.options.openapi_files)
+    facts.openapi = collect_specs(app, facts.options.openapi_files, facts.options.excludes)
