@@ -66,6 +66,8 @@ def test_missing_or_unusable_credentials(auth) -> None:
     assert reason(auth, {}) == ("missing_token", 401)
     assert reason(auth, {"Authorization": "Basic dXNlcjpwYXNz"}) == ("missing_token", 401)
     assert reason(auth, bearer("not-a-jwt")) == ("malformed_token", 401)
+    assert reason(auth, bearer("a" * 20_000)) == ("malformed_token", 401)
+    assert reason(auth, {"Authorization": ["Bearer x"]}) == ("missing_token", 401)  # type: ignore[dict-item]
 
 
 def test_alg_none_is_refused(auth, oidc_issuer) -> None:
@@ -249,6 +251,7 @@ def test_path_normalisation() -> None:
     assert normalize_path("/admin//users/") == "/admin/users"
     assert normalize_path("/public/../admin/./users?x=1") == "/admin/users"
     assert normalize_path("/../../etc") == "/etc"
+    assert normalize_path("/public/%2e%2e/admin%2Fusers") == "/admin/users"
     assert normalize_path("") == "/"
     assert RoutePattern.parse("DELETE /items/{id}") == RoutePattern("DELETE", "/items/{id}")
     assert RoutePattern.parse("/items") == RoutePattern("*", "/items")

@@ -41,6 +41,7 @@ HMAC_ALGORITHMS = frozenset({"HS256", "HS384", "HS512"})
 SCOPE_CLAIMS = ("scope", "scp", "permissions")
 GROUP_CLAIMS = ("cognito:groups", "groups", "roles")
 MIN_HMAC_SECRET_BYTES = 32
+MAX_TOKEN_CHARS = 16_384
 
 
 class AuthError(Exception):
@@ -58,10 +59,15 @@ class AuthError(Exception):
 
 
 def normalize_path(path: str) -> str:
-    """The path authorization rules see: ``.``/``..`` resolved, duplicate and trailing
-    slashes removed, so ``/admin//users/`` and ``/public/../admin/users`` are both
-    ``/admin/users``."""
-    normalized = posixpath.normpath("/" + path.split("?", 1)[0])
+    """The path authorization rules see: percent-decoded, ``.``/``..`` resolved, duplicate
+    and trailing slashes removed, so ``/admin//users/``, ``/public/../admin/users`` and
+    ``/public/%2e%2e/admin/users`` are all ``/admin/users``."""
+    path = path.split("?", 1)[0]
+    if "%" in path:
+        from urllib.parse import unquote
+
+        path = unquote(path)
+    normalized = posixpath.normpath("/" + path)
     return "/" + normalized.lstrip("/")
 
 
@@ -319,11 +325,13 @@ class Authenticator:
         rules = [r for r in self.routes if r.route.matches(method, path)]
         if rules and all(r.public for r in rules):
             return {}
-        lowered = {k.lower(): v for k, v in headers.items()}
-        authorization = lowered.get("authorization", "")
-        scheme, _, token = authorization.strip().partition(" ")
-        if scheme.lower() == "bearer" and token.strip() and (self.keys or self.secret):
-            claims = self._verify_token(token.strip())
+        lowered = {str(k).lower(): v for k, v in headers.items() if isinstance(v, str)}
+        scheme, _, token = lowered.get("authorization", "").strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token and (self.keys or self.secret):
+            if len(token) > MAX_TOKEN_CHARS:
+                raise AuthError("malformed_token", 401, f"token over {MAX_TOKEN_CHARS} chars")
+            claims = self._verify_token(token)
         elif self.api_keys and lowered.get(self.api_key_header):
             claims = self._verify_api_key(lowered[self.api_key_header])
         else:
