@@ -235,6 +235,7 @@ def test_implicit_apis_carry_provider_settings(full):
     assert http.properties["payload"] == "2.0" and http.properties["cors"] is True
     websocket = full.apis["full/serverless.yml#WebsocketsApi"]
     assert websocket.kind == "websocket" and websocket.access_logging is False
+    assert rest.properties["logs"] is True and "logs" not in websocket.properties
 
 
 def test_http_api_routes_and_jwt_authorizer(full):
@@ -312,7 +313,9 @@ def test_v4_http_api_request_and_iam_authorizers():
     assert routes[("POST", "/checkout")].identity_sources == ("$request.header.Authorization",)
     assert routes[("GET", "/me")].kind == "iam"
     assert routes[("$default", "$default")] is None
-    assert app.apis["v4/serverless.yml#WebsocketsApi"].access_logging is False
+    websocket = app.apis["v4/serverless.yml#WebsocketsApi"]
+    assert websocket.access_logging is False
+    assert websocket.properties["logs"] == {"accessLogging": False}
 
 
 def test_more_forms_roles_sources_and_extensions():

@@ -39,6 +39,7 @@ TOKEN_HEADER = "method.request.header.Authorization"
 REST_PROPERTIES = ("apiKeys", "usagePlan", "resourcePolicy", "restApiId", "minimumCompressionSize",
                    "binaryMediaTypes", "apiKeySourceType", "metrics")
 HTTP_PROPERTIES = ("payload", "cors", "id", "metrics", "name")
+LOG_KEYS = {"rest": "restApi", "http": "httpApi", "websocket": "websocket"}
 
 #: Events the framework delivers asynchronously (the Lambda service retries them).
 ASYNC_EVENTS = {"s3", "sns", "eventBridge", "cloudwatchEvent", "schedule", "iot",
@@ -98,6 +99,9 @@ class EventEnv:
                 api.implicit = False
         else:
             api.access_logging = _logging_on(logs.get("websocket"), "accessLogging")
+        setting = logs.get(LOG_KEYS[api.kind])
+        if setting is not None:
+            api.properties["logs"] = setting  # as written: format, level, executionLogging...
 
     def source_type(self, value: Value) -> str | None:
         """The CloudFormation type of the resource a Ref names (None when not a Ref)."""
