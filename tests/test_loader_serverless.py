@@ -524,3 +524,15 @@ def test_any_value_of_the_wrong_shape_never_crashes_the_load(replacement):
         node[path[-1]] = copy.deepcopy(replacement)
         app = load_serverless(Document(data), ctx)  # must not raise
         assert app.files[0].path == "legacy/serverless.yml"
+
+
+def test_serverless_json(tmp_path):
+    (tmp_path / "serverless.json").write_text(
+        '{\n  "service": "json-svc",\n  "provider": {"name": "aws", "runtime": "python3.12"},\n'
+        '  "functions": {\n    "hello": {\n      "handler": "h.main",\n'
+        '      "environment": {"SECRET_TOKEN": "abc"},\n      "url": true\n    }\n  }\n}\n')
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.json"))
+    hello = app.functions["serverless.json#hello"]
+    assert (hello.location.line, hello.url.location.line) == (5, 8)
+    assert hello.environment["SECRET_TOKEN"].location.line == 7
+    assert app.files[0].format == "serverless"
