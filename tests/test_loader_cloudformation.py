@@ -66,6 +66,7 @@ def test_lambda_function_settings(stack):
     assert fn.kms_key == Unknown("parameter KeyArn")
     assert "exports.handler" in fn.properties["inline_code"]
     assert fn.code_dir is None
+    assert fn.provisioned_concurrency == 2  # from AWS::Lambda::Alias
     token = fn.environment["API_TOKEN"]
     assert token.value == "tok_live_abc123"
     assert token.location.line == line_of(STACK, "API_TOKEN:")
@@ -206,6 +207,10 @@ def test_rest_api_routes_from_resource_chain(stack):
     assert delete.function == q("ApiHandler")  # integration URI built with Fn::Join
     assert delete.authorizer is not None and delete.authorizer.kind == "none"
     assert delete.api_key_required is True
+    # MethodSettings for "/~1invoices~1{id}" DELETE; the GET has only the stage-wide one
+    assert delete.throttling is not None
+    assert (delete.throttling.rate, delete.throttling.burst) == (1, 2)
+    assert get.throttling is None
     http = [t for t in stack.functions[q("ApiHandler")].triggers if t.route is get]
     assert len(http) == 1 and http[0].kind == "http"
 
@@ -364,3 +369,37 @@ def test_managed_policies_load_once_and_resolve_names():
         "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
     assert policy_data.managed_policy_arn("NoSuchPolicyAnywhere") is None
     assert policy_data.managed_statements("arn:aws:iam::123456789012:policy/mine", "f", 3) == []
+
+
+# ---------------------------------------------------------------------- robustness
+
+
+def _mutations():
+    """Every fixture resource with one property replaced by a value of the wrong shape."""
+    from faasguard.loaders.documents import load_file
+
+    for root, file in ((FIXTURES / "sam" / "app", "template.yaml"), (PLAIN, "stack.yaml")):
+        data = load_file(str(root / file)).data
+        for logical, resource in data["Resources"].items():
+            properties = resource.get("Properties")
+            if not isinstance(properties, dict):
+                continue
+            for key in properties:
+                for odd in (7, ["x"], {"Ref": "NotDeclared"}):
+                    yield root, file, data, logical, key, odd
+
+
+def test_wrong_shapes_never_raise_and_never_need_the_safety_net():
+    count = 0
+    for root, file, data, logical, key, odd in _mutations():
+        properties = data["Resources"][logical]["Properties"]
+        original = properties[key]
+        properties[key] = odd
+        try:
+            app = load_template(data, LoadContext(root=str(root), file=file), "sam")
+        finally:
+            properties[key] = original
+        crashed = [d.message for d in app.diagnostics if "could not be read" in d.message]
+        assert crashed == [], f"{logical}.{key} = {odd!r}"
+        count += 1
+    assert count > 300

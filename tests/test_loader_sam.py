@@ -181,6 +181,8 @@ def test_http_apis_implicit_and_explicit(app):
     assert (partner.throttling.rate, partner.throttling.burst) == (100, 50)
     routes = _routes(app, "PartnerApi")
     item = routes[("GET", "/items/{id}")]
+    assert item.throttling is not None and (item.throttling.rate, item.throttling.burst) == (2, 5)
+    assert routes[("GET", "/public")].throttling is None
     assert item.authorizer is not None and item.authorizer.kind == "jwt"
     assert item.authorizer.identity_sources == ("$request.header.Authorization",)
     assert routes[("GET", "/public")].authorizer.kind == "none"
@@ -389,6 +391,9 @@ def test_websocket_and_quick_create_http_api(events):
     assert connect.authorizer.kind == "iam"
     trigger = [t for t in events.functions[q("EverythingFunction")].triggers if t.route is connect]
     assert trigger[0].kind == "websocket"
+    authorizer = events.functions[q("AuthorizerFunction")]
+    assert authorizer.code_dir is None
+    assert authorizer.properties["code_uri"] == {"Bucket": "artifacts", "Key": "auth.zip"}
     (quick,) = [r for r in events.routes if r.api == q("QuickApi")]
     assert (quick.method, quick.path, quick.function) == \
         ("ANY", "$default", q("AuthorizerFunction"))

@@ -14,8 +14,10 @@ from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.template import (
     Template,
     as_bool,
+    items,
     mapping,
     method_settings_throttle,
+    route_throttles,
     strings,
     throttle,
 )
@@ -81,7 +83,7 @@ def _path_of(t: Template, resource: Value, seen: frozenset[str] = frozenset()) -
             return ""
         if t.type_of(logical) != "AWS::ApiGateway::Resource" or logical in seen:
             return None
-        props = t.resolve(t.raw_props(logical))
+        props = t.resolved_props(logical)
         parent = _path_of(t, props.get("ParentId"), seen | {logical})
         part = props.get("PathPart")
         if parent is None or not isinstance(part, str):
@@ -152,7 +154,7 @@ def _integration_function(t: Template, target: Value) -> Any:
     match = _INTEGRATION.search(target)
     if match is None or t.type_of(match.group(1)) != "AWS::ApiGatewayV2::Integration":
         return None
-    integration = t.resolve(t.raw_props(match.group(1)))
+    integration = t.resolved_props(match.group(1))
     return t.function_for(integration.get("IntegrationUri"))
 
 
@@ -178,12 +180,15 @@ def read_stage(t: Template, logical: str, props: Any) -> None:
         settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit"))
     if limits is not None:
         api.throttling = limits
+    per_route = route_throttles(settings.get("MethodSettings")) if api.kind == "rest" else \
+        route_throttles(mapping(settings.get("RouteSettings")))
+    t.route_limits.setdefault(api.id, {}).update(per_route)
 
 
 def read_usage_plan(t: Template, logical: str, props: Any) -> None:
     """AWS::ApiGateway::UsagePlan (phase 2): marks the APIs of its ApiStages."""
     limits = mapping(props.get("Throttle"))
-    for _line, stage in enumerate(props.get("ApiStages") or []):
+    for _line, stage in items(props.get("ApiStages")):
         if not isinstance(stage, dict):
             continue
         api = t.api_for(stage.get("ApiId"))

@@ -43,6 +43,8 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Lambda::EventSourceMapping": {2: lam.read_event_source_mapping},
     "AWS::Lambda::EventInvokeConfig": {2: lam.read_event_invoke_config},
     "AWS::Lambda::LayerVersion": {1: sam.read_layer},
+    "AWS::Lambda::Alias": {2: lam.read_provisioned},
+    "AWS::Lambda::Version": {2: lam.read_provisioned},
     "AWS::ApiGateway::RestApi": {1: apigateway.read_rest_api},
     "AWS::ApiGateway::Authorizer": {1: apigateway.read_authorizer},
     "AWS::ApiGateway::Method": {2: apigateway.read_method},
@@ -117,6 +119,7 @@ def load_template(data: Any, ctx: LoadContext, fmt: Format, app: App | None = No
             _run_finalizers(t)
     data_resources.link_log_groups(t)
     _drop_redefined_openapi_routes(t)
+    _apply_route_limits(t)
     return app
 
 
@@ -187,10 +190,7 @@ def _read(t: Template, logical: str, phase: int) -> None:
     if reader is None:
         return
     try:
-        props = t.resolve(t.props[logical])
-        if not isinstance(props, LDict):
-            props = mapping(props)
-        reader(t, logical, props)
+        reader(t, logical, t.resolved_props(logical))
         condition = t.raw[logical].get("Condition")
         if phase == 1 and condition is not None:
             _note_condition(t, logical, condition)
@@ -242,3 +242,12 @@ def _drop_redefined_openapi_routes(t: Template) -> None:
     t.app.routes[:] = [r for r in t.app.routes if id(r) not in gone]
     for fn in t.app.functions.values():
         fn.triggers[:] = [tr for tr in fn.triggers if id(tr.route) not in gone]
+
+
+def _apply_route_limits(t: Template) -> None:
+    """Give each route the throttle its API's stage settings name for it."""
+    for route in t.app.routes:
+        limits = t.route_limits.get(route.api, {})
+        found = limits.get((route.method, route.path)) or limits.get(("*", route.path))
+        if found is not None and route.throttling is None:
+            route.throttling = found

@@ -13,7 +13,7 @@ from typing import Any
 
 from faasguard.loaders import policies
 from faasguard.loaders.iam import statements_from_document
-from faasguard.loaders.template import Template, items, mapping
+from faasguard.loaders.template import Template, items
 from faasguard.model import Ref, Role, Unknown, logical_id
 
 
@@ -75,7 +75,7 @@ def attach_policy(t: Template, role_id: str, policy_id: str) -> None:
         return
     t.attached.add((role_id, policy_id))
     logical = logical_id(policy_id)
-    props = mapping(t.resolve(t.raw_props(logical)))
+    props = t.resolved_props(logical)
     managed = t.type_of(logical) == "AWS::IAM::ManagedPolicy"
     source = f"customer-managed:{logical}" if managed else "inline"
     role.statements.extend(statements_from_document(props.get("PolicyDocument"), t.file,

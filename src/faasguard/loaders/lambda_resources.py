@@ -127,3 +127,14 @@ def read_event_invoke_config(t: Template, logical: str, props: Any) -> None:
     for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds"):
         if key in props:
             fn.properties[key] = props[key]
+
+
+def read_provisioned(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::Alias / ::Version (phase 2): provisioned concurrency of the function."""
+    config = mapping(props.get("ProvisionedConcurrencyConfig"))
+    count = as_int(config.get("ProvisionedConcurrentExecutions"))
+    if count is None:
+        return
+    fn = _function(t, logical, props.get("FunctionName"), "alias or version")
+    if fn is not None:
+        fn.provisioned_concurrency = max(count, fn.provisioned_concurrency or 0)

@@ -23,6 +23,7 @@ from faasguard.loaders.template import (
     as_int,
     mapping,
     method_settings_throttle,
+    route_throttles,
     throttle,
 )
 from faasguard.model import (
@@ -236,10 +237,12 @@ def configure_api(t: Template, api: Api, props: LDict) -> None:
     api.access_logging = access is not None
     if api.kind == "rest":
         api.throttling = method_settings_throttle(props.get("MethodSettings"))
+        t.route_limits[api.id] = route_throttles(props.get("MethodSettings"))
     else:
         route = mapping(props.get("DefaultRouteSettings"))
         api.throttling = throttle(route.get("ThrottlingRateLimit"),
                                   route.get("ThrottlingBurstLimit"))
+        t.route_limits[api.id] = route_throttles(mapping(props.get("RouteSettings")))
     api.disable_execute_api_endpoint = as_bool(props.get("DisableExecuteApiEndpoint")) is True
     auth = read_api_auth(t, api, mapping(props.get("Auth")))
     api.default_authorizer = auth.default

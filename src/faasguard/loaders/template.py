@@ -67,7 +67,10 @@ class Template:
     api_auth: dict[str, ApiAuth] = field(default_factory=dict)
     authorizers: dict[str, Authorizer] = field(default_factory=dict)  # CFN Authorizer ids
     attached: set[tuple[str, str]] = field(default_factory=set)  # (role id, policy id)
+    #: API id -> (METHOD or "*", path) -> the throttle stage settings give that route.
+    route_limits: dict[str, dict[tuple[str, str], Throttle]] = field(default_factory=dict)
     finalizers: list[Callable[[], None]] = field(default_factory=list)
+    _resolved: dict[str, LDict] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
 
@@ -101,6 +104,14 @@ class Template:
     def resolve(self, value: Any) -> Value:
         """Resolve intrinsic functions in a template value."""
         return resolve(value, self.scope)
+
+    def resolved_props(self, logical: str) -> LDict:
+        """A resource's Properties with intrinsics resolved (computed once)."""
+        cached = self._resolved.get(logical)
+        if cached is None:
+            cached = mapping(self.resolve(self.raw_props(logical)))
+            self._resolved[logical] = cached
+        return cached
 
     def raw_props(self, logical: str) -> LDict:
         """A resource's Properties as written (Globals merged, intrinsics unresolved)."""
@@ -284,6 +295,31 @@ def method_settings_throttle(settings: Value) -> Throttle | None:
         if found is not None:
             return found
     return None
+
+
+def route_throttles(settings: Value) -> dict[tuple[str, str], Throttle]:
+    """Per-route throttles of REST `MethodSettings` (ResourcePath `/~1a~1b` + HttpMethod)
+    or of HTTP API `RouteSettings` (`{"GET /a/b": {...}}`); stage-wide entries left out."""
+    found: dict[tuple[str, str], Throttle] = {}
+    if isinstance(settings, dict):
+        for key, entry in settings.items():
+            method, _, path = ("ANY", "", "$default") if key == "$default" else \
+                str(key).partition(" ")
+            limits = throttle(mapping(entry).get("ThrottlingRateLimit"),
+                              mapping(entry).get("ThrottlingBurstLimit"))
+            if limits is not None and path:
+                found[(method.upper(), path)] = limits
+        return found
+    for _line, entry in items(settings):
+        if not isinstance(entry, dict):
+            continue
+        path = entry.get("ResourcePath", "/*")
+        limits = throttle(entry.get("ThrottlingRateLimit"), entry.get("ThrottlingBurstLimit"))
+        if isinstance(path, str) and path != "/*" and limits is not None:
+            method = str(entry.get("HttpMethod", "*")).upper()
+            decoded = path[1:].replace("~1", "/") if path.startswith("/") else path
+            found[(method, decoded if decoded.startswith("/") else "/" + decoded)] = limits
+    return found
 
 
 def unknown_if_none(value: Value, text: str) -> Value:
