@@ -122,6 +122,7 @@ class SlidingWindow:
 
     @property
     def window_us(self) -> int:
+        """The window length in whole microseconds."""
         return max(1, round(self.window_s * US))
 
     def lua_args(self) -> list[int]:
@@ -197,10 +198,12 @@ class Gcra:
 
     @property
     def interval_us(self) -> int:
+        """The emission interval (one unit every ``window / limit``), in microseconds."""
         return max(1, math.ceil(self.window_s * US / self.limit))
 
     @property
     def capacity(self) -> int:
+        """The largest burst admitted at once."""
         return self.burst if self.burst is not None else self.limit
 
     def lua_args(self) -> list[int]:
