@@ -98,7 +98,8 @@ class LoopbackIssuer:
 
     Keys are generated here with cryptography: ``rsa`` (kid "rsa-1") and ``ec`` (kid
     "ec-1") are published; ``rotate()`` publishes a new RSA key. ``status`` makes the JWKS
-    endpoint answer with an error; ``requests`` counts the hits per path.
+    endpoint answer with an error; ``raw`` serves chosen bytes on chosen paths;
+    ``requests`` counts the hits per path.
     """
 
     def __init__(self, rsa_key: Any, ec_key: Any) -> None:
@@ -106,11 +107,19 @@ class LoopbackIssuer:
         self.keys: dict[str, Any] = {"rsa-1": rsa_key, "ec-1": ec_key}
         self.status = 200
         self.requests: dict[str, int] = {}
+        self.raw: dict[str, tuple[int, bytes]] = {}  # path -> (status, body) served as is
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 issuer.requests[self.path] = issuer.requests.get(self.path, 0) + 1
+                if self.path in issuer.raw:
+                    status, data = issuer.raw[self.path]
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if self.path == "/.well-known/openid-configuration":
                     body: Any = {"issuer": issuer.url, "jwks_uri": issuer.url + "/jwks.json",
                                  "id_token_signing_alg_values_supported": ["RS256", "ES256"]}

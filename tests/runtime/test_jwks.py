@@ -95,6 +95,21 @@ def test_discovery_document_must_name_the_expected_issuer(oidc_issuer) -> None:
         keys.key_for("rsa-1", "RS256")
 
 
+def test_bad_documents_are_unavailable_keys(oidc_issuer) -> None:
+    oidc_issuer.raw["/not-json"] = (200, b"<html>login</html>")
+    oidc_issuer.raw["/huge"] = (200, b"{" + b" " * 1_000_001 + b"}")
+    oidc_issuer.raw["/no-jwks-uri/.well-known/openid-configuration"] = (200, b'{"issuer": "x"}')
+    with pytest.raises(JWKSUnavailable, match="did not return JSON"):
+        fetch_json(oidc_issuer.url + "/not-json", 2)
+    with pytest.raises(JWKSUnavailable, match="more than"):
+        fetch_json(oidc_issuer.url + "/huge", 2)
+    with pytest.raises(JWKSUnavailable, match="404"):
+        KeySet(jwks_url=oidc_issuer.url + "/missing.json").key_for("rsa-1", "RS256")
+    with pytest.raises(JWKSUnavailable, match="no jwks_uri"):
+        KeySet(discovery_url=discovery_url_for(oidc_issuer.url + "/no-jwks-uri")).key_for(
+            "rsa-1", "RS256")
+
+
 def test_keys_are_never_fetched_over_plain_http_from_other_hosts() -> None:
     with pytest.raises(JWKSUnavailable, match="refusing"):
         fetch_json("http://issuer.example.com/jwks.json", 0.5)
