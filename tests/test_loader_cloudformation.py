@@ -403,3 +403,64 @@ def test_wrong_shapes_never_raise_and_never_need_the_safety_net():
         assert crashed == [], f"{logical}.{key} = {odd!r}"
         count += 1
     assert count > 300
+
+
+def test_deployment_stage_policy_by_role_name_and_name_references(tmp_path):
+    text = (
+        "Resources:\n"
+        "  Api:\n"
+        "    Type: AWS::ApiGateway::RestApi\n"
+        "  Deploy:\n"
+        "    Type: AWS::ApiGateway::Deployment\n"
+        "    Properties:\n"
+        "      RestApiId: !Ref Api\n"
+        "      StageName: beta\n"
+        "      StageDescription:\n"
+        "        TracingEnabled: true\n"
+        "        ThrottlingRateLimit: 7\n"
+        "        ThrottlingBurstLimit: 9\n"
+        "  Runner:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      RoleName: runner\n"
+        "  ByName:\n"
+        "    Type: AWS::IAM::Policy\n"
+        "    Properties:\n"
+        "      Roles: [runner]\n"
+        "      PolicyDocument:\n"
+        "        Statement:\n"
+        "          - Effect: Allow\n"
+        "            Action: s3:ListBucket\n"
+        "            Resource: '*'\n"
+        "  Fn:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      FunctionName: jobs\n"
+        "      Role: !GetAtt Runner.Arn\n"
+        "  Mapping:\n"
+        "    Type: AWS::Lambda::EventSourceMapping\n"
+        "    Properties:\n"
+        "      FunctionName: jobs\n"
+        "      EventSourceArn: arn:aws:sqs:eu-west-1:123456789012:jobs\n"
+        "  Sub:\n"
+        "    Type: AWS::SNS::Subscription\n"
+        "    Properties:\n"
+        "      Protocol: lambda\n"
+        "      TopicArn: arn:aws:sns:eu-west-1:123456789012:news\n"
+        "      Endpoint: arn:aws:lambda:eu-west-1:123456789012:function:jobs\n"
+        "  Every:\n"
+        "    Type: AWS::Scheduler::Schedule\n"
+        "    Properties:\n"
+        "      ScheduleExpression: rate(5 minutes)\n"
+        "      FlexibleTimeWindow: {Mode: 'OFF'}\n"
+        "      Target: {Arn: !GetAtt Fn.Arn, RoleArn: !GetAtt Runner.Arn}\n"
+    )
+    app = load_template(parse(text).data, _ctx(tmp_path), "cloudformation")
+    assert app.diagnostics == []
+    api = app.apis["serverless.yml#Api"]
+    assert (api.stage, api.tracing) == ("beta", True)
+    assert api.throttling is not None and (api.throttling.rate, api.throttling.burst) == (7, 9)
+    (statement,) = app.roles["serverless.yml#Runner"].statements
+    assert statement.actions == ("s3:ListBucket",) and statement.location.line == 23
+    kinds = {(t.kind, t.location.line) for t in app.functions["serverless.yml#Fn"].triggers}
+    assert kinds == {("sqs", 31), ("sns", 36), ("schedule", 42)}

@@ -242,6 +242,6 @@ def link_log_groups(t: Template) -> None:
         if fn.log_group is None and isinstance(named, str) and named in by_name:
             fn.log_group = by_name[named].id
         linked = t.app.resources.get(fn.log_group or "")
-        if linked is not None:
+        if linked is not None and linked.retention_days is not None:
             fn.log_retention_days = linked.retention_days
 

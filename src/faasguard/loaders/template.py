@@ -34,7 +34,6 @@ from faasguard.model import (
     TriggerKind,
     Unknown,
     Value,
-    logical_id,
     qualify,
 )
 
@@ -151,9 +150,7 @@ class Template:
         if isinstance(value, str) and value:
             name = value.split(":function:", 1)[-1].split(":", 1)[0].split("/", 1)[0]
             for function in self.app.functions.values():
-                if function.name == name or (function.name is None and
-                                             logical_id(function.id) == name and
-                                             function.id.startswith(self.file + "#")):
+                if function.name == name:
                     return function
         return None
 
