@@ -56,13 +56,16 @@ MISSING = _Missing()
 Path = tuple[Any, ...]
 
 
+Level = Literal["error", "warning", "note"]
+
+
 @dataclass
 class Problem:
     """Something a variable could not become, with the line of the value that used it."""
 
     message: str
     line: int | None = None
-    level: Literal["error", "warning", "note"] = "warning"
+    level: Level = "warning"
 
 
 @dataclass
@@ -329,11 +332,11 @@ class VariableResolver:
             self._defaulting.discard(name)
         return value if isinstance(value, str) and value else fallback
 
-    def _report(self, message: str, line: int | None, level: str = "warning") -> None:
+    def _report(self, message: str, line: int | None, level: Level = "warning") -> None:
         key = (message, line)
         if key not in self._reported:
             self._reported.add(key)
-            self.problems.append(Problem(message, line, level))  # type: ignore[arg-type]
+            self.problems.append(Problem(message, line, level))
 
     @staticmethod
     def _line(container: Any, default: int | None, key: Any = None) -> int | None:
