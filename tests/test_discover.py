@@ -56,12 +56,22 @@ def test_symlink_loop_and_links_leaving_the_root(tmp_path):
     found = walk(str(root))
     assert found.templates == ["inner-link.yaml", "sub/inner.yaml", "template.yaml"]
     problems = {(p.file, p.message) for p in found.problems}
-    assert ("sub/loop", "symlink loop; not followed") in problems
+    assert ("sub/loop", "symlink loop (points to a folder that contains it); not followed") \
+        in problems
     assert ("escape", "symlink leaves the scanned folder; not followed") in problems
     assert ("escape.yaml", "symlink leaves the scanned folder; not followed") in problems
     assert ("dangling.yaml", "broken symlink (its target does not exist); skipped") in problems
     assert ("self.yaml", "symlink loop; not followed") in problems
     assert all(p.level == "warning" for p in found.problems)
+
+
+def test_folder_link_inside_the_root_is_scanned_once(tmp_path):
+    touch(tmp_path, "real/template.yaml")  # the link sorts before its target
+    os.symlink(tmp_path / "real", tmp_path / "a-link")
+    found = walk(str(tmp_path))
+    assert found.templates == ["real/template.yaml"]
+    assert [(p.file, p.level) for p in found.problems] == [("a-link", "note")]
+    assert "symlink to real/" in found.problems[0].message
 
 
 def test_unreadable_folder(tmp_path):

@@ -108,13 +108,13 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
 
     Paths are relative to `root` with `prefix` prepended. Skips SKIP_DIRS, virtualenvs and
     paths matching an exclude glob (matched against the path, relative to `root` and with
-    the prefix, and against the base name); follows symlinks only when they stay inside
-    the root and do not loop (else a warning diagnostic).
+    the prefix, and against the base name). A symlinked file is read when it stays inside
+    the root; a symlinked folder is never followed: a warning when it loops or leaves the
+    root, a note when it points inside the root (whose files are scanned where they are).
     """
     patterns = list(excludes)
     found = Discovery()
     real_root = os.path.realpath(root)
-    seen_dirs: set[str] = set()
 
     def rel_of(rel: str) -> str:
         return rel if not prefix else (prefix if rel == "." else f"{prefix}/{rel}")
@@ -124,26 +124,19 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
         found.problems.append(Diagnostic(rel_of(rel), f"cannot be read: {err.strerror or err}",
                                          code="discovery"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
-        real = os.path.realpath(dirpath)
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        if real in seen_dirs:
-            found.problems.append(Diagnostic(rel_of(rel_dir), "symlink loop; not followed",
-                                             level="warning", code="discovery"))
-            dirnames[:] = []
-            continue
-        if not _within(real, real_root):
-            found.problems.append(Diagnostic(
-                rel_of(rel_dir), "symlink leaves the scanned folder; not followed",
-                level="warning", code="discovery"))
-            dirnames[:] = []
-            continue
-        seen_dirs.add(real)
         keep = []
         for name in sorted(dirnames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            path = os.path.join(dirpath, name)
             if name in SKIP_DIRS or _excluded(patterns, rel, rel_of(rel), name) or \
-                    os.path.exists(os.path.join(dirpath, name, "pyvenv.cfg")):
+                    os.path.exists(os.path.join(path, "pyvenv.cfg")):
+                continue
+            if os.path.islink(path):
+                problem, level = _dir_link_problem(path, real_root)
+                found.problems.append(Diagnostic(rel_of(rel), problem, level=level,
+                                                 code="discovery"))
                 continue
             keep.append(name)
         dirnames[:] = keep
@@ -156,15 +149,28 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                 continue
             path = os.path.join(dirpath, name)
             if os.path.islink(path):
-                problem = _link_problem(path, real_root)
-                if problem:
-                    found.problems.append(Diagnostic(rel_of(rel), problem, level="warning",
-                                                     code="discovery"))
+                link_problem = _link_problem(path, real_root)
+                if link_problem:
+                    found.problems.append(Diagnostic(rel_of(rel), link_problem,
+                                                     level="warning", code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
     found.templates.sort()
     found.sources.sort()
     return found
+
+
+def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError:
+        return "broken symlink or symlink loop; not followed", "warning"
+    if not _within(target, real_root):
+        return "symlink leaves the scanned folder; not followed", "warning"
+    if _within(os.path.realpath(os.path.dirname(path)), target):
+        return "symlink loop (points to a folder that contains it); not followed", "warning"
+    where = os.path.relpath(target, real_root).replace(os.sep, "/")
+    return f"symlink to {where}/, which is scanned under its own path; not followed", "note"
 
 
 def _link_problem(path: str, real_root: str) -> str | None:
