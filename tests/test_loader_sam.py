@@ -408,3 +408,36 @@ def test_layer_simple_table_and_state_machine(events):
     flow = events.resources[q("Flow")]
     assert (flow.kind, flow.tracing, flow.properties["logging_level"]) == \
         ("state-machine", True, "ALL")
+
+
+def _api_template(definition_uri: str) -> str:
+    return ("Transform: AWS::Serverless-2016-10-31\n"
+            "Resources:\n"
+            "  Api:\n"
+            "    Type: AWS::Serverless::Api\n"
+            "    Properties:\n"
+            "      StageName: v1\n"
+            f"      DefinitionUri: {definition_uri}\n")
+
+
+def test_definition_symlinked_out_of_the_root_is_not_read(tmp_path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("openapi: 3.0.1\npaths:\n  /secret:\n    get: {}\n")
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "api.yaml").symlink_to(outside)
+    (root / "template.yaml").write_text(_api_template("api.yaml"))
+    app = load_fixture(root, "template.yaml")
+    assert app.routes == []
+    assert [(d.line, d.level, d.message) for d in app.diagnostics] == [
+        (7, "warning", "'api.yaml' is outside the scanned folder; not read")]
+
+
+def test_broken_definition_file_is_a_warning_with_its_line(tmp_path):
+    (tmp_path / "api.yaml").write_text("openapi: 3.0.1\npaths: [unclosed\n")
+    (tmp_path / "template.yaml").write_text(_api_template("api.yaml"))
+    app = load_fixture(tmp_path, "template.yaml")
+    (warning,) = app.diagnostics
+    assert warning.level == "warning" and warning.line == 7
+    assert warning.message.startswith("'api.yaml' cannot be read (line ")
+    assert "Api" in {k.split("#")[1] for k in app.apis}

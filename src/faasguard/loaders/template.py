@@ -32,7 +32,6 @@ from faasguard.model import (
     Throttle,
     Trigger,
     TriggerKind,
-    Unknown,
     Value,
     qualify,
 )
@@ -318,7 +317,3 @@ def route_throttles(settings: Value) -> dict[tuple[str, str], Throttle]:
             found[(method, decoded if decoded.startswith("/") else "/" + decoded)] = limits
     return found
 
-
-def unknown_if_none(value: Value, text: str) -> Value:
-    """`value`, or Unknown(text) when it is None."""
-    return Unknown(text) if value is None else value
