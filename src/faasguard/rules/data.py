@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from faasguard.analysis.code_facts import FileFacts
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import find_secret, is_secret_name
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, DataResource, Location, logical_id
+from faasguard.model import App, DataResource, logical_id
+from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
 
 _OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
 _OWASP_SECRETS = "OWASP Serverless Top 10: SAS-7 Insecure Application Secrets Storage"
 _OWASP_LOGGING = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring and Logging"
 _ENV_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"
-
-
-def _code_facts(facts: Facts) -> Iterator[FileFacts]:
-    for value in facts.code.values():
-        if isinstance(value, FileFacts):
-            yield value
 
 
 @rule(
@@ -90,12 +84,8 @@ the stack can read it. Every template value is checked by name and by known toke
     cwe=(798, 312),
 )
 def plaintext_secret_template(app: App, facts: Facts) -> Iterator[Finding]:
-    for file_facts in _code_facts(facts):
-        for fact in file_facts.of_kind("template-secret"):
-            yield make_finding(
-                "FG-DATA-002", f"Plaintext secret in the template: {fact.detail}.",
-                Location(file_facts.path, fact.line), f"template-secret:{fact.key}",
-            )
+    yield from code_findings(facts, "template-secret", "FG-DATA-002",
+                             "Plaintext secret in the template", "template-secret")
 
 
 @rule(
@@ -120,12 +110,8 @@ every developer laptop. It cannot be rotated without a deployment.
     cwe=(798,),
 )
 def secret_in_code(app: App, facts: Facts) -> Iterator[Finding]:
-    for file_facts in _code_facts(facts):
-        for fact in file_facts.of_kind("secret"):
-            yield make_finding(
-                "FG-DATA-003", f"Hard-coded secret in code: {fact.detail}.",
-                Location(file_facts.path, fact.line), f"code-secret:{fact.key}",
-            )
+    yield from code_findings(facts, "secret", "FG-DATA-003",
+                             "Hard-coded secret in code", "code-secret")
 
 
 @rule(
@@ -416,9 +402,5 @@ log subscription (SIEM, third-party log services).
     cwe=(532,),
 )
 def sensitive_logging(app: App, facts: Facts) -> Iterator[Finding]:
-    for file_facts in _code_facts(facts):
-        for fact in file_facts.of_kind("sensitive-log"):
-            yield make_finding(
-                "FG-DATA-011", f"Sensitive data in the logs: {fact.detail}.",
-                Location(file_facts.path, fact.line), f"log:{fact.key}",
-            )
+    yield from code_findings(facts, "sensitive-log", "FG-DATA-011",
+                             "Sensitive data in the logs", "log")

@@ -10,10 +10,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from faasguard.analysis.code_facts import FileFacts, remote_http_url
+from faasguard.analysis.code_facts import remote_http_url
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Location, logical_id
+from faasguard.model import App, logical_id
+from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
 
 _OWASP_3P = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
@@ -26,12 +27,6 @@ AWS_LAYER_ACCOUNTS = {
     "580247275435": "Lambda Insights extension",
 }
 _TLS_ENV = {"NODE_TLS_REJECT_UNAUTHORIZED": "0"}
-
-
-def _code_facts(facts: Facts) -> Iterator[FileFacts]:
-    for value in facts.code.values():
-        if isinstance(value, FileFacts):
-            yield value
 
 
 @rule(
@@ -126,12 +121,8 @@ the function trusts. XML namespaces and loopback addresses are not reported.
     cwe=(319,),
 )
 def http_in_code(app: App, facts: Facts) -> Iterator[Finding]:
-    for file_facts in _code_facts(facts):
-        for fact in file_facts.of_kind("http-url"):
-            yield make_finding(
-                "FG-TP-003", f"Plain-HTTP endpoint in code: {fact.detail}.",
-                Location(file_facts.path, fact.line), f"http-code:{fact.key}",
-            )
+    yield from code_findings(facts, "http-url", "FG-TP-003",
+                             "Plain-HTTP endpoint in code", "http-code")
 
 
 @rule(
@@ -157,12 +148,8 @@ the credentials sent and return forged data.
     cwe=(295,),
 )
 def tls_verification_off(app: App, facts: Facts) -> Iterator[Finding]:
-    for file_facts in _code_facts(facts):
-        for fact in file_facts.of_kind("tls-off"):
-            yield make_finding(
-                "FG-TP-004", f"TLS verification is turned off: {fact.detail}.",
-                Location(file_facts.path, fact.line), f"tls-code:{fact.key}",
-            )
+    yield from code_findings(facts, "tls-off", "FG-TP-004",
+                             "TLS verification is turned off", "tls-code")
     for definition in env_definitions(app):
         var = definition.var
         off = _TLS_ENV.get(var.name)
