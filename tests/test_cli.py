@@ -25,6 +25,7 @@ def test_version(capsys):
 def test_no_command_prints_help_and_exits_2(capsys):
     code, out, _ = run_cli(capsys)
     assert code == 2 and "scan" in out and "rules" in out
+    assert "examples:" in out and "exit codes:" in out
 
 
 @pytest.mark.parametrize("command, example", [("scan", "--write-baseline"),

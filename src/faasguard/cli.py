@@ -10,6 +10,17 @@ from types import ModuleType
 from faasguard import __version__
 from faasguard.commands import COMMANDS
 
+EPILOG = """\
+examples:
+  faasguard scan .                      scan the current folder (text report)
+  faasguard scan . --format sarif -o faasguard.sarif
+  faasguard rules                       the rule catalogue, by threat
+  faasguard rules FG-AUTH-001           one rule's documentation
+  faasguard COMMAND --help              a command's options and examples
+
+exit codes: 0 clean, 1 findings at or above the failure threshold,
+2 usage or configuration error, or nothing could be scanned."""
+
 
 def _command(name: str) -> ModuleType | None:
     try:
@@ -24,7 +35,8 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser = argparse.ArgumentParser(
         prog="faasguard",
         description="Secure serverless applications: scan templates and handler code, "
-                    "guard running handlers, monitor logs.")
+                    "guard running handlers, monitor logs.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
