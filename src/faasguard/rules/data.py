@@ -41,7 +41,7 @@ confidence, by entropy.
     },
     references=(_OWASP_SECRETS, _ENV_DOC),
     cwe=(798, 312),
-    equivalents={"Checkov": "CKV_AWS_45"},
+    equivalents={"Checkov": "CKV_AWS_45", "Prowler": "awslambda_function_no_secrets_in_variables"},
 )
 def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
     for definition in env_definitions(app):
@@ -108,6 +108,7 @@ every developer laptop. It cannot be rotated without a deployment.
                 "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
                 "retrieving-secrets_lambda.html"),
     cwe=(798,),
+    equivalents={"Prowler": "awslambda_function_no_secrets_in_code"},
 )
 def secret_in_code(app: App, facts: Facts) -> Iterator[Finding]:
     yield from code_findings(facts, "secret", "FG-DATA-003",

@@ -195,7 +195,8 @@ severity. Dates come from AWS's runtime table (data/runtimes.json).
     references=(_OWASP_CONFIG, "https://docs.aws.amazon.com/lambda/latest/dg/"
                                "lambda-runtimes.html"),
     cwe=(1104,),
-    equivalents={"Checkov": "CKV_AWS_363"},
+    equivalents={"Checkov": "CKV_AWS_363",
+                 "Prowler": "awslambda_function_using_supported_runtimes"},
 )
 def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
     today = _today(facts)
