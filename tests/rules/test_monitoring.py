@@ -49,3 +49,10 @@ def test_retention_range_comes_from_options() -> None:
     assert not _run("FG-MON-004", app)
     assert _run("FG-MON-004", app, Options(log_retention_min_days=60))
     assert _run("FG-MON-004", app, Options(log_retention_max_days=14))
+
+
+def test_retention_from_an_unknown_value_is_not_judged() -> None:
+    from faasguard.model import Unknown
+
+    function = _function("fn", log_retention_days=Unknown("Ref Retention"))  # type: ignore[arg-type]
+    assert not _run("FG-MON-004", App(functions={function.id: function}))

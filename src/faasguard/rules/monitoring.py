@@ -113,6 +113,8 @@ def state_machine_tracing(app: App, facts: Facts) -> Iterator[Finding]:
 
 def _retention_problem(days: int | None, facts: Facts) -> str | None:
     low, high = facts.options.log_retention_min_days, facts.options.log_retention_max_days
+    if days is not None and not isinstance(days, int):
+        return None  # set from a parameter or condition: cannot be judged
     if days is None:
         return "keeps logs forever (no retention set)" if high is not None else \
             "has no retention set: logs are kept forever and billed forever"
