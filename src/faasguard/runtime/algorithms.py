@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 US = 1_000_000
 """Microseconds per second: every time in a state is an integer number of microseconds."""
@@ -31,14 +31,14 @@ SCOPES = ("rate", "hour", "day", "budget")
 """Decision scopes, indexed by the code the Lua scripts return."""
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """The outcome of one limiter or budget check.
 
     ``remaining`` is how many more units the key may spend right now; ``retry_after_s`` is
     0 when allowed, else the wait before the same request would be allowed. ``scope`` says
     which limit decided ("rate", "hour" or "day"); ``degraded`` is True when the store was
     unavailable and the limiter failed open (the request was admitted without a count).
+    (A NamedTuple rather than a dataclass: one is made per request, and cheaply.)
     """
 
     allowed: bool
@@ -48,8 +48,7 @@ class Decision:
     degraded: bool = False
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """What a store must do after one step: write ``state`` (unless None) for ``ttl_s``."""
 
     state: State | None
