@@ -294,6 +294,20 @@ def test_load_template_into_given_app_tolerates_unknown_logical_ids(tmp_path):
     assert app.files == []  # the caller records its own file
 
 
+def test_ssm_parameter_types_are_unknown_not_their_default(tmp_path):
+    data = parse(
+        "Parameters:\n"
+        "  DbHost:\n"
+        "    Type: AWS::SSM::Parameter::Value<String>\n"
+        "    Default: /prod/db/host\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Environment: {Variables: {DB_HOST: !Ref DbHost}}\n"
+    ).data
+    app = load_template(data, _ctx(tmp_path), "cloudformation")
+    assert app.functions["serverless.yml#Fn"].environment["DB_HOST"].value == \
+        Unknown("ssm:/prod/db/host")
+
+
 def test_load_template_parameters_from_context_override_defaults(tmp_path):
     data = parse(
         "Parameters:\n  Stage: {Type: String, Default: dev}\n"

@@ -81,7 +81,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::WAFv2::WebACLAssociation": {3: ops.read_waf_association},
 }
 
-_PROPERTIES_WITH_DATA = {"AWS::Serverless::Function", "AWS::Serverless::Api",
+_SAM_TYPES = {"AWS::Serverless::Function", "AWS::Serverless::Api",
                          "AWS::Serverless::HttpApi", "AWS::Serverless::SimpleTable",
                          "AWS::Serverless::LayerVersion", "AWS::Serverless::StateMachine"}
 
@@ -132,6 +132,9 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
     for name, spec in mapping(parameters).items():
         if str(name) in t.ctx.params:
             t.scope.parameters[str(name)] = t.ctx.params[str(name)]
+        elif isinstance(spec, dict) and str(spec.get("Type", "")).startswith(
+                "AWS::SSM::Parameter::Value"):  # the default names the SSM parameter
+            t.scope.parameters[str(name)] = Unknown(f"ssm:{spec.get('Default', name)}")
         elif isinstance(spec, dict) and "Default" in spec:
             t.scope.parameters[str(name)] = spec["Default"]
         else:
@@ -151,6 +154,8 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
                    sections.line_of(section))
         elif isinstance(value, dict):
             t.globals[str(section)] = mapping(value)
+        else:
+            t.warn(f"Globals.{section} should be a mapping; ignored", sections.line_of(section))
 
 
 def _declare(t: Template, resources: dict[str, Any]) -> None:
@@ -179,7 +184,7 @@ def _declare(t: Template, resources: dict[str, Any]) -> None:
         t.props[logical] = mapping(props)
         if kind == "AWS::Serverless::Function" and "Role" not in props:
             t.scope.resources.setdefault(f"{logical}Role", "AWS::IAM::Role")
-    if any(kind in _PROPERTIES_WITH_DATA for kind in t.scope.resources.values()):
+    if any(kind in _SAM_TYPES for kind in t.scope.resources.values()):
         t.scope.resources.setdefault("ServerlessRestApi", "AWS::ApiGateway::RestApi")
         t.scope.resources.setdefault("ServerlessHttpApi", "AWS::ApiGatewayV2::Api")
 
