@@ -194,3 +194,14 @@ def test_progress_bar_only_on_a_terminal_and_for_many_files():
     shown = b"".join(chunks).decode()
     assert shown.startswith("\rscanning [")  # nothing from `few` nor `off` before it
     assert "3/3 files" in shown and shown.endswith("\r\x1b[2K")
+
+
+def test_closed_pipe_is_not_a_crash():
+    """`faasguard scan . | head -1`: the reader leaves early; no traceback."""
+    process = subprocess.Popen([sys.executable, "-m", "faasguard.cli", "scan", APP],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # gone before the report is written
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) in (0, 1)
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from types import ModuleType
 
@@ -60,7 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return int(modules[args.command].run(args))
+    try:
+        return int(modules[args.command].run(args))
+    except KeyboardInterrupt:
+        print("faasguard: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `faasguard scan . | head`: the reader left, not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
