@@ -384,6 +384,12 @@ def test_lambda_authorizers_and_preflight(events):
     assert routes[("OPTIONS", "/token")].authorizer is None
 
 
+def test_event_naming_the_implicit_api_explicitly(events):
+    (route,) = [r for r in events.routes if r.path == "/implicit"]
+    assert route.api == q("ServerlessRestApi") and route.method == "PUT"
+    assert events.apis[q("ServerlessRestApi")].implicit
+
+
 def test_websocket_and_quick_create_http_api(events):
     (connect,) = [r for r in events.routes if r.api == q("ChatApi")]
     assert (connect.api_kind, connect.method) == ("websocket", "$connect")

@@ -72,7 +72,11 @@ def _http_event(t: Template, fn: Function, name: str, kind: str,
                 eprops: dict[str, Value], line: int) -> None:
     api_kind = "rest" if kind == "Api" else "http"
     api_value = eprops.get("RestApiId" if api_kind == "rest" else "ApiId")
-    api = implicit_api(t, api_kind, line) if api_value is None else t.api_for(api_value)
+    implicit = "ServerlessRestApi" if api_kind == "rest" else "ServerlessHttpApi"
+    if api_value is None or t.target_of(api_value) == t.qualify(implicit):
+        api: Api | None = implicit_api(t, api_kind, line)
+    else:
+        api = t.api_for(api_value)
     if api is None:
         t.warn(f"event {name}: the API it names is not declared in this template", line)
         api_id = t.target_of(api_value) or str(api_value)
