@@ -356,3 +356,42 @@ def test_unknown_parts_make_a_reference_unknown_without_warnings():
     assert custom["through"] == Unknown("ssm:/config")
     assert isinstance(custom["nul"], Unknown)
     assert [p.line for p in resolver.problems] == [6]
+
+
+def test_variable_bomb_through_lists_is_bounded():
+    levels = ["    l0: [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        levels.append(f"    l{i}: [" + ", ".join([f"\"${{self:custom.l{i - 1}}}\""] * 10) + "]")
+    text = "custom:\n" + "\n".join(levels) + "\nprovider:\n  environment:\n" \
+        "    BOMB: ${self:custom.l8}\n    SMALL: ${self:custom.l1}\n"
+    doc = parse(text)
+    resolver = VariableResolver(doc.data, VariableSettings(root=str(FIXTURES),
+                                                           base_dir=str(FIXTURES)))
+    data = resolver.resolve()
+    env = data["provider"]["environment"]
+    assert expanded(env["BOMB"]) <= resolver.settings.max_nodes  # 10**9 if not bounded
+    assert any("variable bomb" in m for m in messages(resolver))
+    assert len(env["SMALL"]) == 10 and env["SMALL"][0] == ["x"] * 10
+
+
+def test_serverless_load_of_a_variable_bomb_finishes(tmp_path):
+    from faasguard.loaders import LoadContext, load_path
+
+    levels = ["  l0: [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        levels.append(f"  l{i}: [" + ", ".join([f"\"${{self:custom.l{i - 1}}}\""] * 10) + "]")
+    (tmp_path / "serverless.yml").write_text(
+        "service: bomb\nprovider:\n  name: aws\ncustom:\n" + "\n".join(levels) +
+        "\nfunctions:\n  f:\n    handler: h.f\n    environment:\n      X: ${self:custom.l8}\n")
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.yml"))
+    assert expanded(app.functions["serverless.yml#f"].environment["X"].value) <= 10**6
+    assert any("variable bomb" in d.message for d in app.diagnostics)
+
+
+def expanded(value):
+    """The number of values in `value` written out in full."""
+    if isinstance(value, dict):
+        return 1 + sum(expanded(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(expanded(v) for v in value)
+    return 1

@@ -29,7 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict, LList, load_file
+from faasguard.loaders.documents import (
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    InputError,
+    LDict,
+    LList,
+    load_file,
+)
 from faasguard.model import Unknown
 
 #: Sources whose values exist only in AWS or on the deployer's machine (never fetched).
@@ -86,6 +93,7 @@ class VariableSettings:
     max_substitutions: int = 20_000
     max_length: int = 100_000
     max_files: int = 64
+    max_nodes: int = MAX_NODES // 5  # values variables may add, written out in full
     max_bytes: int = MAX_FILE_BYTES
 
 
@@ -288,6 +296,9 @@ class VariableResolver:
         self._reported: set[tuple[str, int | None]] = set()
         self._budget_hit = False
         self._parsed: dict[str, Template] = {}
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
+        self._containers: dict[Path, Any] = {}
         self._resolved: dict[int, Any] = {}  # containers already resolved (kept alive here)
 
     # ------------------------------------------------------------------ public
@@ -464,8 +475,21 @@ class VariableResolver:
                     return Unknown(f"{var.text[2:-1]}")
                 value = self._source(str(address), line, last)
             if value is not MISSING and value is not None:
+                if isinstance(value, (dict, list)):
+                    self._count_expansion(value)
                 return value
         return MISSING
+
+    def _count_expansion(self, value: Any) -> None:
+        """Count the values a substituted mapping/list adds once written out in full: many
+        references to references of a list (a "billion laughs" through variables) would
+        otherwise make every later walk of the configuration explode."""
+        size = _size(value, self._sizes)
+        if self._expanded + size <= self.settings.max_nodes:
+            self._expanded += size
+        else:
+            raise _Budget(f"variables expand the file beyond {self.settings.max_nodes:,} "
+                          "values (a variable bomb?); value left unknown")
 
     def _source(self, reference: str, line: int | None, last: bool) -> Any:
         """The value of one `source:address` reference (MISSING when it has none)."""
@@ -534,7 +558,10 @@ class VariableResolver:
             if node is MISSING:
                 return MISSING
             walked = (*walked, key)
-        return self._deep(self._resolved_node(node, walked, line), walked, line, {})
+        if walked not in self._containers:
+            self._containers[walked] = self._deep(self._resolved_node(node, walked, line),
+                                                  walked, line, {})
+        return self._containers[walked]
 
     def _resolved_node(self, node: Any, path: Path, line: int | None) -> Any:
         if isinstance(node, str) and "${" in node and id(node) not in self._resolved:
@@ -665,6 +692,18 @@ def _copy_lines(source: Any, target: LDict | LList, override: int | None) -> Non
         if override:
             target.line = target.end_line = override
             target.item_lines = [override] * len(source)
+
+
+def _size(value: Any, sizes: dict[int, int]) -> int:
+    """The number of values in `value` written out in full (shared parts counted each time
+    they appear; memoised by identity so that the count itself stays linear)."""
+    if not isinstance(value, (dict, list)):
+        return 1
+    known = sizes.get(id(value))
+    if known is None:
+        children = value.values() if isinstance(value, dict) else value
+        known = sizes[id(value)] = 1 + sum(_size(child, sizes) for child in children)
+    return known
 
 
 def _child(node: Any, key: Any) -> tuple[Any, Any]:
