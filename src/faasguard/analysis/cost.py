@@ -33,9 +33,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from faasguard.analysis.endpoints import open_resource_policies
+from faasguard.analysis.endpoints import open_resource_policies, routes_by_function
 from faasguard.analysis.facts import Facts
-from faasguard.model import App, Function, Location, Ref, logical_id
+from faasguard.model import App, Function, Location, Ref, Route, logical_id
 
 SECONDS_PER_HOUR = 3600
 HOURS_PER_DAY = 24
@@ -104,8 +104,12 @@ class CostModel:
         }
 
 
-def exposure_reasons(app: App, function: Function, public_sources: set[str]) -> list[str]:
-    """Why an outsider can invoke the function (empty when they cannot, as far as we know)."""
+def exposure_reasons(function: Function, routes: list[Route],
+                     public_sources: set[str]) -> list[str]:
+    """Why an outsider can invoke the function (empty when they cannot, as far as we know).
+
+    `routes` are the function's API routes (`endpoints.routes_by_function`).
+    """
     reasons: list[str] = []
     for trigger in function.triggers:
         if trigger.kind in INTERNET_TRIGGERS or trigger.kind in OUTSIDER_TRIGGERS:
@@ -115,7 +119,7 @@ def exposure_reasons(app: App, function: Function, public_sources: set[str]) -> 
             reasons.append(f"{trigger.kind} (public resource policy)")
     if function.url is not None and "url" not in reasons:
         reasons.append("url")
-    if any(r.function == function.id for r in app.routes) and not \
+    if routes and not \
             any(r in reasons for r in ("http", "websocket")):
         reasons.append("http")
     return sorted(set(reasons))
@@ -132,9 +136,9 @@ def public_write_targets(app: App) -> set[str]:
     return targets
 
 
-def _entry(app: App, function: Function) -> tuple[str, float]:
+def _entry(function: Function, routes: list[Route]) -> tuple[str, float]:
     """The costliest entry point of the function and its price per request."""
-    kinds: set[str] = {r.api_kind for r in app.routes if r.function == function.id}
+    kinds: set[str] = {r.api_kind for r in routes}
     kinds |= {t.kind for t in function.triggers if t.kind in ("alb", "url")}
     if function.url is not None:
         kinds.add("url")
@@ -144,7 +148,8 @@ def _entry(app: App, function: Function) -> tuple[str, float]:
     return kind, _entry_price(kind)
 
 
-def _api_rate_cap(app: App, function: Function) -> tuple[float | None, bool]:
+def _api_rate_cap(app: App, function: Function,
+                  routes: list[Route]) -> tuple[float | None, bool]:
     """Requests per second the API Gateway throttles let through to the function.
 
     None when some entry point is unthrottled by API Gateway (function URL, ALB, events);
@@ -152,7 +157,6 @@ def _api_rate_cap(app: App, function: Function) -> tuple[float | None, bool]:
     Gateway fronts it).
     """
     table = prices()["api_gateway"]
-    routes = [r for r in app.routes if r.function == function.id]
     other_entries = function.url is not None or any(
         t.kind not in ("http", "websocket") for t in function.triggers)
     if not routes:
@@ -186,7 +190,7 @@ def spend_per_second(concurrency: float, rate: float, memory_mb: int, timeout_s:
     return busy * (memory_mb / 1024) * gb_second + rate * per_request
 
 
-def _function_cost(app: App, function: Function, pool: int,
+def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
                    public_sources: set[str]) -> tuple[FunctionCost, float]:
     """The function's worst case alone (with the pool if unreserved); and its entry price."""
     table = prices()
@@ -194,14 +198,14 @@ def _function_cost(app: App, function: Function, pool: int,
     reserved = function.reserved_concurrency
     concurrency = reserved if reserved is not None else pool
     lambda_rate = float(table["lambda"]["requests_per_second_per_concurrency"] * concurrency)
-    api_cap, throttleable = _api_rate_cap(app, function)
+    api_cap, throttleable = _api_rate_cap(app, function, routes)
     rate, rate_source = lambda_rate, "lambda"
     if api_cap is not None and api_cap < lambda_rate:
         account_cap = float(table["api_gateway"]["account_throttle_rate_rps"])
         rate = api_cap
         rate_source = "account-api-throttle" if api_cap >= account_cap else "throttle"
-    entry, request_price = _entry(app, function)
-    reasons = exposure_reasons(app, function, public_sources)
+    entry, request_price = _entry(function, routes)
+    reasons = exposure_reasons(function, routes, public_sources)
     cost = FunctionCost(
         function=function.id, location=function.location, exposed=bool(reasons),
         exposure=reasons, entry=entry, memory_mb=memory, timeout_s=timeout,
@@ -224,10 +228,12 @@ def build_cost_model(app: App, account_concurrency: int = 1000) -> CostModel:
     model = CostModel(account_concurrency=account_concurrency, unreserved_pool=pool,
                       prices_version=table["version"], region=table["region"])
     public_sources = public_write_targets(app)
+    by_function = routes_by_function(app)
     unreserved: list[tuple[float, FunctionCost, float]] = []
     total_per_second = 0.0
     for function in app.functions.values():
-        cost, request_price = _function_cost(app, function, pool, public_sources)
+        cost, request_price = _function_cost(app, function, by_function.get(function.id, []),
+                                             pool, public_sources)
         model.functions[function.id] = cost
         if not cost.exposed:
             continue

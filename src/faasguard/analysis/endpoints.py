@@ -129,6 +129,15 @@ def open_resource_policies(app: App, services_too: bool = False) -> list[Resourc
     return found
 
 
+def routes_by_function(app: App) -> dict[str, list[Route]]:
+    """The API routes of each function id (one pass over the routes)."""
+    index: dict[str, list[Route]] = {}
+    for route in app.routes:
+        if route.function:
+            index.setdefault(route.function, []).append(route)
+    return index
+
+
 def is_unauthenticated(authorizer: Authorizer | None) -> bool:
     """True for a missing authoriser or an explicit NONE."""
     return authorizer is None or authorizer.kind.lower() == "none"

@@ -239,13 +239,14 @@ def spec_routes(app: App) -> list[Route]:
     return [r for r in app.routes if r.api_kind in ("rest", "http") and r.method != "OPTIONS"]
 
 
-def implemented(app: App, spec: Spec, op: Operation) -> bool:
+def implemented(app: App, spec: Spec, op: Operation,
+                routes: list[Route] | None = None) -> bool:
     """Does a deployed route serve this operation of the spec?
 
     For an API's own definition, an operation the loader turned into a route with no
     function and no `x-amazon-apigateway-integration` has nothing behind it.
     """
-    for route in spec_routes(app):
+    for route in spec_routes(app) if routes is None else routes:
         if not spec.describes(route.api):
             continue
         if spec.api is not None and route.from_openapi and route.function is None \
@@ -258,10 +259,11 @@ def implemented(app: App, spec: Spec, op: Operation) -> bool:
 
 def zombies(app: App, specs: Iterable[Spec]) -> list[tuple[Spec, Operation]]:
     """Spec operations no deployed route implements (none when nothing is deployed)."""
-    if not spec_routes(app):
+    routes = spec_routes(app)
+    if not routes:
         return []
     return [(spec, op) for spec in specs for op in spec.operations
-            if op.method != "OPTIONS" and not implemented(app, spec, op)]
+            if op.method != "OPTIONS" and not implemented(app, spec, op, routes)]
 
 
 def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec]) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from faasguard.analysis.cost import CostModel, exposure_reasons, propose_caps, public_write_targets
+from faasguard.analysis.endpoints import routes_by_function
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Function, Ref, Trigger, Value, logical_id
@@ -43,10 +44,11 @@ not reported.
 )
 def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
     public = public_write_targets(app)
+    by_function = routes_by_function(app)
     for function in app.functions.values():
         if function.reserved_concurrency is not None:
             continue
-        reasons = exposure_reasons(app, function, public)
+        reasons = exposure_reasons(function, by_function.get(function.id, []), public)
         if reasons:
             yield make_finding(
                 "FG-WALLET-001",
