@@ -205,3 +205,20 @@ def test_closed_pipe_is_not_a_crash():
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) in (0, 1)
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_auto_colour_follows_the_terminal_and_no_color(monkeypatch):
+    import io
+
+    from faasguard.commands.scan import _color
+
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w") as terminal:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        assert _color("auto", terminal) is True
+        assert _color("auto", io.StringIO()) is False
+        assert _color("never", terminal) is False
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert _color("auto", terminal) is False
+        assert _color("always", io.StringIO()) is True
+    os.close(master)
