@@ -223,6 +223,12 @@ def test_api_keys_are_checked_against_their_hashes() -> None:
 def test_configuration_errors_are_clear(oidc_issuer) -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         Authenticator(hs256_secret="short")
+    public_pem = oidc_issuer.rsa.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    with pytest.raises(ValueError, match="looks like a public key"):
+        Authenticator(hs256_secret=public_pem)
+    with pytest.raises(ValueError, match="64 lowercase hex"):
+        ApiKey("ci", "k-ci-0123456789")
     with pytest.raises(ValueError, match="one source"):
         Authenticator(jwks_url="https://a/jwks", jwks_file="/tmp/x.json")
     with pytest.raises(ValueError, match="need"):

@@ -152,6 +152,11 @@ class ApiKey:
     scopes: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if re.fullmatch(r"[0-9a-f]{64}", self.sha256) is None:
+            raise ValueError(f"API key {self.id!r}: sha256 must be 64 lowercase hex digits "
+                             "(hash_api_key(secret)), never the key itself")
+
 
 def hash_api_key(secret: str) -> str:
     """The digest to store for an API key secret.
@@ -242,6 +247,9 @@ class Authenticator:
         self.secret = hs256_secret.encode() if isinstance(hs256_secret, str) else hs256_secret
         if self.secret is not None and len(self.secret) < MIN_HMAC_SECRET_BYTES:
             raise ValueError(f"hs256_secret must be at least {MIN_HMAC_SECRET_BYTES} bytes")
+        if self.secret is not None and self.secret.lstrip().startswith((b"-----BEGIN", b"ssh-")):
+            raise ValueError("hs256_secret looks like a public key: HMAC with a public key "
+                             "lets anyone sign tokens")
         self.algorithms = self._allowed_algorithms(algorithms)
         self.issuer = issuer
         self.audience = {audience} if isinstance(audience, str) else set(audience or ())
