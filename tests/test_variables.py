@@ -395,3 +395,11 @@ def expanded(value):
     if isinstance(value, list):
         return 1 + sum(expanded(v) for v in value)
     return 1
+
+
+def test_total_characters_produced_are_bounded():
+    body = "\n".join(f"k{i}: x${{self:base}}" for i in range(30))
+    data, resolver = resolve("base: " + "y" * 1000 + "\n" + body + "\n", max_total_length=10_000)
+    assert data["k0"] == "x" + "y" * 1000
+    assert isinstance(data["k29"], Unknown)
+    assert sum("characters in all" in m for m in messages(resolver)) == 1

@@ -16,9 +16,11 @@ with its variables replaced:
 A variable that is the whole value keeps the referenced value's type (an int, a mapping).
 Mappings and lists keep their line numbers (LDict/LList); values read from another file
 take the line of the variable that brought them in. Cycles, runaway nesting and
-substitution bombs are reported as `Problem`s, never as exceptions. CloudFormation `Fn::Sub`
-placeholders (`${AWS::Region}`, `${Bucket.Arn}`) are not serverless variables and are
-left as written.
+substitution bombs are reported as `Problem`s, never as exceptions: the work is bounded
+by `VariableSettings` (reference depth, number of substitutions, length of one value and
+of all values produced, values added by substituted mappings/lists, files read).
+CloudFormation `Fn::Sub` placeholders (`${AWS::Region}`, `${Bucket.Arn}`) are not
+serverless variables and are left as written.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class VariableSettings:
     max_depth: int = 32
     max_substitutions: int = 20_000
     max_length: int = 100_000
+    max_total_length: int = 10_000_000
     max_files: int = 64
     max_nodes: int = MAX_NODES // 5  # values variables may add, written out in full
     max_bytes: int = MAX_FILE_BYTES
@@ -297,6 +300,7 @@ class VariableResolver:
         self._budget_hit = False
         self._parsed: dict[str, Template] = {}
         self._expanded = 0
+        self._characters = 0
         self._sizes: dict[int, int] = {}
         self._containers: dict[Path, Any] = {}
         self._resolved: dict[int, Any] = {}  # containers already resolved (kept alive here)
@@ -454,6 +458,10 @@ class VariableResolver:
                 raise _Budget(f"a value grew beyond {self.settings.max_length:,} characters "
                               "through variables (a substitution bomb?); value left unknown")
         text = "".join(parts)
+        self._characters += len(text)
+        if self._characters > self.settings.max_total_length:
+            raise _Budget(f"variables produce more than {self.settings.max_total_length:,} "
+                          "characters in all (a substitution bomb?); value left unknown")
         if unknowns and (address or len(unknowns) == len(template)):
             return unknowns[0] if len(unknowns) == 1 else Unknown(text)
         return text
