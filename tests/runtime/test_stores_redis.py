@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import pytest
 import redis
+from conftest import free_port
 
 from faasguard.runtime.algorithms import BudgetWindows, Gcra, SlidingWindow
 from faasguard.runtime.limits import InvocationBudget, RateLimiter, StoreUnavailable
@@ -86,3 +88,12 @@ def test_fail_closed_limiter_raises_when_redis_is_down(own_redis_server: Any) ->
         rl.hit("k")
     with pytest.raises(StoreUnavailable):
         rl.hit_many(["k", "j"])
+
+
+def test_a_cold_start_while_redis_is_down_is_not_a_crash() -> None:
+    errors: list[StoreUnavailable] = []
+    rl = RateLimiter(f"redis://127.0.0.1:{free_port()}/0", 3, 60, on_store_error=errors.append)
+    started = time.monotonic()
+    decisions = [rl.hit("k") for _ in range(5)]
+    assert all(d.allowed and d.degraded for d in decisions) and len(errors) == 5
+    assert time.monotonic() - started < 2  # no retries, no backoff: each refusal is immediate
