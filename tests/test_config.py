@@ -154,3 +154,13 @@ def test_cli_config_fail_on_and_override(tmp_path, capsys):
     (tmp_path / ".faasguard.yml").write_text("fail-on: none\n")
     code, out, _ = run_cli(capsys, "scan", str(tmp_path))
     assert code == 0 and "none" in out
+
+
+def test_the_readme_example_is_a_valid_config(tmp_path):
+    from pipeline_support import REPO
+
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1]
+    example = section.split("```yaml", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, ".faasguard.yml", example))
+    assert config.fail_on == "high" and config.ignore and config.enable
