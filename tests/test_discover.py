@@ -21,7 +21,8 @@ def test_skips_tool_folders_virtualenvs_and_excludes(tmp_path):
           "web/types.d.ts", "README.md", ".git/config.yml", "node_modules/x/package.json",
           ".serverless/cloudformation-template-update-stack.json", ".aws-sam/build/template.yaml",
           "env/pyvenv.cfg", "env/lib/site.yml", "legacy/old.yaml", "tests/fixture.yaml",
-          "svc/notes.yml")
+          "svc/notes.yml", "svc/package.json", "svc/package-lock.json", "web/tsconfig.json",
+          "cdk.json", "docker-compose.yml")
     found = walk(str(tmp_path), ["legacy", "tests/*", "notes.yml"])
     assert found.templates == ["svc/serverless.yml", "template.yaml"]
     assert found.sources == ["svc/handler.py", "web/app.ts"]

@@ -29,6 +29,15 @@ from faasguard.report.base import finding_order
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
              ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
              ".hg", ".svn", ".nox", ".eggs"}
+#: Well-known JSON/YAML files that are never IaC: package manifests, lock files (often
+#: megabytes: parsing them costs seconds) and tool configuration.
+SKIP_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "tsconfig.json",
+              "jsconfig.json", "cdk.json", "cdk.context.json", "composer.json", "lerna.json",
+              "nx.json", "turbo.json", "renovate.json", "tslint.json", ".eslintrc.json",
+              ".eslintrc.yml", ".eslintrc.yaml", ".prettierrc.json", ".babelrc.json",
+              ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml",
+              "docker-compose.yaml", "mkdocs.yml", ".gitlab-ci.yml", ".travis.yml",
+              "pnpm-lock.yaml", "pubspec.yaml", "Pipfile.lock", "poetry.lock"}
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
 SourceKind = Literal["python", "javascript", "typescript"]
 SOURCE_SUFFIXES: dict[str, SourceKind] = {
@@ -144,7 +153,7 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             kind = SOURCE_SUFFIXES.get(os.path.splitext(name)[1].lower())
             if (kind is None and not is_candidate(name)) or name.endswith(".d.ts") or \
-                    name in CONFIG_NAMES or \
+                    name in CONFIG_NAMES or name in SKIP_FILES or \
                     _excluded(patterns, rel, rel_of(rel), name):
                 continue
             path = os.path.join(dirpath, name)
