@@ -75,6 +75,8 @@ def test_loop_from_role_statements(resource, fires):
 @pytest.mark.parametrize("call, fires", [
     ({"service": "sqs", "operation": "send_message", "resource": Ref(QUEUE)}, True),
     ({"service": "sqs", "operation": "SendMessageBatch", "resource": Ref(QUEUE)}, True),
+    ({"service": "sqs", "operation": "send_message", "resource": "event:source"}, True),
+    ({"service": "s3", "operation": "upload_file", "resource": "event:source"}, False),
     ({"service": "sqs", "operation": "send_message", "resource": Ref(OTHER)}, False),
     ({"service": "sqs", "operation": "receive_message", "resource": Ref(QUEUE)}, False),
 ])

@@ -216,18 +216,25 @@ def _field(call: Any, *names: str) -> Any:
     return None
 
 
+#: The `resource` of a code call whose target is read from the triggering event itself
+#: (`record["s3"]["bucket"]["name"]`, the record's `eventSourceARN`, `Sns.TopicArn`).
+EVENT_SOURCE = "event:source"
+
+
 def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger) -> Any:
     """An AWS call of the handler code (facts.aws_calls) that writes to the trigger's source.
 
     Reads each call's `service`, `operation` (SDK or API name) and `resource` (a Ref or a
-    string naming the bucket/queue/topic) when the code analysis provides them.
+    string naming the bucket/queue/topic, or EVENT_SOURCE) when the code analysis provides
+    them, as attributes or mapping keys.
     """
     for call in facts.aws_calls.get(function.id, []):
         service = str(_field(call, "service") or "").lower()
         operation = str(_field(call, "operation", "action", "method") or "").lower()
         if service != trigger.kind or operation not in LOOP_OPERATIONS[trigger.kind]:
             continue
-        if _refers_to(app, _field(call, "resource", "target"), trigger.source):
+        target = _field(call, "resource", "target")
+        if target == EVENT_SOURCE or _refers_to(app, target, trigger.source):
             return call
     return None
 
