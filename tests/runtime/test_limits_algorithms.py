@@ -212,3 +212,13 @@ def test_memory_store_forgets_least_recently_used_keys_beyond_its_bound() -> Non
     assert len(store) == 3
     assert rl.hit("a").allowed  # evicted, so counted afresh
     assert not rl.hit("d").allowed
+
+
+def test_limiters_of_different_functions_count_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = MemoryStore()
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "orders")
+    orders = RateLimiter(store, 1, 60)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "search")
+    search, shared = RateLimiter(store, 1, 60), RateLimiter(store, 1, 60, name="orders")
+    assert orders.hit("1.2.3.4").allowed and search.hit("1.2.3.4").allowed
+    assert not shared.hit("1.2.3.4").allowed  # the same name shares the count

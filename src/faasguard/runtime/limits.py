@@ -119,7 +119,8 @@ class RateLimiter(_Counter):
         algorithm: ``"sliding"`` (sliding-window counter) or ``"gcra"``.
         burst: GCRA only: requests admitted at once (default ``limit``).
         name: the limiter's namespace in the store (two limiters with the same name and
-            store share their counts).
+            store share their counts); default: the function's name
+            (``AWS_LAMBDA_FUNCTION_NAME``), so functions sharing a Redis count apart.
         fail_open: on a store failure, admit (True, the default) or raise StoreUnavailable.
         on_store_error: called with the StoreUnavailable before either happens.
         clock: returns the time in seconds (tests inject one).
@@ -133,7 +134,7 @@ class RateLimiter(_Counter):
         algorithm: str = "sliding",
         *,
         burst: int | None = None,
-        name: str = "rate",
+        name: str | None = None,
         fail_open: bool = True,
         on_store_error: StoreErrorCallback | None = None,
         clock: Callable[[], float] = time.time,
@@ -151,6 +152,7 @@ class RateLimiter(_Counter):
             algo = Gcra(limit, window_s, burst)
         else:
             raise ValueError(f"unknown rate-limit algorithm {algorithm!r}: use 'sliding' or 'gcra'")
+        name = name or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "rate")
         super().__init__(store, algo, f"rl:{name}", fail_open, on_store_error, clock)
         self.limit = limit
         self.window_s = window_s
