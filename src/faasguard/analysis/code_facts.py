@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import (
@@ -130,12 +132,25 @@ def _is_cert_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "CERT_NONE"
 
 
-class _Visitor(ast.NodeVisitor):
-    """Collects the facts of one module."""
+class _Collector:
+    """Collects the facts of one module in a single `ast.walk` (parents come before their
+    children, so a string judged with its name is known before it is met on its own)."""
 
     def __init__(self) -> None:
         self.facts: list[CodeFact] = []
         self._named: set[int] = set()  # string constants already judged with their name
+
+    def run(self, tree: ast.AST) -> None:
+        """Visit every node once, dispatching on its type."""
+        handlers: dict[type, Callable[[Any], None]] = {
+            ast.Assign: self.visit_Assign, ast.AnnAssign: self.visit_AnnAssign,
+            ast.Dict: self.visit_Dict, ast.Call: self.visit_Call,
+            ast.Constant: self.visit_Constant,
+        }
+        for node in ast.walk(tree):
+            handler = handlers.get(type(node))
+            if handler is not None:
+                handler(node)
 
     def add(self, kind: str, node: ast.AST, detail: str, key: str) -> None:
         self.facts.append(CodeFact(kind, getattr(node, "lineno", 1), detail, key))
@@ -156,12 +171,10 @@ class _Visitor(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._assign(target, node.value)
-        self.generic_visit(node)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self._assign(node.target, node.value)
-        self.generic_visit(node)
 
     def _assign(self, target: ast.AST, value: ast.AST) -> None:
         name = _target_name(target)
@@ -181,7 +194,6 @@ class _Visitor(ast.NodeVisitor):
         for key, value in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 self._named_value(key.value, value)
-        self.generic_visit(node)
 
     # ---------------------------------------------------------------- calls
     def visit_Call(self, node: ast.Call) -> None:
@@ -210,7 +222,6 @@ class _Visitor(ast.NodeVisitor):
                 self.add("http-url", arg, arg.values[0].value.strip(), arg.values[0].value.strip())
         if self._is_log_call(node, func, short):
             self._logged(node, func)
-        self.generic_visit(node)
 
     @staticmethod
     def _is_log_call(node: ast.Call, func: str, short: str) -> bool:
@@ -262,8 +273,8 @@ class _Visitor(ast.NodeVisitor):
 
 def facts_of_tree(path: str, tree: ast.Module) -> FileFacts:
     """The facts of one parsed Python module."""
-    visitor = _Visitor()
-    visitor.visit(tree)
+    visitor = _Collector()
+    visitor.run(tree)
     unique: dict[tuple[str, int, str], CodeFact] = {}
     for fact in visitor.facts:
         unique.setdefault((fact.kind, fact.line, fact.key), fact)
