@@ -447,3 +447,51 @@ def test_broken_definition_file_is_a_warning_with_its_line(tmp_path):
     assert warning.level == "warning" and warning.line == 7
     assert warning.message.startswith("'api.yaml' cannot be read (line ")
     assert "Api" in {k.split("#")[1] for k in app.apis}
+
+
+# ---------------------------------------------------------------------- connectors
+
+CONNECTORS = SAM / "connectors" / "template.yaml"
+
+
+def test_connectors_grant_the_profile_statements_to_the_source_role():
+    app = load_fixture(CONNECTORS.parent, "template.yaml")
+    assert app.diagnostics == []
+    shipped = json.loads((resources.files("samtranslator") / "model" / "connector_profiles" /
+                          "profiles.json").read_text())["Permissions"]
+    table_profile = shipped["AWS::Lambda::Function"]["AWS::DynamoDB::Table"]
+    embedded = [s for s in app.roles[q("WriterRole")].statements
+                if s.source == "sam-connector:WriterToTable"]
+    expected_actions = [tuple(st["Action"]) for category in ("Read", "Write")
+                        for st in table_profile["Properties"]["AccessCategories"][category][
+                            "Statement"]]
+    assert [s.actions for s in embedded] == expected_actions
+    assert all(s.location.line == line_of(CONNECTORS, "ToTable:") for s in embedded)
+    assert embedded[0].resources == (Ref(q("Orders"), "Arn"), "${Orders.Arn}/index/*")
+    standalone = [s for s in app.roles[q("ReaderRole")].statements
+                  if s.source == "sam-connector:ReaderToQueue"]
+    assert [s.resources for s in standalone] == [
+        (Ref(q("Jobs"), "Arn"),), ("arn:aws:sqs:eu-west-1:123456789012:external",)]
+    assert all(s.location.line == line_of(CONNECTORS, "ReaderToQueue:") for s in standalone)
+    assert all(s.actions == ("sqs:ReceiveMessage", "sqs:GetQueueAttributes")
+               for s in standalone)
+
+
+def test_connector_without_a_profile_is_a_warning(tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12}\n"
+        "    Connectors:\n"
+        "      ToKey:\n"
+        "        Properties:\n"
+        "          Destination: {Id: Key}\n"
+        "          Permissions: [Read]\n"
+        "  Key:\n"
+        "    Type: AWS::KMS::Key\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [(d.line, d.message) for d in app.diagnostics] == [
+        (7, "connector FnToKey: no SAM connector profile from AWS::Lambda::Function to "
+            "AWS::KMS::Key")]

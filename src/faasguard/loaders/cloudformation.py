@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from faasguard.loaders import LoadContext, apigateway, data_resources, iam_resources, sam
+from faasguard.loaders import (
+    LoadContext,
+    apigateway,
+    data_resources,
+    iam_resources,
+    sam,
+    sam_connectors,
+)
 from faasguard.loaders import lambda_resources as lam
 from faasguard.loaders import ops_resources as ops
 from faasguard.loaders.documents import Document, InputError, LDict
@@ -37,6 +44,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Serverless::SimpleTable": {1: sam.read_simple_table},
     "AWS::Serverless::LayerVersion": {1: sam.read_layer},
     "AWS::Serverless::StateMachine": {1: sam.read_state_machine},
+    "AWS::Serverless::Connector": {3: sam_connectors.read_connector},
     "AWS::Lambda::Function": {1: lam.read_function, 2: lam.link_function},
     "AWS::Lambda::Url": {2: lam.read_url_resource},
     "AWS::Lambda::Permission": {2: lam.read_permission},
@@ -117,6 +125,7 @@ def load_template(data: Any, ctx: LoadContext, fmt: Format, app: App | None = No
             _read(t, logical, phase)
         if phase == 2:
             _run_finalizers(t)
+    sam_connectors.read_embedded_connectors(t)
     data_resources.link_log_groups(t)
     _drop_redefined_openapi_routes(t)
     _apply_route_limits(t)
