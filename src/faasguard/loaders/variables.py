@@ -371,21 +371,26 @@ class VariableResolver:
             return value
         if id(value) in self._resolved and not relines:
             return value
+        override = relines.get("line")
         if isinstance(value, dict):
-            out = LDict()
-            _copy_lines(value, out, relines.get("line"))
-            for key, item in value.items():
-                out[key] = self._deep(item, (*path, key),
-                                      relines.get("line") or self._line(value, line, key),
-                                      relines)
+            resolved = {key: self._deep(item, (*path, key),
+                                        override or self._line(value, line, key), relines)
+                        for key, item in value.items()}
+            if not override and isinstance(value, LDict) and \
+                    all(resolved[k] is v for k, v in value.items()):
+                return self._mark(value)  # nothing to resolve below: keep the original
+            out = LDict(resolved)
+            _copy_lines(value, out, override)
             return self._mark(out)
         if isinstance(value, list):
-            seq = LList()
-            _copy_lines(value, seq, relines.get("line"))
-            for index, item in enumerate(value):
-                seq.append(self._deep(item, (*path, index),
-                                      relines.get("line") or self._line(value, line, index),
-                                      relines))
+            items = [self._deep(item, (*path, index),
+                                override or self._line(value, line, index), relines)
+                     for index, item in enumerate(value)]
+            if not override and isinstance(value, LList) and \
+                    all(new is old for new, old in zip(items, value, strict=True)):
+                return self._mark(value)
+            seq = LList(items)
+            _copy_lines(value, seq, override)
             return self._mark(seq)
         return value
 
