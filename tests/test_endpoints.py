@@ -175,3 +175,14 @@ def test_spec_files_found_by_name_honour_excludes(tmp_path):
     facts = Facts(options=Options(excludes=["vendor"]))
     analyse_openapi(app, facts)
     assert sorted(s.source for s in facts.openapi) == ["api/openapi.json", "orders.openapi.json"]
+
+
+def test_endpoints_command_named_spec_errors(tmp_path, capsys):
+    folder = str(RULE_FIXTURES / "FG-AUTH-001" / "sam-pos")
+    assert main(["endpoints", folder, "--openapi", str(tmp_path / "absent.yaml")]) == 2
+    assert "OpenAPI spec not found" in capsys.readouterr().err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: 3.0.0\npaths: [\n")
+    assert main(["endpoints", folder, "--openapi", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "broken.yaml:" in err and "invalid YAML" in err and "Traceback" not in err

@@ -19,7 +19,8 @@ examples:
 
 Specs are also taken from the templates (DefinitionBody, DefinitionUri, AWS::Include)
 and from files in the folder named openapi.yaml, swagger.json, *.openapi.json, ...
-exit codes: 0 done, 2 usage or configuration error, or nothing could be read."""
+exit codes: 0 done, 2 usage or configuration error, a --openapi file that cannot be read,
+or nothing could be read."""
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +135,14 @@ def run(args: argparse.Namespace) -> int:
     loaded = load(args)
     if loaded is None:
         return 2
-    data = inventory(*loaded)
+    app, facts = loaded
+    seen = len(app.diagnostics)
+    data = inventory(app, facts)
+    spec_problems = app.diagnostics[seen:]
+    for diag in spec_problems:
+        print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)
+    if any(d.level == "error" for d in spec_problems):
+        return 2  # a spec the user named could not be used
     if args.format == "json":
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
