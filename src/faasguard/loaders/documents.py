@@ -26,7 +26,8 @@ except ImportError:  # pragma: no cover - libyaml is a hard requirement in pract
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000
 MAX_DEPTH = 400
-FLOW_CHECK_THRESHOLD = 2_000  # `[`/`{` count above which nesting depth is checked first
+FLOW_CHECK_THRESHOLD = 10_000  # `[`/`{` count above which nesting depth is checked first;
+# libyaml composes 20,000 levels and crashes near 30,000: below 10,000 openers it cannot crash
 
 _CFN_FN_TAGS = {
     "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
