@@ -104,7 +104,7 @@ class VariableSettings:
 
 
 @dataclass
-class Literal_:
+class LiteralValue:
     """A quoted or numeric fallback (`'fallback'`, `10`)."""
 
     value: Any
@@ -114,7 +114,7 @@ class Literal_:
 class Var:
     """One `${...}`: the candidates in order (the first that yields a value wins).
 
-    A candidate is a `Literal_` or a template (a list of text and `Var`s).
+    A candidate is a `LiteralValue` or a template (a list of text and `Var`s).
     """
 
     candidates: list[Any]
@@ -182,7 +182,7 @@ def _parse_var(text: str, start: int, depth: int) -> tuple[Var, int]:
     current: Template = []
     buf: list[str] = []
     parens = 0
-    quoted: Literal_ | None = None
+    quoted: LiteralValue | None = None
 
     def flush_part() -> None:
         nonlocal current, buf, quoted
@@ -213,7 +213,7 @@ def _parse_var(text: str, start: int, depth: int) -> tuple[Var, int]:
             end = text.find(char, i + 1)
             if end < 0:
                 raise _ParseError("unterminated quote")
-            quoted = Literal_(text[i + 1:end])
+            quoted = LiteralValue(text[i + 1:end])
             buf = []
             i = end + 1
             continue
@@ -245,11 +245,11 @@ def _strip(template: Template) -> Any:
     if len(parts) == 1 and isinstance(parts[0], str):
         word = parts[0]
         if _NUMBER.match(word):
-            return Literal_(float(word) if "." in word else int(word))
+            return LiteralValue(float(word) if "." in word else int(word))
         if word in ("true", "false"):
-            return Literal_(word == "true")
+            return LiteralValue(word == "true")
         if word == "null":
-            return Literal_(None)
+            return LiteralValue(None)
     return parts
 
 
@@ -258,7 +258,7 @@ def _is_variable(var: Var) -> bool:
     if not var.candidates:
         return False
     first = var.candidates[0]
-    if isinstance(first, Literal_):
+    if isinstance(first, LiteralValue):
         return False
     head = first[0] if first else ""
     if isinstance(head, Var):
@@ -478,7 +478,7 @@ class VariableResolver:
                           "substitutions (a substitution bomb?); value left unknown")
         for index, candidate in enumerate(var.candidates):
             last = last_resort and index == len(var.candidates) - 1
-            if isinstance(candidate, Literal_):
+            if isinstance(candidate, LiteralValue):
                 return candidate.value
             if len(candidate) == 1 and isinstance(candidate[0], Var):
                 value = self._var(candidate[0], line, last)
