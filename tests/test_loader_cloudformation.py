@@ -143,6 +143,16 @@ def test_bucket_notification_topic_subscription_and_rule_triggers(stack):
     assert schedule[0].location.line == line_of(STACK, "- Id: worker")
 
 
+def test_alb_target_group_trigger_and_ssm_parameter(stack):
+    (alb,) = [t for t in stack.functions[q("Worker")].triggers if t.kind == "alb"]
+    assert alb.source == Ref(q("WorkerTargets"))
+    assert alb.location.line == line_of(STACK, "- Id: !GetAtt Worker.Arn")
+    parameter = stack.resources[q("DbUrl")]
+    assert (parameter.kind, parameter.name, parameter.properties["type"]) == \
+        ("parameter", "/billing/db-url", "String")
+    assert parameter.properties["value_line"] == line_of(STACK, "Value: postgres://")
+
+
 def test_data_resources(stack):
     resources = stack.resources
     assert resources[q("WorkQueue")].encryption is None

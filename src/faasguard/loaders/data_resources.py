@@ -185,6 +185,16 @@ def read_key(t: Template, logical: str, props: Any) -> None:
     _policies(t, logical, "kms", [Ref(resource.id)], props.get("KeyPolicy"))
 
 
+def read_parameter(t: Template, logical: str, props: Any) -> None:
+    """AWS::SSM::Parameter (CloudFormation creates String and StringList, never
+    SecureString: the value is stored unencrypted)."""
+    resource = _resource(t, logical, "parameter", props.get("Name"))
+    resource.properties["type"] = props.get("Type")
+    resource.properties["value"] = props.get("Value")
+    if props.get("Value") is not None:
+        resource.properties["value_line"] = props.line_of("Value")
+
+
 def read_state_machine(t: Template, logical: str, props: Any) -> None:
     """AWS::StepFunctions::StateMachine: tracing and logging level."""
     resource = _resource(t, logical, "state-machine", props.get("StateMachineName"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from faasguard.loaders.functions import apply_common, link_role, read_url
-from faasguard.loaders.template import Template, as_int, mapping
+from faasguard.loaders.template import Template, as_int, items, mapping
 from faasguard.model import (
     Function,
     Ref,
@@ -138,3 +138,16 @@ def read_provisioned(t: Template, logical: str, props: Any) -> None:
     fn = _function(t, logical, props.get("FunctionName"), "alias or version")
     if fn is not None:
         fn.provisioned_concurrency = max(count, fn.provisioned_concurrency or 0)
+
+
+def read_target_group(t: Template, logical: str, props: Any) -> None:
+    """AWS::ElasticLoadBalancingV2::TargetGroup with TargetType lambda -> alb triggers."""
+    if str(props.get("TargetType", "")).lower() != "lambda":
+        return
+    for line, target in items(props.get("Targets")):
+        fn = t.function_for(mapping(target).get("Id"))
+        if fn is not None:
+            fn.triggers.append(Trigger(
+                kind="alb", function=fn.id, location=t.loc(line or t.line(logical)),
+                source=Ref(t.qualify(logical)),
+                properties={"health_check": props.get("HealthCheckEnabled")}))
