@@ -119,8 +119,7 @@ def exposure_reasons(function: Function, routes: list[Route],
             reasons.append(f"{trigger.kind} (public resource policy)")
     if function.url is not None and "url" not in reasons:
         reasons.append("url")
-    if routes and not \
-            any(r in reasons for r in ("http", "websocket")):
+    if routes and not {"http", "websocket"} & set(reasons):
         reasons.append("http")
     return sorted(set(reasons))
 

@@ -155,12 +155,10 @@ def effective_authorizer(app: App, route: Route) -> Authorizer | None:
                        None)
         return effective_authorizer(app, connect) if connect is not None else None
     if route.authorizer is not None:
-        return None if route.authorizer.kind.lower() == "none" else route.authorizer
+        return None if is_unauthenticated(route.authorizer) else route.authorizer
     api = app.apis.get(route.api)
-    if api is not None and api.default_authorizer is not None:
-        default = api.default_authorizer
-        return None if default.kind.lower() == "none" else default
-    return None
+    default = api.default_authorizer if api is not None else None
+    return None if is_unauthenticated(default) else default
 
 
 def api_key_required(app: App, route: Route) -> bool:
