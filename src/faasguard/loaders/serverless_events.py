@@ -30,6 +30,7 @@ from faasguard.model import (
     TriggerKind,
     Unknown,
     Value,
+    logical_id,
     qualify,
 )
 
@@ -106,7 +107,7 @@ class EventEnv:
     def source_type(self, value: Value) -> str | None:
         """The CloudFormation type of the resource a Ref names (None when not a Ref)."""
         if isinstance(value, Ref):
-            return self.scope.resources.get(value.target.split("#", 1)[-1])
+            return self.scope.resources.get(logical_id(value.target))
         return None
 
 
@@ -137,18 +138,18 @@ def add_events(function: Function, events: Any, line: int, env: EventEnv) -> Non
     if events is None:
         return
     if not isinstance(events, list):
-        env.warn(f"events of function '{_name(function)}' should be a list; ignored", line)
+        env.warn(f"events of function '{logical_id(function.id)}' should be a list; ignored", line)
         return
     for index, event in enumerate(events):
         item_line = events.line_of(index) if isinstance(events, LList) else line
         if not isinstance(event, dict) or len(event) != 1:
-            env.warn(f"event #{index + 1} of function '{_name(function)}' is not understood "
-                     "(expected `- <type>: <settings>`); ignored", item_line)
+            env.warn(f"event #{index + 1} of function '{logical_id(function.id)}' is not "
+                     "understood (expected `- <type>: <settings>`); ignored", item_line)
             continue
         (kind, body), = event.items()
         handler = _HANDLERS.get(str(kind))
         if handler is None:
-            env.warn(f"event type '{kind}' of function '{_name(function)}' is not "
+            env.warn(f"event type '{kind}' of function '{logical_id(function.id)}' is not "
                      "understood; ignored", item_line)
             continue
         location = Location(env.file, item_line)
@@ -158,10 +159,6 @@ def add_events(function: Function, events: Any, line: int, env: EventEnv) -> Non
         trigger.asynchronous = str(kind) in ASYNC_EVENTS
         trigger.properties["serverless_event"] = str(kind)
         function.triggers.append(trigger)
-
-
-def _name(function: Function) -> str:
-    return function.id.split("#", 1)[-1]
 
 
 def _settings(body: Any, location: Location, env: EventEnv, what: str,
@@ -197,7 +194,7 @@ def _http(function: Function, body: Any, location: Location, env: EventEnv) -> T
         settings = found
     method, path = settings.get("method"), settings.get("path")
     if not isinstance(method, str) or not isinstance(path, str):
-        env.warn(f"http event of function '{_name(function)}' needs a method and a path; "
+        env.warn(f"http event of function '{logical_id(function.id)}' needs a method and a path; "
                  "ignored", location.line)
         return None
     api = env.api("rest", location.line)
@@ -264,8 +261,8 @@ def _http_api(function: Function, body: Any, location: Location,
         settings = found
     method, path = settings.get("method", "*"), settings.get("path", "*")
     if not isinstance(method, str) or not isinstance(path, str):
-        env.warn(f"httpApi event of function '{_name(function)}' has no usable method/path; "
-                 "ignored", location.line)
+        env.warn(f"httpApi event of function '{logical_id(function.id)}' has no usable "
+                 "method/path; ignored", location.line)
         return None
     api = env.api("http", location.line)
     http = env.provider.get("httpApi")
@@ -366,7 +363,7 @@ def _label(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, Ref):
-        return value.target.split("#", 1)[-1]
+        return logical_id(value.target)
     return str(value)
 
 
@@ -384,7 +381,7 @@ def _source_event(kind: TriggerKind, what: str, keys: tuple[str, ...],
             return None
         source = next((settings[k] for k in keys if settings.get(k) is not None), None)
         if source is None and keys:
-            env.warn(f"{what} event of function '{_name(function)}' names no "
+            env.warn(f"{what} event of function '{logical_id(function.id)}' names no "
                      f"{' / '.join(keys)}", location.line)
         trigger = Trigger(kind, function.id, location, source=_source(source),
                           properties=_extra(settings, *keys))
