@@ -131,6 +131,10 @@ class _Loader:
     def _resolve(self, value: Any) -> Any:
         return resolve(value, self.scope)
 
+    def _ours(self, element_id: str) -> bool:
+        """Was the element declared in this file (rather than by another loaded file)?"""
+        return element_id.startswith(self.file + "#")
+
     def _mapping(self, value: Any, what: str, line: int | None) -> LDict:
         if value is None:
             return LDict()
@@ -572,9 +576,9 @@ class _Loader:
         aliases: list[str] = []
         generated: dict[str, Any] = {
             str(f.properties.get("logical_id")): f for f in self.app.functions.values()
-            if f.id.startswith(self.file + "#") and f.format == "serverless"}
+            if self._ours(f.id) and f.format == "serverless"}
         generated.update({logical_id(api_id): None for api_id in self.app.apis
-                          if api_id.startswith(self.file + "#")})
+                          if self._ours(api_id)})
         for logical, function in generated.items():
             if logical in resources:
                 continue
@@ -604,7 +608,7 @@ class _Loader:
 
     def _extend_generated(self, leftover: dict[str, Any]) -> None:
         by_logical = {f.properties.get("logical_id"): f for f in self.app.functions.values()
-                      if f.format == "serverless" and f.id.startswith(self.file + "#")}
+                      if f.format == "serverless" and self._ours(f.id)}
         log_groups = {str(k)[:-len("LambdaFunction")] + "LogGroup": f
                       for k, f in by_logical.items() if k}
         roles = {logical_id(role.id): role for role in self._generated_roles()}
@@ -625,7 +629,7 @@ class _Loader:
     def _generated_roles(self) -> list[Role]:
         """The roles the framework (or the per-function plugin) generates for this file."""
         return [role for role_id, role in self.app.roles.items()
-                if role_id.startswith(self.file + "#") and not role.external and
+                if self._ours(role_id) and not role.external and
                 logical_id(role_id).endswith(PROVIDER_ROLE)]
 
     def _extend_role(self, role: Role, props: dict[str, Any]) -> None:
