@@ -10,7 +10,7 @@ from faasguard.model import App, Function, Location, Trigger
 
 from .conftest import cases, check_case
 
-MONITORING_RULES = [f"FG-MON-00{n}" for n in range(1, 9)]
+MONITORING_RULES = [f"FG-MON-00{n}" for n in range(1, 10)]
 
 
 @pytest.mark.parametrize("case", [c for r in MONITORING_RULES for c in cases(r)], ids=str)

@@ -380,3 +380,45 @@ def debug_in_production(app: App, facts: Facts) -> Iterator[Finding]:
                 f"({var.name}={var.value}).",
                 var.location, definition.subject("debug"),
             )
+
+
+@rule(
+    "FG-MON-009",
+    "CloudTrail trail off, single-region or without log file validation",
+    threat="monitoring",
+    severity="medium",
+    description="""
+The audit trail is how an intrusion is reconstructed: who changed the function's code or
+role, who read the secrets. A trail that is not logging records nothing; a single-region
+trail misses whatever an attacker does in another region (where nobody looks); without
+log file validation, an attacker who reaches the log bucket can edit or delete the
+records of what they did without it being detectable. Reported for trails the templates
+declare.
+""",
+    remediation={
+        "sam": "Type: AWS::CloudTrail::Trail\nProperties:\n  IsLogging: true\n"
+               "  IsMultiRegionTrail: true\n  EnableLogFileValidation: true",
+        "serverless": "resources:\n  Resources:\n    Trail:\n      Type: AWS::CloudTrail::Trail\n"
+                      "      Properties:\n        IsLogging: true\n"
+                      "        IsMultiRegionTrail: true\n        EnableLogFileValidation: true",
+        "terraform": "enable_logging             = true\nis_multi_region_trail      = true\n"
+                     "enable_log_file_validation = true",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+                        "cloudtrail-log-file-validation-intro.html"),
+    cwe=(778, 354),
+    equivalents={"Checkov": "CKV_AWS_67 (all regions), CKV_AWS_36 (log file validation)"},
+)
+def trail_gaps(app: App, facts: Facts) -> Iterator[Finding]:
+    for trail in app.trails:
+        gaps = [text for missing, text in (
+            (not trail.logging, "is not logging"),
+            (not trail.multi_region, "covers one region only"),
+            (not trail.log_validation, "has no log file validation"),
+        ) if missing]
+        if gaps:
+            yield make_finding(
+                "FG-MON-009", f"CloudTrail trail '{logical_id(trail.id)}' {', '.join(gaps)}.",
+                trail.location, f"trail:{logical_id(trail.id)}",
+                severity="high" if not trail.logging else None,
+            )
