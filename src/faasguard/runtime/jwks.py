@@ -90,6 +90,9 @@ class KeySet:
     spoofed document from lending another issuer's keys.
     """
 
+    RETRY_FAILED_S = 5.0
+    """After a failed fetch, wait this long (or ``min_refresh_s`` if shorter) before the next."""
+
     def __init__(
         self,
         *,
@@ -146,9 +149,6 @@ class KeySet:
             raise UnknownKey(f"no published key with kid {kid!r}")
         _check_fits(key, alg)
         return key
-
-    RETRY_FAILED_S = 5.0
-    """After a failed fetch, wait this long (or ``min_refresh_s`` if shorter) before the next."""
 
     def _lookup(self, kid: str | None) -> SigningKey | None:
         if kid is None and len(self._keys) == 1:
