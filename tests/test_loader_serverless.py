@@ -356,7 +356,6 @@ def test_more_forms_roles_sources_and_extensions():
 
 
 def test_resources_as_a_list_with_extensions_on_declared_resources():
-    pytest.importorskip("faasguard.loaders.cloudformation")
     app = load("extras/serverless.yml")
     file = "extras/serverless.yml"
     assert {f"{file}#SharedRole", f"{file}#ApiRole"} <= set(app.roles)
@@ -440,7 +439,6 @@ def test_variable_problems_are_located_diagnostics(tmp_path):
 
 
 def test_resources_section_is_read_by_the_cloudformation_loader():
-    pytest.importorskip("faasguard.loaders.cloudformation")
     app = load("full/serverless.yml")
     assert "full/serverless.yml#OrdersTable" in app.resources
     assert app.resources["full/serverless.yml#OrdersTable"].kind == "table"
@@ -451,7 +449,6 @@ def test_resources_section_is_read_by_the_cloudformation_loader():
 
 
 def test_resources_that_name_generated_functions_link_to_them():
-    pytest.importorskip("faasguard.loaders.cloudformation")
     app = load("generated-refs/serverless.yml")
     file = "generated-refs/serverless.yml"
     assert sorted(app.functions) == [f"{file}#hook", f"{file}#thumbnail"]  # no aliases left
@@ -465,7 +462,6 @@ def test_resources_that_name_generated_functions_link_to_them():
 
 
 def test_policies_and_extensions_on_the_generated_role():
-    pytest.importorskip("faasguard.loaders.cloudformation")
     app = load("generated-refs/serverless.yml")
     role = app.roles["generated-refs/serverless.yml#IamRoleLambdaExecution"]
     admin = "arn:aws:iam::aws:policy/AdministratorAccess"
