@@ -108,8 +108,10 @@ def test_missing_path_is_a_diagnostic(tmp_path):
     base, found = discover_paths([str(tmp_path), missing])
     assert base == str(tmp_path)
     assert found.templates == ["template.yaml"] and found.missing == 1
-    assert [(p.file, p.level, p.code) for p in found.problems] == [(missing, "error", "path")]
+    assert [(p.file, p.level, p.code) for p in found.problems] == [("nope", "error", "path")]
     assert "does not exist" in found.problems[0].message
+    outside = str(tmp_path.parent / "elsewhere")  # not under the root: named in full
+    assert discover_paths([str(tmp_path), outside])[1].problems[0].file == outside
 
 
 @pytest.mark.parametrize("name", ["single.yaml", "handler.py"])

@@ -116,3 +116,34 @@ def test_real_scan_validates(sarif_validators, capsys, tmp_path):
     assert kinds == {"inSource"}
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert any("broken.yaml" in n["message"]["text"] for n in notes)
+
+
+def test_locations_are_relative_to_the_repository_root(capsys, monkeypatch, tmp_path):
+    """GitHub resolves SARIF paths against the checkout: a scan of a subfolder names
+    files from the folder CI runs in (the repository root)."""
+    report = sample_report("/tmp/repo/services/api")
+    report.srcroot = "/tmp/repo"
+    run = sarif(report)["runs"][0]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]}
+    assert "services/api/template.yaml" in uris
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///tmp/repo/"
+    report.srcroot = "/elsewhere"  # not above the root: paths stay relative to the root
+    run = sarif(report)["runs"][0]
+    assert "template.yaml" in {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                               for r in run["results"]}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///tmp/repo/services/api/"
+
+    from pipeline_support import FIXTURES, REPO, run_cli
+
+    monkeypatch.chdir(REPO)
+    _, out, _ = run_cli(capsys, "scan", "tests/fixtures/pipeline/app", str(tmp_path / "gone"),
+                        "--format", "sarif")
+    run = json.loads(out)["runs"][0]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]}
+    assert uris == {"tests/fixtures/pipeline/app/serverless.yml"}
+    missing = run["invocations"][0]["toolExecutionNotifications"][0]
+    assert missing["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": (tmp_path / "gone").as_uri()}
+    assert FIXTURES.is_dir()

@@ -226,8 +226,10 @@ def discover_paths(paths: Sequence[str], excludes: Iterable[str] = ()) -> tuple[
     for path in paths:
         if not os.path.exists(path):
             what = "broken symlink" if os.path.islink(path) else "path does not exist"
-            result.problems.append(Diagnostic(path, f"{what}; nothing scanned there",
-                                              code="path"))
+            name = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+            result.problems.append(Diagnostic(
+                os.path.abspath(path) if name.startswith("..") else name,
+                f"{what}; nothing scanned there", code="path"))
             result.missing += 1
             continue
         rel = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")

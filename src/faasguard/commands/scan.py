@@ -141,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
                     files_scanned=result.files_scanned, root=result.root,
                     rules=_catalogue() if args.format == "sarif" else [],
                     fail_on=args.fail_on or config.fail_on or DEFAULT_FAIL_ON,
-                    nothing_scanned=result.nothing_scanned)
+                    nothing_scanned=result.nothing_scanned, srcroot=os.getcwd())
     if args.write_baseline:
         count = write_baseline(args.write_baseline, result.findings)
         if not args.quiet:

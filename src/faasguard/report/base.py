@@ -21,6 +21,8 @@ class Report:
 
     `root` is the absolute folder every file is relative to; `rules` is the whole rule
     catalogue (SARIF lists every rule); `fail_on` is the failure threshold ("none": never).
+    `srcroot` is the folder SARIF locations are relative to (the repository root, where CI
+    runs; GitHub resolves SARIF paths against it): `root` when None or not above it.
     """
 
     findings: list[Finding]
@@ -31,6 +33,7 @@ class Report:
     fail_on: str = "low"
     nothing_scanned: bool = False
     version: str = __version__
+    srcroot: str | None = None
 
     def failing(self) -> list[Finding]:
         """Unsuppressed findings at or above the failure threshold."""

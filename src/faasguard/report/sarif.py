@@ -53,6 +53,7 @@ def document(report: Report) -> dict[str, Any]:
             finding.rule_id, finding.title, finding.threat, finding.severity, finding.title))
     ordered = sorted(metas.values(), key=lambda m: m.id)
     index = {meta.id: i for i, meta in enumerate(ordered)}
+    srcroot, prefix = _srcroot(report)
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": TOOL_NAME,
@@ -61,14 +62,14 @@ def document(report: Report) -> dict[str, Any]:
             "informationUri": INFORMATION_URI,
             "rules": [_rule(meta) for meta in ordered],
         }},
-        "originalUriBaseIds": {SRCROOT: {"uri": Path(os.path.abspath(report.root)).as_uri()
-                                         .rstrip("/") + "/"}},
+        "originalUriBaseIds": {SRCROOT: {"uri": Path(srcroot).as_uri().rstrip("/") + "/"}},
         "invocations": [{
             "executionSuccessful": not report.nothing_scanned,
             "toolExecutionNotifications": [
-                _notification(d) for d in sorted(report.diagnostics, key=diagnostic_order)],
+                _notification(d, prefix)
+                for d in sorted(report.diagnostics, key=diagnostic_order)],
         }],
-        "results": [_result(f, index[f.rule_id])
+        "results": [_result(f, index[f.rule_id], prefix)
                     for f in sorted(report.findings, key=finding_order)],
         "columnKind": "unicodeCodePoints",
     }
@@ -107,36 +108,47 @@ def _problem_severity(severity: str) -> str:
         severity, "recommendation")
 
 
-def _uri(file: str) -> dict[str, str]:
+def _srcroot(report: Report) -> tuple[str, str]:
+    """The folder %SRCROOT% stands for, and the scan root's path below it ("" if same)."""
+    root = os.path.abspath(report.root)
+    srcroot = os.path.abspath(report.srcroot or root)
+    prefix = os.path.relpath(root, srcroot).replace(os.sep, "/")
+    if prefix.startswith(".."):
+        return root, ""
+    return srcroot, "" if prefix == "." else prefix + "/"
+
+
+def _uri(file: str, prefix: str) -> dict[str, str]:
     if os.path.isabs(file):
         return {"uri": Path(file).as_uri()}
-    return {"uri": quote(file or ".", safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(prefix + file if file else prefix or ".", safe="/"),
+            "uriBaseId": SRCROOT}
 
 
-def _physical(location: Location) -> dict[str, Any]:
-    return {"artifactLocation": _uri(location.file),
+def _physical(location: Location, prefix: str) -> dict[str, Any]:
+    return {"artifactLocation": _uri(location.file, prefix),
             "region": {"startLine": max(1, location.line),
                        "endLine": max(1, location.end_line or location.line)}}
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, prefix: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": finding.message},
-        "locations": [{"physicalLocation": _physical(finding.location)}],
+        "locations": [{"physicalLocation": _physical(finding.location, prefix)}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"severity": finding.severity, "threat": finding.threat,
                        "confidence": finding.confidence, "subject": finding.subject},
     }
     if finding.related:
         result["relatedLocations"] = [
-            {"id": i, "physicalLocation": _physical(loc), "message": {"text": msg}}
+            {"id": i, "physicalLocation": _physical(loc, prefix), "message": {"text": msg}}
             for i, (loc, msg) in enumerate(finding.related, 1)]
     if finding.flow:
         result["codeFlows"] = [{"threadFlows": [{"locations": [
-            {"location": {"physicalLocation": _physical(step.location),
+            {"location": {"physicalLocation": _physical(step.location, prefix),
                           "message": {"text": step.message}},
              "executionOrder": order}
             for order, step in enumerate(finding.flow, 1)]}]}]
@@ -148,14 +160,14 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
-def _notification(diag: Diagnostic) -> dict[str, Any]:
+def _notification(diag: Diagnostic, prefix: str) -> dict[str, Any]:
     note: dict[str, Any] = {
         "level": diag.level,
         "message": {"text": f"{diag.file}: {diag.message}" if diag.file else diag.message},
         "descriptor": {"id": diag.code},
     }
     if diag.file:
-        physical: dict[str, Any] = {"artifactLocation": _uri(diag.file)}
+        physical: dict[str, Any] = {"artifactLocation": _uri(diag.file, prefix)}
         if diag.line:
             physical["region"] = {"startLine": max(1, diag.line)}
         note["locations"] = [{"physicalLocation": physical}]
