@@ -41,6 +41,7 @@ def test_sub_renders_resources_parameters_and_variables():
     # a resource of this template reads the same however the string was built
     assert _value('v: !Sub ["${Name}/x", {Name: !GetAtt Fn.Arn}]') == "${Fn.Arn}/x"
     assert _value('v: !Join ["", [!GetAtt Fn.Arn, /x]]') == "${Fn.Arn}/x"
+    assert _value('v: !Sub "${!Literal}-${Stage}"') == "${Literal}-prod"
     # unknown parameters and pseudo parameters stay as written
     assert _value('v: !Sub "${Secret}:${AWS::AccountId}"') == "${Secret}:${AWS::AccountId}"
 

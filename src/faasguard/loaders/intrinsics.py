@@ -168,4 +168,4 @@ def _sub(arg: Any, scope: Scope, depth: int) -> Value:
             return str(scope.pseudo[name])
         return match.group(0)
 
-    return _SUB_VAR.sub(replace, template)
+    return _SUB_VAR.sub(replace, template).replace("${!", "${")  # `${!x}` is a literal
