@@ -524,18 +524,14 @@ class _Loader:
         template.line, template.key_lines = self.resources.line, dict(self.resources.key_lines)
         leftover = self._extend(declared, extensions)
         if isinstance(declared, dict) and declared or "Outputs" in template:
+            from faasguard.loaders.cloudformation import load_template
+
+            template["Resources"], aliases = self._with_placeholders(declared)
             try:
-                from faasguard.loaders.cloudformation import load_template
-            except ImportError:
-                self.warn("the 'resources:' section was not read: the CloudFormation loader "
-                          "is not available", self.config.line_of("resources"), "note")
-            else:
-                template["Resources"], aliases = self._with_placeholders(declared)
-                try:
-                    load_template(template, self.ctx, "cloudformation", self.app)
-                finally:
-                    for alias in aliases:
-                        del self.app.functions[alias]
+                load_template(template, self.ctx, "cloudformation", self.app)
+            finally:
+                for alias in aliases:
+                    del self.app.functions[alias]
             self._attach_policies(declared)
         self._extend_generated(leftover)
 
