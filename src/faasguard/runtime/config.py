@@ -31,19 +31,20 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
 
 from faasguard.runtime.inspect import DEFAULT_ID_FIELDS, resolve_modes
 
 
-@dataclass
 class GuardConfig:
-    """Every option of the guard; see docs/runtime.md for what each one does."""
+    """Every option of the guard; see docs/runtime.md for what each one does.
+
+    `GuardConfig(**options)` sets the given options over the class defaults below (a plain
+    class: importing `dataclasses` would cost more than the whole runtime package).
+    """
 
     mode: str = "block"
-    detectors: dict[str, str] = field(default_factory=dict)
+    detectors: Mapping[str, str] | None = None
     id_fields: tuple[str, ...] = DEFAULT_ID_FIELDS
     max_body_bytes: int = 1_048_576
     max_depth: int = 32
@@ -65,12 +66,21 @@ class GuardConfig:
     redact_patterns: tuple[str, ...] = ()
     function_name: str | None = None
 
+    def __init__(self, **options: Any) -> None:
+        for name, value in options.items():
+            if name not in _NAMES:
+                raise ValueError(f"unknown guard option: {name}")
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return "GuardConfig(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in sorted(_NAMES)) + ")"
+
     def modes(self) -> dict[str, str]:
         """The resolved mode of every detector."""
         return resolve_modes(self.detectors, self.mode)
 
 
-_NAMES = frozenset(f.name for f in fields(GuardConfig))
+_NAMES = frozenset(GuardConfig.__annotations__)
 _BOOLS = {"fail_open", "audit_allow", "metrics"}
 _INTS = {"max_body_bytes", "max_depth", "max_keys"}
 _LISTS = {"id_fields", "redact_keys", "redact_patterns"}
@@ -87,7 +97,7 @@ def load_config(options: Mapping[str, Any], env: Mapping[str, str] | None = None
     merged: dict[str, Any] = {}
     path = options.get("config") or env.get("FAASGUARD_CONFIG")
     if path:
-        merged.update(_from_file(Path(path)))
+        merged.update(_from_file(str(path)))
     merged.update(_from_env(env))
     merged.update({k: v for k, v in options.items() if k != "config"})
     config = GuardConfig(**{k: _coerce(k, v) for k, v in merged.items()})
@@ -129,7 +139,10 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
-def _from_file(path: Path) -> dict[str, Any]:
+def _from_file(name: str) -> dict[str, Any]:
+    from pathlib import Path
+
+    path = Path(name)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -15,6 +15,7 @@ look-alikes folded.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import unquote
 
 PATH_TRAVERSAL = "path_traversal"
@@ -30,13 +31,17 @@ STRING_DETECTORS = (PATH_TRAVERSAL, SQL_INJECTION, TEMPLATE_INJECTION, XXE,
 
 _I = re.IGNORECASE
 
+# Patterns are compiled on first use, not at import: compiling them all costs more than
+# the rest of the runtime's import together. name -> re.compile() arguments.
+_SPECS: dict[str, tuple[str, int]] = {}
+
 # A string that matches none of these cannot hit any string detector: skip the rest.
-_GATE = re.compile(
+_SPECS["_GATE"] = (
     r"""\.\.|[%\x00'"`;{<\\]|=|file:|://|proto|union|^\s*/|^[a-z]:|[\uff0e\uff0f\u2215]"""
     r"|\.(?:aws|ssh)/|/etc/|/proc/|\.ini\b|sleep|benchmark|extractvalue|updatexml|load_file"
     r"|outfile|dumpfile|xp_cmdshell|waitfor", _I)
 
-_OVERLONG = re.compile(
+_SPECS["_OVERLONG"] = (
     r"%(?:c0%ae|e0%80%ae|c0%2e|u002e|uff0e)|%(?:c0%af|e0%80%af|c0%2f|u2215|u002f|uff0f)"
     r"|%(?:c1%9c|c1%1c|c0%5c|u2216|u005c)", _I)
 _OVERLONG_MAP = {".": ".", "/": "/", "\\": "\\"}
@@ -55,13 +60,14 @@ def _fold_overlong(match: re.Match[str]) -> str:
 
 def canonical(value: str) -> str:
     """Decode a value the way a lenient server or file API would see it."""
+    p = _patterns()
     text = value
     if not text.isascii():
         text = text.translate(_LOOKALIKES)
     for _ in range(3):
         if "%" not in text:
             break
-        decoded = unquote(_OVERLONG.sub(_fold_overlong, text), errors="replace")
+        decoded = unquote(p.overlong.sub(_fold_overlong, text), errors="replace")
         if decoded == text:
             break
         text = decoded
@@ -70,7 +76,7 @@ def canonical(value: str) -> str:
 
 # --- path traversal and local file inclusion ---------------------------------------------
 
-_TRAVERSAL = re.compile(
+_SPECS["_TRAVERSAL"] = (
     r"(?:^|[\\/])\.{2,}(?:[\\/;]|$)"                      # ../  ..\  ....//  ..;/  trailing /..
     r"|\x00"                                               # NUL truncation
     r"|^\s*(?:file|php|phar|zip|expect|jar|glob|netdoc):/"  # file:// and LFI wrappers
@@ -81,8 +87,8 @@ _TRAVERSAL = re.compile(
 
 # --- SQL injection ---------------------------------------------------------------------------
 
-_SQL_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_SQL = re.compile(
+_SPECS["_SQL_COMMENT"] = (r"/\*.*?\*/", re.S)
+_SPECS["_SQL"] = (
     # quote (or paren) break, then a tautology: ' OR '1'='1   " or 1=1   ') or ('a'='a
     r"""['"`)]\s*\)*\s*(?:or|and|xor|\|\||&&)\s+\(*\s*(['"]?)(\w+)\1\s*(?:=|<=>|like)\s*\(*\s*['"]?\2\b"""
     r"""|['"]\s*(?:or|and)\s*['"]{2}\s*=\s*['"]"""                   # 'or''='
@@ -103,9 +109,9 @@ _SQL = re.compile(
 
 # --- template injection ------------------------------------------------------------------------
 
-_TEMPLATE = re.compile(
+_SPECS["_TEMPLATE"] = (
     r"\{\{(.{0,300}?)\}\}|\{%(.{0,300}?)%\}|<%=?(.{0,300}?)%>|[$#]\{(.{0,300}?)\}", re.S)
-_EXPRESSION = re.compile(
+_SPECS["_EXPRESSION"] = (
     r"""\d\s*[*+]\s*['"]?\d|__\w+|`|\$\{|::-|\|\s*attr\b"""
     r"|\b(?:constructor|popen|subprocess|import|require|eval|exec|system|getattr|globals"
     r"|builtins|mro|subclasses|config|lipsum|cycler|joiner|self|request|process"
@@ -115,79 +121,122 @@ _EXPRESSION = re.compile(
 
 # --- XML external entities -----------------------------------------------------------------------
 
-_XXE = re.compile(r"<!ENTITY|<!DOCTYPE[^>]*\[|<!DOCTYPE\s+\w+\s+SYSTEM|<xi:include\b", _I)
+_SPECS["_XXE"] = (r"<!ENTITY|<!DOCTYPE[^>]*\[|<!DOCTYPE\s+\w+\s+SYSTEM|<xi:include\b", _I)
 
 # --- prototype pollution and NoSQL operators ----------------------------------------------------
 
-_PROTO_PATH = re.compile(
-    r"""^[\w$.\[\]'"]*(?:__proto__|constructor\s*(?:\.|\[\s*['"]?)\s*prototype)""")
-_PROTO_KEY = re.compile(r"""__proto__|^constructor\s*(?:\.|\[\s*['"]?)\s*prototype""")
+_SPECS["_PROTO_PATH"] = (
+    r"""^[\w$.\[\]'"]*(?:__proto__|constructor\s*(?:\.|\[\s*['"]?)\s*prototype)""", 0)
+_SPECS["_PROTO_KEY"] = (r"""__proto__|^constructor\s*(?:\.|\[\s*['"]?)\s*prototype""", 0)
 NOSQL_OPERATORS = frozenset({
     "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
     "$exists", "$expr", "$or", "$and", "$not", "$nor", "$elemMatch", "$function",
     "$accumulator", "$jsonSchema", "$text", "$mod", "$all", "$size", "$type", "$options",
 })
-_NOSQL_BRACKET = re.compile(r"\[\s*(\$\w+)\s*\]")
+_SPECS["_NOSQL_BRACKET"] = (r"\[\s*(\$\w+)\s*\]", 0)
 
 # --- OS command metacharacters (identifier fields only) --------------------------------------
 
-_COMMAND = re.compile(r"[;|&`<>\n\r]|\$[({\w]")
+_SPECS["_COMMAND"] = (r"[;|&`<>\n\r]|\$[({\w]", 0)
 
 
-_URL_TRAVERSAL = re.compile(r"(?:^|[\\/])\.{2,}(?:[\\/;]|$)|\x00")
+_SPECS["_URL_TRAVERSAL"] = (r"(?:^|[\\/])\.{2,}(?:[\\/;]|$)|\x00", 0)
+
+
+class _Patterns:
+    """The compiled patterns, built once on first use."""
+
+    gate: re.Pattern[str]
+    overlong: re.Pattern[str]
+    traversal: re.Pattern[str]
+    sql_comment: re.Pattern[str]
+    sql: re.Pattern[str]
+    template: re.Pattern[str]
+    expression: re.Pattern[str]
+    xxe: re.Pattern[str]
+    proto_path: re.Pattern[str]
+    proto_key: re.Pattern[str]
+    nosql_bracket: re.Pattern[str]
+    command: re.Pattern[str]
+    url_traversal: re.Pattern[str]
+
+    def __init__(self) -> None:
+        for name, args in _SPECS.items():
+            setattr(self, name[1:].lower(), re.compile(*args))
+
+
+_compiled: _Patterns | None = None
+
+
+def _patterns() -> _Patterns:
+    global _compiled
+    if _compiled is None:
+        _compiled = _Patterns()
+    return _compiled
 
 
 def path_hits(path: str) -> bool:
     """True when a request path carries a traversal sequence (raw or encoded)."""
+    p = _patterns()
     return ("." in path or "%" in path or "\x00" in path) \
-        and _URL_TRAVERSAL.search(canonical(path)) is not None
+        and p.url_traversal.search(canonical(path)) is not None
+
+
+def prefilter() -> Any:
+    """The cheap first test of `string_hits`: `prefilter()(value)` is falsy for a value
+    that cannot trip any string detector (most values of real traffic)."""
+    return _patterns().gate.search
 
 
 def string_hits(value: str, active: frozenset[str]) -> list[str]:
     """The string detectors (of `active`) that `value` trips, in a stable order."""
-    if not _GATE.search(value):
+    p = _patterns()
+    if not p.gate.search(value):
         return []
     text = canonical(value)
     hits: list[str] = []
-    if PATH_TRAVERSAL in active and _TRAVERSAL.search(text):
+    if PATH_TRAVERSAL in active and p.traversal.search(text):
         hits.append(PATH_TRAVERSAL)
     if SQL_INJECTION in active and _sql(text):
         hits.append(SQL_INJECTION)
     if TEMPLATE_INJECTION in active and _template(text):
         hits.append(TEMPLATE_INJECTION)
-    if XXE in active and "<" in text and _XXE.search(text):
+    if XXE in active and "<" in text and p.xxe.search(text):
         hits.append(XXE)
     if PROTOTYPE_POLLUTION in active and "proto" in text and " " not in text.strip() \
-            and _PROTO_PATH.search(text):
+            and p.proto_path.search(text):
         hits.append(PROTOTYPE_POLLUTION)
     return hits
 
 
 def _sql(text: str) -> bool:
+    p = _patterns()
     if "/*" in text:
-        text = _SQL_COMMENT.sub(" ", text)
-    return _SQL.search(text) is not None
+        text = p.sql_comment.sub(" ", text)
+    return p.sql.search(text) is not None
 
 
 def _template(text: str) -> bool:
+    p = _patterns()
     if "{" not in text and "<%" not in text:
         return False
-    for match in _TEMPLATE.finditer(text):
+    for match in p.template.finditer(text):
         inner = next(g for g in match.groups() if g is not None)
-        if _EXPRESSION.search(inner):
+        if p.expression.search(inner):
             return True
     return False
 
 
 def key_hits(key: str, value: object, active: frozenset[str]) -> list[str]:
     """Detectors tripped by an object key (JSON body key or query parameter name)."""
+    p = _patterns()
     hits: list[str] = []
     if NOSQL_INJECTION in active and "$" in key and (
             key in NOSQL_OPERATORS or any(op in NOSQL_OPERATORS
-                                          for op in _NOSQL_BRACKET.findall(key))):
+                                          for op in p.nosql_bracket.findall(key))):
         hits.append(NOSQL_INJECTION)
     if PROTOTYPE_POLLUTION in active and ("proto" in key or "constructor" in key) and (
-            _PROTO_KEY.search(key)
+            p.proto_key.search(key)
             or (key == "constructor" and isinstance(value, dict) and "prototype" in value)):
         hits.append(PROTOTYPE_POLLUTION)
     return hits
@@ -195,4 +244,5 @@ def key_hits(key: str, value: object, active: frozenset[str]) -> list[str]:
 
 def command_hit(value: str) -> bool:
     """True when an identifier-like value carries OS command metacharacters."""
-    return _COMMAND.search(canonical(value)) is not None
+    p = _patterns()
+    return p.command.search(canonical(value)) is not None

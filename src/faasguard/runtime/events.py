@@ -18,9 +18,8 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote_plus
+from urllib.parse import unquote_plus
 
 from faasguard.runtime.errors import InvalidEvent
 
@@ -58,6 +57,12 @@ class Headers(Mapping[str, str]):
                         str(v) for v in values if v is not None)
         self._single: dict[str, str] = {}
         if single:
+            fast = {k.lower(): v for k, v in single.items()
+                    if isinstance(v, str) and isinstance(k, str)}
+            if len(fast) == len(single):
+                self._single = fast
+                single = None
+        if single:
             for name, value in single.items():
                 if isinstance(value, list):  # VPC Lattice v2 sends lists
                     self._multi.setdefault(str(name).lower(), []).extend(
@@ -91,7 +96,6 @@ class Headers(Mapping[str, str]):
         return f"Headers({self._single!r})"
 
 
-@dataclass(slots=True)
 class Record:
     """One record of a batch source, decoded.
 
@@ -99,45 +103,74 @@ class Record:
     (binary); `key` is the S3 object key, URL-decoded.
     """
 
-    source: str
-    index: int
-    body: Any = None
-    text: str | None = None
-    id: str | None = None
-    key: str | None = None
-    bucket: str | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("source", "index", "body", "text", "id", "key", "bucket", "attributes")
+
+    def __init__(self, source: str, index: int, body: Any = None, text: str | None = None,
+                 id: str | None = None, key: str | None = None, bucket: str | None = None,
+                 attributes: dict[str, Any] | None = None) -> None:
+        self.source = source
+        self.index = index
+        self.body = body
+        self.text = text
+        self.id = id
+        self.key = key
+        self.bucket = bucket
+        self.attributes = attributes if attributes is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Record({self.source}, {self.index}, body={self.body!r})"
 
 
-@dataclass(slots=True)
 class EventView:
-    """The normalised view of one event, whatever its source."""
+    """The normalised view of one event, whatever its source.
 
-    source: str
-    raw: Any
-    method: str | None = None
-    path: str | None = None
-    route: str | None = None
-    client_ip: str | None = None
-    user_agent: str | None = None
-    principal: str | None = None
-    api_key: str | None = None
-    request_id: str | None = None
-    headers: Headers = field(default_factory=Headers)
-    query: dict[str, list[str]] = field(default_factory=dict)
-    path_params: dict[str, str] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    body_text: str | None = None
-    body_size: int = 0
-    body_is_json: bool = False
-    records: list[Record] = field(default_factory=list)
-    authorizer: dict[str, Any] = field(default_factory=dict)
+    (A plain slotted class rather than a dataclass: importing `dataclasses` alone
+    costs more than the whole runtime package on a cold start.)
+    """
+
+    __slots__ = ("source", "raw", "method", "path", "route", "client_ip", "user_agent",
+                 "principal", "api_key", "request_id", "headers", "query", "path_params",
+                 "cookies", "body", "body_text", "body_size", "body_is_json", "records",
+                 "authorizer")
+
+    def __init__(self, source: str, raw: Any, *, method: str | None = None,
+                 path: str | None = None, route: str | None = None,
+                 client_ip: str | None = None, user_agent: str | None = None,
+                 principal: str | None = None, api_key: str | None = None,
+                 request_id: str | None = None, headers: Headers | None = None,
+                 query: dict[str, list[str]] | None = None,
+                 path_params: dict[str, str] | None = None,
+                 cookies: dict[str, str] | None = None, body: Any = None,
+                 body_is_json: bool = False,
+                 authorizer: dict[str, Any] | None = None) -> None:
+        self.source = source
+        self.raw = raw
+        self.method = method
+        self.path = path
+        self.route = route
+        self.client_ip = client_ip
+        self.user_agent = user_agent
+        self.principal = principal
+        self.api_key = api_key
+        self.request_id = request_id
+        self.headers = headers if headers is not None else Headers()
+        self.query = query if query is not None else {}
+        self.path_params = path_params if path_params is not None else {}
+        self.cookies = cookies if cookies is not None else {}
+        self.body = body
+        self.body_text: str | None = None
+        self.body_size = 0
+        self.body_is_json = body_is_json
+        self.records: list[Record] = []
+        self.authorizer = authorizer if authorizer is not None else {}
 
     @property
     def is_http(self) -> bool:
         """True for request/response sources (API Gateway, function URL, ALB, Lattice)."""
         return self.source in HTTP_SOURCES
+
+    def __repr__(self) -> str:
+        return f"EventView({self.source}, {self.method} {self.path}, records={len(self.records)})"
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
@@ -190,7 +223,7 @@ def _http_v2(event: dict[str, Any], ctx: Any) -> EventView:
     source = FUNCTION_URL if ".lambda-url." in domain else APIGW_HTTP
     headers = Headers(_dict_or_none(event.get("headers"), "headers"))
     raw_query = event.get("rawQueryString") or ""
-    query = parse_qs(raw_query, keep_blank_values=True) if raw_query else {}
+    query = parse_query(raw_query) if raw_query else {}
     cookies = _cookie_list(event.get("cookies"))
     authorizer = _sub(ctx, "authorizer")
     view = EventView(
@@ -293,11 +326,37 @@ def _query_v1(event: dict[str, Any], url_encoded: bool) -> dict[str, list[str]]:
 
 
 def _cookie_list(cookies: Any) -> dict[str, str]:
+    # Payload v2: one "name=value" string per cookie.
     if cookies is None:
         return {}
     if not isinstance(cookies, list):
         raise InvalidEvent("unknown_shape", "cookies")
-    return _cookie_header([";".join(str(c) for c in cookies)])
+    jar: dict[str, str] = {}
+    for cookie in cookies:
+        name, _, value = str(cookie).partition("=")
+        if name.strip():
+            jar[name.strip()] = value
+    return jar
+
+
+def parse_query(raw: str) -> dict[str, list[str]]:
+    """`a=1&a=2&b` -> {"a": ["1", "2"], "b": [""]} (blank values kept, `+` is a space).
+
+    The same result as `urllib.parse.parse_qs(raw, keep_blank_values=True)`, without
+    its cost for the common case of parts that need no decoding.
+    """
+    query: dict[str, list[str]] = {}
+    for part in raw.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "%" in part or "+" in part:
+            name, value = unquote_plus(name), unquote_plus(value)
+        if name in query:
+            query[name].append(value)
+        else:
+            query[name] = [value]
+    return query
 
 
 def _cookie_header(values: list[str]) -> dict[str, str]:
@@ -338,7 +397,7 @@ def _set_body(view: EventView, body: Any, is_b64: Any) -> None:
             raise InvalidEvent("body_not_json", "body") from None
         view.body_is_json = True
     elif declared.startswith("application/x-www-form-urlencoded"):
-        view.body = parse_qs(text, keep_blank_values=True)
+        view.body = parse_query(text)
     else:
         view.body, view.body_is_json = _maybe_json(text)
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from faasguard.runtime import detectors as d
@@ -47,14 +46,27 @@ DEFAULT_ID_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
     """One detector match: which detector, where (e.g. `body.items[2].name`), its mode."""
 
-    detector: str
-    location: str
-    mode: str
-    sample: str = ""
+    __slots__ = ("detector", "location", "mode", "sample")
+
+    def __init__(self, detector: str, location: str, mode: str, sample: str = "") -> None:
+        self.detector = detector
+        self.location = location
+        self.mode = mode
+        self.sample = sample
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and (self.detector, self.location, self.mode,
+                                           self.sample) == (other.detector, other.location,
+                                                            other.mode, other.sample)
+
+    def __hash__(self) -> int:
+        return hash((self.detector, self.location, self.mode, self.sample))
+
+    def __repr__(self) -> str:
+        return f"Hit({self.detector!r}, {self.location!r}, {self.mode!r})"
 
 
 def resolve_modes(detectors: Mapping[str, str] | None, default: str = "block") -> dict[str, str]:
@@ -96,12 +108,16 @@ class Inspector:
         self.max_body_bytes = max_body_bytes
         self.max_depth = max_depth
         self.max_keys = max_keys
+        self._id_cache: dict[str, bool] = {}
+        self._gate: Any = None
 
     def inspect(self, view: EventView) -> list[Hit]:
         """Every hit of an active detector in `view` (empty when the event is clean)."""
         hits: list[Hit] = []
         if not self.active:
             return hits
+        if self._gate is None:
+            self._gate = d.prefilter()
         if view.path and d.PATH_TRAVERSAL in self.active and d.path_hits(view.path):
             hits.append(Hit(d.PATH_TRAVERSAL, "path", self.modes[d.PATH_TRAVERSAL],
                             view.path[:80]))
@@ -109,12 +125,12 @@ class Inspector:
             self._key(name, values, "query", hits)
             is_id = self._is_id(name)
             for value in values:
-                self._string(value, f"query.{name}", hits)
+                self._string(value, ("query", name), hits)
                 if is_id:
-                    self._identifier(value, f"query.{name}", hits)
+                    self._identifier(value, ("query", name), hits)
         for name, value in view.path_params.items():
-            self._string(value, f"pathParameters.{name}", hits)
-            self._identifier(value, f"pathParameters.{name}", hits)
+            self._string(value, ("pathParameters", name), hits)
+            self._identifier(value, ("pathParameters", name), hits)
         if OVERSIZE in self.active and view.body_size > self.max_body_bytes:
             hits.append(Hit(OVERSIZE, "body", self.modes[OVERSIZE]))
         elif view.body is not None:
@@ -131,27 +147,38 @@ class Inspector:
     # --- helpers ------------------------------------------------------------------------
 
     def _is_id(self, name: str) -> bool:
-        return self._command and self._id_field is not None \
-            and self._id_field.fullmatch(name) is not None
+        if not self._command or self._id_field is None:
+            return False
+        known = self._id_cache.get(name)
+        if known is None:
+            known = self._id_field.fullmatch(name) is not None
+            if len(self._id_cache) < 4096:
+                self._id_cache[name] = known
+        return known
 
-    def _string(self, value: str, where: str, hits: list[Hit]) -> None:
+    def _string(self, value: str, where: Location, hits: list[Hit]) -> None:
+        if self._gate is not None and not self._gate(value):
+            return
         for name in d.string_hits(value, self._string_active):
-            hits.append(Hit(name, where, self.modes[name], value[:80]))
+            hits.append(Hit(name, _location(where), self.modes[name], value[:80]))
 
-    def _identifier(self, value: str, where: str, hits: list[Hit]) -> None:
+    def _identifier(self, value: str, where: Location, hits: list[Hit]) -> None:
         if self._command and d.command_hit(value):
-            hits.append(Hit(d.COMMAND_INJECTION, where, self.modes[d.COMMAND_INJECTION],
-                            value[:80]))
+            hits.append(Hit(d.COMMAND_INJECTION, _location(where),
+                            self.modes[d.COMMAND_INJECTION], value[:80]))
 
-    def _key(self, key: str, value: Any, where: str, hits: list[Hit]) -> None:
-        if self._key_active:
+    def _key(self, key: str, value: Any, where: Location, hits: list[Hit]) -> None:
+        if self._key_active and ("$" in key or "proto" in key or "constructor" in key):
             for name in d.key_hits(key, value, self._key_active):
-                hits.append(Hit(name, f"{where}.{key}", self.modes[name], key[:80]))
+                hits.append(Hit(name, _location((where, key)), self.modes[name], key[:80]))
 
     def _walk(self, root: Any, where: str, hits: list[Hit]) -> None:
-        # Iterative walk: a hostile document cannot exhaust the interpreter's stack.
+        # Iterative (a hostile document cannot exhaust the interpreter's stack), with
+        # locations kept as (parent, key) pairs and spelled out only for a hit.
         structure = STRUCTURE in self.active
-        stack: list[tuple[Any, str, int]] = [(root, where, 0)]
+        stop_early = structure and self.modes[STRUCTURE] == "block"
+        too_deep = too_wide = False
+        stack: list[tuple[Any, Location, int]] = [(root, where, 0)]
         seen = 0
         while stack:
             node, loc, depth = stack.pop()
@@ -159,15 +186,17 @@ class Inspector:
                 if node:
                     self._string(node, loc, hits)
                 continue
-            if depth > self.max_depth:
+            if depth > self.max_depth and not too_deep:
+                too_deep = True
                 if structure:
-                    hits.append(Hit(STRUCTURE, loc, self.modes[STRUCTURE], "depth"))
-                return
+                    hits.append(Hit(STRUCTURE, _location(loc), self.modes[STRUCTURE], "depth"))
+                if stop_early:
+                    return
             if isinstance(node, dict):
                 seen += len(node)
                 for key, value in node.items():
                     key = str(key)
-                    child = f"{loc}.{key}"
+                    child = (loc, key)
                     self._key(key, value, loc, hits)
                     if isinstance(value, str) and value and self._is_id(key):
                         self._identifier(value, child, hits)
@@ -175,8 +204,23 @@ class Inspector:
             elif isinstance(node, list):
                 seen += len(node)
                 for index, value in enumerate(node):
-                    stack.append((value, f"{loc}[{index}]", depth + 1))
-            if seen > self.max_keys:
+                    stack.append((value, (loc, index), depth + 1))
+            if seen > self.max_keys and not too_wide:
+                too_wide = True
                 if structure:
                     hits.append(Hit(STRUCTURE, where, self.modes[STRUCTURE], "keys"))
-                return
+                if stop_early:
+                    return
+
+
+# A location: a root name, or (parent location, key or list index).
+Location = Any
+
+
+def _location(loc: Location) -> str:
+    """Spell a location out: ("body", "items"), 2), "name") -> body.items[2].name."""
+    parts: list[str] = []
+    while isinstance(loc, tuple):
+        loc, key = loc
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return loc + "".join(reversed(parts))

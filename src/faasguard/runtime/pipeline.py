@@ -22,7 +22,6 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from functools import update_wrapper
 from typing import Any
 
@@ -48,15 +47,22 @@ _REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
 _BODY_LESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
-@dataclass(slots=True)
 class GuardState:
-    """What the guard learnt about the running invocation (see `current()`)."""
+    """What the guard learnt about the running invocation (see `current()`).
 
-    view: EventView
-    claims: dict[str, Any] = field(default_factory=dict)
-    principal: str | None = None
-    model: Any = None
-    hits: list[Hit] = field(default_factory=list)
+    `view` the normalised event, `claims` the verified claims ({} without auth),
+    `principal` who is calling, `model` the pydantic instance(s), `hits` the report-mode
+    detector hits.
+    """
+
+    __slots__ = ("view", "claims", "principal", "model", "hits")
+
+    def __init__(self, view: EventView) -> None:
+        self.view = view
+        self.claims: dict[str, Any] = {}
+        self.principal: str | None = view.principal
+        self.model: Any = None
+        self.hits: list[Hit] = []
 
 
 _current: ContextVar[GuardState | None] = ContextVar("faasguard_state", default=None)

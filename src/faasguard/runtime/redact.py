@@ -30,12 +30,13 @@ SENSITIVE_KEY_PARTS = (
 # Key names that are secret only as a whole word.
 SENSITIVE_KEYS = frozenset({"pwd", "pin", "ssn", "pan", "otp", "signature", "xapikey", "auth"})
 
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD = r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])"
+# Compiled by each Redactor (at cold start, when the guard is built), not at import.
 DEFAULT_PATTERNS = (
-    re.compile(r"(?i)\b(?:bearer|basic|digest)\s+[A-Za-z0-9._~+/=-]{8,}"),
-    re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    r"(?i)\b(?:bearer|basic|digest)\s+[A-Za-z0-9._~+/=-]{8,}",  # HTTP credentials
+    r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",  # JWTs
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",  # AWS access key ids
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",  # e-mail addresses
 )
 
 
@@ -70,8 +71,10 @@ class Redactor:
         self.cards = cards
         extra = tuple(_norm_key(k) for k in extra_keys)
         self._parts = SENSITIVE_KEY_PARTS + extra
-        self._patterns = DEFAULT_PATTERNS + tuple(
-            re.compile(p) if isinstance(p, str) else p for p in extra_patterns)
+        self._patterns = tuple(
+            re.compile(p) if isinstance(p, str) else p
+            for p in (*DEFAULT_PATTERNS, *extra_patterns))
+        self._card_pattern = re.compile(_CARD)
         self._key_cache: dict[str, bool] = {}
 
     def is_sensitive_key(self, key: str) -> bool:
@@ -89,7 +92,7 @@ class Redactor:
         for pattern in self._patterns:
             value = pattern.sub(self.mask, value)
         if self.cards and len(value) >= 13:
-            value = _CARD.sub(self._card, value)
+            value = self._card_pattern.sub(self._card, value)
         return value
 
     def _card(self, match: re.Match[str]) -> str:

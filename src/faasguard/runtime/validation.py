@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Validator:
@@ -72,6 +74,8 @@ def load_schema(schema: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
     """A schema given inline, or the path of a JSON file holding it."""
     if isinstance(schema, Mapping):
         return schema
+    from pathlib import Path
+
     path = Path(schema)
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
