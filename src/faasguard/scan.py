@@ -15,7 +15,7 @@ import fnmatch
 import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
 
@@ -353,8 +353,8 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     from faasguard.suppress import apply_suppressions
 
     config = config or Config()
-    options = options or Options()
-    excludes = [*config.exclude, *options.excludes]
+    options = replace(options or Options())  # the caller's object is left as it was
+    excludes = list(dict.fromkeys([*config.exclude, *options.excludes]))
     options.excludes = excludes
     base, found = discover_paths(paths, excludes)
     if not found.templates and not found.sources:  # nothing to read: nothing to analyse
@@ -405,6 +405,6 @@ def scan(root: str, options: Options | None = None, excludes: Iterable[str] = ()
          jobs: int | None = None) -> ScanResult:
     """Scan one folder (or one file) end to end; locations are relative to the folder
     (to the file's folder for a file)."""
-    options = options or Options()
+    options = replace(options or Options())
     options.excludes = [*options.excludes, *excludes]
     return scan_paths([root], options, jobs=jobs)
