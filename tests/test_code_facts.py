@@ -46,8 +46,11 @@ def test_tls_verification_off_in_every_form() -> None:
         c.verify_mode = ssl.CERT_NONE
         s = requests.Session(); s.verify = False
         boto3.client("s3", verify=False)
+        aiohttp.TCPConnector(ssl=False)
+        session.get(url, verify_ssl=False)
+        pymongo.MongoClient(uri, tlsAllowInvalidCertificates=True)
     ''')
-    assert sorted({line for line, _ in found["tls-off"]}) == list(range(3, 13))
+    assert sorted({line for line, _ in found["tls-off"]}) == list(range(3, 16))
 
 
 def test_tls_verification_on_is_not_reported() -> None:
@@ -57,6 +60,8 @@ def test_tls_verification_on_is_not_reported() -> None:
         requests.get("https://x.example", verify="/opt/ca.pem")
         ctx = ssl.create_default_context()
         ctx.verify_mode = ssl.CERT_REQUIRED
+        aiohttp.TCPConnector(ssl=ctx)
+        pymongo.MongoClient(uri, tls=True, tlsAllowInvalidCertificates=False)
     ''')
     assert "tls-off" not in found
 

@@ -132,6 +132,25 @@ def _is_cert_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "CERT_NONE"
 
 
+#: Keyword arguments that switch certificate checks off: requests/httpx/boto3 `verify`,
+#: aiohttp `ssl`/`verify_ssl`, urllib3 `cert_reqs`, pymongo `tlsAllowInvalidCertificates`.
+_FALSE_OFF = {"verify", "ssl", "verify_ssl"}
+_TRUE_OFF = {"tlsAllowInvalidCertificates", "tlsInsecure", "tlsAllowInvalidHostnames"}
+_CERT_NONE_OFF = {"cert_reqs", "ssl_cert_reqs"}
+
+
+def _tls_off_keyword(keyword: ast.keyword) -> str | None:
+    """`name=value` when this keyword argument turns certificate verification off."""
+    value = keyword.value
+    if keyword.arg in _FALSE_OFF and isinstance(value, ast.Constant) and value.value is False:
+        return f"{keyword.arg}=False"
+    if keyword.arg in _TRUE_OFF and isinstance(value, ast.Constant) and value.value is True:
+        return f"{keyword.arg}=True"
+    if keyword.arg in _CERT_NONE_OFF and _is_cert_none(value):
+        return f"{keyword.arg}=CERT_NONE"
+    return None
+
+
 class _Collector:
     """Collects the facts of one module in a single `ast.walk` (parents come before their
     children, so a string judged with its name is known before it is met on its own)."""
@@ -200,12 +219,10 @@ class _Collector:
         func = _dotted(node.func)
         short = func.rsplit(".", 1)[-1]
         for keyword in node.keywords:
-            if keyword.arg == "verify" and _is_false(keyword.value):
-                self.add("tls-off", keyword.value, f"{func or 'call'}(verify=False)",
-                         f"{func}:verify")
-            elif keyword.arg == "cert_reqs" and _is_cert_none(keyword.value):
-                self.add("tls-off", keyword.value, f"{func or 'call'}(cert_reqs=CERT_NONE)",
-                         f"{func}:cert_reqs")
+            setting = _tls_off_keyword(keyword)
+            if setting:
+                self.add("tls-off", keyword.value, f"{func or 'call'}({setting})",
+                         f"{func}:{keyword.arg}")
             else:
                 self._named_value(keyword.arg, keyword.value)
         if short == "_create_unverified_context":

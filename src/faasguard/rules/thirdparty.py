@@ -131,9 +131,10 @@ def http_in_code(app: App, facts: Facts) -> Iterator[Finding]:
     threat="third-party",
     severity="high",
     description="""
-With certificate verification off (`verify=False` in requests/httpx/boto3,
-`cert_reqs=CERT_NONE` in urllib3, `ssl._create_unverified_context()`, `check_hostname =
-False`, or `NODE_TLS_REJECT_UNAUTHORIZED=0` for Node.js), HTTPS still encrypts but no
+With certificate verification off (`verify=False` in requests/httpx/boto3, `ssl=False`
+in aiohttp, `cert_reqs=CERT_NONE` in urllib3, `tlsAllowInvalidCertificates=True` in
+pymongo, `ssl._create_unverified_context()`, `check_hostname = False`, or
+`NODE_TLS_REJECT_UNAUTHORIZED=0` for Node.js), HTTPS still encrypts but no
 longer proves who is on the other end: anyone on the path can impersonate the API, read
 the credentials sent and return forged data.
 """,
