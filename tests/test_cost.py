@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,13 @@ def test_cost_command_errors(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["cost", str(tmp_path), "--budget", "lots"])
     assert exit_info.value.code == 2
+
+
+def test_cost_command_reads_the_config_file(tmp_path, capsys):
+    shutil.copy(RULE_FIXTURES / "FG-WALLET-007" / "sam-pos" / "template.yaml", tmp_path)
+    (tmp_path / ".faasguard.yml").write_text("budget: 5\n")
+    assert main(["cost", str(tmp_path)]) == 1
+    assert "ABOVE the budget of $5.00/day" in capsys.readouterr().out
+    (tmp_path / ".faasguard.yml").write_text("budget: [5]\n")
+    assert main(["cost", str(tmp_path)]) == 2
+    assert ".faasguard.yml" in capsys.readouterr().err
