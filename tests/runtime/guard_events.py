@@ -63,42 +63,45 @@ def rest_v1(body: Any = None, *, path_params: dict[str, str] | None = None,
     return event
 
 
-def sqs(*bodies: Any) -> dict[str, Any]:
-    """An SQS event with one record per body (non-strings JSON-encoded)."""
-    event = sample("sqsEvent.json")
+def _batch(name: str, payloads: tuple[Any, ...], fill: Any) -> dict[str, Any]:
+    """Sample `name` with one copy of its first record per payload, filled by `fill`."""
+    event = sample(name)
     template = event["Records"][0]
     event["Records"] = []
-    for index, body in enumerate(bodies):
+    for index, payload in enumerate(payloads):
         record = copy.deepcopy(template)
-        record["messageId"] = f"msg-{index}"
-        record["body"] = body if isinstance(body, str) else json.dumps(body)
+        fill(record, index, payload)
         event["Records"].append(record)
     return event
+
+
+def _text(payload: Any) -> str:
+    return payload if isinstance(payload, str) else json.dumps(payload)
+
+
+def sqs(*bodies: Any) -> dict[str, Any]:
+    """An SQS event with one record per body (non-strings JSON-encoded)."""
+    def fill(record: dict[str, Any], index: int, body: Any) -> None:
+        record.update(messageId=f"msg-{index}", body=_text(body))
+
+    return _batch("sqsEvent.json", bodies, fill)
 
 
 def kinesis(*payloads: Any) -> dict[str, Any]:
     """A Kinesis stream event with one base64 record per payload."""
-    event = sample("kinesisStreamEvent.json")
-    template = event["Records"][0]
-    event["Records"] = []
-    for payload in payloads:
-        record = copy.deepcopy(template)
-        text = payload if isinstance(payload, str) else json.dumps(payload)
-        record["kinesis"]["data"] = base64.b64encode(text.encode("utf-8")).decode("ascii")
-        event["Records"].append(record)
-    return event
+    def fill(record: dict[str, Any], index: int, payload: Any) -> None:
+        data = base64.b64encode(_text(payload).encode("utf-8")).decode("ascii")
+        record["kinesis"]["data"] = data
+
+    return _batch("kinesisStreamEvent.json", payloads, fill)
 
 
 def s3(*keys: str) -> dict[str, Any]:
     """An S3 notification with one record per object key (URL-encoded like S3 does)."""
-    event = sample("s3Event.json")
-    template = event["Records"][0]
-    event["Records"] = []
-    for key in keys:
-        record = copy.deepcopy(template)
+    def fill(record: dict[str, Any], index: int, key: str) -> None:
         record["s3"]["object"]["key"] = quote_plus(key, safe="/")
-        event["Records"].append(record)
-    return event
+
+    return _batch("s3Event.json", keys, fill)
 
 
 def expand(payload: Any) -> Any:

@@ -100,3 +100,13 @@ def test_size_and_structure_limits() -> None:
 def test_s3_keys_are_inspected_decoded() -> None:
     assert _hits(s3("uploads/../../secret")) == [("path_traversal", "records[0]", "block")]
     assert _hits(s3("uploads/my photo (1).jpg")) == []
+
+
+def test_deep_documents_are_still_inspected_when_structure_only_reports() -> None:
+    deep: object = {"q": "' OR '1'='1"}
+    for _ in range(40):
+        deep = {"n": deep}
+    found = {det for det, _, _ in _hits(http_v2(deep), detectors={"structure": "report"})}
+    assert found == {"structure", "sql_injection"}
+    blocked = {det for det, _, _ in _hits(http_v2(deep))}
+    assert blocked == {"structure"}  # block mode stops at the first structural breach
