@@ -142,6 +142,12 @@ def test_records_are_decoded() -> None:
     assert ddb[0].body == {"Message": "New item!", "Id": 101}
 
 
+def test_sns_through_sqs_is_unwrapped() -> None:
+    body = normalize(sample("snsSqsEvent.json")).records[0].body
+    assert body["Type"] == "Notification"
+    assert body["Message"] == {"message": "hello world", "username": "lessa"}
+
+
 def test_dynamodb_nested_types() -> None:
     event = sample("dynamoStreamEvent.json")
     event["Records"][0]["dynamodb"]["NewImage"] = {

@@ -440,6 +440,10 @@ def _sqs_record(record: dict[str, Any], index: int) -> Record:
     if not isinstance(body, str):
         raise InvalidEvent("missing_field", f"Records[{index}].body")
     parsed, _ = _maybe_json(body)
+    if isinstance(parsed, dict) and parsed.get("Type") == "Notification" \
+            and isinstance(parsed.get("Message"), str):
+        # An SNS notification delivered through SQS: decode the message inside too.
+        parsed = {**parsed, "Message": _maybe_json(parsed["Message"])[0]}
     return Record(source=SQS, index=index, body=parsed, text=body,
                   id=_str(record.get("messageId")),
                   attributes=_dict_or_none(record.get("messageAttributes"), "attrs") or {})
