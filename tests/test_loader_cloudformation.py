@@ -399,34 +399,38 @@ def test_managed_policies_load_once_and_resolve_names():
 
 
 def _mutations():
-    """Every fixture resource with one property replaced by a value of the wrong shape."""
+    """Fixture templates with one value of a resource (a property, or a value one level
+    further down) replaced by a value of the wrong shape: (root, file, container, key,
+    odd value, data)."""
     from faasguard.loaders.documents import load_file
 
     for root, file in ((FIXTURES / "sam" / "app", "template.yaml"), (PLAIN, "stack.yaml")):
         data = load_file(str(root / file)).data
-        for logical, resource in data["Resources"].items():
+        for resource in data["Resources"].values():
             properties = resource.get("Properties")
             if not isinstance(properties, dict):
                 continue
-            for key in properties:
+            for key, value in properties.items():
                 for odd in (7, ["x"], {"Ref": "NotDeclared"}):
-                    yield root, file, data, logical, key, odd
+                    yield root, file, properties, key, odd, data
+                for inner in value.values() if isinstance(value, dict) else ():
+                    for inner_key in inner if isinstance(inner, dict) else ():
+                        yield root, file, inner, inner_key, ["x"], data
 
 
 def test_wrong_shapes_never_raise_and_never_need_the_safety_net():
     count = 0
-    for root, file, data, logical, key, odd in _mutations():
-        properties = data["Resources"][logical]["Properties"]
-        original = properties[key]
-        properties[key] = odd
+    for root, file, container, key, odd, data in _mutations():
+        original = container[key]
+        container[key] = odd
         try:
             app = load_template(data, LoadContext(root=str(root), file=file), "sam")
         finally:
-            properties[key] = original
+            container[key] = original
         crashed = [d.message for d in app.diagnostics if "could not be read" in d.message]
-        assert crashed == [], f"{logical}.{key} = {odd!r}"
+        assert crashed == [], f"{key} = {odd!r}"
         count += 1
-    assert count > 300
+    assert count > 400
 
 
 def test_deployment_stage_policy_by_role_name_and_name_references(tmp_path):

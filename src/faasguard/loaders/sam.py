@@ -148,13 +148,15 @@ def _generated_role(t: Template, fn: Function, props: LDict) -> Role:
                      "AWSLambdaVPCAccessExecutionRole", props.line_of("VpcConfig"))
     events = mapping(props.get("Events"))
     for name, event in events.items():
-        if isinstance(event, dict) and event.get("Type") in _EVENT_POLICIES:
-            _add_managed(t, role, _EVENT_POLICIES[event["Type"]], events.line_of(name))
+        kind = event.get("Type") if isinstance(event, dict) else None
+        if isinstance(kind, str) and kind in _EVENT_POLICIES:
+            _add_managed(t, role, _EVENT_POLICIES[kind], events.line_of(name))
     read_policies(t, role, props.get("Policies"), line)
     dlq = mapping(props.get("DeadLetterQueue"))
-    if dlq.get("Type") in _DLQ_ACTIONS:
+    dlq_type = dlq.get("Type")
+    if isinstance(dlq_type, str) and dlq_type in _DLQ_ACTIONS:
         role.statements.append(Statement(
-            "Allow", actions=(_DLQ_ACTIONS[dlq["Type"]],), resources=(dlq.get("TargetArn"),),
+            "Allow", actions=(_DLQ_ACTIONS[dlq_type],), resources=(dlq.get("TargetArn"),),
             location=t.loc(props.line_of("DeadLetterQueue")), source="sam:dead-letter-queue"))
     return role
 
