@@ -1,17 +1,21 @@
 """Limiter decisions per second on the memory, SQLite and Redis stores.
 
-    python3 benchmarks/bench_limits.py [--seconds 2] [--batch 50] [--redis-url redis://...]
+    python3 benchmarks/bench_limits.py [--seconds 2] [--batch 50] [--processes 8]
+                                       [--redis-url redis://...]
 
 Without --redis-url the script starts its own redis-server on a free loopback port
 (persistence off) and stops it at the end. For each store and algorithm it measures
 single decisions (one store round trip each: ``RateLimiter.hit``) and batched ones
 (``hit_many``: one SQLite transaction or one Redis pipeline per batch), over 1000 client
 keys, on one thread, and prints decisions per second and the p50/p99 latency of one call.
+Then, for the stores shared across processes (SQLite, Redis), it runs --processes
+processes hitting one shared key at once: the contended case the locks exist for.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import shutil
 import socket
 import subprocess
@@ -21,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -86,10 +91,36 @@ def measure(call: Callable[[int], int], seconds: float) -> tuple[float, float, f
     return decisions / elapsed, p50, p99
 
 
+def _contend(url: str, seconds: float, barrier: Any, results: Any) -> None:
+    limiter = RateLimiter(url, 10**9, 60, name="contended", fail_open=False)
+    limiter.hit("warm-up")
+    barrier.wait()  # every process imported and connected
+    count, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        limiter.hit("one-shared-key")
+        count += 1
+    results.put(count)
+
+
+def contended(url: str, processes: int, seconds: float) -> float:
+    """Decisions per second of ``processes`` processes hitting one key together."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(processes), ctx.Queue()
+    procs = [ctx.Process(target=_contend, args=(url, seconds, barrier, results))
+             for _ in range(processes)]
+    for p in procs:
+        p.start()
+    total = sum(results.get(timeout=120 + seconds) for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="per measurement")
     parser.add_argument("--batch", type=int, default=50, help="keys per hit_many call")
+    parser.add_argument("--processes", type=int, default=8, help="for the contended rows")
     parser.add_argument("--redis-url", help="use this Redis instead of starting one")
     args = parser.parse_args()
     batch = args.batch
@@ -121,6 +152,10 @@ def main() -> None:
                     print(f"{label:8} {algorithm:9} {mode:8} {rate:12,.0f} {p50:9.1f} "
                           f"{p99:9.1f}", flush=True)
                 limiter.store.close()
+        for label, url in stores[1:]:
+            rate = contended(url, args.processes, args.seconds)
+            print(f"{label:8} {'sliding':9} {f'{args.processes} procs':8} {rate:12,.0f}  "
+                  "(one shared key)", flush=True)
 
 
 if __name__ == "__main__":
