@@ -203,3 +203,14 @@ def test_traversal_in_the_path_is_blocked() -> None:
         == 400
     assert events[-1]["location"] == "path"
     assert handler(http_v2({"a": 1}, path="/etc/config"), None)["statusCode"] == 200
+
+
+def test_operator_keys_inside_an_sns_message_through_sqs_are_caught() -> None:
+    event = sample("snsSqsEvent.json")
+    envelope = json.loads(event["Records"][0]["body"])
+    envelope["Message"] = json.dumps({"user": {"$ne": None}})
+    event["Records"][0]["body"] = json.dumps(envelope)
+    handler, _ = _collecting()
+    with pytest.raises(InputRejected) as caught:
+        handler(event, None)
+    assert caught.value.detector == "nosql_injection"
