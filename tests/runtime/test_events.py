@@ -262,6 +262,8 @@ MALFORMED = {
     "body_not_a_string": (_body_not_a_string, "unknown_shape"),
     "binary_declared_json": (_binary_declared_json, "body_not_json"),
     "not_json_at_all": (lambda: object(), "unknown_shape"),
+    "declared_json_too_deep": (lambda: http_v2(raw_body="[" * 200_000), "too_deep"),
+    "record_json_too_deep": (lambda: sqs("[" * 200_000 + "]" * 200_000), "too_deep"),
 }
 
 

@@ -16,7 +16,7 @@ class InvalidEvent(GuardError):
     """The event is malformed or claims a known source but breaks its shape.
 
     `reason` is a short machine word ("body_not_json", "bad_base64", "missing_field",
-    "unknown_shape"); `detail` says where, for the audit log (never for the client).
+    "unknown_shape", "too_deep"); `detail` says where, for the audit log (never for the client).
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:

@@ -182,6 +182,8 @@ def normalize(event: Any) -> EventView:
         return _normalize(event)
     except InvalidEvent:
         raise
+    except RecursionError:
+        raise InvalidEvent("too_deep", "nesting beyond the parser's limit") from None
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
         # A field of the wrong type deep inside a recognised shape.
         raise InvalidEvent("unknown_shape", type(exc).__name__) from None
@@ -395,6 +397,8 @@ def _set_body(view: EventView, body: Any, is_b64: Any) -> None:
             view.body = json.loads(text)
         except ValueError:
             raise InvalidEvent("body_not_json", "body") from None
+        except RecursionError:
+            raise InvalidEvent("too_deep", "body") from None
         view.body_is_json = True
     elif declared.startswith("application/x-www-form-urlencoded"):
         view.body = parse_query(text)
@@ -409,6 +413,8 @@ def _maybe_json(text: str) -> tuple[Any, bool]:
             return json.loads(text), True
         except ValueError:
             pass
+        except RecursionError:
+            raise InvalidEvent("too_deep", "nesting beyond the JSON parser's limit") from None
     return text, False
 
 
