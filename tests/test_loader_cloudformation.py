@@ -147,6 +147,7 @@ def test_alb_target_group_trigger_and_ssm_parameter(stack):
     (alb,) = [t for t in stack.functions[q("Worker")].triggers if t.kind == "alb"]
     assert alb.source == Ref(q("WorkerTargets"))
     assert alb.location.line == line_of(STACK, "- Id: !GetAtt Worker.Arn")
+    assert (alb.properties["path"], alb.properties["method"]) == (["/jobs/*"], ["POST"])
     parameter = stack.resources[q("DbUrl")]
     assert (parameter.kind, parameter.name, parameter.properties["type"]) == \
         ("parameter", "/billing/db-url", "String")
