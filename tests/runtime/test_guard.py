@@ -214,3 +214,14 @@ def test_operator_keys_inside_an_sns_message_through_sqs_are_caught() -> None:
     with pytest.raises(InputRejected) as caught:
         handler(event, None)
     assert caught.value.detector == "nosql_injection"
+
+
+def test_env_switches_audit_off_and_limits_on(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FAASGUARD_AUDIT", "off")
+    monkeypatch.setenv("FAASGUARD_RATE_LIMIT", "1/60")
+    monkeypatch.setenv("FAASGUARD_STORE", "memory:")
+    handler = wrap(_ok)
+    assert handler(http_v2({"a": 1}), None)["statusCode"] == 200
+    assert handler(http_v2({"a": 1}), None)["statusCode"] == 429
+    assert capsys.readouterr().out == ""

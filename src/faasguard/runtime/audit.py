@@ -117,14 +117,24 @@ class AuditLog:
     def _to_sink(self, decision: str, event: dict[str, Any]) -> None:
         if self._is_logger:
             level = 20 if decision == "allow" else 30  # logging.INFO / logging.WARNING
-            self.sink.log(level, json.dumps(event, default=str))
+            self.sink.log(level, _encode(event))
         else:
             self.sink(event)
 
 
+_encode = json.JSONEncoder(default=str).encode  # one encoder, not one per event
+
+
 def _stdout(event: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(event, default=str) + "\n")
+    sys.stdout.write(_encode(event) + "\n")
+
+
+_second = (-1, "")
 
 
 def _iso(now: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+    global _second
+    whole = int(now)
+    if whole != _second[0]:
+        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
+    return f"{_second[1]}.{int(now * 1000) % 1000:03d}Z"
