@@ -146,11 +146,12 @@ def http_timeout_too_long(app: App, facts: Facts) -> Iterator[Finding]:
             function.location, f"function:{logical_id(function.id)}")
 
 
-#: The write that re-triggers a function, per trigger kind: IAM actions and SDK operations.
+#: The write that re-triggers a function, per trigger kind: the IAM action (which also
+#: authorises the batch and copy/multipart operations) and the SDK operations.
 LOOP_ACTIONS: dict[str, tuple[str, ...]] = {
-    "s3": ("s3:PutObject", "s3:CopyObject", "s3:CompleteMultipartUpload"),
-    "sqs": ("sqs:SendMessage", "sqs:SendMessageBatch"),
-    "sns": ("sns:Publish", "sns:PublishBatch"),
+    "s3": ("s3:PutObject",),
+    "sqs": ("sqs:SendMessage",),
+    "sns": ("sns:Publish",),
 }
 LOOP_OPERATIONS: dict[str, tuple[str, ...]] = {
     "s3": ("putobject", "put_object", "copyobject", "copy_object", "upload_file",
