@@ -234,6 +234,7 @@ def test_definition_body_routes_and_security(openapi):
     assert (api.stage, api.endpoint_type, api.tracing, api.access_logging) == \
         ("live", "PRIVATE", True, True)
     assert api.usage_plan and api.api_key_required
+    assert api.properties["resource_policy"] == {"SourceVpcWhitelist": ["vpc-1234"]}
     routes = {(r.method, r.path): r for r in openapi.routes if r.api == api.id}
     get = routes[("GET", "/pets")]
     assert get.from_openapi and get.function == _oq("PetsFunction")

@@ -37,6 +37,8 @@ def read_rest_api(t: Template, logical: str, props: Any) -> None:
     api.disable_execute_api_endpoint = as_bool(props.get("DisableExecuteApiEndpoint")) is True
     api.access_logging = False
     api.properties["name"] = props.get("Name")
+    if props.get("Policy") is not None:
+        api.properties["resource_policy"] = props["Policy"]
     t.app.apis[api.id] = api
     if props.get("Body") is not None or props.get("BodyS3Location") is not None:
         t.finalizers.insert(0, lambda: read_definition(

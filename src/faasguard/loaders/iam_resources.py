@@ -14,7 +14,7 @@ from typing import Any
 from faasguard.loaders import policies
 from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.template import Template, items
-from faasguard.model import Ref, Role, Unknown, logical_id
+from faasguard.model import Ref, Role, logical_id
 
 
 def read_role(t: Template, logical: str, props: Any) -> None:
@@ -34,9 +34,6 @@ def read_role(t: Template, logical: str, props: Any) -> None:
         if isinstance(arn, str):
             role.statements.extend(policies.managed_statements(arn, t.file,
                                                                line or role.location.line))
-    name = props.get("RoleName")
-    if isinstance(name, str):
-        role.arn = Unknown(f"arn of role {name}")
     t.app.roles[role.id] = role
 
 

@@ -256,6 +256,9 @@ def configure_api(t: Template, api: Api, props: LDict) -> None:
         if limits:
             api.properties["usage_plan_throttle"] = throttle(limits.get("RateLimit"),
                                                               limits.get("BurstLimit"))
+    resource_policy = mapping(props.get("Auth")).get("ResourcePolicy")
+    if resource_policy is not None:
+        api.properties["resource_policy"] = resource_policy
     for key in ("Cors", "CorsConfiguration", "Domain", "Name"):
         if key in props:
             api.properties[key] = props[key]
