@@ -165,7 +165,8 @@ class Api:
     """An API Gateway (REST, HTTP or websocket API), explicit or implicit.
 
     kind: rest, http, websocket. `implicit` is True for SAM's ServerlessRestApi /
-    ServerlessHttpApi and for the Serverless Framework's generated API.
+    ServerlessHttpApi and for the Serverless Framework's generated API. `properties` keeps
+    other settings as written (resource_policy, waf_web_acl, usage_plan_throttle, Cors...).
     """
 
     id: str
