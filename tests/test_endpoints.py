@@ -186,3 +186,14 @@ def test_endpoints_command_named_spec_errors(tmp_path, capsys):
     assert main(["endpoints", folder, "--openapi", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "broken.yaml:" in err and "invalid YAML" in err and "Traceback" not in err
+
+
+def test_scan_command_takes_openapi_files(tmp_path, capsys):
+    case = RULE_FIXTURES / "FG-SHADOW-001" / "serverless-pos-option"
+    shutil.copy(case / "serverless.yml", tmp_path / "serverless.yml")
+    spec = str(case / "docs" / "orders-api.yaml")
+    main(["scan", str(tmp_path), "--format", "json", "--fail-on", "none"])
+    assert "FG-SHADOW-001" not in capsys.readouterr().out  # no spec, no comparison
+    main(["scan", str(tmp_path), "--format", "json", "--openapi", spec, "--fail-on", "none"])
+    rules = [f["rule_id"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert rules.count("FG-SHADOW-001") == 1 and rules.count("FG-SHADOW-002") == 1

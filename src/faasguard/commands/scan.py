@@ -79,6 +79,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--region", help="AWS region to resolve variables for")
     what.add_argument("--budget", type=_budget, metavar="USD_PER_DAY",
                       help="daily spend the worst-case cost is compared with")
+    what.add_argument("--openapi", action="append", default=[], metavar="FILE",
+                      help="OpenAPI/Swagger spec the deployed routes are compared with "
+                           "(repeatable; adds to the config's)")
     what.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                       help="worker processes for large trees (default: CPU count)")
 
@@ -119,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
     options = Options(stage=args.stage or config.stage or "dev",
                       region=args.region or config.region,
                       budget_usd_per_day=args.budget or config.budget,
-                      openapi_files=list(config.openapi),
+                      openapi_files=[*config.openapi, *args.openapi],
                       excludes=list(args.exclude))
     if config.http_timeout is not None:
         options.http_timeout_threshold_s = config.http_timeout
