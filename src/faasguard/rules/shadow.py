@@ -43,8 +43,8 @@ from the description, and it is usually the one nobody remembers to secure or re
                "the Api event",
         "terraform": "# add the route to the spec passed to aws_api_gateway_rest_api.body",
     },
-    references=(OWASP_SHADOW, "OWASP Serverless Top 10: SAS-3 Insecure Deployment "
-                "Configuration"),
+    references=(OWASP_SHADOW,
+                "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"),
     cwe=(1059,),
 )
 def undocumented_route(app: App, facts: Facts) -> Iterator[Finding]:
