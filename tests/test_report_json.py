@@ -64,3 +64,15 @@ def test_real_scan_validates(capsys, tmp_path):
     jsonschema.Draft7Validator(load_json(REPORT_SCHEMA)).validate(document)
     assert code == 0 and document["summary"]["findings"] == 0
     assert {f["suppression"]["source"] for f in document["findings"]} == {"baseline"}
+
+
+def test_out_of_range_lines_are_clamped():
+    from faasguard.findings import make_finding
+    from faasguard.model import Diagnostic, Location
+
+    report = sample_report()
+    report.findings.append(make_finding("FG-AUTH-001", "m", Location("a.yaml", 0, 0), "s"))
+    report.diagnostics.append(Diagnostic("b.yaml", "m", 0))
+    document = json.loads(render(report, "json"))
+    jsonschema.Draft7Validator(load_json(REPORT_SCHEMA)).validate(document)
+    assert document["findings"][0]["location"] == {"file": "a.yaml", "line": 1, "end_line": 1}

@@ -45,8 +45,8 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def _location(location: Location) -> dict[str, Any]:
-    return {"file": location.file, "line": location.line,
-            "end_line": location.end_line or location.line}
+    line = max(1, location.line)
+    return {"file": location.file, "line": line, "end_line": max(line, location.end_line or 0)}
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
@@ -71,5 +71,5 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _diagnostic(diag: Diagnostic) -> dict[str, Any]:
-    return {"file": diag.file, "line": diag.line, "level": diag.level, "code": diag.code,
+    return {"file": diag.file, "line": diag.line or None, "level": diag.level, "code": diag.code,
             "message": diag.message}

@@ -128,7 +128,7 @@ def _uri(file: str, prefix: str) -> dict[str, str]:
 def _physical(location: Location, prefix: str) -> dict[str, Any]:
     return {"artifactLocation": _uri(location.file, prefix),
             "region": {"startLine": max(1, location.line),
-                       "endLine": max(1, location.end_line or location.line)}}
+                       "endLine": max(1, location.line, location.end_line or 0)}}
 
 
 def _result(finding: Finding, rule_index: int, prefix: str) -> dict[str, Any]:
