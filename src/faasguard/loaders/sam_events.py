@@ -6,6 +6,8 @@ Api/HttpApi events without RestApiId/ApiId go to the implicit `ServerlessRestApi
 
 from __future__ import annotations
 
+from typing import Literal
+
 from faasguard.loaders.sam_auth import route_authorizer
 from faasguard.loaders.template import ApiAuth, Template, as_bool, as_int, mapping
 from faasguard.model import Api, Function, Route, Trigger, TriggerKind, Value
@@ -70,7 +72,7 @@ def _source_event(t: Template, fn: Function, name: str, kind: str,
 
 def _http_event(t: Template, fn: Function, name: str, kind: str,
                 eprops: dict[str, Value], line: int) -> None:
-    api_kind = "rest" if kind == "Api" else "http"
+    api_kind: Literal["rest", "http"] = "rest" if kind == "Api" else "http"
     api_value = eprops.get("RestApiId" if api_kind == "rest" else "ApiId")
     implicit = "ServerlessRestApi" if api_kind == "rest" else "ServerlessHttpApi"
     if api_value is None or t.target_of(api_value) == t.qualify(implicit):
@@ -93,15 +95,13 @@ def _http_event(t: Template, fn: Function, name: str, kind: str,
         else method.upper()
     event_auth = mapping(eprops.get("Auth"))
     api_key = as_bool(event_auth.get("ApiKeyRequired"))
-    route = Route(api=api_id, api_kind="rest" if api_kind == "rest" else "http",
-                  method=method, path=path,
-                  location=t.loc(line),
-                  authorizer=route_authorizer(t, auth, event_auth, method),
+    route = Route(api=api_id, api_kind=api_kind, method=method, path=path,
+                  location=t.loc(line), authorizer=route_authorizer(t, auth, event_auth, method),
                   api_key_required=auth.api_key_required if api_key is None else api_key)
     t.add_route(route, fn, {"event": name, "type": kind})
 
 
-def implicit_api(t: Template, kind: str, line: int) -> Api:
+def implicit_api(t: Template, kind: Literal["rest", "http"], line: int) -> Api:
     """SAM's implicit API for events without an API id (created on first use)."""
     from faasguard.loaders.sam import configure_api
 
@@ -109,8 +109,7 @@ def implicit_api(t: Template, kind: str, line: int) -> Api:
     api_id = t.qualify(logical)
     api = t.app.apis.get(api_id)
     if api is None:
-        api = Api(id=api_id, kind="rest" if kind == "rest" else "http", location=t.loc(line),
-                  implicit=True)
+        api = Api(id=api_id, kind=kind, location=t.loc(line), implicit=True)
         section = "Api" if kind == "rest" else "HttpApi"
         configure_api(t, api, mapping(t.resolve(t.globals.get(section))))
         t.app.apis[api_id] = api
