@@ -49,7 +49,7 @@ input reaches the handler unchecked.
     },
     references=(OWASP_AUTH, "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"),
     cwe=(306,),
-    equivalents={"Checkov": "CKV_AWS_258"},
+    equivalents={"Checkov": "CKV_AWS_258", "Prowler": "awslambda_function_url_public"},
 )
 def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
@@ -97,7 +97,8 @@ protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are reporte
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
                 "apigateway-control-access-to-api.html"),
     cwe=(306,),
-    equivalents={"Checkov": "CKV_AWS_59"},
+    equivalents={"Checkov": "CKV_AWS_59", "cfn_nag": "W59",
+                 "Prowler": "apigateway_restapi_authorizers_enabled"},
 )
 def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
     reported_ws: set[str] = set()
@@ -209,7 +210,8 @@ SourceAccount lets that service act on behalf of *any* account's bucket, topic o
                 "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
                 "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"),
     cwe=(284, 441),
-    equivalents={"Checkov": "CKV_AWS_364"},
+    equivalents={"Checkov": "CKV_AWS_364",
+                 "Prowler": "awslambda_function_not_publicly_accessible"},
 )
 def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
     for policy in open_resource_policies(app, services_too=True):

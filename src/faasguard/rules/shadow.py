@@ -161,6 +161,7 @@ endpoint type and are not reported.)
     references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/"
                 "apigateway-private-apis.html",),
     cwe=(668,),
+    equivalents={"Prowler": "apigateway_restapi_public"},
 )
 def public_internal_api(app: App, facts: Facts) -> Iterator[Finding]:
     for api in app.apis.values():

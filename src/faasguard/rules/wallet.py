@@ -40,7 +40,7 @@ not reported.
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"),
     cwe=(770,),
-    equivalents={"Checkov": "CKV_AWS_115"},
+    equivalents={"Checkov": "CKV_AWS_115", "cfn_nag": "W92"},
 )
 def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
     public = public_write_targets(app)
@@ -88,6 +88,7 @@ and invokes your function, and your other APIs start returning 429.
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
                 "api-gateway-request-throttling.html"),
     cwe=(770,),
+    equivalents={"cfn_nag": "W64"},
 )
 def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
     throttled_routes = {r.api for r in app.routes
