@@ -496,3 +496,11 @@ def test_connector_without_a_profile_is_a_warning(tmp_path):
     assert [(d.line, d.message) for d in app.diagnostics] == [
         (7, "connector FnToKey: no SAM connector profile from AWS::Lambda::Function to "
             "AWS::KMS::Key")]
+
+
+def test_definition_file_warnings_name_that_file(tmp_path):
+    (tmp_path / "api.yaml").write_text("openapi: 3.0.1\npaths: {}\npaths: {}\n")
+    (tmp_path / "template.yaml").write_text(_api_template("api.yaml"))
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [(d.file, d.line, d.level) for d in app.diagnostics] == [("api.yaml", 3, "warning")]
+    assert "duplicate key 'paths'" in app.diagnostics[0].message

@@ -14,32 +14,33 @@ from typing import Any
 
 from faasguard.loaders.documents import LDict
 from faasguard.loaders.template import ApiAuth, Template, mapping
-from faasguard.model import Api, Authorizer, Location, Route, SourceFile, Value
+from faasguard.model import Api, Authorizer, Diagnostic, Location, Route, SourceFile
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace",
                 "x-amazon-apigateway-any-method"}
 _API_KEY = Authorizer("api-key")
 
 
-def read_definition(t: Template, api: Api, raw: dict[str, Any], props: dict[str, Value],
+def read_definition(t: Template, api: Api, raw: dict[str, Any], props: LDict,
                     body_key: str = "DefinitionBody", uri_key: str = "DefinitionUri") -> None:
     """Load an API's OpenAPI definition (inline, AWS::Include or local file) into routes."""
     body = raw.get(body_key)
-    line = props.line_of(body_key) if hasattr(props, "line_of") else api.location.line
+    line = props.line_of(body_key, api.location.line)
     spec: Any = None
     file = t.file
+    warnings: list[tuple[int | None, str]] = []
     include = _include_location(body)
     if include is not None:
         loaded = t.read_local(t.resolve(include), line)
         if loaded is None:
             return
         file, document = loaded
-        spec = t.resolve(document.data)
+        spec, warnings = t.resolve(document.data), document.warnings
     elif body is not None:
         spec = props.get(body_key)
     elif props.get(uri_key) is not None:
         uri = props.get(uri_key)
-        line = props.line_of(uri_key) if hasattr(props, "line_of") else line
+        line = props.line_of(uri_key, line)
         if not isinstance(uri, str):
             api.properties["definition_uri"] = uri
             return
@@ -48,13 +49,15 @@ def read_definition(t: Template, api: Api, raw: dict[str, Any], props: dict[str,
             api.properties["definition_uri"] = uri
             return
         file, document = loaded
-        spec = t.resolve(document.data)
+        spec, warnings = t.resolve(document.data), document.warnings
     if not isinstance(spec, dict):
         if spec is not None:
             t.warn("the API definition is not a mapping; its routes are not known", line)
         return
     if file != t.file and all(f.path != file for f in t.app.files):
         t.app.files.append(SourceFile(file, "openapi"))
+        t.app.diagnostics.extend(Diagnostic(file, message, at, "warning")
+                                 for at, message in warnings)
     api.openapi = spec
     api.openapi_location = Location(file, getattr(spec, "line", 0) or line)
     load_routes(t, api, spec, file)
