@@ -164,3 +164,23 @@ def test_the_readme_example_is_a_valid_config(tmp_path):
     example = section.split("```yaml", 1)[1].split("```", 1)[0]
     config = load_config(write(tmp_path, ".faasguard.yml", example))
     assert config.fail_on == "high" and config.ignore and config.enable
+
+
+def test_options_from_config_and_command_line(tmp_path):
+    from faasguard.config import resolve_config, to_options
+
+    (tmp_path / ".faasguard.yml").write_text(FULL)
+    config = resolve_config([str(tmp_path)])
+    assert config.source == str(tmp_path / ".faasguard.yml")
+    options = to_options(config, excludes=["extra/*"])
+    assert (options.stage, options.region, options.budget_usd_per_day) == (
+        "prod", "eu-west-1", 25.0)
+    assert (options.http_timeout_threshold_s, options.log_retention_min_days,
+            options.log_retention_max_days) == (29, 30, 400)
+    assert options.excludes == ["tests/*", "legacy", "extra/*"]
+    assert options.openapi_files == ["api/openapi.yml"]
+    assert options.extra["taint"]["sinks"][0]["category"] == "sql"
+    flags = to_options(config, stage="dev", region="us-east-2", budget=3.5)
+    assert (flags.stage, flags.region, flags.budget_usd_per_day) == ("dev", "us-east-2", 3.5)
+    with pytest.raises(ConfigError, match="not found"):
+        resolve_config([str(tmp_path)], str(tmp_path / "nope.yml"))

@@ -31,10 +31,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from faasguard.analysis.facts import Options
 from faasguard.findings import RULES, SEVERITIES, THREATS
 
 CONFIG_NAMES = (".faasguard.yml", ".faasguard.yaml")
@@ -111,6 +112,39 @@ def find_config(directories: list[str]) -> str | None:
         if os.path.isfile(pyproject) and _pyproject_table(pyproject) is not None:
             return pyproject
     return None
+
+
+def resolve_config(paths: Sequence[str], explicit: str | None = None) -> Config:
+    """The configuration a run over `paths` uses: `explicit` (it must exist), else the
+    first found in the scanned paths' common folder or the current folder, else defaults."""
+    from faasguard.scan import common_root
+
+    if explicit is not None:
+        if not os.path.isfile(explicit):
+            raise ConfigError(f"{explicit}: configuration file not found")
+        return load_config(explicit)
+    found = find_config(list(dict.fromkeys([common_root(paths), os.getcwd()])))
+    return load_config(found) if found else Config()
+
+
+def to_options(config: Config, stage: str | None = None, region: str | None = None,
+               budget: float | None = None, excludes: Sequence[str] = (),
+               openapi: Sequence[str] = ()) -> Options:
+    """The Options rules and analyses read: command-line values over the config's."""
+    options = Options(stage=stage or config.stage or "dev",
+                      region=region or config.region,
+                      budget_usd_per_day=budget or config.budget,
+                      openapi_files=[*config.openapi, *openapi],
+                      excludes=list(dict.fromkeys([*config.exclude, *excludes])))
+    if config.http_timeout is not None:
+        options.http_timeout_threshold_s = config.http_timeout
+    if config.log_retention_min_days is not None:
+        options.log_retention_min_days = config.log_retention_min_days
+    if config.log_retention_max_days is not None:
+        options.log_retention_max_days = config.log_retention_max_days
+    if config.taint:
+        options.extra["taint"] = config.taint
+    return options
 
 
 def load_config(path: str) -> Config:

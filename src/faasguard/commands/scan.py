@@ -99,39 +99,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from faasguard.analysis.facts import Options
     from faasguard.baseline import read_baseline, write_baseline
-    from faasguard.config import (
-        DEFAULT_FAIL_ON,
-        Config,
-        ConfigError,
-        find_config,
-        load_config,
-    )
+    from faasguard.config import DEFAULT_FAIL_ON, resolve_config, to_options
     from faasguard.progress import ProgressBar
     from faasguard.report import Report, render
-    from faasguard.scan import common_root, scan_paths
+    from faasguard.scan import scan_paths
 
-    if args.config is not None:
-        if not os.path.isfile(args.config):
-            raise ConfigError(f"{args.config}: configuration file not found")
-        config_path: str | None = args.config
-    else:
-        config_path = find_config(list(dict.fromkeys([common_root(args.paths), os.getcwd()])))
-    config = load_config(config_path) if config_path else Config()
-    options = Options(stage=args.stage or config.stage or "dev",
-                      region=args.region or config.region,
-                      budget_usd_per_day=args.budget or config.budget,
-                      openapi_files=[*config.openapi, *args.openapi],
-                      excludes=list(args.exclude))
-    if config.http_timeout is not None:
-        options.http_timeout_threshold_s = config.http_timeout
-    if config.log_retention_min_days is not None:
-        options.log_retention_min_days = config.log_retention_min_days
-    if config.log_retention_max_days is not None:
-        options.log_retention_max_days = config.log_retention_max_days
-    if config.taint:
-        options.extra["taint"] = config.taint
+    config = resolve_config(args.paths, args.config)
+    options = to_options(config, args.stage, args.region, args.budget, args.exclude,
+                         args.openapi)
     baseline = read_baseline(args.baseline) if args.baseline else frozenset()
 
     bar = ProgressBar(enabled=not (args.quiet or args.no_progress))
