@@ -8,7 +8,8 @@ Specs come from three places, in this order:
    `AWS::Include`, read by the loaders into `Api.openapi`): such a spec describes its own
    API only;
 3. spec files found in the scanned folder by name: `openapi.yaml|yml|json`,
-   `swagger.yaml|yml|json`, `*.openapi.yaml|yml|json`, `*.swagger.json`.
+   `swagger.yaml|yml|json`, `*.openapi.yaml|yml|json`, `*.swagger.json` (except those an
+   API already uses as its own definition).
 
 A spec of kind 1 or 3 describes the app's whole REST/HTTP surface (every API). A route is
 *documented* when an applicable spec has an operation with the same method (or ANY) and
@@ -170,7 +171,8 @@ def _read_spec_file(app: App, path: str, named: bool) -> Spec | None:
                                               "(no openapi, swagger or paths key)",
                                               code="openapi"))
         return None
-    app.files.append(SourceFile(display, "openapi"))
+    if all(f.path != display for f in app.files):
+        app.files.append(SourceFile(display, "openapi"))
     return spec
 
 
@@ -203,11 +205,13 @@ def collect_specs(app: App, named: Iterable[str] = (),
                               location.line, api=api.id)
             if spec is not None:
                 specs.append(spec)
+    definitions = {api.openapi_location.file for api in app.apis.values()
+                   if api.openapi is not None and api.openapi_location is not None}
     if os.path.isdir(app.root):
         for rel in find_spec_files(app.root, excludes):
             path = os.path.join(app.root, rel)
-            if os.path.realpath(path) in seen:
-                continue
+            if os.path.realpath(path) in seen or rel in definitions:
+                continue  # named already, or one API's own definition (DefinitionUri)
             spec = _read_spec_file(app, path, named=False)
             if spec is not None:
                 specs.append(spec)
