@@ -127,6 +127,9 @@ def test_bad_values_name_the_key(tmp_path, text, key, words):
 def test_error_carries_the_line(tmp_path):
     with pytest.raises(ConfigError, match=r"\.faasguard\.yml:3: colour: unknown key"):
         load_config(write(tmp_path, ".faasguard.yml", "stage: a\nregion: b\ncolour: red\n"))
+    with pytest.raises(ConfigError, match=r"\.faasguard\.yml:2: ignore\[0\]\.reason: "):
+        load_config(write(tmp_path, ".faasguard.yml",
+                          "stage: a\nignore:\n  - {rule: FG-AUTH-001, path: x}\n"))
 
 
 @pytest.mark.parametrize("name, text, words", [

@@ -198,7 +198,7 @@ class _Parser:
         self.lines = lines
 
     def fail(self, key: str, message: str) -> ConfigError:
-        top = key.split(".", 1)[0]
+        top = key.split(".", 1)[0].split("[", 1)[0]
         line = self.lines.get(top) or self.lines.get(top.replace("_", "-"))
         at = f":{line}" if line else ""
         return ConfigError(f"{self.where}{at}: {key}: {message}")
