@@ -225,3 +225,9 @@ def test_env_switches_audit_off_and_limits_on(monkeypatch: pytest.MonkeyPatch,
     assert handler(http_v2({"a": 1}), None)["statusCode"] == 200
     assert handler(http_v2({"a": 1}), None)["statusCode"] == 429
     assert capsys.readouterr().out == ""
+
+
+def test_malformed_http_event_in_report_mode_still_gets_http_refusals() -> None:
+    handler, _ = _collecting(detectors={"invalid_event": "report"}, rate_limit="1/60")
+    assert handler(http_v2(raw_body="{oops"), None)["statusCode"] == 200
+    assert handler(http_v2(raw_body="{oops"), None)["statusCode"] == 429

@@ -165,7 +165,8 @@ class Guard:
             if self.limiter is not None or self.budget is not None:
                 self._limit(state)
         except _Refusal as refusal:
-            http = view.is_http if view is not None else _looks_http(event)
+            # A malformed HTTP event let through in report mode has a DIRECT view.
+            http = (view is not None and view.is_http) or _looks_http(event)
             if not http:
                 raise refusal.exc from None
             return None, _response(event, refusal.status, refusal.headers)
