@@ -5,7 +5,8 @@ Source: the AWS managed policy documents that the moto package ships
 public AWS managed policies with their default version's document). Only what the
 scanner needs is kept: for each policy its ARN (built from the policy's `Path` in the
 `aws` partition) and the statements of its default version. The moto version used is
-recorded in the output's `source` field.
+recorded in the output's `source` field; the committed file was generated from moto 5.2.1
+(1,485 policies).
 
 Regenerate after upgrading moto:
 
