@@ -110,3 +110,11 @@ def test_deep_documents_are_still_inspected_when_structure_only_reports() -> Non
     assert found == {"structure", "sql_injection"}
     blocked = {det for det, _, _ in _hits(http_v2(deep))}
     assert blocked == {"structure"}  # block mode stops at the first structural breach
+
+
+def test_padding_does_not_hide_a_payload_when_oversize_only_reports() -> None:
+    event = http_v2({"pad": "x" * 300, "q": "' OR '1'='1"})
+    found = {det for det, _, _ in _hits(event, max_body_bytes=100,
+                                        detectors={"oversize": "report"})}
+    assert found == {"oversize", "sql_injection"}
+    assert {det for det, _, _ in _hits(event, max_body_bytes=100)} == {"oversize"}

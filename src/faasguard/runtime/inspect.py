@@ -131,16 +131,22 @@ class Inspector:
         for name, value in view.path_params.items():
             self._string(value, ("pathParameters", name), hits)
             self._identifier(value, ("pathParameters", name), hits)
-        if OVERSIZE in self.active and view.body_size > self.max_body_bytes:
-            hits.append(Hit(OVERSIZE, "body", self.modes[OVERSIZE]))
-        elif view.body is not None:
+        # An oversized body is not walked when it will be blocked anyway; in report
+        # mode it still is, so padding cannot smuggle a payload past the detectors.
+        oversize = self.modes[OVERSIZE] if OVERSIZE in self.active else None
+        if oversize and view.body_size > self.max_body_bytes:
+            hits.append(Hit(OVERSIZE, "body", oversize))
+            if oversize == "block":
+                return hits
+        if view.body is not None:
             self._walk(view.body, "body", hits)
         for record in view.records:
             where = f"records[{record.index}]"
-            if OVERSIZE in self.active and record.text is not None \
-                    and len(record.text) > self.max_body_bytes:
-                hits.append(Hit(OVERSIZE, where, self.modes[OVERSIZE]))
-            elif record.body is not None:
+            if oversize and record.text is not None and len(record.text) > self.max_body_bytes:
+                hits.append(Hit(OVERSIZE, where, oversize))
+                if oversize == "block":
+                    continue
+            if record.body is not None:
                 self._walk(record.body, where, hits)
         return hits
 
