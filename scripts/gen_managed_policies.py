@@ -61,6 +61,13 @@ def encode(data: dict[str, Any]) -> tuple[str, bytes]:
     return "managed_policies.json", text
 
 
+def _content(name: str, payload: bytes) -> bytes:
+    """The JSON text of a data file (compressed bytes may differ between zlib builds)."""
+    if not payload:
+        return b""
+    return gzip.decompress(payload) if name.endswith(".gz") else payload
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail when the file is stale")
@@ -70,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     target = DATA_DIR / name
     if args.check:
         current = target.read_bytes() if target.exists() else b""
-        if current != payload:
+        if _content(name, current) != _content(name, payload):
             print(f"{target} is stale; run scripts/gen_managed_policies.py", file=sys.stderr)
             return 1
         return 0
