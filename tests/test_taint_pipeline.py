@@ -68,10 +68,10 @@ def test_sarif_carries_code_flows_and_related_locations(capsys: Any) -> None:
     pickle = next(r for r in results if r["ruleId"] == "FG-INJ-006")
     steps = pickle["codeFlows"][0]["threadFlows"][0]["locations"]
     uris = [s["location"]["physicalLocation"]["artifactLocation"]["uri"] for s in steps]
-    assert set(uris) == {"handlers/importer.py"} and len(steps) >= 2
+    assert all(u.endswith("handlers/importer.py") for u in uris) and len(steps) >= 2
     texts = [s["location"]["message"]["text"] for s in steps]
     assert texts[0].startswith("source: SQS message body")
     assert texts[-1] == "reaches pickle.loads (deserialisation)"
     related = pickle["relatedLocations"]
-    assert any(r["physicalLocation"]["artifactLocation"]["uri"] == "serverless.yml"
+    assert any(r["physicalLocation"]["artifactLocation"]["uri"].endswith("serverless.yml")
                for r in related)

@@ -15,19 +15,26 @@ import ast
 import posixpath
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.taint.modules import Module, ModuleCache, ParseError, module_cache
+from faasguard.analysis.taint.modules import (
+    Module,
+    ModuleCache,
+    ParseError,
+    module_cache,
+    paused_gc,
+)
 from faasguard.model import App, Diagnostic, Function, logical_id
 
 
 def resolve(app: App, facts: Facts) -> None:
     """Analysis step: resolve every Python function's handler to a file and a function."""
     cache = module_cache(app.root, facts)
-    for function in app.functions.values():
-        if not _is_python(function):
-            continue
-        problem = _resolve_one(function, app, cache)
-        if problem is not None:
-            app.diagnostics.append(problem)
+    with paused_gc():
+        for function in app.functions.values():
+            if not _is_python(function):
+                continue
+            problem = _resolve_one(function, app, cache)
+            if problem is not None:
+                app.diagnostics.append(problem)
 
 
 #: The name the issue and the pipeline use for this step.

@@ -37,6 +37,7 @@ MAX_INLINE_CALLS = 400
 MAX_STEPS = 24
 MAX_TAINTS = 6
 SAFE_TAR_FILTERS = {"data", "tar"}
+_MUTATORS = {"append", "extend", "insert", "add", "update"}
 SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
 
 
@@ -57,6 +58,15 @@ class Taint(NamedTuple):
     argv: bool = False
     cleared: frozenset[str] = frozenset()
     read_at: tuple[str, int] | None = None  # where the value was last read out of the source
+
+
+def _T(path: tuple[str, ...], steps: tuple[Step, ...], origin: str, structured: bool,
+       argv: bool, cleared: frozenset[str], read_at: tuple[str, int] | None) -> Taint:
+    """Build a Taint positionally (hot path: cheaper than NamedTuple._replace)."""
+    return _new_taint(Taint, (path, steps, origin, structured, argv, cleared, read_at))
+
+
+_new_taint = tuple.__new__
 
 
 class Val(NamedTuple):
@@ -119,9 +129,14 @@ class Frame:
 
 def union(vals: list[Val] | tuple[Val, ...], kind: str | None = None) -> Val:
     """One value carrying the taints of all `vals` (deduplicated, bounded)."""
+    tainted = [val for val in vals if val.taints]
+    if not tainted:
+        return Val((), kind) if kind else CLEAN
+    if len(tainted) == 1 and tainted[0].kind == kind:
+        return tainted[0]
     out: list[Taint] = []
     seen: set[tuple[tuple[str, ...], str, bool]] = set()
-    for val in vals:
+    for val in tainted:
         for taint in val.taints:
             key = (taint.path, taint.origin, taint.structured)
             if key not in seen and len(out) < MAX_TAINTS:
@@ -142,7 +157,8 @@ def merge(a: Val, b: Val) -> Val:
 def _with_step(val: Val, step: Step) -> Val:
     if not val.taints:
         return val
-    return Val(tuple(t._replace(steps=_add_step(t.steps, step)) for t in val.taints), val.kind)
+    return Val(tuple([_T(t[0], _add_step(t[1], step), t[2], t[3], t[4], t[5], t[6])
+                      for t in val.taints]), val.kind)
 
 
 def _add_step(steps: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
@@ -157,34 +173,36 @@ def _extend(val: Val, key: str, at: tuple[str, int] | None = None,
             kind: str | None = None) -> Val:
     if not val.taints:
         return CLEAN if kind is None else Val((), kind)
-    return Val(tuple(t._replace(path=t.path + (key,), read_at=at or t.read_at)
-                     if len(t.path) < 16 else t for t in val.taints), kind)
+    return Val(tuple([_T(t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6])
+                      if len(t[0]) < 16 else t for t in val.taints]), kind)
 
 
 def _string(val: Val) -> Val:
     """The value after string building: no longer an object, no longer argv-separated."""
     if not val.taints:
         return CLEAN
-    return Val(tuple(t._replace(structured=False, argv=False)
+    return Val(tuple(_T(t[0], t[1], t[2], False, False, t[5], t[6])
                      if t.structured or t.argv else t for t in val.taints))
 
 
 def _structured(val: Val) -> Val:
     if not val.taints:
         return CLEAN
-    return Val(tuple(t._replace(structured=True, argv=False) for t in val.taints))
+    return Val(tuple([_T(t[0], t[1], t[2], True, False, t[5], t[6]) for t in val.taints]))
 
 
 def _cleared(val: Val, categories: frozenset[str]) -> Val:
     if not val.taints:
         return CLEAN
-    return Val(tuple(t._replace(cleared=t.cleared | categories) for t in val.taints), val.kind)
+    return Val(tuple([_T(t[0], t[1], t[2], t[3], t[4], t[5] | categories, t[6])
+                      for t in val.taints]), val.kind)
 
 
 def _argv(val: Val) -> Val:
     if not val.taints:
         return val
-    return Val(tuple(t._replace(argv=True) for t in val.taints), val.kind)
+    return Val(tuple([_T(t[0], t[1], t[2], t[3], True, t[5], t[6]) for t in val.taints]),
+               val.kind)
 
 
 def _const_str(node: ast.expr | None) -> str | None:
@@ -215,6 +233,9 @@ class Analyzer:
         self.classes: dict[str, ClassInfo] = {}
         self.stack: list[FunctionNode] = []
         self.budget = MAX_INLINE_CALLS
+        self._calls: dict[tuple[Any, ...], Val] = {}
+        self._reads: set[str] | None = None  # names read before written in a loop's pass
+        self._written: set[str] | None = None
         self._local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
                                                        FunctionNode | None] | None] = {}
 
@@ -329,22 +350,39 @@ class Analyzer:
         element = _extend(items, "*", (f.module.file, node.lineno))
         if items.taints:
             element = _with_step(element, (f.module.file, node.lineno, "iterated over"))
-        before = dict(f.env)
-        for _ in range(2):
+
+        def one_pass() -> None:
             self.assign(node.target, element, f, node.lineno)
             self.block(node.body, f)
-        f.env = _merge_env(before, f.env)
+
+        self._loop(f, one_pass)
         self.block(node.orelse, f)
         return False
 
     def _s_while(self, node: ast.While, f: Frame) -> bool:
-        before = dict(f.env)
-        for _ in range(2):
+        def one_pass() -> None:
             self.ev(node.test, f)
             self.block(node.body, f)
-        f.env = _merge_env(before, f.env)
+
+        self._loop(f, one_pass)
         self.block(node.orelse, f)
         return False
+
+    def _loop(self, f: Frame, one_pass: Callable[[], None]) -> None:
+        """Run a loop body once, and again only if a value it reads before writing it
+        changed during the first pass (taint carried from one iteration to the next)."""
+        before = dict(f.env)
+        outer_reads, outer_written = self._reads, self._written
+        reads: set[str] = set()
+        self._reads, self._written = reads, set()
+        one_pass()
+        if any(_sig(before.get(name)) != _sig(f.env.get(name)) for name in reads):
+            one_pass()
+        if outer_reads is not None and outer_written is not None:
+            outer_reads |= reads - outer_written
+            outer_written |= self._written
+        self._reads, self._written = outer_reads, outer_written
+        f.env = _merge_env(before, f.env)
 
     def _s_with(self, node: ast.With | ast.AsyncWith, f: Frame) -> bool:
         for item in node.items:
@@ -413,6 +451,8 @@ class Analyzer:
         if kind is ast.Name:
             name = target.id  # type: ignore[attr-defined]
             f.env[name] = _with_step(val, (f.module.file, line, f"assigned to '{name}'"))
+            if self._written is not None:
+                self._written.add(name)
         elif kind is ast.Tuple or kind is ast.List:
             for elt in target.elts:  # type: ignore[attr-defined]
                 self.assign(elt, val, f, line)
@@ -504,6 +544,9 @@ class Analyzer:
         return handler(self, node, f)
 
     def _e_name(self, node: ast.Name, f: Frame) -> Val:
+        reads = self._reads
+        if reads is not None and node.id not in self._written:  # type: ignore[operator]
+            reads.add(node.id)
         val = f.env.get(node.id)
         if val is not None:
             return val
@@ -653,18 +696,12 @@ class Analyzer:
     # ------------------------------------------------------------------ calls
 
     def _e_call(self, node: ast.Call, f: Frame) -> Val:
-        args: list[Val] = []
-        starred = False
-        for arg in node.args:
-            if type(arg) is ast.Starred:
-                starred = True
-                args.append(self.ev(arg.value, f))
-            else:
-                args.append(self.ev(arg, f))
+        ev = self.ev
+        args = [ev(arg, f) for arg in node.args]  # `*xs` evaluates to the value of xs
         kwargs: dict[str, Val] = {}
         for keyword in node.keywords:
-            kwargs[keyword.arg or "**"] = self.ev(keyword.value, f)
-        if starred:
+            kwargs[keyword.arg or "**"] = ev(keyword.value, f)
+        if args and any(type(arg) is ast.Starred for arg in node.args):
             kwargs["*"] = union(args)
         func = node.func
         kind = type(func)
@@ -684,7 +721,11 @@ class Analyzer:
             if head and head not in f.env and (f.is_alias(head) or head in f.module.classes):
                 return self._named_call(f.qualify(dotted) + "." + func.attr, node, args,
                                         kwargs, f, dotted + "." + func.attr)
-            receiver = self.ev(func.value, f)
+            holder = func.value
+            if func.attr in _MUTATORS and type(holder) is ast.Name:  # a write, not a read
+                receiver = f.env.get(holder.id) or self._global(f.module, holder.id)
+            else:
+                receiver = self.ev(holder, f)
             return self._method_call(func.attr, receiver, node, args, kwargs, f)
         callee = self.ev(func, f)
         return union([callee, *args, *kwargs.values()])
@@ -964,6 +1005,19 @@ class Analyzer:
                 return CLEAN
         if fnode in self.stack or len(self.stack) > MAX_DEPTH or self.budget <= 0:
             return union([*args, *kwargs.values()])
+        key = (id(node), id(fnode), _signature(args), _signature(list(kwargs.values())),
+               len(self.class_attrs))
+        known = self._calls.get(key)
+        if known is not None:  # the same call again (a loop's second pass): same result
+            return known
+        result = self._analyse_call(fnode, module, args, kwargs, node, caller, closure, cls,
+                                    tainted)
+        self._calls[key] = result
+        return result
+
+    def _analyse_call(self, fnode: FunctionNode, module: Module, args: list[Val],
+                      kwargs: dict[str, Val], node: ast.Call, caller: Frame,
+                      closure: Frame | None, cls: ClassInfo | None, tainted: bool) -> Val:
         self.budget -= 1
         qual = f"{cls.name}.{fnode.name}" if cls is not None else fnode.name
         search = caller.search if module is caller.module else search_path(module, self.base)
@@ -978,7 +1032,10 @@ class Analyzer:
         self.stack.append(fnode)
         if tainted:
             self.visited.add((module.file, fnode.lineno))
+        loop_tracking = self._reads, self._written
+        self._reads = self._written = None  # the callee's names are not the loop's
         self.block(fnode.body, frame)
+        self._reads, self._written = loop_tracking
         self.stack.pop()
         result = union(frame.returns, next((r.kind for r in frame.returns if r.kind), None))
         if result.taints:
@@ -1011,6 +1068,18 @@ class Analyzer:
             named = {p.arg for p in positional} | {p.arg for p in params.kwonlyargs}
             frame.env[params.kwarg.arg] = union(
                 [v for k, v in kwargs.items() if k not in named])
+
+
+def _sig(val: Val | None) -> tuple[Any, ...] | None:
+    if val is None:
+        return None
+    return val.kind, tuple((t[0], t[2], t[3], t[4], t[5]) for t in val.taints)
+
+
+def _signature(vals: list[Val]) -> tuple[Any, ...]:
+    """What of the arguments decides a call's analysis (not the steps they took)."""
+    return tuple((val.kind, tuple((t[0], t[2], t[3], t[4], t[5]) for t in val.taints))
+                 for val in vals)
 
 
 def _positional(node: FunctionNode) -> list[ast.arg]:

@@ -9,6 +9,8 @@ those flows are marked not reachable (the rules report them with low confidence)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.engine import Analyzer, Hit
 from faasguard.analysis.taint.flows import Flow
@@ -18,8 +20,9 @@ from faasguard.analysis.taint.modules import (
     Module,
     ModuleCache,
     module_cache,
+    paused_gc,
 )
-from faasguard.analysis.taint.sources import describe_source, path_text
+from faasguard.analysis.taint.sources import SourceInfo, describe_source, path_text
 from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
 from faasguard.findings import FlowStep
 from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id
@@ -33,8 +36,14 @@ def analyse_taint(app: App, facts: Facts) -> None:
 
     Flows of code no handler reaches are stored under `code:<file>:<function>`.
     """
+    with paused_gc():
+        _analyse(app, facts)
+
+
+def _analyse(app: App, facts: Facts) -> None:
     cache = module_cache(app.root, facts)
     table = _table(app, facts)
+    describe = _Describer(table)
     visited: set[tuple[str, int]] = set()
     reported: set[tuple[str, str, int]] = set()
     for function in app.functions.values():
@@ -47,11 +56,11 @@ def analyse_taint(app: App, facts: Facts) -> None:
             continue
         analyzer = Analyzer(table, cache, visited, base=function.code_dir or "")
         _run(app, analyzer, module, node, params[:1], None)
-        flows = [_flow(hit, table, app, function, f"{module.file}:{node.name}")
+        flows = [_flow(hit, describe, app, function, f"{module.file}:{node.name}")
                  for hit in _unique(analyzer.hits)]
         reported.update((f.category, f.location.file, f.location.line) for f in flows)
         facts.flows.setdefault(function.id, []).extend(flows)
-    _analyse_unreached(app, facts, cache, table, visited, reported)
+    _analyse_unreached(app, facts, cache, table, describe, visited, reported)
 
 
 def _run(app: App, analyzer: Analyzer, module: Module, node: FunctionNode, params: list[str],
@@ -96,7 +105,35 @@ def _unique(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _flow(hit: Hit, table: TaintTable, app: App, function: Function | None,
+class _Describer:
+    """describe_source and path_text, remembered per (origin, path, trigger kinds)."""
+
+    def __init__(self, table: TaintTable):
+        self.table = table
+        self.known: dict[tuple[str, tuple[str, ...], frozenset[str], bool, bool],
+                         tuple[SourceInfo, str]] = {}
+        self.locations: dict[tuple[str, int], Location] = {}
+
+    def location(self, file: str, line: int) -> Location:
+        """One shared Location per file and line."""
+        key = (file, line)
+        found = self.locations.get(key)
+        if found is None:
+            found = self.locations[key] = Location(file, line)
+        return found
+
+    def __call__(self, origin: str, path: tuple[str, ...], kinds: frozenset[str],
+                 from_event: bool, reachable: bool) -> tuple[SourceInfo, str]:
+        key = (origin, path, kinds, from_event, reachable)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = (
+                describe_source(self.table, origin, path, kinds, from_event, reachable),
+                path_text(origin, path))
+        return found
+
+
+def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
           entry: str) -> Flow:
     taint = hit.taint
     from_event = not taint.steps or "(declared source)" not in taint.steps[0][2]
@@ -104,8 +141,8 @@ def _flow(hit: Hit, table: TaintTable, app: App, function: Function | None,
     kinds = {t.kind for t in triggers}
     if function is not None and function.url is not None:
         kinds.add("url")
-    info = describe_source(table, taint.origin, taint.path, frozenset(kinds), from_event,
-                           function is not None)
+    info, source_path = describe(taint.origin, taint.path, frozenset(kinds), from_event,
+                                 function is not None)
     related_kinds = info.shape.triggers if info.shape is not None else frozenset(kinds)
     related: list[tuple[Location, str]] = []
     public = False
@@ -120,26 +157,27 @@ def _flow(hit: Hit, table: TaintTable, app: App, function: Function | None,
         related.append((function.url.location,
                         f"function URL (AuthType {function.url.auth_type})"))
         public = public or no_auth
-    steps = _steps(hit, info.label, path_text(taint.origin, taint.path))
+    steps = _steps(hit, info.label, source_path, describe.location)
     return Flow(
         category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
         location=Location(hit.file, hit.line), source=info.label,
-        source_path=path_text(taint.origin, taint.path), steps=steps,
+        source_path=source_path, steps=steps,
         function=function.id if function is not None else None, code=hit.function,
         entry=entry, reachable=function is not None,
         attacker_controlled=info.attacker_controlled, public=public,
         triggers=tuple(related))
 
 
-def _steps(hit: Hit, label: str, path: str) -> tuple[FlowStep, ...]:
+def _steps(hit: Hit, label: str, path: str,
+           location: Callable[[str, int], Location]) -> tuple[FlowStep, ...]:
     """Source (where the value was read out of the event), what happened, the sink."""
     taint = hit.taint
     raw = taint.steps[1:] if taint.steps else ()
     first = taint.read_at or (taint.steps[0][:2] if taint.steps else (hit.file, hit.line))
     kept = [s for s in raw if not (s[0] == first[0] and s[1] < first[1])]
-    return (FlowStep(Location(first[0], first[1]), f"source: {label} ({path})"),
-            *(FlowStep(Location(file, line), message) for file, line, message in kept),
-            FlowStep(Location(hit.file, hit.line), f"reaches {hit.sink} ({hit.category})"))
+    return (FlowStep(location(first[0], first[1]), f"source: {label} ({path})"),
+            *(FlowStep(location(file, line), message) for file, line, message in kept),
+            FlowStep(location(hit.file, hit.line), f"reaches {hit.sink} ({hit.category})"))
 
 
 def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
@@ -178,8 +216,8 @@ def _python_files(app: App, facts: Facts, table: TaintTable) -> list[str]:
 
 
 def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintTable,
-                       visited: set[tuple[str, int]], reported: set[tuple[str, str, int]]
-                       ) -> None:
+                       describe: _Describer, visited: set[tuple[str, int]],
+                       reported: set[tuple[str, str, int]]) -> None:
     """Functions no handler reached, whose parameters look like input, analysed too."""
     names = table.source_params
     for rel in _python_files(app, facts, table):
@@ -205,7 +243,7 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
                 if (hit.category, hit.file, hit.line) in reported:
                     continue
                 reported.add((hit.category, hit.file, hit.line))
-                flow = _flow(hit, table, app, None, f"{rel}:{qual}")
+                flow = _flow(hit, describe, app, None, f"{rel}:{qual}")
                 flows.append(flow)
             if flows:
                 facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)

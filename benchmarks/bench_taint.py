@@ -1,0 +1,173 @@
+"""Taint analysis speed against plain parsing.
+
+Generates N small synthetic handler modules (default 10,000) in a temporary folder, each
+with imports, a helper, a handler reading event fields, string building, a loop and one
+sink (vulnerable or sanitised), and one function per module in an App. Prints the time
+of handler resolution + taint analysis (which parses each file once) against the time
+of reading and `ast.parse`-ing the same files, and their ratio (target: <= 2x).
+
+    python3 benchmarks/bench_taint.py [--files N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.handlers import resolve
+from faasguard.analysis.taint import analyse_taint
+from faasguard.model import App, Function, Location, SourceFile, Trigger
+
+KINDS = ["sqs", "s3", "http", "sns", "eventbridge", "kinesis-stream", "dynamodb-stream"]
+
+READS = {
+    "sqs": 'json.loads(record["body"])["{field}"]',
+    "s3": 'record["s3"]["object"]["key"]',
+    "http": 'json.loads(event.get("body") or "{{}}").get("{field}", "")',
+    "sns": 'record["Sns"]["Message"]',
+    "eventbridge": 'event["detail"]["{field}"]',
+    "kinesis-stream": 'base64.b64decode(record["kinesis"]["data"]).decode()',
+    "dynamodb-stream": 'record["dynamodb"]["NewImage"]["{field}"]["S"]',
+}
+
+SINKS = [
+    ("os.system(command)", "shlex.quote"),
+    ("subprocess.run(command, shell=True, check=False)", "shlex.quote"),
+    ('cursor.execute("SELECT * FROM t WHERE c = \'%s\'" % command)', "int"),
+    ("open(os.path.join(BASE, command)).read()", "os.path.basename"),
+    ("requests.get(command, timeout=3)", "int"),
+    ("pickle.loads(command.encode())", "int"),
+    ("re.compile(command)", "re.escape"),
+    ("eval(command)", "int"),
+]
+
+TEMPLATE = '''"""Synthetic handler {index}."""
+
+import base64
+import json
+import logging
+import os
+import pickle
+import re
+import shlex
+import subprocess
+
+import requests
+
+logger = logging.getLogger(__name__)
+BASE = "/tmp/work-{index}"
+LIMIT = {limit}
+cursor = None
+
+
+def normalise(value, default="{field}"):
+    text = str(value or default).strip()
+    if len(text) > LIMIT:
+        text = text[:LIMIT]
+    return text.lower()
+
+
+def summarise(items):
+    total = 0
+    for item in items:
+        total += len(item)
+    return {{"count": len(items), "total": total}}
+
+
+def handler(event, context):
+    logger.info("invocation %s", context)
+    results = []
+    records = event.get("Records") or [event]
+    for record in records:
+        raw = {read}
+        value = normalise(raw)
+        command = {wrap}(f"{prefix}{{value}}")
+        results.append({sink})
+        logger.debug("done %s", value)
+    return {{"statusCode": 200, "body": json.dumps(summarise([str(r) for r in results]))}}
+'''
+
+
+def generate(folder: Path, count: int, seed: int) -> App:
+    """Write `count` modules and the App that declares one function per module."""
+    rng = random.Random(seed)
+    app = App(root=str(folder))
+    for index in range(count):
+        kind = rng.choice(KINDS)
+        sink, sanitiser = rng.choice(SINKS)
+        field = rng.choice(["name", "path", "cmd", "id", "url"])
+        source = TEMPLATE.format(
+            index=index, limit=rng.randint(16, 256), field=field,
+            read=READS[kind].format(field=field), sink=sink,
+            wrap=sanitiser if rng.random() < 0.4 else "str",
+            prefix=rng.choice(["", "tool ", "/data/", "https://api.example/"]))
+        name = f"h{index:05d}"
+        (folder / f"{name}.py").write_text(source)
+        fid = f"template.yaml#{name}"
+        where = Location("template.yaml", index + 1)
+        function = Function(fid, where, "sam", runtime="python3.12",
+                            handler=f"{name}.handler", code_dir=".")
+        function.triggers.append(Trigger(kind, fid, where))  # type: ignore[arg-type]
+        app.functions[fid] = function
+        app.files.append(SourceFile(f"{name}.py", "python"))
+    return app
+
+
+def parse_all(folder: Path, names: list[str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) to read and `ast.parse` every file."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for name in names:
+        ast.parse((folder / name).read_text(), filename=name)
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def analyse_all(app: App) -> tuple[float, float, Facts]:
+    """(CPU s, wall s, facts) of handler resolution and the taint analysis (parsing included)."""
+    facts = Facts()
+    cpu, wall = time.process_time(), time.perf_counter()
+    resolve(app, facts)
+    analyse_taint(app, facts)
+    return time.process_time() - cpu, time.perf_counter() - wall, facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2, help="repeat, keep the best")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="faasguard-bench-taint-") as tmp:
+        folder = Path(tmp)
+        app = generate(folder, args.files, args.seed)
+        names = [s.path for s in app.files]
+        total_lines = sum(len((folder / n).read_text().splitlines()) for n in names)
+        parse_all(folder, names[: min(200, len(names))])  # warm the file cache
+        parse_cpu, parse_wall = min(parse_all(folder, names) for _ in range(args.rounds))
+        runs = []
+        for _ in range(args.rounds):
+            fresh = generate(folder, args.files, args.seed)  # same files, unresolved App
+            runs.append(analyse_all(fresh))
+        analysis_cpu, analysis_wall, facts = min(runs, key=lambda r: r[0])
+        flows = sum(len(v) for v in facts.flows.values())
+        errors = [d for d in app.diagnostics if d.level == "error"]
+        per = 1e3 / len(names)
+        print(f"files: {len(names)} ({total_lines} lines), python {sys.version.split()[0]}, "
+              f"{os.cpu_count()} cpus; best of {args.rounds} (CPU time; wall in brackets)")
+        print(f"read + ast.parse:           {parse_cpu:7.2f} s  ({parse_wall:.2f} s)  "
+              f"{parse_cpu * per:.3f} ms/file")
+        print(f"handler resolution + taint: {analysis_cpu:7.2f} s  ({analysis_wall:.2f} s)  "
+              f"{analysis_cpu * per:.3f} ms/file, parsing included")
+        print(f"ratio analysis / parse:     {analysis_cpu / parse_cpu:7.2f} x  (target <= 2x)")
+        print(f"flows found: {flows}; error diagnostics: {len(errors)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
