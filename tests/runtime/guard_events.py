@@ -16,6 +16,11 @@ from urllib.parse import quote_plus, urlencode
 
 AWS_EVENTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "aws-events"
 CORPUS = Path(__file__).resolve().parent / "corpus"
+ALL_SAMPLES = sorted(p.name for p in AWS_EVENTS.glob("*.json"))
+# Samples whose body is flagged base64 but is plain text: correctly refused.
+BROKEN_BASE64 = {"apiGatewayProxyEventAnotherPath.json",
+                 "apiGatewayProxyEventPathTrailingSlash.json",
+                 "apiGatewayProxyEvent_noVersionAuth.json"}
 
 
 @cache

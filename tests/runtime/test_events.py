@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from guard_events import AWS_EVENTS, http_v2, kinesis, s3, sample, sqs
+from guard_events import ALL_SAMPLES, AWS_EVENTS, BROKEN_BASE64, http_v2, kinesis, s3, sample, sqs
 
 from faasguard.runtime.errors import InvalidEvent
 from faasguard.runtime.events import (
@@ -27,13 +27,6 @@ from faasguard.runtime.events import (
     Headers,
     normalize,
 )
-
-ALL_SAMPLES = sorted(p.name for p in AWS_EVENTS.glob("*.json"))
-
-# Samples whose body is flagged base64 but is plain text: correctly refused.
-BROKEN_BASE64 = {"apiGatewayProxyEventAnotherPath.json",
-                 "apiGatewayProxyEventPathTrailingSlash.json",
-                 "apiGatewayProxyEvent_noVersionAuth.json"}
 
 EXPECTED_KIND = {
     "apiGatewayProxyEvent.json": APIGW_REST,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from guard_events import http_v2, rest_v1, sample, sqs
+from guard_events import ALL_SAMPLES, BROKEN_BASE64, http_v2, rest_v1, sample, sqs
 
 from faasguard.runtime import InputRejected, InvalidEvent, current, guard, wrap
 from faasguard.runtime.pipeline import GuardState
@@ -231,3 +231,19 @@ def test_malformed_http_event_in_report_mode_still_gets_http_refusals() -> None:
     handler, _ = _collecting(detectors={"invalid_event": "report"}, rate_limit="1/60")
     assert handler(http_v2(raw_body="{oops"), None)["statusCode"] == 200
     assert handler(http_v2(raw_body="{oops"), None)["statusCode"] == 429
+
+
+def test_every_sample_event_passes_the_default_guard() -> None:
+    """Real AWS event shapes are not attacks (precision on AWS-generated metadata)."""
+    handler, events = _collecting(audit_allow=False)
+    refused = []
+    for name in ALL_SAMPLES:
+        events.clear()
+        try:
+            result = handler(sample(name), None)
+        except (InputRejected, InvalidEvent):
+            refused.append(name)
+            continue
+        if result != {"statusCode": 200, "body": "ok"}:
+            refused.append(name)
+    assert sorted(refused) == sorted(BROKEN_BASE64)

@@ -77,7 +77,7 @@ def canonical(value: str) -> str:
 # --- path traversal and local file inclusion ---------------------------------------------
 
 _SPECS["_TRAVERSAL"] = (
-    r"(?:^|[\\/])\.{2,}(?:[\\/;]|$)"                      # ../  ..\  ....//  ..;/  trailing /..
+    r"(?:^|[\\/])(?:\.{2,}[\\/;]|\.\.$)"                    # ../  ..\  ....//  ..;/  trailing /..
     r"|\x00"                                               # NUL truncation
     r"|^\s*(?:file|php|phar|zip|expect|jar|glob|netdoc):/"  # file:// and LFI wrappers
     r"|^\s*[\\/]+(?:etc|proc|sys|root|dev|boot|var/log|home/[^/]+/\.ssh)(?:[\\/]|$)"
@@ -140,7 +140,7 @@ _SPECS["_NOSQL_BRACKET"] = (r"\[\s*(\$\w+)\s*\]", 0)
 _SPECS["_COMMAND"] = (r"[;|&`<>\n\r]|\$[({\w]", 0)
 
 
-_SPECS["_URL_TRAVERSAL"] = (r"(?:^|[\\/])\.{2,}(?:[\\/;]|$)|\x00", 0)
+_SPECS["_URL_TRAVERSAL"] = (r"(?:^|[\\/])(?:\.{2,}[\\/;]|\.\.$)|\x00", 0)
 
 
 class _Patterns:
@@ -245,4 +245,7 @@ def key_hits(key: str, value: object, active: frozenset[str]) -> list[str]:
 def command_hit(value: str) -> bool:
     """True when an identifier-like value carries OS command metacharacters."""
     p = _patterns()
-    return p.command.search(canonical(value)) is not None
+    text = canonical(value)
+    if text[:1] == "<" and text[-1:] == ">" and text.count("<") == 1 and text.count(">") == 1:
+        text = text[1:-1]  # <message-id@host> (e-mail Message-ID form), not a redirection
+    return p.command.search(text) is not None
