@@ -167,6 +167,11 @@ def benign() -> dict[str, list[dict[str, object]]]:
         {"kind": "body", "payload": {"when": "2024-03-01T12:00:00Z", "tz": "+05:30"}},
         {"kind": "body", "payload": {"nested": {"a": {"b": {"c": {"d": ["deep", "but fine"]}}}}}},
         {"kind": "body", "payload": [{"id": i, "label": f"item {i}"} for i in range(50)]},
+        {"kind": "body", "payload": {"note": "...", "accessKeyId": "...", "reply": ".."[:1]}},
+        {"kind": "body", "payload": {"messageId": "<CAF=abc123@mail.example.com>",
+                                     "inReplyTo": "<0123456789example.com>"}},
+        {"kind": "body", "payload": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                                     "traceId": "Root=1-5759e988-bd862e3fe1be46a994272793"}},
     ]
     queries: list[dict[str, object]] = []
     for i, q in enumerate(SEARCHES):
