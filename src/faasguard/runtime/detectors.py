@@ -131,8 +131,8 @@ _SPECS["_PROTO_KEY"] = (r"""__proto__|^constructor\s*(?:\.|\[\s*['"]?)\s*prototy
 NOSQL_OPERATORS = frozenset({
     "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
     "$exists", "$expr", "$or", "$and", "$not", "$nor", "$elemMatch", "$function",
-    "$accumulator", "$jsonSchema", "$text", "$mod", "$all", "$size", "$type", "$options",
-})
+    "$accumulator", "$jsonSchema", "$mod", "$all", "$size", "$options",
+})  # not "$type" (Json.NET type hints) or "$text" (XML-to-JSON text nodes): common, benign
 _SPECS["_NOSQL_BRACKET"] = (r"\[\s*(\$\w+)\s*\]", 0)
 
 # --- OS command metacharacters (identifier fields only) --------------------------------------

@@ -170,6 +170,8 @@ def benign() -> dict[str, list[dict[str, object]]]:
         {"kind": "body", "payload": {"note": "...", "accessKeyId": "...", "reply": ".."[:1]}},
         {"kind": "body", "payload": {"messageId": "<CAF=abc123@mail.example.com>",
                                      "inReplyTo": "<0123456789example.com>"}},
+        {"kind": "body", "payload": {"$type": "Shop.Models.Order, Shop", "Id": 42,
+                                     "note": {"$text": "fragile", "@lang": "en"}}},
         {"kind": "body", "payload": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
                                      "traceId": "Root=1-5759e988-bd862e3fe1be46a994272793"}},
     ]
