@@ -247,3 +247,15 @@ def test_every_sample_event_passes_the_default_guard() -> None:
         if result != {"statusCode": 200, "body": "ok"}:
             refused.append(name)
     assert sorted(refused) == sorted(BROKEN_BASE64)
+
+
+def test_a_shared_guard_config_object() -> None:
+    from faasguard.runtime import GuardConfig
+
+    shared = GuardConfig(mode="report", metrics=False)
+    events: list[dict[str, Any]] = []
+    handler = wrap(_ok, config=shared, audit=events.append)
+    assert handler(http_v2(ATTACK), None)["statusCode"] == 200
+    assert events[0]["decision"] == "report"
+    with pytest.raises(ValueError, match="unknown guard option"):
+        GuardConfig(colour="red")

@@ -2,7 +2,8 @@
 
 Precedence, highest first: keyword arguments of `guard(...)`, environment variables,
 the config file (JSON, or YAML when PyYAML is installed) named by `config=` or
-`FAASGUARD_CONFIG`, the defaults. A wrong option is a `ValueError` with a clear message
+`FAASGUARD_CONFIG` (or a `GuardConfig` instance given as `config=`, to share one set of
+options between handlers), the defaults. A wrong option is a `ValueError` with a clear message
 at cold start (when the handler module is imported), never a failure per request.
 
 Environment variables (all optional):
@@ -95,9 +96,11 @@ def load_config(options: Mapping[str, Any], env: Mapping[str, str] | None = None
     if unknown:
         raise ValueError(f"unknown guard option(s): {', '.join(sorted(unknown))}")
     merged: dict[str, Any] = {}
-    path = options.get("config") or env.get("FAASGUARD_CONFIG")
-    if path:
-        merged.update(_from_file(str(path)))
+    source = options.get("config") or env.get("FAASGUARD_CONFIG")
+    if isinstance(source, GuardConfig):
+        merged.update(vars(source))  # the options set on that instance
+    elif source:
+        merged.update(_from_file(str(source)))
     merged.update(_from_env(env))
     merged.update({k: v for k, v in options.items() if k != "config"})
     config = GuardConfig(**{k: _coerce(k, v) for k, v in merged.items()})
