@@ -158,6 +158,7 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
 def _merge_user(table: TaintTable, user: dict[str, Any]) -> None:
     if not isinstance(user, dict):
         raise TableError("the 'taint' section must be a mapping")
+    user = {str(k).replace("-", "_"): v for k, v in user.items()}
     unknown = set(user) - {"sources", "sinks", "sanitisers", "sanitizers", "source_params",
                            "exclude"}
     if unknown:
