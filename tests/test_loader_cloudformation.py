@@ -143,6 +143,21 @@ def test_bucket_notification_topic_subscription_and_rule_triggers(stack):
     assert schedule[0].location.line == line_of(STACK, "- Id: worker")
 
 
+def test_log_subscription_cognito_and_iot_triggers(stack):
+    triggers = stack.functions[q("Worker")].triggers
+    (logs,) = [t for t in triggers if t.kind == "cloudwatch-logs"]
+    assert logs.source == Ref(q("ApiHandlerLogs")) and logs.asynchronous
+    assert logs.location.line == line_of(STACK, "ErrorShipping:")
+    cognito = sorted((t.properties["trigger"], t.location.line) for t in triggers
+                     if t.kind == "cognito")
+    assert cognito == [("CustomEmailSender", line_of(STACK, "CustomEmailSender:")),
+                       ("PreSignUp", line_of(STACK, "PreSignUp: !GetAtt Worker.Arn"))]
+    (iot,) = [t for t in triggers if t.kind == "iot"]
+    assert iot.properties["sql"] == "SELECT * FROM 'devices/+/telemetry'"
+    assert iot.location.line == line_of(STACK, "- Lambda:")
+    assert stack.resources[q("Ledger")].encryption == "aws-managed"
+
+
 def test_alb_target_group_trigger_and_ssm_parameter(stack):
     (alb,) = [t for t in stack.functions[q("Worker")].triggers if t.kind == "alb"]
     assert alb.source == Ref(q("WorkerTargets"))

@@ -27,6 +27,7 @@ from faasguard.loaders import (
     sam,
     sam_connectors,
 )
+from faasguard.loaders import event_sources as events
 from faasguard.loaders import lambda_resources as lam
 from faasguard.loaders import ops_resources as ops
 from faasguard.loaders.documents import Document, InputError, LDict
@@ -52,7 +53,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Lambda::EventInvokeConfig": {2: lam.read_event_invoke_config},
     "AWS::Lambda::LayerVersion": {1: sam.read_layer},
     "AWS::Lambda::Alias": {2: lam.read_provisioned},
-    "AWS::ElasticLoadBalancingV2::TargetGroup": {2: lam.read_target_group},
+    "AWS::ElasticLoadBalancingV2::TargetGroup": {2: events.read_target_group},
     "AWS::Lambda::Version": {2: lam.read_provisioned},
     "AWS::ApiGateway::RestApi": {1: apigateway.read_rest_api},
     "AWS::ApiGateway::Authorizer": {1: apigateway.read_authorizer},
@@ -68,6 +69,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::IAM::Policy": {2: iam_resources.read_policy},
     "AWS::IAM::ManagedPolicy": {2: iam_resources.read_policy},
     "AWS::DynamoDB::Table": {1: data_resources.read_table},
+    "AWS::DynamoDB::GlobalTable": {1: data_resources.read_table},
     "AWS::S3::Bucket": {1: data_resources.read_bucket, 2: data_resources.link_bucket},
     "AWS::S3::BucketPolicy": {2: data_resources.read_resource_policy},
     "AWS::SQS::Queue": {1: data_resources.read_queue},
@@ -86,8 +88,11 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::CloudWatch::Alarm": {1: ops.read_alarm},
     "AWS::Budgets::Budget": {1: ops.read_budget},
     "AWS::CloudTrail::Trail": {1: ops.read_trail},
-    "AWS::Events::Rule": {2: ops.read_rule},
-    "AWS::Scheduler::Schedule": {2: ops.read_schedule},
+    "AWS::Events::Rule": {2: events.read_rule},
+    "AWS::Scheduler::Schedule": {2: events.read_schedule},
+    "AWS::Logs::SubscriptionFilter": {2: events.read_subscription_filter},
+    "AWS::Cognito::UserPool": {2: events.read_user_pool},
+    "AWS::IoT::TopicRule": {2: events.read_topic_rule},
     "AWS::WAFv2::WebACLAssociation": {3: ops.read_waf_association},
 }
 

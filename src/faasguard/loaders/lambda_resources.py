@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from faasguard.loaders.functions import apply_common, link_role, read_url
-from faasguard.loaders.template import Template, as_int, items, mapping
+from faasguard.loaders.template import Template, as_int, mapping
 from faasguard.model import (
     Function,
     Ref,
@@ -139,41 +139,3 @@ def read_provisioned(t: Template, logical: str, props: Any) -> None:
     if fn is not None:
         fn.provisioned_concurrency = max(count, fn.provisioned_concurrency or 0)
 
-
-def read_target_group(t: Template, logical: str, props: Any) -> None:
-    """AWS::ElasticLoadBalancingV2::TargetGroup with TargetType lambda -> alb triggers."""
-    if str(props.get("TargetType", "")).lower() != "lambda":
-        return
-    conditions = _listener_conditions(t, t.qualify(logical))
-    for line, target in items(props.get("Targets")):
-        fn = t.function_for(mapping(target).get("Id"))
-        if fn is not None:
-            fn.triggers.append(Trigger(
-                kind="alb", function=fn.id, location=t.loc(line or t.line(logical)),
-                source=Ref(t.qualify(logical)),
-                properties={"health_check": props.get("HealthCheckEnabled"), **conditions}))
-
-
-def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value]]:
-    """Paths and methods of the listener rules of the template forwarding to a group."""
-    found: dict[str, list[Value]] = {}
-    for logical, kind in t.scope.resources.items():
-        if kind != "AWS::ElasticLoadBalancingV2::ListenerRule":
-            continue
-        rule = t.resolved_props(logical)
-        groups = [mapping(a).get("TargetGroupArn") for _l, a in items(rule.get("Actions"))]
-        groups += [mapping(g).get("TargetGroupArn") for _l, a in items(rule.get("Actions"))
-                   for _m, g in items(mapping(mapping(a).get("ForwardConfig"))
-                                      .get("TargetGroups"))]
-        if not any(t.target_of(g) == target_group for g in groups):
-            continue
-        for _line, condition in items(rule.get("Conditions")):
-            condition = mapping(condition)
-            field, config = {
-                "path-pattern": ("path", "PathPatternConfig"),
-                "http-request-method": ("method", "HttpRequestMethodConfig"),
-            }.get(str(condition.get("Field")), (None, None))
-            if field is not None and config is not None:
-                values = mapping(condition.get(config)).get("Values", condition.get("Values"))
-                found.setdefault(field, []).extend(v for _l, v in items(values))
-    return found

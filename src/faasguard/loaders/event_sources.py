@@ -1,0 +1,117 @@
+"""Services that invoke functions, declared as their own resources: EventBridge rules and
+schedules, ALB target groups, CloudWatch Logs subscription filters, Cognito user pool
+triggers and IoT topic rules. Each Lambda target becomes a Trigger on its function, located
+at the line that names the function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faasguard.loaders.template import Template, items, mapping
+from faasguard.model import Ref, Trigger, TriggerKind, Value
+
+
+def read_rule(t: Template, logical: str, props: Any) -> None:
+    """AWS::Events::Rule (phase 2): each Lambda target -> a schedule/eventbridge trigger."""
+    schedule = props.get("ScheduleExpression")
+    kind: TriggerKind = "schedule" if schedule is not None else "eventbridge"
+    for line, target in items(props.get("Targets")):
+        if not isinstance(target, dict):
+            continue
+        fn = t.function_for(target.get("Arn"))
+        if fn is None:
+            continue
+        fn.triggers.append(Trigger(
+            kind=kind, function=fn.id, location=t.loc(line or t.line(logical)),
+            source=Ref(t.qualify(logical)), asynchronous=True,
+            properties={"schedule": schedule, "pattern": props.get("EventPattern"),
+                        "event_bus": props.get("EventBusName"), "state": props.get("State")}))
+
+
+def read_schedule(t: Template, logical: str, props: Any) -> None:
+    """AWS::Scheduler::Schedule (phase 2): a Lambda target -> a schedule trigger."""
+    target = mapping(props.get("Target"))
+    fn = t.function_for(target.get("Arn"))
+    if fn is not None:
+        fn.triggers.append(Trigger(
+            kind="schedule", function=fn.id, location=t.loc(t.line(logical)),
+            source=Ref(t.qualify(logical)), asynchronous=True,
+            properties={"schedule": props.get("ScheduleExpression"),
+                        "state": props.get("State")}))
+
+
+def read_target_group(t: Template, logical: str, props: Any) -> None:
+    """AWS::ElasticLoadBalancingV2::TargetGroup with TargetType lambda -> alb triggers."""
+    if str(props.get("TargetType", "")).lower() != "lambda":
+        return
+    conditions = _listener_conditions(t, t.qualify(logical))
+    for line, target in items(props.get("Targets")):
+        fn = t.function_for(mapping(target).get("Id"))
+        if fn is not None:
+            fn.triggers.append(Trigger(
+                kind="alb", function=fn.id, location=t.loc(line or t.line(logical)),
+                source=Ref(t.qualify(logical)),
+                properties={"health_check": props.get("HealthCheckEnabled"), **conditions}))
+
+
+def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value]]:
+    """Paths and methods of the listener rules of the template forwarding to a group."""
+    found: dict[str, list[Value]] = {}
+    for logical, kind in t.scope.resources.items():
+        if kind != "AWS::ElasticLoadBalancingV2::ListenerRule":
+            continue
+        rule = t.resolved_props(logical)
+        groups = [mapping(a).get("TargetGroupArn") for _l, a in items(rule.get("Actions"))]
+        groups += [mapping(g).get("TargetGroupArn") for _l, a in items(rule.get("Actions"))
+                   for _m, g in items(mapping(mapping(a).get("ForwardConfig"))
+                                      .get("TargetGroups"))]
+        if not any(t.target_of(g) == target_group for g in groups):
+            continue
+        for _line, condition in items(rule.get("Conditions")):
+            condition = mapping(condition)
+            field, config = {
+                "path-pattern": ("path", "PathPatternConfig"),
+                "http-request-method": ("method", "HttpRequestMethodConfig"),
+            }.get(str(condition.get("Field")), (None, None))
+            if field is not None and config is not None:
+                values = mapping(condition.get(config)).get("Values", condition.get("Values"))
+                found.setdefault(field, []).extend(v for _l, v in items(values))
+    return found
+
+
+def read_subscription_filter(t: Template, logical: str, props: Any) -> None:
+    """AWS::Logs::SubscriptionFilter with a function destination -> a cloudwatch-logs
+    trigger (the log group's events reach the function)."""
+    fn = t.function_for(props.get("DestinationArn"))
+    if fn is not None:
+        group = props.get("LogGroupName")
+        target = t.target_of(group, "AWS::Logs::LogGroup")
+        fn.triggers.append(Trigger(
+            kind="cloudwatch-logs", function=fn.id, location=t.loc(t.line(logical)),
+            source=Ref(target) if target else group, asynchronous=True,
+            properties={"filter_pattern": props.get("FilterPattern")}))
+
+
+def read_user_pool(t: Template, logical: str, props: Any) -> None:
+    """AWS::Cognito::UserPool: each LambdaConfig trigger -> a cognito trigger."""
+    config = mapping(props.get("LambdaConfig"))
+    for key, value in config.items():
+        arn = mapping(value).get("LambdaArn") if isinstance(value, dict) else value
+        fn = t.function_for(arn)
+        if fn is not None:
+            fn.triggers.append(Trigger(
+                kind="cognito", function=fn.id, location=t.loc(config.line_of(key)),
+                source=Ref(t.qualify(logical)), properties={"trigger": key}))
+
+
+def read_topic_rule(t: Template, logical: str, props: Any) -> None:
+    """AWS::IoT::TopicRule: Lambda actions -> iot triggers."""
+    payload = mapping(props.get("TopicRulePayload"))
+    for line, action in items(payload.get("Actions")):
+        fn = t.function_for(mapping(mapping(action).get("Lambda")).get("FunctionArn"))
+        if fn is not None:
+            fn.triggers.append(Trigger(
+                kind="iot", function=fn.id, location=t.loc(line or t.line(logical)),
+                source=Ref(t.qualify(logical)), asynchronous=True,
+                properties={"sql": payload.get("Sql")}))
