@@ -131,7 +131,7 @@ def to_options(config: Config, stage: str | None = None, region: str | None = No
                budget: float | None = None, excludes: Sequence[str] = (),
                openapi: Sequence[str] = ()) -> Options:
     """The Options rules and analyses read: command-line values over the config's."""
-    options = Options(stage=stage or config.stage or "dev",
+    options = Options(stage=stage or config.stage,
                       region=region or config.region,
                       budget_usd_per_day=budget or config.budget,
                       openapi_files=[*config.openapi, *openapi],

@@ -405,10 +405,12 @@ class App:
     layers: dict[str, Layer] = field(default_factory=dict)
     files: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    stage: str = "dev"
+    stage: str | None = None  # the user's --stage, else the first file's own default
 
     def merge(self, other: App) -> None:
         """Add another App's elements to this one (ids are already file-unique)."""
+        if self.stage is None:
+            self.stage = other.stage
         self.functions.update(other.functions)
         self.apis.update(other.apis)
         self.routes.extend(other.routes)

@@ -271,7 +271,7 @@ def load_app(root: str, files: list[str], stage: str | None = None,
              jobs: int | None = None, progress: Progress | None = None,
              region: str | None = None, max_bytes: int | None = None) -> App:
     """Load every file into one App (in worker processes when there are many)."""
-    app = App(root=root, stage=stage or "dev")
+    app = App(root=root, stage=stage)
     contexts = [LoadContext(root=root, file=f, stage=stage, region=region) for f in files]
     if max_bytes is not None:
         for ctx in contexts:

@@ -10,7 +10,7 @@ from typing import Any
 class Options:
     """Settings rules read (from the config file and the command line)."""
 
-    stage: str = "dev"
+    stage: str | None = None  # None: each file's own default stage
     region: str | None = None
     budget_usd_per_day: float | None = None
     http_timeout_threshold_s: int = 60

@@ -62,7 +62,7 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
     except ConfigError as exc:
         print(f"faasguard: error: {exc}", file=sys.stderr)
         return None
-    options = Options(stage=args.stage or config.stage or "dev",
+    options = Options(stage=args.stage or config.stage,
                       region=args.region or config.region,
                       budget_usd_per_day=getattr(args, "budget", None) or config.budget,
                       openapi_files=[*config.openapi, *getattr(args, "openapi", [])],

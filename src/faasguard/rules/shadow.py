@@ -208,7 +208,7 @@ functions and data, and nobody watches it.
     cwe=(1059,),
 )
 def nonprod_stage_in_prod(app: App, facts: Facts) -> Iterator[Finding]:
-    scan_prod = (facts.options.stage or "").lower() in PROD_STAGES
+    scan_prod = (facts.options.stage or app.stage or "").lower() in PROD_STAGES
     prod_files = {api.location.file for api in app.apis.values()
                   if _stage_name(api.stage) in PROD_STAGES}
     for api in app.apis.values():
