@@ -196,6 +196,10 @@ def test_resource_policies_of_queue_bucket_and_key(stack):
     assert bucket.statement.effect == "Deny"
     assert bucket.statement.conditions == {"Bool": {"aws:SecureTransport": False}}
     assert by_service["kms"].target == Ref(q("DataKey"))
+    topic = by_service["sns"]
+    assert topic.target == Ref(q("Alerts"))
+    assert topic.statement.principals == ("Service:events.amazonaws.com",)
+    assert topic.location.line == line_of(STACK, "Service: events.amazonaws.com") - 2
 
 
 def test_log_group_linked_by_literal_name(stack):

@@ -33,7 +33,7 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
         fn.tags = {str(tag.get("Key")): tag.get("Value") for _l, tag in items(tags)
                    if isinstance(tag, dict)}
     logging = mapping(props.get("LoggingConfig"))
-    fn.log_level = logging.get("ApplicationLogLevel")
+    fn.log_level = logging.get("ApplicationLogLevel", logging.get("LogLevel"))
     if logging.get("LogGroup") is not None:
         fn.properties["log_group_name"] = logging.get("LogGroup")
         fn.log_group = t.target_of(logging.get("LogGroup"), "AWS::Logs::LogGroup")
