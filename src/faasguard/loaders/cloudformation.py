@@ -12,6 +12,20 @@ file does not matter:
    functions, routes of an OpenAPI body that SAM events redefine.
 
 A malformed resource is a warning diagnostic at its line, and the load goes on.
+
+Conventions of the model this loader builds (other loaders mirror them):
+
+- ids are `qualify(file, LogicalId)`; SAM's generated elements use SAM's logical ids
+  (`<Function>Role`, `ServerlessRestApi`, `ServerlessHttpApi`);
+- `Statement.source`: "inline" (role policies, AWS::IAM::Policy, SAM inline documents),
+  "managed:<arn>" (AWS managed, expanded), "customer-managed:<LogicalId>",
+  "sam-template:<Name>", "sam-connector:<LogicalId>", "sam:dead-letter-queue";
+  resource policies use "lambda-permission" and "<service>-policy";
+- `Route.authorizer` is None when nothing protects the route and `Authorizer("none")`
+  when the template says NONE explicitly; API-key-only is `api_key_required`;
+- `DataResource.encryption` is what the template sets; AWS's default encryption is noted
+  in `properties["default_encryption"]`;
+- inside strings, a resource of the template reads `${LogicalId.Attr}` (intrinsics).
 """
 
 from __future__ import annotations
