@@ -76,6 +76,10 @@ class Headers(Mapping[str, str]):
     def __getitem__(self, name: str) -> str:
         return self._single[name.lower()]
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """The header's (last) value, or `default`: without the exception of Mapping.get."""
+        return self._single.get(name.lower(), default)
+
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name.lower() in self._single
 
