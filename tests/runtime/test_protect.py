@@ -121,8 +121,8 @@ def test_redact_outbound_payload() -> None:
 
 @pytest.fixture
 def kms() -> Iterator[Any]:
-    moto = pytest.importorskip("moto")
     import boto3
+    import moto  # the dev extra installs it
 
     with moto.mock_aws():
         client = boto3.client("kms", region_name="eu-west-1", aws_access_key_id="testing",
