@@ -350,6 +350,11 @@ def test_more_function_settings(events):
     arns = events.roles[q("EverythingFunctionRole")].managed_policy_arns
     assert "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" in arns
     assert "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole" in arns
+    assert Ref(q("SharedManaged")) in arns
+    (shared,) = [s for s in events.roles[q("EverythingFunctionRole")].statements
+                 if s.source == "customer-managed:SharedManaged"]
+    assert shared.resources == (Ref(q("ClickStream"), "Arn"),)
+    assert shared.location.line == line_of(EVENTS_TEMPLATE, "Action: kinesis:PutRecord") - 1
 
 
 @pytest.mark.parametrize("event, kind, source, asynchronous", [

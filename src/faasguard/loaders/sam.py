@@ -8,12 +8,14 @@ templates, managed policies) plus the managed policies SAM adds itself.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from faasguard.loaders import policies
 from faasguard.loaders.documents import LDict, LList
 from faasguard.loaders.functions import apply_common, link_role, read_url
 from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.iam_resources import attach_policy
 from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.sam_auth import read_api_auth
 from faasguard.loaders.sam_events import read_events
@@ -192,7 +194,7 @@ def _read_policy_item(t: Template, role: Role, item: Value, line: int) -> None:
         role.managed_policy_arns.append(item)
         policy = t.target_of(item, "AWS::IAM::ManagedPolicy")
         if policy is not None:
-            t.finalizers.append(lambda: _attach_later(t, role.id, policy))
+            t.finalizers.append(functools.partial(attach_policy, t, role.id, policy))
         return
     template = policies.template_entry(item)
     if template is not None:
@@ -207,12 +209,6 @@ def _read_policy_item(t: Template, role: Role, item: Value, line: int) -> None:
         return
     t.warn("a Policies entry is neither a policy name/ARN, a policy document nor a SAM "
            "policy template; ignored", line)
-
-
-def _attach_later(t: Template, role_id: str, policy_id: str) -> None:
-    from faasguard.loaders.iam_resources import attach_policy
-
-    attach_policy(t, role_id, policy_id)
 
 
 # ---------------------------------------------------------------------- APIs
