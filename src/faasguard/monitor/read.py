@@ -23,6 +23,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,6 +45,8 @@ __all__ = ["ReadConfig", "ReadStats", "MalformedSample", "iter_events", "iter_fi
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _EXCERPT = 160
+# The last line of a Python traceback: "KeyError: 'id'", "botocore.exceptions.ClientError: ..."
+_EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)(?::|\s*$)")
 
 
 @dataclass(frozen=True)
@@ -152,16 +155,18 @@ def _read_file(path: Path, config: ReadConfig, stats: ReadStats) -> Iterator[Eve
 
 def _read_stream(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[Event]:
     limit = ctx.config.max_line_bytes
-    first = stream.readline(limit)
-    if b"\x00" in first[:4096]:
+    if b"\x00" in stream.read(4096):
         stats.file_errors.append(f"{ctx.file}: binary data, not a log file")
         return
+    stream.seek(0)
+    first = stream.readline(limit)
     if _starts_document(first):
         stream.seek(0)
         yield from _read_document(stream, ctx, stats)
         return
     number = 0
     line = first
+    after_event = False
     while line:
         number += 1
         stats.lines += 1
@@ -171,9 +176,25 @@ def _read_stream(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[
                                 line[:_EXCERPT].decode("utf-8", "replace"))
         else:
             text = line.decode("utf-8", "replace")
+            if after_event and _is_continuation(text):
+                line = stream.readline(limit)
+                continue
             line_ctx = Context(ctx.file, number, ctx.config, ctx.function)
+            before = stats.events
             yield from _count(events_from_line(text, line_ctx), line_ctx, text, stats)
+            after_event = stats.events > before
         line = stream.readline(limit)
+
+
+def _is_continuation(text: str) -> bool:
+    """Is `text` a later line of a multi-line message (a traceback) written over lines?
+
+    S3 exports write a message's own newlines as they are, so the traceback of an
+    ``[ERROR]`` line follows it on lines of its own, without a timestamp.
+    """
+    return (text[:1] in (" ", "\t") and bool(text.strip())) \
+        or text.startswith("Traceback (most recent call last)") \
+        or bool(_EXCEPTION_LINE.match(text))
 
 
 def _starts_document(first: bytes) -> bool:

@@ -6,12 +6,15 @@
   "CloudTrailEvent": "<the record as a JSON string>"}, ...]}``;
 - EventBridge events ``{"detail-type": "AWS API Call via CloudTrail", "detail": record}``.
 
+``api_action`` is ``eventSource:eventName`` with the API version Lambda appends to its
+event names removed (``lambda.amazonaws.com:AddPermission``, not ``AddPermission20150331v2``).
 Containers are `faasguard.monitor.readers.dispatch`'s; this module reads one record.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,13 +23,15 @@ from faasguard.monitor.readers.base import Context, Malformed, compact_json, tex
 from faasguard.monitor.readers.times import parse_time
 
 SOURCE = "cloudtrail"
+# Lambda's event names carry the API version: AddPermission20150331v2 -> AddPermission
+_API_VERSION = re.compile(r"(?<=[a-z])20\d{6}(?:v\d+)?$")
 EVENTBRIDGE_TYPES = ("AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail",
                      "AWS Service Event via CloudTrail")
 
 
 def is_record(obj: Mapping[str, Any]) -> bool:
     """Is `obj` a CloudTrail record?"""
-    return "eventName" in obj and "eventSource" in obj
+    return "eventName" in obj and "eventSource" in obj and "eventTime" in obj
 
 
 def is_lookup_event(obj: Mapping[str, Any]) -> bool:
@@ -61,7 +66,8 @@ def parse_record(obj: Mapping[str, Any], ctx: Context) -> Event:
                  request_id=text(obj.get("requestID")),
                  client_ip=text(obj.get("sourceIPAddress")),
                  principal=_principal(identity), principal_type=text(identity.get("type")),
-                 api_action=f"{source}:{name}", error_code=text(obj.get("errorCode")),
+                 api_action=f"{source}:{_API_VERSION.sub('', name)}",
+                 error_code=text(obj.get("errorCode")),
                  user_agent=clip(text(obj.get("userAgent")), 300),
                  mfa_used=_mfa(extra, identity), params=compact_json(params or None),
                  detail=text(response.get("ConsoleLogin")),

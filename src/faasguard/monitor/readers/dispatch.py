@@ -11,6 +11,7 @@ others of its container).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ _SHAPE_ERRORS = (Malformed, ValueError, TypeError, KeyError, AttributeError, Ind
 # Keys of top-level lists whose items are records: CloudTrail files and Kinesis events
 # ("Records"), lookup-events ("Events"), filter/get-log-events ("events"), Firehose
 # ("records").
+_LEVEL_PREFIX = re.compile(r"\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|TRACE)\]")
 RECORD_LISTS = ("Records", "Events", "events", "records", "logEvents")
 
 
@@ -61,10 +63,12 @@ def events_from_message(message: str, ctx: Context) -> Iterator[Item]:
         if rest.strip():
             yield from events_from_message(rest.strip(), ctx.at(time=when))
         return
-    if ctx.time is not None and (ctx.function or ctx.config.function):
-        # A Lambda function's own unstructured print()/console.log() line.
+    if ctx.time is not None:
+        # A CloudWatch log event of no known shape: the function's own print() line.
+        level = _LEVEL_PREFIX.match(message)
         yield Event(ctx.time, "lambda-app", "log", function=ctx.function or ctx.config.function,
-                    message=clip(message), file=ctx.file, line=ctx.line)
+                    level=level.group(1) if level else None, message=clip(message),
+                    file=ctx.file, line=ctx.line)
         return
     yield Malformed("unrecognised line")
 
@@ -97,14 +101,14 @@ def _from_object(obj: dict[str, Any], ctx: Context) -> Iterator[Item]:
         yield from _one(app_json.parse_guard(obj, ctx))
     elif lambda_json.is_platform(obj):
         yield from _one(lambda_json.parse(obj, ctx))
+    elif (data := cwlogs.encoded_data(obj)) is not None:
+        payload = cwlogs.decode(data, ctx.config.max_document_bytes)
+        yield from events_from_value(payload, ctx)
     elif cloudtrail.is_record(obj):
         yield cloudtrail.parse_record(obj, ctx)
     elif cwlogs.is_payload(obj):
         for inner, message in cwlogs.iter_payload(obj, ctx):
             yield from _message_or_malformed(message, inner)
-    elif (data := cwlogs.encoded_data(obj)) is not None:
-        payload = cwlogs.decode(data, ctx.config.max_document_bytes)
-        yield from events_from_value(payload, ctx)
     elif (key := container_kind(obj)) is not None:
         for item in obj[key]:
             yield from events_from_value(item, ctx)
