@@ -91,7 +91,7 @@ def _index(module: Module) -> None:
             module.functions[node.name] = node
         elif isinstance(node, ast.ClassDef):
             info = ClassInfo(node.name, node, module,
-                             bases=[module.qualify(_dotted(b)) for b in node.bases])
+                             bases=[module.qualify(dotted_name(b)) for b in node.bases])
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     info.methods[item.name] = item
@@ -131,7 +131,7 @@ def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, packa
         aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
 
-def _dotted(node: ast.expr) -> str:
+def dotted_name(node: ast.expr) -> str:
     """`a.b.c` for a Name/Attribute chain; '' for anything else."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
@@ -142,8 +142,6 @@ def _dotted(node: ast.expr) -> str:
         return ".".join(reversed(parts))
     return ""
 
-
-dotted_name = _dotted
 
 
 def _dotted_of_file(file: str) -> str:

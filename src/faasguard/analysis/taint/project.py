@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.taint.engine import Analyzer, Hit
+from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.modules import (
     ClassInfo,
@@ -23,6 +23,7 @@ from faasguard.analysis.taint.modules import (
     paused_gc,
 )
 from faasguard.analysis.taint.sources import SourceInfo, describe_source, path_text
+from faasguard.analysis.taint.state import Hit
 from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
 from faasguard.findings import FlowStep
 from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id

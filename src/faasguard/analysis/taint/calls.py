@@ -1,0 +1,468 @@
+"""Calls in the taint engine: sinks, sanitisers, propagators and the project's own code.
+
+A call is looked up in the taint table by its qualified name (`subprocess.run`, after
+import resolution) or, for a method, by its name and the kind of its receiver. Calls to
+functions, classes and methods of the project are analysed inline with the caller's
+taint (context-sensitive, bounded depth and budget); any other call passes the taint of
+its arguments on to its result.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from faasguard.analysis.taint.modules import (
+    ClassInfo,
+    FunctionNode,
+    Module,
+    ModuleCache,
+    dotted_name,
+    search_path,
+)
+from faasguard.analysis.taint.state import (
+    CLEAN,
+    Frame,
+    Hit,
+    Taint,
+    Val,
+    argv_position,
+    call_signature,
+    cleared,
+    const_str,
+    extend,
+    merge,
+    stringified,
+    structured,
+    union,
+    with_step,
+)
+from faasguard.analysis.taint.table import Sink, TaintTable
+
+MAX_DEPTH = 12
+MAX_INLINE_CALLS = 400
+SAFE_TAR_FILTERS = {"data", "tar"}
+SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
+MUTATORS = {"append", "extend", "insert", "add", "update"}
+
+
+class CallAnalysis:
+    """The call half of the engine's `Analyzer` (which supplies `ev`, `block`, `_global`)."""
+
+    table: TaintTable
+    cache: ModuleCache
+    visited: set[tuple[str, int]]
+    base: str | None
+    hits: list[Hit]
+    class_attrs: dict[tuple[str, str], Val]
+    tainted_classes: set[str]
+    classes: dict[str, ClassInfo]
+    stack: list[FunctionNode]
+    budget: int
+    _calls: dict[tuple[Any, ...], Val]
+    _reads: set[str] | None
+    _written: set[str] | None
+    _local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
+                                              FunctionNode | None] | None]
+
+    def ev(self, node: ast.expr, f: Frame) -> Val:
+        """The abstract value of an expression (the Analyzer's)."""
+        raise NotImplementedError
+
+    def block(self, stmts: list[ast.stmt], f: Frame) -> bool:
+        """Analyse statements (the Analyzer's)."""
+        raise NotImplementedError
+
+    def _global(self, module: Module, name: str) -> Val:
+        raise NotImplementedError
+
+    def _e_call(self, node: ast.Call, f: Frame) -> Val:
+        ev = self.ev
+        args = [ev(arg, f) for arg in node.args]  # `*xs` evaluates to the value of xs
+        kwargs: dict[str, Val] = {}
+        for keyword in node.keywords:
+            kwargs[keyword.arg or "**"] = ev(keyword.value, f)
+        if args and any(type(arg) is ast.Starred for arg in node.args):
+            kwargs["*"] = union(args)
+        func = node.func
+        kind = type(func)
+        if kind is ast.Name:
+            name = func.id  # type: ignore[attr-defined]
+            if f.local_funcs is not None and name in f.local_funcs:
+                inner, outer = f.local_funcs[name]
+                return self._inline(inner, outer.module, args, kwargs, node, f,
+                                    closure=outer, cls=outer.cls)
+            if name in f.env:  # calling a value (a callback): result follows the arguments
+                return union([*args, *kwargs.values()])
+            return self._named_call(f.qualify(name), node, args, kwargs, f, name)
+        if kind is ast.Attribute:
+            assert isinstance(func, ast.Attribute)
+            dotted = dotted_name(func.value)
+            head = dotted.partition(".")[0]
+            if head and head not in f.env and (f.is_alias(head) or head in f.module.classes):
+                return self._named_call(f.qualify(dotted) + "." + func.attr, node, args,
+                                        kwargs, f, dotted + "." + func.attr)
+            holder = func.value
+            if func.attr in MUTATORS and type(holder) is ast.Name:  # a write, not a read
+                receiver = f.env.get(holder.id) or self._global(f.module, holder.id)
+            else:
+                receiver = self.ev(holder, f)
+            return self._method_call(func.attr, receiver, node, args, kwargs, f)
+        callee = self.ev(func, f)
+        return union([callee, *args, *kwargs.values()])
+
+    def _named_call(self, qname: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val],
+                    f: Frame, written: str) -> Val:
+        table = self.table
+        sinks = table.calls.get(qname)
+        if sinks is not None:
+            for sink in sinks:
+                self._check_sink(sink, node, args, kwargs, f, CLEAN)
+            if sinks[0].result == "clean":
+                return CLEAN
+        if table.source_calls and qname in table.source_calls:
+            return self._user_source(qname, node, f)
+        if qname in table.full_sanitisers:
+            return CLEAN
+        partial = table.partial_sanitisers.get(qname)
+        if partial is not None:
+            return cleared(union([*args, *kwargs.values()]), partial)
+        if qname in table.validators:
+            self._validate(node, f)
+            return CLEAN
+        if qname in table.structured:
+            return structured(union(args[:1] or list(kwargs.values())))
+        if qname in table.stringify:
+            return stringified(union([*args, *kwargs.values()]))
+        kind = table.kinds.get(qname)
+        if kind is not None:
+            if kind == "xml-parser" and keyword_false(node, "resolve_entities"):
+                kind = "xml-parser-safe"
+            return union([*args, *kwargs.values()], kind)
+        local = self._local(qname, written, f)
+        if local is not None:
+            module, target, method = local
+            if isinstance(target, ClassInfo):
+                return self._instantiate(target, node, args, kwargs, f, method)
+            return self._inline(target, module, args, kwargs, node, f)
+        if sinks is not None:
+            return CLEAN
+        last = written.rpartition(".")[2]
+        if last != written:  # `Model.objects.raw(...)`, `Order.model_validate_json(...)`
+            for sink in table.methods.get(last, []):
+                if sink.receiver is None:
+                    self._check_sink(sink, node, args, kwargs, f, CLEAN)
+            if last in table.clean_methods:
+                return CLEAN
+        return union([*args, *kwargs.values()])
+
+    def _method_call(self, name: str, receiver: Val, node: ast.Call, args: list[Val],
+                     kwargs: dict[str, Val], f: Frame) -> Val:
+        table = self.table
+        sinks = table.methods.get(name)
+        if sinks is not None:
+            for sink in sinks:
+                if sink.receiver is None or sink.receiver == receiver.kind:
+                    self._check_sink(sink, node, args, kwargs, f, receiver)
+        kind = receiver.kind
+        if kind is not None and kind.startswith("cls:"):
+            cls = self.classes.get(kind[4:])
+            if cls is not None:
+                found = self._find_method(cls, name)
+                if found is not None:
+                    owner, method = found
+                    return self._inline(method, owner.module, [receiver, *args], kwargs, node,
+                                        f, cls=owner, self_call=True)
+        if name in table.clean_methods:
+            return CLEAN
+        if name in table.validator_methods:
+            self._validate(node, f)
+            return CLEAN
+        if not receiver.taints:
+            if name in table.arg_methods:
+                added = union([*args, *kwargs.values()])
+                if added.taints:
+                    holder = node.func.value  # type: ignore[attr-defined]
+                    if type(holder) is ast.Name and name not in ("join", "format", "format_map"):
+                        f.env[holder.id] = merge(f.env.get(holder.id, CLEAN), argv_position(added))
+                    return stringified(added) if name in ("join", "format", "format_map") else \
+                        Val(added.taints, kind)
+            return Val((), kind) if kind == "path" else CLEAN
+        if name in table.container_methods:
+            key = const_str(node.args[0]) if node.args else None
+            at = (f.module.file, node.lineno)
+            if name in ("values", "items", "keys", "copy"):
+                result = extend(receiver, "*", at) if name != "copy" else receiver
+            else:
+                result = extend(receiver, key if key is not None else "*", at)
+            if len(args) > 1:
+                result = union((result, args[1]))
+            return result
+        if name in table.string_methods:
+            result = stringified(receiver)
+            if name in table.arg_methods:
+                result = union((result, stringified(union(args))))
+            return result
+        if name in table.arg_methods:
+            return union([receiver, *args], kind)
+        return Val(receiver.taints, kind if kind in ("path", "archive") else None)
+
+    def _check_sink(self, sink: Sink, node: ast.Call, args: list[Val], kwargs: dict[str, Val],
+                    f: Frame, receiver: Val) -> None:
+        condition = sink.condition
+        if condition == "receiver":
+            checked = [receiver]
+        elif condition == "archive":
+            for keyword in node.keywords:
+                if keyword.arg == "filter" and const_str(keyword.value) in SAFE_TAR_FILTERS:
+                    return
+            checked = [receiver]
+        else:
+            checked = [args[i] for i in sink.args if i < len(args)]
+            checked.extend(kwargs[k] for k in sink.kwargs if k in kwargs)
+            if "*" in kwargs and sink.args:
+                checked.append(kwargs["*"])
+            if "**" in kwargs and sink.kwargs:
+                checked.append(kwargs["**"])
+        if not any(val.taints for val in checked):
+            return
+        if condition == "shell":
+            if not self._shell(node):
+                checked = [Val(tuple(t for t in val.taints if not t.argv)) for val in checked]
+        elif condition == "structured":
+            checked = [Val(tuple(t for t in val.taints if t.structured)) for val in checked]
+        elif condition == "unsafe-yaml":
+            loader = next((k.value for k in node.keywords if k.arg == "Loader"),
+                          node.args[1] if len(node.args) > 1 else None)
+            if loader is not None and dotted_name(loader).endswith(SAFE_YAML_LOADERS):
+                return
+        elif condition == "lxml-parser":
+            parser = kwargs.get("parser", args[1] if len(args) > 1 else CLEAN)
+            if parser.kind == "xml-parser-safe":
+                return
+        for val in checked:
+            if val.taints:
+                self.report(sink.category, sink.name, node, val, f)
+
+    def _shell(self, node: ast.Call) -> bool:
+        """Does a subprocess call run a shell (shell=True, or `sh -c` in its argv)?"""
+        for keyword in node.keywords:
+            if keyword.arg == "shell":
+                value = keyword.value
+                return not (type(value) is ast.Constant and not value.value)
+        command = node.args[0] if node.args else None
+        if type(command) in (ast.List, ast.Tuple):
+            words = [const_str(e) for e in command.elts]  # type: ignore[union-attr]
+            return bool(words) and words[0] in self.table.shells and "-c" in words
+        return False
+
+    def report(self, category: str, sink: str, node: ast.AST, val: Val, f: Frame) -> None:
+        """Record every taint of `val` that is not cleared for `category` as a hit."""
+        line = getattr(node, "lineno", 0)
+        function = f"{f.module.file}:{f.name}"
+        for taint in val.taints:
+            if category not in taint.cleared:
+                self.hits.append(Hit(category, sink, f.module.file, line, taint, function))
+
+    def _user_source(self, qname: str, node: ast.AST, f: Frame) -> Val:
+        label = self.table.source_calls.get(qname)
+        if label is None:
+            return CLEAN
+        step = (f.module.file, getattr(node, "lineno", 0), f"{label} (declared source)")
+        return Val((Taint((), (step,), label),))
+
+    def _validate(self, node: ast.Call, f: Frame) -> None:
+        """A validating call (jsonschema.validate(x, ...)): `x` is trusted afterwards."""
+        target = next((k.value for k in node.keywords if k.arg == "instance"),
+                      node.args[0] if node.args else None)
+        if type(target) is ast.Name:
+            f.env[target.id] = CLEAN
+
+    # ------------------------------------------------------------------ local code
+
+    def _local(self, qname: str, written: str, f: Frame
+               ) -> tuple[Module, FunctionNode | ClassInfo, FunctionNode | None] | None:
+        """The project function or class a call refers to (its module, target, method)."""
+        module = f.module
+        head, _, rest = written.partition(".")
+        if head in module.functions and not rest and head not in module.aliases:
+            return module, module.functions[head], None
+        if head in module.classes and head not in module.aliases:
+            cls = module.classes[head]
+            if not rest:
+                return module, cls, None
+            method = cls.methods.get(rest)
+            return (module, cls, method) if method is not None and "." not in rest else None
+        key = (module.file, qname)
+        if key in self._local_cache:
+            return self._local_cache[key]
+        found: tuple[Module, FunctionNode | ClassInfo, FunctionNode | None] | None = None
+        parts = qname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            target_module = self.cache.find(".".join(parts[:cut]), f.search)
+            if target_module is None:
+                continue
+            tail = parts[cut:]
+            if len(tail) == 1 and tail[0] in target_module.functions:
+                found = (target_module, target_module.functions[tail[0]], None)
+            elif tail[0] in target_module.classes:
+                cls = target_module.classes[tail[0]]
+                if len(tail) == 1:
+                    found = (target_module, cls, None)
+                elif len(tail) == 2 and tail[1] in cls.methods:
+                    found = (target_module, cls, cls.methods[tail[1]])
+            elif len(tail) == 1 and tail[0] in target_module.aliases:
+                alias = target_module.aliases[tail[0]]
+                found = self._local(alias, alias, Frame(target_module, "", search_path(
+                    target_module, self.base)))
+            break
+        self._local_cache[key] = found
+        return found
+
+    def _find_method(self, cls: ClassInfo, name: str,
+                     depth: int = 0) -> tuple[ClassInfo, FunctionNode] | None:
+        method = cls.methods.get(name)
+        if method is not None:
+            return cls, method
+        if depth > 8:
+            return None
+        for base in cls.bases:
+            parent = self._class_of(cls.module, base)
+            if parent is not None:
+                found = self._find_method(parent, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _class_of(self, module: Module, qualified: str) -> ClassInfo | None:
+        if qualified in module.classes:
+            return module.classes[qualified]
+        local = self._local(qualified, qualified, Frame(module, "", search_path(module,
+                                                                                 self.base)))
+        if local is not None and isinstance(local[1], ClassInfo):
+            return local[1]
+        return None
+
+    def _is_model(self, cls: ClassInfo, depth: int = 0) -> bool:
+        """Does the class derive from a validating model base (pydantic BaseModel, ...)?"""
+        for base in cls.bases:
+            if base in self.table.model_bases or base.rpartition(".")[2] in \
+                    self.table.model_bases and base.startswith("pydantic"):
+                return True
+            parent = self._class_of(cls.module, base) if depth < 8 else None
+            if parent is not None and self._is_model(parent, depth + 1):
+                return True
+        return False
+
+    def _instantiate(self, cls: ClassInfo, node: ast.Call, args: list[Val],
+                     kwargs: dict[str, Val], f: Frame, method: FunctionNode | None) -> Val:
+        self.classes[cls.key] = cls
+        if method is not None:  # Class.method(...): a static or class method
+            bound = [Val((), "cls:" + cls.key), *args] if not is_static(method) else args
+            if method.name in self.table.clean_methods:
+                return CLEAN
+            return self._inline(method, cls.module, bound, kwargs, node, f, cls=cls)
+        if self._is_model(cls):
+            return CLEAN
+        instance = Val((), "cls:" + cls.key)
+        found = self._find_method(cls, "__init__")
+        if found is None:
+            added = union([*args, *kwargs.values()])
+            return Val(added.taints, instance.kind)
+        owner, init = found
+        self._inline(init, owner.module, [instance, *args], kwargs, node, f, cls=owner,
+                     self_call=True)
+        return instance
+
+    def _inline(self, fnode: FunctionNode, module: Module, args: list[Val],
+                kwargs: dict[str, Val], node: ast.Call, caller: Frame,
+                closure: Frame | None = None, cls: ClassInfo | None = None,
+                self_call: bool = False) -> Val:
+        """Analyse a project function for this call's arguments; its return value."""
+        tainted = any(a.taints for a in args) or any(v.taints for v in kwargs.values())
+        if not tainted and not (self_call and args and args[0].kind is not None
+                                and args[0].kind[4:] in self.tainted_classes):
+            if closure is None or not any(v.taints for v in closure.env.values()):
+                return CLEAN
+        if fnode in self.stack or len(self.stack) > MAX_DEPTH or self.budget <= 0:
+            return union([*args, *kwargs.values()])
+        key = (id(node), id(fnode), call_signature(args), call_signature(list(kwargs.values())),
+               len(self.class_attrs))
+        known = self._calls.get(key)
+        if known is not None:  # the same call again (a loop's second pass): same result
+            return known
+        result = self._analyse_call(fnode, module, args, kwargs, node, caller, closure, cls,
+                                    tainted)
+        self._calls[key] = result
+        return result
+
+    def _analyse_call(self, fnode: FunctionNode, module: Module, args: list[Val],
+                      kwargs: dict[str, Val], node: ast.Call, caller: Frame,
+                      closure: Frame | None, cls: ClassInfo | None, tainted: bool) -> Val:
+        self.budget -= 1
+        qual = f"{cls.name}.{fnode.name}" if cls is not None else fnode.name
+        search = caller.search if module is caller.module else search_path(module, self.base)
+        env = dict(closure.env) if closure is not None else {}
+        frame = Frame(module, qual, search, cls, env)
+        if closure is not None:
+            frame.aliases = closure.aliases
+            frame.local_funcs = closure.local_funcs
+        if cls is not None:
+            self.classes[cls.key] = cls
+        self._bind(fnode, frame, args, kwargs, caller, node)
+        self.stack.append(fnode)
+        if tainted:
+            self.visited.add((module.file, fnode.lineno))
+        loop_tracking = self._reads, self._written
+        self._reads = self._written = None  # the callee's names are not the loop's
+        self.block(fnode.body, frame)
+        self._reads, self._written = loop_tracking
+        self.stack.pop()
+        result = union(frame.returns, next((r.kind for r in frame.returns if r.kind), None))
+        if result.taints:
+            result = with_step(result, (caller.module.file, node.lineno,
+                                         f"returned from {qual}()"))
+        return result
+
+    def _bind(self, fnode: FunctionNode, frame: Frame, args: list[Val], kwargs: dict[str, Val],
+              caller: Frame, node: ast.Call) -> None:
+        params = fnode.args
+        ordered = positional(fnode)
+        file = frame.module.file
+        rest = kwargs.get("*", CLEAN)
+        splat = kwargs.get("**", CLEAN)
+        for index, param in enumerate(ordered):
+            if index < len(args):
+                val = args[index]
+            else:
+                val = kwargs.get(param.arg, merge(rest, splat))
+            frame.env[param.arg] = with_step(
+                val, (caller.module.file, node.lineno,
+                      f"passed to {frame.name}() as '{param.arg}'")) if val.taints else val
+        for param in params.kwonlyargs:
+            val = kwargs.get(param.arg, splat)
+            frame.env[param.arg] = with_step(
+                val, (file, fnode.lineno, f"passed to {frame.name}() as '{param.arg}'"))
+        if params.vararg is not None:
+            frame.env[params.vararg.arg] = union(args[len(ordered):])
+        if params.kwarg is not None:
+            named = {p.arg for p in ordered} | {p.arg for p in params.kwonlyargs}
+            frame.env[params.kwarg.arg] = union(
+                [v for k, v in kwargs.items() if k not in named])
+
+
+def positional(node: FunctionNode) -> list[ast.arg]:
+    return [*node.args.posonlyargs, *node.args.args]
+
+
+def is_static(node: FunctionNode) -> bool:
+    return any(dotted_name(d) == "staticmethod" for d in node.decorator_list)
+
+
+def keyword_false(node: ast.Call, name: str) -> bool:
+    for keyword in node.keywords:
+        if keyword.arg == name:
+            value = keyword.value
+            return type(value) is ast.Constant and value.value is False
+    return False
+

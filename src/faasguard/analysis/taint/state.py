@@ -1,0 +1,207 @@
+"""The values and state of the taint analysis: taints, abstract values, frames, hits.
+
+A `Taint` is attacker-controlled data with its history; a `Val` is what the engine knows
+about an expression (its taints and, for some objects, a kind); a `Frame` is one function
+being analysed. The helpers build new values: taint is immutable and shared.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, NamedTuple
+
+from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
+
+Step = tuple[str, int, str]  # file, line, what happened
+
+MAX_STEPS = 24
+MAX_TAINTS = 6
+
+
+class Taint(NamedTuple):
+    """Attacker-controlled data: where it came from and what happened to it.
+
+    path: the access path into the source parameter ("Records", "*", "s3", ...).
+    origin: the source's name (parameter or user-declared source call).
+    structured: it may be a parsed JSON object/array, not only a string (NoSQL).
+    argv: it sits in a non-program position of an argv list (safe without a shell).
+    cleared: sink categories a partial sanitiser made it safe for.
+    """
+
+    path: tuple[str, ...]
+    steps: tuple[Step, ...]
+    origin: str
+    structured: bool = False
+    argv: bool = False
+    cleared: frozenset[str] = frozenset()
+    read_at: tuple[str, int] | None = None  # where the value was last read out of the source
+
+
+def _T(path: tuple[str, ...], steps: tuple[Step, ...], origin: str, structured: bool,
+       argv: bool, cleared: frozenset[str], read_at: tuple[str, int] | None) -> Taint:
+    """Build a Taint positionally (hot path: cheaper than NamedTuple._replace)."""
+    return _new_taint(Taint, (path, steps, origin, structured, argv, cleared, read_at))
+
+
+_new_taint = tuple.__new__
+
+
+class Val(NamedTuple):
+    """An abstract value: its taints and the kind of object it is (or None)."""
+
+    taints: tuple[Taint, ...] = ()
+    kind: str | None = None
+
+
+CLEAN = Val()
+
+
+class Hit(NamedTuple):
+    """Tainted data reaching a sink."""
+
+    category: str
+    sink: str
+    file: str
+    line: int
+    taint: Taint
+    function: str  # "file:qualname" of the code holding the sink
+
+
+class Frame:
+    """The state of one function being analysed."""
+
+    __slots__ = ("module", "env", "cls", "returns", "name", "aliases", "local_funcs", "search")
+
+    def __init__(self, module: Module, name: str, search: tuple[str, ...],
+                 cls: ClassInfo | None = None, env: dict[str, Val] | None = None):
+        self.module = module
+        self.name = name
+        self.search = search
+        self.cls = cls
+        self.env: dict[str, Val] = env if env is not None else {}
+        self.returns: list[Val] = []
+        self.aliases: dict[str, str] | None = None
+        self.local_funcs: dict[str, tuple[FunctionNode, Frame]] | None = None
+
+    def qualify(self, dotted: str) -> str:
+        """A dotted name with its head import alias resolved (function-level imports too)."""
+        if self.aliases is not None:
+            head, dot, rest = dotted.partition(".")
+            target = self.aliases.get(head)
+            if target is not None:
+                return target + dot + rest if dot else target
+            return dotted
+        return self.module.qualify(dotted)
+
+    def is_alias(self, name: str) -> bool:
+        """Does `name` refer to an imported module or name (not a local variable)?"""
+        if name in self.env:
+            return False
+        aliases = self.aliases if self.aliases is not None else self.module.aliases
+        return name in aliases
+
+
+def union(vals: list[Val] | tuple[Val, ...], kind: str | None = None) -> Val:
+    """One value carrying the taints of all `vals` (deduplicated, bounded)."""
+    tainted = [val for val in vals if val.taints]
+    if not tainted:
+        return Val((), kind) if kind else CLEAN
+    if len(tainted) == 1 and tainted[0].kind == kind:
+        return tainted[0]
+    out: list[Taint] = []
+    seen: set[tuple[tuple[str, ...], str, bool]] = set()
+    for val in tainted:
+        for taint in val.taints:
+            key = (taint.path, taint.origin, taint.structured)
+            if key not in seen and len(out) < MAX_TAINTS:
+                seen.add(key)
+                out.append(taint)
+    return Val(tuple(out), kind) if out or kind else CLEAN
+
+
+def merge(a: Val, b: Val) -> Val:
+    """Join of two values (after an if/else, a loop, or two writes to one attribute)."""
+    if a is b or not b.taints and b.kind in (None, a.kind):
+        return a
+    if not a.taints and a.kind in (None, b.kind):
+        return b
+    return union((a, b), a.kind or b.kind)
+
+
+def with_step(val: Val, step: Step) -> Val:
+    if not val.taints:
+        return val
+    return Val(tuple([_T(t[0], add_step(t[1], step), t[2], t[3], t[4], t[5], t[6])
+                      for t in val.taints]), val.kind)
+
+
+def add_step(steps: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
+    if steps and steps[-1] == step:
+        return steps
+    if len(steps) >= MAX_STEPS:
+        return steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
+    return steps + (step,)
+
+
+def extend(val: Val, key: str, at: tuple[str, int] | None = None,
+            kind: str | None = None) -> Val:
+    if not val.taints:
+        return CLEAN if kind is None else Val((), kind)
+    return Val(tuple([_T(t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6])
+                      if len(t[0]) < 16 else t for t in val.taints]), kind)
+
+
+def stringified(val: Val) -> Val:
+    """The value after string building: no longer an object, no longer argv-separated."""
+    if not val.taints:
+        return CLEAN
+    return Val(tuple(_T(t[0], t[1], t[2], False, False, t[5], t[6])
+                     if t.structured or t.argv else t for t in val.taints))
+
+
+def structured(val: Val) -> Val:
+    if not val.taints:
+        return CLEAN
+    return Val(tuple([_T(t[0], t[1], t[2], True, False, t[5], t[6]) for t in val.taints]))
+
+
+def cleared(val: Val, categories: frozenset[str]) -> Val:
+    if not val.taints:
+        return CLEAN
+    return Val(tuple([_T(t[0], t[1], t[2], t[3], t[4], t[5] | categories, t[6])
+                      for t in val.taints]), val.kind)
+
+
+def argv_position(val: Val) -> Val:
+    if not val.taints:
+        return val
+    return Val(tuple([_T(t[0], t[1], t[2], t[3], True, t[5], t[6]) for t in val.taints]),
+               val.kind)
+
+
+def const_str(node: ast.expr | None) -> str | None:
+    if type(node) is ast.Constant and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def taint_signature(val: Val | None) -> tuple[Any, ...] | None:
+    if val is None:
+        return None
+    return val.kind, tuple((t[0], t[2], t[3], t[4], t[5]) for t in val.taints)
+
+
+def call_signature(vals: list[Val]) -> tuple[Any, ...]:
+    """What of the arguments decides a call's analysis (not the steps they took)."""
+    return tuple((val.kind, tuple((t[0], t[2], t[3], t[4], t[5]) for t in val.taints))
+                 for val in vals)
+
+def merge_env(a: dict[str, Val], b: dict[str, Val]) -> dict[str, Val]:
+    if a is b:
+        return a
+    out = dict(a)
+    for name, val in b.items():
+        old = out.get(name)
+        out[name] = val if old is None else merge(old, val)
+    return out
+
