@@ -521,3 +521,27 @@ def test_deployment_stage_policy_by_role_name_and_name_references(tmp_path):
     assert statement.actions == ("s3:ListBucket",) and statement.location.line == 23
     kinds = {(t.kind, t.location.line) for t in app.functions["serverless.yml#Fn"].triggers}
     assert kinds == {("sqs", 31), ("sns", 36), ("schedule", 42)}
+
+
+def test_local_code_folders_before_packaging_and_image_build_context(tmp_path):
+    text = (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Packaged:\n"
+        "    Type: AWS::Lambda::Function\n"
+        "    Properties:\n"
+        "      Code: ./workers/\n"
+        "      Handler: main.handler\n"
+        "  Image:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      PackageType: Image\n"
+        "    Metadata:\n"
+        "      DockerContext: ./image\n"
+        "      Dockerfile: Dockerfile\n"
+    )
+    ctx = LoadContext(root=str(tmp_path), file="svc/template.yaml")
+    app = load_template(parse(text).data, ctx, "sam")
+    assert app.functions["svc/template.yaml#Packaged"].code_dir == "svc/workers"
+    image = app.functions["svc/template.yaml#Image"]
+    assert image.code_dir == "svc/image" and "image_uri" in image.properties

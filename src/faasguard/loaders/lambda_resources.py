@@ -34,13 +34,17 @@ def read_function(t: Template, logical: str, props: Any) -> None:
     """AWS::Lambda::Function (phase 1)."""
     fn = Function(id=t.qualify(logical), location=t.loc(t.line(logical)), format=t.fmt)
     apply_common(t, fn, props)
-    code = mapping(props.get("Code"))
+    raw_code = props.get("Code")
+    if isinstance(raw_code, str) and not raw_code.startswith("s3://"):
+        # a local folder, as `aws cloudformation package` takes it before uploading
+        fn.code_dir = t.local_dir(raw_code, props.line_of("Code"))
+    code = mapping(raw_code)
     if "ZipFile" in code:
         fn.properties["inline_code"] = code["ZipFile"]
     for key in ("S3Bucket", "S3Key", "ImageUri"):
         if key in code:
             fn.properties[f"code_{key}"] = code[key]
-    metadata = mapping(t.raw[logical].get("Metadata")) if logical in t.raw else mapping(None)
+    metadata = mapping(t.raw_resource(logical).get("Metadata"))
     asset = metadata.get("aws:asset:path")
     if isinstance(asset, str) and metadata.get("aws:asset:property") == "Code":
         fn.code_dir = t.local_dir(asset, t.line(logical))

@@ -38,6 +38,7 @@ from faasguard.model import (
     Statement,
     Unknown,
     Value,
+    logical_id,
 )
 
 #: Globals section -> the SAM resource type it applies to.
@@ -127,6 +128,9 @@ def _read_code(t: Template, fn: Function, props: LDict) -> None:
         fn.properties["inline_code"] = props["InlineCode"]
     elif "ImageUri" in props or props.get("PackageType") == "Image":
         fn.properties["image_uri"] = props.get("ImageUri")
+        context = mapping(t.raw_resource(logical_id(fn.id)).get("Metadata")).get("DockerContext")
+        if isinstance(context, str):  # `sam build` builds the image from this folder
+            fn.code_dir = t.local_dir(context, fn.location.line)
     elif isinstance(code_uri, str) and not code_uri.startswith("s3://"):
         fn.code_dir = t.local_dir(code_uri, props.line_of("CodeUri"))
     elif code_uri is not None:

@@ -111,6 +111,10 @@ class Template:
             self._resolved[logical] = cached
         return cached
 
+    def raw_resource(self, logical: str) -> LDict:
+        """A resource as written (Type, Properties, Metadata, Condition, ...)."""
+        return self.raw.get(logical, LDict())
+
     def raw_props(self, logical: str) -> LDict:
         """A resource's Properties as written (Globals merged, intrinsics unresolved)."""
         return self.props.get(logical, LDict())
