@@ -22,6 +22,7 @@ Environment variables (all optional):
     FAASGUARD_AUDIT=stdout|off   FAASGUARD_AUDIT_ALLOW=true|false
     FAASGUARD_METRICS=true|false FAASGUARD_METRICS_NAMESPACE=faasguard
     FAASGUARD_SANDBOX=true|false
+    FAASGUARD_BATCH_FAILURES=true|false         report refused records as batch item failures
     FAASGUARD_REDACT_KEYS=iban,national_id
     FAASGUARD_AUTH_<OPTION>=...                 options of the Authenticator, e.g.
                                                 FAASGUARD_AUTH_ISSUER, FAASGUARD_AUTH_AUDIENCE
@@ -66,6 +67,7 @@ class GuardConfig:
     redact_keys: tuple[str, ...] = ()
     redact_patterns: tuple[str, ...] = ()
     function_name: str | None = None
+    batch_failures: bool = False
 
     def __init__(self, **options: Any) -> None:
         for name, value in options.items():
@@ -82,7 +84,7 @@ class GuardConfig:
 
 
 _NAMES = frozenset(GuardConfig.__annotations__)
-_BOOLS = {"fail_open", "audit_allow", "metrics"}
+_BOOLS = {"fail_open", "audit_allow", "metrics", "batch_failures"}
 _INTS = {"max_body_bytes", "max_depth", "max_keys"}
 _LISTS = {"id_fields", "redact_keys", "redact_patterns"}
 _TRUE = {"1", "true", "yes", "on"}

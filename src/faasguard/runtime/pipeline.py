@@ -30,8 +30,11 @@ from faasguard.runtime.config import GuardConfig, load_config
 from faasguard.runtime.errors import GuardError, InputRejected, InvalidEvent
 from faasguard.runtime.events import (
     DIRECT,
+    DYNAMODB,
     EVENTBRIDGE,
+    KINESIS,
     SCHEDULE,
+    SQS,
     EventView,
     normalize,
 )
@@ -51,11 +54,11 @@ class GuardState:
     """What the guard learnt about the running invocation (see `current()`).
 
     `view` the normalised event, `claims` the verified claims ({} without auth),
-    `principal` who is calling, `model` the pydantic instance(s), `hits` the report-mode
-    detector hits.
+    `principal` who is calling, `model` the pydantic instance(s), `hits` the detector
+    hits, `rejected` the indexes of records refused with `batch_failures=True`.
     """
 
-    __slots__ = ("view", "claims", "principal", "model", "hits")
+    __slots__ = ("view", "claims", "principal", "model", "hits", "rejected")
 
     def __init__(self, view: EventView) -> None:
         self.view = view
@@ -63,6 +66,7 @@ class GuardState:
         self.principal: str | None = view.principal
         self.model: Any = None
         self.hits: list[Hit] = []
+        self.rejected: list[int] = []  # with batch_failures: indexes of refused records
 
 
 _current: ContextVar[GuardState | None] = ContextVar("faasguard_state", default=None)
@@ -201,6 +205,16 @@ class Guard:
                 self._emit("report", view, detector=hit.detector, location=hit.location,
                            reason="input", metric="reported", dimension=hit.detector,
                            evidence={"sample": hit.sample} if hit.sample else None)
+        if blocking and self.config.batch_failures and view.source in _BATCH_ITEM_ID:
+            by_record: dict[int, list[Hit]] = {}
+            for hit in blocking:
+                index = _record_index(hit.location)
+                if index is None:
+                    break
+                by_record.setdefault(index, []).append(hit)
+            else:
+                self._refuse_records(state, by_record)
+                return
         if blocking:
             first = blocking[0]
             self._emit("block", view, detector=first.detector, location=first.location,
@@ -208,6 +222,20 @@ class Guard:
                        hits=[{"detector": h.detector, "location": h.location} for h in blocking],
                        evidence={"sample": first.sample} if first.sample else None)
             raise _Refusal(400, InputRejected(first.detector, first.location))
+
+    def _refuse_records(self, state: GuardState, by_record: dict[int, list[Hit]]) -> None:
+        """batch_failures: one block event per refused record, the rest go on."""
+        view = state.view
+        for index, hits in sorted(by_record.items()):
+            first = hits[0]
+            self._emit("block", view, detector=first.detector, location=first.location,
+                       reason="input", metric="blocked", dimension=first.detector,
+                       record_id=_item_id(view, index),
+                       hits=[{"detector": h.detector, "location": h.location} for h in hits],
+                       evidence={"sample": first.sample} if first.sample else None)
+        state.rejected = sorted(by_record)
+        if isinstance(state.model, list):  # keep models aligned with the records passed on
+            state.model = [m for i, m in enumerate(state.model) if i not in by_record]
 
     def _validate(self, state: GuardState) -> list[Hit]:
         assert self.validator is not None
@@ -318,6 +346,21 @@ class Guard:
 
     def run(self, state: GuardState, event: Any, context: Any) -> Any:
         """Call the handler with the state and sandbox of this invocation in place."""
+        if not state.rejected:
+            return self._call(state, event, context)
+        kept, failures = _split_batch(state, event)
+        result = self._call(state, kept, context) if kept is not None else None
+        return _with_failures(result, failures)
+
+    async def run_async(self, state: GuardState, event: Any, context: Any) -> Any:
+        """`run` for a coroutine handler."""
+        if not state.rejected:
+            return await self._call_async(state, event, context)
+        kept, failures = _split_batch(state, event)
+        result = await self._call_async(state, kept, context) if kept is not None else None
+        return _with_failures(result, failures)
+
+    def _call(self, state: GuardState, event: Any, context: Any) -> Any:
         token = _current.set(state)
         try:
             if self.sandbox is None:
@@ -327,8 +370,7 @@ class Guard:
         finally:
             _current.reset(token)
 
-    async def run_async(self, state: GuardState, event: Any, context: Any) -> Any:
-        """`run` for a coroutine handler."""
+    async def _call_async(self, state: GuardState, event: Any, context: Any) -> Any:
         token = _current.set(state)
         try:
             if self.sandbox is None:
@@ -337,6 +379,39 @@ class Guard:
                 return await self.handler(event, context)
         finally:
             _current.reset(token)
+
+
+# Batch sources that accept partial failures, and where each record's identifier is.
+_BATCH_ITEM_ID = {SQS: ("messageId",), KINESIS: ("kinesis", "sequenceNumber"),
+                  DYNAMODB: ("dynamodb", "SequenceNumber")}
+
+
+def _record_index(location: str) -> int | None:
+    if not location.startswith("records["):
+        return None
+    return int(location[8:location.index("]")])
+
+
+def _item_id(view: EventView, index: int) -> str | None:
+    node: Any = view.raw["Records"][index]
+    for key in _BATCH_ITEM_ID[view.source]:
+        node = node.get(key) if isinstance(node, dict) else None
+    return None if node is None else str(node)
+
+
+def _split_batch(state: GuardState, event: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """The event without its refused records (None when none is left), and the
+    `batchItemFailures` entries of the refused ones."""
+    refused = set(state.rejected)
+    failures = [{"itemIdentifier": _item_id(state.view, i)} for i in state.rejected]
+    kept = [r for i, r in enumerate(event["Records"]) if i not in refused]
+    return ({**event, "Records": kept} if kept else None), failures
+
+
+def _with_failures(result: Any, failures: list[dict[str, Any]]) -> dict[str, Any]:
+    if isinstance(result, dict) and isinstance(result.get("batchItemFailures"), list):
+        return {**result, "batchItemFailures": result["batchItemFailures"] + failures}
+    return {"batchItemFailures": failures}
 
 
 def _retry_after(decision: Any) -> str:
@@ -414,7 +489,7 @@ def guard(handler: Handler | None = None, **options: Any) -> Any:
     `mode`, `detectors`, `id_fields`, `max_body_bytes`, `max_depth`, `max_keys`, `schema`,
     `model`, `auth`, `rate_limit`, `rate_limit_key`, `budget`, `store`, `fail_open`,
     `sandbox`, `audit`, `audit_allow`, `metrics`, `metrics_namespace`, `redact_keys`,
-    `redact_patterns`, `function_name`, `config`.
+    `redact_patterns`, `function_name`, `batch_failures`, `config`.
 
     Raises ValueError at decoration time for a wrong option.
     """
