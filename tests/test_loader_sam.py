@@ -201,14 +201,34 @@ def test_data_resources_and_log_group_link(app):
     assert (fn.log_group, fn.log_retention_days) == (q("ListOrdersLogs"), 14)
 
 
-def test_merge_globals_resource_wins_and_maps_merge():
+def test_merge_globals_like_sam():
     doc = parse("g:\n  Timeout: 3\n  Environment:\n    Variables: {A: '1', B: '2'}\n"
-                "r:\n  Timeout: 9\n  Environment:\n    Variables: {B: x}\n").data
+                "  Layers: [global-layer]\n  KmsKeyArn: {Ref: Key}\n"
+                "r:\n  Timeout: 9\n  Environment:\n    Variables: {B: x}\n"
+                "  Layers:\n    - own-layer\n  KmsKeyArn: {Fn::GetAtt: [Other, Arn]}\n").data
     merged = merge_globals(doc["g"], doc["r"])
-    assert merged["Timeout"] == 9
-    assert merged["Environment"]["Variables"] == {"A": "1", "B": "x"}
-    assert merged["Environment"]["Variables"].line_of("B") == 8
-    assert merged.line_of("Timeout") == 6
+    assert merged["Timeout"] == 9  # scalars: the resource's
+    assert merged["Environment"]["Variables"] == {"A": "1", "B": "x"}  # mappings merge
+    assert merged["Environment"]["Variables"].line_of("B") == 10
+    assert merged.line_of("Timeout") == 8
+    assert merged["Layers"] == ["global-layer", "own-layer"]  # lists: Globals first
+    assert [merged["Layers"].line_of(i) for i in range(2)] == [5, 12]
+    assert merged["KmsKeyArn"] == {"Fn::GetAtt": ["Other", "Arn"]}  # intrinsics: scalars
+
+
+def test_ignore_globals(tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n  Function:\n    Timeout: 30\n    MemorySize: 512\n"
+        "Resources:\n"
+        "  Some:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: [Timeout]\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12}\n"
+        "  Every:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: '*'\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    some, every = app.functions["template.yaml#Some"], app.functions["template.yaml#Every"]
+    assert (some.timeout_s, some.memory_mb) == (None, 512)
+    assert (every.timeout_s, every.memory_mb) == (None, None)
 
 
 # ---------------------------------------------------------------------- OpenAPI

@@ -210,7 +210,8 @@ def _declare(t: Template, resources: dict[str, Any]) -> None:
         t.raw[logical] = mapping(resource)
         section = next((s for s, k in sam.GLOBAL_SECTIONS.items() if k == kind), None)
         if section is not None and section in t.globals:
-            props = sam.merge_globals(t.globals[section], props)
+            shared = sam.without_ignored_globals(t.globals[section], resource.get("IgnoreGlobals"))
+            props = sam.merge_globals(shared, props)
         t.props[logical] = mapping(props)
         if kind == "AWS::Serverless::Function" and "Role" not in props:
             t.scope.resources.setdefault(f"{logical}Role", "AWS::IAM::Role")

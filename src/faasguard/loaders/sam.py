@@ -62,25 +62,51 @@ _DLQ_ACTIONS = {"SQS": "sqs:SendMessage", "SNS": "sns:Publish"}
 
 
 def merge_globals(base: Any, local: Any) -> Any:
-    """SAM Globals merge: the resource's value wins; mappings merge recursively.
-
-    Keys keep the line they were written on (in Globals or in the resource).
+    """SAM's Globals merge: mappings merge recursively, lists concatenate (Globals first),
+    anything else (scalars, intrinsic functions, values of different kinds) is the
+    resource's own. Keys and items keep the line they were written on.
     """
-    if not (isinstance(base, dict) and isinstance(local, dict)):
+    if isinstance(base, list) and isinstance(local, list):
+        merged_list = LList([*base, *local])
+        merged_list.line = getattr(local, "line", 0)
+        merged_list.end_line = getattr(local, "end_line", 0)
+        merged_list.item_lines = [*_item_lines(base), *_item_lines(local)]
+        return merged_list
+    if not (_is_mapping(base) and _is_mapping(local)):
         return local
     merged = LDict()
     merged.line = getattr(local, "line", 0)
     merged.end_line = getattr(local, "end_line", 0)
     for source in (base, local):
-        lines = getattr(source, "key_lines", {})
-        for key in source:
-            if key in lines:
-                merged.key_lines[key] = lines[key]
+        merged.key_lines.update(getattr(source, "key_lines", {}))
     for key, value in base.items():
         merged[key] = value
     for key, value in local.items():
         merged[key] = merge_globals(base[key], value) if key in base else value
     return merged
+
+
+def without_ignored_globals(section: Any, ignore: Any) -> Any:
+    """A Globals section less what a resource's `IgnoreGlobals` names ("*" or keys)."""
+    if ignore == "*":
+        return LDict()
+    if isinstance(ignore, list) and isinstance(section, dict):
+        kept = LDict({k: v for k, v in section.items() if k not in ignore})
+        kept.line, kept.key_lines = getattr(section, "line", 0), getattr(section, "key_lines", {})
+        return kept
+    return section
+
+
+def _is_mapping(value: Any) -> bool:
+    """A mapping that is not an intrinsic function (those merge like scalars)."""
+    return isinstance(value, dict) and not (
+        len(value) == 1 and isinstance(next(iter(value)), str)
+        and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::")))
+
+
+def _item_lines(value: list[Any]) -> list[int]:
+    lines = getattr(value, "item_lines", [])
+    return list(lines) if len(lines) == len(value) else [getattr(value, "line", 0)] * len(value)
 
 
 # ---------------------------------------------------------------------- functions
