@@ -11,7 +11,8 @@ example folder given:
 On the corpus, faasguard also runs on a copy without the Python handlers: Checkov's two
 frameworks read no handler code, so that is the like-for-like figure.
 
-It prints the wall time of each (median of --repeat runs), the speed ratio, the findings per
+It prints the wall and CPU time of each (median of --repeat runs; CPU time is the steadier
+figure on a shared machine), the speed ratios, the findings per
 threat (Checkov's checks are put in faasguard's threats by their id through the rules'
 `equivalents`, else by keywords of the check name), and for the examples how many planted
 issues each tool found. A planted issue is a line marked `# planted: <threat>` in an
@@ -28,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,6 +65,7 @@ class Run:
 
     tool: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system CPU of the process tree
     findings: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -70,6 +73,21 @@ class Run:
     def median(self) -> float:
         """Median wall time in seconds."""
         return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def median_cpu(self) -> float:
+        """Median CPU time in seconds (steadier than wall time on a busy machine)."""
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
+    def measure(self, cmd: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run the command once, recording its wall and CPU time."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        self.seconds.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return done
 
 
 def ensure_checkov() -> str:
@@ -83,20 +101,13 @@ def ensure_checkov() -> str:
     return out.stdout.strip()
 
 
-def _timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    return time.perf_counter() - start, done
-
-
 def run_faasguard(path: str, repeat: int) -> Run:
     """`faasguard scan` in a fresh interpreter; findings as (file, line, threat, rule)."""
     run = Run("faasguard")
     cmd = [sys.executable, "-m", "faasguard.cli", "scan", path, "--format", "json",
            "--fail-on", "none", "--no-progress"]
     for _ in range(repeat):
-        seconds, done = _timed(cmd)
-        run.seconds.append(seconds)
+        done = run.measure(cmd)
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -130,8 +141,7 @@ def run_checkov(path: str, repeat: int) -> Run:
     cmd = [CHECKOV, "-d", path, "--framework", "cloudformation", "serverless", "-o", "json",
            "--quiet", "--compact", "--skip-download"]
     for _ in range(repeat):
-        seconds, done = _timed(cmd)
-        run.seconds.append(seconds)
+        done = run.measure(cmd)
     try:
         reports = json.loads(done.stdout) if done.stdout.strip() else []
     except json.JSONDecodeError:
@@ -190,11 +200,13 @@ def report(label: str, runs: list[Run], planted: list[dict[str, Any]] | None) ->
             print(f"  {run.tool}: FAILED: {run.error}")
             continue
         threats = Counter(f["threat"] for f in run.findings)
-        print(f"  {run.tool:9} {run.median:8.2f} s  {len(run.findings):6} findings  "
+        print(f"  {run.tool:9} {run.median:8.2f} s wall {run.median_cpu:8.2f} s CPU  "
+              f"{len(run.findings):6} findings  "
               + ", ".join(f"{t} {n}" for t, n in sorted(threats.items())))
     fg, ck = runs
     if fg.seconds and ck.seconds and not (fg.error or ck.error):
-        print(f"  faasguard is {ck.median / fg.median:.1f}x faster than checkov")
+        print(f"  faasguard is {ck.median / fg.median:.1f}x faster than checkov (wall), "
+              f"{ck.median_cpu / fg.median_cpu:.1f}x less CPU")
     if planted is not None:
         if not planted:
             print("  no planted issues marked (# planted: <threat>) in this example")

@@ -6,10 +6,11 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faasguard.analysis.facts import Facts, Options
-from faasguard.model import App
+if TYPE_CHECKING:  # the CLI imports every command at start: keep this module light
+    from faasguard.analysis.facts import Facts
+    from faasguard.model import App
 
 HELP = "list every HTTP entry point with its auth and exposure, and compare with OpenAPI specs"
 EPILOG = """\
@@ -50,6 +51,7 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
 
     Prints the error and returns None for a configuration error or when nothing was read.
     """
+    from faasguard.analysis.facts import Facts, Options
     from faasguard.config import Config, ConfigError, find_config, load_config
     from faasguard.scan import common_root, discover_paths, load_app
 
