@@ -12,6 +12,7 @@ from faasguard.analysis.taint import Flow, analyse_taint
 from faasguard.analysis.taint.table import CATEGORIES
 from faasguard.findings import RULES, Finding
 from faasguard.model import (
+    Api,
     App,
     Authorizer,
     Function,
@@ -77,6 +78,22 @@ def test_public_route_raises_severity_and_authoriser_keeps_it(tmp_path: Path) ->
     assert isinstance(flow, Flow) and flow.public and flow.reachable
     _, _, [guarded] = analyse(tmp_path, {"app.py": HTTP_SQL}, "http", authorizer="jwt")
     assert guarded.severity == "high" and guarded.properties["public"] is False
+
+
+def test_api_default_authoriser_and_private_api_are_not_public(tmp_path: Path) -> None:
+    app, facts, _ = analyse(tmp_path, {"app.py": HTTP_SQL}, "http")
+    app.apis["api"] = Api("api", "http", Location("template.yaml", 1),
+                          default_authorizer=Authorizer("jwt"))
+    facts.flows.clear()
+    analyse_taint(app, facts)
+    [flow] = facts.flows["template.yaml#Fn"]
+    assert not flow.public and "(authoriser: jwt)" in flow.triggers[0][1]
+    app.apis["api"] = Api("api", "rest", Location("template.yaml", 1),
+                          endpoint_type="PRIVATE")
+    facts.flows.clear()
+    analyse_taint(app, facts)
+    [flow] = facts.flows["template.yaml#Fn"]
+    assert not flow.public
 
 
 def test_function_url_without_auth_is_public(tmp_path: Path) -> None:

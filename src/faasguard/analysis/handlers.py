@@ -37,8 +37,9 @@ def resolve(app: App, facts: Facts) -> None:
                 app.diagnostics.append(problem)
 
 
-#: The name the issue and the pipeline use for this step.
-resolve_handlers = resolve
+def resolve_handlers(app: App, facts: Facts | None = None) -> None:
+    """`resolve` for callers without facts (a private module cache is used)."""
+    resolve(app, facts if facts is not None else Facts())
 
 
 def _is_python(function: Function) -> bool:

@@ -97,12 +97,15 @@ class CallAnalysis:
             return self._named_call(f.qualify(name), node, args, kwargs, f, name)
         if kind is ast.Attribute:
             assert isinstance(func, ast.Attribute)
-            dotted = dotted_name(func.value)
-            head = dotted.partition(".")[0]
-            if head and head not in f.env and (f.is_alias(head) or head in f.module.classes):
-                return self._named_call(f.qualify(dotted) + "." + func.attr, node, args,
-                                        kwargs, f, dotted + "." + func.attr)
             holder = func.value
+            local = type(holder) is ast.Name and holder.id in f.env
+            if not local:
+                dotted = dotted_name(holder)
+                head = dotted.partition(".")[0]
+                if head and head not in f.env and (f.is_alias(head)
+                                                   or head in f.module.classes):
+                    return self._named_call(f.qualify(dotted) + "." + func.attr, node, args,
+                                            kwargs, f, dotted + "." + func.attr)
             if func.attr in MUTATORS and type(holder) is ast.Name:  # a write, not a read
                 receiver = f.env.get(holder.id) or self._global(f.module, holder.id)
             else:

@@ -48,6 +48,9 @@ from faasguard.analysis.taint.state import (
 )
 from faasguard.analysis.taint.table import TaintTable
 
+#: Calls whose result compared to the base folder proves a path stays inside it.
+CONTAINMENT = {"os.path.commonpath", "posixpath.commonpath", "os.path.commonprefix"}
+
 # --------------------------------------------------------------------------- the analyser
 
 
@@ -340,7 +343,7 @@ class Analyzer(CallAnalysis):
         if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
             assert isinstance(test, ast.Compare)
             op = type(test.ops[0])
-            names = self._tainted_names([test.left], f)
+            names = self._tainted_names(self._contained(test.left, f), f)
             if not names or self.ev(test.comparators[0], f).taints:
                 return set(), set()
             if op is ast.In or op is ast.Eq:
@@ -361,6 +364,17 @@ class Analyzer(CallAnalysis):
                 if name in self.table.guards or name == "isinstance":
                     return self._tainted_names(test.args, f), set()
         return set(), set()
+
+    @staticmethod
+    def _contained(node: ast.expr, f: Frame) -> list[ast.expr]:
+        """The checked expressions of a comparison's left side: the value itself, or the
+        paths of a containment check `os.path.commonpath([BASE, path]) == BASE`."""
+        if type(node) is ast.Call and f.qualify(dotted_name(node.func)) in CONTAINMENT:
+            found: list[ast.expr] = []
+            for arg in node.args:
+                found.extend(arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg])
+            return found
+        return [node]
 
     @staticmethod
     def _tainted_names(nodes: list[ast.expr], f: Frame) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
@@ -182,14 +183,19 @@ def _steps(hit: Hit, label: str, path: str,
 
 
 def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
-    """A trigger in words, and whether anyone on the internet can fire it unauthenticated."""
+    """A trigger in words, and whether anyone on the internet can fire it unauthenticated.
+
+    The authoriser is the one a request meets (the route's own, else the API's default,
+    as the auth rules see it); a private REST API is not public.
+    """
     if trigger.kind in HTTP_KINDS:
         route = trigger.route or _route_of(trigger, app)
         if route is None:
             return f"{trigger.kind} trigger", trigger.kind == "alb"
-        open_route = route.authorizer is None or route.authorizer.kind == "none"
-        auth = "no authoriser" if open_route else f"authoriser: {route.authorizer.kind}"  # type: ignore[union-attr]
-        return f"{route.method} {route.path} ({auth})", open_route
+        authorizer = effective_authorizer(app, route)
+        internet = api_exposure(app.apis.get(route.api)) == "internet"
+        auth = "no authoriser" if authorizer is None else f"authoriser: {authorizer.kind}"
+        return f"{route.method} {route.path} ({auth})", authorizer is None and internet
     source = trigger.source
     name = getattr(source, "target", source)
     what = f" from {logical_id(name)}" if isinstance(name, str) and name else ""
