@@ -1,0 +1,743 @@
+"""The abstract interpreter that finds the AWS API calls a handler can make.
+
+It walks the handler statement by statement, keeping what it knows of each local (see
+aws_values), and follows calls into the scanned project's own functions, classes and
+modules (bounded depth; modules come from the scan's shared ModuleCache, parsed once).
+Module-level code of every module it reaches runs first, as it does at a cold start, so
+clients created at import time are known. Nothing is imported or executed.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from faasguard.analysis import aws_sdk
+from faasguard.analysis.aws_values import (
+    AwsCall,
+    BatchWriterV,
+    BoundV,
+    ClassV,
+    ClientV,
+    CollV,
+    DictV,
+    EventV,
+    ExtV,
+    Frame,
+    FuncV,
+    InstanceV,
+    ListV,
+    ModuleV,
+    Name,
+    PaginatorV,
+    ResObjV,
+    ServiceResV,
+    SessionV,
+    Target,
+    WaiterV,
+)
+from faasguard.analysis.taint.modules import (
+    ClassInfo,
+    FunctionNode,
+    Module,
+    ModuleCache,
+    search_path,
+)
+
+MAX_DEPTH = 10
+MAX_CALLS = 2000  # inlined function calls per handler
+SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os")
+_SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
+             "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",
+             "aiobotocore.session.get_session", "aiobotocore.session.AioSession"}
+_CLIENT_FACTORIES = {"client", "create_client"}
+_COLLECTION_METHODS = {"all", "filter", "limit", "page_size"}
+_ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
+
+
+def _literal(val: Any) -> str | None:
+    return val.literal if isinstance(val, Name) else None
+
+
+def as_name(val: Any, node: ast.expr | None) -> Name:
+    """The Name a value stands for (an event part or an expression text when not a string)."""
+    if isinstance(val, Name):
+        return val
+    text = ast.unparse(node) if node is not None else "?"
+    if isinstance(val, EventV):
+        return Name(event=".".join(val.path), text=text)
+    return Name(text=text)
+
+
+class Interpreter:
+    """Finds the AWS calls reachable from one entry function."""
+
+    def __init__(self, cache: ModuleCache, base: str = ""):
+        self.cache = cache
+        self.base = base
+        self.calls: list[AwsCall] = []
+        self._seen: set[tuple[str, int, str, str]] = set()
+        self._globals: dict[str, dict[str, Any]] = {}
+        self._attrs: dict[str, dict[str, Any]] = {}
+        self._active: set[tuple[str, int]] = set()
+        self._depth = 0
+        self._budget = MAX_CALLS
+        self.file = ""  # the file of the code being run (where calls are recorded)
+
+    # ------------------------------------------------------------------ entry points
+    def run_handler(self, module: Module, node: FunctionNode) -> list[AwsCall]:
+        """The calls of a handler: its module's top level, then its body with the event."""
+        self.module_env(module)
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        args: dict[str, Any] = {params[0]: EventV()} if params else {}
+        self.call_function(FuncV(module, node), [], args, node.lineno)
+        return self.calls
+
+    def module_env(self, module: Module) -> dict[str, Any]:
+        """The globals of a module after its top level ran (once per analysis)."""
+        env = self._globals.get(module.file)
+        if env is None:
+            env = self._globals[module.file] = {}
+            frame = Frame(module, search_path(module, self.base), env)
+            outer, self.file = self.file, module.file
+            try:
+                self.block(module.tree.body, frame)
+            finally:
+                self.file = outer
+        return env
+
+    # ------------------------------------------------------------------ statements
+    def block(self, stmts: list[ast.stmt], f: Frame) -> None:
+        """Run statements in order (branches one after the other, loops once)."""
+        for stmt in stmts:
+            self.stmt(stmt, f)
+
+    def stmt(self, node: ast.stmt, f: Frame) -> None:
+        """Run one statement."""
+        if isinstance(node, ast.Assign):
+            val = self.ev(node.value, f)
+            for target in node.targets:
+                self.bind(target, val, f)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            if node.value is not None:
+                val = self.ev(node.value, f)
+                if isinstance(node, ast.AnnAssign):
+                    self.bind(node.target, val, f)
+        elif isinstance(node, ast.Expr):
+            self.ev(node.value, f)
+        elif isinstance(node, ast.Return):
+            if node.value is not None:
+                f.returns.append(self.ev(node.value, f))
+        elif isinstance(node, (ast.If, ast.While)):
+            self.ev(node.test, f)
+            self.block(node.body, f)
+            self.block(node.orelse, f)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self.bind(node.target, self.element(self.ev(node.iter, f), node.iter, f), f)
+            self.block(node.body, f)
+            self.block(node.orelse, f)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                val = self.ev(item.context_expr, f)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, val, f)
+            self.block(node.body, f)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self.block(node.body, f)  # type: ignore[attr-defined]
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                self.block(handler.body, f)
+            self.block(node.orelse, f)  # type: ignore[attr-defined]
+            self.block(node.finalbody, f)  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Match):
+            self.ev(node.subject, f)
+            for case in node.cases:
+                self.block(case.body, f)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            f.locals[node.name] = FuncV(f.module, node, closure=f.locals)
+        elif isinstance(node, ast.Global):
+            f.globals_declared.update(node.names)
+        elif isinstance(node, (ast.Raise, ast.Assert, ast.Delete)):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.ev(child, f)
+
+    def bind(self, target: ast.expr, val: Any, f: Frame) -> None:
+        """Store a value in a name, attribute (`self.x`) or tuple of names."""
+        if isinstance(target, ast.Name):
+            if target.id in f.globals_declared:
+                self.module_env(f.module)[target.id] = val
+            else:
+                f.locals[target.id] = val
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = val.items if isinstance(val, ListV) else ()
+            for index, element in enumerate(target.elts):
+                self.bind(element, items[index] if index < len(items) else None, f)
+        elif isinstance(target, ast.Attribute):
+            owner = self.ev(target.value, f)
+            if isinstance(owner, InstanceV):
+                self._attrs.setdefault(owner.info.key, {})[target.attr] = val
+        elif isinstance(target, ast.Subscript):
+            self.ev(target.value, f)
+
+    def element(self, val: Any, node: ast.expr, f: Frame) -> Any:
+        """What iterating over a value yields."""
+        if isinstance(val, EventV):
+            return EventV((*val.path, "[]"))
+        if isinstance(val, ListV):
+            return val.items[0] if val.items else None
+        if isinstance(val, CollV):
+            return self.collection_call(val, "all", node, {})
+        return None
+
+    # ------------------------------------------------------------------ expressions
+    def ev(self, node: ast.expr, f: Frame) -> Any:  # noqa: C901  (one dispatch)
+        """The value of an expression (calls in it are followed and recorded)."""
+        if isinstance(node, ast.Constant):
+            return Name(literal=node.value) if isinstance(node.value, str) else None
+        if isinstance(node, ast.Name):
+            return self.lookup(node.id, f)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(self.ev(node.value, f), node.attr, node, f)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(self.ev(node.value, f), self.ev(node.slice, f))
+        if isinstance(node, ast.Call):
+            return self.call(node, f)
+        if isinstance(node, ast.Await):
+            return self.ev(node.value, f)
+        if isinstance(node, ast.JoinedStr):
+            parts = [self.ev(v, f) for v in node.values]
+            if all(isinstance(p, Name) and p.literal is not None for p in parts):
+                return Name(literal="".join(p.literal for p in parts))
+            return Name(text=ast.unparse(node))
+        if isinstance(node, ast.FormattedValue):
+            return self.ev(node.value, f)
+        if isinstance(node, ast.BinOp):
+            left, right = self.ev(node.left, f), self.ev(node.right, f)
+            if isinstance(node.op, ast.Add) and _literal(left) is not None and \
+                    _literal(right) is not None:
+                return Name(literal=f"{_literal(left)}{_literal(right)}")
+            return Name(text=ast.unparse(node)) if isinstance(left, Name) else None
+        if isinstance(node, ast.BoolOp):
+            vals = [self.ev(v, f) for v in node.values]
+            return next((v for v in vals if v is not None), None)
+        if isinstance(node, ast.IfExp):
+            self.ev(node.test, f)
+            body, orelse = self.ev(node.body, f), self.ev(node.orelse, f)
+            return body if body is not None else orelse
+        if isinstance(node, ast.Dict):
+            items = []
+            for key, value in zip(node.keys, node.values, strict=True):
+                val = self.ev(value, f)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    items.append((key.value, val))
+                elif key is None and isinstance(val, DictV):
+                    items.extend(val.items)
+            return DictV(tuple(items))
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return ListV(tuple(self.ev(e, f) for e in node.elts))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for gen in node.generators:
+                self.bind(gen.target, self.element(self.ev(gen.iter, f), gen.iter, f), f)
+                for cond in gen.ifs:
+                    self.ev(cond, f)
+            if isinstance(node, ast.DictComp):
+                self.ev(node.key, f)
+                self.ev(node.value, f)
+                return None
+            return ListV((self.ev(node.elt, f),))
+        if isinstance(node, ast.NamedExpr):
+            val = self.ev(node.value, f)
+            self.bind(node.target, val, f)
+            return val
+        if isinstance(node, ast.Lambda):
+            return None
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.ev(child, f)
+        return None
+
+    def lookup(self, name: str, f: Frame) -> Any:
+        """A name as the function sees it: locals, enclosing function, module, imports."""
+        if name in f.locals and name not in f.globals_declared:
+            return f.locals[name]
+        if f.closure is not None and name in f.closure:
+            return f.closure[name]
+        return self.global_name(f.module, name)
+
+    def global_name(self, module: Module, name: str) -> Any:
+        """A module-level name: assigned value, function, class or import."""
+        env = self.module_env(module)
+        if name in env and env[name] is not None:
+            return env[name]
+        if name in module.functions:
+            return FuncV(module, module.functions[name])
+        if name in module.classes:
+            return ClassV(module.classes[name])
+        target = module.aliases.get(name)
+        if target is not None:
+            return self.imported(module, target)
+        return env.get(name)
+
+    def imported(self, module: Module, dotted: str) -> Any:
+        """What an import binds: an SDK object, a local module or a name in one."""
+        if dotted.split(".", 1)[0] in SDK_ROOTS:
+            return ExtV(dotted)
+        search = search_path(module, self.base)
+        found = self.cache.find(dotted, search)
+        if found is not None:
+            return ModuleV(found)
+        head, _, attr = dotted.rpartition(".")
+        owner = self.cache.find(head, search) if head else None
+        if owner is not None and owner is not module:
+            return self.global_name(owner, attr)
+        return None
+
+    def subscript(self, base: Any, key: Any) -> Any:
+        """`event["Records"]`, `os.environ["X"]`, `{"a": x}["a"]`."""
+        text = _literal(key)
+        if isinstance(base, EventV):
+            return EventV((*base.path, text if text is not None else "[]"))
+        if isinstance(base, ExtV) and base.dotted == "os.environ" and text is not None:
+            return Name(env=text, text=f"os.environ[{text!r}]")
+        if isinstance(base, DictV) and text is not None:
+            return base.get(text)
+        if isinstance(base, ListV):
+            return base.items[0] if base.items else None
+        return None
+
+    def attribute(self, base: Any, attr: str, node: ast.expr, f: Frame) -> Any:
+        """`base.attr`."""
+        if isinstance(base, ExtV):
+            return ExtV(f"{base.dotted}.{attr}")
+        if isinstance(base, ModuleV):
+            return self.global_name(base.module, attr)
+        if isinstance(base, InstanceV):
+            stored = self._attrs.get(base.info.key, {}).get(attr)
+            if stored is not None:
+                return stored
+            method = self._method(base.info, attr)
+            return FuncV(method[0].module, method[1], method[0], base) if method else None
+        if isinstance(base, ClassV):
+            method = self._method(base.info, attr)
+            return FuncV(method[0].module, method[1], method[0]) if method else None
+        if isinstance(base, (ServiceResV, ResObjV)):
+            return self.resource_attribute(base, attr, node)
+        if isinstance(base, BoundV) and base.attr == "meta" and attr == "client" and \
+                isinstance(base.owner, (ServiceResV, ResObjV)):
+            return ClientV(base.owner.service)
+        if base is None:
+            return None
+        return BoundV(base, attr)
+
+    def _method(self, info: ClassInfo, name: str,
+                depth: int = 0) -> tuple[ClassInfo, FunctionNode] | None:
+        if name in info.methods:
+            return info, info.methods[name]
+        if depth > 5:
+            return None
+        for base in info.bases:
+            found = self.imported(info.module, base) if "." in base else \
+                self.global_name(info.module, base)
+            if isinstance(found, ClassV):
+                method = self._method(found.info, name, depth + 1)
+                if method:
+                    return method
+        return None
+
+    # ------------------------------------------------------------------ calls
+    def call(self, node: ast.Call, f: Frame) -> Any:
+        """A call: SDK objects are recorded, local functions followed."""
+        func = self.ev(node.func, f)
+        args = [self.ev(a.value if isinstance(a, ast.Starred) else a, f) for a in node.args]
+        kwargs: dict[str, tuple[Any, ast.expr]] = {}
+        for keyword in node.keywords:
+            val = self.ev(keyword.value, f)
+            if keyword.arg is not None:
+                kwargs[keyword.arg] = (val, keyword.value)
+            elif isinstance(val, DictV):
+                kwargs.update((k, (v, keyword.value)) for k, v in val.items)
+        if isinstance(func, FuncV):
+            bound = {k: v for k, (v, _) in kwargs.items()}
+            return self.call_function(func, args, bound, node.lineno)
+        if isinstance(func, ClassV):
+            instance = InstanceV(func.info)
+            init = self._method(func.info, "__init__")
+            if init:
+                self.call_function(FuncV(init[0].module, init[1], init[0], instance), args,
+                                   {k: v for k, (v, _) in kwargs.items()}, node.lineno)
+            return instance
+        if isinstance(func, ExtV):
+            return self.external_call(func.dotted, args, kwargs, node)
+        if isinstance(func, BoundV):
+            return self.method_call(func.owner, func.attr, args, kwargs, node, f)
+        return None
+
+    def call_function(self, func: FuncV, args: list[Any], kwargs: dict[str, Any],
+                      line: int) -> Any:
+        """Follow a call into a function of the scanned code; its return value."""
+        key = (func.module.file, func.node.lineno)
+        if key in self._active or self._depth >= MAX_DEPTH or self._budget <= 0:
+            return None
+        self._budget -= 1
+        frame = Frame(func.module, search_path(func.module, self.base), closure=func.closure)
+        params = [a.arg for a in (*func.node.args.posonlyargs, *func.node.args.args)]
+        if func.self_value is not None and params:
+            frame.locals[params[0]] = func.self_value
+            params = params[1:]
+        defaults = func.node.args.defaults
+        for name, default in zip(params[len(params) - len(defaults):], defaults, strict=True):
+            frame.locals[name] = self.ev(default, Frame(func.module, frame.search))
+        for name, val in zip(params, args, strict=False):
+            frame.locals[name] = val
+        for name, val in kwargs.items():
+            frame.locals[name] = val
+        self._active.add(key)
+        self._depth += 1
+        outer, self.file = self.file, func.module.file
+        try:
+            self.block(func.node.body, frame)
+        finally:
+            self.file = outer
+            self._depth -= 1
+            self._active.discard(key)
+        return next((r for r in frame.returns if r is not None), None)
+
+    def external_call(self, dotted: str, args: list[Any],
+                      kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> Any:
+        """boto3.client(...), boto3.resource(...), sessions, os.getenv(...)."""
+        if dotted in _SESSIONS:
+            return SessionV()
+        short = dotted.rsplit(".", 1)[-1]
+        if dotted.startswith(("boto3.", "aioboto3.")) and short in ("client", "resource"):
+            return self.session_call(short, args, kwargs, node)
+        if dotted in _ENV_GETTERS and args and _literal(args[0]) is not None:
+            return Name(env=_literal(args[0]), text=ast.unparse(node))
+        return None
+
+    def session_call(self, method: str, args: list[Any],
+                     kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> Any:
+        """`session.client("s3")` and friends."""
+        service = _literal(args[0]) if args else _literal(kwargs.get("service_name", (None,))[0])
+        if service is None:
+            self._record_unknown(node, f"{method}() of a service not known statically")
+            return None
+        if method in _CLIENT_FACTORIES:
+            return ClientV(service)
+        return ServiceResV(service)
+
+    def method_call(self, owner: Any, method: str, args: list[Any],
+                    kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call, f: Frame) -> Any:
+        """A method of a tracked object."""
+        if isinstance(owner, SessionV) and method in (*_CLIENT_FACTORIES, "resource"):
+            return self.session_call(method, args, kwargs, node)
+        if isinstance(owner, ClientV):
+            return self.client_call(owner, method, args, kwargs, node)
+        if isinstance(owner, (ServiceResV, ResObjV)):
+            return self.resource_call(owner, method, args, kwargs, node)
+        if isinstance(owner, CollV):
+            return self.collection_call(owner, method, node, kwargs)
+        if isinstance(owner, PaginatorV) and method == "paginate":
+            self.record(owner.service, owner.operation, method, kwargs, node, "paginator")
+        elif isinstance(owner, WaiterV) and method == "wait":
+            self.record(owner.service, owner.operation, method, kwargs, node, "waiter")
+        elif isinstance(owner, BatchWriterV):
+            operation = aws_sdk.table()["batch_writer"].get(method)
+            if operation:
+                self.record("dynamodb", operation, f"batch_writer.{method}",
+                            self._identifier_params(owner.table, "TableName"), node,
+                            "batch-writer")
+            return None
+        elif isinstance(owner, (EventV, DictV)) and method == "get" and args:
+            return self.subscript(owner, args[0])
+        elif isinstance(owner, ExtV):
+            return self.external_call(f"{owner.dotted}.{method}", args, kwargs, node)
+        return None
+
+    # ------------------------------------------------------------------ clients
+    def client_call(self, client: ClientV, method: str, args: list[Any],
+                    kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> Any:
+        """A client method: an operation, a paginator/waiter, a transfer helper."""
+        sdk = aws_sdk.service(client.service)
+        if sdk is None:
+            self._record_unknown(node, f"client of unknown service {client.service!r}")
+            return None
+        name = _literal(args[0]) if args else None
+        if method == "get_paginator" and name in sdk.operations:
+            return PaginatorV(client.service, sdk.operations[name])
+        if method == "get_waiter" and name is not None:
+            operation = sdk.waiter_operation(name)
+            return WaiterV(client.service, operation) if operation else None
+        transfer = aws_sdk.table()["transfer"].get(method)
+        if transfer is not None and client.service == "s3":
+            params = dict(zip(transfer["client"], ((a, n) for a, n in
+                                                   zip(args, node.args, strict=False)),
+                              strict=False))
+            params.update(kwargs)
+            self.transfer(method, transfer, params, node)
+            return None
+        if method == "generate_presigned_url":
+            target = name or _literal(kwargs.get("ClientMethod", (None,))[0])
+            given = kwargs.get("Params", (None,))[0]
+            if target in sdk.operations:
+                params = {k: (v, node) for k, v in given.items} \
+                    if isinstance(given, DictV) else {}
+                self.record(client.service, sdk.operations[target], method, params, node,
+                            "presigned")
+            return None
+        if method == "generate_presigned_post" and client.service == "s3":
+            params = dict(zip(("Bucket", "Key"), zip(args, node.args, strict=False),
+                              strict=False))
+            params.update(kwargs)
+            self.record("s3", "PutObject", method, params, node, "presigned")
+            return None
+        operation = sdk.operations.get(method)
+        if operation is None:
+            return None
+        self.record(client.service, operation, method, kwargs, node, "client")
+        if operation == "GetQueueUrl":
+            queue = kwargs.get("QueueName")
+            return DictV((("QueueUrl", as_name(*queue) if queue else Name()),))
+        return None
+
+    def transfer(self, method: str, spec: dict[str, Any],
+                 params: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> None:
+        """upload_file, download_file, copy: managed (possibly multipart) transfers."""
+        self.record("s3", method, method, params, node, "transfer",
+                    actions=tuple(spec["actions"]), optional=tuple(spec.get("optional", ())))
+        source = params.get("CopySource")
+        if "source" in spec and source is not None:
+            self._copy_source(source, method, node, tuple(spec["source"]))
+
+    def _copy_source(self, source: tuple[Any, ast.expr], method: str, node: ast.Call,
+                     actions: tuple[str, ...]) -> None:
+        val, expr = source
+        if isinstance(val, DictV):
+            params = {k: (v, expr) for k, v in val.items if k in ("Bucket", "Key")}
+        else:  # "bucket/key"
+            text = _literal(val)
+            bucket, _, key = (text or "").partition("/")
+            params = {"Bucket": (Name(literal=bucket) if text else as_name(val, expr), expr),
+                      "Key": (Name(literal=key) if key else Name(text="*"), expr)}
+        self.record("s3", f"{method} (source)", method, params, node, "transfer",
+                    actions=actions)
+
+    # ------------------------------------------------------------------ resources
+    def _definition(self, owner: ServiceResV | ResObjV) -> dict[str, Any]:
+        sdk = aws_sdk.service(owner.service)
+        model = sdk.resources if sdk else None
+        if not model:
+            return {}
+        if isinstance(owner, ServiceResV):
+            return dict(model.get("service", {}))
+        return dict(model.get("resources", {}).get(owner.rtype, {}))
+
+    def _identifier_params(self, owner: ResObjV, target: str) -> dict[str, tuple[Any, Any]]:
+        name = owner.ident("Name")
+        return {target: (name, None)} if name is not None else {}
+
+    def _request_params(self, owner: ServiceResV | ResObjV,
+                        request: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        params: dict[str, tuple[Any, Any]] = {}
+        for param in request.get("params", []):
+            if param.get("source") == "identifier" and isinstance(owner, ResObjV) and \
+                    "." not in param["target"] and "[" not in param["target"]:
+                value = owner.ident(param["name"])
+                if value is not None:
+                    params[param["target"]] = (value, None)
+        return params
+
+    def resource_attribute(self, owner: ServiceResV | ResObjV, attr: str,
+                           node: ast.expr) -> Any:
+        """An attribute of a resource: identifier, collection, meta, or a loaded attribute."""
+        from botocore import xform_name
+
+        definition = self._definition(owner)
+        if isinstance(owner, ResObjV):
+            for ident in definition.get("identifiers", []):
+                if xform_name(ident["name"]) == attr:
+                    return owner.ident(ident["name"])
+        for name in definition.get("hasMany", {}):
+            if xform_name(name) == attr:
+                return CollV(owner, name)
+        if attr == "meta":
+            return BoundV(owner, "meta")
+        if isinstance(owner, ResObjV) and "load" in definition and "shape" in definition:
+            sdk = aws_sdk.service(owner.service)
+            if sdk and attr in sdk.shape_members(definition["shape"]):
+                request = definition["load"]["request"]
+                self.record(owner.service, request["operation"], f"{owner.rtype}.{attr}",
+                            self._request_params(owner, request), node, "resource")
+                return None
+        return BoundV(owner, attr)
+
+    def resource_call(self, owner: ServiceResV | ResObjV, method: str, args: list[Any],
+                      kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> Any:
+        """A method of a service resource or resource object."""
+        from botocore import xform_name
+
+        definition = self._definition(owner)
+        label = f"{owner.rtype if isinstance(owner, ResObjV) else owner.service}.{method}"
+        sub = definition.get("has", {}).get(method)
+        if sub is not None:
+            return self._sub_resource(owner, method, sub, args, node)
+        for name, action in definition.get("actions", {}).items():
+            if xform_name(name) == method:
+                params = self._request_params(owner, action["request"])
+                params.update(kwargs)
+                self.record(owner.service, action["request"]["operation"], label, params,
+                            node, "resource")
+                made = action.get("resource", {}).get("type")
+                return ResObjV(owner.service, made) if made else None
+        for name, waiter in definition.get("waiters", {}).items():
+            if f"wait_until_{xform_name(name)}" == method:
+                sdk = aws_sdk.service(owner.service)
+                operation = sdk.waiter_operation(xform_name(waiter["waiterName"])) \
+                    if sdk else None
+                if operation and isinstance(owner, ResObjV):
+                    params = {p["target"]: (owner.ident(p["name"]), None)
+                              for p in waiter.get("params", []) if owner.ident(p["name"])}
+                    self.record(owner.service, operation, label, params, node, "waiter")
+                return None
+        if method in ("load", "reload") and "load" in definition:
+            request = definition["load"]["request"]
+            self.record(owner.service, request["operation"], label,
+                        self._request_params(owner, request), node, "resource")
+            return None
+        if method == "batch_writer" and isinstance(owner, ResObjV):
+            return BatchWriterV(owner)
+        transfer = aws_sdk.table()["transfer"].get(method)
+        if transfer is not None and isinstance(owner, ResObjV) and owner.rtype in transfer:
+            params = dict(zip(transfer[owner.rtype], zip(args, node.args, strict=False),
+                              strict=False))
+            params.update(kwargs)
+            bucket = owner.ident("BucketName") or owner.ident("Name")
+            if bucket is not None:
+                params.setdefault("Bucket", (bucket, None))
+            key = owner.ident("Key")
+            if key is not None:
+                params.setdefault("Key", (key, None))
+            self.transfer(method, transfer, params, node)
+        return None
+
+    def _sub_resource(self, owner: ServiceResV | ResObjV, method: str, sub: dict[str, Any],
+                      args: list[Any], node: ast.Call) -> ResObjV:
+        spec = sub["resource"]
+        ids: list[tuple[str, Name]] = []
+        positional = iter(zip(args, node.args, strict=False))
+        for ident in spec.get("identifiers", []):
+            if ident.get("source") == "input":
+                given = next(positional, None)
+                if given is not None:
+                    ids.append((ident["target"], as_name(*given)))
+            elif ident.get("source") == "identifier" and isinstance(owner, ResObjV):
+                value = owner.ident(ident["name"])
+                if value is not None:
+                    ids.append((ident["target"], value))
+        return ResObjV(owner.service, spec["type"], tuple(ids))
+
+    def collection_call(self, coll: CollV, method: str, node: ast.expr,
+                        kwargs: dict[str, tuple[Any, ast.expr]]) -> Any:
+        """`bucket.objects.all()`, `.filter(...)`, batch actions (`.delete()`); iteration."""
+        from botocore import xform_name
+
+        definition = self._definition(coll.owner)
+        spec = definition.get("hasMany", {}).get(coll.name, {})
+        request = spec.get("request", {})
+        if method in _COLLECTION_METHODS:
+            params = self._request_params(coll.owner, request)
+            params.update(kwargs)
+            if request.get("operation"):
+                self.record(coll.owner.service, request["operation"],
+                            f"{coll.name}.{method}", params, node, "collection")
+            return coll
+        element = spec.get("resource", {}).get("type")
+        batch = self._definition(ResObjV(coll.owner.service, element)).get(
+            "batchActions", {}) if element else {}
+        for name, action in batch.items():
+            if xform_name(name) == method:
+                params = self._request_params(coll.owner, request)
+                operation = action["request"]["operation"]
+                if request.get("operation"):
+                    self.record(coll.owner.service, request["operation"],
+                                f"{coll.name}.{method}", params, node, "collection")
+                bucket = params.get("Bucket")
+                self.record(coll.owner.service, operation, f"{coll.name}.{method}",
+                            {"Bucket": bucket} if bucket else {}, node, "collection")
+        if element:
+            ids = coll.owner.ids if isinstance(coll.owner, ResObjV) else ()
+            shared = tuple((("BucketName" if k == "Name" else k), v) for k, v in ids)
+            return ResObjV(coll.owner.service, element, shared)
+        return None
+
+    # ------------------------------------------------------------------ recording
+    def _record_unknown(self, node: ast.expr, why: str) -> None:
+        self._add(AwsCall("*", "*", why, (), (), self.file, node.lineno, "unknown"))
+
+    def record(self, service: str, operation: str, method: str,
+               params: dict[str, tuple[Any, Any]], node: ast.expr, via: str,
+               actions: tuple[str, ...] | None = None,
+               optional: tuple[str, ...] = ()) -> None:
+        """Record one call with its IAM actions and the resources its parameters name."""
+        sdk = aws_sdk.service(service)
+        if sdk is None:
+            return
+        if actions is None:
+            actions = self._actions(sdk, operation, params)
+        targets = self._targets(service, params)
+        self._add(AwsCall(service, operation, method, actions, targets, self.file,
+                          node.lineno, via, optional))
+
+    def _add(self, call: AwsCall) -> None:
+        key = (call.file, call.line, call.operation, call.method)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.calls.append(call)
+
+    @staticmethod
+    def _actions(sdk: aws_sdk.SdkService, operation: str,
+                 params: dict[str, tuple[Any, Any]]) -> tuple[str, ...]:
+        table = aws_sdk.table()
+        if sdk.name == "dynamodb" and operation in ("ExecuteStatement", "BatchExecuteStatement"):
+            statement = _literal(params.get("Statement", (None,))[0])
+            verb = statement.split(None, 1)[0].upper() if statement else ""
+            if verb in table["partiql"]:
+                return (table["partiql"][verb],)
+        if sdk.name == "dynamodb" and operation == "TransactWriteItems":
+            items = params.get("TransactItems", (None,))[0]
+            if isinstance(items, ListV) and items.items and \
+                    all(isinstance(i, DictV) for i in items.items):
+                kinds = {k for i in items.items for k, _ in i.items}
+                found = sorted({table["transact_items"][k] for k in kinds
+                                if k in table["transact_items"]})
+                if found:
+                    return tuple(found)
+        actions = aws_sdk.iam_actions(sdk, operation)
+        copy_source = table["copy_source"].get(f"{sdk.prefix}:{operation}")
+        return actions + tuple(copy_source or ())
+
+    @staticmethod
+    def _targets(service: str, params: dict[str, tuple[Any, Any]]) -> tuple[Target, ...]:
+        kinds = aws_sdk.table()["targets"].get(service, {})
+        targets: list[Target] = []
+        for param, kind in kinds.items():
+            if param in params:
+                val, expr = params[param]
+                key = None
+                if service == "s3":
+                    key_val = params.get("Key") or params.get("Prefix")
+                    key = as_name(*key_val) if key_val else None
+                targets.append(Target(kind, as_name(val, expr), key))
+        if service == "dynamodb":
+            for param in ("RequestItems", "TransactItems"):
+                given = params.get(param, (None,))[0]
+                if isinstance(given, DictV):
+                    targets.extend(Target("table", Name(literal=k, text=k))
+                                   for k, _ in given.items)
+                elif isinstance(given, ListV):
+                    for item in given.items:
+                        inner = [v for _, v in item.items] if isinstance(item, DictV) else []
+                        for spec in inner:
+                            table = spec.get("TableName") if isinstance(spec, DictV) else None
+                            if table is not None:
+                                targets.append(Target("table", as_name(table, None)))
+        return tuple(dict.fromkeys(targets))

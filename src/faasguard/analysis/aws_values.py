@@ -1,0 +1,227 @@
+"""The abstract values the AWS call analysis tracks through handler code, and its results.
+
+A value is what the analysis knows of a Python object: a string (`Name`: a literal, an
+environment variable, a piece of the event), a boto3/botocore session, client, service
+resource, resource object, collection, paginator, waiter or batch writer, or a local
+function, class, instance or module. Anything else is None (unknown, and harmless).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from faasguard.model import Value
+
+if TYPE_CHECKING:
+    from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
+
+
+@dataclass(frozen=True)
+class Name:
+    """A string the code computes: a literal, an environment variable, a piece of the
+    event, or an expression (`text`, as written) that cannot be known statically."""
+
+    literal: str | None = None
+    env: str | None = None
+    event: str | None = None
+    text: str = "?"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resource a call touches: its kind (bucket, table, queue, topic, secret, function,
+    stream, parameter, state-machine, kms-key, event-bus, delivery-stream) and the name
+    the code gives it. `key` is the S3 object key (None: any key).
+
+    `resolved` is filled per function: a `Ref` to a resource of the App, a literal name
+    or ARN (str), or an `Unknown` placeholder; never a silent `*`.
+    """
+
+    kind: str
+    name: Name
+    key: Name | None = None
+    resolved: Value = None
+
+
+@dataclass(frozen=True)
+class AwsCall:
+    """One AWS API call a handler can make, and the IAM actions it needs.
+
+    service: botocore's service name ("s3"); operation: the API operation ("GetObject");
+    method: what the code called ("upload_file", "Table.put_item", "paginate");
+    via: client, resource, collection, paginator, waiter, transfer, batch-writer,
+    presigned; actions: IAM actions; targets: the resources touched; file/line: where;
+    optional: those of the actions a failure clean-up needs (multipart abort).
+    An `operation` of "*" is a call the analysis could not identify (a client whose
+    service is not known statically): the function's needs are then incomplete.
+    """
+
+    service: str
+    operation: str
+    method: str
+    actions: tuple[str, ...]
+    targets: tuple[Target, ...]
+    file: str
+    line: int
+    via: str = "client"
+    optional: tuple[str, ...] = ()  # actions needed only to clean up after a failure
+
+    @property
+    def known(self) -> bool:
+        """False for a call the analysis could not identify."""
+        return self.operation != "*"
+
+
+# --------------------------------------------------------------------------- SDK objects
+
+
+@dataclass(frozen=True)
+class EventV:
+    """The handler's event, or a part of it (path of keys; "[]" for list elements)."""
+
+    path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExtV:
+    """An object of an outside library, by dotted name (`boto3.client`, `os.environ`)."""
+
+    dotted: str
+
+
+@dataclass(frozen=True)
+class SessionV:
+    """A boto3/aioboto3/botocore session."""
+
+
+@dataclass(frozen=True)
+class ClientV:
+    """A low-level client of one service (botocore service name)."""
+
+    service: str
+
+
+@dataclass(frozen=True)
+class ServiceResV:
+    """A boto3 service resource (`boto3.resource("dynamodb")`)."""
+
+    service: str
+
+
+@dataclass(frozen=True)
+class ResObjV:
+    """A boto3 resource object (`Table`, `Bucket`, `Object`) with its identifiers."""
+
+    service: str
+    rtype: str
+    ids: tuple[tuple[str, Name], ...] = ()
+
+    def ident(self, name: str) -> Name | None:
+        """The value of one identifier (None when not known)."""
+        return next((v for k, v in self.ids if k == name), None)
+
+
+@dataclass(frozen=True)
+class CollV:
+    """A boto3 collection (`bucket.objects`, `dynamodb.tables`)."""
+
+    owner: ServiceResV | ResObjV
+    name: str
+
+
+@dataclass(frozen=True)
+class PaginatorV:
+    """A paginator of one operation."""
+
+    service: str
+    operation: str
+
+
+@dataclass(frozen=True)
+class WaiterV:
+    """A waiter polling one operation."""
+
+    service: str
+    operation: str
+
+
+@dataclass(frozen=True)
+class BatchWriterV:
+    """A DynamoDB `Table.batch_writer()`."""
+
+    table: ResObjV
+
+
+@dataclass(frozen=True)
+class BoundV:
+    """An attribute of a value, about to be called (`client.get_object`)."""
+
+    owner: Any
+    attr: str
+
+
+@dataclass(frozen=True)
+class DictV:
+    """A dict literal with string keys (values as far as known)."""
+
+    items: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, key: str) -> Any:
+        """The value under a key, or None."""
+        return next((v for k, v in self.items if k == key), None)
+
+
+@dataclass(frozen=True)
+class ListV:
+    """A list or tuple literal."""
+
+    items: tuple[Any, ...] = ()
+
+
+# --------------------------------------------------------------------------- local code
+
+
+@dataclass(eq=False)
+class FuncV:
+    """A function of the scanned code (with the instance it is bound to, and the locals of
+    the function it is nested in)."""
+
+    module: Module
+    node: FunctionNode
+    owner: ClassInfo | None = None
+    self_value: Any = None
+    closure: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ClassV:
+    """A class of the scanned code."""
+
+    info: ClassInfo
+
+
+@dataclass(frozen=True, eq=False)
+class InstanceV:
+    """An instance of a class of the scanned code (attributes are kept per class)."""
+
+    info: ClassInfo
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleV:
+    """A module of the scanned code."""
+
+    module: Module
+
+
+@dataclass
+class Frame:
+    """The locals of one function being analysed."""
+
+    module: Module
+    search: tuple[str, ...]
+    locals: dict[str, Any] = field(default_factory=dict)
+    closure: dict[str, Any] | None = None
+    globals_declared: set[str] = field(default_factory=set)
+    returns: list[Any] = field(default_factory=list)

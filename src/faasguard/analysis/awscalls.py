@@ -1,0 +1,112 @@
+"""The AWS API calls each Python handler can make, with the IAM actions and resources.
+
+Analysis step (after handler resolution): for every Python function whose handler was
+resolved, `facts.aws_calls[function.id]` lists the `AwsCall`s reachable from the handler
+(its module's top level included: clients made at import time run at cold start). The
+resources each call names are resolved for that function: environment variables through
+`Function.environment` (a `Ref` to a resource, or a name matched to the resources the app
+declares), literals matched the same way, S3 bucket names read from an S3 event to the
+bucket of the function's S3 trigger. What cannot be known stays an explicit `Unknown`.
+
+Also usable on its own: `calls_in_handler(cache, file, handler)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from faasguard.analysis.aws_interp import Interpreter
+from faasguard.analysis.aws_values import AwsCall, Name, Target
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.taint.modules import ModuleCache, module_cache, paused_gc
+from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
+
+__all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "calls_in_handler",
+           "resolve_target"]
+
+#: DataResource kinds per target kind (a function target is looked up in App.functions).
+_RESOURCE_KINDS = {"bucket": "bucket", "table": "table", "queue": "queue", "topic": "topic",
+                   "secret": "secret", "stream": "stream", "state-machine": "state-machine",
+                   "parameter": "parameter", "kms-key": "kms-key"}
+
+
+def calls_in_handler(cache: ModuleCache, file: str, handler: str,
+                     base: str = "") -> list[AwsCall] | None:
+    """The AWS calls of one handler (`handler` a top-level function of `file`); None when
+    the file does not parse or defines no such function."""
+    module = cache.try_get(file)
+    if module is None or handler not in module.functions:
+        return None
+    return Interpreter(cache, base).run_handler(module, module.functions[handler])
+
+
+def analyse_aws_calls(app: App, facts: Facts) -> None:
+    """Analysis step: fill `facts.aws_calls` for every Python function with a resolved
+    handler (an empty list: analysed, no AWS call)."""
+    cache = module_cache(app.root, facts)
+    with paused_gc():
+        for function in app.functions.values():
+            if not function.source_file or not function.handler_name:
+                continue
+            try:
+                calls = calls_in_handler(cache, function.source_file, function.handler_name,
+                                         function.code_dir or "")
+            except RecursionError:
+                calls = None
+                app.diagnostics.append(Diagnostic(
+                    function.source_file, f"function '{logical_id(function.id)}': code nested "
+                    "too deeply to find its AWS calls", None, "warning", "awscalls"))
+            if calls is not None:
+                facts.aws_calls[function.id] = [
+                    replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function,
+                                                                                  app))
+                                             for t in c.targets))
+                    for c in calls]
+
+
+def resolve_target(target: Target, function: Function, app: App) -> Value:
+    """What a target names for this function: a Ref to an App resource, a literal name or
+    ARN, or an Unknown placeholder."""
+    name = target.name
+    literal = name.literal
+    if name.env is not None:
+        var = function.environment.get(name.env)
+        if var is None:
+            return Unknown(f"environment variable {name.env} (not set on the function)")
+        if isinstance(var.value, Ref):
+            return Ref(var.value.target)
+        if not isinstance(var.value, str):
+            return Unknown(f"environment variable {name.env}")
+        literal = var.value
+    if literal is not None:
+        return _match_resource(target.kind, literal, app) or literal
+    if name.event is not None:
+        return _from_event(target.kind, name.event, function) or \
+            Unknown(f"{target.kind} named by the event ({name.event})")
+    return Unknown(f"{target.kind} named by `{name.text}`")
+
+
+def _match_resource(kind: str, literal: str, app: App) -> Ref | None:
+    """The App resource a literal names (by its name, or the end of a URL/ARN)."""
+    tail = literal.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    if kind == "function":
+        for function in app.functions.values():
+            if function.name in (literal, tail):
+                return Ref(function.id)
+        return None
+    wanted = _RESOURCE_KINDS.get(kind)
+    for resource in app.resources.values():
+        if resource.kind == wanted and resource.name is not None and \
+                resource.name in (literal, tail):
+            return Ref(resource.id)
+    return None
+
+
+def _from_event(kind: str, path: str, function: Function) -> Value:
+    """A bucket named by an S3 event is the bucket of the function's S3 trigger."""
+    if kind == "bucket" and "bucket" in path.split("."):
+        sources = {str(t.source): t.source for t in function.triggers
+                   if t.kind == "s3" and t.source is not None}
+        if len(sources) == 1:
+            return next(iter(sources.values()))
+    return None

@@ -1,0 +1,402 @@
+"""Granted vs. used: what a function's code needs, what its role grants, and the gap.
+
+- `needs_of(function, app, facts)`: the IAM actions the function needs, each on the
+  resources its calls name (as policy resources: a CloudFormation value and a text),
+  plus what Lambda itself does with the role (logs, traces, VPC, event-source polling,
+  dead-letter targets), and the KMS actions implied by resources encrypted with a
+  customer managed key.
+- `is_granted(statements, action, resource)`: IAM evaluation of a role's normalised
+  statements for one action on one resource: Allow with wildcards, NotAction and
+  NotResource; an explicit Deny wins. Conditions are not evaluated (a conditional grant
+  counts as a grant, a conditional deny does not deny).
+- `granted_actions(role)`: every catalogued action the role allows somewhere.
+- `minimal_policy(needs)`: the least-privilege policy document covering the needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from faasguard.analysis import aws_sdk
+from faasguard.analysis.aws_values import AwsCall, Target
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.iam_catalog import catalog, expand, lookup
+from faasguard.model import App, Function, Ref, Role, Statement, Unknown, logical_id
+from faasguard.rules.iam_tables import action_matches
+
+#: Formats whose frameworks add the platform permissions (logs, event-source polling) to
+#: the roles they create: the policy to paste there holds the code's needs only.
+FRAMEWORK_ADDS_PLATFORM = {"serverless", "sam"}
+_PSEUDO = re.compile(r"\$\{AWS::[A-Za-z]+\}")
+_ANY = "*"
+
+
+@dataclass(frozen=True)
+class PolicyResource:
+    """A resource of a policy statement: the CloudFormation value to write (`cfn`), a text
+    for people (`text`) and the forms it is matched with against granted resources."""
+
+    text: str
+    cfn: Any
+    forms: tuple[str, ...] = ()
+    placeholder: bool = False
+
+    @property
+    def is_any(self) -> bool:
+        """`*`: the action takes no resource."""
+        return self.text == _ANY
+
+
+ANY = PolicyResource(_ANY, _ANY, (_ANY,))
+
+
+@dataclass
+class Need:
+    """One action a function needs, on which resources, and why (call sites or platform)."""
+
+    action: str
+    resources: list[PolicyResource] = field(default_factory=list)
+    calls: list[AwsCall] = field(default_factory=list)
+    platform: str | None = None  # "logs", "sqs", ... when Lambda itself needs it
+
+
+@dataclass
+class Needs:
+    """Everything a function needs; `complete` is False when some call could not be
+    identified (then nothing can be said about unused grants)."""
+
+    function: Function
+    needs: dict[str, Need] = field(default_factory=dict)
+    complete: bool = True
+    unknown_calls: list[AwsCall] = field(default_factory=list)
+
+    def code_actions(self) -> set[str]:
+        """The actions the code needs (not the platform's)."""
+        return {a for a, n in self.needs.items() if n.calls}
+
+    def all_actions(self) -> set[str]:
+        """Every action needed, code and platform."""
+        return set(self.needs)
+
+    def add(self, action: str, resource: PolicyResource, call: AwsCall | None = None,
+            platform: str | None = None) -> None:
+        """Record a need (merging resources and call sites)."""
+        need = self.needs.setdefault(action, Need(action))
+        if resource not in need.resources:
+            need.resources.append(resource)
+        if call is not None and call not in need.calls:
+            need.calls.append(call)
+        if platform is not None and need.platform is None and not need.calls:
+            need.platform = platform
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _sub(text: str) -> Any:
+    return {"Fn::Sub": text} if "${" in text else text
+
+
+def _forms(*texts: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_PSEUDO.sub(_ANY, t) for t in texts))
+
+
+def _name_part(kind: str, literal: str) -> str:
+    if kind == "queue":
+        return literal.rstrip("/").rsplit("/", 1)[-1]
+    if kind == "parameter":
+        return literal.lstrip("/")
+    return literal
+
+
+def _fill(arn_format: str, name: str, key: str) -> str:
+    return arn_format.replace("{name}", name).replace("{key}", key)
+
+
+def policy_resource(action: str, target: Target, app: App) -> PolicyResource:
+    """The policy resource for one action on one target (object or bucket ARN for S3
+    according to the action's resource types in the catalogue)."""
+    info = lookup(action)
+    kind = target.kind
+    if kind == "bucket" and info is not None and "object" in info.resource_types:
+        kind = "object"
+    key = "*"
+    if target.key is not None and target.key.literal:
+        key = target.key.literal
+    arns = aws_sdk.table()["arns"]
+    value = target.resolved
+    if isinstance(value, Ref):
+        lid = logical_id(value.target)
+        resource = app.resolve(value)
+        attribute = aws_sdk.table()["ref_attribute"].get(target.kind, "Arn")
+        name = getattr(resource, "name", None)
+        name_forms = [_fill(arns[kind], _name_part(target.kind, name), key)] \
+            if isinstance(name, str) else []
+        if kind == "object":
+            text = f"${{{lid}.Arn}}/{key}"
+            return PolicyResource(text, {"Fn::Sub": text}, _forms(
+                text, _fill(arns["object"], f"${{{lid}}}", key), *name_forms))
+        if attribute == "name":
+            text = _fill(arns[kind], f"${{{lid}}}", key)
+            return PolicyResource(text, {"Fn::Sub": text}, _forms(text, *name_forms))
+        ref_text = f"${{{lid}.{attribute}}}" if attribute else f"${{{lid}}}"
+        cfn = {"Fn::GetAtt": [lid, attribute]} if attribute else {"Ref": lid}
+        return PolicyResource(ref_text, cfn, _forms(ref_text, *name_forms))
+    if isinstance(value, str):
+        text = value if value.startswith("arn:") and kind != "object" else \
+            _fill(arns[kind], _name_part(target.kind, value), key)
+        return PolicyResource(text, _sub(text), _forms(text))
+    why = value.text if isinstance(value, Unknown) else f"{kind} not known"
+    text = _fill(arns[kind], f"<{why}>", key)
+    return PolicyResource(text, _sub(text), (), placeholder=True)
+
+
+def _placeholder(action: str) -> PolicyResource:
+    text = f"<resource of {action} not named in the call>"
+    return PolicyResource(text, text, (), placeholder=True)
+
+
+def _ref_resource(value: Any, app: App, kind: str) -> PolicyResource:
+    target = Target(kind, aws_sdk_name(value), resolved=value)
+    return policy_resource("", target, app)
+
+
+def aws_sdk_name(value: Any) -> Any:
+    """A Name for a resolved template value (used for platform needs)."""
+    from faasguard.analysis.aws_values import Name
+
+    return Name(literal=value if isinstance(value, str) else None, text=str(value))
+
+
+# --------------------------------------------------------------------------- needs
+
+
+def needs_of(function: Function, app: App, facts: Facts) -> Needs | None:
+    """What the function needs; None when its code was not analysed."""
+    calls = facts.aws_calls.get(function.id)
+    if calls is None:
+        return None
+    result = Needs(function)
+    kms = aws_sdk.table()["kms"]
+    for call in calls:
+        if not call.known:
+            result.complete = False
+            result.unknown_calls.append(call)
+            continue
+        for action in call.actions:
+            info = lookup(action)
+            if not call.targets:
+                scoped = info is not None and info.resource_types
+                result.add(action, _placeholder(action) if scoped else ANY, call)
+                continue
+            for target in call.targets:
+                result.add(action, policy_resource(action, target, app), call)
+                for kms_action in kms.get(action, ()):
+                    key = _kms_key(target, app)
+                    if key is not None:
+                        result.add(kms_action, key, call)
+    _platform_needs(result, function, app)
+    return result
+
+
+def _kms_key(target: Target, app: App) -> PolicyResource | None:
+    resource = app.resolve(target.resolved) if isinstance(target.resolved, Ref) else None
+    encryption = getattr(resource, "encryption", None)
+    if not isinstance(encryption, str) or not encryption.startswith("kms:"):
+        return None
+    key = encryption.split(":", 1)[1]
+    if key.startswith("arn:"):
+        return PolicyResource(key, key, _forms(key))
+    file = resource.id.split("#", 1)[0] if resource is not None and "#" in resource.id else ""
+    qualified = f"{file}#{key}" if file else key
+    value: Any = Ref(qualified) if qualified in app.resources else key
+    return policy_resource("kms:Decrypt", Target("kms-key", aws_sdk_name(value),
+                                                  resolved=value), app)
+
+
+def _platform_needs(result: Needs, function: Function, app: App) -> None:
+    platform = aws_sdk.table()["platform"]
+    for action in platform["logs"]:
+        result.add(action, ANY, platform="logs")
+    if isinstance(function.tracing, str) and function.tracing.lower() == "active":
+        for action in platform["tracing"]:
+            result.add(action, ANY, platform="tracing")
+    if function.vpc:
+        for action in platform["vpc"]:
+            result.add(action, ANY, platform="vpc")
+    kinds = {"sqs": ("sqs", "queue"), "dynamodb-stream": ("dynamodb-stream", "table"),
+             "kinesis-stream": ("kinesis-stream", "stream")}
+    for trigger in function.triggers:
+        if trigger.kind in kinds:
+            group, kind = kinds[trigger.kind]
+            resource = _ref_resource(trigger.source, app, kind) \
+                if isinstance(trigger.source, Ref) else ANY
+            for action in platform[group]:
+                result.add(action, resource, platform=trigger.kind)
+    for target in (function.dlq, function.on_failure):
+        if isinstance(target, Ref):
+            dlq_kind = getattr(app.resolve(target), "kind", None)
+            if dlq_kind in ("queue", "topic"):
+                for action in platform[f"dlq-{dlq_kind}"]:
+                    result.add(action, _ref_resource(target, app, str(dlq_kind)),
+                               platform="dlq")
+
+
+# --------------------------------------------------------------------------- grants
+
+
+@lru_cache(maxsize=8192)
+def _resource_regex(text: str) -> re.Pattern[str]:
+    pattern = _PSEUDO.sub(_ANY, text)
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
+
+
+def _statement_resource_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Ref):
+        lid = logical_id(value.target)
+        return f"${{{lid}.{value.attribute}}}" if value.attribute else f"${{{lid}}}"
+    return None  # Unknown: cannot be matched
+
+
+def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:
+    """Do statement resources cover the resource? None when it cannot be told."""
+    unknown = False
+    for entry in entries:
+        text = _statement_resource_text(entry)
+        if text is None:
+            unknown = True
+            continue
+        if text.strip() in ("*", "arn:*", "arn:aws:*"):
+            return True
+        if resource.placeholder:
+            unknown = True
+            continue
+        regex = _resource_regex(text)
+        if any(regex.fullmatch(form) for form in resource.forms):
+            return True
+    return None if unknown else False
+
+
+def _action_in(statement: Statement, action: str) -> bool:
+    if statement.actions:
+        return any(isinstance(a, str) and action_matches(a, action) for a in statement.actions)
+    if statement.not_actions:
+        return not any(isinstance(a, str) and action_matches(a, action)
+                       for a in statement.not_actions)
+    return False
+
+
+def _resource_in(statement: Statement, resource: PolicyResource) -> bool | None:
+    if statement.resources:
+        return _covers(statement.resources, resource)
+    if statement.not_resources:
+        covered = _covers(statement.not_resources, resource)
+        return None if covered is None else not covered
+    return False
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The answer for one action on one resource: granted (True/False, or None when it
+    cannot be told: an unknown resource in a statement or in the need) and the statement."""
+
+    granted: bool | None
+    statement: Statement | None = None
+
+
+def is_granted(statements: list[Statement], action: str, resource: PolicyResource) -> Grant:
+    """Evaluate the statements for one action on one resource (explicit Deny wins)."""
+    for statement in statements:
+        if statement.effect == "Deny" and not statement.conditions and \
+                _action_in(statement, action) and _resource_in(statement, resource):
+            return Grant(False, statement)
+    maybe: Statement | None = None
+    for statement in statements:
+        if statement.effect != "Allow" or not _action_in(statement, action):
+            continue
+        covered = _resource_in(statement, resource)
+        if covered:
+            return Grant(True, statement)
+        if covered is None and maybe is None:
+            maybe = statement
+    return Grant(None, maybe) if maybe is not None else Grant(False)
+
+
+def role_known(role: Role) -> bool:
+    """Are the role's permissions fully known (not external, every managed policy read)?"""
+    if role.external:
+        return False
+    sources = {s.source for s in role.statements}
+    return all(isinstance(arn, str) and f"managed:{arn}" in sources
+               for arn in role.managed_policy_arns)
+
+
+def granted_actions(role: Role) -> frozenset[str]:
+    """Every catalogued action the role allows on some resource (not denied everywhere)."""
+    allowed: set[str] = set()
+    for statement in role.statements:
+        if statement.effect != "Allow":
+            continue
+        if statement.actions:
+            for pattern in statement.actions:
+                if isinstance(pattern, str):
+                    allowed.update(expand(pattern))
+        elif statement.not_actions:
+            excluded = {a for p in statement.not_actions if isinstance(p, str) for a in expand(p)}
+            allowed.update(a for a in expand("*") if a not in excluded)
+    for statement in role.statements:
+        if statement.effect == "Deny" and not statement.conditions and \
+                any(_statement_resource_text(r) == "*" for r in statement.resources):
+            for pattern in statement.actions:
+                if isinstance(pattern, str):
+                    allowed.difference_update(expand(pattern))
+    return frozenset(allowed)
+
+
+def count_by_level(actions: Iterable[str]) -> dict[str, int]:
+    """How many actions of each access level (unknown actions under "Unknown")."""
+    counts: dict[str, int] = {}
+    for action in actions:
+        info = lookup(action)
+        level = info.level if info else "Unknown"
+        counts[level] = counts.get(level, 0) + 1
+    return counts
+
+
+def all_action_count() -> int:
+    """How many actions the catalogue knows."""
+    return sum(len(s.actions) for s in catalog().values())
+
+
+# --------------------------------------------------------------------------- policies
+
+
+def minimal_policy(needs: Needs, platform: bool = True) -> dict[str, Any]:
+    """The least-privilege IAM policy document for the needs: one statement per set of
+    resources, actions sorted; platform needs only when `platform`."""
+    groups: dict[tuple[str, ...], tuple[list[str], list[PolicyResource]]] = {}
+    for action in sorted(needs.needs, key=str.lower):
+        need = needs.needs[action]
+        if not platform and not need.calls:
+            continue
+        resources = sorted(need.resources, key=lambda r: r.text)
+        key = tuple(r.text for r in resources)
+        groups.setdefault(key, ([], resources))[0].append(action)
+    statements = []
+    for actions, resources in sorted(groups.values(), key=lambda g: g[0][0].lower()):
+        cfn = [r.cfn for r in resources]
+        statements.append({"Effect": "Allow", "Action": actions,
+                           "Resource": cfn[0] if len(cfn) == 1 else cfn})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def include_platform(function: Function) -> bool:
+    """Should the function's minimal policy carry the platform needs? Not for formats
+    whose framework adds them to the role it creates."""
+    return function.format not in FRAMEWORK_ADDS_PLATFORM
