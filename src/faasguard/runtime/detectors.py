@@ -39,7 +39,7 @@ _SPECS: dict[str, tuple[str, int]] = {}
 _SPECS["_GATE"] = (
     r"""\.\.|[%\x00'"`;{<\\]|=|file:|://|proto|union|^\s*/|^[a-z]:|[\uff0e\uff0f\u2215]"""
     r"|\.(?:aws|ssh)/|/etc/|/proc/|\.ini\b|sleep|benchmark|extractvalue|updatexml|load_file"
-    r"|outfile|dumpfile|xp_cmdshell|waitfor", _I)
+    r"|outfile|dumpfile|xp_cmdshell|waitfor|\?new|\$class|\(\s*select", _I)
 
 _SPECS["_OVERLONG"] = (
     r"%(?:c0%ae|e0%80%ae|c0%2e|u002e|uff0e)|%(?:c0%af|e0%80%af|c0%2f|u2215|u002f|uff0f)"
@@ -104,13 +104,19 @@ _SPECS["_SQL"] = (
     r"""|waitfor\s+delay\s+['"]\d"""                                  # time based
     r"|\b(?:extractvalue|updatexml)\s*\(\s*\d|\bload_file\s*\(|\binto\s+(?:out|dump)file\b"
     r"|\bxp_cmdshell\b"
+    r"""|['"]\s*\)*\s*(?:order|group)\s+by\s+\d+\s*(?:--|#|/\*)"""       # ' ORDER BY 3--
+    r"""|['"\d)]\s*(?:and|or|\|\||&&)\s*\(+\s*select\s+"""           # ' AND (SELECT ...
+    r"(?:\w+\s*\(|\*|\d|null\b|@@|case\b|[\w.`]+\s*(?:,|\bfrom\b))"
     r"|;\s*(?:drop\s+(?:table|database|schema)\s+(?:if\s+exists\s+)?[\w.`\"\[\]]+"
     r"|truncate\s+table\s+[\w.`\"\[\]]+)\s*(?:;|--|#|/\*|$)", _I)
 
 # --- template injection ------------------------------------------------------------------------
 
 _SPECS["_TEMPLATE"] = (
-    r"\{\{(.{0,300}?)\}\}|\{%(.{0,300}?)%\}|<%=?(.{0,300}?)%>|[$#]\{(.{0,300}?)\}", re.S)
+    r"\{\{(.{0,300}?)\}\}|\{%(.{0,300}?)%\}|<%=?(.{0,300}?)%>|[$#*@~]\{(.{0,300}?)\}", re.S)
+# Markers that are template code by themselves (FreeMarker, Velocity).
+_SPECS["_TEMPLATE_DIRECTIVE"] = (
+    r"<#assign\b|\?new\s*\(\s*\)|#set\s*\(\s*\$\w+\s*=|\$class\.inspect", _I)
 _SPECS["_EXPRESSION"] = (
     r"""\d\s*[*+]\s*['"]?\d|__\w+|`|\$\{|::-|\|\s*attr\b"""
     r"|\b(?:constructor|popen|subprocess|import|require|eval|exec|system|getattr|globals"
@@ -153,6 +159,7 @@ class _Patterns:
     sql: re.Pattern[str]
     template: re.Pattern[str]
     expression: re.Pattern[str]
+    template_directive: re.Pattern[str]
     xxe: re.Pattern[str]
     proto_path: re.Pattern[str]
     proto_key: re.Pattern[str]
@@ -218,6 +225,8 @@ def _sql(text: str) -> bool:
 
 def _template(text: str) -> bool:
     p = _patterns()
+    if ("#" in text or "?" in text or "$" in text) and p.template_directive.search(text):
+        return True
     if "{" not in text and "<%" not in text:
         return False
     for match in p.template.finditer(text):

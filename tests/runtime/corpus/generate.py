@@ -92,6 +92,10 @@ TEXTS = [
     "x = y + 1 or z = 2",
     "Use {% raw %} blocks sparingly in your docs.",
     "<%= title %> renders the page title in ERB.",
+    "SELECT id FROM orders WHERE status = 'open' ORDER BY 2",
+    "Use *{field} for selection variables and @{/orders} for links in Thymeleaf.",
+    "The subquery (select max(id) from t) is slow, any idea?",
+    "Is it 'yes' or (select one) 'no'?",
 ]
 PRODUCTS = [
     ("TSHIRT-RED-XL", "T-shirt, red, XL", "19.99"), ("MUG-001", "Coffee mug 'I ❤ NY'", "8.50"),
@@ -286,6 +290,9 @@ ATTACKS: dict[str, list[tuple[str, object]]] = {
         ("body", {"name": "'or''='"}),
         ("body", {"name": "1 OR 1=1"}),
         ("body", {"name": "' || 'a'='a"}),
+        ("body", {"sort": "1' ORDER BY 3--"}),
+        ("body", {"name": "x' AND (SELECT COUNT(*) FROM users) > 0 --"}),
+        ("query", {"id": "1 or (select 1 from dual)"}),
         ("query", {"id": "1' or '1'='1"}),
         ("query", {"q": "%27%20OR%20%271%27%3D%271"}),
         ("query", {"sort": "name; drop table accounts"}),
@@ -338,6 +345,11 @@ ATTACKS: dict[str, list[tuple[str, object]]] = {
         ("body", {"name": "<%= File.open('x').read %>"}),
         ("body", {"name": "{{ cycler.__init__.__globals__.os }}"}),
         ("body", {"name": "{{ ()|attr('__class__') }}"}),
+        ("body", {"name": "*{7*7}"}),
+        ("body", {"name": "*{T(java.lang.Runtime).getRuntime().exec('id')}"}),
+        ("body", {"name": "<#assign ex=\"freemarker.template.utility.Execute\"?new()>"
+                          "${ex(\"id\")}"}),
+        ("body", {"name": "#set($x = $class.inspect(\"java.lang.Runtime\"))"}),
         ("query", {"greeting": "{{7*'7'}}"}),
         ("query", {"ua": "${jndi:dns://x.example/c}"}),
         ("sqs", {"subject": "${sys:java.version}"}),
