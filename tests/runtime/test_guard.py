@@ -259,3 +259,15 @@ def test_a_shared_guard_config_object() -> None:
     assert events[0]["decision"] == "report"
     with pytest.raises(ValueError, match="unknown guard option"):
         GuardConfig(colour="red")
+
+
+def test_events_carry_the_lambda_request_id() -> None:
+    class Context:
+        aws_request_id = "8f5e-lambda-req"
+
+    handler, events = _collecting()
+    handler(http_v2({"a": 1}), Context())
+    handler(http_v2(ATTACK), Context())
+    assert [e["aws_request_id"] for e in events] == ["8f5e-lambda-req"] * 2
+    handler(http_v2({"a": 1}), None)
+    assert "aws_request_id" not in events[-1]

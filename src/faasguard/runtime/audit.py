@@ -3,7 +3,8 @@
 Every decision of the guard (allow, block, report, error) becomes one JSON object:
 
     {"type": "faasguard.security", "time": "2026-01-05T10:00:00.123Z",
-     "request_id": "...", "function": "orders-api", "source": "apigw_http",
+     "request_id": "...", "aws_request_id": "...", "function": "orders-api",
+     "source": "apigw_http",
      "client": {"ip": "198.51.100.7", "key": "ip:198.51.100.7"},
      "principal": "user-42", "decision": "block", "detector": "sql_injection",
      "reason": "input", "location": "body.name", "status": 400,

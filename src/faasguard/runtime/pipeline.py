@@ -70,6 +70,9 @@ class GuardState:
 
 
 _current: ContextVar[GuardState | None] = ContextVar("faasguard_state", default=None)
+# The Lambda request id of the invocation being admitted (context.aws_request_id), so that
+# every security event can be joined with the function's own log lines.
+_invocation_id: ContextVar[str | None] = ContextVar("faasguard_invocation", default=None)
 
 
 def current() -> GuardState | None:
@@ -156,9 +159,11 @@ class Guard:
 
     # --- the pipeline -----------------------------------------------------------------
 
-    def admit(self, event: Any) -> tuple[GuardState | None, dict[str, Any] | None]:
+    def admit(self, event: Any, context: Any = None
+              ) -> tuple[GuardState | None, dict[str, Any] | None]:
         """Run every check; `(state, None)` to call the handler, `(None, response)` to
         answer an HTTP request now. Raises the typed exception for non-HTTP refusals."""
+        _invocation_id.set(getattr(context, "aws_request_id", None))
         view: EventView | None = None
         try:
             view = self._normalize(event)
@@ -334,6 +339,7 @@ class Guard:
               **fields: Any) -> None:
         if self.audit is None:
             return
+        fields.setdefault("aws_request_id", _invocation_id.get())
         if view is not None:
             client: dict[str, Any] = {"ip": view.client_ip} if view.client_ip else {}
             fields.setdefault("principal", view.principal)
@@ -462,7 +468,7 @@ def wrap(handler: Handler, **options: Any) -> Handler:
     wrapper: Any
     if _is_coroutine_function(handler):
         async def async_wrapper(event: Any, context: Any = None) -> Any:
-            state, response = pipeline.admit(event)
+            state, response = pipeline.admit(event, context)
             if state is None:
                 return response
             return await pipeline.run_async(state, event, context)
@@ -470,7 +476,7 @@ def wrap(handler: Handler, **options: Any) -> Handler:
         wrapper = async_wrapper
     else:
         def sync_wrapper(event: Any, context: Any = None) -> Any:
-            state, response = pipeline.admit(event)
+            state, response = pipeline.admit(event, context)
             if state is None:
                 return response
             return pipeline.run(state, event, context)
