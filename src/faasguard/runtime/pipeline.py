@@ -18,35 +18,24 @@ The verified claims reach the handler two ways: `faasguard.runtime.current().cla
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from functools import update_wrapper
 from typing import Any
 
 from faasguard.runtime.audit import AuditLog
+from faasguard.runtime.batch import ITEM_ID_PATH, item_id, record_index, split_batch, with_failures
 from faasguard.runtime.config import GuardConfig, load_config
 from faasguard.runtime.errors import GuardError, InputRejected, InvalidEvent
-from faasguard.runtime.events import (
-    DIRECT,
-    DYNAMODB,
-    EVENTBRIDGE,
-    KINESIS,
-    SCHEDULE,
-    SQS,
-    EventView,
-    normalize,
-)
+from faasguard.runtime.events import DIRECT, EVENTBRIDGE, SCHEDULE, EventView, normalize
 from faasguard.runtime.inspect import Hit, Inspector
 from faasguard.runtime.redact import Redactor
+from faasguard.runtime.responses import error_response, looks_http, retry_after, source_hint
 from faasguard.runtime.sandbox import make_sandbox
 from faasguard.runtime.validation import make_validator
 
 Handler = Callable[[Any, Any], Any]
 
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-            429: "Too Many Requests", 503: "Service Unavailable"}
 _BODY_LESS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
@@ -175,10 +164,10 @@ class Guard:
                 self._limit(state)
         except _Refusal as refusal:
             # A malformed HTTP event let through in report mode has a DIRECT view.
-            http = (view is not None and view.is_http) or _looks_http(event)
+            http = (view is not None and view.is_http) or looks_http(event)
             if not http:
                 raise refusal.exc from None
-            return None, _response(event, refusal.status, refusal.headers)
+            return None, error_response(event, refusal.status, refusal.headers)
         self._emit("allow", state.view, principal=state.principal)
         return state, None
 
@@ -210,10 +199,10 @@ class Guard:
                 self._emit("report", view, detector=hit.detector, location=hit.location,
                            reason="input", metric="reported", dimension=hit.detector,
                            evidence={"sample": hit.sample} if hit.sample else None)
-        if blocking and self.config.batch_failures and view.source in _BATCH_ITEM_ID:
+        if blocking and self.config.batch_failures and view.source in ITEM_ID_PATH:
             by_record: dict[int, list[Hit]] = {}
             for hit in blocking:
-                index = _record_index(hit.location)
+                index = record_index(hit.location)
                 if index is None:
                     break
                 by_record.setdefault(index, []).append(hit)
@@ -235,7 +224,7 @@ class Guard:
             first = hits[0]
             self._emit("block", view, detector=first.detector, location=first.location,
                        reason="input", metric="blocked", dimension=first.detector,
-                       record_id=_item_id(view, index),
+                       record_id=item_id(view, index),
                        hits=[{"detector": h.detector, "location": h.location} for h in hits],
                        evidence={"sample": first.sample} if first.sample else None)
         state.rejected = sorted(by_record)
@@ -299,7 +288,7 @@ class Guard:
                     self._emit("block", view, detector="rate_limit", reason="rate_limited",
                                status=429, metric="rate_limited", dimension=decision.scope,
                                retry_after_s=round(decision.retry_after_s, 3))
-                    raise _Refusal(429, exc, {"Retry-After": _retry_after(decision)})
+                    raise _Refusal(429, exc, {"Retry-After": retry_after(decision.retry_after_s)})
             if self.budget is not None:
                 decision = self.budget.consume()
                 if not decision.allowed:
@@ -309,7 +298,7 @@ class Guard:
                     self._emit("block", view, detector="budget", reason="budget_exceeded",
                                status=503, metric="budget_exceeded", dimension=decision.scope,
                                retry_after_s=round(decision.retry_after_s, 3))
-                    raise _Refusal(503, exc, {"Retry-After": _retry_after(decision)})
+                    raise _Refusal(503, exc, {"Retry-After": retry_after(decision.retry_after_s)})
         except self._limit_errors as exc:  # the store failed and the limiter fails closed
             self._emit("block", view, detector="limit_store", reason="store_unavailable",
                        status=503)
@@ -346,7 +335,7 @@ class Guard:
             self.audit.emit(decision, request_id=view.request_id, source=view.source,
                             client=client or None, **fields)
         else:
-            self.audit.emit(decision, source=_source_hint(event), **fields)
+            self.audit.emit(decision, source=source_hint(event), **fields)
 
     # --- calling the handler ------------------------------------------------------------
 
@@ -354,17 +343,17 @@ class Guard:
         """Call the handler with the state and sandbox of this invocation in place."""
         if not state.rejected:
             return self._call(state, event, context)
-        kept, failures = _split_batch(state, event)
+        kept, failures = split_batch(state.view, state.rejected, event)
         result = self._call(state, kept, context) if kept is not None else None
-        return _with_failures(result, failures)
+        return with_failures(result, failures)
 
     async def run_async(self, state: GuardState, event: Any, context: Any) -> Any:
         """`run` for a coroutine handler."""
         if not state.rejected:
             return await self._call_async(state, event, context)
-        kept, failures = _split_batch(state, event)
+        kept, failures = split_batch(state.view, state.rejected, event)
         result = await self._call_async(state, kept, context) if kept is not None else None
-        return _with_failures(result, failures)
+        return with_failures(result, failures)
 
     def _call(self, state: GuardState, event: Any, context: Any) -> Any:
         token = _current.set(state)
@@ -385,71 +374,6 @@ class Guard:
                 return await self.handler(event, context)
         finally:
             _current.reset(token)
-
-
-# Batch sources that accept partial failures, and where each record's identifier is.
-_BATCH_ITEM_ID = {SQS: ("messageId",), KINESIS: ("kinesis", "sequenceNumber"),
-                  DYNAMODB: ("dynamodb", "SequenceNumber")}
-
-
-def _record_index(location: str) -> int | None:
-    if not location.startswith("records["):
-        return None
-    return int(location[8:location.index("]")])
-
-
-def _item_id(view: EventView, index: int) -> str | None:
-    node: Any = view.raw["Records"][index]
-    for key in _BATCH_ITEM_ID[view.source]:
-        node = node.get(key) if isinstance(node, dict) else None
-    return None if node is None else str(node)
-
-
-def _split_batch(state: GuardState, event: Any) -> tuple[Any, list[dict[str, Any]]]:
-    """The event without its refused records (None when none is left), and the
-    `batchItemFailures` entries of the refused ones."""
-    refused = set(state.rejected)
-    failures = [{"itemIdentifier": _item_id(state.view, i)} for i in state.rejected]
-    kept = [r for i, r in enumerate(event["Records"]) if i not in refused]
-    return ({**event, "Records": kept} if kept else None), failures
-
-
-def _with_failures(result: Any, failures: list[dict[str, Any]]) -> dict[str, Any]:
-    if isinstance(result, dict) and isinstance(result.get("batchItemFailures"), list):
-        return {**result, "batchItemFailures": result["batchItemFailures"] + failures}
-    return {"batchItemFailures": failures}
-
-
-def _retry_after(decision: Any) -> str:
-    return str(max(1, math.ceil(decision.retry_after_s)))
-
-
-def _looks_http(event: Any) -> bool:
-    if not isinstance(event, dict):
-        return False
-    ctx = event.get("requestContext")
-    return "httpMethod" in event or "routeKey" in event or (
-        isinstance(ctx, dict) and ("http" in ctx or "elb" in ctx))
-
-
-def _source_hint(event: Any) -> str:
-    return "http" if _looks_http(event) else type(event).__name__
-
-
-def _response(event: Any, status: int, headers: dict[str, str]) -> dict[str, Any]:
-    """A generic JSON error response in the shape the event's source expects."""
-    reason = _REASONS.get(status, "Error")
-    all_headers = {"Content-Type": "application/json", "Cache-Control": "no-store", **headers}
-    response: dict[str, Any] = {"statusCode": status, "body": json.dumps({"message": reason}),
-                                 "isBase64Encoded": False}
-    ctx = event.get("requestContext") if isinstance(event, dict) else None
-    if isinstance(ctx, dict) and "elb" in ctx:
-        response["statusDescription"] = f"{status} {reason}"
-        if "multiValueHeaders" in event:
-            response["multiValueHeaders"] = {k: [v] for k, v in all_headers.items()}
-            return response
-    response["headers"] = all_headers
-    return response
 
 
 def _is_coroutine_function(func: Any) -> bool:
