@@ -30,7 +30,7 @@ from faasguard.runtime.errors import GuardError, InputRejected, InvalidEvent
 from faasguard.runtime.events import DIRECT, EVENTBRIDGE, SCHEDULE, EventView, normalize
 from faasguard.runtime.inspect import Hit, Inspector
 from faasguard.runtime.redact import Redactor
-from faasguard.runtime.responses import error_response, looks_http, retry_after, source_hint
+from faasguard.runtime.responses import error_response, looks_http, source_hint
 from faasguard.runtime.sandbox import make_sandbox
 from faasguard.runtime.validation import make_validator
 
@@ -284,21 +284,21 @@ class Guard:
                 if not decision.allowed:
                     from faasguard.runtime.limits import RateLimited
 
-                    exc: Exception = RateLimited(decision.retry_after_s, decision.scope)
+                    limited = RateLimited(decision.retry_after_s, decision.scope)
                     self._emit("block", view, detector="rate_limit", reason="rate_limited",
                                status=429, metric="rate_limited", dimension=decision.scope,
                                retry_after_s=round(decision.retry_after_s, 3))
-                    raise _Refusal(429, exc, {"Retry-After": retry_after(decision.retry_after_s)})
+                    raise _Refusal(429, limited, {"Retry-After": limited.retry_after_header})
             if self.budget is not None:
                 decision = self.budget.consume()
                 if not decision.allowed:
                     from faasguard.runtime.limits import BudgetExceeded
 
-                    exc = BudgetExceeded(decision.scope, decision.retry_after_s)
+                    spent = BudgetExceeded(decision.scope, decision.retry_after_s)
                     self._emit("block", view, detector="budget", reason="budget_exceeded",
                                status=503, metric="budget_exceeded", dimension=decision.scope,
                                retry_after_s=round(decision.retry_after_s, 3))
-                    raise _Refusal(503, exc, {"Retry-After": retry_after(decision.retry_after_s)})
+                    raise _Refusal(503, spent, {"Retry-After": spent.retry_after_header})
         except self._limit_errors as exc:  # the store failed and the limiter fails closed
             self._emit("block", view, detector="limit_store", reason="store_unavailable",
                        status=503)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
@@ -26,11 +25,6 @@ def error_response(event: Any, status: int, headers: dict[str, str]) -> dict[str
             return response
     response["headers"] = all_headers
     return response
-
-
-def retry_after(seconds: float) -> str:
-    """An HTTP `Retry-After` value: whole seconds, at least 1."""
-    return str(max(1, math.ceil(seconds)))
 
 
 def looks_http(event: Any) -> bool:
