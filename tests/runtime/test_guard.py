@@ -166,6 +166,9 @@ def test_yaml_config_file(tmp_path: Path) -> None:
     ({"rate_limit": "fast"}, "100/60"),
     ({"sandbox": "yes please"}, "sandbox="),
     ({"auth": 42}, "auth="),
+    ({"rate_limit": 100}, "rate_limit="),
+    ({"rate_limit": {"window_s": 60}}, "rate_limit= or budget="),
+    ({"budget": {"per_week": 5}}, "rate_limit= or budget="),
 ])
 def test_wrong_options_fail_at_decoration(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):

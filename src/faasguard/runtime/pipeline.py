@@ -131,19 +131,24 @@ class Guard:
             from faasguard.runtime.config import parse_rate
 
             limiter = parse_rate(limiter)
-        if isinstance(limiter, Mapping):
-            limiter = limits.RateLimiter(store, **{**dict(limiter), **common})
-        elif limiter is not None and getattr(limiter, "on_store_error", 0) is None:
-            limiter.on_store_error = self._store_error
         budget = config.budget
-        if isinstance(budget, Mapping):
-            options = dict(budget)
-            if "usd_per_day" in options:
-                budget = limits.InvocationBudget.from_usd(store, **{**options, **common})
-            else:
-                budget = limits.InvocationBudget(store, **{**options, **common})
-        elif budget is not None and getattr(budget, "on_store_error", 0) is None:
-            budget.on_store_error = self._store_error
+        try:
+            if isinstance(limiter, Mapping):
+                limiter = limits.RateLimiter(store, **{**dict(limiter), **common})
+            if isinstance(budget, Mapping):
+                options = {**dict(budget), **common}
+                budget = limits.InvocationBudget.from_usd(store, **options) \
+                    if "usd_per_day" in options else limits.InvocationBudget(store, **options)
+        except TypeError as exc:  # a missing or unknown key in the mapping
+            raise ValueError(f"bad rate_limit= or budget= options: {exc}") from None
+        for name, value, method in (("rate_limit", limiter, "hit"), ("budget", budget, "consume")):
+            if value is None:
+                continue
+            if not hasattr(value, method):
+                raise ValueError(f"{name}= takes a mapping of options or an object with "
+                                 f".{method}(), not {value!r}")
+            if getattr(value, "on_store_error", 0) is None:
+                value.on_store_error = self._store_error
         return limiter, budget, (limits.StoreUnavailable,)
 
     # --- the pipeline -----------------------------------------------------------------
