@@ -22,7 +22,7 @@ from typing import Literal
 from faasguard.analysis.facts import Facts, Options
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, Rule
-from faasguard.loaders import LoadContext, is_candidate, load_path
+from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.report.base import finding_order
 
@@ -272,6 +272,12 @@ def load_app(root: str, files: list[str], stage: str | None = None,
              region: str | None = None, max_bytes: int | None = None) -> App:
     """Load every file into one App (in worker processes when there are many)."""
     app = App(root=root, stage=stage)
+    terraform = [f for f in files if f.lower().endswith(TERRAFORM_SUFFIX)]
+    if terraform:  # a Terraform module is a folder of .tf files: loaded per folder
+        from faasguard.loaders.terraform import load_tree
+
+        app.merge(load_tree(root, terraform, max_bytes))
+        files = [f for f in files if not f.lower().endswith(TERRAFORM_SUFFIX)]
     contexts = [LoadContext(root=root, file=f, stage=stage, region=region) for f in files]
     if max_bytes is not None:
         for ctx in contexts:

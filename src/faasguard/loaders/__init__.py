@@ -18,6 +18,8 @@ from faasguard.model import App, Diagnostic, Format
 
 SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
 TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json", ".template")
+#: Terraform is loaded per folder (a module is a folder of .tf files): see `scan.load_app`.
+TERRAFORM_SUFFIX = ".tf"
 
 
 @dataclass
@@ -50,7 +52,8 @@ class LoadContext:
 def is_candidate(name: str) -> bool:
     """Could a file of this name be an IaC file we read? (content decides for templates)"""
     lower = name.lower()
-    return lower in SERVERLESS_NAMES or lower.endswith(TEMPLATE_SUFFIXES)
+    return lower in SERVERLESS_NAMES or lower.endswith(TEMPLATE_SUFFIXES) or \
+        lower.endswith(TERRAFORM_SUFFIX)
 
 
 def detect(name: str, data: Any) -> Format | None:

@@ -1,0 +1,277 @@
+"""Terraform (HCL2) -> the App model.
+
+A Terraform module is a folder of `.tf` files, so Terraform is loaded per folder, not per
+file: `load_tree(root, tf_files)` groups the files by folder, finds the root modules
+(folders no other scanned folder calls as a local module), and for each root module:
+
+1. parses its files and the local modules it calls (`hcl`, `module`);
+2. evaluates variables (tfvars, defaults, module inputs), locals and references
+   (`expressions`);
+3. translates the AWS resources into the CloudFormation resources that configure the
+   same thing, folding separate settings resources into their targets (`resources`,
+   `folds`), and reads them with the CloudFormation loader, so every rule applies;
+4. renames what it read back to Terraform terms: ids are `qualify(file, address)` with the
+   file that declares the resource and its address (`aws_lambda_function.api`,
+   `module.api.aws_lambda_function.handler`); locations are the exact `.tf` lines.
+
+`archive_file` data sources that package a function's folder give `Function.code_dir`.
+A file that is not valid HCL2 is an error diagnostic; the other files are still read.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from faasguard.loaders import LoadContext
+from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
+from faasguard.loaders.terraform.folds import fold
+from faasguard.loaders.terraform.hcl import Block, read_tf, read_tfvars
+from faasguard.loaders.terraform.module import Module, Resource, Tree
+from faasguard.loaders.terraform.resources import translate
+from faasguard.model import App, Diagnostic, Location, Ref, SourceFile, Unknown, qualify
+
+_SPAN = 1_000_000  # the lines of file i are numbered from (i + 1) * _SPAN while loading
+
+
+class _Files:
+    """The .tf files of one scan: parsed once, each with its own line span."""
+
+    def __init__(self, root: str, max_bytes: int) -> None:
+        self.root, self.max_bytes = root, max_bytes
+        self.order: list[str] = []
+        self.parsed: dict[str, list[Block]] = {}
+        self.errors: dict[str, InputError] = {}
+
+    def folder(self, folder: str) -> list[Block]:
+        """The blocks of every .tf file of a folder (raises when it has none)."""
+        full = os.path.join(self.root, folder)
+        try:
+            names = sorted(n for n in os.listdir(full) if n.endswith(".tf"))
+        except OSError as exc:
+            raise InputError(f"folder '{folder}' cannot be read: {exc.strerror}") from None
+        if not names:
+            raise InputError(f"folder '{folder}' has no .tf files")
+        blocks: list[Block] = []
+        for name in names:
+            blocks.extend(self.file(posixpath.normpath(posixpath.join(folder, name))))
+        return blocks
+
+    def file(self, rel: str) -> list[Block]:
+        """The blocks of one file ([] when it cannot be read: see `errors`)."""
+        if rel not in self.parsed:
+            self.order.append(rel)
+            offset = len(self.order) * _SPAN
+            try:
+                self.parsed[rel] = read_tf(os.path.join(self.root, rel), rel, offset,
+                                           self.max_bytes)
+            except InputError as exc:
+                self.errors[rel] = exc
+                self.parsed[rel] = []
+        return self.parsed[rel]
+
+    def real(self, line: int) -> tuple[str | None, int]:
+        """The file and line a shared line number stands for."""
+        index = line // _SPAN - 1
+        if 0 <= index < len(self.order):
+            return self.order[index], line % _SPAN
+        return None, line
+
+
+def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None) -> App:
+    """Load every Terraform root module among `tf_files` (paths relative to `root`)."""
+    app = App(root=root)
+    files = _Files(root, max_bytes or MAX_FILE_BYTES)
+    folders: dict[str, list[str]] = {}
+    for rel in sorted(tf_files):
+        folders.setdefault(posixpath.dirname(rel) or ".", []).append(rel)
+    called: set[str] = set()
+    for folder, names in folders.items():
+        for name in names:
+            for block in files.file(name):
+                source = _local_source(block)
+                if source is not None:
+                    called.add(posixpath.normpath(posixpath.join(folder, source)))
+    for folder, names in folders.items():
+        if folder in called:
+            continue
+        blocks = [b for name in names for b in files.file(name)]
+        if blocks:
+            app.merge(_load_root(root, folder, blocks, files))
+    for rel, exc in files.errors.items():
+        app.diagnostics.append(Diagnostic(rel, exc.message, exc.line))
+    app.files.extend(SourceFile(rel, "terraform") for rel in files.order
+                     if rel not in files.errors)
+    return app
+
+
+def _local_source(block: Block) -> str | None:
+    if block.type != "module" or "source" not in block.attrs:
+        return None
+    tree = block.attrs["source"].expr
+    text = "".join(str(t) for t in tree.scan_values(lambda v: getattr(v, "type", "") ==
+                                                     "STRING_CHARS"))
+    return text if text.startswith(("./", "../")) else None
+
+
+def _load_root(root: str, folder: str, blocks: list[Block], files: _Files) -> App:
+    from faasguard.loaders.cloudformation import load_template
+
+    virtual = posixpath.join(folder, "*.tf") if folder != "." else "*.tf"
+    tree = Tree(root=root, virtual_file=virtual, parse=files.folder)
+    Module(tree, folder, blocks, tfvars=_tfvars(root, folder))  # declares tree.resources
+    types: dict[str, str] = {}
+    props: dict[str, LDict] = {}
+    template = LDict()
+    for resource in tree.resources:
+        translated = translate(resource)
+        if translated is None:
+            continue
+        types[resource.logical], props[resource.logical] = translated
+    fold(tree.resources, props, types)
+    for resource in tree.resources:
+        if resource.logical in types:
+            template[resource.logical] = LDict(Type=types[resource.logical],
+                                               Properties=props[resource.logical])
+            template.key_lines[resource.logical] = resource.block.line
+    ctx = LoadContext(root=root, file=virtual)
+    app = load_template(LDict(Resources=template), ctx, "terraform")
+    for file, line, message in tree.notes:
+        app.diagnostics.append(Diagnostic(file, message, files.real(line or 0)[1] or None,
+                                          "warning"))
+    _code_dirs(app, tree, virtual)
+    _Renamer(tree.resources, files, virtual).app(app)
+    return app
+
+
+def _tfvars(root: str, folder: str) -> dict[str, Any]:
+    """Variable values of `terraform.tfvars` and `*.auto.tfvars` in a root module."""
+    values: dict[str, Any] = {}
+    try:
+        names = sorted(os.listdir(os.path.join(root, folder)))
+    except OSError:
+        return values
+    names = [n for n in names if n == "terraform.tfvars" or n.endswith(".auto.tfvars")]
+    probe = Module(Tree(root, "", lambda _f: []), folder, [])
+    for name in names:
+        rel = posixpath.join(folder, name)
+        try:
+            attrs = read_tfvars(os.path.join(root, rel), rel)
+        except InputError:
+            continue
+        for key, attr in attrs.items():
+            values[key] = probe.evaluator.value(attr.expr)
+    return values
+
+
+def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
+    """Point each function at the folder its `archive_file` packages."""
+    archives: dict[tuple[int, Any], str] = {}
+    for res in tree.resources:
+        if res.mode == "data" and res.type == "archive_file":
+            source = res.module.attr(res.block, "source_dir")
+            if not isinstance(source, str):
+                file = res.module.attr(res.block, "source_file")
+                source = posixpath.dirname(file) or "." if isinstance(file, str) else None
+            output = res.module.attr(res.block, "output_path")
+            if isinstance(source, str) and isinstance(output, str):
+                archives[(id(res.module), output)] = posixpath.normpath(
+                    posixpath.join(res.module.folder, source))
+    for res in tree.resources:
+        if res.type != "aws_lambda_function" or res.mode != "resource":
+            continue
+        fn = app.functions.get(qualify(virtual, res.logical))
+        filename = res.module.attr(res.block, "filename")
+        code = archives.get((id(res.module), filename))
+        if fn is not None and code is not None and not code.startswith(".."):
+            fn.code_dir = code
+
+
+class _Renamer:
+    """Rewrites ids and locations of the synthetic template into Terraform terms."""
+
+    def __init__(self, resources: list[Resource], files: _Files, virtual: str) -> None:
+        self.files, self.virtual = files, virtual
+        self.names = {r.logical: qualify(r.block.file, r.address) for r in resources}
+        self.first = resources[0].block.file if resources else virtual
+        self.pattern = re.compile(f"({re.escape(virtual)}#)?(FgTf\\d+)(?![0-9])")
+        self.seen: set[int] = set()
+
+    def app(self, app: App) -> None:
+        """Rewrite every element of `app` in place."""
+        for name in ("functions", "apis", "roles", "resources", "layers"):
+            table = getattr(app, name)
+            renamed = {self.text(k): self.value(v) for k, v in table.items()}
+            table.clear()
+            table.update(renamed)
+        for name in ("routes", "resource_policies", "alarms", "budgets", "trails",
+                     "diagnostics"):
+            getattr(app, name)[:] = [self.value(v) for v in getattr(app, name)]
+
+    def text(self, value: str) -> str:
+        """A string with synthetic ids replaced by Terraform ids."""
+        if "FgTf" not in value:
+            return value
+        return self.pattern.sub(self._name, value)
+
+    def _name(self, match: re.Match[str]) -> str:
+        qualified = self.names.get(match.group(2))
+        if qualified is None:
+            return match.group(0)
+        return qualified if match.group(1) else qualified.split("#", 1)[1]
+
+    def location(self, loc: Location) -> Location:
+        """A Location in the synthetic numbering -> the .tf file and line."""
+        if loc.file != self.virtual:
+            return loc
+        file, line = self.files.real(loc.line)
+        end = self.files.real(loc.end_line)[1] if loc.end_line else None
+        return Location(file or self.first, max(line, 1), end)
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Location):
+            return self.location(value)
+        if isinstance(value, Ref):
+            return Ref(self.text(value.target), value.attribute)
+        if isinstance(value, Unknown):
+            return Unknown(self.text(value.text))
+        if isinstance(value, Diagnostic):
+            if value.file == self.virtual:
+                file, line = self.files.real(value.line or 0)
+                value.file, value.line = file or self.first, line or None
+            value.message = self.text(value.message)
+            return value
+        if isinstance(value, (dict, list)) or (is_dataclass(value) and
+                                               not isinstance(value, type)):
+            if id(value) in self.seen:
+                return value
+            self.seen.add(id(value))
+        if isinstance(value, dict):
+            items = [(self.value(k), self.value(v)) for k, v in value.items()]
+            value.clear()
+            value.update(items)
+            return value
+        if isinstance(value, list):
+            value[:] = [self.value(v) for v in value]
+            return value
+        if isinstance(value, tuple):
+            return tuple(self.value(v) for v in value)
+        if is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: self.value(getattr(value, f.name)) for f in fields(value)}
+            for key, new in changes.items():
+                setattr(value, key, new)
+        return value
+
+
+def load_folder_files(ctx: LoadContext, tf_files: list[str]) -> App:
+    """`load_tree` with a LoadContext's root and size limit (what scan.py calls)."""
+    return load_tree(ctx.root, tf_files, ctx.max_bytes)
+
+
+__all__ = ["load_tree", "load_folder_files"]

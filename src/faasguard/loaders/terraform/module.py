@@ -1,0 +1,278 @@
+"""Terraform modules: the blocks of one folder, and what their expressions refer to.
+
+A `Module` is one instance of a module folder: the root module of a scanned folder, or
+a child called with `module "x" { source = "./path" }` (local paths only; registry and
+Git sources are not fetched: their outputs are Unknown, with a note). It implements the
+expression `Scope`: `var.*` (the caller's inputs, `*.tfvars` of a root module, else the
+default), `local.*`, `module.*.<output>`, `path.*`, `data.*` (IAM policy documents and
+`archive_file` are evaluated; other data sources are Unknown) and resource references,
+which become `Ref`s to the resource's id in the synthetic template (see `naming`).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from faasguard.loaders.documents import InputError, LDict, LList, read_text
+from faasguard.loaders.terraform.expressions import Evaluator
+from faasguard.loaders.terraform.hcl import Attr, Block
+from faasguard.model import Ref, Unknown, Value, qualify
+
+#: Attributes that name a resource itself (a plain Ref); others become `Ref(id, "Attr")`.
+_SELF_ATTRIBUTES = {"id", "name", "bucket", "function_name", "url", "arn_suffix"}
+MAX_MODULE_DEPTH = 16
+
+
+@dataclass
+class Resource:
+    """One `resource` or `data` block of a module instance, with its address and id."""
+
+    mode: str  # resource | data
+    type: str
+    name: str
+    address: str  # module.x.aws_lambda_function.api
+    logical: str  # its id in the synthetic template (FgTf<n>)
+    block: Block
+    module: Module
+
+
+@dataclass
+class Tree:
+    """Everything the modules of one root module declare, and the naming they share."""
+
+    root: str  # the scanned root (absolute)
+    virtual_file: str  # the file part of ids while the template is read
+    parse: Callable[[str], list[Block]]  # folder relative to root -> its blocks
+    resources: list[Resource] = field(default_factory=list)
+    notes: list[tuple[str, int | None, str]] = field(default_factory=list)  # file, line, msg
+
+    def note(self, file: str, line: int | None, message: str) -> None:
+        """Record a warning about a Terraform file."""
+        self.notes.append((file, line, message))
+
+
+class Module:
+    """One instance of a Terraform module folder; the `Scope` its expressions see."""
+
+    def __init__(self, tree: Tree, folder: str, blocks: list[Block], prefix: str = "",
+                 inputs: dict[str, Attr] | None = None, caller: Module | None = None,
+                 tfvars: dict[str, Value] | None = None, depth: int = 0) -> None:
+        self.tree, self.folder, self.prefix = tree, folder, prefix
+        self.inputs, self.caller, self.depth = inputs or {}, caller, depth
+        self.tfvars = tfvars or {}
+        self.evaluator = Evaluator(self)
+        self.variables: dict[str, Block] = {}
+        self.locals: dict[str, Attr] = {}
+        self.outputs: dict[str, Attr] = {}
+        self.children: dict[str, Module | None] = {}
+        self.own: dict[tuple[str, str, str], Resource] = {}
+        self._values: dict[str, Value] = {}
+        self._busy: set[str] = set()
+        for block in blocks:
+            self._declare(block)
+
+    # ------------------------------------------------------------------ declarations
+
+    def _declare(self, block: Block) -> None:
+        if block.type == "variable" and block.labels:
+            self.variables[block.labels[0]] = block
+        elif block.type == "locals":
+            self.locals.update(block.attrs)
+        elif block.type == "output" and block.labels:
+            if "value" in block.attrs:
+                self.outputs[block.labels[0]] = block.attrs["value"]
+        elif block.type in ("resource", "data") and len(block.labels) >= 2:
+            kind, name = block.labels[0], block.labels[1]
+            address = f"{self.prefix}{'data.' if block.type == 'data' else ''}{kind}.{name}"
+            resource = Resource(block.type, kind, name, address,
+                                f"FgTf{len(self.tree.resources)}", block, self)
+            self.own[(block.type, kind, name)] = resource
+            self.tree.resources.append(resource)
+        elif block.type == "module" and block.labels:
+            self.children[block.labels[0]] = self._call(block)
+
+    def _call(self, block: Block) -> Module | None:
+        name = block.labels[0]
+        source = self.evaluator.value(block.attrs["source"].expr) \
+            if "source" in block.attrs else None
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            self.tree.note(block.file, block.line,
+                           f"module {name}: source {source!r} is not a local path; its "
+                           "resources are not read")
+            return None
+        folder = posixpath.normpath(posixpath.join(self.folder, source))
+        if folder == ".." or folder.startswith("../") or self.depth >= MAX_MODULE_DEPTH:
+            self.tree.note(block.file, block.line, f"module {name}: '{source}' is outside "
+                           "the scanned folder (or nested too deeply); not read")
+            return None
+        try:
+            blocks = self.tree.parse(folder)
+        except InputError as exc:
+            self.tree.note(block.file, block.line, f"module {name}: {exc.message}")
+            return None
+        inputs = {k: v for k, v in block.attrs.items()
+                  if k not in ("source", "version", "providers", "count", "for_each",
+                               "depends_on")}
+        return Module(self.tree, folder, blocks, f"{self.prefix}module.{name}.", inputs,
+                      self, depth=self.depth + 1)
+
+    # ------------------------------------------------------------------ the Scope
+
+    def lookup(self, root: str, parts: list[str | int]) -> tuple[Value, int]:
+        """The value of `root.parts...` and how many parts it used (see `Scope`)."""
+        first = parts[0] if parts else None
+        if root == "var" and isinstance(first, str):
+            return self.variable(first), 1
+        if root == "local" and isinstance(first, str):
+            return self.local(first), 1
+        if root == "path" and isinstance(first, str):
+            return self._path(first), 1
+        if root == "module" and isinstance(first, str):
+            return self._module_output(first, parts[1:]), 2
+        if root == "data" and len(parts) >= 2:
+            return self._data(str(parts[0]), str(parts[1]), parts[2:])
+        if root in ("count", "each", "self", "terraform") or first is None:
+            return Unknown(".".join(str(p) for p in [root, *parts[:1]])), min(len(parts), 1)
+        resource = self.own.get(("resource", root, str(first)))
+        if resource is None:
+            return Unknown(f"{root}.{first} is not declared"), 1
+        rest = [p for p in parts[1:] if not isinstance(p, int) and p != "*"]
+        used = 1 + len(parts[1:]) - len(rest)
+        attribute = rest[0] if rest else None
+        used += 1 if rest else 0
+        return self.ref(resource, attribute), used
+
+    def ref(self, resource: Resource, attribute: str | None) -> Ref:
+        """A reference to a resource (its `.arn` -> `Ref(id, "Arn")`)."""
+        target = qualify(self.tree.virtual_file, resource.logical)
+        if attribute is None or attribute in _SELF_ATTRIBUTES:
+            return Ref(target)
+        return Ref(target, "".join(w.capitalize() for w in attribute.split("_")))
+
+    def read_file(self, path: Value) -> Value:
+        """`file(path)`: a file of the scanned folder, named relative to this module."""
+        if not isinstance(path, str):
+            return Unknown("file() of an unknown path")
+        rel = posixpath.normpath(posixpath.join(self.folder, path))
+        if posixpath.isabs(path) or rel == ".." or rel.startswith("../"):
+            return Unknown(f"file {path} outside the scanned folder")
+        try:
+            return read_text(os.path.join(self.tree.root, rel))
+        except InputError as exc:
+            return Unknown(f"file {path}: {exc.message}")
+
+    def variable(self, name: str) -> Value:
+        """The value of `var.name`: input, tfvars, default, else Unknown."""
+        key = f"var.{name}"
+        if key in self._values:
+            return self._values[key]
+        value: Value = Unknown(f"var.{name}")
+        if name in self.inputs and self.caller is not None:
+            value = self.caller.evaluate(self.inputs[name].expr, key)
+        elif name in self.tfvars:
+            value = self.tfvars[name]
+        elif name in self.variables and "default" in self.variables[name].attrs:
+            value = self.evaluate(self.variables[name].attrs["default"].expr, key)
+        self._values[key] = value
+        return value
+
+    def local(self, name: str) -> Value:
+        """The value of `local.name` (Unknown for an undeclared or cyclic local)."""
+        if name not in self.locals:
+            return Unknown(f"local.{name}")
+        key = f"local.{name}"
+        if key not in self._values:
+            self._values[key] = self.evaluate(self.locals[name].expr, key)
+        return self._values[key]
+
+    def evaluate(self, expr: object, key: str) -> Value:
+        """Evaluate an expression on behalf of `key`, refusing cycles."""
+        if key in self._busy:
+            return Unknown(f"{key} refers to itself")
+        self._busy.add(key)
+        try:
+            return self.evaluator.value(expr)  # type: ignore[arg-type]
+        finally:
+            self._busy.discard(key)
+
+    def _path(self, which: str) -> Value:
+        if which == "module":
+            return "."
+        top: Module = self
+        while top.caller is not None:
+            top = top.caller
+        return posixpath.relpath(top.folder, self.folder) if which in ("root", "cwd") \
+            else Unknown(f"path.{which}")
+
+    def _module_output(self, name: str, rest: list[str | int]) -> Value:
+        child = self.children.get(name)
+        output = rest[0] if rest else None
+        if child is None or not isinstance(output, str) or output not in child.outputs:
+            return Unknown(f"module.{name}.{output}")
+        return child.evaluate(child.outputs[output].expr, f"output.{output}")
+
+    def _data(self, kind: str, name: str, rest: list[str | int]) -> tuple[Value, int]:
+        resource = self.own.get(("data", kind, name))
+        rest_names = [p for p in rest if isinstance(p, str) and p != "*"]
+        used = 2 + (len(rest) - len(rest_names)) + (1 if rest_names else 0)
+        attribute = rest_names[0] if rest_names else None
+        if resource is None:
+            suffix = f".{attribute}" if attribute else ""
+            return Unknown(f"data.{kind}.{name}{suffix}"), used
+        if kind == "aws_iam_policy_document" and attribute in ("json", "minified_json"):
+            return policy_document(self, resource.block), used
+        if kind == "archive_file" and attribute == "output_path":
+            attr = resource.block.attrs.get("output_path")
+            return (self.evaluate(attr.expr, f"data.{kind}.{name}") if attr
+                    else Unknown("archive_file without output_path")), used
+        return Unknown(f"data.{kind}.{name}.{attribute}"), used
+
+    # ------------------------------------------------------------------ helpers
+
+    def attr(self, block: Block, name: str) -> Value:
+        """The value of one attribute of a block of this module (None when absent)."""
+        found = block.attrs.get(name)
+        return None if found is None else self.evaluator.value(found.expr)
+
+    def all_modules(self) -> list[Module]:
+        """This module and every module it calls, depth first."""
+        out = [self]
+        for child in self.children.values():
+            if child is not None:
+                out.extend(child.all_modules())
+        return out
+
+
+def policy_document(module: Module, block: Block) -> LDict:
+    """An `aws_iam_policy_document` data source as an IAM policy (statements at lines)."""
+    doc = LDict(Version="2012-10-17")
+    doc.line = block.line
+    statements = LList()
+    statements.line = block.line
+    for st in block.nested("statement"):
+        out = LDict(Effect=module.attr(st, "effect") or "Allow")
+        out.line = st.line
+        for tf, cfn in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
+                        ("resources", "Resource"), ("not_resources", "NotResource")):
+            if tf in st.attrs:
+                out[cfn] = module.attr(st, tf)
+                out.key_lines[cfn] = st.attrs[tf].line
+        for tf, cfn in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+            for principal in st.nested(tf):
+                kind = module.attr(principal, "type")
+                ids = module.attr(principal, "identifiers")
+                entry = out.setdefault(cfn, LDict())
+                entry[kind] = ids
+                out.key_lines[cfn] = principal.line
+        for condition in st.nested("condition"):
+            test, variable = module.attr(condition, "test"), module.attr(condition, "variable")
+            if isinstance(test, str) and isinstance(variable, str):
+                out.setdefault("Condition", LDict()).setdefault(test, LDict())[variable] = \
+                    module.attr(condition, "values")
+        statements.append(out)
+        statements.item_lines.append(st.line)
+    doc["Statement"] = statements
+    return doc

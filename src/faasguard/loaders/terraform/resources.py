@@ -1,0 +1,312 @@
+"""Terraform AWS resources -> the CloudFormation resources the template readers know.
+
+Every resource type faasguard understands is translated into the CloudFormation resource
+that configures the same thing (`aws_lambda_function` -> `AWS::Lambda::Function`,
+`aws_sqs_queue` -> `AWS::SQS::Queue`, ...) with its settings renamed, so one set of
+readers fills the App model for both formats. Settings Terraform keeps in separate
+resources (an S3 bucket's encryption and public access block, API Gateway integrations
+and method settings, role policy attachments, event rule targets, secret versions) are
+folded into the resource they configure.
+
+`SPECS` maps a type to (CloudFormation type, attribute specs). An attribute spec is
+`"Name"` (copy the value), or `("Name", {sub-specs})` for a nested block (or object),
+or `("Name", {sub-specs}, True)` for a list of nested blocks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faasguard.loaders.documents import LDict, LList
+from faasguard.loaders.terraform.hcl import Block
+from faasguard.loaders.terraform.module import Resource
+from faasguard.model import Ref, Unknown, Value
+
+Spec = str | tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], bool]
+
+_POLICY = "__policy__"  # marker: a JSON policy string or object -> a policy mapping
+
+SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
+    "aws_lambda_function": ("AWS::Lambda::Function", {
+        "function_name": "FunctionName", "handler": "Handler", "runtime": "Runtime",
+        "memory_size": "MemorySize", "timeout": "Timeout", "role": "Role",
+        "architectures": "Architectures", "kms_key_arn": "KmsKeyArn", "layers": "Layers",
+        "reserved_concurrent_executions": "ReservedConcurrentExecutions", "tags": "Tags",
+        "environment": ("Environment", {"variables": "Variables"}),
+        "vpc_config": ("VpcConfig", {"subnet_ids": "SubnetIds",
+                                     "security_group_ids": "SecurityGroupIds"}),
+        "tracing_config": ("TracingConfig", {"mode": "Mode"}),
+        "dead_letter_config": ("DeadLetterConfig", {"target_arn": "TargetArn"}),
+        "logging_config": ("LoggingConfig", {
+            "log_group": "LogGroup", "application_log_level": "ApplicationLogLevel",
+            "log_format": "LogFormat"}),
+        "image_uri": "ImageUri"}),
+    "aws_lambda_function_url": ("AWS::Lambda::Url", {
+        "function_name": "TargetFunctionArn", "authorization_type": "AuthType",
+        "invoke_mode": "InvokeMode",
+        "cors": ("Cors", {"allow_origins": "AllowOrigins", "allow_methods": "AllowMethods",
+                          "allow_headers": "AllowHeaders",
+                          "allow_credentials": "AllowCredentials"})}),
+    "aws_lambda_permission": ("AWS::Lambda::Permission", {
+        "action": "Action", "function_name": "FunctionName", "principal": "Principal",
+        "source_arn": "SourceArn", "source_account": "SourceAccount",
+        "function_url_auth_type": "FunctionUrlAuthType"}),
+    "aws_lambda_event_source_mapping": ("AWS::Lambda::EventSourceMapping", {
+        "event_source_arn": "EventSourceArn", "function_name": "FunctionName",
+        "batch_size": "BatchSize", "enabled": "Enabled",
+        "scaling_config": ("ScalingConfig", {"maximum_concurrency": "MaximumConcurrency"}),
+        "self_managed_event_source": ("SelfManagedEventSource", {"endpoints": "Endpoints"})}),
+    "aws_lambda_function_event_invoke_config": ("AWS::Lambda::EventInvokeConfig", {
+        "function_name": "FunctionName", "maximum_retry_attempts": "MaximumRetryAttempts",
+        "maximum_event_age_in_seconds": "MaximumEventAgeInSeconds",
+        "destination_config": ("DestinationConfig", {
+            "on_failure": ("OnFailure", {"destination": "Destination"})})}),
+    "aws_lambda_provisioned_concurrency_config": ("AWS::Lambda::Alias", {
+        "function_name": "FunctionName",
+        "provisioned_concurrent_executions": "ProvisionedConcurrentExecutions"}),
+    "aws_lambda_layer_version": ("AWS::Lambda::LayerVersion", {"layer_name": "LayerName"}),
+    "aws_iam_role": ("AWS::IAM::Role", {
+        "name": "RoleName", "assume_role_policy": ("AssumeRolePolicyDocument", {_POLICY: ""}),
+        "managed_policy_arns": "ManagedPolicyArns",
+        "inline_policy": ("Policies", {"name": "PolicyName",
+                                       "policy": ("PolicyDocument", {_POLICY: ""})}, True)}),
+    "aws_iam_role_policy": ("AWS::IAM::Policy", {
+        "name": "PolicyName", "role": "__role", "policy": ("PolicyDocument", {_POLICY: ""})}),
+    "aws_iam_policy": ("AWS::IAM::ManagedPolicy", {
+        "name": "ManagedPolicyName", "policy": ("PolicyDocument", {_POLICY: ""})}),
+    "aws_dynamodb_table": ("AWS::DynamoDB::Table", {
+        "name": "TableName", "billing_mode": "BillingMode",
+        "stream_view_type": "__stream_view_type",
+        "server_side_encryption": ("SSESpecification", {"enabled": "SSEEnabled",
+                                                        "kms_key_arn": "KMSMasterKeyId"}),
+        "point_in_time_recovery": ("PointInTimeRecoverySpecification",
+                                   {"enabled": "PointInTimeRecoveryEnabled"})}),
+    "aws_s3_bucket": ("AWS::S3::Bucket", {
+        "bucket": "BucketName",
+        "server_side_encryption_configuration": ("BucketEncryption", {
+            "rule": ("ServerSideEncryptionConfiguration", {
+                "apply_server_side_encryption_by_default": (
+                    "ServerSideEncryptionByDefault", {
+                        "sse_algorithm": "SSEAlgorithm",
+                        "kms_master_key_id": "KMSMasterKeyID"})}, True)})}),
+    "aws_s3_bucket_policy": ("AWS::S3::BucketPolicy", {
+        "bucket": "Bucket", "policy": ("PolicyDocument", {_POLICY: ""})}),
+    "aws_sqs_queue": ("AWS::SQS::Queue", {
+        "name": "QueueName", "kms_master_key_id": "KmsMasterKeyId",
+        "sqs_managed_sse_enabled": "SqsManagedSseEnabled",
+        "redrive_policy": "RedrivePolicy"}),
+    "aws_sqs_queue_policy": ("AWS::SQS::QueuePolicy", {
+        "queue_url": "__queue", "policy": ("PolicyDocument", {_POLICY: ""})}),
+    "aws_sns_topic": ("AWS::SNS::Topic", {
+        "name": "TopicName", "kms_master_key_id": "KmsMasterKeyId"}),
+    "aws_sns_topic_policy": ("AWS::SNS::TopicPolicy", {
+        "arn": "__topic", "policy": ("PolicyDocument", {_POLICY: ""})}),
+    "aws_sns_topic_subscription": ("AWS::SNS::Subscription", {
+        "topic_arn": "TopicArn", "protocol": "Protocol", "endpoint": "Endpoint",
+        "filter_policy": "FilterPolicy"}),
+    "aws_kinesis_stream": ("AWS::Kinesis::Stream", {
+        "name": "Name", "encryption_type": "__encryption_type", "kms_key_id": "__key"}),
+    "aws_secretsmanager_secret": ("AWS::SecretsManager::Secret", {
+        "name": "Name", "kms_key_id": "KmsKeyId"}),
+    "aws_secretsmanager_secret_rotation": ("AWS::SecretsManager::RotationSchedule", {
+        "secret_id": "SecretId"}),
+    "aws_ssm_parameter": ("AWS::SSM::Parameter", {"name": "Name", "type": "Type",
+                                                  "value": "Value"}),
+    "aws_cloudwatch_log_group": ("AWS::Logs::LogGroup", {
+        "name": "LogGroupName", "retention_in_days": "RetentionInDays",
+        "kms_key_id": "KmsKeyId"}),
+    "aws_kms_key": ("AWS::KMS::Key", {
+        "description": "Description", "enable_key_rotation": "EnableKeyRotation",
+        "policy": ("KeyPolicy", {_POLICY: ""})}),
+    "aws_sfn_state_machine": ("AWS::StepFunctions::StateMachine", {
+        "name": "StateMachineName", "type": "StateMachineType",
+        "tracing_configuration": ("TracingConfiguration", {"enabled": "Enabled"}),
+        "logging_configuration": ("LoggingConfiguration", {"level": "Level"})}),
+    "aws_cloudwatch_metric_alarm": ("AWS::CloudWatch::Alarm", {
+        "metric_name": "MetricName", "namespace": "Namespace", "dimensions": "__dimensions"}),
+    "aws_budgets_budget": ("AWS::Budgets::Budget", {
+        "limit_amount": "__amount", "limit_unit": "__unit", "time_unit": "__time_unit"}),
+    "aws_cloudtrail": ("AWS::CloudTrail::Trail", {
+        "enable_logging": "IsLogging", "is_multi_region_trail": "IsMultiRegionTrail",
+        "enable_log_file_validation": "EnableLogFileValidation"}),
+    "aws_cloudwatch_event_rule": ("AWS::Events::Rule", {
+        "schedule_expression": "ScheduleExpression", "event_pattern": "EventPattern",
+        "event_bus_name": "EventBusName", "state": "State"}),
+    "aws_scheduler_schedule": ("AWS::Scheduler::Schedule", {
+        "schedule_expression": "ScheduleExpression", "state": "State",
+        "target": ("Target", {"arn": "Arn"})}),
+    "aws_cloudwatch_log_subscription_filter": ("AWS::Logs::SubscriptionFilter", {
+        "destination_arn": "DestinationArn", "log_group_name": "LogGroupName",
+        "filter_pattern": "FilterPattern"}),
+    "aws_cognito_user_pool": ("AWS::Cognito::UserPool", {"name": "UserPoolName"}),
+    "aws_wafv2_web_acl_association": ("AWS::WAFv2::WebACLAssociation", {
+        "resource_arn": "ResourceArn", "web_acl_arn": "WebACLArn"}),
+    "aws_api_gateway_rest_api": ("AWS::ApiGateway::RestApi", {
+        "name": "Name", "policy": ("Policy", {_POLICY: ""}), "body": "Body",
+        "disable_execute_api_endpoint": "DisableExecuteApiEndpoint",
+        "endpoint_configuration": ("EndpointConfiguration", {"types": "Types"})}),
+    "aws_api_gateway_resource": ("AWS::ApiGateway::Resource", {
+        "rest_api_id": "RestApiId", "parent_id": "ParentId", "path_part": "PathPart"}),
+    "aws_api_gateway_method": ("AWS::ApiGateway::Method", {
+        "rest_api_id": "RestApiId", "resource_id": "ResourceId", "http_method": "HttpMethod",
+        "authorization": "AuthorizationType", "authorizer_id": "AuthorizerId",
+        "authorization_scopes": "AuthorizationScopes", "api_key_required": "ApiKeyRequired"}),
+    "aws_api_gateway_authorizer": ("AWS::ApiGateway::Authorizer", {
+        "name": "Name", "type": "Type", "identity_source": "IdentitySource",
+        "provider_arns": "ProviderARNs", "authorizer_uri": "AuthorizerUri",
+        "rest_api_id": "RestApiId"}),
+    "aws_api_gateway_stage": ("AWS::ApiGateway::Stage", {
+        "rest_api_id": "RestApiId", "stage_name": "StageName",
+        "xray_tracing_enabled": "TracingEnabled",
+        "access_log_settings": ("AccessLogSetting", {"destination_arn": "DestinationArn",
+                                                     "format": "Format"})}),
+    "aws_api_gateway_usage_plan": ("AWS::ApiGateway::UsagePlan", {
+        "name": "UsagePlanName",
+        "api_stages": ("ApiStages", {"api_id": "ApiId", "stage": "Stage"}, True),
+        "throttle_settings": ("Throttle", {"rate_limit": "RateLimit",
+                                           "burst_limit": "BurstLimit"})}),
+    "aws_apigatewayv2_api": ("AWS::ApiGatewayV2::Api", {
+        "name": "Name", "protocol_type": "ProtocolType", "target": "Target", "body": "Body",
+        "disable_execute_api_endpoint": "DisableExecuteApiEndpoint"}),
+    "aws_apigatewayv2_route": ("AWS::ApiGatewayV2::Route", {
+        "api_id": "ApiId", "route_key": "RouteKey", "target": "Target",
+        "authorization_type": "AuthorizationType", "authorizer_id": "AuthorizerId",
+        "authorization_scopes": "AuthorizationScopes", "api_key_required": "ApiKeyRequired"}),
+    "aws_apigatewayv2_integration": ("AWS::ApiGatewayV2::Integration", {
+        "api_id": "ApiId", "integration_uri": "IntegrationUri",
+        "integration_type": "IntegrationType"}),
+    "aws_apigatewayv2_authorizer": ("AWS::ApiGatewayV2::Authorizer", {
+        "api_id": "ApiId", "name": "Name", "authorizer_type": "AuthorizerType",
+        "identity_sources": "IdentitySource",
+        "jwt_configuration": ("JwtConfiguration", {"audience": "Audience",
+                                                   "issuer": "Issuer"})}),
+    "aws_apigatewayv2_stage": ("AWS::ApiGatewayV2::Stage", {
+        "api_id": "ApiId", "name": "StageName",
+        "access_log_settings": ("AccessLogSettings", {"destination_arn": "DestinationArn",
+                                                      "format": "Format"}),
+        "default_route_settings": ("DefaultRouteSettings", {
+            "throttling_rate_limit": "ThrottlingRateLimit",
+            "throttling_burst_limit": "ThrottlingBurstLimit"})}),
+}
+
+
+def translate(resource: Resource) -> tuple[str, LDict] | None:
+    """The CloudFormation type and Properties of a resource (None: not a type we read)."""
+    spec = SPECS.get(resource.type)
+    if spec is None or resource.mode != "resource":
+        return None
+    kind, attributes = spec
+    props = _convert(resource, resource.block, attributes)
+    _adjust(resource, props)
+    return kind, props
+
+
+def _convert(resource: Resource, block: Block, specs: dict[str, Spec]) -> LDict:
+    module = resource.module
+    out = LDict()
+    out.line = block.line
+    out.end_line = block.end_line
+    for tf, spec in specs.items():
+        if tf == _POLICY:
+            continue
+        name = spec if isinstance(spec, str) else spec[0]
+        if tf in block.attrs:
+            value = module.attr(block, tf)
+            if not isinstance(spec, str) and _POLICY in spec[1]:
+                value = as_policy(value)
+            elif not isinstance(spec, str) and isinstance(value, dict):
+                value = _rename(value, spec[1])
+            if value is None:
+                continue
+            out[name] = value
+            out.key_lines[name] = block.attrs[tf].line
+        elif not isinstance(spec, str):
+            nested = block.nested(tf)
+            if not nested:
+                continue
+            converted = [_convert(resource, b, spec[1]) for b in nested]
+            if len(spec) == 3:
+                seq = LList(converted)
+                seq.line = nested[0].line
+                seq.item_lines = [b.line for b in nested]
+                out[name] = seq
+            else:
+                out[name] = converted[0]
+            out.key_lines[name] = nested[0].line
+    return out
+
+
+def _rename(value: dict[str, Any], specs: dict[str, Spec]) -> LDict:
+    out = LDict()
+    if isinstance(value, LDict):
+        out.line, out.end_line = value.line, value.end_line
+    for key, item in value.items():
+        spec = specs.get(key)
+        name = key if spec is None else spec if isinstance(spec, str) else spec[0]
+        out[name] = item
+        if isinstance(value, LDict):
+            out.key_lines[name] = value.line_of(key)
+    return out
+
+
+def as_policy(value: Value) -> Value:
+    """A policy attribute (a JSON string, `jsonencode({...})`, a policy document's json)
+    as a policy mapping; Unknown when it cannot be read statically."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return Unknown("policy text that is not JSON")
+    return value
+
+
+def _adjust(resource: Resource, props: LDict) -> None:
+    """Settings whose shape differs between Terraform and CloudFormation."""
+    kind = resource.type
+    if kind == "aws_lambda_function" and props.get("ReservedConcurrentExecutions") == -1:
+        del props["ReservedConcurrentExecutions"]  # -1 is Terraform's "unreserved"
+    elif kind == "aws_dynamodb_table" and "__stream_view_type" in props:
+        props["StreamSpecification"] = LDict(StreamViewType=props.pop("__stream_view_type"))
+    elif kind == "aws_iam_role_policy":
+        props["Roles"] = LList([props.pop("__role", None)])
+    elif kind == "aws_sqs_queue_policy":
+        props["Queues"] = LList([props.pop("__queue", None)])
+    elif kind == "aws_sns_topic_policy":
+        props["Topics"] = LList([props.pop("__topic", None)])
+    elif kind == "aws_kinesis_stream":
+        props["StreamEncryption"] = LDict(EncryptionType=props.pop("__encryption_type", None),
+                                          KeyId=props.pop("__key", None))
+    elif kind == "aws_cloudwatch_metric_alarm":
+        dimensions = props.pop("__dimensions", None)
+        props["Dimensions"] = LList(LDict(Name=k, Value=v) for k, v in
+                                    (dimensions.items() if isinstance(dimensions, dict)
+                                     else ()))
+    elif kind == "aws_budgets_budget":
+        props["Budget"] = LDict(
+            BudgetLimit=LDict(Amount=props.pop("__amount", None),
+                              Unit=props.pop("__unit", None)),
+            TimeUnit=props.pop("__time_unit", None))
+    elif kind == "aws_lambda_provisioned_concurrency_config":
+        count = props.pop("ProvisionedConcurrentExecutions", None)
+        props["ProvisionedConcurrencyConfig"] = LDict(ProvisionedConcurrentExecutions=count)
+    elif kind == "aws_api_gateway_rest_api":
+        types = props.get("EndpointConfiguration", {}).get("Types")
+        if isinstance(types, list):  # Terraform: types = ["REGIONAL"]
+            props["EndpointConfiguration"]["Types"] = types
+    elif kind == "aws_apigatewayv2_route":
+        props["Target"] = _v2_target(props.get("Target"))
+
+
+def _v2_target(target: Value) -> Value:
+    """`integrations/${aws_apigatewayv2_integration.x.id}` -> `integrations/${FgTf<n>}`."""
+    if isinstance(target, str) and target.startswith("integrations/${") and "#" in target:
+        return "integrations/${" + target.split("#", 1)[1]
+    return target
+
+
+def target_logical(value: Value) -> str | None:
+    """The synthetic logical id a reference points to (None for anything else)."""
+    if isinstance(value, Ref):
+        return value.target.rpartition("#")[2]
+    return None

@@ -1,0 +1,108 @@
+"""Terraform loader: HCL2 folders (with local modules) into the App model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from faasguard.loaders.terraform import load_tree
+from faasguard.loaders.terraform.hcl import parse_tf
+from faasguard.loaders.terraform.module import Module, Tree
+from faasguard.model import Ref, Unknown
+from faasguard.scan import scan
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "terraform"
+
+
+def _load(folder: str):  # type: ignore[no-untyped-def]
+    root = FIXTURES / folder
+    files = [os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/")
+             for d, _dirs, names in os.walk(root) for f in names if f.endswith(".tf")]
+    return load_tree(str(root), files)
+
+
+@pytest.fixture(scope="module")
+def module_app():  # type: ignore[no-untyped-def]
+    return _load("module_app")
+
+
+def test_function_settings_variables_tfvars_locals(module_app) -> None:  # type: ignore[no-untyped-def]
+    fn = module_app.functions["main.tf#aws_lambda_function.api"]
+    assert fn.format == "terraform"
+    assert (fn.location.file, fn.location.line) == ("main.tf", 44)
+    assert fn.name == "shop-dev-api"  # local built from a variable default
+    assert fn.memory_mb == 512  # terraform.tfvars wins over the default 128
+    assert fn.runtime == "python3.12" and fn.timeout_s == 30
+    assert fn.environment["TABLE"].value == Ref("main.tf#aws_dynamodb_table.orders")
+    assert fn.environment["TABLE"].location.line == 54
+
+
+def test_archive_file_gives_code_dir_and_url(module_app) -> None:  # type: ignore[no-untyped-def]
+    fn = module_app.functions["main.tf#aws_lambda_function.api"]
+    assert fn.code_dir == "code"
+    assert fn.url is not None and fn.url.auth_type == "NONE"
+    assert fn.url.location.line == 61
+
+
+def test_role_policy_document_and_managed_attachment(module_app) -> None:  # type: ignore[no-untyped-def]
+    fn = module_app.functions["main.tf#aws_lambda_function.api"]
+    role = module_app.roles[fn.role]
+    assert role.id == "main.tf#aws_iam_role.api"
+    assert role.assume_services == ("lambda.amazonaws.com",)
+    actions = {a for s in role.statements for a in s.actions}
+    assert "dynamodb:GetItem" in actions  # aws_iam_policy_document via aws_iam_role_policy
+    assert "logs:CreateLogStream" in actions  # the AWS managed policy, expanded
+    get_item = next(s for s in role.statements if "dynamodb:GetItem" in s.actions)
+    assert get_item.resources == (Ref("main.tf#aws_dynamodb_table.orders", "Arn"),)
+    assert get_item.location is not None and get_item.location.line == 22
+
+
+def test_local_module_resources_and_inputs(module_app) -> None:  # type: ignore[no-untyped-def]
+    worker = module_app.functions["modules/worker/main.tf#module.worker.aws_lambda_function.worker"]
+    assert worker.location.file == "modules/worker/main.tf"
+    queue = module_app.resources["modules/worker/main.tf#module.worker.aws_sqs_queue.jobs"]
+    assert queue.name == "shop-dev-jobs"  # module input from the caller's local
+    assert queue.encryption is None
+    trigger, = worker.triggers
+    assert trigger.kind == "sqs" and trigger.source.target == queue.id
+    role = module_app.roles[worker.role]
+    assert any("sqs:*" in s.actions for s in role.statements)  # inline_policy block
+
+
+def test_module_folder_is_not_a_root_of_its_own(module_app) -> None:  # type: ignore[no-untyped-def]
+    assert not any(key.startswith("modules/worker/main.tf#aws_") for key in module_app.functions)
+    assert {f.path for f in module_app.files} == {"main.tf", "variables.tf",
+                                                  "modules/worker/main.tf"}
+
+
+def test_remote_module_is_a_warning(module_app) -> None:  # type: ignore[no-untyped-def]
+    notes = [d for d in module_app.diagnostics if "not a local path" in d.message]
+    assert len(notes) == 1 and notes[0].file == "main.tf" and notes[0].line == 74
+
+
+def test_broken_file_is_a_diagnostic_and_others_load() -> None:
+    app = _load("broken")
+    assert list(app.functions) == ["main.tf#aws_lambda_function.ok"]
+    error, = [d for d in app.diagnostics if d.level == "error"]
+    assert error.file == "bad.tf" and error.line == 2 and "not valid HCL2" in error.message
+
+
+def test_unknown_values_stay_unknown() -> None:
+    blocks = parse_tf('locals {\n  a = data.aws_region.current.name\n  b = "x-${local.a}"\n'
+                      '  c = local.c\n  d = count.index\n}\n', "x.tf")
+    module = Module(Tree(".", "*.tf", lambda _f: []), ".", blocks)
+    assert isinstance(module.local("a"), Unknown)
+    assert module.local("b") == "x-${data.aws_region.current.name}"
+    assert isinstance(module.local("c"), Unknown)  # a cycle, not a crash
+    assert isinstance(module.local("d"), Unknown)
+
+
+def test_scan_reads_terraform_and_reports_at_tf_lines() -> None:
+    result = scan(str(FIXTURES / "module_app"))
+    by_rule = {f.rule_id: f for f in result.findings}
+    assert "FG-AUTH-002" in by_rule or any(f.location.file == "main.tf"
+                                           for f in result.findings)
+    assert all(not f.location.file.endswith("*.tf") for f in result.findings)
+    assert all("FgTf" not in f.message for f in result.findings)
