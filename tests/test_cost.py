@@ -186,3 +186,15 @@ def test_cost_command_reads_the_config_file(tmp_path, capsys):
     (tmp_path / ".faasguard.yml").write_text("budget: [5]\n")
     assert main(["cost", str(tmp_path)]) == 2
     assert ".faasguard.yml" in capsys.readouterr().err
+
+
+def test_sqs_maximum_concurrency_bounds_the_function():
+    capped = Function("t.yaml#Capped", _loc(), "sam", memory_mb=1024, timeout_s=30)
+    capped.triggers.append(Trigger("sqs", capped.id, _loc(), max_concurrency=5))
+    open_ended = Function("t.yaml#Open", _loc(), "sam", memory_mb=1024, timeout_s=30)
+    open_ended.triggers.append(Trigger("sqs", open_ended.id, _loc()))
+    model = build_cost_model(_app(capped, open_ended))
+    assert (model.functions[capped.id].concurrency,
+            model.functions[capped.id].concurrency_source) == (5, "event source")
+    assert model.functions[open_ended.id].concurrency == 1000
+    assert model.functions[capped.id].usd_per_hour < model.functions[open_ended.id].usd_per_hour

@@ -65,7 +65,7 @@ class FunctionCost:
     timeout_s: int
     architecture: str
     concurrency: int
-    concurrency_source: str  # reserved, account
+    concurrency_source: str  # reserved, account, event source (SQS maximum concurrency)
     request_rate: float  # requests per second
     rate_source: str  # lambda (10 x concurrency), throttle, account-api-throttle
     usd_per_hour: float = 0.0
@@ -172,6 +172,17 @@ def _api_rate_cap(app: App, function: Function,
     return min(sum(per_api.values()), float(table["account_throttle_rate_rps"])), True
 
 
+def _event_source_cap(function: Function, routes: list[Route]) -> int | None:
+    """The concurrency the event sources allow when every trigger is a queue with
+    MaximumConcurrency (their sum); None when any entry point is uncapped."""
+    if routes or function.url is not None or not function.triggers:
+        return None
+    caps = [t.max_concurrency for t in function.triggers]
+    if any(t.kind != "sqs" for t in function.triggers) or None in caps:
+        return None
+    return sum(c for c in caps if c is not None)
+
+
 def _defaults(function: Function) -> tuple[int, int]:
     table = prices()["lambda"]
     memory = function.memory_mb or table["default_memory_mb"].get(function.format, 128)
@@ -196,6 +207,10 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
     memory, timeout = _defaults(function)
     reserved = function.reserved_concurrency
     concurrency = reserved if reserved is not None else pool
+    source = "reserved" if reserved is not None else "account"
+    capped = _event_source_cap(function, routes)
+    if capped is not None and capped < concurrency:
+        concurrency, source = capped, "event source"
     lambda_rate = float(table["lambda"]["requests_per_second_per_concurrency"] * concurrency)
     api_cap, throttleable = _api_rate_cap(app, function, routes)
     rate, rate_source = lambda_rate, "lambda"
@@ -209,7 +224,7 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
         function=function.id, location=function.location, exposed=bool(reasons),
         exposure=reasons, entry=entry, memory_mb=memory, timeout_s=timeout,
         architecture=function.architecture, concurrency=concurrency,
-        concurrency_source="reserved" if reserved is not None else "account",
+        concurrency_source=source,
         request_rate=rate, rate_source=rate_source, throttleable=throttleable)
     per_second = spend_per_second(concurrency, rate, memory, timeout, function.architecture,
                                   request_price)
