@@ -25,8 +25,8 @@ from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_values import AwsCall, Target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import catalog, expand, lookup
+from faasguard.analysis.iam_catalog import matches as action_matches
 from faasguard.model import App, Function, Ref, Role, Statement, Unknown, logical_id
-from faasguard.rules.iam_tables import action_matches
 
 #: Formats whose frameworks add the platform permissions (logs, event-source polling) to
 #: the roles they create: the policy to paste there holds the code's needs only.
@@ -62,6 +62,11 @@ class Need:
     resources: list[PolicyResource] = field(default_factory=list)
     calls: list[AwsCall] = field(default_factory=list)
     platform: str | None = None  # "logs", "sqs", ... when Lambda itself needs it
+
+    @property
+    def optional(self) -> bool:
+        """Needed only to clean up after a failed transfer (multipart abort)."""
+        return bool(self.calls) and all(self.action in c.optional for c in self.calls)
 
 
 @dataclass

@@ -10,4 +10,4 @@ A command module exposes:
 `COMMANDS` lists them in the order `--help` shows them; cli.py imports each lazily.
 """
 
-COMMANDS: tuple[str, ...] = ("scan", "rules", "cost", "endpoints", "monitor")
+COMMANDS: tuple[str, ...] = ("scan", "rules", "cost", "endpoints", "monitor", "policy")

@@ -4,6 +4,7 @@ from faasguard.rules import (  # noqa: F401
     auth,
     data,
     injection,
+    leastpriv,
     monitoring,
     permissions,
     shadow,

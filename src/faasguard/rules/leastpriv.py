@@ -1,0 +1,367 @@
+"""Least privilege from code: the function's role compared with what its code calls.
+
+These rules read `facts.aws_calls` (analysis.awscalls) through analysis.privileges. They
+complement the configuration-level rules of rules/permissions.py (FG-PERM-001..008):
+those judge a policy on its own; these judge it against the AWS calls the handler code
+makes, and say exactly what to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.iam_catalog import expand
+from faasguard.analysis.privileges import (
+    Needs,
+    all_action_count,
+    count_by_level,
+    granted_actions,
+    is_granted,
+    needs_of,
+    role_known,
+)
+from faasguard.findings import Finding, FlowStep, make_finding, rule
+from faasguard.model import App, Function, Location, Role, Statement, logical_id
+from faasguard.rules.iam_tables import (
+    action_matches,
+    allows,
+    escalation_paths,
+    is_full_wildcard,
+)
+
+_OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
+_LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                    "best-practices.html#grant-least-privilege")
+_LEVEL_ORDER = ("Permissions management", "Write", "Tagging", "List", "Read", "Unknown")
+_POLICY_HINT = "Run `faasguard policy PATH --function {name}` for the minimal policy."
+
+
+def _short(items: list[str], limit: int = 6) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs]]:
+    """Functions whose code was analysed and whose role's permissions are known."""
+    for function in app.functions.values():
+        role = app.roles.get(function.role) if function.role else None
+        if role is None or not role_known(role):
+            continue
+        needs = needs_of(function, app, facts)
+        if needs is not None:
+            yield function, role, needs
+
+
+def _uses(needs: Needs) -> str:
+    used = []
+    for action in sorted(needs.code_actions(), key=str.lower):
+        on = ", ".join(r.text for r in needs.needs[action].resources)
+        used.append(f"{action} on {on}")
+    return "; ".join(used) if used else "no AWS action"
+
+
+def _call_site(needs: Needs, action: str) -> Location:
+    call = needs.needs[action].calls[0]
+    return Location(call.file, call.line)
+
+
+@rule(
+    "FG-PERM-101",
+    "Permissions granted that the function's code never uses",
+    threat="permissions",
+    severity="medium",
+    description="""
+The function's role grants IAM actions that neither its code (every AWS SDK call
+reachable from the handler, found by the AWS call analysis) nor Lambda itself (logs,
+traces, event-source polling) ever uses. Every unused grant is free power for an attacker
+who gets code execution through an injection or a dependency. Unused *Permissions
+management* actions (IAM, resource policies) are reported as high, unused *Write*
+actions as medium, the rest as low. The finding lists what the code does use; `faasguard
+policy` prints the minimal policy. Functions whose code makes calls the analysis cannot
+identify (a client of a service named at run time) are not reported.
+""",
+    remediation={
+        "serverless": "# replace the statements with the minimal policy printed by\n"
+                      "#   faasguard policy . --function NAME --format serverless",
+        "sam": "# replace the Policies with the minimal policy printed by\n"
+               "#   faasguard policy . --function NAME --format sam",
+        "text": "Grant only what `faasguard policy PATH --function NAME` prints.",
+    },
+    references=(_OWASP, _LEAST_PRIVILEGE),
+    cwe=(250, 269),
+)
+def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
+    for function, role, needs in _analysed(app, facts):
+        if not needs.complete:
+            continue
+        granted = granted_actions(role)
+        used = {a.lower() for a in needs.all_actions()}
+        unused = sorted(a for a in granted if a.lower() not in used)
+        if not unused:
+            continue
+        counts = count_by_level(unused)
+        severity = "high" if counts.get("Permissions management") else \
+            "medium" if counts.get("Write") else "low"
+        levels = ", ".join(f"{counts[level]:,} {level}" for level in _LEVEL_ORDER
+                           if counts.get(level))
+        total = "every action of every service" if len(granted) >= all_action_count() \
+            else f"{len(granted):,} actions"
+        name = logical_id(function.id)
+        statement = _first_granting(role, unused)
+        yield make_finding(
+            "FG-PERM-101",
+            f"Function '{name}' is granted {total}; {len(unused):,} of them are never used "
+            f"({levels}). Its code uses {_uses(needs)}. " + _POLICY_HINT.format(name=name),
+            statement.location if statement and statement.location else role.location,
+            f"unused:{name}", severity=severity,
+            related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
+                     for n in needs.needs.values() for c in n.calls][:20],
+            properties={"unused_by_level": counts,
+                        "used": sorted(needs.code_actions(), key=str.lower),
+                        "sample_unused": [a for a in unused if _high(a)][:20]},
+        )
+
+
+def _high(action: str) -> bool:
+    from faasguard.analysis.iam_catalog import access_level
+
+    return access_level(action) in ("Permissions management", "Write")
+
+
+def _first_granting(role: Role, actions: list[str]) -> Statement | None:
+    wanted = set(actions[:200])
+    for statement in role.statements:
+        if statement.effect == "Allow" and statement.location and (
+                statement.not_actions or any(isinstance(p, str) and any(
+                    action_matches(p, a) for a in wanted) for p in statement.actions)):
+            return statement
+    return None
+
+
+@rule(
+    "FG-PERM-102",
+    "Wildcard permission that the code's calls allow to narrow",
+    threat="permissions",
+    severity="medium",
+    description="""
+A statement of the role uses a wildcard (`Action: "*"`, `dynamodb:*`, `s3:Get*`,
+`Resource: "*"`) although the functions running with the role, according to their code,
+need only a few of the actions it covers, on resources the code names. The finding gives
+the exact replacement: the actions used and the resources they touch. (FG-PERM-001/002/003
+report wildcards on their own; this rule says what they can be narrowed to.)
+""",
+    remediation={
+        "serverless": "- Effect: Allow\n  Action: [dynamodb:Scan]\n"
+                      "  Resource: !GetAtt OrdersTable.Arn",
+        "sam": "Policies:\n  - Statement:\n      - Effect: Allow\n        Action: [dynamodb:Scan]\n"
+               "        Resource: !GetAtt OrdersTable.Arn",
+    },
+    references=(_OWASP, _LEAST_PRIVILEGE),
+    cwe=(250,),
+)
+def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
+    per_role: dict[str, list[Needs]] = {}
+    for _, role, needs in _analysed(app, facts):
+        per_role.setdefault(role.id, []).append(needs)
+    for role_id, all_needs in sorted(per_role.items()):
+        role = app.roles[role_id]
+        if len(all_needs) != len(app.functions_of_role(role_id)) or \
+                not all(n.complete for n in all_needs):
+            continue  # some function of the role was not analysed: its needs are unknown
+        for index, statement in enumerate(role.statements):
+            if statement.effect != "Allow" or statement.source.startswith("managed:"):
+                continue
+            wild_actions = [a for a in statement.actions if isinstance(a, str) and "*" in a]
+            wild_resources = any(isinstance(r, str) and r.strip() == "*"
+                                 for r in statement.resources)
+            if not wild_actions and not wild_resources:
+                continue
+            used: dict[str, set[str]] = {}
+            for needs in all_needs:
+                for action, need in needs.needs.items():
+                    if not need.calls or not any(isinstance(p, str) and action_matches(p, action)
+                                                 for p in statement.actions):
+                        continue
+                    used.setdefault(action, set()).update(r.text for r in need.resources)
+            covered = {a for p in wild_actions for a in expand(p)}
+            if wild_actions and len(covered) <= len(used):
+                wild_actions = []
+            narrower = [a for a, rs in used.items() if wild_resources and "*" not in rs]
+            if not wild_actions and not narrower:
+                continue
+            written = ", ".join(str(a) for a in statement.actions) or "NotAction"
+            if used:
+                parts = [f"{a} on {', '.join(sorted(rs))}" for a, rs in sorted(used.items())]
+                advice = "narrow it to " + "; ".join(parts)
+            else:
+                advice = "no function of the role uses it: remove it"
+            yield make_finding(
+                "FG-PERM-102",
+                f"Role '{logical_id(role_id)}' grants {written} on "
+                f"{', '.join(map(str, statement.resources)) or 'NotResource'}; the code of its "
+                f"functions ({', '.join(sorted(logical_id(n.function.id) for n in all_needs))}) "
+                f"needs far less: {advice}.",
+                statement.location or role.location,
+                f"narrow:{logical_id(role_id)}:{statement.source}:{index}",
+                properties={"replacement": {a: sorted(rs) for a, rs in sorted(used.items())}},
+            )
+
+
+@rule(
+    "FG-PERM-103",
+    "AWS call in the code that the function's role does not allow",
+    threat="permissions",
+    severity="medium",
+    description="""
+The handler code calls an AWS API whose IAM action the function's role does not grant on
+the resource the call names (or an explicit Deny takes it away): the call fails with
+AccessDenied at run time. This is usually found in production, after the deployment; the
+fix is to grant exactly that action on exactly that resource, not a wildcard.
+""",
+    remediation={
+        "serverless": "- Effect: Allow\n  Action: [sqs:SendMessage]\n"
+                      "  Resource: !GetAtt Queue.Arn",
+        "sam": "Policies:\n  - SQSSendMessagePolicy:\n      QueueName: !GetAtt Queue.QueueName",
+    },
+    references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "troubleshoot_access-denied.html",),
+    cwe=(703,),
+)
+def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
+    for function, role, needs in _analysed(app, facts):
+        name = logical_id(function.id)
+        for action in sorted(needs.code_actions(), key=str.lower):
+            need = needs.needs[action]
+            if need.optional:
+                continue
+            missing = [r for r in need.resources
+                       if is_granted(role.statements, action, r).granted is False]
+            if not missing:
+                continue
+            denied = [is_granted(role.statements, action, r).statement for r in missing]
+            how = " (an explicit Deny takes it away)" if any(
+                s is not None and s.effect == "Deny" for s in denied) else ""
+            yield make_finding(
+                "FG-PERM-103",
+                f"Function '{name}' calls {action} on {', '.join(r.text for r in missing)}, "
+                f"which its role '{logical_id(role.id)}' does not allow{how}: the call will "
+                "fail with AccessDenied.",
+                _call_site(needs, action), f"not-granted:{name}:{action}",
+                related=[(role.location, f"role {logical_id(role.id)}")],
+            )
+
+
+@rule(
+    "FG-PERM-104",
+    "Role shared by functions whose code needs different permissions",
+    threat="permissions",
+    severity="medium",
+    description="""
+Several functions run with one role although their code needs different AWS actions: each
+function holds the permissions of all the others (the one that only reads a table can
+also delete from the bucket another one writes). FG-PERM-008 reports every shared role;
+this rule reports those where the code shows the needs differ, and what each function
+holds beyond its own needs.
+""",
+    remediation={
+        "serverless": "functions:\n  reader:\n    iam:\n      role:\n        statements:\n"
+                      "          - Effect: Allow\n            Action: [dynamodb:GetItem]\n"
+                      "            Resource: !GetAtt Table.Arn",
+        "sam": "# give each function its own Policies instead of one shared Role",
+    },
+    references=(_OWASP,),
+    cwe=(250,),
+)
+def shared_different(app: App, facts: Facts) -> Iterator[Finding]:
+    per_role: dict[str, list[Needs]] = {}
+    for _, role, needs in _analysed(app, facts):
+        per_role.setdefault(role.id, []).append(needs)
+    for role_id, all_needs in sorted(per_role.items()):
+        if len(all_needs) < 2:
+            continue
+        sets = {logical_id(n.function.id): n.code_actions() for n in all_needs}
+        if len({frozenset(s) for s in sets.values()}) < 2:
+            continue
+        union = set().union(*sets.values())
+        parts = [f"{name} uses {', '.join(sorted(s)) or 'no AWS action'}"
+                 + (f" yet holds {', '.join(sorted(union - s))}" if union - s else "")
+                 for name, s in sorted(sets.items())]
+        yield make_finding(
+            "FG-PERM-104",
+            f"Role '{logical_id(role_id)}' is shared by functions that need different "
+            f"permissions: {'; '.join(parts)}.",
+            app.roles[role_id].location, f"shared-needs:{logical_id(role_id)}",
+            properties={"needs": {k: sorted(v) for k, v in sorted(sets.items())}},
+        )
+
+
+@rule(
+    "FG-PERM-105",
+    "Privilege escalation path open to the function's code",
+    threat="permissions",
+    severity="critical",
+    description="""
+The function's role holds a chain of IAM actions that lets code running with it obtain
+more privileges (for example `iam:PassRole` + `lambda:CreateFunction` +
+`lambda:InvokeFunction`, `iam:PutRolePolicy`, `iam:CreateAccessKey`, `sts:AssumeRole` on
+`*`), including chains granted only through `Action: "*"` or `NotAction`, which the
+configuration-level FG-PERM-006 leaves to FG-PERM-001. The finding shows the chain step by
+step: the statement granting each action and whether the function's code uses it. A
+step the code never uses can simply be removed, which breaks the chain. Critical when a
+chain is granted by specific actions; high when only `Action: "*"` grants it (that
+statement is already critical under FG-PERM-001).
+""",
+    remediation={
+        "serverless": "# grant only what the code uses (faasguard policy . --function NAME);\n"
+                      "# iam:PassRole, if really needed, only on one role ARN with\n"
+                      "Condition:\n  StringEquals:\n    iam:PassedToService: lambda.amazonaws.com",
+        "sam": "# grant only what the code uses (faasguard policy . --function NAME)",
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                        "id_roles_use_passrole.html"),
+    cwe=(269,),
+    equivalents={"Prowler": "iam_policy_allows_privilege_escalation"},
+)
+def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
+    for function, role, needs in _analysed(app, facts):
+        used = {a.lower(): n for a, n in needs.needs.items() if n.calls}
+        chains: list[str] = []
+        flow: list[FlowStep] = []
+        removable: set[str] = set()
+        only_star = True  # every chain through `Action: "*"` (critical under FG-PERM-001)
+        for path in escalation_paths():
+            granting = [allows(role.statements, a, path.wildcard_resource, path.passed_to)
+                        for a in path.actions]
+            if any(s is None for s in granting):
+                continue
+            steps = []
+            only_star = only_star and all(
+                s is not None and any(is_full_wildcard(a) for a in s.actions) for s in granting)
+            for action, statement in zip(path.actions, granting, strict=True):
+                need = used.get(action.lower())
+                where = f"used at {need.calls[0].file}:{need.calls[0].line}" \
+                    if need else "unused"
+                if need is None:
+                    removable.add(action)
+                steps.append(f"{action} [{where}]")
+                flow.append(FlowStep(statement.location if statement and statement.location
+                                     else role.location,
+                                     f"{path.id}: {action} granted ({where})"))
+            chains.append(f"{' -> '.join(steps)}: {path.explains}")
+        if not chains:
+            continue
+        name = logical_id(function.id)
+        advice = (f" Removing the actions the code never uses ({_short(sorted(removable))}) "
+                  "breaks every chain." if removable else
+                  " The code uses every step: scope each action to the one resource needed.")
+        yield make_finding(
+            "FG-PERM-105",
+            f"Function '{name}' can escalate privileges through its role "
+            f"'{logical_id(role.id)}' ({len(chains)} chains): " + " | ".join(chains[:3])
+            + (f" | and {len(chains) - 3} more" if len(chains) > 3 else "") + "."
+            + advice,
+            flow[0].location, f"escalation-chain:{name}", flow=flow[:40],
+            severity="high" if only_star or not removable else "critical",
+            properties={"chains": len(chains), "removable": sorted(removable)},
+        )
