@@ -1,0 +1,54 @@
+"""Spikes of timeouts, throttles and errors per function (FGM-OPS-001).
+
+Failures cost twice: the failed invocation is billed, and retries (async events,
+queues, clients) bill again. A sudden jump of timeouts, throttles (429, ``Rate
+exceeded``, ``THROTTLED``) and errors (5xx, runtime errors) is a flood hitting a limit,
+an exhausted downstream, or a deploy gone wrong.
+"""
+
+from __future__ import annotations
+
+from faasguard.monitor.alerts import Alert
+from faasguard.monitor.detectors.base import (
+    Context,
+    Detector,
+    Dialect,
+    Params,
+    Row,
+    make_alert,
+    merge_windows,
+    windowed_sql,
+)
+
+#: The rows that are failures.
+FAILURE = ("kind IN ('timeout', 'error')"
+           " OR (kind = 'report' AND error_type IS NOT NULL)"
+           " OR (kind = 'request' AND (status = 429 OR status >= 500))")
+
+
+def _query(d: Dialect, p: Params) -> str:
+    return windowed_sql(d, where=FAILURE, entity="coalesce(function, route_key)",
+                        seconds=p["window_s"], min_count=p["min_failures"],
+                        lookback=p["lookback"], factor=p["factor"])
+
+
+def _alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
+    return [make_alert(det, w, "function",
+                       f"{w['n']} timeouts, throttles and errors for {w['entity']} (peak "
+                       f"{w['peak']} per {p['window_s']} s"
+                       + (f", baseline {w['base']:.0f})" if w["base"] else ")"),
+                       {"failures": w["n"], "peak": w["peak"], "baseline": w["base"]})
+            for w in merge_windows(rows, p["window_s"])]
+
+
+FAILURE_SPIKE = Detector(
+    id="FGM-OPS-001", title="Spike of timeouts, throttles and errors", threat="monitoring",
+    severity="medium",
+    description="Failures per function (timeouts, runtime errors, 429 and 5xx answers) "
+                "jumped above the function's rolling baseline. Parameters: window_s "
+                "(default 300), lookback (default 12 windows), factor (default 4), "
+                "min_failures (default 20 per window).",
+    defaults={"window_s": 300, "lookback": 12, "factor": 4.0, "min_failures": 20},
+    query=_query, alerts=_alerts)
+
+DETECTORS = (FAILURE_SPIKE,)

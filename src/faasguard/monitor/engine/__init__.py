@@ -1,0 +1,111 @@
+"""Batch analysis: load events into an engine, run every detector, collect the results.
+
+    analysis = analyze(iter_events(paths), Settings(), engine="duckdb")
+    for alert in analysis.alerts: ...
+
+Both engines (`duckdb.DuckDBEngine`, the default, and `spark.SparkEngine`) run the same
+detector SQL (see `faasguard.monitor.detectors.base.Dialect`) and so give the same
+alerts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from faasguard.monitor.alerts import Alert, sort_alerts
+from faasguard.monitor.detectors import Settings
+from faasguard.monitor.detectors.base import Context, Dialect, aware
+from faasguard.monitor.detectors.cost import BUDGET, Prices, cost_summary, usage_sql
+from faasguard.monitor.detectors.shadow import Inventory
+from faasguard.monitor.engine.summary import functions_sql, series, series_sql, step_seconds
+from faasguard.monitor.engine.table import record_batches
+from faasguard.monitor.events import Event
+
+ENGINES = ("duckdb", "spark")
+
+
+class Engine(Protocol):
+    """What an engine offers: a dialect, loading the table, running a query."""
+
+    name: str
+    dialect: Dialect
+
+    def load(self, batches: Iterable[Any]) -> int: ...
+
+    def query(self, sql: str) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis found: alerts, per-function summary, cost, time series."""
+
+    alerts: list[Alert]
+    functions: list[dict[str, Any]]
+    cost: dict[str, Any]
+    series: list[dict[str, Any]]
+    step_s: int
+    events: int
+    start: datetime | None
+    end: datetime | None
+    engine: str
+    budget_usd_per_day: float | None = None
+    read: dict[str, Any] = field(default_factory=dict)
+
+
+def make_engine(name: str, **options: Any) -> Engine:
+    """A new engine by name (``duckdb`` or ``spark``)."""
+    if name == "duckdb":
+        from faasguard.monitor.engine.duckdb import DuckDBEngine
+
+        return DuckDBEngine(**options)
+    if name == "spark":
+        from faasguard.monitor.engine.spark import SparkEngine
+
+        return SparkEngine(**options)
+    raise ValueError(f"unknown engine {name!r} (use {' or '.join(ENGINES)})")
+
+
+def analyze(events: Iterable[Event], settings: Settings | None = None,
+            engine: str | Engine = "duckdb", inventory: Inventory | None = None,
+            prices: Prices | None = None) -> Analysis:
+    """Load `events` into `engine` (a name or an engine object) and run the detectors."""
+    settings = settings or Settings()
+    owned = isinstance(engine, str)
+    runner: Engine = make_engine(engine) if isinstance(engine, str) else engine
+    try:
+        runner.load(record_batches(events, inventory))
+        return run_detectors(runner, settings, prices or Prices.load())
+    finally:
+        if owned:
+            runner.close()
+
+
+def run_detectors(runner: Engine, settings: Settings, prices: Prices) -> Analysis:
+    """Run every enabled detector, the summary and the series on a loaded engine."""
+    d = runner.dialect
+    span = runner.query("SELECT min(time) AS start, max(time) AS stop, count(*) AS n "
+                        "FROM events")[0]
+    start = aware(span["start"]) if span["start"] is not None else None
+    end = aware(span["stop"]) if span["stop"] is not None else None
+    context = Context(start, end, settings.budget_usd_per_day, prices)
+    alerts: list[Alert] = []
+    for detector in settings.enabled():
+        params = settings.params(detector)
+        rows = runner.query(detector.query(d, params))
+        alerts.extend(detector.alerts(detector, rows, params, context))
+    cost_params = settings.params(BUDGET)
+    usage = runner.query(usage_sql(d))
+    cost = cost_summary(usage, prices, context.span_seconds, cost_params)
+    functions = runner.query(functions_sql(d))
+    for row in functions:
+        row["usd"] = cost["functions"].get(row["function"], {}).get("usd", 0.0)
+    step = step_seconds(context.span_seconds)
+    points = series(runner.query(series_sql(d, step)), step, prices, cost_params)
+    return Analysis(alerts=sort_alerts(alerts), functions=functions, cost=cost, series=points,
+                    step_s=step, events=int(span["n"] or 0), start=start, end=end,
+                    engine=runner.name, budget_usd_per_day=settings.budget_usd_per_day)

@@ -1,0 +1,66 @@
+"""The DuckDB engine (embedded, the default): the event table in an in-process database.
+
+Events arrive as Arrow record batches and are appended batch by batch, so the Python
+side never holds more than one batch. The database lives in memory unless a file is
+given (``database=``); DuckDB spills to its temporary directory when memory is short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from faasguard.monitor.detectors.base import DUCKDB, Dialect
+from faasguard.monitor.engine.table import create_table_sql
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+class DuckDBEngine:
+    """Runs the detectors' SQL on DuckDB.
+
+    Parameters
+    ----------
+    database: a file for the database (default: in memory).
+    memory_limit: DuckDB's memory limit, e.g. ``"2GB"`` (default: DuckDB's own).
+    threads: worker threads (default: DuckDB's own, one per core).
+    """
+
+    name = "duckdb"
+    dialect: Dialect = DUCKDB
+
+    def __init__(self, database: str = ":memory:", memory_limit: str | None = None,
+                 threads: int | None = None) -> None:
+        import duckdb
+
+        self.connection = duckdb.connect(database)
+        if memory_limit:
+            self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        self.connection.execute("SET TimeZone = 'UTC'")
+        self.connection.execute("DROP TABLE IF EXISTS events")
+        self.connection.execute(create_table_sql())
+        self.rows = 0
+
+    def load(self, batches: Iterable[pa.RecordBatch]) -> int:
+        """Append the batches to ``events``; return the number of rows loaded."""
+        for batch in batches:
+            self.connection.register("incoming", batch)
+            try:
+                self.connection.execute("INSERT INTO events SELECT * FROM incoming")
+            finally:
+                self.connection.unregister("incoming")
+            self.rows += batch.num_rows
+        return self.rows
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        """Run one query; rows as dicts."""
+        cursor = self.connection.execute(sql)
+        names = [c[0] for c in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        """Close the database."""
+        self.connection.close()

@@ -1,0 +1,81 @@
+"""The Spark engine: the same detector SQL on Spark (local mode by default, or a cluster).
+
+The events are written as Parquet (batch by batch, bounded memory) to a staging folder,
+read by Spark and registered as the ``events`` view; every detector's SQL then runs
+unchanged apart from the `SPARK` dialect's spellings. Timestamps are TIMESTAMP_NTZ and
+the session time zone is UTC, so both engines see the same instants.
+
+``master`` is a Spark master URL (``local[*]`` by default; ``spark://host:7077``, ``yarn``,
+``k8s://...`` for a cluster, where ``staging`` must be a location every executor
+reads, e.g. ``s3a://bucket/faasguard/``). The ``FAASGUARD_SPARK_MASTER`` environment
+variable sets the default.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from faasguard.monitor.detectors.base import SPARK, Dialect
+from faasguard.monitor.engine.table import arrow_schema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+class SparkEngine:
+    """Runs the detectors' SQL on Spark."""
+
+    name = "spark"
+    dialect: Dialect = SPARK
+
+    def __init__(self, master: str | None = None, staging: str | None = None,
+                 session: Any = None) -> None:
+        self._own_staging = staging is None
+        self.staging = staging or tempfile.mkdtemp(prefix="faasguard-spark-")
+        self._own_session = session is None
+        self.session = session if session is not None else _session(
+            master or os.environ.get("FAASGUARD_SPARK_MASTER", "local[*]"))
+        self.session.conf.set("spark.sql.session.timeZone", "UTC")
+        self.rows = 0
+
+    def load(self, batches: Iterable[pa.RecordBatch]) -> int:
+        """Stage the batches as Parquet and register them as the ``events`` view."""
+        import pyarrow.parquet as pq
+
+        target = os.path.join(self.staging, "events.parquet")
+        with pq.ParquetWriter(target, arrow_schema()) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+                self.rows += batch.num_rows
+        frame = self.session.read.parquet(target)
+        frame.createOrReplaceTempView("events")
+        return self.rows
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        """Run one query; rows as dicts."""
+        return [row.asDict() for row in self.session.sql(sql).collect()]
+
+    def close(self) -> None:
+        """Drop the view and the staging files; stop the session if this engine made it."""
+        try:
+            self.session.catalog.dropTempView("events")
+        finally:
+            if self._own_session:
+                self.session.stop()
+            if self._own_staging:
+                shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _session(master: str) -> Any:
+    from pyspark.sql import SparkSession
+
+    return (SparkSession.builder.master(master).appName("faasguard-monitor")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .getOrCreate())
