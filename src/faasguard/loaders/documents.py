@@ -134,15 +134,17 @@ def parse(text: str, max_nodes: int = MAX_NODES) -> Document:
     Raises InputError for syntax errors, multiple documents, alias bombs, cyclic aliases
     and nesting deeper than MAX_DEPTH.
     """
-    if text.count("[") + text.count("{") > FLOW_CHECK_THRESHOLD:
-        _check_flow_depth(text)
     loader = _Loader(text)
     try:
+        if text.count("[") + text.count("{") > FLOW_CHECK_THRESHOLD:
+            _check_flow_depth(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid syntax"
+        if "nesting depth" in str(problem):  # libyaml >= 0.2.6 has a depth limit of its own
+            raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused", line) from exc
         raise InputError(f"invalid YAML/JSON: {problem}", line) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML/JSON: {exc}") from exc
