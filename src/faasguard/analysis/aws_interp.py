@@ -587,7 +587,11 @@ class Interpreter:
                 self.record(owner.service, action["request"]["operation"], label, params,
                             node, "resource")
                 made = action.get("resource", {}).get("type")
-                return ResObjV(owner.service, made) if made else None
+                if not made:
+                    return None
+                if str(action["resource"].get("path", "")).endswith("[]"):
+                    return ListV((ResObjV(owner.service, made),))  # a list of resources
+                return ResObjV(owner.service, made)
         for name, waiter in definition.get("waiters", {}).items():
             if f"wait_until_{xform_name(name)}" == method:
                 sdk = aws_sdk.service(owner.service)
