@@ -197,3 +197,17 @@ def test_scan_command_takes_openapi_files(tmp_path, capsys):
     main(["scan", str(tmp_path), "--format", "json", "--openapi", spec, "--fail-on", "none"])
     rules = [f["rule_id"] for f in json.loads(capsys.readouterr().out)["findings"]]
     assert rules.count("FG-SHADOW-001") == 1 and rules.count("FG-SHADOW-002") == 1
+
+
+def test_found_spec_of_another_service_is_not_compared(tmp_path):
+    (tmp_path / "partner.openapi.json").write_text(
+        '{"openapi": "3.0.0", "paths": {"/partner/quotes": {"get": {}}}}')
+    app = App(root=str(tmp_path))
+    app.routes.append(Route("t.yaml#Api", "http", "GET", "/orders", _loc(3), "t.yaml#Fn"))
+    facts = Facts()
+    analyse_openapi(app, facts)
+    assert facts.openapi == []
+    assert [(d.file, d.level) for d in app.diagnostics] == [("partner.openapi.json", "note")]
+    named = Facts(options=Options(openapi_files=[str(tmp_path / "partner.openapi.json")]))
+    analyse_openapi(App(root=str(tmp_path), routes=list(app.routes)), named)
+    assert len(named.openapi) == 1  # named by the user: compared whatever it says

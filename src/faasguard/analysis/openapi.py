@@ -9,7 +9,8 @@ Specs come from three places, in this order:
    API only;
 3. spec files found in the scanned folder by name: `openapi.yaml|yml|json`,
    `swagger.yaml|yml|json`, `*.openapi.yaml|yml|json`, `*.swagger.json` (except those an
-   API already uses as its own definition).
+   API already uses as its own definition, and those that describe none of the deployed
+   routes: they document another service).
 
 A spec of kind 1 or 3 describes the app's whole REST/HTTP surface (every API). A route is
 *documented* when an applicable spec has an operation with the same method (or ANY) and
@@ -61,6 +62,7 @@ class Spec:
     operations: list[Operation] = field(default_factory=list)
     base_path: str = ""
     api: str | None = None
+    found: bool = False  # found by its file name (not named by the user or a template)
 
     def describes(self, api_id: str | None) -> bool:
         """Does this spec apply to routes of `api_id`?"""
@@ -214,6 +216,7 @@ def collect_specs(app: App, named: Iterable[str] = (),
                 continue  # named already, or one API's own definition (DefinitionUri)
             spec = _read_spec_file(app, path, named=False)
             if spec is not None:
+                spec.found = True
                 specs.append(spec)
     return specs
 
@@ -278,6 +281,27 @@ def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec]) -> None:
                                                 endpoint.path)
 
 
+def unrelated(app: App, spec: Spec) -> bool:
+    """A spec found by name that describes none of the deployed routes.
+
+    Such a file usually documents another service (a partner's API, a client SDK's
+    input): comparing the app with it would call every route a shadow API.
+    """
+    routes = spec_routes(app)
+    return spec.found and bool(routes) and not any(
+        operation_matches(spec, op, r.method, r.path) for op in spec.operations for r in routes)
+
+
 def analyse_openapi(app: App, facts: Facts) -> None:
-    """Analysis step: read every applicable spec into `facts.openapi`."""
-    facts.openapi = collect_specs(app, facts.options.openapi_files, facts.options.excludes)
+    """Analysis step: read every applicable spec into `facts.openapi` (found-by-name specs
+    that describe none of the deployed routes are left out, with a note)."""
+    specs = collect_specs(app, facts.options.openapi_files, facts.options.excludes)
+    facts.openapi = []
+    for spec in specs:
+        if unrelated(app, spec):
+            app.diagnostics.append(Diagnostic(
+                spec.source, "OpenAPI spec describes none of the deployed routes; not "
+                "compared (name it with --openapi to compare anyway)", level="note",
+                code="openapi"))
+        else:
+            facts.openapi.append(spec)
