@@ -20,6 +20,7 @@ Keys (hyphens and underscores are interchangeable, `fail-on` == `fail_on`)::
       log-retention-max-days: 3653
     openapi: [api/openapi.yml]
     taint: {...}                        # handed to the taint analysis as is
+    osv-db: osv/PyPI.zip                # OSV advisories for FG-TP-101 (docs/dependencies.md)
 
 A rule id is more specific than a threat: `disable: [wallet]` with
 `enable: [FG-WALLET-002]` runs FG-WALLET-002 and no other wallet rule. An unknown key, an
@@ -81,6 +82,7 @@ class Config:
     log_retention_max_days: int | None = None
     openapi: list[str] = field(default_factory=list)
     taint: dict[str, Any] = field(default_factory=dict)
+    osv_db: str | None = None
 
     def rule_enabled(self, rule_id: str) -> bool:
         """Whether a rule runs: rule ids win over threats, `disable` over `enable`."""
@@ -144,6 +146,7 @@ def to_options(config: Config, stage: str | None = None, region: str | None = No
         options.log_retention_max_days = config.log_retention_max_days
     if config.taint:
         options.extra["taint"] = config.taint
+    options.osv_db = config.osv_db
     return options
 
 
@@ -210,7 +213,7 @@ class _Parser:
             "exclude": self._exclude, "ignore": self._ignore, "stage": self._stage,
             "region": self._region, "budget": self._budget, "fail_on": self._fail_on,
             "max_file_size": self._max_file_size, "thresholds": self._thresholds,
-            "openapi": self._openapi, "taint": self._taint,
+            "openapi": self._openapi, "taint": self._taint, "osv_db": self._osv_db,
         }
         for key, value in raw.items():
             name = str(key).replace("-", "_")
@@ -332,6 +335,11 @@ class _Parser:
 
     def _openapi(self, key: str, value: Any, config: Config) -> None:
         config.openapi = self._strings(key, value)
+
+    def _osv_db(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, str) or not value:
+            raise self.fail(key, "expected the path of an OSV database (folder or zip)")
+        config.osv_db = value
 
     def _taint(self, key: str, value: Any, config: Config) -> None:
         if not isinstance(value, dict):

@@ -54,6 +54,7 @@ ANALYSES: list[str] = [
     "faasguard.analysis.cost:analyse_cost",
     "faasguard.analysis.code_facts:analyse",  # after handler resolution (source_file)
     "faasguard.analysis.taint:analyse_taint",  # after handler resolution
+    "faasguard.analysis.dependencies:analyse_dependencies",  # after handler resolution
     "faasguard.analysis.awscalls:analyse_aws_calls",  # after handler resolution
 ]
 

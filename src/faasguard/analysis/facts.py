@@ -22,6 +22,7 @@ class Options:
     trusted_accounts: list[str] = field(default_factory=list)  # layer publishers you trust
     today: str | None = None  # ISO date runtime deprecation is judged at (None: today)
     runtime_warning_days: int = 90  # report runtimes this close to deprecation (low)
+    osv_db: str | None = None  # OSV advisory database (folder or zip); None: not checked
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -43,3 +44,4 @@ class Facts:
     openapi: list[Any] = field(default_factory=list)  # OpenAPI specs read (analysis.openapi)
     code: dict[str, Any] = field(default_factory=dict)
     python_modules: Any = None  # parsed Python files, shared (analysis.taint.modules.ModuleCache)
+    dependencies: Any = None  # dependencies and advisories per function (analysis.dependencies)

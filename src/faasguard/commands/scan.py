@@ -82,6 +82,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--openapi", action="append", default=[], metavar="FILE",
                       help="OpenAPI/Swagger spec the deployed routes are compared with "
                            "(repeatable; adds to the config's)")
+    what.add_argument("--osv-db", metavar="PATH",
+                      help="OSV advisory database (folder or zip export) dependencies are "
+                           "checked against (see docs/dependencies.md)")
     what.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                       help="worker processes for large trees (default: CPU count)")
 
@@ -108,6 +111,8 @@ def _run(args: argparse.Namespace) -> int:
     config = resolve_config(args.paths, args.config)
     options = to_options(config, args.stage, args.region, args.budget, args.exclude,
                          args.openapi)
+    if args.osv_db:
+        options.osv_db = args.osv_db
     baseline = read_baseline(args.baseline) if args.baseline else frozenset()
 
     bar = ProgressBar(enabled=not (args.quiet or args.no_progress))

@@ -3,6 +3,7 @@
 from faasguard.rules import (  # noqa: F401
     auth,
     data,
+    dependencies,
     injection,
     leastpriv,
     monitoring,

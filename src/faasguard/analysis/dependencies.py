@@ -1,0 +1,307 @@
+"""Third-party dependencies of each function, and the advisories that affect them.
+
+For every function with a known code folder (`code_dir`, else its handler's folder) the
+nearest dependency manifests are read, from that folder up to the scanned root:
+
+- Python: `Pipfile.lock` or `poetry.lock` (locked versions), else `requirements*.txt`,
+  else `pyproject.toml` (`[project].dependencies`, `[tool.poetry.dependencies]`);
+- Node.js: `package-lock.json` / `npm-shrinkwrap.json` (locked versions), else
+  `package.json` (`dependencies`).
+
+A dependency is pinned when one exact version is named (`==1.2.3`, `"1.2.3"`, a lock
+file). Pinned versions are matched against the OSV database the user gives
+(`Options.osv_db`); without one the check does not run, and `facts.dependencies.status`
+says so (FG-TP-103 reports it: a scan never pretends dependencies are clean).
+Manifests are read as data only; nothing is installed or run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.osv import Advisory, OsvError, load_database
+from faasguard.loaders.documents import InputError, read_text
+from faasguard.model import App, Diagnostic, Function
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PYTHON_LOCKS = ("Pipfile.lock", "poetry.lock")
+NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")
+_REQUIREMENTS = re.compile(r"^requirements[\w.-]*\.txt$")
+_EXACT_NPM = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One declared dependency: where, what, and the version when pinned."""
+
+    ecosystem: str  # pypi | npm
+    name: str
+    spec: str  # as written (">=2.0", "^4.17.1", "==2.31.0", a locked "2.31.0")
+    file: str  # relative to the scanned root
+    line: int
+    version: str | None  # the exact version when pinned, else None
+
+    @property
+    def pinned(self) -> bool:
+        """True when one exact version is named."""
+        return self.version is not None
+
+
+@dataclass
+class DependencyFacts:
+    """What the dependency analysis found (`facts.dependencies`).
+
+    status: "ok" (advisories matched), "no-database" (no `osv_db` given) or "error"
+    (the database could not be read; `reason` says why).
+    """
+
+    status: str = "no-database"
+    reason: str = ""
+    manifests: dict[str, list[Dependency]] = field(default_factory=dict)
+    functions: dict[str, list[str]] = field(default_factory=dict)  # fn id -> manifests
+    advisories: dict[Dependency, list[Advisory]] = field(default_factory=dict)
+
+    def functions_using(self, manifest: str) -> list[str]:
+        """The ids of the functions whose code a manifest belongs to."""
+        return sorted(f for f, files in self.functions.items() if manifest in files)
+
+
+def analyse_dependencies(app: App, facts: Facts) -> None:
+    """Analysis step: manifests per function, and advisories when a database is given."""
+    found = DependencyFacts()
+    facts.dependencies = found
+    cache: dict[str, list[Dependency] | None] = {}
+    for function in app.functions.values():
+        folder = _code_folder(function)
+        if folder is None:
+            continue
+        files = _manifests_for(app, folder, _ecosystems(function), cache)
+        if files:
+            found.functions[function.id] = files
+    for rel, deps in cache.items():
+        if deps is not None and any(rel in files for files in found.functions.values()):
+            found.manifests[rel] = deps
+    for rel, deps in cache.items():
+        if deps is None:
+            app.diagnostics.append(Diagnostic(rel, "dependency manifest cannot be read; its "
+                                              "dependencies are not checked", level="warning",
+                                              code="dependencies"))
+    database = getattr(facts.options, "osv_db", None)
+    if not database or not found.manifests:
+        return
+    pinned = [d for deps in found.manifests.values() for d in deps if d.pinned]
+    try:
+        db = load_database(str(database), {(d.ecosystem, d.name) for d in pinned})
+    except OsvError as exc:
+        found.status, found.reason = "error", str(exc)
+        app.diagnostics.append(Diagnostic("", str(exc), code="osv"))
+        return
+    found.status = "ok"
+    for dep in pinned:
+        matches = db.matches(dep.ecosystem, dep.name, dep.version or "")
+        if matches:
+            found.advisories[dep] = matches
+
+
+def _code_folder(function: Function) -> str | None:
+    if function.code_dir is not None:
+        return function.code_dir.strip("/") or "."
+    if function.source_file:
+        return posixpath.dirname(function.source_file) or "."
+    return None
+
+
+def _ecosystems(function: Function) -> tuple[str, ...]:
+    runtime = str(function.runtime or "").lower()
+    if runtime.startswith("python"):
+        return ("pypi",)
+    if runtime.startswith("nodejs"):
+        return ("npm",)
+    return ("pypi", "npm")
+
+
+def _manifests_for(app: App, folder: str, ecosystems: tuple[str, ...],
+                   cache: dict[str, list[Dependency] | None]) -> list[str]:
+    """The manifest files that declare a function's dependencies (nearest folder wins)."""
+    out: list[str] = []
+    for ecosystem in ecosystems:
+        current = posixpath.normpath(folder)
+        while True:
+            files = _folder_manifests(app.root, current, ecosystem)
+            if files:
+                for rel in files:
+                    if rel not in cache:
+                        cache[rel] = read_manifest(app.root, rel)
+                out.extend(files)
+                break
+            if current in (".", "") or current.startswith(".."):
+                break
+            current = posixpath.dirname(current) or "."
+    return out
+
+
+def _folder_manifests(root: str, folder: str, ecosystem: str) -> list[str]:
+    try:
+        names = set(os.listdir(os.path.join(root, folder)))
+    except OSError:
+        return []
+
+    def rel(name: str) -> str:
+        return name if folder in (".", "") else f"{folder}/{name}"
+
+    if ecosystem == "npm":
+        lock = next((n for n in NPM_LOCKS if n in names), None)
+        return [rel(lock)] if lock else [rel("package.json")] if "package.json" in names \
+            else []
+    lock = next((n for n in PYTHON_LOCKS if n in names), None)
+    if lock:
+        return [rel(lock)]
+    requirements = sorted(n for n in names if _REQUIREMENTS.match(n))
+    if requirements:
+        return [rel(n) for n in requirements]
+    return [rel("pyproject.toml")] if "pyproject.toml" in names else []
+
+
+# ---------------------------------------------------------------------- manifest readers
+
+
+def read_manifest(root: str, rel: str) -> list[Dependency] | None:
+    """The dependencies a manifest declares; None when it cannot be read."""
+    try:
+        text = read_text(os.path.join(root, rel))
+    except InputError:
+        return None
+    name = posixpath.basename(rel)
+    try:
+        if name == "Pipfile.lock":
+            return _pipfile_lock(text, rel)
+        if name == "poetry.lock":
+            return _poetry_lock(text, rel)
+        if name == "pyproject.toml":
+            return _pyproject(text, rel)
+        if name in NPM_LOCKS:
+            return _package_lock(text, rel)
+        if name == "package.json":
+            return _package_json(text, rel)
+        return _requirements(text, rel)
+    except (ValueError, TypeError, AttributeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def pep508(requirement: str, rel: str, line: int) -> Dependency | None:
+    """One PEP 508 requirement (`name[extra]==1.2; marker`) as a Dependency."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        parsed = Requirement(requirement)
+    except InvalidRequirement:
+        return None
+    specs = list(parsed.specifier)
+    version = None
+    if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
+        version = specs[0].version
+    return Dependency("pypi", parsed.name, str(parsed.specifier) or "*", rel,
+                      line, version)
+
+
+def _requirements(text: str, rel: str) -> list[Dependency]:
+    out: list[Dependency] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip().rstrip("\\").strip()
+        if not line or line.startswith(("#", "-", "http:", "https:", "git+", ".", "/")):
+            continue
+        dep = pep508(line, rel, number)
+        if dep is not None:
+            out.append(dep)
+    return out
+
+
+def _pipfile_lock(text: str, rel: str) -> list[Dependency]:
+    data = json.loads(text)
+    out = []
+    for name, entry in (data.get("default") or {}).items():
+        spec = str((entry or {}).get("version", ""))
+        version = spec[2:] if spec.startswith("==") else None
+        out.append(Dependency("pypi", name, spec or "*", rel,
+                              _line_of(text, f'"{name}"'), version))
+    return out
+
+
+def _poetry_lock(text: str, rel: str) -> list[Dependency]:
+    data = tomllib.loads(text)
+    out = []
+    for package in data.get("package") or []:
+        if package.get("category", "main") != "main":
+            continue
+        name, version = str(package.get("name")), str(package.get("version"))
+        out.append(Dependency("pypi", name, version, rel,
+                              _line_of(text, f'name = "{name}"'), version))
+    return out
+
+
+def _pyproject(text: str, rel: str) -> list[Dependency]:
+    data = tomllib.loads(text)
+    out: list[Dependency] = []
+    for requirement in (data.get("project") or {}).get("dependencies") or []:
+        dep = pep508(str(requirement), rel, _line_of(text, str(requirement)))
+        if dep is not None:
+            out.append(dep)
+    poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
+    for name, spec in poetry.items():
+        if name.lower() == "python":
+            continue
+        constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
+        exact = constraint.lstrip("=")
+        version = exact if re.fullmatch(r"\d+(\.\d+)*", exact) and \
+            not constraint.startswith(("^", "~", ">", "<")) else None
+        out.append(Dependency("pypi", name, constraint, rel, _line_of(text, f"{name} ="),
+                              version))
+    return out
+
+
+def _package_json(text: str, rel: str) -> list[Dependency]:
+    data = json.loads(text)
+    out = []
+    for name, spec in (data.get("dependencies") or {}).items():
+        spec = str(spec)
+        version = spec.lstrip("=v") if _EXACT_NPM.match(spec.lstrip("=")) else None
+        out.append(Dependency("npm", name, spec, rel, _line_of(text, f'"{name}"'), version))
+    return out
+
+
+def _package_lock(text: str, rel: str) -> list[Dependency]:
+    data: dict[str, Any] = json.loads(text)
+    out = []
+    packages = data.get("packages")
+    if isinstance(packages, dict):  # lockfileVersion 2 and 3
+        for path, entry in packages.items():
+            if not path or entry.get("dev") or "node_modules/" not in path:
+                continue
+            name = path.rsplit("node_modules/", 1)[1]
+            version = str(entry.get("version", ""))
+            out.append(Dependency("npm", name, version, rel, _line_of(text, f'"{path}"'),
+                                  version or None))
+        return out
+    for name, entry in (data.get("dependencies") or {}).items():  # lockfileVersion 1
+        if entry.get("dev"):
+            continue
+        version = str(entry.get("version", ""))
+        out.append(Dependency("npm", name, version, rel, _line_of(text, f'"{name}"'),
+                              version or None))
+    return out

@@ -1,0 +1,224 @@
+"""A local OSV advisory database: read it, and match package versions against it.
+
+The database is what the user points `--osv-db` (Options.osv_db) at: a folder of OSV
+JSON files (any depth) or a zip export of them, such as the per-ecosystem `all.zip`
+archives the OSV project publishes (see docs/dependencies.md). Nothing is fetched: the
+scanner never uses the network.
+
+Matching follows the OSV schema: an advisory affects a package version when the version
+is listed in `affected[].versions`, or falls in one of `affected[].ranges` (`ECOSYSTEM`
+or `SEMVER` events: introduced / fixed / last_affected). Versions compare with PEP 440
+(`packaging`) for PyPI and with semantic versioning for npm (`SemVer` below).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import total_ordering
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+#: OSV ecosystem names faasguard reads, by the normalised name used in our index.
+ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm"}
+MAX_ADVISORY_BYTES = 2 * 1024 * 1024
+
+
+class OsvError(Exception):
+    """The advisory database cannot be read (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Advisory:
+    """One OSV advisory as it applies to one package."""
+
+    id: str
+    summary: str
+    aliases: tuple[str, ...]
+    severity: str | None  # database_specific.severity when given (CRITICAL, HIGH, ...)
+    ranges: tuple[tuple[tuple[str, str], ...], ...]  # per range: ((event, version), ...)
+    versions: frozenset[str]
+    fixed: tuple[str, ...]
+
+
+@dataclass
+class OsvDatabase:
+    """Advisories indexed by (ecosystem, normalised package name)."""
+
+    source: str
+    advisories: dict[tuple[str, str], list[Advisory]] = field(default_factory=dict)
+    files_read: int = 0
+    skipped: list[str] = field(default_factory=list)  # unreadable entries (name: why)
+
+    def matches(self, ecosystem: str, name: str, version: str) -> list[Advisory]:
+        """The advisories that affect `name` at `version` in `ecosystem` (pypi, npm)."""
+        found = self.advisories.get((ecosystem, normalise(ecosystem, name)), [])
+        return [a for a in found if affects(a, ecosystem, version)]
+
+
+def normalise(ecosystem: str, name: str) -> str:
+    """A package name as the ecosystem compares it (PEP 503 for PyPI)."""
+    if ecosystem == "pypi":
+        return re.sub(r"[-_.]+", "-", name).lower()
+    return name.lower()
+
+
+def load_database(path: str, wanted: Iterable[tuple[str, str]] | None = None) -> OsvDatabase:
+    """Read an OSV database folder or zip; only advisories of `wanted` packages are kept
+    (all when None). Raises `OsvError` when the path itself cannot be read."""
+    names = None if wanted is None else {normalise(e, n) for e, n in wanted}
+    db = OsvDatabase(source=path)
+    for entry, raw in _entries(path):
+        if names is not None and not _mentions(raw, names):
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            db.skipped.append(f"{entry}: not JSON")
+            continue
+        db.files_read += 1
+        for key, advisory in _advisories(data):
+            if names is None or key[1] in names:
+                db.advisories.setdefault(key, []).append(advisory)
+    return db
+
+
+def _entries(path: str) -> Iterator[tuple[str, bytes]]:
+    if os.path.isdir(path):
+        for dirpath, _dirs, files in os.walk(path):
+            for name in sorted(files):
+                if name.endswith(".json"):
+                    full = os.path.join(dirpath, name)
+                    if os.path.getsize(full) <= MAX_ADVISORY_BYTES:
+                        with open(full, "rb") as handle:
+                            yield os.path.relpath(full, path), handle.read()
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise OsvError(f"advisory database {path}: not a folder or a zip file ({exc})") \
+            from None
+    with archive:
+        for info in archive.infolist():
+            if info.filename.endswith(".json") and info.file_size <= MAX_ADVISORY_BYTES:
+                yield info.filename, archive.read(info)
+
+
+def _mentions(raw: bytes, names: set[str]) -> bool:
+    """A cheap prefilter: does the file mention one of the wanted package names?"""
+    text = raw.lower()
+    return any(name.encode() in text or name.replace("-", "_").encode() in text
+               for name in names)
+
+
+def _advisories(data: Any) -> Iterator[tuple[tuple[str, str], Advisory]]:
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return
+    severity = (data.get("database_specific") or {}).get("severity")
+    for affected in data.get("affected") or []:
+        if not isinstance(affected, dict):
+            continue
+        package = affected.get("package") or {}
+        ecosystem = str(package.get("ecosystem", "")).lower()
+        name = package.get("name")
+        if ecosystem not in ECOSYSTEMS or not isinstance(name, str):
+            continue
+        ranges = tuple(tuple((k, str(v)) for event in r.get("events") or []
+                             for k, v in event.items())
+                       for r in affected.get("ranges") or []
+                       if isinstance(r, dict) and r.get("type") in ("ECOSYSTEM", "SEMVER"))
+        fixed = tuple(v for r in ranges for k, v in r if k == "fixed")
+        yield (ecosystem, normalise(ecosystem, name)), Advisory(
+            id=data["id"], summary=str(data.get("summary") or data.get("details") or "")[:200],
+            aliases=tuple(str(a) for a in data.get("aliases") or []),
+            severity=str(severity).upper() if isinstance(severity, str) else None,
+            ranges=ranges, versions=frozenset(str(v) for v in affected.get("versions") or []),
+            fixed=fixed)
+
+
+def affects(advisory: Advisory, ecosystem: str, version: str) -> bool:
+    """Is `version` affected by the advisory (listed, or inside one of its ranges)?"""
+    if version in advisory.versions:
+        return True
+    current = parse_version(ecosystem, version)
+    if current is None:
+        return False
+    return any(_in_range(events, ecosystem, current) for events in advisory.ranges)
+
+
+def _in_range(events: tuple[tuple[str, str], ...], ecosystem: str, current: Any) -> bool:
+    """OSV range evaluation: sorted events; introduced opens, fixed/last_affected close."""
+    affected = False
+    for kind, raw in sorted(events, key=lambda e: _sort_key(ecosystem, e)):
+        if kind == "introduced":
+            bound = parse_version(ecosystem, raw) if raw != "0" else None
+            if raw == "0" or (bound is not None and current >= bound):
+                affected = True
+        elif kind == "fixed":
+            bound = parse_version(ecosystem, raw)
+            if bound is not None and current >= bound:
+                affected = False
+        elif kind == "last_affected":
+            bound = parse_version(ecosystem, raw)
+            if bound is not None and current > bound:
+                affected = False
+    return affected
+
+
+def _sort_key(ecosystem: str, event: tuple[str, str]) -> tuple[int, Any]:
+    kind, raw = event
+    if kind == "introduced" and raw == "0":
+        return (0, "")
+    parsed = parse_version(ecosystem, raw)
+    return (1, parsed) if parsed is not None else (2, raw)
+
+
+def parse_version(ecosystem: str, text: str) -> Any:
+    """A comparable version (PEP 440 for PyPI, SemVer for npm); None if unparseable."""
+    if ecosystem == "pypi":
+        try:
+            return Version(text)
+        except InvalidVersion:
+            return None
+    return SemVer.parse(text)
+
+
+_SEMVER = re.compile(
+    r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class SemVer:
+    """A semantic version (semver.org 2.0.0 precedence; build metadata ignored)."""
+
+    major: int
+    minor: int
+    patch: int
+    prerelease: tuple[int | str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> SemVer | None:
+        """`1.2.3`, `v1.2.3-beta.1`, `1.2` (missing parts are 0); None otherwise."""
+        match = _SEMVER.match(text.strip())
+        if match is None:
+            return None
+        pre = tuple(int(p) if p.isdigit() else p for p in (match.group(4) or "").split(".")
+                    if p)
+        return cls(int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0),
+                   pre)
+
+    def _key(self) -> tuple[Any, ...]:
+        # a release sorts after its prereleases; numeric identifiers before alphanumeric
+        pre = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in self.prerelease)
+        return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, pre)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, SemVer):
+            return NotImplemented
+        return self._key() < other._key()
