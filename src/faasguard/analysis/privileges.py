@@ -260,6 +260,22 @@ def _resource_regex(text: str) -> re.Pattern[str]:
     return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
 
 
+def _arn_matches(granted: str, needed: str) -> bool:
+    """Does a granted resource pattern cover a needed resource? The partition, region and
+    account of the need may be `*` (not known before deployment: any value fits); the
+    resource part of the grant must cover the need's as written (`bucket/*` covers
+    `bucket/*`, not the other way round)."""
+    if _resource_regex(granted).fullmatch(needed):
+        return True
+    grant_parts, need_parts = granted.split(":", 5), needed.split(":", 5)
+    if len(grant_parts) != 6 or len(need_parts) != 6:
+        return False
+    for grant_part, need_part in zip(grant_parts[:5], need_parts[:5], strict=True):
+        if need_part != _ANY and not _resource_regex(grant_part).fullmatch(need_part):
+            return False
+    return bool(_resource_regex(grant_parts[5]).fullmatch(need_parts[5]))
+
+
 def _statement_resource_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -282,8 +298,7 @@ def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:
         if resource.placeholder:
             unknown = True
             continue
-        regex = _resource_regex(text)
-        if any(regex.fullmatch(form) for form in resource.forms):
+        if any(_arn_matches(text, form) for form in resource.forms):
             return True
     return None if unknown else False
 

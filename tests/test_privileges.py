@@ -1,0 +1,100 @@
+"""Granted vs. used: IAM matching (wildcards, NotAction, NotResource, explicit Deny) and the
+least-privilege rules FG-PERM-101..105 on small apps (positive and negative)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faasguard.analysis.privileges import ANY, PolicyResource, granted_actions, is_granted
+from faasguard.model import Location, Ref, Role, Statement, Unknown
+from faasguard.scan import scan
+
+REPO = Path(__file__).resolve().parents[1]
+APPS = REPO / "tests" / "fixtures" / "awscalls" / "apps"
+TABLE = PolicyResource("${Items.Arn}", {"Fn::GetAtt": ["Items", "Arn"]},
+                       ("${Items.Arn}", "arn:*:dynamodb:*:*:table/items"))
+OBJECT = PolicyResource("arn:${AWS::Partition}:s3:::media/*", "x", ("arn:*:s3:::media/*",))
+
+
+def _allow(actions=(), resources=("*",), not_actions=(), not_resources=(), effect="Allow"):
+    return Statement(effect, tuple(actions), tuple(not_actions),
+                     tuple(resources) if not not_resources else (), tuple(not_resources))
+
+
+@pytest.mark.parametrize("statements, action, resource, expected", [
+    ([_allow(["dynamodb:Get*"])], "dynamodb:GetItem", TABLE, True),
+    ([_allow(["dynamodb:Get*"])], "dynamodb:PutItem", TABLE, False),
+    ([_allow(["DynamoDB:getitem"], [Ref("t#Items", "Arn")])], "dynamodb:GetItem", TABLE, True),
+    ([_allow(["dynamodb:GetItem"], [Ref("t#Other", "Arn")])], "dynamodb:GetItem", TABLE, False),
+    ([_allow(["dynamodb:GetItem"], ["arn:aws:dynamodb:us-east-1:1:table/items"])],
+     "dynamodb:GetItem", TABLE, True),
+    ([_allow(["dynamodb:GetItem"], ["arn:aws:dynamodb:us-east-1:1:table/other"])],
+     "dynamodb:GetItem", TABLE, False),
+    ([_allow(["s3:GetObject"], ["arn:aws:s3:::media"])], "s3:GetObject", OBJECT, False),
+    ([_allow(["s3:GetObject"], ["arn:aws:s3:::media/*"])], "s3:GetObject", OBJECT, True),
+    ([_allow(not_actions=["iam:*"])], "s3:GetObject", OBJECT, True),
+    ([_allow(not_actions=["s3:*"])], "s3:GetObject", OBJECT, False),
+    ([_allow(["s3:*"], not_resources=["arn:aws:s3:::media/*"])], "s3:GetObject", OBJECT, False),
+    ([_allow(["s3:*"], not_resources=["arn:aws:s3:::other/*"])], "s3:GetObject", OBJECT, True),
+    ([_allow(["*"]), _allow(["s3:GetObject"], effect="Deny")], "s3:GetObject", OBJECT, False),
+    ([_allow(["*"]), _allow(["s3:PutObject"], effect="Deny")], "s3:GetObject", OBJECT, True),
+    ([_allow(["s3:GetObject"], [Unknown("a parameter")])], "s3:GetObject", OBJECT, None),
+    ([_allow(["sts:AssumeRole"])], "sts:AssumeRole", ANY, True),
+])
+def test_is_granted(statements, action, resource, expected) -> None:
+    assert is_granted(statements, action, resource).granted is expected
+
+
+def test_granted_actions_expands_wildcards_and_denies() -> None:
+    role = Role("r", Location("t", 1), [_allow(["sqs:*"]),
+                                         _allow(["sqs:Delete*"], effect="Deny")])
+    granted = granted_actions(role)
+    assert "sqs:SendMessage" in granted and "sqs:DeleteMessage" not in granted
+    assert len(granted_actions(Role("r", Location("t", 1), [_allow(["*"])]))) > 15000
+
+
+def _ids(path: Path) -> dict[str, list[str]]:
+    result = scan(str(path))
+    found: dict[str, list[str]] = {}
+    for finding in result.findings:
+        if finding.rule_id.startswith("FG-PERM-1"):
+            found.setdefault(finding.rule_id, []).append(finding.message)
+    return found
+
+
+def test_rules_on_a_shared_over_granted_role() -> None:
+    found = _ids(APPS / "shared")
+    assert len(found["FG-PERM-101"]) == 2
+    reader = next(m for m in found["FG-PERM-101"] if "'reader'" in m)
+    assert "dynamodb:GetItem on ${Items.Arn}" in reader and "4 Permissions management" in reader
+    assert "narrow it to dynamodb:GetItem on ${Items.Arn}; dynamodb:PutItem on ${Items.Arn}" \
+        in found["FG-PERM-102"][0]
+    assert found["FG-PERM-103"] == [m for m in found["FG-PERM-103"] if "sqs:SendMessage" in m]
+    assert "QUEUE_URL" in found["FG-PERM-103"][0]
+    assert "reader uses dynamodb:GetItem yet holds dynamodb:PutItem" in found["FG-PERM-104"][0]
+    assert all("iam:PassRole [unused] -> lambda:CreateFunction [unused]" in m
+               for m in found["FG-PERM-105"])
+
+
+def test_no_findings_on_a_scoped_role() -> None:
+    result = scan(str(APPS / "scoped"))
+    assert result.facts.aws_calls  # the code was analysed
+    assert [f for f in result.findings if f.rule_id.startswith("FG-PERM-1")] == []
+
+
+def test_vulnerable_app_over_grants_and_chains() -> None:
+    result = scan(str(REPO / "examples" / "vulnerable-app"))
+    by_rule: dict[str, list] = {}
+    for finding in result.findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    unused = {f.subject: f.message for f in by_rule["FG-PERM-101"]}
+    assert len(unused) == len(result.app.functions) == 7
+    assert "dynamodb:Scan on ${OrdersTable.Arn}" in unused["unused:search"]
+    assert "s3:GetObject on arn:${AWS::Partition}:s3:::orders-uploads-vulnerable/*" \
+        in unused["unused:thumbnail"]
+    assert "uses no AWS action" in unused["unused:getOrder"]
+    chain = by_rule["FG-PERM-105"][0]
+    assert len(by_rule["FG-PERM-105"]) == 7 and len(chain.flow) >= 3
+    assert "iam:PassRole" in chain.message and "->" in chain.message
