@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -89,9 +89,11 @@ class Context:
     time: datetime | None = None
     log_group: str | None = None
 
-    def at(self, **changes: Any) -> Context:
-        """A copy with some fields changed."""
-        return replace(self, **changes)
+    def at(self, *, time: datetime | None = None, function: str | None = None,
+           log_group: str | None = None) -> Context:
+        """A copy with the time, function or log group replaced (None keeps them)."""
+        return Context(self.file, self.line, self.config, function or self.function,
+                       time or self.time, log_group or self.log_group)
 
 
 def function_from_group(name: str | None) -> str | None:
