@@ -17,6 +17,7 @@ from faasguard.loaders.documents import Document, InputError, load_file
 from faasguard.model import App, Diagnostic, Format
 
 SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
+ZAPPA_NAMES = {"zappa_settings.json", "zappa_settings.yml", "zappa_settings.yaml"}
 TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json", ".template")
 #: Terraform is loaded per folder (a module is a folder of .tf files): see `scan.load_app`.
 TERRAFORM_SUFFIX = ".tf"
@@ -61,6 +62,11 @@ def detect(name: str, data: Any) -> Format | None:
     base = os.path.basename(name).lower()
     if base in SERVERLESS_NAMES:
         return "serverless"
+    if base in ZAPPA_NAMES:
+        return "zappa"
+    if name.replace(os.sep, "/").lower().endswith(".chalice/config.json") and \
+            isinstance(data, dict):
+        return "chalice"
     if not isinstance(data, dict):
         return None
     transform = data.get("Transform")
@@ -87,8 +93,9 @@ def load_path(ctx: LoadContext) -> App:
     try:
         doc = load_file(ctx.abs_path, ctx.max_bytes)
     except InputError as exc:
-        if is_candidate(ctx.file) and (os.path.basename(ctx.file).lower() in SERVERLESS_NAMES
-                                       or _looks_like_template(ctx.abs_path)):
+        named = os.path.basename(ctx.file).lower() in SERVERLESS_NAMES | ZAPPA_NAMES or \
+            ctx.file.replace(os.sep, "/").lower().endswith(".chalice/config.json")
+        if is_candidate(ctx.file) and (named or _looks_like_template(ctx.abs_path)):
             app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
         return app
     fmt = detect(ctx.file, doc.data)
@@ -124,6 +131,11 @@ def _loader_for(fmt: Format) -> Any:
         from faasguard.loaders.serverless import load as load_serverless
 
         return lambda doc, ctx, _fmt: load_serverless(doc, ctx)
+    if fmt in ("chalice", "zappa"):
+        from faasguard.loaders import chalice, zappa
+
+        module = chalice if fmt == "chalice" else zappa
+        return lambda doc, ctx, _fmt: module.load(doc, ctx)
     from faasguard.loaders.cloudformation import load as load_cfn
 
     return lambda doc, ctx, fmt: load_cfn(doc, ctx, fmt)

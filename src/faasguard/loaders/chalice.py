@@ -1,0 +1,319 @@
+"""AWS Chalice projects (`.chalice/config.json` + `app.py`) -> the App model.
+
+Chalice declares routes and event handlers in code, so `app.py` is read with `ast` (never
+imported) for the decorators of the `Chalice(...)` object:
+
+- `@app.route(path, methods=[...], authorizer=..., api_key_required=...)`: a route of the
+  REST API; every route is served by the one API handler function (`api_handler`);
+- `@app.authorizer()` (a Lambda token authoriser), `CognitoUserPoolAuthorizer(...)`,
+  `IAMAuthorizer()` objects used as `authorizer=`;
+- `@app.on_s3_event`, `on_sqs_message`, `on_sns_message`, `schedule`,
+  `on_cw_event`/`on_cloudwatch_event`, `on_dynamodb_record`, `on_kinesis_record`,
+  `lambda_function`: one function each, with its trigger.
+
+`config.json` gives the settings, top level then `stages.<stage>` then
+`stages.<stage>.lambda_functions.<name>` (the stage is `--stage`, else `dev`): memory,
+timeout, environment, concurrency, X-Ray, VPC subnets, layers, log retention, and the
+role: `manage_iam_role: false` + `iam_role_arn`, a policy file (`iam_policy_file`, or
+`.chalice/policy-<stage>.json` when `autogen_policy` is false), else Chalice's
+generated policy (unknown statically, noted on the role).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders import LoadContext
+from faasguard.loaders.documents import Document, InputError, LDict, read_text
+from faasguard.loaders.iam import statements_from_document
+from faasguard.model import (
+    Api,
+    App,
+    Authorizer,
+    EnvVar,
+    Function,
+    Location,
+    Ref,
+    Role,
+    Route,
+    SourceFile,
+    Trigger,
+    TriggerKind,
+    qualify,
+)
+
+_EVENT_DECORATORS: dict[str, TriggerKind] = {
+    "on_s3_event": "s3", "on_sqs_message": "sqs", "on_sns_message": "sns",
+    "schedule": "schedule", "on_cw_event": "eventbridge", "on_cloudwatch_event": "eventbridge",
+    "on_dynamodb_record": "dynamodb-stream", "on_kinesis_record": "kinesis-stream",
+    "lambda_function": "other", "on_ws_message": "websocket",
+}
+_SOURCE_ARGS = {"s3": "bucket", "sqs": "queue", "sns": "topic", "schedule": "expression",
+                "eventbridge": "event_pattern", "dynamodb-stream": "stream_arn",
+                "kinesis-stream": "stream"}
+
+
+@dataclass
+class Decorated:
+    """A decorator call on a top-level function: `@<obj>.<name>(args, **kwargs)`."""
+
+    obj: str
+    name: str
+    function: str
+    line: int
+    args: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
+    """A constant, list or dict literal (names bound to literals resolved); else None."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Name) and names is not None and node.id in names:
+        return names[node.id]
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        pass
+    if isinstance(node, ast.Call):  # a constructor such as CognitoUserPoolAuthorizer(...)
+        callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
+            node.func.id if isinstance(node.func, ast.Name) else "?"
+        return {"__call__": callee, **{k.arg: literal(k.value, names) for k in node.keywords
+                                       if k.arg}}
+    if isinstance(node, ast.Name):
+        return {"__name__": node.id}
+    return None
+
+
+def app_objects(tree: ast.Module, constructor: str) -> dict[str, str]:
+    """Top-level `name = Constructor(...)` (or `module.Constructor(...)`) -> first arg."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            callee = func.attr if isinstance(func, ast.Attribute) else \
+                func.id if isinstance(func, ast.Name) else None
+            if callee != constructor:
+                continue
+            first = node.value.args[0] if node.value.args else next(
+                (k.value for k in node.value.keywords if k.arg in ("app_name", "import_name")),
+                None)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = str(literal(first) or target.id)
+    return found
+
+
+def decorated(tree: ast.Module, objects: set[str]) -> list[Decorated]:
+    """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions."""
+    names = {t.id: literal(n.value) for n in tree.body if isinstance(n, ast.Assign)
+             for t in n.targets if isinstance(t, ast.Name)}
+    out = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for deco in node.decorator_list:
+            call = deco if isinstance(deco, ast.Call) else None
+            target = call.func if call is not None else deco
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                    target.value.id in objects:
+                out.append(Decorated(
+                    target.value.id, target.attr, node.name, deco.lineno,
+                    [literal(a, names) for a in call.args] if call else [],
+                    {k.arg: literal(k.value, names) for k in call.keywords if k.arg}
+                    if call else {}))
+    return out
+
+
+def parse_python(root: str, rel: str) -> ast.Module:
+    """Parse a project's Python file (never imported); `InputError` when it cannot be."""
+    text = read_text(os.path.join(root, rel))
+    try:
+        return ast.parse(text, rel)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        raise InputError(f"{rel} does not parse as Python: {exc}",
+                         getattr(exc, "lineno", None)) from None
+
+
+def load(doc: Document, ctx: LoadContext) -> App:
+    """Load a Chalice project from its `.chalice/config.json`."""
+    app = App(root=ctx.root)
+    app.files.append(SourceFile(ctx.file, "chalice"))
+    config = doc.data
+    if not isinstance(config, dict):
+        raise InputError("a Chalice config.json must be a JSON object")
+    project = posixpath.dirname(posixpath.dirname(ctx.file))
+    app_py = posixpath.join(project, "app.py") if project else "app.py"
+    stage = ctx.stage or "dev"
+    stages = config.get("stages")
+    stage_config: dict[str, Any] = {}
+    if isinstance(stages, dict) and isinstance(stages.get(stage), dict):
+        stage_config = stages[stage]
+    settings = {**config, **stage_config}
+    layers = [config, stage_config]
+    try:
+        tree = parse_python(ctx.root, app_py)
+    except InputError as exc:
+        app.diagnostics.append(ctx.diagnostic(f"Chalice app {app_py}: {exc.message}",
+                                              None, "error"))
+        return app
+    objects = app_objects(tree, "Chalice")
+    if not objects:
+        app.diagnostics.append(ctx.diagnostic(f"{app_py} creates no Chalice(...) app; "
+                                              "no routes read", None, "warning"))
+        return app
+    name = str(config.get("app_name") or next(iter(objects.values())))
+    reader = _Reader(ctx, app, settings, layers, project, app_py, name, stage)
+    reader.read(decorated(tree, set(objects)))
+    return app
+
+
+class _Reader:
+    """Fills the App from the decorators of one Chalice app."""
+
+    def __init__(self, ctx: LoadContext, app: App, settings: dict[str, Any],
+                 layers: list[dict[str, Any]], project: str, app_py: str, name: str,
+                 stage: str) -> None:
+        self.ctx, self.app, self.settings, self.layers = ctx, app, settings, layers
+        self.project, self.app_py, self.name, self.stage = project, app_py, name, stage
+        self.role = self._role()
+        self.authorizers: dict[str, Authorizer] = {}
+
+    def loc(self, line: int) -> Location:
+        return Location(self.app_py, line)
+
+    def read(self, decorators: list[Decorated]) -> None:
+        for deco in decorators:
+            if deco.name == "authorizer":
+                self.authorizers[deco.function] = Authorizer(
+                    "lambda-token", deco.function, location=self.loc(deco.line))
+                self._function(deco.function, f"app.{deco.function}", deco.line)
+        routes = [d for d in decorators if d.name == "route"]
+        if routes:
+            self._routes(routes)
+        for deco in decorators:
+            kind = _EVENT_DECORATORS.get(deco.name)
+            if kind is None:
+                continue
+            fn = self._function(deco.function, f"app.{deco.function}", deco.line)
+            source = deco.args[0] if deco.args else deco.kwargs.get(_SOURCE_ARGS.get(kind, ""))
+            if kind == "schedule" and isinstance(source, dict):
+                source = None  # Rate(...)/Cron(...) objects: the expression is not a literal
+            if kind != "other":
+                fn.triggers.append(Trigger(kind, fn.id, self.loc(deco.line), source=source,
+                                           properties={"decorator": deco.name,
+                                                       **_plain(deco.kwargs)}))
+
+    def _routes(self, routes: list[Decorated]) -> None:
+        api = Api(qualify(self.ctx.file, "RestAPI"), "rest", self.loc(routes[0].line),
+                  implicit=True, stage=self.settings.get("api_gateway_stage", "api"),
+                  endpoint_type=self.settings.get("api_gateway_endpoint_type", "EDGE"))
+        self.app.apis[api.id] = api
+        handler = self._function("api_handler", "app.app", routes[0].line)
+        for deco in routes:
+            path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else "/"
+            methods = deco.kwargs.get("methods") or ["GET"]
+            for method in methods if isinstance(methods, list) else [methods]:
+                route = Route(api.id, "rest", str(method).upper(), path, self.loc(deco.line),
+                              function=handler.id,
+                              authorizer=self._authorizer(deco.kwargs.get("authorizer"),
+                                                          deco.line),
+                              api_key_required=deco.kwargs.get("api_key_required") is True)
+                self.app.routes.append(route)
+                handler.triggers.append(Trigger("http", handler.id, route.location,
+                                                source=Ref(api.id), route=route,
+                                                properties={"view": deco.function}))
+
+    def _authorizer(self, value: Any, line: int) -> Authorizer | None:
+        if isinstance(value, dict) and "__name__" in value:
+            found = self.authorizers.get(value["__name__"])
+            return found or Authorizer("lambda-token", value["__name__"],
+                                       location=self.loc(line))
+        if isinstance(value, dict) and "__call__" in value:
+            kind = {"CognitoUserPoolAuthorizer": "cognito", "IAMAuthorizer": "iam",
+                    "CustomAuthorizer": "lambda-token"}.get(value["__call__"], "lambda-token")
+            return Authorizer(kind, str(value.get("name") or value["__call__"]),
+                              location=self.loc(line))
+        return None
+
+    def _function(self, python_name: str, handler: str, line: int) -> Function:
+        fid = qualify(self.ctx.file, python_name)
+        if fid in self.app.functions:
+            return self.app.functions[fid]
+        per_fn = self.settings.get("lambda_functions", {}).get(python_name, {}) \
+            if isinstance(self.settings.get("lambda_functions"), dict) else {}
+        merged = {**self.settings, **(per_fn if isinstance(per_fn, dict) else {})}
+        fn = Function(fid, self.loc(line), "chalice", name=f"{self.name}-{self.stage}"
+                      f"{'' if python_name == 'api_handler' else '-' + python_name}",
+                      runtime=merged.get("lambda_runtime", "python3.12"), handler=handler,
+                      code_dir=self.project or ".")
+        fn.memory_mb = _int(merged.get("lambda_memory_size"), 128)
+        fn.timeout_s = _int(merged.get("lambda_timeout"), 60)
+        fn.reserved_concurrency = _int(merged.get("reserved_concurrency"), None)
+        fn.tracing = "Active" if merged.get("xray") is True else None
+        fn.vpc = bool(merged.get("subnet_ids"))
+        fn.layers = list(merged.get("layers") or [])
+        fn.log_retention_days = _int(merged.get("log_retention_in_days"), None)
+        fn.tags = dict(merged.get("tags") or {})
+        for layer in [*self.layers, per_fn if isinstance(per_fn, dict) else {}]:
+            variables = layer.get("environment_variables")
+            for key, value in (variables.items() if isinstance(variables, dict) else ()):
+                line = variables.line_of(key) if isinstance(variables, LDict) else 1
+                fn.environment[str(key)] = EnvVar(str(key), value,
+                                                  Location(self.ctx.file, line))
+        if self.role is not None:
+            fn.role = self.role.id
+        elif merged.get("iam_role_arn"):
+            fn.role_arn = merged["iam_role_arn"]
+        self.app.functions[fid] = fn
+        return fn
+
+    def _role(self) -> Role | None:
+        settings = self.settings
+        if settings.get("manage_iam_role") is False:
+            return None
+        role = Role(qualify(self.ctx.file, "DefaultRole"), Location(self.ctx.file, 1),
+                    assume_services=("lambda.amazonaws.com",))
+        policy_file = settings.get("iam_policy_file")
+        if settings.get("autogen_policy", True) is not False and not policy_file:
+            role.arn = None
+            self.app.diagnostics.append(self.ctx.diagnostic(
+                "autogen_policy: Chalice writes the role's policy from the AWS calls it finds "
+                "in app.py at deploy time; its statements are not known here", 1, "note",
+                "chalice"))
+            self.app.roles[role.id] = role
+            return role
+        name = str(policy_file or f"policy-{self.stage}.json")
+        rel = posixpath.join(posixpath.dirname(self.ctx.file), name)
+        try:
+            document = json.loads(read_text(os.path.join(self.ctx.root, rel)))
+        except (InputError, ValueError) as exc:
+            message = exc.message if isinstance(exc, InputError) else f"not JSON ({exc})"
+            self.app.diagnostics.append(self.ctx.diagnostic(
+                f"policy file {rel}: {message}; the role's permissions are not known", 1,
+                "warning", "chalice"))
+        else:
+            role.statements.extend(statements_from_document(document, rel))
+            self.app.files.append(SourceFile(rel, "chalice"))
+        self.app.roles[role.id] = role
+        return role
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not isinstance(v, dict)}
+
+
+def _int(value: Any, default: int | None) -> int | None:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return default
+

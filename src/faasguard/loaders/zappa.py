@@ -1,0 +1,268 @@
+"""Zappa projects (`zappa_settings.json` / `.yml`) -> the App model.
+
+Zappa deploys a WSGI app (Flask, Django, ...) as one Lambda function per stage behind a
+REST API whose only routes are `ANY /` and `ANY /{proxy+}`: every path of the app is
+reachable through the catch-all. The settings of the stage being scanned (`--stage`;
+else every stage, each a deployment of its own; `extends` is followed) give:
+
+- the function: `app_function` (module.object), memory, timeout, runtime, environment,
+  X-Ray, VPC, layers, `lambda_concurrency`;
+- the API: `apigateway_enabled`, `endpoint_configuration`, `api_key_required`, and its
+  authoriser (`iam_authorization`, `authorizer` with a function or ARN, `cognito`);
+- the role: `role_arn` (external), else Zappa's own role (`manage_roles`), with
+  `extra_permissions` statements and the `attach_policy` file;
+- triggers: `events` (S3, SQS, SNS, DynamoDB, Kinesis ARNs, schedule `expression`s) and
+  `keep_warm` (on by default: a schedule every 4 minutes).
+
+The app's own routes (Flask `@app.route`) are read with `ast` into the API's
+`properties["app_routes"]`, since API Gateway itself only knows the catch-all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from typing import Any
+
+from faasguard.loaders import LoadContext
+from faasguard.loaders.chalice import app_objects, decorated, parse_python
+from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
+from faasguard.loaders.iam import statements_from_document
+from faasguard.model import (
+    Api,
+    App,
+    Authorizer,
+    EnvVar,
+    Function,
+    Location,
+    Ref,
+    Role,
+    Route,
+    SourceFile,
+    Trigger,
+    TriggerKind,
+    qualify,
+)
+
+_ARN_KINDS: dict[str, TriggerKind] = {"s3": "s3", "sqs": "sqs", "sns": "sns",
+                                      "dynamodb": "dynamodb-stream",
+                                      "kinesis": "kinesis-stream"}
+MAX_EXTENDS = 8
+
+
+def load(doc: Document, ctx: LoadContext) -> App:
+    """Load every (or the scanned) stage of a Zappa settings file."""
+    app = App(root=ctx.root)
+    app.files.append(SourceFile(ctx.file, "zappa"))
+    if not isinstance(doc.data, dict) or not doc.data:
+        raise InputError("Zappa settings must map stage names to their settings")
+    stages = [ctx.stage] if ctx.stage in doc.data else list(doc.data)
+    for stage in stages:
+        settings = _stage(doc.data, str(stage), ctx)
+        if settings is None:
+            app.diagnostics.append(ctx.diagnostic(f"stage {stage}: settings should be a "
+                                                  "mapping; ignored", _line(doc.data, stage),
+                                                  "warning"))
+            continue
+        _Stage(ctx, app, str(stage), settings, _line(doc.data, stage)).read()
+    return app
+
+
+def _line(data: Any, key: Any) -> int:
+    return data.line_of(key, 1) if isinstance(data, LDict) else 1
+
+
+def _stage(data: dict[str, Any], stage: str, ctx: LoadContext) -> dict[str, Any] | None:
+    """A stage's settings with `extends` applied (the stage's own keys win)."""
+    chain: list[dict[str, Any]] = []
+    current: Any = stage
+    for _ in range(MAX_EXTENDS):
+        settings = data.get(current)
+        if not isinstance(settings, dict):
+            return None if not chain else _merge(chain)
+        chain.append(settings)
+        current = settings.get("extends")
+        if not isinstance(current, str):
+            return _merge(chain)
+    return _merge(chain)
+
+
+def _merge(chain: list[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = LDict()
+    for settings in reversed(chain):
+        merged.update(settings)
+        if isinstance(settings, LDict):
+            merged.key_lines.update(settings.key_lines)  # type: ignore[attr-defined]
+    return merged
+
+
+class _Stage:
+    """One deployed stage: its function, API, role and triggers."""
+
+    def __init__(self, ctx: LoadContext, app: App, stage: str, settings: dict[str, Any],
+                 line: int) -> None:
+        self.ctx, self.app, self.stage, self.s, self.line = ctx, app, stage, settings, line
+
+    def at(self, key: str) -> Location:
+        return Location(self.ctx.file, _line(self.s, key) if key in self.s else self.line)
+
+    def read(self) -> None:
+        fn = self._function()
+        self._role(fn)
+        if self.s.get("apigateway_enabled", True) is not False:
+            self._api(fn)
+        self._events(fn)
+
+    def _function(self) -> Function:
+        s = self.s
+        folder = posixpath.dirname(self.ctx.file) or "."
+        project = s.get("project_name") or posixpath.basename(os.path.abspath(
+            os.path.join(self.ctx.root, folder)))
+        fn = Function(qualify(self.ctx.file, self.stage), Location(self.ctx.file, self.line),
+                      "zappa", name=f"{project}-{self.stage}",
+                      runtime=s.get("runtime", "python3.12"), handler=s.get("app_function"),
+                      code_dir=folder)
+        fn.memory_mb = _int(s.get("memory_size"), 512)
+        fn.timeout_s = _int(s.get("timeout_seconds"), 30)
+        fn.reserved_concurrency = _int(s.get("lambda_concurrency"), None)
+        fn.tracing = "Active" if s.get("xray_tracing") is True else None
+        vpc = s.get("vpc_config")
+        fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds"))
+        fn.layers = list(s.get("layers") or [])
+        for key in ("environment_variables", "aws_environment_variables"):
+            variables = s.get(key)
+            for name, value in (variables.items() if isinstance(variables, dict) else ()):
+                line = variables.line_of(name) if isinstance(variables, LDict) else self.line
+                fn.environment[str(name)] = EnvVar(str(name), value,
+                                                   Location(self.ctx.file, line))
+        self.app.functions[fn.id] = fn
+        return fn
+
+    def _role(self, fn: Function) -> None:
+        s = self.s
+        if s.get("role_arn"):
+            fn.role_arn = s["role_arn"]
+            return
+        role = Role(qualify(self.ctx.file, f"{self.stage}:role"), self.at("role_name"),
+                    assume_services=("lambda.amazonaws.com",))
+        if s.get("manage_roles", True) is not False:
+            # Zappa's default role policy allows broad access (logs, S3, SQS, ...); the
+            # exact statements depend on the Zappa version and are not known here.
+            self.app.diagnostics.append(self.ctx.diagnostic(
+                f"stage {self.stage}: Zappa manages the role; its built-in policy is not "
+                "known statically (set role_arn or attach_policy to review it)", self.line,
+                "note", "zappa"))
+        extra = s.get("extra_permissions")
+        if isinstance(extra, list):
+            role.statements.extend(statements_from_document(
+                {"Statement": extra}, self.ctx.file))
+        policy = s.get("attach_policy")
+        if isinstance(policy, str):
+            self._attach(role, policy)
+        fn.role = role.id
+        self.app.roles[role.id] = role
+
+    def _attach(self, role: Role, policy: str) -> None:
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.ctx.file), policy))
+        if rel.startswith("../") or posixpath.isabs(policy):
+            return
+        try:
+            document = json.loads(read_text(os.path.join(self.ctx.root, rel)))
+        except (InputError, ValueError):
+            self.app.diagnostics.append(self.ctx.diagnostic(
+                f"attach_policy {policy} cannot be read; its permissions are not known",
+                self.at("attach_policy").line, "warning", "zappa"))
+            return
+        role.statements.extend(statements_from_document(document, rel))
+
+    def _api(self, fn: Function) -> None:
+        s = self.s
+        endpoint = s.get("endpoint_configuration")
+        api = Api(qualify(self.ctx.file, f"{self.stage}:api"), "rest", self.at(
+            "apigateway_enabled"), implicit=True, stage=self.stage,
+            endpoint_type=endpoint[0] if isinstance(endpoint, list) and endpoint else "EDGE",
+            api_key_required=s.get("api_key_required") is True,
+            default_authorizer=self._authorizer())
+        api.properties["app_routes"] = self._app_routes(fn)
+        self.app.apis[api.id] = api
+        for path in ("/", "/{proxy+}"):
+            route = Route(api.id, "rest", "ANY", path, api.location, function=fn.id,
+                          authorizer=api.default_authorizer,
+                          api_key_required=api.api_key_required)
+            self.app.routes.append(route)
+            fn.triggers.append(Trigger("http", fn.id, route.location, source=Ref(api.id),
+                                       route=route))
+
+    def _authorizer(self) -> Authorizer | None:
+        s = self.s
+        if s.get("iam_authorization") is True:
+            return Authorizer("iam", location=self.at("iam_authorization"))
+        cognito = s.get("cognito")
+        if isinstance(cognito, dict) and cognito.get("user_pool"):
+            return Authorizer("cognito", location=self.at("cognito"))
+        authorizer = s.get("authorizer")
+        if isinstance(authorizer, dict) and (authorizer.get("function") or
+                                             authorizer.get("arn")):
+            header = authorizer.get("token_header", "Authorization")
+            return Authorizer("lambda-token", authorizer.get("function") or "authorizer",
+                              identity_sources=(f"method.request.header.{header}",),
+                              location=self.at("authorizer"))
+        return Authorizer("none", location=self.at("apigateway_enabled"))
+
+    def _app_routes(self, fn: Function) -> list[dict[str, Any]]:
+        handler = fn.handler if isinstance(fn.handler, str) else ""
+        module, _, obj = handler.rpartition(".")
+        if not module:
+            return []
+        rel = posixpath.normpath(posixpath.join(fn.code_dir or ".",
+                                                module.replace(".", "/") + ".py"))
+        try:
+            tree = parse_python(self.ctx.root, rel)
+        except InputError:
+            return []  # handler resolution reports a missing or broken app module
+        objects = set(app_objects(tree, "Flask")) | {obj}
+        routes = []
+        for deco in decorated(tree, objects):
+            if deco.name != "route" or not deco.args or not isinstance(deco.args[0], str):
+                continue
+            methods = deco.kwargs.get("methods") or ["GET"]
+            routes.append({"path": deco.args[0], "view": deco.function, "file": rel,
+                           "line": deco.line, "methods": [str(m).upper() for m in methods]
+                           if isinstance(methods, list) else ["GET"]})
+        return routes
+
+    def _events(self, fn: Function) -> None:
+        s = self.s
+        if s.get("keep_warm", True) is not False:
+            fn.triggers.append(Trigger(
+                "schedule", fn.id, self.at("keep_warm"),
+                source=s.get("keep_warm_expression", "rate(4 minutes)"),
+                properties={"keep_warm": True}))
+        events = s.get("events")
+        for index, event in enumerate(events if isinstance(events, list) else []):
+            if not isinstance(event, dict):
+                continue
+            line = events.line_of(index) if isinstance(events, LList) else self.line
+            where = Location(self.ctx.file, line)
+            if event.get("expression"):
+                fn.triggers.append(Trigger("schedule", fn.id, where, source=event["expression"],
+                                           properties={"function": event.get("function")}))
+                continue
+            raw = event.get("event_source")
+            source: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            arn = source.get("arn")
+            service = arn.split(":")[2] if isinstance(arn, str) and arn.count(":") >= 2 else ""
+            fn.triggers.append(Trigger(_ARN_KINDS.get(service, "other"), fn.id, where,
+                                       source=arn, properties={
+                                           "function": event.get("function"),
+                                           "events": source.get("events")}))
+
+
+def _int(value: Any, default: int | None) -> int | None:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    return default
+

@@ -1,0 +1,80 @@
+"""Chalice loader: .chalice/config.json plus the decorators of app.py (read with ast)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.loaders import LoadContext, load_path
+from faasguard.model import App
+from faasguard.scan import scan
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "chalice"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _load(folder: Path, stage: str | None = "prod") -> App:
+    return load_path(LoadContext(root=str(folder), file=".chalice/config.json", stage=stage))
+
+
+def test_routes_share_the_api_handler_with_their_authorisers() -> None:
+    app = _load(FIXTURES / "secured")
+    routes = {(r.method, r.path): r for r in app.routes}
+    assert set(routes) == {("GET", "/items/{item_id}"), ("PUT", "/items/{item_id}"),
+                           ("POST", "/admin"), ("GET", "/health")}
+    handler = app.functions[".chalice/config.json#api_handler"]
+    assert {r.function for r in app.routes} == {handler.id}
+    assert handler.handler == "app.app" and handler.format == "chalice"
+    item = routes[("GET", "/items/{item_id}")]
+    assert item.authorizer is not None and item.authorizer.kind == "cognito"
+    assert item.location.file == "app.py" and item.location.line == 13
+    admin = routes[("POST", "/admin")]
+    assert admin.authorizer is not None and admin.authorizer.kind == "lambda-token"
+    assert admin.authorizer.name == "token_auth" and admin.api_key_required
+    assert routes[("GET", "/health")].authorizer is None
+
+
+def test_event_handlers_are_functions_with_triggers() -> None:
+    app = _load(FIXTURES / "secured")
+    kinds = {fid.split("#")[1]: [t.kind for t in fn.triggers]
+             for fid, fn in app.functions.items()}
+    assert kinds["on_upload"] == ["s3"] and kinds["on_job"] == ["sqs"]
+    assert kinds["hourly"] == ["schedule"] and kinds["token_auth"] == []
+    upload = app.functions[".chalice/config.json#on_upload"]
+    assert upload.triggers[0].source == "shop-uploads"
+    assert upload.handler == "app.on_upload"
+
+
+def test_stage_and_per_function_settings() -> None:
+    app = _load(FIXTURES / "secured")
+    handler = app.functions[".chalice/config.json#api_handler"]
+    assert (handler.memory_mb, handler.timeout_s, handler.reserved_concurrency) == (256, 10, 20)
+    assert handler.tracing == "Active"
+    assert handler.role is None and handler.role_arn.endswith(":role/shop-api")
+    assert set(handler.environment) == {"LOG_LEVEL", "STAGE"}
+    assert handler.environment["STAGE"].location.line == 13
+    assert app.functions[".chalice/config.json#on_upload"].memory_mb == 1024
+    dev = _load(FIXTURES / "secured", "dev").functions[".chalice/config.json#api_handler"]
+    assert dev.timeout_s == 60 and set(dev.environment) == {"LOG_LEVEL"}
+
+
+def test_policy_file_gives_the_role_its_statements() -> None:
+    app = _load(EXAMPLES / "vulnerable-app-chalice", "dev")
+    role, = app.roles.values()
+    assert any(s.actions == ("*",) for s in role.statements)
+    assert all(fn.role == role.id for fn in app.functions.values())
+
+
+def test_broken_app_py_is_a_diagnostic() -> None:
+    app = _load(FIXTURES / "broken")
+    assert not app.functions
+    error, = app.diagnostics
+    assert error.level == "error" and "does not parse" in error.message
+
+
+def test_scan_of_the_vulnerable_chalice_app() -> None:
+    result = scan(str(EXAMPLES / "vulnerable-app-chalice"))
+    rules = {f.rule_id for f in result.findings}
+    assert {"FG-AUTH-002", "FG-DATA-001", "FG-PERM-001", "FG-WALLET-003"} <= rules
+    public = [f.location for f in scan(str(FIXTURES / "secured")).findings
+              if f.rule_id == "FG-AUTH-002"]
+    assert [(loc.file, loc.line) for loc in public] == [("app.py", 23)]  # only /health

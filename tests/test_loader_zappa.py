@@ -1,0 +1,79 @@
+"""Zappa loader: zappa_settings.json / .yml into functions, the catch-all API, triggers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.loaders import LoadContext, load_path
+from faasguard.model import App
+from faasguard.scan import scan
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "zappa"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _load(folder: Path, name: str, stage: str | None = None) -> App:
+    return load_path(LoadContext(root=str(folder), file=name, stage=stage))
+
+
+def test_each_stage_is_a_function_with_extends_applied() -> None:
+    app = _load(FIXTURES / "secured", "zappa_settings.yml")
+    assert set(app.functions) == {"zappa_settings.yml#base", "zappa_settings.yml#prod",
+                                  "zappa_settings.yml#dev"}
+    prod = app.functions["zappa_settings.yml#prod"]
+    assert prod.handler == "web.app" and prod.format == "zappa"
+    assert (prod.memory_mb, prod.timeout_s, prod.reserved_concurrency) == (256, 10, 20)
+    assert prod.tracing == "Active" and prod.role_arn.endswith(":role/shop-web")
+    assert prod.environment["LOG_LEVEL"].location.line == 17
+
+
+def test_stage_option_selects_one_stage() -> None:
+    app = _load(FIXTURES / "secured", "zappa_settings.yml", "prod")
+    assert list(app.functions) == ["zappa_settings.yml#prod"]
+
+
+def test_catch_all_routes_and_authorisers() -> None:
+    app = _load(FIXTURES / "secured", "zappa_settings.yml")
+    prod = [r for r in app.routes if r.function == "zappa_settings.yml#prod"]
+    assert {(r.method, r.path) for r in prod} == {("ANY", "/"), ("ANY", "/{proxy+}")}
+    assert all(r.authorizer is not None and r.authorizer.kind == "iam" for r in prod)
+    dev = [r for r in app.routes if r.function == "zappa_settings.yml#dev"]
+    assert dev[0].authorizer is not None and dev[0].authorizer.kind == "lambda-token"
+    assert dev[0].authorizer.identity_sources == ("method.request.header.X-Token",)
+    api = app.apis["zappa_settings.yml#prod:api"]
+    assert api.endpoint_type == "REGIONAL"
+    assert [(r["path"], r["methods"]) for r in api.properties["app_routes"]] == [
+        ("/items/<item_id>", ["GET", "PUT"]), ("/health", ["GET"])]
+
+
+def test_events_and_keep_warm() -> None:
+    app = _load(FIXTURES / "secured", "zappa_settings.yml")
+    prod = app.functions["zappa_settings.yml#prod"]
+    assert [(t.kind, t.source) for t in prod.triggers if t.kind != "http"] == [
+        ("sqs", "arn:aws:sqs:us-east-1:123456789012:shop-jobs")]
+    vulnerable = _load(EXAMPLES / "vulnerable-app-zappa", "zappa_settings.json")
+    fn = vulnerable.functions["zappa_settings.json#prod"]
+    kinds = sorted(t.kind for t in fn.triggers if t.kind != "http")
+    assert kinds == ["s3", "schedule", "schedule"]  # keep_warm is on by default
+    assert any(t.properties.get("keep_warm") for t in fn.triggers)
+
+
+def test_attach_policy_gives_the_role_its_statements() -> None:
+    app = _load(EXAMPLES / "vulnerable-app-zappa", "zappa_settings.json")
+    role, = app.roles.values()
+    assert any(s.actions == ("*",) for s in role.statements)
+    assert all(r.authorizer is not None and r.authorizer.kind == "none" for r in app.routes)
+
+
+def test_broken_settings_are_a_diagnostic() -> None:
+    app = _load(FIXTURES / "broken", "zappa_settings.json")
+    assert not app.functions
+    error, = app.diagnostics
+    assert error.file == "zappa_settings.json" and error.level == "error"
+
+
+def test_scan_of_the_vulnerable_zappa_app() -> None:
+    rules = {f.rule_id for f in scan(str(EXAMPLES / "vulnerable-app-zappa")).findings}
+    assert {"FG-AUTH-002", "FG-DATA-001", "FG-PERM-001", "FG-SHADOW-003"} <= rules
+    secured = {f.rule_id for f in scan(str(FIXTURES / "secured")).findings}
+    assert "FG-PERM-001" not in secured and "FG-DATA-001" not in secured
