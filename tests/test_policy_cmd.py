@@ -28,11 +28,11 @@ def test_json_maps_each_function_to_its_minimal_policy(capsys) -> None:
     assert policies["search"] == {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["dynamodb:Scan"],
          "Resource": {"Fn::GetAtt": ["OrdersTable", "Arn"]}}]}
-    thumbnail = policies["thumbnail"]["Statement"]
-    assert thumbnail == [{"Effect": "Allow", "Action": ["s3:AbortMultipartUpload",
-                                                          "s3:GetObject", "s3:PutObject"],
-                          "Resource": {"Fn::Sub":
-                                       "arn:${AWS::Partition}:s3:::orders-uploads-vulnerable/*"}}]
+    bucket = "arn:${AWS::Partition}:s3:::orders-uploads-vulnerable"
+    assert policies["thumbnail"]["Statement"] == [  # reads any key, writes under thumbs/
+        {"Effect": "Allow", "Action": ["s3:AbortMultipartUpload", "s3:PutObject"],
+         "Resource": {"Fn::Sub": f"{bucket}/thumbs/*"}},
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": {"Fn::Sub": f"{bucket}/*"}}]
     assert policies["getOrder"]["Statement"] == []
 
 

@@ -94,6 +94,8 @@ def test_vulnerable_app_over_grants_and_chains() -> None:
     assert "dynamodb:Scan on ${OrdersTable.Arn}" in unused["unused:search"]
     assert "s3:GetObject on arn:${AWS::Partition}:s3:::orders-uploads-vulnerable/*" \
         in unused["unused:thumbnail"]
+    assert "s3:PutObject on arn:${AWS::Partition}:s3:::orders-uploads-vulnerable/thumbs/*" \
+        in unused["unused:thumbnail"]
     assert "uses no AWS action" in unused["unused:getOrder"]
     chain = by_rule["FG-PERM-105"][0]
     assert len(by_rule["FG-PERM-105"]) == 7 and len(chain.flow) >= 3

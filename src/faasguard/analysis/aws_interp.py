@@ -59,6 +59,17 @@ def _literal(val: Any) -> str | None:
     return val.literal if isinstance(val, Name) else None
 
 
+def _prefix(parts: list[Any]) -> str:
+    """The literal start of a string built from parts."""
+    start = ""
+    for part in parts:
+        if isinstance(part, Name) and part.literal is not None:
+            start += part.literal
+        else:
+            return start + (part.prefix if isinstance(part, Name) else "")
+    return start
+
+
 def as_name(val: Any, node: ast.expr | None) -> Name:
     """The Name a value stands for (an event part or an expression text when not a string)."""
     if isinstance(val, Name):
@@ -208,7 +219,7 @@ class Interpreter:
             parts = [self.ev(v, f) for v in node.values]
             if all(isinstance(p, Name) and p.literal is not None for p in parts):
                 return Name(literal="".join(p.literal for p in parts))
-            return Name(text=ast.unparse(node))
+            return Name(text=ast.unparse(node), prefix=_prefix(parts))
         if isinstance(node, ast.FormattedValue):
             return self.ev(node.value, f)
         if isinstance(node, ast.BinOp):
@@ -216,7 +227,8 @@ class Interpreter:
             if isinstance(node.op, ast.Add) and _literal(left) is not None and \
                     _literal(right) is not None:
                 return Name(literal=f"{_literal(left)}{_literal(right)}")
-            return Name(text=ast.unparse(node)) if isinstance(left, Name) else None
+            return Name(text=ast.unparse(node), prefix=_prefix([left])) \
+                if isinstance(left, Name) else None
         if isinstance(node, ast.BoolOp):
             vals = [self.ev(v, f) for v in node.values]
             return next((v for v in vals if v is not None), None)
@@ -730,6 +742,8 @@ class Interpreter:
                 if service == "s3":
                     key_val = params.get("Key") or params.get("Prefix")
                     key = as_name(*key_val) if key_val else None
+                if service == "dynamodb" and "IndexName" in params:
+                    key = as_name(*params["IndexName"])
                 targets.append(Target(kind, as_name(val, expr), key))
         if service == "dynamodb":
             for param in ("RequestItems", "TransactItems"):

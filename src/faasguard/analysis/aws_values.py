@@ -20,12 +20,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Name:
     """A string the code computes: a literal, an environment variable, a piece of the
-    event, or an expression (`text`, as written) that cannot be known statically."""
+    event, or an expression (`text`, as written) that cannot be known statically, of
+    which the start (`prefix`) may be known."""
 
     literal: str | None = None
     env: str | None = None
     event: str | None = None
     text: str = "?"
+    prefix: str = ""  # the literal start of a computed string (`f"reports/{name}"`)
 
 
 @dataclass(frozen=True)

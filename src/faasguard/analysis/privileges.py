@@ -130,8 +130,10 @@ def policy_resource(action: str, target: Target, app: App) -> PolicyResource:
     if kind == "bucket" and info is not None and "object" in info.resource_types:
         kind = "object"
     key = "*"
-    if target.key is not None and target.key.literal:
-        key = target.key.literal
+    if target.key is not None:
+        key = target.key.literal or f"{target.key.prefix}*"
+    if kind == "table" and target.key is not None:
+        kind = "index"  # a query or scan of a secondary index
     arns = aws_sdk.table()["arns"]
     value = target.resolved
     if isinstance(value, Ref):
@@ -141,10 +143,10 @@ def policy_resource(action: str, target: Target, app: App) -> PolicyResource:
         name = getattr(resource, "name", None)
         name_forms = [_fill(arns[kind], _name_part(target.kind, name), key)] \
             if isinstance(name, str) else []
-        if kind == "object":
-            text = f"${{{lid}.Arn}}/{key}"
+        if kind in ("object", "index"):
+            text = f"${{{lid}.Arn}}/{'index/' if kind == 'index' else ''}{key}"
             return PolicyResource(text, {"Fn::Sub": text}, _forms(
-                text, _fill(arns["object"], f"${{{lid}}}", key), *name_forms))
+                text, _fill(arns[kind], f"${{{lid}}}", key), *name_forms))
         if attribute == "name":
             text = _fill(arns[kind], f"${{{lid}}}", key)
             return PolicyResource(text, {"Fn::Sub": text}, _forms(text, *name_forms))

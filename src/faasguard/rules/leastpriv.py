@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.iam_catalog import expand
+from faasguard.analysis.iam_catalog import expand, lookup
 from faasguard.analysis.privileges import (
     Needs,
     all_action_count,
@@ -92,12 +92,15 @@ identify (a client of a service named at run time) are not reported.
     cwe=(250, 269),
 )
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
+    granted_of: dict[str, frozenset[str]] = {}  # roles are often shared: expand once
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
-        granted = granted_actions(role)
+        granted = granted_of.get(role.id)
+        if granted is None:
+            granted = granted_of[role.id] = granted_actions(role)
         used = {a.lower() for a in needs.all_actions()}
-        unused = sorted(a for a in granted if a.lower() not in used)
+        unused = sorted(a for a in granted if a.lower() not in used and lookup(a) is not None)
         if not unused:
             continue
         counts = count_by_level(unused)
