@@ -106,3 +106,28 @@ def test_scan_reads_terraform_and_reports_at_tf_lines() -> None:
                                            for f in result.findings)
     assert all(not f.location.file.endswith("*.tf") for f in result.findings)
     assert all("FgTf" not in f.message for f in result.findings)
+
+
+def test_literals_document_for_template_secrets() -> None:
+    from faasguard.loaders.terraform.literals import document
+
+    data = document(str(FIXTURES / "module_app"), "main.tf")
+    fn = data["resource"]["aws_lambda_function"]["api"]
+    assert fn["handler"] == "app.handler" and fn.line_of("handler") == 47
+    assert isinstance(fn["memory_size"], Unknown)  # var.memory: not known from one file
+    assert "environment" in fn and fn["environment"]["variables"].line == 53
+
+
+def test_secret_in_a_tf_file_is_reported_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_secretsmanager_secret" "db" {}\n'
+        'resource "aws_secretsmanager_secret_version" "db" {\n'
+        '  secret_id     = aws_secretsmanager_secret.db.id\n'
+        '  secret_string = "correct-horse-battery-staple"\n'
+        '}\n'
+        'resource "aws_secretsmanager_secret_version" "ok" {\n'
+        '  secret_id     = aws_secretsmanager_secret.db.id\n'
+        '  secret_string = var.db_password\n'
+        '}\n')
+    found = [f for f in scan(str(tmp_path)).findings if f.rule_id == "FG-DATA-002"]
+    assert [(f.location.file, f.location.line) for f in found] == [("main.tf", 4)]

@@ -20,7 +20,7 @@ from faasguard.analysis.secrets import find_secret
 from faasguard.loaders.documents import InputError, line_of, load_file
 from faasguard.model import App
 
-TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk"}
+TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk", "terraform"}
 #: Keys whose subtree is an environment (judged per function by FG-DATA-001).
 _ENVIRONMENT_KEYS = {"environment", "variables"}
 #: Keys that only carry the value of the key above them (`DbPassword: {Default: x}`).
@@ -63,7 +63,12 @@ def analyse(app: App, facts: Facts) -> None:
         if source.format not in TEMPLATE_FORMATS or source.path in facts.code:
             continue
         try:
-            document = load_file(os.path.join(app.root, source.path))
+            if source.format == "terraform":
+                from faasguard.loaders.terraform.literals import document as tf_document
+
+                data = tf_document(app.root, source.path)
+            else:
+                data = load_file(os.path.join(app.root, source.path)).data
         except InputError:
             continue  # the loader has reported it
-        facts.code[source.path] = secrets_in(document.data, source.path)
+        facts.code[source.path] = secrets_in(data, source.path)
