@@ -125,7 +125,8 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
         destructive = route.method in DESTRUCTIVE_METHODS
         private = api_exposure(app.apis.get(route.api)) == "vpc"
         severity = "low" if private else ("high" if destructive else "medium")
-        what = ("changes state" if destructive else "reads data")
+        what = ("accepts every method, state-changing ones included"
+                if route.method == "ANY" else "changes state" if destructive else "reads data")
         where = "from the VPC" if private else "from the internet"
         function = f" (function '{logical_id(route.function)}')" if route.function else ""
         yield make_finding(

@@ -99,10 +99,11 @@ def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
             continue
         if api.throttling is not None and api.throttling.rate is not None:
             continue
+        kind = {"rest": "REST", "http": "HTTP", "websocket": "Websocket"}[api.kind]
+        plan = " and no usage plan" if api.kind == "rest" else ""  # REST APIs only have plans
         yield make_finding(
             "FG-WALLET-002",
-            f"{api.kind.upper() if api.kind != 'websocket' else 'Websocket'} API "
-            f"'{logical_id(api.id)}' has no stage or route throttling and no usage plan: one "
+            f"{kind} API '{logical_id(api.id)}' has no stage or route throttling{plan}: one "
             "client can send up to the account's 10,000 requests per second.",
             api.location, f"api:{logical_id(api.id)}")
 
