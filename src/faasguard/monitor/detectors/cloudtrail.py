@@ -136,10 +136,11 @@ UNUSUAL_ACTIONS = Detector(
     threat="permissions", severity="medium",
     description="An assumed role (a function's execution role, say) called API actions it "
                 "had not called during its learning period (the first learn_hours of its "
-                "activity in the logs, default 6), after at least min_learned_calls calls "
-                "(default 20) had shown its usual set. Stolen function credentials used "
-                "from elsewhere, or injected code taking new paths, look like this.",
-    defaults={"learn_hours": 6.0, "min_learned_calls": 20},
+                "activity in the logs, default 24: a full daily cycle), after at least "
+                "min_learned_calls calls (default 20) had shown its usual set. Stolen "
+                "function credentials used from elsewhere, or injected code taking new "
+                "paths, look like this.",
+    defaults={"learn_hours": 24.0, "min_learned_calls": 20},
     query=_unusual_query, alerts=_unusual_alerts)
 
 

@@ -70,8 +70,8 @@ FUNCTION_FLOOD = Detector(
     description="A function's invocations per window (REPORT lines) jumped far above its "
                 "own rolling baseline: a Denial of Wallet blast, a retry storm or a "
                 "recursive loop. Every invocation is billed." + _FLOOD_PARAMS +
-                " Defaults: 60 s windows, 30-window baseline, 5x, at least 600.",
-    defaults={"window_s": 60, "lookback": 30, "factor": 5.0, "min_count": 600},
+                " Defaults: 60 s windows, 30-window baseline, 5x, at least 100.",
+    defaults={"window_s": 60, "lookback": 30, "factor": 5.0, "min_count": 100},
     query=_flood_query(_INVOCATIONS, "function", baseline_required=True),
     alerts=_flood_alerts("function", "invocations of function"))
 
@@ -92,8 +92,8 @@ ROUTE_FLOOD = Detector(
     description="A route's requests per window jumped far above its rolling baseline: a "
                 "distributed flood (many IPs, each under the per-client floor) shows here "
                 "when it shows nowhere else." + _FLOOD_PARAMS +
-                " Defaults: 60 s windows, 30-window baseline, 5x, at least 600.",
-    defaults={"window_s": 60, "lookback": 30, "factor": 5.0, "min_count": 600},
+                " Defaults: 60 s windows, 30-window baseline, 5x, at least 100.",
+    defaults={"window_s": 60, "lookback": 30, "factor": 5.0, "min_count": 100},
     query=_flood_query(_REQUESTS, "route_key", baseline_required=True),
     alerts=_flood_alerts("route", "requests to route"))
 
@@ -106,15 +106,21 @@ WITH per_minute AS (
          min_by(ref, time) AS first_ref, max_by(ref, time) AS last_ref
   FROM events WHERE kind = 'request' AND client_ip IS NOT NULL
   GROUP BY 1, 2, 3
+), per_hour AS (
+  SELECT client_ip, hour, count(*) AS minutes, sum(n) AS n, max(n) AS peak,
+         min(function) AS function, min(first_time) AS first_time,
+         max(last_time) AS last_time, min_by(first_ref, minute) AS first_ref,
+         max_by(last_ref, minute) AS last_ref
+  FROM per_minute GROUP BY 1, 2
 )
-SELECT client_ip AS entity, min(function) AS function, sum(n) AS n,
-       count(DISTINCT hour) AS hours, max(n) AS peak, min(first_time) AS start,
-       max(last_time) AS stop, min_by(first_ref, minute) AS first_ref,
-       max_by(last_ref, minute) AS last_ref
-FROM per_minute
+SELECT client_ip AS entity, min(function) AS function, sum(n) AS n, count(*) AS hours,
+       max(peak) AS peak, min(first_time) AS start, max(last_time) AS stop,
+       min_by(first_ref, hour) AS first_ref, max_by(last_ref, hour) AS last_ref
+FROM per_hour
+WHERE minutes >= {int(p["min_minutes_per_hour"])}
 GROUP BY client_ip
-HAVING sum(n) >= {float(p["min_requests"])} AND count(DISTINCT hour) >= {int(p["min_hours"])}
-   AND max(n) <= {float(p["max_per_minute"])}
+HAVING sum(n) >= {float(p["min_requests"])} AND count(*) >= {int(p["min_hours"])}
+   AND max(peak) <= {float(p["max_per_minute"])}
 ORDER BY entity
 """
 
@@ -130,26 +136,28 @@ def _leech_alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> li
                                   "samples": [r for r in (row["first_ref"], row["last_ref"])
                                               if r]}
         out.append(make_alert(det, window, "client",
-                              f"client {row['entity']} made {row['n']} requests in "
-                              f"{row['hours']} distinct hours, never more than {row['peak']} "
-                              f"a minute: about {per_day:,.0f} a day if it keeps going",
+                              f"client {row['entity']} called in nearly every minute of "
+                              f"{row['hours']} hours ({row['n']} requests, never more than "
+                              f"{row['peak']} a minute): about {per_day:,.0f} a day if it "
+                              "keeps going",
                               {"events": row["n"], "hours": row["hours"], "peak": row["peak"],
                                "projected_per_day": round(per_day)}))
     return out
 
 
 LEECH = Detector(
-    id="FGM-WALLET-004", title="Slow leech client (steady traffic all day)", threat="wallet",
-    severity="medium",
-    description="One client keeps calling for many hours at a low, steady rate that stays "
-                "under any per-second limit but adds up to a large daily bill. People and "
-                "normal app clients come in sessions; a client active in many distinct "
-                "hours with thousands of requests is automation spending your money. "
-                "Parameters: min_requests (total over the logs, default 2000), min_hours "
-                "(distinct clock hours with traffic, default 6), max_per_minute (a client "
-                "above this in some minute is a blast, reported by FGM-WALLET-002; "
-                "default 300).",
-    defaults={"min_requests": 2000, "min_hours": 6, "max_per_minute": 300},
+    id="FGM-WALLET-004", title="Slow leech client (steady traffic for hours)",
+    threat="wallet", severity="medium",
+    description="One client calls in nearly every minute, hour after hour, at a rate under "
+                "any per-second limit, which adds up to a large daily bill. People and app "
+                "clients come in sessions with pauses; a client active in most minutes of "
+                "several hours is automation spending your money. Parameters: "
+                "min_minutes_per_hour (an hour counts as steady when the client was active "
+                "in this many of its minutes, default 45), min_hours (steady hours needed, "
+                "default 3), min_requests (default 300), max_per_minute (a client above "
+                "this in some minute is a blast, reported by FGM-WALLET-002; default 300).",
+    defaults={"min_minutes_per_hour": 45, "min_hours": 3, "min_requests": 300,
+              "max_per_minute": 300},
     query=_leech_query, alerts=_leech_alerts)
 
 DETECTORS = (FUNCTION_FLOOD, CLIENT_FLOOD, ROUTE_FLOOD, LEECH)

@@ -63,34 +63,41 @@ class Inventory:
     def __len__(self) -> int:
         return len(self.routes)
 
-    def documents(self, method: str | None, path: str) -> bool:
-        """Does a declared route serve `method` `path` (a concrete path or a template)?"""
+    def documents(self, method: str | None, path: str, template: bool = False) -> bool:
+        """Does a declared route serve `method` `path`?
+
+        A concrete path (``/orders/42``, maybe led by a REST stage, ``/prod/orders/42``)
+        matches a declared template; with `template`, `path` is itself a route template
+        (``/orders/{id}``) and its parameters match only parameters.
+        """
         wanted = _segments(path)
-        candidates = [wanted, wanted[1:]] if wanted else [wanted]  # REST paths carry a stage
+        candidates = [wanted] if template or not wanted else [wanted, wanted[1:]]
         method = (method or "ANY").upper()
         for route_method, pattern in self.routes:
             if route_method != "ANY" and method not in ("ANY", route_method):
                 continue
-            if any(_matches(pattern, c) for c in candidates):
+            if any(_matches(pattern, c, template) for c in candidates):
                 return True
         return False
 
     def documents_event(self, event: Event) -> bool:
-        """`documents` for a request event (its route template, else its raw path)."""
+        """`documents` for a request event: its route template when known, else its path."""
         if event.route and " " in event.route:
             method, _, path = event.route.partition(" ")
-            if self.documents(method, path):
-                return True
+            return self.documents(method, path, template=True)
         return self.documents(event.method, event.path or "/")
 
 
-def _matches(pattern: list[str], segments: list[str]) -> bool:
+def _matches(pattern: list[str], segments: list[str], template: bool) -> bool:
     for i, part in enumerate(pattern):
         if _GREEDY.match(part):
             return len(segments) > i
         if i >= len(segments):
             return False
-        if part != segments[i] and not _PARAM.match(part) and not _PARAM.match(segments[i]):
+        theirs = segments[i]
+        if template and (_PARAM.match(theirs) is not None) != (_PARAM.match(part) is not None):
+            return False
+        if part != theirs and not _PARAM.match(part):
             return False
     return len(segments) == len(pattern)
 

@@ -17,10 +17,11 @@ batch at a time whatever the size of the logs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from faasguard.monitor.detectors.injection import attack_of
-from faasguard.monitor.events import EVENT_COLUMNS, Event
+from faasguard.monitor.events import COLUMN_NAMES, EVENT_COLUMNS, Event, utc_naive
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -32,6 +33,7 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("documented", "BOOLEAN"))
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = EVENT_COLUMNS + DERIVED_COLUMNS
 BATCH_ROWS = 65_536
+_VALUES = attrgetter(*COLUMN_NAMES[1:])  # every column but time (the first)
 
 
 def table_row(event: Event, inventory: Inventory | None = None) -> tuple[Any, ...]:
@@ -40,7 +42,9 @@ def table_row(event: Event, inventory: Inventory | None = None) -> tuple[Any, ..
     documented = None
     if inventory is not None and event.kind == "request":
         documented = inventory.documents_event(event)
-    return event.row() + (event.route_key, ref, attack_of(event), documented)
+    # Event.row(), spelled out for speed: this runs once per event of the logs.
+    return (utc_naive(event.time), *_VALUES(event), event.route_key, ref, attack_of(event),
+            documented)
 
 
 def arrow_schema() -> pa.Schema:
