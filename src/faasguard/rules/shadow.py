@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.openapi import Spec, documented_by, spec_routes, zombies
+from faasguard.analysis.openapi import Spec, zombies
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Route, logical_id
 from faasguard.rules.auth import route_label, route_subject
@@ -48,18 +48,16 @@ from the description, and it is usually the one nobody remembers to secure or re
     cwe=(1059,),
 )
 def undocumented_route(app: App, facts: Facts) -> Iterator[Finding]:
-    specs: list[Spec] = facts.openapi
-    if not specs:
-        return
-    for route in spec_routes(app):
-        if route.from_openapi:
+    for endpoint in facts.endpoints:  # `documented` is set by the OpenAPI comparison
+        route = endpoint.route
+        if endpoint.documented is not False or route is None or route.from_openapi \
+                or route.method == "OPTIONS":
             continue
-        if documented_by(specs, route.api, route.method, route.path) is False:
-            yield make_finding(
-                "FG-SHADOW-001",
-                f"Route {route_label(route)} of API '{logical_id(route.api)}' is not in the "
-                f"API description ({_sources(specs, route.api)}).",
-                route.location, route_subject(route))
+        yield make_finding(
+            "FG-SHADOW-001",
+            f"Route {route_label(route)} of API '{logical_id(route.api)}' is not in the "
+            f"API description ({_sources(facts.openapi, route.api)}).",
+            route.location, route_subject(route))
 
 
 @rule(
