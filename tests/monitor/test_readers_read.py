@@ -50,6 +50,8 @@ def test_directories_walked_sorted_gzip_by_magic_hidden_skipped(tmp_path: Path) 
     (tmp_path / ".cache" / "x.log").write_text("not read\n")
     events, stats = read(tmp_path)
     assert stats.files == 2 and stats.malformed == 0 and len(events) == 6
+    size = len(source.read_bytes())
+    assert stats.text_bytes == 2 * size and stats.bytes < 2 * size
     assert [Path(e.file or "").parent.name for e in events] == ["a"] * 3 + ["b"] * 3
     assert [(e.path, e.status) for e in events[:3]] == [(e.path, e.status) for e in events[3:]]
 

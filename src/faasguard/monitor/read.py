@@ -68,7 +68,8 @@ class ReadStats:
     """What a read saw: files, bytes, lines, events by source, malformed lines."""
 
     files: int = 0
-    bytes: int = 0
+    bytes: int = 0  # as stored (compressed size of gzip files)
+    text_bytes: int = 0  # as read (after gunzip)
     lines: int = 0
     events: int = 0
     malformed: int = 0
@@ -86,7 +87,8 @@ class ReadStats:
     def summary(self) -> str:
         """A few human-readable lines."""
         sources = ", ".join(f"{name} {count}" for name, count in sorted(self.sources.items()))
-        lines = [f"read {self.files} file(s), {self.bytes} bytes, {self.lines} line(s): "
+        lines = [f"read {self.files} file(s), {self.bytes} bytes ({self.text_bytes} as text), "
+                 f"{self.lines} line(s): "
                  f"{self.events} event(s) ({sources or 'none'}), {self.malformed} malformed"]
         lines += [f"  malformed {sample}" for sample in self.samples]
         lines += [f"  error {error}" for error in self.file_errors]
@@ -94,7 +96,8 @@ class ReadStats:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"files": self.files, "bytes": self.bytes, "lines": self.lines,
+        return {"files": self.files, "bytes": self.bytes, "text_bytes": self.text_bytes,
+                "lines": self.lines,
                 "events": self.events, "malformed": self.malformed,
                 "sources": dict(sorted(self.sources.items())),
                 "malformed_samples": [sample.__dict__ for sample in self.samples],
@@ -170,6 +173,7 @@ def _read_stream(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[
     while line:
         number += 1
         stats.lines += 1
+        stats.text_bytes += len(line)
         if len(line) >= limit and not line.endswith(b"\n"):
             _skip_rest_of_line(stream, limit)
             stats.add_malformed(ctx.file, number, f"line longer than {limit} bytes",
@@ -223,6 +227,7 @@ def _read_document(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterato
             continue
         yield from _count(events_from_value(value, value_ctx), value_ctx, "", stats)
     stats.lines += max(last_line, values.line)
+    stats.text_bytes += values.bytes_read
 
 
 def _count(items: Iterable[Event | Malformed], ctx: Context, text: str,

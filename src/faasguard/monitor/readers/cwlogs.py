@@ -43,6 +43,8 @@ def is_log_event(obj: Mapping[str, Any]) -> bool:
 
 def encoded_data(obj: Mapping[str, Any]) -> str | None:
     """The base64 payload of an ``awslogs`` event, a Kinesis or a Firehose record."""
+    if "awslogs" not in obj and "kinesis" not in obj and "recordId" not in obj:
+        return None
     for holder in (obj.get("awslogs"), obj.get("kinesis"), obj):
         if isinstance(holder, Mapping) and isinstance(holder.get("data"), str) and (
                 holder is not obj or "recordId" in obj):

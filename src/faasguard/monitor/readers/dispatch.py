@@ -38,6 +38,14 @@ def events_from_line(line: str, ctx: Context) -> Iterator[Item]:
 
 def events_from_message(message: str, ctx: Context) -> Iterator[Item]:
     """The events of one log message (a file line, or a CloudWatch log event's text)."""
+    if ctx.time is None and len(message) > 25 and message[10] == "T" and message[4] == "-":
+        # an S3 export line: "<ISO time> <message>" (checked first: most lines of exports)
+        exported = cwlogs.split_export_line(message)
+        if exported is not None:
+            when, rest = exported
+            if rest.strip():
+                yield from events_from_message(rest.strip(), ctx.at(time=when))
+            return
     if message[0] in "{[":
         try:
             value = json.loads(message)
@@ -97,10 +105,14 @@ def container_kind(obj: Mapping[str, Any]) -> str | None:
 
 
 def _from_object(obj: dict[str, Any], ctx: Context) -> Iterator[Item]:
-    if app_json.is_guard(obj):
+    # The most frequent shapes first: guard events, platform records, access records.
+    kind = obj.get("type")
+    if kind.__class__ is str and app_json.is_guard(obj):
         yield from _one(app_json.parse_guard(obj, ctx))
-    elif lambda_json.is_platform(obj):
+    elif kind.__class__ is str and lambda_json.is_platform(obj):
         yield from _one(lambda_json.parse(obj, ctx))
+    elif "requestId" in obj and apigw.is_access_record(obj, ctx):
+        yield apigw.parse_json(obj, ctx)
     elif (data := cwlogs.encoded_data(obj)) is not None:
         payload = cwlogs.decode(data, ctx.config.max_document_bytes)
         yield from events_from_value(payload, ctx)

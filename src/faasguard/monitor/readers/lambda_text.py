@@ -31,7 +31,7 @@ PLATFORM = "lambda-platform"
 APP = "lambda-app"
 
 _FIELD = re.compile(r"([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*): ([^\t]+?)(?=\s+[A-Z][A-Za-z ]*: |\s*$)")
-_TIMEOUT = re.compile(r"(\S+)\s+(\S+)\s+Task timed out after ([\d.]+) seconds")
+_TIMEOUT = re.compile(r"(?:(\d{4}-\d\d-\d\dT\S+)\s+)?(\S+)\s+Task timed out after ([\d.]+) seconds")
 _RUNTIME_ERROR = re.compile(r"RequestId: (\S+) Error: (.*)")
 _LEVEL = r"(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|TRACE)"
 _PY_APP = re.compile(r"\[" + _LEVEL + r"\]\t(\S+)\t(\S+)\t")
@@ -66,7 +66,8 @@ def parse(message: str, ctx: Context) -> Event | None:
     if "Task timed out after" in head:
         match = _TIMEOUT.match(head)
         if match:
-            return Event(parse_time(match.group(1)), PLATFORM, "timeout",
+            when = parse_time(match.group(1)) if match.group(1) else _time(ctx)
+            return Event(when, PLATFORM, "timeout",
                          function=_function(ctx), request_id=match.group(2),
                          duration_ms=float(match.group(3)) * 1000.0, error_type="timeout",
                          file=ctx.file, line=ctx.line)

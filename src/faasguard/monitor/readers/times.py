@@ -21,6 +21,7 @@ _MONTHS = {name: number for number, name in enumerate(
 # Epoch values above this are milliseconds (1e11 seconds is the year 5138).
 _MS_THRESHOLD = 1e11
 UTC = timezone.utc
+_SECONDS: dict[str, datetime] = {}
 
 
 def parse_time(value: object) -> datetime:
@@ -31,6 +32,20 @@ def parse_time(value: object) -> datetime:
         return from_epoch(value)
     if not isinstance(value, str):
         raise ValueError(f"not a timestamp: {value!r}")
+    if len(value) == 24 and value[23] == "Z" and value[19] == "." and value[10] == "T":
+        # the common case, 2026-01-05T10:00:00.123Z: one datetime per second, cached
+        base = _SECONDS.get(value[:19])
+        if base is None:
+            match = _ISO.match(value)
+            if match is None:
+                raise ValueError(f"not a timestamp: {value!r}")
+            if len(_SECONDS) > 4096:
+                _SECONDS.clear()
+            base = _SECONDS[value[:19]] = _from_iso(match).replace(microsecond=0)
+        millis = value[20:23]
+        if not millis.isdigit():
+            raise ValueError(f"not a timestamp: {value!r}")
+        return base.replace(microsecond=int(millis) * 1000)
     text = value.strip()
     match = _ISO.match(text)
     if match:
