@@ -123,22 +123,23 @@ class CallAnalysis:
                 self._check_sink(sink, node, args, kwargs, f, CLEAN)
             if sinks[0].result == "clean":
                 return CLEAN
-        if table.source_calls and qname in table.source_calls:
-            return self._user_source(qname, node, f)
-        if qname in table.full_sanitisers:
-            return CLEAN
-        partial = table.partial_sanitisers.get(qname)
-        if partial is not None:
-            return cleared(union([*args, *kwargs.values()]), partial)
-        if qname in table.validators:
-            self._validate(node, f)
-            return CLEAN
-        if qname in table.structured:
-            return structured(union(args[:1] or list(kwargs.values())))
-        if qname in table.stringify:
-            return stringified(union([*args, *kwargs.values()]))
-        kind = table.kinds.get(qname)
-        if kind is not None:
+        role = table.roles.get(qname)
+        if role is not None:
+            if role == "clean":
+                return CLEAN
+            if role == "source":
+                return self._user_source(qname, node, f)
+            if role == "partial":
+                return cleared(union([*args, *kwargs.values()]),
+                               table.partial_sanitisers[qname])
+            if role == "validate":
+                self._validate(node, f)
+                return CLEAN
+            if role == "structured":
+                return structured(union(args[:1] or list(kwargs.values())))
+            if role == "stringify":
+                return stringified(union([*args, *kwargs.values()]))
+            kind = table.kinds[qname]
             if kind == "xml-parser" and keyword_false(node, "resolve_entities"):
                 kind = "xml-parser-safe"
             return union([*args, *kwargs.values()], kind)

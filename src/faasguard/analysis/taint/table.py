@@ -88,6 +88,21 @@ class TaintTable:
     shells: set[str] = field(default_factory=set)
     shapes: list[Shape] = field(default_factory=list)
     excludes: tuple[str, ...] = ()
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def index_roles(self) -> None:
+        """One look-up per call: what a (non-sink) call name is to the engine.
+
+        source > clean > partial > validate > structured > stringify > kind, as the
+        engine checks them.
+        """
+        self.roles = {}
+        for role, names in (("kind", self.kinds), ("stringify", self.stringify),
+                            ("structured", self.structured), ("validate", self.validators),
+                            ("partial", self.partial_sanitisers),
+                            ("clean", self.full_sanitisers), ("source", self.source_calls)):
+            for name in names:
+                self.roles[name] = role
 
     def add_sink(self, entry: dict[str, Any]) -> None:
         """Register one sink entry of the table format (calls and/or methods)."""
@@ -152,6 +167,7 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
                           bool(s.get("trusted", False))) for s in data["shapes"]]
     if user:
         _merge_user(table, user)
+    table.index_roles()
     return table
 
 
