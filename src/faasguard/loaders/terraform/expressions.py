@@ -22,7 +22,7 @@ from lark import Token, Tree
 
 from faasguard.loaders.documents import LDict, LList
 from faasguard.loaders.terraform.hcl import line, name_of, subtrees
-from faasguard.model import Ref, Unknown, Value
+from faasguard.model import Ref, Unknown, Value, logical_id
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
@@ -316,8 +316,9 @@ def render(parts: list[Value]) -> Value:
     """Concatenate the pieces of a template string; references render as `${id.Attr}`."""
     text = []
     for part in parts:
-        if isinstance(part, Ref):
-            text.append(str(part))
+        if isinstance(part, Ref):  # rendered like Fn::Sub: `${<logical id>.<Attr>}`
+            attribute = f".{part.attribute}" if part.attribute else ""
+            text.append(f"${{{logical_id(part.target)}{attribute}}}")
         elif isinstance(part, Unknown):
             text.append(f"${{{part.text}}}")
         elif isinstance(part, bool):

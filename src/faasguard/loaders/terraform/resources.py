@@ -290,19 +290,6 @@ def _adjust(resource: Resource, props: LDict) -> None:
     elif kind == "aws_lambda_provisioned_concurrency_config":
         count = props.pop("ProvisionedConcurrentExecutions", None)
         props["ProvisionedConcurrencyConfig"] = LDict(ProvisionedConcurrentExecutions=count)
-    elif kind == "aws_api_gateway_rest_api":
-        types = props.get("EndpointConfiguration", {}).get("Types")
-        if isinstance(types, list):  # Terraform: types = ["REGIONAL"]
-            props["EndpointConfiguration"]["Types"] = types
-    elif kind == "aws_apigatewayv2_route":
-        props["Target"] = _v2_target(props.get("Target"))
-
-
-def _v2_target(target: Value) -> Value:
-    """`integrations/${aws_apigatewayv2_integration.x.id}` -> `integrations/${FgTf<n>}`."""
-    if isinstance(target, str) and target.startswith("integrations/${") and "#" in target:
-        return "integrations/${" + target.split("#", 1)[1]
-    return target
 
 
 def target_logical(value: Value) -> str | None:
