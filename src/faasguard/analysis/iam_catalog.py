@@ -62,6 +62,7 @@ def catalog() -> dict[str, ServiceInfo]:
     return services
 
 
+@lru_cache(maxsize=65536)
 def lookup(action: str) -> ActionInfo | None:
     """The catalogue entry of an exact action (`S3:getobject` works too), or None."""
     service, _, name = action.strip().partition(":")

@@ -381,16 +381,6 @@ def granted_actions(role: Role) -> frozenset[str]:
     return frozenset(allowed)
 
 
-def count_by_level(actions: Iterable[str]) -> dict[str, int]:
-    """How many actions of each access level (unknown actions under "Unknown")."""
-    counts: dict[str, int] = {}
-    for action in actions:
-        info = lookup(action)
-        level = info.level if info else "Unknown"
-        counts[level] = counts.get(level, 0) + 1
-    return counts
-
-
 def all_action_count() -> int:
     """How many actions the catalogue knows."""
     return sum(len(s.actions) for s in catalog().values())

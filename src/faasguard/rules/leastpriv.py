@@ -8,14 +8,15 @@ makes, and say exactly what to keep.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from itertools import islice
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import expand, lookup
 from faasguard.analysis.privileges import (
     Needs,
     all_action_count,
-    count_by_level,
     granted_actions,
     is_granted,
     needs_of,
@@ -33,6 +34,7 @@ from faasguard.rules.iam_tables import (
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                     "best-practices.html#grant-least-privilege")
+_HIGH_LEVELS = ("Permissions management", "Write")
 _LEVEL_ORDER = ("Permissions management", "Write", "Tagging", "List", "Read", "Unknown")
 _POLICY_HINT = "Run `faasguard policy PATH --function {name}` for the minimal policy."
 
@@ -92,48 +94,56 @@ identify (a client of a service named at run time) are not reported.
     cwe=(250, 269),
 )
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
-    granted_of: dict[str, frozenset[str]] = {}  # roles are often shared: expand once
+    grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
-        granted = granted_of.get(role.id)
+        granted = grants.get(role.id)
         if granted is None:
-            granted = granted_of[role.id] = granted_actions(role)
-        used = {a.lower() for a in needs.all_actions()}
-        unused = sorted(a for a in granted if a.lower() not in used and lookup(a) is not None)
-        if not unused:
+            granted = grants[role.id] = _Granted(granted_actions(role))
+        used = {a.lower() for a in needs.all_actions()} & granted.level_of.keys()
+        if len(used) == len(granted.names):
             continue
-        counts = count_by_level(unused)
+        counts = granted.totals - Counter(granted.level_of[a] for a in used)
+        unused = (a for a in granted.names if a.lower() not in used)
         severity = "high" if counts.get("Permissions management") else \
             "medium" if counts.get("Write") else "low"
-        levels = ", ".join(f"{counts[level]:,} {level}" for level in _LEVEL_ORDER
-                           if counts.get(level))
-        total = "every action of every service" if len(granted) >= all_action_count() \
-            else f"{len(granted):,} actions"
+        shown = ", ".join(f"{counts[level]:,} {level}" for level in _LEVEL_ORDER
+                          if counts.get(level))
+        levels = granted.level_of
+        total = "every action of every service" if len(levels) >= all_action_count() \
+            else f"{len(levels):,} actions"
         name = logical_id(function.id)
-        statement = _first_granting(role, unused)
+        statement = _first_granting(role, list(islice(unused, 200)))
         yield make_finding(
             "FG-PERM-101",
-            f"Function '{name}' is granted {total}; {len(unused):,} of them are never used "
-            f"({levels}). Its code uses {_uses(needs)}. " + _POLICY_HINT.format(name=name),
+            f"Function '{name}' is granted {total}; {len(granted.names) - len(used):,} of them "
+            "are never used "
+            f"({shown}). Its code uses {_uses(needs)}. " + _POLICY_HINT.format(name=name),
             statement.location if statement and statement.location else role.location,
             f"unused:{name}", severity=severity,
             related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
                      for n in needs.needs.values() for c in n.calls][:20],
-            properties={"unused_by_level": counts,
+            properties={"unused_by_level": dict(counts),
                         "used": sorted(needs.code_actions(), key=str.lower),
-                        "sample_unused": [a for a in unused if _high(a)][:20]},
+                        "sample_unused": list(islice(
+                            (a for a in granted.names if a.lower() not in used
+                             and levels[a.lower()] in _HIGH_LEVELS), 20))},
         )
 
 
-def _high(action: str) -> bool:
-    from faasguard.analysis.iam_catalog import access_level
+class _Granted:
+    """What a role grants, by name (sorted) and level (by lower-case name)."""
 
-    return access_level(action) in ("Permissions management", "Write")
+    def __init__(self, actions: frozenset[str]):
+        self.names = sorted(a for a in actions if lookup(a) is not None)
+        self.level_of = {a.lower(): info.level for a in self.names
+                         if (info := lookup(a)) is not None}
+        self.totals = Counter(self.level_of.values())
 
 
 def _first_granting(role: Role, actions: list[str]) -> Statement | None:
-    wanted = set(actions[:200])
+    wanted = set(actions)
     for statement in role.statements:
         if statement.effect == "Allow" and statement.location and (
                 statement.not_actions or any(isinstance(p, str) and any(
