@@ -3,14 +3,15 @@
 Layout (one folder per rule id, one sub-folder per case)::
 
     tests/fixtures/rules/<RULE-ID>/<format>-<pos|neg>[-<what>]/
-        serverless.yml | template.yaml   (+ handler files, openapi specs, ... as needed)
+        serverless.yml | template.yaml | main.tf   (+ handler files, openapi specs, ... as needed)
         options.json                     (optional: Options fields for this case; its
                                           openapi_files are relative to the case folder)
 
 `<format>` is `serverless` or `sam` (every rule has at least one positive and one negative
-case in each); `-<what>` names extra cases (`sam-pos-openapi`). In a positive case, every
-line where the rule must fire ends with the comment `# expect: <RULE-ID>` (several ids may
-follow, comma-separated); the rule must fire at exactly those lines, in exactly those files.
+case in each) or `terraform` (optional); `-<what>` names extra cases (`sam-pos-openapi`).
+In a positive case, every line where the rule must fire ends with the comment
+`# expect: <RULE-ID>` (several ids may follow, comma-separated); the rule must fire at
+exactly those lines, in exactly those files.
 In a negative case the rule must not fire at all. Every case must load without an
 error-level diagnostic about the templates (handler files may be left out), so a broken
 fixture cannot pass as a negative.
@@ -39,8 +40,9 @@ from faasguard.scan import ScanResult, scan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z]+-[A-Z]+-\d{3}(?:\s*,\s*[A-Z]+-[A-Z]+-\d{3})*)")
-_CASE_NAME = re.compile(r"^(serverless|sam)-(pos|neg)(-[\w-]+)?$")
-_TEXT_SUFFIXES = {".yml", ".yaml", ".json", ".py", ".js", ".ts", ".template"}
+_CASE_NAME = re.compile(r"^(serverless|sam|terraform)-(pos|neg)(-[\w-]+)?$")
+_LOADER = {"serverless": "serverless", "sam": "cloudformation", "terraform": "terraform"}
+_TEXT_SUFFIXES = {".yml", ".yaml", ".json", ".py", ".js", ".ts", ".template", ".tf"}
 
 
 @dataclass(frozen=True, order=True)
@@ -118,8 +120,7 @@ def findings_of(result: ScanResult, rule_id: str) -> list[Finding]:
 def check_case(case: Case) -> list[Finding]:
     """Scan a case; the rule fires exactly at the marked lines (pos) or nowhere (neg)."""
     # until both loaders have landed, the cases of the missing one are skipped (not passed)
-    pytest.importorskip("faasguard.loaders." + (
-        "serverless" if case.path.name.startswith("serverless-") else "cloudformation"))
+    pytest.importorskip("faasguard.loaders." + _LOADER[case.path.name.split("-", 1)[0]])
     result = scan_case(case)
     got = {(f.location.file, f.location.line) for f in findings_of(result, case.rule_id)}
     if case.positive:
