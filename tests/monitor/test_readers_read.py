@@ -129,3 +129,35 @@ def test_events_come_before_the_file_is_read_to_the_end(tmp_path: Path) -> None:
     assert first.line == 1 and stats.lines == 1 and stats.malformed == 0
     rest = list(events)
     assert len(rest) == 999 and stats.malformed == 1
+
+
+def test_byte_order_marks_blank_heads_and_concatenated_objects(tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "bom.jsonl").write_bytes(bom + (json.dumps(RECORD) + "\n").encode() * 2)
+    (tmp_path / "bom-doc.json").write_bytes(bom + json.dumps({"Records": [RECORD]},
+                                                              indent=2).encode())
+    (tmp_path / "blank-head.json").write_text("\n\n" + json.dumps({"Records": [RECORD]},
+                                                                    indent=2))
+    # Firehose writes records back to back on one line
+    (tmp_path / "firehose").write_text(json.dumps(RECORD) * 3)
+    events, stats = read(tmp_path)
+    assert stats.malformed == 0, stats.summary()
+    assert [(Path(e.file or "").name, e.line) for e in events] == [
+        ("blank-head.json", 5), ("bom-doc.json", 3), ("bom.jsonl", 1), ("bom.jsonl", 2),
+        ("firehose", 1), ("firehose", 1), ("firehose", 1)]
+
+
+def test_trail_digest_files_are_not_api_calls(tmp_path: Path) -> None:
+    digest = {"awsAccountId": "111122223333", "digestStartTime": "2026-01-05T10:00:00Z",
+              "digestEndTime": "2026-01-05T11:00:00Z", "digestS3Bucket": "trail-bucket",
+              "logFiles": [{"s3Object": "AWSLogs/x.json.gz", "hashValue": "ab12"}],
+              "digestSignatureAlgorithm": "SHA256withRSA"}
+    path = tmp_path / "111122223333_CloudTrail-Digest_eu-west-1_trail_20260105T110000Z.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(digest).encode()))
+    events, stats = read(path)
+    assert events == [] and stats.malformed == 0 and stats.files == 1
+
+
+def test_a_single_path_is_one_path_not_its_characters() -> None:
+    events = list(iter_events(str(FIXTURES / "apigw" / "rest-api-clf.log")))
+    assert len(events) == 3

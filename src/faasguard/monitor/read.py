@@ -44,6 +44,7 @@ from faasguard.monitor.readers.jsonstream import JsonValues
 __all__ = ["ReadConfig", "ReadStats", "MalformedSample", "iter_events", "iter_files"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
 _EXCERPT = 160
 # The last line of a Python traceback: "KeyError: 'id'", "botocore.exceptions.ClientError: ..."
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)(?::|\s*$)")
@@ -104,7 +105,7 @@ class ReadStats:
                 "file_errors": list(self.file_errors)}
 
 
-def iter_events(paths: Iterable[str | os.PathLike[str]],
+def iter_events(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
                 config: ReadConfig | Mapping[str, Any] | None = None,
                 stats: ReadStats | None = None) -> Iterator[Event]:
     """The events of the log files under `paths`, file by file, in file order.
@@ -112,6 +113,8 @@ def iter_events(paths: Iterable[str | os.PathLike[str]],
     `config` is a `ReadConfig` or the ``monitor``-section mapping it is built from;
     `stats`, when given, is filled in as the events are read.
     """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     options = config if isinstance(config, ReadConfig) else ReadConfig.from_mapping(config)
     stats = stats if stats is not None else ReadStats()
     stats.max_samples = options.malformed_samples
@@ -162,13 +165,15 @@ def _read_stream(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[
         stats.file_errors.append(f"{ctx.file}: binary data, not a log file")
         return
     stream.seek(0)
-    first = stream.readline(limit)
-    if _starts_document(first):
+    if _starts_document(_first_content_line(stream, limit)):
         stream.seek(0)
         yield from _read_document(stream, ctx, stats)
         return
+    stream.seek(0)
     number = 0
-    line = first
+    line = stream.readline(limit)
+    if line.startswith(_BOM):
+        line = line[len(_BOM):]
     after_event = False
     while line:
         number += 1
@@ -199,6 +204,16 @@ def _is_continuation(text: str) -> bool:
     return (text[:1] in (" ", "\t") and bool(text.strip())) \
         or text.startswith("Traceback (most recent call last)") \
         or bool(_EXCEPTION_LINE.match(text))
+
+
+def _first_content_line(stream: IO[bytes], limit: int) -> bytes:
+    """The first line that is not blank (of the first 100), without a UTF-8 BOM."""
+    line = b""
+    for _ in range(100):
+        line = stream.readline(limit)
+        if not line or line.strip(b" \t\r\n" + _BOM):
+            break
+    return line.lstrip(_BOM)
 
 
 def _starts_document(first: bytes) -> bool:

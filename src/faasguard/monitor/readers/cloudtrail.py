@@ -39,6 +39,11 @@ def is_lookup_event(obj: Mapping[str, Any]) -> bool:
     return "EventName" in obj and ("CloudTrailEvent" in obj or "EventSource" in obj)
 
 
+def is_digest(obj: Mapping[str, Any]) -> bool:
+    """Is `obj` a digest file (log-file integrity hashes, no API calls)?"""
+    return "digestStartTime" in obj and "logFiles" in obj
+
+
 def is_eventbridge(obj: Mapping[str, Any]) -> bool:
     """Is `obj` an EventBridge event carrying a CloudTrail record?"""
     return obj.get("detail-type") in EVENTBRIDGE_TYPES and isinstance(obj.get("detail"), dict)

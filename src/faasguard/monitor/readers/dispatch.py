@@ -130,6 +130,8 @@ def _from_object(obj: dict[str, Any], ctx: Context) -> Iterator[Item]:
         yield cloudtrail.parse_lookup_event(obj, ctx)
     elif cloudtrail.is_eventbridge(obj):
         yield cloudtrail.parse_record(obj["detail"], ctx)
+    elif cloudtrail.is_digest(obj):
+        return  # integrity hashes of trail files: nothing happened in them
     elif apigw.is_access_record(obj, ctx):
         yield apigw.parse_json(obj, ctx)
     else:

@@ -29,7 +29,7 @@ class JsonValues:
 
     def __init__(self, stream: IO[bytes], max_value: int, chunk: int = CHUNK) -> None:
         self._stream = stream
-        self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._decode = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self._chunk = chunk
         self._max = max_value
         self._buf = ""
