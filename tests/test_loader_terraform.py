@@ -131,3 +131,23 @@ def test_secret_in_a_tf_file_is_reported_at_its_line(tmp_path: Path) -> None:
         '}\n')
     found = [f for f in scan(str(tmp_path)).findings if f.rule_id == "FG-DATA-002"]
     assert [(f.location.file, f.location.line) for f in found] == [("main.tf", 4)]
+
+
+def test_terraform_0_11_interpolations_and_block_maps_are_read() -> None:
+    app = load_tree(str(FIXTURES / "legacy" / "read"), ["main.tf"])
+    fn = app.functions["main.tf#aws_lambda_function.fn"]
+    assert fn.role == "main.tf#aws_iam_role.fn"  # role = "${aws_iam_role.fn.arn}"
+    assert fn.name == "fn-legacy"
+    assert fn.environment["ENV"].value == "legacy"  # variables { ... } as a block
+    assert fn.environment["ENV"].location.line == 19
+    role = app.roles[fn.role]
+    assert role.assume_services == ("lambda.amazonaws.com",)  # file("${path.module}/...")
+    assert not app.diagnostics
+
+
+def test_terraform_0_11_syntax_hcl2_cannot_read_is_an_error_with_a_hint() -> None:
+    app = load_tree(str(FIXTURES / "legacy" / "unreadable"), ["main.tf"])
+    error, = app.diagnostics
+    assert (error.file, error.line, error.level) == ("main.tf", 4, "error")
+    assert "0.12upgrade" in error.message
+    assert not app.functions

@@ -79,7 +79,7 @@ def parse_tf(text: str, rel: str, offset: int = 0) -> list[Block]:
     except UnexpectedInput as exc:
         hint = ("; Terraform 0.11 syntax that HCL2 cannot read? `terraform 0.12upgrade` "
                 "converts it") if "${" in text else ""
-        raise InputError(f"not valid HCL2: {str(exc).splitlines()[0]}{hint}",
+        raise InputError(f"not valid HCL2: {str(exc).splitlines()[0].rstrip('.')}{hint}",
                          getattr(exc, "line", None)) from None
     except (LarkError, RecursionError) as exc:
         raise InputError(f"not valid HCL2: {type(exc).__name__}") from None

@@ -221,6 +221,15 @@ def _convert(resource: Resource, block: Block, specs: dict[str, Spec]) -> LDict:
                 continue
             out[name] = value
             out.key_lines[name] = block.attrs[tf].line
+        elif isinstance(spec, str) and block.nested(tf):  # Terraform 0.11: a map as a block
+            nested_map = block.nested(tf)[0]
+            values = LDict()
+            values.line = nested_map.line
+            for key, attr in nested_map.attrs.items():
+                values[key] = module.evaluator.value(attr.expr)
+                values.key_lines[key] = attr.line
+            out[name] = values
+            out.key_lines[name] = nested_map.line
         elif not isinstance(spec, str):
             nested = block.nested(tf)
             if not nested:
