@@ -59,3 +59,28 @@ def test_diff_against_the_granted_role(capsys) -> None:
 def test_unknown_function_is_a_usage_error(capsys) -> None:
     code, _, err = _run(capsys, "policy", VULNERABLE, "--function", "nope")
     assert code == 2 and "no function named nope" in err and "search" in err
+
+
+def test_cloudformation_gets_platform_and_kms_needs(capsys) -> None:
+    app = str(REPO / "tests" / "fixtures" / "awscalls" / "apps" / "cfn")
+    code, out, _ = _run(capsys, "policy", app, "--format", "json", "--diff")
+    worker = json.loads(out)["Worker"]
+    statements = {tuple(s["Action"]): s["Resource"] for s in worker["policy"]["Statement"]}
+    assert code == 0 and statements == {
+        ("kms:Decrypt", "kms:GenerateDataKey"): {"Fn::GetAtt": ["JobsKey", "Arn"]},
+        ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"): "*",
+        ("sqs:SendMessage",): {"Fn::GetAtt": ["Jobs", "Arn"]}}
+    assert worker["keep"] == ["sqs:SendMessage on ${Jobs.Arn}"]
+    assert "kms:Decrypt on ${JobsKey.Arn}" in worker["add"]
+
+
+def test_unidentified_calls_are_flagged(capsys, tmp_path) -> None:
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "functions:\n  fn:\n    handler: h.handler\n")
+    (tmp_path / "h.py").write_text(
+        "import os\nimport boto3\n\ndef handler(event, context):\n"
+        "    return boto3.client(os.environ['SVC']).list_things()\n")
+    code, out, _ = _run(capsys, "policy", str(tmp_path))
+    assert code == 0 and "WARNING: some AWS calls could not be identified" in out
+    assert "h.py:5" in out

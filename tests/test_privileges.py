@@ -100,3 +100,18 @@ def test_vulnerable_app_over_grants_and_chains() -> None:
     chain = by_rule["FG-PERM-105"][0]
     assert len(by_rule["FG-PERM-105"]) == 7 and len(chain.flow) >= 3
     assert "iam:PassRole" in chain.message and "->" in chain.message
+
+
+def test_kms_needed_for_a_queue_encrypted_with_a_customer_key() -> None:
+    found = _ids(APPS / "cfn")
+    assert sorted(m.split(" on ")[0].split()[-1] for m in found["FG-PERM-103"]) == \
+        ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert "FG-PERM-101" not in found  # sqs:SendMessage on the queue is all it grants
+
+
+def test_escalation_through_star_only_is_high() -> None:
+    result = scan(str(REPO / "examples" / "vulnerable-app"))
+    severities = {f.severity for f in result.findings if f.rule_id == "FG-PERM-105"}
+    assert severities == {"high"}  # Action "*" itself is critical under FG-PERM-001
+    shared = scan(str(APPS / "shared"))
+    assert {f.severity for f in shared.findings if f.rule_id == "FG-PERM-105"} == {"critical"}
