@@ -18,7 +18,10 @@ USER = "arn:aws:iam::111122223333:user/deployer"
 
 def alerts(events: list[Event], detector: str, budget: float | None = None,
            inventory: Inventory | None = None, **params: object) -> list[Alert]:
-    settings = Settings.from_mapping({detector: params} if params else {}, budget)
+    overrides: dict[str, dict[str, object]] = {d.id: {"enabled": False} for d in DETECTORS
+                                               if d.id != detector}
+    overrides[detector] = dict(params)
+    settings = Settings.from_mapping(overrides, budget)
     found = analyze(events, settings, inventory=inventory).alerts
     return [a for a in found if a.detector == detector]
 

@@ -40,7 +40,8 @@ document.body.dataset.rendered = 'yes';
 _STYLE = """
 body{font:14px system-ui,sans-serif;margin:24px;color:#1a202c}
 h1{font-size:20px} h2{font-size:16px;margin-top:28px}
-table{border-collapse:collapse} td,th{padding:4px 10px;border-bottom:1px solid #e2e8f0;
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+td small{word-break:break-all;color:#4a5568} td,th{padding:4px 10px;border-bottom:1px solid #e2e8f0;
 text-align:left} th{background:#f7fafc}
 .sev{color:#fff;padding:1px 6px;border-radius:3px;font-size:12px}
 svg.chart{background:#fafafa;border:1px solid #e2e8f0} .axis{font-size:11px;fill:#4a5568}
@@ -71,12 +72,16 @@ def _chart(key: str, title: str, color: str, analysis: Analysis) -> str:
         for alert in analysis.alerts:
             x1 = max(_x(alert.start, start, span), PAD)
             x2 = min(max(_x(alert.end, start, span), x1 + 2), WIDTH - PAD)
+            # Long alerts (a budget projection, a leech) are a strip along the top, not a
+            # band that would hide the bars.
+            long = x2 - x1 > (WIDTH - 2 * PAD) / 4
+            y, h = (PAD / 2 - 8, 6.0) if long else (PAD / 2, HEIGHT - PAD)
             parts.append(f'<rect class="alert" data-detector="{escape(alert.detector)}" '
                          f'data-start="{iso_z(alert.start)}" data-end="{iso_z(alert.end)}" '
-                         f'x="{x1:.1f}" y="{PAD / 2:.0f}" width="{x2 - x1:.1f}" '
-                         f'height="{HEIGHT - PAD:.0f}" fill="{COLORS[alert.severity]}" '
-                         f'fill-opacity="0.15"><title>{escape(alert.detector)}: '
-                         f'{escape(alert.message)}</title></rect>')
+                         f'x="{x1:.1f}" y="{y:.0f}" width="{x2 - x1:.1f}" '
+                         f'height="{h:.0f}" fill="{COLORS[alert.severity]}" '
+                         f'fill-opacity="{0.6 if long else 0.15}"><title>'
+                         f'{escape(alert.detector)}: {escape(alert.message)}</title></rect>')
         for p in points:
             value = _value(p, key)
             h = value / top * (HEIGHT - PAD)

@@ -33,7 +33,7 @@ def _function(row: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in row.items():
         if isinstance(value, float):
-            value = round(value, 6 if key == "usd" else 3)
+            value = round(value, 10 if key == "usd" else 3)
         elif value is not None and not isinstance(value, (str, bool)):
             value = int(value)
         out[key] = value
