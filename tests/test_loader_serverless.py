@@ -228,7 +228,8 @@ def test_implicit_apis_carry_provider_settings(full):
     assert rest.kind == "rest" and rest.implicit is True and rest.location.line == 70
     assert rest.stage == "dev" and rest.endpoint_type == "REGIONAL"
     assert rest.usage_plan is True
-    assert (rest.throttling.rate, rest.throttling.burst) == (50.0, 100)
+    plan = rest.properties["usage_plan_throttle"]  # binds API-key callers only: not the stage's
+    assert rest.throttling is None and (plan.rate, plan.burst) == (50.0, 100)
     assert rest.tracing is True and rest.access_logging is True
     http = full.apis["full/serverless.yml#HttpApi"]
     assert http.kind == "http" and http.throttling is None and http.access_logging is True
@@ -296,7 +297,8 @@ def test_legacy_event_forms():
     assert token.kind == "lambda-token"
     assert token.identity_sources == ("method.request.header.Authorization",)
     api = app.apis["legacy/serverless.yml#ApiGatewayRestApi"]
-    assert api.usage_plan is True and (api.throttling.rate, api.throttling.burst) == (5.0, 10)
+    plan = api.properties["usage_plan_throttle"]
+    assert api.usage_plan is True and (plan.rate, plan.burst) == (5.0, 10)
     assert api.endpoint_type == "EDGE" and api.access_logging is False
     nightly = fn(app, "nightly", "legacy/serverless.yml")
     assert [(t.kind, t.location.line) for t in nightly.triggers] == [

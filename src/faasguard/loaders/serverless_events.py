@@ -83,7 +83,7 @@ class EventEnv:
             keys = gateway.get("apiKeys", provider.get("apiKeys"))
             plan = gateway.get("usagePlan", provider.get("usagePlan"))
             api.usage_plan = bool(keys) or bool(plan)
-            api.throttling = _plan_throttle(plan)
+            api.properties["usage_plan_throttle"] = _plan_throttle(plan)
             api.tracing = bool(tracing.get("apiGateway")) if isinstance(tracing, dict) else False
             api.access_logging = _logging_on(logs.get("restApi"), "accessLogging")
             api.disable_execute_api_endpoint = gateway.get("disableDefaultEndpoint") is True
