@@ -305,3 +305,33 @@ def test_language_features(tmp_path: Path) -> None:
         ("app.py", 31, "FG-INJ-002"), ("app.py", 36, "FG-INJ-002"),
         ("app.py", 41, "FG-INJ-001"),
     }
+
+
+def test_relative_imports_and_import_cycles(tmp_path: Path) -> None:
+    # the scanned folder is a package's own folder (as when scanning a library): the
+    # relative import `..conn` means the root's conn.py, not http2/conn.py itself
+    files = {
+        "app.py": "def handler(event, context):\n    return None\n",
+        "__init__.py": "from . import conn\nfrom .conn import run\n",
+        "conn.py": """
+            import os
+            from . import conn, run as again
+
+            def run(command):
+                os.system(command)
+        """,
+        "http2/__init__.py": "",
+        "http2/conn.py": """
+            from ..conn import run
+            from . import conn as itself
+
+            def handle(message):
+                itself.handle
+                run(message)
+        """,
+    }
+    app, _, findings = analyse(tmp_path, files)
+    assert lines(findings) == {("conn.py", 6, "FG-INJ-001")}
+    [finding] = findings
+    assert finding.confidence == "low" and "parameter 'message'" in finding.message
+    assert not [d for d in app.diagnostics if d.code in ("taint", "internal")]

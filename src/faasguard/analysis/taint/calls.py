@@ -300,6 +300,7 @@ class CallAnalysis:
         key = (module.file, qname)
         if key in self._local_cache:
             return self._local_cache[key]
+        self._local_cache[key] = None  # an import cycle asking again finds nothing
         found: tuple[Module, FunctionNode | ClassInfo, FunctionNode | None] | None = None
         parts = qname.split(".")
         for cut in range(len(parts) - 1, 0, -1):

@@ -110,7 +110,12 @@ def _index(module: Module) -> None:
 
 
 def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, package: str) -> None:
-    """Record the names an import statement binds, as absolute dotted names."""
+    """Record the names an import statement binds, as absolute dotted names.
+
+    A relative import (`from ..db import run`) becomes a dotted name relative to the
+    scanned root, marked by a leading dot (`.services.db.run`): it is looked up from the
+    root only, never in the importing module's own folder.
+    """
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
@@ -124,11 +129,12 @@ def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, packa
         parts = package.split(".") if package else []
         if node.level > 1:
             parts = parts[: len(parts) - (node.level - 1)] if len(parts) >= node.level - 1 else []
-        base = ".".join([*parts, base] if base else parts)
+        base = "." + ".".join([*parts, base] if base else parts)
     for alias in node.names:
         if alias.name == "*":
             continue
-        aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        aliases[alias.asname or alias.name] = \
+            f"{base}.{alias.name}" if base not in ("", ".") else f"{base}{alias.name}"
 
 
 def dotted_name(node: ast.expr) -> str:
@@ -211,7 +217,10 @@ class ModuleCache:
         return module
 
     def find(self, dotted: str, search: tuple[str, ...]) -> Module | None:
-        """The local module a dotted name refers to, looked up in `search` folders."""
+        """The local module a dotted name refers to, looked up in `search` folders
+        (only at the root for a root-relative name: one with a leading dot)."""
+        if dotted.startswith("."):
+            dotted, search = dotted[1:], ("",)
         for base in search:
             key = (base, dotted)
             if key in self._lookups:
