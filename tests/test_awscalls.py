@@ -66,9 +66,12 @@ def test_resources_named_by_the_calls(cache: ModuleCache, file: str) -> None:
         assert text in found, (file, action, found)
 
 
-def test_incomplete_when_the_service_is_not_known(cache: ModuleCache) -> None:
+def test_incomplete_when_a_call_cannot_be_identified(cache: ModuleCache) -> None:
     calls = calls_in_handler(cache, "dynamic_service.py", "handler") or []
     assert [c.known for c in calls] == [False]
+    for file, expected in EXPECTED.items():
+        calls = calls_in_handler(cache, file, "handler") or []
+        assert any(not c.known for c in calls) == expected.get("incomplete", False), file
 
 
 def test_code_no_handler_reaches_is_not_counted(cache: ModuleCache) -> None:

@@ -51,3 +51,11 @@ def test_unknown_service_is_none() -> None:
     s3 = aws_sdk.service("s3")
     assert s3 is not None and aws_sdk.iam_actions(s3, "ListObjectsV2") == ("s3:ListBucket",)
     assert aws_sdk.iam_actions(s3, "GetObject") == ("s3:GetObject",)
+
+
+def test_powertools_operations_exist() -> None:
+    for spec in aws_sdk.table()["powertools"].values():
+        sdk = aws_sdk.service(spec["service"])
+        assert sdk is not None
+        for operation in (spec["operation"], *spec.get("also", ())):
+            assert operation in sdk.operations.values(), operation

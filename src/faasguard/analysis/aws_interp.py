@@ -46,7 +46,8 @@ from faasguard.analysis.taint.modules import (
 
 MAX_DEPTH = 10
 MAX_CALLS = 2000  # inlined function calls per handler
-SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os")
+SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os", "aws_lambda_powertools")
+_POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
 _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
              "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",
              "aiobotocore.session.get_session", "aiobotocore.session.AioSession"}
@@ -361,6 +362,13 @@ class Interpreter:
         """A call: SDK objects are recorded, local functions followed."""
         func = self.ev(node.func, f)
         args = [self.ev(a.value if isinstance(a, ast.Starred) else a, f) for a in node.args]
+        if func is None and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(args) >= 2 and isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
+            name = _literal(args[1])
+            if name is None:  # `getattr(client, operation)`: which one is not known
+                self._record_unknown(node, "a method chosen at run time (getattr)")
+                return None
+            return self.attribute(args[0], name, node, f)
         kwargs: dict[str, tuple[Any, ast.expr]] = {}
         for keyword in node.keywords:
             val = self.ev(keyword.value, f)
@@ -424,6 +432,13 @@ class Interpreter:
             return self.session_call(short, args, kwargs, node)
         if dotted in _ENV_GETTERS and args and _literal(args[0]) is not None:
             return Name(env=_literal(args[0]), text=ast.unparse(node))
+        if dotted.startswith(_POWERTOOLS):
+            spec = aws_sdk.table()["powertools"].get(dotted[len(_POWERTOOLS):])
+            if spec is not None:
+                params = {spec["param"]: (args[0], node.args[0])} \
+                    if spec["param"] and args else {}
+                for operation in (spec["operation"], *spec.get("also", ())):
+                    self.record(spec["service"], operation, short, params, node, "powertools")
         return None
 
     def session_call(self, method: str, args: list[Any],
