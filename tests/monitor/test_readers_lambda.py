@@ -66,6 +66,13 @@ def test_platform_line_without_time_is_malformed_not_guessed() -> None:
     when = datetime(2026, 1, 5, tzinfo=timezone.utc)
     event = parse("REPORT RequestId: 1\tDuration: 5.5 ms\tBilled Duration: 6 ms", ctx.at(time=when))
     assert isinstance(event, Event) and event.duration_ms == 5.5 and event.memory_mb is None
+    # tabs turned into spaces by a copy or a tool: still read
+    spaced = parse("REPORT RequestId: 1 Duration: 5.5 ms Billed Duration: 6 ms Memory Size: "
+                   "128 MB Max Memory Used: 40 MB Init Duration: 99.5 ms", ctx.at(time=when))
+    assert spaced is not None and (spaced.billed_ms, spaced.memory_mb, spaced.max_memory_mb,
+                                   spaced.init_ms) == (6.0, 128, 40, 99.5)
+    start = parse("START RequestId: 2 Version: 7", ctx.at(time=when))
+    assert start is not None and (start.kind, start.request_id, start.detail) == ("start", "2", "7")
 
 
 def test_json_format_platform_and_app_records() -> None:

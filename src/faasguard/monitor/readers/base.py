@@ -77,7 +77,7 @@ def _field_mapping(value: Any) -> dict[str, tuple[str, ...]]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Context:
     """Where a line or record comes from, and what the container around it told us."""
 

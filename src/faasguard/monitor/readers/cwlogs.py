@@ -99,6 +99,11 @@ def log_event_context(item: Mapping[str, Any], ctx: Context) -> Context:
 
 def split_export_line(line: str) -> tuple[datetime, str] | None:
     """(time, message) of an S3 export line, or None when `line` is not one."""
+    if len(line) > 25 and line[23] == "Z" and line[24] == " " and line[19] == ".":
+        try:  # the usual millisecond form, without a regular expression
+            return parse_time(line[:24]), line[25:]
+        except ValueError:
+            return None
     match = _EXPORT_LINE.match(line)
     if not match:
         return None

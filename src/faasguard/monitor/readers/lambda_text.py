@@ -30,7 +30,10 @@ from faasguard.monitor.readers.times import parse_time
 PLATFORM = "lambda-platform"
 APP = "lambda-app"
 
-_FIELD = re.compile(r"([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*): ([^\t]+?)(?=\s+[A-Z][A-Za-z ]*: |\s*$)")
+# A platform line whose tabs became spaces: the known keys, one-word values with a unit.
+_FIELD = re.compile(r"(RequestId|Duration|Billed Duration|Memory Size|Max Memory Used|"
+                    r"Init Duration|Restore Duration|Status|Error Type|Version): "
+                    r"(\S+(?: (?:ms|MB))?)")
 _TIMEOUT = re.compile(r"(?:(\d{4}-\d\d-\d\dT\S+)\s+)?(\S+)\s+Task timed out after ([\d.]+) seconds")
 _RUNTIME_ERROR = re.compile(r"RequestId: (\S+) Error: (.*)")
 _LEVEL = r"(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|TRACE)"
@@ -79,7 +82,7 @@ def parse(message: str, ctx: Context) -> Event | None:
 
 def _platform(head: str, ctx: Context) -> Event:
     kind, _, rest = head.partition(" ")
-    fields = dict(_FIELD.findall(rest))
+    fields = _fields(rest)
     when = _time(ctx)
     function = _function(ctx)
     if kind == "INIT_START":
@@ -102,6 +105,26 @@ def _platform(head: str, ctx: Context) -> Event:
                  max_memory_mb=integer(_unit(fields.get("Max Memory Used"))),
                  init_ms=_ms(fields.get("Init Duration")), error_type=error_type,
                  file=ctx.file, line=ctx.line)
+
+
+def _fields(rest: str) -> dict[str, str]:
+    """``Key: value`` pairs of a platform line (tab-separated as Lambda writes them)."""
+    parts = rest.split("\t")
+    if len(parts) < 2 and rest.startswith("RequestId: "):
+        # START/END: "RequestId: <id> Version: <v>" with spaces only
+        words = rest.split(" ")
+        fields = {"RequestId": words[1]} if len(words) > 1 else {}
+        if len(words) > 3 and words[2] == "Version:":
+            fields["Version"] = words[3]
+        if len(words) <= 4:
+            return fields
+        return dict(_FIELD.findall(rest))  # a REPORT line whose tabs became spaces
+    fields = {}
+    for part in parts:
+        key, _, value = part.partition(": ")
+        if value:
+            fields[key.strip()] = value.strip()
+    return fields
 
 
 def _runtime_error(message: str, head: str, ctx: Context) -> Event | None:
