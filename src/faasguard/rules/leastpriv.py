@@ -223,7 +223,7 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
 
 @rule(
     "FG-PERM-103",
-    "AWS call in the code that the function's role does not allow",
+    "Role does not allow an AWS call the code makes",
     threat="permissions",
     severity="medium",
     description="""
