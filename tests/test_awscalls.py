@@ -123,3 +123,16 @@ def test_s3_event_bucket_is_the_trigger_bucket(tmp_path: Path) -> None:
     text = policy_resource("s3:GetObject", type(target)(target.kind, target.name, target.key,
                                                         unknown), App()).text
     assert text.startswith("arn:${AWS::Partition}:s3:::<") and "*" not in text.split("<")[0]
+
+
+def test_handler_that_is_not_a_function_is_a_note(tmp_path: Path) -> None:
+    from faasguard.scan import scan
+
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "functions:\n  api:\n    handler: app.handler\n")
+    (tmp_path / "app.py").write_text("import boto3\n\nhandler = object()\n")
+    result = scan(str(tmp_path))
+    notes = [d for d in result.diagnostics if d.code == "awscalls"]
+    assert "serverless.yml#api" not in result.facts.aws_calls
+    assert len(notes) == 1 and "not a plain function" in notes[0].message

@@ -42,26 +42,34 @@ def calls_in_handler(cache: ModuleCache, file: str, handler: str,
 
 def analyse_aws_calls(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.aws_calls` for every Python function with a resolved
-    handler (an empty list: analysed, no AWS call)."""
+    handler (an empty list: analysed, no AWS call). A handler that is not a plain function
+    (`handler = Mangum(app)`) or code nested too deeply is a diagnostic, never a silence."""
     cache = module_cache(app.root, facts)
     with paused_gc():
         for function in app.functions.values():
             if not function.source_file or not function.handler_name:
                 continue
+            name = logical_id(function.id)
             try:
                 calls = calls_in_handler(cache, function.source_file, function.handler_name,
                                          function.code_dir or "")
             except RecursionError:
-                calls = None
                 app.diagnostics.append(Diagnostic(
-                    function.source_file, f"function '{logical_id(function.id)}': code nested "
-                    "too deeply to find its AWS calls", None, "warning", "awscalls"))
-            if calls is not None:
-                facts.aws_calls[function.id] = [
-                    replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function,
-                                                                                  app))
-                                             for t in c.targets))
-                    for c in calls]
+                    function.source_file, f"function '{name}': code nested too deeply to find "
+                    "its AWS calls", None, "warning", "awscalls"))
+                continue
+            if calls is None:
+                if cache.try_get(function.source_file) is not None:  # parses: not a def
+                    app.diagnostics.append(Diagnostic(
+                        function.source_file, f"function '{name}': handler "
+                        f"'{function.handler_name}' is not a plain function; its AWS calls "
+                        "were not analysed (least-privilege rules skip it)", None, "note",
+                        "awscalls"))
+                continue
+            facts.aws_calls[function.id] = [
+                replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app))
+                                         for t in c.targets))
+                for c in calls]
 
 
 def resolve_target(target: Target, function: Function, app: App) -> Value:
