@@ -151,3 +151,20 @@ def test_terraform_0_11_syntax_hcl2_cannot_read_is_an_error_with_a_hint() -> Non
     assert (error.file, error.line, error.level) == ("main.tf", 4, "error")
     assert "0.12upgrade" in error.message
     assert not app.functions
+
+
+def test_for_each_and_count_give_one_element_per_instance() -> None:
+    app = load_tree(str(FIXTURES / "instances"), ["main.tf"])
+    api = app.functions['main.tf#aws_lambda_function.fn["api"]']
+    worker = app.functions['main.tf#aws_lambda_function.fn["worker"]']
+    assert (api.name, api.handler) == ("svc-api", "api.handler")
+    assert (worker.name, worker.handler) == ("svc-worker", "worker.handler")
+    assert api.url is not None and api.url.auth_type == "AWS_IAM"
+    assert worker.url is not None and worker.url.auth_type == "NONE"
+    queues = {k: r for k, r in app.resources.items() if r.kind == "queue"}
+    assert set(queues) == {"main.tf#aws_sqs_queue.q[0]", "main.tf#aws_sqs_queue.q[1]"}
+    assert queues["main.tf#aws_sqs_queue.q[0]"].encryption is not None
+    assert queues["main.tf#aws_sqs_queue.q[1]"].encryption is None
+    trigger, = worker.triggers
+    assert trigger.kind == "sqs" and trigger.source.target == "main.tf#aws_sqs_queue.q[1]"
+    assert not api.triggers

@@ -62,7 +62,7 @@ resource "aws_api_gateway_integration" "get_order" {
   http_method             = aws_api_gateway_method.get_order.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.get_order.invoke_arn
+  uri                     = aws_lambda_function.fn["get_order"].invoke_arn
 }
 
 resource "aws_api_gateway_method" "delete_order" {
@@ -81,7 +81,7 @@ resource "aws_api_gateway_integration" "delete_order" {
   http_method             = aws_api_gateway_method.delete_order.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.delete_order.invoke_arn
+  uri                     = aws_lambda_function.fn["delete_order"].invoke_arn
 }
 
 resource "aws_api_gateway_deployment" "orders" {
@@ -127,14 +127,14 @@ resource "aws_api_gateway_usage_plan" "orders" {
 
 resource "aws_lambda_permission" "get_order" {
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_order.function_name
+  function_name = aws_lambda_function.fn["get_order"].function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_api_gateway_rest_api.orders.execution_arn}/*/GET/v2/orders/*"
 }
 
 resource "aws_lambda_permission" "delete_order" {
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.delete_order.function_name
+  function_name = aws_lambda_function.fn["delete_order"].function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_api_gateway_rest_api.orders.execution_arn}/*/DELETE/v2/orders/*"
 }

@@ -58,7 +58,7 @@ resource "aws_api_gateway_integration" "get_order_v1" {
   http_method             = aws_api_gateway_method.get_order_v1.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.get_order.invoke_arn
+  uri                     = aws_lambda_function.fn["getOrder"].invoke_arn
 }
 
 resource "aws_api_gateway_method" "get_order_v2" {
@@ -74,7 +74,7 @@ resource "aws_api_gateway_integration" "get_order_v2" {
   http_method             = aws_api_gateway_method.get_order_v2.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.get_order.invoke_arn
+  uri                     = aws_lambda_function.fn["getOrder"].invoke_arn
 }
 
 resource "aws_api_gateway_method" "delete_order" {
@@ -90,7 +90,7 @@ resource "aws_api_gateway_integration" "delete_order" {
   http_method             = aws_api_gateway_method.delete_order.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.delete_order.invoke_arn
+  uri                     = aws_lambda_function.fn["deleteOrder"].invoke_arn
 }
 
 resource "aws_api_gateway_method" "proxy" {
@@ -106,7 +106,7 @@ resource "aws_api_gateway_integration" "proxy" {
   http_method             = aws_api_gateway_method.proxy.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.proxy.invoke_arn
+  uri                     = aws_lambda_function.fn["proxy"].invoke_arn
 }
 
 resource "aws_api_gateway_deployment" "orders" {
@@ -128,7 +128,7 @@ resource "aws_apigatewayv2_api" "search" {
 resource "aws_apigatewayv2_integration" "search" {
   api_id                 = aws_apigatewayv2_api.search.id
   integration_type       = "AWS_PROXY"
-  integration_uri        = aws_lambda_function.search.invoke_arn
+  integration_uri        = aws_lambda_function.fn["search"].invoke_arn
   payload_format_version = "2.0"
 }
 
@@ -145,9 +145,9 @@ resource "aws_apigatewayv2_stage" "default" {
 }
 
 resource "aws_lambda_permission" "rest" {
-  for_each      = local.functions
+  for_each      = toset(["getOrder", "deleteOrder", "proxy"])
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.get_order.function_name
+  function_name = aws_lambda_function.fn[each.key].function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_api_gateway_rest_api.orders.execution_arn}/*/*"
 }

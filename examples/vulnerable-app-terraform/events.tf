@@ -6,21 +6,21 @@ resource "aws_s3_bucket" "uploads" {
 resource "aws_s3_bucket_notification" "uploads" {
   bucket = aws_s3_bucket.uploads.id
   lambda_function {
-    lambda_function_arn = aws_lambda_function.thumbnail.arn
+    lambda_function_arn = aws_lambda_function.fn["thumbnail"].arn
     events              = ["s3:ObjectCreated:*"]
   }
 }
 
 resource "aws_lambda_permission" "uploads" {
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.thumbnail.function_name
+  function_name = aws_lambda_function.fn["thumbnail"].function_name
   principal     = "s3.amazonaws.com"
   source_arn    = aws_s3_bucket.uploads.arn
 }
 
 resource "aws_lambda_event_source_mapping" "imports" {
   event_source_arn = aws_sqs_queue.imports.arn
-  function_name    = aws_lambda_function.importer.arn
+  function_name    = aws_lambda_function.fn["importer"].arn
 }
 
 resource "aws_cloudwatch_event_rule" "report" {
@@ -30,5 +30,5 @@ resource "aws_cloudwatch_event_rule" "report" {
 
 resource "aws_cloudwatch_event_target" "report" {
   rule = aws_cloudwatch_event_rule.report.name
-  arn  = aws_lambda_function.report.arn
+  arn  = aws_lambda_function.fn["report"].arn
 }

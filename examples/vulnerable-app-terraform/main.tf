@@ -18,8 +18,13 @@ locals {
     STAGE           = var.stage
   }
   functions = {
-    get_order    = "orders.get_order"
-    delete_order = "orders.delete_order"
+    getOrder    = "orders.get_order"
+    deleteOrder = "orders.delete_order"
+    search      = "search.handler"
+    proxy       = "proxy.handler"
+    thumbnail   = "thumbnail.handler"
+    importer    = "importer.handler"
+    report      = "report.handler"
   }
 }
 
@@ -53,94 +58,12 @@ resource "aws_iam_role_policy" "lambda" {
   })
 }
 
-resource "aws_lambda_function" "get_order" {
-  function_name = "${local.prefix}-getOrder"
+# Seven functions, one per handler, all sharing the role and the settings above.
+resource "aws_lambda_function" "fn" {
+  for_each      = local.functions
+  function_name = "${local.prefix}-${each.key}"
   filename      = data.archive_file.code.output_path
-  handler       = "orders.get_order"
-  runtime       = "python3.8"
-  memory_size   = 3008
-  timeout       = 900
-  role          = aws_iam_role.lambda.arn
-  layers        = ["arn:aws:lambda:us-east-1:999999999999:layer:shared-utils:3"]
-  environment {
-    variables = local.environment
-  }
-}
-
-resource "aws_lambda_function" "delete_order" {
-  function_name = "${local.prefix}-deleteOrder"
-  filename      = data.archive_file.code.output_path
-  handler       = "orders.delete_order"
-  runtime       = "python3.8"
-  memory_size   = 3008
-  timeout       = 900
-  role          = aws_iam_role.lambda.arn
-  layers        = ["arn:aws:lambda:us-east-1:999999999999:layer:shared-utils:3"]
-  environment {
-    variables = local.environment
-  }
-}
-
-resource "aws_lambda_function" "search" {
-  function_name = "${local.prefix}-search"
-  filename      = data.archive_file.code.output_path
-  handler       = "search.handler"
-  runtime       = "python3.8"
-  memory_size   = 3008
-  timeout       = 900
-  role          = aws_iam_role.lambda.arn
-  layers        = ["arn:aws:lambda:us-east-1:999999999999:layer:shared-utils:3"]
-  environment {
-    variables = local.environment
-  }
-}
-
-resource "aws_lambda_function" "proxy" {
-  function_name = "${local.prefix}-proxy"
-  filename      = data.archive_file.code.output_path
-  handler       = "proxy.handler"
-  runtime       = "python3.8"
-  memory_size   = 3008
-  timeout       = 900
-  role          = aws_iam_role.lambda.arn
-  layers        = ["arn:aws:lambda:us-east-1:999999999999:layer:shared-utils:3"]
-  environment {
-    variables = local.environment
-  }
-}
-
-resource "aws_lambda_function" "thumbnail" {
-  function_name = "${local.prefix}-thumbnail"
-  filename      = data.archive_file.code.output_path
-  handler       = "thumbnail.handler"
-  runtime       = "python3.8"
-  memory_size   = 3008
-  timeout       = 900
-  role          = aws_iam_role.lambda.arn
-  layers        = ["arn:aws:lambda:us-east-1:999999999999:layer:shared-utils:3"]
-  environment {
-    variables = local.environment
-  }
-}
-
-resource "aws_lambda_function" "importer" {
-  function_name = "${local.prefix}-importer"
-  filename      = data.archive_file.code.output_path
-  handler       = "importer.handler"
-  runtime       = "python3.8"
-  memory_size   = 3008
-  timeout       = 900
-  role          = aws_iam_role.lambda.arn
-  layers        = ["arn:aws:lambda:us-east-1:999999999999:layer:shared-utils:3"]
-  environment {
-    variables = local.environment
-  }
-}
-
-resource "aws_lambda_function" "report" {
-  function_name = "${local.prefix}-report"
-  filename      = data.archive_file.code.output_path
-  handler       = "report.handler"
+  handler       = each.value
   runtime       = "python3.8"
   memory_size   = 3008
   timeout       = 900
@@ -153,6 +76,6 @@ resource "aws_lambda_function" "report" {
 
 # The proxy is also reachable through a function URL nobody has to sign in to.
 resource "aws_lambda_function_url" "proxy" {
-  function_name      = aws_lambda_function.proxy.function_name
+  function_name      = aws_lambda_function.fn["proxy"].function_name
   authorization_type = "NONE"
 }

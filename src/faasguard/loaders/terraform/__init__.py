@@ -128,7 +128,8 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files) -> Ap
     props: dict[str, LDict] = {}
     template = LDict()
     for resource in tree.resources:
-        translated = translate(resource)
+        with resource.module.within(resource):
+            translated = translate(resource)
         if translated is None:
             continue
         types[resource.logical], props[resource.logical] = translated
@@ -173,22 +174,29 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
     archives: dict[tuple[int, Any], str] = {}
     for res in tree.resources:
         if res.mode == "data" and res.type == "archive_file":
-            source = res.module.attr(res.block, "source_dir")
-            if not isinstance(source, str):
-                file = res.module.attr(res.block, "source_file")
-                source = posixpath.dirname(file) or "." if isinstance(file, str) else None
-            output = res.module.attr(res.block, "output_path")
-            if isinstance(source, str) and isinstance(output, str):
-                archives[(id(res.module), output)] = posixpath.normpath(
-                    posixpath.join(res.module.folder, source))
+            with res.module.within(res):
+                _archive(res, archives)
     for res in tree.resources:
         if res.type != "aws_lambda_function" or res.mode != "resource":
             continue
         fn = app.functions.get(qualify(virtual, res.logical))
-        filename = res.module.attr(res.block, "filename")
+        with res.module.within(res):
+            filename = res.module.attr(res.block, "filename")
         code = archives.get((id(res.module), filename))
         if fn is not None and code is not None and not code.startswith(".."):
             fn.code_dir = code
+
+
+def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:
+    """Record the folder an `archive_file` packages, by its output path."""
+    source = res.module.attr(res.block, "source_dir")
+    if not isinstance(source, str):
+        file = res.module.attr(res.block, "source_file")
+        source = (posixpath.dirname(file) or ".") if isinstance(file, str) else None
+    output = res.module.attr(res.block, "output_path")
+    if isinstance(source, str) and isinstance(output, str):
+        archives[(id(res.module), output)] = posixpath.normpath(
+            posixpath.join(res.module.folder, source))
 
 
 class _Renamer:

@@ -287,6 +287,9 @@ def _pure(name: str, args: list[Value]) -> Value:
         out = LDict()
         for arg in args:
             out.update(arg or {})
+            if isinstance(arg, LDict):
+                out.key_lines.update(arg.key_lines)
+                out.line = out.line or arg.line
         return out
     if name == "concat":
         return LList(item for arg in args for item in arg)

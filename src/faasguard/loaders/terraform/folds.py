@@ -24,7 +24,8 @@ def fold(resources: list[Resource], props: Props, types: dict[str, str]) -> None
     for resource in resources:
         folder = FOLDERS.get(resource.type) if resource.mode == "resource" else None
         if folder is not None:
-            folder(resource, props, types)
+            with resource.module.within(resource):
+                folder(resource, props, types)
 
 
 def _target(resource: Resource, attribute: str, props: Props, types: dict[str, str],

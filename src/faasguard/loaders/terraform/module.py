@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from faasguard.loaders.documents import InputError, LDict, LList, read_text
@@ -37,6 +38,8 @@ class Resource:
     logical: str  # its id in the synthetic template (FgTf<n>)
     block: Block
     module: Module
+    key: str | int | None = None  # the for_each key or count index of this instance
+    each_value: Value = None
 
 
 @dataclass
@@ -68,11 +71,18 @@ class Module:
         self.locals: dict[str, Attr] = {}
         self.outputs: dict[str, Attr] = {}
         self.children: dict[str, Module | None] = {}
-        self.own: dict[tuple[str, str, str], Resource] = {}
+        self.own: dict[tuple[str, str, str], list[Resource]] = {}
+        self.current: Resource | None = None  # the instance being evaluated (each, count)
         self._values: dict[str, Value] = {}
         self._busy: set[str] = set()
+        pending: list[Block] = []
         for block in blocks:
-            self._declare(block)
+            if block.type in ("resource", "data") and len(block.labels) >= 2:
+                pending.append(block)
+            else:
+                self._declare(block)
+        for block in pending:  # after locals and variables: for_each may use them
+            self._instances(block)
 
     # ------------------------------------------------------------------ declarations
 
@@ -84,15 +94,41 @@ class Module:
         elif block.type == "output" and block.labels:
             if "value" in block.attrs:
                 self.outputs[block.labels[0]] = block.attrs["value"]
-        elif block.type in ("resource", "data") and len(block.labels) >= 2:
-            kind, name = block.labels[0], block.labels[1]
-            address = f"{self.prefix}{'data.' if block.type == 'data' else ''}{kind}.{name}"
-            resource = Resource(block.type, kind, name, address,
-                                f"FgTf{len(self.tree.resources)}", block, self)
-            self.own[(block.type, kind, name)] = resource
-            self.tree.resources.append(resource)
         elif block.type == "module" and block.labels:
             self.children[block.labels[0]] = self._call(block)
+
+    def _instances(self, block: Block) -> None:
+        """One Resource per instance: per `for_each` key or `count` index when they are
+        known statically, else one."""
+        kind, name = block.labels[0], block.labels[1]
+        address = f"{self.prefix}{'data.' if block.type == 'data' else ''}{kind}.{name}"
+        keys: list[tuple[str | int | None, Value]] = [(None, None)]
+        if "for_each" in block.attrs:
+            each = self.evaluator.value(block.attrs["for_each"].expr)
+            if isinstance(each, dict) and each:
+                keys = [(str(k), v) for k, v in each.items()]
+            elif isinstance(each, list) and each and all(isinstance(v, str) for v in each):
+                keys = [(v, v) for v in dict.fromkeys(each)]
+        elif "count" in block.attrs:
+            count = self.evaluator.value(block.attrs["count"].expr)
+            if isinstance(count, int) and not isinstance(count, bool):
+                keys = [(i, None) for i in range(count)]  # count = 0: no instance at all
+        instances = self.own.setdefault((block.type, kind, name), [])
+        for key, value in keys:
+            suffix = "" if key is None else f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+            resource = Resource(block.type, kind, name, address + suffix,
+                                f"FgTf{len(self.tree.resources)}", block, self, key, value)
+            instances.append(resource)
+            self.tree.resources.append(resource)
+
+    @contextmanager
+    def within(self, resource: Resource) -> Iterator[None]:
+        """Evaluate expressions as the given instance (`each.*`, `count.index`)."""
+        previous, self.current = self.current, resource
+        try:
+            yield
+        finally:
+            self.current = previous
 
     def _call(self, block: Block) -> Module | None:
         name = block.labels[0]
@@ -134,16 +170,33 @@ class Module:
             return self._module_output(first, parts[1:]), 2
         if root == "data" and len(parts) >= 2:
             return self._data(str(parts[0]), str(parts[1]), parts[2:])
+        current = self.current
+        if current is not None and current.key is not None and (
+                (root == "each" and first in ("key", "value")) or
+                (root == "count" and first == "index")):
+            return (current.each_value if first == "value" else current.key), 1
         if root in ("count", "each", "self", "terraform") or first is None:
             return Unknown(".".join(str(p) for p in [root, *parts[:1]])), min(len(parts), 1)
-        resource = self.own.get(("resource", root, str(first)))
-        if resource is None:
+        instances = self.own.get(("resource", root, str(first)))
+        if not instances:
             return Unknown(f"{root}.{first} is not declared"), 1
-        rest = [p for p in parts[1:] if not isinstance(p, int) and p != "*"]
-        used = 1 + len(parts[1:]) - len(rest)
-        attribute = rest[0] if rest else None
-        used += 1 if rest else 0
-        return self.ref(resource, attribute), used
+        return self._instance_ref(root, str(first), instances, parts[1:])
+
+    def _instance_ref(self, kind: str, name: str, instances: list[Resource],
+                      rest: list[str | int]) -> tuple[Value, int]:
+        """`type.name[key].attr` -> a Ref to that instance (Unknown when not one)."""
+        used = 1
+        keyed = instances[0].key is not None
+        chosen: Resource | None = instances[0] if not keyed else None
+        if rest and (isinstance(rest[0], int) or rest[0] == "*" or keyed):
+            index, used = rest[0], used + 1
+            chosen = next((r for r in instances if r.key == index), None) if keyed else \
+                (instances[0] if index in (0, "*") else None)
+            rest = rest[1:]
+        if chosen is None:
+            return Unknown(f"{kind}.{name}: instance not known statically"), used
+        attribute = rest[0] if rest and isinstance(rest[0], str) and rest[0] != "*" else None
+        return self.ref(chosen, attribute), used + (1 if attribute else 0)
 
     def ref(self, resource: Resource, attribute: str | None) -> Ref:
         """A reference to a resource (its `.arn` -> `Ref(id, "Arn")`)."""
@@ -215,7 +268,8 @@ class Module:
         return child.evaluate(child.outputs[output].expr, f"output.{output}")
 
     def _data(self, kind: str, name: str, rest: list[str | int]) -> tuple[Value, int]:
-        resource = self.own.get(("data", kind, name))
+        found = self.own.get(("data", kind, name))
+        resource = found[0] if found else None
         rest_names = [p for p in rest if isinstance(p, str) and p != "*"]
         used = 2 + (len(rest) - len(rest_names)) + (1 if rest_names else 0)
         attribute = rest_names[0] if rest_names else None
