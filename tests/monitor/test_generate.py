@@ -221,3 +221,16 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
             main(bad)
         assert exit_info.value.code == 2
     assert "exists and is not empty" in capsys.readouterr().err
+
+
+def test_sam_template_gives_the_scanner_the_documented_routes(tmp_path: Path) -> None:
+    from faasguard.analysis.endpoints import build_endpoints
+    from faasguard.scan import discover_paths, load_app
+
+    generate(tmp_path, 0.3, seed=1, days=1, attacks=False)
+    base, found = discover_paths([str(tmp_path / "app")], [])
+    app = load_app(base, found.templates, "dev")
+    endpoints = build_endpoints(app)
+    assert {f"{e.method} {e.path}" for e in endpoints} == set(documented_routes())
+    assert {f"{e.method} {e.path}" for e in endpoints if e.auth == "none"} == {
+        "GET /search", "GET /products/{id}", "POST /login", "POST /token/refresh"}

@@ -16,8 +16,9 @@ know, under ``OUT/logs/``:
 - ``cloudtrail-lookup/``: ``lookup-events`` output of the global (IAM, sign-in) events.
 
 Beside them: ``OUT/ground-truth.json`` (every planted attack: kind, threat, window,
-entity, event count; the documented routes; the volume written) and ``OUT/openapi.yaml``
-(the documented routes, for ``faasguard monitor analyze --openapi``). The ordinary traffic
+entity, event count; the documented routes; the volume written), ``OUT/openapi.yaml``
+(the documented routes, for ``faasguard monitor analyze --openapi``) and
+``OUT/app/template.yaml`` (a SAM template of the shop, for ``--app``). The ordinary traffic
 has a daily rhythm; the attacks sit in the last day, so the days before are baseline.
 The same seed and size give the same files.
 """
@@ -34,7 +35,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from faasguard.monitor.synth.app import documented_routes, openapi_document
+from faasguard.monitor.synth.app import documented_routes, openapi_document, sam_template
 from faasguard.monitor.synth.attacks import Attacks
 from faasguard.monitor.synth.emitter import Emitter, Request
 from faasguard.monitor.synth.ids import Ids
@@ -94,6 +95,8 @@ def generate(out: Path, size_mb: float, seed: int, *, attacks: bool = True, days
     }
     (out / "ground-truth.json").write_text(json.dumps(truth, indent=2) + "\n")
     (out / "openapi.yaml").write_text(openapi_document())
+    (out / "app").mkdir(exist_ok=True)
+    (out / "app" / "template.yaml").write_text(sam_template())
     return truth
 
 

@@ -139,3 +139,41 @@ def openapi_document() -> str:
                       f"{route.method.lower()}",
                       "      responses:", "        '200':", "          description: ok"]
     return "\n".join(lines) + "\n"
+
+
+def sam_template() -> str:
+    """A SAM template of the shop (documented routes only), for ``--app``."""
+    apis = {HTTP_API: ("ShopHttpApi", "HttpApi", "ApiId"), REST_API: ("ShopRestApi", "Api",
+                                                                      "RestApiId")}
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'",
+             "Transform: AWS::Serverless-2016-10-31",
+             "Description: the shop whose logs faasguard.monitor.generate writes",
+             "Globals:", "  Function:", "    Runtime: python3.12", "    Tracing: Active",
+             "Resources:",
+             "  ShopHttpApi:", "    Type: AWS::Serverless::HttpApi", "    Properties:",
+             "      Auth:", "        Authorizers:", "          ShopJwt:",
+             "            IdentitySource: $request.header.Authorization",
+             "            JwtConfiguration:",
+             "              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Shop",
+             "              audience: [shop-web]",
+             "  ShopRestApi:", "    Type: AWS::Serverless::Api", "    Properties:",
+             "      StageName: prod"]
+    for spec in FUNCTIONS.values():
+        logical = "".join(part.title() for part in spec.name.split("-")) + "Function"
+        lines += [f"  {logical}:", "    Type: AWS::Serverless::Function", "    Properties:",
+                  f"      FunctionName: {spec.name}", "      Handler: index.handler",
+                  f"      MemorySize: {spec.memory_mb}", f"      Timeout: {spec.timeout_s}",
+                  "      InlineCode: |",
+                  "        def handler(event, context):",
+                  "            return {'statusCode': 200, 'body': '{}'}"]
+        routes = [route for route in ROUTES if route.function == spec.name]
+        if routes:
+            lines.append("      Events:")
+        for n, route in enumerate(routes):
+            resource, kind, ref = apis[route.api]
+            lines += [f"        Route{n}:", f"          Type: {kind}", "          Properties:",
+                      f"            {ref}: !Ref {resource}", f"            Path: {route.template}",
+                      f"            Method: {route.method.lower()}"]
+            if route.api == HTTP_API and route.authenticated:
+                lines += ["            Auth:", "              Authorizer: ShopJwt"]
+    return "\n".join(lines) + "\n"
