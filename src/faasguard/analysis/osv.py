@@ -109,11 +109,17 @@ def _entries(path: str) -> Iterator[tuple[str, bytes]]:
                 yield info.filename, archive.read(info)
 
 
+_NAME_FIELD = re.compile(rb'"name"\s*:\s*"([^"\\]{1,214})"')
+
+
 def _mentions(raw: bytes, names: set[str]) -> bool:
-    """A cheap prefilter: does the file mention one of the wanted package names?"""
-    text = raw.lower()
-    return any(name.encode() in text or name.replace("-", "_").encode() in text
-               for name in names)
+    """A cheap prefilter: does the file name one of the wanted packages? (one regex pass
+    over the raw bytes; only files that do are parsed as JSON)."""
+    for match in _NAME_FIELD.finditer(raw):
+        found = match.group(1).decode("utf-8", "replace")
+        if normalise("pypi", found) in names or found.lower() in names:
+            return True
+    return False
 
 
 def _advisories(data: Any) -> Iterator[tuple[tuple[str, str], Advisory]]:
