@@ -9,6 +9,7 @@ subscription payloads and ``filter-log-events`` output.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 ACCOUNT = "111122223333"
@@ -112,6 +113,17 @@ USER_AGENTS = (
 # People and automation in the account (CloudTrail).
 HUMANS = ("alice", "bob", "carol")
 CI_ROLE = "ci-deployer"
+
+
+def concrete_path(template: str, rng: random.Random) -> str:
+    """A path a client asks for on route `template` (its ``{id}`` filled in)."""
+    if template == "/orders/{id}":
+        return f"/orders/{rng.randint(100000, 999999)}"
+    if template == "/products/{id}":
+        return f"/products/p-{rng.randint(1000, 99999)}"
+    if template == "/reports/{id}/export":
+        return f"/reports/r-{rng.randint(1000, 9999)}/export"
+    return template
 
 
 def documented_routes() -> list[str]:

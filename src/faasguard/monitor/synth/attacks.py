@@ -28,6 +28,7 @@ from faasguard.monitor.synth.app import (
     ROUTE_BY_KEY,
     SHADOW_PATHS,
     SHADOW_ROUTE,
+    concrete_path,
 )
 from faasguard.monitor.synth.emitter import Request
 from faasguard.monitor.synth.ids import Ids
@@ -122,7 +123,7 @@ class Attacks:
         for _ in range(count):
             t = self.rng.uniform(start, end)
             self.out.requests.append(Request(
-                t, HTTP_API, "GET", f"/reports/r-{self.rng.randint(1000, 9999)}/export",
+                t, HTTP_API, "GET", concrete_path(route.template, self.rng),
                 route.key, self.rng.choice(ips), 200, route.function,
                 principal=f"user-{self.rng.randint(90000, 90004)}",
                 user_agent="Go-http-client/1.1", app=[("INFO", "report exported")]))
@@ -140,7 +141,7 @@ class Attacks:
         t = start
         for _ in range(count):
             self.out.requests.append(Request(
-                t, HTTP_API, "GET", f"/reports/r-{self.rng.randint(1000, 9999)}/export",
+                t, HTTP_API, "GET", concrete_path(route.template, self.rng),
                 route.key, ip, 200, route.function, principal="user-90210",
                 user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
                 duration_ms=self.rng.uniform(3500, 5500), app=[("INFO", "report exported")]))

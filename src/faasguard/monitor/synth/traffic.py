@@ -27,6 +27,7 @@ from faasguard.monitor.synth.app import (
     STRAY_PATHS,
     USER_AGENTS,
     RouteSpec,
+    concrete_path,
 )
 from faasguard.monitor.synth.emitter import Request
 from faasguard.monitor.synth.ids import Ids
@@ -129,8 +130,8 @@ class NormalTraffic:
         route = routes[min(bisect.bisect(cum, rng.random() * cum[-1]), len(routes) - 1)]
         if route.template == "/login":
             return self._login(t, client, route)
-        req = Request(t, route.api, route.method, self._path(route), route.key, client.ip,
-                      201 if route.method == "POST" else 200, route.function,
+        req = Request(t, route.api, route.method, concrete_path(route.template, rng), route.key,
+                      client.ip, 201 if route.method == "POST" else 200, route.function,
                       query=self._query(route),
                       principal=client.user if route.authenticated else None,
                       user_agent=client.agent)
@@ -163,16 +164,6 @@ class NormalTraffic:
         return Request(t, route.api, "POST", "/login", route.key, client.ip, 200, route.function,
                        principal=user, user_agent=client.agent,
                        app=[("INFO", f"login ok for {user}")])
-
-    def _path(self, route: RouteSpec) -> str:
-        rng = self.rng
-        if route.template == "/orders/{id}":
-            return f"/orders/{rng.randint(100000, 999999)}"
-        if route.template == "/products/{id}":
-            return f"/products/p-{rng.randint(1000, 99999)}"
-        if route.template == "/reports/{id}/export":
-            return f"/reports/r-{rng.randint(1000, 9999)}/export"
-        return route.template
 
     def _query(self, route: RouteSpec) -> str | None:
         if route.template == "/search":
