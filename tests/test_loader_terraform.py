@@ -168,3 +168,16 @@ def test_for_each_and_count_give_one_element_per_instance() -> None:
     trigger, = worker.triggers
     assert trigger.kind == "sqs" and trigger.source.target == "main.tf#aws_sqs_queue.q[1]"
     assert not api.triggers
+
+
+def test_image_and_s3_code_locations(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "img" {\n  image_uri = "1.dkr.ecr/x:1"\n}\n'
+        'resource "aws_lambda_function" "zip" {\n  s3_bucket = "b"\n  s3_key = "k.zip"\n'
+        '  reserved_concurrent_executions = -1\n}\n')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    image = app.functions["main.tf#aws_lambda_function.img"]
+    assert image.properties["code_ImageUri"] == "1.dkr.ecr/x:1"
+    archive = app.functions["main.tf#aws_lambda_function.zip"]
+    assert archive.properties["code_S3Key"] == "k.zip"
+    assert archive.reserved_concurrency is None  # -1: not reserved

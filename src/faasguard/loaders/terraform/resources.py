@@ -41,7 +41,7 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "logging_config": ("LoggingConfig", {
             "log_group": "LogGroup", "application_log_level": "ApplicationLogLevel",
             "log_format": "LogFormat"}),
-        "image_uri": "ImageUri"}),
+        "image_uri": "__image_uri", "s3_bucket": "__s3_bucket", "s3_key": "__s3_key"}),
     "aws_lambda_function_url": ("AWS::Lambda::Url", {
         "function_name": "TargetFunctionArn", "authorization_type": "AuthType",
         "invoke_mode": "InvokeMode",
@@ -273,8 +273,14 @@ def as_policy(value: Value) -> Value:
 def _adjust(resource: Resource, props: LDict) -> None:
     """Settings whose shape differs between Terraform and CloudFormation."""
     kind = resource.type
-    if kind == "aws_lambda_function" and props.get("ReservedConcurrentExecutions") == -1:
-        del props["ReservedConcurrentExecutions"]  # -1 is Terraform's "unreserved"
+    if kind == "aws_lambda_function":
+        if props.get("ReservedConcurrentExecutions") == -1:
+            del props["ReservedConcurrentExecutions"]  # -1 is Terraform's "unreserved"
+        code = LDict({cfn: props.pop(tf) for tf, cfn in (
+            ("__image_uri", "ImageUri"), ("__s3_bucket", "S3Bucket"), ("__s3_key", "S3Key"))
+            if tf in props})
+        if code:
+            props["Code"] = code
     elif kind == "aws_dynamodb_table" and "__stream_view_type" in props:
         props["StreamSpecification"] = LDict(StreamViewType=props.pop("__stream_view_type"))
     elif kind == "aws_iam_role_policy":
