@@ -76,3 +76,9 @@ def test_user_defined_field_names_from_config() -> None:
 def test_bad_reader_config_is_a_clear_error(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="monitor config"):
         ReadConfig.from_mapping(bad)
+
+
+def test_access_logs_name_no_function_even_with_a_default_one() -> None:
+    events, _ = read(APIGW / "rest-api-clf.log", APIGW / "http-api.jsonl",
+                     config={"function": "orders-api"})
+    assert len(events) == 7 and {e.function for e in events} == {None}

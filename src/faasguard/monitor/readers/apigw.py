@@ -81,7 +81,7 @@ def parse_json(obj: Mapping[str, Any], ctx: Context) -> Event:
                  user_agent=text(_get(obj, names["user_agent"])),
                  error_type=text(_get(obj, names["error_type"])),
                  message=clip(text(_get(obj, names["message"]))),
-                 function=ctx.config.function, file=ctx.file, line=ctx.line)
+                 file=ctx.file, line=ctx.line)
 
 
 def parse_clf(line: str, ctx: Context) -> Event | None:
@@ -114,7 +114,7 @@ def parse_clf(line: str, ctx: Context) -> Event | None:
                  principal=text(user) or text(caller), method=method, path=path,
                  query=query, route=route, status=integer(status),
                  user_agent=text(quoted[-1]) if quoted else None,
-                 function=ctx.config.function, file=ctx.file, line=ctx.line)
+                 file=ctx.file, line=ctx.line)
 
 
 def _names(ctx: Context) -> dict[str, tuple[str, ...]]:
