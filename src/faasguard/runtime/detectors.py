@@ -195,10 +195,13 @@ def prefilter() -> Any:
     return _patterns().gate.search
 
 
-def string_hits(value: str, active: frozenset[str]) -> list[str]:
-    """The string detectors (of `active`) that `value` trips, in a stable order."""
+def string_hits(value: str, active: frozenset[str], prefiltered: bool = False) -> list[str]:
+    """The string detectors (of `active`) that `value` trips, in a stable order.
+
+    `prefiltered=True` when the caller already knows `prefilter()(value)` is truthy.
+    """
     p = _patterns()
-    if not p.gate.search(value):
+    if not prefiltered and not p.gate.search(value):
         return []
     text = canonical(value)
     hits: list[str] = []

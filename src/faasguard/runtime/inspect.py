@@ -163,9 +163,12 @@ class Inspector:
         return known
 
     def _string(self, value: str, where: Location, hits: list[Hit]) -> None:
-        if self._gate is not None and not self._gate(value):
-            return
-        for name in d.string_hits(value, self._string_active):
+        if self._gate(value):
+            self._string_hits(value, where, hits)
+
+    def _string_hits(self, value: str, where: Location, hits: list[Hit]) -> None:
+        # `value` passed the prefilter: run the detectors proper.
+        for name in d.string_hits(value, self._string_active, prefiltered=True):
             hits.append(Hit(name, _location(where), self.modes[name], value[:80]))
 
     def _identifier(self, value: str, where: Location, hits: list[Hit]) -> None:
@@ -174,25 +177,30 @@ class Inspector:
                             self.modes[d.COMMAND_INJECTION], value[:80]))
 
     def _key(self, key: str, value: Any, where: Location, hits: list[Hit]) -> None:
-        if self._key_active and ("$" in key or "proto" in key or "constructor" in key):
+        if self._key_active:
             for name in d.key_hits(key, value, self._key_active):
                 hits.append(Hit(name, _location((where, key)), self.modes[name], key[:80]))
 
     def _walk(self, root: Any, where: str, hits: list[Hit]) -> None:
-        # Iterative (a hostile document cannot exhaust the interpreter's stack), with
-        # locations kept as (parent, key) pairs and spelled out only for a hit.
+        # Iterative (a hostile document cannot exhaust the interpreter's stack), strings
+        # checked where they are met, locations kept as (parent, key) pairs and spelled
+        # out only for a hit. This loop runs on every field of every event: keep it lean.
+        if isinstance(root, str):
+            if root:
+                self._string(root, where, hits)
+            return
+        gate = self._gate
+        key_active = bool(self._key_active)
+        ids = self._command and self._id_field is not None
         structure = STRUCTURE in self.active
         stop_early = structure and self.modes[STRUCTURE] == "block"
+        max_depth, max_keys = self.max_depth, self.max_keys
         too_deep = too_wide = False
         stack: list[tuple[Any, Location, int]] = [(root, where, 0)]
         seen = 0
         while stack:
             node, loc, depth = stack.pop()
-            if isinstance(node, str):
-                if node:
-                    self._string(node, loc, hits)
-                continue
-            if depth > self.max_depth and not too_deep:
+            if depth > max_depth and not too_deep:
                 too_deep = True
                 if structure:
                     hits.append(Hit(STRUCTURE, _location(loc), self.modes[STRUCTURE], "depth"))
@@ -201,17 +209,27 @@ class Inspector:
             if isinstance(node, dict):
                 seen += len(node)
                 for key, value in node.items():
-                    key = str(key)
-                    child = (loc, key)
-                    self._key(key, value, loc, hits)
-                    if isinstance(value, str) and value and self._is_id(key):
-                        self._identifier(value, child, hits)
-                    stack.append((value, child, depth + 1))
+                    if not isinstance(key, str):
+                        key = str(key)
+                    if key_active and ("$" in key or "proto" in key or "constructor" in key):
+                        self._key(key, value, loc, hits)
+                    if isinstance(value, str):
+                        if value:
+                            if gate(value):
+                                self._string_hits(value, (loc, key), hits)
+                            if ids and self._is_id(key):
+                                self._identifier(value, (loc, key), hits)
+                    elif isinstance(value, (dict, list)):
+                        stack.append((value, (loc, key), depth + 1))
             elif isinstance(node, list):
                 seen += len(node)
                 for index, value in enumerate(node):
-                    stack.append((value, (loc, index), depth + 1))
-            if seen > self.max_keys and not too_wide:
+                    if isinstance(value, str):
+                        if value and gate(value):
+                            self._string_hits(value, (loc, index), hits)
+                    elif isinstance(value, (dict, list)):
+                        stack.append((value, (loc, index), depth + 1))
+            if seen > max_keys and not too_wide:
                 too_wide = True
                 if structure:
                     hits.append(Hit(STRUCTURE, where, self.modes[STRUCTURE], "keys"))
