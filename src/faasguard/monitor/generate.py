@@ -155,7 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {volume['text_bytes'] / 1e6:.1f} MB of logs ({volume['disk_bytes'] / 1e6:.1f}"
           f" MB on disk): {volume['requests']} requests, {volume['invocations']} invocations, "
           f"{volume['cloudtrail']} CloudTrail records, {len(truth['attacks'])} planted attacks "
-          f"in {truth['seconds']} s -> {args.out}")
+          f"in {truth['seconds']} s -> {args.out}\n"
+          f"analyze them: faasguard monitor analyze {args.out / 'logs'} --openapi "
+          f"{args.out / 'openapi.yaml'}")
     return 0
 
 

@@ -127,7 +127,10 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], stats: ReadStats) -> Ite
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            def unreadable(exc: OSError) -> None:
+                stats.file_errors.append(f"{exc.filename}: {exc.strerror or exc}")
+
+            for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
