@@ -134,8 +134,8 @@ def test_malformed_unknown_and_escaping_handlers(tmp_path: Path) -> None:
 
 
 def test_other_runtimes_are_left_alone(tmp_path: Path) -> None:
-    app = _app(tmp_path, ("Node", "index.handler", ".", "nodejs20.x"),
-               ("Java", "com.example.Handler::handleRequest", ".", "java21"),
+    # Node.js handlers are resolved too (tests/test_js_handlers.py)
+    app = _app(tmp_path, ("Java", "com.example.Handler::handleRequest", ".", "java21"),
                ("Image", None, None, None))
     resolve(app, Facts())
     assert not app.diagnostics

@@ -56,6 +56,7 @@ ANALYSES: list[str] = [
     "faasguard.analysis.taint:analyse_taint",  # after handler resolution
     "faasguard.analysis.dependencies:analyse_dependencies",  # after handler resolution
     "faasguard.analysis.awscalls:analyse_aws_calls",  # after handler resolution
+    "faasguard.analysis.js:analyse_js",  # Node.js handlers; after handler resolution
 ]
 
 Progress = Callable[[int, int], None]

@@ -45,3 +45,5 @@ class Facts:
     code: dict[str, Any] = field(default_factory=dict)
     python_modules: Any = None  # parsed Python files, shared (analysis.taint.modules.ModuleCache)
     dependencies: Any = None  # dependencies and advisories per function (analysis.dependencies)
+    js_modules: Any = None  # parsed JS/TS files, shared (analysis.js.parse.JsModuleCache)
+    jwt_decodes: list[Any] = field(default_factory=list)  # tokens decoded (analysis.js.jwt)

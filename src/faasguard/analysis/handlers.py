@@ -6,7 +6,8 @@ step fills `Function.source_file` (relative to the scanned root) and
 `Function.handler_name`. A handler that cannot be found, or whose file does not parse
 (syntax error, Python 2 code, binary, not UTF-8), becomes a diagnostic with code
 "handler"; nothing is skipped silently and nothing is imported or executed.
-Functions on other runtimes (Node.js, Java, container images) are left alone.
+Node.js functions are resolved by analysis.js.handlers (file and exported function);
+functions on other runtimes (Java, container images) are left alone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ast
 import posixpath
 
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.js.handlers import is_node, resolve_node
 from faasguard.analysis.taint.modules import (
     Module,
     ModuleCache,
@@ -30,9 +32,12 @@ def resolve(app: App, facts: Facts) -> None:
     cache = module_cache(app.root, facts)
     with paused_gc():
         for function in app.functions.values():
-            if not _is_python(function):
+            if is_node(function):
+                problem = resolve_node(function, app, facts)
+            elif not _is_python(function):
                 continue
-            problem = _resolve_one(function, app, cache)
+            else:
+                problem = _resolve_one(function, app, cache)
             if problem is not None:
                 app.diagnostics.append(problem)
 

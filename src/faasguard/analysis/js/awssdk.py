@@ -1,0 +1,335 @@
+"""AWS SDK for JavaScript calls (v2 and v3) in handler code, mapped to IAM actions.
+
+Recognised shapes, in every file of a handler's module graph:
+
+- v3 commands: `client.send(new GetObjectCommand({...}))` (the command class imported
+  from `@aws-sdk/client-*` or `@aws-sdk/lib-dynamodb`), also through a variable;
+- v3 aggregated clients: `new S3({...}).getObject({...})`;
+- v2: `new AWS.S3().getObject({...})`, `new S3()` from `aws-sdk/clients/s3`,
+  `new AWS.DynamoDB.DocumentClient().put({...})`.
+
+Operations are checked against botocore's service models and turned into IAM actions
+with the Python analysis's tables (analysis.aws_sdk, aws_interp): one mapping for both
+languages. Request parameters name the resources (`Bucket`, `TableName`, `QueueUrl`...):
+a literal, `process.env.X`, a constant, or a value read from the event.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from faasguard.analysis import aws_sdk
+from faasguard.analysis.aws_interp import Interpreter
+from faasguard.analysis.aws_values import AwsCall, Name
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
+from faasguard.analysis.js.values import package_name
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+MAX_HOPS = 8
+
+
+@cache
+def _data() -> dict[str, Any]:
+    from faasguard.analysis.js.table import builtin_data
+
+    return dict(builtin_data()["aws_sdk"])
+
+
+def v3_service(package: str) -> str | None:
+    """The botocore service of an `@aws-sdk/client-*` / `lib-*` package."""
+    if not package.startswith("@aws-sdk/"):
+        return None
+    name = package[len("@aws-sdk/"):]
+    name = name[len("client-"):] if name.startswith("client-") else name
+    mapped = _data()["v3_packages"].get(name)
+    if mapped is not None:
+        return str(mapped)
+    joined = name.replace("-", "")
+    return joined if joined in aws_sdk.available() else name
+
+
+def v2_service(cls: str) -> str:
+    """The botocore service of an `AWS.<Class>` client class."""
+    return str(_data()["v2_classes"].get(cls, cls.lower()))
+
+
+class _FileIndex:
+    """What the names of one file are bound to (last binding wins; scopes ignored)."""
+
+    def __init__(self, module: JsModule):
+        self.module = module
+        self.values: dict[str, Node] = {}
+        self.imports: dict[str, tuple[str, str | None]] = {}  # name -> (package, export)
+        stack = [module.root]
+        while stack:
+            node = stack.pop()
+            if node.type == "variable_declarator":
+                self._declarator(node)
+            elif node.type == "import_statement":
+                self._import(node)
+            stack.extend(node.named_children)
+
+    def _declarator(self, node: Node) -> None:
+        target = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if target is None or value is None:
+            return
+        if target.type == "identifier" and target.text:
+            self.values[target.text.decode()] = value
+        elif target.type == "object_pattern":
+            package = _required(value)
+            for child in target.named_children:
+                if child.type == "shorthand_property_identifier_pattern" and child.text:
+                    name = child.text.decode()
+                    if package is not None:
+                        self.imports[name] = (package, name)
+                elif child.type == "pair_pattern":
+                    key = child.child_by_field_name("key")
+                    alias = child.child_by_field_name("value")
+                    if package is not None and key is not None and alias is not None and \
+                            key.text and alias.text and alias.type == "identifier":
+                        self.imports[alias.text.decode()] = (package, key.text.decode())
+
+    def _import(self, node: Node) -> None:
+        source = string_value(node.child_by_field_name("source"))
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if source is None or clause is None:
+            return
+        package = package_name(source)
+        for part in clause.named_children:
+            if part.type == "identifier" and part.text:
+                self.imports[part.text.decode()] = (package, None)
+            elif part.type == "namespace_import":
+                for ident in part.named_children:
+                    if ident.text:
+                        self.imports[ident.text.decode()] = (package, None)
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    if name is not None and alias is not None and name.text and alias.text:
+                        self.imports[alias.text.decode()] = (package, name.text.decode())
+
+
+def _required(node: Node) -> str | None:
+    """The package of `require("pkg")` (also `await import("pkg")`)."""
+    while node.type in ("await_expression", "parenthesized_expression") and node.named_children:
+        node = node.named_children[0]
+    if node.type != "call_expression":
+        return None
+    func = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if func is None or func.text not in (b"require", b"import") or args is None or \
+            not args.named_children:
+        return None
+    spec = string_value(args.named_children[0])
+    return package_name(spec) if spec is not None else None
+
+
+class _Finder:
+    """Finds the SDK calls of one file."""
+
+    def __init__(self, module: JsModule):
+        self.index = _FileIndex(module)
+        self.module = module
+        self.calls: list[AwsCall] = []
+
+    # what an expression is: ("pkg", package) | ("ref", package, name) |
+    # ("client", service, version) | ("cmd", service, operation, params node) | None
+    def what(self, node: Node | None, hops: int = 0) -> tuple[Any, ...] | None:
+        if node is None or hops > MAX_HOPS:
+            return None
+        kind = node.type
+        if kind in ("await_expression", "parenthesized_expression", "as_expression",
+                    "non_null_expression") and node.named_children:
+            return self.what(node.named_children[0], hops + 1)
+        if kind == "identifier" and node.text:
+            name = node.text.decode()
+            if name in self.index.imports:
+                package, export = self.index.imports[name]
+                return ("pkg", package) if export is None else ("ref", package, export)
+            return self.what(self.index.values.get(name), hops + 1)
+        if kind == "call_expression":
+            required = _required(node)
+            if required is not None:
+                return ("pkg", required)
+            func = node.child_by_field_name("function")
+            if func is not None and func.type == "member_expression":
+                prop = func.child_by_field_name("property")
+                owner = self.what(func.child_by_field_name("object"), hops + 1)
+                if prop is not None and prop.text == b"from" and owner is not None and \
+                        owner[0] == "ref" and owner[2] == "DynamoDBDocumentClient":
+                    return ("client", "dynamodb", "v3-doc")
+            return None
+        if kind == "member_expression":
+            prop = node.child_by_field_name("property")
+            owner = self.what(node.child_by_field_name("object"), hops + 1)
+            if owner is None or prop is None or not prop.text:
+                return None
+            name = prop.text.decode()
+            if owner[0] == "pkg":
+                return ("ref", owner[1], name)
+            if owner[0] == "ref" and owner[1] == "aws-sdk":
+                return ("ref", "aws-sdk", f"{owner[2]}.{name}")
+            return None
+        if kind == "new_expression":
+            return self._new(node, hops)
+        return None
+
+    def _new(self, node: Node, hops: int) -> tuple[Any, ...] | None:
+        cls = self.what(node.child_by_field_name("constructor"), hops + 1)
+        if cls is None:
+            return None
+        args = node.child_by_field_name("arguments")
+        params = args.named_children[0] if args is not None and args.named_children else None
+        if cls[0] == "pkg" and cls[1].startswith("aws-sdk/clients/"):
+            return ("client", v2_service(cls[1].rsplit("/", 1)[1]), "v2")
+        if cls[0] != "ref":
+            return None
+        package, name = cls[1], cls[2]
+        if package == "aws-sdk" or package.startswith("aws-sdk/clients/"):
+            last = name.rsplit(".", 1)[-1]
+            if last == "DocumentClient":
+                return ("client", "dynamodb", "v2-doc")
+            return ("client", v2_service(last), "v2")
+        service = v3_service(package)
+        if service is None:
+            return None
+        if name.endswith("Command"):
+            if package == "@aws-sdk/lib-dynamodb":
+                operation = _data()["document_client"].get(name)
+            else:
+                operation = name[:-len("Command")]
+            return ("cmd", service, operation, params) if operation else None
+        if name.endswith("Client"):
+            return ("client", service, "v3")
+        return ("client", service, "v3-aggregated")
+
+    def run(self) -> list[AwsCall]:
+        stack = [self.module.root]
+        while stack:
+            node = stack.pop()
+            if node.type == "call_expression":
+                self._call(node)
+            stack.extend(node.named_children)
+        self.calls.sort(key=lambda c: (c.line, c.operation))
+        return self.calls
+
+    def _call(self, node: Node) -> None:
+        func = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if func is None or func.type != "member_expression" or args is None:
+            return
+        prop = func.child_by_field_name("property")
+        method = prop.text.decode() if prop is not None and prop.text else ""
+        first = args.named_children[0] if args.named_children else None
+        if method == "send" and first is not None:
+            command = self.what(first)
+            if command is not None and command[0] == "cmd":
+                self._record(command[1], command[2], f"send({command[2]}Command)",
+                             command[3], node, "command")
+            return
+        client = self.what(func.child_by_field_name("object"))
+        if client is None or client[0] != "client":
+            return
+        service, version = client[1], client[2]
+        if version.endswith("-doc"):
+            operation = _data()["document_client"].get(method)
+        else:
+            sdk = aws_sdk.service(service)
+            operation = None
+            if sdk is not None:
+                wanted = method.lower()
+                operation = next((op for op in sdk.operations.values()
+                                  if op.lower() == wanted), None)
+        if operation:
+            self._record(service, operation, method, first, node, "client")
+
+    def _record(self, service: str, operation: str, method: str, params: Node | None,
+                node: Node, via: str) -> None:
+        sdk = aws_sdk.service(service)
+        if sdk is None or operation not in sdk.operations.values():
+            return
+        values = self._params(params)
+        actions = Interpreter._actions(sdk, operation, values)
+        targets = Interpreter._targets(service, values)
+        self.calls.append(AwsCall(service, operation, method, actions, targets,
+                                  self.module.file, line(node), via))
+
+    def _params(self, node: Node | None, hops: int = 0) -> dict[str, tuple[Any, Any]]:
+        if node is None or hops > MAX_HOPS:
+            return {}
+        if node.type == "identifier" and node.text:
+            return self._params(self.index.values.get(node.text.decode()), hops + 1)
+        if node.type != "object":
+            return {}
+        out: dict[str, tuple[Any, Any]] = {}
+        for child in node.named_children:
+            if child.type == "pair":
+                key = child.child_by_field_name("key")
+                name = string_value(key) if key is not None and key.type == "string" else \
+                    (key.text.decode() if key is not None and key.text else None)
+                if name is not None:
+                    out[name] = (self.name(child.child_by_field_name("value")), None)
+            elif child.type == "shorthand_property_identifier" and child.text:
+                name = child.text.decode()
+                out[name] = (self.name(child), None)
+            elif child.type == "spread_element" and child.named_children:
+                out.update(self._params(child.named_children[0], hops + 1))
+        return out
+
+    def name(self, node: Node | None, hops: int = 0) -> Name:
+        """The Name a request parameter's value stands for."""
+        if node is None:
+            return Name()
+        text = self.module.text(node)
+        literal = string_value(node)
+        if literal is not None:
+            return Name(literal=literal, text=text)
+        if node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if obj is not None and prop is not None and prop.text and \
+                    self.module.text(obj) == "process.env":
+                return Name(env=prop.text.decode(), text=text)
+            root = node
+            while root.type in ("member_expression", "subscript_expression"):
+                inner = root.child_by_field_name("object")
+                if inner is None:
+                    break
+                root = inner
+            if root.type == "identifier" and root.text and \
+                    root.text.decode() not in self.index.values:
+                path = text.split(".", 1)[1] if "." in text else text
+                return Name(event=path.replace("?", ""), text=text)
+        if node.type in ("identifier", "shorthand_property_identifier") and node.text and \
+                hops < MAX_HOPS:
+            value = self.index.values.get(node.text.decode())
+            if value is not None:
+                return self.name(value, hops + 1)
+        if node.type == "template_string":
+            first = node.named_children[0] if node.named_children else None
+            prefix = first.text.decode() if first is not None and \
+                first.type == "string_fragment" and first.text else ""
+            return Name(text=text, prefix=prefix)
+        if node.type == "subscript_expression":
+            obj = node.child_by_field_name("object")
+            index = node.child_by_field_name("index")
+            if obj is not None and self.module.text(obj) == "process.env":
+                env = string_value(index)
+                if env is not None:
+                    return Name(env=env, text=text)
+        return Name(text=text)
+
+
+def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
+    """The AWS SDK calls of these files (those that parse), in file and line order."""
+    out: list[AwsCall] = []
+    for file in files:
+        module = cache.try_get(file)
+        if module is not None:
+            out.extend(_Finder(module).run())
+    return out

@@ -1,0 +1,426 @@
+"""Calls in the JS taint engine: sinks, sanitisers, propagators, callbacks, project code.
+
+A call is looked up in the table by its package-qualified name (`child_process.exec`,
+after require/import resolution) or, for a method, by its name and the kind of its
+receiver. Functions of the project (same file or a local `require`/`import`) are
+analysed inline with the caller's taint (bounded depth and budget). Function literals
+passed as arguments (callbacks) are analysed too: array callbacks get the elements,
+`.then` callbacks the promised value, others nothing new (but they see the closure).
+Any other call passes the taint of its arguments on to its result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
+from faasguard.analysis.js.table import JsSink, JsTable
+from faasguard.analysis.js.values import FN, LOCAL, FuncRef, JsFrame, qualified
+from faasguard.analysis.taint.state import (
+    CLEAN,
+    Hit,
+    Val,
+    call_signature,
+    cleared,
+    extend,
+    merge,
+    stringified,
+    structured,
+    union,
+    with_step,
+)
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+MAX_DEPTH = 12
+SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"}
+FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
+
+
+class JsCalls:
+    """The call half of the JS engine (`JsAnalyzer` supplies expressions and statements)."""
+
+    table: JsTable
+    cache: JsModuleCache
+    hits: list[Hit]
+    local_funcs: dict[str, FuncRef]
+    stack: list[int]
+    budget: int
+    memo: dict[tuple[Any, ...], Val]
+    visited: set[tuple[str, int]]
+
+    # provided by JsAnalyzer
+    def ev(self, node: Node | None, f: JsFrame, name_hint: str | None = None) -> Val:
+        raise NotImplementedError
+
+    def member(self, holder: Val, prop: str, f: JsFrame, at: int | None = None,
+               default: bool = False) -> Val:
+        raise NotImplementedError
+
+    def require(self, spec: str, f: JsFrame) -> Val:
+        raise NotImplementedError
+
+    def func_ref(self, val: Val) -> FuncRef | None:
+        raise NotImplementedError
+
+    def run_body(self, fnode: Node, frame: JsFrame) -> None:
+        raise NotImplementedError
+
+    def bind(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
+        raise NotImplementedError
+
+    def key_text(self, key: Node | None) -> str | None:
+        raise NotImplementedError
+
+    def module_exports(self, module: JsModule) -> dict[str, Val]:
+        raise NotImplementedError
+
+    def lookup(self, name: str, f: JsFrame) -> Val:
+        raise NotImplementedError
+
+    @staticmethod
+    def params(fnode: Node) -> list[Node]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ dispatch
+
+    def call(self, node: Node, f: JsFrame, new: bool) -> Val:
+        """A call or `new` expression."""
+        func = node.child_by_field_name("constructor" if new else "function")
+        arg_list = node.child_by_field_name("arguments")
+        arg_nodes: list[Node] = []
+        if arg_list is not None:
+            if arg_list.type == "template_string":  # a tagged template: values go apart
+                arg_nodes = [s.named_children[0] for s in arg_list.named_children
+                             if s.type == "template_substitution" and s.named_children]
+            else:
+                arg_nodes = [a for a in arg_list.named_children if a.type != "comment"]
+        if func is None:
+            return CLEAN
+        if func.type == "identifier" and func.text == b"require" and "require" not in f.env:
+            spec = string_value(arg_nodes[0]) if arg_nodes else None
+            return self.require(spec, f) if spec is not None else CLEAN
+        args = [self.ev(a, f) for a in arg_nodes]
+        if func.type == "member_expression":
+            obj = func.child_by_field_name("object")
+            prop = func.child_by_field_name("property")
+            if obj is not None and prop is not None and prop.text:
+                receiver = self.ev(obj, f)
+                return self.method(prop.text.decode(), receiver, obj, node, arg_nodes, args, f)
+        callee = self.ev(func, f)
+        return self.call_value(callee, node, arg_nodes, args, f)
+
+    def call_value(self, callee: Val, node: Node, arg_nodes: list[Node], args: list[Val],
+                   f: JsFrame) -> Val:
+        """Calling a value: a project function, a package export, or something unknown."""
+        ref = self.func_ref(callee)
+        if ref is not None:
+            return self.inline(ref, args, node, f)
+        kind = callee.kind
+        if kind is not None and kind.startswith(LOCAL):  # `module.exports = function`
+            whole = self.member(callee, "module.exports", f)
+            if whole.kind is not None and whole.kind.startswith(FN):
+                return self.call_value(whole, node, arg_nodes, args, f)
+        qname = qualified(callee)
+        if qname is not None:
+            return self.named(qname, node, arg_nodes, args, f)
+        self.callbacks(None, CLEAN, arg_nodes, args, node, f)
+        return union([callee, *args])
+
+    def named(self, qname: str, node: Node, arg_nodes: list[Node], args: list[Val],
+              f: JsFrame) -> Val:
+        """A call of a package's export (or a global) by its qualified name."""
+        table = self.table
+        for jsink in table.calls.get(qname, ()):
+            self.check_sink(jsink, node, arg_nodes, args, f)
+        self.callbacks(None, CLEAN, arg_nodes, args, node, f)
+        if qname in table.full:
+            return CLEAN
+        partial = table.partial.get(qname)
+        if partial is not None:
+            return cleared(union(args), partial)
+        if qname in table.structured:
+            return structured(union(args[:1]))
+        if qname in table.stringify:
+            return stringified(union(args))
+        if qname in table.element_methods:
+            return union(args)
+        kind = table.kinds.get(qname)
+        if kind is not None:
+            return Val((), kind)
+        if qname.split(".", 1)[0] in table.schema_packages:
+            return Val((), "schema")
+        wrapped = next((a for a in args if a.kind is not None and a.kind.startswith(FN)), None)
+        if wrapped is not None and not any(a.taints for a in args):
+            return wrapped  # a wrapper such as middy(handler): the handler itself
+        return union(args)
+
+    def method(self, name: str, receiver: Val, obj: Node, node: Node, arg_nodes: list[Node],
+               args: list[Val], f: JsFrame) -> Val:
+        """`obj.name(args)`: package functions, sinks, sanitisers, propagators."""
+        kind = receiver.kind
+        table = self.table
+        if kind is not None and kind.startswith(LOCAL):
+            return self.call_value(self.member(receiver, name, f), node, arg_nodes, args, f)
+        qname = qualified(receiver)
+        if qname is not None:
+            return self.named(f"{qname}.{name}", node, arg_nodes, args, f)
+        for jsink in table.methods.get(name, ()):
+            if jsink.sink.receiver is None or jsink.sink.receiver == kind:
+                self.check_sink(jsink, node, arg_nodes, args, f)
+        result = self.callbacks(name, receiver, arg_nodes, args, node, f)
+        if kind == "schema" and name in table.schema_methods:
+            return CLEAN
+        if kind == "ajv" and name == "compile":
+            return Val((), "validator")
+        if kind in table.fluent:
+            return Val((), kind)
+        if result is not None:
+            return result
+        if name in table.boolean_methods:
+            return CLEAN
+        if name in table.arg_methods:
+            added = union(args)
+            if added.taints and obj.type == "identifier" and obj.text:
+                holder = obj.text.decode()
+                f.env[holder] = merge(f.env.get(holder, CLEAN), added)
+            if name in ("concat", "join"):
+                return stringified(union((receiver, added)))
+            return union((receiver, added))
+        if not receiver.taints:
+            return CLEAN
+        at = (f.module.file, line(node))
+        if name in table.string_methods:
+            if name in ("replace", "replaceAll", "concat"):
+                return stringified(union([receiver, *args[1:]] if name != "concat"
+                                         else [receiver, *args]))
+            return stringified(receiver)
+        if name in table.element_methods:
+            return extend(receiver, "*", at)
+        return Val(receiver.taints)
+
+    # ------------------------------------------------------------------ callbacks
+
+    def callbacks(self, method: str | None, receiver: Val, arg_nodes: list[Node],
+                  args: list[Val], node: Node, f: JsFrame) -> Val | None:
+        """Analyse function literals passed as arguments; the value the call then has
+        (array callbacks and `.then`), else None."""
+        result: Val | None = None
+        for arg_node, val in zip(arg_nodes, args, strict=False):
+            if arg_node.type not in FUNCTION_LITERALS:
+                continue
+            ref = self.func_ref(val)
+            if ref is None:
+                continue
+            if method in self.table.callbacks:
+                element = extend(receiver, "*", (f.module.file, line(node)))
+                given = [union(args[1:2]), element] if method == "reduce" else [element]
+                out = self.inline(ref, given, node, f, force=True)
+                result = receiver if method in ("filter", "find", "findLast") else \
+                    (union((out, element)) if method == "map" else out)
+            elif method == "then":
+                result = self.inline(ref, [Val(receiver.taints)], node, f, force=True)
+            else:
+                self.inline(ref, [], node, f, force=True)
+        return result
+
+    # ------------------------------------------------------------------ sinks
+
+    def check_sink(self, jsink: JsSink, node: Node, arg_nodes: list[Node], args: list[Val],
+                   f: JsFrame) -> None:
+        """Report tainted arguments that reach a sink (its condition permitting)."""
+        sink = jsink.sink
+        condition = sink.condition
+        indexes = list(sink.args)
+        if condition == "shell":
+            indexes = [0] + ([1] if self._shell(arg_nodes) else [])
+        elif condition == "unsafe-yaml" and not self._option(arg_nodes, "schema", "unsafe"):
+            return
+        elif condition == "noent" and not self._option(arg_nodes, "noent", "true"):
+            return
+        elif condition == "location-header":
+            first = string_value(arg_nodes[0]) if arg_nodes else None
+            if first is None or first.lower() != "location":
+                return
+        for index in indexes:
+            if index >= len(args):
+                continue
+            val = args[index]
+            arg = arg_nodes[index]
+            if jsink.props and arg.type == "object":
+                val = self._props(arg, jsink.props, f)
+            if condition == "structured":
+                val = Val(tuple(t for t in val.taints if t.structured))
+            if val.taints:
+                self.report(sink.category, sink.name.lstrip(".") if sink.receiver is None
+                            else f"{sink.receiver}.{sink.name.lstrip('.')}", node, val, f)
+
+    def _props(self, obj: Node, props: tuple[str, ...], f: JsFrame) -> Val:
+        vals = []
+        for child in obj.named_children:
+            if child.type == "pair" and self.key_text(child.child_by_field_name("key")) in props:
+                vals.append(self.ev(child.child_by_field_name("value"), f))
+            elif child.type == "shorthand_property_identifier" and child.text and \
+                    child.text.decode() in props:
+                vals.append(self.lookup(child.text.decode(), f))
+        return union(vals)
+
+    def _shell(self, arg_nodes: list[Node]) -> bool:
+        """Does a spawn/execFile call run a shell (`shell: true`, or `sh -c` argv)?"""
+        if self._option(arg_nodes, "shell", "truthy"):
+            return True
+        program = string_value(arg_nodes[0]) if arg_nodes else None
+        if program in SHELLS and len(arg_nodes) > 1 and arg_nodes[1].type == "array":
+            return any(string_value(e) == "-c" for e in arg_nodes[1].named_children)
+        return False
+
+    def _option(self, arg_nodes: list[Node], key: str, want: str) -> bool:
+        """Does an object-literal argument set `key` (truthy / true / an unsafe schema)?"""
+        for arg in arg_nodes:
+            if arg.type != "object":
+                continue
+            for child in arg.named_children:
+                if child.type != "pair" or self.key_text(child.child_by_field_name("key")) != key:
+                    continue
+                value = child.child_by_field_name("value")
+                text = value.text.decode() if value is not None and value.text else ""
+                if want == "true":
+                    return text == "true"
+                if want == "unsafe":
+                    return "FULL" in text.upper() or "js-types" in text or "jsTypes" in text
+                return text not in ("false", "0", "null", "undefined", "''", '""')
+        return False
+
+    def report(self, category: str, sink: str, node: Node, val: Val, f: JsFrame) -> None:
+        """Record every taint of `val` not cleared for `category` as a hit."""
+        where = line(node)
+        function = f"{f.module.file}:{f.name}"
+        for taint in val.taints:
+            if category not in taint.cleared:
+                self.hits.append(Hit(category, sink, f.module.file, where, taint, function))
+
+    # ------------------------------------------------------------------ guards
+
+    def guard(self, cond: Node, f: JsFrame) -> tuple[set[str], set[str]]:
+        """Bindings a condition validates: (when it is true, when it is false)."""
+        kind = cond.type
+        if kind == "parenthesized_expression" and cond.named_children:
+            return self.guard(cond.named_children[0], f)
+        if kind == "unary_expression":
+            op = cond.child_by_field_name("operator")
+            arg = cond.child_by_field_name("argument")
+            if op is not None and op.text == b"!" and arg is not None:
+                yes, no = self.guard(arg, f)
+                return no, yes
+            return set(), set()
+        if kind == "binary_expression":
+            return self._guard_binary(cond, f)
+        if kind == "call_expression":
+            return self._guard_call(cond, f), set()
+        return set(), set()
+
+    def _guard_binary(self, cond: Node, f: JsFrame) -> tuple[set[str], set[str]]:
+        op_node = cond.child_by_field_name("operator")
+        op = op_node.text.decode() if op_node is not None and op_node.text else ""
+        left = cond.child_by_field_name("left")
+        right = cond.child_by_field_name("right")
+        if left is None or right is None:
+            return set(), set()
+        if op in ("&&", "||"):
+            a, b = self.guard(left, f), self.guard(right, f)
+            return (a[0] | b[0], set()) if op == "&&" else (set(), a[1] | b[1])
+        if op not in ("===", "==", "!==", "!="):
+            return set(), set()
+        names = self._tainted_names([left], f)
+        other = right
+        if not names:
+            names, other = self._tainted_names([right], f), left
+        if not names or self.ev(other, f).taints or other.type in ("identifier",) and \
+                other.text == b"undefined":
+            return set(), set()
+        return (names, set()) if op in ("===", "==") else (set(), names)
+
+    def _guard_call(self, cond: Node, f: JsFrame) -> set[str]:
+        func = cond.child_by_field_name("function")
+        arg_list = cond.child_by_field_name("arguments")
+        arg_nodes = arg_list.named_children if arg_list is not None else []
+        if func is None:
+            return set()
+        guards = self.table.guards
+        if func.type == "member_expression":
+            obj = func.child_by_field_name("object")
+            prop = func.child_by_field_name("property")
+            name = prop.text.decode() if prop is not None and prop.text else ""
+            if obj is None:
+                return set()
+            receiver = self.ev(obj, f)
+            qname = qualified(receiver)
+            full = f"{qname}.{name}" if qname else None
+            if name in guards or (full is not None and full in guards) or \
+                    (receiver.kind == "ajv" and name == "validate"):
+                if receiver.taints:  # `value.startsWith(BASE)`, `value.match(/^..$/)`
+                    if any(self.ev(a, f).taints for a in arg_nodes):
+                        return set()
+                    return self._tainted_names([obj], f)
+                return self._tainted_names(arg_nodes, f)
+            return set()
+        callee = self.ev(func, f)
+        qname = qualified(callee)
+        if callee.kind == "validator" or (qname is not None and qname in guards):
+            return self._tainted_names(arg_nodes, f)
+        return set()
+
+    def _tainted_names(self, nodes: list[Node], f: JsFrame) -> set[str]:
+        out = set()
+        for node in nodes:
+            if node.type == "identifier" and node.text:
+                name = node.text.decode()
+                if f.env.get(name, CLEAN).taints:
+                    out.add(name)
+        return out
+
+    # ------------------------------------------------------------------ project code
+
+    def inline(self, ref: FuncRef, args: list[Val], node: Node, caller: JsFrame,
+               force: bool = False) -> Val:
+        """Analyse a project function for this call's arguments; its return value."""
+        closure = ref.closure
+        tainted = any(a.taints for a in args) or (
+            closure is not None and any(v.taints for v in closure.env.values()))
+        if not tainted and not force:
+            return CLEAN
+        key_node = ref.node.start_byte
+        if key_node in self.stack or len(self.stack) > MAX_DEPTH or self.budget <= 0:
+            return union(args)
+        key = (ref.module.file, key_node, node.start_byte, call_signature(args),
+               id(closure))
+        known = self.memo.get(key)
+        if known is not None:
+            return known
+        self.memo[key] = union(args)  # a recursive call meanwhile sees its arguments
+        self.budget -= 1
+        frame = JsFrame(ref.module, ref.name, dict(closure.env) if closure is not None else {})
+        for index, param in enumerate(self.params(ref.node)):
+            val = args[index] if index < len(args) else CLEAN
+            if param.type == "rest_pattern":
+                val = union(args[index:])
+            if val.taints:
+                val = with_step(val, (caller.module.file, line(node),
+                                      f"passed to {ref.name}()"))
+            self.bind(param, val, frame, line(ref.node))
+        self.stack.append(key_node)
+        if tainted:
+            self.visited.add((ref.module.file, line(ref.node)))
+        self.run_body(ref.node, frame)
+        self.stack.pop()
+        if closure is not None:  # writes to captured bindings are seen by the caller
+            for name, val in frame.env.items():
+                if name in closure.env and val.taints and val is not closure.env[name]:
+                    closure.env[name] = merge(closure.env[name], val)
+        result = union(frame.returns, next((r.kind for r in frame.returns if r.kind), None))
+        if result.taints:
+            result = with_step(result, (caller.module.file, line(node),
+                                        f"returned from {ref.name}()"))
+        self.memo[key] = result
+        return result

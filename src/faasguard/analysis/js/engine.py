@@ -1,0 +1,750 @@
+"""The JS taint engine: an abstract interpreter over tree-sitter syntax trees.
+
+It walks one function at a time, statement by statement, keeping for every local binding
+a `Val` (the taints it carries and, for some objects, a kind; see values.py). Taints,
+values and hits are the Python engine's (analysis.taint.state), so flows, rules and
+reports are shared. Calls are the business of `calls.JsCalls`.
+
+Branches are analysed separately and merged; a branch that returns or throws does not
+flow on, which is what makes allow-list checks with an early return work. Loop bodies
+run once, and again when a binding they read changed. Module top levels are evaluated
+once (without taint) to know what `require`/`import` bind and what a file exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from faasguard.analysis.js.calls import JsCalls
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
+from faasguard.analysis.js.table import JsTable
+from faasguard.analysis.js.values import FN, LOCAL, MOD, REF, FuncRef, JsFrame, package_name
+from faasguard.analysis.taint.state import (
+    CLEAN,
+    Hit,
+    Taint,
+    Val,
+    extend,
+    merge,
+    merge_env,
+    stringified,
+    taint_signature,
+    union,
+    with_step,
+)
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
+               "satisfies_expression", "non_null_expression", "spread_element",
+               "type_assertion", "yield_expression"}
+FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
+             "generator_function_declaration", "generator_function", "method_definition"}
+#: Request properties of DynamoDB calls that are expressions (PartiQL for `Statement`).
+DYNAMO_EXPRESSIONS = {"FilterExpression", "KeyConditionExpression", "ConditionExpression",
+                      "UpdateExpression", "ProjectionExpression", "Statement"}
+CLEAN_OPERATORS = {"===", "!==", "==", "!=", "<", ">", "<=", ">=", "-", "*", "/", "%", "**",
+                   "instanceof", "in", "&", "|", "^", "<<", ">>", ">>>"}
+
+
+class JsAnalyzer(JsCalls):
+    """Analyses one entry point (a handler) with its first parameter as the source."""
+
+    def __init__(self, table: JsTable, cache: JsModuleCache):
+        self.table = table
+        self.cache = cache
+        self.hits: list[Hit] = []
+        self.local_funcs: dict[str, FuncRef] = {}
+        self.stack: list[int] = []
+        self.budget = 400
+        self.memo: dict[tuple[Any, ...], Val] = {}
+        self.visited: set[tuple[str, int]] = set()
+
+    # ------------------------------------------------------------------ entry points
+
+    def analyse(self, module: JsModule, fnode: Node, name: str, sources: int = 1) -> None:
+        """Analyse a function with its first `sources` parameters as attacker input."""
+        self.module_exports(module)
+        frame = JsFrame(module, name)
+        params = self.params(fnode)
+        for param in params[:sources]:
+            names = self.pattern_names(param)
+            step = (module.file, line(fnode), f"'{names[0] if names else 'event'}' of "
+                    f"{name}() is attacker-controlled input")
+            origin = names[0] if names and param.type == "identifier" else "event"
+            self.bind(param, Val((Taint((), (step,), origin),)), frame, line(fnode))
+        self.visited.add((module.file, line(fnode)))
+        self.run_body(fnode, frame)
+
+    def module_exports(self, module: JsModule) -> dict[str, Val]:
+        """Evaluate a module's top level once (no taint); its exports."""
+        if not module.evaluated:
+            module.evaluated = True
+            frame = JsFrame(module, "<module>", module.env, top_level=True)
+            self.block(module.root.named_children, frame)
+        return module.exports
+
+    def run_body(self, fnode: Node, frame: JsFrame) -> None:
+        """Run a function's body: a block, or the expression of an arrow function."""
+        body = fnode.child_by_field_name("body")
+        if body is None:
+            return
+        if body.type == "statement_block":
+            self.block(body.named_children, frame)
+        else:
+            frame.returns.append(self.ev(body, frame))
+
+    @staticmethod
+    def params(fnode: Node) -> list[Node]:
+        """The parameter nodes of a function (an arrow's bare `x => ...` too)."""
+        single = fnode.child_by_field_name("parameter")
+        if single is not None:
+            return [single]
+        params = fnode.child_by_field_name("parameters")
+        if params is None:
+            return []
+        return [p for p in params.named_children if p.type != "comment"]
+
+    def pattern_names(self, node: Node) -> list[str]:
+        """The names a parameter or pattern binds (first one first)."""
+        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+            return [node.text.decode() if node.text else ""]
+        out: list[str] = []
+        for child in node.named_children:
+            if child.type in ("type_annotation", "accessibility_modifier"):
+                continue
+            out.extend(self.pattern_names(child))
+        return out
+
+    # ------------------------------------------------------------------ statements
+
+    def block(self, stmts: list[Node], f: JsFrame) -> bool:
+        """Analyse statements in order; True when the block always leaves (return/throw)."""
+        for stmt in stmts:  # hoisting: function declarations are bound before anything runs
+            if stmt.type in ("function_declaration", "generator_function_declaration"):
+                self._declare(stmt, f)
+            elif stmt.type == "export_statement":
+                decl = stmt.child_by_field_name("declaration")
+                if decl is not None and decl.type in FUNCTIONS:
+                    self._declare(decl, f)
+        for stmt in stmts:
+            handler = _STMT.get(stmt.type)
+            if handler is not None and handler(self, stmt, f):
+                return True
+        return False
+
+    def _declare(self, node: Node, f: JsFrame) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None and name.text:
+            f.env[name.text.decode()] = self.function_value(node, f, name.text.decode())
+
+    def _s_expression(self, node: Node, f: JsFrame) -> bool:
+        for child in node.named_children:
+            self.ev(child, f)
+        return False
+
+    def _s_declaration(self, node: Node, f: JsFrame) -> bool:
+        for decl in node.named_children:
+            if decl.type != "variable_declarator":
+                continue
+            target = decl.child_by_field_name("name")
+            value = decl.child_by_field_name("value")
+            if target is None:
+                continue
+            val = self.ev(value, f, name_hint=self._name(target)) if value is not None else CLEAN
+            self.bind(target, val, f, line(decl))
+        return False
+
+    def _name(self, node: Node) -> str | None:
+        return node.text.decode() if node.type == "identifier" and node.text else None
+
+    def _s_return(self, node: Node, f: JsFrame) -> bool:
+        for child in node.named_children:
+            f.returns.append(self.ev(child, f))
+        return True
+
+    def _s_throw(self, node: Node, f: JsFrame) -> bool:
+        for child in node.named_children:
+            self.ev(child, f)
+        return True
+
+    def _s_jump(self, node: Node, f: JsFrame) -> bool:
+        return True
+
+    def _s_block(self, node: Node, f: JsFrame) -> bool:
+        return self.block(node.named_children, f)
+
+    def _branch(self, node: Node | None, f: JsFrame) -> bool:
+        if node is None:
+            return False
+        if node.type == "else_clause":
+            return self.block(node.named_children, f)
+        if node.type == "statement_block":
+            return self.block(node.named_children, f)
+        return self.block([node], f)
+
+    def _s_if(self, node: Node, f: JsFrame) -> bool:
+        cond = node.child_by_field_name("condition")
+        when_true: set[str] = set()
+        when_false: set[str] = set()
+        if cond is not None:
+            self.ev(cond, f)
+            when_true, when_false = self.guard(cond, f)
+        before = f.env
+        f.env = dict(before)
+        for name in when_true:
+            f.env[name] = CLEAN
+        left = self._branch(node.child_by_field_name("consequence"), f)
+        env_body = f.env
+        f.env = dict(before)
+        for name in when_false:
+            f.env[name] = CLEAN
+        right = self._branch(node.child_by_field_name("alternative"), f)
+        env_else = f.env
+        if left and not right:
+            f.env = env_else
+        elif right and not left:
+            f.env = env_body
+        elif not left:
+            f.env = merge_env(env_body, env_else)
+        return left and right
+
+    def _loop(self, f: JsFrame, one_pass: Callable[[], None]) -> None:
+        before = dict(f.env)
+        one_pass()
+        if any(taint_signature(before.get(k)) != taint_signature(v) for k, v in f.env.items()):
+            one_pass()
+        f.env = merge_env(before, f.env)
+
+    def _s_for_in(self, node: Node, f: JsFrame) -> bool:
+        right = node.child_by_field_name("right")
+        items = self.ev(right, f) if right is not None else CLEAN
+        element = extend(items, "*", (f.module.file, line(node)))
+        if items.taints:
+            element = with_step(element, (f.module.file, line(node), "iterated over"))
+        left = node.child_by_field_name("left")
+        body = node.child_by_field_name("body")
+
+        def one_pass() -> None:
+            if left is not None:
+                self.bind(left, element, f, line(node))
+            if body is not None:
+                self._branch(body, f)
+
+        self._loop(f, one_pass)
+        return False
+
+    def _s_for(self, node: Node, f: JsFrame) -> bool:
+        for field in ("initializer", "condition", "increment"):
+            part = node.child_by_field_name(field)
+            if part is not None:
+                if part.type in ("lexical_declaration", "variable_declaration"):
+                    self._s_declaration(part, f)
+                elif part.type != "empty_statement":
+                    self.ev(part, f) if part.type != "expression_statement" else \
+                        self._s_expression(part, f)
+        body = node.child_by_field_name("body")
+        if body is not None:
+            def one_pass() -> None:
+                self._branch(body, f)
+
+            self._loop(f, one_pass)
+        return False
+
+    def _s_while(self, node: Node, f: JsFrame) -> bool:
+        cond = node.child_by_field_name("condition")
+        body = node.child_by_field_name("body")
+
+        def one_pass() -> None:
+            if cond is not None:
+                self.ev(cond, f)
+            if body is not None:
+                self._branch(body, f)
+
+        self._loop(f, one_pass)
+        return False
+
+    def _s_try(self, node: Node, f: JsFrame) -> bool:
+        before = dict(f.env)
+        body = node.child_by_field_name("body")
+        left = self._branch(body, f)
+        outcomes = [] if left else [f.env]
+        after_body = merge_env(before, f.env)
+        handler = node.child_by_field_name("handler")
+        if handler is not None:
+            f.env = dict(after_body)
+            param = handler.child_by_field_name("parameter")
+            if param is not None:
+                self.bind(param, CLEAN, f, line(handler))
+            if not self._branch(handler.child_by_field_name("body"), f):
+                outcomes.append(f.env)
+        if outcomes:
+            env = outcomes[0]
+            for other in outcomes[1:]:
+                env = merge_env(env, other)
+            f.env = env
+        else:
+            f.env = after_body
+        final = node.child_by_field_name("finalizer")
+        leaves = False
+        if final is not None:
+            leaves = self._branch(final.child_by_field_name("body"), f)
+        return leaves or not outcomes
+
+    def _s_switch(self, node: Node, f: JsFrame) -> bool:
+        value = node.child_by_field_name("value")
+        if value is not None:
+            self.ev(value, f)
+        body = node.child_by_field_name("body")
+        before = f.env
+        env = before
+        for case in body.named_children if body is not None else []:
+            f.env = dict(before)
+            stmts = [c for c in case.named_children if c != case.child_by_field_name("value")]
+            self.block(stmts, f)
+            env = merge_env(env, f.env)
+        f.env = env
+        return False
+
+    def _s_labeled(self, node: Node, f: JsFrame) -> bool:
+        body = node.child_by_field_name("body")
+        return self._branch(body, f) if body is not None else False
+
+    def _s_function(self, node: Node, f: JsFrame) -> bool:
+        return False  # bound when the block started (hoisting)
+
+    def _s_import(self, node: Node, f: JsFrame) -> bool:
+        source = string_value(node.child_by_field_name("source"))
+        if source is None:
+            return False
+        module_val = self.require(source, f)
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if clause is None:
+            return False
+        for part in clause.named_children:
+            if part.type == "identifier" and part.text:  # default import
+                f.env[part.text.decode()] = self.member(module_val, "default", f, default=True)
+            elif part.type == "namespace_import":
+                ident = next((c for c in part.named_children if c.type == "identifier"), None)
+                if ident is not None and ident.text:
+                    f.env[ident.text.decode()] = module_val
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    if name is not None and alias is not None and name.text and alias.text:
+                        f.env[alias.text.decode()] = self.member(module_val, name.text.decode(), f)
+        return False
+
+    def _s_export(self, node: Node, f: JsFrame) -> bool:
+        decl = node.child_by_field_name("declaration")
+        exports = f.module.exports if f.top_level else None
+        if decl is not None:
+            handler = _STMT.get(decl.type)
+            if handler is not None:
+                handler(self, decl, f)
+            if exports is not None:
+                names: list[str] = []
+                if decl.type in FUNCTIONS or decl.type == "class_declaration":
+                    ident = decl.child_by_field_name("name")
+                    names = [ident.text.decode()] if ident is not None and ident.text else []
+                else:
+                    for sub in decl.named_children:
+                        target = sub.child_by_field_name("name")
+                        if sub.type == "variable_declarator" and target is not None:
+                            names.extend(self.pattern_names(target))
+                for name in names:
+                    exports[name] = f.env.get(name, CLEAN)
+            return False
+        value = node.child_by_field_name("value")
+        if value is not None:  # export default <expression or function>
+            val = self.ev(value, f, name_hint="default")
+            if exports is not None:
+                exports["default"] = val
+            return False
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is not None and exports is not None:
+            source = string_value(node.child_by_field_name("source"))
+            origin = self.require(source, f) if source is not None else None
+            for spec in clause.named_children:
+                original = spec.child_by_field_name("name")
+                alias = spec.child_by_field_name("alias") or original
+                if original is None or alias is None or not original.text or not alias.text:
+                    continue
+                local = original.text.decode()
+                exports[alias.text.decode()] = self.member(origin, local, f) if origin is not None \
+                    else f.env.get(local, CLEAN)
+        return False
+
+    # ------------------------------------------------------------------ binding
+
+    def bind(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
+        """Bind a value to a declaration target or parameter (patterns destructure)."""
+        kind = target.type
+        if kind in ("identifier", "shorthand_property_identifier_pattern"):
+            name = target.text.decode() if target.text else ""
+            f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'"))
+        elif kind in ("required_parameter", "optional_parameter"):
+            pattern = target.child_by_field_name("pattern")
+            if pattern is not None:
+                default = target.child_by_field_name("value")
+                self.bind(pattern, merge(val, self.ev(default, f)) if default else val, f, at)
+        elif kind in ("assignment_pattern", "object_assignment_pattern"):
+            left = target.child_by_field_name("left")
+            right = target.child_by_field_name("right")
+            if left is not None:
+                self.bind(left, merge(val, self.ev(right, f)) if right else val, f, at)
+        elif kind == "rest_pattern":
+            for child in target.named_children:
+                self.bind(child, val, f, at)
+        elif kind == "object_pattern":
+            self._bind_object(target, val, f, at)
+        elif kind == "array_pattern":
+            for child in target.named_children:
+                self.bind(child, extend(val, "*", (f.module.file, at)) if val.taints else CLEAN,
+                          f, at)
+        elif kind in ("member_expression", "subscript_expression"):
+            self.assign_member(target, val, f, at)
+
+    def _bind_object(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
+        where = (f.module.file, at)
+        for child in target.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                name = child.text.decode() if child.text else ""
+                self.bind(child, self.member(val, name, f), f, at)
+            elif child.type == "pair_pattern":
+                value = child.child_by_field_name("value")
+                key = self.key_text(child.child_by_field_name("key"))
+                if value is not None:
+                    part = self.member(val, key, f) if key is not None else \
+                        extend(val, "*", where)
+                    self.bind(value, part, f, at)
+            elif child.type == "object_assignment_pattern":
+                left = child.child_by_field_name("left")
+                right = child.child_by_field_name("right")
+                if left is not None and left.text:
+                    part = self.member(val, left.text.decode(), f)
+                    self.bind(left, merge(part, self.ev(right, f)) if right else part, f, at)
+            elif child.type == "rest_pattern":
+                for inner in child.named_children:
+                    self.bind(inner, val, f, at)
+
+    def key_text(self, key: Node | None) -> str | None:
+        """The literal name of an object key (None for a computed key)."""
+        if key is None:
+            return None
+        if key.type in ("property_identifier", "identifier", "shorthand_property_identifier"):
+            return key.text.decode() if key.text else None
+        if key.type == "string":
+            return string_value(key)
+        if key.type == "number" and key.text:
+            return key.text.decode()
+        return None
+
+    def assign_member(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
+        """`obj.x = v`, `obj[k] = v`, `exports.x = v`, `module.exports = v`."""
+        obj = target.child_by_field_name("object")
+        if target.type == "member_expression":
+            prop = target.child_by_field_name("property")
+            key = prop.text.decode() if prop is not None and prop.text else None
+        else:
+            index = target.child_by_field_name("index")
+            key = string_value(index)
+            if index is not None and key is None:
+                self.ev(index, f)
+        if obj is None:
+            return
+        obj_text = f.module.text(obj)
+        if f.top_level and obj_text in ("exports", "module.exports") and key is not None:
+            f.module.exports[key] = val
+            return
+        if f.top_level and obj_text == "module" and key == "exports":
+            self._module_exports(target, val, f)
+            return
+        if key is not None and key.lower() == "location" and val.taints and \
+                obj_text.rsplit(".", 1)[-1].lower() in ("headers", "multivalueheaders"):
+            self.report("redirect", "Location header", target, val, f)
+        root = obj
+        while root.type in ("member_expression", "subscript_expression"):
+            inner = root.child_by_field_name("object")
+            if inner is None:
+                break
+            root = inner
+        if val.taints and root.type == "identifier" and root.text:
+            name = root.text.decode()
+            old = f.env.get(name, CLEAN)
+            f.env[name] = merge(old, with_step(val, (f.module.file, at, f"stored in '{name}'")))
+
+    def _module_exports(self, target: Node, val: Val, f: JsFrame) -> None:
+        assignment = target.parent
+        right = assignment.child_by_field_name("right") if assignment is not None else None
+        exports = f.module.exports
+        if right is not None and right.type == "object":
+            for child in right.named_children:
+                if child.type == "shorthand_property_identifier" and child.text:
+                    name = child.text.decode()
+                    exports[name] = self.lookup(name, f)
+                elif child.type == "pair":
+                    key = self.key_text(child.child_by_field_name("key"))
+                    value = child.child_by_field_name("value")
+                    if key is not None and value is not None:
+                        exports[key] = self.ev(value, f, name_hint=key)
+                elif child.type == "method_definition":
+                    name_node = child.child_by_field_name("name")
+                    if name_node is not None and name_node.text:
+                        name = name_node.text.decode()
+                        exports[name] = self.function_value(child, f, name)
+        else:
+            exports["module.exports"] = val
+
+    # ------------------------------------------------------------------ expressions
+
+    def ev(self, node: Node | None, f: JsFrame, name_hint: str | None = None) -> Val:
+        """The abstract value of an expression."""
+        if node is None:
+            return CLEAN
+        kind = node.type
+        if kind in PASSTHROUGH:
+            inner = node.named_children
+            return self.ev(inner[-1] if kind == "type_assertion" else inner[0], f) \
+                if inner else CLEAN
+        if kind in FUNCTIONS:
+            return self.function_value(node, f, name_hint or "<anonymous>")
+        handler = _EXPR.get(kind)
+        if handler is not None:
+            return handler(self, node, f)
+        return CLEAN
+
+    def function_value(self, node: Node, f: JsFrame, name: str) -> Val:
+        """A function literal or declaration as a value (closing over the frame)."""
+        key = f"{f.module.file}:{node.start_byte}"
+        ref = FuncRef(f.module, node, None if f.top_level else f, name)
+        if f.top_level:
+            self.cache.functions[key] = ref
+        else:
+            self.local_funcs[key] = ref
+        return Val((), FN + key)
+
+    def func_ref(self, val: Val) -> FuncRef | None:
+        """The function a `fn:` value names."""
+        if val.kind is None or not val.kind.startswith(FN):
+            return None
+        key = val.kind[3:]
+        found = self.local_funcs.get(key)
+        if found is None:
+            found = self.cache.functions.get(key)
+        return found
+
+    def lookup(self, name: str, f: JsFrame) -> Val:
+        """A name's value: local, module-level, or a known global."""
+        val = f.env.get(name)
+        if val is not None:
+            return val
+        val = f.module.env.get(name)
+        if val is not None:
+            return val
+        if name in self.table.globals:
+            return Val((), REF + name)
+        return CLEAN
+
+    def _e_identifier(self, node: Node, f: JsFrame) -> Val:
+        return self.lookup(node.text.decode() if node.text else "", f)
+
+    def require(self, spec: str, f: JsFrame) -> Val:
+        """What `require(spec)` / `import ... from spec` evaluates to."""
+        local = self.cache.resolve_local(f.module.file, spec)
+        if local is not None:
+            target = self.cache.try_get(local)
+            if target is not None:
+                self.module_exports(target)
+                return Val((), LOCAL + local)
+            return CLEAN
+        if spec.startswith((".", "/")):
+            return CLEAN
+        return Val((), MOD + package_name(spec))
+
+    def member(self, holder: Val, prop: str, f: JsFrame, at: int | None = None,
+               default: bool = False) -> Val:
+        """`holder.prop` (also a destructured or imported name)."""
+        kind = holder.kind
+        if kind is not None:
+            if kind.startswith(LOCAL):
+                module = self.cache.try_get(kind[len(LOCAL):])
+                if module is None:
+                    return CLEAN
+                exports = self.module_exports(module)
+                found = exports.get(prop)
+                if found is None and default:  # CommonJS interop: the default is the module
+                    found = exports.get("module.exports", holder)
+                if found is None:
+                    whole = exports.get("module.exports")
+                    found = self.member(whole, prop, f) if whole is not None else CLEAN
+                return found
+            if kind.startswith(MOD) or kind.startswith(REF):
+                if default:
+                    return holder
+                return Val((), REF + kind[4:] + "." + prop)
+        if not holder.taints:
+            return CLEAN
+        return extend(holder, prop, (f.module.file, at) if at else None)
+
+    def _e_member(self, node: Node, f: JsFrame) -> Val:
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        if obj is None or prop is None or not prop.text:
+            return CLEAN
+        if obj.type == "identifier" and obj.text == b"process" and prop.text == b"env":
+            return CLEAN
+        return self.member(self.ev(obj, f), prop.text.decode(), f, line(node))
+
+    def _e_subscript(self, node: Node, f: JsFrame) -> Val:
+        holder = self.ev(node.child_by_field_name("object"), f)
+        index = node.child_by_field_name("index")
+        self.ev(index, f)
+        if not holder.taints:
+            return CLEAN
+        key = string_value(index)
+        if key is None and index is not None and index.type == "number" and index.text:
+            key = index.text.decode()
+        return extend(holder, key if key is not None else "*", (f.module.file, line(node)))
+
+    def _e_template(self, node: Node, f: JsFrame) -> Val:
+        vals = [self.ev(sub.named_children[0], f) for sub in node.named_children
+                if sub.type == "template_substitution" and sub.named_children]
+        return stringified(union(vals)) if vals else CLEAN
+
+    def _e_binary(self, node: Node, f: JsFrame) -> Val:
+        left = self.ev(node.child_by_field_name("left"), f)
+        right = self.ev(node.child_by_field_name("right"), f)
+        op = node.child_by_field_name("operator")
+        text = op.text.decode() if op is not None and op.text else ""
+        if text in CLEAN_OPERATORS:
+            return CLEAN
+        if text == "+":
+            return stringified(union((left, right)))
+        return union((left, right))  # && || ??
+
+    def _e_ternary(self, node: Node, f: JsFrame) -> Val:
+        self.ev(node.child_by_field_name("condition"), f)
+        return union((self.ev(node.child_by_field_name("consequence"), f),
+                      self.ev(node.child_by_field_name("alternative"), f)))
+
+    def _e_clean(self, node: Node, f: JsFrame) -> Val:
+        for child in node.named_children:
+            self.ev(child, f)
+        return CLEAN
+
+    def _e_assignment(self, node: Node, f: JsFrame) -> Val:
+        left = node.child_by_field_name("left")
+        val = self.ev(node.child_by_field_name("right"), f,
+                      name_hint=self._name(left) if left is not None else None)
+        if left is not None:
+            if left.type == "identifier":
+                self.bind(left, val, f, line(node))
+            else:
+                self.bind(left, val, f, line(node))
+        return val
+
+    def _e_augmented(self, node: Node, f: JsFrame) -> Val:
+        left = node.child_by_field_name("left")
+        added = self.ev(node.child_by_field_name("right"), f)
+        if left is None:
+            return added
+        val = stringified(union((self.ev(left, f), added)))
+        self.bind(left, val, f, line(node))
+        return val
+
+    def _e_sequence(self, node: Node, f: JsFrame) -> Val:
+        val = CLEAN
+        for child in node.named_children:
+            val = self.ev(child, f)
+        return val
+
+    def _e_array(self, node: Node, f: JsFrame) -> Val:
+        return union([self.ev(child, f) for child in node.named_children])
+
+    def _e_object(self, node: Node, f: JsFrame, headers: bool = False) -> Val:
+        vals: list[Val] = []
+        for child in node.named_children:
+            if child.type == "pair":
+                key = self.key_text(child.child_by_field_name("key"))
+                value = child.child_by_field_name("value")
+                if key is None:
+                    vals.append(self.ev(child.child_by_field_name("key"), f))
+                if value is None:
+                    continue
+                if value.type == "object" and key in ("headers", "multiValueHeaders"):
+                    val = self._e_object(value, f, headers=True)
+                else:
+                    val = self.ev(value, f, name_hint=key)
+                if val.taints and key is not None:
+                    self._special_key(key, child, val, f, headers)
+                vals.append(val)
+            elif child.type == "shorthand_property_identifier" and child.text:
+                name = child.text.decode()
+                val = self.lookup(name, f)
+                if val.taints:
+                    self._special_key(name, child, val, f, headers)
+                vals.append(val)
+            elif child.type == "spread_element":
+                vals.append(self.ev(child, f))
+        result = union(vals)
+        return result
+
+    def _special_key(self, key: str, node: Node, val: Val, f: JsFrame, headers: bool) -> None:
+        if key in DYNAMO_EXPRESSIONS:
+            self.report("nosql", f"DynamoDB {key}", node, val, f)
+        elif key == "$where":
+            self.report("nosql", "$where", node, val, f)
+        elif headers and key.lower() == "location":
+            self.report("redirect", "Location header", node, val, f)
+
+    def _e_call_expression(self, node: Node, f: JsFrame) -> Val:
+        return self.call(node, f, new=False)
+
+    def _e_new_expression(self, node: Node, f: JsFrame) -> Val:
+        return self.call(node, f, new=True)
+
+
+_STMT: dict[str, Callable[[JsAnalyzer, Any, JsFrame], bool]] = {
+    "expression_statement": JsAnalyzer._s_expression,
+    "lexical_declaration": JsAnalyzer._s_declaration,
+    "variable_declaration": JsAnalyzer._s_declaration,
+    "return_statement": JsAnalyzer._s_return,
+    "throw_statement": JsAnalyzer._s_throw,
+    "break_statement": JsAnalyzer._s_jump,
+    "continue_statement": JsAnalyzer._s_jump,
+    "statement_block": JsAnalyzer._s_block,
+    "if_statement": JsAnalyzer._s_if,
+    "for_in_statement": JsAnalyzer._s_for_in,
+    "for_statement": JsAnalyzer._s_for,
+    "while_statement": JsAnalyzer._s_while,
+    "do_statement": JsAnalyzer._s_while,
+    "try_statement": JsAnalyzer._s_try,
+    "switch_statement": JsAnalyzer._s_switch,
+    "labeled_statement": JsAnalyzer._s_labeled,
+    "function_declaration": JsAnalyzer._s_function,
+    "generator_function_declaration": JsAnalyzer._s_function,
+    "import_statement": JsAnalyzer._s_import,
+    "export_statement": JsAnalyzer._s_export,
+}
+
+_EXPR: dict[str, Callable[[JsAnalyzer, Any, JsFrame], Val]] = {
+    "identifier": JsAnalyzer._e_identifier,
+    "member_expression": JsAnalyzer._e_member,
+    "subscript_expression": JsAnalyzer._e_subscript,
+    "template_string": JsAnalyzer._e_template,
+    "binary_expression": JsAnalyzer._e_binary,
+    "ternary_expression": JsAnalyzer._e_ternary,
+    "unary_expression": JsAnalyzer._e_clean,
+    "update_expression": JsAnalyzer._e_clean,
+    "assignment_expression": JsAnalyzer._e_assignment,
+    "augmented_assignment_expression": JsAnalyzer._e_augmented,
+    "sequence_expression": JsAnalyzer._e_sequence,
+    "array": JsAnalyzer._e_array,
+    "object": JsAnalyzer._e_object,
+    "call_expression": JsAnalyzer._e_call_expression,
+    "new_expression": JsAnalyzer._e_new_expression,
+}

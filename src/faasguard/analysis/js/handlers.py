@@ -1,0 +1,89 @@
+"""Handler resolution for Node.js functions: the file and the exported function.
+
+For a `nodejs*` runtime the handler `src/app.handler` names the file `src/app.js` (or
+`.mjs`, `.cjs`, `.ts`, ...) under the function's code folder, and `handler` the name it
+exports: `exports.handler = ...`, `module.exports = { handler }`, `export const handler`,
+`export async function handler`, `export { impl as handler }`, or `export default`
+(handler name `default`). A wrapper such as `middy(baseHandler)` resolves to the wrapped
+function. Nothing is executed: the file's top level is evaluated abstractly.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.js.engine import JsAnalyzer
+from faasguard.analysis.js.parse import EXTENSIONS, JsModuleCache, JsParseError, js_module_cache
+from faasguard.analysis.js.table import js_table
+from faasguard.analysis.js.values import FuncRef
+from faasguard.model import App, Diagnostic, Function, logical_id
+
+
+def is_node(function: Function) -> bool:
+    """Does the function run on a Node.js runtime?"""
+    runtime = function.runtime
+    return isinstance(runtime, str) and runtime.lower().startswith("nodejs")
+
+
+def split_node_handler(handler: str) -> tuple[str, str] | None:
+    """`("src/app", "handler")` for `src/app.handler`; None when malformed."""
+    module, dot, name = handler.strip().rpartition(".")
+    if not dot or not module or not name or not (name.replace("$", "_").isidentifier()):
+        return None
+    return module, name
+
+
+def exported_function(cache: JsModuleCache, file: str, name: str) -> FuncRef | None:
+    """The function a file exports under `name` (None when not a known function)."""
+    module = cache.try_get(file)
+    if module is None:
+        return None
+    analyzer = JsAnalyzer(js_table(), cache)
+    exports = analyzer.module_exports(module)
+    val = exports.get(name)
+    if val is None and name != "default":
+        whole = exports.get("default") or exports.get("module.exports")
+        if whole is not None and name == "handler" and analyzer.func_ref(whole) is None:
+            val = analyzer.member(whole, name, None)  # type: ignore[arg-type]
+    if val is None:
+        return None
+    return analyzer.func_ref(val)
+
+
+def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | None:
+    """Fill `source_file` and `handler_name` of a Node.js function; a problem, if any."""
+    cache = js_module_cache(app.root, facts)
+    where, at = function.location.file, function.location.line
+    name = logical_id(function.id)
+    handler = function.handler
+    if not isinstance(handler, str) or not handler.strip():
+        return Diagnostic(where, f"function '{name}': no handler given (or not known "
+                          "statically); its code was not analysed", at, "warning", "handler")
+    parts = split_node_handler(handler)
+    if parts is None:
+        return Diagnostic(where, f"function '{name}': handler '{handler}' is not of the form "
+                          "'file.export' (for example 'src/app.handler')", at, "error", "handler")
+    module_path, export = parts
+    code_dir = (function.code_dir or "").replace("\\", "/").strip("/")
+    code_dir = "" if code_dir in (".", "./") else code_dir
+    base = posixpath.normpath(posixpath.join(code_dir, module_path))
+    if base.startswith("../") or base == ".." or posixpath.isabs(base):
+        return Diagnostic(where, f"function '{name}': handler '{handler}' points outside the "
+                          "scanned folder; its code was not analysed", at, "error", "handler")
+    found = next((base + ext for ext in EXTENSIONS if cache.exists(base + ext)), None)
+    if found is None:
+        return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
+                          f"{base}.js, .mjs, .cjs, .ts); its code was not analysed", at,
+                          "warning", "handler")
+    function.source_file = found
+    try:
+        cache.get(found)
+    except JsParseError as exc:
+        return Diagnostic(found, f"handler file of function '{name}' {exc.message}; its code "
+                          "was not analysed", exc.line, "error", "handler")
+    function.handler_name = export
+    if exported_function(cache, found, export) is None:
+        return Diagnostic(found, f"function '{name}': {found} exports no function named "
+                          f"'{export}' that the analysis can follow", None, "warning", "handler")
+    return None

@@ -1,0 +1,148 @@
+"""Tokens decoded without verifying their signature, in Node.js and Python handler code.
+
+Node.js: `jsonwebtoken.decode`, `jwt-decode`, `jose.decodeJwt`, `jws.decode`, or the
+base64 of a token's middle segment (`Buffer.from(t.split(".")[1], "base64")`, `atob`)
+in a handler's module graph where no verifying call (`jsonwebtoken.verify`,
+`jose.jwtVerify`, `aws-jwt-verify` verifiers, `jws.verify`) appears. Python (every
+Python source): PyJWT `jwt.decode` with `options={"verify_signature": False}`,
+`verify=False` or `algorithms=["none"]`; python-jose `get_unverified_claims`.
+The facts land in `facts.jwt_decodes`; rules/jwt.py reports them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.js.parse import JsModuleCache, line
+from faasguard.analysis.js.table import js_table
+from faasguard.analysis.taint.modules import dotted_name, module_cache
+from faasguard.model import App, Location
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from faasguard.analysis.js.awssdk import _FileIndex
+
+#: `x.split(".")[1]`: the payload segment of a compact JWS.
+MIDDLE_SEGMENT = re.compile(r"""\.split\(\s*(['"])\.\1\s*\)\s*\[\s*1\s*\]""")
+BASE64_DECODERS = {"Buffer.from", "atob", "base64url.decode", "base64url"}
+
+
+@dataclass(frozen=True)
+class TokenDecode:
+    """A token's claims read without checking its signature.
+
+    `how` says what the code did ("jsonwebtoken.decode", "base64 of the middle segment",
+    "jwt.decode with verify_signature False"); `function` is the Function.id of the
+    handler whose module graph holds it (None for Python sources, checked file by file).
+    """
+
+    location: Location
+    how: str
+    language: str
+    function: str | None = None
+
+
+def _callee(index: _FileIndex, func: Node) -> str | None:
+    """The package-qualified name of a callee (`jwt.decode` -> `jsonwebtoken.decode`)."""
+    if func.type == "identifier" and func.text:
+        name = func.text.decode()
+        found = index.imports.get(name)
+        if found is None:
+            return name
+        package, export = found
+        return package if export is None else f"{package}.{export}"
+    if func.type == "member_expression":
+        obj = func.child_by_field_name("object")
+        prop = func.child_by_field_name("property")
+        if obj is None or prop is None or not prop.text:
+            return None
+        head = _callee(index, obj)
+        return f"{head}.{prop.text.decode()}" if head else None
+    return None
+
+
+def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[TokenDecode]:
+    """Unverified decodes in one handler's module graph (none when it verifies)."""
+    from faasguard.analysis.js.awssdk import _FileIndex
+
+    names = js_table().jwt
+    found: list[TokenDecode] = []
+    verified = False
+    for file in files:
+        module = cache.try_get(file)
+        if module is None:
+            continue
+        index = _FileIndex(module)
+        stack = [module.root]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.named_children)
+            if node.type not in ("call_expression", "new_expression"):
+                continue
+            func = node.child_by_field_name("function" if node.type == "call_expression"
+                                            else "constructor")
+            qname = _callee(index, func) if func is not None else None
+            if qname is None:
+                continue
+            if qname in names["verify"] or qname.rsplit(".", 1)[0] in names["verify"]:
+                verified = True
+            elif qname in names["decode"]:
+                found.append(TokenDecode(Location(file, line(node)), qname, "javascript",
+                                         function))
+            elif qname in BASE64_DECODERS:
+                args = node.child_by_field_name("arguments")
+                first = args.named_children[0] if args is not None and args.named_children \
+                    else None
+                if first is not None and MIDDLE_SEGMENT.search(module.text(first)):
+                    found.append(TokenDecode(Location(file, line(node)),
+                                             "base64 of the token's middle segment",
+                                             "javascript", function))
+    return [] if verified else found
+
+
+def _python_unverified(call: ast.Call) -> str | None:
+    """Why a PyJWT/python-jose decode call skips verification (None if it does not)."""
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg == "verify" and isinstance(value, ast.Constant) and value.value is False:
+            return "verify=False"
+        if keyword.arg == "options" and isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "verify_signature" and \
+                        isinstance(item, ast.Constant) and item.value is False:
+                    return 'options={"verify_signature": False}'
+        if keyword.arg == "algorithms" and isinstance(value, (ast.List, ast.Tuple)):
+            if any(isinstance(e, ast.Constant) and str(e.value).lower() == "none"
+                   for e in value.elts):
+                return 'algorithms=["none"]'
+    return None
+
+
+def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
+    """Unverified decodes in the Python sources of the scan."""
+    names = js_table().jwt
+    cache = module_cache(app.root, facts)
+    out: list[TokenDecode] = []
+    for source in app.files:
+        if source.format != "python":
+            continue
+        module = cache.try_get(source.path)
+        if module is None:
+            continue
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            qname = module.qualify(dotted_name(node.func))
+            if qname in names["python_unverified"]:
+                out.append(TokenDecode(Location(source.path, node.lineno), qname, "python"))
+            elif qname in names["python_decode"]:
+                why = _python_unverified(node)
+                if why is not None:
+                    out.append(TokenDecode(Location(source.path, node.lineno),
+                                           f"{qname} with {why}", "python"))
+    return out

@@ -1,0 +1,198 @@
+"""Parsed JavaScript and TypeScript files, each read and parsed once per scan.
+
+The grammars are the tree-sitter ones published as Python packages
+(tree-sitter-javascript, tree-sitter-typescript); nothing is ever run by Node.
+`JsModuleCache` hands out `JsModule`s (source bytes and syntax tree) and remembers files
+that cannot be read, with the reason; `resolve_local` finds the file a relative
+`require('./x')` / `import ... from '../x'` names, as Node and TypeScript would.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from faasguard.loaders.documents import InputError, read_text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
+    from faasguard.analysis.facts import Facts
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+#: File extensions of handler code, in the order a bare specifier is tried.
+EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
+#: Errors in more than this share of a file's nodes: the file is reported as unparsable.
+MAX_ERROR_SHARE = 0.2
+
+
+class JsParseError(Exception):
+    """A JavaScript/TypeScript file that cannot be analysed; `line` is where, if known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@cache
+def parser(dialect: str) -> Parser:
+    """A tree-sitter parser for "javascript", "typescript" or "tsx" (created once)."""
+    from tree_sitter import Language, Parser
+
+    if dialect == "javascript":
+        import tree_sitter_javascript
+
+        language = Language(tree_sitter_javascript.language())
+    else:
+        import tree_sitter_typescript
+
+        language = Language(tree_sitter_typescript.language_tsx() if dialect == "tsx"
+                            else tree_sitter_typescript.language_typescript())
+    return Parser(language)
+
+
+def dialect_of(path: str) -> str:
+    """The grammar a file is parsed with, from its extension."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".tsx":
+        return "tsx"
+    if ext in (".ts", ".mts", ".cts"):
+        return "typescript"
+    return "javascript"
+
+
+def parse_bytes(source: bytes, dialect: str) -> Node:
+    """The root node of `source` parsed with one of the grammars."""
+    return parser(dialect).parse(source).root_node
+
+
+@dataclass
+class JsModule:
+    """One parsed file (path relative to the scanned root, posix separators).
+
+    `env` (module-level bindings) and `exports` are filled by the engine the first time
+    the module's top level is evaluated; `evaluated` says whether that happened.
+    """
+
+    file: str
+    source: bytes
+    root: Node
+    env: dict[str, Any] = field(default_factory=dict)
+    exports: dict[str, Any] = field(default_factory=dict)
+    evaluated: bool = False
+
+    def text(self, node: Node) -> str:
+        """The source text of a node."""
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+def line(node: Node) -> int:
+    """The 1-based line a node starts at."""
+    return int(node.start_point[0]) + 1
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a string literal (or a template string without substitutions)."""
+    if node is None:
+        return None
+    if node.type == "string":
+        return "".join(c.text.decode("utf-8", "replace") for c in node.named_children
+                       if c.type in ("string_fragment", "escape_sequence") and c.text)
+    if node.type == "template_string" and not any(
+            c.type == "template_substitution" for c in node.named_children):
+        return "".join(c.text.decode("utf-8", "replace") for c in node.named_children if c.text)
+    return None
+
+
+def _error_share(root: Node) -> tuple[float, int | None]:
+    """The share of ERROR/missing nodes among the top-level statements, and the first one."""
+    if not root.has_error:
+        return 0.0, None
+    statements = root.named_children or [root]
+    bad = [c for c in statements if c.type == "ERROR" or c.has_error]
+    first = next((line(c) for c in bad), None)
+    return len(bad) / len(statements), first
+
+
+class JsModuleCache:
+    """The scan's parsed JS/TS files, by path relative to `root`."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.modules: dict[str, JsModule] = {}
+        self.errors: dict[str, JsParseError] = {}
+        self._isfile: dict[str, bool] = {}
+        self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
+
+    def exists(self, rel: str) -> bool:
+        """Is there a regular file at this root-relative path? (answers are cached)"""
+        known = self._isfile.get(rel)
+        if known is None:
+            known = self._isfile[rel] = os.path.isfile(os.path.join(self.root, rel))
+        return known
+
+    def get(self, rel: str) -> JsModule:
+        """The parsed module at `rel`; raises JsParseError if it cannot be read or parsed."""
+        module = self.modules.get(rel)
+        if module is not None:
+            return module
+        error = self.errors.get(rel)
+        if error is not None:
+            raise error
+        try:
+            module = self.modules[rel] = self._parse(rel)
+        except JsParseError as exc:
+            self.errors[rel] = exc
+            raise
+        return module
+
+    def try_get(self, rel: str) -> JsModule | None:
+        """The parsed module, or None when it cannot be read or parsed."""
+        try:
+            return self.get(rel)
+        except JsParseError:
+            return None
+
+    def _parse(self, rel: str) -> JsModule:
+        try:
+            text = read_text(os.path.join(self.root, rel), MAX_SOURCE_BYTES)
+        except InputError as exc:
+            raise JsParseError(exc.message, exc.line) from None
+        source = text.encode("utf-8")
+        root = parse_bytes(source, dialect_of(rel))
+        share, first = _error_share(root)
+        if share > MAX_ERROR_SHARE:
+            raise JsParseError(f"is not valid {dialect_of(rel).replace('tsx', 'TSX')} "
+                               f"(syntax error near line {first})", first)
+        return JsModule(rel, source, root)
+
+    def resolve_local(self, importer: str, spec: str) -> str | None:
+        """The file a relative specifier names from `importer`, or None.
+
+        Tries the path as written, then with each extension, then `index.<ext>` inside
+        it; a `.js` specifier also finds the `.ts` file (TypeScript's convention).
+        """
+        if not spec.startswith((".", "/")):
+            return None
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        if base.startswith("../") or base == "..":
+            return None
+        stem, ext = posixpath.splitext(base)
+        candidates = [base] if ext in EXTENSIONS else []
+        if ext in (".js", ".mjs", ".cjs"):
+            candidates.extend(stem + e for e in (".ts", ".tsx", ".mts", ".cts"))
+        candidates.extend(base + e for e in EXTENSIONS)
+        candidates.extend(f"{base}/index{e}" for e in EXTENSIONS)
+        return next((c for c in candidates if self.exists(c)), None)
+
+
+def js_module_cache(root: str, facts: Facts) -> JsModuleCache:
+    """The scan's JS module cache (created on first use), so each file is parsed once."""
+    found = facts.js_modules
+    if not isinstance(found, JsModuleCache) or found.root != root:
+        found = facts.js_modules = JsModuleCache(root)
+    return found

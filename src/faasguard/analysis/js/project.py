@@ -1,0 +1,109 @@
+"""The Node.js analysis step: taint flows, AWS SDK calls and JWT handling per handler.
+
+For every function on a `nodejs*` runtime whose handler was resolved (analysis.handlers,
+which defers to analysis.js.handlers), the exported handler's first parameter is the
+source. Flows land in `facts.flows[function.id]` as the Python analysis's `Flow`s (same
+rule ids, same source naming from the shared event shapes, same severity by trigger
+exposure); AWS SDK v2/v3 calls in `facts.aws_calls[function.id]`; decoded-but-unverified
+tokens in `facts.jwt_decodes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from faasguard.analysis.awscalls import resolve_target
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.js.awssdk import calls_in_modules
+from faasguard.analysis.js.engine import JsAnalyzer
+from faasguard.analysis.js.handlers import exported_function, is_node
+from faasguard.analysis.js.jwt import js_decodes, python_decodes
+from faasguard.analysis.js.parse import JsModuleCache, js_module_cache
+from faasguard.analysis.js.table import js_table
+from faasguard.analysis.taint.flows import Flow
+from faasguard.analysis.taint.modules import paused_gc
+from faasguard.analysis.taint.project import _Describer, _flow, _unique
+from faasguard.analysis.taint.table import build_table
+from faasguard.model import App, Diagnostic, Function, logical_id
+
+
+def analyse_js(app: App, facts: Facts) -> None:
+    """Analysis step: flows, AWS calls and token decoding of every Node.js handler;
+    token decoding of the Python sources too (rules/jwt.py reads `facts.jwt_decodes`)."""
+    cache = js_module_cache(app.root, facts)
+    describe = _Describer(build_table())
+    with paused_gc():
+        for function in app.functions.values():
+            if is_node(function) and function.source_file and function.handler_name:
+                _analyse_function(app, facts, cache, describe, function)
+        facts.jwt_decodes.extend(python_decodes(app, facts))
+
+
+def handler_flows(app: App, cache: JsModuleCache, function: Function,
+                  describe: _Describer | None = None) -> tuple[list[Flow], set[str]] | None:
+    """The taint flows of one Node.js handler and the files its analysis reached."""
+    file, name = function.source_file, function.handler_name
+    if not file or not name:
+        return None
+    ref = exported_function(cache, file, name)
+    if ref is None:
+        return None
+    analyzer = JsAnalyzer(js_table(), cache)
+    analyzer.analyse(ref.module, ref.node, name)
+    describe = describe or _Describer(build_table())
+    flows = [_flow(hit, describe, app, function, f"{file}:{name}")
+             for hit in _unique(analyzer.hits)]
+    return flows, {f for f, _ in analyzer.visited} | {file}
+
+
+def _analyse_function(app: App, facts: Facts, cache: JsModuleCache, describe: _Describer,
+                      function: Function) -> None:
+    try:
+        found = handler_flows(app, cache, function, describe)
+    except RecursionError:
+        app.diagnostics.append(Diagnostic(
+            function.source_file or "", f"function '{logical_id(function.id)}': code nested "
+            "too deeply for the analysis; its flows were not analysed", None, "warning", "taint"))
+        return
+    if found is None:
+        return
+    flows, _ = found
+    facts.flows.setdefault(function.id, []).extend(flows)
+    files = module_graph(cache, function.source_file or "")
+    calls = calls_in_modules(cache, files)
+    facts.aws_calls[function.id] = [
+        replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app))
+                                 for t in c.targets)) for c in calls]
+    facts.jwt_decodes.extend(js_decodes(cache, files, function.id))
+
+
+def module_graph(cache: JsModuleCache, file: str) -> list[str]:
+    """The handler's file and every project file it requires/imports, transitively."""
+    from faasguard.analysis.js.parse import string_value
+
+    seen = [file]
+    index = 0
+    while index < len(seen):
+        module = cache.try_get(seen[index])
+        index += 1
+        if module is None:
+            continue
+        stack = [module.root]
+        while stack:
+            node = stack.pop()
+            spec = None
+            if node.type in ("import_statement", "export_statement"):
+                spec = string_value(node.child_by_field_name("source"))
+            elif node.type == "call_expression":
+                func = node.child_by_field_name("function")
+                args = node.child_by_field_name("arguments")
+                if func is not None and func.type in ("identifier", "import") and \
+                        func.text in (b"require", b"import") and args is not None and \
+                        args.named_children:
+                    spec = string_value(args.named_children[0])
+            if spec is not None:
+                target = cache.resolve_local(module.file, spec)
+                if target is not None and target not in seen:
+                    seen.append(target)
+            stack.extend(node.named_children)
+    return seen

@@ -1,0 +1,69 @@
+"""What the JS engine knows about values beyond their taint: the `kind` strings it uses.
+
+A `Val` (shared with the Python engine: taints plus a kind) describes every expression.
+The JS engine's kinds:
+
+- `mod:<package>`: a package object (`require("child_process")`, `import * as cp`, a
+  default import); `mod:file:<path>`: the exports of a project file.
+- `ref:<package>.<name>`: something a package exports (`exec` after
+  `const { exec } = require("child_process")`); calling it calls `<package>.<name>`.
+- `fn:<key>`: a function of the project (declaration, arrow function, function
+  expression), called inline with its arguments' taint.
+- a table kind (`sql`, `knex`, `mongo`, `schema`, `http-client`, ...): an object whose
+  methods may be sinks (`pool.query`), sanitisers (`schema.parse`) or guards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from faasguard.analysis.taint.state import Val
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from faasguard.analysis.js.parse import JsModule
+
+MOD = "mod:"
+REF = "ref:"
+FN = "fn:"
+LOCAL = "mod:file:"
+
+
+def qualified(val: Val) -> str | None:
+    """The package-qualified name a `mod:`/`ref:` value stands for (None otherwise)."""
+    kind = val.kind
+    if kind is None or kind.startswith(LOCAL):
+        return None
+    if kind.startswith(MOD):
+        return kind[4:]
+    if kind.startswith(REF):
+        return kind[4:]
+    return None
+
+
+def package_name(spec: str) -> str:
+    """A require/import specifier as the table names it (`node:fs` -> `fs`)."""
+    return spec[5:] if spec.startswith("node:") else spec
+
+
+@dataclass
+class JsFrame:
+    """One JS function being analysed: its module, local bindings and return values."""
+
+    module: JsModule
+    name: str
+    env: dict[str, Val] = field(default_factory=dict)
+    returns: list[Val] = field(default_factory=list)
+    top_level: bool = False
+
+
+@dataclass(frozen=True)
+class FuncRef:
+    """A function the engine can call inline: where it is and the frame it closes over."""
+
+    module: JsModule
+    node: Node
+    closure: JsFrame | None
+    name: str
