@@ -438,7 +438,12 @@ class Analyzer(CallAnalysis):
                                  ) if holder.taints else stored
             elif kind == "path":
                 return Val(holder.taints, "path")
-        return extend(holder, node.attr, (f.module.file, node.lineno)) if holder.taints else CLEAN
+        if not holder.taints:
+            return CLEAN
+        # a Powertools data class property names the event key it reads (`json_body`)
+        key = self.table.event_aliases.get(node.attr, node.attr)
+        value = extend(holder, key, (f.module.file, node.lineno))
+        return structured(value) if node.attr in self.table.parsed_attributes else value
 
     def _e_subscript(self, node: ast.Subscript, f: Frame) -> Val:
         holder = self.ev(node.value, f)

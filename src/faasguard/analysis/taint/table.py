@@ -89,6 +89,8 @@ class TaintTable:
     shapes: list[Shape] = field(default_factory=list)
     excludes: tuple[str, ...] = ()
     roles: dict[str, str] = field(default_factory=dict)
+    event_aliases: dict[str, str] = field(default_factory=dict)
+    parsed_attributes: set[str] = field(default_factory=set)
 
     def index_roles(self) -> None:
         """One look-up per call: what a (non-sink) call name is to the engine.
@@ -162,6 +164,8 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
     table.container_methods = set(prop["container_methods"])
     table.kinds = dict(data["kinds"])
     table.source_params = set(data["source_params"])
+    table.event_aliases = dict(data["event_attributes"]["aliases"])
+    table.parsed_attributes = set(data["event_attributes"]["parsed"])
     table.shells = set(data["shells"])
     table.shapes = [Shape(frozenset(s["triggers"]), tuple(s["path"]), s["label"],
                           bool(s.get("trusted", False))) for s in data["shapes"]]
