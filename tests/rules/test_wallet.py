@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.cost import build_cost_model
 from faasguard.analysis.facts import Facts, Options
 from faasguard.model import (
@@ -72,13 +73,19 @@ def test_loop_from_role_statements(resource, fires):
         assert findings[0].location.line == 6 and "line 12" in findings[0].message
 
 
+def _call(service: str, operation: str, resolved=None, event: str | None = None) -> AwsCall:
+    target = Target("queue" if service == "sqs" else "bucket", Name(event=event), None, resolved)
+    return AwsCall(service, operation, operation, (), (target,), "src/worker.py", 9)
+
+
 @pytest.mark.parametrize("call, fires", [
-    ({"service": "sqs", "operation": "send_message", "resource": Ref(QUEUE)}, True),
-    ({"service": "sqs", "operation": "SendMessageBatch", "resource": Ref(QUEUE)}, True),
-    ({"service": "sqs", "operation": "send_message", "resource": "event:source"}, True),
-    ({"service": "s3", "operation": "upload_file", "resource": "event:source"}, False),
-    ({"service": "sqs", "operation": "send_message", "resource": Ref(OTHER)}, False),
-    ({"service": "sqs", "operation": "receive_message", "resource": Ref(QUEUE)}, False),
+    (_call("sqs", "SendMessage", Ref(QUEUE)), True),
+    (_call("sqs", "SendMessageBatch", Ref(QUEUE)), True),
+    (_call("sqs", "SendMessage", event="Records.[].eventSourceARN"), True),
+    (_call("s3", "upload_file", event="Records.[].s3.bucket.name"), False),  # not an s3 trigger
+    (_call("sqs", "SendMessage", Ref(OTHER)), False),
+    (_call("sqs", "SendMessage", event="Records.[].body"), False),
+    (_call("sqs", "ReceiveMessage", Ref(QUEUE)), False),
 ])
 def test_loop_from_code_calls(call, fires):
     facts = Facts(aws_calls={"t.yaml#Worker": [call]})
@@ -86,6 +93,7 @@ def test_loop_from_code_calls(call, fires):
     assert bool(findings) is fires
     if fires:
         assert findings[0].confidence == "high" and "its code writes back" in findings[0].message
+        assert findings[0].related[0][0].line == 9
 
 
 def _http_function(timeout: int) -> App:

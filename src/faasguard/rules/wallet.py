@@ -10,7 +10,7 @@ from faasguard.analysis.cost import CostModel, exposure_reasons, propose_caps, p
 from faasguard.analysis.endpoints import routes_by_function
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Function, Ref, Trigger, Value, logical_id
+from faasguard.model import App, Function, Location, Ref, Trigger, Value, logical_id
 
 OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
 HTTP_TRIGGERS = ("http", "url", "alb")
@@ -211,34 +211,23 @@ def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
     return None
 
 
-def _field(call: Any, *names: str) -> Any:
-    for name in names:
-        value = call.get(name) if isinstance(call, dict) else getattr(call, name, None)
-        if value is not None:
-            return value
-    return None
-
-
-#: The `resource` of a code call whose target is read from the triggering event itself
+#: The bucket/queue/topic of a code call read from the triggering event itself
 #: (`record["s3"]["bucket"]["name"]`, the record's `eventSourceARN`, `Sns.TopicArn`).
-EVENT_SOURCE = "event:source"
+_EVENT_SOURCE_PATHS = ("s3.bucket.name", "eventSourceARN", "Sns.TopicArn")
 
 
 def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger) -> Any:
-    """An AWS call of the handler code (facts.aws_calls) that writes to the trigger's source.
-
-    Reads each call's `service`, `operation` (SDK or API name) and `resource` (a Ref or a
-    string naming the bucket/queue/topic, or EVENT_SOURCE) when the code analysis provides
-    them, as attributes or mapping keys.
-    """
+    """An AWS call of the handler code (facts.aws_calls, `AwsCall`s) that writes to the
+    trigger's source: a target resolved to that resource, or read from the event itself."""
     for call in facts.aws_calls.get(function.id, []):
-        service = str(_field(call, "service") or "").lower()
-        operation = str(_field(call, "operation", "action", "method") or "").lower()
-        if service != trigger.kind or operation not in LOOP_OPERATIONS[trigger.kind]:
+        operation = call.operation.lower()
+        if call.service != trigger.kind or operation not in LOOP_OPERATIONS[trigger.kind]:
             continue
-        target = _field(call, "resource", "target")
-        if target == EVENT_SOURCE or _refers_to(app, target, trigger.source):
-            return call
+        for target in call.targets:
+            from_event = target.name.event is not None and \
+                target.name.event.endswith(_EVENT_SOURCE_PATHS)
+            if from_event or _refers_to(app, target.resolved, trigger.source):
+                return call
     return None
 
 
@@ -285,7 +274,9 @@ def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
                     "FG-WALLET-004",
                     f"Function '{logical_id(function.id)}' is triggered by {trigger.kind} "
                     f"'{source}' and its code writes back to it: each invocation can "
-                    "trigger the next.", trigger.location, subject)
+                    "trigger the next.", trigger.location, subject,
+                    related=[(Location(call.file, call.line),
+                              f"{call.service}:{call.operation} writes to the trigger's source")])
                 continue
             line = _role_writes(app, function, trigger)
             if line is not None:
