@@ -1,0 +1,118 @@
+"""The bundled examples: the vulnerable app shows every threat, its hardened twin scans clean.
+
+Each example is scanned once per output format through the real CLI, in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from faasguard.cli import main
+from faasguard.findings import THREATS
+
+REPO = Path(__file__).resolve().parents[1]
+VULNERABLE = REPO / "examples" / "vulnerable-app"
+HARDENED = REPO / "examples" / "hardened-app"
+SARIF_SCHEMA = REPO / ".." / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+#: Planted issues of the vulnerable app: (rule, file, line) that must be reported.
+PLANTED = {
+    ("FG-AUTH-001", "serverless.yml", 56),    # url: true on the proxy
+    ("FG-AUTH-002", "serverless.yml", 45),    # DELETE /v2/orders/{id} with no authoriser
+    ("FG-PERM-001", "serverless.yml", 22),    # Action "*" on "*" (current IAM syntax)
+    ("FG-PERM-002", "serverless.yml", 25),    # dynamodb:* on *
+    ("FG-DATA-001", "serverless.yml", 15),    # DB_PASSWORD in plaintext
+    ("FG-DATA-002", "serverless.yml", 101),   # SecretString in the template
+    ("FG-DATA-003", "src/proxy.py", 5),       # GitHub token in code
+    ("FG-DATA-011", "src/orders.py", 20),     # password printed to the log
+    ("FG-WALLET-003", "serverless.yml", 33),  # 900 s timeout behind HTTP
+    ("FG-WALLET-004", "serverless.yml", 64),  # thumbnail writes back to its bucket
+    ("FG-WALLET-005", "serverless.yml", 70),  # SQS trigger without maximum concurrency
+    ("FG-MON-004", "serverless.yml", 33),     # no log retention
+    ("FG-MON-007", "serverless.yml", 64),     # async S3 trigger without DLQ
+    ("FG-TP-001", "serverless.yml", 33),      # layer from another account
+    ("FG-TP-002", "serverless.yml", 17),      # http:// partner endpoint
+    ("FG-TP-004", "src/proxy.py", 10),        # verify=False
+    ("FG-TP-005", "serverless.yml", 33),      # python3.8
+    ("FG-SHADOW-003", "serverless.yml", 58),  # ANY /{proxy+}
+    ("FG-SHADOW-006", "serverless.yml", 36),  # /v1/ beside /v2/
+    ("FG-INJ-001", "src/thumbnail.py", 16),   # S3 key into a shell
+    ("FG-INJ-002", "src/search.py", 16),      # eval of a query parameter
+    ("FG-INJ-003", "src/orders.py", 13),      # SQL built with %
+    ("FG-INJ-004", "src/search.py", 13),      # DynamoDB filter expression from the query
+    ("FG-INJ-005", "src/thumbnail.py", 15),   # S3 key as a local path
+    ("FG-INJ-006", "src/importer.py", 11),    # pickle of an SQS body
+    ("FG-INJ-007", "src/proxy.py", 10),       # SSRF
+}
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def vulnerable_json() -> dict:
+    code, out = _cli("scan", str(VULNERABLE), "--format", "json")
+    assert code == 1
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def vulnerable_sarif() -> dict:
+    code, out = _cli("scan", str(VULNERABLE), "--format", "sarif")
+    assert code == 1
+    return json.loads(out)
+
+
+def _located(document: dict) -> set[tuple[str, str, int]]:
+    found = set()
+    for finding in document["findings"]:
+        file = finding["location"]["file"]
+        file = file.split("vulnerable-app/", 1)[-1]
+        found.add((finding["rule_id"], file, finding["location"]["line"]))
+    return found
+
+
+def test_vulnerable_app_shows_every_threat(vulnerable_json):
+    threats = {f["threat"] for f in vulnerable_json["findings"]}
+    assert threats == set(THREATS)
+    assert vulnerable_json["diagnostics"] == []
+
+
+def test_every_planted_issue_is_found_at_its_line(vulnerable_json):
+    missing = PLANTED - _located(vulnerable_json)
+    assert not missing, sorted(missing)
+
+
+def test_sarif_validates_and_injection_flows_have_code_flows(vulnerable_sarif):
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.Draft7Validator(schema).validate(vulnerable_sarif)
+    results = vulnerable_sarif["runs"][0]["results"]
+    injection = [r for r in results if r["ruleId"].startswith("FG-INJ-")]
+    assert injection and all(r.get("codeFlows") for r in injection)
+    steps = injection[0]["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert len(steps) >= 2  # from the event to the sink
+
+
+def test_text_report_names_the_lines():
+    code, out = _cli("scan", str(VULNERABLE), "--format", "text", "--color", "never")
+    assert code == 1
+    assert "serverless.yml:22" in out and "FG-PERM-001" in out
+    assert "\x1b[" not in out
+
+
+def test_hardened_twin_scans_clean():
+    code, out = _cli("scan", str(HARDENED), "--format", "json")
+    document = json.loads(out)
+    assert document["findings"] == [] and document["diagnostics"] == []
+    assert document["summary"]["files_scanned"] > 0
+    assert code == 0
