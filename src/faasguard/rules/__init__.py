@@ -5,6 +5,7 @@ from faasguard.rules import (  # noqa: F401
     data,
     dependencies,
     injection,
+    jwt,
     leastpriv,
     monitoring,
     permissions,

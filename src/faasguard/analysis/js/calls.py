@@ -126,6 +126,8 @@ class JsCalls:
         if qname is not None:
             return self.named(qname, node, arg_nodes, args, f)
         self.callbacks(None, CLEAN, arg_nodes, args, node, f)
+        if kind in self.table.fluent:  # `knex("users")`: a query builder of the same kind
+            return Val((), kind)
         return union([callee, *args])
 
     def named(self, qname: str, node: Node, arg_nodes: list[Node], args: list[Val],
@@ -218,7 +220,7 @@ class JsCalls:
                 given = [union(args[1:2]), element] if method == "reduce" else [element]
                 out = self.inline(ref, given, node, f, force=True)
                 result = receiver if method in ("filter", "find", "findLast") else \
-                    (union((out, element)) if method == "map" else out)
+                    out
             elif method == "then":
                 result = self.inline(ref, [Val(receiver.taints)], node, f, force=True)
             else:
