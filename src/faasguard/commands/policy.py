@@ -178,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the minimal policies."""
     from faasguard.analysis.awscalls import analyse_aws_calls
     from faasguard.analysis.handlers import resolve
+    from faasguard.analysis.js.project import analyse_js_aws_calls
     from faasguard.commands.endpoints import load
 
     loaded = load(args)
@@ -189,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     resolve(app, facts)
     analyse_aws_calls(app, facts)
+    analyse_js_aws_calls(app, facts)  # Node.js handlers
     for diag in app.diagnostics:
         if diag.code in ("handler", "awscalls") and diag.level != "note":
             print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)

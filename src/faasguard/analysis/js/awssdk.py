@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name
+from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
-from faasguard.analysis.js.values import package_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -56,84 +56,11 @@ def v2_service(cls: str) -> str:
     return str(_data()["v2_classes"].get(cls, cls.lower()))
 
 
-class _FileIndex:
-    """What the names of one file are bound to (last binding wins; scopes ignored)."""
-
-    def __init__(self, module: JsModule):
-        self.module = module
-        self.values: dict[str, Node] = {}
-        self.imports: dict[str, tuple[str, str | None]] = {}  # name -> (package, export)
-        stack = [module.root]
-        while stack:
-            node = stack.pop()
-            if node.type == "variable_declarator":
-                self._declarator(node)
-            elif node.type == "import_statement":
-                self._import(node)
-            stack.extend(node.named_children)
-
-    def _declarator(self, node: Node) -> None:
-        target = node.child_by_field_name("name")
-        value = node.child_by_field_name("value")
-        if target is None or value is None:
-            return
-        if target.type == "identifier" and target.text:
-            self.values[target.text.decode()] = value
-        elif target.type == "object_pattern":
-            package = _required(value)
-            for child in target.named_children:
-                if child.type == "shorthand_property_identifier_pattern" and child.text:
-                    name = child.text.decode()
-                    if package is not None:
-                        self.imports[name] = (package, name)
-                elif child.type == "pair_pattern":
-                    key = child.child_by_field_name("key")
-                    alias = child.child_by_field_name("value")
-                    if package is not None and key is not None and alias is not None and \
-                            key.text and alias.text and alias.type == "identifier":
-                        self.imports[alias.text.decode()] = (package, key.text.decode())
-
-    def _import(self, node: Node) -> None:
-        source = string_value(node.child_by_field_name("source"))
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
-        if source is None or clause is None:
-            return
-        package = package_name(source)
-        for part in clause.named_children:
-            if part.type == "identifier" and part.text:
-                self.imports[part.text.decode()] = (package, None)
-            elif part.type == "namespace_import":
-                for ident in part.named_children:
-                    if ident.text:
-                        self.imports[ident.text.decode()] = (package, None)
-            elif part.type == "named_imports":
-                for spec in part.named_children:
-                    name = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias") or name
-                    if name is not None and alias is not None and name.text and alias.text:
-                        self.imports[alias.text.decode()] = (package, name.text.decode())
-
-
-def _required(node: Node) -> str | None:
-    """The package of `require("pkg")` (also `await import("pkg")`)."""
-    while node.type in ("await_expression", "parenthesized_expression") and node.named_children:
-        node = node.named_children[0]
-    if node.type != "call_expression":
-        return None
-    func = node.child_by_field_name("function")
-    args = node.child_by_field_name("arguments")
-    if func is None or func.text not in (b"require", b"import") or args is None or \
-            not args.named_children:
-        return None
-    spec = string_value(args.named_children[0])
-    return package_name(spec) if spec is not None else None
-
-
 class _Finder:
     """Finds the SDK calls of one file."""
 
     def __init__(self, module: JsModule):
-        self.index = _FileIndex(module)
+        self.index = FileIndex(module)
         self.module = module
         self.calls: list[AwsCall] = []
 
@@ -153,7 +80,7 @@ class _Finder:
                 return ("pkg", package) if export is None else ("ref", package, export)
             return self.what(self.index.values.get(name), hops + 1)
         if kind == "call_expression":
-            required = _required(node)
+            required = required_package(node)
             if required is not None:
                 return ("pkg", required)
             func = node.child_by_field_name("function")
@@ -310,6 +237,11 @@ class _Finder:
             value = self.index.values.get(node.text.decode())
             if value is not None:
                 return self.name(value, hops + 1)
+        if node.type == "binary_expression":
+            left = node.child_by_field_name("left")
+            start = self.name(left, hops + 1) if left is not None else Name()
+            if start.literal is not None or start.prefix:
+                return Name(text=text, prefix=start.literal or start.prefix)
         if node.type == "template_string":
             first = node.named_children[0] if node.named_children else None
             prefix = first.text.decode() if first is not None and \

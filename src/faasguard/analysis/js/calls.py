@@ -168,6 +168,11 @@ class JsCalls:
         qname = qualified(receiver)
         if qname is not None:
             return self.named(f"{qname}.{name}", node, arg_nodes, args, f)
+        if self.func_ref(receiver) is not None:
+            if name in ("call", "apply"):  # fn.call(thisArg, ...args), fn.apply(thisArg, args)
+                given = args[1:] if name == "call" else [union(args[1:2])]
+                return self.call_value(receiver, node, arg_nodes[1:], given, f)
+            return receiver  # middy(base).use(...), fn.bind(...): still the function
         for jsink in table.methods.get(name, ()):
             if jsink.sink.receiver is None or jsink.sink.receiver == kind:
                 self.check_sink(jsink, node, arg_nodes, args, f)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import JsModuleCache, line
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.modules import dotted_name, module_cache
@@ -24,8 +25,6 @@ from faasguard.model import App, Location
 
 if TYPE_CHECKING:
     from tree_sitter import Node
-
-    from faasguard.analysis.js.awssdk import _FileIndex
 
 #: `x.split(".")[1]`: the payload segment of a compact JWS.
 MIDDLE_SEGMENT = re.compile(r"""\.split\(\s*(['"])\.\1\s*\)\s*\[\s*1\s*\]""")
@@ -47,13 +46,14 @@ class TokenDecode:
     function: str | None = None
 
 
-def _callee(index: _FileIndex, func: Node) -> str | None:
+def _callee(index: FileIndex, func: Node) -> str | None:
     """The package-qualified name of a callee (`jwt.decode` -> `jsonwebtoken.decode`)."""
     if func.type == "identifier" and func.text:
         name = func.text.decode()
         found = index.imports.get(name)
         if found is None:
-            return name
+            value = index.values.get(name)
+            return (required_package(value) if value is not None else None) or name
         package, export = found
         return package if export is None else f"{package}.{export}"
     if func.type == "member_expression":
@@ -68,8 +68,6 @@ def _callee(index: _FileIndex, func: Node) -> str | None:
 
 def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[TokenDecode]:
     """Unverified decodes in one handler's module graph (none when it verifies)."""
-    from faasguard.analysis.js.awssdk import _FileIndex
-
     names = js_table().jwt
     found: list[TokenDecode] = []
     verified = False
@@ -77,7 +75,7 @@ def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[To
         module = cache.try_get(file)
         if module is None:
             continue
-        index = _FileIndex(module)
+        index = FileIndex(module)
         stack = [module.root]
         while stack:
             node = stack.pop()

@@ -27,6 +27,8 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 #: Errors in more than this share of a file's nodes: the file is reported as unparsable.
 MAX_ERROR_SHARE = 0.2
+#: Top-level nodes of a well-formed file besides statements and declarations.
+TOP_LEVEL_OTHER = {"comment", "hash_bang_line", "html_comment"}
 
 
 class JsParseError(Exception):
@@ -109,11 +111,13 @@ def string_value(node: Node | None) -> str | None:
 
 
 def _error_share(root: Node) -> tuple[float, int | None]:
-    """The share of ERROR/missing nodes among the top-level statements, and the first one."""
+    """The share of broken top-level statements (errors, or expressions the parser's error
+    recovery left standing alone), and the line of the first one."""
     if not root.has_error:
         return 0.0, None
     statements = root.named_children or [root]
-    bad = [c for c in statements if c.type == "ERROR" or c.has_error]
+    bad = [c for c in statements if c.type == "ERROR" or c.has_error or not (
+        c.type.endswith(("statement", "declaration")) or c.type in TOP_LEVEL_OTHER)]
     first = next((line(c) for c in bad), None)
     return len(bad) / len(statements), first
 

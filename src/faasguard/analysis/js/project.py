@@ -70,11 +70,25 @@ def _analyse_function(app: App, facts: Facts, cache: JsModuleCache, describe: _D
     flows, _ = found
     facts.flows.setdefault(function.id, []).extend(flows)
     files = module_graph(cache, function.source_file or "")
+    _aws_calls(app, facts, cache, function, files)
+    facts.jwt_decodes.extend(js_decodes(cache, files, function.id))
+
+
+def analyse_js_aws_calls(app: App, facts: Facts) -> None:
+    """Only the AWS SDK calls of the Node.js handlers (for `faasguard policy`)."""
+    cache = js_module_cache(app.root, facts)
+    for function in app.functions.values():
+        if is_node(function) and function.source_file and function.handler_name and \
+                exported_function(cache, function.source_file, function.handler_name):
+            _aws_calls(app, facts, cache, function, module_graph(cache, function.source_file))
+
+
+def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
+               files: list[str]) -> None:
     calls = calls_in_modules(cache, files)
     facts.aws_calls[function.id] = [
         replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app))
                                  for t in c.targets)) for c in calls]
-    facts.jwt_decodes.extend(js_decodes(cache, files, function.id))
 
 
 def module_graph(cache: JsModuleCache, file: str) -> list[str]:

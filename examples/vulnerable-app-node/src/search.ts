@@ -1,0 +1,19 @@
+// Search: a DynamoDB filter expression built from the query string, and eval of a sort key.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+
+const docs = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+export const handler = async (event: APIGatewayProxyEventV2) => {
+  const params = event.queryStringParameters ?? {};
+  const term = params.q ?? "";
+  const result = await docs.send(new ScanCommand({
+    TableName: process.env.TABLE_NAME,
+    FilterExpression: "contains(title, " + term + ")",
+  }));
+  const items = result.Items ?? [];
+  const sortKey = params.sort ?? "(a, b) => a.id - b.id";
+  items.sort(eval(sortKey));
+  return { statusCode: 200, body: JSON.stringify(items) };
+};

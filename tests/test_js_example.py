@@ -1,0 +1,72 @@
+"""The Node.js twin of the vulnerable example finds what the Python example finds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from faasguard.cli import main
+from faasguard.model import logical_id
+from faasguard.scan import ScanResult, scan
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = REPO / "examples" / "vulnerable-app"
+NODE = REPO / "examples" / "vulnerable-app-node"
+
+
+def _injections(result: ScanResult) -> set[tuple[str, str]]:
+    """(function, rule id) of every injection finding reached from a handler."""
+    return {(logical_id(f.properties["function"]), f.rule_id) for f in result.findings
+            if f.rule_id.startswith("FG-INJ-") and f.properties["function"]}
+
+
+@pytest.fixture(scope="module")
+def node_scan() -> ScanResult:
+    return scan(str(NODE))
+
+
+def test_same_injection_categories_per_function(node_scan: ScanResult) -> None:
+    python = _injections(scan(str(PYTHON)))
+    assert python, "the Python example must have injection findings"
+    assert _injections(node_scan) == python
+
+
+def test_every_handler_resolves(node_scan: ScanResult) -> None:
+    assert not [d for d in node_scan.diagnostics if d.code == "handler"]
+    assert all(f.source_file and f.source_file.endswith((".js", ".mjs", ".ts"))
+               for f in node_scan.app.functions.values())
+
+
+def test_findings_point_at_the_javascript_sinks(node_scan: ScanResult) -> None:
+    lines = {(f.location.file, f.location.line) for f in node_scan.findings
+             if f.rule_id == "FG-INJ-001"}
+    assert lines == {("src/thumbnail.mjs", 14), ("src/thumbnail.mjs", 15)}
+    shell = next(f for f in node_scan.findings if f.rule_id == "FG-INJ-001")
+    assert shell.flow[0].message.startswith("source: S3 object key")
+
+
+def test_policy_command_covers_node_functions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policy", str(NODE), "--format", "json"]) == 0
+    policies = json.loads(capsys.readouterr().out)
+    assert policies["search"]["Statement"] == [
+        {"Effect": "Allow", "Action": ["dynamodb:Scan"],
+         "Resource": {"Fn::GetAtt": ["OrdersTable", "Arn"]}}]
+    bucket = "arn:${AWS::Partition}:s3:::orders-uploads-vulnerable-node"
+    assert policies["thumbnail"]["Statement"] == [
+        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": {"Fn::Sub": f"{bucket}/*"}},
+        {"Effect": "Allow", "Action": ["s3:PutObject"],
+         "Resource": {"Fn::Sub": f"{bucket}/thumbs/*"}}]
+    assert policies["getOrder"]["Statement"] == []
+
+
+def test_least_privilege_rules_read_node_calls(node_scan: ScanResult) -> None:
+    unused = {f.subject: f.message for f in node_scan.findings if f.rule_id == "FG-PERM-101"}
+    assert set(unused) == {f"unused:{name}" for name in (
+        "getOrder", "deleteOrder", "search", "proxy", "thumbnail", "importer", "report")}
+    # the code's own calls are not counted unused: search uses one action, thumbnail two
+    counts = {s: int(m.split("; ")[1].split(" of them")[0].replace(",", ""))
+              for s, m in unused.items()}
+    assert counts["unused:getOrder"] - counts["unused:search"] == 1
+    assert counts["unused:getOrder"] - counts["unused:thumbnail"] == 2

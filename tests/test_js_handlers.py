@@ -1,0 +1,101 @@
+"""Node.js handler resolution: the file a handler names and the function it exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.handlers import resolve
+from faasguard.analysis.js.handlers import exported_function, split_node_handler
+from faasguard.analysis.js.parse import JsModuleCache
+from faasguard.model import App, Diagnostic, Function, Location
+
+
+def _app(root: Path, handler: object, code_dir: str | None = ".",
+         runtime: str = "nodejs20.x") -> App:
+    app = App(root=str(root))
+    app.functions["Fn"] = Function("Fn", Location("template.yaml", 3), "sam", runtime=runtime,
+                                   handler=handler, code_dir=code_dir)
+    return app
+
+
+def _resolve(app: App) -> tuple[Function, list[Diagnostic]]:
+    resolve(app, Facts())
+    return app.functions["Fn"], [d for d in app.diagnostics if d.code == "handler"]
+
+
+@pytest.mark.parametrize("file, source, name", [
+    ("app.js", "exports.handler = async (event) => event;", "handler"),
+    ("app.js", "module.exports.handler = function (event, context, cb) { cb(null); };",
+     "handler"),
+    ("app.js", "async function handler(event) {}\nmodule.exports = { handler };", "handler"),
+    ("app.js", "module.exports = { main: async (event) => event };", "main"),
+    ("app.js", "module.exports = { async handler(event) { return event; } };", "handler"),
+    ("app.mjs", "export const handler = async (event) => event;", "handler"),
+    ("app.mjs", "export async function handler(event) { return event; }", "handler"),
+    ("app.mjs", "const impl = async (e) => e;\nexport { impl as handler };", "handler"),
+    ("app.mjs", "export default async function (event) { return event; }", "default"),
+    ("app.cjs", "const middy = require('@middy/core');\nconst base = async (e) => e;\n"
+                "exports.handler = middy(base).use({});", "handler"),
+    ("app.ts", "import type { Handler } from 'aws-lambda';\n"
+               "export const handler: Handler = async (event) => event;", "handler"),
+    ("app.ts", "export { handler } from './impl';", "handler"),
+])
+def test_export_forms(tmp_path: Path, file: str, source: str, name: str) -> None:
+    (tmp_path / file).write_text(source)
+    (tmp_path / "impl.ts").write_text("export async function handler(event: unknown) {}\n")
+    function, problems = _resolve(_app(tmp_path, f"app.{name}"))
+    assert problems == []
+    assert function.source_file == file and function.handler_name == name
+    found = exported_function(JsModuleCache(str(tmp_path)), file, name)
+    assert found is not None and found.node.type in (
+        "arrow_function", "function_expression", "function_declaration", "method_definition",
+        "function")
+
+
+def test_code_dir_and_nested_path(tmp_path: Path) -> None:
+    (tmp_path / "svc" / "src").mkdir(parents=True)
+    (tmp_path / "svc" / "src" / "api.ts").write_text("export const get = async () => 1;\n")
+    function, problems = _resolve(_app(tmp_path, "src/api.get", "svc"))
+    assert problems == [] and function.source_file == "svc/src/api.ts"
+
+
+def test_missing_file_is_a_warning(tmp_path: Path) -> None:
+    function, problems = _resolve(_app(tmp_path, "src/nope.handler"))
+    assert function.source_file is None
+    assert [p.level for p in problems] == ["warning"]
+    assert "src/nope.js" in problems[0].message
+
+
+def test_missing_export_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text("exports.other = async () => 1;\n")
+    function, problems = _resolve(_app(tmp_path, "app.handler"))
+    assert function.source_file == "app.js"
+    assert len(problems) == 1 and "exports no function named 'handler'" in problems[0].message
+
+
+def test_unparsable_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text("exports.handler = async (event => {{{ \n) ]]]\n" * 3)
+    _, problems = _resolve(_app(tmp_path, "app.handler"))
+    assert [p.level for p in problems] == ["error"]
+    assert "syntax error" in problems[0].message
+
+
+def test_binary_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_bytes(b"\x00\x01\x02\xff" * 50)
+    _, problems = _resolve(_app(tmp_path, "app.handler"))
+    assert [p.level for p in problems] == ["error"]
+
+
+@pytest.mark.parametrize("handler", ["../outside.handler", "app", "", None])
+def test_bad_handler_strings(tmp_path: Path, handler: object) -> None:
+    function, problems = _resolve(_app(tmp_path, handler))
+    assert function.source_file is None and len(problems) == 1
+
+
+def test_split_node_handler() -> None:
+    assert split_node_handler("src/app.handler") == ("src/app", "handler")
+    assert split_node_handler("dist/app.min.main") == ("dist/app.min", "main")
+    assert split_node_handler("nodot") is None
