@@ -13,6 +13,7 @@ CloudFormation short-form tags (`!Ref`, `!GetAtt`, `!Sub`, ...) become their lon
 from __future__ import annotations
 
 import base64
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,7 +104,10 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing oversized, binary and undecodable content."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            # read what is there (up to the limit + 1): `read(max_bytes + 1)` alone would
+            # allocate the whole limit for every small file
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(size, max_bytes) + 1)
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file") from exc
     except PermissionError as exc:

@@ -78,11 +78,16 @@ class CallAnalysis:
 
     def _e_call(self, node: ast.Call, f: Frame) -> Val:
         ev = self.ev
-        args = [ev(arg, f) for arg in node.args]  # `*xs` evaluates to the value of xs
+        args: list[Val] = []
+        starred = False
+        for arg in node.args:  # `*xs` evaluates to the value of xs
+            if type(arg) is ast.Starred:
+                starred = True
+            args.append(ev(arg, f))
         kwargs: dict[str, Val] = {}
         for keyword in node.keywords:
             kwargs[keyword.arg or "**"] = ev(keyword.value, f)
-        if args and any(type(arg) is ast.Starred for arg in node.args):
+        if starred:
             kwargs["*"] = union(args)
         func = node.func
         kind = type(func)

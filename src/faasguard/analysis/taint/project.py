@@ -115,6 +115,41 @@ class _Describer:
         self.known: dict[tuple[str, tuple[str, ...], frozenset[str], bool, bool],
                          tuple[SourceInfo, str]] = {}
         self.locations: dict[tuple[str, int], Location] = {}
+        self.steps: dict[tuple[str, int, str], FlowStep] = {}
+        self.trigger_kinds: dict[str, frozenset[str]] = {}
+        self.exposures: dict[tuple[str, frozenset[str]],
+                             tuple[tuple[tuple[Location, str], ...], bool]] = {}
+
+    def kinds(self, function: Function | None) -> frozenset[str]:
+        """The trigger kinds of a function (a function URL counts as "url")."""
+        if function is None:
+            return frozenset()
+        found = self.trigger_kinds.get(function.id)
+        if found is None:
+            kinds = {t.kind for t in function.triggers}
+            if function.url is not None:
+                kinds.add("url")
+            found = self.trigger_kinds[function.id] = frozenset(kinds)
+        return found
+
+    def exposure(self, app: App, function: Function | None, related_kinds: frozenset[str]
+                 ) -> tuple[tuple[tuple[Location, str], ...], bool]:
+        """`_exposure`, once per function and set of trigger kinds."""
+        if function is None:
+            return (), False
+        key = (function.id, related_kinds)
+        found = self.exposures.get(key)
+        if found is None:
+            found = self.exposures[key] = _exposure(app, function, related_kinds)
+        return found
+
+    def step(self, file: str, line: int, message: str) -> FlowStep:
+        """One shared FlowStep per place and message (flows of a handler share steps)."""
+        key = (file, line, message)
+        found = self.steps.get(key)
+        if found is None:
+            found = self.steps[key] = FlowStep(self.location(file, line), message)
+        return found
 
     def location(self, file: str, line: int) -> Location:
         """One shared Location per file and line."""
@@ -139,47 +174,52 @@ def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
           entry: str) -> Flow:
     taint = hit.taint
     from_event = not taint.steps or "(declared source)" not in taint.steps[0][2]
-    triggers = function.triggers if function is not None else []
-    kinds = {t.kind for t in triggers}
-    if function is not None and function.url is not None:
-        kinds.add("url")
-    info, source_path = describe(taint.origin, taint.path, frozenset(kinds), from_event,
+    kinds = describe.kinds(function)
+    info, source_path = describe(taint.origin, taint.path, kinds, from_event,
                                  function is not None)
-    related_kinds = info.shape.triggers if info.shape is not None else frozenset(kinds)
+    related_kinds = info.shape.triggers if info.shape is not None else kinds
+    related, public = describe.exposure(app, function, related_kinds)
+    steps = _steps(hit, info.label, source_path, describe.step)
+    return Flow(
+        category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
+        location=describe.location(hit.file, hit.line), source=info.label,
+        source_path=source_path, steps=steps,
+        function=function.id if function is not None else None, code=hit.function,
+        entry=entry, reachable=function is not None,
+        attacker_controlled=info.attacker_controlled, public=public,
+        triggers=related)
+
+
+def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
+              ) -> tuple[tuple[tuple[Location, str], ...], bool]:
+    """The triggers of `function` a flow's source belongs to, and whether one is public."""
+    if function is None:
+        return (), False
     related: list[tuple[Location, str]] = []
     public = False
-    for trigger in triggers:
+    for trigger in function.triggers:
         if trigger.kind not in related_kinds:
             continue
         text, open_route = _describe_trigger(trigger, app)
         related.append((trigger.location, text))
         public = public or open_route
-    if function is not None and function.url is not None and "url" in related_kinds:
-        no_auth = function.url.auth_type == "NONE"
+    if function.url is not None and "url" in related_kinds:
         related.append((function.url.location,
                         f"function URL (AuthType {function.url.auth_type})"))
-        public = public or no_auth
-    steps = _steps(hit, info.label, source_path, describe.location)
-    return Flow(
-        category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
-        location=Location(hit.file, hit.line), source=info.label,
-        source_path=source_path, steps=steps,
-        function=function.id if function is not None else None, code=hit.function,
-        entry=entry, reachable=function is not None,
-        attacker_controlled=info.attacker_controlled, public=public,
-        triggers=tuple(related))
+        public = public or function.url.auth_type == "NONE"
+    return tuple(related), public
 
 
 def _steps(hit: Hit, label: str, path: str,
-           location: Callable[[str, int], Location]) -> tuple[FlowStep, ...]:
+           step: Callable[[str, int, str], FlowStep]) -> tuple[FlowStep, ...]:
     """Source (where the value was read out of the event), what happened, the sink."""
     taint = hit.taint
     raw = taint.steps[1:] if taint.steps else ()
     first = taint.read_at or (taint.steps[0][:2] if taint.steps else (hit.file, hit.line))
     kept = [s for s in raw if not (s[0] == first[0] and s[1] < first[1])]
-    return (FlowStep(location(first[0], first[1]), f"source: {label} ({path})"),
-            *(FlowStep(location(file, line), message) for file, line, message in kept),
-            FlowStep(location(hit.file, hit.line), f"reaches {hit.sink} ({hit.category})"))
+    return (step(first[0], first[1], f"source: {label} ({path})"),
+            *(step(file, line, message) for file, line, message in kept),
+            step(hit.file, hit.line, f"reaches {hit.sink} ({hit.category})"))
 
 
 def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
