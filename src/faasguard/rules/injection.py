@@ -179,7 +179,7 @@ def _register(spec: _Spec) -> None:
         spec.rule_id, spec.title, threat="injection", severity=spec.severity,
         description=spec.description,
         remediation={"python": spec.python},
-        references=(_OWASP, *(f"CWE-{c}" for c in spec.cwe)),
+        references=(_OWASP, "docs/injection.md"),
         cwe=spec.cwe,
         equivalents={"Bandit": spec.bandit} if spec.bandit else None,
     )
