@@ -8,7 +8,6 @@ and subject, and suppressed findings stay in the list with their `suppression`. 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from faasguard.findings import Finding
@@ -22,13 +21,14 @@ from faasguard.report.base import (
     summary,
     suppression_of,
 )
+from faasguard.report.jsontext import dumps
 
 REPORT_VERSION = "1"
 
 
 def render(report: Report) -> str:
     """The report as JSON text (UTF-8, two-space indent, trailing newline)."""
-    return json.dumps(document(report), indent=2, ensure_ascii=False, default=str) + "\n"
+    return dumps(document(report)) + "\n"
 
 
 def document(report: Report) -> dict[str, Any]:

@@ -11,7 +11,6 @@ Every diagnostic becomes a tool execution notification.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -29,6 +28,7 @@ from faasguard.report.base import (
     finding_order,
     suppression_of,
 )
+from faasguard.report.jsontext import dumps
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                 "sarif-schema-2.1.0.json")
@@ -42,7 +42,7 @@ PRECISION = {"injection": "medium"}
 
 def render(report: Report) -> str:
     """The report as SARIF 2.1.0 JSON text."""
-    return json.dumps(document(report), indent=2, ensure_ascii=False, default=str) + "\n"
+    return dumps(document(report)) + "\n"
 
 
 def document(report: Report) -> dict[str, Any]:
