@@ -48,6 +48,8 @@ from faasguard.analysis.taint.state import (
 )
 from faasguard.analysis.taint.table import TaintTable
 
+_SEQUENCES = (ast.List, ast.Tuple)
+
 #: Calls whose result compared to the base folder proves a path stays inside it.
 CONTAINMENT = {"os.path.commonpath", "posixpath.commonpath", "os.path.commonprefix"}
 
@@ -462,6 +464,10 @@ class Analyzer(CallAnalysis):
             return union((left, right), "path")
         if not left.taints and not right.taints:
             return CLEAN
+        if type(node.op) is ast.Add and (type(node.left) in _SEQUENCES
+                                         or type(node.right) in _SEQUENCES):
+            # list concatenation (`["convert"] + [key]`): the right side follows the left
+            return union((left, argv_position(right)))
         return stringified(union((left, right)))
 
     def _e_joinedstr(self, node: ast.JoinedStr, f: Frame) -> Val:
