@@ -60,7 +60,7 @@ class _Finder:
     """Finds the SDK calls of one file."""
 
     def __init__(self, module: JsModule):
-        self.index = FileIndex(module)
+        self.index = FileIndex.of(module)
         self.module = module
         self.calls: list[AwsCall] = []
 
@@ -136,12 +136,8 @@ class _Finder:
         return ("client", service, "v3-aggregated")
 
     def run(self) -> list[AwsCall]:
-        stack = [self.module.root]
-        while stack:
-            node = stack.pop()
-            if node.type == "call_expression":
-                self._call(node)
-            stack.extend(node.named_children)
+        for node in self.module.nodes("call"):
+            self._call(node)
         self.calls.sort(key=lambda c: (c.line, c.operation))
         return self.calls
 

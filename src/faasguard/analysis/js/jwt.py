@@ -75,13 +75,8 @@ def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[To
         module = cache.try_get(file)
         if module is None:
             continue
-        index = FileIndex(module)
-        stack = [module.root]
-        while stack:
-            node = stack.pop()
-            stack.extend(node.named_children)
-            if node.type not in ("call_expression", "new_expression"):
-                continue
+        index = FileIndex.of(module)
+        for node in (*module.nodes("call"), *module.nodes("new")):
             func = node.child_by_field_name("function" if node.type == "call_expression"
                                             else "constructor")
             qname = _callee(index, func) if func is not None else None

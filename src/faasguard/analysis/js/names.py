@@ -23,14 +23,17 @@ class FileIndex:
         self.module = module
         self.values: dict[str, Node] = {}
         self.imports: dict[str, tuple[str, str | None]] = {}  # name -> (package, export)
-        stack = [module.root]
-        while stack:
-            node = stack.pop()
-            if node.type == "variable_declarator":
-                self._declarator(node)
-            elif node.type == "import_statement":
-                self._import(node)
-            stack.extend(node.named_children)
+        for node in module.nodes("decl"):
+            self._declarator(node)
+        for node in module.nodes("import"):
+            self._import(node)
+
+    @classmethod
+    def of(cls, module: JsModule) -> FileIndex:
+        """The index of a module (built once, kept on the module)."""
+        if not isinstance(module.names, FileIndex):
+            module.names = cls(module)
+        return module.names
 
     def _declarator(self, node: Node) -> None:
         target = node.child_by_field_name("name")

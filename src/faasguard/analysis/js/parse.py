@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Language, Node, Parser, Query
 
     from faasguard.analysis.facts import Facts
 
@@ -41,20 +41,40 @@ class JsParseError(Exception):
 
 
 @cache
-def parser(dialect: str) -> Parser:
-    """A tree-sitter parser for "javascript", "typescript" or "tsx" (created once)."""
-    from tree_sitter import Language, Parser
+def language(dialect: str) -> Language:
+    """The tree-sitter grammar for "javascript", "typescript" or "tsx" (loaded once)."""
+    from tree_sitter import Language
 
     if dialect == "javascript":
         import tree_sitter_javascript
 
-        language = Language(tree_sitter_javascript.language())
-    else:
-        import tree_sitter_typescript
+        return Language(tree_sitter_javascript.language())
+    import tree_sitter_typescript
 
-        language = Language(tree_sitter_typescript.language_tsx() if dialect == "tsx"
-                            else tree_sitter_typescript.language_typescript())
-    return Parser(language)
+    return Language(tree_sitter_typescript.language_tsx() if dialect == "tsx"
+                    else tree_sitter_typescript.language_typescript())
+
+
+@cache
+def parser(dialect: str) -> Parser:
+    """A tree-sitter parser for one of the grammars (created once)."""
+    from tree_sitter import Parser
+
+    return Parser(language(dialect))
+
+
+#: The node kinds analyses without taint look for, found by one query in C (walking every
+#: node from Python would cost more than parsing).
+SYNTAX_QUERY = ("(call_expression) @call (new_expression) @new (variable_declarator) @decl "
+                "(import_statement) @import (export_statement) @export")
+
+
+@cache
+def syntax_query(dialect: str) -> Query:
+    """The compiled SYNTAX_QUERY for one grammar."""
+    from tree_sitter import Query
+
+    return Query(language(dialect), SYNTAX_QUERY)
 
 
 def dialect_of(path: str) -> str:
@@ -83,13 +103,26 @@ class JsModule:
     file: str
     source: bytes
     root: Node
+    dialect: str = "javascript"
     env: dict[str, Any] = field(default_factory=dict)
     exports: dict[str, Any] = field(default_factory=dict)
     evaluated: bool = False
+    names: Any = None  # names.FileIndex, built on first use
+    _syntax: dict[str, list[Node]] | None = None
 
     def text(self, node: Node) -> str:
         """The source text of a node."""
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def nodes(self, kind: str) -> list[Node]:
+        """Every node of one SYNTAX_QUERY capture ("call", "new", "decl", "import",
+        "export") in the file, in source order."""
+        if self._syntax is None:
+            from tree_sitter import QueryCursor
+
+            found = QueryCursor(syntax_query(self.dialect)).captures(self.root)
+            self._syntax = {k: sorted(v, key=lambda n: n.start_byte) for k, v in found.items()}
+        return self._syntax.get(kind, [])
 
 
 def line(node: Node) -> int:
@@ -167,12 +200,13 @@ class JsModuleCache:
         except InputError as exc:
             raise JsParseError(exc.message, exc.line) from None
         source = text.encode("utf-8")
-        root = parse_bytes(source, dialect_of(rel))
+        dialect = dialect_of(rel)
+        root = parse_bytes(source, dialect)
         share, first = _error_share(root)
         if share > MAX_ERROR_SHARE:
             raise JsParseError(f"is not valid {dialect_of(rel).replace('tsx', 'TSX')} "
                                f"(syntax error near line {first})", first)
-        return JsModule(rel, source, root)
+        return JsModule(rel, source, root, dialect)
 
     def resolve_local(self, importer: str, spec: str) -> str | None:
         """The file a relative specifier names from `importer`, or None.

@@ -18,7 +18,7 @@ from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.handlers import exported_function, is_node
 from faasguard.analysis.js.jwt import js_decodes, python_decodes
-from faasguard.analysis.js.parse import JsModuleCache, js_module_cache
+from faasguard.analysis.js.parse import JsModuleCache, js_module_cache, string_value
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.modules import paused_gc
@@ -93,8 +93,6 @@ def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
 
 def module_graph(cache: JsModuleCache, file: str) -> list[str]:
     """The handler's file and every project file it requires/imports, transitively."""
-    from faasguard.analysis.js.parse import string_value
-
     seen = [file]
     index = 0
     while index < len(seen):
@@ -102,22 +100,17 @@ def module_graph(cache: JsModuleCache, file: str) -> list[str]:
         index += 1
         if module is None:
             continue
-        stack = [module.root]
-        while stack:
-            node = stack.pop()
-            spec = None
-            if node.type in ("import_statement", "export_statement"):
-                spec = string_value(node.child_by_field_name("source"))
-            elif node.type == "call_expression":
-                func = node.child_by_field_name("function")
-                args = node.child_by_field_name("arguments")
-                if func is not None and func.type in ("identifier", "import") and \
-                        func.text in (b"require", b"import") and args is not None and \
-                        args.named_children:
-                    spec = string_value(args.named_children[0])
-            if spec is not None:
-                target = cache.resolve_local(module.file, spec)
-                if target is not None and target not in seen:
-                    seen.append(target)
-            stack.extend(node.named_children)
+        specs = [string_value(n.child_by_field_name("source"))
+                 for n in (*module.nodes("import"), *module.nodes("export"))]
+        for node in module.nodes("call"):
+            func = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if func is not None and func.type in ("identifier", "import") and \
+                    func.text in (b"require", b"import") and args is not None and \
+                    args.named_children:
+                specs.append(string_value(args.named_children[0]))
+        for spec in specs:
+            target = cache.resolve_local(module.file, spec) if spec is not None else None
+            if target is not None and target not in seen:
+                seen.append(target)
     return seen

@@ -1,0 +1,222 @@
+"""Node.js analysis speed against tree-sitter parsing alone.
+
+Generates N small synthetic Node.js handlers (default 2,000; a third TypeScript, a third
+ES modules) in a temporary folder, each with requires/imports, a helper, a handler
+reading event fields, destructuring, template strings, a loop, an AWS SDK v3 call and
+one sink (vulnerable or sanitised), and one function per file in an App. Prints the time
+of handler resolution + the Node.js analysis (taint, AWS calls, JWT; it parses each file
+once) beside the time of reading and tree-sitter-parsing the same files, and their ratio
+(target: within 2x), and beside parsing plus one visit of every node from Python.
+
+    python3 benchmarks/bench_js.py [--files N] [--seed S] [--rounds R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.handlers import resolve
+from faasguard.analysis.js import analyse_js
+from faasguard.analysis.js.parse import dialect_of, parse_bytes
+from faasguard.model import App, Function, Location, SourceFile, Trigger
+
+KINDS = ["sqs", "s3", "http", "sns", "eventbridge", "kinesis-stream", "dynamodb-stream"]
+
+READS = {
+    "sqs": "JSON.parse(record.body).{field}",
+    "s3": "decodeURIComponent(record.s3.object.key)",
+    "http": "JSON.parse(event.body || '{{}}').{field}",
+    "sns": "record.Sns.Message",
+    "eventbridge": "event.detail.{field}",
+    "kinesis-stream": "Buffer.from(record.kinesis.data, 'base64').toString()",
+    "dynamodb-stream": "record.dynamodb.NewImage.{field}.S",
+}
+
+SINKS = [
+    ("exec(command)", "quote"),
+    ("execSync(`tool ${{command}}`)", "quote"),
+    ("pool.query(\"SELECT * FROM t WHERE c = '\" + command + \"'\")", "parseInt"),
+    ("fs.readFileSync(path.join(BASE, command))", "path.basename"),
+    ("axios.get(command)", "parseInt"),
+    ("eval(command)", "Number"),
+    ("new RegExp(command)", "escapeRegExp"),
+]
+
+HEADER_CJS = '''// Synthetic handler {index}.
+const {{ exec, execSync }} = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const axios = require("axios");
+const {{ Pool }} = require("pg");
+const {{ quote }} = require("shell-quote");
+const escapeRegExp = require("lodash").escapeRegExp;
+const {{ S3Client, PutObjectCommand }} = require("@aws-sdk/client-s3");
+'''
+
+HEADER_ESM = '''// Synthetic handler {index}.
+import {{ exec, execSync }} from "node:child_process";
+import fs from "fs";
+import * as path from "path";
+import axios from "axios";
+import {{ Pool }} from "pg";
+import {{ quote }} from "shell-quote";
+import {{ escapeRegExp }} from "lodash";
+import {{ S3Client, PutObjectCommand }} from "@aws-sdk/client-s3";
+'''
+
+BODY = '''
+const BASE = "/tmp/work-{index}";
+const LIMIT = {limit};
+const pool = new Pool();
+const s3 = new S3Client({{}});
+
+function normalise(value{typed}, fallback = "{field}"){returns} {{
+  let text = String(value || fallback).trim();
+  if (text.length > LIMIT) {{
+    text = text.slice(0, LIMIT);
+  }}
+  return text.toLowerCase();
+}}
+
+const summarise = (items{typed_list}) => {{
+  let total = 0;
+  for (const item of items) {{
+    total += item.length;
+  }}
+  return {{ count: items.length, total }};
+}};
+
+{export} async (event{typed_event}, context{typed_event}) => {{
+  console.log("invocation", context.awsRequestId);
+  const results = [];
+  const records = event.Records || [event];
+  for (const record of records) {{
+    const raw = {read};
+    const value = normalise(raw);
+    const command = {wrap}(`{prefix}${{value}}`);
+    results.push({sink});
+    await s3.send(new PutObjectCommand({{ Bucket: process.env.BUCKET, Key: `out/${{value}}` }}));
+  }}
+  return {{ statusCode: 200, body: JSON.stringify(summarise(results.map(String))) }};
+}};
+'''
+
+
+def generate(folder: Path, count: int, seed: int) -> App:
+    """Write `count` handler files and the App that declares one function per file."""
+    rng = random.Random(seed)
+    app = App(root=str(folder))
+    for index in range(count):
+        kind = rng.choice(KINDS)
+        sink, sanitiser = rng.choice(SINKS)
+        field = rng.choice(["name", "path", "cmd", "id", "url"])
+        ext = (".js", ".mjs", ".ts")[index % 3]
+        typed = ext == ".ts"
+        source = (HEADER_CJS if ext == ".js" else HEADER_ESM).format(index=index) + BODY.format(
+            index=index, limit=rng.randint(16, 256), field=field,
+            read=READS[kind].format(field=field), sink=sink.format(),
+            wrap=sanitiser if rng.random() < 0.4 else "String",
+            prefix=rng.choice(["", "tool ", "/data/", "https://api.example/"]),
+            export="exports.handler =" if ext == ".js" else "export const handler =",
+            typed=": unknown" if typed else "", returns=": string" if typed else "",
+            typed_list=": string[]" if typed else "", typed_event=": any" if typed else "")
+        name = f"h{index:05d}"
+        (folder / f"{name}{ext}").write_text(source)
+        fid = f"serverless.yml#{name}"
+        where = Location("serverless.yml", index + 1)
+        function = Function(fid, where, "serverless", runtime="nodejs20.x",
+                            handler=f"{name}.handler", code_dir=".")
+        function.triggers.append(Trigger(kind, fid, where))  # type: ignore[arg-type]
+        app.functions[fid] = function
+        app.files.append(SourceFile(f"{name}{ext}",
+                                    "typescript" if typed else "javascript"))
+    return app
+
+
+def parse_all(folder: Path, names: list[str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) to read and tree-sitter-parse every file."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for name in names:
+        parse_bytes((folder / name).read_bytes(), dialect_of(name))
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def parse_and_visit_all(folder: Path, names: list[str]) -> float:
+    """CPU seconds to parse every file and visit each named node once from Python (the
+    least any analysis written in Python must do with a tree-sitter tree)."""
+    cpu = time.process_time()
+    for name in names:
+        stack = [parse_bytes((folder / name).read_bytes(), dialect_of(name))]
+        while stack:
+            stack.extend(stack.pop().named_children)
+    return time.process_time() - cpu
+
+
+def analyse_all(app: App) -> tuple[float, float, float, Facts]:
+    """CPU seconds of handler resolution (it parses each file once) and of the Node.js
+    analysis, wall seconds of both, and the facts."""
+    facts = Facts()
+    cpu, wall = time.process_time(), time.perf_counter()
+    resolve(app, facts)
+    resolved = time.process_time()
+    analyse_js(app, facts)
+    done = time.process_time()
+    return resolved - cpu, done - resolved, time.perf_counter() - wall, facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2, help="repeat, keep the best")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="faasguard-bench-js-") as tmp:
+        folder = Path(tmp)
+        app = generate(folder, args.files, args.seed)
+        names = [s.path for s in app.files]
+        total_lines = sum(len((folder / n).read_text().splitlines()) for n in names)
+        parse_all(folder, names[: min(200, len(names))])  # warm the file cache, the grammars
+        parse_cpu, parse_wall = min(parse_all(folder, names) for _ in range(args.rounds))
+        visit_cpu = min(parse_and_visit_all(folder, names) for _ in range(args.rounds))
+        runs = []
+        for _ in range(args.rounds):
+            fresh = generate(folder, args.files, args.seed)
+            resolve_cpu, js_cpu, wall, facts = analyse_all(fresh)
+            flows = sum(len(v) for v in facts.flows.values())
+            calls = sum(len(v) for v in facts.aws_calls.values())
+            problems = len([d for d in fresh.diagnostics if d.level != "note"])
+            runs.append((resolve_cpu + js_cpu, resolve_cpu, js_cpu, wall, flows, calls,
+                         problems))
+            del facts, fresh
+            gc.unfreeze()
+            gc.collect()
+        total, resolve_cpu, js_cpu, wall, flows, calls, problems = min(runs)
+        per = 1e3 / len(names)
+        print(f"files: {len(names)} ({total_lines} lines), python {sys.version.split()[0]}, "
+              f"{os.cpu_count()} cpus; best of {args.rounds}, CPU time (wall in brackets)")
+        print(f"read + tree-sitter parse:      {parse_cpu:7.2f} s  ({parse_wall:.2f} s)  "
+              f"{parse_cpu * per:.3f} ms/file  ({len(names) / parse_cpu:,.0f} files/s)")
+        print(f"parse + visit every node:      {visit_cpu:7.2f} s           "
+              f"{visit_cpu * per:.3f} ms/file")
+        print(f"handler resolution (parses):   {resolve_cpu:7.2f} s           "
+              f"{resolve_cpu * per:.3f} ms/file")
+        print(f"Node.js analysis:              {js_cpu:7.2f} s           "
+              f"{js_cpu * per:.3f} ms/file")
+        print(f"whole analysis:                {total:7.2f} s  ({wall:.2f} s)  "
+              f"{total * per:.3f} ms/file  ({len(names) / total:,.0f} files/s)")
+        print(f"ratio whole analysis / parse:  {total / parse_cpu:7.2f} x  (target <= 2x)")
+        print(f"ratio whole analysis / visit:  {total / visit_cpu:7.2f} x")
+        print(f"flows found: {flows}; AWS calls: {calls}; diagnostics: {problems}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
