@@ -83,7 +83,12 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
         return Diagnostic(found, f"handler file of function '{name}' {exc.message}; its code "
                           "was not analysed", exc.line, "error", "handler")
     function.handler_name = export
-    if exported_function(cache, found, export) is None:
+    try:
+        ref = exported_function(cache, found, export)
+    except RecursionError:
+        return Diagnostic(found, f"function '{name}': {found} is nested too deeply for the "
+                          "analysis; its code was not analysed", None, "warning", "handler")
+    if ref is None:
         return Diagnostic(found, f"function '{name}': {found} exports no function named "
                           f"'{export}' that the analysis can follow", None, "warning", "handler")
     return None

@@ -79,7 +79,7 @@ def analyse_js_aws_calls(app: App, facts: Facts) -> None:
     cache = js_module_cache(app.root, facts)
     for function in app.functions.values():
         if is_node(function) and function.source_file and function.handler_name and \
-                exported_function(cache, function.source_file, function.handler_name):
+                cache.try_get(function.source_file) is not None:
             _aws_calls(app, facts, cache, function, module_graph(cache, function.source_file))
 
 
