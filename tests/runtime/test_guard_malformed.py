@@ -12,7 +12,7 @@ from guard_events import ALL_SAMPLES, sample
 from faasguard.runtime import AuthError, InputRejected, InvalidEvent, wrap
 
 REPLACEMENTS: list[Any] = [None, "", "x", 0, -1, 1.5, True, [], {}, [None], {"": None},
-                           "%%%", "{", "../", "\x00", "\ud800"[:0] + "é" * 3, 10**30,
+                           "%%%", "{", "../", "\x00", "ééé", 10**30,
                            [{"$ne": 1}], {"S": 1}, "=" * 5]
 
 
