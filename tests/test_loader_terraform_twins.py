@@ -24,10 +24,8 @@ def test_vulnerable_twin_has_the_same_rule_ids() -> None:
     assert terraform - serverless == set()
 
 
-def test_hardened_twin_reports_nothing_the_sam_twin_does_not() -> None:
+def test_hardened_twins_scan_clean() -> None:
+    sam = scan(str(EXAMPLES / "hardened-app"))
     terraform = scan(str(EXAMPLES / "hardened-app-terraform"))
     assert not [d for d in terraform.diagnostics if d.level == "error"]
-    # The code-vs-policy rules (FG-PERM-1NN) are new and the SAM twin does not pass them
-    # yet either; every other rule is clean on the Terraform twin.
-    assert {f.rule_id for f in terraform.findings} <= _rule_ids("hardened-app")
-    assert not [f for f in terraform.findings if not f.rule_id.startswith("FG-PERM-1")]
+    assert [f.rule_id for f in terraform.findings] == [f.rule_id for f in sam.findings] == []

@@ -1,4 +1,19 @@
-# Encrypted stores with public access blocked, alarms and a budget.
+# Encrypted stores with public access blocked, alarms and a budget; the key that
+# encrypts them lives beside them.
+resource "aws_kms_key" "data" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdmin"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+
 resource "aws_s3_bucket" "uploads" {
   bucket = "orders-uploads-${data.aws_caller_identity.current.account_id}"
 }
