@@ -164,3 +164,24 @@ def test_trail_digest_files_are_not_api_calls(tmp_path: Path) -> None:
 def test_a_single_path_is_one_path_not_its_characters() -> None:
     events = list(iter_events(str(FIXTURES / "apigw" / "rest-api-clf.log")))
     assert len(events) == 3
+
+
+def test_truncated_and_mangled_lines_never_raise(tmp_path: Path) -> None:
+    sources = [FIXTURES / "aws" / "lambda" / "orders-api" / "000000.log",
+               FIXTURES / "aws" / "lambda" / "orders-api" / "platform.jsonl",
+               FIXTURES / "app" / "powertools.jsonl", FIXTURES / "apigw" / "http-api.jsonl",
+               FIXTURES / "apigw" / "rest-api-clf.log", FIXTURES / "cloudtrail" / "records.jsonl"]
+    lines: list[str] = []
+    for source in sources:
+        for line in source.read_text().splitlines():
+            step = max(1, len(line) // 12)
+            lines += [line[:cut] for cut in range(1, len(line), step)]
+            lines += [line.replace('"', "'"), line.replace(":", ""), line.upper(),
+                      line.replace("2026", "20x6"), line[::-1]]
+    path = tmp_path / "mangled.log"
+    path.write_text("\n".join(lines) + "\n")
+    events, stats = read(path)
+    assert stats.lines == len(lines)
+    assert stats.events + stats.malformed >= len(lines) * 0.9
+    assert not stats.file_errors
+    assert all(e.time.tzinfo is not None for e in events)
