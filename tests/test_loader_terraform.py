@@ -181,3 +181,17 @@ def test_image_and_s3_code_locations(tmp_path: Path) -> None:
     archive = app.functions["main.tf#aws_lambda_function.zip"]
     assert archive.properties["code_S3Key"] == "k.zip"
     assert archive.reserved_concurrency is None  # -1: not reserved
+
+
+def test_a_loader_bug_is_an_internal_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faasguard.loaders.terraform as terraform
+
+    def broken(*_args: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.delenv("FAASGUARD_DEBUG", raising=False)
+    monkeypatch.setattr(terraform, "_load_root", broken)
+    app = _load("broken")
+    internal = [d for d in app.diagnostics if d.code == "internal"]
+    assert len(internal) == 1 and "KeyError" in internal[0].message
+    assert internal[0].file == "main.tf"

@@ -101,12 +101,26 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None) 
             continue
         blocks = [b for name in names for b in files.file(name)]
         if blocks:
-            app.merge(_load_root(root, folder, blocks, files))
+            app.merge(_guarded_root(root, folder, blocks, files))
     for rel, exc in files.errors.items():
         app.diagnostics.append(Diagnostic(rel, exc.message, exc.line))
     app.files.extend(SourceFile(rel, "terraform") for rel in files.order
                      if rel not in files.errors)
     return app
+
+
+def _guarded_root(root: str, folder: str, blocks: list[Block], files: _Files) -> App:
+    """`_load_root`, where a loader bug becomes an internal diagnostic, not the end."""
+    try:
+        return _load_root(root, folder, blocks, files)
+    except Exception as exc:
+        if os.environ.get("FAASGUARD_DEBUG"):
+            raise
+        app = App(root=root)
+        app.diagnostics.append(Diagnostic(
+            blocks[0].file, f"internal error while loading the Terraform module in "
+            f"'{folder}' ({type(exc).__name__}: {exc}); please report it", code="internal"))
+        return app
 
 
 def _local_source(block: Block) -> str | None:
