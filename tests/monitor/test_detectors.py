@@ -254,3 +254,14 @@ def test_settings_validate_ids_parameters_and_values() -> None:
                                       "FGM-WALLET-001": {"min-count": 50}})
     assert BY_ID["FGM-IAM-005"] not in settings.enabled()
     assert settings.params(BY_ID["FGM-WALLET-001"])["min_count"] == 50
+
+
+def test_docs_list_every_detector_with_its_defaults() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "monitor.md").read_text()
+    for d in DETECTORS:
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{d.id}` |")), "")
+        assert row, d.id
+        for name, value in d.defaults.items():
+            assert f"`{name}={value}`" in row, (d.id, name)

@@ -100,7 +100,7 @@ class Monitor:
                 self.malformed += 1
         if not events:
             return []
-        self.engine.load(record_batches(events, self.inventory))
+        self.engine.load(record_batches(events, self.inventory, first_seq=self.engine.rows))
         self._trim()
         analysis = run_detectors(self.engine, self.settings, self.prices)
         fresh = [a for a in analysis.alerts if self._is_new(a)]

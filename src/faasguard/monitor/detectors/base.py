@@ -164,7 +164,7 @@ def windowed_sql(d: Dialect, *, where: str, entity: str, seconds: int, min_count
 WITH counted AS (
   SELECT {entity} AS entity, min(function) AS function, {d.bucket(seconds)} AS bucket,
          count(*) AS n, {users} AS users,
-         min_by(ref, time) AS first_ref, max_by(ref, time) AS last_ref
+         min_by(ref, seq) AS first_ref, max_by(ref, seq) AS last_ref
   FROM events
   WHERE ({where}) AND ({entity}) IS NOT NULL
   GROUP BY 1, 3

@@ -86,7 +86,7 @@ DENIED_BURST = Detector(
 def _unusual_query(d: Dialect, p: Params) -> str:
     return f"""
 WITH calls AS (
-  SELECT principal, api_action, time, ref, function FROM events
+  SELECT principal, api_action, time, ref, seq, function FROM events
   WHERE source = 'cloudtrail' AND principal_type = 'AssumedRole' AND principal IS NOT NULL
     AND api_action IS NOT NULL
 ), spans AS (
@@ -94,7 +94,7 @@ WITH calls AS (
 ), firsts AS (
   SELECT principal, api_action, min({d.epoch()}) AS first_seen, min(time) AS start,
          max(time) AS stop, count(*) AS n, min(function) AS function,
-         min_by(ref, time) AS first_ref, max_by(ref, time) AS last_ref
+         min_by(ref, seq) AS first_ref, max_by(ref, seq) AS last_ref
   FROM calls GROUP BY principal, api_action
 ), learned AS (
   SELECT f.principal, count(*) AS actions, sum(f.n) AS calls FROM firsts f JOIN spans s
@@ -108,7 +108,7 @@ FROM firsts f JOIN spans s ON f.principal = s.principal
   JOIN learned l ON f.principal = l.principal
 WHERE f.first_seen >= s.t0 + {float(p["learn_hours"]) * 3600}
   AND l.calls >= {float(p["min_learned_calls"])}
-ORDER BY entity, f.start
+ORDER BY entity, f.start, f.api_action
 """
 
 
@@ -147,10 +147,11 @@ UNUSUAL_ACTIONS = Detector(
 def _widening_query(d: Dialect, p: Params) -> str:
     prefixes = " OR ".join(f"api_action LIKE '{a}%'" for a in WIDENING)
     return f"""
-SELECT coalesce(principal, '(unknown)') AS entity, api_action, time, ref, params, function
+SELECT coalesce(principal, '(unknown)') AS entity, api_action, time, ref, params, function,
+       seq
 FROM events
 WHERE source = 'cloudtrail' AND error_code IS NULL AND ({prefixes})
-ORDER BY entity, time
+ORDER BY entity, time, seq
 """
 
 

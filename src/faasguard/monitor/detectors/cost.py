@@ -61,7 +61,7 @@ SELECT coalesce(function, '(unknown)') AS function,
                 ELSE 0 END) / 1024000.0 AS gb_seconds,
        sum(CASE WHEN kind = 'request' THEN 1 ELSE 0 END) AS api_requests,
        min(time) AS start, max(time) AS stop,
-       min_by(ref, time) AS first_ref, max_by(ref, time) AS last_ref
+       min_by(ref, seq) AS first_ref, max_by(ref, seq) AS last_ref
 FROM events
 WHERE kind IN ('report', 'request')
 GROUP BY 1

@@ -103,7 +103,7 @@ def _leech_query(d: Dialect, p: Params) -> str:
 WITH per_minute AS (
   SELECT client_ip, {d.bucket(60)} AS minute, {d.bucket(3600)} AS hour, count(*) AS n,
          min(function) AS function, min(time) AS first_time, max(time) AS last_time,
-         min_by(ref, time) AS first_ref, max_by(ref, time) AS last_ref
+         min_by(ref, seq) AS first_ref, max_by(ref, seq) AS last_ref
   FROM events WHERE kind = 'request' AND client_ip IS NOT NULL
   GROUP BY 1, 2, 3
 ), per_hour AS (

@@ -37,6 +37,8 @@ class Engine(Protocol):
 
     def query(self, sql: str) -> list[dict[str, Any]]: ...
 
+    def query_many(self, queries: list[str]) -> list[list[dict[str, Any]]]: ...
+
     def close(self) -> None: ...
 
 
@@ -93,19 +95,19 @@ def run_detectors(runner: Engine, settings: Settings, prices: Prices) -> Analysi
     start = aware(span["start"]) if span["start"] is not None else None
     end = aware(span["stop"]) if span["stop"] is not None else None
     context = Context(start, end, settings.budget_usd_per_day, prices)
+    detectors = [(detector, settings.params(detector)) for detector in settings.enabled()]
+    step = step_seconds(context.span_seconds)
+    queries = [detector.query(d, params) for detector, params in detectors]
+    queries += [usage_sql(d), functions_sql(d), series_sql(d, step)]
+    *found, usage, functions, steps = runner.query_many(queries)
     alerts: list[Alert] = []
-    for detector in settings.enabled():
-        params = settings.params(detector)
-        rows = runner.query(detector.query(d, params))
+    for (detector, params), rows in zip(detectors, found, strict=True):
         alerts.extend(detector.alerts(detector, rows, params, context))
     cost_params = settings.params(BUDGET)
-    usage = runner.query(usage_sql(d))
     cost = cost_summary(usage, prices, context.span_seconds, cost_params)
-    functions = runner.query(functions_sql(d))
     for row in functions:
         row["usd"] = cost["functions"].get(row["function"], {}).get("usd", 0.0)
-    step = step_seconds(context.span_seconds)
-    points = series(runner.query(series_sql(d, step)), step, prices, cost_params)
+    points = series(steps, step, prices, cost_params)
     return Analysis(alerts=sort_alerts(alerts), functions=functions, cost=cost, series=points,
                     step_s=step, events=int(span["n"] or 0), start=start, end=end,
                     engine=runner.name, budget_usd_per_day=settings.budget_usd_per_day)

@@ -61,6 +61,10 @@ class DuckDBEngine:
         names = [c[0] for c in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def query_many(self, queries: list[str]) -> list[list[dict[str, Any]]]:
+        """Run the queries one after the other (DuckDB parallelises each query itself)."""
+        return [self.query(sql) for sql in queries]
+
     def close(self) -> None:
         """Close the database."""
         self.connection.close()

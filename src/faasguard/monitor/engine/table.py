@@ -8,7 +8,9 @@ need Python-side knowledge that SQL does not have:
 - ``attack``: the injection detector an event shows (`detectors.injection.attack_of`:
   the runtime guard's detectors over request paths and queries, or the guard's own);
 - ``documented``: whether the app's inventory lists the request's route (NULL without
-  an inventory, or for other events).
+  an inventory, or for other events);
+- ``seq``: the event's position in the input (it breaks ties between events of the same
+  instant, so both engines pick the same sample lines).
 
 Events are turned into Arrow record batches of `BATCH_ROWS` rows, so memory holds one
 batch at a time whatever the size of the logs.
@@ -30,13 +32,13 @@ if TYPE_CHECKING:
 
 DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("route_key", "VARCHAR"), ("ref", "VARCHAR"), ("attack", "VARCHAR"),
-    ("documented", "BOOLEAN"))
+    ("documented", "BOOLEAN"), ("seq", "BIGINT"))
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = EVENT_COLUMNS + DERIVED_COLUMNS
 BATCH_ROWS = 65_536
 _VALUES = attrgetter(*COLUMN_NAMES[1:])  # every column but time (the first)
 
 
-def table_row(event: Event, inventory: Inventory | None = None) -> tuple[Any, ...]:
+def table_row(event: Event, inventory: Inventory | None = None, seq: int = 0) -> tuple[Any, ...]:
     """One row of the ``events`` table (columns of `TABLE_COLUMNS`)."""
     ref = f"{event.file}:{event.line}" if event.file else None
     documented = None
@@ -44,7 +46,7 @@ def table_row(event: Event, inventory: Inventory | None = None) -> tuple[Any, ..
         documented = inventory.documents_event(event)
     # Event.row(), spelled out for speed: this runs once per event of the logs.
     return (utc_naive(event.time), *_VALUES(event), event.route_key, ref, attack_of(event),
-            documented)
+            documented, seq)
 
 
 def arrow_schema() -> pa.Schema:
@@ -57,12 +59,13 @@ def arrow_schema() -> pa.Schema:
 
 
 def record_batches(events: Iterable[Event], inventory: Inventory | None = None,
-                   batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
-    """The events as Arrow record batches of at most `batch_rows` rows."""
+                   batch_rows: int = BATCH_ROWS, first_seq: int = 0) -> Iterator[pa.RecordBatch]:
+    """The events as Arrow record batches of at most `batch_rows` rows (``seq`` counting
+    from `first_seq`)."""
     schema = arrow_schema()
     rows: list[tuple[Any, ...]] = []
-    for event in events:
-        rows.append(table_row(event, inventory))
+    for seq, event in enumerate(events, first_seq):
+        rows.append(table_row(event, inventory, seq))
         if len(rows) >= batch_rows:
             yield _batch(rows, schema)
             rows = []
