@@ -195,3 +195,23 @@ def test_a_loader_bug_is_an_internal_diagnostic(monkeypatch: pytest.MonkeyPatch)
     internal = [d for d in app.diagnostics if d.code == "internal"]
     assert len(internal) == 1 and "KeyError" in internal[0].message
     assert internal[0].file == "main.tf"
+
+
+def test_unreadable_policy_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "iam.tf").write_text(
+        'resource "aws_iam_role" "r" {\n'
+        '  assume_role_policy = <<POLICY\n'
+        '{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",\n'
+        '  "Principal": {"Service": "lambda.amazonaws.com"}}]}\n'
+        'POLICY\n'
+        '  inline_policy {\n'
+        '    name   = "p"\n'
+        '    policy = "{ not json"\n'
+        '  }\n'
+        '}\n')
+    app = load_tree(str(tmp_path), ["iam.tf"])
+    role, = app.roles.values()
+    assert role.assume_services == ("lambda.amazonaws.com",)  # heredoc JSON
+    warning, = app.diagnostics
+    assert (warning.file, warning.line, warning.level) == ("iam.tf", 8, "warning")
+    assert "cannot be read statically" in warning.message

@@ -215,6 +215,10 @@ def _convert(resource: Resource, block: Block, specs: dict[str, Spec]) -> LDict:
             value = module.attr(block, tf)
             if not isinstance(spec, str) and _POLICY in spec[1]:
                 value = as_policy(value)
+                if isinstance(value, Unknown):
+                    module.tree.note(block.file, block.attrs[tf].line,
+                                     f"{resource.address}: {tf} cannot be read statically "
+                                     f"({value.text}); its statements are not known")
             elif not isinstance(spec, str) and isinstance(value, dict):
                 value = _rename(value, spec[1])
             if value is None:
