@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
 from faasguard.analysis.js.table import JsSink, JsTable
-from faasguard.analysis.js.values import FN, LOCAL, FuncRef, JsFrame, qualified
+from faasguard.analysis.js.values import CLASS, FN, INSTANCE, LOCAL, FuncRef, JsFrame, qualified
 from faasguard.analysis.taint.state import (
     CLEAN,
     Hit,
@@ -49,6 +49,7 @@ class JsCalls:
     budget: int
     memo: dict[tuple[Any, ...], Val]
     visited: set[tuple[str, int]]
+    fields: dict[tuple[str, str], Val]
 
     # provided by JsAnalyzer
     def ev(self, node: Node | None, f: JsFrame, name_hint: str | None = None) -> Val:
@@ -62,6 +63,9 @@ class JsCalls:
         raise NotImplementedError
 
     def func_ref(self, val: Val) -> FuncRef | None:
+        raise NotImplementedError
+
+    def class_ref(self, val: Val) -> FuncRef | None:
         raise NotImplementedError
 
     def run_body(self, fnode: Node, frame: JsFrame) -> None:
@@ -81,6 +85,9 @@ class JsCalls:
 
     @staticmethod
     def params(fnode: Node) -> list[Node]:
+        raise NotImplementedError
+
+    def pattern_names(self, node: Node) -> list[str]:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ dispatch
@@ -118,6 +125,13 @@ class JsCalls:
         if ref is not None:
             return self.inline(ref, args, node, f)
         kind = callee.kind
+        cls = self.class_ref(callee)
+        if cls is not None and kind is not None:  # `new Repo(pool)`: run the constructor
+            key = kind[len(CLASS):]
+            ctor = self.class_method(cls, "constructor")
+            if ctor is not None:  # run even without taint: it gives fields their kinds
+                self.inline(ctor, args, node, f, force=True)
+            return Val((), INSTANCE + key)
         if kind is not None and kind.startswith(LOCAL):  # `module.exports = function`
             whole = self.member(callee, "module.exports", f)
             if whole.kind is not None and whole.kind.startswith(FN):
@@ -168,6 +182,11 @@ class JsCalls:
         qname = qualified(receiver)
         if qname is not None:
             return self.named(f"{qname}.{name}", node, arg_nodes, args, f)
+        cls = self.class_ref(receiver)
+        if cls is not None:
+            found = self.class_method(cls, name)
+            if found is not None:
+                return self.inline(found, args, node, f)
         if self.func_ref(receiver) is not None:
             if name in ("call", "apply"):  # fn.call(thisArg, ...args), fn.apply(thisArg, args)
                 given = args[1:] if name == "call" else [union(args[1:2])]
@@ -389,12 +408,26 @@ class JsCalls:
 
     # ------------------------------------------------------------------ project code
 
+    def class_method(self, cls: FuncRef, name: str) -> FuncRef | None:
+        """A method of a project class (its frame's `this` is the class)."""
+        body = cls.node.child_by_field_name("body")
+        key = f"{cls.module.file}:{cls.node.start_byte}"
+        for member in body.named_children if body is not None else []:
+            if member.type != "method_definition":
+                continue
+            ident = member.child_by_field_name("name")
+            if ident is not None and ident.text and ident.text.decode() == name:
+                return FuncRef(cls.module, member, cls.closure, f"{cls.name}.{name}", key)
+        return None
+
     def inline(self, ref: FuncRef, args: list[Val], node: Node, caller: JsFrame,
                force: bool = False) -> Val:
         """Analyse a project function for this call's arguments; its return value."""
         closure = ref.closure
         tainted = any(a.taints for a in args) or (
-            closure is not None and any(v.taints for v in closure.env.values()))
+            closure is not None and any(v.taints for v in closure.env.values())) or (
+            ref.cls is not None and any(v.taints for (c, _), v in self.fields.items()
+                                        if c == ref.cls))
         if not tainted and not force:
             return CLEAN
         key_node = ref.node.start_byte
@@ -407,7 +440,8 @@ class JsCalls:
             return known
         self.memo[key] = union(args)  # a recursive call meanwhile sees its arguments
         self.budget -= 1
-        frame = JsFrame(ref.module, ref.name, dict(closure.env) if closure is not None else {})
+        frame = JsFrame(ref.module, ref.name, dict(closure.env) if closure is not None else {},
+                        cls=ref.cls)
         for index, param in enumerate(self.params(ref.node)):
             val = args[index] if index < len(args) else CLEAN
             if param.type == "rest_pattern":
@@ -416,6 +450,11 @@ class JsCalls:
                 val = with_step(val, (caller.module.file, line(node),
                                       f"passed to {ref.name}()"))
             self.bind(param, val, frame, line(ref.node))
+            if ref.cls is not None and any(c.type in ("accessibility_modifier", "readonly")
+                                           for c in param.children):
+                for name in self.pattern_names(param)[:1]:  # TS parameter property
+                    self.fields[(ref.cls, name)] = merge(self.fields.get((ref.cls, name), CLEAN),
+                                                         val)
         self.stack.append(key_node)
         if tainted:
             self.visited.add((ref.module.file, line(ref.node)))

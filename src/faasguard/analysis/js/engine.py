@@ -19,7 +19,17 @@ from typing import TYPE_CHECKING, Any
 from faasguard.analysis.js.calls import JsCalls
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
 from faasguard.analysis.js.table import JsTable
-from faasguard.analysis.js.values import FN, LOCAL, MOD, REF, FuncRef, JsFrame, package_name
+from faasguard.analysis.js.values import (
+    CLASS,
+    FN,
+    INSTANCE,
+    LOCAL,
+    MOD,
+    REF,
+    FuncRef,
+    JsFrame,
+    package_name,
+)
 from faasguard.analysis.taint.state import (
     CLEAN,
     Hit,
@@ -61,6 +71,8 @@ class JsAnalyzer(JsCalls):
         self.budget = 400
         self.memo: dict[tuple[Any, ...], Val] = {}
         self.visited: set[tuple[str, int]] = set()
+        # (class key, field) -> this.field; what module top levels set is shared by all
+        self.fields: dict[tuple[str, str], Val] = dict(cache.class_fields)
 
     # ------------------------------------------------------------------ entry points
 
@@ -84,6 +96,8 @@ class JsAnalyzer(JsCalls):
             module.evaluated = True
             frame = JsFrame(module, "<module>", module.env, top_level=True)
             self.block(module.root.named_children, frame)
+            self.cache.class_fields.update(
+                (key, val) for key, val in self.fields.items() if not val.taints)
         return module.exports
 
     def run_body(self, fnode: Node, frame: JsFrame) -> None:
@@ -134,6 +148,24 @@ class JsAnalyzer(JsCalls):
             if handler is not None and handler(self, stmt, f):
                 return True
         return False
+
+    def _s_class(self, node: Node, f: JsFrame) -> bool:
+        name = node.child_by_field_name("name")
+        if name is not None and name.text:
+            f.env[name.text.decode()] = self.class_value(node, f)
+        return False
+
+    def class_value(self, node: Node, f: JsFrame) -> Val:
+        """A class declaration or expression as a value."""
+        key = f"{f.module.file}:{node.start_byte}"
+        ref = FuncRef(f.module, node, None if f.top_level else f, self._class_name(node))
+        (self.cache.functions if f.top_level else self.local_funcs)[key] = ref
+        return Val((), CLASS + key)
+
+    @staticmethod
+    def _class_name(node: Node) -> str:
+        name = node.child_by_field_name("name")
+        return name.text.decode() if name is not None and name.text else "<class>"
 
     def _declare(self, node: Node, f: JsFrame) -> None:
         name = node.child_by_field_name("name")
@@ -457,6 +489,11 @@ class JsAnalyzer(JsCalls):
         if obj is None:
             return
         obj_text = f.module.text(obj)
+        if obj.type == "this" and f.cls is not None and key is not None:
+            field_key = (f.cls, key)
+            self.fields[field_key] = merge(self.fields.get(field_key, CLEAN), with_step(
+                val, (f.module.file, at, f"stored in this.{key}")))
+            return
         if f.top_level and obj_text in ("exports", "module.exports") and key is not None:
             f.module.exports[key] = val
             return
@@ -512,6 +549,10 @@ class JsAnalyzer(JsCalls):
                 if inner else CLEAN
         if kind in FUNCTIONS:
             return self.function_value(node, f, name_hint or "<anonymous>")
+        if kind == "class":
+            return self.class_value(node, f)
+        if kind == "this":
+            return Val((), INSTANCE + f.cls) if f.cls else CLEAN
         handler = _EXPR.get(kind)
         if handler is not None:
             return handler(self, node, f)
@@ -520,7 +561,7 @@ class JsAnalyzer(JsCalls):
     def function_value(self, node: Node, f: JsFrame, name: str) -> Val:
         """A function literal or declaration as a value (closing over the frame)."""
         key = f"{f.module.file}:{node.start_byte}"
-        ref = FuncRef(f.module, node, None if f.top_level else f, name)
+        ref = FuncRef(f.module, node, None if f.top_level else f, name, f.cls)
         if f.top_level:
             self.cache.functions[key] = ref
         else:
@@ -536,6 +577,20 @@ class JsAnalyzer(JsCalls):
         if found is None:
             found = self.cache.functions.get(key)
         return found
+
+    def class_ref(self, val: Val) -> FuncRef | None:
+        """The class a `class:` or `inst:` value names."""
+        kind = val.kind
+        if kind is None:
+            return None
+        if kind.startswith(CLASS):
+            key = kind[len(CLASS):]
+        elif kind.startswith(INSTANCE):
+            key = kind[len(INSTANCE):]
+        else:
+            return None
+        found = self.local_funcs.get(key)
+        return found if found is not None else self.cache.functions.get(key)
 
     def lookup(self, name: str, f: JsFrame) -> Val:
         """A name's value: local, module-level, or a known global."""
@@ -597,6 +652,8 @@ class JsAnalyzer(JsCalls):
             return CLEAN
         if obj.type == "identifier" and obj.text == b"process" and prop.text == b"env":
             return CLEAN
+        if obj.type == "this" and f.cls is not None:
+            return self.fields.get((f.cls, prop.text.decode()), CLEAN)
         return self.member(self.ev(obj, f), prop.text.decode(), f, line(node))
 
     def _e_subscript(self, node: Node, f: JsFrame) -> Val:
@@ -725,6 +782,7 @@ _STMT: dict[str, Callable[[JsAnalyzer, Any, JsFrame], bool]] = {
     "try_statement": JsAnalyzer._s_try,
     "switch_statement": JsAnalyzer._s_switch,
     "labeled_statement": JsAnalyzer._s_labeled,
+    "class_declaration": JsAnalyzer._s_class,
     "function_declaration": JsAnalyzer._s_function,
     "generator_function_declaration": JsAnalyzer._s_function,
     "import_statement": JsAnalyzer._s_import,

@@ -164,6 +164,7 @@ class JsModuleCache:
         self.errors: dict[str, JsParseError] = {}
         self._isfile: dict[str, bool] = {}
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
+        self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""

@@ -9,6 +9,8 @@ The JS engine's kinds:
   `const { exec } = require("child_process")`); calling it calls `<package>.<name>`.
 - `fn:<key>`: a function of the project (declaration, arrow function, function
   expression), called inline with its arguments' taint.
+- `class:<key>`: a class of the project; `inst:<key>`: an instance of it (its methods are
+  called inline, `this.x` fields are tracked per class).
 - a table kind (`sql`, `knex`, `mongo`, `schema`, `http-client`, ...): an object whose
   methods may be sinks (`pool.query`), sanitisers (`schema.parse`) or guards.
 """
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 MOD = "mod:"
 REF = "ref:"
 FN = "fn:"
+CLASS = "class:"
+INSTANCE = "inst:"
 LOCAL = "mod:file:"
 
 
@@ -57,6 +61,7 @@ class JsFrame:
     env: dict[str, Val] = field(default_factory=dict)
     returns: list[Val] = field(default_factory=list)
     top_level: bool = False
+    cls: str | None = None  # the class key of a method's frame (`this`)
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,4 @@ class FuncRef:
     node: Node
     closure: JsFrame | None
     name: str
+    cls: str | None = None
