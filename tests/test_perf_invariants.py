@@ -52,3 +52,30 @@ def test_jsontext_rejects_keys_json_rejects() -> None:
         json.dumps({(1, 2): 1})
     with pytest.raises(TypeError):
         dumps({(1, 2): 1})
+
+
+IAM_PATTERNS: list[tuple[Any, ...]] = [
+    (), ("*",), ("*:*",), ("s3:GetObject",), ("S3:getobject ",), ("s3:Get*", "iam:PassRole"),
+    ("iam:*Role*", "lambda:Create?unction"), ("sts:AssumeRole", "sts:*"), ("ec2:Describe*",),
+    ("iam:PassRole", 7, None),  # entries that are not strings are ignored
+]
+IAM_ACTIONS = ["s3:GetObject", "s3:getobject", "S3:PUTOBJECT", "iam:PassRole", "iam:passrole\n",
+               "iam:CreateRole", "lambda:CreateFunction", "lambda:CreateXunction",
+               "sts:AssumeRole", "ec2:DescribeInstances", "dynamodb:PutItem", "iam:Pass"]
+
+
+@pytest.mark.parametrize("patterns", IAM_PATTERNS, ids=range(len(IAM_PATTERNS)))
+def test_statement_matcher_answers_as_each_pattern_would(patterns: tuple[Any, ...]) -> None:
+    from faasguard.rules.iam_tables import action_matches, any_matches
+
+    for action in IAM_ACTIONS:
+        expected = any(isinstance(p, str) and action_matches(p, action) for p in patterns)
+        assert any_matches(patterns, action) is expected, (patterns, action)
+
+
+def test_statement_matcher_with_unhashable_entries() -> None:
+    from faasguard.rules.iam_tables import any_matches
+
+    patterns: tuple[Any, ...] = ({"Ref": "Action"}, "s3:Get*")
+    assert any_matches(patterns, "s3:GetObject")
+    assert not any_matches(patterns, "s3:PutObject")

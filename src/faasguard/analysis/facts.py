@@ -47,3 +47,6 @@ class Facts:
     dependencies: Any = None  # dependencies and advisories per function (analysis.dependencies)
     js_modules: Any = None  # parsed JS/TS files, shared (analysis.js.parse.JsModuleCache)
     jwt_decodes: list[Any] = field(default_factory=list)  # tokens decoded (analysis.js.jwt)
+    #: Values several rules derive the same way, computed on first use and shared for the
+    #: scan (e.g. "leastpriv.needs": IAM needs per function id); keys are "<module>.<what>".
+    memo: dict[str, Any] = field(default_factory=dict)

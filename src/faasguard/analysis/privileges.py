@@ -381,6 +381,7 @@ def granted_actions(role: Role) -> frozenset[str]:
     return frozenset(allowed)
 
 
+@lru_cache(maxsize=1)
 def all_action_count() -> int:
     """How many actions the catalogue knows."""
     return sum(len(s.actions) for s in catalog().values())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -70,6 +70,40 @@ def _pattern(action: str) -> re.Pattern[str]:
 def action_matches(pattern: str, action: str) -> bool:
     """Does the IAM action pattern (`s3:Get*`, `*`) cover `action` (case-insensitive)?"""
     return bool(_pattern(pattern).match(action.lower()))
+
+
+@lru_cache(maxsize=16384)
+def _matcher(patterns: tuple[Any, ...]) -> Callable[[str], bool]:
+    """One test for a statement's action list: a set look-up for exact names, one regex
+    for the wildcards (the same answers as `action_matches` on each pattern)."""
+    exact: set[str] = set()
+    wild: list[str] = []
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            continue
+        text = pattern.strip().lower()
+        if "*" in text or "?" in text:
+            wild.append(_pattern(pattern).pattern[1:-1])
+        else:
+            exact.add(text)
+    regex = re.compile("^(?:" + "|".join(wild) + ")$") if wild else None
+
+    def test(lower: str) -> bool:
+        if lower in exact or (lower.endswith("\n") and lower[:-1] in exact):  # `$` semantics
+            return True
+        return regex is not None and regex.match(lower) is not None
+
+    return test
+
+
+def any_matches(patterns: tuple[Any, ...], action: str) -> bool:
+    """Does any of the patterns (a statement's actions; entries that are not strings are
+    ignored) cover `action`? Same answer as `action_matches` on each, answered at once."""
+    try:
+        test = _matcher(patterns)
+    except TypeError:  # an unhashable entry: pattern by pattern
+        return any(isinstance(a, str) and action_matches(a, action) for a in patterns)
+    return test(action.lower())
 
 
 def is_full_wildcard(action: object) -> bool:
@@ -133,20 +167,19 @@ def allows(statements: Iterable[Statement], action: str,
     for statement in statements:
         if statement.effect == "Deny" and any(is_wildcard_resource(r)
                                               for r in statement.resources) and \
-                any(isinstance(a, str) and action_matches(a, action) for a in statement.actions):
+                any_matches(statement.actions, action):
             return None
+    passrole = action.lower() == "iam:passrole"
     for statement in statements:
         if statement.effect != "Allow":
             continue
         if wildcard_resource and not any(is_wildcard_resource(r) for r in statement.resources):
             continue
-        if action.lower() == "iam:passrole" and not _passes_to(statement, passed_to):
+        if passrole and not _passes_to(statement, passed_to):
             continue
-        if statement.actions and any(isinstance(a, str) and action_matches(a, action)
-                                     for a in statement.actions):
+        if statement.actions and any_matches(statement.actions, action):
             return statement
-        if statement.not_actions and not any(isinstance(a, str) and action_matches(a, action)
-                                             for a in statement.not_actions):
+        if statement.not_actions and not any_matches(statement.not_actions, action):
             return statement
     return None
 
@@ -156,8 +189,13 @@ def escalations(role: Role) -> list[tuple[EscalationPath, list[Statement]]]:
 
     Statements granting every action (`*`) are left out: their own rule reports them.
     """
-    statements = [s for s in role.statements
-                  if not any(is_full_wildcard(a) for a in s.actions)]
+    return open_paths([s for s in role.statements
+                       if not any(is_full_wildcard(a) for a in s.actions)])
+
+
+def open_paths(statements: Sequence[Statement]
+               ) -> list[tuple[EscalationPath, list[Statement]]]:
+    """The escalation paths these statements open, with the statement granting each step."""
     found = []
     for path in escalation_paths():
         granting = []

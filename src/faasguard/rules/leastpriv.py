@@ -25,10 +25,10 @@ from faasguard.analysis.privileges import (
 from faasguard.findings import Finding, FlowStep, make_finding, rule
 from faasguard.model import App, Function, Location, Role, Statement, logical_id
 from faasguard.rules.iam_tables import (
+    EscalationPath,
     action_matches,
-    allows,
-    escalation_paths,
     is_full_wildcard,
+    open_paths,
 )
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
@@ -45,14 +45,19 @@ def _short(items: list[str], limit: int = 6) -> str:
 
 
 def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs]]:
-    """Functions whose code was analysed and whose role's permissions are known."""
-    for function in app.functions.values():
-        role = app.roles.get(function.role) if function.role else None
-        if role is None or not role_known(role):
-            continue
-        needs = needs_of(function, app, facts)
-        if needs is not None:
-            yield function, role, needs
+    """Functions whose code was analysed and whose role's permissions are known (worked
+    out once per scan: five rules ask)."""
+    found: list[tuple[Function, Role, Needs]] | None = facts.memo.get("leastpriv.analysed")
+    if found is None:
+        found = facts.memo["leastpriv.analysed"] = []
+        for function in app.functions.values():
+            role = app.roles.get(function.role) if function.role else None
+            if role is None or not role_known(role):
+                continue
+            needs = needs_of(function, app, facts)
+            if needs is not None:
+                found.append((function, role, needs))
+    yield from found
 
 
 def _uses(needs: Needs) -> str:
@@ -337,17 +342,16 @@ statement is already critical under FG-PERM-001).
     equivalents={"Prowler": "iam_policy_allows_privilege_escalation"},
 )
 def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
+    per_role: dict[str, list[tuple[EscalationPath, list[Statement]]]] = {}
     for function, role, needs in _analysed(app, facts):
         used = {a.lower(): n for a, n in needs.needs.items() if n.calls}
         chains: list[str] = []
         flow: list[FlowStep] = []
         removable: set[str] = set()
         only_star = True  # every chain through `Action: "*"` (critical under FG-PERM-001)
-        for path in escalation_paths():
-            granting = [allows(role.statements, a, path.wildcard_resource, path.passed_to)
-                        for a in path.actions]
-            if any(s is None for s in granting):
-                continue
+        if role.id not in per_role:  # roles are shared: each is judged once
+            per_role[role.id] = open_paths(role.statements)
+        for path, granting in per_role[role.id]:
             steps = []
             only_star = only_star and all(
                 s is not None and any(is_full_wildcard(a) for a in s.actions) for s in granting)
