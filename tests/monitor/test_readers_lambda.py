@@ -126,3 +126,18 @@ def test_events_written_by_the_real_audit_log_are_read_back(tmp_path: Path) -> N
     assert events[0].client_ip == "192.0.2.9" and events[0].detail == "path.key"
     assert events[1].status == 429 and '"retry_after_s":1.5' in (events[1].params or "")
     assert all(e.function == "orders-api" and e.source == "guard" for e in events)
+
+
+def test_runtime_lines_with_their_own_time_need_no_export_around_them(tmp_path: Path) -> None:
+    path = tmp_path / "aws" / "lambda" / "cart" / "stdout.log"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "[INFO]\t2026-01-05T10:00:00.123Z\tr-1\tcart loaded\n"
+        "2026-01-05T10:00:00.200Z\tr-2\tWARN\tslow cart\n"
+        "2026-01-05T10:00:03.004Z r-3 Task timed out after 3.00 seconds\n"
+        "{\"broken\": \n")
+    events, stats = read(path)
+    assert [(e.kind, e.level, e.request_id, e.function) for e in events] == [
+        ("log", "INFO", "r-1", "cart"), ("log", "WARNING", "r-2", "cart"),
+        ("timeout", None, "r-3", "cart")]
+    assert [s.reason for s in stats.samples] == ["not valid JSON"]

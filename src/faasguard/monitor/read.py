@@ -45,6 +45,9 @@ __all__ = ["ReadConfig", "ReadStats", "MalformedSample", "iter_events", "iter_fi
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
+# What may follow the "[" of a JSON array (b"": the line ends there).
+_JSON_STARTS = (b"", b"{", b"[", b'"', b"-", b"t", b"f", b"n", b"]",
+                *(b"%d" % digit for digit in range(10)))
 _EXCERPT = 160
 # The last line of a Python traceback: "KeyError: 'id'", "botocore.exceptions.ClientError: ..."
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)(?::|\s*$)")
@@ -224,6 +227,8 @@ def _starts_document(first: bytes) -> bool:
     head = first.lstrip()
     if not head.startswith((b"{", b"[")):
         return False
+    if head.startswith(b"[") and head[1:].lstrip()[:1] not in _JSON_STARTS:
+        return False  # "[INFO]\t2026-...": a runtime's text line
     if not first.endswith(b"\n") and len(first) > 0:
         # no newline: one long document (or a file of a single line, read either way)
         return True

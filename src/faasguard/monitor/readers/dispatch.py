@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from faasguard.monitor.events import Event, clip
@@ -22,10 +23,10 @@ from faasguard.monitor.readers.base import Context, Malformed
 Item = Event | Malformed
 # Errors a reader may hit on a value of an unexpected shape: reported as malformed.
 _SHAPE_ERRORS = (Malformed, ValueError, TypeError, KeyError, AttributeError, IndexError)
+_LEVEL_PREFIX = re.compile(r"\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|TRACE)\]")
 # Keys of top-level lists whose items are records: CloudTrail files and Kinesis events
 # ("Records"), lookup-events ("Events"), filter/get-log-events ("events"), Firehose
-# ("records").
-_LEVEL_PREFIX = re.compile(r"\[(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|TRACE)\]")
+# ("records"), subscription payloads ("logEvents").
 RECORD_LISTS = ("Records", "Events", "events", "records", "logEvents")
 
 
@@ -42,10 +43,9 @@ def events_from_message(message: str, ctx: Context) -> Iterator[Item]:
         # an S3 export line: "<ISO time> <message>" (checked first: most lines of exports)
         exported = cwlogs.split_export_line(message)
         if exported is not None:
-            when, rest = exported
-            if rest.strip():
-                yield from events_from_message(rest.strip(), ctx.at(time=when))
+            yield from _exported(*exported, ctx)
             return
+    bad_json = False
     if message[0] in "{[":
         try:
             value = json.loads(message)
@@ -54,9 +54,7 @@ def events_from_message(message: str, ctx: Context) -> Iterator[Item]:
         if isinstance(value, (dict, list)):
             yield from events_from_value(value, ctx)
             return
-        if ctx.time is None:
-            yield Malformed("not valid JSON")
-            return
+        bad_json = message[0] == "{"  # "[INFO] ..." lines are text, not broken JSON
     try:
         event = lambda_text.parse(message, ctx) or apigw.parse_clf(message, ctx)
     except _SHAPE_ERRORS as exc:
@@ -65,20 +63,25 @@ def events_from_message(message: str, ctx: Context) -> Iterator[Item]:
     if event is not None:
         yield event
         return
-    exported = cwlogs.split_export_line(message)
-    if exported is not None:
-        when, rest = exported
-        if rest.strip():
-            yield from events_from_message(rest.strip(), ctx.at(time=when))
+    if ctx.time is None:
+        exported = cwlogs.split_export_line(message)  # other timestamp precisions
+        if exported is not None:
+            yield from _exported(*exported, ctx)
+            return
+        yield Malformed("not valid JSON" if bad_json else "unrecognised line")
         return
-    if ctx.time is not None:
-        # A CloudWatch log event of no known shape: the function's own print() line.
-        level = _LEVEL_PREFIX.match(message)
-        yield Event(ctx.time, "lambda-app", "log", function=ctx.function or ctx.config.function,
-                    level=level.group(1) if level else None, message=clip(message),
-                    file=ctx.file, line=ctx.line)
-        return
-    yield Malformed("unrecognised line")
+    # A CloudWatch log event of no known shape: the function's own print() line.
+    level = _LEVEL_PREFIX.match(message)
+    yield Event(ctx.time, "lambda-app", "log", function=ctx.function or ctx.config.function,
+                level=level.group(1) if level else None, message=clip(message),
+                file=ctx.file, line=ctx.line)
+
+
+def _exported(when: datetime, rest: str, ctx: Context) -> Iterator[Item]:
+    """The events of the message of an S3 export line (its time around it)."""
+    rest = rest.strip()
+    if rest:
+        yield from events_from_message(rest, ctx.at(time=when))
 
 
 def events_from_value(value: Any, ctx: Context) -> Iterator[Item]:
