@@ -185,3 +185,13 @@ def test_truncated_and_mangled_lines_never_raise(tmp_path: Path) -> None:
     assert stats.events + stats.malformed >= len(lines) * 0.9
     assert not stats.file_errors
     assert all(e.time.tzinfo is not None for e in events)
+
+
+def test_a_text_file_opening_with_broken_json_is_still_read_line_by_line(
+        tmp_path: Path) -> None:
+    path = tmp_path / "starts-broken.log"
+    clf = (FIXTURES / "apigw" / "rest-api-clf.log").read_text()
+    path.write_text('{"cut": "short\n' + clf)
+    events, stats = read(path)
+    assert [e.line for e in events] == [2, 3, 4]
+    assert stats.malformed == 1 and stats.samples[0].line == 1

@@ -174,8 +174,13 @@ def _read_stream(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[
     if _starts_document(_first_content_line(stream, limit)):
         stream.seek(0)
         yield from _read_document(stream, ctx, stats)
-        return
-    stream.seek(0)
+    else:
+        stream.seek(0)
+        yield from _read_lines(stream, ctx, stats)
+
+
+def _read_lines(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[Event]:
+    limit = ctx.config.max_line_bytes
     number = 0
     line = stream.readline(limit)
     if line.startswith(_BOM):
@@ -243,6 +248,11 @@ def _read_document(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterato
     values = JsonValues(stream, ctx.config.max_document_bytes)
     last_line = 0
     for line, value in values:
+        if isinstance(value, Malformed) and last_line == 0:
+            # not even its first value is JSON: a text file that starts with "{"
+            stream.seek(0)
+            yield from _read_lines(stream, ctx, stats)
+            return
         last_line = line
         value_ctx = Context(ctx.file, line, ctx.config, ctx.function)
         if isinstance(value, Malformed):
