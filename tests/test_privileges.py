@@ -3,6 +3,7 @@ least-privilege rules FG-PERM-101..105 on small apps (positive and negative)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,17 @@ def test_escalation_through_star_only_is_high() -> None:
     assert severities == {"high"}  # Action "*" itself is critical under FG-PERM-001
     shared = scan(str(APPS / "shared"))
     assert {f.severity for f in shared.findings if f.rule_id == "FG-PERM-105"} == {"critical"}
+
+
+def test_kms_key_declared_in_another_terraform_file(tmp_path):
+    """The KMS key of an SSE-KMS bucket is found in another .tf file of the same module."""
+    app_dir = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "hardened-app-terraform",
+                    app_dir)
+    data = (app_dir / "data.tf").read_text()
+    start = data.index('resource "aws_kms_key" "data" {')
+    end = data.index("\n}\n", start) + 3
+    (app_dir / "keys.tf").write_text(data[start:end])
+    (app_dir / "data.tf").write_text(data[:start] + data[end:])
+    result = scan(str(app_dir))
+    assert [f.rule_id for f in result.findings if f.rule_id == "FG-PERM-103"] == []

@@ -24,7 +24,7 @@ from typing import Any
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_values import AwsCall, Target
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.iam_catalog import catalog, expand, lookup
+from faasguard.analysis.iam_catalog import action_count, expand, lookup
 from faasguard.analysis.iam_catalog import matches as action_matches
 from faasguard.model import App, Function, Ref, Role, Statement, Unknown, logical_id
 
@@ -220,6 +220,11 @@ def _kms_key(target: Target, app: App) -> PolicyResource | None:
         return PolicyResource(key, key, _forms(key))
     file = resource.id.split("#", 1)[0] if resource is not None and "#" in resource.id else ""
     qualified = f"{file}#{key}" if file else key
+    if qualified not in app.resources:  # Terraform: the key may sit in another file
+        folder = file.rsplit("/", 1)[0] if "/" in file else ""
+        qualified = next((rid for rid in app.resources if logical_id(rid) == key
+                          and (rid.rsplit("/", 1)[0] if "/" in rid.split("#")[0] else "")
+                          == folder), qualified)
     value: Any = Ref(qualified) if qualified in app.resources else key
     return policy_resource("kms:Decrypt", Target("kms-key", aws_sdk_name(value),
                                                   resolved=value), app)
@@ -381,10 +386,9 @@ def granted_actions(role: Role) -> frozenset[str]:
     return frozenset(allowed)
 
 
-@lru_cache(maxsize=1)
 def all_action_count() -> int:
     """How many actions the catalogue knows."""
-    return sum(len(s.actions) for s in catalog().values())
+    return action_count()
 
 
 # --------------------------------------------------------------------------- policies
