@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -114,3 +115,22 @@ def test_beside_powertools_logger(capsys: pytest.CaptureFixture[str],
     assert nested and nested[0]["message"]["detector"] == "template_injection"
     metric_lines = [line for line in lines if line.get("type") == EVENT_TYPE + ".metric"]
     assert metric_lines[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "shop"
+
+
+@pytest.mark.parametrize("fields", [
+    ("r-1", "apigw_http", "1.2.3.4", "user-\u00e9\"42", "lambda-1"),
+    (None, "sqs", None, None, None),
+])
+def test_allow_template_writes_what_emit_writes(capsys: pytest.CaptureFixture[str],
+                                                fields: tuple[Any, ...]) -> None:
+    request_id, source, ip, principal, aws_request_id = fields
+    log = AuditLog(function_name="orders \\ api")
+    log.allow(request_id, source, ip, principal, aws_request_id)
+    log.emit("allow", request_id=request_id, source=source,
+             client={"ip": ip} if ip else None, principal=principal,
+             aws_request_id=aws_request_id)
+    fast, generic = capsys.readouterr().out.splitlines()
+    fast_event, generic_event = json.loads(fast), json.loads(generic)
+    for event in (fast_event, generic_event):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", event.pop("time"))
+    assert list(fast_event.items()) == list(generic_event.items())

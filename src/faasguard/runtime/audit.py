@@ -100,6 +100,31 @@ class AuditLog:
             self._to_sink(decision, event)
         return event
 
+    def allow(self, request_id: str | None, source: str, client_ip: str | None,
+              principal: str | None, aws_request_id: str | None) -> None:
+        """Log an allow decision: `emit("allow", ...)` with the same line, written by a
+        template instead of the generic encoder (allow is the decision of almost every
+        invocation, so its cost is the guard's cost)."""
+        if not self.log_allow:
+            return
+        if self.sink is not None:
+            self.emit("allow", request_id=request_id, source=source,
+                      client={"ip": client_ip} if client_ip else None, principal=principal,
+                      aws_request_id=aws_request_id)
+            return
+        line = (f'{{"type": "{EVENT_TYPE}", "time": "{_iso(time.time())}", "function": '
+                f'{_quote(self.function_name)}, "decision": "allow"')
+        if request_id is not None:
+            line += ', "request_id": ' + _quote(request_id)
+        line += ', "source": ' + _quote(source)
+        if client_ip:
+            line += ', "client": {"ip": ' + _quote(client_ip) + "}"
+        if principal is not None:
+            line += ', "principal": ' + _quote(principal)
+        if aws_request_id is not None:
+            line += ', "aws_request_id": ' + _quote(aws_request_id)
+        sys.stdout.write(line + "}\n")
+
     def _emf(self, now: float, metric: str, dimension: str | None) -> dict[str, Any]:
         dim_name = METRICS.get(metric, "detector")
         return {
@@ -124,6 +149,7 @@ class AuditLog:
 
 
 _encode = json.JSONEncoder(default=str).encode  # one encoder, not one per event
+_quote = json.encoder.encode_basestring_ascii  # a JSON string literal, as json.dumps writes it
 
 
 def _stdout(event: dict[str, Any]) -> None:

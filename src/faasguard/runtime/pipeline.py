@@ -173,7 +173,10 @@ class Guard:
             if not http:
                 raise refusal.exc from None
             return None, error_response(event, refusal.status, refusal.headers)
-        self._emit("allow", state.view, principal=state.principal)
+        if self.audit is not None:
+            view = state.view
+            self.audit.allow(view.request_id, view.source, view.client_ip, state.principal,
+                             _invocation_id.get())
         return state, None
 
     def _normalize(self, event: Any) -> EventView:
