@@ -117,6 +117,28 @@ Your domain then sends users to the attacker's site: phishing with a trusted lin
 )
 
 
+#: The fix in a Node.js handler, per rule (shown for findings in .js/.ts files).
+_JAVASCRIPT = {
+    "FG-INJ-001": 'execFile("convert", [key, out]);  // an argv array, no shell\n'
+                  '// if a shell is unavoidable: quote([key]) from "shell-quote"',
+    "FG-INJ-002": "const value = JSON.parse(text);  // data, not code\n"
+                  "const handler = HANDLERS[name];  // dispatch through an allow-list",
+    "FG-INJ-003": 'await pool.query("SELECT * FROM users WHERE name = $1", [name]);',
+    "FG-INJ-004": "await users.findOne({ name: String(body.name) });\n"
+                  'new QueryCommand({ KeyConditionExpression: "pk = :id", '
+                  "ExpressionAttributeValues: { \":id\": id } })",
+    "FG-INJ-005": "const file = path.resolve(BASE, path.basename(key));\n"
+                  "if (!file.startsWith(BASE + path.sep)) return { statusCode: 400 };",
+    "FG-INJ-006": "const data = JSON.parse(body);  // or yaml.load(text) (js-yaml 4, safe schema)",
+    "FG-INJ-007": "const { hostname } = new URL(url);\n"
+                  "if (!ALLOWED_HOSTS.has(hostname)) return { statusCode: 400 };",
+    "FG-INJ-008": "libxmljs.parseXml(body, { noent: false, nonet: true });",
+    "FG-INJ-009": 'const html = ejs.render(TEMPLATE, { name });  // event data only as a value',
+    "FG-INJ-010": "const pattern = new RegExp(escapeStringRegexp(term));",
+    "FG-INJ-011": 'const target = ALLOWED_REDIRECTS.has(next) ? next : "/";',
+}
+
+
 def adjusted_severity(base: str, flow: Flow) -> str:
     """The rule's severity for one flow: up for public routes, down for trusted or unreached."""
     rank = SEVERITIES.index(base)
@@ -178,7 +200,7 @@ def _register(spec: _Spec) -> None:
     decorate: Callable[[Callable[[App, Facts], Iterator[Finding]]], object] = rule(
         spec.rule_id, spec.title, threat="injection", severity=spec.severity,
         description=spec.description,
-        remediation={"python": spec.python},
+        remediation={"python": spec.python, "javascript": _JAVASCRIPT[spec.rule_id]},
         references=(_OWASP, "docs/injection.md"),
         cwe=spec.cwe,
         equivalents={"Bandit": spec.bandit} if spec.bandit else None,

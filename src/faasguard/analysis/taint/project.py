@@ -87,7 +87,8 @@ def _table(app: App, facts: Facts) -> TaintTable:
 
 
 def _entry(function: Function, cache: ModuleCache) -> tuple[Module, FunctionNode] | None:
-    if not function.source_file or not function.handler_name:
+    if not function.source_file or not function.handler_name \
+            or not function.source_file.endswith(".py"):  # Node.js: analysis.js
         return None
     module = cache.try_get(function.source_file)
     if module is None:
