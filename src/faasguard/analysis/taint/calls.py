@@ -391,7 +391,8 @@ class CallAnalysis:
         """Analyse a project function for this call's arguments; its return value."""
         tainted = any(a.taints for a in args) or any(v.taints for v in kwargs.values())
         if not tainted and not (self_call and args and args[0].kind is not None
-                                and args[0].kind[4:] in self.tainted_classes):
+                                and (args[0].kind[4:] in self.tainted_classes
+                                     or fnode.name == "__init__")):  # attribute kinds
             if closure is None or not any(v.taints for v in closure.env.values()):
                 return CLEAN
         if fnode in self.stack or len(self.stack) > MAX_DEPTH or self.budget <= 0:

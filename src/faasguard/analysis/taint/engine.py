@@ -49,6 +49,17 @@ from faasguard.analysis.taint.state import (
 from faasguard.analysis.taint.table import TaintTable
 
 _SEQUENCES = (ast.List, ast.Tuple)
+URL_PARSERS = {"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"}
+
+
+def _validated(f: Frame, names: set[str]) -> None:
+    """The names a check validated are clean from here on; so is the URL a checked host
+    was parsed from."""
+    for name in names:
+        f.env[name] = CLEAN
+        whole = f.parts.get(name) if f.parts is not None else None
+        if whole is not None:
+            f.env[whole] = CLEAN
 
 #: Calls whose result compared to the base folder proves a path stays inside it.
 CONTAINMENT = {"os.path.commonpath", "posixpath.commonpath", "os.path.commonprefix"}
@@ -130,7 +141,25 @@ class Analyzer(CallAnalysis):
         val = self.ev(value, f)
         for target in targets:
             self.assign(target, val, f, node.lineno)
+        if val.taints and len(targets) == 1 and type(targets[0]) is ast.Name:
+            whole = self._host_of(value, f)
+            if whole is not None:  # `host = urlparse(url).hostname`: checking host checks url
+                if f.parts is None:
+                    f.parts = {}
+                f.parts[targets[0].id] = whole
         return False
+
+    @staticmethod
+    def _host_of(value: ast.expr, f: Frame) -> str | None:
+        """`url` for `urlparse(url).hostname` (or `.netloc`, `urlsplit`); else None."""
+        if type(value) is not ast.Attribute or value.attr not in ("hostname", "netloc"):
+            return None
+        call = value.value
+        if type(call) is not ast.Call or not call.args or type(call.args[0]) is not ast.Name:
+            return None
+        if f.qualify(dotted_name(call.func)) not in URL_PARSERS:
+            return None
+        return call.args[0].id
 
     def _s_annassign(self, node: ast.AnnAssign, f: Frame) -> bool:
         if node.value is not None:
@@ -164,13 +193,11 @@ class Analyzer(CallAnalysis):
         when_true, when_false = self._guard(node.test, f)
         before = f.env
         f.env = dict(before)
-        for name in when_true:
-            f.env[name] = CLEAN
+        _validated(f, when_true)
         left = self.block(node.body, f)
         env_body = f.env
         f.env = dict(before)
-        for name in when_false:
-            f.env[name] = CLEAN
+        _validated(f, when_false)
         right = self.block(node.orelse, f)
         env_else = f.env
         if left and not right:
@@ -183,8 +210,7 @@ class Analyzer(CallAnalysis):
 
     def _s_assert(self, node: ast.Assert, f: Frame) -> bool:
         self.ev(node.test, f)
-        for name in self._guard(node.test, f)[0]:
-            f.env[name] = CLEAN
+        _validated(f, self._guard(node.test, f)[0])
         return False
 
     def _s_for(self, node: ast.For | ast.AsyncFor, f: Frame) -> bool:

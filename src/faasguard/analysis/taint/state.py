@@ -70,7 +70,8 @@ class Hit(NamedTuple):
 class Frame:
     """The state of one function being analysed."""
 
-    __slots__ = ("module", "env", "cls", "returns", "name", "aliases", "local_funcs", "search")
+    __slots__ = ("module", "env", "cls", "returns", "name", "aliases", "local_funcs", "search",
+                 "parts")
 
     def __init__(self, module: Module, name: str, search: tuple[str, ...],
                  cls: ClassInfo | None = None, env: dict[str, Val] | None = None):
@@ -82,6 +83,7 @@ class Frame:
         self.returns: list[Val] = []
         self.aliases: dict[str, str] | None = None
         self.local_funcs: dict[str, tuple[FunctionNode, Frame]] | None = None
+        self.parts: dict[str, str] | None = None  # a host name -> the URL it was parsed from
 
     def qualify(self, dotted: str) -> str:
         """A dotted name with its head import alias resolved (function-level imports too)."""
