@@ -144,6 +144,8 @@ class CallAnalysis:
                 return structured(union(args[:1] or list(kwargs.values())))
             if role == "stringify":
                 return stringified(union([*args, *kwargs.values()]))
+            if role == "first":  # `Request(url, headers=...)`: the object is its URL
+                return args[0] if args else kwargs.get("url", CLEAN)
             kind = table.kinds[qname]
             if kind == "xml-parser" and keyword_false(node, "resolve_entities"):
                 kind = "xml-parser-safe"

@@ -79,6 +79,7 @@ class TaintTable:
     guards: set[str] = field(default_factory=set)
     structured: set[str] = field(default_factory=set)
     stringify: set[str] = field(default_factory=set)
+    first_argument: set[str] = field(default_factory=set)
     string_methods: set[str] = field(default_factory=set)
     arg_methods: set[str] = field(default_factory=set)
     container_methods: set[str] = field(default_factory=set)
@@ -95,11 +96,11 @@ class TaintTable:
     def index_roles(self) -> None:
         """One look-up per call: what a (non-sink) call name is to the engine.
 
-        source > clean > partial > validate > structured > stringify > kind, as the
-        engine checks them.
+        source > clean > partial > validate > structured > stringify > first > kind.
         """
         self.roles = {}
-        for role, names in (("kind", self.kinds), ("stringify", self.stringify),
+        for role, names in (("kind", self.kinds), ("first", self.first_argument),
+                            ("stringify", self.stringify),
                             ("structured", self.structured), ("validate", self.validators),
                             ("partial", self.partial_sanitisers),
                             ("clean", self.full_sanitisers), ("source", self.source_calls)):
@@ -159,6 +160,7 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
     prop = data["propagators"]
     table.structured = set(prop["structured"])
     table.stringify = set(prop["stringify"])
+    table.first_argument = set(prop["first_argument"])
     table.string_methods = set(prop["string_methods"])
     table.arg_methods = set(prop["arg_methods"])
     table.container_methods = set(prop["container_methods"])
