@@ -12,8 +12,9 @@ import gzip
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 #: Access levels, from the letter the data file stores.
 LEVELS: dict[str, str] = {"R": "Read", "L": "List", "W": "Write", "T": "Tagging",
@@ -46,27 +47,52 @@ class ServiceInfo:
 
 
 @lru_cache(maxsize=1)
-def catalog() -> dict[str, ServiceInfo]:
-    """service prefix (lower case) -> ServiceInfo."""
+def _services() -> dict[str, tuple[str, dict[str, Any]]]:
+    """service prefix (lower case) -> (prefix, its raw entry): the file, not yet indexed."""
     raw = (resources.files("faasguard") / "data" / "iam_catalog.json.gz").read_bytes()
     data = json.loads(gzip.decompress(raw).decode("utf-8"))
-    services: dict[str, ServiceInfo] = {}
-    for prefix, entry in data["services"].items():
-        info = ServiceInfo(prefix, arns=dict(entry["resources"]))
-        for name, text in entry["actions"].items():
-            level, *types = text.split()
-            info.actions[name.lower()] = ActionInfo(
-                f"{prefix}:{name}", LEVELS[level], tuple(t.rstrip("*") for t in types),
-                tuple(t.rstrip("*") for t in types if t.endswith("*")))
-        services[prefix.lower()] = info
-    return services
+    return {prefix.lower(): (prefix, entry) for prefix, entry in data["services"].items()}
+
+
+@cache
+def service_info(prefix: str) -> ServiceInfo | None:
+    """The actions and ARN formats of one service (prefix in lower case); None if unknown.
+
+    Each service is indexed on first use: a scan meets a handful of the catalogue's
+    hundreds of services, and indexing them all costs more than the rest of a small scan.
+    """
+    found = _services().get(prefix)
+    if found is None:
+        return None
+    name, entry = found
+    info = ServiceInfo(name, arns=dict(entry["resources"]))
+    for action, text in entry["actions"].items():
+        level, *types = text.split()
+        info.actions[action.lower()] = ActionInfo(
+            f"{name}:{action}", LEVELS[level], tuple(t.rstrip("*") for t in types),
+            tuple(t.rstrip("*") for t in types if t.endswith("*")))
+    return info
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, ServiceInfo]:
+    """service prefix (lower case) -> ServiceInfo, every service."""
+    return {prefix: info for prefix in _services()
+            if (info := service_info(prefix)) is not None}
+
+
+@lru_cache(maxsize=1)
+def action_count() -> int:
+    """How many actions the catalogue knows."""
+    return sum(len({name.lower() for name in entry["actions"]})
+               for _, entry in _services().values())
 
 
 @lru_cache(maxsize=65536)
 def lookup(action: str) -> ActionInfo | None:
     """The catalogue entry of an exact action (`S3:getobject` works too), or None."""
     service, _, name = action.strip().partition(":")
-    info = catalog().get(service.lower())
+    info = service_info(service.lower())
     return info.actions.get(name.lower()) if info else None
 
 
@@ -78,7 +104,7 @@ def access_level(action: str) -> str | None:
 
 def arn_format(service: str, resource_type: str) -> str | None:
     """The ARN format of a resource type (`arn:${Partition}:sqs:${Region}:...`)."""
-    info = catalog().get(service.lower())
+    info = service_info(service.lower())
     return info.arns.get(resource_type) if info else None
 
 
@@ -98,12 +124,21 @@ def expand(pattern: str) -> tuple[str, ...]:
     if text in ("*", "*:*"):
         return tuple(sorted(a.name for s in catalog().values() for a in s.actions.values()))
     service, _, name = text.partition(":")
-    regex = _regex(service)
     found: list[str] = []
-    for prefix, info in catalog().items():
-        if regex.fullmatch(prefix):
+    if "*" in service or "?" in service:
+        regex = _regex(service)
+        infos = [info for prefix, info in catalog().items() if regex.fullmatch(prefix)]
+    else:  # one service: no need to index the others
+        one = service_info(service.strip().lower())
+        infos = [one] if one is not None else []
+    for info in infos:
+        if "*" in name or "?" in name:
             name_regex = _regex(name)
             found.extend(a.name for lower, a in info.actions.items() if name_regex.fullmatch(lower))
+        else:
+            exact = info.actions.get(name.strip().lower())
+            if exact is not None:
+                found.append(exact.name)
     if not found and "*" not in text and "?" not in text:
         return (text,)
     return tuple(sorted(found))
