@@ -70,3 +70,24 @@ def test_least_privilege_rules_read_node_calls(node_scan: ScanResult) -> None:
               for s, m in unused.items()}
     assert counts["unused:getOrder"] - counts["unused:search"] == 1
     assert counts["unused:getOrder"] - counts["unused:thumbnail"] == 2
+
+
+def test_sarif_of_the_node_example_validates_with_code_flows(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+    from pipeline_support import SARIF_SCHEMA, load_json
+
+    code = main(["scan", str(NODE), "--format", "sarif"])
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.Draft7Validator(load_json(SARIF_SCHEMA)).validate(document)
+    assert code == 1
+    results = [r for r in document["runs"][0]["results"] if r["ruleId"] == "FG-INJ-004"]
+    assert results and all(r.get("codeFlows") for r in results)
+    steps = results[0]["codeFlows"][0]["threadFlows"][0]["locations"]
+    uris = {s["location"]["physicalLocation"]["artifactLocation"]["uri"] for s in steps}
+    assert any(uri.endswith("src/search.ts") for uri in uris)
+
+
+def test_javascript_findings_show_a_javascript_remediation(node_scan: ScanResult) -> None:
+    shell = next(f for f in node_scan.findings if f.rule_id == "FG-INJ-001")
+    assert "execFile" in shell.remediation and "subprocess" not in shell.remediation

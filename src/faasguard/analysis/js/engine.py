@@ -736,7 +736,7 @@ class JsAnalyzer(JsCalls):
                     val = self._e_object(value, f, headers=True)
                 else:
                     val = self.ev(value, f, name_hint=key)
-                if val.taints and key is not None:
+                if val.taints and key is not None and value.type not in ("array", "object"):
                     self._special_key(key, child, val, f, headers)
                 vals.append(val)
             elif child.type == "shorthand_property_identifier" and child.text:
