@@ -107,3 +107,19 @@ def test_configuration_from_the_environment(tmp_path: Path) -> None:
     conf.write_text("budget: lots\n")
     with pytest.raises(ConfigError, match="budget"):
         config_from_env({"FAASGUARD_MONITOR_CONFIG": str(conf)})
+
+
+def test_handler_imports_nothing_of_the_scanner() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from faasguard.monitor.handler import Monitor; "
+            "Monitor(write=print).process({'awslogs': {'data': ''}}); "
+            "print(sorted(m for m in sys.modules if m.startswith('faasguard')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    loaded = out.strip().splitlines()[-1]
+    for scanner in ("faasguard.scan", "faasguard.findings", "faasguard.analysis",
+                    "faasguard.loaders", "faasguard.rules", "faasguard.model"):
+        assert f"'{scanner}" not in loaded, loaded
+    assert "faasguard.monitor.readers.dispatch" in loaded
