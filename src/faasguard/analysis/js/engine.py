@@ -246,7 +246,9 @@ class JsAnalyzer(JsCalls):
     def _loop(self, f: JsFrame, one_pass: Callable[[], None]) -> None:
         before = dict(f.env)
         one_pass()
-        if any(taint_signature(before.get(k)) != taint_signature(v) for k, v in f.env.items()):
+        # again only when a binding from before the loop changed (bindings made in the body
+        # start afresh on each iteration)
+        if any(taint_signature(v) != taint_signature(f.env.get(k)) for k, v in before.items()):
             one_pass()
         f.env = merge_env(before, f.env)
 
