@@ -50,6 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="duckdb (embedded, default) or spark (local[*] unless "
                               "FAASGUARD_SPARK_MASTER names a cluster)")
     analyze.add_argument("--config", metavar="FILE", help="the monitor configuration file")
+    analyze.add_argument("--workers", type=int, default=1, metavar="N",
+                         help="read the files with N processes side by side (default 1)")
     analyze.add_argument("--fail-on", choices=SEVERITY_CHOICES, default="low",
                          help="exit 1 when an alert is this severe or more (default low)")
     generate = sub.add_parser("generate", help="write realistic logs with planted attacks",
@@ -97,8 +99,8 @@ def analyze(args: argparse.Namespace) -> int:
     """Run the analysis and write the report(s); the exit code."""
     from faasguard.monitor import config as monitor_config
     from faasguard.monitor.alerts import SEVERITIES
-    from faasguard.monitor.engine import analyze as run_analysis
-    from faasguard.monitor.read import ReadStats, iter_events
+    from faasguard.monitor.engine import analyze_paths
+    from faasguard.monitor.read import ReadStats
     from faasguard.monitor.report import json as json_report
     from faasguard.monitor.report import sarif, text
 
@@ -114,8 +116,8 @@ def analyze(args: argparse.Namespace) -> int:
         return _error(f"{missing[0]}: no such file or directory")
     stats = ReadStats()
     try:
-        events = iter_events(args.paths, config.read, stats)
-        analysis = run_analysis(events, settings, args.engine, inventory)
+        analysis = analyze_paths(args.paths, config.read, stats, settings, args.engine,
+                                 inventory, workers=args.workers)
     except ImportError as exc:
         return _error(f"the {args.engine} engine needs {exc.name}: "
                       "pip install 'faasguard[monitor]'")

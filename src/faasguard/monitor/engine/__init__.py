@@ -10,6 +10,9 @@ alerts.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +37,8 @@ class Engine(Protocol):
     dialect: Dialect
 
     def load(self, batches: Iterable[Any]) -> int: ...
+
+    def load_parquet(self, parts: list[str]) -> int: ...
 
     def query(self, sql: str) -> list[dict[str, Any]]: ...
 
@@ -85,6 +90,37 @@ def analyze(events: Iterable[Event], settings: Settings | None = None,
     finally:
         if owned:
             runner.close()
+
+
+def analyze_paths(paths: Iterable[str | os.PathLike[str]], read_config: Any = None,
+                  stats: Any = None, settings: Settings | None = None,
+                  engine: str | Engine = "duckdb", inventory: Inventory | None = None,
+                  workers: int = 1, prices: Prices | None = None) -> Analysis:
+    """Read the log files under `paths` and analyse them; with `workers` > 1 the files are
+    read by that many processes side by side (see `faasguard.monitor.engine.parallel`).
+
+    `read_config` is a ReadConfig or its mapping; `stats` a ReadStats to fill.
+    """
+    from faasguard.monitor.read import ReadStats, iter_events
+    from faasguard.monitor.readers.base import ReadConfig
+
+    config = read_config if isinstance(read_config, ReadConfig) \
+        else ReadConfig.from_mapping(read_config)
+    stats = stats if stats is not None else ReadStats()
+    if workers <= 1:
+        return analyze(iter_events(paths, config, stats), settings, engine, inventory, prices)
+    from faasguard.monitor.engine.parallel import stage
+
+    owned = isinstance(engine, str)
+    runner: Engine = make_engine(engine) if isinstance(engine, str) else engine
+    staging = tempfile.mkdtemp(prefix="faasguard-monitor-")
+    try:
+        runner.load_parquet(stage(paths, config, stats, inventory, staging, workers))
+        return run_detectors(runner, settings or Settings(), prices or Prices.load())
+    finally:
+        if owned:
+            runner.close()
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def run_detectors(runner: Engine, settings: Settings, prices: Prices) -> Analysis:

@@ -55,6 +55,14 @@ class DuckDBEngine:
             self.rows += batch.num_rows
         return self.rows
 
+    def load_parquet(self, parts: list[str]) -> int:
+        """Append Parquet parts (with the table's columns) to ``events``."""
+        if parts:
+            self.connection.execute("INSERT INTO events SELECT * FROM read_parquet(?)",
+                                    [parts])
+        self.rows = int(self.query("SELECT count(*) AS n FROM events")[0]["n"])
+        return self.rows
+
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Run one query; rows as dicts."""
         cursor = self.connection.execute(sql)

@@ -57,6 +57,15 @@ class SparkEngine:
         frame.createOrReplaceTempView("events")
         return self.rows
 
+    def load_parquet(self, parts: list[str]) -> int:
+        """Register Parquet parts (with the table's columns) as the ``events`` view."""
+        if not parts:
+            return self.load([])
+        frame = self.session.read.schema(_spark_schema()).parquet(*parts).cache()
+        frame.createOrReplaceTempView("events")
+        self.rows = int(frame.count())
+        return self.rows
+
     def query(self, sql: str) -> list[dict[str, Any]]:
         """Run one query; rows as dicts."""
         return [row.asDict() for row in self.session.sql(sql).collect()]
@@ -79,6 +88,14 @@ class SparkEngine:
                 self.session.stop()
             if self._own_staging:
                 shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _spark_schema() -> str:
+    """The table's columns as a Spark DDL schema string."""
+    from faasguard.monitor.engine.table import TABLE_COLUMNS
+
+    types = {"TIMESTAMP": "TIMESTAMP_NTZ", "VARCHAR": "STRING"}
+    return ", ".join(f"{name} {types.get(sql, sql)}" for name, sql in TABLE_COLUMNS)
 
 
 def _session(master: str) -> Any:

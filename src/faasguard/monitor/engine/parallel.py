@@ -1,0 +1,87 @@
+"""Reading log files in parallel: one worker process per file, each staging Parquet.
+
+Parsing log lines is Python work that one process does at one core's speed; with several
+files (a log set usually is many files) worker processes read them side by side. Each
+worker streams its file through the readers into a Parquet part, batch by batch (bounded
+memory), and returns the part and its `ReadStats`; the engine then loads the parts. The
+``seq`` column of file number ``i`` starts at ``i << 40``, so sample lines are chosen
+the same way whatever the number of workers or the engine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faasguard.monitor.detectors.shadow import Inventory
+    from faasguard.monitor.read import ReadStats
+    from faasguard.monitor.readers.base import ReadConfig
+
+_SEQ_SHIFT = 40
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+def stage(paths: Iterable[str | os.PathLike[str]], config: ReadConfig, stats: ReadStats,
+          inventory: Inventory | None, staging: str, workers: int) -> list[str]:
+    """Read every file under `paths` into Parquet parts under `staging`; fill `stats`."""
+    from faasguard.monitor.read import iter_files
+
+    files = [str(f) for f in iter_files(paths, stats)]
+    parts: list[str] = []
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(_stage_file, index, file, config, inventory, staging)
+                   for index, file in enumerate(files)]
+        for future in futures:
+            part, local = future.result()
+            merge_stats(stats, local)
+            if part is not None:
+                parts.append(part)
+    return parts
+
+
+def _stage_file(index: int, file: str, config: ReadConfig, inventory: Inventory | None,
+                staging: str) -> tuple[str | None, ReadStats]:
+    import pyarrow.parquet as pq
+
+    from faasguard.monitor.engine.table import arrow_schema, record_batches
+    from faasguard.monitor.read import ReadStats, iter_events
+
+    local = ReadStats()
+    target = str(Path(staging) / f"part-{index:06d}.parquet")
+    rows = 0
+    with pq.ParquetWriter(target, arrow_schema()) as writer:
+        for batch in record_batches(iter_events([file], config, local), inventory,
+                                    first_seq=index << _SEQ_SHIFT):
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    if rows == 0:
+        os.unlink(target)
+        return None, local
+    return target, local
+
+
+def merge_stats(into: ReadStats, other: ReadStats) -> None:
+    """Add a worker's counts, sources, samples and errors to `into`."""
+    for item in fields(into):
+        if item.name == "max_samples":
+            continue
+        mine, theirs = getattr(into, item.name), getattr(other, item.name)
+        if item.name == "samples":
+            mine.extend(theirs[:max(0, into.max_samples - len(mine))])
+        elif isinstance(mine, Counter):
+            mine.update(theirs)
+        elif isinstance(mine, list):
+            mine.extend(theirs)
+        elif isinstance(mine, int):
+            setattr(into, item.name, mine + theirs)
