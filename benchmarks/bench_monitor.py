@@ -8,7 +8,7 @@ attacks and its ground truth, one attack-free), then analyses each with every en
 each run in its own process so peak memory is its own, and prints:
 
 - MB/s (log text, uncompressed) and events/s of the whole analysis (read + load +
-  detectors + summary), per engine;
+  detectors + summary), per engine (``--workers N``: files read by N processes);
 - peak resident memory of the analysing process (and, for Spark, of its JVM);
 - precision and recall against the ground truth (`faasguard.monitor.evaluate`), and
   the number of alerts on the attack-free set (expected: 0).
@@ -28,23 +28,25 @@ from pathlib import Path
 from typing import Any
 
 
-def _run(engine: str, root: Path) -> dict[str, Any]:
+def _run(engine: str, root: Path, workers: int = 1) -> dict[str, Any]:
     """Child process: analyse `root` with `engine`; print a JSON line of figures."""
     from faasguard.monitor.detectors import Settings
     from faasguard.monitor.detectors.shadow import inventory_from_openapi
-    from faasguard.monitor.engine import analyze
+    from faasguard.monitor.engine import analyze_paths
     from faasguard.monitor.evaluate import score
-    from faasguard.monitor.read import ReadStats, iter_events
+    from faasguard.monitor.read import ReadStats
 
     truth = json.loads((root / "ground-truth.json").read_text())
     stats = ReadStats()
     began = time.perf_counter()
-    analysis = analyze(iter_events([root / "logs"], None, stats), Settings(), engine,
-                       inventory_from_openapi(str(root / "openapi.yaml")))
+    analysis = analyze_paths([root / "logs"], None, stats, Settings(), engine,
+                             inventory_from_openapi(str(root / "openapi.yaml")),
+                             workers=workers)
     seconds = time.perf_counter() - began
     result = score(analysis.alerts, truth["attacks"])
     text_mb = truth["volume"]["text_bytes"] / 1e6
-    return {"engine": engine, "seconds": round(seconds, 2), "text_mb": round(text_mb, 1),
+    return {"engine": engine, "workers": workers, "seconds": round(seconds, 2),
+            "text_mb": round(text_mb, 1),
             "mb_per_s": round(text_mb / seconds, 2), "events": stats.events,
             "events_per_s": round(stats.events / seconds), "malformed": stats.malformed,
             "alerts": len(analysis.alerts), "attacks": result.attacks,
@@ -56,8 +58,9 @@ def _run(engine: str, root: Path) -> dict[str, Any]:
                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
 
 
-def _child(engine: str, root: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", engine, str(root)],
+def _child(engine: str, root: Path, workers: int) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--child", engine, str(root),
+                          "--workers", str(workers)],
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{engine} on {root} failed:\n{out.stderr[-3000:]}")
@@ -72,10 +75,12 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--work", help="folder for the generated logs (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the generated logs")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="reader processes (faasguard monitor analyze --workers)")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_run(args.child[0], Path(args.child[1]))))
+        print(json.dumps(_run(args.child[0], Path(args.child[1]), args.workers)))
         return
     from faasguard.monitor.generate import generate
 
@@ -94,7 +99,7 @@ def main() -> None:
               f"{'ev/s':>8} {'peak MB':>8} {'jvm MB':>7} {'alerts':>6} {'prec':>6} {'recall':>6}")
         for engine in args.engines.split(","):
             for name, root in sets.items():
-                r = _child(engine, root)
+                r = _child(engine, root, args.workers)
                 print(f"{engine:8} {name:9} {r['text_mb']:7.1f} {r['seconds']:7.1f} "
                       f"{r['mb_per_s']:6.2f} {r['events']:10,} {r['events_per_s']:8,} "
                       f"{r['peak_rss_mb']:8,} {r['children_peak_rss_mb']:7,} {r['alerts']:6} "
