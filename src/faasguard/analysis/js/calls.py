@@ -105,7 +105,8 @@ class JsCalls:
                 arg_nodes = [a for a in arg_list.named_children if a.type != "comment"]
         if func is None:
             return CLEAN
-        if func.type == "identifier" and func.text == b"require" and "require" not in f.env:
+        if func.type == "import" or \
+                func.type == "identifier" and func.text == b"require" and "require" not in f.env:
             spec = string_value(arg_nodes[0]) if arg_nodes else None
             return self.require(spec, f) if spec is not None else CLEAN
         args = [self.ev(a, f) for a in arg_nodes]

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
                "satisfies_expression", "non_null_expression", "spread_element",
-               "type_assertion", "yield_expression"}
+               "type_assertion"}
 FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
              "generator_function_declaration", "generator_function", "method_definition"}
 #: Request properties of DynamoDB calls that are expressions (PartiQL for `Statement`).
@@ -760,6 +760,11 @@ class JsAnalyzer(JsCalls):
         elif headers and key.lower() == "location":
             self.report("redirect", "Location header", node, val, f)
 
+    def _e_yield(self, node: Node, f: JsFrame) -> Val:
+        for child in node.named_children:  # a generator's yields are what it produces
+            f.returns.append(self.ev(child, f))
+        return CLEAN
+
     def _e_call_expression(self, node: Node, f: JsFrame) -> Val:
         return self.call(node, f, new=False)
 
@@ -806,5 +811,6 @@ _EXPR: dict[str, Callable[[JsAnalyzer, Any, JsFrame], Val]] = {
     "array": JsAnalyzer._e_array,
     "object": JsAnalyzer._e_object,
     "call_expression": JsAnalyzer._e_call_expression,
+    "yield_expression": JsAnalyzer._e_yield,
     "new_expression": JsAnalyzer._e_new_expression,
 }
