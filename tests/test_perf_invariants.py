@@ -79,3 +79,105 @@ def test_statement_matcher_with_unhashable_entries() -> None:
     patterns: tuple[Any, ...] = ({"Ref": "Action"}, "s3:Get*")
     assert any_matches(patterns, "s3:GetObject")
     assert not any_matches(patterns, "s3:PutObject")
+
+
+# ------------------------------------------------------------------ each file read once
+
+SAM_WITH_SECRET = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  DbPassword:
+    Type: String
+    Default: hunter2-is-not-a-password
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: src/
+      Handler: app.handler
+"""
+
+SERVERLESS_WITH_SECRET = """\
+service: shop
+provider:
+  name: aws
+  runtime: python3.12
+custom:
+  stripeSecretKey: sk_live_51Habcdefghijklmnopqrstuvwx
+functions:
+  orders:
+    handler: src/orders.handler
+"""
+
+HANDLER = """\
+import subprocess
+
+
+def handler(event, context):
+    subprocess.run("echo " + event["body"], shell=True)
+    return {"statusCode": 200}
+"""
+
+
+def _project(root: Any) -> None:
+    (root / "sam").mkdir()
+    (root / "sam" / "src").mkdir()
+    (root / "sam" / "template.yaml").write_text(SAM_WITH_SECRET)
+    (root / "sam" / "src" / "app.py").write_text(HANDLER)
+    (root / "sls").mkdir()
+    (root / "sls" / "src").mkdir()
+    (root / "sls" / "serverless.yml").write_text(SERVERLESS_WITH_SECRET)
+    (root / "sls" / "src" / "orders.py").write_text(HANDLER)
+    (root / "sls" / "src" / "util.py").write_text("VALUE = 1\n")
+
+
+def test_each_template_and_each_python_file_is_parsed_once(tmp_path: Any,
+                                                           monkeypatch: Any) -> None:
+    import ast
+    import os
+
+    from faasguard.loaders import documents
+    from faasguard.scan import scan_paths
+
+    _project(tmp_path)
+    templates: list[str] = []
+    parsed: list[str] = []
+    read_text, parse = documents.read_text, ast.parse
+
+    def counting_read(path: str, *args: Any, **kwargs: Any) -> str:
+        templates.append(os.path.relpath(path, tmp_path).replace(os.sep, "/"))
+        return read_text(path, *args, **kwargs)
+
+    def counting_parse(source: Any, filename: str = "<unknown>", *args: Any,
+                       **kwargs: Any) -> Any:
+        if filename.endswith(".py"):
+            parsed.append(filename)
+        return parse(source, filename, *args, **kwargs)
+
+    monkeypatch.setattr(documents, "read_text", counting_read)
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    result = scan_paths([str(tmp_path)], jobs=1)
+
+    assert sorted(templates) == ["sam/template.yaml", "sls/serverless.yml"]
+    assert sorted(parsed) == ["sam/src/app.py", "sls/src/orders.py", "sls/src/util.py"]
+    rules = {(f.rule_id, f.location.file) for f in result.findings}
+    # the template secrets are still found (judged on the loader's document) ...
+    assert ("FG-DATA-002", "sam/template.yaml") in rules
+    assert ("FG-DATA-002", "sls/serverless.yml") in rules
+    # ... and the handlers still analysed from the one parse
+    assert {"sam/src/app.py", "sls/src/orders.py"} <= {
+        f.location.file for f in result.findings if f.rule_id.startswith("FG-INJ")}
+
+
+def test_template_secrets_read_the_file_when_the_loader_did_not(tmp_path: Any) -> None:
+    from faasguard.analysis.facts import Facts
+    from faasguard.analysis.template_secrets import analyse
+    from faasguard.model import App, SourceFile
+
+    (tmp_path / "template.yaml").write_text(SAM_WITH_SECRET)
+    app = App(root=str(tmp_path), files=[SourceFile("template.yaml", "sam")])
+    facts = Facts()
+    analyse(app, facts)
+    assert [f.kind for f in facts.code["template.yaml"].facts] == ["template-secret"]

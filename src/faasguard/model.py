@@ -386,6 +386,9 @@ class SourceFile:
 
     path: str
     format: Format | Literal["python", "javascript", "typescript", "openapi"]
+    #: What the loader worked out from the parsed document for an analysis, so the file
+    #: is not read again (the template's secrets: analysis.template_secrets); None: not done.
+    facts: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Secrets written in templates: every literal of every IaC file, by name and by format.
 
-Loaders keep only what the model needs, so this analysis reads the templates the scan
-loaded once more (through the same safe reader) and judges every scalar with
+Loaders keep only what the model needs, so the loader of each YAML/JSON template calls
+`secrets_in` on the document it parsed and leaves the result in `SourceFile.facts`; for
+other templates (Terraform) this analysis reads the file once more (through the same safe
+reader). Every scalar is judged with
 `analysis.secrets`: a literal under a secret's name (`MasterUserPassword`, a parameter
 `DbPassword` with a `Default`, `custom.stripeKey`) or any value of a known token format.
 Environment variables are left to FG-DATA-001, which reports them per function. The
@@ -61,6 +63,9 @@ def analyse(app: App, facts: Facts) -> None:
     """Analysis step: the secrets of every template the scan loaded."""
     for source in app.files:
         if source.format not in TEMPLATE_FORMATS or source.path in facts.code:
+            continue
+        if isinstance(source.facts, FileFacts):  # judged by the loader, on its document
+            facts.code[source.path] = source.facts
             continue
         try:
             if source.format == "terraform":

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from faasguard.loaders.documents import Document, InputError, load_file
+from faasguard.loaders.documents import MAX_FILE_BYTES, Document, InputError, load_file
 from faasguard.model import App, Diagnostic, Format
 
 SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
@@ -104,13 +104,28 @@ def load_path(ctx: LoadContext) -> App:
     for line, message in doc.warnings:
         app.diagnostics.append(ctx.diagnostic(message, line, "warning"))
     loader = _loader_for(fmt)
+    secrets = _template_secrets(doc, ctx, fmt)  # before the loader: it sees the file as read
     try:
         fragment = loader(doc, ctx, fmt)
     except InputError as exc:
         app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
         return app
+    if secrets is not None:
+        for source in fragment.files:
+            if source.path == ctx.file:
+                source.facts = secrets
     app.merge(fragment)
     return app
+
+
+def _template_secrets(doc: Document, ctx: LoadContext, fmt: Format) -> Any:
+    """The secrets written in the template, judged on the document in memory (the analysis
+    would read the file again); None when the analysis must do it itself."""
+    from faasguard.analysis.template_secrets import TEMPLATE_FORMATS, secrets_in
+
+    if fmt not in TEMPLATE_FORMATS or ctx.max_bytes > MAX_FILE_BYTES:
+        return None  # a file above the default size limit is not judged (as before)
+    return secrets_in(doc.data, ctx.file)
 
 
 def _looks_like_template(path: str) -> bool:
