@@ -196,6 +196,8 @@ class JsCalls:
         for jsink in table.methods.get(name, ()):
             if jsink.sink.receiver is None or jsink.sink.receiver == kind:
                 self.check_sink(jsink, node, arg_nodes, args, f)
+        if kind == "express-app" and name in table.routes:
+            self._route(name, arg_nodes, args, f)
         result = self.callbacks(name, receiver, arg_nodes, args, node, f)
         if kind == "schema" and name in table.schema_methods:
             return CLEAN
@@ -226,6 +228,16 @@ class JsCalls:
         if name in table.element_methods:
             return extend(receiver, "*", at)
         return Val(receiver.taints)
+
+    def _route(self, method: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
+        """Remember the callbacks of `app.get("/path", ...)` as entries of the app."""
+        path = string_value(arg_nodes[0]) if arg_nodes else None
+        label = f"{method.upper()} {path or '*'}"
+        routes = self.cache.routes.setdefault(f.module.file, [])
+        for val in args:
+            ref = self.func_ref(val)
+            if ref is not None and all(ref.node != known.node for _, known in routes):
+                routes.append((label, ref))
 
     # ------------------------------------------------------------------ callbacks
 

@@ -26,6 +26,7 @@ from faasguard.analysis.js.values import (
     LOCAL,
     MOD,
     REF,
+    REQUEST,
     FuncRef,
     JsFrame,
     package_name,
@@ -76,8 +77,10 @@ class JsAnalyzer(JsCalls):
 
     # ------------------------------------------------------------------ entry points
 
-    def analyse(self, module: JsModule, fnode: Node, name: str, sources: int = 1) -> None:
-        """Analyse a function with its first `sources` parameters as attacker input."""
+    def analyse(self, module: JsModule, fnode: Node, name: str, sources: int = 1,
+                request: bool = False) -> None:
+        """Analyse a function with its first `sources` parameters as attacker input
+        (`request`: the first is an Express-style request, read as the HTTP event)."""
         self.module_exports(module)
         frame = JsFrame(module, name)
         params = self.params(fnode)
@@ -85,8 +88,10 @@ class JsAnalyzer(JsCalls):
             names = self.pattern_names(param)
             step = (module.file, line(fnode), f"'{names[0] if names else 'event'}' of "
                     f"{name}() is attacker-controlled input")
-            origin = names[0] if names and param.type == "identifier" else "event"
-            self.bind(param, Val((Taint((), (step,), origin),)), frame, line(fnode))
+            origin = names[0] if names and param.type == "identifier" and not request \
+                else "event"
+            self.bind(param, Val((Taint((), (step,), origin),), REQUEST if request else None),
+                      frame, line(fnode))
         self.visited.add((module.file, line(fnode)))
         self.run_body(fnode, frame)
 
@@ -645,6 +650,8 @@ class JsAnalyzer(JsCalls):
                 return Val((), REF + kind[4:] + "." + prop)
         if not holder.taints:
             return CLEAN
+        if kind == REQUEST:  # req.query -> the event's queryStringParameters
+            prop = self.table.request.get(prop, prop)
         return extend(holder, prop, (f.module.file, at) if at else None)
 
     def _e_member(self, node: Node, f: JsFrame) -> Val:

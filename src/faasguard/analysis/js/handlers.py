@@ -5,7 +5,8 @@ For a `nodejs*` runtime the handler `src/app.handler` names the file `src/app.js
 exports: `exports.handler = ...`, `module.exports = { handler }`, `export const handler`,
 `export async function handler`, `export { impl as handler }`, or `export default`
 (handler name `default`). A wrapper such as `middy(baseHandler)` resolves to the wrapped
-function. Nothing is executed: the file's top level is evaluated abstractly.
+function; an Express-style app wrapped by `serverless-http` (`serverless(app)`) resolves
+to its route callbacks. Nothing is executed: the file's top level is evaluated abstractly.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import EXTENSIONS, JsModuleCache, JsParseError, js_module_cache
 from faasguard.analysis.js.table import js_table
-from faasguard.analysis.js.values import FuncRef
+from faasguard.analysis.js.values import FuncRef, JsFrame
+from faasguard.analysis.taint.state import Val
 from faasguard.model import App, Diagnostic, Function, logical_id
+
+#: The kind of `serverless(app)` (serverless-http and friends): the routes are the code.
+EXPRESS_HANDLER = "express-handler"
 
 
 def is_node(function: Function) -> bool:
@@ -34,8 +39,9 @@ def split_node_handler(handler: str) -> tuple[str, str] | None:
     return module, name
 
 
-def exported_function(cache: JsModuleCache, file: str, name: str) -> FuncRef | None:
-    """The function a file exports under `name` (None when not a known function)."""
+def exported_value(cache: JsModuleCache, file: str, name: str) -> tuple[JsAnalyzer, Val] | None:
+    """What a file exports under `name` (None when the file does not parse or has no such
+    export), with the analyzer that evaluated it."""
     module = cache.try_get(file)
     if module is None:
         return None
@@ -45,10 +51,20 @@ def exported_function(cache: JsModuleCache, file: str, name: str) -> FuncRef | N
     if val is None and name != "default":
         whole = exports.get("default") or exports.get("module.exports")
         if whole is not None and name == "handler" and analyzer.func_ref(whole) is None:
-            val = analyzer.member(whole, name, None)  # type: ignore[arg-type]
-    if val is None:
-        return None
-    return analyzer.func_ref(val)
+            val = analyzer.member(whole, name, JsFrame(module, "<module>"))
+    return (analyzer, val) if val is not None else None
+
+
+def exported_function(cache: JsModuleCache, file: str, name: str) -> FuncRef | None:
+    """The function a file exports under `name` (None when not a known function)."""
+    found = exported_value(cache, file, name)
+    return found[0].func_ref(found[1]) if found is not None else None
+
+
+def is_express_handler(cache: JsModuleCache, file: str, name: str) -> bool:
+    """Is the export an Express-style app wrapped for Lambda (`serverless(app)`)?"""
+    found = exported_value(cache, file, name)
+    return found is not None and found[1].kind == EXPRESS_HANDLER
 
 
 def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | None:
@@ -88,7 +104,7 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
     except RecursionError:
         return Diagnostic(found, f"function '{name}': {found} is nested too deeply for the "
                           "analysis; its code was not analysed", None, "warning", "handler")
-    if ref is None:
+    if ref is None and not is_express_handler(cache, found, export):
         return Diagnostic(found, f"function '{name}': {found} exports no function named "
                           f"'{export}' that the analysis can follow", None, "warning", "handler")
     return None

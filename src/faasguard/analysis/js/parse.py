@@ -165,6 +165,7 @@ class JsModuleCache:
         self._isfile: dict[str, bool] = {}
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
+        self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""

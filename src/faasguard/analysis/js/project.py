@@ -16,7 +16,7 @@ from faasguard.analysis.awscalls import resolve_target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.handlers import exported_function, is_node
+from faasguard.analysis.js.handlers import exported_function, is_express_handler, is_node
 from faasguard.analysis.js.jwt import js_decodes, python_decodes
 from faasguard.analysis.js.parse import JsModuleCache, js_module_cache, string_value
 from faasguard.analysis.js.table import js_table
@@ -46,10 +46,15 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
     if not file or not name:
         return None
     ref = exported_function(cache, file, name)
-    if ref is None:
-        return None
     analyzer = JsAnalyzer(js_table(), cache)
-    analyzer.analyse(ref.module, ref.node, name)
+    if ref is not None:
+        analyzer.analyse(ref.module, ref.node, name)
+    elif is_express_handler(cache, file, name):
+        for graph_file in module_graph(cache, file):
+            for label, route in list(cache.routes.get(graph_file, ())):
+                analyzer.analyse(route.module, route.node, f"route {label}", request=True)
+    else:
+        return None
     describe = describe or _Describer(build_table())
     flows = [_flow(hit, describe, app, function, f"{file}:{name}")
              for hit in _unique(analyzer.hits)]

@@ -47,6 +47,8 @@ class JsTable:
     kinds: dict[str, str] = field(default_factory=dict)
     globals: set[str] = field(default_factory=set)
     jwt: dict[str, set[str]] = field(default_factory=dict)
+    routes: set[str] = field(default_factory=set)
+    request: dict[str, str] = field(default_factory=dict)
 
     def add_sink(self, entry: dict[str, Any]) -> None:
         """Register one sink entry (calls, modules x functions, and/or methods)."""
@@ -99,4 +101,6 @@ def js_table() -> JsTable:
     table.kinds = dict(data["kinds"])
     table.globals = set(data["globals"])
     table.jwt = {k: set(v) for k, v in data["jwt"].items()}
+    table.routes = set(data["express"]["routes"])
+    table.request = dict(data["express"]["request"])
     return table

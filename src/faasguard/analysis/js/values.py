@@ -11,6 +11,8 @@ The JS engine's kinds:
   expression), called inline with its arguments' taint.
 - `class:<key>`: a class of the project; `inst:<key>`: an instance of it (its methods are
   called inline, `this.x` fields are tracked per class).
+- `express-req`: the request of an Express-style route (its properties are read as the
+  API Gateway event's: `req.query` is `queryStringParameters`).
 - a table kind (`sql`, `knex`, `mongo`, `schema`, `http-client`, ...): an object whose
   methods may be sinks (`pool.query`), sanitisers (`schema.parse`) or guards.
 """
@@ -32,6 +34,7 @@ REF = "ref:"
 FN = "fn:"
 CLASS = "class:"
 INSTANCE = "inst:"
+REQUEST = "express-req"
 LOCAL = "mod:file:"
 
 
