@@ -181,3 +181,14 @@ def test_template_secrets_read_the_file_when_the_loader_did_not(tmp_path: Any) -
     facts = Facts()
     analyse(app, facts)
     assert [f.kind for f in facts.code["template.yaml"].facts] == ["template-secret"]
+
+
+def test_code_facts_walk_visits_what_ast_walk_visits_in_its_order() -> None:
+    import ast
+    from pathlib import Path
+
+    from faasguard.analysis.code_facts import walk
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    assert [id(n) for n in walk(tree)] == [id(n) for n in ast.walk(tree)]
