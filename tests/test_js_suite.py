@@ -168,3 +168,15 @@ def test_cross_file_flows_carry_their_steps(suite: tuple[App, Facts, list[Findin
     files = [step.location.file for step in storage.flow]
     assert files[0] == "sqs_path_write_helper.js" and files[-1] == "lib/storage.js"
     assert storage.flow[0].message.startswith("source: SQS message body")
+
+
+def test_code_no_handler_reaches_is_analysed_with_low_confidence(
+        suite: tuple[App, Facts, list[Finding]]) -> None:
+    _, facts, findings = suite
+    unreached = [f for f in findings if f.location.file == "lib/shared_unreached.js"]
+    assert [(f.rule_id, f.confidence, f.properties["function"]) for f in unreached] == [
+        ("FG-INJ-001", "low", None)]
+    assert unreached[0].severity == "high"  # critical, one down: not reached
+    assert "code:lib/shared_unreached.js:runJob" in facts.flows
+    # library code a handler reached is reported under that handler only
+    assert not any(key.startswith("code:lib/storage.js") for key in facts.flows)

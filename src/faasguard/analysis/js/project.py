@@ -18,7 +18,13 @@ from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.handlers import exported_function, is_express_handler, is_node
 from faasguard.analysis.js.jwt import js_decodes, python_decodes
-from faasguard.analysis.js.parse import JsModuleCache, js_module_cache, string_value
+from faasguard.analysis.js.parse import (
+    EXTENSIONS,
+    JsModuleCache,
+    js_module_cache,
+    line,
+    string_value,
+)
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.modules import paused_gc
@@ -32,16 +38,67 @@ def analyse_js(app: App, facts: Facts) -> None:
     token decoding of the Python sources too (rules/jwt.py reads `facts.jwt_decodes`)."""
     cache = js_module_cache(app.root, facts)
     describe = _Describer(build_table())
+    visited: set[tuple[str, int]] = set()
+    reported: set[tuple[str, str, int]] = set()
     with paused_gc():
         for function in app.functions.values():
             if is_node(function) and function.source_file and function.handler_name:
-                _analyse_function(app, facts, cache, describe, function)
+                _analyse_function(app, facts, cache, describe, function, visited)
+        for flows in facts.flows.values():
+            reported.update((f.category, f.location.file, f.location.line) for f in flows
+                            if f.location.file.endswith(EXTENSIONS))
+        _analyse_unreached(app, facts, cache, describe, visited, reported)
         facts.jwt_decodes.extend(python_decodes(app, facts))
 
 
+def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _Describer,
+                       visited: set[tuple[str, int]],
+                       reported: set[tuple[str, str, int]]) -> None:
+    """Top-level functions no handler reached, whose first parameter is named like input
+    (`event`, `body`, `req`...), analysed too: flows under `code:<file>:<name>`, not
+    reachable (the injection rules report them with low confidence)."""
+    names = describe.table.source_params
+    for source in app.files:
+        if source.format not in ("javascript", "typescript"):
+            continue
+        module = cache.try_get(source.path)
+        if module is None:
+            continue
+        analyzer = JsAnalyzer(js_table(), cache)
+        try:
+            analyzer.module_exports(module)
+        except RecursionError:
+            continue
+        for name, val in [*module.env.items(), *module.exports.items()]:
+            ref = analyzer.func_ref(val)
+            if ref is None or ref.module is not module or \
+                    (module.file, line(ref.node)) in visited:
+                continue
+            params = analyzer.params(ref.node)
+            first = analyzer.pattern_names(params[0]) if params else []
+            if not first or first[0] not in names or params[0].type != "identifier":
+                continue
+            entry = JsAnalyzer(js_table(), cache)
+            try:
+                entry.analyse(module, ref.node, name)
+            except RecursionError:
+                continue
+            visited.update(entry.visited)
+            flows = []
+            for hit in _unique(entry.hits):
+                if (hit.category, hit.file, hit.line) not in reported:
+                    reported.add((hit.category, hit.file, hit.line))
+                    flows.append(_flow(hit, describe, app, None, f"{module.file}:{name}"))
+            if flows:
+                facts.flows.setdefault(f"code:{module.file}:{name}", []).extend(flows)
+
+
 def handler_flows(app: App, cache: JsModuleCache, function: Function,
-                  describe: _Describer | None = None) -> tuple[list[Flow], set[str]] | None:
-    """The taint flows of one Node.js handler and the files its analysis reached."""
+                  describe: _Describer | None = None,
+                  visited: set[tuple[str, int]] | None = None
+                  ) -> tuple[list[Flow], set[str]] | None:
+    """The taint flows of one Node.js handler and the files its analysis reached (the
+    functions it analysed are added to `visited`)."""
     file, name = function.source_file, function.handler_name
     if not file or not name:
         return None
@@ -55,6 +112,8 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
                 analyzer.analyse(route.module, route.node, f"route {label}", request=True)
     else:
         return None
+    if visited is not None:
+        visited.update(analyzer.visited)
     describe = describe or _Describer(build_table())
     flows = [_flow(hit, describe, app, function, f"{file}:{name}")
              for hit in _unique(analyzer.hits)]
@@ -62,9 +121,9 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
 
 
 def _analyse_function(app: App, facts: Facts, cache: JsModuleCache, describe: _Describer,
-                      function: Function) -> None:
+                      function: Function, visited: set[tuple[str, int]]) -> None:
     try:
-        found = handler_flows(app, cache, function, describe)
+        found = handler_flows(app, cache, function, describe, visited)
     except RecursionError:
         app.diagnostics.append(Diagnostic(
             function.source_file or "", f"function '{logical_id(function.id)}': code nested "
