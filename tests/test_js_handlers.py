@@ -99,3 +99,18 @@ def test_split_node_handler() -> None:
     assert split_node_handler("src/app.handler") == ("src/app", "handler")
     assert split_node_handler("dist/app.min.main") == ("dist/app.min", "main")
     assert split_node_handler("nodot") is None
+
+
+def test_express_app_under_serverless_http_resolves(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text(
+        "const express = require('express');\nconst serverless = require('serverless-http');\n"
+        "const app = express();\napp.get('/x', (req, res) => res.send(req.query.q));\n"
+        "module.exports.handler = serverless(app);\n")
+    function, problems = _resolve(_app(tmp_path, "app.handler"))
+    assert problems == [] and function.handler_name == "handler"
+
+
+def test_a_value_that_is_not_a_function_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text("exports.handler = { name: 'not a function' };\n")
+    _, problems = _resolve(_app(tmp_path, "app.handler"))
+    assert [p.level for p in problems] == ["warning"]
