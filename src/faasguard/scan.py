@@ -359,8 +359,6 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     `config` brings excludes, enabled rules, severity overrides, `ignore` entries and the
     file size limit; `baseline` is a set of fingerprints to mark suppressed.
     """
-    from faasguard.suppress import apply_suppressions
-
     config = config or Config()
     options = replace(options or Options())  # the caller's object is left as it was
     excludes = list(dict.fromkeys([*config.exclude, *options.excludes]))
@@ -381,6 +379,8 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
         finding.severity = config.severity_for(finding.rule_id, finding.threat,
                                                finding.severity)
         _localise_remediation(finding, formats.get(finding.location.file))
+    from faasguard.suppress import apply_suppressions
+
     app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline))
     read = {f.path for f in app.files}  # recognised templates (loaders list them), sources
     return ScanResult(app, facts, findings, len(read), found.sources)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faasguard.loaders.documents import MAX_FILE_BYTES, Document, InputError, load_file
 from faasguard.model import App, Diagnostic, Format
+
+if TYPE_CHECKING:
+    from faasguard.loaders.documents import Document, InputError
 
 SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
 ZAPPA_NAMES = {"zappa_settings.json", "zappa_settings.yml", "zappa_settings.yaml"}
@@ -89,6 +91,8 @@ def detect(name: str, data: Any) -> Format | None:
 
 def load_path(ctx: LoadContext) -> App:
     """Read, recognise and load one file into an App fragment (never raises on bad input)."""
+    from faasguard.loaders.documents import InputError, load_file
+
     app = App(root=ctx.root)
     try:
         doc = load_file(ctx.abs_path, ctx.max_bytes)
@@ -122,6 +126,7 @@ def _template_secrets(doc: Document, ctx: LoadContext, fmt: Format) -> Any:
     """The secrets written in the template, judged on the document in memory (the analysis
     would read the file again); None when the analysis must do it itself."""
     from faasguard.analysis.template_secrets import TEMPLATE_FORMATS, secrets_in
+    from faasguard.loaders.documents import MAX_FILE_BYTES
 
     if fmt not in TEMPLATE_FORMATS or ctx.max_bytes > MAX_FILE_BYTES:
         return None  # a file above the default size limit is not judged (as before)
@@ -154,6 +159,16 @@ def _loader_for(fmt: Format) -> Any:
     from faasguard.loaders.cloudformation import load as load_cfn
 
     return lambda doc, ctx, fmt: load_cfn(doc, ctx, fmt)
+
+
+def __getattr__(name: str) -> Any:
+    """`Document` and `InputError`, re-exported on first use: YAML is imported only when a
+    file is read (a scan of a folder without templates starts faster)."""
+    if name in ("Document", "InputError"):
+        from faasguard.loaders import documents
+
+        return getattr(documents, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Document", "InputError", "LoadContext", "detect", "is_candidate", "load_path"]
