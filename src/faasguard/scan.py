@@ -39,6 +39,11 @@ SKIP_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "tscon
               "docker-compose.yaml", "mkdocs.yml", ".gitlab-ci.yml", ".travis.yml",
               "pnpm-lock.yaml", "pubspec.yaml", "Pipfile.lock", "poetry.lock"}
 PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
+#: Without --jobs, a pool is used only on machines with at least this many CPUs: loading is
+#: a quarter of a scan, and on two cores the workers' start-up and the fragments sent back
+#: cost more than the halved loading saves (benchmarks/bench_scan.py: 1,000 functions in
+#: 6.0-6.5 s serial, 7.0-8.9 s with two workers).
+DEFAULT_POOL_MIN_CPUS = 4
 SourceKind = Literal["python", "javascript", "typescript"]
 SOURCE_SUFFIXES: dict[str, SourceKind] = {
     ".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
@@ -285,10 +290,11 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     if max_bytes is not None:
         for ctx in contexts:
             ctx.max_bytes = max_bytes
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or default_workers()
     if len(contexts) >= PARALLEL_THRESHOLD and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        _preload_loaders()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             fragments: Iterable[App] = pool.map(_load_one, contexts, chunksize=16)
             for done, fragment in enumerate(fragments, 1):
@@ -301,6 +307,21 @@ def load_app(root: str, files: list[str], stage: str | None = None,
             if progress:
                 progress(done, len(contexts))
     return app
+
+
+def default_workers() -> int:
+    """Worker processes for loading when --jobs is not given: the CPU count from
+    DEFAULT_POOL_MIN_CPUS up, else 1 (serial)."""
+    cpus = os.cpu_count() or 1
+    return cpus if cpus >= DEFAULT_POOL_MIN_CPUS else 1
+
+
+def _preload_loaders() -> None:
+    """Import the loaders before the pool starts, so forked workers inherit them instead of
+    each importing them again (the parent needs most of them for the analyses anyway)."""
+    for name in ("faasguard.loaders.documents", "faasguard.loaders.serverless",
+                 "faasguard.loaders.cloudformation", "faasguard.analysis.template_secrets"):
+        importlib.import_module(name)
 
 
 # --------------------------------------------------------------------------- analyses, rules

@@ -86,7 +86,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="OSV advisory database (folder or zip export) dependencies are "
                            "checked against (see docs/dependencies.md)")
     what.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
-                      help="worker processes for large trees (default: CPU count)")
+                      help="worker processes for large trees (default: CPU count with 4 "
+                           "or more CPUs, else 1: a pool loses on two cores)")
 
 
 def run(args: argparse.Namespace) -> int:
