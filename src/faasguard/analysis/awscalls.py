@@ -18,6 +18,7 @@ from dataclasses import replace
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.taint.frameworks import app_entries
 from faasguard.analysis.taint.modules import ModuleCache, module_cache, paused_gc
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
@@ -59,6 +60,8 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
                     "its AWS calls", None, "warning", "awscalls"))
                 continue
             if calls is None:
+                calls = _app_calls(function, app, cache)
+            if calls is None:
                 if cache.try_get(function.source_file) is not None:  # parses: not a def
                     app.diagnostics.append(Diagnostic(
                         function.source_file, f"function '{name}': handler "
@@ -70,6 +73,21 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
                 replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app))
                                          for t in c.targets))
                 for c in calls]
+
+
+def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall] | None:
+    """The AWS calls of the views of a Chalice/Flask app object a handler names (its
+    route views and Zappa event functions are its entry points); None when there are none."""
+    views = app_entries(function, app, cache)
+    if not views:
+        return None
+    out: list[AwsCall] = []
+    for view in views:
+        for call in Interpreter(cache, function.code_dir or "").run_handler(view.module,
+                                                                           view.node):
+            if call not in out:
+                out.append(call)
+    return out
 
 
 def resolve_target(target: Target, function: Function, app: App) -> Value:

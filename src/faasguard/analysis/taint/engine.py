@@ -95,8 +95,12 @@ class Analyzer(CallAnalysis):
     # ------------------------------------------------------------------ entry points
 
     def analyse(self, module: Module, node: FunctionNode, params: list[str],
-                cls: ClassInfo | None = None) -> None:
-        """Analyse `node` with the named parameters as sources."""
+                cls: ClassInfo | None = None, labels: dict[str, str] | None = None) -> None:
+        """Analyse `node` with the named parameters as sources.
+
+        `labels` names parameters that are declared sources (a route view's path
+        parameters: "Flask path parameter 'id'"): their taint is named by the label.
+        """
         search = search_path(module, self.base)
         qual = f"{cls.name}.{node.name}" if cls else node.name
         frame = Frame(module, qual, search, cls)
@@ -106,9 +110,13 @@ class Analyzer(CallAnalysis):
         if cls is not None and first and not is_static(node):
             frame.env[first[0].arg] = Val((), "cls:" + cls.key)
         for name in params:
-            origin = name
+            label = labels.get(name) if labels else None
+            if label is not None:
+                step = (module.file, node.lineno, f"{label} (declared source)")
+                frame.env[name] = Val((Taint((), (step,), label),))
+                continue
             step = (module.file, node.lineno, f"'{name}' of {qual}() is attacker-controlled input")
-            frame.env[name] = Val((Taint((), (step,), origin),))
+            frame.env[name] = Val((Taint((), (step,), name),))
         self.visited.add((module.file, node.lineno))
         self.stack.append(node)
         self.block(node.body, frame)
@@ -456,6 +464,11 @@ class Analyzer(CallAnalysis):
             if self.table.source_calls:
                 return self._user_source(f.qualify(dotted_name(node)), node, f)
             return CLEAN
+        if type(base) is ast.Attribute and type(base.value) is ast.Name \
+                and f.is_alias(base.value.id):  # `flask.request.args`
+            found = self._user_source(f.qualify(dotted_name(node)), node, f)
+            if found.taints:
+                return found
         holder = self.ev(base, f)
         kind = holder.kind
         if kind is not None:
@@ -466,6 +479,13 @@ class Analyzer(CallAnalysis):
                                  ) if holder.taints else stored
             elif kind == "path":
                 return Val(holder.taints, "path")
+            else:  # `app.current_request.json_body`: framework objects and their sources
+                named = kind + "." + node.attr
+                derived = self.table.attribute_kinds.get(named)
+                if derived is not None:
+                    return Val((), derived)
+                if named in self.table.source_calls:
+                    return self._user_source(named, node, f)
         if not holder.taints:
             return CLEAN
         # a Powertools data class property names the event key it reads (`json_body`)

@@ -15,6 +15,7 @@ from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
+from faasguard.analysis.taint.frameworks import View, app_entries
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -51,25 +52,37 @@ def _analyse(app: App, facts: Facts) -> None:
     for function in app.functions.values():
         entry = _entry(function, cache)
         if entry is None:
+            for view in app_entries(function, app, cache):  # Chalice/Flask app objects
+                _analyse_entry(app, facts, table, cache, visited, reported, describe, function,
+                               view.module, view.node, list(view.params), view)
             continue
         module, node = entry
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-        if not params:
-            continue
-        analyzer = Analyzer(table, cache, visited, base=function.code_dir or "")
-        _run(app, analyzer, module, node, params[:1], None)
-        flows = [_flow(hit, describe, app, function, f"{module.file}:{node.name}")
-                 for hit in _unique(analyzer.hits)]
-        reported.update((f.category, f.location.file, f.location.line) for f in flows)
-        facts.flows.setdefault(function.id, []).extend(flows)
+        if params:
+            _analyse_entry(app, facts, table, cache, visited, reported, describe, function,
+                           module, node, params[:1], None)
     _analyse_unreached(app, facts, cache, table, describe, visited, reported)
 
 
+def _analyse_entry(app: App, facts: Facts, table: TaintTable, cache: ModuleCache,
+                   visited: set[tuple[str, int]], reported: set[tuple[str, str, int]],
+                   describe: _Describer, function: Function, module: Module, node: FunctionNode,
+                   params: list[str], view: View | None) -> None:
+    """Analyse one entry point of a function and store its flows under the function."""
+    analyzer = Analyzer(table, cache, visited, base=function.code_dir or "")
+    labels = view.labels if view is not None else None
+    _run(app, analyzer, module, node, [*params, *(labels or ())], None, labels)
+    flows = [_flow(hit, describe, app, function, f"{module.file}:{node.name}", view)
+             for hit in _unique(analyzer.hits)]
+    reported.update((f.category, f.location.file, f.location.line) for f in flows)
+    facts.flows.setdefault(function.id, []).extend(flows)
+
+
 def _run(app: App, analyzer: Analyzer, module: Module, node: FunctionNode, params: list[str],
-         owner: ClassInfo | None) -> None:
+         owner: ClassInfo | None, labels: dict[str, str] | None = None) -> None:
     """Analyse one entry; code nested too deeply for the analyser is a warning, not a crash."""
     try:
-        analyzer.analyse(module, node, params, owner)
+        analyzer.analyse(module, node, params, owner, labels)
     except RecursionError:
         analyzer.hits.clear()
         app.diagnostics.append(Diagnostic(
@@ -118,7 +131,7 @@ class _Describer:
         self.locations: dict[tuple[str, int], Location] = {}
         self.steps: dict[tuple[str, int, str], FlowStep] = {}
         self.trigger_kinds: dict[str, frozenset[str]] = {}
-        self.exposures: dict[tuple[str, frozenset[str]],
+        self.exposures: dict[tuple[str, frozenset[str], str | None],
                              tuple[tuple[tuple[Location, str], ...], bool]] = {}
 
     def kinds(self, function: Function | None) -> frozenset[str]:
@@ -127,21 +140,23 @@ class _Describer:
             return frozenset()
         found = self.trigger_kinds.get(function.id)
         if found is None:
-            kinds = {t.kind for t in function.triggers}
+            kinds: set[str] = {t.kind for t in function.triggers}
+            kinds |= {"chalice:" + t.kind for t in function.triggers
+                      if function.format == "chalice" and "decorator" in t.properties}
             if function.url is not None:
                 kinds.add("url")
             found = self.trigger_kinds[function.id] = frozenset(kinds)
         return found
 
-    def exposure(self, app: App, function: Function | None, related_kinds: frozenset[str]
-                 ) -> tuple[tuple[tuple[Location, str], ...], bool]:
-        """`_exposure`, once per function and set of trigger kinds."""
+    def exposure(self, app: App, function: Function | None, related_kinds: frozenset[str],
+                 view: str | None = None) -> tuple[tuple[tuple[Location, str], ...], bool]:
+        """`_exposure`, once per function, set of trigger kinds and route view."""
         if function is None:
             return (), False
-        key = (function.id, related_kinds)
+        key = (function.id, related_kinds, view)
         found = self.exposures.get(key)
         if found is None:
-            found = self.exposures[key] = _exposure(app, function, related_kinds)
+            found = self.exposures[key] = _exposure(app, function, related_kinds, view)
         return found
 
     def step(self, file: str, line: int, message: str) -> FlowStep:
@@ -172,14 +187,17 @@ class _Describer:
 
 
 def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
-          entry: str) -> Flow:
+          entry: str, view: View | None = None) -> Flow:
+    """A hit as a Flow; `view` the app entry point it was found from (its trigger kinds
+    and route view decide which triggers the flow is exposed through)."""
     taint = hit.taint
     from_event = not taint.steps or "(declared source)" not in taint.steps[0][2]
-    kinds = describe.kinds(function)
+    kinds = describe.kinds(function) if view is None else view.kinds
     info, source_path = describe(taint.origin, taint.path, kinds, from_event,
                                  function is not None)
     related_kinds = info.shape.triggers if info.shape is not None else kinds
-    related, public = describe.exposure(app, function, related_kinds)
+    related, public = describe.exposure(app, function, related_kinds,
+                                        view.view if view is not None else None)
     steps = _steps(hit, info.label, source_path, describe.step)
     return Flow(
         category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
@@ -191,15 +209,21 @@ def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
         triggers=related)
 
 
-def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
-              ) -> tuple[tuple[tuple[Location, str], ...], bool]:
-    """The triggers of `function` a flow's source belongs to, and whether one is public."""
+def _exposure(app: App, function: Function | None, related_kinds: frozenset[str],
+              view: str | None = None) -> tuple[tuple[tuple[Location, str], ...], bool]:
+    """The triggers of `function` a flow's source belongs to, and whether one is public.
+
+    With a route `view`, only the HTTP triggers of that view (Chalice names the view of
+    each route; a Zappa catch-all names none and serves every view).
+    """
     if function is None:
         return (), False
     related: list[tuple[Location, str]] = []
     public = False
     for trigger in function.triggers:
-        if trigger.kind not in related_kinds:
+        if trigger.kind not in related_kinds and "chalice:" + trigger.kind not in related_kinds:
+            continue
+        if view is not None and trigger.properties.get("view") not in (None, view):
             continue
         text, open_route = _describe_trigger(trigger, app)
         related.append((trigger.location, text))

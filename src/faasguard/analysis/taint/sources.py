@@ -54,9 +54,12 @@ def describe_source(table: TaintTable, origin: str, path: tuple[str, ...],
     handler reaches (named after the parameter when no shape matches).
     """
     if not from_event:
+        if origin in table.keyed_sources and path and path[0] != "*":
+            return SourceInfo(f"{origin} '{path[0]}'", True, None)
         return SourceInfo(origin, True, None)
     best: Shape | None = None
-    for shape in table.shapes:
+    shapes = [*table.shapes, *table.framework_shapes] if kinds else table.shapes
+    for shape in shapes:
         if kinds and not shape.triggers & kinds or not kinds and not shape.path:
             continue
         if _matches(shape.path, path) and (best is None or len(shape.path) > len(best.path)):

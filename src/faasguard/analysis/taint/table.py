@@ -88,10 +88,26 @@ class TaintTable:
     source_params: set[str] = field(default_factory=set)
     shells: set[str] = field(default_factory=set)
     shapes: list[Shape] = field(default_factory=list)
+    framework_shapes: list[Shape] = field(default_factory=list)  # `chalice:s3` event objects
     excludes: tuple[str, ...] = ()
     roles: dict[str, str] = field(default_factory=dict)
     event_aliases: dict[str, str] = field(default_factory=dict)
     parsed_attributes: set[str] = field(default_factory=set)
+    structured_sources: set[str] = field(default_factory=set)
+    keyed_sources: set[str] = field(default_factory=set)
+    attribute_kinds: dict[str, str] = field(default_factory=dict)
+
+    def add_source(self, name: str, label: str, structured: bool = False,
+                   keyed: bool = False) -> None:
+        """Register a source: a call or attribute name whose value is attacker data.
+
+        `keyed`: findings name the key read from it; `structured`: parsed JSON.
+        """
+        self.source_calls[name] = label
+        if structured:
+            self.structured_sources.add(label)
+        if keyed:
+            self.keyed_sources.add(label)
 
     def index_roles(self) -> None:
         """One look-up per call: what a (non-sink) call name is to the engine.
@@ -171,6 +187,12 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
     table.shells = set(data["shells"])
     table.shapes = [Shape(frozenset(s["triggers"]), tuple(s["path"]), s["label"],
                           bool(s.get("trusted", False))) for s in data["shapes"]]
+    table.framework_shapes = [Shape(frozenset(s["triggers"]), tuple(s["path"]), s["label"])
+                              for s in data["framework_shapes"]]
+    for entry in data["sources"]:
+        table.add_source(entry.get("attribute") or entry["call"], entry["label"],
+                         bool(entry.get("structured")), bool(entry.get("keyed")))
+    table.attribute_kinds = dict(data["attribute_kinds"])
     if user:
         _merge_user(table, user)
     table.index_roles()
@@ -191,10 +213,10 @@ def _merge_user(table: TaintTable, user: dict[str, Any]) -> None:
         table.add_sink(entry)
     for entry in _list(user.get("sources", []), "sources"):
         if isinstance(entry, str):
-            table.source_calls[entry] = f"value returned by {entry}()"
+            table.add_source(entry, f"value returned by {entry}()")
         elif isinstance(entry, dict) and isinstance(entry.get("call"), str):
-            table.source_calls[entry["call"]] = str(entry.get("label")
-                                                    or f"value returned by {entry['call']}()")
+            table.add_source(entry["call"], str(entry.get("label")
+                                                or f"value returned by {entry['call']}()"))
         else:
             raise TableError(f"a source is a call name or {{call, label}}, got {entry!r}")
     sanitisers = user.get("sanitisers", user.get("sanitizers", []))

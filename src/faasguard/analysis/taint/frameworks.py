@@ -1,0 +1,109 @@
+"""Entry points of web-framework apps: the functions an app object routes requests to.
+
+A Chalice API handler (`app.app`) and a Zappa function (`app_function: app.app`) name an
+app object, not a function. Its entry points are read from the code with `ast` (never
+imported): the views decorated with `@<app>.route(...)` (their parameters are path
+parameters: Chalice `{id}`, Flask `<id>`; Flask's `int`/`float` converters make a
+parameter a number, not attacker text), and for Zappa the functions its `events` name
+(`"function": "app.thumbnail"`), whose first parameter is the raw Lambda event of that
+trigger. Chalice's event decorators (`on_s3_event`, ...) already make functions of their
+own and need nothing here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from faasguard.analysis.taint.modules import FunctionNode, Module, ModuleCache
+from faasguard.loaders.chalice import app_objects, decorated
+from faasguard.model import App, Function
+
+#: Flask route converters whose value is a number (not attacker-chosen text).
+NUMERIC_CONVERTERS = {"int", "float"}
+_FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
+_FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
+
+
+@dataclass(frozen=True)
+class View:
+    """One entry point of an app object.
+
+    `labels`: the parameters that are sources and their names in findings ("Flask path
+    parameter 'id'"); `params`: parameters analysed as raw event input (a Zappa event
+    function's event). `kinds`: the trigger kinds its input arrives through; `view`: the
+    view name the function's HTTP triggers carry (`properties["view"]`), if any.
+    """
+
+    module: Module
+    node: FunctionNode
+    labels: dict[str, str]
+    params: tuple[str, ...]
+    kinds: frozenset[str]
+    view: str | None
+
+
+def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
+    """The views and event functions of the app object a function's handler names
+    (empty when the handler is a plain function or names no known app object)."""
+    if not function.source_file or not function.handler_name:
+        return []
+    module = cache.try_get(function.source_file)
+    if module is None or function.handler_name in module.functions:
+        return []
+    views = _route_views(module, function.handler_name)
+    views.extend(_event_functions(function, cache))
+    return views
+
+
+def _route_views(module: Module, obj: str) -> list[View]:
+    framework = next((name for name in _FRAMEWORKS
+                      if obj in app_objects(module.tree, name)), None)
+    if framework is None:
+        return []
+    out: list[View] = []
+    seen: set[str] = set()
+    for deco in decorated(module.tree, {obj}):
+        node = module.functions.get(deco.function)
+        if deco.name != "route" or node is None or deco.function in seen:
+            continue
+        seen.add(deco.function)
+        path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
+        names = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                 *node.args.kwonlyargs)]
+        labels = {name: f"{framework} path parameter '{name}'" for name in names
+                  if _is_text_param(framework, path, name)}
+        out.append(View(module, node, labels, (), frozenset({"http"}), deco.function))
+    return out
+
+
+def _is_text_param(framework: str, path: str, name: str) -> bool:
+    if framework == "Chalice":
+        return "{" + name + "}" in path or "{" + name + "+}" in path
+    for converter, param in _FLASK_PARAM.findall(path):
+        if param == name:
+            return converter not in NUMERIC_CONVERTERS
+    return False
+
+
+def _event_functions(function: Function, cache: ModuleCache) -> list[View]:
+    """Zappa `events` entries that name a function (`"function": "app.thumbnail"`)."""
+    from faasguard.analysis.handlers import split_handler
+
+    out: list[View] = []
+    code_dir = (function.code_dir or "").strip("/")
+    code_dir = "" if code_dir in (".", "./") else code_dir
+    for trigger in function.triggers:
+        target = trigger.properties.get("function")
+        parts = split_handler(target) if isinstance(target, str) else None
+        if parts is None:
+            continue
+        rel = posixpath.normpath(posixpath.join(code_dir, parts[0] + ".py"))
+        module = cache.try_get(rel)
+        node = module.functions.get(parts[1]) if module is not None else None
+        if module is None or node is None:
+            continue
+        first = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][:1]
+        out.append(View(module, node, {}, tuple(first), frozenset({trigger.kind}), None))
+    return out
