@@ -109,6 +109,10 @@ class CallAnalysis:
                 head = dotted.partition(".")[0]
                 if head and head not in f.env and (f.is_alias(head)
                                                    or head in f.module.classes):
+                    qualified = f.qualify(dotted)
+                    if qualified in self.table.source_calls:  # `request.args.get("q")`
+                        return self._method_call(func.attr, self._user_source(
+                            qualified, holder, f), node, args, kwargs, f)
                     return self._named_call(f.qualify(dotted) + "." + func.attr, node, args,
                                             kwargs, f, dotted + "." + func.attr)
             if func.attr in MUTATORS and type(holder) is ast.Name:  # a write, not a read

@@ -1,0 +1,121 @@
+"""Chalice and Flask (Zappa) apps: request objects are taint sources, route views and event
+functions are entry points (fixtures in fixtures/taint_frameworks, marked `# expect:`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pipeline_support import REPO, expected_marks, run_cli
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
+PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe"]
+
+
+def _scan(capsys: Any, folder: Path) -> dict[str, Any]:
+    code, out, err = run_cli(capsys, "scan", str(folder), "--format", "json")
+    assert code in (0, 1), err
+    report: dict[str, Any] = json.loads(out)
+    return report
+
+
+def _injections(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["rule_id"].startswith("FG-INJ-")]
+
+
+def _got(report: dict[str, Any]) -> set[tuple[str, int, str]]:
+    return {(f["location"]["file"], f["location"]["line"], f["rule_id"])
+            for f in _injections(report)}
+
+
+def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
+    expected: set[tuple[str, str, int, str]] = set()
+    got: set[tuple[str, str, int, str]] = set()
+    for project in PROJECTS:
+        expected |= {(project, *mark) for mark in expected_marks(FIXTURES / project)}
+        got |= {(project, *found) for found in _got(_scan(capsys, FIXTURES / project))}
+    true_positives = len(expected & got)
+    precision = true_positives / len(got) if got else 0.0
+    recall = true_positives / len(expected)
+    with capsys.disabled():
+        print(f"\nframework taint suite: {len(expected)} expected flows, {len(got)} reported, "
+              f"precision {precision:.3f}, recall {recall:.3f}")
+    assert len(expected) >= 20
+    assert precision >= 0.95, sorted(got - expected)
+    assert recall >= 0.95, sorted(expected - got)
+
+
+@pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe"])
+def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
+    assert _injections(_scan(capsys, FIXTURES / project)) == []
+
+
+def _by_line(report: dict[str, Any], line: int) -> dict[str, Any]:
+    found = [f for f in _injections(report) if f["location"]["line"] == line]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_chalice_findings_name_the_request_part_and_the_route(capsys: Any) -> None:
+    report = _scan(capsys, FIXTURES / "chalice_vulnerable")
+    search = _by_line(report, 25)
+    assert "Chalice query parameter 'q'" in search["message"]
+    assert "function 'api_handler'" in search["message"]
+    assert [r["message"] for r in search["related"] if r["message"].startswith("GET")] == \
+        ["GET /search (no authoriser)"]  # only the route this view serves
+    assert "public" in search["message"]
+    path_param = _by_line(report, 30)
+    assert "Chalice path parameter 'name'" in path_param["message"]
+    # the /users route has an IAM authoriser: not public
+    behind_iam = _by_line(report, 38)
+    assert "public" not in behind_iam["message"]
+    assert any("authoriser: iam" in r["message"] for r in behind_iam["related"])
+    assert "S3 object key" in _by_line(report, 54)["message"]
+    assert "SQS message body" in _by_line(report, 60)["message"]
+    assert "SNS message" in _by_line(report, 65)["message"]
+    assert "not reached" not in json.dumps(report)
+
+
+def test_flask_findings_name_the_request_part(capsys: Any) -> None:
+    report = _scan(capsys, FIXTURES / "zappa_vulnerable")
+    assert "Flask query parameter 'q'" in _by_line(report, 21)["message"]
+    assert "Flask uploaded file 'doc'" in _by_line(report, 48)["message"]
+    assert "Flask path parameter 'where'" in _by_line(report, 85)["message"]
+    s3 = _by_line(report, 90)  # the Zappa event function is an entry of the function
+    assert "S3 object key" in s3["message"] and "function 'dev'" in s3["message"]
+    assert "not reached" not in json.dumps(report)
+    # `<int:size>` is a number: only `where` of that view is a source
+    assert "'size'" not in json.dumps(_injections(report))
+
+
+@pytest.mark.parametrize("example, wanted", [
+    ("vulnerable-app-chalice", {("app.py", 29, "FG-INJ-001"), ("app.py", 35, "FG-INJ-001"),
+                                ("app.py", 41, "FG-INJ-002")}),
+    ("vulnerable-app-zappa", {("app.py", 28, "FG-INJ-001"), ("app.py", 33, "FG-INJ-001")}),
+])
+def test_examples_report_their_planted_flows_from_an_entry_point(
+        capsys: Any, example: str, wanted: set[tuple[str, int, str]]) -> None:
+    report = _scan(capsys, REPO / "examples" / example)
+    assert wanted <= _got(report)
+    assert all(f["confidence"] == "high" for f in _injections(report))
+    messages = json.dumps(report)
+    assert "not a plain function" not in messages
+    assert "not reached from any handler" not in messages
+
+
+def test_route_views_aws_calls_are_the_functions_calls() -> None:
+    from faasguard.analysis.awscalls import analyse_aws_calls
+    from faasguard.analysis.facts import Facts
+    from faasguard.analysis.handlers import resolve
+    from faasguard.loaders import LoadContext, load_path
+
+    root = REPO / "examples" / "vulnerable-app-zappa"
+    app = load_path(LoadContext(root=str(root), file="zappa_settings.json"))
+    facts = Facts()
+    resolve(app, facts)
+    analyse_aws_calls(app, facts)
+    (calls,) = facts.aws_calls.values()
+    assert {a for c in calls for a in c.actions} >= {"dynamodb:GetItem", "dynamodb:DeleteItem"}
+    assert not [d for d in app.diagnostics if d.code == "awscalls"]
