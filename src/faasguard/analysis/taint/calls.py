@@ -204,6 +204,8 @@ class CallAnalysis:
                         Val(added.taints, kind)
             return Val((), kind) if kind == "path" else CLEAN
         if name in table.container_methods:
+            if name == "get" and _converted(node, f, table):  # `args.get("n", type=int)`
+                return CLEAN
             key = const_str(node.args[0]) if node.args else None
             at = (f.module.file, node.lineno)
             if name in ("values", "items", "keys", "copy"):
@@ -474,6 +476,15 @@ def positional(node: FunctionNode) -> list[ast.arg]:
 
 def is_static(node: FunctionNode) -> bool:
     return any(dotted_name(d) == "staticmethod" for d in node.decorator_list)
+
+
+def _converted(node: ast.Call, f: Frame, table: TaintTable) -> bool:
+    """Does a mapping read convert the value with a full sanitiser (`type=int`, Flask's
+    MultiDict.get)?"""
+    for keyword in node.keywords:
+        if keyword.arg == "type" and type(keyword.value) is ast.Name:
+            return f.qualify(keyword.value.id) in table.full_sanitisers
+    return False
 
 
 def keyword_false(node: ast.Call, name: str) -> bool:
