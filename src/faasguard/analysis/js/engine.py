@@ -707,10 +707,7 @@ class JsAnalyzer(JsCalls):
         val = self.ev(node.child_by_field_name("right"), f,
                       name_hint=self._name(left) if left is not None else None)
         if left is not None:
-            if left.type == "identifier":
-                self.bind(left, val, f, line(node))
-            else:
-                self.bind(left, val, f, line(node))
+            self.bind(left, val, f, line(node))
         return val
 
     def _e_augmented(self, node: Node, f: JsFrame) -> Val:
@@ -756,8 +753,7 @@ class JsAnalyzer(JsCalls):
                 vals.append(val)
             elif child.type == "spread_element":
                 vals.append(self.ev(child, f))
-        result = union(vals)
-        return result
+        return union(vals)
 
     def _special_key(self, key: str, node: Node, val: Val, f: JsFrame, headers: bool) -> None:
         if key in DYNAMO_EXPRESSIONS:
