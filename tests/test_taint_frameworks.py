@@ -12,6 +12,7 @@ from pipeline_support import REPO, expected_marks, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
 PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe"]
+CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
 def _scan(capsys: Any, folder: Path) -> dict[str, Any]:
@@ -52,42 +53,52 @@ def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
 
-def _by_line(report: dict[str, Any], line: int) -> dict[str, Any]:
-    found = [f for f in _injections(report) if f["location"]["line"] == line]
+def _at(report: dict[str, Any], project: str, text: str, file: str = "app.py"
+        ) -> dict[str, Any]:
+    """The one injection finding on the fixture line that contains `text`."""
+    lines = (FIXTURES / project / file).read_text().splitlines()
+    line = next(n for n, content in enumerate(lines, 1) if text in content)
+    found = [f for f in _injections(report)
+             if (f["location"]["file"], f["location"]["line"]) == (file, line)]
     assert len(found) == 1, found
     return found[0]
 
 
 def test_chalice_findings_name_the_request_part_and_the_route(capsys: Any) -> None:
     report = _scan(capsys, FIXTURES / "chalice_vulnerable")
-    search = _by_line(report, 25)
+    search = _at(report, CHALICE, 'SELECT * FROM items')
     assert "Chalice query parameter 'q'" in search["message"]
     assert "function 'api_handler'" in search["message"]
     assert [r["message"] for r in search["related"] if r["message"].startswith("GET")] == \
         ["GET /search (no authoriser)"]  # only the route this view serves
     assert "public" in search["message"]
-    path_param = _by_line(report, 30)
+    path_param = _at(report, CHALICE, 'open("/srv/files/')
     assert "Chalice path parameter 'name'" in path_param["message"]
     # the /users route has an IAM authoriser: not public
-    behind_iam = _by_line(report, 38)
+    behind_iam = _at(report, CHALICE, 'os.system("id "')
     assert "public" not in behind_iam["message"]
     assert any("authoriser: iam" in r["message"] for r in behind_iam["related"])
-    assert "S3 object key" in _by_line(report, 54)["message"]
-    assert "SQS message body" in _by_line(report, 60)["message"]
-    assert "SNS message" in _by_line(report, 65)["message"]
+    assert "S3 object key" in _at(report, CHALICE, '"file /tmp/"')["message"]
+    assert "SQS message body" in _at(report, CHALICE, 'eval(record.body)')["message"]
+    assert "SNS message" in _at(report, CHALICE, 'os.popen(')["message"]
     assert "not reached" not in json.dumps(report)
 
 
 def test_flask_findings_name_the_request_part(capsys: Any) -> None:
     report = _scan(capsys, FIXTURES / "zappa_vulnerable")
-    assert "Flask query parameter 'q'" in _by_line(report, 21)["message"]
-    assert "Flask uploaded file 'doc'" in _by_line(report, 48)["message"]
-    assert "Flask path parameter 'where'" in _by_line(report, 85)["message"]
-    s3 = _by_line(report, 90)  # the Zappa event function is an entry of the function
+    assert "Flask query parameter 'q'" in _at(report, ZAPPA, '"grep -r "')["message"]
+    upload = _at(report, ZAPPA, 'open(os.path.join("/srv/uploads"')
+    assert "Flask uploaded file 'doc'" in upload["message"]
+    assert "Flask path parameter 'where'" in _at(report, ZAPPA, 'os.system(f"export')["message"]
+    s3 = _at(report, ZAPPA, 'os.system("convert')  # a Zappa event function is an entry
     assert "S3 object key" in s3["message"] and "function 'dev'" in s3["message"]
     assert "not reached" not in json.dumps(report)
     # `<int:size>` is a number: only `where` of that view is a source
     assert "'size'" not in json.dumps(_injections(report))
+    # a blueprint registered by the app, defined in another module
+    backup = _at(report, ZAPPA, "backup.sh", "views/admin.py")
+    assert "Flask path parameter 'target'" in backup["message"]
+    assert "function 'dev'" in backup["message"]
 
 
 @pytest.mark.parametrize("example, wanted", [

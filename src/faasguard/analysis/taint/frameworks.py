@@ -4,19 +4,27 @@ A Chalice API handler (`app.app`) and a Zappa function (`app_function: app.app`)
 app object, not a function. Its entry points are read from the code with `ast` (never
 imported): the views decorated with `@<app>.route(...)` (their parameters are path
 parameters: Chalice `{id}`, Flask `<id>`; Flask's `int`/`float` converters make a
-parameter a number, not attacker text), and for Zappa the functions its `events` name
-(`"function": "app.thumbnail"`), whose first parameter is the raw Lambda event of that
-trigger. Chalice's event decorators (`on_s3_event`, ...) already make functions of their
-own and need nothing here.
+parameter a number, not attacker text), the views of the blueprints the app object
+registers (`app.register_blueprint(bp)`, at the top level of the app's module), and for
+Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose first
+parameter is the raw Lambda event of that trigger. Chalice's event decorators
+(`on_s3_event`, ...) already make functions of their own and need nothing here.
 """
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from dataclasses import dataclass
 
-from faasguard.analysis.taint.modules import FunctionNode, Module, ModuleCache
+from faasguard.analysis.taint.modules import (
+    FunctionNode,
+    Module,
+    ModuleCache,
+    dotted_name,
+    search_path,
+)
 from faasguard.loaders.chalice import app_objects, decorated
 from faasguard.model import App, Function
 
@@ -52,16 +60,46 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     module = cache.try_get(function.source_file)
     if module is None or function.handler_name in module.functions:
         return []
-    views = _route_views(module, function.handler_name)
+    obj = function.handler_name
+    framework = next((name for name in _FRAMEWORKS if obj in app_objects(module.tree, name)),
+                     None)
+    views: list[View] = []
+    if framework is not None:
+        views.extend(_route_views(module, obj, framework, obj))
+        for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
+            views.extend(_route_views(owner, blueprint, framework, None))
     views.extend(_event_functions(function, cache))
     return views
 
 
-def _route_views(module: Module, obj: str) -> list[View]:
-    framework = next((name for name in _FRAMEWORKS
-                      if obj in app_objects(module.tree, name)), None)
-    if framework is None:
-        return []
+def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
+                ) -> list[tuple[Module, str]]:
+    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level:
+    (the module defining the blueprint object, its name there)."""
+    out: list[tuple[Module, str]] = []
+    for stmt in module.tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not call.args \
+                or dotted_name(call.func) != f"{obj}.register_blueprint":
+            continue
+        target = dotted_name(call.args[0])
+        head, dot, rest = target.partition(".")
+        if head in module.aliases:  # imported: `from views import bp` or `views.bp`
+            qualified = module.aliases[head] + dot + rest
+            where, _, name = qualified.rpartition(".")
+            owner = cache.find(where, search_path(module, base)) if where else None
+            if owner is not None:
+                out.append((owner, name))
+        elif target in module.assigned:
+            out.append((module, target))
+    return out
+
+
+def _route_views(module: Module, obj: str, framework: str, view_of: str | None
+                 ) -> list[View]:
+    """The views `@<obj>.route(...)` of a module. `view_of` set: the routes of the app
+    object itself, whose triggers name their view (blueprint routes are not in the
+    App model: their flows relate to every HTTP trigger of the function)."""
     out: list[View] = []
     seen: set[str] = set()
     for deco in decorated(module.tree, {obj}):
@@ -74,7 +112,8 @@ def _route_views(module: Module, obj: str) -> list[View]:
                                  *node.args.kwonlyargs)]
         labels = {name: f"{framework} path parameter '{name}'" for name in names
                   if _is_text_param(framework, path, name)}
-        out.append(View(module, node, labels, (), frozenset({"http"}), deco.function))
+        out.append(View(module, node, labels, (), frozenset({"http"}),
+                        deco.function if view_of is not None else None))
     return out
 
 
