@@ -82,11 +82,12 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
     found = DependencyFacts()
     facts.dependencies = found
     cache: dict[str, list[Dependency] | None] = {}
+    listings: dict[str, set[str]] = {}  # folder -> its file names, listed once per scan
     for function in app.functions.values():
         folder = _code_folder(function)
         if folder is None:
             continue
-        files = _manifests_for(app, folder, _ecosystems(function), cache)
+        files = _manifests_for(app, folder, _ecosystems(function), cache, listings)
         if files:
             found.functions[function.id] = files
     for rel, deps in cache.items():
@@ -132,13 +133,14 @@ def _ecosystems(function: Function) -> tuple[str, ...]:
 
 
 def _manifests_for(app: App, folder: str, ecosystems: tuple[str, ...],
-                   cache: dict[str, list[Dependency] | None]) -> list[str]:
+                   cache: dict[str, list[Dependency] | None],
+                   listings: dict[str, set[str]] | None = None) -> list[str]:
     """The manifest files that declare a function's dependencies (nearest folder wins)."""
     out: list[str] = []
     for ecosystem in ecosystems:
         current = posixpath.normpath(folder)
         while True:
-            files = _folder_manifests(app.root, current, ecosystem)
+            files = _folder_manifests(app.root, current, ecosystem, listings)
             if files:
                 for rel in files:
                     if rel not in cache:
@@ -151,10 +153,17 @@ def _manifests_for(app: App, folder: str, ecosystems: tuple[str, ...],
     return out
 
 
-def _folder_manifests(root: str, folder: str, ecosystem: str) -> list[str]:
-    try:
-        names = set(os.listdir(os.path.join(root, folder)))
-    except OSError:
+def _folder_manifests(root: str, folder: str, ecosystem: str,
+                      listings: dict[str, set[str]] | None = None) -> list[str]:
+    names = listings.get(folder) if listings is not None else None
+    if names is None:
+        try:
+            names = set(os.listdir(os.path.join(root, folder)))
+        except OSError:
+            names = set()
+        if listings is not None:
+            listings[folder] = names
+    if not names:
         return []
 
     def rel(name: str) -> str:
