@@ -128,3 +128,16 @@ def test_v3_package_names(package: str, service: str | None) -> None:
 def test_v2_class_names() -> None:
     assert v2_service("CloudWatchLogs") == "logs"
     assert v2_service("DynamoDB") == "dynamodb"
+
+
+def test_a_command_the_analysis_cannot_see_is_an_unidentified_call(tmp_path: Path) -> None:
+    calls = _calls(tmp_path, """
+const { S3Client } = require("@aws-sdk/client-s3");
+const s3 = new S3Client({});
+exports.handler = async (event, context, makeCommand) => {
+  await s3.send(makeCommand(event));
+};
+""")
+    assert [(c.service, c.operation, c.known, c.via) for c in calls] == [
+        ("*", "*", False, "unknown")]
+    assert "s3 client send(makeCommand(event))" == calls[0].method

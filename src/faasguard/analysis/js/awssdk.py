@@ -154,6 +154,12 @@ class _Finder:
             if command is not None and command[0] == "cmd":
                 self._record(command[1], command[2], f"send({command[2]}Command)",
                              command[3], node, "command")
+            else:
+                client = self.what(func.child_by_field_name("object"))
+                if client is not None and client[0] == "client":  # a command built elsewhere
+                    self.calls.append(AwsCall(
+                        "*", "*", f"{client[1]} client send({self.module.text(first)})", (), (),
+                        self.module.file, line(node), "unknown"))
             return
         client = self.what(func.child_by_field_name("object"))
         if client is None or client[0] != "client":
