@@ -32,17 +32,22 @@ def _run(engine: str, root: Path, workers: int = 1) -> dict[str, Any]:
     """Child process: analyse `root` with `engine`; print a JSON line of figures."""
     from faasguard.monitor.detectors import Settings
     from faasguard.monitor.detectors.shadow import inventory_from_openapi
-    from faasguard.monitor.engine import analyze_paths
+    from faasguard.monitor.engine import analyze_paths, make_engine
     from faasguard.monitor.evaluate import score
     from faasguard.monitor.read import ReadStats
 
     truth = json.loads((root / "ground-truth.json").read_text())
     stats = ReadStats()
     began = time.perf_counter()
-    analysis = analyze_paths([root / "logs"], None, stats, Settings(), engine,
-                             inventory_from_openapi(str(root / "openapi.yaml")),
-                             workers=workers)
-    seconds = time.perf_counter() - began
+    runner = make_engine(engine)
+    try:
+        analysis = analyze_paths([root / "logs"], None, stats, Settings(), runner,
+                                 inventory_from_openapi(str(root / "openapi.yaml")),
+                                 workers=workers)
+        seconds = time.perf_counter() - began
+        jvm_mb = _jvm_peak_mb(runner)
+    finally:
+        runner.close()
     result = score(analysis.alerts, truth["attacks"])
     text_mb = truth["volume"]["text_bytes"] / 1e6
     return {"engine": engine, "workers": workers, "seconds": round(seconds, 2),
@@ -54,8 +59,22 @@ def _run(engine: str, root: Path, workers: int = 1) -> dict[str, Any]:
             "missed": [m["kind"] for m in result.missed],
             "false": [f"{a.detector} {a.entity}" for a in result.false_alerts],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "children_peak_rss_mb": round(
-                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
+            "children_peak_rss_mb": jvm_mb}
+
+
+def _jvm_peak_mb(runner: Any) -> int:
+    """Peak resident memory of Spark's JVM (VmHWM), 0 for other engines."""
+    session = getattr(runner, "session", None)
+    proc = getattr(getattr(getattr(session, "sparkContext", None), "_gateway", None),
+                   "proc", None)
+    if proc is None:
+        return 0
+    try:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+    except OSError:
+        return 0
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return round(int(line.split()[1]) / 1024)
 
 
 def _child(engine: str, root: Path, workers: int) -> dict[str, Any]:
