@@ -11,7 +11,8 @@ import pytest
 from pipeline_support import REPO, expected_marks, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
-PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe"]
+PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe",
+            "flask_unreached"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -99,6 +100,16 @@ def test_flask_findings_name_the_request_part(capsys: Any) -> None:
     backup = _at(report, ZAPPA, "backup.sh", "views/admin.py")
     assert "Flask path parameter 'target'" in backup["message"]
     assert "function 'dev'" in backup["message"]
+
+
+def test_views_of_an_app_no_function_serves_are_analysed_with_low_confidence(
+        capsys: Any) -> None:
+    report = _scan(capsys, FIXTURES / "flask_unreached")
+    ping = _at(report, "flask_unreached", "ping -c 1", "webapp.py")
+    assert ping["confidence"] == "low"
+    assert "Flask query parameter 'host'" in ping["message"]
+    assert "not reached from any handler" in ping["message"]
+    assert len(_injections(report)) == 1  # `<int:count>` is a number
 
 
 @pytest.mark.parametrize("example, wanted", [

@@ -72,6 +72,19 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     return views
 
 
+def module_views(module: Module) -> list[View]:
+    """The route views of every Chalice/Flask app or blueprint object a module creates
+    (for code no function of the App reaches: a WSGI app behind an adapter, say)."""
+    out: list[View] = []
+    for framework in _FRAMEWORKS:
+        for obj in app_objects(module.tree, framework):
+            out.extend(_route_views(module, obj, framework, None))
+    blueprint_of = "Chalice" if module.qualify("Blueprint").startswith("chalice") else "Flask"
+    for obj in app_objects(module.tree, "Blueprint"):
+        out.extend(_route_views(module, obj, blueprint_of, None))
+    return out
+
+
 def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
                 ) -> list[tuple[Module, str]]:
     """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level:

@@ -15,7 +15,7 @@ from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
-from faasguard.analysis.taint.frameworks import View, app_entries
+from faasguard.analysis.taint.frameworks import View, app_entries, module_views
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -296,6 +296,11 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
         module = cache.try_get(rel)
         if module is None:
             continue
+        for view in module_views(module):  # route views of apps no function serves
+            if (rel, view.node.lineno) not in visited:
+                analyzer = Analyzer(table, cache, visited)
+                _run(app, analyzer, module, view.node, list(view.labels), None, view.labels)
+                _store_unreached(app, facts, analyzer, describe, reported, rel, view.node.name)
         candidates: list[tuple[FunctionNode, ClassInfo | None]] = [
             (node, None) for node in module.functions.values()]
         for cls in module.classes.values():
@@ -310,12 +315,17 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
             analyzer = Analyzer(table, cache, visited)
             _run(app, analyzer, module, node, params, owner)
             qual = f"{owner.name}.{node.name}" if owner else node.name
-            flows = []
-            for hit in _unique(analyzer.hits):
-                if (hit.category, hit.file, hit.line) in reported:
-                    continue
-                reported.add((hit.category, hit.file, hit.line))
-                flow = _flow(hit, describe, app, None, f"{rel}:{qual}")
-                flows.append(flow)
-            if flows:
-                facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)
+            _store_unreached(app, facts, analyzer, describe, reported, rel, qual)
+
+
+def _store_unreached(app: App, facts: Facts, analyzer: Analyzer, describe: _Describer,
+                     reported: set[tuple[str, str, int]], rel: str, qual: str) -> None:
+    """The flows of one unreached entry not already reported, under `code:<file>:<qual>`."""
+    flows = []
+    for hit in _unique(analyzer.hits):
+        if (hit.category, hit.file, hit.line) in reported:
+            continue
+        reported.add((hit.category, hit.file, hit.line))
+        flows.append(_flow(hit, describe, app, None, f"{rel}:{qual}"))
+    if flows:
+        facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)
