@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 #: `x.split(".")[1]`: the payload segment of a compact JWS.
 MIDDLE_SEGMENT = re.compile(r"""\.split\(\s*(['"])\.\1\s*\)\s*\[\s*1\s*\]""")
 BASE64_DECODERS = {"Buffer.from", "atob", "base64url.decode", "base64url"}
+#: The Python packages whose decode functions are checked (import names).
+JWT_PACKAGES = {"jwt", "jose"}
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,9 @@ def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
         if source.format != "python":
             continue
         module = cache.try_get(source.path)
-        if module is None:
-            continue
+        if module is None or not any(target.split(".", 1)[0] in JWT_PACKAGES
+                                     for target in module.aliases.values()):
+            continue  # no module-level import of PyJWT or python-jose: nothing to walk
         for node in ast.walk(module.tree):
             if not isinstance(node, ast.Call):
                 continue
