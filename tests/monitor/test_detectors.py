@@ -265,3 +265,10 @@ def test_docs_list_every_detector_with_its_defaults() -> None:
         assert row, d.id
         for name, value in d.defaults.items():
             assert f"`{name}={value}`" in row, (d.id, name)
+
+
+def test_whole_number_parameters_refuse_fractions() -> None:
+    with pytest.raises(ValueError, match="window_s must be like 60"):
+        Settings.from_mapping({"FGM-WALLET-001": {"window_s": 2.5}})
+    assert Settings.from_mapping({"FGM-WALLET-001": {"factor": 3}}).params(
+        BY_ID["FGM-WALLET-001"])["factor"] == 3.0

@@ -107,13 +107,16 @@ class Detector:
 
 
 def _coerce(detector: str, key: str, default: Any, value: Any) -> Any:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-    elif isinstance(default, (int, float)):
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            return type(default)(value) if isinstance(default, float) or \
-                float(value).is_integer() else float(value)
+    elif isinstance(default, int):
+        if number and float(value).is_integer():
+            return int(value)
+    elif isinstance(default, float):
+        if number:
+            return float(value)
     elif isinstance(default, (list, tuple)):
         if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
             return tuple(value)
