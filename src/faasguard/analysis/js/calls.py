@@ -421,17 +421,27 @@ class JsCalls:
 
     # ------------------------------------------------------------------ project code
 
-    def class_method(self, cls: FuncRef, name: str) -> FuncRef | None:
-        """A method of a project class (its frame's `this` is the class)."""
+    def class_method(self, cls: FuncRef, name: str, this: str | None = None,
+                     depth: int = 0) -> FuncRef | None:
+        """A method of a project class, or of the classes it extends (its frame's `this`
+        is the class the object was made from)."""
         body = cls.node.child_by_field_name("body")
-        key = f"{cls.module.file}:{cls.node.start_byte}"
+        this = this or f"{cls.module.file}:{cls.node.start_byte}"
         for member in body.named_children if body is not None else []:
             if member.type != "method_definition":
                 continue
             ident = member.child_by_field_name("name")
             if ident is not None and ident.text and ident.text.decode() == name:
-                return FuncRef(cls.module, member, cls.closure, f"{cls.name}.{name}", key)
-        return None
+                return FuncRef(cls.module, member, cls.closure, f"{cls.name}.{name}", this)
+        heritage = next((c for c in cls.node.named_children if c.type == "class_heritage"), None)
+        if heritage is None or not heritage.named_children or depth > MAX_DEPTH:
+            return None
+        parent_node = heritage.named_children[0]
+        if parent_node.type == "extends_clause" and parent_node.named_children:
+            parent_node = parent_node.named_children[0]  # TypeScript: extends_clause
+        scope = cls.closure or JsFrame(cls.module, "<class>", top_level=True)
+        parent = self.class_ref(self.ev(parent_node, scope))
+        return self.class_method(parent, name, this, depth + 1) if parent is not None else None
 
     def inline(self, ref: FuncRef, args: list[Val], node: Node, caller: JsFrame,
                force: bool = False) -> Val:
