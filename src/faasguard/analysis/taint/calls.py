@@ -286,7 +286,8 @@ class CallAnalysis:
         if label is None:
             return CLEAN
         step = (f.module.file, getattr(node, "lineno", 0), f"{label} (declared source)")
-        return Val((Taint((), (step,), label, label in self.table.structured_sources),))
+        origin = self.table.source_texts.get(qname, label)
+        return Val((Taint((), (step,), origin, label in self.table.structured_sources),))
 
     def _validate(self, node: ast.Call, f: Frame) -> None:
         """A validating call (jsonschema.validate(x, ...)): `x` is trusted afterwards."""

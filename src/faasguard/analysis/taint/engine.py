@@ -99,7 +99,7 @@ class Analyzer(CallAnalysis):
         """Analyse `node` with the named parameters as sources.
 
         `labels` names parameters that are declared sources (a route view's path
-        parameters: "Flask path parameter 'id'"): their taint is named by the label.
+        parameters: "Flask path parameter 'id'"), not event data to match with shapes.
         """
         search = search_path(module, self.base)
         qual = f"{cls.name}.{node.name}" if cls else node.name
@@ -111,9 +111,9 @@ class Analyzer(CallAnalysis):
             frame.env[first[0].arg] = Val((), "cls:" + cls.key)
         for name in params:
             label = labels.get(name) if labels else None
-            if label is not None:
+            if label is not None:  # named by the caller (Flow building), origin the name
                 step = (module.file, node.lineno, f"{label} (declared source)")
-                frame.env[name] = Val((Taint((), (step,), label),))
+                frame.env[name] = Val((Taint((), (step,), name),))
                 continue
             step = (module.file, node.lineno, f"'{name}' of {qual}() is attacker-controlled input")
             frame.env[name] = Val((Taint((), (step,), name),))

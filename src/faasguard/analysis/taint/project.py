@@ -195,6 +195,9 @@ def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
     kinds = describe.kinds(function) if view is None else view.kinds
     info, source_path = describe(taint.origin, taint.path, kinds, from_event,
                                  function is not None)
+    if view is not None and not from_event and not taint.path \
+            and taint.origin in view.labels:  # a path parameter of the view
+        info = SourceInfo(view.labels[taint.origin], True, None)
     related_kinds = info.shape.triggers if info.shape is not None else kinds
     related, public = describe.exposure(app, function, related_kinds,
                                         view.view if view is not None else None)
@@ -300,7 +303,8 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
             if (rel, view.node.lineno) not in visited:
                 analyzer = Analyzer(table, cache, visited)
                 _run(app, analyzer, module, view.node, list(view.labels), None, view.labels)
-                _store_unreached(app, facts, analyzer, describe, reported, rel, view.node.name)
+                _store_unreached(app, facts, analyzer, describe, reported, rel, view.node.name,
+                                 view)
         candidates: list[tuple[FunctionNode, ClassInfo | None]] = [
             (node, None) for node in module.functions.values()]
         for cls in module.classes.values():
@@ -319,13 +323,14 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
 
 
 def _store_unreached(app: App, facts: Facts, analyzer: Analyzer, describe: _Describer,
-                     reported: set[tuple[str, str, int]], rel: str, qual: str) -> None:
+                     reported: set[tuple[str, str, int]], rel: str, qual: str,
+                     view: View | None = None) -> None:
     """The flows of one unreached entry not already reported, under `code:<file>:<qual>`."""
     flows = []
     for hit in _unique(analyzer.hits):
         if (hit.category, hit.file, hit.line) in reported:
             continue
         reported.add((hit.category, hit.file, hit.line))
-        flows.append(_flow(hit, describe, app, None, f"{rel}:{qual}"))
+        flows.append(_flow(hit, describe, app, None, f"{rel}:{qual}", view))
     if flows:
         facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)

@@ -54,9 +54,10 @@ def describe_source(table: TaintTable, origin: str, path: tuple[str, ...],
     handler reaches (named after the parameter when no shape matches).
     """
     if not from_event:
-        if origin in table.keyed_sources and path and path[0] != "*":
-            return SourceInfo(f"{origin} '{path[0]}'", True, None)
-        return SourceInfo(origin, True, None)
+        label = table.origin_labels.get(origin, origin)
+        if label in table.keyed_sources and path and path[0] != "*":
+            return SourceInfo(f"{label} '{path[0]}'", True, None)
+        return SourceInfo(label, True, None)
     best: Shape | None = None
     shapes = [*table.shapes, *table.framework_shapes] if kinds else table.shapes
     for shape in shapes:

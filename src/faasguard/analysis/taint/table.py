@@ -96,14 +96,20 @@ class TaintTable:
     structured_sources: set[str] = field(default_factory=set)
     keyed_sources: set[str] = field(default_factory=set)
     attribute_kinds: dict[str, str] = field(default_factory=dict)
+    source_texts: dict[str, str] = field(default_factory=dict)
+    origin_labels: dict[str, str] = field(default_factory=dict)
 
     def add_source(self, name: str, label: str, structured: bool = False,
-                   keyed: bool = False) -> None:
+                   keyed: bool = False, text: str | None = None) -> None:
         """Register a source: a call or attribute name whose value is attacker data.
 
-        `keyed`: findings name the key read from it; `structured`: parsed JSON.
+        `keyed`: findings name the key read from it; `structured`: parsed JSON; `text`:
+        how findings write it (`request.args`; the taint's origin), else the label.
         """
         self.source_calls[name] = label
+        if text:
+            self.source_texts[name] = text
+            self.origin_labels[text] = label
         if structured:
             self.structured_sources.add(label)
         if keyed:
@@ -191,7 +197,8 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
                               for s in data["framework_shapes"]]
     for entry in data["sources"]:
         table.add_source(entry.get("attribute") or entry["call"], entry["label"],
-                         bool(entry.get("structured")), bool(entry.get("keyed")))
+                         bool(entry.get("structured")), bool(entry.get("keyed")),
+                         entry.get("text"))
     table.attribute_kinds = dict(data["attribute_kinds"])
     if user:
         _merge_user(table, user)
