@@ -137,8 +137,8 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
                         "sam" if function.format in ("sam", "cloudformation", "cdk") else "json")
         header = f"# {name} ({function.source_file or 'handler not found'})"
         if entry["policy"] is None:
-            chunks.append(f"{header}\n# its code was not analysed (not Python, or the handler "
-                          "was not found): no policy can be computed\n")
+            chunks.append(f"{header}\n# its code was not analysed (a runtime faasguard does not read, or "
+                          "the handler was not found): no policy can be computed\n")
             continue
         needs = entry["needs"]
         notes = [header]
