@@ -87,7 +87,10 @@ def test_chalice_findings_name_the_request_part_and_the_route(capsys: Any) -> No
 
 def test_flask_findings_name_the_request_part(capsys: Any) -> None:
     report = _scan(capsys, FIXTURES / "zappa_vulnerable")
-    assert "Flask query parameter 'q'" in _at(report, ZAPPA, '"grep -r "')["message"]
+    search = _at(report, ZAPPA, '"grep -r "')
+    assert "Flask query parameter 'q' (request.args['q'])" in search["message"]
+    assert search["flow"][0]["message"] == \
+        "source: Flask query parameter 'q' (request.args['q'])"
     upload = _at(report, ZAPPA, 'open(os.path.join("/srv/uploads"')
     assert "Flask uploaded file 'doc'" in upload["message"]
     assert "Flask path parameter 'where'" in _at(report, ZAPPA, 'os.system(f"export')["message"]
