@@ -10,6 +10,7 @@ from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, DataResource, logical_id
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
+from faasguard.rules.util import remediation_for
 
 _OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
 _OWASP_SECRETS = "OWASP Serverless Top 10: SAS-7 Insecure Application Secrets Storage"
@@ -255,6 +256,36 @@ def sqs_unencrypted(app: App, facts: Facts) -> Iterator[Finding]:
 
 _CMK_KINDS = {"bucket": "S3 bucket", "table": "DynamoDB table", "log-group": "log group"}
 
+#: kind -> the CloudFormation properties that set a customer-managed key
+_CMK_PROPERTIES = {
+    "bucket": "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n"
+              "    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n"
+              "        KMSMasterKeyID: !Ref DataKey",
+    "table": "SSESpecification:\n  SSEEnabled: true\n  SSEType: KMS\n"
+             "  KMSMasterKeyId: !Ref DataKey",
+    "log-group": "KmsKeyId: !GetAtt DataKey.Arn",
+}
+#: kind -> the Terraform that sets a customer-managed key
+_CMK_TERRAFORM = {
+    "bucket": 'resource "aws_s3_bucket_server_side_encryption_configuration" "b" {\n'
+              "  bucket = aws_s3_bucket.b.id\n  rule {\n"
+              "    apply_server_side_encryption_by_default {\n"
+              '      sse_algorithm     = "aws:kms"\n'
+              "      kms_master_key_id = aws_kms_key.data.arn\n    }\n  }\n}",
+    "table": "server_side_encryption {\n  enabled     = true\n"
+             "  kms_key_arn = aws_kms_key.data.arn\n}",
+    "log-group": "kms_key_id = aws_kms_key.data.arn  # in the aws_cloudwatch_log_group",
+}
+
+
+def _cmk_fix(kind: str, name: str) -> dict[str, str]:
+    """The customer-managed-key fix for a resource of this kind, in each format."""
+    properties = _CMK_PROPERTIES[kind]
+    nested = "\n".join(" " * 8 + line for line in properties.splitlines())
+    return {"sam": properties,
+            "serverless": f"resources:\n  Resources:\n    {name}:\n      Properties:\n{nested}",
+            "terraform": _CMK_TERRAFORM[kind]}
+
 
 @rule(
     "FG-DATA-008",
@@ -269,16 +300,15 @@ permission (`kms:Decrypt`), lets you revoke access by disabling the key, and log
 use in CloudTrail. Worth it for stores holding personal, payment or credential data.
 """,
     remediation={
-        "sam": "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n"
-               "    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n"
-               "        KMSMasterKeyID: !Ref DataKey\n"
-               "# DynamoDB: SSESpecification: {SSEEnabled: true, SSEType: KMS, "
-               "KMSMasterKeyId: !Ref DataKey}\n# log group: KmsKeyId: !GetAtt DataKey.Arn",
-        "serverless": "resources:\n  Resources:\n    Table:\n      Properties:\n"
-                      "        SSESpecification:\n          SSEEnabled: true\n"
-                      "          SSEType: KMS\n          KMSMasterKeyId: !Ref DataKey",
-        "terraform": "server_side_encryption {\n  enabled     = true\n"
-                     "  kms_key_arn = aws_kms_key.data.arn\n}",
+        "sam": _CMK_PROPERTIES["bucket"] + "\n# DynamoDB table: SSESpecification: "
+               "{SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: !Ref DataKey}\n"
+               "# log group: " + _CMK_PROPERTIES["log-group"],
+        "serverless": _cmk_fix("table", "Table")["serverless"]
+                      + "\n# S3 bucket: BucketEncryption with SSEAlgorithm: aws:kms"
+                      "\n# log group: " + _CMK_PROPERTIES["log-group"],
+        "terraform": _CMK_TERRAFORM["table"] + "\n# S3 bucket: "
+                     "aws_s3_bucket_server_side_encryption_configuration (aws:kms)\n"
+                     "# log group: " + _CMK_TERRAFORM["log-group"],
     },
     references=(_OWASP_CONFIG,
                 "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html"),
@@ -294,6 +324,8 @@ def no_customer_key(app: App, facts: Facts) -> Iterator[Finding]:
                 f"{what} '{logical_id(resource.id)}' is encrypted only with keys AWS manages "
                 "(no customer-managed KMS key).",
                 resource.location, f"cmk:{resource.kind}:{logical_id(resource.id)}",
+                remediation=remediation_for(app, resource.location.file,
+                                            _cmk_fix(resource.kind, logical_id(resource.id))),
             )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from faasguard.model import Unknown, Value
+from collections.abc import Mapping
+
+from faasguard.model import App, Unknown, Value
 
 
 def as_str(value: Value) -> str | None:
@@ -13,3 +15,19 @@ def as_str(value: Value) -> str | None:
 def is_known(value: Value) -> bool:
     """False for Unknown values (and None)."""
     return value is not None and not isinstance(value, Unknown)
+
+
+def remediation_for(app: App, file: str, snippets: Mapping[str, str]) -> str:
+    """The snippet of `snippets` in the format of `file` (the preference the scan applies
+    to a rule's documented remediation), else the first one.
+
+    For a per-finding remediation (`make_finding(..., remediation=...)`), which the scan
+    leaves as it is.
+    """
+    from faasguard.scan import REMEDIATION_KEYS  # the scan imports the rules
+
+    fmt = next((f.format for f in app.files if f.path == file), "")
+    for key in REMEDIATION_KEYS.get(fmt, ()):
+        if key in snippets:
+            return snippets[key]
+    return next(iter(snippets.values()), "")

@@ -1,0 +1,39 @@
+"""Each finding's fix matches what it is about: the resource kind and the file's format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.scan import scan
+
+RULE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+
+
+def _fixes(folder: Path, rule_id: str) -> dict[str, str]:
+    """subject -> remediation of the findings of one rule."""
+    return {f.subject: f.remediation for f in scan(str(folder)).findings
+            if f.rule_id == rule_id}
+
+
+def test_customer_key_fix_matches_the_resource_kind_in_serverless():
+    fixes = _fixes(RULE_FIXTURES / "FG-DATA-008" / "serverless-pos", "FG-DATA-008")
+    bucket, table = fixes["cmk:bucket:Exports"], fixes["cmk:table:Orders"]
+    assert "BucketEncryption" in bucket and "SSESpecification" not in bucket
+    assert "SSESpecification" in table and "BucketEncryption" not in table
+    # the serverless snippet names the resource the user wrote
+    assert bucket.startswith("resources:\n  Resources:\n    Exports:\n")
+    assert "    Orders:\n" in table
+
+
+def test_customer_key_fix_in_terraform(tmp_path: Path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_s3_bucket" "exports" {\n  bucket = "exports"\n}\n'
+        'resource "aws_dynamodb_table" "orders" {\n  name = "orders"\n'
+        '  hash_key = "id"\n  billing_mode = "PAY_PER_REQUEST"\n'
+        '  attribute {\n    name = "id"\n    type = "S"\n  }\n}\n')
+    fixes = _fixes(tmp_path, "FG-DATA-008")
+    bucket = next(fix for subject, fix in fixes.items() if subject.startswith("cmk:bucket:"))
+    table = next(fix for subject, fix in fixes.items() if subject.startswith("cmk:table:"))
+    assert "aws_s3_bucket_server_side_encryption_configuration" in bucket
+    assert "server_side_encryption {" in table
+    assert "resources:" not in bucket + table
