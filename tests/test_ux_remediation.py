@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from faasguard.scan import scan
@@ -37,3 +38,19 @@ def test_customer_key_fix_in_terraform(tmp_path: Path):
     assert "aws_s3_bucket_server_side_encryption_configuration" in bucket
     assert "server_side_encryption {" in table
     assert "resources:" not in bucket + table
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_least_privilege_fixes_in_terraform_and_a_command_that_pastes():
+    findings = [f for f in scan(str(EXAMPLES / "vulnerable-app-terraform")).findings
+                if f.rule_id.startswith("FG-PERM-10")]
+    unused = [f for f in findings if f.rule_id == "FG-PERM-101"]
+    assert unused and all("--format json" in f.remediation for f in unused)
+    assert all("serverless" not in f.remediation and "!GetAtt" not in f.remediation
+               for f in findings)
+    # the suggested command survives a shell: a for_each key's quotes are quoted
+    search = next(f for f in unused if '"search"' in f.subject or '"search"' in f.message)
+    command = search.message.split("`")[1]
+    assert shlex.split(command)[-1] == 'aws_lambda_function.fn["search"]'

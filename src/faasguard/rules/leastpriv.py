@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
+from shlex import quote
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import expand, lookup
@@ -93,6 +94,9 @@ identify (a client of a service named at run time) are not reported.
                       "#   faasguard policy . --function NAME --format serverless",
         "sam": "# replace the Policies with the minimal policy printed by\n"
                "#   faasguard policy . --function NAME --format sam",
+        "terraform": "# replace the role's policy with the minimal one printed by\n"
+                     "#   faasguard policy . --function NAME --format json\n"
+                     "# (the policy of an aws_iam_role_policy, or jsonencode it)",
         "text": "Grant only what `faasguard policy PATH --function NAME` prints.",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
@@ -124,7 +128,7 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
             "FG-PERM-101",
             f"Function '{name}' is granted {total}; {len(granted.names) - len(used):,} of them "
             "are never used "
-            f"({shown}). Its code uses {_uses(needs)}. " + _POLICY_HINT.format(name=name),
+            f"({shown}). Its code uses {_uses(needs)}. " + _POLICY_HINT.format(name=quote(name)),
             statement.location if statement and statement.location else role.location,
             f"unused:{name}", severity=severity,
             related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
@@ -174,6 +178,8 @@ report wildcards on their own; this rule says what they can be narrowed to.)
                       "  Resource: !GetAtt OrdersTable.Arn",
         "sam": "Policies:\n  - Statement:\n      - Effect: Allow\n        Action: [dynamodb:Scan]\n"
                "        Resource: !GetAtt OrdersTable.Arn",
+        "terraform": 'statement {\n  actions   = ["dynamodb:Scan"]\n'
+                     "  resources = [aws_dynamodb_table.orders.arn]\n}",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(250,),
@@ -241,6 +247,8 @@ fix is to grant exactly that action on exactly that resource, not a wildcard.
         "serverless": "- Effect: Allow\n  Action: [sqs:SendMessage]\n"
                       "  Resource: !GetAtt Queue.Arn",
         "sam": "Policies:\n  - SQSSendMessagePolicy:\n      QueueName: !GetAtt Queue.QueueName",
+        "terraform": 'statement {\n  actions   = ["sqs:SendMessage"]\n'
+                     "  resources = [aws_sqs_queue.queue.arn]\n}",
     },
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                 "troubleshoot_access-denied.html",),
@@ -287,6 +295,9 @@ holds beyond its own needs.
                       "          - Effect: Allow\n            Action: [dynamodb:GetItem]\n"
                       "            Resource: !GetAtt Table.Arn",
         "sam": "# give each function its own Policies instead of one shared Role",
+        "terraform": "# one aws_iam_role per function, with only what its code uses\n"
+                     'resource "aws_lambda_function" "reader" {\n'
+                     "  role = aws_iam_role.reader.arn\n}",
     },
     references=(_OWASP,),
     cwe=(250,),
@@ -335,6 +346,11 @@ statement is already critical under FG-PERM-001).
                       "# iam:PassRole, if really needed, only on one role ARN with\n"
                       "Condition:\n  StringEquals:\n    iam:PassedToService: lambda.amazonaws.com",
         "sam": "# grant only what the code uses (faasguard policy . --function NAME)",
+        "terraform": "# grant only what the code uses (faasguard policy . --function NAME);\n"
+                     "# iam:PassRole, if really needed, only on one role ARN with\n"
+                     'condition {\n  test     = "StringEquals"\n'
+                     '  variable = "iam:PassedToService"\n'
+                     '  values   = ["lambda.amazonaws.com"]\n}',
     },
     references=(_OWASP, "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                         "id_roles_use_passrole.html"),
