@@ -54,3 +54,18 @@ def test_least_privilege_fixes_in_terraform_and_a_command_that_pastes():
     search = next(f for f in unused if '"search"' in f.subject or '"search"' in f.message)
     command = search.message.split("`")[1]
     assert shlex.split(command)[-1] == 'aws_lambda_function.fn["search"]'
+
+
+def test_pin_fix_names_the_unpinned_package(tmp_path: Path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: pins\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "functions:\n  api:\n    handler: handler.main\n")
+    (tmp_path / "handler.py").write_text("def main(event, context):\n    return {}\n")
+    (tmp_path / "requirements.txt").write_text("flask>=2.0\nboto3\nrequests==2.32.3\n")
+    findings = {f.subject: f for f in scan(str(tmp_path)).findings
+                if f.rule_id == "FG-TP-102"}
+    assert set(findings) == {"unpinned:pypi:flask", "unpinned:pypi:boto3"}
+    flask, boto3 = findings["unpinned:pypi:flask"], findings["unpinned:pypi:boto3"]
+    assert "flask==VERSION" in flask.remediation and "requests" not in flask.remediation
+    assert "boto3==VERSION" in boto3.remediation
+    assert "(>=2.0)" in flask.message and "(no version given)" in boto3.message

@@ -9,6 +9,7 @@ for.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from faasguard.analysis.dependencies import Dependency, DependencyFacts
@@ -109,10 +110,23 @@ def unpinned_dependency(app: App, facts: Facts) -> Iterator[Finding]:
 def _unpinned(found: DependencyFacts, manifest: str, dep: Dependency) -> Finding:
     return make_finding(
         "FG-TP-102",
-        f"{dep.name} is not pinned to one version ({dep.spec}) in {manifest}, used by "
+        f"{dep.name} is not pinned to one version "
+        f"({dep.spec if dep.spec.strip('* ') else 'no version given'}) in {manifest}, used by "
         f"function(s) {_functions(found, manifest)}.",
         Location(dep.file, dep.line), f"unpinned:{dep.ecosystem}:{dep.name}",
+        remediation=_pin_fix(dep),
     )
+
+
+def _pin_fix(dep: Dependency) -> str:
+    """How to pin this dependency, in its manifest's terms."""
+    if dep.ecosystem == "npm":
+        return f"npm install --save-exact {dep.name}@VERSION  # and commit package-lock.json"
+    if os.path.basename(dep.file).startswith("requirements"):
+        return (f"# {dep.file}\n{dep.name}==VERSION  # the version you test with "
+                "(or generate the file with pip-compile)")
+    return (f"# pin {dep.name} to one version ({dep.name}==VERSION), "
+            "or commit the lock file (poetry.lock, Pipfile.lock, uv.lock)")
 
 
 @rule(
