@@ -12,6 +12,9 @@ from collections.abc import Callable
 from faasguard.findings import SEVERITIES, SEVERITY_RANK, THREATS, Finding
 from faasguard.report.base import Report, plural, summary, suppression_of
 
+#: Steps of a code flow shown per finding; longer flows end with a count of the rest.
+MAX_FLOW_STEPS = 12
+
 _COLORS = {"critical": "1;31", "high": "31", "medium": "33", "low": "34", "info": "2",
            "error": "31", "warning": "33", "note": "2", "title": "1", "dim": "2"}
 
@@ -67,12 +70,16 @@ def _finding(finding: Finding, paint: Callable[[str, str], str]) -> list[str]:
         first, *rest = finding.remediation.strip("\n").splitlines()
         out.append(f"{pad}{paint('fix:', 'dim')} {first}")
         out.extend(f"{pad}     {line}" for line in rest)
-    for location, message in finding.related:
-        out.append(f"{pad}{paint('related:', 'dim')} {location}  {message}")
+    related = dict.fromkeys(f"{location}  {message}" for location, message in finding.related)
+    out.extend(f"{pad}{paint('related:', 'dim')} {line}" for line in related)
     if finding.flow:
         out.append(f"{pad}{paint('flow:', 'dim')}")
-        for number, step in enumerate(finding.flow, 1):
+        for number, step in enumerate(finding.flow[:MAX_FLOW_STEPS], 1):
             out.append(f"{pad}  {number}. {step.location}  {step.message}")
+        hidden = len(finding.flow) - MAX_FLOW_STEPS
+        if hidden > 0:
+            out.append(f"{pad}  ... and {plural(hidden, 'more step')} "
+                       "(--format json or sarif lists them all)")
     return out
 
 
