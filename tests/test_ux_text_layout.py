@@ -31,3 +31,13 @@ def test_short_flow_is_shown_whole_and_related_lines_once():
     assert "3. serverless.yml:20  step 3" in text and "more step" not in text
     assert text.count("related: src/app.py:18  s3:PutObject") == 1
     assert text.count("related: src/app.py:15  s3:GetObject") == 1
+
+
+def test_problem_without_a_line_reads_without_line_zero(capsys, tmp_path):
+    from faasguard.cli import main
+
+    missing = str(tmp_path / "nowhere")
+    assert main(["cost", missing]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing}: error: path does not exist" in err
+    assert f"{missing}:0" not in err

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the CLI imports every command at start: keep this module light
     from faasguard.analysis.facts import Facts
-    from faasguard.model import App
+    from faasguard.model import App, Diagnostic
 
 HELP = "list every HTTP entry point with its auth and exposure, and compare with OpenAPI specs"
 EPILOG = """\
@@ -22,6 +22,13 @@ Specs are also taken from the templates (DefinitionBody, DefinitionUri, AWS::Inc
 and from files in the folder named openapi.yaml, swagger.json, *.openapi.json, ...
 exit codes: 0 done, 2 usage or configuration error, a --openapi file that cannot be read,
 or nothing could be read."""
+
+
+def diagnostic_line(diag: Diagnostic) -> str:
+    """A problem with the input as one line for standard error: `file[:line]: level: ...`."""
+    from faasguard.report.text import diagnostic_where
+
+    return f"{diagnostic_where(diag)}: {diag.level}: {diag.message}"
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +83,7 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
     app.diagnostics[:0] = found.problems
     for diag in app.diagnostics:
         if diag.level == "error":
-            print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)
+            print(diagnostic_line(diag), file=sys.stderr)
     if not app.functions and not app.apis:
         print("faasguard: error: no function or API found in "
               f"{', '.join(args.paths)}", file=sys.stderr)
@@ -142,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     data = inventory(app, facts)
     spec_problems = app.diagnostics[seen:]
     for diag in spec_problems:
-        print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)
+        print(diagnostic_line(diag), file=sys.stderr)
     if any(d.level == "error" for d in spec_problems):
         return 2  # a spec the user named could not be used
     if args.format == "json":

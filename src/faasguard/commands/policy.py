@@ -137,8 +137,8 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
                         "sam" if function.format in ("sam", "cloudformation", "cdk") else "json")
         header = f"# {name} ({function.source_file or 'handler not found'})"
         if entry["policy"] is None:
-            chunks.append(f"{header}\n# its code was not analysed (a runtime faasguard does not read, or "
-                          "the handler was not found): no policy can be computed\n")
+            chunks.append(f"{header}\n# its code was not analysed (a runtime faasguard does "
+                          "not read, or the handler was not found): no policy can be computed\n")
             continue
         needs = entry["needs"]
         notes = [header]
@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
     from faasguard.analysis.awscalls import analyse_aws_calls
     from faasguard.analysis.handlers import resolve
     from faasguard.analysis.js.project import analyse_js_aws_calls
-    from faasguard.commands.endpoints import load
+    from faasguard.commands.endpoints import diagnostic_line, load
 
     loaded = load(args)
     if loaded is None:
@@ -193,6 +193,6 @@ def run(args: argparse.Namespace) -> int:
     analyse_js_aws_calls(app, facts)  # Node.js handlers
     for diag in app.diagnostics:
         if diag.code in ("handler", "awscalls") and diag.level != "note":
-            print(f"{diag.file}:{diag.line or 0}: {diag.level}: {diag.message}", file=sys.stderr)
+            print(diagnostic_line(diag), file=sys.stderr)
     sys.stdout.write(render(app, policy_report(app, facts, functions), args.format, args.diff))
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from faasguard.findings import SEVERITIES, SEVERITY_RANK, THREATS, Finding
+from faasguard.model import Diagnostic
 from faasguard.report.base import Report, plural, summary, suppression_of
 
 #: Steps of a code flow shown per finding; longer flows end with a count of the rest.
@@ -55,11 +56,16 @@ def render(report: Report, color: bool = False, quiet: bool = False) -> str:
     if report.diagnostics:
         lines.append(paint(f"Problems with the input ({len(report.diagnostics)})", "title"))
         for diag in report.diagnostics:
-            where = f"{diag.file or '.'}:{diag.line}" if diag.line else (diag.file or ".")
-            lines.append(f"  {where}  {paint(diag.level, diag.level)}  {diag.message}")
+            lines.append(f"  {diagnostic_where(diag)}  {paint(diag.level, diag.level)}  "
+                         f"{diag.message}")
         lines.append("")
     lines.append(_summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def diagnostic_where(diag: Diagnostic) -> str:
+    """Where a problem with the input is: `file:line`, `file`, or `.` for the scan."""
+    return f"{diag.file or '.'}:{diag.line}" if diag.line else (diag.file or ".")
 
 
 def _finding(finding: Finding, paint: Callable[[str, str], str]) -> list[str]:
