@@ -130,17 +130,23 @@ def test_examples_report_their_planted_flows_from_an_entry_point(
     assert "not reached from any handler" not in messages
 
 
-def test_route_views_aws_calls_are_the_functions_calls() -> None:
+@pytest.mark.parametrize("example, config, function", [
+    ("vulnerable-app-zappa", "zappa_settings.json", "prod"),
+    ("vulnerable-app-chalice", ".chalice/config.json", "api_handler"),
+])
+def test_route_views_aws_calls_are_the_functions_calls(example: str, config: str,
+                                                       function: str) -> None:
     from faasguard.analysis.awscalls import analyse_aws_calls
     from faasguard.analysis.facts import Facts
     from faasguard.analysis.handlers import resolve
     from faasguard.loaders import LoadContext, load_path
+    from faasguard.model import logical_id
 
-    root = REPO / "examples" / "vulnerable-app-zappa"
-    app = load_path(LoadContext(root=str(root), file="zappa_settings.json"))
+    root = REPO / "examples" / example
+    app = load_path(LoadContext(root=str(root), file=config))
     facts = Facts()
     resolve(app, facts)
     analyse_aws_calls(app, facts)
-    (calls,) = facts.aws_calls.values()
-    assert {a for c in calls for a in c.actions} >= {"dynamodb:GetItem", "dynamodb:DeleteItem"}
+    calls = {logical_id(fid): found for fid, found in facts.aws_calls.items()}[function]
+    assert {a for c in calls for a in c.actions} == {"dynamodb:GetItem", "dynamodb:DeleteItem"}
     assert not [d for d in app.diagnostics if d.code == "awscalls"]
