@@ -20,6 +20,16 @@ FORMAT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: --for FORMAT -> the remediation keys that fit it (SAM and CloudFormation share theirs)
+_SAME_FIX: dict[str, tuple[str, ...]] = {"sam": ("sam", "cloudformation"),
+                                         "cloudformation": ("cloudformation", "sam")}
+
+
+def has_fix_for(meta: RuleMeta, only: str) -> bool:
+    """True when the rule documents a fix in this format (else every format is shown)."""
+    return any(k in meta.remediation for k in _SAME_FIX.get(only, (only,)))
+
+
 def cwe_url(number: int) -> str:
     """MITRE's page of a CWE."""
     return f"https://cwe.mitre.org/data/definitions/{number}.html"
@@ -36,7 +46,7 @@ def remediations(meta: RuleMeta, only: str | None = None) -> list[tuple[str, str
     """(heading, fence language, snippet) per format, the user's format first or alone."""
     keys = list(meta.remediation)
     if only is not None:
-        keys = [k for k in keys if k == only] or keys
+        keys = [k for k in keys if k in _SAME_FIX.get(only, (only,))] or keys
     return [(*FORMAT_LABELS.get(k, (k, "")), meta.remediation[k].strip("\n")) for k in keys]
 
 
@@ -74,6 +84,9 @@ def text(meta: RuleMeta, only: str | None = None) -> str:
     fixes = remediations(meta, only)
     if fixes:
         out.append("How to fix it")
+        if only is not None and not has_fix_for(meta, only):
+            out.append(f"  (no {FORMAT_LABELS.get(only, (only, ''))[0]} fix: this rule is "
+                       "fixed in the formats below)")
         for heading, _lang, snippet in fixes:
             out += [f"  {heading}:", _indent(snippet, 4), ""]
     if meta.references or meta.cwe:
@@ -88,8 +101,15 @@ def text(meta: RuleMeta, only: str | None = None) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+#: Title words that stay capitalised mid-sentence (names; acronyms stay anyway).
+_PROPER_NAMES = frozenset({"Kinesis", "Lambda", "Secrets"})
+
+
 def _what_it_does(meta: RuleMeta) -> str:
-    return f"Reports {meta.title[0].lower() + meta.title[1:]} ({meta.threat} threat)."
+    first = meta.title.split()[0].split("-")[0]
+    keep = first in _PROPER_NAMES or not first[1:].islower()  # S3, IAM, NoSQL
+    title = meta.title if keep else meta.title[0].lower() + meta.title[1:]
+    return f"Reports {title} ({meta.threat} threat)."
 
 
 def _indent(block: str, width: int = 2) -> str:
