@@ -205,3 +205,25 @@ def test_no_process_pool_by_default_on_small_machines(monkeypatch: Any) -> None:
     assert scan.default_workers() == 1
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     assert scan.default_workers() == 8
+
+
+def test_name_index_finds_what_the_linear_match_finds() -> None:
+    from faasguard.analysis.awscalls import NameIndex, _match_resource
+    from faasguard.model import App, DataResource, Function, Location
+
+    app = App()
+    where = Location("t.yml", 1)
+    resources: list[tuple[str, Any, str]] = [
+        ("t.yml#A", "table", "orders"), ("t.yml#B", "bucket", "orders"),
+        ("t.yml#C", "table", "orders"), ("t.yml#D", "queue", "jobs"),
+        ("t.yml#E", "table", "arn-tail")]
+    for rid, kind, name in resources:
+        app.resources[rid] = DataResource(rid, kind, where, name=name)
+    for fid, name in [("t.yml#F", "worker"), ("t.yml#G", "worker"), ("t.yml#H", "orders")]:
+        app.functions[fid] = Function(fid, where, "sam", name=name)
+    index = NameIndex(app)
+    for kind in ("table", "bucket", "queue", "function", "topic", "unknown-kind"):
+        for literal in ("orders", "jobs", "worker", "arn:aws:dynamodb:r:1:table/arn-tail",
+                        "https://sqs.r.amazonaws.com/1/jobs", "nothing"):
+            assert _match_resource(kind, literal, app, index) == \
+                _match_resource(kind, literal, app), (kind, literal)

@@ -46,6 +46,7 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
     handler (an empty list: analysed, no AWS call). A handler that is not a plain function
     (`handler = Mangum(app)`) or code nested too deeply is a diagnostic, never a silence."""
     cache = module_cache(app.root, facts)
+    names = NameIndex(app)
     with paused_gc():
         for function in app.functions.values():
             if not function.source_file or not function.handler_name:
@@ -70,7 +71,8 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
                         "awscalls"))
                 continue
             facts.aws_calls[function.id] = [
-                replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app))
+                replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app,
+                                                                            names))
                                          for t in c.targets))
                 for c in calls]
 
@@ -90,9 +92,36 @@ def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall
     return out
 
 
-def resolve_target(target: Target, function: Function, app: App) -> Value:
+class NameIndex:
+    """The App's functions and resources by name (and kind), in the App's order, so that
+    matching a literal is a look-up rather than a pass over every resource."""
+
+    def __init__(self, app: App):
+        self.functions: dict[str, tuple[int, str]] = {}
+        self.resources: dict[tuple[str | None, str], tuple[int, str]] = {}
+        for position, function in enumerate(app.functions.values()):
+            if isinstance(function.name, str):
+                self.functions.setdefault(function.name, (position, function.id))
+        for position, resource in enumerate(app.resources.values()):
+            if isinstance(resource.name, str):
+                self.resources.setdefault((resource.kind, resource.name),
+                                          (position, resource.id))
+
+    def match(self, kind: str, literal: str, tail: str) -> Ref | None:
+        """The first function or resource (in App order) named `literal` or `tail`."""
+        if kind == "function":
+            found = [self.functions.get(literal), self.functions.get(tail)]
+        else:
+            wanted = _RESOURCE_KINDS.get(kind)
+            found = [self.resources.get((wanted, literal)), self.resources.get((wanted, tail))]
+        hits = [hit for hit in found if hit is not None]
+        return Ref(min(hits)[1]) if hits else None
+
+
+def resolve_target(target: Target, function: Function, app: App,
+                   names: NameIndex | None = None) -> Value:
     """What a target names for this function: a Ref to an App resource, a literal name or
-    ARN, or an Unknown placeholder."""
+    ARN, or an Unknown placeholder. `names`: an index of `app` (faster for many targets)."""
     name = target.name
     literal = name.literal
     if name.env is not None:
@@ -105,16 +134,19 @@ def resolve_target(target: Target, function: Function, app: App) -> Value:
             return Unknown(f"environment variable {name.env}")
         literal = var.value
     if literal is not None:
-        return _match_resource(target.kind, literal, app) or literal
+        return _match_resource(target.kind, literal, app, names) or literal
     if name.event is not None:
         return _from_event(target.kind, name.event, function) or \
             Unknown(f"{target.kind} named by the event ({name.event})")
     return Unknown(f"{target.kind} named by `{name.text}`")
 
 
-def _match_resource(kind: str, literal: str, app: App) -> Ref | None:
+def _match_resource(kind: str, literal: str, app: App,
+                    names: NameIndex | None = None) -> Ref | None:
     """The App resource a literal names (by its name, or the end of a URL/ARN)."""
     tail = literal.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    if names is not None:
+        return names.match(kind, literal, tail)
     if kind == "function":
         for function in app.functions.values():
             if function.name in (literal, tail):

@@ -188,9 +188,10 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
     per_role: dict[str, list[Needs]] = {}
     for _, role, needs in _analysed(app, facts):
         per_role.setdefault(role.id, []).append(needs)
+    holders = Counter(f.role for f in app.functions.values())  # functions per role
     for role_id, all_needs in sorted(per_role.items()):
         role = app.roles[role_id]
-        if len(all_needs) != len(app.functions_of_role(role_id)) or \
+        if len(all_needs) != holders[role_id] or \
                 not all(n.complete for n in all_needs):
             continue  # some function of the role was not analysed: its needs are unknown
         for index, statement in enumerate(role.statements):
