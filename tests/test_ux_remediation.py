@@ -69,3 +69,15 @@ def test_pin_fix_names_the_unpinned_package(tmp_path: Path):
     assert "flask==VERSION" in flask.remediation and "requests" not in flask.remediation
     assert "boto3==VERSION" in boto3.remediation
     assert "(>=2.0)" in flask.message and "(no version given)" in boto3.message
+
+
+def test_template_secret_message_says_plaintext_once(tmp_path: Path):
+    (tmp_path / "template.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  DbSecret:\n"
+        "    Type: AWS::SecretsManager::Secret\n    Properties:\n"
+        "      SecretString: 'hunter2-prod-Passw0rd'\n")
+    found = [f for f in scan(str(tmp_path)).findings if f.rule_id == "FG-DATA-002"]
+    assert [f.message for f in found] == [
+        "Plaintext secret in the template: the value of "
+        "Resources.DbSecret.Properties.SecretString."]
+    assert "hunter2" not in found[0].message + found[0].remediation

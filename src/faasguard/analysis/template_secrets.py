@@ -53,7 +53,7 @@ def secrets_in(data: Any, file: str) -> FileFacts:
     for name, path, value, line in _scalars(data, None, "", 1):
         match = find_secret(name, value, entropy=False)
         if match is not None:
-            detail = f"{path} is written in plaintext" if match.kind == "name" \
+            detail = f"the value of {path}" if match.kind == "name" \
                 else f"{match.description} at {path}"
             found.facts.append(CodeFact("template-secret", line, detail, path))
     return found
