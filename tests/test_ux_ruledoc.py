@@ -30,3 +30,14 @@ def test_for_cloudformation_shows_the_sam_fix_alone():
     assert "AWS SAM / CloudFormation:" in page
     assert "Terraform:" not in page and "Serverless Framework" not in page
     assert "no CloudFormation fix" not in page
+
+
+def test_every_command_and_monitor_action_help_has_examples():
+    import subprocess
+    import sys
+
+    for argv in (["scan"], ["rules"], ["cost"], ["endpoints"], ["policy"], ["monitor"],
+                 ["monitor", "analyze"], ["monitor", "generate"]):
+        out = subprocess.run([sys.executable, "-m", "faasguard.cli", *argv, "--help"],
+                             capture_output=True, text=True, check=True).stdout
+        assert "examples:\n  faasguard " + " ".join(argv) in out, argv

@@ -20,6 +20,18 @@ examples:
 exit codes: 0 no alert at or above --fail-on, 1 alerts, 2 usage or configuration error,
 or nothing could be read."""
 
+ANALYZE_EPILOG = """\
+examples:
+  faasguard monitor analyze logs/
+  faasguard monitor analyze logs/ --budget 20 --html report.html
+  faasguard monitor analyze logs/ --format sarif -o monitor.sarif --fail-on high
+  faasguard monitor analyze logs/ --app . --openapi api/openapi.yaml"""
+GENERATE_EPILOG = """\
+examples:
+  faasguard monitor generate demo/                     10 MB over 2 days, seed 1
+  faasguard monitor generate demo/ --size-mb 20 --seed 7
+  faasguard monitor generate quiet/ --no-attacks       a baseline with no attack"""
+
 SEVERITY_CHOICES = ("critical", "high", "medium", "low", "info", "none")
 
 
@@ -35,9 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     analyze = sub.add_parser("analyze", help="read log files and report alerts",
                              description="Read log files (any format the readers know, "
                                          "gzip or not) and report alerts, per-function "
-                                         "figures and cost.")
+                                         "figures and cost.",
+                             epilog=ANALYZE_EPILOG,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
-    analyze.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    analyze.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                         help="report format (default: text)")
     analyze.add_argument("-o", "--output", metavar="FILE", help="write the report here")
     analyze.add_argument("--html", metavar="FILE", help="also write a self-contained HTML page")
     analyze.add_argument("--budget", type=_budget, metavar="USD_PER_DAY",
@@ -56,12 +71,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="exit 1 when an alert is this severe or more (default low)")
     generate = sub.add_parser("generate", help="write realistic logs with planted attacks",
                               description="Write a seeded, realistic log set with planted "
-                                          "attacks and their ground truth.")
-    generate.add_argument("out", metavar="OUT")
-    generate.add_argument("--size-mb", type=float, default=10.0)
-    generate.add_argument("--seed", type=int, default=1)
-    generate.add_argument("--days", type=int, default=2)
-    generate.add_argument("--no-attacks", action="store_true")
+                                          "attacks and their ground truth.",
+                              epilog=GENERATE_EPILOG,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    generate.add_argument("out", metavar="OUT",
+                          help="folder to write to (logs/ and ground-truth.json)")
+    generate.add_argument("--size-mb", type=float, default=10.0,
+                          help="approximate total size in MB (default 10)")
+    generate.add_argument("--seed", type=int, default=1,
+                          help="random seed: the same seed writes the same logs (default 1)")
+    generate.add_argument("--days", type=int, default=2,
+                          help="days of traffic to spread the logs over (default 2)")
+    generate.add_argument("--no-attacks", action="store_true",
+                          help="plant no attack (a clean baseline)")
 
 
 def _error(message: str) -> int:
