@@ -81,3 +81,14 @@ def test_template_secret_message_says_plaintext_once(tmp_path: Path):
         "Plaintext secret in the template: the value of "
         "Resources.DbSecret.Properties.SecretString."]
     assert "hunter2" not in found[0].message + found[0].remediation
+
+
+def test_escalation_flow_numbers_the_chains_of_the_message():
+    found = [f for f in scan(str(EXAMPLES / "vulnerable-app")).findings
+             if f.rule_id == "FG-PERM-105"]
+    assert found
+    for finding in found:
+        labels = [step.message.split(":", 1)[0] for step in finding.flow]
+        assert labels[0] == "chain 1" and all(label.startswith("chain ") for label in labels)
+        numbers = [int(label.split()[1]) for label in labels]
+        assert numbers == sorted(numbers)  # in the order the message lists them

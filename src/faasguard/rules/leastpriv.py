@@ -381,7 +381,7 @@ def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
                 steps.append(f"{action} [{where}]")
                 flow.append(FlowStep(statement.location if statement and statement.location
                                      else role.location,
-                                     f"{path.id}: {action} granted ({where})"))
+                                     f"chain {len(chains) + 1}: {action} granted ({where})"))
             chains.append(f"{' -> '.join(steps)}: {path.explains}")
         if not chains:
             continue
