@@ -27,8 +27,14 @@ def node_scan() -> ScanResult:
     return scan(str(NODE))
 
 
-def test_same_injection_categories_per_function(node_scan: ScanResult) -> None:
-    python = _injections(scan(str(PYTHON)))
+@pytest.fixture(scope="module")
+def python_scan() -> ScanResult:
+    return scan(str(PYTHON))
+
+
+def test_same_injection_categories_per_function(node_scan: ScanResult,
+                                                python_scan: ScanResult) -> None:
+    python = _injections(python_scan)
     assert python, "the Python example must have injection findings"
     assert _injections(node_scan) == python
 
@@ -91,3 +97,30 @@ def test_sarif_of_the_node_example_validates_with_code_flows(
 def test_javascript_findings_show_a_javascript_remediation(node_scan: ScanResult) -> None:
     shell = next(f for f in node_scan.findings if f.rule_id == "FG-INJ-001")
     assert "execFile" in shell.remediation and "subprocess" not in shell.remediation
+
+
+_CODE_RULES = ("FG-DATA-003", "FG-DATA-011", "FG-TP-003", "FG-TP-004")
+
+
+def _code_flaws(result: ScanResult) -> set[tuple[str, str]]:
+    """(rule id, handler file without extension) of the code-level findings under src/."""
+    return {(f.rule_id, f.location.file.rsplit(".", 1)[0]) for f in result.findings
+            if f.rule_id in _CODE_RULES and f.location.file.startswith("src/")}
+
+
+def test_code_level_flaws_at_the_javascript_lines(node_scan: ScanResult) -> None:
+    found = {(f.rule_id, f.location.file, f.location.line): f.message
+             for f in node_scan.findings if f.rule_id in _CODE_RULES}
+    assert set(found) == {("FG-DATA-003", "src/proxy.js", 5),
+                          ("FG-TP-004", "src/proxy.js", 6),
+                          ("FG-DATA-011", "src/orders.js", 15)}
+    assert "GitHub token in API_TOKEN" in found[("FG-DATA-003", "src/proxy.js", 5)]
+    assert "rejectUnauthorized: false" in found[("FG-TP-004", "src/proxy.js", 6)]
+    assert "DB_PASSWORD" in found[("FG-DATA-011", "src/orders.js", 15)]
+
+
+def test_code_level_flaws_match_the_python_twin(node_scan: ScanResult,
+                                                python_scan: ScanResult) -> None:
+    python = _code_flaws(python_scan)
+    assert len(python) == 3
+    assert _code_flaws(node_scan) == python

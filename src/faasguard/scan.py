@@ -62,6 +62,7 @@ ANALYSES: list[str] = [
     "faasguard.analysis.dependencies:analyse_dependencies",  # after handler resolution
     "faasguard.analysis.awscalls:analyse_aws_calls",  # after handler resolution
     "faasguard.analysis.js:analyse_js",  # Node.js handlers; after handler resolution
+    "faasguard.analysis.js.code_facts:analyse_js_code",  # secrets, TLS, logs in JS/TS
 ]
 
 Progress = Callable[[int, int], None]

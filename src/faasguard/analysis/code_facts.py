@@ -308,8 +308,14 @@ def facts_of_tree(path: str, tree: ast.Module) -> FileFacts:
     """The facts of one parsed Python module."""
     visitor = _Collector()
     visitor.run(tree)
+    return unique_facts(path, visitor.facts)
+
+
+def unique_facts(path: str, facts: list[CodeFact]) -> FileFacts:
+    """The `FileFacts` of one file: each (kind, line, key) once, in line order (shared by
+    the Python and the JavaScript analyses)."""
     unique: dict[tuple[str, int, str], CodeFact] = {}
-    for fact in visitor.facts:
+    for fact in facts:
         unique.setdefault((fact.kind, fact.line, fact.key), fact)
     return FileFacts(path, sorted(unique.values(), key=lambda f: (f.line, f.kind, f.key)))
 

@@ -104,6 +104,8 @@ every developer laptop. It cannot be rotated without a deployment.
                   "password = parameters.get_secret(os.environ['DB_SECRET_ARN'])",
         "serverless": "environment:\n  DB_SECRET_ARN: !Ref DbSecret",
         "sam": "Environment:\n  Variables:\n    DB_SECRET_ARN: !Ref DbSecret",
+        "javascript": 'import { getSecret } from "@aws-lambda-powertools/parameters/secrets";\n'
+                      "const password = await getSecret(process.env.DB_SECRET_ARN);",
     },
     references=(_OWASP_SECRETS,
                 "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
@@ -428,6 +430,9 @@ log subscription (SIEM, third-party log services).
                "DataProtectionPolicy: {...}",
         "serverless": "# same: mask in code, or attach a data protection policy to the "
                       "function's log group",
+        "javascript": 'logger.info("payment accepted", { cardLast4: cardNumber.slice(-4) });\n'
+                      "// log identifiers, never secrets, headers or whole events; or mask "
+                      "with a CloudWatch Logs data protection policy",
     },
     references=(_OWASP_LOGGING,
                 "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"

@@ -116,6 +116,8 @@ the function trusts. XML namespaces and loopback addresses are not reported.
                   "timeout=5)",
         "serverless": "# use https:// endpoints; pass them through environment variables",
         "sam": "# use https:// endpoints; pass them through environment variables",
+        "javascript": 'await fetch("https://api.partner.example/v1/orders", '
+                      "{ method: \"POST\", body: JSON.stringify(order) });",
     },
     references=(_OWASP_3P,),
     cwe=(319,),
@@ -144,6 +146,9 @@ the credentials sent and return forged data.
         "serverless": "environment:\n  NODE_EXTRA_CA_CERTS: /opt/ca.pem  # instead of "
                       "NODE_TLS_REJECT_UNAUTHORIZED: '0'",
         "sam": "Environment:\n  Variables:\n    NODE_EXTRA_CA_CERTS: /opt/ca.pem",
+        "javascript": 'const agent = new https.Agent({ ca: fs.readFileSync("/opt/ca.pem") });\n'
+                      "// rejectUnauthorized stays true (the default); never set "
+                      "NODE_TLS_REJECT_UNAUTHORIZED=0",
     },
     references=(_OWASP_3P,),
     cwe=(295,),
