@@ -213,7 +213,7 @@ def _tls_off(name: str, value: Node | None) -> str | None:
     if name in _TRUE_OFF and value.type == "true":
         return f"{name}: true"
     if name == _TLS_ENV and (string_value(value) == "0" or _text(value) == "0"):
-        return f"{name} = '0'"
+        return f"{name}: {_text(value)}"
     if name == "checkServerIdentity" and _checks_nothing(value):
         return f"{name}: {_text(value)}"
     return None
@@ -283,6 +283,8 @@ class _Collector:
         node, text = found
         self._named.add(node.start_byte)
         match = find_secret(name, text, entropy=False)
+        if match is not None and match.kind == "name" and name_words(text) == name_words(name):
+            match = None  # a label (`{ password: "Password" }` in a form or a translation)
         if match is not None:
             detail = f"{name} is assigned a literal" if match.kind == "name" \
                 else f"{match.description} in {name}"
