@@ -187,3 +187,15 @@ def test_options_from_config_and_command_line(tmp_path):
     assert (flags.stage, flags.region, flags.budget_usd_per_day) == ("dev", "us-east-2", 3.5)
     with pytest.raises(ConfigError, match="not found"):
         resolve_config([str(tmp_path)], str(tmp_path / "nope.yml"))
+
+
+def test_monitor_section_is_accepted_and_checked(tmp_path):
+    """One .faasguard.yml serves the scan and the monitor: its `monitor:` section is the
+    monitor's own (read by faasguard.monitor.config), and must be a mapping."""
+    good = tmp_path / "good.yml"
+    good.write_text("version: 1\nstage: prod\nmonitor:\n  budget: 20\n")
+    assert load_config(str(good)).stage == "prod"
+    bad = tmp_path / "bad.yml"
+    bad.write_text("version: 1\nmonitor: 5\n")
+    with pytest.raises(ConfigError, match="monitor"):
+        load_config(str(bad))

@@ -214,6 +214,7 @@ class _Parser:
             "region": self._region, "budget": self._budget, "fail_on": self._fail_on,
             "max_file_size": self._max_file_size, "thresholds": self._thresholds,
             "openapi": self._openapi, "taint": self._taint, "osv_db": self._osv_db,
+            "monitor": self._monitor,
         }
         for key, value in raw.items():
             name = str(key).replace("-", "_")
@@ -340,6 +341,11 @@ class _Parser:
         if not isinstance(value, str) or not value:
             raise self.fail(key, "expected the path of an OSV database (folder or zip)")
         config.osv_db = value
+
+    def _monitor(self, key: str, value: Any, config: Config) -> None:
+        """The monitor's section: read by `faasguard monitor` (faasguard.monitor.config)."""
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping (see docs/monitor.md)")
 
     def _taint(self, key: str, value: Any, config: Config) -> None:
         if not isinstance(value, dict):
