@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from faasguard.analysis.privileges import ANY, PolicyResource, granted_actions, is_granted
-from faasguard.model import Location, Ref, Role, Statement, Unknown
+from faasguard.model import Location, Ref, Role, Statement, Unknown, logical_id
 from faasguard.scan import scan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,8 +75,9 @@ def test_rules_on_a_shared_over_granted_role() -> None:
     assert found["FG-PERM-103"] == [m for m in found["FG-PERM-103"] if "sqs:SendMessage" in m]
     assert "QUEUE_URL" in found["FG-PERM-103"][0]
     assert "reader uses dynamodb:GetItem yet holds dynamodb:PutItem" in found["FG-PERM-104"][0]
-    assert all("iam:PassRole [unused] -> lambda:CreateFunction [unused]" in m
-               for m in found["FG-PERM-105"])
+    assert len(found["FG-PERM-105"]) == 1  # reader and writer use no step: one finding
+    assert found["FG-PERM-105"][0].startswith("Functions 'reader' and 'writer' can escalate")
+    assert "iam:PassRole [unused] -> lambda:CreateFunction [unused]" in found["FG-PERM-105"][0]
 
 
 def test_no_findings_on_a_scoped_role() -> None:
@@ -99,7 +100,7 @@ def test_vulnerable_app_over_grants_and_chains() -> None:
         in unused["unused:thumbnail"]
     assert "uses no AWS action" in unused["unused:getOrder"]
     chain = by_rule["FG-PERM-105"][0]
-    assert len(by_rule["FG-PERM-105"]) == 7 and len(chain.flow) >= 3
+    assert len(by_rule["FG-PERM-105"]) == 1 and len(chain.flow) >= 3
     assert "iam:PassRole" in chain.message and "->" in chain.message
 
 
@@ -116,6 +117,70 @@ def test_escalation_through_star_only_is_high() -> None:
     assert severities == {"high"}  # Action "*" itself is critical under FG-PERM-001
     shared = scan(str(APPS / "shared"))
     assert {f.severity for f in shared.findings if f.rule_id == "FG-PERM-105"} == {"critical"}
+
+
+def test_vulnerable_app_reports_its_shared_role_once() -> None:
+    """Seven functions on one `Action: "*"` role, none using a chain step: one finding
+    naming them, the first chain in full, and every chain in its flow and properties."""
+    result = scan(str(REPO / "examples" / "vulnerable-app"))
+    found = [f for f in result.findings if f.rule_id == "FG-PERM-105"]
+    assert len(found) == 1
+    finding = found[0]
+    assert finding.subject == "escalation-chain:IamRoleLambdaExecution"
+    assert finding.properties["functions"] == sorted(
+        logical_id(f) for f in result.app.functions) and len(result.app.functions) == 7
+    assert finding.message.startswith("Functions 'deleteOrder', 'getOrder' and 5 more can "
+                                      "escalate privileges through their role "
+                                      "'IamRoleLambdaExecution' (")
+    chains = finding.properties["chains"]
+    assert len(chains) > 3 and finding.message.count(" -> ") == len(chains[0]["steps"]) - 1
+    assert f"; and {len(chains) - 1} more chains (--format json or sarif lists them all)." \
+        in finding.message
+    assert len(finding.flow) == sum(len(c["steps"]) for c in chains)
+    assert {step.message.split(":", 1)[0] for step in finding.flow} == \
+        {f"chain {n}" for n in range(1, len(chains) + 1)}
+
+
+def _with_deployer(app_dir: Path) -> Path:
+    """The shared app plus a function whose code invokes Lambda: a step of the chain."""
+    shutil.copytree(APPS / "shared", app_dir)
+    (app_dir / "deployer.py").write_text(
+        "import boto3\n\nLAMBDA = boto3.client('lambda')\n\n\n"
+        "def handler(event, context):\n"
+        "    return LAMBDA.invoke(FunctionName='worker', Payload=b'{}')\n")
+    config = app_dir / "serverless.yml"
+    config.write_text(config.read_text().replace(
+        "functions:\n", "functions:\n  deployer:\n    handler: deployer.handler\n"))
+    return app_dir
+
+
+def test_function_using_a_chain_step_gets_its_own_escalation_finding(tmp_path) -> None:
+    result = scan(str(_with_deployer(tmp_path / "app")))
+    found = {f.subject: f for f in result.findings if f.rule_id == "FG-PERM-105"}
+    assert sorted(found) == ["escalation-chain:IamRoleLambdaExecution",
+                             "escalation-chain:IamRoleLambdaExecution:uses:lambda:invokefunction"]
+    shared = found["escalation-chain:IamRoleLambdaExecution"]
+    assert shared.properties["functions"] == ["reader", "writer"]
+    assert "Unlike" not in shared.message
+    own = found["escalation-chain:IamRoleLambdaExecution:uses:lambda:invokefunction"]
+    assert own.properties["functions"] == ["deployer"]
+    assert own.message.startswith("Function 'deployer' can escalate privileges through its role")
+    assert "lambda:InvokeFunction [used at deployer.py:7]" in own.message
+    assert "Unlike the role's other functions, its code uses chain step lambda:InvokeFunction." \
+        in own.message
+    assert own.properties["removable"] == ["iam:PassRole", "lambda:CreateFunction"]
+    assert [r[0].file for r in own.related] == ["deployer.py"]
+
+
+def test_escalation_fingerprint_does_not_depend_on_the_line(tmp_path) -> None:
+    before = {f.fingerprint for f in scan(str(APPS / "shared")).findings
+              if f.rule_id == "FG-PERM-105"}
+    shutil.copytree(APPS / "shared", tmp_path / "app")
+    config = tmp_path / "app" / "serverless.yml"
+    config.write_text("# moved down by this comment\n\n" + config.read_text())
+    moved = [f for f in scan(str(tmp_path / "app")).findings if f.rule_id == "FG-PERM-105"]
+    assert moved and moved[0].location.line > 2
+    assert {f.fingerprint for f in moved} == before
 
 
 def test_kms_key_declared_in_another_terraform_file(tmp_path):

@@ -340,7 +340,9 @@ configuration-level FG-PERM-006 leaves to FG-PERM-001. The finding shows the cha
 step: the statement granting each action and whether the function's code uses it. A
 step the code never uses can simply be removed, which breaks the chain. Critical when a
 chain is granted by specific actions; high when only `Action: "*"` grants it (that
-statement is already critical under FG-PERM-001).
+statement is already critical under FG-PERM-001). A role is reported once for all the
+functions it runs whose code uses the same steps; a function whose code uses steps the
+others do not gets a finding of its own.
 """,
     remediation={
         "serverless": "# grant only what the code uses (faasguard policy . --function NAME);\n"
@@ -359,43 +361,84 @@ statement is already critical under FG-PERM-001).
     equivalents={"Prowler": "iam_policy_allows_privilege_escalation"},
 )
 def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
-    per_role: dict[str, list[tuple[EscalationPath, list[Statement]]]] = {}
-    for function, role, needs in _analysed(app, facts):
-        used = {a.lower(): n for a, n in needs.needs.items() if n.calls}
-        chains: list[str] = []
-        flow: list[FlowStep] = []
-        removable: set[str] = set()
-        only_star = True  # every chain through `Action: "*"` (critical under FG-PERM-001)
-        if role.id not in per_role:  # roles are shared: each is judged once
-            per_role[role.id] = open_paths(role.statements)
-        for path, granting in per_role[role.id]:
-            steps = []
-            only_star = only_star and all(
-                s is not None and any(is_full_wildcard(a) for a in s.actions) for s in granting)
-            for action, statement in zip(path.actions, granting, strict=True):
-                need = used.get(action.lower())
-                where = f"used at {need.calls[0].file}:{need.calls[0].line}" \
-                    if need else "unused"
-                if need is None:
-                    removable.add(action)
-                steps.append(f"{action} [{where}]")
-                flow.append(FlowStep(statement.location if statement and statement.location
-                                     else role.location,
-                                     f"chain {len(chains) + 1}: {action} granted ({where})"))
-            chains.append(f"{' -> '.join(steps)}: {path.explains}")
-        if not chains:
-            continue
-        name = logical_id(function.id)
-        advice = (f" Removing the actions the code never uses ({_short(sorted(removable))}) "
-                  "breaks every chain." if removable else
-                  " The code uses every step: scope each action to the one resource needed.")
-        yield make_finding(
-            "FG-PERM-105",
-            f"Function '{name}' can escalate privileges through its role "
-            f"'{logical_id(role.id)}' ({len(chains)} chains): " + " | ".join(chains[:3])
-            + (f" | and {len(chains) - 3} more" if len(chains) > 3 else "") + "."
-            + advice,
-            flow[0].location, f"escalation-chain:{name}", flow=flow[:40],
-            severity="high" if only_star or not removable else "critical",
-            properties={"chains": len(chains), "removable": sorted(removable)},
-        )
+    paths: dict[str, list[tuple[EscalationPath, list[Statement]]]] = {}
+    groups: dict[tuple[str, frozenset[str]], list[Needs]] = {}
+    for _, role, needs in _analysed(app, facts):
+        if role.id not in paths:  # roles are shared: each is judged once
+            paths[role.id] = open_paths(role.statements)
+        steps = {a.lower() for path, _ in paths[role.id] for a in path.actions}
+        used = frozenset(a.lower() for a, n in needs.needs.items()
+                         if n.calls and a.lower() in steps)
+        if steps:
+            groups.setdefault((role.id, used), []).append(needs)
+    uses_per_role = Counter(role_id for role_id, _ in groups)
+    for (role_id, used), members in groups.items():
+        yield _escalation(app.roles[role_id], paths[role_id], members, used,
+                          alone=uses_per_role[role_id] == 1)
+
+
+def _escalation(role: Role, paths: list[tuple[EscalationPath, list[Statement]]],
+                members: list[Needs], used: frozenset[str], alone: bool) -> Finding:
+    """One FG-PERM-105 finding: the functions of `members` run with `role` and their code
+    uses the same chain steps (`used`, lower-case); `alone` when no other function of the
+    role uses them differently."""
+    sites: dict[str, list[str]] = {}  # chain step (lower-case) -> call sites of the members
+    spelled: dict[str, str] = {}  # chain step (lower-case) -> as the code analysis names it
+    for needs in members:
+        for action, need in needs.needs.items():
+            if action.lower() in used and need.calls:
+                call = need.calls[0]
+                sites.setdefault(action.lower(), []).append(f"{call.file}:{call.line}")
+                spelled[action.lower()] = action
+    chains: list[dict[str, object]] = []
+    first_steps: list[str] = []
+    flow: list[FlowStep] = []
+    removable: set[str] = set()
+    only_star = True  # every chain through `Action: "*"` (critical under FG-PERM-001)
+    for number, (path, granting) in enumerate(paths, start=1):
+        only_star = only_star and all(
+            s is not None and any(is_full_wildcard(a) for a in s.actions) for s in granting)
+        steps = []
+        for action, statement in zip(path.actions, granting, strict=True):
+            where = f"used at {_short(sites[action.lower()], 2)}" \
+                if action.lower() in used else "unused"
+            if action.lower() not in used:
+                removable.add(action)
+            steps.append(f"{action} [{where}]")
+            flow.append(FlowStep(statement.location if statement and statement.location
+                                 else role.location, f"chain {number}: {action} granted ({where})"))
+        chains.append({"id": path.id, "steps": steps, "explains": path.explains})
+        first_steps = first_steps or steps
+    names = sorted(logical_id(n.function.id) for n in members)
+    quoted = [f"'{name}'" for name in names]
+    who = f"Function {quoted[0]}" if len(names) == 1 else \
+        f"Functions {', '.join(quoted[:-1])} and {quoted[-1]}" if len(names) <= 3 else \
+        f"Functions {quoted[0]}, {quoted[1]} and {len(names) - 2} more"
+    listed = f"{' -> '.join(first_steps)}: {paths[0][0].explains}"
+    if len(chains) > 1:
+        listed += (f"; and {len(chains) - 1} more chain{'s' if len(chains) > 2 else ''} "
+                   "(--format json or sarif lists them all)")
+    usage = ""
+    if used:  # a function of the role whose code uses other steps gets its own finding
+        code = f"{'its' if len(names) == 1 else 'their'} code uses"
+        usage = (f" {code.capitalize()}" if alone else
+                 f" Unlike the role's other functions, {code}") + \
+            f" chain step{'s' if len(spelled) > 1 else ''} {_short(sorted(spelled.values()), 4)}."
+    advice = (f" Removing the actions the code never uses ({_short(sorted(removable))}) "
+              "breaks every chain." if removable else
+              " The code uses every step: scope each action to the one resource needed.")
+    subject = f"escalation-chain:{logical_id(role.id)}" + \
+        (f":uses:{'+'.join(sorted(used))}" if used else "")
+    return make_finding(
+        "FG-PERM-105",
+        f"{who} can escalate privileges through {'its' if len(names) == 1 else 'their'} role "
+        f"'{logical_id(role.id)}' ({len(chains)} chain{'s' if len(chains) > 1 else ''}): "
+        f"{listed}.{usage}{advice}",
+        flow[0].location, subject, flow=flow,
+        severity="high" if only_star or not removable else "critical",
+        related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
+                 for n in members for a, need in n.needs.items() if a.lower() in used
+                 for c in need.calls][:20],
+        properties={"functions": names, "chains": chains, "removable": sorted(removable),
+                    "used_steps": sorted(spelled.values())},
+    )
