@@ -9,34 +9,20 @@ addresses, many different users, mostly failing (FGM-AUTH-002).
 
 from __future__ import annotations
 
-from faasguard.monitor.alerts import Alert
-from faasguard.monitor.detectors.base import (
-    Context,
-    Detector,
-    Dialect,
-    Params,
-    Row,
-    make_alert,
-    merge_windows,
-    windowed_sql,
-)
+from collections.abc import Mapping
+from typing import Any
+
+from faasguard.monitor.detectors.base import Detector, Params, window_alerts, window_query
 
 #: The rows that are failed authentications.
 AUTH_FAILURE = ("(kind = 'request' AND status IN (401, 403))"
                 " OR (kind = 'guard' AND detector = 'auth')")
 
 
-def _burst_query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where=AUTH_FAILURE, entity="client_ip", seconds=p["window_s"],
-                        min_count=p["min_failures"])
-
-
-def _burst_alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "client",
-                       f"{w['n']} failed authentications from {w['entity']} (peak "
-                       f"{w['peak']} in {p['window_s']} s)",
-                       {"failures": w["n"], "peak": w["peak"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _burst(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['n']} failed authentications from {w['entity']} (peak "
+            f"{w['peak']} in {p['window_s']} s)",
+            {"failures": w["n"], "peak": w["peak"]})
 
 
 AUTH_BURST = Detector(
@@ -47,21 +33,14 @@ AUTH_BURST = Detector(
                 "the API. Parameters: window_s (default 300), min_failures (default 20: far "
                 "above a person's retries).",
     defaults={"window_s": 300, "min_failures": 20},
-    query=_burst_query, alerts=_burst_alerts)
+    query=window_query(AUTH_FAILURE, "client_ip", "min_failures"),
+    alerts=window_alerts("client", _burst))
 
 
-def _stuffing_query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where=AUTH_FAILURE, entity="client_ip", seconds=p["window_s"],
-                        min_count=p["min_failures"], distinct="principal",
-                        min_distinct=p["min_users"])
-
-
-def _stuffing_alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "client",
-                       f"{w['entity']} failed to sign in as {w['users']} different users "
-                       f"in {p['window_s']} s ({w['n']} failures in all)",
-                       {"failures": w["n"], "users": w["users"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _stuffing(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['entity']} failed to sign in as {w['users']} different users "
+            f"in {p['window_s']} s ({w['n']} failures in all)",
+            {"failures": w["n"], "users": w["users"]})
 
 
 STUFFING = Detector(
@@ -73,6 +52,8 @@ STUFFING = Detector(
                 "(default 600), min_users (default 10 distinct users), min_failures "
                 "(default 10).",
     defaults={"window_s": 600, "min_users": 10, "min_failures": 10},
-    query=_stuffing_query, alerts=_stuffing_alerts)
+    query=window_query(AUTH_FAILURE, "client_ip", "min_failures", distinct="principal",
+                       min_distinct="min_users"),
+    alerts=window_alerts("client", _stuffing))
 
 DETECTORS = (AUTH_BURST, STUFFING)

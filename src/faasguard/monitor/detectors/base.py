@@ -72,6 +72,8 @@ class Context:
 
 QueryFn = Callable[[Dialect, Params], str]
 AlertsFn = Callable[["Detector", list[Row], Params, Context], list[Alert]]
+#: What a windowed detector says of one merged window: its message and its counts.
+DescribeFn = Callable[[Mapping[str, Any], Params], tuple[str, Mapping[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -225,3 +227,39 @@ def make_alert(detector: Detector, window: Mapping[str, Any], entity_kind: str, 
                  entity=str(window["entity"]), message=message,
                  counts={k: float(v) for k, v in counts.items() if v is not None},
                  samples=list(window.get("samples", ())), function=window.get("function"))
+
+
+def window_query(where: str, entity: str, min_count: str | int, *, trend: bool = False,
+                 baseline_required: bool = False, distinct: str | None = None,
+                 min_distinct: str | None = None) -> QueryFn:
+    """The `query` of a detector counting `where` events per `entity` (see `windowed_sql`).
+
+    Windows last ``window_s``; `min_count` and `min_distinct` name parameters (an int
+    `min_count` is a fixed floor); with `trend`, the ``lookback`` and ``factor``
+    parameters compare each window with the entity's baseline.
+    """
+    def query(d: Dialect, p: Params) -> str:
+        return windowed_sql(
+            d, where=where, entity=entity, seconds=p["window_s"],
+            min_count=min_count if isinstance(min_count, int) else p[min_count],
+            lookback=p["lookback"] if trend else 0, factor=p["factor"] if trend else 0.0,
+            baseline_required=baseline_required, distinct=distinct,
+            min_distinct=p[min_distinct] if min_distinct else 0)
+    return query
+
+
+def window_alerts(entity_kind: str, describe: DescribeFn,
+                  gap_param: str | None = None) -> AlertsFn:
+    """The `alerts` of a `window_query` detector: one alert per merged window.
+
+    `describe(window, params)` gives each alert's message and counts; with `gap_param`,
+    that parameter is the merge gap (else `DEFAULT_MERGE_GAP`).
+    """
+    def alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
+        gap = p[gap_param] if gap_param else DEFAULT_MERGE_GAP
+        out = []
+        for window in merge_windows(rows, p["window_s"], gap=gap):
+            message, counts = describe(window, p)
+            out.append(make_alert(det, window, entity_kind, message, counts))
+        return out
+    return alerts

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from faasguard.monitor.alerts import Alert
@@ -26,9 +27,9 @@ from faasguard.monitor.detectors.base import (
     Row,
     aware,
     make_alert,
-    merge_windows,
     sql_strings,
-    windowed_sql,
+    window_alerts,
+    window_query,
 )
 
 #: CloudTrail errorCode values that mean "not allowed".
@@ -58,18 +59,10 @@ _CONDITIONAL = ("lambda.amazonaws.com:AddPermission",
                 "lambda.amazonaws.com:UpdateFunctionUrlConfig")
 
 
-def _denied_query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where=f"source = 'cloudtrail' AND error_code IN "
-                                 f"{sql_strings(DENIED_CODES)}",
-                        entity="principal", seconds=p["window_s"], min_count=p["min_denied"])
-
-
-def _denied_alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "principal",
-                       f"{w['n']} access-denied errors for {w['entity']}: probing what "
-                       "its credentials allow",
-                       {"denied": w["n"], "peak": w["peak"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _denied(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['n']} access-denied errors for {w['entity']}: probing what "
+            "its credentials allow",
+            {"denied": w["n"], "peak": w["peak"]})
 
 
 DENIED_BURST = Detector(
@@ -80,7 +73,9 @@ DENIED_BURST = Detector(
                 "do, or a role broken by a deploy. Parameters: window_s (default 600), "
                 "min_denied (default 10).",
     defaults={"window_s": 600, "min_denied": 10},
-    query=_denied_query, alerts=_denied_alerts)
+    query=window_query(f"source = 'cloudtrail' AND error_code IN {sql_strings(DENIED_CODES)}",
+                       "principal", "min_denied"),
+    alerts=window_alerts("principal", _denied))
 
 
 def _unusual_query(d: Dialect, p: Params) -> str:
@@ -211,17 +206,9 @@ WIDENING_CHANGE = Detector(
     query=_widening_query, alerts=_widening_alerts)
 
 
-def _no_mfa_query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where="api_action = 'signin.amazonaws.com:ConsoleLogin' AND "
-                                 "mfa_used = FALSE AND error_code IS NULL",
-                        entity="principal", seconds=p["window_s"], min_count=1)
-
-
-def _no_mfa_alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "principal",
-                       f"{w['entity']} signed in to the console without MFA "
-                       f"({w['n']} time(s))", {"sign_ins": w["n"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _no_mfa(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['entity']} signed in to the console without MFA ({w['n']} time(s))",
+            {"sign_ins": w["n"]})
 
 
 NO_MFA = Detector(
@@ -230,20 +217,14 @@ NO_MFA = Detector(
                 "password alone guards the account. Sign-ins within window_s (default "
                 "3600) make one alert.",
     defaults={"window_s": 3600},
-    query=_no_mfa_query, alerts=_no_mfa_alerts)
+    query=window_query("api_action = 'signin.amazonaws.com:ConsoleLogin' AND "
+                       "mfa_used = FALSE AND error_code IS NULL", "principal", 1),
+    alerts=window_alerts("principal", _no_mfa))
 
 
-def _root_query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where="source = 'cloudtrail' AND principal_type = 'Root'",
-                        entity="coalesce(principal, 'root')", seconds=p["window_s"],
-                        min_count=1)
-
-
-def _root_alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "principal",
-                       f"the root user made {w['n']} call(s): root should sign in only "
-                       "for the few tasks that need it", {"calls": w["n"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _root(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"the root user made {w['n']} call(s): root should sign in only "
+            "for the few tasks that need it", {"calls": w["n"]})
 
 
 ROOT_ACTIVITY = Detector(
@@ -251,6 +232,8 @@ ROOT_ACTIVITY = Detector(
     description="Any API call or sign-in by the account's root user. Calls within "
                 "window_s (default 3600) make one alert.",
     defaults={"window_s": 3600},
-    query=_root_query, alerts=_root_alerts)
+    query=window_query("source = 'cloudtrail' AND principal_type = 'Root'",
+                       "coalesce(principal, 'root')", 1),
+    alerts=window_alerts("principal", _root))
 
 DETECTORS = (DENIED_BURST, UNUSUAL_ACTIONS, WIDENING_CHANGE, NO_MFA, ROOT_ACTIVITY)

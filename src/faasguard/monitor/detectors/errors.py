@@ -8,17 +8,10 @@ an exhausted downstream, or a deploy gone wrong.
 
 from __future__ import annotations
 
-from faasguard.monitor.alerts import Alert
-from faasguard.monitor.detectors.base import (
-    Context,
-    Detector,
-    Dialect,
-    Params,
-    Row,
-    make_alert,
-    merge_windows,
-    windowed_sql,
-)
+from collections.abc import Mapping
+from typing import Any
+
+from faasguard.monitor.detectors.base import Detector, Params, window_alerts, window_query
 
 #: The rows that are failures.
 FAILURE = ("kind IN ('timeout', 'error')"
@@ -26,19 +19,11 @@ FAILURE = ("kind IN ('timeout', 'error')"
            " OR (kind = 'request' AND (status = 429 OR status >= 500))")
 
 
-def _query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where=FAILURE, entity="coalesce(function, route_key)",
-                        seconds=p["window_s"], min_count=p["min_failures"],
-                        lookback=p["lookback"], factor=p["factor"])
-
-
-def _alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "function",
-                       f"{w['n']} timeouts, throttles and errors for {w['entity']} (peak "
-                       f"{w['peak']} per {p['window_s']} s"
-                       + (f", baseline {w['base']:.0f})" if w["base"] else ")"),
-                       {"failures": w["n"], "peak": w["peak"], "baseline": w["base"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _describe(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['n']} timeouts, throttles and errors for {w['entity']} (peak "
+            f"{w['peak']} per {p['window_s']} s"
+            + (f", baseline {w['base']:.0f})" if w["base"] else ")"),
+            {"failures": w["n"], "peak": w["peak"], "baseline": w["base"]})
 
 
 FAILURE_SPIKE = Detector(
@@ -49,6 +34,7 @@ FAILURE_SPIKE = Detector(
                 "(default 300), lookback (default 12 windows), factor (default 4), "
                 "min_failures (default 20 per window).",
     defaults={"window_s": 300, "lookback": 12, "factor": 4.0, "min_failures": 20},
-    query=_query, alerts=_alerts)
+    query=window_query(FAILURE, "coalesce(function, route_key)", "min_failures", trend=True),
+    alerts=window_alerts("function", _describe))
 
 DETECTORS = (FAILURE_SPIKE,)

@@ -14,6 +14,7 @@ service down to hurt: it is enough to make it run. Two shapes matter:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from faasguard.monitor.alerts import Alert
@@ -27,8 +28,8 @@ from faasguard.monitor.detectors.base import (
     Row,
     aware,
     make_alert,
-    merge_windows,
-    windowed_sql,
+    window_alerts,
+    window_query,
 )
 
 _REQUESTS = "kind = 'request'"
@@ -36,27 +37,20 @@ _INVOCATIONS = "kind = 'report'"
 
 
 def _flood_query(where: str, entity: str, baseline_required: bool) -> QueryFn:
-    def query(d: Dialect, p: Params) -> str:
-        return windowed_sql(d, where=where, entity=entity, seconds=p["window_s"],
-                            min_count=p["min_count"], lookback=p["lookback"],
-                            factor=p["factor"], baseline_required=baseline_required)
-    return query
+    return window_query(where, entity, "min_count", trend=True,
+                        baseline_required=baseline_required)
 
 
 def _flood_alerts(kind: str, noun: str) -> AlertsFn:
-    def alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-        out = []
-        for w in merge_windows(rows, p["window_s"]):
-            rate = w["peak"] / p["window_s"]
-            base = w["base"]
-            versus = (f", {w['peak'] / base:.0f}x its baseline of {base:.0f}"
-                      if base else " (no earlier traffic to compare with)")
-            out.append(make_alert(det, w, kind,
-                                  f"{noun} {w['entity']}: {w['n']} in the window, peak "
-                                  f"{w['peak']} per {p['window_s']} s ({rate:.1f}/s){versus}",
-                                  {"events": w["n"], "peak": w["peak"], "baseline": base}))
-        return out
-    return alerts
+    def describe(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+        rate = w["peak"] / p["window_s"]
+        base = w["base"]
+        versus = (f", {w['peak'] / base:.0f}x its baseline of {base:.0f}"
+                  if base else " (no earlier traffic to compare with)")
+        return (f"{noun} {w['entity']}: {w['n']} in the window, peak "
+                f"{w['peak']} per {p['window_s']} s ({rate:.1f}/s){versus}",
+                {"events": w["n"], "peak": w["peak"], "baseline": base})
+    return window_alerts(kind, describe)
 
 
 _FLOOD_PARAMS = """

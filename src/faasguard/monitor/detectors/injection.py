@@ -10,19 +10,11 @@ several hits in a window is scanning for injection flaws (FGM-INJ-001).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
-from faasguard.monitor.alerts import Alert
-from faasguard.monitor.detectors.base import (
-    Context,
-    Detector,
-    Dialect,
-    Params,
-    Row,
-    make_alert,
-    merge_windows,
-    windowed_sql,
-)
+from faasguard.monitor.detectors.base import Detector, Params, window_alerts, window_query
 from faasguard.monitor.events import Event
 
 #: Guard detectors that are injection attempts (not size or schema checks).
@@ -57,17 +49,10 @@ def attack_of(event: Event) -> str | None:
     return None
 
 
-def _query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where="attack IS NOT NULL", entity="client_ip",
-                        seconds=p["window_s"], min_count=p["min_hits"])
-
-
-def _alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "client",
-                       f"{w['n']} injection attempts from {w['entity']} (guard detections "
-                       f"and attack markers in request paths and queries)",
-                       {"attempts": w["n"], "peak": w["peak"]})
-            for w in merge_windows(rows, p["window_s"])]
+def _describe(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['n']} injection attempts from {w['entity']} (guard detections "
+            f"and attack markers in request paths and queries)",
+            {"attempts": w["n"], "peak": w["peak"]})
 
 
 INJECTION_SCAN = Detector(
@@ -79,6 +64,7 @@ INJECTION_SCAN = Detector(
                 "and query strings. One hit can be a stray string; several in a window are "
                 "a scan. Parameters: window_s (default 600), min_hits (default 3).",
     defaults={"window_s": 600, "min_hits": 3},
-    query=_query, alerts=_alerts)
+    query=window_query("attack IS NOT NULL", "client_ip", "min_hits"),
+    alerts=window_alerts("client", _describe))
 
 DETECTORS = (INJECTION_SCAN,)

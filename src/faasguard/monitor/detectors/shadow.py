@@ -12,19 +12,10 @@ an unknown path is a scanner's guess, not a shadow API, so only answers below 40
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from faasguard.monitor.alerts import Alert
-from faasguard.monitor.detectors.base import (
-    Context,
-    Detector,
-    Dialect,
-    Params,
-    Row,
-    make_alert,
-    merge_windows,
-    windowed_sql,
-)
+from faasguard.monitor.detectors.base import Detector, Params, window_alerts, window_query
 from faasguard.monitor.events import Event
 
 _PARAM = re.compile(r"^\{[^}/]*\}$")
@@ -102,18 +93,10 @@ def _matches(pattern: list[str], segments: list[str], template: bool) -> bool:
     return len(segments) == len(pattern)
 
 
-def _query(d: Dialect, p: Params) -> str:
-    return windowed_sql(d, where="kind = 'request' AND documented = FALSE AND "
-                                 "(status IS NULL OR status < 400)",
-                        entity="route_key", seconds=p["window_s"], min_count=p["min_requests"])
-
-
-def _alerts(det: Detector, rows: list[Row], p: Params, ctx: Context) -> list[Alert]:
-    return [make_alert(det, w, "route",
-                       f"{w['entity']} served {w['n']} requests but is in neither the app's "
-                       "endpoint inventory nor its API description",
-                       {"requests": w["n"]})
-            for w in merge_windows(rows, p["window_s"], gap=p["merge_windows"])]
+def _describe(w: Mapping[str, Any], p: Params) -> tuple[str, dict[str, Any]]:
+    return (f"{w['entity']} served {w['n']} requests but is in neither the app's "
+            "endpoint inventory nor its API description",
+            {"requests": w["n"]})
 
 
 SHADOW_ROUTE = Detector(
@@ -125,7 +108,9 @@ SHADOW_ROUTE = Detector(
                 "window_s (default 3600), min_requests (per window, default 5), "
                 "merge_windows (windows apart that still make one alert, default 24).",
     defaults={"window_s": 3600, "min_requests": 5, "merge_windows": 24},
-    query=_query, alerts=_alerts)
+    query=window_query("kind = 'request' AND documented = FALSE AND "
+                       "(status IS NULL OR status < 400)", "route_key", "min_requests"),
+    alerts=window_alerts("route", _describe, gap_param="merge_windows"))
 
 DETECTORS = (SHADOW_ROUTE,)
 
