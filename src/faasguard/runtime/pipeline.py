@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from functools import update_wrapper
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faasguard.runtime.audit import AuditLog
 from faasguard.runtime.batch import ITEM_ID_PATH, item_id, record_index, split_batch, with_failures
@@ -33,6 +33,9 @@ from faasguard.runtime.redact import Redactor
 from faasguard.runtime.responses import error_response, looks_http, source_hint
 from faasguard.runtime.sandbox import make_sandbox
 from faasguard.runtime.validation import make_validator
+
+if TYPE_CHECKING:
+    from faasguard.runtime.limits import LimitExceeded
 
 Handler = Callable[[Any, Any], Any]
 
@@ -292,25 +295,27 @@ class Guard:
                 if not decision.allowed:
                     from faasguard.runtime.limits import RateLimited
 
-                    limited = RateLimited(decision.retry_after_s, decision.scope)
-                    self._emit("block", view, detector="rate_limit", reason="rate_limited",
-                               status=429, metric="rate_limited", dimension=decision.scope,
-                               retry_after_s=round(decision.retry_after_s, 3))
-                    raise _Refusal(429, limited, {"Retry-After": limited.retry_after_header})
+                    raise self._over_limit(view, 429, "rate_limit", "rate_limited",
+                                           RateLimited(decision.retry_after_s, decision.scope))
             if self.budget is not None:
                 decision = self.budget.consume()
                 if not decision.allowed:
                     from faasguard.runtime.limits import BudgetExceeded
 
-                    spent = BudgetExceeded(decision.scope, decision.retry_after_s)
-                    self._emit("block", view, detector="budget", reason="budget_exceeded",
-                               status=503, metric="budget_exceeded", dimension=decision.scope,
-                               retry_after_s=round(decision.retry_after_s, 3))
-                    raise _Refusal(503, spent, {"Retry-After": spent.retry_after_header})
+                    raise self._over_limit(view, 503, "budget", "budget_exceeded",
+                                           BudgetExceeded(decision.scope, decision.retry_after_s))
         except self._limit_errors as exc:  # the store failed and the limiter fails closed
             self._emit("block", view, detector="limit_store", reason="store_unavailable",
                        status=503)
             raise _Refusal(503, exc) from None
+
+    def _over_limit(self, view: EventView, status: int, detector: str, reason: str,
+                    exceeded: LimitExceeded) -> _Refusal:
+        """Audit a limit's refusal (`reason` is also the metric) and build the refusal."""
+        self._emit("block", view, detector=detector, reason=reason, status=status,
+                   metric=reason, dimension=exceeded.scope,
+                   retry_after_s=round(exceeded.retry_after_s, 3))
+        return _Refusal(status, exceeded, {"Retry-After": exceeded.retry_after_header})
 
     def _client_key(self, state: GuardState) -> str:
         view, how = state.view, self.config.rate_limit_key
