@@ -54,7 +54,7 @@ def test_events_and_keep_warm() -> None:
     vulnerable = _load(EXAMPLES / "vulnerable-app-zappa", "zappa_settings.json")
     fn = vulnerable.functions["zappa_settings.json#prod"]
     kinds = sorted(t.kind for t in fn.triggers if t.kind != "http")
-    assert kinds == ["s3", "schedule", "schedule"]  # keep_warm is on by default
+    assert kinds == ["s3", "schedule", "schedule", "sqs"]  # keep_warm is on by default
     assert any(t.properties.get("keep_warm") for t in fn.triggers)
 
 

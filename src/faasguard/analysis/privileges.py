@@ -167,6 +167,10 @@ def _placeholder(action: str) -> PolicyResource:
     return PolicyResource(text, text, (), placeholder=True)
 
 
+#: The resource kind of a DLQ or on-failure destination given as an ARN, by its service.
+_ARN_DLQ_KINDS = {"sqs": "queue", "sns": "topic"}
+
+
 def _ref_resource(value: Any, app: App, kind: str) -> PolicyResource:
     target = Target(kind, aws_sdk_name(value), resolved=value)
     return policy_resource("", target, app)
@@ -250,12 +254,13 @@ def _platform_needs(result: Needs, function: Function, app: App) -> None:
             for action in platform[group]:
                 result.add(action, resource, platform=trigger.kind)
     for target in (function.dlq, function.on_failure):
-        if isinstance(target, Ref):
-            dlq_kind = getattr(app.resolve(target), "kind", None)
-            if dlq_kind in ("queue", "topic"):
-                for action in platform[f"dlq-{dlq_kind}"]:
-                    result.add(action, _ref_resource(target, app, str(dlq_kind)),
-                               platform="dlq")
+        dlq_kind = getattr(app.resolve(target), "kind", None) if isinstance(target, Ref) \
+            else _ARN_DLQ_KINDS.get(target.split(":")[2]) \
+            if isinstance(target, str) and target.count(":") >= 5 else None
+        if dlq_kind in ("queue", "topic"):
+            for action in platform[f"dlq-{dlq_kind}"]:
+                result.add(action, _ref_resource(target, app, str(dlq_kind)),
+                           platform="dlq")
 
 
 # --------------------------------------------------------------------------- grants

@@ -25,7 +25,7 @@ import ast
 import json
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from faasguard.loaders import LoadContext
@@ -83,8 +83,12 @@ def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
     if isinstance(node, ast.Call):  # a constructor such as CognitoUserPoolAuthorizer(...)
         callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
             node.func.id if isinstance(node.func, ast.Name) else "?"
-        return {"__call__": callee, **{k.arg: literal(k.value, names) for k in node.keywords
+        call = {"__call__": callee, **{k.arg: literal(k.value, names) for k in node.keywords
                                        if k.arg}}
+        if isinstance(node.func, ast.Attribute):  # a method such as auth.with_scopes([...])
+            call["__on__"] = literal(node.func.value, names)
+            call["__args__"] = [literal(arg, names) for arg in node.args]
+        return call
     if isinstance(node, ast.Name):
         return {"__name__": node.id}
     return None
@@ -181,7 +185,7 @@ class _Reader:
                  stage: str) -> None:
         self.ctx, self.app, self.settings, self.layers = ctx, app, settings, layers
         self.project, self.app_py, self.name, self.stage = project, app_py, name, stage
-        self.role = self._role()
+        self._default_role: tuple[Role | None] | None = None  # built when a function uses it
         self.authorizers: dict[str, Authorizer] = {}
 
     def loc(self, line: int) -> Location:
@@ -213,6 +217,8 @@ class _Reader:
         api = Api(qualify(self.ctx.file, "RestAPI"), "rest", self.loc(routes[0].line),
                   implicit=True, stage=self.settings.get("api_gateway_stage", "api"),
                   endpoint_type=self.settings.get("api_gateway_endpoint_type", "EDGE"))
+        # Chalice's `xray` setting traces the REST API stage as well as the functions.
+        api.tracing = True if self.settings.get("xray") is True else None
         self.app.apis[api.id] = api
         handler = self._function("api_handler", "app.app", routes[0].line)
         for deco in routes:
@@ -234,6 +240,13 @@ class _Reader:
             found = self.authorizers.get(value["__name__"])
             return found or Authorizer("lambda-token", value["__name__"],
                                        location=self.loc(line))
+        if isinstance(value, dict) and value.get("__call__") == "with_scopes" and \
+                isinstance(value.get("__on__"), dict):
+            base = self._authorizer(value["__on__"], line)
+            scopes = (value.get("__args__") or [None])[0]
+            if base is not None and isinstance(scopes, list):
+                return replace(base, scopes=tuple(str(s) for s in scopes))
+            return base
         if isinstance(value, dict) and "__call__" in value:
             kind = {"CognitoUserPoolAuthorizer": "cognito", "IAMAuthorizer": "iam",
                     "CustomAuthorizer": "lambda-token"}.get(value["__call__"], "lambda-token")
@@ -266,18 +279,28 @@ class _Reader:
                 line = variables.line_of(key) if isinstance(variables, LDict) else 1
                 fn.environment[str(key)] = EnvVar(str(key), value,
                                                   Location(self.ctx.file, line))
-        if self.role is not None:
-            fn.role = self.role.id
+        if isinstance(per_fn, dict) and ({"iam_policy_file", "manage_iam_role", "iam_role_arn",
+                                          "autogen_policy"} & per_fn.keys()):
+            role = self._role(merged, f"{python_name}Role")  # the function's own role
+        else:
+            if self._default_role is None:
+                self._default_role = (self._role(),)
+            role = self._default_role[0]
+        if role is not None:
+            fn.role = role.id
         elif merged.get("iam_role_arn"):
             fn.role_arn = merged["iam_role_arn"]
         self.app.functions[fid] = fn
         return fn
 
-    def _role(self) -> Role | None:
-        settings = self.settings
+    def _role(self, settings: dict[str, Any] | None = None,
+              role_name: str = "DefaultRole") -> Role | None:
+        """The role of the settings given (the app's by default): None for an external
+        role (`manage_iam_role: false`), else Chalice's role with its policy file."""
+        settings = self.settings if settings is None else settings
         if settings.get("manage_iam_role") is False:
             return None
-        role = Role(qualify(self.ctx.file, "DefaultRole"), Location(self.ctx.file, 1),
+        role = Role(qualify(self.ctx.file, role_name), Location(self.ctx.file, 1),
                     assume_services=("lambda.amazonaws.com",))
         policy_file = settings.get("iam_policy_file")
         if settings.get("autogen_policy", True) is not False and not policy_file:

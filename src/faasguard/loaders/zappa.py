@@ -127,6 +127,7 @@ class _Stage:
         fn.timeout_s = _int(s.get("timeout_seconds"), 30)
         fn.reserved_concurrency = _int(s.get("lambda_concurrency"), None)
         fn.tracing = "Active" if s.get("xray_tracing") is True else None
+        fn.dlq = s.get("dead_letter_arn") or None
         vpc = s.get("vpc_config")
         fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds"))
         fn.layers = list(s.get("layers") or [])
@@ -184,6 +185,8 @@ class _Stage:
             endpoint_type=endpoint[0] if isinstance(endpoint, list) and endpoint else "EDGE",
             api_key_required=s.get("api_key_required") is True,
             default_authorizer=self._authorizer())
+        # Zappa's `xray_tracing` turns tracing on for the API stage as well.
+        api.tracing = True if s.get("xray_tracing") is True else None
         api.properties["app_routes"] = self._app_routes(fn)
         self.app.apis[api.id] = api
         for path in ("/", "/{proxy+}"):
@@ -253,6 +256,8 @@ class _Stage:
             source: dict[str, Any] = raw if isinstance(raw, dict) else {}
             arn = source.get("arn")
             service = arn.split(":")[2] if isinstance(arn, str) and arn.count(":") >= 2 else ""
+            if service == "s3" and isinstance(arn, str) and ":::" in arn:
+                arn = arn.split(":::", 1)[1]  # a bucket is named, as in the other formats
             fn.triggers.append(Trigger(_ARN_KINDS.get(service, "other"), fn.id, where,
                                        source=arn, properties={
                                            "function": event.get("function"),
