@@ -125,7 +125,7 @@ def test_loader_settings_the_hardened_twins_rely_on() -> None:
 
     chalice = load_path(LoadContext(root=str(EXAMPLES / "hardened-app-chalice"),
                                     file=".chalice/config.json"))
-    assert sorted(fn.role for fn in chalice.functions.values()) == [
+    assert sorted(str(fn.role) for fn in chalice.functions.values()) == [
         ".chalice/config.json#api_handlerRole", ".chalice/config.json#importerRole",
         ".chalice/config.json#thumbnailRole"]  # per-function iam_policy_file
     assert [api.tracing for api in chalice.apis.values()] == [True]  # xray: true
