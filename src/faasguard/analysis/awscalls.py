@@ -51,6 +51,7 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
         for function in app.functions.values():
             if not function.source_file or not function.handler_name:
                 continue
+            cache.release()  # between two handlers: no tree is in use
             name = logical_id(function.id)
             try:
                 calls = calls_in_handler(cache, function.source_file, function.handler_name,

@@ -353,8 +353,10 @@ def _parse(app: App, facts: Facts, path: str) -> tuple[ast.Module | None, str]:
             return None, exc.message
         except (SyntaxError, ValueError, RecursionError) as exc:
             return None, f"does not parse as Python 3 ({getattr(exc, 'msg', exc)})"
+    cache = module_cache(app.root, facts)
+    cache.release()  # called between two files: no tree is in use
     try:
-        return module_cache(app.root, facts).get(path).tree, ""
+        return cache.get(path).tree, ""
     except ParseError as exc:
         return None, exc.message
 

@@ -38,6 +38,7 @@ def resolve(app: App, facts: Facts) -> None:
                 continue
             else:
                 problem = _resolve_one(function, app, cache)
+                cache.release()
             if problem is not None:
                 app.diagnostics.append(problem)
 

@@ -126,10 +126,14 @@ def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
     for source in app.files:
         if source.format != "python":
             continue
-        module = cache.try_get(source.path)
-        if module is None or not any(target.split(".", 1)[0] in JWT_PACKAGES
-                                     for target in module.aliases.values()):
+        cache.release()
+        aliases = cache.aliases(source.path)
+        if aliases is None or not any(target.split(".", 1)[0] in JWT_PACKAGES
+                                      for target in aliases.values()):
             continue  # no module-level import of PyJWT or python-jose: nothing to walk
+        module = cache.try_get(source.path)
+        if module is None:
+            continue
         for node in ast.walk(module.tree):
             if not isinstance(node, ast.Call):
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import itertools
 import os
 import re
 import warnings
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+#: Parsed trees a scan keeps for its whole length (about 26 KB each for a small handler);
+#: the trees of further files are dropped between two handlers and parsed again if needed.
+RETAINED_MODULES = 1000
 
 
 class ParseError(Exception):
@@ -158,14 +162,24 @@ def _dotted_of_file(file: str) -> str:
 
 
 class ModuleCache:
-    """Parses each Python file under `root` at most once and answers module look-ups."""
+    """Parses each Python file under `root` and answers module look-ups.
 
-    def __init__(self, root: str):
+    The first `retain` files parsed stay for the whole scan; `release()` (called by the
+    analyses between two handlers, never in the middle of one) drops the trees parsed
+    after them, so a scan of thousands of handlers holds a bounded number of trees, not
+    all of them. A dropped file is parsed again when asked for (the same tree: results
+    do not change). A library every handler imports is parsed with the first handler,
+    so it stays. Import aliases of dropped files are remembered (`aliases`).
+    """
+
+    def __init__(self, root: str, retain: int = RETAINED_MODULES):
         self.root = root
+        self.retain = retain
         self.modules: dict[str, Module] = {}
         self.errors: dict[str, ParseError] = {}
         self._isfile: dict[str, bool] = {}
-        self._lookups: dict[tuple[str, str], Module | None] = {}
+        self._lookups: dict[tuple[str, str], str | None] = {}
+        self._dropped_aliases: dict[str, dict[str, str]] = {}
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""
@@ -189,6 +203,31 @@ class ModuleCache:
             raise
         self.modules[rel] = module
         return module
+
+    def release(self) -> None:
+        """Drop the trees parsed after the first `retain` (call it only where no
+        analysis holds a module: between two handlers or two files)."""
+        if len(self.modules) <= self.retain:
+            return
+        for rel in list(itertools.islice(self.modules, self.retain, None)):
+            module = self.modules.pop(rel)
+            self._dropped_aliases[rel] = module.aliases
+            # a class refers back to its module: clear that cycle so reference counting
+            # frees the tree (the cyclic collector is paused or frozen during analyses)
+            module.classes.clear()
+        if not gc.isenabled():
+            # the previous handler's analysis may have left reference cycles holding its
+            # trees (closures of an interpreter); only the youngest objects are walked
+            gc.collect(0)
+
+    def aliases(self, rel: str) -> dict[str, str] | None:
+        """The import aliases of a module (parsed only if it never was), or None when
+        it does not parse."""
+        known = self._dropped_aliases.get(rel)
+        if known is not None:
+            return known
+        module = self.try_get(rel)
+        return module.aliases if module is not None else None
 
     def try_get(self, rel: str) -> Module | None:
         """The parsed module, or None when it does not parse (the error is remembered)."""
@@ -224,16 +263,17 @@ class ModuleCache:
         for base in search:
             key = (base, dotted)
             if key in self._lookups:
-                found = self._lookups[key]
+                path = self._lookups[key]
             else:
-                found = None
+                path = None
                 stem = dotted.replace(".", "/")
                 prefix = f"{base}/" if base else ""
                 for candidate in (f"{prefix}{stem}.py", f"{prefix}{stem}/__init__.py"):
                     if self.exists(candidate):
-                        found = self.try_get(candidate)
+                        path = candidate
                         break
-                self._lookups[key] = found
+                self._lookups[key] = path
+            found = self.try_get(path) if path is not None else None
             if found is not None:
                 return found
         return None
@@ -268,7 +308,7 @@ def module_cache(root: str, facts: Facts) -> ModuleCache:
     """The scan's module cache (created on first use), so each file is parsed once."""
     cache = facts.python_modules
     if not isinstance(cache, ModuleCache) or cache.root != root:
-        cache = facts.python_modules = ModuleCache(root)
+        cache = facts.python_modules = ModuleCache(root, RETAINED_MODULES)
     return cache
 
 

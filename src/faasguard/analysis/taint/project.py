@@ -50,6 +50,7 @@ def _analyse(app: App, facts: Facts) -> None:
     visited: set[tuple[str, int]] = set()
     reported: set[tuple[str, str, int]] = set()
     for function in app.functions.values():
+        cache.release()  # between two handlers: no tree is in use
         entry = _entry(function, cache)
         if entry is None:
             for view in app_entries(function, app, cache):  # Chalice/Flask app objects
@@ -296,6 +297,7 @@ def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintT
     """Functions no handler reached, whose parameters look like input, analysed too."""
     names = table.source_params
     for rel in _python_files(app, facts, table):
+        cache.release()
         module = cache.try_get(rel)
         if module is None:
             continue
