@@ -22,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from faasguard.analysis.facts import Facts
-from faasguard.analysis.handlers import resolve
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_support import resolve_then  # noqa: E402
+
 from faasguard.analysis.js import analyse_js
 from faasguard.analysis.js.parse import dialect_of, parse_bytes
 from faasguard.model import App, Function, Location, SourceFile, Trigger
@@ -160,18 +161,6 @@ def parse_and_visit_all(folder: Path, names: list[str]) -> float:
     return time.process_time() - cpu
 
 
-def analyse_all(app: App) -> tuple[float, float, float, Facts]:
-    """CPU seconds of handler resolution (it parses each file once) and of the Node.js
-    analysis, wall seconds of both, and the facts."""
-    facts = Facts()
-    cpu, wall = time.process_time(), time.perf_counter()
-    resolve(app, facts)
-    resolved = time.process_time()
-    analyse_js(app, facts)
-    done = time.process_time()
-    return resolved - cpu, done - resolved, time.perf_counter() - wall, facts
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2_000)
@@ -189,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for _ in range(args.rounds):
             fresh = generate(folder, args.files, args.seed)
-            resolve_cpu, js_cpu, wall, facts = analyse_all(fresh)
+            resolve_cpu, js_cpu, wall, facts = resolve_then(fresh, analyse_js)
             flows = sum(len(v) for v in facts.flows.values())
             calls = sum(len(v) for v in facts.aws_calls.values())
             problems = len([d for d in fresh.diagnostics if d.level != "note"])

@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from faasguard.analysis.facts import Facts
-from faasguard.analysis.handlers import resolve
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_support import resolve_then  # noqa: E402
+
 from faasguard.analysis.taint import analyse_taint
 from faasguard.model import App, Function, Location, SourceFile, Trigger
 
@@ -129,18 +130,6 @@ def parse_all(folder: Path, names: list[str]) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def analyse_all(app: App) -> tuple[float, float, float, Facts]:
-    """CPU seconds of handler resolution (it parses each handler file once) and of the
-    taint analysis, wall seconds of both, and the facts."""
-    facts = Facts()
-    cpu, wall = time.process_time(), time.perf_counter()
-    resolve(app, facts)
-    resolved = time.process_time()
-    analyse_taint(app, facts)
-    done = time.process_time()
-    return resolved - cpu, done - resolved, time.perf_counter() - wall, facts
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
@@ -157,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for _ in range(args.rounds):
             fresh = generate(folder, args.files, args.seed)  # same files, unresolved App
-            resolve_cpu, taint_cpu, wall, facts = analyse_all(fresh)
+            resolve_cpu, taint_cpu, wall, facts = resolve_then(fresh, analyse_taint)
             flows = sum(len(v) for v in facts.flows.values())
             errors = len([d for d in fresh.diagnostics if d.level == "error"])
             runs.append((resolve_cpu + taint_cpu, resolve_cpu, taint_cpu, wall, flows, errors))
