@@ -78,3 +78,26 @@ def test_scan_of_the_vulnerable_chalice_app() -> None:
     public = [f.location for f in scan(str(FIXTURES / "secured")).findings
               if f.rule_id == "FG-AUTH-002"]
     assert [(loc.file, loc.line) for loc in public] == [("app.py", 23)]  # only /health
+
+
+def _loops(folder: Path) -> dict[str, str]:
+    """FG-WALLET-004 findings of a fixture: function name -> message."""
+    return {f.message.split("'")[1]: f.message for f in scan(str(folder)).findings
+            if f.rule_id == "FG-WALLET-004"}
+
+
+def test_s3_handler_writing_to_its_own_bucket_is_a_loop() -> None:
+    app = _load(FIXTURES / "s3_loop", "dev")
+    assert [t.source for t in app.functions[".chalice/config.json#tag"].triggers] == [
+        "photos-archive"]  # bucket=ARCHIVE, a module constant
+    loops = _loops(FIXTURES / "s3_loop")
+    assert set(loops) == {"shrink", "tag", "note"}
+    # `event.bucket` and `event.to_dict()[...]["bucket"]["name"]` name the trigger's bucket
+    assert "its code writes back to it" in loops["shrink"]
+    assert "s3 'photos-archive' and its code writes back" in loops["tag"]
+    # no write in the code, but the policy file lets the role write to the bucket
+    assert "its role may write to it" in loops["note"]
+
+
+def test_s3_handler_writing_to_another_bucket_is_no_loop() -> None:
+    assert _loops(FIXTURES / "s3_no_loop") == {}

@@ -78,6 +78,9 @@ def as_name(val: Any, node: ast.expr | None) -> Name:
     text = ast.unparse(node) if node is not None else "?"
     if isinstance(val, EventV):
         return Name(event=".".join(val.path), text=text)
+    if isinstance(val, BoundV) and isinstance(val.owner, EventV):
+        # an attribute of a framework's event object (Chalice's `event.bucket`, `event.key`)
+        return Name(event=".".join((*val.owner.path, val.attr)), text=text)
     return Name(text=text)
 
 
@@ -476,6 +479,8 @@ class Interpreter:
             return None
         elif isinstance(owner, (EventV, DictV)) and method == "get" and args:
             return self.subscript(owner, args[0])
+        elif isinstance(owner, EventV) and method == "to_dict":
+            return owner  # a Chalice event object's raw Lambda event
         elif isinstance(owner, ExtV):
             return self.external_call(f"{owner.dotted}.{method}", args, kwargs, node)
         return None
