@@ -47,9 +47,6 @@ JUSTIFIED_MISSING: dict[str, dict[str, str]] = {
         "FG-PERM-008": "Zappa deploys one Lambda function per stage: no role is shared",
         "FG-PERM-104": "Zappa deploys one Lambda function per stage: no role is shared by "
                        "functions with different needs",
-        "FG-SHADOW-006": "API Gateway only knows ANY / and ANY /{proxy+}; the Flask "
-                         "/v1/ route is in the app's own router (the loader keeps it in "
-                         "the API's app_routes, which FG-SHADOW-006 does not read)",
     },
 }
 

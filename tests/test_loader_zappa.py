@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from faasguard.loaders import LoadContext, load_path
 from faasguard.model import App
@@ -42,8 +43,11 @@ def test_catch_all_routes_and_authorisers() -> None:
     assert dev[0].authorizer.identity_sources == ("method.request.header.X-Token",)
     api = app.apis["zappa_settings.yml#prod:api"]
     assert api.endpoint_type == "REGIONAL"
-    assert [(r["path"], r["methods"]) for r in api.properties["app_routes"]] == [
-        ("/items/<item_id>", ["GET", "PUT"]), ("/health", ["GET"])]
+    assert [(r.method, r.path) for r in api.app_routes] == [
+        ("GET", "/items/{item_id}"), ("PUT", "/items/{item_id}"), ("GET", "/health")]
+    assert all(r.authorizer is api.default_authorizer and r.function ==
+               "zappa_settings.yml#prod" for r in api.app_routes)
+    assert not set(map(id, api.app_routes)) & set(map(id, app.routes))  # not API routes
 
 
 def test_events_and_keep_warm() -> None:
@@ -77,3 +81,51 @@ def test_scan_of_the_vulnerable_zappa_app() -> None:
     assert {"FG-AUTH-002", "FG-DATA-001", "FG-PERM-001", "FG-SHADOW-003"} <= rules
     secured = {f.rule_id for f in scan(str(FIXTURES / "secured")).findings}
     assert "FG-PERM-001" not in secured and "FG-DATA-001" not in secured
+
+
+def test_flask_routes_are_in_api_gateway_form() -> None:
+    app = _load(FIXTURES / "versions", "zappa_settings.json")
+    api = app.apis["zappa_settings.json#prod:api"]
+    assert [(r.method, r.path, r.location.line) for r in api.app_routes] == [
+        ("GET", "/v1/products/{product_id}", 6),  # @web.get, <int:...>
+        ("GET", "/v1/files/{key+}", 11), ("DELETE", "/v1/files/{key+}", 11),  # <path:...>
+        ("GET", "/v2/products/{product_id}", 16), ("POST", "/v2/products", 21)]
+    assert {r.location.file for r in api.app_routes} == {"api.py"}
+    assert {(r.method, r.path) for r in app.routes} == {("ANY", "/"), ("ANY", "/{proxy+}")}
+
+
+def test_flask_routes_are_endpoints_behind_the_catch_all() -> None:
+    from faasguard.analysis.endpoints import build_endpoints
+
+    endpoints = build_endpoints(_load(FIXTURES / "versions", "zappa_settings.json"))
+    behind = [(e.method, e.path, e.behind, e.auth) for e in endpoints if e.behind]
+    assert behind == [("GET", "/v1/products/{product_id}", "ANY /{proxy+}", "iam"),
+                      ("DELETE", "/v1/files/{key+}", "ANY /{proxy+}", "iam"),
+                      ("GET", "/v1/files/{key+}", "ANY /{proxy+}", "iam"),
+                      ("GET", "/v2/products/{product_id}", "ANY /{proxy+}", "iam"),
+                      ("POST", "/v2/products", "ANY /{proxy+}", "iam")]
+    assert [(e.method, e.path) for e in endpoints if not e.behind] == [
+        ("ANY", "/"), ("ANY", "/{proxy+}")]
+    assert endpoints[0].as_dict()["behind"] == "ANY /{proxy+}"
+    assert "behind" not in endpoints[-1].as_dict()
+
+
+def test_old_flask_version_beside_a_newer_one_is_reported() -> None:
+    old, = [f for f in scan(str(FIXTURES / "versions")).findings
+            if f.rule_id == "FG-SHADOW-006"]
+    assert (old.location.file, old.location.line) == ("api.py", 6)
+    assert "3 route(s) under /v1/ are still deployed beside /v2/" in old.message
+    assert not [f for f in scan(str(FIXTURES / "one_version")).findings
+                if f.rule_id == "FG-SHADOW-006"]
+
+
+def test_endpoints_command_marks_the_routes_behind_the_catch_all(capsys: Any) -> None:
+    from faasguard.cli import main
+
+    assert main(["endpoints", str(EXAMPLES / "vulnerable-app-zappa")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[:3] == ["rest*", "GET", "/v1/orders/{order_id}"]
+    assert [line.split()[:3] for line in lines if line.startswith("rest ")] == [
+        ["rest", "ANY", "/"], ["rest", "ANY", "/{proxy+}"]]
+    assert "* a route of the app's own router, reached through the API's catch-all " \
+           "(ANY /{proxy+})" in lines

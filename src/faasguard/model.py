@@ -185,6 +185,9 @@ class Api:
     openapi_location: Location | None = None
     disable_execute_api_endpoint: bool = False
     properties: dict[str, Any] = field(default_factory=dict)
+    #: Routes of the app's own router that the API reaches through its catch-all proxy
+    #: (a Zappa app's Flask routes). API Gateway does not know them: not in `App.routes`.
+    app_routes: list[Route] = field(default_factory=list)
 
 
 @dataclass

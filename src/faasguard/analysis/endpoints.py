@@ -1,6 +1,8 @@
 """The endpoint inventory: every HTTP entry point of the app, with its auth and exposure.
 
-One `Endpoint` per API route (REST, HTTP, websocket), function URL and ALB listener rule.
+One `Endpoint` per API route (REST, HTTP, websocket), function URL and ALB listener rule,
+and per route of an app's own router that an API reaches through its catch-all proxy (a
+Zappa app's Flask routes: `behind` names the catch-all route, `ANY /{proxy+}`).
 `auth` is the protection a caller meets (the route's own authoriser, else the API's
 default, else none); `exposure` says who can reach the endpoint at the network level:
 "internet" for public endpoints, "vpc" for REST APIs with a PRIVATE endpoint type (callable
@@ -50,6 +52,7 @@ class Endpoint:
     exposure: str = "internet"  # internet, vpc
     documented: bool | None = None
     route: Route | None = field(default=None, repr=False, compare=False)
+    behind: str | None = None  # the catch-all API route an app-router route is reached by
 
     @property
     def unauthenticated(self) -> bool:
@@ -65,6 +68,7 @@ class Endpoint:
             "auth": self.auth, "authorizer": self.authorizer, "api_key": self.api_key,
             "exposure": self.exposure, "documented": self.documented,
             "file": self.location.file, "line": self.location.line,
+            **({"behind": self.behind} if self.behind else {}),
         }
 
 
@@ -127,6 +131,18 @@ def open_resource_policies(app: App, services_too: bool = False) -> list[Resourc
         if grants_anyone(statement) or (services_too and service_principal):
             found.append(policy)
     return found
+
+
+def app_routes(app: App) -> list[Route]:
+    """The routes of apps' own routers behind the APIs' catch-all proxies (Zappa's Flask
+    routes): callable through the API like its routes, though API Gateway lists only the
+    catch-all."""
+    return [route for api in app.apis.values() for route in api.app_routes]
+
+
+def http_routes(app: App) -> list[Route]:
+    """Every path a caller can reach on the app's APIs: the API routes, then `app_routes`."""
+    return [*app.routes, *app_routes(app)]
 
 
 def routes_by_function(app: App) -> dict[str, list[Route]]:
@@ -218,6 +234,10 @@ def _alb_endpoint(trigger: Trigger) -> Endpoint:
 def build_endpoints(app: App) -> list[Endpoint]:
     """The inventory of every HTTP entry point of the app."""
     endpoints = [_route_endpoint(app, route) for route in app.routes]
+    for route in app_routes(app):
+        endpoint = _route_endpoint(app, route)
+        endpoint.behind = "ANY /" if route.path == "/" else "ANY /{proxy+}"
+        endpoints.append(endpoint)
     for function in app.functions.values():
         url = _url_endpoint(function)
         if url is not None:

@@ -117,7 +117,8 @@ def render_text(data: dict[str, Any]) -> str:
     for e in data["endpoints"]:
         documented = {True: "yes", False: "NO", None: "-"}[e["documented"]]
         auth = e["auth"] + (f" ({e['authorizer']})" if e["authorizer"] else "")
-        rows.append((e["kind"], e["method"], e["path"], e["function"] or "-", auth,
+        kind = e["kind"] + ("*" if e.get("behind") else "")
+        rows.append((kind, e["method"], e["path"], e["function"] or "-", auth,
                      "yes" if e["api_key"] else "no", e["exposure"], documented,
                      f"{e['file']}:{e['line']}"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
@@ -126,6 +127,10 @@ def render_text(data: dict[str, Any]) -> str:
     public = sum(1 for e in data["endpoints"] if e["auth"] == "none")
     lines.append("")
     lines.append(f"{len(data['endpoints'])} endpoints, {public} without authentication.")
+    behind = sorted({e["behind"] for e in data["endpoints"] if e.get("behind")})
+    if behind:
+        lines.append("* a route of the app's own router, reached through the API's catch-all "
+                     f"({', '.join(behind)})")
     if data["specs"]:
         specs = ", ".join(f"{s['source']} ({s['operations']} operations)" for s in data["specs"])
         lines.append(f"Specs: {specs}.")

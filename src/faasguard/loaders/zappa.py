@@ -14,8 +14,9 @@ else every stage, each a deployment of its own; `extends` is followed) give:
 - triggers: `events` (S3, SQS, SNS, DynamoDB, Kinesis ARNs, schedule `expression`s) and
   `keep_warm` (on by default: a schedule every 4 minutes).
 
-The app's own routes (Flask `@app.route`) are read with `ast` into the API's
-`properties["app_routes"]`, since API Gateway itself only knows the catch-all.
+The app's own routes (Flask `@app.route`, `@app.get`, ...) are read with `ast` into the
+API's `app_routes` (paths in API Gateway's form: `<int:id>` -> `{id}`, `<path:p>` ->
+`{p+}`), since API Gateway itself only knows the catch-all.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from typing import Any
 
 from faasguard.loaders import LoadContext
@@ -49,6 +51,11 @@ _ARN_KINDS: dict[str, TriggerKind] = {"s3": "s3", "sqs": "sqs", "sns": "sns",
                                       "dynamodb": "dynamodb-stream",
                                       "kinesis": "kinesis-stream"}
 MAX_EXTENDS = 8
+#: Flask's route decorators: `route` (methods from `methods=`, GET by default) and the
+#: one-method shortcuts of Flask 2.
+_ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT",
+                     "delete": "DELETE", "patch": "PATCH"}
+_FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 
 
 def load(doc: Document, ctx: LoadContext) -> App:
@@ -187,7 +194,6 @@ class _Stage:
             default_authorizer=self._authorizer())
         # Zappa's `xray_tracing` turns tracing on for the API stage as well.
         api.tracing = True if s.get("xray_tracing") is True else None
-        api.properties["app_routes"] = self._app_routes(fn)
         self.app.apis[api.id] = api
         for path in ("/", "/{proxy+}"):
             route = Route(api.id, "rest", "ANY", path, api.location, function=fn.id,
@@ -196,6 +202,10 @@ class _Stage:
             self.app.routes.append(route)
             fn.triggers.append(Trigger("http", fn.id, route.location, source=Ref(api.id),
                                        route=route))
+        api.app_routes = [Route(api.id, "rest", method, path, where, function=fn.id,
+                                authorizer=api.default_authorizer,
+                                api_key_required=api.api_key_required)
+                          for method, path, where in self._app_routes(fn)]
 
     def _authorizer(self) -> Authorizer | None:
         s = self.s
@@ -213,7 +223,8 @@ class _Stage:
                               location=self.at("authorizer"))
         return Authorizer("none", location=self.at("apigateway_enabled"))
 
-    def _app_routes(self, fn: Function) -> list[dict[str, Any]]:
+    def _app_routes(self, fn: Function) -> list[tuple[str, str, Location]]:
+        """The Flask routes of the app object `app_function` names: method, path, where."""
         handler = fn.handler if isinstance(fn.handler, str) else ""
         module, _, obj = handler.rpartition(".")
         if not module:
@@ -227,12 +238,13 @@ class _Stage:
         objects = set(app_objects(tree, "Flask")) | {obj}
         routes = []
         for deco in decorated(tree, objects):
-            if deco.name != "route" or not deco.args or not isinstance(deco.args[0], str):
+            if deco.name not in _ROUTE_DECORATORS or not deco.args or \
+                    not isinstance(deco.args[0], str):
                 continue
-            methods = deco.kwargs.get("methods") or ["GET"]
-            routes.append({"path": deco.args[0], "view": deco.function, "file": rel,
-                           "line": deco.line, "methods": [str(m).upper() for m in methods]
-                           if isinstance(methods, list) else ["GET"]})
+            methods = _ROUTE_DECORATORS[deco.name] or deco.kwargs.get("methods") or ["GET"]
+            path = _FLASK_PARAM.sub(_api_parameter, deco.args[0])
+            for method in methods if isinstance(methods, list) else [methods]:
+                routes.append((str(method).upper(), path, Location(rel, deco.line)))
         return routes
 
     def _events(self, fn: Function) -> None:
@@ -262,6 +274,11 @@ class _Stage:
                                        source=arn, properties={
                                            "function": event.get("function"),
                                            "events": source.get("events")}))
+
+
+def _api_parameter(match: re.Match[str]) -> str:
+    """A Flask path parameter as API Gateway writes it (`path` matches slashes: greedy)."""
+    return "{" + match.group(2) + ("+}" if match.group(1) == "path" else "}")
 
 
 def _int(value: Any, default: int | None) -> int | None:

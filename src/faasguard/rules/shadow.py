@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from faasguard.analysis.endpoints import api_exposure, effective_authorizer
+from faasguard.analysis.endpoints import api_exposure, effective_authorizer, http_routes
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.openapi import Spec, zombies
 from faasguard.findings import Finding, make_finding, rule
@@ -244,7 +244,7 @@ and protect it like the current one. Reported once per old version, at its first
 )
 def old_version_routes(app: App, facts: Facts) -> Iterator[Finding]:
     versions: dict[int, list[Route]] = {}
-    for route in app.routes:
+    for route in http_routes(app):  # with the app's own routes behind a catch-all proxy
         match = _VERSION.match(route.path)
         if match:
             versions.setdefault(int(match.group(1)), []).append(route)
