@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:
     from faasguard.baseline import read_baseline, write_baseline
     from faasguard.config import DEFAULT_FAIL_ON, resolve_config, to_options
     from faasguard.progress import ProgressBar
-    from faasguard.report import Report, render
+    from faasguard.report import Report, write
     from faasguard.scan import scan_paths
 
     config = resolve_config(args.paths, args.config)
@@ -135,15 +135,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(render(report, args.format, _color(args.color, handle),
-                                    args.quiet))
+                write(report, args.format, handle, _color(args.color, handle), args.quiet)
         except OSError as exc:
             print(f"faasguard: error: {args.output}: cannot be written: "
                   f"{exc.strerror or exc}", file=sys.stderr)
             return 2
     else:
-        sys.stdout.write(render(report, args.format, _color(args.color, sys.stdout),
-                                args.quiet))
+        write(report, args.format, sys.stdout, _color(args.color, sys.stdout), args.quiet)
         sys.stdout.flush()
     return report.exit_code()
 

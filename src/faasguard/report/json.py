@@ -21,7 +21,7 @@ from faasguard.report.base import (
     summary,
     suppression_of,
 )
-from faasguard.report.jsontext import dumps
+from faasguard.report.jsontext import Items, dumps
 
 REPORT_VERSION = "1"
 
@@ -32,15 +32,16 @@ def render(report: Report) -> str:
 
 
 def document(report: Report) -> dict[str, Any]:
-    """The report as a JSON-ready dict, keys in their documented order."""
+    """The report as a JSON-ready dict, keys in their documented order; findings and
+    diagnostics are `Items`, each made while it is written."""
     return {
         "version": REPORT_VERSION,
         "tool": {"name": TOOL_NAME, "version": report.version,
                  "informationUri": INFORMATION_URI},
         "summary": summary(report),
-        "findings": [_finding(f) for f in sorted(report.findings, key=finding_order)],
-        "diagnostics": [_diagnostic(d) for d in sorted(report.diagnostics,
-                                                       key=diagnostic_order)],
+        "findings": Items(map(_finding, sorted(report.findings, key=finding_order))),
+        "diagnostics": Items(map(_diagnostic, sorted(report.diagnostics,
+                                                     key=diagnostic_order))),
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,7 +29,7 @@ from faasguard.report.base import (
     finding_order,
     suppression_of,
 )
-from faasguard.report.jsontext import dumps
+from faasguard.report.jsontext import Items, dumps
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                 "sarif-schema-2.1.0.json")
@@ -46,7 +47,8 @@ def render(report: Report) -> str:
 
 
 def document(report: Report) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict."""
+    """The SARIF log as a JSON-ready dict; results and notifications are `Items`, each
+    made while it is written."""
     metas = {m.id: m for m in report.rules}
     for finding in report.findings:  # a finding of a rule missing from the catalogue
         metas.setdefault(finding.rule_id, RuleMeta(
@@ -65,12 +67,12 @@ def document(report: Report) -> dict[str, Any]:
         "originalUriBaseIds": {SRCROOT: {"uri": Path(srcroot).as_uri().rstrip("/") + "/"}},
         "invocations": [{
             "executionSuccessful": not report.nothing_scanned,
-            "toolExecutionNotifications": [
+            "toolExecutionNotifications": Items(
                 _notification(d, prefix)
-                for d in sorted(report.diagnostics, key=diagnostic_order)],
+                for d in sorted(report.diagnostics, key=diagnostic_order)),
         }],
-        "results": [_result(f, index[f.rule_id], prefix)
-                    for f in sorted(report.findings, key=finding_order)],
+        "results": Items(_result(f, index[f.rule_id], prefix)
+                         for f in sorted(report.findings, key=finding_order)),
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -121,8 +123,13 @@ def _srcroot(report: Report) -> tuple[str, str]:
 def _uri(file: str, prefix: str) -> dict[str, str]:
     if os.path.isabs(file):
         return {"uri": Path(file).as_uri()}
-    return {"uri": quote(prefix + file if file else prefix or ".", safe="/"),
-            "uriBaseId": SRCROOT}
+    return {"uri": _quoted(prefix + file if file else prefix or "."), "uriBaseId": SRCROOT}
+
+
+@lru_cache(maxsize=4096)
+def _quoted(path: str) -> str:
+    """A relative path as a URI reference (findings share files: each is quoted once)."""
+    return quote(path, safe="/")
 
 
 def _physical(location: Location, prefix: str) -> dict[str, Any]:
