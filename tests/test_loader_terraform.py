@@ -10,7 +10,7 @@ import pytest
 from faasguard.loaders.terraform import load_tree
 from faasguard.loaders.terraform.hcl import parse_tf
 from faasguard.loaders.terraform.module import Module, Tree
-from faasguard.model import Ref, Unknown
+from faasguard.model import App, Ref, Statement, Unknown
 from faasguard.scan import scan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "terraform"
@@ -79,6 +79,7 @@ def test_module_folder_is_not_a_root_of_its_own(module_app) -> None:  # type: ig
 
 def test_remote_module_is_a_warning(module_app) -> None:  # type: ignore[no-untyped-def]
     notes = [d for d in module_app.diagnostics if "not a local path" in d.message]
+    assert "never fetched" in notes[0].message and "terraform init" in notes[0].message
     assert len(notes) == 1 and notes[0].file == "main.tf" and notes[0].line == 74
 
 
@@ -215,3 +216,114 @@ def test_unreadable_policy_is_a_warning_at_its_line(tmp_path: Path) -> None:
     warning, = app.diagnostics
     assert (warning.file, warning.line, warning.level) == ("iam.tf", 8, "warning")
     assert "cannot be read statically" in warning.message
+
+
+@pytest.fixture(scope="module")
+def dynamic_app() -> App:
+    return _load("dynamic")
+
+
+def _statements(app: App, role: str) -> list[Statement]:
+    return app.roles[f"main.tf#aws_iam_role.{role}"].statements
+
+
+def test_dynamic_blocks_expand_per_known_element(dynamic_app: App) -> None:
+    worker = _statements(dynamic_app, "worker")
+    assert [(s.sid, s.actions, s.resources) for s in worker] == [
+        (None, ("logs:CreateLogStream", "logs:PutLogEvents"), ("arn:aws:logs:*:*:*",)),
+        (None, ("dynamodb:GetItem", "dynamodb:PutItem"),  # a list: one per element
+         ("arn:aws:dynamodb:us-east-1:123456789012:table/orders",)),
+        (None, ("sqs:SendMessage",), ("arn:aws:sqs:us-east-1:123456789012:jobs",)),
+        ("ReadRaw", ("s3:GetObject",), ("arn:aws:s3:::media-raw/*",)),  # a map, `iterator`
+        ("ReadLogs", ("s3:GetObject",), ("arn:aws:s3:::media-logs/*",))]
+    # a nested dynamic block sees the outer iterator; `for_each = []` makes nothing
+    assert [s.conditions for s in worker[3:]] == [
+        {}, {"Bool": {"aws:SecureTransport": ["true"]}}]
+    assert not any("iam:PassRole" in s.actions for s in worker)
+    assert [s.location.line for s in worker if s.location] == [27, 34, 34, 43, 43]
+
+
+def test_dynamic_blocks_of_resources(dynamic_app: App) -> None:
+    worker = dynamic_app.functions["main.tf#aws_lambda_function.worker"]
+    assert {k: v.value for k, v in worker.environment.items()} == {"STAGE": "prod",
+                                                                   "TABLE": "orders"}
+    assert worker.tracing is None  # for_each = var.tracing ? [...] : [] with tracing false
+    assert worker.url is not None and worker.url.cors == {
+        "AllowOrigins": ["https://shop.example.com"], "AllowMethods": ["GET"]}
+
+
+def test_dynamic_block_with_unknown_for_each_is_kept_once_unknown(dynamic_app: App) -> None:
+    statement, = _statements(dynamic_app, "partner")
+    action, = statement.actions
+    assert isinstance(action, Unknown) and statement.resources == ("*",)
+    partner = dynamic_app.functions["main.tf#aws_lambda_function.partner"]
+    assert partner.tracing == "Active"  # the block as written, not "no tracing"
+    notes = sorted((d.line, d.message) for d in dynamic_app.diagnostics
+                   if "for_each cannot be known" in d.message)
+    assert [line for line, _ in notes] == [69, 127]  # once each, in main.tf
+    assert "var.partner_grants" in notes[0][1] and "statement.value unknown" in notes[0][1]
+    rules = {(f.rule_id, f.location.line) for f in scan(str(FIXTURES / "dynamic")).findings}
+    assert not {r for r, _ in rules if r.startswith("FG-PERM")}  # unknown actions: no claim
+    assert ("FG-MON-001", 98) in rules and ("FG-MON-001", 120) not in rules
+
+
+def test_dynamic_block_edge_cases_are_no_crash() -> None:
+    blocks = parse_tf('data "aws_iam_policy_document" "x" {\n'
+                      '  dynamic "statement" {\n    for_each = "not-a-collection"\n'
+                      '    content {\n      actions = [statement.key]\n    }\n  }\n'
+                      '  dynamic "statement" {\n    for_each = [1]\n  }\n'
+                      '  dynamic "statement" {\n    for_each = { a = "s3:GetObject" }\n'
+                      '    iterator = grant\n    content {\n'
+                      '      actions = [grant.value, statement.value]\n    }\n  }\n}\n', "x.tf")
+    tree = Tree(".", "*.tf", lambda _f: [])
+    module = Module(tree, ".", blocks)
+    expanded = module.nested(blocks[0], "statement")
+    assert len(expanded) == 2  # the block without content generates nothing
+    unknown, mapped = (module.attr(b, "actions") for b in expanded)
+    assert isinstance(unknown[0], Unknown)
+    assert mapped[0] == "s3:GetObject" and isinstance(mapped[1], Unknown)
+    assert [line for _f, line, _m in tree.notes] == [2, 8]
+
+
+def test_remote_module_is_read_from_the_copy_terraform_init_installed() -> None:
+    app = load_tree(str(FIXTURES / "remote_modules"), ["main.tf"])  # as discovery finds it
+    fn, = app.functions.values()
+    assert fn.id == ".terraform/modules/api/main.tf#module.api.aws_lambda_function.this"
+    assert (fn.name, fn.timeout_s) == ("orders-api", 900)  # the caller's inputs
+    alarm, = app.alarms  # a remote module of the remote module (key api.alarms)
+    assert alarm.location.file == ".terraform/modules/api.alarms/main.tf"
+    assert app.resources["main.tf#aws_sqs_queue.orders"].encryption == "kms:alias/orders"
+    warnings = {(d.file, d.line): d.message for d in app.diagnostics}
+    assert set(warnings) == {("main.tf", 8), ("main.tf", 12), ("main.tf", 16),
+                             (".terraform/modules/modules.json", None)}
+    assert "'git::https://example.com/acme/jobs.git?ref=v1.2.0' is not a local path" in \
+        warnings[("main.tf", 8)] and "never fetched" in warnings[("main.tf", 12)]
+    assert "'../outside_copy' is outside the scanned folder" in \
+        warnings[(".terraform/modules/modules.json", None)]
+
+
+def test_installed_module_copy_leaving_the_root_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    root = tmp_path / "project"
+    (root / ".terraform" / "modules").mkdir(parents=True)
+    (root / ".terraform" / "modules" / "linked").symlink_to(outside)
+    (root / ".terraform" / "modules" / "modules.json").write_text(
+        '{"Modules": [{"Key": "linked", "Dir": ".terraform/modules/linked"},'
+        ' {"Key": "absolute", "Dir": "/etc"}, {"Key": "odd"}, "junk"]}')
+    (root / "main.tf").write_text('module "linked" {\n  source = "acme/q/aws"\n}\n'
+                                  'module "absolute" {\n  source = "acme/abs/aws"\n}\n')
+    app = load_tree(str(root), ["main.tf"])
+    assert not app.resources
+    assert sum("outside the scanned folder" in d.message for d in app.diagnostics) == 2
+    (root / ".terraform" / "modules" / "modules.json").write_text("{not json")
+    broken = load_tree(str(root), ["main.tf"])
+    assert any(d.file == ".terraform/modules/modules.json" and "not JSON" in d.message
+               for d in broken.diagnostics)
+
+
+def test_scan_reads_the_installed_copy_once() -> None:
+    result = scan(str(FIXTURES / "remote_modules"))
+    assert {f.location.file for f in result.findings} == {".terraform/modules/api/main.tf"}
+    assert not [d for d in result.diagnostics if d.code == "internal" or d.level == "error"]

@@ -42,6 +42,23 @@ class Scope(Protocol):
         """The text of a file named relative to the module (`file()`), or Unknown."""
 
 
+class Bound(Tree):
+    """An expression of an expanded `dynamic` block with the iterators it sees
+    (iterator name -> (key, value)): `<iterator>.key` and `<iterator>.value` are bound
+    while it is evaluated; everything else is looked up as usual."""
+
+    def __init__(self, expr: Tree | Token, iterators: dict[str, tuple[Value, Value]]) -> None:
+        super().__init__("bound", [expr])
+        self.iterators = iterators
+
+
+def bind(expr: Tree | Token, iterators: dict[str, tuple[Value, Value]]) -> Bound:
+    """`expr` with more iterators in scope (the newest shadow an outer one of that name)."""
+    if isinstance(expr, Bound):
+        return Bound(expr.children[0], {**expr.iterators, **iterators})
+    return Bound(expr, iterators)
+
+
 def is_known(value: Value) -> bool:
     """True when a value (deeply) holds no Unknown."""
     if isinstance(value, Unknown):
@@ -60,6 +77,7 @@ class Evaluator:
         self.scope = scope
         self.depth_limit = depth_limit
         self._depth = 0
+        self._iterators: dict[str, tuple[Value, Value]] = {}  # of the `Bound` being evaluated
 
     def value(self, node: Tree | Token) -> Value:
         """The static value of an expression tree."""
@@ -78,6 +96,15 @@ class Evaluator:
             self._depth -= 1
 
     # ------------------------------------------------------------------ terms
+
+    def _bound(self, node: Tree) -> Value:
+        if not isinstance(node, Bound):
+            return Unknown("bound expression")
+        outer, self._iterators = self._iterators, {**self._iterators, **node.iterators}
+        try:
+            return self.value(node.children[0])
+        finally:
+            self._iterators = outer
 
     def _expr_term(self, node: Tree) -> Value:
         inner = subtrees(node)
@@ -217,6 +244,9 @@ class Evaluator:
         return ["*"]
 
     def _traverse(self, root: str, parts: list[str | int]) -> Value:
+        if root in self._iterators and parts and parts[0] in ("key", "value"):
+            key, value = self._iterators[root]
+            return _walk(key if parts[0] == "key" else value, parts[1:])
         found, used = self.scope.lookup(root, parts)
         return _walk(found, parts[used:])
 

@@ -78,8 +78,8 @@ def _bucket_encryption(resource: Resource, props: Props, types: dict[str, str]) 
     if bucket is None:
         return
     rules = LList()
-    for rule in resource.block.nested("rule"):
-        for default in rule.nested("apply_server_side_encryption_by_default"):
+    for rule in resource.module.nested(resource.block, "rule"):
+        for default in resource.module.nested(rule, "apply_server_side_encryption_by_default"):
             rules.append(LDict(ServerSideEncryptionByDefault=LDict(
                 SSEAlgorithm=resource.module.attr(default, "sse_algorithm"),
                 KMSMasterKeyID=resource.module.attr(default, "kms_master_key_id"))))
@@ -93,7 +93,7 @@ def _bucket_notification(resource: Resource, props: Props, types: dict[str, str]
     if bucket is None:
         return
     notification = bucket.setdefault("NotificationConfiguration", LDict())
-    for config in resource.block.nested("lambda_function"):
+    for config in resource.module.nested(resource.block, "lambda_function"):
         events = resource.module.attr(config, "events")
         for event in events if isinstance(events, list) else [events]:
             entry = LDict(Function=resource.module.attr(config, "lambda_function_arn"),
@@ -130,7 +130,7 @@ def _method_settings(resource: Resource, props: Props, types: dict[str, str]) ->
     if isinstance(path, str) and path != "*/*":
         head, _, method = path.rpartition("/")
         resource_path = "/" + head.lstrip("/")
-    for settings in block.nested("settings"):
+    for settings in module.nested(block, "settings"):
         entry = LDict(ResourcePath=resource_path, HttpMethod=method,
                       ThrottlingRateLimit=module.attr(settings, "throttling_rate_limit"),
                       ThrottlingBurstLimit=module.attr(settings, "throttling_burst_limit"),

@@ -1,8 +1,10 @@
 """Terraform modules: the blocks of one folder, and what their expressions refer to.
 
 A `Module` is one instance of a module folder: the root module of a scanned folder, or
-a child called with `module "x" { source = "./path" }` (local paths only; registry and
-Git sources are not fetched: their outputs are Unknown, with a note). It implements the
+a child called with `module "x" { source = "./path" }`. Registry, Git, HTTP and other
+remote sources are never fetched: when `terraform init` already installed the module,
+the copy `.terraform/modules/modules.json` records (inside the scanned folder) is read,
+else the module's outputs are Unknown, with a note. It implements the
 expression `Scope`: `var.*` (the caller's inputs, `*.tfvars` of a root module, else the
 default), `local.*`, `module.*.<output>`, `path.*`, `data.*` (IAM policy documents and
 `archive_file` are evaluated; other data sources are Unknown) and resource references,
@@ -11,6 +13,7 @@ which become `Ref`s to the resource's id in the synthetic template (see `naming`
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from collections.abc import Callable, Iterator
@@ -18,13 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from faasguard.loaders.documents import InputError, LDict, LList, read_text
-from faasguard.loaders.terraform.expressions import Evaluator
-from faasguard.loaders.terraform.hcl import Attr, Block
+from faasguard.loaders.terraform.expressions import Bound, Evaluator, bind
+from faasguard.loaders.terraform.hcl import Attr, Block, name_of
 from faasguard.model import Ref, Unknown, Value, qualify
 
 #: Attributes that name a resource itself (a plain Ref); others become `Ref(id, "Attr")`.
 _SELF_ATTRIBUTES = {"id", "name", "bucket", "function_name", "url", "arn_suffix"}
 MAX_MODULE_DEPTH = 16
+#: Where `terraform init` records the modules it installed, relative to the root module.
+MODULES_MANIFEST = ".terraform/modules/modules.json"
 
 
 @dataclass
@@ -51,10 +56,49 @@ class Tree:
     parse: Callable[[str], list[Block]]  # folder relative to root -> its blocks
     resources: list[Resource] = field(default_factory=list)
     notes: list[tuple[str, int | None, str]] = field(default_factory=list)  # file, line, msg
+    _manifests: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def installed(self, folder: str) -> dict[str, str]:
+        """The modules `terraform init` installed for the root module in `folder`: module
+        key (`a.b` for module b called by module a) -> the folder of its copy, relative to
+        the scanned root. Read from `.terraform/modules/modules.json`; entries whose copy
+        is outside the scanned root are left out, with a note."""
+        if folder not in self._manifests:
+            self._manifests[folder] = self._read_manifest(folder)
+        return self._manifests[folder]
+
+    def _read_manifest(self, folder: str) -> dict[str, str]:
+        rel = posixpath.normpath(posixpath.join(folder, MODULES_MANIFEST))
+        path = os.path.join(self.root, rel)
+        if not os.path.isfile(path):
+            return {}
+        try:
+            data = json.loads(read_text(path))
+        except (InputError, ValueError) as exc:
+            why = exc.message if isinstance(exc, InputError) else "not JSON"
+            self.note(rel, None, f"{why}; the modules terraform init installed are not read")
+            return {}
+        entries = data.get("Modules") if isinstance(data, dict) else None
+        found: dict[str, str] = {}
+        real_root = os.path.realpath(self.root)
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("Key"), str) or \
+                    not isinstance(entry.get("Dir"), str) or not entry["Key"]:
+                continue
+            copy = posixpath.normpath(posixpath.join(folder, entry["Dir"]))
+            real = os.path.realpath(os.path.join(self.root, copy))
+            if posixpath.isabs(entry["Dir"]) or copy == ".." or copy.startswith("../") or \
+                    not real.startswith(real_root + os.sep):
+                self.note(rel, None, f"module {entry['Key']}: its copy {entry['Dir']!r} is "
+                          "outside the scanned folder; not read")
+                continue
+            found[entry["Key"]] = copy
+        return found
 
     def note(self, file: str, line: int | None, message: str) -> None:
-        """Record a warning about a Terraform file."""
-        self.notes.append((file, line, message))
+        """Record a warning about a Terraform file (once, however often it is met)."""
+        if (file, line, message) not in self.notes:
+            self.notes.append((file, line, message))
 
 
 class Module:
@@ -135,11 +179,11 @@ class Module:
         source = self.evaluator.value(block.attrs["source"].expr) \
             if "source" in block.attrs else None
         if not isinstance(source, str) or not source.startswith(("./", "../")):
-            self.tree.note(block.file, block.line,
-                           f"module {name}: source {source!r} is not a local path; its "
-                           "resources are not read")
-            return None
-        folder = posixpath.normpath(posixpath.join(self.folder, source))
+            folder = self._installed(block, name, source)
+            if folder is None:
+                return None
+        else:
+            folder = posixpath.normpath(posixpath.join(self.folder, source))
         if folder == ".." or folder.startswith("../") or self.depth >= MAX_MODULE_DEPTH:
             self.tree.note(block.file, block.line, f"module {name}: '{source}' is outside "
                            "the scanned folder (or nested too deeply); not read")
@@ -154,6 +198,25 @@ class Module:
                                "depends_on")}
         return Module(self.tree, folder, blocks, f"{self.prefix}module.{name}.", inputs,
                       self, depth=self.depth + 1)
+
+    def _installed(self, block: Block, name: str, source: Value) -> str | None:
+        """The folder of `terraform init`'s copy of a remote module (never fetched here),
+        or None with a note that the module is not analysed."""
+        shown = source.text if isinstance(source, Unknown) else \
+            "(none)" if source is None else repr(source)
+        top: Module = self
+        while top.caller is not None:
+            top = top.caller
+        manifest = self.tree.installed(top.folder)
+        key = ".".join([*(p for p in self.prefix.split(".")[1::2] if p), name])
+        folder = manifest.get(key)
+        if folder is None:
+            self.tree.note(block.file, block.line,
+                           f"module {name}: source {shown} is not a local path: remote "
+                           "modules are never fetched, so its resources are not analysed "
+                           "(run `terraform init` and faasguard reads the copy recorded in "
+                           f"{MODULES_MANIFEST})")
+        return folder
 
     # ------------------------------------------------------------------ the Scope
 
@@ -291,6 +354,44 @@ class Module:
         found = block.attrs.get(name)
         return None if found is None else self.evaluator.value(found.expr)
 
+    def nested(self, block: Block, kind: str) -> list[Block]:
+        """The nested blocks of one type, in order, with `dynamic "<kind>"` blocks expanded:
+        one block per element of a `for_each` known statically (its `content`, with
+        `<iterator>.key`/`.value` bound), none for an empty one, and one with an unknown
+        key and value (and a note) when the `for_each` cannot be known."""
+        out: list[Block] = []
+        for child in block.blocks:
+            if child.type == kind:
+                out.append(child)
+            elif child.type == "dynamic" and child.labels and child.labels[0] == kind:
+                out.extend(self._expand(child, kind))
+        return out
+
+    def _expand(self, dynamic: Block, kind: str) -> list[Block]:
+        content = dynamic.nested("content")
+        if not content:
+            self.tree.note(dynamic.file, dynamic.line, f'dynamic "{kind}" has no content '
+                           "block; nothing generated")
+            return []
+        iterator = kind
+        if "iterator" in dynamic.attrs:
+            expr = dynamic.attrs["iterator"].expr
+            iterator = name_of(expr.children[0] if isinstance(expr, Bound) else expr)
+        each = self.attr(dynamic, "for_each")
+        pairs: list[tuple[Value, Value]]
+        if isinstance(each, dict):
+            pairs = list(each.items())
+        elif isinstance(each, list):
+            pairs = list(enumerate(each))
+        else:
+            why = each.text if isinstance(each, Unknown) else "not a collection"
+            self.tree.note(dynamic.file, dynamic.line, f'dynamic "{kind}": for_each cannot be '
+                           f"known statically ({why}); its content is read once, with "
+                           f"{iterator}.key and {iterator}.value unknown")
+            unknown = Unknown(f'{iterator} of dynamic "{kind}" (for_each not known)')
+            pairs = [(unknown, unknown)]
+        return [_bound_block(content[0], kind, (), {iterator: pair}) for pair in pairs]
+
     def all_modules(self) -> list[Module]:
         """This module and every module it calls, depth first."""
         out = [self]
@@ -300,13 +401,22 @@ class Module:
         return out
 
 
+def _bound_block(block: Block, kind: str, labels: tuple[str, ...],
+                 iterators: dict[str, tuple[Value, Value]]) -> Block:
+    """A copy of `block` as a `kind` block whose expressions see `iterators`."""
+    return Block(kind, labels, block.file, block.line, block.end_line,
+                 {name: Attr(name, bind(attr.expr, iterators), attr.line)
+                  for name, attr in block.attrs.items()},
+                 [_bound_block(b, b.type, b.labels, iterators) for b in block.blocks])
+
+
 def policy_document(module: Module, block: Block) -> LDict:
     """An `aws_iam_policy_document` data source as an IAM policy (statements at lines)."""
     doc = LDict(Version="2012-10-17")
     doc.line = block.line
     statements = LList()
     statements.line = block.line
-    for st in block.nested("statement"):
+    for st in module.nested(block, "statement"):
         out = LDict(Effect=module.attr(st, "effect") or "Allow")
         out.line = st.line
         for tf, cfn in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
@@ -315,13 +425,13 @@ def policy_document(module: Module, block: Block) -> LDict:
                 out[cfn] = module.attr(st, tf)
                 out.key_lines[cfn] = st.attrs[tf].line
         for tf, cfn in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-            for principal in st.nested(tf):
+            for principal in module.nested(st, tf):
                 kind = module.attr(principal, "type")
                 ids = module.attr(principal, "identifiers")
                 entry = out.setdefault(cfn, LDict())
                 entry[kind] = ids
                 out.key_lines[cfn] = principal.line
-        for condition in st.nested("condition"):
+        for condition in module.nested(st, "condition"):
             test, variable = module.attr(condition, "test"), module.attr(condition, "variable")
             if isinstance(test, str) and isinstance(variable, str):
                 out.setdefault("Condition", LDict()).setdefault(test, LDict())[variable] = \

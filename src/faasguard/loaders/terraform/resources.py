@@ -225,8 +225,8 @@ def _convert(resource: Resource, block: Block, specs: dict[str, Spec]) -> LDict:
                 continue
             out[name] = value
             out.key_lines[name] = block.attrs[tf].line
-        elif isinstance(spec, str) and block.nested(tf):  # Terraform 0.11: a map as a block
-            nested_map = block.nested(tf)[0]
+        elif isinstance(spec, str) and module.nested(block, tf):  # 0.11: a map as a block
+            nested_map = module.nested(block, tf)[0]
             values = LDict()
             values.line = nested_map.line
             for key, attr in nested_map.attrs.items():
@@ -235,7 +235,7 @@ def _convert(resource: Resource, block: Block, specs: dict[str, Spec]) -> LDict:
             out[name] = values
             out.key_lines[name] = nested_map.line
         elif not isinstance(spec, str):
-            nested = block.nested(tf)
+            nested = module.nested(block, tf)
             if not nested:
                 continue
             converted = [_convert(resource, b, spec[1]) for b in nested]
