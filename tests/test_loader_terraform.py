@@ -327,3 +327,13 @@ def test_scan_reads_the_installed_copy_once() -> None:
     result = scan(str(FIXTURES / "remote_modules"))
     assert {f.location.file for f in result.findings} == {".terraform/modules/api/main.tf"}
     assert not [d for d in result.diagnostics if d.code == "internal" or d.level == "error"]
+
+
+def test_dynamic_block_keys_of_lists_sets_and_maps() -> None:
+    text = "".join(f'  dynamic "statement" {{\n    for_each = {each}\n'
+                   '    content {\n      sid = statement.key\n    }\n  }\n'
+                   for each in ('["a", "b"]', 'toset(["a", "b"])', '{ x = "a" }'))
+    blocks = parse_tf(f'data "aws_iam_policy_document" "x" {{\n{text}}}\n', "x.tf")
+    module = Module(Tree(".", "*.tf", lambda _f: []), ".", blocks)
+    assert [module.attr(b, "sid") for b in module.nested(blocks[0], "statement")] == [
+        0, 1, "a", "b", "x"]

@@ -20,9 +20,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from lark import Token
+from lark import Tree as LarkTree
+
 from faasguard.loaders.documents import InputError, LDict, LList, read_text
 from faasguard.loaders.terraform.expressions import Bound, Evaluator, bind
-from faasguard.loaders.terraform.hcl import Attr, Block, name_of
+from faasguard.loaders.terraform.hcl import Attr, Block, name_of, subtrees
 from faasguard.model import Ref, Unknown, Value, qualify
 
 #: Attributes that name a resource itself (a plain Ref); others become `Ref(id, "Attr")`.
@@ -381,15 +384,15 @@ class Module:
         pairs: list[tuple[Value, Value]]
         if isinstance(each, dict):
             pairs = list(each.items())
-        elif isinstance(each, list):
-            pairs = list(enumerate(each))
+        elif isinstance(each, list):  # a set's key is its value; a list's, the index
+            as_set = _calls(dynamic.attrs["for_each"].expr, "toset")
+            pairs = [(v if as_set else i, v) for i, v in enumerate(each)]
         else:
             why = each.text if isinstance(each, Unknown) else "not a collection"
             self.tree.note(dynamic.file, dynamic.line, f'dynamic "{kind}": for_each cannot be '
                            f"known statically ({why}); its content is read once, with "
                            f"{iterator}.key and {iterator}.value unknown")
-            unknown = Unknown(f'{iterator} of dynamic "{kind}" (for_each not known)')
-            pairs = [(unknown, unknown)]
+            pairs = [(Unknown(f"{iterator}.key"), Unknown(f"{iterator}.value"))]
         return [_bound_block(content[0], kind, (), {iterator: pair}) for pair in pairs]
 
     def all_modules(self) -> list[Module]:
@@ -399,6 +402,16 @@ class Module:
             if child is not None:
                 out.extend(child.all_modules())
         return out
+
+
+def _calls(expr: LarkTree | Token, function: str) -> bool:
+    """Is the expression a call of `function` (`toset(...)`)?"""
+    node = expr.children[0] if isinstance(expr, Bound) else expr
+    while isinstance(node, LarkTree) and node.data == "expr_term" and \
+            len(subtrees(node)) == 1:
+        node = subtrees(node)[0]
+    return isinstance(node, LarkTree) and node.data == "function_call" and \
+        name_of(subtrees(node)[0]) == function
 
 
 def _bound_block(block: Block, kind: str, labels: tuple[str, ...],
