@@ -3,11 +3,13 @@ resources named by the calls, and resolution through the App model."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import pytest
 
+from faasguard.analysis.aws_interp import expr_text
 from faasguard.analysis.awscalls import calls_in_handler, resolve_target
 from faasguard.analysis.privileges import policy_resource
 from faasguard.analysis.taint.modules import ModuleCache
@@ -136,3 +138,28 @@ def test_handler_that_is_not_a_function_is_a_note(tmp_path: Path) -> None:
     notes = [d for d in result.diagnostics if d.code == "awscalls"]
     assert "serverless.yml#api" not in result.facts.aws_calls
     assert len(notes) == 1 and "not a plain function" in notes[0].message
+
+
+@pytest.mark.parametrize("source", [
+    "name", "a.b.c", "f()", "f(x, 'y', k=1, **more)", "t['id']", "t[x + 1]",
+    "'echo ' + name", "a + b + c", "a + (b + c)", "'%s-%s' % (a, b)", "'%s' % a % b",
+    "a - b", "a * b + c", "-1", "(1).real", "x[1:2]", "x[1, 2]", "f(*args)",
+    "u'legacy'", "'it''s'", "\"quote ' inside\"", "'tab\\t'", "b'bytes'", "1.5", "None",
+    "True", "f'{x}'", "(a + b).c", "(a + b)(c)", "[a][0]", "lambda: 1",
+    "os.environ.get('TABLE', 't')", "os.getenv('X')",
+])
+def test_expression_text_is_unparse(source: str) -> None:
+    """Names of resources computed by code carry the expression as written
+    (`expr_text`): the same text as `ast.unparse`, built faster."""
+    node = ast.parse(source, mode="eval").body
+    assert expr_text(node) == ast.unparse(node)
+
+
+def test_expression_text_over_the_fixture_handlers() -> None:
+    checked = 0
+    for path in FIXTURES.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.expr):
+                assert expr_text(node) == ast.unparse(node), (path, node.lineno)
+                checked += 1
+    assert checked > 500

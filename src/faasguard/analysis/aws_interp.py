@@ -10,6 +10,7 @@ clients created at import time are known. Nothing is imported or executed.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from faasguard.analysis import aws_sdk
@@ -35,6 +36,7 @@ from faasguard.analysis.aws_values import (
     SessionV,
     Target,
     WaiterV,
+    literal_name,
 )
 from faasguard.analysis.taint.modules import (
     ClassInfo,
@@ -71,11 +73,88 @@ def _prefix(parts: list[Any]) -> str:
     return start
 
 
+#: Search paths by (module file, base folder): the same for every handler of a scan.
+_SEARCH_PATHS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _search_path(module: Module, base: str) -> tuple[str, ...]:
+    """`search_path(module, base)`, remembered (it depends on the two paths only)."""
+    key = (module.file, base)
+    found = _SEARCH_PATHS.get(key)
+    if found is None:
+        if len(_SEARCH_PATHS) >= 65536:
+            _SEARCH_PATHS.clear()
+        found = _SEARCH_PATHS[key] = search_path(module, base)
+    return found
+
+
+#: Operators whose expressions `expr_text` writes itself, and what they are written as.
+_OPERATORS = {ast.Add: "+", ast.Mod: "%"}
+_ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
+
+
+def expr_text(node: ast.expr) -> str:
+    """`ast.unparse(node)`: written here for the plain expressions code names resources
+    with (names, attributes, calls, subscripts, string literals, `a + b`), which is many
+    times faster; `ast.unparse` for the others."""
+    text = _plain_text(node)
+    return text if text is not None else ast.unparse(node)
+
+
+def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind)
+    """The text `ast.unparse` gives a plain expression; None for any other."""
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id
+    if kind is ast.Constant:
+        value = node.value
+        if node.kind is None and (value is None or type(value) in (str, int, bool)):
+            return repr(value)
+        return None
+    if kind is ast.Attribute:
+        base = node.value
+        inner = _plain_text(base) if isinstance(base, _ATOMS) else None
+        return None if inner is None else f"{inner}.{node.attr}"
+    if kind is ast.Subscript:
+        base, key = node.value, node.slice
+        inner = _plain_text(base) if isinstance(base, _ATOMS) else None
+        index = _plain_text(key) if inner is not None else None
+        return None if index is None else f"{inner}[{index}]"
+    if kind is ast.Call:
+        func = node.func
+        head = _plain_text(func) if isinstance(func, _ATOMS) else None
+        if head is None:
+            return None
+        parts: list[str] = []
+        for arg in node.args:
+            text = _plain_text(arg)
+            if text is None:
+                return None
+            parts.append(text)
+        for keyword in node.keywords:
+            text = _plain_text(keyword.value)
+            if text is None:
+                return None
+            parts.append(f"**{text}" if keyword.arg is None else f"{keyword.arg}={text}")
+        return f"{head}({', '.join(parts)})"
+    if kind is ast.BinOp:
+        operator = _OPERATORS.get(type(node.op))
+        left, right = node.left, node.right
+        # left-associative: the left operand may be the same operation, the right an atom
+        if operator is None or not isinstance(right, (*_ATOMS, ast.Constant)) or not (
+                isinstance(left, (*_ATOMS, ast.Constant)) or
+                (type(left) is ast.BinOp and type(left.op) is type(node.op))):
+            return None
+        first, second = _plain_text(left), _plain_text(right)
+        return None if first is None or second is None else f"{first} {operator} {second}"
+    return None
+
+
 def as_name(val: Any, node: ast.expr | None) -> Name:
     """The Name a value stands for (an event part or an expression text when not a string)."""
     if isinstance(val, Name):
         return val
-    text = ast.unparse(node) if node is not None else "?"
+    text = expr_text(node) if node is not None else "?"
     if isinstance(val, EventV):
         return Name(event=".".join(val.path), text=text)
     if isinstance(val, BoundV) and isinstance(val.owner, EventV):
@@ -113,7 +192,7 @@ class Interpreter:
         env = self._globals.get(module.file)
         if env is None:
             env = self._globals[module.file] = {}
-            frame = Frame(module, search_path(module, self.base), env)
+            frame = Frame(module, _search_path(module, self.base), env)
             outer, self.file = self.file, module.file
             try:
                 self.block(module.tree.body, frame)
@@ -124,57 +203,73 @@ class Interpreter:
     # ------------------------------------------------------------------ statements
     def block(self, stmts: list[ast.stmt], f: Frame) -> None:
         """Run statements in order (branches one after the other, loops once)."""
+        table = _STATEMENTS
         for stmt in stmts:
-            self.stmt(stmt, f)
+            run = table.get(type(stmt))
+            if run is not None:
+                run(self, stmt, f)
 
     def stmt(self, node: ast.stmt, f: Frame) -> None:
-        """Run one statement."""
-        if isinstance(node, ast.Assign):
-            val = self.ev(node.value, f)
-            for target in node.targets:
-                self.bind(target, val, f)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            if node.value is not None:
-                val = self.ev(node.value, f)
-                if isinstance(node, ast.AnnAssign):
-                    self.bind(node.target, val, f)
-        elif isinstance(node, ast.Expr):
-            self.ev(node.value, f)
-        elif isinstance(node, ast.Return):
-            if node.value is not None:
-                f.returns.append(self.ev(node.value, f))
-        elif isinstance(node, (ast.If, ast.While)):
-            self.ev(node.test, f)
-            self.block(node.body, f)
-            self.block(node.orelse, f)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self.bind(node.target, self.element(self.ev(node.iter, f), node.iter, f), f)
-            self.block(node.body, f)
-            self.block(node.orelse, f)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                val = self.ev(item.context_expr, f)
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, val, f)
-            self.block(node.body, f)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            self.block(node.body, f)  # type: ignore[attr-defined]
-            for handler in node.handlers:  # type: ignore[attr-defined]
-                self.block(handler.body, f)
-            self.block(node.orelse, f)  # type: ignore[attr-defined]
-            self.block(node.finalbody, f)  # type: ignore[attr-defined]
-        elif isinstance(node, ast.Match):
-            self.ev(node.subject, f)
-            for case in node.cases:
-                self.block(case.body, f)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            f.locals[node.name] = FuncV(f.module, node, closure=f.locals)
-        elif isinstance(node, ast.Global):
-            f.globals_declared.update(node.names)
-        elif isinstance(node, (ast.Raise, ast.Assert, ast.Delete)):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr):
-                    self.ev(child, f)
+        """Run one statement (those that cannot bind or call anything are skipped)."""
+        run = _STATEMENTS.get(type(node))
+        if run is not None:
+            run(self, node, f)
+
+    def _assign(self, node: ast.Assign, f: Frame) -> None:
+        val = self.ev(node.value, f)
+        for target in node.targets:
+            self.bind(target, val, f)
+
+    def _ann_assign(self, node: ast.AnnAssign, f: Frame) -> None:
+        if node.value is not None:
+            self.bind(node.target, self.ev(node.value, f), f)
+
+    def _value(self, node: ast.AugAssign | ast.Expr, f: Frame) -> None:
+        self.ev(node.value, f)
+
+    def _return(self, node: ast.Return, f: Frame) -> None:
+        if node.value is not None:
+            f.returns.append(self.ev(node.value, f))
+
+    def _branch(self, node: ast.If | ast.While, f: Frame) -> None:
+        self.ev(node.test, f)
+        self.block(node.body, f)
+        self.block(node.orelse, f)
+
+    def _for(self, node: ast.For | ast.AsyncFor, f: Frame) -> None:
+        self.bind(node.target, self.element(self.ev(node.iter, f), node.iter, f), f)
+        self.block(node.body, f)
+        self.block(node.orelse, f)
+
+    def _with(self, node: ast.With | ast.AsyncWith, f: Frame) -> None:
+        for item in node.items:
+            val = self.ev(item.context_expr, f)
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, val, f)
+        self.block(node.body, f)
+
+    def _try(self, node: Any, f: Frame) -> None:  # ast.Try, ast.TryStar
+        self.block(node.body, f)
+        for handler in node.handlers:
+            self.block(handler.body, f)
+        self.block(node.orelse, f)
+        self.block(node.finalbody, f)
+
+    def _match(self, node: ast.Match, f: Frame) -> None:
+        self.ev(node.subject, f)
+        for case in node.cases:
+            self.block(case.body, f)
+
+    def _def(self, node: FunctionNode, f: Frame) -> None:
+        f.locals[node.name] = FuncV(f.module, node, closure=f.locals)
+
+    def _global(self, node: ast.Global, f: Frame) -> None:
+        f.globals_declared.update(node.names)
+
+    def _children(self, node: ast.AST, f: Frame) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.ev(child, f)
 
     def bind(self, target: ast.expr, val: Any, f: Frame) -> None:
         """Store a value in a name, attribute (`self.x`) or tuple of names."""
@@ -205,71 +300,82 @@ class Interpreter:
         return None
 
     # ------------------------------------------------------------------ expressions
-    def ev(self, node: ast.expr, f: Frame) -> Any:  # noqa: C901  (one dispatch)
+    def ev(self, node: ast.expr, f: Frame) -> Any:
         """The value of an expression (calls in it are followed and recorded)."""
-        if isinstance(node, ast.Constant):
-            return Name(literal=node.value) if isinstance(node.value, str) else None
-        if isinstance(node, ast.Name):
-            return self.lookup(node.id, f)
-        if isinstance(node, ast.Attribute):
-            return self.attribute(self.ev(node.value, f), node.attr, node, f)
-        if isinstance(node, ast.Subscript):
-            return self.subscript(self.ev(node.value, f), self.ev(node.slice, f))
-        if isinstance(node, ast.Call):
-            return self.call(node, f)
-        if isinstance(node, ast.Await):
-            return self.ev(node.value, f)
-        if isinstance(node, ast.JoinedStr):
-            parts = [self.ev(v, f) for v in node.values]
-            if all(isinstance(p, Name) and p.literal is not None for p in parts):
-                return Name(literal="".join(p.literal for p in parts))
-            return Name(text=ast.unparse(node), prefix=_prefix(parts))
-        if isinstance(node, ast.FormattedValue):
-            return self.ev(node.value, f)
-        if isinstance(node, ast.BinOp):
-            left, right = self.ev(node.left, f), self.ev(node.right, f)
-            if isinstance(node.op, ast.Add) and _literal(left) is not None and \
-                    _literal(right) is not None:
-                return Name(literal=f"{_literal(left)}{_literal(right)}")
-            return Name(text=ast.unparse(node), prefix=_prefix([left])) \
-                if isinstance(left, Name) else None
-        if isinstance(node, ast.BoolOp):
-            vals = [self.ev(v, f) for v in node.values]
-            return next((v for v in vals if v is not None), None)
-        if isinstance(node, ast.IfExp):
-            self.ev(node.test, f)
-            body, orelse = self.ev(node.body, f), self.ev(node.orelse, f)
-            return body if body is not None else orelse
-        if isinstance(node, ast.Dict):
-            items = []
-            for key, value in zip(node.keys, node.values, strict=True):
-                val = self.ev(value, f)
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    items.append((key.value, val))
-                elif key is None and isinstance(val, DictV):
-                    items.extend(val.items)
-            return DictV(tuple(items))
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            return ListV(tuple(self.ev(e, f) for e in node.elts))
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            for gen in node.generators:
-                self.bind(gen.target, self.element(self.ev(gen.iter, f), gen.iter, f), f)
-                for cond in gen.ifs:
-                    self.ev(cond, f)
-            if isinstance(node, ast.DictComp):
-                self.ev(node.key, f)
-                self.ev(node.value, f)
-                return None
-            return ListV((self.ev(node.elt, f),))
-        if isinstance(node, ast.NamedExpr):
-            val = self.ev(node.value, f)
-            self.bind(node.target, val, f)
-            return val
-        if isinstance(node, ast.Lambda):
+        kind = type(node)
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            return literal_name(value) if isinstance(value, str) else None
+        if kind is ast.Name:
+            return self.lookup(node.id, f)  # type: ignore[attr-defined]
+        run = _EXPRESSIONS.get(kind)
+        if run is not None:
+            return run(self, node, f)
+        self._children(node, f)
+        return None
+
+    def _attribute(self, node: ast.Attribute, f: Frame) -> Any:
+        return self.attribute(self.ev(node.value, f), node.attr, node, f)
+
+    def _subscript(self, node: ast.Subscript, f: Frame) -> Any:
+        return self.subscript(self.ev(node.value, f), self.ev(node.slice, f))
+
+    def _inner(self, node: ast.Await | ast.FormattedValue, f: Frame) -> Any:
+        return self.ev(node.value, f)
+
+    def _fstring(self, node: ast.JoinedStr, f: Frame) -> Any:
+        parts = [self.ev(v, f) for v in node.values]
+        if all(isinstance(p, Name) and p.literal is not None for p in parts):
+            return literal_name("".join(p.literal for p in parts))
+        return Name(text=ast.unparse(node), prefix=_prefix(parts))
+
+    def _binop(self, node: ast.BinOp, f: Frame) -> Any:
+        left, right = self.ev(node.left, f), self.ev(node.right, f)
+        if isinstance(node.op, ast.Add) and _literal(left) is not None and \
+                _literal(right) is not None:
+            return literal_name(f"{_literal(left)}{_literal(right)}")
+        return Name(text=expr_text(node), prefix=_prefix([left])) \
+            if isinstance(left, Name) else None
+
+    def _boolop(self, node: ast.BoolOp, f: Frame) -> Any:
+        vals = [self.ev(v, f) for v in node.values]
+        return next((v for v in vals if v is not None), None)
+
+    def _ifexp(self, node: ast.IfExp, f: Frame) -> Any:
+        self.ev(node.test, f)
+        body, orelse = self.ev(node.body, f), self.ev(node.orelse, f)
+        return body if body is not None else orelse
+
+    def _dict(self, node: ast.Dict, f: Frame) -> Any:
+        items = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            val = self.ev(value, f)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                items.append((key.value, val))
+            elif key is None and isinstance(val, DictV):
+                items.extend(val.items)
+        return DictV(tuple(items))
+
+    def _sequence(self, node: ast.List | ast.Tuple | ast.Set, f: Frame) -> Any:
+        return ListV(tuple([self.ev(e, f) for e in node.elts]))
+
+    def _comprehension(self, node: Any, f: Frame) -> Any:
+        for gen in node.generators:
+            self.bind(gen.target, self.element(self.ev(gen.iter, f), gen.iter, f), f)
+            for cond in gen.ifs:
+                self.ev(cond, f)
+        if isinstance(node, ast.DictComp):
+            self.ev(node.key, f)
+            self.ev(node.value, f)
             return None
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self.ev(child, f)
+        return ListV((self.ev(node.elt, f),))
+
+    def _walrus(self, node: ast.NamedExpr, f: Frame) -> Any:
+        val = self.ev(node.value, f)
+        self.bind(node.target, val, f)
+        return val
+
+    def _lambda(self, node: ast.Lambda, f: Frame) -> Any:
         return None
 
     def lookup(self, name: str, f: Frame) -> Any:
@@ -298,7 +404,7 @@ class Interpreter:
         """What an import binds: an SDK object, a local module or a name in one."""
         if dotted.split(".", 1)[0] in SDK_ROOTS:
             return ExtV(dotted)
-        search = search_path(module, self.base)
+        search = _search_path(module, self.base)
         found = self.cache.find(dotted, search)
         if found is not None:
             return ModuleV(found)
@@ -402,7 +508,7 @@ class Interpreter:
         if key in self._active or self._depth >= MAX_DEPTH or self._budget <= 0:
             return None
         self._budget -= 1
-        frame = Frame(func.module, search_path(func.module, self.base), closure=func.closure)
+        frame = Frame(func.module, _search_path(func.module, self.base), closure=func.closure)
         params = [a.arg for a in (*func.node.args.posonlyargs, *func.node.args.args)]
         if func.self_value is not None and params:
             frame.locals[params[0]] = func.self_value
@@ -434,7 +540,7 @@ class Interpreter:
         if dotted.startswith(("boto3.", "aioboto3.")) and short in ("client", "resource"):
             return self.session_call(short, args, kwargs, node)
         if dotted in _ENV_GETTERS and args and _literal(args[0]) is not None:
-            return Name(env=_literal(args[0]), text=ast.unparse(node))
+            return Name(env=_literal(args[0]), text=expr_text(node))
         if dotted.startswith(_POWERTOOLS):
             spec = aws_sdk.table()["powertools"].get(dotted[len(_POWERTOOLS):])
             if spec is not None:
@@ -554,14 +660,10 @@ class Interpreter:
                     actions=actions)
 
     # ------------------------------------------------------------------ resources
-    def _definition(self, owner: ServiceResV | ResObjV) -> dict[str, Any]:
-        sdk = aws_sdk.service(owner.service)
-        model = sdk.resources if sdk else None
-        if not model:
-            return {}
-        if isinstance(owner, ServiceResV):
-            return dict(model.get("service", {}))
-        return dict(model.get("resources", {}).get(owner.rtype, {}))
+    @staticmethod
+    def _model(owner: ServiceResV | ResObjV) -> aws_sdk.ResourceModel:
+        return aws_sdk.resource_model(owner.service,
+                                      owner.rtype if isinstance(owner, ResObjV) else None)
 
     def _identifier_params(self, owner: ResObjV, target: str) -> dict[str, tuple[Any, Any]]:
         name = owner.ident("Name")
@@ -581,16 +683,12 @@ class Interpreter:
     def resource_attribute(self, owner: ServiceResV | ResObjV, attr: str,
                            node: ast.expr) -> Any:
         """An attribute of a resource: identifier, collection, meta, or a loaded attribute."""
-        from botocore import xform_name
-
-        definition = self._definition(owner)
-        if isinstance(owner, ResObjV):
-            for ident in definition.get("identifiers", []):
-                if xform_name(ident["name"]) == attr:
-                    return owner.ident(ident["name"])
-        for name in definition.get("hasMany", {}):
-            if xform_name(name) == attr:
-                return CollV(owner, name)
+        model = self._model(owner)
+        definition = model.raw
+        if isinstance(owner, ResObjV) and attr in model.identifiers:
+            return owner.ident(model.identifiers[attr])
+        if attr in model.collections:
+            return CollV(owner, model.collections[attr])
         if attr == "meta":
             return BoundV(owner, "meta")
         if isinstance(owner, ResObjV) and "load" in definition and "shape" in definition:
@@ -607,33 +705,34 @@ class Interpreter:
         """A method of a service resource or resource object."""
         from botocore import xform_name
 
-        definition = self._definition(owner)
+        model = self._model(owner)
+        definition = model.raw
         label = f"{owner.rtype if isinstance(owner, ResObjV) else owner.service}.{method}"
         sub = definition.get("has", {}).get(method)
         if sub is not None:
             return self._sub_resource(owner, method, sub, args, node)
-        for name, action in definition.get("actions", {}).items():
-            if xform_name(name) == method:
-                params = self._request_params(owner, action["request"])
-                params.update(kwargs)
-                self.record(owner.service, action["request"]["operation"], label, params,
-                            node, "resource")
-                made = action.get("resource", {}).get("type")
-                if not made:
-                    return None
-                if str(action["resource"].get("path", "")).endswith("[]"):
-                    return ListV((ResObjV(owner.service, made),))  # a list of resources
-                return ResObjV(owner.service, made)
-        for name, waiter in definition.get("waiters", {}).items():
-            if f"wait_until_{xform_name(name)}" == method:
-                sdk = aws_sdk.service(owner.service)
-                operation = sdk.waiter_operation(xform_name(waiter["waiterName"])) \
-                    if sdk else None
-                if operation and isinstance(owner, ResObjV):
-                    params = {p["target"]: (owner.ident(p["name"]), None)
-                              for p in waiter.get("params", []) if owner.ident(p["name"])}
-                    self.record(owner.service, operation, label, params, node, "waiter")
+        action = model.actions.get(method)
+        if action is not None:
+            params = self._request_params(owner, action["request"])
+            params.update(kwargs)
+            self.record(owner.service, action["request"]["operation"], label, params,
+                        node, "resource")
+            made = action.get("resource", {}).get("type")
+            if not made:
                 return None
+            if str(action["resource"].get("path", "")).endswith("[]"):
+                return ListV((ResObjV(owner.service, made),))  # a list of resources
+            return ResObjV(owner.service, made)
+        waiter = model.waiters.get(method)
+        if waiter is not None:
+            sdk = aws_sdk.service(owner.service)
+            operation = sdk.waiter_operation(xform_name(waiter["waiterName"])) \
+                if sdk else None
+            if operation and isinstance(owner, ResObjV):
+                params = {p["target"]: (owner.ident(p["name"]), None)
+                          for p in waiter.get("params", []) if owner.ident(p["name"])}
+                self.record(owner.service, operation, label, params, node, "waiter")
+            return None
         if method in ("load", "reload") and "load" in definition:
             request = definition["load"]["request"]
             self.record(owner.service, request["operation"], label,
@@ -674,10 +773,7 @@ class Interpreter:
     def collection_call(self, coll: CollV, method: str, node: ast.expr,
                         kwargs: dict[str, tuple[Any, ast.expr]]) -> Any:
         """`bucket.objects.all()`, `.filter(...)`, batch actions (`.delete()`); iteration."""
-        from botocore import xform_name
-
-        definition = self._definition(coll.owner)
-        spec = definition.get("hasMany", {}).get(coll.name, {})
+        spec = self._model(coll.owner).raw.get("hasMany", {}).get(coll.name, {})
         request = spec.get("request", {})
         if method in _COLLECTION_METHODS:
             params = self._request_params(coll.owner, request)
@@ -687,18 +783,17 @@ class Interpreter:
                             f"{coll.name}.{method}", params, node, "collection")
             return coll
         element = spec.get("resource", {}).get("type")
-        batch = self._definition(ResObjV(coll.owner.service, element)).get(
-            "batchActions", {}) if element else {}
-        for name, action in batch.items():
-            if xform_name(name) == method:
-                params = self._request_params(coll.owner, request)
-                operation = action["request"]["operation"]
-                if request.get("operation"):
-                    self.record(coll.owner.service, request["operation"],
-                                f"{coll.name}.{method}", params, node, "collection")
-                bucket = params.get("Bucket")
-                self.record(coll.owner.service, operation, f"{coll.name}.{method}",
-                            {"Bucket": bucket} if bucket else {}, node, "collection")
+        batch = aws_sdk.resource_model(coll.owner.service, element).batch_actions \
+            if element else {}
+        for action in batch.get(method, ()):
+            params = self._request_params(coll.owner, request)
+            operation = action["request"]["operation"]
+            if request.get("operation"):
+                self.record(coll.owner.service, request["operation"],
+                            f"{coll.name}.{method}", params, node, "collection")
+            bucket = params.get("Bucket")
+            self.record(coll.owner.service, operation, f"{coll.name}.{method}",
+                        {"Bucket": bucket} if bucket else {}, node, "collection")
         if element:
             ids = coll.owner.ids if isinstance(coll.owner, ResObjV) else ()
             shared = tuple((("BucketName" if k == "Name" else k), v) for k, v in ids)
@@ -779,3 +874,34 @@ class Interpreter:
                             if table is not None:
                                 targets.append(Target("table", as_name(table, None)))
         return tuple(dict.fromkeys(targets))
+
+
+#: What runs each kind of statement (other statements bind and call nothing: skipped).
+_STATEMENTS: dict[type, Callable[[Interpreter, Any, Frame], None]] = {
+    ast.Assign: Interpreter._assign, ast.AnnAssign: Interpreter._ann_assign,
+    ast.AugAssign: Interpreter._value, ast.Expr: Interpreter._value,
+    ast.Return: Interpreter._return, ast.If: Interpreter._branch,
+    ast.While: Interpreter._branch, ast.For: Interpreter._for, ast.AsyncFor: Interpreter._for,
+    ast.With: Interpreter._with, ast.AsyncWith: Interpreter._with, ast.Try: Interpreter._try,
+    ast.Match: Interpreter._match, ast.FunctionDef: Interpreter._def,
+    ast.AsyncFunctionDef: Interpreter._def, ast.Global: Interpreter._global,
+    ast.Raise: Interpreter._children, ast.Assert: Interpreter._children,
+    ast.Delete: Interpreter._children,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _STATEMENTS[ast.TryStar] = Interpreter._try
+
+#: What evaluates each kind of expression besides constants and names (other kinds:
+#: their sub-expressions are evaluated, for the calls in them; the value is unknown).
+_EXPRESSIONS: dict[type, Callable[[Interpreter, Any, Frame], Any]] = {
+    ast.Attribute: Interpreter._attribute, ast.Subscript: Interpreter._subscript,
+    ast.Call: Interpreter.call, ast.Await: Interpreter._inner,
+    ast.JoinedStr: Interpreter._fstring, ast.FormattedValue: Interpreter._inner,
+    ast.BinOp: Interpreter._binop, ast.BoolOp: Interpreter._boolop,
+    ast.IfExp: Interpreter._ifexp, ast.Dict: Interpreter._dict,
+    ast.List: Interpreter._sequence, ast.Tuple: Interpreter._sequence,
+    ast.Set: Interpreter._sequence, ast.ListComp: Interpreter._comprehension,
+    ast.SetComp: Interpreter._comprehension, ast.GeneratorExp: Interpreter._comprehension,
+    ast.DictComp: Interpreter._comprehension, ast.NamedExpr: Interpreter._walrus,
+    ast.Lambda: Interpreter._lambda,
+}

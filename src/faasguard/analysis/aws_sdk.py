@@ -42,8 +42,22 @@ def _loader() -> Any:
 
 @cache
 def available() -> frozenset[str]:
-    """The service names botocore knows (`s3`, `dynamodb`, ...)."""
+    """The service names botocore knows (`s3`, `dynamodb`, ...): a walk of its whole data
+    folder (a tenth of a second); `known` answers for one name without it."""
     return frozenset(_loader().list_available_services("service-2"))
+
+
+@cache
+def known(name: str) -> bool:
+    """Does botocore know this service (`name in available()`, looking at its folder only)?"""
+    if not name or name.startswith(".") or "/" in name or os.sep in name:
+        return False
+    from botocore.exceptions import DataNotFoundError
+
+    try:
+        return bool(_loader().list_api_versions(name, "service-2"))
+    except DataNotFoundError:
+        return False
 
 
 @cache
@@ -95,7 +109,7 @@ class SdkService:
 @cache
 def service(name: str) -> SdkService | None:
     """The service named as in `boto3.client(name)`; None when botocore does not know it."""
-    if name not in available():
+    if not known(name):
         return None
     from botocore import xform_name
     from botocore.model import ServiceModel
@@ -104,6 +118,53 @@ def service(name: str) -> SdkService | None:
     prefix = table()["prefixes"].get(name, model.signing_name or model.endpoint_prefix)
     operations = {xform_name(op): op for op in model.operation_names}
     return SdkService(name, prefix, operations, model)
+
+
+@dataclass(frozen=True)
+class ResourceModel:
+    """boto3's model of a service resource or of one resource type (`Table`), with its
+    parts indexed by the snake_case names code uses (the first of a name wins, as in boto3)."""
+
+    raw: dict[str, Any]
+    identifiers: dict[str, str]  # snake name -> identifier name
+    collections: dict[str, str]  # snake name -> hasMany name
+    actions: dict[str, dict[str, Any]]  # snake name -> action
+    waiters: dict[str, dict[str, Any]]  # "wait_until_<snake name>" -> waiter
+    batch_actions: dict[str, list[dict[str, Any]]]  # snake name -> batch actions
+
+
+_NO_RESOURCE = ResourceModel({}, {}, {}, {}, {}, {})
+
+
+@cache
+def resource_model(service: str, rtype: str | None) -> ResourceModel:
+    """The resource model of a service (`rtype` None: the service resource itself, as in
+    `boto3.resource("s3")`) or of one of its resource types; empty when boto3 has none."""
+    from botocore import xform_name
+
+    model = _resources(service) if known(service) else None
+    if not model:
+        return _NO_RESOURCE
+    raw = dict(model.get("service", {})) if rtype is None \
+        else dict(model.get("resources", {}).get(rtype, {}))
+
+    def snake(names: Any, key: Any = lambda name: name) -> dict[str, Any]:
+        index: dict[str, Any] = {}
+        for name in names:
+            index.setdefault(xform_name(key(name)), name)
+        return index
+
+    batch: dict[str, list[dict[str, Any]]] = {}
+    for name, action in raw.get("batchActions", {}).items():
+        batch.setdefault(xform_name(name), []).append(action)
+    return ResourceModel(
+        raw,
+        {k: v["name"] for k, v in snake(raw.get("identifiers", []),
+                                        lambda ident: ident["name"]).items()},
+        snake(raw.get("hasMany", {})),
+        {k: raw["actions"][v] for k, v in snake(raw.get("actions", {})).items()},
+        {f"wait_until_{k}": raw["waiters"][v] for k, v in snake(raw.get("waiters", {})).items()},
+        batch)
 
 
 @cache

@@ -30,6 +30,21 @@ class Name:
     prefix: str = ""  # the literal start of a computed string (`f"reports/{name}"`)
 
 
+#: Literal Names made so far (a frozen dataclass is slow to build; literals repeat).
+_LITERALS: dict[str, Name] = {}
+_MAX_LITERALS = 65536
+
+
+def literal_name(text: str) -> Name:
+    """`Name(literal=text)`, shared: Names are immutable, so one per distinct literal."""
+    name = _LITERALS.get(text)
+    if name is None:
+        if len(_LITERALS) >= _MAX_LITERALS:
+            _LITERALS.clear()
+        name = _LITERALS[text] = Name(literal=text)
+    return name
+
+
 @dataclass(frozen=True)
 class Target:
     """A resource a call touches: its kind (bucket, table, queue, topic, secret, function,
@@ -73,6 +88,11 @@ class AwsCall:
     def known(self) -> bool:
         """False for a call the analysis could not identify."""
         return self.operation != "*"
+
+    def with_targets(self, targets: tuple[Target, ...]) -> AwsCall:
+        """This call with other targets (`dataclasses.replace`, five times faster)."""
+        return AwsCall(self.service, self.operation, self.method, self.actions, targets,
+                       self.file, self.line, self.via, self.optional)
 
 
 # --------------------------------------------------------------------------- SDK objects

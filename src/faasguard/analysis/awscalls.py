@@ -13,8 +13,6 @@ Also usable on its own: `calls_in_handler(cache, file, handler)`.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.facts import Facts
@@ -72,9 +70,9 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
                         "awscalls"))
                 continue
             facts.aws_calls[function.id] = [
-                replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app,
-                                                                            names))
-                                         for t in c.targets))
+                c.with_targets(tuple([Target(t.kind, t.name, t.key,
+                                             resolve_target(t, function, app, names))
+                                      for t in c.targets]))
                 for c in calls]
 
 
