@@ -152,6 +152,24 @@ def test_cli_start_imports_no_scanner():
     assert out.stdout.strip() == "[]"
 
 
+def test_a_command_line_builds_only_its_command(tmp_path):
+    """`faasguard scan EMPTY` imports no other command and none of the analyses, loaders'
+    parsers or rules; `faasguard --help` still lists every command."""
+    probe = ("import sys; from faasguard.cli import main; code = main(['scan', sys.argv[1]]); "
+             "heavy = [m for m in ('faasguard.commands.policy', 'faasguard.commands.rules', "
+             "'faasguard.commands.monitor', 'faasguard.rules', 'faasguard.analysis.handlers', "
+             "'faasguard.loaders.documents', 'yaml', 'botocore', 'jsonschema', 'tree_sitter', "
+             "'hcl2') if m in sys.modules]; print(code, heavy, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True,
+                          text=True, check=True)
+    assert done.stderr.strip() == "0 []"
+    listing = subprocess.run([sys.executable, "-m", "faasguard.cli", "--help"],
+                             capture_output=True, text=True)
+    from faasguard.commands import COMMANDS
+
+    assert all(f"\n    {name}" in listing.stdout for name in COMMANDS)
+
+
 def test_real_entry_point_no_traceback(tmp_path):
     bad = tmp_path / ".faasguard.yml"
     bad.write_text("rules: [oops\n")

@@ -32,7 +32,10 @@ def _command(name: str) -> ModuleType | None:
         raise
 
 
-def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def _build_parser(only: str | None = None
+                  ) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The parser with every subcommand, or with `only` that one (a command line naming
+    its command first needs no other: their modules are neither imported nor built)."""
     parser = argparse.ArgumentParser(
         prog="faasguard",
         description="Secure serverless applications: scan templates and handler code, "
@@ -41,7 +44,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         module = _command(name)
         if module is None:
             continue
@@ -56,8 +59,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `faasguard` command; returns the exit code."""
-    parser, modules = _build_parser()
-    args = parser.parse_args(argv)
+    args_in = sys.argv[1:] if argv is None else argv
+    parser, modules = _build_parser(args_in[0] if args_in[:1] and args_in[0] in COMMANDS
+                                    else None)
+    args = parser.parse_args(args_in)
     if args.command is None:
         parser.print_help()
         return 2
