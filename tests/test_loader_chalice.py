@@ -101,3 +101,13 @@ def test_s3_handler_writing_to_its_own_bucket_is_a_loop() -> None:
 
 def test_s3_handler_writing_to_another_bucket_is_no_loop() -> None:
     assert _loops(FIXTURES / "s3_no_loop") == {}
+
+
+def test_queue_and_topic_handlers_writing_back_are_loops() -> None:
+    app = _load(FIXTURES / "queue_loop", "dev")
+    assert [t.source for t in app.functions[".chalice/config.json#jobs"].triggers] == [
+        "arn:aws:sqs:us-east-1:123456789012:jobs"]  # on_sqs_message(queue_arn=...)
+    loops = _loops(FIXTURES / "queue_loop")
+    # a queue URL names the queue; `old-orders` and `audit-archive` are other resources
+    assert set(loops) == {"retry", "jobs", "fanout"}
+    assert all("its code writes back to it" in message for message in loops.values())

@@ -206,6 +206,8 @@ class _Reader:
                 continue
             fn = self._function(deco.function, f"app.{deco.function}", deco.line)
             source = deco.args[0] if deco.args else deco.kwargs.get(_SOURCE_ARGS.get(kind, ""))
+            if source is None and kind == "sqs":
+                source = deco.kwargs.get("queue_arn")  # on_sqs_message(queue_arn=...)
             if kind == "schedule" and isinstance(source, dict):
                 source = None  # Rate(...)/Cron(...) objects: the expression is not a literal
             if kind != "other":

@@ -190,6 +190,8 @@ def _refers_to(app: App, resource: Value, source: Value) -> bool:
         if resource.endswith((f":{name}", f":::{name}", f":::{name}/*")) or \
                 resource.startswith(f"arn:aws:s3:::{name}/"):
             return True
+        if resource.startswith("https://") and resource.rstrip("/").endswith(f"/{name}"):
+            return True  # a queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`)
     return False
 
 
