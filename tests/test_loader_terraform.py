@@ -337,3 +337,11 @@ def test_dynamic_block_keys_of_lists_sets_and_maps() -> None:
     module = Module(Tree(".", "*.tf", lambda _f: []), ".", blocks)
     assert [module.attr(b, "sid") for b in module.nested(blocks[0], "statement")] == [
         0, 1, "a", "b", "x"]
+
+
+def test_dynamic_bucket_notifications_are_triggers(dynamic_app: App) -> None:
+    worker = dynamic_app.functions["main.tf#aws_lambda_function.worker"]
+    s3 = [t for t in worker.triggers if t.kind == "s3"]
+    assert [t.source for t in s3] == [Ref("notifications.tf#aws_s3_bucket.media")] * 2
+    assert [t.properties["filter"]["S3Key"]["Rules"] for t in s3] == [
+        [{"Name": "prefix", "Value": "raw/"}], [{"Name": "prefix", "Value": "thumbs/"}]]

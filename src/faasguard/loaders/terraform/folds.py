@@ -98,6 +98,10 @@ def _bucket_notification(resource: Resource, props: Props, types: dict[str, str]
         for event in events if isinstance(events, list) else [events]:
             entry = LDict(Function=resource.module.attr(config, "lambda_function_arn"),
                           Event=event)
+            rules = LList(LDict(Name=name, Value=resource.module.attr(config, f"filter_{name}"))
+                          for name in ("prefix", "suffix") if f"filter_{name}" in config.attrs)
+            if rules:
+                entry["Filter"] = LDict(S3Key=LDict(Rules=rules))
             entry.line = config.line
             _append(notification, "LambdaConfigurations", entry, config.line)
 
