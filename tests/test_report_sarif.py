@@ -147,3 +147,44 @@ def test_locations_are_relative_to_the_repository_root(capsys, monkeypatch, tmp_
     assert missing["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": (tmp_path / "gone").as_uri()}
     assert FIXTURES.is_dir()
+
+
+def test_results_carry_their_own_remediation(sarif_validators, capsys, tmp_path):
+    """Each result has its finding's remediation (in the format of the finding's file: a
+    serverless.yml fix for a Serverless finding), the same text as the JSON report's."""
+    from pipeline_support import FIXTURES, run_cli
+
+    for name in ("app", "sam"):
+        shutil.copytree(FIXTURES / name, tmp_path / name)
+    _, out, _ = run_cli(capsys, "scan", str(tmp_path), "--format", "sarif")
+    document = json.loads(out)
+    for validator in sarif_validators:
+        validator.validate(document)
+    _, json_out, _ = run_cli(capsys, "scan", str(tmp_path), "--format", "json")
+    fixes = {(f["rule_id"], f["location"]["file"], f["location"]["line"], f["message"]):
+             f["remediation"] for f in json.loads(json_out)["findings"]}
+    results = document["runs"][0]["results"]
+    assert len(results) == len(fixes)
+    for result in results:
+        where = result["locations"][0]["physicalLocation"]
+        key = (result["ruleId"], where["artifactLocation"]["uri"],
+               where["region"]["startLine"], result["message"]["text"])
+        assert result["properties"].get("remediation", "") == fixes[key]
+    serverless = [r for r in results if r["locations"][0]["physicalLocation"]
+                  ["artifactLocation"]["uri"].endswith("serverless.yml")
+                  and "serverless" in RULES[r["ruleId"]].meta.remediation]
+    assert serverless
+    for result in serverless:
+        assert result["properties"]["remediation"] == \
+            RULES[result["ruleId"]].meta.remediation["serverless"]
+
+
+def test_a_finding_without_remediation_has_none_in_sarif(sarif_validators):
+    report = sample_report()
+    report.findings[0].remediation = ""
+    document = sarif(report)
+    sarif_validators[0].validate(document)
+    by_rule = {r["ruleId"]: r for r in document["runs"][0]["results"]}
+    assert "remediation" not in by_rule[report.findings[0].rule_id]["properties"]
+    assert by_rule[report.findings[1].rule_id]["properties"]["remediation"] == \
+        report.findings[1].remediation

@@ -4,8 +4,11 @@ The run lists every rule of the catalogue (GitHub code scanning shows a rule's h
 when the rule is in the run, and lists rules that produced no alert as passing), each with
 its full documentation, `security-severity`, tags (security, threat, CWE) and precision.
 Results carry locations relative to `%SRCROOT%`, related locations, code flows,
-`partialFingerprints` (faasguardFingerprint/v1, from Finding.fingerprint, line-free) and
-suppressions (inSource for comments, external for the config file and the baseline).
+`partialFingerprints` (faasguardFingerprint/v1, from Finding.fingerprint, line-free),
+suppressions (inSource for comments, external for the config file and the baseline) and
+the finding's own remediation (in the format of its file) as `properties.remediation`:
+SARIF `fixes` are exact edits of the file (replaced regions), which a remediation
+snippet is not.
 Every diagnostic becomes a tool execution notification.
 """
 
@@ -149,6 +152,8 @@ def _result(finding: Finding, rule_index: int, prefix: str) -> dict[str, Any]:
         "properties": {"severity": finding.severity, "threat": finding.threat,
                        "confidence": finding.confidence, "subject": finding.subject},
     }
+    if finding.remediation:
+        result["properties"]["remediation"] = finding.remediation
     if finding.related:
         result["relatedLocations"] = [
             {"id": i, "physicalLocation": _physical(loc, prefix), "message": {"text": msg}}
