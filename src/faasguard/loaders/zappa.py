@@ -55,7 +55,8 @@ MAX_EXTENDS = 8
 #: one-method shortcuts of Flask 2.
 _ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT",
                      "delete": "DELETE", "patch": "PATCH"}
-_FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
+#: A Flask route parameter, `<name>` or `<converter:name>` (`<string(length=2):code>`).
+FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 
 
 def load(doc: Document, ctx: LoadContext) -> App:
@@ -242,7 +243,7 @@ class _Stage:
                     not isinstance(deco.args[0], str):
                 continue
             methods = _ROUTE_DECORATORS[deco.name] or deco.kwargs.get("methods") or ["GET"]
-            path = _FLASK_PARAM.sub(_api_parameter, deco.args[0])
+            path = FLASK_PARAM.sub(_api_parameter, deco.args[0])
             for method in methods if isinstance(methods, list) else [methods]:
                 routes.append((str(method).upper(), path, Location(rel, deco.line)))
         return routes

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from dataclasses import dataclass
 
 from faasguard.analysis.taint.modules import (
@@ -26,11 +25,11 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.loaders.chalice import app_objects, decorated
+from faasguard.loaders.zappa import FLASK_PARAM
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
 NUMERIC_CONVERTERS = {"int", "float"}
-_FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 _FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
 
 
@@ -133,7 +132,7 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None
 def _is_text_param(framework: str, path: str, name: str) -> bool:
     if framework == "Chalice":
         return "{" + name + "}" in path or "{" + name + "+}" in path
-    for converter, param in _FLASK_PARAM.findall(path):
+    for converter, param in FLASK_PARAM.findall(path):
         if param == name:
             return converter not in NUMERIC_CONVERTERS
     return False
