@@ -61,6 +61,12 @@ def escalation_paths() -> tuple[EscalationPath, ...]:
                  for p in _load("iam_escalation.json")["paths"])
 
 
+@lru_cache(maxsize=1)
+def _path_actions() -> frozenset[str]:
+    """Every action of an escalation path, lower-case."""
+    return frozenset(a.lower() for path in escalation_paths() for a in path.actions)
+
+
 @lru_cache(maxsize=4096)
 def _pattern(action: str) -> re.Pattern[str]:
     return re.compile("^" + re.escape(action.strip().lower()).replace(r"\*", ".*")
@@ -111,10 +117,13 @@ def is_full_wildcard(action: object) -> bool:
     return isinstance(action, str) and action.strip() in ("*", "*:*")
 
 
+_SERVICE_WILDCARD = re.compile(r"\s*([A-Za-z0-9-]+):\*\s*")
+
+
 def service_wildcard(action: object) -> str | None:
     """The service of a `service:*` action, else None."""
     if isinstance(action, str):
-        match = re.fullmatch(r"\s*([A-Za-z0-9-]+):\*\s*", action)
+        match = _SERVICE_WILDCARD.fullmatch(action)
         if match:
             return match.group(1).lower()
     return None
@@ -163,25 +172,65 @@ def allows(statements: Iterable[Statement], action: str,
     Conditions are not evaluated, except `iam:PassedToService` when `passed_to` names the
     service a role would be passed to: otherwise a conditional grant counts as a grant.
     """
-    statements = list(statements)
-    for statement in statements:
-        if statement.effect == "Deny" and any(is_wildcard_resource(r)
-                                              for r in statement.resources) and \
-                any_matches(statement.actions, action):
+    return Grants(list(statements), frozenset({action.lower()})).allows(
+        action, wildcard_resource, passed_to)
+
+
+@lru_cache(maxsize=16384)
+def _covered_cached(patterns: tuple[Any, ...], actions: frozenset[str]) -> frozenset[str]:
+    return frozenset(a for a in actions if any_matches(patterns, a))
+
+
+def _covered(patterns: tuple[Any, ...], actions: frozenset[str]) -> frozenset[str]:
+    """The actions of `actions` (lower-case) that any of the patterns covers; statements
+    with the same patterns (common across roles and files) are matched once."""
+    try:
+        return _covered_cached(patterns, actions)
+    except TypeError:  # an unhashable entry
+        return frozenset(a for a in actions if any_matches(patterns, a))
+
+
+class Grants:
+    """`allows` for many questions about one statement list: which of a fixed set of
+    actions (`actions`, lower-case) each statement covers is worked out once, so each
+    question is a few set look-ups (same answers as `allows`)."""
+
+    def __init__(self, statements: Sequence[Statement], actions: frozenset[str]):
+        self._actions = actions
+        self._denied = frozenset().union(*(
+            _covered(s.actions, actions) for s in statements
+            if s.effect == "Deny" and any(is_wildcard_resource(r) for r in s.resources)))
+        # each Allow statement with the actions it grants (Action, or all but NotAction)
+        self._allow: list[tuple[Statement, frozenset[str]]] = []
+        for statement in statements:
+            if statement.effect != "Allow":
+                continue
+            granted = _covered(statement.actions, actions) if statement.actions else frozenset()
+            if statement.not_actions:
+                granted |= actions - _covered(statement.not_actions, actions)
+            if granted:
+                self._allow.append((statement, granted))
+        # the actions some Allow statement grants, on some resource, under some condition
+        self.possible = frozenset().union(*(g for _, g in self._allow)) - self._denied
+
+    def allows(self, action: str, wildcard_resource: bool = False,
+               passed_to: str | None = None) -> Statement | None:
+        """`allows(statements, action, wildcard_resource, passed_to)` for an action of
+        the set given at construction."""
+        lower = action.lower()
+        if lower not in self._actions:
+            raise ValueError(f"{action} is not one of the actions these grants know")
+        if lower not in self.possible:
             return None
-    passrole = action.lower() == "iam:passrole"
-    for statement in statements:
-        if statement.effect != "Allow":
-            continue
-        if wildcard_resource and not any(is_wildcard_resource(r) for r in statement.resources):
-            continue
-        if passrole and not _passes_to(statement, passed_to):
-            continue
-        if statement.actions and any_matches(statement.actions, action):
+        passrole = lower == "iam:passrole"
+        for statement, granted in self._allow:
+            if lower not in granted or (wildcard_resource and not any(
+                    is_wildcard_resource(r) for r in statement.resources)):
+                continue
+            if passrole and not _passes_to(statement, passed_to):
+                continue
             return statement
-        if statement.not_actions and not any_matches(statement.not_actions, action):
-            return statement
-    return None
+        return None
 
 
 def escalations(role: Role) -> list[tuple[EscalationPath, list[Statement]]]:
@@ -196,11 +245,14 @@ def escalations(role: Role) -> list[tuple[EscalationPath, list[Statement]]]:
 def open_paths(statements: Sequence[Statement]
                ) -> list[tuple[EscalationPath, list[Statement]]]:
     """The escalation paths these statements open, with the statement granting each step."""
+    grants = Grants(statements, _path_actions())
+    if not grants.possible:
+        return []
     found = []
     for path in escalation_paths():
         granting = []
         for action in path.actions:
-            statement = allows(statements, action, path.wildcard_resource, path.passed_to)
+            statement = grants.allows(action, path.wildcard_resource, path.passed_to)
             if statement is None:
                 break
             granting.append(statement)

@@ -27,7 +27,7 @@ from faasguard.findings import Finding, FlowStep, make_finding, rule
 from faasguard.model import App, Function, Location, Role, Statement, logical_id
 from faasguard.rules.iam_tables import (
     EscalationPath,
-    action_matches,
+    any_matches,
     is_full_wildcard,
     open_paths,
 )
@@ -104,12 +104,15 @@ identify (a client of a service named at run time) are not reported.
 )
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
+    alike: dict[frozenset[str], _Granted] = {}  # and roles often grant the same actions
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
         granted = grants.get(role.id)
         if granted is None:
-            granted = grants[role.id] = _Granted(granted_actions(role))
+            actions = granted_actions(role)
+            granted = grants[role.id] = alike.get(actions) or \
+                alike.setdefault(actions, _Granted(actions))
         used = {a.lower() for a in needs.all_actions()} & granted.level_of.keys()
         if len(used) == len(granted.names):
             continue
@@ -155,8 +158,7 @@ def _first_granting(role: Role, actions: list[str]) -> Statement | None:
     wanted = set(actions)
     for statement in role.statements:
         if statement.effect == "Allow" and statement.location and (
-                statement.not_actions or any(isinstance(p, str) and any(
-                    action_matches(p, a) for a in wanted) for p in statement.actions)):
+                statement.not_actions or any(any_matches(statement.actions, a) for a in wanted)):
             return statement
     return None
 
@@ -205,8 +207,7 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
             used: dict[str, set[str]] = {}
             for needs in all_needs:
                 for action, need in needs.needs.items():
-                    if not need.calls or not any(isinstance(p, str) and action_matches(p, action)
-                                                 for p in statement.actions):
+                    if not need.calls or not any_matches(statement.actions, action):
                         continue
                     used.setdefault(action, set()).update(r.text for r in need.resources)
             covered = {a for p in wild_actions for a in expand(p)}
@@ -262,13 +263,14 @@ def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
             need = needs.needs[action]
             if need.optional:
                 continue
-            missing = [r for r in need.resources
-                       if is_granted(role.statements, action, r).granted is False]
-            if not missing:
+            grants = [(r, g) for r in need.resources
+                      if (g := is_granted(role.statements, action, r)).granted is False]
+            if not grants:
                 continue
-            denied = [is_granted(role.statements, action, r).statement for r in missing]
+            missing = [r for r, _ in grants]
             how = " (an explicit Deny takes it away)" if any(
-                s is not None and s.effect == "Deny" for s in denied) else ""
+                g.statement is not None and g.statement.effect == "Deny"
+                for _, g in grants) else ""
             yield make_finding(
                 "FG-PERM-103",
                 f"Function '{name}' calls {action} on {', '.join(r.text for r in missing)}, "
