@@ -137,3 +137,18 @@ def test_flask_routes_missing_from_the_spec_are_shadow_routes() -> None:
     # openapi.yaml documents the /v2/ routes; the /v1/ ones and ANY / are not in it
     assert undocumented == [("api.py", 6), ("api.py", 11), ("api.py", 11),
                             ("zappa_settings.json", 2)]
+
+
+def test_blueprint_routes_are_under_their_url_prefix() -> None:
+    app = _load(FIXTURES / "blueprints", "zappa_settings.json")
+    api = app.apis["zappa_settings.json#prod:api"]
+    assert [(r.method, r.path, str(r.location)) for r in api.app_routes] == [
+        ("GET", "/v1/orders/{order_id}", "api/v1.py:6"),  # from .v1 import legacy
+        ("DELETE", "/v1/orders/{order_id}", "api/v1.py:6"),
+        ("GET", "/v2/", "api/v2.py:6"),  # from api import v2 as current; current.bp
+        ("GET", "/v2/orders/{order_id}", "api/v2.py:11"),
+        ("GET", "/health/", "api/health.py:6"),  # Blueprint(..., url_prefix=...)
+        ("POST", "/admin/rotate", "api/app.py:11")]  # defined in the app's module
+    old, = [f for f in scan(str(FIXTURES / "blueprints")).findings
+            if f.rule_id == "FG-SHADOW-006"]
+    assert (old.location.file, old.location.line) == ("api/v1.py", 6)

@@ -14,9 +14,9 @@ else every stage, each a deployment of its own; `extends` is followed) give:
 - triggers: `events` (S3, SQS, SNS, DynamoDB, Kinesis ARNs, schedule `expression`s) and
   `keep_warm` (on by default: a schedule every 4 minutes).
 
-The app's own routes (Flask `@app.route`, `@app.get`, ...) are read with `ast` into the
-API's `app_routes` (paths in API Gateway's form: `<int:id>` -> `{id}`, `<path:p>` ->
-`{p+}`), since API Gateway itself only knows the catch-all.
+The app's own routes (Flask `@app.route`, `@app.get`, ..., its blueprints' under their
+`url_prefix`: `loaders.flask_routes`) are the API's `app_routes`, since API Gateway itself
+only knows the catch-all.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import re
 from typing import Any
 
 from faasguard.loaders import LoadContext
-from faasguard.loaders.chalice import app_objects, decorated, parse_python
 from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
+from faasguard.loaders.flask_routes import flask_routes
 from faasguard.loaders.iam import statements_from_document
 from faasguard.model import (
     Api,
@@ -51,12 +50,6 @@ _ARN_KINDS: dict[str, TriggerKind] = {"s3": "s3", "sqs": "sqs", "sns": "sns",
                                       "dynamodb": "dynamodb-stream",
                                       "kinesis": "kinesis-stream"}
 MAX_EXTENDS = 8
-#: Flask's route decorators: `route` (methods from `methods=`, GET by default) and the
-#: one-method shortcuts of Flask 2.
-_ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT",
-                     "delete": "DELETE", "patch": "PATCH"}
-#: A Flask route parameter, `<name>` or `<converter:name>` (`<string(length=2):code>`).
-FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 
 
 def load(doc: Document, ctx: LoadContext) -> App:
@@ -203,10 +196,11 @@ class _Stage:
             self.app.routes.append(route)
             fn.triggers.append(Trigger("http", fn.id, route.location, source=Ref(api.id),
                                        route=route))
-        api.app_routes = [Route(api.id, "rest", method, path, where, function=fn.id,
+        handler = fn.handler if isinstance(fn.handler, str) else ""
+        api.app_routes = [Route(api.id, "rest", r.method, r.path, r.location, function=fn.id,
                                 authorizer=api.default_authorizer,
                                 api_key_required=api.api_key_required)
-                          for method, path, where in self._app_routes(fn)]
+                          for r in flask_routes(self.ctx.root, fn.code_dir or ".", handler)]
 
     def _authorizer(self) -> Authorizer | None:
         s = self.s
@@ -223,30 +217,6 @@ class _Stage:
                               identity_sources=(f"method.request.header.{header}",),
                               location=self.at("authorizer"))
         return Authorizer("none", location=self.at("apigateway_enabled"))
-
-    def _app_routes(self, fn: Function) -> list[tuple[str, str, Location]]:
-        """The Flask routes of the app object `app_function` names: method, path, where."""
-        handler = fn.handler if isinstance(fn.handler, str) else ""
-        module, _, obj = handler.rpartition(".")
-        if not module:
-            return []
-        rel = posixpath.normpath(posixpath.join(fn.code_dir or ".",
-                                                module.replace(".", "/") + ".py"))
-        try:
-            tree = parse_python(self.ctx.root, rel)
-        except InputError:
-            return []  # handler resolution reports a missing or broken app module
-        objects = set(app_objects(tree, "Flask")) | {obj}
-        routes = []
-        for deco in decorated(tree, objects):
-            if deco.name not in _ROUTE_DECORATORS or not deco.args or \
-                    not isinstance(deco.args[0], str):
-                continue
-            methods = _ROUTE_DECORATORS[deco.name] or deco.kwargs.get("methods") or ["GET"]
-            path = FLASK_PARAM.sub(_api_parameter, deco.args[0])
-            for method in methods if isinstance(methods, list) else [methods]:
-                routes.append((str(method).upper(), path, Location(rel, deco.line)))
-        return routes
 
     def _events(self, fn: Function) -> None:
         s = self.s
@@ -275,11 +245,6 @@ class _Stage:
                                        source=arn, properties={
                                            "function": event.get("function"),
                                            "events": source.get("events")}))
-
-
-def _api_parameter(match: re.Match[str]) -> str:
-    """A Flask path parameter as API Gateway writes it (`path` matches slashes: greedy)."""
-    return "{" + match.group(2) + ("+}" if match.group(1) == "path" else "}")
 
 
 def _int(value: Any, default: int | None) -> int | None:

@@ -25,7 +25,7 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.loaders.chalice import app_objects, decorated
-from faasguard.loaders.zappa import FLASK_PARAM
+from faasguard.loaders.flask_routes import FLASK_PARAM
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
