@@ -345,3 +345,26 @@ def test_dynamic_bucket_notifications_are_triggers(dynamic_app: App) -> None:
     assert [t.source for t in s3] == [Ref("notifications.tf#aws_s3_bucket.media")] * 2
     assert [t.properties["filter"]["S3Key"]["Rules"] for t in s3] == [
         [{"Name": "prefix", "Value": "raw/"}], [{"Name": "prefix", "Value": "thumbs/"}]]
+
+
+def test_for_expressions_are_evaluated_where_known() -> None:
+    blocks = parse_tf(
+        'variable "rules" {\n  default = {\n'
+        '    read  = { actions = ["s3:GetObject"], on = true }\n'
+        '    write = { actions = ["s3:PutObject"], on = false }\n  }\n}\n'
+        'variable "unknown" {}\nlocals {\n'
+        '  enabled = { for k, v in var.rules : k => v.actions if v.on }\n'
+        '  upper   = [for i, s in ["a", "b"] : "${i}:${upper(s)}"]\n'
+        '  grouped = { for k, v in var.rules : tostring(v.on) => k... }\n'
+        '  opaque  = [for s in var.unknown : s]\n'
+        '  unsure  = [for k, v in var.rules : k if v.on == var.unknown]\n}\n'
+        'data "aws_iam_policy_document" "x" {\n  dynamic "statement" {\n'
+        '    for_each = local.enabled\n    content {\n      sid     = statement.key\n'
+        '      actions = statement.value\n    }\n  }\n}\n', "x.tf")
+    module = Module(Tree(".", "*.tf", lambda _f: []), ".", blocks)
+    assert module.local("enabled") == {"read": ["s3:GetObject"]}
+    assert module.local("upper") == ["0:A", "1:B"]
+    assert all(isinstance(module.local(n), Unknown) for n in ("grouped", "opaque", "unsure"))
+    statement, = module.nested(blocks[-1], "statement")
+    assert (module.attr(statement, "sid"), module.attr(statement, "actions")) == (
+        "read", ["s3:GetObject"])

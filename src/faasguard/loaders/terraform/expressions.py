@@ -78,6 +78,7 @@ class Evaluator:
         self.depth_limit = depth_limit
         self._depth = 0
         self._iterators: dict[str, tuple[Value, Value]] = {}  # of the `Bound` being evaluated
+        self._loop_vars: dict[str, Value] = {}  # the symbols of the `for` being evaluated
 
     def value(self, node: Tree | Token) -> Value:
         """The static value of an expression tree."""
@@ -244,11 +245,72 @@ class Evaluator:
         return ["*"]
 
     def _traverse(self, root: str, parts: list[str | int]) -> Value:
+        if root in self._loop_vars:
+            return _walk(self._loop_vars[root], parts)
         if root in self._iterators and parts and parts[0] in ("key", "value"):
             key, value = self._iterators[root]
             return _walk(key if parts[0] == "key" else value, parts[1:])
         found, used = self.scope.lookup(root, parts)
         return _walk(found, parts[used:])
+
+    # ------------------------------------------------------------------ for expressions
+
+    def _for_tuple_expr(self, node: Tree) -> Value:
+        """`[for k, v in coll : expr if cond]`: a list (Unknown when any part is)."""
+        intro, *rest = subtrees(node)
+        out = LList()
+        out.line = line(node)
+        for item in self._for_items(intro, rest[-1] if len(rest) > 1 else None):
+            if isinstance(item, Unknown):
+                return item
+            out.append(self._with_vars(item, rest[0]))
+        return out
+
+    def _for_object_expr(self, node: Tree) -> Value:
+        """`{for k, v in coll : key => value if cond}`: a map (Unknown when any part is,
+        or when it groups values with `...`)."""
+        if any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children):
+            return Unknown("for expression grouping values (...)")
+        intro, key_node, value_node, *rest = subtrees(node)
+        out = LDict()
+        out.line = line(node)
+        for item in self._for_items(intro, rest[0] if rest else None):
+            if isinstance(item, Unknown):
+                return item
+            key = self._with_vars(item, key_node)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                return Unknown("for expression with a key not known statically")
+            out[str(key)] = self._with_vars(item, value_node)
+        return out
+
+    def _for_items(self, intro: Tree, cond: Tree | None) -> list[dict[str, Value] | Unknown]:
+        """The loop symbols of each element the `for` keeps (`if` applied)."""
+        names = [name_of(c) for c in subtrees(intro) if c.data == "identifier"]
+        collection = self.value(next(c for c in subtrees(intro) if c.data != "identifier"))
+        if isinstance(collection, dict):
+            pairs: list[tuple[Value, Value]] = list(collection.items())
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return [Unknown("for expression over a collection not known statically")]
+        items: list[dict[str, Value] | Unknown] = []
+        for key, value in pairs:
+            symbols = {names[0]: key, names[1]: value} if len(names) > 1 else {names[0]: value}
+            if cond is not None:
+                keep = self._with_vars(symbols, subtrees(cond)[0])
+                if not isinstance(keep, bool):
+                    return [Unknown("for expression filtered by an unknown condition")]
+                if not keep:
+                    continue
+            items.append(symbols)
+        return items
+
+    def _with_vars(self, symbols: dict[str, Value], node: Tree) -> Value:
+        outer, self._loop_vars = self._loop_vars, {**self._loop_vars, **symbols}
+        try:
+            return self.value(node)
+        finally:
+            self._loop_vars = outer
 
     # ------------------------------------------------------------------ operators
 
