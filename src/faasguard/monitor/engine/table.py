@@ -35,7 +35,10 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("documented", "BOOLEAN"), ("seq", "BIGINT"))
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = EVENT_COLUMNS + DERIVED_COLUMNS
 BATCH_ROWS = 65_536
-_VALUES = attrgetter(*COLUMN_NAMES[1:])  # every column but time (the first)
+_VALUES = attrgetter(*COLUMN_NAMES)
+# Requests repeat their paths, queries and routes: the derived values are memoised, in
+# dicts emptied when they reach this size (memory stays bounded).
+_MEMO_SIZE = 8192
 
 
 def table_row(event: Event, inventory: Inventory | None = None, seq: int = 0) -> tuple[Any, ...]:
@@ -44,9 +47,8 @@ def table_row(event: Event, inventory: Inventory | None = None, seq: int = 0) ->
     documented = None
     if inventory is not None and event.kind == "request":
         documented = inventory.documents_event(event)
-    # Event.row(), spelled out for speed: this runs once per event of the logs.
-    return (utc_naive(event.time), *_VALUES(event), event.route_key, ref, attack_of(event),
-            documented, seq)
+    return (utc_naive(event.time), *_VALUES(event)[1:], event.route_key, ref,
+            attack_of(event), documented, seq)
 
 
 def arrow_schema() -> pa.Schema:
@@ -61,25 +63,56 @@ def arrow_schema() -> pa.Schema:
 def record_batches(events: Iterable[Event], inventory: Inventory | None = None,
                    batch_rows: int = BATCH_ROWS, first_seq: int = 0) -> Iterator[pa.RecordBatch]:
     """The events as Arrow record batches of at most `batch_rows` rows (``seq`` counting
-    from `first_seq`)."""
-    schema = arrow_schema()
-    rows: list[tuple[Any, ...]] = []
-    for seq, event in enumerate(events, first_seq):
-        rows.append(table_row(event, inventory, seq))
-        if len(rows) >= batch_rows:
-            yield _batch(rows, schema)
-            rows = []
-    if rows:
-        yield _batch(rows, schema)
-
-
-def _batch(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.RecordBatch:
+    from `first_seq`); each row as `table_row` makes it."""
     import pyarrow as pa
 
-    columns = list(zip(*rows, strict=True))
-    return pa.RecordBatch.from_arrays(
-        [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=True)],
-        schema=schema)
+    schema = arrow_schema()
+    # every column but seq, converted in one call from the rows' tuples
+    row_type = pa.struct(list(schema)[:-1])
+    derive = _Derived(inventory)
+    rows: list[tuple[Any, ...]] = []
+    seq = first_seq
+    for event in events:
+        rows.append(_VALUES(event) + derive(event))
+        if len(rows) >= batch_rows:
+            yield _batch(rows, seq, row_type, schema)
+            seq += len(rows)
+            rows = []
+    if rows:
+        yield _batch(rows, seq, row_type, schema)
+
+
+class _Derived:
+    """(route_key, ref, attack, documented) of an event, memoised per request shape."""
+
+    def __init__(self, inventory: Inventory | None) -> None:
+        self.inventory = inventory
+        self.requests: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+
+    def __call__(self, event: Event) -> tuple[Any, ...]:
+        ref = f"{event.file}:{event.line}" if event.file else None
+        kind = event.kind
+        if kind == "request":
+            key = (event.route, event.method, event.path, event.query)
+            known = self.requests.get(key)
+            if known is None:
+                if len(self.requests) >= _MEMO_SIZE:
+                    self.requests.clear()
+                documented = None if self.inventory is None \
+                    else self.inventory.documents_event(event)
+                known = self.requests[key] = (event.route_key, attack_of(event), documented)
+            return (known[0], ref, known[1], known[2])
+        return (event.route_key, ref, attack_of(event) if kind == "guard" else None, None)
+
+
+def _batch(rows: list[tuple[Any, ...]], first_seq: int, row_type: pa.StructType,
+           schema: pa.Schema) -> pa.RecordBatch:
+    import pyarrow as pa
+
+    # aware datetimes are converted to UTC by Arrow (naive ones are UTC already)
+    arrays = pa.array(rows, type=row_type).flatten()
+    arrays.append(pa.array(range(first_seq, first_seq + len(rows)), type=pa.int64()))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 def create_table_sql() -> str:

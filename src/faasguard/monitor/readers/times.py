@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import cast
 
 _ISO = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?"
@@ -21,38 +22,48 @@ _MONTHS = {name: number for number, name in enumerate(
 # Epoch values above this are milliseconds (1e11 seconds is the year 5138).
 _MS_THRESHOLD = 1e11
 UTC = timezone.utc
-_SECONDS: dict[str, datetime] = {}
+_fromisoformat = datetime.fromisoformat
+_CLF_CACHE: dict[str, datetime] = {}
+_CACHE_SIZE = 4096
 
 
 def parse_time(value: object) -> datetime:
     """`value` (text or epoch number) as an aware UTC datetime; ValueError if it is none."""
+    if value.__class__ is str:
+        text = cast(str, value)
+        size = len(text)
+        # the common forms, 2026-01-05T10:00:00.123Z and (CloudTrail) ...:00Z, go to the
+        # C parser; anything it refuses takes the general path below
+        if (size == 24 and text[19] == "." or size == 20) and text[-1] == "Z" \
+                and text[10] == "T" and text[4] == text[7] == "-" and text[13] == text[16] == ":":
+            try:
+                return _fromisoformat(text[:-1] + "+00:00")
+            except ValueError:
+                pass
+        return _parse_text(text)
     if isinstance(value, bool):
         raise ValueError(f"not a timestamp: {value!r}")
     if isinstance(value, (int, float)):
         return from_epoch(value)
     if not isinstance(value, str):
         raise ValueError(f"not a timestamp: {value!r}")
-    if len(value) == 24 and value[23] == "Z" and value[19] == "." and value[10] == "T":
-        # the common case, 2026-01-05T10:00:00.123Z: one datetime per second, cached
-        base = _SECONDS.get(value[:19])
-        if base is None:
-            match = _ISO.match(value)
-            if match is None:
-                raise ValueError(f"not a timestamp: {value!r}")
-            if len(_SECONDS) > 4096:
-                _SECONDS.clear()
-            base = _SECONDS[value[:19]] = _from_iso(match).replace(microsecond=0)
-        millis = value[20:23]
-        if not millis.isdigit():
-            raise ValueError(f"not a timestamp: {value!r}")
-        return base.replace(microsecond=int(millis) * 1000)
+    return _parse_text(value)
+
+
+def _parse_text(value: str) -> datetime:
     text = value.strip()
     match = _ISO.match(text)
     if match:
         return _from_iso(match)
+    moment = _CLF_CACHE.get(text)
+    if moment is not None:
+        return moment
     match = _CLF.match(text)
     if match:
-        return _from_clf(match)
+        if len(_CLF_CACHE) >= _CACHE_SIZE:
+            _CLF_CACHE.clear()
+        moment = _CLF_CACHE[text] = _from_clf(match)  # whole seconds: lines share them
+        return moment
     if text.replace(".", "", 1).isdigit():
         return from_epoch(float(text))
     raise ValueError(f"not a timestamp: {value!r}")
