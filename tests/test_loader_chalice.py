@@ -111,3 +111,19 @@ def test_queue_and_topic_handlers_writing_back_are_loops() -> None:
     # a queue URL names the queue; `old-orders` and `audit-archive` are other resources
     assert set(loops) == {"retry", "jobs", "fanout"}
     assert all("its code writes back to it" in message for message in loops.values())
+
+
+def test_blueprints_give_routes_and_functions_with_their_prefixes() -> None:
+    app = _load(FIXTURES / "blueprints", "dev")
+    assert [(r.method, r.path, str(r.location)) for r in app.routes] == [
+        ("GET", "/health", "app.py:12"),
+        ("GET", "/v1/orders/{order_id}", "chalicelib/orders.py:7"),  # url_prefix
+        ("GET", "/v2/orders/{order_id}", "chalicelib/orders.py:12"),
+        ("DELETE", "/v2/orders/{order_id}", "chalicelib/orders.py:12")]
+    resize = app.functions[".chalice/config.json#media_resize"]  # name_prefix
+    assert (resize.name, resize.handler) == ("shop-dev-media_resize", "chalicelib.events.resize")
+    assert str(resize.location) == "chalicelib/events.py:8"
+    assert [(t.kind, t.source) for t in resize.triggers] == [("s3", "media-uploads")]
+    findings = {(f.rule_id, str(f.location)) for f in scan(str(FIXTURES / "blueprints")).findings}
+    assert ("FG-WALLET-004", "chalicelib/events.py:8") in findings  # writes to event.bucket
+    assert ("FG-SHADOW-006", "chalicelib/orders.py:7") in findings

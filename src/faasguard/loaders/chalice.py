@@ -9,7 +9,11 @@ imported) for the decorators of the `Chalice(...)` object:
   `IAMAuthorizer()` objects used as `authorizer=`;
 - `@app.on_s3_event`, `on_sqs_message`, `on_sns_message`, `schedule`,
   `on_cw_event`/`on_cloudwatch_event`, `on_dynamodb_record`, `on_kinesis_record`,
-  `lambda_function`: one function each, with its trigger.
+  `lambda_function`: one function each, with its trigger (the bucket, queue, topic or
+  stream it names is the trigger's `source`);
+- the same decorators on the blueprints the app registers
+  (`app.register_blueprint(bp, url_prefix=..., name_prefix=...)`, `loaders.blueprints`):
+  routes under the URL prefix, functions named with the name prefix.
 
 `config.json` gives the settings, top level then `stages.<stage>` then
 `stages.<stage>.lambda_functions.<name>` (the stage is `--stage`, else `dev`): memory,
@@ -21,14 +25,20 @@ generated policy (unknown statically, noted on the role).
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from faasguard.loaders import LoadContext
+from faasguard.loaders.blueprints import registered_blueprints
+from faasguard.loaders.decorators import (
+    Decorated,
+    app_objects,
+    decorated,
+    parse_python,
+)
 from faasguard.loaders.documents import Document, InputError, LDict, read_text
 from faasguard.loaders.iam import statements_from_document
 from faasguard.model import (
@@ -56,92 +66,6 @@ _EVENT_DECORATORS: dict[str, TriggerKind] = {
 _SOURCE_ARGS = {"s3": "bucket", "sqs": "queue", "sns": "topic", "schedule": "expression",
                 "eventbridge": "event_pattern", "dynamodb-stream": "stream_arn",
                 "kinesis-stream": "stream"}
-
-
-@dataclass
-class Decorated:
-    """A decorator call on a top-level function: `@<obj>.<name>(args, **kwargs)`."""
-
-    obj: str
-    name: str
-    function: str
-    line: int
-    args: list[Any] = field(default_factory=list)
-    kwargs: dict[str, Any] = field(default_factory=dict)
-
-
-def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
-    """A constant, list or dict literal (names bound to literals resolved); else None."""
-    if node is None:
-        return None
-    if isinstance(node, ast.Name) and names is not None and node.id in names:
-        return names[node.id]
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, RecursionError):
-        pass
-    if isinstance(node, ast.Call):  # a constructor such as CognitoUserPoolAuthorizer(...)
-        callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
-            node.func.id if isinstance(node.func, ast.Name) else "?"
-        call = {"__call__": callee, **{k.arg: literal(k.value, names) for k in node.keywords
-                                       if k.arg}}
-        if isinstance(node.func, ast.Attribute):  # a method such as auth.with_scopes([...])
-            call["__on__"] = literal(node.func.value, names)
-            call["__args__"] = [literal(arg, names) for arg in node.args]
-        return call
-    if isinstance(node, ast.Name):
-        return {"__name__": node.id}
-    return None
-
-
-def app_objects(tree: ast.Module, constructor: str) -> dict[str, str]:
-    """Top-level `name = Constructor(...)` (or `module.Constructor(...)`) -> first arg."""
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            callee = func.attr if isinstance(func, ast.Attribute) else \
-                func.id if isinstance(func, ast.Name) else None
-            if callee != constructor:
-                continue
-            first = node.value.args[0] if node.value.args else next(
-                (k.value for k in node.value.keywords if k.arg in ("app_name", "import_name")),
-                None)
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = str(literal(first) or target.id)
-    return found
-
-
-def decorated(tree: ast.Module, objects: set[str]) -> list[Decorated]:
-    """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions."""
-    names = {t.id: literal(n.value) for n in tree.body if isinstance(n, ast.Assign)
-             for t in n.targets if isinstance(t, ast.Name)}
-    out = []
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for deco in node.decorator_list:
-            call = deco if isinstance(deco, ast.Call) else None
-            target = call.func if call is not None else deco
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
-                    target.value.id in objects:
-                out.append(Decorated(
-                    target.value.id, target.attr, node.name, deco.lineno,
-                    [literal(a, names) for a in call.args] if call else [],
-                    {k.arg: literal(k.value, names) for k in call.keywords if k.arg}
-                    if call else {}))
-    return out
-
-
-def parse_python(root: str, rel: str) -> ast.Module:
-    """Parse a project's Python file (never imported); `InputError` when it cannot be."""
-    text = read_text(os.path.join(root, rel))
-    try:
-        return ast.parse(text, rel)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        raise InputError(f"{rel} does not parse as Python: {exc}",
-                         getattr(exc, "lineno", None)) from None
 
 
 def load(doc: Document, ctx: LoadContext) -> App:
@@ -173,8 +97,26 @@ def load(doc: Document, ctx: LoadContext) -> App:
         return app
     name = str(config.get("app_name") or next(iter(objects.values())))
     reader = _Reader(ctx, app, settings, layers, project, app_py, name, stage)
-    reader.read(decorated(tree, set(objects)))
+    origin = _Origin(app_py, "app")
+    items = [(deco, origin) for deco in decorated(tree, set(objects))]
+    for bp in registered_blueprints(ctx.root, project or ".", tree, app_py, set(objects)):
+        url_prefix, name_prefix = bp.options.get("url_prefix"), bp.options.get("name_prefix")
+        origin = _Origin(bp.file, bp.module, url_prefix if isinstance(url_prefix, str) else "",
+                         name_prefix if isinstance(name_prefix, str) else "")
+        items.extend((deco, origin) for deco in decorated(bp.tree, {bp.name}))
+    reader.read(items)
     return app
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where decorators were read: the app's module or a blueprint's, with the prefixes
+    `register_blueprint` gives (to route paths and to function names)."""
+
+    file: str  # relative to the scanned root
+    module: str  # dotted from the project folder, for handler strings
+    url_prefix: str = ""
+    name_prefix: str = ""
 
 
 class _Reader:
@@ -187,24 +129,25 @@ class _Reader:
         self.project, self.app_py, self.name, self.stage = project, app_py, name, stage
         self._default_role: tuple[Role | None] | None = None  # built when a function uses it
         self.authorizers: dict[str, Authorizer] = {}
+        self.origin = _Origin(app_py, "app")  # of the decorator being read
 
     def loc(self, line: int) -> Location:
-        return Location(self.app_py, line)
+        return Location(self.origin.file, line)
 
-    def read(self, decorators: list[Decorated]) -> None:
-        for deco in decorators:
+    def read(self, items: list[tuple[Decorated, _Origin]]) -> None:
+        for deco, self.origin in items:
             if deco.name == "authorizer":
                 self.authorizers[deco.function] = Authorizer(
                     "lambda-token", deco.function, location=self.loc(deco.line))
-                self._function(deco.function, f"app.{deco.function}", deco.line)
-        routes = [d for d in decorators if d.name == "route"]
+                self._handler(deco)
+        routes = [(d, o) for d, o in items if d.name == "route"]
         if routes:
             self._routes(routes)
-        for deco in decorators:
+        for deco, self.origin in items:
             kind = _EVENT_DECORATORS.get(deco.name)
             if kind is None:
                 continue
-            fn = self._function(deco.function, f"app.{deco.function}", deco.line)
+            fn = self._handler(deco)
             source = deco.args[0] if deco.args else deco.kwargs.get(_SOURCE_ARGS.get(kind, ""))
             if source is None and kind == "sqs":
                 source = deco.kwargs.get("queue_arn")  # on_sqs_message(queue_arn=...)
@@ -215,16 +158,24 @@ class _Reader:
                                            properties={"decorator": deco.name,
                                                        **_plain(deco.kwargs)}))
 
-    def _routes(self, routes: list[Decorated]) -> None:
-        api = Api(qualify(self.ctx.file, "RestAPI"), "rest", self.loc(routes[0].line),
+    def _handler(self, deco: Decorated) -> Function:
+        """The function of a decorated Python function (an authoriser, an event handler)."""
+        return self._function(self.origin.name_prefix + deco.function,
+                              f"{self.origin.module}.{deco.function}", deco.line)
+
+    def _routes(self, routes: list[tuple[Decorated, _Origin]]) -> None:
+        self.origin = routes[0][1]
+        api = Api(qualify(self.ctx.file, "RestAPI"), "rest", self.loc(routes[0][0].line),
                   implicit=True, stage=self.settings.get("api_gateway_stage", "api"),
                   endpoint_type=self.settings.get("api_gateway_endpoint_type", "EDGE"))
         # Chalice's `xray` setting traces the REST API stage as well as the functions.
         api.tracing = True if self.settings.get("xray") is True else None
         self.app.apis[api.id] = api
-        handler = self._function("api_handler", "app.app", routes[0].line)
-        for deco in routes:
+        handler = self._function("api_handler", "app.app", routes[0][0].line)
+        for deco, self.origin in routes:
             path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else "/"
+            if self.origin.url_prefix:
+                path = self.origin.url_prefix.rstrip("/") + path
             methods = deco.kwargs.get("methods") or ["GET"]
             for method in methods if isinstance(methods, list) else [methods]:
                 route = Route(api.id, "rest", str(method).upper(), path, self.loc(deco.line),

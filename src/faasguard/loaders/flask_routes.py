@@ -13,12 +13,11 @@ written the way API Gateway writes them: `<id>` and `<int:id>` become `{id}`,
 from __future__ import annotations
 
 import ast
-import os
-import posixpath
 import re
 from dataclasses import dataclass
 
-from faasguard.loaders.chalice import app_objects, decorated, literal, parse_python
+from faasguard.loaders.blueprints import module_file, registered_blueprints
+from faasguard.loaders.decorators import app_objects, decorated, literal, parse_python
 from faasguard.loaders.documents import InputError
 from faasguard.model import Location
 
@@ -45,7 +44,7 @@ def flask_routes(root: str, code_dir: str, handler: str) -> list[FlaskRoute]:
     module, _, obj = handler.rpartition(".")
     if not module:
         return []
-    rel = _module_file(root, code_dir or ".", module)
+    rel = module_file(root, code_dir, module)
     if rel is None:
         return []
     try:
@@ -54,9 +53,11 @@ def flask_routes(root: str, code_dir: str, handler: str) -> list[FlaskRoute]:
         return []
     objects = set(app_objects(tree, "Flask")) | {obj}
     routes = _routes(tree, rel, objects, "")
-    for owner, owner_rel, name, prefix in _blueprints(root, code_dir or ".", tree, rel,
-                                                      objects):
-        routes.extend(_routes(owner, owner_rel, {name}, prefix))
+    for bp in registered_blueprints(root, code_dir, tree, rel, objects):
+        prefix = bp.options.get("url_prefix")
+        if not isinstance(prefix, str):
+            prefix = _constructor_prefix(bp.tree, bp.name)
+        routes.extend(_routes(bp.tree, bp.file, {bp.name}, prefix))
     return routes
 
 
@@ -73,76 +74,6 @@ def _routes(tree: ast.Module, rel: str, objects: set[str], prefix: str) -> list[
     return out
 
 
-def _blueprints(root: str, code_dir: str, tree: ast.Module, rel: str, objects: set[str]
-                ) -> list[tuple[ast.Module, str, str, str]]:
-    """`<app>.register_blueprint(bp, url_prefix=...)` calls at the module's top level:
-    (the tree and file defining the blueprint, its name there, the URL prefix)."""
-    imports = _imports(tree, posixpath.relpath(rel, code_dir))
-    out = []
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not call.args or \
-                not isinstance(call.func, ast.Attribute) or \
-                call.func.attr != "register_blueprint" or \
-                not isinstance(call.func.value, ast.Name) or call.func.value.id not in objects:
-            continue
-        found = _blueprint(root, code_dir, tree, rel, imports, call.args[0])
-        if found is None:
-            continue
-        owner, owner_rel, name = found
-        prefix = next((literal(k.value) for k in call.keywords if k.arg == "url_prefix"),
-                      None)
-        if not isinstance(prefix, str):
-            prefix = _constructor_prefix(owner, name)
-        out.append((owner, owner_rel, name, prefix))
-    return out
-
-
-def _blueprint(root: str, code_dir: str, tree: ast.Module, rel: str,
-               imports: dict[str, str], node: ast.expr
-               ) -> tuple[ast.Module, str, str] | None:
-    """The module and name a `register_blueprint` argument refers to."""
-    if isinstance(node, ast.Name) and node.id in app_objects(tree, "Blueprint"):
-        return tree, rel, node.id
-    if isinstance(node, ast.Name) and node.id in imports:  # from views import bp
-        dotted = imports[node.id]
-    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-            node.value.id in imports:  # import views; views.bp
-        dotted = f"{imports[node.value.id]}.{node.attr}"
-    else:
-        return None
-    module, _, name = dotted.rpartition(".")
-    owner_rel = _module_file(root, code_dir, module) if module else None
-    if owner_rel is None:
-        return None
-    try:
-        return parse_python(root, owner_rel), owner_rel, name
-    except InputError:
-        return None
-
-
-def _imports(tree: ast.Module, rel: str) -> dict[str, str]:
-    """Names a module's top-level imports bind -> what they name, dotted from the code
-    folder (`from .views import bp` in `api/app.py`, relative to the code folder ->
-    `api.views.bp`)."""
-    package = posixpath.dirname(rel).replace("/", ".")
-    out: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[:len(parts) - node.level + 1] if node.level > 1 else parts
-                base = ".".join(p for p in [*parts, base] if p)
-            for alias in node.names:
-                out[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                out[alias.asname or alias.name.split(".")[0]] = \
-                    alias.name if alias.asname else alias.name.split(".")[0]
-    return out
-
-
 def _constructor_prefix(tree: ast.Module, name: str) -> str:
     """The `url_prefix=` of `name = Blueprint(...)`, else ""."""
     for node in tree.body:
@@ -152,18 +83,6 @@ def _constructor_prefix(tree: ast.Module, name: str) -> str:
                            if k.arg == "url_prefix"), None)
             return prefix if isinstance(prefix, str) else ""
     return ""
-
-
-def _module_file(root: str, code_dir: str, module: str) -> str | None:
-    """The file of a dotted module of the project (`a.b` -> `a/b.py`, `a/b/__init__.py`),
-    relative to the scanned root and inside it; None when there is none."""
-    base = posixpath.join(code_dir, module.replace(".", "/"))
-    for candidate in (base + ".py", posixpath.join(base, "__init__.py")):
-        rel = posixpath.normpath(candidate)
-        if rel != ".." and not rel.startswith("../") and \
-                os.path.isfile(os.path.join(root, rel)):
-            return rel
-    return None
 
 
 def _join(prefix: str, path: str) -> str:

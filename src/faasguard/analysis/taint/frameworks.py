@@ -24,7 +24,7 @@ from faasguard.analysis.taint.modules import (
     dotted_name,
     search_path,
 )
-from faasguard.loaders.chalice import app_objects, decorated
+from faasguard.loaders.decorators import app_objects, decorated
 from faasguard.loaders.flask_routes import FLASK_PARAM
 from faasguard.model import App, Function
 

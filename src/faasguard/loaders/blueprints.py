@@ -1,0 +1,119 @@
+"""Blueprints a Chalice or Flask app registers, found in its code with `ast`.
+
+`registered_blueprints(root, code_dir, tree, rel, objects)` reads the
+`<app>.register_blueprint(bp, ...)` calls at the top level of the app's module (`rel`,
+parsed as `tree`; `objects` the names of its app objects) and finds each blueprint: an
+object the module creates itself, or one it imports from a module of the project
+(`from .views import bp`, `from api import v2` then `v2.bp`). A blueprint that cannot be
+found statically is left out. Nothing is imported or run.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders.decorators import literal, parse_python
+from faasguard.loaders.documents import InputError
+
+
+@dataclass
+class Registration:
+    """One registered blueprint: the module defining it (`tree`, `file` relative to the
+    scanned root, `module` dotted from the code folder), its name there, and the literal
+    keyword arguments of the `register_blueprint` call (`url_prefix`, `name_prefix`)."""
+
+    tree: ast.Module
+    file: str
+    module: str
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
+                          objects: set[str]) -> list[Registration]:
+    """The blueprints the app objects `objects` of module `rel` register, in order."""
+    module = _dotted(rel, code_dir)
+    imports = _imports(tree, module)
+    out = []
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not call.args or \
+                not isinstance(call.func, ast.Attribute) or \
+                call.func.attr != "register_blueprint" or \
+                not isinstance(call.func.value, ast.Name) or call.func.value.id not in objects:
+            continue
+        options = {k.arg: literal(k.value) for k in call.keywords if k.arg}
+        found = _find(root, code_dir, tree, rel, module, imports, call.args[0], options)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _find(root: str, code_dir: str, tree: ast.Module, rel: str, module: str,
+          imports: dict[str, str], node: ast.expr, options: dict[str, Any]
+          ) -> Registration | None:
+    """The module and name a `register_blueprint` argument refers to."""
+    if isinstance(node, ast.Name) and node.id not in imports:
+        defined = any(isinstance(t, ast.Name) and t.id == node.id
+                      for n in tree.body if isinstance(n, ast.Assign) for t in n.targets)
+        return Registration(tree, rel, module, node.id, options) if defined else None
+    if isinstance(node, ast.Name):  # from views import bp
+        dotted = imports[node.id]
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+            node.value.id in imports:  # import views; views.bp
+        dotted = f"{imports[node.value.id]}.{node.attr}"
+    else:
+        return None
+    owner, _, name = dotted.rpartition(".")
+    owner_rel = module_file(root, code_dir, owner) if owner else None
+    if owner_rel is None:
+        return None
+    try:
+        return Registration(parse_python(root, owner_rel), owner_rel, owner, name, options)
+    except InputError:
+        return None
+
+
+def _imports(tree: ast.Module, module: str) -> dict[str, str]:
+    """Names a module's top-level imports bind -> what they name, dotted from the code
+    folder (`from .views import bp` in module `api.app` -> `api.views.bp`)."""
+    package = module.rpartition(".")[0]
+    out: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[:len(parts) - node.level + 1]
+                base = ".".join(p for p in [*parts, base] if p)
+            for alias in node.names:
+                out[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                out[alias.asname or alias.name.split(".")[0]] = \
+                    alias.name if alias.asname else alias.name.split(".")[0]
+    return out
+
+
+def _dotted(rel: str, code_dir: str) -> str:
+    """`api/app.py` (or `api/__init__.py`) in code folder `.` -> `api.app` (`api`)."""
+    path = posixpath.relpath(rel, code_dir or ".")
+    path = path[:-len("/__init__.py")] if path.endswith("/__init__.py") else \
+        path[:-len(".py")] if path.endswith(".py") else path
+    return path.replace("/", ".")
+
+
+def module_file(root: str, code_dir: str, module: str) -> str | None:
+    """The file of a dotted module of the project (`a.b` -> `a/b.py`, `a/b/__init__.py`),
+    relative to the scanned root and inside it; None when there is none."""
+    base = posixpath.join(code_dir or ".", module.replace(".", "/"))
+    for candidate in (base + ".py", posixpath.join(base, "__init__.py")):
+        rel = posixpath.normpath(candidate)
+        if rel != ".." and not rel.startswith("../") and \
+                os.path.isfile(os.path.join(root, rel)):
+            return rel
+    return None

@@ -1,0 +1,103 @@
+"""Python web apps read with `ast` (never imported): decorator calls and literals.
+
+Chalice and Flask declare routes and event handlers with decorators on an app object
+(`@app.route("/x")`, `@app.on_s3_event(bucket="b")`). `app_objects` finds the objects a
+module creates (`app = Chalice(...)`), `decorated` the decorator calls on its top-level
+functions with their literal arguments (`literal`), and `parse_python` parses a project
+file, a syntax error becoming an `InputError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders.documents import InputError, read_text
+
+
+@dataclass
+class Decorated:
+    """A decorator call on a top-level function: `@<obj>.<name>(args, **kwargs)`."""
+
+    obj: str
+    name: str
+    function: str
+    line: int
+    args: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
+    """A constant, list or dict literal (names bound to literals resolved); else None."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Name) and names is not None and node.id in names:
+        return names[node.id]
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        pass
+    if isinstance(node, ast.Call):  # a constructor such as CognitoUserPoolAuthorizer(...)
+        callee = node.func.attr if isinstance(node.func, ast.Attribute) else \
+            node.func.id if isinstance(node.func, ast.Name) else "?"
+        call = {"__call__": callee, **{k.arg: literal(k.value, names) for k in node.keywords
+                                       if k.arg}}
+        if isinstance(node.func, ast.Attribute):  # a method such as auth.with_scopes([...])
+            call["__on__"] = literal(node.func.value, names)
+            call["__args__"] = [literal(arg, names) for arg in node.args]
+        return call
+    if isinstance(node, ast.Name):
+        return {"__name__": node.id}
+    return None
+
+
+def app_objects(tree: ast.Module, constructor: str) -> dict[str, str]:
+    """Top-level `name = Constructor(...)` (or `module.Constructor(...)`) -> first arg."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            callee = func.attr if isinstance(func, ast.Attribute) else \
+                func.id if isinstance(func, ast.Name) else None
+            if callee != constructor:
+                continue
+            first = node.value.args[0] if node.value.args else next(
+                (k.value for k in node.value.keywords if k.arg in ("app_name", "import_name")),
+                None)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = str(literal(first) or target.id)
+    return found
+
+
+def decorated(tree: ast.Module, objects: set[str]) -> list[Decorated]:
+    """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions."""
+    names = {t.id: literal(n.value) for n in tree.body if isinstance(n, ast.Assign)
+             for t in n.targets if isinstance(t, ast.Name)}
+    out = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for deco in node.decorator_list:
+            call = deco if isinstance(deco, ast.Call) else None
+            target = call.func if call is not None else deco
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                    target.value.id in objects:
+                out.append(Decorated(
+                    target.value.id, target.attr, node.name, deco.lineno,
+                    [literal(a, names) for a in call.args] if call else [],
+                    {k.arg: literal(k.value, names) for k in call.keywords if k.arg}
+                    if call else {}))
+    return out
+
+
+def parse_python(root: str, rel: str) -> ast.Module:
+    """Parse a project's Python file (never imported); `InputError` when it cannot be."""
+    text = read_text(os.path.join(root, rel))
+    try:
+        return ast.parse(text, rel)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        raise InputError(f"{rel} does not parse as Python: {exc}",
+                         getattr(exc, "lineno", None)) from None
