@@ -152,3 +152,9 @@ def test_blueprint_routes_are_under_their_url_prefix() -> None:
     old, = [f for f in scan(str(FIXTURES / "blueprints")).findings
             if f.rule_id == "FG-SHADOW-006"]
     assert (old.location.file, old.location.line) == ("api/v1.py", 6)
+
+
+def test_views_of_flask_shortcut_decorators_are_entry_points() -> None:
+    injections = [f for f in scan(str(FIXTURES / "shortcut_views")).findings
+                  if f.rule_id == "FG-INJ-001"]
+    assert [(f.location.file, f.location.line) for f in injections] == [("web.py", 11)]

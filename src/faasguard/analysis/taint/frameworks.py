@@ -2,9 +2,9 @@
 
 A Chalice API handler (`app.app`) and a Zappa function (`app_function: app.app`) name an
 app object, not a function. Its entry points are read from the code with `ast` (never
-imported): the views decorated with `@<app>.route(...)` (their parameters are path
-parameters: Chalice `{id}`, Flask `<id>`; Flask's `int`/`float` converters make a
-parameter a number, not attacker text), the views of the blueprints the app object
+imported): the views decorated with `@<app>.route(...)` or Flask's `@<app>.get(...)`,
+`post`, ... (their parameters are path parameters: Chalice `{id}`, Flask `<id>`; Flask's
+`int`/`float` converters make a parameter a number, not attacker text), the views of the blueprints the app object
 registers (`app.register_blueprint(bp)`, at the top level of the app's module), and for
 Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose first
 parameter is the raw Lambda event of that trigger. Chalice's event decorators
@@ -25,7 +25,7 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.loaders.decorators import app_objects, decorated
-from faasguard.loaders.flask_routes import FLASK_PARAM
+from faasguard.loaders.flask_routes import FLASK_PARAM, ROUTE_DECORATORS
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
@@ -116,7 +116,7 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None
     seen: set[str] = set()
     for deco in decorated(module.tree, {obj}):
         node = module.functions.get(deco.function)
-        if deco.name != "route" or node is None or deco.function in seen:
+        if deco.name not in ROUTE_DECORATORS or node is None or deco.function in seen:
             continue
         seen.add(deco.function)
         path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
