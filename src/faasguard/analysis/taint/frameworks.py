@@ -4,8 +4,9 @@ A Chalice API handler (`app.app`) and a Zappa function (`app_function: app.app`)
 app object, not a function. Its entry points are read from the code with `ast` (never
 imported): the views decorated with `@<app>.route(...)` or Flask's `@<app>.get(...)`,
 `post`, ... (their parameters are path parameters: Chalice `{id}`, Flask `<id>`; Flask's
-`int`/`float` converters make a parameter a number, not attacker text), the views of the blueprints the app object
-registers (`app.register_blueprint(bp)`, at the top level of the app's module), and for
+`int`/`float` converters make a parameter a number, not attacker text), the views of
+the blueprints the app object registers (`app.register_blueprint(bp)`, at the top level
+of the app's module), and for
 Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose first
 parameter is the raw Lambda event of that trigger. Chalice's event decorators
 (`on_s3_event`, ...) already make functions of their own and need nothing here.
