@@ -17,9 +17,10 @@ from faasguard.findings import RULES, THREATS, RuleMeta
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 _FENCES = {"serverless": "yaml", "sam": "yaml", "terraform": "hcl", "python": "python",
-           "text": "text"}
+           "chalice": "text", "zappa": "json", "text": "text"}
 _FORMAT_NAMES = {"serverless": "serverless.yml", "sam": "SAM / CloudFormation",
-                 "terraform": "Terraform", "python": "Python", "text": "Advice"}
+                 "terraform": "Terraform", "python": "Python", "chalice": "Chalice",
+                 "zappa": "Zappa (zappa_settings.json)", "text": "Advice"}
 _TOOLS = ("Checkov", "KICS", "cfn_nag", "Prowler")
 
 
@@ -67,6 +68,28 @@ def render() -> str:
         "format, and the nearest check of Checkov, KICS, cfn_nag or Prowler where one "
         "exists. `faasguard rules ID` prints the same text.",
         "",
+        "## Overlapping findings",
+        "",
+        "Some rules look at one place from two angles. Where the two findings have one "
+        "fix, the more telling one absorbs the other: the absorbed finding is not "
+        "reported on its own but becomes a related location (with its message) of the "
+        "one that stays, and its rule id, fingerprint and properties are listed under "
+        "the property `absorbed`. Where the fixes differ, both findings stay and name "
+        "each other as related locations. When the rule of the other finding is disabled "
+        "or does not fire, a finding is reported as it is.",
+        "",
+        "| Place | Findings | Reported as |",
+        "|---|---|---|",
+        "| A statement with `Action: \"*\"` | FG-PERM-001, FG-PERM-102 | FG-PERM-001 "
+        "(critical) absorbs FG-PERM-102: its exact replacement is a related location |",
+        "| A role shared by functions whose code needs different permissions | "
+        "FG-PERM-008, FG-PERM-104 | FG-PERM-104 absorbs FG-PERM-008: the list of every "
+        "function sharing the role is a related location |",
+        "| A catch-all route without an authoriser | FG-AUTH-002, FG-SHADOW-003 | both "
+        "(authenticate it; declare its routes), each naming the other |",
+        "",
+        "## All rules",
+        "",
         "| Id | Title | Threat | Severity |",
         "|---|---|---|---|",
     ]
@@ -92,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10) + '## ')} rules)")
+    print(f"wrote {OUT} ({text.count(chr(10) + '## FG-')} rules)")
     return 0
 
 

@@ -95,6 +95,12 @@ class Finding:
     confidence: str = "high"
     properties: dict[str, Any] = field(default_factory=dict)
     suppressed: str | None = None  # the reason, when suppressed inline, by config or baseline
+    #: (rule id, subject) of the finding, in the same file, this one is another angle of:
+    #: when that finding is reported, this one is folded into it (see `fold_overlaps`).
+    folds_into: tuple[str, str] | None = None
+    #: (rule id, subject) of findings in the same file about the same element from another
+    #: angle: when reported, the two name each other as related locations.
+    see_also: tuple[tuple[str, str], ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -164,3 +170,42 @@ def make_finding(
         remediation = next(iter(meta.remediation.values()), "")
     return Finding(meta.id, meta.title, meta.threat, severity or meta.severity, message,
                    location, subject, remediation=remediation, **extra)
+
+
+def fold_overlaps(findings: list[Finding]) -> list[Finding]:
+    """One place, one problem: resolve the overlaps rules declare between their findings.
+
+    A finding with `folds_into` is dropped when the finding it names was reported (same
+    rule id, file and subject): that finding keeps it as a related location whose message
+    is the dropped finding's, and lists it under the property `absorbed` (rule id,
+    fingerprint, properties). A finding naming another in `see_also` stays, and so does
+    the other: each gets a related location pointing at the other (one side declares it).
+    An overlap whose other finding was not reported (its rule disabled, its condition not
+    met) leaves the finding as it is.
+    """
+    by_key = {(f.rule_id, f.location.file, f.subject): f for f in findings}
+
+    def other(finding: Finding, rule_id: str, subject: str) -> Finding | None:
+        found = by_key.get((rule_id, finding.location.file, subject))
+        return found if found is not finding else None
+
+    kept = []
+    for finding in findings:
+        for rule_id, subject in finding.see_also:
+            if (seen := other(finding, rule_id, subject)) is not None:
+                finding.related.append((seen.location, _see_also(seen)))
+                seen.related.append((finding.location, _see_also(finding)))
+        target = other(finding, *finding.folds_into) if finding.folds_into else None
+        if target is None:
+            kept.append(finding)
+            continue
+        target.related.append((finding.location, f"{finding.rule_id} ({finding.title}): "
+                                                 f"{finding.message}"))
+        target.properties.setdefault("absorbed", []).append(
+            {"rule_id": finding.rule_id, "fingerprint": finding.fingerprint,
+             **({"properties": finding.properties} if finding.properties else {})})
+    return kept
+
+
+def _see_also(finding: Finding) -> str:
+    return f"see also {finding.rule_id}: {finding.title}"

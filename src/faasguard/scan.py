@@ -21,7 +21,7 @@ from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
 from faasguard.config import CONFIG_NAMES, Config
-from faasguard.findings import RULES, Finding, Rule
+from faasguard.findings import RULES, Finding, Rule, fold_overlaps
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.report.base import finding_order
@@ -352,7 +352,8 @@ def analyse(app: App, options: Options) -> Facts:
 
 def run_rules(app: App, facts: Facts,
               enabled: Callable[[str], bool] | None = None) -> list[Finding]:
-    """Run every registered (and enabled) rule; findings sorted by file, line, rule."""
+    """Run every registered (and enabled) rule; overlapping findings folded
+    (`fold_overlaps`); findings sorted by file, line, rule."""
     import faasguard.rules  # noqa: F401  (registers the rules)
 
     findings: list[Finding] = []
@@ -362,6 +363,7 @@ def run_rules(app: App, facts: Facts,
         batch: list[Finding] = []
         _guarded(app, f"rule {rule_id}", partial(_collect, batch, registered, app, facts))
         findings.extend(batch)
+    findings = fold_overlaps(findings)
     findings.sort(key=finding_order)
     return findings
 

@@ -77,6 +77,8 @@ reported `medium` (it may be a deliberately public page: suppress it with a reas
 websocket API only `$connect` can carry an authoriser; every message of an unauthenticated
 connection reaches its routes. OPTIONS (CORS preflight) routes are not reported; routes
 protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are reported `low`.
+A catch-all route (FG-SHADOW-003) without an authoriser gets both findings, each naming
+the other as a related location: every path of the function's own router is open.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"

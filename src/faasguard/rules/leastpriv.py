@@ -173,7 +173,10 @@ A statement of the role uses a wildcard (`Action: "*"`, `dynamodb:*`, `s3:Get*`,
 `Resource: "*"`) although the functions running with the role, according to their code,
 need only a few of the actions it covers, on resources the code names. The finding gives
 the exact replacement: the actions used and the resources they touch. (FG-PERM-001/002/003
-report wildcards on their own; this rule says what they can be narrowed to.)
+report wildcards on their own; this rule says what they can be narrowed to.) On a
+statement with `Action: "*"` this finding is folded into FG-PERM-001's, which is critical:
+the replacement is then a related location of FG-PERM-001 and its properties are under
+`absorbed`.
 """,
     remediation={
         "serverless": "- Effect: Allow\n  Action: [dynamodb:Scan]\n"
@@ -231,6 +234,9 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                 statement.location or role.location,
                 f"narrow:{logical_id(role_id)}:{statement.source}:{index}",
                 properties={"replacement": {a: sorted(rs) for a, rs in sorted(used.items())}},
+                folds_into=("FG-PERM-001", f"statement:{logical_id(role_id)}:"
+                                           f"{statement.source}:{index}")
+                if any(map(is_full_wildcard, statement.actions)) else None,
             )
 
 
@@ -291,7 +297,8 @@ Several functions run with one role although their code needs different AWS acti
 function holds the permissions of all the others (the one that only reads a table can
 also delete from the bucket another one writes). FG-PERM-008 reports every shared role;
 this rule reports those where the code shows the needs differ, and what each function
-holds beyond its own needs.
+holds beyond its own needs. Where both apply, this finding absorbs FG-PERM-008's: one
+finding per role, with the full list of functions sharing it as a related location.
 """,
     remediation={
         "serverless": "functions:\n  reader:\n    iam:\n      role:\n        statements:\n"

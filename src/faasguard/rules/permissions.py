@@ -57,7 +57,10 @@ def _short(items: list[str], limit: int = 4) -> str:
 An `Allow` statement with `Action: "*"` gives the function every permission of every AWS
 service on the resources listed; on `Resource: "*"` it is account administrator (this is
 also what the `AdministratorAccess` managed policy grants). A single injection bug in the
-handler then becomes a full account takeover.
+handler then becomes a full account takeover. When the code of every function running
+with the role was analysed, FG-PERM-102 ("narrow it to ...") on the same statement is
+folded into this finding: its exact replacement is a related location of this one, and
+its properties are under `absorbed`.
 """,
     remediation={
         "serverless": "provider:\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
@@ -402,7 +405,10 @@ def allow_not(app: App, facts: Facts) -> Iterator[Finding]:
 When several functions run with one role, each holds the union of the permissions all of
 them need: the function that only reads a queue can also write the table another one
 writes. Least privilege needs one role per function. (The Serverless Framework gives all
-functions of a service one shared role unless each function declares its own.)
+functions of a service one shared role unless each function declares its own.) When the
+code shows that the functions need different permissions, FG-PERM-104 reports the role
+and this finding is folded into it (a related location of FG-PERM-104 listing every
+function sharing the role).
 """,
     remediation={
         "serverless": "# one role per function, e.g. with the serverless-iam-roles-per-function "
@@ -435,4 +441,5 @@ def shared_role(app: App, facts: Facts) -> Iterator[Finding]:
             f"{_short(names, 8)}; each of them holds the permissions of all.",
             location, f"shared-role:{logical_id(key)}",
             properties={"functions": names},
+            folds_into=("FG-PERM-104", f"shared-needs:{logical_id(key)}") if role else None,
         )

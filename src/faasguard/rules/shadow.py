@@ -101,7 +101,9 @@ path and/or method to one function: the real API surface then lives in the handl
 router, invisible to API Gateway (authorisers per route, throttles per route, WAF rules,
 request validation) and to the inventory. Paths nobody meant to expose — debug pages,
 admin handlers of a web framework — become reachable. A greedy path is reported `medium`,
-`ANY` on a fixed path `low`.
+`ANY` on a fixed path `low`. A catch-all route without an authoriser is also FG-AUTH-002:
+the two findings stay (different fixes: declare the routes; authenticate them) and name
+each other as related locations.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi: GET /orders\n"
@@ -130,7 +132,8 @@ def catch_all_route(app: App, facts: Facts) -> Iterator[Finding]:
             "FG-SHADOW-003",
             f"Route {route_label(route)} is a catch-all: it sends {what} to {backend}, whose "
             "own router becomes the real, undeclared API.",
-            route.location, route_subject(route), severity="medium" if greedy else "low")
+            route.location, route_subject(route), severity="medium" if greedy else "low",
+            see_also=(("FG-AUTH-002", route_subject(route)),))
 
 
 @rule(

@@ -1,0 +1,93 @@
+"""Overlapping findings: one place reads as one problem (findings.fold_overlaps).
+
+The vulnerable example has all three overlaps the rules declare: `Action: "*"` on the
+provider role (FG-PERM-001 absorbs FG-PERM-102), that role shared by functions whose code
+needs different permissions (FG-PERM-104 absorbs FG-PERM-008), and a catch-all route
+without an authoriser (FG-AUTH-002 and FG-SHADOW-003 name each other).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faasguard.config import Config
+from faasguard.findings import Finding, fold_overlaps, make_finding
+from faasguard.model import Location
+from faasguard.scan import ScanResult, scan_paths
+
+VULNERABLE = Path(__file__).resolve().parents[2] / "examples" / "vulnerable-app"
+ROLE = "IamRoleLambdaExecution"
+
+
+def _scan(disable: tuple[str, ...] = ()) -> ScanResult:
+    return scan_paths([str(VULNERABLE)], config=Config(disable=list(disable)))
+
+
+@pytest.fixture(scope="module")
+def findings() -> dict[tuple[str, str], Finding]:
+    return {(f.rule_id, f.subject): f for f in _scan().findings}
+
+
+def test_action_star_absorbs_the_narrowing_of_the_same_statement(findings) -> None:
+    star = findings[("FG-PERM-001", f"statement:{ROLE}:serverless:provider:0")]
+    assert ("FG-PERM-102", f"narrow:{ROLE}:serverless:provider:0") not in findings
+    note = [m for loc, m in star.related if m.startswith("FG-PERM-102 ")]
+    assert len(note) == 1 and "narrow it to dynamodb:Scan on ${OrdersTable.Arn}" in note[0]
+    absorbed = star.properties["absorbed"]
+    assert [a["rule_id"] for a in absorbed] == ["FG-PERM-102"]
+    assert absorbed[0]["properties"]["replacement"]["dynamodb:Scan"] == ["${OrdersTable.Arn}"]
+    assert star.severity == "critical" and star.location.line == 22
+    # the `dynamodb:*` statement has no FG-PERM-001: its FG-PERM-102 stays on its own
+    narrow = findings[("FG-PERM-102", f"narrow:{ROLE}:serverless:provider:1")]
+    assert narrow.location.line == 25 and "absorbed" not in narrow.properties
+
+
+def test_shared_role_with_different_needs_is_one_finding(findings) -> None:
+    assert ("FG-PERM-008", f"shared-role:{ROLE}") not in findings
+    shared = findings[("FG-PERM-104", f"shared-needs:{ROLE}")]
+    note = [m for _, m in shared.related if m.startswith("FG-PERM-008 ")]
+    assert len(note) == 1 and "shared by 7 functions" in note[0]
+    assert shared.properties["absorbed"][0]["properties"]["functions"] == [
+        "deleteOrder", "getOrder", "importer", "proxy", "report", "search", "thumbnail"]
+
+
+def test_catch_all_route_without_authoriser_keeps_both_findings(findings) -> None:
+    subject = "route:ApiGatewayRestApi:ANY:/{proxy+}"
+    auth, catch_all = findings[("FG-AUTH-002", subject)], findings[("FG-SHADOW-003", subject)]
+    assert (catch_all.location, "see also FG-AUTH-002: API route without an authoriser") \
+        in catch_all.related
+    assert (auth.location, "see also FG-SHADOW-003: Catch-all route") in auth.related
+    # a route that is not a catch-all names nothing
+    plain = findings[("FG-AUTH-002", "route:HttpApi:GET:/search")]
+    assert not any(m.startswith("see also") for _, m in plain.related)
+
+
+def test_a_disabled_rule_absorbs_nothing() -> None:
+    found = {(f.rule_id, f.subject): f for f in _scan(("FG-PERM-104", "FG-PERM-001")).findings}
+    shared = found[("FG-PERM-008", f"shared-role:{ROLE}")]
+    assert "absorbed" not in shared.properties
+    narrow = found[("FG-PERM-102", f"narrow:{ROLE}:serverless:provider:0")]
+    assert narrow.severity == "medium" and narrow.location.line == 22
+
+
+def _finding(rule_id: str, file: str, subject: str, **extra) -> Finding:
+    return make_finding(rule_id, f"{rule_id} here", Location(file, 3), subject, **extra)
+
+
+def test_overlaps_are_matched_in_the_same_file_only() -> None:
+    generic = _finding("FG-PERM-008", "a/serverless.yml", "shared-role:R",
+                       folds_into=("FG-PERM-104", "shared-needs:R"))
+    other_file = _finding("FG-PERM-104", "b/serverless.yml", "shared-needs:R")
+    catch_all = _finding("FG-SHADOW-003", "a/serverless.yml", "route:A:ANY:/{p+}",
+                         see_also=(("FG-AUTH-002", "route:A:ANY:/{p+}"),))
+    other_route = _finding("FG-AUTH-002", "b/serverless.yml", "route:A:ANY:/{p+}")
+    kept = fold_overlaps([generic, other_file, catch_all, other_route])
+    assert kept == [generic, other_file, catch_all, other_route]
+    assert all(f.related == [] and "absorbed" not in f.properties for f in kept)
+
+    specific = _finding("FG-PERM-104", "a/serverless.yml", "shared-needs:R")
+    assert fold_overlaps([generic, specific]) == [specific]
+    assert specific.properties["absorbed"] == [
+        {"rule_id": "FG-PERM-008", "fingerprint": generic.fingerprint}]
