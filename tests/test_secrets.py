@@ -35,6 +35,15 @@ RANDOM = "q8Zr4Lw2Xv9Tn6Ys1Kp3Md7Hf5Gb0Jc2Re8Wu4Ax"
     (JWT, "jwt"),
     ("postgres://app:Sup3rS3cret@db.internal:5432/orders", "connection-string"),
     ("mongodb+srv://svc:pa55word@cluster0.example.net/app", "connection-string"),
+    ("ASIA" + "Q3EXAMPLE7KEY4ID", "aws-access-key"),
+    ("rk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc", "stripe-key"),
+    ("https://hooks.slack.com/services/" + "T0123ABCD/B0123ABCD/" + "AbCdEfGhIjKlMnOpQrSt",
+     "slack-webhook"),
+    ("gh" + "s_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8", "github-token"),
+    ("github" + "_pat_" + "11ABCDEFG0123456789abc_defGHIjkl", "github-token"),
+    ("SG." + "A1b2C3d4E5f6G7h8I9j0K1" + "." + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v",
+     "sendgrid-key"),
+    ("config = " + AWS_KEY + " (rotated)", "aws-access-key"),  # anywhere in the value
 ])
 def test_known_formats_are_found_whatever_the_name(value: str, kind: str) -> None:
     match = find_secret("SOMETHING", value)

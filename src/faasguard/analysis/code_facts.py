@@ -4,6 +4,13 @@ A light AST pass (never importing or running the code) over every Python file th
 knows: the handler sources resolved into `Function.source_file` and the other `.py` files
 under the scanned root. Each file is parsed once; the facts go to `facts.code[path]` as a
 `FileFacts` the data and third-party rules read.
+
+Sensitive logs are password/token/card fields given to `print`, `logging` or a Powertools
+`Logger`, and, in the handler file of an HTTP-triggered function (its event carries the
+caller's headers, `Authorization` included), the whole event: `print(event)`,
+`logger.info(event)`, `logging.info("%s", json.dumps(event))`, `extra={"event": event}`,
+Powertools `@logger.inject_lambda_context(log_event=True)`, or that decorator without
+`log_event` on a function whose environment sets `POWERTOOLS_LOGGER_LOG_EVENT=true`.
 """
 
 from __future__ import annotations
@@ -11,9 +18,9 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import (
@@ -24,7 +31,10 @@ from faasguard.analysis.secrets import (
     name_words,
 )
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import App, Diagnostic
+from faasguard.model import App, Diagnostic, Function
+
+if TYPE_CHECKING:
+    from faasguard.analysis.taint.modules import FunctionNode
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
@@ -44,6 +54,17 @@ _NAMESPACE_HOSTS = {"www.w3.org", "w3.org", "schemas.xmlsoap.org", "schemas.micr
                     "schemas.openxmlformats.org", "www.example.com", "example.com",
                     "example.org", "www.example.org", "docs.oasis-open.org"}
 _HTTP_URL = re.compile(r"^http://([^/:?#\s]+)", re.I)
+#: Triggers whose events carry the caller's HTTP headers.
+HTTP_TRIGGERS = frozenset({"http", "url", "alb", "websocket"})
+#: Names a handler's event goes by (beside the handler's own first parameter).
+EVENT_NAMES = frozenset({"event", "evt"})
+#: Calls that hand their argument's whole value on to the log (serialisers, formatters).
+_SERIALISERS = {"json.dumps", "str", "repr", "dict", "pformat", "pprint.pformat",
+                "simplejson.dumps", "orjson.dumps", "jsonpickle.encode"}
+#: Powertools: the decorator that logs the event, and the setting it falls back to.
+_LOG_EVENT_DECORATOR = "inject_lambda_context"
+LOG_EVENT_ENV = "POWERTOOLS_LOGGER_LOG_EVENT"
+_TRUTHY = {"1", "y", "yes", "t", "true", "on"}  # as Powertools reads its settings
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,29 @@ class CodeFact:
     line: int
     detail: str
     key: str
+
+
+@dataclass(frozen=True)
+class HttpEntry:
+    """A file holding the handler of an HTTP-triggered function: its event carries the
+    caller's headers, so logging the event whole logs the `Authorization` header.
+
+    `handlers`: the names of those handlers in the file (their first parameter is the
+    event, as are `event` and `evt`); `log_event_env`: `POWERTOOLS_LOGGER_LOG_EVENT` is
+    true on one of those functions.
+    """
+
+    handlers: frozenset[str] = frozenset()
+    log_event_env: bool = False
+
+    def adding(self, function: Function) -> HttpEntry:
+        """This entry with one more HTTP-triggered function whose handler is in the file."""
+        setting = function.environment.get(LOG_EVENT_ENV)
+        value = setting.value if setting is not None else None
+        truthy = value is True or (isinstance(value, str) and value.strip().lower() in _TRUTHY)
+        handlers = self.handlers | {function.handler_name} if function.handler_name \
+            else self.handlers
+        return HttpEntry(handlers, self.log_event_env or truthy)
 
 
 @dataclass
@@ -154,38 +198,71 @@ def _tls_off_keyword(keyword: ast.keyword) -> str | None:
 def walk(tree: ast.AST) -> list[ast.AST]:
     """Every node of a tree in the order `ast.walk` yields them (breadth first), as a list:
     three times faster than `ast.walk`'s generators over thousands of handler files."""
-    nodes = [tree]
-    append, extend = nodes.append, nodes.extend
-    node_type = ast.AST
+    return [node for node in _breadth_first(tree, frozenset()) if isinstance(node, ast.AST)]
+
+
+#: Fields that hold no node this analysis reads: operators, contexts, identifiers, flags.
+_NO_NODES = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "module", "level",
+                       "kind", "type_comment", "asname", "is_async", "conversion", "rest",
+                       "kwd_attrs"})
+#: Fields that hold no node in one node type (beside `_NO_NODES`).
+_NO_NODES_IN = {ast.Constant: {"value"}, ast.MatchSingleton: {"value"}, ast.Global: {"names"},
+                ast.Nonlocal: {"names"}}
+#: The fields followed per node type, per set of fields skipped.
+_FIELDS: dict[frozenset[str], dict[type, tuple[str, ...]]] = {}
+
+
+def _breadth_first(tree: ast.AST, skip: frozenset[str],
+                   kinds: Container[type] | None = None) -> list[Any]:
+    """The nodes of a tree breadth first, following every field but those in `skip`;
+    with `kinds`, only the nodes of those types. Lists are taken whole, so a value that
+    is not a node (the None key of `{**d}`) comes out as a leaf of no type asked for."""
+    known = _FIELDS.setdefault(skip, {})
+    nodes: list[Any] = [tree]
+    found: list[Any] = nodes if kinds is None else []
+    append, extend, keep = nodes.append, nodes.extend, found.append
     for node in nodes:  # grows while it is read: a queue without pops
-        for name in node._fields:
+        kind = type(node)
+        fields = known.get(kind)
+        if fields is None:
+            excluded = skip | _NO_NODES_IN.get(kind, set()) if skip else skip
+            fields = known[kind] = tuple(name for name in getattr(kind, "_fields", ())
+                                         if name not in excluded)
+        if kinds is not None and kind in kinds:
+            keep(node)
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, node_type):
+            if type(value) is list:
+                extend(value)
+            elif value is not None:
                 append(value)
-            elif type(value) is list:
-                extend([item for item in value if isinstance(item, node_type)])
-    return nodes
+    return found
 
 
 class _Collector:
-    """Collects the facts of one module in a single `ast.walk` (parents come before their
-    children, so a string judged with its name is known before it is met on its own)."""
+    """Collects the facts of one module in a single breadth-first pass (parents come
+    before their children, so a string judged with its name is known before it is met
+    on its own). `http`: the module is the handler file of an HTTP-triggered function."""
 
-    def __init__(self) -> None:
+    def __init__(self, http: HttpEntry | None = None) -> None:
         self.facts: list[CodeFact] = []
+        self.http = http
+        self.event_names = EVENT_NAMES
         self._named: set[int] = set()  # string constants already judged with their name
 
     def run(self, tree: ast.AST) -> None:
-        """Visit every node once, dispatching on its type."""
+        """Visit every node that can hold a fact once, dispatching on its type."""
         handlers: dict[type, Callable[[Any], None]] = {
             ast.Assign: self.visit_Assign, ast.AnnAssign: self.visit_AnnAssign,
             ast.Dict: self.visit_Dict, ast.Call: self.visit_Call,
             ast.Constant: self.visit_Constant,
         }
-        for node in walk(tree):
-            handler = handlers.get(type(node))
-            if handler is not None:
-                handler(node)
+        if self.http is not None and isinstance(tree, ast.Module):
+            self.event_names = _event_names(tree, self.http.handlers)
+        if self.http is not None and self.http.log_event_env:
+            handlers[ast.FunctionDef] = handlers[ast.AsyncFunctionDef] = self.visit_def
+        for node in _breadth_first(tree, _NO_NODES, handlers):
+            handlers[type(node)](node)
 
     def add(self, kind: str, node: ast.AST, detail: str, key: str) -> None:
         self.facts.append(CodeFact(kind, getattr(node, "lineno", 1), detail, key))
@@ -243,6 +320,10 @@ class _Collector:
                 self._named_value(keyword.arg, keyword.value)
         if short == "_create_unverified_context":
             self.add("tls-off", node, f"{func}()", func)
+        if short == _LOG_EVENT_DECORATOR and self.http is not None and any(
+                k.arg == "log_event" and isinstance(k.value, ast.Constant) and
+                k.value.value is True for k in node.keywords):
+            self._event_logged(node, f"{short}(log_event=True)")
         for arg in node.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) \
                     and remote_http_url(arg.value):
@@ -265,8 +346,23 @@ class _Collector:
         owner = func.rsplit(".", 2)[-2]
         return bool(_LOGGER_NAMES.match(owner.rstrip("()"))) or owner.endswith("getLogger()")
 
+    def visit_def(self, node: FunctionNode) -> None:
+        """`@logger.inject_lambda_context` that leaves `log_event` to the environment."""
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if _dotted(call.func if call else decorator).rsplit(".", 1)[-1] == \
+                    _LOG_EVENT_DECORATOR and \
+                    not any(k.arg == "log_event" for k in (call.keywords if call else ())):
+                self._event_logged(decorator, f"{_LOG_EVENT_DECORATOR} ({LOG_EVENT_ENV}=true)")
+
+    def _event_logged(self, node: ast.AST, how: str) -> None:
+        self.add("sensitive-log", node, "the whole event, Authorization header included, "
+                 f"logged by {how}", "log_event")
+
     def _logged(self, node: ast.Call, func: str) -> None:
         values = [*node.args, *(k.value for k in node.keywords)]
+        if self.http is not None:
+            self._whole_events(values, func)
         for keyword in node.keywords:
             if keyword.arg and is_sensitive_field(keyword.arg):
                 self.add("sensitive-log", keyword, f"{keyword.arg} passed to {func}()",
@@ -279,6 +375,24 @@ class _Collector:
                     seen.add(field_name)
                     self.add("sensitive-log", sub, f"{field_name} written to the log by {func}()",
                              f"{func}:{field_name}")
+
+    def _whole_events(self, values: list[ast.expr], func: str) -> None:
+        """The event logged whole: given as is, formatted or serialised, or inside a
+        collection (`extra={"event": event}`); not one of its fields (`event["body"]`)."""
+        names = self.event_names
+        seen: set[str] = set()
+        stack = list(reversed(values))
+        while stack:
+            value = stack.pop()
+            kind = type(value)
+            if kind is ast.Name:
+                name = value.id  # type: ignore[attr-defined]
+                if name in names and name not in seen:
+                    seen.add(name)
+                    self.add("sensitive-log", value, f"the whole {name}, Authorization header "
+                             f"included, written to the log by {func}()", f"{func}:{name}")
+                continue
+            stack.extend(reversed(_carried(value)))
 
     @staticmethod
     def _field_of(node: ast.AST) -> str | None:
@@ -304,9 +418,35 @@ class _Collector:
                 self.add("secret", node, match.description, match.kind)
 
 
-def facts_of_tree(path: str, tree: ast.Module) -> FileFacts:
-    """The facts of one parsed Python module."""
-    visitor = _Collector()
+def _carried(node: ast.expr) -> list[ast.expr]:
+    """The parts of an expression whose whole values it writes out: the parts of a
+    string built with an f-string, `+` or `%`, of a collection, of a conditional, and the
+    argument of a serialiser (`json.dumps(event)`, `"{}".format(event)`)."""
+    if isinstance(node, ast.JoinedStr):
+        return list(node.values)
+    if isinstance(node, (ast.FormattedValue, ast.Starred, ast.Await)):
+        return [node.value]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return [node.left, node.right]
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return list(node.elts)
+    if isinstance(node, ast.Dict):
+        return list(node.values)
+    if isinstance(node, ast.IfExp):
+        return [node.body, node.orelse]
+    if isinstance(node, ast.Call):
+        func = node.func
+        if _dotted(func) in _SERIALISERS or (
+                isinstance(func, ast.Attribute) and func.attr == "format" and
+                isinstance(func.value, ast.Constant) and isinstance(func.value.value, str)):
+            return [*node.args, *(k.value for k in node.keywords)]
+    return []
+
+
+def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None) -> FileFacts:
+    """The facts of one parsed Python module; `http` when it is the handler file of an
+    HTTP-triggered function (its whole event is then sensitive in the logs)."""
+    visitor = _Collector(http)
     visitor.run(tree)
     return unique_facts(path, visitor.facts)
 
@@ -320,9 +460,9 @@ def unique_facts(path: str, facts: list[CodeFact]) -> FileFacts:
     return FileFacts(path, sorted(unique.values(), key=lambda f: (f.line, f.kind, f.key)))
 
 
-def analyse_source(path: str, text: str) -> FileFacts:
+def analyse_source(path: str, text: str, http: HttpEntry | None = None) -> FileFacts:
     """The facts of one Python source (raises SyntaxError/ValueError when it does not parse)."""
-    return facts_of_tree(path, ast.parse(text, filename=path))
+    return facts_of_tree(path, ast.parse(text, filename=path), http)
 
 
 def python_files(app: App) -> list[str]:
@@ -370,15 +510,78 @@ def analyse(app: App, facts: Facts) -> None:
     analyse_templates(app, facts)
 
 
+def http_handlers(app: App) -> dict[str, HttpEntry]:
+    """The Python handler files of HTTP-triggered functions, with what makes logging
+    their event whole a fact (see `HttpEntry`)."""
+    found: dict[str, HttpEntry] = {}
+    for function in app.functions.values():
+        _add_http_handler(found, function)
+    return found
+
+
+def _add_http_handler(found: dict[str, HttpEntry], function: Function) -> HttpEntry | None:
+    """Count one function in `found` if its handler file is Python and it has an HTTP
+    trigger; the entry of its file (None: not the file of an HTTP handler so far)."""
+    path = function.source_file
+    if not path or not path.endswith(".py"):
+        return None
+    if any(t.kind in HTTP_TRIGGERS for t in function.triggers):
+        found[path] = found.get(path, HttpEntry()).adding(function)
+    return found.get(path)
+
+
+def _event_names(tree: ast.Module, handlers: frozenset[str]) -> frozenset[str]:
+    """What the event is called in a module: `event`, `evt` and the first parameter of
+    each of its top-level functions named in `handlers`."""
+    found = set(EVENT_NAMES)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in handlers:
+            params = [*node.args.posonlyargs, *node.args.args]
+            if params:
+                found.add(params[0].arg)
+    return frozenset(found)
+
+
+#: facts.memo keys: the HttpEntry each file's facts were taken with (None: not an HTTP
+#: handler file), and the entries of the functions seen so far by `analyse_handler`.
+_TAKEN_WITH = "code_facts.taken_with"
+_SEEN = "code_facts.http_seen"
+
+
+def _take(facts: Facts, path: str, tree: ast.Module, entry: HttpEntry | None) -> None:
+    facts.code[path] = facts_of_tree(path, tree, entry)
+    facts.memo.setdefault(_TAKEN_WITH, {})[path] = entry
+
+
+def analyse_handler(app: App, facts: Facts, function: Function) -> None:
+    """The facts of one function's handler file, taken while handler resolution holds
+    its tree (a per-handler step: analysis.handlers). Functions resolved later may make
+    the file an HTTP handler's: `analyse_python` then takes its facts again."""
+    entry = _add_http_handler(facts.memo.setdefault(_SEEN, {}), function)
+    path = function.source_file
+    if not path or not path.endswith(".py") or path in facts.code:
+        return
+    from faasguard.analysis.taint.modules import module_cache
+
+    module = module_cache(app.root, facts).try_get(path)
+    if module is not None:  # a file that does not parse is reported by handler resolution
+        _take(facts, path, module.tree, entry)
+
+
 def analyse_python(app: App, facts: Facts) -> None:
-    """Fill `facts.code[path]` with the `FileFacts` of every Python file."""
+    """Fill `facts.code[path]` with the `FileFacts` of every Python file (the handler
+    files whose facts were taken during handler resolution are kept, unless the file
+    turned out to hold an HTTP handler they were not taken as)."""
     handler_files = {f.source_file for f in app.functions.values()}
+    http = http_handlers(app)
+    taken_with = facts.memo.get(_TAKEN_WITH, {})
     for path in python_files(app):
-        if path in facts.code:
+        entry = http.get(path)
+        if path in facts.code and taken_with.get(path) == entry:
             continue
         tree, problem = _parse(app, facts, path)
         if tree is not None:
-            facts.code[path] = facts_of_tree(path, tree)
+            _take(facts, path, tree, entry)
         elif path not in handler_files:  # handler resolution reports its own files
             app.diagnostics.append(Diagnostic(
                 path, f"{problem}; its code was not checked", None, "note", "code"))
