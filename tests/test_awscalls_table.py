@@ -23,7 +23,7 @@ def test_every_mapped_action_is_a_real_iam_action() -> None:
 
 
 def test_every_mapped_operation_exists_in_botocore() -> None:
-    prefixes = {}
+    prefixes: dict[str, set[str]] = {}
     for name in ("s3", "dynamodb", "sqs", "sns", "lambda", "kms", "bedrock-runtime",
                  "apigatewaymanagementapi"):
         sdk = aws_sdk.service(name)
@@ -59,3 +59,55 @@ def test_powertools_operations_exist() -> None:
         assert sdk is not None
         for operation in (spec["operation"], *spec.get("also", ())):
             assert operation in sdk.operations.values(), operation
+
+
+# Services whose models read here are compared with botocore's own loader: with and
+# without an sdk-extras file, old and new, a signing name that is not the service name.
+_COMPARED = ("s3", "secretsmanager", "dynamodb", "sqs", "lambda", "sdb", "eks",
+             "apigatewaymanagementapi", "bedrock-runtime", "stepfunctions")
+
+
+def test_model_files_are_read_as_botocore_reads_them() -> None:
+    import botocore.loaders
+
+    from faasguard.analysis import aws_models
+
+    loader = botocore.loaders.create_loader()
+    assert aws_models.available() == frozenset(loader.list_available_services("service-2"))
+    for name in _COMPARED:
+        assert aws_models.load(name, "service-2") == loader.load_service_model(
+            name, "service-2"), name
+    for name in ("s3", "dynamodb", "lambda"):
+        assert aws_models.load(name, "waiters-2") == loader.load_service_model(
+            name, "waiters-2"), name
+    assert aws_models.load("sqs", "waiters-2") is None  # sqs has no waiters
+    assert aws_models.load("not-a-service", "service-2") is None
+    assert aws_models.load("../s3", "service-2") is None
+
+
+def test_resource_models_are_boto3s() -> None:
+    import botocore.loaders
+
+    from faasguard.analysis import aws_models
+
+    folder = aws_models.search_paths(resources=True)[0]
+    loader = botocore.loaders.Loader(extra_search_paths=[folder])
+    services = loader.list_available_services("resources-1")
+    assert "dynamodb" in services and "s3" in services
+    for name in services:
+        assert aws_models.load(name, "resources-1", resources=True) == \
+            loader.load_service_model(name, "resources-1"), name
+    assert aws_models.load("lambda", "resources-1", resources=True) is None
+
+
+def test_sdk_service_from_the_model_files() -> None:
+    s3 = aws_sdk.service("s3")
+    assert s3 is not None and s3.prefix == "s3"
+    assert s3.operations["list_objects_v2"] == "ListObjectsV2"
+    assert s3.waiter_operation("bucket_exists") == "HeadBucket"
+    table = aws_sdk.service("dynamodb")
+    assert table is not None and "table_name" in table.shape_members("TableDescription")
+    assert table.shape_members("NoSuchShape") == frozenset()
+    assert table.shape_members("TableName") == frozenset()  # a string, not a structure
+    assert aws_sdk.service("apigatewaymanagementapi").prefix == "execute-api"  # type: ignore[union-attr]
+    assert aws_sdk.known("lambda") and not aws_sdk.known("lambda/..")

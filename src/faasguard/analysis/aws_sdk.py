@@ -8,19 +8,19 @@
   `<prefix>:<Operation>` (S3 ListObjectsV2 -> s3:ListBucket, the transfer helpers, ...).
 
 Models are loaded lazily, one service at a time, and cached for the process: loading
-them is slow (tens of milliseconds per service), so only the services code uses are read.
+them is slow (tens of milliseconds per service), so only the services code uses are read
+(by analysis.aws_models, as botocore's loader would, without importing it).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from importlib.util import find_spec
 from typing import Any
 
+from faasguard.analysis import aws_models
 from faasguard.analysis.iam_catalog import lookup
 
 
@@ -32,44 +32,16 @@ def table() -> dict[str, Any]:
 
 
 @cache
-def _loader() -> Any:
-    """botocore's data loader, as a session makes it (its search paths, AWS_DATA_PATH),
-    without importing the session and client machinery (a fifth of a second)."""
-    import botocore.loaders
-
-    return botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
-
-
-@cache
 def available() -> frozenset[str]:
     """The service names botocore knows (`s3`, `dynamodb`, ...): a walk of its whole data
     folder (a tenth of a second); `known` answers for one name without it."""
-    return frozenset(_loader().list_available_services("service-2"))
+    return aws_models.available("service-2")
 
 
 @cache
 def known(name: str) -> bool:
     """Does botocore know this service (`name in available()`, looking at its folder only)?"""
-    if not name or name.startswith(".") or "/" in name or os.sep in name:
-        return False
-    from botocore.exceptions import DataNotFoundError
-
-    try:
-        return bool(_loader().list_api_versions(name, "service-2"))
-    except DataNotFoundError:
-        return False
-
-
-@cache
-def _resource_loader() -> Any:
-    """A botocore loader that also searches boto3's resource models (None without boto3)."""
-    import botocore.loaders
-
-    boto3 = find_spec("boto3")  # its folder only: importing boto3 costs a fifth of a second
-    if boto3 is None or not boto3.submodule_search_locations:
-        return None
-    folder = next(iter(boto3.submodule_search_locations))
-    return botocore.loaders.Loader(extra_search_paths=[os.path.join(folder, "data")])
+    return bool(aws_models.versions(name, "service-2"))
 
 
 @dataclass
@@ -79,7 +51,7 @@ class SdkService:
     name: str
     prefix: str
     operations: dict[str, str] = field(default_factory=dict)  # snake name -> Operation
-    model: Any = None
+    model: dict[str, Any] | None = None  # the service model, as botocore's JSON has it
     _members: dict[str, frozenset[str]] = field(default_factory=dict, repr=False,
                                                 compare=False)
 
@@ -89,10 +61,9 @@ class SdkService:
         if found is None:
             from botocore import xform_name
 
-            try:
-                found = frozenset(xform_name(m) for m in self.model.shape_for(shape).members)
-            except Exception:  # an unknown shape: no attributes
-                found = frozenset()
+            spec = self.model.get("shapes", {}).get(shape) if self.model else None
+            found = frozenset(xform_name(m) for m in spec.get("members", {})) \
+                if isinstance(spec, dict) and spec.get("type") == "structure" else frozenset()
             self._members[shape] = found
         return found
 
@@ -112,11 +83,12 @@ def service(name: str) -> SdkService | None:
     if not known(name):
         return None
     from botocore import xform_name
-    from botocore.model import ServiceModel
 
-    model = ServiceModel(_loader().load_service_model(name, "service-2"), service_name=name)
-    prefix = table()["prefixes"].get(name, model.signing_name or model.endpoint_prefix)
-    operations = {xform_name(op): op for op in model.operation_names}
+    model = aws_models.load(name, "service-2") or {}
+    metadata = model.get("metadata", {})
+    prefix = table()["prefixes"].get(name, metadata.get("signingName") or
+                                      metadata.get("endpointPrefix") or name)
+    operations = {xform_name(op): op for op in model.get("operations", {})}
     return SdkService(name, prefix, operations, model)
 
 
@@ -169,23 +141,15 @@ def resource_model(service: str, rtype: str | None) -> ResourceModel:
 
 @cache
 def _resources(name: str) -> dict[str, Any] | None:
-    loader = _resource_loader()
-    if loader is None:
-        return None
-    try:
-        return dict(loader.load_service_model(name, "resources-1"))
-    except Exception:  # botocore's DataNotFoundError: the service has no resource model
-        return None
+    found = aws_models.load(name, "resources-1", resources=True)
+    return dict(found) if found is not None else None
 
 
 @cache
 def _waiters(name: str) -> dict[str, str]:
     from botocore import xform_name
 
-    try:
-        data = _loader().load_service_model(name, "waiters-2")
-    except Exception:  # no waiters for this service
-        return {}
+    data = aws_models.load(name, "waiters-2") or {}
     return {xform_name(w): spec["operation"] for w, spec in data.get("waiters", {}).items()}
 
 

@@ -1,0 +1,121 @@
+"""botocore's and boto3's model files, read the way botocore's own loader reads them.
+
+The same search paths (AWS_DATA_PATH, `~/.aws/models`, botocore's data folder; boto3's
+data folder first for resource models), the latest API version any of them holds, a
+`.json` or `.json.gz` file, and the `sdk-extras` file of that version merged in. Read
+here without importing `botocore.loaders`, which brings in botocore's HTTP stack (a fifth
+of a second) and lists every service's folder the first time it loads each kind of model
+(a tenth of a second each). Answers are cached for the process; callers do not modify them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from functools import cache
+from importlib.util import find_spec
+from typing import Any
+
+#: Model file extensions, in the order botocore tries them.
+_EXTENSIONS = (".json", ".json.gz")
+
+
+def _package_folder(name: str) -> str | None:
+    """The folder of an installed package, found without importing it."""
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return str(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def search_paths(resources: bool = False) -> tuple[str, ...]:
+    """Where models are looked for, first to last: botocore's (AWS_DATA_PATH entries,
+    `~/.aws/models`, its data folder), or boto3's for resource models (none without boto3)."""
+    paths: list[str] = []
+    if resources:
+        boto3 = _package_folder("boto3")
+        if boto3 is None:
+            return ()
+        paths.append(os.path.join(boto3, "data"))
+    else:
+        extra = os.environ.get("AWS_DATA_PATH")
+        if extra is not None:
+            paths.extend(os.path.expanduser(os.path.expandvars(path))
+                         for path in extra.split(os.pathsep))
+    paths.append(os.path.join(os.path.expanduser("~"), ".aws", "models"))
+    botocore = _package_folder("botocore")
+    if botocore is not None:
+        paths.append(os.path.join(botocore, "data"))
+    return tuple(paths)
+
+
+def _model_file(stem: str) -> str | None:
+    """The file of a model (its path without extension), if there is one."""
+    for extension in _EXTENSIONS:
+        if os.path.isfile(stem + extension):
+            return stem + extension
+    return None
+
+
+@cache
+def versions(service: str, kind: str, resources: bool = False) -> tuple[str, ...]:
+    """The API versions (sorted) for which some search path holds a model of this kind
+    (`service-2`, `waiters-2`, `resources-1`) of the service; () when none does."""
+    if not service or service.startswith(".") or "/" in service or os.sep in service:
+        return ()
+    found: set[str] = set()
+    for base in search_paths(resources):
+        folder = os.path.join(base, service)
+        if os.path.isdir(folder):
+            found.update(version for version in os.listdir(folder)
+                         if _model_file(os.path.join(folder, version, kind)))
+    return tuple(sorted(found))
+
+
+def available(kind: str = "service-2") -> frozenset[str]:
+    """Every service some search path holds a model of this kind for."""
+    names: set[str] = set()
+    for base in search_paths():
+        if os.path.isdir(base):
+            names.update(name for name in os.listdir(base)
+                         if os.path.isdir(os.path.join(base, name)) and versions(name, kind))
+    return frozenset(names)
+
+
+def _read(name: str, resources: bool) -> dict[str, Any] | None:
+    """The first file named `name` (no extension) along the search paths, parsed."""
+    for base in search_paths(resources):
+        path = _model_file(os.path.join(base, name)) if os.path.isdir(base) else None
+        if path is not None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if path.endswith(".gz"):
+                data = gzip.decompress(data)
+            loaded = json.loads(data.decode("utf-8"))
+            return loaded if isinstance(loaded, dict) else None
+    return None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Merge `extra` into `base`, dict by dict (an extras file's `merge` part)."""
+    for key, value in extra.items():
+        if isinstance(base.get(key), dict) and isinstance(value, dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+
+
+@cache
+def load(service: str, kind: str, resources: bool = False) -> dict[str, Any] | None:
+    """The latest model of this kind of a service, extras merged; None when there is none."""
+    known = versions(service, kind, resources)
+    if not known:
+        return None
+    stem = f"{service}/{known[-1]}/{kind}"
+    model = _read(stem, resources)
+    extras = _read(f"{stem}.sdk-extras", resources) if model is not None else None
+    if model is not None and extras is not None and isinstance(extras.get("merge"), dict):
+        _merge(model, extras["merge"])
+    return model
