@@ -83,17 +83,17 @@ class _Finder:
             required = required_package(node)
             if required is not None:
                 return ("pkg", required)
-            func = node.child_by_field_name("function")
+            func = node.child_by_field_id(self.module.fid.function)
             if func is not None and func.type == "member_expression":
-                prop = func.child_by_field_name("property")
-                owner = self.what(func.child_by_field_name("object"), hops + 1)
+                prop = func.child_by_field_id(self.module.fid.property)
+                owner = self.what(func.child_by_field_id(self.module.fid.object), hops + 1)
                 if prop is not None and prop.text == b"from" and owner is not None and \
                         owner[0] == "ref" and owner[2] == "DynamoDBDocumentClient":
                     return ("client", "dynamodb", "v3-doc")
             return None
         if kind == "member_expression":
-            prop = node.child_by_field_name("property")
-            owner = self.what(node.child_by_field_name("object"), hops + 1)
+            prop = node.child_by_field_id(self.module.fid.property)
+            owner = self.what(node.child_by_field_id(self.module.fid.object), hops + 1)
             if owner is None or prop is None or not prop.text:
                 return None
             name = prop.text.decode()
@@ -107,10 +107,10 @@ class _Finder:
         return None
 
     def _new(self, node: Node, hops: int) -> tuple[Any, ...] | None:
-        cls = self.what(node.child_by_field_name("constructor"), hops + 1)
+        cls = self.what(node.child_by_field_id(self.module.fid.constructor), hops + 1)
         if cls is None:
             return None
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.module.fid.arguments)
         params = args.named_children[0] if args is not None and args.named_children else None
         if cls[0] == "pkg" and cls[1].startswith("aws-sdk/clients/"):
             return ("client", v2_service(cls[1].rsplit("/", 1)[1]), "v2")
@@ -142,11 +142,11 @@ class _Finder:
         return self.calls
 
     def _call(self, node: Node) -> None:
-        func = node.child_by_field_name("function")
-        args = node.child_by_field_name("arguments")
+        func = node.child_by_field_id(self.module.fid.function)
+        args = node.child_by_field_id(self.module.fid.arguments)
         if func is None or func.type != "member_expression" or args is None:
             return
-        prop = func.child_by_field_name("property")
+        prop = func.child_by_field_id(self.module.fid.property)
         method = prop.text.decode() if prop is not None and prop.text else ""
         first = args.named_children[0] if args.named_children else None
         if method == "send" and first is not None:
@@ -155,13 +155,13 @@ class _Finder:
                 self._record(command[1], command[2], f"send({command[2]}Command)",
                              command[3], node, "command")
             else:
-                client = self.what(func.child_by_field_name("object"))
+                client = self.what(func.child_by_field_id(self.module.fid.object))
                 if client is not None and client[0] == "client":  # a command built elsewhere
                     self.calls.append(AwsCall(
                         "*", "*", f"{client[1]} client send({self.module.text(first)})", (), (),
                         self.module.file, line(node), "unknown"))
             return
-        client = self.what(func.child_by_field_name("object"))
+        client = self.what(func.child_by_field_id(self.module.fid.object))
         if client is None or client[0] != "client":
             return
         service, version = client[1], client[2]
@@ -198,11 +198,11 @@ class _Finder:
         out: dict[str, tuple[Any, Any]] = {}
         for child in node.named_children:
             if child.type == "pair":
-                key = child.child_by_field_name("key")
+                key = child.child_by_field_id(self.module.fid.key)
                 name = string_value(key) if key is not None and key.type == "string" else \
                     (key.text.decode() if key is not None and key.text else None)
                 if name is not None:
-                    out[name] = (self.name(child.child_by_field_name("value")), None)
+                    out[name] = (self.name(child.child_by_field_id(self.module.fid.value)), None)
             elif child.type == "shorthand_property_identifier" and child.text:
                 name = child.text.decode()
                 out[name] = (self.name(child), None)
@@ -219,14 +219,14 @@ class _Finder:
         if literal is not None:
             return Name(literal=literal, text=text)
         if node.type == "member_expression":
-            obj = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
+            obj = node.child_by_field_id(self.module.fid.object)
+            prop = node.child_by_field_id(self.module.fid.property)
             if obj is not None and prop is not None and prop.text and \
                     self.module.text(obj) == "process.env":
                 return Name(env=prop.text.decode(), text=text)
             root = node
             while root.type in ("member_expression", "subscript_expression"):
-                inner = root.child_by_field_name("object")
+                inner = root.child_by_field_id(self.module.fid.object)
                 if inner is None:
                     break
                 root = inner
@@ -240,7 +240,7 @@ class _Finder:
             if value is not None:
                 return self.name(value, hops + 1)
         if node.type == "binary_expression":
-            left = node.child_by_field_name("left")
+            left = node.child_by_field_id(self.module.fid.left)
             start = self.name(left, hops + 1) if left is not None else Name()
             if start.literal is not None or start.prefix:
                 return Name(text=text, prefix=start.literal or start.prefix)
@@ -250,8 +250,8 @@ class _Finder:
                 first.type == "string_fragment" and first.text else ""
             return Name(text=text, prefix=prefix)
         if node.type == "subscript_expression":
-            obj = node.child_by_field_name("object")
-            index = node.child_by_field_name("index")
+            obj = node.child_by_field_id(self.module.fid.object)
+            index = node.child_by_field_id(self.module.fid.index)
             if obj is not None and self.module.text(obj) == "process.env":
                 env = string_value(index)
                 if env is not None:
@@ -259,11 +259,17 @@ class _Finder:
         return Name(text=text)
 
 
+#: What the source of a file that makes SDK calls contains: the name of an SDK package
+#: (`aws-sdk`, `@aws-sdk/...`; imported by the file itself) or of the DynamoDB document
+#: client a file builds with `DynamoDBDocumentClient.from(...)`.
+SDK_MARKERS = (b"aws-sdk", b"DynamoDBDocumentClient")
+
+
 def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
     """The AWS SDK calls of these files (those that parse), in file and line order."""
     out: list[AwsCall] = []
     for file in files:
         module = cache.try_get(file)
-        if module is not None:
+        if module is not None and any(marker in module.source for marker in SDK_MARKERS):
             out.extend(_Finder(module).run())
     return out

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
+from faasguard.analysis.js.parse import (
+    FieldIds,
+    JsModule,
+    JsModuleCache,
+    line,
+    string_value,
+    text_of,
+)
 from faasguard.analysis.js.table import JsSink, JsTable
 from faasguard.analysis.js.values import CLASS, FN, INSTANCE, LOCAL, FuncRef, JsFrame, qualified
 from faasguard.analysis.taint.state import (
@@ -36,6 +43,34 @@ if TYPE_CHECKING:
 MAX_DEPTH = 12
 SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"}
 FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
+
+
+#: What a call needs of its syntax: callee, its kind ("require" for the identifier
+#: `require`), the argument nodes, and for a method call the object and method name.
+CallSyntax = tuple["Node | None", str, list["Node"], "Node | None", str]
+
+
+def _call_syntax(node: Node, fid: FieldIds, new: bool) -> CallSyntax:
+    """The syntax of a call or `new` expression (read once per node: loop bodies and
+    functions called again are visited more than once)."""
+    func = node.child_by_field_id(fid.constructor if new else fid.function)
+    arg_list = node.child_by_field_id(fid.arguments)
+    arg_nodes: list[Node] = []
+    if arg_list is not None:
+        if arg_list.type == "template_string":  # a tagged template: values go apart
+            arg_nodes = [s.named_children[0] for s in arg_list.named_children
+                         if s.type == "template_substitution" and s.named_children]
+        else:
+            arg_nodes = [a for a in arg_list.named_children if a.type != "comment"]
+    if func is None:
+        return None, "", arg_nodes, None, ""
+    func_kind = func.type
+    if func_kind == "identifier" and func.text == b"require":
+        func_kind = "require"
+    elif func_kind == "member_expression":
+        return (func, func_kind, arg_nodes, func.child_by_field_id(fid.object),
+                text_of(func.child_by_field_id(fid.property)))
+    return func, func_kind, arg_nodes, None, ""
 
 
 class JsCalls:
@@ -94,28 +129,19 @@ class JsCalls:
 
     def call(self, node: Node, f: JsFrame, new: bool) -> Val:
         """A call or `new` expression."""
-        func = node.child_by_field_name("constructor" if new else "function")
-        arg_list = node.child_by_field_name("arguments")
-        arg_nodes: list[Node] = []
-        if arg_list is not None:
-            if arg_list.type == "template_string":  # a tagged template: values go apart
-                arg_nodes = [s.named_children[0] for s in arg_list.named_children
-                             if s.type == "template_substitution" and s.named_children]
-            else:
-                arg_nodes = [a for a in arg_list.named_children if a.type != "comment"]
+        syntax = f.module.memo.get(node.id)
+        if syntax is None:
+            syntax = f.module.memo[node.id] = _call_syntax(node, f.module.fid, new)
+        func, func_kind, arg_nodes, obj, prop = syntax
         if func is None:
             return CLEAN
-        if func.type == "import" or \
-                func.type == "identifier" and func.text == b"require" and "require" not in f.env:
+        if func_kind == "import" or func_kind == "require" and "require" not in f.env:
             spec = string_value(arg_nodes[0]) if arg_nodes else None
             return self.require(spec, f) if spec is not None else CLEAN
         args = [self.ev(a, f) for a in arg_nodes]
-        if func.type == "member_expression":
-            obj = func.child_by_field_name("object")
-            prop = func.child_by_field_name("property")
-            if obj is not None and prop is not None and prop.text:
-                receiver = self.ev(obj, f)
-                return self.method(prop.text.decode(), receiver, obj, node, arg_nodes, args, f)
+        if obj is not None and prop:
+            receiver = self.ev(obj, f)
+            return self.method(prop, receiver, obj, node, arg_nodes, args, f)
         callee = self.ev(func, f)
         return self.call_value(callee, node, arg_nodes, args, f)
 
@@ -211,8 +237,8 @@ class JsCalls:
             return CLEAN
         if name in table.arg_methods:
             added = union(args)
-            if added.taints and obj.type == "identifier" and obj.text:
-                holder = obj.text.decode()
+            holder = text_of(obj) if added.taints and obj.type == "identifier" else ""
+            if holder:
                 f.env[holder] = merge(f.env.get(holder, CLEAN), added)
             if name in ("concat", "join"):
                 return stringified(union((receiver, added)))
@@ -247,7 +273,8 @@ class JsCalls:
         (array callbacks and `.then`), else None."""
         result: Val | None = None
         for arg_node, val in zip(arg_nodes, args, strict=False):
-            if arg_node.type not in FUNCTION_LITERALS:
+            if val.kind is None or not val.kind.startswith(FN) or \
+                    arg_node.type not in FUNCTION_LITERALS:
                 continue
             ref = self.func_ref(val)
             if ref is None:
@@ -298,11 +325,12 @@ class JsCalls:
     def _props(self, obj: Node, props: tuple[str, ...], f: JsFrame) -> Val:
         vals = []
         for child in obj.named_children:
-            if child.type == "pair" and self.key_text(child.child_by_field_name("key")) in props:
-                vals.append(self.ev(child.child_by_field_name("value"), f))
-            elif child.type == "shorthand_property_identifier" and child.text and \
-                    child.text.decode() in props:
-                vals.append(self.lookup(child.text.decode(), f))
+            if child.type == "pair" and \
+                    self.key_text(child.child_by_field_id(f.module.fid.key)) in props:
+                vals.append(self.ev(child.child_by_field_id(f.module.fid.value), f))
+            elif child.type == "shorthand_property_identifier" and \
+                    (name := text_of(child)) and name in props:
+                vals.append(self.lookup(name, f))
         return union(vals)
 
     def _shell(self, arg_nodes: list[Node]) -> bool:
@@ -347,8 +375,8 @@ class JsCalls:
         if kind == "parenthesized_expression" and cond.named_children:
             return self.guard(cond.named_children[0], f)
         if kind == "unary_expression":
-            op = cond.child_by_field_name("operator")
-            arg = cond.child_by_field_name("argument")
+            op = cond.child_by_field_id(f.module.fid.operator)
+            arg = cond.child_by_field_id(f.module.fid.argument)
             if op is not None and op.text == b"!" and arg is not None:
                 yes, no = self.guard(arg, f)
                 return no, yes
@@ -360,10 +388,10 @@ class JsCalls:
         return set(), set()
 
     def _guard_binary(self, cond: Node, f: JsFrame) -> tuple[set[str], set[str]]:
-        op_node = cond.child_by_field_name("operator")
+        op_node = cond.child_by_field_id(f.module.fid.operator)
         op = op_node.text.decode() if op_node is not None and op_node.text else ""
-        left = cond.child_by_field_name("left")
-        right = cond.child_by_field_name("right")
+        left = cond.child_by_field_id(f.module.fid.left)
+        right = cond.child_by_field_id(f.module.fid.right)
         if left is None or right is None:
             return set(), set()
         if op in ("&&", "||"):
@@ -381,15 +409,15 @@ class JsCalls:
         return (names, set()) if op in ("===", "==") else (set(), names)
 
     def _guard_call(self, cond: Node, f: JsFrame) -> set[str]:
-        func = cond.child_by_field_name("function")
-        arg_list = cond.child_by_field_name("arguments")
+        func = cond.child_by_field_id(f.module.fid.function)
+        arg_list = cond.child_by_field_id(f.module.fid.arguments)
         arg_nodes = arg_list.named_children if arg_list is not None else []
         if func is None:
             return set()
         guards = self.table.guards
         if func.type == "member_expression":
-            obj = func.child_by_field_name("object")
-            prop = func.child_by_field_name("property")
+            obj = func.child_by_field_id(f.module.fid.object)
+            prop = func.child_by_field_id(f.module.fid.property)
             name = prop.text.decode() if prop is not None and prop.text else ""
             if obj is None:
                 return set()
@@ -413,8 +441,8 @@ class JsCalls:
     def _tainted_names(self, nodes: list[Node], f: JsFrame) -> set[str]:
         out = set()
         for node in nodes:
-            if node.type == "identifier" and node.text:
-                name = node.text.decode()
+            name = text_of(node) if node.type == "identifier" else ""
+            if name:
                 if f.env.get(name, CLEAN).taints:
                     out.add(name)
         return out
@@ -430,8 +458,7 @@ class JsCalls:
         for member in body.named_children if body is not None else []:
             if member.type != "method_definition":
                 continue
-            ident = member.child_by_field_name("name")
-            if ident is not None and ident.text and ident.text.decode() == name:
+            if text_of(member.child_by_field_name("name")) == name and name:
                 return FuncRef(cls.module, member, cls.closure, f"{cls.name}.{name}", this)
         heritage = next((c for c in cls.node.named_children if c.type == "class_heritage"), None)
         if heritage is None or not heritage.named_children or depth > MAX_DEPTH:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import JsCalls
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value, text_of
 from faasguard.analysis.js.table import JsTable
 from faasguard.analysis.js.values import (
     CLASS,
@@ -107,7 +107,7 @@ class JsAnalyzer(JsCalls):
 
     def run_body(self, fnode: Node, frame: JsFrame) -> None:
         """Run a function's body: a block, or the expression of an arrow function."""
-        body = fnode.child_by_field_name("body")
+        body = fnode.child_by_field_id(frame.module.fid.body)
         if body is None:
             return
         if body.type == "statement_block":
@@ -129,7 +129,7 @@ class JsAnalyzer(JsCalls):
     def pattern_names(self, node: Node) -> list[str]:
         """The names a parameter or pattern binds (first one first)."""
         if node.type in ("identifier", "shorthand_property_identifier_pattern"):
-            return [node.text.decode() if node.text else ""]
+            return [text_of(node)]
         out: list[str] = []
         for child in node.named_children:
             if child.type in ("type_annotation", "accessibility_modifier"):
@@ -141,23 +141,24 @@ class JsAnalyzer(JsCalls):
 
     def block(self, stmts: list[Node], f: JsFrame) -> bool:
         """Analyse statements in order; True when the block always leaves (return/throw)."""
-        for stmt in stmts:  # hoisting: function declarations are bound before anything runs
-            if stmt.type in ("function_declaration", "generator_function_declaration"):
+        kinds = [stmt.type for stmt in stmts]
+        for stmt, kind in zip(stmts, kinds, strict=True):  # hoisting: bound first
+            if kind in ("function_declaration", "generator_function_declaration"):
                 self._declare(stmt, f)
-            elif stmt.type == "export_statement":
-                decl = stmt.child_by_field_name("declaration")
+            elif kind == "export_statement":
+                decl = stmt.child_by_field_id(f.module.fid.declaration)
                 if decl is not None and decl.type in FUNCTIONS:
                     self._declare(decl, f)
-        for stmt in stmts:
-            handler = _STMT.get(stmt.type)
+        for stmt, kind in zip(stmts, kinds, strict=True):
+            handler = _STMT.get(kind)
             if handler is not None and handler(self, stmt, f):
                 return True
         return False
 
     def _s_class(self, node: Node, f: JsFrame) -> bool:
-        name = node.child_by_field_name("name")
-        if name is not None and name.text:
-            f.env[name.text.decode()] = self.class_value(node, f)
+        name = text_of(node.child_by_field_id(f.module.fid.name))
+        if name:
+            f.env[name] = self.class_value(node, f)
         return False
 
     def class_value(self, node: Node, f: JsFrame) -> Val:
@@ -169,13 +170,12 @@ class JsAnalyzer(JsCalls):
 
     @staticmethod
     def _class_name(node: Node) -> str:
-        name = node.child_by_field_name("name")
-        return name.text.decode() if name is not None and name.text else "<class>"
+        return text_of(node.child_by_field_name("name")) or "<class>"
 
     def _declare(self, node: Node, f: JsFrame) -> None:
-        name = node.child_by_field_name("name")
-        if name is not None and name.text:
-            f.env[name.text.decode()] = self.function_value(node, f, name.text.decode())
+        name = text_of(node.child_by_field_id(f.module.fid.name))
+        if name:
+            f.env[name] = self.function_value(node, f, name)
 
     def _s_expression(self, node: Node, f: JsFrame) -> bool:
         for child in node.named_children:
@@ -186,8 +186,8 @@ class JsAnalyzer(JsCalls):
         for decl in node.named_children:
             if decl.type != "variable_declarator":
                 continue
-            target = decl.child_by_field_name("name")
-            value = decl.child_by_field_name("value")
+            target = decl.child_by_field_id(f.module.fid.name)
+            value = decl.child_by_field_id(f.module.fid.value)
             if target is None:
                 continue
             val = self.ev(value, f, name_hint=self._name(target)) if value is not None else CLEAN
@@ -195,7 +195,7 @@ class JsAnalyzer(JsCalls):
         return False
 
     def _name(self, node: Node) -> str | None:
-        return node.text.decode() if node.type == "identifier" and node.text else None
+        return (text_of(node) or None) if node.type == "identifier" else None
 
     def _s_return(self, node: Node, f: JsFrame) -> bool:
         for child in node.named_children:
@@ -223,7 +223,7 @@ class JsAnalyzer(JsCalls):
         return self.block([node], f)
 
     def _s_if(self, node: Node, f: JsFrame) -> bool:
-        cond = node.child_by_field_name("condition")
+        cond = node.child_by_field_id(f.module.fid.condition)
         when_true: set[str] = set()
         when_false: set[str] = set()
         if cond is not None:
@@ -233,12 +233,12 @@ class JsAnalyzer(JsCalls):
         f.env = dict(before)
         for name in when_true:
             f.env[name] = CLEAN
-        left = self._branch(node.child_by_field_name("consequence"), f)
+        left = self._branch(node.child_by_field_id(f.module.fid.consequence), f)
         env_body = f.env
         f.env = dict(before)
         for name in when_false:
             f.env[name] = CLEAN
-        right = self._branch(node.child_by_field_name("alternative"), f)
+        right = self._branch(node.child_by_field_id(f.module.fid.alternative), f)
         env_else = f.env
         if left and not right:
             f.env = env_else
@@ -258,13 +258,13 @@ class JsAnalyzer(JsCalls):
         f.env = merge_env(before, f.env)
 
     def _s_for_in(self, node: Node, f: JsFrame) -> bool:
-        right = node.child_by_field_name("right")
+        right = node.child_by_field_id(f.module.fid.right)
         items = self.ev(right, f) if right is not None else CLEAN
         element = extend(items, "*", (f.module.file, line(node)))
         if items.taints:
             element = with_step(element, (f.module.file, line(node), "iterated over"))
-        left = node.child_by_field_name("left")
-        body = node.child_by_field_name("body")
+        left = node.child_by_field_id(f.module.fid.left)
+        body = node.child_by_field_id(f.module.fid.body)
 
         def one_pass() -> None:
             if left is not None:
@@ -284,7 +284,7 @@ class JsAnalyzer(JsCalls):
                 elif part.type != "empty_statement":
                     self.ev(part, f) if part.type != "expression_statement" else \
                         self._s_expression(part, f)
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(f.module.fid.body)
         if body is not None:
             def one_pass() -> None:
                 self._branch(body, f)
@@ -293,8 +293,8 @@ class JsAnalyzer(JsCalls):
         return False
 
     def _s_while(self, node: Node, f: JsFrame) -> bool:
-        cond = node.child_by_field_name("condition")
-        body = node.child_by_field_name("body")
+        cond = node.child_by_field_id(f.module.fid.condition)
+        body = node.child_by_field_id(f.module.fid.body)
 
         def one_pass() -> None:
             if cond is not None:
@@ -307,17 +307,17 @@ class JsAnalyzer(JsCalls):
 
     def _s_try(self, node: Node, f: JsFrame) -> bool:
         before = dict(f.env)
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(f.module.fid.body)
         left = self._branch(body, f)
         outcomes = [] if left else [f.env]
         after_body = merge_env(before, f.env)
-        handler = node.child_by_field_name("handler")
+        handler = node.child_by_field_id(f.module.fid.handler)
         if handler is not None:
             f.env = dict(after_body)
-            param = handler.child_by_field_name("parameter")
+            param = handler.child_by_field_id(f.module.fid.parameter)
             if param is not None:
                 self.bind(param, CLEAN, f, line(handler))
-            if not self._branch(handler.child_by_field_name("body"), f):
+            if not self._branch(handler.child_by_field_id(f.module.fid.body), f):
                 outcomes.append(f.env)
         if outcomes:
             env = outcomes[0]
@@ -326,36 +326,37 @@ class JsAnalyzer(JsCalls):
             f.env = env
         else:
             f.env = after_body
-        final = node.child_by_field_name("finalizer")
+        final = node.child_by_field_id(f.module.fid.finalizer)
         leaves = False
         if final is not None:
-            leaves = self._branch(final.child_by_field_name("body"), f)
+            leaves = self._branch(final.child_by_field_id(f.module.fid.body), f)
         return leaves or not outcomes
 
     def _s_switch(self, node: Node, f: JsFrame) -> bool:
-        value = node.child_by_field_name("value")
+        value = node.child_by_field_id(f.module.fid.value)
         if value is not None:
             self.ev(value, f)
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(f.module.fid.body)
         before = f.env
         env = before
         for case in body.named_children if body is not None else []:
             f.env = dict(before)
-            stmts = [c for c in case.named_children if c != case.child_by_field_name("value")]
+            value = case.child_by_field_id(f.module.fid.value)
+            stmts = [c for c in case.named_children if c != value]
             self.block(stmts, f)
             env = merge_env(env, f.env)
         f.env = env
         return False
 
     def _s_labeled(self, node: Node, f: JsFrame) -> bool:
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(f.module.fid.body)
         return self._branch(body, f) if body is not None else False
 
     def _s_function(self, node: Node, f: JsFrame) -> bool:
         return False  # bound when the block started (hoisting)
 
     def _s_import(self, node: Node, f: JsFrame) -> bool:
-        source = string_value(node.child_by_field_name("source"))
+        source = string_value(node.child_by_field_id(f.module.fid.source))
         if source is None:
             return False
         module_val = self.require(source, f)
@@ -363,22 +364,28 @@ class JsAnalyzer(JsCalls):
         if clause is None:
             return False
         for part in clause.named_children:
-            if part.type == "identifier" and part.text:  # default import
-                f.env[part.text.decode()] = self.member(module_val, "default", f, default=True)
-            elif part.type == "namespace_import":
-                ident = next((c for c in part.named_children if c.type == "identifier"), None)
-                if ident is not None and ident.text:
-                    f.env[ident.text.decode()] = module_val
-            elif part.type == "named_imports":
+            kind = part.type
+            if kind == "identifier":  # default import
+                text = text_of(part)
+                if text:
+                    f.env[text] = self.member(module_val, "default", f, default=True)
+            elif kind == "namespace_import":
+                ident = text_of(next((c for c in part.named_children
+                                      if c.type == "identifier"), None))
+                if ident:
+                    f.env[ident] = module_val
+            elif kind == "named_imports":
                 for spec in part.named_children:
-                    name = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias") or name
-                    if name is not None and alias is not None and name.text and alias.text:
-                        f.env[alias.text.decode()] = self.member(module_val, name.text.decode(), f)
+                    name = spec.child_by_field_id(f.module.fid.name)
+                    alias = spec.child_by_field_id(f.module.fid.alias)
+                    name_text = text_of(name)
+                    alias_text = text_of(alias) if alias is not None else name_text
+                    if name_text and alias_text:
+                        f.env[alias_text] = self.member(module_val, name_text, f)
         return False
 
     def _s_export(self, node: Node, f: JsFrame) -> bool:
-        decl = node.child_by_field_name("declaration")
+        decl = node.child_by_field_id(f.module.fid.declaration)
         exports = f.module.exports if f.top_level else None
         if decl is not None:
             handler = _STMT.get(decl.type)
@@ -387,17 +394,17 @@ class JsAnalyzer(JsCalls):
             if exports is not None:
                 names: list[str] = []
                 if decl.type in FUNCTIONS or decl.type == "class_declaration":
-                    ident = decl.child_by_field_name("name")
+                    ident = decl.child_by_field_id(f.module.fid.name)
                     names = [ident.text.decode()] if ident is not None and ident.text else []
                 else:
                     for sub in decl.named_children:
-                        target = sub.child_by_field_name("name")
+                        target = sub.child_by_field_id(f.module.fid.name)
                         if sub.type == "variable_declarator" and target is not None:
                             names.extend(self.pattern_names(target))
                 for name in names:
                     exports[name] = f.env.get(name, CLEAN)
             return False
-        value = node.child_by_field_name("value")
+        value = node.child_by_field_id(f.module.fid.value)
         if value is not None:  # export default <expression or function>
             val = self.ev(value, f, name_hint="default")
             if exports is not None:
@@ -405,11 +412,11 @@ class JsAnalyzer(JsCalls):
             return False
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is not None and exports is not None:
-            source = string_value(node.child_by_field_name("source"))
+            source = string_value(node.child_by_field_id(f.module.fid.source))
             origin = self.require(source, f) if source is not None else None
             for spec in clause.named_children:
-                original = spec.child_by_field_name("name")
-                alias = spec.child_by_field_name("alias") or original
+                original = spec.child_by_field_id(f.module.fid.name)
+                alias = spec.child_by_field_id(f.module.fid.alias) or original
                 if original is None or alias is None or not original.text or not alias.text:
                     continue
                 local = original.text.decode()
@@ -423,16 +430,16 @@ class JsAnalyzer(JsCalls):
         """Bind a value to a declaration target or parameter (patterns destructure)."""
         kind = target.type
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
-            name = target.text.decode() if target.text else ""
+            name = text_of(target)
             f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'"))
         elif kind in ("required_parameter", "optional_parameter"):
-            pattern = target.child_by_field_name("pattern")
+            pattern = target.child_by_field_id(f.module.fid.pattern)
             if pattern is not None:
-                default = target.child_by_field_name("value")
+                default = target.child_by_field_id(f.module.fid.value)
                 self.bind(pattern, merge(val, self.ev(default, f)) if default else val, f, at)
         elif kind in ("assignment_pattern", "object_assignment_pattern"):
-            left = target.child_by_field_name("left")
-            right = target.child_by_field_name("right")
+            left = target.child_by_field_id(f.module.fid.left)
+            right = target.child_by_field_id(f.module.fid.right)
             if left is not None:
                 self.bind(left, merge(val, self.ev(right, f)) if right else val, f, at)
         elif kind == "rest_pattern":
@@ -451,18 +458,18 @@ class JsAnalyzer(JsCalls):
         where = (f.module.file, at)
         for child in target.named_children:
             if child.type == "shorthand_property_identifier_pattern":
-                name = child.text.decode() if child.text else ""
+                name = text_of(child)
                 self.bind(child, self.member(val, name, f), f, at)
             elif child.type == "pair_pattern":
-                value = child.child_by_field_name("value")
-                key = self.key_text(child.child_by_field_name("key"))
+                value = child.child_by_field_id(f.module.fid.value)
+                key = self.key_text(child.child_by_field_id(f.module.fid.key))
                 if value is not None:
                     part = self.member(val, key, f) if key is not None else \
                         extend(val, "*", where)
                     self.bind(value, part, f, at)
             elif child.type == "object_assignment_pattern":
-                left = child.child_by_field_name("left")
-                right = child.child_by_field_name("right")
+                left = child.child_by_field_id(f.module.fid.left)
+                right = child.child_by_field_id(f.module.fid.right)
                 if left is not None and left.text:
                     part = self.member(val, left.text.decode(), f)
                     self.bind(left, merge(part, self.ev(right, f)) if right else part, f, at)
@@ -474,22 +481,22 @@ class JsAnalyzer(JsCalls):
         """The literal name of an object key (None for a computed key)."""
         if key is None:
             return None
-        if key.type in ("property_identifier", "identifier", "shorthand_property_identifier"):
-            return key.text.decode() if key.text else None
-        if key.type == "string":
+        kind = key.type
+        if kind in ("property_identifier", "identifier", "shorthand_property_identifier"):
+            return text_of(key) or None
+        if kind == "string":
             return string_value(key)
-        if key.type == "number" and key.text:
-            return key.text.decode()
+        if kind == "number":
+            return text_of(key) or None
         return None
 
     def assign_member(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
         """`obj.x = v`, `obj[k] = v`, `exports.x = v`, `module.exports = v`."""
-        obj = target.child_by_field_name("object")
+        obj = target.child_by_field_id(f.module.fid.object)
         if target.type == "member_expression":
-            prop = target.child_by_field_name("property")
-            key = prop.text.decode() if prop is not None and prop.text else None
+            key = text_of(target.child_by_field_id(f.module.fid.property)) or None
         else:
-            index = target.child_by_field_name("index")
+            index = target.child_by_field_id(f.module.fid.index)
             key = string_value(index)
             if index is not None and key is None:
                 self.ev(index, f)
@@ -512,18 +519,18 @@ class JsAnalyzer(JsCalls):
             self.report("redirect", "Location header", target, val, f)
         root = obj
         while root.type in ("member_expression", "subscript_expression"):
-            inner = root.child_by_field_name("object")
+            inner = root.child_by_field_id(f.module.fid.object)
             if inner is None:
                 break
             root = inner
-        if val.taints and root.type == "identifier" and root.text:
-            name = root.text.decode()
+        name = text_of(root) if val.taints and root.type == "identifier" else ""
+        if name:
             old = f.env.get(name, CLEAN)
             f.env[name] = merge(old, with_step(val, (f.module.file, at, f"stored in '{name}'")))
 
     def _module_exports(self, target: Node, val: Val, f: JsFrame) -> None:
         assignment = target.parent
-        right = assignment.child_by_field_name("right") if assignment is not None else None
+        right = assignment.child_by_field_id(f.module.fid.right) if assignment is not None else None
         exports = f.module.exports
         if right is not None and right.type == "object":
             for child in right.named_children:
@@ -531,12 +538,12 @@ class JsAnalyzer(JsCalls):
                     name = child.text.decode()
                     exports[name] = self.lookup(name, f)
                 elif child.type == "pair":
-                    key = self.key_text(child.child_by_field_name("key"))
-                    value = child.child_by_field_name("value")
+                    key = self.key_text(child.child_by_field_id(f.module.fid.key))
+                    value = child.child_by_field_id(f.module.fid.value)
                     if key is not None and value is not None:
                         exports[key] = self.ev(value, f, name_hint=key)
                 elif child.type == "method_definition":
-                    name_node = child.child_by_field_name("name")
+                    name_node = child.child_by_field_id(f.module.fid.name)
                     if name_node is not None and name_node.text:
                         name = name_node.text.decode()
                         exports[name] = self.function_value(child, f, name)
@@ -550,6 +557,9 @@ class JsAnalyzer(JsCalls):
         if node is None:
             return CLEAN
         kind = node.type
+        handler = _EXPR.get(kind)  # the common kinds first (none is below)
+        if handler is not None:
+            return handler(self, node, f)
         if kind in PASSTHROUGH:
             inner = node.named_children
             return self.ev(inner[-1] if kind == "type_assertion" else inner[0], f) \
@@ -560,9 +570,6 @@ class JsAnalyzer(JsCalls):
             return self.class_value(node, f)
         if kind == "this":
             return Val((), INSTANCE + f.cls) if f.cls else CLEAN
-        handler = _EXPR.get(kind)
-        if handler is not None:
-            return handler(self, node, f)
         return CLEAN
 
     def function_value(self, node: Node, f: JsFrame, name: str) -> Val:
@@ -612,7 +619,7 @@ class JsAnalyzer(JsCalls):
         return CLEAN
 
     def _e_identifier(self, node: Node, f: JsFrame) -> Val:
-        return self.lookup(node.text.decode() if node.text else "", f)
+        return self.lookup(text_of(node), f)
 
     def require(self, spec: str, f: JsFrame) -> Val:
         """What `require(spec)` / `import ... from spec` evaluates to."""
@@ -655,25 +662,33 @@ class JsAnalyzer(JsCalls):
         return extend(holder, prop, (f.module.file, at) if at else None)
 
     def _e_member(self, node: Node, f: JsFrame) -> Val:
-        obj = node.child_by_field_name("object")
-        prop = node.child_by_field_name("property")
-        if obj is None or prop is None or not prop.text:
+        memo = f.module.memo
+        syntax = memo.get(node.id)
+        if syntax is None:  # read once per node (loop bodies are visited twice)
+            obj = node.child_by_field_id(f.module.fid.object)
+            name = text_of(node.child_by_field_id(f.module.fid.property))
+            kind = obj.type if obj is not None and name else ""
+            if kind == "identifier" and name == "env" and obj is not None and \
+                    obj.text == b"process":
+                kind = "process.env"
+            syntax = memo[node.id] = (obj, name, kind)
+        obj, name, kind = syntax
+        if not kind or kind == "process.env":
             return CLEAN
-        if obj.type == "identifier" and obj.text == b"process" and prop.text == b"env":
-            return CLEAN
-        if obj.type == "this" and f.cls is not None:
-            return self.fields.get((f.cls, prop.text.decode()), CLEAN)
-        return self.member(self.ev(obj, f), prop.text.decode(), f, line(node))
+        if kind == "this" and f.cls is not None:
+            return self.fields.get((f.cls, name), CLEAN)
+        holder = self.ev(obj, f)  # the line is only needed where a taint is extended
+        return self.member(holder, name, f, line(node) if holder.taints else None)
 
     def _e_subscript(self, node: Node, f: JsFrame) -> Val:
-        holder = self.ev(node.child_by_field_name("object"), f)
-        index = node.child_by_field_name("index")
+        holder = self.ev(node.child_by_field_id(f.module.fid.object), f)
+        index = node.child_by_field_id(f.module.fid.index)
         self.ev(index, f)
         if not holder.taints:
             return CLEAN
         key = string_value(index)
-        if key is None and index is not None and index.type == "number" and index.text:
-            key = index.text.decode()
+        if key is None and index is not None and index.type == "number":
+            key = text_of(index) or None
         return extend(holder, key if key is not None else "*", (f.module.file, line(node)))
 
     def _e_template(self, node: Node, f: JsFrame) -> Val:
@@ -682,10 +697,9 @@ class JsAnalyzer(JsCalls):
         return stringified(union(vals)) if vals else CLEAN
 
     def _e_binary(self, node: Node, f: JsFrame) -> Val:
-        left = self.ev(node.child_by_field_name("left"), f)
-        right = self.ev(node.child_by_field_name("right"), f)
-        op = node.child_by_field_name("operator")
-        text = op.text.decode() if op is not None and op.text else ""
+        left = self.ev(node.child_by_field_id(f.module.fid.left), f)
+        right = self.ev(node.child_by_field_id(f.module.fid.right), f)
+        text = text_of(node.child_by_field_id(f.module.fid.operator))
         if text in CLEAN_OPERATORS:
             return CLEAN
         if text == "+":
@@ -693,9 +707,9 @@ class JsAnalyzer(JsCalls):
         return union((left, right))  # && || ??
 
     def _e_ternary(self, node: Node, f: JsFrame) -> Val:
-        self.ev(node.child_by_field_name("condition"), f)
-        return union((self.ev(node.child_by_field_name("consequence"), f),
-                      self.ev(node.child_by_field_name("alternative"), f)))
+        self.ev(node.child_by_field_id(f.module.fid.condition), f)
+        return union((self.ev(node.child_by_field_id(f.module.fid.consequence), f),
+                      self.ev(node.child_by_field_id(f.module.fid.alternative), f)))
 
     def _e_clean(self, node: Node, f: JsFrame) -> Val:
         for child in node.named_children:
@@ -703,16 +717,16 @@ class JsAnalyzer(JsCalls):
         return CLEAN
 
     def _e_assignment(self, node: Node, f: JsFrame) -> Val:
-        left = node.child_by_field_name("left")
-        val = self.ev(node.child_by_field_name("right"), f,
+        left = node.child_by_field_id(f.module.fid.left)
+        val = self.ev(node.child_by_field_id(f.module.fid.right), f,
                       name_hint=self._name(left) if left is not None else None)
         if left is not None:
             self.bind(left, val, f, line(node))
         return val
 
     def _e_augmented(self, node: Node, f: JsFrame) -> Val:
-        left = node.child_by_field_name("left")
-        added = self.ev(node.child_by_field_name("right"), f)
+        left = node.child_by_field_id(f.module.fid.left)
+        added = self.ev(node.child_by_field_id(f.module.fid.right), f)
         if left is None:
             return added
         val = stringified(union((self.ev(left, f), added)))
@@ -732,10 +746,10 @@ class JsAnalyzer(JsCalls):
         vals: list[Val] = []
         for child in node.named_children:
             if child.type == "pair":
-                key = self.key_text(child.child_by_field_name("key"))
-                value = child.child_by_field_name("value")
+                key = self.key_text(child.child_by_field_id(f.module.fid.key))
+                value = child.child_by_field_id(f.module.fid.value)
                 if key is None:
-                    vals.append(self.ev(child.child_by_field_name("key"), f))
+                    vals.append(self.ev(child.child_by_field_id(f.module.fid.key), f))
                 if value is None:
                     continue
                 if value.type == "object" and key in ("headers", "multiValueHeaders"):
@@ -745,8 +759,7 @@ class JsAnalyzer(JsCalls):
                 if val.taints and key is not None and value.type not in ("array", "object"):
                     self._special_key(key, child, val, f, headers)
                 vals.append(val)
-            elif child.type == "shorthand_property_identifier" and child.text:
-                name = child.text.decode()
+            elif child.type == "shorthand_property_identifier" and (name := text_of(child)):
                 val = self.lookup(name, f)
                 if val.taints:
                     self._special_key(name, child, val, f, headers)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.facts import Facts
@@ -68,15 +69,28 @@ def _callee(index: FileIndex, func: Node) -> str | None:
     return None
 
 
+@cache
+def _name_heads() -> tuple[bytes, ...]:
+    """What the source of a file that decodes or verifies a token must contain: the
+    first part of each name (a package or a global) a call is recognised by."""
+    names = js_table().jwt
+    wanted = {*names["verify"], *names["decode"], *BASE64_DECODERS}
+    return tuple(sorted({name.split(".", 1)[0].encode() for name in wanted}))
+
+
 def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[TokenDecode]:
     """Unverified decodes in one handler's module graph (none when it verifies)."""
     names = js_table().jwt
     found: list[TokenDecode] = []
     verified = False
+    heads = _name_heads()
     for file in files:
         module = cache.try_get(file)
         if module is None:
             continue
+        source = module.source
+        if not any(head in source for head in heads):
+            continue  # a recognised name starts with a package or global named here
         index = FileIndex.of(module)
         for node in (*module.nodes("call"), *module.nodes("new")):
             func = node.child_by_field_name("function" if node.type == "call_expression"

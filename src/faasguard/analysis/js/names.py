@@ -36,8 +36,8 @@ class FileIndex:
         return module.names
 
     def _declarator(self, node: Node) -> None:
-        target = node.child_by_field_name("name")
-        value = node.child_by_field_name("value")
+        target = node.child_by_field_id(self.module.fid.name)
+        value = node.child_by_field_id(self.module.fid.value)
         if target is None or value is None:
             return
         if target.type == "identifier" and target.text:
@@ -50,14 +50,14 @@ class FileIndex:
                     if package is not None:
                         self.imports[name] = (package, name)
                 elif child.type == "pair_pattern":
-                    key = child.child_by_field_name("key")
-                    alias = child.child_by_field_name("value")
+                    key = child.child_by_field_id(self.module.fid.key)
+                    alias = child.child_by_field_id(self.module.fid.value)
                     if package is not None and key is not None and alias is not None and \
                             key.text and alias.text and alias.type == "identifier":
                         self.imports[alias.text.decode()] = (package, key.text.decode())
 
     def _import(self, node: Node) -> None:
-        source = string_value(node.child_by_field_name("source"))
+        source = string_value(node.child_by_field_id(self.module.fid.source))
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         if source is None or clause is None:
             return
@@ -71,8 +71,8 @@ class FileIndex:
                         self.imports[ident.text.decode()] = (package, None)
             elif part.type == "named_imports":
                 for spec in part.named_children:
-                    name = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias") or name
+                    name = spec.child_by_field_id(self.module.fid.name)
+                    alias = spec.child_by_field_id(self.module.fid.alias) or name
                     if name is not None and alias is not None and name.text and alias.text:
                         self.imports[alias.text.decode()] = (package, name.text.decode())
 

@@ -64,9 +64,12 @@ def parser(dialect: str) -> Parser:
 
 
 #: The node kinds analyses without taint look for, found by one query in C (walking every
-#: node from Python would cost more than parsing).
+#: node from Python would cost more than parsing); `require`: the calls of `require(...)`
+#: and `import(...)`.
 SYNTAX_QUERY = ("(call_expression) @call (new_expression) @new (variable_declarator) @decl "
-                "(import_statement) @import (export_statement) @export")
+                "(import_statement) @import (export_statement) @export "
+                "((call_expression function: [(identifier) (import)] @_callee "
+                "arguments: (arguments)) @require (#any-of? @_callee \"require\" \"import\"))")
 
 
 @cache
@@ -75,6 +78,52 @@ def syntax_query(dialect: str) -> Query:
     from tree_sitter import Query
 
     return Query(language(dialect), SYNTAX_QUERY)
+
+
+class FieldIds:
+    """The numeric ids of the node fields the analyses read, in one grammar:
+    `node.child_by_field_id(ids.value)` is `node.child_by_field_name("value")` without
+    looking the name up on every call (a linear search in C that cost more than the rest
+    of many a visit of a node)."""
+
+    alias: int
+    alternative: int
+    argument: int
+    arguments: int
+    body: int
+    condition: int
+    consequence: int
+    constructor: int
+    declaration: int
+    finalizer: int
+    function: int
+    handler: int
+    index: int
+    key: int
+    left: int
+    name: int
+    object: int
+    operator: int
+    parameter: int
+    parameters: int
+    pattern: int
+    property: int
+    right: int
+    source: int
+    value: int
+
+    __slots__ = tuple(__annotations__)
+
+    def __init__(self, lang: Language):
+        for name in self.__slots__:
+            found = lang.field_id_for_name(name)
+            setattr(self, name, found or 0)  # 0: no such field in this grammar
+
+
+@cache
+def field_ids(dialect: str) -> FieldIds:
+    """The field ids of one grammar (computed once)."""
+    return FieldIds(language(dialect))
 
 
 def dialect_of(path: str) -> str:
@@ -110,19 +159,34 @@ class JsModule:
     names: Any = None  # names.FileIndex, built on first use
     _syntax: dict[str, list[Node]] | None = None
 
+    fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
+    #: what the engine read of the syntax of a node (by node id), for its next visit
+    memo: dict[int, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.fid = field_ids(self.dialect)
+
     def text(self, node: Node) -> str:
         """The source text of a node."""
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     def nodes(self, kind: str) -> list[Node]:
         """Every node of one SYNTAX_QUERY capture ("call", "new", "decl", "import",
-        "export") in the file, in source order."""
+        "export", "require") in the file, in source order."""
         if self._syntax is None:
             from tree_sitter import QueryCursor
 
             found = QueryCursor(syntax_query(self.dialect)).captures(self.root)
             self._syntax = {k: sorted(v, key=lambda n: n.start_byte) for k, v in found.items()}
         return self._syntax.get(kind, [])
+
+
+def text_of(node: Node | None) -> str:
+    """The source text of a node ("" for None), read from the tree once."""
+    if node is None:
+        return ""
+    raw = node.text
+    return raw.decode() if raw else ""
 
 
 def line(node: Node) -> int:
@@ -134,10 +198,17 @@ def string_value(node: Node | None) -> str | None:
     """The value of a string literal (or a template string without substitutions)."""
     if node is None:
         return None
-    if node.type == "string":
+    kind = node.type
+    if kind == "string":
+        count = node.named_child_count
+        if count < 2:  # the common cases, without a list of children
+            only = node.named_child(0) if count else None
+            text = only.text if only is not None and only.type in (
+                "string_fragment", "escape_sequence") else None
+            return text.decode("utf-8", "replace") if text else ""
         return "".join(c.text.decode("utf-8", "replace") for c in node.named_children
                        if c.type in ("string_fragment", "escape_sequence") and c.text)
-    if node.type == "template_string" and not any(
+    if kind == "template_string" and not any(
             c.type == "template_substitution" for c in node.named_children):
         return "".join(c.text.decode("utf-8", "replace") for c in node.named_children if c.text)
     return None
@@ -162,17 +233,21 @@ class JsModuleCache:
         self.root = root
         self.modules: dict[str, JsModule] = {}
         self.errors: dict[str, JsParseError] = {}
-        self._isfile: dict[str, bool] = {}
+        self._listing: dict[str, frozenset[str]] = {}  # folder -> its regular files
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
         self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
 
     def exists(self, rel: str) -> bool:
-        """Is there a regular file at this root-relative path? (answers are cached)"""
-        known = self._isfile.get(rel)
-        if known is None:
-            known = self._isfile[rel] = os.path.isfile(os.path.join(self.root, rel))
-        return known
+        """Is there a regular file at this root-relative path (`rel` normalised, posix)?
+
+        Each folder is listed once (one listing answers every candidate extension
+        of every handler in it, where a `stat` per candidate cost more than parsing)."""
+        folder, _, name = rel.rpartition("/")
+        files = self._listing.get(folder)
+        if files is None:
+            files = self._listing[folder] = _regular_files(os.path.join(self.root, folder))
+        return name in files
 
     def get(self, rel: str) -> JsModule:
         """The parsed module at `rel`; raises JsParseError if it cannot be read or parsed."""
@@ -228,6 +303,15 @@ class JsModuleCache:
         candidates.extend(base + e for e in EXTENSIONS)
         candidates.extend(f"{base}/index{e}" for e in EXTENSIONS)
         return next((c for c in candidates if self.exists(c)), None)
+
+
+def _regular_files(folder: str) -> frozenset[str]:
+    """The names of the regular files (or links to one) in a folder; none if unreadable."""
+    try:
+        with os.scandir(folder) as entries:
+            return frozenset(e.name for e in entries if e.is_file())
+    except OSError:
+        return frozenset()
 
 
 def js_module_cache(root: str, facts: Facts) -> JsModuleCache:

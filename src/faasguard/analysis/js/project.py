@@ -164,15 +164,13 @@ def module_graph(cache: JsModuleCache, file: str) -> list[str]:
         index += 1
         if module is None:
             continue
-        specs = [string_value(n.child_by_field_name("source"))
+        specs = [string_value(n.child_by_field_id(module.fid.source))
                  for n in (*module.nodes("import"), *module.nodes("export"))]
-        for node in module.nodes("call"):
-            func = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            if func is not None and func.type in ("identifier", "import") and \
-                    func.text in (b"require", b"import") and args is not None and \
-                    args.named_children:
-                specs.append(string_value(args.named_children[0]))
+        for node in module.nodes("require"):
+            args = node.child_by_field_id(module.fid.arguments)
+            first = args.named_child(0) if args is not None else None
+            if first is not None:
+                specs.append(string_value(first))
         for spec in specs:
             target = cache.resolve_local(module.file, spec) if spec is not None else None
             if target is not None and target not in seen:
