@@ -36,6 +36,7 @@ from faasguard.analysis.aws_values import (
     SessionV,
     Target,
     WaiterV,
+    external,
     literal_name,
 )
 from faasguard.analysis.taint.modules import (
@@ -403,7 +404,7 @@ class Interpreter:
     def imported(self, module: Module, dotted: str) -> Any:
         """What an import binds: an SDK object, a local module or a name in one."""
         if dotted.split(".", 1)[0] in SDK_ROOTS:
-            return ExtV(dotted)
+            return external(dotted)
         search = _search_path(module, self.base)
         found = self.cache.find(dotted, search)
         if found is not None:
@@ -430,7 +431,7 @@ class Interpreter:
     def attribute(self, base: Any, attr: str, node: ast.expr, f: Frame) -> Any:
         """`base.attr`."""
         if isinstance(base, ExtV):
-            return ExtV(f"{base.dotted}.{attr}")
+            return external(f"{base.dotted}.{attr}")
         if isinstance(base, ModuleV):
             return self.global_name(base.module, attr)
         if isinstance(base, InstanceV):

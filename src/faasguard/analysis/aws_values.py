@@ -112,6 +112,20 @@ class ExtV:
     dotted: str
 
 
+#: ExtV values made so far, by dotted name (shared, like literal Names).
+_EXTERNALS: dict[str, ExtV] = {}
+
+
+def external(dotted: str) -> ExtV:
+    """`ExtV(dotted)`, shared: one per dotted name (imports and their attributes repeat)."""
+    found = _EXTERNALS.get(dotted)
+    if found is None:
+        if len(_EXTERNALS) >= _MAX_LITERALS:
+            _EXTERNALS.clear()
+        found = _EXTERNALS[dotted] = ExtV(dotted)
+    return found
+
+
 @dataclass(frozen=True)
 class SessionV:
     """A boto3/aioboto3/botocore session."""
