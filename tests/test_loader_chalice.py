@@ -127,3 +127,39 @@ def test_blueprints_give_routes_and_functions_with_their_prefixes() -> None:
     findings = {(f.rule_id, str(f.location)) for f in scan(str(FIXTURES / "blueprints")).findings}
     assert ("FG-WALLET-004", "chalicelib/events.py:8") in findings  # writes to event.bucket
     assert ("FG-SHADOW-006", "chalicelib/orders.py:7") in findings
+
+
+def test_policy_file_statements_are_at_their_own_lines() -> None:
+    app = _load(FIXTURES / "policy_lines")
+    roles = {r.id.split("#")[1]: r for r in app.roles.values()}
+    default = roles["DefaultRole"]  # .chalice/policy-prod.json (autogen_policy: false)
+    assert [(s.sid, str(s.location)) for s in default.statements] == [
+        ("ReadLedger", ".chalice/policy-prod.json:4"),  # tab-indented, as JSON allows
+        ("Everything", ".chalice/policy-prod.json:11")]  # a one-line statement
+    assert str(default.location) == ".chalice/config.json:7"  # "autogen_policy": false
+    nightly = roles["nightlyRole"]  # per-function iam_policy_file, one statement mapping
+    assert [(s.actions, str(s.location)) for s in nightly.statements] == [
+        (("s3:PutObject",), ".chalice/policy-nightly.json:3")]
+    assert str(nightly.location) == ".chalice/config.json:13"
+    env = app.functions[".chalice/config.json#nightly"].environment
+    assert {k: v.location.line for k, v in env.items()} == {"LEDGER_TABLE": 9,
+                                                            "REPORT_BUCKET": 15}
+
+
+def test_broken_policy_file_is_a_diagnostic_at_the_setting_naming_it() -> None:
+    app = _load(FIXTURES / "policy_lines")
+    assert app.roles[".chalice/config.json#auditRole"].statements == []
+    warning, = app.diagnostics
+    assert (warning.file, warning.line, warning.level) == (".chalice/config.json", 19, "warning")
+    assert warning.message.startswith("policy file .chalice/policy-audit.json: line 5: ")
+    assert "the role's permissions are not known" in warning.message
+
+
+def test_permission_findings_point_at_the_statement() -> None:
+    found = {(f.rule_id, str(f.location)) for f in scan(
+        str(EXAMPLES / "vulnerable-app-chalice")).findings}
+    assert ("FG-PERM-001", ".chalice/policy-dev.json:4") in found  # "Action": "*"
+    assert ("FG-PERM-002", ".chalice/policy-dev.json:5") in found  # "dynamodb:*"
+    assert ("FG-PERM-104", ".chalice/config.json:18") in found  # "iam_policy_file"
+    assert not {loc for _, loc in found} & {".chalice/policy-dev.json:1",
+                                             ".chalice/config.json:1"}

@@ -158,3 +158,34 @@ def test_views_of_flask_shortcut_decorators_are_entry_points() -> None:
     injections = [f for f in scan(str(FIXTURES / "shortcut_views")).findings
                   if f.rule_id == "FG-INJ-001"]
     assert [(f.location.file, f.location.line) for f in injections] == [("web.py", 11)]
+
+
+def test_policy_statements_are_at_their_own_lines() -> None:
+    app = _load(FIXTURES / "policy_lines", "zappa_settings.json")
+    prod = app.roles["zappa_settings.json#prod:role"]
+    assert [(s.sid, s.actions, str(s.location)) for s in prod.statements] == [
+        (None, ("sqs:SendMessage",), "zappa_settings.json:9"),  # extra_permissions
+        (None, ("s3:*",), "zappa_settings.json:14"),
+        ("ReadLedger", ("dynamodb:GetItem", "dynamodb:Query"), "policies/prod.json:4"),
+        ("Everything", ("*",), "policies/prod.json:10")]  # attach_policy
+    assert str(prod.location) == "zappa_settings.json:6"  # role_name
+    dev = app.functions["zappa_settings.json#dev"]
+    assert str(dev.environment["LEDGER_TABLE"].location) == "zappa_settings.json:24"
+    assert str(app.functions["zappa_settings.json#prod"].environment[
+        "LEDGER_TABLE"].location) == "zappa_settings.json:17"
+
+
+def test_unreadable_attach_policy_is_a_diagnostic_at_the_setting() -> None:
+    app = _load(FIXTURES / "policy_lines", "zappa_settings.json", "dev")
+    role, = app.roles.values()
+    assert [s.location.file for s in role.statements] == ["zappa_settings.json"] * 2
+    warning, = [d for d in app.diagnostics if d.level == "warning"]
+    assert (warning.file, warning.line) == ("zappa_settings.json", 22)
+    assert "attach_policy policies/dev.json cannot be read (line 4: invalid" in warning.message
+
+
+def test_permission_findings_point_at_the_attached_statement() -> None:
+    found = {(f.rule_id, str(f.location)) for f in scan(
+        str(EXAMPLES / "vulnerable-app-zappa")).findings}
+    assert {("FG-PERM-001", "policy.json:4"), ("FG-PERM-002", "policy.json:9")} <= found
+    assert "policy.json:1" not in {loc for _, loc in found}

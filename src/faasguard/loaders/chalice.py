@@ -25,8 +25,6 @@ generated policy (unknown statically, noted on the role).
 
 from __future__ import annotations
 
-import json
-import os
 import posixpath
 from dataclasses import dataclass, replace
 from typing import Any
@@ -39,8 +37,8 @@ from faasguard.loaders.decorators import (
     decorated,
     parse_python,
 )
-from faasguard.loaders.documents import Document, InputError, LDict, read_text
-from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.documents import Document, InputError, LDict
+from faasguard.loaders.policy_files import policy_file_statements
 from faasguard.model import (
     Api,
     App,
@@ -234,7 +232,8 @@ class _Reader:
                                                   Location(self.ctx.file, line))
         if isinstance(per_fn, dict) and ({"iam_policy_file", "manage_iam_role", "iam_role_arn",
                                           "autogen_policy"} & per_fn.keys()):
-            role = self._role(merged, f"{python_name}Role")  # the function's own role
+            # the function's own role
+            role = self._role([*self.layers, per_fn], f"{python_name}Role")
         else:
             if self._default_role is None:
                 self._default_role = (self._role(),)
@@ -246,38 +245,48 @@ class _Reader:
         self.app.functions[fid] = fn
         return fn
 
-    def _role(self, settings: dict[str, Any] | None = None,
+    def _role(self, layers: list[dict[str, Any]] | None = None,
               role_name: str = "DefaultRole") -> Role | None:
-        """The role of the settings given (the app's by default): None for an external
-        role (`manage_iam_role: false`), else Chalice's role with its policy file."""
-        settings = self.settings if settings is None else settings
+        """The role of the settings layers given (the app's by default): None for an
+        external role (`manage_iam_role: false`), else Chalice's role with its policy
+        file, located at the setting that chose the policy."""
+        layers = self.layers if layers is None else layers
+        settings = {k: v for layer in layers for k, v in layer.items()}
         if settings.get("manage_iam_role") is False:
             return None
-        role = Role(qualify(self.ctx.file, role_name), Location(self.ctx.file, 1),
-                    assume_services=("lambda.amazonaws.com",))
         policy_file = settings.get("iam_policy_file")
+        where = _key_line(layers, "iam_policy_file" if policy_file else "autogen_policy")
+        role = Role(qualify(self.ctx.file, role_name), Location(self.ctx.file, where),
+                    assume_services=("lambda.amazonaws.com",))
         if settings.get("autogen_policy", True) is not False and not policy_file:
             role.arn = None
             self.app.diagnostics.append(self.ctx.diagnostic(
                 "autogen_policy: Chalice writes the role's policy from the AWS calls it finds "
-                "in app.py at deploy time; its statements are not known here", 1, "note",
+                "in app.py at deploy time; its statements are not known here", where, "note",
                 "chalice"))
             self.app.roles[role.id] = role
             return role
         name = str(policy_file or f"policy-{self.stage}.json")
         rel = posixpath.join(posixpath.dirname(self.ctx.file), name)
         try:
-            document = json.loads(read_text(os.path.join(self.ctx.root, rel)))
-        except (InputError, ValueError) as exc:
-            message = exc.message if isinstance(exc, InputError) else f"not JSON ({exc})"
+            role.statements.extend(policy_file_statements(self.ctx, rel))
+        except InputError as exc:
             self.app.diagnostics.append(self.ctx.diagnostic(
-                f"policy file {rel}: {message}; the role's permissions are not known", 1,
-                "warning", "chalice"))
+                f"policy file {rel}: {exc.message}; the role's permissions are not known",
+                where, "warning", "chalice"))
         else:
-            role.statements.extend(statements_from_document(document, rel))
             self.app.files.append(SourceFile(rel, "chalice"))
         self.app.roles[role.id] = role
         return role
+
+
+def _key_line(layers: list[dict[str, Any]], key: str) -> int:
+    """The line of `key` in the last settings layer that sets it (the one that wins);
+    1 when none does."""
+    for layer in reversed(layers):
+        if key in layer:
+            return layer.line_of(key, 1) if isinstance(layer, LDict) else 1
+    return 1
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -21,15 +21,15 @@ only knows the catch-all.
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from typing import Any
 
 from faasguard.loaders import LoadContext
-from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
+from faasguard.loaders.documents import Document, InputError, LDict, LList
 from faasguard.loaders.flask_routes import flask_routes
 from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.policy_files import policy_file_statements
 from faasguard.model import (
     Api,
     App,
@@ -146,7 +146,9 @@ class _Stage:
         if s.get("role_arn"):
             fn.role_arn = s["role_arn"]
             return
-        role = Role(qualify(self.ctx.file, f"{self.stage}:role"), self.at("role_name"),
+        named = next((key for key in ("role_name", "attach_policy", "extra_permissions")
+                      if key in s), "role_name")  # where the role is given its name or policy
+        role = Role(qualify(self.ctx.file, f"{self.stage}:role"), self.at(named),
                     assume_services=("lambda.amazonaws.com",))
         if s.get("manage_roles", True) is not False:
             # Zappa's default role policy allows broad access (logs, S3, SQS, ...); the
@@ -170,13 +172,13 @@ class _Stage:
         if rel.startswith("../") or posixpath.isabs(policy):
             return
         try:
-            document = json.loads(read_text(os.path.join(self.ctx.root, rel)))
-        except (InputError, ValueError):
+            role.statements.extend(policy_file_statements(self.ctx, rel))
+        except InputError as exc:
             self.app.diagnostics.append(self.ctx.diagnostic(
-                f"attach_policy {policy} cannot be read; its permissions are not known",
-                self.at("attach_policy").line, "warning", "zappa"))
+                f"attach_policy {policy} cannot be read ({exc.message}); its permissions are "
+                "not known", self.at("attach_policy").line, "warning", "zappa"))
             return
-        role.statements.extend(statements_from_document(document, rel))
+        self.app.files.append(SourceFile(rel, "zappa"))
 
     def _api(self, fn: Function) -> None:
         s = self.s
