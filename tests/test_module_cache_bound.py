@@ -96,3 +96,88 @@ def test_findings_do_not_depend_on_how_many_trees_are_kept(tmp_path: Path,
     assert "put_item" in kept_all[2]
     monkeypatch.setattr(modules, "RETAINED_MODULES", 0)  # every tree dropped each time
     assert _results(tmp_path) == kept_all
+
+
+SHARED_HANDLERS = """\
+import subprocess
+
+
+def first(event, context):
+    return subprocess.run(event["cmd"], shell=True)
+
+
+def second(event, context):
+    return {"ok": True}
+"""
+
+SCRIPT = """\
+import os
+
+
+def rebuild(payload):
+    os.system("make " + payload["target"])
+"""
+
+
+def _parse_counts(root: Path, monkeypatch: Any) -> tuple[dict[str, int], Any]:
+    counts: dict[str, int] = {}
+    original = ModuleCache._parse
+
+    def counting(self: ModuleCache, rel: str) -> modules.Module:
+        counts[rel] = counts.get(rel, 0) + 1
+        return original(self, rel)
+
+    monkeypatch.setattr(ModuleCache, "_parse", counting)
+    results = _results(root)
+    monkeypatch.setattr(ModuleCache, "_parse", original)
+    return counts, results
+
+
+def test_a_scan_parses_each_python_file_once_even_when_keeping_no_tree(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    _project(tmp_path)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "serverless.yml").write_text(
+        "service: shared\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
+        "  one:\n    handler: handlers.first\n  other:\n    handler: svc.second\n"
+        "  two:\n    handler: handlers.second\n")
+    (tmp_path / "shared" / "handlers.py").write_text(SHARED_HANDLERS)
+    (tmp_path / "shared" / "svc.py").write_text(SHARED_HANDLERS)
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "rebuild.py").write_text(SCRIPT)
+    kept_counts, kept_all = _parse_counts(tmp_path, monkeypatch)
+    assert set(kept_counts) == {"common/lib.py", "shared/handlers.py", "shared/svc.py",
+                                "tools/rebuild.py", *(f"svc{n}/src/{h}.py" for n in range(4)
+                                                      for h in "ab")}
+    assert set(kept_counts.values()) == {1}
+    monkeypatch.setattr(modules, "RETAINED_MODULES", 0)  # only pinned files and libraries
+    counts, results = _parse_counts(tmp_path, monkeypatch)
+    assert counts == kept_counts  # every file once: no tree dropped and parsed again
+    assert results == kept_all
+    flows = results[1]
+    assert "code:tools/rebuild.py:rebuild" in flows  # the unreached pass still ran on it
+
+
+def test_release_keeps_pinned_files_and_imported_libraries(tmp_path: Path) -> None:
+    (tmp_path / "lib.py").write_text("X = 1\n")
+    (tmp_path / "app.py").write_text("import lib\n")
+    (tmp_path / "other.py").write_text("Y = 2\n")
+    cache = ModuleCache(str(tmp_path), retain=0, retain_libraries=1, retain_wanted=0)
+    dropped: list[str] = []
+
+    def note(module: modules.Module) -> bool:
+        dropped.append(module.file)
+        return False
+
+    cache.before_drop.append(note)
+    cache.pin("app.py")
+    app = cache.get("app.py")
+    library = cache.find("lib", ("",))
+    cache.get("other.py")
+    cache.release()
+    assert dropped == ["other.py"]
+    assert cache.parsed("app.py") is app and cache.parsed("lib.py") is library
+    cache.unpin("app.py")
+    cache.release()
+    assert dropped == ["other.py", "app.py"]
+    assert cache.parsed("lib.py") is library  # imported by another module: kept

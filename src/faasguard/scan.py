@@ -53,7 +53,9 @@ SOURCE_SUFFIXES: dict[str, SourceKind] = {
 #: fill `Facts`. They are imported when a scan runs (never at CLI start). To add one,
 #: append a line, e.g. "faasguard.analysis.cost:analyse".
 ANALYSES: list[str] = [
-    "faasguard.analysis.handlers:resolve",  # first: fills Function.source_file/handler_name
+    # first: fills Function.source_file/handler_name, and runs the per-handler parts of
+    # code_facts, taint and awscalls on each handler while it is parsed (HANDLER_STEPS)
+    "faasguard.analysis.handlers:resolve_then_analyse",
     "faasguard.analysis.openapi:analyse_openapi",
     "faasguard.analysis.endpoints:analyse_endpoints",
     "faasguard.analysis.cost:analyse_cost",

@@ -17,12 +17,13 @@ from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.frameworks import app_entries
-from faasguard.analysis.taint.modules import ModuleCache, module_cache, paused_gc
+from faasguard.analysis.taint.modules import ModuleCache, early_work, module_cache, paused_gc
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
-__all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "calls_in_handler",
-           "resolve_target"]
+__all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "analyse_handler_calls",
+           "calls_in_handler", "resolve_target"]
 
+_NAMES = "awscalls.names"  # Facts.memo key of the NameIndex the calls of a step share
 #: DataResource kinds per target kind (a function target is looked up in App.functions).
 _RESOURCE_KINDS = {"bucket": "bucket", "table": "table", "queue": "queue", "topic": "topic",
                    "secret": "secret", "stream": "stream", "state-machine": "state-machine",
@@ -42,38 +43,53 @@ def calls_in_handler(cache: ModuleCache, file: str, handler: str,
 def analyse_aws_calls(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.aws_calls` for every Python function with a resolved
     handler (an empty list: analysed, no AWS call). A handler that is not a plain function
-    (`handler = Mangum(app)`) or code nested too deeply is a diagnostic, never a silence."""
+    (`handler = Mangum(app)`) or code nested too deeply is a diagnostic, never a silence.
+    Functions analysed during handler resolution (`analyse_handler_calls`) are not redone."""
     cache = module_cache(app.root, facts)
-    names = NameIndex(app)
+    done = early_work(facts, "awscalls").take(app)
+    facts.memo.pop(_NAMES, None)  # indexed afresh from the app as it is now
     with paused_gc():
         for function in app.functions.values():
-            if not function.source_file or not function.handler_name:
+            if function.id in done or not function.source_file or not function.handler_name:
                 continue
             cache.release()  # between two handlers: no tree is in use
-            name = logical_id(function.id)
-            try:
-                calls = calls_in_handler(cache, function.source_file, function.handler_name,
-                                         function.code_dir or "")
-            except RecursionError:
-                app.diagnostics.append(Diagnostic(
-                    function.source_file, f"function '{name}': code nested too deeply to find "
-                    "its AWS calls", None, "warning", "awscalls"))
-                continue
-            if calls is None:
-                calls = _app_calls(function, app, cache)
-            if calls is None:
-                if cache.try_get(function.source_file) is not None:  # parses: not a def
-                    app.diagnostics.append(Diagnostic(
-                        function.source_file, f"function '{name}': handler "
-                        f"'{function.handler_name}' is not a plain function; its AWS calls "
-                        "were not analysed (least-privilege rules skip it)", None, "note",
-                        "awscalls"))
-                continue
-            facts.aws_calls[function.id] = [
-                c.with_targets(tuple([Target(t.kind, t.name, t.key,
-                                             resolve_target(t, function, app, names))
-                                      for t in c.targets]))
-                for c in calls]
+            analyse_handler_calls(app, facts, function)
+    facts.memo.pop(_NAMES, None)
+
+
+def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
+    """The AWS calls of one function into `facts.aws_calls` (also a per-handler step of
+    analysis.handlers, run while the handler's module is parsed)."""
+    if not function.source_file or not function.handler_name:
+        return
+    cache = module_cache(app.root, facts)
+    names = facts.memo.get(_NAMES)
+    if not isinstance(names, NameIndex):
+        names = facts.memo[_NAMES] = NameIndex(app)
+    name = logical_id(function.id)
+    try:
+        calls = calls_in_handler(cache, function.source_file, function.handler_name,
+                                 function.code_dir or "")
+    except RecursionError:
+        app.diagnostics.append(Diagnostic(
+            function.source_file, f"function '{name}': code nested too deeply to find "
+            "its AWS calls", None, "warning", "awscalls"))
+        return
+    if calls is None:
+        calls = _app_calls(function, app, cache)
+    if calls is None:
+        if cache.try_get(function.source_file) is not None:  # parses: not a def
+            app.diagnostics.append(Diagnostic(
+                function.source_file, f"function '{name}': handler "
+                f"'{function.handler_name}' is not a plain function; its AWS calls "
+                "were not analysed (least-privilege rules skip it)", None, "note",
+                "awscalls"))
+        return
+    facts.aws_calls[function.id] = [
+        c.with_targets(tuple([Target(t.kind, t.name, t.key,
+                                     resolve_target(t, function, app, names))
+                              for t in c.targets]))
+        for c in calls]
 
 
 def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall] | None:

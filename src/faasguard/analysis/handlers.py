@@ -8,39 +8,124 @@ step fills `Function.source_file` (relative to the scanned root) and
 "handler"; nothing is skipped silently and nothing is imported or executed.
 Node.js functions are resolved by analysis.js.handlers (file and exported function);
 functions on other runtimes (Java, container images) are left alone.
+
+In a scan (`resolve_then_analyse`), the per-handler analyses (HANDLER_STEPS) run on each
+Python handler right after it is resolved, while its module is parsed: each file is
+parsed once, and only a bounded number of trees is held at a time.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import posixpath
+from collections.abc import Callable, Iterable
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.handlers import is_node, resolve_node
 from faasguard.analysis.taint.modules import (
+    EarlyWork,
     Module,
     ModuleCache,
     ParseError,
+    early_work,
     module_cache,
     paused_gc,
 )
 from faasguard.model import App, Diagnostic, Function, logical_id
 
+#: The per-handler analyses, by key: "module:function" names of `(app, facts, function)
+#: -> None` steps, run on each Python function in App order just after its handler is
+#: resolved. Each belongs to a whole-app step of scan.ANALYSES, which starts with
+#: `early_work(facts, key).take(app)` and then does only the functions not done (the
+#: code-facts step skips the files already in `facts.code`).
+HANDLER_STEPS: dict[str, str] = {
+    "code_facts": "faasguard.analysis.handlers:code_facts_of_handler",
+    "taint": "faasguard.analysis.taint:analyse_handler",
+    "awscalls": "faasguard.analysis.awscalls:analyse_handler_calls",
+}
+
 
 def resolve(app: App, facts: Facts) -> None:
-    """Analysis step: resolve every Python function's handler to a file and a function."""
+    """Resolve every Python function's handler to a file and a function (nothing else)."""
+    _resolve_all(app, facts, ())
+
+
+def resolve_then_analyse(app: App, facts: Facts) -> None:
+    """Analysis step: `resolve`, running every HANDLER_STEPS step on each Python handler
+    while its module is parsed."""
+    _resolve_all(app, facts, HANDLER_STEPS)
+
+
+def resolve_with_steps(app: App, facts: Facts, steps: Iterable[str]) -> None:
+    """`resolve`, running the HANDLER_STEPS steps of these keys on each Python handler."""
+    _resolve_all(app, facts, steps)
+
+
+def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     cache = module_cache(app.root, facts)
+    runners = [_StepRunner(key, facts) for key in steps]
+    python = [f for f in app.functions.values() if not is_node(f) and _is_python(f)]
+    located = {f.id: _locate(f, cache) for f in python}
+    for where in located.values():
+        if not isinstance(where, Diagnostic):
+            cache.pin(where[0])  # kept until the last function naming it is analysed
     with paused_gc():
         for function in app.functions.values():
             if is_node(function):
                 problem = resolve_node(function, app, facts)
-            elif not _is_python(function):
-                continue
+            elif function.id in located:
+                where = located[function.id]
+                problem = where if isinstance(where, Diagnostic) else \
+                    _check(function, *where, cache)
             else:
-                problem = _resolve_one(function, app, cache)
-                cache.release()
+                continue
             if problem is not None:
                 app.diagnostics.append(problem)
+            if function.id not in located:
+                continue
+            for runner in runners:
+                runner.run(app, facts, function)
+            if not isinstance(where, Diagnostic):
+                cache.unpin(where[0])
+            cache.release()
+
+
+class _StepRunner:
+    """One per-handler step: run on each function, its diagnostics and a crash kept for
+    its whole-app step (`EarlyWork`), so they are reported where they always were."""
+
+    def __init__(self, key: str, facts: Facts):
+        module_name, _, func_name = HANDLER_STEPS[key].partition(":")
+        self.step: Callable[[App, Facts, Function], None] = \
+            getattr(importlib.import_module(module_name), func_name)
+        self.work: EarlyWork = early_work(facts, key)
+
+    def run(self, app: App, facts: Facts, function: Function) -> None:
+        if self.work.error is not None:  # the step crashed: its whole-app step reports it
+            return
+        start = len(app.diagnostics)
+        try:
+            self.step(app, facts, function)
+        except Exception as exc:  # noqa: BLE001 (re-raised by the whole-app step)
+            self.work.error = exc
+            return
+        finally:
+            self.work.diagnostics.extend(app.diagnostics[start:])
+            del app.diagnostics[start:]
+        self.work.done.add(function.id)
+
+
+def code_facts_of_handler(app: App, facts: Facts, function: Function) -> None:
+    """The code facts (analysis.code_facts) of a function's handler file, taken while it
+    is parsed; the code-facts step then skips the file."""
+    from faasguard.analysis.code_facts import facts_of_tree
+
+    path = function.source_file
+    if path and path.endswith(".py") and path not in facts.code:
+        module = module_cache(app.root, facts).parsed(path)
+        if module is not None:
+            facts.code[path] = facts_of_tree(path, module.tree)
 
 
 def resolve_handlers(app: App, facts: Facts | None = None) -> None:
@@ -68,7 +153,9 @@ def split_handler(handler: str) -> tuple[str, str] | None:
     return path, name
 
 
-def _resolve_one(function: Function, app: App, cache: ModuleCache) -> Diagnostic | None:
+def _locate(function: Function, cache: ModuleCache) -> tuple[str, str] | Diagnostic:
+    """The file a Python function's handler names (checked to exist, not parsed) and the
+    function's name in it, or why there is none."""
     where, line = function.location.file, function.location.line
     name = logical_id(function.id)
     handler = function.handler
@@ -94,6 +181,14 @@ def _resolve_one(function: Function, app: App, cache: ModuleCache) -> Diagnostic
         return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
                           f"{candidates[0]}); its code was not analysed", line, "warning",
                           "handler")
+    return found, func_name
+
+
+def _check(function: Function, found: str, func_name: str,
+           cache: ModuleCache) -> Diagnostic | None:
+    """Parse the handler file and check it defines the handler; fills `source_file` and
+    `handler_name`."""
+    name = logical_id(function.id)
     function.source_file = found
     try:
         module = cache.get(found)

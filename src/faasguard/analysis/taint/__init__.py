@@ -5,6 +5,6 @@ Public surface: `analyse_taint(app, facts)` (the analysis step; it fills
 """
 
 from faasguard.analysis.taint.flows import Flow
-from faasguard.analysis.taint.project import analyse_taint
+from faasguard.analysis.taint.project import analyse_handler, analyse_taint
 
-__all__ = ["Flow", "analyse_taint"]
+__all__ = ["Flow", "analyse_handler", "analyse_taint"]

@@ -14,7 +14,7 @@ import itertools
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,13 +23,18 @@ from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
+    from faasguard.model import App, Diagnostic
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 #: Parsed trees a scan keeps for its whole length (about 26 KB each for a small handler);
-#: the trees of further files are dropped between two handlers and parsed again if needed.
+#: the trees of further files are dropped between two handlers (see ModuleCache).
 RETAINED_MODULES = 1000
+#: Modules other modules import (shared libraries), kept for the whole scan besides those.
+RETAINED_LIBRARIES = 1000
+#: Trees kept besides those because an analysis still wants them (`ModuleCache.before_drop`).
+RETAINED_WANTED = 1000
 
 
 class ParseError(Exception):
@@ -164,22 +169,36 @@ def _dotted_of_file(file: str) -> str:
 class ModuleCache:
     """Parses each Python file under `root` and answers module look-ups.
 
-    The first `retain` files parsed stay for the whole scan; `release()` (called by the
-    analyses between two handlers, never in the middle of one) drops the trees parsed
-    after them, so a scan of thousands of handlers holds a bounded number of trees, not
-    all of them. A dropped file is parsed again when asked for (the same tree: results
-    do not change). A library every handler imports is parsed with the first handler,
-    so it stays. Import aliases of dropped files are remembered (`aliases`).
+    A scan of thousands of handlers holds a bounded number of trees, not all of them:
+    `release()` (called by the analyses between two handlers, never in the middle of one)
+    drops every tree except the first `retain` parsed, the first `retain_libraries`
+    modules that other modules import (`find`), the files still `pin`ned (a handler file
+    that later functions of the app name too), and up to `retain_wanted` trees a
+    `before_drop` callback asks to keep (until `done_with`). The per-handler analyses run
+    on each handler while its module is parsed (analysis.handlers.HANDLER_STEPS), so a
+    dropped tree is rarely wanted again; when it is, it is parsed again (the same tree:
+    results do not change). The `before_drop` callbacks see every tree before it goes, so
+    an analysis can keep a summary instead; the import aliases of dropped files are kept
+    (`aliases`).
     """
 
-    def __init__(self, root: str, retain: int = RETAINED_MODULES):
+    def __init__(self, root: str, retain: int = RETAINED_MODULES,
+                 retain_libraries: int = RETAINED_LIBRARIES,
+                 retain_wanted: int = RETAINED_WANTED):
         self.root = root
         self.retain = retain
+        self.retain_libraries = retain_libraries
+        self.retain_wanted = retain_wanted
         self.modules: dict[str, Module] = {}
         self.errors: dict[str, ParseError] = {}
+        #: called with each tree about to be dropped; True asks to keep it
+        self.before_drop: list[Callable[[Module], bool]] = []
         self._isfile: dict[str, bool] = {}
         self._lookups: dict[tuple[str, str], str | None] = {}
         self._dropped_aliases: dict[str, dict[str, str]] = {}
+        self._libraries: set[str] = set()
+        self._wanted: set[str] = set()
+        self._pins: dict[str, int] = {}
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""
@@ -204,13 +223,40 @@ class ModuleCache:
         self.modules[rel] = module
         return module
 
+    def parsed(self, rel: str) -> Module | None:
+        """The module if its tree is held now (never parses)."""
+        return self.modules.get(rel)
+
+    def pin(self, rel: str) -> None:
+        """Keep this file's tree until as many `unpin` calls (one per later user)."""
+        self._pins[rel] = self._pins.get(rel, 0) + 1
+
+    def unpin(self, rel: str) -> None:
+        """One user of a pinned file is done with it."""
+        left = self._pins.get(rel, 0) - 1
+        if left > 0:
+            self._pins[rel] = left
+        else:
+            self._pins.pop(rel, None)
+
+    def done_with(self, rel: str) -> None:
+        """A tree kept because a `before_drop` callback wanted it is not needed any more."""
+        self._wanted.discard(rel)
+
     def release(self) -> None:
-        """Drop the trees parsed after the first `retain` (call it only where no
-        analysis holds a module: between two handlers or two files)."""
+        """Drop the trees not kept (see the class); call it only where no analysis holds
+        a module: between two handlers or two files."""
         if len(self.modules) <= self.retain:
             return
         for rel in list(itertools.islice(self.modules, self.retain, None)):
-            module = self.modules.pop(rel)
+            if rel in self._pins or rel in self._libraries or rel in self._wanted:
+                continue
+            module = self.modules[rel]
+            wanted = [callback(module) for callback in self.before_drop]
+            if any(wanted) and len(self._wanted) < self.retain_wanted:
+                self._wanted.add(rel)
+                continue
+            del self.modules[rel]
             self._dropped_aliases[rel] = module.aliases
             # a class refers back to its module: clear that cycle so reference counting
             # frees the tree (the cyclic collector is paused or frozen during analyses)
@@ -275,6 +321,8 @@ class ModuleCache:
                 self._lookups[key] = path
             found = self.try_get(path) if path is not None else None
             if found is not None:
+                if path not in self._libraries and len(self._libraries) < self.retain_libraries:
+                    self._libraries.add(found.file)
                 return found
         return None
 
@@ -308,8 +356,41 @@ def module_cache(root: str, facts: Facts) -> ModuleCache:
     """The scan's module cache (created on first use), so each file is parsed once."""
     cache = facts.python_modules
     if not isinstance(cache, ModuleCache) or cache.root != root:
-        cache = facts.python_modules = ModuleCache(root, RETAINED_MODULES)
+        cache = facts.python_modules = ModuleCache(root, RETAINED_MODULES, RETAINED_LIBRARIES,
+                                                   RETAINED_WANTED)
     return cache
+
+
+@dataclass
+class EarlyWork:
+    """What a per-handler step (analysis.handlers.HANDLER_STEPS) did during handler
+    resolution, kept for the whole-app analysis step it belongs to: the ids of the
+    functions done, the diagnostics they produced, the exception that stopped it."""
+
+    done: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: Exception | None = None
+
+    def take(self, app: App) -> set[str]:
+        """For the whole-app step, at its start: report the diagnostics of the early runs
+        (where the step would have reported them), raise what stopped them, and return
+        the ids of the functions done. What is taken is gone (a second run does all)."""
+        app.diagnostics.extend(self.diagnostics)
+        self.diagnostics.clear()
+        done, self.done = self.done, set()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return done
+
+
+def early_work(facts: Facts, step: str) -> EarlyWork:
+    """The early work of one per-handler step (its key in HANDLER_STEPS) in this scan."""
+    key = f"handler_steps.{step}"
+    found = facts.memo.get(key)
+    if not isinstance(found, EarlyWork):
+        found = facts.memo[key] = EarlyWork()
+    return found
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from faasguard.analysis.taint.modules import (
     FunctionNode,
     Module,
     ModuleCache,
+    early_work,
     module_cache,
     paused_gc,
 )
@@ -32,51 +33,93 @@ from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger,
 
 #: Trigger kinds that make an HTTP request the event.
 HTTP_KINDS = {"http", "websocket", "alb"}
+_RUN = "taint.run"  # Facts.memo key of the scan's _TaintRun (handlers analysed early)
 
 
 def analyse_taint(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.flows` (function id -> flows) for every Python handler.
 
-    Flows of code no handler reaches are stored under `code:<file>:<function>`.
+    Flows of code no handler reaches are stored under `code:<file>:<function>`. Handlers
+    already analysed during handler resolution (`analyse_handler`) are not redone.
     """
     with paused_gc():
-        _analyse(app, facts)
+        run = _TaintRun.of(app, facts)
+        del facts.memo[_RUN]  # this step ends the run: a later call starts afresh
+        done = early_work(facts, "taint").take(app)
+        for function in app.functions.values():
+            if function.id not in done:
+                run.cache.release()  # between two handlers: no tree is in use
+                run.handler(function)
+        _analyse_unreached(app, facts, run)
+        run.cache.before_drop.remove(run.remember_entries)
 
 
-def _analyse(app: App, facts: Facts) -> None:
-    cache = module_cache(app.root, facts)
-    table = _table(app, facts)
-    describe = _Describer(table)
-    visited: set[tuple[str, int]] = set()
-    reported: set[tuple[str, str, int]] = set()
-    for function in app.functions.values():
-        cache.release()  # between two handlers: no tree is in use
-        entry = _entry(function, cache)
+def analyse_handler(app: App, facts: Facts, function: Function) -> None:
+    """The flows of one function's handler (a per-handler step of analysis.handlers)."""
+    _TaintRun.of(app, facts).handler(function)
+
+
+class _TaintRun:
+    """The taint analysis of one scan: its table, what the handlers reached, the flows
+    reported, and what files dropped from the module cache offer the unreached pass."""
+
+    def __init__(self, app: App, facts: Facts):
+        self.app = app
+        self.facts = facts
+        self.cache = module_cache(app.root, facts)
+        self.table = _table(app, facts)
+        self.describe = _Describer(self.table)
+        self.visited: set[tuple[str, int]] = set()
+        self.reported: set[tuple[str, str, int]] = set()
+        #: file -> lines of the entries the unreached pass would analyse, for files whose
+        #: tree was dropped (all of them reached by a handler: nothing to parse again)
+        self.entry_lines: dict[str, tuple[int, ...]] = {}
+        self.unreached_done: set[str] = set()  # files the unreached pass is through with
+        self.cache.before_drop.append(self.remember_entries)
+
+    @classmethod
+    def of(cls, app: App, facts: Facts) -> _TaintRun:
+        """The scan's run (created on first use)."""
+        run = facts.memo.get(_RUN)
+        if not isinstance(run, _TaintRun) or run.app is not app \
+                or run.cache is not module_cache(app.root, facts):
+            run = facts.memo[_RUN] = cls(app, facts)
+        return run
+
+    def handler(self, function: Function) -> None:
+        """Analyse a function's handler (or the views of the app object it names)."""
+        entry = _entry(function, self.cache)
         if entry is None:
-            for view in app_entries(function, app, cache):  # Chalice/Flask app objects
-                _analyse_entry(app, facts, table, cache, visited, reported, describe, function,
-                               view.module, view.node, list(view.params), view)
-            continue
+            for view in app_entries(function, self.app, self.cache):  # Chalice/Flask apps
+                _analyse_entry(self, function, view.module, view.node, list(view.params), view)
+            return
         module, node = entry
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         if params:
-            _analyse_entry(app, facts, table, cache, visited, reported, describe, function,
-                           module, node, params[:1], None)
-    _analyse_unreached(app, facts, cache, table, describe, visited, reported)
+            _analyse_entry(self, function, module, node, params[:1], None)
+
+    def remember_entries(self, module: Module) -> bool:
+        """(before_drop) Note the lines of what the unreached pass would analyse in a
+        module, and ask to keep its tree while one of them is not reached yet."""
+        rel = module.file
+        if rel in self.unreached_done:
+            return False
+        lines = self.entry_lines[rel] = (
+            *(view.node.lineno for view in module_views(module)),
+            *(node.lineno for node, _, _ in _input_entries(module, self.table.source_params)))
+        return any((rel, line) not in self.visited for line in lines)
 
 
-def _analyse_entry(app: App, facts: Facts, table: TaintTable, cache: ModuleCache,
-                   visited: set[tuple[str, int]], reported: set[tuple[str, str, int]],
-                   describe: _Describer, function: Function, module: Module, node: FunctionNode,
+def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: FunctionNode,
                    params: list[str], view: View | None) -> None:
     """Analyse one entry point of a function and store its flows under the function."""
-    analyzer = Analyzer(table, cache, visited, base=function.code_dir or "")
+    analyzer = Analyzer(run.table, run.cache, run.visited, base=function.code_dir or "")
     labels = view.labels if view is not None else None
-    _run(app, analyzer, module, node, [*params, *(labels or ())], None, labels)
-    flows = [_flow(hit, describe, app, function, f"{module.file}:{node.name}", view)
+    _run(run.app, analyzer, module, node, [*params, *(labels or ())], None, labels)
+    flows = [_flow(hit, run.describe, run.app, function, f"{module.file}:{node.name}", view)
              for hit in _unique(analyzer.hits)]
-    reported.update((f.category, f.location.file, f.location.line) for f in flows)
-    facts.flows.setdefault(function.id, []).extend(flows)
+    run.reported.update((f.category, f.location.file, f.location.line) for f in flows)
+    run.facts.flows.setdefault(function.id, []).extend(flows)
 
 
 def _run(app: App, analyzer: Analyzer, module: Module, node: FunctionNode, params: list[str],
@@ -291,48 +334,60 @@ def _python_files(app: App, facts: Facts, table: TaintTable) -> list[str]:
     return listed
 
 
-def _analyse_unreached(app: App, facts: Facts, cache: ModuleCache, table: TaintTable,
-                       describe: _Describer, visited: set[tuple[str, int]],
-                       reported: set[tuple[str, str, int]]) -> None:
+def _input_entries(module: Module, names: set[str]
+                   ) -> list[tuple[FunctionNode, ClassInfo | None, list[str]]]:
+    """The functions and methods of a module with parameters named like input (those
+    parameters listed), for the unreached pass."""
+    candidates: list[tuple[FunctionNode, ClassInfo | None]] = [
+        (node, None) for node in module.functions.values()]
+    for cls in module.classes.values():
+        candidates.extend((node, cls) for node in cls.methods.values())
+    found = []
+    for node, owner in candidates:
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                  *node.args.kwonlyargs) if a.arg in names]
+        if params:
+            found.append((node, owner, params))
+    return found
+
+
+def _analyse_unreached(app: App, facts: Facts, run: _TaintRun) -> None:
     """Functions no handler reached, whose parameters look like input, analysed too."""
-    names = table.source_params
-    for rel in _python_files(app, facts, table):
+    names = run.table.source_params
+    cache, visited = run.cache, run.visited
+    for rel in _python_files(app, facts, run.table):
         cache.release()
+        run.unreached_done.add(rel)
+        cache.done_with(rel)  # dropped at the next release
+        lines = run.entry_lines.get(rel)
+        if lines is not None and cache.parsed(rel) is None \
+                and all((rel, line) in visited for line in lines):
+            continue  # dropped, and everything in it was reached: no need to parse it again
         module = cache.try_get(rel)
         if module is None:
             continue
         for view in module_views(module):  # route views of apps no function serves
             if (rel, view.node.lineno) not in visited:
-                analyzer = Analyzer(table, cache, visited)
+                analyzer = Analyzer(run.table, cache, visited)
                 _run(app, analyzer, module, view.node, list(view.labels), None, view.labels)
-                _store_unreached(app, facts, analyzer, describe, reported, rel, view.node.name,
-                                 view)
-        candidates: list[tuple[FunctionNode, ClassInfo | None]] = [
-            (node, None) for node in module.functions.values()]
-        for cls in module.classes.values():
-            candidates.extend((node, cls) for node in cls.methods.values())
-        for node, owner in candidates:
+                _store_unreached(run, analyzer, rel, view.node.name, view)
+        for node, owner, params in _input_entries(module, names):
             if (rel, node.lineno) in visited:
                 continue
-            params = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
-                                      *node.args.kwonlyargs) if a.arg in names]
-            if not params:
-                continue
-            analyzer = Analyzer(table, cache, visited)
+            analyzer = Analyzer(run.table, cache, visited)
             _run(app, analyzer, module, node, params, owner)
             qual = f"{owner.name}.{node.name}" if owner else node.name
-            _store_unreached(app, facts, analyzer, describe, reported, rel, qual)
+            _store_unreached(run, analyzer, rel, qual)
 
 
-def _store_unreached(app: App, facts: Facts, analyzer: Analyzer, describe: _Describer,
-                     reported: set[tuple[str, str, int]], rel: str, qual: str,
+def _store_unreached(run: _TaintRun, analyzer: Analyzer, rel: str, qual: str,
                      view: View | None = None) -> None:
     """The flows of one unreached entry not already reported, under `code:<file>:<qual>`."""
     flows = []
     for hit in _unique(analyzer.hits):
-        if (hit.category, hit.file, hit.line) in reported:
+        if (hit.category, hit.file, hit.line) in run.reported:
             continue
-        reported.add((hit.category, hit.file, hit.line))
-        flows.append(_flow(hit, describe, app, None, f"{rel}:{qual}", view))
+        run.reported.add((hit.category, hit.file, hit.line))
+        flows.append(_flow(hit, run.describe, run.app, None, f"{rel}:{qual}", view))
     if flows:
-        facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)
+        run.facts.flows.setdefault(f"code:{rel}:{qual}", []).extend(flows)
