@@ -38,7 +38,7 @@ from faasguard.monitor.readers.base import (
     ReadConfig,
     function_from_group,
 )
-from faasguard.monitor.readers.dispatch import events_from_line, events_from_value
+from faasguard.monitor.readers.dispatch import Item, read_message, read_value
 from faasguard.monitor.readers.jsonstream import JsonValues
 
 __all__ = ["ReadConfig", "ReadStats", "MalformedSample", "iter_events", "iter_files"]
@@ -186,6 +186,7 @@ def _read_lines(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[E
     if line.startswith(_BOM):
         line = line[len(_BOM):]
     after_event = False
+    items: list[Item] = []
     while line:
         number += 1
         stats.lines += 1
@@ -199,10 +200,15 @@ def _read_lines(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[E
             if after_event and _is_continuation(text):
                 line = stream.readline(limit)
                 continue
-            line_ctx = Context(ctx.file, number, ctx.config, ctx.function)
-            before = stats.events
-            yield from _count(events_from_line(text, line_ctx), line_ctx, text, stats)
-            after_event = stats.events > before
+            message = text.strip()
+            after_event = False
+            if message:
+                line_ctx = Context(ctx.file, number, ctx.config, ctx.function)
+                read_message(message, line_ctx, items)
+                before = stats.events
+                yield from _counted(items, ctx.file, number, stats, message)
+                after_event = stats.events > before
+                items.clear()
         line = stream.readline(limit)
 
 
@@ -247,6 +253,7 @@ def _starts_document(first: bytes) -> bool:
 def _read_document(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[Event]:
     values = JsonValues(stream, ctx.config.max_document_bytes)
     last_line = 0
+    items: list[Item] = []
     for line, value in values:
         if isinstance(value, Malformed) and last_line == 0:
             # not even its first value is JSON: a text file that starts with "{"
@@ -254,20 +261,22 @@ def _read_document(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterato
             yield from _read_lines(stream, ctx, stats)
             return
         last_line = line
-        value_ctx = Context(ctx.file, line, ctx.config, ctx.function)
         if isinstance(value, Malformed):
             stats.add_malformed(ctx.file, line, str(value))
             continue
-        yield from _count(events_from_value(value, value_ctx), value_ctx, "", stats)
+        read_value(value, Context(ctx.file, line, ctx.config, ctx.function), items)
+        yield from _counted(items, ctx.file, line, stats)
+        items.clear()
     stats.lines += max(last_line, values.line)
     stats.text_bytes += values.bytes_read
 
 
-def _count(items: Iterable[Event | Malformed], ctx: Context, text: str,
-           stats: ReadStats) -> Iterator[Event]:
+def _counted(items: list[Item], file: str, line: int, stats: ReadStats,
+             text: str = "") -> Iterator[Event]:
+    """The events of `items`, counted in `stats`; the Malformed ones counted as such."""
     for item in items:
         if isinstance(item, Malformed):
-            stats.add_malformed(ctx.file, ctx.line, str(item), text.strip())
+            stats.add_malformed(file, line, str(item), text)
         else:
             stats.events += 1
             stats.sources[item.source] += 1

@@ -41,6 +41,12 @@ _PY_APP = re.compile(r"\[" + _LEVEL + r"\]\t(\S+)\t(\S+)\t")
 _NODE_APP = re.compile(r"(\d{4}-\d\d-\d\dT\S+)\t(\S+)\t" + _LEVEL + r"\t")
 _UNCAUGHT = re.compile(r"\[ERROR\] ([A-Za-z_][\w.]*)(?::|$)")
 _LEVELS = {"WARN": "WARNING", "FATAL": "CRITICAL"}
+# The platform lines exactly as Lambda writes them (most lines of a log): read in one
+# match; any other layout (extra fields, tabs turned to spaces) takes the general path.
+_START_END = re.compile(r"(START|END) RequestId: (\S+)(?: Version: (\S+))?$")
+_REPORT = re.compile(r"REPORT RequestId: (\S+)\tDuration: (\S+) ms\tBilled Duration: (\S+) ms"
+                     r"\tMemory Size: (\S+) MB\tMax Memory Used: (\S+) MB"
+                     r"(?:\tInit Duration: (\S+) ms)?\t?$")
 
 
 def parse(message: str, ctx: Context) -> Event | None:
@@ -81,6 +87,9 @@ def parse(message: str, ctx: Context) -> Event | None:
 
 
 def _platform(head: str, ctx: Context) -> Event:
+    fast = _fast_platform(head, ctx)
+    if fast is not None:
+        return fast
     kind, _, rest = head.partition(" ")
     fields = _fields(rest)
     when = _time(ctx)
@@ -105,6 +114,30 @@ def _platform(head: str, ctx: Context) -> Event:
                  max_memory_mb=integer(_unit(fields.get("Max Memory Used"))),
                  init_ms=_ms(fields.get("Init Duration")), error_type=error_type,
                  file=ctx.file, line=ctx.line)
+
+
+def _fast_platform(head: str, ctx: Context) -> Event | None:
+    """START, END and REPORT lines of the usual layout (None for any other line)."""
+    if head[0] == "R":
+        match = _REPORT.match(head)
+        if match is None:
+            return None
+        request_id, duration, billed, memory, used, init = match.groups()
+        try:
+            return Event(_time(ctx), PLATFORM, "report", function=_function(ctx),
+                         request_id=request_id, duration_ms=float(duration),
+                         billed_ms=float(billed), memory_mb=int(float(memory)),
+                         max_memory_mb=int(float(used)),
+                         init_ms=float(init) if init is not None else None,
+                         file=ctx.file, line=ctx.line)
+        except (ValueError, OverflowError):
+            return None  # a value that is not a plain number: the general path decides
+    match = _START_END.match(head)
+    if match is None:
+        return None
+    kind, request_id, version = match.groups()
+    return Event(_time(ctx), PLATFORM, kind.lower(), function=_function(ctx),
+                 request_id=request_id, detail=version, file=ctx.file, line=ctx.line)
 
 
 def _fields(rest: str) -> dict[str, str]:
