@@ -23,7 +23,7 @@ from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name
 from faasguard.analysis.js.names import FileIndex, required_package
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value, text_of
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -142,13 +142,15 @@ class _Finder:
         return self.calls
 
     def _call(self, node: Node) -> None:
-        func = node.child_by_field_id(self.module.fid.function)
-        args = node.child_by_field_id(self.module.fid.arguments)
-        if func is None or func.type != "member_expression" or args is None:
+        fid = self.module.fid
+        func = node.child_by_field_id(fid.function)
+        if func is None or func.type != "member_expression":
             return
-        prop = func.child_by_field_id(self.module.fid.property)
-        method = prop.text.decode() if prop is not None and prop.text else ""
-        first = args.named_children[0] if args.named_children else None
+        args = node.child_by_field_id(fid.arguments)
+        if args is None:
+            return
+        method = text_of(func.child_by_field_id(fid.property))
+        first = args.named_child(0) if args.named_child_count else None
         if method == "send" and first is not None:
             command = self.what(first)
             if command is not None and command[0] == "cmd":
