@@ -17,7 +17,7 @@ from faasguard.findings import RULES, THREATS, RuleMeta
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 _FENCES = {"serverless": "yaml", "sam": "yaml", "terraform": "hcl", "python": "python",
-           "chalice": "text", "zappa": "json", "text": "text"}
+           "chalice": "text", "zappa": "text", "text": "text"}
 _FORMAT_NAMES = {"serverless": "serverless.yml", "sam": "SAM / CloudFormation",
                  "terraform": "Terraform", "python": "Python", "chalice": "Chalice",
                  "zappa": "Zappa (zappa_settings.json)", "text": "Advice"}

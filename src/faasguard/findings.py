@@ -8,7 +8,8 @@ that yields `Finding`s. Rules register themselves with `@rule(...)`; the registr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +49,9 @@ def severity_at_least(severity: str, threshold: str) -> bool:
 class RuleMeta:
     """Everything a user reads about a rule (`faasguard rules ID`).
 
-    remediation maps a format ("serverless", "sam", "terraform", "python", "text") to a
-    snippet or advice in that format. references are URLs or names (OWASP Serverless
+    remediation maps a format ("serverless", "sam", "terraform", "python", "javascript",
+    "chalice", "zappa", "text") to a snippet or advice in that format; the first is the
+    default (see `RemediationChooser`). references are URLs or names (OWASP Serverless
     Top 10 item, CWE id). checks of other tools are the nearest equivalents by tool name.
     """
 
@@ -209,3 +211,64 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
 
 def _see_also(finding: Finding) -> str:
     return f"see also {finding.rule_id}: {finding.title}"
+
+
+#: The remediation snippets a finding in a file of this format shows, in order of preference.
+REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
+    "serverless": ("serverless",), "sam": ("sam", "cloudformation"),
+    "cloudformation": ("cloudformation", "sam"), "cdk": ("cloudformation", "sam"),
+    "terraform": ("terraform",), "python": ("python",),
+    "javascript": ("javascript",), "typescript": ("javascript",),
+    "chalice": ("chalice",), "zappa": ("zappa",),
+}
+
+#: Frameworks whose project folder holds files no loader reads as templates (handler code,
+#: IAM policy documents) that belong to them: a finding there prefers the framework's snippet
+#: after the file's own format's.
+_PROJECT_FORMATS = ("chalice", "zappa")
+
+
+class RemediationChooser:
+    """Which of a rule's remediation snippets a finding shows: the one in the format of
+    the finding's file, else the one of the Chalice or Zappa project holding the file
+    (app.py, a policy document), else the rule's first (its default)."""
+
+    def __init__(self, files: Iterable[tuple[str, str]]):
+        """`files`: (path, format) of every file the scan read."""
+        self._formats: dict[str, str] = {}
+        self._projects: dict[str, str] = {}  # project folder -> framework
+        for path, fmt in files:
+            self._formats[path] = fmt
+            if fmt in _PROJECT_FORMATS:
+                folder = posixpath.dirname(path)
+                if posixpath.basename(folder) == ".chalice":
+                    folder = posixpath.dirname(folder)
+                self._projects.setdefault(folder, fmt)
+
+    def keys(self, file: str) -> tuple[str, ...]:
+        """The remediation keys a finding in `file` prefers, in order."""
+        own = REMEDIATION_KEYS.get(self._formats.get(file, ""), ())
+        if not self._projects:
+            return own
+        folder = posixpath.dirname(file)
+        while folder not in self._projects and folder:
+            folder = posixpath.dirname(folder)
+        framework = self._projects.get(folder)
+        return own + (framework,) if framework and framework not in own else own
+
+    def choose(self, file: str, snippets: Mapping[str, str]) -> str:
+        """The snippet of `snippets` for a finding in `file`."""
+        for key in self.keys(file):
+            if key in snippets:
+                return snippets[key]
+        return next(iter(snippets.values()), "")
+
+    def localise(self, finding: Finding) -> None:
+        """Show the fix in the user's own format, when the rule kept its default
+        remediation (a rule that wrote one for this finding knows better)."""
+        registered = RULES.get(finding.rule_id)
+        if registered is None:
+            return
+        snippets = registered.meta.remediation
+        if finding.remediation == next(iter(snippets.values()), ""):
+            finding.remediation = self.choose(finding.location.file, snippets)

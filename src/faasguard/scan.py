@@ -21,7 +21,7 @@ from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
 from faasguard.config import CONFIG_NAMES, Config
-from faasguard.findings import RULES, Finding, Rule, fold_overlaps
+from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.report.base import finding_order
@@ -409,40 +409,16 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     facts = analyse(app, options)
     _drop_parsed_code(facts)
     findings = run_rules(app, facts, config.rule_enabled)
-    formats = {f.path: f.format for f in app.files}
+    remediation = RemediationChooser((f.path, f.format) for f in app.files)
     for finding in findings:
         finding.severity = config.severity_for(finding.rule_id, finding.threat,
                                                finding.severity)
-        _localise_remediation(finding, formats.get(finding.location.file))
+        remediation.localise(finding)
     from faasguard.suppress import apply_suppressions
 
     app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline))
     read = {f.path for f in app.files}  # recognised templates (loaders list them), sources
     return ScanResult(app, facts, findings, len(read), found.sources)
-
-
-#: The remediation snippet a finding in a file of this format shows, in order of preference.
-REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
-    "serverless": ("serverless",), "sam": ("sam", "cloudformation"),
-    "cloudformation": ("cloudformation", "sam"), "cdk": ("cloudformation", "sam"),
-    "terraform": ("terraform",), "python": ("python",),
-    "javascript": ("javascript",), "typescript": ("javascript",),
-}
-
-
-def _localise_remediation(finding: Finding, fmt: str | None) -> None:
-    """Show the fix in the format of the file the finding is in (when the rule kept its
-    default remediation and documents one for that format)."""
-    registered = RULES.get(finding.rule_id)
-    if registered is None or fmt is None:
-        return
-    snippets = registered.meta.remediation
-    if finding.remediation != next(iter(snippets.values()), ""):
-        return
-    for key in REMEDIATION_KEYS.get(fmt, ()):
-        if key in snippets:
-            finding.remediation = snippets[key]
-            return
 
 
 def scan(root: str, options: Options | None = None, excludes: Iterable[str] = (),

@@ -94,6 +94,18 @@ the other as a related location: every path of the function's own router is open
         "terraform": 'resource "aws_apigatewayv2_route" "orders" {\n'
                      '  authorization_type = "JWT"\n'
                      '  authorizer_id      = aws_apigatewayv2_authorizer.jwt.id\n}',
+        "chalice": "# app.py: pass an authoriser to every route\n"
+                   'users = CognitoUserPoolAuthorizer("Users", provider_arns=[USER_POOL_ARN])\n'
+                   "\n"
+                   '@app.route("/orders/{order_id}", methods=["DELETE"],\n'
+                   '           authorizer=users.with_scopes(["orders/write"]))',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"authorizer": {\n'
+                 '  "function": "auth.check_token",\n'
+                 '  "token_header": "Authorization",\n'
+                 '  "result_ttl": 300\n'
+                 "}\n"
+                 '# or "iam_authorization": true when every caller signs its requests',
     },
     references=(OWASP_AUTH,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"

@@ -39,6 +39,18 @@ confidence, by entropy.
                "# AWS::SecretsManager::Secret, read at run time",
         "terraform": "environment {\n  variables = {\n    DB_SECRET_ARN = "
                      "aws_secretsmanager_secret.db.arn\n  }\n}",
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"environment_variables": {\n'
+                   '  "DB_PASSWORD_PARAM": "/app/db-password"\n'
+                   "}\n"
+                   "# the function reads the secret at run time from SSM Parameter Store\n"
+                   "# (SecureString) or Secrets Manager",
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"environment_variables": {\n'
+                 '  "DB_PASSWORD_PARAM": "/app/db-password"\n'
+                 "}\n"
+                 "# the function reads the secret at run time from SSM Parameter Store\n"
+                 "# (SecureString) or Secrets Manager",
     },
     references=(_OWASP_SECRETS, _ENV_DOC),
     cwe=(798, 312),
@@ -135,6 +147,12 @@ the secret out of the environment and read it at run time.
         "serverless": "provider:\n  kmsKeyArn: !GetAtt EnvKey.Arn",
         "sam": "KmsKeyArn: !GetAtt EnvKey.Arn",
         "terraform": "kms_key_arn = aws_kms_key.env.arn",
+        "chalice": "Chalice has no setting for a customer-managed KMS key on environment "
+                   "variables: move the secrets out of environment_variables (read them at "
+                   "run time from SSM Parameter Store or Secrets Manager), or set KmsKeyArn "
+                   "on the functions of the template `chalice package` writes.",
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"aws_kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/KEY_ID"',
     },
     references=(_OWASP_SECRETS, _ENV_DOC),
     cwe=(311,),

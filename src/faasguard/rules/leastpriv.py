@@ -31,6 +31,7 @@ from faasguard.rules.iam_tables import (
     is_full_wildcard,
     open_paths,
 )
+from faasguard.rules.util import policy_file_fixes
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -98,6 +99,12 @@ identify (a client of a service named at run time) are not reported.
                      "#   faasguard policy . --function NAME --format json\n"
                      "# (the policy of an aws_iam_role_policy, or jsonencode it)",
         "text": "Grant only what `faasguard policy PATH --function NAME` prints.",
+        "chalice": "# replace the statements of the policy file (.chalice/policy-<stage>.json\n"
+                   "# or the iam_policy_file) with the minimal policy printed by\n"
+                   "#   faasguard policy . --function NAME --format json",
+        "zappa": "# replace the statements of the attach_policy file (and\n"
+                 "# extra_permissions) with the minimal policy printed by\n"
+                 "#   faasguard policy . --function NAME --format json",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(250, 269),
@@ -185,6 +192,12 @@ the replacement is then a related location of FG-PERM-001 and its properties are
                "        Resource: !GetAtt OrdersTable.Arn",
         "terraform": 'statement {\n  actions   = ["dynamodb:Scan"]\n'
                      "  resources = [aws_dynamodb_table.orders.arn]\n}",
+        **policy_file_fixes("{\n"
+                            '  "Effect": "Allow",\n'
+                            '  "Action": ["dynamodb:Scan"],\n'
+                            '  "Resource": '
+                            '"arn:aws:dynamodb:us-east-1:123456789012:table/orders"\n'
+                            "}"),
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(250,),
@@ -308,6 +321,18 @@ finding per role, with the full list of functions sharing it as a related locati
         "terraform": "# one aws_iam_role per function, with only what its code uses\n"
                      'resource "aws_lambda_function" "reader" {\n'
                      "  role = aws_iam_role.reader.arn\n}",
+        "chalice": "# .chalice/config.json: one policy file per function\n"
+                   '# (with "autogen_policy": false)\n'
+                   '"stages": {\n'
+                   '  "dev": {\n'
+                   '    "lambda_functions": {\n'
+                   '      "api_handler": {"iam_policy_file": "policy-api-handler.json"},\n'
+                   '      "importer": {"iam_policy_file": "policy-importer.json"}\n'
+                   "    }\n"
+                   "  }\n"
+                   "}",
+        "zappa": "Zappa deploys one function per stage: give each stage (or each separately "
+                 "deployed app) its own attach_policy file with only what its code uses.",
     },
     references=(_OWASP,),
     cwe=(250,),
@@ -363,6 +388,15 @@ others do not gets a finding of its own.
                      'condition {\n  test     = "StringEquals"\n'
                      '  variable = "iam:PassedToService"\n'
                      '  values   = ["lambda.amazonaws.com"]\n}',
+        "chalice": "# grant only what the code uses in the policy file\n"
+                   "# (faasguard policy . --function NAME --format json); iam:PassRole,\n"
+                   "# if really needed, only on one role ARN with\n"
+                   '"Condition": {"StringEquals": {"iam:PassedToService": '
+                   '"lambda.amazonaws.com"}}',
+        "zappa": "# grant only what the code uses in the attach_policy file\n"
+                 "# (faasguard policy . --function NAME --format json); iam:PassRole,\n"
+                 "# if really needed, only on one role ARN with\n"
+                 '"Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}',
     },
     references=(_OWASP, "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                         "id_roles_use_passrole.html"),

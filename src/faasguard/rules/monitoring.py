@@ -35,6 +35,10 @@ unexplained.
         "serverless": "provider:\n  tracing:\n    lambda: true",
         "sam": "Globals:\n  Function:\n    Tracing: Active",
         "terraform": 'tracing_config {\n  mode = "Active"\n}',
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"xray": true',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"xray_tracing": true',
     },
     references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html"),
     cwe=(778,),
@@ -64,6 +68,10 @@ from the gateway to the function and on cannot be reconstructed during an invest
         "serverless": "provider:\n  tracing:\n    apiGateway: true",
         "sam": "Globals:\n  Api:\n    TracingEnabled: true",
         "terraform": "xray_tracing_enabled = true  # aws_api_gateway_stage",
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"xray": true  # the functions and the API stage',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"xray_tracing": true  # the function and the API stage',
     },
     references=(_OWASP, "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
                         "apigateway-xray.html"),
@@ -141,6 +149,11 @@ The range is configurable (`log_retention_min_days`, default 7; `log_retention_m
         "sam": "FunctionLogGroup:\n  Type: AWS::Logs::LogGroup\n  Properties:\n"
                "    LogGroupName: !Sub /aws/lambda/${Function}\n    RetentionInDays: 90",
         "terraform": "retention_in_days = 90  # aws_cloudwatch_log_group",
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"log_retention_in_days": 90',
+        "zappa": "Zappa has no log retention setting: set it on the function's log group, e.g.\n"
+                 "aws logs put-retention-policy --log-group-name /aws/lambda/PROJECT-STAGE "
+                 "--retention-in-days 90",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
                         "Working-with-log-groups-and-streams.html"),
@@ -190,6 +203,12 @@ WAF) never reach the function's logs at all.
         "terraform": "access_log_settings {\n"
                      "  destination_arn = aws_cloudwatch_log_group.api.arn\n"
                      '  format          = "$context.requestId $context.status"\n}',
+        "chalice": "Chalice has no setting for API access logging: turn it on for the stage "
+                   "(AccessLogSetting on the stage of the template `chalice package` writes, "
+                   "or aws apigateway update-stage with an accessLogSettings patch).",
+        "zappa": 'Zappa has no setting for API access logging ("cloudwatch_log_level" turns '
+                 "on execution logs only): turn it on for the stage with aws apigateway "
+                 "update-stage and an accessLogSettings patch.",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
                         "set-up-logging.html"),
@@ -246,6 +265,12 @@ is not expanded here) are not seen.
         "terraform": 'resource "aws_cloudwatch_metric_alarm" "errors" {\n'
                      '  namespace   = "AWS/Lambda"\n  metric_name = "Errors"\n'
                      "  dimensions  = { FunctionName = aws_lambda_function.fn.function_name }\n}",
+        "chalice": "Chalice declares no CloudWatch alarms: add alarms on the AWS/Lambda "
+                   "Errors and Throttles metrics of each function in the template `chalice "
+                   "package` writes, or in the stack that holds your account's monitoring.",
+        "zappa": "Zappa declares no CloudWatch alarms: add alarms on the AWS/Lambda Errors "
+                 "and Throttles metrics of the function in the stack that holds your "
+                 "account's monitoring.",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
                         "monitoring-metrics-types.html"),
@@ -294,6 +319,12 @@ failures go back to the caller or the queue.)
         "terraform": 'resource "aws_lambda_function_event_invoke_config" "fn" {\n'
                      "  destination_config {\n    on_failure {\n"
                      "      destination = aws_sqs_queue.failed.arn\n    }\n  }\n}",
+        "chalice": "Chalice has no dead-letter queue or on-failure destination setting: add "
+                   "one to the function after deploying (aws lambda "
+                   "put-function-event-invoke-config --destination-config '{\"OnFailure\": "
+                   "{\"Destination\": QUEUE_ARN}}') or in the template `chalice package` writes.",
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"dead_letter_arn": "arn:aws:sqs:us-east-1:123456789012:failed-events"',
     },
     references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
                         "invocation-async-retain-records.html"),
@@ -353,6 +384,14 @@ signals monitoring should catch. Production is recognised from the scanned stage
         "sam": "LoggingConfig:\n  LogFormat: JSON\n  ApplicationLogLevel: INFO",
         "terraform": 'logging_config {\n  log_format            = "JSON"\n'
                      '  application_log_level = "INFO"\n}',
+        "chalice": "# .chalice/config.json: the production stage's own level\n"
+                   '"stages": {\n'
+                   '  "prod": {\n'
+                   '    "environment_variables": {"LOG_LEVEL": "INFO"}\n'
+                   "  }\n"
+                   "}",
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"environment_variables": {"LOG_LEVEL": "INFO"}',
     },
     references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
                         "monitoring-cloudwatchlogs-advanced.html"),

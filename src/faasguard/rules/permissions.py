@@ -16,6 +16,7 @@ from faasguard.rules.iam_tables import (
     scoped_actions,
     service_wildcard,
 )
+from faasguard.rules.util import policy_file_fixes
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -70,6 +71,12 @@ its properties are under `absorbed`.
         "terraform": 'data "aws_iam_policy_document" "fn" {\n  statement {\n'
                      '    actions   = ["dynamodb:GetItem"]\n'
                      '    resources = [aws_dynamodb_table.t.arn]\n  }\n}',
+        **policy_file_fixes("{\n"
+                            '  "Effect": "Allow",\n'
+                            '  "Action": ["dynamodb:GetItem"],\n'
+                            '  "Resource": '
+                            '"arn:aws:dynamodb:us-east-1:123456789012:table/orders"\n'
+                            "}"),
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(269, 250),
@@ -106,6 +113,12 @@ takeover.
                       "      - dynamodb:Query\n    Resource: !GetAtt Table.Arn",
         "sam": "Policies:\n  - DynamoDBReadPolicy:\n      TableName: !Ref Table",
         "terraform": 'actions = ["dynamodb:GetItem", "dynamodb:Query"]',
+        **policy_file_fixes("{\n"
+                            '  "Effect": "Allow",\n'
+                            '  "Action": ["dynamodb:GetItem", "dynamodb:Query"],\n'
+                            '  "Resource": '
+                            '"arn:aws:dynamodb:us-east-1:123456789012:table/orders"\n'
+                            "}"),
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(269, 250),
@@ -418,6 +431,18 @@ function sharing the role).
         "sam": "# give each AWS::Serverless::Function its own Policies (SAM then creates one "
                "role per function) instead of a shared Role:",
         "terraform": "# one aws_iam_role per aws_lambda_function",
+        "chalice": "# .chalice/config.json: one policy file per function\n"
+                   '# (with "autogen_policy": false)\n'
+                   '"stages": {\n'
+                   '  "dev": {\n'
+                   '    "lambda_functions": {\n'
+                   '      "api_handler": {"iam_policy_file": "policy-api-handler.json"},\n'
+                   '      "importer": {"iam_policy_file": "policy-importer.json"}\n'
+                   "    }\n"
+                   "  }\n"
+                   "}",
+        "zappa": "Zappa deploys one function per stage: give each stage (or each separately "
+                 "deployed app) its own attach_policy file with only what its code uses.",
     },
     references=(_OWASP,
                 "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"),

@@ -112,6 +112,13 @@ each other as related locations.
                "      Method: GET",
         "terraform": 'resource "aws_apigatewayv2_route" "list" {\n'
                      '  route_key = "GET /orders"\n}',
+        "chalice": "# app.py: one @app.route per path and method the API serves\n"
+                   '@app.route("/orders", methods=["GET"], authorizer=users)',
+        "zappa": "Zappa always deploys ANY / and ANY /{proxy+}: it has no setting to declare "
+                 "the routes one by one. Keep the app's own router minimal (no debug or admin "
+                 'views in production), protect the API ("iam_authorization": true or an '
+                 '"authorizer"), or set "apigateway_enabled": false and declare the routes in '
+                 "your own template.",
     },
     references=(OWASP_SHADOW,),
     cwe=(1059,),
@@ -241,6 +248,12 @@ and protect it like the current one. Reported once per old version, at its first
                       "same authorizer as /v2/",
         "sam": "# remove the /v1/ Api events (or the v1 API) once clients have moved",
         "terraform": "# remove the v1 routes/resources once clients have moved",
+        "chalice": "# app.py: remove the /v1/ @app.route handlers once clients have moved, or "
+                   "give\n"
+                   "# them the same authorizer= as the /v2/ ones",
+        "zappa": "# app.py: remove the /v1/ routes of the app once clients have moved, or "
+                 "protect\n"
+                 "# them like the /v2/ ones (Zappa sends every path to the app)",
     },
     references=(OWASP_SHADOW,),
     cwe=(1059,),

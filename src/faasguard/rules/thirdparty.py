@@ -46,6 +46,13 @@ Insights) are reported at low severity; accounts you trust can be listed in
                       "account from pinned, reviewed dependencies",
         "sam": "Layers:\n  - !Ref DependenciesLayer  # AWS::Serverless::LayerVersion you build",
         "terraform": "layers = [aws_lambda_layer_version.deps.arn]",
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"automatic_layer": true  # Chalice builds the requirements.txt layer in '
+                   "your account\n"
+                   '# or only layers of your own account in "layers"',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"layers": ["arn:aws:lambda:us-east-1:123456789012:layer:deps:1"]\n'
+                 "# a layer built in your own account from pinned, reviewed dependencies",
     },
     references=(_OWASP_3P, "https://docs.aws.amazon.com/lambda/latest/dg/"
                            "chapter-layers.html"),
@@ -85,6 +92,10 @@ are not reported.
         "serverless": "environment:\n  PARTNER_URL: https://api.partner.example",
         "sam": "Environment:\n  Variables:\n    PARTNER_URL: https://api.partner.example",
         "terraform": 'PARTNER_URL = "https://api.partner.example"',
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"environment_variables": {"PARTNER_URL": "https://api.partner.example"}',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"environment_variables": {"PARTNER_URL": "https://api.partner.example"}',
     },
     references=(_OWASP_3P,),
     cwe=(319,),
@@ -197,6 +208,11 @@ severity. Dates come from AWS's runtime table (data/runtimes.json).
         "serverless": "provider:\n  runtime: python3.13",
         "sam": "Globals:\n  Function:\n    Runtime: python3.13",
         "terraform": 'runtime = "python3.13"',
+        "chalice": "Chalice has no runtime setting: it deploys with the runtime of the Python "
+                   "that runs `chalice deploy`; deploy from a supported Python version (3.12 "
+                   "or 3.13).",
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"runtime": "python3.13"',
     },
     references=(_OWASP_CONFIG, "https://docs.aws.amazon.com/lambda/latest/dg/"
                                "lambda-runtimes.html"),

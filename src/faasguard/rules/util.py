@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from textwrap import indent
 
+from faasguard.findings import RemediationChooser
 from faasguard.model import App, Unknown, Value
 
 
@@ -18,16 +20,23 @@ def is_known(value: Value) -> bool:
 
 
 def remediation_for(app: App, file: str, snippets: Mapping[str, str]) -> str:
-    """The snippet of `snippets` in the format of `file` (the preference the scan applies
-    to a rule's documented remediation), else the first one.
+    """The snippet of `snippets` for a finding in `file` (the preference the scan applies
+    to a rule's documented remediation: `RemediationChooser`), else the first one.
 
     For a per-finding remediation (`make_finding(..., remediation=...)`), which the scan
     leaves as it is.
     """
-    from faasguard.scan import REMEDIATION_KEYS  # the scan imports the rules
+    return RemediationChooser((f.path, f.format) for f in app.files).choose(file, snippets)
 
-    fmt = next((f.format for f in app.files if f.path == file), "")
-    for key in REMEDIATION_KEYS.get(fmt, ()):
-        if key in snippets:
-            return snippets[key]
-    return next(iter(snippets.values()), "")
+
+def policy_file_fixes(statement: str) -> dict[str, str]:
+    """Chalice and Zappa remediation for a fix that is one IAM statement (JSON text): both
+    frameworks read the role's policy from a JSON policy document."""
+    document = ('{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+                + indent(statement, "    ") + "\n  ]\n}")
+    return {
+        "chalice": "# .chalice/policy-<stage>.json (with \"autogen_policy\": false), or the\n"
+                   "# file named by \"iam_policy_file\"\n" + document,
+        "zappa": "# the file named by \"attach_policy\" in zappa_settings.json (or the same\n"
+                 "# statement in \"extra_permissions\")\n" + document,
+    }

@@ -36,6 +36,10 @@ not reported.
                "    ReservedConcurrentExecutions: 20",
         "terraform": 'resource "aws_lambda_function" "api" {\n'
                      '  reserved_concurrent_executions = 20\n}',
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"reserved_concurrency": 20  # or per function, under lambda_functions',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"lambda_concurrency": 20',
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"),
@@ -83,6 +87,13 @@ and invokes your function, and your other APIs start returning 429.
                      '  method_path = "*/*"\n  settings {\n'
                      '    throttling_rate_limit  = 50\n    throttling_burst_limit = 100\n'
                      '  }\n}',
+        "chalice": "Chalice has no setting for stage throttling or a usage plan: set them on "
+                   "the stage (aws apigateway update-stage with /*/*/throttling/rateLimit and "
+                   "burstLimit patches, or a usage plan in the template `chalice package` "
+                   "writes).",
+        "zappa": "Zappa has no setting for stage throttling or a usage plan: set them on the "
+                 "stage (aws apigateway update-stage with /*/*/throttling/rateLimit and "
+                 "burstLimit patches).",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
@@ -124,6 +135,10 @@ for the run. A request that hangs on a slow dependency should fail fast.
         "serverless": "functions:\n  api:\n    timeout: 10",
         "sam": "Globals:\n  Function:\n    Timeout: 10",
         "terraform": 'resource "aws_lambda_function" "api" {\n  timeout = 10\n}',
+        "chalice": "# .chalice/config.json (top level, or under stages.<stage>)\n"
+                   '"lambda_timeout": 10  # or per function, under lambda_functions',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"timeout_seconds": 10',
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"),
@@ -258,6 +273,15 @@ handler code analysis is available, from the code's own calls.
                "# write results to a different bucket; keep RecursiveLoop: Terminate",
         "python": "# write to a different bucket than the one that triggered the function\n"
                   "s3.put_object(Bucket=os.environ['OUTPUT_BUCKET'], Key=key, Body=data)",
+        "chalice": "# app.py: only the input prefix triggers the function; write elsewhere\n"
+                   '@app.on_s3_event(bucket="uploads", prefix="incoming/")',
+        "zappa": "# zappa_settings.json, in the stage\n"
+                 '"event_source": {\n'
+                 '  "arn": "arn:aws:s3:::uploads",\n'
+                 '  "key_filters": [{"type": "prefix", "value": "incoming/"}],\n'
+                 '  "events": ["s3:ObjectCreated:*"]\n'
+                 "}\n"
+                 "# and write the output to another bucket (or another prefix)",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html"),
@@ -309,6 +333,12 @@ has reserved concurrency, which bounds the spend.
                "      ScalingConfig:\n        MaximumConcurrency: 10",
         "terraform": 'resource "aws_lambda_event_source_mapping" "jobs" {\n'
                      '  scaling_config {\n    maximum_concurrency = 10\n  }\n}',
+        "chalice": "# app.py\n"
+                   '@app.on_sqs_message(queue="jobs", maximum_concurrency=10)',
+        "zappa": "Zappa's SQS event source has no maximum concurrency setting: set it on the "
+                 "event source mapping after deploying (aws lambda "
+                 "update-event-source-mapping --uuid UUID --scaling-config "
+                 "MaximumConcurrency=10).",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"),
