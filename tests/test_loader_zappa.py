@@ -189,3 +189,29 @@ def test_permission_findings_point_at_the_attached_statement() -> None:
         str(EXAMPLES / "vulnerable-app-zappa")).findings}
     assert {("FG-PERM-001", "policy.json:4"), ("FG-PERM-002", "policy.json:9")} <= found
     assert "policy.json:1" not in {loc for _, loc in found}
+
+
+def test_add_url_rule_calls_are_routes() -> None:
+    app = _load(FIXTURES / "url_rules", "zappa_settings.json")
+    api = app.apis["zappa_settings.json#prod:api"]
+    assert [(r.method, r.path, str(r.location)) for r in api.app_routes] == [
+        ("GET", "/v1/items", "web.py:41"),  # view_func=, GET by default
+        ("PUT", "/v1/items/{item_id}", "web.py:42"),  # positional endpoint and view,
+        ("DELETE", "/v1/items/{item_id}", "web.py:42"),  # methods= a module constant
+        ("GET", "/v1/items/{item_id}/detail", "web.py:43"),  # MethodView: what it defines
+        ("POST", "/v1/items/{item_id}/detail", "web.py:43"),
+        ("GET", "/ping", "web.py:44"), ("HEAD", "/ping", "web.py:44"),  # View.methods
+        ("POST", "/export/{name}", "web.py:45"),  # rule=, methods= a tuple
+        ("DELETE", "/admin/users/{user_id}", "admin.py:10")]  # on a registered blueprint
+    # `registry.add_url_rule(...)` (line 56) is no route: registry is not the Flask app
+    assert "/not-a-route" not in {r.path for r in api.app_routes}
+
+
+def test_views_of_add_url_rule_are_entry_points() -> None:
+    injections = [f for f in scan(str(FIXTURES / "url_rules")).findings
+                  if f.rule_id == "FG-INJ-001"]
+    # the <name> path parameter and request.args of the view export(); not the
+    # <int:item_id> of change_item(), a number
+    assert sorted((str(f.location), f.message.split(" reaches")[0]) for f in injections) == [
+        ("web.py:23", "Command injection: Flask path parameter 'name' (name)"),
+        ("web.py:23", "Command injection: Flask query parameter 'dir' (request.args['dir'])")]

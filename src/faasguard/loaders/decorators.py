@@ -3,8 +3,9 @@
 Chalice and Flask declare routes and event handlers with decorators on an app object
 (`@app.route("/x")`, `@app.on_s3_event(bucket="b")`). `app_objects` finds the objects a
 module creates (`app = Chalice(...)`), `decorated` the decorator calls on its top-level
-functions with their literal arguments (`literal`), and `parse_python` parses a project
-file, a syntax error becoming an `InputError`.
+functions with their literal arguments (`literal`; `module_literals` the module constants
+they may name), and `parse_python` parses a project file, a syntax error becoming an
+`InputError`.
 """
 
 from __future__ import annotations
@@ -72,10 +73,16 @@ def app_objects(tree: ast.Module, constructor: str) -> dict[str, str]:
     return found
 
 
+def module_literals(tree: ast.Module) -> dict[str, Any]:
+    """Top-level `NAME = <literal>` of a module (`METHODS = ["GET", "PUT"]`), so call
+    arguments naming them read as their values (None for a non-literal)."""
+    return {t.id: literal(n.value) for n in tree.body if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Name)}
+
+
 def decorated(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions."""
-    names = {t.id: literal(n.value) for n in tree.body if isinstance(n, ast.Assign)
-             for t in n.targets if isinstance(t, ast.Name)}
+    names = module_literals(tree)
     out = []
     for node in tree.body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

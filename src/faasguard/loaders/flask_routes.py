@@ -2,8 +2,10 @@
 
 `flask_routes(root, code_dir, "app.app")` lists the routes of the Flask object a handler
 setting names (Zappa's `app_function`): the views decorated with `@<app>.route(...)` or
-the one-method shortcuts (`@<app>.get`, `post`, `put`, `delete`, `patch`), and those of
-the blueprints the app registers at its module's top level
+the one-method shortcuts (`@<app>.get`, `post`, `put`, `delete`, `patch`), the rules
+added by `<app>.add_url_rule("/x", view_func=f, methods=[...])` at the module's top level
+(`route_registrations` lists both, as `Decorated` records), and those of the blueprints
+the app registers at its module's top level
 (`app.register_blueprint(bp, url_prefix="/v1")`; the blueprint defined in the same
 module or imported from a module of the project), under their `url_prefix`. Paths are
 written the way API Gateway writes them: `<id>` and `<int:id>` become `{id}`,
@@ -17,7 +19,14 @@ import re
 from dataclasses import dataclass
 
 from faasguard.loaders.blueprints import module_file, registered_blueprints
-from faasguard.loaders.decorators import app_objects, decorated, literal, parse_python
+from faasguard.loaders.decorators import (
+    Decorated,
+    app_objects,
+    decorated,
+    literal,
+    module_literals,
+    parse_python,
+)
 from faasguard.loaders.documents import InputError
 from faasguard.model import Location
 
@@ -27,6 +36,8 @@ FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 #: one-method shortcuts of Flask 2.
 ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT",
                     "delete": "DELETE", "patch": "PATCH"}
+#: The methods a class-based view (`MethodView`) answers: those it defines a method for.
+VIEW_METHODS = ("get", "post", "put", "delete", "patch", "head", "options")
 
 
 @dataclass(frozen=True)
@@ -61,15 +72,76 @@ def flask_routes(root: str, code_dir: str, handler: str) -> list[FlaskRoute]:
     return routes
 
 
+def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:
+    """The route decorators (`route`, `get`, ...) of the objects `objects` of a module and
+    their `add_url_rule` calls (as `route` records), in the order they are written."""
+    found = [d for d in decorated(tree, objects) if d.name in ROUTE_DECORATORS]
+    return sorted([*found, *url_rules(tree, objects)], key=lambda d: d.line)
+
+
+def url_rules(tree: ast.Module, objects: set[str]) -> list[Decorated]:
+    """`<obj>.add_url_rule(rule, endpoint, view_func, methods=[...])` calls at the top
+    level of a module, as the `@<obj>.route(rule, methods=[...])` they are equivalent to:
+    `function` is the view's name (its class for `View.as_view(...)`, whose methods are
+    the ones the class lists or defines when the call names none; "" without a view)."""
+    names = module_literals(tree)
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    out = []
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
+                call.func.attr != "add_url_rule" or \
+                not isinstance(call.func.value, ast.Name) or call.func.value.id not in objects:
+            continue
+        given = dict(zip(("rule", "endpoint", "view_func"), call.args, strict=False))
+        given.update({k.arg: k.value for k in call.keywords if k.arg})
+        options = {key: literal(value, names) for key, value in given.items()
+                   if key not in ("rule", "endpoint", "view_func")}
+        view, methods = _view(given.get("view_func"), classes)
+        if methods and "methods" not in options:
+            options["methods"] = methods
+        out.append(Decorated(call.func.value.id, "route", view, call.lineno,
+                             [literal(given.get("rule"), names)], options))
+    return out
+
+
+def _view(node: ast.expr | None, classes: dict[str, ast.ClassDef]) -> tuple[str, list[str]]:
+    """The name of a `view_func` and, for a class-based view of the module, its methods."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == "as_view":  # UserAPI.as_view("user")
+        name = node.func.value.id if isinstance(node.func.value, ast.Name) else ""
+        cls = classes.get(name)
+        return name, _class_methods(cls) if cls is not None else []
+    if isinstance(node, ast.Name):
+        return node.id, []
+    if isinstance(node, ast.Attribute):  # views.index
+        return node.attr, []
+    return "", []
+
+
+def _class_methods(cls: ast.ClassDef) -> list[str]:
+    """A view class's `methods = [...]`, else the HTTP methods it defines (MethodView)."""
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "methods" for t in node.targets):
+            listed = literal(node.value)
+            if isinstance(listed, (list, tuple, set)):
+                return [str(m).upper() for m in listed]
+    defined = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef,
+                                                          ast.AsyncFunctionDef))}
+    return [m.upper() for m in VIEW_METHODS if m in defined]
+
+
 def _routes(tree: ast.Module, rel: str, objects: set[str], prefix: str) -> list[FlaskRoute]:
     out = []
-    for deco in decorated(tree, objects):
-        if deco.name not in ROUTE_DECORATORS or not deco.args or \
-                not isinstance(deco.args[0], str):
+    for deco in route_registrations(tree, objects):
+        if not deco.args or not isinstance(deco.args[0], str):
             continue
         methods = ROUTE_DECORATORS[deco.name] or deco.kwargs.get("methods") or ["GET"]
         path = FLASK_PARAM.sub(_api_parameter, _join(prefix, deco.args[0]))
-        for method in methods if isinstance(methods, list) else [methods]:
+        if isinstance(methods, (set, frozenset)):
+            methods = sorted(map(str, methods))
+        for method in methods if isinstance(methods, (list, tuple)) else [methods]:
             out.append(FlaskRoute(str(method).upper(), path, Location(rel, deco.line)))
     return out
 

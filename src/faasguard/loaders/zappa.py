@@ -14,9 +14,9 @@ else every stage, each a deployment of its own; `extends` is followed) give:
 - triggers: `events` (S3, SQS, SNS, DynamoDB, Kinesis ARNs, schedule `expression`s) and
   `keep_warm` (on by default: a schedule every 4 minutes).
 
-The app's own routes (Flask `@app.route`, `@app.get`, ..., its blueprints' under their
-`url_prefix`: `loaders.flask_routes`) are the API's `app_routes`, since API Gateway itself
-only knows the catch-all.
+The app's own routes (Flask `@app.route`, `@app.get`, ..., `app.add_url_rule(...)`, its
+blueprints' under their `url_prefix`: `loaders.flask_routes`) are the API's `app_routes`,
+since API Gateway itself only knows the catch-all.
 """
 
 from __future__ import annotations

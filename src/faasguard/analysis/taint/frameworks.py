@@ -3,7 +3,8 @@
 A Chalice API handler (`app.app`) and a Zappa function (`app_function: app.app`) name an
 app object, not a function. Its entry points are read from the code with `ast` (never
 imported): the views decorated with `@<app>.route(...)` or Flask's `@<app>.get(...)`,
-`post`, ... (their parameters are path parameters: Chalice `{id}`, Flask `<id>`; Flask's
+`post`, ..., or added by Flask's `<app>.add_url_rule(rule, view_func=f)` (their
+parameters are path parameters: Chalice `{id}`, Flask `<id>`; Flask's
 `int`/`float` converters make a parameter a number, not attacker text), the views of
 the blueprints the app object registers (`app.register_blueprint(bp)`, at the top level
 of the app's module), and for
@@ -25,8 +26,8 @@ from faasguard.analysis.taint.modules import (
     dotted_name,
     search_path,
 )
-from faasguard.loaders.decorators import app_objects, decorated
-from faasguard.loaders.flask_routes import FLASK_PARAM, ROUTE_DECORATORS
+from faasguard.loaders.decorators import app_objects
+from faasguard.loaders.flask_routes import FLASK_PARAM, route_registrations
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
@@ -115,9 +116,9 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None
     App model: their flows relate to every HTTP trigger of the function)."""
     out: list[View] = []
     seen: set[str] = set()
-    for deco in decorated(module.tree, {obj}):
+    for deco in route_registrations(module.tree, {obj}):  # decorators, add_url_rule calls
         node = module.functions.get(deco.function)
-        if deco.name not in ROUTE_DECORATORS or node is None or deco.function in seen:
+        if node is None or deco.function in seen:
             continue
         seen.add(deco.function)
         path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
