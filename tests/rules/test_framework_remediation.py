@@ -75,3 +75,13 @@ def test_every_rule_firing_on_the_framework_examples_documents_a_framework_fix()
                                              and "python" in snippets):
                 continue  # a code or dependency rule: its fix is the same everywhere
             assert framework in snippets, (example, finding.rule_id)
+
+
+def test_rule_page_shows_the_framework_fix_alone_when_asked() -> None:
+    from faasguard.report.ruledoc import remediations
+
+    meta = RULES["FG-MON-001"].meta
+    assert remediations(meta, "chalice") == [
+        ("Chalice (.chalice/config.json, app.py)", "", meta.remediation["chalice"])]
+    assert [heading for heading, _, _ in remediations(meta, "zappa")] == [
+        "Zappa (zappa_settings.json)"]

@@ -19,7 +19,8 @@ examples:
 
 exit codes: 0, or 2 for an unknown rule id or threat."""
 
-FIX_FORMATS = ("serverless", "sam", "cloudformation", "terraform", "python", "javascript")
+FIX_FORMATS = ("serverless", "sam", "cloudformation", "terraform", "python", "javascript",
+               "chalice", "zappa")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,8 @@ FORMAT_LABELS: dict[str, tuple[str, str]] = {
     "terraform": ("Terraform", "hcl"),
     "python": ("Python handler", "python"),
     "javascript": ("JavaScript / TypeScript handler", "javascript"),
+    "chalice": ("Chalice (.chalice/config.json, app.py)", ""),
+    "zappa": ("Zappa (zappa_settings.json)", ""),
     "text": ("In general", ""),
 }
 
