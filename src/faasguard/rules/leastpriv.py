@@ -31,7 +31,7 @@ from faasguard.rules.iam_tables import (
     is_full_wildcard,
     open_paths,
 )
-from faasguard.rules.util import policy_file_fixes
+from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -321,18 +321,7 @@ finding per role, with the full list of functions sharing it as a related locati
         "terraform": "# one aws_iam_role per function, with only what its code uses\n"
                      'resource "aws_lambda_function" "reader" {\n'
                      "  role = aws_iam_role.reader.arn\n}",
-        "chalice": "# .chalice/config.json: one policy file per function\n"
-                   '# (with "autogen_policy": false)\n'
-                   '"stages": {\n'
-                   '  "dev": {\n'
-                   '    "lambda_functions": {\n'
-                   '      "api_handler": {"iam_policy_file": "policy-api-handler.json"},\n'
-                   '      "importer": {"iam_policy_file": "policy-importer.json"}\n'
-                   "    }\n"
-                   "  }\n"
-                   "}",
-        "zappa": "Zappa deploys one function per stage: give each stage (or each separately "
-                 "deployed app) its own attach_policy file with only what its code uses.",
+        **ROLE_PER_FUNCTION_FIXES,
     },
     references=(_OWASP,),
     cwe=(250,),

@@ -16,7 +16,7 @@ from faasguard.rules.iam_tables import (
     scoped_actions,
     service_wildcard,
 )
-from faasguard.rules.util import policy_file_fixes
+from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -431,18 +431,7 @@ function sharing the role).
         "sam": "# give each AWS::Serverless::Function its own Policies (SAM then creates one "
                "role per function) instead of a shared Role:",
         "terraform": "# one aws_iam_role per aws_lambda_function",
-        "chalice": "# .chalice/config.json: one policy file per function\n"
-                   '# (with "autogen_policy": false)\n'
-                   '"stages": {\n'
-                   '  "dev": {\n'
-                   '    "lambda_functions": {\n'
-                   '      "api_handler": {"iam_policy_file": "policy-api-handler.json"},\n'
-                   '      "importer": {"iam_policy_file": "policy-importer.json"}\n'
-                   "    }\n"
-                   "  }\n"
-                   "}",
-        "zappa": "Zappa deploys one function per stage: give each stage (or each separately "
-                 "deployed app) its own attach_policy file with only what its code uses.",
+        **ROLE_PER_FUNCTION_FIXES,
     },
     references=(_OWASP,
                 "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"),

@@ -40,3 +40,16 @@ def policy_file_fixes(statement: str) -> dict[str, str]:
         "zappa": "# the file named by \"attach_policy\" in zappa_settings.json (or the same\n"
                  "# statement in \"extra_permissions\")\n" + document,
     }
+
+
+#: Chalice and Zappa remediation for a role shared by functions (FG-PERM-008, FG-PERM-104).
+ROLE_PER_FUNCTION_FIXES: dict[str, str] = {
+    "chalice": "# .chalice/config.json: one policy file per function\n"
+               '# (with "autogen_policy": false)\n'
+               '"stages": {\n  "dev": {\n    "lambda_functions": {\n'
+               '      "api_handler": {"iam_policy_file": "policy-api-handler.json"},\n'
+               '      "importer": {"iam_policy_file": "policy-importer.json"}\n'
+               "    }\n  }\n}",
+    "zappa": "Zappa deploys one function per stage: give each stage (or each separately "
+             "deployed app) its own attach_policy file with only what its code uses.",
+}
