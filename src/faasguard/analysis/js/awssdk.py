@@ -23,7 +23,13 @@ from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name
 from faasguard.analysis.js.names import FileIndex, required_package
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value, text_of
+from faasguard.analysis.js.parse import (
+    JsModule,
+    JsModuleCache,
+    line,
+    string_value,
+    text_in,
+)
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -73,8 +79,11 @@ class _Finder:
         if kind in ("await_expression", "parenthesized_expression", "as_expression",
                     "non_null_expression") and node.named_children:
             return self.what(node.named_children[0], hops + 1)
-        if kind == "identifier" and node.text:
-            name = node.text.decode()
+        fid, source = self.module.fid, self.module.source
+        if kind == "identifier":
+            name = text_in(source, node)
+            if not name:
+                return None
             if name in self.index.imports:
                 package, export = self.index.imports[name]
                 return ("pkg", package) if export is None else ("ref", package, export)
@@ -83,20 +92,21 @@ class _Finder:
             required = required_package(node)
             if required is not None:
                 return ("pkg", required)
-            func = node.child_by_field_id(self.module.fid.function)
-            if func is not None and func.type == "member_expression":
-                prop = func.child_by_field_id(self.module.fid.property)
-                owner = self.what(func.child_by_field_id(self.module.fid.object), hops + 1)
-                if prop is not None and prop.text == b"from" and owner is not None and \
-                        owner[0] == "ref" and owner[2] == "DynamoDBDocumentClient":
+            func = node.child_by_field_id(fid.function)
+            if func is not None and func.type == "member_expression" and \
+                    text_in(source, func.child_by_field_id(fid.property)) == "from":
+                owner = self.what(func.child_by_field_id(fid.object), hops + 1)
+                if owner is not None and owner[0] == "ref" and \
+                        owner[2] == "DynamoDBDocumentClient":
                     return ("client", "dynamodb", "v3-doc")
             return None
         if kind == "member_expression":
-            prop = node.child_by_field_id(self.module.fid.property)
-            owner = self.what(node.child_by_field_id(self.module.fid.object), hops + 1)
-            if owner is None or prop is None or not prop.text:
+            name = text_in(source, node.child_by_field_id(fid.property))
+            if not name:
                 return None
-            name = prop.text.decode()
+            owner = self.what(node.child_by_field_id(fid.object), hops + 1)
+            if owner is None:
+                return None
             if owner[0] == "pkg":
                 return ("ref", owner[1], name)
             if owner[0] == "ref" and owner[1] == "aws-sdk":
@@ -149,7 +159,7 @@ class _Finder:
         args = node.child_by_field_id(fid.arguments)
         if args is None:
             return
-        method = text_of(func.child_by_field_id(fid.property))
+        method = text_in(self.module.source, func.child_by_field_id(fid.property))
         first = args.named_child(0) if args.named_child_count else None
         if method == "send" and first is not None:
             command = self.what(first)

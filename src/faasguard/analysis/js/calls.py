@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.parse import (
-    FieldIds,
     JsModule,
     JsModuleCache,
     line,
     string_value,
+    text_in,
     text_of,
 )
 from faasguard.analysis.js.table import JsSink, JsTable
@@ -50,9 +50,10 @@ FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
 CallSyntax = tuple["Node | None", str, list["Node"], "Node | None", str]
 
 
-def _call_syntax(node: Node, fid: FieldIds, new: bool) -> CallSyntax:
+def _call_syntax(node: Node, module: JsModule, new: bool) -> CallSyntax:
     """The syntax of a call or `new` expression (read once per node: loop bodies and
     functions called again are visited more than once)."""
+    fid = module.fid
     func = node.child_by_field_id(fid.constructor if new else fid.function)
     arg_list = node.child_by_field_id(fid.arguments)
     arg_nodes: list[Node] = []
@@ -65,11 +66,11 @@ def _call_syntax(node: Node, fid: FieldIds, new: bool) -> CallSyntax:
     if func is None:
         return None, "", arg_nodes, None, ""
     func_kind = func.type
-    if func_kind == "identifier" and func.text == b"require":
+    if func_kind == "identifier" and text_in(module.source, func) == "require":
         func_kind = "require"
     elif func_kind == "member_expression":
         return (func, func_kind, arg_nodes, func.child_by_field_id(fid.object),
-                text_of(func.child_by_field_id(fid.property)))
+                text_in(module.source, func.child_by_field_id(fid.property)))
     return func, func_kind, arg_nodes, None, ""
 
 
@@ -131,7 +132,7 @@ class JsCalls:
         """A call or `new` expression."""
         syntax = f.module.memo.get(node.id)
         if syntax is None:
-            syntax = f.module.memo[node.id] = _call_syntax(node, f.module.fid, new)
+            syntax = f.module.memo[node.id] = _call_syntax(node, f.module, new)
         func, func_kind, arg_nodes, obj, prop = syntax
         if func is None:
             return CLEAN
@@ -237,7 +238,8 @@ class JsCalls:
             return CLEAN
         if name in table.arg_methods:
             added = union(args)
-            holder = text_of(obj) if added.taints and obj.type == "identifier" else ""
+            holder = text_in(f.module.source, obj) \
+                if added.taints and obj.type == "identifier" else ""
             if holder:
                 f.env[holder] = merge(f.env.get(holder, CLEAN), added)
             if name in ("concat", "join"):
@@ -329,7 +331,7 @@ class JsCalls:
                     self.key_text(child.child_by_field_id(f.module.fid.key)) in props:
                 vals.append(self.ev(child.child_by_field_id(f.module.fid.value), f))
             elif child.type == "shorthand_property_identifier" and \
-                    (name := text_of(child)) and name in props:
+                    (name := text_in(f.module.source, child)) and name in props:
                 vals.append(self.lookup(name, f))
         return union(vals)
 
@@ -441,7 +443,7 @@ class JsCalls:
     def _tainted_names(self, nodes: list[Node], f: JsFrame) -> set[str]:
         out = set()
         for node in nodes:
-            name = text_of(node) if node.type == "identifier" else ""
+            name = text_in(f.module.source, node) if node.type == "identifier" else ""
             if name:
                 if f.env.get(name, CLEAN).taints:
                     out.add(name)

@@ -17,7 +17,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import JsCalls
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, line, string_value, text_of
+from faasguard.analysis.js.parse import (
+    JsModule,
+    JsModuleCache,
+    line,
+    string_value,
+    text_in,
+    text_of,
+)
 from faasguard.analysis.js.table import JsTable
 from faasguard.analysis.js.values import (
     CLASS,
@@ -156,7 +163,7 @@ class JsAnalyzer(JsCalls):
         return False
 
     def _s_class(self, node: Node, f: JsFrame) -> bool:
-        name = text_of(node.child_by_field_id(f.module.fid.name))
+        name = text_in(f.module.source, node.child_by_field_id(f.module.fid.name))
         if name:
             f.env[name] = self.class_value(node, f)
         return False
@@ -173,7 +180,7 @@ class JsAnalyzer(JsCalls):
         return text_of(node.child_by_field_name("name")) or "<class>"
 
     def _declare(self, node: Node, f: JsFrame) -> None:
-        name = text_of(node.child_by_field_id(f.module.fid.name))
+        name = text_in(f.module.source, node.child_by_field_id(f.module.fid.name))
         if name:
             f.env[name] = self.function_value(node, f, name)
 
@@ -366,11 +373,11 @@ class JsAnalyzer(JsCalls):
         for part in clause.named_children:
             kind = part.type
             if kind == "identifier":  # default import
-                text = text_of(part)
+                text = text_in(f.module.source, part)
                 if text:
                     f.env[text] = self.member(module_val, "default", f, default=True)
             elif kind == "namespace_import":
-                ident = text_of(next((c for c in part.named_children
+                ident = text_in(f.module.source, next((c for c in part.named_children
                                       if c.type == "identifier"), None))
                 if ident:
                     f.env[ident] = module_val
@@ -378,8 +385,8 @@ class JsAnalyzer(JsCalls):
                 for spec in part.named_children:
                     name = spec.child_by_field_id(f.module.fid.name)
                     alias = spec.child_by_field_id(f.module.fid.alias)
-                    name_text = text_of(name)
-                    alias_text = text_of(alias) if alias is not None else name_text
+                    name_text = text_in(f.module.source, name)
+                    alias_text = text_in(f.module.source, alias) if alias is not None else name_text
                     if name_text and alias_text:
                         f.env[alias_text] = self.member(module_val, name_text, f)
         return False
@@ -430,7 +437,7 @@ class JsAnalyzer(JsCalls):
         """Bind a value to a declaration target or parameter (patterns destructure)."""
         kind = target.type
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
-            name = text_of(target)
+            name = text_in(f.module.source, target)
             f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'"))
         elif kind in ("required_parameter", "optional_parameter"):
             pattern = target.child_by_field_id(f.module.fid.pattern)
@@ -458,7 +465,7 @@ class JsAnalyzer(JsCalls):
         where = (f.module.file, at)
         for child in target.named_children:
             if child.type == "shorthand_property_identifier_pattern":
-                name = text_of(child)
+                name = text_in(f.module.source, child)
                 self.bind(child, self.member(val, name, f), f, at)
             elif child.type == "pair_pattern":
                 value = child.child_by_field_id(f.module.fid.value)
@@ -494,7 +501,7 @@ class JsAnalyzer(JsCalls):
         """`obj.x = v`, `obj[k] = v`, `exports.x = v`, `module.exports = v`."""
         obj = target.child_by_field_id(f.module.fid.object)
         if target.type == "member_expression":
-            key = text_of(target.child_by_field_id(f.module.fid.property)) or None
+            key = text_in(f.module.source, target.child_by_field_id(f.module.fid.property)) or None
         else:
             index = target.child_by_field_id(f.module.fid.index)
             key = string_value(index)
@@ -523,7 +530,7 @@ class JsAnalyzer(JsCalls):
             if inner is None:
                 break
             root = inner
-        name = text_of(root) if val.taints and root.type == "identifier" else ""
+        name = text_in(f.module.source, root) if val.taints and root.type == "identifier" else ""
         if name:
             old = f.env.get(name, CLEAN)
             f.env[name] = merge(old, with_step(val, (f.module.file, at, f"stored in '{name}'")))
@@ -619,7 +626,7 @@ class JsAnalyzer(JsCalls):
         return CLEAN
 
     def _e_identifier(self, node: Node, f: JsFrame) -> Val:
-        return self.lookup(text_of(node), f)
+        return self.lookup(text_in(f.module.source, node), f)
 
     def require(self, spec: str, f: JsFrame) -> Val:
         """What `require(spec)` / `import ... from spec` evaluates to."""
@@ -666,10 +673,10 @@ class JsAnalyzer(JsCalls):
         syntax = memo.get(node.id)
         if syntax is None:  # read once per node (loop bodies are visited twice)
             obj = node.child_by_field_id(f.module.fid.object)
-            name = text_of(node.child_by_field_id(f.module.fid.property))
+            name = text_in(f.module.source, node.child_by_field_id(f.module.fid.property))
             kind = obj.type if obj is not None and name else ""
             if kind == "identifier" and name == "env" and obj is not None and \
-                    obj.text == b"process":
+                    text_in(f.module.source, obj) == "process":
                 kind = "process.env"
             syntax = memo[node.id] = (obj, name, kind)
         obj, name, kind = syntax
@@ -688,7 +695,7 @@ class JsAnalyzer(JsCalls):
             return CLEAN
         key = string_value(index)
         if key is None and index is not None and index.type == "number":
-            key = text_of(index) or None
+            key = text_in(f.module.source, index) or None
         return extend(holder, key if key is not None else "*", (f.module.file, line(node)))
 
     def _e_template(self, node: Node, f: JsFrame) -> Val:
@@ -699,7 +706,7 @@ class JsAnalyzer(JsCalls):
     def _e_binary(self, node: Node, f: JsFrame) -> Val:
         left = self.ev(node.child_by_field_id(f.module.fid.left), f)
         right = self.ev(node.child_by_field_id(f.module.fid.right), f)
-        text = text_of(node.child_by_field_id(f.module.fid.operator))
+        text = text_in(f.module.source, node.child_by_field_id(f.module.fid.operator))
         if text in CLEAN_OPERATORS:
             return CLEAN
         if text == "+":
@@ -759,7 +766,8 @@ class JsAnalyzer(JsCalls):
                 if val.taints and key is not None and value.type not in ("array", "object"):
                     self._special_key(key, child, val, f, headers)
                 vals.append(val)
-            elif child.type == "shorthand_property_identifier" and (name := text_of(child)):
+            elif child.type == "shorthand_property_identifier" and \
+                    (name := text_in(f.module.source, child)):
                 val = self.lookup(name, f)
                 if val.taints:
                     self._special_key(name, child, val, f, headers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from faasguard.analysis.js.parse import JsModule, string_value
+from faasguard.analysis.js.parse import JsModule, string_value, text_in
 from faasguard.analysis.js.values import package_name
 
 if TYPE_CHECKING:
@@ -36,45 +36,56 @@ class FileIndex:
         return module.names
 
     def _declarator(self, node: Node) -> None:
-        target = node.child_by_field_id(self.module.fid.name)
-        value = node.child_by_field_id(self.module.fid.value)
+        fid, source = self.module.fid, self.module.source
+        target = node.child_by_field_id(fid.name)
+        value = node.child_by_field_id(fid.value)
         if target is None or value is None:
             return
-        if target.type == "identifier" and target.text:
-            self.values[target.text.decode()] = value
-        elif target.type == "object_pattern":
+        kind = target.type
+        if kind == "identifier":
+            name = text_in(source, target)
+            if name:
+                self.values[name] = value
+        elif kind == "object_pattern":
             package = required_package(value)
             for child in target.named_children:
-                if child.type == "shorthand_property_identifier_pattern" and child.text:
-                    name = child.text.decode()
-                    if package is not None:
+                child_kind = child.type
+                if child_kind == "shorthand_property_identifier_pattern":
+                    name = text_in(source, child)
+                    if name and package is not None:
                         self.imports[name] = (package, name)
-                elif child.type == "pair_pattern":
-                    key = child.child_by_field_id(self.module.fid.key)
-                    alias = child.child_by_field_id(self.module.fid.value)
-                    if package is not None and key is not None and alias is not None and \
-                            key.text and alias.text and alias.type == "identifier":
-                        self.imports[alias.text.decode()] = (package, key.text.decode())
+                elif child_kind == "pair_pattern":
+                    key = text_in(source, child.child_by_field_id(fid.key))
+                    alias = child.child_by_field_id(fid.value)
+                    if package is not None and key and alias is not None and \
+                            alias.type == "identifier" and (local := text_in(source, alias)):
+                        self.imports[local] = (package, key)
 
     def _import(self, node: Node) -> None:
-        source = string_value(node.child_by_field_id(self.module.fid.source))
+        fid, text = self.module.fid, self.module.source
+        source = string_value(node.child_by_field_id(fid.source))
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         if source is None or clause is None:
             return
         package = package_name(source)
         for part in clause.named_children:
-            if part.type == "identifier" and part.text:
-                self.imports[part.text.decode()] = (package, None)
-            elif part.type == "namespace_import":
+            kind = part.type
+            if kind == "identifier":
+                name = text_in(text, part)
+                if name:
+                    self.imports[name] = (package, None)
+            elif kind == "namespace_import":
                 for ident in part.named_children:
-                    if ident.text:
-                        self.imports[ident.text.decode()] = (package, None)
-            elif part.type == "named_imports":
+                    name = text_in(text, ident)
+                    if name:
+                        self.imports[name] = (package, None)
+            elif kind == "named_imports":
                 for spec in part.named_children:
-                    name = spec.child_by_field_id(self.module.fid.name)
-                    alias = spec.child_by_field_id(self.module.fid.alias) or name
-                    if name is not None and alias is not None and name.text and alias.text:
-                        self.imports[alias.text.decode()] = (package, name.text.decode())
+                    name = text_in(text, spec.child_by_field_id(fid.name))
+                    alias = spec.child_by_field_id(fid.alias)
+                    local = text_in(text, alias) if alias is not None else name
+                    if name and local:
+                        self.imports[local] = (package, name)
 
 
 def required_package(node: Node) -> str | None:

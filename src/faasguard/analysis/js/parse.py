@@ -189,6 +189,13 @@ def text_of(node: Node | None) -> str:
     return raw.decode() if raw else ""
 
 
+def text_in(source: bytes, node: Node | None) -> str:
+    """`text_of` for a node of `source` (slicing the bytes is cheaper than `node.text`)."""
+    if node is None:
+        return ""
+    return source[node.start_byte:node.end_byte].decode()
+
+
 def line(node: Node) -> int:
     """The 1-based line a node starts at."""
     return int(node.start_point[0]) + 1
