@@ -41,6 +41,16 @@ def _budget(text: str) -> float:
     return parse_budget(text, argparse.ArgumentTypeError)
 
 
+def _memory(text: str) -> str:
+    from faasguard.monitor.engine.memory import memory_mb
+
+    try:
+        memory_mb(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `faasguard monitor`."""
     sub = parser.add_subparsers(dest="monitor_command", metavar="ACTION")
@@ -67,6 +77,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     analyze.add_argument("--config", metavar="FILE", help="the monitor configuration file")
     analyze.add_argument("--workers", type=int, default=1, metavar="N",
                          help="read the files with N processes side by side (default 1)")
+    analyze.add_argument("--memory-limit", type=_memory, metavar="SIZE",
+                         help="the engine's memory (DuckDB's limit, Spark's driver heap), "
+                              "e.g. 1GB; each reading process takes about 100 MB more "
+                              "(default 512MB)")
     analyze.add_argument("--fail-on", choices=SEVERITY_CHOICES, default="low",
                          help="exit 1 when an alert is this severe or more (default low)")
     generate = sub.add_parser("generate", help="write realistic logs with planted attacks",
@@ -138,8 +152,9 @@ def analyze(args: argparse.Namespace) -> int:
         return _error(f"{missing[0]}: no such file or directory")
     stats = ReadStats()
     try:
+        limit = {"memory_limit": args.memory_limit} if args.memory_limit else {}
         analysis = analyze_paths(args.paths, config.read, stats, settings, args.engine,
-                                 inventory, workers=args.workers)
+                                 inventory, workers=args.workers, **limit)
     except ImportError as exc:
         return _error(f"the {args.engine} engine needs {exc.name}: "
                       "pip install 'faasguard[monitor]'")

@@ -23,6 +23,7 @@ from faasguard.monitor.detectors import Settings
 from faasguard.monitor.detectors.base import Context, Dialect, aware
 from faasguard.monitor.detectors.cost import BUDGET, Prices, cost_summary, usage_sql
 from faasguard.monitor.detectors.shadow import Inventory
+from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMIT, READ_BATCH_ROWS
 from faasguard.monitor.engine.summary import functions_sql, series, series_sql, step_seconds
 from faasguard.monitor.engine.table import record_batches
 from faasguard.monitor.events import Event
@@ -85,7 +86,7 @@ def analyze(events: Iterable[Event], settings: Settings | None = None,
     owned = isinstance(engine, str)
     runner: Engine = make_engine(engine) if isinstance(engine, str) else engine
     try:
-        runner.load(record_batches(events, inventory))
+        runner.load(record_batches(events, inventory, READ_BATCH_ROWS))
         return run_detectors(runner, settings, prices or Prices.load())
     finally:
         if owned:
@@ -95,32 +96,51 @@ def analyze(events: Iterable[Event], settings: Settings | None = None,
 def analyze_paths(paths: Iterable[str | os.PathLike[str]], read_config: Any = None,
                   stats: Any = None, settings: Settings | None = None,
                   engine: str | Engine = "duckdb", inventory: Inventory | None = None,
-                  workers: int = 1, prices: Prices | None = None) -> Analysis:
+                  workers: int = 1, prices: Prices | None = None,
+                  memory_limit: str | None = DEFAULT_MEMORY_LIMIT) -> Analysis:
     """Read the log files under `paths` and analyse them; with `workers` > 1 the files are
     read by that many processes side by side (see `faasguard.monitor.engine.parallel`).
 
-    `read_config` is a ReadConfig or its mapping; `stats` a ReadStats to fill.
+    `read_config` is a ReadConfig or its mapping; `stats` a ReadStats to fill. An engine
+    named here keeps its data in a temporary staging folder (DuckDB: a database file and
+    its spill folder; Spark: Parquet) within `memory_limit` (see
+    `faasguard.monitor.engine.memory`; None: the engine's own default), so memory stays
+    bounded whatever the size of the logs; the folder is removed at the end.
     """
+    from faasguard.monitor.engine.parallel import stage, write_part
     from faasguard.monitor.read import ReadStats, iter_events
     from faasguard.monitor.readers.base import ReadConfig
 
     config = read_config if isinstance(read_config, ReadConfig) \
         else ReadConfig.from_mapping(read_config)
     stats = stats if stats is not None else ReadStats()
-    if workers <= 1:
-        return analyze(iter_events(paths, config, stats), settings, engine, inventory, prices)
-    from faasguard.monitor.engine.parallel import stage
-
-    owned = isinstance(engine, str)
-    runner: Engine = make_engine(engine) if isinstance(engine, str) else engine
     staging = tempfile.mkdtemp(prefix="faasguard-monitor-")
     try:
-        runner.load_parquet(stage(paths, config, stats, inventory, staging, workers))
-        return run_detectors(runner, settings or Settings(), prices or Prices.load())
+        runner: Engine = make_engine(engine, **staged_options(engine, staging, memory_limit)) \
+            if isinstance(engine, str) else engine
+        try:
+            if workers <= 1:
+                part = os.path.join(staging, "part-000000.parquet")
+                parts = [part] if write_part(iter_events(paths, config, stats), part,
+                                             inventory) else []
+            else:
+                parts = stage(paths, config, stats, inventory, staging, workers)
+            runner.load_parquet(parts)
+            return run_detectors(runner, settings or Settings(), prices or Prices.load())
+        finally:
+            if runner is not engine:
+                runner.close()
     finally:
-        if owned:
-            runner.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def staged_options(engine: str, staging: str, memory_limit: str | None) -> dict[str, Any]:
+    """The options of engine `engine` keeping its data under `staging` within the limit."""
+    if engine == "duckdb":
+        return {"memory_limit": memory_limit, "temp_directory": os.path.join(staging, "spill")}
+    if engine == "spark":
+        return {"staging": os.path.join(staging, "spark"), "memory_limit": memory_limit}
+    return {}
 
 
 def run_detectors(runner: Engine, settings: Settings, prices: Prices) -> Analysis:

@@ -1,10 +1,13 @@
-"""Reading log files in parallel: one worker process per file, each staging Parquet.
+"""Staging the events as Parquet parts, in this process or in worker processes.
+
+A batch analysis streams the events through the readers into Parquet parts, batch by
+batch (bounded memory: one Arrow batch of `memory.READ_BATCH_ROWS` rows per reading
+process), and the engine queries the parts (`write_part`).
 
 Parsing log lines is Python work that one process does at one core's speed; with several
-files (a log set usually is many files) worker processes read them side by side. Each
-worker streams its file through the readers into a Parquet part, batch by batch (bounded
-memory), and returns the part and its `ReadStats`; the engine then loads the parts. The
-``seq`` column of file number ``i`` starts at ``i << 40``, so sample lines are chosen
+files (a log set usually is many files) worker processes read them side by side
+(`stage`): each streams its file into a part and returns the part and its `ReadStats`.
+The ``seq`` column of file number ``i`` starts at ``i << 40``, so sample lines are chosen
 the same way whatever the number of workers or the engine.
 """
 
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from faasguard.monitor.detectors.shadow import Inventory
+    from faasguard.monitor.events import Event
     from faasguard.monitor.read import ReadStats
     from faasguard.monitor.readers.base import ReadConfig
 
@@ -52,23 +56,34 @@ def stage(paths: Iterable[str | os.PathLike[str]], config: ReadConfig, stats: Re
 
 def _stage_file(index: int, file: str, config: ReadConfig, inventory: Inventory | None,
                 staging: str) -> tuple[str | None, ReadStats]:
-    import pyarrow.parquet as pq
-
-    from faasguard.monitor.engine.table import arrow_schema, record_batches
     from faasguard.monitor.read import ReadStats, iter_events
 
     local = ReadStats()
     target = str(Path(staging) / f"part-{index:06d}.parquet")
+    rows = write_part(iter_events([file], config, local), target, inventory,
+                      first_seq=index << _SEQ_SHIFT)
+    return (target if rows else None), local
+
+
+def write_part(events: Iterable[Event], target: str, inventory: Inventory | None = None,
+               first_seq: int = 0) -> int:
+    """Write `events` as the Parquet file `target`, batch by batch; the number of rows.
+
+    No file is left when there are no events.
+    """
+    import pyarrow.parquet as pq
+
+    from faasguard.monitor.engine.memory import READ_BATCH_ROWS
+    from faasguard.monitor.engine.table import arrow_schema, record_batches
+
     rows = 0
     with pq.ParquetWriter(target, arrow_schema()) as writer:
-        for batch in record_batches(iter_events([file], config, local), inventory,
-                                    first_seq=index << _SEQ_SHIFT):
+        for batch in record_batches(events, inventory, READ_BATCH_ROWS, first_seq=first_seq):
             writer.write_batch(batch)
             rows += batch.num_rows
     if rows == 0:
         os.unlink(target)
-        return None, local
-    return target, local
+    return rows
 
 
 def merge_stats(into: ReadStats, other: ReadStats) -> None:

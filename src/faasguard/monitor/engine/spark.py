@@ -5,6 +5,9 @@ read by Spark and registered as the ``events`` view; every detector's SQL then r
 unchanged apart from the `SPARK` dialect's spellings. Timestamps are TIMESTAMP_NTZ and
 the session time zone is UTC, so both engines see the same instants.
 
+``memory_limit`` sets the driver's heap (``spark.driver.memory``: in local mode the
+executor's too) when this engine starts the session.
+
 ``master`` is a Spark master URL (``local[*]`` by default; ``spark://host:7077``, ``yarn``,
 ``k8s://...`` for a cluster, where ``staging`` must be a location every executor
 reads, e.g. ``s3a://bucket/faasguard/``). The ``FAASGUARD_SPARK_MASTER`` environment
@@ -20,6 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from faasguard.monitor.detectors.base import SPARK, Dialect
+from faasguard.monitor.engine.memory import spark_limit
 from faasguard.monitor.engine.table import arrow_schema
 
 if TYPE_CHECKING:
@@ -33,13 +37,16 @@ class SparkEngine:
     dialect: Dialect = SPARK
 
     def __init__(self, master: str | None = None, staging: str | None = None,
-                 session: Any = None, parallel_queries: int = 4) -> None:
+                 session: Any = None, parallel_queries: int = 4,
+                 memory_limit: str | None = None) -> None:
         self.parallel_queries = parallel_queries
         self._own_staging = staging is None
         self.staging = staging or tempfile.mkdtemp(prefix="faasguard-spark-")
+        if "://" not in self.staging:
+            os.makedirs(self.staging, exist_ok=True)
         self._own_session = session is None
         self.session = session if session is not None else _session(
-            master or os.environ.get("FAASGUARD_SPARK_MASTER", "local[*]"))
+            master or os.environ.get("FAASGUARD_SPARK_MASTER", "local[*]"), memory_limit)
         self.session.conf.set("spark.sql.session.timeZone", "UTC")
         self.session.sparkContext.setLogLevel("ERROR")
         self.rows = 0
@@ -98,10 +105,14 @@ def _spark_schema() -> str:
     return ", ".join(f"{name} {types.get(sql, sql)}" for name, sql in TABLE_COLUMNS)
 
 
-def _session(master: str) -> Any:
+def _session(master: str, memory_limit: str | None = None) -> Any:
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(master).appName("faasguard-monitor")
+    builder = SparkSession.builder
+    if memory_limit:
+        # The driver's heap; in local mode the executor runs in the driver's JVM.
+        builder = builder.config("spark.driver.memory", spark_limit(memory_limit))
+    return (builder.master(master).appName("faasguard-monitor")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
             .config("spark.ui.enabled", "false")
