@@ -96,16 +96,18 @@ class AwsCall:
 
 
 # --------------------------------------------------------------------------- SDK objects
+# The values below are never changed once made, but are not frozen dataclasses: those take
+# three times as long to build (the interpreter makes one or more per expression).
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EventV:
     """The handler's event, or a part of it (path of keys; "[]" for list elements)."""
 
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ExtV:
     """An object of an outside library, by dotted name (`boto3.client`, `os.environ`)."""
 
@@ -126,26 +128,26 @@ def external(dotted: str) -> ExtV:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class SessionV:
     """A boto3/aioboto3/botocore session."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ClientV:
     """A low-level client of one service (botocore service name)."""
 
     service: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ServiceResV:
     """A boto3 service resource (`boto3.resource("dynamodb")`)."""
 
     service: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ResObjV:
     """A boto3 resource object (`Table`, `Bucket`, `Object`) with its identifiers."""
 
@@ -158,7 +160,7 @@ class ResObjV:
         return next((v for k, v in self.ids if k == name), None)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CollV:
     """A boto3 collection (`bucket.objects`, `dynamodb.tables`)."""
 
@@ -166,7 +168,7 @@ class CollV:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PaginatorV:
     """A paginator of one operation."""
 
@@ -174,7 +176,7 @@ class PaginatorV:
     operation: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class WaiterV:
     """A waiter polling one operation."""
 
@@ -182,14 +184,14 @@ class WaiterV:
     operation: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BatchWriterV:
     """A DynamoDB `Table.batch_writer()`."""
 
     table: ResObjV
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BoundV:
     """An attribute of a value, about to be called (`client.get_object`)."""
 
@@ -197,7 +199,7 @@ class BoundV:
     attr: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DictV:
     """A dict literal with string keys (values as far as known)."""
 
@@ -208,7 +210,7 @@ class DictV:
         return next((v for k, v in self.items if k == key), None)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ListV:
     """A list or tuple literal."""
 
@@ -218,7 +220,7 @@ class ListV:
 # --------------------------------------------------------------------------- local code
 
 
-@dataclass(eq=False)
+@dataclass(slots=True, eq=False)
 class FuncV:
     """A function of the scanned code (with the instance it is bound to, and the locals of
     the function it is nested in)."""
@@ -230,28 +232,28 @@ class FuncV:
     closure: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(slots=True, eq=False)
 class ClassV:
     """A class of the scanned code."""
 
     info: ClassInfo
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(slots=True, eq=False)
 class InstanceV:
     """An instance of a class of the scanned code (attributes are kept per class)."""
 
     info: ClassInfo
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(slots=True, eq=False)
 class ModuleV:
     """A module of the scanned code."""
 
     module: Module
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """The locals of one function being analysed."""
 
