@@ -6,7 +6,9 @@ reading event fields, destructuring, template strings, a loop, an AWS SDK v3 cal
 one sink (vulnerable or sanitised), and one function per file in an App. Prints the time
 of handler resolution + the Node.js analysis (taint, AWS calls, JWT; it parses each file
 once) beside the time of reading and tree-sitter-parsing the same files, and their ratio
-(target: within 2x), and beside parsing plus one visit of every node from Python.
+(target: within 2x), and beside three floors: parsing plus one visit of every node from
+Python, plus reading each node's kind and span too, and parsing plus the one syntax
+query (in C) the SDK, JWT and module-graph passes share.
 Parsing and analysis alternate every CHUNK files and the medians of the rounds are
 shown, so that the load of a shared machine weighs on both alike; one-time loads
 (grammars, botocore's service models, the taint tables) are warmed first.
@@ -30,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_support import resolve_then  # noqa: E402
 
 from faasguard.analysis.js import analyse_js
-from faasguard.analysis.js.parse import dialect_of, parse_bytes
+from faasguard.analysis.js.parse import dialect_of, parse_bytes, syntax_query
 from faasguard.model import App, Function, Location, SourceFile, Trigger
 
 #: Files parsed, then analysed, in turn within a round.
@@ -170,6 +172,33 @@ def parse_and_visit_all(folder: Path, names: list[str]) -> float:
     return time.process_time() - cpu
 
 
+def parse_and_read_all(folder: Path, names: list[str]) -> float:
+    """CPU seconds to parse every file and read the kind, the children and the text span
+    of each named node once from Python (what an analysis that looks at every node
+    pays before doing anything with it)."""
+    cpu = time.process_time()
+    for name in names:
+        stack = [parse_bytes((folder / name).read_bytes(), dialect_of(name))]
+        while stack:
+            node = stack.pop()
+            node.type, node.start_byte, node.end_byte  # noqa: B018
+            stack.extend(node.named_children)
+    return time.process_time() - cpu
+
+
+def parse_and_query_all(folder: Path, names: list[str]) -> float:
+    """CPU seconds to parse every file and run the analyses' syntax query on it (the
+    calls, declarations and imports the SDK, JWT and module-graph passes read)."""
+    from tree_sitter import QueryCursor
+
+    cpu = time.process_time()
+    for name in names:
+        dialect = dialect_of(name)
+        QueryCursor(syntax_query(dialect)).captures(
+            parse_bytes((folder / name).read_bytes(), dialect))
+    return time.process_time() - cpu
+
+
 def part(app: App, functions: list[str]) -> App:
     """The App of some of `app`'s functions and their files."""
     sub = App(root=app.root)
@@ -216,11 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         # warm the file cache, the grammars and the one-time loads (botocore's service
         # models, the taint tables): the figures are per-file throughput
         one_round(folder, min(CHUNK, args.files), args.seed)
-        parses, visits, resolves, analyses, ratios = [], [], [], [], []
+        parses, visits, reads, queries, resolves, analyses, ratios = [], [], [], [], [], [], []
         found: tuple[int, ...] = ()
         for _ in range(args.rounds):
             parse_cpu, resolve_cpu, js_cpu, found = one_round(folder, args.files, args.seed)
             visits.append(parse_and_visit_all(folder, names))
+            reads.append(parse_and_read_all(folder, names))
+            queries.append(parse_and_query_all(folder, names))
             parses.append(parse_cpu)
             resolves.append(resolve_cpu)
             analyses.append(js_cpu)
@@ -236,7 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"read + tree-sitter parse:      {parse_cpu:7.2f} s  "
               f"{parse_cpu * per:.3f} ms/file  ({len(names) / parse_cpu:,.0f} files/s)")
         print(f"parse + visit every node:      {visit_cpu:7.2f} s  "
-              f"{visit_cpu * per:.3f} ms/file")
+              f"{visit_cpu * per:.3f} ms/file  ({visit_cpu / parse_cpu:.2f}x parse)")
+        read_cpu, query_cpu = med(reads), med(queries)
+        print(f"  + read kind and span of each: {read_cpu:7.2f} s  "
+              f"{read_cpu * per:.3f} ms/file  ({read_cpu / parse_cpu:.2f}x parse)")
+        print(f"parse + the syntax query:      {query_cpu:7.2f} s  "
+              f"{query_cpu * per:.3f} ms/file  ({query_cpu / parse_cpu:.2f}x parse)")
         print(f"handler resolution (parses):   {resolve_cpu:7.2f} s  "
               f"{resolve_cpu * per:.3f} ms/file")
         print(f"Node.js analysis:              {js_cpu:7.2f} s  "
