@@ -1,89 +1,185 @@
 """Monitor benchmark: throughput, memory and detection quality on generated logs.
 
     python benchmarks/bench_monitor.py --size-mb 1024 [--engines duckdb,spark] [--seed 7]
-        [--work DIR] [--keep]
+        [--sets attacked,clean] [--work DIR] [--keep] [--workers N] [--memory-limit SIZE]
+    python benchmarks/bench_monitor.py --root /tmp/mon1g-attacked --engines spark
 
 Generates two log sets of the same size with faasguard's generator (one with planted
-attacks and its ground truth, one attack-free), then analyses each with every engine,
-each run in its own process so peak memory is its own, and prints:
+attacks and its ground truth, one attack-free; ``--sets`` picks which), or takes sets
+generated before (``--root``, repeatable: a folder written by ``faasguard monitor
+generate``), then analyses each with every engine, one configuration at a time, each in
+its own process, and prints one line per run:
 
-- MB/s (log text, uncompressed) and events/s of the whole analysis (read + load +
-  detectors + summary), per engine (``--workers N``: files read by N processes);
-- peak resident memory of the analysing process (and, for Spark, of its JVM);
+- MB/s (log text, uncompressed) and events/s of the whole analysis (read + stage +
+  detectors + summary), per engine (``--workers N``: files read by N processes;
+  ``--memory-limit``: the engine's limit, as ``faasguard monitor analyze``);
+- peak memory of the whole process tree (the analysing process, its reading workers and,
+  for Spark, its JVM), sampled every 0.2 s from /proc: the sum of PSS (shared pages
+  split between the processes sharing them) and the sum of RSS (shared pages counted in
+  each process: an upper bound);
 - precision and recall against the ground truth (`faasguard.monitor.evaluate`), and
-  the number of alerts on the attack-free set (expected: 0).
+  the number of alerts (expected on the attack-free set: 0).
+
+Each run also prints its figures as a JSON line (``{"result": ...}``) for scripts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+SAMPLE_S = 0.2
 
-def _run(engine: str, root: Path, workers: int = 1) -> dict[str, Any]:
-    """Child process: analyse `root` with `engine`; print a JSON line of figures."""
+
+def _run(engine: str, root: Path, workers: int, memory_limit: str | None) -> dict[str, Any]:
+    """Child process: analyse `root` with `engine`; the figures."""
     from faasguard.monitor.detectors import Settings
     from faasguard.monitor.detectors.shadow import inventory_from_openapi
-    from faasguard.monitor.engine import analyze_paths, make_engine
+    from faasguard.monitor.engine import analyze_paths
+    from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMIT
     from faasguard.monitor.evaluate import score
     from faasguard.monitor.read import ReadStats
 
     truth = json.loads((root / "ground-truth.json").read_text())
     stats = ReadStats()
+    memory_limit = memory_limit or DEFAULT_MEMORY_LIMIT
     began = time.perf_counter()
-    runner = make_engine(engine)
-    try:
-        analysis = analyze_paths([root / "logs"], None, stats, Settings(), runner,
-                                 inventory_from_openapi(str(root / "openapi.yaml")),
-                                 workers=workers)
-        seconds = time.perf_counter() - began
-        jvm_mb = _jvm_peak_mb(runner)
-    finally:
-        runner.close()
+    analysis = analyze_paths([root / "logs"], None, stats, Settings(), engine,
+                             inventory_from_openapi(str(root / "openapi.yaml")),
+                             workers=workers, memory_limit=memory_limit)
+    seconds = time.perf_counter() - began
     result = score(analysis.alerts, truth["attacks"])
     text_mb = truth["volume"]["text_bytes"] / 1e6
-    return {"engine": engine, "workers": workers, "seconds": round(seconds, 2),
-            "text_mb": round(text_mb, 1),
+    return {"engine": engine, "workers": workers, "memory_limit": memory_limit,
+            "set": "attacked" if truth["attacks"] else "attack-free", "root": str(root),
+            "seconds": round(seconds, 1), "text_mb": round(text_mb, 1),
             "mb_per_s": round(text_mb / seconds, 2), "events": stats.events,
             "events_per_s": round(stats.events / seconds), "malformed": stats.malformed,
             "alerts": len(analysis.alerts), "attacks": result.attacks,
             "precision": round(result.precision, 4), "recall": round(result.recall, 4),
             "missed": [m["kind"] for m in result.missed],
-            "false": [f"{a.detector} {a.entity}" for a in result.false_alerts],
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "children_peak_rss_mb": jvm_mb}
+            "false": [f"{a.detector} {a.entity}" for a in result.false_alerts]}
 
 
-def _jvm_peak_mb(runner: Any) -> int:
-    """Peak resident memory of Spark's JVM (VmHWM), 0 for other engines."""
-    session = getattr(runner, "session", None)
-    proc = getattr(getattr(getattr(session, "sparkContext", None), "_gateway", None),
-                   "proc", None)
-    if proc is None:
-        return 0
+class TreeMemory:
+    """Samples the memory of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_pss_kb = self.peak_rss_kb = self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            pids = descendants(self.pid)
+            rss = pss = 0
+            for pid in pids:
+                r, p = _rss_pss_kb(pid)
+                rss, pss = rss + r, pss + p
+            self.peak_rss_kb = max(self.peak_rss_kb, rss)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self._stop.wait(SAMPLE_S)
+
+
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2:].split()[1])
+        children.setdefault(parent, []).append(int(name))
+    tree = [root]
+    for pid in tree:
+        tree.extend(children.get(pid, ()))
+    return tree
+
+
+def _rss_pss_kb(pid: int) -> tuple[int, int]:
+    rss = pss = 0
     try:
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-    except OSError:
-        return 0
-    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), "VmHWM: 0 kB")
-    return round(int(line.split()[1]) / 1024)
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:  # the process ended between the listing and the read
+        pass
+    return rss, pss
 
 
-def _child(engine: str, root: Path, workers: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", engine, str(root),
-                          "--workers", str(workers)],
-                         capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"{engine} on {root} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _child(engine: str, root: Path, workers: int, memory_limit: str | None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", engine, str(root), "--workers", str(workers)]
+    if memory_limit:
+        command += ["--memory-limit", memory_limit]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        with TreeMemory(process.pid) as memory:
+            code = process.wait()
+        out.seek(0)
+        err.seek(0)
+        if code != 0:
+            raise SystemExit(f"{engine} on {root} failed:\n{err.read()[-3000:]}")
+        result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
+    result.update(peak_pss_mb=round(memory.peak_pss_kb / 1024),
+                  peak_rss_mb=round(memory.peak_rss_kb / 1024),
+                  processes=memory.peak_processes)
+    return result
+
+
+HEADER = (f"{'engine':8} {'set':11} {'MB':>7} {'s':>7} {'MB/s':>6} {'events':>10} "
+          f"{'ev/s':>8} {'PSS MB':>7} {'RSS MB':>7} {'alerts':>6} {'prec':>6} {'recall':>6}")
+
+
+def row(r: dict[str, Any]) -> str:
+    """One run as a line of the table."""
+    quality = f"{r['precision']:6.3f} {r['recall']:6.3f}" if r["attacks"] \
+        else f"{'-':>6} {'-':>6}"
+    return (f"{r['engine']:8} {r['set']:11} {r['text_mb']:7.1f} {r['seconds']:7.1f} "
+            f"{r['mb_per_s']:6.2f} {r['events']:10,} {r['events_per_s']:8,} "
+            f"{r['peak_pss_mb']:7,} {r['peak_rss_mb']:7,} {r['alerts']:6} {quality}")
+
+
+def _generated(args: argparse.Namespace, work: Path) -> list[Path]:
+    from faasguard.monitor.generate import generate
+
+    roots = []
+    for name in args.sets.split(","):
+        if name not in ("attacked", "clean"):
+            raise SystemExit(f"--sets: unknown set {name!r} (attacked, clean)")
+        root = work / name
+        if not (root / "ground-truth.json").exists():
+            began = time.perf_counter()
+            generate(root, args.size_mb, args.seed, attacks=name == "attacked")
+            print(f"generated {name}: {args.size_mb:g} MB in "
+                  f"{time.perf_counter() - began:.0f} s", flush=True)
+        roots.append(root)
+    return roots
 
 
 def main() -> None:
@@ -92,42 +188,37 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=1024.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--sets", default="attacked,clean",
+                        help="which sets to generate and analyse (attacked, clean)")
+    parser.add_argument("--root", action="append", type=Path, default=[],
+                        help="analyse this generated set instead (repeatable)")
     parser.add_argument("--work", help="folder for the generated logs (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the generated logs")
     parser.add_argument("--workers", type=int, default=1,
                         help="reader processes (faasguard monitor analyze --workers)")
+    parser.add_argument("--memory-limit",
+                        help="the engine's memory limit (faasguard monitor analyze "
+                             "--memory-limit; default: the monitor's)")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_run(args.child[0], Path(args.child[1]), args.workers)))
+        print(json.dumps(_run(args.child[0], Path(args.child[1]), args.workers,
+                              args.memory_limit)))
         return
-    from faasguard.monitor.generate import generate
-
     work = Path(args.work or tempfile.mkdtemp(prefix="faasguard-bench-monitor-"))
     try:
-        sets = {}
-        for name, attacks in (("attacked", True), ("clean", False)):
-            root = work / name
-            if not (root / "ground-truth.json").exists():
-                began = time.perf_counter()
-                generate(root, args.size_mb, args.seed, attacks=attacks)
-                print(f"generated {name}: {args.size_mb:g} MB in "
-                      f"{time.perf_counter() - began:.0f} s", flush=True)
-            sets[name] = root
-        print(f"\n{'engine':8} {'set':9} {'MB':>7} {'s':>7} {'MB/s':>6} {'events':>10} "
-              f"{'ev/s':>8} {'peak MB':>8} {'jvm MB':>7} {'alerts':>6} {'prec':>6} {'recall':>6}")
+        roots = args.root or _generated(args, work)
+        print(f"workers {args.workers}, memory limit {args.memory_limit or 'default'}\n"
+              + HEADER, flush=True)
         for engine in args.engines.split(","):
-            for name, root in sets.items():
-                r = _child(engine, root, args.workers)
-                print(f"{engine:8} {name:9} {r['text_mb']:7.1f} {r['seconds']:7.1f} "
-                      f"{r['mb_per_s']:6.2f} {r['events']:10,} {r['events_per_s']:8,} "
-                      f"{r['peak_rss_mb']:8,} {r['children_peak_rss_mb']:7,} {r['alerts']:6} "
-                      + (f"{r['precision']:6.3f} {r['recall']:6.3f}" if name == "attacked"
-                         else f"{'-':>6} {'-':>6}"), flush=True)
-                if r["missed"] or r["false"] or (name == "clean" and r["alerts"]):
+            for root in roots:
+                r = _child(engine, root, args.workers, args.memory_limit)
+                print(row(r), flush=True)
+                if r["missed"] or r["false"] or (not r["attacks"] and r["alerts"]):
                     print(f"         missed {r['missed']} false {r['false']}", flush=True)
+                print(json.dumps({"result": r}), flush=True)
     finally:
-        if not args.keep and not args.work:
+        if not args.keep and not args.work and not args.root:
             shutil.rmtree(work, ignore_errors=True)
 
 

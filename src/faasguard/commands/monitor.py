@@ -136,6 +136,7 @@ def analyze(args: argparse.Namespace) -> int:
     from faasguard.monitor import config as monitor_config
     from faasguard.monitor.alerts import SEVERITIES
     from faasguard.monitor.engine import analyze_paths
+    from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMIT
     from faasguard.monitor.read import ReadStats
     from faasguard.monitor.report import json as json_report
     from faasguard.monitor.report import sarif, text
@@ -152,9 +153,9 @@ def analyze(args: argparse.Namespace) -> int:
         return _error(f"{missing[0]}: no such file or directory")
     stats = ReadStats()
     try:
-        limit = {"memory_limit": args.memory_limit} if args.memory_limit else {}
         analysis = analyze_paths(args.paths, config.read, stats, settings, args.engine,
-                                 inventory, workers=args.workers, **limit)
+                                 inventory, workers=args.workers,
+                                 memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT)
     except ImportError as exc:
         return _error(f"the {args.engine} engine needs {exc.name}: "
                       "pip install 'faasguard[monitor]'")
