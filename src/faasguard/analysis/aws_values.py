@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     """A string the code computes: a literal, an environment variable, a piece of the
     event, or an expression (`text`, as written) that cannot be known statically, of
@@ -45,7 +45,7 @@ def literal_name(text: str) -> Name:
     return name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A resource a call touches: its kind (bucket, table, queue, topic, secret, function,
     stream, parameter, state-machine, kms-key, event-bus, delivery-stream) and the name
@@ -61,7 +61,7 @@ class Target:
     resolved: Value = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwsCall:
     """One AWS API call a handler can make, and the IAM actions it needs.
 
