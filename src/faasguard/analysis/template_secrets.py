@@ -13,7 +13,6 @@ results go to `facts.code[file]` as `FileFacts` with kind "template-secret".
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
@@ -29,34 +28,49 @@ _ENVIRONMENT_KEYS = {"environment", "variables"}
 _VALUE_KEYS = {"default", "value", "values", "allowedvalues"}
 
 
-def _scalars(node: Any, name: str | None, path: str, line: int
-             ) -> Iterator[tuple[str | None, str, Any, int]]:
-    """(name, path, value, line) of every scalar, skipping environment subtrees."""
+def secrets_in(data: Any, file: str) -> FileFacts:
+    """The secrets written in one parsed template: every string scalar, skipping
+    environment subtrees, judged under its name (the key above it, or the key above a
+    `Default`/`Value`... key)."""
+    found = FileFacts(file)
+    _walk(data, None, "", 1, found.facts)
+    return found
+
+
+def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]) -> None:
+    """Judge the string scalars under `node` (at `path`, written under `name`) in document
+    order. A scalar's path is spelled only when it holds a secret."""
     if isinstance(node, dict):
         for key, value in node.items():
             text = str(key)
-            if text.lower() in _ENVIRONMENT_KEYS:
+            lower = text.lower()
+            if lower in _ENVIRONMENT_KEYS:
                 continue
             here = line_of(node, key, line)
-            label = name if text.lower() in _VALUE_KEYS else text
-            yield from _scalars(value, label, f"{path}.{text}" if path else text, here)
+            label = name if lower in _VALUE_KEYS else text
+            if isinstance(value, str):
+                _judge(label, value, here, out, path, f".{text}" if path else text)
+            elif isinstance(value, (dict, list)):
+                _walk(value, label, f"{path}.{text}" if path else text, here, out)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _scalars(value, name, f"{path}[{index}]", line_of(node, index, line))
-    else:
-        yield name, path, node, line
+            if isinstance(value, str):
+                _judge(name, value, line_of(node, index, line), out, path, f"[{index}]")
+            elif isinstance(value, (dict, list)):
+                _walk(value, name, f"{path}[{index}]", line_of(node, index, line), out)
+    elif isinstance(node, str):
+        _judge(name, node, line, out, path, "")
 
 
-def secrets_in(data: Any, file: str) -> FileFacts:
-    """The secrets written in one parsed template."""
-    found = FileFacts(file)
-    for name, path, value, line in _scalars(data, None, "", 1):
-        match = find_secret(name, value, entropy=False)
-        if match is not None:
-            detail = f"the value of {path}" if match.kind == "name" \
-                else f"{match.description} at {path}"
-            found.facts.append(CodeFact("template-secret", line, detail, path))
-    return found
+def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: str,
+           step: str) -> None:
+    match = find_secret(name, value, entropy=False)
+    if match is None:
+        return
+    where = path + step
+    detail = f"the value of {where}" if match.kind == "name" \
+        else f"{match.description} at {where}"
+    out.append(CodeFact("template-secret", line, detail, where))
 
 
 def analyse(app: App, facts: Facts) -> None:

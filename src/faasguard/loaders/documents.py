@@ -39,6 +39,7 @@ _CFN_FN_TAGS = {
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _scalar_constructor = yaml.constructor.SafeConstructor()
+_ScalarNode = yaml.ScalarNode
 
 
 class InputError(Exception):
@@ -158,7 +159,8 @@ def parse(text: str, max_nodes: int = MAX_NODES) -> Document:
     if node is None:
         return doc
     try:
-        _check_expansion(node, max_nodes)
+        if "&" in text or 2 * len(text) >= max_nodes:
+            _check_expansion(node, max_nodes)
         builder = _Builder(doc, max_nodes)
         doc.data = builder.build(node)
     except RecursionError:
@@ -183,7 +185,11 @@ def _check_flow_depth(text: str) -> None:
 
 def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
     """Count the values the document expands to (aliases included) without building it,
-    so an alias bomb is refused in milliseconds; cycles are left to the builder."""
+    so an alias bomb is refused in milliseconds; cycles are left to the builder.
+
+    `parse` skips it for a text without `&` (no anchor, so no alias: the document is as
+    large as its text: at most two values per character) shorter than half of
+    `max_nodes` characters: such a document cannot exceed the limit."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
@@ -242,29 +248,49 @@ class _Builder:
             raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused",
                              node.start_mark.line + 1)
         try:
+            # A plain string (most keys and values) is taken in the loop, counted as
+            # `build` counts it: one call per collection instead of one per value.
             if isinstance(node, yaml.SequenceNode):
                 seq = LList()
                 seq.line, seq.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+                lines = seq.item_lines
                 for item in node.value:
-                    seq.item_lines.append(item.start_mark.line + 1)
-                    seq.append(self.build(item))
+                    lines.append(item.start_mark.line + 1)
+                    if item.tag == _STR and type(item) is _ScalarNode and \
+                            self.count < self.max_nodes:
+                        self.count += 1
+                        seq.append(item.value)
+                    else:
+                        seq.append(self.build(item))
                 return self._tagged(node, seq)
             mapping = LDict()
             mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+            key_lines = mapping.key_lines
             for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
+                tag = key_node.tag
+                if tag == _MERGE:
                     self._merge(mapping, self.build(value_node), key_node)
                     continue
-                key = self.build(key_node)
-                if isinstance(key, (dict, list)):
-                    key = str(key)
+                if tag == _STR and type(key_node) is _ScalarNode and \
+                        self.count < self.max_nodes:
+                    self.count += 1
+                    key = key_node.value
+                else:
+                    key = self.build(key_node)
+                    if isinstance(key, (dict, list)):
+                        key = str(key)
                 line = key_node.start_mark.line + 1
                 if key in mapping:
                     self.doc.warnings.append(
                         (line, f"duplicate key {key!r} (first at line "
-                               f"{mapping.key_lines.get(key)}); the last one is used"))
-                mapping[key] = self.build(value_node)
-                mapping.key_lines[key] = line
+                               f"{key_lines.get(key)}); the last one is used"))
+                if value_node.tag == _STR and type(value_node) is _ScalarNode and \
+                        self.count < self.max_nodes:
+                    self.count += 1
+                    mapping[key] = value_node.value
+                else:
+                    mapping[key] = self.build(value_node)
+                key_lines[key] = line
             return self._tagged(node, mapping)
         finally:
             self.depth -= 1
