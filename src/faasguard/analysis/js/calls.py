@@ -86,6 +86,7 @@ class JsCalls:
     memo: dict[tuple[Any, ...], Val]
     visited: set[tuple[str, int]]
     fields: dict[tuple[str, str], Val]
+    syntax: dict[int, Any]
 
     # provided by JsAnalyzer
     def ev(self, node: Node | None, f: JsFrame, name_hint: str | None = None) -> Val:
@@ -130,9 +131,9 @@ class JsCalls:
 
     def call(self, node: Node, f: JsFrame, new: bool) -> Val:
         """A call or `new` expression."""
-        syntax = f.module.memo.get(node.id)
+        syntax = self.syntax.get(node.id)
         if syntax is None:
-            syntax = f.module.memo[node.id] = _call_syntax(node, f.module, new)
+            syntax = self.syntax[node.id] = _call_syntax(node, f.module, new)
         func, func_kind, arg_nodes, obj, prop = syntax
         if func is None:
             return CLEAN

@@ -81,6 +81,9 @@ class JsAnalyzer(JsCalls):
         self.visited: set[tuple[str, int]] = set()
         # (class key, field) -> this.field; what module top levels set is shared by all
         self.fields: dict[tuple[str, str], Val] = dict(cache.class_fields)
+        # what was read of the syntax of a call or member node (by node id, unique among
+        # the cache's trees), for its next visit: loop bodies run twice, callees again
+        self.syntax: dict[int, Any] = {}
 
     # ------------------------------------------------------------------ entry points
 
@@ -669,7 +672,7 @@ class JsAnalyzer(JsCalls):
         return extend(holder, prop, (f.module.file, at) if at else None)
 
     def _e_member(self, node: Node, f: JsFrame) -> Val:
-        memo = f.module.memo
+        memo = self.syntax
         syntax = memo.get(node.id)
         if syntax is None:  # read once per node (loop bodies are visited twice)
             obj = node.child_by_field_id(f.module.fid.object)

@@ -160,8 +160,6 @@ class JsModule:
     _syntax: dict[str, list[Node]] | None = None
 
     fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
-    #: what the engine read of the syntax of a node (by node id), for its next visit
-    memo: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.fid = field_ids(self.dialect)
