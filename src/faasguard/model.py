@@ -204,6 +204,9 @@ class Route:
     api_key_required: bool = False
     throttling: Throttle | None = None
     from_openapi: bool = False
+    #: The route as the app's router writes it when `path` only approximates it (a
+    #: Django regex route, an include not read): None when `path` is exact.
+    pattern: str | None = None
 
 
 # --------------------------------------------------------------------------- functions

@@ -36,8 +36,8 @@ class Registration:
 def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
                           objects: set[str]) -> list[Registration]:
     """The blueprints the app objects `objects` of module `rel` register, in order."""
-    module = _dotted(rel, code_dir)
-    imports = _imports(tree, module)
+    module = dotted_module(rel, code_dir)
+    imports = module_imports(tree, module, rel.endswith("__init__.py"))
     out = []
     for stmt in tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -78,19 +78,21 @@ def _find(root: str, code_dir: str, tree: ast.Module, rel: str, module: str,
         return None
 
 
-def _imports(tree: ast.Module, module: str) -> dict[str, str]:
+def module_imports(tree: ast.Module, module: str, is_package: bool = False
+                   ) -> dict[str, str]:
     """Names a module's top-level imports bind -> what they name, dotted from the code
-    folder (`from .views import bp` in module `api.app` -> `api.views.bp`)."""
-    package = module.rpartition(".")[0]
+    folder (`from .views import bp` in module `api.app` -> `api.views.bp`; in a package's
+    `__init__.py`, `is_package`, relative imports start from the package itself).
+    A star import is listed under `*<n>` (n its position) as the module it reads."""
+    package = module if is_package else module.rpartition(".")[0]
     out: dict[str, str] = {}
     for node in tree.body:
         if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[:len(parts) - node.level + 1]
-                base = ".".join(p for p in [*parts, base] if p)
+            base = imported_module(node, package)
             for alias in node.names:
+                if alias.name == "*":
+                    out[f"*{len(out)}"] = base
+                    continue
                 out[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -99,7 +101,18 @@ def _imports(tree: ast.Module, module: str) -> dict[str, str]:
     return out
 
 
-def _dotted(rel: str, code_dir: str) -> str:
+def imported_module(node: ast.ImportFrom, package: str) -> str:
+    """The module a `from ... import` reads, dotted from the code folder (relative imports
+    resolved from `package`)."""
+    base = node.module or ""
+    if node.level:
+        parts = package.split(".") if package else []
+        parts = parts[:len(parts) - node.level + 1]
+        base = ".".join(p for p in [*parts, base] if p)
+    return base
+
+
+def dotted_module(rel: str, code_dir: str) -> str:
     """`api/app.py` (or `api/__init__.py`) in code folder `.` -> `api.app` (`api`)."""
     path = posixpath.relpath(rel, code_dir or ".")
     path = path[:-len("/__init__.py")] if path.endswith("/__init__.py") else \

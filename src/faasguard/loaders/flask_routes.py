@@ -41,15 +41,18 @@ VIEW_METHODS = ("get", "post", "put", "delete", "patch", "head", "options")
 
 
 @dataclass(frozen=True)
-class FlaskRoute:
-    """One method and path of a Flask app (path in API Gateway's form), and its view."""
+class AppRoute:
+    """One method and path of a Python web app's own router (Flask, Django), the path in
+    API Gateway's form. `pattern`: the route as the router writes it when `path` only
+    approximates it (a Django regex route), else None."""
 
     method: str
     path: str
     location: Location
+    pattern: str | None = None
 
 
-def flask_routes(root: str, code_dir: str, handler: str) -> list[FlaskRoute]:
+def flask_routes(root: str, code_dir: str, handler: str) -> list[AppRoute]:
     """The routes of the Flask app object `handler` (`module.object`) names; [] when the
     module cannot be read (handler resolution reports that)."""
     module, _, obj = handler.rpartition(".")
@@ -127,22 +130,28 @@ def _class_methods(cls: ast.ClassDef) -> list[str]:
             listed = literal(node.value)
             if isinstance(listed, (list, tuple, set)):
                 return [str(m).upper() for m in listed]
+    return [m.upper() for m in view_methods(cls)]
+
+
+def view_methods(cls: ast.ClassDef) -> list[str]:
+    """The HTTP methods a class-based view defines a method for (`get`, `post`, ...), in
+    the order of VIEW_METHODS."""
     defined = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef,
                                                           ast.AsyncFunctionDef))}
-    return [m.upper() for m in VIEW_METHODS if m in defined]
+    return [m for m in VIEW_METHODS if m in defined]
 
 
-def _routes(tree: ast.Module, rel: str, objects: set[str], prefix: str) -> list[FlaskRoute]:
+def _routes(tree: ast.Module, rel: str, objects: set[str], prefix: str) -> list[AppRoute]:
     out = []
     for deco in route_registrations(tree, objects):
         if not deco.args or not isinstance(deco.args[0], str):
             continue
         methods = ROUTE_DECORATORS[deco.name] or deco.kwargs.get("methods") or ["GET"]
-        path = FLASK_PARAM.sub(_api_parameter, _join(prefix, deco.args[0]))
+        path = api_path(_join(prefix, deco.args[0]))
         if isinstance(methods, (set, frozenset)):
             methods = sorted(map(str, methods))
         for method in methods if isinstance(methods, (list, tuple)) else [methods]:
-            out.append(FlaskRoute(str(method).upper(), path, Location(rel, deco.line)))
+            out.append(AppRoute(str(method).upper(), path, Location(rel, deco.line)))
     return out
 
 
@@ -160,6 +169,12 @@ def _constructor_prefix(tree: ast.Module, name: str) -> str:
 def _join(prefix: str, path: str) -> str:
     """A blueprint's rule under its URL prefix, joined the way Flask joins them."""
     return "/".join((prefix.rstrip("/"), path.lstrip("/"))) if prefix else path
+
+
+def api_path(path: str) -> str:
+    """A route written with `<name>` / `<converter:name>` parameters (Flask and Django's
+    `path()`) in API Gateway's form: `{name}`, `{name+}` for the `path` converter."""
+    return FLASK_PARAM.sub(_api_parameter, path)
 
 
 def _api_parameter(match: re.Match[str]) -> str:

@@ -5,8 +5,9 @@ REST API whose only routes are `ANY /` and `ANY /{proxy+}`: every path of the ap
 reachable through the catch-all. The settings of the stage being scanned (`--stage`;
 else every stage, each a deployment of its own; `extends` is followed) give:
 
-- the function: `app_function` (module.object), memory, timeout, runtime, environment,
-  X-Ray, VPC, layers, `lambda_concurrency`;
+- the function: `app_function` (module.object), or a Django project's
+  `django_settings` (its `WSGI_APPLICATION` the handler), memory, timeout, runtime,
+  environment, X-Ray, VPC, layers, `lambda_concurrency`;
 - the API: `apigateway_enabled`, `endpoint_configuration`, `api_key_required`, and its
   authoriser (`iam_authorization`, `authorizer` with a function or ARN, `cognito`);
 - the role: `role_arn` (external), else Zappa's own role (`manage_roles`), with
@@ -15,8 +16,9 @@ else every stage, each a deployment of its own; `extends` is followed) give:
   `keep_warm` (on by default: a schedule every 4 minutes).
 
 The app's own routes (Flask `@app.route`, `@app.get`, ..., `app.add_url_rule(...)`, its
-blueprints' under their `url_prefix`: `loaders.flask_routes`) are the API's `app_routes`,
-since API Gateway itself only knows the catch-all.
+blueprints' under their `url_prefix`: `loaders.flask_routes`; Django's `urlpatterns` from
+`ROOT_URLCONF`: `loaders.django_routes`) are the API's `app_routes`, since API Gateway
+itself only knows the catch-all.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import posixpath
 from typing import Any
 
 from faasguard.loaders import LoadContext
+from faasguard.loaders.django_routes import DjangoProject, django_project
 from faasguard.loaders.documents import Document, InputError, LDict, LList
 from faasguard.loaders.flask_routes import flask_routes
 from faasguard.loaders.iam import statements_from_document
@@ -104,6 +107,7 @@ class _Stage:
     def __init__(self, ctx: LoadContext, app: App, stage: str, settings: dict[str, Any],
                  line: int) -> None:
         self.ctx, self.app, self.stage, self.s, self.line = ctx, app, stage, settings, line
+        self.django: DjangoProject | None = None  # read when the stage deploys Django
 
     def at(self, key: str) -> Location:
         return Location(self.ctx.file, _line(self.s, key) if key in self.s else self.line)
@@ -124,6 +128,16 @@ class _Stage:
                       "zappa", name=f"{project}-{self.stage}",
                       runtime=s.get("runtime", "python3.12"), handler=s.get("app_function"),
                       code_dir=folder)
+        settings = s.get("django_settings")
+        if isinstance(settings, str) and settings:  # Zappa serves Django when it is set
+            self.django = django_project(self.ctx.root, folder, settings)
+            fn.handler = self.django.wsgi  # the WSGI application Zappa wraps
+            fn.properties["django_settings"] = settings
+            for problem in self.django.problems:
+                self.app.diagnostics.append(self.ctx.diagnostic(
+                    f"stage {self.stage}: django_settings {settings}: {problem}; the app's "
+                    "URL routes are not all known", self.at("django_settings").line,
+                    "warning", "zappa"))
         fn.memory_mb = _int(s.get("memory_size"), 512)
         fn.timeout_s = _int(s.get("timeout_seconds"), 30)
         fn.reserved_concurrency = _int(s.get("lambda_concurrency"), None)
@@ -199,10 +213,12 @@ class _Stage:
             fn.triggers.append(Trigger("http", fn.id, route.location, source=Ref(api.id),
                                        route=route))
         handler = fn.handler if isinstance(fn.handler, str) else ""
+        routes = self.django.routes if self.django is not None else \
+            flask_routes(self.ctx.root, fn.code_dir or ".", handler)
         api.app_routes = [Route(api.id, "rest", r.method, r.path, r.location, function=fn.id,
                                 authorizer=api.default_authorizer,
-                                api_key_required=api.api_key_required)
-                          for r in flask_routes(self.ctx.root, fn.code_dir or ".", handler)]
+                                api_key_required=api.api_key_required, pattern=r.pattern)
+                          for r in routes]
 
     def _authorizer(self) -> Authorizer | None:
         s = self.s

@@ -95,11 +95,14 @@ class Analyzer(CallAnalysis):
     # ------------------------------------------------------------------ entry points
 
     def analyse(self, module: Module, node: FunctionNode, params: list[str],
-                cls: ClassInfo | None = None, labels: dict[str, str] | None = None) -> None:
+                cls: ClassInfo | None = None, labels: dict[str, str] | None = None,
+                objects: dict[str, str] | None = None) -> None:
         """Analyse `node` with the named parameters as sources.
 
         `labels` names parameters that are declared sources (a route view's path
-        parameters: "Flask path parameter 'id'"), not event data to match with shapes.
+        parameters: "Flask path parameter 'id'"), not event data to match with shapes;
+        `objects` parameters that are framework objects of a kind whose attributes the
+        table knows (a Django view's request: `django-request`), not tainted themselves.
         """
         search = search_path(module, self.base)
         qual = f"{cls.name}.{node.name}" if cls else node.name
@@ -117,6 +120,8 @@ class Analyzer(CallAnalysis):
                 continue
             step = (module.file, node.lineno, f"'{name}' of {qual}() is attacker-controlled input")
             frame.env[name] = Val((Taint((), (step,), name),))
+        for name, kind in (objects or {}).items():
+            frame.env[name] = Val((), kind)
         self.visited.add((module.file, node.lineno))
         self.stack.append(node)
         self.block(node.body, frame)

@@ -11,13 +11,18 @@ of the app's module), and for
 Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose first
 parameter is the raw Lambda event of that trigger. Chalice's event decorators
 (`on_s3_event`, ...) already make functions of their own and need nothing here.
+
+A Zappa Django project (`django_settings`) has no app object: its entry points are the
+views of its URL routes (`loaders.django_routes`), whose first parameter is a Django
+request (an object of kind `django-request`: `request.GET`, `POST`, `body`, `META`, ...
+are the table's sources) and whose route parameters are sources (not `int`/`uuid`).
 """
 
 from __future__ import annotations
 
 import ast
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from faasguard.analysis.taint.modules import (
     FunctionNode,
@@ -27,11 +32,16 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.loaders.decorators import app_objects
+from faasguard.loaders.django_routes import DjangoView, django_project
 from faasguard.loaders.flask_routes import FLASK_PARAM, route_registrations
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
 NUMERIC_CONVERTERS = {"int", "float"}
+#: Django path converters whose value is no attacker-chosen text (digits, a UUID).
+DJANGO_NOT_TEXT = {"int", "uuid"}
+#: The kind of a Django view's request parameter (its attributes are sources).
+DJANGO_REQUEST = "django-request"
 _FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
 
 
@@ -42,7 +52,9 @@ class View:
     `labels`: the parameters that are sources and their names in findings ("Flask path
     parameter 'id'"); `params`: parameters analysed as raw event input (a Zappa event
     function's event). `kinds`: the trigger kinds its input arrives through; `view`: the
-    view name the function's HTTP triggers carry (`properties["view"]`), if any.
+    view name the function's HTTP triggers carry (`properties["view"]`), if any;
+    `objects`: parameters that are framework objects, and their kind (a Django view's
+    request: `django-request`).
     """
 
     module: Module
@@ -51,11 +63,15 @@ class View:
     params: tuple[str, ...]
     kinds: frozenset[str]
     view: str | None
+    objects: dict[str, str] = field(default_factory=dict)
 
 
 def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     """The views and event functions of the app object a function's handler names
     (empty when the handler is a plain function or names no known app object)."""
+    django = _django_views(function, app, cache)
+    if django:
+        return [*django, *_event_functions(function, cache)]
     if not function.source_file or not function.handler_name:
         return []
     module = cache.try_get(function.source_file)
@@ -138,6 +154,45 @@ def _is_text_param(framework: str, path: str, name: str) -> bool:
         if param == name:
             return converter not in NUMERIC_CONVERTERS
     return False
+
+
+def _django_views(function: Function, app: App, cache: ModuleCache) -> list[View]:
+    """The views of a Zappa Django project's routes (`django_settings`), each once: the
+    request parameter an object of kind DJANGO_REQUEST, the route parameters of any of
+    its routes that carry text sources."""
+    settings = function.properties.get("django_settings")
+    if not isinstance(settings, str):
+        return []
+    routes: dict[tuple[str, str], list[DjangoView]] = {}
+    for found in django_project(app.root, function.code_dir or ".", settings).views:
+        routes.setdefault((found.file, found.name), []).append(found)
+    out: list[View] = []
+    for (file, name), served in routes.items():
+        module = cache.try_get(file)
+        owner, _, method = name.rpartition(".")
+        info = module.classes.get(owner) if module is not None and owner else None
+        node = info.methods.get(method) if info is not None else \
+            module.functions.get(name) if module is not None and not owner else None
+        if module is None or node is None:
+            continue
+        names = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                 *node.args.kwonlyargs)][1 if owner else 0:]  # self
+        if not names:
+            continue
+        labels = {param: f"Django path parameter '{param}'" for param in names[1:]
+                  if any(_is_django_text(view, param) for view in served)}
+        out.append(View(module, node, labels, (), frozenset({"http"}), None,
+                        {names[0]: DJANGO_REQUEST}))
+    return out
+
+
+def _is_django_text(view: DjangoView, name: str) -> bool:
+    """Is route parameter `name` text the caller chooses? (`<str:x>`, `<slug:x>`, `<x>`,
+    a regex group; not `<int:x>`, `<uuid:x>`)"""
+    if view.regex and f"(?P<{name}>" in view.route:
+        return True
+    return any(param == name and (converter or "str") not in DJANGO_NOT_TEXT
+               for converter, param in FLASK_PARAM.findall(view.route))
 
 
 def _event_functions(function: Function, cache: ModuleCache) -> list[View]:

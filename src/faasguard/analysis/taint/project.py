@@ -115,7 +115,8 @@ def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: Fun
     """Analyse one entry point of a function and store its flows under the function."""
     analyzer = Analyzer(run.table, run.cache, run.visited, base=function.code_dir or "")
     labels = view.labels if view is not None else None
-    _run(run.app, analyzer, module, node, [*params, *(labels or ())], None, labels)
+    _run(run.app, analyzer, module, node, [*params, *(labels or ())], None, labels,
+         view.objects if view is not None else None)
     flows = [_flow(hit, run.describe, run.app, function, f"{module.file}:{node.name}", view)
              for hit in _unique(analyzer.hits)]
     run.reported.update((f.category, f.location.file, f.location.line) for f in flows)
@@ -123,10 +124,11 @@ def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: Fun
 
 
 def _run(app: App, analyzer: Analyzer, module: Module, node: FunctionNode, params: list[str],
-         owner: ClassInfo | None, labels: dict[str, str] | None = None) -> None:
+         owner: ClassInfo | None, labels: dict[str, str] | None = None,
+         objects: dict[str, str] | None = None) -> None:
     """Analyse one entry; code nested too deeply for the analyser is a warning, not a crash."""
     try:
-        analyzer.analyse(module, node, params, owner, labels)
+        analyzer.analyse(module, node, params, owner, labels, objects)
     except RecursionError:
         analyzer.hits.clear()
         app.diagnostics.append(Diagnostic(

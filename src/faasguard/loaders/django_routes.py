@@ -1,0 +1,417 @@
+"""The URL routes of a Django project, read from its code with `ast` (never imported).
+
+Zappa deploys a Django project from `django_settings` (`"mysite.settings"`) instead of an
+`app_function`. `django_project(root, code_dir, "mysite.settings")` finds the settings
+module (following its star imports: `from .base import *`), its `ROOT_URLCONF` and
+`WSGI_APPLICATION`, and reads the `urlpatterns` of the URL module:
+
+- `path("v1/items/<int:id>/", view)`: a route, written in API Gateway's form
+  (`/v1/items/{id}/`);
+- `re_path(r"^v1/(?P<slug>[-\\w]+)/$", view)` (and the old `url(...)`): a regex route, its
+  groups written as parameters (`/v1/{slug}/`), kept with its pattern and marked inexact;
+- `include("shop.urls")` (a dotted name, `("shop.urls", "shop")`, an imported module, a
+  list of patterns) followed within the project under its prefix; an include the project
+  does not hold (`admin.site.urls`, a third-party app's URLs) is one inexact catch-all
+  route under its prefix (`/admin/{proxy+}`);
+- `urlpatterns = [...]`, `urlpatterns += [...]`, `.append(...)`, `.extend([...])` at the
+  module's top level.
+
+A route answers the methods its view does: `@require_GET`, `@require_POST`,
+`@require_safe`, `@require_http_methods([...])` (or Django REST framework's
+`@api_view([...])`) on a function view, the `get`/`post`/... methods of a class-based
+view (`View.as_view()`); else ANY (a Django view answers every method unless it says
+otherwise).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders.blueprints import (
+    dotted_module,
+    imported_module,
+    module_file,
+    module_imports,
+)
+from faasguard.loaders.decorators import literal, module_literals, parse_python
+from faasguard.loaders.documents import InputError
+from faasguard.loaders.flask_routes import AppRoute, api_path, view_methods
+from faasguard.model import Location
+
+#: Settings read from the settings module.
+SETTINGS = ("ROOT_URLCONF", "WSGI_APPLICATION")
+#: How deep star imports of settings and includes of URL modules are followed.
+MAX_DEPTH = 12
+#: Django's view decorators that restrict methods (and Django REST framework's api_view).
+METHOD_DECORATORS = {"require_GET": ("GET",), "require_POST": ("POST",),
+                     "require_safe": ("GET", "HEAD")}
+METHODS_LISTED = {"require_http_methods": None, "api_view": ("GET",)}
+_ROUTE_CALLS = {"path": False, "re_path": True, "url": True}  # name -> regex route
+
+
+@dataclass(frozen=True)
+class DjangoView:
+    """A function serving routes: its file, its name there (`Class.get` for a method of
+    a class-based view) and the route as written (`api/orders/<str:order_id>`), to tell
+    its path parameters; `regex` for a regex route."""
+
+    file: str
+    name: str
+    route: str
+    regex: bool = False
+
+
+@dataclass
+class DjangoProject:
+    """What the project's code says: its settings (`None` when not written as literals),
+    its routes and the views serving them (each once), and why routes could not be read
+    (`problems`, for diagnostics)."""
+
+    urlconf: str | None = None
+    wsgi: str | None = None
+    routes: list[AppRoute] = field(default_factory=list)
+    views: list[DjangoView] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def django_project(root: str, code_dir: str, settings: str) -> DjangoProject:
+    """Read the settings module `settings` (dotted, from `code_dir`) and the URL routes of
+    its `ROOT_URLCONF`."""
+    project = DjangoProject()
+    values = _Settings(root, code_dir, project).read(settings)
+    urlconf, wsgi = values.get("ROOT_URLCONF"), values.get("WSGI_APPLICATION")
+    project.wsgi = wsgi if isinstance(wsgi, str) else None
+    if not isinstance(urlconf, str):
+        if not project.problems:
+            project.problems.append(f"settings module {settings} sets no ROOT_URLCONF "
+                                    "(as a string literal)")
+        return project
+    project.urlconf = urlconf
+    _Urls(root, code_dir, project).read(urlconf, _Prefix(), None)
+    return project
+
+
+class _Settings:
+    """The literal values of SETTINGS in a settings module and the modules it star-imports
+    (later assignments win, as when Python runs the module)."""
+
+    def __init__(self, root: str, code_dir: str, project: DjangoProject) -> None:
+        self.root, self.code_dir, self.project = root, code_dir, project
+
+    def read(self, module: str, depth: int = 0) -> dict[str, Any]:
+        rel = module_file(self.root, self.code_dir, module)
+        if rel is None or depth > MAX_DEPTH:
+            if depth == 0:
+                self.project.problems.append(f"settings module {module} is not in the project")
+            return {}
+        try:
+            tree = parse_python(self.root, rel)
+        except InputError as exc:
+            self.project.problems.append(exc.message)
+            return {}
+        package = module if rel.endswith("__init__.py") else module.rpartition(".")[0]
+        values: dict[str, Any] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                values.update(self.read(imported_module(node, package), depth + 1))
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id in SETTINGS:
+                        values[target.id] = literal(node.value)
+        return values
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    """The routes an include sits under: in API Gateway's form (no leading slash), as
+    written (`pattern`), and whether a regex or an unread include made it inexact."""
+
+    path: str = ""
+    pattern: str = ""
+    inexact: bool = False
+
+    def join(self, path: str, pattern: str, inexact: bool) -> _Prefix:
+        return _Prefix(self.path + path, self.pattern + pattern, self.inexact or inexact)
+
+
+@dataclass
+class _Module:
+    """A parsed URL (or views) module and the names it binds."""
+
+    rel: str
+    dotted: str
+    tree: ast.Module
+    imports: dict[str, str]
+    names: dict[str, Any]
+    defs: dict[str, ast.AST]
+
+
+class _Urls:
+    """Walks `urlpatterns` from the root URL module through its includes."""
+
+    def __init__(self, root: str, code_dir: str, project: DjangoProject) -> None:
+        self.root, self.code_dir, self.project = root, code_dir, project
+        self.modules: dict[str, _Module | None] = {}
+        self.broken: set[str] = set()  # modules that do not parse (a problem each)
+        self.reading: list[str] = []
+
+    def module(self, dotted: str) -> _Module | None:
+        """The project's module `dotted`, parsed once; None when it is not in the project
+        (or does not parse: a problem)."""
+        if dotted not in self.modules:
+            rel = module_file(self.root, self.code_dir, dotted)
+            found = None
+            if rel is not None:
+                try:
+                    tree = parse_python(self.root, rel)
+                except InputError as exc:
+                    self.project.problems.append(exc.message)
+                    self.broken.add(dotted)
+                else:
+                    found = _Module(rel, dotted, tree, module_imports(
+                        tree, dotted_module(rel, self.code_dir), rel.endswith("__init__.py")),
+                        module_literals(tree),
+                        {n.name: n for n in tree.body if isinstance(
+                            n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))})
+            self.modules[dotted] = found
+        return self.modules[dotted]
+
+    def read(self, dotted: str, prefix: _Prefix, origin: Location | None) -> None:
+        """The routes of URL module `dotted` under `prefix`; an include (`origin`) of a
+        module the project does not hold is a catch-all route."""
+        found = self.module(dotted) if len(self.reading) < MAX_DEPTH and \
+            dotted not in self.reading else None
+        if found is None:
+            if origin is None:
+                if dotted not in self.broken:
+                    self.project.problems.append(f"ROOT_URLCONF {dotted} is not in the "
+                                                 "project")
+            else:
+                self._catch_all(prefix, origin, dotted)
+            return
+        self.reading.append(dotted)
+        self._patterns(found, _patterns(found.tree), prefix)
+        self.reading.pop()
+
+    def _patterns(self, module: _Module, entries: list[ast.expr], prefix: _Prefix) -> None:
+        for entry in entries:
+            if not isinstance(entry, ast.Call) or _last_name(entry.func) not in _ROUTE_CALLS:
+                continue
+            regex = _ROUTE_CALLS[_last_name(entry.func)]
+            given = dict(zip(("route", "view"), entry.args, strict=False))
+            given.update({k.arg: k.value for k in entry.keywords if k.arg})
+            route = literal(given.get("route", given.get("regex")), module.names)
+            if not isinstance(route, str):
+                continue  # built at run time: not known here
+            here = prefix.join(regex_path(route) if regex else api_path(route), route, regex)
+            self._view(module, given.get("view"), here, Location(module.rel, entry.lineno))
+
+    def _view(self, module: _Module, node: ast.expr | None, prefix: _Prefix,
+              where: Location) -> None:
+        if isinstance(node, ast.Call) and _last_name(node.func) == "include" and node.args:
+            self._include(module, node.args[0], prefix, where)
+        elif isinstance(node, ast.Attribute) and node.attr == "urls":  # admin.site.urls
+            self._catch_all(prefix, where, ast.unparse(node))
+        elif node is not None:
+            for method, view in self._methods(module, node):
+                self.project.routes.append(AppRoute(
+                    method, "/" + prefix.path, where,
+                    prefix.pattern if prefix.inexact else None))
+                found = DjangoView(*view, prefix.pattern, prefix.inexact) if view else None
+                if found is not None and found not in self.project.views:
+                    self.project.views.append(found)
+
+    def _include(self, module: _Module, target: ast.expr, prefix: _Prefix,
+                 where: Location) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)) and target.elts and \
+                not isinstance(target.elts[0], ast.Call):
+            target = target.elts[0]  # include(("shop.urls", "shop"))
+        if isinstance(target, (ast.Tuple, ast.List)):  # include([path(...), ...])
+            self._patterns(module, list(target.elts), prefix)
+            return
+        named = literal(target) if isinstance(target, ast.Constant) else None
+        if isinstance(named, str):
+            self.read(named, prefix, where)
+            return
+        if isinstance(target, ast.Name) and target.id not in module.imports:
+            local = _assigned_list(module.tree, target.id)  # extra = [path(...)]
+            if local is not None:
+                self._patterns(module, local, prefix)
+                return
+        dotted = _resolve(module, target)
+        if dotted is not None:
+            self.read(dotted, prefix, where)
+        else:
+            self._catch_all(prefix, where, ast.unparse(target))
+
+    def _catch_all(self, prefix: _Prefix, where: Location, what: str) -> None:
+        """An include not read: every path under its prefix, any method."""
+        base = prefix.path.rstrip("/")
+        self.project.routes.append(AppRoute(
+            "ANY", f"/{base}/{{proxy+}}" if base else "/{proxy+}", where,
+            f"{prefix.pattern} -> {what}"))
+
+    def _methods(self, module: _Module, node: ast.expr
+                 ) -> list[tuple[str, tuple[str, str] | None]]:
+        """The methods a view answers, each with the function serving it (when known)."""
+        ref = node  # a function, or the class of `View.as_view(...)`
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "as_view":
+            ref = node.func.value
+        found = self._definition(module, ref)
+        if found is None:
+            return [("ANY", None)]
+        owner, definition = found
+        if isinstance(definition, ast.ClassDef):
+            methods = view_methods(definition)
+            return [(m.upper(), (owner.rel, f"{definition.name}.{m}")) for m in methods] or \
+                [("ANY", None)]
+        if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return [(m, (owner.rel, definition.name)) for m in _allowed(definition)]
+        return [("ANY", None)]
+
+    def _definition(self, module: _Module, node: ast.expr) -> tuple[_Module, ast.AST] | None:
+        """The function or class a view expression names, in the project."""
+        if isinstance(node, ast.Name) and node.id in module.defs:
+            return module, module.defs[node.id]
+        dotted = _resolve(module, node)
+        owner_name, _, name = (dotted or "").rpartition(".")
+        owner = self.module(owner_name) if owner_name else None
+        if owner is None or name not in owner.defs:
+            return None
+        return owner, owner.defs[name]
+
+
+def _patterns(tree: ast.Module) -> list[ast.expr]:
+    """The entries of a module's `urlpatterns`, as its top-level statements build it."""
+    out: list[ast.expr] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "urlpatterns" for t in node.targets):
+            out = _elements(node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and \
+                node.target.id == "urlpatterns" and isinstance(node.op, ast.Add):
+            out.extend(_elements(node.value))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+                isinstance(node.value.func, ast.Attribute) and \
+                isinstance(node.value.func.value, ast.Name) and \
+                node.value.func.value.id == "urlpatterns" and node.value.args:
+            if node.value.func.attr == "append":
+                out.append(node.value.args[0])
+            elif node.value.func.attr == "extend":
+                out.extend(_elements(node.value.args[0]))
+    return out
+
+
+def _elements(node: ast.expr) -> list[ast.expr]:
+    """The items of a list (or tuple) literal, or of lists joined with `+`."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _elements(node.left) + _elements(node.right)
+    return []
+
+
+def _assigned_list(tree: ast.Module, name: str) -> list[ast.expr] | None:
+    """The items of the list literal last assigned to `name` at the top level, if any."""
+    found = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            found = _elements(node.value) if isinstance(node.value, (ast.List, ast.Tuple,
+                                                                      ast.BinOp)) else None
+    return found
+
+
+def _resolve(module: _Module, node: ast.expr) -> str | None:
+    """The dotted name (from the code folder) an imported name or attribute refers to
+    (`views.item` with `from shop import views` -> `shop.views.item`)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in module.imports:
+        return None
+    return ".".join([module.imports[node.id], *reversed(parts)])
+
+
+def _last_name(node: ast.expr) -> str:
+    """`include` for `include` or `urls.include`."""
+    return node.attr if isinstance(node, ast.Attribute) else \
+        node.id if isinstance(node, ast.Name) else ""
+
+
+def _allowed(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The methods a function view's decorators allow; ANY when none restricts them."""
+    for deco in function.decorator_list:
+        name = _last_name(deco.func if isinstance(deco, ast.Call) else deco)
+        if name in METHOD_DECORATORS:
+            return METHOD_DECORATORS[name]
+        if name in METHODS_LISTED:
+            listed = literal(deco.args[0]) if isinstance(deco, ast.Call) and deco.args \
+                else None
+            if isinstance(listed, (list, tuple)) and listed:
+                return tuple(str(m).upper() for m in listed)
+            default = METHODS_LISTED[name]
+            if default is not None:
+                return default
+    return ("ANY",)
+
+
+def regex_path(regex: str) -> str:
+    """A Django regex route in API Gateway's form, as near as it goes: anchors dropped,
+    each group a parameter (`(?P<slug>[-\\w]+)` -> `{slug}`, an unnamed one `{arg1}`),
+    escaped characters unescaped; what remains of the regex is kept as written."""
+    text = regex[1:] if regex.startswith("^") else regex
+    for end in ("\\Z", "$"):
+        if text.endswith(end) and not text.endswith("\\" + end):
+            text = text[:-len(end)]
+            break
+    out: list[str] = []
+    index, unnamed = 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            nxt = text[index + 1]
+            out.append(nxt if not nxt.isalnum() else text[index:index + 2])
+            index += 2
+            continue
+        if char == "(":
+            close = _group_end(text, index)
+            group = text[index:close + 1]
+            if group.startswith("(?P<") and ">" in group:
+                out.append("{" + group[4:group.index(">")] + "}")
+            elif group.startswith("(?"):
+                out.append(group)  # non-capturing, look-around: kept as written
+            else:
+                unnamed += 1
+                out.append(f"{{arg{unnamed}}}")
+            index = close + 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _group_end(text: str, start: int) -> int:
+    """The index of the `)` closing the group opened at `start` (the end if none)."""
+    depth, index, in_class = 0, start, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return len(text) - 1
