@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from faasguard.analysis import code_facts
 from faasguard.analysis.code_facts import FileFacts, analyse, analyse_source
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.taint.modules import module_cache
 from faasguard.model import App, EnvVar, Function, Location, SourceFile, Trigger, TriggerKind
 from faasguard.scan import scan_paths
 
@@ -208,7 +210,8 @@ def test_setting_outside_http_handlers_is_not_reported() -> None:
     assert facts.facts == []
 
 
-def test_whole_event_log_is_a_sensitive_logging_finding(tmp_path: Path) -> None:
+def test_whole_event_log_is_a_sensitive_logging_finding(tmp_path: Path,
+                                                        monkeypatch: Any) -> None:
     (tmp_path / "template.yaml").write_text(dedent('''\
         AWSTemplateFormatVersion: "2010-09-09"
         Transform: AWS::Serverless-2016-10-31
@@ -236,10 +239,19 @@ def test_whole_event_log_is_a_sensitive_logging_finding(tmp_path: Path) -> None:
     '''))
     (tmp_path / "app.py").write_text("def handler(event, context):\n    print(event)\n")
     (tmp_path / "worker.py").write_text("def handler(event, context):\n    print(event)\n")
+    taken: list[str] = []
+    original = code_facts.facts_of_tree
+
+    def counted(path: str, *args: Any) -> FileFacts:
+        taken.append(path)
+        return original(path, *args)
+
+    monkeypatch.setattr(code_facts, "facts_of_tree", counted)
     result = scan_paths([str(tmp_path)])
     found = [(f.location.file, f.location.line) for f in result.findings
              if f.rule_id == "FG-DATA-011"]
     assert found == [("app.py", 2)]
+    assert sorted(taken) == ["app.py", "worker.py"]  # once each, during handler resolution
 
 
 def _shared_file_app(tmp_path: Path) -> App:
@@ -268,6 +280,7 @@ def test_facts_taken_per_handler_are_taken_again_when_a_later_function_is_http(
 
     app = _shared_file_app(tmp_path)
     facts = Facts()
+    module_cache(app.root, facts).get("app.py")  # held, as handler resolution holds it
     worker, api = app.functions.values()
     analyse_handler(app, facts, worker)  # taken as a queue worker's file: no event fact
     assert facts.code["app.py"].facts == []
@@ -284,6 +297,7 @@ def test_facts_taken_per_handler_as_the_final_entry_are_kept(tmp_path: Path) -> 
     worker, api = app.functions.values()
     app.functions = {api.id: api, worker.id: worker}  # the HTTP function comes first
     facts = Facts()
+    module_cache(app.root, facts).get("app.py")
     for function in app.functions.values():
         analyse_handler(app, facts, function)
     taken = facts.code["app.py"]

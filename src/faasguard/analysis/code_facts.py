@@ -563,8 +563,8 @@ def analyse_handler(app: App, facts: Facts, function: Function) -> None:
         return
     from faasguard.analysis.taint.modules import module_cache
 
-    module = module_cache(app.root, facts).try_get(path)
-    if module is not None:  # a file that does not parse is reported by handler resolution
+    module = module_cache(app.root, facts).parsed(path)  # held by resolution: never parses
+    if module is not None:
         _take(facts, path, module.tree, entry)
 
 

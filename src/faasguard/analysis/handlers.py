@@ -40,7 +40,7 @@ from faasguard.model import App, Diagnostic, Function, logical_id
 #: `early_work(facts, key).take(app)` and then does only the functions not done (the
 #: code-facts step skips the files already in `facts.code`).
 HANDLER_STEPS: dict[str, str] = {
-    "code_facts": "faasguard.analysis.handlers:code_facts_of_handler",
+    "code_facts": "faasguard.analysis.code_facts:analyse_handler",
     "taint": "faasguard.analysis.taint:analyse_handler",
     "awscalls": "faasguard.analysis.awscalls:analyse_handler_calls",
 }
@@ -114,18 +114,6 @@ class _StepRunner:
             self.work.diagnostics.extend(app.diagnostics[start:])
             del app.diagnostics[start:]
         self.work.done.add(function.id)
-
-
-def code_facts_of_handler(app: App, facts: Facts, function: Function) -> None:
-    """The code facts (analysis.code_facts) of a function's handler file, taken while it
-    is parsed; the code-facts step then skips the file."""
-    from faasguard.analysis.code_facts import facts_of_tree
-
-    path = function.source_file
-    if path and path.endswith(".py") and path not in facts.code:
-        module = module_cache(app.root, facts).parsed(path)
-        if module is not None:
-            facts.code[path] = facts_of_tree(path, module.tree)
 
 
 def resolve_handlers(app: App, facts: Facts | None = None) -> None:
