@@ -49,14 +49,14 @@ _METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"
 
 def is_access_record(obj: Mapping[str, Any], ctx: Context) -> bool:
     """Does `obj` look like a JSON access-log record (a status and a method or route)?"""
-    names = _names(ctx)
+    names = _LAYOUTS.names(obj, ctx)
     return (_get(obj, names["status"]) is not None
             and (_get(obj, names["method"]) is not None or _get(obj, names["route"]) is not None))
 
 
 def parse_json(obj: Mapping[str, Any], ctx: Context) -> Event:
     """The request event of one JSON access-log record."""
-    names = _names(ctx)
+    names = _LAYOUTS.names(obj, ctx)
     moment = _get(obj, names["time"])
     if moment is None:
         if ctx.time is None:
@@ -122,6 +122,34 @@ def _names(ctx: Context) -> dict[str, tuple[str, ...]]:
     if not extra:
         return FIELD_NAMES
     return {key: tuple(extra.get(key, ())) + names for key, names in FIELD_NAMES.items()}
+
+
+class _Layouts:
+    """The field names worth trying on a record: those of its keys (a log repeats a few
+    layouts, so the answer is kept per key set, for the config last used)."""
+
+    def __init__(self) -> None:
+        self.config: object = None
+        self.all_names = FIELD_NAMES
+        self.by_keys: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {}
+
+    def names(self, obj: Mapping[str, Any], ctx: Context) -> dict[str, tuple[str, ...]]:
+        if ctx.config is not self.config:
+            self.config, self.all_names, self.by_keys = ctx.config, _names(ctx), {}
+        keys = tuple(obj)
+        found = self.by_keys.get(keys)
+        if found is None:
+            if len(self.by_keys) >= 256:
+                self.by_keys.clear()
+            present = set(keys)
+            found = self.by_keys[keys] = {
+                field: tuple(name for name in names
+                             if name in present or name.partition(".")[0] in present)
+                for field, names in self.all_names.items()}
+        return found
+
+
+_LAYOUTS = _Layouts()
 
 
 def _get(obj: Mapping[str, Any], names: tuple[str, ...]) -> Any:

@@ -9,10 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from faasguard.monitor.events import clip
 
 # A Lambda function's log group (or a path holding one): /aws/lambda/<name>
 _LAMBDA_GROUP = re.compile(r"(?:^|/)aws/lambda/([^/\\]+)")
+
+
+# 19 digits in a row: maybe a number beyond 64 bits, which orjson reads as a float.
+_LONG_TEXT = re.compile(r"[0-9]{19}")
+_LONG_BYTES = re.compile(rb"[0-9]{19}")
 
 
 class Malformed(ValueError):
@@ -130,6 +137,24 @@ def number(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def loads(data: str | bytes) -> Any:
+    """A JSON text as `json.loads` reads it, at orjson's speed.
+
+    orjson reads what `json.loads` reads, except NaN and Infinity, integers beyond 64
+    bits (a float instead of the exact int), lone surrogate escapes and very deep
+    nesting; those texts, rare in logs, are read by `json.loads`, so every value is the
+    one it gives. Raises `json.JSONDecodeError` (or RecursionError) as it does.
+    """
+    long_number = _LONG_BYTES.search(data) if isinstance(data, bytes) \
+        else _LONG_TEXT.search(data)
+    if long_number is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
 
 
 def compact_json(value: Any) -> str | None:

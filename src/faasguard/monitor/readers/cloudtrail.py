@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from faasguard.monitor.events import Event, clip
-from faasguard.monitor.readers.base import Context, Malformed, compact_json, text
+from faasguard.monitor.readers.base import Context, Malformed, compact_json, loads, text
 from faasguard.monitor.readers.times import parse_time
 
 SOURCE = "cloudtrail"
@@ -84,7 +84,7 @@ def parse_lookup_event(obj: Mapping[str, Any], ctx: Context) -> Event:
     embedded = obj.get("CloudTrailEvent")
     if isinstance(embedded, str):
         try:
-            record = json.loads(embedded)
+            record = loads(embedded)
         except json.JSONDecodeError as exc:
             raise Malformed(f"lookup-events: CloudTrailEvent is not JSON ({exc.msg})") from None
         if isinstance(record, dict) and is_record(record):

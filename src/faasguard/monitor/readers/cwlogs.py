@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from faasguard.monitor.readers.base import Context, Malformed, function_from_group, text
+from faasguard.monitor.readers.base import Context, Malformed, function_from_group, loads, text
 from faasguard.monitor.readers.times import from_epoch, parse_time
 
 CONTROL_MESSAGE = "CONTROL_MESSAGE"
@@ -70,7 +70,7 @@ def decode(data: str, limit: int) -> Any:
     if inflater.unconsumed_tail:
         raise Malformed(f"subscription data larger than {limit} bytes uncompressed")
     try:
-        return json.loads(plain)
+        return loads(plain)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise Malformed("decoded subscription data is not JSON") from None
 

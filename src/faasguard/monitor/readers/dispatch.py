@@ -18,7 +18,7 @@ from typing import Any
 
 from faasguard.monitor.events import Event, clip
 from faasguard.monitor.readers import apigw, app_json, cloudtrail, cwlogs, lambda_json, lambda_text
-from faasguard.monitor.readers.base import Context, Malformed
+from faasguard.monitor.readers.base import Context, Malformed, loads
 
 Item = Event | Malformed
 # Errors a reader may hit on a value of an unexpected shape: reported as malformed.
@@ -65,9 +65,11 @@ def read_message(message: str, ctx: Context, out: list[Item]) -> None:
             _exported(*exported, ctx, out)
             return
     bad_json = False
-    if message[0] in "{[":
+    first = message[0]
+    # "[INFO]\t..." lines of the runtimes are never JSON: not parsed as such
+    if first == "{" or (first == "[" and _LEVEL_PREFIX.match(message) is None):
         try:
-            value = json.loads(message)
+            value = loads(message)
         except (json.JSONDecodeError, RecursionError):
             value = None
         if isinstance(value, (dict, list)):
