@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from faasguard.loaders import LoadContext, load_path
 from faasguard.loaders.django_routes import django_project, regex_path
@@ -125,3 +127,21 @@ def test_flask_settings_are_unchanged_by_django_support() -> None:
     app = _load("versions")
     fn = app.functions["zappa_settings.json#prod"]
     assert "django_settings" not in fn.properties and fn.handler == "api.web"
+
+
+def test_inexact_routes_are_marked_in_the_endpoint_inventory(capsys: Any) -> None:
+    from faasguard.cli import main
+
+    assert main(["endpoints", str(FIXTURES / "django"), "--format", "json"]) == 0
+    endpoints = json.loads(capsys.readouterr().out)["endpoints"]
+    patterns = {(e["method"], e["path"]): e.get("pattern") for e in endpoints}
+    assert patterns[("ANY", "/v1/legacy/{slug}/")] == r"^v1/legacy/(?P<slug>[-\w]+)/$"
+    assert patterns[("ANY", "/admin/{proxy+}")] == "admin/ -> admin.site.urls"
+    assert patterns[("GET", "/v1/items/{item_id}/")] is None  # exact: no pattern
+    assert main(["endpoints", str(FIXTURES / "django")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split()[:4] == ["rest*", "ANY", "/v1/legacy/{slug}/", "~"] for line in lines)
+    assert not any("/v1/items/{item_id}/ ~" in line for line in lines)
+    assert any(line.startswith("~ a path approximating the router's pattern") for line in lines)
+    assert main(["endpoints", str(FIXTURES / "versions")]) == 0  # Flask: every path exact
+    assert "~" not in capsys.readouterr().out

@@ -69,6 +69,8 @@ class Endpoint:
             "exposure": self.exposure, "documented": self.documented,
             "file": self.location.file, "line": self.location.line,
             **({"behind": self.behind} if self.behind else {}),
+            # the route as its router writes it, when `path` only approximates it
+            **({"pattern": self.route.pattern} if self.route and self.route.pattern else {}),
         }
 
 

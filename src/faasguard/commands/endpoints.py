@@ -118,7 +118,8 @@ def render_text(data: dict[str, Any]) -> str:
         documented = {True: "yes", False: "NO", None: "-"}[e["documented"]]
         auth = e["auth"] + (f" ({e['authorizer']})" if e["authorizer"] else "")
         kind = e["kind"] + ("*" if e.get("behind") else "")
-        rows.append((kind, e["method"], e["path"], e["function"] or "-", auth,
+        path = e["path"] + (" ~" if e.get("pattern") else "")
+        rows.append((kind, e["method"], path, e["function"] or "-", auth,
                      "yes" if e["api_key"] else "no", e["exposure"], documented,
                      f"{e['file']}:{e['line']}"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
@@ -131,6 +132,9 @@ def render_text(data: dict[str, Any]) -> str:
     if behind:
         lines.append("* a route of the app's own router, reached through the API's catch-all "
                      f"({', '.join(behind)})")
+    if any(e.get("pattern") for e in data["endpoints"]):
+        lines.append("~ a path approximating the router's pattern (a regex route, an "
+                     "include not read): see `pattern` in --format json")
     if data["specs"]:
         specs = ", ".join(f"{s['source']} ({s['operations']} operations)" for s in data["specs"])
         lines.append(f"Specs: {specs}.")
