@@ -282,6 +282,11 @@ def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
     out: list[AwsCall] = []
     for file in files:
         module = cache.try_get(file)
-        if module is not None and any(marker in module.source for marker in SDK_MARKERS):
-            out.extend(_Finder(module).run())
+        if module is None:
+            continue
+        found = module.summaries.get("aws")
+        if found is None:  # once per file, however many handlers share it
+            found = module.summaries["aws"] = tuple(_Finder(module).run()) if any(
+                marker in module.source for marker in SDK_MARKERS) else ()
+        out.extend(found)
     return out

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.names import FileIndex, required_package
-from faasguard.analysis.js.parse import JsModuleCache, line
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, line
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.modules import dotted_name, module_cache
 from faasguard.model import App, Location
@@ -80,38 +80,47 @@ def _name_heads() -> tuple[bytes, ...]:
 
 def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[TokenDecode]:
     """Unverified decodes in one handler's module graph (none when it verifies)."""
-    names = js_table().jwt
     found: list[TokenDecode] = []
-    verified = False
-    heads = _name_heads()
     for file in files:
         module = cache.try_get(file)
         if module is None:
             continue
-        source = module.source
-        if not any(head in source for head in heads):
-            continue  # a recognised name starts with a package or global named here
-        index = FileIndex.of(module)
-        for node in (*module.nodes("call"), *module.nodes("new")):
-            func = node.child_by_field_name("function" if node.type == "call_expression"
-                                            else "constructor")
-            qname = _callee(index, func) if func is not None else None
-            if qname is None:
-                continue
-            if qname in names["verify"] or qname.rsplit(".", 1)[0] in names["verify"]:
-                verified = True
-            elif qname in names["decode"]:
-                found.append(TokenDecode(Location(file, line(node)), qname, "javascript",
-                                         function))
-            elif qname in BASE64_DECODERS:
-                args = node.child_by_field_name("arguments")
-                first = args.named_children[0] if args is not None and args.named_children \
-                    else None
-                if first is not None and MIDDLE_SEGMENT.search(module.text(first)):
-                    found.append(TokenDecode(Location(file, line(node)),
-                                             "base64 of the token's middle segment",
-                                             "javascript", function))
-    return [] if verified else found
+        summary = module.summaries.get("jwt")
+        if summary is None:  # once per file, however many handlers share it
+            summary = module.summaries["jwt"] = _file_tokens(module)
+        verifies, decodes = summary
+        if verifies:
+            return []
+        found.extend(TokenDecode(Location(file, at), how, "javascript", function)
+                     for at, how in decodes)
+    return found
+
+
+def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
+    """Does a file verify a token somewhere; its unverified decodes (line, how)."""
+    if not any(head in module.source for head in _name_heads()):
+        return False, ()  # a recognised name starts with a package or global named here
+    names = js_table().jwt
+    verifies = False
+    decodes: list[tuple[int, str]] = []
+    index = FileIndex.of(module)
+    for node in (*module.nodes("call"), *module.nodes("new")):
+        func = node.child_by_field_name("function" if node.type == "call_expression"
+                                        else "constructor")
+        qname = _callee(index, func) if func is not None else None
+        if qname is None:
+            continue
+        if qname in names["verify"] or qname.rsplit(".", 1)[0] in names["verify"]:
+            verifies = True
+        elif qname in names["decode"]:
+            decodes.append((line(node), qname))
+        elif qname in BASE64_DECODERS:
+            args = node.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children \
+                else None
+            if first is not None and MIDDLE_SEGMENT.search(module.text(first)):
+                decodes.append((line(node), "base64 of the token's middle segment"))
+    return verifies, tuple(decodes)
 
 
 def _python_unverified(call: ast.Call) -> str | None:

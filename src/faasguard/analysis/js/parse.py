@@ -157,6 +157,9 @@ class JsModule:
     exports: dict[str, Any] = field(default_factory=dict)
     evaluated: bool = False
     names: Any = None  # names.FileIndex, built on first use
+    #: per-file results of the syntactic passes ("aws": SDK calls, "jwt": token facts),
+    #: computed once however many handlers share the file
+    summaries: dict[str, Any] = field(default_factory=dict, repr=False)
     _syntax: dict[str, list[Node]] | None = None
 
     fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
@@ -242,6 +245,7 @@ class JsModuleCache:
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
         self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
+        self.graphs: dict[str, tuple[str, ...]] = {}  # file -> the files it requires
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path (`rel` normalised, posix)?

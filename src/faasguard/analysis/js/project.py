@@ -156,7 +156,15 @@ def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
 
 
 def module_graph(cache: JsModuleCache, file: str) -> list[str]:
-    """The handler's file and every project file it requires/imports, transitively."""
+    """The handler's file and every project file it requires/imports, transitively
+    (worked out once per file)."""
+    known = cache.graphs.get(file)
+    if known is None:
+        known = cache.graphs[file] = tuple(_module_graph(cache, file))
+    return list(known)
+
+
+def _module_graph(cache: JsModuleCache, file: str) -> list[str]:
     seen = [file]
     index = 0
     while index < len(seen):
