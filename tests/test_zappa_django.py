@@ -145,3 +145,17 @@ def test_inexact_routes_are_marked_in_the_endpoint_inventory(capsys: Any) -> Non
     assert any(line.startswith("~ a path approximating the router's pattern") for line in lines)
     assert main(["endpoints", str(FIXTURES / "versions")]) == 0  # Flask: every path exact
     assert "~" not in capsys.readouterr().out
+
+
+def test_module_names_never_reach_outside_the_scanned_root(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "proj").mkdir(parents=True)
+    (tmp_path / "outside_urls.py").write_text(
+        "from django.urls import path\nurlpatterns = [path('leak/', None)]\n")
+    outside = "." + str(tmp_path / "outside_urls").lstrip("/").replace("/", ".")
+    (root / "proj" / "settings.py").write_text(f"ROOT_URLCONF = {outside!r}\n")
+    project = django_project(str(root), ".", "proj.settings")
+    assert project.routes == []
+    assert project.problems == [f"ROOT_URLCONF {outside} is not in the project"]
+    assert django_project(str(root), ".", outside).problems == [
+        f"settings module {outside} is not in the project"]

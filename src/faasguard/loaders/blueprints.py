@@ -122,11 +122,14 @@ def dotted_module(rel: str, code_dir: str) -> str:
 
 def module_file(root: str, code_dir: str, module: str) -> str | None:
     """The file of a dotted module of the project (`a.b` -> `a/b.py`, `a/b/__init__.py`),
-    relative to the scanned root and inside it; None when there is none."""
+    relative to the scanned root and inside it; None when there is none (or the name is
+    not a dotted name: `.etc.x` would be `/etc/x.py`)."""
+    if not all(part.isidentifier() for part in module.split(".")):
+        return None
     base = posixpath.join(code_dir or ".", module.replace(".", "/"))
     for candidate in (base + ".py", posixpath.join(base, "__init__.py")):
         rel = posixpath.normpath(candidate)
-        if rel != ".." and not rel.startswith("../") and \
+        if rel != ".." and not rel.startswith("../") and not posixpath.isabs(rel) and \
                 os.path.isfile(os.path.join(root, rel)):
             return rel
     return None
