@@ -215,3 +215,11 @@ def test_views_of_add_url_rule_are_entry_points() -> None:
     assert sorted((str(f.location), f.message.split(" reaches")[0]) for f in injections) == [
         ("web.py:23", "Command injection: Flask path parameter 'name' (name)"),
         ("web.py:23", "Command injection: Flask query parameter 'dir' (request.args['dir'])")]
+
+
+def test_relative_import_in_a_package_init_finds_the_blueprint() -> None:
+    # app_function "shop.app" is shop/__init__.py: `from .orders import orders` is
+    # shop.orders (the package's own module), not a top-level `orders`
+    app = _load(FIXTURES / "package_app", "zappa_settings.json")
+    assert [(r.method, r.path, str(r.location)) for api in app.apis.values()
+            for r in api.app_routes] == [("GET", "/orders/{order_id}", "shop/orders.py:6")]
