@@ -51,11 +51,16 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
         out = LDict()
         if isinstance(value, LDict):
             out.line, out.end_line, out.key_lines = value.line, value.end_line, value.key_lines
+        inner = _depth + 1
+        plain = inner <= scope.depth_limit  # strings below are kept as they are, no call
         for k, v in value.items():
-            out[k] = resolve(v, scope, _depth + 1)
+            out[k] = v if plain and type(v) is str else resolve(v, scope, inner)
         return out
     if isinstance(value, list):
-        seq = LList(resolve(v, scope, _depth + 1) for v in value)
+        inner = _depth + 1
+        plain = inner <= scope.depth_limit
+        seq = LList([v if plain and type(v) is str else resolve(v, scope, inner)
+                     for v in value])
         if isinstance(value, LList):
             seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
         return seq

@@ -372,8 +372,9 @@ class VariableResolver:
         if id(value) in self._resolved and not relines:
             return value
         override = relines.get("line")
-        if isinstance(value, dict):
-            resolved = {key: self._deep(item, (*path, key),
+        if isinstance(value, dict):  # a string without a variable is kept, without a call
+            resolved = {key: item if type(item) is str and "${" not in item
+                        else self._deep(item, (*path, key),
                                         override or self._line(value, line, key), relines)
                         for key, item in value.items()}
             if not override and isinstance(value, LDict) and \
@@ -383,8 +384,9 @@ class VariableResolver:
             _copy_lines(value, out, override)
             return self._mark(out)
         if isinstance(value, list):
-            items = [self._deep(item, (*path, index),
-                                override or self._line(value, line, index), relines)
+            items = [item if type(item) is str and "${" not in item
+                     else self._deep(item, (*path, index),
+                                     override or self._line(value, line, index), relines)
                      for index, item in enumerate(value)]
             if not override and isinstance(value, LList) and \
                     all(new is old for new, old in zip(items, value, strict=True)):
