@@ -44,6 +44,11 @@ def test_urlpatterns_are_the_apis_app_routes() -> None:
     fn = app.functions["zappa_settings.json#prod"]
     assert fn.handler == "mysite.wsgi.application"  # WSGI_APPLICATION, via `from .base import *`
     assert fn.properties["django_settings"] == "mysite.settings"
+    # the views serving the routes, once per route pattern: the taint engine's entries
+    assert [(v.file, v.name, v.route) for v in fn.properties["django_views"]][-3:] == [
+        ("shop/views.py", "create_order", "api/orders"),
+        ("shop/views.py", "order", "^v2/orders/<uuid:order_id>"),
+        ("shop/views.py", "ReportView.get", "reports/<path:key>")]
     assert [d for d in app.diagnostics if d.level != "note"] == []
 
 

@@ -133,6 +133,7 @@ class _Stage:
             self.django = django_project(self.ctx.root, folder, settings)
             fn.handler = self.django.wsgi  # the WSGI application Zappa wraps
             fn.properties["django_settings"] = settings
+            fn.properties["django_views"] = tuple(self.django.views)  # the taint entries
             for problem in self.django.problems:
                 self.app.diagnostics.append(self.ctx.diagnostic(
                     f"stage {self.stage}: django_settings {settings}: {problem}; the app's "

@@ -13,9 +13,10 @@ parameter is the raw Lambda event of that trigger. Chalice's event decorators
 (`on_s3_event`, ...) already make functions of their own and need nothing here.
 
 A Zappa Django project (`django_settings`) has no app object: its entry points are the
-views of its URL routes (`loaders.django_routes`), whose first parameter is a Django
-request (an object of kind `django-request`: `request.GET`, `POST`, `body`, `META`, ...
-are the table's sources) and whose route parameters are sources (not `int`/`uuid`).
+views of its URL routes (`Function.properties["django_views"]`, found by
+`loaders.django_routes`), whose first parameter is a Django request (an object of kind
+`django-request`: `request.GET`, `POST`, `body`, `META`, ... are the table's sources)
+and whose route parameters are sources (not `int`/`uuid`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.loaders.decorators import app_objects
-from faasguard.loaders.django_routes import DjangoView, django_project
+from faasguard.loaders.django_routes import DjangoView
 from faasguard.loaders.flask_routes import FLASK_PARAM, route_registrations
 from faasguard.model import App, Function
 
@@ -69,7 +70,7 @@ class View:
 def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     """The views and event functions of the app object a function's handler names
     (empty when the handler is a plain function or names no known app object)."""
-    django = _django_views(function, app, cache)
+    django = _django_views(function, cache)
     if django:
         return [*django, *_event_functions(function, cache)]
     if not function.source_file or not function.handler_name:
@@ -156,16 +157,14 @@ def _is_text_param(framework: str, path: str, name: str) -> bool:
     return False
 
 
-def _django_views(function: Function, app: App, cache: ModuleCache) -> list[View]:
-    """The views of a Zappa Django project's routes (`django_settings`), each once: the
-    request parameter an object of kind DJANGO_REQUEST, the route parameters of any of
-    its routes that carry text sources."""
-    settings = function.properties.get("django_settings")
-    if not isinstance(settings, str):
-        return []
+def _django_views(function: Function, cache: ModuleCache) -> list[View]:
+    """The views of a Zappa Django project's routes (`django_views`, as the loader found
+    them), each once: the request parameter an object of kind DJANGO_REQUEST, the route
+    parameters of any of its routes that carry text sources."""
     routes: dict[tuple[str, str], list[DjangoView]] = {}
-    for found in django_project(app.root, function.code_dir or ".", settings).views:
-        routes.setdefault((found.file, found.name), []).append(found)
+    for found in function.properties.get("django_views", ()):
+        if isinstance(found, DjangoView):
+            routes.setdefault((found.file, found.name), []).append(found)
     out: list[View] = []
     for (file, name), served in routes.items():
         module = cache.try_get(file)
