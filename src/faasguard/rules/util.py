@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from textwrap import indent
 
 from faasguard.findings import RemediationChooser
-from faasguard.model import App, Unknown, Value
+from faasguard.model import App, SourceFile, Unknown, Value
 
 
 def as_str(value: Value) -> str | None:
@@ -26,7 +26,16 @@ def remediation_for(app: App, file: str, snippets: Mapping[str, str]) -> str:
     For a per-finding remediation (`make_finding(..., remediation=...)`), which the scan
     leaves as it is.
     """
-    return RemediationChooser((f.path, f.format) for f in app.files).choose(file, snippets)
+    files, count, chooser = _last_chooser[0] if _last_chooser else (None, -1, None)
+    if chooser is None or files is not app.files or count != len(app.files):
+        chooser = RemediationChooser((f.path, f.format) for f in app.files)
+        _last_chooser[:] = [(app.files, len(app.files), chooser)]
+    return chooser.choose(file, snippets)
+
+
+#: The chooser of the last app asked about (its files list, their count, the chooser): a
+#: rule asks once per finding, and building one reads every file of the app.
+_last_chooser: list[tuple[list[SourceFile], int, RemediationChooser]] = []
 
 
 def policy_file_fixes(statement: str) -> dict[str, str]:
