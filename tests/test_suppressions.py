@@ -108,3 +108,19 @@ def test_config_ignore_and_baseline_are_external(tmp_path):
 def test_binary_file_has_no_comments(tmp_path):
     (tmp_path / "blob.yaml").write_bytes(b"\x00\x01# faasguard:ignore FG-AUTH-001 x\n")
     assert CommentIndex(str(tmp_path)).lookup("blob.yaml", 1, "FG-AUTH-001") is None
+
+
+def test_index_keeps_lines_only_of_files_with_comments(tmp_path):
+    """A scan of thousands of files must not hold all their text until the end."""
+    for i in range(20):
+        (tmp_path / f"plain{i}.py").write_text("x = 1\n" * 50)
+    (tmp_path / "marked.py").write_text(
+        "# faasguard:ignore FG-INJ-002 constant\n# another comment\nx = eval(b)\n")
+    index = CommentIndex(str(tmp_path))
+    for i in range(20):
+        assert index.lookup(f"plain{i}.py", 30, "FG-INJ-002") is None
+    found = index.lookup("marked.py", 3, "FG-INJ-002")
+    assert found is not None and found.reason == "constant"
+    assert index.lookup("marked.py", 3, "FG-INJ-001") is None
+    kept = {name: len(lines) for name, (lines, _) in index._files.items()}
+    assert kept == {**{f"plain{i}.py": 0 for i in range(20)}, "marked.py": 3}

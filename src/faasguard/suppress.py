@@ -58,7 +58,10 @@ def parse_comment(text: str, line: int = 1) -> InlineSuppression | None:
 
 
 class CommentIndex:
-    """Suppression comments of the files findings point at, read once per file."""
+    """Suppression comments of the files findings point at, read once per file.
+
+    The lines of a file are kept only when it has a suppression comment (most files have
+    none: a scan of thousands of files keeps next to nothing)."""
 
     def __init__(self, root: str):
         self.root = root
@@ -82,6 +85,8 @@ class CommentIndex:
                 found = parse_comment(text, number)
                 if found is not None:
                     marks[number] = found
+        if not marks:
+            lines = []  # nothing can be suppressed here: `lookup` needs no line of it
         self._files[file] = (lines, marks)
         return lines, marks
 
