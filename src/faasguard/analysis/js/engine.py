@@ -441,7 +441,8 @@ class JsAnalyzer(JsCalls):
         kind = target.type
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             name = text_in(f.module.source, target)
-            f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'"))
+            f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'")) \
+                if val.taints else val
         elif kind in ("required_parameter", "optional_parameter"):
             pattern = target.child_by_field_id(f.module.fid.pattern)
             if pattern is not None:
