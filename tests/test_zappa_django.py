@@ -78,7 +78,8 @@ def test_view_methods_and_includes_variants(tmp_path: Path) -> None:
         "urlpatterns = [path('a/', include(extra)), path(ROUTE, items)]\n"
         "urlpatterns.append(url(r'^old/(\\d+)/$', items))\n"
         "urlpatterns.extend([path('m/', include(more)), path('x/', include('thirdparty.urls'))])\n"
-        "urlpatterns += [path(compute(), items), path('loop/', include('proj.urls'))]\n")
+        "urlpatterns += [path(compute(), items), path('loop/', include('proj.urls'))]\n"
+        "urlpatterns += i18n_patterns(path('about/', items), prefix_default_language=False)\n")
     (tmp_path / "proj" / "more.py").write_text(
         "from django.urls import path\n"
         "urlpatterns = [path('', lambda request: None)]\n")
@@ -91,7 +92,9 @@ def test_view_methods_and_includes_variants(tmp_path: Path) -> None:
         ("ANY", "/m/", None),  # include(an imported module); a lambda view: any method
         ("ANY", "/x/{proxy+}", "x/ -> thirdparty.urls"),  # not in the project
         # path(compute(), ...) is skipped; an include of itself is not followed again
-        ("ANY", "/loop/{proxy+}", "loop/ -> proj.urls")]
+        ("ANY", "/loop/{proxy+}", "loop/ -> proj.urls"),
+        ("GET", "/{language}/about/", "<language>/about/"),  # i18n_patterns: inexact
+        ("POST", "/{language}/about/", "<language>/about/")]
 
 
 def test_regex_routes_in_api_gateway_form() -> None:

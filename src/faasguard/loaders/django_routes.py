@@ -13,6 +13,7 @@ module (following its star imports: `from .base import *`), its `ROOT_URLCONF` a
   list of patterns) followed within the project under its prefix; an include the project
   does not hold (`admin.site.urls`, a third-party app's URLs) is one inexact catch-all
   route under its prefix (`/admin/{proxy+}`);
+- `i18n_patterns(...)`: its routes under a language code, `/{language}/...`, inexact;
 - `urlpatterns = [...]`, `urlpatterns += [...]`, `.append(...)`, `.extend([...])` at the
   module's top level.
 
@@ -197,6 +198,12 @@ class _Urls:
 
     def _patterns(self, module: _Module, entries: list[ast.expr], prefix: _Prefix) -> None:
         for entry in entries:
+            if isinstance(entry, ast.Call) and _last_name(entry.func) == "i18n_patterns":
+                # under a language code prefix (also without it, for the default language
+                # with prefix_default_language=False: the same views)
+                self._patterns(module, list(entry.args), prefix.join(
+                    "{language}/", "<language>/", True))
+                continue
             if not isinstance(entry, ast.Call) or _last_name(entry.func) not in _ROUTE_CALLS:
                 continue
             regex = _ROUTE_CALLS[_last_name(entry.func)]
@@ -306,9 +313,12 @@ def _patterns(tree: ast.Module) -> list[ast.expr]:
 
 
 def _elements(node: ast.expr) -> list[ast.expr]:
-    """The items of a list (or tuple) literal, or of lists joined with `+`."""
+    """The items of a list (or tuple) literal, or of lists joined with `+`; an
+    `i18n_patterns(...)` call is one item (its patterns are under a language prefix)."""
     if isinstance(node, (ast.List, ast.Tuple)):
         return list(node.elts)
+    if isinstance(node, ast.Call) and _last_name(node.func) == "i18n_patterns":
+        return [node]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _elements(node.left) + _elements(node.right)
     return []
