@@ -165,3 +165,64 @@ def test_resolution_never_executes_handler_code(tmp_path: Path) -> None:
     resolve(app, Facts())
     assert not marker.exists()
     assert app.functions["Fn"].handler_name == "handler" and not app.diagnostics
+
+
+STEPS_PROJECT = {
+    "serverless.yml": (
+        "service: steps\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
+        "  api:\n    handler: api.handler\n  wrapped:\n    handler: wrapped.handler\n"
+        "  missing:\n    handler: gone.handler\n  worker:\n    handler: api.worker\n"),
+    "api.py": ("import os\nimport boto3\n\nTOKEN = 'AKIAIOSFODNN7EXAMPLE'\n\n\n"
+               "def handler(event, context):\n    os.system('echo ' + event['body'])\n"
+               "    boto3.client('s3').get_object(Bucket='b', Key=event['key'])\n\n\n"
+               "def worker(event, context):\n    return eval(event['expr'])\n"),
+    "wrapped.py": "from mangum import Mangum\nfrom web import app\n\nhandler = Mangum(app)\n",
+    "broken.py": "def oops(:\n",
+}
+
+
+def _scan_with(root: Path, monkeypatch: pytest.MonkeyPatch, first_step: str) -> tuple[
+        list[tuple[str, int | None, str, str, str]], str, str, str, list[str]]:
+    from faasguard import scan
+
+    analyses = [first_step if name.startswith("faasguard.analysis.handlers:") else name
+                for name in scan.ANALYSES]
+    monkeypatch.setattr(scan, "ANALYSES", analyses)
+    result = scan.scan_paths([str(root)], jobs=1)
+    diagnostics = [(d.file, d.line, str(d.level), d.code, d.message)
+                   for d in result.diagnostics]
+    return (diagnostics, repr(result.facts.flows), repr(result.facts.aws_calls),
+            repr(result.facts.code), [f.fingerprint for f in result.findings])
+
+
+def test_handler_steps_change_nothing_but_when_the_work_is_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Running the per-handler steps during resolution gives the facts, findings and
+    diagnostics (in the same order) of running each analysis over the whole app."""
+    for rel, text in STEPS_PROJECT.items():
+        _write(tmp_path, rel, text)
+    early = _scan_with(tmp_path, monkeypatch, "faasguard.analysis.handlers:resolve_then_analyse")
+    late = _scan_with(tmp_path, monkeypatch, "faasguard.analysis.handlers:resolve")
+    assert early == late
+    codes = [d[3] for d in early[0]]
+    assert {"handler", "awscalls", "code"} <= set(codes)  # each kind met, in place
+    assert "os.system" in early[1] and "get_object" in early[2] and "api.py" in early[3]
+
+
+def test_a_crashing_handler_step_is_reported_by_its_own_analysis(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faasguard.analysis.taint import engine
+    from faasguard.scan import scan_paths
+
+    for rel, text in STEPS_PROJECT.items():
+        _write(tmp_path, rel, text)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise ValueError("engine bug")
+
+    monkeypatch.setattr(engine.Analyzer, "analyse", crash)
+    result = scan_paths([str(tmp_path)], jobs=1)
+    internal = [d.message for d in result.diagnostics if d.code == "internal"]
+    assert internal == ["internal error in analysis faasguard.analysis.taint:analyse_taint "
+                        "(ValueError: engine bug); please report it"]
+    assert result.facts.aws_calls  # the other steps went on
