@@ -111,7 +111,7 @@ class JsCalls:
     def bind(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
         raise NotImplementedError
 
-    def key_text(self, key: Node | None) -> str | None:
+    def key_text(self, key: Node | None, source: bytes | None = None) -> str | None:
         raise NotImplementedError
 
     def module_exports(self, module: JsModule) -> dict[str, Val]:
@@ -329,7 +329,8 @@ class JsCalls:
         vals = []
         for child in obj.named_children:
             if child.type == "pair" and \
-                    self.key_text(child.child_by_field_id(f.module.fid.key)) in props:
+                    self.key_text(child.child_by_field_id(f.module.fid.key),
+                                  f.module.source) in props:
                 vals.append(self.ev(child.child_by_field_id(f.module.fid.value), f))
             elif child.type == "shorthand_property_identifier" and \
                     (name := text_in(f.module.source, child)) and name in props:

@@ -200,12 +200,13 @@ class JsAnalyzer(JsCalls):
             value = decl.child_by_field_id(f.module.fid.value)
             if target is None:
                 continue
-            val = self.ev(value, f, name_hint=self._name(target)) if value is not None else CLEAN
+            val = self.ev(value, f, name_hint=self._name(target, f)) if value is not None \
+                else CLEAN
             self.bind(target, val, f, line(decl))
         return False
 
-    def _name(self, node: Node) -> str | None:
-        return (text_of(node) or None) if node.type == "identifier" else None
+    def _name(self, node: Node, f: JsFrame) -> str | None:
+        return (text_in(f.module.source, node) or None) if node.type == "identifier" else None
 
     def _s_return(self, node: Node, f: JsFrame) -> bool:
         for child in node.named_children:
@@ -473,7 +474,7 @@ class JsAnalyzer(JsCalls):
                 self.bind(child, self.member(val, name, f), f, at)
             elif child.type == "pair_pattern":
                 value = child.child_by_field_id(f.module.fid.value)
-                key = self.key_text(child.child_by_field_id(f.module.fid.key))
+                key = self.key_text(child.child_by_field_id(f.module.fid.key), f.module.source)
                 if value is not None:
                     part = self.member(val, key, f) if key is not None else \
                         extend(val, "*", where)
@@ -488,17 +489,17 @@ class JsAnalyzer(JsCalls):
                 for inner in child.named_children:
                     self.bind(inner, val, f, at)
 
-    def key_text(self, key: Node | None) -> str | None:
-        """The literal name of an object key (None for a computed key)."""
+    def key_text(self, key: Node | None, source: bytes | None = None) -> str | None:
+        """The literal name of an object key (None for a computed key); `source`: the
+        bytes of the key's file, if at hand (slicing them is cheaper)."""
         if key is None:
             return None
         kind = key.type
-        if kind in ("property_identifier", "identifier", "shorthand_property_identifier"):
-            return text_of(key) or None
+        if kind in ("property_identifier", "identifier", "shorthand_property_identifier",
+                    "number"):
+            return (text_in(source, key) if source is not None else text_of(key)) or None
         if kind == "string":
             return string_value(key)
-        if kind == "number":
-            return text_of(key) or None
         return None
 
     def assign_member(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
@@ -549,7 +550,7 @@ class JsAnalyzer(JsCalls):
                     name = child.text.decode()
                     exports[name] = self.lookup(name, f)
                 elif child.type == "pair":
-                    key = self.key_text(child.child_by_field_id(f.module.fid.key))
+                    key = self.key_text(child.child_by_field_id(f.module.fid.key), f.module.source)
                     value = child.child_by_field_id(f.module.fid.value)
                     if key is not None and value is not None:
                         exports[key] = self.ev(value, f, name_hint=key)
@@ -730,7 +731,7 @@ class JsAnalyzer(JsCalls):
     def _e_assignment(self, node: Node, f: JsFrame) -> Val:
         left = node.child_by_field_id(f.module.fid.left)
         val = self.ev(node.child_by_field_id(f.module.fid.right), f,
-                      name_hint=self._name(left) if left is not None else None)
+                      name_hint=self._name(left, f) if left is not None else None)
         if left is not None:
             self.bind(left, val, f, line(node))
         return val
@@ -757,7 +758,7 @@ class JsAnalyzer(JsCalls):
         vals: list[Val] = []
         for child in node.named_children:
             if child.type == "pair":
-                key = self.key_text(child.child_by_field_id(f.module.fid.key))
+                key = self.key_text(child.child_by_field_id(f.module.fid.key), f.module.source)
                 value = child.child_by_field_id(f.module.fid.value)
                 if key is None:
                     vals.append(self.ev(child.child_by_field_id(f.module.fid.key), f))
