@@ -167,3 +167,18 @@ def test_module_names_never_reach_outside_the_scanned_root(tmp_path: Path) -> No
     assert project.problems == [f"ROOT_URLCONF {outside} is not in the project"]
     assert django_project(str(root), ".", outside).problems == [
         f"settings module {outside} is not in the project"]
+
+
+def test_long_chains_of_pattern_lists_are_read_without_recursion(tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "settings.py").write_text('ROOT_URLCONF = "proj.urls"\n')
+    chain = " + ".join(f"[path('p{i}/', view)]" for i in range(2000))  # nests 2000 deep
+    (tmp_path / "proj" / "urls.py").write_text(
+        "from django.urls import path\n"
+        "def view(request):\n    return None\n"
+        f"urlpatterns = {chain}\n"
+        "urlpatterns += [path('last/', view)] + ([path('x/', view)] + [path('y/', view)])\n")
+    project = django_project(str(tmp_path), ".", "proj.settings")
+    paths = [r.path for r in project.routes]
+    assert len(paths) == 2003 and paths[:2] == ["/p0/", "/p1/"]
+    assert paths[-3:] == ["/last/", "/x/", "/y/"]  # in the order written

@@ -315,13 +315,17 @@ def _patterns(tree: ast.Module) -> list[ast.expr]:
 def _elements(node: ast.expr) -> list[ast.expr]:
     """The items of a list (or tuple) literal, or of lists joined with `+`; an
     `i18n_patterns(...)` call is one item (its patterns are under a language prefix)."""
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return list(node.elts)
-    if isinstance(node, ast.Call) and _last_name(node.func) == "i18n_patterns":
-        return [node]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _elements(node.left) + _elements(node.right)
-    return []
+    out: list[ast.expr] = []
+    pending = [node]  # a stack, not recursion: `a + b + ...` nests as deep as it is long
+    while pending:
+        part = pending.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            pending += [part.right, part.left]
+        elif isinstance(part, (ast.List, ast.Tuple)):
+            out.extend(part.elts)
+        elif isinstance(part, ast.Call) and _last_name(part.func) == "i18n_patterns":
+            out.append(part)
+    return out
 
 
 def _assigned_list(tree: ast.Module, name: str) -> list[ast.expr] | None:
