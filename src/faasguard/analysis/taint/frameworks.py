@@ -26,6 +26,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from faasguard.analysis.taint.modules import (
+    ClassInfo,
     FunctionNode,
     Module,
     ModuleCache,
@@ -55,7 +56,8 @@ class View:
     function's event). `kinds`: the trigger kinds its input arrives through; `view`: the
     view name the function's HTTP triggers carry (`properties["view"]`), if any;
     `objects`: parameters that are framework objects, and their kind (a Django view's
-    request: `django-request`).
+    request: `django-request`); `owner`: the class of a method (a class-based view's
+    `get`), so `self.helper()` is followed.
     """
 
     module: Module
@@ -65,6 +67,7 @@ class View:
     kinds: frozenset[str]
     view: str | None
     objects: dict[str, str] = field(default_factory=dict)
+    owner: ClassInfo | None = None
 
 
 def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
@@ -181,7 +184,7 @@ def _django_views(function: Function, cache: ModuleCache) -> list[View]:
         labels = {param: f"Django path parameter '{param}'" for param in names[1:]
                   if any(_is_django_text(view, param) for view in served)}
         out.append(View(module, node, labels, (), frozenset({"http"}), None,
-                        {names[0]: DJANGO_REQUEST}))
+                        {names[0]: DJANGO_REQUEST}, info))
     return out
 
 

@@ -115,7 +115,8 @@ def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: Fun
     """Analyse one entry point of a function and store its flows under the function."""
     analyzer = Analyzer(run.table, run.cache, run.visited, base=function.code_dir or "")
     labels = view.labels if view is not None else None
-    _run(run.app, analyzer, module, node, [*params, *(labels or ())], None, labels,
+    _run(run.app, analyzer, module, node, [*params, *(labels or ())],
+         view.owner if view is not None else None, labels,
          view.objects if view is not None else None)
     flows = [_flow(hit, run.describe, run.app, function, f"{module.file}:{node.name}", view)
              for hit in _unique(analyzer.hits)]
