@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
@@ -128,6 +129,7 @@ def remote_http_url(value: str) -> bool:
     return bool(_HTTP_URL.match(value.strip())) and not is_loopback_or_namespace(value)
 
 
+@lru_cache(maxsize=8192)  # field names repeat across log calls and files
 def is_sensitive_field(name: str) -> bool:
     """A field whose value must not be logged: secrets, card numbers, CVV, SSN, auth headers.
 
@@ -563,7 +565,10 @@ def analyse_handler(app: App, facts: Facts, function: Function) -> None:
         return
     from faasguard.analysis.taint.modules import module_cache
 
-    module = module_cache(app.root, facts).parsed(path)  # held by resolution: never parses
+    cache = module_cache(app.root, facts)
+    if cache.pins(path) > 1:  # a later function names the file too: its entry is not whole
+        return
+    module = cache.parsed(path)  # held by resolution: never parses
     if module is not None:
         _take(facts, path, module.tree, entry)
 

@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 #: Known token formats: (kind, description, pattern).
@@ -110,6 +111,7 @@ def name_words(name: str) -> list[str]:
     return [w.lower() for w in _WORD_SPLIT.split(name) if w]
 
 
+@lru_cache(maxsize=8192)  # names repeat across templates and files
 def is_secret_name(name: str) -> bool:
     """True when the name says it holds a secret itself (not a reference to one)."""
     words = name_words(name)
