@@ -116,15 +116,15 @@ the other as a related location: every path of the function's own router is open
 )
 def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
     reported_ws: set[str] = set()
+    # each API's first `$connect` route (one pass over the routes, not one per API)
+    connects = {r.api: r for r in reversed(app.routes) if r.method == "$connect"}
     for route in app.routes:
         if route.method == "OPTIONS" or api_key_required(app, route):
             continue
         if route.api_kind == "websocket":
             if route.api in reported_ws:
                 continue
-            connect = next((r for r in app.routes
-                            if r.api == route.api and r.method == "$connect"), None)
-            target = connect or route
+            target = connects.get(route.api) or route
             reported_ws.add(route.api)
             if effective_authorizer(app, target) is None:
                 yield make_finding(

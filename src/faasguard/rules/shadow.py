@@ -172,10 +172,14 @@ endpoint type and are not reported.)
     equivalents={"Prowler": "apigateway_restapi_public"},
 )
 def public_internal_api(app: App, facts: Facts) -> Iterator[Finding]:
+    routes_of: dict[str, list[Route]] = {}  # one pass over the routes, not one per API
+    for route in app.routes:
+        if route.method != "OPTIONS":
+            routes_of.setdefault(route.api, []).append(route)
     for api in app.apis.values():
         if api.kind != "rest" or api_exposure(api) == "vpc":
             continue
-        routes = [r for r in app.routes if r.api == api.id and r.method != "OPTIONS"]
+        routes = routes_of.get(api.id, [])
         if not routes:
             continue
         kinds = {(a.kind.lower() if (a := effective_authorizer(app, r)) else "none")
