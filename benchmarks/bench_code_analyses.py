@@ -12,7 +12,14 @@ interleaved):
 
 and the ratio of the two analyses together to the parse (issue #2's target: <= 0.5x).
 
+With `--against REV`, the AWS-call interpreter and the code facts of git revision REV
+run beside today's in the same process, alternately, over the same cached trees (the
+only comparison a busy machine does not blur): REV's package is extracted to a temporary
+folder under the name `faasguard_rev` (its imports renamed), handler by handler for the
+interpreter (`Interpreter.run_handler`) and file by file for the facts (`facts_of_tree`).
+
     python3 benchmarks/bench_code_analyses.py [--functions 1000] [--repeat 5] [--root DIR]
+                                              [--against REV]
 """
 
 from __future__ import annotations
@@ -20,20 +27,28 @@ from __future__ import annotations
 import argparse
 import ast
 import gc
+import importlib
 import os
+import re
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_corpus import generate  # noqa: E402
 
+from faasguard.analysis import aws_interp, code_facts
 from faasguard.analysis.awscalls import analyse_aws_calls
 from faasguard.analysis.code_facts import analyse_python
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve
+from faasguard.analysis.taint.modules import module_cache
 from faasguard.model import App, SourceFile
 from faasguard.scan import discover_paths, load_app
 
@@ -53,6 +68,11 @@ def _load(root: str) -> tuple[App, Facts, list[tuple[str, str]]]:
     return app, facts, texts
 
 
+def _parse_all(texts: list[tuple[str, str]]) -> None:
+    for path, text in texts:
+        ast.parse(text, filename=path)
+
+
 def _cpu(step: Callable[[], object]) -> float:
     gc.collect()
     start = time.process_time()
@@ -65,20 +85,83 @@ def main() -> None:
     parser.add_argument("--functions", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--root", help="scan this folder instead of a generated corpus")
+    parser.add_argument("--against", metavar="REV",
+                        help="compare with this git revision, side by side in one process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.root or os.path.join(tmp, "corpus")
         if not args.root:
             generate(root, args.functions)
-        _measure(root, args.repeat)
+        if args.against:
+            _compare(root, args.repeat, _revision(args.against, tmp))
+        else:
+            _measure(root, args.repeat)
+
+
+def _revision(rev: str, tmp: str) -> str:
+    """Extract the package at git revision `rev` as `faasguard_rev` under `tmp`."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = os.path.join(tmp, "rev.tar")
+    subprocess.run(["git", "-C", str(repo), "archive", "-o", archive, rev, "src/faasguard"],
+                   check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(os.path.join(tmp, "rev"), filter="data")
+    package = Path(tmp, "rev", "src", "faasguard")
+    for path in package.rglob("*.py"):
+        text = re.sub(r"\bfaasguard(?=[.\s\"])", "faasguard_rev", path.read_text("utf-8"))
+        path.write_text(text, "utf-8")
+    package.rename(Path(tmp, "rev", "src", "faasguard_rev"))
+    sys.path.insert(0, os.path.join(tmp, "rev", "src"))
+    return rev
+
+
+def _compare(root: str, repeat: int, rev: str) -> None:
+    app, facts, texts = _load(root)
+    cache = module_cache(app.root, facts)
+    entries = []
+    for function in app.functions.values():
+        module = cache.try_get(function.source_file) if function.source_file else None
+        if module is not None and function.handler_name in module.functions:
+            entries.append((module, module.functions[function.handler_name],
+                            function.code_dir or ""))
+    trees = {module.file: module.tree for module, _, _ in entries}
+    old_interp = importlib.import_module("faasguard_rev.analysis.aws_interp")
+    old_facts = importlib.import_module("faasguard_rev.analysis.code_facts")
+
+    def interpret(module: ModuleType) -> Callable[[], None]:
+        def run() -> None:
+            for parsed, node, base in entries:
+                module.Interpreter(cache, base).run_handler(parsed, node)
+        return run
+
+    def take_facts(module: ModuleType) -> Callable[[], None]:
+        def run() -> None:
+            for path, tree in trees.items():
+                module.facts_of_tree(path, tree)
+        return run
+
+    steps = {"parse": lambda: _parse_all(texts),
+             f"awscalls {rev}": interpret(old_interp), "awscalls now": interpret(aws_interp),
+             f"code_facts {rev}": take_facts(old_facts),
+             "code_facts now": take_facts(code_facts)}
+    for step in steps.values():
+        step()  # models read, caches filled
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            times[name].append(_cpu(step))
+    med = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{len(entries)} handlers, {len(trees)} files; CPU medians of {repeat} "
+          "interleaved rounds")
+    for name, value in med.items():
+        print(f"  {name:24s} {value * 1000:8.1f} ms  {value / med['parse']:5.2f}x parse")
+    for label in (rev, "now"):
+        both = med[f"awscalls {label}"] + med[f"code_facts {label}"]
+        print(f"  together {label:15s} {both / med['parse']:5.2f}x parse")
 
 
 def _measure(root: str, repeat: int) -> None:
     app, facts, texts = _load(root)
-
-    def parse() -> None:
-        for path, text in texts:
-            ast.parse(text, filename=path)
 
     def awscalls() -> None:
         facts.aws_calls.clear()
@@ -90,7 +173,7 @@ def _measure(root: str, repeat: int) -> None:
 
     cold = _cpu(awscalls)
     times: dict[str, list[float]] = {"parse": [], "awscalls": [], "code_facts": []}
-    steps = {"parse": parse, "awscalls": awscalls, "code_facts": code_facts}
+    steps = {"parse": lambda: _parse_all(texts), "awscalls": awscalls, "code_facts": code_facts}
     for _ in range(repeat):
         for name, step in steps.items():
             times[name].append(_cpu(step))
