@@ -139,8 +139,9 @@ def test_a_scan_parses_each_python_file_once_even_when_keeping_no_tree(
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "serverless.yml").write_text(
         "service: shared\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
-        "  one:\n    handler: handlers.first\n  other:\n    handler: svc.second\n"
-        "  two:\n    handler: handlers.second\n")
+        "  one:\n    handler: handlers.first\n    events:\n      - http: GET /one\n"
+        "  other:\n    handler: svc.second\n"
+        "  two:\n    handler: handlers.second\n    events:\n      - http: GET /two\n")
     (tmp_path / "shared" / "handlers.py").write_text(SHARED_HANDLERS)
     (tmp_path / "shared" / "svc.py").write_text(SHARED_HANDLERS)
     (tmp_path / "tools").mkdir()

@@ -231,6 +231,10 @@ class ModuleCache:
         """Keep this file's tree until as many `unpin` calls (one per later user)."""
         self._pins[rel] = self._pins.get(rel, 0) + 1
 
+    def pins(self, rel: str) -> int:
+        """How many users still hold this file pinned (0: none)."""
+        return self._pins.get(rel, 0)
+
     def unpin(self, rel: str) -> None:
         """One user of a pinned file is done with it."""
         left = self._pins.get(rel, 0) - 1
