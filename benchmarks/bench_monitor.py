@@ -45,13 +45,13 @@ def _run(engine: str, root: Path, workers: int, memory_limit: str | None) -> dic
     from faasguard.monitor.detectors import Settings
     from faasguard.monitor.detectors.shadow import inventory_from_openapi
     from faasguard.monitor.engine import analyze_paths
-    from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMIT
+    from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMITS
     from faasguard.monitor.evaluate import score
     from faasguard.monitor.read import ReadStats
 
     truth = json.loads((root / "ground-truth.json").read_text())
     stats = ReadStats()
-    memory_limit = memory_limit or DEFAULT_MEMORY_LIMIT
+    memory_limit = memory_limit or DEFAULT_MEMORY_LIMITS[engine]
     began = time.perf_counter()
     analysis = analyze_paths([root / "logs"], None, stats, Settings(), engine,
                              inventory_from_openapi(str(root / "openapi.yaml")),

@@ -80,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     analyze.add_argument("--memory-limit", type=_memory, metavar="SIZE",
                          help="the engine's memory (DuckDB's limit, Spark's driver heap), "
                               "e.g. 1GB; each reading process takes about 100 MB more "
-                              "(default 512MB)")
+                              "(default: 512MB on DuckDB, 1GB on Spark)")
     analyze.add_argument("--fail-on", choices=SEVERITY_CHOICES, default="low",
                          help="exit 1 when an alert is this severe or more (default low)")
     generate = sub.add_parser("generate", help="write realistic logs with planted attacks",
@@ -136,7 +136,6 @@ def analyze(args: argparse.Namespace) -> int:
     from faasguard.monitor import config as monitor_config
     from faasguard.monitor.alerts import SEVERITIES
     from faasguard.monitor.engine import analyze_paths
-    from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMIT
     from faasguard.monitor.read import ReadStats
     from faasguard.monitor.report import json as json_report
     from faasguard.monitor.report import sarif, text
@@ -155,7 +154,7 @@ def analyze(args: argparse.Namespace) -> int:
     try:
         analysis = analyze_paths(args.paths, config.read, stats, settings, args.engine,
                                  inventory, workers=args.workers,
-                                 memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT)
+                                 memory_limit=args.memory_limit)
     except ImportError as exc:
         return _error(f"the {args.engine} engine needs {exc.name}: "
                       "pip install 'faasguard[monitor]'")

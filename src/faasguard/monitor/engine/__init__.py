@@ -23,7 +23,7 @@ from faasguard.monitor.detectors import Settings
 from faasguard.monitor.detectors.base import Context, Dialect, aware
 from faasguard.monitor.detectors.cost import BUDGET, Prices, cost_summary, usage_sql
 from faasguard.monitor.detectors.shadow import Inventory
-from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMIT, READ_BATCH_ROWS
+from faasguard.monitor.engine.memory import DEFAULT_MEMORY_LIMITS, READ_BATCH_ROWS
 from faasguard.monitor.engine.summary import functions_sql, series, series_sql, step_seconds
 from faasguard.monitor.engine.table import record_batches
 from faasguard.monitor.events import Event
@@ -97,7 +97,7 @@ def analyze_paths(paths: Iterable[str | os.PathLike[str]], read_config: Any = No
                   stats: Any = None, settings: Settings | None = None,
                   engine: str | Engine = "duckdb", inventory: Inventory | None = None,
                   workers: int = 1, prices: Prices | None = None,
-                  memory_limit: str | None = DEFAULT_MEMORY_LIMIT) -> Analysis:
+                  memory_limit: str | None = None) -> Analysis:
     """Read the log files under `paths` and analyse them; with `workers` > 1 the files are
     read by that many processes side by side (see `faasguard.monitor.engine.parallel`).
 
@@ -135,7 +135,9 @@ def analyze_paths(paths: Iterable[str | os.PathLike[str]], read_config: Any = No
 
 
 def staged_options(engine: str, staging: str, memory_limit: str | None) -> dict[str, Any]:
-    """The options of engine `engine` keeping its data under `staging` within the limit."""
+    """The options of engine `engine` keeping its data under `staging` within the limit
+    (None: the engine's default)."""
+    memory_limit = memory_limit or DEFAULT_MEMORY_LIMITS.get(engine)
     if engine == "duckdb":
         return {"memory_limit": memory_limit, "temp_directory": os.path.join(staging, "spill")}
     if engine == "spark":
