@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,18 @@ def test_a_value_that_is_not_a_function_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / "app.js").write_text("exports.handler = { name: 'not a function' };\n")
     _, problems = _resolve(_app(tmp_path, "app.handler"))
     assert [p.level for p in problems] == ["warning"]
+
+
+def test_file_lookups_answer_as_the_file_system_does(tmp_path: Path) -> None:
+    """Handler files are looked up in one listing per folder: the answers are those of
+    os.path.isfile (links followed, folders and broken links are not files)."""
+    (tmp_path / "src" / "dir.js").mkdir(parents=True)
+    (tmp_path / "src" / "App.js").write_text("exports.handler = () => 1;\n")
+    (tmp_path / "src" / "link.js").symlink_to(tmp_path / "src" / "App.js")
+    (tmp_path / "src" / "broken.js").symlink_to(tmp_path / "missing.js")
+    cache = JsModuleCache(str(tmp_path))
+    names = ["src/App.js", "src/app.js", "src/link.js", "src/broken.js", "src/dir.js",
+             "src/none.js", "nowhere/x.js", "src"]
+    found = {name: cache.exists(name) for name in names}
+    assert found == {name: os.path.isfile(tmp_path / name) for name in names}
+    assert found["src/App.js"] and found["src/link.js"] and not found["src/dir.js"]

@@ -241,7 +241,7 @@ class JsModuleCache:
         self.root = root
         self.modules: dict[str, JsModule] = {}
         self.errors: dict[str, JsParseError] = {}
-        self._listing: dict[str, frozenset[str]] = {}  # folder -> its regular files
+        self._listing: dict[str, _Listing] = {}  # folder -> its regular files
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
         self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
@@ -256,7 +256,12 @@ class JsModuleCache:
         files = self._listing.get(folder)
         if files is None:
             files = self._listing[folder] = _regular_files(os.path.join(self.root, folder))
-        return name in files
+        if name in files:
+            return True
+        # another case of a listed name: the file system decides (case-insensitive ones
+        # find it, as Node would there)
+        return name.lower() in files.folded and \
+            os.path.isfile(os.path.join(self.root, rel))
 
     def get(self, rel: str) -> JsModule:
         """The parsed module at `rel`; raises JsParseError if it cannot be read or parsed."""
@@ -314,13 +319,28 @@ class JsModuleCache:
         return next((c for c in candidates if self.exists(c)), None)
 
 
-def _regular_files(folder: str) -> frozenset[str]:
-    """The names of the regular files (or links to one) in a folder; none if unreadable."""
+class _Listing(frozenset[str]):
+    """The names of the regular files of a folder; `folded`: the same in lower case."""
+
+    folded: frozenset[str]
+
+
+def _regular_files(folder: str) -> _Listing:
+    """The regular files (or links to one) in a folder; none if it cannot be listed."""
+    names = []
     try:
         with os.scandir(folder) as entries:
-            return frozenset(e.name for e in entries if e.is_file())
+            for entry in entries:
+                try:
+                    if entry.is_file():
+                        names.append(entry.name)
+                except OSError:
+                    continue  # as os.path.isfile: not a file we can read
     except OSError:
-        return frozenset()
+        pass
+    found = _Listing(names)
+    found.folded = frozenset(name.lower() for name in names)
+    return found
 
 
 def js_module_cache(root: str, facts: Facts) -> JsModuleCache:
