@@ -381,8 +381,8 @@ class JsAnalyzer(JsCalls):
                 if text:
                     f.env[text] = self.member(module_val, "default", f, default=True)
             elif kind == "namespace_import":
-                ident = text_in(f.module.source, next((c for c in part.named_children
-                                      if c.type == "identifier"), None))
+                first = next((c for c in part.named_children if c.type == "identifier"), None)
+                ident = text_in(f.module.source, first)
                 if ident:
                     f.env[ident] = module_val
             elif kind == "named_imports":
