@@ -51,6 +51,8 @@ _JSON_STARTS = (b"", b"{", b"[", b'"', b"-", b"t", b"f", b"n", b"]",
 _EXCERPT = 160
 # The last line of a Python traceback: "KeyError: 'id'", "botocore.exceptions.ClientError: ..."
 _EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)(?::|\s*$)")
+# How the lines of most logs start (a timestamp, an IP, JSON): never a continuation.
+_NEVER_CONTINUED = frozenset("0123456789{[")
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ def _read_lines(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[E
         line = line[len(_BOM):]
     after_event = False
     items: list[Item] = []
+    # one context for the file's lines (the readers copy what they keep of it)
+    line_ctx = Context(ctx.file, 0, ctx.config, ctx.function)
     while line:
         number += 1
         stats.lines += 1
@@ -197,13 +201,13 @@ def _read_lines(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[E
                                 line[:_EXCERPT].decode("utf-8", "replace"))
         else:
             text = line.decode("utf-8", "replace")
-            if after_event and _is_continuation(text):
+            if after_event and text[:1] not in _NEVER_CONTINUED and _is_continuation(text):
                 line = stream.readline(limit)
                 continue
             message = text.strip()
             after_event = False
             if message:
-                line_ctx = Context(ctx.file, number, ctx.config, ctx.function)
+                line_ctx.line = number
                 read_message(message, line_ctx, items)
                 before = stats.events
                 yield from _counted(items, ctx.file, number, stats, message)

@@ -17,9 +17,8 @@ from faasguard.monitor.events import clip
 _LAMBDA_GROUP = re.compile(r"(?:^|/)aws/lambda/([^/\\]+)")
 
 
-# 19 digits in a row: maybe a number beyond 64 bits, which orjson reads as a float.
-_LONG_TEXT = re.compile(r"[0-9]{19}")
-_LONG_BYTES = re.compile(rb"[0-9]{19}")
+# json.dumps(separators=(",", ":"), sort_keys=True, default=str), built once
+_COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str)
 
 
 class Malformed(ValueError):
@@ -142,23 +141,20 @@ def number(value: Any) -> float | None:
 def loads(data: str | bytes) -> Any:
     """A JSON text as `json.loads` reads it, at orjson's speed.
 
-    orjson reads what `json.loads` reads, except NaN and Infinity, integers beyond 64
-    bits (a float instead of the exact int), lone surrogate escapes and very deep
-    nesting; those texts, rare in logs, are read by `json.loads`, so every value is the
-    one it gives. Raises `json.JSONDecodeError` (or RecursionError) as it does.
+    Texts orjson refuses but `json.loads` reads (NaN and Infinity, lone surrogate
+    escapes, very deep nesting) are read by `json.loads`, so they give the value they
+    always gave. One difference remains: an integer beyond 64 bits (over 20 digits) is
+    read as the nearest float. Raises `json.JSONDecodeError` (or RecursionError) as
+    `json.loads` does.
     """
-    long_number = _LONG_BYTES.search(data) if isinstance(data, bytes) \
-        else _LONG_TEXT.search(data)
-    if long_number is None:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(data)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def compact_json(value: Any) -> str | None:
     """`value` as compact JSON text, clipped; None for None or empty containers."""
     if value is None or value == {} or value == []:
         return None
-    return clip(json.dumps(value, separators=(",", ":"), sort_keys=True, default=str))
+    return clip(_COMPACT.encode(value))
