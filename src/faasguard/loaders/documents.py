@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _scalar_constructor = yaml.constructor.SafeConstructor()
 _ScalarNode = yaml.ScalarNode
+_intern = sys.intern
 
 
 class InputError(Exception):
@@ -249,7 +251,9 @@ class _Builder:
                              node.start_mark.line + 1)
         try:
             # A plain string (most keys and values) is taken in the loop, counted as
-            # `build` counts it: one call per collection instead of one per value.
+            # `build` counts it: one call per collection instead of one per value. It is
+            # interned: thousands of templates repeat the same keys and values (actions,
+            # runtimes, methods), which the model keeps until the end of the scan.
             if isinstance(node, yaml.SequenceNode):
                 seq = LList()
                 seq.line, seq.end_line = node.start_mark.line + 1, node.end_mark.line + 1
@@ -259,7 +263,7 @@ class _Builder:
                     if item.tag == _STR and type(item) is _ScalarNode and \
                             self.count < self.max_nodes:
                         self.count += 1
-                        seq.append(item.value)
+                        seq.append(_intern(item.value))
                     else:
                         seq.append(self.build(item))
                 return self._tagged(node, seq)
@@ -274,7 +278,7 @@ class _Builder:
                 if tag == _STR and type(key_node) is _ScalarNode and \
                         self.count < self.max_nodes:
                     self.count += 1
-                    key = key_node.value
+                    key = _intern(key_node.value)
                 else:
                     key = self.build(key_node)
                     if isinstance(key, (dict, list)):
@@ -287,7 +291,7 @@ class _Builder:
                 if value_node.tag == _STR and type(value_node) is _ScalarNode and \
                         self.count < self.max_nodes:
                     self.count += 1
-                    mapping[key] = value_node.value
+                    mapping[key] = _intern(value_node.value)
                 else:
                     mapping[key] = self.build(value_node)
                 key_lines[key] = line
