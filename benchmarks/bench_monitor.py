@@ -14,9 +14,11 @@ its own process, and prints one line per run:
   detectors + summary), per engine (``--workers N``: files read by N processes;
   ``--memory-limit``: the engine's limit, as ``faasguard monitor analyze``);
 - peak memory of the whole process tree (the analysing process, its reading workers and,
-  for Spark, its JVM), sampled every 0.2 s from /proc: the sum of PSS (shared pages
+  for Spark, its JVM), sampled every 0.5 s from /proc: the sum of PSS (shared pages
   split between the processes sharing them) and the sum of RSS (shared pages counted in
   each process: an upper bound);
+- CPU seconds of the process tree and MB per CPU second: on a shared machine the wall
+  time depends on the other jobs, the CPU time much less;
 - precision and recall against the ground truth (`faasguard.monitor.evaluate`), and
   the number of alerts (expected on the attack-free set: 0).
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,7 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-SAMPLE_S = 0.2
+SAMPLE_S = 0.5  # memory samples
+TREE_S = 2.0  # how often the process tree is listed again
 
 
 def _run(engine: str, root: Path, workers: int, memory_limit: str | None) -> dict[str, Any]:
@@ -88,8 +92,10 @@ class TreeMemory:
         self._thread.join()
 
     def _loop(self) -> None:
+        listed, pids = 0.0, [self.pid]
         while not self._stop.is_set():
-            pids = descendants(self.pid)
+            if time.monotonic() - listed >= TREE_S:
+                listed, pids = time.monotonic(), descendants(self.pid)
             rss = pss = 0
             for pid in pids:
                 r, p = _rss_pss_kb(pid)
@@ -137,22 +143,28 @@ def _child(engine: str, root: Path, workers: int, memory_limit: str | None) -> d
     command = [sys.executable, __file__, "--child", engine, str(root), "--workers", str(workers)]
     if memory_limit:
         command += ["--memory-limit", memory_limit]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
         with TreeMemory(process.pid) as memory:
             code = process.wait()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
         if code != 0:
             raise SystemExit(f"{engine} on {root} failed:\n{err.read()[-3000:]}")
         result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
-    result.update(peak_pss_mb=round(memory.peak_pss_kb / 1024),
+    # the child and every descendant it waited for (its reading workers, Spark's JVM)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    result.update(cpu_s=round(cpu, 1), mb_per_cpu_s=round(result["text_mb"] / cpu, 2),
+                  peak_pss_mb=round(memory.peak_pss_kb / 1024),
                   peak_rss_mb=round(memory.peak_rss_kb / 1024),
                   processes=memory.peak_processes)
     return result
 
 
-HEADER = (f"{'engine':8} {'set':11} {'MB':>7} {'s':>7} {'MB/s':>6} {'events':>10} "
+HEADER = (f"{'engine':8} {'set':11} {'MB':>7} {'s':>7} {'MB/s':>6} {'CPU s':>7} {'MB/CPUs':>7} "
+          f"{'events':>10} "
           f"{'ev/s':>8} {'PSS MB':>7} {'RSS MB':>7} {'alerts':>6} {'prec':>6} {'recall':>6}")
 
 
@@ -161,7 +173,8 @@ def row(r: dict[str, Any]) -> str:
     quality = f"{r['precision']:6.3f} {r['recall']:6.3f}" if r["attacks"] \
         else f"{'-':>6} {'-':>6}"
     return (f"{r['engine']:8} {r['set']:11} {r['text_mb']:7.1f} {r['seconds']:7.1f} "
-            f"{r['mb_per_s']:6.2f} {r['events']:10,} {r['events_per_s']:8,} "
+            f"{r['mb_per_s']:6.2f} {r['cpu_s']:7.1f} {r['mb_per_cpu_s']:7.2f} {r['events']:10,} "
+            f"{r['events_per_s']:8,} "
             f"{r['peak_pss_mb']:7,} {r['peak_rss_mb']:7,} {r['alerts']:6} {quality}")
 
 
