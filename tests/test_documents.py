@@ -56,3 +56,38 @@ def test_oversized_refused(tmp_path):
     big.write_text("a: " + "x" * 2000 + "\n")
     with pytest.raises(InputError, match="limit"):
         read_text(str(big), max_bytes=1000)
+
+
+DENSE_TEXTS = ["?\n" * 50, "- \n" * 50, "-\n" * 50, "[" * 40 + "]" * 40, "{? : , ? : }",
+               "[a, b, [c, [d, {e: f}]], ~, '', 1]", "a:\n" * 30, "[-]", "? ? ? x\n"]
+
+
+def _values(node) -> int:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return 1
+    children = [n for pair in node.value for n in pair] if isinstance(
+        node, yaml.MappingNode) else node.value
+    return 1 + sum(_values(child) for child in children)
+
+
+@pytest.mark.parametrize("text", DENSE_TEXTS, ids=range(len(DENSE_TEXTS)))
+def test_a_text_without_anchors_has_at_most_two_values_per_character(text):
+    """What lets `parse` skip the alias-expansion pre-count for texts without `&`."""
+    import yaml
+
+    node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    assert node is not None and _values(node) <= 2 * len(text)
+
+
+def test_node_limit_holds_with_and_without_anchors():
+    plain = "[" + ", ".join(["x"] * 300) + "]"
+    with pytest.raises(InputError, match="more than 100 values"):
+        parse(plain, max_nodes=100)
+    assert len(parse(plain, max_nodes=2 * len(plain) + 1).data) == 300  # pre-count skipped
+    anchored = "a: &x [" + ", ".join(["x"] * 20) + "]\nb: [*x, *x, *x, *x, *x, *x]\n"
+    with pytest.raises(InputError, match="more than 100 values"):
+        parse(anchored, max_nodes=100)
+    doc = parse(anchored, max_nodes=10_000)
+    assert doc.data["b"][5] == ["x"] * 20 and doc.data.line_of("b") == 2
