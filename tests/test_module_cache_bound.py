@@ -110,6 +110,14 @@ def second(event, context):
     return {"ok": True}
 """
 
+AUTH = """\
+import jwt
+
+
+def handler(event, context):
+    return jwt.decode(event["token"], options={"verify_signature": False})
+"""
+
 SCRIPT = """\
 import os
 
@@ -141,13 +149,16 @@ def test_a_scan_parses_each_python_file_once_even_when_keeping_no_tree(
         "service: shared\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
         "  one:\n    handler: handlers.first\n    events:\n      - http: GET /one\n"
         "  other:\n    handler: svc.second\n"
-        "  two:\n    handler: handlers.second\n    events:\n      - http: GET /two\n")
+        "  two:\n    handler: handlers.second\n    events:\n      - http: GET /two\n"
+        "  auth:\n    handler: auth.handler\n")
+    (tmp_path / "shared" / "auth.py").write_text(AUTH)
     (tmp_path / "shared" / "handlers.py").write_text(SHARED_HANDLERS)
     (tmp_path / "shared" / "svc.py").write_text(SHARED_HANDLERS)
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools" / "rebuild.py").write_text(SCRIPT)
     kept_counts, kept_all = _parse_counts(tmp_path, monkeypatch)
     assert set(kept_counts) == {"common/lib.py", "shared/handlers.py", "shared/svc.py",
+                                "shared/auth.py",
                                 "tools/rebuild.py", *(f"svc{n}/src/{h}.py" for n in range(4)
                                                       for h in "ab")}
     assert set(kept_counts.values()) == {1}
@@ -157,6 +168,7 @@ def test_a_scan_parses_each_python_file_once_even_when_keeping_no_tree(
     assert results == kept_all
     flows = results[1]
     assert "code:tools/rebuild.py:rebuild" in flows  # the unreached pass still ran on it
+    assert any(f["location"]["file"] == "shared/auth.py" for f in results[0])  # JWT check
 
 
 def test_release_keeps_pinned_files_and_imported_libraries(tmp_path: Path) -> None:

@@ -46,6 +46,14 @@ HANDLER_STEPS: dict[str, str] = {
 }
 
 
+#: What later whole-app steps that walk every Python file take from a tree before the
+#: module cache drops it (so they need not parse the file again): "module:function"
+#: names of `(facts, module) -> None`, registered on the cache by `resolve_then_analyse`.
+FILE_STEPS: list[str] = [
+    "faasguard.analysis.js.jwt:keep_python_decodes",
+]
+
+
 def resolve(app: App, facts: Facts) -> None:
     """Resolve every Python function's handler to a file and a function (nothing else)."""
     _resolve_all(app, facts, ())
@@ -53,7 +61,10 @@ def resolve(app: App, facts: Facts) -> None:
 
 def resolve_then_analyse(app: App, facts: Facts) -> None:
     """Analysis step: `resolve`, running every HANDLER_STEPS step on each Python handler
-    while its module is parsed."""
+    while its module is parsed (and FILE_STEPS on each tree the cache drops)."""
+    cache = module_cache(app.root, facts)
+    for name in FILE_STEPS:
+        cache.before_drop.append(_FileStep(name, facts))
     _resolve_all(app, facts, HANDLER_STEPS)
 
 
@@ -114,6 +125,24 @@ class _StepRunner:
             self.work.diagnostics.extend(app.diagnostics[start:])
             del app.diagnostics[start:]
         self.work.done.add(function.id)
+
+
+class _FileStep:
+    """A FILE_STEPS step as a `ModuleCache.before_drop` callback (it never keeps the tree;
+    if it fails, its whole-app step parses the file again, as without it)."""
+
+    def __init__(self, name: str, facts: Facts):
+        module_name, _, func_name = name.partition(":")
+        self.step: Callable[[Facts, Module], None] = \
+            getattr(importlib.import_module(module_name), func_name)
+        self.facts = facts
+
+    def __call__(self, module: Module) -> bool:
+        try:
+            self.step(self.facts, module)
+        except Exception:  # noqa: BLE001, S110 (the whole-app step does the work instead)
+            pass
+        return False
 
 
 def resolve_handlers(app: App, facts: Facts | None = None) -> None:

@@ -21,7 +21,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, line
 from faasguard.analysis.js.table import js_table
-from faasguard.analysis.taint.modules import dotted_name, module_cache
+from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
 from faasguard.model import App, Location
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ MIDDLE_SEGMENT = re.compile(r"""\.split\(\s*(['"])\.\1\s*\)\s*\[\s*1\s*\]""")
 BASE64_DECODERS = {"Buffer.from", "atob", "base64url.decode", "base64url"}
 #: The Python packages whose decode functions are checked (import names).
 JWT_PACKAGES = {"jwt", "jose"}
+_KEPT_DECODES = "jwt.python_decodes"  # Facts.memo: file -> decodes noted before a drop
 
 
 @dataclass(frozen=True)
@@ -142,30 +143,50 @@ def _python_unverified(call: ast.Call) -> str | None:
 
 
 def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
-    """Unverified decodes in the Python sources of the scan."""
-    names = js_table().jwt
+    """Unverified decodes in the Python sources of the scan (a file whose tree the module
+    cache dropped gives those `keep_python_decodes` noted before: it is not parsed again)."""
     cache = module_cache(app.root, facts)
+    kept: dict[str, list[TokenDecode]] = facts.memo.get(_KEPT_DECODES, {})
     out: list[TokenDecode] = []
     for source in app.files:
         if source.format != "python":
             continue
         cache.release()
+        if source.path in kept and cache.parsed(source.path) is None:
+            out.extend(kept[source.path])
+            continue
         aliases = cache.aliases(source.path)
-        if aliases is None or not any(target.split(".", 1)[0] in JWT_PACKAGES
-                                      for target in aliases.values()):
+        if aliases is None or not _imports_jwt(aliases):
             continue  # no module-level import of PyJWT or python-jose: nothing to walk
         module = cache.try_get(source.path)
-        if module is None:
+        if module is not None:
+            out.extend(_module_decodes(module))
+    return out
+
+
+def keep_python_decodes(facts: Facts, module: Module) -> None:
+    """Note a module's unverified decodes before the module cache drops its tree (a
+    per-file step of analysis.handlers.FILE_STEPS), for `python_decodes`."""
+    if _imports_jwt(module.aliases):
+        facts.memo.setdefault(_KEPT_DECODES, {})[module.file] = _module_decodes(module)
+
+
+def _imports_jwt(aliases: dict[str, str]) -> bool:
+    return any(target.split(".", 1)[0] in JWT_PACKAGES for target in aliases.values())
+
+
+def _module_decodes(module: Module) -> list[TokenDecode]:
+    names = js_table().jwt
+    out: list[TokenDecode] = []
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call):
             continue
-        for node in ast.walk(module.tree):
-            if not isinstance(node, ast.Call):
-                continue
-            qname = module.qualify(dotted_name(node.func))
-            if qname in names["python_unverified"]:
-                out.append(TokenDecode(Location(source.path, node.lineno), qname, "python"))
-            elif qname in names["python_decode"]:
-                why = _python_unverified(node)
-                if why is not None:
-                    out.append(TokenDecode(Location(source.path, node.lineno),
-                                           f"{qname} with {why}", "python"))
+        qname = module.qualify(dotted_name(node.func))
+        if qname in names["python_unverified"]:
+            out.append(TokenDecode(Location(module.file, node.lineno), qname, "python"))
+        elif qname in names["python_decode"]:
+            why = _python_unverified(node)
+            if why is not None:
+                out.append(TokenDecode(Location(module.file, node.lineno),
+                                       f"{qname} with {why}", "python"))
     return out
