@@ -3,6 +3,7 @@
     python benchmarks/bench_monitor.py --size-mb 1024 [--engines duckdb,spark] [--seed 7]
         [--sets attacked,clean] [--work DIR] [--keep] [--workers N] [--memory-limit SIZE]
     python benchmarks/bench_monitor.py --root /tmp/mon1g-attacked --engines spark
+    python benchmarks/bench_monitor.py --root SET --parts PARTS --engines duckdb,spark
 
 Generates two log sets of the same size with faasguard's generator (one with planted
 attacks and its ground truth, one attack-free; ``--sets`` picks which), or takes sets
@@ -21,6 +22,10 @@ its own process, and prints one line per run:
   time depends on the other jobs, the CPU time much less;
 - precision and recall against the ground truth (`faasguard.monitor.evaluate`), and
   the number of alerts (expected on the attack-free set: 0).
+
+``--parts`` times the engines alone on a set's events staged before (the Parquet parts
+a run's staging folder holds: copy them while it runs), to compare the engines without the
+readers' time.
 
 Each run also prints its figures as a JSON line (``{"result": ...}``) for scripts.
 """
@@ -44,8 +49,10 @@ SAMPLE_S = 0.5  # memory samples
 TREE_S = 2.0  # how often the process tree is listed again
 
 
-def _run(engine: str, root: Path, workers: int, memory_limit: str | None) -> dict[str, Any]:
-    """Child process: analyse `root` with `engine`; the figures."""
+def _run(engine: str, root: Path, workers: int, memory_limit: str | None,
+         parts: Path | None = None) -> dict[str, Any]:
+    """Child process: analyse `root` with `engine` (only the engine's part on the events
+    staged in `parts`, when given); the figures."""
     from faasguard.monitor.detectors import Settings
     from faasguard.monitor.detectors.shadow import inventory_from_openapi
     from faasguard.monitor.engine import analyze_paths
@@ -57,14 +64,20 @@ def _run(engine: str, root: Path, workers: int, memory_limit: str | None) -> dic
     stats = ReadStats()
     memory_limit = memory_limit or DEFAULT_MEMORY_LIMITS[engine]
     began = time.perf_counter()
-    analysis = analyze_paths([root / "logs"], None, stats, Settings(), engine,
-                             inventory_from_openapi(str(root / "openapi.yaml")),
-                             workers=workers, memory_limit=memory_limit)
+    if parts is None:
+        analysis = analyze_paths([root / "logs"], None, stats, Settings(), engine,
+                                 inventory_from_openapi(str(root / "openapi.yaml")),
+                                 workers=workers, memory_limit=memory_limit)
+    else:
+        analysis = _staged(engine, sorted(str(p) for p in parts.glob("*.parquet")),
+                           memory_limit)
+        stats.events = analysis.events
     seconds = time.perf_counter() - began
     result = score(analysis.alerts, truth["attacks"])
     text_mb = truth["volume"]["text_bytes"] / 1e6
     return {"engine": engine, "workers": workers, "memory_limit": memory_limit,
             "set": "attacked" if truth["attacks"] else "attack-free", "root": str(root),
+            "staged": parts is not None,
             "seconds": round(seconds, 1), "text_mb": round(text_mb, 1),
             "mb_per_s": round(text_mb / seconds, 2), "events": stats.events,
             "events_per_s": round(stats.events / seconds), "malformed": stats.malformed,
@@ -72,6 +85,22 @@ def _run(engine: str, root: Path, workers: int, memory_limit: str | None) -> dic
             "precision": round(result.precision, 4), "recall": round(result.recall, 4),
             "missed": [m["kind"] for m in result.missed],
             "false": [f"{a.detector} {a.entity}" for a in result.false_alerts]}
+
+
+def _staged(engine: str, parts: list[str], memory_limit: str) -> Any:
+    """The engine's part alone: load Parquet parts staged before, run the detectors."""
+    from faasguard.monitor.detectors import Settings
+    from faasguard.monitor.detectors.cost import Prices
+    from faasguard.monitor.engine import make_engine, run_detectors, staged_options
+
+    work = tempfile.mkdtemp(prefix="faasguard-bench-engine-")
+    runner = make_engine(engine, **staged_options(engine, work, memory_limit))
+    try:
+        runner.load_parquet(parts)
+        return run_detectors(runner, Settings(), Prices.load())
+    finally:
+        runner.close()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 class TreeMemory:
@@ -139,10 +168,13 @@ def _rss_pss_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def _child(engine: str, root: Path, workers: int, memory_limit: str | None) -> dict[str, Any]:
+def _child(engine: str, root: Path, workers: int, memory_limit: str | None,
+           parts: Path | None) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", engine, str(root), "--workers", str(workers)]
     if memory_limit:
         command += ["--memory-limit", memory_limit]
+    if parts:
+        command += ["--parts", str(parts)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
@@ -212,20 +244,26 @@ def main() -> None:
     parser.add_argument("--memory-limit",
                         help="the engine's memory limit (faasguard monitor analyze "
                              "--memory-limit; default: the monitor's)")
+    parser.add_argument("--parts", type=Path,
+                        help="with one --root: time only the engines' part, on the events "
+                             "of that set staged before as Parquet parts in this folder")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_run(args.child[0], Path(args.child[1]), args.workers,
-                              args.memory_limit)))
+                              args.memory_limit, args.parts)))
         return
     work = Path(args.work or tempfile.mkdtemp(prefix="faasguard-bench-monitor-"))
     try:
         roots = args.root or _generated(args, work)
-        print(f"workers {args.workers}, memory limit {args.memory_limit or 'default'}\n"
-              + HEADER, flush=True)
+        if args.parts and len(roots) != 1:
+            raise SystemExit("--parts goes with exactly one --root (the set they hold)")
+        print(f"workers {args.workers}, memory limit {args.memory_limit or 'default'}"
+              + (f", engine only on the events staged in {args.parts}" if args.parts else "")
+              + "\n" + HEADER, flush=True)
         for engine in args.engines.split(","):
             for root in roots:
-                r = _child(engine, root, args.workers, args.memory_limit)
+                r = _child(engine, root, args.workers, args.memory_limit, args.parts)
                 print(row(r), flush=True)
                 if r["missed"] or r["false"] or (not r["attacks"] and r["alerts"]):
                     print(f"         missed {r['missed']} false {r['false']}", flush=True)
