@@ -20,6 +20,7 @@ import ast
 import importlib
 import posixpath
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.handlers import is_node, resolve_node
@@ -102,14 +103,18 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
             cache.release()
 
 
+def _named(name: str) -> Any:
+    """The function a "module:function" name names (its module imported now)."""
+    module_name, _, func_name = name.partition(":")
+    return getattr(importlib.import_module(module_name), func_name)
+
+
 class _StepRunner:
     """One per-handler step: run on each function, its diagnostics and a crash kept for
     its whole-app step (`EarlyWork`), so they are reported where they always were."""
 
     def __init__(self, key: str, facts: Facts):
-        module_name, _, func_name = HANDLER_STEPS[key].partition(":")
-        self.step: Callable[[App, Facts, Function], None] = \
-            getattr(importlib.import_module(module_name), func_name)
+        self.step: Callable[[App, Facts, Function], None] = _named(HANDLER_STEPS[key])
         self.work: EarlyWork = early_work(facts, key)
 
     def run(self, app: App, facts: Facts, function: Function) -> None:
@@ -132,9 +137,7 @@ class _FileStep:
     if it fails, its whole-app step parses the file again, as without it)."""
 
     def __init__(self, name: str, facts: Facts):
-        module_name, _, func_name = name.partition(":")
-        self.step: Callable[[Facts, Module], None] = \
-            getattr(importlib.import_module(module_name), func_name)
+        self.step: Callable[[Facts, Module], None] = _named(name)
         self.facts = facts
 
     def __call__(self, module: Module) -> bool:
