@@ -163,3 +163,27 @@ def test_permission_findings_point_at_the_statement() -> None:
     assert ("FG-PERM-104", ".chalice/config.json:18") in found  # "iam_policy_file"
     assert not {loc for _, loc in found} & {".chalice/policy-dev.json:1",
                                              ".chalice/config.json:1"}
+
+
+def _event_findings(folder: Path) -> set[tuple[str, str]]:
+    """(rule id, location) of the findings the event settings of a fixture clear."""
+    return {(f.rule_id, str(f.location)) for f in scan(str(folder)).findings
+            if f.rule_id in ("FG-WALLET-004", "FG-WALLET-005")}
+
+
+def test_sqs_maximum_concurrency_and_s3_key_filter_are_read() -> None:
+    unset = _load(FIXTURES / "event_limits_unset", "dev").functions
+    capped = _load(FIXTURES / "event_limits_set", "dev").functions
+    assert unset[".chalice/config.json#request"].triggers[0].max_concurrency is None
+    assert capped[".chalice/config.json#request"].triggers[0].max_concurrency == 4
+    assert "rules" not in unset[".chalice/config.json#preview"].triggers[0].properties
+    # the form the serverless.yml loader gives `rules: [{prefix: ...}, {suffix: ...}]`
+    assert capped[".chalice/config.json#preview"].triggers[0].properties["rules"] == [
+        {"prefix": "incoming/"}, {"suffix": ".pdf"}]
+
+
+def test_findings_the_event_settings_fix_appear_without_them_only() -> None:
+    # the role writes to previews/ of the bucket: a loop unless only incoming/ triggers
+    assert _event_findings(FIXTURES / "event_limits_unset") == {
+        ("FG-WALLET-005", "app.py:8"), ("FG-WALLET-004", "app.py:14")}
+    assert _event_findings(FIXTURES / "event_limits_set") == set()

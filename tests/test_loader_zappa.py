@@ -223,3 +223,27 @@ def test_relative_import_in_a_package_init_finds_the_blueprint() -> None:
     app = _load(FIXTURES / "package_app", "zappa_settings.json")
     assert [(r.method, r.path, str(r.location)) for api in app.apis.values()
             for r in api.app_routes] == [("GET", "/orders/{order_id}", "shop/orders.py:6")]
+
+
+def _kms_and_loop_findings(folder: Path) -> set[tuple[str, str]]:
+    return {(f.rule_id, str(f.location)) for f in scan(str(folder)).findings
+            if f.rule_id in ("FG-DATA-004", "FG-WALLET-004")}
+
+
+def test_kms_key_and_s3_key_filters_are_read() -> None:
+    unset = _load(FIXTURES / "event_limits_unset", "zappa_settings.json")
+    fn = unset.functions["zappa_settings.json#dev"]
+    assert fn.kms_key is None
+    assert [("rules" in t.properties) for t in fn.triggers if t.kind == "s3"] == [False]
+    fn = _load(FIXTURES / "event_limits_set", "zappa_settings.json").functions[
+        "zappa_settings.json#dev"]
+    assert isinstance(fn.kms_key, str) and fn.kms_key.startswith("arn:aws:kms:us-east-1:")
+    # `key_filters` in the form the serverless.yml loader gives `rules: [{prefix: ...}]`
+    assert [t.properties.get("rules") for t in fn.triggers if t.kind == "s3"] == [
+        [{"prefix": "uploads/"}]]
+
+
+def test_findings_the_kms_key_and_key_filters_fix_appear_without_them_only() -> None:
+    assert _kms_and_loop_findings(FIXTURES / "event_limits_unset") == {
+        ("FG-DATA-004", "zappa_settings.json:2"), ("FG-WALLET-004", "zappa_settings.json:19")}
+    assert _kms_and_loop_findings(FIXTURES / "event_limits_set") == set()

@@ -10,7 +10,8 @@ imported) for the decorators of the `Chalice(...)` object:
 - `@app.on_s3_event`, `on_sqs_message`, `on_sns_message`, `schedule`,
   `on_cw_event`/`on_cloudwatch_event`, `on_dynamodb_record`, `on_kinesis_record`,
   `lambda_function`: one function each, with its trigger (the bucket, queue, topic or
-  stream it names is the trigger's `source`);
+  stream it names is the trigger's `source`; `on_sqs_message(maximum_concurrency=...)`
+  and `on_s3_event(prefix=..., suffix=...)` as the serverless.yml loader reads them);
 - the same decorators on the blueprints the app registers
   (`app.register_blueprint(bp, url_prefix=..., name_prefix=...)`, `loaders.blueprints`):
   routes under the URL prefix, functions named with the name prefix.
@@ -152,9 +153,7 @@ class _Reader:
             if kind == "schedule" and isinstance(source, dict):
                 source = None  # Rate(...)/Cron(...) objects: the expression is not a literal
             if kind != "other":
-                fn.triggers.append(Trigger(kind, fn.id, self.loc(deco.line), source=source,
-                                           properties={"decorator": deco.name,
-                                                       **_plain(deco.kwargs)}))
+                fn.triggers.append(_trigger(kind, fn.id, self.loc(deco.line), source, deco))
 
     def _handler(self, deco: Decorated) -> Function:
         """The function of a decorated Python function (an authoriser, an event handler)."""
@@ -287,6 +286,23 @@ def _key_line(layers: list[dict[str, Any]], key: str) -> int:
         if key in layer:
             return layer.line_of(key, 1) if isinstance(layer, LDict) else 1
     return 1
+
+
+def _trigger(kind: TriggerKind, function: str, where: Location, source: Any,
+             deco: Decorated) -> Trigger:
+    """The trigger of an event decorator, with the settings the serverless.yml loader
+    gives the same events: an SQS event source's `maximum_concurrency`, an S3 event's
+    key filter (`prefix=`/`suffix=`) as `rules` (`[{"prefix": ...}, {"suffix": ...}]`)."""
+    trigger = Trigger(kind, function, where, source=source,
+                      properties={"decorator": deco.name, **_plain(deco.kwargs)})
+    if kind == "sqs":
+        trigger.max_concurrency = _int(deco.kwargs.get("maximum_concurrency"), None)
+    elif kind == "s3":
+        rules = [{key: deco.kwargs[key]} for key in ("prefix", "suffix")
+                 if isinstance(deco.kwargs.get(key), str) and deco.kwargs[key]]
+        if rules:
+            trigger.properties["rules"] = rules
+    return trigger
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

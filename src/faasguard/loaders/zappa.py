@@ -7,13 +7,14 @@ else every stage, each a deployment of its own; `extends` is followed) give:
 
 - the function: `app_function` (module.object), or a Django project's
   `django_settings` (its `WSGI_APPLICATION` the handler), memory, timeout, runtime,
-  environment, X-Ray, VPC, layers, `lambda_concurrency`;
+  environment (and its KMS key, `aws_kms_key_arn`), X-Ray, VPC, layers,
+  `lambda_concurrency`;
 - the API: `apigateway_enabled`, `endpoint_configuration`, `api_key_required`, and its
   authoriser (`iam_authorization`, `authorizer` with a function or ARN, `cognito`);
 - the role: `role_arn` (external), else Zappa's own role (`manage_roles`), with
   `extra_permissions` statements and the `attach_policy` file;
-- triggers: `events` (S3, SQS, SNS, DynamoDB, Kinesis ARNs, schedule `expression`s) and
-  `keep_warm` (on by default: a schedule every 4 minutes).
+- triggers: `events` (S3, SQS, SNS, DynamoDB, Kinesis ARNs, schedule `expression`s; an S3
+  source's `key_filters`) and `keep_warm` (on by default: a schedule every 4 minutes).
 
 The app's own routes (Flask `@app.route`, `@app.get`, ..., `app.add_url_rule(...)`, its
 blueprints' under their `url_prefix`: `loaders.flask_routes`; Django's `urlpatterns` from
@@ -144,6 +145,7 @@ class _Stage:
         fn.reserved_concurrency = _int(s.get("lambda_concurrency"), None)
         fn.tracing = "Active" if s.get("xray_tracing") is True else None
         fn.dlq = s.get("dead_letter_arn") or None
+        fn.kms_key = s.get("aws_kms_key_arn") or None  # encrypts the environment
         vpc = s.get("vpc_config")
         fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds"))
         fn.layers = list(s.get("layers") or [])
@@ -260,10 +262,21 @@ class _Stage:
             service = arn.split(":")[2] if isinstance(arn, str) and arn.count(":") >= 2 else ""
             if service == "s3" and isinstance(arn, str) and ":::" in arn:
                 arn = arn.split(":::", 1)[1]  # a bucket is named, as in the other formats
-            fn.triggers.append(Trigger(_ARN_KINDS.get(service, "other"), fn.id, where,
-                                       source=arn, properties={
-                                           "function": event.get("function"),
-                                           "events": source.get("events")}))
+            trigger = Trigger(_ARN_KINDS.get(service, "other"), fn.id, where, source=arn,
+                              properties={"function": event.get("function"),
+                                          "events": source.get("events")})
+            rules = _key_rules(source.get("key_filters"))
+            if trigger.kind == "s3" and rules:
+                trigger.properties["rules"] = rules
+            fn.triggers.append(trigger)
+
+
+def _key_rules(filters: Any) -> list[dict[str, str]]:
+    """An S3 event source's `key_filters` (`[{"type": "prefix", "value": "in/"}]`) in the
+    serverless.yml form the rules read (`[{"prefix": "in/"}]`)."""
+    return [{f["type"]: f["value"]} for f in (filters if isinstance(filters, list) else [])
+            if isinstance(f, dict) and f.get("type") in ("prefix", "suffix")
+            and isinstance(f.get("value"), str) and f["value"]]
 
 
 def _int(value: Any, default: int | None) -> int | None:

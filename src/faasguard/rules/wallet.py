@@ -216,6 +216,7 @@ def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
     if role is None:
         return None
     wanted = LOOP_ACTIONS[trigger.kind]
+    key_filter = _key_filter(trigger) if trigger.kind == "s3" else ("", "")
     for statement in role.statements:
         if statement.effect != "Allow":
             continue
@@ -223,9 +224,49 @@ def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
         if not any(fnmatch.fnmatchcase(w.lower(), a) for w in wanted for a in actions
                    if a != "*"):
             continue
-        if any(_refers_to(app, r, trigger.source) for r in statement.resources):
+        if any(_refers_to(app, r, trigger.source) and _may_trigger(r, key_filter)
+               for r in statement.resources):
             return statement.location.line if statement.location else role.location.line
     return None
+
+
+def _key_filter(trigger: Trigger) -> tuple[str, str]:
+    """The (prefix, suffix) an S3 trigger's object keys must have ("" for none): the
+    serverless.yml `rules` (`[{prefix: in/}]`, the form the Chalice and Zappa loaders give
+    too) or SAM/CloudFormation `Filter.S3Key.Rules` (`[{Name: prefix, Value: in/}]`). A
+    value not known statically filters nothing."""
+    pairs: list[tuple[Any, Any]] = []
+    rules = trigger.properties.get("rules")
+    for entry in rules if isinstance(rules, list) else ():
+        if isinstance(entry, dict):
+            pairs.extend(entry.items())
+    s3_key = trigger.properties.get("Filter")
+    s3_key = s3_key.get("S3Key") if isinstance(s3_key, dict) else None
+    rules = s3_key.get("Rules") if isinstance(s3_key, dict) else None
+    for entry in rules if isinstance(rules, list) else ():
+        if isinstance(entry, dict):
+            pairs.append((entry.get("Name"), entry.get("Value")))
+    found = {str(name).lower(): value for name, value in pairs if isinstance(value, str)}
+    return found.get("prefix", ""), found.get("suffix", "")
+
+
+def _may_trigger(resource: Value, key_filter: tuple[str, str]) -> bool:
+    """Can an object written under an IAM resource naming the trigger's bucket
+    (`arn:aws:s3:::bucket/key-pattern`, `${Bucket.Arn}/key-pattern`) have a key the
+    trigger's filter lets through? Yes unless the pattern's literal head or tail rules it
+    out; yes for anything not read as a key pattern."""
+    prefix, suffix = key_filter
+    if not (prefix or suffix) or not isinstance(resource, str) or "/" not in resource:
+        return True
+    pattern = resource.split("/", 1)[1]
+    if "${" in pattern:
+        return True  # a variable not resolved: any key
+    parts = pattern.replace("?", "*").split("*")
+    if len(parts) == 1:
+        return pattern.startswith(prefix) and pattern.endswith(suffix)
+    head, tail = parts[0], parts[-1]
+    return (head.startswith(prefix) or prefix.startswith(head)) and \
+        (tail.endswith(suffix) or suffix.endswith(tail))
 
 
 #: The bucket/queue/topic of a code call read from the triggering event itself
@@ -259,8 +300,9 @@ one event becomes an endless loop of invocations, each billed, until someone not
 Lambda's recursive loop detection stops some SQS/SNS/S3 loops after about 16 rounds, but
 not all paths (an S3 key prefix filter, a copy through another service) and only once the
 loop has run. The finding comes from the function's role (a statement granting
-s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource) and, when the
-handler code analysis is available, from the code's own calls.
+s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource; for an S3 trigger
+with a key filter, on keys the filter lets through) and, when the handler code analysis is
+available, from the code's own calls.
 """,
     remediation={
         "serverless": "functions:\n  resize:\n    events:\n      - s3:\n"
