@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from faasguard.analysis.endpoints import build_endpoints
+from faasguard.analysis.endpoints import build_endpoints, effective_authorizer
 from faasguard.analysis.facts import Facts, Options
 from faasguard.analysis.openapi import (
     analyse_openapi,
@@ -211,3 +211,42 @@ def test_found_spec_of_another_service_is_not_compared(tmp_path):
     named = Facts(options=Options(openapi_files=[str(tmp_path / "partner.openapi.json")]))
     analyse_openapi(App(root=str(tmp_path), routes=list(app.routes)), named)
     assert len(named.openapi) == 1  # named by the user: compared whatever it says
+
+
+def _websocket_apps() -> tuple[App, list[str | None]]:
+    """Three websocket APIs (a $connect with a Lambda authoriser, one without, none at all;
+    the first has a second $connect route, which is not the one used) beside a REST API, and
+    the authoriser kind each route meets, in order."""
+    app = App()
+    guard = Authorizer("lambda-request", "Guard")
+    for n, api in enumerate(("Chat", "Feed", "Ticks", "Rest")):
+        app.apis[api] = Api(api, "rest" if api == "Rest" else "websocket", _loc(n))
+    routes = [("Chat", "$connect", guard), ("Chat", "$connect", None),
+              ("Feed", "$connect", Authorizer("none")), ("Chat", "send", None),
+              ("Feed", "send", Authorizer("iam")), ("Ticks", "$default", None),
+              ("Chat", "$disconnect", None), ("Rest", "GET", guard)]
+    for line, (api, method, authorizer) in enumerate(routes, 10):
+        kind = "rest" if api == "Rest" else "websocket"
+        app.routes.append(Route(api, kind, method, f"/{method}", _loc(line),
+                                authorizer=authorizer))
+    lambda_request = "lambda-request"
+    expected = [lambda_request, None, None, lambda_request, None, None, lambda_request,
+                lambda_request]
+    return app, expected
+
+
+def _kinds(app: App) -> list[str | None]:
+    return [(a.kind if (a := effective_authorizer(app, r)) else None) for r in app.routes]
+
+
+def test_websocket_routes_meet_their_own_apis_first_connect_authoriser():
+    app, expected = _websocket_apps()
+    assert _kinds(app) == expected
+    # another app, then routes added to the first: each answer is that of its own routes
+    other, _ = _websocket_apps()
+    del other.routes[:3]  # no $connect left for Chat nor Feed
+    assert _kinds(other) == [None, None, None, None, "lambda-request"]
+    app.routes.append(Route("Ticks", "websocket", "$connect", "/$connect", _loc(30),
+                            authorizer=Authorizer("cognito")))
+    expected[5] = "cognito"  # Ticks $default
+    assert _kinds(app) == [*expected, "cognito"]

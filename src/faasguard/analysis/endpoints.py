@@ -169,14 +169,31 @@ def effective_authorizer(app: App, route: Route) -> Authorizer | None:
     route of the API inherits the `$connect` route's authoriser.
     """
     if route.api_kind == "websocket" and route.method != "$connect":
-        connect = next((r for r in app.routes if r.api == route.api and r.method == "$connect"),
-                       None)
+        connect = _connect_routes(app).get(route.api)
         return effective_authorizer(app, connect) if connect is not None else None
     if route.authorizer is not None:
         return None if is_unauthenticated(route.authorizer) else route.authorizer
     api = app.apis.get(route.api)
     default = api.default_authorizer if api is not None else None
     return None if is_unauthenticated(default) else default
+
+
+def _connect_routes(app: App) -> dict[str, Route]:
+    """Each API's first `$connect` route, indexed in one pass over the app's routes (kept
+    for the last app asked about, while its route list is the same and as long)."""
+    routes, count, index = _last_connects[0] if _last_connects else (None, -1, {})
+    if routes is not app.routes or count != len(app.routes):
+        index = {}
+        for route in app.routes:
+            if route.method == "$connect":
+                index.setdefault(route.api, route)
+        _last_connects[:] = [(app.routes, len(app.routes), index)]
+    return index
+
+
+#: The `$connect` index of the last app asked about (its route list, their count, the
+#: index): every websocket route of every API asks for its API's `$connect` route.
+_last_connects: list[tuple[list[Route], int, dict[str, Route]]] = []
 
 
 def api_key_required(app: App, route: Route) -> bool:

@@ -54,7 +54,7 @@ def v3_service(package: str) -> str | None:
     if mapped is not None:
         return str(mapped)
     joined = name.replace("-", "")
-    return joined if joined in aws_sdk.available() else name
+    return joined if aws_sdk.known(joined) else name
 
 
 def v2_service(cls: str) -> str:
