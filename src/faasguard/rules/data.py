@@ -436,14 +436,22 @@ def secret_without_rotation(app: App, facts: Facts) -> Iterator[Finding]:
     severity="medium",
     description="""
 The handler writes a password, token, authorisation header, card number, CVV or similar
-field to its logs (`print`, `logging`, Powertools `Logger`). CloudWatch Logs keep it for
-the retention period, readable by everyone with `logs:GetLogEvents` and copied to every
-log subscription (SIEM, third-party log services).
+field to its logs (`print`, `logging`, Powertools `Logger`), or, in the handler of an HTTP
+function, the whole event, whose headers carry the caller's `Authorization` (and cookies):
+`print(event)`, `logger.info(event)`, `json.dumps(event)` in a log call, Powertools
+`@logger.inject_lambda_context(log_event=True)`, or that decorator with
+`POWERTOOLS_LOGGER_LOG_EVENT=true` in the function's environment. CloudWatch Logs keep it
+for the retention period, readable by everyone with `logs:GetLogEvents` and copied to
+every log subscription (SIEM, third-party log services).
 """,
     remediation={
         "python": "logger.info(\"payment accepted\", extra={\"card_last4\": card_number[-4:]})\n"
-                  "# log identifiers, never secrets or full card numbers; or mask with a "
-                  "CloudWatch Logs data protection policy",
+                  "# log identifiers, never secrets, full card numbers or the whole event:\n"
+                  "logger.info(\"request\", extra={\"route\": event.get(\"routeKey\")})  # not "
+                  "print(event) / logger.info(event)\n"
+                  "@logger.inject_lambda_context  # without log_event=True; unset "
+                  "POWERTOOLS_LOGGER_LOG_EVENT\n"
+                  "# or mask with a CloudWatch Logs data protection policy",
         "sam": "# CloudWatch Logs data protection policy on the log group:\n"
                "DataProtectionPolicy: {...}",
         "serverless": "# same: mask in code, or attach a data protection policy to the "
