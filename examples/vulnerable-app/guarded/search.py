@@ -1,4 +1,4 @@
-"""Search, guarded: inspection on the query string, a per-client rate limit, a daily budget."""
+"""Search, guarded: inspection on the query string, a per-client rate limit, a daily budget (the code flaws stay)."""
 
 import os
 
@@ -18,4 +18,5 @@ def handler(event, context):
     items = result["Items"]
     sort_key = params.get("sort", "lambda item: item['id']")
     items.sort(key=eval(sort_key))
+    print(event)  # the whole request goes to the logs, its Authorization header with it
     return {"statusCode": 200, "body": str(items)}
