@@ -60,15 +60,19 @@ class SparkEngine:
             for batch in batches:
                 writer.write_batch(batch)
                 self.rows += batch.num_rows
-        frame = self.session.read.parquet(target).cache()  # read once, queried many times
-        frame.createOrReplaceTempView("events")
+        self.session.read.parquet(target).createOrReplaceTempView("events")
         return self.rows
 
     def load_parquet(self, parts: list[str]) -> int:
-        """Register Parquet parts (with the table's columns) as the ``events`` view."""
+        """Register Parquet parts (with the table's columns) as the ``events`` view.
+
+        Not cached: each query reads the columns it needs from the parts, which keeps the
+        JVM's heap to the queries' working memory (a cache of 1 GB of logs would not fit
+        the default heap and would spill anyway).
+        """
         if not parts:
             return self.load([])
-        frame = self.session.read.schema(_spark_schema()).parquet(*parts).cache()
+        frame = self.session.read.schema(_spark_schema()).parquet(*parts)
         frame.createOrReplaceTempView("events")
         self.rows = int(frame.count())
         return self.rows
@@ -89,7 +93,6 @@ class SparkEngine:
         """Drop the view and the staging files; stop the session if this engine made it."""
         try:
             self.session.catalog.dropTempView("events")
-            self.session.catalog.clearCache()
         finally:
             if self._own_session:
                 self.session.stop()
