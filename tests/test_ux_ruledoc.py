@@ -36,8 +36,13 @@ def test_every_command_and_monitor_action_help_has_examples():
     import subprocess
     import sys
 
-    for argv in (["scan"], ["rules"], ["cost"], ["endpoints"], ["policy"], ["monitor"],
-                 ["monitor", "analyze"], ["monitor", "generate"]):
-        out = subprocess.run([sys.executable, "-m", "faasguard.cli", *argv, "--help"],
-                             capture_output=True, text=True, check=True).stdout
+    commands = (["scan"], ["rules"], ["cost"], ["endpoints"], ["policy"], ["monitor"],
+                ["monitor", "analyze"], ["monitor", "generate"])
+    # started together: each process spends most of its time starting the interpreter
+    processes = [subprocess.Popen([sys.executable, "-m", "faasguard.cli", *argv, "--help"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for argv in commands]
+    for argv, process in zip(commands, processes, strict=True):
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, (argv, err)
         assert "examples:\n  faasguard " + " ".join(argv) in out, argv
