@@ -209,10 +209,11 @@ def _read_lines(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterator[E
             if message:
                 line_ctx.line = number
                 read_message(message, line_ctx, items)
-                before = stats.events
-                yield from _counted(items, ctx.file, number, stats, message)
-                after_event = stats.events > before
-                items.clear()
+                _tally(items, ctx.file, number, stats, message)
+                if items:
+                    after_event = True
+                    yield from items  # type: ignore[misc]
+                    items.clear()
         line = stream.readline(limit)
 
 
@@ -269,22 +270,26 @@ def _read_document(stream: IO[bytes], ctx: Context, stats: ReadStats) -> Iterato
             stats.add_malformed(ctx.file, line, str(value))
             continue
         read_value(value, Context(ctx.file, line, ctx.config, ctx.function), items)
-        yield from _counted(items, ctx.file, line, stats)
+        _tally(items, ctx.file, line, stats)
+        yield from items  # type: ignore[misc]
         items.clear()
     stats.lines += max(last_line, values.line)
     stats.text_bytes += values.bytes_read
 
 
-def _counted(items: list[Item], file: str, line: int, stats: ReadStats,
-             text: str = "") -> Iterator[Event]:
-    """The events of `items`, counted in `stats`; the Malformed ones counted as such."""
+def _tally(items: list[Item], file: str, line: int, stats: ReadStats, text: str = "") -> None:
+    """Count the events of `items` in `stats`; count and remove the Malformed ones."""
+    sources = stats.sources
+    bad = False
     for item in items:
         if isinstance(item, Malformed):
+            bad = True
             stats.add_malformed(file, line, str(item), text)
         else:
-            stats.events += 1
-            stats.sources[item.source] += 1
-            yield item
+            sources[item.source] += 1
+    if bad:
+        items[:] = [item for item in items if not isinstance(item, Malformed)]
+    stats.events += len(items)
 
 
 def _skip_rest_of_line(stream: IO[bytes], limit: int) -> None:
