@@ -113,14 +113,16 @@ def test_code_level_flaws_at_the_javascript_lines(node_scan: ScanResult) -> None
              for f in node_scan.findings if f.rule_id in _CODE_RULES}
     assert set(found) == {("FG-DATA-003", "src/proxy.js", 5),
                           ("FG-TP-004", "src/proxy.js", 6),
-                          ("FG-DATA-011", "src/orders.js", 15)}
+                          ("FG-DATA-011", "src/orders.js", 15),
+                          ("FG-DATA-011", "src/search.ts", 18)}
     assert "GitHub token in API_TOKEN" in found[("FG-DATA-003", "src/proxy.js", 5)]
     assert "rejectUnauthorized: false" in found[("FG-TP-004", "src/proxy.js", 6)]
     assert "DB_PASSWORD" in found[("FG-DATA-011", "src/orders.js", 15)]
+    assert "event" in found[("FG-DATA-011", "src/search.ts", 18)]
 
 
 def test_code_level_flaws_match_the_python_twin(node_scan: ScanResult,
                                                 python_scan: ScanResult) -> None:
     python = _code_flaws(python_scan)
-    assert len(python) == 3
+    assert len(python) == 4
     assert _code_flaws(node_scan) == python
