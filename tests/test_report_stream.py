@@ -96,3 +96,15 @@ def test_scan_output_file_and_stdout_are_the_same(tmp_path: Path) -> None:
         assert to_file.returncode == to_stdout.returncode == 1
         assert target.read_text(encoding="utf-8") == to_stdout.stdout
         assert json.loads(to_stdout.stdout)
+
+
+def test_findings_in_order_are_not_sorted_again() -> None:
+    from faasguard.report.base import finding_order, in_finding_order
+
+    report = _many_findings(50)
+    ordered = sorted(report.findings, key=finding_order)
+    assert in_finding_order(ordered) is ordered
+    shuffled = ordered[::-1]
+    again = in_finding_order(shuffled)
+    assert again is not shuffled and again == ordered
+    assert in_finding_order([]) == []

@@ -17,7 +17,7 @@ from faasguard.report.base import (
     TOOL_NAME,
     Report,
     diagnostic_order,
-    finding_order,
+    in_finding_order,
     summary,
     suppression_of,
 )
@@ -39,7 +39,7 @@ def document(report: Report) -> dict[str, Any]:
         "tool": {"name": TOOL_NAME, "version": report.version,
                  "informationUri": INFORMATION_URI},
         "summary": summary(report),
-        "findings": Items(map(_finding, sorted(report.findings, key=finding_order))),
+        "findings": Items(map(_finding, in_finding_order(report.findings))),
         "diagnostics": Items(map(_diagnostic, sorted(report.diagnostics,
                                                      key=diagnostic_order))),
     }

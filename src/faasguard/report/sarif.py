@@ -29,7 +29,7 @@ from faasguard.report.base import (
     TOOL_NAME,
     Report,
     diagnostic_order,
-    finding_order,
+    in_finding_order,
     suppression_of,
 )
 from faasguard.report.jsontext import Items, dumps
@@ -75,7 +75,7 @@ def document(report: Report) -> dict[str, Any]:
                 for d in sorted(report.diagnostics, key=diagnostic_order)),
         }],
         "results": Items(_result(f, index[f.rule_id], prefix)
-                         for f in sorted(report.findings, key=finding_order)),
+                         for f in in_finding_order(report.findings)),
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
