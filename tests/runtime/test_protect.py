@@ -119,8 +119,10 @@ def test_redact_outbound_payload() -> None:
     assert out == {"to": "[REDACTED]", "card": "[REDACTED]", "order": "o-1"}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def kms() -> Iterator[Any]:
+    """One mocked KMS for the module (each test makes its own key): starting it is most of
+    these tests' time."""
     import boto3
     import moto  # the dev extra installs it
 
