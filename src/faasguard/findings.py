@@ -67,7 +67,7 @@ class RuleMeta:
     example: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlowStep:
     """One step of a code flow (taint source -> ... -> sink)."""
 
@@ -75,7 +75,7 @@ class FlowStep:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem found, at an exact location.
 

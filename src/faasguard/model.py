@@ -17,7 +17,7 @@ from typing import Any, Literal
 # --------------------------------------------------------------------------- values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where an element was declared: file relative to the scanned root, 1-based lines."""
 
@@ -29,7 +29,7 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A value the scanner cannot know without deploying or calling AWS (never guessed)."""
 
@@ -39,7 +39,7 @@ class Unknown:
         return f"<unknown: {self.text}>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference to a logical resource of the app (`!Ref X`, `!GetAtt X.Arn`, TF address).
 
@@ -79,7 +79,7 @@ def logical_id(element_id: str) -> str:
 # --------------------------------------------------------------------------- IAM
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     """One normalised IAM policy statement.
 
@@ -101,7 +101,7 @@ class Statement:
     sid: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """An IAM role an app defines (or names) for its functions.
 
@@ -119,7 +119,7 @@ class Role:
     assume_services: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class ResourcePolicy:
     """A resource-based permission: Lambda permission, bucket/queue/topic policy statement.
 
@@ -140,7 +140,7 @@ class ResourcePolicy:
 # --------------------------------------------------------------------------- HTTP
 
 
-@dataclass
+@dataclass(slots=True)
 class Authorizer:
     """How a route is protected. kind: none, iam, cognito, jwt, lambda-token, lambda-request,
     api-key-only is not an authoriser (see Route.api_key_required)."""
@@ -152,7 +152,7 @@ class Authorizer:
     location: Location | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Throttle:
     """Rate (requests per second) and burst limits; None where not set."""
 
@@ -160,7 +160,7 @@ class Throttle:
     burst: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Api:
     """An API Gateway (REST, HTTP or websocket API), explicit or implicit.
 
@@ -190,7 +190,7 @@ class Api:
     app_routes: list[Route] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Route:
     """One HTTP or websocket entry point: method + path on an API, bound to a function."""
 
@@ -212,7 +212,7 @@ class Route:
 # --------------------------------------------------------------------------- functions
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionUrl:
     """A Lambda function URL. auth_type: NONE or AWS_IAM."""
 
@@ -229,7 +229,7 @@ TriggerKind = Literal[
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Trigger:
     """An event source that invokes a function.
 
@@ -248,7 +248,7 @@ class Trigger:
     properties: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class EnvVar:
     """One environment variable of a function: its value after resolution, and where."""
 
@@ -257,7 +257,7 @@ class EnvVar:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class Function:
     """A Lambda function.
 
@@ -309,7 +309,7 @@ DataKind = Literal[
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class DataResource:
     """A store or channel the app declares: table, bucket, queue, topic, secret, log group,
     KMS key, Kinesis stream, state machine.
@@ -331,7 +331,7 @@ class DataResource:
     properties: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Alarm:
     """A CloudWatch alarm: metric name and namespace, and the dimension it watches."""
 
@@ -342,7 +342,7 @@ class Alarm:
     dimensions: dict[str, Value] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Budget:
     """An AWS Budgets budget (cost or usage)."""
 
@@ -353,7 +353,7 @@ class Budget:
     time_unit: Value = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Trail:
     """A CloudTrail trail."""
 
@@ -364,7 +364,7 @@ class Trail:
     log_validation: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Layer:
     """A Lambda layer version the app declares."""
 
@@ -372,7 +372,7 @@ class Layer:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnostic:
     """A problem with the input (not a finding): broken file, unresolved handler, ...
 
@@ -386,7 +386,7 @@ class Diagnostic:
     code: str = "input"
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceFile:
     """A file that was read, with the format it was recognised as."""
 
@@ -397,7 +397,7 @@ class SourceFile:
     facts: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class App:
     """Everything the loaders found under the scanned root(s)."""
 
