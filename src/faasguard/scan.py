@@ -358,16 +358,22 @@ def analyse(app: App, options: Options) -> Facts:
 def run_rules(app: App, facts: Facts,
               enabled: Callable[[str], bool] | None = None) -> list[Finding]:
     """Run every registered (and enabled) rule; overlapping findings folded
-    (`fold_overlaps`); findings sorted by file, line, rule."""
+    (`fold_overlaps`); findings sorted by file, line, rule. What the rules of one module
+    shared in `facts.memo` is freed after that module's last enabled rule."""
     import faasguard.rules  # noqa: F401  (registers the rules)
 
     findings: list[Finding] = []
-    for rule_id, registered in sorted(RULES.items()):
-        if enabled is not None and not enabled(rule_id):
-            continue
+    chosen = [(rule_id, registered) for rule_id, registered in sorted(RULES.items())
+              if enabled is None or enabled(rule_id)]
+    last_of_module = {_module_of(registered): rule_id for rule_id, registered in chosen}
+    from_analyses = set(facts.memo)  # the analyses' memo entries are not the rules' to free
+    for rule_id, registered in chosen:
         batch: list[Finding] = []
         _guarded(app, f"rule {rule_id}", partial(_collect, batch, registered, app, facts))
         findings.extend(batch)
+        module = _module_of(registered)
+        if last_of_module[module] == rule_id:
+            _drop_memo_of(facts, module, keep=from_analyses)
     # Each rule's run sorted, then merged: one sort of every finding would hold a key per
     # finding at once, at the scan's peak of memory. Same order: keys hold the rule id,
     # so findings of two rules never tie, and each run's sort is stable.
@@ -382,6 +388,20 @@ def _drop_parsed_code(facts: Facts) -> None:
     26 KB per small Python handler)."""
     facts.python_modules = None
     facts.js_modules = None
+
+
+def _module_of(registered: Rule) -> str:
+    """The short name of the rules module a rule is written in ("leastpriv")."""
+    return registered.check.__module__.rpartition(".")[2]
+
+
+def _drop_memo_of(facts: Facts, module: str, keep: set[str]) -> None:
+    """Free what the rules of `module` shared through `facts.memo` (keys "<module>.<what>")
+    once the last of them has run: the least-privilege needs of every function would
+    otherwise stay until the end of the rules, the scan's peak of memory. A later reader
+    would derive the value afresh. Entries named in `keep` stay."""
+    for key in [k for k in facts.memo if k.partition(".")[0] == module and k not in keep]:
+        del facts.memo[key]
 
 
 def _collect(into: list[Finding], registered: Rule, app: App, facts: Facts) -> None:

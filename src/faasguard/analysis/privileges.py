@@ -35,7 +35,7 @@ _PSEUDO = re.compile(r"\$\{AWS::[A-Za-z]+\}")
 _ANY = "*"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyResource:
     """A resource of a policy statement: the CloudFormation value to write (`cfn`), a text
     for people (`text`) and the forms it is matched with against granted resources."""
@@ -54,7 +54,7 @@ class PolicyResource:
 ANY = PolicyResource(_ANY, _ANY, (_ANY,))
 
 
-@dataclass
+@dataclass(slots=True)
 class Need:
     """One action a function needs, on which resources, and why (call sites or platform)."""
 
@@ -69,7 +69,7 @@ class Need:
         return bool(self.calls) and all(self.action in c.optional for c in self.calls)
 
 
-@dataclass
+@dataclass(slots=True)
 class Needs:
     """Everything a function needs; `complete` is False when some call could not be
     identified (then nothing can be said about unused grants)."""
@@ -333,7 +333,7 @@ def _resource_in(statement: Statement, resource: PolicyResource) -> bool | None:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     """The answer for one action on one resource: granted (True/False, or None when it
     cannot be told: an unknown resource in a statement or in the need) and the statement."""
