@@ -72,3 +72,14 @@ def test_scan_frees_least_privilege_needs_after_its_rules() -> None:
     result = scan_paths([str(EXAMPLES / "vulnerable-app")])
     assert any(f.rule_id == "FG-PERM-101" for f in result.findings)  # the needs were made
     assert not [key for key in result.facts.memo if key.startswith("leastpriv.")]
+
+
+def test_equal_least_privilege_properties_are_one_object() -> None:
+    unused = [f.properties for f in scan_paths([str(EXAMPLES / "vulnerable-app")]).findings
+              if f.rule_id == "FG-PERM-101"]
+    pairs = [(a, b) for i, a in enumerate(unused) for b in unused[i + 1:]]
+    for name in ("unused_by_level", "used", "sample_unused"):
+        equal = [(a[name], b[name]) for a, b in pairs if a[name] == b[name]]
+        assert equal, name  # the example's functions share roles and calls
+        assert all(x is y for x, y in equal), name
+    assert all(a is not b for a, b in pairs)  # each finding keeps its own properties

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
 from shlex import quote
+from typing import Any, TypeVar, cast
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import expand, lookup
@@ -38,6 +39,7 @@ _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                     "best-practices.html#grant-least-privilege")
 _HIGH_LEVELS = ("Permissions management", "Write")
 _LEVEL_ORDER = ("Permissions management", "Write", "Tagging", "List", "Read", "Unknown")
+_V = TypeVar("_V", list[str], dict[str, int])
 _POLICY_HINT = "Run `faasguard policy PATH --function {name}` for the minimal policy."
 
 
@@ -112,6 +114,7 @@ identify (a client of a service named at run time) are not reported.
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
     alike: dict[frozenset[str], _Granted] = {}  # and roles often grant the same actions
+    alike_values = _AlikeValues()
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
@@ -143,12 +146,26 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
             f"unused:{name}", severity=severity,
             related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
                      for n in needs.needs.values() for c in n.calls][:20],
-            properties={"unused_by_level": dict(counts),
-                        "used": sorted(needs.code_actions(), key=str.lower),
-                        "sample_unused": list(islice(
+            properties={"unused_by_level": alike_values.get(dict(counts)),
+                        "used": alike_values.get(sorted(needs.code_actions(), key=str.lower)),
+                        "sample_unused": alike_values.get(list(islice(
                             (a for a in granted.names if a.lower() not in used
-                             and levels[a.lower()] in _HIGH_LEVELS), 20))},
+                             and levels[a.lower()] in _HIGH_LEVELS), 20)))},
         )
+
+
+class _AlikeValues:
+    """One shared object per distinct property value of a rule's findings (functions of
+    alike roles and code get equal ones: thousands of copies would be held to the end of
+    the scan). The values are read, never changed, once in a finding."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, value: _V) -> _V:
+        """`value`, or an equal one (same type, items and order) given before."""
+        items = tuple(value.items()) if isinstance(value, dict) else tuple(value)
+        return cast(_V, self._seen.setdefault((type(value), items), value))
 
 
 class _Granted:
