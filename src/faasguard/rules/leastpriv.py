@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import islice
 from shlex import quote
 from typing import Any, TypeVar, cast
@@ -113,7 +114,6 @@ identify (a client of a service named at run time) are not reported.
 )
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
-    alike: dict[frozenset[str], _Granted] = {}  # and roles often grant the same actions
     alike_values = _AlikeValues()
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
@@ -121,8 +121,7 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
         granted = grants.get(role.id)
         if granted is None:
             actions = granted_actions(role)
-            granted = grants[role.id] = alike.get(actions) or \
-                alike.setdefault(actions, _Granted(actions))
+            granted = grants[role.id] = _granted(actions)
         used = {a.lower() for a in needs.all_actions()} & granted.level_of.keys()
         if len(used) == len(granted.names):
             continue
@@ -166,6 +165,16 @@ class _AlikeValues:
         """`value`, or an equal one (same type, items and order) given before."""
         items = tuple(value.items()) if isinstance(value, dict) else tuple(value)
         return cast(_V, self._seen.setdefault((type(value), items), value))
+
+
+@lru_cache(maxsize=16)
+def _granted(actions: frozenset[str]) -> _Granted:
+    """The expansion of one action set, shared by the roles granting the same actions.
+
+    Kept across scans of one process (tests, editors' servers): a `*` grant expands to the
+    whole IAM catalogue, about 20,000 names, which costs far more than the lookup.
+    """
+    return _Granted(actions)
 
 
 class _Granted:
