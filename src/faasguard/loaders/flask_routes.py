@@ -7,7 +7,10 @@ added by `<app>.add_url_rule("/x", view_func=f, methods=[...])` at the module's 
 (`route_registrations` lists both, as `Decorated` records), and those of the blueprints
 the app registers at its module's top level
 (`app.register_blueprint(bp, url_prefix="/v1")`; the blueprint defined in the same
-module or imported from a module of the project), under their `url_prefix`. Paths are
+module or imported from a module of the project), under their `url_prefix`. An app made
+by a factory (`app = create_app()`, the factory in the module or imported from a module
+of the project) has the routes and blueprints the factory's body registers on its own
+`Flask(...)` object (`app_factory`). Paths are
 written the way API Gateway writes them: `<id>` and `<int:id>` become `{id}`,
 `<path:key>` (which matches slashes) becomes `{key+}`.
 """
@@ -18,7 +21,12 @@ import ast
 import re
 from dataclasses import dataclass
 
-from faasguard.loaders.blueprints import module_file, registered_blueprints
+from faasguard.loaders.blueprints import (
+    dotted_module,
+    module_file,
+    module_imports,
+    registered_blueprints,
+)
 from faasguard.loaders.decorators import (
     Decorated,
     app_objects,
@@ -65,14 +73,92 @@ def flask_routes(root: str, code_dir: str, handler: str) -> list[AppRoute]:
         tree = parse_python(root, rel)
     except InputError:
         return []
-    objects = set(app_objects(tree, "Flask")) | {obj}
+    routes = _app_routes(root, code_dir, tree, rel, set(app_objects(tree, "Flask")) | {obj})
+    factory = app_factory(root, code_dir, tree, rel, obj)
+    if factory is not None:
+        routes.extend(_app_routes(root, code_dir, factory.tree, factory.file, factory.objects,
+                                  factory.module))
+    return routes
+
+
+def _app_routes(root: str, code_dir: str, tree: ast.Module, rel: str, objects: set[str],
+                home: ast.Module | None = None) -> list[AppRoute]:
+    """The routes the app objects `objects` of `tree` register, their blueprints' too
+    (`home`: the whole module when `tree` is a factory's, where its blueprints live)."""
     routes = _routes(tree, rel, objects, "")
     for bp in registered_blueprints(root, code_dir, tree, rel, objects):
+        bp_tree = home if home is not None and bp.tree is tree else bp.tree
         prefix = bp.options.get("url_prefix")
         if not isinstance(prefix, str):
-            prefix = _constructor_prefix(bp.tree, bp.name)
-        routes.extend(_routes(bp.tree, bp.file, {bp.name}, prefix))
+            prefix = _constructor_prefix(bp_tree, bp.name)
+        routes.extend(_routes(bp_tree, bp.file, {bp.name}, prefix))
     return routes
+
+
+@dataclass(frozen=True)
+class Factory:
+    """The function that makes a module's app object (`app = create_app()`): `file` the
+    module defining it (`module` its tree), `function` its definition, `objects` the names
+    of the `Flask(...)` objects its body makes, and `tree` a module made of that module's
+    imports, classes and assignments followed by the factory's body (so the functions
+    reading a module's top level read the factory's registrations, and nothing the module
+    registers itself)."""
+
+    file: str
+    module: ast.Module
+    function: ast.FunctionDef | ast.AsyncFunctionDef
+    objects: set[str]
+    tree: ast.Module
+
+
+def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
+                ) -> Factory | None:
+    """The factory assigned to the top-level name `obj` of module `rel` (`obj =
+    create_app(...)`, the factory defined there or imported from a module of the
+    project), if it makes a Flask object; else None. One level: a factory calling
+    another factory is not followed."""
+    callee = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == obj for t in node.targets):
+            callee = node.value.func if isinstance(node.value, ast.Call) else None
+    if isinstance(callee, ast.Name):
+        name, owner, owner_rel = callee.id, tree, rel
+        imports = module_imports(tree, dotted_module(rel, code_dir),
+                                 rel.endswith("__init__.py"))
+        dotted = imports.get(name)
+    elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name):
+        name = callee.attr
+        imports = module_imports(tree, dotted_module(rel, code_dir),
+                                 rel.endswith("__init__.py"))
+        base = imports.get(callee.value.id)
+        dotted = f"{base}.{name}" if base else None
+        if dotted is None:
+            return None
+    else:
+        return None
+    if dotted is not None:  # imported from another module of the project
+        module, _, name = dotted.rpartition(".")
+        found = module_file(root, code_dir, module) if module else None
+        if found is None:
+            return None
+        try:
+            owner, owner_rel = parse_python(root, found), found
+        except InputError:
+            return None
+    function = next((n for n in owner.body if isinstance(n, (ast.FunctionDef,
+                                                              ast.AsyncFunctionDef))
+                     and n.name == name), None)
+    if function is None:
+        return None
+    body = ast.Module(body=list(function.body), type_ignores=[])
+    objects = set(app_objects(body, "Flask"))
+    if not objects:
+        return None
+    context = [n for n in owner.body
+               if isinstance(n, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Assign))]
+    return Factory(owner_rel, owner, function, objects,
+                   ast.Module(body=[*context, *function.body], type_ignores=[]))
 
 
 def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:

@@ -7,7 +7,8 @@ imported): the views decorated with `@<app>.route(...)` or Flask's `@<app>.get(.
 parameters are path parameters: Chalice `{id}`, Flask `<id>`; Flask's
 `int`/`float` converters make a parameter a number, not attacker text), the views of
 the blueprints the app object registers (`app.register_blueprint(bp)`, at the top level
-of the app's module), and for
+of the app's module), the views nested in the factory that makes the app object
+(`app = create_app()`: `loaders.flask_routes.app_factory`), and for
 Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose first
 parameter is the raw Lambda event of that trigger. Chalice's event decorators
 (`on_s3_event`, ...) already make functions of their own and need nothing here.
@@ -35,7 +36,7 @@ from faasguard.analysis.taint.modules import (
 )
 from faasguard.loaders.decorators import app_objects
 from faasguard.loaders.django_routes import DjangoView
-from faasguard.loaders.flask_routes import FLASK_PARAM, route_registrations
+from faasguard.loaders.flask_routes import FLASK_PARAM, app_factory, route_registrations
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
@@ -89,6 +90,8 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
         views.extend(_route_views(module, obj, framework, obj))
         for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
             views.extend(_route_views(owner, blueprint, framework, None))
+    else:
+        views.extend(_factory_views(function, module, obj, cache))
     views.extend(_event_functions(function, cache))
     return views
 
@@ -106,12 +109,32 @@ def module_views(module: Module) -> list[View]:
     return out
 
 
-def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
-                ) -> list[tuple[Module, str]]:
-    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level:
-    (the module defining the blueprint object, its name there)."""
+def _factory_views(function: Function, module: Module, obj: str, cache: ModuleCache
+                   ) -> list[View]:
+    """The views of an app made by a factory (`app = create_app()`): the functions nested
+    in the factory that its Flask object routes to, and its blueprints' views."""
+    factory = app_factory(cache.root, function.code_dir or ".", module.tree, module.file, obj)
+    owner = cache.try_get(factory.file) if factory is not None else None
+    if factory is None or owner is None:
+        return []
+    nested = {n.name: n for n in factory.function.body
+              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    views: list[View] = []
+    for local in sorted(factory.objects):
+        views.extend(_route_views(owner, local, "Flask", obj, (factory.tree, nested)))
+        for home, blueprint in _blueprints(owner, local, cache, function.code_dir or "",
+                                           factory.function.body):
+            views.extend(_route_views(home, blueprint, "Flask", None))
+    return views
+
+
+def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str,
+                body: list[ast.stmt] | None = None) -> list[tuple[Module, str]]:
+    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level
+    (or in `body`, a factory's): (the module defining the blueprint object, its name
+    there)."""
     out: list[tuple[Module, str]] = []
-    for stmt in module.tree.body:
+    for stmt in module.tree.body if body is None else body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if not isinstance(call, ast.Call) or not call.args \
                 or dotted_name(call.func) != f"{obj}.register_blueprint":
@@ -129,15 +152,18 @@ def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
     return out
 
 
-def _route_views(module: Module, obj: str, framework: str, view_of: str | None
+def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
+                 factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None
                  ) -> list[View]:
-    """The views `@<obj>.route(...)` of a module. `view_of` set: the routes of the app
+    """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
+    `Factory.tree`, and the functions nested in it). `view_of` set: the routes of the app
     object itself, whose triggers name their view (blueprint routes are not in the
     App model: their flows relate to every HTTP trigger of the function)."""
     out: list[View] = []
     seen: set[str] = set()
-    for deco in route_registrations(module.tree, {obj}):  # decorators, add_url_rule calls
-        node = module.functions.get(deco.function)
+    tree, functions = factory if factory is not None else (module.tree, module.functions)
+    for deco in route_registrations(tree, {obj}):  # decorators, add_url_rule calls
+        node = functions.get(deco.function)
         if node is None or deco.function in seen:
             continue
         seen.add(deco.function)
