@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard.analysis.facts import Facts
+from faasguard.memo import LastListValue
 from faasguard.model import (
     Api,
     App,
@@ -178,22 +179,22 @@ def effective_authorizer(app: App, route: Route) -> Authorizer | None:
     return None if is_unauthenticated(default) else default
 
 
-def _connect_routes(app: App) -> dict[str, Route]:
-    """Each API's first `$connect` route, indexed in one pass over the app's routes (kept
-    for the last app asked about, while its route list is the same and as long)."""
-    routes, count, index = _last_connects[0] if _last_connects else (None, -1, {})
-    if routes is not app.routes or count != len(app.routes):
-        index = {}
-        for route in app.routes:
-            if route.method == "$connect":
-                index.setdefault(route.api, route)
-        _last_connects[:] = [(app.routes, len(app.routes), index)]
+def _index_connects(routes: list[Route]) -> dict[str, Route]:
+    """Each API's first `$connect` route, in one pass over the routes."""
+    index: dict[str, Route] = {}
+    for route in routes:
+        if route.method == "$connect":
+            index.setdefault(route.api, route)
     return index
 
 
-#: The `$connect` index of the last app asked about (its route list, their count, the
-#: index): every websocket route of every API asks for its API's `$connect` route.
-_last_connects: list[tuple[list[Route], int, dict[str, Route]]] = []
+#: Every websocket route of every API asks for its API's `$connect` route.
+_connects: LastListValue[Route, dict[str, Route]] = LastListValue(_index_connects)
+
+
+def _connect_routes(app: App) -> dict[str, Route]:
+    """Each API's first `$connect` route (indexed once per app)."""
+    return _connects.get(app.routes)
 
 
 def api_key_required(app: App, route: Route) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from textwrap import indent
 
 from faasguard.findings import RemediationChooser
+from faasguard.memo import LastListValue
 from faasguard.model import App, SourceFile, Unknown, Value
 
 
@@ -26,16 +27,12 @@ def remediation_for(app: App, file: str, snippets: Mapping[str, str]) -> str:
     For a per-finding remediation (`make_finding(..., remediation=...)`), which the scan
     leaves as it is.
     """
-    files, count, chooser = _last_chooser[0] if _last_chooser else (None, -1, None)
-    if chooser is None or files is not app.files or count != len(app.files):
-        chooser = RemediationChooser((f.path, f.format) for f in app.files)
-        _last_chooser[:] = [(app.files, len(app.files), chooser)]
-    return chooser.choose(file, snippets)
+    return _choosers.get(app.files).choose(file, snippets)
 
 
-#: The chooser of the last app asked about (its files list, their count, the chooser): a
-#: rule asks once per finding, and building one reads every file of the app.
-_last_chooser: list[tuple[list[SourceFile], int, RemediationChooser]] = []
+#: A rule asks once per finding; a chooser is built from every file of the app.
+_choosers: LastListValue[SourceFile, RemediationChooser] = LastListValue(
+    lambda files: RemediationChooser((f.path, f.format) for f in files))
 
 
 def policy_file_fixes(statement: str) -> dict[str, str]:
