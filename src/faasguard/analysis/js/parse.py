@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
@@ -234,13 +235,14 @@ def _error_share(root: Node) -> tuple[float, int | None]:
     return len(bad) / len(statements), first
 
 
-class JsModuleCache:
-    """The scan's parsed JS/TS files, by path relative to `root`."""
+class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
+    """The scan's parsed JS/TS files, by path relative to `root` (`get` raises
+    JsParseError for a file that cannot be read or parsed; `try_get` gives None)."""
+
+    error = JsParseError
 
     def __init__(self, root: str):
-        self.root = root
-        self.modules: dict[str, JsModule] = {}
-        self.errors: dict[str, JsParseError] = {}
+        super().__init__(root)
         self._listing: dict[str, _Listing] = {}  # folder -> its regular files
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
@@ -262,28 +264,6 @@ class JsModuleCache:
         # find it, as Node would there)
         return name.lower() in files.folded and \
             os.path.isfile(os.path.join(self.root, rel))
-
-    def get(self, rel: str) -> JsModule:
-        """The parsed module at `rel`; raises JsParseError if it cannot be read or parsed."""
-        module = self.modules.get(rel)
-        if module is not None:
-            return module
-        error = self.errors.get(rel)
-        if error is not None:
-            raise error
-        try:
-            module = self.modules[rel] = self._parse(rel)
-        except JsParseError as exc:
-            self.errors[rel] = exc
-            raise
-        return module
-
-    def try_get(self, rel: str) -> JsModule | None:
-        """The parsed module, or None when it cannot be read or parsed."""
-        try:
-            return self.get(rel)
-        except JsParseError:
-            return None
 
     def _parse(self, rel: str) -> JsModule:
         try:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def _dotted_of_file(file: str) -> str:
     return stem.replace("/", ".")
 
 
-class ModuleCache:
+class ModuleCache(ParsedFiles[Module, ParseError]):
     """Parses each Python file under `root` and answers module look-ups.
 
     A scan of thousands of handlers holds a bounded number of trees, not all of them:
@@ -182,15 +183,15 @@ class ModuleCache:
     (`aliases`).
     """
 
+    error = ParseError
+
     def __init__(self, root: str, retain: int = RETAINED_MODULES,
                  retain_libraries: int = RETAINED_LIBRARIES,
                  retain_wanted: int = RETAINED_WANTED):
-        self.root = root
+        super().__init__(root)
         self.retain = retain
         self.retain_libraries = retain_libraries
         self.retain_wanted = retain_wanted
-        self.modules: dict[str, Module] = {}
-        self.errors: dict[str, ParseError] = {}
         #: called with each tree about to be dropped; True asks to keep it
         self.before_drop: list[Callable[[Module], bool]] = []
         self._isfile: dict[str, bool] = {}
@@ -206,22 +207,6 @@ class ModuleCache:
         if known is None:
             known = self._isfile[rel] = os.path.isfile(os.path.join(self.root, rel))
         return known
-
-    def get(self, rel: str) -> Module:
-        """The parsed module at `rel`; raises ParseError if it cannot be read or parsed."""
-        module = self.modules.get(rel)
-        if module is not None:
-            return module
-        error = self.errors.get(rel)
-        if error is not None:
-            raise error
-        try:
-            module = self._parse(rel)
-        except ParseError as exc:
-            self.errors[rel] = exc
-            raise
-        self.modules[rel] = module
-        return module
 
     def parsed(self, rel: str) -> Module | None:
         """The module if its tree is held now (never parses)."""
@@ -278,13 +263,6 @@ class ModuleCache:
             return known
         module = self.try_get(rel)
         return module.aliases if module is not None else None
-
-    def try_get(self, rel: str) -> Module | None:
-        """The parsed module, or None when it does not parse (the error is remembered)."""
-        try:
-            return self.get(rel)
-        except ParseError:
-            return None
 
     def _parse(self, rel: str) -> Module:
         try:
