@@ -10,24 +10,14 @@ import re
 from pathlib import Path
 
 import pytest
-from test_taint_suite import HTTP_KINDS, injection_findings, precision_recall
+from taint_suite_support import analyse_suite, build_app, expected_flows, scored
+from taint_suite_support import headers as header_comments
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.handlers import resolve
 from faasguard.analysis.js import analyse_js
 from faasguard.analysis.taint.table import CATEGORIES
 from faasguard.findings import Finding
-from faasguard.model import (
-    App,
-    Authorizer,
-    Function,
-    FunctionUrl,
-    Location,
-    Route,
-    SourceFile,
-    Trigger,
-    qualify,
-)
+from faasguard.model import App, qualify
 
 SUITE = Path(__file__).resolve().parent / "fixtures" / "taint_js"
 SUFFIXES = {".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
@@ -44,62 +34,23 @@ def suite_files(root: Path = SUITE) -> list[Path]:
 
 def headers(path: Path) -> dict[str, str]:
     """The `// trigger:`, `// auth:` and `// handler:` header comments of a fixture."""
-    found = {}
-    for line in path.read_text().splitlines()[:4]:
-        match = _HEADER.match(line)
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
+    return header_comments(path, _HEADER, 4)
 
 
-def build_app(root: Path = SUITE) -> App:
+def build_js_app(root: Path = SUITE) -> App:
     """An App with one Node.js function per fixture that declares a trigger."""
-    app = App(root=str(root))
-    for number, path in enumerate(suite_files(root), 1):
-        rel = path.relative_to(root).as_posix()
-        app.files.append(SourceFile(rel, SUFFIXES[path.suffix]))  # type: ignore[arg-type]
-        head = headers(path)
-        kind = head.get("trigger")
-        if kind is None:
-            continue
-        stem = path.stem
-        fid = qualify(TEMPLATE, stem)
-        where = Location(TEMPLATE, number)
-        function = Function(fid, where, "serverless", runtime="nodejs20.x",
-                            handler=f"{stem}.{head.get('handler', 'handler')}", code_dir=".")
-        if kind == "url":
-            function.url = FunctionUrl("NONE", where)
-        elif kind in HTTP_KINDS:
-            auth = head.get("auth")
-            route = Route("api", "http", "GET", f"/{stem}", where, fid,
-                          authorizer=Authorizer(auth) if auth else None)
-            app.routes.append(route)
-            function.triggers.append(Trigger(kind, fid, where, route=route))  # type: ignore[arg-type]
-        else:
-            function.triggers.append(Trigger(kind, fid, where))  # type: ignore[arg-type]
-        app.functions[fid] = function
-    return app
+    return build_app(root, suite_files(root), lambda path: SUFFIXES[path.suffix], headers,
+                     TEMPLATE, "serverless", "nodejs20.x")
 
 
 def run_suite(root: Path = SUITE) -> tuple[App, Facts, list[Finding]]:
     """Resolve handlers, run the Node.js analysis and the injection rules over a folder."""
-    app = build_app(root)
-    facts = Facts()
-    resolve(app, facts)
-    analyse_js(app, facts)
-    return app, facts, injection_findings(app, facts)
+    return analyse_suite(build_js_app(root), analyse_js)
 
 
 def expected(root: Path = SUITE) -> set[tuple[str, int, str]]:
     """(file, line, rule id) of every marker in the suite."""
-    out = set()
-    for path in suite_files(root):
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            match = _EXPECT.search(line)
-            if match:
-                for rule_id in match.group(1).split(","):
-                    out.add((path.relative_to(root).as_posix(), number, rule_id.strip()))
-    return out
+    return expected_flows(root, suite_files(root), _EXPECT)
 
 
 @pytest.fixture(scope="module")
@@ -128,11 +79,8 @@ def test_every_handler_resolves(suite: tuple[App, Facts, list[Finding]]) -> None
 
 def test_precision_and_recall(suite: tuple[App, Facts, list[Finding]]) -> None:
     _, _, findings = suite
-    got = {(f.location.file, f.location.line, f.rule_id) for f in findings}
     want = expected()
-    precision, recall = precision_recall(got, want)
-    print(f"\nNode.js taint suite: {len(want)} expected flows, {len(got)} reported; "
-          f"precision {precision:.3f}, recall {recall:.3f}")
+    got, precision, recall = scored("Node.js taint suite", findings, want)
     assert precision >= 0.95, f"false positives: {sorted(got - want)}"
     assert recall >= 0.95, f"missed: {sorted(want - got)}"
 
