@@ -44,6 +44,7 @@ from faasguard.analysis.taint.state import (
     Taint,
     Val,
     extend,
+    joined_env,
     merge,
     merge_env,
     stringified,
@@ -251,12 +252,7 @@ class JsAnalyzer(JsCalls):
             f.env[name] = CLEAN
         right = self._branch(node.child_by_field_id(f.module.fid.alternative), f)
         env_else = f.env
-        if left and not right:
-            f.env = env_else
-        elif right and not left:
-            f.env = env_body
-        elif not left:
-            f.env = merge_env(env_body, env_else)
+        f.env = joined_env(left, env_body, right, env_else)
         return left and right
 
     def _loop(self, f: JsFrame, one_pass: Callable[[], None]) -> None:

@@ -38,6 +38,7 @@ from faasguard.analysis.taint.state import (
     argv_position,
     const_str,
     extend,
+    joined_env,
     merge,
     merge_env,
     stringified,
@@ -213,12 +214,7 @@ class Analyzer(CallAnalysis):
         _validated(f, when_false)
         right = self.block(node.orelse, f)
         env_else = f.env
-        if left and not right:
-            f.env = env_else
-        elif right and not left:
-            f.env = env_body
-        elif not left:
-            f.env = merge_env(env_body, env_else)
+        f.env = joined_env(left, env_body, right, env_else)
         return left and right
 
     def _s_assert(self, node: ast.Assert, f: Frame) -> bool:

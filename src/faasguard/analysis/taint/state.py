@@ -207,3 +207,18 @@ def merge_env(a: dict[str, Val], b: dict[str, Val]) -> dict[str, Val]:
         out[name] = val if old is None else merge(old, val)
     return out
 
+
+def joined_env(left: bool, env_body: dict[str, Val], right: bool,
+               env_else: dict[str, Val]) -> dict[str, Val]:
+    """The bindings after an if/else (Python and JS engines): `left` / `right` tell
+    whether the body / the else branch always ends (return, raise, break...); a branch
+    that ends gives nothing to what follows. When both end, nothing follows and the
+    else branch's bindings (the frame's current ones) stand."""
+    if left and not right:
+        return env_else
+    if right and not left:
+        return env_body
+    if not left:
+        return merge_env(env_body, env_else)
+    return env_else
+
