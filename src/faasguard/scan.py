@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import heapq
 import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import groupby
-from operator import attrgetter
 from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
@@ -374,12 +371,9 @@ def run_rules(app: App, facts: Facts,
         module = _module_of(registered)
         if last_of_module[module] == rule_id:
             _drop_memo_of(facts, module, keep=from_analyses)
-    # Each rule's run sorted, then merged: one sort of every finding would hold a key per
-    # finding at once, at the scan's peak of memory. Same order: keys hold the rule id,
-    # so findings of two rules never tie, and each run's sort is stable.
-    runs = [sorted(run, key=finding_order)
-            for _, run in groupby(fold_overlaps(findings), key=attrgetter("rule_id"))]
-    return list(heapq.merge(*runs, key=finding_order))
+    findings = fold_overlaps(findings)
+    findings.sort(key=finding_order)
+    return findings
 
 
 def _drop_parsed_code(facts: Facts) -> None:
