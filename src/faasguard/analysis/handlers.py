@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import ast
 import importlib
-import posixpath
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.handlers import is_node, resolve_node
 from faasguard.analysis.taint.modules import (
     EarlyWork,
@@ -178,23 +178,18 @@ def _locate(function: Function, cache: ModuleCache) -> tuple[str, str] | Diagnos
     function's name in it, or why there is none."""
     where, line = function.location.file, function.location.line
     name = logical_id(function.id)
-    handler = function.handler
-    if not isinstance(handler, str) or not handler.strip():
-        return Diagnostic(where, f"function '{name}': no handler given (or not known "
-                          "statically); its code was not analysed", line, "warning", "handler")
+    handler = given_handler(function)
+    if isinstance(handler, Diagnostic):
+        return handler
     parts = split_handler(handler)
     if parts is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' is not of the form "
                           "'module.function' (for example 'app.lambda_handler')", line,
                           "error", "handler")
     module_path, func_name = parts
-    code_dir = (function.code_dir or "").replace("\\", "/").strip("/")
-    code_dir = "" if code_dir in (".", "./") else code_dir
-    base = posixpath.normpath(posixpath.join(code_dir, module_path)) if code_dir else \
-        posixpath.normpath(module_path)
-    if base.startswith("../") or base == ".." or posixpath.isabs(base):
-        return Diagnostic(where, f"function '{name}': handler '{handler}' points outside the "
-                          "scanned folder; its code was not analysed", line, "error", "handler")
+    base = handler_base(function, handler, module_path)
+    if isinstance(base, Diagnostic):
+        return base
     candidates = [f"{base}.py", f"{base}/__init__.py"]
     found = next((c for c in candidates if cache.exists(c)), None)
     if found is None:

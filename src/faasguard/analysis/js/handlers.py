@@ -11,9 +11,8 @@ to its route callbacks. Nothing is executed: the file's top level is evaluated a
 
 from __future__ import annotations
 
-import posixpath
-
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import EXTENSIONS, JsModuleCache, JsParseError, js_module_cache
 from faasguard.analysis.js.table import js_table
@@ -72,21 +71,17 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
     cache = js_module_cache(app.root, facts)
     where, at = function.location.file, function.location.line
     name = logical_id(function.id)
-    handler = function.handler
-    if not isinstance(handler, str) or not handler.strip():
-        return Diagnostic(where, f"function '{name}': no handler given (or not known "
-                          "statically); its code was not analysed", at, "warning", "handler")
+    handler = given_handler(function)
+    if isinstance(handler, Diagnostic):
+        return handler
     parts = split_node_handler(handler)
     if parts is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' is not of the form "
                           "'file.export' (for example 'src/app.handler')", at, "error", "handler")
     module_path, export = parts
-    code_dir = (function.code_dir or "").replace("\\", "/").strip("/")
-    code_dir = "" if code_dir in (".", "./") else code_dir
-    base = posixpath.normpath(posixpath.join(code_dir, module_path))
-    if base.startswith("../") or base == ".." or posixpath.isabs(base):
-        return Diagnostic(where, f"function '{name}': handler '{handler}' points outside the "
-                          "scanned folder; its code was not analysed", at, "error", "handler")
+    base = handler_base(function, handler, module_path)
+    if isinstance(base, Diagnostic):
+        return base
     found = next((base + ext for ext in EXTENSIONS if cache.exists(base + ext)), None)
     if found is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
