@@ -18,18 +18,16 @@ shown, so that the load of a shared machine weighs on both alike; one-time loads
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_support import resolve_then  # noqa: E402
+import bench_support as bench  # noqa: E402
 
 from faasguard.analysis.js import analyse_js
 from faasguard.analysis.js.parse import dialect_of, parse_bytes, syntax_query
@@ -219,7 +217,7 @@ def one_round(folder: Path, count: int, seed: int) -> tuple[float, float, float,
     for start in range(0, len(ids), CHUNK):
         sub = part(app, ids[start:start + CHUNK])
         parse_cpu += parse_all(folder, [s.path for s in sub.files])[0]
-        resolved, analysed, _, facts = resolve_then(sub, analyse_js)
+        resolved, analysed, _, facts = bench.resolve_then(sub, analyse_js)
         resolve_cpu += resolved
         js_cpu += analysed
         flows += sum(len(v) for v in facts.flows.values())
@@ -232,16 +230,9 @@ def one_round(folder: Path, count: int, seed: int) -> tuple[float, float, float,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5, help="repeats; medians shown")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="faasguard-bench-js-") as tmp:
-        folder = Path(tmp)
-        app = generate(folder, args.files, args.seed)
-        names = [s.path for s in app.files]
-        total_lines = sum(len((folder / n).read_text().splitlines()) for n in names)
+    args = bench.parse_args(__doc__, argv, files=2_000, rounds=5,
+                            rounds_help="repeats; medians shown")
+    with bench.generated("faasguard-bench-js-", generate, args) as (folder, names, total_lines):
         # warm the file cache, the grammars and the one-time loads (botocore's service
         # models, the taint tables): the figures are per-file throughput
         one_round(folder, min(CHUNK, args.files), args.seed)
@@ -261,24 +252,22 @@ def main(argv: list[str] | None = None) -> int:
         resolve_cpu, js_cpu, total = med(resolves), med(analyses), med(
             r + a for r, a in zip(resolves, analyses, strict=True))
         per = 1e3 / len(names)
-        print(f"files: {len(names)} ({total_lines} lines), python {sys.version.split()[0]}, "
+        print(f"files: {len(names)} ({total_lines} lines), python {bench.python_version()}, "
               f"{os.cpu_count()} cpus; CPU time, median of {args.rounds} rounds (each: parse "
               f"then analyse every {CHUNK} files in turn)")
-        print(f"read + tree-sitter parse:      {parse_cpu:7.2f} s  "
-              f"{parse_cpu * per:.3f} ms/file  ({len(names) / parse_cpu:,.0f} files/s)")
-        print(f"parse + visit every node:      {visit_cpu:7.2f} s  "
-              f"{visit_cpu * per:.3f} ms/file  ({visit_cpu / parse_cpu:.2f}x parse)")
+        print(bench.timing_row("read + tree-sitter parse:", parse_cpu, per,
+                               note=f"{len(names) / parse_cpu:,.0f} files/s"))
+        print(bench.timing_row("parse + visit every node:", visit_cpu, per,
+                               note=f"{visit_cpu / parse_cpu:.2f}x parse"))
         read_cpu, query_cpu = med(reads), med(queries)
-        print(f"  + read kind and span of each: {read_cpu:7.2f} s  "
-              f"{read_cpu * per:.3f} ms/file  ({read_cpu / parse_cpu:.2f}x parse)")
-        print(f"parse + the syntax query:      {query_cpu:7.2f} s  "
-              f"{query_cpu * per:.3f} ms/file  ({query_cpu / parse_cpu:.2f}x parse)")
-        print(f"handler resolution (parses):   {resolve_cpu:7.2f} s  "
-              f"{resolve_cpu * per:.3f} ms/file")
-        print(f"Node.js analysis:              {js_cpu:7.2f} s  "
-              f"{js_cpu * per:.3f} ms/file")
-        print(f"whole analysis:                {total:7.2f} s  "
-              f"{total * per:.3f} ms/file  ({len(names) / total:,.0f} files/s)")
+        print(bench.timing_row("  + read kind and span of each: ", read_cpu, per,
+                               note=f"{read_cpu / parse_cpu:.2f}x parse"))
+        print(bench.timing_row("parse + the syntax query:", query_cpu, per,
+                               note=f"{query_cpu / parse_cpu:.2f}x parse"))
+        print(bench.timing_row("handler resolution (parses):", resolve_cpu, per))
+        print(bench.timing_row("Node.js analysis:", js_cpu, per))
+        print(bench.timing_row("whole analysis:", total, per,
+                               note=f"{len(names) / total:,.0f} files/s"))
         print(f"ratio whole analysis / parse:  {med(ratios):7.2f} x  (median of the rounds' "
               f"ratios; min {min(ratios):.2f}, max {max(ratios):.2f}; target <= 2x)")
         print(f"ratio whole analysis / visit:  {total / visit_cpu:7.2f} x")

@@ -11,13 +11,12 @@ their ratio and the facts found (checked against the number of flawed files).
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench_js import generate
+from bench_support import line_count, parse_args, python_version, timing_row
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.code_facts import analyse_js_code
@@ -66,15 +65,11 @@ def measure(app: App) -> tuple[float, float, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=3, help="repeat, keep the best")
-    args = parser.parse_args(argv)
+    args = parse_args(__doc__, argv, files=2_000, rounds=3, rounds_help="repeat, keep the best")
     with tempfile.TemporaryDirectory(prefix="faasguard-bench-jsfacts-") as tmp:
         app = generate(Path(tmp), args.files, args.seed)
         flawed = add_flaws(app, every=5)
-        lines = sum(len((Path(tmp) / s.path).read_text().splitlines()) for s in app.files)
+        lines = line_count(Path(tmp), (s.path for s in app.files))
         measure(app)  # warm the file cache and the grammars
         runs = [measure(app) for _ in range(args.rounds)]
         parse_cpu = min(r[0] for r in runs)
@@ -82,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         found = runs[0][2]
         per = 1e3 / len(app.files)
         print(f"files: {len(app.files)} ({lines} lines), {flawed} with flaws; python "
-              f"{sys.version.split()[0]}; best of {args.rounds}, CPU time")
-        print(f"read + tree-sitter parse:  {parse_cpu:6.2f} s  {parse_cpu * per:.3f} ms/file")
-        print(f"code facts (cached trees): {facts_cpu:6.2f} s  {facts_cpu * per:.3f} ms/file")
+              f"{python_version()}; best of {args.rounds}, CPU time")
+        print(timing_row("read + tree-sitter parse:", parse_cpu, per, column=27, width=6))
+        print(timing_row("code facts (cached trees):", facts_cpu, per, column=27, width=6))
         print(f"ratio code facts / parse:  {facts_cpu / parse_cpu:6.2f} x")
         print(f"facts found: {found} (expected {flawed * FACTS_PER_FLAW})")
         return 0 if found == flawed * FACTS_PER_FLAW else 1

@@ -12,18 +12,16 @@ time of reading and `ast.parse`-ing the same files, and their ratio (target: <= 
 
 from __future__ import annotations
 
-import argparse
 import ast
 import gc
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_support import resolve_then  # noqa: E402
+import bench_support as bench  # noqa: E402
 
 from faasguard.analysis.taint import analyse_taint
 from faasguard.model import App, Function, Location, SourceFile, Trigger
@@ -132,22 +130,16 @@ def parse_all(folder: Path, names: list[str]) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=2, help="repeat, keep the best")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="faasguard-bench-taint-") as tmp:
-        folder = Path(tmp)
-        app = generate(folder, args.files, args.seed)
-        names = [s.path for s in app.files]
-        total_lines = sum(len((folder / n).read_text().splitlines()) for n in names)
+    args = bench.parse_args(__doc__, argv, files=10_000, rounds=2,
+                            rounds_help="repeat, keep the best")
+    with bench.generated("faasguard-bench-taint-", generate, args) as (folder, names, total_lines):
         parse_all(folder, names[: min(200, len(names))])  # warm the file cache
         parse_cpu, parse_wall = min(parse_all(folder, names) for _ in range(args.rounds))
         runs = []
         for _ in range(args.rounds):
             fresh = generate(folder, args.files, args.seed)  # same files, unresolved App
-            resolve_cpu, taint_cpu, wall, facts = resolve_then(fresh, analyse_taint, ["taint"])
+            resolve_cpu, taint_cpu, wall, facts = bench.resolve_then(
+                fresh, analyse_taint, ["taint"])
             flows = sum(len(v) for v in facts.flows.values())
             errors = len([d for d in fresh.diagnostics if d.level == "error"])
             runs.append((resolve_cpu + taint_cpu, resolve_cpu, taint_cpu, wall, flows, errors))
@@ -156,16 +148,14 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
         total, resolve_cpu, taint_cpu, wall, flows, errors = min(runs)
         per = 1e3 / len(names)
-        print(f"files: {len(names)} ({total_lines} lines), python {sys.version.split()[0]}, "
+        print(f"files: {len(names)} ({total_lines} lines), python {bench.python_version()}, "
               f"{os.cpu_count()} cpus; best of {args.rounds}, CPU time (wall in brackets)")
-        print(f"read + ast.parse:              {parse_cpu:7.2f} s  ({parse_wall:.2f} s)  "
-              f"{parse_cpu * per:.3f} ms/file")
-        print(f"resolution + handlers' taint:  {resolve_cpu:7.2f} s           "
-              f"{resolve_cpu * per:.3f} ms/file")
-        print(f"taint of unreached code:       {taint_cpu:7.2f} s           "
-              f"{taint_cpu * per:.3f} ms/file")
-        print(f"whole analysis:                {total:7.2f} s  ({wall:.2f} s)  "
-              f"{total * per:.3f} ms/file")
+        no_wall = " " * 9
+        print(bench.timing_row("read + ast.parse:", parse_cpu, per,
+                               middle=f"({parse_wall:.2f} s)  "))
+        print(bench.timing_row("resolution + handlers' taint:", resolve_cpu, per, middle=no_wall))
+        print(bench.timing_row("taint of unreached code:", taint_cpu, per, middle=no_wall))
+        print(bench.timing_row("whole analysis:", total, per, middle=f"({wall:.2f} s)  "))
         print(f"ratio whole analysis / parse:  {total / parse_cpu:7.2f} x  (target <= 2x)")
         print(f"flows found: {flows}; error diagnostics: {errors}")
     return 0
