@@ -26,6 +26,7 @@ from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import (
     JsModule,
     JsModuleCache,
+    file_summaries,
     line,
     string_value,
     text_in,
@@ -280,13 +281,11 @@ SDK_MARKERS = (b"aws-sdk", b"DynamoDBDocumentClient")
 def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
     """The AWS SDK calls of these files (those that parse), in file and line order."""
     out: list[AwsCall] = []
-    for file in files:
-        module = cache.try_get(file)
-        if module is None:
-            continue
-        found = module.summaries.get("aws")
-        if found is None:  # once per file, however many handlers share it
-            found = module.summaries["aws"] = tuple(_Finder(module).run()) if any(
-                marker in module.source for marker in SDK_MARKERS) else ()
+    for _, found in file_summaries(cache, files, "aws", _file_calls):
         out.extend(found)
     return out
+
+
+def _file_calls(module: JsModule) -> tuple[AwsCall, ...]:
+    return tuple(_Finder(module).run()) if any(
+        marker in module.source for marker in SDK_MARKERS) else ()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.names import FileIndex, required_package
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, line
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, file_summaries, line
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
 from faasguard.model import App, Location
@@ -82,14 +82,7 @@ def _name_heads() -> tuple[bytes, ...]:
 def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[TokenDecode]:
     """Unverified decodes in one handler's module graph (none when it verifies)."""
     found: list[TokenDecode] = []
-    for file in files:
-        module = cache.try_get(file)
-        if module is None:
-            continue
-        summary = module.summaries.get("jwt")
-        if summary is None:  # once per file, however many handlers share it
-            summary = module.summaries["jwt"] = _file_tokens(module)
-        verifies, decodes = summary
+    for file, (verifies, decodes) in file_summaries(cache, files, "jwt", _file_tokens):
         if verifies:
             return []
         found.extend(TokenDecode(Location(file, at), how, "javascript", function)

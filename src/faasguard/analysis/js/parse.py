@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.loaders.documents import InputError, read_text
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from tree_sitter import Language, Node, Parser, Query
 
     from faasguard.analysis.facts import Facts
+
+T = TypeVar("T")
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 #: File extensions of handler code, in the order a bare specifier is tried.
@@ -321,6 +324,20 @@ def _regular_files(folder: str) -> _Listing:
     found = _Listing(names)
     found.folded = frozenset(name.lower() for name in names)
     return found
+
+
+def file_summaries(cache: JsModuleCache, files: list[str], key: str,
+                   compute: Callable[[JsModule], T]) -> Iterator[tuple[str, T]]:
+    """(file, its `summaries[key]`) for each of these files that parses, the summary
+    computed once per file however many handlers share it."""
+    for file in files:
+        module = cache.try_get(file)
+        if module is None:
+            continue
+        summary = module.summaries.get(key)
+        if summary is None:
+            summary = module.summaries[key] = compute(module)
+        yield file, summary
 
 
 def js_module_cache(root: str, facts: Facts) -> JsModuleCache:
