@@ -237,12 +237,7 @@ class _Finder:
             if obj is not None and prop is not None and prop.text and \
                     self.module.text(obj) == "process.env":
                 return Name(env=prop.text.decode(), text=text)
-            root = node
-            while root.type in ("member_expression", "subscript_expression"):
-                inner = root.child_by_field_id(self.module.fid.object)
-                if inner is None:
-                    break
-                root = inner
+            root = self.module.chain_root(node)
             if root.type == "identifier" and root.text and \
                     root.text.decode() not in self.index.values:
                 path = text.split(".", 1)[1] if "." in text else text

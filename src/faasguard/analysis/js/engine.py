@@ -525,12 +525,7 @@ class JsAnalyzer(JsCalls):
         if key is not None and key.lower() == "location" and val.taints and \
                 obj_text.rsplit(".", 1)[-1].lower() in ("headers", "multivalueheaders"):
             self.report("redirect", "Location header", target, val, f)
-        root = obj
-        while root.type in ("member_expression", "subscript_expression"):
-            inner = root.child_by_field_id(f.module.fid.object)
-            if inner is None:
-                break
-            root = inner
+        root = f.module.chain_root(obj)
         name = text_in(f.module.source, root) if val.taints and root.type == "identifier" else ""
         if name:
             old = f.env.get(name, CLEAN)

@@ -175,6 +175,17 @@ class JsModule:
         """The source text of a node."""
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
+    def chain_root(self, node: Node) -> Node:
+        """The object a member/subscript chain starts from (`a` of `a.b[c].d`); the node
+        itself when it is no such chain."""
+        root = node
+        while root.type in ("member_expression", "subscript_expression"):
+            inner = root.child_by_field_id(self.fid.object)
+            if inner is None:
+                break
+            root = inner
+        return root
+
     def nodes(self, kind: str) -> list[Node]:
         """Every node of one SYNTAX_QUERY capture ("call", "new", "decl", "import",
         "export", "require") in the file, in source order."""
