@@ -13,10 +13,8 @@ from faasguard.model import Diagnostic, Location
 from faasguard.report import Report
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pipeline"
 REPORT_SCHEMA = REPO / "src" / "faasguard" / "data" / "report-schema.json"
-SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 
 def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:

@@ -15,11 +15,11 @@ import pytest
 
 from faasguard.cli import main
 from faasguard.findings import THREATS
+from tests.shared_data import SARIF_SCHEMA
 
 REPO = Path(__file__).resolve().parents[1]
 VULNERABLE = REPO / "examples" / "vulnerable-app"
 HARDENED = REPO / "examples" / "hardened-app"
-SARIF_SCHEMA = REPO / ".." / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 #: Planted issues of the vulnerable app (examples/vulnerable-app/planted.json, also read by
 #: benchmarks/compare_checkov.py): each must be reported by its rule at its file and line.

@@ -81,7 +81,9 @@ def test_least_privilege_rules_read_node_calls(node_scan: ScanResult) -> None:
 def test_sarif_of_the_node_example_validates_with_code_flows(
         capsys: pytest.CaptureFixture[str]) -> None:
     import jsonschema
-    from pipeline_support import SARIF_SCHEMA, load_json
+    from pipeline_support import load_json
+
+    from tests.shared_data import SARIF_SCHEMA
 
     code = main(["scan", str(NODE), "--format", "sarif"])
     document = json.loads(capsys.readouterr().out)

@@ -7,10 +7,11 @@ import shutil
 
 import jsonschema
 import pytest
-from pipeline_support import SARIF_SCHEMA, load_json, sample_report
+from pipeline_support import load_json, sample_report
 
 from faasguard.findings import RULES
 from faasguard.report import render
+from tests.shared_data import SARIF_SCHEMA
 
 
 @pytest.fixture(scope="module")

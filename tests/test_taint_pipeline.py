@@ -10,9 +10,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from pipeline_support import SARIF_SCHEMA, load_json, run_cli
+from pipeline_support import load_json, run_cli
 
 from faasguard.scan import scan
+from tests.shared_data import SARIF_SCHEMA
 
 APPS = Path(__file__).resolve().parent / "fixtures" / "taint" / "apps"
 _EXPECT = re.compile(r"#\s*expect:\s*(FG-INJ-\d{3})")

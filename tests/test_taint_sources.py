@@ -4,15 +4,13 @@ taint's access path is named after the part of the event it came from."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from faasguard.analysis.taint.sources import describe_source, path_text
 from faasguard.analysis.taint.table import Shape, build_table
-
-EVENTS = Path(__file__).resolve().parents[1] / ".." / "shared" / "fixtures" / "aws-events"
+from tests.shared_data import AWS_EVENTS as EVENTS
 
 #: The sample events of each trigger kind.
 EVENT_FILES: dict[str, list[str]] = {

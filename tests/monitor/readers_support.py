@@ -12,7 +12,6 @@ from faasguard.monitor.events import Event
 from faasguard.monitor.read import ReadConfig, ReadStats, iter_events
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
-AWS_EVENTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "aws-events"
 
 
 def read(*paths: Path | str, config: ReadConfig | dict[str, Any] | None = None,

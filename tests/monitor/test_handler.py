@@ -14,8 +14,8 @@ from moto import mock_aws
 
 from faasguard.monitor.config import ConfigError, MonitorConfig
 from faasguard.monitor.handler import ALERT_TYPE, Limits, Monitor, config_from_env
+from tests.shared_data import AWS_EVENTS as EVENTS
 
-EVENTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "aws-events"
 BASE_MS = 1_772_409_600_000  # 2026-03-02T00:00:00Z
 
 

@@ -9,7 +9,9 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from .readers_support import AWS_EVENTS, FIXTURES, encode_payload, read
+from tests.shared_data import AWS_EVENTS
+
+from .readers_support import FIXTURES, encode_payload, read
 
 CW = FIXTURES / "cwlogs"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,9 +12,7 @@ from faasguard.monitor.engine import Analysis, analyze
 from faasguard.monitor.report import json as json_report
 from faasguard.monitor.report import sarif, text
 from tests.monitor.monitor_support import call, report, request
-
-SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "schemas" / \
-    "sarif-schema-2.1.0.json"
+from tests.shared_data import SARIF_SCHEMA as SCHEMA
 
 
 @pytest.fixture(scope="module")

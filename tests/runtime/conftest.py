@@ -15,12 +15,9 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-AWS_EVENTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "aws-events"
 
 
 def free_port() -> int:

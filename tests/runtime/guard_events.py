@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-AWS_EVENTS = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "aws-events"
+from tests.shared_data import AWS_EVENTS
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ALL_SAMPLES = sorted(p.name for p in AWS_EVENTS.glob("*.json"))
 # Samples whose body is flagged base64 but is plain text: correctly refused.
