@@ -6,7 +6,6 @@ Needs /usr/bin/chromium (Debian's ``chromium`` package; scripts/test.sh installs
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,8 @@ import pytest
 from faasguard.monitor.detectors import Settings
 from faasguard.monitor.engine import analyze
 from faasguard.monitor.report import html
+from tests.browser import chromium
 from tests.monitor.monitor_support import report, request
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
-    if not CHROMIUM.exists():
-        pytest.fail("this test needs Chromium at /usr/bin/chromium: apt-get install chromium")
-    return subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-                           "--no-first-run", *args], capture_output=True, text=True,
-                          timeout=120, check=False)
 
 
 def test_page_renders_in_chromium_with_its_data_and_alerts(tmp_path: Path) -> None:
@@ -37,7 +27,7 @@ def test_page_renders_in_chromium_with_its_data_and_alerts(tmp_path: Path) -> No
     page.write_text(html.render(analysis), encoding="utf-8")
     assert "http://" not in page.read_text().replace("http://www.w3.org/2000/svg", "")
 
-    dom = _chromium("--dump-dom", page.as_uri()).stdout
+    dom = chromium("--dump-dom", page.as_uri()).stdout
     assert 'data-rendered="yes"' in dom  # the page's script ran in the browser
     totals = dict(re.findall(r'id="chart-(\w+)-total" data-total="([^"]*)"', dom))
     assert float(totals["requests"]) == 240 + 400 + 7
@@ -49,6 +39,6 @@ def test_page_renders_in_chromium_with_its_data_and_alerts(tmp_path: Path) -> No
     assert flood and 'data-detector="FGM-WALLET-002"' in dom
 
     shot = tmp_path / "shot.png"
-    _chromium(f"--screenshot={shot}", "--window-size=1100,900", page.as_uri())
+    chromium(f"--screenshot={shot}", "--window-size=1100,900", page.as_uri())
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000

@@ -16,6 +16,7 @@ examples:
   faasguard scan .                                 scan the current folder
   faasguard scan services/api services/jobs        several folders as one application
   faasguard scan . --format sarif -o faasguard.sarif   for GitHub code scanning
+  faasguard scan . --format html -o faasguard.html     a page to review in a browser
   faasguard scan . --fail-on high --exclude 'tests/*'
   faasguard scan . --write-baseline .faasguard-baseline.json   accept today's findings
   faasguard scan . --baseline .faasguard-baseline.json         fail only on new ones
@@ -51,8 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `faasguard scan`."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to scan")
     out = parser.add_argument_group("output")
-    out.add_argument("--format", choices=("text", "json", "sarif"), default="text",
-                     help="report format (default: text)")
+    out.add_argument("--format", choices=("text", "json", "sarif", "html"), default="text",
+                     help="report format (default: text; html: a page to review in a "
+                          "browser, with filters)")
     out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE "
                      "instead of standard output")
     out.add_argument("-q", "--quiet", action="store_true",

@@ -1,5 +1,6 @@
-"""Reporters: one module per output format, each a pure function `render(report) -> str`;
-`write` streams the JSON and SARIF text (their `document` written by jsontext.dump)."""
+"""Reporters: one module per output format (text, JSON, SARIF, HTML), each a pure function
+`render(report) -> str`; `write` streams the JSON and SARIF text (their `document` written
+by jsontext.dump)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TextIO
 
 from faasguard.report.base import Report, summary
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif")
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html")
 
 
 def render(report: Report, fmt: str, color: bool = False, quiet: bool = False) -> str:
@@ -26,7 +27,7 @@ def write(report: Report, fmt: str, out: TextIO, color: bool = False,
     """Write the report in one of FORMATS to `out`: the text `render` returns, streamed
     piece by piece for JSON and SARIF (neither their document nor their text is ever
     whole in memory)."""
-    if fmt == "text":
+    if fmt in ("text", "html"):
         out.write(render(report, fmt, color=color, quiet=quiet))
         return
     if fmt not in FORMATS:

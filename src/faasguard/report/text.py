@@ -59,7 +59,7 @@ def render(report: Report, color: bool = False, quiet: bool = False) -> str:
             lines.append(f"  {diagnostic_where(diag)}  {paint(diag.level, diag.level)}  "
                          f"{diag.message}")
         lines.append("")
-    lines.append(_summary_line(report))
+    lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
 
@@ -89,7 +89,9 @@ def _finding(finding: Finding, paint: Callable[[str, str], str]) -> list[str]:
     return out
 
 
-def _summary_line(report: Report) -> str:
+def summary_line(report: Report) -> str:
+    """The closing line: counts of findings, suppressed findings, files and problems, and
+    whether the scan fails."""
     counts = summary(report)
     per_severity = ", ".join(f"{n} {s}" for s, n in counts["by_severity"].items() if n)
     found = plural(counts["findings"], "finding") + (f" ({per_severity})" if per_severity else "")

@@ -17,13 +17,12 @@ from typing import Any
 from faasguard.monitor.alerts import Alert
 from faasguard.monitor.engine import Analysis
 from faasguard.monitor.events import iso_z
+from faasguard.report.page import SEVERITY_COLORS, document, severity_badge
 
 WIDTH, HEIGHT, PAD = 960, 170, 40
 CHARTS = (("requests", "Requests (access logs) or invocations", "#2b6cb0"),
           ("usd", "Cost (USD)", "#2f855a"),
           ("blocked_failed", "Blocked and failed requests", "#c53030"))
-COLORS = {"critical": "#742a2a", "high": "#c53030", "medium": "#dd6b20", "low": "#d69e2e",
-          "info": "#718096"}
 
 _SCRIPT = """
 for (const chart of document.querySelectorAll('svg.chart')) {
@@ -38,12 +37,6 @@ document.body.dataset.rendered = 'yes';
 """
 
 _STYLE = """
-body{font:14px system-ui,sans-serif;margin:24px;color:#1a202c}
-h1{font-size:20px} h2{font-size:16px;margin-top:28px}
-table{border-collapse:collapse;width:100%;table-layout:fixed}
-td small{word-break:break-all;color:#4a5568} td,th{padding:4px 10px;border-bottom:1px solid #e2e8f0;
-text-align:left} th{background:#f7fafc}
-.sev{color:#fff;padding:1px 6px;border-radius:3px;font-size:12px}
 svg.chart{background:#fafafa;border:1px solid #e2e8f0} .axis{font-size:11px;fill:#4a5568}
 """
 
@@ -79,7 +72,7 @@ def _chart(key: str, title: str, color: str, analysis: Analysis) -> str:
             parts.append(f'<rect class="alert" data-detector="{escape(alert.detector)}" '
                          f'data-start="{iso_z(alert.start)}" data-end="{iso_z(alert.end)}" '
                          f'x="{x1:.1f}" y="{y:.0f}" width="{x2 - x1:.1f}" '
-                         f'height="{h:.0f}" fill="{COLORS[alert.severity]}" '
+                         f'height="{h:.0f}" fill="{SEVERITY_COLORS[alert.severity]}" '
                          f'fill-opacity="{0.6 if long else 0.15}"><title>'
                          f'{escape(alert.detector)}: {escape(alert.message)}</title></rect>')
         for p in points:
@@ -99,8 +92,8 @@ def _chart(key: str, title: str, color: str, analysis: Analysis) -> str:
 
 
 def _alert_row(alert: Alert) -> str:
-    return (f'<tr data-detector="{escape(alert.detector)}"><td><span class="sev" '
-            f'style="background:{COLORS[alert.severity]}">{alert.severity}</span></td>'
+    return (f'<tr data-detector="{escape(alert.detector)}">'
+            f"<td>{severity_badge(alert.severity)}</td>"
             f"<td>{escape(alert.detector)}</td><td>{escape(alert.title)}</td>"
             f"<td>{iso_z(alert.start)}<br>{iso_z(alert.end)}</td>"
             f"<td>{escape(alert.entity_kind)} {escape(alert.entity)}</td>"
@@ -127,12 +120,7 @@ def render(analysis: Analysis) -> str:
     functions = "".join(_function_row(f) for f in analysis.functions)
     budget = (f", budget ${analysis.budget_usd_per_day:,.2f}/day"
               if analysis.budget_usd_per_day is not None else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>faasguard monitor</title>
-<style>{_STYLE}</style></head>
-<body data-alerts="{len(analysis.alerts)}" data-events="{analysis.events}">
-<h1>faasguard monitor</h1>
-<p>{analysis.events:,} events, {span} ({escape(analysis.engine)}). Cost so far
+    body = f"""<p>{analysis.events:,} events, {span} ({escape(analysis.engine)}). Cost so far
 ${analysis.cost.get('usd', 0.0):,.4f}, projected ${analysis.cost.get('usd_per_day', 0.0):,.2f}
 per day{budget}. Shaded bands mark alerts.</p>
 {"".join(_chart(key, title, color, analysis) for key, title, color in CHARTS)}
@@ -142,7 +130,6 @@ per day{budget}. Shaded bands mark alerts.</p>
 <h2>Functions</h2>
 <table id="functions"><tr><th>function</th><th>invocations</th><th>requests</th>
 <th>errors</th><th>throttles</th><th>cold starts</th><th>p50</th><th>p99</th><th>cost</th></tr>
-{functions}</table>
-<script>{_SCRIPT}</script>
-</body></html>
-"""
+{functions}</table>"""
+    return document("faasguard monitor", body, _STYLE, _SCRIPT,
+                    f'data-alerts="{len(analysis.alerts)}" data-events="{analysis.events}"')
