@@ -368,3 +368,71 @@ def test_for_expressions_are_evaluated_where_known() -> None:
     statement, = module.nested(blocks[-1], "statement")
     assert (module.attr(statement, "sid"), module.attr(statement, "actions")) == (
         "read", ["s3:GetObject"])
+
+
+_SVC = 'modules/fn/main.tf#module.svc["{}"].aws_lambda_function.fn'
+
+
+@pytest.fixture(scope="module")
+def instances_app():  # type: ignore[no-untyped-def]
+    return _load("module_instances")
+
+
+def test_module_for_each_loads_one_instance_per_key(instances_app) -> None:  # type: ignore[no-untyped-def]
+    api = instances_app.functions[_SVC.format("api")]
+    worker = instances_app.functions[_SVC.format("worker")]
+    assert len(instances_app.functions) == 2
+    assert (api.name, api.handler) == ("shop-api", "api.handler")  # each.key, each.value.x
+    assert (worker.name, worker.handler) == ("shop-worker", "worker.handler")
+    assert api.url is not None and api.url.auth_type == "NONE"
+    assert worker.url is not None and worker.url.auth_type == "AWS_IAM"
+    assert api.location.file == "modules/fn/main.tf" and api.location.line == 13
+    assert instances_app.roles[api.role].id == \
+        'modules/fn/main.tf#module.svc["api"].aws_iam_role.fn'
+    assert api.role != worker.role
+
+
+def test_module_count_loads_one_instance_per_index(instances_app) -> None:  # type: ignore[no-untyped-def]
+    queues = {k: r for k, r in instances_app.resources.items() if r.kind == "queue"}
+    first = queues["modules/queue/main.tf#module.queue[0].aws_sqs_queue.q"]
+    second = queues["modules/queue/main.tf#module.queue[1].aws_sqs_queue.q"]
+    assert (first.name, second.name) == ("jobs-0", "jobs-1")  # count.index in an input
+    assert first.encryption is not None and second.encryption is None
+    assert not any("module.disabled" in k for k in queues)  # count = 0: no instance
+
+
+def test_module_with_unknown_count_is_read_once_with_a_note(instances_app) -> None:  # type: ignore[no-untyped-def]
+    zone = instances_app.resources["modules/queue/main.tf#module.per_zone.aws_sqs_queue.q"]
+    assert "count.index" in str(zone.name)  # the index stays unknown, not 0
+    note, = [d for d in instances_app.diagnostics if "module per_zone" in d.message]
+    assert (note.file, note.line, note.level) == ("main.tf", 31, "warning")
+    assert "cannot be known statically" in note.message
+    assert not any("module svc" in d.message or "module queue" in d.message
+                   for d in instances_app.diagnostics)
+
+
+def test_references_to_module_instance_outputs(instances_app) -> None:  # type: ignore[no-untyped-def]
+    worker = instances_app.functions[_SVC.format("worker")]
+    api = instances_app.functions[_SVC.format("api")]
+    trigger, = worker.triggers  # module.queue[1].arn -> module.svc["worker"].function_arn
+    assert trigger.kind == "sqs"
+    assert trigger.source == Ref("modules/queue/main.tf#module.queue[1].aws_sqs_queue.q", "Arn")
+    assert not api.triggers
+    # module.queue[5] and module.svc (no key) name no instance: nothing is linked
+    unlinked = [d for d in instances_app.diagnostics if d.code == "unlinked"]
+    assert [d.line for d in unlinked] == [43]
+
+
+def test_module_output_traversals_in_a_scope() -> None:
+    blocks = parse_tf('module "m" {\n  source = "./m"\n  count = 2\n  tag = "t${count.index}"\n}\n'
+                      'module "k" {\n  source = "./m"\n  for_each = toset(["a"])\n'
+                      '  tag = each.value\n}\nmodule "one" {\n  source = "./m"\n  tag = "x"\n}\n',
+                      "main.tf")
+    child = parse_tf('variable "tag" {}\noutput "tag" {\n  value = var.tag\n}\n', "m/main.tf")
+    module = Module(Tree(".", "*.tf", lambda _f: child), ".", blocks)
+    assert module.lookup("module", ["m", 1, "tag"]) == ("t1", 3)
+    assert module.lookup("module", ["k", "a", "tag"]) == ("a", 3)
+    assert module.lookup("module", ["one", "tag"]) == ("x", 2)
+    assert module.lookup("module", ["one", 0, "tag"]) == ("x", 3)  # like a resource's [0]
+    for parts in (["m", "tag"], ["m", 2, "tag"], ["k", "b", "tag"], ["nope", "tag"]):
+        assert isinstance(module.lookup("module", parts)[0], Unknown), parts

@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from lark import Token
 from lark import Tree as LarkTree
@@ -33,6 +34,23 @@ _SELF_ATTRIBUTES = {"id", "name", "bucket", "function_name", "url", "arn_suffix"
 MAX_MODULE_DEPTH = 16
 #: Where `terraform init` records the modules it installed, relative to the root module.
 MODULES_MANIFEST = ".terraform/modules/modules.json"
+#: Instance keys of a block: (count index or for_each key, each.value) per instance.
+Keys = list[tuple[str | int | None, Value]]
+
+
+class Instance(Protocol):
+    """One instance of a block with `count` or `for_each` (a resource or a module call)."""
+
+    @property
+    def key(self) -> str | int | None:
+        """Its count index or for_each key (None: not counted, or not known statically)."""
+
+    @property
+    def each_value(self) -> Value:
+        """Its `each.value`."""
+
+
+_I = TypeVar("_I", bound=Instance)
 
 
 @dataclass
@@ -109,26 +127,35 @@ class Module:
 
     def __init__(self, tree: Tree, folder: str, blocks: list[Block], prefix: str = "",
                  inputs: dict[str, Attr] | None = None, caller: Module | None = None,
-                 tfvars: dict[str, Value] | None = None, depth: int = 0) -> None:
+                 tfvars: dict[str, Value] | None = None, depth: int = 0, *,
+                 call: tuple[str, ...] = (), key: str | int | None = None,
+                 each_value: Value = None) -> None:
         self.tree, self.folder, self.prefix = tree, folder, prefix
         self.inputs, self.caller, self.depth = inputs or {}, caller, depth
         self.tfvars = tfvars or {}
+        self.call = call  # the module names from the root module down to this one
+        self.key, self.each_value = key, each_value  # of this instance of a counted call
         self.evaluator = Evaluator(self)
         self.variables: dict[str, Block] = {}
         self.locals: dict[str, Attr] = {}
         self.outputs: dict[str, Attr] = {}
-        self.children: dict[str, Module | None] = {}
+        self.children: dict[str, list[Module]] = {}  # module name -> its instances
         self.own: dict[tuple[str, str, str], list[Resource]] = {}
-        self.current: Resource | None = None  # the instance being evaluated (each, count)
+        self.current: Instance | None = None  # the instance being evaluated (each, count)
         self._values: dict[str, Value] = {}
         self._busy: set[str] = set()
+        calls: list[Block] = []
         pending: list[Block] = []
         for block in blocks:
             if block.type in ("resource", "data") and len(block.labels) >= 2:
                 pending.append(block)
+            elif block.type == "module" and block.labels:
+                calls.append(block)
             else:
                 self._declare(block)
-        for block in pending:  # after locals and variables: for_each may use them
+        for block in calls:  # after locals and variables: count and for_each may use them
+            self.children[block.labels[0]] = self._call(block)
+        for block in pending:
             self._instances(block)
 
     # ------------------------------------------------------------------ declarations
@@ -141,66 +168,85 @@ class Module:
         elif block.type == "output" and block.labels:
             if "value" in block.attrs:
                 self.outputs[block.labels[0]] = block.attrs["value"]
-        elif block.type == "module" and block.labels:
-            self.children[block.labels[0]] = self._call(block)
+
+    def _keys(self, block: Block) -> Keys | str:
+        """The instances `count` or `for_each` make of a block: one (None, None) without
+        them, else one per count index / for_each key (none for `count = 0`); a string
+        saying why when they cannot be known statically (or are empty: a for_each known
+        to be empty is read as one left unresolved)."""
+        if "for_each" in block.attrs:
+            each = self.evaluator.value(block.attrs["for_each"].expr)
+            if isinstance(each, dict) and each:
+                return [(str(k), v) for k, v in each.items()]
+            if isinstance(each, list) and each and all(isinstance(v, str) for v in each):
+                return [(v, v) for v in dict.fromkeys(each)]
+            return f"for_each: {each.text}" if isinstance(each, Unknown) else \
+                "for_each: not a non-empty map or set of strings"
+        if "count" in block.attrs:
+            count = self.evaluator.value(block.attrs["count"].expr)
+            if isinstance(count, int) and not isinstance(count, bool):
+                return [(i, None) for i in range(count)]
+            return f"count: {count.text}" if isinstance(count, Unknown) else \
+                "count: not a number"
+        return [(None, None)]
 
     def _instances(self, block: Block) -> None:
         """One Resource per instance: per `for_each` key or `count` index when they are
         known statically, else one."""
         kind, name = block.labels[0], block.labels[1]
         address = f"{self.prefix}{'data.' if block.type == 'data' else ''}{kind}.{name}"
-        keys: list[tuple[str | int | None, Value]] = [(None, None)]
-        if "for_each" in block.attrs:
-            each = self.evaluator.value(block.attrs["for_each"].expr)
-            if isinstance(each, dict) and each:
-                keys = [(str(k), v) for k, v in each.items()]
-            elif isinstance(each, list) and each and all(isinstance(v, str) for v in each):
-                keys = [(v, v) for v in dict.fromkeys(each)]
-        elif "count" in block.attrs:
-            count = self.evaluator.value(block.attrs["count"].expr)
-            if isinstance(count, int) and not isinstance(count, bool):
-                keys = [(i, None) for i in range(count)]  # count = 0: no instance at all
+        keys = self._keys(block)
         instances = self.own.setdefault((block.type, kind, name), [])
-        for key, value in keys:
-            suffix = "" if key is None else f'["{key}"]' if isinstance(key, str) else f"[{key}]"
-            resource = Resource(block.type, kind, name, address + suffix,
+        for key, value in [(None, None)] if isinstance(keys, str) else keys:
+            resource = Resource(block.type, kind, name, address + _suffix(key),
                                 f"FgTf{len(self.tree.resources)}", block, self, key, value)
             instances.append(resource)
             self.tree.resources.append(resource)
 
     @contextmanager
-    def within(self, resource: Resource) -> Iterator[None]:
+    def within(self, instance: Instance) -> Iterator[None]:
         """Evaluate expressions as the given instance (`each.*`, `count.index`)."""
-        previous, self.current = self.current, resource
+        previous, self.current = self.current, instance
         try:
             yield
         finally:
             self.current = previous
 
-    def _call(self, block: Block) -> Module | None:
+    def _call(self, block: Block) -> list[Module]:
+        """The instances of a module call: one per `count` index or `for_each` key (their
+        inputs see `count.index`, `each.key`, `each.value`); one, with those unknown and a
+        note, when the count or for_each cannot be known statically."""
         name = block.labels[0]
         source = self.evaluator.value(block.attrs["source"].expr) \
             if "source" in block.attrs else None
         if not isinstance(source, str) or not source.startswith(("./", "../")):
             folder = self._installed(block, name, source)
             if folder is None:
-                return None
+                return []
         else:
             folder = posixpath.normpath(posixpath.join(self.folder, source))
         if folder == ".." or folder.startswith("../") or self.depth >= MAX_MODULE_DEPTH:
             self.tree.note(block.file, block.line, f"module {name}: '{source}' is outside "
                            "the scanned folder (or nested too deeply); not read")
-            return None
+            return []
         try:
             blocks = self.tree.parse(folder)
         except InputError as exc:
             self.tree.note(block.file, block.line, f"module {name}: {exc.message}")
-            return None
+            return []
         inputs = {k: v for k, v in block.attrs.items()
                   if k not in ("source", "version", "providers", "count", "for_each",
                                "depends_on")}
-        return Module(self.tree, folder, blocks, f"{self.prefix}module.{name}.", inputs,
-                      self, depth=self.depth + 1)
+        keys = self._keys(block)
+        if isinstance(keys, str):
+            self.tree.note(block.file, block.line, f"module {name}: {keys}, which cannot be "
+                           "known statically; the module is read once, with count.index, "
+                           "each.key and each.value unknown")
+            keys = [(None, None)]
+        return [Module(self.tree, folder, blocks, f"{self.prefix}module.{name}{_suffix(key)}.",
+                       inputs, self, depth=self.depth + 1, call=(*self.call, name), key=key,
+                       each_value=value)
+                for key, value in keys]
 
     def _installed(self, block: Block, name: str, source: Value) -> str | None:
         """The folder of `terraform init`'s copy of a remote module (never fetched here),
@@ -211,7 +257,7 @@ class Module:
         while top.caller is not None:
             top = top.caller
         manifest = self.tree.installed(top.folder)
-        key = ".".join([*(p for p in self.prefix.split(".")[1::2] if p), name])
+        key = ".".join([*self.call, name])
         folder = manifest.get(key)
         if folder is None:
             self.tree.note(block.file, block.line,
@@ -233,7 +279,7 @@ class Module:
         if root == "path" and isinstance(first, str):
             return self._path(first), 1
         if root == "module" and isinstance(first, str):
-            return self._module_output(first, parts[1:]), 2
+            return self._module_output(first, parts[1:])
         if root == "data" and len(parts) >= 2:
             return self._data(str(parts[0]), str(parts[1]), parts[2:])
         current = self.current
@@ -246,23 +292,12 @@ class Module:
         instances = self.own.get(("resource", root, str(first)))
         if not instances:
             return Unknown(f"{root}.{first} is not declared"), 1
-        return self._instance_ref(root, str(first), instances, parts[1:])
-
-    def _instance_ref(self, kind: str, name: str, instances: list[Resource],
-                      rest: list[str | int]) -> tuple[Value, int]:
-        """`type.name[key].attr` -> a Ref to that instance (Unknown when not one)."""
-        used = 1
-        keyed = instances[0].key is not None
-        chosen: Resource | None = instances[0] if not keyed else None
-        if rest and (isinstance(rest[0], int) or rest[0] == "*" or keyed):
-            index, used = rest[0], used + 1
-            chosen = next((r for r in instances if r.key == index), None) if keyed else \
-                (instances[0] if index in (0, "*") else None)
-            rest = rest[1:]
+        chosen, used = _pick(instances, parts[1:])
         if chosen is None:
-            return Unknown(f"{kind}.{name}: instance not known statically"), used
+            return Unknown(f"{root}.{first}: instance not known statically"), 1 + used
+        rest = parts[1 + used:]
         attribute = rest[0] if rest and isinstance(rest[0], str) and rest[0] != "*" else None
-        return self.ref(chosen, attribute), used + (1 if attribute else 0)
+        return self.ref(chosen, attribute), 1 + used + (1 if attribute else 0)
 
     def ref(self, resource: Resource, attribute: str | None) -> Ref:
         """A reference to a resource (its `.arn` -> `Ref(id, "Arn")`)."""
@@ -290,7 +325,8 @@ class Module:
             return self._values[key]
         value: Value = Unknown(f"var.{name}")
         if name in self.inputs and self.caller is not None:
-            value = self.caller.evaluate(self.inputs[name].expr, key)
+            with self.caller.within(self):  # the inputs of this instance of the call
+                value = self.caller.evaluate(self.inputs[name].expr, key)
         elif name in self.tfvars:
             value = self.tfvars[name]
         elif name in self.variables and "default" in self.variables[name].attrs:
@@ -326,12 +362,16 @@ class Module:
         return posixpath.relpath(top.folder, self.folder) if which in ("root", "cwd") \
             else Unknown(f"path.{which}")
 
-    def _module_output(self, name: str, rest: list[str | int]) -> Value:
-        child = self.children.get(name)
-        output = rest[0] if rest else None
+    def _module_output(self, name: str, rest: list[str | int]) -> tuple[Value, int]:
+        """`module.name.output` or `module.name[key].output` and the parts it used."""
+        instances = self.children.get(name)
+        child, used = _pick(instances, rest) if instances else (None, 0)
+        output = rest[used] if len(rest) > used else None
         if child is None or not isinstance(output, str) or output not in child.outputs:
-            return Unknown(f"module.{name}.{output}")
-        return child.evaluate(child.outputs[output].expr, f"output.{output}")
+            shown = "".join(_suffix(p) if isinstance(p, int) or i < used else f".{p}"
+                            for i, p in enumerate(rest[:used + 1]))
+            return Unknown(f"module.{name}{shown}"), 1 + min(len(rest), used + 1)
+        return child.evaluate(child.outputs[output].expr, f"output.{output}"), 2 + used
 
     def _data(self, kind: str, name: str, rest: list[str | int]) -> tuple[Value, int]:
         found = self.own.get(("data", kind, name))
@@ -398,10 +438,27 @@ class Module:
     def all_modules(self) -> list[Module]:
         """This module and every module it calls, depth first."""
         out = [self]
-        for child in self.children.values():
-            if child is not None:
+        for instances in self.children.values():
+            for child in instances:
                 out.extend(child.all_modules())
         return out
+
+
+def _suffix(key: str | int | None) -> str:
+    """The address suffix of an instance: `["key"]`, `[0]`, or none."""
+    return "" if key is None else f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+
+
+def _pick(instances: Sequence[_I], rest: list[str | int]) -> tuple[_I | None, int]:
+    """The instance a traversal names (`x[0]`, `x["k"]`, `x[*]`, or `x` when it is not
+    counted) and how many of `rest` the index used (None when it is not known)."""
+    keyed = instances[0].key is not None
+    if rest and (isinstance(rest[0], int) or rest[0] == "*" or keyed):
+        index = rest[0]
+        if keyed:
+            return next((r for r in instances if r.key == index), None), 1
+        return (instances[0] if index in (0, "*") else None), 1
+    return (None if keyed else instances[0]), 0
 
 
 def _calls(expr: LarkTree | Token, function: str) -> bool:
