@@ -23,8 +23,8 @@ from faasguard.analysis.js.parse import (
     JsModuleCache,
     js_module_cache,
     line,
-    string_value,
 )
+from faasguard.analysis.js.spots import local_specifiers
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.modules import paused_gc
@@ -172,15 +172,9 @@ def _module_graph(cache: JsModuleCache, file: str) -> list[str]:
         index += 1
         if module is None:
             continue
-        specs = [string_value(n.child_by_field_id(module.fid.source))
-                 for n in (*module.nodes("import"), *module.nodes("export"))]
-        for node in module.nodes("require"):
-            args = node.child_by_field_id(module.fid.arguments)
-            first = args.named_child(0) if args is not None else None
-            if first is not None:
-                specs.append(string_value(first))
+        specs = local_specifiers(module)
         for spec in specs:
-            target = cache.resolve_local(module.file, spec) if spec is not None else None
+            target = cache.resolve_local(module.file, spec)
             if target is not None and target not in seen:
                 seen.append(target)
     return seen
