@@ -50,3 +50,32 @@ def test_views_nested_in_a_factory_are_entry_points() -> None:
         ("web.py:26", "Command injection: Flask path parameter 'name' (name)")]
     assert _injections("factory_imported") == [
         ("myapp/__init__.py:14", "Command injection: Flask path parameter 'key' (key)")]
+
+
+def test_routes_of_factories_helpers_and_nested_blueprints() -> None:
+    assert sorted(_routes("factory_deep")) == [
+        ("DELETE", "/cache/{age}", "core/routes.py:21"),  # a helper's helper
+        ("GET", "/api/status", "core/factory.py:22"),  # blueprint made in the factory
+        ("GET", "/api/v1/items/{item_id}", "core/factory.py:26"),  # nested: prefixes joined
+        ("GET", "/files/{name+}", "core/routes.py:7"),  # register_routes(app), imported
+        ("GET", "/health", "core/base.py:7"),  # the factory the app comes from
+        ("GET", "/ping", "core/routes.py:12"),  # add_url_rule in a helper
+        ("POST", "/admin/users/{user_id}/reset", "core/admin.py:7")]  # app=app, nested
+
+
+def test_what_the_app_is_not_given_adds_no_routes() -> None:
+    # a blueprint made but never registered, a helper given no app (configure_logging),
+    # a function making an app of its own (register_debug), an external CORS(app)
+    paths = {path for _, path, _ in _routes("factory_deep")}
+    assert not {p for p in paths if p.startswith(("/unused", "/never", "/debug"))}
+
+
+def test_views_of_deep_factories_and_nested_blueprints_are_entry_points() -> None:
+    assert _injections("factory_deep") == [
+        ("core/factory.py:28", "Command injection: Flask path parameter 'item_id' (item_id)")]
+    injections = [(str(f.location), f.rule_id)
+                  for f in scan(str(FIXTURES / "factory_deep")).findings
+                  if f.rule_id.startswith("FG-INJ") and f.location.file == "core/routes.py"]
+    # the view nested in register_routes; not register_debug's (line 33): its own app is
+    # not the one Zappa serves
+    assert injections == [("core/routes.py:9", "FG-INJ-005")]

@@ -5,12 +5,15 @@ setting names (Zappa's `app_function`): the views decorated with `@<app>.route(.
 the one-method shortcuts (`@<app>.get`, `post`, `put`, `delete`, `patch`), the rules
 added by `<app>.add_url_rule("/x", view_func=f, methods=[...])` at the module's top level
 (`route_registrations` lists both, as `Decorated` records), and those of the blueprints
-the app registers at its module's top level
+the app registers
 (`app.register_blueprint(bp, url_prefix="/v1")`; the blueprint defined in the same
-module or imported from a module of the project), under their `url_prefix`. An app made
-by a factory (`app = create_app()`, the factory in the module or imported from a module
-of the project) has the routes and blueprints the factory's body registers on its own
-`Flask(...)` object (`app_factory`). Paths are
+module or function, or imported from a module of the project), under their `url_prefix`,
+and the blueprints those register (`bp.register_blueprint(child)`, prefixes joined). An
+app made by a factory (`app = create_app()`, the factory in the module or imported from a
+module of the project) has the routes and blueprints the factory's body registers on its
+own `Flask(...)` object or on the app it takes from another factory, and a helper the
+app is passed to (`register_routes(app)`) registers routes on it too: `app_scopes` lists
+every such place. Paths are
 written the way API Gateway writes them: `<id>` and `<int:id>` become `{id}`,
 `<path:key>` (which matches slashes) becomes `{key+}`.
 """
@@ -73,26 +76,155 @@ def flask_routes(root: str, code_dir: str, handler: str) -> list[AppRoute]:
         tree = parse_python(root, rel)
     except InputError:
         return []
-    routes = _app_routes(root, code_dir, tree, rel, set(app_objects(tree, "Flask")) | {obj})
+    return [route for scope in app_scopes(root, code_dir, tree, rel, obj)
+            for route in _routes(scope.tree, scope.file, set(scope.objects), scope.prefix)]
+
+
+#: How deep helpers, factories calling factories and nested blueprints are followed.
+MAX_DEPTH = 8
+Body = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class RouteScope:
+    """Code that registers routes of one Flask app: the `route_registrations` of the names
+    `objects` in `tree` (from module `file`) are routes of the app, under `prefix`.
+
+    `app`: the names are the app object itself (else a blueprint). `function`: the factory
+    or helper whose body `tree` holds (then `tree` is that module's imports, classes and
+    assignments followed by the body, and the views are the functions nested in the body;
+    see `views`), or None for a module's top level."""
+
+    file: str
+    tree: ast.Module
+    objects: frozenset[str]
+    prefix: str = ""
+    app: bool = True
+    function: Body | None = None
+
+    def views(self) -> dict[str, Body]:
+        """The functions its route registrations may name, by name."""
+        body = self.function.body if self.function is not None else self.tree.body
+        return {n.name: n for n in body if isinstance(n, (ast.FunctionDef,
+                                                           ast.AsyncFunctionDef))}
+
+
+def app_scopes(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
+               ) -> list[RouteScope]:
+    """Everywhere the Flask app `obj` of module `rel` (parsed as `tree`) gets routes, in
+    order: the module's top level (every `Flask(...)` object it makes, and `obj`); the
+    factory that makes `obj` (`obj = create_app()`, the factory in the module or imported
+    from the project), and the factories that factory takes its app from; the helpers the
+    app is passed to (`register_routes(app)`, at any of those places, a function of the
+    project); and the blueprints registered at each of them, with the blueprints those
+    register (`bp.register_blueprint(child)`), their `url_prefix`es joined."""
+    scopes = _Scopes(root, code_dir)
+    scopes.app(rel, tree, tree, set(app_objects(tree, "Flask")) | {obj}, None, 0)
     factory = app_factory(root, code_dir, tree, rel, obj)
     if factory is not None:
-        routes.extend(_app_routes(root, code_dir, factory.tree, factory.file, factory.objects,
-                                  factory.module))
-    return routes
+        scopes.factory(factory.file, factory.module, factory.function, 1)
+    return scopes.out
 
 
-def _app_routes(root: str, code_dir: str, tree: ast.Module, rel: str, objects: set[str],
-                home: ast.Module | None = None) -> list[AppRoute]:
-    """The routes the app objects `objects` of `tree` register, their blueprints' too
-    (`home`: the whole module when `tree` is a factory's, where its blueprints live)."""
-    routes = _routes(tree, rel, objects, "")
-    for bp in registered_blueprints(root, code_dir, tree, rel, objects):
-        bp_tree = home if home is not None and bp.tree is tree else bp.tree
-        prefix = bp.options.get("url_prefix")
-        if not isinstance(prefix, str):
-            prefix = _constructor_prefix(bp_tree, bp.name)
-        routes.extend(_routes(bp_tree, bp.file, {bp.name}, prefix))
-    return routes
+class _Scopes:
+    """Collects the RouteScopes of one app (see `app_scopes`), each place once."""
+
+    def __init__(self, root: str, code_dir: str) -> None:
+        self.root, self.code_dir = root, code_dir
+        self.out: list[RouteScope] = []
+        self._seen: set[tuple[str, int, frozenset[str], str]] = set()
+
+    def factory(self, file: str, module: ast.Module, function: Body, depth: int) -> bool:
+        """Add the scopes of a function that makes a Flask app; False when it makes none
+        (its app: a `Flask(...)` of its body, or the app another factory returns)."""
+        body = _body_tree(module, function)
+        objects = set(app_objects(ast.Module(body=list(function.body), type_ignores=[]),
+                                  "Flask"))
+        for node in function.body:
+            if depth < MAX_DEPTH and isinstance(node, ast.Assign) and \
+                    isinstance(node.value, ast.Call):
+                inner = called_function(self.root, self.code_dir, module, file,
+                                        node.value.func)
+                if inner is not None and self.factory(*inner, depth + 1):
+                    objects.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if objects:
+            self.app(file, module, body, objects, function, depth)
+        return bool(objects)
+
+    def app(self, file: str, module: ast.Module, tree: ast.Module, objects: set[str],
+            function: Body | None, depth: int) -> None:
+        """The app's routes in `tree`, the blueprints it registers there and the helpers
+        it is passed to."""
+        if not self._first(file, function or module, objects, ""):
+            return
+        self.out.append(RouteScope(file, tree, frozenset(objects), "", True, function))
+        self._blueprints(file, module, tree, objects, function, "", depth)
+        if depth >= MAX_DEPTH:
+            return
+        for stmt in tree.body if function is None else function.body:
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if not isinstance(call, ast.Call):
+                continue
+            helper = called_function(self.root, self.code_dir, module, file, call.func)
+            param = _parameter(call, helper[2], objects) if helper is not None else None
+            if helper is not None and param is not None:
+                self.app(helper[0], helper[1], _body_tree(helper[1], helper[2]), {param},
+                         helper[2], depth + 1)
+
+    def _blueprints(self, file: str, module: ast.Module, tree: ast.Module, objects: set[str],
+                    function: Body | None, prefix: str, depth: int) -> None:
+        """The blueprints `objects` register in `tree` (and, nested, theirs)."""
+        for bp in registered_blueprints(self.root, self.code_dir, tree, file, objects):
+            home, home_function = bp.tree, None
+            if bp.tree is tree and function is not None:  # defined where it is registered
+                local = _assigned(function.body, bp.name)
+                home, home_function = (tree, function) if local else (module, None)
+            own = bp.options.get("url_prefix")
+            if not isinstance(own, str):
+                own = _constructor_prefix(home, bp.name)
+            joined = _join(prefix, own) if own else prefix
+            if not self._first(bp.file, home_function or home, {bp.name}, joined):
+                continue
+            self.out.append(RouteScope(bp.file, home, frozenset({bp.name}), joined, False,
+                                       home_function))
+            if depth < MAX_DEPTH:  # `bp.register_blueprint(child)` where bp is defined
+                self._blueprints(bp.file, home if home_function is None else module, home,
+                                 {bp.name}, home_function, joined, depth + 1)
+                if home is not tree and bp.file == file:  # or where the app registers it
+                    self._blueprints(file, module, tree, {bp.name}, function, joined,
+                                     depth + 1)
+
+    def _first(self, file: str, where: ast.AST, objects: set[str], prefix: str) -> bool:
+        key = (file, id(where), frozenset(objects), prefix)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+
+def _assigned(body: list[ast.stmt], name: str) -> bool:
+    """Does a statement of `body` assign `name`?"""
+    return any(isinstance(t, ast.Name) and t.id == name
+               for n in body if isinstance(n, ast.Assign) for t in n.targets)
+
+
+def _parameter(call: ast.Call, function: Body, objects: set[str]) -> str | None:
+    """The parameter of `function` a call passes one of the app objects `objects` to."""
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Name) and arg.id in objects and index < len(params):
+            return params[index]
+    names = params + [a.arg for a in function.args.kwonlyargs]
+    return next((k.arg for k in call.keywords if k.arg in names and
+                 isinstance(k.value, ast.Name) and k.value.id in objects), None)
+
+
+def _body_tree(module: ast.Module, function: Body) -> ast.Module:
+    """A module made of `module`'s imports, classes and assignments followed by the body of
+    `function` (so what reads a module's top level reads the body's statements)."""
+    context = [n for n in module.body
+               if isinstance(n, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Assign))]
+    return ast.Module(body=[*context, *function.body], type_ignores=[])
 
 
 @dataclass(frozen=True)
@@ -106,35 +238,43 @@ class Factory:
 
     file: str
     module: ast.Module
-    function: ast.FunctionDef | ast.AsyncFunctionDef
+    function: Body
     objects: set[str]
     tree: ast.Module
 
 
 def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
                 ) -> Factory | None:
-    """The factory assigned to the top-level name `obj` of module `rel` (`obj =
-    create_app(...)`, the factory defined there or imported from a module of the
-    project), if it makes a Flask object; else None. One level: a factory calling
-    another factory is not followed."""
+    """The function whose call is assigned to the top-level name `obj` of module `rel`
+    (`obj = create_app(...)`, defined there or imported from a module of the project);
+    None when there is none. `objects`: the `Flask(...)` objects its own body makes (see
+    `app_scopes` for factories that take their app from another factory)."""
     callee = None
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == obj for t in node.targets):
             callee = node.value.func if isinstance(node.value, ast.Call) else None
+    found = called_function(root, code_dir, tree, rel, callee) if callee is not None \
+        else None
+    if found is None:
+        return None
+    owner_rel, owner, function = found
+    body = ast.Module(body=list(function.body), type_ignores=[])
+    return Factory(owner_rel, owner, function, set(app_objects(body, "Flask")),
+                   _body_tree(owner, function))
+
+
+def called_function(root: str, code_dir: str, tree: ast.Module, rel: str, callee: ast.expr
+                    ) -> tuple[str, ast.Module, Body] | None:
+    """The project function a call of `callee` (`f` or `module.f`) in module `rel` runs:
+    its module's file, its tree and its definition (None when it is not one statically)."""
+    imports = module_imports(tree, dotted_module(rel, code_dir), rel.endswith("__init__.py"))
     if isinstance(callee, ast.Name):
         name, owner, owner_rel = callee.id, tree, rel
-        imports = module_imports(tree, dotted_module(rel, code_dir),
-                                 rel.endswith("__init__.py"))
         dotted = imports.get(name)
-    elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name):
-        name = callee.attr
-        imports = module_imports(tree, dotted_module(rel, code_dir),
-                                 rel.endswith("__init__.py"))
-        base = imports.get(callee.value.id)
-        dotted = f"{base}.{name}" if base else None
-        if dotted is None:
-            return None
+    elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name) and \
+            callee.value.id in imports:
+        name, dotted = callee.attr, f"{imports[callee.value.id]}.{callee.attr}"
     else:
         return None
     if dotted is not None:  # imported from another module of the project
@@ -149,16 +289,7 @@ def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
     function = next((n for n in owner.body if isinstance(n, (ast.FunctionDef,
                                                               ast.AsyncFunctionDef))
                      and n.name == name), None)
-    if function is None:
-        return None
-    body = ast.Module(body=list(function.body), type_ignores=[])
-    objects = set(app_objects(body, "Flask"))
-    if not objects:
-        return None
-    context = [n for n in owner.body
-               if isinstance(n, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Assign))]
-    return Factory(owner_rel, owner, function, objects,
-                   ast.Module(body=[*context, *function.body], type_ignores=[]))
+    return (owner_rel, owner, function) if function is not None else None
 
 
 def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:

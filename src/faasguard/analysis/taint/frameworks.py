@@ -7,8 +7,10 @@ imported): the views decorated with `@<app>.route(...)` or Flask's `@<app>.get(.
 parameters are path parameters: Chalice `{id}`, Flask `<id>`; Flask's
 `int`/`float` converters make a parameter a number, not attacker text), the views of
 the blueprints the app object registers (`app.register_blueprint(bp)`, at the top level
-of the app's module), the views nested in the factory that makes the app object
-(`app = create_app()`: `loaders.flask_routes.app_factory`), and for
+of the app's module; for Flask also nested blueprints), and for a Flask app the views
+nested in the factory that makes the app object (`app = create_app()`, and the factories
+it takes its app from) and in the helpers the app is passed to (`register_routes(app)`):
+everywhere `loaders.flask_routes.app_scopes` finds routes registered. For
 Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose first
 parameter is the raw Lambda event of that trigger. Chalice's event decorators
 (`on_s3_event`, ...) already make functions of their own and need nothing here.
@@ -36,7 +38,7 @@ from faasguard.analysis.taint.modules import (
 )
 from faasguard.loaders.decorators import app_objects
 from faasguard.loaders.django_routes import DjangoView
-from faasguard.loaders.flask_routes import FLASK_PARAM, app_factory, route_registrations
+from faasguard.loaders.flask_routes import FLASK_PARAM, app_factory, app_scopes, route_registrations
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
@@ -86,12 +88,13 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     framework = next((name for name in _FRAMEWORKS if obj in app_objects(module.tree, name)),
                      None)
     views: list[View] = []
-    if framework is not None:
+    if framework == "Chalice":
         views.extend(_route_views(module, obj, framework, obj))
         for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
             views.extend(_route_views(owner, blueprint, framework, None))
-    else:
-        views.extend(_factory_views(function, module, obj, cache))
+    elif framework == "Flask" or app_factory(cache.root, function.code_dir or ".",
+                                             module.tree, module.file, obj) is not None:
+        views.extend(_flask_views(function, module, obj, cache))
     views.extend(_event_functions(function, cache))
     return views
 
@@ -109,32 +112,32 @@ def module_views(module: Module) -> list[View]:
     return out
 
 
-def _factory_views(function: Function, module: Module, obj: str, cache: ModuleCache
-                   ) -> list[View]:
-    """The views of an app made by a factory (`app = create_app()`): the functions nested
-    in the factory that its Flask object routes to, and its blueprints' views."""
-    factory = app_factory(cache.root, function.code_dir or ".", module.tree, module.file, obj)
-    owner = cache.try_get(factory.file) if factory is not None else None
-    if factory is None or owner is None:
-        return []
-    nested = {n.name: n for n in factory.function.body
-              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+def _flask_views(function: Function, module: Module, obj: str, cache: ModuleCache
+                 ) -> list[View]:
+    """The views of a Flask app, wherever `app_scopes` finds its routes registered (the
+    module's top level, factories, helpers, blueprints); each view once."""
     views: list[View] = []
-    for local in sorted(factory.objects):
-        views.extend(_route_views(owner, local, "Flask", obj, (factory.tree, nested)))
-        for home, blueprint in _blueprints(owner, local, cache, function.code_dir or "",
-                                           factory.function.body):
-            views.extend(_route_views(home, blueprint, "Flask", None))
+    seen: set[int] = set()
+    for scope in app_scopes(cache.root, function.code_dir or ".", module.tree, module.file,
+                            obj):
+        owner = module if scope.file == module.file else cache.try_get(scope.file)
+        if owner is None:
+            continue
+        nested = (scope.tree, scope.views()) if scope.function is not None else None
+        for name in sorted(scope.objects):
+            for view in _route_views(owner, name, "Flask", obj if scope.app else None, nested):
+                if id(view.node) not in seen:
+                    seen.add(id(view.node))
+                    views.append(view)
     return views
 
 
-def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str,
-                body: list[ast.stmt] | None = None) -> list[tuple[Module, str]]:
-    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level
-    (or in `body`, a factory's): (the module defining the blueprint object, its name
-    there)."""
+def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
+                ) -> list[tuple[Module, str]]:
+    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level:
+    (the module defining the blueprint object, its name there)."""
     out: list[tuple[Module, str]] = []
-    for stmt in module.tree.body if body is None else body:
+    for stmt in module.tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if not isinstance(call, ast.Call) or not call.args \
                 or dotted_name(call.func) != f"{obj}.register_blueprint":
