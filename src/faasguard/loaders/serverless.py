@@ -33,6 +33,7 @@ from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_events import EventEnv, add_events
 from faasguard.loaders.template import as_int
 from faasguard.loaders.variables import VariableResolver, VariableSettings
+from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     App,
     EnvVar,
@@ -230,6 +231,7 @@ class _Loader:
                                self.warn)
         self._functions()
         self._cloudformation()
+        serve_wsgi_apps(self.ctx, self.app, self.config, self.warn)  # serverless-wsgi
 
     def _layers(self) -> None:
         layers = self.config.get("layers")

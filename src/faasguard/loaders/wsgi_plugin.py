@@ -1,0 +1,149 @@
+"""The serverless-wsgi plugin: a WSGI app (Flask, Django) behind serverless.yml functions.
+
+The plugin packages a Lambda handler of its own, `wsgi_handler.handler` (called
+`wsgi.handler` before version 1.7), which serves the WSGI application that
+`custom.wsgi.app` names with its module path: `api.app` (a Flask object) or
+`mysite.wsgi.application` (Django's `get_wsgi_application()`). For every function of the
+file with that handler, `serve_wsgi_apps`:
+
+- makes the function's handler the WSGI app, as the Zappa loader does with
+  `app_function` (the handler as written stays in `properties["wsgi_handler"]`), so
+  handler resolution, the taint analysis and the AWS-call analysis read the app's code;
+- lists the routes of the app's own router (`loaders.flask_routes`, or for Django the
+  `urlpatterns` of `ROOT_URLCONF`: `loaders.django_routes`) as `app_routes` of the API
+  whose catch-all route (`{proxy+}`) reaches the function, with that route's authoriser;
+- for Django, finds the settings module in `DJANGO_SETTINGS_MODULE` of the function's
+  environment, else in the WSGI module's `os.environ.setdefault("DJANGO_SETTINGS_MODULE",
+  "mysite.settings")`, and keeps the views (`properties["django_views"]`) as taint entry
+  points.
+
+What cannot be read (no `custom.wsgi.app`, a module not in the project, no settings
+module) is a warning at the function or at `custom.wsgi.app`; the load goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from faasguard.loaders import LoadContext
+from faasguard.loaders.documents import InputError, LDict
+from faasguard.model import App, Function, Route
+
+if TYPE_CHECKING:
+    from faasguard.loaders.flask_routes import AppRoute
+
+#: The handlers the plugin packages (the second, its name before version 1.7).
+WSGI_HANDLERS = ("wsgi_handler.handler", "wsgi.handler")
+SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
+Warn = Callable[[str, "int | None"], None]
+
+
+def serve_wsgi_apps(ctx: LoadContext, app: App, config: LDict, warn: Warn) -> None:
+    """Point the functions of one serverless.yml that run the plugin's handler at the WSGI
+    app `custom.wsgi.app` names, and list its routes (see the module docstring)."""
+    served = [fn for fn in app.functions.values() if fn.handler in WSGI_HANDLERS
+              and fn.id.startswith(f"{ctx.file}#")]
+    if not served:
+        return
+    custom = config.get("custom")
+    settings = custom.get("wsgi") if isinstance(custom, dict) else None
+    target = settings.get("app") if isinstance(settings, dict) else None
+    line = settings.line_of("app") if isinstance(settings, LDict) and \
+        "app" in settings else None
+    for fn in served:
+        if not isinstance(target, str) or "." not in target:
+            warn(f"function {fn.id.split('#', 1)[1]} runs serverless-wsgi's handler "
+                 f"{fn.handler}, but custom.wsgi.app names no WSGI app (module.object); "
+                 "the app's code and routes are not read", fn.location.line)
+            continue
+        problem = _serve(ctx, app, fn, target)
+        if problem is not None:
+            warn(f"custom.wsgi.app {target}: {problem}; the app's routes are not all known",
+                 line)
+
+
+def _serve(ctx: LoadContext, app: App, fn: Function, target: str) -> str | None:
+    """Serve one function from the WSGI app `target`; why its routes are unknown, if so."""
+    from faasguard.loaders.blueprints import module_file
+    from faasguard.loaders.decorators import parse_python
+    from faasguard.loaders.django_routes import django_project
+    from faasguard.loaders.flask_routes import flask_routes
+
+    code_dir = fn.code_dir or "."
+    fn.properties["wsgi_handler"] = fn.handler
+    fn.handler = target
+    module, _, obj = target.rpartition(".")
+    rel = module_file(ctx.root, code_dir, module)
+    if rel is None:
+        return f"module {module} is not in the project"
+    try:
+        tree = parse_python(ctx.root, rel)
+    except InputError as exc:
+        return exc.message
+    routes: list[AppRoute]
+    problem = None
+    if _is_django_application(tree, obj):
+        settings = _settings_module(fn, tree)
+        if settings is None:
+            return (f"a Django application without {SETTINGS_VARIABLE} (in the function's "
+                    "environment or the module's os.environ.setdefault)")
+        project = django_project(ctx.root, code_dir, settings)
+        fn.properties["django_settings"] = settings
+        fn.properties["django_views"] = tuple(project.views)
+        routes = project.routes
+        problem = "; ".join(project.problems) or None
+    else:
+        routes = flask_routes(ctx.root, code_dir, target)
+    _add_app_routes(app, fn, routes)
+    return problem
+
+
+def _is_django_application(tree: ast.Module, obj: str) -> bool:
+    """Is `obj` assigned Django's WSGI application (`get_wsgi_application()`, maybe
+    wrapped: `WhiteNoise(get_wsgi_application())`)?"""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == obj for t in node.targets):
+            return any(isinstance(call, ast.Call) and _callee(call) == "get_wsgi_application"
+                       for call in ast.walk(node.value))
+    return False
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else ""
+
+
+def _settings_module(fn: Function, tree: ast.Module) -> str | None:
+    """The settings module: the function's DJANGO_SETTINGS_MODULE (a string), else the
+    default the WSGI module sets with `os.environ.setdefault(...)`."""
+    from faasguard.loaders.decorators import literal
+
+    variable = fn.environment.get(SETTINGS_VARIABLE)
+    if variable is not None and isinstance(variable.value, str) and variable.value:
+        return variable.value
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                call.func.attr == "setdefault" and len(call.args) == 2 and \
+                literal(call.args[0]) == SETTINGS_VARIABLE:
+            value = literal(call.args[1])
+            return value if isinstance(value, str) and value else None
+    return None
+
+
+def _add_app_routes(app: App, fn: Function, routes: list[AppRoute]) -> None:
+    """The app's routes, behind each catch-all route of the function's HTTP events."""
+    for trigger in fn.triggers:
+        proxy = trigger.route
+        api = app.apis.get(proxy.api) if proxy is not None else None
+        if proxy is None or api is None or not proxy.path.endswith("{proxy+}"):
+            continue
+        api.app_routes.extend(
+            Route(api.id, proxy.api_kind, r.method, r.path, r.location, function=fn.id,
+                  authorizer=proxy.authorizer, api_key_required=proxy.api_key_required,
+                  pattern=r.pattern)
+            for r in routes)
