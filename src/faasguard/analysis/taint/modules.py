@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import itertools
 import os
 import re
 import warnings
@@ -75,6 +74,7 @@ class Module:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     assigned: set[str] = field(default_factory=set)
     global_kinds: dict[str, str] | None = None  # filled by the taint engine on first use
+    source: str = field(default="", repr=False)  # the text parsed ('' when not kept)
 
     @property
     def directory(self) -> str:
@@ -200,6 +200,9 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._libraries: set[str] = set()
         self._wanted: set[str] = set()
         self._pins: dict[str, int] = {}
+        self._frozen = False  # the objects alive at the first drop were frozen
+        #: the files parsed after the first `retain` (those `release` may drop), in order
+        self._tail: list[str] = []
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""
@@ -237,23 +240,40 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         a module: between two handlers or two files."""
         if len(self.modules) <= self.retain:
             return
-        for rel in list(itertools.islice(self.modules, self.retain, None)):
-            if rel in self._pins or rel in self._libraries or rel in self._wanted:
-                continue
-            module = self.modules[rel]
-            wanted = [callback(module) for callback in self.before_drop]
-            if any(wanted) and len(self._wanted) < self.retain_wanted:
-                self._wanted.add(rel)
-                continue
-            del self.modules[rel]
-            self._dropped_aliases[rel] = module.aliases
-            # a class refers back to its module: clear that cycle so reference counting
-            # frees the tree (the cyclic collector is paused or frozen during analyses)
-            module.classes.clear()
-        if not gc.isenabled():
+        kept = []
+        for rel in self._tail:
+            if rel in self._pins or rel in self._libraries or rel in self._wanted \
+                    or not self._drop(rel):
+                kept.append(rel)
+        self._tail = kept
+        if gc.isenabled():
+            return
+        if not self._frozen:
+            # the first drop: the trees kept so far stay for the whole scan; moving them
+            # out of the collector's sight costs nothing, walking them once costs about
+            # a third of their parsing (what else they hold is frozen at the step's end
+            # anyway, see paused_gc)
+            gc.freeze()
+            self._frozen = True
+        else:
             # the previous handler's analysis may have left reference cycles holding its
             # trees (closures of an interpreter); only the youngest objects are walked
             gc.collect(0)
+
+    def _drop(self, rel: str) -> bool:
+        """Drop one tree unless a `before_drop` callback wants it; True if dropped (a
+        function of its own, so no local variable holds the tree when `release` collects)."""
+        module = self.modules[rel]
+        wanted = [callback(module) for callback in self.before_drop]
+        if any(wanted) and len(self._wanted) < self.retain_wanted:
+            self._wanted.add(rel)
+            return False
+        del self.modules[rel]
+        self._dropped_aliases[rel] = module.aliases
+        # a class refers back to its module: clear that cycle so reference counting
+        # frees the tree (the cyclic collector is paused or frozen during analyses)
+        module.classes.clear()
+        return True
 
     def aliases(self, rel: str) -> dict[str, str] | None:
         """The import aliases of a module (parsed only if it never was), or None when
@@ -279,8 +299,10 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
             raise ParseError(f"is not valid Python source: {exc}") from None
         except (RecursionError, MemoryError):
             raise ParseError("is too deeply nested to parse") from None
-        module = Module(rel, tree, _dotted_of_file(rel))
+        module = Module(rel, tree, _dotted_of_file(rel), source=text)
         _index(module)
+        if len(self.modules) >= self.retain:
+            self._tail.append(rel)
         return module
 
     def find(self, dotted: str, search: tuple[str, ...]) -> Module | None:
