@@ -17,8 +17,8 @@ from typing import Any
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.secrets import find_secret
-from faasguard.loaders.documents import InputError, line_of, load_file
+from faasguard.analysis.secrets import find_secret, is_secret_name, known_format
+from faasguard.loaders.documents import InputError, LDict, line_of, load_file
 from faasguard.model import App
 
 TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk", "terraform"}
@@ -39,27 +39,62 @@ def secrets_in(data: Any, file: str) -> FileFacts:
 
 def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]) -> None:
     """Judge the string scalars under `node` (at `path`, written under `name`) in document
-    order. A scalar's path is spelled only when it holds a secret."""
+    order. A scalar's path is spelled only when it holds a secret. Only a scalar under a
+    secret's name or of a known format can be one (`find_secret` without entropy): others
+    are passed over without a call."""
     if isinstance(node, dict):
+        key_lines = node.key_lines if isinstance(node, LDict) else None
         for key, value in node.items():
-            text = str(key)
-            lower = text.lower()
-            if lower in _ENVIRONMENT_KEYS:
+            kind = _KEY_KINDS.get(key) if type(key) is str else None
+            if kind is None:
+                kind = _key_kind(key)
+            if kind is _ENVIRONMENT:
                 continue
-            here = line_of(node, key, line)
-            label = name if lower in _VALUE_KEYS else text
+            label = name if kind is _VALUE else key if type(key) is str else str(key)
             if isinstance(value, str):
-                _judge(label, value, here, out, path, f".{text}" if path else text)
+                if label is not None and is_secret_name(label) or known_format(value):
+                    text = str(key)
+                    _judge(label, value, _line_in(key_lines, node, key, line), out, path,
+                           f".{text}" if path else text)
             elif isinstance(value, (dict, list)):
-                _walk(value, label, f"{path}.{text}" if path else text, here, out)
+                text = str(key)
+                _walk(value, label, f"{path}.{text}" if path else text,
+                      _line_in(key_lines, node, key, line), out)
     elif isinstance(node, list):
+        secret_name = name is not None and is_secret_name(name)
         for index, value in enumerate(node):
             if isinstance(value, str):
-                _judge(name, value, line_of(node, index, line), out, path, f"[{index}]")
+                if secret_name or known_format(value):
+                    _judge(name, value, line_of(node, index, line), out, path, f"[{index}]")
             elif isinstance(value, (dict, list)):
                 _walk(value, name, f"{path}[{index}]", line_of(node, index, line), out)
     elif isinstance(node, str):
         _judge(name, node, line, out, path, "")
+
+
+#: What a key says about the values under it (see `_key_kind`).
+_ENVIRONMENT, _VALUE, _NAME = "environment", "value", "name"
+_KEY_KINDS: dict[str, str] = {}
+_KEY_KINDS_MAX = 65_536
+
+
+def _key_kind(key: Any) -> str:
+    """_ENVIRONMENT for a key whose subtree is an environment (skipped), _VALUE for a key
+    that carries the value of the key above it, else _NAME; remembered per string key
+    (templates repeat their keys)."""
+    lower = str(key).lower()
+    kind = _ENVIRONMENT if lower in _ENVIRONMENT_KEYS else \
+        _VALUE if lower in _VALUE_KEYS else _NAME
+    if type(key) is str and len(_KEY_KINDS) < _KEY_KINDS_MAX:
+        _KEY_KINDS[key] = kind
+    return kind
+
+
+def _line_in(key_lines: dict[Any, int] | None, node: Any, key: Any, default: int) -> int:
+    """`line_of(node, key, default)`, with the key lines of an LDict at hand."""
+    if key_lines is None:
+        return line_of(node, key, default)
+    return key_lines.get(key, node.line) or default
 
 
 def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: str,

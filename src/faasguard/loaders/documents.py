@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - libyaml is a hard requirement in practice
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000
@@ -44,6 +44,31 @@ _ScalarNode = yaml.ScalarNode
 _intern = sys.intern
 
 
+_PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag (see _Loader.resolve)
+_PLAIN_TAGS_MAX = 100_000
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, with the implicit tag of each plain scalar looked up once per
+    process: keys and values repeat across templates, and PyYAML's resolver (Python, a
+    regular-expression match per scalar) is a fifth of the parse."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if self.yaml_path_resolvers:  # none unless a program adds some to PyYAML's loaders
+            return super().resolve(kind, value, implicit)
+        if kind is _ScalarNode:
+            if not implicit[0]:  # quoted: a string
+                return self.DEFAULT_SCALAR_TAG
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX and len(value) <= 64:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else \
+            self.DEFAULT_MAPPING_TAG
+
+
 class InputError(Exception):
     """A file that cannot be read as asked: the message says why, `line` says where."""
 
@@ -60,9 +85,13 @@ class LDict(dict):
     end_line: int = 0
     key_lines: dict[Any, int]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.key_lines = {}
+    # No __init__: dict's own is several times faster, and loaders make many small
+    # mappings. `key_lines` is made on first use (then it is a plain attribute).
+    def __getattr__(self, name: str) -> Any:
+        if name == "key_lines":
+            self.key_lines = {}
+            return self.key_lines
+        raise AttributeError(name)
 
     def line_of(self, key: Any, default: int | None = None) -> int:
         """The line `key` was written on, else `default` (else this mapping's own line)."""
@@ -76,9 +105,11 @@ class LList(list):
     end_line: int = 0
     item_lines: list[int]
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.item_lines = []
+    def __getattr__(self, name: str) -> Any:  # `item_lines` on first use, as LDict's
+        if name == "item_lines":
+            self.item_lines = []
+            return self.item_lines
+        raise AttributeError(name)
 
     def line_of(self, index: int) -> int:
         """The line item `index` was written on."""
@@ -257,7 +288,7 @@ class _Builder:
             if isinstance(node, yaml.SequenceNode):
                 seq = LList()
                 seq.line, seq.end_line = node.start_mark.line + 1, node.end_mark.line + 1
-                lines = seq.item_lines
+                seq.item_lines = lines = []
                 for item in node.value:
                     lines.append(item.start_mark.line + 1)
                     if item.tag == _STR and type(item) is _ScalarNode and \
@@ -266,10 +297,11 @@ class _Builder:
                         seq.append(_intern(item.value))
                     else:
                         seq.append(self.build(item))
-                return self._tagged(node, seq)
+                return seq if node.tag[:1] != "!" else self._tagged(node, seq)
             mapping = LDict()
             mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
-            key_lines = mapping.key_lines
+            key_lines: dict[Any, int] = {}
+            mapping.key_lines = key_lines
             for key_node, value_node in node.value:
                 tag = key_node.tag
                 if tag == _MERGE:
@@ -295,7 +327,7 @@ class _Builder:
                 else:
                     mapping[key] = self.build(value_node)
                 key_lines[key] = line
-            return self._tagged(node, mapping)
+            return mapping if node.tag[:1] != "!" else self._tagged(node, mapping)
         finally:
             self.depth -= 1
             self.active.discard(id(node))
@@ -357,5 +389,5 @@ class _Builder:
 def _long_form(key: str, value: Any, line: int) -> LDict:
     result = LDict({key: value})
     result.line = result.end_line = line
-    result.key_lines[key] = line
+    result.key_lines = {key: line}
     return result

@@ -61,6 +61,14 @@ def statement_from(raw: Any, file: str, source: str = "inline",
     )
 
 
+def relocated(statement: Statement, location: Location) -> Statement:
+    """A copy of `statement` at another location (for statements read once and met often:
+    the same managed policy or SAM policy template in many functions)."""
+    return Statement(statement.effect, statement.actions, statement.not_actions,
+                     statement.resources, statement.not_resources, dict(statement.conditions),
+                     statement.principals, location, statement.source, statement.sid)
+
+
 def statements_from_document(document: Any, file: str, source: str = "inline") -> list[Statement]:
     """All statements of a policy document (`{"Version": ..., "Statement": [...]}`)."""
     if not isinstance(document, dict):

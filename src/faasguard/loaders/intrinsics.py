@@ -40,7 +40,11 @@ class Scope:
 
 
 def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
-    """Resolve intrinsic functions in `value` (deeply); LDict/LList keep their lines."""
+    """Resolve intrinsic functions in `value` (deeply); LDict/LList keep their lines.
+
+    An LDict or LList (as the reader builds them) without an intrinsic anywhere below is
+    returned as it is; one with an intrinsic below is copied, with its lines. Other
+    mappings and lists always become new LDicts and LLists."""
     if _depth > scope.depth_limit:
         return Unknown("nesting too deep")
     if isinstance(value, dict):
@@ -48,19 +52,34 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
             (key, arg), = value.items()
             if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
                 return _intrinsic(key, arg, scope, _depth + 1)
+        inner = _depth + 1
+        plain = inner <= scope.depth_limit  # strings below are kept as they are, no call
+        if type(value) is LDict:
+            changed: LDict | None = None
+            for k, v in value.items():
+                if plain and type(v) is str:
+                    continue
+                new = resolve(v, scope, inner)
+                if new is not v:
+                    if changed is None:
+                        changed = LDict(value)
+                        changed.line, changed.end_line = value.line, value.end_line
+                        changed.key_lines = value.key_lines
+                    changed[k] = new
+            return value if changed is None else changed
         out = LDict()
         if isinstance(value, LDict):
             out.line, out.end_line, out.key_lines = value.line, value.end_line, value.key_lines
-        inner = _depth + 1
-        plain = inner <= scope.depth_limit  # strings below are kept as they are, no call
         for k, v in value.items():
             out[k] = v if plain and type(v) is str else resolve(v, scope, inner)
         return out
     if isinstance(value, list):
         inner = _depth + 1
         plain = inner <= scope.depth_limit
-        seq = LList([v if plain and type(v) is str else resolve(v, scope, inner)
-                     for v in value])
+        items = [v if plain and type(v) is str else resolve(v, scope, inner) for v in value]
+        if type(value) is LList and all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        seq = LList(items)
         if isinstance(value, LList):
             seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
         return seq

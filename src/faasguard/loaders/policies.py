@@ -24,9 +24,13 @@ from importlib import resources
 from typing import Any
 
 from faasguard.loaders.documents import LDict
-from faasguard.loaders.iam import statement_from
+from faasguard.loaders.iam import relocated, statement_from
 from faasguard.loaders.intrinsics import Scope, resolve
-from faasguard.model import Ref, Statement, Unknown, Value
+from faasguard.model import Location, Ref, Statement, Unknown, Value
+
+#: What `expand_template` remembers within one template: (name, frozen arguments) ->
+#: the statements and the problems of that expansion.
+ExpansionMemo = dict[Any, tuple[list[Statement], list[str]]]
 
 _ARN_FROM_ONE_PARAM = re.compile(r"^arn:\$\{AWS::Partition\}:[^$]*(?:\$\{AWS::[A-Za-z]+\}[^$]*)*"
                                  r"\$\{(\w+)\}$")
@@ -73,13 +77,21 @@ def managed_statements(arn: str, file: str, line: int) -> list[Statement]:
 
     Empty for an ARN that is not an AWS managed policy known to the data file.
     """
+    location = Location(file, line or 1)
+    return [relocated(statement, location) for statement in _managed_statements(arn)]
+
+
+@lru_cache(maxsize=512)
+def _managed_statements(arn: str) -> tuple[Statement, ...]:
+    """The statements of an AWS managed policy, read once per process (at line 1 of no
+    file: `managed_statements` places copies where the policy is referenced)."""
     match = _MANAGED_ARN.match(arn)
     entry = managed_policies().get(match.group(1)) if match else None
     if entry is None:
-        return []
+        return ()
     source = f"managed:{arn}"
-    found = (statement_from(raw, file, source, line) for raw in json.loads(entry[1]))
-    return [statement for statement in found if statement is not None]
+    found = (statement_from(raw, "", source, 1) for raw in json.loads(entry[1]))
+    return tuple(statement for statement in found if statement is not None)
 
 
 def is_policy_template(name: str) -> bool:
@@ -87,12 +99,29 @@ def is_policy_template(name: str) -> bool:
     return name in policy_templates()
 
 
-def expand_template(name: str, arguments: Value, scope: Scope, file: str,
-                    line: int) -> tuple[list[Statement], list[str]]:
+def expand_template(name: str, arguments: Value, scope: Scope, file: str, line: int,
+                    memo: ExpansionMemo | None = None) -> tuple[list[Statement], list[str]]:
     """Expand a SAM policy template with its arguments into statements at `line`.
 
-    Returns the statements and the problems met (missing or unknown parameters).
+    Returns the statements and the problems met (missing or unknown parameters). `memo`
+    (one per template: the expansion depends on the template's scope) keeps expansions
+    for the next function that names the same template with the same arguments.
     """
+    key = _frozen((name, arguments)) if memo is not None else None
+    if key is not None and memo is not None:
+        known = memo.get(key)
+        if known is not None:
+            location = Location(file, line or 1)
+            return [relocated(statement, location) for statement in known[0]], list(known[1])
+    statements, problems = _expand(name, arguments, scope, file, line)
+    if key is not None and memo is not None:
+        memo[key] = (statements, problems)
+        return list(statements), list(problems)
+    return statements, problems
+
+
+def _expand(name: str, arguments: Value, scope: Scope, file: str,
+            line: int) -> tuple[list[Statement], list[str]]:
     template = policy_templates()[name]
     wanted = list((template.get("Parameters") or {}).keys())
     given = arguments if isinstance(arguments, dict) else {}
@@ -120,6 +149,25 @@ def expand_template(name: str, arguments: Value, scope: Scope, file: str,
         if statement is not None:
             statements.append(statement)
     return statements, problems
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a resolved value, equal only for equal values of the same
+    types (True and 1 differ); None when a part cannot be frozen (no memo then)."""
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            frozen = _frozen(item)
+            if frozen is None:
+                return None
+            parts.append((_frozen(key), frozen))
+        return ("mapping", tuple(parts))
+    if isinstance(value, (list, tuple)):
+        frozen_items = tuple(_frozen(item) for item in value)
+        return None if None in frozen_items else ("sequence", frozen_items)
+    if value is None or isinstance(value, (str, int, float, Ref, Unknown)):
+        return (type(value), value)
+    return None
 
 
 def _resources(raw: Any, parameters: dict[str, Value]) -> Any:

@@ -229,7 +229,7 @@ def _read_policy_item(t: Template, role: Role, item: Value, line: int) -> None:
     template = policies.template_entry(item)
     if template is not None:
         statements, problems = policies.expand_template(
-            template[0], template[1], t.scope, t.file, line)
+            template[0], template[1], t.scope, t.file, line, t.expansions)
         role.statements.extend(statements)
         for problem in problems:
             t.warn(problem, line)

@@ -20,6 +20,7 @@ from typing import Any
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, InputError, LDict, LList, load_file
 from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.loaders.policies import ExpansionMemo
 from faasguard.model import (
     Api,
     App,
@@ -68,6 +69,8 @@ class Template:
     #: API id -> (METHOD or "*", path) -> the throttle stage settings give that route.
     route_limits: dict[str, dict[tuple[str, str], Throttle]] = field(default_factory=dict)
     finalizers: list[Callable[[], None]] = field(default_factory=list)
+    #: SAM policy templates expanded so far (policies.expand_template's memo).
+    expansions: ExpansionMemo = field(default_factory=dict, repr=False)
     _resolved: dict[str, LDict] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
