@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from faasguard.analysis.js.awssdk import client_calls
+from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
-from faasguard.analysis.js.spots import local_specifiers
+from faasguard.analysis.js.spots import local_specifiers, word_nodes
 
 
 def module(source: str, file: str = "app.js") -> JsModule:
@@ -40,3 +42,60 @@ def test_local_specifiers_in_typescript() -> None:
         'import type { T } from "./types";\nimport { f } from "./f.js";\n'
         'const g: Helper = require("./g") as Helper;\n', "app.ts"))
     assert found == ["./types", "./f.js", "./g"]
+
+
+def test_word_nodes_are_whole_words_only() -> None:
+    mod = module('const s3 = 1; const s3x = s3 + xs3; // s3\nf("s3");\n')
+    found = [(n.type, n.start_byte) for n in word_nodes(mod, "s3")]
+    assert [kind for kind, _ in found] == ["identifier", "identifier", "string_fragment"]
+    assert [n.type for n in word_nodes(mod, "from", b"'\"")] == []
+
+
+def test_word_nodes_skip_a_word_before_the_given_bytes() -> None:
+    mod = module('import a from "a";\nconst c = D.from(x);\n')
+    assert [n.type for n in word_nodes(mod, "from")] == ["from", "property_identifier"]
+    assert [n.type for n in word_nodes(mod, "from", b"'\"")] == ["property_identifier"]
+
+
+def test_file_index_binds_each_name_as_its_last_binding() -> None:
+    mod = module(
+        'const { S3Client, PutObjectCommand: Put } = require("@aws-sdk/client-s3");\n'
+        'const { "quoted": q } = require("pkg");\n'
+        'import * as path from "node:path";\n'
+        'import fs, { readFileSync as read, stat } from "fs";\n'
+        'import { S3Client } from "@aws-sdk/client-s3-mirror";\n'
+        "let client = new S3Client({});\n"
+        "function f() { const client = other; let unset; }\n"
+        "let unset = 1;\n", "app.ts")
+    index = FileIndex(mod)
+    assert index.imported("Put") == ("@aws-sdk/client-s3", "PutObjectCommand")
+    assert index.imported("S3Client") == ("@aws-sdk/client-s3-mirror", "S3Client")
+    assert index.imported("q") == ("pkg", '"quoted"')
+    assert index.imported("path") == ("path", None)
+    assert index.imported("as") is None
+    assert index.imported("fs") == ("fs", None)
+    assert index.imported("read") == ("fs", "readFileSync")
+    assert index.imported("readFileSync") is None
+    assert index.imported("stat") == ("fs", "stat")
+    value = index.value("client")
+    assert value is not None and mod.text(value) == "other"
+    unset = index.value("unset")
+    assert unset is not None and mod.text(unset) == "1"
+    assert index.value("PutObjectCommand") is None and index.value("nothing") is None
+
+
+def test_client_calls_are_the_calls_on_what_may_be_a_client() -> None:
+    mod = module(
+        "const s3 = new S3Client({});\n"
+        "const same = await (s3);\n"
+        "const doc = DynamoDBDocumentClient.from(ddb);\n"
+        "console.log(text.trim());\n"
+        "same.getObject({ Bucket: 'b' });\n"
+        "doc.put({});\n"
+        "new AWS.S3().listBuckets();\n"
+        "anything.send(command);\n"
+        "s3 . send(x); notAClient.getObject();\n")
+    found = [mod.text(n) for n in client_calls(mod)]
+    assert found == ["same.getObject({ Bucket: 'b' })",
+                     "doc.put({})", "new AWS.S3().listBuckets()", "anything.send(command)",
+                     "s3 . send(x)"]

@@ -31,11 +31,15 @@ from faasguard.analysis.js.parse import (
     string_value,
     text_in,
 )
+from faasguard.analysis.js.spots import word_nodes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
 MAX_HOPS = 8
+#: Expressions `_Finder.what` sees through to the one inside.
+WRAPPERS = ("await_expression", "parenthesized_expression", "as_expression",
+            "non_null_expression")
 
 
 @cache
@@ -77,18 +81,18 @@ class _Finder:
         if node is None or hops > MAX_HOPS:
             return None
         kind = node.type
-        if kind in ("await_expression", "parenthesized_expression", "as_expression",
-                    "non_null_expression") and node.named_children:
+        if kind in WRAPPERS and node.named_children:
             return self.what(node.named_children[0], hops + 1)
         fid, source = self.module.fid, self.module.source
         if kind == "identifier":
             name = text_in(source, node)
             if not name:
                 return None
-            if name in self.index.imports:
-                package, export = self.index.imports[name]
+            imported = self.index.imported(name)
+            if imported is not None:
+                package, export = imported
                 return ("pkg", package) if export is None else ("ref", package, export)
-            return self.what(self.index.values.get(name), hops + 1)
+            return self.what(self.index.value(name), hops + 1)
         if kind == "call_expression":
             required = required_package(node)
             if required is not None:
@@ -147,7 +151,7 @@ class _Finder:
         return ("client", service, "v3-aggregated")
 
     def run(self) -> list[AwsCall]:
-        for node in self.module.nodes("call"):
+        for node in client_calls(self.module):
             self._call(node)
         self.calls.sort(key=lambda c: (c.line, c.operation))
         return self.calls
@@ -205,7 +209,7 @@ class _Finder:
         if node is None or hops > MAX_HOPS:
             return {}
         if node.type == "identifier" and node.text:
-            return self._params(self.index.values.get(node.text.decode()), hops + 1)
+            return self._params(self.index.value(node.text.decode()), hops + 1)
         if node.type != "object":
             return {}
         out: dict[str, tuple[Any, Any]] = {}
@@ -239,12 +243,12 @@ class _Finder:
                 return Name(env=prop.text.decode(), text=text)
             root = self.module.chain_root(node)
             if root.type == "identifier" and root.text and \
-                    root.text.decode() not in self.index.values:
+                    self.index.value(root.text.decode()) is None:
                 path = text.split(".", 1)[1] if "." in text else text
                 return Name(event=path.replace("?", ""), text=text)
         if node.type in ("identifier", "shorthand_property_identifier") and node.text and \
                 hops < MAX_HOPS:
-            value = self.index.values.get(node.text.decode())
+            value = self.index.value(node.text.decode())
             if value is not None:
                 return self.name(value, hops + 1)
         if node.type == "binary_expression":
@@ -265,6 +269,59 @@ class _Finder:
                 if env is not None:
                     return Name(env=env, text=text)
         return Name(text=text)
+
+
+def client_calls(module: JsModule) -> list[Node]:
+    """The method calls of a file that may be SDK calls, in source order: every
+    `x.send(...)`, and the method calls of what may be a client (`new X(...)`,
+    `X.from(...)`, and the names declared with one of those or with such a name, however
+    deep). A superset of the calls `_Finder._call` records, found from the source bytes
+    (spots.word_nodes) without visiting the other calls."""
+    fid = module.fid
+    made: list[Node | None] = [n.parent for n in word_nodes(module, "new")
+            if n.type == "new" and n.parent is not None and n.parent.type == "new_expression"]
+    # (`from` before a quote: the keyword of an import)
+    made += [_called(n.parent, fid.function) for n in word_nodes(module, "from", b"'\"")
+             if n.type == "property_identifier" and n.parent is not None]
+    found: dict[tuple[int, int], Node] = {}
+    names: set[str] = set()
+    todo: list[Node] = [n for n in made if n is not None]
+    while todo:
+        expr = todo.pop()
+        parent = expr.parent
+        while parent is not None and parent.type in WRAPPERS:
+            expr, parent = parent, parent.parent
+        if parent is None:
+            continue
+        if parent.type == "member_expression" and parent.child_by_field_id(fid.object) == expr:
+            call = _called(parent, fid.function)
+            if call is not None:
+                found[call.start_byte, call.end_byte] = call
+        elif parent.type == "variable_declarator" and \
+                parent.child_by_field_id(fid.value) == expr:
+            target = parent.child_by_field_id(fid.name)
+            name = module.text(target) if target is not None and \
+                target.type == "identifier" else ""
+            if name and name not in names:
+                names.add(name)
+                todo.extend(n for n in word_nodes(module, name) if n.type == "identifier")
+    for node in word_nodes(module, "send"):
+        call = _called(node.parent, fid.function) if node.type == "property_identifier" \
+            else None
+        if call is not None:
+            found[call.start_byte, call.end_byte] = call
+    return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
+
+
+def _called(member: Node | None, function_field: int) -> Node | None:
+    """The call whose callee is this member expression (`a.b` of `a.b(...)`), if any."""
+    if member is None or member.type != "member_expression":
+        return None
+    call = member.parent
+    if call is None or call.type != "call_expression" or \
+            call.child_by_field_id(function_field) != member:
+        return None
+    return call
 
 
 #: What the source of a file that makes SDK calls contains: the name of an SDK package

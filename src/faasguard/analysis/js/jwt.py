@@ -54,9 +54,9 @@ def _callee(index: FileIndex, func: Node) -> str | None:
     """The package-qualified name of a callee (`jwt.decode` -> `jsonwebtoken.decode`)."""
     if func.type == "identifier" and func.text:
         name = func.text.decode()
-        found = index.imports.get(name)
+        found = index.imported(name)
         if found is None:
-            value = index.values.get(name)
+            value = index.value(name)
             return (required_package(value) if value is not None else None) or name
         package, export = found
         return package if export is None else f"{package}.{export}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.js.parse import JsModule, string_value, text_in
+from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.values import package_name
 
 if TYPE_CHECKING:
@@ -17,75 +18,121 @@ if TYPE_CHECKING:
 
 
 class FileIndex:
-    """What the names of one file are bound to (last binding wins; scopes ignored)."""
+    """What the names of one file are bound to (last binding wins; scopes ignored).
+
+    Worked out per name on first use, from the name's occurrences in the source bytes
+    (spots.word_nodes): `value(name)` is the value of the last declarator of the name,
+    `imported(name)` the (package, export) an import statement binds it to (the last
+    one), else a destructuring `require` (the last one)."""
 
     def __init__(self, module: JsModule):
         self.module = module
-        self.values: dict[str, Node] = {}
-        self.imports: dict[str, tuple[str, str | None]] = {}  # name -> (package, export)
-        for node in module.nodes("decl"):
-            self._declarator(node)
-        for node in module.nodes("import"):
-            self._import(node)
+        self._values: dict[str, Node | None] = {}
+        self._imports: dict[str, tuple[str, str | None] | None] = {}
 
     @classmethod
     def of(cls, module: JsModule) -> FileIndex:
-        """The index of a module (built once, kept on the module)."""
+        """The index of a module (kept on the module)."""
         if not isinstance(module.names, FileIndex):
             module.names = cls(module)
         return module.names
 
-    def _declarator(self, node: Node) -> None:
-        fid, source = self.module.fid, self.module.source
-        target = node.child_by_field_id(fid.name)
-        value = node.child_by_field_id(fid.value)
-        if target is None or value is None:
-            return
-        kind = target.type
-        if kind == "identifier":
-            name = text_in(source, target)
-            if name:
-                self.values[name] = value
-        elif kind == "object_pattern":
-            package = required_package(value)
-            for child in target.named_children:
-                child_kind = child.type
-                if child_kind == "shorthand_property_identifier_pattern":
-                    name = text_in(source, child)
-                    if name and package is not None:
-                        self.imports[name] = (package, name)
-                elif child_kind == "pair_pattern":
-                    key = text_in(source, child.child_by_field_id(fid.key))
-                    alias = child.child_by_field_id(fid.value)
-                    if package is not None and key and alias is not None and \
-                            alias.type == "identifier" and (local := text_in(source, alias)):
-                        self.imports[local] = (package, key)
+    def value(self, name: str) -> Node | None:
+        """The value the last declarator of `name` gives it (None: no such declarator)."""
+        if name not in self._values:
+            self._look_up(name)
+        return self._values[name]
 
-    def _import(self, node: Node) -> None:
-        fid, text = self.module.fid, self.module.source
-        source = string_value(node.child_by_field_id(fid.source))
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
-        if source is None or clause is None:
-            return
-        package = package_name(source)
-        for part in clause.named_children:
-            kind = part.type
-            if kind == "identifier":
-                name = text_in(text, part)
-                if name:
-                    self.imports[name] = (package, None)
-            elif kind == "namespace_import":
-                for ident in part.named_children:
-                    name = text_in(text, ident)
-                    if name:
-                        self.imports[name] = (package, None)
-            elif kind == "named_imports":
-                for spec in part.named_children:
-                    name = text_in(text, spec.child_by_field_id(fid.name))
-                    alias = spec.child_by_field_id(fid.alias)
-                    local = text_in(text, alias) if alias is not None else name
-                    if name and local:
-                        self.imports[local] = (package, name)
+    def imported(self, name: str) -> tuple[str, str | None] | None:
+        """(package, export) `name` is imported as (export None: the package itself)."""
+        if name not in self._imports:
+            self._look_up(name)
+        return self._imports[name]
+
+    def _look_up(self, name: str) -> None:
+        value: Node | None = None
+        required: tuple[str, str | None] | None = None
+        imported: tuple[str, str | None] | None = None
+        for node in word_nodes(self.module, name):
+            parent = node.parent
+            if parent is None:
+                continue
+            kind = parent.type
+            if kind == "variable_declarator":
+                found = self._declared(node, parent)
+                if found is not None:
+                    value = found
+            elif kind in ("object_pattern", "pair_pattern"):
+                found_require = self._destructured(node, parent, name)
+                if found_require is not None:
+                    required = found_require
+            elif kind in ("import_clause", "namespace_import", "import_specifier"):
+                found_import = self._imported(node, parent, name)
+                if found_import is not None:
+                    imported = found_import
+        self._values[name] = value
+        self._imports[name] = imported if imported is not None else required
+
+    def _declared(self, node: Node, declarator: Node) -> Node | None:
+        """The value of `const name = value` (node: the name)."""
+        fid = self.module.fid
+        if node.type != "identifier" or declarator.child_by_field_id(fid.name) != node:
+            return None
+        return declarator.child_by_field_id(fid.value)
+
+    def _destructured(self, node: Node, parent: Node, name: str) -> tuple[str, str] | None:
+        """(package, export) of `const { name } = require("pkg")` or `{ export: name }`."""
+        fid, source = self.module.fid, self.module.source
+        pattern: Node | None = parent
+        if parent.type == "object_pattern":
+            if node.type != "shorthand_property_identifier_pattern":
+                return None
+            export = name
+        else:
+            if node.type != "identifier" or parent.child_by_field_id(fid.value) != node:
+                return None
+            pattern = parent.parent
+            export = text_in(source, parent.child_by_field_id(fid.key))
+            if pattern is None or pattern.type != "object_pattern" or not export:
+                return None
+        declarator = pattern.parent if pattern is not None else None
+        if declarator is None or declarator.type != "variable_declarator" or \
+                declarator.child_by_field_id(fid.name) != pattern:
+            return None
+        value = declarator.child_by_field_id(fid.value)
+        package = required_package(value) if value is not None else None
+        return (package, export) if package is not None else None
+
+    def _imported(self, node: Node, parent: Node, name: str
+                  ) -> tuple[str, str | None] | None:
+        """(package, export) of `import name`, `import * as name`, `import { x as name }`."""
+        fid, source = self.module.fid, self.module.source
+        kind = parent.type
+        export: str | None = None
+        if kind == "import_specifier":
+            alias = parent.child_by_field_id(fid.alias)
+            original = parent.child_by_field_id(fid.name)
+            if (alias if alias is not None else original) != node:
+                return None
+            export = text_in(source, original)
+            if not export:
+                return None
+            clause = parent.parent.parent if parent.parent is not None else None
+        elif kind == "namespace_import":
+            if not node.is_named:  # the keyword `as`
+                return None
+            clause = parent.parent
+        else:
+            if node.type != "identifier":
+                return None
+            clause = parent
+        statement = clause.parent if clause is not None else None
+        if clause is None or statement is None or statement.type != "import_statement" or \
+                next((c for c in statement.named_children if c.type == "import_clause"),
+                     None) != clause:
+            return None
+        spec = string_value(statement.child_by_field_id(fid.source))
+        return (package_name(spec), export) if spec is not None else None
 
 
 def required_package(node: Node) -> str | None:

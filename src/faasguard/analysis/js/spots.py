@@ -10,6 +10,8 @@ find is what a walk of the whole tree would find.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.js.parse import JsModule, string_value
@@ -65,3 +67,54 @@ def _is_require(arguments: Node, module: JsModule) -> bool:
         return False
     return callee.type == "import" or (
         callee.type == "identifier" and module.text(callee) in ("require", "import"))
+
+
+#: Bytes that continue an identifier (ASCII word characters, `$`, any non-ASCII byte).
+_WORD = rb"[\w$\x80-\xff]"
+_WORD_BYTES = frozenset(i for i in range(256) if re.fullmatch(_WORD, bytes([i])))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(name: str, not_before: bytes) -> re.Pattern[bytes]:
+    # the word's start is checked apart: a look-behind first would make the search try
+    # every position instead of looking for the name's bytes
+    after = rb"(?!\s*[" + re.escape(not_before) + rb"])" if not_before else b""
+    return re.compile(re.escape(name.encode()) + rb"(?!" + _WORD + rb")" + after)
+
+
+def word_nodes(module: JsModule, name: str, not_before: bytes = b"") -> Iterator[Node]:
+    """The smallest nodes whose text is exactly `name` where it stands as a whole word
+    in the source (identifiers, and the like in strings or comments), in source order;
+    `not_before`: bytes that must not come next (after any white space)."""
+    root, source = module.root, module.source
+    for match in _word_pattern(name, not_before).finditer(source):
+        start, end = match.span()
+        if start and source[start - 1] in _WORD_BYTES:
+            continue
+        node = root.descendant_for_byte_range(start, end)
+        if node is not None and node.start_byte == start and node.end_byte == end:
+            yield node
+
+
+#: Where the arguments of a call can start: `f(...)`, and a tagged template f`...`.
+_ARGUMENTS_START = re.compile(rb"[(`]")
+
+
+def calls(module: JsModule) -> list[Node]:
+    """Every call expression of a file (`new` expressions aside), in source order (an
+    outer call before the calls it starts with: `a.b().c()` before `a.b()`)."""
+    root, fid = module.root, module.fid
+    found = []
+    for match in _ARGUMENTS_START.finditer(module.source):
+        start = match.start()
+        token = root.descendant_for_byte_range(start, start + 1)
+        arguments = token.parent if token is not None and token.start_byte == start else None
+        if arguments is None or arguments.start_byte != start or \
+                arguments.type not in ("arguments", "template_string"):
+            continue
+        call = arguments.parent
+        if call is not None and call.type == "call_expression" and \
+                call.child_by_field_id(fid.arguments) == arguments:
+            found.append(call)
+    found.sort(key=lambda node: (node.start_byte, -node.end_byte))
+    return found
