@@ -79,3 +79,18 @@ def test_views_of_deep_factories_and_nested_blueprints_are_entry_points() -> Non
     # the view nested in register_routes; not register_debug's (line 33): its own app is
     # not the one Zappa serves
     assert injections == [("core/routes.py:9", "FG-INJ-005")]
+
+
+def test_helpers_calling_each_other_are_read_once(tmp_path: Path) -> None:
+    (tmp_path / "zappa_settings.json").write_text('{"dev": {"app_function": "web.app"}}')
+    (tmp_path / "web.py").write_text("from flask import Flask\nimport a\n"
+                                     "app = Flask(__name__)\na.one(app)\n")
+    for name, other in (("a", "b"), ("b", "a")):
+        (tmp_path / f"{name}.py").write_text(
+            f"import {other}\n\n\ndef {'one' if name == 'a' else 'two'}(app):\n"
+            f"    @app.get('/{name}')\n    def view():\n        return '{name}'\n\n"
+            f"    {other}.{'two' if name == 'a' else 'one'}(app)\n")
+    app = load_path(LoadContext(root=str(tmp_path), file="zappa_settings.json"))
+    routes = [(r.method, r.path, str(r.location)) for api in app.apis.values()
+              for r in api.app_routes]
+    assert routes == [("GET", "/a", "a.py:5"), ("GET", "/b", "b.py:5")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from faasguard.loaders.blueprints import (
@@ -133,6 +134,13 @@ class _Scopes:
         self.root, self.code_dir = root, code_dir
         self.out: list[RouteScope] = []
         self._seen: set[tuple[str, int, frozenset[str], str]] = set()
+        self._parsed: dict[str, ast.Module] = {}
+
+    def parse(self, root: str, rel: str) -> ast.Module:
+        """`parse_python`, each module once (so each function is one node)."""
+        if rel not in self._parsed:
+            self._parsed[rel] = parse_python(root, rel)
+        return self._parsed[rel]
 
     def factory(self, file: str, module: ast.Module, function: Body, depth: int) -> bool:
         """Add the scopes of a function that makes a Flask app; False when it makes none
@@ -144,7 +152,7 @@ class _Scopes:
             if depth < MAX_DEPTH and isinstance(node, ast.Assign) and \
                     isinstance(node.value, ast.Call):
                 inner = called_function(self.root, self.code_dir, module, file,
-                                        node.value.func)
+                                        node.value.func, self.parse)
                 if inner is not None and self.factory(*inner, depth + 1):
                     objects.update(t.id for t in node.targets if isinstance(t, ast.Name))
         if objects:
@@ -155,7 +163,7 @@ class _Scopes:
             function: Body | None, depth: int) -> None:
         """The app's routes in `tree`, the blueprints it registers there and the helpers
         it is passed to."""
-        if not self._first(file, function or module, objects, ""):
+        if not self._first(file, function, objects, ""):
             return
         self.out.append(RouteScope(file, tree, frozenset(objects), "", True, function))
         self._blueprints(file, module, tree, objects, function, "", depth)
@@ -165,7 +173,8 @@ class _Scopes:
             call = stmt.value if isinstance(stmt, ast.Expr) else None
             if not isinstance(call, ast.Call):
                 continue
-            helper = called_function(self.root, self.code_dir, module, file, call.func)
+            helper = called_function(self.root, self.code_dir, module, file, call.func,
+                                     self.parse)
             param = _parameter(call, helper[2], objects) if helper is not None else None
             if helper is not None and param is not None:
                 self.app(helper[0], helper[1], _body_tree(helper[1], helper[2]), {param},
@@ -183,7 +192,7 @@ class _Scopes:
             if not isinstance(own, str):
                 own = _constructor_prefix(home, bp.name)
             joined = _join(prefix, own) if own else prefix
-            if not self._first(bp.file, home_function or home, {bp.name}, joined):
+            if not self._first(bp.file, home_function, {bp.name}, joined):
                 continue
             self.out.append(RouteScope(bp.file, home, frozenset({bp.name}), joined, False,
                                        home_function))
@@ -194,8 +203,11 @@ class _Scopes:
                     self._blueprints(file, module, tree, {bp.name}, function, joined,
                                      depth + 1)
 
-    def _first(self, file: str, where: ast.AST, objects: set[str], prefix: str) -> bool:
-        key = (file, id(where), frozenset(objects), prefix)
+    def _first(self, file: str, function: Body | None, objects: set[str], prefix: str
+               ) -> bool:
+        """Is this the first time these objects of this place are met?"""
+        key = (file, function.lineno if function is not None else 0, frozenset(objects),
+               prefix)
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -264,10 +276,12 @@ def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
                    _body_tree(owner, function))
 
 
-def called_function(root: str, code_dir: str, tree: ast.Module, rel: str, callee: ast.expr
+def called_function(root: str, code_dir: str, tree: ast.Module, rel: str, callee: ast.expr,
+                    parse: Callable[[str, str], ast.Module] = parse_python
                     ) -> tuple[str, ast.Module, Body] | None:
     """The project function a call of `callee` (`f` or `module.f`) in module `rel` runs:
-    its module's file, its tree and its definition (None when it is not one statically)."""
+    its module's file, its tree (`parse` reads other modules) and its definition (None
+    when it is not one statically)."""
     imports = module_imports(tree, dotted_module(rel, code_dir), rel.endswith("__init__.py"))
     if isinstance(callee, ast.Name):
         name, owner, owner_rel = callee.id, tree, rel
@@ -283,7 +297,7 @@ def called_function(root: str, code_dir: str, tree: ast.Module, rel: str, callee
         if found is None:
             return None
         try:
-            owner, owner_rel = parse_python(root, found), found
+            owner, owner_rel = parse(root, found), found
         except InputError:
             return None
     function = next((n for n in owner.body if isinstance(n, (ast.FunctionDef,
