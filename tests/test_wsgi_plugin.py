@@ -117,3 +117,15 @@ def test_no_catch_all_no_app_routes(tmp_path: Path) -> None:
     app = _load(tmp_path)
     assert app.functions["serverless.yml#web"].handler == "api.app"  # the old handler name
     assert not _app_routes(app)  # API Gateway only passes /health on
+
+
+def test_an_http_api_catch_all_serves_the_app_routes(tmp_path: Path) -> None:
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\ncustom:\n  wsgi:\n"
+        "    app: api.app\nfunctions:\n  web:\n    handler: wsgi_handler.handler\n"
+        "    events:\n      - httpApi: '*'\n")
+    (tmp_path / "api.py").write_text("from flask import Flask\napp = Flask(__name__)\n\n\n"
+                                     "@app.route('/admin')\ndef admin():\n    return 'x'\n")
+    routes = [(r.api_kind, r.method, r.path) for api in _load(tmp_path).apis.values()
+              for r in api.app_routes]
+    assert routes == [("http", "GET", "/admin")]

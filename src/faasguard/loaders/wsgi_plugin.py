@@ -11,7 +11,8 @@ file with that handler, `serve_wsgi_apps`:
   handler resolution, the taint analysis and the AWS-call analysis read the app's code;
 - lists the routes of the app's own router (`loaders.flask_routes`, or for Django the
   `urlpatterns` of `ROOT_URLCONF`: `loaders.django_routes`) as `app_routes` of the API
-  whose catch-all route (`{proxy+}`) reaches the function, with that route's authoriser;
+  whose catch-all route (`/{proxy+}`, an HTTP API's `*`) reaches the function, with that
+  route's authoriser;
 - for Django, finds the settings module in `DJANGO_SETTINGS_MODULE` of the function's
   environment, else in the WSGI module's `os.environ.setdefault("DJANGO_SETTINGS_MODULE",
   "mysite.settings")`, and keeps the views (`properties["django_views"]`) as taint entry
@@ -136,12 +137,14 @@ def _settings_module(fn: Function, tree: ast.Module) -> str | None:
 
 
 def _add_app_routes(app: App, fn: Function, routes: list[AppRoute]) -> None:
-    """The app's routes, behind each catch-all route of the function's HTTP events."""
+    """The app's routes, behind each catch-all route of the function's HTTP events (a
+    greedy path, `/{proxy+}`, or an HTTP API's `*` / `$default`)."""
     for trigger in fn.triggers:
         proxy = trigger.route
         api = app.apis.get(proxy.api) if proxy is not None else None
-        if proxy is None or api is None or not proxy.path.endswith("{proxy+}"):
-            continue
+        if proxy is None or api is None or not (
+                "+}" in proxy.path or proxy.path in ("*", "$default")):
+            continue  # API Gateway passes the app only the paths this event declares
         api.app_routes.extend(
             Route(api.id, proxy.api_kind, r.method, r.path, r.location, function=fn.id,
                   authorizer=proxy.authorizer, api_key_required=proxy.api_key_required,
