@@ -28,6 +28,7 @@ import argparse
 import ast
 import gc
 import importlib
+import inspect
 import os
 import re
 import statistics
@@ -124,7 +125,7 @@ def _compare(root: str, repeat: int, rev: str) -> None:
         if module is not None and function.handler_name in module.functions:
             entries.append((module, module.functions[function.handler_name],
                             function.code_dir or ""))
-    trees = {module.file: module.tree for module, _, _ in entries}
+    trees = {module.file: (module.tree, module.source) for module, _, _ in entries}
     old_interp = importlib.import_module("faasguard_rev.analysis.aws_interp")
     old_facts = importlib.import_module("faasguard_rev.analysis.code_facts")
 
@@ -135,9 +136,15 @@ def _compare(root: str, repeat: int, rev: str) -> None:
         return run
 
     def take_facts(module: ModuleType) -> Callable[[], None]:
+        # given the source too where the revision's facts_of_tree takes it (as the scan does)
+        with_source = "source" in inspect.signature(module.facts_of_tree).parameters
+
         def run() -> None:
-            for path, tree in trees.items():
-                module.facts_of_tree(path, tree)
+            for path, (tree, source) in trees.items():
+                if with_source:
+                    module.facts_of_tree(path, tree, None, source)
+                else:
+                    module.facts_of_tree(path, tree)
         return run
 
     steps = {"parse": lambda: _parse_all(texts),

@@ -49,8 +49,9 @@ KNOWN_FORMATS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 
 #: Text each known format, and a connection string, cannot match without: a value with
 #: none of it is no known format (one search instead of ten, for most strings).
-_ANCHORS = re.compile(r"-----BEGIN|AKIA|ASIA|ABIA|ACCA|AIza|[sr]k_|xox|gh[pousr]_|"
-                      r"github_pat_|SG\.|eyJ|://")
+FORMAT_ANCHORS = ("-----BEGIN", "AKIA", "ASIA", "ABIA", "ACCA", "AIza", "sk_", "rk_", "xox",
+                  "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "SG.", "eyJ", "://")
+_ANCHORS = re.compile("|".join(re.escape(anchor) for anchor in FORMAT_ANCHORS))
 
 #: `scheme://user:password@host`: the password group must not be a placeholder.
 _CONNECTION = re.compile(r"\b([a-z][a-z0-9+.-]{1,20})://([^:/\s@]+):([^@\s/]+)@[^\s]+", re.I)

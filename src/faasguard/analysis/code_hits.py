@@ -1,0 +1,129 @@
+"""Where in a Python source a code fact can be: a text search that spares most of the walk.
+
+Every code fact (analysis.code_facts) has a textual signature: a secret needs a telling
+word in a name (`password`, `api_key`) or a known token format in a string (`AKIA`,
+`eyJ`, `://`), disabled TLS checks name `verify`, `ssl`, `cert_reqs`..., and a logged
+event needs `print` or a logger. A `HitFinder` looks for those signatures in the source
+text (C-speed substring searches) and returns the top-level statements whose lines hold
+one: the walk visits those only, and none in a file without any. It is only a
+prefilter (it may hit where there is no fact); the AST still decides.
+
+The text shows what the tree holds except where the parser rewrites it. Escapes
+(`"\\x41KIA"`) and non-ASCII identifiers (normalised) make `statements` answer None:
+walk the whole tree. Adjacent string literals are joined into one value (`"tok" "en"`):
+the words are also looked for in the text without its quotes and white space, and a
+word found only there (or literals joined across a comment or before a prefixed
+literal, `"tok" f"en"`) means the whole tree too.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+#: Literals the parser joins across a comment, or before a prefixed literal.
+_ODD_JOIN = re.compile(r"""['"]\s*(?:(?:#[^\n]*\s*)+[rRbBuUfF]{0,2}|[rRbBuUfF]{1,2})['"]""")
+
+
+def _glued(text: str) -> str:
+    """`text` without quotes and white space: adjacent literals joined (and more)."""
+    return "".join(text.split()).replace('"', "").replace("'", "")
+
+
+def _minimal(words: Iterable[str]) -> tuple[str, ...]:
+    """The words that do not contain another of the words (`pass` finds `password`)."""
+    unique = set(words)
+    return tuple(sorted(w for w in unique if not any(o != w and o in w for o in unique)))
+
+
+class HitFinder:
+    """Finds the top-level statements of a module whose text holds one of `words` or a
+    pair of `pairs` (lower-case; compared case-insensitively; a pair's words separated by
+    nothing, a case change or a run of other characters than letters and digits, as
+    `secrets.name_words` splits names), or one of `anchors` (compared as they are)."""
+
+    def __init__(self, words: Iterable[str] = (), pairs: Iterable[tuple[str, str]] = (),
+                 anchors: Iterable[str] = ()):
+        given = set(pairs)
+        self.words = _minimal(set(words) - {a + b for a, b in given})
+        # a pair holding a word is found by the word
+        self.pairs = tuple(sorted(pair for pair in given if not any(
+            word in part for word in self.words for part in pair)))
+        self.anchors = _minimal(anchors)
+        self._lower_anchors = _minimal(anchor.lower() for anchor in self.anchors)
+        self._firsts: dict[str, tuple[str, ...]] = {}
+        for first, second in self.pairs:  # grouped by second word: fewer searches
+            self._firsts[second] = (*self._firsts.get(second, ()), first)
+        self._pair_regex = {pair: re.compile(rf"{re.escape(pair[0])}[^a-z0-9]*"
+                                             rf"{re.escape(pair[1])}") for pair in self.pairs}
+
+    def statements(self, tree: ast.Module, source: str) -> list[ast.stmt] | None:
+        """The top-level statements of `tree` (parsed from `source`) whose lines hold a
+        hit, in order; None when the text cannot be trusted (walk the whole tree)."""
+        if not source or "\\" in source or not source.isascii() or _ODD_JOIN.search(source):
+            return None
+        lower = source.lower()
+        glued_lower = _glued(lower)
+        words = [w for w in self.words if w in glued_lower]
+        anchors = [a for a in self._lower_anchors if a in glued_lower]
+        pairs = [self._pair_regex[(first, second)] for second, firsts in self._firsts.items()
+                 if second in glued_lower for first in firsts if first in glued_lower]
+        if not (words or anchors or pairs):
+            return []
+        spans: list[tuple[int, int]] = []
+        glued = _glued(source) if anchors else ""
+        anchors = [a for a in self.anchors if a in glued]
+        for found, joined in ((_places(lower, words), _places(glued_lower, words)),
+                              (_places(source, anchors), _places(glued, anchors)),
+                              (_matches(lower, pairs), _matches(glued_lower, pairs))):
+            if [needle for needle, _ in found] != [needle for needle, _ in joined]:
+                return None  # joined literals make a hit (or hide one): where is not known
+            spans.extend(span for _, span in found)
+        return _covering(tree.body, _line_spans(source, spans))
+
+
+def _places(text: str, needles: list[str]) -> list[tuple[str, tuple[int, int]]]:
+    """Every occurrence of each needle in `text`: (needle, (start, end)), by needle."""
+    found: list[tuple[str, tuple[int, int]]] = []
+    for needle in needles:
+        start = text.find(needle)
+        while start >= 0:
+            found.append((needle, (start, start + len(needle))))
+            start = text.find(needle, start + 1)
+    return found
+
+
+def _matches(text: str, regexes: list[re.Pattern[str]]) -> list[tuple[str, tuple[int, int]]]:
+    """Every match of each regex in `text`: (pattern, (start, end)), by regex."""
+    return [(regex.pattern, match.span()) for regex in regexes
+            for match in regex.finditer(text)]
+
+
+def _line_spans(source: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans as (first line, last line), 1-based, sorted."""
+    lines: list[tuple[int, int]] = []
+    line, at = 1, 0
+    for start, end in sorted(spans):
+        line += source.count("\n", at, start)
+        at = start
+        lines.append((line, line + source.count("\n", start, end)))
+    return lines
+
+
+def _covering(body: list[ast.stmt], lines: list[tuple[int, int]]) -> list[ast.stmt]:
+    """The statements whose lines (decorators included) meet one of the line spans
+    (sorted by first line)."""
+    chosen: list[ast.stmt] = []
+    at, count = 0, len(lines)
+    for stmt in body:
+        first = stmt.lineno
+        for decorator in getattr(stmt, "decorator_list", ()):
+            first = min(first, decorator.lineno)
+        while at < count and lines[at][1] < first:
+            at += 1  # ends before this statement: before every later one too
+        if at == count:
+            break
+        if lines[at][0] <= (stmt.end_lineno or stmt.lineno):
+            chosen.append(stmt)
+    return chosen

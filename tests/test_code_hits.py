@@ -1,0 +1,99 @@
+"""The text prefilter of the code facts (analysis.code_hits): it only spares walks, the
+facts stay those of the whole walk."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from faasguard.analysis.code_facts import HttpEntry, facts_of_tree
+from faasguard.analysis.code_hits import HitFinder
+
+REPO = Path(__file__).resolve().parents[1]
+FINDER = HitFinder({"password", "pass", "verify"}, {("api", "key")}, {"AKIA", "://"})
+
+
+def chosen(source: str) -> list[int] | None:
+    """The first lines of the statements the finder keeps (None: the whole tree)."""
+    text = dedent(source)
+    found = FINDER.statements(ast.parse(text), text)
+    return None if found is None else [stmt.lineno for stmt in found]
+
+
+def test_a_file_without_a_signature_keeps_no_statement() -> None:
+    assert chosen('''
+        import json
+
+        def handler(event, context):
+            return json.dumps(event)
+    ''') == []
+
+
+def test_only_the_statements_holding_a_hit_are_kept() -> None:
+    assert chosen('''
+        import os
+        DB_PASSWORD = "x"
+        URL = "http://example.net"
+        apiKey = 3
+
+        def handler(event, context):
+            requests.get(URL, verify=False)
+            return 1
+        LAST = AKIA = 1
+    ''') == [3, 4, 5, 7, 10]
+
+
+def test_decorators_and_multi_line_statements_count_as_their_statement() -> None:
+    assert chosen('''
+        @app.route("http://x")
+        def view():
+            return 1
+
+        CONFIG = {
+            "name": 1,
+            "api_key": 2,
+        }
+        OTHER = 1
+    ''') == [3, 6]
+
+
+@pytest.mark.parametrize("source", [
+    'X = "\\x41KIA"\n',                # an escape: the value is not the text
+    'pässword = "x"\n',               # non-ASCII identifiers are normalised
+    'X = ("tok"  # comment\n     "en")\n',   # literals joined across a comment
+    'X = "pa" f"ss"\n',               # joined before a prefixed literal
+    'X = "pa" "ssword"\nY = "password"\n',   # a word found only in joined literals
+])
+def test_text_that_may_not_show_the_tree_means_the_whole_tree(source: str) -> None:
+    assert FINDER.statements(ast.parse(source), source) is None
+
+
+def test_joined_literals_still_find_the_fact() -> None:
+    source = 'x = 1\nsettings = {"db_pass" "word": "hunter2-prod"}\n'
+    tree = ast.parse(source)
+    assert [f.key for f in facts_of_tree("a.py", tree, None, source).facts] == \
+        ["db_password:name"]
+
+
+def test_the_facts_are_those_of_the_whole_walk_on_every_fixture() -> None:
+    files = sorted({*REPO.glob("tests/fixtures/**/*.py"), *REPO.glob("examples/**/*.py"),
+                    *REPO.glob("src/faasguard/analysis/*.py")})
+    assert len(files) > 100
+    compared = with_facts = 0
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        handlers = frozenset(node.name for node in tree.body
+                             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        for http in (None, HttpEntry(handlers, True)):
+            whole = facts_of_tree(path.name, tree, http).facts
+            assert facts_of_tree(path.name, tree, http, source).facts == whole, path
+            compared += 1
+            with_facts += bool(whole)
+    assert compared > 200 and with_facts > 20
