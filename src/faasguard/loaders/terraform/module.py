@@ -172,22 +172,25 @@ class Module:
     def _keys(self, block: Block) -> Keys | str:
         """The instances `count` or `for_each` make of a block: one (None, None) without
         them, else one per count index / for_each key (none for `count = 0`); a string
-        saying why when they cannot be known statically (or are empty: a for_each known
-        to be empty is read as one left unresolved)."""
+        saying why when they cannot be known statically (a for_each known to be empty is
+        taken for one left unresolved, as it always was for resources)."""
         if "for_each" in block.attrs:
             each = self.evaluator.value(block.attrs["for_each"].expr)
             if isinstance(each, dict) and each:
                 return [(str(k), v) for k, v in each.items()]
             if isinstance(each, list) and each and all(isinstance(v, str) for v in each):
                 return [(v, v) for v in dict.fromkeys(each)]
-            return f"for_each: {each.text}" if isinstance(each, Unknown) else \
-                "for_each: not a non-empty map or set of strings"
+            return f"for_each cannot be known statically ({each.text})" \
+                if isinstance(each, Unknown) else \
+                "for_each is empty (taken for a value not known statically)" \
+                if isinstance(each, (dict, list)) and not each else \
+                "for_each is not a map or set of strings"
         if "count" in block.attrs:
             count = self.evaluator.value(block.attrs["count"].expr)
             if isinstance(count, int) and not isinstance(count, bool):
                 return [(i, None) for i in range(count)]
-            return f"count: {count.text}" if isinstance(count, Unknown) else \
-                "count: not a number"
+            return f"count cannot be known statically ({count.text})" \
+                if isinstance(count, Unknown) else "count is not a number"
         return [(None, None)]
 
     def _instances(self, block: Block) -> None:
@@ -239,9 +242,8 @@ class Module:
                                "depends_on")}
         keys = self._keys(block)
         if isinstance(keys, str):
-            self.tree.note(block.file, block.line, f"module {name}: {keys}, which cannot be "
-                           "known statically; the module is read once, with count.index, "
-                           "each.key and each.value unknown")
+            self.tree.note(block.file, block.line, f"module {name}: its {keys}; the module is "
+                           "read once, with count.index, each.key and each.value unknown")
             keys = [(None, None)]
         return [Module(self.tree, folder, blocks, f"{self.prefix}module.{name}{_suffix(key)}.",
                        inputs, self, depth=self.depth + 1, call=(*self.call, name), key=key,
