@@ -436,3 +436,23 @@ def test_module_output_traversals_in_a_scope() -> None:
     assert module.lookup("module", ["one", 0, "tag"]) == ("x", 3)  # like a resource's [0]
     for parts in (["m", "tag"], ["m", 2, "tag"], ["k", "b", "tag"], ["nope", "tag"]):
         assert isinstance(module.lookup("module", parts)[0], Unknown), parts
+
+
+def test_instances_of_an_installed_module_read_its_nested_copies(tmp_path: Path) -> None:
+    modules = tmp_path / ".terraform" / "modules"
+    for key, text in (("svc", 'variable "name" {}\nmodule "inner" {\n  source = "acme/q/aws"\n'
+                              '  name = var.name\n}\n'),
+                      ("svc.inner", 'variable "name" {}\nresource "aws_sqs_queue" "q" {\n'
+                                    '  name = var.name\n}\n')):
+        (modules / key).mkdir(parents=True)
+        (modules / key / "main.tf").write_text(text)
+    (modules / "modules.json").write_text(  # keys name module calls, never instances
+        '{"Modules": [{"Key": "svc", "Dir": ".terraform/modules/svc"},'
+        ' {"Key": "svc.inner", "Dir": ".terraform/modules/svc.inner"}]}')
+    (tmp_path / "main.tf").write_text('module "svc" {\n  source = "acme/svc/aws"\n'
+                                      '  for_each = toset(["a", "b"])\n  name = each.key\n}\n')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    names = {k.split("#")[1]: r.name for k, r in app.resources.items()}
+    assert names == {'module.svc["a"].module.inner.aws_sqs_queue.q': "a",
+                     'module.svc["b"].module.inner.aws_sqs_queue.q': "b"}
+    assert not app.diagnostics
