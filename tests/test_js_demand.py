@@ -1,0 +1,59 @@
+"""The Node.js analysis skips the taint engine where it cannot report (no sink text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.handlers import resolve
+from faasguard.analysis.js import analyse_js
+from faasguard.analysis.js.parse import JsModuleCache
+from faasguard.analysis.js.project import may_report, module_graph
+from faasguard.model import App, Function, Location, SourceFile, Trigger
+
+HELPER_WITH_SINK = ('const { exec: run } = require("child_process");\n'
+                    "module.exports = { go: (cmd) => run(cmd) };\n")
+HANDLER_VIA_HELPER = ('const { go } = require("./helper");\n'
+                      "exports.handler = async (event) => go(event.detail.cmd);\n")
+NO_SINK = ("const shape = (d) => ({ id: d.id, n: d.items.length });\n"
+           "exports.handler = async (event) => shape(event.detail);\n"
+           "function unreached(event) { return event.body; }\n")
+
+
+def _scan(root: Path, files: dict[str, str]) -> tuple[App, Facts]:
+    app = App(root=str(root))
+    for name, text in files.items():
+        (root / name).write_text(text)
+        app.files.append(SourceFile(name, "javascript"))
+    function = Function("Fn", Location("serverless.yml", 1), "serverless",
+                        runtime="nodejs20.x", handler="app.handler", code_dir=".")
+    function.triggers.append(Trigger("eventbridge", "Fn", Location("serverless.yml", 2)))
+    app.functions["Fn"] = function
+    facts = Facts()
+    resolve(app, facts)
+    analyse_js(app, facts)
+    return app, facts
+
+
+def test_a_sink_in_a_required_file_is_text_of_the_graph(tmp_path: Path) -> None:
+    app, facts = _scan(tmp_path, {"app.js": HANDLER_VIA_HELPER, "helper.js": HELPER_WITH_SINK})
+    cache = JsModuleCache(str(tmp_path))
+    assert not may_report(cache, ["app.js"])
+    assert may_report(cache, module_graph(cache, "app.js"))
+    flows = facts.flows["Fn"]
+    assert [(f.category, f.location.file, f.location.line) for f in flows] == \
+        [("command", "helper.js", 2)]
+
+
+def test_a_graph_without_sink_text_has_no_flows(tmp_path: Path) -> None:
+    app, facts = _scan(tmp_path, {"app.js": NO_SINK})
+    assert not may_report(JsModuleCache(str(tmp_path)), ["app.js"])
+    assert facts.flows == {"Fn": []}  # nothing under code:app.js:unreached either
+    assert app.functions["Fn"].source_file == "app.js"
+
+
+def test_reported_keys_count_as_sink_text_in_any_case(tmp_path: Path) -> None:
+    for text in ("const h = { LOCATION: 1 };", "const q = { FilterExpression: f };",
+                 'const q = { "$where": w };', 'const spawn = require("cross-spawn");'):
+        (tmp_path / "keys.js").write_text(text)
+        assert may_report(JsModuleCache(str(tmp_path)), ["keys.js"]), text
