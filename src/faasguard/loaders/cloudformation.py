@@ -115,6 +115,11 @@ _SAM_TYPES = {"AWS::Serverless::Function", "AWS::Serverless::Api",
                          "AWS::Serverless::LayerVersion", "AWS::Serverless::StateMachine"}
 
 
+#: Resource type -> the Globals section that applies to it.
+_GLOBALS_SECTION_OF = {kind: section for section, kind in sam.GLOBAL_SECTIONS.items()}
+_NO_READERS: dict[int, Reader] = {}
+
+
 def load(doc: Document, ctx: LoadContext, fmt: Format) -> App:
     """Load a SAM / CloudFormation / CDK output template into an App fragment."""
     app = App(root=ctx.root)
@@ -208,7 +213,7 @@ def _declare(t: Template, resources: dict[str, Any]) -> None:
             continue
         t.scope.resources[logical] = kind
         t.raw[logical] = mapping(resource)
-        section = next((s for s, k in sam.GLOBAL_SECTIONS.items() if k == kind), None)
+        section = _GLOBALS_SECTION_OF.get(kind)
         if section is not None and section in t.globals:
             shared = sam.without_ignored_globals(t.globals[section], resource.get("IgnoreGlobals"))
             props = sam.merge_globals(shared, props)
@@ -222,7 +227,7 @@ def _declare(t: Template, resources: dict[str, Any]) -> None:
 
 def _read(t: Template, logical: str, phase: int) -> None:
     kind = t.type_of(logical) or ""
-    reader = READERS.get(kind, {}).get(phase)
+    reader = READERS.get(kind, _NO_READERS).get(phase)
     if reader is None:
         return
     try:
@@ -251,10 +256,10 @@ def _note_condition(t: Template, logical: str, condition: Any) -> None:
 
 
 def _note_cdk_path(t: Template, logical: str) -> None:
-    metadata = mapping(t.raw[logical].get("Metadata"))
-    path = metadata.get("aws:cdk:path")
-    element = _element(t, logical)
-    if isinstance(path, str) and element is not None:
+    metadata = t.raw[logical].get("Metadata")
+    path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
+    element = _element(t, logical) if isinstance(path, str) else None
+    if element is not None:
         element.properties["cdk_path"] = path
 
 

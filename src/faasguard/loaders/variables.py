@@ -271,6 +271,12 @@ def _is_variable(var: Var) -> bool:
 # --------------------------------------------------------------------------- resolving
 
 
+#: Parsed variable strings, shared by every file of the process (files of one project
+#: repeat `${self:service}-${sls:stage}`); templates are only read once parsed.
+_PARSED: dict[tuple[str, int], Template] = {}
+_PARSED_MAX = 20_000
+
+
 class _Cycle(Exception):
     def __init__(self, start: Path, chain: list[str]):
         super().__init__(" -> ".join(chain))
@@ -298,7 +304,6 @@ class VariableResolver:
         self._defaulting: set[str] = set()
         self._reported: set[tuple[str, int | None]] = set()
         self._budget_hit = False
-        self._parsed: dict[str, Template] = {}
         self._expanded = 0
         self._characters = 0
         self._sizes: dict[int, int] = {}
@@ -372,6 +377,8 @@ class VariableResolver:
         if id(value) in self._resolved and not relines:
             return value
         override = relines.get("line")
+        if type(value) is LDict and not override:  # as read: copied only if a value changes
+            return self._mark(self._deep_mapping(value, path, relines))
         if isinstance(value, dict):  # a string without a variable is kept, without a call
             resolved = {key: item if type(item) is str and "${" not in item
                         else self._deep(item, (*path, key),
@@ -395,6 +402,26 @@ class VariableResolver:
             _copy_lines(value, seq, override)
             return self._mark(seq)
         return value
+
+    def _deep_mapping(self, value: LDict, path: Path, relines: dict[str, int]) -> LDict:
+        """`_deep` of a mapping as read (no line override): the mapping itself when no value
+        below it changes, else a copy with the changed values (and the same lines)."""
+        changed: dict[Any, Any] | None = None
+        key_lines = value.key_lines
+        for key, item in value.items():
+            if type(item) is str and "${" not in item:
+                continue  # a string without a variable is kept, without a call
+            new = self._deep(item, (*path, key), key_lines.get(key, value.line), relines)
+            if new is not item:
+                if changed is None:
+                    changed = {}
+                changed[key] = new
+        if changed is None:
+            return value
+        out = LDict(value)
+        out.update(changed)
+        _copy_lines(value, out, None)
+        return out
 
     def _string_at(self, path: Path, text: str, line: int | None) -> Any:
         """Resolve a string found at `path` once (cached), detecting cycles."""
@@ -430,9 +457,12 @@ class VariableResolver:
         if depth > self.settings.max_depth:
             raise _Budget(f"variables nested more than {self.settings.max_depth} deep; "
                           "value left unknown")
-        template = self._parsed.get(text)
+        key = (text, self.settings.max_depth)
+        template = _PARSED.get(key)
         if template is None:
-            template = self._parsed[text] = parse(text, self.settings.max_depth)
+            template = parse(text, self.settings.max_depth)
+            if len(_PARSED) < _PARSED_MAX and len(text) <= 1024:
+                _PARSED[key] = template
         return self._template(template, line)
 
     def _template(self, template: Template, line: int | None, address: bool = False) -> Any:
