@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from faasguard.analysis.endpoints import build_endpoints
 from faasguard.loaders import LoadContext, load_path
 from faasguard.model import App
 from faasguard.scan import scan
@@ -126,6 +127,9 @@ def test_an_http_api_catch_all_serves_the_app_routes(tmp_path: Path) -> None:
         "    events:\n      - httpApi: '*'\n")
     (tmp_path / "api.py").write_text("from flask import Flask\napp = Flask(__name__)\n\n\n"
                                      "@app.route('/admin')\ndef admin():\n    return 'x'\n")
-    routes = [(r.api_kind, r.method, r.path) for api in _load(tmp_path).apis.values()
+    app = _load(tmp_path)
+    routes = [(r.api_kind, r.method, r.path) for api in app.apis.values()
               for r in api.app_routes]
     assert routes == [("http", "GET", "/admin")]
+    behind = [(e.path, e.behind) for e in build_endpoints(app) if e.behind]
+    assert behind == [("/admin", "ANY *")]  # the catch-all the API declares

@@ -208,6 +208,12 @@ class Route:
     #: Django regex route, an include not read): None when `path` is exact.
     pattern: str | None = None
 
+    @property
+    def catch_all(self) -> bool:
+        """Whether the route hands every path below it to its function: a greedy path
+        (`/{proxy+}`) or an HTTP API's `*` / `$default`."""
+        return "+}" in self.path or self.path in ("*", "$default")
+
 
 # --------------------------------------------------------------------------- functions
 

@@ -2,7 +2,8 @@
 
 One `Endpoint` per API route (REST, HTTP, websocket), function URL and ALB listener rule,
 and per route of an app's own router that an API reaches through its catch-all proxy (a
-Zappa app's Flask routes: `behind` names the catch-all route, `ANY /{proxy+}`).
+Zappa or serverless-wsgi app's Flask or Django routes: `behind` names the catch-all route,
+`ANY /{proxy+}` or an HTTP API's `*`).
 `auth` is the protection a caller meets (the route's own authoriser, else the API's
 default, else none); `exposure` says who can reach the endpoint at the network level:
 "internet" for public endpoints, "vpc" for REST APIs with a PRIVATE endpoint type (callable
@@ -251,12 +252,26 @@ def _alb_endpoint(trigger: Trigger) -> Endpoint:
                     function=trigger.function)
 
 
+def _behind(route: Route, proxies: list[Route]) -> str:
+    """The catch-all route of the API an app's own route is reached through: `ANY /` for
+    the app's root where the API declares one, else the API's greedy path, `*` or
+    `$default`."""
+    root = [p for p in proxies if not p.catch_all]
+    greedy = [p for p in proxies if p.catch_all]
+    chosen = (root if route.path == "/" else []) or greedy or root
+    return f"{chosen[0].method} {chosen[0].path}" if chosen else "ANY /{proxy+}"
+
+
 def build_endpoints(app: App) -> list[Endpoint]:
     """The inventory of every HTTP entry point of the app."""
     endpoints = [_route_endpoint(app, route) for route in app.routes]
+    proxies: dict[tuple[str, str | None], list[Route]] = {}
+    for route in app.routes:
+        if route.catch_all or route.path == "/" and route.method == "ANY":
+            proxies.setdefault((route.api, route.function), []).append(route)
     for route in app_routes(app):
         endpoint = _route_endpoint(app, route)
-        endpoint.behind = "ANY /" if route.path == "/" else "ANY /{proxy+}"
+        endpoint.behind = _behind(route, proxies.get((route.api, route.function), []))
         endpoints.append(endpoint)
     for function in app.functions.values():
         url = _url_endpoint(function)

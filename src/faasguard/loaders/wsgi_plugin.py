@@ -142,8 +142,7 @@ def _add_app_routes(app: App, fn: Function, routes: list[AppRoute]) -> None:
     for trigger in fn.triggers:
         proxy = trigger.route
         api = app.apis.get(proxy.api) if proxy is not None else None
-        if proxy is None or api is None or not (
-                "+}" in proxy.path or proxy.path in ("*", "$default")):
+        if proxy is None or api is None or not proxy.catch_all:
             continue  # API Gateway passes the app only the paths this event declares
         api.app_routes.extend(
             Route(api.id, proxy.api_kind, r.method, r.path, r.location, function=fn.id,

@@ -127,8 +127,7 @@ def catch_all_route(app: App, facts: Facts) -> Iterator[Finding]:
     for route in app.routes:
         if route.api_kind == "websocket":
             continue
-        greedy = "+}" in route.path or route.path in ("$default", "*") or \
-            route.method == "$default"
+        greedy = route.catch_all or route.method == "$default"
         if not greedy and route.method != "ANY":
             continue
         what = "every path below it" if greedy else "every method"
