@@ -163,3 +163,38 @@ def test_expression_text_over_the_fixture_handlers() -> None:
                 assert expr_text(node) == ast.unparse(node), (path, node.lineno)
                 checked += 1
     assert checked > 500
+
+
+def test_a_handler_that_reaches_no_aws_sdk_is_not_run(tmp_path: Path) -> None:
+    from textwrap import dedent
+
+    from faasguard.analysis.aws_interp import Interpreter
+
+    (tmp_path / "plain.py").write_text(dedent('''\
+        import json
+        from helpers import shape
+
+        def handler(event, context):
+            return json.dumps(shape(event))
+    '''))
+    (tmp_path / "helpers.py").write_text("def shape(value):\n    return value\n")
+    (tmp_path / "aws.py").write_text(dedent('''\
+        from helpers import shape
+        from store import save
+
+        def handler(event, context):
+            save(shape(event))
+    '''))
+    (tmp_path / "store.py").write_text(dedent('''\
+        import boto3
+
+        def save(item):
+            boto3.client("sqs").send_message(QueueUrl="q", MessageBody=item)
+    '''))
+    cache = ModuleCache(str(tmp_path))
+    plain, aws = cache.get("plain.py"), cache.get("aws.py")
+    assert not Interpreter(cache).reaches_sdk(plain)
+    assert Interpreter(cache).reaches_sdk(aws)  # through the local module it imports
+    assert calls_in_handler(cache, "plain.py", "handler") == []
+    assert [c.operation for c in calls_in_handler(cache, "aws.py", "handler") or []] == \
+        ["SendMessage"]

@@ -50,6 +50,8 @@ from faasguard.analysis.taint.modules import (
 MAX_DEPTH = 10
 MAX_CALLS = 2000  # inlined function calls per handler
 SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os", "aws_lambda_powertools")
+#: The roots whose objects make AWS calls (`os` only names values: environment variables).
+CALL_ROOTS = frozenset(root for root in SDK_ROOTS if root != "os")
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
 _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
              "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",
@@ -181,12 +183,39 @@ class Interpreter:
 
     # ------------------------------------------------------------------ entry points
     def run_handler(self, module: Module, node: FunctionNode) -> list[AwsCall]:
-        """The calls of a handler: its module's top level, then its body with the event."""
+        """The calls of a handler: its module's top level, then its body with the event
+        (none, without running either, when no module it can reach imports an AWS SDK)."""
+        if not self.reaches_sdk(module):
+            return self.calls
         self.module_env(module)
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         args: dict[str, Any] = {params[0]: EventV()} if params else {}
         self.call_function(FuncV(module, node), [], args, node.lineno)
         return self.calls
+
+    def reaches_sdk(self, module: Module) -> bool:
+        """Can code run from `module` hold an AWS SDK object? Only through an import
+        (nothing else makes one: see `imported`): of an SDK by the module itself or by a
+        module of the scanned code it imports, followed as `imported` resolves them."""
+        todo, seen = [module], {module.file}
+        while todo:
+            current = todo.pop()
+            search: tuple[str, ...] | None = None
+            for dotted in current.aliases.values():
+                root = dotted.split(".", 1)[0]
+                if root in CALL_ROOTS:
+                    return True
+                if root in SDK_ROOTS:
+                    continue
+                search = search or _search_path(current, self.base)
+                found = self.cache.find(dotted, search)
+                if found is None:  # `from pkg import name`: a name in pkg/__init__.py
+                    head = dotted.rpartition(".")[0]
+                    found = self.cache.find(head, search) if head else None
+                if found is not None and found.file not in seen:
+                    seen.add(found.file)
+                    todo.append(found)
+        return False
 
     def module_env(self, module: Module) -> dict[str, Any]:
         """The globals of a module after its top level ran (once per analysis)."""
@@ -309,6 +338,9 @@ class Interpreter:
             return literal_name(value) if isinstance(value, str) else None
         if kind is ast.Name:
             return self.lookup(node.id, f)  # type: ignore[attr-defined]
+        if kind is ast.Attribute:
+            return self.attribute(self.ev(node.value, f), node.attr,  # type: ignore[attr-defined]
+                                  node, f)
         run = _EXPRESSIONS.get(kind)
         if run is not None:
             return run(self, node, f)
@@ -389,9 +421,12 @@ class Interpreter:
 
     def global_name(self, module: Module, name: str) -> Any:
         """A module-level name: assigned value, function, class or import."""
-        env = self.module_env(module)
-        if name in env and env[name] is not None:
-            return env[name]
+        env = self._globals.get(module.file)
+        if env is None:
+            env = self.module_env(module)
+        found = env.get(name)
+        if found is not None:
+            return found
         if name in module.functions:
             return FuncV(module, module.functions[name])
         if name in module.classes:
@@ -430,11 +465,14 @@ class Interpreter:
 
     def attribute(self, base: Any, attr: str, node: ast.expr, f: Frame) -> Any:
         """`base.attr`."""
-        if isinstance(base, ExtV):
+        kind = type(base)
+        if kind is EventV:
+            return BoundV(base, attr)
+        if kind is ExtV:
             return external(f"{base.dotted}.{attr}")
-        if isinstance(base, ModuleV):
+        if kind is ModuleV:
             return self.global_name(base.module, attr)
-        if isinstance(base, InstanceV):
+        if kind is InstanceV:
             stored = self._attrs.get(base.info.key, {}).get(attr)
             if stored is not None:
                 return stored
@@ -486,20 +524,21 @@ class Interpreter:
                 kwargs[keyword.arg] = (val, keyword.value)
             elif isinstance(val, DictV):
                 kwargs.update((k, (v, keyword.value)) for k, v in val.items)
-        if isinstance(func, FuncV):
+        kind = type(func)
+        if kind is BoundV:
+            return self.method_call(func.owner, func.attr, args, kwargs, node, f)
+        if kind is ExtV:
+            return self.external_call(func.dotted, args, kwargs, node)
+        if kind is FuncV:
             bound = {k: v for k, (v, _) in kwargs.items()}
             return self.call_function(func, args, bound, node.lineno)
-        if isinstance(func, ClassV):
+        if kind is ClassV:
             instance = InstanceV(func.info)
             init = self._method(func.info, "__init__")
             if init:
                 self.call_function(FuncV(init[0].module, init[1], init[0], instance), args,
                                    {k: v for k, (v, _) in kwargs.items()}, node.lineno)
             return instance
-        if isinstance(func, ExtV):
-            return self.external_call(func.dotted, args, kwargs, node)
-        if isinstance(func, BoundV):
-            return self.method_call(func.owner, func.attr, args, kwargs, node, f)
         return None
 
     def call_function(self, func: FuncV, args: list[Any], kwargs: dict[str, Any],
@@ -565,6 +604,10 @@ class Interpreter:
     def method_call(self, owner: Any, method: str, args: list[Any],
                     kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call, f: Frame) -> Any:
         """A method of a tracked object."""
+        if type(owner) is EventV:  # the most frequent: `event.get("body")`
+            if method == "get" and args:
+                return self.subscript(owner, args[0])
+            return owner if method == "to_dict" else None
         if isinstance(owner, SessionV) and method in (*_CLIENT_FACTORIES, "resource"):
             return self.session_call(method, args, kwargs, node)
         if isinstance(owner, ClientV):
@@ -704,8 +747,6 @@ class Interpreter:
     def resource_call(self, owner: ServiceResV | ResObjV, method: str, args: list[Any],
                       kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> Any:
         """A method of a service resource or resource object."""
-        from botocore import xform_name
-
         model = self._model(owner)
         definition = model.raw
         label = f"{owner.rtype if isinstance(owner, ResObjV) else owner.service}.{method}"
@@ -726,6 +767,8 @@ class Interpreter:
             return ResObjV(owner.service, made)
         waiter = model.waiters.get(method)
         if waiter is not None:
+            from botocore import xform_name
+
             sdk = aws_sdk.service(owner.service)
             operation = sdk.waiter_operation(xform_name(waiter["waiterName"])) \
                 if sdk else None
