@@ -6,9 +6,9 @@ reading event fields, destructuring, template strings, a loop, an AWS SDK v3 cal
 one sink (vulnerable or sanitised), and one function per file in an App. Prints the time
 of handler resolution + the Node.js analysis (taint, AWS calls, JWT; it parses each file
 once) beside the time of reading and tree-sitter-parsing the same files, and their ratio
-(target: within 2x), and beside three floors: parsing plus one visit of every node from
-Python, plus reading each node's kind and span too, and parsing plus the one syntax
-query (in C) the SDK, JWT and module-graph passes share.
+(target: within 2x), and beside two floors: parsing plus one visit of every node from
+Python, and plus reading each node's kind and span too (the analysis reaches the spots
+it reads from a search of the source bytes instead: see analysis/js/spots.py).
 Parsing and analysis alternate every CHUNK files and the medians of the rounds are
 shown, so that the load of a shared machine weighs on both alike; one-time loads
 (grammars, botocore's service models, the taint tables) are warmed first.
@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_support as bench  # noqa: E402
 
 from faasguard.analysis.js import analyse_js
-from faasguard.analysis.js.parse import dialect_of, parse_bytes, syntax_query
+from faasguard.analysis.js.parse import dialect_of, parse_bytes
 from faasguard.model import App, Function, Location, SourceFile, Trigger
 
 #: Files parsed, then analysed, in turn within a round.
@@ -184,19 +184,6 @@ def parse_and_read_all(folder: Path, names: list[str]) -> float:
     return time.process_time() - cpu
 
 
-def parse_and_query_all(folder: Path, names: list[str]) -> float:
-    """CPU seconds to parse every file and run the analyses' syntax query on it (the
-    calls, declarations and imports the SDK, JWT and module-graph passes read)."""
-    from tree_sitter import QueryCursor
-
-    cpu = time.process_time()
-    for name in names:
-        dialect = dialect_of(name)
-        QueryCursor(syntax_query(dialect)).captures(
-            parse_bytes((folder / name).read_bytes(), dialect))
-    return time.process_time() - cpu
-
-
 def part(app: App, functions: list[str]) -> App:
     """The App of some of `app`'s functions and their files."""
     sub = App(root=app.root)
@@ -236,13 +223,12 @@ def main(argv: list[str] | None = None) -> int:
         # warm the file cache, the grammars and the one-time loads (botocore's service
         # models, the taint tables): the figures are per-file throughput
         one_round(folder, min(CHUNK, args.files), args.seed)
-        parses, visits, reads, queries, resolves, analyses, ratios = [], [], [], [], [], [], []
+        parses, visits, reads, resolves, analyses, ratios = [], [], [], [], [], []
         found: tuple[int, ...] = ()
         for _ in range(args.rounds):
             parse_cpu, resolve_cpu, js_cpu, found = one_round(folder, args.files, args.seed)
             visits.append(parse_and_visit_all(folder, names))
             reads.append(parse_and_read_all(folder, names))
-            queries.append(parse_and_query_all(folder, names))
             parses.append(parse_cpu)
             resolves.append(resolve_cpu)
             analyses.append(js_cpu)
@@ -259,11 +245,9 @@ def main(argv: list[str] | None = None) -> int:
                                note=f"{len(names) / parse_cpu:,.0f} files/s"))
         print(bench.timing_row("parse + visit every node:", visit_cpu, per,
                                note=f"{visit_cpu / parse_cpu:.2f}x parse"))
-        read_cpu, query_cpu = med(reads), med(queries)
+        read_cpu = med(reads)
         print(bench.timing_row("  + read kind and span of each: ", read_cpu, per,
                                note=f"{read_cpu / parse_cpu:.2f}x parse"))
-        print(bench.timing_row("parse + the syntax query:", query_cpu, per,
-                               note=f"{query_cpu / parse_cpu:.2f}x parse"))
         print(bench.timing_row("handler resolution (parses):", resolve_cpu, per))
         print(bench.timing_row("Node.js analysis:", js_cpu, per))
         print(bench.timing_row("whole analysis:", total, per,

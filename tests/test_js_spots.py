@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from faasguard.analysis.js.awssdk import client_calls
+from faasguard.analysis.js.jwt import token_calls
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
 from faasguard.analysis.js.spots import local_specifiers, word_nodes
@@ -99,3 +100,17 @@ def test_client_calls_are_the_calls_on_what_may_be_a_client() -> None:
     assert found == ["same.getObject({ Bucket: 'b' })",
                      "doc.put({})", "new AWS.S3().listBuckets()", "anything.send(command)",
                      "s3 . send(x)"]
+
+
+def test_token_calls_follow_the_names_token_packages_bind() -> None:
+    mod = module(
+        'const jwt = require("jsonwebtoken");\n'
+        'const { decode: peek } = require("jsonwebtoken");\n'
+        'const lazy = await import("jose");\n'
+        'import * as jws from "jws";\n'
+        'const other = require("lodash");\n'
+        "jwt.decode(t); peek(t); lazy.decodeJwt(t); jws.decode(t);\n"
+        "other.decode(t); decode(t); Buffer.from(x); new jwt.Thing();\n")
+    found = [mod.text(n) for n in token_calls(mod)]
+    assert found == ["jwt.decode(t)", "peek(t)", "lazy.decodeJwt(t)", "jws.decode(t)",
+                     "Buffer.from(x)", "new jwt.Thing()"]

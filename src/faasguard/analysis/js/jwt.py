@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, file_summaries, line
+from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
 from faasguard.model import App, Location
@@ -98,7 +99,7 @@ def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
     verifies = False
     decodes: list[tuple[int, str]] = []
     index = FileIndex.of(module)
-    for node in (*module.nodes("call"), *module.nodes("new")):
+    for node in token_calls(module):
         func = node.child_by_field_name("function" if node.type == "call_expression"
                                         else "constructor")
         qname = _callee(index, func) if func is not None else None
@@ -115,6 +116,81 @@ def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
             if first is not None and MIDDLE_SEGMENT.search(module.text(first)):
                 decodes.append((line(node), "base64 of the token's middle segment"))
     return verifies, tuple(decodes)
+
+
+def token_calls(module: JsModule) -> list[Node]:
+    """The calls, then the `new` expressions, of a file whose callee may be one `_callee`
+    names after a token package or global: a name or member chain starting at a global
+    named in the table (`Buffer`, `atob`) or at a name an import or a `require` of such a
+    package binds (a superset, found from the source bytes), each kind in source order."""
+    fid, source = module.fid, module.source
+    heads = _name_heads()
+    roots = {head.decode() for head in heads if head in source}
+    for word in ("require", "import"):
+        for node in word_nodes(module, word):
+            roots.update(_bound_names(module, node, heads))
+    found: dict[tuple[int, int], Node] = {}
+    for name in roots:
+        for node in word_nodes(module, name):
+            if node.type != "identifier":
+                continue
+            top, parent = node, node.parent
+            while parent is not None and parent.type == "member_expression" and \
+                    parent.child_by_field_id(fid.object) == top:
+                top, parent = parent, parent.parent
+            if parent is not None and parent.child_by_field_id(
+                    fid.function if parent.type == "call_expression" else fid.constructor
+            ) == top and parent.type in ("call_expression", "new_expression"):
+                found[parent.start_byte, parent.end_byte] = parent
+    return sorted(found.values(), key=lambda n: (n.type != "call_expression", n.start_byte,
+                                                 -n.end_byte))
+
+
+def _bound_names(module: JsModule, word: Node, heads: tuple[bytes, ...]) -> set[str]:
+    """The names an import statement or a `require(...)`/`import(...)` declaration
+    binds, when its specifier holds one of `heads` (`word`: its `require`/`import`)."""
+    fid = module.fid
+    holder = word.parent
+    if holder is not None and holder.type == "import":  # `import(...)`: the keyword's node
+        word, holder = holder, holder.parent
+    if holder is None:
+        return set()
+    if holder.type == "import_statement":
+        source = holder.child_by_field_id(fid.source)
+        spec = module.text(source) if source is not None else ""
+        clause = next((c for c in holder.named_children if c.type == "import_clause"), None)
+        if clause is None or not any(head.decode() in spec for head in heads):
+            return set()
+        return {module.text(n) for n in _descendants(clause) if n.type == "identifier"}
+    if holder.type != "call_expression" or holder.child_by_field_id(fid.function) != word:
+        return set()
+    args = holder.child_by_field_id(fid.arguments)
+    first = args.named_child(0) if args is not None and args.named_child_count else None
+    if first is None or not any(head.decode() in module.text(first) for head in heads):
+        return set()
+    top, parent = holder, holder.parent
+    while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
+        top, parent = parent, parent.parent
+    if parent is None or parent.type != "variable_declarator" or \
+            parent.child_by_field_id(fid.value) != top:
+        return set()
+    target = parent.child_by_field_id(fid.name)
+    if target is None:
+        return set()
+    if target.type == "identifier":
+        return {module.text(target)}
+    return {module.text(n) for n in _descendants(target)
+            if n.type in ("identifier", "shorthand_property_identifier_pattern")}
+
+
+def _descendants(node: Node) -> list[Node]:
+    """The named nodes under `node` (a small one: an import clause, a pattern)."""
+    out, stack = [], list(node.named_children)
+    while stack:
+        child = stack.pop()
+        out.append(child)
+        stack.extend(child.named_children)
+    return out
 
 
 def _python_unverified(call: ast.Call) -> str | None:

@@ -20,7 +20,7 @@ from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
-    from tree_sitter import Language, Node, Parser, Query
+    from tree_sitter import Language, Node, Parser
 
     from faasguard.analysis.facts import Facts
 
@@ -65,23 +65,6 @@ def parser(dialect: str) -> Parser:
     from tree_sitter import Parser
 
     return Parser(language(dialect))
-
-
-#: The node kinds analyses without taint look for, found by one query in C (walking every
-#: node from Python would cost more than parsing); `require`: the calls of `require(...)`
-#: and `import(...)`.
-SYNTAX_QUERY = ("(call_expression) @call (new_expression) @new (variable_declarator) @decl "
-                "(import_statement) @import (export_statement) @export "
-                "((call_expression function: [(identifier) (import)] @_callee "
-                "arguments: (arguments)) @require (#any-of? @_callee \"require\" \"import\"))")
-
-
-@cache
-def syntax_query(dialect: str) -> Query:
-    """The compiled SYNTAX_QUERY for one grammar."""
-    from tree_sitter import Query
-
-    return Query(language(dialect), SYNTAX_QUERY)
 
 
 class FieldIds:
@@ -161,10 +144,9 @@ class JsModule:
     exports: dict[str, Any] = field(default_factory=dict)
     evaluated: bool = False
     names: Any = None  # names.FileIndex, built on first use
-    #: per-file results of the syntactic passes ("aws": SDK calls, "jwt": token facts),
-    #: computed once however many handlers share the file
+    #: per-file results of the syntactic passes ("aws": SDK calls, "jwt": token facts,
+    #: "may-report": sink text), computed once however many handlers share the file
     summaries: dict[str, Any] = field(default_factory=dict, repr=False)
-    _syntax: dict[str, list[Node]] | None = None
 
     fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
 
@@ -185,16 +167,6 @@ class JsModule:
                 break
             root = inner
         return root
-
-    def nodes(self, kind: str) -> list[Node]:
-        """Every node of one SYNTAX_QUERY capture ("call", "new", "decl", "import",
-        "export", "require") in the file, in source order."""
-        if self._syntax is None:
-            from tree_sitter import QueryCursor
-
-            found = QueryCursor(syntax_query(self.dialect)).captures(self.root)
-            self._syntax = {k: sorted(v, key=lambda n: n.start_byte) for k, v in found.items()}
-        return self._syntax.get(kind, [])
 
 
 def text_of(node: Node | None) -> str:
