@@ -75,7 +75,8 @@ class CommentIndex:
         try:
             with open(os.path.join(self.root, file), "rb") as handle:
                 raw = handle.read(MAX_COMMENT_FILE_BYTES)
-            if b"\x00" not in raw[:8192]:
+            # no marker, no line to keep: most files are never decoded nor split
+            if b"faasguard" in raw and b"\x00" not in raw[:8192]:
                 lines = raw.decode("utf-8", "replace").splitlines()
         except OSError:
             pass
@@ -137,10 +138,11 @@ def apply_suppressions(findings: Iterable[Finding], root: str,
                                 "add one after the rule id", inline.line, "warning",
                     "suppression"))
             continue
-        entry = next((e for e in ignore_list if e.matches(finding.rule_id, where.file)), None)
+        entry = next((e for e in ignore_list if e.matches(finding.rule_id, where.file)),
+                     None) if ignore_list else None
         if entry is not None:
             mark(finding, entry.reason, "external", "config")
             continue
-        if finding.fingerprint in baseline:
+        if baseline and finding.fingerprint in baseline:  # a fingerprint is a hash: only if asked
             mark(finding, "baseline", "external", "baseline")
     return problems
