@@ -91,3 +91,29 @@ def test_node_limit_holds_with_and_without_anchors():
         parse(anchored, max_nodes=100)
     doc = parse(anchored, max_nodes=10_000)
     assert doc.data["b"][5] == ["x"] * 20 and doc.data.line_of("b") == 2
+
+
+def test_collector_paused_while_reading_and_restored_after():
+    import gc
+
+    from faasguard.loaders.documents import gc_paused
+
+    seen = []
+
+    assert gc.isenabled()
+    with gc_paused():
+        seen.append(gc.isenabled())
+        with gc_paused():  # nested: still paused, and the outer block resumes it
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+    assert seen == [False, False, False]
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        parse("a: [1, 2")  # an error inside: the collector runs again all the same
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert parse("a: 1").data == {"a": 1}
+        assert not gc.isenabled()  # a caller's choice to keep it off is kept
+    finally:
+        gc.enable()

@@ -90,7 +90,17 @@ def detect(name: str, data: Any) -> Format | None:
 
 
 def load_path(ctx: LoadContext) -> App:
-    """Read, recognise and load one file into an App fragment (never raises on bad input)."""
+    """Read, recognise and load one file into an App fragment (never raises on bad input).
+
+    The cyclic garbage collector is paused meanwhile (see `documents.gc_paused`): loading
+    allocates tens of thousands of containers, none in a cycle."""
+    from faasguard.loaders.documents import gc_paused
+
+    with gc_paused():
+        return _load_path(ctx)
+
+
+def _load_path(ctx: LoadContext) -> App:
     from faasguard.loaders.documents import InputError, load_file
 
     app = App(root=ctx.root)
