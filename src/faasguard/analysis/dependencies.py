@@ -23,12 +23,14 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.osv import Advisory, OsvError, load_database
 from faasguard.loaders.documents import InputError, read_text
 from faasguard.model import App, Diagnostic, Function
+
+if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
+    from faasguard.analysis.osv import Advisory
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -101,6 +103,8 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
     database = getattr(facts.options, "osv_db", None)
     if not database or not found.manifests:
         return
+    from faasguard.analysis.osv import OsvError, load_database
+
     pinned = [d for deps in found.manifests.values() for d in deps if d.pinned]
     try:
         db = load_database(str(database), {(d.ecosystem, d.name) for d in pinned})
