@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve
 from faasguard.analysis.js import analyse_js
+from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import JsModuleCache
 from faasguard.analysis.js.project import may_report, module_graph
+from faasguard.analysis.js.table import js_table
 from faasguard.model import App, Function, Location, SourceFile, Trigger
 
 HELPER_WITH_SINK = ('const { exec: run } = require("child_process");\n'
@@ -57,3 +61,60 @@ def test_reported_keys_count_as_sink_text_in_any_case(tmp_path: Path) -> None:
                  'const q = { "$where": w };', 'const spawn = require("cross-spawn");'):
         (tmp_path / "keys.js").write_text(text)
         assert may_report(JsModuleCache(str(tmp_path)), ["keys.js"]), text
+
+
+TAIL = ('const { exec } = require("child_process");\n'
+        "const shape = (items) => { let total = 0;\n"
+        "  for (const item of items) { total += item.length; }\n"
+        "  return { count: items.length, total }; };\n"
+        "exports.handler = async (event) => {\n"
+        "  const results = [event.detail.cmd];\n"
+        "  exec(results[0]);\n"
+        "  return { statusCode: 200, body: JSON.stringify(shape(results)) };\n"
+        "};\n")
+
+
+def test_an_inert_tail_is_skipped_with_the_same_flows(tmp_path: Path) -> None:
+    _, facts = _scan(tmp_path, {"app.js": TAIL})
+    assert [(f.category, f.location.line) for f in facts.flows["Fn"]] == [("command", 7)]
+    cache = JsModuleCache(str(tmp_path))
+    module = cache.get("app.js")
+    analyzer = JsAnalyzer(js_table(), cache)
+    ref = analyzer.func_ref(analyzer.module_exports(module)["handler"])
+    assert ref is not None
+    analyzer.analyse(module, ref.node, "handler", prune_tail=True)
+    # the return statement was left out: `shape` (inert: no call, no reported key) was
+    # not analysed, where the whole body analyses it
+    assert (module.file, 2) not in analyzer.visited
+    whole = JsAnalyzer(js_table(), cache)
+    whole.analyse(module, ref.node, "handler")
+    assert (module.file, 2) in whole.visited
+    assert [(h.category, h.line) for h in whole.hits] == \
+        [(h.category, h.line) for h in analyzer.hits]
+
+
+@pytest.mark.parametrize("tail", [
+    "return run(results[0]);",  # a sink under another name
+    "return helper(results);",  # a project function with a call in it
+    "return { statusCode: 302, headers: { Location: results[0] } };",  # a reported key
+    "return new Repo().find(results);",  # a project class
+])
+def test_a_tail_that_may_report_is_analysed(tmp_path: Path, tail: str) -> None:
+    source = ('const { exec: run } = require("child_process");\n'
+              "const helper = (r) => String(r);\n"
+              "class Repo { find(r) { return r; } }\n"
+              "exports.handler = async (event) => {\n"
+              "  const results = [event.detail.cmd];\n"
+              f"  {tail}\n"
+              "};\n")
+    (tmp_path / "app.js").write_text(source)
+    cache = JsModuleCache(str(tmp_path))
+    module = cache.get("app.js")
+    analyzer = JsAnalyzer(js_table(), cache)
+    ref = analyzer.func_ref(analyzer.module_exports(module)["handler"])
+    assert ref is not None
+    analyzer.analyse(module, ref.node, "handler", prune_tail=True)
+    whole = JsAnalyzer(js_table(), cache)
+    whole.analyse(module, ref.node, "handler")
+    assert analyzer.visited == whole.visited
+    assert analyzer.hits == whole.hits

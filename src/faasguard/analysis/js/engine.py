@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import JsCalls
+from faasguard.analysis.js.demand import inert_words
 from faasguard.analysis.js.parse import (
     JsModule,
     JsModuleCache,
@@ -25,7 +26,8 @@ from faasguard.analysis.js.parse import (
     text_in,
     text_of,
 )
-from faasguard.analysis.js.table import JsTable
+from faasguard.analysis.js.spots import calls_within
+from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, JsTable
 from faasguard.analysis.js.values import (
     CLASS,
     FN,
@@ -37,6 +39,7 @@ from faasguard.analysis.js.values import (
     FuncRef,
     JsFrame,
     package_name,
+    qualified,
 )
 from faasguard.analysis.taint.state import (
     CLEAN,
@@ -61,9 +64,6 @@ PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
                "type_assertion"}
 FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
              "generator_function_declaration", "generator_function", "method_definition"}
-#: Request properties of DynamoDB calls that are expressions (PartiQL for `Statement`).
-DYNAMO_EXPRESSIONS = {"FilterExpression", "KeyConditionExpression", "ConditionExpression",
-                      "UpdateExpression", "ProjectionExpression", "Statement"}
 CLEAN_OPERATORS = {"===", "!==", "==", "!=", "<", ">", "<=", ">=", "-", "*", "/", "%", "**",
                    "instanceof", "in", "&", "|", "^", "<<", ">>", ">>>"}
 
@@ -89,9 +89,13 @@ class JsAnalyzer(JsCalls):
     # ------------------------------------------------------------------ entry points
 
     def analyse(self, module: JsModule, fnode: Node, name: str, sources: int = 1,
-                request: bool = False) -> None:
+                request: bool = False, prune_tail: bool = False) -> None:
         """Analyse a function with its first `sources` parameters as attacker input
-        (`request`: the first is an Express-style request, read as the HTTP event)."""
+        (`request`: the first is an Express-style request, read as the HTTP event).
+
+        `prune_tail` (for an analyzer of this one function, whose memo, budget and fields
+        nothing reads afterwards): the statements that end the body and can neither
+        report nor change anything kept are skipped (`_inert_tail`)."""
         self.module_exports(module)
         frame = JsFrame(module, name)
         params = self.params(fnode)
@@ -104,7 +108,11 @@ class JsAnalyzer(JsCalls):
             self.bind(param, Val((Taint((), (step,), origin),), REQUEST if request else None),
                       frame, line(fnode))
         self.visited.add((module.file, line(fnode)))
-        self.run_body(fnode, frame)
+        body = fnode.child_by_field_id(module.fid.body)
+        if prune_tail and body is not None and body.type == "statement_block":
+            self.block(body.named_children, frame, prune_tail=True)
+        else:
+            self.run_body(fnode, frame)
 
     def module_exports(self, module: JsModule) -> dict[str, Val]:
         """Evaluate a module's top level once (no taint); its exports."""
@@ -150,8 +158,9 @@ class JsAnalyzer(JsCalls):
 
     # ------------------------------------------------------------------ statements
 
-    def block(self, stmts: list[Node], f: JsFrame) -> bool:
-        """Analyse statements in order; True when the block always leaves (return/throw)."""
+    def block(self, stmts: list[Node], f: JsFrame, prune_tail: bool = False) -> bool:
+        """Analyse statements in order; True when the block always leaves (return/throw).
+        `prune_tail`: the body of the function `analyse` was given (see there)."""
         kinds = [stmt.type for stmt in stmts]
         for stmt, kind in zip(stmts, kinds, strict=True):  # hoisting: bound first
             if kind in ("function_declaration", "generator_function_declaration"):
@@ -160,11 +169,40 @@ class JsAnalyzer(JsCalls):
                 decl = stmt.child_by_field_id(f.module.fid.declaration)
                 if decl is not None and decl.type in FUNCTIONS:
                     self._declare(decl, f)
-        for stmt, kind in zip(stmts, kinds, strict=True):
+        tail = _inert_words(stmts, f.module) if prune_tail else []
+        first_inert = len(stmts) - len(tail)
+        for index, (stmt, kind) in enumerate(zip(stmts, kinds, strict=True)):
+            if index >= first_inert and prune_tail and \
+                    self._inert_tail(tail[index - first_inert:], f):
+                return False
             handler = _STMT.get(kind)
             if handler is not None and handler(self, stmt, f):
                 return True
         return False
+
+    def _inert_tail(self, tail: list[list[str]], f: JsFrame) -> bool:
+        """Can the rest of an entry function's body (the words of each statement) be left
+        out? Its text names no sink, reported key or effect (`demand.inert_words`), and
+        none of its words is bound, here, to what could run project code or be a sink:
+        a class, an instance, a project module, an Express app, a sink function, or a
+        project function other than an inert one (`_inert_function`). The values and
+        bindings it would compute are then never read."""
+        calls = self.table.calls
+        for words in tail:
+            for word in words:
+                val = self.lookup(word, f)
+                kind = val.kind
+                if kind is None:
+                    continue
+                if kind.startswith((CLASS, INSTANCE, LOCAL)) or kind == "express-app":
+                    return False
+                if kind.startswith(FN):
+                    ref = self.func_ref(val)
+                    if ref is None or not _inert_function(ref):
+                        return False
+                elif qualified(val) in calls:
+                    return False
+        return True
 
     def _s_class(self, node: Node, f: JsFrame) -> bool:
         name = text_in(f.module.source, node.child_by_field_id(f.module.fid.name))
@@ -790,6 +828,50 @@ class JsAnalyzer(JsCalls):
 
     def _e_new_expression(self, node: Node, f: JsFrame) -> Val:
         return self.call(node, f, new=True)
+
+
+def _inert_words(stmts: list[Node], module: JsModule) -> list[list[str]]:
+    """The words of each of the last statements that `demand.inert_words` passes (the
+    longest such run at the end of `stmts`)."""
+    out: list[list[str]] = []
+    source = module.source
+    for stmt in reversed(stmts):
+        words = inert_words(source[stmt.start_byte:stmt.end_byte])
+        if words is None:
+            break
+        out.append(words)
+    out.reverse()
+    return out
+
+
+def _inert_function(ref: FuncRef) -> bool:
+    """Would analysing a call of this function change nothing but its own bindings and
+    its return value: no call or `new` in it (nor in its parameters' defaults), no
+    reported key or effect word in its parameters and body? (Analysed on its own, from
+    `_analyse_unreached`, it reports nothing either: not being marked visited changes
+    nothing.) Worked out once per function."""
+    module, node = ref.module, ref.node
+    key = f"inert:{node.start_byte}"
+    known = module.summaries.get(key)
+    if known is None:
+        known = module.summaries[key] = _is_inert_function(module, node)
+    return bool(known)
+
+
+def _is_inert_function(module: JsModule, node: Node) -> bool:
+    fid, source = module.fid, module.source
+    body = node.child_by_field_id(fid.body)
+    params = node.child_by_field_id(fid.parameters) or node.child_by_field_id(fid.parameter)
+    if body is None:
+        return False
+    if calls_within(module, node.start_byte, node.end_byte):
+        return False  # (then sink names cannot matter, only reported keys)
+    for part in (body, params):
+        words = inert_words(source[part.start_byte:part.end_byte], calls=False) \
+            if part is not None else []
+        if words is None or "new" in words:
+            return False
+    return True
 
 
 _STMT: dict[str, Callable[[JsAnalyzer, Any, JsFrame], bool]] = {

@@ -10,19 +10,17 @@ tokens in `facts.jwt_decodes`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from functools import lru_cache
 
 from faasguard.analysis.awscalls import resolve_target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
-from faasguard.analysis.js.engine import DYNAMO_EXPRESSIONS, JsAnalyzer
+from faasguard.analysis.js.demand import may_report as source_may_report
+from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.handlers import exported_function, is_express_handler, is_node
 from faasguard.analysis.js.jwt import js_decodes, python_decodes
 from faasguard.analysis.js.parse import (
     EXTENSIONS,
-    JsModule,
     JsModuleCache,
     js_module_cache,
     line,
@@ -83,7 +81,7 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
                 continue
             entry = JsAnalyzer(js_table(), cache)
             try:
-                entry.analyse(module, ref.node, name)
+                entry.analyse(module, ref.node, name, prune_tail=True)
             except RecursionError:
                 continue
             visited.update(entry.visited)
@@ -96,32 +94,6 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
                 facts.flows.setdefault(f"code:{module.file}:{name}", []).extend(flows)
 
 
-@lru_cache(maxsize=1)
-def _reporting_words() -> tuple[frozenset[bytes], tuple[bytes, ...]]:
-    """The words one of which the source of a module graph must hold for the engine to
-    report anything in it: the last part of each sink's name (`exec` of
-    `child_process.exec`, however it is imported or renamed, is written somewhere in the
-    graph: a property, an import, a destructuring key), sink methods, the object keys it
-    reports (DynamoDB expressions, `$where`; `location`, in any case, apart); as
-    identifier-like words and as the other texts (package names such as `cross-spawn`)."""
-    table = js_table()
-    words = {name.rsplit(".", 1)[-1] for name in table.calls} | set(table.methods) | \
-        DYNAMO_EXPRESSIONS | {"$where"}
-    plain = frozenset(w.encode() for w in words if _IDENTIFIER.fullmatch(w.encode()))
-    return plain, tuple(sorted(w.encode() for w in words if w.encode() not in plain))
-
-
-_IDENTIFIER = re.compile(rb"[A-Za-z_$][\w$]*")
-
-
-def _may_report_in(module: JsModule) -> bool:
-    source = module.source
-    plain, others = _reporting_words()
-    if b"location" in source.lower() or any(word in source for word in others):
-        return True
-    return any(match.group() in plain for match in _IDENTIFIER.finditer(source))
-
-
 def may_report(cache: JsModuleCache, files: list[str]) -> bool:
     """Can the taint engine report a flow in these files (a handler's module graph)?
     False when none holds a sink's name or a reported key: no analysis needed, its flows
@@ -132,7 +104,7 @@ def may_report(cache: JsModuleCache, files: list[str]) -> bool:
             continue
         known = module.summaries.get("may-report")
         if known is None:
-            known = module.summaries["may-report"] = _may_report_in(module)
+            known = module.summaries["may-report"] = source_may_report(module.source)
         if known:
             return True
     return False
@@ -153,15 +125,15 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
         return None
     if not may_report(cache, module_graph(cache, file)):
         return [], {file}
+    describe = describe or _Describer(build_table())
     if ref is not None:
-        analyzer.analyse(ref.module, ref.node, name)
+        analyzer.analyse(ref.module, ref.node, name, prune_tail=True)
     else:
         for graph_file in module_graph(cache, file):
             for label, route in list(cache.routes.get(graph_file, ())):
                 analyzer.analyse(route.module, route.node, f"route {label}", request=True)
     if visited is not None:
         visited.update(analyzer.visited)
-    describe = describe or _Describer(build_table())
     flows = [_flow(hit, describe, app, function, f"{file}:{name}")
              for hit in _unique(analyzer.hits)]
     return flows, {f for f, _ in analyzer.visited} | {file}

@@ -103,18 +103,26 @@ _ARGUMENTS_START = re.compile(rb"[(`]")
 def calls(module: JsModule) -> list[Node]:
     """Every call expression of a file (`new` expressions aside), in source order (an
     outer call before the calls it starts with: `a.b().c()` before `a.b()`)."""
+    found = list(_calls(module, 0, len(module.source)))
+    found.sort(key=lambda node: (node.start_byte, -node.end_byte))
+    return found
+
+
+def calls_within(module: JsModule, start: int, end: int) -> bool:
+    """Is there a call expression (`new` aside) whose arguments start in this range?"""
+    return next(_calls(module, start, end), None) is not None
+
+
+def _calls(module: JsModule, start: int, end: int) -> Iterator[Node]:
     root, fid = module.root, module.fid
-    found = []
-    for match in _ARGUMENTS_START.finditer(module.source):
-        start = match.start()
-        token = root.descendant_for_byte_range(start, start + 1)
-        arguments = token.parent if token is not None and token.start_byte == start else None
-        if arguments is None or arguments.start_byte != start or \
+    for match in _ARGUMENTS_START.finditer(module.source, start, end):
+        at = match.start()
+        token = root.descendant_for_byte_range(at, at + 1)
+        arguments = token.parent if token is not None and token.start_byte == at else None
+        if arguments is None or arguments.start_byte != at or \
                 arguments.type not in ("arguments", "template_string"):
             continue
         call = arguments.parent
         if call is not None and call.type == "call_expression" and \
                 call.child_by_field_id(fid.arguments) == arguments:
-            found.append(call)
-    found.sort(key=lambda node: (node.start_byte, -node.end_byte))
-    return found
+            yield call

@@ -16,6 +16,10 @@ from typing import Any
 
 from faasguard.analysis.taint.table import CATEGORIES, Sink
 
+#: Request properties of DynamoDB calls that are expressions (PartiQL for `Statement`).
+DYNAMO_EXPRESSIONS = {"FilterExpression", "KeyConditionExpression", "ConditionExpression",
+                      "UpdateExpression", "ProjectionExpression", "Statement"}
+
 
 @dataclass(frozen=True)
 class JsSink:

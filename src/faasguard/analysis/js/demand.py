@@ -1,0 +1,64 @@
+"""What the taint engine can skip: text that no report and no lasting effect can come from.
+
+The engine reports a flow only where a sink is called (its name, however imported or
+renamed, is written somewhere in the files involved: a property, an import, a
+destructuring key), where an object literal has a key it reports (DynamoDB expressions,
+`$where`, a `Location` header), or where a `Location` header is assigned. A source with
+none of those words cannot report anything, which a scan of its bytes (C speed) tells
+before any walk of its tree.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, js_table
+
+#: An identifier-like word of the source (also in strings and comments: a superset).
+IDENTIFIER = re.compile(rb"[A-Za-z_$][\w$]*")
+
+
+@lru_cache(maxsize=2)
+def reporting_words(calls: bool = True) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
+    """The words one of which a source must hold for the engine to report in it (besides
+    `location` in any case): the last part of each sink's name (`exec` of
+    `child_process.exec`), sink methods (`calls`: for code with calls), reported keys;
+    as identifier-like words, and as the other texts (package names: `cross-spawn`)."""
+    table = js_table()
+    words = DYNAMO_EXPRESSIONS | {"$where"}
+    if calls:
+        words |= {name.rsplit(".", 1)[-1] for name in table.calls} | set(table.methods)
+    plain = frozenset(w.encode() for w in words if IDENTIFIER.fullmatch(w.encode()))
+    return plain, tuple(sorted(w.encode() for w in words if w.encode() not in plain))
+
+
+@lru_cache(maxsize=1)
+def effect_words() -> frozenset[bytes]:
+    """Words of code that may change what the engine knows beyond one function's
+    bindings: loading a module, registering an Express route, making a function or a
+    class, writing a field of `this`."""
+    return frozenset({b"require", b"import", b"function", b"class", b"this",
+                      *(route.encode() for route in js_table().routes)})
+
+
+def may_report(source: bytes, calls: bool = True) -> bool:
+    """Can the engine report anything in code whose text is `source` (`calls`: False for
+    code known to call nothing: only reported keys count then)?"""
+    plain, others = reporting_words(calls)
+    if b"location" in source.lower() or any(word in source for word in others):
+        return True
+    return any(match.group() in plain for match in IDENTIFIER.finditer(source))
+
+
+def inert_words(source: bytes, calls: bool = True) -> list[str] | None:
+    """The identifier-like words of a piece of code that cannot report anything nor have
+    any effect the engine keeps (no sink name, no reported key, no effect word, no arrow
+    function; `calls` as for `may_report`); None when it may."""
+    if b"=>" in source or may_report(source, calls):
+        return None
+    words = IDENTIFIER.findall(source)
+    effects = effect_words()
+    if any(word in effects for word in words):
+        return None
+    return [word.decode() for word in words]
