@@ -117,3 +117,13 @@ def test_collector_paused_while_reading_and_restored_after():
         assert not gc.isenabled()  # a caller's choice to keep it off is kept
     finally:
         gc.enable()
+
+
+def test_path_resolvers_added_to_pyyaml_do_not_disturb_reading(monkeypatch):
+    import yaml
+
+    # a program may add path resolvers to PyYAML's loaders: faasguard's reader has none
+    monkeypatch.setattr(yaml.resolver.BaseResolver, "yaml_path_resolvers",
+                        {((), str): "tag:yaml.org,2002:int"})
+    doc = parse("path_resolver_a: 17\nb: [true, path_resolver_x]\n'c': 2.75\n")
+    assert doc.data == {"path_resolver_a": 17, "b": [True, "path_resolver_x"], "c": 2.75}

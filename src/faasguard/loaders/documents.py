@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import gc
+import operator
 import os
 import sys
 from collections.abc import Iterator
@@ -56,9 +57,14 @@ class _Loader(_SafeLoader):
     process: keys and values repeat across templates, and PyYAML's resolver (Python, a
     regular-expression match per scalar) is a fifth of the parse."""
 
+    # No path resolvers (whatever a program may add to PyYAML's loaders): libyaml's
+    # composer calls the two methods below around every node for them; C functions that
+    # do nothing spare two Python calls per node.
+    yaml_path_resolvers: dict[Any, Any] = {}
+    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]  # (parent, index)
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # ()
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if self.yaml_path_resolvers:  # none unless a program adds some to PyYAML's loaders
-            return super().resolve(kind, value, implicit)
         if kind is _ScalarNode:
             if not implicit[0]:  # quoted: a string
                 return self.DEFAULT_SCALAR_TAG

@@ -25,6 +25,8 @@ from faasguard.loaders.documents import LDict, LList
 from faasguard.model import Ref, Unknown, Value, qualify
 
 _SUB_VAR = re.compile(r"\$\{(?!!)([^}]+)\}")
+#: Types a template value below the depth limit resolves to as it is (no call needed).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass
@@ -53,11 +55,11 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
             if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
                 return _intrinsic(key, arg, scope, _depth + 1)
         inner = _depth + 1
-        plain = inner <= scope.depth_limit  # strings below are kept as they are, no call
+        plain = inner <= scope.depth_limit  # scalars below are kept as they are, no call
         if type(value) is LDict:
             changed: LDict | None = None
             for k, v in value.items():
-                if plain and type(v) is str:
+                if plain and type(v) in _SCALARS:
                     continue
                 new = resolve(v, scope, inner)
                 if new is not v:
@@ -76,7 +78,8 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
     if isinstance(value, list):
         inner = _depth + 1
         plain = inner <= scope.depth_limit
-        items = [v if plain and type(v) is str else resolve(v, scope, inner) for v in value]
+        items = [v if plain and type(v) in _SCALARS else resolve(v, scope, inner)
+                 for v in value]
         if type(value) is LList and all(new is old for new, old in zip(items, value, strict=True)):
             return value
         seq = LList(items)
