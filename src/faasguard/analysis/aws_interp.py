@@ -200,14 +200,13 @@ class Interpreter:
         todo, seen = [module], {module.file}
         while todo:
             current = todo.pop()
-            search: tuple[str, ...] | None = None
-            for dotted in current.aliases.values():
-                root = dotted.split(".", 1)[0]
-                if root in CALL_ROOTS:
-                    return True
+            roots = [dotted.split(".", 1)[0] for dotted in current.aliases.values()]
+            if not CALL_ROOTS.isdisjoint(roots):
+                return True  # before any look-up of a local module (they cost more)
+            search = _search_path(current, self.base)
+            for dotted, root in zip(current.aliases.values(), roots, strict=True):
                 if root in SDK_ROOTS:
                     continue
-                search = search or _search_path(current, self.base)
                 found = self.cache.find(dotted, search)
                 if found is None:  # `from pkg import name`: a name in pkg/__init__.py
                     head = dotted.rpartition(".")[0]
