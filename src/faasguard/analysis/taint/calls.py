@@ -113,7 +113,7 @@ class CallAnalysis:
                     if qualified in self.table.source_calls:  # `request.args.get("q")`
                         return self._method_call(func.attr, self._user_source(
                             qualified, holder, f), node, args, kwargs, f)
-                    return self._named_call(f.qualify(dotted) + "." + func.attr, node, args,
+                    return self._named_call(qualified + "." + func.attr, node, args,
                                             kwargs, f, dotted + "." + func.attr)
             if func.attr in MUTATORS and type(holder) is ast.Name:  # a write, not a read
                 receiver = f.env.get(holder.id) or self._global(f.module, holder.id)
@@ -462,7 +462,8 @@ class CallAnalysis:
         for param in params.kwonlyargs:
             val = kwargs.get(param.arg, splat)
             frame.env[param.arg] = with_step(
-                val, (file, fnode.lineno, f"passed to {frame.name}() as '{param.arg}'"))
+                val, (file, fnode.lineno, f"passed to {frame.name}() as '{param.arg}'")) \
+                if val.taints else val
         if params.vararg is not None:
             frame.env[params.vararg.arg] = union(args[len(ordered):])
         if params.kwarg is not None:

@@ -328,7 +328,8 @@ class Analyzer(CallAnalysis):
         kind = type(target)
         if kind is ast.Name:
             name = target.id  # type: ignore[attr-defined]
-            f.env[name] = with_step(val, (f.module.file, line, f"assigned to '{name}'"))
+            f.env[name] = with_step(val, (f.module.file, line, f"assigned to '{name}'")) \
+                if val.taints else val
             if self._written is not None:
                 self._written.add(name)
         elif kind is ast.Tuple or kind is ast.List:

@@ -103,12 +103,16 @@ def module_views(module: Module) -> list[View]:
     """The route views of every Chalice/Flask app or blueprint object a module creates
     (for code no function of the App reaches: a WSGI app behind an adapter, say)."""
     out: list[View] = []
+    made = module.constructed  # no `x = Flask(...)` at the top level: no Flask app object
     for framework in _FRAMEWORKS:
-        for obj in app_objects(module.tree, framework):
-            out.extend(_route_views(module, obj, framework, None))
-    blueprint_of = "Chalice" if module.qualify("Blueprint").startswith("chalice") else "Flask"
-    for obj in app_objects(module.tree, "Blueprint"):
-        out.extend(_route_views(module, obj, blueprint_of, None))
+        if framework in made:
+            for obj in app_objects(module.tree, framework):
+                out.extend(_route_views(module, obj, framework, None))
+    if "Blueprint" in made:
+        blueprint_of = "Chalice" if module.qualify("Blueprint").startswith("chalice") \
+            else "Flask"
+        for obj in app_objects(module.tree, "Blueprint"):
+            out.extend(_route_views(module, obj, blueprint_of, None))
     return out
 
 

@@ -74,6 +74,8 @@ class Module:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     assigned: set[str] = field(default_factory=set)
     global_kinds: dict[str, str] | None = None  # filled by the taint engine on first use
+    #: the callees (last name) of top-level `x = callee(...)`: `{"Flask", "getLogger"}`
+    constructed: set[str] = field(default_factory=set)
     source: str = field(default="", repr=False)  # the text parsed ('' when not kept)
 
     @property
@@ -91,32 +93,42 @@ class Module:
 
 
 def _index(module: Module) -> None:
-    """Fill the import aliases and the top-level functions and classes of a module."""
-    package = module.dotted.rsplit(".", 1)[0] if "." in module.dotted else ""
-    is_package = module.file.endswith("__init__.py")
-    if is_package:
-        package = module.dotted
+    """Fill the import aliases, the top-level functions and classes, the names assigned
+    and the callees of top-level assignments of a module (one pass over its body)."""
+    dotted = module.dotted
+    package = dotted if module.file.endswith("__init__.py") else dotted.rpartition(".")[0]
+    aliases, functions, assigned = module.aliases, module.functions, module.assigned
     for node in module.tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            module.functions[node.name] = node
-        elif isinstance(node, ast.ClassDef):
+        kind = type(node)
+        if kind is ast.Import or kind is ast.ImportFrom:
+            add_import(aliases, node, package)  # type: ignore[arg-type]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            functions[node.name] = node  # type: ignore[attr-defined,assignment]
+        elif kind is ast.Assign:
+            assert isinstance(node, ast.Assign)
+            for target in node.targets:
+                if type(target) is ast.Name:
+                    assigned.add(target.id)
+            value = node.value
+            if type(value) is ast.Call:
+                func = value.func
+                if isinstance(func, ast.Attribute):
+                    module.constructed.add(func.attr)
+                elif isinstance(func, ast.Name):
+                    module.constructed.add(func.id)
+        elif kind is ast.ClassDef:
+            assert isinstance(node, ast.ClassDef)
             info = ClassInfo(node.name, node, module,
                              bases=[module.qualify(dotted_name(b)) for b in node.bases])
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     info.methods[item.name] = item
             module.classes[node.name] = info
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            add_import(module.aliases, node, package)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    module.assigned.add(target.id)
-        elif isinstance(node, (ast.Try, ast.If)):
+        elif kind is ast.Try or kind is ast.If:
             # `try: import x except ImportError: ...` and `if TYPE_CHECKING: import x`
-            for sub in node.body + node.orelse:
+            for sub in node.body + node.orelse:  # type: ignore[attr-defined]
                 if isinstance(sub, (ast.Import, ast.ImportFrom)):
-                    add_import(module.aliases, sub, package)
+                    add_import(aliases, sub, package)
 
 
 def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, package: str) -> None:

@@ -37,13 +37,9 @@ class Taint(NamedTuple):
     read_at: tuple[str, int] | None = None  # where the value was last read out of the source
 
 
-def _T(path: tuple[str, ...], steps: tuple[Step, ...], origin: str, structured: bool,
-       argv: bool, cleared: frozenset[str], read_at: tuple[str, int] | None) -> Taint:
-    """Build a Taint positionally (hot path: cheaper than NamedTuple._replace)."""
-    return _new_taint(Taint, (path, steps, origin, structured, argv, cleared, read_at))
-
-
-_new_taint = tuple.__new__
+#: `_new(Taint, fields)` / `_new(Val, fields)` build a value from a tuple of all its fields
+#: (hot path: a NamedTuple's own __new__ is a Python function taking keywords)
+_new = tuple.__new__
 
 
 class Val(NamedTuple):
@@ -107,7 +103,7 @@ def union(vals: list[Val] | tuple[Val, ...], kind: str | None = None) -> Val:
     """One value carrying the taints of all `vals` (deduplicated, bounded)."""
     tainted = [val for val in vals if val.taints]
     if not tainted:
-        return Val((), kind) if kind else CLEAN
+        return _new(Val, ((), kind)) if kind else CLEAN
     if len(tainted) == 1 and tainted[0].kind == kind:
         return tainted[0]
     out: list[Taint] = []
@@ -118,7 +114,7 @@ def union(vals: list[Val] | tuple[Val, ...], kind: str | None = None) -> Val:
             if key not in seen and len(out) < MAX_TAINTS:
                 seen.add(key)
                 out.append(taint)
-    return Val(tuple(out), kind) if out or kind else CLEAN
+    return _new(Val, (tuple(out), kind)) if out or kind else CLEAN
 
 
 def merge(a: Val, b: Val) -> Val:
@@ -131,10 +127,20 @@ def merge(a: Val, b: Val) -> Val:
 
 
 def with_step(val: Val, step: Step) -> Val:
-    if not val.taints:
+    """The value with `step` added to the history of each of its taints."""
+    taints = val.taints
+    if not taints:
         return val
-    return Val(tuple([_T(t[0], add_step(t[1], step), t[2], t[3], t[4], t[5], t[6])
-                      for t in val.taints]), val.kind)
+    out = []
+    for t in taints:  # add_step, inlined (the engine's most frequent call)
+        steps = t[1]
+        if steps and steps[-1] == step:
+            out.append(t)
+            continue
+        steps = steps + (step,) if len(steps) < MAX_STEPS else \
+            steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
+        out.append(_new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])))
+    return _new(Val, (tuple(out), val.kind))
 
 
 def add_step(steps: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
@@ -148,37 +154,38 @@ def add_step(steps: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
 def extend(val: Val, key: str, at: tuple[str, int] | None = None,
             kind: str | None = None) -> Val:
     if not val.taints:
-        return CLEAN if kind is None else Val((), kind)
-    return Val(tuple([_T(t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6])
-                      if len(t[0]) < 16 else t for t in val.taints]), kind)
+        return CLEAN if kind is None else _new(Val, ((), kind))
+    return _new(Val, (tuple([_new(Taint, (t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6]))
+                             if len(t[0]) < 16 else t for t in val.taints]), kind))
 
 
 def stringified(val: Val) -> Val:
     """The value after string building: no longer an object, no longer argv-separated."""
     if not val.taints:
         return CLEAN
-    return Val(tuple(_T(t[0], t[1], t[2], False, False, t[5], t[6])
-                     if t.structured or t.argv else t for t in val.taints))
+    return _new(Val, (tuple([_new(Taint, (t[0], t[1], t[2], False, False, t[5], t[6]))
+                             if t[3] or t[4] else t for t in val.taints]), None))
 
 
 def structured(val: Val) -> Val:
     if not val.taints:
         return CLEAN
-    return Val(tuple([_T(t[0], t[1], t[2], True, False, t[5], t[6]) for t in val.taints]))
+    return _new(Val, (tuple([_new(Taint, (t[0], t[1], t[2], True, False, t[5], t[6]))
+                             for t in val.taints]), None))
 
 
 def cleared(val: Val, categories: frozenset[str]) -> Val:
     if not val.taints:
         return CLEAN
-    return Val(tuple([_T(t[0], t[1], t[2], t[3], t[4], t[5] | categories, t[6])
-                      for t in val.taints]), val.kind)
+    return _new(Val, (tuple([_new(Taint, (t[0], t[1], t[2], t[3], t[4], t[5] | categories, t[6]))
+                             for t in val.taints]), val.kind))
 
 
 def argv_position(val: Val) -> Val:
     if not val.taints:
         return val
-    return Val(tuple([_T(t[0], t[1], t[2], t[3], True, t[5], t[6]) for t in val.taints]),
-               val.kind)
+    return _new(Val, (tuple([_new(Taint, (t[0], t[1], t[2], t[3], True, t[5], t[6]))
+                             for t in val.taints]), val.kind))
 
 
 def const_str(node: ast.expr | None) -> str | None:
