@@ -118,3 +118,31 @@ def test_a_tail_that_may_report_is_analysed(tmp_path: Path, tail: str) -> None:
     whole.analyse(module, ref.node, "handler")
     assert analyzer.visited == whole.visited
     assert analyzer.hits == whole.hits
+
+
+def test_package_imports_of_the_same_text_bind_the_same_values(tmp_path: Path) -> None:
+    header = ('const { exec, execSync: run } = require("child_process");\n'
+              'import fs, * as all from "node:fs";\n'
+              'const helper = require("./helper");\n')
+    (tmp_path / "helper.js").write_text("module.exports = { go: (x) => x };\n")
+    (tmp_path / "a.mjs").write_text(header + "export const handler = async (event) => 1;\n")
+    (tmp_path / "b.mjs").write_text(header + "const more = 2;\n")
+    (tmp_path / "c.mjs").write_text("const require = (x) => x;\n" + header)
+    cache = JsModuleCache(str(tmp_path))
+    envs = []
+    for name in ("a.mjs", "b.mjs", "c.mjs"):
+        module = cache.get(name)
+        JsAnalyzer(js_table(), cache).module_exports(module)
+        envs.append(module.env)
+    a, b, c = envs
+    assert a["exec"].kind == "ref:child_process.exec" and a["run"].kind == \
+        "ref:child_process.execSync"
+    assert a["fs"].kind == "mod:fs" and a["all"].kind == "mod:fs"
+    assert a["helper"].kind == "mod:file:helper.js"
+    assert {k: a[k] for k in ("exec", "run", "fs", "all", "helper")} == \
+        {k: b[k] for k in ("exec", "run", "fs", "all", "helper")}
+    # a module that binds `require` itself: its calls of it are no package imports
+    assert c["exec"].kind is None and c["fs"].kind == "mod:fs"
+    texts = {text for _, text in cache.package_imports}
+    assert any(b"child_process" in text for text in texts)
+    assert cache.package_imports[("javascript", b'const helper = require("./helper");')] is None

@@ -232,6 +232,8 @@ class JsAnalyzer(JsCalls):
         return False
 
     def _s_declaration(self, node: Node, f: JsFrame) -> bool:
+        if f.top_level and self._replay(node, f, _is_package_require):
+            return False
         for decl in node.named_children:
             if decl.type != "variable_declarator":
                 continue
@@ -401,6 +403,8 @@ class JsAnalyzer(JsCalls):
         return False  # bound when the block started (hoisting)
 
     def _s_import(self, node: Node, f: JsFrame) -> bool:
+        if f.top_level and self._replay(node, f, _is_package_import):
+            return False
         source = string_value(node.child_by_field_id(f.module.fid.source))
         if source is None:
             return False
@@ -428,6 +432,32 @@ class JsAnalyzer(JsCalls):
                     if name_text and alias_text:
                         f.env[alias_text] = self.member(module_val, name_text, f)
         return False
+
+    def _replay(self, node: Node, f: JsFrame, shape: Callable[[Node, JsModule], bool]) -> bool:
+        """Bind what a module-level import of a package (`shape` tells) binds, as the scan's
+        first statement of the same text bound it: it runs no project code and reads
+        nothing but itself (a `require` of the module's own aside), so the same text
+        binds the same values in any file. False when the statement is no such import
+        (it is then analysed as usual)."""
+        if "require" in f.env:
+            return False
+        key = (f.module.dialect, f.module.source[node.start_byte:node.end_byte])
+        memo = self.cache.package_imports
+        if key not in memo:
+            memo[key] = None  # (meanwhile: the statement below is analysed as usual)
+            if not shape(node, f.module):
+                return False
+            bound, f.env = f.env, {}
+            try:
+                _STMT[node.type](self, node, f)
+            finally:
+                fresh, f.env = f.env, bound
+            memo[key] = tuple(fresh.items())
+        writes = memo[key]
+        if writes is None:
+            return False
+        f.env.update(writes)
+        return True
 
     def _s_export(self, node: Node, f: JsFrame) -> bool:
         decl = node.child_by_field_id(f.module.fid.declaration)
@@ -828,6 +858,43 @@ class JsAnalyzer(JsCalls):
 
     def _e_new_expression(self, node: Node, f: JsFrame) -> Val:
         return self.call(node, f, new=True)
+
+
+def _is_package_import(node: Node, module: JsModule) -> bool:
+    """Is this `import ... from "pkg"` (or `import "pkg"`) of a package, not a file?"""
+    spec = string_value(node.child_by_field_id(module.fid.source))
+    return spec is not None and not spec.startswith((".", "/"))
+
+
+def _is_package_require(node: Node, module: JsModule) -> bool:
+    """Is this `const x = require("pkg")` or `const { a, b: c } = require("pkg")` (one
+    declarator; a package, not a file; no default values)?"""
+    fid = module.fid
+    if node.named_child_count != 1:
+        return False
+    decl = node.named_child(0)
+    value = decl.child_by_field_id(fid.value) if decl is not None and \
+        decl.type == "variable_declarator" else None
+    target = decl.child_by_field_id(fid.name) if decl is not None else None
+    if value is None or target is None or value.type != "call_expression":
+        return False
+    func = value.child_by_field_id(fid.function)
+    args = value.child_by_field_id(fid.arguments)
+    if func is None or func.type != "identifier" or module.text(func) != "require" or \
+            args is None or args.type != "arguments" or not args.named_child_count:
+        return False
+    spec = string_value(args.named_child(0))
+    if spec is None or spec.startswith((".", "/")):
+        return False
+    if target.type == "identifier":
+        return True
+    return target.type == "object_pattern" and all(
+        child.type == "shorthand_property_identifier_pattern" or (
+            child.type == "pair_pattern" and
+            (key := child.child_by_field_id(fid.key)) is not None and
+            key.type in ("property_identifier", "string") and
+            (alias := child.child_by_field_id(fid.value)) is not None and
+            alias.type == "identifier") for child in target.named_children)
 
 
 def _inert_words(stmts: list[Node], module: JsModule) -> list[list[str]]:

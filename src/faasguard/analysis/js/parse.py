@@ -234,6 +234,9 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
         self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
         self.graphs: dict[str, tuple[str, ...]] = {}  # file -> the files it requires
+        # (dialect, text) of a module-level import of a package -> the bindings it makes
+        # (engine.JsAnalyzer._replay); None: not such an import
+        self.package_imports: dict[tuple[str, bytes], tuple[tuple[str, Any], ...] | None] = {}
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path (`rel` normalised, posix)?
