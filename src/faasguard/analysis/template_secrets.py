@@ -13,11 +13,19 @@ results go to `facts.code[file]` as `FileFacts` with kind "template-secret".
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
+from faasguard.analysis import secrets as secrets_module
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.secrets import find_secret, is_secret_name, known_format
+from faasguard.analysis.secrets import (
+    SECRET_PAIRS,
+    SECRET_WORDS,
+    find_secret,
+    is_secret_name,
+    known_format,
+)
 from faasguard.loaders.documents import InputError, LDict, line_of, load_file
 from faasguard.model import App
 
@@ -26,6 +34,29 @@ TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk", "terraform"}
 _ENVIRONMENT_KEYS = {"environment", "variables"}
 #: Keys that only carry the value of the key above them (`DbPassword: {Default: x}`).
 _VALUE_KEYS = {"default", "value", "values", "allowedvalues"}
+
+
+def may_hold_secrets(text: str) -> bool:
+    """Could the template written as `text` hold a secret `secrets_in` finds? False only
+    when the text holds none of the words a secret's name is made of (`pass`, `token`,
+    `key`...) and none of the anchors of the known formats (`AKIA`, `://`...): every key
+    and string of the document is then a piece of the text, as no backslash escape, binary
+    value or line continuation can make new characters (those texts are judged in full).
+    A cheap look at the text (C searches) that spares the walk of most templates."""
+    if "\\" in text or "binary" in text or (_ANCHORS is None or _ANCHORS.search(text)):
+        return True
+    lower = text.lower()
+    return any(word in lower for word in _NAME_WORDS) or \
+        any(first in lower and second in lower for first, second in _NAME_PAIRS)
+
+
+#: What a secret's name holds: one of these words, or both words of a pair
+#: (`analysis.secrets.is_secret_name`).
+_NAME_WORDS = sorted(SECRET_WORDS)
+_NAME_PAIRS = sorted(SECRET_PAIRS)
+#: The anchors every known format holds (`analysis.secrets.known_format`); None (every
+#: template walked) should that module ever spell them otherwise.
+_ANCHORS: re.Pattern[str] | None = getattr(secrets_module, "_ANCHORS", None)
 
 
 def secrets_in(data: Any, file: str) -> FileFacts:

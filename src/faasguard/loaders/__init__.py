@@ -101,11 +101,12 @@ def load_path(ctx: LoadContext) -> App:
 
 
 def _load_path(ctx: LoadContext) -> App:
-    from faasguard.loaders.documents import InputError, load_file
+    from faasguard.loaders.documents import InputError, parse, read_text
 
     app = App(root=ctx.root)
     try:
-        doc = load_file(ctx.abs_path, ctx.max_bytes)
+        text = read_text(ctx.abs_path, ctx.max_bytes)
+        doc = parse(text)
     except InputError as exc:
         named = os.path.basename(ctx.file).lower() in SERVERLESS_NAMES | ZAPPA_NAMES or \
             ctx.file.replace(os.sep, "/").lower().endswith(".chalice/config.json")
@@ -118,7 +119,7 @@ def _load_path(ctx: LoadContext) -> App:
     for line, message in doc.warnings:
         app.diagnostics.append(ctx.diagnostic(message, line, "warning"))
     loader = _loader_for(fmt)
-    secrets = _template_secrets(doc, ctx, fmt)  # before the loader: it sees the file as read
+    secrets = _template_secrets(doc, text, ctx, fmt)  # before the loader: the file as read
     try:
         fragment = loader(doc, ctx, fmt)
     except InputError as exc:
@@ -132,14 +133,21 @@ def _load_path(ctx: LoadContext) -> App:
     return app
 
 
-def _template_secrets(doc: Document, ctx: LoadContext, fmt: Format) -> Any:
+def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -> Any:
     """The secrets written in the template, judged on the document in memory (the analysis
     would read the file again); None when the analysis must do it itself."""
-    from faasguard.analysis.template_secrets import TEMPLATE_FORMATS, secrets_in
+    from faasguard.analysis.code_facts import FileFacts
+    from faasguard.analysis.template_secrets import (
+        TEMPLATE_FORMATS,
+        may_hold_secrets,
+        secrets_in,
+    )
     from faasguard.loaders.documents import MAX_FILE_BYTES
 
     if fmt not in TEMPLATE_FORMATS or ctx.max_bytes > MAX_FILE_BYTES:
         return None  # a file above the default size limit is not judged (as before)
+    if not may_hold_secrets(text):
+        return FileFacts(ctx.file)
     return secrets_in(doc.data, ctx.file)
 
 
