@@ -76,3 +76,17 @@ def test_deep_nesting_is_bounded():
     for _ in range(200):
         value = {"Fn::Base64": value}
     assert isinstance(resolve(value, _scope()), Unknown)
+
+
+def test_only_what_holds_an_intrinsic_is_copied():
+    data = parse("v:\n  plain: {a: 1, b: [x, 2, true, null]}\n"
+                 "  mixed:\n    keep: [y]\n    ref: !Ref Table\n").data["v"]
+    resolved = resolve(data, _scope())
+    assert resolved["plain"] is data["plain"]  # nothing to resolve below: as read
+    assert resolved["mixed"]["keep"] is data["mixed"]["keep"]
+    assert resolved is not data and resolved["mixed"] is not data["mixed"]
+    assert resolved["mixed"] == {"keep": ["y"], "ref": Ref("t.yaml#Table")}
+    assert data["mixed"]["ref"] == {"Ref": "Table"}  # the document is left as read
+    assert resolved["mixed"].line_of("ref") == 5 and resolved.line_of("mixed") == 3
+    assert resolve({"a": {"b": "c"}}, _scope()) == {"a": {"b": "c"}}  # plain dicts: LDicts
+    assert type(resolve({"a": {"b": "c"}}, _scope())["a"]).__name__ == "LDict"

@@ -231,6 +231,48 @@ def test_ignore_globals(tmp_path):
     assert (every.timeout_s, every.memory_mb) == (None, None)
 
 
+
+def test_policy_templates_met_again_are_placed_and_told_apart(tmp_path):
+    """The same template with the same arguments in two functions: the same statements,
+    each at its own function's line; other arguments (True is not 1): other statements."""
+    def fn(name: str, bucket: str) -> str:
+        return (f"  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                "      Handler: a.b\n      Runtime: python3.12\n      Policies:\n"
+                f"        - S3ReadPolicy: {{BucketName: {bucket}}}\n"
+                "        - AWSLambdaBasicExecutionRole\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Bucket:\n    Type: AWS::S3::Bucket\n"
+        + fn("One", "!Ref Bucket") + fn("Two", "!Ref Bucket") + fn("Three", "1")
+        + fn("Four", "true"))
+    app = load_fixture(tmp_path, "template.yaml")
+    text = (tmp_path / "template.yaml").read_text().splitlines()
+
+    def statements(logical: str, source: str) -> list:
+        role = app.roles[f"template.yaml#{logical}Role"]
+        return [s for s in role.statements if s.source == source]
+
+    policy_lines = [i + 1 for i, line in enumerate(text) if "S3ReadPolicy" in line]
+    for logical, line in zip(("One", "Two", "Three", "Four"), policy_lines, strict=True):
+        found = statements(logical, "sam-template:S3ReadPolicy")
+        assert found and {s.location.line for s in found} == {line}
+    one, two = statements("One", "sam-template:S3ReadPolicy"), \
+        statements("Two", "sam-template:S3ReadPolicy")
+    assert [(s.actions, s.resources) for s in one] == [(s.actions, s.resources) for s in two]
+    assert all(a is not b for a, b in zip(one, two, strict=True))  # copies, not shared
+    assert Ref("template.yaml#Bucket", "Arn") in one[0].resources
+    three, four = statements("Three", "sam-template:S3ReadPolicy"), \
+        statements("Four", "sam-template:S3ReadPolicy")
+    assert [s.resources for s in three] == [("arn:${AWS::Partition}:s3:::1",
+                                             "arn:${AWS::Partition}:s3:::1/*")]
+    assert [s.resources for s in four] == [("arn:${AWS::Partition}:s3:::${?}",
+                                            "arn:${AWS::Partition}:s3:::${?}/*")]
+    managed = [statements(n, "managed:arn:aws:iam::aws:policy/service-role/"
+                             "AWSLambdaBasicExecutionRole") for n in ("One", "Two")]
+    assert managed[0] and [s.actions for s in managed[0]] == [s.actions for s in managed[1]]
+    assert {s.location.line for s in managed[0]} != {s.location.line for s in managed[1]}
+
+
 # ---------------------------------------------------------------------- OpenAPI
 
 OPENAPI = SAM / "openapi"
