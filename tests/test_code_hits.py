@@ -97,3 +97,10 @@ def test_the_facts_are_those_of_the_whole_walk_on_every_fixture() -> None:
             compared += 1
             with_facts += bool(whole)
     assert compared > 200 and with_facts > 20
+
+
+def test_banner_comments_after_a_string_are_searched_in_linear_time() -> None:
+    # each `#` of a banner could end the comment: a search trying every split of the
+    # line would not finish (2**200 ways), so the test would hang, not fail
+    source = 'X = "a"  ' + "#" * 200 + "\n" + ("#" * 200 + "\n") * 20 + "Y = 1\n"
+    assert FINDER.statements(ast.parse(source), source) == []

@@ -22,8 +22,10 @@ import ast
 import re
 from collections.abc import Iterable
 
-#: Literals the parser joins across a comment, or before a prefixed literal.
-_ODD_JOIN = re.compile(r"""['"]\s*(?:(?:#[^\n]*\s*)+[rRbBuUfF]{0,2}|[rRbBuUfF]{1,2})['"]""")
+#: Literals the parser joins across a comment, or before a prefixed literal. A comment
+#: runs to its line's end (a `\n` after `[^\n]*`): matched one way only, so a line of
+#: `#####` cannot make the search try every way of splitting it.
+_ODD_JOIN = re.compile(r"""['"]\s*(?:(?:#[^\n]*\n\s*)+[rRbBuUfF]{0,2}|[rRbBuUfF]{1,2})['"]""")
 
 
 def _glued(text: str) -> str:
