@@ -22,6 +22,9 @@ import ast
 import re
 from collections.abc import Iterable
 
+#: Beyond this many hits in a file, `statements` answers None: placing them costs more
+#: than it spares.
+MAX_HITS = 64
 #: Literals the parser joins across a comment, or before a prefixed literal. A comment
 #: runs to its line's end (a `\n` after `[^\n]*`): matched one way only, so a line of
 #: `#####` cannot make the search try every way of splitting it.
@@ -73,33 +76,29 @@ class HitFinder:
                  if second in glued_lower for first in firsts if first in glued_lower]
         if not (words or anchors or pairs):
             return []
-        spans: list[tuple[int, int]] = []
         glued = _glued(source) if anchors else ""
         anchors = [a for a in self.anchors if a in glued]
-        for found, joined in ((_places(lower, words), _places(glued_lower, words)),
-                              (_places(source, anchors), _places(glued, anchors)),
-                              (_matches(lower, pairs), _matches(glued_lower, pairs))):
-            if [needle for needle, _ in found] != [needle for needle, _ in joined]:
-                return None  # joined literals make a hit (or hide one): where is not known
-            spans.extend(span for _, span in found)
+        counts = [*((lower.count(w), glued_lower.count(w)) for w in words),
+                  *((source.count(a), glued.count(a)) for a in anchors),
+                  *((len(r.findall(lower)), len(r.findall(glued_lower))) for r in pairs)]
+        if any(here != joined for here, joined in counts):
+            return None  # joined literals make a hit (or hide one): where is not known
+        if sum(here for here, _ in counts) > MAX_HITS:
+            return None  # hits all over: the whole walk costs less than placing them
+        spans = [*_places(lower, words), *_places(source, anchors)]
+        spans.extend(match.span() for regex in pairs for match in regex.finditer(lower))
         return _covering(tree.body, _line_spans(source, spans))
 
 
-def _places(text: str, needles: list[str]) -> list[tuple[str, tuple[int, int]]]:
-    """Every occurrence of each needle in `text`: (needle, (start, end)), by needle."""
-    found: list[tuple[str, tuple[int, int]]] = []
+def _places(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Every occurrence of each needle in `text`, as (start, end)."""
+    found: list[tuple[int, int]] = []
     for needle in needles:
         start = text.find(needle)
         while start >= 0:
-            found.append((needle, (start, start + len(needle))))
+            found.append((start, start + len(needle)))
             start = text.find(needle, start + 1)
     return found
-
-
-def _matches(text: str, regexes: list[re.Pattern[str]]) -> list[tuple[str, tuple[int, int]]]:
-    """Every match of each regex in `text`: (pattern, (start, end)), by regex."""
-    return [(regex.pattern, match.span()) for regex in regexes
-            for match in regex.finditer(text)]
 
 
 def _line_spans(source: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
