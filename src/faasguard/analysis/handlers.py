@@ -47,10 +47,6 @@ HANDLER_STEPS: dict[str, str] = {
 }
 
 
-#: Handler files parsed in one batch, ahead of their functions' analyses (`_parse_ahead`).
-PARSED_AHEAD = 64
-
-
 #: What later whole-app steps that walk every Python file take from a tree before the
 #: module cache drops it (so they need not parse the file again): "module:function"
 #: names of `(facts, module) -> None`, registered on the cache by `resolve_then_analyse`.
@@ -83,22 +79,17 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     runners = [_StepRunner(key, facts) for key in steps]
     python = [f for f in app.functions.values() if not is_node(f) and _is_python(f)]
     located = {f.id: _locate(f, cache) for f in python}
-    files = [where[0] for where in located.values() if not isinstance(where, Diagnostic)]
-    for rel in files:
-        cache.pin(rel)  # kept until the last function naming it is analysed
-    done = 0  # Python functions with a file, analysed
+    for where in located.values():
+        if not isinstance(where, Diagnostic):
+            cache.pin(where[0])  # kept until the last function naming it is analysed
     with paused_gc():
         for function in app.functions.values():
             if is_node(function):
                 problem = resolve_node(function, app, facts)
             elif function.id in located:
                 where = located[function.id]
-                if isinstance(where, Diagnostic):
-                    problem = where
-                else:
-                    if done % PARSED_AHEAD == 0:
-                        _parse_ahead(cache, files[done:done + PARSED_AHEAD])
-                    problem = _check(function, *where, cache)
+                problem = where if isinstance(where, Diagnostic) else \
+                    _check(function, *where, cache)
             else:
                 continue
             if problem is not None:
@@ -109,25 +100,7 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
                 runner.run(app, facts, function)
             if not isinstance(where, Diagnostic):
                 cache.unpin(where[0])
-                done += 1
-            # the trees of a batch are gone at its end: collect then (see _parse_ahead)
-            cache.release(collect=done % PARSED_AHEAD == 0)
-
-
-def _parse_ahead(cache: ModuleCache, files: list[str]) -> None:
-    """Parse the handler files of the next PARSED_AHEAD functions back to back (they
-    are pinned until their functions are done; a parse error is kept for `_check`).
-
-    Parsing a batch of files in a row, then analysing their handlers, is about a tenth
-    faster than alternating one parse and one analysis (the parser's and the analyses'
-    code stay in the processor's caches). The cyclic collector walks young objects once
-    per batch, after the batch's trees are dropped: not the trees parsed ahead.
-    """
-    for rel in files:
-        try:
-            cache.try_get(rel)
-        except Exception:  # noqa: BLE001, S112 (`_check` meets it again, in its place)
-            continue
+            cache.release()
 
 
 def _named(name: str) -> Any:

@@ -247,10 +247,9 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         """A tree kept because a `before_drop` callback wanted it is not needed any more."""
         self._wanted.discard(rel)
 
-    def release(self, collect: bool = True) -> None:
+    def release(self) -> None:
         """Drop the trees not kept (see the class); call it only where no analysis holds
-        a module: between two handlers or two files. `collect` False: leave the cyclic
-        garbage of the previous analysis to a later call (a batch's end)."""
+        a module: between two handlers or two files."""
         if len(self.modules) <= self.retain:
             return
         kept = []
@@ -268,8 +267,8 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
             # anyway, see paused_gc)
             gc.freeze()
             self._frozen = True
-        elif collect:
-            # the previous handlers' analyses may have left reference cycles holding their
+        else:
+            # the previous handler's analysis may have left reference cycles holding its
             # trees (closures of an interpreter); only the youngest objects are walked
             gc.collect(0)
 
