@@ -263,9 +263,10 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         if not self._frozen:
             # the first drop: the trees kept so far stay for the whole scan, so they are
             # moved out of the collector's sight (what else they hold is frozen at the
-            # step's end anyway, see paused_gc). One full collection first: frozen cyclic
-            # garbage (loaders' configs, collected late while loading paused the
-            # collector) would never be freed: 24 MB of the peak at 10,000 functions.
+            # step's end anyway, see paused_gc). One full collection first: the cyclic
+            # garbage of the analyses so far (between handlers only the youngest objects
+            # are collected) would be frozen and never freed: 24 MB of the peak at
+            # 10,000 functions (a collection right after loading does not free it).
             gc.collect()
             gc.freeze()
             self._frozen = True
