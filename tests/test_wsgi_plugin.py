@@ -108,26 +108,26 @@ def test_what_cannot_be_read_is_a_warning(tmp_path: Path, custom: str,
     assert not _app_routes(app)
 
 
-def test_no_catch_all_no_app_routes(tmp_path: Path) -> None:
-    (tmp_path / "serverless.yml").write_text(
+def _flask_service(root: Path, handler: str, event: str) -> App:
+    """A serverless-wsgi service of one function (`handler`, one `event`) serving a Flask
+    app with one route, GET /admin; loaded."""
+    (root / "serverless.yml").write_text(
         "service: s\nprovider:\n  name: aws\n  runtime: python3.12\ncustom:\n  wsgi:\n"
-        "    app: api.app\nfunctions:\n  web:\n    handler: wsgi.handler\n    events:\n"
-        "      - http: GET /health\n")
-    (tmp_path / "api.py").write_text("from flask import Flask\napp = Flask(__name__)\n\n\n"
-                                     "@app.route('/admin')\ndef admin():\n    return 'x'\n")
-    app = _load(tmp_path)
+        f"    app: api.app\nfunctions:\n  web:\n    handler: {handler}\n    events:\n"
+        f"      - {event}\n")
+    (root / "api.py").write_text("from flask import Flask\napp = Flask(__name__)\n\n\n"
+                                 "@app.route('/admin')\ndef admin():\n    return 'x'\n")
+    return _load(root)
+
+
+def test_no_catch_all_no_app_routes(tmp_path: Path) -> None:
+    app = _flask_service(tmp_path, "wsgi.handler", "http: GET /health")
     assert app.functions["serverless.yml#web"].handler == "api.app"  # the old handler name
     assert not _app_routes(app)  # API Gateway only passes /health on
 
 
 def test_an_http_api_catch_all_serves_the_app_routes(tmp_path: Path) -> None:
-    (tmp_path / "serverless.yml").write_text(
-        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\ncustom:\n  wsgi:\n"
-        "    app: api.app\nfunctions:\n  web:\n    handler: wsgi_handler.handler\n"
-        "    events:\n      - httpApi: '*'\n")
-    (tmp_path / "api.py").write_text("from flask import Flask\napp = Flask(__name__)\n\n\n"
-                                     "@app.route('/admin')\ndef admin():\n    return 'x'\n")
-    app = _load(tmp_path)
+    app = _flask_service(tmp_path, "wsgi_handler.handler", "httpApi: '*'")
     routes = [(r.api_kind, r.method, r.path) for api in app.apis.values()
               for r in api.app_routes]
     assert routes == [("http", "GET", "/admin")]
