@@ -15,5 +15,5 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             f"the shared test data is missing: {', '.join(map(str, missing))}. The tests read "
             f"real-shaped AWS events and the SARIF schema from {SHARED}, the shared/ folder "
-            "that sits beside the repository root; put it there (or clone the repository "
-            "next to it).")
+            "that sits beside the repository root (or beside the local checkout it was cloned "
+            "from); put it there.")
