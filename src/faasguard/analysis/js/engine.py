@@ -917,12 +917,9 @@ def _inert_function(ref: FuncRef) -> bool:
     reported key or effect word in its parameters and body? (Analysed on its own, from
     `_analyse_unreached`, it reports nothing either: not being marked visited changes
     nothing.) Worked out once per function."""
-    module, node = ref.module, ref.node
-    key = f"inert:{node.start_byte}"
-    known = module.summaries.get(key)
-    if known is None:
-        known = module.summaries[key] = _is_inert_function(module, node)
-    return bool(known)
+    node = ref.node
+    return ref.module.summary(f"inert:{node.start_byte}",
+                              lambda module: _is_inert_function(module, node))
 
 
 def _is_inert_function(module: JsModule, node: Node) -> bool:

@@ -145,13 +145,21 @@ class JsModule:
     evaluated: bool = False
     names: Any = None  # names.FileIndex, built on first use
     #: per-file results of the syntactic passes ("aws": SDK calls, "jwt": token facts,
-    #: "may-report": sink text), computed once however many handlers share the file
+    #: "may-report": sink text, "inert:<offset>": a function's), computed once however
+    #: many handlers share the file (`summary`)
     summaries: dict[str, Any] = field(default_factory=dict, repr=False)
 
     fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
 
     def __post_init__(self) -> None:
         self.fid = field_ids(self.dialect)
+
+    def summary(self, key: str, compute: Callable[[JsModule], T]) -> T:
+        """`summaries[key]`, computed by `compute` on first use."""
+        known = self.summaries.get(key)
+        if known is None:
+            known = self.summaries[key] = compute(self)
+        return known
 
     def text(self, node: Node) -> str:
         """The source text of a node."""
@@ -318,12 +326,8 @@ def file_summaries(cache: JsModuleCache, files: list[str], key: str,
     computed once per file however many handlers share it."""
     for file in files:
         module = cache.try_get(file)
-        if module is None:
-            continue
-        summary = module.summaries.get(key)
-        if summary is None:
-            summary = module.summaries[key] = compute(module)
-        yield file, summary
+        if module is not None:
+            yield file, module.summary(key, compute)
 
 
 def js_module_cache(root: str, facts: Facts) -> JsModuleCache:

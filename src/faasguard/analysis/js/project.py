@@ -22,6 +22,7 @@ from faasguard.analysis.js.jwt import js_decodes, python_decodes
 from faasguard.analysis.js.parse import (
     EXTENSIONS,
     JsModuleCache,
+    file_summaries,
     js_module_cache,
     line,
 )
@@ -98,16 +99,8 @@ def may_report(cache: JsModuleCache, files: list[str]) -> bool:
     """Can the taint engine report a flow in these files (a handler's module graph)?
     False when none holds a sink's name or a reported key: no analysis needed, its flows
     are empty (worked out once per file)."""
-    for file in files:
-        module = cache.try_get(file)
-        if module is None:
-            continue
-        known = module.summaries.get("may-report")
-        if known is None:
-            known = module.summaries["may-report"] = source_may_report(module.source)
-        if known:
-            return True
-    return False
+    return any(known for _, known in file_summaries(
+        cache, files, "may-report", lambda module: source_may_report(module.source)))
 
 
 def handler_flows(app: App, cache: JsModuleCache, function: Function,
