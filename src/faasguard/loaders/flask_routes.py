@@ -242,25 +242,19 @@ def _body_tree(module: ast.Module, function: Body) -> ast.Module:
 @dataclass(frozen=True)
 class Factory:
     """The function that makes a module's app object (`app = create_app()`): `file` the
-    module defining it (`module` its tree), `function` its definition, `objects` the names
-    of the `Flask(...)` objects its body makes, and `tree` a module made of that module's
-    imports, classes and assignments followed by the factory's body (so the functions
-    reading a module's top level read the factory's registrations, and nothing the module
-    registers itself)."""
+    module defining it (`module` its tree), `function` its definition (`app_scopes` reads
+    the app objects and registrations of its body)."""
 
     file: str
     module: ast.Module
     function: Body
-    objects: set[str]
-    tree: ast.Module
 
 
 def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
                 ) -> Factory | None:
     """The function whose call is assigned to the top-level name `obj` of module `rel`
     (`obj = create_app(...)`, defined there or imported from a module of the project);
-    None when there is none. `objects`: the `Flask(...)` objects its own body makes (see
-    `app_scopes` for factories that take their app from another factory)."""
+    None when there is none."""
     callee = None
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
@@ -270,10 +264,7 @@ def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
         else None
     if found is None:
         return None
-    owner_rel, owner, function = found
-    body = ast.Module(body=list(function.body), type_ignores=[])
-    return Factory(owner_rel, owner, function, set(app_objects(body, "Flask")),
-                   _body_tree(owner, function))
+    return Factory(*found)
 
 
 def called_function(root: str, code_dir: str, tree: ast.Module, rel: str, callee: ast.expr,

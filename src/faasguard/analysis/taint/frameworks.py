@@ -163,7 +163,7 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
                  factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None
                  ) -> list[View]:
     """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
-    `Factory.tree`, and the functions nested in it). `view_of` set: the routes of the app
+    `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of the app
     object itself, whose triggers name their view (blueprint routes are not in the
     App model: their flows relate to every HTTP trigger of the function)."""
     out: list[View] = []
