@@ -346,9 +346,6 @@ class Interpreter:
         self._children(node, f)
         return None
 
-    def _attribute(self, node: ast.Attribute, f: Frame) -> Any:
-        return self.attribute(self.ev(node.value, f), node.attr, node, f)
-
     def _subscript(self, node: ast.Subscript, f: Frame) -> Any:
         return self.subscript(self.ev(node.value, f), self.ev(node.slice, f))
 
@@ -606,7 +603,7 @@ class Interpreter:
         if type(owner) is EventV:  # the most frequent: `event.get("body")`
             if method == "get" and args:
                 return self.subscript(owner, args[0])
-            return owner if method == "to_dict" else None
+            return owner if method == "to_dict" else None  # a Chalice event's raw event
         if isinstance(owner, SessionV) and method in (*_CLIENT_FACTORIES, "resource"):
             return self.session_call(method, args, kwargs, node)
         if isinstance(owner, ClientV):
@@ -626,10 +623,8 @@ class Interpreter:
                             self._identifier_params(owner.table, "TableName"), node,
                             "batch-writer")
             return None
-        elif isinstance(owner, (EventV, DictV)) and method == "get" and args:
+        elif isinstance(owner, DictV) and method == "get" and args:
             return self.subscript(owner, args[0])
-        elif isinstance(owner, EventV) and method == "to_dict":
-            return owner  # a Chalice event object's raw Lambda event
         elif isinstance(owner, ExtV):
             return self.external_call(f"{owner.dotted}.{method}", args, kwargs, node)
         return None
@@ -934,11 +929,12 @@ _STATEMENTS: dict[type, Callable[[Interpreter, Any, Frame], None]] = {
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _STATEMENTS[ast.TryStar] = Interpreter._try
 
-#: What evaluates each kind of expression besides constants and names (other kinds:
-#: their sub-expressions are evaluated, for the calls in them; the value is unknown).
+#: What evaluates each kind of expression besides constants, names and attributes (those
+#: in `Interpreter.ev` itself; other kinds: their sub-expressions are evaluated, for the
+#: calls in them; the value is unknown).
 _EXPRESSIONS: dict[type, Callable[[Interpreter, Any, Frame], Any]] = {
-    ast.Attribute: Interpreter._attribute, ast.Subscript: Interpreter._subscript,
-    ast.Call: Interpreter.call, ast.Await: Interpreter._inner,
+    ast.Subscript: Interpreter._subscript, ast.Call: Interpreter.call,
+    ast.Await: Interpreter._inner,
     ast.JoinedStr: Interpreter._fstring, ast.FormattedValue: Interpreter._inner,
     ast.BinOp: Interpreter._binop, ast.BoolOp: Interpreter._boolop,
     ast.IfExp: Interpreter._ifexp, ast.Dict: Interpreter._dict,
