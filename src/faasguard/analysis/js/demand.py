@@ -46,19 +46,25 @@ def may_report(source: bytes, calls: bool = True) -> bool:
     """Can the engine report anything in code whose text is `source` (`calls`: False for
     code known to call nothing: only reported keys count then)?"""
     plain, others = reporting_words(calls)
-    if b"location" in source.lower() or any(word in source for word in others):
+    if _holds_other_words(source, others):
         return True
     return any(match.group() in plain for match in IDENTIFIER.finditer(source))
+
+
+def _holds_other_words(source: bytes, others: tuple[bytes, ...]) -> bool:
+    """Does a source hold `location` (any case) or one of the non-identifier words?"""
+    return b"location" in source.lower() or any(word in source for word in others)
 
 
 def inert_words(source: bytes, calls: bool = True) -> list[str] | None:
     """The identifier-like words of a piece of code that cannot report anything nor have
     any effect the engine keeps (no sink name, no reported key, no effect word, no arrow
     function; `calls` as for `may_report`); None when it may."""
-    if b"=>" in source or may_report(source, calls):
+    plain, others = reporting_words(calls)
+    if b"=>" in source or _holds_other_words(source, others):
         return None
-    words = IDENTIFIER.findall(source)
+    words = IDENTIFIER.findall(source)  # one pass: the reporting and the effect words
     effects = effect_words()
-    if any(word in effects for word in words):
+    if any(word in plain or word in effects for word in words):
         return None
     return [word.decode() for word in words]
