@@ -51,7 +51,7 @@ KNOWN_FORMATS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 #: none of it is no known format (one search instead of ten, for most strings).
 FORMAT_ANCHORS = ("-----BEGIN", "AKIA", "ASIA", "ABIA", "ACCA", "AIza", "sk_", "rk_", "xox",
                   "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "SG.", "eyJ", "://")
-_ANCHORS = re.compile("|".join(re.escape(anchor) for anchor in FORMAT_ANCHORS))
+ANY_FORMAT_ANCHOR = re.compile("|".join(re.escape(anchor) for anchor in FORMAT_ANCHORS))
 
 #: `scheme://user:password@host`: the password group must not be a placeholder.
 _CONNECTION = re.compile(r"\b([a-z][a-z0-9+.-]{1,20})://([^:/\s@]+):([^@\s/]+)@[^\s]+", re.I)
@@ -158,7 +158,7 @@ def high_entropy(value: str) -> bool:
 
 def known_format(value: str) -> SecretMatch | None:
     """A secret recognised by its format anywhere in `value`, else None."""
-    if _ANCHORS.search(value) is None:
+    if ANY_FORMAT_ANCHOR.search(value) is None:
         return None
     for kind, description, pattern in KNOWN_FORMATS:
         if pattern.search(value):

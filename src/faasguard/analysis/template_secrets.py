@@ -13,13 +13,12 @@ results go to `facts.code[file]` as `FileFacts` with kind "template-secret".
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
-from faasguard.analysis import secrets as secrets_module
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import (
+    ANY_FORMAT_ANCHOR,
     SECRET_PAIRS,
     SECRET_WORDS,
     find_secret,
@@ -43,7 +42,7 @@ def may_hold_secrets(text: str) -> bool:
     and string of the document is then a piece of the text, as no backslash escape, binary
     value or line continuation can make new characters (those texts are judged in full).
     A cheap look at the text (C searches) that spares the walk of most templates."""
-    if "\\" in text or "binary" in text or (_ANCHORS is None or _ANCHORS.search(text)):
+    if "\\" in text or "binary" in text or ANY_FORMAT_ANCHOR.search(text):
         return True
     lower = text.lower()
     return any(word in lower for word in _NAME_WORDS) or \
@@ -54,9 +53,6 @@ def may_hold_secrets(text: str) -> bool:
 #: (`analysis.secrets.is_secret_name`).
 _NAME_WORDS = sorted(SECRET_WORDS)
 _NAME_PAIRS = sorted(SECRET_PAIRS)
-#: The anchors every known format holds (`analysis.secrets.known_format`); None (every
-#: template walked) should that module ever spell them otherwise.
-_ANCHORS: re.Pattern[str] | None = getattr(secrets_module, "_ANCHORS", None)
 
 
 def secrets_in(data: Any, file: str) -> FileFacts:
