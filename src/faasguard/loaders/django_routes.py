@@ -198,15 +198,15 @@ class _Urls:
 
     def _patterns(self, module: _Module, entries: list[ast.expr], prefix: _Prefix) -> None:
         for entry in entries:
-            if isinstance(entry, ast.Call) and _last_name(entry.func) == "i18n_patterns":
+            if isinstance(entry, ast.Call) and last_name(entry.func) == "i18n_patterns":
                 # under a language code prefix (also without it, for the default language
                 # with prefix_default_language=False: the same views)
                 self._patterns(module, list(entry.args), prefix.join(
                     "{language}/", "<language>/", True))
                 continue
-            if not isinstance(entry, ast.Call) or _last_name(entry.func) not in _ROUTE_CALLS:
+            if not isinstance(entry, ast.Call) or last_name(entry.func) not in _ROUTE_CALLS:
                 continue
-            regex = _ROUTE_CALLS[_last_name(entry.func)]
+            regex = _ROUTE_CALLS[last_name(entry.func)]
             given = dict(zip(("route", "view"), entry.args, strict=False))
             given.update({k.arg: k.value for k in entry.keywords if k.arg})
             route = literal(given.get("route", given.get("regex")), module.names)
@@ -217,7 +217,7 @@ class _Urls:
 
     def _view(self, module: _Module, node: ast.expr | None, prefix: _Prefix,
               where: Location) -> None:
-        if isinstance(node, ast.Call) and _last_name(node.func) == "include" and node.args:
+        if isinstance(node, ast.Call) and last_name(node.func) == "include" and node.args:
             self._include(module, node.args[0], prefix, where)
         elif isinstance(node, ast.Attribute) and node.attr == "urls":  # admin.site.urls
             self._catch_all(prefix, where, ast.unparse(node))
@@ -323,7 +323,7 @@ def _elements(node: ast.expr) -> list[ast.expr]:
             pending += [part.right, part.left]
         elif isinstance(part, (ast.List, ast.Tuple)):
             out.extend(part.elts)
-        elif isinstance(part, ast.Call) and _last_name(part.func) == "i18n_patterns":
+        elif isinstance(part, ast.Call) and last_name(part.func) == "i18n_patterns":
             out.append(part)
     return out
 
@@ -351,7 +351,7 @@ def _resolve(module: _Module, node: ast.expr) -> str | None:
     return ".".join([module.imports[node.id], *reversed(parts)])
 
 
-def _last_name(node: ast.expr) -> str:
+def last_name(node: ast.expr) -> str:
     """`include` for `include` or `urls.include`."""
     return node.attr if isinstance(node, ast.Attribute) else \
         node.id if isinstance(node, ast.Name) else ""
@@ -360,7 +360,7 @@ def _last_name(node: ast.expr) -> str:
 def _allowed(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
     """The methods a function view's decorators allow; ANY when none restricts them."""
     for deco in function.decorator_list:
-        name = _last_name(deco.func if isinstance(deco, ast.Call) else deco)
+        name = last_name(deco.func if isinstance(deco, ast.Call) else deco)
         if name in METHOD_DECORATORS:
             return METHOD_DECORATORS[name]
         if name in METHODS_LISTED:

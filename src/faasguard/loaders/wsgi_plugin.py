@@ -104,18 +104,15 @@ def _serve(ctx: LoadContext, app: App, fn: Function, target: str) -> str | None:
 def _is_django_application(tree: ast.Module, obj: str) -> bool:
     """Is `obj` assigned Django's WSGI application (`get_wsgi_application()`, maybe
     wrapped: `WhiteNoise(get_wsgi_application())`)?"""
+    from faasguard.loaders.django_routes import last_name
+
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == obj for t in node.targets):
-            return any(isinstance(call, ast.Call) and _callee(call) == "get_wsgi_application"
+            return any(isinstance(call, ast.Call) and
+                       last_name(call.func) == "get_wsgi_application"
                        for call in ast.walk(node.value))
     return False
-
-
-def _callee(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else \
-        func.id if isinstance(func, ast.Name) else ""
 
 
 def _settings_module(fn: Function, tree: ast.Module) -> str | None:
