@@ -204,11 +204,13 @@ def _django_views(function: Function, cache: ModuleCache) -> list[View]:
     out: list[View] = []
     for (file, name), served in routes.items():
         module = cache.try_get(file)
-        owner, _, method = name.rpartition(".")
-        info = module.classes.get(owner) if module is not None and owner else None
-        node = info.methods.get(method) if info is not None else \
-            module.functions.get(name) if module is not None and not owner else None
-        if module is None or node is None:
+        if module is None:
+            continue
+        owner, _, method = name.rpartition(".")  # `Class.method` or `function`
+        info = module.classes.get(owner) if owner else None
+        node = (info.methods.get(method) if info is not None else None) if owner else \
+            module.functions.get(name)
+        if node is None:
             continue
         names = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
                                  *node.args.kwonlyargs)][1 if owner else 0:]  # self
