@@ -100,14 +100,6 @@ def word_nodes(module: JsModule, name: str, not_before: bytes = b"") -> Iterator
 _ARGUMENTS_START = re.compile(rb"[(`]")
 
 
-def calls(module: JsModule) -> list[Node]:
-    """Every call expression of a file (`new` expressions aside), in source order (an
-    outer call before the calls it starts with: `a.b().c()` before `a.b()`)."""
-    found = list(_calls(module, 0, len(module.source)))
-    found.sort(key=lambda node: (node.start_byte, -node.end_byte))
-    return found
-
-
 def calls_within(module: JsModule, start: int, end: int) -> bool:
     """Is there a call expression (`new` aside) whose arguments start in this range?"""
     return next(_calls(module, start, end), None) is not None
