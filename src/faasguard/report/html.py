@@ -13,7 +13,14 @@ from __future__ import annotations
 from html import escape
 
 from faasguard.findings import SEVERITY_RANK, THREATS, Finding
-from faasguard.report.base import Report, diagnostic_order, finding_order, plural, suppression_of
+from faasguard.report.base import (
+    Report,
+    diagnostic_order,
+    finding_order,
+    plural,
+    summary,
+    suppression_of,
+)
 from faasguard.report.page import SEVERITY_COLORS, document, severity_badge
 from faasguard.report.text import diagnostic_where, summary_line
 
@@ -75,13 +82,13 @@ def render(report: Report) -> str:
     threats = list(THREATS) + sorted({f.threat for f in ordered} - THREATS.keys())
     sections = "".join(_section(threat, [f for f in ordered if f.threat == threat])
                        for threat in threats)
-    active = sum(1 for f in report.findings if f.suppressed is None)
+    counts = summary(report)
     body = (f'<p id="summary">{escape(summary_line(report))}</p>\n'
             f"{_filters(threats)}\n"
             f"{sections or '<p>No findings.</p>'}\n{_problems(report)}")
     return document("faasguard scan", body, _STYLE, _SCRIPT,
-                    f'data-findings="{active}" data-suppressed="{len(report.findings) - active}"'
-                    f' data-visible="" data-rendered=""')
+                    f'data-findings="{counts["findings"]}" '
+                    f'data-suppressed="{counts["suppressed"]}" data-visible="" data-rendered=""')
 
 
 def _filters(threats: list[str]) -> str:
