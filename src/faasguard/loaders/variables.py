@@ -384,9 +384,6 @@ class VariableResolver:
                         else self._deep(item, (*path, key),
                                         override or self._line(value, line, key), relines)
                         for key, item in value.items()}
-            if not override and isinstance(value, LDict) and \
-                    all(resolved[k] is v for k, v in value.items()):
-                return self._mark(value)  # nothing to resolve below: keep the original
             out = LDict(resolved)
             _copy_lines(value, out, override)
             return self._mark(out)
