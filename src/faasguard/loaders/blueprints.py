@@ -83,7 +83,7 @@ def module_imports(tree: ast.Module, module: str, is_package: bool = False
     """Names a module's top-level imports bind -> what they name, dotted from the code
     folder (`from .views import bp` in module `api.app` -> `api.views.bp`; in a package's
     `__init__.py`, `is_package`, relative imports start from the package itself).
-    A star import is listed under `*<n>` (n its position) as the module it reads."""
+    A star import binds no name of its own: it is not listed."""
     package = module if is_package else module.rpartition(".")[0]
     out: dict[str, str] = {}
     for node in tree.body:
@@ -91,7 +91,6 @@ def module_imports(tree: ast.Module, module: str, is_package: bool = False
             base = imported_module(node, package)
             for alias in node.names:
                 if alias.name == "*":
-                    out[f"*{len(out)}"] = base
                     continue
                 out[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
         elif isinstance(node, ast.Import):
