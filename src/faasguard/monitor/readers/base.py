@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import orjson
+try:
+    import orjson
+except ImportError:  # no monitor extra: `json` alone, and the engines ask for the extra
+    orjson = None  # type: ignore[assignment]
 
 from faasguard.monitor.events import clip
 
@@ -147,10 +150,12 @@ def loads(data: str | bytes) -> Any:
     read as the nearest float. Raises `json.JSONDecodeError` (or RecursionError) as
     `json.loads` does.
     """
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(data)
+    if orjson is not None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
 
 
 def compact_json(value: Any) -> str | None:
