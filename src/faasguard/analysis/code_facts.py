@@ -16,7 +16,6 @@ Powertools `@logger.inject_lambda_context(log_event=True)`, or that decorator wi
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
@@ -33,13 +32,10 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
-from faasguard.loaders.documents import InputError, read_text
 from faasguard.model import App, Diagnostic, Function
 
 if TYPE_CHECKING:
     from faasguard.analysis.taint.modules import FunctionNode
-
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 #: Calls whose arguments end up in the function's logs.
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log",
@@ -511,18 +507,10 @@ def python_files(app: App) -> list[str]:
 
 
 def _parse(app: App, facts: Facts, path: str) -> tuple[ast.Module | None, str, str]:
-    """The module's tree and source (from the scan's shared module cache when there is
-    one, so each file is parsed once per scan), or None, '' and why it could not be parsed."""
-    try:
-        from faasguard.analysis.taint.modules import ParseError, module_cache
-    except ImportError:  # the shared cache is optional: parse here
-        try:
-            text = read_text(os.path.join(app.root, path), MAX_SOURCE_BYTES)
-            return ast.parse(text, filename=path), text, ""
-        except InputError as exc:
-            return None, "", exc.message
-        except (SyntaxError, ValueError, RecursionError) as exc:
-            return None, "", f"does not parse as Python 3 ({getattr(exc, 'msg', exc)})"
+    """The module's tree and source (from the scan's shared module cache, so each file is
+    parsed once per scan), or None, '' and why it could not be parsed."""
+    from faasguard.analysis.taint.modules import ParseError, module_cache
+
     cache = module_cache(app.root, facts)
     cache.release()  # called between two files: no tree is in use
     try:
