@@ -252,6 +252,8 @@ class Trigger:
     max_concurrency: int | None = None
     asynchronous: bool = False
     properties: dict[str, Any] = field(default_factory=dict)
+    #: S3 triggers: the (prefix, suffix) object keys must have to fire ("" for none).
+    key_filter: tuple[str, str] = ("", "")
 
 
 @dataclass(slots=True)

@@ -125,6 +125,9 @@ def _load_path(ctx: LoadContext) -> App:
     except InputError as exc:
         app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
         return app
+    from faasguard.loaders.key_filters import fill_key_filters
+
+    fill_key_filters(fragment)
     if secrets is not None:
         for source in fragment.files:
             if source.path == ctx.file:

@@ -216,7 +216,7 @@ def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
     if role is None:
         return None
     wanted = LOOP_ACTIONS[trigger.kind]
-    key_filter = _key_filter(trigger) if trigger.kind == "s3" else ("", "")
+    key_filter = trigger.key_filter
     for statement in role.statements:
         if statement.effect != "Allow":
             continue
@@ -228,26 +228,6 @@ def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
                for r in statement.resources):
             return statement.location.line if statement.location else role.location.line
     return None
-
-
-def _key_filter(trigger: Trigger) -> tuple[str, str]:
-    """The (prefix, suffix) an S3 trigger's object keys must have ("" for none): the
-    serverless.yml `rules` (`[{prefix: in/}]`, the form the Chalice and Zappa loaders give
-    too) or SAM/CloudFormation `Filter.S3Key.Rules` (`[{Name: prefix, Value: in/}]`). A
-    value not known statically filters nothing."""
-    pairs: list[tuple[Any, Any]] = []
-    rules = trigger.properties.get("rules")
-    for entry in rules if isinstance(rules, list) else ():
-        if isinstance(entry, dict):
-            pairs.extend(entry.items())
-    s3_key = trigger.properties.get("Filter")
-    s3_key = s3_key.get("S3Key") if isinstance(s3_key, dict) else None
-    rules = s3_key.get("Rules") if isinstance(s3_key, dict) else None
-    for entry in rules if isinstance(rules, list) else ():
-        if isinstance(entry, dict):
-            pairs.append((entry.get("Name"), entry.get("Value")))
-    found = {str(name).lower(): value for name, value in pairs if isinstance(value, str)}
-    return found.get("prefix", ""), found.get("suffix", "")
 
 
 def _may_trigger(resource: Value, key_filter: tuple[str, str]) -> bool:

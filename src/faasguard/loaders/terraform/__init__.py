@@ -29,6 +29,7 @@ from typing import Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
+from faasguard.loaders.key_filters import fill_key_filters
 from faasguard.loaders.terraform.folds import fold
 from faasguard.loaders.terraform.hcl import Block, read_tf, read_tfvars
 from faasguard.loaders.terraform.module import Module, Resource, Tree
@@ -106,6 +107,7 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None) 
         app.diagnostics.append(Diagnostic(rel, exc.message, exc.line))
     app.files.extend(SourceFile(rel, "terraform") for rel in files.order
                      if rel not in files.errors)
+    fill_key_filters(app)
     return app
 
 
