@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.js.jwt import TokenDecode
+from faasguard.analysis.jwt_python import TokenDecode
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, logical_id
 

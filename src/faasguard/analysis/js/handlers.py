@@ -17,17 +17,12 @@ from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import EXTENSIONS, JsModuleCache, JsParseError, js_module_cache
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.values import FuncRef, JsFrame
+from faasguard.analysis.nodejs import is_node as is_node  # its home; kept importable here
 from faasguard.analysis.taint.state import Val
 from faasguard.model import App, Diagnostic, Function, logical_id
 
 #: The kind of `serverless(app)` (serverless-http and friends): the routes are the code.
 EXPRESS_HANDLER = "express-handler"
-
-
-def is_node(function: Function) -> bool:
-    """Does the function run on a Node.js runtime?"""
-    runtime = function.runtime
-    return isinstance(runtime, str) and runtime.lower().startswith("nodejs")
 
 
 def split_node_handler(handler: str) -> tuple[str, str] | None:

@@ -1,29 +1,26 @@
-"""Tokens decoded without verifying their signature, in Node.js and Python handler code.
+"""Tokens decoded without verifying their signature in Node.js handler code.
 
 Node.js: `jsonwebtoken.decode`, `jwt-decode`, `jose.decodeJwt`, `jws.decode`, or the
 base64 of a token's middle segment (`Buffer.from(t.split(".")[1], "base64")`, `atob`)
 in a handler's module graph where no verifying call (`jsonwebtoken.verify`,
-`jose.jwtVerify`, `aws-jwt-verify` verifiers, `jws.verify`) appears. Python (every
-Python source): PyJWT `jwt.decode` with `options={"verify_signature": False}`,
-`verify=False` or `algorithms=["none"]`; python-jose `get_unverified_claims`.
-The facts land in `facts.jwt_decodes`; rules/jwt.py reports them.
+`jose.jwtVerify`, `aws-jwt-verify` verifiers, `jws.verify`) appears. The Python side
+(and the `TokenDecode` record both give) is analysis.jwt_python. The facts land in
+`facts.jwt_decodes`; rules/jwt.py reports them.
 """
 
 from __future__ import annotations
 
-import ast
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, file_summaries, line
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import js_table
-from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
-from faasguard.model import App, Location
+from faasguard.analysis.jwt_python import TokenDecode
+from faasguard.analysis.jwt_python import keep_python_decodes as keep_python_decodes  # old name
+from faasguard.model import Location
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -31,24 +28,6 @@ if TYPE_CHECKING:
 #: `x.split(".")[1]`: the payload segment of a compact JWS.
 MIDDLE_SEGMENT = re.compile(r"""\.split\(\s*(['"])\.\1\s*\)\s*\[\s*1\s*\]""")
 BASE64_DECODERS = {"Buffer.from", "atob", "base64url.decode", "base64url"}
-#: The Python packages whose decode functions are checked (import names).
-JWT_PACKAGES = {"jwt", "jose"}
-_KEPT_DECODES = "jwt.python_decodes"  # Facts.memo: file -> decodes noted before a drop
-
-
-@dataclass(frozen=True)
-class TokenDecode:
-    """A token's claims read without checking its signature.
-
-    `how` says what the code did ("jsonwebtoken.decode", "base64 of the middle segment",
-    "jwt.decode with verify_signature False"); `function` is the Function.id of the
-    handler whose module graph holds it (None for Python sources, checked file by file).
-    """
-
-    location: Location
-    how: str
-    language: str
-    function: str | None = None
 
 
 def _callee(index: FileIndex, func: Node) -> str | None:
@@ -190,72 +169,4 @@ def _descendants(node: Node) -> list[Node]:
         child = stack.pop()
         out.append(child)
         stack.extend(child.named_children)
-    return out
-
-
-def _python_unverified(call: ast.Call) -> str | None:
-    """Why a PyJWT/python-jose decode call skips verification (None if it does not)."""
-    for keyword in call.keywords:
-        value = keyword.value
-        if keyword.arg == "verify" and isinstance(value, ast.Constant) and value.value is False:
-            return "verify=False"
-        if keyword.arg == "options" and isinstance(value, ast.Dict):
-            for key, item in zip(value.keys, value.values, strict=True):
-                if isinstance(key, ast.Constant) and key.value == "verify_signature" and \
-                        isinstance(item, ast.Constant) and item.value is False:
-                    return 'options={"verify_signature": False}'
-        if keyword.arg == "algorithms" and isinstance(value, (ast.List, ast.Tuple)):
-            if any(isinstance(e, ast.Constant) and str(e.value).lower() == "none"
-                   for e in value.elts):
-                return 'algorithms=["none"]'
-    return None
-
-
-def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
-    """Unverified decodes in the Python sources of the scan (a file whose tree the module
-    cache dropped gives those `keep_python_decodes` noted before: it is not parsed again)."""
-    cache = module_cache(app.root, facts)
-    kept: dict[str, list[TokenDecode]] = facts.memo.get(_KEPT_DECODES, {})
-    out: list[TokenDecode] = []
-    for source in app.files:
-        if source.format != "python":
-            continue
-        cache.release()
-        if source.path in kept and cache.parsed(source.path) is None:
-            out.extend(kept[source.path])
-            continue
-        aliases = cache.aliases(source.path)
-        if aliases is None or not _imports_jwt(aliases):
-            continue  # no module-level import of PyJWT or python-jose: nothing to walk
-        module = cache.try_get(source.path)
-        if module is not None:
-            out.extend(_module_decodes(module))
-    return out
-
-
-def keep_python_decodes(facts: Facts, module: Module) -> None:
-    """Note a module's unverified decodes before the module cache drops its tree (a
-    per-file step of analysis.handlers.FILE_STEPS), for `python_decodes`."""
-    if _imports_jwt(module.aliases):
-        facts.memo.setdefault(_KEPT_DECODES, {})[module.file] = _module_decodes(module)
-
-
-def _imports_jwt(aliases: dict[str, str]) -> bool:
-    return any(target.split(".", 1)[0] in JWT_PACKAGES for target in aliases.values())
-
-
-def _module_decodes(module: Module) -> list[TokenDecode]:
-    names = js_table().jwt
-    out: list[TokenDecode] = []
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
-        qname = module.qualify(dotted_name(node.func))
-        if qname in names["python_unverified"]:
-            out.append(TokenDecode(Location(module.file, node.lineno), qname, "python"))
-        elif qname in names["python_decode"]:
-            why = _python_unverified(node)
-            if why is not None:
-                out.append(TokenDecode(Location(module.file, node.lineno),
-                                       f"{qname} with {why}", "python"))
     return out

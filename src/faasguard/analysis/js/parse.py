@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from faasguard.analysis.module_cache import ParsedFiles
+from faasguard.analysis.nodejs import EXTENSIONS as EXTENSIONS  # handler look-up order
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
-#: File extensions of handler code, in the order a bare specifier is tried.
-EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
 #: Errors in more than this share of a file's nodes: the file is reported as unparsable.
 MAX_ERROR_SHARE = 0.2
 #: Top-level nodes of a well-formed file besides statements and declarations.

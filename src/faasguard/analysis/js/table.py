@@ -8,12 +8,11 @@ for what each trigger puts where).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from faasguard.analysis.nodejs import builtin_data as builtin_data  # data/taint_js.json
 from faasguard.analysis.taint.table import CATEGORIES, Sink
 
 #: Request properties of DynamoDB calls that are expressions (PartiQL for `Statement`).
@@ -70,14 +69,6 @@ class JsTable:
         for name in entry.get("methods", []):
             self.methods.setdefault(name, []).append(JsSink(
                 Sink(category, "." + name, args, (), condition, entry.get("receiver")), props))
-
-
-@lru_cache(maxsize=1)
-def builtin_data() -> dict[str, Any]:
-    """data/taint_js.json as shipped (parsed once per process)."""
-    text = resources.files("faasguard.data").joinpath("taint_js.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,113 @@
+"""Tokens decoded without verifying their signature in Python sources, and the record
+both languages' checks give (analysis.js.jwt holds the Node.js side).
+
+Every Python source of the scan is checked: PyJWT `jwt.decode` with
+`options={"verify_signature": False}`, `verify=False` or `algorithms=["none"]`;
+python-jose `get_unverified_claims`. The facts land in `facts.jwt_decodes`;
+rules/jwt.py reports them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cache
+
+from faasguard.analysis.facts import Facts
+from faasguard.analysis.nodejs import builtin_data
+from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
+from faasguard.model import App, Location
+
+#: The Python packages whose decode functions are checked (import names).
+JWT_PACKAGES = {"jwt", "jose"}
+_KEPT_DECODES = "jwt.python_decodes"  # Facts.memo: file -> decodes noted before a drop
+
+
+@dataclass(frozen=True)
+class TokenDecode:
+    """A token's claims read without checking its signature.
+
+    `how` says what the code did ("jsonwebtoken.decode", "base64 of the middle segment",
+    "jwt.decode with verify_signature False"); `function` is the Function.id of the
+    handler whose module graph holds it (None for Python sources, checked file by file).
+    """
+
+    location: Location
+    how: str
+    language: str
+    function: str | None = None
+
+
+@cache
+def _names(kind: str) -> frozenset[str]:
+    """The qualified names of one kind of Python decode call (`python_unverified`: every
+    call skips verification; `python_decode`: when its arguments say so)."""
+    return frozenset(builtin_data()["jwt"][kind])
+
+
+def _python_unverified(call: ast.Call) -> str | None:
+    """Why a PyJWT/python-jose decode call skips verification (None if it does not)."""
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg == "verify" and isinstance(value, ast.Constant) and value.value is False:
+            return "verify=False"
+        if keyword.arg == "options" and isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "verify_signature" and \
+                        isinstance(item, ast.Constant) and item.value is False:
+                    return 'options={"verify_signature": False}'
+        if keyword.arg == "algorithms" and isinstance(value, (ast.List, ast.Tuple)):
+            if any(isinstance(e, ast.Constant) and str(e.value).lower() == "none"
+                   for e in value.elts):
+                return 'algorithms=["none"]'
+    return None
+
+
+def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
+    """Unverified decodes in the Python sources of the scan (a file whose tree the module
+    cache dropped gives those `keep_python_decodes` noted before: it is not parsed again)."""
+    cache = module_cache(app.root, facts)
+    kept: dict[str, list[TokenDecode]] = facts.memo.get(_KEPT_DECODES, {})
+    out: list[TokenDecode] = []
+    for source in app.files:
+        if source.format != "python":
+            continue
+        cache.release()
+        if source.path in kept and cache.parsed(source.path) is None:
+            out.extend(kept[source.path])
+            continue
+        aliases = cache.aliases(source.path)
+        if aliases is None or not _imports_jwt(aliases):
+            continue  # no module-level import of PyJWT or python-jose: nothing to walk
+        module = cache.try_get(source.path)
+        if module is not None:
+            out.extend(_module_decodes(module))
+    return out
+
+
+def keep_python_decodes(facts: Facts, module: Module) -> None:
+    """Note a module's unverified decodes before the module cache drops its tree (a
+    per-file step of analysis.handlers.FILE_STEPS), for `python_decodes`."""
+    if _imports_jwt(module.aliases):
+        facts.memo.setdefault(_KEPT_DECODES, {})[module.file] = _module_decodes(module)
+
+
+def _imports_jwt(aliases: dict[str, str]) -> bool:
+    return any(target.split(".", 1)[0] in JWT_PACKAGES for target in aliases.values())
+
+
+def _module_decodes(module: Module) -> list[TokenDecode]:
+    unverified, decode = _names("python_unverified"), _names("python_decode")
+    out: list[TokenDecode] = []
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        qname = module.qualify(dotted_name(node.func))
+        if qname in unverified:
+            out.append(TokenDecode(Location(module.file, node.lineno), qname, "python"))
+        elif qname in decode:
+            why = _python_unverified(node)
+            if why is not None:
+                out.append(TokenDecode(Location(module.file, node.lineno),
+                                       f"{qname} with {why}", "python"))
+    return out
