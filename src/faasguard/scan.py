@@ -425,6 +425,7 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     options = replace(options or Options())  # the caller's object is left as it was
     excludes = list(dict.fromkeys([*config.exclude, *options.excludes]))
     options.excludes = excludes
+    options.jobs = jobs if jobs is not None else options.jobs
     base, found = discover_paths(paths, excludes)
     if not found.templates and not found.sources:  # nothing to read: nothing to analyse
         app = App(root=base, stage=options.stage, diagnostics=found.problems)

@@ -32,6 +32,7 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
+from faasguard.analysis.shards import register_dict_state
 from faasguard.model import App, Diagnostic, Function
 
 if TYPE_CHECKING:
@@ -565,6 +566,8 @@ def _event_names(tree: ast.Module, handlers: frozenset[str]) -> frozenset[str]:
 #: handler file), and the entries of the functions seen so far by `analyse_handler`.
 _TAKEN_WITH = "code_facts.taken_with"
 _SEEN = "code_facts.http_seen"
+register_dict_state(_TAKEN_WITH)
+register_dict_state(_SEEN)
 
 
 def _take(facts: Facts, path: str, tree: ast.Module, entry: HttpEntry | None,

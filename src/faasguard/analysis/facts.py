@@ -23,6 +23,7 @@ class Options:
     today: str | None = None  # ISO date runtime deprecation is judged at (None: today)
     runtime_warning_days: int = 90  # report runtimes this close to deprecation (low)
     osv_db: str | None = None  # OSV advisory database (folder or zip); None: not checked
+    jobs: int | None = None  # processes for the per-handler analyses; None: every CPU
     extra: dict[str, Any] = field(default_factory=dict)
 
 

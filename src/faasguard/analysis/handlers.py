@@ -19,11 +19,14 @@ from __future__ import annotations
 import ast
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.handlers import is_node, resolve_node
+from faasguard.analysis.shards import exported_states, fork_map, merge_states, split, worker_count
 from faasguard.analysis.taint.modules import (
     EarlyWork,
     Module,
@@ -82,31 +85,186 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     for where in located.values():
         if not isinstance(where, Diagnostic):
             cache.pin(where[0])  # kept until the last function naming it is analysed
+    run = _Run(app, facts, cache, runners, located)
+    shards = _shards(app, located, facts.options.jobs if runners else 1)
     with paused_gc():
-        for function in app.functions.values():
-            if is_node(function):
-                problem = resolve_node(function, app, facts)
-            elif function.id in located:
-                where = located[function.id]
-                problem = where if isinstance(where, Diagnostic) else \
-                    _check(function, *where, cache)
-            else:
-                continue
-            if problem is not None:
-                app.diagnostics.append(problem)
-            if function.id not in located:
-                continue
-            for runner in runners:
-                runner.run(app, facts, function)
-            if not isinstance(where, Diagnostic):
-                cache.unpin(where[0])
+        if len(shards) == 1:
+            for function in shards[0]:
+                run.apply(run.resolve(function))
+        else:
+            run.in_shards(shards)
+
+
+def _shards(app: App, located: dict[str, tuple[str, str] | Diagnostic],
+            jobs: int | None) -> list[list[Function]]:
+    """The functions to resolve, cut into shards for forked workers (`analysis.shards`):
+    the Python handlers grouped by file (a file's functions stay in one shard), Node.js
+    functions and unlocated handlers in the first shard; each shard in App order."""
+    by_file: dict[str, list[Function]] = {}
+    first: list[Function] = []
+    for function in app.functions.values():
+        where = located.get(function.id)
+        if isinstance(where, tuple):
+            by_file.setdefault(where[0], []).append(function)
+        elif where is not None or is_node(function):
+            first.append(function)
+    workers = worker_count(len(by_file), jobs)
+    if workers == 1:
+        first = [f for f in app.functions.values() if f.id in located or is_node(f)]
+        return [first]
+    shards = split(list(by_file.values()), workers)
+    shards[0].extend(first)
+    index = {fid: n for n, fid in enumerate(app.functions)}
+    for shard in shards:
+        shard.sort(key=lambda f: index[f.id])
+    return shards
+
+
+@dataclass
+class _Resolved:
+    """What resolving one function (and its per-handler steps) did, applied in App
+    order (`_Run.apply`): its handler, its problem, each step's outcome, and the keys of
+    `facts.flows`, `aws_calls` and `code` its steps added (TRACKED)."""
+
+    function_id: str
+    source_file: str | None
+    handler_name: str | None
+    problem: Diagnostic | None
+    steps: list[_StepOutcome]
+    added: tuple[list[str], ...]
+    pinned: str | None  # the handler file pinned for it (unpinned once it is done)
+
+
+#: The per-handler steps' results in `Facts`, keyed by function id or file.
+TRACKED = ("flows", "aws_calls", "code")
+
+
+@dataclass
+class _ShardResult:
+    """What a forked worker sends back: its records, what its steps added to `Facts`,
+    the registered per-scan states and the import aliases of the trees it dropped."""
+
+    records: list[_Resolved]
+    added: dict[str, dict[str, Any]]
+    jwt_decodes: list[Any]
+    states: dict[str, Any]
+    aliases: dict[str, dict[str, str]]
+
+
+class _Run:
+    """Handler resolution of one scan, with its per-handler steps."""
+
+    def __init__(self, app: App, facts: Facts, cache: ModuleCache, runners: list[_StepRunner],
+                 located: dict[str, tuple[str, str] | Diagnostic]):
+        self.app, self.facts, self.cache = app, facts, cache
+        self.runners, self.located = runners, located
+
+    def resolve(self, function: Function) -> _Resolved:
+        """Resolve one function and run the steps on it (nothing is applied yet)."""
+        app, facts, cache = self.app, self.facts, self.cache
+        sizes = [len(getattr(facts, name)) for name in TRACKED]
+        where = self.located.get(function.id)
+        if where is None:  # a Node.js function
+            problem = resolve_node(function, app, facts)
+        else:
+            problem = where if isinstance(where, Diagnostic) else _check(function, *where,
+                                                                         cache)
+        outcomes = [runner.run(app, facts, function) for runner in self.runners] \
+            if where is not None else []
+        pinned = where[0] if isinstance(where, tuple) else None
+        if pinned is not None:
+            cache.unpin(pinned)
+        if where is not None:
             cache.release()
+        added = tuple(_last_keys(getattr(facts, name), len(getattr(facts, name)) - size)
+                      for name, size in zip(TRACKED, sizes, strict=True))
+        return _Resolved(function.id, function.source_file, function.handler_name, problem,
+                         outcomes, added, pinned)
+
+    def apply(self, done: _Resolved, from_child: bool = False) -> None:
+        """Report what resolving one function did, where a serial scan reports it."""
+        if from_child:
+            function = self.app.functions[done.function_id]
+            function.source_file, function.handler_name = done.source_file, done.handler_name
+            if done.pinned is not None:
+                self.cache.unpin(done.pinned)
+        if done.problem is not None:
+            self.app.diagnostics.append(done.problem)
+        for runner, outcome in zip(self.runners, done.steps, strict=False):  # none: Node.js
+            runner.apply(done.function_id, outcome)
+
+    def in_shards(self, shards: list[list[Function]]) -> None:
+        """Resolve the shards in forked workers (the first here) and merge their work in
+        App order; a shard whose worker failed is done here."""
+        facts = self.facts
+        before = [list(getattr(facts, name)) for name in TRACKED]
+        results = fork_map(self._shard, [(n > 0, shard) for n, shard in enumerate(shards)])
+        records: list[tuple[_Resolved, bool]] = []
+        for n, (shard, result) in enumerate(zip(shards, results, strict=True)):
+            if result is None:  # the worker failed: this process does its shard
+                records.extend((self.resolve(f), False) for f in shard)
+                continue
+            if n > 0:
+                self._merge(result)
+            records.extend((record, n > 0) for record in result.records)
+        index = {fid: n for n, fid in enumerate(self.app.functions)}
+        records.sort(key=lambda item: index[item[0].function_id])
+        for record, from_child in records:
+            self.apply(record, from_child)
+        for name, keys in zip(TRACKED, before, strict=True):
+            _reorder(facts, name, keys, (record.added[TRACKED.index(name)]
+                                         for record, _ in records))
+
+    def _shard(self, job: tuple[bool, list[Function]]) -> _ShardResult:
+        in_child, functions = job
+        facts = self.facts
+        before = [set(getattr(facts, name)) for name in TRACKED]
+        decodes = len(facts.jwt_decodes)
+        records = [self.resolve(f) for f in functions]
+        if not in_child:
+            return _ShardResult(records, {}, [], {}, {})
+        self.cache.release_all()  # the trees' summaries (before_drop) for the later steps
+        added = {name: {k: v for k, v in getattr(facts, name).items() if k not in known}
+                 for name, known in zip(TRACKED, before, strict=True)}
+        return _ShardResult(records, added, facts.jwt_decodes[decodes:],
+                            exported_states(facts), self.cache.dropped_aliases())
+
+    def _merge(self, result: _ShardResult) -> None:
+        facts = self.facts
+        for name, items in result.added.items():
+            getattr(facts, name).update(items)
+        facts.jwt_decodes.extend(result.jwt_decodes)
+        merge_states(self.app, facts, result.states)
+        self.cache.add_dropped_aliases(result.aliases)
+
+
+def _last_keys(mapping: dict[str, Any], count: int) -> list[str]:
+    """The `count` keys added last to a dict, oldest first."""
+    if count <= 0:
+        return []
+    keys = list(islice(reversed(mapping), count))
+    keys.reverse()
+    return keys
+
+
+def _reorder(facts: Facts, name: str, before: list[str], added: Iterable[list[str]]) -> None:
+    """Put the keys of a TRACKED dict in the order a serial scan adds them."""
+    mapping: dict[str, Any] = getattr(facts, name)
+    order = [*before, *(key for keys in added for key in keys)]
+    ordered = {key: mapping[key] for key in order if key in mapping}
+    ordered.update((key, value) for key, value in mapping.items() if key not in ordered)
+    setattr(facts, name, ordered)
 
 
 def _named(name: str) -> Any:
     """The function a "module:function" name names (its module imported now)."""
     module_name, _, func_name = name.partition(":")
     return getattr(importlib.import_module(module_name), func_name)
+
+
+#: One per-handler step's outcome on one function: its diagnostics, the exception that
+#: stopped it, and whether it was done.
+_StepOutcome = tuple[list[Diagnostic], "Exception | None", bool]
 
 
 class _StepRunner:
@@ -116,20 +274,33 @@ class _StepRunner:
     def __init__(self, key: str, facts: Facts):
         self.step: Callable[[App, Facts, Function], None] = _named(HANDLER_STEPS[key])
         self.work: EarlyWork = early_work(facts, key)
+        self.failed = self.work.error is not None
 
-    def run(self, app: App, facts: Facts, function: Function) -> None:
-        if self.work.error is not None:  # the step crashed: its whole-app step reports it
-            return
+    def run(self, app: App, facts: Facts, function: Function) -> _StepOutcome:
+        """Run the step on one function (nothing after it crashed once: its whole-app
+        step reports the crash)."""
+        if self.failed:
+            return [], None, False
         start = len(app.diagnostics)
+        error: Exception | None = None
         try:
             self.step(app, facts, function)
         except Exception as exc:  # noqa: BLE001 (re-raised by the whole-app step)
-            self.work.error = exc
+            self.failed, error = True, exc
+        diagnostics = app.diagnostics[start:]
+        del app.diagnostics[start:]
+        return diagnostics, error, error is None
+
+    def apply(self, function_id: str, outcome: _StepOutcome) -> None:
+        """Keep one function's outcome for the whole-app step (nothing after a crash)."""
+        diagnostics, error, done = outcome
+        if self.work.error is not None:
             return
-        finally:
-            self.work.diagnostics.extend(app.diagnostics[start:])
-            del app.diagnostics[start:]
-        self.work.done.add(function.id)
+        self.work.diagnostics.extend(diagnostics)
+        if error is not None:
+            self.work.error = error
+        elif done:
+            self.work.done.add(function_id)
 
 
 class _FileStep:

@@ -290,6 +290,25 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         module.classes.clear()
         return True
 
+    def release_all(self) -> None:
+        """Drop every tree a `before_drop` callback does not want, whatever `retain`,
+        pins and imports say (a forked worker's last step, analysis.handlers: the
+        callbacks' summaries of the trees go back with its results)."""
+        for rel in list(self.modules):
+            if rel not in self._wanted:
+                self._drop(rel)
+        self._tail = [rel for rel in self._tail if rel in self.modules]
+
+    def dropped_aliases(self) -> dict[str, dict[str, str]]:
+        """The import aliases of the files whose trees were dropped (see `aliases`)."""
+        return self._dropped_aliases
+
+    def add_dropped_aliases(self, known: dict[str, dict[str, str]]) -> None:
+        """Take the import aliases of files another process parsed and dropped."""
+        for rel, aliases in known.items():
+            if rel not in self.modules:
+                self._dropped_aliases.setdefault(rel, aliases)
+
     def aliases(self, rel: str) -> dict[str, str] | None:
         """The import aliases of a module (parsed only if it never was), or None when
         it does not parse."""

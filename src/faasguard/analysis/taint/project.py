@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.shards import register_state
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.frameworks import View, app_entries, module_views
@@ -108,6 +109,26 @@ class _TaintRun:
             *(view.node.lineno for view in module_views(module)),
             *(node.lineno for node, _, _ in _input_entries(module, self.table.source_params)))
         return any((rel, line) not in self.visited for line in lines)
+
+    def shard_state(self) -> tuple[set[tuple[str, int]], set[tuple[str, str, int]],
+                                   dict[str, tuple[int, ...]], set[str]]:
+        """What a forked worker's run found (analysis.shards): the functions reached, the
+        flows reported, the entries of the trees it dropped."""
+        return self.visited, self.reported, self.entry_lines, self.unreached_done
+
+    def merge_shard(self, state: tuple[set[tuple[str, int]], set[tuple[str, str, int]],
+                                       dict[str, tuple[int, ...]], set[str]]) -> None:
+        """Add what a forked worker's run found (`shard_state`)."""
+        visited, reported, entry_lines, unreached_done = state
+        self.visited |= visited  # in place: the analysers share the set
+        self.reported |= reported
+        for rel, lines in entry_lines.items():
+            self.entry_lines.setdefault(rel, lines)
+        self.unreached_done |= unreached_done
+
+
+register_state(_RUN, _TaintRun.shard_state,
+               lambda app, facts, state: _TaintRun.of(app, facts).merge_shard(state))
 
 
 def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: FunctionNode,

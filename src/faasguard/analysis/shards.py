@@ -1,0 +1,144 @@
+"""Forked workers for the per-handler analyses of a large scan.
+
+The per-handler analyses (analysis.handlers.HANDLER_STEPS) of one handler do not depend
+on those of another, so a scan of many handlers splits them into shards, one per CPU:
+this process analyses the first shard while a forked child analyses each other one and
+sends back what it added (a pickled result), which this process merges in App order.
+A child inherits the whole scan (model, facts, imported analyses) at the fork; nothing
+is set up again and scanned code is still never imported.
+
+A per-handler step that keeps per-scan state in `Facts.memo` for a later whole-app step
+(the functions its handlers reached, summaries of dropped trees, ...) registers how to
+send that state back and merge it (`register_state`); memo entries not registered are
+caches, which a child's merge does not need. Forking is used on Linux only; elsewhere,
+and with `--jobs 1`, the shards are one and nothing forks.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+from faasguard.analysis.facts import Facts
+from faasguard.model import App
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+#: Below this many handler files the per-handler analyses take well under 0.1 s: a fork
+#: and a pickled result cost more than a second CPU saves.
+MIN_SHARDED_FILES = 64
+#: At most this many processes analyse handlers at once.
+MAX_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class _State(Generic[S]):
+    export: Callable[[Any], S]
+    merge: Callable[[App, Facts, S], None]
+
+
+_STATES: dict[str, _State[Any]] = {}
+
+
+def register_state(key: str, export: Callable[[Any], S],
+                   merge: Callable[[App, Facts, S], None]) -> None:
+    """Declare the `Facts.memo[key]` entry a per-handler step keeps for a later step:
+    `export(value)` gives what a child sends back (plain, picklable data) and
+    `merge(app, facts, state)` adds it to this process's scan."""
+    _STATES[key] = _State(export, merge)
+
+
+def register_dict_state(key: str) -> None:
+    """`register_state` for a dict whose keys are each worker's own (files, functions):
+    merged by adding the worker's entries."""
+    register_state(key, dict, partial(_add_entries, key))
+
+
+def _add_entries(key: str, app: App, facts: Facts, found: dict[Any, Any]) -> None:
+    facts.memo.setdefault(key, {}).update(found)
+
+
+def exported_states(facts: Facts) -> dict[str, Any]:
+    """The registered per-scan states of this process, as a child sends them back."""
+    return {key: state.export(facts.memo[key]) for key, state in _STATES.items()
+            if key in facts.memo}
+
+
+def merge_states(app: App, facts: Facts, states: dict[str, Any]) -> None:
+    """Merge the states a child sent back (`exported_states`) into this scan."""
+    for key, value in states.items():
+        _STATES[key].merge(app, facts, value)
+
+
+def worker_count(files: int, jobs: int | None) -> int:
+    """How many processes should analyse the handlers of `files` handler files: `jobs`
+    (or every CPU, at most MAX_WORKERS), 1 for small scans and where forking is not
+    used."""
+    if files < MIN_SHARDED_FILES or not sys.platform.startswith("linux"):
+        return 1
+    wanted = jobs if jobs is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    return max(1, min(wanted, files // (MIN_SHARDED_FILES // 2)))
+
+
+def split(groups: Sequence[Sequence[S]], parts: int) -> list[list[S]]:
+    """`groups` (kept whole, in order) cut into at most `parts` consecutive shards of
+    about equal item counts."""
+    total = sum(len(group) for group in groups)
+    shards: list[list[S]] = [[]]
+    done = 0
+    for group in groups:
+        if shards[-1] and len(shards) < parts and done >= total * len(shards) / parts:
+            shards.append([])
+        shards[-1].extend(group)
+        done += len(group)
+    return shards
+
+
+def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
+    """`work(shard)` for every shard: the first here, each other one in a forked child
+    whose result comes back pickled. A child that fails (an exception, a result that
+    does not pickle, a crash) gives None: the caller does that shard itself."""
+    children: list[tuple[int, int]] = []
+    for shard in shards[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child(work, shard, write_end)
+        os.close(write_end)
+        children.append((pid, read_end))
+    results: list[R | None] = [work(shards[0])] if shards else []
+    for pid, read_end in children:
+        results.append(_collect(pid, read_end))
+    return results
+
+
+def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
+    code = 1
+    try:
+        data = pickle.dumps(work(shard), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+        code = 0
+    except BaseException:  # noqa: BLE001, S110 (the parent redoes the shard)
+        pass
+    finally:
+        os._exit(code)  # no atexit handlers, no flush of the parent's buffered output
+
+
+def _collect(pid: int, read_end: int) -> Any:
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    try:
+        return pickle.loads(data)  # noqa: S301 (our own child's output, over a pipe)
+    except Exception:  # noqa: BLE001
+        return None

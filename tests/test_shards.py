@@ -1,0 +1,165 @@
+"""Forked workers for the per-handler analyses (analysis/shards.py, analysis/handlers.py):
+a sharded scan reports exactly what a serial scan reports."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from faasguard.analysis import handlers, shards
+from faasguard.report import write
+from faasguard.report.base import Report
+from faasguard.scan import scan_paths
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="forked workers are used on Linux only")
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _double(values: list[int]) -> tuple[int, list[int]]:
+    return os.getpid(), [2 * v for v in values]
+
+
+def test_fork_map_runs_the_first_shard_here_and_the_others_in_children() -> None:
+    results = shards.fork_map(_double, [[1, 2], [3], [4, 5]])
+    assert [r[1] for r in results if r is not None] == [[2, 4], [6], [8, 10]]
+    pids = [r[0] for r in results if r is not None]
+    assert pids[0] == os.getpid()
+    assert len(set(pids)) == 3  # two children besides this process
+
+
+def _dies_in_a_child(values: list[int]) -> list[int]:
+    if values == [3]:
+        os._exit(3)
+    return values
+
+
+def _unpicklable_in_a_child(values: list[int]) -> object:
+    return values if values == [1] else (lambda: values)
+
+
+def test_a_failed_child_gives_none_for_its_shard_only() -> None:
+    assert shards.fork_map(_dies_in_a_child, [[1], [3], [4]]) == [[1], None, [4]]
+    assert shards.fork_map(_unpicklable_in_a_child, [[1], [2]]) == [[1], None]
+
+
+def test_split_keeps_groups_whole_and_balances_the_items() -> None:
+    groups = [[1, 2], [3], [4, 5, 6], [7], [8]]
+    assert shards.split(groups, 2) == [[1, 2, 3, 4, 5, 6], [7, 8]]
+    assert shards.split(groups, 1) == [[1, 2, 3, 4, 5, 6, 7, 8]]
+    assert shards.split([[1]] * 4, 4) == [[1], [1], [1], [1]]
+    assert shards.split([], 3) == [[]]
+
+
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    many = shards.MIN_SHARDED_FILES * 4
+    assert shards.worker_count(shards.MIN_SHARDED_FILES - 1, 4) == 1  # too small to pay
+    assert shards.worker_count(many, 1) == 1
+    assert shards.worker_count(many, 3) == 3
+    assert shards.worker_count(shards.MIN_SHARDED_FILES, 8) == 2  # at least 32 files each
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert shards.worker_count(many * 10, None) == shards.MAX_WORKERS
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert shards.worker_count(many, 4) == 1
+
+
+def _report(paths: list[str], jobs: int) -> str:
+    """The JSON report of a scan, and the order of the facts the per-handler steps fill."""
+    out = io.StringIO()
+    result = scan_paths(paths, jobs=jobs)
+    write(Report(findings=result.findings, diagnostics=result.diagnostics,
+                 files_scanned=result.files_scanned, root=result.root), "json", out)
+    facts = result.facts
+    return "\n".join([out.getvalue(), repr(list(facts.flows)), repr(list(facts.aws_calls)),
+                      repr(list(facts.code)), repr(facts.aws_calls)])
+
+
+def _sharded_equals_serial(monkeypatch: pytest.MonkeyPatch, path: Path, jobs: int = 2) -> list[
+        list[int]]:
+    """Scan `path` serially and in shards; assert equal reports; the shard sizes used."""
+    serial = _report([str(path)], 1)
+    monkeypatch.setattr(shards, "MIN_SHARDED_FILES", 2)
+    used: list[list[int]] = []
+    fork_map = handlers.fork_map
+
+    def counting(work, jobs_):  # type: ignore[no-untyped-def]
+        used.append([len(shard) for _, shard in jobs_])
+        return fork_map(work, jobs_)
+
+    monkeypatch.setattr(handlers, "fork_map", counting)
+    assert _report([str(path)], jobs) == serial
+    return used
+
+
+@pytest.mark.parametrize("app", ["vulnerable-app", "vulnerable-app-terraform", "hardened-app"])
+def test_examples_scan_the_same_in_shards(monkeypatch: pytest.MonkeyPatch, app: str) -> None:
+    used = _sharded_equals_serial(monkeypatch, EXAMPLES / app)
+    assert used and len(used[0]) == 2
+
+
+SERVERLESS = """service: svc
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+{functions}
+"""
+
+
+def _project(root: Path, names: list[str]) -> None:
+    """Handlers that share one library module: a flow in it is reached from handlers of
+    both shards (reported under each function), and one of its functions no handler
+    reaches (reported once, as unreached code)."""
+    (root / "lib.py").write_text(
+        "import os\n\n\n"
+        "def run(cmd):\n"
+        "    os.system(cmd)\n\n\n"
+        "def unused(event):\n"
+        "    os.system(event['body'])\n")
+    lines = []
+    for name in names:
+        (root / f"{name}.py").write_text(
+            "import subprocess\n\nimport lib\n\n\n"
+            "def handler(event, context):\n"
+            "    lib.run(event['body'])\n"
+            f"    subprocess.call(event['{name}'], shell=True)\n"
+            "    return {'statusCode': 200}\n")
+        lines += [f"  {name}:", f"    handler: {name}.handler", "    events:",
+                  f"      - httpApi: 'GET /{name}'"]
+    (root / "serverless.yml").write_text(SERVERLESS.format(functions="\n".join(lines)))
+    (root / "broken.py").write_text("def handler(:\n")  # a diagnostic in the middle
+    (root / "serverless.yml").write_text(
+        (root / "serverless.yml").read_text()
+        + "  broken:\n    handler: broken.handler\n  missing:\n    handler: nowhere.handler\n")
+
+
+def test_a_library_shared_across_shards_is_reported_as_in_a_serial_scan(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _project(tmp_path, [f"fn{n}" for n in range(6)])
+    used = _sharded_equals_serial(monkeypatch, tmp_path, jobs=3)
+    assert used and len(used[0]) == 3
+    result = scan_paths([str(tmp_path)], jobs=1)
+    unreached = [key for key in result.facts.flows if key.startswith("code:")]
+    assert unreached == ["code:lib.py:unused"]
+
+
+def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _project(tmp_path, [f"fn{n}" for n in range(4)])
+    serial = _report([str(tmp_path)], 1)
+    monkeypatch.setattr(shards, "MIN_SHARDED_FILES", 2)
+    parent = os.getpid()
+    shard = handlers._Run._shard
+
+    def dying(self, job):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os._exit(1)
+        return shard(self, job)
+
+    monkeypatch.setattr(handlers._Run, "_shard", dying)
+    assert _report([str(tmp_path)], 2) == serial
