@@ -63,8 +63,8 @@ ANALYSES: list[str] = [
     "faasguard.analysis.taint:analyse_taint",  # after handler resolution
     "faasguard.analysis.dependencies:analyse_dependencies",  # after handler resolution
     "faasguard.analysis.awscalls:analyse_aws_calls",  # after handler resolution
-    "faasguard.analysis.js:analyse_js",  # Node.js handlers; after handler resolution
-    "faasguard.analysis.js.code_facts:analyse_js_code",  # secrets, TLS, logs in JS/TS
+    "faasguard.analysis.nodejs:analyse_js",  # Node.js handlers; after handler resolution
+    "faasguard.analysis.nodejs:analyse_js_code",  # secrets, TLS, logs in JS/TS
 ]
 
 Progress = Callable[[int, int], None]

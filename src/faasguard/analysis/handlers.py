@@ -25,7 +25,7 @@ from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
-from faasguard.analysis.js.handlers import is_node, resolve_node
+from faasguard.analysis.nodejs import is_node, resolve_node
 from faasguard.analysis.shards import exported_states, fork_map, merge_states, split, worker_count
 from faasguard.analysis.taint.modules import (
     EarlyWork,
@@ -54,7 +54,7 @@ HANDLER_STEPS: dict[str, str] = {
 #: module cache drops it (so they need not parse the file again): "module:function"
 #: names of `(facts, module) -> None`, registered on the cache by `resolve_then_analyse`.
 FILE_STEPS: list[str] = [
-    "faasguard.analysis.js.jwt:keep_python_decodes",
+    "faasguard.analysis.jwt_python:keep_python_decodes",
 ]
 
 

@@ -15,12 +15,14 @@ from functools import cache
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.nodejs import builtin_data
+from faasguard.analysis.shards import register_dict_state
 from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
 from faasguard.model import App, Location
 
 #: The Python packages whose decode functions are checked (import names).
 JWT_PACKAGES = {"jwt", "jose"}
 _KEPT_DECODES = "jwt.python_decodes"  # Facts.memo: file -> decodes noted before a drop
+register_dict_state(_KEPT_DECODES)  # a forked worker's notes come back with its results
 
 
 @dataclass(frozen=True)
