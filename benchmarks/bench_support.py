@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from faasguard.analysis.facts import Facts
+from faasguard.analysis.facts import Facts, Options
 from faasguard.analysis.handlers import resolve_with_steps
 from faasguard.model import App
 
@@ -19,8 +19,10 @@ def resolve_then(app: App, analysis: Callable[[App, Facts], None], steps: Iterab
                  ) -> tuple[float, float, float, Facts]:
     """CPU seconds of handler resolution (it parses each handler file once; with `steps`,
     the per-handler steps of analysis.handlers.HANDLER_STEPS run on each handler too, as
-    in a scan) and of `analysis` on the resolved app, wall seconds of both, and the facts."""
-    facts = Facts()
+    in a scan) and of `analysis` on the resolved app, wall seconds of both, and the facts.
+    The per-handler steps run in this process (`jobs=1`): the CPU time of forked workers
+    (analysis.handlers) would not be counted."""
+    facts = Facts(options=Options(jobs=1))
     cpu, wall = time.process_time(), time.perf_counter()
     resolve_with_steps(app, facts, steps)
     resolved = time.process_time()
