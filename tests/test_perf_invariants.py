@@ -194,19 +194,6 @@ def test_code_facts_walk_visits_what_ast_walk_visits_in_its_order() -> None:
     assert [id(n) for n in walk(tree)] == [id(n) for n in ast.walk(tree)]
 
 
-def test_no_process_pool_by_default_on_small_machines(monkeypatch: Any) -> None:
-    import os
-
-    from faasguard import scan
-
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert scan.default_workers() == 1
-    monkeypatch.setattr(os, "cpu_count", lambda: None)
-    assert scan.default_workers() == 1
-    monkeypatch.setattr(os, "cpu_count", lambda: 8)
-    assert scan.default_workers() == 8
-
-
 def test_name_index_finds_what_the_linear_match_finds() -> None:
     from faasguard.analysis.awscalls import NameIndex, _match_resource
     from faasguard.model import App, DataResource, Function, Location

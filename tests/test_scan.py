@@ -10,7 +10,8 @@ from pipeline_support import FIXTURES, expected_marks
 from faasguard import scan as scan_module
 from faasguard.analysis.facts import Options
 from faasguard.config import Config, IgnoreEntry
-from faasguard.scan import PARALLEL_THRESHOLD, scan, scan_paths
+from faasguard.scan import scan, scan_paths
+from faasguard.workers import MIN_SHARDED_FILES as PARALLEL_THRESHOLD
 
 SEED_RULES = {"FG-PERM-001", "FG-AUTH-001", "FG-DATA-001"}
 

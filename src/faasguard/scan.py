@@ -25,6 +25,7 @@ from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_ov
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.report.base import finding_order
+from faasguard.workers import fork_map, split, worker_count
 
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
              ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
@@ -38,12 +39,6 @@ SKIP_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "tscon
               ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml",
               "docker-compose.yaml", "mkdocs.yml", ".gitlab-ci.yml", ".travis.yml",
               "pnpm-lock.yaml", "pubspec.yaml", "Pipfile.lock", "poetry.lock"}
-PARALLEL_THRESHOLD = 48  # below this many files a process pool costs more than it saves
-#: Without --jobs, a pool is used only on machines with at least this many CPUs: loading is
-#: a quarter of a scan, and on two cores the workers' start-up and the fragments sent back
-#: cost more than the halved loading saves (benchmarks/bench_scan.py: 1,000 functions in
-#: 6.0-6.5 s serial, 7.0-8.9 s with two workers).
-DEFAULT_POOL_MIN_CPUS = 4
 SourceKind = Literal["python", "javascript", "typescript"]
 SOURCE_SUFFIXES: dict[str, SourceKind] = {
     ".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
@@ -293,38 +288,30 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     if max_bytes is not None:
         for ctx in contexts:
             ctx.max_bytes = max_bytes
-    workers = jobs or default_workers()
-    if len(contexts) >= PARALLEL_THRESHOLD and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        _preload_loaders()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            fragments: Iterable[App] = pool.map(_load_one, contexts, chunksize=16)
-            for done, fragment in enumerate(fragments, 1):
-                app.merge(fragment)
-                if progress:
-                    progress(done, len(contexts))
-    else:
-        for done, ctx in enumerate(contexts, 1):
-            app.merge(_load_one(ctx))
-            if progress:
-                progress(done, len(contexts))
+    shards = split([[ctx] for ctx in contexts], worker_count(len(contexts), jobs))
+    loaded = fork_map(partial(_load_shard, len(contexts), len(shards), progress),
+                      [(n > 0, shard) for n, shard in enumerate(shards)])
+    for shard, fragments in zip(shards, loaded, strict=True):
+        if fragments is None:  # its worker failed: loaded here
+            fragments = _load_shard(len(contexts), 1, None, (False, shard))
+        for fragment in fragments:
+            app.merge(fragment)
+    if progress and contexts:
+        progress(len(contexts), len(contexts))
     return app
 
 
-def default_workers() -> int:
-    """Worker processes for loading when --jobs is not given: the CPU count from
-    DEFAULT_POOL_MIN_CPUS up, else 1 (serial)."""
-    cpus = os.cpu_count() or 1
-    return cpus if cpus >= DEFAULT_POOL_MIN_CPUS else 1
-
-
-def _preload_loaders() -> None:
-    """Import the loaders before the pool starts, so forked workers inherit them instead of
-    each importing them again (the parent needs most of them for the analyses anyway)."""
-    for name in ("faasguard.loaders.documents", "faasguard.loaders.serverless",
-                 "faasguard.loaders.cloudformation", "faasguard.analysis.template_secrets"):
-        importlib.import_module(name)
+def _load_shard(total: int, parts: int, progress: Progress | None,
+                job: tuple[bool, list[LoadContext]]) -> list[App]:
+    """Load one shard's files (`workers.fork_map`); the first shard, loaded here,
+    reports progress for all (the others go at its pace)."""
+    in_child, contexts = job
+    fragments = []
+    for done, ctx in enumerate(contexts, 1):
+        fragments.append(_load_one(ctx))
+        if progress and not in_child and done < len(contexts):
+            progress(min(done * parts, total - 1), total)
+    return fragments
 
 
 # --------------------------------------------------------------------------- analyses, rules

@@ -32,7 +32,7 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
-from faasguard.analysis.shards import register_dict_state
+from faasguard.workers import register_dict_state
 from faasguard.model import App, Diagnostic, Function
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from typing import Any
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.nodejs import is_node, resolve_node
-from faasguard.analysis.shards import exported_states, fork_map, merge_states, split, worker_count
+from faasguard.workers import exported_states, fork_map, merge_states, split, worker_count
 from faasguard.analysis.taint.modules import (
     EarlyWork,
     Module,
@@ -97,7 +97,7 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
 
 def _shards(app: App, located: dict[str, tuple[str, str] | Diagnostic],
             jobs: int | None) -> list[list[Function]]:
-    """The functions to resolve, cut into shards for forked workers (`analysis.shards`):
+    """The functions to resolve, cut into shards for forked workers (`faasguard.workers`):
     the Python handlers grouped by file (a file's functions stay in one shard), Node.js
     functions and unlocated handlers in the first shard; each shard in App order."""
     by_file: dict[str, list[Function]] = {}

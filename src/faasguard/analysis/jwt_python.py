@@ -15,7 +15,7 @@ from functools import cache
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.nodejs import builtin_data
-from faasguard.analysis.shards import register_dict_state
+from faasguard.workers import register_dict_state
 from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
 from faasguard.model import App, Location
 

@@ -88,8 +88,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="OSV advisory database (folder or zip export) dependencies are "
                            "checked against (see docs/dependencies.md)")
     what.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
-                      help="worker processes for large trees (default: CPU count with 4 "
-                           "or more CPUs, else 1: a pool loses on two cores)")
+                      help="processes that load templates and analyse handlers in large "
+                           "trees (default: the CPU count, at most 8; forked, on Linux)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.shards import register_state
+from faasguard.workers import register_state
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.frameworks import View, app_entries, module_views
@@ -112,7 +112,7 @@ class _TaintRun:
 
     def shard_state(self) -> tuple[set[tuple[str, int]], set[tuple[str, str, int]],
                                    dict[str, tuple[int, ...]], set[str]]:
-        """What a forked worker's run found (analysis.shards): the functions reached, the
+        """What a forked worker's run found (faasguard.workers): the functions reached, the
         flows reported, the entries of the trees it dropped."""
         return self.visited, self.reported, self.entry_lines, self.unreached_done
 

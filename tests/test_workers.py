@@ -1,4 +1,4 @@
-"""Forked workers for the per-handler analyses (analysis/shards.py, analysis/handlers.py):
+"""Forked workers for the per-handler analyses (workers.py, analysis/handlers.py):
 a sharded scan reports exactly what a serial scan reports."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from faasguard.analysis import handlers, shards
+from faasguard import workers
+from faasguard.analysis import handlers
 from faasguard.report import write
 from faasguard.report.base import Report
 from faasguard.scan import scan_paths
@@ -26,7 +27,7 @@ def _double(values: list[int]) -> tuple[int, list[int]]:
 
 
 def test_fork_map_runs_the_first_shard_here_and_the_others_in_children() -> None:
-    results = shards.fork_map(_double, [[1, 2], [3], [4, 5]])
+    results = workers.fork_map(_double, [[1, 2], [3], [4, 5]])
     assert [r[1] for r in results if r is not None] == [[2, 4], [6], [8, 10]]
     pids = [r[0] for r in results if r is not None]
     assert pids[0] == os.getpid()
@@ -44,28 +45,28 @@ def _unpicklable_in_a_child(values: list[int]) -> object:
 
 
 def test_a_failed_child_gives_none_for_its_shard_only() -> None:
-    assert shards.fork_map(_dies_in_a_child, [[1], [3], [4]]) == [[1], None, [4]]
-    assert shards.fork_map(_unpicklable_in_a_child, [[1], [2]]) == [[1], None]
+    assert workers.fork_map(_dies_in_a_child, [[1], [3], [4]]) == [[1], None, [4]]
+    assert workers.fork_map(_unpicklable_in_a_child, [[1], [2]]) == [[1], None]
 
 
 def test_split_keeps_groups_whole_and_balances_the_items() -> None:
     groups = [[1, 2], [3], [4, 5, 6], [7], [8]]
-    assert shards.split(groups, 2) == [[1, 2, 3, 4, 5, 6], [7, 8]]
-    assert shards.split(groups, 1) == [[1, 2, 3, 4, 5, 6, 7, 8]]
-    assert shards.split([[1]] * 4, 4) == [[1], [1], [1], [1]]
-    assert shards.split([], 3) == [[]]
+    assert workers.split(groups, 2) == [[1, 2, 3, 4, 5, 6], [7, 8]]
+    assert workers.split(groups, 1) == [[1, 2, 3, 4, 5, 6, 7, 8]]
+    assert workers.split([[1]] * 4, 4) == [[1], [1], [1], [1]]
+    assert workers.split([], 3) == [[]]
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
-    many = shards.MIN_SHARDED_FILES * 4
-    assert shards.worker_count(shards.MIN_SHARDED_FILES - 1, 4) == 1  # too small to pay
-    assert shards.worker_count(many, 1) == 1
-    assert shards.worker_count(many, 3) == 3
-    assert shards.worker_count(shards.MIN_SHARDED_FILES, 8) == 2  # at least 32 files each
+    many = workers.MIN_SHARDED_FILES * 4
+    assert workers.worker_count(workers.MIN_SHARDED_FILES - 1, 4) == 1  # too small to pay
+    assert workers.worker_count(many, 1) == 1
+    assert workers.worker_count(many, 3) == 3
+    assert workers.worker_count(workers.MIN_SHARDED_FILES, 8) == 2  # at least 32 files each
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
-    assert shards.worker_count(many * 10, None) == shards.MAX_WORKERS
+    assert workers.worker_count(many * 10, None) == workers.MAX_WORKERS
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert shards.worker_count(many, 4) == 1
+    assert workers.worker_count(many, 4) == 1
 
 
 def _report(paths: list[str], jobs: int) -> str:
@@ -83,7 +84,7 @@ def _sharded_equals_serial(monkeypatch: pytest.MonkeyPatch, path: Path, jobs: in
         list[int]]:
     """Scan `path` serially and in shards; assert equal reports; the shard sizes used."""
     serial = _report([str(path)], 1)
-    monkeypatch.setattr(shards, "MIN_SHARDED_FILES", 2)
+    monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
     used: list[list[int]] = []
     fork_map = handlers.fork_map
 
@@ -152,7 +153,7 @@ def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _project(tmp_path, [f"fn{n}" for n in range(4)])
     serial = _report([str(tmp_path)], 1)
-    monkeypatch.setattr(shards, "MIN_SHARDED_FILES", 2)
+    monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
     parent = os.getpid()
     shard = handlers._Run._shard
 

@@ -1,17 +1,18 @@
-"""Forked workers for the per-handler analyses of a large scan.
+"""Forked workers for the large steps of a scan: loading the templates and the
+per-handler analyses.
+
+A large step is cut into shards, one per CPU (`split`, `worker_count`): this process
+does the first while a forked child does each other one and sends back its result
+pickled (`fork_map`), which this process merges in order. A child inherits the whole
+scan at the fork (model, facts, imported code): nothing is set up again, and scanned
+code is still never imported. Forking is used on Linux only; elsewhere, and with
+`--jobs 1`, there is one shard and nothing forks.
 
 The per-handler analyses (analysis.handlers.HANDLER_STEPS) of one handler do not depend
-on those of another, so a scan of many handlers splits them into shards, one per CPU:
-this process analyses the first shard while a forked child analyses each other one and
-sends back what it added (a pickled result), which this process merges in App order.
-A child inherits the whole scan (model, facts, imported analyses) at the fork; nothing
-is set up again and scanned code is still never imported.
-
-A per-handler step that keeps per-scan state in `Facts.memo` for a later whole-app step
-(the functions its handlers reached, summaries of dropped trees, ...) registers how to
-send that state back and merge it (`register_state`); memo entries not registered are
-caches, which a child's merge does not need. Forking is used on Linux only; elsewhere,
-and with `--jobs 1`, the shards are one and nothing forks.
+on those of another. A per-handler step that keeps per-scan state in `Facts.memo` for a
+later whole-app step (the functions its handlers reached, summaries of dropped trees,
+...) registers how a child sends that state back and how it is merged
+(`register_state`); memo entries not registered are caches, which need no merging.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from faasguard.model import App
 S = TypeVar("S")
 R = TypeVar("R")
 
-#: Below this many handler files the per-handler analyses take well under 0.1 s: a fork
-#: and a pickled result cost more than a second CPU saves.
+#: Below this many files (handler files, templates) a step takes well under 0.1 s: a
+#: fork and a pickled result cost more than a second CPU saves.
 MIN_SHARDED_FILES = 64
 #: At most this many processes analyse handlers at once.
 MAX_WORKERS = 8
@@ -77,9 +78,9 @@ def merge_states(app: App, facts: Facts, states: dict[str, Any]) -> None:
 
 
 def worker_count(files: int, jobs: int | None) -> int:
-    """How many processes should analyse the handlers of `files` handler files: `jobs`
-    (or every CPU, at most MAX_WORKERS), 1 for small scans and where forking is not
-    used."""
+    """How many processes should share a step over `files` files: `jobs` (or every CPU,
+    at most MAX_WORKERS), at least MIN_SHARDED_FILES / 2 files each; 1 where forking is
+    not used."""
     if files < MIN_SHARDED_FILES or not sys.platform.startswith("linux"):
         return 1
     wanted = jobs if jobs is not None else min(os.cpu_count() or 1, MAX_WORKERS)
