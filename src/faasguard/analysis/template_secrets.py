@@ -18,7 +18,7 @@ from typing import Any
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import (
-    ANY_FORMAT_ANCHOR,
+    FORMAT_ANCHORS,
     SECRET_PAIRS,
     SECRET_WORDS,
     find_secret,
@@ -42,17 +42,45 @@ def may_hold_secrets(text: str) -> bool:
     and string of the document is then a piece of the text, as no backslash escape, binary
     value or line continuation can make new characters (those texts are judged in full).
     A cheap look at the text (C searches) that spares the walk of most templates."""
-    if "\\" in text or "binary" in text or ANY_FORMAT_ANCHOR.search(text):
+    if "\\" in text or "binary" in text:
         return True
+    for anchor in _ANCHORS:  # substring searches: a regular expression of the
+        if anchor in text:  # alternatives tries each of them at every position
+            return True
     lower = text.lower()
-    return any(word in lower for word in _NAME_WORDS) or \
-        any(first in lower and second in lower for first, second in _NAME_PAIRS)
+    for word in _NAME_WORDS:
+        if word in lower:
+            return True
+    for second, firsts in _NAME_PAIRS:
+        if second in lower and any(first in lower for first in firsts):
+            return True
+    return False
 
 
-#: What a secret's name holds: one of these words, or both words of a pair
-#: (`analysis.secrets.is_secret_name`).
-_NAME_WORDS = sorted(SECRET_WORDS)
-_NAME_PAIRS = sorted(SECRET_PAIRS)
+def _fewest(needles: set[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The needles less those holding another (found in a text whenever that one is)."""
+    return tuple(sorted(n for n in set(needles)
+                        if not any(other != n and other in n for other in needles)))
+
+
+def _name_needles() -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """What a secret's name holds (`analysis.secrets.is_secret_name`): one of the words,
+    or both words of a pair; as few searches as say the same: a pair with a word in it
+    is found by the word, a word holding both words of a pair by the pair. The pairs are
+    grouped by their second word (`key`: `api`, `access`...)."""
+    words = _fewest(SECRET_WORDS)
+    pairs = {(first, second) for first, second in SECRET_PAIRS
+             if not any(word in first or word in second for word in words)}
+    words = tuple(word for word in words
+                  if not any(first in word and second in word for first, second in pairs))
+    firsts: dict[str, set[str]] = {}
+    for first, second in pairs:
+        firsts.setdefault(second, set()).add(first)
+    return words, tuple((second, _fewest(found)) for second, found in sorted(firsts.items()))
+
+
+_ANCHORS = _fewest(FORMAT_ANCHORS)
+_NAME_WORDS, _NAME_PAIRS = _name_needles()
 
 
 def secrets_in(data: Any, file: str) -> FileFacts:
