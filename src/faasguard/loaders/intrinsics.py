@@ -39,6 +39,17 @@ class Scope:
     mappings: dict[str, Any] = field(default_factory=dict)
     pseudo: dict[str, Value] = field(default_factory=dict)  # e.g. {"AWS::Region": "us-east-1"}
     depth_limit: int = 64
+    #: The Ref of each (logical id, attribute) met so far (one object for all its uses).
+    refs: dict[tuple[str, str | None], Ref] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def ref(self, logical: str, attribute: str | None = None) -> Ref:
+        """The Ref to a resource of this file (made once per scope)."""
+        found = self.refs.get((logical, attribute))
+        if found is None:
+            found = self.refs[(logical, attribute)] = Ref(qualify(self.file, logical),
+                                                           attribute)
+        return found
 
 
 def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
@@ -49,6 +60,12 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
     mappings and lists always become new LDicts and LLists."""
     if _depth > scope.depth_limit:
         return Unknown("nesting too deep")
+    kind = type(value)
+    if _depth < scope.depth_limit:  # the children are within the limit: the fast paths
+        if kind is LDict:
+            return _mapping(value, scope, _depth)
+        if kind is LList:
+            return _sequence(value, scope, _depth)
     if isinstance(value, dict):
         if len(value) == 1:
             (key, arg), = value.items()
@@ -56,7 +73,7 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
                 return _intrinsic(key, arg, scope, _depth + 1)
         inner = _depth + 1
         plain = inner <= scope.depth_limit  # scalars below are kept as they are, no call
-        if type(value) is LDict:
+        if kind is LDict and isinstance(value, LDict):
             changed: LDict | None = None
             for k, v in value.items():
                 if plain and type(v) in _SCALARS:
@@ -64,9 +81,7 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
                 new = resolve(v, scope, inner)
                 if new is not v:
                     if changed is None:
-                        changed = LDict(value)
-                        changed.line, changed.end_line = value.line, value.end_line
-                        changed.key_lines = value.key_lines
+                        changed = _copy(value)
                     changed[k] = new
             return value if changed is None else changed
         out = LDict()
@@ -80,7 +95,7 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
         plain = inner <= scope.depth_limit
         items = [v if plain and type(v) in _SCALARS else resolve(v, scope, inner)
                  for v in value]
-        if type(value) is LList and all(new is old for new, old in zip(items, value, strict=True)):
+        if kind is LList and all(new is old for new, old in zip(items, value, strict=True)):
             return value
         seq = LList(items)
         if isinstance(value, LList):
@@ -89,11 +104,74 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
     return value
 
 
+# `_mapping` and `_sequence` are `resolve` of an LDict / LList at a depth whose children
+# are within the limit (scalars are kept without a call), the children of those types
+# taken without passing through `resolve`: most of a template's values.
+
+
+def _mapping(value: LDict, scope: Scope, depth: int) -> Value:
+    if len(value) == 1:
+        (key, arg), = value.items()
+        if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
+            return _intrinsic(key, arg, scope, depth + 1)
+    inner = depth + 1
+    fast = inner < scope.depth_limit
+    changed: LDict | None = None
+    for k, v in value.items():
+        kind = type(v)
+        if kind in _SCALARS:
+            continue
+        if fast and kind is LDict:
+            new = _mapping(v, scope, inner)
+        elif fast and kind is LList:
+            new = _sequence(v, scope, inner)
+        else:
+            new = resolve(v, scope, inner)
+        if new is not v:
+            if changed is None:
+                changed = _copy(value)
+            changed[k] = new
+    return value if changed is None else changed
+
+
+def _sequence(value: LList, scope: Scope, depth: int) -> Value:
+    inner = depth + 1
+    fast = inner < scope.depth_limit
+    items: list[Any] | None = None
+    for index, v in enumerate(value):
+        kind = type(v)
+        if kind in _SCALARS:
+            continue
+        if fast and kind is LDict:
+            new = _mapping(v, scope, inner)
+        elif fast and kind is LList:
+            new = _sequence(v, scope, inner)
+        else:
+            new = resolve(v, scope, inner)
+        if new is not v:
+            if items is None:
+                items = list(value)
+            items[index] = new
+    if items is None:
+        return value
+    seq = LList(items)
+    seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
+    return seq
+
+
+def _copy(value: LDict) -> LDict:
+    """A copy of a mapping as read, with its lines (the key lines are shared)."""
+    copy = LDict(value)
+    copy.line, copy.end_line = value.line, value.end_line
+    copy.key_lines = value.key_lines
+    return copy
+
+
 def _ref(name: Any, scope: Scope) -> Value:
     if not isinstance(name, str):
         return Unknown(f"Ref to {name!r}")
     if name in scope.resources:
-        return Ref(qualify(scope.file, name))
+        return scope.ref(name)
     if name in scope.parameters:
         return scope.parameters[name]
     if name.startswith("AWS::"):
@@ -109,8 +187,7 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
         if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[0], str):
             attribute = resolve(parts[1], scope, depth)
             if parts[0] in scope.resources:
-                return Ref(qualify(scope.file, parts[0]),
-                           attribute if isinstance(attribute, str) else None)
+                return scope.ref(parts[0], attribute if isinstance(attribute, str) else None)
             return Unknown(f"GetAtt {parts[0]}")
         return Unknown("GetAtt")
     if key == "Fn::Sub":
