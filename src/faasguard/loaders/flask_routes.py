@@ -40,7 +40,7 @@ from faasguard.loaders.decorators import (
     parse_python,
 )
 from faasguard.loaders.documents import InputError
-from faasguard.model import Location
+from faasguard.model import Location, Route
 
 #: A Flask route parameter, `<name>` or `<converter:name>` (`<string(length=2):code>`).
 FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
@@ -62,6 +62,13 @@ class AppRoute:
     path: str
     location: Location
     pattern: str | None = None
+
+    def behind(self, proxy: Route, function: str) -> Route:
+        """This route as served through `proxy`, the API route that passes requests to
+        the app (it gives the API, its kind and its protection)."""
+        return Route(proxy.api, proxy.api_kind, self.method, self.path, self.location,
+                     function=function, authorizer=proxy.authorizer,
+                     api_key_required=proxy.api_key_required, pattern=self.pattern)
 
 
 def flask_routes(root: str, code_dir: str, handler: str) -> list[AppRoute]:

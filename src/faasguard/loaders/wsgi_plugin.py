@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import InputError, LDict
-from faasguard.model import App, Function, Route
+from faasguard.model import App, Function
 
 if TYPE_CHECKING:
     from faasguard.loaders.flask_routes import AppRoute
@@ -141,8 +141,4 @@ def _add_app_routes(app: App, fn: Function, routes: list[AppRoute]) -> None:
         api = app.apis.get(proxy.api) if proxy is not None else None
         if proxy is None or api is None or not proxy.catch_all:
             continue  # API Gateway passes the app only the paths this event declares
-        api.app_routes.extend(
-            Route(api.id, proxy.api_kind, r.method, r.path, r.location, function=fn.id,
-                  authorizer=proxy.authorizer, api_key_required=proxy.api_key_required,
-                  pattern=r.pattern)
-            for r in routes)
+        api.app_routes.extend(r.behind(proxy, fn.id) for r in routes)

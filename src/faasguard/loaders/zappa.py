@@ -218,10 +218,7 @@ class _Stage:
         handler = fn.handler if isinstance(fn.handler, str) else ""
         routes = self.django.routes if self.django is not None else \
             flask_routes(self.ctx.root, fn.code_dir or ".", handler)
-        api.app_routes = [Route(api.id, "rest", r.method, r.path, r.location, function=fn.id,
-                                authorizer=api.default_authorizer,
-                                api_key_required=api.api_key_required, pattern=r.pattern)
-                          for r in routes]
+        api.app_routes = [r.behind(route, fn.id) for r in routes]
 
     def _authorizer(self) -> Authorizer | None:
         s = self.s
