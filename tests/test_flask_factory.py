@@ -94,3 +94,65 @@ def test_helpers_calling_each_other_are_read_once(tmp_path: Path) -> None:
     routes = [(r.method, r.path, str(r.location)) for api in app.apis.values()
               for r in api.app_routes]
     assert routes == [("GET", "/a", "a.py:5"), ("GET", "/b", "b.py:5")]
+
+
+def test_helpers_whose_result_is_kept_and_blueprints_registered_in_loops(
+        tmp_path: Path) -> None:
+    (tmp_path / "zappa_settings.json").write_text('{"dev": {"app_function": "web.app"}}')
+    (tmp_path / "web.py").write_text(
+        "from flask import Blueprint, Flask\n"
+        "import extras\n"
+        "from views import orders, users\n\n"
+        "admin = Blueprint('admin', __name__)\n"
+        "reports = Blueprint('reports', __name__)\n\n\n"
+        "@admin.get('/stats')\n"
+        "def stats():\n"
+        "    return 'ok'\n\n\n"
+        "@reports.get('/daily')\n"
+        "def daily():\n"
+        "    return 'ok'\n\n\n"
+        "def create_app():\n"
+        "    app = Flask(__name__)\n"
+        "    app = extras.with_health(app)\n"
+        "    api: object = extras.make_api(app)\n"
+        "    for bp in (users.bp, orders.bp):\n"
+        "        app.register_blueprint(bp)\n"
+        "    for bp, prefix in ((admin, '/admin'), [reports, '/reports']):\n"
+        "        app.register_blueprint(bp, url_prefix=prefix)\n"
+        "    return extras.finish(app)\n\n\n"
+        "app = create_app()\n")
+    (tmp_path / "extras.py").write_text(
+        "def with_health(app):\n"
+        "    @app.get('/health')\n"
+        "    def health():\n"
+        "        return 'ok'\n"
+        "    return app\n\n\n"
+        "def make_api(app):\n"
+        "    app.add_url_rule('/api', 'api', lambda: 'api')\n"
+        "    return object()\n\n\n"
+        "def finish(app):\n"
+        "    @app.delete('/cache')\n"
+        "    def clear():\n"
+        "        return 'ok'\n"
+        "    return app\n\n\n"
+        "def unused(app):\n"
+        "    @app.get('/never')\n"
+        "    def never():\n"
+        "        return 'no'\n")
+    (tmp_path / "views").mkdir()
+    (tmp_path / "views" / "__init__.py").write_text("")
+    for name in ("users", "orders"):
+        (tmp_path / "views" / f"{name}.py").write_text(
+            f"from flask import Blueprint\n\nbp = Blueprint('{name}', __name__, "
+            f"url_prefix='/{name}')\n\n\n@bp.get('/')\ndef index():\n    return '{name}'\n")
+    app = load_path(LoadContext(root=str(tmp_path), file="zappa_settings.json"))
+    routes = sorted((r.method, r.path, str(r.location)) for api in app.apis.values()
+                    for r in api.app_routes)
+    assert routes == [  # not unused()'s /never: the app is never passed to it
+        ("DELETE", "/cache", "extras.py:14"),  # return finish(app)
+        ("GET", "/admin/stats", "web.py:9"),  # loop over (blueprint, prefix) pairs
+        ("GET", "/api", "extras.py:9"),  # api = make_api(app)
+        ("GET", "/health", "extras.py:2"),  # app = with_health(app)
+        ("GET", "/orders/", "views/orders.py:6"),  # loop over blueprints
+        ("GET", "/reports/daily", "web.py:14"),
+        ("GET", "/users/", "views/users.py:6")]

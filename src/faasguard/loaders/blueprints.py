@@ -2,7 +2,8 @@
 
 `registered_blueprints(root, code_dir, tree, rel, objects)` reads the
 `<app>.register_blueprint(bp, ...)` calls at the top level of the app's module (`rel`,
-parsed as `tree`; `objects` the names of its app objects) and finds each blueprint: an
+parsed as `tree`; `objects` the names of its app objects), also those in loops over
+literal tuples and lists of blueprints, and finds each blueprint: an
 object the module creates itself, or one it imports from a module of the project
 (`from .views import bp`, `from api import v2` then `v2.bp`). A blueprint that cannot be
 found statically is left out. Nothing is imported or run.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ast
 import os
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,18 +41,51 @@ def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
     module = dotted_module(rel, code_dir)
     imports = module_imports(tree, module, rel.endswith("__init__.py"))
     out = []
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not call.args or \
-                not isinstance(call.func, ast.Attribute) or \
-                call.func.attr != "register_blueprint" or \
-                not isinstance(call.func.value, ast.Name) or call.func.value.id not in objects:
-            continue
-        options = {k.arg: literal(k.value) for k in call.keywords if k.arg}
-        found = _find(root, code_dir, tree, rel, module, imports, call.args[0], options)
+    for call, names in _registrations(tree.body, objects, {}):
+        options = {k.arg: literal(names.get(k.value.id, k.value) if isinstance(k.value, ast.Name)
+                                  else k.value) for k in call.keywords if k.arg}
+        arg = call.args[0]
+        arg = names.get(arg.id, arg) if isinstance(arg, ast.Name) else arg
+        found = _find(root, code_dir, tree, rel, module, imports, arg, options)
         if found is not None:
             out.append(found)
     return out
+
+
+def _registrations(stmts: list[ast.stmt], objects: set[str], names: dict[str, ast.expr]
+                   ) -> Iterator[tuple[ast.Call, dict[str, ast.expr]]]:
+    """The `<app>.register_blueprint(...)` calls of `stmts`, each with what the names of
+    enclosing loops over literal tuples or lists stand for at that turn
+    (`for bp in (users, orders): app.register_blueprint(bp)`, also `for bp, prefix in
+    ((users, "/users"), ...)`)."""
+    for stmt in stmts:
+        if isinstance(stmt, ast.For) and isinstance(stmt.iter, (ast.Tuple, ast.List)):
+            for item in stmt.iter.elts:
+                turn = _unpack(stmt.target, item)
+                if turn is not None:
+                    yield from _registrations(stmt.body, objects, {**names, **turn})
+            continue
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and call.args and isinstance(call.func, ast.Attribute) \
+                and call.func.attr == "register_blueprint" and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id in objects:
+            yield call, names
+
+
+def _unpack(target: ast.expr, item: ast.expr) -> dict[str, ast.expr] | None:
+    """What the loop target's names stand for when the loop is at `item`."""
+    if isinstance(target, ast.Name):
+        return {target.id: item}
+    if isinstance(target, ast.Tuple) and isinstance(item, (ast.Tuple, ast.List)) and \
+            len(target.elts) == len(item.elts):
+        found: dict[str, ast.expr] = {}
+        for part, value in zip(target.elts, item.elts, strict=True):
+            inner = _unpack(part, value)
+            if inner is None:
+                return None
+            found.update(inner)
+        return found
+    return None
 
 
 def _find(root: str, code_dir: str, tree: ast.Module, rel: str, module: str,

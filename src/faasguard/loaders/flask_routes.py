@@ -177,7 +177,9 @@ class _Scopes:
         if depth >= MAX_DEPTH:
             return
         for stmt in tree.body if function is None else function.body:
-            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            # register_routes(app), app = with_health(app), api = make_api(app), return ...
+            call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign,
+                                                   ast.Return)) else None
             if not isinstance(call, ast.Call):
                 continue
             helper = called_function(self.root, self.code_dir, module, file, call.func,
