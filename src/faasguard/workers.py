@@ -18,7 +18,6 @@ later whole-app step (the functions its handlers reached, summaries of dropped t
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,6 +120,8 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
 
 
 def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
+    import pickle  # here: a scan that forks nothing does not import it
+
     code = 1
     try:
         data = pickle.dumps(work(shard), protocol=pickle.HIGHEST_PROTOCOL)
@@ -134,6 +135,8 @@ def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
 
 
 def _collect(pid: int, read_end: int) -> Any:
+    import pickle
+
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     _, status = os.waitpid(pid, 0)
