@@ -127,11 +127,13 @@ class LList(list):
 
 @dataclass
 class Document:
-    """A parsed file: its data and the warnings met while reading it."""
+    """A parsed file: its data and the warnings met while reading it (and the text it
+    was parsed from, when `parse` made it)."""
 
     data: Any
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
     comments: dict[int, str] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
 
 
 def line_of(container: Any, key: Any = None, default: int = 1) -> int:
@@ -222,7 +224,7 @@ def _parse(text: str, max_nodes: int) -> Document:
         raise InputError(f"invalid YAML/JSON: {exc}") from exc
     finally:
         loader.dispose()
-    doc = Document(None)
+    doc = Document(None, text=text)
     if node is None:
         return doc
     try:

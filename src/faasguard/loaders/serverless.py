@@ -78,7 +78,7 @@ def load(doc: Document, ctx: LoadContext) -> App:
     base_dir = os.path.dirname(os.path.abspath(ctx.abs_path))
     resolver = VariableResolver(doc.data, VariableSettings(
         root=os.path.abspath(ctx.root), base_dir=base_dir, stage=ctx.stage, region=ctx.region,
-        env=ctx.env, params=ctx.params, max_bytes=ctx.max_bytes))
+        env=ctx.env, params=ctx.params, max_bytes=ctx.max_bytes), doc.text)
     config = resolver.resolve()
     for problem in resolver.problems:
         app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,

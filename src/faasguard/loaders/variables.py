@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -291,9 +292,13 @@ class _Budget(Exception):
 class VariableResolver:
     """Resolves the variables of one serverless.yml (see the module docstring)."""
 
-    def __init__(self, config: Any, settings: VariableSettings):
+    def __init__(self, config: Any, settings: VariableSettings, text: str | None = None):
+        """`text`, when given, is what `config` was parsed from: the lines that hold a
+        `${` are found in it once, and a mapping or list of the file whose lines hold
+        none is kept without a walk (see `_variable_lines`)."""
         self.config = config
         self.settings = settings
+        self._variable_lines = _variable_lines(text) if text else None
         self.problems: list[Problem] = []
         self._active: list[tuple[Path, str]] = []
         self._cache: dict[Path, Any] = {}
@@ -378,6 +383,8 @@ class VariableResolver:
             return value
         override = relines.get("line")
         if type(value) is LDict and not override:  # as read: copied only if a value changes
+            if path[0] == "self" and not self._may_hold_variables(value):
+                return self._mark(value)
             return self._mark(self._deep_mapping(value, path, relines))
         if isinstance(value, dict):  # a string without a variable is kept, without a call
             resolved = {key: item if type(item) is str and "${" not in item
@@ -388,6 +395,9 @@ class VariableResolver:
             _copy_lines(value, out, override)
             return self._mark(out)
         if isinstance(value, list):
+            if type(value) is LList and not override and path[0] == "self" and \
+                    not self._may_hold_variables(value):
+                return self._mark(value)
             items = [item if type(item) is str and "${" not in item
                      else self._deep(item, (*path, index),
                                      override or self._line(value, line, index), relines)
@@ -399,6 +409,16 @@ class VariableResolver:
             _copy_lines(value, seq, override)
             return self._mark(seq)
         return value
+
+    def _may_hold_variables(self, value: LDict | LList) -> bool:
+        """Could a mapping or list of the main file, as read, hold a `${`? False when no
+        line it spans in the text holds one (a mapping made on one line, as the long form
+        of a short-form tag is, may hold values written on other lines: True)."""
+        lines = self._variable_lines
+        if lines is None or value.end_line <= value.line:
+            return True
+        index = bisect_left(lines, value.line)
+        return index < len(lines) and lines[index] <= value.end_line
 
     def _deep_mapping(self, value: LDict, path: Path, relines: dict[str, int]) -> LDict:
         """`_deep` of a mapping as read (no line override): the mapping itself when no value
@@ -716,6 +736,26 @@ class VariableResolver:
             data = Unknown(f"file({spec})")
         self._files[real] = data
         return data
+
+
+def _variable_lines(text: str) -> list[int] | None:
+    """The lines (1-based, ascending) of `text` that hold a `${`; None when a value may
+    hold a `${` its text does not show (an escape sequence, a binary value, an alias of
+    an anchor written elsewhere) or when lines may be counted otherwise than libyaml
+    does (a line break other than LF and CRLF)."""
+    if "\\" in text or "&" in text or "binary" in text or \
+            any(brk in text for brk in ("\x85", "\u2028", "\u2029")) or \
+            text.count("\r") != text.count("\r\n"):
+        return None
+    lines: list[int] = []
+    line, counted = 1, 0
+    found = text.find("${")
+    while found >= 0:
+        line += text.count("\n", counted, found)
+        counted = found
+        lines.append(line)
+        found = text.find("${", found + 2)
+    return lines
 
 
 def _copy_lines(source: Any, target: LDict | LList, override: int | None) -> None:
