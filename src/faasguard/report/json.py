@@ -21,7 +21,15 @@ from faasguard.report.base import (
     summary,
     suppression_of,
 )
-from faasguard.report.jsontext import Items, dumps
+from faasguard.report.jsontext import (
+    Items,
+    Text,
+    dumps,
+    elements,
+    members,
+    string_text,
+    text_of,
+)
 
 REPORT_VERSION = "1"
 
@@ -33,7 +41,7 @@ def render(report: Report) -> str:
 
 def document(report: Report) -> dict[str, Any]:
     """The report as a JSON-ready dict, keys in their documented order; findings and
-    diagnostics are `Items`, each made while it is written."""
+    diagnostics are `Items`, each made while it is written (a finding as its `Text`)."""
     return {
         "version": REPORT_VERSION,
         "tool": {"name": TOOL_NAME, "version": report.version,
@@ -45,30 +53,37 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
-def _location(location: Location) -> dict[str, Any]:
-    line = max(1, location.line)
-    return {"file": location.file, "line": line, "end_line": max(line, location.end_line or 0)}
+def _location(location: Location, pad: str) -> str:
+    line = location.line if location.line > 1 else 1
+    end = location.end_line or 0
+    return members(pad, f'"file": {string_text(location.file)}', f'"line": {line}',
+                   f'"end_line": {end if end > line else line}')
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule_id": finding.rule_id,
-        "title": finding.title,
-        "threat": finding.threat,
-        "severity": finding.severity,
-        "confidence": finding.confidence,
-        "message": finding.message,
-        "location": _location(finding.location),
-        "subject": finding.subject,
-        "fingerprint": finding.fingerprint,
-        "remediation": finding.remediation,
-        "related": [{"location": _location(loc), "message": msg} for loc, msg in finding.related],
-        "flow": [{"location": _location(step.location), "message": step.message}
-                 for step in finding.flow],
-        "suppression": suppression_of(finding),
-        "properties": {k: v for k, v in sorted(finding.properties.items())
-                       if k != "suppression"},
-    }
+def _step(location: Location, message: str) -> str:
+    """A related location or a flow step, as an item of its array in a finding."""
+    return members("    ", f'"location": {_location(location, "      ")}',
+                   f'"message": {string_text(message)}')
+
+
+def _finding(finding: Finding) -> Text:
+    properties = {k: v for k, v in sorted(finding.properties.items()) if k != "suppression"}
+    return Text(members(
+        "",
+        f'"rule_id": {string_text(finding.rule_id)}',
+        f'"title": {string_text(finding.title)}',
+        f'"threat": {string_text(finding.threat)}',
+        f'"severity": {string_text(finding.severity)}',
+        f'"confidence": {string_text(finding.confidence)}',
+        f'"message": {string_text(finding.message)}',
+        f'"location": {_location(finding.location, "  ")}',
+        f'"subject": {string_text(finding.subject)}',
+        f'"fingerprint": {string_text(finding.fingerprint)}',
+        f'"remediation": {string_text(finding.remediation)}',
+        f'"related": {elements("  ", [_step(loc, msg) for loc, msg in finding.related])}',
+        f'"flow": {elements("  ", [_step(step.location, step.message) for step in finding.flow])}',
+        f'"suppression": {text_of(suppression_of(finding), "  ")}',
+        f'"properties": {text_of(properties, "  ")}'))
 
 
 def _diagnostic(diag: Diagnostic) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from faasguard.findings import SECURITY_SEVERITY, Finding, RuleMeta
+from faasguard.findings import SECURITY_SEVERITY, Finding, FlowStep, RuleMeta
 from faasguard.model import Diagnostic, Location
 from faasguard.report import ruledoc
 from faasguard.report.base import (
@@ -32,7 +32,15 @@ from faasguard.report.base import (
     in_finding_order,
     suppression_of,
 )
-from faasguard.report.jsontext import Items, dumps
+from faasguard.report.jsontext import (
+    Items,
+    Text,
+    dumps,
+    elements,
+    members,
+    string_text,
+    text_of,
+)
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                 "sarif-schema-2.1.0.json")
@@ -54,8 +62,9 @@ def document(report: Report) -> dict[str, Any]:
     made while it is written."""
     metas = {m.id: m for m in report.rules}
     for finding in report.findings:  # a finding of a rule missing from the catalogue
-        metas.setdefault(finding.rule_id, RuleMeta(
-            finding.rule_id, finding.title, finding.threat, finding.severity, finding.title))
+        if finding.rule_id not in metas:
+            metas[finding.rule_id] = RuleMeta(finding.rule_id, finding.title, finding.threat,
+                                              finding.severity, finding.title)
     ordered = sorted(metas.values(), key=lambda m: m.id)
     index = {meta.id: i for i, meta in enumerate(ordered)}
     srcroot, prefix = _srcroot(report)
@@ -135,41 +144,73 @@ def _quoted(path: str) -> str:
     return quote(path, safe="/")
 
 
-def _physical(location: Location, prefix: str) -> dict[str, Any]:
-    return {"artifactLocation": _uri(location.file, prefix),
-            "region": {"startLine": max(1, location.line),
-                       "endLine": max(1, location.line, location.end_line or 0)}}
+@lru_cache(maxsize=4096)
+def _uri_text(file: str, prefix: str, pad: str) -> str:
+    """The text of `_uri`, standing at indent `pad` (findings share files and depths)."""
+    return text_of(_uri(file, prefix), pad)
 
 
-def _result(finding: Finding, rule_index: int, prefix: str) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "ruleId": finding.rule_id,
-        "ruleIndex": rule_index,
-        "level": LEVELS.get(finding.severity, "warning"),
-        "message": {"text": finding.message},
-        "locations": [{"physicalLocation": _physical(finding.location, prefix)}],
-        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
-        "properties": {"severity": finding.severity, "threat": finding.threat,
-                       "confidence": finding.confidence, "subject": finding.subject},
-    }
+def _physical(location: Location, prefix: str, pad: str) -> str:
+    """The text of a physicalLocation object standing at indent `pad`."""
+    inner = pad + "  "
+    line = location.line if location.line > 1 else 1
+    end = location.end_line or 0
+    region = members(inner, f'"startLine": {line}', f'"endLine": {end if end > line else line}')
+    return members(pad, f'"artifactLocation": {_uri_text(location.file, prefix, inner)}',
+                   f'"region": {region}')
+
+
+def _message(text: str, pad: str) -> str:
+    return members(pad, f'"text": {string_text(text)}')
+
+
+def _result(finding: Finding, rule_index: int, prefix: str) -> Text:
+    """A result's text (made for the top of the document: `Text`)."""
+    properties = [f'"severity": {string_text(finding.severity)}',
+                  f'"threat": {string_text(finding.threat)}',
+                  f'"confidence": {string_text(finding.confidence)}',
+                  f'"subject": {string_text(finding.subject)}']
     if finding.remediation:
-        result["properties"]["remediation"] = finding.remediation
+        properties.append(f'"remediation": {string_text(finding.remediation)}')
+    location = members(" " * 4,
+                       f'"physicalLocation": {_physical(finding.location, prefix, " " * 6)}')
+    fingerprint = members("  ",
+                          f'{string_text(FINGERPRINT_KEY)}: {string_text(finding.fingerprint)}')
+    texts = [
+        f'"ruleId": {string_text(finding.rule_id)}',
+        f'"ruleIndex": {rule_index}',
+        f'"level": {string_text(LEVELS.get(finding.severity, "warning"))}',
+        f'"message": {_message(finding.message, "  ")}',
+        f'"locations": {elements("  ", [location])}',
+        f'"partialFingerprints": {fingerprint}',
+        f'"properties": {members("  ", *properties)}',
+    ]
     if finding.related:
-        result["relatedLocations"] = [
-            {"id": i, "physicalLocation": _physical(loc, prefix), "message": {"text": msg}}
-            for i, (loc, msg) in enumerate(finding.related, 1)]
+        related = [members(" " * 4, f'"id": {i}',
+                           f'"physicalLocation": {_physical(loc, prefix, " " * 6)}',
+                           f'"message": {_message(msg, " " * 6)}')
+                   for i, (loc, msg) in enumerate(finding.related, 1)]
+        texts.append(f'"relatedLocations": {elements("  ", related)}')
     if finding.flow:
-        result["codeFlows"] = [{"threadFlows": [{"locations": [
-            {"location": {"physicalLocation": _physical(step.location, prefix),
-                          "message": {"text": step.message}},
-             "executionOrder": order}
-            for order, step in enumerate(finding.flow, 1)]}]}]
+        steps = [members(" " * 12, f'"location": {_flow_location(step, prefix)}',
+                         f'"executionOrder": {order}')
+                 for order, step in enumerate(finding.flow, 1)]
+        thread = members(" " * 8, f'"locations": {elements(" " * 10, steps)}')
+        flow = members(" " * 4, f'"threadFlows": {elements(" " * 6, [thread])}')
+        texts.append(f'"codeFlows": {elements("  ", [flow])}')
     suppression = suppression_of(finding)
     if suppression is not None:
-        result["suppressions"] = [{"kind": suppression["kind"], "status": "accepted",
-                                   "justification": suppression["reason"],
-                                   "properties": {"source": suppression["source"]}}]
-    return result
+        texts.append('"suppressions": ' + text_of(
+            [{"kind": suppression["kind"], "status": "accepted",
+              "justification": suppression["reason"],
+              "properties": {"source": suppression["source"]}}], "  "))
+    return Text(members("", *texts))
+
+
+def _flow_location(step: FlowStep, prefix: str) -> str:
+    """A code flow step's location object, where it stands in a result."""
+    return members(" " * 14, f'"physicalLocation": {_physical(step.location, prefix, " " * 16)}',
+                   f'"message": {_message(step.message, " " * 16)}')
 
 
 def _notification(diag: Diagnostic, prefix: str) -> dict[str, Any]:
