@@ -65,9 +65,10 @@ def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs]]:
     yield from found
 
 
-def _uses(needs: Needs) -> str:
+def _uses(needs: Needs, code_actions: list[str]) -> str:
+    """What the code uses, for messages: `code_actions` (sorted) and their resources."""
     used = []
-    for action in sorted(needs.code_actions(), key=str.lower):
+    for action in code_actions:
         on = ", ".join(r.text for r in needs.needs[action].resources)
         used.append(f"{action} on {on}")
     return "; ".join(used) if used else "no AWS action"
@@ -114,7 +115,9 @@ identify (a client of a service named at run time) are not reported.
 )
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
+    firsts: dict[tuple[str, frozenset[str]], Statement | None] = {}
     alike_values = _AlikeValues()
+    catalogue = all_action_count()
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
@@ -122,34 +125,39 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
         if granted is None:
             actions = granted_actions(role)
             granted = grants[role.id] = _granted(actions)
-        used = {a.lower() for a in needs.all_actions()} & granted.level_of.keys()
+        levels = granted.level_of
+        used = {a.lower() for a in needs.needs} & levels.keys()
         if len(used) == len(granted.names):
             continue
-        counts = granted.totals - Counter(granted.level_of[a] for a in used)
-        unused = (a for a in granted.names if a.lower() not in used)
+        counts = granted.unused_by_level(used)
         severity = "high" if counts.get("Permissions management") else \
             "medium" if counts.get("Write") else "low"
         shown = ", ".join(f"{counts[level]:,} {level}" for level in _LEVEL_ORDER
                           if counts.get(level))
-        levels = granted.level_of
-        total = "every action of every service" if len(levels) >= all_action_count() \
+        total = "every action of every service" if len(levels) >= catalogue \
             else f"{len(levels):,} actions"
         name = logical_id(function.id)
-        statement = _first_granting(role, list(islice(unused, 200)))
+        key = (role.id, frozenset(used))  # functions of a role often use the same actions
+        if key in firsts:
+            statement = firsts[key]
+        else:
+            statement = firsts[key] = _first_granting(role, list(islice(
+                (a for a, low in granted.lowered if low not in used), 200)))
+        code_actions = sorted(needs.code_actions(), key=str.lower)
         yield make_finding(
             "FG-PERM-101",
             f"Function '{name}' is granted {total}; {len(granted.names) - len(used):,} of them "
             "are never used "
-            f"({shown}). Its code uses {_uses(needs)}. " + _POLICY_HINT.format(name=quote(name)),
+            f"({shown}). Its code uses {_uses(needs, code_actions)}. "
+            + _POLICY_HINT.format(name=quote(name)),
             statement.location if statement and statement.location else role.location,
             f"unused:{name}", severity=severity,
             related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
                      for n in needs.needs.values() for c in n.calls][:20],
-            properties={"unused_by_level": alike_values.get(dict(counts)),
-                        "used": alike_values.get(sorted(needs.code_actions(), key=str.lower)),
+            properties={"unused_by_level": alike_values.get(counts),
+                        "used": alike_values.get(code_actions),
                         "sample_unused": alike_values.get(list(islice(
-                            (a for a in granted.names if a.lower() not in used
-                             and levels[a.lower()] in _HIGH_LEVELS), 20)))},
+                            (a for a, low in granted.high if low not in used), 20)))},
         )
 
 
@@ -181,10 +189,26 @@ class _Granted:
     """What a role grants, by name (sorted) and level (by lower-case name)."""
 
     def __init__(self, actions: frozenset[str]):
-        self.names = sorted(a for a in actions if lookup(a) is not None)
-        self.level_of = {a.lower(): info.level for a in self.names
-                         if (info := lookup(a)) is not None}
+        self.level_of: dict[str, str] = {}
+        #: (name, lower-case name) in the order of `names`; `high`: those of _HIGH_LEVELS
+        self.lowered: list[tuple[str, str]] = []
+        for name in sorted(actions):
+            info = lookup(name)
+            if info is not None:
+                low = name.lower()
+                self.level_of[low] = info.level
+                self.lowered.append((name, low))
+        self.names = [name for name, _ in self.lowered]
         self.totals = Counter(self.level_of.values())
+        self.high = [(a, low) for a, low in self.lowered if self.level_of[low] in _HIGH_LEVELS]
+
+    def unused_by_level(self, used: set[str]) -> dict[str, int]:
+        """How many of the actions granted are not in `used` (lower-case names granted),
+        per level, in the order of `totals`; levels with none left out."""
+        left = dict(self.totals)
+        for action in used:
+            left[self.level_of[action]] -= 1
+        return {level: count for level, count in left.items() if count > 0}
 
 
 def _first_granting(role: Role, actions: list[str]) -> Statement | None:
