@@ -154,6 +154,9 @@ def _expand(name: str, arguments: Value, scope: Scope, file: str,
 def _frozen(value: Any) -> Any:
     """A hashable stand-in for a resolved value, equal only for equal values of the same
     types (True and 1 differ); None when a part cannot be frozen (no memo then)."""
+    kind = type(value)
+    if kind is str or kind is Ref:  # most arguments: names and references
+        return (kind, value)
     if isinstance(value, dict):
         parts = []
         for key, item in value.items():

@@ -74,13 +74,10 @@ def merge_globals(base: Any, local: Any) -> Any:
         return merged_list
     if not (_is_mapping(base) and _is_mapping(local)):
         return local
-    merged = LDict()
+    merged = LDict(base)
     merged.line = getattr(local, "line", 0)
     merged.end_line = getattr(local, "end_line", 0)
-    for source in (base, local):
-        merged.key_lines.update(getattr(source, "key_lines", {}))
-    for key, value in base.items():
-        merged[key] = value
+    merged.key_lines = {**getattr(base, "key_lines", {}), **getattr(local, "key_lines", {})}
     for key, value in local.items():
         merged[key] = merge_globals(base[key], value) if key in base else value
     return merged
@@ -99,9 +96,12 @@ def without_ignored_globals(section: Any, ignore: Any) -> Any:
 
 def _is_mapping(value: Any) -> bool:
     """A mapping that is not an intrinsic function (those merge like scalars)."""
-    return isinstance(value, dict) and not (
-        len(value) == 1 and isinstance(next(iter(value)), str)
-        and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::")))
+    if not isinstance(value, dict):
+        return False
+    if len(value) != 1:
+        return True
+    key = next(iter(value))
+    return not (isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")))
 
 
 def _item_lines(value: list[Any]) -> list[int]:

@@ -103,12 +103,12 @@ def _http_event(t: Template, fn: Function, name: str, kind: str,
 
 def implicit_api(t: Template, kind: Literal["rest", "http"], line: int) -> Api:
     """SAM's implicit API for events without an API id (created on first use)."""
-    from faasguard.loaders.sam import configure_api
-
     logical = "ServerlessRestApi" if kind == "rest" else "ServerlessHttpApi"
     api_id = t.qualify(logical)
     api = t.app.apis.get(api_id)
     if api is None:
+        from faasguard.loaders.sam import configure_api
+
         api = Api(id=api_id, kind=kind, location=t.loc(line), implicit=True)
         section = "Api" if kind == "rest" else "HttpApi"
         configure_api(t, api, mapping(t.resolve(t.globals.get(section))))

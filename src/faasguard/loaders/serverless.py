@@ -105,6 +105,7 @@ class _Loader:
 
     def __post_init__(self) -> None:
         self.file = self.ctx.file
+        self.service_dir = posixpath.dirname(self.file) or "."
         self._warned: set[tuple[str, int | None]] = set()
         service = self.config.get("service")
         if isinstance(service, dict):  # the v1 form `service: {name: x}`
@@ -308,7 +309,7 @@ class _Loader:
                    else location.line, self.events)
 
     def _code_dir(self, cfg: LDict) -> str:
-        service_dir = posixpath.dirname(self.file) or "."
+        service_dir = self.service_dir
         module = cfg.get("module")
         if isinstance(module, str) and module.strip():
             return posixpath.normpath(posixpath.join(service_dir, module.strip()))

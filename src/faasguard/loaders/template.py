@@ -72,6 +72,7 @@ class Template:
     #: SAM policy templates expanded so far (policies.expand_template's memo).
     expansions: ExpansionMemo = field(default_factory=dict, repr=False)
     _resolved: dict[str, LDict] = field(default_factory=dict, repr=False)
+    _local_dirs: dict[str, str] = field(default_factory=dict, repr=False)  # local_dir's
 
     # ------------------------------------------------------------------ basics
 
@@ -206,10 +207,14 @@ class Template:
 
     def local_dir(self, path: str, line: int | None) -> str | None:
         """A folder named relative to the template, as a path relative to the root."""
+        rel = self._local_dirs.get(path)
+        if rel is not None:  # functions of a template often share their code folder
+            return rel
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), path))
         if posixpath.isabs(path) or rel == ".." or rel.startswith("../"):
             self.warn(f"code location '{path}' is outside the scanned folder", line)
             return None
+        self._local_dirs[path] = rel
         return rel
 
 
