@@ -26,6 +26,7 @@ def render(report: Report, color: bool = False, quiet: bool = False) -> str:
         (lambda text, key: f"\x1b[{_COLORS[key]}m{text}\x1b[0m") if color
         else (lambda text, key: text))
     lines: list[str] = []
+    fixes: dict[str, list[str]] = {}  # the lines of a remediation (findings of a rule share it)
     active = [f for f in report.findings if f.suppressed is None]
     for threat, title in THREATS.items():
         group = [f for f in active if f.threat == threat]
@@ -38,11 +39,11 @@ def render(report: Report, color: bool = False, quiet: bool = False) -> str:
                 continue
             lines.append(f"  {paint(severity.upper(), severity)}")
             for finding in of_severity:
-                lines.extend(_finding(finding, paint))
+                lines.extend(_finding(finding, paint, fixes))
         lines.append("")
     others = [f for f in active if f.threat not in THREATS]
     for finding in sorted(others, key=lambda f: -SEVERITY_RANK.get(f.severity, 0)):
-        lines.extend(_finding(finding, paint))
+        lines.extend(_finding(finding, paint, fixes))
     if quiet:
         return "\n".join(lines).rstrip("\n") + ("\n" if lines else "")
     suppressed = [f for f in report.findings if f.suppressed is not None]
@@ -68,14 +69,19 @@ def diagnostic_where(diag: Diagnostic) -> str:
     return f"{diag.file or '.'}:{diag.line}" if diag.line else (diag.file or ".")
 
 
-def _finding(finding: Finding, paint: Callable[[str, str], str]) -> list[str]:
+def _finding(finding: Finding, paint: Callable[[str, str], str],
+             fixes: dict[str, list[str]]) -> list[str]:
+    """A finding's lines; `fixes` keeps the lines of each remediation written so far."""
     out = [f"    {finding.location}  {finding.rule_id}  "
            f"{paint(finding.severity, finding.severity)}  {finding.message}"]
     pad = " " * 6
     if finding.remediation:
-        first, *rest = finding.remediation.strip("\n").splitlines()
-        out.append(f"{pad}{paint('fix:', 'dim')} {first}")
-        out.extend(f"{pad}     {line}" for line in rest)
+        fix = fixes.get(finding.remediation)
+        if fix is None:
+            first, *rest = finding.remediation.strip("\n").splitlines()
+            fix = fixes[finding.remediation] = [f"{pad}{paint('fix:', 'dim')} {first}",
+                                                *(f"{pad}     {line}" for line in rest)]
+        out += fix
     related = dict.fromkeys(f"{location}  {message}" for location, message in finding.related)
     out.extend(f"{pad}{paint('related:', 'dim')} {line}" for line in related)
     if finding.flow:
