@@ -9,11 +9,8 @@ those flows are marked not reachable (the rules report them with low confidence)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
-from faasguard.workers import register_state
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.frameworks import View, app_entries, module_views
@@ -27,10 +24,11 @@ from faasguard.analysis.taint.modules import (
     paused_gc,
 )
 from faasguard.analysis.taint.sources import SourceInfo, describe_source, path_text
-from faasguard.analysis.taint.state import Hit
+from faasguard.analysis.taint.state import Hit, Step
 from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
 from faasguard.findings import FlowStep
 from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id
+from faasguard.workers import register_state
 
 #: Trigger kinds that make an HTTP request the event.
 HTTP_KINDS = {"http", "websocket", "alb"}
@@ -235,6 +233,15 @@ class _Describer:
             found = self.steps[key] = FlowStep(self.location(file, line), message)
         return found
 
+    def shared_steps(self, steps: list[Step]) -> list[FlowStep]:
+        """`step` for each engine step (file, line, message): the step is its own key."""
+        known = self.steps
+        out = []
+        for key in steps:
+            found = known.get(key)
+            out.append(found if found is not None else self.step(*key))
+        return out
+
     def location(self, file: str, line: int) -> Location:
         """One shared Location per file and line."""
         key = (file, line)
@@ -269,7 +276,7 @@ def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
     related_kinds = info.shape.triggers if info.shape is not None else kinds
     related, public = describe.exposure(app, function, related_kinds,
                                         view.view if view is not None else None)
-    steps = _steps(hit, info.label, source_path, describe.step)
+    steps = _steps(hit, info.label, source_path, describe)
     return Flow(
         category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
         location=describe.location(hit.file, hit.line), source=info.label,
@@ -306,16 +313,16 @@ def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
     return tuple(related), public
 
 
-def _steps(hit: Hit, label: str, path: str,
-           step: Callable[[str, int, str], FlowStep]) -> tuple[FlowStep, ...]:
+def _steps(hit: Hit, label: str, path: str, describe: _Describer) -> tuple[FlowStep, ...]:
     """Source (where the value was read out of the event), what happened, the sink."""
     taint = hit.taint
     raw = taint.steps[1:] if taint.steps else ()
     first = taint.read_at or (taint.steps[0][:2] if taint.steps else (hit.file, hit.line))
-    kept = [s for s in raw if not (s[0] == first[0] and s[1] < first[1])]
-    return (step(first[0], first[1], f"source: {label} ({path})"),
-            *(step(file, line, message) for file, line, message in kept),
-            step(hit.file, hit.line, f"reaches {hit.sink} ({hit.category})"))
+    file, line = first
+    kept = [s for s in raw if s[1] >= line or s[0] != file]
+    return (describe.step(file, line, f"source: {label} ({path})"),
+            *describe.shared_steps(kept),
+            describe.step(hit.file, hit.line, f"reaches {hit.sink} ({hit.category})"))
 
 
 def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
