@@ -16,11 +16,11 @@ FIXTURES = ROOT / "fixtures"
 def _shape(value):
     """The value with every line it carries, for comparing two resolutions."""
     if isinstance(value, LDict):
-        lines = value.__dict__.get("key_lines", {})
+        lines = value.key_lines
         return ("map", value.line, value.end_line,
                 [(repr(k), lines.get(k), _shape(v)) for k, v in value.items()])
     if isinstance(value, LList):
-        lines = value.__dict__.get("item_lines", [])
+        lines = value.item_lines
         return ("list", value.line, value.end_line, list(lines), [_shape(v) for v in value])
     if isinstance(value, dict):
         return ("dict", [(repr(k), _shape(v)) for k, v in value.items()])

@@ -90,16 +90,22 @@ class InputError(Exception):
 class LDict(dict):
     """A mapping that remembers its own line and the line of each key (1-based)."""
 
-    line: int = 0
-    end_line: int = 0
+    # Slots, not an instance dictionary: reading makes tens of thousands of these (and
+    # loaders copy them); an instance dictionary made each one several times larger and
+    # slower to make. A slot never set reads as its default (`__getattr__`).
+    __slots__ = ("line", "end_line", "key_lines")
+    line: int
+    end_line: int
     key_lines: dict[Any, int]
 
     # No __init__: dict's own is several times faster, and loaders make many small
-    # mappings. `key_lines` is made on first use (then it is a plain attribute).
+    # mappings. `key_lines` is made on first use; `line` and `end_line` are 0 until set.
     def __getattr__(self, name: str) -> Any:
         if name == "key_lines":
             self.key_lines = {}
             return self.key_lines
+        if name == "line" or name == "end_line":
+            return 0
         raise AttributeError(name)
 
     def line_of(self, key: Any, default: int | None = None) -> int:
@@ -110,14 +116,17 @@ class LDict(dict):
 class LList(list):
     """A sequence that remembers its own line and the line of each item (1-based)."""
 
-    line: int = 0
-    end_line: int = 0
+    __slots__ = ("line", "end_line", "item_lines")  # as LDict's
+    line: int
+    end_line: int
     item_lines: list[int]
 
     def __getattr__(self, name: str) -> Any:  # `item_lines` on first use, as LDict's
         if name == "item_lines":
             self.item_lines = []
             return self.item_lines
+        if name == "line" or name == "end_line":
+            return 0
         raise AttributeError(name)
 
     def line_of(self, index: int) -> int:
