@@ -23,7 +23,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from faasguard.loaders.documents import LDict
 from faasguard.loaders.iam import relocated, statement_from
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.model import Location, Ref, Statement, Unknown, Value
@@ -204,7 +203,7 @@ def _arn_ref(entry: Any, parameters: dict[str, Value]) -> Ref | None:
 
 def template_entry(item: Any) -> tuple[str, Value] | None:
     """(name, arguments) when a SAM `Policies` item is a policy template entry."""
-    if isinstance(item, LDict | dict) and len(item) == 1:
+    if isinstance(item, dict) and len(item) == 1:
         (name, arguments), = item.items()
         if isinstance(name, str) and is_policy_template(name):
             return name, arguments
