@@ -223,6 +223,8 @@ class Template:
 
 def as_int(value: Value) -> int | None:
     """An integer setting (numbers written as strings too); None when not known."""
+    if value is None:  # most optional settings are not set
+        return None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -253,6 +255,8 @@ def as_float(value: Value) -> float | None:
 
 def as_bool(value: Value) -> bool | None:
     """A boolean setting (`true`, `"true"`); None when not known."""
+    if value is None:
+        return None
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -262,6 +266,8 @@ def as_bool(value: Value) -> bool | None:
 
 def mapping(value: Value) -> LDict:
     """The value when it is a mapping, else an empty one (for optional sub-settings)."""
+    if value is None:  # an optional sub-setting not written
+        return LDict()
     if isinstance(value, LDict):
         return value
     if isinstance(value, dict):
