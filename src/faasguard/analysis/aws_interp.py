@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_values import (
@@ -61,6 +62,9 @@ _COLLECTION_METHODS = {"all", "filter", "limit", "page_size"}
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
 
 
+_UNBOUND = object()  # a name not bound in a dict of locals
+
+
 def _literal(val: Any) -> str | None:
     return val.literal if isinstance(val, Name) else None
 
@@ -89,6 +93,12 @@ def _search_path(module: Module, base: str) -> tuple[str, ...]:
             _SEARCH_PATHS.clear()
         found = _SEARCH_PATHS[key] = search_path(module, base)
     return found
+
+
+#: Per module cache: the (search path, dotted name) of imports found to name no module of
+#: the scanned code (`json`, `subprocess`): asked again, they are not looked up again.
+_OUTSIDE: WeakKeyDictionary[ModuleCache, set[tuple[tuple[str, ...], str]]] = \
+    WeakKeyDictionary()
 
 
 #: Operators whose expressions `expr_text` writes itself, and what they are written as.
@@ -180,6 +190,10 @@ class Interpreter:
         self._depth = 0
         self._budget = MAX_CALLS
         self.file = ""  # the file of the code being run (where calls are recorded)
+        outside = _OUTSIDE.get(cache)
+        if outside is None:
+            outside = _OUTSIDE[cache] = set()
+        self._outside = outside
 
     # ------------------------------------------------------------------ entry points
     def run_handler(self, module: Module, node: FunctionNode) -> list[AwsCall]:
@@ -253,8 +267,12 @@ class Interpreter:
         if node.value is not None:
             self.bind(node.target, self.ev(node.value, f), f)
 
-    def _value(self, node: ast.AugAssign | ast.Expr, f: Frame) -> None:
+    def _value(self, node: ast.AugAssign, f: Frame) -> None:
         self.ev(node.value, f)
+
+    def _expr(self, node: ast.Expr, f: Frame) -> None:
+        if type(node.value) is not ast.Constant:  # a docstring: nothing to evaluate
+            self.ev(node.value, f)
 
     def _return(self, node: ast.Return, f: Frame) -> None:
         if node.value is not None:
@@ -293,7 +311,7 @@ class Interpreter:
         f.locals[node.name] = FuncV(f.module, node, closure=f.locals)
 
     def _global(self, node: ast.Global, f: Frame) -> None:
-        f.globals_declared.update(node.names)
+        f.globals_declared = {*f.globals_declared, *node.names}
 
     def _children(self, node: ast.AST, f: Frame) -> None:
         for child in ast.iter_child_nodes(node):
@@ -336,7 +354,16 @@ class Interpreter:
             value = node.value  # type: ignore[attr-defined]
             return literal_name(value) if isinstance(value, str) else None
         if kind is ast.Name:
-            return self.lookup(node.id, f)  # type: ignore[attr-defined]
+            name = node.id  # type: ignore[attr-defined]
+            found = f.locals.get(name, _UNBOUND)  # `lookup`, written out
+            if found is not _UNBOUND and name not in f.globals_declared:
+                return found
+            closure = f.closure
+            if closure is not None:
+                found = closure.get(name, _UNBOUND)
+                if found is not _UNBOUND:
+                    return found
+            return self.global_name(f.module, name)
         if kind is ast.Attribute:
             return self.attribute(self.ev(node.value, f), node.attr,  # type: ignore[attr-defined]
                                   node, f)
@@ -409,10 +436,14 @@ class Interpreter:
 
     def lookup(self, name: str, f: Frame) -> Any:
         """A name as the function sees it: locals, enclosing function, module, imports."""
-        if name in f.locals and name not in f.globals_declared:
-            return f.locals[name]
-        if f.closure is not None and name in f.closure:
-            return f.closure[name]
+        found = f.locals.get(name, _UNBOUND)
+        if found is not _UNBOUND and name not in f.globals_declared:
+            return found
+        closure = f.closure
+        if closure is not None:
+            found = closure.get(name, _UNBOUND)
+            if found is not _UNBOUND:
+                return found
         return self.global_name(f.module, name)
 
     def global_name(self, module: Module, name: str) -> Any:
@@ -437,6 +468,8 @@ class Interpreter:
         if dotted.split(".", 1)[0] in SDK_ROOTS:
             return external(dotted)
         search = _search_path(module, self.base)
+        if (search, dotted) in self._outside:
+            return None  # looked up before: no module of the scanned code
         found = self.cache.find(dotted, search)
         if found is not None:
             return ModuleV(found)
@@ -444,6 +477,8 @@ class Interpreter:
         owner = self.cache.find(head, search) if head else None
         if owner is not None and owner is not module:
             return self.global_name(owner, attr)
+        if owner is None:
+            self._outside.add((search, dotted))
         return None
 
     def subscript(self, base: Any, key: Any) -> Any:
@@ -461,6 +496,8 @@ class Interpreter:
 
     def attribute(self, base: Any, attr: str, node: ast.expr, f: Frame) -> Any:
         """`base.attr`."""
+        if base is None:  # the most frequent: an attribute of what is not known
+            return None
         kind = type(base)
         if kind is EventV:
             return BoundV(base, attr)
@@ -482,8 +519,6 @@ class Interpreter:
         if isinstance(base, BoundV) and base.attr == "meta" and attr == "client" and \
                 isinstance(base.owner, (ServiceResV, ResObjV)):
             return ClientV(base.owner.service)
-        if base is None:
-            return None
         return BoundV(base, attr)
 
     def _method(self, info: ClassInfo, name: str,
@@ -504,10 +539,13 @@ class Interpreter:
     # ------------------------------------------------------------------ calls
     def call(self, node: ast.Call, f: Frame) -> Any:
         """A call: SDK objects are recorded, local functions followed."""
-        func = self.ev(node.func, f)
-        args = [self.ev(a.value if isinstance(a, ast.Starred) else a, f) for a in node.args]
-        if func is None and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
-                and len(args) >= 2 and isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
+        ev = self.ev
+        func = ev(node.func, f)
+        args: list[Any] = []
+        for arg in node.args:
+            args.append(ev(arg.value if type(arg) is ast.Starred else arg, f))
+        if func is None and len(args) >= 2 and type(node.func) is ast.Name and \
+                node.func.id == "getattr" and isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
             name = _literal(args[1])
             if name is None:  # `getattr(client, operation)`: which one is not known
                 self._record_unknown(node, "a method chosen at run time (getattr)")
@@ -515,7 +553,7 @@ class Interpreter:
             return self.attribute(args[0], name, node, f)
         kwargs: dict[str, tuple[Any, ast.expr]] = {}
         for keyword in node.keywords:
-            val = self.ev(keyword.value, f)
+            val = ev(keyword.value, f)
             if keyword.arg is not None:
                 kwargs[keyword.arg] = (val, keyword.value)
             elif isinstance(val, DictV):
@@ -526,7 +564,7 @@ class Interpreter:
         if kind is ExtV:
             return self.external_call(func.dotted, args, kwargs, node)
         if kind is FuncV:
-            bound = {k: v for k, (v, _) in kwargs.items()}
+            bound = {k: v for k, (v, _) in kwargs.items()} if kwargs else kwargs
             return self.call_function(func, args, bound, node.lineno)
         if kind is ClassV:
             instance = InstanceV(func.info)
@@ -545,17 +583,22 @@ class Interpreter:
             return None
         self._budget -= 1
         frame = Frame(func.module, _search_path(func.module, self.base), closure=func.closure)
-        params = [a.arg for a in (*func.node.args.posonlyargs, *func.node.args.args)]
+        local = frame.locals
+        spec = func.node.args
+        params = [a.arg for a in spec.args] if not spec.posonlyargs else \
+            [a.arg for a in (*spec.posonlyargs, *spec.args)]
         if func.self_value is not None and params:
-            frame.locals[params[0]] = func.self_value
+            local[params[0]] = func.self_value
             params = params[1:]
-        defaults = func.node.args.defaults
-        for name, default in zip(params[len(params) - len(defaults):], defaults, strict=True):
-            frame.locals[name] = self.ev(default, Frame(func.module, frame.search))
+        defaults = spec.defaults
+        if defaults:
+            for name, default in zip(params[len(params) - len(defaults):], defaults,
+                                     strict=True):
+                local[name] = self.ev(default, Frame(func.module, frame.search))
         for name, val in zip(params, args, strict=False):
-            frame.locals[name] = val
-        for name, val in kwargs.items():
-            frame.locals[name] = val
+            local[name] = val
+        if kwargs:
+            local.update(kwargs)
         self._active.add(key)
         self._depth += 1
         outer, self.file = self.file, func.module.file
@@ -917,7 +960,7 @@ class Interpreter:
 #: What runs each kind of statement (other statements bind and call nothing: skipped).
 _STATEMENTS: dict[type, Callable[[Interpreter, Any, Frame], None]] = {
     ast.Assign: Interpreter._assign, ast.AnnAssign: Interpreter._ann_assign,
-    ast.AugAssign: Interpreter._value, ast.Expr: Interpreter._value,
+    ast.AugAssign: Interpreter._value, ast.Expr: Interpreter._expr,
     ast.Return: Interpreter._return, ast.If: Interpreter._branch,
     ast.While: Interpreter._branch, ast.For: Interpreter._for, ast.AsyncFor: Interpreter._for,
     ast.With: Interpreter._with, ast.AsyncWith: Interpreter._with, ast.Try: Interpreter._try,

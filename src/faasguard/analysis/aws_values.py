@@ -8,7 +8,7 @@ function, class, instance or module. Anything else is None (unknown, and harmles
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from faasguard.model import Value
@@ -253,13 +253,22 @@ class ModuleV:
     module: Module
 
 
-@dataclass(slots=True)
 class Frame:
-    """The locals of one function being analysed."""
+    """The locals of one function being analysed (a plain class: one is made per call
+    followed, and a dataclass with default factories takes twice as long to build)."""
 
-    module: Module
-    search: tuple[str, ...]
-    locals: dict[str, Any] = field(default_factory=dict)
-    closure: dict[str, Any] | None = None
-    globals_declared: set[str] = field(default_factory=set)
-    returns: list[Any] = field(default_factory=list)
+    __slots__ = ("module", "search", "locals", "closure", "globals_declared", "returns")
+
+    def __init__(self, module: Module, search: tuple[str, ...],
+                 locals: dict[str, Any] | None = None,  # noqa: A002  (the frame's locals)
+                 closure: dict[str, Any] | None = None):
+        self.module = module
+        self.search = search
+        self.locals: dict[str, Any] = {} if locals is None else locals
+        self.closure = closure
+        #: the names a `global` statement declared (shared empty set until one does)
+        self.globals_declared: frozenset[str] | set[str] = _NO_NAMES
+        self.returns: list[Any] = []
+
+
+_NO_NAMES: frozenset[str] = frozenset()

@@ -1,0 +1,225 @@
+"""The AWS-call interpreter remembers, for a scan, the imports that name no module of the
+scanned code (`json`), and does not evaluate docstrings: the calls found are those of a
+run that starts afresh for each handler, and the look-ups saved are those that should be."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from faasguard.analysis.aws_interp import Interpreter
+from faasguard.analysis.aws_values import Frame
+from faasguard.analysis.taint.modules import Module, ModuleCache
+
+#: Handlers (and a module of the project, store.py) using imports of the standard library,
+#: of the project and of the SDK, globals, closures, walrus and comprehension bindings.
+HANDLERS = {
+    "walrus.py": '''\
+        import boto3
+        s3 = boto3.client("s3")
+
+        def handler(event, context):
+            print(bucket := event["bucket"])
+            s3.get_object(Bucket=bucket, Key="k")
+    ''',
+    "comprehension.py": '''\
+        import boto3
+        s3 = boto3.client("s3")
+
+        def handler(event, context):
+            print([name for name in event["names"]])
+            s3.delete_object(Bucket=name, Key="k")
+    ''',
+    "helper_call.py": '''\
+        import json
+        import boto3
+
+        def save(item):
+            boto3.resource("dynamodb").Table("t").put_item(Item=item)
+
+        def handler(event, context):
+            print(json.dumps(event))
+            save(event)
+            return {"ok": True}
+    ''',
+    "tail_client.py": '''\
+        import boto3
+        sqs = boto3.client("sqs")
+
+        def handler(event, context):
+            body = event["body"]
+            return sqs.send_message(QueueUrl="q", MessageBody=body)
+    ''',
+    "tail_local_client.py": '''\
+        import logging
+        import boto3
+
+        def handler(event, context):
+            logging.info("start")
+            c = boto3.client("sns")
+            logging.info("publishing")
+            c.publish(TopicArn="arn:aws:sns:eu-west-1:1:t", Message="m")
+            return None
+    ''',
+    "global_rebound.py": '''\
+        import boto3
+        client = None
+
+        def connect():
+            global client
+            client = boto3.client("kinesis")
+
+        def handler(event, context):
+            connect()
+            print(event)
+            client.put_record(StreamName="s", Data=b"x", PartitionKey="p")
+    ''',
+    "closure.py": '''\
+        import boto3
+
+        def handler(event, context):
+            table = boto3.resource("dynamodb").Table("orders")
+
+            def write(item):
+                table.put_item(Item=item)
+            print(event)
+            write(event)
+    ''',
+    "local_module.py": '''\
+        import store
+
+        def handler(event, context):
+            print(event)
+            store.save(event["id"])
+    ''',
+    "store.py": '''\
+        import boto3
+        ssm = boto3.client("ssm")
+        ssm.get_parameter(Name="/app/config")
+
+        def save(value):
+            ssm.put_parameter(Name="/app/last", Value=value)
+    ''',
+    "substring.py": '''\
+        import boto3
+        s3 = boto3.client("s3")
+
+        def handler(event, context):
+            print("s3 is where it goes " + str(event))
+            s3.put_object(Bucket="b", Key="k", Body=b"")
+    ''',
+    "form_feed.py": '''\
+        import boto3
+        s3 = boto3.client("s3")
+        \f
+        def handler(event, context):
+            print(event)
+            s3.head_bucket(Bucket="b")
+    ''',
+    "non_ascii.py": '''\
+        import boto3
+        s3 = boto3.client("s3")
+
+        def handler(event, context):
+            print("é" + str(event))
+            s3.head_bucket(Bucket="b")
+    ''',
+}
+
+
+#: A module of the project named like one of the standard library: never taken for it.
+HANDLERS["shadow/json.py"] = '''\
+    import boto3
+
+    def dumps(value):
+        boto3.client("sqs").send_message(QueueUrl="q", MessageBody=value)
+'''
+HANDLERS["shadow/handler.py"] = '''\
+    import json
+
+    def handler(event, context):
+        json.dumps(event["body"])
+'''
+HANDLERS["plain_json.py"] = '''\
+    """Docstring of the module."""
+    import json
+    import boto3
+
+    def handler(event, context):
+        """Docstring of the handler."""
+        boto3.client("sqs").send_message(QueueUrl="q", MessageBody=json.dumps(event))
+'''
+ENTRIES = sorted(f for f, text in HANDLERS.items() if "def handler(" in text)
+
+
+def _write(root: Path) -> None:
+    for name, text in HANDLERS.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(dedent(text), encoding="utf-8")
+
+
+def _run(cache: ModuleCache, file: str) -> list[tuple[str, str, str, int, tuple[object, ...]]]:
+    module = cache.get(file)
+    base = str(Path(file).parent) if "/" in file else ""
+    calls = Interpreter(cache, base).run_handler(module, module.functions["handler"])
+    return [(c.service, c.operation, c.file, c.line, c.targets) for c in calls]
+
+
+def test_calls_are_those_of_a_fresh_run_per_handler(tmp_path: Path) -> None:
+    _write(tmp_path)
+    shared = ModuleCache(str(tmp_path))  # one scan: what one handler learnt serves the next
+    for _ in range(2):
+        for file in ENTRIES:
+            assert _run(shared, file) == _run(ModuleCache(str(tmp_path)), file), file
+    found = {file: _run(shared, file) for file in ENTRIES}
+    assert all(found.values()), "every fixture handler makes AWS calls"
+    assert [c[1] for c in found["shadow/handler.py"]] == ["SendMessage"]  # the local json
+    assert found["walrus.py"][0][4][0].name.event == "bucket"
+    assert found["comprehension.py"][0][4][0].name.event == "names.[]"
+    assert [c[1] for c in found["global_rebound.py"]] == ["PutRecord"]
+    assert [c[1] for c in found["closure.py"]] == ["PutItem"]
+    assert [c[1] for c in found["local_module.py"]] == ["GetParameter", "PutParameter"]
+
+
+def test_an_import_found_outside_the_code_is_looked_up_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path)
+    cache = ModuleCache(str(tmp_path))
+    asked: list[str] = []
+    real_find = ModuleCache.find
+
+    def find(self: ModuleCache, dotted: str, search: tuple[str, ...]) -> Module | None:
+        asked.append(dotted)
+        return real_find(self, dotted, search)
+
+    monkeypatch.setattr(ModuleCache, "find", find)
+    _run(cache, "plain_json.py")
+    assert "json" in asked
+    asked.clear()
+    _run(cache, "plain_json.py")  # the same scan: not asked again
+    assert "json" not in asked
+    _run(cache, "local_module.py")
+    first = asked.count("store")
+    _run(cache, "local_module.py")  # a module of the project: asked each time
+    assert first > 0 and asked.count("store") == 2 * first
+    asked.clear()
+    _run(ModuleCache(str(tmp_path)), "plain_json.py")  # another scan: asked again
+    assert "json" in asked
+
+
+def test_docstrings_are_not_evaluated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path)
+    evaluated: list[str] = []
+    real_ev = Interpreter.ev
+
+    def spy(self: Interpreter, node: ast.expr, f: Frame) -> object:
+        evaluated.append(ast.unparse(node))
+        return real_ev(self, node, f)
+
+    monkeypatch.setattr(Interpreter, "ev", spy)
+    assert [c[1] for c in _run(ModuleCache(str(tmp_path)), "plain_json.py")] == ["SendMessage"]
+    assert "json.dumps(event)" in evaluated
+    assert not any("Docstring" in text for text in evaluated)
