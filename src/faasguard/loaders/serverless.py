@@ -230,9 +230,15 @@ class _Loader:
         self._layers()
         self.events = EventEnv(self.file, self.app, self.provider, self.stage, self.scope,
                                self.warn)
-        self._functions()
-        self._cloudformation()
-        serve_wsgi_apps(self.ctx, self.app, self.config, self.warn)  # serverless-wsgi
+        try:
+            self._functions()
+            self._cloudformation()
+            serve_wsgi_apps(self.ctx, self.app, self.config, self.warn)  # serverless-wsgi
+        finally:
+            # the events' `warn` is this loader's: a reference cycle that kept the whole
+            # document (and the loader) alive until the next collection of the cyclic
+            # garbage collector, which then had to walk it
+            del self.events
 
     def _layers(self) -> None:
         layers = self.config.get("layers")
