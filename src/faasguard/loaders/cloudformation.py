@@ -146,9 +146,14 @@ def load_template(data: Any, ctx: LoadContext, fmt: Format, app: App | None = No
         t.warn("Resources should be a mapping; nothing read", _line(data, "Resources"))
         return app
     _declare(t, resources)
+    # only resources with a reader (serverless.yml's placeholders and types faasguard
+    # does not model have none); `_declare` alone sets what is read and its type
+    readable = [(logical, phases) for logical in t.raw
+                if (phases := READERS.get(t.type_of(logical) or "")) is not None]
     for phase in (1, 2, 3):
-        for logical in list(t.raw):
-            _read(t, logical, phase)
+        for logical, phases in readable:
+            if phase in phases:
+                _read(t, logical, phase)
         if phase == 2:
             _run_finalizers(t)
     sam_connectors.read_embedded_connectors(t)
