@@ -11,6 +11,10 @@ For N functions (default 100, 1,000 and 10,000) it generates a synthetic corpus
   peak RSS;
 - start-up: `faasguard scan` of an empty folder.
 
+With --stages it also times, in this process on the scanned corpus, the rules
+(`run_rules`) and the rendering of each report (JSON, SARIF, text): CPU time, the least of
+--repeat runs.
+
 Each figure is the median of --repeat runs. The scans run as installed code does, from
 compiled bytecode: their interpreters keep it in a private cache folder (warmed by one
 untimed scan), even when PYTHONDONTWRITEBYTECODE is set, as it is on CI-like machines,
@@ -18,7 +22,7 @@ where every module edited since its `.pyc` was written would otherwise be compil
 by each timed run (about 0.15 s CPU at N=100 after a day of edits). --compile-each-run
 measures that way instead. Usage:
 
-    python benchmarks/bench_scan.py [--sizes 100 1000 10000] [--repeat 3]
+    python benchmarks/bench_scan.py [--sizes 100 1000 10000] [--repeat 3] [--stages]
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 
 sys.path.insert(0, os.path.dirname(__file__))
 from gen_corpus import generate  # noqa: E402
@@ -88,12 +94,43 @@ def run_scan(root: str, *extra: str) -> tuple[float, float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def stages(root: str, repeat: int) -> str:
+    """CPU milliseconds of the rules and of each report's rendering on the corpus at
+    `root` (the least of `repeat` runs each), after one scan in this process."""
+    import io
+
+    from faasguard.analysis.facts import Options
+    from faasguard.commands.scan import _catalogue
+    from faasguard.report import Report, write
+    from faasguard.scan import run_rules, scan_paths
+
+    result = scan_paths([root], Options(), jobs=1)
+    best: dict[str, float] = {}
+
+    def timed(name: str, step: Callable[[], object]) -> None:
+        start = time.process_time()
+        step()
+        best[name] = min(best.get(name, float("inf")), time.process_time() - start)
+
+    for _ in range(repeat):
+        timed("rules", lambda: run_rules(result.app, result.facts))
+        for fmt in ("json", "sarif", "text"):
+            report = Report(findings=result.findings, diagnostics=result.diagnostics,
+                            files_scanned=result.files_scanned, root=result.root,
+                            rules=_catalogue() if fmt == "sarif" else [])
+            timed(fmt, partial(write, report, fmt, io.StringIO()))
+    return (f"{len(result.findings):,} findings; CPU ms, least of {repeat}: "
+            + ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in best.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compile-each-run", action="store_true",
                         help="no bytecode cache of the scans' own (see above)")
+    parser.add_argument("--stages", action="store_true",
+                        help="also time the rules and each report in this process")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as pycache, tempfile.TemporaryDirectory() as empty:
@@ -129,6 +166,8 @@ def main() -> None:
             print(f"{size:>6} {files:>6} {p:>8.2f} {s1:>10.2f} {s1 / p:>5.1f} ({c1 / pc:>4.1f}) "
                   f"{sm:>7.2f} {sm / p:>5.1f} ({cm / pc:>4.1f}) {files / sm:>8.0f} "
                   f"{size / sm:>7.0f} {peak:>8.0f}", flush=True)
+            if args.stages:
+                print(f"{'':>6} stages: {stages(root, args.repeat)}", flush=True)
 
 
 if __name__ == "__main__":
