@@ -17,9 +17,12 @@ run beside today's in the same process, alternately, over the same cached trees 
 only comparison a busy machine does not blur): REV's package is extracted to a temporary
 folder under the name `faasguard_rev` (its imports renamed), handler by handler for the
 interpreter (`Interpreter.run_handler`) and file by file for the facts (`facts_of_tree`).
+With `--steps N`, the Python bytecodes each interpreter executes per handler, over the
+first N handlers, are counted too (`sys.settrace`): a figure no load on the machine
+changes, for gains too small for the timings to show.
 
     python3 benchmarks/bench_code_analyses.py [--functions 1000] [--repeat 5] [--root DIR]
-                                              [--against REV]
+                                              [--against REV [--steps N]]
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from types import FrameType, ModuleType
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_corpus import generate  # noqa: E402
@@ -88,13 +92,15 @@ def main() -> None:
     parser.add_argument("--root", help="scan this folder instead of a generated corpus")
     parser.add_argument("--against", metavar="REV",
                         help="compare with this git revision, side by side in one process")
+    parser.add_argument("--steps", type=int, default=0, metavar="N",
+                        help="with --against: count the bytecodes run over N handlers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.root or os.path.join(tmp, "corpus")
         if not args.root:
             generate(root, args.functions)
         if args.against:
-            _compare(root, args.repeat, _revision(args.against, tmp))
+            _compare(root, args.repeat, _revision(args.against, tmp), args.steps)
         else:
             _measure(root, args.repeat)
 
@@ -116,7 +122,7 @@ def _revision(rev: str, tmp: str) -> str:
     return rev
 
 
-def _compare(root: str, repeat: int, rev: str) -> None:
+def _compare(root: str, repeat: int, rev: str, counted: int = 0) -> None:
     app, facts, texts = _load(root)
     cache = module_cache(app.root, facts)
     entries = []
@@ -129,9 +135,9 @@ def _compare(root: str, repeat: int, rev: str) -> None:
     old_interp = importlib.import_module("faasguard_rev.analysis.aws_interp")
     old_facts = importlib.import_module("faasguard_rev.analysis.code_facts")
 
-    def interpret(module: ModuleType) -> Callable[[], None]:
+    def interpret(module: ModuleType, count: int | None = None) -> Callable[[], None]:
         def run() -> None:
-            for parsed, node, base in entries:
+            for parsed, node, base in entries[:count]:
                 module.Interpreter(cache, base).run_handler(parsed, node)
         return run
 
@@ -165,6 +171,31 @@ def _compare(root: str, repeat: int, rev: str) -> None:
     for label in (rev, "now"):
         both = med[f"awscalls {label}"] + med[f"code_facts {label}"]
         print(f"  together {label:15s} {both / med['parse']:5.2f}x parse")
+    if counted:
+        handlers = len(entries[:counted])
+        print(f"  bytecodes per handler of the AWS-call interpreter (first {handlers} handlers):")
+        for label, interp in ((rev, old_interp), ("now", aws_interp)):
+            print(f"    {label:15s} {_bytecodes(interpret(interp, counted)) / handlers:9.1f}")
+
+
+def _bytecodes(step: Callable[[], None]) -> int:
+    """How many Python bytecodes a step executes (its own and those it calls)."""
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        frame.f_trace_lines = False
+        if event == "opcode":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        step()
+    finally:
+        sys.settrace(None)
+    return count
 
 
 def _measure(root: str, repeat: int) -> None:
