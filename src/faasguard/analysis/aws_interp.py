@@ -354,8 +354,9 @@ class Interpreter:
             value = node.value  # type: ignore[attr-defined]
             return literal_name(value) if isinstance(value, str) else None
         if kind is ast.Name:
+            # a name as the function sees it: locals, enclosing function, module, imports
             name = node.id  # type: ignore[attr-defined]
-            found = f.locals.get(name, _UNBOUND)  # `lookup`, written out
+            found = f.locals.get(name, _UNBOUND)
             if found is not _UNBOUND and name not in f.globals_declared:
                 return found
             closure = f.closure
@@ -433,18 +434,6 @@ class Interpreter:
 
     def _lambda(self, node: ast.Lambda, f: Frame) -> Any:
         return None
-
-    def lookup(self, name: str, f: Frame) -> Any:
-        """A name as the function sees it: locals, enclosing function, module, imports."""
-        found = f.locals.get(name, _UNBOUND)
-        if found is not _UNBOUND and name not in f.globals_declared:
-            return found
-        closure = f.closure
-        if closure is not None:
-            found = closure.get(name, _UNBOUND)
-            if found is not _UNBOUND:
-                return found
-        return self.global_name(f.module, name)
 
     def global_name(self, module: Module, name: str) -> Any:
         """A module-level name: assigned value, function, class or import."""
