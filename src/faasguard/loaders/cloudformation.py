@@ -211,7 +211,7 @@ def _declare(t: Template, resources: dict[str, Any]) -> None:
         if not isinstance(kind, str):
             t.warn(f"resource {logical} has no Type; ignored", line)
             continue
-        props = resource.get("Properties", LDict())
+        props = resource["Properties"] if "Properties" in resource else LDict()
         if not isinstance(props, dict):
             t.warn(f"resource {logical}: Properties should be a mapping; ignored",
                    _line(resource, "Properties") or line)

@@ -77,7 +77,7 @@ def load_routes(t: Template, api: Api, spec: dict[str, Any], file: str) -> None:
     if not isinstance(paths, dict):
         return
     schemes = _schemes(t, spec, file)
-    auth = t.api_auth.get(api.id, ApiAuth())
+    auth = t.api_auth.get(api.id) or ApiAuth()
     for path, item in paths.items():
         if not isinstance(item, dict):
             continue

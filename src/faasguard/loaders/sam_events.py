@@ -84,7 +84,7 @@ def _http_event(t: Template, fn: Function, name: str, kind: str,
         api_id = t.target_of(api_value) or str(api_value)
         auth = ApiAuth()
     else:
-        api_id, auth = api.id, t.api_auth.get(api.id, ApiAuth())
+        api_id, auth = api.id, t.api_auth.get(api.id) or ApiAuth()
     path, method = eprops.get("Path"), eprops.get("Method")
     if api_kind == "http" and path is None and method is None:
         path, method = "$default", "ANY"

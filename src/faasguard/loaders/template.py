@@ -117,11 +117,13 @@ class Template:
 
     def raw_resource(self, logical: str) -> LDict:
         """A resource as written (Type, Properties, Metadata, Condition, ...)."""
-        return self.raw.get(logical, LDict())
+        found = self.raw.get(logical)
+        return found if found is not None else LDict()
 
     def raw_props(self, logical: str) -> LDict:
         """A resource's Properties as written (Globals merged, intrinsics unresolved)."""
-        return self.props.get(logical, LDict())
+        found = self.props.get(logical)
+        return found if found is not None else LDict()
 
     def type_of(self, logical: str) -> str | None:
         """The resource type of a logical id of this template (None if not declared)."""
