@@ -39,6 +39,7 @@ from collections.abc import Callable
 from functools import partial
 
 sys.path.insert(0, os.path.dirname(__file__))
+from bytecode import bytecode_env  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 from faasguard.loaders.documents import load_file  # noqa: E402
@@ -66,15 +67,9 @@ def parse_only(root: str) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-#: The environment of the timed scans (see `bytecode_cache`).
-SCAN_ENV: dict[str, str] | None = None
-
-
-def bytecode_cache(folder: str) -> None:
-    """Run the scans with their compiled bytecode kept in `folder`."""
-    global SCAN_ENV
-    SCAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    SCAN_ENV["PYTHONPYCACHEPREFIX"] = folder
+#: The environment of the timed scans (bytecode.py: compiled once, as installed code);
+#: empty: this process's own.
+SCAN_ENV: dict[str, str] = {}
 
 
 def run_scan(root: str, *extra: str) -> tuple[float, float, float]:
@@ -83,7 +78,7 @@ def run_scan(root: str, *extra: str) -> tuple[float, float, float]:
     cmd = [sys.executable, "-m", "faasguard.cli", "scan", root, "--format", "json", *extra]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=SCAN_ENV)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=SCAN_ENV or None)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -135,7 +130,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as pycache, tempfile.TemporaryDirectory() as empty:
         if not args.compile_each_run:
-            bytecode_cache(pycache)
+            SCAN_ENV.update(bytecode_env(pycache))
             with tempfile.TemporaryDirectory() as small:
                 generate(small, 10)
                 run_scan(small)  # untimed: fills the cache with the scan's bytecode
