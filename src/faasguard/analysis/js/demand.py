@@ -11,12 +11,17 @@ before any walk of its tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, js_table
 
 #: An identifier-like word of the source (also in strings and comments: a superset).
 IDENTIFIER = re.compile(rb"[A-Za-z_$][\w$]*")
+#: An assignment of any kind (a superset: an `=` in a string counts).
+ASSIGNMENT = re.compile(rb"(?<![=!<>])=(?!=)|<<=|>>=")
+#: `name.method` / `name?.method`: a method's receiver when it is a bare name.
+RECEIVER = re.compile(rb"([A-Za-z_$][\w$]*)\s*\??\.\s*([A-Za-z_$][\w$]*)")
 
 
 @lru_cache(maxsize=2)
@@ -64,7 +69,21 @@ def inert_words(source: bytes, calls: bool = True) -> list[str] | None:
     if b"=>" in source or _holds_other_words(source, others):
         return None
     words = IDENTIFIER.findall(source)  # one pass: the reporting and the effect words
-    effects = effect_words()
-    if any(word in plain or word in effects for word in words):
+    if not plain.isdisjoint(words) or not effect_words().isdisjoint(words):
         return None
     return [word.decode() for word in words]
+
+
+def call_only_writes(source: bytes, words: list[str], methods: AbstractSet[str]
+                     ) -> list[str] | None:
+    """The names an expression statement may write (`source`: its text, `words`: the
+    words in it), when it can write names only by calling one of `methods` on them
+    (`list.push(x)` adds `x`'s taint to `list`): the receivers of those calls. None when
+    it may write otherwise (an assignment) or the text holds a comment (code a byte
+    search would misread)."""
+    if b"//" in source or b"/*" in source or b"=" in source and ASSIGNMENT.search(source):
+        return None
+    if methods.isdisjoint(words):
+        return []
+    return [match.group(1).decode() for match in RECEIVER.finditer(source)
+            if match.group(2).decode() in methods]

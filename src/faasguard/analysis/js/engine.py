@@ -14,10 +14,11 @@ once (without taint) to know what `require`/`import` bind and what a file export
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import JsCalls
-from faasguard.analysis.js.demand import inert_words
+from faasguard.analysis.js.demand import call_only_writes, inert_words
 from faasguard.analysis.js.parse import (
     JsModule,
     JsModuleCache,
@@ -26,7 +27,7 @@ from faasguard.analysis.js.parse import (
     text_in,
     text_of,
 )
-from faasguard.analysis.js.spots import calls_within
+from faasguard.analysis.js.spots import calls_within, word_nodes
 from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, JsTable
 from faasguard.analysis.js.values import (
     CLASS,
@@ -85,6 +86,10 @@ class JsAnalyzer(JsCalls):
         # what was read of the syntax of a call or member node (by node id, unique among
         # the cache's trees), for its next visit: loop bodies run twice, callees again
         self.syntax: dict[int, Any] = {}
+        # the frame of the function `analyse` was given with `prune_tail`, and the span
+        # of its text: its statements that nothing needs are skipped
+        self.entry: JsFrame | None = None
+        self.entry_span = (0, 0)
 
     # ------------------------------------------------------------------ entry points
 
@@ -95,7 +100,8 @@ class JsAnalyzer(JsCalls):
 
         `prune_tail` (for an analyzer of this one function, whose memo, budget and fields
         nothing reads afterwards): the statements that end the body and can neither
-        report nor change anything kept are skipped (`_inert_tail`)."""
+        report nor change anything kept are skipped (`_inert_tail`), and so are the
+        expression statements anywhere in it that nothing needs (`_unneeded`)."""
         self.module_exports(module)
         frame = JsFrame(module, name)
         params = self.params(fnode)
@@ -109,6 +115,8 @@ class JsAnalyzer(JsCalls):
                       frame, line(fnode))
         self.visited.add((module.file, line(fnode)))
         body = fnode.child_by_field_id(module.fid.body)
+        if prune_tail:
+            self.entry, self.entry_span = frame, (fnode.start_byte, fnode.end_byte)
         if prune_tail and body is not None and body.type == "statement_block":
             self.block(body.named_children, frame, prune_tail=True)
         else:
@@ -175,10 +183,43 @@ class JsAnalyzer(JsCalls):
             if index >= first_inert and prune_tail and \
                     self._inert_tail(tail[index - first_inert:], f):
                 return False
+            if kind == "expression_statement" and f is self.entry and \
+                    self._unneeded(stmt, f):
+                continue
             handler = _STMT.get(kind)
             if handler is not None and handler(self, stmt, f):
                 return True
         return False
+
+    def _unneeded(self, stmt: Node, f: JsFrame) -> bool:
+        """Can an expression statement of the entry function be skipped? It can neither
+        report nor run project code (as for `_inert_tail`, and it calls no project
+        function at all), it assigns nothing, and the only names it may write (the lists
+        it adds to: `calls.method`, table.arg_methods) are not bound yet and are written
+        nowhere else in the function: nothing kept reads what it would compute."""
+        source = f.module.source[stmt.start_byte:stmt.end_byte]
+        words = inert_words(source)
+        if words is None:
+            return False
+        holders = call_only_writes(source, words, self.table.arg_methods)
+        if holders is None:
+            return False
+        calls = self.table.calls
+        for word in words:
+            val = self.lookup(word, f)
+            kind = val.kind
+            if kind is not None and (kind.startswith((CLASS, INSTANCE, LOCAL, FN))
+                                     or kind == "express-app" or qualified(val) in calls):
+                return False
+        return not any(holder in f.env or self._met_outside(f.module, holder, stmt)
+                       for holder in holders)
+
+    def _met_outside(self, module: JsModule, name: str, part: Node) -> bool:
+        """Is `name` written in the entry function outside `part` (a node within it)?"""
+        low, high = self.entry_span
+        return any(low <= node.start_byte < high and not
+                   part.start_byte <= node.start_byte < part.end_byte
+                   for node in word_nodes(module, name))
 
     def _inert_tail(self, tail: list[list[str]], f: JsFrame) -> bool:
         """Can the rest of an entry function's body (the words of each statement) be left
@@ -295,14 +336,49 @@ class JsAnalyzer(JsCalls):
         f.env = joined_env(left, env_body, right, env_else)
         return left and right
 
-    def _loop(self, f: JsFrame, one_pass: Callable[[], None]) -> None:
+    def _loop(self, f: JsFrame, one_pass: Callable[[], None], loop: Node | None = None
+              ) -> None:
         before = dict(f.env)
         one_pass()
         # again only when a binding from before the loop changed (bindings made in the body
-        # start afresh on each iteration)
-        if any(taint_signature(v) != taint_signature(f.env.get(k)) for k, v in before.items()):
+        # start afresh on each iteration), and a second pass can read something new
+        changed = [k for k, v in before.items()
+                   if taint_signature(v) != taint_signature(f.env.get(k))]
+        if changed and (loop is None or f is not self.entry or
+                        not self._same_again(loop, f, changed, before)):
             one_pass()
         f.env = merge_env(before, f.env)
+
+    def _same_again(self, loop: Node, f: JsFrame, changed: list[str],
+                    before: dict[str, Val]) -> bool:
+        """Would a second pass over a loop of the entry function read only what the first
+        read (so it could find nothing new: the same hits, the same bindings)? Yes when
+        the bindings from before the loop that changed are only added to in the loop
+        (`list.push(x);`: a statement that reads the list only to add to it, and is
+        discarded), and each binding the first pass made is first met in the loop where
+        it is declared and is written nowhere else in the function: the second pass makes
+        it again before reading it. No when the loop makes functions or classes or
+        uses `this` (what a call reads would be harder to tell)."""
+        module = f.module
+        start, end = loop.start_byte, loop.end_byte
+        text = module.source[start:end]
+        if b"=>" in text or any(word in text for word in (b"function", b"class", b"this")):
+            return False
+        methods = self.table.arg_methods
+        fid = module.fid
+        for name in changed:
+            for node in word_nodes(module, name):
+                if start <= node.start_byte < end and not _added_to(node, module, methods):
+                    return False
+        for name in f.env:
+            if name in before:
+                continue
+            first = next((n for n in word_nodes(module, name)
+                          if start <= n.start_byte < end), None)
+            if first is None or not _declared(first, fid) or \
+                    self._met_outside(module, name, loop):
+                return False
+        return True
 
     def _s_for_in(self, node: Node, f: JsFrame) -> bool:
         right = node.child_by_field_id(f.module.fid.right)
@@ -319,7 +395,7 @@ class JsAnalyzer(JsCalls):
             if body is not None:
                 self._branch(body, f)
 
-        self._loop(f, one_pass)
+        self._loop(f, one_pass, node)
         return False
 
     def _s_for(self, node: Node, f: JsFrame) -> bool:
@@ -336,7 +412,7 @@ class JsAnalyzer(JsCalls):
             def one_pass() -> None:
                 self._branch(body, f)
 
-            self._loop(f, one_pass)
+            self._loop(f, one_pass, node)
         return False
 
     def _s_while(self, node: Node, f: JsFrame) -> bool:
@@ -349,7 +425,8 @@ class JsAnalyzer(JsCalls):
             if body is not None:
                 self._branch(body, f)
 
-        self._loop(f, one_pass)
+        # (a `do` loop's condition is read before its body here, after it in the text)
+        self._loop(f, one_pass, node if node.type == "while_statement" else None)
         return False
 
     def _s_try(self, node: Node, f: JsFrame) -> bool:
@@ -895,6 +972,36 @@ def _is_package_require(node: Node, module: JsModule) -> bool:
             key.type in ("property_identifier", "string") and
             (alias := child.child_by_field_id(fid.value)) is not None and
             alias.type == "identifier") for child in target.named_children)
+
+
+def _added_to(node: Node, module: JsModule, methods: AbstractSet[str]) -> bool:
+    """Is this name the list of a statement that only adds to it (`name.push(x);`)?"""
+    fid = module.fid
+    member = node.parent
+    if node.type != "identifier" or member is None or member.type != "member_expression" \
+            or member.child_by_field_id(fid.object) != node or \
+            text_in(module.source, member.child_by_field_id(fid.property)) not in methods:
+        return False
+    call = member.parent
+    return call is not None and call.type == "call_expression" and \
+        call.child_by_field_id(fid.function) == member and call.parent is not None and \
+        call.parent.type == "expression_statement"
+
+
+def _declared(node: Node, fid: Any) -> bool:
+    """Is this name where a declaration binds it (`const name = ...`,
+    `const { name } = ...`, `for (const name of ...)`)?"""
+    holder = node.parent
+    if node.type == "shorthand_property_identifier_pattern" and holder is not None and \
+            holder.type == "object_pattern":
+        node, holder = holder, holder.parent
+    elif node.type != "identifier":
+        return False
+    if holder is None:
+        return False
+    if holder.type == "variable_declarator":
+        return holder.child_by_field_id(fid.name) == node
+    return holder.type == "for_in_statement" and holder.child_by_field_id(fid.left) == node
 
 
 def _inert_words(stmts: list[Node], module: JsModule) -> list[list[str]]:
