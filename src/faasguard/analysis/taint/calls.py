@@ -81,12 +81,17 @@ class CallAnalysis:
         args: list[Val] = []
         starred = False
         for arg in node.args:  # `*xs` evaluates to the value of xs
-            if type(arg) is ast.Starred:
+            kind = type(arg)
+            if kind is ast.Constant:  # what `ev` gives a constant, without the call
+                args.append(CLEAN)
+                continue
+            if kind is ast.Starred:
                 starred = True
             args.append(ev(arg, f))
         kwargs: dict[str, Val] = {}
         for keyword in node.keywords:
-            kwargs[keyword.arg or "**"] = ev(keyword.value, f)
+            value = keyword.value
+            kwargs[keyword.arg or "**"] = CLEAN if type(value) is ast.Constant else ev(value, f)
         if starred:
             kwargs["*"] = union(args)
         func = node.func

@@ -380,12 +380,25 @@ def _syntax_message(exc: SyntaxError) -> str:
     return f"does not parse as Python 3: {msg}{hint}"
 
 
+#: Search paths by (module file, base folder): they depend on the two paths only.
+_SEARCH_PATHS: dict[tuple[str, str | None], tuple[str, ...]] = {}
+
+
 def search_path(module: Module, base: str | None = None) -> tuple[str, ...]:
     """Folders where a module's absolute imports may live: its base, its folder, ancestors."""
+    key = (module.file, base)
+    found = _SEARCH_PATHS.get(key)
+    if found is None:
+        if len(_SEARCH_PATHS) >= 65536:
+            _SEARCH_PATHS.clear()
+        found = _SEARCH_PATHS[key] = _folders(module.directory, base)
+    return found
+
+
+def _folders(current: str, base: str | None) -> tuple[str, ...]:
     dirs: list[str] = []
     if base is not None:
         dirs.append(base.strip("/").removeprefix("./") if base not in (".", "./") else "")
-    current = module.directory
     while True:
         if current not in dirs:
             dirs.append(current)
