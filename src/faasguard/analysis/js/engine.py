@@ -216,10 +216,8 @@ class JsAnalyzer(JsCalls):
 
     def _met_outside(self, module: JsModule, name: str, part: Node) -> bool:
         """Is `name` written in the entry function outside `part` (a node within it)?"""
-        low, high = self.entry_span
-        return any(low <= node.start_byte < high and not
-                   part.start_byte <= node.start_byte < part.end_byte
-                   for node in word_nodes(module, name))
+        return any(not part.start_byte <= node.start_byte < part.end_byte
+                   for node in word_nodes(module, name, span=self.entry_span))
 
     def _inert_tail(self, tail: list[list[str]], f: JsFrame) -> bool:
         """Can the rest of an entry function's body (the words of each statement) be left
@@ -367,17 +365,16 @@ class JsAnalyzer(JsCalls):
         methods = self.table.arg_methods
         fid = module.fid
         for name in changed:
-            for node in word_nodes(module, name):
-                if start <= node.start_byte < end and not _added_to(node, module, methods):
-                    return False
+            if not all(_added_to(node, module, methods)
+                       for node in word_nodes(module, name, span=(start, end))):
+                return False
         for name in f.env:
             if name in before:
                 continue
-            first = next((n for n in word_nodes(module, name)
-                          if start <= n.start_byte < end), None)
-            if first is None or not _declared(first, fid) or \
-                    self._met_outside(module, name, loop):
-                return False
+            met = list(word_nodes(module, name, span=self.entry_span))
+            inside = [node for node in met if start <= node.start_byte < end]
+            if not inside or len(inside) < len(met) or not _declared(inside[0], fid):
+                return False  # (met outside the loop, or first where it is not declared)
         return True
 
     def _s_for_in(self, node: Node, f: JsFrame) -> bool:

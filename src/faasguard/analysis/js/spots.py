@@ -82,12 +82,15 @@ def _word_pattern(name: str, not_before: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(name.encode()) + rb"(?!" + _WORD + rb")" + after)
 
 
-def word_nodes(module: JsModule, name: str, not_before: bytes = b"") -> Iterator[Node]:
+def word_nodes(module: JsModule, name: str, not_before: bytes = b"",
+               span: tuple[int, int] | None = None) -> Iterator[Node]:
     """The smallest nodes whose text is exactly `name` where it stands as a whole word
     in the source (identifiers, and the like in strings or comments), in source order;
-    `not_before`: bytes that must not come next (after any white space)."""
+    `not_before`: bytes that must not come next (after any white space); `span`: only
+    those within these byte offsets (a node's: no word straddles its end)."""
     root, source = module.root, module.source
-    for match in _word_pattern(name, not_before).finditer(source):
+    pattern = _word_pattern(name, not_before)
+    for match in pattern.finditer(source, *span) if span else pattern.finditer(source):
         start, end = match.span()
         if start and source[start - 1] in _WORD_BYTES:
             continue
