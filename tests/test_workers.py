@@ -164,3 +164,22 @@ def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
 
     monkeypatch.setattr(handlers._Run, "_shard", dying)
     assert _report([str(tmp_path)], 2) == serial
+
+
+def test_a_per_scan_diagnostic_of_a_step_is_reported_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A step's per-scan set-up made on its first handler (the taint run and its table,
+    with the diagnostic of a bad `taint:` config) is made once, not once per worker."""
+    from faasguard.analysis.facts import Options
+
+    _project(tmp_path, [f"fn{n}" for n in range(6)])
+
+    def diagnostics(jobs: int) -> list[str]:
+        result = scan_paths([str(tmp_path)], Options(extra={"taint": {"sinks": 5}}),
+                            jobs=jobs)
+        return [f"{d.file}:{d.code}:{d.message}" for d in result.diagnostics]
+
+    serial = diagnostics(1)
+    assert sum("taint configuration ignored" in d for d in serial) == 1
+    monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
+    assert diagnostics(3) == serial

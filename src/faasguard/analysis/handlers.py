@@ -26,7 +26,6 @@ from typing import Any
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.nodejs import is_node, resolve_node
-from faasguard.workers import exported_states, fork_map, merge_states, split, worker_count
 from faasguard.analysis.taint.modules import (
     EarlyWork,
     Module,
@@ -37,6 +36,7 @@ from faasguard.analysis.taint.modules import (
     paused_gc,
 )
 from faasguard.model import App, Diagnostic, Function, logical_id
+from faasguard.workers import exported_states, fork_map, merge_states, split, worker_count
 
 #: The per-handler analyses, by key: "module:function" names of `(app, facts, function)
 #: -> None` steps, run on each Python function in App order just after its handler is
@@ -198,8 +198,14 @@ class _Run:
         App order; a shard whose worker failed is done here."""
         facts = self.facts
         before = [list(getattr(facts, name)) for name in TRACKED]
+        # The App's first Python function (always in the first shard) is done before the
+        # fork: what the steps set up on their first handler (the taint run, its table
+        # and a bad `taint:` config's diagnostic) is made once and inherited by the workers.
+        first = next((f for f in shards[0] if f.id in self.located), None)
+        records: list[tuple[_Resolved, bool]] = [] if first is None \
+            else [(self.resolve(first), False)]
+        shards = [[f for f in shards[0] if f is not first], *shards[1:]]
         results = fork_map(self._shard, [(n > 0, shard) for n, shard in enumerate(shards)])
-        records: list[tuple[_Resolved, bool]] = []
         for n, (shard, result) in enumerate(zip(shards, results, strict=True)):
             if result is None:  # the worker failed: this process does its shard
                 records.extend((self.resolve(f), False) for f in shard)
