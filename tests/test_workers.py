@@ -183,3 +183,18 @@ def test_a_per_scan_diagnostic_of_a_step_is_reported_once(
     assert sum("taint configuration ignored" in d for d in serial) == 1
     monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
     assert diagnostics(3) == serial
+
+
+def _raises_here(values: list[int]) -> list[int]:
+    if values == [0]:
+        raise ValueError("this process's shard")
+    return values * 100_000  # more than a pipe holds: the worker waits for a reader
+
+
+def test_an_error_in_this_process_s_shard_leaves_no_worker_or_pipe_behind() -> None:
+    fds = sorted(os.listdir("/proc/self/fd"))
+    with pytest.raises(ValueError, match="this process's shard"):
+        workers.fork_map(_raises_here, [[0], [1], [2]])
+    assert sorted(os.listdir("/proc/self/fd")) == fds
+    with pytest.raises(ChildProcessError):  # no child left, running or a zombie
+        os.waitpid(-1, os.WNOHANG)

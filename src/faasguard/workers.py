@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -103,20 +104,27 @@ def split(groups: Sequence[Sequence[S]], parts: int) -> list[list[S]]:
 def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
     """`work(shard)` for every shard: the first here, each other one in a forked child
     whose result comes back pickled. A child that fails (an exception, a result that
-    does not pickle, a crash) gives None: the caller does that shard itself."""
-    children: list[tuple[int, int]] = []
-    for shard in shards[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(read_end)
-            _child(work, shard, write_end)
-        os.close(write_end)
-        children.append((pid, read_end))
-    results: list[R | None] = [work(shards[0])] if shards else []
-    for pid, read_end in children:
-        results.append(_collect(pid, read_end))
-    return results
+    does not pickle, a crash) gives None: the caller does that shard itself. If this
+    process's shard raises (or Ctrl-C), the children are stopped before it propagates."""
+    children: list[tuple[int, int] | None] = []
+    try:
+        for shard in shards[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                os.close(read_end)
+                _child(work, shard, write_end)
+            os.close(write_end)
+            children.append((pid, read_end))
+        results: list[R | None] = [work(shards[0])] if shards else []
+        for n, child in enumerate(children):
+            children[n] = None  # _collect owns it now
+            results.append(None if child is None else _collect(*child))
+        return results
+    finally:
+        for child in children:  # left by an exception: no worker, pipe or zombie stays
+            if child is not None:
+                _stop(*child)
 
 
 def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
@@ -137,12 +145,29 @@ def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
 def _collect(pid: int, read_end: int) -> Any:
     import pickle
 
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
+    chunks = []
+    try:
+        while chunk := os.read(read_end, 1 << 20):
+            chunks.append(chunk)
+    except BaseException:
+        _stop(pid, read_end)
+        raise
+    os.close(read_end)
     _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
     if not data or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return None
     try:
         return pickle.loads(data)  # noqa: S301 (our own child's output, over a pipe)
     except Exception:  # noqa: BLE001
         return None
+
+
+def _stop(pid: int, read_end: int) -> None:
+    """End a child whose result is no longer wanted, and reap it."""
+    import signal
+
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.close(read_end)
+    os.waitpid(pid, 0)
