@@ -198,3 +198,25 @@ def test_an_error_in_this_process_s_shard_leaves_no_worker_or_pipe_behind() -> N
     assert sorted(os.listdir("/proc/self/fd")) == fds
     with pytest.raises(ChildProcessError):  # no child left, running or a zombie
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_worker_that_cannot_be_forked_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fork() failing (EAGAIN: the process limit) is a failed worker, not the scan's end."""
+    import errno
+
+    real_fork, forks = os.fork, []
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) == 2:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    fds = sorted(os.listdir("/proc/self/fd"))
+    assert workers.fork_map(_double_values, [[1], [2], [3], [4]]) == [[2], [4], None, [8]]
+    assert sorted(os.listdir("/proc/self/fd")) == fds
+
+
+def _double_values(values: list[int]) -> list[int]:
+    return [2 * v for v in values]

@@ -104,18 +104,13 @@ def split(groups: Sequence[Sequence[S]], parts: int) -> list[list[S]]:
 def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
     """`work(shard)` for every shard: the first here, each other one in a forked child
     whose result comes back pickled. A child that fails (an exception, a result that
-    does not pickle, a crash) gives None: the caller does that shard itself. If this
-    process's shard raises (or Ctrl-C), the children are stopped before it propagates."""
+    does not pickle, a crash, a fork the system refuses) gives None: the caller does that
+    shard itself. If this process's shard raises (or Ctrl-C), the children are stopped
+    before it propagates."""
     children: list[tuple[int, int] | None] = []
     try:
         for shard in shards[1:]:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(read_end)
-                _child(work, shard, write_end)
-            os.close(write_end)
-            children.append((pid, read_end))
+            children.append(_fork(work, shard))
         results: list[R | None] = [work(shards[0])] if shards else []
         for n, child in enumerate(children):
             children[n] = None  # _collect owns it now
@@ -125,6 +120,26 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
         for child in children:  # left by an exception: no worker, pipe or zombie stays
             if child is not None:
                 _stop(*child)
+
+
+def _fork(work: Callable[[S], R], shard: S) -> tuple[int, int] | None:
+    """A forked child doing `work(shard)`: its pid and the read end of its pipe; None
+    when the system refuses (no process or descriptor left: the caller does the shard)."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        _child(work, shard, write_end)
+    os.close(write_end)
+    return pid, read_end
 
 
 def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
