@@ -220,3 +220,14 @@ def test_a_worker_that_cannot_be_forked_gives_none(monkeypatch: pytest.MonkeyPat
 
 def _double_values(values: list[int]) -> list[int]:
     return [2 * v for v in values]
+
+
+def _open_fds(_: list[int]) -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_worker_holds_no_other_worker_s_pipe() -> None:
+    """A worker forked after others does not keep their pipes' read ends open (a worker
+    blocked writing to one would not see its reader go)."""
+    counts = workers.fork_map(_open_fds, [[0], [1], [2], [3]])
+    assert counts[1] == counts[2] == counts[3]

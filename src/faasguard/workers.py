@@ -110,7 +110,7 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
     children: list[tuple[int, int] | None] = []
     try:
         for shard in shards[1:]:
-            children.append(_fork(work, shard))
+            children.append(_fork(work, shard, [c[1] for c in children if c is not None]))
         results: list[R | None] = [work(shards[0])] if shards else []
         for n, child in enumerate(children):
             children[n] = None  # _collect owns it now
@@ -122,9 +122,10 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
                 _stop(*child)
 
 
-def _fork(work: Callable[[S], R], shard: S) -> tuple[int, int] | None:
+def _fork(work: Callable[[S], R], shard: S, others: list[int]) -> tuple[int, int] | None:
     """A forked child doing `work(shard)`: its pid and the read end of its pipe; None
-    when the system refuses (no process or descriptor left: the caller does the shard)."""
+    when the system refuses (no process or descriptor left: the caller does the shard).
+    `others`: the read ends of the children forked before, closed in this one."""
     try:
         read_end, write_end = os.pipe()
     except OSError:
@@ -136,17 +137,18 @@ def _fork(work: Callable[[S], R], shard: S) -> tuple[int, int] | None:
         os.close(write_end)
         return None
     if pid == 0:  # the child: never returns
-        os.close(read_end)
-        _child(work, shard, write_end)
+        _child(work, shard, write_end, (read_end, *others))
     os.close(write_end)
     return pid, read_end
 
 
-def _child(work: Callable[[S], R], shard: S, write_end: int) -> None:
+def _child(work: Callable[[S], R], shard: S, write_end: int, unused: tuple[int, ...]) -> None:
     import pickle  # here: a scan that forks nothing does not import it
 
     code = 1
     try:
+        for fd in unused:  # the parent's read ends: this child's only goes to the parent
+            os.close(fd)
         data = pickle.dumps(work(shard), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as out:
             out.write(data)
