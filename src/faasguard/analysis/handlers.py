@@ -146,7 +146,6 @@ class _ShardResult:
 
     records: list[_Resolved]
     added: dict[str, dict[str, Any]]
-    jwt_decodes: list[Any]
     states: dict[str, Any]
     aliases: dict[str, dict[str, str]]
 
@@ -225,21 +224,19 @@ class _Run:
         in_child, functions = job
         facts = self.facts
         before = [set(getattr(facts, name)) for name in TRACKED]
-        decodes = len(facts.jwt_decodes)
         records = [self.resolve(f) for f in functions]
         if not in_child:
-            return _ShardResult(records, {}, [], {}, {})
+            return _ShardResult(records, {}, {}, {})
         self.cache.release_all()  # the trees' summaries (before_drop) for the later steps
         added = {name: {k: v for k, v in getattr(facts, name).items() if k not in known}
                  for name, known in zip(TRACKED, before, strict=True)}
-        return _ShardResult(records, added, facts.jwt_decodes[decodes:],
-                            exported_states(facts), self.cache.dropped_aliases())
+        return _ShardResult(records, added, exported_states(facts),
+                            self.cache.dropped_aliases())
 
     def _merge(self, result: _ShardResult) -> None:
         facts = self.facts
         for name, items in result.added.items():
             getattr(facts, name).update(items)
-        facts.jwt_decodes.extend(result.jwt_decodes)
         merge_states(self.app, facts, result.states)
         self.cache.add_dropped_aliases(result.aliases)
 
