@@ -108,10 +108,13 @@ class CallAnalysis:
         if kind is ast.Attribute:
             assert isinstance(func, ast.Attribute)
             holder = func.value
-            local = type(holder) is ast.Name and holder.id in f.env
-            if not local:
-                dotted = dotted_name(holder)
-                head = dotted.partition(".")[0]
+            named = type(holder) is ast.Name
+            if not (named and holder.id in f.env):  # type: ignore[attr-defined]
+                if named:  # `logger.info(...)`: the dotted name is the name
+                    dotted = head = holder.id  # type: ignore[attr-defined]
+                else:
+                    dotted = dotted_name(holder)
+                    head = dotted.partition(".")[0]
                 if head and head not in f.env and (f.is_alias(head)
                                                    or head in f.module.classes):
                     qualified = f.qualify(dotted)
