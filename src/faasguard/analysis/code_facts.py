@@ -32,8 +32,8 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
-from faasguard.workers import register_dict_state
 from faasguard.model import App, Diagnostic, Function
+from faasguard.workers import register_dict_state
 
 if TYPE_CHECKING:
     from faasguard.analysis.taint.modules import FunctionNode
@@ -566,8 +566,7 @@ def _event_names(tree: ast.Module, handlers: frozenset[str]) -> frozenset[str]:
 #: handler file), and the entries of the functions seen so far by `analyse_handler`.
 _TAKEN_WITH = "code_facts.taken_with"
 _SEEN = "code_facts.http_seen"
-register_dict_state(_TAKEN_WITH)
-register_dict_state(_SEEN)
+register_dict_state(_TAKEN_WITH)  # read by analyse_python (_SEEN: by analyse_handler only)
 
 
 def _take(facts: Facts, path: str, tree: ast.Module, entry: HttpEntry | None,
