@@ -163,7 +163,17 @@ def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
         return shard(self, job)
 
     monkeypatch.setattr(handlers._Run, "_shard", dying)
+    failed: list[list[bool]] = []
+    fork_map = handlers.fork_map
+
+    def watching(work, jobs_):  # type: ignore[no-untyped-def]
+        results = fork_map(work, jobs_)
+        failed.append([result is None for result in results])
+        return results
+
+    monkeypatch.setattr(handlers, "fork_map", watching)
     assert _report([str(tmp_path)], 2) == serial
+    assert failed == [[False, True]]  # the worker did fail, and its shard was redone
 
 
 def test_a_per_scan_diagnostic_of_a_step_is_reported_once(
@@ -231,3 +241,36 @@ def test_a_worker_holds_no_other_worker_s_pipe() -> None:
     blocked writing to one would not see its reader go)."""
     counts = workers.fork_map(_open_fds, [[0], [1], [2], [3]])
     assert counts[1] == counts[2] == counts[3]
+
+
+def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
+    """Loading in forked workers (scan.load_app): the same report, diagnostics of broken
+    templates included, in file order, with one worker failing."""
+    from faasguard import scan as scan_module
+
+    for n in range(6):
+        (tmp_path / f"svc{n}").mkdir()
+        _project(tmp_path / f"svc{n}", [f"fn{n}"])
+    (tmp_path / "svc2" / "serverless.yml").write_text("service: [unclosed\n")
+    serial = _report([str(tmp_path)], 1)
+    monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
+    parent = os.getpid()
+    load_shard = scan_module._load_shard
+    used: list[list[bool]] = []
+    fork_map = scan_module.fork_map
+
+    def dying(total, parts, progress, job):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent and job[1][0].file.startswith("svc4"):
+            os._exit(1)
+        return load_shard(total, parts, progress, job)
+
+    def watching(work, jobs_):  # type: ignore[no-untyped-def]
+        results = fork_map(work, jobs_)
+        used.append([result is None for result in results])
+        return results
+
+    monkeypatch.setattr(scan_module, "_load_shard", dying)
+    monkeypatch.setattr(scan_module, "fork_map", watching)
+    assert _report([str(tmp_path)], 3) == serial
+    assert used == [[False, False, True]]
