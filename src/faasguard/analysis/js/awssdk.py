@@ -44,7 +44,7 @@ WRAPPERS = ("await_expression", "parenthesized_expression", "as_expression",
 
 @cache
 def _data() -> dict[str, Any]:
-    from faasguard.analysis.js.table import builtin_data
+    from faasguard.analysis.nodejs import builtin_data
 
     return dict(builtin_data()["aws_sdk"])
 

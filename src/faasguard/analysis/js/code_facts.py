@@ -40,7 +40,6 @@ from faasguard.analysis.code_facts import (
     unique_facts,
 )
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.js.handlers import is_node
 from faasguard.analysis.js.parse import (
     EXTENSIONS,
     JsParseError,
@@ -51,6 +50,7 @@ from faasguard.analysis.js.parse import (
     parse_bytes,
     string_value,
 )
+from faasguard.analysis.nodejs import is_node
 from faasguard.analysis.secrets import find_secret, known_format, name_words
 from faasguard.model import App, Diagnostic
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.parse import EXTENSIONS, JsModuleCache, JsParseError, js_module_cache
+from faasguard.analysis.js.parse import JsModuleCache, JsParseError, js_module_cache
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.values import FuncRef, JsFrame
-from faasguard.analysis.nodejs import is_node as is_node  # its home; kept importable here
+from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.analysis.taint.state import Val
 from faasguard.model import App, Diagnostic, Function, logical_id
 

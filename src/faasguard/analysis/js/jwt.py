@@ -19,7 +19,6 @@ from faasguard.analysis.js.parse import JsModule, JsModuleCache, file_summaries,
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.jwt_python import TokenDecode
-from faasguard.analysis.jwt_python import keep_python_decodes as keep_python_decodes  # old name
 from faasguard.model import Location
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from faasguard.analysis.module_cache import ParsedFiles
-from faasguard.analysis.nodejs import EXTENSIONS as EXTENSIONS  # handler look-up order
+from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:

@@ -17,10 +17,9 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.demand import may_report as source_may_report
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.handlers import exported_function, is_express_handler, is_node
+from faasguard.analysis.js.handlers import exported_function, is_express_handler
 from faasguard.analysis.js.jwt import js_decodes
 from faasguard.analysis.js.parse import (
-    EXTENSIONS,
     JsModuleCache,
     file_summaries,
     js_module_cache,
@@ -29,6 +28,7 @@ from faasguard.analysis.js.parse import (
 from faasguard.analysis.js.spots import local_specifiers
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.jwt_python import python_decodes
+from faasguard.analysis.nodejs import EXTENSIONS, is_node
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.modules import paused_gc
 from faasguard.analysis.taint.project import _Describer, _flow, _unique

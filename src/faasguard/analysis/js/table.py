@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from faasguard.analysis.nodejs import builtin_data as builtin_data  # data/taint_js.json
+from faasguard.analysis.nodejs import builtin_data
 from faasguard.analysis.taint.table import CATEGORIES, Sink
 
 #: Request properties of DynamoDB calls that are expressions (PartiQL for `Statement`).
