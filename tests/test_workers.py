@@ -274,3 +274,23 @@ def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(scan_module, "fork_map", watching)
     assert _report([str(tmp_path)], 3) == serial
     assert used == [[False, False, True]]
+
+
+def test_a_step_crashing_on_one_handler_reports_as_in_a_serial_scan(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A per-handler step that crashes stops for the functions after it in App order:
+    the workers' shards after it add no facts a serial scan would not have."""
+    import faasguard.analysis.taint as taint
+
+    _project(tmp_path, [f"fn{n}" for n in range(6)])
+    real = taint.analyse_handler
+
+    def crashing(app, facts, function):  # type: ignore[no-untyped-def]
+        if function.id.endswith("fn2"):
+            raise RuntimeError("taint step crashed")
+        return real(app, facts, function)
+
+    monkeypatch.setattr(taint, "analyse_handler", crashing)
+    serial = _report([str(tmp_path)], 1)
+    assert "taint step crashed" in serial
+    _sharded_equals_serial(monkeypatch, tmp_path, jobs=3)

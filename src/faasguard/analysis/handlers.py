@@ -137,6 +137,8 @@ class _Resolved:
 
 #: The per-handler steps' results in `Facts`, keyed by function id or file.
 TRACKED = ("flows", "aws_calls", "code")
+#: The TRACKED dict each per-handler step fills.
+FILLS = {"code_facts": "code", "taint": "flows", "awscalls": "aws_calls"}
 
 
 @dataclass
@@ -216,9 +218,24 @@ class _Run:
         records.sort(key=lambda item: index[item[0].function_id])
         for record, from_child in records:
             self.apply(record, from_child)
+        self._forget_after_crashes([record for record, _ in records])
         for name, keys in zip(TRACKED, before, strict=True):
             _reorder(facts, name, keys, (record.added[TRACKED.index(name)]
                                          for record, _ in records))
+
+    def _forget_after_crashes(self, records: list[_Resolved]) -> None:
+        """A step that crashes on a function is not run on the later ones in a serial
+        scan: what it added for them in other shards (App order) is dropped."""
+        for n, runner in enumerate(self.runners):
+            crash = next((i for i, record in enumerate(records) if len(record.steps) > n
+                          and record.steps[n][1] is not None), None)
+            if crash is None:
+                continue
+            name = FILLS[runner.key]
+            found: dict[str, Any] = getattr(self.facts, name)
+            for record in records[crash + 1:]:
+                for key in record.added[TRACKED.index(name)]:
+                    found.pop(key, None)
 
     def _shard(self, job: tuple[bool, list[Function]]) -> _ShardResult:
         in_child, functions = job
@@ -275,6 +292,7 @@ class _StepRunner:
     its whole-app step (`EarlyWork`), so they are reported where they always were."""
 
     def __init__(self, key: str, facts: Facts):
+        self.key = key
         self.step: Callable[[App, Facts, Function], None] = _named(HANDLER_STEPS[key])
         self.work: EarlyWork = early_work(facts, key)
         self.failed = self.work.error is not None
