@@ -240,13 +240,12 @@ class _Run:
     def _shard(self, job: tuple[bool, list[Function]]) -> _ShardResult:
         in_child, functions = job
         facts = self.facts
-        before = [set(getattr(facts, name)) for name in TRACKED]
         records = [self.resolve(f) for f in functions]
         if not in_child:
             return _ShardResult(records, {}, {}, {})
         self.cache.release_all()  # the trees' summaries (before_drop) for the later steps
-        added = {name: {k: v for k, v in getattr(facts, name).items() if k not in known}
-                 for name, known in zip(TRACKED, before, strict=True)}
+        added = {name: {key: getattr(facts, name)[key] for record in records
+                        for key in record.added[n]} for n, name in enumerate(TRACKED)}
         return _ShardResult(records, added, exported_states(facts),
                             self.cache.dropped_aliases())
 
