@@ -15,9 +15,9 @@ from functools import cache
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.nodejs import builtin_data
-from faasguard.workers import register_dict_state
 from faasguard.analysis.taint.modules import Module, dotted_name, module_cache
 from faasguard.model import App, Location
+from faasguard.workers import register_dict_state
 
 #: The Python packages whose decode functions are checked (import names).
 JWT_PACKAGES = {"jwt", "jose"}
