@@ -294,3 +294,30 @@ def test_a_step_crashing_on_one_handler_reports_as_in_a_serial_scan(
     serial = _report([str(tmp_path)], 1)
     assert "taint step crashed" in serial
     _sharded_equals_serial(monkeypatch, tmp_path, jobs=3)
+
+
+ESCAPE = """
+import builtins, os, sys
+from faasguard import workers
+
+parent, real_import = os.getpid(), builtins.__import__
+
+def interrupted(name, *args, **kwargs):
+    if name == "pickle" and os.getpid() != parent:
+        raise KeyboardInterrupt  # Ctrl-C as a worker starts
+    return real_import(name, *args, **kwargs)
+
+builtins.__import__ = interrupted
+try:
+    print(workers.fork_map(len, [[1], [1, 2]]), flush=True)
+except KeyboardInterrupt:
+    print("escaped into the parent's code", flush=True)
+"""
+
+
+def test_a_worker_interrupted_as_it_starts_never_runs_the_parent_s_code() -> None:
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", ESCAPE], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out == "[1, None]\n"

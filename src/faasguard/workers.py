@@ -143,10 +143,10 @@ def _fork(work: Callable[[S], R], shard: S, others: list[int]) -> tuple[int, int
 
 
 def _child(work: Callable[[S], R], shard: S, write_end: int, unused: tuple[int, ...]) -> None:
-    import pickle  # here: a scan that forks nothing does not import it
-
     code = 1
-    try:
+    try:  # from the first step: a child must never return into the parent's code
+        import pickle  # here: a scan that forks nothing does not import it
+
         for fd in unused:  # the parent's read ends: this child's only goes to the parent
             os.close(fd)
         data = pickle.dumps(work(shard), protocol=pickle.HIGHEST_PROTOCOL)
