@@ -80,21 +80,6 @@ def _prefix(parts: list[Any]) -> str:
     return start
 
 
-#: Search paths by (module file, base folder): the same for every handler of a scan.
-_SEARCH_PATHS: dict[tuple[str, str], tuple[str, ...]] = {}
-
-
-def _search_path(module: Module, base: str) -> tuple[str, ...]:
-    """`search_path(module, base)`, remembered (it depends on the two paths only)."""
-    key = (module.file, base)
-    found = _SEARCH_PATHS.get(key)
-    if found is None:
-        if len(_SEARCH_PATHS) >= 65536:
-            _SEARCH_PATHS.clear()
-        found = _SEARCH_PATHS[key] = search_path(module, base)
-    return found
-
-
 #: Per module cache: the (search path, dotted name) of imports found to name no module of
 #: the scanned code (`json`, `subprocess`): asked again, they are not looked up again.
 _OUTSIDE: WeakKeyDictionary[ModuleCache, set[tuple[tuple[str, ...], str]]] = \
@@ -217,7 +202,7 @@ class Interpreter:
             roots = [dotted.split(".", 1)[0] for dotted in current.aliases.values()]
             if not CALL_ROOTS.isdisjoint(roots):
                 return True  # before any look-up of a local module (they cost more)
-            search = _search_path(current, self.base)
+            search = search_path(current, self.base)
             for dotted, root in zip(current.aliases.values(), roots, strict=True):
                 if root in SDK_ROOTS:
                     continue
@@ -235,7 +220,7 @@ class Interpreter:
         env = self._globals.get(module.file)
         if env is None:
             env = self._globals[module.file] = {}
-            frame = Frame(module, _search_path(module, self.base), env)
+            frame = Frame(module, search_path(module, self.base), env)
             outer, self.file = self.file, module.file
             try:
                 self.block(module.tree.body, frame)
@@ -456,7 +441,7 @@ class Interpreter:
         """What an import binds: an SDK object, a local module or a name in one."""
         if dotted.split(".", 1)[0] in SDK_ROOTS:
             return external(dotted)
-        search = _search_path(module, self.base)
+        search = search_path(module, self.base)
         if (search, dotted) in self._outside:
             return None  # looked up before: no module of the scanned code
         found = self.cache.find(dotted, search)
@@ -571,7 +556,7 @@ class Interpreter:
         if key in self._active or self._depth >= MAX_DEPTH or self._budget <= 0:
             return None
         self._budget -= 1
-        frame = Frame(func.module, _search_path(func.module, self.base), closure=func.closure)
+        frame = Frame(func.module, search_path(func.module, self.base), closure=func.closure)
         local = frame.locals
         spec = func.node.args
         params = [a.arg for a in spec.args] if not spec.posonlyargs else \
