@@ -201,13 +201,24 @@ def _raises_here(values: list[int]) -> list[int]:
     return values * 100_000  # more than a pipe holds: the worker waits for a reader
 
 
-def test_an_error_in_this_process_s_shard_leaves_no_worker_or_pipe_behind() -> None:
+def test_an_error_in_this_process_s_shard_leaves_no_worker_or_pipe_behind(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fork, pids = os.fork, []
+
+    def fork() -> int:
+        pid = real_fork()
+        pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
     fds = sorted(os.listdir("/proc/self/fd"))
     with pytest.raises(ValueError, match="this process's shard"):
         workers.fork_map(_raises_here, [[0], [1], [2]])
     assert sorted(os.listdir("/proc/self/fd")) == fds
-    with pytest.raises(ChildProcessError):  # no child left, running or a zombie
-        os.waitpid(-1, os.WNOHANG)
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ChildProcessError):  # reaped: neither running nor a zombie
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_worker_that_cannot_be_forked_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
