@@ -145,7 +145,7 @@ def one_round(folder: Path, names: list[str], seed: int
     flows = sum(len(v) for v in facts.flows.values())
     errors = len([d for d in fresh.diagnostics if d.level == "error"])
     del facts, fresh
-    gc.unfreeze()  # what the analysis froze (see modules.paused_gc) can go now
+    gc.unfreeze()  # what the analysis froze (see collector.paused_then_frozen) can go now
     gc.collect()
     return parse_cpu, resolve_cpu, taint_cpu, parse_wall, wall, flows, errors
 

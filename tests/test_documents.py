@@ -96,14 +96,14 @@ def test_node_limit_holds_with_and_without_anchors():
 def test_collector_paused_while_reading_and_restored_after():
     import gc
 
-    from faasguard.loaders.documents import gc_paused
+    from faasguard.collector import paused
 
     seen = []
 
     assert gc.isenabled()
-    with gc_paused():
+    with paused():
         seen.append(gc.isenabled())
-        with gc_paused():  # nested: still paused, and the outer block resumes it
+        with paused():  # nested: still paused, and the outer block resumes it
             seen.append(gc.isenabled())
         seen.append(gc.isenabled())
     assert seen == [False, False, False]

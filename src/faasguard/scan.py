@@ -20,6 +20,7 @@ from functools import partial
 from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
+from faasguard.collector import paused_then_frozen
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path
@@ -288,11 +289,10 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     if max_bytes is not None:
         for ctx in contexts:
             ctx.max_bytes = max_bytes
-    from faasguard.analysis.taint.modules import paused_gc
 
     # templates load without reference cycles: the collector would only walk the model
     # (11% of loading at 10,000 functions), and it is frozen for the analyses after
-    with paused_gc():
+    with paused_then_frozen():
         shards = split([[ctx] for ctx in contexts], worker_count(len(contexts), jobs))
         loaded = fork_map(partial(_load_shard, len(contexts), len(shards), progress),
                           [(n > 0, shard) for n, shard in enumerate(shards)])
@@ -349,12 +349,11 @@ def run_rules(app: App, facts: Facts,
     """Run every registered (and enabled) rule; overlapping findings folded
     (`fold_overlaps`); findings sorted by file, line, rule. What the rules of one module
     shared in `facts.memo` is freed after that module's last enabled rule. The cyclic
-    garbage collector is paused meanwhile (`paused_gc`): rules make next to no cycles, and
-    its collections walked the model and the findings ninety times at N=1,000."""
+    garbage collector is paused meanwhile (`collector.paused_then_frozen`): rules make next
+    to no cycles, and its collections walked the model and the findings ninety times at N=1,000."""
     import faasguard.rules  # noqa: F401  (registers the rules)
-    from faasguard.analysis.taint.modules import paused_gc
 
-    with paused_gc():
+    with paused_then_frozen():
         return _run_rules(app, facts, enabled)
 
 

@@ -17,7 +17,8 @@ from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.frameworks import app_entries
-from faasguard.analysis.taint.modules import ModuleCache, early_work, module_cache, paused_gc
+from faasguard.analysis.taint.modules import ModuleCache, early_work, module_cache
+from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
 __all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "analyse_handler_calls",
@@ -48,7 +49,7 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
     cache = module_cache(app.root, facts)
     done = early_work(facts, "awscalls").take(app)
     facts.memo.pop(_NAMES, None)  # indexed afresh from the app as it is now
-    with paused_gc():
+    with paused_then_frozen():
         for function in app.functions.values():
             if function.id in done or not function.source_file or not function.handler_name:
                 continue

@@ -33,8 +33,8 @@ from faasguard.analysis.taint.modules import (
     ParseError,
     early_work,
     module_cache,
-    paused_gc,
 )
+from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, logical_id
 from faasguard.workers import exported_states, fork_map, merge_states, split, worker_count
 
@@ -87,7 +87,7 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
             cache.pin(where[0])  # kept until the last function naming it is analysed
     run = _Run(app, facts, cache, runners, located)
     shards = _shards(app, located, facts.options.jobs if runners else 1)
-    with paused_gc():
+    with paused_then_frozen():
         if len(shards) == 1:
             for function in shards[0]:
                 run.apply(run.resolve(function))

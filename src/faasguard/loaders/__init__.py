@@ -92,11 +92,11 @@ def detect(name: str, data: Any) -> Format | None:
 def load_path(ctx: LoadContext) -> App:
     """Read, recognise and load one file into an App fragment (never raises on bad input).
 
-    The cyclic garbage collector is paused meanwhile (see `documents.gc_paused`): loading
+    The cyclic garbage collector is paused meanwhile (see `collector.paused`): loading
     allocates tens of thousands of containers, none in a cycle."""
-    from faasguard.loaders.documents import gc_paused
+    from faasguard.collector import paused
 
-    with gc_paused():
+    with paused():
         return _load_path(ctx)
 
 

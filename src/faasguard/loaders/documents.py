@@ -13,16 +13,15 @@ CloudFormation short-form tags (`!Ref`, `!GetAtt`, `!Sub`, ...) become their lon
 from __future__ import annotations
 
 import base64
-import gc
 import operator
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from faasguard.collector import paused
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -186,33 +185,14 @@ def _size(count: int) -> str:
     return f"{count:,} bytes"
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the time of the block (nesting is fine).
-
-    Reading a document (and loading it into the model) allocates tens of thousands of
-    small containers, none of them in a cycle; every few hundred allocations the collector
-    would walk the young objects, and now and then everything the scan holds (the model
-    of the files read before): a quarter to a third of the time. Reference counting frees
-    what is dropped, as ever, and the collector runs again after the block."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def parse(text: str, max_nodes: int = MAX_NODES) -> Document:
     """Parse YAML (or JSON, which libyaml reads too) into LDict/LList values.
 
     Raises InputError for syntax errors, multiple documents, alias bombs, cyclic aliases
     and nesting deeper than MAX_DEPTH. The garbage collector is paused meanwhile
-    (`gc_paused`).
+    (`collector.paused`).
     """
-    with gc_paused():
+    with paused():
         return _parse(text, max_nodes)
 
 

@@ -30,9 +30,9 @@ from faasguard.analysis.js.table import js_table
 from faasguard.analysis.jwt_python import python_decodes
 from faasguard.analysis.nodejs import EXTENSIONS, is_node
 from faasguard.analysis.taint.flows import Flow
-from faasguard.analysis.taint.modules import paused_gc
 from faasguard.analysis.taint.project import _Describer, _flow, _unique
 from faasguard.analysis.taint.table import build_table
+from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, logical_id
 
 
@@ -43,7 +43,7 @@ def analyse_js(app: App, facts: Facts) -> None:
     describe = _Describer(build_table())
     visited: set[tuple[str, int]] = set()
     reported: set[tuple[str, str, int]] = set()
-    with paused_gc():
+    with paused_then_frozen():
         for function in app.functions.values():
             if is_node(function) and function.source_file and function.handler_name:
                 _analyse_function(app, facts, cache, describe, function, visited)

@@ -13,8 +13,7 @@ import gc
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -267,8 +266,9 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         if not self._frozen:
             # the first drop: the trees kept so far stay for the whole scan, so they are
             # moved out of the collector's sight (what else they hold is frozen at the
-            # step's end anyway, see paused_gc). The cyclic garbage of the analyses so
-            # far must not be frozen with them (24 MB of the peak at 10,000 functions):
+            # step's end anyway: collector.paused_then_frozen). The cyclic garbage of the
+            # analyses so far must not be frozen with them (24 MB of the peak at 10,000
+            # functions):
             # the youngest objects are collected after each handler (above), so one
             # young collection is enough here; a full one walked every kept tree again
             # (0.45 s, 6% of parsing 10,000 files in benchmarks/bench_taint.py)
@@ -447,24 +447,3 @@ def early_work(facts: Facts, step: str) -> EarlyWork:
     if not isinstance(found, EarlyWork):
         found = facts.memo[key] = EarlyWork()
     return found
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Keep the cyclic garbage collector off the parsed modules of a scan.
-
-    Thousands of ASTs stay alive for the whole scan; every automatic collection would
-    walk them all again (that tripled parsing time in benchmarks/bench_taint.py). The
-    collector is paused during the step, and what is alive at its end is frozen
-    (`gc.freeze`: moved to the permanent generation, never walked again). Nothing
-    leaks in practice: ASTs and taints hold no reference cycles and are freed by
-    reference counting when the scan drops them.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()

@@ -21,11 +21,11 @@ from faasguard.analysis.taint.modules import (
     ModuleCache,
     early_work,
     module_cache,
-    paused_gc,
 )
 from faasguard.analysis.taint.sources import SourceInfo, describe_source, path_text
 from faasguard.analysis.taint.state import Hit, Step
 from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
+from faasguard.collector import paused_then_frozen
 from faasguard.findings import FlowStep
 from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id
 from faasguard.workers import register_state
@@ -41,7 +41,7 @@ def analyse_taint(app: App, facts: Facts) -> None:
     Flows of code no handler reaches are stored under `code:<file>:<function>`. Handlers
     already analysed during handler resolution (`analyse_handler`) are not redone.
     """
-    with paused_gc():
+    with paused_then_frozen():
         run = _TaintRun.of(app, facts)
         del facts.memo[_RUN]  # this step ends the run: a later call starts afresh
         done = early_work(facts, "taint").take(app)
