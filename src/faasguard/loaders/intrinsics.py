@@ -61,11 +61,10 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
     if _depth > scope.depth_limit:
         return Unknown("nesting too deep")
     kind = type(value)
-    if _depth < scope.depth_limit:  # the children are within the limit: the fast paths
-        if kind is LDict:
-            return _mapping(value, scope, _depth)
-        if kind is LList:
-            return _sequence(value, scope, _depth)
+    if kind is LDict:  # as read: copied only if a value below changes
+        return _mapping(value, scope, _depth)
+    if kind is LList:
+        return _sequence(value, scope, _depth)
     if isinstance(value, dict):
         if len(value) == 1:
             (key, arg), = value.items()
@@ -73,17 +72,6 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
                 return _intrinsic(key, arg, scope, _depth + 1)
         inner = _depth + 1
         plain = inner <= scope.depth_limit  # scalars below are kept as they are, no call
-        if kind is LDict and isinstance(value, LDict):
-            changed: LDict | None = None
-            for k, v in value.items():
-                if plain and type(v) in _SCALARS:
-                    continue
-                new = resolve(v, scope, inner)
-                if new is not v:
-                    if changed is None:
-                        changed = _copy(value)
-                    changed[k] = new
-            return value if changed is None else changed
         out = LDict()
         if isinstance(value, LDict):
             out.line, out.end_line, out.key_lines = value.line, value.end_line, value.key_lines
@@ -95,8 +83,6 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
         plain = inner <= scope.depth_limit
         items = [v if plain and type(v) in _SCALARS else resolve(v, scope, inner)
                  for v in value]
-        if kind is LList and all(new is old for new, old in zip(items, value, strict=True)):
-            return value
         seq = LList(items)
         if isinstance(value, LList):
             seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
@@ -104,9 +90,9 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
     return value
 
 
-# `_mapping` and `_sequence` are `resolve` of an LDict / LList at a depth whose children
-# are within the limit (scalars are kept without a call), the children of those types
-# taken without passing through `resolve`: most of a template's values.
+# `_mapping` and `_sequence` are `resolve` of an LDict / LList as read (`depth` within the
+# limit): scalars below the limit are kept without a call, and children of those types
+# within it are taken without passing through `resolve` (most of a template's values).
 
 
 def _mapping(value: LDict, scope: Scope, depth: int) -> Value:
@@ -115,11 +101,12 @@ def _mapping(value: LDict, scope: Scope, depth: int) -> Value:
         if isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
             return _intrinsic(key, arg, scope, depth + 1)
     inner = depth + 1
+    plain = inner <= scope.depth_limit
     fast = inner < scope.depth_limit
     changed: LDict | None = None
     for k, v in value.items():
         kind = type(v)
-        if kind in _SCALARS:
+        if kind in _SCALARS and plain:
             continue
         if fast and kind is LDict:
             new = _mapping(v, scope, inner)
@@ -136,11 +123,12 @@ def _mapping(value: LDict, scope: Scope, depth: int) -> Value:
 
 def _sequence(value: LList, scope: Scope, depth: int) -> Value:
     inner = depth + 1
+    plain = inner <= scope.depth_limit
     fast = inner < scope.depth_limit
     items: list[Any] | None = None
     for index, v in enumerate(value):
         kind = type(v)
-        if kind in _SCALARS:
+        if kind in _SCALARS and plain:
             continue
         if fast and kind is LDict:
             new = _mapping(v, scope, inner)
