@@ -4,6 +4,7 @@ code does. analysis.nodejs decides, from the App, before anything is imported.""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -80,3 +81,24 @@ def test_has_js(runtime: str | None, source_file: str | None,
     app.functions["f"] = _function(runtime, source_file)
     app.files = [SourceFile(path, kind) for path, kind in files]  # type: ignore[arg-type]
     assert has_js(app) is expected
+
+
+def test_python_token_decodes_run_with_the_collector_paused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Node.js code, the Python token check runs as it does with it (inside
+    analysis.js.project.analyse_js): the cyclic collector off, back on after."""
+    from faasguard.analysis import jwt_python
+    from faasguard.analysis.facts import Facts
+    from faasguard.analysis.nodejs import analyse_js
+
+    enabled: list[bool] = []
+
+    def spy(app: App, facts: Facts) -> list[jwt_python.TokenDecode]:
+        enabled.append(gc.isenabled())
+        return []
+
+    monkeypatch.setattr(jwt_python, "python_decodes", spy)
+    assert gc.isenabled()
+    analyse_js(App(root="."), Facts())
+    assert enabled == [False]
+    assert gc.isenabled()

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from faasguard.analysis.facts import Facts
+from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function
 
 #: File extensions of handler code, in the order a bare specifier is tried.
@@ -63,7 +64,8 @@ def analyse_js(app: App, facts: Facts) -> None:
         return
     from faasguard.analysis.jwt_python import python_decodes
 
-    facts.jwt_decodes.extend(python_decodes(app, facts))
+    with paused_then_frozen():  # as in analysis.js.project.analyse_js (it may parse)
+        facts.jwt_decodes.extend(python_decodes(app, facts))
 
 
 def analyse_js_code(app: App, facts: Facts) -> None:
