@@ -117,7 +117,6 @@ _SAM_TYPES = {"AWS::Serverless::Function", "AWS::Serverless::Api",
 
 #: Resource type -> the Globals section that applies to it.
 _GLOBALS_SECTION_OF = {kind: section for section, kind in sam.GLOBAL_SECTIONS.items()}
-_NO_READERS: dict[int, Reader] = {}
 
 
 def load(doc: Document, ctx: LoadContext, fmt: Format) -> App:
@@ -148,12 +147,13 @@ def load_template(data: Any, ctx: LoadContext, fmt: Format, app: App | None = No
     _declare(t, resources)
     # only resources with a reader (serverless.yml's placeholders and types faasguard
     # does not model have none); `_declare` alone sets what is read and its type
-    readable = [(logical, phases) for logical in t.raw
-                if (phases := READERS.get(t.type_of(logical) or "")) is not None]
+    readable = [(logical, kind, phases) for logical in t.raw
+                if (phases := READERS.get(kind := t.type_of(logical) or "")) is not None]
     for phase in (1, 2, 3):
-        for logical, phases in readable:
-            if phase in phases:
-                _read(t, logical, phase)
+        for logical, kind, phases in readable:
+            reader = phases.get(phase)
+            if reader is not None:
+                _read(t, logical, kind, phase, reader)
         if phase == 2:
             _run_finalizers(t)
     sam_connectors.read_embedded_connectors(t)
@@ -230,11 +230,8 @@ def _declare(t: Template, resources: dict[str, Any]) -> None:
         t.scope.resources.setdefault("ServerlessHttpApi", "AWS::ApiGatewayV2::Api")
 
 
-def _read(t: Template, logical: str, phase: int) -> None:
-    kind = t.type_of(logical) or ""
-    reader = READERS.get(kind, _NO_READERS).get(phase)
-    if reader is None:
-        return
+def _read(t: Template, logical: str, kind: str, phase: int, reader: Reader) -> None:
+    """Read a resource of type `kind` in one phase with that phase's reader."""
     try:
         reader(t, logical, t.resolved_props(logical))
         condition = t.raw[logical].get("Condition")
