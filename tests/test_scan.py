@@ -11,7 +11,7 @@ from faasguard import scan as scan_module
 from faasguard.analysis.facts import Options
 from faasguard.config import Config, IgnoreEntry
 from faasguard.scan import scan, scan_paths
-from faasguard.workers import MIN_SHARDED_FILES as PARALLEL_THRESHOLD
+from faasguard.workers import MIN_SHARDED_FILES
 
 SEED_RULES = {"FG-PERM-001", "FG-AUTH-001", "FG-DATA-001"}
 
@@ -94,7 +94,7 @@ def test_several_paths_are_one_app_with_unique_files(tmp_path):
 
 
 def test_parallel_load_matches_sequential(tmp_path):
-    for index in range(PARALLEL_THRESHOLD + 2):
+    for index in range(MIN_SHARDED_FILES + 2):
         shutil.copytree(FIXTURES / "app", tmp_path / f"svc{index:02d}")
         if index:  # one `*` grant is enough: each costs the permission rules a walk of IAM
             manifest = tmp_path / f"svc{index:02d}" / "serverless.yml"
@@ -104,13 +104,13 @@ def test_parallel_load_matches_sequential(tmp_path):
     ticks = []
     parallel = scan_paths([str(tmp_path)], jobs=2, progress=lambda d, t: ticks.append((d, t)))
     sequential = scan_paths([str(tmp_path)], jobs=1)
-    assert ticks[-1] == (PARALLEL_THRESHOLD + 2, PARALLEL_THRESHOLD + 2)
+    assert ticks[-1] == (MIN_SHARDED_FILES + 2, MIN_SHARDED_FILES + 2)
     key = [(f.location.file, f.location.line, f.rule_id, f.fingerprint)
            for f in parallel.findings]
     assert key == [(f.location.file, f.location.line, f.rule_id, f.fingerprint)
                    for f in sequential.findings]
     # every copy's FG-AUTH-001 and FG-DATA-001, and the first copy's FG-PERM-001
-    assert len(located(parallel.findings)) == 2 * (PARALLEL_THRESHOLD + 2) + 1
+    assert len(located(parallel.findings)) == 2 * (MIN_SHARDED_FILES + 2) + 1
     assert ("svc00/serverless.yml", 10, "FG-PERM-001") in located(parallel.findings)
 
 
