@@ -208,17 +208,18 @@ class _Stage:
         # Zappa's `xray_tracing` turns tracing on for the API stage as well.
         api.tracing = True if s.get("xray_tracing") is True else None
         self.app.apis[api.id] = api
-        for path in ("/", "/{proxy+}"):
-            route = Route(api.id, "rest", "ANY", path, api.location, function=fn.id,
-                          authorizer=api.default_authorizer,
-                          api_key_required=api.api_key_required)
+        root, proxy = (Route(api.id, "rest", "ANY", path, api.location, function=fn.id,
+                             authorizer=api.default_authorizer,
+                             api_key_required=api.api_key_required)
+                       for path in ("/", "/{proxy+}"))
+        for route in (root, proxy):
             self.app.routes.append(route)
             fn.triggers.append(Trigger("http", fn.id, route.location, source=Ref(api.id),
                                        route=route))
         handler = fn.handler if isinstance(fn.handler, str) else ""
         routes = self.django.routes if self.django is not None else \
             flask_routes(self.ctx.root, fn.code_dir or ".", handler)
-        api.app_routes = [r.behind(route, fn.id) for r in routes]
+        api.app_routes = [r.behind(proxy, fn.id) for r in routes]
 
     def _authorizer(self) -> Authorizer | None:
         s = self.s
