@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from js_support import pruned_and_whole
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve
@@ -74,24 +75,10 @@ TAIL = ('const { exec } = require("child_process");\n'
         "};\n")
 
 
-def _pruned_and_whole(root: Path, source: str) -> tuple[JsAnalyzer, JsAnalyzer]:
-    """The handler of app.js analysed with its inert tail left out, and in whole."""
-    (root / "app.js").write_text(source)
-    cache = JsModuleCache(str(root))
-    module = cache.get("app.js")
-    pruned = JsAnalyzer(js_table(), cache)
-    ref = pruned.func_ref(pruned.module_exports(module)["handler"])
-    assert ref is not None
-    pruned.analyse(module, ref.node, "handler", prune_tail=True)
-    whole = JsAnalyzer(js_table(), cache)
-    whole.analyse(module, ref.node, "handler")
-    return pruned, whole
-
-
 def test_an_inert_tail_is_skipped_with_the_same_flows(tmp_path: Path) -> None:
     _, facts = _scan(tmp_path, {"app.js": TAIL})
     assert [(f.category, f.location.line) for f in facts.flows["Fn"]] == [("command", 7)]
-    pruned, whole = _pruned_and_whole(tmp_path, TAIL)
+    pruned, whole = pruned_and_whole(tmp_path, TAIL)
     # the return statement was left out: `shape` (inert: no call, no reported key) was
     # not analysed, where the whole body analyses it
     assert ("app.js", 2) not in pruned.visited and ("app.js", 2) in whole.visited
@@ -106,7 +93,7 @@ def test_an_inert_tail_is_skipped_with_the_same_flows(tmp_path: Path) -> None:
     "return new Repo().find(results);",  # a project class
 ])
 def test_a_tail_that_may_report_is_analysed(tmp_path: Path, tail: str) -> None:
-    pruned, whole = _pruned_and_whole(tmp_path, (
+    pruned, whole = pruned_and_whole(tmp_path, (
         'const { exec: run } = require("child_process");\n'
         "const helper = (r) => String(r);\n"
         "class Repo { find(r) { return r; } }\n"

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from js_support import pruned_and_whole
 
 from faasguard.analysis.js.demand import call_only_writes, inert_words
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.parse import JsModuleCache
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.state import Hit
 
@@ -104,22 +104,6 @@ exports.handler = async (event) => {
 }
 
 
-def _analysed(root: Path, source: str, spies: dict[str, list[Any]] | None = None
-              ) -> tuple[JsAnalyzer, JsAnalyzer]:
-    """The handler analysed as a handler (`prune_tail`: what may be left out is), and
-    in whole (nothing left out, every loop run twice when a binding changed)."""
-    (root / "app.js").write_text(HEADER + source)
-    cache = JsModuleCache(str(root))
-    module = cache.get("app.js")
-    pruned = JsAnalyzer(js_table(), cache)
-    ref = pruned.func_ref(pruned.module_exports(module)["handler"])
-    assert ref is not None
-    pruned.analyse(module, ref.node, "handler", prune_tail=True)
-    whole = JsAnalyzer(js_table(), cache)
-    whole.analyse(module, ref.node, "handler")
-    return pruned, whole
-
-
 def _flows(hits: list[Hit]) -> list[tuple[Any, ...]]:
     return [(h.category, h.sink, h.line, h.taint.path, h.taint.origin, h.taint.steps)
             for h in hits]
@@ -140,7 +124,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:
 
 @pytest.mark.parametrize("name", sorted(HANDLERS))
 def test_the_flows_are_those_of_the_whole_analysis(tmp_path: Path, name: str) -> None:
-    pruned, whole = _analysed(tmp_path, HANDLERS[name])
+    pruned, whole = pruned_and_whole(tmp_path, HEADER + HANDLERS[name])
     assert whole.hits, "the handler has a flow"
     assert _flows(pruned.hits) == _flows(whole.hits[:len(pruned.hits)])
     assert {_flows([h])[0] for h in pruned.hits} == {_flows([h])[0] for h in whole.hits}
@@ -153,13 +137,13 @@ def test_the_flows_are_those_of_the_whole_analysis(tmp_path: Path, name: str) ->
 def test_a_loop_runs_once_only_when_a_second_pass_reads_nothing_new(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, once: bool) -> None:
     same = _spy(monkeypatch, "_same_again")
-    _analysed(tmp_path, HANDLERS[name])
+    pruned_and_whole(tmp_path, HEADER + HANDLERS[name])
     assert same == [once]
 
 
 def test_a_do_loop_always_runs_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     same = _spy(monkeypatch, "_same_again")
-    pruned, whole = _analysed(tmp_path, HANDLERS["do-while"])
+    pruned, whole = pruned_and_whole(tmp_path, HEADER + HANDLERS["do-while"])
     assert same == []  # not even asked: its condition is read before its body here
     assert [h.line for h in pruned.hits] == [h.line for h in whole.hits]
 
@@ -167,7 +151,7 @@ def test_a_do_loop_always_runs_twice(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_statements_nothing_reads_are_skipped(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     unneeded = _spy(monkeypatch, "_unneeded")
-    pruned, whole = _analysed(tmp_path, HANDLERS["skipped-statements"])
+    pruned, whole = pruned_and_whole(tmp_path, HEADER + HANDLERS["skipped-statements"])
     # console.log(...) and seen.add(...) (a module's set: the handler reads it nowhere
     # else) are left out; mine.push(...) (a list of the handler) and exec(...) are not
     assert unneeded == [True, True, False, False]
