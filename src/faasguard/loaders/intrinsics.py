@@ -108,17 +108,22 @@ def _mapping(value: LDict, scope: Scope, depth: int) -> Value:
         kind = type(v)
         if kind in _SCALARS and plain:
             continue
-        if fast and kind is LDict:
-            new = _mapping(v, scope, inner)
-        elif fast and kind is LList:
-            new = _sequence(v, scope, inner)
-        else:
-            new = resolve(v, scope, inner)
+        new = _child(v, kind, scope, inner, fast)
         if new is not v:
             if changed is None:
                 changed = _copy(value)
             changed[k] = new
     return value if changed is None else changed
+
+
+def _child(value: Any, kind: type, scope: Scope, depth: int, fast: bool) -> Value:
+    """One member of a mapping or list as resolved: LDict and LList as read straight to
+    their fast paths while the depth allows it, anything else through `resolve`."""
+    if fast and kind is LDict:
+        return _mapping(value, scope, depth)
+    if fast and kind is LList:
+        return _sequence(value, scope, depth)
+    return resolve(value, scope, depth)
 
 
 def _sequence(value: LList, scope: Scope, depth: int) -> Value:
@@ -130,12 +135,7 @@ def _sequence(value: LList, scope: Scope, depth: int) -> Value:
         kind = type(v)
         if kind in _SCALARS and plain:
             continue
-        if fast and kind is LDict:
-            new = _mapping(v, scope, inner)
-        elif fast and kind is LList:
-            new = _sequence(v, scope, inner)
-        else:
-            new = resolve(v, scope, inner)
+        new = _child(v, kind, scope, inner, fast)
         if new is not v:
             if items is None:
                 items = list(value)
