@@ -237,6 +237,9 @@ class RemediationChooser:
         """`files`: (path, format) of every file the scan read."""
         self._formats: dict[str, str] = {}
         self._projects: dict[str, str] = {}  # project folder -> framework
+        #: (rule id, file) -> (the rule's default snippet, the one a finding there shows);
+        #: None for a rule not registered. Findings of one rule in one file are many.
+        self._chosen: dict[tuple[str, str], tuple[str, str] | None] = {}
         for path, fmt in files:
             self._formats[path] = fmt
             if fmt in _PROJECT_FORMATS:
@@ -266,9 +269,13 @@ class RemediationChooser:
     def localise(self, finding: Finding) -> None:
         """Show the fix in the user's own format, when the rule kept its default
         remediation (a rule that wrote one for this finding knows better)."""
-        registered = RULES.get(finding.rule_id)
-        if registered is None:
-            return
-        snippets = registered.meta.remediation
-        if finding.remediation == next(iter(snippets.values()), ""):
-            finding.remediation = self.choose(finding.location.file, snippets)
+        key = (finding.rule_id, finding.location.file)
+        try:
+            chosen = self._chosen[key]
+        except KeyError:
+            registered = RULES.get(finding.rule_id)
+            snippets = registered.meta.remediation if registered is not None else None
+            chosen = self._chosen[key] = None if snippets is None else (
+                next(iter(snippets.values()), ""), self.choose(key[1], snippets))
+        if chosen is not None and finding.remediation == chosen[0]:
+            finding.remediation = chosen[1]

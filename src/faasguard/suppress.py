@@ -74,7 +74,10 @@ class CommentIndex:
         lines: list[str] = []
         try:
             with open(os.path.join(self.root, file), "rb") as handle:
-                raw = handle.read(MAX_COMMENT_FILE_BYTES)
+                # sized by the file: `read(MAX_COMMENT_FILE_BYTES)` alone allocates the
+                # whole limit for every small file (four times the cost of the read)
+                size = os.fstat(handle.fileno()).st_size
+                raw = handle.read(min(size + 1, MAX_COMMENT_FILE_BYTES))
             # no marker, no line to keep: most files are never decoded nor split
             if b"faasguard" in raw and b"\x00" not in raw[:8192]:
                 lines = raw.decode("utf-8", "replace").splitlines()
@@ -94,7 +97,9 @@ class CommentIndex:
     def lookup(self, file: str, line: int, rule_id: str) -> InlineSuppression | None:
         """The comment suppressing `rule_id` at `file:line`: on that line, or on the
         comment-only lines right above it."""
-        lines, marks = self._read(file)
+        lines, marks = self._files.get(file) or self._read(file)
+        if not marks:  # most files: no comment at all
+            return None
         candidate = line
         while candidate >= 1:
             mark = marks.get(candidate)

@@ -26,7 +26,6 @@ from faasguard.report.jsontext import (
     Text,
     dumps,
     elements,
-    members,
     string_text,
     text_of,
 )
@@ -56,34 +55,42 @@ def document(report: Report) -> dict[str, Any]:
 def _location(location: Location, pad: str) -> str:
     line = location.line if location.line > 1 else 1
     end = location.end_line or 0
-    return members(pad, f'"file": {string_text(location.file)}', f'"line": {line}',
-                   f'"end_line": {end if end > line else line}')
+    return (f'{{\n{pad}  "file": {string_text(location.file)},\n{pad}  "line": {line},\n'
+            f'{pad}  "end_line": {end if end > line else line}\n{pad}}}')
 
 
 def _step(location: Location, message: str) -> str:
     """A related location or a flow step, as an item of its array in a finding."""
-    return members("    ", f'"location": {_location(location, "      ")}',
-                   f'"message": {string_text(message)}')
+    return (f'{{\n      "location": {_location(location, "      ")},\n'
+            f'      "message": {string_text(message)}\n    }}')
 
 
 def _finding(finding: Finding) -> Text:
-    properties = {k: v for k, v in sorted(finding.properties.items()) if k != "suppression"}
-    return Text(members(
-        "",
-        f'"rule_id": {string_text(finding.rule_id)}',
-        f'"title": {string_text(finding.title)}',
-        f'"threat": {string_text(finding.threat)}',
-        f'"severity": {string_text(finding.severity)}',
-        f'"confidence": {string_text(finding.confidence)}',
-        f'"message": {string_text(finding.message)}',
-        f'"location": {_location(finding.location, "  ")}',
-        f'"subject": {string_text(finding.subject)}',
-        f'"fingerprint": {string_text(finding.fingerprint)}',
-        f'"remediation": {string_text(finding.remediation)}',
-        f'"related": {elements("  ", [_step(loc, msg) for loc, msg in finding.related])}',
-        f'"flow": {elements("  ", [_step(step.location, step.message) for step in finding.flow])}',
-        f'"suppression": {text_of(suppression_of(finding), "  ")}',
-        f'"properties": {text_of(properties, "  ")}'))
+    """A finding's text: one f-string over its fixed shape (`members` of each part would
+    cost a third more), the parts most findings leave empty written without a call."""
+    related = elements("  ", [_step(loc, msg) for loc, msg in finding.related]) \
+        if finding.related else "[]"
+    flow = elements("  ", [_step(step.location, step.message) for step in finding.flow]) \
+        if finding.flow else "[]"
+    suppression = "null" if finding.suppressed is None else \
+        text_of(suppression_of(finding), "  ")
+    properties = text_of({k: v for k, v in sorted(finding.properties.items())
+                          if k != "suppression"}, "  ") if finding.properties else "{}"
+    return Text(
+        f'{{\n  "rule_id": {string_text(finding.rule_id)},\n'
+        f'  "title": {string_text(finding.title)},\n'
+        f'  "threat": {string_text(finding.threat)},\n'
+        f'  "severity": {string_text(finding.severity)},\n'
+        f'  "confidence": {string_text(finding.confidence)},\n'
+        f'  "message": {string_text(finding.message)},\n'
+        f'  "location": {_location(finding.location, "  ")},\n'
+        f'  "subject": {string_text(finding.subject)},\n'
+        f'  "fingerprint": {string_text(finding.fingerprint)},\n'
+        f'  "remediation": {string_text(finding.remediation)},\n'
+        f'  "related": {related},\n'
+        f'  "flow": {flow},\n'
+        f'  "suppression": {suppression},\n'
+        f'  "properties": {properties}\n}}')
 
 
 def _diagnostic(diag: Diagnostic) -> dict[str, Any]:
