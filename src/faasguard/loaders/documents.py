@@ -217,10 +217,10 @@ def _parse(text: str, max_nodes: int) -> Document:
     if node is None:
         return doc
     try:
-        if "&" in text or 2 * len(text) >= max_nodes:
+        anchored = "&" in text
+        if anchored or 2 * len(text) >= max_nodes:
             _check_expansion(node, max_nodes)
-        builder = _Builder(doc, max_nodes)
-        doc.data = builder.build(node)
+        doc.data = _Builder(doc, anchored).build(node)
     except RecursionError:
         raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused") from None
     return doc
@@ -280,82 +280,79 @@ def load_file(path: str, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_N
 
 
 class _Builder:
-    """Turns libyaml nodes into LDict/LList/scalars, counting nodes to stop alias bombs."""
+    """Turns libyaml nodes into LDict/LList/scalars.
 
-    def __init__(self, doc: Document, max_nodes: int):
+    It counts no values: `parse` refused any document that expands to more than its
+    node limit before building (`_check_expansion`, or a text too short to hold that
+    many). Cycles are looked for only in a document with anchors (`anchored`): without
+    one there is no alias, so no node is met twice."""
+
+    def __init__(self, doc: Document, anchored: bool = True):
         self.doc = doc
-        self.max_nodes = max_nodes
-        self.count = 0
-        self.depth = 0
-        self.active: set[int] = set()
+        self.active: set[int] | None = set() if anchored else None
 
-    def build(self, node: yaml.Node) -> Any:
-        self.count += 1
-        if self.count > self.max_nodes:
-            raise InputError(
-                f"more than {self.max_nodes:,} values after alias expansion "
-                "(an alias bomb?); refused", node.start_mark.line + 1)
-        if isinstance(node, yaml.ScalarNode):
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        """The value of `node` (`depth`: the collections it is nested in)."""
+        if type(node) is _ScalarNode:
             return self._tagged(node, self._scalar(node))
-        if id(node) in self.active:
-            raise InputError("cyclic alias (a structure that contains itself); refused",
-                             node.start_mark.line + 1)
-        self.active.add(id(node))
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
+        active = self.active
+        if active is not None:
+            if id(node) in active:
+                raise InputError("cyclic alias (a structure that contains itself); refused",
+                                 node.start_mark.line + 1)
+            active.add(id(node))
+        depth += 1
+        if depth > MAX_DEPTH:
             raise InputError(f"nested more than {MAX_DEPTH} levels deep; refused",
                              node.start_mark.line + 1)
-        try:
-            # A plain string (most keys and values) is taken in the loop, counted as
-            # `build` counts it: one call per collection instead of one per value. It is
-            # interned: thousands of templates repeat the same keys and values (actions,
-            # runtimes, methods), which the model keeps until the end of the scan.
-            if isinstance(node, yaml.SequenceNode):
-                seq = LList()
-                seq.line, seq.end_line = node.start_mark.line + 1, node.end_mark.line + 1
-                seq.item_lines = lines = []
-                for item in node.value:
-                    lines.append(item.start_mark.line + 1)
-                    if item.tag == _STR and type(item) is _ScalarNode and \
-                            self.count < self.max_nodes:
-                        self.count += 1
-                        seq.append(_intern(item.value))
-                    else:
-                        seq.append(self.build(item))
-                return seq if node.tag[:1] != "!" else self._tagged(node, seq)
-            mapping = LDict()
-            mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
-            key_lines: dict[Any, int] = {}
-            mapping.key_lines = key_lines
-            for key_node, value_node in node.value:
-                tag = key_node.tag
-                if tag == _MERGE:
-                    self._merge(mapping, self.build(value_node), key_node)
-                    continue
-                if tag == _STR and type(key_node) is _ScalarNode and \
-                        self.count < self.max_nodes:
-                    self.count += 1
-                    key = _intern(key_node.value)
+        # A plain string (most keys and values) is taken in the loop: one call per
+        # collection instead of one per value. It is interned: thousands of templates
+        # repeat the same keys and values (actions, runtimes, methods), which the model
+        # keeps until the end of the scan.
+        value: LList | LDict
+        if type(node) is yaml.SequenceNode:
+            value = LList()
+            value.line, value.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+            value.item_lines = lines = []
+            for item in node.value:
+                lines.append(item.start_mark.line + 1)
+                if item.tag == _STR and type(item) is _ScalarNode:
+                    value.append(_intern(item.value))
                 else:
-                    key = self.build(key_node)
-                    if isinstance(key, (dict, list)):
-                        key = str(key)
-                line = key_node.start_mark.line + 1
-                if key in mapping:
-                    self.doc.warnings.append(
-                        (line, f"duplicate key {key!r} (first at line "
-                               f"{key_lines.get(key)}); the last one is used"))
-                if value_node.tag == _STR and type(value_node) is _ScalarNode and \
-                        self.count < self.max_nodes:
-                    self.count += 1
-                    mapping[key] = _intern(value_node.value)
-                else:
-                    mapping[key] = self.build(value_node)
-                key_lines[key] = line
-            return mapping if node.tag[:1] != "!" else self._tagged(node, mapping)
-        finally:
-            self.depth -= 1
-            self.active.discard(id(node))
+                    value.append(self.build(item, depth))
+        else:
+            value = self._mapping(node, depth)
+        if active is not None:
+            active.discard(id(node))
+        return value if node.tag[:1] != "!" else self._tagged(node, value)
+
+    def _mapping(self, node: yaml.Node, depth: int) -> LDict:
+        mapping = LDict()
+        mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+        key_lines: dict[Any, int] = {}
+        mapping.key_lines = key_lines
+        for key_node, value_node in node.value:
+            tag = key_node.tag
+            if tag == _STR and type(key_node) is _ScalarNode:
+                key = _intern(key_node.value)
+            elif tag == _MERGE:
+                self._merge(mapping, self.build(value_node, depth), key_node)
+                continue
+            else:
+                key = self.build(key_node, depth)
+                if isinstance(key, (dict, list)):
+                    key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in mapping:
+                self.doc.warnings.append(
+                    (line, f"duplicate key {key!r} (first at line "
+                           f"{key_lines.get(key)}); the last one is used"))
+            if value_node.tag == _STR and type(value_node) is _ScalarNode:
+                mapping[key] = _intern(value_node.value)
+            else:
+                mapping[key] = self.build(value_node, depth)
+            key_lines[key] = line
+        return mapping
 
     def _merge(self, mapping: LDict, merged: Any, key_node: yaml.Node) -> None:
         sources = merged if isinstance(merged, list) else [merged]
