@@ -349,10 +349,23 @@ class Interpreter:
                 found = closure.get(name, _UNBOUND)
                 if found is not _UNBOUND:
                     return found
-            return self.global_name(f.module, name)
+            # `global_name`'s two most frequent answers, without the call: a global bound
+            # to a value, and a name bound nowhere in the module (a builtin: `str`)
+            module = f.module
+            env = self._globals.get(module.file)
+            if env is not None:
+                found = env.get(name)
+                if found is not None:
+                    return found
+                if name not in module.aliases and name not in module.functions and \
+                        name not in module.classes:
+                    return None
+            return self.global_name(module, name)
         if kind is ast.Attribute:
-            return self.attribute(self.ev(node.value, f), node.attr,  # type: ignore[attr-defined]
-                                  node, f)
+            base = self.ev(node.value, f)  # type: ignore[attr-defined]
+            if base is None:  # the most frequent: an attribute of what is not known
+                return None
+            return self.attribute(base, node.attr, node, f)  # type: ignore[attr-defined]
         run = _EXPRESSIONS.get(kind)
         if run is not None:
             return run(self, node, f)
@@ -515,6 +528,14 @@ class Interpreter:
         """A call: SDK objects are recorded, local functions followed."""
         ev = self.ev
         func = ev(node.func, f)
+        if func is None and (type(node.func) is not ast.Name or node.func.id != "getattr"):
+            # an unknown callee (`json.loads`, `str`): its arguments are evaluated for the
+            # calls and bindings in them only
+            for arg in node.args:
+                ev(arg.value if type(arg) is ast.Starred else arg, f)
+            for keyword in node.keywords:
+                ev(keyword.value, f)
+            return None
         args: list[Any] = []
         for arg in node.args:
             args.append(ev(arg.value if type(arg) is ast.Starred else arg, f))
@@ -582,7 +603,10 @@ class Interpreter:
             self.file = outer
             self._depth -= 1
             self._active.discard(key)
-        return next((r for r in frame.returns if r is not None), None)
+        for returned in frame.returns:
+            if returned is not None:
+                return returned
+        return None
 
     def external_call(self, dotted: str, args: list[Any],
                       kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call) -> Any:
@@ -882,6 +906,10 @@ class Interpreter:
     @staticmethod
     def _actions(sdk: aws_sdk.SdkService, operation: str,
                  params: dict[str, tuple[Any, Any]]) -> tuple[str, ...]:
+        if sdk.name != "dynamodb":
+            known = _ACTIONS.get((sdk.name, operation))
+            if known is not None:
+                return known
         table = aws_sdk.table()
         if sdk.name == "dynamodb" and operation in ("ExecuteStatement", "BatchExecuteStatement"):
             statement = _literal(params.get("Statement", (None,))[0])
@@ -897,9 +925,7 @@ class Interpreter:
                                 if k in table["transact_items"]})
                 if found:
                     return tuple(found)
-        actions = aws_sdk.iam_actions(sdk, operation)
-        copy_source = table["copy_source"].get(f"{sdk.prefix}:{operation}")
-        return actions + tuple(copy_source or ())
+        return _base_actions(sdk, operation)
 
     @staticmethod
     def _targets(service: str, params: dict[str, tuple[Any, Any]]) -> tuple[Target, ...]:
@@ -929,6 +955,20 @@ class Interpreter:
                             if table is not None:
                                 targets.append(Target("table", as_name(table, None)))
         return tuple(dict.fromkeys(targets))
+
+
+#: The IAM actions of each (service, operation) as its parameters do not change them.
+_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _base_actions(sdk: aws_sdk.SdkService, operation: str) -> tuple[str, ...]:
+    """The IAM actions of an operation (and those of its copy source), kept once found."""
+    found = _ACTIONS.get((sdk.name, operation))
+    if found is None:
+        copy_source = aws_sdk.table()["copy_source"].get(f"{sdk.prefix}:{operation}")
+        found = aws_sdk.iam_actions(sdk, operation) + tuple(copy_source or ())
+        _ACTIONS[(sdk.name, operation)] = found
+    return found
 
 
 #: What runs each kind of statement (other statements bind and call nothing: skipped).
