@@ -40,6 +40,7 @@ else:  # pragma: no cover - Python 3.10
 PYTHON_LOCKS = ("Pipfile.lock", "poetry.lock")
 NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")
 _REQUIREMENTS = re.compile(r"^requirements[\w.-]*\.txt$")
+_MANIFEST_NAMES = frozenset({*PYTHON_LOCKS, *NPM_LOCKS, "package.json", "pyproject.toml"})
 _EXACT_NPM = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
@@ -84,16 +85,23 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
     found = DependencyFacts()
     facts.dependencies = found
     cache: dict[str, list[Dependency] | None] = {}
-    listings: dict[str, set[str]] = {}  # folder -> its file names, listed once per scan
+    listings: dict[str, set[str]] = {}  # folder -> its manifest names, listed once per scan
+    # (code folder, ecosystems) -> its manifests: the functions of a project share a
+    # folder, and the search up to the root lists (and matches) the same folders again
+    per_folder: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for function in app.functions.values():
         folder = _code_folder(function)
         if folder is None:
             continue
-        files = _manifests_for(app, folder, _ecosystems(function), cache, listings)
+        key = (folder, _ecosystems(function))
+        files = per_folder.get(key)
+        if files is None:
+            files = per_folder[key] = _manifests_for(app, folder, key[1], cache, listings)
         if files:
-            found.functions[function.id] = files
+            found.functions[function.id] = list(files)
+    used = {rel for files in found.functions.values() for rel in files}
     for rel, deps in cache.items():
-        if deps is not None and any(rel in files for files in found.functions.values()):
+        if deps is not None and rel in used:
             found.manifests[rel] = deps
     for rel, deps in cache.items():
         if deps is None:
@@ -157,14 +165,21 @@ def _manifests_for(app: App, folder: str, ecosystems: tuple[str, ...],
     return out
 
 
+def _manifest_names(path: str) -> set[str]:
+    """The names in a folder that may be manifests (the others never matter: the root of
+    a scan is met by every function's search and may hold thousands of names)."""
+    try:
+        listed = os.listdir(path)
+    except OSError:
+        return set()
+    return {name for name in listed if name in _MANIFEST_NAMES or _REQUIREMENTS.match(name)}
+
+
 def _folder_manifests(root: str, folder: str, ecosystem: str,
                       listings: dict[str, set[str]] | None = None) -> list[str]:
     names = listings.get(folder) if listings is not None else None
     if names is None:
-        try:
-            names = set(os.listdir(os.path.join(root, folder)))
-        except OSError:
-            names = set()
+        names = _manifest_names(os.path.join(root, folder))
         if listings is not None:
             listings[folder] = names
     if not names:
