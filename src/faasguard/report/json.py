@@ -8,6 +8,7 @@ and subject, and suppressed findings stay in the list with their `suppression`. 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from faasguard.findings import Finding
@@ -23,7 +24,7 @@ from faasguard.report.base import (
 )
 from faasguard.report.jsontext import (
     Items,
-    Text,
+    Placed,
     dumps,
     elements,
     string_text,
@@ -40,7 +41,7 @@ def render(report: Report) -> str:
 
 def document(report: Report) -> dict[str, Any]:
     """The report as a JSON-ready dict, keys in their documented order; findings and
-    diagnostics are `Items`, each made while it is written (a finding as its `Text`)."""
+    diagnostics are `Items`, each made while it is written (a finding as its `Placed` text)."""
     return {
         "version": REPORT_VERSION,
         "tool": {"name": TOOL_NAME, "version": report.version,
@@ -59,38 +60,48 @@ def _location(location: Location, pad: str) -> str:
             f'{pad}  "end_line": {end if end > line else line}\n{pad}}}')
 
 
-def _step(location: Location, message: str) -> str:
-    """A related location or a flow step, as an item of its array in a finding."""
-    return (f'{{\n      "location": {_location(location, "      ")},\n'
-            f'      "message": {string_text(message)}\n    }}')
+def _steps(steps: Iterable[tuple[Location, str]], pad: str) -> str:
+    """The array of a finding's related locations or flow steps, standing at `pad`."""
+    inner = pad + "  "
+    member = inner + "  "
+    return elements(pad, [
+        f'{{\n{member}"location": {_location(location, member)},\n'
+        f'{member}"message": {string_text(message)}\n{inner}}}'
+        for location, message in steps])
 
 
-def _finding(finding: Finding) -> Text:
-    """A finding's text: one f-string over its fixed shape (`members` of each part would
-    cost a third more), the parts most findings leave empty written without a call."""
-    related = elements("  ", [_step(loc, msg) for loc, msg in finding.related]) \
-        if finding.related else "[]"
-    flow = elements("  ", [_step(step.location, step.message) for step in finding.flow]) \
+#: Where a finding stands: an item of the document's "findings" array (two levels deep).
+_FINDING_PAD = "    "
+
+
+def _finding(finding: Finding) -> Placed:
+    """A finding's text where it stands in the document: one f-string over its fixed shape
+    (`members` of each part and a re-indented `Text` cost half as much again), the parts
+    most findings leave empty written without a call."""
+    pad = _FINDING_PAD
+    inner = pad + "  "
+    related = _steps(finding.related, inner) if finding.related else "[]"
+    flow = _steps([(step.location, step.message) for step in finding.flow], inner) \
         if finding.flow else "[]"
     suppression = "null" if finding.suppressed is None else \
-        text_of(suppression_of(finding), "  ")
+        text_of(suppression_of(finding), inner)
     properties = text_of({k: v for k, v in sorted(finding.properties.items())
-                          if k != "suppression"}, "  ") if finding.properties else "{}"
-    return Text(
-        f'{{\n  "rule_id": {string_text(finding.rule_id)},\n'
-        f'  "title": {string_text(finding.title)},\n'
-        f'  "threat": {string_text(finding.threat)},\n'
-        f'  "severity": {string_text(finding.severity)},\n'
-        f'  "confidence": {string_text(finding.confidence)},\n'
-        f'  "message": {string_text(finding.message)},\n'
-        f'  "location": {_location(finding.location, "  ")},\n'
-        f'  "subject": {string_text(finding.subject)},\n'
-        f'  "fingerprint": {string_text(finding.fingerprint)},\n'
-        f'  "remediation": {string_text(finding.remediation)},\n'
-        f'  "related": {related},\n'
-        f'  "flow": {flow},\n'
-        f'  "suppression": {suppression},\n'
-        f'  "properties": {properties}\n}}')
+                          if k != "suppression"}, inner) if finding.properties else "{}"
+    return Placed(
+        f'{{\n{inner}"rule_id": {string_text(finding.rule_id)},\n'
+        f'{inner}"title": {string_text(finding.title)},\n'
+        f'{inner}"threat": {string_text(finding.threat)},\n'
+        f'{inner}"severity": {string_text(finding.severity)},\n'
+        f'{inner}"confidence": {string_text(finding.confidence)},\n'
+        f'{inner}"message": {string_text(finding.message)},\n'
+        f'{inner}"location": {_location(finding.location, inner)},\n'
+        f'{inner}"subject": {string_text(finding.subject)},\n'
+        f'{inner}"fingerprint": {string_text(finding.fingerprint)},\n'
+        f'{inner}"remediation": {string_text(finding.remediation)},\n'
+        f'{inner}"related": {related},\n'
+        f'{inner}"flow": {flow},\n'
+        f'{inner}"suppression": {suppression},\n'
+        f'{inner}"properties": {properties}\n{pad}}}')
 
 
 def _diagnostic(diag: Diagnostic) -> dict[str, Any]:

@@ -54,6 +54,15 @@ class Text(str):
     __slots__ = ()
 
 
+class Placed(str):
+    """A value's JSON text written for the place it stands at in the document: its lines
+    after the first indented to that depth already. `dump` writes it as it is (a `Text`
+    is re-indented, a pass over its whole text); the reporter that makes it knows where
+    it stands and the indent of 2."""
+
+    __slots__ = ()
+
+
 def members(pad: str, *texts: str) -> str:
     """The text of a JSON object standing at indent `pad`, from its members' texts
     ('"key": value', each value's text made for the depth `pad` + 2 spaces)."""
@@ -176,7 +185,7 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
             return "null"
         if kind is dict or kind is list:
             return None if value else ("{}" if kind is dict else "[]")
-        if kind is Text:
+        if kind is Text or kind is Placed:
             return None
         if _is_dict(value) or _is_array(value):
             return None if kind is Items or value else ("{}" if _is_dict(value) else "[]")
@@ -186,6 +195,10 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
         nonlocal weight
         if type(value) is Text:
             put_text(value, pad)
+            return
+        if type(value) is Placed:
+            append(value)
+            weight += value.count("\n")
             return
         inner = pad + step
         if type(value) is dict or _is_dict(value):

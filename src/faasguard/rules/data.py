@@ -57,7 +57,7 @@ confidence, by entropy.
     equivalents={"Checkov": "CKV_AWS_45", "Prowler": "awslambda_function_no_secrets_in_variables"},
 )
 def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
-    for definition in env_definitions(app):
+    for definition in env_definitions(app, facts):
         var = definition.var
         match = find_secret(var.name, var.value)
         if match is None:

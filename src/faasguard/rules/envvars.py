@@ -7,10 +7,16 @@ was written, naming the functions that receive it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from faasguard.model import App, EnvVar, Function, logical_id
+
+if TYPE_CHECKING:
+    from faasguard.analysis.facts import Facts
+
+#: The facts.memo key of the definitions (read by the rules of three modules).
+_MEMO = "envvars.definitions"
 
 
 @dataclass(frozen=True)
@@ -39,14 +45,22 @@ class EnvDefinition:
         return f"{prefix}:{who}:{self.var.name}"
 
 
-def env_definitions(app: App) -> Iterator[EnvDefinition]:
-    """Every distinct environment variable definition, in file and line order."""
+def env_definitions(app: App, facts: Facts | None = None) -> list[EnvDefinition]:
+    """Every distinct environment variable definition, in file and line order; worked out
+    once per scan when `facts` is given (four rules ask)."""
+    found: list[EnvDefinition] | None = facts.memo.get(_MEMO) if facts is not None else None
+    if found is not None:
+        return found
     grouped: dict[tuple[str, int, str], list[tuple[EnvVar, Function]]] = {}
     for function in app.functions.values():
         for var in function.environment.values():
             key = (var.location.file, var.location.line, var.name)
             grouped.setdefault(key, []).append((var, function))
+    found = []
     for key in sorted(grouped):
         entries = grouped[key]
         functions = tuple(sorted((f for _, f in entries), key=lambda f: f.id))
-        yield EnvDefinition(entries[0][0], functions)
+        found.append(EnvDefinition(entries[0][0], functions))
+    if facts is not None:
+        facts.memo[_MEMO] = found
+    return found

@@ -9,7 +9,7 @@ makes, and say exactly what to keep.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from shlex import quote
@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import expand, lookup
 from faasguard.analysis.privileges import (
+    Grant,
     Needs,
     all_action_count,
     granted_actions,
@@ -116,49 +117,68 @@ identify (a client of a service named at run time) are not reported.
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
     firsts: dict[tuple[str, frozenset[str]], Statement | None] = {}
+    verdicts: dict[tuple[int, frozenset[str]], _Unused] = {}  # by (id of grant, used)
     alike_values = _AlikeValues()
-    catalogue = all_action_count()
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
         granted = grants.get(role.id)
         if granted is None:
-            actions = granted_actions(role)
-            granted = grants[role.id] = _granted(actions)
-        levels = granted.level_of
-        used = {a.lower() for a in needs.needs} & levels.keys()
+            granted = grants[role.id] = _granted(granted_actions(role))
+        used = frozenset({a.lower() for a in needs.needs} & granted.level_of.keys())
         if len(used) == len(granted.names):
             continue
-        counts = granted.unused_by_level(used)
-        severity = "high" if counts.get("Permissions management") else \
-            "medium" if counts.get("Write") else "low"
-        shown = ", ".join(f"{counts[level]:,} {level}" for level in _LEVEL_ORDER
-                          if counts.get(level))
-        total = "every action of every service" if len(levels) >= catalogue \
-            else f"{len(levels):,} actions"
+        verdict = verdicts.get((id(granted), used))
+        if verdict is None:  # functions of alike roles use the same actions: judged once
+            verdict = verdicts[(id(granted), used)] = _Unused(granted, used, alike_values)
         name = logical_id(function.id)
-        key = (role.id, frozenset(used))  # functions of a role often use the same actions
+        key = (role.id, used)  # functions of a role often use the same actions
         if key in firsts:
             statement = firsts[key]
         else:
-            statement = firsts[key] = _first_granting(role, list(islice(
-                (a for a, low in granted.lowered if low not in used), 200)))
+            statement = firsts[key] = _first_granting(role, verdict.first_unused())
         code_actions = sorted(needs.code_actions(), key=str.lower)
         yield make_finding(
             "FG-PERM-101",
-            f"Function '{name}' is granted {total}; {len(granted.names) - len(used):,} of them "
-            "are never used "
-            f"({shown}). Its code uses {_uses(needs, code_actions)}. "
+            f"Function '{name}' is granted {verdict.summary}). "
+            f"Its code uses {_uses(needs, code_actions)}. "
             + _POLICY_HINT.format(name=quote(name)),
             statement.location if statement and statement.location else role.location,
-            f"unused:{name}", severity=severity,
+            f"unused:{name}", severity=verdict.severity,
             related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
                      for n in needs.needs.values() for c in n.calls][:20],
-            properties={"unused_by_level": alike_values.get(counts),
+            properties={"unused_by_level": verdict.counts,
                         "used": alike_values.get(code_actions),
-                        "sample_unused": alike_values.get(list(islice(
-                            (a for a, low in granted.high if low not in used), 20)))},
+                        "sample_unused": verdict.sample},
         )
+
+
+class _Unused:
+    """What a grant leaves unused when the code uses `used` (lower-case names granted):
+    the parts of an FG-PERM-101 finding that do not depend on the function."""
+
+    def __init__(self, granted: _Granted, used: frozenset[str], alike: _AlikeValues):
+        self.granted = granted
+        self.used = used
+        counts = granted.unused_by_level(used)
+        self.counts = alike.get(counts)
+        self.severity = "high" if counts.get("Permissions management") else \
+            "medium" if counts.get("Write") else "low"
+        shown = ", ".join(f"{counts[level]:,} {level}" for level in _LEVEL_ORDER
+                          if counts.get(level))
+        levels = granted.level_of
+        # `levels` holds catalogued names only: as many as the catalogue means all of them
+        total = "every action of every service" if len(levels) >= all_action_count() \
+            else f"{len(levels):,} actions"
+        #: "<total>; <n> of them are never used (<shown>" of the message
+        self.summary = (f"{total}; {len(granted.names) - len(used):,} of them are never used "
+                        f"({shown}")
+        self.sample = alike.get(list(islice(
+            (a for a, low in granted.high if low not in used), 20)))
+
+    def first_unused(self) -> list[str]:
+        """The first 200 actions granted and not used (to find the statement to show)."""
+        return list(islice((a for a, low in self.granted.lowered if low not in self.used), 200))
 
 
 class _AlikeValues:
@@ -202,7 +222,7 @@ class _Granted:
         self.totals = Counter(self.level_of.values())
         self.high = [(a, low) for a, low in self.lowered if self.level_of[low] in _HIGH_LEVELS]
 
-    def unused_by_level(self, used: set[str]) -> dict[str, int]:
+    def unused_by_level(self, used: Iterable[str]) -> dict[str, int]:
         """How many of the actions granted are not in `used` (lower-case names granted),
         per level, in the order of `totals`; levels with none left out."""
         left = dict(self.totals)
@@ -326,14 +346,22 @@ fix is to grant exactly that action on exactly that resource, not a wildcard.
     cwe=(703,),
 )
 def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
+    # the functions of a role mostly make the same calls: each answer is worked out once
+    answers: dict[tuple[str, str, str, tuple[str, ...], bool], Grant] = {}
     for function, role, needs in _analysed(app, facts):
         name = logical_id(function.id)
         for action in sorted(needs.code_actions(), key=str.lower):
             need = needs.needs[action]
             if need.optional:
                 continue
-            grants = [(r, g) for r in need.resources
-                      if (g := is_granted(role.statements, action, r)).granted is False]
+            grants = []
+            for r in need.resources:
+                key = (role.id, action, r.text, r.forms, r.placeholder)
+                grant = answers.get(key)
+                if grant is None:
+                    grant = answers[key] = is_granted(role.statements, action, r)
+                if grant.granted is False:
+                    grants.append((r, grant))
             if not grants:
                 continue
             missing = [r for r, _ in grants]

@@ -408,7 +408,7 @@ def debug_in_production(app: App, facts: Facts) -> Iterator[Finding]:
                 f"(log level {level}).",
                 function.location, f"debug:{logical_id(function.id)}:log-level",
             )
-    for definition in env_definitions(app):
+    for definition in env_definitions(app, facts):
         var = definition.var
         if _debug_value(var) and any(_is_production(app, f, facts)
                                      for f in definition.functions):

@@ -101,7 +101,7 @@ are not reported.
     cwe=(319,),
 )
 def http_env(app: App, facts: Facts) -> Iterator[Finding]:
-    for definition in env_definitions(app):
+    for definition in env_definitions(app, facts):
         var = definition.var
         if isinstance(var.value, str) and remote_http_url(var.value):
             yield make_finding(
@@ -167,7 +167,7 @@ the credentials sent and return forged data.
 def tls_verification_off(app: App, facts: Facts) -> Iterator[Finding]:
     yield from code_findings(facts, "tls-off", "FG-TP-004",
                              "TLS verification is turned off", "tls-code")
-    for definition in env_definitions(app):
+    for definition in env_definitions(app, facts):
         var = definition.var
         off = _TLS_ENV.get(var.name)
         if off is not None and str(var.value).strip() == off:

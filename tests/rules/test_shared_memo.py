@@ -1,0 +1,51 @@
+"""What several rules share through facts.memo (env definitions, code facts by kind)
+gives each rule what it would work out alone, whatever rule asks first."""
+
+from __future__ import annotations
+
+from faasguard.analysis.code_facts import CodeFact, FileFacts
+from faasguard.analysis.facts import Facts
+from faasguard.model import App, EnvVar, Function, Location
+from faasguard.rules.codefindings import code_findings
+from faasguard.rules.envvars import env_definitions
+
+
+def _app() -> App:
+    app = App(root=".")
+    shared = EnvVar("API_URL", "http://x", Location("s.yml", 5))
+    for name, own_line in (("b", 12), ("a", 9)):
+        function = Function(f"s.yml#{name}", Location("s.yml", own_line), "serverless",
+                            name=name, runtime="python3.12", handler="h.handler")
+        function.environment = {"API_URL": shared,
+                                "OWN": EnvVar("OWN", "1", Location("s.yml", own_line + 1))}
+        app.functions[function.id] = function
+    return app
+
+
+def test_env_definitions_once_per_scan_same_as_alone():
+    app, facts = _app(), Facts()
+    alone = [(d.var.name, d.var.location.line, [f.id for f in d.functions])
+             for d in env_definitions(app)]
+    assert alone == [("API_URL", 5, ["s.yml#a", "s.yml#b"]), ("OWN", 10, ["s.yml#a"]),
+                     ("OWN", 13, ["s.yml#b"])]
+    first = env_definitions(app, facts)
+    assert [(d.var.name, d.var.location.line, [f.id for f in d.functions])
+            for d in first] == alone
+    assert env_definitions(app, facts) is first  # the second rule reads the first's
+
+
+def test_code_findings_by_kind_keep_file_then_line_order():
+    facts = Facts()
+    facts.code["b.py"] = FileFacts("b.py", [CodeFact("secret", 9, "key", "k2"),
+                                            CodeFact("tls-off", 3, "verify=False", "t1"),
+                                            CodeFact("secret", 2, "token", "k1")])
+    facts.code["a.py"] = FileFacts("a.py", [CodeFact("secret", 4, "pw", "k3")])
+    facts.code["not-facts"] = object()
+    secrets = [(f.location.file, f.location.line, f.subject)
+               for f in code_findings(facts, "secret", "FG-DATA-003", "Secret", "secret")]
+    assert secrets == [("b.py", 2, "secret:k1"), ("b.py", 9, "secret:k2"),
+                       ("a.py", 4, "secret:k3")]
+    tls = list(code_findings(facts, "tls-off", "FG-TP-004", "TLS off", "tls"))
+    assert [(f.rule_id, f.message, f.location.line) for f in tls] == \
+        [("FG-TP-004", "TLS off: verify=False.", 3)]
+    assert list(code_findings(facts, "http-url", "FG-TP-003", "HTTP", "http")) == []

@@ -1,0 +1,47 @@
+"""CommentIndex reads each file once, sized by the file, and only its first
+MAX_COMMENT_FILE_BYTES: a comment past the limit suppresses nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from faasguard import suppress
+from faasguard.suppress import CommentIndex
+
+
+@pytest.mark.parametrize("filler, found", [(10, True), (200, False)])
+def test_comment_within_the_limit_only(tmp_path, monkeypatch, filler, found):
+    monkeypatch.setattr(suppress, "MAX_COMMENT_FILE_BYTES", 128)
+    lines = ["x = 1"] * (filler // 6) + ["y = eval(b)  # faasguard: ignore[FG-INJ-002] ok"]
+    (tmp_path / "h.py").write_text("\n".join(lines) + "\n")
+    mark = CommentIndex(str(tmp_path)).lookup("h.py", len(lines), "FG-INJ-002")
+    assert (mark is not None) is found
+    if found:
+        assert mark.reason == "ok"
+
+
+def test_file_read_once_and_files_without_comments_keep_nothing(tmp_path, monkeypatch):
+    (tmp_path / "plain.py").write_text("x = 1\n" * 50)
+    (tmp_path / "marked.py").write_text("# faasguard:ignore FG-AUTH-001 reviewed\nUrl: x\n")
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    index = CommentIndex(str(tmp_path))
+    for line in (1, 2, 3, 50):
+        assert index.lookup("plain.py", line, "FG-AUTH-001") is None
+    assert index.lookup("marked.py", 2, "FG-AUTH-001") is not None
+    assert index.lookup("marked.py", 2, "FG-DATA-001") is None
+    assert [p.rsplit("/", 1)[1] for p in opened] == ["plain.py", "marked.py"]
+    assert index._files["plain.py"] == ([], {})
+
+
+def test_missing_and_empty_files_suppress_nothing(tmp_path):
+    (tmp_path / "empty.py").write_text("")
+    index = CommentIndex(str(tmp_path))
+    assert index.lookup("empty.py", 1, "FG-AUTH-001") is None
+    assert index.lookup("gone.py", 3, "FG-AUTH-001") is None
