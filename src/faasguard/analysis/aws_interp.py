@@ -89,6 +89,8 @@ _OUTSIDE: WeakKeyDictionary[ModuleCache, set[tuple[tuple[str, ...], str]]] = \
 #: Operators whose expressions `expr_text` writes itself, and what they are written as.
 _OPERATORS = {ast.Add: "+", ast.Mod: "%"}
 _ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
+#: The node types compared most often, as globals (one look-up instead of two).
+_CONSTANT, _NAME, _ATTRIBUTE, _STARRED = ast.Constant, ast.Name, ast.Attribute, ast.Starred
 
 
 def expr_text(node: ast.expr) -> str:
@@ -102,14 +104,14 @@ def expr_text(node: ast.expr) -> str:
 def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind)
     """The text `ast.unparse` gives a plain expression; None for any other."""
     kind = type(node)
-    if kind is ast.Name:
+    if kind is _NAME:
         return node.id
-    if kind is ast.Constant:
+    if kind is _CONSTANT:
         value = node.value
         if node.kind is None and (value is None or type(value) in (str, int, bool)):
             return repr(value)
         return None
-    if kind is ast.Attribute:
+    if kind is _ATTRIBUTE:
         base = node.value
         inner = _plain_text(base) if isinstance(base, _ATOMS) else None
         return None if inner is None else f"{inner}.{node.attr}"
@@ -187,8 +189,9 @@ class Interpreter:
         if not self.reaches_sdk(module):
             return self.calls
         self.module_env(module)
-        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-        args: dict[str, Any] = {params[0]: EventV()} if params else {}
+        spec = node.args
+        first = spec.posonlyargs[0] if spec.posonlyargs else spec.args[0] if spec.args else None
+        args: dict[str, Any] = {first.arg: EventV()} if first is not None else {}
         self.call_function(FuncV(module, node), [], args, node.lineno)
         return self.calls
 
@@ -335,10 +338,10 @@ class Interpreter:
     def ev(self, node: ast.expr, f: Frame) -> Any:
         """The value of an expression (calls in it are followed and recorded)."""
         kind = type(node)
-        if kind is ast.Constant:
+        if kind is _CONSTANT:
             value = node.value  # type: ignore[attr-defined]
             return literal_name(value) if isinstance(value, str) else None
-        if kind is ast.Name:
+        if kind is _NAME:
             # a name as the function sees it: locals, enclosing function, module, imports
             name = node.id  # type: ignore[attr-defined]
             found = f.locals.get(name, _UNBOUND)
@@ -361,7 +364,7 @@ class Interpreter:
                         name not in module.classes:
                     return None
             return self.global_name(module, name)
-        if kind is ast.Attribute:
+        if kind is _ATTRIBUTE:
             base = self.ev(node.value, f)  # type: ignore[attr-defined]
             if base is None:  # the most frequent: an attribute of what is not known
                 return None
@@ -528,17 +531,17 @@ class Interpreter:
         """A call: SDK objects are recorded, local functions followed."""
         ev = self.ev
         func = ev(node.func, f)
-        if func is None and (type(node.func) is not ast.Name or node.func.id != "getattr"):
+        if func is None and (type(node.func) is not _NAME or node.func.id != "getattr"):
             # an unknown callee (`json.loads`, `str`): its arguments are evaluated for the
             # calls and bindings in them only
             for arg in node.args:
-                ev(arg.value if type(arg) is ast.Starred else arg, f)
+                ev(arg.value if type(arg) is _STARRED else arg, f)
             for keyword in node.keywords:
                 ev(keyword.value, f)
             return None
         args: list[Any] = []
         for arg in node.args:
-            args.append(ev(arg.value if type(arg) is ast.Starred else arg, f))
+            args.append(ev(arg.value if type(arg) is _STARRED else arg, f))
         if func is None and len(args) >= 2 and type(node.func) is ast.Name and \
                 node.func.id == "getattr" and isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
             name = _literal(args[1])
