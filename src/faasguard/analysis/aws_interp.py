@@ -91,6 +91,7 @@ _OPERATORS = {ast.Add: "+", ast.Mod: "%"}
 _ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
 #: The node types compared most often, as globals (one look-up instead of two).
 _CONSTANT, _NAME, _ATTRIBUTE, _STARRED = ast.Constant, ast.Name, ast.Attribute, ast.Starred
+_OPERANDS = (*_ATOMS, ast.Constant)  # what `expr_text` writes as an operand of `a + b`
 
 
 def expr_text(node: ast.expr) -> str:
@@ -113,6 +114,8 @@ def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind
         return None
     if kind is _ATTRIBUTE:
         base = node.value
+        if type(base) is _NAME:  # the most frequent: `os.environ`
+            return f"{base.id}.{node.attr}"
         inner = _plain_text(base) if isinstance(base, _ATOMS) else None
         return None if inner is None else f"{inner}.{node.attr}"
     if kind is ast.Subscript:
@@ -141,8 +144,8 @@ def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind
         operator = _OPERATORS.get(type(node.op))
         left, right = node.left, node.right
         # left-associative: the left operand may be the same operation, the right an atom
-        if operator is None or not isinstance(right, (*_ATOMS, ast.Constant)) or not (
-                isinstance(left, (*_ATOMS, ast.Constant)) or
+        if operator is None or not isinstance(right, _OPERANDS) or not (
+                isinstance(left, _OPERANDS) or
                 (type(left) is ast.BinOp and type(left.op) is type(node.op))):
             return None
         first, second = _plain_text(left), _plain_text(right)
@@ -583,18 +586,19 @@ class Interpreter:
         frame = Frame(func.module, search_path(func.module, self.base), closure=func.closure)
         local = frame.locals
         spec = func.node.args
-        params = [a.arg for a in spec.args] if not spec.posonlyargs else \
-            [a.arg for a in (*spec.posonlyargs, *spec.args)]
-        if func.self_value is not None and params:
-            local[params[0]] = func.self_value
-            params = params[1:]
         defaults = spec.defaults
-        if defaults:
-            for name, default in zip(params[len(params) - len(defaults):], defaults,
-                                     strict=True):
-                local[name] = self.ev(default, Frame(func.module, frame.search))
-        for name, val in zip(params, args, strict=False):
-            local[name] = val
+        if args or defaults or func.self_value is not None:  # not a handler's call
+            params = [a.arg for a in spec.args] if not spec.posonlyargs else \
+                [a.arg for a in (*spec.posonlyargs, *spec.args)]
+            if func.self_value is not None and params:
+                local[params[0]] = func.self_value
+                params = params[1:]
+            if defaults:
+                for name, default in zip(params[len(params) - len(defaults):], defaults,
+                                         strict=True):
+                    local[name] = self.ev(default, Frame(func.module, frame.search))
+            for name, val in zip(params, args, strict=False):
+                local[name] = val
         if kwargs:
             local.update(kwargs)
         self._active.add(key)
