@@ -16,6 +16,8 @@ from weakref import WeakKeyDictionary
 
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_values import (
+    EXTERNALS,
+    LITERALS,
     AwsCall,
     BatchWriterV,
     BoundV,
@@ -343,7 +345,9 @@ class Interpreter:
         kind = type(node)
         if kind is _CONSTANT:
             value = node.value  # type: ignore[attr-defined]
-            return literal_name(value) if isinstance(value, str) else None
+            if type(value) is not str:
+                return literal_name(value) if isinstance(value, str) else None
+            return LITERALS.get(value) or literal_name(value)
         if kind is _NAME:
             # a name as the function sees it: locals, enclosing function, module, imports
             name = node.id  # type: ignore[attr-defined]
@@ -355,17 +359,17 @@ class Interpreter:
                 found = closure.get(name, _UNBOUND)
                 if found is not _UNBOUND:
                     return found
-            # `global_name`'s two most frequent answers, without the call: a global bound
-            # to a value, and a name bound nowhere in the module (a builtin: `str`)
+            # `global_name` without the call for its most frequent answers: a global
+            # bound to a value, an import, a name bound nowhere in the module (`str`)
             module = f.module
             env = self._globals.get(module.file)
             if env is not None:
                 found = env.get(name)
                 if found is not None:
                     return found
-                if name not in module.aliases and name not in module.functions and \
-                        name not in module.classes:
-                    return None
+                if name not in module.functions and name not in module.classes:
+                    target = module.aliases.get(name)
+                    return None if target is None else self.imported(module, target)
             return self.global_name(module, name)
         if kind is _ATTRIBUTE:
             base = self.ev(node.value, f)  # type: ignore[attr-defined]
@@ -495,7 +499,8 @@ class Interpreter:
         if kind is EventV:
             return BoundV(base, attr)
         if kind is ExtV:
-            return external(f"{base.dotted}.{attr}")
+            dotted = f"{base.dotted}.{attr}"
+            return EXTERNALS.get(dotted) or external(dotted)
         if kind is ModuleV:
             return self.global_name(base.module, attr)
         if kind is InstanceV:

@@ -30,18 +30,19 @@ class Name:
     prefix: str = ""  # the literal start of a computed string (`f"reports/{name}"`)
 
 
-#: Literal Names made so far (a frozen dataclass is slow to build; literals repeat).
-_LITERALS: dict[str, Name] = {}
+#: Literal Names made so far (a frozen dataclass is slow to build; literals repeat). A
+#: hot path may look a literal up here before calling `literal_name`.
+LITERALS: dict[str, Name] = {}
 _MAX_LITERALS = 65536
 
 
 def literal_name(text: str) -> Name:
     """`Name(literal=text)`, shared: Names are immutable, so one per distinct literal."""
-    name = _LITERALS.get(text)
+    name = LITERALS.get(text)
     if name is None:
-        if len(_LITERALS) >= _MAX_LITERALS:
-            _LITERALS.clear()
-        name = _LITERALS[text] = Name(literal=text)
+        if len(LITERALS) >= _MAX_LITERALS:
+            LITERALS.clear()
+        name = LITERALS[text] = Name(literal=text)
     return name
 
 
@@ -114,17 +115,18 @@ class ExtV:
     dotted: str
 
 
-#: ExtV values made so far, by dotted name (shared, like literal Names).
-_EXTERNALS: dict[str, ExtV] = {}
+#: ExtV values made so far, by dotted name (shared, like literal Names; a hot path may
+#: look one up here before calling `external`).
+EXTERNALS: dict[str, ExtV] = {}
 
 
 def external(dotted: str) -> ExtV:
     """`ExtV(dotted)`, shared: one per dotted name (imports and their attributes repeat)."""
-    found = _EXTERNALS.get(dotted)
+    found = EXTERNALS.get(dotted)
     if found is None:
-        if len(_EXTERNALS) >= _MAX_LITERALS:
-            _EXTERNALS.clear()
-        found = _EXTERNALS[dotted] = ExtV(dotted)
+        if len(EXTERNALS) >= _MAX_LITERALS:
+            EXTERNALS.clear()
+        found = EXTERNALS[dotted] = ExtV(dotted)
     return found
 
 
