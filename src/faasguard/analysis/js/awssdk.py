@@ -49,6 +49,24 @@ def _data() -> dict[str, Any]:
     return dict(builtin_data()["aws_sdk"])
 
 
+@cache
+def _service(name: str) -> aws_sdk.SdkService | None:
+    """`aws_sdk.service(name)`, built once per process (it indexes every operation of
+    the service's botocore model: far more than the rest of recording a call)."""
+    return aws_sdk.service(name)
+
+
+@cache
+def _operations(name: str) -> tuple[frozenset[str], dict[str, str]]:
+    """The operations of a service, and the same by their lower-case name (the first of
+    a name wins, in the model's order); empty when botocore does not know the service."""
+    sdk = _service(name)
+    by_lower: dict[str, str] = {}
+    for operation in sdk.operations.values() if sdk is not None else ():
+        by_lower.setdefault(operation.lower(), operation)
+    return frozenset(sdk.operations.values() if sdk is not None else ()), by_lower
+
+
 def v3_service(package: str) -> str | None:
     """The botocore service of an `@aws-sdk/client-*` / `lib-*` package."""
     if not package.startswith("@aws-sdk/"):
@@ -185,19 +203,14 @@ class _Finder:
         if version.endswith("-doc"):
             operation = _data()["document_client"].get(method)
         else:
-            sdk = aws_sdk.service(service)
-            operation = None
-            if sdk is not None:
-                wanted = method.lower()
-                operation = next((op for op in sdk.operations.values()
-                                  if op.lower() == wanted), None)
+            operation = _operations(service)[1].get(method.lower())
         if operation:
             self._record(service, operation, method, first, node, "client")
 
     def _record(self, service: str, operation: str, method: str, params: Node | None,
                 node: Node, via: str) -> None:
-        sdk = aws_sdk.service(service)
-        if sdk is None or operation not in sdk.operations.values():
+        sdk = _service(service)
+        if sdk is None or operation not in _operations(service)[0]:
             return
         values = self._params(params)
         actions = Interpreter._actions(sdk, operation, values)

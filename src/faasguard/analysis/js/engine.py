@@ -280,8 +280,11 @@ class JsAnalyzer(JsCalls):
             value = decl.child_by_field_id(f.module.fid.value)
             if target is None:
                 continue
-            val = self.ev(value, f, name_hint=self._name(target, f)) if value is not None \
-                else CLEAN
+            if value is None:
+                val = CLEAN
+            else:  # (a name only a function value takes)
+                val = self.ev(value, f, name_hint=self._name(target, f)
+                              if value.type in FUNCTIONS else None)
             self.bind(target, val, f, line(decl))
         return False
 
@@ -863,8 +866,9 @@ class JsAnalyzer(JsCalls):
 
     def _e_assignment(self, node: Node, f: JsFrame) -> Val:
         left = node.child_by_field_id(f.module.fid.left)
-        val = self.ev(node.child_by_field_id(f.module.fid.right), f,
-                      name_hint=self._name(left, f) if left is not None else None)
+        right = node.child_by_field_id(f.module.fid.right)
+        val = self.ev(right, f, name_hint=self._name(left, f) if left is not None and
+                      right is not None and right.type in FUNCTIONS else None)
         if left is not None:
             self.bind(left, val, f, line(node))
         return val

@@ -10,8 +10,7 @@ tokens in `facts.jwt_decodes`.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from faasguard.analysis.aws_values import Target
 from faasguard.analysis.awscalls import resolve_target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
@@ -27,6 +26,7 @@ from faasguard.analysis.js.parse import (
 )
 from faasguard.analysis.js.spots import local_specifiers
 from faasguard.analysis.js.table import js_table
+from faasguard.analysis.js.values import FN
 from faasguard.analysis.jwt_python import python_decodes
 from faasguard.analysis.nodejs import EXTENSIONS, is_node
 from faasguard.analysis.taint.flows import Flow
@@ -73,6 +73,8 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
         except RecursionError:
             continue
         for name, val in [*module.env.items(), *module.exports.items()]:
+            if val.kind is None or not val.kind.startswith(FN):
+                continue  # (what func_ref tells apart, without the call)
             ref = analyzer.func_ref(val)
             if ref is None or ref.module is not module or \
                     (module.file, line(ref.node)) in visited:
@@ -164,8 +166,8 @@ def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
                files: list[str]) -> None:
     calls = calls_in_modules(cache, files)
     facts.aws_calls[function.id] = [
-        replace(c, targets=tuple(replace(t, resolved=resolve_target(t, function, app))
-                                 for t in c.targets)) for c in calls]
+        c.with_targets(tuple([Target(t.kind, t.name, t.key, resolve_target(t, function, app))
+                              for t in c.targets])) for c in calls]
 
 
 def module_graph(cache: JsModuleCache, file: str) -> list[str]:
