@@ -23,3 +23,26 @@ def test_placed_differs_from_text_which_is_reindented():
     assert dumps({"outer": [Text(top)]}) == json.dumps({"outer": [value]}, indent=2)
     # a Placed made for the top is written unindented: the reporter chose its depth
     assert dumps({"outer": [Placed(top)]}) != json.dumps({"outer": [value]}, indent=2)
+
+
+
+def test_findings_sharing_property_values_and_odd_keys_write_what_json_writes():
+    import faasguard.rules  # noqa: F401  (registers the rules)
+    from faasguard.findings import make_finding
+    from faasguard.model import Location
+    from faasguard.report import render
+    from faasguard.report.base import Report
+
+    shared_list, shared_dict = ["s3:GetObject", "é"], {"Read": 2, "Write": {"n": [1]}}
+    findings = [make_finding("FG-PERM-101", "m", Location("t.yml", line), f"s{line}",
+                             properties={"used": shared_list, "by": shared_dict,
+                                         "empty": [], "n": line})
+                for line in (1, 2, 3)]
+    findings.append(make_finding("FG-PERM-101", "m", Location("t.yml", 4), "odd",
+                                 properties={1: ["x"], 2: None}))
+    text = render(Report(findings=findings, diagnostics=[]), "json")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    written = json.loads(text)["findings"]
+    assert [f["properties"] for f in written[:3]] == [
+        {"by": shared_dict, "empty": [], "n": n, "used": shared_list} for n in (1, 2, 3)]
+    assert written[3]["properties"] == {"1": ["x"], "2": None}

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard import __version__
-from faasguard.findings import SEVERITIES, Finding, RuleMeta, severity_at_least
+from faasguard.findings import (
+    SEVERITIES,
+    SEVERITY_RANK,
+    Finding,
+    RuleMeta,
+    severity_at_least,
+)
 from faasguard.model import Diagnostic
 
 TOOL_NAME = "faasguard"
@@ -46,7 +52,13 @@ class Report:
         """0 clean, 1 findings at or above the threshold, 2 nothing could be scanned."""
         if self.nothing_scanned:
             return 2
-        return 1 if self.failing() else 0
+        if self.fail_on not in SEVERITIES:
+            return 0
+        # the first failing finding decides: no list of them all, no call per finding
+        least = SEVERITY_RANK[self.fail_on]
+        rank = SEVERITY_RANK.__getitem__
+        return 1 if any(f.suppressed is None and rank(f.severity) >= least
+                        for f in self.findings) else 0
 
 
 def suppression_of(finding: Finding) -> dict[str, str] | None:

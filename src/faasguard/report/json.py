@@ -9,6 +9,7 @@ and subject, and suppressed findings stay in the list with their `suppression`. 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from faasguard.findings import Finding
@@ -27,6 +28,7 @@ from faasguard.report.jsontext import (
     Placed,
     dumps,
     elements,
+    members,
     string_text,
     text_of,
 )
@@ -47,7 +49,8 @@ def document(report: Report) -> dict[str, Any]:
         "tool": {"name": TOOL_NAME, "version": report.version,
                  "informationUri": INFORMATION_URI},
         "summary": summary(report),
-        "findings": Items(map(_finding, in_finding_order(report.findings))),
+        "findings": Items(map(partial(_finding, known=_Known()),
+                              in_finding_order(report.findings))),
         "diagnostics": Items(map(_diagnostic, sorted(report.diagnostics,
                                                      key=diagnostic_order))),
     }
@@ -70,11 +73,43 @@ def _steps(steps: Iterable[tuple[Location, str]], pad: str) -> str:
         for location, message in steps])
 
 
+class _Known:
+    """The texts of the property values findings share (rules give alike findings one
+    object per distinct value: FG-PERM-101's counts and samples), each written once per
+    report. Bounded: a report of thousands of distinct values keeps only the last ones."""
+
+    LIMIT = 1024
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[int, str], tuple[Any, str]] = {}
+
+    def properties(self, properties: dict[str, Any], pad: str) -> str:
+        """The text of a finding's properties (the suppression left out), keys sorted."""
+        shown = {k: v for k, v in sorted(properties.items()) if k != "suppression"}
+        if not all(type(key) is str for key in shown):  # keys `json` converts: as it does
+            return text_of(shown, pad)
+        inner = pad + "  "
+        texts = [f"{string_text(key)}: {self._text(value, inner)}"
+                 for key, value in shown.items()]
+        return members(pad, *texts) if texts else "{}"
+
+    def _text(self, value: Any, pad: str) -> str:
+        if not value or (type(value) is not list and type(value) is not dict):
+            return text_of(value, pad)
+        key = (id(value), pad)
+        known = self._texts.get(key)
+        if known is None or known[0] is not value:  # the value is held: its id is its own
+            if len(self._texts) >= self.LIMIT:
+                self._texts.clear()
+            known = self._texts[key] = (value, text_of(value, pad))
+        return known[1]
+
+
 #: Where a finding stands: an item of the document's "findings" array (two levels deep).
 _FINDING_PAD = "    "
 
 
-def _finding(finding: Finding) -> Placed:
+def _finding(finding: Finding, known: _Known) -> Placed:
     """A finding's text where it stands in the document: one f-string over its fixed shape
     (`members` of each part and a re-indented `Text` cost half as much again), the parts
     most findings leave empty written without a call."""
@@ -85,8 +120,7 @@ def _finding(finding: Finding) -> Placed:
         if finding.flow else "[]"
     suppression = "null" if finding.suppressed is None else \
         text_of(suppression_of(finding), inner)
-    properties = text_of({k: v for k, v in sorted(finding.properties.items())
-                          if k != "suppression"}, inner) if finding.properties else "{}"
+    properties = known.properties(finding.properties, inner) if finding.properties else "{}"
     return Placed(
         f'{{\n{inner}"rule_id": {string_text(finding.rule_id)},\n'
         f'{inner}"title": {string_text(finding.title)},\n'
