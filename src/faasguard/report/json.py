@@ -8,8 +8,8 @@ and subject, and suppressed findings stay in the list with their `suppression`. 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Callable, Iterable
+from functools import cache, partial
 from typing import Any
 
 from faasguard.findings import Finding
@@ -59,8 +59,16 @@ def document(report: Report) -> dict[str, Any]:
 def _location(location: Location, pad: str) -> str:
     line = location.line if location.line > 1 else 1
     end = location.end_line or 0
-    return (f'{{\n{pad}  "file": {string_text(location.file)},\n{pad}  "line": {line},\n'
-            f'{pad}  "end_line": {end if end > line else line}\n{pad}}}')
+    return _location_form(pad) % (string_text(location.file), line,
+                                  end if end > line else line)
+
+
+@cache
+def _location_form(pad: str) -> str:
+    """The text of a location standing at `pad`, its three values left as `%s` (locations
+    stand at two depths: a finding's own and its steps')."""
+    inner = pad + "  "
+    return f'{{\n{inner}"file": %s,\n{inner}"line": %s,\n{inner}"end_line": %s\n{pad}}}'
 
 
 def _steps(steps: Iterable[tuple[Location, str]], pad: str) -> str:
@@ -105,16 +113,14 @@ class _Known:
         return known[1]
 
 
-#: Where a finding stands: an item of the document's "findings" array (two levels deep).
-_FINDING_PAD = "    "
-
-
-def _finding(finding: Finding, known: _Known) -> Placed:
-    """A finding's text where it stands in the document: one f-string over its fixed shape
-    (`members` of each part and a re-indented `Text` cost half as much again), the parts
-    most findings leave empty written without a call."""
-    pad = _FINDING_PAD
-    inner = pad + "  "
+def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = string_text
+             ) -> Placed:
+    """A finding's text where it stands in the document, an item of its "findings" array
+    (two levels deep: the item at an indent of four spaces, its members at six, written
+    literally): one f-string over its fixed shape (`members` of each part and a
+    re-indented `Text` cost half as much again), the parts most findings leave empty
+    written without a call. `encode` is `string_text` bound as a local."""
+    inner = "      "
     related = _steps(finding.related, inner) if finding.related else "[]"
     flow = _steps([(step.location, step.message) for step in finding.flow], inner) \
         if finding.flow else "[]"
@@ -122,20 +128,20 @@ def _finding(finding: Finding, known: _Known) -> Placed:
         text_of(suppression_of(finding), inner)
     properties = known.properties(finding.properties, inner) if finding.properties else "{}"
     return Placed(
-        f'{{\n{inner}"rule_id": {string_text(finding.rule_id)},\n'
-        f'{inner}"title": {string_text(finding.title)},\n'
-        f'{inner}"threat": {string_text(finding.threat)},\n'
-        f'{inner}"severity": {string_text(finding.severity)},\n'
-        f'{inner}"confidence": {string_text(finding.confidence)},\n'
-        f'{inner}"message": {string_text(finding.message)},\n'
-        f'{inner}"location": {_location(finding.location, inner)},\n'
-        f'{inner}"subject": {string_text(finding.subject)},\n'
-        f'{inner}"fingerprint": {string_text(finding.fingerprint)},\n'
-        f'{inner}"remediation": {string_text(finding.remediation)},\n'
-        f'{inner}"related": {related},\n'
-        f'{inner}"flow": {flow},\n'
-        f'{inner}"suppression": {suppression},\n'
-        f'{inner}"properties": {properties}\n{pad}}}')
+        f'{{\n      "rule_id": {encode(finding.rule_id)},\n'
+        f'      "title": {encode(finding.title)},\n'
+        f'      "threat": {encode(finding.threat)},\n'
+        f'      "severity": {encode(finding.severity)},\n'
+        f'      "confidence": {encode(finding.confidence)},\n'
+        f'      "message": {encode(finding.message)},\n'
+        f'      "location": {_location(finding.location, inner)},\n'
+        f'      "subject": {encode(finding.subject)},\n'
+        f'      "fingerprint": {encode(finding.fingerprint)},\n'
+        f'      "remediation": {encode(finding.remediation)},\n'
+        f'      "related": {related},\n'
+        f'      "flow": {flow},\n'
+        f'      "suppression": {suppression},\n'
+        f'      "properties": {properties}\n    }}')
 
 
 def _diagnostic(diag: Diagnostic) -> dict[str, Any]:

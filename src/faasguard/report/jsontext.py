@@ -218,12 +218,17 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
         head = "[\n" + inner
         for item in (value.items if type(value) is Items else value):
             kind = type(item)
-            text = encode(item) if kind is str else atom(item, kind)
-            if text is not None:
-                append(head + text)
-            else:
+            if kind is Placed:  # a reporter's finding: written as it stands, no call
                 append(head)
-                container(item, inner)
+                append(item)
+                weight += item.count("\n")
+            else:
+                text = encode(item) if kind is str else atom(item, kind)
+                if text is not None:
+                    append(head + text)
+                else:
+                    append(head)
+                    container(item, inner)
             head = ",\n" + inner
             if len(parts) + weight >= FLUSH_PIECES:
                 write("".join(parts))
