@@ -1,13 +1,16 @@
-"""What several rules share through facts.memo (env definitions, code facts by kind)
-gives each rule what it would work out alone, whatever rule asks first."""
+"""What several rules share (env definitions, code facts by kind, escalation paths per
+role, expansions of alike roles, wildcards per statement) gives each rule what it would
+work out alone, whatever rule asks first."""
 
 from __future__ import annotations
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.facts import Facts
-from faasguard.model import App, EnvVar, Function, Location
+from faasguard.model import App, EnvVar, Function, Location, Role, Statement
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
+from faasguard.rules.iam_tables import escalations, role_paths, wildcards
+from faasguard.rules.leastpriv import _granted_by
 
 
 def _app() -> App:
@@ -49,3 +52,45 @@ def test_code_findings_by_kind_keep_file_then_line_order():
     assert [(f.rule_id, f.message, f.location.line) for f in tls] == \
         [("FG-TP-004", "TLS off: verify=False.", 3)]
     assert list(code_findings(facts, "http-url", "FG-TP-003", "HTTP", "http")) == []
+
+
+def _role(role_id: str, *statements: Statement) -> Role:
+    return Role(role_id, Location("t.yml", 1), list(statements))
+
+
+def test_wildcards_of_a_statement():
+    assert wildcards(("*",)) == (True, ())
+    assert wildcards((" *:* ",)) == (True, ())
+    assert wildcards(("s3:*", "iam:*", "dynamodb:GetItem", "s3:Get*")) == (False, ("iam", "s3"))
+    assert wildcards(("dynamodb:GetItem",)) == (False, ())
+    assert wildcards(({"Ref": "Action"}, "sqs:*")) == (False, ("sqs",))  # unhashable entry
+
+
+def test_escalation_paths_shared_by_the_rules_that_ask():
+    chain = (Statement("Allow", actions=("iam:PassRole",), resources=("*",)),
+             Statement("Allow", actions=("lambda:CreateFunction", "lambda:InvokeFunction"),
+                       resources=("*",)))
+    plain = _role("plain", *chain)
+    starred = _role("starred", Statement("Allow", actions=("*",), resources=("*",)), *chain)
+    memo: dict[str, object] = {}
+    assert [p.id for p, _ in escalations(plain, memo)] == ["passrole-lambda-invoke"]
+    assert role_paths(plain, memo) is escalations(plain, memo)  # worked out once
+    # a statement granting every action is left out of escalations, not of role_paths
+    assert [p.id for p, _ in escalations(starred, memo)] == \
+        [p.id for p, _ in escalations(starred)] == ["passrole-lambda-invoke"]
+    assert all(s.actions != ("*",) for _, found in escalations(starred, memo) for s in found)
+    assert role_paths(starred, memo) == role_paths(starred)
+
+
+def test_roles_with_the_same_allow_statements_share_their_expansion():
+    def allow(*actions: str) -> Statement:
+        return Statement("Allow", actions=actions, resources=("*",))
+
+    by_content: dict[tuple[object, ...], object] = {}
+    first = _granted_by(_role("a", allow("dynamodb:GetItem", "dynamodb:PutItem")), by_content)
+    second = _granted_by(_role("b", allow("dynamodb:GetItem", "dynamodb:PutItem")), by_content)
+    assert first is second and first.names == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    denied = _role("c", allow("dynamodb:GetItem", "dynamodb:PutItem"),
+                   Statement("Deny", actions=("dynamodb:PutItem",), resources=("*",)))
+    assert _granted_by(denied, by_content).names == ["dynamodb:GetItem"]
+    assert _granted_by(_role("d", allow("s3:GetObject")), by_content).names == ["s3:GetObject"]

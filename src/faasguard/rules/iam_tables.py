@@ -122,7 +122,7 @@ _SERVICE_WILDCARD = re.compile(r"\s*([A-Za-z0-9-]+):\*\s*")
 
 def service_wildcard(action: object) -> str | None:
     """The service of a `service:*` action, else None."""
-    if isinstance(action, str):
+    if isinstance(action, str) and "*" in action:
         match = _SERVICE_WILDCARD.fullmatch(action)
         if match:
             return match.group(1).lower()
@@ -143,6 +143,22 @@ def scoped_actions(pattern: str) -> list[str] | None:
     regex = _pattern(name)
     return sorted(f"{service}:{original}" for lower, (original, scoped) in actions.items()
                   if scoped and regex.match(lower))
+
+
+def wildcards(actions: tuple[Any, ...]) -> tuple[bool, tuple[str, ...]]:
+    """Of a statement's actions: whether one is every action (`is_full_wildcard`), and the
+    services of those that are a whole service (`service_wildcard`), sorted. Statements
+    with the same actions (common across roles and files) are looked at once."""
+    try:
+        return _wildcards(actions)
+    except TypeError:  # an unhashable entry
+        return _wildcards.__wrapped__(actions)
+
+
+@lru_cache(maxsize=4096)
+def _wildcards(actions: tuple[Any, ...]) -> tuple[bool, tuple[str, ...]]:
+    return (any(map(is_full_wildcard, actions)),
+            tuple(sorted({s for a in actions if (s := service_wildcard(a))})))
 
 
 def is_wildcard_resource(resource: object) -> bool:
@@ -181,7 +197,7 @@ def _covered_cached(patterns: tuple[Any, ...], actions: frozenset[str]) -> froze
     return frozenset(a for a in actions if any_matches(patterns, a))
 
 
-def _covered(patterns: tuple[Any, ...], actions: frozenset[str]) -> frozenset[str]:
+def covered(patterns: tuple[Any, ...], actions: frozenset[str]) -> frozenset[str]:
     """The actions of `actions` (lower-case) that any of the patterns covers; statements
     with the same patterns (common across roles and files) are matched once."""
     try:
@@ -198,16 +214,16 @@ class Grants:
     def __init__(self, statements: Sequence[Statement], actions: frozenset[str]):
         self._actions = actions
         self._denied = frozenset().union(*(
-            _covered(s.actions, actions) for s in statements
+            covered(s.actions, actions) for s in statements
             if s.effect == "Deny" and any(is_wildcard_resource(r) for r in s.resources)))
         # each Allow statement with the actions it grants (Action, or all but NotAction)
         self._allow: list[tuple[Statement, frozenset[str]]] = []
         for statement in statements:
             if statement.effect != "Allow":
                 continue
-            granted = _covered(statement.actions, actions) if statement.actions else frozenset()
+            granted = covered(statement.actions, actions) if statement.actions else frozenset()
             if statement.not_actions:
-                granted |= actions - _covered(statement.not_actions, actions)
+                granted |= actions - covered(statement.not_actions, actions)
             if granted:
                 self._allow.append((statement, granted))
         # the actions some Allow statement grants, on some resource, under some condition
@@ -233,13 +249,36 @@ class Grants:
         return None
 
 
-def escalations(role: Role) -> list[tuple[EscalationPath, list[Statement]]]:
+def escalations(role: Role, memo: dict[str, Any] | None = None
+                ) -> list[tuple[EscalationPath, list[Statement]]]:
     """The escalation paths a role's statements open, with the statements granting each.
 
     Statements granting every action (`*`) are left out: their own rule reports them.
+    With `memo` (facts.memo), a role without such a statement shares `role_paths`.
     """
-    return open_paths([s for s in role.statements
-                       if not any(is_full_wildcard(a) for a in s.actions)])
+    kept = [s for s in role.statements if not wildcards(s.actions)[0]]
+    if len(kept) == len(role.statements):
+        return role_paths(role, memo)
+    return open_paths(kept)
+
+
+def role_paths(role: Role, memo: dict[str, Any] | None = None
+               ) -> list[tuple[EscalationPath, list[Statement]]]:
+    """`open_paths` of all the role's statements; worked out once per role and scan when
+    `memo` (facts.memo) is given: FG-PERM-006 and FG-PERM-105 both ask. Read, never
+    changed, by its readers."""
+    if memo is None:
+        return open_paths(role.statements)
+    known: dict[str, list[tuple[EscalationPath, list[Statement]]]] = \
+        memo.setdefault(_PATHS_MEMO, {})
+    found = known.get(role.id)
+    if found is None:
+        found = known[role.id] = open_paths(role.statements)
+    return found
+
+
+#: The facts.memo key of `role_paths` (role id -> paths).
+_PATHS_MEMO = "iam_tables.role_paths"
 
 
 def open_paths(statements: Sequence[Statement]

@@ -31,8 +31,9 @@ from faasguard.model import App, Function, Location, Role, Statement, logical_id
 from faasguard.rules.iam_tables import (
     EscalationPath,
     any_matches,
+    covered,
     is_full_wildcard,
-    open_paths,
+    role_paths,
 )
 from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
 
@@ -118,13 +119,14 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
     firsts: dict[tuple[str, frozenset[str]], Statement | None] = {}
     verdicts: dict[tuple[int, frozenset[str]], _Unused] = {}  # by (id of grant, used)
+    by_content: dict[tuple[Any, ...], _Granted] = {}
     alike_values = _AlikeValues()
     for function, role, needs in _analysed(app, facts):
         if not needs.complete:
             continue
         granted = grants.get(role.id)
         if granted is None:
-            granted = grants[role.id] = _granted(granted_actions(role))
+            granted = grants[role.id] = _granted_by(role, by_content)
         used = frozenset({a.lower() for a in needs.needs} & granted.level_of.keys())
         if len(used) == len(granted.names):
             continue
@@ -151,6 +153,22 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
                         "used": alike_values.get(code_actions),
                         "sample_unused": verdict.sample},
         )
+
+
+def _granted_by(role: Role, by_content: dict[tuple[Any, ...], _Granted]) -> _Granted:
+    """What the role grants (`granted_actions`), expanded once for the roles whose
+    statements are all Allow with the same Action/NotAction lists: only those decide
+    what such a role grants somewhere (resources and conditions only narrow where)."""
+    if any(s.effect != "Allow" for s in role.statements):
+        return _granted(granted_actions(role))
+    key = tuple((s.actions, s.not_actions) for s in role.statements)
+    try:
+        found = by_content.get(key)
+    except TypeError:  # an unhashable entry
+        return _granted(granted_actions(role))
+    if found is None:
+        found = by_content[key] = _granted(granted_actions(role))
+    return found
 
 
 class _Unused:
@@ -232,10 +250,10 @@ class _Granted:
 
 
 def _first_granting(role: Role, actions: list[str]) -> Statement | None:
-    wanted = set(actions)
+    wanted = frozenset(a.lower() for a in actions)
     for statement in role.statements:
         if statement.effect == "Allow" and statement.location and (
-                statement.not_actions or any(any_matches(statement.actions, a) for a in wanted)):
+                statement.not_actions or covered(statement.actions, wanted)):
             return statement
     return None
 
@@ -296,8 +314,8 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                     if not need.calls or not any_matches(statement.actions, action):
                         continue
                     used.setdefault(action, set()).update(r.text for r in need.resources)
-            covered = {a for p in wild_actions for a in expand(p)}
-            if wild_actions and len(covered) <= len(used):
+            expanded = {a for p in wild_actions for a in expand(p)}
+            if wild_actions and len(expanded) <= len(used):
                 wild_actions = []
             narrower = [a for a, rs in used.items() if wild_resources and "*" not in rs]
             if not wild_actions and not narrower:
@@ -475,7 +493,7 @@ def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
     groups: dict[tuple[str, frozenset[str]], list[Needs]] = {}
     for _, role, needs in _analysed(app, facts):
         if role.id not in paths:  # roles are shared: each is judged once
-            paths[role.id] = open_paths(role.statements)
+            paths[role.id] = role_paths(role, facts.memo)
         steps = {a.lower() for path, _ in paths[role.id] for a in path.actions}
         used = frozenset(a.lower() for a, n in needs.needs.items()
                          if n.calls and a.lower() in steps)

@@ -15,6 +15,7 @@ from faasguard.rules.iam_tables import (
     is_wildcard_resource,
     scoped_actions,
     service_wildcard,
+    wildcards,
 )
 from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
 
@@ -85,7 +86,7 @@ its properties are under `absorbed`.
 def action_star(app: App, facts: Facts) -> Iterator[Finding]:
     for role in app.roles.values():
         for index, statement in enumerate(role.statements):
-            if statement.effect == "Allow" and any(map(is_full_wildcard, statement.actions)):
+            if statement.effect == "Allow" and wildcards(statement.actions)[0]:
                 where = (" through the AWS managed policy " + statement.source.split("/")[-1]
                          if _is_managed(statement) else "")
                 yield make_finding(
@@ -126,9 +127,9 @@ takeover.
 def service_star(app: App, facts: Facts) -> Iterator[Finding]:
     for role in app.roles.values():
         for index, statement in _own_statements(role):
-            if any(map(is_full_wildcard, statement.actions)):
+            every, services = wildcards(statement.actions)
+            if every:
                 continue  # FG-PERM-001
-            services = sorted({s for a in statement.actions if (s := service_wildcard(a))})
             if services:
                 yield make_finding(
                     "FG-PERM-002",
@@ -352,7 +353,7 @@ The finding names each combination found.
 )
 def privilege_escalation(app: App, facts: Facts) -> Iterator[Finding]:
     for role in app.roles.values():
-        found = escalations(role)
+        found = escalations(role, facts.memo)
         if not found:
             continue
         described = [f"{path.title} ({path.explains})" for path, _ in found]
