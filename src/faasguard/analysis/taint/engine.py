@@ -140,7 +140,10 @@ class Analyzer(CallAnalysis):
         return False
 
     def _s_expr(self, node: ast.Expr, f: Frame) -> bool:
-        self.ev(node.value, f)
+        value = node.value
+        handler = _EXPR.get(type(value))
+        if handler is not None:
+            handler(self, value, f)
         return False
 
     def _s_assign(self, node: ast.Assign, f: Frame) -> bool:
@@ -152,10 +155,12 @@ class Analyzer(CallAnalysis):
             for target, elt in zip(targets[0].elts, value.elts, strict=True):
                 self.assign(target, self.ev(elt, f), f, node.lineno)
             return False
-        val = self.ev(value, f)
+        handler = _EXPR.get(type(value))
+        val = handler(self, value, f) if handler is not None else CLEAN
         for target in targets:
             self.assign(target, val, f, node.lineno)
-        if val.taints and len(targets) == 1 and type(targets[0]) is ast.Name:
+        if val.taints and type(value) is ast.Attribute and len(targets) == 1 \
+                and type(targets[0]) is ast.Name:
             whole = self._host_of(value, f)
             if whole is not None:  # `host = urlparse(url).hostname`: checking host checks url
                 if f.parts is None:
@@ -164,9 +169,9 @@ class Analyzer(CallAnalysis):
         return False
 
     @staticmethod
-    def _host_of(value: ast.expr, f: Frame) -> str | None:
+    def _host_of(value: ast.Attribute, f: Frame) -> str | None:
         """`url` for `urlparse(url).hostname` (or `.netloc`, `urlsplit`); else None."""
-        if type(value) is not ast.Attribute or value.attr not in ("hostname", "netloc"):
+        if value.attr not in ("hostname", "netloc"):
             return None
         call = value.value
         if type(call) is not ast.Call or not call.args or type(call.args[0]) is not ast.Name:
@@ -434,14 +439,15 @@ class Analyzer(CallAnalysis):
         return handler(self, node, f)
 
     def _e_name(self, node: ast.Name, f: Frame) -> Val:
+        name = node.id
         reads = self._reads
-        if reads is not None and node.id not in self._written:  # type: ignore[operator]
-            reads.add(node.id)
-        val = f.env.get(node.id)
+        if reads is not None and name not in self._written:  # type: ignore[operator]
+            reads.add(name)
+        val = f.env.get(name)
         if val is not None:
             return val
-        if node.id in f.module.assigned:
-            return self._global(f.module, node.id)
+        if name in f.module.assigned:
+            return self._global(f.module, name)
         return CLEAN
 
     def _global(self, module: Module, name: str) -> Val:
@@ -471,7 +477,8 @@ class Analyzer(CallAnalysis):
             found = self._user_source(f.qualify(dotted_name(node)), node, f)
             if found.taints:
                 return found
-        holder = self.ev(base, f)
+        handler = _EXPR.get(type(base))
+        holder = handler(self, base, f) if handler is not None else CLEAN
         kind = holder.kind
         if kind is not None:
             if kind.startswith("cls:"):
@@ -496,7 +503,9 @@ class Analyzer(CallAnalysis):
         return structured(value) if node.attr in self.table.parsed_attributes else value
 
     def _e_subscript(self, node: ast.Subscript, f: Frame) -> Val:
-        holder = self.ev(node.value, f)
+        value = node.value
+        handler = _EXPR.get(type(value))
+        holder = handler(self, value, f) if handler is not None else CLEAN
         index = node.slice
         if type(index) is not ast.Constant:
             self.ev(index, f)
@@ -519,11 +528,18 @@ class Analyzer(CallAnalysis):
         return stringified(union((left, right)))
 
     def _e_joinedstr(self, node: ast.JoinedStr, f: Frame) -> Val:
-        vals = [self.ev(v.value, f) for v in node.values if type(v) is ast.FormattedValue]
+        vals = []
+        for part in node.values:
+            if type(part) is ast.FormattedValue:
+                vals.append(self.ev(part.value, f))
         return stringified(union(vals)) if vals else CLEAN
 
     def _e_boolop(self, node: ast.BoolOp, f: Frame) -> Val:
-        return union([self.ev(v, f) for v in node.values])
+        ev = self.ev
+        vals = []
+        for value in node.values:
+            vals.append(ev(value, f))
+        return union(vals)
 
     def _e_ifexp(self, node: ast.IfExp, f: Frame) -> Val:
         self.ev(node.test, f)
@@ -631,7 +647,7 @@ _STMT: dict[type, Callable[[Analyzer, Any, Frame], bool]] = {
 if hasattr(ast, "TryStar"):
     _STMT[ast.TryStar] = Analyzer._s_try
 
-_EXPR: dict[type, Callable[[Analyzer, Any, Frame], Val]] = {
+_EXPR: dict[type, Callable[[Any, Any, Frame], Val]] = {
     ast.Name: Analyzer._e_name,
     ast.Attribute: Analyzer._e_attribute,
     ast.Subscript: Analyzer._e_subscript,
@@ -658,3 +674,5 @@ _EXPR: dict[type, Callable[[Analyzer, Any, Frame], Val]] = {
     ast.DictComp: Analyzer._e_comprehension,
     ast.Slice: Analyzer._e_slice,
 }
+#: `ev`'s dispatch table, for the call analysis's own inlined dispatch (calls.py)
+Analyzer.expr_handlers = _EXPR

@@ -83,13 +83,12 @@ class Frame:
 
     def qualify(self, dotted: str) -> str:
         """A dotted name with its head import alias resolved (function-level imports too)."""
-        if self.aliases is not None:
-            head, dot, rest = dotted.partition(".")
-            target = self.aliases.get(head)
-            if target is not None:
-                return target + dot + rest if dot else target
+        aliases = self.aliases if self.aliases is not None else self.module.aliases
+        head, dot, rest = dotted.partition(".")
+        target = aliases.get(head)
+        if target is None:
             return dotted
-        return self.module.qualify(dotted)
+        return target + dot + rest if dot else target
 
     def is_alias(self, name: str) -> bool:
         """Does `name` refer to an imported module or name (not a local variable)?"""
@@ -101,14 +100,20 @@ class Frame:
 
 def union(vals: list[Val] | tuple[Val, ...], kind: str | None = None) -> Val:
     """One value carrying the taints of all `vals` (deduplicated, bounded)."""
-    tainted = [val for val in vals if val.taints]
-    if not tainted:
-        return _new(Val, ((), kind)) if kind else CLEAN
-    if len(tainted) == 1 and tainted[0].kind == kind:
-        return tainted[0]
+    first: Val | None = None  # the first tainted value (a loop, not a comprehension:
+    for val in vals:  # one call less on the engine's most common path)
+        if val.taints:
+            if first is not None:
+                break
+            first = val
+    else:
+        if first is None:
+            return _new(Val, ((), kind)) if kind else CLEAN
+        if first.kind == kind:  # the only tainted value
+            return first
     out: list[Taint] = []
     seen: set[tuple[tuple[str, ...], str, bool]] = set()
-    for val in tainted:
+    for val in vals:
         for taint in val.taints:
             key = (taint.path, taint.origin, taint.structured)
             if key not in seen and len(out) < MAX_TAINTS:
@@ -153,18 +158,31 @@ def add_step(steps: tuple[Step, ...], step: Step) -> tuple[Step, ...]:
 
 def extend(val: Val, key: str, at: tuple[str, int] | None = None,
             kind: str | None = None) -> Val:
-    if not val.taints:
+    taints = val.taints
+    if not taints:
         return CLEAN if kind is None else _new(Val, ((), kind))
+    if len(taints) == 1:  # the common case, without a comprehension
+        t = taints[0]
+        if len(t[0]) < 16:
+            t = _new(Taint, (t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6]))
+        return _new(Val, ((t,), kind))
     return _new(Val, (tuple([_new(Taint, (t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6]))
-                             if len(t[0]) < 16 else t for t in val.taints]), kind))
+                             if len(t[0]) < 16 else t for t in taints]), kind))
 
 
 def stringified(val: Val) -> Val:
     """The value after string building: no longer an object, no longer argv-separated."""
-    if not val.taints:
+    taints = val.taints
+    if not taints:
         return CLEAN
+    if val.kind is None:
+        for t in taints:
+            if t[3] or t[4]:
+                break
+        else:  # nothing to change: the value itself
+            return val
     return _new(Val, (tuple([_new(Taint, (t[0], t[1], t[2], False, False, t[5], t[6]))
-                             if t[3] or t[4] else t for t in val.taints]), None))
+                             if t[3] or t[4] else t for t in taints]), None))
 
 
 def structured(val: Val) -> Val:
