@@ -108,7 +108,9 @@ class CallAnalysis:
                                     closure=outer, cls=outer.cls)
             if name in f.env:  # calling a value (a callback): result follows the arguments
                 return union([*args, *kwargs.values()])
-            return self._named_call(f.qualify(name), node, args, kwargs, f, name)
+            aliases = f.aliases if f.aliases is not None else f.module.aliases
+            # f.qualify(name), inlined: a plain name is its import alias's target or itself
+            return self._named_call(aliases.get(name, name), node, args, kwargs, f, name)
         if kind is ast.Attribute:
             # no `assert isinstance` (a call on a hot path): the type test above
             method: ast.Attribute = func  # type: ignore[assignment]

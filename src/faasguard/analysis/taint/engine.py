@@ -511,8 +511,8 @@ class Analyzer(CallAnalysis):
             self.ev(index, f)
         if not holder.taints:
             return CLEAN
-        key = const_str(index)
-        return extend(holder, key if key is not None else "*", (f.module.file, node.lineno))
+        key = index.value if type(index) is ast.Constant else None  # const_str, inlined
+        return extend(holder, key if type(key) is str else "*", (f.module.file, node.lineno))
 
     def _e_binop(self, node: ast.BinOp, f: Frame) -> Val:
         left = self.ev(node.left, f)

@@ -229,7 +229,8 @@ def merge_env(a: dict[str, Val], b: dict[str, Val]) -> dict[str, Val]:
     out = dict(a)
     for name, val in b.items():
         old = out.get(name)
-        out[name] = val if old is None else merge(old, val)
+        if old is not val:  # most bindings are the same object on both sides
+            out[name] = val if old is None else merge(old, val)
     return out
 
 
