@@ -45,3 +45,21 @@ def test_missing_and_empty_files_suppress_nothing(tmp_path):
     index = CommentIndex(str(tmp_path))
     assert index.lookup("empty.py", 1, "FG-AUTH-001") is None
     assert index.lookup("gone.py", 3, "FG-AUTH-001") is None
+
+
+def test_findings_in_files_without_comments_are_left_as_they_are(tmp_path):
+    import faasguard.rules  # noqa: F401  (registers the rules)
+    from faasguard.config import IgnoreEntry
+    from faasguard.findings import make_finding
+    from faasguard.model import Location
+    from faasguard.suppress import apply_suppressions
+
+    (tmp_path / "a.yml").write_text("Url: x\n")
+    (tmp_path / "b.yml").write_text("# faasguard:ignore FG-AUTH-001 reviewed\nUrl: x\n")
+    findings = [make_finding("FG-AUTH-001", "m", Location(name, 2), name)
+                for name in ("a.yml", "b.yml")]
+    assert apply_suppressions(iter(findings), str(tmp_path)) == []
+    assert [f.suppressed for f in findings] == [None, "reviewed"]
+    again = [make_finding("FG-AUTH-001", "m", Location("a.yml", 2), "a")]
+    apply_suppressions(again, str(tmp_path), [IgnoreEntry("FG-AUTH-001", "*.yml", "legacy")])
+    assert again[0].suppressed == "legacy"

@@ -210,28 +210,36 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
     An overlap whose other finding was not reported (its rule disabled, its condition not
     met) leaves the finding as it is.
     """
-    by_key = {(f.rule_id, f.location.file, f.subject): f for f in findings}
+    # only the findings declaring an overlap act, and only those of the rules they name
+    # can be found: most findings are neither
+    overlapping = [f for f in findings if f.folds_into or f.see_also]
+    if not overlapping:
+        return list(findings)
+    named = {f.folds_into[0] for f in overlapping if f.folds_into} | \
+        {rule_id for f in overlapping for rule_id, _ in f.see_also}
+    by_key = {(f.rule_id, f.location.file, f.subject): f for f in findings
+              if f.rule_id in named}
 
     def other(finding: Finding, rule_id: str, subject: str) -> Finding | None:
         found = by_key.get((rule_id, finding.location.file, subject))
         return found if found is not finding else None
 
-    kept = []
-    for finding in findings:
+    folded: set[int] = set()  # ids of the findings dropped
+    for finding in overlapping:
         for rule_id, subject in finding.see_also:
             if (seen := other(finding, rule_id, subject)) is not None:
                 finding.related.append((seen.location, _see_also(seen)))
                 seen.related.append((finding.location, _see_also(finding)))
         target = other(finding, *finding.folds_into) if finding.folds_into else None
         if target is None:
-            kept.append(finding)
             continue
+        folded.add(id(finding))
         target.related.append((finding.location, f"{finding.rule_id} ({finding.title}): "
                                                  f"{finding.message}"))
         target.properties.setdefault("absorbed", []).append(
             {"rule_id": finding.rule_id, "fingerprint": finding.fingerprint,
              **({"properties": finding.properties} if finding.properties else {})})
-    return kept
+    return [f for f in findings if id(f) not in folded] if folded else list(findings)
 
 
 def _see_also(finding: Finding) -> str:

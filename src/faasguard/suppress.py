@@ -94,6 +94,10 @@ class CommentIndex:
         self._files[file] = (lines, marks)
         return lines, marks
 
+    def has_comments(self, file: str) -> bool:
+        """Does `file` hold a suppression comment?"""
+        return bool((self._files.get(file) or self._read(file))[1])
+
     def lookup(self, file: str, line: int, rule_id: str) -> InlineSuppression | None:
         """The comment suppressing `rule_id` at `file:line`: on that line, or on the
         comment-only lines right above it."""
@@ -127,13 +131,20 @@ def apply_suppressions(findings: Iterable[Finding], root: str,
     """
     comments = CommentIndex(root)
     ignore_list = list(ignores)
+    found = findings if isinstance(findings, list) else list(findings)
+    # the files with a suppression comment, each read once; most scans have none, and no
+    # ignore entry nor baseline either: then no finding needs a look
+    marked = {file for file in {f.location.file for f in found} if comments.has_comments(file)}
+    if not marked and not ignore_list and not baseline:
+        return []
     warned: set[tuple[str, int]] = set()
     problems: list[Diagnostic] = []
-    for finding in findings:
+    for finding in found:
         if finding.suppressed is not None:
             continue
         where = finding.location
-        inline = comments.lookup(where.file, where.line, finding.rule_id)
+        inline = comments.lookup(where.file, where.line, finding.rule_id) \
+            if where.file in marked else None
         if inline is not None:
             mark(finding, inline.reason or NO_REASON, "inSource", "comment")
             if not inline.reason and (where.file, inline.line) not in warned:

@@ -4,7 +4,10 @@ summary. Reporters are pure functions `render(report) -> str`."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import tee
+from operator import attrgetter, le
 from typing import Any
 
 from faasguard import __version__
@@ -91,22 +94,22 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def finding_order(finding: Finding) -> tuple[str, int, str, str]:
-    """The order findings are reported in: file, line, rule id, subject."""
-    return (finding.location.file, finding.location.line, finding.rule_id, finding.subject)
+#: The order findings are reported in: file, line, rule id, subject (the key of a finding:
+#: `finding_order(finding)`, a tuple made without a Python call, for sorts of thousands).
+finding_order: Callable[[Finding], tuple[str, int, str, str]] = attrgetter(
+    "location.file", "location.line", "rule_id", "subject")
 
 
 def in_finding_order(findings: list[Finding]) -> list[Finding]:
     """The findings in `finding_order`: the list itself when it is in order already (a
-    scan's findings are), else a sorted copy. A check costs no memory; a sort of tens of
-    thousands of findings holds a key per finding, at the scan's peak of memory."""
-    keys = map(finding_order, findings)
-    previous = next(keys, None)
-    for key in keys:
-        if key < previous:  # type: ignore[operator]
-            return sorted(findings, key=finding_order)
-        previous = key
-    return findings
+    scan's findings are), else a sorted copy. A check costs no memory (each key is
+    compared with the next, in C); a sort of tens of thousands of findings holds a key
+    per finding, at the scan's peak of memory."""
+    keys, following = tee(map(finding_order, findings))
+    next(following, None)
+    if all(map(le, keys, following)):
+        return findings
+    return sorted(findings, key=finding_order)
 
 
 def diagnostic_order(diag: Diagnostic) -> tuple[str, int, str]:
