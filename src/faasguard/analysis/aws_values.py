@@ -4,6 +4,10 @@ A value is what the analysis knows of a Python object: a string (`Name`: a liter
 environment variable, a piece of the event), a boto3/botocore session, client, service
 resource, resource object, collection, paginator, waiter or batch writer, or a local
 function, class, instance or module. Anything else is None (unknown, and harmless).
+
+Values and results are never changed once made (they are hashed, shared and compared),
+but none is a frozen dataclass: those take four times as long to build (each field set
+through `object.__setattr__`), and the analysis builds several per expression.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ if TYPE_CHECKING:
     from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Name:
     """A string the code computes: a literal, an environment variable, a piece of the
     event, or an expression (`text`, as written) that cannot be known statically, of
@@ -46,7 +50,7 @@ def literal_name(text: str) -> Name:
     return name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Target:
     """A resource a call touches: its kind (bucket, table, queue, topic, secret, function,
     stream, parameter, state-machine, kms-key, event-bus, delivery-stream) and the name
@@ -62,7 +66,7 @@ class Target:
     resolved: Value = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AwsCall:
     """One AWS API call a handler can make, and the IAM actions it needs.
 
@@ -97,8 +101,6 @@ class AwsCall:
 
 
 # --------------------------------------------------------------------------- SDK objects
-# The values below are never changed once made, but are not frozen dataclasses: those take
-# three times as long to build (the interpreter makes one or more per expression).
 
 
 @dataclass(slots=True, unsafe_hash=True)
