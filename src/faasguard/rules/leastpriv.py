@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from shlex import quote
 from typing import Any, TypeVar, cast
@@ -138,7 +138,7 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
         if key in firsts:
             statement = firsts[key]
         else:
-            statement = firsts[key] = _first_granting(role, verdict.first_unused())
+            statement = firsts[key] = _first_granting(role, verdict.first_unused)
         code_actions = sorted(needs.code_actions(), key=str.lower)
         yield make_finding(
             "FG-PERM-101",
@@ -194,9 +194,12 @@ class _Unused:
         self.sample = alike.get(list(islice(
             (a for a, low in granted.high if low not in used), 20)))
 
-    def first_unused(self) -> list[str]:
-        """The first 200 actions granted and not used (to find the statement to show)."""
-        return list(islice((a for a, low in self.granted.lowered if low not in self.used), 200))
+    @cached_property
+    def first_unused(self) -> frozenset[str]:
+        """The first 200 actions granted and not used, lower-case (to find the statement
+        to show); the same for every role sharing the verdict."""
+        return frozenset(islice((low for _, low in self.granted.lowered if low not in self.used),
+                                200))
 
 
 class _AlikeValues:
@@ -249,8 +252,8 @@ class _Granted:
         return {level: count for level, count in left.items() if count > 0}
 
 
-def _first_granting(role: Role, actions: list[str]) -> Statement | None:
-    wanted = frozenset(a.lower() for a in actions)
+def _first_granting(role: Role, wanted: frozenset[str]) -> Statement | None:
+    """The first Allow statement (with a location) granting one of `wanted` (lower-case)."""
     for statement in role.statements:
         if statement.effect == "Allow" and statement.location and (
                 statement.not_actions or covered(statement.actions, wanted)):
