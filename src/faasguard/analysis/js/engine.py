@@ -518,7 +518,10 @@ class JsAnalyzer(JsCalls):
         (it is then analysed as usual)."""
         if "require" in f.env:
             return False
-        key = (f.module.dialect, f.module.source[node.start_byte:node.end_byte])
+        text = f.module.source[node.start_byte:node.end_byte]
+        if shape is _is_package_require and b"require" not in text:
+            return False  # (no such import, as `shape` would tell: not worth a memo entry)
+        key = (f.module.dialect, text)
         memo = self.cache.package_imports
         if key not in memo:
             memo[key] = None  # (meanwhile: the statement below is analysed as usual)
