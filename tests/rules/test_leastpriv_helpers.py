@@ -1,0 +1,20 @@
+"""FG-PERM-101's verdict on how much a role grants: the whole catalogue only when every
+catalogued action is granted (counted only when no sentinel action is missing)."""
+
+from __future__ import annotations
+
+from faasguard.analysis.iam_catalog import expand
+from faasguard.analysis.privileges import all_action_count
+from faasguard.rules.leastpriv import _everything, _granted
+
+
+def test_only_every_catalogued_action_is_everything():
+    everything = _granted(frozenset(expand("*"))).level_of
+    assert len(everything) == all_action_count()
+    assert _everything(everything)
+    assert not _everything(_granted(frozenset(expand("s3:*"))).level_of)
+    # the sentinels granted, yet one action missing: the count decides
+    almost = dict(everything)
+    almost.pop(next(name for name in almost if name.startswith("lambda:")))
+    assert not _everything(almost)
+    assert not _everything({})
