@@ -353,4 +353,4 @@ def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
 
 def _file_calls(module: JsModule) -> tuple[AwsCall, ...]:
     return tuple(_Finder(module).run()) if any(
-        marker in module.source for marker in SDK_MARKERS) else ()
+        module.source.find(marker) >= 0 for marker in SDK_MARKERS) else ()

@@ -58,7 +58,10 @@ def may_report(source: bytes, calls: bool = True) -> bool:
 
 def _holds_other_words(source: bytes, others: tuple[bytes, ...]) -> bool:
     """Does a source hold `location` (any case) or one of the non-identifier words?"""
-    return b"location" in source.lower() or any(word in source for word in others)
+    # (`find`, not `in`: `in` on bytes first tries its operand as an integer, raising
+    # and clearing a TypeError on every test)
+    return source.lower().find(b"location") >= 0 or \
+        any(source.find(word) >= 0 for word in others)
 
 
 def inert_words(source: bytes, calls: bool = True) -> list[str] | None:
@@ -66,7 +69,7 @@ def inert_words(source: bytes, calls: bool = True) -> list[str] | None:
     any effect the engine keeps (no sink name, no reported key, no effect word, no arrow
     function; `calls` as for `may_report`); None when it may."""
     plain, others = reporting_words(calls)
-    if b"=>" in source or _holds_other_words(source, others):
+    if source.find(b"=>") >= 0 or _holds_other_words(source, others):
         return None
     words = IDENTIFIER.findall(source)  # one pass: the reporting and the effect words
     if not plain.isdisjoint(words) or not effect_words().isdisjoint(words):
@@ -81,7 +84,8 @@ def call_only_writes(source: bytes, words: list[str], methods: AbstractSet[str]
     (`list.push(x)` adds `x`'s taint to `list`): the receivers of those calls. None when
     it may write otherwise (an assignment) or the text holds a comment (code a byte
     search would misread)."""
-    if b"//" in source or b"/*" in source or b"=" in source and ASSIGNMENT.search(source):
+    if source.find(b"//") >= 0 or source.find(b"/*") >= 0 or \
+            source.find(b"=") >= 0 and ASSIGNMENT.search(source):
         return None
     if methods.isdisjoint(words):
         return []

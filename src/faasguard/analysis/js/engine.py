@@ -363,7 +363,8 @@ class JsAnalyzer(JsCalls):
         module = f.module
         start, end = loop.start_byte, loop.end_byte
         text = module.source[start:end]
-        if b"=>" in text or any(word in text for word in (b"function", b"class", b"this")):
+        if text.find(b"=>") >= 0 or any(text.find(word) >= 0  # (see demand._holds_other_words)
+                                        for word in (b"function", b"class", b"this")):
             return False
         methods = self.table.arg_methods
         fid = module.fid
@@ -519,7 +520,7 @@ class JsAnalyzer(JsCalls):
         if "require" in f.env:
             return False
         text = f.module.source[node.start_byte:node.end_byte]
-        if shape is _is_package_require and b"require" not in text:
+        if shape is _is_package_require and text.find(b"require") < 0:
             return False  # (no such import, as `shape` would tell: not worth a memo entry)
         key = (f.module.dialect, text)
         memo = self.cache.package_imports
