@@ -127,3 +127,28 @@ def test_path_resolvers_added_to_pyyaml_do_not_disturb_reading(monkeypatch):
                         {((), str): "tag:yaml.org,2002:int"})
     doc = parse("path_resolver_a: 17\nb: [true, path_resolver_x]\n'c': 2.75\n")
     assert doc.data == {"path_resolver_a": 17, "b": [True, "path_resolver_x"], "c": 2.75}
+
+
+def test_a_short_read_is_read_on(tmp_path, monkeypatch):
+    """`read_text` reads unbuffered: one read may return less than asked (a network or
+    FUSE file system may), and the rest is read all the same (the limit too)."""
+    import io
+
+    from faasguard.loaders import documents
+
+    class Trickle(io.FileIO):
+        def read(self, size=-1):
+            return super().read(min(size, 7) if size >= 0 else 7)
+
+    def trickling_open(path, mode="r", buffering=-1):  # as `open`, on such a file system
+        assert mode == "rb"
+        raw = Trickle(path, "rb")
+        return raw if buffering == 0 else io.BufferedReader(raw)
+
+    monkeypatch.setattr(documents, "open", trickling_open, raising=False)
+    template = tmp_path / "template.yaml"
+    text = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+    template.write_text(text)
+    assert read_text(str(template)) == text
+    with pytest.raises(InputError, match="limit"):
+        read_text(str(template), max_bytes=len(text) - 1)

@@ -162,7 +162,15 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
             # read what is there (up to the limit + 1): `read(max_bytes + 1)` alone would
             # allocate the whole limit for every small file
             size = os.fstat(handle.fileno()).st_size
-            raw = handle.read(min(size, max_bytes) + 1)
+            wanted = min(size, max_bytes) + 1
+            raw = handle.read(wanted)
+            # an unbuffered read may return less than asked (a network or FUSE file
+            # system may): read on up to the size (a local file: no second read)
+            while len(raw) < min(size, wanted):
+                more = handle.read(wanted - len(raw))
+                if not more:
+                    break
+                raw += more
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file") from exc
     except PermissionError as exc:
