@@ -152,3 +152,33 @@ def test_a_short_read_is_read_on(tmp_path, monkeypatch):
     assert read_text(str(template)) == text
     with pytest.raises(InputError, match="limit"):
         read_text(str(template), max_bytes=len(text) - 1)
+
+
+@pytest.mark.parametrize("kind", ["block", "flow"])
+def test_max_depth_of_mappings_holds_whatever_the_callers_stack(kind):
+    """MAX_DEPTH levels of mappings are read, and one more is refused at its line, with
+    the interpreter's stack half used by the caller: the builder takes one frame a level."""
+    import sys
+
+    from faasguard.loaders.documents import MAX_DEPTH
+
+    def nested(levels: int) -> str:
+        if kind == "flow":
+            return "{a: " * levels + "1" + "}" * levels
+        return "".join("  " * i + "a:\n" for i in range(levels)) + "  " * levels + "b: 1\n"
+
+    def frames() -> int:
+        frame, count = sys._getframe(), 0
+        while frame is not None:
+            frame, count = frame.f_back, count + 1
+        return count
+
+    def at_depth(frames_left: int, call):  # call with about `frames_left` frames still free
+        return call() if sys.getrecursionlimit() - frames() <= frames_left else \
+            at_depth(frames_left, call)
+
+    ok = at_depth(MAX_DEPTH + 100, lambda: parse(nested(MAX_DEPTH - 1)))
+    assert ok.data["a"]["a"]
+    with pytest.raises(InputError, match="nested more than") as info:
+        at_depth(MAX_DEPTH + 100, lambda: parse(nested(MAX_DEPTH + 1)))
+    assert info.value.line is not None

@@ -318,7 +318,9 @@ class _Builder:
         # A plain string (most keys and values) is taken in the loop: one call per
         # collection instead of one per value. It is interned: thousands of templates
         # repeat the same keys and values (actions, runtimes, methods), which the model
-        # keeps until the end of the scan.
+        # keeps until the end of the scan. Mappings are built here too, not in a method
+        # of their own: one stack frame per level, so that MAX_DEPTH levels are read
+        # whatever the depth of the caller's stack.
         value: LList | LDict
         if type(node) is yaml.SequenceNode:
             value = LList()
@@ -331,38 +333,34 @@ class _Builder:
                 else:
                     value.append(self.build(item, depth))
         else:
-            value = self._mapping(node, depth)
+            value = mapping = LDict()
+            mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
+            key_lines: dict[Any, int] = {}
+            mapping.key_lines = key_lines
+            for key_node, value_node in node.value:
+                tag = key_node.tag
+                if tag == _STR and type(key_node) is _ScalarNode:
+                    key = _intern(key_node.value)
+                elif tag == _MERGE:
+                    self._merge(mapping, self.build(value_node, depth), key_node)
+                    continue
+                else:
+                    key = self.build(key_node, depth)
+                    if isinstance(key, (dict, list)):
+                        key = str(key)
+                line = key_node.start_mark.line + 1
+                if key in mapping:
+                    self.doc.warnings.append(
+                        (line, f"duplicate key {key!r} (first at line "
+                               f"{key_lines.get(key)}); the last one is used"))
+                if value_node.tag == _STR and type(value_node) is _ScalarNode:
+                    mapping[key] = _intern(value_node.value)
+                else:
+                    mapping[key] = self.build(value_node, depth)
+                key_lines[key] = line
         if active is not None:
             active.discard(id(node))
         return value if node.tag[:1] != "!" else self._tagged(node, value)
-
-    def _mapping(self, node: yaml.Node, depth: int) -> LDict:
-        mapping = LDict()
-        mapping.line, mapping.end_line = node.start_mark.line + 1, node.end_mark.line + 1
-        key_lines: dict[Any, int] = {}
-        mapping.key_lines = key_lines
-        for key_node, value_node in node.value:
-            tag = key_node.tag
-            if tag == _STR and type(key_node) is _ScalarNode:
-                key = _intern(key_node.value)
-            elif tag == _MERGE:
-                self._merge(mapping, self.build(value_node, depth), key_node)
-                continue
-            else:
-                key = self.build(key_node, depth)
-                if isinstance(key, (dict, list)):
-                    key = str(key)
-            line = key_node.start_mark.line + 1
-            if key in mapping:
-                self.doc.warnings.append(
-                    (line, f"duplicate key {key!r} (first at line "
-                           f"{key_lines.get(key)}); the last one is used"))
-            if value_node.tag == _STR and type(value_node) is _ScalarNode:
-                mapping[key] = _intern(value_node.value)
-            else:
-                mapping[key] = self.build(value_node, depth)
-            key_lines[key] = line
-        return mapping
 
     def _merge(self, mapping: LDict, merged: Any, key_node: yaml.Node) -> None:
         sources = merged if isinstance(merged, list) else [merged]
