@@ -223,3 +223,36 @@ def test_docstrings_are_not_evaluated(tmp_path: Path, monkeypatch: pytest.Monkey
     assert [c[1] for c in _run(ModuleCache(str(tmp_path)), "plain_json.py")] == ["SendMessage"]
     assert "json.dumps(event)" in evaluated
     assert not any("Docstring" in text for text in evaluated)
+
+
+def test_iam_actions_kept_per_operation_leave_dynamodb_parameters_their_own(
+        tmp_path: Path) -> None:
+    """The IAM actions of an operation are kept once found, per (service, operation), for
+    every scan of the process; DynamoDB's PartiQL statements and transactions need the
+    actions their parameters name: each call its own, whichever was asked first."""
+    calls = '''\
+        ddb.execute_statement(Statement=event["q"])
+        ddb.execute_statement(Statement="SELECT * FROM t")
+        ddb.execute_statement(Statement="DELETE FROM t WHERE k = 1")
+        ddb.transact_write_items(TransactItems=event["items"])
+        ddb.transact_write_items(TransactItems=[{"Delete": {"TableName": "t"}}])
+        ddb.put_item(TableName="t", Item={})
+        s3.get_object(Bucket="b", Key="k")
+    '''.splitlines()
+    head = 'import boto3\nddb = boto3.client("dynamodb")\ns3 = boto3.client("s3")\n\n' \
+        "def handler(event, context):\n"
+    (tmp_path / "forward.py").write_text(head + "\n".join(calls) + "\n", encoding="utf-8")
+    (tmp_path / "backward.py").write_text(head + "\n".join(calls[::-1]) + "\n",
+                                          encoding="utf-8")
+    every = ("dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate",
+             "dynamodb:PartiQLDelete")
+    transact = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:ConditionCheckItem")
+    want = [every, ("dynamodb:PartiQLSelect",), ("dynamodb:PartiQLDelete",), transact,
+            ("dynamodb:DeleteItem",), ("dynamodb:PutItem",), ("s3:GetObject",)]
+    for _ in range(2):  # the second time, in other scans: every answer already kept
+        for file, expected in (("backward.py", want[::-1]), ("forward.py", want)):
+            cache = ModuleCache(str(tmp_path))
+            module = cache.get(file)
+            found = Interpreter(cache).run_handler(module, module.functions["handler"])
+            assert [c.actions for c in found] == expected, file
