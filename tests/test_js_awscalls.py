@@ -141,3 +141,26 @@ exports.handler = async (event, context, makeCommand) => {
     assert [(c.service, c.operation, c.known, c.via) for c in calls] == [
         ("*", "*", False, "unknown")]
     assert "s3 client send(makeCommand(event))" == calls[0].method
+
+
+def test_a_method_names_the_first_operation_of_its_lower_case_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (as the scan of every operation did before the index: the model's first wins)
+    from faasguard.analysis import aws_sdk
+    from faasguard.analysis.js import awssdk
+
+    real = aws_sdk.service("s3")
+    assert real is not None
+    fake = aws_sdk.SdkService("s3", "s3", {"get_object": "GetObject",
+                                           "get_object_": "GETOBJECT",
+                                           **real.operations}, real.model)
+    monkeypatch.setattr(aws_sdk, "service", lambda name: fake if name == "s3" else None)
+    awssdk._operations.cache_clear()
+    try:
+        calls = _calls(tmp_path, """
+const AWS = require("aws-sdk");
+exports.handler = async () => { await new AWS.S3().getobject({ Bucket: "b" }).promise(); };
+""")
+    finally:
+        awssdk._operations.cache_clear()
+    assert [(c.operation, c.method) for c in calls] == [("GetObject", "getobject")]

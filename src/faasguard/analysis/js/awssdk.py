@@ -50,21 +50,16 @@ def _data() -> dict[str, Any]:
 
 
 @cache
-def _service(name: str) -> aws_sdk.SdkService | None:
-    """`aws_sdk.service(name)`, built once per process (it indexes every operation of
-    the service's botocore model: far more than the rest of recording a call)."""
-    return aws_sdk.service(name)
-
-
-@cache
 def _operations(name: str) -> tuple[frozenset[str], dict[str, str]]:
     """The operations of a service, and the same by their lower-case name (the first of
-    a name wins, in the model's order); empty when botocore does not know the service."""
-    sdk = _service(name)
+    a name wins, in the model's order); empty when botocore does not know the service.
+    Once per process, as `aws_sdk.service` (itself cached) is."""
+    sdk = aws_sdk.service(name)
+    operations = tuple(sdk.operations.values()) if sdk is not None else ()
     by_lower: dict[str, str] = {}
-    for operation in sdk.operations.values() if sdk is not None else ():
+    for operation in operations:
         by_lower.setdefault(operation.lower(), operation)
-    return frozenset(sdk.operations.values() if sdk is not None else ()), by_lower
+    return frozenset(operations), by_lower
 
 
 def v3_service(package: str) -> str | None:
@@ -209,7 +204,7 @@ class _Finder:
 
     def _record(self, service: str, operation: str, method: str, params: Node | None,
                 node: Node, via: str) -> None:
-        sdk = _service(service)
+        sdk = aws_sdk.service(service)
         if sdk is None or operation not in _operations(service)[0]:
             return
         values = self._params(params)
