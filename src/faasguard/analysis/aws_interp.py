@@ -918,17 +918,15 @@ class Interpreter:
     @staticmethod
     def _actions(sdk: aws_sdk.SdkService, operation: str,
                  params: dict[str, tuple[Any, Any]]) -> tuple[str, ...]:
-        if sdk.name != "dynamodb":
-            known = _ACTIONS.get((sdk.name, operation))
-            if known is not None:
-                return known
+        if sdk.name != "dynamodb":  # the only service whose parameters change its actions
+            return _base_actions(sdk, operation)
         table = aws_sdk.table()
-        if sdk.name == "dynamodb" and operation in ("ExecuteStatement", "BatchExecuteStatement"):
+        if operation in ("ExecuteStatement", "BatchExecuteStatement"):
             statement = _literal(params.get("Statement", (None,))[0])
             verb = statement.split(None, 1)[0].upper() if statement else ""
             if verb in table["partiql"]:
                 return (table["partiql"][verb],)
-        if sdk.name == "dynamodb" and operation == "TransactWriteItems":
+        if operation == "TransactWriteItems":
             items = params.get("TransactItems", (None,))[0]
             if isinstance(items, ListV) and items.items and \
                     all(isinstance(i, DictV) for i in items.items):
@@ -969,7 +967,9 @@ class Interpreter:
         return tuple(dict.fromkeys(targets))
 
 
-#: The IAM actions of each (service, operation) as its parameters do not change them.
+#: The IAM actions of each (service, operation) whatever its parameters (`_actions` asks
+#: for DynamoDB's once they named none), kept for the process as the aws_sdk models and
+#: tables they are read from are: the same answers in every scan.
 _ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
