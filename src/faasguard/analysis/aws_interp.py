@@ -493,7 +493,7 @@ class Interpreter:
 
     def attribute(self, base: Any, attr: str, node: ast.expr, f: Frame) -> Any:
         """`base.attr`."""
-        if base is None:  # the most frequent: an attribute of what is not known
+        if base is None:  # (`ev` answers an attribute of what is not known itself)
             return None
         kind = type(base)
         if kind is EventV:
@@ -592,7 +592,9 @@ class Interpreter:
         local = frame.locals
         spec = func.node.args
         defaults = spec.defaults
-        if args or defaults or func.self_value is not None:  # not a handler's call
+        # the parameter list, only to bind positional arguments, defaults or the instance
+        # (a handler's call has none: its event comes as a keyword)
+        if args or defaults or func.self_value is not None:
             params = [a.arg for a in spec.args] if not spec.posonlyargs else \
                 [a.arg for a in (*spec.posonlyargs, *spec.args)]
             if func.self_value is not None and params:

@@ -34,14 +34,14 @@ class Name:
     prefix: str = ""  # the literal start of a computed string (`f"reports/{name}"`)
 
 
-#: Literal Names made so far (a frozen dataclass is slow to build; literals repeat). A
-#: hot path may look a literal up here before calling `literal_name`.
+#: Literal Names made so far (literals repeat, and a Name is never changed once made, so
+#: one serves them all). A hot path may look a literal up here before `literal_name`.
 LITERALS: dict[str, Name] = {}
 _MAX_LITERALS = 65536
 
 
 def literal_name(text: str) -> Name:
-    """`Name(literal=text)`, shared: Names are immutable, so one per distinct literal."""
+    """`Name(literal=text)`, shared: Names are never changed, so one per distinct literal."""
     name = LITERALS.get(text)
     if name is None:
         if len(LITERALS) >= _MAX_LITERALS:
