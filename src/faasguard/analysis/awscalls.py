@@ -22,7 +22,7 @@ from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
 __all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "analyse_handler_calls",
-           "calls_in_handler", "resolve_target"]
+           "calls_in_handler", "resolve_target", "resolved_calls"]
 
 _NAMES = "awscalls.names"  # Facts.memo key of the NameIndex the calls of a step share
 #: DataResource kinds per target kind (a function target is looked up in App.functions).
@@ -86,11 +86,17 @@ def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
                 "were not analysed (least-privilege rules skip it)", None, "note",
                 "awscalls"))
         return
-    facts.aws_calls[function.id] = [
-        c.with_targets(tuple([Target(t.kind, t.name, t.key,
-                                     resolve_target(t, function, app, names))
-                              for t in c.targets]))
-        for c in calls]
+    facts.aws_calls[function.id] = resolved_calls(calls, function, app, names)
+
+
+def resolved_calls(calls: list[AwsCall], function: Function, app: App,
+                   names: NameIndex | None = None) -> list[AwsCall]:
+    """These calls with each target resolved for this function (`resolve_target`); the
+    Node.js analysis resolves its calls with it too."""
+    return [c.with_targets(tuple([Target(t.kind, t.name, t.key,
+                                         resolve_target(t, function, app, names))
+                                  for t in c.targets]))
+            for c in calls]
 
 
 def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall] | None:

@@ -10,8 +10,7 @@ tokens in `facts.jwt_decodes`.
 
 from __future__ import annotations
 
-from faasguard.analysis.aws_values import Target
-from faasguard.analysis.awscalls import resolve_target
+from faasguard.analysis.awscalls import resolved_calls
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.demand import may_report as source_may_report
@@ -164,10 +163,7 @@ def analyse_js_aws_calls(app: App, facts: Facts) -> None:
 
 def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
                files: list[str]) -> None:
-    calls = calls_in_modules(cache, files)
-    facts.aws_calls[function.id] = [
-        c.with_targets(tuple([Target(t.kind, t.name, t.key, resolve_target(t, function, app))
-                              for t in c.targets])) for c in calls]
+    facts.aws_calls[function.id] = resolved_calls(calls_in_modules(cache, files), function, app)
 
 
 def module_graph(cache: JsModuleCache, file: str) -> list[str]:
