@@ -348,7 +348,8 @@ def run_rules(app: App, facts: Facts,
               enabled: Callable[[str], bool] | None = None) -> list[Finding]:
     """Run every registered (and enabled) rule; overlapping findings folded
     (`fold_overlaps`); findings sorted by file, line, rule. What the rules of one module
-    shared in `facts.memo` is freed after that module's last enabled rule. The cyclic
+    shared in `facts.memo` is freed after that module's last enabled rule, what rules of
+    several modules share once the rules are done. The cyclic
     garbage collector is paused meanwhile (`collector.paused_then_frozen`): rules make next
     to no cycles, and its collections walked the model and the findings ninety times at N=1,000."""
     import faasguard.rules  # noqa: F401  (registers the rules)
@@ -370,6 +371,10 @@ def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None) ->
         module = _module_of(registered)
         if last_of_module[module] == rule_id:
             _drop_memo_of(facts, module, keep=from_analyses)
+    # what rules of several modules share is named after a module without rules
+    # ("envvars.", "codefindings.", "iam_tables."), which the loop never reaches: freed here
+    for key in [k for k in facts.memo if k not in from_analyses]:
+        del facts.memo[key]
     findings = fold_overlaps(findings)
     findings.sort(key=finding_order)
     return findings

@@ -94,3 +94,18 @@ def test_roles_with_the_same_allow_statements_share_their_expansion():
                    Statement("Deny", actions=("dynamodb:PutItem",), resources=("*",)))
     assert _granted_by(denied, by_content).names == ["dynamodb:GetItem"]
     assert _granted_by(_role("d", allow("s3:GetObject")), by_content).names == ["s3:GetObject"]
+
+
+def test_what_the_rules_share_is_freed_with_the_rules():
+    """The shared entries are named after modules without rules of their own, which
+    `_drop_memo_of` never reaches: they go when the rules are done, the analyses'
+    entries stay."""
+    from faasguard.scan import run_rules
+
+    app, facts = _app(), Facts()
+    app.roles["r"] = _role("r", Statement("Allow", actions=("iam:PassRole",), resources=("*",)))
+    facts.code["a.py"] = FileFacts("a.py", [CodeFact("secret", 4, "pw", "k3")])
+    facts.memo["analysis.kept"] = {"x": 1}
+    found = run_rules(app, facts)
+    assert any(f.rule_id == "FG-DATA-003" for f in found)  # the shared entries were made
+    assert set(facts.memo) == {"analysis.kept"}
