@@ -11,8 +11,8 @@ from textwrap import dedent
 import pytest
 
 from faasguard.analysis.aws_interp import Interpreter
-from faasguard.analysis.aws_values import Frame
-from faasguard.analysis.taint.modules import Module, ModuleCache
+from faasguard.analysis.aws_values import ClassV, ClientV, Frame, FuncV, ModuleV
+from faasguard.analysis.taint.modules import Module, ModuleCache, search_path
 
 #: Handlers (and a module of the project, store.py) using imports of the standard library,
 #: of the project and of the SDK, globals, closures, walrus and comprehension bindings.
@@ -256,3 +256,68 @@ def test_iam_actions_kept_per_operation_leave_dynamodb_parameters_their_own(
             module = cache.get(file)
             found = Interpreter(cache).run_handler(module, module.functions["handler"])
             assert [c.actions for c in found] == expected, file
+
+
+def _described(value: object) -> object:
+    """A value as comparable data (local functions, classes and modules compare by identity)."""
+    if isinstance(value, FuncV):
+        return ("function", value.module.file, value.node.lineno, value.self_value)
+    if isinstance(value, ClassV):
+        return ("class", value.info.key)
+    if isinstance(value, ModuleV):
+        return ("module", value.module.file)
+    return value
+
+
+def test_a_global_name_in_an_expression_is_what_global_name_gives(tmp_path: Path) -> None:
+    """`ev` looks a module-level name up itself (5014ae3, 01377eb) rather than calling
+    `global_name`: the same answer, in the same order (bound value, function, class,
+    import), for every kind of name."""
+    (tmp_path / "store.py").write_text(dedent('''\
+        import boto3
+
+        def save(value):
+            boto3.client("ssm").put_parameter(Name="/p", Value=value)
+    '''), encoding="utf-8")
+    (tmp_path / "names.py").write_text(dedent('''\
+        import boto3
+        import os.path
+        import json
+        import store
+        from boto3 import client
+        from boto3 import resource
+        from store import save
+        from nowhere import lost
+
+        s3 = boto3.client("s3")
+        unknown = None
+        bucket = "b"
+        helper = boto3.client("sqs")
+
+        def helper():
+            pass
+
+        def client():
+            pass
+
+        class resource:
+            pass
+
+        def handler(event, context):
+            pass
+    '''), encoding="utf-8")
+    cache = ModuleCache(str(tmp_path))
+    module = cache.get("names.py")
+    names = ["s3", "unknown", "bucket", "helper", "client", "resource", "handler", "boto3",
+             "os", "json", "store", "save", "lost", "str", "undefined"]
+    for fresh in (True, False):  # before and after the module's top level ran
+        inline, called = Interpreter(cache), Interpreter(cache)
+        if not fresh:
+            inline.module_env(module)
+            called.module_env(module)
+        for name in names:
+            frame = Frame(module, search_path(module, ""))
+            got = inline.ev(ast.Name(id=name, ctx=ast.Load()), frame)
+            assert _described(got) == _described(called.global_name(module, name)), name
+    env = inline.module_env(module)
+    assert isinstance(env["helper"], FuncV) and isinstance(env["s3"], ClientV)

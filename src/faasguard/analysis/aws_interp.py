@@ -444,7 +444,8 @@ class Interpreter:
         return None
 
     def global_name(self, module: Module, name: str) -> Any:
-        """A module-level name: assigned value, function, class or import."""
+        """A module-level name: assigned value, function, class or import (`ev` makes
+        the same look-ups itself, in this order: change both together)."""
         env = self._globals.get(module.file)
         if env is None:
             env = self.module_env(module)
