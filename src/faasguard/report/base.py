@@ -4,7 +4,7 @@ summary. Reporters are pure functions `render(report) -> str`."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import tee
 from operator import attrgetter, le
@@ -16,7 +16,6 @@ from faasguard.findings import (
     SEVERITY_RANK,
     Finding,
     RuleMeta,
-    severity_at_least,
 )
 from faasguard.model import Diagnostic
 
@@ -46,22 +45,22 @@ class Report:
 
     def failing(self) -> list[Finding]:
         """Unsuppressed findings at or above the failure threshold."""
+        return list(self._failing())
+
+    def _failing(self) -> Iterator[Finding]:
+        """`failing`, one at a time (`severity_at_least` without a call per finding)."""
         if self.fail_on not in SEVERITIES:
-            return []
-        return [f for f in self.findings
-                if f.suppressed is None and severity_at_least(f.severity, self.fail_on)]
+            return iter(())
+        least = SEVERITY_RANK[self.fail_on]
+        rank = SEVERITY_RANK.__getitem__
+        return (f for f in self.findings if f.suppressed is None and rank(f.severity) >= least)
 
     def exit_code(self) -> int:
         """0 clean, 1 findings at or above the threshold, 2 nothing could be scanned."""
         if self.nothing_scanned:
             return 2
-        if self.fail_on not in SEVERITIES:
-            return 0
-        # the first failing finding decides: no list of them all, no call per finding
-        least = SEVERITY_RANK[self.fail_on]
-        rank = SEVERITY_RANK.__getitem__
-        return 1 if any(f.suppressed is None and rank(f.severity) >= least
-                        for f in self.findings) else 0
+        # the first failing finding decides: no list of them all
+        return 0 if next(self._failing(), None) is None else 1
 
 
 def suppression_of(finding: Finding) -> dict[str, str] | None:
