@@ -551,8 +551,9 @@ class Interpreter:
         args: list[Any] = []
         for arg in node.args:
             args.append(ev(arg.value if type(arg) is _STARRED else arg, f))
-        if func is None and len(args) >= 2 and type(node.func) is ast.Name and \
-                node.func.id == "getattr" and isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
+        # an unknown callee here is `getattr` (the others returned above)
+        if func is None and len(args) >= 2 and \
+                isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
             name = _literal(args[1])
             if name is None:  # `getattr(client, operation)`: which one is not known
                 self._record_unknown(node, "a method chosen at run time (getattr)")
