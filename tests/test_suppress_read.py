@@ -63,3 +63,23 @@ def test_findings_in_files_without_comments_are_left_as_they_are(tmp_path):
     again = [make_finding("FG-AUTH-001", "m", Location("a.yml", 2), "a")]
     apply_suppressions(again, str(tmp_path), [IgnoreEntry("FG-AUTH-001", "*.yml", "legacy")])
     assert again[0].suppressed == "legacy"
+
+
+def test_a_file_larger_than_its_reported_size_is_read_on(tmp_path, monkeypatch):
+    """A file system that reports a size below the content (procfs-like, a file grown
+    since): the read goes on to the limit, as the read of the limit did."""
+    import os
+
+    comment = "y = eval(b)  # faasguard: ignore[FG-INJ-002] ok\n"
+    (tmp_path / "h.py").write_text("x = 1\n" * 20 + comment)
+    real_fstat = os.fstat
+
+    def small_fstat(fd):
+        found = real_fstat(fd)
+        return os.stat_result((found.st_mode, found.st_ino, found.st_dev, found.st_nlink,
+                               found.st_uid, found.st_gid, 10, found.st_atime,
+                               found.st_mtime, found.st_ctime))
+
+    monkeypatch.setattr(suppress.os, "fstat", small_fstat)
+    mark = CommentIndex(str(tmp_path)).lookup("h.py", 21, "FG-INJ-002")
+    assert mark is not None and mark.reason == "ok"

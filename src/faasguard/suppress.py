@@ -78,6 +78,8 @@ class CommentIndex:
                 # whole limit for every small file (four times the cost of the read)
                 size = os.fstat(handle.fileno()).st_size
                 raw = handle.read(min(size + 1, MAX_COMMENT_FILE_BYTES))
+                if len(raw) > size:  # more than the size said (procfs, grown): read on
+                    raw += handle.read(MAX_COMMENT_FILE_BYTES - len(raw))
             # no marker, no line to keep: most files are never decoded nor split
             if b"faasguard" in raw and b"\x00" not in raw[:8192]:
                 lines = raw.decode("utf-8", "replace").splitlines()
