@@ -15,8 +15,9 @@ document or its text ever being whole in memory.
 
 The parts of a report that repeat thousands of times in one shape (a finding, a SARIF
 result) are put together as text by their reporter, with `members`, `elements` and
-`text_of`, and handed over as `Text`: f-strings over a known shape are twice as fast as
-walking a dict of it.
+`text_of`, and handed over as `Text` (re-indented where it stands) or as `Placed` (made
+for its depth already: the JSON reporter's findings): f-strings over a known shape are
+twice as fast as walking a dict of it.
 """
 
 from __future__ import annotations
