@@ -16,3 +16,24 @@ def test_fingerprint_is_the_sha256_of_rule_file_and_subject():
     assert finding.fingerprint == hashlib.sha256(raw).hexdigest()[:32]
     moved = make_finding("FG-AUTH-001", "other", Location("dir/é.yml", 90), "route:GET /x")
     assert moved.fingerprint == finding.fingerprint
+
+
+def test_make_finding_follows_the_rule_registered_now(monkeypatch):
+    """make_finding copies a rule's metadata once per registered rule: a rule registered
+    again under the same id (a test's own, a replaced RULES) is read afresh."""
+    from faasguard import findings as findings_module
+    from faasguard.findings import RULES, Rule, RuleMeta
+
+    before = make_finding("FG-AUTH-001", "m", Location("a.yml", 1), "s")
+    own = Rule(RuleMeta("FG-AUTH-001", "own title", "data", "low", "d", {"text": "fix"}),
+               RULES["FG-AUTH-001"].check)
+    monkeypatch.setattr(findings_module, "RULES", {**RULES, "FG-AUTH-001": own})
+    mine = make_finding("FG-AUTH-001", "m", Location("a.yml", 1), "s")
+    assert (mine.title, mine.threat, mine.severity, mine.remediation) == \
+        ("own title", "data", "low", "fix")
+    assert make_finding("FG-AUTH-001", "m", Location("a.yml", 1), "s",
+                        severity="critical", remediation="r").severity == "critical"
+    monkeypatch.undo()
+    again = make_finding("FG-AUTH-001", "m", Location("a.yml", 1), "s")
+    assert (again.title, again.severity, again.remediation) == \
+        (before.title, before.severity, before.remediation)
