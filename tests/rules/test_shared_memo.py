@@ -109,3 +109,37 @@ def test_what_the_rules_share_is_freed_with_the_rules():
     found = run_rules(app, facts)
     assert any(f.rule_id == "FG-DATA-003" for f in found)  # the shared entries were made
     assert set(facts.memo) == {"analysis.kept"}
+
+
+def test_allow_only_roles_share_what_granted_actions_gives_each():
+    """Resources, NotResource, conditions and the policy a statement came from narrow
+    where an Allow grants, never what: alike roles share one expansion, equal to each
+    role's own; a Deny (even conditional) is worked out for its role alone."""
+    from faasguard.analysis.privileges import granted_actions
+    from faasguard.rules.leastpriv import _granted
+
+    actions = ("s3:Get*", "dynamodb:PutItem")
+    roles = [
+        _role("plain", Statement("Allow", actions=actions, resources=("*",))),
+        _role("scoped", Statement("Allow", actions=actions, resources=("arn:aws:s3:::b/*",))),
+        _role("not-res", Statement("Allow", actions=actions, not_resources=("arn:x",))),
+        _role("cond", Statement("Allow", actions=actions, resources=("*",),
+                                conditions={"Bool": {"aws:SecureTransport": "true"}})),
+        _role("managed", Statement("Allow", actions=actions, resources=("*",),
+                                   source="managed:arn:aws:iam::aws:policy/X")),
+    ]
+    by_content: dict[tuple[object, ...], object] = {}
+    shared = [_granted_by(role, by_content) for role in roles]
+    assert all(found is shared[0] for found in shared)
+    assert all(found.names == _granted(granted_actions(role)).names
+               for found, role in zip(shared, roles, strict=True))
+    conditional_deny = _role("deny-if", *roles[0].statements, Statement(
+        "Deny", actions=("s3:GetObject",), resources=("*",), conditions={"Bool": {"x": "y"}}))
+    deny = _role("deny", *roles[0].statements,
+                 Statement("Deny", actions=("s3:GetObject",), resources=("*",)))
+    assert _granted_by(conditional_deny, by_content).names == shared[0].names
+    assert "s3:GetObject" not in _granted_by(deny, by_content).names
+    assert len(by_content) == 1
+    not_action = _role("not-action", Statement("Allow", not_actions=actions, resources=("*",)))
+    assert "s3:GetObject" not in _granted_by(not_action, by_content).names
+    assert len(by_content) == 2
