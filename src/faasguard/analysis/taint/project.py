@@ -230,10 +230,7 @@ class _Describer:
         key = (file, line, message)
         found = self.steps.get(key)
         if found is None:
-            where = self.locations.get((file, line))  # `location`, inlined
-            if where is None:
-                where = self.locations[(file, line)] = Location(file, line)
-            found = self.steps[key] = FlowStep(where, message)
+            found = self.steps[key] = FlowStep(self.location(file, line), message)
         return found
 
     def shared_steps(self, steps: list[Step]) -> list[FlowStep]:
