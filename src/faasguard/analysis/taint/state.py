@@ -2,7 +2,9 @@
 
 A `Taint` is attacker-controlled data with its history; a `Val` is what the engine knows
 about an expression (its taints and, for some objects, a kind); a `Frame` is one function
-being analysed. The helpers build new values: taint is immutable and shared.
+being analysed. The helpers never change a value: they build new ones, or give back one
+of their arguments when nothing changes (`union` of one tainted value, `merge`,
+`stringified` of a plain string): taint is immutable and shared.
 """
 
 from __future__ import annotations
@@ -229,7 +231,7 @@ def merge_env(a: dict[str, Val], b: dict[str, Val]) -> dict[str, Val]:
     out = dict(a)
     for name, val in b.items():
         old = out.get(name)
-        if old is not val:  # most bindings are the same object on both sides
+        if old is not val:  # most are the same object on both sides: merge would give it
             out[name] = val if old is None else merge(old, val)
     return out
 
