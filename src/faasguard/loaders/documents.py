@@ -256,7 +256,7 @@ def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
     so an alias bomb is refused in milliseconds; cycles are left to the builder.
 
     `parse` skips it for a text without `&` (no anchor, so no alias: the document is as
-    large as its text: at most two values per character) shorter than half of
+    large as its text: at most two values per character, plus one) shorter than half of
     `max_nodes` characters: such a document cannot exceed the limit."""
     sizes: dict[int, int] = {}
     active: set[int] = set()

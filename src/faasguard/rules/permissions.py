@@ -33,11 +33,6 @@ def _where(statement: Statement, role: Role) -> Location:
     return statement.location or role.location
 
 
-def _statement_subject(role: Role, statement: Statement) -> str:
-    index = role.statements.index(statement)
-    return f"statement:{logical_id(role.id)}:{statement.source}:{index}"
-
-
 def _own_statements(role: Role) -> Iterator[tuple[int, Statement]]:
     """The Allow statements the user wrote (inline or SAM templates), not managed ones."""
     for index, statement in enumerate(role.statements):
