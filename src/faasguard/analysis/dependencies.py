@@ -146,8 +146,9 @@ def _ecosystems(function: Function) -> tuple[str, ...]:
 
 def _manifests_for(app: App, folder: str, ecosystems: tuple[str, ...],
                    cache: dict[str, list[Dependency] | None],
-                   listings: dict[str, set[str]] | None = None) -> list[str]:
-    """The manifest files that declare a function's dependencies (nearest folder wins)."""
+                   listings: dict[str, set[str]]) -> list[str]:
+    """The manifest files that declare a function's dependencies (nearest folder wins);
+    `listings` keeps each folder's manifest names for the rest of the scan."""
     out: list[str] = []
     for ecosystem in ecosystems:
         current = posixpath.normpath(folder)
@@ -176,12 +177,10 @@ def _manifest_names(path: str) -> set[str]:
 
 
 def _folder_manifests(root: str, folder: str, ecosystem: str,
-                      listings: dict[str, set[str]] | None = None) -> list[str]:
-    names = listings.get(folder) if listings is not None else None
+                      listings: dict[str, set[str]]) -> list[str]:
+    names = listings.get(folder)
     if names is None:
-        names = _manifest_names(os.path.join(root, folder))
-        if listings is not None:
-            listings[folder] = names
+        names = listings[folder] = _manifest_names(os.path.join(root, folder))
     if not names:
         return []
 
