@@ -31,13 +31,17 @@ def resolve_then(app: App, analysis: Callable[[App, Facts], None], steps: Iterab
     return resolved - cpu, done - resolved, time.perf_counter() - wall, facts
 
 
-def parse_args(doc: str, argv: list[str] | None, files: int, rounds: int, rounds_help: str
+def parse_args(doc: str, argv: list[str] | None, files: int, rounds: int, rounds_help: str,
+               more: Callable[[argparse.ArgumentParser], None] | None = None
                ) -> argparse.Namespace:
-    """The options every analysis benchmark takes: --files N, --seed S, --rounds R."""
+    """The options every analysis benchmark takes: --files N, --seed S, --rounds R (and
+    those `more` adds)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--files", type=int, default=files)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=rounds, help=rounds_help)
+    if more is not None:
+        more(parser)
     return parser.parse_args(argv)
 
 

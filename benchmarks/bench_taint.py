@@ -12,10 +12,16 @@ that the load of a shared machine weighs on both alike. A round over the first 2
 warms the file cache and the one-time loads (imports, the taint table) first.
 
     python3 benchmarks/bench_taint.py [--files N] [--seed S] [--rounds R]
+    python3 benchmarks/bench_taint.py --corpus DIR [--rounds R]
+
+`--corpus DIR` measures a project on disk instead (for example the synthetic project of
+`gen_corpus.py`, whose handlers are much smaller): its templates are loaded as a scan
+loads them (not timed), and its Python files are the ones parsed.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import gc
 import os
@@ -23,6 +29,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -134,13 +141,14 @@ def parse_all(folder: Path, names: list[str]) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def one_round(folder: Path, names: list[str], seed: int
+def one_round(folder: Path, names: list[str], fresh_app: Callable[[], App]
               ) -> tuple[float, float, float, float, float, int, int]:
-    """Read + parse every file, then resolve + analyse the whole App (one run, as in a
-    scan): CPU seconds of parsing, of resolution with the handlers' taint, of the taint of
-    unreached code, wall seconds of parsing and of the analysis; flows, error diagnostics."""
+    """Read + parse every file, then resolve + analyse the whole App `fresh_app` gives
+    (one run, as in a scan): CPU seconds of parsing, of resolution with the handlers'
+    taint, of the taint of unreached code, wall seconds of parsing and of the analysis;
+    flows, error diagnostics."""
     parse_cpu, parse_wall = parse_all(folder, names)
-    fresh = generate(folder, len(names), seed)  # same files, unresolved App
+    fresh = fresh_app()  # same files, unresolved App
     resolve_cpu, taint_cpu, wall, facts = bench.resolve_then(fresh, analyse_taint, ["taint"])
     flows = sum(len(v) for v in facts.flows.values())
     errors = len([d for d in fresh.diagnostics if d.level == "error"])
@@ -150,33 +158,65 @@ def one_round(folder: Path, names: list[str], seed: int
     return parse_cpu, resolve_cpu, taint_cpu, parse_wall, wall, flows, errors
 
 
+def _corpus(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", metavar="DIR",
+                        help="measure this project instead of generated handlers")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = bench.parse_args(__doc__, argv, files=10_000, rounds=3,
-                            rounds_help="repeats (parse, then analysis); medians shown")
+                            rounds_help="repeats (parse, then analysis); medians shown",
+                            more=_corpus)
+    if args.corpus:
+        return _report(args, *_on_disk(args.corpus))
     with bench.generated("faasguard-bench-taint-", generate, args) as (folder, names, total_lines):
         # warm the file cache and the one-time loads (the analysis modules' imports, the
         # taint table): the figures are per-file throughput
-        one_round(folder, names[: min(200, len(names))], args.seed)
-        rounds = [one_round(folder, names, args.seed) for _ in range(args.rounds)]
-        med = statistics.median
-        parse_cpu, resolve_cpu, taint_cpu, parse_wall, wall = (
-            med(r[i] for r in rounds) for i in range(5))
-        total = med(r[1] + r[2] for r in rounds)
-        ratios = [(r[1] + r[2]) / r[0] for r in rounds]
-        flows, errors = rounds[-1][5:]
-        per = 1e3 / len(names)
-        print(f"files: {len(names)} ({total_lines} lines), python {bench.python_version()}, "
-              f"{os.cpu_count()} cpus; CPU time (wall in brackets), median of {args.rounds} "
-              "rounds (each: parse, then analysis)")
-        no_wall = " " * 9
-        print(bench.timing_row("read + ast.parse:", parse_cpu, per,
-                               middle=f"({parse_wall:.2f} s)  "))
-        print(bench.timing_row("resolution + handlers' taint:", resolve_cpu, per, middle=no_wall))
-        print(bench.timing_row("taint of unreached code:", taint_cpu, per, middle=no_wall))
-        print(bench.timing_row("whole analysis:", total, per, middle=f"({wall:.2f} s)  "))
-        print(f"ratio whole analysis / parse:  {med(ratios):7.2f} x  (median of the rounds' "
-              f"ratios; min {min(ratios):.2f}, max {max(ratios):.2f}; target <= 2x)")
-        print(f"flows found: {flows}; error diagnostics: {errors}")
+        one_round(folder, names[: min(200, len(names))],
+                  lambda: generate(folder, min(200, len(names)), args.seed))
+        return _report(args, folder, names, total_lines,
+                       lambda: generate(folder, len(names), args.seed))
+
+
+def _on_disk(root: str) -> tuple[Path, list[str], int, Callable[[], App]]:
+    """A project on disk: its folder, its Python files, their lines, and a maker of its
+    App as a scan loads it (warmed once: the file cache and the one-time loads)."""
+    from faasguard.scan import discover_paths, load_app
+
+    base, found = discover_paths([root])
+    names = [path for path in found.sources if path.endswith(".py")]
+
+    def fresh_app() -> App:
+        return load_app(base, found.templates, jobs=1)
+
+    folder = Path(base)
+    one_round(folder, names, fresh_app)
+    return folder, names, bench.line_count(folder, names), fresh_app
+
+
+def _report(args: argparse.Namespace, folder: Path, names: list[str], total_lines: int,
+            fresh_app: Callable[[], App]) -> int:
+    """Run the timed rounds and print their medians."""
+    rounds = [one_round(folder, names, fresh_app) for _ in range(args.rounds)]
+    med = statistics.median
+    parse_cpu, resolve_cpu, taint_cpu, parse_wall, wall = (
+        med(r[i] for r in rounds) for i in range(5))
+    total = med(r[1] + r[2] for r in rounds)
+    ratios = [(r[1] + r[2]) / r[0] for r in rounds]
+    flows, errors = rounds[-1][5:]
+    per = 1e3 / len(names)
+    print(f"files: {len(names)} ({total_lines} lines), python {bench.python_version()}, "
+          f"{os.cpu_count()} cpus; CPU time (wall in brackets), median of {args.rounds} "
+          "rounds (each: parse, then analysis)")
+    no_wall = " " * 9
+    print(bench.timing_row("read + ast.parse:", parse_cpu, per,
+                           middle=f"({parse_wall:.2f} s)  "))
+    print(bench.timing_row("resolution + handlers' taint:", resolve_cpu, per, middle=no_wall))
+    print(bench.timing_row("taint of unreached code:", taint_cpu, per, middle=no_wall))
+    print(bench.timing_row("whole analysis:", total, per, middle=f"({wall:.2f} s)  "))
+    print(f"ratio whole analysis / parse:  {med(ratios):7.2f} x  (median of the rounds' "
+          f"ratios; min {min(ratios):.2f}, max {max(ratios):.2f}; target <= 2x)")
+    print(f"flows found: {flows}; error diagnostics: {errors}")
     return 0
 
 
