@@ -286,11 +286,13 @@ def client_calls(module: JsModule) -> list[Node]:
     deep). A superset of the calls `_Finder._call` records, found from the source bytes
     (spots.word_nodes) without visiting the other calls."""
     fid = module.fid
-    made: list[Node | None] = [n.parent for n in word_nodes(module, "new")
-            if n.type == "new" and n.parent is not None and n.parent.type == "new_expression"]
+    # (`.parent` searches down from the root in this tree-sitter: each is read once)
+    made: list[Node | None] = [parent for n in word_nodes(module, "new") if n.type == "new"
+                               and (parent := n.parent) is not None
+                               and parent.type == "new_expression"]
     # (`from` before a quote: the keyword of an import)
-    made += [_called(n.parent, fid.function) for n in word_nodes(module, "from", b"'\"")
-             if n.type == "property_identifier" and n.parent is not None]
+    made += [_called(parent, fid.function) for n in word_nodes(module, "from", b"'\"")
+             if n.type == "property_identifier" and (parent := n.parent) is not None]
     found: dict[tuple[int, int], Node] = {}
     names: set[str] = set()
     todo: list[Node] = [n for n in made if n is not None]

@@ -117,7 +117,8 @@ class FileIndex:
             export = text_in(source, original)
             if not export:
                 return None
-            clause = parent.parent.parent if parent.parent is not None else None
+            specifiers = parent.parent
+            clause = specifiers.parent if specifiers is not None else None
         elif kind == "namespace_import":
             if not node.is_named:  # the keyword `as`
                 return None
