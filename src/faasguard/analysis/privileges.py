@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_values import AwsCall, Target
@@ -90,7 +90,11 @@ class Needs:
     def add(self, action: str, resource: PolicyResource, call: AwsCall | None = None,
             platform: str | None = None) -> None:
         """Record a need (merging resources and call sites)."""
-        need = self.needs.setdefault(action, Need(action))
+        need = self.needs.get(action)
+        if need is None:  # the common case: a first need of the action, made whole at once
+            self.needs[action] = Need(action, [resource], [] if call is None else [call],
+                                      platform if call is None else None)
+            return
         if resource not in need.resources:
             need.resources.append(resource)
         if call is not None and call not in need.calls:
@@ -125,10 +129,20 @@ def _fill(arn_format: str, name: str, key: str) -> str:
 def policy_resource(action: str, target: Target, app: App) -> PolicyResource:
     """The policy resource for one action on one target (object or bucket ARN for S3
     according to the action's resource types in the catalogue)."""
-    info = lookup(action)
-    kind = target.kind
-    if kind == "bucket" and info is not None and "object" in info.resource_types:
-        kind = "object"
+    return _policy_resource(_kind_for(action, target), target, app)
+
+
+def _kind_for(action: str, target: Target) -> str:
+    """The kind of resource the action takes on the target: an object of a bucket for the
+    S3 actions on objects, else the target's kind."""
+    if target.kind == "bucket":
+        info = lookup(action)
+        if info is not None and "object" in info.resource_types:
+            return "object"
+    return target.kind
+
+
+def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
     key = "*"
     if target.key is not None:
         key = target.key.literal or f"{target.key.prefix}*"
@@ -162,6 +176,7 @@ def policy_resource(action: str, target: Target, app: App) -> PolicyResource:
     return PolicyResource(text, _sub(text), (), placeholder=True)
 
 
+@lru_cache(maxsize=4096)
 def _placeholder(action: str) -> PolicyResource:
     text = f"<resource of {action} not named in the call>"
     return PolicyResource(text, text, (), placeholder=True)
@@ -171,9 +186,26 @@ def _placeholder(action: str) -> PolicyResource:
 _ARN_DLQ_KINDS = {"sqs": "queue", "sns": "topic"}
 
 
-def _ref_resource(value: Any, app: App, kind: str) -> PolicyResource:
-    target = Target(kind, aws_sdk_name(value), resolved=value)
-    return policy_resource("", target, app)
+def _ref_resource(value: Any, app: App, kind: str, memo: dict[Any, Any]) -> PolicyResource:
+    """The policy resource of a template value (a trigger's source, a DLQ), once per scan."""
+    key = ("ref", kind, value)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _policy_resource(kind, Target(kind, aws_sdk_name(value),
+                                                          resolved=value), app)
+    return cast(PolicyResource, found)
+
+
+def _target_resource(kind: str, target: Target, app: App, memo: dict[Any, Any]) -> PolicyResource:
+    """`_policy_resource`, once per scan for equal targets (functions of a project make
+    the same calls on the same resources)."""
+    try:
+        found = memo.get((kind, target))
+    except TypeError:  # an unhashable resolved value
+        return _policy_resource(kind, target, app)
+    if found is None:
+        found = memo[(kind, target)] = _policy_resource(kind, target, app)
+    return cast(PolicyResource, found)
 
 
 def aws_sdk_name(value: Any) -> Any:
@@ -192,6 +224,8 @@ def needs_of(function: Function, app: App, facts: Facts) -> Needs | None:
     if calls is None:
         return None
     result = Needs(function)
+    # policy resources of equal targets, KMS keys, trigger sources: alike across functions
+    memo: dict[Any, Any] = facts.memo.setdefault("privileges.resources", {})
     kms = aws_sdk.table()["kms"]
     for call in calls:
         if not call.known:
@@ -199,19 +233,32 @@ def needs_of(function: Function, app: App, facts: Facts) -> Needs | None:
             result.unknown_calls.append(call)
             continue
         for action in call.actions:
-            info = lookup(action)
             if not call.targets:
+                info = lookup(action)
                 scoped = info is not None and info.resource_types
                 result.add(action, _placeholder(action) if scoped else ANY, call)
                 continue
+            kms_actions = kms.get(action, ())
             for target in call.targets:
-                result.add(action, policy_resource(action, target, app), call)
-                for kms_action in kms.get(action, ()):
-                    key = _kms_key(target, app)
+                result.add(action, _target_resource(_kind_for(action, target), target, app,
+                                                    memo), call)
+                if kms_actions:
+                    key = _kms_key_once(target, app, memo)
                     if key is not None:
-                        result.add(kms_action, key, call)
-    _platform_needs(result, function, app)
+                        for kms_action in kms_actions:
+                            result.add(kms_action, key, call)
+    _platform_needs(result, function, app, memo)
     return result
+
+
+def _kms_key_once(target: Target, app: App, memo: dict[Any, Any]) -> PolicyResource | None:
+    """`_kms_key`, once per scan for each resolved value."""
+    if not isinstance(target.resolved, Ref):
+        return None
+    key = ("kms", target.resolved)
+    if key not in memo:
+        memo[key] = _kms_key(target, app)
+    return cast("PolicyResource | None", memo[key])
 
 
 def _kms_key(target: Target, app: App) -> PolicyResource | None:
@@ -234,7 +281,12 @@ def _kms_key(target: Target, app: App) -> PolicyResource | None:
                                                   resolved=value), app)
 
 
-def _platform_needs(result: Needs, function: Function, app: App) -> None:
+#: Event sources Lambda polls with the function's role: (group of actions, resource kind).
+_POLLED = {"sqs": ("sqs", "queue"), "dynamodb-stream": ("dynamodb-stream", "table"),
+           "kinesis-stream": ("kinesis-stream", "stream")}
+
+
+def _platform_needs(result: Needs, function: Function, app: App, memo: dict[Any, Any]) -> None:
     platform = aws_sdk.table()["platform"]
     for action in platform["logs"]:
         result.add(action, ANY, platform="logs")
@@ -244,12 +296,11 @@ def _platform_needs(result: Needs, function: Function, app: App) -> None:
     if function.vpc:
         for action in platform["vpc"]:
             result.add(action, ANY, platform="vpc")
-    kinds = {"sqs": ("sqs", "queue"), "dynamodb-stream": ("dynamodb-stream", "table"),
-             "kinesis-stream": ("kinesis-stream", "stream")}
     for trigger in function.triggers:
-        if trigger.kind in kinds:
-            group, kind = kinds[trigger.kind]
-            resource = _ref_resource(trigger.source, app, kind) \
+        polled = _POLLED.get(trigger.kind)
+        if polled is not None:
+            group, kind = polled
+            resource = _ref_resource(trigger.source, app, kind, memo) \
                 if isinstance(trigger.source, Ref) else ANY
             for action in platform[group]:
                 result.add(action, resource, platform=trigger.kind)
@@ -259,7 +310,7 @@ def _platform_needs(result: Needs, function: Function, app: App) -> None:
             if isinstance(target, str) and target.count(":") >= 5 else None
         if dlq_kind in ("queue", "topic"):
             for action in platform[f"dlq-{dlq_kind}"]:
-                result.add(action, _ref_resource(target, app, str(dlq_kind)),
+                result.add(action, _ref_resource(target, app, str(dlq_kind), memo),
                            platform="dlq")
 
 
@@ -317,11 +368,26 @@ def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:
 
 def _action_in(statement: Statement, action: str) -> bool:
     if statement.actions:
-        return any(isinstance(a, str) and action_matches(a, action) for a in statement.actions)
+        return _listed(statement.actions, action)
     if statement.not_actions:
-        return not any(isinstance(a, str) and action_matches(a, action)
-                       for a in statement.not_actions)
+        return not _listed(statement.not_actions, action)
     return False
+
+
+def _listed(patterns: tuple[Any, ...], action: str) -> bool:
+    """Does one of the action patterns (entries that are not text left out) cover the
+    action? Remembered: the roles of an app repeat the same lists and actions."""
+    try:
+        return _listed_cached(patterns, action)
+    except TypeError:  # an unhashable entry
+        return _any_listed(patterns, action)
+
+
+def _any_listed(patterns: tuple[Any, ...], action: str) -> bool:
+    return any(isinstance(a, str) and action_matches(a, action) for a in patterns)
+
+
+_listed_cached = lru_cache(maxsize=16384)(_any_listed)
 
 
 def _resource_in(statement: Statement, resource: PolicyResource) -> bool | None:
