@@ -343,9 +343,15 @@ def _statement_resource_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, Ref):
-        lid = logical_id(value.target)
-        return f"${{{lid}.{value.attribute}}}" if value.attribute else f"${{{lid}}}"
+        return _ref_text(value)
     return None  # Unknown: cannot be matched
+
+
+@lru_cache(maxsize=8192)
+def _ref_text(ref: Ref) -> str:
+    """`${Id.Attribute}` or `${Id}`: a reference as a policy resource's text."""
+    lid = logical_id(ref.target)
+    return f"${{{lid}.{ref.attribute}}}" if ref.attribute else f"${{{lid}}}"
 
 
 def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:
