@@ -305,6 +305,8 @@ def _platform_needs(result: Needs, function: Function, app: App, memo: dict[Any,
             for action in platform[group]:
                 result.add(action, resource, platform=trigger.kind)
     for target in (function.dlq, function.on_failure):
+        if target is None:  # most functions have neither
+            continue
         dlq_kind = getattr(app.resolve(target), "kind", None) if isinstance(target, Ref) \
             else _ARN_DLQ_KINDS.get(target.split(":")[2]) \
             if isinstance(target, str) and target.count(":") >= 5 else None
