@@ -169,7 +169,8 @@ class JsAnalyzer(JsCalls):
     def block(self, stmts: list[Node], f: JsFrame, prune_tail: bool = False) -> bool:
         """Analyse statements in order; True when the block always leaves (return/throw).
         `prune_tail`: the body of the function `analyse` was given (see there)."""
-        kinds = [stmt.type for stmt in stmts]
+        names = f.module.kinds
+        kinds = [names[stmt.kind_id] for stmt in stmts]
         for stmt, kind in zip(stmts, kinds, strict=True):  # hoisting: bound first
             if kind in ("function_declaration", "generator_function_declaration"):
                 self._declare(stmt, f)
@@ -708,7 +709,7 @@ class JsAnalyzer(JsCalls):
         """The abstract value of an expression."""
         if node is None:
             return CLEAN
-        kind = node.type
+        kind = f.module.kinds[node.kind_id]  # (node.type, without a new string)
         handler = _EXPR.get(kind)  # the common kinds first (none is below)
         if handler is not None:
             return handler(self, node, f)

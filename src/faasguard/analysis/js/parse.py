@@ -112,6 +112,25 @@ def field_ids(dialect: str) -> FieldIds:
     return FieldIds(language(dialect))
 
 
+#: The kind id of an ERROR node (tree-sitter's `ts_builtin_sym_error`), outside the
+#: grammar's `node_kind_count`.
+ERROR_KIND_ID = 0xFFFF
+
+
+@cache
+def kind_names(dialect: str) -> dict[int, str]:
+    """The node kind names of one grammar by kind id (computed once):
+    `kind_names(d)[node.kind_id] == node.type`, without building a new string (and
+    hashing it again) on every read."""
+    lang = language(dialect)
+    names: dict[int, str] = {}
+    for kind_id in (*range(lang.node_kind_count), ERROR_KIND_ID):
+        name = lang.node_kind_for_id(kind_id)
+        if name is not None:
+            names[kind_id] = name
+    return names
+
+
 def dialect_of(path: str) -> str:
     """The grammar a file is parsed with, from its extension."""
     ext = os.path.splitext(path)[1].lower()
@@ -149,9 +168,12 @@ class JsModule:
     summaries: dict[str, Any] = field(default_factory=dict, repr=False)
 
     fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
+    #: the node kind names of the module's grammar by kind id (`kind_names`)
+    kinds: dict[int, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.fid = field_ids(self.dialect)
+        self.kinds = kind_names(self.dialect)
 
     def summary(self, key: str, compute: Callable[[JsModule], T]) -> T:
         """`summaries[key]`, computed by `compute` on first use."""
