@@ -197,14 +197,16 @@ def _ref_resource(value: Any, app: App, kind: str, memo: dict[Any, Any]) -> Poli
 
 
 def _target_resource(kind: str, target: Target, app: App, memo: dict[Any, Any]) -> PolicyResource:
-    """`_policy_resource`, once per scan for equal targets (functions of a project make
-    the same calls on the same resources)."""
+    """`_policy_resource`, once per scan for the targets alike in what it reads (functions
+    of a project make the same calls on the same resources; the name as the code wrote
+    it does not count)."""
+    key = (kind, target.kind, target.key, target.resolved)
     try:
-        found = memo.get((kind, target))
+        found = memo.get(key)
     except TypeError:  # an unhashable resolved value
         return _policy_resource(kind, target, app)
     if found is None:
-        found = memo[(kind, target)] = _policy_resource(kind, target, app)
+        found = memo[key] = _policy_resource(kind, target, app)
     return cast(PolicyResource, found)
 
 
