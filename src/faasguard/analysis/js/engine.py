@@ -983,25 +983,30 @@ def _is_package_require(node: Node, module: JsModule) -> bool:
 def _added_to(node: Node, module: JsModule, methods: AbstractSet[str]) -> bool:
     """Is this name the list of a statement that only adds to it (`name.push(x);`)?"""
     fid = module.fid
+    if node.type != "identifier":  # (`.parent` searches down from the root: read late, once)
+        return False
     member = node.parent
-    if node.type != "identifier" or member is None or member.type != "member_expression" \
+    if member is None or member.type != "member_expression" \
             or member.child_by_field_id(fid.object) != node or \
             text_in(module.source, member.child_by_field_id(fid.property)) not in methods:
         return False
     call = member.parent
     return call is not None and call.type == "call_expression" and \
-        call.child_by_field_id(fid.function) == member and call.parent is not None and \
-        call.parent.type == "expression_statement"
+        call.child_by_field_id(fid.function) == member and \
+        (statement := call.parent) is not None and statement.type == "expression_statement"
 
 
 def _declared(node: Node, fid: Any) -> bool:
     """Is this name where a declaration binds it (`const name = ...`,
     `const { name } = ...`, `for (const name of ...)`)?"""
+    kind = node.type
+    if kind != "identifier" and kind != "shorthand_property_identifier_pattern":
+        return False  # (before `.parent`, which searches down from the root)
     holder = node.parent
-    if node.type == "shorthand_property_identifier_pattern" and holder is not None and \
+    if kind == "shorthand_property_identifier_pattern" and holder is not None and \
             holder.type == "object_pattern":
         node, holder = holder, holder.parent
-    elif node.type != "identifier":
+    elif kind != "identifier":
         return False
     if holder is None:
         return False
