@@ -221,7 +221,11 @@ def aws_sdk_name(value: Any) -> Any:
 
 
 def needs_of(function: Function, app: App, facts: Facts) -> Needs | None:
-    """What the function needs; None when its code was not analysed."""
+    """What the function needs; None when its code was not analysed.
+
+    The policy resources (of call targets, KMS keys, event sources, DLQs) are shared by
+    the functions of a scan through `facts.memo["privileges.resources"]`: equal inputs
+    give one PolicyResource (frozen), which the needs of several functions hold."""
     calls = facts.aws_calls.get(function.id)
     if calls is None:
         return None
