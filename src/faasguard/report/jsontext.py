@@ -85,17 +85,13 @@ def text_of(value: Any, pad: str = "") -> str:
     after the first indented by `pad`). Dicts and lists are written member by member, a
     list of strings in one call of the C string encoder."""
     kind = type(value)
-    if kind is str:
-        return _encode_str(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
+    text = _atom(value, kind)
+    if text is not None:
+        return text
     if kind is dict:
         inner = pad + "  "
         return members(pad, *[f"{_encode_str(k) if type(k) is str else _key(k)}: "
-                              f"{text_of(v, inner)}" for k, v in value.items()]) \
-            if value else "{}"
+                              f"{text_of(v, inner)}" for k, v in value.items()])
     if kind is list:
         try:
             texts = list(map(_encode_str, value))
@@ -159,6 +155,24 @@ def _is_array(value: Any) -> bool:
     return isinstance(value, (list, tuple, Items))
 
 
+def _atom(value: Any, kind: type) -> str | None:
+    """The text of a scalar or an empty container; None for a non-empty container (and
+    for a `Text` or `Placed`, which their writers place)."""
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is dict or kind is list:
+        return None if value else ("{}" if kind is dict else "[]")
+    if kind is Text or kind is Placed:
+        return None
+    if _is_dict(value) or _is_array(value):
+        return None if kind is Items or value else ("{}" if _is_dict(value) else "[]")
+    return _scalar(value)
+
+
 def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
     """Write `obj` as JSON text indented by `indent` spaces (no trailing newline) through
     `write` (e.g. a stream's `write`), in strings of FLUSH_PIECES pieces; values of other
@@ -176,22 +190,6 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
         append(value)
         weight += value.count("\n")
 
-    def atom(value: Any, kind: type) -> str | None:
-        """The text of a scalar or an empty container; None for a non-empty container."""
-        if kind is str:
-            return encode(value)
-        if kind is int:
-            return int.__repr__(value)
-        if value is None:
-            return "null"
-        if kind is dict or kind is list:
-            return None if value else ("{}" if kind is dict else "[]")
-        if kind is Text or kind is Placed:
-            return None
-        if _is_dict(value) or _is_array(value):
-            return None if kind is Items or value else ("{}" if _is_dict(value) else "[]")
-        return _scalar(value)
-
     def container(value: Any, pad: str) -> None:
         nonlocal weight
         if type(value) is Text:
@@ -207,7 +205,7 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
             for key, item in value.items():
                 name = encode(key) if type(key) is str else _key(key)
                 kind = type(item)
-                text = encode(item) if kind is str else atom(item, kind)
+                text = encode(item) if kind is str else _atom(item, kind)
                 if text is not None:
                     append(f"{head}{name}: {text}")
                 else:
@@ -224,7 +222,7 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
                 append(item)
                 weight += item.count("\n")
             else:
-                text = encode(item) if kind is str else atom(item, kind)
+                text = encode(item) if kind is str else _atom(item, kind)
                 if text is not None:
                     append(head + text)
                 else:
@@ -237,7 +235,7 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
                 weight = 0
         append("[]" if head[0] == "[" else "\n" + pad + "]")  # an Items may yield nothing
 
-    text = atom(obj, type(obj))
+    text = _atom(obj, type(obj))
     if text is None:
         container(obj, "")
     else:
