@@ -83,6 +83,12 @@ class RuleMeta:
     equivalents: dict[str, str] = field(default_factory=dict)
     example: str = ""
 
+    @property
+    def default_remediation(self) -> str:
+        """The first remediation snippet: what a finding shows unless its rule wrote one
+        or the scan localised it (`RemediationChooser`)."""
+        return next(iter(self.remediation.values()), "")
+
 
 @dataclass(frozen=True, slots=True)
 class FlowStep:
@@ -188,7 +194,7 @@ def make_finding(
     if head is None or head[0] is not registered:
         meta = registered.meta
         head = _HEADS[meta_id] = (registered, meta.id, meta.title, meta.threat, meta.severity,
-                                  next(iter(meta.remediation.values()), ""))
+                                  meta.default_remediation)
     remediation = extra.pop("remediation", None)
     return Finding(head[1], head[2], head[3], severity or head[4], message, location, subject,
                    head[5] if remediation is None else remediation, **extra)
@@ -307,8 +313,8 @@ class RemediationChooser:
             chosen = self._chosen[key]
         except KeyError:
             registered = RULES.get(finding.rule_id)
-            snippets = registered.meta.remediation if registered is not None else None
-            chosen = self._chosen[key] = None if snippets is None else (
-                next(iter(snippets.values()), ""), self.choose(key[1], snippets))
+            chosen = self._chosen[key] = None if registered is None else (
+                registered.meta.default_remediation,
+                self.choose(key[1], registered.meta.remediation))
         if chosen is not None and finding.remediation == chosen[0]:
             finding.remediation = chosen[1]
