@@ -12,7 +12,7 @@ import pytest
 
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import ClassV, ClientV, Frame, FuncV, ModuleV
-from faasguard.analysis.taint.modules import Module, ModuleCache, search_path
+from faasguard.analysis.taint.modules import Module, ModuleCache
 
 #: Handlers (and a module of the project, store.py) using imports of the standard library,
 #: of the project and of the SDK, globals, closures, walrus and comprehension bindings.
@@ -316,7 +316,7 @@ def test_a_global_name_in_an_expression_is_what_global_name_gives(tmp_path: Path
             inline.module_env(module)
             called.module_env(module)
         for name in names:
-            frame = Frame(module, search_path(module, ""))
+            frame = Frame(module)
             got = inline.ev(ast.Name(id=name, ctx=ast.Load()), frame)
             assert _described(got) == _described(called.global_name(module, name)), name
     env = inline.module_env(module)

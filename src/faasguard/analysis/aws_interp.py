@@ -197,7 +197,7 @@ class Interpreter:
         spec = node.args
         first = spec.posonlyargs[0] if spec.posonlyargs else spec.args[0] if spec.args else None
         args: dict[str, Any] = {first.arg: EventV()} if first is not None else {}
-        self.call_function(FuncV(module, node), [], args, node.lineno)
+        self.call_function(FuncV(module, node), [], args, node.lineno, entry=True)
         return self.calls
 
     def reaches_sdk(self, module: Module) -> bool:
@@ -228,7 +228,7 @@ class Interpreter:
         env = self._globals.get(module.file)
         if env is None:
             env = self._globals[module.file] = {}
-            frame = Frame(module, search_path(module, self.base), env)
+            frame = Frame(module, env)
             outer, self.file = self.file, module.file
             try:
                 self.block(module.tree.body, frame)
@@ -261,18 +261,22 @@ class Interpreter:
             self.bind(node.target, self.ev(node.value, f), f)
 
     def _value(self, node: ast.AugAssign, f: Frame) -> None:
-        self.ev(node.value, f)
+        self.effects(node.value, f)
 
     def _expr(self, node: ast.Expr, f: Frame) -> None:
         if type(node.value) is not ast.Constant:  # a docstring: nothing to evaluate
-            self.ev(node.value, f)
+            self.effects(node.value, f)
 
     def _return(self, node: ast.Return, f: Frame) -> None:
         if node.value is not None:
-            f.returns.append(self.ev(node.value, f))
+            returns = f.returns
+            if returns is None:  # the entry function's: nothing uses its value
+                self.effects(node.value, f)
+            else:
+                returns.append(self.ev(node.value, f))
 
     def _branch(self, node: ast.If | ast.While, f: Frame) -> None:
-        self.ev(node.test, f)
+        self.effects(node.test, f)
         self.block(node.body, f)
         self.block(node.orelse, f)
 
@@ -296,7 +300,7 @@ class Interpreter:
         self.block(node.finalbody, f)
 
     def _match(self, node: ast.Match, f: Frame) -> None:
-        self.ev(node.subject, f)
+        self.effects(node.subject, f)
         for case in node.cases:
             self.block(case.body, f)
 
@@ -309,7 +313,7 @@ class Interpreter:
     def _children(self, node: ast.AST, f: Frame) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
-                self.ev(child, f)
+                self.effects(child, f)
 
     def bind(self, target: ast.expr, val: Any, f: Frame) -> None:
         """Store a value in a name, attribute (`self.x`) or tuple of names."""
@@ -327,7 +331,7 @@ class Interpreter:
             if isinstance(owner, InstanceV):
                 self._attrs.setdefault(owner.info.key, {})[target.attr] = val
         elif isinstance(target, ast.Subscript):
-            self.ev(target.value, f)
+            self.effects(target.value, f)
 
     def element(self, val: Any, node: ast.expr, f: Frame) -> Any:
         """What iterating over a value yields."""
@@ -407,7 +411,7 @@ class Interpreter:
         return next((v for v in vals if v is not None), None)
 
     def _ifexp(self, node: ast.IfExp, f: Frame) -> Any:
-        self.ev(node.test, f)
+        self.effects(node.test, f)
         body, orelse = self.ev(node.body, f), self.ev(node.orelse, f)
         return body if body is not None else orelse
 
@@ -428,10 +432,10 @@ class Interpreter:
         for gen in node.generators:
             self.bind(gen.target, self.element(self.ev(gen.iter, f), gen.iter, f), f)
             for cond in gen.ifs:
-                self.ev(cond, f)
+                self.effects(cond, f)
         if isinstance(node, ast.DictComp):
-            self.ev(node.key, f)
-            self.ev(node.value, f)
+            self.effects(node.key, f)
+            self.effects(node.value, f)
             return None
         return ListV((self.ev(node.elt, f),))
 
@@ -442,6 +446,47 @@ class Interpreter:
 
     def _lambda(self, node: ast.Lambda, f: Frame) -> Any:
         return None
+
+    # ------------------------------------------------------------------ effects only
+    def effects(self, node: ast.expr, f: Frame) -> None:
+        """Evaluate an expression whose value nothing uses, for the calls and bindings in
+        it only: the same calls followed and recorded, in the same order, as `ev`, without
+        building the values (parts of the event, dicts, texts) `ev` would throw away."""
+        kind = type(node)
+        if kind is _CONSTANT:
+            return
+        run = _EFFECTS.get(kind)
+        if run is not None:
+            run(self, node, f)
+        else:  # names, attributes (they may record a call), comprehensions, walruses
+            self.ev(node, f)
+
+    def _effects_call(self, node: ast.Call, f: Frame) -> None:
+        self.call(node, f, True)
+
+    def _effects_subscript(self, node: ast.Subscript, f: Frame) -> None:
+        self.effects(node.value, f)
+        self.effects(node.slice, f)
+
+    def _effects_inner(self, node: ast.Await | ast.FormattedValue, f: Frame) -> None:
+        self.effects(node.value, f)
+
+    def _effects_values(self, node: ast.JoinedStr | ast.BoolOp | ast.Dict, f: Frame) -> None:
+        for value in node.values:  # (a dict's keys: `ev` does not evaluate them either)
+            self.effects(value, f)
+
+    def _effects_binop(self, node: ast.BinOp, f: Frame) -> None:
+        self.effects(node.left, f)
+        self.effects(node.right, f)
+
+    def _effects_ifexp(self, node: ast.IfExp, f: Frame) -> None:
+        self.effects(node.test, f)
+        self.effects(node.body, f)
+        self.effects(node.orelse, f)
+
+    def _effects_sequence(self, node: ast.List | ast.Tuple | ast.Set, f: Frame) -> None:
+        for element in node.elts:
+            self.effects(element, f)
 
     def global_name(self, module: Module, name: str) -> Any:
         """A module-level name: assigned value, function, class or import (`ev` makes
@@ -536,17 +581,20 @@ class Interpreter:
         return None
 
     # ------------------------------------------------------------------ calls
-    def call(self, node: ast.Call, f: Frame) -> Any:
-        """A call: SDK objects are recorded, local functions followed."""
+    def call(self, node: ast.Call, f: Frame, discarded: bool = False) -> Any:
+        """A call: SDK objects are recorded, local functions followed (`discarded`: its
+        value is not used)."""
         ev = self.ev
         func = ev(node.func, f)
-        if func is None and (type(node.func) is not _NAME or node.func.id != "getattr"):
-            # an unknown callee (`json.loads`, `str`): its arguments are evaluated for the
-            # calls and bindings in them only
+        if func is None and (type(node.func) is not _NAME or node.func.id != "getattr") or \
+                discarded and type(func) is BoundV and type(func.owner) is EventV:
+            # an unknown callee (`json.loads`, `str`), or a method of the event whose value
+            # is not used: its arguments are evaluated for the calls and bindings in them only
+            effects = self.effects
             for arg in node.args:
-                ev(arg.value if type(arg) is _STARRED else arg, f)
+                effects(arg.value if type(arg) is _STARRED else arg, f)
             for keyword in node.keywords:
-                ev(keyword.value, f)
+                effects(keyword.value, f)
             return None
         args: list[Any] = []
         for arg in node.args:
@@ -584,13 +632,16 @@ class Interpreter:
         return None
 
     def call_function(self, func: FuncV, args: list[Any], kwargs: dict[str, Any],
-                      line: int) -> Any:
-        """Follow a call into a function of the scanned code; its return value."""
+                      line: int, entry: bool = False) -> Any:
+        """Follow a call into a function of the scanned code; its return value (none
+        kept for the `entry` function: nothing uses it)."""
         key = (func.module.file, func.node.lineno)
         if key in self._active or self._depth >= MAX_DEPTH or self._budget <= 0:
             return None
         self._budget -= 1
-        frame = Frame(func.module, search_path(func.module, self.base), closure=func.closure)
+        frame = Frame(func.module, closure=func.closure)
+        if entry:
+            frame.returns = None
         local = frame.locals
         spec = func.node.args
         defaults = spec.defaults
@@ -605,7 +656,7 @@ class Interpreter:
             if defaults:
                 for name, default in zip(params[len(params) - len(defaults):], defaults,
                                          strict=True):
-                    local[name] = self.ev(default, Frame(func.module, frame.search))
+                    local[name] = self.ev(default, Frame(func.module))
             for name, val in zip(params, args, strict=False):
                 local[name] = val
         if kwargs:
@@ -619,7 +670,7 @@ class Interpreter:
             self.file = outer
             self._depth -= 1
             self._active.discard(key)
-        for returned in frame.returns:
+        for returned in frame.returns or ():
             if returned is not None:
                 return returned
         return None
@@ -1016,4 +1067,16 @@ _EXPRESSIONS: dict[type, Callable[[Interpreter, Any, Frame], Any]] = {
     ast.SetComp: Interpreter._comprehension, ast.GeneratorExp: Interpreter._comprehension,
     ast.DictComp: Interpreter._comprehension, ast.NamedExpr: Interpreter._walrus,
     ast.Lambda: Interpreter._lambda,
+}
+
+#: What `Interpreter.effects` does for each kind of expression besides constants (others:
+#: `ev`, whose value it drops); each evaluates the same sub-expressions as `ev`, in order.
+_EFFECTS: dict[type, Callable[[Interpreter, Any, Frame], None]] = {
+    ast.Call: Interpreter._effects_call, ast.Subscript: Interpreter._effects_subscript,
+    ast.Await: Interpreter._effects_inner, ast.FormattedValue: Interpreter._effects_inner,
+    ast.JoinedStr: Interpreter._effects_values, ast.BoolOp: Interpreter._effects_values,
+    ast.Dict: Interpreter._effects_values, ast.BinOp: Interpreter._effects_binop,
+    ast.IfExp: Interpreter._effects_ifexp, ast.List: Interpreter._effects_sequence,
+    ast.Tuple: Interpreter._effects_sequence, ast.Set: Interpreter._effects_sequence,
+    ast.Lambda: lambda interpreter, node, f: None,
 }

@@ -261,18 +261,18 @@ class Frame:
     """The locals of one function being analysed (a plain class: one is made per call
     followed, and a dataclass with default factories takes twice as long to build)."""
 
-    __slots__ = ("module", "search", "locals", "closure", "globals_declared", "returns")
+    __slots__ = ("module", "locals", "closure", "globals_declared", "returns")
 
-    def __init__(self, module: Module, search: tuple[str, ...],
+    def __init__(self, module: Module,
                  locals: dict[str, Any] | None = None,  # noqa: A002  (the frame's locals)
                  closure: dict[str, Any] | None = None):
         self.module = module
-        self.search = search
         self.locals: dict[str, Any] = {} if locals is None else locals
         self.closure = closure
         #: the names a `global` statement declared (shared empty set until one does)
         self.globals_declared: frozenset[str] | set[str] = _NO_NAMES
-        self.returns: list[Any] = []
+        #: the values its `return`s give (None: not kept, nothing uses them)
+        self.returns: list[Any] | None = []
 
 
 _NO_NAMES: frozenset[str] = frozenset()
