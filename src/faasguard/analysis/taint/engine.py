@@ -460,11 +460,11 @@ class Analyzer(CallAnalysis):
                 if type(stmt) is ast.Assign and type(stmt.value) is ast.Call:
                     val = self._e_call(stmt.value, frame)
                     if val.kind is not None:
+                        kinded = Val((), val.kind)  # the object, without its arguments' taint
                         for target in stmt.targets:
                             if type(target) is ast.Name:
-                                kinds[target.id] = val.kind
-        kind = kinds.get(name)
-        return Val((), kind) if kind is not None else CLEAN
+                                kinds[target.id] = kinded
+        return kinds.get(name, CLEAN)
 
     def _e_attribute(self, node: ast.Attribute, f: Frame) -> Val:
         base = node.value

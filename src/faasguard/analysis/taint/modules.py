@@ -22,6 +22,7 @@ from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
+    from faasguard.analysis.taint.state import Val
     from faasguard.model import App, Diagnostic
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -72,7 +73,9 @@ class Module:
     functions: dict[str, FunctionNode] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     assigned: set[str] = field(default_factory=set)
-    global_kinds: dict[str, str] | None = None  # filled by the taint engine on first use
+    #: the kinds of module-level objects (`session = requests.Session()`), as taint-free
+    #: values by name: filled by the taint engine on first use
+    global_kinds: dict[str, Val] | None = None
     #: the callees (last name) of top-level `x = callee(...)`: `{"Flask", "getLogger"}`
     constructed: set[str] = field(default_factory=set)
     source: str = field(default="", repr=False)  # the text parsed ('' when not kept)

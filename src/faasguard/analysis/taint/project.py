@@ -233,14 +233,20 @@ class _Describer:
             found = self.steps[key] = FlowStep(self.location(file, line), message)
         return found
 
-    def shared_steps(self, steps: list[Step]) -> list[FlowStep]:
-        """`step` for each engine step (file, line, message): the step is its own key."""
+    def chain(self, source: str, file: str, line: int, steps: tuple[Step, ...],
+              sink: Step) -> tuple[FlowStep, ...]:
+        """A flow's steps: `source` at (file, line), then each engine step (file, line,
+        message) that is not before the source in its file, then the `sink` step; each
+        shared (`step`: an engine step is its own key)."""
         known = self.steps
-        out = []
+        out = [self.step(file, line, source)]
         for key in steps:
-            found = known.get(key)
-            out.append(found if found is not None else self.step(*key))
-        return out
+            if key[1] >= line or key[0] != file:
+                found = known.get(key)
+                out.append(found if found is not None else self.step(*key))
+        found = known.get(sink)
+        out.append(found if found is not None else self.step(*sink))
+        return tuple(out)
 
     def location(self, file: str, line: int) -> Location:
         """One shared Location per file and line."""
@@ -316,13 +322,10 @@ def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
 def _steps(hit: Hit, label: str, path: str, describe: _Describer) -> tuple[FlowStep, ...]:
     """Source (where the value was read out of the event), what happened, the sink."""
     taint = hit.taint
-    raw = taint.steps[1:] if taint.steps else ()
-    first = taint.read_at or (taint.steps[0][:2] if taint.steps else (hit.file, hit.line))
-    file, line = first
-    kept = [s for s in raw if s[1] >= line or s[0] != file]
-    return (describe.step(file, line, f"source: {label} ({path})"),
-            *describe.shared_steps(kept),
-            describe.step(hit.file, hit.line, f"reaches {hit.sink} ({hit.category})"))
+    steps = taint.steps
+    file, line = taint.read_at or (steps[0][:2] if steps else (hit.file, hit.line))
+    return describe.chain(f"source: {label} ({path})", file, line, steps[1:],
+                          (hit.file, hit.line, f"reaches {hit.sink} ({hit.category})"))
 
 
 def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
