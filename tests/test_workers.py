@@ -332,3 +332,46 @@ def test_a_worker_interrupted_as_it_starts_never_runs_the_parent_s_code() -> Non
     out = subprocess.run([sys.executable, "-c", ESCAPE], capture_output=True, text=True,
                          timeout=60, check=True).stdout
     assert out == "[1, None]\n"
+
+
+WORKER_IMPORTS = """
+import os, sys
+from faasguard import scan, workers
+workers.MIN_SHARDED_FILES = 2
+parent, load_shard = os.getpid(), scan._load_shard
+
+
+def watched(total, parts, progress, job):
+    before = set(sys.modules)
+    fragments = load_shard(total, parts, progress, job)
+    if os.getpid() != parent:
+        new = sorted(m for m in set(sys.modules) - before if m.startswith("faasguard"))
+        with open(sys.argv[2], "w") as out:
+            out.write(" ".join(new))
+    return fragments
+
+
+scan._load_shard = watched
+result = scan.scan_paths([sys.argv[1]], jobs=2)
+print(sorted(f.id for f in result.app.functions.values()))
+"""
+
+
+def test_a_loading_worker_imports_no_loader_of_its_own(tmp_path: Path) -> None:
+    """Before it forks workers to load templates, the scan imports what loading them
+    imports (loaders.prepare): a worker inherits it instead of importing it again."""
+    import subprocess
+
+    for n in range(4):
+        (tmp_path / f"svc{n}").mkdir()
+        _project(tmp_path / f"svc{n}", [f"fn{n}"])
+    (tmp_path / "svc3" / "serverless.yml").unlink()
+    (tmp_path / "svc3" / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn3:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: fn3.handler}\n")
+    seen = tmp_path / "worker_imports.txt"
+    out = subprocess.run([sys.executable, "-c", WORKER_IMPORTS, str(tmp_path), str(seen)],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "svc3/template.yaml#Fn3" in out and "svc0/serverless.yml#fn0" in out  # both loaded
+    assert seen.read_text() == ""  # the worker (SAM template) imported no faasguard module

@@ -23,7 +23,7 @@ from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
-from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path
+from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path, prepare
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.report.base import finding_order
 from faasguard.workers import fork_map, split, worker_count
@@ -294,6 +294,8 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     # (11% of loading at 10,000 functions), and it is frozen for the analyses after
     with paused_then_frozen():
         shards = split([[ctx] for ctx in contexts], worker_count(len(contexts), jobs))
+        if len(shards) > 1:
+            prepare()  # the loaders' modules, imported once here, not again in each worker
         loaded = fork_map(partial(_load_shard, len(contexts), len(shards), progress),
                           [(n > 0, shard) for n, shard in enumerate(shards)])
         for shard, fragments in zip(shards, loaded, strict=True):

@@ -182,6 +182,20 @@ def _loader_for(fmt: Format) -> Any:
     return lambda doc, ctx, fmt: load_cfn(doc, ctx, fmt)
 
 
+def prepare() -> None:
+    """Import now what loading a Serverless Framework, SAM, CloudFormation or CDK template
+    imports on first use (its loaders, the template secrets check, S3 key filters).
+    `scan.load_app` calls it before forking workers to load: each inherits the modules
+    instead of importing them again (about 96 million instructions per worker).
+    Chalice and Zappa are left out: one file per project, rarely many, and their loaders
+    import the Flask and Django route readers."""
+    from faasguard.analysis import code_facts, template_secrets  # noqa: F401
+    from faasguard.loaders import documents, key_filters  # noqa: F401
+
+    _loader_for("serverless")
+    _loader_for("cloudformation")
+
+
 def __getattr__(name: str) -> Any:
     """`Document` and `InputError`, re-exported on first use: YAML is imported only when a
     file is read (a scan of a folder without templates starts faster)."""
@@ -192,4 +206,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Document", "InputError", "LoadContext", "detect", "is_candidate", "load_path"]
+__all__ = ["Document", "InputError", "LoadContext", "detect", "is_candidate", "load_path",
+           "prepare"]
