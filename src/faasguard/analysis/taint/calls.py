@@ -332,12 +332,9 @@ class CallAnalysis:
             return self._local_cache[key]
         self._local_cache[key] = None  # an import cycle asking again finds nothing
         found: tuple[Module, FunctionNode | ClassInfo, FunctionNode | None] | None = None
-        parts = qname.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            target_module = self.cache.find(".".join(parts[:cut]), f.search)
-            if target_module is None:
-                continue
-            tail = parts[cut:]
+        named = self.cache.module_prefix(qname, f.search)
+        if named is not None:
+            target_module, tail = named
             if len(tail) == 1 and tail[0] in target_module.functions:
                 found = (target_module, target_module.functions[tail[0]], None)
             elif tail[0] in target_module.classes:
@@ -350,7 +347,6 @@ class CallAnalysis:
                 alias = target_module.aliases[tail[0]]
                 found = self._local(alias, alias, Frame(target_module, "", search_path(
                     target_module, self.base)))
-            break
         self._local_cache[key] = found
         return found
 

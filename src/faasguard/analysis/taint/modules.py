@@ -217,6 +217,8 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._frozen = False  # the objects alive at the first drop were frozen
         #: the files parsed after the first `retain` (those `release` may drop), in order
         self._tail: list[str] = []
+        #: (dotted name, search folders) of which no prefix is a module (`module_prefix`)
+        self._no_module: set[tuple[str, tuple[str, ...]]] = set()
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""
@@ -373,6 +375,24 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         return None
 
 
+    def module_prefix(self, dotted: str, search: tuple[str, ...]
+                      ) -> tuple[Module, list[str]] | None:
+        """The local module named by the longest proper prefix of a dotted name (`find`)
+        and the rest of the name (`a.b.c` -> the module `a.b` and `["c"]`), or None. The
+        names with no such prefix are remembered (most calls name no project code: the
+        files do not change during a scan)."""
+        key = (dotted, search)
+        if key in self._no_module:
+            return None
+        parts = dotted.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.find(".".join(parts[:cut]), search)
+            if module is not None:
+                return module, parts[cut:]
+        self._no_module.add(key)
+        return None
+
+
 def _syntax_message(exc: SyntaxError) -> str:
     msg = exc.msg or "invalid syntax"
     text = (exc.text or "").strip()
@@ -385,6 +405,7 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 #: Search paths by (module file, base folder): they depend on the two paths only.
 _SEARCH_PATHS: dict[tuple[str, str | None], tuple[str, ...]] = {}
+_FOLDER_PATHS: dict[tuple[str, str | None], tuple[str, ...]] = {}  # by (folder, base)
 
 
 def search_path(module: Module, base: str | None = None) -> tuple[str, ...]:
@@ -394,7 +415,12 @@ def search_path(module: Module, base: str | None = None) -> tuple[str, ...]:
     if found is None:
         if len(_SEARCH_PATHS) >= 65536:
             _SEARCH_PATHS.clear()
-        found = _SEARCH_PATHS[key] = _folders(module.directory, base)
+            _FOLDER_PATHS.clear()
+        where = (module.directory, base)  # the files of a folder share their search path
+        found = _FOLDER_PATHS.get(where)
+        if found is None:
+            found = _FOLDER_PATHS[where] = _folders(*where)
+        _SEARCH_PATHS[key] = found
     return found
 
 
