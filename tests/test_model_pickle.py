@@ -1,0 +1,118 @@
+"""model.pickle_by_fields: the App model pickles as calls of its classes (what forked
+loading workers send back), and comes back equal."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from dataclasses import dataclass, field, fields, is_dataclass
+
+import pytest
+
+from faasguard import model
+from faasguard.model import (
+    App,
+    Diagnostic,
+    EnvVar,
+    Function,
+    Location,
+    Ref,
+    Role,
+    SourceFile,
+    Statement,
+    Trigger,
+    Unknown,
+    pickle_by_fields,
+)
+
+MODEL_CLASSES = [value for value in vars(model).values() if isinstance(value, type)
+                 and is_dataclass(value) and value.__module__ == model.__name__]
+
+
+def _app() -> App:
+    here = Location("api/serverless.yml", 12, 14)
+    app = App(root="/srv", stage="dev")
+    role = Role("api/serverless.yml#Role", here, [Statement(
+        "Allow", ("s3:GetObject",), resources=(Ref("Bucket", "Arn"),),
+        conditions={"Bool": {"aws:SecureTransport": "true"}}, location=here)],
+        arn=Unknown("ssm parameter"))
+    app.roles[role.id] = role
+    app.functions["api/serverless.yml#hello"] = Function(
+        "api/serverless.yml#hello", here, "serverless", runtime="python3.12",
+        handler="app.handler", environment={"KEY": EnvVar("KEY", "x", Location("a", 3))},
+        triggers=[Trigger("http", "api/serverless.yml#hello", here, source="GET /hello")],
+        role=role.id)
+    app.files.append(SourceFile("api/serverless.yml", "serverless", facts={"secrets": []}))
+    app.diagnostics.append(Diagnostic("api/serverless.yml", "odd", 3, "warning"))
+    return app
+
+
+def test_every_model_class_pickles_by_its_fields() -> None:
+    assert len(MODEL_CLASSES) >= 20
+    for cls in MODEL_CLASSES:
+        assert cls.__reduce__ is not object.__reduce__, cls.__name__
+    here = Location("a.yml", 3, 5)
+    assert here.__reduce__() == (Location, ("a.yml", 3, 5))
+    assert Unknown("x").__reduce__() == (Unknown, ("x",))  # one field: still a tuple
+
+
+def test_the_model_comes_back_equal_through_pickle_and_copy() -> None:
+    app = _app()
+    again = pickle.loads(pickle.dumps(app, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == app
+    assert again.roles["api/serverless.yml#Role"].statements[0].resources == (
+        Ref("Bucket", "Arn"),)
+    assert hash(again.functions["api/serverless.yml#hello"].location) == hash(
+        app.functions["api/serverless.yml#hello"].location)
+    assert again.files[0].facts == {"secrets": []}  # compare=False, still carried
+    assert copy.deepcopy(app) == app
+    shallow = copy.copy(app)
+    assert shallow == app and shallow.functions is app.functions
+
+
+def test_a_shared_element_stays_shared() -> None:
+    here = Location("a.yml", 1)
+    app = App()
+    app.diagnostics += [Diagnostic("a.yml", "one"), Diagnostic("a.yml", "two")]
+    app.layers["x"] = model.Layer("x", here)
+    app.budgets.append(model.Budget("b", here))
+    again = pickle.loads(pickle.dumps(app))
+    assert again.layers["x"].location is again.budgets[0].location
+
+
+def test_a_class_the_call_would_not_rebuild_is_left_alone() -> None:
+    @dataclass
+    class Counted:
+        name: str
+        seen: int = field(default=0, init=False)
+
+    @dataclass
+    class Normalised:
+        name: str
+
+        def __post_init__(self) -> None:
+            self.name = self.name.lower()
+
+    for cls in (Counted, Normalised):
+        assert pickle_by_fields(cls) is cls
+        assert "__reduce__" not in vars(cls)
+    with pytest.raises(TypeError):
+        pickle_by_fields(str)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A frozen slotted dataclass outside the model (pickled by reference: module level)."""
+
+    x: int
+    y: int
+
+
+def test_a_frozen_slotted_class_pickles_smaller_by_fields() -> None:
+    points = [Point(n, n) for n in range(200)]
+    before = len(pickle.dumps(points, protocol=pickle.HIGHEST_PROTOCOL))
+    pickle_by_fields(Point)
+    after = pickle.dumps(points, protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(after) < before
+    assert pickle.loads(after) == points
+    assert [f.name for f in fields(Point)] == ["x", "y"]
