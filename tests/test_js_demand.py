@@ -10,6 +10,7 @@ from js_support import pruned_and_whole
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve
 from faasguard.analysis.js import analyse_js
+from faasguard.analysis.js.demand import holds_other_words, inert_words
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import JsModuleCache
 from faasguard.analysis.js.project import may_report, module_graph
@@ -132,3 +133,19 @@ def test_package_imports_of_the_same_text_bind_the_same_values(tmp_path: Path) -
     texts = {text for _, text in cache.package_imports}
     assert any(b"child_process" in text for text in texts)
     assert cache.package_imports[("javascript", b'const helper = require("./helper");')] is None
+
+
+@pytest.mark.parametrize("piece", [
+    b"const a = b.trim();",  # none of the words
+    b"res.headers.LOCATION = next;",  # `location`, in any case
+    b'const get = require("node-fetch");',  # a reporting word that is no identifier
+])
+def test_a_file_without_other_reporting_words_answers_for_each_piece(piece: bytes) -> None:
+    source = b"const first = 1;\n" + piece + b"\nconst last = first;\n"
+    held = holds_other_words(source)
+    assert held == (piece != b"const a = b.trim();")
+    # what the engine asks once per file gives each statement the answer it had alone
+    for calls in (True, False):
+        clear = not holds_other_words(source, calls)
+        assert inert_words(piece, calls, file_clear=clear) == inert_words(piece, calls)
+    assert inert_words(piece) == (["const", "a", "b", "trim"] if not held else None)

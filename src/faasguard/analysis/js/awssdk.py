@@ -27,6 +27,7 @@ from faasguard.analysis.js.parse import (
     JsModule,
     JsModuleCache,
     file_summaries,
+    first_named,
     line,
     string_value,
     text_in,
@@ -94,8 +95,8 @@ class _Finder:
         if node is None or hops > MAX_HOPS:
             return None
         kind = node.type
-        if kind in WRAPPERS and node.named_children:
-            return self.what(node.named_children[0], hops + 1)
+        if kind in WRAPPERS and (inner := first_named(node)) is not None:
+            return self.what(inner, hops + 1)
         fid, source = self.module.fid, self.module.source
         if kind == "identifier":
             name = text_in(source, node)
@@ -139,7 +140,7 @@ class _Finder:
         if cls is None:
             return None
         args = node.child_by_field_id(self.module.fid.arguments)
-        params = args.named_children[0] if args is not None and args.named_children else None
+        params = first_named(args) if args is not None else None
         if cls[0] == "pkg" and cls[1].startswith("aws-sdk/clients/"):
             return ("client", v2_service(cls[1].rsplit("/", 1)[1]), "v2")
         if cls[0] != "ref":
@@ -231,8 +232,8 @@ class _Finder:
             elif child.type == "shorthand_property_identifier" and child.text:
                 name = child.text.decode()
                 out[name] = (self.name(child), None)
-            elif child.type == "spread_element" and child.named_children:
-                out.update(self._params(child.named_children[0], hops + 1))
+            elif child.type == "spread_element" and (inner := first_named(child)) is not None:
+                out.update(self._params(inner, hops + 1))
         return out
 
     def name(self, node: Node | None, hops: int = 0) -> Name:
@@ -265,7 +266,7 @@ class _Finder:
             if start.literal is not None or start.prefix:
                 return Name(text=text, prefix=start.literal or start.prefix)
         if node.type == "template_string":
-            first = node.named_children[0] if node.named_children else None
+            first = first_named(node)
             prefix = first.text.decode() if first is not None and \
                 first.type == "string_fragment" and first.text else ""
             return Name(text=text, prefix=prefix)

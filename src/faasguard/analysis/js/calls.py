@@ -14,9 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.parse import (
+    FieldIds,
     JsModule,
     JsModuleCache,
+    first_named,
     line,
+    named_children_of,
     string_value,
     text_in,
     text_of,
@@ -53,19 +56,20 @@ CallSyntax = tuple["Node | None", str, list["Node"], "Node | None", str]
 def _call_syntax(node: Node, module: JsModule, new: bool) -> CallSyntax:
     """The syntax of a call or `new` expression (read once per node: loop bodies and
     functions called again are visited more than once)."""
-    fid = module.fid
+    fid, kinds = module.fid, module.kinds
     func = node.child_by_field_id(fid.constructor if new else fid.function)
     arg_list = node.child_by_field_id(fid.arguments)
     arg_nodes: list[Node] = []
     if arg_list is not None:
-        if arg_list.type == "template_string":  # a tagged template: values go apart
+        if kinds[arg_list.kind_id] == "template_string":  # a tagged template: values go apart
             arg_nodes = [s.named_children[0] for s in arg_list.named_children
                          if s.type == "template_substitution" and s.named_children]
-        else:
-            arg_nodes = [a for a in arg_list.named_children if a.type != "comment"]
+        elif arg_list.named_child_count:
+            arg_nodes = [a for a in named_children_of(arg_list)
+                         if kinds[a.kind_id] != "comment"]
     if func is None:
         return None, "", arg_nodes, None, ""
-    func_kind = func.type
+    func_kind = kinds[func.kind_id]
     if func_kind == "identifier" and text_in(module.source, func) == "require":
         func_kind = "require"
     elif func_kind == "member_expression":
@@ -121,7 +125,7 @@ class JsCalls:
         raise NotImplementedError
 
     @staticmethod
-    def params(fnode: Node) -> list[Node]:
+    def params(fnode: Node, fid: FieldIds | None = None) -> list[Node]:
         raise NotImplementedError
 
     def pattern_names(self, node: Node) -> list[str]:
@@ -376,8 +380,8 @@ class JsCalls:
     def guard(self, cond: Node, f: JsFrame) -> tuple[set[str], set[str]]:
         """Bindings a condition validates: (when it is true, when it is false)."""
         kind = cond.type
-        if kind == "parenthesized_expression" and cond.named_children:
-            return self.guard(cond.named_children[0], f)
+        if kind == "parenthesized_expression" and (inner := first_named(cond)) is not None:
+            return self.guard(inner, f)
         if kind == "unary_expression":
             op = cond.child_by_field_id(f.module.fid.operator)
             arg = cond.child_by_field_id(f.module.fid.argument)
@@ -415,7 +419,7 @@ class JsCalls:
     def _guard_call(self, cond: Node, f: JsFrame) -> set[str]:
         func = cond.child_by_field_id(f.module.fid.function)
         arg_list = cond.child_by_field_id(f.module.fid.arguments)
-        arg_nodes = arg_list.named_children if arg_list is not None else []
+        arg_nodes = list(named_children_of(arg_list)) if arg_list is not None else []
         if func is None:
             return set()
         guards = self.table.guards
@@ -496,14 +500,15 @@ class JsCalls:
         self.budget -= 1
         frame = JsFrame(ref.module, ref.name, dict(closure.env) if closure is not None else {},
                         cls=ref.cls)
-        for index, param in enumerate(self.params(ref.node)):
+        at = line(ref.node)
+        for index, param in enumerate(self.params(ref.node, ref.module.fid)):
             val = args[index] if index < len(args) else CLEAN
             if param.type == "rest_pattern":
                 val = union(args[index:])
             if val.taints:
                 val = with_step(val, (caller.module.file, line(node),
                                       f"passed to {ref.name}()"))
-            self.bind(param, val, frame, line(ref.node))
+            self.bind(param, val, frame, at)
             if ref.cls is not None and any(c.type in ("accessibility_modifier", "readonly")
                                            for c in param.children):
                 for name in self.pattern_names(param)[:1]:  # TS parameter property
@@ -511,7 +516,7 @@ class JsCalls:
                                                          val)
         self.stack.append(key_node)
         if tainted:
-            self.visited.add((ref.module.file, line(ref.node)))
+            self.visited.add((ref.module.file, at))
         self.run_body(ref.node, frame)
         self.stack.pop()
         if closure is not None:  # writes to captured bindings are seen by the caller

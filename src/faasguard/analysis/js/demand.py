@@ -14,6 +14,7 @@ import re
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
+from faasguard.analysis.js.parse import JsModule
 from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, js_table
 
 #: An identifier-like word of the source (also in strings and comments: a superset).
@@ -47,11 +48,12 @@ def effect_words() -> frozenset[bytes]:
                       *(route.encode() for route in js_table().routes)})
 
 
-def may_report(source: bytes, calls: bool = True) -> bool:
+def may_report(source: bytes, calls: bool = True, file_clear: bool = False) -> bool:
     """Can the engine report anything in code whose text is `source` (`calls`: False for
-    code known to call nothing: only reported keys count then)?"""
+    code known to call nothing: only reported keys count then; `file_clear` as for
+    `inert_words`)?"""
     plain, others = reporting_words(calls)
-    if _holds_other_words(source, others):
+    if not file_clear and _holds_other_words(source, others):
         return True
     return any(match.group() in plain for match in IDENTIFIER.finditer(source))
 
@@ -64,12 +66,29 @@ def _holds_other_words(source: bytes, others: tuple[bytes, ...]) -> bool:
         any(source.find(word) >= 0 for word in others)
 
 
-def inert_words(source: bytes, calls: bool = True) -> list[str] | None:
+def holds_other_words(source: bytes, calls: bool = True) -> bool:
+    """Does a source hold `location` (any case) or a reporting word that is no identifier
+    (`cross-spawn`; `calls` as for `may_report`)? Asked once of a whole file, it answers
+    for every piece of it (`inert_words`' `file_clear`)."""
+    return _holds_other_words(source, reporting_words(calls)[1])
+
+
+def clear_of_other_words(module: JsModule, calls: bool = True) -> bool:
+    """Does a file hold none of the words `holds_other_words` looks for (asked once per
+    file, whatever number of its pieces `inert_words` and `may_report` read)?"""
+    return not module.summary("other-words" if calls else "other-words:no-calls",
+                              lambda module: holds_other_words(module.source, calls))
+
+
+def inert_words(source: bytes, calls: bool = True, file_clear: bool = False
+                ) -> list[str] | None:
     """The identifier-like words of a piece of code that cannot report anything nor have
     any effect the engine keeps (no sink name, no reported key, no effect word, no arrow
-    function; `calls` as for `may_report`); None when it may."""
+    function; `calls` as for `may_report`); None when it may. `file_clear`: the file the
+    piece comes from holds none of the words `holds_other_words` looks for (with the same
+    `calls`), so the piece need not be searched for them again."""
     plain, others = reporting_words(calls)
-    if source.find(b"=>") >= 0 or _holds_other_words(source, others):
+    if source.find(b"=>") >= 0 or not file_clear and _holds_other_words(source, others):
         return None
     words = IDENTIFIER.findall(source)  # one pass: the reporting and the effect words
     if not plain.isdisjoint(words) or not effect_words().isdisjoint(words):

@@ -18,11 +18,14 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import JsCalls
-from faasguard.analysis.js.demand import call_only_writes, inert_words
+from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
 from faasguard.analysis.js.parse import (
+    FieldIds,
     JsModule,
     JsModuleCache,
+    first_named,
     line,
+    named_children_of,
     string_value,
     text_in,
     text_of,
@@ -104,7 +107,7 @@ class JsAnalyzer(JsCalls):
         expression statements anywhere in it that nothing needs (`_unneeded`)."""
         self.module_exports(module)
         frame = JsFrame(module, name)
-        params = self.params(fnode)
+        params = self.params(fnode, module.fid)
         for param in params[:sources]:
             names = self.pattern_names(param)
             step = (module.file, line(fnode), f"'{names[0] if names else 'event'}' of "
@@ -143,12 +146,15 @@ class JsAnalyzer(JsCalls):
             frame.returns.append(self.ev(body, frame))
 
     @staticmethod
-    def params(fnode: Node) -> list[Node]:
-        """The parameter nodes of a function (an arrow's bare `x => ...` too)."""
-        single = fnode.child_by_field_name("parameter")
+    def params(fnode: Node, fid: FieldIds | None = None) -> list[Node]:
+        """The parameter nodes of a function (an arrow's bare `x => ...` too); `fid`: the
+        field ids of its file's grammar, if at hand (cheaper than looking names up)."""
+        single = fnode.child_by_field_name("parameter") if fid is None else \
+            fnode.child_by_field_id(fid.parameter)
         if single is not None:
             return [single]
-        params = fnode.child_by_field_name("parameters")
+        params = fnode.child_by_field_name("parameters") if fid is None else \
+            fnode.child_by_field_id(fid.parameters)
         if params is None:
             return []
         return [p for p in params.named_children if p.type != "comment"]
@@ -199,7 +205,7 @@ class JsAnalyzer(JsCalls):
         it adds to: `calls.method`, table.arg_methods) are not bound yet and are written
         nowhere else in the function: nothing kept reads what it would compute."""
         source = f.module.source[stmt.start_byte:stmt.end_byte]
-        words = inert_words(source)
+        words = inert_words(source, file_clear=clear_of_other_words(f.module))
         if words is None:
             return False
         holders = call_only_writes(source, words, self.table.arg_methods)
@@ -267,38 +273,43 @@ class JsAnalyzer(JsCalls):
             f.env[name] = self.function_value(node, f, name)
 
     def _s_expression(self, node: Node, f: JsFrame) -> bool:
-        for child in node.named_children:
+        for child in named_children_of(node):
             self.ev(child, f)
         return False
 
     def _s_declaration(self, node: Node, f: JsFrame) -> bool:
         if f.top_level and self._replay(node, f, _is_package_require):
             return False
-        for decl in node.named_children:
-            if decl.type != "variable_declarator":
+        kinds, fid = f.module.kinds, f.module.fid
+        # (one declarator, the common case: without the list of children)
+        decls = (node.named_child(0),) if node.named_child_count == 1 else node.named_children
+        for decl in decls:
+            if decl is None or kinds[decl.kind_id] != "variable_declarator":
                 continue
-            target = decl.child_by_field_id(f.module.fid.name)
-            value = decl.child_by_field_id(f.module.fid.value)
+            target = decl.child_by_field_id(fid.name)
+            value = decl.child_by_field_id(fid.value)
             if target is None:
                 continue
             if value is None:
                 val = CLEAN
             else:  # (a name only a function value takes)
                 val = self.ev(value, f, name_hint=self._name(target, f)
-                              if value.type in FUNCTIONS else None)
-            self.bind(target, val, f, line(decl))
+                              if kinds[value.kind_id] in FUNCTIONS else None)
+            # (the line is read only where a step is recorded: not for a clean name)
+            self.bind(target, val, f, line(decl) if val.taints or
+                      kinds[target.kind_id] != "identifier" else 0)
         return False
 
     def _name(self, node: Node, f: JsFrame) -> str | None:
         return (text_in(f.module.source, node) or None) if node.type == "identifier" else None
 
     def _s_return(self, node: Node, f: JsFrame) -> bool:
-        for child in node.named_children:
+        for child in named_children_of(node):
             f.returns.append(self.ev(child, f))
         return True
 
     def _s_throw(self, node: Node, f: JsFrame) -> bool:
-        for child in node.named_children:
+        for child in named_children_of(node):
             self.ev(child, f)
         return True
 
@@ -585,7 +596,7 @@ class JsAnalyzer(JsCalls):
 
     def bind(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
         """Bind a value to a declaration target or parameter (patterns destructure)."""
-        kind = target.type
+        kind = f.module.kinds[target.kind_id]
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             name = text_in(f.module.source, target)
             f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'")) \
@@ -714,9 +725,10 @@ class JsAnalyzer(JsCalls):
         if handler is not None:
             return handler(self, node, f)
         if kind in PASSTHROUGH:
+            if kind != "type_assertion":  # (the first child, without a list of them)
+                return self.ev(first_named(node), f)
             inner = node.named_children
-            return self.ev(inner[-1] if kind == "type_assertion" else inner[0], f) \
-                if inner else CLEAN
+            return self.ev(inner[-1], f) if inner else CLEAN
         if kind in FUNCTIONS:
             return self.function_value(node, f, name_hint or "<anonymous>")
         if kind == "class":
@@ -772,7 +784,7 @@ class JsAnalyzer(JsCalls):
         return CLEAN
 
     def _e_identifier(self, node: Node, f: JsFrame) -> Val:
-        return self.lookup(text_in(f.module.source, node), f)
+        return self.lookup(f.module.source[node.start_byte:node.end_byte].decode(), f)
 
     def require(self, spec: str, f: JsFrame) -> Val:
         """What `require(spec)` / `import ... from spec` evaluates to."""
@@ -820,7 +832,7 @@ class JsAnalyzer(JsCalls):
         if syntax is None:  # read once per node (loop bodies are visited twice)
             obj = node.child_by_field_id(f.module.fid.object)
             name = text_in(f.module.source, node.child_by_field_id(f.module.fid.property))
-            kind = obj.type if obj is not None and name else ""
+            kind = f.module.kinds[obj.kind_id] if obj is not None and name else ""
             if kind == "identifier" and name == "env" and obj is not None and \
                     text_in(f.module.source, obj) == "process":
                 kind = "process.env"
@@ -845,8 +857,10 @@ class JsAnalyzer(JsCalls):
         return extend(holder, key if key is not None else "*", (f.module.file, line(node)))
 
     def _e_template(self, node: Node, f: JsFrame) -> Val:
-        vals = [self.ev(sub.named_children[0], f) for sub in node.named_children
-                if sub.type == "template_substitution" and sub.named_children]
+        kinds = f.module.kinds
+        vals = [self.ev(inner, f) for sub in node.named_children
+                if kinds[sub.kind_id] == "template_substitution" and
+                (inner := first_named(sub)) is not None]
         return stringified(union(vals)) if vals else CLEAN
 
     def _e_binary(self, node: Node, f: JsFrame) -> Val:
@@ -865,7 +879,7 @@ class JsAnalyzer(JsCalls):
                       self.ev(node.child_by_field_id(f.module.fid.alternative), f)))
 
     def _e_clean(self, node: Node, f: JsFrame) -> Val:
-        for child in node.named_children:
+        for child in named_children_of(node):
             self.ev(child, f)
         return CLEAN
 
@@ -1020,8 +1034,9 @@ def _inert_words(stmts: list[Node], module: JsModule) -> list[list[str]]:
     longest such run at the end of `stmts`)."""
     out: list[list[str]] = []
     source = module.source
+    clear = clear_of_other_words(module)
     for stmt in reversed(stmts):
-        words = inert_words(source[stmt.start_byte:stmt.end_byte])
+        words = inert_words(source[stmt.start_byte:stmt.end_byte], file_clear=clear)
         if words is None:
             break
         out.append(words)
@@ -1048,9 +1063,10 @@ def _is_inert_function(module: JsModule, node: Node) -> bool:
         return False
     if calls_within(module, node.start_byte, node.end_byte):
         return False  # (then sink names cannot matter, only reported keys)
+    clear = clear_of_other_words(module, calls=False)
     for part in (body, params):
-        words = inert_words(source[part.start_byte:part.end_byte], calls=False) \
-            if part is not None else []
+        words = inert_words(source[part.start_byte:part.end_byte], calls=False,
+                            file_clear=clear) if part is not None else []
         if words is None or "new" in words:
             return False
     return True

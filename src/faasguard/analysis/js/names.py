@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from faasguard.analysis.js.parse import JsModule, string_value, text_in
+from faasguard.analysis.js.parse import JsModule, first_named, string_value, text_in
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.values import package_name
 
@@ -138,14 +138,15 @@ class FileIndex:
 
 def required_package(node: Node) -> str | None:
     """The package of `require("pkg")` (also `await import("pkg")`)."""
-    while node.type in ("await_expression", "parenthesized_expression") and node.named_children:
-        node = node.named_children[0]
+    while node.type in ("await_expression", "parenthesized_expression") and \
+            (inner := first_named(node)) is not None:
+        node = inner
     if node.type != "call_expression":
         return None
     func = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
-    if func is None or func.text not in (b"require", b"import") or args is None or \
-            not args.named_children:
+    first = first_named(args) if args is not None else None
+    if func is None or func.text not in (b"require", b"import") or first is None:
         return None
-    spec = string_value(args.named_children[0])
+    spec = string_value(first)
     return package_name(spec) if spec is not None else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from faasguard.analysis.awscalls import resolved_calls
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
+from faasguard.analysis.js.demand import clear_of_other_words
 from faasguard.analysis.js.demand import may_report as source_may_report
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.handlers import exported_function, is_express_handler
@@ -102,7 +103,8 @@ def may_report(cache: JsModuleCache, files: list[str]) -> bool:
     False when none holds a sink's name or a reported key: no analysis needed, its flows
     are empty (worked out once per file)."""
     return any(known for _, known in file_summaries(
-        cache, files, "may-report", lambda module: source_may_report(module.source)))
+        cache, files, "may-report",
+        lambda module: source_may_report(module.source, file_clear=clear_of_other_words(module))))
 
 
 def handler_flows(app: App, cache: JsModuleCache, function: Function,
