@@ -82,17 +82,56 @@ def _steps(steps: Iterable[tuple[Location, str]], pad: str) -> str:
 
 
 class _Known:
-    """The texts of the property values findings share (rules give alike findings one
-    object per distinct value: FG-PERM-101's counts and samples), each written once per
-    report. Bounded: a report of thousands of distinct values keeps only the last ones."""
+    """The texts of what findings share, each written once per report: a rule's head
+    members, remediations, properties and property values (rules give alike findings one
+    object per distinct value: FG-PERM-101's counts and samples). Bounded: a report of
+    thousands of distinct values keeps only the last ones."""
 
     LIMIT = 1024
 
     def __init__(self) -> None:
         self._texts: dict[tuple[int, str], tuple[Any, str]] = {}
+        #: (rule id, title, threat, severity, confidence) -> the text of a finding's
+        #: first members up to '"message": ' (the same for the findings of a rule)
+        self.heads: dict[tuple[str, str, str, str, str], str] = {}
+        #: remediation -> its JSON text (findings of a rule share a few snippets)
+        self.remediations: dict[str, str] = {}
+        #: (ids of a properties dict's keys, of its values, pad) -> (keys, values, text)
+        self._whole: dict[tuple[tuple[int, ...], tuple[int, ...], str],
+                          tuple[tuple[Any, ...], tuple[Any, ...], str]] = {}
+
+    def head(self, key: tuple[str, str, str, str, str]) -> str:
+        """The text of a finding's members before its message, from their values `key`."""
+        text = self.heads[key] = "".join(
+            f'      "{name}": {string_text(value)},\n'
+            for name, value in zip(_HEAD_NAMES, key, strict=True))
+        return text
+
+    def remediation(self, remediation: str) -> str:
+        """The JSON text of a remediation, kept for the next finding showing it."""
+        if len(self.remediations) >= self.LIMIT:
+            self.remediations.clear()
+        text = self.remediations[remediation] = string_text(remediation)
+        return text
 
     def properties(self, properties: dict[str, Any], pad: str) -> str:
-        """The text of a finding's properties (the suppression left out), keys sorted."""
+        """The text of a finding's properties (the suppression left out), keys sorted;
+        written once for the findings whose properties hold the very same keys and values
+        (FG-PERM-101's of alike functions)."""
+        keys = tuple(properties)
+        values = tuple(properties.values())
+        # the entry holds the keys and values: no other object can have their ids
+        key = (tuple(map(id, keys)), tuple(map(id, values)), pad)
+        known = self._whole.get(key)
+        if known is not None:
+            return known[2]
+        text = self._properties(properties, pad)
+        if len(self._whole) >= self.LIMIT:
+            self._whole.clear()
+        self._whole[key] = (keys, values, text)
+        return text
+
+    def _properties(self, properties: dict[str, Any], pad: str) -> str:
         shown = {k: v for k, v in sorted(properties.items()) if k != "suppression"}
         if not all(type(key) is str for key in shown):  # keys `json` converts: as it does
             return text_of(shown, pad)
@@ -113,13 +152,22 @@ class _Known:
         return known[1]
 
 
+#: The members a finding's head holds, in order (`_Known.head`).
+_HEAD_NAMES = ("rule_id", "title", "threat", "severity", "confidence")
+
+#: A finding's own location, standing at its members' indent (six spaces).
+_FINDING_LOCATION = _location_form("      ")
+
+
 def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = string_text
              ) -> Placed:
     """A finding's text where it stands in the document, an item of its "findings" array
     (two levels deep: the item at an indent of four spaces, its members at six, written
     literally): one f-string over its fixed shape (`members` of each part and a
     re-indented `Text` cost half as much again), the parts most findings leave empty
-    written without a call. `encode` is `string_text` bound as a local."""
+    written without a call. The members a rule's findings share (its id, title, threat,
+    severity, confidence; a remediation) are encoded once per report. `encode` is
+    `string_text` bound as a local."""
     inner = "      "
     related = _steps(finding.related, inner) if finding.related else "[]"
     flow = _steps([(step.location, step.message) for step in finding.flow], inner) \
@@ -127,17 +175,22 @@ def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = str
     suppression = "null" if finding.suppressed is None else \
         text_of(suppression_of(finding), inner)
     properties = known.properties(finding.properties, inner) if finding.properties else "{}"
+    key = (finding.rule_id, finding.title, finding.threat, finding.severity,
+           finding.confidence)
+    head = known.heads.get(key) or known.head(key)
+    remediation = known.remediations.get(finding.remediation) or \
+        known.remediation(finding.remediation)
+    location = finding.location
+    line = location.line if location.line > 1 else 1
+    end = location.end_line or 0
     return Placed(
-        f'{{\n      "rule_id": {encode(finding.rule_id)},\n'
-        f'      "title": {encode(finding.title)},\n'
-        f'      "threat": {encode(finding.threat)},\n'
-        f'      "severity": {encode(finding.severity)},\n'
-        f'      "confidence": {encode(finding.confidence)},\n'
+        f'{{\n{head}'
         f'      "message": {encode(finding.message)},\n'
-        f'      "location": {_location(finding.location, inner)},\n'
+        f'      "location": '
+        f'{_FINDING_LOCATION % (encode(location.file), line, end if end > line else line)},\n'
         f'      "subject": {encode(finding.subject)},\n'
-        f'      "fingerprint": {encode(finding.fingerprint)},\n'
-        f'      "remediation": {encode(finding.remediation)},\n'
+        f'      "fingerprint": "{finding.fingerprint}",\n'  # hex digits: nothing to escape
+        f'      "remediation": {remediation},\n'
         f'      "related": {related},\n'
         f'      "flow": {flow},\n'
         f'      "suppression": {suppression},\n'

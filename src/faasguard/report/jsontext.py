@@ -35,6 +35,9 @@ string_text: Callable[[str], str] = _encode_str
 #: Pieces of text gathered before they are handed to the output in one string.
 FLUSH_PIECES = 4096
 
+#: The characters of a `Placed` text that count as one piece (about a line of a finding).
+PLACED_PIECE = 40
+
 
 class Items:
     """A JSON array whose items are produced while it is written (a generator of the
@@ -181,7 +184,10 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
     append = parts.append
     encode = _encode_str
     step = " " * indent
-    weight = 0  # the lines of the Texts in `parts`: each counts as a piece
+    # what the Texts and Placed texts in `parts` weigh, in pieces: a Text its lines, a
+    # Placed text one piece per PLACED_PIECE characters (its length is known: counting the
+    # lines of every finding was a pass over the whole report)
+    weight = 0
 
     def put_text(value: str, pad: str) -> None:
         nonlocal weight
@@ -197,7 +203,7 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
             return
         if type(value) is Placed:
             append(value)
-            weight += value.count("\n")
+            weight += len(value) // PLACED_PIECE
             return
         inner = pad + step
         if type(value) is dict or _is_dict(value):
@@ -220,7 +226,7 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
             if kind is Placed:  # a reporter's finding: written as it stands, no call
                 append(head)
                 append(item)
-                weight += item.count("\n")
+                weight += len(item) // PLACED_PIECE
             else:
                 text = encode(item) if kind is str else _atom(item, kind)
                 if text is not None:
