@@ -92,7 +92,8 @@ _OUTSIDE: WeakKeyDictionary[ModuleCache, set[tuple[tuple[str, ...], str]]] = \
 _OPERATORS = {ast.Add: "+", ast.Mod: "%"}
 _ATOMS = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
 #: The node types compared most often, as globals (one look-up instead of two).
-_CONSTANT, _NAME, _ATTRIBUTE, _STARRED = ast.Constant, ast.Name, ast.Attribute, ast.Starred
+_CONSTANT, _NAME, _ATTRIBUTE, _STARRED, _CALL = \
+    ast.Constant, ast.Name, ast.Attribute, ast.Starred, ast.Call
 _OPERANDS = (*_ATOMS, ast.Constant)  # what `expr_text` writes as an operand of `a + b`
 
 
@@ -118,6 +119,8 @@ def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind
         base = node.value
         if type(base) is _NAME:  # the most frequent: `os.environ`
             return f"{base.id}.{node.attr}"
+        if type(base) is _ATTRIBUTE and type(base.value) is _NAME:  # `os.environ.get`
+            return f"{base.value.id}.{base.attr}.{node.attr}"
         inner = _plain_text(base) if isinstance(base, _ATOMS) else None
         return None if inner is None else f"{inner}.{node.attr}"
     if kind is ast.Subscript:
@@ -132,6 +135,10 @@ def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind
             return None
         parts: list[str] = []
         for arg in node.args:
+            # a string literal, the most frequent argument, without the call
+            if type(arg) is _CONSTANT and type(arg.value) is str and arg.kind is None:
+                parts.append(repr(arg.value))
+                continue
             text = _plain_text(arg)
             if text is None:
                 return None
@@ -207,12 +214,12 @@ class Interpreter:
         todo, seen = [module], {module.file}
         while todo:
             current = todo.pop()
-            roots = [dotted.split(".", 1)[0] for dotted in current.aliases.values()]
-            if not CALL_ROOTS.isdisjoint(roots):
-                return True  # before any look-up of a local module (they cost more)
+            for dotted in current.aliases.values():
+                if dotted.partition(".")[0] in CALL_ROOTS:
+                    return True  # before any look-up of a local module (they cost more)
             search = search_path(current, self.base)
-            for dotted, root in zip(current.aliases.values(), roots, strict=True):
-                if root in SDK_ROOTS:
+            for dotted in current.aliases.values():
+                if dotted.partition(".")[0] in SDK_ROOTS:
                     continue
                 found = self.cache.find(dotted, search)
                 if found is None:  # `from pkg import name`: a name in pkg/__init__.py
@@ -455,14 +462,14 @@ class Interpreter:
         kind = type(node)
         if kind is _CONSTANT:
             return
+        if kind is _CALL:
+            self.call(node, f, True)  # type: ignore[arg-type]
+            return
         run = _EFFECTS.get(kind)
         if run is not None:
             run(self, node, f)
         else:  # names, attributes (they may record a call), comprehensions, walruses
             self.ev(node, f)
-
-    def _effects_call(self, node: ast.Call, f: Frame) -> None:
-        self.call(node, f, True)
 
     def _effects_subscript(self, node: ast.Subscript, f: Frame) -> None:
         self.effects(node.value, f)
@@ -585,16 +592,21 @@ class Interpreter:
         """A call: SDK objects are recorded, local functions followed (`discarded`: its
         value is not used)."""
         ev = self.ev
-        func = ev(node.func, f)
-        if func is None and (type(node.func) is not _NAME or node.func.id != "getattr") or \
-                discarded and type(func) is BoundV and type(func.owner) is EventV:
-            # an unknown callee (`json.loads`, `str`), or a method of the event whose value
-            # is not used: its arguments are evaluated for the calls and bindings in them only
-            effects = self.effects
-            for arg in node.args:
-                effects(arg.value if type(arg) is _STARRED else arg, f)
-            for keyword in node.keywords:
-                effects(keyword.value, f)
+        callee = node.func
+        func: Any
+        if type(callee) is _ATTRIBUTE:  # `x.method(...)`: ev's attribute case, inlined
+            owner = ev(callee.value, f)
+            if type(owner) is EventV:  # `event.get("body")`, without its BoundV
+                return self._event_method(owner, callee.attr, node, f, discarded)
+            func = None if owner is None else self.attribute(owner, callee.attr, callee, f)
+        else:
+            func = ev(callee, f)
+        if type(func) is BoundV and type(func.owner) is EventV:  # `get = event.get`
+            return self._event_method(func.owner, func.attr, node, f, discarded)
+        if func is None and (type(callee) is not _NAME or callee.id != "getattr"):
+            # an unknown callee (`json.loads`, `str`): its arguments are evaluated for the
+            # calls and bindings in them only
+            self._argument_effects(node, 0, f)
             return None
         args: list[Any] = []
         for arg in node.args:
@@ -630,6 +642,29 @@ class Interpreter:
                                    {k: v for k, (v, _) in kwargs.items()}, node.lineno)
             return instance
         return None
+
+    def _event_method(self, event: EventV, method: str, node: ast.Call, f: Frame,
+                      discarded: bool) -> Any:
+        """A method of the event: `get(key)` is a part of it, a Chalice event's `to_dict()`
+        the raw event, any other unknown; what else the arguments give is not used (they
+        are evaluated in order, for their effects)."""
+        args = node.args
+        if discarded or method != "get" or not args:
+            self._argument_effects(node, 0, f)
+            return event if method == "to_dict" and not discarded else None
+        first = args[0]
+        key = self.ev(first.value if type(first) is _STARRED else first, f)
+        self._argument_effects(node, 1, f)
+        return self.subscript(event, key)
+
+    def _argument_effects(self, node: ast.Call, start: int, f: Frame) -> None:
+        """Evaluate the arguments of a call from the `start`th positional one on, and its
+        keywords, for their effects only."""
+        effects = self.effects
+        for arg in node.args[start:] if start else node.args:
+            effects(arg.value if type(arg) is _STARRED else arg, f)
+        for keyword in node.keywords:
+            effects(keyword.value, f)
 
     def call_function(self, func: FuncV, args: list[Any], kwargs: dict[str, Any],
                       line: int, entry: bool = False) -> Any:
@@ -707,11 +742,7 @@ class Interpreter:
 
     def method_call(self, owner: Any, method: str, args: list[Any],
                     kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call, f: Frame) -> Any:
-        """A method of a tracked object."""
-        if type(owner) is EventV:  # the most frequent: `event.get("body")`
-            if method == "get" and args:
-                return self.subscript(owner, args[0])
-            return owner if method == "to_dict" else None  # a Chalice event's raw event
+        """A method of a tracked object (the event's: `_event_method`)."""
         if isinstance(owner, SessionV) and method in (*_CLIENT_FACTORIES, "resource"):
             return self.session_call(method, args, kwargs, node)
         if isinstance(owner, ClientV):
@@ -1006,7 +1037,7 @@ class Interpreter:
                 if service == "dynamodb" and "IndexName" in params:
                     key = as_name(*params["IndexName"])
                 targets.append(Target(kind, as_name(val, expr), key))
-        if service == "dynamodb":
+        if service == "dynamodb" and ("RequestItems" in params or "TransactItems" in params):
             for param in ("RequestItems", "TransactItems"):
                 given = params.get(param, (None,))[0]
                 if isinstance(given, DictV):
@@ -1019,7 +1050,7 @@ class Interpreter:
                             table = spec.get("TableName") if isinstance(spec, DictV) else None
                             if table is not None:
                                 targets.append(Target("table", as_name(table, None)))
-        return tuple(dict.fromkeys(targets))
+        return tuple(dict.fromkeys(targets)) if len(targets) > 1 else tuple(targets)
 
 
 #: The IAM actions of each (service, operation) whatever its parameters (`_actions` asks
@@ -1069,10 +1100,11 @@ _EXPRESSIONS: dict[type, Callable[[Interpreter, Any, Frame], Any]] = {
     ast.Lambda: Interpreter._lambda,
 }
 
-#: What `Interpreter.effects` does for each kind of expression besides constants (others:
-#: `ev`, whose value it drops); each evaluates the same sub-expressions as `ev`, in order.
+#: What `Interpreter.effects` does for each kind of expression besides constants and calls
+#: (others: `ev`, whose value it drops); each evaluates the same sub-expressions as `ev`,
+#: in the same order.
 _EFFECTS: dict[type, Callable[[Interpreter, Any, Frame], None]] = {
-    ast.Call: Interpreter._effects_call, ast.Subscript: Interpreter._effects_subscript,
+    ast.Subscript: Interpreter._effects_subscript,
     ast.Await: Interpreter._effects_inner, ast.FormattedValue: Interpreter._effects_inner,
     ast.JoinedStr: Interpreter._effects_values, ast.BoolOp: Interpreter._effects_values,
     ast.Dict: Interpreter._effects_values, ast.BinOp: Interpreter._effects_binop,
