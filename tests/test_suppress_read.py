@@ -3,6 +3,8 @@ MAX_COMMENT_FILE_BYTES: a comment past the limit suppresses nothing."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from faasguard import suppress
@@ -24,13 +26,13 @@ def test_file_read_once_and_files_without_comments_keep_nothing(tmp_path, monkey
     (tmp_path / "plain.py").write_text("x = 1\n" * 50)
     (tmp_path / "marked.py").write_text("# faasguard:ignore FG-AUTH-001 reviewed\nUrl: x\n")
     opened: list[str] = []
-    real_open = open
+    real_open = os.open
 
     def counting_open(path, *args, **kwargs):
         opened.append(str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", counting_open)
+    monkeypatch.setattr(os, "open", counting_open)  # how CommentIndex opens a file
     index = CommentIndex(str(tmp_path))
     for line in (1, 2, 3, 50):
         assert index.lookup("plain.py", line, "FG-AUTH-001") is None
@@ -81,5 +83,16 @@ def test_a_file_larger_than_its_reported_size_is_read_on(tmp_path, monkeypatch):
                                found.st_mtime, found.st_ctime))
 
     monkeypatch.setattr(suppress.os, "fstat", small_fstat)
+    mark = CommentIndex(str(tmp_path)).lookup("h.py", 21, "FG-INJ-002")
+    assert mark is not None and mark.reason == "ok"
+
+
+def test_short_reads_are_read_on(tmp_path, monkeypatch):
+    """A read may return fewer bytes than asked (pipes, network file systems): the file
+    is read on to its end, and a comment at its end still counts."""
+    comment = "y = eval(b)  # faasguard: ignore[FG-INJ-002] ok\n"
+    (tmp_path / "h.py").write_text("x = 1\n" * 20 + comment)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
     mark = CommentIndex(str(tmp_path)).lookup("h.py", 21, "FG-INJ-002")
     assert mark is not None and mark.reason == "ok"
