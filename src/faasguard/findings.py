@@ -7,7 +7,6 @@ that yields `Finding`s. Rules register themselves with `@rule(...)`; the registr
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -51,6 +50,8 @@ def _interpreter_sha256() -> Callable[[bytes], Any]:
         except (ImportError, AttributeError):
             continue
         return found
+    import hashlib  # only here: it loads OpenSSL (about 5 ms of every start-up)
+
     return hashlib.sha256
 
 
