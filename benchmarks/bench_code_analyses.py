@@ -21,14 +21,23 @@ With `--steps N`, the Python bytecodes each interpreter executes per handler, ov
 first N handlers, are counted too (`sys.settrace`): a figure no load on the machine
 changes, for gains too small for the timings to show.
 
+With `--region STEP` (parse, awscalls or code_facts), that one step runs once to warm up,
+then once more inside `functools.reduce`, and nothing else is measured: under callgrind,
+`--toggle-collect=functools_reduce` counts the instructions of that second run only
+(PYTHONPATH picks the code measured):
+
+    valgrind --tool=callgrind --toggle-collect=functools_reduce \
+        python3 benchmarks/bench_code_analyses.py --root /tmp/c1k --region awscalls
+
     python3 benchmarks/bench_code_analyses.py [--functions 1000] [--repeat 5] [--root DIR]
-                                              [--against REV [--steps N]]
+                                              [--against REV [--steps N]] [--region STEP]
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import gc
 import importlib
 import inspect
@@ -53,7 +62,7 @@ from faasguard.analysis.awscalls import analyse_aws_calls
 from faasguard.analysis.code_facts import analyse_python
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve
-from faasguard.analysis.taint.modules import module_cache
+from faasguard.analysis.taint.modules import Module, ModuleCache, module_cache
 from faasguard.model import App, SourceFile
 from faasguard.scan import discover_paths, load_app
 
@@ -94,12 +103,17 @@ def main() -> None:
                         help="compare with this git revision, side by side in one process")
     parser.add_argument("--steps", type=int, default=0, metavar="N",
                         help="with --against: count the bytecodes run over N handlers")
+    parser.add_argument("--region", choices=("parse", "awscalls", "code_facts"),
+                        help="run this step alone, the second time inside functools.reduce "
+                        "(for callgrind --toggle-collect=functools_reduce)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.root or os.path.join(tmp, "corpus")
         if not args.root:
             generate(root, args.functions)
-        if args.against:
+        if args.region:
+            _region(root, args.region)
+        elif args.against:
             _compare(root, args.repeat, _revision(args.against, tmp), args.steps)
         else:
             _measure(root, args.repeat)
@@ -122,8 +136,10 @@ def _revision(rev: str, tmp: str) -> str:
     return rev
 
 
-def _compare(root: str, repeat: int, rev: str, counted: int = 0) -> None:
-    app, facts, texts = _load(root)
+def _entries(app: App, facts: Facts) -> tuple[ModuleCache, list[tuple[Module, Any, str]],
+                                                dict[str, tuple[ast.Module, str]]]:
+    """The scan's module cache, each handler (its module, function node and code folder)
+    and the tree and source of each handler file."""
     cache = module_cache(app.root, facts)
     entries = []
     for function in app.functions.values():
@@ -132,6 +148,12 @@ def _compare(root: str, repeat: int, rev: str, counted: int = 0) -> None:
             entries.append((module, module.functions[function.handler_name],
                             function.code_dir or ""))
     trees = {module.file: (module.tree, module.source) for module, _, _ in entries}
+    return cache, entries, trees
+
+
+def _compare(root: str, repeat: int, rev: str, counted: int = 0) -> None:
+    app, facts, texts = _load(root)
+    cache, entries, trees = _entries(app, facts)
     old_interp = importlib.import_module("faasguard_rev.analysis.aws_interp")
     old_facts = importlib.import_module("faasguard_rev.analysis.code_facts")
 
@@ -196,6 +218,30 @@ def _bytecodes(step: Callable[[], None]) -> int:
     finally:
         sys.settrace(None)
     return count
+
+
+def _region(root: str, name: str) -> None:
+    """One step on its own: a first run, then a second inside `functools.reduce` (the
+    region callgrind's --toggle-collect=functools_reduce counts), the collector off."""
+    app, facts, texts = _load(root)
+    cache, entries, trees = _entries(app, facts)
+
+    def awscalls() -> None:
+        for parsed, node, base in entries:
+            aws_interp.Interpreter(cache, base).run_handler(parsed, node)
+
+    def take_facts() -> None:
+        for path, (tree, source) in trees.items():
+            code_facts.facts_of_tree(path, tree, None, source)
+
+    step = {"parse": lambda: _parse_all(texts), "awscalls": awscalls,
+            "code_facts": take_facts}[name]
+    step()
+    gc.collect()
+    gc.disable()
+    functools.reduce(lambda _, __: step(), [None, None])
+    gc.enable()
+    print(f"{name}: {len(entries)} handlers, {len(texts)} files")
 
 
 def _measure(root: str, repeat: int) -> None:
