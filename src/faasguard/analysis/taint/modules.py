@@ -374,7 +374,6 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
                 return found
         return None
 
-
     def module_prefix(self, dotted: str, search: tuple[str, ...]
                       ) -> tuple[Module, list[str]] | None:
         """The local module named by the longest proper prefix of a dotted name (`find`)
