@@ -128,7 +128,7 @@ class JsCalls:
     def params(fnode: Node, fid: FieldIds | None = None) -> list[Node]:
         raise NotImplementedError
 
-    def pattern_names(self, node: Node) -> list[str]:
+    def pattern_names(self, node: Node, source: bytes | None = None) -> list[str]:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ dispatch
@@ -511,7 +511,7 @@ class JsCalls:
             self.bind(param, val, frame, at)
             if ref.cls is not None and any(c.type in ("accessibility_modifier", "readonly")
                                            for c in param.children):
-                for name in self.pattern_names(param)[:1]:  # TS parameter property
+                for name in self.pattern_names(param, ref.module.source)[:1]:  # TS property
                     self.fields[(ref.cls, name)] = merge(self.fields.get((ref.cls, name), CLEAN),
                                                          val)
         self.stack.append(key_node)

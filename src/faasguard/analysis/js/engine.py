@@ -108,15 +108,16 @@ class JsAnalyzer(JsCalls):
         self.module_exports(module)
         frame = JsFrame(module, name)
         params = self.params(fnode, module.fid)
+        at = line(fnode)
         for param in params[:sources]:
-            names = self.pattern_names(param)
-            step = (module.file, line(fnode), f"'{names[0] if names else 'event'}' of "
+            names = self.pattern_names(param, module.source)
+            step = (module.file, at, f"'{names[0] if names else 'event'}' of "
                     f"{name}() is attacker-controlled input")
             origin = names[0] if names and param.type == "identifier" and not request \
                 else "event"
             self.bind(param, Val((Taint((), (step,), origin),), REQUEST if request else None),
-                      frame, line(fnode))
-        self.visited.add((module.file, line(fnode)))
+                      frame, at)
+        self.visited.add((module.file, at))
         body = fnode.child_by_field_id(module.fid.body)
         if prune_tail:
             self.entry, self.entry_span = frame, (fnode.start_byte, fnode.end_byte)
@@ -159,15 +160,16 @@ class JsAnalyzer(JsCalls):
             return []
         return [p for p in params.named_children if p.type != "comment"]
 
-    def pattern_names(self, node: Node) -> list[str]:
-        """The names a parameter or pattern binds (first one first)."""
+    def pattern_names(self, node: Node, source: bytes | None = None) -> list[str]:
+        """The names a parameter or pattern binds (first one first); `source`: the bytes
+        of the node's file, if at hand (slicing them is cheaper than `node.text`)."""
         if node.type in ("identifier", "shorthand_property_identifier_pattern"):
-            return [text_of(node)]
+            return [text_of(node) if source is None else text_in(source, node)]
         out: list[str] = []
         for child in node.named_children:
             if child.type in ("type_annotation", "accessibility_modifier"):
                 continue
-            out.extend(self.pattern_names(child))
+            out.extend(self.pattern_names(child, source))
         return out
 
     # ------------------------------------------------------------------ statements
@@ -396,9 +398,10 @@ class JsAnalyzer(JsCalls):
     def _s_for_in(self, node: Node, f: JsFrame) -> bool:
         right = node.child_by_field_id(f.module.fid.right)
         items = self.ev(right, f) if right is not None else CLEAN
-        element = extend(items, "*", (f.module.file, line(node)))
+        at = line(node)
+        element = extend(items, "*", (f.module.file, at))
         if items.taints:
-            element = with_step(element, (f.module.file, line(node), "iterated over"))
+            element = with_step(element, (f.module.file, at, "iterated over"))
         left = node.child_by_field_id(f.module.fid.left)
         body = node.child_by_field_id(f.module.fid.body)
 
@@ -568,7 +571,7 @@ class JsAnalyzer(JsCalls):
                     for sub in decl.named_children:
                         target = sub.child_by_field_id(f.module.fid.name)
                         if sub.type == "variable_declarator" and target is not None:
-                            names.extend(self.pattern_names(target))
+                            names.extend(self.pattern_names(target, f.module.source))
                 for name in names:
                     exports[name] = f.env.get(name, CLEAN)
             return False

@@ -80,7 +80,7 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
                     (module.file, line(ref.node)) in visited:
                 continue
             params = analyzer.params(ref.node)
-            first = analyzer.pattern_names(params[0]) if params else []
+            first = analyzer.pattern_names(params[0], module.source) if params else []
             if not first or first[0] not in names or params[0].type != "identifier":
                 continue
             entry = JsAnalyzer(js_table(), cache)
