@@ -159,11 +159,14 @@ class _Run:
                  located: dict[str, tuple[str, str] | Diagnostic]):
         self.app, self.facts, self.cache = app, facts, cache
         self.runners, self.located = runners, located
+        #: note the TRACKED keys each function's steps add (`_Resolved.added`): only a
+        #: sharded run merges and reorders them (`in_shards`)
+        self.tracking = False
 
     def resolve(self, function: Function) -> _Resolved:
         """Resolve one function and run the steps on it (nothing is applied yet)."""
         app, facts, cache = self.app, self.facts, self.cache
-        sizes = [len(getattr(facts, name)) for name in TRACKED]
+        sizes = [len(getattr(facts, name)) for name in TRACKED] if self.tracking else None
         where = self.located.get(function.id)
         if where is None:  # a Node.js function
             problem = resolve_node(function, app, facts)
@@ -177,8 +180,9 @@ class _Run:
             cache.unpin(pinned)
         if where is not None:
             cache.release()
-        added = tuple(_last_keys(getattr(facts, name), len(getattr(facts, name)) - size)
-                      for name, size in zip(TRACKED, sizes, strict=True))
+        added = () if sizes is None else tuple(
+            _last_keys(getattr(facts, name), len(getattr(facts, name)) - size)
+            for name, size in zip(TRACKED, sizes, strict=True))
         return _Resolved(function.id, function.source_file, function.handler_name, problem,
                          outcomes, added, pinned)
 
@@ -198,6 +202,7 @@ class _Run:
         """Resolve the shards in forked workers (the first here) and merge their work in
         App order; a shard whose worker failed is done here."""
         facts = self.facts
+        self.tracking = True
         before = [list(getattr(facts, name)) for name in TRACKED]
         # The App's first Python function (always in the first shard) is done before the
         # fork: what the steps set up on their first handler (the taint run, its table
