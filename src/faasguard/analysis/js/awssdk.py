@@ -94,7 +94,7 @@ class _Finder:
     def what(self, node: Node | None, hops: int = 0) -> tuple[Any, ...] | None:
         if node is None or hops > MAX_HOPS:
             return None
-        kind = node.type
+        kind = self.module.kinds[node.kind_id]  # (node.type, without a new string)
         if kind in WRAPPERS and (inner := first_named(node)) is not None:
             return self.what(inner, hops + 1)
         fid, source = self.module.fid, self.module.source

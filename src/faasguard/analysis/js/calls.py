@@ -252,14 +252,13 @@ class JsCalls:
             return union((receiver, added))
         if not receiver.taints:
             return CLEAN
-        at = (f.module.file, line(node))
         if name in table.string_methods:
             if name in ("replace", "replaceAll", "concat"):
                 return stringified(union([receiver, *args[1:]] if name != "concat"
                                          else [receiver, *args]))
             return stringified(receiver)
         if name in table.element_methods:
-            return extend(receiver, "*", at)
+            return extend(receiver, "*", (f.module.file, line(node)))
         return Val(receiver.taints)
 
     def _route(self, method: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
