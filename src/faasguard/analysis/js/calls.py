@@ -125,10 +125,10 @@ class JsCalls:
         raise NotImplementedError
 
     @staticmethod
-    def params(fnode: Node, fid: FieldIds | None = None) -> list[Node]:
+    def params(fnode: Node, fid: FieldIds) -> list[Node]:
         raise NotImplementedError
 
-    def pattern_names(self, node: Node, source: bytes | None = None) -> list[str]:
+    def pattern_names(self, node: Node, source: bytes) -> list[str]:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ dispatch

@@ -147,24 +147,22 @@ class JsAnalyzer(JsCalls):
             frame.returns.append(self.ev(body, frame))
 
     @staticmethod
-    def params(fnode: Node, fid: FieldIds | None = None) -> list[Node]:
+    def params(fnode: Node, fid: FieldIds) -> list[Node]:
         """The parameter nodes of a function (an arrow's bare `x => ...` too); `fid`: the
-        field ids of its file's grammar, if at hand (cheaper than looking names up)."""
-        single = fnode.child_by_field_name("parameter") if fid is None else \
-            fnode.child_by_field_id(fid.parameter)
+        field ids of its file's grammar."""
+        single = fnode.child_by_field_id(fid.parameter)
         if single is not None:
             return [single]
-        params = fnode.child_by_field_name("parameters") if fid is None else \
-            fnode.child_by_field_id(fid.parameters)
+        params = fnode.child_by_field_id(fid.parameters)
         if params is None:
             return []
         return [p for p in params.named_children if p.type != "comment"]
 
-    def pattern_names(self, node: Node, source: bytes | None = None) -> list[str]:
+    def pattern_names(self, node: Node, source: bytes) -> list[str]:
         """The names a parameter or pattern binds (first one first); `source`: the bytes
-        of the node's file, if at hand (slicing them is cheaper than `node.text`)."""
+        of the node's file (slicing them is cheaper than `node.text`)."""
         if node.type in ("identifier", "shorthand_property_identifier_pattern"):
-            return [text_of(node) if source is None else text_in(source, node)]
+            return [text_in(source, node)]
         out: list[str] = []
         for child in node.named_children:
             if child.type in ("type_annotation", "accessibility_modifier"):

@@ -79,7 +79,7 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
             if ref is None or ref.module is not module or \
                     (module.file, line(ref.node)) in visited:
                 continue
-            params = analyzer.params(ref.node)
+            params = analyzer.params(ref.node, module.fid)
             first = analyzer.pattern_names(params[0], module.source) if params else []
             if not first or first[0] not in names or params[0].type != "identifier":
                 continue
