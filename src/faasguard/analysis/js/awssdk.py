@@ -179,7 +179,7 @@ class _Finder:
         if args is None:
             return
         method = text_in(self.module.source, func.child_by_field_id(fid.property))
-        first = args.named_child(0) if args.named_child_count else None
+        first = first_named(args)
         if method == "send" and first is not None:
             command = self.what(first)
             if command is not None and command[0] == "cmd":

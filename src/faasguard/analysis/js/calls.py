@@ -62,8 +62,9 @@ def _call_syntax(node: Node, module: JsModule, new: bool) -> CallSyntax:
     arg_nodes: list[Node] = []
     if arg_list is not None:
         if kinds[arg_list.kind_id] == "template_string":  # a tagged template: values go apart
-            arg_nodes = [s.named_children[0] for s in arg_list.named_children
-                         if s.type == "template_substitution" and s.named_children]
+            arg_nodes = [inner for s in arg_list.named_children
+                         if kinds[s.kind_id] == "template_substitution" and
+                         (inner := first_named(s)) is not None]
         elif arg_list.named_child_count:
             arg_nodes = [a for a in named_children_of(arg_list)
                          if kinds[a.kind_id] != "comment"]

@@ -281,10 +281,8 @@ class JsAnalyzer(JsCalls):
         if f.top_level and self._replay(node, f, _is_package_require):
             return False
         kinds, fid = f.module.kinds, f.module.fid
-        # (one declarator, the common case: without the list of children)
-        decls = (node.named_child(0),) if node.named_child_count == 1 else node.named_children
-        for decl in decls:
-            if decl is None or kinds[decl.kind_id] != "variable_declarator":
+        for decl in named_children_of(node):  # (one declarator: without a list of them)
+            if kinds[decl.kind_id] != "variable_declarator":
                 continue
             target = decl.child_by_field_id(fid.name)
             value = decl.child_by_field_id(fid.value)

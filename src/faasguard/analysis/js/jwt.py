@@ -15,7 +15,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.js.names import FileIndex, required_package
-from faasguard.analysis.js.parse import JsModule, JsModuleCache, file_summaries, line
+from faasguard.analysis.js.parse import (
+    JsModule,
+    JsModuleCache,
+    file_summaries,
+    first_named,
+    line,
+)
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.jwt_python import TokenDecode
@@ -143,7 +149,7 @@ def _bound_names(module: JsModule, word: Node, heads: tuple[bytes, ...]) -> set[
     if holder.type != "call_expression" or holder.child_by_field_id(fid.function) != word:
         return set()
     args = holder.child_by_field_id(fid.arguments)
-    first = args.named_child(0) if args is not None and args.named_child_count else None
+    first = first_named(args) if args is not None else None
     if first is None or not any(head.decode() in module.text(first) for head in heads):
         return set()
     top, parent = holder, holder.parent
