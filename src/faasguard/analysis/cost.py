@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -155,21 +155,26 @@ def _api_rate_cap(app: App, function: Function,
     the bool says whether an API Gateway throttle can bound the function (only API
     Gateway fronts it).
     """
-    table = prices()["api_gateway"]
-    other_entries = function.url is not None or any(
-        t.kind not in ("http", "websocket") for t in function.triggers)
     if not routes:
         return None, False
+    if function.url is not None or any(
+            t.kind not in ("http", "websocket") for t in function.triggers):
+        return None, False  # a throttle would not bound the unthrottled entry points
+    account = _account_api_rate()
     per_api: dict[str, float] = {}
     for route in routes:
         api = app.apis.get(route.api)
         limits = [t.rate for t in (route.throttling, api.throttling if api else None)
                   if t is not None and t.rate is not None]
-        rate = min(limits) if limits else float(table["account_throttle_rate_rps"])
+        rate = min(limits) if limits else account
         per_api[route.api] = max(per_api.get(route.api, 0.0), rate)
-    if other_entries:
-        return None, False  # a throttle would not bound the unthrottled entry points
-    return min(sum(per_api.values()), float(table["account_throttle_rate_rps"])), True
+    return min(sum(per_api.values()), account), True
+
+
+@lru_cache(maxsize=1)
+def _account_api_rate() -> float:
+    """The account's API Gateway throttle (requests per second) of the price table."""
+    return float(prices()["api_gateway"]["account_throttle_rate_rps"])
 
 
 def _event_source_cap(function: Function, routes: list[Route]) -> int | None:
@@ -193,11 +198,18 @@ def _defaults(function: Function) -> tuple[int, int]:
 def spend_per_second(concurrency: float, rate: float, memory_mb: int, timeout_s: int,
                      architecture: str, request_price: float) -> float:
     """USD per second at the worst case for the given caps (see the module docstring)."""
+    gb_second, lambda_request = _lambda_prices(architecture)
+    busy = min(concurrency, rate * timeout_s)
+    return busy * (memory_mb / 1024) * gb_second + rate * (lambda_request + request_price)
+
+
+@cache
+def _lambda_prices(architecture: str) -> tuple[float, float]:
+    """USD per GB-second on `architecture` and per Lambda request (from the price table,
+    read once per process: `spend_per_second` runs for every function)."""
     table = prices()["lambda"]
     gb_second = table["gb_second"].get(architecture, table["gb_second"]["x86_64"])
-    busy = min(concurrency, rate * timeout_s)
-    per_request = table["request_per_million"] / 1e6 + request_price
-    return busy * (memory_mb / 1024) * gb_second + rate * per_request
+    return gb_second, table["request_per_million"] / 1e6
 
 
 def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
@@ -215,9 +227,8 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
     api_cap, throttleable = _api_rate_cap(app, function, routes)
     rate, rate_source = lambda_rate, "lambda"
     if api_cap is not None and api_cap < lambda_rate:
-        account_cap = float(table["api_gateway"]["account_throttle_rate_rps"])
         rate = api_cap
-        rate_source = "account-api-throttle" if api_cap >= account_cap else "throttle"
+        rate_source = "account-api-throttle" if api_cap >= _account_api_rate() else "throttle"
     entry, request_price = _entry(function, routes)
     reasons = exposure_reasons(function, routes, public_sources)
     cost = FunctionCost(
@@ -325,7 +336,10 @@ def propose_caps(model: CostModel, budget_usd_per_day: float) -> list[Proposal]:
     return proposals
 
 
+@cache
 def _entry_price(entry: str) -> float:
+    """USD per request of an entry point (read from the price table once per kind: the
+    table is the package's, read once per process)."""
     table = prices()
     per_million = {
         "rest": table["api_gateway"]["rest_request_per_million"],
