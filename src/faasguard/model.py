@@ -471,8 +471,9 @@ def pickle_by_fields(cls: type[_T]) -> type[_T]:
     by one, and a frozen one goes through Python-level `__getstate__`/`__setstate__`: a
     forked worker's App fragments pickle in about half the instructions this way (and
     unpickle in half). Left as it is when the call would not rebuild the same object (a
-    field outside `__init__` or keyword-only, a `__post_init__`, no field). Not for a
-    class whose instances can hold themselves (a reference cycle would recurse)."""
+    field outside `__init__` or keyword-only, a `__post_init__`, no field); an instance of
+    a subclass pickles as by default (its own class and fields). Not for a class whose
+    instances can hold themselves (a reference cycle would recurse)."""
     if not is_dataclass(cls):
         raise TypeError(f"{cls.__name__} is not a dataclass")
     names = [f.name for f in fields(cls)]
@@ -480,14 +481,19 @@ def pickle_by_fields(cls: type[_T]) -> type[_T]:
             any(not f.init or f.kw_only for f in fields(cls)):
         return cls
     values = attrgetter(*names)  # one name: the value itself, not a tuple
+    default = object.__reduce_ex__  # a subclass: its own fields, pickled as by default
     if len(names) == 1:
-        def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        def __reduce_ex__(self: _T, protocol: int) -> Any:
+            if type(self) is not cls:
+                return default(self, protocol)
             return cls, (values(self),)
     else:
-        def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        def __reduce_ex__(self: _T, protocol: int) -> Any:
+            if type(self) is not cls:
+                return default(self, protocol)
             return cls, values(self)
-    __reduce__.__qualname__ = f"{cls.__qualname__}.__reduce__"
-    setattr(cls, "__reduce__", __reduce__)  # noqa: B010 (mypy: no assigning to a method)
+    __reduce_ex__.__qualname__ = f"{cls.__qualname__}.__reduce_ex__"
+    setattr(cls, "__reduce_ex__", __reduce_ex__)  # noqa: B010 (mypy: no assigning to a method)
     return cls
 
 
