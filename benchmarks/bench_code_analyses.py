@@ -151,6 +151,30 @@ def _entries(app: App, facts: Facts) -> tuple[ModuleCache, list[tuple[Module, An
     return cache, entries, trees
 
 
+def _interpret(module: ModuleType, cache: ModuleCache,
+               entries: list[tuple[Module, Any, str]]) -> Callable[[], None]:
+    """The AWS-call step of an interpreter module (today's or a revision's): each handler."""
+    def run() -> None:
+        for parsed, node, base in entries:
+            module.Interpreter(cache, base).run_handler(parsed, node)
+    return run
+
+
+def _take_facts(module: ModuleType,
+                trees: dict[str, tuple[ast.Module, str]]) -> Callable[[], None]:
+    """The code-facts step of a code_facts module (today's or a revision's): each file."""
+    # given the source too where the module's facts_of_tree takes it (as the scan does)
+    with_source = "source" in inspect.signature(module.facts_of_tree).parameters
+
+    def run() -> None:
+        for path, (tree, source) in trees.items():
+            if with_source:
+                module.facts_of_tree(path, tree, None, source)
+            else:
+                module.facts_of_tree(path, tree)
+    return run
+
+
 def _compare(root: str, repeat: int, rev: str, counted: int = 0) -> None:
     app, facts, texts = _load(root)
     cache, entries, trees = _entries(app, facts)
@@ -158,22 +182,10 @@ def _compare(root: str, repeat: int, rev: str, counted: int = 0) -> None:
     old_facts = importlib.import_module("faasguard_rev.analysis.code_facts")
 
     def interpret(module: ModuleType, count: int | None = None) -> Callable[[], None]:
-        def run() -> None:
-            for parsed, node, base in entries[:count]:
-                module.Interpreter(cache, base).run_handler(parsed, node)
-        return run
+        return _interpret(module, cache, entries[:count])
 
     def take_facts(module: ModuleType) -> Callable[[], None]:
-        # given the source too where the revision's facts_of_tree takes it (as the scan does)
-        with_source = "source" in inspect.signature(module.facts_of_tree).parameters
-
-        def run() -> None:
-            for path, (tree, source) in trees.items():
-                if with_source:
-                    module.facts_of_tree(path, tree, None, source)
-                else:
-                    module.facts_of_tree(path, tree)
-        return run
+        return _take_facts(module, trees)
 
     steps = {"parse": lambda: _parse_all(texts),
              f"awscalls {rev}": interpret(old_interp), "awscalls now": interpret(aws_interp),
@@ -225,17 +237,8 @@ def _region(root: str, name: str) -> None:
     region callgrind's --toggle-collect=functools_reduce counts), the collector off."""
     app, facts, texts = _load(root)
     cache, entries, trees = _entries(app, facts)
-
-    def awscalls() -> None:
-        for parsed, node, base in entries:
-            aws_interp.Interpreter(cache, base).run_handler(parsed, node)
-
-    def take_facts() -> None:
-        for path, (tree, source) in trees.items():
-            code_facts.facts_of_tree(path, tree, None, source)
-
-    step = {"parse": lambda: _parse_all(texts), "awscalls": awscalls,
-            "code_facts": take_facts}[name]
+    step = {"parse": lambda: _parse_all(texts), "awscalls": _interpret(aws_interp, cache, entries),
+            "code_facts": _take_facts(code_facts, trees)}[name]
     step()
     gc.collect()
     gc.disable()
