@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import InitVar, dataclass, field, fields, is_dataclass
 
 import pytest
 
@@ -132,3 +132,32 @@ def test_a_subclass_of_a_model_class_comes_back_as_itself() -> None:
                   copy.copy(noted), copy.deepcopy(noted)):
         assert type(again) is NotedDiagnostic and again == noted
         assert again.note == "see b.yml"
+
+
+def test_a_class_whose_init_takes_other_arguments_is_left_alone() -> None:
+    @dataclass
+    class Scaled:  # an InitVar is an argument of __init__, not a field
+        name: str
+        scale: InitVar[int] = 1
+        size: int = 0
+
+    @dataclass
+    class Reordered:  # a dataclass keeps an __init__ of its own
+        name: str
+        size: int = 0
+
+        def __init__(self, size: int, name: str = "x") -> None:
+            self.name, self.size = name, size
+
+    @dataclass(init=False)
+    class Written:
+        name: str
+
+        def __init__(self) -> None:
+            self.name = "x"
+
+    for cls in (Scaled, Reordered, Written):
+        assert pickle_by_fields(cls) is cls
+        assert "__reduce_ex__" not in vars(cls), cls.__name__
+    assert copy.copy(Scaled("a", 2, 5)) == Scaled("a", 2, 5)
+    assert copy.copy(Reordered(3, "n")) == Reordered(3, "n")

@@ -470,15 +470,18 @@ def pickle_by_fields(cls: type[_T]) -> type[_T]:
     The default for a slotted dataclass is a dict of its slots per instance, set back one
     by one, and a frozen one goes through Python-level `__getstate__`/`__setstate__`: a
     forked worker's App fragments pickle in about half the instructions this way (and
-    unpickle in half). Left as it is when the call would not rebuild the same object (a
-    field outside `__init__` or keyword-only, a `__post_init__`, no field); an instance of
-    a subclass pickles as by default (its own class and fields). Not for a class whose
-    instances can hold themselves (a reference cycle would recurse)."""
+    unpickle in half). Left as it is when the call would not rebuild the same object:
+    `__init__` does not take exactly the fields, in order, as positional arguments (a
+    field outside it or keyword-only, an InitVar, the class's own `__init__` taking
+    others), a `__post_init__`, no field. An instance of a subclass pickles as by default
+    (its own class and fields). Not for a class whose instances can hold themselves (a
+    reference cycle would recurse)."""
     if not is_dataclass(cls):
         raise TypeError(f"{cls.__name__} is not a dataclass")
     names = [f.name for f in fields(cls)]
-    if not names or hasattr(cls, "__post_init__") or \
-            any(not f.init or f.kw_only for f in fields(cls)):
+    init = getattr(cls.__init__, "__code__", None)  # None: object's (`init=False`)
+    if not names or hasattr(cls, "__post_init__") or init is None or \
+            init.co_kwonlyargcount or init.co_varnames[1:init.co_argcount] != tuple(names):
         return cls
     values = attrgetter(*names)  # one name: the value itself, not a tuple
     default = object.__reduce_ex__  # a subclass: its own fields, pickled as by default
