@@ -124,7 +124,8 @@ def _shards(app: App, located: dict[str, tuple[str, str] | Diagnostic],
 class _Resolved:
     """What resolving one function (and its per-handler steps) did, applied in App
     order (`_Run.apply`): its handler, its problem, each step's outcome, and the keys of
-    `facts.flows`, `aws_calls` and `code` its steps added (TRACKED)."""
+    `facts.flows`, `aws_calls` and `code` its steps added (TRACKED; noted in a sharded
+    run only, `_Run.tracking`: empty in a serial one)."""
 
     function_id: str
     source_file: str | None
