@@ -85,7 +85,8 @@ class _Known:
     """The texts of what findings share, each written once per report: a rule's head
     members, remediations, properties and property values (rules give alike findings one
     object per distinct value: FG-PERM-101's counts and samples). Bounded: a report of
-    thousands of distinct values keeps only the last ones."""
+    thousands of distinct values keeps only the last ones (the heads are not: a rule's
+    findings have one, or one per severity and confidence they are given)."""
 
     LIMIT = 1024
 
