@@ -96,3 +96,41 @@ def test_short_reads_are_read_on(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
     mark = CommentIndex(str(tmp_path)).lookup("h.py", 21, "FG-INJ-002")
     assert mark is not None and mark.reason == "ok"
+
+
+def test_every_descriptor_is_closed_read_or_not(tmp_path, monkeypatch):
+    """A file read, a folder (opened, its read refused), a read failing midway: each
+    suppresses what it can and its descriptor is closed."""
+    import errno
+
+    (tmp_path / "ok.py").write_text("# faasguard:ignore FG-AUTH-001 reviewed\nUrl: x\n")
+    (tmp_path / "folder.py").mkdir()
+    (tmp_path / "broken.py").write_text("# faasguard:ignore FG-AUTH-001 reviewed\nUrl: x\n")
+    opened: list[int] = []
+    closed: list[int] = []
+    names: dict[int, str] = {}
+    real_open, real_read, real_close = os.open, os.read, os.close
+
+    def recording_open(path, *args, **kwargs):
+        fd = real_open(path, *args, **kwargs)
+        opened.append(fd)
+        names[fd] = str(path)
+        return fd
+
+    def failing_read(fd, n):
+        if names[fd].endswith("broken.py"):
+            raise OSError(errno.EIO, "I/O error")
+        return real_read(fd, min(n, 5))  # short reads on the way
+
+    def recording_close(fd):
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    monkeypatch.setattr(os, "read", failing_read)
+    monkeypatch.setattr(os, "close", recording_close)
+    index = CommentIndex(str(tmp_path))
+    assert index.lookup("ok.py", 2, "FG-AUTH-001") is not None
+    assert index.lookup("folder.py", 1, "FG-AUTH-001") is None
+    assert index.lookup("broken.py", 2, "FG-AUTH-001") is None
+    assert len(opened) == 3 and closed == opened

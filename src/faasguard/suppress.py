@@ -120,16 +120,21 @@ def _read_head(path: str) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         size = os.fstat(fd).st_size
-        raw = b""
-        while len(raw) < MAX_COMMENT_FILE_BYTES:
-            # up to one byte past the size; past it (procfs reports 0, a file grown
-            # since), on to the limit
-            want = (size + 1 if len(raw) <= size else MAX_COMMENT_FILE_BYTES) - len(raw)
-            more = os.read(fd, min(want, MAX_COMMENT_FILE_BYTES - len(raw)))
+        # up to one byte past the size; past it (procfs reports 0, a file grown since),
+        # on to the limit. The pieces of short reads are joined once (`+=` of each copied
+        # all read so far: quadratic where a file system returns a page at a time)
+        want = min(size + 1, MAX_COMMENT_FILE_BYTES)
+        pieces: list[bytes] = []
+        got = 0
+        while got < want:
+            more = os.read(fd, want - got)
             if not more:
                 break
-            raw += more
-        return raw
+            pieces.append(more)
+            got += len(more)
+            if got > size:
+                want = MAX_COMMENT_FILE_BYTES
+        return b"".join(pieces)
     finally:
         os.close(fd)
 
