@@ -16,7 +16,8 @@ warms the file cache and the one-time loads (imports, the taint table) first.
 
 `--corpus DIR` measures a project on disk instead (for example the synthetic project of
 `gen_corpus.py`, whose handlers are much smaller): its templates are loaded as a scan
-loads them (not timed), and its Python files are the ones parsed.
+loads them (not timed) with the code files discovery found listed in the App, and its
+Python files are the ones parsed.
 """
 
 from __future__ import annotations
@@ -181,13 +182,15 @@ def main(argv: list[str] | None = None) -> int:
 def _on_disk(root: str) -> tuple[Path, list[str], int, Callable[[], App]]:
     """A project on disk: its folder, its Python files, their lines, and a maker of its
     App as a scan loads it (warmed once: the file cache and the one-time loads)."""
-    from faasguard.scan import discover_paths, load_app
+    from faasguard.scan import add_sources, discover_paths, load_app
 
     base, found = discover_paths([root])
     names = [path for path in found.sources if path.endswith(".py")]
 
-    def fresh_app() -> App:
-        return load_app(base, found.templates, jobs=1)
+    def fresh_app() -> App:  # as scan_paths has it: code files listed, none walked again
+        app = load_app(base, found.templates, jobs=1)
+        add_sources(app, found.sources)
+        return app
 
     folder = Path(base)
     one_round(folder, names, fresh_app)

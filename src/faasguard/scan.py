@@ -411,6 +411,13 @@ def _collect(into: list[Finding], registered: Rule, app: App, facts: Facts) -> N
 # --------------------------------------------------------------------------- the scan
 
 
+def add_sources(app: App, sources: Iterable[str]) -> None:
+    """List the code files discovery found (paths relative to the root) in `app.files`,
+    as the analyses expect them after loading."""
+    app.files.extend(SourceFile(path, SOURCE_SUFFIXES[os.path.splitext(path)[1].lower()])
+                     for path in sources)
+
+
 def scan_paths(paths: Sequence[str], options: Options | None = None,
                config: Config | None = None, baseline: frozenset[str] = frozenset(),
                jobs: int | None = None, progress: Progress | None = None) -> ScanResult:
@@ -431,8 +438,7 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     app = load_app(base, found.templates, options.stage, jobs, progress, options.region,
                    config.max_file_size)
     app.diagnostics[:0] = found.problems
-    app.files.extend(SourceFile(path, SOURCE_SUFFIXES[os.path.splitext(path)[1].lower()])
-                     for path in found.sources)
+    add_sources(app, found.sources)
     facts = analyse(app, options)
     _drop_parsed_code(facts)
     findings = run_rules(app, facts, config.rule_enabled)
