@@ -244,8 +244,7 @@ class _Describer:
             if key[1] >= line or key[0] != file:
                 found = known.get(key)
                 out.append(found if found is not None else self.step(*key))
-        found = known.get(sink)
-        out.append(found if found is not None else self.step(*sink))
+        out.append(self.step(*sink))
         return tuple(out)
 
     def location(self, file: str, line: int) -> Location:
