@@ -451,7 +451,9 @@ class Analyzer(CallAnalysis):
         return CLEAN
 
     def _global(self, module: Module, name: str) -> Val:
-        """A module-level object's kind (`session = requests.Session()` at import time)."""
+        """A module-level object's value, its kind without taint (`session =
+        requests.Session()` at import time), or CLEAN. Only top-level `name = call()`
+        with a kind count (the last wins): other rebindings are not seen."""
         kinds = module.global_kinds
         if kinds is None:
             kinds = module.global_kinds = {}
