@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from faasguard.model import Location
+from faasguard.model import Location, pickle_by_fields
 
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
@@ -91,6 +91,7 @@ class RuleMeta:
         return next(iter(self.remediation.values()), "")
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class FlowStep:
     """One step of a code flow (taint source -> ... -> sink)."""

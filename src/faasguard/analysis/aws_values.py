@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from faasguard.model import Value
+from faasguard.model import Value, pickle_by_fields
 
 if TYPE_CHECKING:
     from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
 
 
+@pickle_by_fields
 @dataclass(slots=True, unsafe_hash=True)
 class Name:
     """A string the code computes: a literal, an environment variable, a piece of the
@@ -50,6 +51,7 @@ def literal_name(text: str) -> Name:
     return name
 
 
+@pickle_by_fields
 @dataclass(slots=True, unsafe_hash=True)
 class Target:
     """A resource a call touches: its kind (bucket, table, queue, topic, secret, function,
@@ -66,6 +68,7 @@ class Target:
     resolved: Value = None
 
 
+@pickle_by_fields
 @dataclass(slots=True, unsafe_hash=True)
 class AwsCall:
     """One AWS API call a handler can make, and the IAM actions it needs.

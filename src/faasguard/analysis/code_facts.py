@@ -32,7 +32,7 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
-from faasguard.model import App, Diagnostic, Function
+from faasguard.model import App, Diagnostic, Function, pickle_by_fields
 from faasguard.workers import register_dict_state
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class CodeFact:
     key: str
 
 
+@pickle_by_fields
 @dataclass(frozen=True)
 class HttpEntry:
     """A file holding the handler of an HTTP-triggered function: its event carries the
@@ -100,6 +101,7 @@ class HttpEntry:
         return HttpEntry(handlers, self.log_event_env or truthy)
 
 
+@pickle_by_fields
 @dataclass
 class FileFacts:
     """The code facts of one Python file (path relative to the scanned root)."""

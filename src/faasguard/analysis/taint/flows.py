@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from faasguard.findings import FlowStep
-from faasguard.model import Location
+from faasguard.model import Location, pickle_by_fields
 
 
+@pickle_by_fields
 @dataclass(frozen=True)
 class Flow:
     """Attacker-controlled data reaching a sink.
