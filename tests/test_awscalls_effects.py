@@ -16,15 +16,20 @@ from faasguard.analysis import aws_interp
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.taint.modules import ModuleCache
 
-DISCARDED = '''\
-    import json
-    import boto3
-
+#: The clients both handlers below call.
+CLIENTS = '''\
     s3 = boto3.client("s3")
     sqs = boto3.client("sqs")
     sns = boto3.client("sns")
     ddb = boto3.client("dynamodb")
     lam = boto3.client("lambda")
+'''
+
+DISCARDED = '''\
+    import json
+    import boto3
+
+''' + CLIENTS + '''
 
     def handler(event, context):
         if s3.head_bucket(Bucket="tested"):
@@ -43,11 +48,7 @@ DISCARDED = '''\
 USED = '''\
     import boto3
 
-    s3 = boto3.client("s3")
-    sqs = boto3.client("sqs")
-    sns = boto3.client("sns")
-    ddb = boto3.client("dynamodb")
-    lam = boto3.client("lambda")
+''' + CLIENTS + '''
 
     def handler(event, context):
         a = s3.head_bucket(Bucket="tested")
