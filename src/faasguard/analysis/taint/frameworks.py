@@ -24,21 +24,10 @@ and whose route parameters are sources (not `int`/`uuid`).
 
 from __future__ import annotations
 
-import ast
 import posixpath
 from dataclasses import dataclass, field
 
-from faasguard.analysis.taint.modules import (
-    ClassInfo,
-    FunctionNode,
-    Module,
-    ModuleCache,
-    dotted_name,
-    search_path,
-)
-from faasguard.loaders.decorators import app_objects
-from faasguard.loaders.django_routes import DjangoView
-from faasguard.loaders.flask_routes import FLASK_PARAM, app_factory, app_scopes, route_registrations
+from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module, ModuleCache
 from faasguard.model import App, Function
 
 #: Flask route converters whose value is a number (not attacker-chosen text).
@@ -47,7 +36,8 @@ NUMERIC_CONVERTERS = {"int", "float"}
 DJANGO_NOT_TEXT = {"int", "uuid"}
 #: The kind of a Django view's request parameter (its attributes are sources).
 DJANGO_REQUEST = "django-request"
-_FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
+#: The app classes whose objects route requests to views.
+FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
 
 
 @dataclass(frozen=True)
@@ -76,160 +66,32 @@ class View:
 def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     """The views and event functions of the app object a function's handler names
     (empty when the handler is a plain function or names no known app object)."""
-    django = _django_views(function, cache)
-    if django:
-        return [*django, *_event_functions(function, cache)]
+    if function.properties.get("django_views"):
+        from faasguard.analysis.taint import framework_views
+
+        django = framework_views.django_views(function, cache)
+        if django:
+            return [*django, *_event_functions(function, cache)]
     if not function.source_file or not function.handler_name:
         return []
     module = cache.try_get(function.source_file)
     if module is None or function.handler_name in module.functions:
-        return []
-    obj = function.handler_name
-    framework = next((name for name in _FRAMEWORKS if obj in app_objects(module.tree, name)),
-                     None)
-    views: list[View] = []
-    if framework == "Chalice":
-        views.extend(_route_views(module, obj, framework, obj))
-        for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
-            views.extend(_route_views(owner, blueprint, framework, None))
-    elif framework == "Flask" or app_factory(cache.root, function.code_dir or ".",
-                                             module.tree, module.file, obj) is not None:
-        views.extend(_flask_views(function, module, obj, cache))
-    views.extend(_event_functions(function, cache))
-    return views
+        return []  # a plain handler function: no framework's routes to read
+    from faasguard.analysis.taint import framework_views
+
+    return [*framework_views.app_views(function, module, cache),
+            *_event_functions(function, cache)]
 
 
 def module_views(module: Module) -> list[View]:
     """The route views of every Chalice/Flask app or blueprint object a module creates
     (for code no function of the App reaches: a WSGI app behind an adapter, say)."""
-    out: list[View] = []
     made = module.constructed  # no `x = Flask(...)` at the top level: no Flask app object
-    for framework in _FRAMEWORKS:
-        if framework in made:
-            for obj in app_objects(module.tree, framework):
-                out.extend(_route_views(module, obj, framework, None))
-    if "Blueprint" in made:
-        blueprint_of = "Chalice" if module.qualify("Blueprint").startswith("chalice") \
-            else "Flask"
-        for obj in app_objects(module.tree, "Blueprint"):
-            out.extend(_route_views(module, obj, blueprint_of, None))
-    return out
+    if not any(name in made for name in (*FRAMEWORKS, "Blueprint")):
+        return []
+    from faasguard.analysis.taint import framework_views
 
-
-def _flask_views(function: Function, module: Module, obj: str, cache: ModuleCache
-                 ) -> list[View]:
-    """The views of a Flask app, wherever `app_scopes` finds its routes registered (the
-    module's top level, factories, helpers, blueprints); each view once."""
-    views: list[View] = []
-    seen: set[int] = set()
-    for scope in app_scopes(cache.root, function.code_dir or ".", module.tree, module.file,
-                            obj):
-        owner = module if scope.file == module.file else cache.try_get(scope.file)
-        if owner is None:
-            continue
-        nested = (scope.tree, scope.views()) if scope.function is not None else None
-        for name in sorted(scope.objects):
-            for view in _route_views(owner, name, "Flask", obj if scope.app else None, nested):
-                if id(view.node) not in seen:
-                    seen.add(id(view.node))
-                    views.append(view)
-    return views
-
-
-def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
-                ) -> list[tuple[Module, str]]:
-    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level:
-    (the module defining the blueprint object, its name there)."""
-    out: list[tuple[Module, str]] = []
-    for stmt in module.tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not call.args \
-                or dotted_name(call.func) != f"{obj}.register_blueprint":
-            continue
-        target = dotted_name(call.args[0])
-        head, dot, rest = target.partition(".")
-        if head in module.aliases:  # imported: `from views import bp` or `views.bp`
-            qualified = module.aliases[head] + dot + rest
-            where, _, name = qualified.rpartition(".")
-            owner = cache.find(where, search_path(module, base)) if where else None
-            if owner is not None:
-                out.append((owner, name))
-        elif target in module.assigned:
-            out.append((module, target))
-    return out
-
-
-def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
-                 factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None
-                 ) -> list[View]:
-    """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
-    `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of the app
-    object itself, whose triggers name their view (blueprint routes are not in the
-    App model: their flows relate to every HTTP trigger of the function)."""
-    out: list[View] = []
-    seen: set[str] = set()
-    tree, functions = factory if factory is not None else (module.tree, module.functions)
-    for deco in route_registrations(tree, {obj}):  # decorators, add_url_rule calls
-        node = functions.get(deco.function)
-        if node is None or deco.function in seen:
-            continue
-        seen.add(deco.function)
-        path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
-        names = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
-                                 *node.args.kwonlyargs)]
-        labels = {name: f"{framework} path parameter '{name}'" for name in names
-                  if _is_text_param(framework, path, name)}
-        out.append(View(module, node, labels, (), frozenset({"http"}),
-                        deco.function if view_of is not None else None))
-    return out
-
-
-def _is_text_param(framework: str, path: str, name: str) -> bool:
-    if framework == "Chalice":
-        return "{" + name + "}" in path or "{" + name + "+}" in path
-    for converter, param in FLASK_PARAM.findall(path):
-        if param == name:
-            return converter not in NUMERIC_CONVERTERS
-    return False
-
-
-def _django_views(function: Function, cache: ModuleCache) -> list[View]:
-    """The views of a Zappa Django project's routes (`django_views`, as the loader found
-    them), each once: the request parameter an object of kind DJANGO_REQUEST, the route
-    parameters of any of its routes that carry text sources."""
-    routes: dict[tuple[str, str], list[DjangoView]] = {}
-    for found in function.properties.get("django_views", ()):
-        if isinstance(found, DjangoView):
-            routes.setdefault((found.file, found.name), []).append(found)
-    out: list[View] = []
-    for (file, name), served in routes.items():
-        module = cache.try_get(file)
-        if module is None:
-            continue
-        owner, _, method = name.rpartition(".")  # `Class.method` or `function`
-        info = module.classes.get(owner) if owner else None
-        node = (info.methods.get(method) if info is not None else None) if owner else \
-            module.functions.get(name)
-        if node is None:
-            continue
-        names = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
-                                 *node.args.kwonlyargs)][1 if owner else 0:]  # self
-        if not names:
-            continue
-        labels = {param: f"Django path parameter '{param}'" for param in names[1:]
-                  if any(_is_django_text(view, param) for view in served)}
-        out.append(View(module, node, labels, (), frozenset({"http"}), None,
-                        {names[0]: DJANGO_REQUEST}, info))
-    return out
-
-
-def _is_django_text(view: DjangoView, name: str) -> bool:
-    """Is route parameter `name` text the caller chooses? (`<str:x>`, `<slug:x>`, `<x>`,
-    a regex group; not `<int:x>`, `<uuid:x>`)"""
-    if view.regex and f"(?P<{name}>" in view.route:
-        return True
-    return any(param == name and (converter or "str") not in DJANGO_NOT_TEXT
-               for converter, param in FLASK_PARAM.findall(view.route))
+    return framework_views.constructed_views(module)
 
 
 def _event_functions(function: Function, cache: ModuleCache) -> list[View]:
