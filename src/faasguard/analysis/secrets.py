@@ -24,27 +24,28 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-#: Known token formats: (kind, description, pattern).
-KNOWN_FORMATS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+#: Known token formats: (kind, description, pattern text). Compiled on first need
+#: (`_format_patterns`): a value with no FORMAT_ANCHORS text needs none of them, and most
+#: scans meet no such value.
+KNOWN_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("private-key", "a private key",
-     re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?"
-                r"PRIVATE KEY(?: BLOCK)?-----")),
+     r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"),
     ("aws-access-key", "an AWS access key id",
-     re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])")),
+     r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"),
     ("stripe-key", "a Stripe secret key",
-     re.compile(r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}")),
+     r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}"),
     ("slack-token", "a Slack token",
-     re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{10,}")),
+     r"(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{10,}"),
     ("slack-webhook", "a Slack incoming-webhook URL",
-     re.compile(r"https://hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]{16,}")),
+     r"https://hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]{16,}"),
     ("github-token", "a GitHub token",
-     re.compile(r"(?<![A-Za-z0-9])(?:(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})")),
+     r"(?<![A-Za-z0-9])(?:(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})"),
     ("google-api-key", "a Google API key",
-     re.compile(r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}")),
+     r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}"),
     ("sendgrid-key", "a SendGrid API key",
-     re.compile(r"(?<![A-Za-z0-9])SG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}")),
+     r"(?<![A-Za-z0-9])SG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}"),
     ("jwt", "a JSON Web Token",
-     re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+     r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 )
 
 #: Text each known format, and a connection string, cannot match without: a value with
@@ -53,8 +54,9 @@ FORMAT_ANCHORS = ("-----BEGIN", "AKIA", "ASIA", "ABIA", "ACCA", "AIza", "sk_", "
                   "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "SG.", "eyJ", "://")
 ANY_FORMAT_ANCHOR = re.compile("|".join(re.escape(anchor) for anchor in FORMAT_ANCHORS))
 
-#: `scheme://user:password@host`: the password group must not be a placeholder.
-_CONNECTION = re.compile(r"\b([a-z][a-z0-9+.-]{1,20})://([^:/\s@]+):([^@\s/]+)@[^\s]+", re.I)
+#: `scheme://user:password@host`: the password group must not be a placeholder (case
+#: ignored; compiled on first need, with KNOWN_FORMATS).
+_CONNECTION = r"\b([a-z][a-z0-9+.-]{1,20})://([^:/\s@]+):([^@\s/]+)@[^\s]+"
 
 #: Words (after splitting a name) that on their own make the name a secret's.
 SECRET_WORDS = {
@@ -160,15 +162,24 @@ def known_format(value: str) -> SecretMatch | None:
     """A secret recognised by its format anywhere in `value`, else None."""
     if ANY_FORMAT_ANCHOR.search(value) is None:
         return None
-    for kind, description, pattern in KNOWN_FORMATS:
+    formats, connection = _format_patterns()
+    for kind, description, pattern in formats:
         if pattern.search(value):
             return SecretMatch(kind, description)
-    for match in _CONNECTION.finditer(value):
+    for match in connection.finditer(value):
         password = match.group(3)
         if not is_placeholder(password) and not password.startswith(("$", "{", "%", "<")):
             return SecretMatch("connection-string",
                                f"a {match.group(1)} connection string with a password")
     return None
+
+
+@lru_cache(maxsize=1)
+def _format_patterns() -> tuple[tuple[tuple[str, str, re.Pattern[str]], ...], re.Pattern[str]]:
+    """KNOWN_FORMATS and _CONNECTION compiled (once, on the first value with an anchor)."""
+    return (tuple((kind, description, re.compile(pattern))
+                  for kind, description, pattern in KNOWN_FORMATS),
+            re.compile(_CONNECTION, re.I))
 
 
 def find_secret(name: str | None, value: Any, entropy: bool = True) -> SecretMatch | None:
