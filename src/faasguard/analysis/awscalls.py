@@ -13,7 +13,6 @@ Also usable on its own: `calls_in_handler(cache, file, handler)`.
 
 from __future__ import annotations
 
-from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.frameworks import app_entries
@@ -38,6 +37,8 @@ def calls_in_handler(cache: ModuleCache, file: str, handler: str,
     module = cache.try_get(file)
     if module is None or handler not in module.functions:
         return None
+    from faasguard.analysis.aws_interp import Interpreter  # its engine, on first need
+
     return Interpreter(cache, base).run_handler(module, module.functions[handler])
 
 
@@ -105,6 +106,8 @@ def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall
     views = app_entries(function, app, cache)
     if not views:
         return None
+    from faasguard.analysis.aws_interp import Interpreter  # its engine, on first need
+
     out: list[AwsCall] = []
     for view in views:
         for call in Interpreter(cache, function.code_dir or "").run_handler(view.module,
