@@ -101,10 +101,12 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
 def may_report(cache: JsModuleCache, files: list[str]) -> bool:
     """Can the taint engine report a flow in these files (a handler's module graph)?
     False when none holds a sink's name or a reported key: no analysis needed, its flows
-    are empty (worked out once per file)."""
+    are empty (worked out once per file; a file holding one of `holds_other_words`'
+    words may report, and is not searched for them a second time)."""
     return any(known for _, known in file_summaries(
         cache, files, "may-report",
-        lambda module: source_may_report(module.source, file_clear=clear_of_other_words(module))))
+        lambda module: not clear_of_other_words(module) or
+        source_may_report(module.source, file_clear=True)))
 
 
 def handler_flows(app: App, cache: JsModuleCache, function: Function,
