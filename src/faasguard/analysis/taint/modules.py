@@ -402,7 +402,9 @@ def _syntax_message(exc: SyntaxError) -> str:
     return f"does not parse as Python 3: {msg}{hint}"
 
 
-#: Search paths by (module file, base folder): they depend on the two paths only.
+#: Search paths by (module file, base folder), each the one of its file's folder: they
+#: depend on the folder and the base only (`_FOLDER_PATHS`, computed once per folder; the
+#: file's key spares `Module.directory`'s dirname on every look-up).
 _SEARCH_PATHS: dict[tuple[str, str | None], tuple[str, ...]] = {}
 _FOLDER_PATHS: dict[tuple[str, str | None], tuple[str, ...]] = {}  # by (folder, base)
 
