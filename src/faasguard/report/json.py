@@ -146,7 +146,7 @@ class _Known:
             return text_of(value, pad)
         key = (id(value), pad)
         known = self._texts.get(key)
-        if known is None or known[0] is not value:  # the value is held: its id is its own
+        if known is None:  # the entry holds the value: no other object can have its id
             if len(self._texts) >= self.LIMIT:
                 self._texts.clear()
             known = self._texts[key] = (value, text_of(value, pad))
