@@ -165,12 +165,19 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
             wanted = min(size, max_bytes) + 1
             raw = handle.read(wanted)
             # an unbuffered read may return less than asked (a network or FUSE file
-            # system may): read on up to the size (a local file: no second read)
-            while len(raw) < min(size, wanted):
-                more = handle.read(wanted - len(raw))
-                if not more:
-                    break
-                raw += more
+            # system may): read on up to the size (a local file: no second read), the
+            # pieces joined once (`+=` of each copied all read so far, as in
+            # `suppress._read_head`)
+            target = min(size, wanted)
+            if len(raw) < target:
+                pieces, got = [raw], len(raw)
+                while got < target:
+                    more = handle.read(wanted - got)
+                    if not more:
+                        break
+                    pieces.append(more)
+                    got += len(more)
+                raw = b"".join(pieces)
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file") from exc
     except PermissionError as exc:
