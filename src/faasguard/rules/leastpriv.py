@@ -501,19 +501,21 @@ others do not gets a finding of its own.
     equivalents={"Prowler": "iam_policy_allows_privilege_escalation"},
 )
 def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
-    paths: dict[str, list[tuple[EscalationPath, list[Statement]]]] = {}
+    steps_of: dict[str, set[str]] = {}  # role id -> its chain steps (lower-case)
     groups: dict[tuple[str, frozenset[str]], list[Needs]] = {}
     for _, role, needs in _analysed(app, facts):
-        if role.id not in paths:  # roles are shared: each is judged once
-            paths[role.id] = role_paths(role, facts.memo)
-        steps = {a.lower() for path, _ in paths[role.id] for a in path.actions}
+        steps = steps_of.get(role.id)
+        if steps is None:  # roles are shared: each is judged once (paths: role_paths' memo)
+            steps = steps_of[role.id] = {a.lower() for path, _ in role_paths(role, facts.memo)
+                                         for a in path.actions}
         used = frozenset(a.lower() for a, n in needs.needs.items()
                          if n.calls and a.lower() in steps)
         if steps:
             groups.setdefault((role.id, used), []).append(needs)
     uses_per_role = Counter(role_id for role_id, _ in groups)
     for (role_id, used), members in groups.items():
-        yield _escalation(app.roles[role_id], paths[role_id], members, used,
+        role = app.roles[role_id]
+        yield _escalation(role, role_paths(role, facts.memo), members, used,
                           alone=uses_per_role[role_id] == 1)
 
 
