@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from faasguard.config import IgnoreEntry
+from faasguard.filebytes import read_head
 from faasguard.findings import Finding
 from faasguard.model import Diagnostic
 
@@ -73,7 +74,7 @@ class CommentIndex:
             return cached
         lines: list[str] = []
         try:
-            raw = _read_head(os.path.join(self.root, file))
+            raw = read_head(os.path.join(self.root, file), MAX_COMMENT_FILE_BYTES)
             # no marker, no line to keep: most files are never decoded nor split
             if b"faasguard" in raw and b"\x00" not in raw[:8192]:
                 lines = raw.decode("utf-8", "replace").splitlines()
@@ -110,33 +111,6 @@ class CommentIndex:
                     lines[candidate - 1]):
                 break
         return None
-
-
-def _read_head(path: str) -> bytes:
-    """The first MAX_COMMENT_FILE_BYTES bytes of a file, read through its descriptor (a
-    buffered file object costs twice the system calls' time for the small files a scan
-    reads by the thousand) and sized by the file: `read(MAX_COMMENT_FILE_BYTES)` alone
-    allocates the whole limit for every small file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        size = os.fstat(fd).st_size
-        # up to one byte past the size; past it (procfs reports 0, a file grown since),
-        # on to the limit. The pieces of short reads are joined once (`+=` of each copied
-        # all read so far: quadratic where a file system returns a page at a time)
-        want = min(size + 1, MAX_COMMENT_FILE_BYTES)
-        pieces: list[bytes] = []
-        got = 0
-        while got < want:
-            more = os.read(fd, want - got)
-            if not more:
-                break
-            pieces.append(more)
-            got += len(more)
-            if got > size:
-                want = MAX_COMMENT_FILE_BYTES
-        return b"".join(pieces)
-    finally:
-        os.close(fd)
 
 
 def mark(finding: Finding, reason: str, kind: str, source: str) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import operator
-import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 
 from faasguard.collector import paused
+from faasguard.filebytes import read_head
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -156,28 +156,7 @@ def line_of(container: Any, key: Any = None, default: int = 1) -> int:
 def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing oversized, binary and undecodable content."""
     try:
-        # unbuffered: a buffered reader (its buffer, its checks) cost five times the
-        # read of a small template
-        with open(path, "rb", buffering=0) as handle:
-            # read what is there (up to the limit + 1): `read(max_bytes + 1)` alone would
-            # allocate the whole limit for every small file
-            size = os.fstat(handle.fileno()).st_size
-            wanted = min(size, max_bytes) + 1
-            raw = handle.read(wanted)
-            # an unbuffered read may return less than asked (a network or FUSE file
-            # system may): read on up to the size (a local file: no second read), the
-            # pieces joined once (`+=` of each copied all read so far, as in
-            # `suppress._read_head`)
-            target = min(size, wanted)
-            if len(raw) < target:
-                pieces, got = [raw], len(raw)
-                while got < target:
-                    more = handle.read(wanted - got)
-                    if not more:
-                        break
-                    pieces.append(more)
-                    got += len(more)
-                raw = b"".join(pieces)
+        raw = read_head(path, max_bytes + 1)  # one byte past the limit: oversized
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file") from exc
     except PermissionError as exc:
