@@ -374,7 +374,8 @@ def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None) ->
         if last_of_module[module] == rule_id:
             _drop_memo_of(facts, module, keep=from_analyses)
     # what rules of several modules share is named after a module without rules
-    # ("envvars.", "codefindings.", "iam_tables."), which the loop never reaches: freed here
+    # ("envvars.", "codefindings.", "iam_tables.", "privileges." of the helpers rules
+    # call), which the loop never reaches: freed here
     for key in [k for k in facts.memo if k not in from_analyses]:
         del facts.memo[key]
     findings = fold_overlaps(findings)
