@@ -266,9 +266,32 @@ class Interpreter:
     def _ann_assign(self, node: ast.AnnAssign, f: Frame) -> None:
         if node.value is not None:
             self.bind(node.target, self.ev(node.value, f), f)
+        else:  # `x[k]: int`: the target's object and key are evaluated, nothing stored
+            self._target_parts(node.target, f)
 
-    def _value(self, node: ast.AugAssign, f: Frame) -> None:
+    def _aug_assign(self, node: ast.AugAssign, f: Frame) -> None:
+        # `x[k] += v` reads `x[k]` (its object and key evaluated) before `v`
+        self.effects(node.target, f)
         self.effects(node.value, f)
+
+    def _delete(self, node: ast.Delete, f: Frame) -> None:
+        for target in node.targets:
+            self._target_parts(target, f)
+
+    def _target_parts(self, target: ast.expr, f: Frame) -> None:
+        """Evaluate what a target's store or deletion evaluates besides the store itself
+        (for their effects): a subscript's object and key, an attribute's object."""
+        kind = type(target)
+        if kind is ast.Subscript:
+            self.effects(target.value, f)  # type: ignore[attr-defined]
+            self.effects(target.slice, f)  # type: ignore[attr-defined]
+        elif kind is _ATTRIBUTE:
+            self.effects(target.value, f)  # type: ignore[attr-defined]
+        elif kind is ast.Tuple or kind is ast.List:
+            for element in target.elts:  # type: ignore[attr-defined]
+                self._target_parts(element, f)
+        elif kind is _STARRED:
+            self._target_parts(target.value, f)  # type: ignore[attr-defined]
 
     def _expr(self, node: ast.Expr, f: Frame) -> None:
         if type(node.value) is not ast.Constant:  # a docstring: nothing to evaluate
@@ -309,6 +332,8 @@ class Interpreter:
     def _match(self, node: ast.Match, f: Frame) -> None:
         self.effects(node.subject, f)
         for case in node.cases:
+            if case.guard is not None:  # `case x if client.call(...):`
+                self.effects(case.guard, f)
             self.block(case.body, f)
 
     def _def(self, node: FunctionNode, f: Frame) -> None:
@@ -337,8 +362,11 @@ class Interpreter:
             owner = self.ev(target.value, f)
             if isinstance(owner, InstanceV):
                 self._attrs.setdefault(owner.info.key, {})[target.attr] = val
-        elif isinstance(target, ast.Subscript):
+        elif isinstance(target, ast.Subscript):  # `x[k] = v`: x, then k (after v)
             self.effects(target.value, f)
+            self.effects(target.slice, f)
+        elif isinstance(target, ast.Starred):  # `*rest`: a list of what is not known
+            self.bind(target.value, None, f)
 
     def element(self, val: Any, node: ast.expr, f: Frame) -> Any:
         """What iterating over a value yields."""
@@ -1072,14 +1100,14 @@ def _base_actions(sdk: aws_sdk.SdkService, operation: str) -> tuple[str, ...]:
 #: What runs each kind of statement (other statements bind and call nothing: skipped).
 _STATEMENTS: dict[type, Callable[[Interpreter, Any, Frame], None]] = {
     ast.Assign: Interpreter._assign, ast.AnnAssign: Interpreter._ann_assign,
-    ast.AugAssign: Interpreter._value, ast.Expr: Interpreter._expr,
+    ast.AugAssign: Interpreter._aug_assign, ast.Expr: Interpreter._expr,
     ast.Return: Interpreter._return, ast.If: Interpreter._branch,
     ast.While: Interpreter._branch, ast.For: Interpreter._for, ast.AsyncFor: Interpreter._for,
     ast.With: Interpreter._with, ast.AsyncWith: Interpreter._with, ast.Try: Interpreter._try,
     ast.Match: Interpreter._match, ast.FunctionDef: Interpreter._def,
     ast.AsyncFunctionDef: Interpreter._def, ast.Global: Interpreter._global,
     ast.Raise: Interpreter._children, ast.Assert: Interpreter._children,
-    ast.Delete: Interpreter._children,
+    ast.Delete: Interpreter._delete,
 }
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _STATEMENTS[ast.TryStar] = Interpreter._try
