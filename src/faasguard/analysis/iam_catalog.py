@@ -74,11 +74,27 @@ def service_info(prefix: str) -> ServiceInfo | None:
     return info
 
 
-@lru_cache(maxsize=1)
-def catalog() -> dict[str, ServiceInfo]:
-    """service prefix (lower case) -> ServiceInfo, every service."""
-    return {prefix: info for prefix in _services()
-            if (info := service_info(prefix)) is not None}
+@cache
+def action_levels(prefix: str) -> dict[str, tuple[str, str]]:
+    """lower-case action name -> (`service:Name` as AWS spells it, access level), for one
+    service (prefix in lower case); empty if unknown.
+
+    The light index of a service, for sweeps over many actions (`*` covers about 20,000):
+    building `service_info`'s ActionInfo objects for all of them costs ten times more.
+    """
+    found = _services().get(prefix)
+    if found is None:
+        return {}
+    name, entry = found
+    return {action.lower(): (f"{name}:{action}", LEVELS[text.partition(" ")[0]])
+            for action, text in entry["actions"].items()}
+
+
+def level_of(action: str) -> tuple[str, str] | None:
+    """(`service:Name` as AWS spells it, access level) of an exact action, or None: what
+    `lookup` says of it, from the light index."""
+    service, _, name = action.strip().partition(":")
+    return action_levels(service.lower()).get(name.lower())
 
 
 @lru_cache(maxsize=1)
@@ -122,23 +138,22 @@ def expand(pattern: str) -> tuple[str, ...]:
     """
     text = pattern.strip()
     if text in ("*", "*:*"):
-        return tuple(sorted(a.name for s in catalog().values() for a in s.actions.values()))
+        return tuple(sorted(n for prefix in _services() for n, _ in action_levels(prefix).values()))
     service, _, name = text.partition(":")
     found: list[str] = []
     if "*" in service or "?" in service:
         regex = _regex(service)
-        infos = [info for prefix, info in catalog().items() if regex.fullmatch(prefix)]
+        indexes = [action_levels(prefix) for prefix in _services() if regex.fullmatch(prefix)]
     else:  # one service: no need to index the others
-        one = service_info(service.strip().lower())
-        infos = [one] if one is not None else []
-    for info in infos:
+        indexes = [action_levels(service.strip().lower())]
+    for index in indexes:
         if "*" in name or "?" in name:
             name_regex = _regex(name)
-            found.extend(a.name for lower, a in info.actions.items() if name_regex.fullmatch(lower))
+            found.extend(n for lower, (n, _) in index.items() if name_regex.fullmatch(lower))
         else:
-            exact = info.actions.get(name.strip().lower())
+            exact = index.get(name.strip().lower())
             if exact is not None:
-                found.append(exact.name)
+                found.append(exact[0])
     if not found and "*" not in text and "?" not in text:
         return (text,)
     return tuple(sorted(found))

@@ -16,7 +16,7 @@ from shlex import quote
 from typing import Any, TypeVar, cast
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.iam_catalog import expand, lookup
+from faasguard.analysis.iam_catalog import expand, level_of, lookup
 from faasguard.analysis.privileges import (
     Grant,
     Needs,
@@ -243,10 +243,10 @@ class _Granted:
         #: (name, lower-case name) in the order of `names`; `high`: those of _HIGH_LEVELS
         self.lowered: list[tuple[str, str]] = []
         for name in sorted(actions):
-            info = lookup(name)
-            if info is not None:
+            found = level_of(name)
+            if found is not None:
                 low = name.lower()
-                self.level_of[low] = info.level
+                self.level_of[low] = found[1]
                 self.lowered.append((name, low))
         self.names = [name for name, _ in self.lowered]
         self.totals = Counter(self.level_of.values())
