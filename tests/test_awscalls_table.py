@@ -116,7 +116,13 @@ def test_sdk_service_from_the_model_files() -> None:
 def test_light_index_agrees_with_the_full_catalogue() -> None:
     """`action_levels`/`level_of` (the light index that `expand` and FG-PERM-101 sweep)
     say what `service_info`/`lookup` say, for every action of every service."""
-    from faasguard.analysis.iam_catalog import _services, action_levels, level_of, service_info
+    from faasguard.analysis.iam_catalog import (
+        _services,
+        action_levels,
+        level_of,
+        levels_by_name,
+        service_info,
+    )
 
     every: list[str] = []
     for prefix in _services():
@@ -127,8 +133,10 @@ def test_light_index_agrees_with_the_full_catalogue() -> None:
         for low, action in info.actions.items():
             assert light[low] == (action.name, action.level)
             assert level_of(action.name.upper()) == (action.name, action.level)
+            assert levels_by_name()[action.name] == action.level
         every.extend(a.name for a in info.actions.values())
     assert expand("*") == tuple(sorted(every))
+    assert len(levels_by_name()) == len(every)
     assert expand("*:*") == expand("*")
     assert expand("s3:Get*") == tuple(sorted(
         a.name for a in service_info("s3").actions.values()  # type: ignore[union-attr]

@@ -18,3 +18,14 @@ def test_only_every_catalogued_action_is_everything():
     almost.pop(next(name for name in almost if name.startswith("lambda:")))
     assert not _everything(almost)
     assert not _everything({})
+
+
+def test_granted_levels_whatever_the_spelling():
+    """Names as `expand` spells them and names in another case get the same level;
+    names the catalogue does not know are left out."""
+    granted = _granted(frozenset({"iam:PassRole", "S3:GETOBJECT", "custom:Unknown"}))
+    assert granted.level_of == {"iam:passrole": "Permissions management",
+                                "s3:getobject": "Read"}
+    assert granted.names == ["S3:GETOBJECT", "iam:PassRole"]
+    assert granted.totals == {"Permissions management": 1, "Read": 1}
+    assert granted.high == [("iam:PassRole", "iam:passrole")]

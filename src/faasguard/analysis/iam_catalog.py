@@ -98,6 +98,14 @@ def level_of(action: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=1)
+def levels_by_name() -> dict[str, str]:
+    """`service:Name` as AWS spells it (as `expand` gives it) -> access level, every
+    action: one look-up a name for sweeps over thousands of expanded actions."""
+    return {name: level for prefix in _services()
+            for name, level in action_levels(prefix).values()}
+
+
+@lru_cache(maxsize=1)
 def action_count() -> int:
     """How many actions the catalogue knows."""
     return sum(len({name.lower() for name in entry["actions"]})
