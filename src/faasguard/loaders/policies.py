@@ -10,15 +10,16 @@
   default version from `faasguard/data/managed_policies.tsv.gz` (see
   scripts/gen_managed_policies.py).
 
-Both data sets are read lazily, once per process.
+Both data sets are read lazily, once per process (the managed policies only as far as
+the names looked up need).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import json
 import re
+import zlib
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -44,28 +45,77 @@ def policy_templates() -> dict[str, Any]:
     return loaded
 
 
+class _ManagedPolicies:
+    """AWS managed policies: name -> (ARN, its statements as compact JSON text), read from
+    the data file only as far as the names looked up need.
+
+    The file's lines are sorted by name (scripts/gen_managed_policies.py), so a look-up
+    decompresses and splits lines until it meets the name or passes the place where the
+    name would be: a template that names `AWSLambdaBasicExecutionRole` (every SAM
+    function's generated role) reads about a quarter of the file, not all 1,500 policies.
+    The statements stay text until a template names the policy."""
+
+    _CHUNK = 64 * 1024  # decompressed bytes per step
+
+    def __init__(self, packed: bytes | None = None) -> None:
+        """`packed`: the gzip-compressed lines (default: the data file's)."""
+        if packed is None:
+            packed = (resources.files("faasguard") / "data" / "managed_policies.tsv.gz"
+                      ).read_bytes()
+        self._packed: bytes = packed
+        self._inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip, CRC checked
+        self._partial = b""  # the start of a line not wholly decompressed yet
+        self._entries: dict[str, tuple[str, str]] = {}
+        self._last = ""  # the last name read (the greatest: the lines are sorted)
+        self._finished = False
+
+    def get(self, name: str) -> tuple[str, str] | None:
+        """The (ARN, statements) of a policy, None when the data file has no such name."""
+        entries = self._entries
+        while name not in entries and not self._finished and name > self._last:
+            self._read_more()
+        return entries.get(name)
+
+    def everything(self) -> dict[str, tuple[str, str]]:
+        """Every policy of the data file (all of it read)."""
+        while not self._finished:
+            self._read_more()
+        return self._entries
+
+    def _read_more(self) -> None:
+        inflate = self._inflate
+        chunk = inflate.decompress(self._packed, self._CHUNK)
+        self._packed = inflate.unconsumed_tail
+        if inflate.eof or not (chunk or self._packed):
+            self._finished = True
+        lines = (self._partial + chunk).split(b"\n")
+        self._partial = lines.pop() if not self._finished else b""
+        entries = self._entries
+        for raw in lines:
+            if raw and raw[:1] != b"#":
+                name, arn, statements = raw.decode("utf-8").split("\t", 2)
+                entries[name] = (arn, statements)
+                self._last = name
+
+
+@lru_cache(maxsize=1)
+def _managed_policies() -> _ManagedPolicies:
+    """The AWS managed policies of the data file (one reader per process)."""
+    return _ManagedPolicies()
+
+
 @lru_cache(maxsize=1)
 def managed_policies() -> dict[str, tuple[str, str]]:
-    """AWS managed policies: name -> (ARN, its statements as compact JSON text).
-
-    The data file holds a policy per line, so this reads no JSON: the statements stay
-    text until a template names the policy (the 1,500 policies as text take about 3 MiB
-    for the whole scan, parsed about 10 MiB)."""
-    packed = resources.files("faasguard") / "data" / "managed_policies.tsv.gz"
-    text = gzip.decompress(packed.read_bytes()).decode("utf-8")
-    policies: dict[str, tuple[str, str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, arn, statements = line.split("\t", 2)
-            policies[name] = (arn, statements)
-    return policies
+    """AWS managed policies: name -> (ARN, its statements as compact JSON text), the
+    whole data file (the look-ups of the loaders read only as far as they need)."""
+    return _managed_policies().everything()
 
 
 def managed_policy_arn(name_or_arn: str) -> str | None:
     """The ARN of an AWS managed policy given by name or ARN; None if not one."""
     match = _MANAGED_ARN.match(name_or_arn)
     name = match.group(1) if match else name_or_arn
-    entry = managed_policies().get(name)
+    entry = _managed_policies().get(name)
     if entry is None:
         return None
     return name_or_arn if match else entry[0]
@@ -85,7 +135,7 @@ def _managed_statements(arn: str) -> tuple[Statement, ...]:
     """The statements of an AWS managed policy, read once per process (at line 1 of no
     file: `managed_statements` places copies where the policy is referenced)."""
     match = _MANAGED_ARN.match(arn)
-    entry = managed_policies().get(match.group(1)) if match else None
+    entry = _managed_policies().get(match.group(1)) if match else None
     if entry is None:
         return ()
     source = f"managed:{arn}"

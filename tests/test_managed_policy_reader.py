@@ -1,0 +1,67 @@
+"""The AWS managed policy reader (loaders.policies._ManagedPolicies): a look-up reads the
+sorted data file only as far as it needs, and answers as a read of the whole file does."""
+
+from __future__ import annotations
+
+import gzip
+from importlib import resources
+
+from faasguard.loaders.policies import _ManagedPolicies
+
+
+def _whole(packed: bytes) -> dict[str, tuple[str, str]]:
+    table = {}
+    for line in gzip.decompress(packed).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, arn, statements = line.split("\t", 2)
+            table[name] = (arn, statements)
+    return table
+
+
+def _lines(names: list[str]) -> bytes:
+    text = "# source: test\n" + "".join(
+        f"{name}\tarn:aws:iam::aws:policy/{name}\t[{{\"n\":{n}}}]\n"
+        for n, name in enumerate(names))
+    return gzip.compress(text.encode())
+
+
+def test_every_name_and_absent_names_as_the_whole_file_says() -> None:
+    packed = (resources.files("faasguard") / "data" / "managed_policies.tsv.gz").read_bytes()
+    whole = _whole(packed)
+    assert len(whole) > 1000
+    names = sorted(whole)
+    asked = [names[len(names) // 2], names[3], "AAA", "NoSuchPolicy", "zzz", "", names[-1],
+             names[0], names[len(names) // 2] + "X", *names[::-1]]
+    reader = _ManagedPolicies(packed)
+    for name in asked:
+        assert reader.get(name) == whole.get(name), name
+
+
+def test_a_look_up_stops_past_its_name() -> None:
+    names = [f"Policy{n:05d}" for n in range(3000)]
+    reader = _ManagedPolicies(_lines(names))
+    reader._CHUNK = 4096
+    assert reader.get("Policy00010") == ("arn:aws:iam::aws:policy/Policy00010", '[{"n":10}]')
+    assert reader.get("Policy00010X") is None  # between two names: no further read
+    assert not reader._finished and len(reader._entries) < 200
+    assert reader.get("Policy02999") is not None and reader.get("Zed") is None
+    assert reader._finished
+    assert reader.everything() == {name: (f"arn:aws:iam::aws:policy/{name}", f'[{{"n":{n}}}]')
+                                   for n, name in enumerate(names)}
+
+
+def test_the_data_file_is_sorted_by_name() -> None:
+    """The reader stops at the first name past the one asked: it relies on this order
+    (scripts/gen_managed_policies.py writes it)."""
+    packed = (resources.files("faasguard") / "data" / "managed_policies.tsv.gz").read_bytes()
+    names = list(_whole(packed))
+    assert names == sorted(names) and len(set(names)) == len(names)
+
+
+def test_a_last_line_without_newline_and_a_name_split_across_chunks() -> None:
+    text = "# source: test\n" + "".join(f"P{n:04d}\tarn:{n}\t[]\n" for n in range(500))
+    reader = _ManagedPolicies(gzip.compress((text + "Zlast\tarn:z\t[]").encode()))
+    reader._CHUNK = 97  # lines cut at every place
+    assert [reader.get(f"P{n:04d}") for n in (0, 250, 499)] == [
+        ("arn:0", "[]"), ("arn:250", "[]"), ("arn:499", "[]")]
+    assert reader.get("Zlast") == ("arn:z", "[]")
