@@ -13,6 +13,12 @@ example folder given:
 On the corpus, faasguard also runs on a copy without the Python handlers: Checkov's two
 frameworks read no handler code, so that is the like-for-like figure.
 
+faasguard runs on the interpreter running this script, or with `--faasguard-venv` from its
+own virtualenv (benchmarks/.venvs/faasguard, gitignored; this checkout installed in
+editable mode on first use), as Checkov runs from its own: an interpreter's start-up
+includes whatever its site-packages' .pth files import, which a fresh virtualenv has
+none of. The start-up of each interpreter (`python -c pass`, median) is printed first.
+
 It prints the wall and CPU time of each (median of --repeat runs; CPU time is the steadier
 figure on a shared machine), the speed ratios, the findings per
 threat (Checkov's checks are put in faasguard's threats by their id through the rules'
@@ -48,6 +54,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(HERE, ".venvs", "checkov")
 CHECKOV = os.path.join(VENV, "bin", "checkov")
 CHECKOV_REQUIREMENT = "checkov>=3.2,<4"
+FAASGUARD_VENV = os.path.join(HERE, ".venvs", "faasguard")
 _PLANTED = re.compile(r"#\s*planted:\s*([\w-]+)")
 
 sys.path.insert(0, HERE)
@@ -106,11 +113,33 @@ def ensure_checkov() -> str:
     return out.stdout.strip()
 
 
-def run_faasguard(path: str, repeat: int, env: dict[str, str]) -> Run:
-    """`faasguard scan` in a fresh interpreter with the environment `env` (see
+def ensure_faasguard_venv() -> str:
+    """The python of faasguard's own venv, installing this checkout into it first when
+    needed."""
+    python = os.path.join(FAASGUARD_VENV, "bin", "python")
+    if not os.path.exists(python):
+        print(f"installing this checkout into {FAASGUARD_VENV} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", FAASGUARD_VENV], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "-e",
+                        f"{os.path.dirname(HERE)}[scan]"], check=True)
+    return python
+
+
+def startup_ms(python: str, repeat: int = 7) -> float:
+    """Median wall time of `python -c pass`, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([python, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def run_faasguard(path: str, repeat: int, env: dict[str, str], python: str) -> Run:
+    """`faasguard scan` in a fresh interpreter (`python`) with the environment `env` (see
     bytecode.py); findings as (file, line, threat, rule)."""
     run = Run("faasguard")
-    cmd = [sys.executable, "-m", "faasguard.cli", "scan", path, "--format", "json",
+    cmd = [python, "-m", "faasguard.cli", "scan", path, "--format", "json",
            "--fail-on", "none", "--no-progress"]
     subprocess.run(cmd, capture_output=True, env=env)  # untimed: writes the bytecode
     for _ in range(repeat):
@@ -231,10 +260,16 @@ def main() -> None:
                         help="example folders to compare on (with planted issues)")
     parser.add_argument("--planted", help="JSON list of planted issues (for one example)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement")
+    parser.add_argument("--faasguard-venv", action="store_true",
+                        help="run faasguard from its own virtualenv, as Checkov runs")
     args = parser.parse_args()
 
     print(f"checkov {ensure_checkov()}; python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs")
+    python = ensure_faasguard_venv() if args.faasguard_venv else sys.executable
+    print(f"interpreter start-up (`python -c pass`, median): faasguard's ({python}) "
+          f"{startup_ms(python):.0f} ms, Checkov's "
+          f"{startup_ms(os.path.join(VENV, 'bin', 'python')):.0f} ms")
     with tempfile.TemporaryDirectory(prefix="faasguard-corpus-") as tmp:
         env = bytecode_env(os.path.join(tmp, "pycache"))
         corpus = args.corpus
@@ -247,16 +282,17 @@ def main() -> None:
         if corpus:
             checkov = run_checkov(corpus, args.repeat)
             report(f"synthetic corpus, {args.functions} functions ({corpus})",
-                   [run_faasguard(corpus, args.repeat, env), checkov], None)
+                   [run_faasguard(corpus, args.repeat, env, python), checkov], None)
             # like for like: Checkov's two frameworks read no handler code
             templates_only = os.path.join(tmp, "templates-only")
             shutil.copytree(corpus, templates_only, ignore=shutil.ignore_patterns("*.py"))
             report("the same corpus without its Python handlers (templates only)",
-                   [run_faasguard(templates_only, args.repeat, env), checkov], None)
+                   [run_faasguard(templates_only, args.repeat, env, python), checkov], None)
         for example in args.examples:
             planted = planted_issues(example, args.planted)
             report(f"example {example}",
-                   [run_faasguard(example, args.repeat, env), run_checkov(example, args.repeat)],
+                   [run_faasguard(example, args.repeat, env, python),
+                    run_checkov(example, args.repeat)],
                    planted)
 
 
