@@ -8,7 +8,7 @@ import os
 import sys
 from types import ModuleType
 
-from faasguard import __version__
+from faasguard import __version__, precompiled
 from faasguard.commands import COMMANDS
 
 EPILOG = """\
@@ -58,7 +58,13 @@ def _build_parser(only: str | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `faasguard` command; returns the exit code."""
+    """Entry point of the `faasguard` command; returns the exit code. The dataclasses it
+    imports take their methods compiled ahead of time (`faasguard.precompiled`)."""
+    with precompiled.installed():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args_in = sys.argv[1:] if argv is None else argv
     parser, modules = _build_parser(args_in[0] if args_in[:1] and args_in[0] in COMMANDS
                                     else None)

@@ -1,0 +1,134 @@
+"""Dataclass methods compiled ahead of time, for a faster start of the command line.
+
+`@dataclass` writes the source of each method it adds (`__init__`, `__repr__`, `__eq__`,
+`__hash__`, a frozen class's `__setattr__`/`__delattr__`) and compiles it as the class is
+created: for the hundred dataclasses a scan imports, that compiling was more than a third
+of all the work of importing (about 230M of 610M instructions). precompiled_methods.py,
+generated from the package's dataclasses by scripts/gen_precompiled_methods.py, holds the
+same sources as module code, compiled once into its bytecode cache like any module's.
+
+While `installed()` is active (the command line's `main`), the `exec` through which
+dataclasses runs a method's source finds that source in the table and binds the function
+compiled from the very same text instead of compiling it again. A source not in the table
+(a dataclass changed since the file was generated, another library's, another Python
+version's dataclasses) is compiled as before. The methods are the same either way; only
+their code's file name and line numbers tell where they were compiled.
+tests/test_precompiled.py fails when the generated file is stale.
+"""
+
+# No `from __future__ import annotations` here: the builtin `exec` called from this module
+# compiles a source with this module's future features, and the methods must be compiled
+# as dataclasses.py compiles them (with none: their annotations evaluated).
+import builtins
+import dataclasses
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import CodeType, FunctionType
+from typing import Any
+
+#: The module the generated table is written to (scripts/gen_precompiled_methods.py).
+TABLE_MODULE = "faasguard.precompiled_methods"
+
+_NOT_SET = object()
+
+
+def _table(cached_only: bool = True) -> dict[str, CodeType]:
+    """The generated table; empty when it is not generated, or (`cached_only`) when
+    importing it would compile it without keeping the bytecode (no cached bytecode and
+    `PYTHONDONTWRITEBYTECODE`): compiling the whole table costs more than the methods
+    one run needs."""
+    if cached_only and sys.dont_write_bytecode and not _bytecode_cached(TABLE_MODULE):
+        return {}
+    try:
+        table = importlib.import_module(TABLE_MODULE)
+    except ImportError:  # not generated (yet): everything compiles as without the table
+        return {}
+    code: dict[str, CodeType] = table.CODE
+    return code
+
+
+def _bytecode_cached(module: str) -> bool:
+    """Whether the import system would load `module` from its cached bytecode (a pyc
+    whose header matches the source's modification time and size, or a hash-based one)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.cached or not spec.origin:
+        return False
+    try:
+        with open(spec.cached, "rb") as pyc:
+            header = pyc.read(16)
+        source = os.stat(spec.origin)
+    except OSError:
+        return False
+    if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
+        return False
+    if int.from_bytes(header[4:8], "little") & 1:  # hash-based: checked on import
+        return True
+    return int.from_bytes(header[8:12], "little") == int(source.st_mtime) & 0xFFFFFFFF and \
+        int.from_bytes(header[12:16], "little") == source.st_size & 0xFFFFFFFF
+
+
+def _exec_known(known: dict[str, CodeType]) -> Callable[..., None]:
+    """`exec` that binds the function a known method source defines, compiled ahead of
+    time; anything else goes to the builtin `exec`."""
+    real = builtins.exec
+
+    def exec_known(source: Any, globals: dict[str, Any] | None = None,  # noqa: A002
+                   locals: dict[str, Any] | None = None, /, **options: Any) -> None:  # noqa: A002
+        code = known.get(source) if type(source) is str else None
+        # the source is one `def`: running it binds a function of these globals (which
+        # must hold __builtins__ already: the builtin exec adds them where missing)
+        if code is None or options or globals is None or locals is None \
+                or "__builtins__" not in globals:
+            real(source, globals, locals, **options)
+            return
+        locals[code.co_name] = FunctionType(code, globals)
+
+    return exec_known
+
+
+@contextmanager
+def installed(cached_only: bool = True) -> Iterator[None]:
+    """Dataclasses created meanwhile use the methods compiled ahead of time (not when
+    the table has no cached bytecode and would not keep it, unless not `cached_only`)."""
+    with _dataclasses_exec(_exec_known(_table(cached_only))):
+        yield
+
+
+@contextmanager
+def recording() -> Iterator[list[str]]:
+    """The method sources dataclasses of this package compile meanwhile, in order, each
+    once (what the generator writes)."""
+    sources: list[str] = []
+    seen: set[str] = set()
+    real = builtins.exec
+
+    def exec_recorded(source: Any, globals: dict[str, Any] | None = None,  # noqa: A002
+                      locals: dict[str, Any] | None = None, /, **options: Any) -> None:  # noqa: A002
+        name = str((globals or {}).get("__name__", ""))
+        if type(source) is str and source not in seen and \
+                (name == "faasguard" or name.startswith("faasguard.")):
+            seen.add(source)
+            sources.append(source)
+        real(source, globals, locals, **options)
+
+    with _dataclasses_exec(exec_recorded):
+        yield sources
+
+
+@contextmanager
+def _dataclasses_exec(replacement: Callable[..., None]) -> Iterator[None]:
+    """The `exec` dataclasses calls replaced meanwhile (its module global, which hides
+    the builtin while set)."""
+    previous = dataclasses.__dict__.get("exec", _NOT_SET)
+    setattr(dataclasses, "exec", replacement)  # noqa: B010
+    try:
+        yield
+    finally:
+        if previous is _NOT_SET:
+            del dataclasses.exec  # type: ignore[attr-defined]
+        else:
+            setattr(dataclasses, "exec", previous)  # noqa: B010
