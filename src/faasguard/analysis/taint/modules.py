@@ -214,7 +214,6 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._libraries: set[str] = set()
         self._wanted: set[str] = set()
         self._pins: dict[str, int] = {}
-        self._frozen = False  # the objects alive at the first drop were frozen
         #: the files parsed after the first `retain` (those `release` may drop), in order
         self._tail: list[str] = []
         #: (dotted name, search folders) of which no prefix is a module (`module_prefix`)
@@ -254,35 +253,18 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
     def release(self) -> None:
         """Drop the trees not kept (see the class); call it only where no analysis holds
         a module: between two handlers or two files."""
-        if len(self.modules) <= self.retain:
-            if not gc.isenabled():
-                # the trees kept for the whole scan are walked once each, while young
-                # (in the CPU's cache), and their analyses' cyclic garbage is freed now
-                gc.collect(0)
-            return
-        kept = []
-        for rel in self._tail:
-            if rel in self._pins or rel in self._libraries or rel in self._wanted \
-                    or not self._drop(rel):
-                kept.append(rel)
-        self._tail = kept
-        if gc.isenabled():
-            return
-        if not self._frozen:
-            # the first drop: the trees kept so far stay for the whole scan, so they are
-            # moved out of the collector's sight (what else they hold is frozen at the
-            # step's end anyway: collector.paused_then_frozen). The cyclic garbage of the
-            # analyses so far must not be frozen with them (24 MB of the peak at 10,000
-            # functions):
-            # the youngest objects are collected after each handler (above), so one
-            # young collection is enough here; a full one walked every kept tree again
-            # (0.45 s, 6% of parsing 10,000 files in benchmarks/bench_taint.py)
-            gc.collect(0)
-            gc.freeze()
-            self._frozen = True
-        else:
-            # the previous handler's analysis may have left reference cycles holding its
-            # trees (closures of an interpreter); only the youngest objects are walked
+        if len(self.modules) > self.retain:
+            kept = []
+            for rel in self._tail:
+                if rel in self._pins or rel in self._libraries or rel in self._wanted \
+                        or not self._drop(rel):
+                    kept.append(rel)
+            self._tail = kept
+        if not gc.isenabled():
+            # the analyses' cyclic garbage since the last collection (the previous
+            # handler's analysis may leave reference cycles, closures of an interpreter):
+            # only the youngest objects are walked, and the trees are not among them
+            # (frozen when parsed, `_parse`)
             gc.collect(0)
 
     def _drop(self, rel: str) -> bool:
@@ -333,6 +315,9 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
             text = read_text(os.path.join(self.root, rel), MAX_SOURCE_BYTES)
         except InputError as exc:
             raise ParseError(exc.message, exc.line) from None
+        paused = not gc.isenabled()
+        if paused:  # what is young now is not the tree: garbage is not frozen below
+            gc.collect(0)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes in user code
@@ -345,6 +330,15 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
             raise ParseError("is too deeply nested to parse") from None
         module = Module(rel, tree, _dotted_of_file(rel), source=text)
         _index(module)
+        if paused:
+            # A scan step holds the collector off (collector.paused_then_frozen): the tree
+            # holds no reference cycle (its classes' is cleared when it is dropped, `_drop`)
+            # and lives as long as the cache keeps it, so it is
+            # moved out of the collector's sight at once (gc.freeze: no young collection
+            # of `release` walks its thousands of nodes again; reference counting still
+            # frees it when dropped). What else is alive now is frozen with it, as the
+            # step's end freezes everything anyway.
+            gc.freeze()
         if len(self.modules) >= self.retain:
             self._tail.append(rel)
         return module
