@@ -38,6 +38,8 @@ DJANGO_NOT_TEXT = {"int", "uuid"}
 DJANGO_REQUEST = "django-request"
 #: The app classes whose objects route requests to views.
 FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
+#: The callees whose top-level result may be an app object with route views (`module_views`).
+_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint"))
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
 def module_views(module: Module) -> list[View]:
     """The route views of every Chalice/Flask app or blueprint object a module creates
     (for code no function of the App reaches: a WSGI app behind an adapter, say)."""
-    made = module.constructed  # no `x = Flask(...)` at the top level: no Flask app object
-    if not any(name in made for name in (*FRAMEWORKS, "Blueprint")):
+    # no `x = Flask(...)` at the top level: no Flask app object
+    if module.constructed.isdisjoint(_VIEW_MAKERS):
         return []
     from faasguard.analysis.taint import framework_views
 

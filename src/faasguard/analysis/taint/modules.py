@@ -208,6 +208,9 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self.retain_wanted = retain_wanted
         #: called with each tree about to be dropped; True asks to keep it
         self.before_drop: list[Callable[[Module], bool]] = []
+        #: `os.path.join(root, rel)` is `_prefix + rel` for the root-relative paths the
+        #: cache is asked for (the separator worked out once, not on every look-up)
+        self._prefix = os.path.join(root, "")
         self._isfile: dict[str, bool] = {}
         self._lookups: dict[tuple[str, str], str | None] = {}
         self._dropped_aliases: dict[str, dict[str, str]] = {}
@@ -223,7 +226,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         """Is there a regular file at this root-relative path? (answers are cached)"""
         known = self._isfile.get(rel)
         if known is None:
-            known = self._isfile[rel] = os.path.isfile(os.path.join(self.root, rel))
+            known = self._isfile[rel] = os.path.isfile(self._prefix + rel)
         return known
 
     def parsed(self, rel: str) -> Module | None:
@@ -312,7 +315,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
 
     def _parse(self, rel: str) -> Module:
         try:
-            text = read_text(os.path.join(self.root, rel), MAX_SOURCE_BYTES)
+            text = read_text(self._prefix + rel, MAX_SOURCE_BYTES)
         except InputError as exc:
             raise ParseError(exc.message, exc.line) from None
         paused = not gc.isenabled()
