@@ -9,6 +9,7 @@ from textwrap import dedent
 
 import pytest
 
+from faasguard.analysis import code_hits
 from faasguard.analysis.code_facts import HttpEntry, facts_of_tree
 from faasguard.analysis.code_hits import HitFinder
 
@@ -104,3 +105,27 @@ def test_banner_comments_after_a_string_are_searched_in_linear_time() -> None:
     # line would not finish (2**200 ways), so the test would hang, not fail
     source = 'X = "a"  ' + "#" * 200 + "\n" + ("#" * 200 + "\n") * 20 + "Y = 1\n"
     assert FINDER.statements(ast.parse(source), source) == []
+
+
+@pytest.mark.parametrize("source", [
+    "X = ('tok'  # comment\n     'en')\n",  # single quotes, across a comment
+    "X = 'pa' rf'ss'\n",                    # single quotes, before a two-letter prefix
+    "X = ('a'\n  # one\n  # two\n  f\"b\")\n",  # mixed quotes, across two comments
+])
+def test_literals_joined_with_either_quote_mean_the_whole_tree(source: str) -> None:
+    assert FINDER.statements(ast.parse(source), source) is None
+
+
+def test_grouped_needles_find_what_a_search_per_needle_finds() -> None:
+    needles = ("gho_", "ghp_", "ghu_", "github_pat_", "tlsallowinvalid", "tlsinsecure",
+               "tlsx", "cvc", "cvv", "://", "pass", "password")
+    groups = code_hits._grouped(tuple(sorted(needles)))
+    # a group shares a prefix; two-letter prefixes only for three needles or more
+    assert ("gh", ("gho_", "ghp_", "ghu_")) in groups
+    assert ("tls", ("tlsallowinvalid", "tlsinsecure", "tlsx")) in groups
+    assert ("cvc", ("cvc",)) in groups and ("cvv", ("cvv",)) in groups
+    texts = [path.read_text(encoding="utf-8").lower()
+             for path in sorted(REPO.glob("src/faasguard/analysis/*.py"))]
+    texts += ["gh only", "ghp_ and ghu_", "tls", "tlsx", "x://y", "a cvv", "passwords"]
+    for text in texts:
+        assert sorted(code_hits._found(groups, text)) == sorted(n for n in needles if n in text)

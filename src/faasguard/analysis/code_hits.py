@@ -27,13 +27,58 @@ from collections.abc import Iterable
 MAX_HITS = 64
 #: Literals the parser joins across a comment, or before a prefixed literal. A comment
 #: runs to its line's end (a `\n` after `[^\n]*`): matched one way only, so a line of
-#: `#####` cannot make the search try every way of splitting it.
-_ODD_JOIN = re.compile(r"""['"]\s*(?:(?:#[^\n]*\n\s*)+[rRbBuUfF]{0,2}|[rRbBuUfF]{1,2})['"]""")
+#: `#####` cannot make the search try every way of splitting it. One pattern per closing
+#: quote: a pattern that starts with one known character is searched for that character
+#: first (in C), one that starts with a choice of two tries the pattern at every position.
+_ODD_JOINS = tuple(re.compile(quote + r"""\s*(?:(?:#[^\n]*\n\s*)+[rRbBuUfF]{0,2}|"""
+                              r"""[rRbBuUfF]{1,2})['"]""") for quote in "\"'")
+#: A prefix shared by needles is searched for first when it is this long, or shared by
+#: this many needles (`gh` for the GitHub token formats): shorter, or shared by fewer, it
+#: is in most texts anyway and would cost a search more.
+_GUARD_LENGTH = 3
+_GUARD_MEMBERS = 3
 
 
 def _glued(text: str) -> str:
     """`text` without quotes and white space: adjacent literals joined (and more)."""
     return "".join(text.split()).replace('"', "").replace("'", "")
+
+
+def _odd_join(source: str) -> bool:
+    """Does the parser join literals of `source` across a comment or before a prefix?"""
+    return any(pattern.search(source) for pattern in _ODD_JOINS)
+
+
+def _grouped(needles: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The needles (sorted) grouped under the longest prefix they share, where it makes a
+    good first search (see `_GUARD_LENGTH`): a text without the prefix holds none of the
+    group, and costs one search instead of one per needle. A needle alone is its own."""
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    at = 0
+    while at < len(needles):
+        best: tuple[str, tuple[str, ...]] = (needles[at], (needles[at],))
+        for length in range(2, len(needles[at])):
+            prefix = needles[at][:length]
+            members = tuple(n for n in needles[at:] if n.startswith(prefix))
+            if len(members) < 2 or (length < _GUARD_LENGTH and len(members) < _GUARD_MEMBERS):
+                continue
+            if len(members) >= len(best[1]):
+                best = (prefix, members)  # the longest prefix of the largest group
+        groups.append(best)
+        at += len(best[1])
+    return tuple(groups)
+
+
+def _found(groups: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> list[str]:
+    """The needles of `groups` in `text`, in their order."""
+    found: list[str] = []
+    for guard, members in groups:
+        if guard in text:
+            if len(members) == 1:
+                found.append(guard)
+            else:
+                found.extend(needle for needle in members if needle in text)
+    return found
 
 
 def _minimal(words: Iterable[str]) -> tuple[str, ...]:
@@ -56,7 +101,8 @@ class HitFinder:
         self.pairs = tuple(sorted(pair for pair in given if not any(
             word in part for word in self.words for part in pair)))
         self.anchors = _minimal(anchors)
-        self._lower_anchors = _minimal(anchor.lower() for anchor in self.anchors)
+        self._words = _grouped(self.words)
+        self._anchors = _grouped(self.anchors)
         self._firsts: dict[str, tuple[str, ...]] = {}
         for first, second in self.pairs:  # grouped by second word: fewer searches
             self._firsts[second] = (*self._firsts.get(second, ()), first)
@@ -66,18 +112,17 @@ class HitFinder:
     def statements(self, tree: ast.Module, source: str) -> list[ast.stmt] | None:
         """The top-level statements of `tree` (parsed from `source`) whose lines hold a
         hit, in order; None when the text cannot be trusted (walk the whole tree)."""
-        if not source or "\\" in source or not source.isascii() or _ODD_JOIN.search(source):
+        if not source or "\\" in source or not source.isascii() or _odd_join(source):
             return None
-        lower = source.lower()
-        glued_lower = _glued(lower)
-        words = [w for w in self.words if w in glued_lower]
-        anchors = [a for a in self._lower_anchors if a in glued_lower]
+        glued = _glued(source)
+        glued_lower = glued.lower()  # (ASCII: lower-casing and gluing commute)
+        words = _found(self._words, glued_lower)
+        anchors = _found(self._anchors, glued)
         pairs = [self._pair_regex[(first, second)] for second, firsts in self._firsts.items()
                  if second in glued_lower for first in firsts if first in glued_lower]
         if not (words or anchors or pairs):
             return []
-        glued = _glued(source) if anchors else ""
-        anchors = [a for a in self.anchors if a in glued]
+        lower = source.lower()
         counts = [*((lower.count(w), glued_lower.count(w)) for w in words),
                   *((source.count(a), glued.count(a)) for a in anchors),
                   *((len(r.findall(lower)), len(r.findall(glued_lower))) for r in pairs)]
