@@ -335,3 +335,79 @@ def test_relative_imports_and_import_cycles(tmp_path: Path) -> None:
     [finding] = findings
     assert finding.confidence == "low" and "parameter 'message'" in finding.message
     assert not [d for d in app.diagnostics if d.code in ("taint", "internal")]
+
+
+SESSION_HANDLER = """
+    def handler(event, context):
+        {setup}
+        session.get(event["detail"]["url"], timeout=5)  # line {line}
+"""
+
+
+def _session_findings(tmp_path: Path, top: str, setup: str = "pass") -> set[tuple[str, int, str]]:
+    """The findings of a module whose top level is `top` and whose handler runs `setup`,
+    then reads a URL from the event with `session.get` (a sink only on an HTTP client)."""
+    source = textwrap.dedent(top) + textwrap.dedent(SESSION_HANDLER.format(setup=setup, line=0))
+    _, _, findings = analyse(tmp_path, {"app.py": source}, "eventbridge")
+    return lines(findings)
+
+
+def test_module_level_session_is_an_http_client(tmp_path: Path) -> None:
+    top = """
+        import requests
+
+        session = requests.Session()
+    """
+    assert {rule for _, _, rule in _session_findings(tmp_path, top)} == {"FG-INJ-007"}
+
+
+def test_module_level_session_rebound_to_a_constant_is_not_a_client(tmp_path: Path) -> None:
+    # the last top-level binding is what the handler sees: `session` is None by then
+    top = """
+        import requests
+
+        session = requests.Session()
+        session = None
+    """
+    assert _session_findings(tmp_path, top) == set()
+
+
+def test_session_made_through_global_in_a_function_is_a_client(tmp_path: Path) -> None:
+    top = """
+        import requests
+
+        session = None
+
+
+        def connect():
+            global session
+            if session is None:
+                session = requests.Session()
+    """
+    assert {rule for _, _, rule in _session_findings(tmp_path, top, "connect()")} == \
+        {"FG-INJ-007"}
+
+
+def test_session_bound_locally_in_a_function_leaves_the_module_name_alone(
+        tmp_path: Path) -> None:
+    # without `global`, the function's `session` is its own local variable (and a nested
+    # function's `global` speaks for that function only)
+    top = """
+        import requests
+
+        session = None
+
+
+        def connect():
+            session = requests.Session()
+            return session
+
+
+        def outer():
+            def inner():
+                global session
+                session = None
+            session = requests.Session()
+            return inner, session
+    """
+    assert _session_findings(tmp_path, top, "connect()") == set()

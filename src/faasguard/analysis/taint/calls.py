@@ -166,10 +166,7 @@ class CallAnalysis:
                 return stringified(union([*args, *kwargs.values()]))
             if role == "first":  # `Request(url, headers=...)`: the object is its URL
                 return args[0] if args else kwargs.get("url", CLEAN)
-            kind = table.kinds[qname]
-            if kind == "xml-parser" and keyword_false(node, "resolve_entities"):
-                kind = "xml-parser-safe"
-            return union([*args, *kwargs.values()], kind)
+            return union([*args, *kwargs.values()], object_kind(table, qname, node))
         local = self._local(qname, written, f)
         if local is not None:
             module, target, method = local
@@ -499,6 +496,14 @@ def _converted(node: ast.Call, f: Frame, table: TaintTable) -> bool:
         if keyword.arg == "type" and type(keyword.value) is ast.Name:
             return f.qualify(keyword.value.id) in table.full_sanitisers
     return False
+
+
+def object_kind(table: TaintTable, qname: str, node: ast.Call) -> str:
+    """The kind of object a call the table lists in `kinds` makes (`qname`, its callee)."""
+    kind = table.kinds[qname]
+    if kind == "xml-parser" and keyword_false(node, "resolve_entities"):
+        return "xml-parser-safe"
+    return kind
 
 
 def keyword_false(node: ast.Call, name: str) -> bool:

@@ -19,7 +19,13 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from faasguard.analysis.taint.calls import MAX_INLINE_CALLS, CallAnalysis, is_static, positional
+from faasguard.analysis.taint.calls import (
+    MAX_INLINE_CALLS,
+    CallAnalysis,
+    is_static,
+    object_kind,
+    positional,
+)
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -452,21 +458,46 @@ class Analyzer(CallAnalysis):
 
     def _global(self, module: Module, name: str) -> Val:
         """A module-level object's value, its kind without taint (`session =
-        requests.Session()` at import time), or CLEAN. Only top-level `name = call()`
-        with a kind count (the last wins): other rebindings are not seen."""
+        requests.Session()` at import time), or CLEAN. The last top-level binding of a
+        name decides: `name = call()` with a kind gives that kind, `name = <constant>`
+        (`session = None`) none; other rebindings are not seen. A name with no kind at
+        the top level takes the kind a function gives it through `global name` with a
+        call the table gives a kind (`requests.Session()`: a client made on first use)."""
         kinds = module.global_kinds
         if kinds is None:
             kinds = module.global_kinds = {}
             frame = Frame(module, "<module>", search_path(module, self.base))
             for stmt in module.tree.body:
-                if type(stmt) is ast.Assign and type(stmt.value) is ast.Call:
-                    val = self._e_call(stmt.value, frame)
-                    if val.kind is not None:
-                        kinded = Val((), val.kind)  # the object, without its arguments' taint
+                if type(stmt) is ast.Assign:
+                    value = stmt.value
+                    if type(value) is ast.Call:
+                        self._bind_global(stmt.targets, self._e_call(value, frame), kinds)
+                    elif type(value) is ast.Constant:
                         for target in stmt.targets:
                             if type(target) is ast.Name:
-                                kinds[target.id] = kinded
+                                kinds.pop(target.id, None)
+            if not module.source or "global" in module.source:
+                table = self.table
+                for targets, call in _global_assignments(module.tree):
+                    # the kind its callee has in the table (not evaluated: the call's
+                    # arguments are the function's, and inlining code would report)
+                    callee = module.qualify(dotted_name(call.func))
+                    if table.roles.get(callee) == "kind":
+                        self._bind_global(targets, Val((), object_kind(table, callee, call)),
+                                          kinds, keep=True)
         return kinds.get(name, CLEAN)
+
+    @staticmethod
+    def _bind_global(targets: list[ast.expr], val: Val, kinds: dict[str, Val],
+                     keep: bool = False) -> None:
+        """Note the kind of a module-level object bound to `targets` (the object, without
+        its arguments' taint); `keep`: a name that has one already keeps it."""
+        if val.kind is None:
+            return
+        kinded = Val((), val.kind)
+        for target in targets:
+            if type(target) is ast.Name and not (keep and target.id in kinds):
+                kinds[target.id] = kinded
 
     def _e_attribute(self, node: ast.Attribute, f: Frame) -> Val:
         base = node.value
@@ -621,6 +652,37 @@ class Analyzer(CallAnalysis):
             if part is not None:
                 self.ev(part, f)
         return CLEAN
+
+
+def _global_assignments(tree: ast.Module) -> list[tuple[list[ast.expr], ast.Call]]:
+    """The `name = call()` statements of the module's functions that bind names the
+    function declares `global`, in the order of the file: (those names, the call). A
+    nested function's declarations are its own."""
+    found: list[tuple[int, int, list[ast.expr], ast.Call]] = []
+    for scope in ast.walk(tree):
+        if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        declared: set[str] = set()
+        assigns: list[ast.Assign] = []
+        todo: list[ast.AST] = list(scope.body)
+        while todo:  # the function's statements, not those of the scopes it holds
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                 ast.expr)):
+                continue
+            if isinstance(node, ast.Global):
+                declared.update(node.names)
+            elif isinstance(node, ast.Assign) and type(node.value) is ast.Call:
+                assigns.append(node)
+            todo.extend(ast.iter_child_nodes(node))
+        for assign in assigns:
+            targets: list[ast.expr] = [t for t in assign.targets
+                                       if isinstance(t, ast.Name) and t.id in declared]
+            if targets:
+                found.append((assign.lineno, assign.col_offset, targets,
+                              assign.value))  # type: ignore[arg-type]
+    found.sort(key=lambda item: item[:2])
+    return [(targets, call) for _, _, targets, call in found]
 
 
 _STMT: dict[type, Callable[[Analyzer, Any, Frame], bool]] = {
