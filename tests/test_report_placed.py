@@ -17,13 +17,23 @@ def test_placed_is_written_as_it_is_where_it_stands():
     assert dumps({"outer": [placed, placed]}) == expected
 
 
+def test_placed_items_are_written_as_they_are_without_being_placed_one_by_one():
+    value = {"k": [1, {"deep": ["a", "b"]}], "s": "é"}
+    document = {"outer": [value, value], "empty": []}
+    text = text_of(value, "    ")  # a plain str, made for the depth it stands at
+    expected = json.dumps(document, indent=2, ensure_ascii=False)
+    assert dumps({"outer": Items(iter([text, text]), placed=True),
+                  "empty": Items(iter(()), placed=True)}) == expected
+    # not placed: a plain str item is a JSON string
+    assert json.loads(dumps({"outer": Items([text])}))["outer"] == [text]
+
+
 def test_placed_differs_from_text_which_is_reindented():
     value = {"k": [1, 2]}
     top = text_of(value)
     assert dumps({"outer": [Text(top)]}) == json.dumps({"outer": [value]}, indent=2)
     # a Placed made for the top is written unindented: the reporter chose its depth
     assert dumps({"outer": [Placed(top)]}) != json.dumps({"outer": [value]}, indent=2)
-
 
 
 def test_findings_sharing_property_values_and_odd_keys_write_what_json_writes():

@@ -9,7 +9,7 @@ and subject, and suppressed findings stay in the list with their `suppression`. 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache, partial
+from itertools import repeat
 from typing import Any
 
 from faasguard.findings import Finding
@@ -25,7 +25,6 @@ from faasguard.report.base import (
 )
 from faasguard.report.jsontext import (
     Items,
-    Placed,
     dumps,
     elements,
     members,
@@ -43,42 +42,37 @@ def render(report: Report) -> str:
 
 def document(report: Report) -> dict[str, Any]:
     """The report as a JSON-ready dict, keys in their documented order; findings and
-    diagnostics are `Items`, each made while it is written (a finding as its `Placed` text)."""
+    diagnostics are `Items`, each made while it is written (a finding as its text made for
+    the place it stands at: `Items(placed=True)`)."""
     return {
         "version": REPORT_VERSION,
         "tool": {"name": TOOL_NAME, "version": report.version,
                  "informationUri": INFORMATION_URI},
         "summary": summary(report),
-        "findings": Items(map(partial(_finding, known=_Known()),
-                              in_finding_order(report.findings))),
+        "findings": Items(map(_finding, in_finding_order(report.findings), repeat(_Known())),
+                          placed=True),
         "diagnostics": Items(map(_diagnostic, sorted(report.diagnostics,
                                                      key=diagnostic_order))),
     }
 
 
-def _location(location: Location, pad: str) -> str:
-    line = location.line if location.line > 1 else 1
-    end = location.end_line or 0
-    return _location_form(pad) % (string_text(location.file), line,
-                                  end if end > line else line)
-
-
-@cache
-def _location_form(pad: str) -> str:
-    """The text of a location standing at `pad`, its three values left as `%s` (locations
-    stand at two depths: a finding's own and its steps')."""
-    inner = pad + "  "
-    return f'{{\n{inner}"file": %s,\n{inner}"line": %s,\n{inner}"end_line": %s\n{pad}}}'
-
-
-def _steps(steps: Iterable[tuple[Location, str]], pad: str) -> str:
-    """The array of a finding's related locations or flow steps, standing at `pad`."""
-    inner = pad + "  "
-    member = inner + "  "
-    return elements(pad, [
-        f'{{\n{member}"location": {_location(location, member)},\n'
-        f'{member}"message": {string_text(message)}\n{inner}}}'
-        for location, message in steps])
+def _steps(steps: Iterable[tuple[Location, str]], encode: Callable[[str], str] = string_text
+           ) -> str:
+    """The array of a finding's related locations or flow steps, standing at a finding's
+    members' indent (six spaces; each step at eight, its members at ten, its location's at
+    twelve, written literally): one f-string a step. `encode` is `string_text` bound as a
+    local."""
+    texts = []
+    for location, message in steps:
+        line = location.line if location.line > 1 else 1
+        end = location.end_line or 0
+        texts.append(
+            f'{{\n          "location": {{\n'
+            f'            "file": {encode(location.file)},\n'
+            f'            "line": {line},\n'
+            f'            "end_line": {end if end > line else line}\n          }},\n'
+            f'          "message": {encode(message)}\n        }}')
+    return elements("      ", texts)
 
 
 class _Known:
@@ -156,12 +150,9 @@ class _Known:
 #: The members a finding's head holds, in order (`_Known.head`).
 _HEAD_NAMES = ("rule_id", "title", "threat", "severity", "confidence")
 
-#: A finding's own location, standing at its members' indent (six spaces).
-_FINDING_LOCATION = _location_form("      ")
-
 
 def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = string_text
-             ) -> Placed:
+             ) -> str:
     """A finding's text where it stands in the document, an item of its "findings" array
     (two levels deep: the item at an indent of four spaces, its members at six, written
     literally): one f-string over its fixed shape (`members` of each part and a
@@ -170,8 +161,8 @@ def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = str
     severity, confidence; a remediation) are encoded once per report. `encode` is
     `string_text` bound as a local."""
     inner = "      "
-    related = _steps(finding.related, inner) if finding.related else "[]"
-    flow = _steps([(step.location, step.message) for step in finding.flow], inner) \
+    related = _steps(finding.related) if finding.related else "[]"
+    flow = _steps([(step.location, step.message) for step in finding.flow]) \
         if finding.flow else "[]"
     suppression = "null" if finding.suppressed is None else \
         text_of(suppression_of(finding), inner)
@@ -184,11 +175,13 @@ def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = str
     location = finding.location
     line = location.line if location.line > 1 else 1
     end = location.end_line or 0
-    return Placed(
+    return (
         f'{{\n{head}'
         f'      "message": {encode(finding.message)},\n'
-        f'      "location": '
-        f'{_FINDING_LOCATION % (encode(location.file), line, end if end > line else line)},\n'
+        f'      "location": {{\n'
+        f'        "file": {encode(location.file)},\n'
+        f'        "line": {line},\n'
+        f'        "end_line": {end if end > line else line}\n      }},\n'
         f'      "subject": {encode(finding.subject)},\n'
         f'      "fingerprint": "{finding.fingerprint}",\n'  # hex digits: nothing to escape
         f'      "remediation": {remediation},\n'
