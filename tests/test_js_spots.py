@@ -6,7 +6,7 @@ from faasguard.analysis.js.awssdk import client_calls
 from faasguard.analysis.js.jwt import token_calls
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
-from faasguard.analysis.js.spots import local_specifiers, word_nodes
+from faasguard.analysis.js.spots import keyword_owners, local_specifiers, method_calls, word_nodes
 
 
 def module(source: str, file: str = "app.js") -> JsModule:
@@ -58,6 +58,31 @@ def test_word_nodes_skip_a_word_before_the_given_bytes() -> None:
     assert [n.type for n in word_nodes(mod, "from", b"'\"")] == ["property_identifier"]
 
 
+def test_keyword_owners_are_the_parents_of_the_keyword_tokens() -> None:
+    mod = module('const a = new A(); const b = x.new; const c = "new";\n'
+                 "// new B()\nconst d = await new (C.D)(new E);\n")
+    found = [(n.type, mod.text(n)) for n in keyword_owners(mod, "new", "new_expression")]
+    assert found == [("new_expression", "new A()"), ("new_expression", "new (C.D)(new E)"),
+                     ("new_expression", "new E")]
+    expected = [(p.type, mod.text(p)) for n in word_nodes(mod, "new")
+                if n.type == "new" and (p := n.parent) is not None]
+    assert found == expected
+
+
+def test_method_calls_are_the_calls_of_that_property() -> None:
+    mod = module("await s3.send(cmd); s3.send; send(x); a.b.send (y);\n"
+                 "c?.send?.(z); d.send<T>(w); e.sendAll(v); f[send](u); // g.send(t)\n"
+                 'const o = { send: h.send }; "i.send(s)";\n', "app.ts")
+    found = [mod.text(call) for call in method_calls(mod, "send")]
+    assert found == ["s3.send(cmd)", "a.b.send (y)", "c?.send?.(z)", "d.send<T>(w)"]
+    expected = [mod.text(p.parent) for n in word_nodes(mod, "send")
+                if n.type == "property_identifier" and (p := n.parent) is not None and
+                p.type == "member_expression" and p.parent is not None and
+                p.parent.type == "call_expression" and
+                p.parent.child_by_field_name("function") == p]
+    assert found == expected
+
+
 def test_file_index_binds_each_name_as_its_last_binding() -> None:
     mod = module(
         'const { S3Client, PutObjectCommand: Put } = require("@aws-sdk/client-s3");\n'
@@ -83,6 +108,20 @@ def test_file_index_binds_each_name_as_its_last_binding() -> None:
     unset = index.value("unset")
     assert unset is not None and mod.text(unset) == "1"
     assert index.value("PutObjectCommand") is None and index.value("nothing") is None
+
+
+def test_file_index_reads_imports_nested_in_a_declaration_too() -> None:
+    # a top-level import is reached from its statement downwards; these nested ones
+    # through their parents
+    mod = module('declare module "m" {\n  import { A as B } from "y";\n}\n'
+                 'namespace N { import * as Z from "z"; import D from "d"; }\n'
+                 'import { E } from "e";\n', "types.ts")
+    index = FileIndex(mod)
+    assert index.imported("B") == ("y", "A")
+    assert index.imported("A") is None
+    assert index.imported("Z") == ("z", None)
+    assert index.imported("D") == ("d", None)
+    assert index.imported("E") == ("e", "E")
 
 
 def test_client_calls_are_the_calls_on_what_may_be_a_client() -> None:

@@ -32,7 +32,7 @@ from faasguard.analysis.js.parse import (
     string_value,
     text_in,
 )
-from faasguard.analysis.js.spots import word_nodes
+from faasguard.analysis.js.spots import keyword_owners, method_calls, word_nodes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -288,9 +288,7 @@ def client_calls(module: JsModule) -> list[Node]:
     (spots.word_nodes) without visiting the other calls."""
     fid = module.fid
     # (`.parent` searches down from the root in this tree-sitter: each is read once)
-    made: list[Node | None] = [parent for n in word_nodes(module, "new") if n.type == "new"
-                               and (parent := n.parent) is not None
-                               and parent.type == "new_expression"]
+    made: list[Node | None] = list(keyword_owners(module, "new", "new_expression"))
     # (`from` before a quote: the keyword of an import)
     made += [_called(parent, fid.function) for n in word_nodes(module, "from", b"'\"")
              if n.type == "property_identifier" and (parent := n.parent) is not None]
@@ -316,11 +314,8 @@ def client_calls(module: JsModule) -> list[Node]:
             if name and name not in names:
                 names.add(name)
                 todo.extend(n for n in word_nodes(module, name) if n.type == "identifier")
-    for node in word_nodes(module, "send"):
-        call = _called(node.parent, fid.function) if node.type == "property_identifier" \
-            else None
-        if call is not None:
-            found[call.start_byte, call.end_byte] = call
+    for call in method_calls(module, "send"):
+        found[call.start_byte, call.end_byte] = call
     return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
 
 

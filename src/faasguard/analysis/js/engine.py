@@ -30,7 +30,7 @@ from faasguard.analysis.js.parse import (
     text_in,
     text_of,
 )
-from faasguard.analysis.js.spots import calls_within, word_nodes
+from faasguard.analysis.js.spots import calls_within, word_node_at, word_nodes, word_spans
 from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, JsTable
 from faasguard.analysis.js.values import (
     CLASS,
@@ -222,9 +222,11 @@ class JsAnalyzer(JsCalls):
                        for holder in holders)
 
     def _met_outside(self, module: JsModule, name: str, part: Node) -> bool:
-        """Is `name` written in the entry function outside `part` (a node within it)?"""
-        return any(not part.start_byte <= node.start_byte < part.end_byte
-                   for node in word_nodes(module, name, span=self.entry_span))
+        """Is `name` written in the entry function outside `part` (a node within it)?
+        (Only the words outside `part` are looked up in the tree.)"""
+        start, end = part.start_byte, part.end_byte
+        return any(not start <= at < end and word_node_at(module, at, stop) is not None
+                   for at, stop in word_spans(module, name, span=self.entry_span))
 
     def _inert_tail(self, tail: list[list[str]], f: JsFrame) -> bool:
         """Can the rest of an entry function's body (the words of each statement) be left
@@ -377,19 +379,28 @@ class JsAnalyzer(JsCalls):
                                         for word in (b"function", b"class", b"this")):
             return False
         methods = self.table.arg_methods
-        fid = module.fid
         for name in changed:
             if not all(_added_to(node, module, methods)
                        for node in word_nodes(module, name, span=(start, end))):
                 return False
         for name in f.env:
-            if name in before:
-                continue
-            met = list(word_nodes(module, name, span=self.entry_span))
-            inside = [node for node in met if start <= node.start_byte < end]
-            if not inside or len(inside) < len(met) or not _declared(inside[0], fid):
-                return False  # (met outside the loop, or first where it is not declared)
+            if name not in before and not self._only_in(module, name, start, end):
+                return False
         return True
+
+    def _only_in(self, module: JsModule, name: str, start: int, end: int) -> bool:
+        """Is `name` met in the entry function only between these offsets (a loop's),
+        first where it is declared? Only the words outside, and the first inside, are
+        looked up in the tree (one search each; a string or a comment with the name in
+        it is no meeting)."""
+        first = None
+        for at, stop in word_spans(module, name, span=self.entry_span):
+            if not start <= at < end:
+                if word_node_at(module, at, stop) is not None:
+                    return False  # (met outside the loop)
+            elif first is None:
+                first = word_node_at(module, at, stop)
+        return first is not None and _declared(first, module)
 
     def _s_for_in(self, node: Node, f: JsFrame) -> bool:
         right = node.child_by_field_id(f.module.fid.right)
@@ -1010,12 +1021,27 @@ def _added_to(node: Node, module: JsModule, methods: AbstractSet[str]) -> bool:
         (statement := call.parent) is not None and statement.type == "expression_statement"
 
 
-def _declared(node: Node, fid: Any) -> bool:
+def _declared(node: Node, module: JsModule) -> bool:
     """Is this name where a declaration binds it (`const name = ...`,
     `const { name } = ...`, `for (const name of ...)`)?"""
+    fid = module.fid
     kind = node.type
     if kind != "identifier" and kind != "shorthand_property_identifier_pattern":
         return False  # (before `.parent`, which searches down from the root)
+    if kind == "identifier":
+        # a declarator's or a for-in's name is followed by more of it (` = `, ` of `): the
+        # smallest named node around the name and the byte after it is then its parent
+        # (its field says so), found in one search, where `.parent` costs as much
+        around = module.root.named_descendant_for_byte_range(node.start_byte,
+                                                             node.end_byte + 1)
+        kinds = module.kinds
+        if around is not None:
+            if kinds[around.kind_id] == "variable_declarator" and \
+                    around.child_by_field_id(fid.name) == node:
+                return True
+            if kinds[around.kind_id] == "for_in_statement" and \
+                    around.child_by_field_id(fid.left) == node:
+                return True
     holder = node.parent
     if kind == "shorthand_property_identifier_pattern" and holder is not None and \
             holder.type == "object_pattern":

@@ -117,23 +117,56 @@ class FileIndex:
             export = text_in(source, original)
             if not export:
                 return None
-            specifiers = parent.parent
-            clause = specifiers.parent if specifiers is not None else None
+            levels = 2  # specifier < named imports < clause
         elif kind == "namespace_import":
             if not node.is_named:  # the keyword `as`
                 return None
-            clause = parent.parent
+            levels = 1
         else:
             if node.type != "identifier":
                 return None
-            clause = parent
-        statement = clause.parent if clause is not None else None
-        if clause is None or statement is None or statement.type != "import_statement" or \
-                next((c for c in statement.named_children if c.type == "import_clause"),
-                     None) != clause:
+            levels = 0
+        statement = self._import_of(parent, levels)
+        if statement is None:
             return None
         spec = string_value(statement.child_by_field_id(fid.source))
         return (package_name(spec), export) if spec is not None else None
+
+    def _import_of(self, part: Node, levels: int) -> Node | None:
+        """The import statement whose import clause is `levels` levels above `part`, if
+        that clause is the statement's (first) one. A file's imports are top-level
+        statements: the top-level node around `part` is looked at first, and the clause
+        reached from it downwards (a few cheap steps, where each `.parent` searches
+        down from the root); anywhere else, `.parent` decides."""
+        top = self.module.root.first_named_child_for_byte(part.start_byte)
+        if top is not None and top.start_byte <= part.start_byte and \
+                top.type == "import_statement":
+            step = _first_clause(top)
+            for _ in range(levels):  # (exactly `levels` steps down to `part`)
+                if step is None or step == part:
+                    step = None
+                    break
+                step = step.child_with_descendant(part)
+            if step is not None and step == part:
+                return top
+        clause: Node | None = part
+        for _ in range(levels):
+            clause = clause.parent if clause is not None else None
+        statement = clause.parent if clause is not None else None
+        if clause is None or statement is None or statement.type != "import_statement" or \
+                _first_clause(statement) != clause:
+            return None
+        return statement
+
+
+def _first_clause(statement: Node) -> Node | None:
+    """The first import clause of an import statement (its named children read one by
+    one: the clause, if any, is nearly always the first)."""
+    for index in range(statement.named_child_count):
+        child = statement.named_child(index)
+        if child is not None and child.type == "import_clause":
+            return child
+    return None
 
 
 def required_package(node: Node) -> str | None:

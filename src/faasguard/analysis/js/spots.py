@@ -90,6 +90,7 @@ def word_nodes(module: JsModule, name: str, not_before: bytes = b"",
     those within these byte offsets (a node's: no word straddles its end)."""
     root, source = module.root, module.source
     pattern = _word_pattern(name, not_before)
+    # (`word_spans` inlined: a generator less per word, on the commonest search)
     for match in pattern.finditer(source, *span) if span else pattern.finditer(source):
         start, end = match.span()
         if start and source[start - 1] in _WORD_BYTES:
@@ -97,6 +98,59 @@ def word_nodes(module: JsModule, name: str, not_before: bytes = b"",
         node = root.descendant_for_byte_range(start, end)
         if node is not None and node.start_byte == start and node.end_byte == end:
             yield node
+
+
+def word_node_at(module: JsModule, start: int, end: int) -> Node | None:
+    """The node `word_nodes` gives for a word at these offsets of `word_spans` (None: it
+    gives none there, as in a longer string or a comment)."""
+    node = module.root.descendant_for_byte_range(start, end)
+    return node if node is not None and node.start_byte == start and \
+        node.end_byte == end else None
+
+
+def word_spans(module: JsModule, name: str, not_before: bytes = b"",
+               span: tuple[int, int] | None = None) -> Iterator[tuple[int, int]]:
+    """Where `name` stands as a whole word in the source (as for `word_nodes`: the
+    offsets of the text only, a superset of where its nodes are)."""
+    source = module.source
+    pattern = _word_pattern(name, not_before)
+    for match in pattern.finditer(source, *span) if span else pattern.finditer(source):
+        start, end = match.span()
+        if not start or source[start - 1] not in _WORD_BYTES:
+            yield start, end
+
+
+def keyword_owners(module: JsModule, keyword: str, kind: str) -> Iterator[Node]:
+    """The nodes of kind `kind` that begin with `keyword` (`new` of a `new_expression`),
+    in source order: those `word_nodes` would give the keyword token of, as their
+    parent, without reading `Node.parent` (this tree-sitter searches down from the root
+    for it). The keyword token is anonymous, so the smallest named node around its text
+    is the node it begins, if any."""
+    find = module.root.named_descendant_for_byte_range
+    for start, end in word_spans(module, keyword):
+        node = find(start, end)
+        if node is not None and node.start_byte == start and node.type == kind:
+            yield node
+
+
+def method_calls(module: JsModule, method: str) -> Iterator[Node]:
+    """The calls `x.method(...)` (also `x.method?.(...)`, `x.method<T>(...)`) where
+    `method` is the property identifier of the callee, in source order: the calls
+    `word_nodes`' property identifiers would give as their grandparent, without reading
+    `Node.parent`. Nothing but the callee ends between the name and the call's end, so
+    the smallest named node spanning the name and the byte after it is the call."""
+    find, fid = module.root.named_descendant_for_byte_range, module.fid
+    kinds = module.kinds
+    for start, end in word_spans(module, method):
+        call = find(start, end + 1)
+        if call is None or kinds[call.kind_id] != "call_expression":
+            continue
+        callee = call.child_by_field_id(fid.function)
+        prop = callee.child_by_field_id(fid.property) if callee is not None and \
+            callee.end_byte == end and kinds[callee.kind_id] == "member_expression" else None
+        if prop is not None and prop.start_byte == start and prop.end_byte == end and \
+                kinds[prop.kind_id] == "property_identifier":
+            yield call
 
 
 #: Where the arguments of a call can start: `f(...)`, and a tagged template f`...`.
