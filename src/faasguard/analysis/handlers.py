@@ -163,6 +163,7 @@ class _Run:
         #: note the TRACKED keys each function's steps add (`_Resolved.added`): only a
         #: sharded run merges and reorders them (`in_shards`)
         self.tracking = False
+        self.left_to_exit: list[Module] = []  # a worker's trees, held until it exits
 
     def resolve(self, function: Function) -> _Resolved:
         """Resolve one function and run the steps on it (nothing is applied yet)."""
@@ -249,7 +250,10 @@ class _Run:
         records = [self.resolve(f) for f in functions]
         if not in_child:
             return _ShardResult(records, {}, {}, {})
-        self.cache.release_all()  # the trees' summaries (before_drop) for the later steps
+        # the trees' summaries (before_drop) for the later steps; the trees themselves are
+        # kept, for the worker's exit frees its memory at once, not object by object
+        self.left_to_exit = list(self.cache.modules.values())
+        self.cache.release_all()
         added = {name: {key: getattr(facts, name)[key] for record in records
                         for key in record.added[n]} for n, name in enumerate(TRACKED)}
         return _ShardResult(records, added, exported_states(facts),
