@@ -63,10 +63,44 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers.worker_count(many, 1) == 1
     assert workers.worker_count(many, 3) == 3
     assert workers.worker_count(workers.MIN_SHARDED_FILES, 8) == 2  # at least 32 files each
-    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(workers, "usable_cpus", lambda: 64)
     assert workers.worker_count(many * 10, None) == workers.MAX_WORKERS
     monkeypatch.setattr(sys, "platform", "darwin")
     assert workers.worker_count(many, 4) == 1
+
+
+def test_usable_cpus_follow_the_affinity_and_the_cgroup_quota(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(workers, "_cgroup_cpu_quota", lambda: None)
+    assert workers.usable_cpus() == 4  # taskset / cpuset, not the machine's 64
+    monkeypatch.setattr(workers, "_cgroup_cpu_quota", lambda: 1.5)
+    assert workers.usable_cpus() == 1  # a container's --cpus=1.5
+    assert workers.worker_count(workers.MIN_SHARDED_FILES * 8, None) == 1
+    monkeypatch.setattr(workers, "_cgroup_cpu_quota", lambda: 0.25)
+    assert workers.usable_cpus() == 1
+
+
+@pytest.mark.parametrize(("listing", "files", "quota"), [
+    ("0::/app.slice\n", {"app.slice/cpu.max": "200000 100000"}, 2.0),
+    ("0::/app.slice\n", {"app.slice/cpu.max": "max 100000"}, None),
+    ("0::/docker/abc\n", {"cpu.max": "50000 100000"}, 0.5),  # inside the container
+    ("4:memory:/x\n3:cpu,cpuacct:/job\n",
+     {"cpu,cpuacct/job/cpu.cfs_quota_us": "300000",
+      "cpu,cpuacct/job/cpu.cfs_period_us": "100000"}, 3.0),
+    ("3:cpu,cpuacct:/job\n", {"cpu,cpuacct/job/cpu.cfs_quota_us": "-1",
+                               "cpu,cpuacct/job/cpu.cfs_period_us": "100000"}, None),
+    ("garbage\n", {}, None),
+])
+def test_cgroup_cpu_quota(tmp_path: Path, listing: str, files: dict[str, str],
+                          quota: float | None) -> None:
+    (tmp_path / "self").write_text(listing)
+    for name, text in files.items():
+        (tmp_path / "fs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "fs" / name).write_text(text + "\n")
+    assert workers._cgroup_cpu_quota(str(tmp_path / "fs"), str(tmp_path / "self")) == quota
+    assert workers._cgroup_cpu_quota(str(tmp_path / "fs"), str(tmp_path / "none")) is None
 
 
 def _report(paths: list[str], jobs: int) -> str:

@@ -78,13 +78,74 @@ def merge_states(app: App, facts: Facts, states: dict[str, Any]) -> None:
 
 
 def worker_count(files: int, jobs: int | None) -> int:
-    """How many processes should share a step over `files` files: `jobs` (or every CPU,
-    at most MAX_WORKERS), at least MIN_SHARDED_FILES / 2 files each; 1 where forking is
-    not used."""
+    """How many processes should share a step over `files` files: `jobs` (or every CPU
+    this process may use, `usable_cpus`, at most MAX_WORKERS), at least
+    MIN_SHARDED_FILES / 2 files each; 1 where forking is not used."""
     if files < MIN_SHARDED_FILES or not sys.platform.startswith("linux"):
         return 1
-    wanted = jobs if jobs is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    wanted = jobs if jobs is not None else min(usable_cpus(), MAX_WORKERS)
     return max(1, min(wanted, files // (MIN_SHARDED_FILES // 2)))
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may use: those its affinity allows (`taskset`, a container's
+    cpuset), at most its cgroup's CPU quota (a container's `--cpus`), at least 1. A
+    machine's CPU count alone would fork a worker per CPU of a large host into a
+    container allowed one: each worker then only takes time from the others."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    if quota is not None:
+        cpus = min(cpus, int(quota))
+    return max(1, cpus)
+
+
+def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup", own: str = "/proc/self/cgroup"
+                      ) -> float | None:
+    """The CPU quota of this process's cgroup in CPUs (cgroup v2 `cpu.max`, v1
+    `cpu.cfs_quota_us` / `cpu.cfs_period_us`); None when unlimited or unknown."""
+    try:
+        with open(own, encoding="ascii") as listing:
+            lines = listing.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        if line.count(":") < 2:
+            continue
+        _, controllers, path = line.split(":", 2)
+        # a container sees its own cgroup at the hierarchy's root, whatever the path says
+        for where in dict.fromkeys([path.rstrip("/"), ""]):
+            if controllers == "":  # v2: one unified hierarchy
+                limit = _read(f"{root}{where}/cpu.max").split()
+                quota = _ratio(*limit) if len(limit) == 2 else None
+            elif "cpu" in controllers.split(","):  # v1: the cpu controller's hierarchy
+                folder = f"{root}/{controllers}{where}"
+                quota = _ratio(_read(f"{folder}/cpu.cfs_quota_us"),
+                               _read(f"{folder}/cpu.cfs_period_us"))
+            else:
+                break
+            if quota is not None:
+                return quota
+    return None
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="ascii") as found:
+            return found.read().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _ratio(quota: str, period: str) -> float | None:
+    """quota / period for a positive quota (-1 or "max": none, no limit)."""
+    try:
+        value, per = int(quota), int(period)
+    except ValueError:
+        return None
+    return value / per if value > 0 and per > 0 else None
 
 
 def split(groups: Sequence[Sequence[S]], parts: int) -> list[list[S]]:
