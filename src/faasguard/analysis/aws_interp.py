@@ -493,26 +493,36 @@ class Interpreter:
         if kind is _CALL:
             self.call(node, f, True)  # type: ignore[arg-type]
             return
+        name = node.id if kind is _NAME else None  # type: ignore[attr-defined]
+        if name is not None and name in f.locals and name not in f.globals_declared:
+            return  # a local's value: a look-up that follows and records nothing
         run = _EFFECTS.get(kind)
         if run is not None:
             run(self, node, f)
         else:  # names, attributes (they may record a call), comprehensions, walruses
             self.ev(node, f)
 
+    # (constants, the most frequent operands, are passed over without the call)
     def _effects_subscript(self, node: ast.Subscript, f: Frame) -> None:
         self.effects(node.value, f)
-        self.effects(node.slice, f)
+        key = node.slice
+        if type(key) is not _CONSTANT:
+            self.effects(key, f)
 
     def _effects_inner(self, node: ast.Await | ast.FormattedValue, f: Frame) -> None:
         self.effects(node.value, f)
 
     def _effects_values(self, node: ast.JoinedStr | ast.BoolOp | ast.Dict, f: Frame) -> None:
         for value in node.values:  # (a dict's keys: `ev` does not evaluate them either)
-            self.effects(value, f)
+            if type(value) is not _CONSTANT:
+                self.effects(value, f)
 
     def _effects_binop(self, node: ast.BinOp, f: Frame) -> None:
-        self.effects(node.left, f)
-        self.effects(node.right, f)
+        left, right = node.left, node.right
+        if type(left) is not _CONSTANT:
+            self.effects(left, f)
+        if type(right) is not _CONSTANT:
+            self.effects(right, f)
 
     def _effects_ifexp(self, node: ast.IfExp, f: Frame) -> None:
         self.effects(node.test, f)
@@ -521,7 +531,8 @@ class Interpreter:
 
     def _effects_sequence(self, node: ast.List | ast.Tuple | ast.Set, f: Frame) -> None:
         for element in node.elts:
-            self.effects(element, f)
+            if type(element) is not _CONSTANT:
+                self.effects(element, f)
 
     def global_name(self, module: Module, name: str) -> Any:
         """A module-level name: assigned value, function, class or import (`ev` makes
@@ -638,7 +649,12 @@ class Interpreter:
             return None
         args: list[Any] = []
         for arg in node.args:
-            args.append(ev(arg.value if type(arg) is _STARRED else arg, f))
+            if type(arg) is _STARRED:
+                arg = arg.value
+            if type(arg) is _CONSTANT and type(arg.value) is str:  # ev's, without the call
+                args.append(LITERALS.get(arg.value) or literal_name(arg.value))
+            else:
+                args.append(ev(arg, f))
         # an unknown callee here is `getattr` (the others returned above)
         if func is None and len(args) >= 2 and \
                 isinstance(args[0], (ClientV, ServiceResV, ResObjV)):
@@ -649,7 +665,9 @@ class Interpreter:
             return self.attribute(args[0], name, node, f)
         kwargs: dict[str, tuple[Any, ast.expr]] = {}
         for keyword in node.keywords:
-            val = ev(keyword.value, f)
+            value = keyword.value
+            val = LITERALS.get(value.value) or literal_name(value.value) \
+                if type(value) is _CONSTANT and type(value.value) is str else ev(value, f)
             if keyword.arg is not None:
                 kwargs[keyword.arg] = (val, keyword.value)
             elif isinstance(val, DictV):
@@ -690,9 +708,14 @@ class Interpreter:
         keywords, for their effects only."""
         effects = self.effects
         for arg in node.args[start:] if start else node.args:
-            effects(arg.value if type(arg) is _STARRED else arg, f)
+            if type(arg) is _STARRED:
+                arg = arg.value
+            if type(arg) is not _CONSTANT:  # (a constant: nothing to evaluate)
+                effects(arg, f)
         for keyword in node.keywords:
-            effects(keyword.value, f)
+            value = keyword.value
+            if type(value) is not _CONSTANT:
+                effects(value, f)
 
     def call_function(self, func: FuncV, args: list[Any], kwargs: dict[str, Any],
                       line: int, entry: bool = False) -> Any:
