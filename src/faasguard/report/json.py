@@ -56,19 +56,20 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
-def _steps(steps: Iterable[tuple[Location, str]], encode: Callable[[str], str] = string_text
-           ) -> str:
+def _steps(steps: Iterable[tuple[Location, str]], known: _Known,
+           encode: Callable[[str], str] = string_text) -> str:
     """The array of a finding's related locations or flow steps, standing at a finding's
     members' indent (six spaces; each step at eight, its members at ten, its location's at
     twelve, written literally): one f-string a step. `encode` is `string_text` bound as a
     local."""
     texts = []
+    files = known.files
     for location, message in steps:
         line = location.line if location.line > 1 else 1
         end = location.end_line or 0
         texts.append(
             f'{{\n          "location": {{\n'
-            f'            "file": {encode(location.file)},\n'
+            f'            "file": {files.get(location.file) or known.file(location.file)},\n'
             f'            "line": {line},\n'
             f'            "end_line": {end if end > line else line}\n          }},\n'
             f'          "message": {encode(message)}\n        }}')
@@ -91,6 +92,9 @@ class _Known:
         self.heads: dict[tuple[str, str, str, str, str], str] = {}
         #: remediation -> its JSON text (findings of a rule share a few snippets)
         self.remediations: dict[str, str] = {}
+        #: file -> its JSON text (a file holds several findings, a finding's steps often
+        #: point at one file)
+        self.files: dict[str, str] = {}
         #: (ids of a properties dict's keys, of its values, pad) -> (keys, values, text)
         self._whole: dict[tuple[tuple[int, ...], tuple[int, ...], str],
                           tuple[tuple[Any, ...], tuple[Any, ...], str]] = {}
@@ -107,6 +111,13 @@ class _Known:
         if len(self.remediations) >= self.LIMIT:
             self.remediations.clear()
         text = self.remediations[remediation] = string_text(remediation)
+        return text
+
+    def file(self, file: str) -> str:
+        """The JSON text of a location's file, kept for the next location in it."""
+        if len(self.files) >= self.LIMIT:
+            self.files.clear()
+        text = self.files[file] = string_text(file)
         return text
 
     def properties(self, properties: dict[str, Any], pad: str) -> str:
@@ -161,8 +172,8 @@ def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = str
     severity, confidence; a remediation) are encoded once per report. `encode` is
     `string_text` bound as a local."""
     inner = "      "
-    related = _steps(finding.related) if finding.related else "[]"
-    flow = _steps([(step.location, step.message) for step in finding.flow]) \
+    related = _steps(finding.related, known) if finding.related else "[]"
+    flow = _steps([(step.location, step.message) for step in finding.flow], known) \
         if finding.flow else "[]"
     suppression = "null" if finding.suppressed is None else \
         text_of(suppression_of(finding), inner)
@@ -179,7 +190,7 @@ def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = str
         f'{{\n{head}'
         f'      "message": {encode(finding.message)},\n'
         f'      "location": {{\n'
-        f'        "file": {encode(location.file)},\n'
+        f'        "file": {known.files.get(location.file) or known.file(location.file)},\n'
         f'        "line": {line},\n'
         f'        "end_line": {end if end > line else line}\n      }},\n'
         f'      "subject": {encode(finding.subject)},\n'
