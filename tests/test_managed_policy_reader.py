@@ -4,6 +4,8 @@ sorted data file only as far as it needs, and answers as a read of the whole fil
 from __future__ import annotations
 
 import gzip
+import sys
+import threading
 from importlib import resources
 
 from faasguard.loaders.policies import _ManagedPolicies
@@ -65,3 +67,32 @@ def test_a_last_line_without_newline_and_a_name_split_across_chunks() -> None:
     assert [reader.get(f"P{n:04d}") for n in (0, 250, 499)] == [
         ("arn:0", "[]"), ("arn:250", "[]"), ("arn:499", "[]")]
     assert reader.get("Zlast") == ("arn:z", "[]")
+
+
+def test_threads_looking_up_at_once_get_the_same_answers() -> None:
+    names = [f"Policy{n:05d}" for n in range(4000)]
+    packed = _lines(names)
+    wanted = names[::-37] + ["Absent", "Policy00100X"]
+    expected = [None if name not in names else
+                (f"arn:aws:iam::aws:policy/{name}", f'[{{"n":{names.index(name)}}}]')
+                for name in wanted]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often: interleaved reads if unguarded
+    try:
+        for _round in range(8):
+            reader = _ManagedPolicies(packed)
+            reader._CHUNK = 512
+            results: list[list[tuple[str, str] | None]] = []
+
+            def look_up(reader: _ManagedPolicies = reader,
+                        results: list[list[tuple[str, str] | None]] = results) -> None:
+                results.append([reader.get(name) for name in wanted])
+
+            threads = [threading.Thread(target=look_up) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert results == [expected] * 6
+    finally:
+        sys.setswitchinterval(interval)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import threading
 import zlib
 from functools import lru_cache
 from importlib import resources
@@ -68,18 +69,24 @@ class _ManagedPolicies:
         self._entries: dict[str, tuple[str, str]] = {}
         self._last = ""  # the last name read (the greatest: the lines are sorted)
         self._finished = False
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> tuple[str, str] | None:
         """The (ARN, statements) of a policy, None when the data file has no such name."""
-        entries = self._entries
-        while name not in entries and not self._finished and name > self._last:
-            self._read_more()
-        return entries.get(name)
+        found = self._entries.get(name)
+        if found is None and not self._finished and name > self._last:
+            with self._lock:  # one reader of the stream at a time
+                while name not in self._entries and not self._finished and \
+                        name > self._last:
+                    self._read_more()
+            found = self._entries.get(name)
+        return found
 
     def everything(self) -> dict[str, tuple[str, str]]:
         """Every policy of the data file (all of it read)."""
-        while not self._finished:
-            self._read_more()
+        with self._lock:
+            while not self._finished:
+                self._read_more()
         return self._entries
 
     def _read_more(self) -> None:
