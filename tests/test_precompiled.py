@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import os
 import py_compile
 import re
 import runpy
@@ -152,26 +153,35 @@ def test_the_command_line_leaves_dataclasses_as_it_found_them(capsys) -> None:
     capsys.readouterr()
 
 
-def test_bytecode_is_cached_only_when_the_import_would_load_it(tmp_path: Path,
-                                                               monkeypatch) -> None:
+def test_the_table_is_loaded_only_where_its_bytecode_is_kept(tmp_path: Path,
+                                                             monkeypatch) -> None:
     package = tmp_path / "pc_probe"
     package.mkdir()
     (package / "__init__.py").write_text("")
     source = package / "table.py"
     source.write_text("CODE = {}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "pyc"))
-    assert not precompiled._bytecode_cached("pc_probe.table")  # no bytecode yet
+    cache = tmp_path / "pyc"
+    monkeypatch.setattr(sys, "pycache_prefix", str(cache))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert not precompiled._bytecode_kept("pc_probe.table")  # none cached, none written
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert precompiled._bytecode_kept("pc_probe.table")  # written by its first import
+    cache.mkdir(mode=0o500)  # a cache folder that cannot be written to
+    if not os.access(cache, os.W_OK):  # (root writes anywhere)
+        assert not precompiled._bytecode_kept("pc_probe.table")
+    cache.chmod(0o700)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
     spec = importlib.util.find_spec("pc_probe.table")
     assert spec is not None and spec.cached
     py_compile.compile(str(source), cfile=spec.cached, doraise=True)
-    assert precompiled._bytecode_cached("pc_probe.table")
+    assert precompiled._bytecode_kept("pc_probe.table")  # cached: loaded, never compiled
     source.write_text("CODE = {'changed': None}\n")  # another size: the bytecode is stale
-    assert not precompiled._bytecode_cached("pc_probe.table")
+    assert not precompiled._bytecode_kept("pc_probe.table")
+    assert not precompiled._bytecode_kept("pc_probe.no_such_module")
 
 
-def test_no_table_without_cached_bytecode_when_none_is_written(monkeypatch) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    monkeypatch.setattr(precompiled, "_bytecode_cached", lambda module: False)
+def test_no_table_where_its_bytecode_is_not_kept(monkeypatch) -> None:
+    monkeypatch.setattr(precompiled, "_bytecode_kept", lambda module: False)
     assert precompiled._table() == {}
     assert len(precompiled._table(cached_only=False)) > 300

@@ -38,10 +38,10 @@ _NOT_SET = object()
 
 def _table(cached_only: bool = True) -> dict[str, CodeType]:
     """The generated table; empty when it is not generated, or (`cached_only`) when
-    importing it would compile it without keeping the bytecode (no cached bytecode and
-    `PYTHONDONTWRITEBYTECODE`): compiling the whole table costs more than the methods
-    one run needs."""
-    if cached_only and sys.dont_write_bytecode and not _bytecode_cached(TABLE_MODULE):
+    importing it would compile it without keeping the bytecode for the next runs
+    (`_bytecode_kept`): compiling the whole table costs more than the methods one run
+    needs."""
+    if cached_only and not _bytecode_kept(TABLE_MODULE):
         return {}
     try:
         table = importlib.import_module(TABLE_MODULE)
@@ -51,16 +51,30 @@ def _table(cached_only: bool = True) -> dict[str, CodeType]:
     return code
 
 
-def _bytecode_cached(module: str) -> bool:
-    """Whether the import system would load `module` from its cached bytecode (a pyc
-    whose header matches the source's modification time and size, or a hash-based one)."""
+def _bytecode_kept(module: str) -> bool:
+    """Whether `module` loads from cached bytecode, or is compiled once and its bytecode
+    written for the next runs (bytecode writing on, its cache folder writable)."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.cached or not spec.origin:
+        return False  # not a source file with a bytecode cache (a zip, a frozen module)
+    if _bytecode_cached(spec.cached, spec.origin):
+        return True
+    if sys.dont_write_bytecode:
         return False
+    folder = os.path.dirname(spec.cached)
+    while folder and not os.path.isdir(folder):  # created by the import where missing
+        folder = os.path.dirname(folder) if os.path.dirname(folder) != folder else ""
+    return bool(folder) and os.access(folder, os.W_OK)
+
+
+def _bytecode_cached(cached: str, origin: str) -> bool:
+    """Whether the import system would load the bytecode at `cached` for the source at
+    `origin` (a pyc whose header matches the source's modification time and size, or a
+    hash-based one)."""
     try:
-        with open(spec.cached, "rb") as pyc:
+        with open(cached, "rb") as pyc:
             header = pyc.read(16)
-        source = os.stat(spec.origin)
+        source = os.stat(origin)
     except OSError:
         return False
     if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
