@@ -10,6 +10,7 @@ from textwrap import dedent
 
 import pytest
 
+from faasguard.analysis import aws_interp
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import ClassV, ClientV, Frame, FuncV, ModuleV
 from faasguard.analysis.taint.modules import Module, ModuleCache
@@ -321,3 +322,56 @@ def test_a_global_name_in_an_expression_is_what_global_name_gives(tmp_path: Path
             assert _described(got) == _described(called.global_name(module, name)), name
     env = inline.module_env(module)
     assert isinstance(env["helper"], FuncV) and isinstance(env["s3"], ClientV)
+
+
+RESOURCES = '''\
+    import boto3
+
+    s3 = boto3.resource("s3")
+    table = boto3.resource("dynamodb").Table("orders")
+
+    def handler(event, context):
+        obj = s3.Bucket("bucket").Object(event["key"])
+        obj.get()
+        size = obj.content_length
+        table.put_item(Item={})
+        table.item_count
+        s3.Bucket("b").objects.all()
+        obj.meta.client.head_bucket(Bucket="b")
+        return obj.get(), obj.content_length, table.put_item(Item={})
+'''
+
+
+def test_resource_methods_found_once_answer_as_the_models_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`resource_attribute` remembers which attributes are plain methods; what it answers
+    with the memo filled (a second run) is what it answers with the memo empty, loaded
+    attributes (`content_length`, `item_count`) still record their load call each time,
+    and the model is read once per attribute only while the memo is empty."""
+    (tmp_path / "resources.py").write_text(dedent(RESOURCES), encoding="utf-8")
+
+    def run() -> list[tuple[str, str, str, int, tuple[object, ...]]]:
+        return _run(ModuleCache(str(tmp_path)), "resources.py")
+
+    aws_interp._PLAIN_ATTRIBUTES.clear()
+    empty = run()
+    assert ("s3", None, "Bucket") in aws_interp._PLAIN_ATTRIBUTES
+    assert ("s3", "Object", "get") in aws_interp._PLAIN_ATTRIBUTES
+    assert not any(attr in ("content_length", "item_count", "objects", "meta")
+                   for _, _, attr in aws_interp._PLAIN_ATTRIBUTES)
+    models: list[object] = []
+    real_model = Interpreter._model
+
+    def model(owner: object) -> object:
+        models.append(owner)
+        return real_model(owner)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Interpreter, "_model", staticmethod(model))
+    assert run() == empty
+    assert [c[1] for c in empty] == ["GetObject", "HeadObject", "PutItem", "DescribeTable",
+                                     "ListObjects", "HeadBucket", "GetObject", "HeadObject",
+                                     "PutItem"]
+    read = len(models)
+    aws_interp._PLAIN_ATTRIBUTES.clear()
+    assert run() == empty
+    assert len(models) > read  # the memo spared model reads

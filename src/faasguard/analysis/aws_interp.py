@@ -911,6 +911,10 @@ class Interpreter:
     def resource_attribute(self, owner: ServiceResV | ResObjV, attr: str,
                            node: ast.expr) -> Any:
         """An attribute of a resource: identifier, collection, meta, or a loaded attribute."""
+        rtype = owner.rtype if isinstance(owner, ResObjV) else None
+        plain = (owner.service, rtype, attr)
+        if plain in _PLAIN_ATTRIBUTES:  # found before to be none of these (a method)
+            return BoundV(owner, attr)
         model = self._model(owner)
         definition = model.raw
         if isinstance(owner, ResObjV) and attr in model.identifiers:
@@ -926,6 +930,9 @@ class Interpreter:
                 self.record(owner.service, request["operation"], f"{owner.rtype}.{attr}",
                             self._request_params(owner, request), node, "resource")
                 return None
+        if len(_PLAIN_ATTRIBUTES) >= _MAX_PLAIN:
+            _PLAIN_ATTRIBUTES.clear()
+        _PLAIN_ATTRIBUTES.add(plain)
         return BoundV(owner, attr)
 
     def resource_call(self, owner: ServiceResV | ResObjV, method: str, args: list[Any],
@@ -1108,6 +1115,14 @@ class Interpreter:
 #: for DynamoDB's once they named none), kept for the process as the aws_sdk models and
 #: tables they are read from are: the same answers in every scan.
 _ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+#: The (service, resource type or None for the service resource, attribute) whose
+#: attribute is none of an identifier, a collection, `meta` or a loaded attribute (a
+#: method, mostly), so `resource_attribute` answers a BoundV at once: found from the
+#: models alone, kept for the process as `_ACTIONS` is (bounded: a scan may name many).
+_PLAIN_ATTRIBUTES: set[tuple[str, str | None, str]] = set()
+_MAX_PLAIN = 65536
 
 
 def _base_actions(sdk: aws_sdk.SdkService, operation: str) -> tuple[str, ...]:
