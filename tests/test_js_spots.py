@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from faasguard.analysis.js.awssdk import client_calls
+from faasguard.analysis.js.engine import _declared
 from faasguard.analysis.js.jwt import token_calls
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
-from faasguard.analysis.js.spots import keyword_owners, local_specifiers, method_calls, word_nodes
+from faasguard.analysis.js.spots import (
+    keyword_owners,
+    local_specifiers,
+    method_calls,
+    word_node_at,
+    word_nodes,
+    word_spans,
+)
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 
 def module(source: str, file: str = "app.js") -> JsModule:
@@ -153,3 +167,113 @@ def test_token_calls_follow_the_names_token_packages_bind() -> None:
     found = [mod.text(n) for n in token_calls(mod)]
     assert found == ["jwt.decode(t)", "peek(t)", "lazy.decodeJwt(t)", "jws.decode(t)",
                      "Buffer.from(x)", "new jwt.Thing()"]
+
+
+# odd layouts: the one-search finders give what the parent-reading code they replaced
+# gave (that code is written out here as it was)
+
+def _old_method_calls(mod: JsModule, method: str) -> list[str]:
+    out = []
+    for node in word_nodes(mod, method):
+        member = node.parent if node.type == "property_identifier" else None
+        call = member.parent if member is not None and \
+            member.type == "member_expression" else None
+        if call is not None and call.type == "call_expression" and \
+                call.child_by_field_name("function") == member:
+            out.append(mod.text(call))
+    return out
+
+
+ODD_SENDS = (
+    "x /*a*/ . /*b*/ send /*c*/ (y); x\n.\nsend\n(\ny); x.send // c\n(y);\n"
+    "x?.send(y); x?.send?.(y); x.send?.(y); x['send'](y); x[`send`](y);\n"
+    "(x.send)(y); x.send.call(x, y); x.send.bind(x)(y); new x.send(y); f(a.send);\n"
+    "x.send`t`; x.send\n`t`; a.send(b.send(c)).send(d); @dec.send() class A {}\n"
+    "class B { #send() {} m() { this.#send(1); super.send(2); } }\n"
+    "const é = 'ü'; ü.send(é); x.sendé(y); x.é.send(z); /* ñ */ s3.send(cmd); x.send",
+    "x.send!(y); x!.send(y); (x as any).send(y); x.send<A<B>>(y); x.send(y",
+)
+
+
+def test_method_calls_on_odd_layouts_are_the_old_parent_reads() -> None:
+    for source in ODD_SENDS:
+        for file in ("app.js", "app.ts", "app.tsx"):
+            mod = module(source, file)
+            found = [mod.text(call) for call in method_calls(mod, "send")]
+            assert found == _old_method_calls(mod, "send"), (file, source)
+    mod = module(ODD_SENDS[0])
+    assert [mod.text(call).replace("\n", " ") for call in method_calls(mod, "send")] == [
+        "x /*a*/ . /*b*/ send /*c*/ (y)", "x . send ( y)", "x.send // c (y)",
+        "x?.send(y)", "x?.send?.(y)", "x.send?.(y)", "x.send`t`", "x.send `t`",
+        "a.send(b.send(c))", "b.send(c)", "a.send(b.send(c)).send(d)", "dec.send()",
+        "super.send(2)", "ü.send(é)", "x.é.send(z)", "s3.send(cmd)"]
+
+
+def test_keyword_owners_after_non_ascii_text_and_in_typescript() -> None:
+    source = ("const ü = 'ñ'; /* é */ new A; new\nB(); new.target; x.new; new/*c*/C();\n"
+              "new (D as any)(); new E<T>(); new F!.G(); type K = new () => T;\n")
+    for file in ("app.ts", "app.tsx"):
+        mod = module(source, file)
+        found = [mod.text(n) for n in keyword_owners(mod, "new", "new_expression")]
+        assert found == [mod.text(p) for n in word_nodes(mod, "new")
+                         if n.type == "new" and (p := n.parent) is not None and
+                         p.type == "new_expression"]
+        assert "new A" in found and "new E<T>()" in found
+
+
+def test_declared_names_are_those_the_parent_reads_found() -> None:
+    def old(node: Node, mod: JsModule) -> bool:
+        kind, holder = node.type, node.parent
+        if kind == "shorthand_property_identifier_pattern" and holder is not None and \
+                holder.type == "object_pattern":
+            node, holder = holder, holder.parent
+        elif kind != "identifier":
+            return False
+        if holder is None:
+            return False
+        if holder.type == "variable_declarator":
+            return holder.child_by_field_name("name") == node
+        return holder.type == "for_in_statement" and \
+            holder.child_by_field_name("left") == node
+
+    source = ("const a = 1, b, c\n= 2; let d; var e/*x*/=3; for (const f of g) {}\n"
+              "for (h in i) {} for (let [j, k] of l) {} const {m, n: o, p = 1} = r;\n"
+              "for (const mm\nof nn) {} for (const oo/*c*/in pp) {} for (var w = 0;;) {}\n"
+              "const é = 1; for (const ü of é) {} const hh = function hh() {};\n")
+    ts = "let x!: number; const y: T = 1; const cc\n: T = 1; for (const aa of bb as any) {}\n"
+    for text, file in ((source, "app.js"), (source + ts, "app.ts")):
+        mod = module(text, file)
+        words = {w for w in re.findall(r"[^\W\d]\w*", text)}
+        declared = {w for w in words for n in word_nodes(mod, w) if _declared(n, mod)}
+        assert declared == {w for w in words for n in word_nodes(mod, w) if old(n, mod)}
+        assert {"a", "b", "c", "d", "e", "f", "h", "m", "mm", "oo", "é", "ü"} <= declared
+    assert {"x", "y", "cc", "aa"} <= {
+        w for w in ("x", "y", "cc", "aa") for n in word_nodes(mod, w) if _declared(n, mod)}
+
+
+def test_file_index_reexports_and_odd_imports_bind_as_before() -> None:
+    mod = module('export { S } from "s"; export * as T from "t"; import V = require("v");\n'
+                 'declare module "m" { export { M } from "z"; export import P = Q.R; }\n'
+                 '/* é */ const ü = "ñ"; import Y from "ÿ"; import type { W } from "w";\n'
+                 'import { type X, "a b" as Z } from "x"; import\n  // c\n  AD /* c */ from "ad";\n'
+                 'import {\n AE,\n AF as\n AG } from "ae"; import I, * as J from "i";\n'
+                 'function f() { import AH from "ah"; }\n', "types.ts")
+    index = FileIndex(mod)
+    assert [index.imported(name) for name in ("S", "T", "V", "M", "P", "R")] == [None] * 6
+    assert index.imported("Y") == ("ÿ", None) and index.imported("W") == ("w", "W")
+    assert index.imported("X") == ("x", "X") and index.imported("Z") == ("x", '"a b"')
+    assert index.imported("AD") == ("ad", None) and index.imported("AG") == ("ae", "AF")
+    assert index.imported("AF") is None and index.imported("AE") == ("ae", "AE")
+    assert index.imported("I") == ("i", None) and index.imported("J") == ("i", None)
+    assert index.imported("AH") == ("ah", None)
+
+
+def test_word_spans_and_word_node_at_are_word_nodes_in_two_steps() -> None:
+    mod = module("const ü = 1; // ü\nf('ü', \"a ü\", `ü`, üx, xü, $ü); g.ü(ü);\n", "app.ts")
+    two_steps = [(n.type, n.start_byte) for at, stop in word_spans(mod, "ü")
+                 if (n := word_node_at(mod, at, stop)) is not None]
+    assert two_steps == [(n.type, n.start_byte) for n in word_nodes(mod, "ü")]
+    assert [kind for kind, _ in two_steps] == [
+        "identifier", "string_fragment", "string_fragment", "property_identifier",
+        "identifier"]
+    assert len(list(word_spans(mod, "ü"))) == 7  # (the comment and "a ü": no node)
