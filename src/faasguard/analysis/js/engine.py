@@ -1024,35 +1024,33 @@ def _added_to(node: Node, module: JsModule, methods: AbstractSet[str]) -> bool:
 def _declared(node: Node, module: JsModule) -> bool:
     """Is this name where a declaration binds it (`const name = ...`,
     `const { name } = ...`, `for (const name of ...)`)?"""
-    fid = module.fid
     kind = node.type
-    if kind != "identifier" and kind != "shorthand_property_identifier_pattern":
-        return False  # (before `.parent`, which searches down from the root)
     if kind == "identifier":
-        # a declarator's or a for-in's name is followed by more of it (` = `, ` of `): the
-        # smallest named node around the name and the byte after it is then its parent
-        # (its field says so), found in one search, where `.parent` costs as much
+        # a declarator's or a for-in's name is mostly followed by more of it (` = `,
+        # ` of `): the smallest named node around the name and the byte after it is then
+        # its parent, found in one search, where `.parent` costs as much (read only when
+        # that node binds no such name: `let name;`)
         around = module.root.named_descendant_for_byte_range(node.start_byte,
                                                              node.end_byte + 1)
-        kinds = module.kinds
-        if around is not None:
-            if kinds[around.kind_id] == "variable_declarator" and \
-                    around.child_by_field_id(fid.name) == node:
-                return True
-            if kinds[around.kind_id] == "for_in_statement" and \
-                    around.child_by_field_id(fid.left) == node:
-                return True
-    holder = node.parent
-    if kind == "shorthand_property_identifier_pattern" and holder is not None and \
-            holder.type == "object_pattern":
-        node, holder = holder, holder.parent
-    elif kind != "identifier":
-        return False
-    if holder is None:
-        return False
-    if holder.type == "variable_declarator":
-        return holder.child_by_field_id(fid.name) == node
-    return holder.type == "for_in_statement" and holder.child_by_field_id(fid.left) == node
+        if around is not None and _binds(around, node, module):
+            return True
+        holder = node.parent
+    elif kind == "shorthand_property_identifier_pattern":
+        pattern = node.parent
+        if pattern is None or pattern.type != "object_pattern":
+            return False
+        node, holder = pattern, pattern.parent
+    else:
+        return False  # (before `.parent`, which searches down from the root)
+    return holder is not None and _binds(holder, node, module)
+
+
+def _binds(holder: Node, name: Node, module: JsModule) -> bool:
+    """Is `name` (a child of `holder`) what a declarator or a for-in statement binds?"""
+    kind = module.kinds[holder.kind_id]
+    if kind == "variable_declarator":
+        return holder.child_by_field_id(module.fid.name) == name
+    return kind == "for_in_statement" and holder.child_by_field_id(module.fid.left) == name
 
 
 def _inert_words(stmts: list[Node], module: JsModule) -> list[list[str]]:
