@@ -96,3 +96,27 @@ def test_threads_looking_up_at_once_get_the_same_answers() -> None:
             assert results == [expected] * 6
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_a_look_up_during_the_last_read_waits_for_its_lines() -> None:
+    """A look-up of a name not read yet takes no lock once the reader says it has read
+    everything: that must be said only after the last lines are in."""
+    names = [f"P{n:03d}" for n in range(20)]
+    reader = _ManagedPolicies(_lines(names))  # the whole file in one read
+    answers: list[tuple[str, str] | None] = []
+    threads: list[threading.Thread] = []
+
+    class Entries(dict[str, tuple[str, str]]):
+        def __setitem__(self, key: str, value: tuple[str, str]) -> None:
+            super().__setitem__(key, value)
+            if not threads:  # the first line in: another thread asks for the last
+                threads.append(threading.Thread(
+                    target=lambda: answers.append(reader.get(names[-1]))))
+                threads[0].start()
+                threads[0].join(0.2)  # done at once when it wrongly takes no lock
+
+    reader._entries = Entries()
+    assert reader.get(names[0]) is not None
+    threads[0].join()
+    assert answers == [(f"arn:aws:iam::aws:policy/{names[-1]}", '[{"n":19}]')]
+

@@ -93,16 +93,17 @@ class _ManagedPolicies:
         inflate = self._inflate
         chunk = inflate.decompress(self._packed, self._CHUNK)
         self._packed = inflate.unconsumed_tail
-        if inflate.eof or not (chunk or self._packed):
-            self._finished = True
+        finished = inflate.eof or not (chunk or self._packed)
         lines = (self._partial + chunk).split(b"\n")
-        self._partial = lines.pop() if not self._finished else b""
+        self._partial = lines.pop() if not finished else b""
         entries = self._entries
         for raw in lines:
             if raw and raw[:1] != b"#":
                 name, arn, statements = raw.decode("utf-8").split("\t", 2)
                 entries[name] = (arn, statements)
                 self._last = name
+        # last: `get` takes no lock once this is set, so every line must be in by then
+        self._finished = finished
 
 
 @lru_cache(maxsize=1)
