@@ -391,8 +391,8 @@ class JsAnalyzer(JsCalls):
     def _only_in(self, module: JsModule, name: str, start: int, end: int) -> bool:
         """Is `name` met in the entry function only between these offsets (a loop's),
         first where it is declared? Only the words outside, and the first inside, are
-        looked up in the tree (one search each; a string or a comment with the name in
-        it is no meeting)."""
+        looked up in the tree (one search each; as for `word_nodes`, a comment or a longer
+        string with the name in it is no meeting, a string that is just the name is one)."""
         first = None
         for at, stop in word_spans(module, name, span=self.entry_span):
             if not start <= at < end:
