@@ -285,11 +285,11 @@ def client_calls(module: JsModule) -> list[Node]:
     `x.send(...)`, and the method calls of what may be a client (`new X(...)`,
     `X.from(...)`, and the names declared with one of those or with such a name, however
     deep). A superset of the calls `_Finder._call` records, found from the source bytes
-    (spots.word_nodes) without visiting the other calls."""
+    (spots.word_nodes, keyword_owners, method_calls) without visiting the other calls."""
     fid = module.fid
-    # (`.parent` searches down from the root in this tree-sitter: each is read once)
     made: list[Node | None] = list(keyword_owners(module, "new", "new_expression"))
-    # (`from` before a quote: the keyword of an import)
+    # (`from` before a quote: the keyword of an import; `.parent` searches down from the
+    # root in this tree-sitter: each is read once)
     made += [_called(parent, fid.function) for n in word_nodes(module, "from", b"'\"")
              if n.type == "property_identifier" and (parent := n.parent) is not None]
     found: dict[tuple[int, int], Node] = {}
