@@ -8,6 +8,8 @@ import sys
 import threading
 from importlib import resources
 
+import pytest
+
 from faasguard.loaders.policies import _ManagedPolicies
 
 
@@ -120,3 +122,29 @@ def test_a_look_up_during_the_last_read_waits_for_its_lines() -> None:
     threads[0].join()
     assert answers == [(f"arn:aws:iam::aws:policy/{names[-1]}", '[{"n":19}]')]
 
+
+def test_a_truncated_data_file_fails_every_look_up() -> None:
+    """As reading the whole file did (gzip: EOFError), not a table that silently ends early."""
+    text = ("# source: test\n" + "".join(f"P{n:04d}\tarn:{n}\t[]\n" for n in range(2000))
+            ).encode()
+    packed = gzip.compress(text)
+    at_a_line = gzip.compress(text[:text.index(b"\n", len(text) // 2) + 1])[:-8]
+    for cut in (packed[:-4], packed[:len(packed) // 2], at_a_line):
+        reader = _ManagedPolicies(cut)
+        reader._CHUNK = 1000
+        for _again in range(2):
+            with pytest.raises(EOFError):
+                reader.get("Zed")
+        with pytest.raises(EOFError):
+            reader.everything()
+
+
+def test_a_bad_line_fails_every_look_up() -> None:
+    """A line without its fields: not a table that silently skips the lines after it."""
+    text = b"# source: test\nA\tarn:a\t[]\nBroken\nC\tarn:c\t[]\n"
+    reader = _ManagedPolicies(gzip.compress(text))
+    for _again in range(2):
+        with pytest.raises(ValueError):
+            reader.get("C")
+    with pytest.raises(ValueError):
+        reader.everything()

@@ -90,20 +90,26 @@ class _ManagedPolicies:
         return self._entries
 
     def _read_more(self) -> None:
+        """Decompress the next piece and take in its whole lines. A truncated file or a
+        bad line fails this read and every later one (as reading the whole file did)."""
         inflate = self._inflate
         chunk = inflate.decompress(self._packed, self._CHUNK)
         self._packed = inflate.unconsumed_tail
-        finished = inflate.eof or not (chunk or self._packed)
-        lines = (self._partial + chunk).split(b"\n")
-        self._partial = lines.pop() if not finished else b""
+        if not (chunk or self._packed or inflate.eof):
+            raise EOFError("the managed policy data ended before its end-of-stream marker")
+        text = self._partial + chunk
+        self._partial = text  # kept until its lines are in: a bad line is met again
+        lines = text.split(b"\n")
+        rest = b"" if inflate.eof else lines.pop()
         entries = self._entries
         for raw in lines:
             if raw and raw[:1] != b"#":
                 name, arn, statements = raw.decode("utf-8").split("\t", 2)
                 entries[name] = (arn, statements)
                 self._last = name
+        self._partial = rest
         # last: `get` takes no lock once this is set, so every line must be in by then
-        self._finished = finished
+        self._finished = inflate.eof
 
 
 @lru_cache(maxsize=1)
