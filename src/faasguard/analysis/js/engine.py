@@ -24,6 +24,7 @@ from faasguard.analysis.js.parse import (
     JsModule,
     JsModuleCache,
     first_named,
+    import_clause_of,
     line,
     named_children_of,
     string_value,
@@ -509,7 +510,7 @@ class JsAnalyzer(JsCalls):
         if source is None:
             return False
         module_val = self.require(source, f)
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        clause = import_clause_of(node)
         if clause is None:
             return False
         for part in clause.named_children:

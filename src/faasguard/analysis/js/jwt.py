@@ -20,6 +20,7 @@ from faasguard.analysis.js.parse import (
     JsModuleCache,
     file_summaries,
     first_named,
+    import_clause_of,
     line,
 )
 from faasguard.analysis.js.spots import word_nodes
@@ -142,7 +143,7 @@ def _bound_names(module: JsModule, word: Node, heads: tuple[bytes, ...]) -> set[
     if holder.type == "import_statement":
         source = holder.child_by_field_id(fid.source)
         spec = module.text(source) if source is not None else ""
-        clause = next((c for c in holder.named_children if c.type == "import_clause"), None)
+        clause = import_clause_of(holder)
         if clause is None or not any(head.decode() in spec for head in heads):
             return set()
         return {module.text(n) for n in _descendants(clause) if n.type == "identifier"}

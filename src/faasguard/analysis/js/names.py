@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from faasguard.analysis.js.parse import JsModule, first_named, string_value, text_in
+from faasguard.analysis.js.parse import (
+    JsModule,
+    first_named,
+    import_clause_of,
+    string_value,
+    text_in,
+)
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.values import package_name
 
@@ -141,7 +147,7 @@ class FileIndex:
         top = self.module.root.first_named_child_for_byte(part.start_byte)
         if top is not None and top.start_byte <= part.start_byte and \
                 top.type == "import_statement":
-            step = _first_clause(top)
+            step = import_clause_of(top)
             for _ in range(levels):  # (exactly `levels` steps down to `part`)
                 if step is None or step == part:
                     step = None
@@ -154,19 +160,9 @@ class FileIndex:
             clause = clause.parent if clause is not None else None
         statement = clause.parent if clause is not None else None
         if clause is None or statement is None or statement.type != "import_statement" or \
-                _first_clause(statement) != clause:
+                import_clause_of(statement) != clause:
             return None
         return statement
-
-
-def _first_clause(statement: Node) -> Node | None:
-    """The first import clause of an import statement (its named children read one by
-    one: the clause, if any, is nearly always the first)."""
-    for index in range(statement.named_child_count):
-        child = statement.named_child(index)
-        if child is not None and child.type == "import_clause":
-            return child
-    return None
 
 
 def required_package(node: Node) -> str | None:

@@ -230,6 +230,16 @@ def first_named(node: Node) -> Node | None:
     return node.named_child(0) if node.named_child_count else None
 
 
+def import_clause_of(statement: Node) -> Node | None:
+    """The (first) import clause of an import statement, if any (its named children read
+    one by one, without a list of them: the clause, if any, is nearly always the first)."""
+    for index in range(statement.named_child_count):
+        child = statement.named_child(index)
+        if child is not None and child.type == "import_clause":
+            return child
+    return None
+
+
 def line(node: Node) -> int:
     """The 1-based line a node starts at."""
     return int(node.start_point[0]) + 1
