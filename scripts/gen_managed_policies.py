@@ -14,11 +14,13 @@ Regenerate after upgrading moto:
     python3 scripts/gen_managed_policies.py --check    # exits 1 when the file is stale
 
 The file holds one policy per line, `name<TAB>ARN<TAB>statements as compact JSON`, sorted
-by name, after a first line `# source: ...`; gzip-compressed. A scan reads the names and
-ARNs of all 1,500 policies (to know a bare policy name in SAM `Policies`) but the
-statements of only the few its templates name: one line per policy lets the reader split
-the file without parsing any JSON (`faasguard.loaders.policies`; a whole-file JSON
-document cost about 130 ms of each scan that read a SAM template, this about 15 ms).
+by name (`sorted`: str order, case-sensitive), after a first line `# source: ...`;
+gzip-compressed. The reader (`faasguard.loaders.policies._ManagedPolicies`) relies on
+that order: a look-up decompresses lines only until it meets or passes the name asked
+for (a bare policy name in SAM `Policies`), and parses the statements of only the few
+policies the templates name: one line per policy lets it split the file without parsing
+any JSON (a whole-file JSON document cost about 130 ms of each scan that read a SAM
+template).
 """
 
 from __future__ import annotations
