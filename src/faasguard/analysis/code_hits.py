@@ -30,8 +30,10 @@ MAX_HITS = 64
 #: `#####` cannot make the search try every way of splitting it. One pattern per closing
 #: quote: a pattern that starts with one known character is searched for that character
 #: first (in C), one that starts with a choice of two tries the pattern at every position.
-_ODD_JOINS = tuple(re.compile(quote + r"""\s*(?:(?:#[^\n]*\n\s*)+[rRbBuUfF]{0,2}|"""
-                              r"""[rRbBuUfF]{1,2})['"]""") for quote in "\"'")
+#: The look-ahead fails a quote followed by anything else (`,`, `)`) before the repeat.
+_ODD_JOINS = tuple(re.compile(quote + r"""\s*(?=[#rRbBuUfF])(?:(?:#[^\n]*\n\s*)+"""
+                              r"""[rRbBuUfF]{0,2}|[rRbBuUfF]{1,2})['"]""")
+                   for quote in "\"'")
 #: A prefix shared by needles is searched for first when it is this long, or shared by
 #: this many needles (`gh` for the GitHub token formats): shorter, or shared by fewer, it
 #: is in most texts anyway and would cost a search more.
