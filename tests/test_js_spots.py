@@ -172,9 +172,9 @@ def test_token_calls_follow_the_names_token_packages_bind() -> None:
 # odd layouts: the one-search finders give what the parent-reading code they replaced
 # gave (that code is written out here as it was)
 
-def _old_method_calls(mod: JsModule, method: str) -> list[str]:
+def _old_method_calls(mod: JsModule, method: str, not_before: bytes = b"") -> list[str]:
     out = []
-    for node in word_nodes(mod, method):
+    for node in word_nodes(mod, method, not_before):
         member = node.parent if node.type == "property_identifier" else None
         call = member.parent if member is not None and \
             member.type == "member_expression" else None
@@ -277,3 +277,13 @@ def test_word_spans_and_word_node_at_are_word_nodes_in_two_steps() -> None:
         "identifier", "string_fragment", "string_fragment", "property_identifier",
         "identifier"]
     assert len(list(word_spans(mod, "ü"))) == 7  # (the comment and "a ü": no node)
+
+
+def test_method_calls_skip_a_name_before_the_given_bytes() -> None:
+    source = ('import a from "a"; export { b } from \'b\'; const c = D.from(x);\n'
+              "const e = F . from\n(y); G.from ('z'); H.from`t`; import('from');\n")
+    for file in ("app.js", "app.ts"):
+        mod = module(source, file)
+        found = [mod.text(call) for call in method_calls(mod, "from", b"'\"")]
+        assert found == ["D.from(x)", "F . from\n(y)", "G.from ('z')", "H.from`t`"]
+        assert found == _old_method_calls(mod, "from", b"'\"")

@@ -287,14 +287,11 @@ def client_calls(module: JsModule) -> list[Node]:
     deep). A superset of the calls `_Finder._call` records, found from the source bytes
     (spots.word_nodes, keyword_owners, method_calls) without visiting the other calls."""
     fid = module.fid
-    made: list[Node | None] = list(keyword_owners(module, "new", "new_expression"))
-    # (`from` before a quote: the keyword of an import; `.parent` searches down from the
-    # root in this tree-sitter: each is read once)
-    made += [_called(parent, fid.function) for n in word_nodes(module, "from", b"'\"")
-             if n.type == "property_identifier" and (parent := n.parent) is not None]
+    # (`from` before a quote: the keyword of an import)
+    todo: list[Node] = [*keyword_owners(module, "new", "new_expression"),
+                        *method_calls(module, "from", b"'\"")]
     found: dict[tuple[int, int], Node] = {}
     names: set[str] = set()
-    todo: list[Node] = [n for n in made if n is not None]
     while todo:
         expr = todo.pop()
         parent = expr.parent

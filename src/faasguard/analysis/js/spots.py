@@ -133,15 +133,16 @@ def keyword_owners(module: JsModule, keyword: str, kind: str) -> Iterator[Node]:
             yield node
 
 
-def method_calls(module: JsModule, method: str) -> Iterator[Node]:
+def method_calls(module: JsModule, method: str, not_before: bytes = b"") -> Iterator[Node]:
     """The calls `x.method(...)` (also `x.method?.(...)`, `x.method<T>(...)`) where
     `method` is the property identifier of the callee, in source order: the calls
     `word_nodes`' property identifiers would give as their grandparent, without reading
-    `Node.parent`. Nothing but the callee ends between the name and the call's end, so
-    the smallest named node spanning the name and the byte after it is the call."""
+    `Node.parent` (`not_before` as for `word_nodes`). Nothing but the callee ends between
+    the name and the call's end, so the smallest named node spanning the name and the
+    byte after it is the call."""
     find, fid = module.root.named_descendant_for_byte_range, module.fid
     kinds = module.kinds
-    for start, end in word_spans(module, method):
+    for start, end in word_spans(module, method, not_before):
         call = find(start, end + 1)
         if call is None or kinds[call.kind_id] != "call_expression":
             continue
