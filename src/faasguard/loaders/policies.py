@@ -64,7 +64,7 @@ class _ManagedPolicies:
             packed = (resources.files("faasguard") / "data" / "managed_policies.tsv.gz"
                       ).read_bytes()
         self._packed: bytes = packed
-        self._inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip, CRC checked
+        self._inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip, CRC checked last
         self._partial = b""  # the start of a line not wholly decompressed yet
         self._entries: dict[str, tuple[str, str]] = {}
         self._last = ""  # the last name read (the greatest: the lines are sorted)
