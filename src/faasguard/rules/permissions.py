@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
@@ -275,6 +276,11 @@ def _star_parameter(template: str, resource: object) -> bool:
                                  for m in matches)
 
 
+def _given_star(template: str, resources: tuple[Any, ...]) -> bool:
+    """Was a SAM policy template given `*` for one of its resources?"""
+    return any(_star_parameter(template, r) for r in resources)
+
+
 @rule(
     "FG-PERM-005",
     "SAM policy template given '*' as its resource",
@@ -297,6 +303,8 @@ account, which defeats the purpose of using a template.
     cwe=(732,),
 )
 def template_star(app: App, facts: Facts) -> Iterator[Finding]:
+    # (template, resources) -> given '*'?: the functions of one table or bucket repeat them
+    stars: dict[tuple[str, tuple[Any, ...]], bool] = {}
     for role in app.roles.values():
         seen: set[tuple[str, int]] = set()
         for statement in role.statements:
@@ -305,7 +313,16 @@ def template_star(app: App, facts: Facts) -> Iterator[Finding]:
             template = statement.source.split(":", 1)[1]
             location = _where(statement, role)
             key = (template, location.line)
-            if key in seen or not any(_star_parameter(template, r) for r in statement.resources):
+            if key in seen:
+                continue
+            try:
+                star = stars.get((template, statement.resources))
+            except TypeError:  # an unhashable resource (a value kept as written): judged
+                star = _given_star(template, statement.resources)
+            if star is None:
+                star = stars[(template, statement.resources)] = \
+                    _given_star(template, statement.resources)
+            if not star:
                 continue
             seen.add(key)
             yield make_finding(
