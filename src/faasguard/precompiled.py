@@ -10,9 +10,11 @@ same sources as module code, compiled once into its bytecode cache like any modu
 While `installed()` is active (the command line's `main`), the `exec` through which
 dataclasses runs a method's source finds that source in the table and binds the function
 compiled from the very same text instead of compiling it again. A source not in the table
-(a dataclass changed since the file was generated, another library's, another Python
-version's dataclasses) is compiled as before. The methods are the same either way; only
-their code's file name and line numbers tell where they were compiled.
+(a dataclass changed since the file was generated, another library's) is compiled as
+before. The methods are the same either way; only their code's file name and line numbers
+tell where they were compiled. Another Python version's dataclasses write other sources:
+the table records the version it was generated with (its `PYTHON` line) and is not even
+imported on another one, where nothing in it would match.
 tests/test_precompiled.py fails when the generated file is stale.
 """
 
@@ -27,6 +29,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
 from types import CodeType, FunctionType
 from typing import Any
 
@@ -37,24 +40,49 @@ _NOT_SET = object()
 
 
 def _table(cached_only: bool = True) -> dict[str, CodeType]:
-    """The generated table; empty when it is not generated, or (`cached_only`) when
-    importing it would compile it without keeping the bytecode for the next runs
-    (`_bytecode_kept`): compiling the whole table costs more than the methods one run
-    needs."""
-    if cached_only and not _bytecode_kept(TABLE_MODULE):
+    """The generated table; empty when it is not generated, or generated with another
+    Python (whose dataclasses write other sources), or (`cached_only`) when importing it
+    would compile it without keeping the bytecode for the next runs (`_bytecode_kept`):
+    compiling the whole table costs more than the methods one run needs."""
+    spec = importlib.util.find_spec(TABLE_MODULE)
+    if spec is None or not spec.origin or \
+            generated_with(spec.origin) != tuple(sys.version_info[:2]):
+        return {}  # not generated (yet), or for another Python: nothing would match
+    if cached_only and not _bytecode_kept(spec):
         return {}
     try:
         table = importlib.import_module(TABLE_MODULE)
-    except ImportError:  # not generated (yet): everything compiles as without the table
+    except ImportError:
         return {}
     code: dict[str, CodeType] = table.CODE
     return code
 
 
-def _bytecode_kept(module: str) -> bool:
-    """Whether `module` loads from cached bytecode, or is compiled once and its bytecode
-    written for the next runs (bytecode writing on, its cache folder writable)."""
-    spec = importlib.util.find_spec(module)
+def generated_with(path: str) -> tuple[int, int] | None:
+    """The Python version (major, minor) the table at `path` was generated with: its
+    `PYTHON = (major, minor)` line, read from its first KiB without importing it; None
+    when it names none (or cannot be read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            head = os.read(fd, 1024)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    start = head.find(b"\nPYTHON = (")
+    version, closed, _ = head[start + 11:].partition(b")\n")
+    major, _, minor = version.partition(b", ")
+    try:
+        return (int(major), int(minor)) if start >= 0 and closed else None
+    except ValueError:
+        return None
+
+
+def _bytecode_kept(spec: ModuleSpec | None) -> bool:
+    """Whether the module `spec` finds loads from cached bytecode, or is compiled once and
+    its bytecode written for the next runs (bytecode writing on, its cache folder
+    writable)."""
     if spec is None or not spec.cached or not spec.origin:
         return False  # not a source file with a bytecode cache (a zip, a frozen module)
     if _bytecode_cached(spec.cached, spec.origin):
