@@ -80,6 +80,9 @@ def test_usable_cpus_follow_the_affinity_and_the_cgroup_quota(
     assert workers.worker_count(workers.MIN_SHARDED_FILES * 8, None) == 1
     monkeypatch.setattr(workers, "_cgroup_cpu_quota", lambda: 0.25)
     assert workers.usable_cpus() == 1
+    monkeypatch.setattr(workers, "_cgroup_cpu_quota", lambda: None)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(), raising=False)
+    assert workers.usable_cpus() == 1
 
 
 @pytest.mark.parametrize(("listing", "files", "quota"), [
@@ -92,6 +95,16 @@ def test_usable_cpus_follow_the_affinity_and_the_cgroup_quota(
     ("3:cpu,cpuacct:/job\n", {"cpu,cpuacct/job/cpu.cfs_quota_us": "-1",
                                "cpu,cpuacct/job/cpu.cfs_period_us": "100000"}, None),
     ("garbage\n", {}, None),
+    # odd files: never an exception, never a quota of 0 CPUs
+    ("0::/app.slice\n", {"app.slice/cpu.max": "max"}, None),
+    ("0::/app.slice\n", {"app.slice/cpu.max": "x 100000"}, None),
+    ("0::/app.slice\n", {"app.slice/cpu.max": "1.5 1"}, None),
+    ("0::/app.slice\n", {"app.slice/cpu.max": "100000 0"}, None),
+    ("0::/app.slice\n", {"app.slice/cpu.max": "9" * 400 + " 1"}, None),  # no float
+    ("0::/app.slice\n", {"app.slice/cpu.max": "1000 100000"}, 0.01),
+    ("0::/app.slice\n", {"app.slice/cpu.max": ""}, None),
+    ("0::/a\x00b\n", {}, None),  # a path that cannot be opened
+    ("3:cpu:/job\n", {"cpu/job/cpu.cfs_quota_us": "50000"}, None),  # no period
 ])
 def test_cgroup_cpu_quota(tmp_path: Path, listing: str, files: dict[str, str],
                           quota: float | None) -> None:

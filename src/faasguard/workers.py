@@ -132,10 +132,12 @@ def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup", own: str = "/proc/self/cgrou
 
 
 def _read(path: str) -> str:
+    """The text of a cgroup file; "" when missing or unreadable (a path with a NUL byte,
+    text that is not ASCII: ValueError)."""
     try:
         with open(path, encoding="ascii") as found:
             return found.read().strip()
-    except (OSError, UnicodeDecodeError):
+    except (OSError, ValueError):
         return ""
 
 
@@ -143,9 +145,9 @@ def _ratio(quota: str, period: str) -> float | None:
     """quota / period for a positive quota (-1 or "max": none, no limit)."""
     try:
         value, per = int(quota), int(period)
-    except ValueError:
+        return value / per if value > 0 and per > 0 else None
+    except (ValueError, OverflowError):  # not numbers; a ratio too large for a float
         return None
-    return value / per if value > 0 and per > 0 else None
 
 
 def split(groups: Sequence[Sequence[S]], parts: int) -> list[list[S]]:
