@@ -5,9 +5,11 @@ writes for every dataclass of the package, as module code (see faasguard.precomp
     python3 scripts/gen_precompiled_methods.py --check  # exit 1 when the file is stale
 
 Run it after adding or changing a dataclass (its fields, their defaults or the
-decorator's options): tests/test_precompiled.py runs `--check` and fails when the file
-is stale. It imports every module of the package, in a fresh interpreter (this one), with
-dataclasses' compiling recorded; the sources are those of the Python running it.
+decorator's options): tests/test_precompiled.py compares the file with what this script
+writes now and, when it is stale, fails naming this command (only on the Python the file
+was generated with). It imports every module of the package, in a fresh interpreter (this
+one), with dataclasses' compiling recorded; the sources are those of the Python running
+it, whose version the file records (faasguard.precompiled uses it on that one only).
 """
 
 from __future__ import annotations
