@@ -171,3 +171,68 @@ def handler(event, context):
             pass
 ''')
     assert [operation for operation, _ in found] == ["HeadBucket", "GetItem"]
+
+
+#: Python's own order, one handler per kind of target: the calls in the order CPython
+#: makes them (checked by running the same shapes with objects that log their calls; a
+#: `match` runs each case in turn here, as if every earlier one had not matched).
+ORDERS = {
+    "assign: value, then each target left to right, object before key": ('''
+def handler(event, context):
+    cache[s3.head_bucket(Bucket="b")][ddb.scan(TableName="t")] = \\
+        cache[s3.list_buckets()] = ddb.query(TableName="t")
+''', ["Query", "HeadBucket", "Scan", "ListBuckets"]),
+    "assign attribute: value, then the object": ('''
+def handler(event, context):
+    s3.get_object(Bucket="b", Key="k")["Body"].seen = ddb.get_item(TableName="t", Key={})
+''', ["GetItem", "GetObject"]),
+    "tuple: value, then each element left to right (after a starred one too)": ('''
+def handler(event, context):
+    cache[s3.head_bucket(Bucket="b")], *cache[ddb.scan(TableName="t")], \\
+        cache[s3.list_buckets()] = ddb.query(TableName="t")
+''', ["Query", "HeadBucket", "Scan", "ListBuckets"]),
+    "augmented: object, key, then value": ('''
+def handler(event, context):
+    cache[s3.head_bucket(Bucket="b")][ddb.scan(TableName="t")] += ddb.query(TableName="t")
+''', ["HeadBucket", "Scan", "Query"]),
+    "annotated without value: object, then key": ('''
+def handler(event, context):
+    cache[s3.head_bucket(Bucket="b")][ddb.scan(TableName="t")]: int
+''', ["HeadBucket", "Scan"]),
+    "del: each target left to right, object before key": ('''
+def handler(event, context):
+    del cache[s3.head_bucket(Bucket="b")][ddb.scan(TableName="t")], \\
+        cache[s3.list_buckets()]
+''', ["HeadBucket", "Scan", "ListBuckets"]),
+    "for: the iterable, then the target, then the body": ('''
+def handler(event, context):
+    for cache[s3.head_bucket(Bucket="b")] in ddb.query(TableName="t")["Items"]:
+        s3.list_buckets()
+''', ["Query", "HeadBucket", "ListBuckets"]),
+    "with: each item's context, then its target, then the next item": ('''
+def handler(event, context):
+    with open(ddb.query(TableName="t")) as cache[s3.head_bucket(Bucket="b")], \\
+            open(ddb.scan(TableName="t")) as cache[s3.list_buckets()]:
+        pass
+''', ["Query", "HeadBucket", "Scan", "ListBuckets"]),
+    "comprehension: iterable, target, conditions, inner iterable, element": ('''
+def handler(event, context):
+    return [s3.list_buckets() for cache[s3.head_bucket(Bucket="b")] in
+            ddb.query(TableName="t")["Items"] if ddb.scan(TableName="t")
+            for x in s3.list_objects_v2(Bucket="b")["Contents"]]
+''', ["Query", "HeadBucket", "Scan", "ListObjectsV2", "ListBuckets"]),
+    "match: the subject, then each case's guard before its body": ('''
+def handler(event, context):
+    match ddb.query(TableName="t"):
+        case {"a": 1} if s3.head_bucket(Bucket="b"):
+            ddb.scan(TableName="t")
+        case _ if s3.list_buckets():
+            pass
+''', ["Query", "HeadBucket", "Scan", "ListBuckets"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ORDERS))
+def test_targets_are_evaluated_in_pythons_order(tmp_path: Path, kind: str) -> None:
+    body, expected = ORDERS[kind]
+    assert [operation for operation, _ in _calls(tmp_path, body)] == expected
