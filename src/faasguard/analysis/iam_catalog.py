@@ -90,21 +90,6 @@ def action_levels(prefix: str) -> dict[str, tuple[str, str]]:
             for action, text in entry["actions"].items()}
 
 
-def level_of(action: str) -> tuple[str, str] | None:
-    """(`service:Name` as AWS spells it, access level) of an exact action, or None: what
-    `lookup` says of it, from the light index."""
-    service, _, name = action.strip().partition(":")
-    return action_levels(service.lower()).get(name.lower())
-
-
-@lru_cache(maxsize=1)
-def levels_by_name() -> dict[str, str]:
-    """`service:Name` as AWS spells it (as `expand` gives it) -> access level, every
-    action: one look-up a name for sweeps over thousands of expanded actions."""
-    return {name: level for prefix in _services()
-            for name, level in action_levels(prefix).values()}
-
-
 @lru_cache(maxsize=1)
 def action_count() -> int:
     """How many actions the catalogue knows."""

@@ -16,7 +16,7 @@ from shlex import quote
 from typing import Any, TypeVar, cast
 
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.iam_catalog import expand, level_of, levels_by_name, lookup
+from faasguard.analysis.iam_catalog import action_levels, expand, lookup
 from faasguard.analysis.privileges import (
     Grant,
     Needs,
@@ -242,14 +242,12 @@ class _Granted:
         self.level_of: dict[str, str] = {}
         #: (name, lower-case name) in the order of `names`; `high`: those of _HIGH_LEVELS
         self.lowered: list[tuple[str, str]] = []
-        spelled = levels_by_name()  # the names `expand` gives; others looked up
-        for name in sorted(actions):
-            level = spelled.get(name)
-            if level is None and (found := level_of(name)) is not None:
-                level = found[1]
-            if level is not None:
+        for name in sorted(actions):  # `expand`'s names: no blanks around them
+            service, _, action = name.partition(":")
+            found = action_levels(service.lower()).get(action.lower())
+            if found is not None:
                 low = name.lower()
-                self.level_of[low] = level
+                self.level_of[low] = found[1]
                 self.lowered.append((name, low))
         self.names = [name for name, _ in self.lowered]
         self.totals = Counter(self.level_of.values())
