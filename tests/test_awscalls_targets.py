@@ -236,3 +236,19 @@ def handler(event, context):
 def test_targets_are_evaluated_in_pythons_order(tmp_path: Path, kind: str) -> None:
     body, expected = ORDERS[kind]
     assert [operation for operation, _ in _calls(tmp_path, body)] == expected
+
+
+def test_names_after_a_starred_target_take_the_last_items(tmp_path: Path) -> None:
+    """`a, *rest, last = (s3, x, y, ddb)`: `last` is the last item (ddb), not the third;
+    with too few items to tell, what comes after the starred name is not known."""
+    found = _calls(tmp_path, '''
+def handler(event, context):
+    a, *rest, last = (s3, event, event, ddb)
+    last.get_item(TableName="t", Key={})
+    a.head_bucket(Bucket="b")
+    *rest, last = (ddb, s3)
+    last.list_buckets()
+    first, *rest, last = (s3,)
+    last.list_buckets()
+''')
+    assert [operation for operation, _ in found] == ["GetItem", "HeadBucket", "ListBuckets"]

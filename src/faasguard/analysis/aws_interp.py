@@ -348,7 +348,8 @@ class Interpreter:
                 self.effects(child, f)
 
     def bind(self, target: ast.expr, val: Any, f: Frame) -> None:
-        """Store a value in a name, attribute (`self.x`) or tuple of names."""
+        """Store a value in a name, attribute (`self.x`) or tuple of targets (a subscript
+        target stores nothing: its object and key are evaluated for their effects)."""
         if isinstance(target, ast.Name):
             if target.id in f.globals_declared:
                 self.module_env(f.module)[target.id] = val
@@ -356,8 +357,14 @@ class Interpreter:
                 f.locals[target.id] = val
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = val.items if isinstance(val, ListV) else ()
-            for index, element in enumerate(target.elts):
-                self.bind(element, items[index] if index < len(items) else None, f)
+            elts = target.elts
+            star = next((i for i, e in enumerate(elts) if type(e) is _STARRED), len(elts))
+            for index, element in enumerate(elts):
+                # after a starred target (`a, *rest, last`), elements take the last items
+                # (if not also taken by those before it: then the count is not known)
+                at = index if index <= star else index + len(items) - len(elts)
+                known = at < len(items) if index <= star else at >= star
+                self.bind(element, items[at] if known else None, f)
         elif isinstance(target, ast.Attribute):
             owner = self.ev(target.value, f)
             if isinstance(owner, InstanceV):
