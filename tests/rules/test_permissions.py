@@ -151,3 +151,37 @@ def test_grants_answer_as_each_statement_would(count: int) -> None:
                 assert allows(statements, action, wildcard_resource, passed_to) is expected
     with pytest.raises(ValueError):
         grants.allows("s3:PutObject")
+
+
+def test_template_star_judges_each_template_and_resources_as_alone():
+    """FG-PERM-005 judges a (template, resources) once per scan: roles sharing a template
+    with other resources, the same resources spelled otherwise, unhashable or unknown
+    resources are each reported as a role judged alone would be."""
+    from faasguard.model import Unknown
+    from faasguard.rules.permissions import _star_parameter, template_star
+
+    table = "arn:aws:dynamodb:us-east-1:1:table/"
+    spellings: list[tuple[str, tuple[object, ...]]] = [
+        ("DynamoDBCrudPolicy", ("*",)), ("DynamoDBCrudPolicy", (table + "orders",)),
+        ("DynamoDBCrudPolicy", (" * ",)), ("DynamoDBCrudPolicy", (table + "*",)),
+        ("DynamoDBCrudPolicy", (table + "orders", table + "orders/index/*")),
+        ("DynamoDBCrudPolicy", (table + "*", table + "*/index/*")),
+        ("DynamoDBCrudPolicy", ({"Fn::Sub": table + "${T}"},)),
+        ("DynamoDBCrudPolicy", (Unknown("ssm"),)), ("DynamoDBCrudPolicy", ()),
+        ("S3ReadPolicy", ("arn:aws:s3:::*",)), ("S3ReadPolicy", ("arn:aws:s3:::b",)),
+        ("S3ReadPolicy", ("arn:aws:s3:::b/*",)), ("S3ReadPolicy", ("*",)),
+    ]
+    app = App(root=".")
+    expected = []
+    # every spelling in two roles, in both orders: an answer kept for one is never another's
+    for n, (template, resources) in enumerate(spellings + spellings[::-1]):
+        role = Role(f"t.yml#R{n}", Location("t.yml", n + 1), statements=[Statement(
+            "Allow", actions=("dynamodb:GetItem",), resources=resources,
+            location=Location("t.yml", 100 + n), source=f"sam-template:{template}")])
+        app.roles[role.id] = role
+        if any(_star_parameter(template, r) for r in resources):
+            expected.append((role.id, template))
+    found = [(f.subject.split(":")[1], f.subject.split(":")[2])
+             for f in template_star(app, Facts())]
+    assert found == [(f"R{role.split('#R')[1]}", template) for role, template in expected]
+    assert len(expected) == 2 * 3  # table/*, table/* with its index, s3:::*
