@@ -1,20 +1,19 @@
-"""jsontext.Placed: text a reporter wrote for the depth it stands at is written as it is,
-and the document stays what `json.dumps(..., indent=2)` writes."""
+"""jsontext.Items(placed=True): text a reporter wrote for the depth it stands at is written
+as it is, and the document stays what `json.dumps(..., indent=2)` writes."""
 
 from __future__ import annotations
 
 import json
 
-from faasguard.report.jsontext import Items, Placed, Text, dumps, text_of
+from faasguard.report.jsontext import Items, Text, dumps, text_of
 
 
 def test_placed_is_written_as_it_is_where_it_stands():
     value = {"k": [1, {"deep": ["a", "b"]}], "s": "é"}
     document = {"outer": [value, value]}
-    placed = Placed(text_of(value, "    "))  # items of "outer" stand two levels deep
+    placed = text_of(value, "    ")  # items of "outer" stand two levels deep
     expected = json.dumps(document, indent=2, ensure_ascii=False)
-    assert dumps({"outer": Items([placed, placed])}) == expected
-    assert dumps({"outer": [placed, placed]}) == expected
+    assert dumps({"outer": Items([placed, placed], placed=True)}) == expected
 
 
 def test_placed_items_are_written_as_they_are_without_being_placed_one_by_one():
@@ -32,8 +31,9 @@ def test_placed_differs_from_text_which_is_reindented():
     value = {"k": [1, 2]}
     top = text_of(value)
     assert dumps({"outer": [Text(top)]}) == json.dumps({"outer": [value]}, indent=2)
-    # a Placed made for the top is written unindented: the reporter chose its depth
-    assert dumps({"outer": [Placed(top)]}) != json.dumps({"outer": [value]}, indent=2)
+    # a placed item made for the top is written unindented: the reporter chose its depth
+    assert dumps({"outer": Items([top], placed=True)}) != \
+        json.dumps({"outer": [value]}, indent=2)
 
 
 def test_findings_sharing_property_values_and_odd_keys_write_what_json_writes():

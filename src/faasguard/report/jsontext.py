@@ -15,8 +15,8 @@ document or its text ever being whole in memory.
 
 The parts of a report that repeat thousands of times in one shape (a finding, a SARIF
 result) are put together as text by their reporter, with `members`, `elements` and
-`text_of`, and handed over as `Text` (re-indented where it stands), as `Placed` (made for
-its depth already) or as the items of an `Items(placed=True)` (the JSON reporter's
+`text_of`, and handed over as `Text` (re-indented where it stands: a SARIF result) or as
+the items of an `Items(placed=True)` (made for their depth already: the JSON reporter's
 findings): f-strings over a known shape are twice as fast as walking a dict of it.
 """
 
@@ -36,11 +36,12 @@ string_text: Callable[[str], str] = _encode_str
 #: Pieces of text gathered before they are handed to the output in one string.
 FLUSH_PIECES = 4096
 
-#: The characters of a `Placed` text that count as one piece (about a line of a finding).
+#: The characters of an `Items(placed=True)` item that count as one piece (about a line of
+#: a finding).
 PLACED_PIECE = 40
 
-#: An `Items(placed=True)` is joined into one text 1/PLACED_BATCH of FLUSH_PIECES items at
-#: a time (64 findings, about 55 KB, a third of what is flushed at once).
+#: An `Items(placed=True)` is joined into one text FLUSH_PIECES // PLACED_BATCH items at a
+#: time (64 findings, about 55 KB, a third of what is flushed at once).
 PLACED_BATCH = 64
 
 
@@ -48,9 +49,10 @@ class Items:
     """A JSON array whose items are produced while it is written (a generator of the
     findings of a report): each item exists only until it has been written.
 
-    `placed`: every item is a text made for the place it stands at, as a `Placed` text
-    is, and is written as it is, without the copy of each item into a `Placed` (about
-    1 KB a finding); such items are made and joined a batch at a time (`PLACED_BATCH`)."""
+    `placed`: every item is a text made for the place it stands at (its lines after the
+    first indented to that depth already: its maker knows where it stands and the indent
+    of 2) and is written as it is; such items are made and joined a batch at a time
+    (FLUSH_PIECES // PLACED_BATCH items)."""
 
     __slots__ = ("items", "placed")
 
@@ -64,15 +66,6 @@ class Text(str):
     of the document (the nested lines indented from column 0): `dump` writes it where it
     stands, its lines after the first indented to that depth. A `dump` with another indent
     would mix two indents."""
-
-    __slots__ = ()
-
-
-class Placed(str):
-    """A value's JSON text written for the place it stands at in the document: its lines
-    after the first indented to that depth already. `dump` writes it as it is (a `Text`
-    is re-indented, a pass over its whole text); the reporter that makes it knows where
-    it stands and the indent of 2."""
 
     __slots__ = ()
 
@@ -170,7 +163,7 @@ def _is_array(value: Any) -> bool:
 
 def _atom(value: Any, kind: type) -> str | None:
     """The text of a scalar or an empty container; None for a non-empty container (and
-    for a `Text` or `Placed`, which their writers place)."""
+    for a `Text`, which `dump` places)."""
     if kind is str:
         return _encode_str(value)
     if kind is int:
@@ -179,7 +172,7 @@ def _atom(value: Any, kind: type) -> str | None:
         return "null"
     if kind is dict or kind is list:
         return None if value else ("{}" if kind is dict else "[]")
-    if kind is Text or kind is Placed:
+    if kind is Text:
         return None
     if _is_dict(value) or _is_array(value):
         return None if kind is Items or value else ("{}" if _is_dict(value) else "[]")
@@ -194,8 +187,8 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
     append = parts.append
     encode = _encode_str
     step = " " * indent
-    # what the Texts and Placed texts in `parts` weigh, in pieces: a Text its lines, a
-    # Placed text one piece per PLACED_PIECE characters (its length is known: counting the
+    # what the Texts and placed items in `parts` weigh, in pieces: a Text its lines, placed
+    # items one piece per PLACED_PIECE characters (their length is known: counting the
     # lines of every finding was a pass over the whole report)
     weight = 0
 
@@ -207,8 +200,8 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
         weight += value.count("\n")
 
     def placed_items(items: Iterator[str], inner: str, pad: str) -> None:
-        # the items of an Items(placed=True), PLACED_BATCH at a time joined in C: no
-        # Python step per item
+        # the items of an Items(placed=True), FLUSH_PIECES // PLACED_BATCH at a time made
+        # and joined in C: no Python step per item
         nonlocal weight
         head = "[\n" + inner
         separator = ",\n" + inner
@@ -229,10 +222,6 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
         nonlocal weight
         if type(value) is Text:
             put_text(value, pad)
-            return
-        if type(value) is Placed:
-            append(value)
-            weight += len(value) // PLACED_PIECE
             return
         inner = pad + step
         if type(value) is dict or _is_dict(value):
@@ -255,17 +244,12 @@ def dump(obj: Any, write: Callable[[str], object], indent: int = 2) -> None:
             return
         for item in (value.items if type(value) is Items else value):
             kind = type(item)
-            if kind is Placed:  # a reporter's finding: written as it is, no call
-                append(head)
-                append(item)
-                weight += len(item) // PLACED_PIECE
+            text = encode(item) if kind is str else _atom(item, kind)
+            if text is not None:
+                append(head + text)
             else:
-                text = encode(item) if kind is str else _atom(item, kind)
-                if text is not None:
-                    append(head + text)
-                else:
-                    append(head)
-                    container(item, inner)
+                append(head)
+                container(item, inner)
             head = ",\n" + inner
             if len(parts) + weight >= FLUSH_PIECES:
                 write("".join(parts))
