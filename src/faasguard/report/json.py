@@ -78,10 +78,11 @@ def _steps(steps: Iterable[tuple[Location, str]], known: _Known,
 
 class _Known:
     """The texts of what findings share, each written once per report: a rule's head
-    members, remediations, properties and property values (rules give alike findings one
-    object per distinct value: FG-PERM-101's counts and samples). Bounded: a report of
-    thousands of distinct values keeps only the last ones (the heads are not: a rule's
-    findings have one, or one per severity and confidence they are given)."""
+    members, remediations, locations' files, properties and property values (rules give
+    alike findings one object per distinct value: FG-PERM-101's counts and samples).
+    Bounded: a report of thousands of distinct values keeps only the last ones (the heads
+    are not: a rule's findings have one, or one per severity and confidence they are
+    given)."""
 
     LIMIT = 1024
 
@@ -169,8 +170,8 @@ def _finding(finding: Finding, known: _Known, encode: Callable[[str], str] = str
     literally): one f-string over its fixed shape (`members` of each part and a
     re-indented `Text` cost half as much again), the parts most findings leave empty
     written without a call. The members a rule's findings share (its id, title, threat,
-    severity, confidence; a remediation) are encoded once per report. `encode` is
-    `string_text` bound as a local."""
+    severity, confidence; a remediation) and the files of locations are encoded once per
+    report. `encode` is `string_text` bound as a local."""
     inner = "      "
     related = _steps(finding.related, known) if finding.related else "[]"
     flow = _steps([(step.location, step.message) for step in finding.flow], known) \
