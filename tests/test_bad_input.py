@@ -172,3 +172,45 @@ def test_unreadable_file(tmp_path, capsys):
         assert "bad/template.yaml" not in files  # read like any other file
     else:
         assert_diagnostic(outputs, "bad/template.yaml", "permission denied", "error")
+
+
+def test_file_name_not_utf8(tmp_path, capsys):
+    """A folder whose name is not UTF-8 (Python holds it as a lone surrogate): the JSON
+    report is valid JSON that gives the name back, the SARIF report validates with the
+    name's own bytes percent-encoded in its URI, and fingerprints hash those bytes."""
+    import io
+
+    import jsonschema
+    from pipeline_support import load_json
+
+    from faasguard.commands.scan import _escape_unencodable
+    from tests.shared_data import SARIF_SCHEMA
+
+    project = good_app(tmp_path / "project")
+    odd = os.fsdecode(os.fsencode(str(project)) + b"/odd\xff")
+    os.mkdir(odd)
+    for name in ("serverless.yml", "handler.py"):
+        shutil.move(str(project / name), os.path.join(odd, name))
+    written = {}
+    for fmt in ("json", "sarif"):
+        out = tmp_path / f"report.{fmt}"
+        code, _, err = run_cli(capsys, "scan", str(project), "--format", fmt, "-o", str(out))
+        assert code == 1 and "Traceback" not in err, err
+        written[fmt] = json.loads(out.read_bytes().decode("utf-8"))  # strict UTF-8
+    files = {f["location"]["file"] for f in written["json"]["findings"]}
+    assert "odd\udcff/serverless.yml" in files
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in written["sarif"]["runs"][0]["results"]}
+    assert "odd%FF/serverless.yml" in uris
+    jsonschema.Draft7Validator(load_json(SARIF_SCHEMA)).validate(written["sarif"])
+    fingerprints = [f["fingerprint"] for f in written["json"]["findings"]]
+    assert len(fingerprints) == len(set(fingerprints))
+    # standard output that would refuse the name: escaped as in the files
+    strict = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    _escape_unencodable(strict, "json")
+    strict.write('"odd\udcff"')
+    strict.flush()
+    assert json.loads(strict.buffer.getvalue()) == "odd\udcff"  # type: ignore[attr-defined]
+    kept = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape")
+    _escape_unencodable(kept, "text")
+    assert kept.errors == "surrogateescape"

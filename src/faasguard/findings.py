@@ -133,7 +133,8 @@ class Finding:
     def fingerprint(self) -> str:
         """A stable identity: rule id, file and subject (not the line)."""
         raw = "\x1f".join((self.rule_id, self.location.file, self.subject))
-        return _sha256(raw.encode()).hexdigest()[:32]
+        # a file name that is not UTF-8 holds lone surrogates: hashed as its own bytes
+        return _sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 RuleFunc = Callable[["App", "Facts"], Iterable[Finding]]

@@ -140,8 +140,9 @@ def _uri(file: str, prefix: str) -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def _quoted(path: str) -> str:
-    """A relative path as a URI reference (findings share files: each is quoted once)."""
-    return quote(path, safe="/")
+    """A relative path as a URI reference (findings share files: each is quoted once);
+    a name that is not UTF-8 is quoted as its own bytes."""
+    return quote(path, safe="/", errors="surrogateescape")
 
 
 @lru_cache(maxsize=4096)
