@@ -159,14 +159,20 @@ def test_the_command_line_leaves_dataclasses_as_it_found_them(capsys) -> None:
     capsys.readouterr()
 
 
+def _probe_module(tmp_path: Path, package: str, monkeypatch) -> Path:
+    """The path of `<package>.table` (not written yet) in a package importable from
+    `tmp_path`."""
+    folder = tmp_path / package
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return folder / "table.py"
+
+
 def test_the_table_is_loaded_only_where_its_bytecode_is_kept(tmp_path: Path,
                                                              monkeypatch) -> None:
-    package = tmp_path / "pc_probe"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    source = package / "table.py"
+    source = _probe_module(tmp_path, "pc_probe", monkeypatch)
     source.write_text("CODE = {}\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
     cache = tmp_path / "pyc"
     monkeypatch.setattr(sys, "pycache_prefix", str(cache))
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
@@ -193,11 +199,7 @@ def test_the_table_is_loaded_only_where_its_bytecode_is_kept(tmp_path: Path,
 
 def test_a_table_generated_with_another_python_is_not_imported(tmp_path: Path,
                                                                monkeypatch) -> None:
-    package = tmp_path / "pc_other"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    table = package / "table.py"
-    monkeypatch.syspath_prepend(str(tmp_path))
+    table = _probe_module(tmp_path, "pc_other", monkeypatch)
     monkeypatch.setattr(precompiled, "TABLE_MODULE", "pc_other.table")
     try:
         for other in ((2, 7), (sys.version_info[0], sys.version_info[1] + 1)):
