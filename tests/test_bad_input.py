@@ -174,6 +174,16 @@ def test_unreadable_file(tmp_path, capsys):
         assert_diagnostic(outputs, "bad/template.yaml", "permission denied", "error")
 
 
+def _app_in_odd_folder(tmp_path: Path) -> Path:
+    """A project whose app sits in a folder named `odd` + the byte 0xff (not UTF-8)."""
+    project = good_app(tmp_path / "project")
+    odd = os.fsdecode(os.fsencode(str(project)) + b"/odd\xff")
+    os.mkdir(odd)
+    for name in ("serverless.yml", "handler.py"):
+        shutil.move(str(project / name), os.path.join(odd, name))
+    return project
+
+
 def test_file_name_not_utf8(tmp_path, capsys):
     """A folder whose name is not UTF-8 (Python holds it as a lone surrogate): the JSON
     report is valid JSON that gives the name back, the SARIF report validates with the
@@ -183,14 +193,10 @@ def test_file_name_not_utf8(tmp_path, capsys):
     import jsonschema
     from pipeline_support import load_json
 
-    from faasguard.commands.scan import _escape_unencodable
+    from faasguard.cli import _escape_unencodable
     from tests.shared_data import SARIF_SCHEMA
 
-    project = good_app(tmp_path / "project")
-    odd = os.fsdecode(os.fsencode(str(project)) + b"/odd\xff")
-    os.mkdir(odd)
-    for name in ("serverless.yml", "handler.py"):
-        shutil.move(str(project / name), os.path.join(odd, name))
+    project = _app_in_odd_folder(tmp_path)
     written = {}
     for fmt in ("json", "sarif"):
         out = tmp_path / f"report.{fmt}"
@@ -214,3 +220,20 @@ def test_file_name_not_utf8(tmp_path, capsys):
     kept = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape")
     _escape_unencodable(kept, "text")
     assert kept.errors == "surrogateescape"
+
+
+@pytest.mark.parametrize("command", ["scan", "endpoints", "cost", "policy"])
+def test_file_name_not_utf8_on_a_strict_terminal(tmp_path, command):
+    """Standard output that refuses lone surrogates (a UTF-8 locale's): every command's
+    text output names the folder with a `\\udcff` escape instead of crashing."""
+    import subprocess
+    import sys
+
+    project = _app_in_odd_folder(tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    done = subprocess.run([sys.executable, "-m", "faasguard.cli", command, str(project)],
+                          capture_output=True, env=env, timeout=120)
+    assert b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+    assert done.returncode in (0, 1)
+    if command != "cost":  # cost's text names functions, not files
+        assert b"odd\\udcff" in done.stdout + done.stderr

@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from types import ModuleType
+from typing import TextIO
 
 from faasguard import __version__, precompiled
 from faasguard.commands import COMMANDS
@@ -57,6 +58,18 @@ def _build_parser(only: str | None = None
     return parser, modules
 
 
+def _escape_unencodable(stream: TextIO, fmt: str) -> None:
+    """File names that are not UTF-8 (which Python holds as lone surrogates) written as
+    `\\udcff` escapes, as in the files `scan --output` writes: valid JSON, and no crash
+    on a strict stream (a UTF-8 terminal's). Text output keeps a stream that writes such
+    names' own bytes back (`surrogateescape`, the POSIX locale's)."""
+    if fmt == "text" and stream.errors == "surrogateescape":
+        return
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `faasguard` command; returns the exit code. The dataclasses it
     imports take their methods compiled ahead of time (`faasguard.precompiled`)."""
@@ -72,6 +85,7 @@ def _main(argv: list[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    _escape_unencodable(sys.stdout, getattr(args, "format", None) or "text")
     try:
         return int(modules[args.command].run(args))
     except KeyboardInterrupt:

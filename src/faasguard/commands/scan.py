@@ -104,18 +104,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
-def _escape_unencodable(stream: TextIO, fmt: str) -> None:
-    """File names that are not UTF-8 (which Python holds as lone surrogates) written as
-    `\\udcff` escapes, as in the files `--output` writes: valid JSON, and no crash on a
-    strict stream. A text report keeps a stream that writes such names' own bytes back
-    (`surrogateescape`, the POSIX locale's)."""
-    if fmt == "text" and stream.errors == "surrogateescape":
-        return
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="backslashreplace")
-
-
 def _run(args: argparse.Namespace) -> int:
     from faasguard.baseline import read_baseline, write_baseline
     from faasguard.config import DEFAULT_FAIL_ON, resolve_config, to_options
@@ -155,7 +143,6 @@ def _run(args: argparse.Namespace) -> int:
                   f"{exc.strerror or exc}", file=sys.stderr)
             return 2
     else:
-        _escape_unencodable(sys.stdout, args.format)
         write(report, args.format, sys.stdout, _color(args.color, sys.stdout), args.quiet)
         sys.stdout.flush()
     return report.exit_code()
