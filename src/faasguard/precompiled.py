@@ -33,6 +33,8 @@ from importlib.machinery import ModuleSpec
 from types import CodeType, FunctionType
 from typing import Any
 
+from faasguard.filebytes import read_head
+
 #: The module the generated table is written to (scripts/gen_precompiled_methods.py).
 TABLE_MODULE = "faasguard.precompiled_methods"
 
@@ -63,11 +65,7 @@ def generated_with(path: str) -> tuple[int, int] | None:
     `PYTHON = (major, minor)` line, read from its first KiB without importing it; None
     when it names none (or cannot be read)."""
     try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            head = os.read(fd, 1024)
-        finally:
-            os.close(fd)
+        head = read_head(path, 1024)
     except OSError:
         return None
     start = head.find(b"\nPYTHON = (")
