@@ -37,7 +37,7 @@ DJANGO_NOT_TEXT = {"int", "uuid"}
 #: The kind of a Django view's request parameter (its attributes are sources).
 DJANGO_REQUEST = "django-request"
 #: The app classes whose objects route requests to views.
-FRAMEWORKS = {"Chalice": "Chalice", "Flask": "Flask"}
+FRAMEWORKS = ("Chalice", "Flask")
 #: The callees whose top-level result may be an app object with route views (`module_views`).
 _VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint"))
 
