@@ -370,8 +370,7 @@ class Interpreter:
             if isinstance(owner, InstanceV):
                 self._attrs.setdefault(owner.info.key, {})[target.attr] = val
         elif isinstance(target, ast.Subscript):  # `x[k] = v`: x, then k (after v)
-            self.effects(target.value, f)
-            self.effects(target.slice, f)
+            self._target_parts(target, f)
         elif isinstance(target, ast.Starred):  # `*rest`: a list of what is not known
             self.bind(target.value, None, f)
 
