@@ -115,17 +115,18 @@ def _cgroup_cpu_quota(root: str = "/sys/fs/cgroup", own: str = "/proc/self/cgrou
         if line.count(":") < 2:
             continue
         _, controllers, path = line.split(":", 2)
+        v2 = controllers == ""  # one unified hierarchy; v1: the cpu controller's
+        if not v2 and "cpu" not in controllers.split(","):
+            continue
         # a container sees its own cgroup at the hierarchy's root, whatever the path says
         for where in dict.fromkeys([path.rstrip("/"), ""]):
-            if controllers == "":  # v2: one unified hierarchy
+            if v2:
                 limit = _read(f"{root}{where}/cpu.max").split()
                 quota = _ratio(*limit) if len(limit) == 2 else None
-            elif "cpu" in controllers.split(","):  # v1: the cpu controller's hierarchy
+            else:
                 folder = f"{root}/{controllers}{where}"
                 quota = _ratio(_read(f"{folder}/cpu.cfs_quota_us"),
                                _read(f"{folder}/cpu.cfs_period_us"))
-            else:
-                break
             if quota is not None:
                 return quota
     return None
