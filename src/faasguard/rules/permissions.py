@@ -315,13 +315,13 @@ def template_star(app: App, facts: Facts) -> Iterator[Finding]:
             key = (template, location.line)
             if key in seen:
                 continue
+            resources = statement.resources
             try:
-                star = stars.get((template, statement.resources))
+                star = stars[template, resources]
+            except KeyError:
+                star = stars[template, resources] = _given_star(template, resources)
             except TypeError:  # an unhashable resource (a value kept as written): judged
-                star = _given_star(template, statement.resources)
-            if star is None:
-                star = stars[(template, statement.resources)] = \
-                    _given_star(template, statement.resources)
+                star = _given_star(template, resources)
             if not star:
                 continue
             seen.add(key)
