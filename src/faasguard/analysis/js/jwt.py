@@ -96,8 +96,7 @@ def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
             decodes.append((line(node), qname))
         elif qname in BASE64_DECODERS:
             args = node.child_by_field_name("arguments")
-            first = args.named_children[0] if args is not None and args.named_children \
-                else None
+            first = first_named(args) if args is not None else None
             if first is not None and MIDDLE_SEGMENT.search(module.text(first)):
                 decodes.append((line(node), "base64 of the token's middle segment"))
     return verifies, tuple(decodes)
