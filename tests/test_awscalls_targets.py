@@ -10,7 +10,7 @@ from textwrap import dedent
 
 import pytest
 
-from faasguard.analysis.aws_interp import Interpreter
+from faasguard.analysis.awscalls import calls_in_handler
 from faasguard.analysis.taint.modules import ModuleCache
 
 HEAD = '''\
@@ -102,9 +102,8 @@ EXPECTED = {
 
 def _calls(tmp_path: Path, body: str) -> list[tuple[str, int]]:
     (tmp_path / "handler.py").write_text(HEAD + dedent(body), encoding="utf-8")
-    cache = ModuleCache(str(tmp_path))
-    module = cache.get("handler.py")
-    calls = Interpreter(cache).run_handler(module, module.functions["handler"])
+    calls = calls_in_handler(ModuleCache(str(tmp_path)), "handler.py", "handler")
+    assert calls is not None
     return [(c.operation, c.line) for c in calls]
 
 
