@@ -31,12 +31,6 @@ _SEQ_SHIFT = 40
 _GZIP_RATIO = 8  # log text compresses about this much
 
 
-def default_workers() -> int:
-    """One worker per core."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)
-
-
 def stage(paths: Iterable[str | os.PathLike[str]], config: ReadConfig, stats: ReadStats,
           inventory: Inventory | None, staging: str, workers: int) -> list[str]:
     """Read every file under `paths` into Parquet parts under `staging`; fill `stats`."""
