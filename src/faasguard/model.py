@@ -88,6 +88,9 @@ class Statement:
     1-tuple). Resource entries are strings (ARNs, `*`), `Ref`s or `Unknown`s.
     `source` names where the statement came from: "inline", "managed:<arn>",
     "sam-template:<Name>", "serverless:provider", "serverless:function".
+    `wildcard_parameters`: for a statement expanded from a SAM policy template, the
+    template's parameters given `*` (alone or in a wildcard such as `orders-*`) that its
+    resources are built from, in the order the template uses them.
     """
 
     effect: Literal["Allow", "Deny"]
@@ -100,6 +103,7 @@ class Statement:
     location: Location | None = None
     source: str = "inline"
     sid: str | None = None
+    wildcard_parameters: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -153,35 +153,34 @@ def test_grants_answer_as_each_statement_would(count: int) -> None:
         grants.allows("s3:PutObject")
 
 
-def test_template_star_judges_each_template_and_resources_as_alone():
-    """FG-PERM-005 judges a (template, resources) once per scan: roles sharing a template
-    with other resources, the same resources spelled otherwise, unhashable or unknown
-    resources are each reported as a role judged alone would be."""
-    from faasguard.model import Unknown
-    from faasguard.rules.permissions import _star_parameter, template_star
+def test_template_star_reads_the_wildcard_parameters_the_loader_recorded():
+    """FG-PERM-005 judges what the model says (the parameters the loader found given
+    '*'), not the resources: a `*` resource the template writes itself is not reported,
+    and the statements of one template entry give one finding."""
+    from faasguard.rules.permissions import template_star
+
+    def role(name: str, *statements: Statement) -> Role:
+        return Role(f"t.yml#{name}", Location("t.yml", 1), statements=list(statements))
+
+    def statement(line: int, resources: tuple[str, ...], wildcards: tuple[str, ...],
+                  source: str = "sam-template:DynamoDBCrudPolicy") -> Statement:
+        return Statement("Allow", actions=("dynamodb:GetItem",), resources=resources,
+                         location=Location("t.yml", line), source=source,
+                         wildcard_parameters=wildcards)
 
     table = "arn:aws:dynamodb:us-east-1:1:table/"
-    spellings: list[tuple[str, tuple[object, ...]]] = [
-        ("DynamoDBCrudPolicy", ("*",)), ("DynamoDBCrudPolicy", (table + "orders",)),
-        ("DynamoDBCrudPolicy", (" * ",)), ("DynamoDBCrudPolicy", (table + "*",)),
-        ("DynamoDBCrudPolicy", (table + "orders", table + "orders/index/*")),
-        ("DynamoDBCrudPolicy", (table + "*", table + "*/index/*")),
-        ("DynamoDBCrudPolicy", ({"Fn::Sub": table + "${T}"},)),
-        ("DynamoDBCrudPolicy", (Unknown("ssm"),)), ("DynamoDBCrudPolicy", ()),
-        ("S3ReadPolicy", ("arn:aws:s3:::*",)), ("S3ReadPolicy", ("arn:aws:s3:::b",)),
-        ("S3ReadPolicy", ("arn:aws:s3:::b/*",)), ("S3ReadPolicy", ("*",)),
-    ]
     app = App(root=".")
-    expected = []
-    # every spelling in two roles, in both orders: an answer kept for one is never another's
-    for n, (template, resources) in enumerate(spellings + spellings[::-1]):
-        role = Role(f"t.yml#R{n}", Location("t.yml", n + 1), statements=[Statement(
-            "Allow", actions=("dynamodb:GetItem",), resources=resources,
-            location=Location("t.yml", 100 + n), source=f"sam-template:{template}")])
-        app.roles[role.id] = role
-        if any(_star_parameter(template, r) for r in resources):
-            expected.append((role.id, template))
-    found = [(f.subject.split(":")[1], f.subject.split(":")[2])
-             for f in template_star(app, Facts())]
-    assert found == [(f"R{role.split('#R')[1]}", template) for role, template in expected]
-    assert len(expected) == 2 * 3  # table/*, table/* with its index, s3:::*
+    for one in (
+        role("Given", statement(10, (table + "*",), ("TableName",)),
+             statement(10, (table + "*/index/*",), ("TableName",)),
+             statement(12, (table + "orders",), ())),
+        role("Written", statement(20, ("*",), (), "sam-template:CloudWatchPutMetricPolicy"),
+             statement(21, (table + "*",), ())),
+        role("Inline", statement(30, (table + "*",), (), "inline")),
+        role("Later", statement(40, (table + "orders",), ()),
+             statement(41, (table + "*",), ("TableName",), "sam-template:DynamoDBReadPolicy")),
+    ):
+        app.roles[one.id] = one
+    found = [(f.subject, f.location.line) for f in template_star(app, Facts())]
+    assert found == [("template-star:Given:DynamoDBCrudPolicy:10", 10),
+                     ("template-star:Later:DynamoDBReadPolicy:41", 41)]

@@ -66,7 +66,8 @@ def relocated(statement: Statement, location: Location) -> Statement:
     the same managed policy or SAM policy template in many functions)."""
     return Statement(statement.effect, statement.actions, statement.not_actions,
                      statement.resources, statement.not_resources, dict(statement.conditions),
-                     statement.principals, location, statement.source, statement.sid)
+                     statement.principals, location, statement.source, statement.sid,
+                     statement.wildcard_parameters)
 
 
 def statements_from_document(document: Any, file: str, source: str = "inline") -> list[Statement]:

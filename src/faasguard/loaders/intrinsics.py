@@ -236,6 +236,11 @@ def _as_text(value: Value, scope: Scope) -> str:
     return "${?}"
 
 
+def sub_placeholders(text: str) -> list[str]:
+    """The names a `Fn::Sub` text substitutes (`${Name}`, `${Res.Attr}`; not `${!x}`)."""
+    return [name.strip() for name in _SUB_VAR.findall(text)]
+
+
 def _sub(arg: Any, scope: Scope, depth: int) -> Value:
     variables: dict[str, Value] = {}
     if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):

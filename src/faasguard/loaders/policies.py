@@ -4,7 +4,9 @@
   statements of the definitions that ship with aws-sam-translator
   (`samtranslator/policy_templates_data/policy_templates.json`), with their parameters
   substituted; an ARN built from one parameter naming a resource of the template becomes
-  `Ref(<resource>, "Arn")`, so rules know which table/bucket/queue it means.
+  `Ref(<resource>, "Arn")`, so rules know which table/bucket/queue it means. Each
+  statement records the parameters given `*` (or a wildcard such as `orders-*`) that its
+  resources are built from (`Statement.wildcard_parameters`).
 - AWS managed policies (`arn:aws:iam::aws:policy/AdministratorAccess`, or a bare name such
   as `AmazonDynamoDBFullAccess` in SAM `Policies`) resolve to the statements of their
   default version from `faasguard/data/managed_policies.tsv.gz` (see
@@ -26,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 from faasguard.loaders.iam import relocated, statement_from
-from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.loaders.intrinsics import Scope, resolve, sub_placeholders
 from faasguard.model import Location, Ref, Statement, Unknown, Value
 
 #: What `expand_template` remembers within one template: (name, frozen arguments) ->
@@ -205,13 +207,54 @@ def _expand(name: str, arguments: Value, scope: Scope, file: str,
     statements = []
     for raw in definition.get("Statement", []):
         item = dict(raw)
+        wildcards: tuple[str, ...] = ()
         if "Resource" in item:
+            wildcards = _wildcard_parameters(item["Resource"], parameters, local)
             item["Resource"] = _resources(item["Resource"], parameters)
         resolved = resolve(item, local)
         statement = statement_from(resolved, file, f"sam-template:{name}", line)
         if statement is not None:
+            statement.wildcard_parameters = wildcards
             statements.append(statement)
     return statements, problems
+
+
+def _wildcard_parameters(raw: Any, parameters: dict[str, Value],
+                         scope: Scope) -> tuple[str, ...]:
+    """The template parameters that the resource entries `raw` of a template statement
+    are built from and whose value, as substituted in `scope`, holds a `*`."""
+    found: list[str] = []
+    for entry in raw if isinstance(raw, list) else [raw]:
+        for parameter in _parameters_of(entry, parameters):
+            value = resolve({"Ref": parameter}, scope)
+            if isinstance(value, str) and "*" in value and parameter not in found:
+                found.append(parameter)
+    return tuple(found)
+
+
+def _parameters_of(entry: Any, parameters: dict[str, Value]) -> list[str]:
+    """The template parameters a resource entry of a template statement names: `Ref`,
+    `Fn::Sub` placeholders, and the `Ref`s of a `Fn::Sub`'s variables."""
+    if not (isinstance(entry, dict) and len(entry) == 1):
+        return []
+    (key, arg), = entry.items()
+    if key == "Ref":
+        return [arg] if isinstance(arg, str) and arg in parameters else []
+    if key != "Fn::Sub":
+        return []
+    text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 and \
+        isinstance(arg[1], dict) else (arg, {})
+    if not isinstance(text, str):
+        return []
+    names = []
+    for placeholder in sub_placeholders(text):
+        named: Any = placeholder
+        if placeholder in variables:  # a variable is a parameter only through its Ref
+            value = variables[placeholder]
+            named = value.get("Ref") if isinstance(value, dict) and len(value) == 1 else None
+        if isinstance(named, str) and named in parameters:
+            names.append(named)
+    return names
 
 
 def _frozen(value: Any) -> Any:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cache
-from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
@@ -234,53 +231,6 @@ def managed_full_access(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
-@cache
-def _template_patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    """Regexes matching the resources a SAM policy template builds; a `(?P<p...>)` group
-    per template parameter, so a parameter given as `*` can be told from a `*` the
-    template itself writes (`arn:...:table/${tableName}/index/*`)."""
-    from faasguard.loaders.policies import policy_templates
-
-    template = policy_templates().get(name, {})
-    patterns = []
-    for statement in template.get("Definition", {}).get("Statement", []):
-        raw = statement.get("Resource", [])
-        for entry in raw if isinstance(raw, list) else [raw]:
-            sub = entry.get("Fn::Sub") if isinstance(entry, dict) else None
-            text = sub[0] if isinstance(sub, list) and sub else sub
-            if not isinstance(text, str):
-                continue
-            regex, count = "", 0
-            for piece in re.split(r"(\$\{[^}]+\})", text):
-                if piece.startswith("${AWS::"):
-                    regex += ".*?"
-                elif piece.startswith("${"):
-                    regex += f"(?P<p{count}>.*)"
-                    count += 1
-                else:
-                    regex += re.escape(piece)
-            patterns.append(re.compile(f"^{regex}$"))
-    return tuple(patterns)
-
-
-def _star_parameter(template: str, resource: object) -> bool:
-    """Was this resource of a SAM policy template built from a parameter given as `*`?"""
-    if not isinstance(resource, str):
-        return False
-    if resource.strip() == "*":
-        return any(p.pattern.startswith("^(?P<p0>") for p in _template_patterns(template))
-    # the resource came from the pattern that explains it best: a `*` counts only when
-    # every pattern that matches needs a parameter holding it
-    matches = [m for p in _template_patterns(template) if (m := p.match(resource))]
-    return bool(matches) and all(any("*" in v for v in m.groupdict().values() if v)
-                                 for m in matches)
-
-
-def _given_star(template: str, resources: tuple[Any, ...]) -> bool:
-    """Was a SAM policy template given `*` for one of its resources?"""
-    return any(_star_parameter(template, r) for r in resources)
-
-
 @rule(
     "FG-PERM-005",
     "SAM policy template given '*' as its resource",
@@ -303,26 +253,16 @@ account, which defeats the purpose of using a template.
     cwe=(732,),
 )
 def template_star(app: App, facts: Facts) -> Iterator[Finding]:
-    # (template, resources) -> given '*'?: the functions of one table or bucket repeat them
-    stars: dict[tuple[str, tuple[Any, ...]], bool] = {}
     for role in app.roles.values():
         seen: set[tuple[str, int]] = set()
         for statement in role.statements:
-            if not statement.source.startswith("sam-template:"):
+            if not statement.wildcard_parameters or \
+                    not statement.source.startswith("sam-template:"):
                 continue
             template = statement.source.split(":", 1)[1]
             location = _where(statement, role)
             key = (template, location.line)
-            if key in seen:
-                continue
-            resources = statement.resources
-            try:
-                star = stars[template, resources]
-            except KeyError:
-                star = stars[template, resources] = _given_star(template, resources)
-            except TypeError:  # an unhashable resource (a value kept as written): judged
-                star = _given_star(template, resources)
-            if not star:
+            if key in seen:  # the statements of one template entry: one finding
                 continue
             seen.add(key)
             yield make_finding(
