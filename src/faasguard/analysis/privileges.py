@@ -95,12 +95,23 @@ class Needs:
             self.needs[action] = Need(action, [resource], [] if call is None else [call],
                                       platform if call is None else None)
             return
+        if type(need) is _SharedNeed:  # one object for many functions: made this one's own
+            need = self.needs[action] = Need(action, list(need.resources), list(need.calls),
+                                             need.platform)
         if resource not in need.resources:
             need.resources.append(resource)
         if call is not None and call not in need.calls:
             need.calls.append(call)
         if platform is not None and need.platform is None and not need.calls:
             need.platform = platform
+
+
+class _SharedNeed(Need):
+    """A platform need on `*` (logs, tracing, VPC) as a scan's functions have it first: one
+    object in the needs of all of them (`_add_platform`). `Needs.add` gives a function its
+    own copy before adding to it."""
+
+    __slots__ = ()
 
 
 # --------------------------------------------------------------------------- resources
@@ -294,14 +305,11 @@ _POLLED = {"sqs": ("sqs", "queue"), "dynamodb-stream": ("dynamodb-stream", "tabl
 
 def _platform_needs(result: Needs, function: Function, app: App, memo: dict[Any, Any]) -> None:
     platform = aws_sdk.table()["platform"]
-    for action in platform["logs"]:
-        result.add(action, ANY, platform="logs")
+    _add_platform(result, "logs", memo)
     if isinstance(function.tracing, str) and function.tracing.lower() == "active":
-        for action in platform["tracing"]:
-            result.add(action, ANY, platform="tracing")
+        _add_platform(result, "tracing", memo)
     if function.vpc:
-        for action in platform["vpc"]:
-            result.add(action, ANY, platform="vpc")
+        _add_platform(result, "vpc", memo)
     for trigger in function.triggers:
         polled = _POLLED.get(trigger.kind)
         if polled is not None:
@@ -320,6 +328,23 @@ def _platform_needs(result: Needs, function: Function, app: App, memo: dict[Any,
             for action in platform[f"dlq-{dlq_kind}"]:
                 result.add(action, _ref_resource(target, app, str(dlq_kind), memo),
                            platform="dlq")
+
+
+def _add_platform(result: Needs, group: str, memo: dict[Any, Any]) -> None:
+    """Add what Lambda needs on `*` for a platform `group` (logs, tracing, VPC), as
+    `result.add(action, ANY, platform=group)` of each of its actions does: for a function
+    needing none of them yet (nearly all), the scan's shared needs of the group
+    (`_SharedNeed`) in one step instead of a Need per action and function."""
+    key = ("platform", group)
+    shared = memo.get(key)
+    if shared is None:
+        shared = memo[key] = {action: _SharedNeed(action, [ANY], [], group)
+                              for action in aws_sdk.table()["platform"][group]}
+    if result.needs.keys().isdisjoint(shared):
+        result.needs.update(shared)
+        return
+    for action in shared:
+        result.add(action, ANY, platform=group)
 
 
 # --------------------------------------------------------------------------- grants

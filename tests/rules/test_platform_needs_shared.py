@@ -1,0 +1,60 @@
+"""Platform needs on `*` (logs, tracing, VPC) are one object per scan for the functions
+needing none of their actions yet; adding to one function's need never changes another's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.analysis.privileges import ANY, Needs, PolicyResource, needs_of
+from faasguard.analysis.privileges import _add_platform as add_platform
+from faasguard.scan import scan
+
+REPO = Path(__file__).resolve().parents[2]
+LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+
+
+def _needs(name: str) -> Needs:
+    from faasguard.model import Function, Location
+
+    return Needs(Function(f"t.yml#{name}", Location("t.yml", 1), "serverless"))
+
+
+def test_functions_share_their_platform_needs_and_each_adds_to_its_own() -> None:
+    memo: dict[object, object] = {}
+    first, second = _needs("a"), _needs("b")
+    add_platform(first, "logs", memo)
+    add_platform(second, "logs", memo)
+    assert list(first.needs) == list(LOGS)
+    for action in LOGS:
+        need = first.needs[action]
+        assert need is second.needs[action]
+        assert (need.resources, need.calls, need.platform) == ([ANY], [], "logs")
+    queue = PolicyResource("arn:aws:logs:*:*:log-group:x", "arn:aws:logs:*:*:log-group:x")
+    first.add("logs:PutLogEvents", queue)
+    assert first.needs["logs:PutLogEvents"].resources == [ANY, queue]
+    assert second.needs["logs:PutLogEvents"].resources == [ANY]  # the other's untouched
+    assert second.needs["logs:PutLogEvents"] is not first.needs["logs:PutLogEvents"]
+
+
+def test_a_platform_action_the_code_needs_already_is_added_to_that_need() -> None:
+    memo: dict[object, object] = {}
+    needs = _needs("a")
+    named = PolicyResource("group", "group")
+    needs.add("logs:PutLogEvents", named, platform=None)
+    add_platform(needs, "logs", memo)
+    assert list(needs.needs) == ["logs:PutLogEvents", "logs:CreateLogGroup",
+                                 "logs:CreateLogStream"]
+    assert needs.needs["logs:PutLogEvents"].resources == [named, ANY]
+    assert needs.needs["logs:CreateLogGroup"].platform == "logs"
+
+
+def test_needs_of_a_scan_hold_the_platform_needs_once() -> None:
+    result = scan(str(REPO / "examples" / "vulnerable-app"))
+    found = [n for f in result.app.functions.values()
+             if (n := needs_of(f, result.app, result.facts)) is not None]
+    assert len(found) >= 2
+    for action in LOGS:
+        shared = {id(n.needs[action]) for n in found if not n.needs[action].calls}
+        assert len(shared) == 1
+        assert all(n.needs[action].platform == "logs" or n.needs[action].calls
+                   for n in found)
