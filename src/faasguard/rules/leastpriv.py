@@ -51,19 +51,29 @@ def _short(items: list[str], limit: int = 6) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs]]:
-    """Functions whose code was analysed and whose role's permissions are known (worked
-    out once per scan: five rules ask)."""
-    found: list[tuple[Function, Role, Needs]] | None = facts.memo.get("leastpriv.analysed")
+def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs, list[str]]]:
+    """Functions whose code was analysed and whose role's permissions are known, with the
+    actions their code uses (sorted by lower-case name), worked out once per scan: five
+    rules ask (and whether a role's permissions are known, once per role: roles are
+    shared)."""
+    found: list[tuple[Function, Role, Needs, list[str]]] | None = \
+        facts.memo.get("leastpriv.analysed")
     if found is None:
         found = facts.memo["leastpriv.analysed"] = []
+        known: dict[str, bool] = {}  # role id -> role_known
         for function in app.functions.values():
             role = app.roles.get(function.role) if function.role else None
-            if role is None or not role_known(role):
+            if role is None:
+                continue
+            is_known = known.get(role.id)
+            if is_known is None:
+                is_known = known[role.id] = role_known(role)
+            if not is_known:
                 continue
             needs = needs_of(function, app, facts)
             if needs is not None:
-                found.append((function, role, needs))
+                found.append((function, role, needs,
+                              sorted(needs.code_actions(), key=str.lower)))
     yield from found
 
 
@@ -121,7 +131,7 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     verdicts: dict[tuple[int, frozenset[str]], _Unused] = {}  # by (id of grant, used)
     by_content: dict[tuple[Any, ...], _Granted] = {}
     alike_values = _AlikeValues()
-    for function, role, needs in _analysed(app, facts):
+    for function, role, needs, code_actions in _analysed(app, facts):
         if not needs.complete:
             continue
         granted = grants.get(role.id)
@@ -139,7 +149,6 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
             statement = firsts[key]
         else:
             statement = firsts[key] = _first_granting(role, verdict.first_unused)
-        code_actions = sorted(needs.code_actions(), key=str.lower)
         yield make_finding(
             "FG-PERM-101",
             f"Function '{name}' is granted {verdict.summary}). "
@@ -305,7 +314,7 @@ the replacement is then a related location of FG-PERM-001 and its properties are
 )
 def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
     per_role: dict[str, list[Needs]] = {}
-    for _, role, needs in _analysed(app, facts):
+    for _, role, needs, _ in _analysed(app, facts):
         per_role.setdefault(role.id, []).append(needs)
     holders = Counter(f.role for f in app.functions.values())  # functions per role
     for role_id, all_needs in sorted(per_role.items()):
@@ -379,9 +388,9 @@ fix is to grant exactly that action on exactly that resource, not a wildcard.
 def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
     # the functions of a role mostly make the same calls: each answer is worked out once
     answers: dict[tuple[str, str, str, tuple[str, ...], bool], Grant] = {}
-    for function, role, needs in _analysed(app, facts):
+    for function, role, needs, code_actions in _analysed(app, facts):
         name = logical_id(function.id)
-        for action in sorted(needs.code_actions(), key=str.lower):
+        for action in code_actions:
             need = needs.needs[action]
             if need.optional:
                 continue
@@ -437,7 +446,7 @@ finding per role, with the full list of functions sharing it as a related locati
 )
 def shared_different(app: App, facts: Facts) -> Iterator[Finding]:
     per_role: dict[str, list[Needs]] = {}
-    for _, role, needs in _analysed(app, facts):
+    for _, role, needs, _ in _analysed(app, facts):
         per_role.setdefault(role.id, []).append(needs)
     for role_id, all_needs in sorted(per_role.items()):
         if len(all_needs) < 2:
@@ -504,7 +513,7 @@ others do not gets a finding of its own.
 def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
     steps_of: dict[str, set[str]] = {}  # role id -> its chain steps (lower-case)
     groups: dict[tuple[str, frozenset[str]], list[Needs]] = {}
-    for _, role, needs in _analysed(app, facts):
+    for _, role, needs, _ in _analysed(app, facts):
         steps = steps_of.get(role.id)
         if steps is None:  # roles are shared: each is judged once (paths: role_paths' memo)
             steps = steps_of[role.id] = {a.lower() for path, _ in role_paths(role, facts.memo)
