@@ -311,13 +311,23 @@ class RemediationChooser:
     def localise(self, finding: Finding) -> None:
         """Show the fix in the user's own format, when the rule kept its default
         remediation (a rule that wrote one for this finding knows better)."""
-        key = (finding.rule_id, finding.location.file)
-        try:
-            chosen = self._chosen[key]
-        except KeyError:
-            registered = RULES.get(finding.rule_id)
-            chosen = self._chosen[key] = None if registered is None else (
-                registered.meta.default_remediation,
-                self.choose(key[1], registered.meta.remediation))
-        if chosen is not None and finding.remediation == chosen[0]:
-            finding.remediation = chosen[1]
+        self.localise_all((finding,))
+
+    def localise_all(self, findings: Iterable[Finding]) -> None:
+        """`localise` each of `findings`: one call for a scan's thousands, the choice
+        made once per rule and file."""
+        chosen_of = self._chosen
+        for finding in findings:
+            key = (finding.rule_id, finding.location.file)
+            chosen = chosen_of.get(key, _UNCHOSEN)
+            if chosen is _UNCHOSEN:
+                registered = RULES.get(key[0])
+                chosen = chosen_of[key] = None if registered is None else (
+                    registered.meta.default_remediation,
+                    self.choose(key[1], registered.meta.remediation))
+            if chosen is not None and finding.remediation == chosen[0]:
+                finding.remediation = chosen[1]
+
+
+#: `RemediationChooser._chosen` holds no choice for the key yet.
+_UNCHOSEN: Any = object()

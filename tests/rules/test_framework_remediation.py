@@ -85,3 +85,34 @@ def test_rule_page_shows_the_framework_fix_alone_when_asked() -> None:
         ("Chalice (.chalice/config.json, app.py)", "", meta.remediation["chalice"])]
     assert [heading for heading, _, _ in remediations(meta, "zappa")] == [
         "Zappa (zappa_settings.json)"]
+
+
+def test_localise_all_chooses_as_localise_does_for_each_finding() -> None:
+    """A scan's findings localised in one call: each shows what `localise` gives it alone
+    (the format of its own file; a rule-written fix and an unregistered rule left alone)."""
+    from faasguard.findings import make_finding
+    from faasguard.model import Location
+
+    files = [("serverless.yml", "serverless"), ("template.yaml", "sam"),
+             ("main.tf", "terraform"), (".chalice/config.json", "chalice")]
+
+    def made() -> list:
+        findings = [make_finding("FG-MON-001", "m", Location(path, 1), f"s{n}")
+                    for n, (path, _) in enumerate(files * 2)]
+        findings.append(make_finding("FG-MON-001", "m", Location("main.tf", 2), "own",
+                                     remediation="pin it"))
+        stray = make_finding("FG-MON-001", "m", Location("main.tf", 3), "stray")
+        stray.rule_id = "FG-NOT-999"
+        return [*findings, stray]
+
+    one_by_one, together = made(), made()
+    alone = RemediationChooser(files)
+    for finding in one_by_one:
+        alone.localise(finding)
+    RemediationChooser(files).localise_all(together)
+    assert [f.remediation for f in together] == [f.remediation for f in one_by_one]
+    snippets = RULES["FG-MON-001"].meta.remediation
+    assert [f.remediation for f in together[:4]] == \
+        [snippets["serverless"], snippets["sam"], snippets["terraform"], snippets["chalice"]]
+    assert together[-2].remediation == "pin it"
+    assert together[-1].remediation == snippets["serverless"]  # its default, unchosen
