@@ -5,7 +5,8 @@ them, checked in a fresh interpreter (other tests' imports do not count):
   decorators) only when a handler names an app object or a module creates one (the
   taint analysis reaches them through analysis.taint.framework_views);
 - the AWS call interpreter (analysis.aws_interp) only when a handler's calls are read,
-  so a scan of templates without handler code never imports it.
+  and the taint engine (analysis.taint.engine and the modules only it uses) only when
+  Python code is analysed, so a scan of templates without handler code imports neither.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 READERS = {f"faasguard.loaders.{name}"
            for name in ("flask_routes", "django_routes", "blueprints", "decorators")}
-ENGINES = {"faasguard.analysis.aws_interp"}
+ENGINES = {"faasguard.analysis.aws_interp", "faasguard.analysis.taint.engine",
+           "faasguard.analysis.taint.calls", "faasguard.analysis.taint.state"}
 
 #: Scans a folder, then prints which of the named modules it imported and the rule ids
 #: found.

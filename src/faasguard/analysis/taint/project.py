@@ -9,9 +9,10 @@ those flows are marked not reachable (the rules report them with low confidence)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.frameworks import View, app_entries, module_views
 from faasguard.analysis.taint.modules import (
@@ -23,12 +24,16 @@ from faasguard.analysis.taint.modules import (
     module_cache,
 )
 from faasguard.analysis.taint.sources import SourceInfo, describe_source, path_text
-from faasguard.analysis.taint.state import Hit, Step
 from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
 from faasguard.collector import paused_then_frozen
 from faasguard.findings import FlowStep
 from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id
 from faasguard.workers import register_state
+
+if TYPE_CHECKING:  # the engine is imported where code is analysed: a scan of templates
+    # without Python code never imports it (tests/test_lazy_imports.py)
+    from faasguard.analysis.taint.engine import Analyzer
+    from faasguard.analysis.taint.state import Hit, Step
 
 #: Trigger kinds that make an HTTP request the event.
 HTTP_KINDS = {"http", "websocket", "alb"}
@@ -132,6 +137,8 @@ register_state(_RUN, _TaintRun.shard_state,
 def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: FunctionNode,
                    params: list[str], view: View | None) -> None:
     """Analyse one entry point of a function and store its flows under the function."""
+    from faasguard.analysis.taint.engine import Analyzer
+
     analyzer = Analyzer(run.table, run.cache, run.visited, base=function.code_dir or "")
     labels = view.labels if view is not None else None
     _run(run.app, analyzer, module, node, [*params, *(labels or ())],
@@ -399,6 +406,8 @@ def _analyse_unreached(app: App, facts: Facts, run: _TaintRun) -> None:
         module = cache.try_get(rel)
         if module is None:
             continue
+        from faasguard.analysis.taint.engine import Analyzer
+
         for view in module_views(module):  # route views of apps no function serves
             if (rel, view.node.lineno) not in visited:
                 analyzer = Analyzer(run.table, cache, visited)
