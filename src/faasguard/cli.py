@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import TextIO
 
 from faasguard import __version__, precompiled
+from faasguard.collector import frozen_until_exit
 from faasguard.commands import COMMANDS
 
 EPILOG = """\
@@ -87,7 +88,8 @@ def _main(argv: list[str] | None) -> int:
         return 2
     _escape_unencodable(sys.stdout, getattr(args, "format", None) or "text")
     try:
-        return int(modules[args.command].run(args))
+        with frozen_until_exit():  # the process ends after the command: nothing to unfreeze
+            return int(modules[args.command].run(args))
     except KeyboardInterrupt:
         print("faasguard: interrupted", file=sys.stderr)
         return 130

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Literal
 
 from faasguard.analysis.facts import Facts, Options
-from faasguard.collector import paused_then_frozen
+from faasguard.collector import paused_then_frozen, scan_scope
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path, prepare
@@ -425,9 +425,16 @@ def scan_paths(paths: Sequence[str], options: Options | None = None,
     """Scan folders and files as one application, end to end.
 
     `config` brings excludes, enabled rules, severity overrides, `ignore` entries and the
-    file size limit; `baseline` is a set of fingerprints to mark suppressed.
+    file size limit; `baseline` is a set of fingerprints to mark suppressed. The garbage
+    collector is left as the scan found it (`collector.scan_scope`).
     """
-    config = config or Config()
+    with scan_scope():
+        return _scan_paths(paths, options, config or Config(), baseline, jobs, progress)
+
+
+def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
+                baseline: frozenset[str], jobs: int | None,
+                progress: Progress | None) -> ScanResult:
     options = replace(options or Options())  # the caller's object is left as it was
     excludes = list(dict.fromkeys([*config.exclude, *options.excludes]))
     options.excludes = excludes

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.module_cache import ParsedFiles
+from faasguard.collector import freeze
 from faasguard.loaders.documents import InputError, read_text
 
 if TYPE_CHECKING:
@@ -341,7 +342,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
             # of `release` walks its thousands of nodes again; reference counting still
             # frees it when dropped). What else is alive now is frozen with it, as the
             # step's end freezes everything anyway.
-            gc.freeze()
+            freeze()  # collector.freeze: not in a scan that may not freeze
         if len(self.modules) >= self.retain:
             self._tail.append(rel)
         return module

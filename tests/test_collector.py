@@ -1,0 +1,105 @@
+"""A library scan leaves the cyclic garbage collector as it found it (faasguard.collector):
+what its steps froze is unfrozen at its end, so a reference cycle made during one scan is
+collectable after it; the command line keeps its objects frozen until it exits."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from faasguard.cli import main
+from faasguard.collector import frozen_until_exit, paused_then_frozen
+from faasguard.scan import scan_paths
+
+_TEMPLATE = """\
+service: {name}
+provider:
+  name: aws
+  runtime: python3.11
+functions:
+  hello:
+    handler: handler.hello
+"""
+
+
+class _Node:
+    """One end of a reference cycle."""
+
+    other: _Node | None = None
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for name in ("a", "b"):  # two templates: progress is reported while they load
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "serverless.yml").write_text(_TEMPLATE.format(name=name))
+        (tmp_path / name / "handler.py").write_text("def hello(event, context):\n"
+                                                    "    return event['name']\n")
+    return tmp_path
+
+
+@pytest.fixture
+def nothing_frozen() -> Iterator[None]:
+    gc.unfreeze()  # what earlier tests' command lines froze: collectable again
+    yield
+    gc.unfreeze()
+
+
+def _scan_making_a_cycle(root: Path) -> weakref.ref[_Node]:
+    """Scan `root`, making a reference cycle (garbage at once) while a step has the
+    collector paused (the progress callback runs while the templates load)."""
+    made: list[weakref.ref[_Node]] = []
+
+    def progress(done: int, total: int) -> None:
+        if not made:
+            first, second = _Node(), _Node()
+            first.other, second.other = second, first
+            made.append(weakref.ref(first))
+
+    result = scan_paths([str(root)], jobs=1, progress=progress)
+    assert result.findings, "the scan found nothing: it did not run"
+    assert made, "no progress was reported while the templates loaded"
+    return made[0]
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_library_scan_leaves_nothing_frozen(project: Path) -> None:
+    cycle = _scan_making_a_cycle(project)
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert cycle() is None, "a cycle made during the scan stayed frozen after it"
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_scan_keeps_what_the_application_froze(project: Path) -> None:
+    kept = [_Node() for _ in range(3)]
+    gc.freeze()  # the application's own objects, frozen before the scan
+    frozen = gc.get_freeze_count()
+    cycle = _scan_making_a_cycle(project)
+    assert gc.get_freeze_count() == frozen  # neither unfrozen nor grown by the scan
+    gc.collect()
+    assert cycle() is None
+    assert all(gc.is_tracked(node) for node in kept)
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_a_step_outside_a_scan_still_freezes() -> None:
+    with paused_then_frozen():
+        survivor = [_Node()]
+    assert gc.get_freeze_count() > 0  # a step on its own (no scan around it) freezes
+    assert survivor
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_command_line_keeps_its_objects_frozen(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    assert main(["scan", str(project), "--format", "json", "--jobs", "1", "-o", str(out),
+                 "--fail-on", "none"]) == 0
+    assert gc.get_freeze_count() > 0  # the process ends next: unfreezing would cost
+    with frozen_until_exit():
+        _scan_making_a_cycle(project)
+    assert gc.get_freeze_count() > 0
