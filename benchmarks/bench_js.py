@@ -13,24 +13,33 @@ Parsing and analysis alternate every CHUNK files and the medians of the rounds a
 shown, so that the load of a shared machine weighs on both alike; one-time loads
 (grammars, botocore's service models, the taint tables) are warmed first.
 
-    python3 benchmarks/bench_js.py [--files N] [--seed S] [--rounds R]
+`--phases` adds one more round that splits the CPU time of resolution + analysis by
+phase (PHASES: each step timed apart from the steps timed within it), to show where
+the time beyond the parse goes. Its timers cost about a microsecond a timed call.
+
+    python3 benchmarks/bench_js.py [--files N] [--seed S] [--rounds R] [--phases]
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import random
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_support as bench  # noqa: E402
 
-from faasguard.analysis.js import analyse_js
-from faasguard.analysis.js.parse import dialect_of, parse_bytes
+from faasguard.analysis.js import analyse_js, project
+from faasguard.analysis.js.engine import JsAnalyzer
+from faasguard.analysis.js.parse import JsModuleCache, dialect_of, parse_bytes
 from faasguard.model import App, Function, Location, SourceFile, Trigger
 
 #: Files parsed, then analysed, in turn within a round.
@@ -216,9 +225,73 @@ def one_round(folder: Path, count: int, seed: int) -> tuple[float, float, float,
     return parse_cpu, resolve_cpu, js_cpu, (flows, calls, problems)
 
 
+#: The phases `--phases` times: (owner, attribute, label). A phase's time leaves out the
+#: time of the phases it calls (the taint of the functions no handler reached is the
+#: interpreter's, what is left of that step is its own selection of them).
+PHASES: tuple[tuple[Any, str, str], ...] = (
+    (JsModuleCache, "_parse", "read + parse + error check"),
+    (JsAnalyzer, "module_exports", "module top levels (evaluated once)"),
+    (JsAnalyzer, "analyse", "taint interpreter (a function's body)"),
+    (project, "_aws_calls", "AWS SDK calls"),
+    (project, "js_decodes", "JWT checks"),
+    (project, "_flow", "flow records"),
+    (project, "module_graph", "module graphs"),
+    (project, "may_report", "sink-name gates"),
+    (project, "_analyse_unreached", "functions no handler reached"),
+)
+
+
+@contextmanager
+def timed_phases() -> Iterator[dict[str, float]]:
+    """While open, the CPU seconds of each of PHASES (by label), each without the time of
+    the phases it calls; the attributes are restored on leaving."""
+    spent: dict[str, float] = {label: 0.0 for _, _, label in PHASES}
+    nested: list[float] = []  # per open phase: the time of the phases it called
+
+    def timer(call: Callable[..., Any], label: str) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            nested.append(0.0)
+            try:
+                return call(*args, **kwargs)
+            finally:
+                took = time.process_time() - start
+                spent[label] += took - nested.pop()
+                if nested:
+                    nested[-1] += took
+        return timed
+
+    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in PHASES]
+    try:
+        for (owner, name, label), (_, _, call) in zip(PHASES, saved, strict=True):
+            setattr(owner, name, timer(call, label))
+        yield spent
+    finally:
+        for owner, name, call in saved:
+            setattr(owner, name, call)
+
+
+def print_phases(folder: Path, count: int, seed: int) -> None:
+    """One more round, timed by phase (`--phases`)."""
+    with timed_phases() as spent:
+        parse_cpu, resolve_cpu, js_cpu, _ = one_round(folder, count, seed)
+    total = resolve_cpu + js_cpu
+    print(f"by phase (one round, CPU ms/file; x: of read + parse alone, "
+          f"{parse_cpu * 1e3 / count:.3f} ms/file):")
+    rows = sorted(spent.items(), key=lambda row: -row[1])
+    rows.append(("the rest (handler lookup, glue)", total - sum(spent.values())))
+    for label, seconds in rows:
+        print(f"  {label:<40}{seconds * 1e3 / count:7.3f}  {seconds / parse_cpu:5.2f}x")
+    print(f"  {'total':<40}{total * 1e3 / count:7.3f}  {total / parse_cpu:5.2f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
+    def phases_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--phases", action="store_true",
+                            help="one more round, timed by phase")
+
     args = bench.parse_args(__doc__, argv, files=2_000, rounds=5,
-                            rounds_help="repeats; medians shown")
+                            rounds_help="repeats; medians shown", more=phases_option)
     with bench.generated("faasguard-bench-js-", generate, args) as (folder, names, total_lines):
         # warm the file cache, the grammars and the one-time loads (botocore's service
         # models, the taint tables): the figures are per-file throughput
@@ -256,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
               f"ratios; min {min(ratios):.2f}, max {max(ratios):.2f}; target <= 2x)")
         print(f"ratio whole analysis / visit:  {total / visit_cpu:7.2f} x")
         print(f"flows found: {found[0]}; AWS calls: {found[1]}; diagnostics: {found[2]}")
+        if args.phases:
+            print_phases(folder, len(names), args.seed)
     return 0
 
 
