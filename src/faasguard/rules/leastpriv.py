@@ -81,7 +81,7 @@ def _uses(needs: Needs, code_actions: list[str]) -> str:
     """What the code uses, for messages: `code_actions` (sorted) and their resources."""
     used = []
     for action in code_actions:
-        on = ", ".join(r.text for r in needs.needs[action].resources)
+        on = ", ".join([r.text for r in needs.needs[action].resources])
         used.append(f"{action} on {on}")
     return "; ".join(used) if used else "no AWS action"
 
@@ -137,7 +137,8 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
         granted = grants.get(role.id)
         if granted is None:
             granted = grants[role.id] = _granted_by(role, by_content)
-        used = frozenset({a.lower() for a in needs.needs} & granted.level_of.keys())
+        # the actions needed (lower-case) that the role grants, lower-cased in C
+        used = frozenset(granted.level_of.keys() & map(str.lower, needs.needs))
         if len(used) == len(granted.names):
             continue
         verdict = verdicts.get((id(granted), used))
