@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -135,22 +136,50 @@ def parse_spec(data: Any, source: str, file: str, line: int = 1,
 
 
 def find_spec_files(root: str, excludes: Iterable[str] = ()) -> list[str]:
-    """Spec files under `root` by name (relative, posix), skipping the scanner's skip dirs
-    and paths matching an exclude glob."""
+    """Spec files under `root` by name (relative, posix), skipping the scanner's skip dirs,
+    hidden folders, folders reached through a symlink and paths matching an exclude glob;
+    a folder's files (sorted) come before its sub-folders' (sorted), as `os.walk` gives
+    them. An unreadable folder is passed over.
+
+    One `scandir` per folder: the entries' types come with the listing, where `os.walk`
+    asks the system again whether each sub-folder is a symlink."""
     from faasguard.scan import SKIP_DIRS
 
     patterns = list(excludes)
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if not SPEC_NAMES.search(name):
-                continue
-            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-            if not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
-                       for p in patterns):
-                found.append(rel)
+    found: list[str] = []
+    pending = [(root, "")]  # (folder, its path relative to the root + "/")
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=attrgetter("name"))
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()  # a symlink to a folder too: not a file
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name not in SKIP_DIRS and not name.startswith(".") and \
+                        not _is_symlink(entry):
+                    folders.append((entry.path, f"{prefix}{name}/"))
+            elif SPEC_NAMES.search(name):
+                rel = prefix + name
+                if not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
+                           for p in patterns):
+                    found.append(rel)
+        pending.extend(reversed(folders))  # the first sub-folder is read next
     return found
+
+
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # as os.path.islink: not known to be one
+        return False
 
 
 def _display_path(path: str, root: str) -> str:
