@@ -450,11 +450,11 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
     facts = analyse(app, options)
     _drop_parsed_code(facts)
     findings = run_rules(app, facts, config.rule_enabled)
-    remediation = RemediationChooser((f.path, f.format) for f in app.files)
-    for finding in findings:
-        finding.severity = config.severity_for(finding.rule_id, finding.threat,
-                                               finding.severity)
-        remediation.localise(finding)
+    if config.severity:  # the user's overrides (without any, each rule's own stands)
+        for finding in findings:
+            finding.severity = config.severity_for(finding.rule_id, finding.threat,
+                                                   finding.severity)
+    RemediationChooser((f.path, f.format) for f in app.files).localise_all(findings)
     from faasguard.suppress import apply_suppressions
 
     app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline))
