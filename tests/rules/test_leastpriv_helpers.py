@@ -29,3 +29,14 @@ def test_granted_levels_whatever_the_spelling():
     assert granted.names == ["S3:GETOBJECT", "iam:PassRole"]
     assert granted.totals == {"Permissions management": 1, "Read": 1}
     assert granted.high == [("iam:PassRole", "iam:passrole")]
+
+
+def test_wildcard_patterns_lists_the_actions_holding_a_star() -> None:
+    from faasguard.rules.iam_tables import wildcard_patterns
+
+    actions = ("s3:GetObject", "s3:Get*", "*", "dynamodb:*", "sqs:SendMessage")
+    assert wildcard_patterns(actions) == ("s3:Get*", "*", "dynamodb:*")
+    assert wildcard_patterns(actions) is wildcard_patterns(tuple(actions))  # once per list
+    assert wildcard_patterns(("s3:GetObject",)) == ()
+    odd = ("s3:*", {"Fn::Sub": "${Service}:*"}, "ec2:Describe*")  # unhashable: looked at alone
+    assert wildcard_patterns(odd) == ("s3:*", "ec2:Describe*")

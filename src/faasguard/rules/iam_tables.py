@@ -161,6 +161,21 @@ def _wildcards(actions: tuple[Any, ...]) -> tuple[bool, tuple[str, ...]]:
             tuple(sorted({s for a in actions if (s := service_wildcard(a))})))
 
 
+def wildcard_patterns(actions: tuple[Any, ...]) -> tuple[str, ...]:
+    """The actions of a statement that hold a `*` (`*`, `s3:*`, `s3:Get*`), in order;
+    statements with the same actions (common across roles and files) are looked at
+    once."""
+    try:
+        return _wildcard_patterns(actions)
+    except TypeError:  # an unhashable entry
+        return _wildcard_patterns.__wrapped__(actions)
+
+
+@lru_cache(maxsize=4096)
+def _wildcard_patterns(actions: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(a for a in actions if isinstance(a, str) and "*" in a)
+
+
 def is_wildcard_resource(resource: object) -> bool:
     """A resource entry that means every resource: `*` (or `arn:*`)."""
     return isinstance(resource, str) and resource.strip() in ("*", "arn:*", "arn:aws:*")

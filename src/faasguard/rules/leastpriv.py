@@ -34,6 +34,7 @@ from faasguard.rules.iam_tables import (
     covered,
     is_full_wildcard,
     role_paths,
+    wildcard_patterns,
 )
 from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
 
@@ -326,7 +327,7 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
         for index, statement in enumerate(role.statements):
             if statement.effect != "Allow" or statement.source.startswith("managed:"):
                 continue
-            wild_actions = [a for a in statement.actions if isinstance(a, str) and "*" in a]
+            wild_actions = wildcard_patterns(statement.actions)
             wild_resources = any(isinstance(r, str) and r.strip() == "*"
                                  for r in statement.resources)
             if not wild_actions and not wild_resources:
@@ -339,7 +340,7 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                     used.setdefault(action, set()).update(r.text for r in need.resources)
             expanded = {a for p in wild_actions for a in expand(p)}
             if wild_actions and len(expanded) <= len(used):
-                wild_actions = []
+                wild_actions = ()
             narrower = [a for a, rs in used.items() if wild_resources and "*" not in rs]
             if not wild_actions and not narrower:
                 continue
@@ -519,10 +520,11 @@ def escalation_chain(app: App, facts: Facts) -> Iterator[Finding]:
         if steps is None:  # roles are shared: each is judged once (paths: role_paths' memo)
             steps = steps_of[role.id] = {a.lower() for path, _ in role_paths(role, facts.memo)
                                          for a in path.actions}
+        if not steps:  # no chain: the steps the code uses need no look (most roles)
+            continue
         used = frozenset(a.lower() for a, n in needs.needs.items()
                          if n.calls and a.lower() in steps)
-        if steps:
-            groups.setdefault((role.id, used), []).append(needs)
+        groups.setdefault((role.id, used), []).append(needs)
     uses_per_role = Counter(role_id for role_id, _ in groups)
     for (role_id, used), members in groups.items():
         role = app.roles[role_id]
