@@ -23,7 +23,7 @@ import json
 import re
 import threading
 import zlib
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -205,34 +205,45 @@ def _expand(name: str, arguments: Value, scope: Scope, file: str,
     local = dataclasses.replace(scope, parameters={**scope.parameters, **parameters})
     definition = template["Definition"]
     statements = []
-    for raw in definition.get("Statement", []):
+    for raw, used in zip(definition.get("Statement", []), _resource_parameters(name),
+                         strict=True):
         item = dict(raw)
-        wildcards: tuple[str, ...] = ()
         if "Resource" in item:
-            wildcards = _wildcard_parameters(item["Resource"], parameters, local)
             item["Resource"] = _resources(item["Resource"], parameters)
         resolved = resolve(item, local)
         statement = statement_from(resolved, file, f"sam-template:{name}", line)
         if statement is not None:
-            statement.wildcard_parameters = wildcards
+            statement.wildcard_parameters = tuple(
+                parameter for parameter in used if _holds_star(resolve({"Ref": parameter}, local)))
             statements.append(statement)
     return statements, problems
 
 
-def _wildcard_parameters(raw: Any, parameters: dict[str, Value],
-                         scope: Scope) -> tuple[str, ...]:
-    """The template parameters that the resource entries `raw` of a template statement
-    are built from and whose value, as substituted in `scope`, holds a `*`."""
-    found: list[str] = []
-    for entry in raw if isinstance(raw, list) else [raw]:
-        for parameter in _parameters_of(entry, parameters):
-            value = resolve({"Ref": parameter}, scope)
-            if isinstance(value, str) and "*" in value and parameter not in found:
-                found.append(parameter)
+def _holds_star(value: Value) -> bool:
+    """Does a parameter's value, as `Fn::Sub` substitutes it, hold a `*`?"""
+    return isinstance(value, str) and "*" in value
+
+
+@cache
+def _resource_parameters(name: str) -> tuple[tuple[str, ...], ...]:
+    """For each statement of a SAM policy template, the parameters its resources are
+    built from, each once, in the order the template uses them (read once per process:
+    the definitions are the translator's data)."""
+    template = policy_templates()[name]
+    parameters = template.get("Parameters") or {}
+    found = []
+    for raw in template["Definition"].get("Statement", []):
+        resources = raw.get("Resource", []) if isinstance(raw, dict) else []
+        used: list[str] = []
+        for entry in resources if isinstance(resources, list) else [resources]:
+            for parameter in _parameters_of(entry, parameters):
+                if parameter not in used:
+                    used.append(parameter)
+        found.append(tuple(used))
     return tuple(found)
 
 
-def _parameters_of(entry: Any, parameters: dict[str, Value]) -> list[str]:
+def _parameters_of(entry: Any, parameters: dict[str, Any]) -> list[str]:
     """The template parameters a resource entry of a template statement names: `Ref`,
     `Fn::Sub` placeholders, and the `Ref`s of a `Fn::Sub`'s variables."""
     if not (isinstance(entry, dict) and len(entry) == 1):
