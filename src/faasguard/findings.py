@@ -148,8 +148,9 @@ class Rule:
     check: RuleFunc
 
     def run(self, app: App, facts: Facts) -> Iterator[Finding]:
-        """Run the check; the findings carry this rule's id, title and threat."""
-        yield from self.check(app, facts)
+        """Run the check; the findings carry this rule's id, title and threat. Its own
+        iterator, not one wrapped around it: a step fewer per finding."""
+        return iter(self.check(app, facts))
 
 
 RULES: dict[str, Rule] = {}
