@@ -11,6 +11,7 @@ from faasguard.analysis.js.jwt import token_calls
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
 from faasguard.analysis.js.spots import (
+    _path_literal_starts,
     keyword_owners,
     local_specifiers,
     method_calls,
@@ -50,6 +51,15 @@ def test_local_specifiers_ignore_paths_that_are_no_specifier() -> None:
         'require(`./${name}`);\n'
         'notRequire("./x");\n'))
     assert found == []
+
+
+def test_path_literal_starts_are_where_a_quote_is_followed_by_a_dot_or_a_slash() -> None:
+    # (the six literal searches give what one search for `['"`][./]` gives)
+    oracle = re.compile(rb"""['"`][./]""")
+    for source in (b"", b"'", b"'.", b"x'./a' \"/b\" `./c` '../d'", b"''./'/\"\"/`",
+                   b"'/'./\"//\"`/`.", b"a = './x' + '/y'; b = \"./z\"; c = `/`; d = '.'",
+                   "'./é' \"/ü\"".encode()):
+        assert _path_literal_starts(source) == [m.start() for m in oracle.finditer(source)]
 
 
 def test_local_specifiers_in_typescript() -> None:

@@ -19,10 +19,25 @@ from faasguard.analysis.js.parse import JsModule, string_value
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-#: A string or template literal whose text starts like a relative or absolute path: the
-#: only specifiers `require`/`import` resolve to project files.
-_PATH_LITERAL = re.compile(rb"""['"`][./]""")
+#: How a string or template literal whose text starts like a relative or absolute path
+#: begins (a quote, then `.` or `/`): the only specifiers `require`/`import` resolve to
+#: project files.
+_PATH_STARTS = tuple(quote + first for quote in (b"'", b'"', b"`") for first in (b".", b"/"))
 _QUOTES = ("'", '"', "`")
+
+
+def _path_literal_starts(source: bytes) -> list[int]:
+    """Where `_PATH_STARTS` occur in `source`, in order. (Six literal searches: a regular
+    expression that starts with a character class tests the class at every byte, about
+    twice the instructions on a handler file.)"""
+    found: list[int] = []
+    for start in _PATH_STARTS:
+        at = source.find(start)
+        while at >= 0:  # (no two of them overlap: none ends with a quote)
+            found.append(at)
+            at = source.find(start, at + 2)
+    found.sort()
+    return found
 
 
 def local_specifiers(module: JsModule) -> list[str]:
@@ -33,8 +48,7 @@ def local_specifiers(module: JsModule) -> list[str]:
     exports: list[str] = []
     calls: list[str] = []
     fid = module.fid
-    for match in _PATH_LITERAL.finditer(module.source):
-        start = match.start()
+    for start in _path_literal_starts(module.source):
         quote = module.root.descendant_for_byte_range(start, start + 1)
         if quote is None or quote.start_byte != start or quote.type not in _QUOTES:
             continue
