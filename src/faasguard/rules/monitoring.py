@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
@@ -226,16 +226,43 @@ def api_access_logging(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
-def _watches(alarm: Alarm, function: Function, metric: str) -> bool:
-    if str(alarm.metric) != metric or alarm.namespace not in (None, "AWS/Lambda"):
+class _Watched:
+    """Which functions the Lambda alarms of an app watch on one metric, indexed once (each
+    alarm looked at for each function cost alarms x functions): an account-wide alarm (no
+    dimension) watches them all; a `FunctionName` dimension names one by a Ref (the
+    function, or in serverless.yml the `<Name>LambdaFunction` it generates) or by text
+    (its name or logical id)."""
+
+    def __init__(self, alarms: Iterable[Alarm], metric: str) -> None:
+        self.everything = False
+        self.ids: set[str] = set()  # Ref targets
+        self.logical: set[str] = set()  # their logical ids
+        self.names: set[str] = set()  # FunctionName values written as text
+        for alarm in alarms:
+            if str(alarm.metric) != metric or alarm.namespace not in (None, "AWS/Lambda"):
+                continue
+            target = alarm.dimensions.get("FunctionName")
+            if target is None:
+                self.everything = self.everything or not alarm.dimensions
+            elif isinstance(target, Ref):
+                self.ids.add(target.target)
+                self.logical.add(logical_id(target.target))
+            elif isinstance(target, str):
+                self.names.add(target)
+
+    def watches(self, function: Function) -> bool:
+        """Does an alarm on this metric watch `function`?"""
+        if self.everything or function.id in self.ids:
+            return True
+        if self.logical:
+            own = function.properties.get("logical_id")
+            if isinstance(own, str) and own in self.logical:
+                return True
+        if self.names:
+            name = function.name
+            return (isinstance(name, str) and name in self.names) or \
+                logical_id(function.id) in self.names
         return False
-    target = alarm.dimensions.get("FunctionName")
-    if target is None:
-        return "FunctionName" not in alarm.dimensions and not alarm.dimensions
-    if isinstance(target, Ref):  # serverless.yml: Ref to the generated `<Name>LambdaFunction`
-        return target.target == function.id or logical_id(target.target) == \
-            function.properties.get("logical_id")
-    return isinstance(target, str) and target in (function.name, logical_id(function.id))
 
 
 @rule(
@@ -278,10 +305,9 @@ is not expanded here) are not seen.
 )
 def no_alarms(app: App, facts: Facts) -> Iterator[Finding]:
     by_file: dict[str, list[Function]] = {}
+    errors, throttles = _Watched(app.alarms, "Errors"), _Watched(app.alarms, "Throttles")
     for function in app.functions.values():
-        missing = [m for m in ("Errors", "Throttles")
-                   if not any(_watches(a, function, m) for a in app.alarms)]
-        if missing:
+        if not (errors.watches(function) and throttles.watches(function)):
             by_file.setdefault(function.location.file, []).append(function)
     for file, functions in sorted(by_file.items()):
         functions.sort(key=lambda f: f.location.line)
