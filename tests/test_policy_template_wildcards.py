@@ -121,3 +121,29 @@ def test_loaded_template_records_them_through_intrinsics(tmp_path: Path) -> None
         ("sam-template:KinesisStreamReadPolicy", ()),  # ListStreams on its own stream/*
         ("sam-template:KinesisStreamReadPolicy", ("StreamName",)),
     }
+
+
+def test_a_resource_named_like_a_template_parameter_does_not_take_its_place(
+        tmp_path: Path) -> None:
+    """Inside a policy template, `${FileSystem}` is the template's parameter (SAM
+    substitutes the arguments), not the stack's resource that happens to share its name."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n  FileSystem:\n    Type: AWS::EFS::FileSystem\n"
+        "  TableName:\n    Type: AWS::DynamoDB::Table\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: a.b\n      Runtime: python3.12\n      Policies:\n"
+        "        - EFSWriteAccessPolicy: {FileSystem: '*', AccessPoint: fsap-1}\n"
+        "        - DynamoDBReadPolicy: {TableName: orders}\n"
+        "        - DynamoDBCrudPolicy: {TableName: !Ref TableName}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    found = [(s.source.split(":")[1], s.resources, s.wildcard_parameters)
+             for s in app.roles["template.yaml#FnRole"].statements
+             if s.source.startswith("sam-template:")]
+    efs = [f for f in found if f[0] == "EFSWriteAccessPolicy"]
+    assert [f[2] for f in efs] == [("FileSystem",)]
+    assert str(efs[0][1][0]).endswith(":file-system/*")
+    read = [f for f in found if f[0] == "DynamoDBReadPolicy"]
+    assert read and all(str(f[1][0]).endswith(":table/orders") for f in read)
+    crud = [f for f in found if f[0] == "DynamoDBCrudPolicy"]  # the resource itself: kept
+    assert crud and all(f[1][0] == Ref("template.yaml#TableName", "Arn") for f in crud)

@@ -202,7 +202,13 @@ def _expand(name: str, arguments: Value, scope: Scope, file: str,
             problems.append(f"policy template {name} is missing parameter {parameter}")
     for extra in sorted(set(map(str, given)) - set(wanted)):
         problems.append(f"policy template {name} has no parameter {extra}")
-    local = dataclasses.replace(scope, parameters={**scope.parameters, **parameters})
+    # the definition's `Ref`s and `${...}` name its own parameters (SAM substitutes the
+    # arguments), never a resource of the stack that shares a parameter's name
+    resources = scope.resources
+    if not resources.keys().isdisjoint(parameters):
+        resources = {k: v for k, v in resources.items() if k not in parameters}
+    local = dataclasses.replace(scope, resources=resources,
+                                parameters={**scope.parameters, **parameters})
     definition = template["Definition"]
     statements = []
     for raw, used in zip(definition.get("Statement", []), _resource_parameters(name),
