@@ -74,6 +74,7 @@ class Discovery:
     sources: list[str] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     missing: int = 0
+    scanned: list[str] = field(default_factory=list)  # the paths that exist ("." the root)
 
 
 @dataclass
@@ -240,6 +241,7 @@ def discover_paths(paths: Sequence[str], excludes: Iterable[str] = ()) -> tuple[
             result.missing += 1
             continue
         rel = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+        result.scanned.append(rel)
         if os.path.isdir(path):
             part = walk(path, patterns, "" if rel == "." else rel)
         else:
@@ -440,6 +442,7 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
     options.excludes = excludes
     options.jobs = jobs if jobs is not None else options.jobs
     base, found = discover_paths(paths, excludes)
+    options.scanned = found.scanned
     if not found.templates and not found.sources:  # nothing to read: nothing to analyse
         app = App(root=base, stage=options.stage, diagnostics=found.problems)
         return ScanResult(app, Facts(options=options))

@@ -19,6 +19,9 @@ class Options:
     openapi_files: list[str] = field(default_factory=list)
     account_concurrency: int = 1000  # the account's Lambda concurrency quota (cost model)
     excludes: list[str] = field(default_factory=list)  # globs; see scan.python_sources
+    # the paths the user named, relative to the root ("." the root itself): spec files are
+    # looked for there only (analysis.openapi); None: the whole root
+    scanned: list[str] | None = None
     trusted_accounts: list[str] = field(default_factory=list)  # layer publishers you trust
     today: str | None = None  # ISO date runtime deprecation is judged at (None: today)
     runtime_warning_days: int = 90  # report runtimes this close to deprecation (low)

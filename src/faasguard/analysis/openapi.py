@@ -7,10 +7,12 @@ Specs come from three places, in this order:
 2. the API definitions the templates carry (`DefinitionBody`, `DefinitionUri`,
    `AWS::Include`, read by the loaders into `Api.openapi`): such a spec describes its own
    API only;
-3. spec files found in the scanned folder by name: `openapi.yaml|yml|json`,
+3. spec files found by name in the scanned paths: `openapi.yaml|yml|json`,
    `swagger.yaml|yml|json`, `*.openapi.yaml|yml|json`, `*.swagger.json` (except those an
    API already uses as its own definition, and those that describe none of the deployed
-   routes: they document another service).
+   routes: they document another service). Only the paths the user named
+   (`Options.scanned`) are looked in, not the rest of their common folder; a named file
+   is read alone (it is a spec when its own name is one's).
 
 A spec of kind 1 or 3 describes the app's whole REST/HTTP surface (every API). A route is
 *documented* when an applicable spec has an operation with the same method (or ANY) and
@@ -135,11 +137,12 @@ def parse_spec(data: Any, source: str, file: str, line: int = 1,
     return spec
 
 
-def find_spec_files(root: str, excludes: Iterable[str] = ()) -> list[str]:
+def find_spec_files(root: str, excludes: Iterable[str] = (), under: str = "") -> list[str]:
     """Spec files under `root` by name (relative, posix), skipping the scanner's skip dirs,
     hidden folders, folders reached through a symlink and paths matching an exclude glob;
     a folder's files (sorted) come before its sub-folders' (sorted), as `os.walk` gives
-    them. An unreadable folder is passed over.
+    them. An unreadable folder is passed over. `under` (relative to `root`): walk that
+    folder only (the paths stay relative to `root`, as the excludes are matched).
 
     One `scandir` per folder: the entries' types come with the listing, where `os.walk`
     asks the system again whether each sub-folder is a symlink."""
@@ -147,7 +150,9 @@ def find_spec_files(root: str, excludes: Iterable[str] = ()) -> list[str]:
 
     patterns = list(excludes)
     found: list[str] = []
-    pending = [(root, "")]  # (folder, its path relative to the root + "/")
+    under = under.strip("/")
+    # (folder, its path relative to the root + "/")
+    pending = [(os.path.join(root, under), f"{under}/") if under else (root, "")]
     while pending:
         folder, prefix = pending.pop()
         try:
@@ -219,9 +224,31 @@ def _named_paths(app: App, names: Iterable[str]) -> list[str]:
     return paths
 
 
-def collect_specs(app: App, named: Iterable[str] = (),
-                  excludes: Iterable[str] = ()) -> list[Spec]:
-    """Every spec that applies to the app: named files, API definitions, files found."""
+def spec_files_in(root: str, scanned: Iterable[str] | None,
+                  excludes: Iterable[str] = ()) -> list[str]:
+    """Spec files by name in the scanned paths (relative to `root`; None: the whole root).
+
+    A folder is walked (`find_spec_files`); a file counts when its name is a spec's,
+    whatever the excludes (as discovery reads a file the user named). Each file once, in
+    the order of the paths.
+    """
+    paths = None if scanned is None else list(scanned)
+    if paths is None or "." in paths:  # the root: every other path is inside it
+        return find_spec_files(root, excludes) if os.path.isdir(root) else []
+    found: dict[str, None] = {}
+    for rel in paths:
+        path = os.path.join(root, rel)
+        if os.path.isdir(path):
+            found.update(dict.fromkeys(find_spec_files(root, excludes, rel)))
+        elif SPEC_NAMES.search(os.path.basename(rel)) and os.path.isfile(path):
+            found[rel] = None
+    return list(found)
+
+
+def collect_specs(app: App, named: Iterable[str] = (), excludes: Iterable[str] = (),
+                  scanned: Iterable[str] | None = None) -> list[Spec]:
+    """Every spec that applies to the app: named files, API definitions, files found in
+    the scanned paths (`spec_files_in`)."""
     specs: list[Spec] = []
     seen: set[str] = set()
     for path in _named_paths(app, named):
@@ -238,15 +265,14 @@ def collect_specs(app: App, named: Iterable[str] = (),
                 specs.append(spec)
     definitions = {api.openapi_location.file for api in app.apis.values()
                    if api.openapi is not None and api.openapi_location is not None}
-    if os.path.isdir(app.root):
-        for rel in find_spec_files(app.root, excludes):
-            path = os.path.join(app.root, rel)
-            if os.path.realpath(path) in seen or rel in definitions:
-                continue  # named already, or one API's own definition (DefinitionUri)
-            spec = _read_spec_file(app, path, named=False)
-            if spec is not None:
-                spec.found = True
-                specs.append(spec)
+    for rel in spec_files_in(app.root, scanned, excludes):
+        path = os.path.join(app.root, rel)
+        if os.path.realpath(path) in seen or rel in definitions:
+            continue  # named already, or one API's own definition (DefinitionUri)
+        spec = _read_spec_file(app, path, named=False)
+        if spec is not None:
+            spec.found = True
+            specs.append(spec)
     return specs
 
 
@@ -324,7 +350,8 @@ def unrelated(app: App, spec: Spec) -> bool:
 def analyse_openapi(app: App, facts: Facts) -> None:
     """Analysis step: read every applicable spec into `facts.openapi` (found-by-name specs
     that describe none of the deployed routes are left out, with a note)."""
-    specs = collect_specs(app, facts.options.openapi_files, facts.options.excludes)
+    options = facts.options
+    specs = collect_specs(app, options.openapi_files, options.excludes, options.scanned)
     facts.openapi = []
     for spec in specs:
         if unrelated(app, spec):

@@ -79,6 +79,7 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
     if getattr(args, "account_concurrency", None):
         options.account_concurrency = args.account_concurrency
     base, found = discover_paths(args.paths, options.excludes)
+    options.scanned = found.scanned
     app = load_app(base, found.templates, options.stage, region=options.region)
     app.diagnostics[:0] = found.problems
     for diag in app.diagnostics:
