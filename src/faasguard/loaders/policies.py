@@ -219,8 +219,9 @@ def _expand(name: str, arguments: Value, scope: Scope, file: str,
         resolved = resolve(item, local)
         statement = statement_from(resolved, file, f"sam-template:{name}", line)
         if statement is not None:
+            # what the definition's `Ref`s and `${...}` of a parameter substitute: its value
             statement.wildcard_parameters = tuple(
-                parameter for parameter in used if _holds_star(resolve({"Ref": parameter}, local)))
+                parameter for parameter in used if _holds_star(parameters[parameter]))
             statements.append(statement)
     return statements, problems
 
