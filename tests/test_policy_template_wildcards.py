@@ -147,3 +147,23 @@ def test_a_resource_named_like_a_template_parameter_does_not_take_its_place(
     assert read and all(str(f[1][0]).endswith(":table/orders") for f in read)
     crud = [f for f in found if f[0] == "DynamoDBCrudPolicy"]  # the resource itself: kept
     assert crud and all(f[1][0] == Ref("template.yaml#TableName", "Arn") for f in crud)
+
+
+def test_templates_from_globals_and_a_settled_if_record_them(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Stage:\n    Type: String\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
+        "Globals:\n  Function:\n    Policies:\n      - S3ReadPolicy: {BucketName: '*'}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: a.b\n      Runtime: python3.12\n      Policies:\n"
+        "        - !If [IsProd, {SQSPollerPolicy: {QueueName: '*'}},"
+        " {SQSPollerPolicy: {QueueName: '*'}}]\n"
+        "        - !If [IsProd, {SNSPublishMessagePolicy: {TopicName: '*'}},"
+        " {SNSPublishMessagePolicy: {TopicName: t}}]\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    found = {(s.source, s.wildcard_parameters)
+             for s in app.roles["template.yaml#FnRole"].statements
+             if s.source.startswith("sam-template:")}
+    assert found == {("sam-template:S3ReadPolicy", ("BucketName",)),
+                     ("sam-template:SQSPollerPolicy", ("QueueName",))}  # the other If: unknown
