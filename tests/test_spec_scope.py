@@ -122,3 +122,12 @@ def test_without_scanned_paths_the_analysis_walks_the_root(services: Path) -> No
     scoped = Facts(options=Options(scanned=["users"]))
     analyse_openapi(App(root=str(services), routes=list(app.routes)), scoped)
     assert scoped.openapi == []  # users/docs/openapi.yaml describes none of the routes
+
+
+def test_a_named_folder_is_walked_even_when_hidden(services: Path) -> None:
+    hidden = services / ".api"
+    hidden.mkdir()
+    (hidden / "openapi.yaml").write_text("openapi: 3.0.0\npaths:\n  /orders: {get: {}}\n")
+    assert _specs(services / "orders", hidden) == [
+        "orders/docs/openapi.yaml", ".api/openapi.yaml"]  # named: read, as discovery does
+    assert ".api/openapi.yaml" not in _specs(services)  # a hidden folder found by walking
