@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -304,7 +305,8 @@ def test_a_worker_holds_no_other_worker_s_pipe() -> None:
 def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
                                            tmp_path: Path) -> None:
     """Loading in forked workers (scan.load_app): the same report, diagnostics of broken
-    templates included, in file order, with one worker failing."""
+    templates included, in file order, with the workers failing (their chunks are loaded
+    here) and without."""
     from faasguard import scan as scan_module
 
     for n in range(6):
@@ -313,25 +315,69 @@ def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
     (tmp_path / "svc2" / "serverless.yml").write_text("service: [unclosed\n")
     serial = _report([str(tmp_path)], 1)
     monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
+    monkeypatch.setattr(workers, "CHUNKS_PER_PROCESS", 1)
     parent = os.getpid()
     load_shard = scan_module._load_shard
     used: list[list[bool]] = []
-    fork_map = scan_module.fork_map
+    fork_map = workers.fork_map
 
-    def dying(total, parts, progress, job):  # type: ignore[no-untyped-def]
-        if os.getpid() != parent and job[1][0].file.startswith("svc4"):
+    def dying(total, progress, job):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
             os._exit(1)
-        return load_shard(total, parts, progress, job)
+        return load_shard(total, progress, job)
 
     def watching(work, jobs_):  # type: ignore[no-untyped-def]
         results = fork_map(work, jobs_)
         used.append([result is None for result in results])
         return results
 
-    monkeypatch.setattr(scan_module, "_load_shard", dying)
-    monkeypatch.setattr(scan_module, "fork_map", watching)
+    monkeypatch.setattr(workers, "fork_map", watching)
     assert _report([str(tmp_path)], 3) == serial
-    assert used == [[False, False, True]]
+    assert used[0] == [False, False, False]
+    monkeypatch.setattr(scan_module, "_load_shard", dying)
+    assert _report([str(tmp_path)], 3) == serial
+    assert used[1] == [False, True, True]
+
+
+def _numbered(job: tuple[bool, int, list[int]]) -> list[tuple[int, int, bool]]:
+    in_child, start, chunk = job
+    return [(start + n, value * 10, in_child) for n, value in enumerate(chunk)]
+
+
+def test_pull_map_shares_chunks_and_keeps_their_order() -> None:
+    """Every chunk done once, results in order; the set-up runs in this process only,
+    which then takes fewer chunks than the children."""
+    calls: list[int] = []
+
+    def slow_setup() -> None:
+        calls.append(os.getpid())
+        time.sleep(0.5)
+
+    results = workers.pull_map(_slowly, list(range(40)), 2, slow_setup)
+    flat = [item for chunk in results for item in chunk]
+    assert [(index, value) for index, value, _ in flat] == [(n, n * 10) for n in range(40)]
+    assert calls == [os.getpid()]
+    in_child = [done for _, _, done in flat]
+    assert in_child.count(True) > in_child.count(False)
+    assert len(results) == 20  # 2 processes x 16 chunks of 40 items: 20 chunks of 2
+
+
+def _slowly(job: tuple[bool, int, list[int]]) -> list[tuple[int, int, bool]]:
+    time.sleep(0.005)
+    return _numbered(job)
+
+
+def _dies_in_a_child_on_chunk(job: tuple[bool, int, list[int]]) -> list[tuple[int, int, bool]]:
+    if job[0] and job[1] >= 4:
+        os._exit(1)
+    return _numbered(job)
+
+
+def test_pull_map_does_here_the_chunks_of_a_failed_child() -> None:
+    results = workers.pull_map(_dies_in_a_child_on_chunk, list(range(10)), 3)
+    assert [(i, v) for chunk in results for i, v, _ in chunk] == \
+        [(n, n * 10) for n in range(10)]
+    assert workers.pull_map(_numbered, [], 2) == []
 
 
 def test_a_step_crashing_on_one_handler_reports_as_in_a_serial_scan(
@@ -388,9 +434,9 @@ workers.MIN_SHARDED_FILES = 2
 parent, load_shard = os.getpid(), scan._load_shard
 
 
-def watched(total, parts, progress, job):
+def watched(total, progress, job):
     before = set(sys.modules)
-    fragments = load_shard(total, parts, progress, job)
+    fragments = load_shard(total, progress, job)
     if os.getpid() != parent:
         new = sorted(m for m in set(sys.modules) - before if m.startswith("faasguard"))
         with open(sys.argv[2], "w") as out:

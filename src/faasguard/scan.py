@@ -15,6 +15,7 @@ import fnmatch
 import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
@@ -26,7 +27,7 @@ from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_ov
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path, prepare
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.report.base import finding_order
-from faasguard.workers import fork_map, split, worker_count
+from faasguard.workers import pull_map, worker_count
 
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
              ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
@@ -278,8 +279,10 @@ def _load_one(ctx: LoadContext) -> App:
 
 def load_app(root: str, files: list[str], stage: str | None = None,
              jobs: int | None = None, progress: Progress | None = None,
-             region: str | None = None, max_bytes: int | None = None) -> App:
-    """Load every file into one App (in worker processes when there are many)."""
+             region: str | None = None, max_bytes: int | None = None,
+             meanwhile: Callable[[], None] | None = None) -> App:
+    """Load every file into one App (in worker processes when there are many: this
+    process then also runs `meanwhile`, set-up for a later step, while they load)."""
     app = App(root=root, stage=stage)
     terraform = [f for f in files if f.lower().endswith(TERRAFORM_SUFFIX)]
     if terraform:  # a Terraform module is a folder of .tf files: loaded per folder
@@ -295,14 +298,14 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     # templates load without reference cycles: the collector would only walk the model
     # (11% of loading at 10,000 functions), and it is frozen for the analyses after
     with paused_then_frozen():
-        shards = split([[ctx] for ctx in contexts], worker_count(len(contexts), jobs))
-        if len(shards) > 1:
+        workers = worker_count(len(contexts), jobs)
+        if workers > 1:
             prepare()  # the loaders' modules, imported once here, not again in each worker
-        loaded = fork_map(partial(_load_shard, len(contexts), len(shards), progress),
-                          [(n > 0, shard) for n, shard in enumerate(shards)])
-        for shard, fragments in zip(shards, loaded, strict=True):
-            if fragments is None:  # its worker failed: loaded here
-                fragments = _load_shard(len(contexts), 1, None, (False, shard))
+            loaded = pull_map(partial(_load_shard, len(contexts), progress), contexts,
+                              workers, meanwhile)
+        else:
+            loaded = [_load_shard(len(contexts), progress, (False, 0, contexts))]
+        for fragments in loaded:
             for fragment in fragments:
                 app.merge(fragment)
     if progress and contexts:
@@ -310,17 +313,29 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     return app
 
 
-def _load_shard(total: int, parts: int, progress: Progress | None,
-                job: tuple[bool, list[LoadContext]]) -> list[App]:
-    """Load one shard's files (`workers.fork_map`); the first shard, loaded here,
-    reports progress for all (the others go at its pace)."""
-    in_child, contexts = job
+def _load_shard(total: int, progress: Progress | None,
+                job: tuple[bool, int, list[LoadContext]]) -> list[App]:
+    """Load one chunk of the files (`workers.pull_map`; `start`: its first file's index);
+    the chunks loaded here report progress for all (the others go at the same pace)."""
+    in_child, start, contexts = job
     fragments = []
-    for done, ctx in enumerate(contexts, 1):
+    for done, ctx in enumerate(contexts, start + 1):
         fragments.append(_load_one(ctx))
-        if progress and not in_child and done < len(contexts):
-            progress(min(done * parts, total - 1), total)
+        if progress and not in_child and done < total:
+            progress(done, total)
     return fragments
+
+
+def prepare_analyses() -> None:
+    """Import the analyses (`ANALYSES`) and read what every handler's steps need
+    (`handlers.prepare`) ahead of them: `load_app` does it while workers load the
+    templates. A failure is left for the analysis itself to report."""
+    with suppress(Exception):
+        for name in ANALYSES:
+            importlib.import_module(name.partition(":")[0])
+        from faasguard.analysis.handlers import prepare
+
+        prepare()
 
 
 # --------------------------------------------------------------------------- analyses, rules
@@ -447,7 +462,7 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
         app = App(root=base, stage=options.stage, diagnostics=found.problems)
         return ScanResult(app, Facts(options=options))
     app = load_app(base, found.templates, options.stage, jobs, progress, options.region,
-                   config.max_file_size)
+                   config.max_file_size, prepare_analyses)
     app.diagnostics[:0] = found.problems
     add_sources(app, found.sources)
     facts = analyse(app, options)

@@ -36,6 +36,9 @@ R = TypeVar("R")
 MIN_SHARDED_FILES = 64
 #: At most this many processes analyse handlers at once.
 MAX_WORKERS = 8
+#: `pull_map` cuts its items into about this many chunks per process: a process that
+#: finishes last waits for at most one chunk of another.
+CHUNKS_PER_PROCESS = 16
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,54 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
         for child in children:  # left by an exception: no worker, pipe or zombie stays
             if child is not None:
                 _stop(*child)
+
+
+def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
+             processes: int, meanwhile: Callable[[], None] | None = None) -> list[R]:
+    """`work((in_child, start, chunk))` for each chunk of consecutive `items` (`start`: the
+    index of its first item), results in chunk order. This process and `processes - 1`
+    forked children take the chunks from one queue until none is left, so a process
+    slowed by other work takes fewer: `meanwhile()`, run here once the children are
+    forked (work of a later step that no child needs), costs no child any time. A child
+    pickles each chunk's result as it is done (not all at its end, while this process
+    waits). The chunks of a child that fails are done here."""
+    count = min(len(items), 255, processes * CHUNKS_PER_PROCESS)  # a queue entry is a byte
+    size = -(-len(items) // count) if count else 1
+    chunks = [(start, list(items[start:start + size])) for start in range(0, len(items), size)]
+    queue, write_end = os.pipe()
+    try:
+        os.write(write_end, bytes(range(len(chunks))))  # < PIPE_BUF: written whole
+        os.close(write_end)
+        pulled = fork_map(partial(_pull, work, chunks, queue, meanwhile),
+                          [n > 0 for n in range(processes)])
+    finally:
+        os.close(queue)
+    import pickle
+
+    results: dict[int, R] = {}
+    for n, taken in enumerate(pulled):
+        for index, result in taken or ():
+            results[index] = pickle.loads(result) if n > 0 else result  # noqa: S301
+    return [results[n] if n in results else work((False, start, chunk))
+            for n, (start, chunk) in enumerate(chunks)]
+
+
+def _pull(work: Callable[[tuple[bool, int, list[S]]], R], chunks: list[tuple[int, list[S]]],
+          queue: int, meanwhile: Callable[[], None] | None,
+          in_child: bool) -> list[tuple[int, Any]]:
+    """One process's part of `pull_map`: (chunk number, result) for each chunk it took,
+    each result pickled in a child."""
+    if not in_child and meanwhile is not None:
+        meanwhile()
+    import pickle
+
+    done: list[tuple[int, Any]] = []
+    while taken := os.read(queue, 1):  # one byte: one chunk, never shared
+        start, chunk = chunks[taken[0]]
+        result = work((in_child, start, chunk))
+        done.append((taken[0], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                     if in_child else result))
+    return done
 
 
 def _fork(work: Callable[[S], R], shard: S, others: list[int]) -> tuple[int, int] | None:

@@ -58,6 +58,34 @@ FILE_STEPS: list[str] = [
 ]
 
 
+#: What the per-handler steps read on every handler, loaded by the first otherwise:
+#: "module:function" names of `() -> object` loaders (each keeps its result for the
+#: process), called ahead by `prepare`.
+SHARED_DATA: list[str] = [
+    "faasguard.analysis.aws_sdk:table",
+    "faasguard.analysis.iam_catalog:load",
+]
+#: Modules the steps import on the first handler that needs them, imported ahead by
+#: `prepare`: the taint engine, the AWS-call interpreter and botocore (for the SDK's
+#: method names).
+SHARED_MODULES: list[str] = [
+    "faasguard.analysis.taint.engine",
+    "faasguard.analysis.aws_interp",
+    "botocore",
+]
+
+
+def prepare() -> None:
+    """Import the per-handler steps (HANDLER_STEPS, FILE_STEPS) and load SHARED_DATA now,
+    not on a scan's first handler (scan.load_app does it while workers load templates)."""
+    for name in [*HANDLER_STEPS.values(), *FILE_STEPS]:
+        _named(name)
+    for name in SHARED_DATA:
+        _named(name)()
+    for module in SHARED_MODULES:
+        importlib.import_module(module)
+
+
 def resolve(app: App, facts: Facts) -> None:
     """Resolve every Python function's handler to a file and a function (nothing else)."""
     _resolve_all(app, facts, ())

@@ -54,6 +54,11 @@ def _services() -> dict[str, tuple[str, dict[str, Any]]]:
     return {prefix.lower(): (prefix, entry) for prefix, entry in data["services"].items()}
 
 
+def load() -> None:
+    """Read the catalogue now (otherwise read on first use)."""
+    _services()
+
+
 @cache
 def service_info(prefix: str) -> ServiceInfo | None:
     """The actions and ARN formats of one service (prefix in lower case); None if unknown.
