@@ -58,3 +58,52 @@ def test_needs_of_a_scan_hold_the_platform_needs_once() -> None:
         assert len(shared) == 1
         assert all(n.needs[action].platform == "logs" or n.needs[action].calls
                    for n in found)
+
+
+def _as_before(result: Needs, group: str, memo: dict[object, object]) -> None:
+    """`_add_platform` before 9034344: an add per action, a Need per function."""
+    from faasguard.analysis import aws_sdk
+
+    for action in aws_sdk.table()["platform"][group]:
+        result.add(action, ANY, platform=group)
+
+
+def _shape(needs: Needs) -> list[tuple[object, ...]]:
+    return [(action, need.action, list(need.resources), list(need.calls), need.platform,
+             need.optional) for action, need in needs.needs.items()]
+
+
+def test_needs_are_as_before_whatever_the_code_and_the_platform_need(monkeypatch) -> None:
+    """Code calls of platform actions (logs, X-Ray, VPC, polling, DLQ) before or beside the
+    platform's own, with tracing, VPC, an SQS trigger and a DLQ: every function's needs
+    (actions in order, resources, calls, platform) as the add per action made them."""
+    from dataclasses import replace
+
+    from faasguard.analysis import privileges
+    from faasguard.analysis.aws_values import AwsCall
+    from faasguard.model import Location, Ref, Trigger
+
+    result = scan(str(REPO / "examples" / "vulnerable-app"))
+    app, facts = result.app, result.facts
+    template = next(iter(app.functions.values()))
+    call = AwsCall("x", "Op", "op", (), (), "h.py", 3)
+    spellings = [(), ("logs:PutLogEvents",), ("xray:PutTraceSegments",),
+                 ("logs:CreateLogGroup", "ec2:CreateNetworkInterface"),
+                 ("sqs:ReceiveMessage", "sqs:SendMessage"), ("LOGS:putlogevents",)]
+    for number, actions in enumerate(spellings):
+        for tracing, vpc in (("Active", False), (None, True), ("active", True)):
+            function = replace(template, id=f"{template.id}{number}{tracing}{vpc}",
+                               tracing=tracing, vpc=vpc, dlq=Ref("t.yml#Dead"),
+                               triggers=[Trigger("sqs", Ref("t.yml#Queue"),
+                                                 Location("t.yml", 2))])
+            app.functions[function.id] = function
+            facts.aws_calls[function.id] = [replace(call, actions=actions)] if actions else []
+    functions = list(app.functions.values())
+    facts.memo.pop("privileges.resources", None)
+    shared = [needs_of(f, app, facts) for f in functions + functions]  # twice: memo warm
+    facts.memo.pop("privileges.resources", None)
+    monkeypatch.setattr(privileges, "_add_platform", _as_before)
+    before = [needs_of(f, app, facts) for f in functions + functions]
+    assert sum(n is not None for n in before) > len(spellings) * 3
+    assert [None if n is None else _shape(n) for n in shared] == \
+        [None if n is None else _shape(n) for n in before]
