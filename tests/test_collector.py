@@ -5,6 +5,7 @@ collectable after it; the command line keeps its objects frozen until it exits."
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,3 +104,49 @@ def test_command_line_keeps_its_objects_frozen(project: Path, tmp_path: Path) ->
     with frozen_until_exit():
         _scan_making_a_cycle(project)
     assert gc.get_freeze_count() > 0
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_scans_in_two_threads_leave_nothing_frozen(project: Path) -> None:
+    """Two scans overlapping in two threads of one process (the collector's state is the
+    process's): the first to start ends first, the other freezes after that; when both
+    are done nothing is left frozen."""
+    first_waits, second_started, first_done = (threading.Event(), threading.Event(),
+                                               threading.Event())
+    errors: list[BaseException] = []
+
+    def scan(started: threading.Event, wait_for: threading.Event) -> None:
+        def progress(done: int, total: int) -> None:
+            started.set()
+            assert wait_for.wait(60), "the other scan did not get there"
+
+        try:
+            scan_paths([str(project)], jobs=1, progress=progress)
+        except BaseException as exc:  # noqa: BLE001 (reported by the test's thread)
+            errors.append(exc)
+
+    first = threading.Thread(target=scan, args=(first_waits, second_started))
+    second = threading.Thread(target=scan, args=(second_started, first_done))
+    first.start()
+    assert first_waits.wait(60)  # the first scan is under way (loading its templates)
+    second.start()
+    first.join(60)
+    first_done.set()  # the second scan goes on (and freezes) after the first has ended
+    second.join(60)
+    assert not errors
+    assert gc.get_freeze_count() == 0, "a scan overlapping another left its objects frozen"
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_a_scan_that_fails_leaves_nothing_frozen(project: Path) -> None:
+    def progress(done: int, total: int) -> None:
+        raise RuntimeError("stopped")
+
+    enabled = gc.isenabled()
+    with pytest.raises(RuntimeError):
+        scan_paths([str(project)], jobs=1, progress=progress)
+    assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled
+    cycle = _scan_making_a_cycle(project)  # the next scan still freezes, then unfreezes
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert cycle() is None

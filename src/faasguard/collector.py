@@ -15,20 +15,28 @@ line, whose process ends with its scan, keeps them frozen (`frozen_until_exit`).
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 class _State:
-    """Whether steps may freeze, and what ends a scan."""
+    """Whether steps may freeze, and what ends a scan (the process's: scans in several
+    threads share it, under `_LOCK`)."""
 
     #: False while a scan runs in a process whose own objects were frozen before it:
     #: those cannot be told from the scan's, so the scan freezes nothing
     freezing = True
-    #: scans in progress (a scan inside a scan leaves the unfreezing to the outer one)
+    #: scans in progress, nested or in other threads: the last to end unfreezes for all
     depth = 0
+    #: nothing was frozen when the first of the scans in progress began: what is frozen
+    #: at the last one's end is theirs
+    theirs = False
     #: True while the process ends with its scan (the command line): nothing unfrozen
     until_exit = False
+
+
+_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -72,20 +80,24 @@ def scan_scope() -> Iterator[None]:
     """One whole scan: the collector is left as the scan found it. What its steps froze
     is unfrozen at its end (`gc.unfreeze`), unless the process ends with the scan
     (`frozen_until_exit`). If objects were frozen before it (by the application running
-    the scan), they cannot be told apart from the scan's: the scan then freezes nothing."""
-    outer = _State.depth == 0
-    frozen_before = gc.get_freeze_count()
-    if outer and frozen_before and not _State.until_exit:
-        _State.freezing = False
-    _State.depth += 1
+    the scan), they cannot be told apart from the scan's: the scan then freezes nothing.
+    Scans that overlap (nested, or in several threads) count as one: the first to begin
+    decides, the last to end unfreezes."""
+    with _LOCK:
+        if not _State.depth:  # the first scan in progress
+            frozen_before = gc.get_freeze_count()
+            _State.theirs = not frozen_before
+            _State.freezing = not frozen_before or _State.until_exit
+        _State.depth += 1
     try:
         yield
     finally:
-        _State.depth -= 1
-        if outer:
-            _State.freezing = True
-            if not _State.until_exit and not frozen_before and gc.get_freeze_count():
-                gc.unfreeze()
+        with _LOCK:
+            _State.depth -= 1
+            if not _State.depth:  # the last: another scan may have begun before this one
+                _State.freezing = True
+                if _State.theirs and not _State.until_exit and gc.get_freeze_count():
+                    gc.unfreeze()
 
 
 @contextmanager
