@@ -89,6 +89,9 @@ def test_a_named_spec_is_read_whatever_the_excludes(services: Path) -> None:
         "docs/openapi.yaml"]
     whole = scan_paths([str(services / "orders")], options, jobs=1)
     assert whole.facts.openapi == []  # found by walking: the exclude applies
+    # named beside the folder it is in: read too (the folder's walk leaves it out)
+    beside = scan_paths([str(services / "orders"), scanned[1]], options, jobs=1)
+    assert [s.source for s in beside.facts.openapi] == ["docs/openapi.yaml"]
 
 
 def test_the_command_reports_zombies_of_the_scanned_services_only(

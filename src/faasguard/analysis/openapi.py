@@ -229,17 +229,20 @@ def spec_files_in(root: str, scanned: Iterable[str] | None,
     """Spec files by name in the scanned paths (relative to `root`; None: the whole root).
 
     A folder is walked (`find_spec_files`); a file counts when its name is a spec's,
-    whatever the excludes (as discovery reads a file the user named). Each file once, in
-    the order of the paths.
+    whatever the excludes (as discovery reads a file the user named), inside a scanned
+    folder too. Each file once, in the order of the paths (the root's walk first when the
+    root is one of them: every other folder is inside it).
     """
-    paths = None if scanned is None else list(scanned)
-    if paths is None or "." in paths:  # the root: every other path is inside it
+    if scanned is None:
         return find_spec_files(root, excludes) if os.path.isdir(root) else []
-    found: dict[str, None] = {}
+    paths = list(scanned)
+    whole = "." in paths
+    found = dict.fromkeys(find_spec_files(root, excludes) if whole else ())
     for rel in paths:
         path = os.path.join(root, rel)
         if os.path.isdir(path):
-            found.update(dict.fromkeys(find_spec_files(root, excludes, rel)))
+            if not whole:
+                found.update(dict.fromkeys(find_spec_files(root, excludes, rel)))
         elif SPEC_NAMES.search(os.path.basename(rel)) and os.path.isfile(path):
             found[rel] = None
     return list(found)
