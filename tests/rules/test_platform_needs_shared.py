@@ -107,3 +107,6 @@ def test_needs_are_as_before_whatever_the_code_and_the_platform_need(monkeypatch
     assert sum(n is not None for n in before) > len(spellings) * 3
     assert [None if n is None else _shape(n) for n in shared] == \
         [None if n is None else _shape(n) for n in before]
+    # and as values: a shared need equals (and reads as) the Need an add made
+    assert shared == before
+    assert [repr(n) for n in shared] == [repr(n) for n in before]

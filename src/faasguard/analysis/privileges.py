@@ -109,9 +109,21 @@ class Needs:
 class _SharedNeed(Need):
     """A platform need on `*` (logs, tracing, VPC) as a scan's functions have it first: one
     object in the needs of all of them (`_add_platform`). `Needs.add` gives a function its
-    own copy before adding to it."""
+    own copy before adding to it. Otherwise a Need: equal to one with the same fields, and
+    shown as one."""
 
     __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Need):
+            return NotImplemented
+        return (self.action, self.resources, self.calls, self.platform) == \
+            (other.action, other.resources, other.calls, other.platform)
+
+    __hash__ = None  # type: ignore[assignment]  # as Need's (mutable: not hashable)
+
+    def __repr__(self) -> str:
+        return "Need" + Need.__repr__(self).removeprefix(type(self).__qualname__)
 
 
 # --------------------------------------------------------------------------- resources
@@ -236,7 +248,9 @@ def needs_of(function: Function, app: App, facts: Facts) -> Needs | None:
 
     The policy resources (of call targets, KMS keys, event sources, DLQs) are shared by
     the functions of a scan through `facts.memo["privileges.resources"]`: equal inputs
-    give one PolicyResource (frozen), which the needs of several functions hold."""
+    give one PolicyResource (frozen), which the needs of several functions hold; so are
+    the platform needs on `*` (logs, tracing, VPC: `_SharedNeed`, copied by `Needs.add`
+    before a change). Read the needs; change them only through `Needs.add`."""
     calls = facts.aws_calls.get(function.id)
     if calls is None:
         return None
