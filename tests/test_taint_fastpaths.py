@@ -202,3 +202,52 @@ def test_frame_qualify_reads_the_function_level_imports_first() -> None:
     assert frame.qualify("os.path.join") == "os.path.join"
     frame.env["j"] = CLEAN  # a local variable of the name is no alias
     assert not frame.is_alias("j") and frame.is_alias("o")
+
+
+def test_new_flow_is_the_flow_its_init_makes() -> None:
+    """flows.new_flow fills a Flow's __dict__ at once: the same fields in the same order,
+    equal, hashed, shown and pickled as `Flow(...)`, and still frozen."""
+    import dataclasses
+    import pickle
+
+    from faasguard.analysis.taint.flows import Flow, new_flow
+    from faasguard.findings import FlowStep
+    from faasguard.model import Location
+
+    where = Location("app.py", 7)
+    values = ("command", "FG-INJ-001", "os.system", where, "SQS message body",
+              "event['Records'][*]['body']", (FlowStep(Location("app.py", 3), "source"),),
+              "template.yaml#Fn", "app.py:handler", "app.py:handler", True, False, True,
+              ((Location("template.yaml", 4), "sqs trigger"),))
+    made = Flow(*values)
+    fast = new_flow(*values)
+    assert type(fast) is Flow and fast == made and hash(fast) == hash(made)
+    assert repr(fast) == repr(made) and vars(fast) == vars(made)
+    assert list(vars(fast)) == [f.name for f in dataclasses.fields(Flow)]
+    assert pickle.loads(pickle.dumps(fast)) == made
+    try:
+        fast.category = "sql"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("new_flow's Flow is not frozen")
+
+
+def test_described_steps_are_the_steps_their_init_makes() -> None:
+    """The describer makes FlowSteps and Locations by setting their slots: the same
+    objects as their `__init__` makes, every slot set, shared per key."""
+    import pickle
+
+    from faasguard.analysis.taint.project import _Describer
+    from faasguard.analysis.taint.table import build_table
+    from faasguard.findings import FlowStep
+    from faasguard.model import Location
+
+    describe = _Describer(build_table())
+    step = describe.step("app.py", 12, "assigned to 'name'")
+    made = FlowStep(Location("app.py", 12), "assigned to 'name'")
+    assert type(step) is FlowStep and type(step.location) is Location
+    assert step == made and hash(step) == hash(made) and repr(step) == repr(made)
+    assert step.location.end_line is None and pickle.loads(pickle.dumps(step)) == made
+    assert describe.step("app.py", 12, "assigned to 'name'") is step
+    assert describe.location("app.py", 12) is step.location

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.taint.flows import Flow
+from faasguard.analysis.taint.flows import Flow, new_flow
 from faasguard.analysis.taint.frameworks import View, app_entries, module_views
 from faasguard.analysis.taint.modules import (
     ClassInfo,
@@ -194,6 +194,16 @@ def _unique(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+#: FlowStep and Location (frozen, slotted dataclasses) made by setting their slots: the
+#: steps of a flow are new in each handler, and a frozen `__init__` sets each field
+#: through `object.__setattr__` (tests/test_taint_fastpaths.py pins them to the classes)
+_new_object = object.__new__
+_set_step_location = FlowStep.__dict__["location"].__set__
+_set_step_message = FlowStep.__dict__["message"].__set__
+_set_file, _set_line = Location.__dict__["file"].__set__, Location.__dict__["line"].__set__
+_set_end_line = Location.__dict__["end_line"].__set__
+
+
 class _Describer:
     """describe_source and path_text, remembered per (origin, path, trigger kinds)."""
 
@@ -237,7 +247,9 @@ class _Describer:
         key = (file, line, message)
         found = self.steps.get(key)
         if found is None:
-            found = self.steps[key] = FlowStep(self.location(file, line), message)
+            found = self.steps[key] = _new_object(FlowStep)  # FlowStep(location, message)
+            _set_step_location(found, self.location(file, line))
+            _set_step_message(found, message)
         return found
 
     def chain(self, source: str, file: str, line: int, steps: tuple[Step, ...],
@@ -259,7 +271,10 @@ class _Describer:
         key = (file, line)
         found = self.locations.get(key)
         if found is None:
-            found = self.locations[key] = Location(file, line)
+            found = self.locations[key] = _new_object(Location)  # Location(file, line)
+            _set_file(found, file)
+            _set_line(found, line)
+            _set_end_line(found, None)
         return found
 
     def __call__(self, origin: str, path: tuple[str, ...], kinds: frozenset[str],
@@ -289,14 +304,10 @@ def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
     related, public = describe.exposure(app, function, related_kinds,
                                         view.view if view is not None else None)
     steps = _steps(hit, info.label, source_path, describe)
-    return Flow(
-        category=hit.category, rule_id=CATEGORIES[hit.category], sink=hit.sink,
-        location=describe.location(hit.file, hit.line), source=info.label,
-        source_path=source_path, steps=steps,
-        function=function.id if function is not None else None, code=hit.function,
-        entry=entry, reachable=function is not None,
-        attacker_controlled=info.attacker_controlled, public=public,
-        triggers=related)
+    return new_flow(  # Flow(...), its fields in order
+        hit.category, CATEGORIES[hit.category], hit.sink, describe.location(hit.file, hit.line),
+        info.label, source_path, steps, function.id if function is not None else None,
+        hit.function, entry, function is not None, info.attacker_controlled, public, related)
 
 
 def _exposure(app: App, function: Function | None, related_kinds: frozenset[str],
