@@ -197,6 +197,52 @@ def test_a_library_shared_across_shards_is_reported_as_in_a_serial_scan(
     assert unreached == ["code:lib.py:unused"]
 
 
+def test_functions_naming_one_file_from_several_templates_share_a_shard(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Handlers are assigned to shards before the disk is asked, by the file they name:
+    `../shared/app.handler` from two templates, and `pkg`, `pkg.__init__` and
+    `pkg/__init__` (one file, `pkg/__init__.py`), each go to one shard, where they are
+    located; the report equals a serial scan's."""
+    shared = tmp_path / "shared"
+    (shared / "pkg").mkdir(parents=True)
+    (shared / "app.py").write_text(
+        "import os\n\n\ndef handler(event, context):\n    os.system(event['body'])\n")
+    (shared / "pkg" / "__init__.py").write_text(
+        "import subprocess\n\n\ndef handler(event, context):\n"
+        "    subprocess.call(event['q'], shell=True)\n")
+    forms = {"svc1": ["app", "pkg"],
+             "svc2": ["app", "pkg.__init__", "pkg/__init__", "nowhere"]}
+    for svc, named in forms.items():
+        (tmp_path / svc).mkdir()
+        _project(tmp_path / svc, [f"{svc}fn{n}" for n in range(4)])
+        text = (tmp_path / svc / "serverless.yml").read_text()
+        (tmp_path / svc / "serverless.yml").write_text(text + "".join(
+            f"  {svc}shared{n}:\n    handler: ../shared/{form}.handler\n"
+            for n, form in enumerate(named)))
+    serial = scan_paths([str(tmp_path)], jobs=1)
+    assert {f.source_file for f in serial.app.functions.values()
+            if "shared" in f.id} == {"shared/app.py", "shared/pkg/__init__.py", None}
+    shards: list[list[str]] = []
+    fork_map = handlers.fork_map
+
+    def watching(work, jobs_):  # type: ignore[no-untyped-def]
+        shards.extend([f.id for f in shard] for _, shard in jobs_)
+        return fork_map(work, jobs_)
+
+    used = _sharded_equals_serial(monkeypatch, tmp_path, jobs=3)
+    assert used and len(used[0]) == 3
+    monkeypatch.setattr(handlers, "fork_map", watching)
+    sharded = scan_paths([str(tmp_path)], jobs=3)
+    files = {f.id: f.source_file for f in sharded.app.functions.values()}
+    assert files == {f.id: f.source_file for f in serial.app.functions.values()}
+    for name in ("shared/app.py", "shared/pkg/__init__.py"):
+        holding = [n for n, shard in enumerate(shards)
+                   if any(files[fid] == name for fid in shard)]
+        assert len(holding) == 1, (name, holding)
+        naming = sum(files[fid] == name for fid in shards[holding[0]])
+        assert naming == sum(source == name for source in files.values()) >= 2
+
+
 def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _project(tmp_path, [f"fn{n}" for n in range(4)])

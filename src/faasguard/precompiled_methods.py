@@ -94,6 +94,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.base,self.func_name,self.handler,)==(other.base,other.func_name,other.handler,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.base,self.func_name,self.handler,)==(other.base,other.func_name,other.handler,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.budget,self.read,self.detectors,self.routes,self.sns_topic_arn,self.state,self.namespace,self.source,)==(other.budget,other.read,other.detectors,other.routes,other.sns_topic_arn,other.state,other.namespace,other.source,)
   return NotImplemented
  return __eq__
@@ -350,10 +358,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.function_id,self.source_file,self.handler_name,self.problem,self.steps,self.added,self.pinned,)==(other.function_id,other.source_file,other.handler_name,other.problem,other.steps,other.added,other.pinned,)
+   return (self.function_id,self.source_file,self.handler_name,self.problem,self.steps,self.added,)==(other.function_id,other.source_file,other.handler_name,other.problem,other.steps,other.added,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.function_id,self.source_file,self.handler_name,self.problem,self.steps,self.added,self.pinned,)==(other.function_id,other.source_file,other.handler_name,other.problem,other.steps,other.added,other.pinned,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.function_id,self.source_file,self.handler_name,self.problem,self.steps,self.added,)==(other.function_id,other.source_file,other.handler_name,other.problem,other.steps,other.added,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1191,6 +1199,12 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.apigw_fiel
 
 def __create_fn__():
  def __hash__(self):
+  return hash((self.base,self.func_name,self.handler,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.base,self.func_name,self.handler,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
   return hash((self.category,self.name,self.args,self.kwargs,self.condition,self.receiver,self.result,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.category,self.name,self.args,self.kwargs,self.condition,self.receiver,self.result,))\n return __hash__'] = __create_fn__.__code__
@@ -1647,6 +1661,12 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
+  return self.__class__.__qualname__ + f"(base={self.base!r}, func_name={self.func_name!r}, handler={self.handler!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(base={self.base!r}, func_name={self.func_name!r}, handler={self.handler!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
   return self.__class__.__qualname__ + f"(budget={self.budget!r}, read={self.read!r}, detectors={self.detectors!r}, routes={self.routes!r}, sns_topic_arn={self.sns_topic_arn!r}, state={self.state!r}, namespace={self.namespace!r}, source={self.source!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(budget={self.budget!r}, read={self.read!r}, detectors={self.detectors!r}, routes={self.routes!r}, sns_topic_arn={self.sns_topic_arn!r}, state={self.state!r}, namespace={self.namespace!r}, source={self.source!r})"\n return __repr__'] = __create_fn__.__code__
@@ -1839,9 +1859,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(function_id={self.function_id!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, problem={self.problem!r}, steps={self.steps!r}, added={self.added!r}, pinned={self.pinned!r})"
+  return self.__class__.__qualname__ + f"(function_id={self.function_id!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, problem={self.problem!r}, steps={self.steps!r}, added={self.added!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(function_id={self.function_id!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, problem={self.problem!r}, steps={self.steps!r}, added={self.added!r}, pinned={self.pinned!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(function_id={self.function_id!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, problem={self.problem!r}, steps={self.steps!r}, added={self.added!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2580,6 +2600,14 @@ def __create_fn__(_type_authorizers, _type_default, _type_api_key_required, _typ
  return __init__
 CODE['def __create_fn__(_type_authorizers, _type_default, _type_api_key_required, _type_default_on_preflight, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_authorizers, _dflt_default, _dflt_api_key_required, _dflt_default_on_preflight, _return_type):\n def __init__(self,authorizers:_type_authorizers=_HAS_DEFAULT_FACTORY,default:_type_default=_dflt_default,api_key_required:_type_api_key_required=_dflt_api_key_required,default_on_preflight:_type_default_on_preflight=_dflt_default_on_preflight)->_return_type:\n  self.authorizers=_dflt_authorizers() if authorizers is _HAS_DEFAULT_FACTORY else authorizers\n  self.default=default\n  self.api_key_required=api_key_required\n  self.default_on_preflight=default_on_preflight\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_base, _type_func_name, _type_handler, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,base:_type_base,func_name:_type_func_name,handler:_type_handler)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'base',base)
+  __dataclass_builtins_object__.__setattr__(self,'func_name',func_name)
+  __dataclass_builtins_object__.__setattr__(self,'handler',handler)
+ return __init__
+CODE["def __create_fn__(_type_base, _type_func_name, _type_handler, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,base:_type_base,func_name:_type_func_name,handler:_type_handler)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'base',base)\n  __dataclass_builtins_object__.__setattr__(self,'func_name',func_name)\n  __dataclass_builtins_object__.__setattr__(self,'handler',handler)\n return __init__"] = __create_fn__.__code__
+
 def __create_fn__(_type_budget, _type_read, _type_detectors, _type_routes, _type_sns_topic_arn, _type_state, _type_namespace, _type_source, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_budget, _dflt_read, _dflt_detectors, _dflt_routes, _dflt_sns_topic_arn, _dflt_state, _dflt_namespace, _dflt_source, _return_type):
  def __init__(self,budget:_type_budget=_dflt_budget,read:_type_read=_HAS_DEFAULT_FACTORY,detectors:_type_detectors=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,sns_topic_arn:_type_sns_topic_arn=_dflt_sns_topic_arn,state:_type_state=_HAS_DEFAULT_FACTORY,namespace:_type_namespace=_dflt_namespace,source:_type_source=_dflt_source)->_return_type:
   self.budget=budget
@@ -2993,17 +3021,16 @@ def __create_fn__(_type_function, _type_reserved_concurrency, _type_throttle_rps
  return __init__
 CODE["def __create_fn__(_type_function, _type_reserved_concurrency, _type_throttle_rps, _type_usd_per_day, _type_fits, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,function:_type_function,reserved_concurrency:_type_reserved_concurrency,throttle_rps:_type_throttle_rps,usd_per_day:_type_usd_per_day,fits:_type_fits)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'function',function)\n  __dataclass_builtins_object__.__setattr__(self,'reserved_concurrency',reserved_concurrency)\n  __dataclass_builtins_object__.__setattr__(self,'throttle_rps',throttle_rps)\n  __dataclass_builtins_object__.__setattr__(self,'usd_per_day',usd_per_day)\n  __dataclass_builtins_object__.__setattr__(self,'fits',fits)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_function_id, _type_source_file, _type_handler_name, _type_problem, _type_steps, _type_added, _type_pinned, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,function_id:_type_function_id,source_file:_type_source_file,handler_name:_type_handler_name,problem:_type_problem,steps:_type_steps,added:_type_added,pinned:_type_pinned)->_return_type:
+def __create_fn__(_type_function_id, _type_source_file, _type_handler_name, _type_problem, _type_steps, _type_added, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,function_id:_type_function_id,source_file:_type_source_file,handler_name:_type_handler_name,problem:_type_problem,steps:_type_steps,added:_type_added)->_return_type:
   self.function_id=function_id
   self.source_file=source_file
   self.handler_name=handler_name
   self.problem=problem
   self.steps=steps
   self.added=added
-  self.pinned=pinned
  return __init__
-CODE['def __create_fn__(_type_function_id, _type_source_file, _type_handler_name, _type_problem, _type_steps, _type_added, _type_pinned, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,function_id:_type_function_id,source_file:_type_source_file,handler_name:_type_handler_name,problem:_type_problem,steps:_type_steps,added:_type_added,pinned:_type_pinned)->_return_type:\n  self.function_id=function_id\n  self.source_file=source_file\n  self.handler_name=handler_name\n  self.problem=problem\n  self.steps=steps\n  self.added=added\n  self.pinned=pinned\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_function_id, _type_source_file, _type_handler_name, _type_problem, _type_steps, _type_added, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,function_id:_type_function_id,source_file:_type_source_file,handler_name:_type_handler_name,problem:_type_problem,steps:_type_steps,added:_type_added)->_return_type:\n  self.function_id=function_id\n  self.source_file=source_file\n  self.handler_name=handler_name\n  self.problem=problem\n  self.steps=steps\n  self.added=added\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_functions, _type_total_usd_per_hour, _type_total_usd_per_day, _type_account_concurrency, _type_unreserved_pool, _type_prices_version, _type_region, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_functions, _dflt_total_usd_per_hour, _dflt_total_usd_per_day, _dflt_account_concurrency, _dflt_unreserved_pool, _dflt_prices_version, _dflt_region, _return_type):
  def __init__(self,functions:_type_functions=_HAS_DEFAULT_FACTORY,total_usd_per_hour:_type_total_usd_per_hour=_dflt_total_usd_per_hour,total_usd_per_day:_type_total_usd_per_day=_dflt_total_usd_per_day,account_concurrency:_type_account_concurrency=_dflt_account_concurrency,unreserved_pool:_type_unreserved_pool=_dflt_unreserved_pool,prices_version:_type_prices_version=_dflt_prices_version,region:_type_region=_dflt_region)->_return_type:
@@ -4140,6 +4167,14 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
+  if type(self) is cls or name in ('base','func_name','handler',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'base\',\'func_name\',\'handler\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
   if type(self) is cls or name in ('category','name','args','kwargs','condition','receiver','result',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
@@ -4585,6 +4620,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'apigw_fields\',\'function\',\'max_line_bytes\',\'max_document_bytes\',\'malformed_samples\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('base','func_name','handler',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'base\',\'func_name\',\'handler\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

@@ -3,10 +3,12 @@ per-handler analyses.
 
 A large step is cut into shards, one per CPU (`split`, `worker_count`): this process
 does the first while a forked child does each other one and sends back its result
-pickled (`fork_map`), which this process merges in order. A child inherits the whole
-scan at the fork (model, facts, imported code): nothing is set up again, and scanned
-code is still never imported. Forking is used on Linux only; elsewhere, and with
-`--jobs 1`, there is one shard and nothing forks.
+pickled (`fork_map`), which this process merges in order. Steps whose items need no
+grouping (loading the templates) are instead cut into many chunks that the processes
+take from one queue (`pull_map`), so this process can do other work meanwhile. A child
+inherits the whole scan at the fork (model, facts, imported code): nothing is set up
+again, and scanned code is still never imported. Forking is used on Linux only;
+elsewhere, and with `--jobs 1`, there is one shard and nothing forks.
 
 The per-handler analyses (analysis.handlers.HANDLER_STEPS) of one handler do not depend
 on those of another. A per-handler step that keeps per-scan state in `Facts.memo` for a

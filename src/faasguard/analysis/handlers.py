@@ -108,37 +108,36 @@ def resolve_with_steps(app: App, facts: Facts, steps: Iterable[str]) -> None:
 def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     cache = module_cache(app.root, facts)
     runners = [_StepRunner(key, facts) for key in steps]
-    python = [f for f in app.functions.values() if not is_node(f) and _is_python(f)]
-    located = {f.id: _locate(f, cache) for f in python}
-    for where in located.values():
-        if not isinstance(where, Diagnostic):
-            cache.pin(where[0])  # kept until the last function naming it is analysed
-    run = _Run(app, facts, cache, runners, located)
-    shards = _shards(app, located, facts.options.jobs if runners else 1)
+    named = {f.id: _named_file(f) for f in app.functions.values()
+             if not is_node(f) and _is_python(f)}
+    shards = _shards(app, named, facts.options.jobs if runners else 1)
+    run = _Run(app, facts, cache, runners, named)
     with paused_then_frozen():
         if len(shards) == 1:
+            run.locate(shards[0])
             for function in shards[0]:
                 run.apply(run.resolve(function))
         else:
             run.in_shards(shards)
 
 
-def _shards(app: App, located: dict[str, tuple[str, str] | Diagnostic],
+def _shards(app: App, named: dict[str, _Named | Diagnostic],
             jobs: int | None) -> list[list[Function]]:
     """The functions to resolve, cut into shards for forked workers (`faasguard.workers`):
-    the Python handlers grouped by file (a file's functions stay in one shard), Node.js
-    functions and unlocated handlers in the first shard; each shard in App order."""
+    the Python handlers grouped by the file they name (`_Named.key`: a file's functions
+    stay in one shard, as the disk is not asked yet), Node.js functions and malformed
+    handlers in the first shard; each shard in App order."""
     by_file: dict[str, list[Function]] = {}
     first: list[Function] = []
     for function in app.functions.values():
-        where = located.get(function.id)
-        if isinstance(where, tuple):
-            by_file.setdefault(where[0], []).append(function)
+        where = named.get(function.id)
+        if isinstance(where, _Named):
+            by_file.setdefault(where.key, []).append(function)
         elif where is not None or is_node(function):
             first.append(function)
     workers = worker_count(len(by_file), jobs)
     if workers == 1:
-        first = [f for f in app.functions.values() if f.id in located or is_node(f)]
+        first = [f for f in app.functions.values() if f.id in named or is_node(f)]
         return [first]
     shards = split(list(by_file.values()), workers)
     shards[0].extend(first)
@@ -161,7 +160,6 @@ class _Resolved:
     problem: Diagnostic | None
     steps: list[_StepOutcome]
     added: tuple[list[str], ...]
-    pinned: str | None  # the handler file pinned for it (unpinned once it is done)
 
 
 #: The per-handler steps' results in `Facts`, keyed by function id or file.
@@ -185,16 +183,33 @@ class _Run:
     """Handler resolution of one scan, with its per-handler steps."""
 
     def __init__(self, app: App, facts: Facts, cache: ModuleCache, runners: list[_StepRunner],
-                 located: dict[str, tuple[str, str] | Diagnostic]):
+                 named: dict[str, _Named | Diagnostic]):
         self.app, self.facts, self.cache = app, facts, cache
-        self.runners, self.located = runners, located
+        self.runners, self.named = runners, named
+        #: the handler file of each Python function (or why there is none), found on
+        #: disk by the process that resolves it (`locate`)
+        self.located: dict[str, tuple[str, str] | Diagnostic] = {}
         #: note the TRACKED keys each function's steps add (`_Resolved.added`): only a
         #: sharded run merges and reorders them (`in_shards`)
         self.tracking = False
         self.left_to_exit: list[Module] = []  # a worker's trees, held until it exits
 
+    def locate(self, functions: Iterable[Function]) -> None:
+        """Find the handler files of these functions (those not found yet) and pin each
+        until the last function naming it is analysed; call it before resolving them."""
+        cache, located = self.cache, self.located
+        for function in functions:
+            where = self.named.get(function.id)
+            if where is None or function.id in located:
+                continue
+            found = _find(function, where, cache) if isinstance(where, _Named) else where
+            located[function.id] = found
+            if not isinstance(found, Diagnostic):
+                cache.pin(found[0])
+
     def resolve(self, function: Function) -> _Resolved:
-        """Resolve one function and run the steps on it (nothing is applied yet)."""
+        """Resolve one function and run the steps on it (nothing is applied yet; its
+        handler located first, `locate`)."""
         app, facts, cache = self.app, self.facts, self.cache
         sizes = [len(getattr(facts, name)) for name in TRACKED] if self.tracking else None
         where = self.located.get(function.id)
@@ -205,24 +220,21 @@ class _Run:
                                                                          cache)
         outcomes = [runner.run(app, facts, function) for runner in self.runners] \
             if where is not None else []
-        pinned = where[0] if isinstance(where, tuple) else None
-        if pinned is not None:
-            cache.unpin(pinned)
+        if isinstance(where, tuple):
+            cache.unpin(where[0])
         if where is not None:
             cache.release()
         added = () if sizes is None else tuple(
             _last_keys(getattr(facts, name), len(getattr(facts, name)) - size)
             for name, size in zip(TRACKED, sizes, strict=True))
         return _Resolved(function.id, function.source_file, function.handler_name, problem,
-                         outcomes, added, pinned)
+                         outcomes, added)
 
     def apply(self, done: _Resolved, from_child: bool = False) -> None:
         """Report what resolving one function did, where a serial scan reports it."""
-        if from_child:
+        if from_child:  # (its handler file was located and pinned in the child only)
             function = self.app.functions[done.function_id]
             function.source_file, function.handler_name = done.source_file, done.handler_name
-            if done.pinned is not None:
-                self.cache.unpin(done.pinned)
         if done.problem is not None:
             self.app.diagnostics.append(done.problem)
         for runner, outcome in zip(self.runners, done.steps, strict=False):  # none: Node.js
@@ -237,13 +249,18 @@ class _Run:
         # The App's first Python function (always in the first shard) is done before the
         # fork: what the steps set up on their first handler (the taint run, its table
         # and a bad `taint:` config's diagnostic) is made once and inherited by the workers.
-        first = next((f for f in shards[0] if f.id in self.located), None)
-        records: list[tuple[_Resolved, bool]] = [] if first is None \
-            else [(self.resolve(first), False)]
+        first = next((f for f in shards[0] if f.id in self.named), None)
+        records: list[tuple[_Resolved, bool]] = []
+        if first is not None:  # located with the functions naming its file
+            key = getattr(self.named[first.id], "key", None)
+            self.locate(f for f in shards[0] if f is first or key is not None
+                        and getattr(self.named.get(f.id), "key", None) == key)
+            records.append((self.resolve(first), False))
         shards = [[f for f in shards[0] if f is not first], *shards[1:]]
         results = fork_map(self._shard, [(n > 0, shard) for n, shard in enumerate(shards)])
         for n, (shard, result) in enumerate(zip(shards, results, strict=True)):
             if result is None:  # the worker failed: this process does its shard
+                self.locate(shard)
                 records.extend((self.resolve(f), False) for f in shard)
                 continue
             if n > 0:
@@ -275,6 +292,7 @@ class _Run:
     def _shard(self, job: tuple[bool, list[Function]]) -> _ShardResult:
         in_child, functions = job
         facts = self.facts
+        self.locate(functions)
         records = [self.resolve(f) for f in functions]
         if not in_child:
             return _ShardResult(records, {}, {}, {})
@@ -402,30 +420,51 @@ def split_handler(handler: str) -> tuple[str, str] | None:
     return path, name
 
 
-def _locate(function: Function, cache: ModuleCache) -> tuple[str, str] | Diagnostic:
-    """The file a Python function's handler names (checked to exist, not parsed) and the
-    function's name in it, or why there is none."""
+@dataclass(frozen=True)
+class _Named:
+    """The file a Python function's handler names, before the disk is asked: its path
+    without extension, the function's name in it and the handler as given."""
+
+    base: str
+    func_name: str
+    handler: str
+
+    @property
+    def key(self) -> str:
+        """The same for every handler naming one file (`pkg` and `pkg/__init__`: the
+        file of either is `pkg.py` or `pkg/__init__.py`)."""
+        return self.base.removesuffix("/__init__")
+
+
+def _named_file(function: Function) -> _Named | Diagnostic:
+    """The file a Python function's handler names (the disk not asked), or why none."""
     where, line = function.location.file, function.location.line
-    name = logical_id(function.id)
     handler = given_handler(function)
     if isinstance(handler, Diagnostic):
         return handler
     parts = split_handler(handler)
     if parts is None:
-        return Diagnostic(where, f"function '{name}': handler '{handler}' is not of the form "
-                          "'module.function' (for example 'app.lambda_handler')", line,
-                          "error", "handler")
+        return Diagnostic(where, f"function '{logical_id(function.id)}': handler "
+                          f"'{handler}' is not of the form 'module.function' (for example "
+                          "'app.lambda_handler')", line, "error", "handler")
     module_path, func_name = parts
     base = handler_base(function, handler, module_path)
     if isinstance(base, Diagnostic):
         return base
-    candidates = [f"{base}.py", f"{base}/__init__.py"]
+    return _Named(base, func_name, handler)
+
+
+def _find(function: Function, named: _Named, cache: ModuleCache) -> tuple[str, str] | Diagnostic:
+    """The named file checked to exist (not parsed) and the function's name in it, or a
+    warning when there is no such file."""
+    candidates = [f"{named.base}.py", f"{named.base}/__init__.py"]
     found = next((c for c in candidates if cache.exists(c)), None)
     if found is None:
-        return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
-                          f"{candidates[0]}); its code was not analysed", line, "warning",
+        return Diagnostic(function.location.file, f"function '{logical_id(function.id)}': "
+                          f"handler '{named.handler}' not found (looked for {candidates[0]}); "
+                          "its code was not analysed", function.location.line, "warning",
                           "handler")
-    return found, func_name
+    return found, named.func_name
 
 
 def _check(function: Function, found: str, func_name: str,
