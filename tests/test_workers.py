@@ -7,6 +7,7 @@ import io
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -424,6 +425,35 @@ def test_pull_map_does_here_the_chunks_of_a_failed_child() -> None:
     assert [(i, v) for chunk in results for i, v, _ in chunk] == \
         [(n, n * 10) for n in range(10)]
     assert workers.pull_map(_numbered, [], 2) == []
+
+
+_PARENT = os.getpid()
+
+
+def _rebuilt_in_a_child_only(value: int) -> int:
+    if os.getpid() == _PARENT:
+        raise ValueError("this result does not load here")
+    return value
+
+
+class _LoadsInAChildOnly:
+    """A result that pickles but does not load in this process."""
+
+    def __init__(self, value: int):
+        self.value = value
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return _rebuilt_in_a_child_only, (self.value,)
+
+
+def _fragile(job: tuple[bool, int, list[int]]) -> object:
+    return _LoadsInAChildOnly(job[1]) if job[0] else job[1]
+
+
+def test_pull_map_does_here_a_chunk_whose_result_does_not_load() -> None:
+    """As `fork_map` does a shard whose result does not load: the chunk is done here."""
+    assert workers.pull_map(_fragile, list(range(6)), 3, partial(time.sleep, 0.3)) == \
+        list(range(6))
 
 
 def test_a_step_crashing_on_one_handler_reports_as_in_a_serial_scan(

@@ -199,7 +199,8 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
     slowed by other work takes fewer: `meanwhile()`, run here once the children are
     forked (work of a later step that no child needs), costs no child any time. A child
     pickles each chunk's result as it is done (not all at its end, while this process
-    waits). The chunks of a child that fails are done here."""
+    waits). The chunks of a child that fails, and a chunk whose result does not load here,
+    are done here (as `fork_map`'s shards)."""
     count = min(len(items), 255, processes * CHUNKS_PER_PROCESS)  # a queue entry is a byte
     size = -(-len(items) // count) if count else 1
     chunks = [(start, list(items[start:start + size])) for start in range(0, len(items), size)]
@@ -216,7 +217,11 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
     results: dict[int, R] = {}
     for n, taken in enumerate(pulled):
         for index, result in taken or ():
-            results[index] = pickle.loads(result) if n > 0 else result  # noqa: S301
+            if n == 0:
+                results[index] = result
+                continue
+            with suppress(Exception):  # left out: done here below
+                results[index] = pickle.loads(result)  # noqa: S301 (our own child's)
     return [results[n] if n in results else work((False, start, chunk))
             for n, (start, chunk) in enumerate(chunks)]
 
