@@ -544,3 +544,55 @@ def test_a_loading_worker_imports_no_loader_of_its_own(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60, check=True).stdout
     assert "svc3/template.yaml#Fn3" in out and "svc0/serverless.yml#fn0" in out  # both loaded
     assert seen.read_text() == ""  # the worker (SAM template) imported no faasguard module
+
+
+@pytest.mark.parametrize("slow", ["a child's first chunk", "this process"])
+def test_templates_load_the_same_whatever_process_takes_which_chunk(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, slow: str) -> None:
+    """`pull_map`'s chunks go to whichever process asks first: the report is the serial
+    one when a child is slow on the first chunk (this process takes the later ones) and
+    when this process is slow on every chunk (the children take most)."""
+    from faasguard import scan as scan_module
+
+    for n in range(12):
+        (tmp_path / f"svc{n}").mkdir()
+        _project(tmp_path / f"svc{n}", [f"s{n}fn{k}" for k in range(2)])
+    (tmp_path / "svc3" / "serverless.yml").write_text("service: [unclosed\n")
+    serial = _report([str(tmp_path)], 1)
+    monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
+    parent, load_shard = os.getpid(), scan_module._load_shard
+
+    def timed(total, progress, job):  # type: ignore[no-untyped-def]
+        in_child, start, _ = job
+        if (in_child and start == 0) if slow.startswith("a child") else not in_child:
+            time.sleep(0.3 if in_child else 0.05)
+        assert in_child == (os.getpid() != parent)
+        return load_shard(total, progress, job)
+
+    monkeypatch.setattr(scan_module, "_load_shard", timed)
+    assert _report([str(tmp_path)], 3) == serial
+
+
+def test_handlers_naming_one_file_in_several_spellings_scan_as_serially(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Shards are cut by the handler's path as written (`_Named.key`), before the disk is
+    asked: one file named through a symlinked folder, `..`, `./`, dots, another case,
+    `pkg/__init__`, and a first function whose handler file is missing, report as in a
+    serial scan with any number of workers."""
+    _project(tmp_path, [f"fn{n}" for n in range(6)])
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "app.py").write_text(
+        "import os\n\n\ndef handler(event, context):\n    os.system(event['body'])\n\n\n"
+        "def other(event, context):\n    os.system(event['x'])\n")
+    (tmp_path / "real" / "__init__.py").write_text("")
+    os.symlink("real", tmp_path / "alias")
+    text = (tmp_path / "serverless.yml").read_text().replace(
+        "functions:\n", "functions:\n  aaa:\n    handler: gone/away.handler\n", 1)
+    (tmp_path / "serverless.yml").write_text(text + "".join(
+        f"  same{n}:\n    handler: {form}\n" for n, form in enumerate(
+            ["real/app.handler", "alias/app.handler", "real/../alias/app.other",
+             "./real/app.other", "real.app.handler", "Real/app.handler",
+             "real/__init__.handler"])))
+    for jobs in (2, 3, 4):
+        used = _sharded_equals_serial(monkeypatch, tmp_path, jobs=jobs)
+        assert len(used[-1]) == jobs
