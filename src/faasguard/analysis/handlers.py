@@ -431,8 +431,11 @@ class _Named:
 
     @property
     def key(self) -> str:
-        """The same for every handler naming one file (`pkg` and `pkg/__init__`: the
-        file of either is `pkg.py` or `pkg/__init__.py`)."""
+        """The same for every handler that can resolve to one file (`_find` tries
+        `base.py`, then `base/__init__.py`: `pkg` and `pkg/__init__` can both give
+        `pkg/__init__.py`). Paths as the module cache names files (root-relative,
+        normalised, symlinks left unresolved): a file named through a symlinked folder is
+        another file to the analyses, serial or sharded alike."""
         return self.base.removesuffix("/__init__")
 
 
