@@ -31,10 +31,11 @@ def _sources(specs: list[Spec], api: str) -> str:
     severity="medium",
     description="""
 When an OpenAPI/Swagger description of the API exists (given with `--openapi`, referenced by
-the template as `DefinitionBody`/`DefinitionUri`/`AWS::Include`, or found in the repository
-as `openapi.yaml`, `swagger.json`, `*.openapi.json`...), a deployed route it does not
-describe is a shadow API: it escapes the reviews, tests, gateways and scanners that work
-from the description, and it is usually the one nobody remembers to secure or retire.
+the template as `DefinitionBody`/`DefinitionUri`/`AWS::Include`, or found by name in the
+scanned folders: `openapi.yaml`, `swagger.json`, `*.openapi.json`...; a file given as a scan
+path is read alone), a deployed route it does not describe is a shadow API: it escapes
+the reviews, tests, gateways and scanners that work from the description, and it is usually
+the one nobody remembers to secure or retire.
 """,
     remediation={
         "serverless": "# describe the route in openapi.yaml, or remove the event:\n"
