@@ -19,7 +19,8 @@ editable mode on first use), as Checkov runs from its own: an interpreter's star
 includes whatever its site-packages' .pth files import, which a fresh virtualenv has
 none of. The start-up of each interpreter (`python -c pass`, median) is printed first.
 
-It prints the wall and CPU time of each (median of --repeat runs; CPU time is the steadier
+It prints the wall and CPU time of each (median of --repeat runs, one run of each tool in
+turn, so that both see the same states of a shared machine; CPU time is the steadier
 figure on a shared machine), the speed ratios, the findings per
 threat (Checkov's checks are put in faasguard's threats by their id through the rules'
 `equivalents`, else by keywords of the check name), and for the examples how many planted
@@ -135,15 +136,17 @@ def startup_ms(python: str, repeat: int = 7) -> float:
     return statistics.median(times) * 1000
 
 
-def run_faasguard(path: str, repeat: int, env: dict[str, str], python: str) -> Run:
-    """`faasguard scan` in a fresh interpreter (`python`) with the environment `env` (see
-    bytecode.py); findings as (file, line, threat, rule)."""
-    run = Run("faasguard")
+def faasguard_cmd(path: str, env: dict[str, str], python: str) -> list[str]:
+    """`faasguard scan` of the path in a fresh interpreter (`python`) with the environment
+    `env` (see bytecode.py), run once untimed first: that run writes the bytecode."""
     cmd = [python, "-m", "faasguard.cli", "scan", path, "--format", "json",
            "--fail-on", "none", "--no-progress"]
-    subprocess.run(cmd, capture_output=True, env=env)  # untimed: writes the bytecode
-    for _ in range(repeat):
-        done = run.measure(cmd, env)
+    subprocess.run(cmd, capture_output=True, env=env)
+    return cmd
+
+
+def faasguard_findings(run: Run, done: subprocess.CompletedProcess[str]) -> Run:
+    """The findings of faasguard's last run, as (file, line, threat, rule)."""
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -171,13 +174,26 @@ def checkov_threat(check_id: str, name: str, by_id: dict[str, str]) -> str:
     return next((threat for word, threat in KEYWORDS if word in lowered), "other")
 
 
-def run_checkov(path: str, repeat: int) -> Run:
+def checkov_cmd(path: str) -> list[str]:
     """Checkov's cloudformation and serverless frameworks on the path."""
-    run = Run("checkov")
-    cmd = [CHECKOV, "-d", path, "--framework", "cloudformation", "serverless", "-o", "json",
-           "--quiet", "--compact", "--skip-download"]
+    return [CHECKOV, "-d", path, "--framework", "cloudformation", "serverless", "-o", "json",
+            "--quiet", "--compact", "--skip-download"]
+
+
+def alternate(faasguard: list[str], path: str, repeat: int,
+              env: dict[str, str]) -> tuple[Run, Run]:
+    """faasguard's command and Checkov on `path`, `repeat` times each, one run of each in
+    turn (so both see the same states of a shared machine), with the findings of their
+    last runs."""
+    ours, theirs = Run("faasguard"), Run("checkov")
     for _ in range(repeat):
-        done = run.measure(cmd)
+        done_theirs = theirs.measure(checkov_cmd(path))
+        done_ours = ours.measure(faasguard, env)
+    return faasguard_findings(ours, done_ours), checkov_findings(theirs, done_theirs, path)
+
+
+def checkov_findings(run: Run, done: subprocess.CompletedProcess[str], path: str) -> Run:
+    """The failed checks of Checkov's last run, as (file, line range, threat, check)."""
     try:
         reports = json.loads(done.stdout) if done.stdout.strip() else []
     except json.JSONDecodeError:
@@ -280,20 +296,24 @@ def main() -> None:
             counts = generate(corpus, args.functions)
             print(f"corpus: {counts}")
         if corpus:
-            checkov = run_checkov(corpus, args.repeat)
-            report(f"synthetic corpus, {args.functions} functions ({corpus})",
-                   [run_faasguard(corpus, args.repeat, env, python), checkov], None)
             # like for like: Checkov's two frameworks read no handler code
             templates_only = os.path.join(tmp, "templates-only")
             shutil.copytree(corpus, templates_only, ignore=shutil.ignore_patterns("*.py"))
+            complete_cmd = faasguard_cmd(corpus, env, python)
+            templates_cmd = faasguard_cmd(templates_only, env, python)
+            ours, checkov = alternate(complete_cmd, corpus, args.repeat, env)
+            templates = Run("faasguard")
+            for _ in range(args.repeat):  # beside Checkov's runs of the whole corpus above
+                done = templates.measure(templates_cmd, env)
+            report(f"synthetic corpus, {args.functions} functions ({corpus})",
+                   [ours, checkov], None)
             report("the same corpus without its Python handlers (templates only)",
-                   [run_faasguard(templates_only, args.repeat, env, python), checkov], None)
+                   [faasguard_findings(templates, done), checkov], None)
         for example in args.examples:
             planted = planted_issues(example, args.planted)
             report(f"example {example}",
-                   [run_faasguard(example, args.repeat, env, python),
-                    run_checkov(example, args.repeat)],
-                   planted)
+                   list(alternate(faasguard_cmd(example, env, python), example, args.repeat,
+                                  env)), planted)
 
 
 if __name__ == "__main__":
