@@ -99,6 +99,14 @@ def test_they_survive_pickling() -> None:
     assert copy == statement and copy.wildcard_parameters == ("BucketName",)
 
 
+def _template_statements(folder: Path) -> list[Statement]:
+    """The statements expanded from SAM policy templates in the role of function `Fn` of
+    folder/template.yaml."""
+    app = load_fixture(folder, "template.yaml")
+    return [s for s in app.roles["template.yaml#FnRole"].statements
+            if s.source.startswith("sam-template:")]
+
+
 def test_loaded_template_records_them_through_intrinsics(tmp_path: Path) -> None:
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\n"
@@ -110,10 +118,7 @@ def test_loaded_template_records_them_through_intrinsics(tmp_path: Path) -> None
         "        - SQSSendMessagePolicy: {QueueName: !Sub '${Stage}-*'}\n"
         "        - S3ReadPolicy: {BucketName: !Ref Stage}\n"
         "        - KinesisStreamReadPolicy: {StreamName: '*'}\n")
-    app = load_fixture(tmp_path, "template.yaml")
-    found = {(s.source, s.wildcard_parameters)
-             for s in app.roles["template.yaml#FnRole"].statements
-             if s.source.startswith("sam-template:")}
+    found = {(s.source, s.wildcard_parameters) for s in _template_statements(tmp_path)}
     assert found == {
         ("sam-template:DynamoDBReadPolicy", ("TableName",)),
         ("sam-template:SQSSendMessagePolicy", ("QueueName",)),
@@ -136,10 +141,8 @@ def test_a_resource_named_like_a_template_parameter_does_not_take_its_place(
         "        - EFSWriteAccessPolicy: {FileSystem: '*', AccessPoint: fsap-1}\n"
         "        - DynamoDBReadPolicy: {TableName: orders}\n"
         "        - DynamoDBCrudPolicy: {TableName: !Ref TableName}\n")
-    app = load_fixture(tmp_path, "template.yaml")
     found = [(s.source.split(":")[1], s.resources, s.wildcard_parameters)
-             for s in app.roles["template.yaml#FnRole"].statements
-             if s.source.startswith("sam-template:")]
+             for s in _template_statements(tmp_path)]
     efs = [f for f in found if f[0] == "EFSWriteAccessPolicy"]
     assert [f[2] for f in efs] == [("FileSystem",)]
     assert str(efs[0][1][0]).endswith(":file-system/*")
@@ -161,9 +164,6 @@ def test_templates_from_globals_and_a_settled_if_record_them(tmp_path: Path) -> 
         " {SQSPollerPolicy: {QueueName: '*'}}]\n"
         "        - !If [IsProd, {SNSPublishMessagePolicy: {TopicName: '*'}},"
         " {SNSPublishMessagePolicy: {TopicName: t}}]\n")
-    app = load_fixture(tmp_path, "template.yaml")
-    found = {(s.source, s.wildcard_parameters)
-             for s in app.roles["template.yaml#FnRole"].statements
-             if s.source.startswith("sam-template:")}
+    found = {(s.source, s.wildcard_parameters) for s in _template_statements(tmp_path)}
     assert found == {("sam-template:S3ReadPolicy", ("BucketName",)),
                      ("sam-template:SQSPollerPolicy", ("QueueName",))}  # the other If: unknown
