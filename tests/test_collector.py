@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from faasguard.analysis.facts import Options
 from faasguard.cli import main
 from faasguard.collector import frozen_until_exit, paused_then_frozen
-from faasguard.scan import scan_paths
+from faasguard.scan import analyse, discover_paths, load_app, run_rules, scan_paths
 
 _TEMPLATE = """\
 service: {name}
@@ -147,6 +148,23 @@ def test_a_scan_that_fails_leaves_nothing_frozen(project: Path) -> None:
         scan_paths([str(project)], jobs=1, progress=progress)
     assert gc.get_freeze_count() == 0 and gc.isenabled() == enabled
     cycle = _scan_making_a_cycle(project)  # the next scan still freezes, then unfreezes
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert cycle() is None
+
+
+@pytest.mark.usefixtures("nothing_frozen")
+def test_library_steps_leave_nothing_frozen(project: Path) -> None:
+    """load_app, analyse and run_rules called on their own (a library user, the monitor's
+    shadow detector) are each a scan: the collector is left as they found it."""
+    base, found = discover_paths([str(project)])
+    app = load_app(base, found.templates, jobs=1)
+    assert gc.get_freeze_count() == 0, "load_app left the model frozen"
+    facts = analyse(app, Options())
+    assert gc.get_freeze_count() == 0, "analyse left the facts frozen"
+    assert run_rules(app, facts)
+    assert gc.get_freeze_count() == 0, "run_rules left the findings frozen"
+    cycle = _scan_making_a_cycle(project)  # a later scan still freezes and unfreezes
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert cycle() is None

@@ -277,6 +277,7 @@ def _load_one(ctx: LoadContext) -> App:
         return app
 
 
+@scan_scope()  # called alone (a library, the monitor): the collector left as found
 def load_app(root: str, files: list[str], stage: str | None = None,
              jobs: int | None = None, progress: Progress | None = None,
              region: str | None = None, max_bytes: int | None = None,
@@ -353,6 +354,7 @@ def _guarded(app: App, what: str, step: Callable[[], None]) -> None:
             code="internal"))
 
 
+@scan_scope()  # called alone (a library, the monitor): the collector left as found
 def analyse(app: App, options: Options) -> Facts:
     """Derive the facts every rule may read, running `ANALYSES` in order."""
     facts = Facts(options=options)
@@ -363,6 +365,7 @@ def analyse(app: App, options: Options) -> Facts:
     return facts
 
 
+@scan_scope()  # called alone (a library, the monitor): the collector left as found
 def run_rules(app: App, facts: Facts,
               enabled: Callable[[str], bool] | None = None) -> list[Finding]:
     """Run every registered (and enabled) rule; overlapping findings folded
