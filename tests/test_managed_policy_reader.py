@@ -148,3 +148,32 @@ def test_a_bad_line_fails_every_look_up() -> None:
             reader.get("C")
     with pytest.raises(ValueError):
         reader.everything()
+
+
+class _OvertakenOnce(dict):  # type: ignore[type-arg]
+    """The reader's table, where another thread's read takes in the name looked up right
+    after the reader's first look-up of it has missed."""
+
+    def __init__(self, reader: _ManagedPolicies, name: str) -> None:
+        super().__init__()
+        self.reader, self.name, self.missed = reader, name, False
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        found = super().get(key, default)
+        if key == self.name and not self.missed:
+            self.missed = True
+            while self.name not in self:  # the other thread, past the name
+                self.reader._read_more()
+        return found
+
+
+def test_a_name_another_thread_took_in_meanwhile_is_found() -> None:
+    """A look-up whose first read of the table misses while another thread reads the name
+    in (and moves past it) still finds it: the check that the stream has passed the name
+    must not end in the stale miss."""
+    names = [f"Policy{n:05d}" for n in range(500)]
+    reader = _ManagedPolicies(_lines(names))
+    reader._CHUNK = 256
+    reader._entries = _OvertakenOnce(reader, "Policy00100")
+    assert reader.get("Policy00100") == ("arn:aws:iam::aws:policy/Policy00100",
+                                         '[{"n":100}]')

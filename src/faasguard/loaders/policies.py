@@ -76,13 +76,16 @@ class _ManagedPolicies:
     def get(self, name: str) -> tuple[str, str] | None:
         """The (ARN, statements) of a policy, None when the data file has no such name."""
         found = self._entries.get(name)
-        if found is None and not self._finished and name > self._last:
+        if found is not None:
+            return found
+        if not self._finished and name > self._last:
             with self._lock:  # one reader of the stream at a time
                 while name not in self._entries and not self._finished and \
                         name > self._last:
                     self._read_more()
-            found = self._entries.get(name)
-        return found
+        # read again in any case: another thread's `_read_more` may have taken the name in
+        # (and moved `_last` past it) since the look-up above
+        return self._entries.get(name)
 
     def everything(self) -> dict[str, tuple[str, str]]:
         """Every policy of the data file (all of it read)."""
