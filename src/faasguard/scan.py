@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
@@ -26,6 +25,7 @@ from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path, prepare
 from faasguard.model import App, Diagnostic, SourceFile
+from faasguard.named import function_named
 from faasguard.report.base import finding_order
 from faasguard.workers import pull_map, worker_count
 
@@ -333,7 +333,7 @@ def prepare_analyses() -> None:
     templates. A failure is left for the analysis itself to report."""
     with suppress(Exception):
         for name in ANALYSES:
-            importlib.import_module(name.partition(":")[0])
+            function_named(name)
         from faasguard.analysis.handlers import prepare
 
         prepare()
@@ -359,9 +359,7 @@ def analyse(app: App, options: Options) -> Facts:
     """Derive the facts every rule may read, running `ANALYSES` in order."""
     facts = Facts(options=options)
     for name in ANALYSES:
-        module_name, _, func_name = name.partition(":")
-        step = getattr(importlib.import_module(module_name), func_name)
-        _guarded(app, f"analysis {name}", partial(step, app, facts))
+        _guarded(app, f"analysis {name}", partial(function_named(name), app, facts))
     return facts
 
 

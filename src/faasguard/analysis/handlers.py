@@ -36,6 +36,7 @@ from faasguard.analysis.taint.modules import (
 )
 from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, logical_id
+from faasguard.named import function_named
 from faasguard.workers import exported_states, fork_map, merge_states, split, worker_count
 
 #: The per-handler analyses, by key: "module:function" names of `(app, facts, function)
@@ -79,9 +80,9 @@ def prepare() -> None:
     """Import the per-handler steps (HANDLER_STEPS, FILE_STEPS) and load SHARED_DATA now,
     not on a scan's first handler (scan.load_app does it while workers load templates)."""
     for name in [*HANDLER_STEPS.values(), *FILE_STEPS]:
-        _named(name)
+        function_named(name)
     for name in SHARED_DATA:
-        _named(name)()
+        function_named(name)()
     for module in SHARED_MODULES:
         importlib.import_module(module)
 
@@ -194,6 +195,11 @@ class _Run:
         self.tracking = False
         self.left_to_exit: list[Module] = []  # a worker's trees, held until it exits
 
+    def file_key(self, function: Function) -> str | None:
+        """The key of the file its handler names (`_Named.key`), None when it names none."""
+        named = self.named.get(function.id)
+        return named.key if isinstance(named, _Named) else None
+
     def locate(self, functions: Iterable[Function]) -> None:
         """Find the handler files of these functions (those not found yet) and pin each
         until the last function naming it is analysed; call it before resolving them."""
@@ -252,9 +258,9 @@ class _Run:
         first = next((f for f in shards[0] if f.id in self.named), None)
         records: list[tuple[_Resolved, bool]] = []
         if first is not None:  # located with the functions naming its file
-            key = getattr(self.named[first.id], "key", None)
-            self.locate(f for f in shards[0] if f is first or key is not None
-                        and getattr(self.named.get(f.id), "key", None) == key)
+            key = self.file_key(first)
+            self.locate(f for f in shards[0]
+                        if f is first or key is not None and self.file_key(f) == key)
             records.append((self.resolve(first), False))
         shards = [[f for f in shards[0] if f is not first], *shards[1:]]
         results = fork_map(self._shard, [(n > 0, shard) for n, shard in enumerate(shards)])
@@ -331,12 +337,6 @@ def _reorder(facts: Facts, name: str, before: list[str], added: Iterable[list[st
     setattr(facts, name, ordered)
 
 
-def _named(name: str) -> Any:
-    """The function a "module:function" name names (its module imported now)."""
-    module_name, _, func_name = name.partition(":")
-    return getattr(importlib.import_module(module_name), func_name)
-
-
 #: One per-handler step's outcome on one function: its diagnostics, the exception that
 #: stopped it, and whether it was done.
 _StepOutcome = tuple[list[Diagnostic], "Exception | None", bool]
@@ -348,7 +348,7 @@ class _StepRunner:
 
     def __init__(self, key: str, facts: Facts):
         self.key = key
-        self.step: Callable[[App, Facts, Function], None] = _named(HANDLER_STEPS[key])
+        self.step: Callable[[App, Facts, Function], None] = function_named(HANDLER_STEPS[key])
         self.work: EarlyWork = early_work(facts, key)
         self.failed = self.work.error is not None
 
@@ -384,7 +384,7 @@ class _FileStep:
     if it fails, its whole-app step parses the file again, as without it)."""
 
     def __init__(self, name: str, facts: Facts):
-        self.step: Callable[[Facts, Module], None] = _named(name)
+        self.step: Callable[[Facts, Module], None] = function_named(name)
         self.facts = facts
 
     def __call__(self, module: Module) -> bool:
