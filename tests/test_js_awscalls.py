@@ -164,3 +164,31 @@ exports.handler = async () => { await new AWS.S3().getobject({ Bucket: "b" }).pr
     finally:
         awssdk._operations.cache_clear()
     assert [(c.operation, c.method) for c in calls] == [("GetObject", "getobject")]
+
+
+def test_transact_write_actions_follow_the_item_kinds(tmp_path: Path) -> None:
+    # TransactWriteItems needs the action of each kind of item it holds (Update ->
+    # UpdateItem), with the tables the items name; an array the code builds at run time
+    # still stands for every write action
+    calls = _calls(tmp_path, """
+const AWS = require("aws-sdk");
+const { DynamoDBDocumentClient, TransactWriteCommand } = require("@aws-sdk/lib-dynamodb");
+const docs = new AWS.DynamoDB.DocumentClient();
+const v3 = DynamoDBDocumentClient.from({});
+exports.handler = async (event, items) => {
+  const request = { TransactItems: [
+    { Update: { TableName: process.env.ORDERS, Key: { id: event.id } } },
+    { ConditionCheck: { TableName: "stock", Key: { sku: "a" } } },
+  ] };
+  await docs.transactWrite(request).promise();
+  await v3.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: "log" } }] }));
+  await docs.transactWrite({ TransactItems: items }).promise();
+};
+""")
+    assert _summary(calls) == [
+        ("TransactWriteItems", ("dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"),
+         ["ORDERS", "stock"]),
+        ("TransactWriteItems", ("dynamodb:PutItem",), ["log"]),
+        ("TransactWriteItems", ("dynamodb:PutItem", "dynamodb:UpdateItem",
+                                "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"), []),
+    ]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_interp import Interpreter
-from faasguard.analysis.aws_values import AwsCall, Name
+from faasguard.analysis.aws_values import AwsCall, DictV, ListV, Name
 from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import (
     JsModule,
@@ -228,13 +228,44 @@ class _Finder:
                 name = string_value(key) if key is not None and key.type == "string" else \
                     (key.text.decode() if key is not None and key.text else None)
                 if name is not None:
-                    out[name] = (self.name(child.child_by_field_id(self.module.fid.value)), None)
+                    value = child.child_by_field_id(self.module.fid.value)
+                    out[name] = (self._items(value) if name == "TransactItems" else
+                                 self.name(value), None)
             elif child.type == "shorthand_property_identifier" and child.text:
                 name = child.text.decode()
                 out[name] = (self.name(child), None)
             elif child.type == "spread_element" and (inner := first_named(child)) is not None:
                 out.update(self._params(inner, hops + 1))
         return out
+
+    def _items(self, node: Node | None, hops: int = 0) -> Any:
+        """A literal array of object literals as the ListV of DictV the Python interpreter
+        reads (DynamoDB's `TransactItems`: the kinds of its items choose the IAM actions,
+        their `TableName`s the tables); anything else is a Name."""
+        if node is not None and node.type == "identifier" and node.text and hops < MAX_HOPS:
+            value = self.index.value(node.text.decode())
+            if value is not None:
+                return self._items(value, hops + 1)
+        if node is None or node.type not in ("array", "object"):
+            return self.name(node)
+        if node.type == "array":
+            return ListV(tuple(self._items(child, hops + 1) for child in node.named_children
+                               if child.type != "comment"))
+        items: list[tuple[str, Any]] = []
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            if child.type != "pair":
+                return self.name(node)  # a spread or a shorthand: the keys are not all known
+            key = child.child_by_field_id(self.module.fid.key)
+            name = string_value(key) if key is not None and key.type == "string" else \
+                (key.text.decode() if key is not None and key.type == "property_identifier"
+                 and key.text else None)
+            if name is None:
+                return self.name(node)
+            items.append((name, self._items(child.child_by_field_id(self.module.fid.value),
+                                            hops + 1)))
+        return DictV(tuple(items))
 
     def name(self, node: Node | None, hops: int = 0) -> Name:
         """The Name a request parameter's value stands for."""
