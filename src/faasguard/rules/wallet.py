@@ -249,6 +249,24 @@ def _may_trigger(resource: Value, key_filter: tuple[str, str]) -> bool:
         (tail.endswith(suffix) or suffix.endswith(tail))
 
 
+def _fires_on_writes(trigger: Trigger) -> bool:
+    """Can a write to the trigger's source fire it? Always for queues and topics; for an
+    S3 trigger, unless all its event types are other than object creation
+    (`s3:ObjectRemoved:*`, `s3:ObjectRestore:*`, ...): the event types as written
+    (SAM `Events`, Chalice/Zappa `events`, serverless.yml/Terraform `event`), any value
+    not read as a type counting as creation."""
+    if trigger.kind != "s3":
+        return True
+    props = trigger.properties
+    # SAM keeps the event's logical name under `event`: its types are `Events`
+    types = props.get("Events", props.get("events", props.get("event")))
+    if not isinstance(types, (list, tuple)):
+        types = [types]
+    return not types or any(
+        not isinstance(t, str) or not t.startswith("s3:")
+        or t.startswith(("s3:ObjectCreated", "s3:*")) for t in types)
+
+
 #: The bucket/queue/topic of a code call read from the triggering event itself
 #: (`record["s3"]["bucket"]["name"]`, the record's `eventSourceARN`, `Sns.TopicArn`).
 _EVENT_SOURCE_PATHS = ("s3.bucket.name", "eventSourceARN", "Sns.TopicArn")
@@ -282,7 +300,9 @@ not all paths (an S3 key prefix filter, a copy through another service) and only
 loop has run. The finding comes from the function's role (a statement granting
 s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource; for an S3 trigger
 with a key filter, on keys the filter lets through) and, when the handler code analysis is
-available, from the code's own calls.
+available, from the code's own calls. S3 triggers on other events than object creation
+(`s3:ObjectRemoved:*` alone) are not loops of writes; several triggers of one function on
+one source make one finding.
 """,
     remediation={
         "serverless": "functions:\n  resize:\n    events:\n      - s3:\n"
@@ -311,11 +331,16 @@ available, from the code's own calls.
 )
 def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
+        reported: set[str] = set()
         for trigger in function.triggers:
-            if trigger.kind not in LOOP_ACTIONS or trigger.source is None:
+            if trigger.kind not in LOOP_ACTIONS or trigger.source is None or \
+                    not _fires_on_writes(trigger):
                 continue
             source = logical_id(str(getattr(trigger.source, "target", trigger.source)))
             subject = f"loop:{logical_id(function.id)}:{trigger.kind}:{source}"
+            if subject in reported:  # two triggers on one source: one loop
+                continue
+            reported.add(subject)
             call = _code_writes(app, facts, function, trigger)
             if call is not None:
                 yield make_finding(
