@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -456,3 +457,84 @@ def test_instances_of_an_installed_module_read_its_nested_copies(tmp_path: Path)
     assert names == {'module.svc["a"].module.inner.aws_sqs_queue.q': "a",
                      'module.svc["b"].module.inner.aws_sqs_queue.q': "b"}
     assert not app.diagnostics
+
+
+def test_code_dir_of_a_zip_uploaded_to_s3(tmp_path: Path) -> None:
+    # archive_file -> aws_s3_object(source = its output) -> the function's s3_key: the
+    # function's code is the archived folder, whether s3_key refers to the object or
+    # repeats its key; an object uploading some other file gives no code folder
+    (tmp_path / "main.tf").write_text('''
+data "archive_file" "pkg" {
+  type        = "zip"
+  source_dir  = "${path.module}/handlers"
+  output_path = "${path.module}/build/handlers.zip"
+}
+resource "aws_s3_bucket" "code" {}
+resource "aws_s3_object" "pkg" {
+  bucket = aws_s3_bucket.code.id
+  key    = "handlers.zip"
+  source = data.archive_file.pkg.output_path
+}
+resource "aws_s3_bucket_object" "other" {
+  bucket = aws_s3_bucket.code.id
+  key    = "prebuilt.zip"
+  source = "dist/prebuilt.zip"
+}
+resource "aws_lambda_function" "by_ref" {
+  s3_bucket = aws_s3_bucket.code.id
+  s3_key    = aws_s3_object.pkg.key
+  handler   = "app.main"
+  runtime   = "nodejs20.x"
+}
+resource "aws_lambda_function" "by_key" {
+  s3_bucket = aws_s3_bucket.code.id
+  s3_key    = "handlers.zip"
+  handler   = "app.main"
+  runtime   = "nodejs20.x"
+}
+resource "aws_lambda_function" "prebuilt" {
+  s3_bucket = aws_s3_bucket.code.id
+  s3_key    = aws_s3_bucket_object.other.key
+  handler   = "app.main"
+  runtime   = "nodejs20.x"
+}
+''')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    code = {k.split(".")[-1]: f.code_dir for k, f in app.functions.items()}
+    assert code == {"by_ref": "handlers", "by_key": "handlers", "prebuilt": None}
+
+
+def test_json_string_policies_keep_their_tf_lines(tmp_path: Path) -> None:
+    # a heredoc's statements are on the heredoc's own lines; a quoted JSON string's on
+    # the attribute's line (not line 1 of the JSON text)
+    (tmp_path / "main.tf").write_text('''resource "aws_iam_role" "fn" {
+  assume_role_policy = "{}"
+}
+resource "aws_iam_policy" "heredoc" {
+  policy = <<EOT
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sqs:SendMessage",
+      "Resource": "*"
+    }
+  ]
+}
+EOT
+}
+resource "aws_iam_role_policy_attachment" "heredoc" {
+  role       = aws_iam_role.fn.name
+  policy_arn = aws_iam_policy.heredoc.arn
+}
+resource "aws_iam_role_policy" "quoted" {
+  role   = aws_iam_role.fn.id
+  policy = POLICY
+}
+'''.replace("POLICY", json.dumps(json.dumps({"Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))))
+    app = load_tree(str(tmp_path), ["main.tf"])
+    lines = {s.actions: (s.location.file, s.location.line)
+             for s in app.roles["main.tf#aws_iam_role.fn"].statements if s.location}
+    assert lines == {("sqs:SendMessage",): ("main.tf", 9), ("s3:GetObject",): ("main.tf", 24)}

@@ -192,15 +192,45 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
         if res.mode == "data" and res.type == "archive_file":
             with res.module.within(res):
                 _archive(res, archives)
+    objects = {qualify(virtual, res.logical): res for res in tree.resources
+               if res.mode == "resource" and res.type in _S3_OBJECTS}
     for res in tree.resources:
         if res.type != "aws_lambda_function" or res.mode != "resource":
             continue
         fn = app.functions.get(qualify(virtual, res.logical))
         with res.module.within(res):
             filename = res.module.attr(res.block, "filename")
+            s3_key = res.module.attr(res.block, "s3_key")
         code = archives.get((id(res.module), filename))
+        if code is None and filename is None:
+            code = _uploaded_archive(res, s3_key, objects, archives)
         if fn is not None and code is not None and not code.startswith(".."):
             fn.code_dir = code
+
+
+_S3_OBJECTS = ("aws_s3_object", "aws_s3_bucket_object")
+
+
+def _uploaded_archive(fn: Resource, s3_key: Any, objects: dict[str, Resource],
+                      archives: dict[tuple[int, Any], str]) -> str | None:
+    """The folder an `archive_file` packages when the function's `s3_key` is the key of an
+    S3 object of the scan whose `source` is that archive's output (the zip is uploaded to
+    a bucket and the function deployed from there)."""
+    if isinstance(s3_key, Ref):
+        candidates = [objects[s3_key.target]] if s3_key.target in objects else []
+    elif isinstance(s3_key, str):
+        candidates = [obj for obj in objects.values() if obj.module is fn.module]
+    else:
+        return None
+    for obj in candidates:
+        with obj.module.within(obj):
+            if isinstance(s3_key, str) and obj.module.attr(obj.block, "key") != s3_key:
+                continue
+            source = obj.module.attr(obj.block, "source")
+        code = archives.get((id(obj.module), source))
+        if code is not None:
+            return code
+    return None
 
 
 def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:

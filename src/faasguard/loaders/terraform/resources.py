@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from faasguard.loaders.documents import LDict, LList
-from faasguard.loaders.terraform.hcl import Block
+from faasguard.loaders.documents import InputError, LDict, LList, parse
+from faasguard.loaders.terraform.hcl import Attr, Block
 from faasguard.loaders.terraform.module import Resource
 from faasguard.model import Ref, Unknown, Value
 
@@ -214,7 +214,7 @@ def _convert(resource: Resource, block: Block, specs: dict[str, Spec]) -> LDict:
         if tf in block.attrs:
             value = module.attr(block, tf)
             if not isinstance(spec, str) and _POLICY in spec[1]:
-                value = as_policy(value)
+                value = as_policy(value, block.attrs[tf])
                 if isinstance(value, Unknown):
                     module.tree.note(block.file, block.attrs[tf].line,
                                      f"{resource.address}: {tf} cannot be read statically "
@@ -263,14 +263,52 @@ def _rename(value: dict[str, Any], specs: dict[str, Spec]) -> LDict:
     return out
 
 
-def as_policy(value: Value) -> Value:
+def as_policy(value: Value, attr: Attr | None = None) -> Value:
     """A policy attribute (a JSON string, `jsonencode({...})`, a policy document's json)
-    as a policy mapping; Unknown when it cannot be read statically."""
+    as a policy mapping; Unknown when it cannot be read statically. A JSON string read for
+    `attr` carries the .tf lines its statements are written on: a heredoc's own lines, else
+    the attribute's line."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            plain = json.loads(value)
         except ValueError:
             return Unknown("policy text that is not JSON")
+        return plain if attr is None else _placed(value, plain, attr)
+    return value
+
+
+def _placed(text: str, plain: Any, attr: Attr) -> Any:
+    heredoc = any(t.data.startswith("heredoc") for t in attr.expr.iter_subtrees())
+    try:  # JSON is YAML: the document reader gives each mapping and item its line
+        data = parse(text if heredoc else text.replace("\n", " ")).data
+    except InputError:
+        data = None
+    if data is None or data != plain:
+        return _shifted(plain, 0, attr.line)
+    return _shifted(data, attr.line if heredoc else attr.line - 1, attr.line)
+
+
+def _shifted(value: Any, shift: int, line: int) -> Any:
+    """`value` with its lines moved by `shift` (mappings and lists without lines get
+    `line`)."""
+    if isinstance(value, dict):
+        out = LDict((k, _shifted(v, shift, line)) for k, v in value.items())
+        if isinstance(value, LDict) and value.line:
+            out.line, out.end_line = value.line + shift, value.end_line + shift
+            out.key_lines = {k: n + shift for k, n in value.key_lines.items()}
+        else:
+            out.line = out.end_line = line
+            out.key_lines = dict.fromkeys(out, line)
+        return out
+    if isinstance(value, list):
+        items = LList(_shifted(v, shift, line) for v in value)
+        if isinstance(value, LList) and value.line:
+            items.line, items.end_line = value.line + shift, value.end_line + shift
+            items.item_lines = [n + shift for n in value.item_lines]
+        else:
+            items.line = items.end_line = line
+            items.item_lines = [line] * len(items)
+        return items
     return value
 
 
