@@ -23,7 +23,14 @@ from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen, scan_scope
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
-from faasguard.loaders import TERRAFORM_SUFFIX, LoadContext, is_candidate, load_path, prepare
+from faasguard.loaders import (
+    SERVERLESS_NAMES,
+    TERRAFORM_SUFFIX,
+    LoadContext,
+    is_candidate,
+    load_path,
+    prepare,
+)
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.named import function_named
 from faasguard.report.base import finding_order
@@ -306,12 +313,26 @@ def load_app(root: str, files: list[str], stage: str | None = None,
                               workers, meanwhile)
         else:
             loaded = [_load_shard(len(contexts), progress, (False, 0, contexts))]
-        for fragments in loaded:
-            for fragment in fragments:
+        fragments = [fragment for chunk in loaded for fragment in chunk]
+        included = _included_files(contexts, fragments)
+        for ctx, fragment in zip(contexts, fragments, strict=True):
+            if ctx.file not in included:
                 app.merge(fragment)
     if progress and contexts:
         progress(len(contexts), len(contexts))
     return app
+
+
+def _included_files(contexts: list[LoadContext], fragments: list[App]) -> set[str]:
+    """The files a serverless.yml read with `${file(...)}` (it lists them after itself):
+    part of that service, not templates of their own (a `resources:` file would otherwise
+    be loaded twice). A file named as a service (serverless.yml) still loads on its own."""
+    included: set[str] = set()
+    for ctx, fragment in zip(contexts, fragments, strict=True):
+        included.update(source.path for source in fragment.files
+                        if source.format == "serverless" and source.path != ctx.file)
+    return {path for path in included
+            if os.path.basename(path).lower() not in SERVERLESS_NAMES}
 
 
 def _load_shard(total: int, progress: Progress | None,

@@ -84,6 +84,9 @@ def load(doc: Document, ctx: LoadContext) -> App:
         app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,
                                               code="variables"))
     app.stage = resolver.stage
+    for path in resolver.files_read:  # part of this file's configuration (scan.load_app)
+        app.files.append(SourceFile(os.path.relpath(path, os.path.realpath(ctx.root))
+                                    .replace(os.sep, "/"), "serverless"))
     if not isinstance(config, LDict):  # variables could not be resolved (too deep to walk)
         config = LDict(config)
     _Loader(ctx, app, config, resolver.stage, resolver.region).run()

@@ -328,6 +328,11 @@ class VariableResolver:
             return self.config
 
     @property
+    def files_read(self) -> list[str]:
+        """The absolute paths of the files `${file(...)}` read and parsed, in order."""
+        return [path for path, data in self._files.items() if not isinstance(data, Unknown)]
+
+    @property
     def stage(self) -> str:
         """The stage: the user's, else the file's `provider.stage`, else "dev"."""
         if self._stage is None:
