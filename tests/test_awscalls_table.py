@@ -14,6 +14,8 @@ def _named_actions() -> set[str]:
     names |= set(table["partiql"].values()) | set(table["transact_items"].values())
     names |= {a for actions in table["kms"].values() for a in actions}
     names |= {a for actions in table["platform"].values() for a in actions}
+    names |= {a for methods in table["auth_tokens"].values() for actions in methods.values()
+              for a in actions}
     return names
 
 

@@ -864,6 +864,10 @@ class Interpreter:
             return None
         operation = sdk.operations.get(method)
         if operation is None:
+            tokens = aws_sdk.table()["auth_tokens"].get(client.service)
+            if tokens and method in tokens:  # a login token signed locally
+                self.record(client.service, method, method, kwargs, node, "presigned",
+                            actions=tuple(tokens[method]))
             return None
         self.record(client.service, operation, method, kwargs, node, "client")
         if operation == "GetQueueUrl":
