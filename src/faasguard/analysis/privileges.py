@@ -44,6 +44,10 @@ class PolicyResource:
     cfn: Any
     forms: tuple[str, ...] = ()
     placeholder: bool = False
+    #: The final `*` of the forms stands for a part the code computes (an S3 key, an index
+    #: name not known statically), not for every value: a grant on part of it may cover
+    #: the call.
+    open_tail: bool = False
 
     @property
     def is_any(self) -> bool:
@@ -167,8 +171,10 @@ def _kind_for(action: str, target: Target) -> str:
 
 def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
     key = "*"
+    open_tail = False
     if target.key is not None:
         key = target.key.literal or f"{target.key.prefix}*"
+        open_tail = not target.key.literal
     if kind == "table" and target.key is not None:
         kind = "index"  # a query or scan of a secondary index
     arns = aws_sdk.table()["arns"]
@@ -183,7 +189,8 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
         if kind in ("object", "index"):
             text = f"${{{lid}.Arn}}/{'index/' if kind == 'index' else ''}{key}"
             return PolicyResource(text, {"Fn::Sub": text}, _forms(
-                text, _fill(arns[kind], f"${{{lid}}}", key), *name_forms))
+                text, _fill(arns[kind], f"${{{lid}}}", key), *name_forms),
+                open_tail=open_tail)
         if attribute == "name":
             text = _fill(arns[kind], f"${{{lid}}}", key)
             return PolicyResource(text, {"Fn::Sub": text}, _forms(text, *name_forms))
@@ -193,7 +200,8 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
     if isinstance(value, str):
         text = value if value.startswith("arn:") and kind != "object" else \
             _fill(arns[kind], _name_part(target.kind, value), key)
-        return PolicyResource(text, _sub(text), _forms(text))
+        return PolicyResource(text, _sub(text), _forms(text),
+                              open_tail=open_tail)
     why = value.text if isinstance(value, Unknown) else f"{kind} not known"
     text = _fill(arns[kind], f"<{why}>", key)
     return PolicyResource(text, _sub(text), (), placeholder=True)
@@ -416,7 +424,26 @@ def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:
             continue
         if any(_arn_matches(text, form) for form in resource.forms):
             return True
+        if resource.open_tail and any(_may_cover_part(text, form) for form in resource.forms):
+            unknown = True  # `bucket/reports/*` granted, a key the code computes needed
     return None if unknown else False
+
+
+def _may_cover_part(granted: str, needed: str) -> bool:
+    """Can a granted pattern cover some of the values a need ending in a computed part
+    (`bucket/<computed>` written `bucket/*`) takes? The ARNs' first five fields must fit
+    as in `_arn_matches`; then the grant's resource must start with the need's (without
+    its final `*`), or, up to its first wildcard, be the start of the need's."""
+    grant_parts, need_parts = _PSEUDO.sub(_ANY, granted).split(":", 5), needed.split(":", 5)
+    if len(grant_parts) != 6 or len(need_parts) != 6 or not need_parts[5].endswith(_ANY):
+        return False
+    for grant_part, need_part in zip(grant_parts[:5], need_parts[:5], strict=True):
+        if need_part != _ANY and not _resource_regex(grant_part).fullmatch(need_part):
+            return False
+    grant_head, *wildcard = re.split(r"[*?]", grant_parts[5], maxsplit=1)
+    need_head = need_parts[5][:-1]
+    return grant_head.startswith(need_head) or \
+        bool(wildcard) and need_head.startswith(grant_head)
 
 
 def _action_in(statement: Statement, action: str) -> bool:
