@@ -104,7 +104,8 @@ request validation) and to the inventory. Paths nobody meant to expose — debug
 admin handlers of a web framework — become reachable. A greedy path is reported `medium`,
 `ANY` on a fixed path `low`. A catch-all route without an authoriser is also FG-AUTH-002:
 the two findings stay (different fixes: declare the routes; authenticate them) and name
-each other as related locations.
+each other as related locations. An `OPTIONS` route on a greedy path is the usual answer
+to CORS preflight requests (headers only, no data) and is not reported.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi: GET /orders\n"
@@ -126,8 +127,8 @@ each other as related locations.
 )
 def catch_all_route(app: App, facts: Facts) -> Iterator[Finding]:
     for route in app.routes:
-        if route.api_kind == "websocket":
-            continue
+        if route.api_kind == "websocket" or route.method == "OPTIONS":
+            continue  # OPTIONS alone: a CORS preflight answer, not an API
         greedy = route.catch_all or route.method == "$default"
         if not greedy and route.method != "ANY":
             continue
