@@ -270,6 +270,13 @@ class EnvVar:
     location: Location
 
 
+#: `Function.properties` key a loader sets when the function's code is not source in the
+#: scanned folder (inline in the template, in S3, a built archive, a container image, a
+#: folder outside the root): a phrase saying where it is. Handler look-ups then report that
+#: instead of searching the root for a file that cannot be there (or, worse, finding another).
+CODE_ELSEWHERE = "code_elsewhere"
+
+
 @dataclass(slots=True)
 class Function:
     """A Lambda function.

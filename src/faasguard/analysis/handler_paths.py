@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import posixpath
 
-from faasguard.model import Diagnostic, Function, logical_id
+from faasguard.model import CODE_ELSEWHERE, Diagnostic, Function, logical_id
 
 
 def given_handler(function: Function) -> str | Diagnostic:
-    """The function's handler string, or a warning when none is given (or not known)."""
+    """The function's handler string; a warning when none is given (or not known), a note
+    when the loader found its code is not source in the scanned folder."""
+    elsewhere = function.properties.get(CODE_ELSEWHERE)
+    if elsewhere is not None:
+        return Diagnostic(function.location.file, f"function '{logical_id(function.id)}': "
+                          f"its code is {elsewhere}, which the scan does not read; "
+                          "its code was not analysed", function.location.line, "note", "handler")
     handler = function.handler
     if not isinstance(handler, str) or not handler.strip():
         return Diagnostic(function.location.file, f"function '{logical_id(function.id)}': "

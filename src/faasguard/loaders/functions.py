@@ -8,7 +8,10 @@ lambda_resources.py call `apply_common` and then read what differs.
 from __future__ import annotations
 
 from faasguard.loaders.template import Template, as_int, items, mapping
-from faasguard.model import EnvVar, Function, FunctionUrl, Unknown, Value
+from faasguard.model import CODE_ELSEWHERE, EnvVar, Function, FunctionUrl, Unknown, Value
+
+#: Code paths that name a built archive, not a source folder (`CodeUri: dist/fn.zip`).
+_ARCHIVES = (".zip", ".jar")
 
 
 def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
@@ -40,6 +43,30 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     if logging.get("LogFormat") is not None:
         fn.properties["log_format"] = logging.get("LogFormat")
     read_environment(t, fn, props)
+
+
+def code_elsewhere(fn: Function, where: str) -> None:
+    """Record that `fn`'s code is not source in the scanned folder, and where it is."""
+    fn.properties[CODE_ELSEWHERE] = where
+
+
+def local_code(t: Template, fn: Function, path: str, line: int | None) -> None:
+    """A code location written as a local path (`CodeUri`, `Code`): a folder becomes the
+    function's `code_dir`; a built archive, or a folder outside the scanned root, is code
+    the scan cannot read."""
+    if path.lower().endswith(_ARCHIVES):
+        code_elsewhere(fn, f"a built archive ({path})")
+        return
+    fn.code_dir = t.local_dir(path, line)
+    if fn.code_dir is None:
+        code_elsewhere(fn, f"outside the scanned folder ({path})")
+
+
+def s3_code(bucket: Value, key: Value) -> str:
+    """Where code in S3 is, for a message: `in S3 (s3://bucket/key)` when both are known."""
+    if isinstance(bucket, str) and isinstance(key, str):
+        return f"in S3 (s3://{bucket}/{key})"
+    return "in S3"
 
 
 def read_environment(t: Template, fn: Function, props: dict[str, Value]) -> None:

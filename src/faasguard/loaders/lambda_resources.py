@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from faasguard.loaders.functions import apply_common, link_role, read_url
+from faasguard.loaders.functions import (
+    apply_common,
+    code_elsewhere,
+    link_role,
+    local_code,
+    read_url,
+    s3_code,
+)
 from faasguard.loaders.template import Template, as_int, mapping
 from faasguard.model import (
+    CODE_ELSEWHERE,
     Function,
     Ref,
     ResourcePolicy,
@@ -36,18 +44,26 @@ def read_function(t: Template, logical: str, props: Any) -> None:
     apply_common(t, fn, props)
     raw_code = props.get("Code")
     if isinstance(raw_code, str) and not raw_code.startswith("s3://"):
-        # a local folder, as `aws cloudformation package` takes it before uploading
-        fn.code_dir = t.local_dir(raw_code, props.line_of("Code"))
+        # a local folder or archive, as `aws cloudformation package` takes it
+        local_code(t, fn, raw_code, props.line_of("Code"))
+    elif isinstance(raw_code, str):
+        code_elsewhere(fn, f"in S3 ({raw_code})")
     code = mapping(raw_code)
     if "ZipFile" in code:
         fn.properties["inline_code"] = code["ZipFile"]
+        code_elsewhere(fn, "inline in the template (Code.ZipFile)")
     for key in ("S3Bucket", "S3Key", "ImageUri"):
         if key in code:
             fn.properties[f"code_{key}"] = code[key]
+    if "ImageUri" in code:
+        code_elsewhere(fn, "a container image (Code.ImageUri)")
+    elif "S3Bucket" in code:
+        code_elsewhere(fn, s3_code(code.get("S3Bucket"), code.get("S3Key")))
     metadata = mapping(t.raw_resource(logical).get("Metadata"))
     asset = metadata.get("aws:asset:path")
     if isinstance(asset, str) and metadata.get("aws:asset:property") == "Code":
-        fn.code_dir = t.local_dir(asset, t.line(logical))
+        fn.properties.pop(CODE_ELSEWHERE, None)  # CDK staged the source: its asset folder
+        local_code(t, fn, asset, t.line(logical))
     fn.tracing = mapping(props.get("TracingConfig")).get("Mode")
     fn.dlq = mapping(props.get("DeadLetterConfig")).get("TargetArn")
     t.app.functions[fn.id] = fn

@@ -13,7 +13,14 @@ from typing import Any
 
 from faasguard.loaders import policies
 from faasguard.loaders.documents import LDict, LList
-from faasguard.loaders.functions import apply_common, link_role, read_url
+from faasguard.loaders.functions import (
+    apply_common,
+    code_elsewhere,
+    link_role,
+    local_code,
+    read_url,
+    s3_code,
+)
 from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.iam_resources import attach_policy
 from faasguard.loaders.openapi import read_definition
@@ -152,15 +159,20 @@ def _read_code(t: Template, fn: Function, props: LDict) -> None:
     code_uri = props.get("CodeUri")
     if "InlineCode" in props:
         fn.properties["inline_code"] = props["InlineCode"]
+        code_elsewhere(fn, "inline in the template (InlineCode)")
     elif "ImageUri" in props or props.get("PackageType") == "Image":
         fn.properties["image_uri"] = props.get("ImageUri")
         context = mapping(t.raw_resource(logical_id(fn.id)).get("Metadata")).get("DockerContext")
         if isinstance(context, str):  # `sam build` builds the image from this folder
-            fn.code_dir = t.local_dir(context, fn.location.line)
+            local_code(t, fn, context, fn.location.line)
+        else:
+            code_elsewhere(fn, "a container image (ImageUri)")
     elif isinstance(code_uri, str) and not code_uri.startswith("s3://"):
-        fn.code_dir = t.local_dir(code_uri, props.line_of("CodeUri"))
+        local_code(t, fn, code_uri, props.line_of("CodeUri"))
     elif code_uri is not None:
         fn.properties["code_uri"] = code_uri
+        code_elsewhere(fn, f"in S3 ({code_uri})" if isinstance(code_uri, str) else s3_code(
+            mapping(code_uri).get("Bucket"), mapping(code_uri).get("Key")))
     else:
         fn.code_dir = t.local_dir(".", None)
 
