@@ -24,3 +24,36 @@ def test_a_file_included_with_file_is_part_of_the_service_not_a_template():
     assert ("resources/tables.yml", "serverless") in files
     assert not any(fmt == "cloudformation" for _, fmt in files)
     assert result.files_scanned == 4  # serverless.yml, its two files, notes.py
+
+
+def _diagnostics(root):
+    return sorted((d.line, d.level, d.code, d.message) for d in scan(str(root)).diagnostics)
+
+
+def test_a_missing_included_file_is_reported_once(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  iam:\n    role:\n      statements: ${file(config/iam.yml):dev}\n"
+        "functions:\n  f:\n    handler: h.f\n"
+        "resources:\n  Resources:\n    Role: ${file(./resource/Role.yml)}\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    assert _diagnostics(tmp_path) == [
+        (7, "warning", "variables", "${file(config/iam.yml)}: no such file; value left unknown"),
+        (13, "warning", "variables",
+         "${file(./resource/Role.yml)}: no such file; value left unknown")]
+
+
+def test_statements_and_resources_known_only_at_deploy_time_are_a_note(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  iam:\n    role:\n      statements: ${ssm:/app/statements}\n"
+        "functions:\n  f:\n    handler: h.f\n"
+        "resources:\n  Resources:\n    Queue: ${ssm:/app/queue}\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    assert _diagnostics(tmp_path) == [
+        (7, "note", "input", "statements: its value comes from ${ssm:/app/statements}, known "
+         "only at deploy time; not modelled"),
+        (13, "note", "input", "resource Queue: its value comes from ${ssm:/app/queue}, known "
+         "only at deploy time; not modelled")]

@@ -129,6 +129,16 @@ class _Loader:
         self._warned.add((message, line))
         self.app.diagnostics.append(self.ctx.diagnostic(message, line, level))
 
+    def unknown(self, value: Any, what: str, line: int | None) -> bool:
+        """Is `value` a variable left unknown? If so, and the resolver did not already say
+        why at that line, say once that `what` is not modelled (it needs deploy-time data)."""
+        if not isinstance(value, Unknown):
+            return False
+        if not any(d.code == "variables" and d.line == line for d in self.app.diagnostics):
+            self.warn(f"{what}: its value comes from ${{{value.text}}}, known only at deploy "
+                      "time; not modelled", line, "note")
+        return True
+
     def loc(self, container: Any, key: Any = None) -> Location:
         """The location of `container[key]` (or of the container)."""
         return Location(self.file, line_of(container, key, default=line_of(container)))
@@ -506,6 +516,8 @@ class _Loader:
     def _statements(self, container: dict[str, Any], key: str, source: str) -> list[Statement]:
         """The IAM statements listed under `container[key]` (a warning if not a list)."""
         raw = container.get(key)
+        if self.unknown(raw, key, line_of(container, key)):
+            return []
         if raw is not None and not isinstance(raw, (list, dict)):
             self.warn(f"{key} should be a list of statements, not {_kind(raw)}; ignored",
                       line_of(container, key))
@@ -532,6 +544,11 @@ class _Loader:
         """Read `resources:` with the CloudFormation loader; apply `extensions:`."""
         extensions = self.resources.get("extensions")
         declared = self.resources.get("Resources")
+        if isinstance(declared, dict):  # a resource whose body is a variable left unknown
+            for logical in [k for k, v in declared.items() if isinstance(v, Unknown)]:
+                self.unknown(declared[logical], f"resource {logical}",
+                             line_of(declared, logical))
+                del declared[logical]
         template = LDict({k: v for k, v in self.resources.items() if k != "extensions"})
         template.line, template.key_lines = self.resources.line, dict(self.resources.key_lines)
         leftover = self._extend(declared, extensions)
