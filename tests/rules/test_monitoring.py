@@ -27,7 +27,7 @@ def _run(rule_id: str, app: App, options: Options | None = None) -> list:
 
 
 @pytest.mark.parametrize("kind,fires", [("s3", True), ("sns", True), ("eventbridge", True),
-                                        ("schedule", True), ("http", False), ("sqs", False),
+                                        ("schedule", False), ("http", False), ("sqs", False),
                                         ("kinesis-stream", False), ("dynamodb-stream", False)])
 def test_dlq_only_for_asynchronous_sources(kind: str, fires: bool) -> None:
     function = _function("fn")

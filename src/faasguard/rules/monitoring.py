@@ -324,18 +324,25 @@ def _is_async(trigger: Trigger) -> bool:
     return trigger.asynchronous or trigger.kind in ASYNC_KINDS
 
 
+#: Asynchronous sources whose events carry no data of their own (a schedule's tick): a
+#: dead-letter queue would keep nothing worth replaying or inspecting.
+_NO_PAYLOAD_KINDS = {"schedule"}
+
+
 @rule(
     "FG-MON-007",
     "Asynchronous trigger without a dead-letter queue or on-failure destination",
     threat="monitoring",
     severity="medium",
     description="""
-S3, SNS, EventBridge and scheduled events (and `InvocationType: Event` calls) invoke the
-function asynchronously: when the handler fails, Lambda retries twice and then drops the
-event silently. Without a dead-letter queue or an on-failure destination, failed events
-are lost, and failures caused by malicious input leave nothing to inspect. (Synchronous
-HTTP calls and poll-based sources such as SQS and streams are not concerned: their
-failures go back to the caller or the queue.)
+S3, SNS and EventBridge events (and `InvocationType: Event` calls) invoke the function
+asynchronously: when the handler fails, Lambda retries twice and then drops the event
+silently. Without a dead-letter queue or an on-failure destination, failed events are
+lost, and failures caused by malicious input leave nothing to inspect. (Synchronous HTTP
+calls and poll-based sources such as SQS and streams are not concerned: their failures go
+back to the caller or the queue. Schedules are not either: their events carry nothing but
+the time, so a failed run is the Errors alarm's to report, FG-MON-006, not a queue's to
+keep.)
 """,
     remediation={
         "serverless": "functions:\n  fn:\n    destinations:\n"
@@ -361,7 +368,8 @@ def async_without_dlq(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
         if function.dlq is not None or function.on_failure is not None:
             continue
-        triggers = sorted((t for t in function.triggers if _is_async(t)),
+        triggers = sorted((t for t in function.triggers
+                           if _is_async(t) and t.kind not in _NO_PAYLOAD_KINDS),
                           key=lambda t: t.location.line)
         if triggers:
             kinds = sorted({t.kind for t in triggers})
