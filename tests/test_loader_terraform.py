@@ -538,3 +538,52 @@ resource "aws_iam_role_policy" "quoted" {
     lines = {s.actions: (s.location.file, s.location.line)
              for s in app.roles["main.tf#aws_iam_role.fn"].statements if s.location}
     assert lines == {("sqs:SendMessage",): ("main.tf", 9), ("s3:GetObject",): ("main.tf", 24)}
+
+
+_SPEC = """openapi: 3.0.1
+paths:
+  /orders:
+    post:
+      x-amazon-apigateway-integration:
+        uri: ${handler_uri}
+        httpMethod: POST
+        type: AWS_PROXY
+      x-note: "cost $${price}"
+"""
+
+
+def test_openapi_body_from_a_template_file(tmp_path: Path) -> None:
+    # templatefile() and the template_file data source fill ${name} from their vars; a
+    # YAML/JSON text body is read as the API's definition (its routes, linked through the
+    # integration uri to the function); a template with directives stays unknown
+    (tmp_path / "api.yaml").write_text(_SPEC)
+    (tmp_path / "looped.yaml").write_text(_SPEC + "%{ for p in paths }${p}%{ endfor }\n")
+    (tmp_path / "main.tf").write_text('''
+resource "aws_lambda_function" "orders" {
+  handler = "index.handler"
+  runtime = "nodejs20.x"
+}
+resource "aws_api_gateway_rest_api" "by_function" {
+  body = templatefile("${path.module}/api.yaml", {
+    handler_uri = aws_lambda_function.orders.invoke_arn
+  })
+}
+data "template_file" "spec" {
+  template = file("api.yaml")
+  vars = {
+    handler_uri = aws_lambda_function.orders.invoke_arn
+  }
+}
+resource "aws_api_gateway_rest_api" "by_data_source" {
+  body = data.template_file.spec.rendered
+}
+resource "aws_api_gateway_rest_api" "directives" {
+  body = templatefile("looped.yaml", { handler_uri = "x", paths = [] })
+}
+''')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    routes = sorted((r.api.split(".")[-1], r.method, r.path, r.function) for r in app.routes)
+    fn = "main.tf#aws_lambda_function.orders"
+    assert routes == [("by_data_source", "POST", "/orders", fn),
+                      ("by_function", "POST", "/orders", fn)]
+    assert [d.line for d in app.diagnostics if "not a mapping" in d.message] == [21]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -366,6 +367,8 @@ def call(name: str, args: list[Value], scope: Scope) -> Value:
             return Unknown("jsondecode of invalid JSON")
     if name == "file" and len(args) == 1:
         return scope.read_file(args[0])
+    if name == "templatefile" and len(args) == 2:
+        return fill_template(scope.read_file(args[0]), args[1])
     if not known:
         return Unknown(f"{name}() of an unknown value")
     try:
@@ -425,6 +428,33 @@ def render(parts: list[Value]) -> Value:
         else:
             return Unknown("a collection inside a string")
     return "".join(text)
+
+
+_TEMPLATE = re.compile(r"(\$\$\{|%%\{)|\$\{\s*([A-Za-z_][\w-]*)\s*\}|\$\{|%\{")
+
+
+def fill_template(text: Value, symbols: Value) -> Value:
+    """A template file's text (`templatefile`, the `template_file` data source) with its
+    `${name}` interpolations filled from `symbols` (references render as in `render`);
+    Unknown when the text is unknown or uses other expressions or `%{...}` directives."""
+    if not isinstance(text, str):
+        return text if isinstance(text, Unknown) else Unknown("template of unknown text")
+    if not isinstance(symbols, dict):
+        return Unknown("template variables not known statically")
+    parts: list[Value] = []
+    start = 0
+    for match in _TEMPLATE.finditer(text):
+        parts.append(text[start:match.start()])
+        start = match.end()
+        escaped, name = match.group(1), match.group(2)
+        if escaped:
+            parts.append(escaped[1:])  # $${ and %%{ are a literal ${ and %{
+        elif name is not None and name in symbols:
+            parts.append(symbols[name])
+        else:
+            return Unknown("template with expressions or directives beyond ${name}")
+    parts.append(text[start:])
+    return render(parts)
 
 
 def _walk(value: Value, parts: list[str | int]) -> Value:

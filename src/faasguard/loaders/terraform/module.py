@@ -25,7 +25,7 @@ from lark import Token
 from lark import Tree as LarkTree
 
 from faasguard.loaders.documents import InputError, LDict, LList, read_text
-from faasguard.loaders.terraform.expressions import Bound, Evaluator, bind
+from faasguard.loaders.terraform.expressions import Bound, Evaluator, bind, fill_template
 from faasguard.loaders.terraform.hcl import Attr, Block, name_of, subtrees
 from faasguard.model import Ref, Unknown, Value, qualify
 
@@ -386,6 +386,9 @@ class Module:
             return Unknown(f"data.{kind}.{name}{suffix}"), used
         if kind == "aws_iam_policy_document" and attribute in ("json", "minified_json"):
             return policy_document(self, resource.block), used
+        if kind == "template_file" and attribute == "rendered":
+            return fill_template(self.attr(resource.block, "template"),
+                                 self.attr(resource.block, "vars") or {}), used
         if kind == "archive_file" and attribute == "output_path":
             attr = resource.block.attrs.get("output_path")
             return (self.evaluate(attr.expr, f"data.{kind}.{name}") if attr

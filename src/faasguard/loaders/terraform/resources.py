@@ -288,12 +288,23 @@ def _placed(text: str, plain: Any, attr: Attr) -> Any:
     return _shifted(data, attr.line if heredoc else attr.line - 1, attr.line)
 
 
-def _shifted(value: Any, shift: int, line: int) -> Any:
-    """`value` with its lines moved by `shift` (mappings and lists without lines get
-    `line`)."""
+def _definition(text: str, line: int) -> Any:
+    """An API's OpenAPI body given as YAML or JSON text (`file()`, `templatefile()`) as a
+    mapping placed on the `body` line (its own lines are those of another file); the text
+    itself when it is not a readable mapping."""
+    try:
+        data = parse(text).data
+    except InputError:
+        return text
+    return _shifted(data, 0, line, flat=True) if isinstance(data, dict) else text
+
+
+def _shifted(value: Any, shift: int, line: int, flat: bool = False) -> Any:
+    """`value` with its lines moved by `shift` (mappings and lists without lines, or all
+    when `flat`, get `line`)."""
     if isinstance(value, dict):
-        out = LDict((k, _shifted(v, shift, line)) for k, v in value.items())
-        if isinstance(value, LDict) and value.line:
+        out = LDict((k, _shifted(v, shift, line, flat)) for k, v in value.items())
+        if isinstance(value, LDict) and value.line and not flat:
             out.line, out.end_line = value.line + shift, value.end_line + shift
             out.key_lines = {k: n + shift for k, n in value.key_lines.items()}
         else:
@@ -301,8 +312,8 @@ def _shifted(value: Any, shift: int, line: int) -> Any:
             out.key_lines = dict.fromkeys(out, line)
         return out
     if isinstance(value, list):
-        items = LList(_shifted(v, shift, line) for v in value)
-        if isinstance(value, LList) and value.line:
+        items = LList(_shifted(v, shift, line, flat) for v in value)
+        if isinstance(value, LList) and value.line and not flat:
             items.line, items.end_line = value.line + shift, value.end_line + shift
             items.item_lines = [n + shift for n in value.item_lines]
         else:
@@ -323,6 +334,9 @@ def _adjust(resource: Resource, props: LDict) -> None:
             if tf in props})
         if code:
             props["Code"] = code
+    elif kind in ("aws_api_gateway_rest_api", "aws_apigatewayv2_api") and \
+            isinstance(props.get("Body"), str):
+        props["Body"] = _definition(props["Body"], props.line_of("Body"))
     elif kind == "aws_dynamodb_table" and "__stream_view_type" in props:
         props["StreamSpecification"] = LDict(StreamViewType=props.pop("__stream_view_type"))
     elif kind == "aws_iam_role_policy":
