@@ -11,7 +11,7 @@ import pytest
 from faasguard.loaders.terraform import load_tree
 from faasguard.loaders.terraform.hcl import parse_tf
 from faasguard.loaders.terraform.module import Module, Tree
-from faasguard.model import App, Ref, Statement, Unknown
+from faasguard.model import CODE_ELSEWHERE, App, Ref, Statement, Unknown
 from faasguard.scan import scan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "terraform"
@@ -502,6 +502,9 @@ resource "aws_lambda_function" "prebuilt" {
     app = load_tree(str(tmp_path), ["main.tf"])
     code = {k.split(".")[-1]: f.code_dir for k, f in app.functions.items()}
     assert code == {"by_ref": "handlers", "by_key": "handlers", "prebuilt": None}
+    elsewhere = {k.split(".")[-1] for k, f in app.functions.items()
+                 if CODE_ELSEWHERE in f.properties}
+    assert elsewhere == {"prebuilt"}  # only its code is in S3 alone
 
 
 def test_json_string_policies_keep_their_tf_lines(tmp_path: Path) -> None:

@@ -34,7 +34,16 @@ from faasguard.loaders.terraform.folds import fold
 from faasguard.loaders.terraform.hcl import Block, read_tf, read_tfvars
 from faasguard.loaders.terraform.module import Module, Resource, Tree
 from faasguard.loaders.terraform.resources import translate
-from faasguard.model import App, Diagnostic, Location, Ref, SourceFile, Unknown, qualify
+from faasguard.model import (
+    CODE_ELSEWHERE,
+    App,
+    Diagnostic,
+    Location,
+    Ref,
+    SourceFile,
+    Unknown,
+    qualify,
+)
 
 _SPAN = 1_000_000  # the lines of file i are numbered from (i + 1) * _SPAN while loading
 
@@ -206,6 +215,7 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
             code = _uploaded_archive(res, s3_key, objects, archives)
         if fn is not None and code is not None and not code.startswith(".."):
             fn.code_dir = code
+            fn.properties.pop(CODE_ELSEWHERE, None)  # the bucket holds this folder's zip
 
 
 _S3_OBJECTS = ("aws_s3_object", "aws_s3_bucket_object")
