@@ -44,6 +44,28 @@ def test_resource_scoping_comes_from_the_service_authorization_table() -> None:
     assert scoped_actions("notaservice:Anything") is None
 
 
+def test_execution_role_actions_are_what_the_aws_managed_execution_policies_grant() -> None:
+    from faasguard.loaders.policies import managed_statements
+    from faasguard.rules.permissions import EXECUTION_ROLE_ACTIONS
+
+    granted = {action for name in ("AWSLambdaBasicExecutionRole",
+                                   "AWSLambdaVPCAccessExecutionRole")
+               for statement in managed_statements(
+                   f"arn:aws:iam::aws:policy/service-role/{name}", "t.yml", 1)
+               if statement.resources == ("*",) for action in statement.actions}
+    assert EXECUTION_ROLE_ACTIONS == granted
+
+
+def test_resource_star_names_only_the_actions_beyond_lambdas_own_needs() -> None:
+    role = _role(_allow(("logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem")))
+    found = list(RULES["FG-PERM-003"].run(App(roles={role.id: role}), Facts()))
+    assert len(found) == 1
+    assert "dynamodb:GetItem" in found[0].message and "logs:" not in found[0].message
+    only_logs = _role(_allow(("logs:CreateLogGroup", "logs:CreateLogStream",
+                              "logs:PutLogEvents")))
+    assert not list(RULES["FG-PERM-003"].run(App(roles={only_logs.id: only_logs}), Facts()))
+
+
 def test_escalation_paths_are_named() -> None:
     role = _role(_allow(("iam:PassRole",)), _allow(("lambda:CreateFunction",
                                                     "lambda:InvokeFunction")))

@@ -21,6 +21,16 @@ _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions an
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                     "best-practices.html#grant-least-privilege")
 _ADMIN_POLICIES = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"}
+#: What Lambda itself needs of an execution role on `Resource: "*"`, exactly as the AWS
+#: managed AWSLambdaBasicExecutionRole (logs) and AWSLambdaVPCAccessExecutionRole (network
+#: interfaces of a function in a VPC) grant it: the same grant written inline is not
+#: FG-PERM-003's to report, as the managed policies themselves are not.
+EXECUTION_ROLE_ACTIONS = frozenset({
+    "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+    "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+})
 
 
 def _is_managed(statement: Statement) -> bool:
@@ -144,7 +154,10 @@ The statement grants actions that support resource-level permissions (a table, b
 queue, secret...) on `Resource: "*"`: the function can read or change every such resource
 of the account, not only its own. Actions that cannot be scoped (for example
 `xray:PutTraceSegments`) are not reported: `*` is the only choice for them. The list of
-scopable actions comes from the AWS Service Authorization Reference.
+scopable actions comes from the AWS Service Authorization Reference. Neither are the
+actions Lambda itself needs (`logs:CreateLogGroup`, `logs:CreateLogStream`,
+`logs:PutLogEvents`, and the network-interface actions of a function in a VPC) when
+written inline on `*`: that is what the AWS managed execution-role policies grant.
 """,
     remediation={
         "serverless": "Resource:\n  - !GetAtt Table.Arn\n"
@@ -169,7 +182,8 @@ def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
                 if not isinstance(action, str) or is_full_wildcard(action) or \
                         service_wildcard(action):
                     continue  # reported by FG-PERM-001 / FG-PERM-002
-                scoped.extend(a for a in scoped_actions(action) or [] if a not in scoped)
+                scoped.extend(a for a in scoped_actions(action) or []
+                              if a not in scoped and a not in EXECUTION_ROLE_ACTIONS)
             if scoped:
                 yield make_finding(
                     "FG-PERM-003",
