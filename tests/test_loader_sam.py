@@ -571,3 +571,24 @@ def test_definition_file_warnings_name_that_file(tmp_path):
     app = load_fixture(tmp_path, "template.yaml")
     assert [(d.file, d.line, d.level) for d in app.diagnostics] == [("api.yaml", 3, "warning")]
     assert "duplicate key 'paths'" in app.diagnostics[0].message
+
+
+def test_state_machine_api_events_are_routes_to_no_function(tmp_path):
+    """A SAM state machine's Api event is an HTTP entry point (API Gateway starts an
+    execution): a route with its API's auth, bound to no function; its schedule is not."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Globals:\n  Api:\n    Auth:\n      ApiKeyRequired: true\n"
+        "Resources:\n"
+        "  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+        "      DefinitionUri: flow.asl.json\n"
+        "      Events:\n"
+        "        Start:\n          Type: Api\n"
+        "          Properties: {Path: /orders, Method: post}\n"
+        "        Nightly:\n          Type: Schedule\n"
+        "          Properties: {Schedule: rate(1 day)}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [(r.api, r.method, r.path, r.function, r.api_key_required, r.location.line)
+            for r in app.routes] == [
+        (q("ServerlessRestApi"), "POST", "/orders", None, True, 12)]
+    assert app.diagnostics == []

@@ -58,7 +58,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Serverless::HttpApi": {1: sam.read_api},
     "AWS::Serverless::SimpleTable": {1: sam.read_simple_table},
     "AWS::Serverless::LayerVersion": {1: sam.read_layer},
-    "AWS::Serverless::StateMachine": {1: sam.read_state_machine},
+    "AWS::Serverless::StateMachine": {1: sam.read_state_machine, 2: sam.link_state_machine},
     "AWS::Serverless::Connector": {3: sam_connectors.read_connector},
     "AWS::Lambda::Function": {1: lam.read_function, 2: lam.link_function},
     "AWS::Lambda::Url": {2: lam.read_url_resource},

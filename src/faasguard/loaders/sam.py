@@ -25,7 +25,7 @@ from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.iam_resources import attach_policy
 from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.sam_auth import read_api_auth
-from faasguard.loaders.sam_events import read_events
+from faasguard.loaders.sam_events import read_events, read_state_machine_events
 from faasguard.loaders.template import (
     Template,
     as_bool,
@@ -330,3 +330,8 @@ def read_state_machine(t: Template, logical: str, props: LDict) -> None:
     resource.properties["logging_level"] = logging.get("Level")
     resource.properties["type"] = props.get("Type", "STANDARD")
     t.app.resources[resource.id] = resource
+
+
+def link_state_machine(t: Template, logical: str, props: LDict) -> None:
+    """AWS::Serverless::StateMachine (phase 2, once the APIs are known): its Api events."""
+    read_state_machine_events(t, t.qualify(logical), props, t.line(logical))

@@ -6,6 +6,7 @@ Api/HttpApi events without RestApiId/ApiId go to the implicit `ServerlessRestApi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 from faasguard.loaders.sam_auth import route_authorizer
@@ -38,24 +39,38 @@ ASYNCHRONOUS = {"S3", "SNS", "Schedule", "ScheduleV2", "EventBridgeRule", "Cloud
 
 def read_events(t: Template, fn: Function, props: dict[str, Value]) -> None:
     """Every event of a SAM function -> a Trigger (and a Route for HTTP events)."""
+    for name, kind, eprops, line in _events(t, fn.id, props, fn.location.line):
+        if kind in ("Api", "HttpApi"):
+            _http_event(t, fn, name, kind, eprops, line)
+        else:
+            _source_event(t, fn, name, kind, eprops, line)
+
+
+def read_state_machine_events(t: Template, owner: str, props: dict[str, Value],
+                              line: int) -> None:
+    """The `Api` events of a SAM state machine -> Routes bound to no function (API Gateway
+    starts an execution); its other events (schedules, rules) are not HTTP entry points."""
+    for name, kind, eprops, at in _events(t, owner, props, line):
+        if kind == "Api":
+            _http_event(t, None, name, kind, eprops, at)
+
+
+def _events(t: Template, owner: str, props: dict[str, Value],
+            line: int) -> Iterator[tuple[str, str, dict[str, Value], int]]:
+    """(name, Type, Properties, line) of each well-formed entry of `Events`; a warning for
+    the others."""
     events = props.get("Events")
     if events is None:
         return
     if not isinstance(events, dict):
-        t.warn(f"{fn.id.split('#')[-1]}: Events should be a mapping; ignored",
-               fn.location.line)
+        t.warn(f"{owner.split('#')[-1]}: Events should be a mapping; ignored", line)
         return
     for name, event in events.items():
-        line = events.line_of(name) if hasattr(events, "line_of") else fn.location.line
+        at = events.line_of(name) if hasattr(events, "line_of") else line
         if not isinstance(event, dict) or not isinstance(event.get("Type"), str):
-            t.warn(f"event {name} needs a Type; ignored", line)
+            t.warn(f"event {name} needs a Type; ignored", at)
             continue
-        kind = event["Type"]
-        eprops = mapping(event.get("Properties"))
-        if kind in ("Api", "HttpApi"):
-            _http_event(t, fn, str(name), kind, eprops, line)
-        else:
-            _source_event(t, fn, str(name), kind, eprops, line)
+        yield str(name), event["Type"], mapping(event.get("Properties")), at
 
 
 def _source_event(t: Template, fn: Function, name: str, kind: str,
@@ -70,7 +85,7 @@ def _source_event(t: Template, fn: Function, name: str, kind: str,
         asynchronous=kind in ASYNCHRONOUS, properties=properties))
 
 
-def _http_event(t: Template, fn: Function, name: str, kind: str,
+def _http_event(t: Template, fn: Function | None, name: str, kind: str,
                 eprops: dict[str, Value], line: int) -> None:
     api_kind: Literal["rest", "http"] = "rest" if kind == "Api" else "http"
     api_value = eprops.get("RestApiId" if api_kind == "rest" else "ApiId")
