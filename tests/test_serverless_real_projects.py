@@ -57,3 +57,49 @@ def test_statements_and_resources_known_only_at_deploy_time_are_a_note(tmp_path)
          "only at deploy time; not modelled"),
         (13, "note", "input", "resource Queue: its value comes from ${ssm:/app/queue}, known "
          "only at deploy time; not modelled")]
+
+
+def test_sources_that_wait_for_the_answer_are_not_asynchronous(tmp_path):
+    # Alexa and the IoT pre-provisioning hook invoke synchronously: no DLQ can apply
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n"
+        "  skill:\n    handler: h.f\n    events:\n      - alexaSkill: amzn1.ask.skill.1\n"
+        "  home:\n    handler: h.f\n    events:\n      - alexaSmartHome: amzn1.ask.skill.2\n"
+        "  hook:\n    handler: h.f\n    events:\n"
+        "      - iotFleetProvisioning:\n          templateBody: {}\n"
+        "          provisioningRoleArn: arn:aws:iam::123456789012:role/p\n"
+        "  nightly:\n    handler: h.f\n    events:\n      - sns: alerts\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    result = scan(str(tmp_path))
+    asynchronous = {name.split("#")[1]: [t.asynchronous for t in f.triggers]
+                    for name, f in result.app.functions.items()}
+    assert asynchronous == {"skill": [False], "home": [False], "hook": [False],
+                            "nightly": [True]}
+    assert [f.message.split("'")[1] for f in result.findings if f.rule_id == "FG-MON-007"] \
+        == ["nightly"]
+
+
+def test_serverless_lift_queue_worker_is_a_function(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "plugins:\n  - serverless-lift\n"
+        "constructs:\n"
+        "  jobs:\n    type: queue\n    worker:\n      handler: worker.run\n      timeout: 30\n"
+        "  uploads:\n    type: storage\n"
+        "functions:\n  api:\n    handler: worker.run\n"
+        "    environment:\n      QUEUE_URL: ${construct:jobs.queueUrl}\n")
+    (tmp_path / "worker.py").write_text("def run(event, context):\n    return None\n")
+    result = scan(str(tmp_path))
+    worker = result.app.functions["serverless.yml#jobsWorker"]
+    assert (worker.location.line, worker.timeout_s, worker.source_file) == (10, 30, "worker.py")
+    assert [(t.kind, t.location.line) for t in worker.triggers] == [("sqs", 10)]
+    assert sorted(result.app.functions) == ["serverless.yml#api", "serverless.yml#jobsWorker"]
+    assert result.diagnostics == []  # ${construct:...} is known at deploy time: no warning
+
+
+def test_constructs_without_the_lift_plugin_add_no_function(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "constructs:\n  jobs:\n    type: queue\n    worker:\n      handler: worker.run\n")
+    assert scan(str(tmp_path)).app.functions == {}

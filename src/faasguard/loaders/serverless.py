@@ -56,6 +56,7 @@ DEFAULT_TIMEOUT_S = 6
 PROVIDER_ROLE = "IamRoleLambdaExecution"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
+LIFT_PLUGIN = "serverless-lift"
 #: The type of placeholders for generated resources (no reader: never read as a resource).
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
@@ -245,6 +246,7 @@ class _Loader:
                                self.warn)
         try:
             self._functions()
+            self._lift_workers()
             self._cloudformation()
             serve_wsgi_apps(self.ctx, self.app, self.config, self.warn)  # serverless-wsgi
         finally:
@@ -286,6 +288,35 @@ class _Loader:
                               f"not {_kind(cfg)}; skipped", line_of(section, key))
                     continue
                 self._function(str(key), self._mapping(cfg, key, None), self.loc(section, key))
+
+    def _lift_workers(self) -> None:
+        """The worker function of each `queue` construct of the serverless-lift plugin:
+        `<construct>Worker`, triggered by the construct's SQS queue (deployed by Lift)."""
+        constructs = self.config.get("constructs")
+        plugins = self.config.get("plugins")
+        names = plugins.get("modules") if isinstance(plugins, dict) else plugins
+        if not isinstance(constructs, dict) or not isinstance(names, list) or \
+                LIFT_PLUGIN not in names:
+            return
+        for name, body in constructs.items():
+            if not isinstance(body, dict) or body.get("type") != "queue":
+                continue
+            worker = self._resolve(body.get("worker"))
+            if not isinstance(worker, dict):
+                self.warn(f"queue construct '{name}' has no worker mapping (handler, ...); "
+                          "its function is not modelled", line_of(constructs, name))
+                continue
+            cfg = LDict(worker)
+            if isinstance(worker, LDict):
+                cfg.line, cfg.key_lines = worker.line, dict(worker.key_lines)
+            line = line_of(body, "worker")
+            events = LList([LDict({"sqs": LDict({
+                "arn": Unknown(f"construct:{name}.queueArn"),
+                "batchSize": body.get("batchSize", 1)})})])
+            events.line, events.item_lines = line, [line]
+            cfg["events"] = events
+            cfg.key_lines["events"] = line
+            self._function(f"{name}Worker", cfg, Location(self.file, line))
 
     def _function(self, key: str, cfg: LDict, location: Location) -> None:
         provider = self.provider

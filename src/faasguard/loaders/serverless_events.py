@@ -42,9 +42,11 @@ REST_PROPERTIES = ("apiKeys", "usagePlan", "resourcePolicy", "restApiId", "minim
 HTTP_PROPERTIES = ("payload", "cors", "id", "metrics", "name")
 LOG_KEYS = {"rest": "restApi", "http": "httpApi", "websocket": "websocket"}
 
-#: Events the framework delivers asynchronously (the Lambda service retries them).
+#: Events whose source invokes the function asynchronously (the Lambda service retries
+#: them). Alexa skills and smart-home directives, and the IoT fleet pre-provisioning hook,
+#: wait for the function's answer: synchronous, like API Gateway.
 ASYNC_EVENTS = {"s3", "sns", "eventBridge", "cloudwatchEvent", "schedule", "iot",
-                "cloudwatchLog", "alexaSkill", "alexaSmartHome", "iotFleetProvisioning"}
+                "cloudwatchLog"}
 
 Warn = Callable[..., None]
 

@@ -42,9 +42,10 @@ from faasguard.loaders.documents import (
 )
 from faasguard.model import Unknown
 
-#: Sources whose values exist only in AWS or on the deployer's machine (never fetched).
+#: Sources whose values exist only in AWS or on the deployer's machine (never fetched);
+#: `construct` is the serverless-lift plugin's (`${construct:jobs.queueUrl}`).
 REMOTE_SOURCES = {"ssm", "cf", "s3", "secretsmanager", "vault", "terraform", "doppler",
-                  "git"}
+                  "git", "construct"}
 _TRUE, _FALSE = {"true", "1"}, {"false", "0", "null"}
 
 _SOURCE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\(([^)]*)\))?:(.*)$", re.S)
