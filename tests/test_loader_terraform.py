@@ -590,3 +590,42 @@ resource "aws_api_gateway_rest_api" "directives" {
     assert routes == [("by_data_source", "POST", "/orders", fn),
                       ("by_function", "POST", "/orders", fn)]
     assert [d.line for d in app.diagnostics if "not a mapping" in d.message] == [21]
+
+
+def test_inline_archive_data_source_queue_and_string_unreserved(tmp_path: Path) -> None:
+    # an archive_file of inline `source` blocks: a note, not 'handler not found'; an event
+    # source mapping on a queue read by a data source is an SQS trigger; "-1" (a string)
+    # is Terraform's "unreserved" as -1 is
+    (tmp_path / "main.tf").write_text('''
+data "archive_file" "inline" {
+  type        = "zip"
+  output_path = "inline.zip"
+  source {
+    content  = "exports.handler = async () => ({})"
+    filename = "index.js"
+  }
+}
+data "aws_sqs_queue" "jobs" {
+  name = "jobs-${var.stage}"
+}
+variable "stage" {
+  default = "prod"
+}
+resource "aws_lambda_function" "worker" {
+  filename                       = data.archive_file.inline.output_path
+  handler                        = "index.handler"
+  runtime                        = "nodejs20.x"
+  reserved_concurrent_executions = "-1"
+}
+resource "aws_lambda_event_source_mapping" "jobs" {
+  event_source_arn = data.aws_sqs_queue.jobs.arn
+  function_name    = aws_lambda_function.worker.arn
+}
+''')
+    result = scan(str(tmp_path))
+    fn = result.app.functions["main.tf#aws_lambda_function.worker"]
+    assert fn.reserved_concurrency is None
+    trigger, = fn.triggers
+    assert trigger.kind == "sqs" and str(trigger.source).endswith(":jobs-prod")
+    assert [(d.level, d.code) for d in result.diagnostics] == [("note", "handler")]
+    assert "written inline in an archive_file" in result.diagnostics[0].message

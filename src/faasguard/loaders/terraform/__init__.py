@@ -213,7 +213,9 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
         code = archives.get((id(res.module), filename))
         if code is None and filename is None:
             code = _uploaded_archive(res, s3_key, objects, archives)
-        if fn is not None and code is not None and not code.startswith(".."):
+        if fn is not None and code == _INLINE:
+            fn.properties[CODE_ELSEWHERE] = "written inline in an archive_file's source blocks"
+        elif fn is not None and code is not None and not code.startswith(".."):
             fn.code_dir = code
             fn.properties.pop(CODE_ELSEWHERE, None)  # the bucket holds this folder's zip
 
@@ -243,6 +245,9 @@ def _uploaded_archive(fn: Resource, s3_key: Any, objects: dict[str, Resource],
     return None
 
 
+_INLINE = "\0inline"  # an archive of files written in its own `source` blocks
+
+
 def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:
     """Record the folder an `archive_file` packages, by its output path."""
     source = res.module.attr(res.block, "source_dir")
@@ -250,9 +255,13 @@ def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:
         file = res.module.attr(res.block, "source_file")
         source = (posixpath.dirname(file) or ".") if isinstance(file, str) else None
     output = res.module.attr(res.block, "output_path")
-    if isinstance(source, str) and isinstance(output, str):
+    if not isinstance(output, str):
+        return
+    if isinstance(source, str):
         archives[(id(res.module), output)] = posixpath.normpath(
             posixpath.join(res.module.folder, source))
+    elif res.module.nested(res.block, "source"):
+        archives[(id(res.module), output)] = _INLINE
 
 
 class _Renamer:

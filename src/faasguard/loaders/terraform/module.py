@@ -25,7 +25,13 @@ from lark import Token
 from lark import Tree as LarkTree
 
 from faasguard.loaders.documents import InputError, LDict, LList, read_text
-from faasguard.loaders.terraform.expressions import Bound, Evaluator, bind, fill_template
+from faasguard.loaders.terraform.expressions import (
+    Bound,
+    Evaluator,
+    bind,
+    fill_template,
+    render,
+)
 from faasguard.loaders.terraform.hcl import Attr, Block, name_of, subtrees
 from faasguard.model import Ref, Unknown, Value, qualify
 
@@ -120,6 +126,13 @@ class Tree:
         """Record a warning about a Terraform file (once, however often it is met)."""
         if (file, line, message) not in self.notes:
             self.notes.append((file, line, message))
+
+
+#: Data sources that name an existing resource by `name`, whose `arn` is then known in
+#: form (service and name; region and account as placeholders): an event source mapping
+#: or subscription on them knows what kind of source it reads.
+_DATA_ARNS = {"aws_sqs_queue": ("sqs", "{}"), "aws_sns_topic": ("sns", "{}"),
+              "aws_kinesis_stream": ("kinesis", "stream/{}")}
 
 
 class Module:
@@ -386,6 +399,12 @@ class Module:
             return Unknown(f"data.{kind}.{name}{suffix}"), used
         if kind == "aws_iam_policy_document" and attribute in ("json", "minified_json"):
             return policy_document(self, resource.block), used
+        if kind in _DATA_ARNS and attribute == "arn":
+            service, resource_format = _DATA_ARNS[kind]
+            named = render([self.attr(resource.block, "name")])
+            if isinstance(named, str) and named:
+                return (f"arn:aws:{service}:${{AWS::Region}}:${{AWS::AccountId}}:"
+                        f"{resource_format.format(named)}"), used
         if kind == "template_file" and attribute == "rendered":
             return fill_template(self.attr(resource.block, "template"),
                                  self.attr(resource.block, "vars") or {}), used

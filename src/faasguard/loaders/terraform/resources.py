@@ -327,7 +327,7 @@ def _adjust(resource: Resource, props: LDict) -> None:
     """Settings whose shape differs between Terraform and CloudFormation."""
     kind = resource.type
     if kind == "aws_lambda_function":
-        if props.get("ReservedConcurrentExecutions") == -1:
+        if props.get("ReservedConcurrentExecutions") in (-1, "-1"):
             del props["ReservedConcurrentExecutions"]  # -1 is Terraform's "unreserved"
         code = LDict({cfn: props.pop(tf) for tf, cfn in (
             ("__image_uri", "ImageUri"), ("__s3_bucket", "S3Bucket"), ("__s3_key", "S3Key"))
