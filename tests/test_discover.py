@@ -120,3 +120,35 @@ def test_a_single_file(tmp_path, name):
     base, found = discover_paths([str(tmp_path / name)])
     assert base == str(tmp_path)
     assert (found.templates + found.sources) == [name]
+
+
+def test_skips_the_build_output_of_serverless_plugins(tmp_path):
+    # bundled or vendored copies of the handlers would be analysed (and reported) again
+    touch(tmp_path, "serverless.yml", "src/handler.js", ".esbuild/.build/src/handler.js",
+          ".webpack/service/src/handler.js", ".build/src/handler.js",
+          ".requirements/requests/api.py")
+    found = walk(str(tmp_path))
+    assert (found.templates, found.sources) == (["serverless.yml"], ["src/handler.js"])
+
+
+def test_a_serverless_ts_service_is_reported_as_not_modelled(tmp_path):
+    touch(tmp_path, "api/serverless.ts", "api/src/handler.ts", "web/serverless.ts",
+          "web/serverless.yml", text="export default {};\n")
+    found = walk(str(tmp_path))
+    assert found.sources == ["api/serverless.ts", "api/src/handler.ts", "web/serverless.ts"]
+    assert [(d.file, d.level, d.code, d.message.split(":")[0]) for d in found.problems] == [
+        ("api/serverless.ts", "warning", "discovery",
+         "serverless.ts is code that the Serverless Framework runs to build the service's "
+         "configuration, and faasguard never runs scanned code")]
+
+
+def test_the_printed_configuration_of_a_serverless_ts_service_is_read(tmp_path):
+    touch(tmp_path, "serverless.print.yml", text=(
+        "service: shortener\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  shorten:\n    handler: src/shorten.main\n"))
+    touch(tmp_path, "src/shorten.js", text="exports.main = async () => 1;\n")
+    from faasguard.scan import scan
+
+    app = scan(str(tmp_path)).app
+    assert [(f.id, f.source_file) for f in app.functions.values()] == [
+        ("serverless.print.yml#shorten", "src/shorten.js")]

@@ -38,7 +38,14 @@ from faasguard.workers import pull_map, worker_count
 
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
              ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
-             ".hg", ".svn", ".nox", ".eggs"}
+             ".hg", ".svn", ".nox", ".eggs",
+             # build output of Serverless Framework plugins: bundled or vendored copies of
+             # the handlers and their dependencies (serverless-esbuild, serverless-webpack,
+             # serverless-plugin-typescript, serverless-python-requirements)
+             ".esbuild", ".webpack", ".build", ".requirements"}
+#: Serverless Framework service files that are code: the framework runs them to build the
+#: configuration; faasguard never runs scanned code (a serverless.yml beside one wins).
+SERVERLESS_CODE_NAMES = ("serverless.ts", "serverless.js", "serverless.mjs", "serverless.cjs")
 #: Well-known JSON/YAML files that are never IaC: package manifests, lock files (often
 #: megabytes: parsing them costs seconds) and tool configuration.
 SKIP_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "tsconfig.json",
@@ -180,6 +187,16 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                                                      level="warning", code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
+            if name.lower() in SERVERLESS_CODE_NAMES and \
+                    not any(n.lower() in SERVERLESS_NAMES for n in filenames):
+                found.problems.append(Diagnostic(
+                    rel_of(rel), f"{name} is code that the Serverless Framework runs to build "
+                    "the service's configuration, and faasguard never runs scanned code: this "
+                    "service's functions, events and IAM roles are not modelled (its source "
+                    "files are still read). To scan them, write the configuration out with "
+                    "`serverless print > serverless.print.yml` in this folder (it holds "
+                    "resolved values: keep it out of version control)",
+                    level="warning", code="discovery"))
     found.templates.sort()
     found.sources.sort()
     return found
