@@ -130,3 +130,31 @@ def test_file_lookups_answer_as_the_file_system_does(tmp_path: Path) -> None:
     found = {name: cache.exists(name) for name in names}
     assert found == {name: os.path.isfile(tmp_path / name) for name in names}
     assert found["src/App.js"] and found["src/link.js"] and not found["src/dir.js"]
+
+
+@pytest.mark.parametrize("tsconfig, handler, source", [
+    # outDir with rootDir (comments and a trailing comma, as tsconfig.json allows)
+    ('{\n  // build\n  "compilerOptions": { "outDir": "./dist", "rootDir": "lib", },\n}',
+     "dist/api/get.handler", "lib/api/get.ts"),
+    # outDir without rootDir: the sources' common folder, src in practice, or the project
+    ('{"compilerOptions": {"outDir": "build"}}', "build/api/get.handler", "src/api/get.ts"),
+    ('{"compilerOptions": {"outDir": "build"}}', "build/get.handler", "get.ts"),
+])
+def test_handler_named_by_the_typescript_output_folder(
+        tmp_path: Path, tsconfig: str, handler: str, source: str) -> None:
+    # the deployed file is the compiler's output; the scan reads its source
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "tsconfig.json").write_text(tsconfig)
+    (tmp_path / "svc" / source).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "svc" / source).write_text("export const handler = async (e: unknown) => e;\n")
+    function, problems = _resolve(_app(tmp_path, handler, code_dir="svc"))
+    assert problems == [] and function.source_file == f"svc/{source}"
+
+
+def test_an_output_folder_without_a_tsconfig_naming_it_is_not_guessed(tmp_path: Path) -> None:
+    (tmp_path / "tsconfig.json").write_text('{"compilerOptions": {"outDir": "dist"}}')
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "get.ts").write_text("export const handler = async () => 1;\n")
+    function, problems = _resolve(_app(tmp_path, "build/get.handler"))
+    assert function.source_file is None
+    assert [p.level for p in problems] == ["warning"] and "not found" in problems[0].message

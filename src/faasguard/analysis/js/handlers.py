@@ -16,6 +16,7 @@ from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import JsModuleCache, JsParseError, js_module_cache
 from faasguard.analysis.js.table import js_table
+from faasguard.analysis.js.tsconfig import sources_of_output
 from faasguard.analysis.js.values import FuncRef, JsFrame
 from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.analysis.taint.state import Val
@@ -78,6 +79,9 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
     if isinstance(base, Diagnostic):
         return base
     found = next((base + ext for ext in EXTENSIONS if cache.exists(base + ext)), None)
+    if found is None:  # tsc's output folder: its sources
+        found = next((path + ext for path in sources_of_output(app.root, base)
+                      for ext in EXTENSIONS if cache.exists(path + ext)), None)
     if found is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
                           f"{base}.js, .mjs, .cjs, .ts); its code was not analysed", at,
