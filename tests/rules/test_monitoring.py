@@ -8,7 +8,7 @@ from faasguard.analysis.facts import Facts, Options
 from faasguard.findings import RULES
 from faasguard.model import App, Function, Location, Trigger
 
-from .conftest import cases, check_case
+from .conftest import FIXTURES, Case, cases, check_case
 
 MONITORING_RULES = [f"FG-MON-00{n}" for n in range(1, 10)]
 
@@ -56,3 +56,14 @@ def test_retention_from_an_unknown_value_is_not_judged() -> None:
 
     function = _function("fn", log_retention_days=Unknown("Ref Retention"))  # type: ignore[arg-type]
     assert not _run("FG-MON-004", App(functions={function.id: function}))
+
+
+@pytest.mark.parametrize("case,setting", [("sam-pos", "AccessLogSetting:"),
+                                          ("sam-pos-http", "AccessLogSettings:")])
+def test_access_log_fix_names_the_property_of_the_api_kind(case: str, setting: str) -> None:
+    # AWS::Serverless::Api / ApiGateway::Stage: AccessLogSetting; HttpApi and
+    # ApiGatewayV2::Stage: AccessLogSettings (and $context.routeKey exists only there)
+    found = check_case(Case("FG-MON-005", FIXTURES / "FG-MON-005" / case))
+    assert found and all(f.remediation.startswith(setting) for f in found)
+    assert all(("$context.routeKey" in f.remediation) is (case == "sam-pos-http")
+               for f in found)

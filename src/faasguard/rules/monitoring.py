@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from faasguard.analysis.facts import Facts
-from faasguard.findings import Finding, make_finding, rule
+from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import Alarm, App, EnvVar, Function, Ref, Trigger, logical_id
 from faasguard.rules.envvars import env_definitions
+from faasguard.rules.util import remediation_for
 
 _OWASP = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring and Logging"
 
@@ -184,6 +185,19 @@ def log_retention(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
+#: The SAM/CloudFormation access log setting of a REST API (AWS::Serverless::Api,
+#: AWS::ApiGateway::Stage) and of an HTTP or WebSocket API (AWS::Serverless::HttpApi,
+#: AWS::ApiGatewayV2::Stage): another property name, other $context variables.
+_SAM_ACCESS_LOG = {
+    "rest": "AccessLogSetting:\n  DestinationArn: !GetAtt ApiAccessLogs.Arn\n"
+            "  Format: '$context.requestId $context.identity.sourceIp "
+            "$context.httpMethod $context.resourcePath $context.status'",
+    "v2": "AccessLogSettings:\n  DestinationArn: !GetAtt ApiAccessLogs.Arn\n"
+          "  Format: '$context.requestId $context.identity.sourceIp "
+          "$context.routeKey $context.status'",
+}
+
+
 @rule(
     "FG-MON-005",
     "API stage without access logging",
@@ -197,9 +211,8 @@ WAF) never reach the function's logs at all.
 """,
     remediation={
         "serverless": "provider:\n  logs:\n    restApi: true   # httpApi: true, websocket: true",
-        "sam": "AccessLogSetting:\n  DestinationArn: !GetAtt ApiAccessLogs.Arn\n"
-               "  Format: '$context.requestId $context.identity.sourceIp "
-               "$context.routeKey $context.status'",
+        "sam": _SAM_ACCESS_LOG["rest"] + "\n# HTTP and WebSocket APIs:\n"
+               + _SAM_ACCESS_LOG["v2"],
         "terraform": "access_log_settings {\n"
                      "  destination_arn = aws_cloudwatch_log_group.api.arn\n"
                      '  format          = "$context.requestId $context.status"\n}',
@@ -216,13 +229,17 @@ WAF) never reach the function's logs at all.
     equivalents={"Checkov": "CKV_AWS_76"},
 )
 def api_access_logging(app: App, facts: Facts) -> Iterator[Finding]:
+    fixes = RULES["FG-MON-005"].meta.remediation
     for api in app.apis.values():
         if not api.access_logging:
+            kind = "rest" if api.kind == "rest" else "v2"
             yield make_finding(
                 "FG-MON-005",
                 f"{api.kind.upper() if api.kind != 'websocket' else 'WebSocket'} API "
                 f"'{logical_id(api.id)}' has no access logging.",
                 api.location, f"access-log:{logical_id(api.id)}",
+                remediation=remediation_for(app, api.location.file,
+                                            {**fixes, "sam": _SAM_ACCESS_LOG[kind]}),
             )
 
 
