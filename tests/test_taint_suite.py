@@ -86,3 +86,17 @@ def test_one_finding_per_flow(suite: tuple[App, Facts, list[Finding]]) -> None:
             for f in findings]
     assert len(keys) == len(set(keys))
     assert len({f.fingerprint for f in findings}) == len(findings)
+
+
+def test_one_finding_per_source_and_sink(suite: tuple[App, Facts, list[Finding]]) -> None:
+    """A value read further (`split`, an index) is the same piece of the event: one source
+    reaching one sink is one finding, not one per access path (two fields of a body are two
+    sources)."""
+    _, _, findings = suite
+    paths: dict[tuple[str, int, str], list[str]] = {}
+    for f in findings:
+        paths.setdefault((f.location.file, f.location.line, f.rule_id), []).append(
+            f.properties["source_path"].replace("[*]", ""))
+    repeated = sorted((key, a, b) for key, found in paths.items() for a in found for b in found
+                      if a is not b and b.startswith(a))
+    assert repeated == []

@@ -16,6 +16,7 @@ return work.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,7 @@ from faasguard.analysis.taint.state import (
     Taint,
     Val,
     argv_position,
+    cleared,
     const_str,
     extend,
     joined_env,
@@ -56,6 +58,28 @@ from faasguard.analysis.taint.state import (
 from faasguard.analysis.taint.table import TaintTable
 
 _SEQUENCES = (ast.List, ast.Tuple)
+#: A literal URL start naming its scheme and host and ending the host (`https://api.example
+#: /users/`): what follows it can change the path or the query, not where the request
+#: goes, so it is no server-side request forgery (a tainted host still is).
+_FIXED_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}%\0]+[/?#]")
+_SSRF = frozenset({"ssrf"})
+
+
+def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
+    """Does the string built by `node` (`+` / `%` of a literal, or an f-string whose
+    formatted values are `vals`) start with a scheme and a host no taint reaches?"""
+    while type(node) is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):
+        node = node.left
+    if type(node) is ast.JoinedStr and vals is not None:
+        formatted = iter(vals)
+        text = "".join(("\0" if next(formatted).taints else "x")
+                       if type(part) is ast.FormattedValue else const_str(part) or ""
+                       for part in node.values)
+    else:
+        text = const_str(node) or ""
+    return _FIXED_ORIGIN.match(text) is not None
+
+
 URL_PARSERS = {"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"}
 
 
@@ -558,14 +582,19 @@ class Analyzer(CallAnalysis):
                                          or type(node.right) in _SEQUENCES):
             # list concatenation (`["convert"] + [key]`): the right side follows the left
             return union((left, argv_position(right)))
-        return stringified(union((left, right)))
+        joined = stringified(union((left, right)))
+        return cleared(joined, _SSRF) if _fixed_origin(node) else joined
 
     def _e_joinedstr(self, node: ast.JoinedStr, f: Frame) -> Val:
         vals = []
         for part in node.values:
             if type(part) is ast.FormattedValue:
                 vals.append(self.ev(part.value, f))
-        return stringified(union(vals)) if vals else CLEAN
+        if not vals:
+            return CLEAN
+        joined = stringified(union(vals))
+        return cleared(joined, _SSRF) if joined.taints and _fixed_origin(node, vals) \
+            else joined
 
     def _e_boolop(self, node: ast.BoolOp, f: Frame) -> Val:
         ev = self.ev

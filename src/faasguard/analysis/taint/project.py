@@ -184,14 +184,40 @@ def _entry(function: Function, cache: ModuleCache) -> tuple[Module, FunctionNode
 
 
 def _unique(hits: list[Hit]) -> list[Hit]:
+    """The hits, each once; of the hits of one source at one sink whose access paths are
+    one the other read further (`headers.authorization` and, after a `split`, its
+    `headers.authorization.*`), the shortest only: one piece of the event, one flow."""
     seen: set[tuple[str, str, int, tuple[str, ...], str]] = set()
     out = []
+    sinks: set[tuple[str, str, int, str]] = set()
+    shared = False
     for hit in hits:
         key = (hit.category, hit.file, hit.line, hit.taint.path, hit.taint.origin)
         if key not in seen:
             seen.add(key)
             out.append(hit)
-    return out
+            sink = (hit.category, hit.file, hit.line, hit.taint.origin)
+            shared = shared or sink in sinks
+            sinks.add(sink)
+    return _shortest_paths(out) if shared else out
+
+
+def _shortest_paths(hits: list[Hit]) -> list[Hit]:
+    groups: dict[tuple[str, str, int, str], list[tuple[int, int, tuple[str, ...], int]]] = {}
+    for index, hit in enumerate(hits):
+        path = hit.taint.path
+        core = tuple(part for part in path if part != "*")
+        groups.setdefault((hit.category, hit.file, hit.line, hit.taint.origin),
+                          []).append((len(core), len(path), core, index))
+    dropped: set[int] = set()
+    for group in groups.values():
+        kept: list[tuple[str, ...]] = []
+        for _, _, core, index in sorted(group):
+            if any(core[:len(shorter)] == shorter for shorter in kept):
+                dropped.add(index)
+            else:
+                kept.append(core)
+    return [hit for index, hit in enumerate(hits) if index not in dropped]
 
 
 #: FlowStep and Location (frozen, slotted dataclasses) made by setting their slots: the
