@@ -90,3 +90,42 @@ def test_only_what_holds_an_intrinsic_is_copied():
     assert resolved["mixed"].line_of("ref") == 5 and resolved.line_of("mixed") == 3
     assert resolve({"a": {"b": "c"}}, _scope()) == {"a": {"b": "c"}}  # plain dicts: LDicts
     assert type(resolve({"a": {"b": "c"}}, _scope())["a"]).__name__ == "LDict"
+
+
+def _conditions(yaml_text: str) -> Scope:
+    scope = _scope()
+    scope.conditions = dict(parse(yaml_text).data)
+    return scope
+
+
+def test_if_takes_the_branch_its_condition_decides():
+    """Conditions are evaluated with what Refs resolve to (parameter defaults), as a
+    deployment with the defaults would; undecidable ones keep the old answer."""
+    scope = _conditions(
+        "IsProd: !Equals [!Ref Stage, prod]\n"
+        "IsDev: !Not [{Condition: IsProd}]\n"
+        "Both: !And [{Condition: IsProd}, !Equals [true, true]]\n"
+        "Either: !Or [{Condition: IsDev}, !Equals ['1', 1]]\n"
+        "Secretive: !Equals [!Ref Secret, x]\n"
+        "SecretOrProd: !Or [{Condition: Secretive}, {Condition: IsProd}]\n"
+        "SecretAndDev: !And [{Condition: Secretive}, {Condition: IsDev}]\n"
+        "Loop: !Not [{Condition: Loop}]\n")
+
+    def pick(name: str) -> object:
+        return resolve(parse(f"v: !If [{name}, yes-branch, no-branch]").data["v"], scope)
+
+    assert pick("IsProd") == "yes-branch"
+    assert pick("IsDev") == "no-branch"
+    assert pick("Both") == "yes-branch"
+    assert pick("Either") == "yes-branch"  # '1' equals 1: Fn::Equals compares strings
+    assert pick("SecretOrProd") == "yes-branch"  # one true operand decides an Or
+    assert pick("SecretAndDev") == "no-branch"  # one false operand decides an And
+    assert pick("Secretive") == Unknown("If Secretive")  # no default: not decided
+    assert pick("Loop") == Unknown("If Loop")
+    assert pick("Undeclared") == Unknown("If Undeclared")
+
+
+def test_a_decided_if_resolves_only_its_branch():
+    scope = _conditions("IsProd: !Equals [!Ref Stage, prod]\n")
+    value = resolve(parse("v: !If [IsProd, !GetAtt Table.Arn, !Ref Missing]").data["v"], scope)
+    assert value == Ref("t.yaml#Table", "Arn")

@@ -592,3 +592,23 @@ def test_state_machine_api_events_are_routes_to_no_function(tmp_path):
             for r in app.routes] == [
         (q("ServerlessRestApi"), "POST", "/orders", None, True, 12)]
     assert app.diagnostics == []
+
+
+def test_conditions_decided_by_parameter_defaults_pick_fn_if_branches(tmp_path):
+    """`Fn::If` on a condition the defaults decide takes that branch: a path of an inline
+    definition written under Fn::If is a route, and a URL's AuthType is known."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Stage: {Type: String, Default: dev}\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
+        "Resources:\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      FunctionUrlConfig:\n        AuthType: !If [IsProd, AWS_IAM, NONE]\n"
+        "  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n"
+        "      DefinitionBody:\n        openapi: '3.0'\n        paths:\n"
+        "          /reports:\n            Fn::If:\n              - IsProd\n"
+        "              - get: {}\n              - post: {}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert app.functions[q("Worker")].url.auth_type == "NONE"
+    assert [(r.method, r.path, r.location.line) for r in app.routes] == [("POST", "/reports", 24)]

@@ -286,10 +286,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.depth_limit,)
+   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.depth_limit,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.depth_limit,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.depth_limit,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1805,9 +1805,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, depth_limit={self.depth_limit!r})"
+  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, conditions={self.conditions!r}, depth_limit={self.depth_limit!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, depth_limit={self.depth_limit!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, conditions={self.conditions!r}, depth_limit={self.depth_limit!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -1970,6 +1970,18 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(info={self.info!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(info={self.info!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(info={self.info!r}, instance={self.instance!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(info={self.info!r}, instance={self.instance!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(info={self.info!r}, table={self.table!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(info={self.info!r}, table={self.table!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2900,17 +2912,19 @@ def __create_fn__(_type_file, _type_name, _type_route, _type_regex, MISSING, _HA
  return __init__
 CODE["def __create_fn__(_type_file, _type_name, _type_route, _type_regex, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_regex, _return_type):\n def __init__(self,file:_type_file,name:_type_name,route:_type_route,regex:_type_regex=_dflt_regex)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'route',route)\n  __dataclass_builtins_object__.__setattr__(self,'regex',regex)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_depth_limit, _type_refs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_depth_limit, _dflt_refs, _return_type):
- def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:
+def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):
+ def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:
   self.file=file
   self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources
   self.parameters=_dflt_parameters() if parameters is _HAS_DEFAULT_FACTORY else parameters
   self.mappings=_dflt_mappings() if mappings is _HAS_DEFAULT_FACTORY else mappings
   self.pseudo=_dflt_pseudo() if pseudo is _HAS_DEFAULT_FACTORY else pseudo
+  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions
   self.depth_limit=depth_limit
   self.refs=_dflt_refs()
+  self.decided=_dflt_decided()
  return __init__
-CODE['def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_depth_limit, _type_refs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_depth_limit, _dflt_refs, _return_type):\n def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:\n  self.file=file\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.parameters=_dflt_parameters() if parameters is _HAS_DEFAULT_FACTORY else parameters\n  self.mappings=_dflt_mappings() if mappings is _HAS_DEFAULT_FACTORY else mappings\n  self.pseudo=_dflt_pseudo() if pseudo is _HAS_DEFAULT_FACTORY else pseudo\n  self.depth_limit=depth_limit\n  self.refs=_dflt_refs()\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):\n def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:\n  self.file=file\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.parameters=_dflt_parameters() if parameters is _HAS_DEFAULT_FACTORY else parameters\n  self.mappings=_dflt_mappings() if mappings is _HAS_DEFAULT_FACTORY else mappings\n  self.pseudo=_dflt_pseudo() if pseudo is _HAS_DEFAULT_FACTORY else pseudo\n  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions\n  self.depth_limit=depth_limit\n  self.refs=_dflt_refs()\n  self.decided=_dflt_decided()\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_source, _type_root, _type_dialect, _type_env, _type_exports, _type_evaluated, _type_names, _type_summaries, _type_fid, _type_kinds, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_dialect, _dflt_env, _dflt_exports, _dflt_evaluated, _dflt_names, _dflt_summaries, _return_type):
  def __init__(self,file:_type_file,source:_type_source,root:_type_root,dialect:_type_dialect=_dflt_dialect,env:_type_env=_HAS_DEFAULT_FACTORY,exports:_type_exports=_HAS_DEFAULT_FACTORY,evaluated:_type_evaluated=_dflt_evaluated,names:_type_names=_dflt_names,summaries:_type_summaries=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -3258,6 +3272,20 @@ def __create_fn__(_type_info, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtin
   self.info=info
  return __init__
 CODE['def __create_fn__(_type_info, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,info:_type_info)->_return_type:\n  self.info=info\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_info, _type_instance, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,info:_type_info,instance:_type_instance)->_return_type:
+  self.info=info
+  self.instance=instance
+ return __init__
+CODE['def __create_fn__(_type_info, _type_instance, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,info:_type_info,instance:_type_instance)->_return_type:\n  self.info=info\n  self.instance=instance\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_info, _type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,info:_type_info,table:_type_table)->_return_type:
+  self.info=info
+  self.table=table
+ return __init__
+CODE['def __create_fn__(_type_info, _type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,info:_type_info,table:_type_table)->_return_type:\n  self.info=info\n  self.table=table\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_ip, _type_user, _type_agent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,ip:_type_ip,user:_type_user,agent:_type_agent)->_return_type:

@@ -182,6 +182,8 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
     if parameters is not None and not isinstance(parameters, dict):
         t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
     t.scope.mappings = dict(mapping(data.get("Mappings")))
+    t.scope.conditions = {str(name): value for name, value in
+                          mapping(data.get("Conditions")).items()}
     if t.ctx.region:
         t.scope.pseudo["AWS::Region"] = t.ctx.region
     globals_ = data.get("Globals")

@@ -8,8 +8,12 @@
 - `Fn::Sub` -> a string where `${X}` / `${X.Attr}` are rendered as `${<logical id>...}` when
   they name a resource, substituted when they name a parameter with a default, kept
   otherwise; the whole string is still a `str` so rules can read ARNs and URLs.
-- `Fn::Join`, `Fn::Select`, `Fn::FindInMap`, `Fn::If` (condition unknown -> Unknown unless both
-  branches agree), `Fn::Base64`, `Fn::ImportValue` (Unknown), `Fn::Split`.
+- `Fn::Join`, `Fn::Select`, `Fn::FindInMap`, `Fn::If`, `Fn::Base64`, `Fn::ImportValue`
+  (Unknown), `Fn::Split`.
+- `Fn::If` takes the branch its condition gives when the condition can be decided from
+  what Refs resolve to (parameter defaults, `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`,
+  `Condition`), as a deployment with the defaults would; when it cannot, the value is
+  Unknown unless both branches agree.
 
 Used by every loader that meets CloudFormation values (SAM, CloudFormation, CDK output and
 the `resources:` section and `!GetAtt` values of serverless.yml).
@@ -38,9 +42,13 @@ class Scope:
     parameters: dict[str, Value] = field(default_factory=dict)  # name -> default or Unknown
     mappings: dict[str, Any] = field(default_factory=dict)
     pseudo: dict[str, Value] = field(default_factory=dict)  # e.g. {"AWS::Region": "us-east-1"}
+    conditions: dict[str, Any] = field(default_factory=dict)  # name -> its definition
     depth_limit: int = 64
     #: The Ref of each (logical id, attribute) met so far (one object for all its uses).
     refs: dict[tuple[str, str | None], Ref] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    #: Each condition decided so far: True, False or None (cannot be decided statically).
+    decided: dict[str, bool | None] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     def ref(self, logical: str, attribute: str | None = None) -> Ref:
@@ -207,6 +215,9 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
         return Unknown("FindInMap")
     if key == "Fn::If":
         if isinstance(arg, list) and len(arg) == 3:
+            decided = condition(arg[0], scope)
+            if decided is not None:
+                return resolve(arg[1] if decided else arg[2], scope, depth)
             yes, no = resolve(arg[1], scope, depth), resolve(arg[2], scope, depth)
             if yes == no:
                 return yes
@@ -221,6 +232,52 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
     if key == "Fn::Base64":
         return resolve(arg, scope, depth)
     return Unknown(key)
+
+
+def condition(name: Any, scope: Scope) -> bool | None:
+    """The value of the template's condition `name`, or None when it cannot be decided
+    statically (an unknown parameter, an intrinsic not evaluated, a cycle, no such name)."""
+    if not isinstance(name, str) or name not in scope.conditions:
+        return None
+    if name not in scope.decided:
+        scope.decided[name] = None  # a condition that refers back to itself stays undecided
+        scope.decided[name] = _truth(scope.conditions[name], scope, 0)
+    return scope.decided[name]
+
+
+def _truth(expression: Any, scope: Scope, depth: int) -> bool | None:
+    """A condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
+    evaluated with what Refs resolve to; None when it cannot be decided."""
+    if not isinstance(expression, dict) or len(expression) != 1 or depth > scope.depth_limit:
+        return None
+    (key, arg), = expression.items()
+    if key == "Condition":
+        return condition(arg, scope)
+    if key == "Fn::Equals":
+        if not isinstance(arg, list) or len(arg) != 2:
+            return None
+        left, right = (_compared(resolve(v, scope, depth)) for v in arg)
+        return None if left is None or right is None else left == right
+    if not isinstance(arg, list) or not arg:
+        return None
+    values = [_truth(v, scope, depth + 1) for v in arg]
+    if key == "Fn::Not":
+        return None if len(values) != 1 or values[0] is None else not values[0]
+    if key == "Fn::And":
+        return False if False in values else None if None in values else True
+    if key == "Fn::Or":
+        return True if True in values else None if None in values else False
+    return None
+
+
+def _compared(value: Value) -> str | None:
+    """A resolved value as `Fn::Equals` compares it (strings; YAML's true is "true"), or
+    None when it is not known."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
 
 
 def _as_text(value: Value, scope: Scope) -> str:
