@@ -629,3 +629,17 @@ resource "aws_lambda_event_source_mapping" "jobs" {
     assert trigger.kind == "sqs" and str(trigger.source).endswith(":jobs-prod")
     assert [(d.level, d.code) for d in result.diagnostics] == [("note", "handler")]
     assert "written inline in an archive_file" in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ('resource "aws_sqs_queue" "q" {\n  name = "q\n}\n', 2,
+     "the file ends inside an unclosed string, bracket, brace or heredoc"),
+    ('locals {\n  a = [1, 2\n}\n', 3, "unexpected '}' (column 1)"),
+    ('locals {\n  a = @\n}\n', 2, "unexpected '@' (column 7)"),
+])
+def test_syntax_errors_are_said_in_words(tmp_path: Path, text: str, line: int,
+                                         message: str) -> None:
+    # the parser's complaint without its token names (Token('$END', '') and the like)
+    (tmp_path / "bad.tf").write_text(text)
+    error, = load_tree(str(tmp_path), ["bad.tf"]).diagnostics
+    assert (error.line, error.message) == (line, f"not valid HCL2: {message}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
+from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput
 
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, read_text
 
@@ -79,7 +79,7 @@ def parse_tf(text: str, rel: str, offset: int = 0) -> list[Block]:
     except UnexpectedInput as exc:
         hint = ("; Terraform 0.11 syntax that HCL2 cannot read? `terraform 0.12upgrade` "
                 "converts it") if "${" in text else ""
-        raise InputError(f"not valid HCL2: {str(exc).splitlines()[0].rstrip('.')}{hint}",
+        raise InputError(f"not valid HCL2: {syntax_error(exc)}{hint}",
                          getattr(exc, "line", None)) from None
     except (LarkError, RecursionError) as exc:
         raise InputError(f"not valid HCL2: {type(exc).__name__}") from None
@@ -106,10 +106,23 @@ def read_tfvars(path: str, rel: str, max_bytes: int = MAX_FILE_BYTES) -> dict[st
     text = read_text(path, max_bytes)
     try:
         tree = hcl_parser().parse(text if text.endswith("\n") else text + "\n")
-    except (LarkError, RecursionError) as exc:
-        raise InputError(f"not valid HCL2: {str(exc).splitlines()[0]}",
+    except UnexpectedInput as exc:
+        raise InputError(f"not valid HCL2: {syntax_error(exc)}",
                          getattr(exc, "line", None)) from None
+    except (LarkError, RecursionError) as exc:
+        raise InputError(f"not valid HCL2: {type(exc).__name__}") from None
     return _body(subtrees(tree)[0], rel)[0]
+
+
+def syntax_error(exc: UnexpectedInput) -> str:
+    """The parser's complaint in a person's words (not its token names)."""
+    where = f" (column {exc.column})" if getattr(exc, "column", -1) > 0 else ""
+    token = getattr(exc, "token", None)
+    if isinstance(exc, UnexpectedEOF) or (token is not None and token.type == "$END"):
+        return "the file ends inside an unclosed string, bracket, brace or heredoc"
+    if token is not None:
+        return f"unexpected {str(token).strip().splitlines()[0]!r}{where}"
+    return str(exc).splitlines()[0].rstrip(".")
 
 
 def read_tf(path: str, rel: str, offset: int = 0,
