@@ -38,3 +38,22 @@ def test_runtime_deprecation_is_judged_at_the_given_date() -> None:
     (past,) = _runtime_findings("python3.12", "2028-11-01")
     assert past.severity == "medium" and "was deprecated" in past.message
     assert not _runtime_findings("unknown-runtime", "2030-01-01")
+
+
+@pytest.mark.parametrize("runtime,successor", [
+    ("nodejs16.x", "nodejs24.x"), ("python3.8", "python3.14"), ("java8", "java25"),
+    ("dotnetcore3.1", "dotnet10"), ("go1.x", "provided.al2023"),
+    ("nodejs4.3-edge", "nodejs24.x"), ("unknown", None)])
+def test_the_fix_proposes_the_longest_supported_runtime_of_the_family(
+        runtime: str, successor: str | None) -> None:
+    from faasguard.rules.thirdparty import successor_runtime
+
+    assert successor_runtime(runtime) == successor
+
+
+def test_the_fix_keeps_the_functions_language() -> None:
+    case = next(c for c in cases("FG-TP-005") if c.path.name == "terraform-pos-node")
+    (finding,) = check_case(case)
+    assert finding.remediation == 'runtime = "nodejs24.x"'
+    (python,) = _runtime_findings("python3.8", "2026-11-29")
+    assert "python3.14" in python.remediation

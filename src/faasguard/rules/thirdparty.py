@@ -12,10 +12,11 @@ from typing import Any
 
 from faasguard.analysis.code_facts import remote_http_url
 from faasguard.analysis.facts import Facts
-from faasguard.findings import Finding, make_finding, rule
+from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import App, logical_id
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
+from faasguard.rules.util import remediation_for
 
 _OWASP_3P = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
 _OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
@@ -188,6 +189,34 @@ def runtime_table() -> dict[str, Any]:
     return table
 
 
+#: A runtime's family (its name's letters) and the family its functions move to: Go's
+#: own runtime (go1.x) ended in favour of the OS-only runtimes.
+_FAMILY = re.compile(r"[a-z]+")
+_SUCCESSOR_FAMILY = {"go": "provided", "dotnetcore": "dotnet"}
+#: The runtime the rule's documented remediation names.
+_DOCUMENTED_RUNTIME = "python3.13"
+
+
+def _family(runtime: str) -> str:
+    match = _FAMILY.match(runtime)
+    return match.group() if match else ""
+
+
+@lru_cache(maxsize=64)
+def successor_runtime(runtime: str) -> str | None:
+    """The runtime of `runtime`'s language family supported the longest (the newest
+    version among those with the latest deprecation date): the upgrade to propose."""
+    family = _SUCCESSOR_FAMILY.get(_family(runtime), _family(runtime))
+
+    def newest(name: str) -> tuple[str, tuple[int, ...]]:
+        return (runtime_table()[name]["deprecation"],
+                tuple(int(n) for n in re.findall(r"\d+", name)))
+
+    same = [name for name in runtime_table()
+            if family and _family(name) == family and not name.endswith("-edge")]
+    return max(same, key=newest) if same else None
+
+
 def _today(facts: Facts) -> date:
     return date.fromisoformat(facts.options.today) if facts.options.today else date.today()
 
@@ -235,9 +264,16 @@ def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
             message, severity = f"will be deprecated on {when.isoformat()} (in {days} days)", "low"
         else:
             continue
+        target = successor_runtime(function.runtime)
+        fix = None
+        if target is not None and target != _DOCUMENTED_RUNTIME:
+            fix = remediation_for(app, function.location.file, {
+                key: snippet.replace(_DOCUMENTED_RUNTIME, target)
+                for key, snippet in RULES["FG-TP-005"].meta.remediation.items()})
         yield make_finding(
             "FG-TP-005",
             f"Function '{logical_id(function.id)}' uses runtime {function.runtime}, which "
             f"{message}.",
             function.location, f"runtime:{logical_id(function.id)}", severity=severity,
+            remediation=fix,
         )
