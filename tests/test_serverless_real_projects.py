@@ -103,3 +103,42 @@ def test_constructs_without_the_lift_plugin_add_no_function(tmp_path):
         "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
         "constructs:\n  jobs:\n    type: queue\n    worker:\n      handler: worker.run\n")
     assert scan(str(tmp_path)).app.functions == {}
+
+
+def test_a_section_read_from_a_file_may_refer_to_itself_through_self(tmp_path):
+    # `custom: ${file(common.yml):custom}` whose values use ${self:custom.<key>}: the
+    # framework resolves them lazily, key by key; no cycle
+    (tmp_path / "common.yml").write_text(
+        "custom:\n  domains:\n    dev: api-dev.example.com\n"
+        "  domain: ${self:custom.domains.${sls:stage}}\n  table: orders-${sls:stage}\n")
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  environment:\n    DOMAIN: ${self:custom.domain}\n    TABLE: ${self:custom.table}\n"
+        "custom: ${file(common.yml):custom}\n"
+        "functions:\n  f:\n    handler: h.f\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    result = scan(str(tmp_path))
+    assert result.diagnostics == []
+    env = result.app.functions["serverless.yml#f"].environment
+    assert (env["DOMAIN"].value, env["TABLE"].value) == ("api-dev.example.com", "orders-dev")
+
+
+def test_a_real_cycle_through_a_file_section_is_still_reported(tmp_path):
+    (tmp_path / "common.yml").write_text("custom:\n  a: ${self:custom.a}\n")
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  environment:\n    A: ${self:custom.a}\n"
+        "custom: ${file(common.yml):custom}\n")
+    assert [(d.line, d.message) for d in scan(str(tmp_path)).diagnostics] == [
+        (6, "variable cycle: self:custom.a -> self:custom.a; value left unknown")]
+
+
+def test_a_missing_file_used_many_times_is_reported_once(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  environment:\n    ENV: ${file(./config.${sls:stage}.json):ENVIRONMENT}\n"
+        "    KEY: ${file(./config.${sls:stage}.json):REQUIRE_API_KEY}\n"
+        "    OTHER: ${file(./other.json):X}\n")
+    assert [(d.line, d.message) for d in scan(str(tmp_path)).diagnostics] == [
+        (6, "${file(./config.dev.json)}: no such file; value left unknown"),
+        (8, "${file(./other.json)}: no such file; value left unknown")]

@@ -315,6 +315,10 @@ class VariableResolver:
         self._sizes: dict[int, int] = {}
         self._containers: dict[Path, Any] = {}
         self._resolved: dict[int, Any] = {}  # containers already resolved (kept alive here)
+        #: A path being resolved whose value is a mapping or list read from a file, as read:
+        #: `${self:...}` inside it may walk into it before it is resolved (see `_value_at`)
+        self._partial: dict[Path, Any] = {}
+        self._missing: set[str] = set()  # the files `${file()}` names that do not exist
 
     # ------------------------------------------------------------------ public
 
@@ -619,7 +623,12 @@ class VariableResolver:
         node: Any = self.config
         walked: Path = ("self",)
         for key in path[1:]:
-            node = self._resolved_node(node, walked, line)
+            if walked in self._partial and any(walked == active for active, _ in self._active):
+                # `custom: ${file(common.yml):custom}` whose values say ${self:custom.x}:
+                # the framework resolves such paths key by key, through the file's mapping
+                node = self._partial[walked]
+            else:
+                node = self._resolved_node(node, walked, line)
             if isinstance(node, Unknown):
                 return node  # a path through a value only known at deploy time
             node, key = _child(node, key)
@@ -708,7 +717,9 @@ class VariableResolver:
             return Unknown(f"file({spec})")
         if not os.path.exists(real):
             if last:
-                self._report(f"${{file({spec})}}: no such file; value left unknown", line)
+                if real not in self._missing:  # said once: a file is often used many times
+                    self._missing.add(real)
+                    self._report(f"${{file({spec})}}: no such file; value left unknown", line)
                 return Unknown(f"file({spec})")
             return MISSING
         data = self._read(real, spec, line)
@@ -725,6 +736,8 @@ class VariableResolver:
                                  "value left unknown", line)
                     return Unknown(f"file({spec}):{address}")
                 return MISSING
+        if self._active and isinstance(node, (dict, list)):
+            self._partial.setdefault(self._active[-1][0], node)
         return self._deep(node, file_path, line, {"line": line} if line else {})
 
     def _read(self, real: str, spec: str, line: int | None) -> Any:
