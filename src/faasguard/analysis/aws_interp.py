@@ -31,12 +31,14 @@ from faasguard.analysis.aws_values import (
     FuncV,
     InstanceV,
     ListV,
+    ModelV,
     ModuleV,
     Name,
     PaginatorV,
     ResObjV,
     ServiceResV,
     SessionV,
+    SuperV,
     Target,
     WaiterV,
     external,
@@ -52,7 +54,8 @@ from faasguard.analysis.taint.modules import (
 
 MAX_DEPTH = 10
 MAX_CALLS = 2000  # inlined function calls per handler
-SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os", "aws_lambda_powertools")
+SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os", "aws_lambda_powertools",
+             "pynamodb")
 #: The roots whose objects make AWS calls (`os` only names values: environment variables).
 CALL_ROOTS = frozenset(root for root in SDK_ROOTS if root != "os")
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
@@ -62,6 +65,9 @@ _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_ses
 _CLIENT_FACTORIES = {"client", "create_client"}
 _COLLECTION_METHODS = {"all", "filter", "limit", "page_size"}
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
+_PYNAMO_MODEL = "pynamodb.models.Model"
+#: PynamoDB methods that give items of the model (`get`) or an iterable of them.
+_PYNAMO_ITEM, _PYNAMO_ITEMS = frozenset({"get"}), frozenset({"query", "scan", "batch_get"})
 
 
 _UNBOUND = object()  # a name not bound in a dict of locals
@@ -185,6 +191,7 @@ class Interpreter:
         self._seen: set[tuple[str, int, str, str]] = set()
         self._globals: dict[str, dict[str, Any]] = {}
         self._attrs: dict[str, dict[str, Any]] = {}
+        self._models: dict[str, ModelV | None] = {}  # PynamoDB models by class key
         self._active: set[tuple[str, int]] = set()
         self._depth = 0
         self._budget = MAX_CALLS
@@ -606,10 +613,14 @@ class Interpreter:
             if stored is not None:
                 return stored
             method = self._method(base.info, attr)
-            return FuncV(method[0].module, method[1], method[0], base) if method else None
+            return FuncV(method[0].module, method[1], method[0], base) if method else \
+                self._model_method(base.info, attr)
         if isinstance(base, ClassV):
             method = self._method(base.info, attr)
-            return FuncV(method[0].module, method[1], method[0]) if method else None
+            return FuncV(method[0].module, method[1], method[0]) if method else \
+                self._model_method(base.info, attr)
+        if isinstance(base, SuperV):
+            return self._super_attribute(base, attr)
         if isinstance(base, (ServiceResV, ResObjV)):
             return self.resource_attribute(base, attr, node)
         if isinstance(base, BoundV) and base.attr == "meta" and attr == "client" and \
@@ -632,6 +643,67 @@ class Interpreter:
                     return method
         return None
 
+    def _base_values(self, info: ClassInfo) -> list[Any]:
+        return [self.imported(info.module, base) if "." in base else
+                self.global_name(info.module, base) for base in info.bases]
+
+    def _model_method(self, info: ClassInfo, name: str) -> BoundV | None:
+        """A PynamoDB method (`Model.get`, `item.save`) the class inherits, or None."""
+        if name not in aws_sdk.table()["pynamodb"]:
+            return None
+        model = self._pynamo_model(info)
+        return BoundV(model, name) if model is not None else None
+
+    def _pynamo_model(self, info: ClassInfo, depth: int = 0) -> ModelV | None:
+        """The PynamoDB model a class of the scanned code is, or None."""
+        key = info.key
+        if key in self._models:
+            return self._models[key]
+        self._models[key] = None  # (while its bases are looked at)
+        found: ModelV | None = None
+        for value in self._base_values(info):
+            if isinstance(value, ExtV) and value.dotted == _PYNAMO_MODEL:
+                found = ModelV(info, self._table_name(info))
+            elif isinstance(value, ClassV) and depth < 5:
+                inherited = self._pynamo_model(value.info, depth + 1)
+                if inherited is not None:
+                    own = self._table_name(info)
+                    found = ModelV(info, inherited.table if own is None else own)
+            if found is not None:
+                break
+        self._models[key] = found
+        return found
+
+    def _table_name(self, info: ClassInfo) -> Any:
+        """The value of `table_name` in the class's own `Meta` (None: none set)."""
+        for stmt in info.node.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+                for inner in stmt.body:
+                    if isinstance(inner, ast.Assign) and any(
+                            isinstance(t, ast.Name) and t.id == "table_name"
+                            for t in inner.targets):
+                        return self.ev(inner.value, Frame(info.module))
+        return None
+
+    def _super_attribute(self, sup: SuperV, attr: str) -> Any:
+        """`super().attr`: a method of a base class, bound to the instance, or one a
+        PynamoDB model inherits."""
+        for value in self._base_values(sup.info):
+            if isinstance(value, ClassV):
+                method = self._method(value.info, attr)
+                if method:
+                    return FuncV(method[0].module, method[1], method[0], sup.instance)
+        return self._model_method(sup.info, attr)
+
+    def _super(self, node: ast.Call, f: Frame) -> SuperV | None:
+        """`super(Class, self)`, or `super()` in a method whose instance is `self`."""
+        args = [self.ev(arg, f) for arg in node.args]
+        if len(args) == 2 and isinstance(args[0], ClassV):
+            return SuperV(args[0].info, args[1])
+        instance = f.locals.get("self")
+        return SuperV(instance.info, instance) if not args and isinstance(instance, InstanceV) \
+            else None
+
     # ------------------------------------------------------------------ calls
     def call(self, node: ast.Call, f: Frame, discarded: bool = False) -> Any:
         """A call: SDK objects are recorded, local functions followed (`discarded`: its
@@ -649,6 +721,8 @@ class Interpreter:
         if type(func) is BoundV and type(func.owner) is EventV:  # `get = event.get`
             return self._event_method(func.owner, func.attr, node, f, discarded)
         if func is None and (type(callee) is not _NAME or callee.id != "getattr"):
+            if type(callee) is _NAME and callee.id == "super":
+                return self._super(node, f)
             # an unknown callee (`json.loads`, `str`): its arguments are evaluated for the
             # calls and bindings in them only
             self._argument_effects(node, 0, f)
@@ -821,9 +895,21 @@ class Interpreter:
             return None
         elif isinstance(owner, DictV) and method == "get" and args:
             return self.subscript(owner, args[0])
+        elif isinstance(owner, ModelV):
+            return self.model_call(owner, method, node)
         elif isinstance(owner, ExtV):
             return self.external_call(f"{owner.dotted}.{method}", args, kwargs, node)
         return None
+
+    def model_call(self, model: ModelV, method: str, node: ast.Call) -> Any:
+        """A PynamoDB model's method: its DynamoDB operations on the model's table; the
+        item (`get`) or items (`query`, `scan`, `batch_get`) it gives."""
+        params = {"TableName": (model.table, node)} if model.table is not None else {}
+        for operation in aws_sdk.table()["pynamodb"][method]:
+            self.record("dynamodb", operation, method, params, node, "pynamodb")
+        if method in _PYNAMO_ITEM:
+            return InstanceV(model.info)
+        return ListV((InstanceV(model.info),)) if method in _PYNAMO_ITEMS else None
 
     # ------------------------------------------------------------------ clients
     def client_call(self, client: ClientV, method: str, args: list[Any],

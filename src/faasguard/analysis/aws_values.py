@@ -254,6 +254,24 @@ class InstanceV:
 
 
 @dataclass(slots=True, eq=False)
+class SuperV:
+    """`super()` in a method: the instance, its attributes looked up from the bases of
+    `info` on."""
+
+    info: ClassInfo
+    instance: Any
+
+
+@dataclass(slots=True, eq=False)
+class ModelV:
+    """A PynamoDB model: a class of the scanned code deriving from `pynamodb.models.Model`,
+    and the DynamoDB table its `Meta.table_name` names (None: not set)."""
+
+    info: ClassInfo
+    table: Any
+
+
+@dataclass(slots=True, eq=False)
 class ModuleV:
     """A module of the scanned code."""
 
