@@ -105,6 +105,10 @@ _LOG_METHODS = {"log", "debug", "info", "warn", "warning", "error", "fatal", "tr
 _STREAM_WRITES = {"process.stdout.write", "process.stderr.write"}
 #: Names under which a handler receives the whole request (its headers included).
 _EVENT_NAMES = {"event", "evt"}
+#: The values of the Fetch API's `credentials` request option (a mode, not a secret).
+_FETCH_CREDENTIALS = {"omit", "same-origin", "include"}
+#: Names of the response of an outgoing call (`response.headers` has no Authorization).
+_RESPONSES = (["response"], ["resp"], ["res"])
 _REQUEST_NAMES = {"req"}
 #: Triggers whose events carry the caller's HTTP headers.
 _HTTP_TRIGGERS = {"http", "url", "alb", "websocket"}
@@ -285,11 +289,15 @@ class _Collector:
         match = find_secret(name, text, entropy=False)
         if match is not None and match.kind == "name" and name_words(text) == name_words(name):
             match = None  # a label (`{ password: "Password" }` in a form or a translation)
+        if match is not None and match.kind == "name" and \
+                name_words(name) == ["credentials"] and text in _FETCH_CREDENTIALS:
+            match = None  # the Fetch API's credentials mode (`credentials: "include"`)
         if match is not None:
             detail = f"{name} is assigned a literal" if match.kind == "name" \
                 else f"{match.description} in {name}"
             self.add("secret", node, detail, f"{name}:{match.kind}")
-        elif remote_http_url(text):
+        elif remote_http_url(text) and name_words(name)[-1:] != ["schema"]:
+            # (a JSON schema's `$id`, `http://...schema.json`, names it; nothing calls it)
             self.add("http-url", node, text.strip(), text.strip())
 
     def declarator(self, node: Node) -> None:
@@ -395,6 +403,8 @@ class _Collector:
             if _length_of(node):
                 continue
             passed = node.type in ("pair", "shorthand_property_identifier")
+            if node.type == "pair" and _literal(node.child_by_field_name("value")):
+                continue  # a constant (`password: "*****"`) in place of the value
             name = _key_name(node.child_by_field_name("key")) if node.type == "pair" \
                 else self._field_of(node)
             if not name or name in seen:
@@ -431,6 +441,9 @@ class _Collector:
         """The request headers, or the whole request of an HTTP handler, logged at once."""
         bare = node.type in ("identifier", "shorthand_property_identifier")
         if name in ("headers", "multiValueHeaders"):
+            owner = node.child_by_field_name("object")
+            if owner is not None and name_words(_text(owner))[-1:] in _RESPONSES:
+                return False  # the headers an outgoing call got back: no Authorization
             wanted = bare or node.type in ("member_expression", "subscript_expression")
         else:
             wanted = bare and (name in _REQUEST_NAMES
