@@ -287,6 +287,18 @@ def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger) -
     return None
 
 
+def _code_never_writes(facts: Facts, function: Function, trigger: Trigger) -> bool:
+    """Was the handler's code analysed in full (every AWS call identified) and does it
+    make no call of the kind that re-triggers the function (an S3 put, an SQS send, an SNS
+    publish), whatever its target?"""
+    calls = facts.aws_calls.get(function.id)
+    if calls is None or not all(call.known for call in calls):
+        return False
+    return not any(call.service == trigger.kind
+                   and call.operation.lower() in LOOP_OPERATIONS[trigger.kind]
+                   for call in calls)
+
+
 @rule(
     "FG-WALLET-004",
     "Recursive invocation loop",
@@ -300,7 +312,9 @@ not all paths (an S3 key prefix filter, a copy through another service) and only
 loop has run. The finding comes from the function's role (a statement granting
 s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource; for an S3 trigger
 with a key filter, on keys the filter lets through) and, when the handler code analysis is
-available, from the code's own calls. S3 triggers on other events than object creation
+available, from the code's own calls; when that analysis identified every AWS call of the
+handler and none writes to such a source, the role's grant is left alone (it serves another
+function sharing the role). S3 triggers on other events than object creation
 (`s3:ObjectRemoved:*` alone) are not loops of writes; several triggers of one function on
 one source make one finding.
 """,
@@ -351,6 +365,8 @@ def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
                     related=[(Location(call.file, call.line),
                               f"{call.service}:{call.operation} writes to the trigger's source")])
                 continue
+            if _code_never_writes(facts, function, trigger):
+                continue  # the role's grant serves another function sharing it
             line = _role_writes(app, function, trigger)
             if line is not None:
                 yield make_finding(
