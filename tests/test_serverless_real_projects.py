@@ -142,3 +142,66 @@ def test_a_missing_file_used_many_times_is_reported_once(tmp_path):
     assert [(d.line, d.message) for d in scan(str(tmp_path)).diagnostics] == [
         (6, "${file(./config.dev.json)}: no such file; value left unknown"),
         (8, "${file(./other.json)}: no such file; value left unknown")]
+
+
+V4_PROVIDER = (
+    "service: s\nframeworkVersion: '4'\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+    "  iam:\n    role:\n{mode}      statements:\n        - Effect: Allow\n"
+    "          Action: sqs:SendMessage\n          Resource: '*'\n"
+    "      managedPolicies:\n        - arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess\n")
+
+
+def _roles(tmp_path, text):
+    (tmp_path / "serverless.yml").write_text(text)
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    app = scan(str(tmp_path)).app
+    out = {}
+    for function in app.functions.values():
+        role = app.roles[function.role]
+        out[function.id.split("#")[1]] = (
+            role.id.split("#")[1], sorted({a for s in role.statements for a in s.actions}),
+            [str(arn).rsplit("/", 1)[-1] for arn in role.managed_policy_arns])
+    return out, sorted(r.split("#")[1] for r in app.roles)
+
+
+def test_v4_function_iam_role_statements_make_a_role_of_its_own(tmp_path):
+    # framework v4: functions.<name>.iam.role.statements/managedPolicies, provider
+    # statements merged only with iam.inheritStatements: true
+    roles, all_roles = _roles(tmp_path, V4_PROVIDER.format(mode="") + (
+        "functions:\n"
+        "  reader:\n    handler: h.f\n    iam:\n      role:\n        statements:\n"
+        "          - Effect: Allow\n            Action: dynamodb:GetItem\n"
+        "            Resource: arn:aws:dynamodb:us-east-1:123456789012:table/t\n"
+        "  tracer:\n    handler: h.f\n    iam:\n      inheritStatements: true\n"
+        "      role:\n        managedPolicies:\n"
+        "          - arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\n"
+        "  other:\n    handler: h.f\n"))
+    assert roles["reader"] == ("ReaderIamRoleLambdaExecution", ["dynamodb:GetItem"], [])
+    assert roles["tracer"][0] == "TracerIamRoleLambdaExecution"
+    assert "sqs:SendMessage" in roles["tracer"][1] and "s3:Get*" in roles["tracer"][1]
+    assert roles["tracer"][2] == ["AmazonS3ReadOnlyAccess"]
+    assert roles["other"][0] == "IamRoleLambdaExecution"
+    assert "sqs:SendMessage" in roles["other"][1] and "xray:PutTraceSegments" in roles["other"][1]
+    assert roles["other"][2] == ["AWSXRayDaemonWriteAccess"]
+
+
+def test_v4_per_function_mode_gives_every_function_its_role(tmp_path):
+    roles, all_roles = _roles(tmp_path, V4_PROVIDER.format(mode="      mode: perFunction\n") + (
+        "functions:\n"
+        "  list:\n    handler: h.f\n"
+        "  get:\n    handler: h.f\n    iam:\n      inheritStatements: false\n"))
+    assert all_roles == ["GetIamRoleLambdaExecution", "ListIamRoleLambdaExecution"]
+    assert "sqs:SendMessage" in roles["list"][1]
+    assert roles["list"][2] == roles["get"][2] == ["AWSXRayDaemonWriteAccess"]
+    # without the provider's statements: the managed policies (always inherited) remain
+    assert "sqs:SendMessage" not in roles["get"][1]
+    assert "xray:PutTraceSegments" in roles["get"][1]
+
+
+def test_a_provider_role_given_by_arn_is_used_by_every_function(tmp_path):
+    roles, all_roles = _roles(tmp_path, (
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  iam:\n    role: arn:aws:iam::123456789012:role/shared\n"
+        "functions:\n  f:\n    handler: h.f\n    iam:\n      role:\n        statements:\n"
+        "          - Effect: Allow\n            Action: s3:GetObject\n            Resource: '*'\n"))
+    assert all_roles == ["IamRoleLambdaExecution"] and roles["f"][1] == []

@@ -120,6 +120,8 @@ class _Loader:
         self.provider = self._mapping(self._resolve(self.config.get("provider")), "provider",
                                       self.config.line_of("provider"))
         self.provider_role: str | None = None
+        self._provider_grants: tuple[list[Statement], list[Value], list[Statement]] | None = \
+            None
 
     # ------------------------------------------------------------------ helpers
 
@@ -460,18 +462,43 @@ class _Loader:
     # ------------------------------------------------------------------ IAM
 
     def _role_of(self, function: Function, key: str, cfg: LDict) -> None:
-        """Set Function.role / role_arn from `role:`, per-function statements or the provider."""
+        """Set Function.role / role_arn: the function's `role:`, else a role of its own
+        (`iam.role.statements` / `managedPolicies`, `provider.iam.role.mode: perFunction`, or
+        the per-function plugin's `iamRoleStatements`), else the provider's role."""
         role = cfg.get("role")
         if role is not None:
             function.role, function.role_arn = self._named_role(role, line_of(cfg, "role"))
             return
-        if cfg.get("iamRoleStatements") is not None:
+        if self._own_role(cfg):
             function.role = self._function_role(key, cfg)
             return
         function.role = self._provider_role()
         role_obj = self.app.roles.get(function.role) if function.role else None
         if role_obj is not None and role_obj.external:
             function.role_arn = role_obj.arn
+
+    def _own_role(self, cfg: LDict) -> bool:
+        """Does the function get a role of its own? Per the framework (v4): when it sets
+        `iam.role.statements` or `managedPolicies`, or the provider's role is in
+        `mode: perFunction`, unless the provider names an existing role; and with the
+        per-function plugin, when it sets `iamRoleStatements`."""
+        if cfg.get("iamRoleStatements") is not None:
+            return True
+        if self._given_provider_role() is not None:
+            return False
+        own = _get(cfg, "iam", "role")
+        return self._per_function_mode() or isinstance(own, dict) and (
+            own.get("statements") is not None or own.get("managedPolicies") is not None)
+
+    def _per_function_mode(self) -> bool:
+        role = _get(self.provider, "iam", "role")
+        return isinstance(role, dict) and role.get("mode") == "perFunction"
+
+    def _given_provider_role(self) -> Any:
+        """The existing role the provider names (`iam.role: <arn or id>`, `role:`), if any."""
+        role = _get(self.provider, "iam", "role")
+        return role if role is not None and not isinstance(role, dict) else \
+            self.provider.get("role")
 
     def _named_role(self, role: Any, line: int) -> tuple[str | None, Value]:
         """A role given by logical id, `!GetAtt X.Arn`, or ARN: (role id, role ARN)."""
@@ -496,8 +523,7 @@ class _Loader:
             return self.provider_role
         iam = self.provider.get("iam")
         role = _get(self.provider, "iam", "role")
-        legacy = self.provider.get("role")
-        given = role if role is not None and not isinstance(role, dict) else legacy
+        given = self._given_provider_role()
         role_id = qualify(self.file, PROVIDER_ROLE)
         if given is not None:
             line = line_of(iam, "role") if role is not None else line_of(self.provider, "role")
@@ -509,37 +535,67 @@ class _Loader:
                                            arn=arn, assume_services=(LAMBDA_SERVICE,))
             self.provider_role = role_id
             return role_id
-        role_cfg = role if isinstance(role, dict) else LDict()
         if isinstance(role, dict):
             line = line_of(iam, "role")
         elif "iamRoleStatements" in self.provider:
             line = line_of(self.provider, "iamRoleStatements")
         else:
             line = line_of(self.provider, "iam", default=line_of(self.config, "provider"))
-        statements = self._statements(role_cfg, "statements", "serverless:provider")
-        statements += self._statements(self.provider, "iamRoleStatements",
-                                       "serverless:provider")
-        managed = self._managed(role_cfg.get("managedPolicies"), statements)
-        managed += self._managed(self.provider.get("iamManagedPolicies"), statements)
-        self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
+        statements, managed, from_managed = self._provider_permissions()
+        self.app.roles[role_id] = Role(role_id, Location(self.file, line),
+                                       statements + from_managed, managed,
                                        assume_services=(LAMBDA_SERVICE,))
         self.provider_role = role_id
         return role_id
 
+    def _provider_permissions(self) -> tuple[list[Statement], list[Value], list[Statement]]:
+        """What the provider's role settings grant: its statements, its managed policies and
+        the statements of those that AWS manages (read once: the shared role and the
+        per-function roles that inherit them get copies)."""
+        if self._provider_grants is None:
+            role = _get(self.provider, "iam", "role")
+            role_cfg = role if isinstance(role, dict) else LDict()
+            statements = self._statements(role_cfg, "statements", "serverless:provider")
+            statements += self._statements(self.provider, "iamRoleStatements",
+                                           "serverless:provider")
+            from_managed: list[Statement] = []
+            managed = self._managed(role_cfg.get("managedPolicies"), from_managed)
+            managed += self._managed(self.provider.get("iamManagedPolicies"), from_managed)
+            self._provider_grants = (statements, managed, from_managed)
+        statements, managed, from_managed = self._provider_grants
+        return list(statements), list(managed), list(from_managed)
+
     def _function_role(self, key: str, cfg: LDict) -> str:
-        """A role of its own (serverless-iam-roles-per-function plugin)."""
+        """A role of the function's own: `iam.role` (framework v4) and/or the per-function
+        plugin's `iamRoleStatements`, with the provider's statements when inherited
+        (`iam.inheritStatements`, `iamRoleStatementsInherit`; by default only in
+        `mode: perFunction`, where the provider's managed policies always apply)."""
         role_id = qualify(self.file, f"{normalize_name(key)}{PROVIDER_ROLE}")
-        line = line_of(cfg, "iamRoleStatements")
-        statements = self._statements(cfg, "iamRoleStatements", "serverless:function")
-        inherit = cfg.get("iamRoleStatementsInherit")
+        own = _get(cfg, "iam", "role")
+        own = own if isinstance(own, dict) else LDict()
+        if own:
+            line = line_of(cfg.get("iam"), "role")
+        elif "iamRoleStatements" in cfg:
+            line = line_of(cfg, "iamRoleStatements")
+        else:
+            line = line_of(cfg, default=line_of(self.config, "functions"))
+        statements = self._statements(own, "statements", "serverless:function")
+        statements += self._statements(cfg, "iamRoleStatements", "serverless:function")
+        managed = self._managed(own.get("managedPolicies"), statements)
+        managed += self._managed(cfg.get("iamManagedPolicies"), statements)
+        per_function = self._per_function_mode()
+        inherit = _get(cfg, "iam", "inheritStatements")
         if inherit is None:
-            inherit = _get(self.config, "custom", PER_FUNCTION_PLUGIN, "defaultInherit")
+            inherit = cfg.get("iamRoleStatementsInherit")
+        if inherit is None:
+            inherit = per_function or \
+                _get(self.config, "custom", PER_FUNCTION_PLUGIN, "defaultInherit")
+        provider_statements, provider_managed, from_managed = self._provider_permissions()
+        if per_function:
+            managed = provider_managed + managed
+            statements = from_managed + statements
         if inherit is True:
-            provider_id = self._provider_role()
-            shared = self.app.roles.get(provider_id) if provider_id else None
-            if shared is not None:
-                statements = list(shared.statements) + statements
-        managed = self._managed(cfg.get("iamManagedPolicies"), statements)
+            statements = provider_statements + statements
         self.app.roles[role_id] = Role(role_id, Location(self.file, line), statements, managed,
                                        assume_services=(LAMBDA_SERVICE,))
         return role_id
