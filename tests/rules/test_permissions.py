@@ -66,6 +66,26 @@ def test_resource_star_names_only_the_actions_beyond_lambdas_own_needs() -> None
     assert not list(RULES["FG-PERM-003"].run(App(roles={only_logs.id: only_logs}), Facts()))
 
 
+def test_resource_star_fix_names_the_resources_of_the_services_granted() -> None:
+    role = _role(_allow(("dynamodb:GetItem", "sqs:SendMessage", "scheduler:CreateSchedule")))
+    (finding,) = RULES["FG-PERM-003"].run(App(roles={role.id: role}), Facts())
+    assert finding.remediation.splitlines() == [
+        "Resource:", "  - !GetAtt Table.Arn", "  - !GetAtt Queue.Arn",
+        "  - <ARN of the scheduler resource>"]
+
+
+def test_resource_star_on_a_role_no_function_runs_with() -> None:
+    from faasguard.model import Function
+
+    role = _role(_allow(("dynamodb:GetItem",)))
+    (alone,) = RULES["FG-PERM-003"].run(App(roles={role.id: role}), Facts())
+    assert "no function of the app runs with this role" in alone.message
+    function = Function("t.yml#Fn", Location("t.yml", 9), "sam", role=role.id)
+    (used,) = RULES["FG-PERM-003"].run(App(functions={function.id: function},
+                                           roles={role.id: role}), Facts())
+    assert used.message.endswith("the resources the function uses.")
+
+
 def test_escalation_paths_are_named() -> None:
     role = _role(_allow(("iam:PassRole",)), _allow(("lambda:CreateFunction",
                                                     "lambda:InvokeFunction")))

@@ -15,7 +15,7 @@ from faasguard.rules.iam_tables import (
     service_wildcard,
     wildcards,
 )
-from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
+from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes, remediation_for
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -172,6 +172,7 @@ written inline on `*`: that is what the AWS managed execution-role policies gran
     equivalents={"Checkov": "CKV_AWS_356", "cfn_nag": "W11"},
 )
 def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
+    in_use = {function.role for function in app.functions.values()}
     for role in app.roles.values():
         for index, statement in _own_statements(role):
             if statement.source.startswith("sam-template:") or \
@@ -185,13 +186,52 @@ def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
                 scoped.extend(a for a in scoped_actions(action) or []
                               if a not in scoped and a not in EXECUTION_ROLE_ACTIONS)
             if scoped:
+                whose = "the function uses" if role.id in in_use else \
+                    "it needs (no function of the app runs with this role)"
+                where = _where(statement, role)
                 yield make_finding(
                     "FG-PERM-003",
                     f"Role '{logical_id(role.id)}' grants {_short(scoped)} on Resource '*'; "
-                    "these actions can be limited to the resources the function uses.",
-                    _where(statement, role),
-                    f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
+                    f"these actions can be limited to the resources {whose}.",
+                    where, f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
+                    remediation=remediation_for(app, where.file, _scoped_fixes(scoped)),
                 )
+
+
+#: Per service, how a statement names the resources it is for: in a CloudFormation-based
+#: template (SAM, serverless.yml) and in Terraform.
+_RESOURCE_EXAMPLES: dict[str, tuple[str, str]] = {
+    "dynamodb": ("!GetAtt Table.Arn", "aws_dynamodb_table.t.arn"),
+    "s3": ("!Sub '${Bucket.Arn}/*'", '"${aws_s3_bucket.b.arn}/*"'),
+    "sqs": ("!GetAtt Queue.Arn", "aws_sqs_queue.q.arn"),
+    "sns": ("!Ref Topic", "aws_sns_topic.t.arn"),
+    "kinesis": ("!GetAtt Stream.Arn", "aws_kinesis_stream.s.arn"),
+    "lambda": ("!GetAtt Target.Arn", "aws_lambda_function.target.arn"),
+    "states": ("!Ref StateMachine", "aws_sfn_state_machine.m.arn"),
+    "events": ("!GetAtt Bus.Arn", "aws_cloudwatch_event_bus.b.arn"),
+    "secretsmanager": ("!Ref Secret", "aws_secretsmanager_secret.s.arn"),
+    "kms": ("!GetAtt Key.Arn", "aws_kms_key.k.arn"),
+    "iam": ("!GetAtt PassedRole.Arn", "aws_iam_role.passed.arn"),
+    "cognito-idp": ("!GetAtt UserPool.Arn", "aws_cognito_user_pool.p.arn"),
+    "ssm": ("!Sub 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+            ":parameter/app/*'", '"arn:aws:ssm:*:*:parameter/app/*"'),
+    "logs": ("!Sub 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+             ":log-group:/aws/lambda/NAME:*'", '"arn:aws:logs:*:*:log-group:/aws/lambda/NAME:*"'),
+}
+
+
+def _scoped_fixes(actions: list[str]) -> dict[str, str]:
+    """FG-PERM-003's fix for these actions: a Resource entry per service they belong to
+    (the ARN of that service's resource, or a placeholder naming it)."""
+    services = list(dict.fromkeys(a.split(":", 1)[0].lower() for a in actions))
+    cloudformation, terraform = [], []
+    for service in services:
+        example = _RESOURCE_EXAMPLES.get(service)
+        cloudformation.append(example[0] if example else f"<ARN of the {service} resource>")
+        terraform.append(example[1] if example else f'"<ARN of the {service} resource>"')
+    listed = "Resource:\n" + "\n".join(f"  - {entry}" for entry in cloudformation)
+    return {"serverless": listed, "sam": listed,
+            "terraform": f"resources = [{', '.join(terraform)}]"}
 
 
 def _policy_name(arn: object) -> str:
