@@ -1,7 +1,7 @@
 """CloudFormation intrinsics resolved statically (loaders/intrinsics.py)."""
 
 from faasguard.loaders.documents import parse
-from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.loaders.intrinsics import NO_VALUE, Scope, resolve
 from faasguard.model import Ref, Unknown
 
 
@@ -129,3 +129,22 @@ def test_a_decided_if_resolves_only_its_branch():
     scope = _conditions("IsProd: !Equals [!Ref Stage, prod]\n")
     value = resolve(parse("v: !If [IsProd, !GetAtt Table.Arn, !Ref Missing]").data["v"], scope)
     assert value == Ref("t.yaml#Table", "Arn")
+
+
+def test_novalue_removes_the_key_or_item_it_is_the_value_of():
+    scope = _conditions("IsProd: !Equals [!Ref Stage, dev]\n")  # false: Stage is prod
+    doc = parse(
+        "v:\n"
+        "  Keep: 1\n"
+        "  Dropped: !Ref AWS::NoValue\n"
+        "  Chosen: !If [IsProd, 2, !Ref AWS::NoValue]\n"
+        "  Items:\n"
+        "    - first\n"
+        "    - !If [IsProd, second, !Ref AWS::NoValue]\n"
+        "    - third\n").data["v"]
+    value = resolve(doc, scope)
+    assert value == {"Keep": 1, "Items": ["first", "third"]}
+    assert value["Items"].item_lines == [6, 8]
+    assert resolve({"Ref": "AWS::NoValue"}, scope) is NO_VALUE
+    plain = resolve({"a": {"Ref": "AWS::NoValue"}, "b": [{"Ref": "AWS::NoValue"}, 1]}, scope)
+    assert plain == {"b": [1]}

@@ -612,3 +612,27 @@ def test_conditions_decided_by_parameter_defaults_pick_fn_if_branches(tmp_path):
     app = load_fixture(tmp_path, "template.yaml")
     assert app.functions[q("Worker")].url.auth_type == "NONE"
     assert [(r.method, r.path, r.location.line) for r in app.routes] == [("POST", "/reports", 24)]
+
+
+def test_novalue_under_fn_if_leaves_the_setting_out(tmp_path):
+    """`!If [Cond, X, !Ref AWS::NoValue]` with a false condition is no setting at all: no
+    'should be a mapping' warning for Globals' Environment, no layer, no policy entry."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Stage: {Type: String, Default: dev}\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
+        "Globals:\n  Function:\n"
+        "    Environment: !If [IsProd, {Variables: {MODE: prod}}, !Ref AWS::NoValue]\n"
+        "Resources:\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Layers:\n        - arn:aws:lambda:eu-west-1:123456789012:layer:base:3\n"
+        "        - !If [IsProd, arn:aws:lambda:eu-west-1:123456789012:layer:prof:1,"
+        " !Ref AWS::NoValue]\n"
+        "      Policies:\n        - !If [IsProd, AmazonS3ReadOnlyAccess, !Ref AWS::NoValue]\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    worker = app.functions[q("Worker")]
+    assert app.diagnostics == []
+    assert worker.environment == {}
+    assert worker.layers == ["arn:aws:lambda:eu-west-1:123456789012:layer:base:3"]
+    assert not any("S3" in str(arn) for arn in app.roles[q("WorkerRole")].managed_policy_arns)

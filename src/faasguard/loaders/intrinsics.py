@@ -4,6 +4,8 @@
 
 - `Ref` to a resource -> `Ref(qualified id)`; to a parameter -> its default (else Unknown);
   to a pseudo parameter (`AWS::Region`, ...) -> Unknown (or the scope's known value).
+  `Ref AWS::NoValue` removes the mapping key or list item it is the value of, as
+  CloudFormation does (alone, it resolves to `NO_VALUE`).
 - `Fn::GetAtt` -> `Ref(qualified id, attribute)`.
 - `Fn::Sub` -> a string where `${X}` / `${X.Attr}` are rendered as `${<logical id>...}` when
   they name a resource, substituted when they name a parameter with a default, kept
@@ -28,6 +30,8 @@ from typing import Any
 from faasguard.loaders.documents import LDict, LList
 from faasguard.model import Ref, Unknown, Value, qualify
 
+#: What `Ref AWS::NoValue` resolves to where there is nothing to remove it from.
+NO_VALUE = Unknown("AWS::NoValue")
 _SUB_VAR = re.compile(r"\$\{(?!!)([^}]+)\}")
 #: Types a template value below the depth limit resolves to as it is (no call needed).
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -84,16 +88,20 @@ def resolve(value: Any, scope: Scope, _depth: int = 0) -> Value:
         if isinstance(value, LDict):
             out.line, out.end_line, out.key_lines = value.line, value.end_line, value.key_lines
         for k, v in value.items():
-            out[k] = v if plain and type(v) is str else resolve(v, scope, inner)
+            new = v if plain and type(v) is str else resolve(v, scope, inner)
+            if new is not NO_VALUE:
+                out[k] = new
         return out
     if isinstance(value, list):
         inner = _depth + 1
         plain = inner <= scope.depth_limit
         items = [v if plain and type(v) in _SCALARS else resolve(v, scope, inner)
                  for v in value]
-        seq = LList(items)
+        lines = getattr(value, "item_lines", [])
+        seq = _without_no_value(items, lines) if _has_no_value(items) else LList(items)
         if isinstance(value, LList):
-            seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
+            seq.line, seq.end_line = value.line, value.end_line
+            seq.item_lines = seq.item_lines or lines
         return seq
     return value
 
@@ -120,7 +128,10 @@ def _mapping(value: LDict, scope: Scope, depth: int) -> Value:
         if new is not v:
             if changed is None:
                 changed = _copy(value)
-            changed[k] = new
+            if new is NO_VALUE:
+                del changed[k]
+            else:
+                changed[k] = new
     return value if changed is None else changed
 
 
@@ -150,8 +161,24 @@ def _sequence(value: LList, scope: Scope, depth: int) -> Value:
             items[index] = new
     if items is None:
         return value
-    seq = LList(items)
-    seq.line, seq.end_line, seq.item_lines = value.line, value.end_line, value.item_lines
+    if _has_no_value(items):
+        seq = _without_no_value(items, value.item_lines)
+    else:
+        seq = LList(items)
+        seq.item_lines = value.item_lines
+    seq.line, seq.end_line = value.line, value.end_line
+    return seq
+
+
+def _has_no_value(items: list[Any]) -> bool:
+    return any(item is NO_VALUE for item in items)
+
+
+def _without_no_value(items: list[Any], lines: list[int]) -> LList:
+    """The items less those `Ref AWS::NoValue` removes, each kept with its line."""
+    kept = [i for i, item in enumerate(items) if item is not NO_VALUE]
+    seq = LList(items[i] for i in kept)
+    seq.item_lines = [lines[i] for i in kept] if len(lines) == len(items) else []
     return seq
 
 
@@ -171,7 +198,7 @@ def _ref(name: Any, scope: Scope) -> Value:
     if name in scope.parameters:
         return scope.parameters[name]
     if name.startswith("AWS::"):
-        return scope.pseudo.get(name, Unknown(name))
+        return NO_VALUE if name == "AWS::NoValue" else scope.pseudo.get(name, Unknown(name))
     return Unknown(f"Ref {name}")
 
 
