@@ -643,3 +643,27 @@ def test_syntax_errors_are_said_in_words(tmp_path: Path, text: str, line: int,
     (tmp_path / "bad.tf").write_text(text)
     error, = load_tree(str(tmp_path), ["bad.tf"]).diagnostics
     assert (error.line, error.message) == (line, f"not valid HCL2: {message}")
+
+
+def test_a_prebuilt_package_without_its_sources_is_a_note(tmp_path: Path) -> None:
+    # filename = a zip no archive_file of the scan makes: when the handler's file is not
+    # there to read, its code is in the package (a note), not a handler 'not found'; when
+    # it is (a script zips it), resolution reads it
+    (tmp_path / "main.tf").write_text('''
+resource "aws_lambda_function" "built" {
+  filename = "dist/built.zip"
+  handler  = "service.main"
+  runtime  = "python3.12"
+}
+resource "aws_lambda_function" "zipped" {
+  filename = "zipped.zip"
+  handler  = "index.handler"
+  runtime  = "nodejs22.x"
+}
+''')
+    (tmp_path / "index.js").write_text("exports.handler = async () => ({});\n")
+    result = scan(str(tmp_path))
+    assert [(d.level, d.code) for d in result.diagnostics] == [("note", "handler")]
+    assert "in the package 'dist/built.zip', built outside Terraform" in \
+        result.diagnostics[0].message
+    assert result.app.functions["main.tf#aws_lambda_function.zipped"].source_file == "index.js"

@@ -215,12 +215,28 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
             code = _uploaded_archive(res, s3_key, objects, archives)
         if fn is not None and code == _INLINE:
             fn.properties[CODE_ELSEWHERE] = "written inline in an archive_file's source blocks"
+        elif fn is not None and code is None and isinstance(filename, str) and \
+                not _handler_in_sight(tree.root, res.module.folder, fn.handler):
+            fn.properties[CODE_ELSEWHERE] = f"in the package '{filename}', built outside " \
+                "Terraform"
         elif fn is not None and code is not None and not code.startswith(".."):
             fn.code_dir = code
             fn.properties.pop(CODE_ELSEWHERE, None)  # the bucket holds this folder's zip
 
 
 _S3_OBJECTS = ("aws_s3_object", "aws_s3_bucket_object")
+_SOURCE_EXTENSIONS = (".py", ".js", ".mjs", ".cjs", ".ts")
+
+
+def _handler_in_sight(root: str, folder: str, handler: Any) -> bool:
+    """Is the file a handler names there to read, next to the module or at the root (a
+    package built by a script from those files)? Then resolution looks for it."""
+    if not isinstance(handler, str) or "." not in handler:
+        return True  # resolution says what is wrong with it
+    module = handler.rsplit(".", 1)[0]
+    return any(os.path.isfile(os.path.join(root, base, name + ext))
+               for base in {folder, "."} for name in {module, module.replace(".", "/")}
+               for ext in _SOURCE_EXTENSIONS)
 
 
 def _uploaded_archive(fn: Resource, s3_key: Any, objects: dict[str, Resource],
