@@ -71,7 +71,7 @@ def test_names_that_refer_to_secrets_or_are_not_secrets(name: str) -> None:
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
     "{{resolve:secretsmanager:prod/db:SecretString:password}}",
     "/app/prod/db-password", "${ssm:/app/password}", "", "  ", "true", "3600", "<your-token>",
-    "xxxx", "********",
+    "xxxx", "********", "REPLACE-WITH-YOUR-SECRET-HERE", "replace_with_real_key",
 ])
 def test_references_and_placeholders_under_secret_names_are_not_secrets(value: str) -> None:
     assert find_secret("DB_PASSWORD", value) is None

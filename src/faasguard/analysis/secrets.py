@@ -85,7 +85,8 @@ _REFERENCE_VALUE = re.compile(
     re.I)
 _PLACEHOLDER = re.compile(
     r"^(|none|null|nil|true|false|yes|no|on|off|enabled|disabled|n/?a|tbd|todo|"
-    r"\*+|x+|\.+|-+|_+|placeholder|your[-_ ]?\w*|replace[-_ ]?me|<.*>|\{\{.*\}\}|\$\{.*\})$",
+    r"\*+|x+|\.+|-+|_+|placeholder|your[-_ ]?\w*|replace[-_ ]?(?:me|with[-_ ][\w-]+)|"
+    r"<.*>|\{\{.*\}\}|\$\{.*\})$",
     re.I)
 _SSM_PATH = re.compile(r"^/[\w.-]+(/[\w.-]+)+$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
