@@ -8,7 +8,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import Alarm, App, EnvVar, Function, Ref, Trigger, logical_id
 from faasguard.rules.envvars import env_definitions
-from faasguard.rules.util import remediation_for
+from faasguard.rules.util import owned_elsewhere, remediation_for
 
 _OWASP = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring and Logging"
 
@@ -64,6 +64,9 @@ def function_tracing(app: App, facts: Facts) -> Iterator[Finding]:
 A REST API stage without `TracingEnabled` does not trace requests: the path of a request
 from the gateway to the function and on cannot be reconstructed during an investigation.
 (HTTP APIs do not support X-Ray; they are not reported.)
+APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
+`provider.httpApi.id`) are left to the stack that creates them, where their stage is
+configured.
 """,
     remediation={
         "serverless": "provider:\n  tracing:\n    apiGateway: true",
@@ -81,7 +84,7 @@ from the gateway to the function and on cannot be reconstructed during an invest
 )
 def api_tracing(app: App, facts: Facts) -> Iterator[Finding]:
     for api in app.apis.values():
-        if api.kind == "rest" and not api.tracing:
+        if api.kind == "rest" and not api.tracing and not owned_elsewhere(api):
             yield make_finding(
                 "FG-MON-002",
                 f"REST API '{logical_id(api.id)}' does not trace requests with X-Ray.",
@@ -208,6 +211,9 @@ Without access logs, an API keeps no record of who called which route, from whic
 with which result: credential stuffing, enumeration of IDs or a Denial of Wallet flood
 cannot be seen or investigated, and requests refused by the gateway (authoriser, throttle,
 WAF) never reach the function's logs at all.
+APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
+`provider.httpApi.id`) are left to the stack that creates them, where their stage is
+configured.
 """,
     remediation={
         "serverless": "provider:\n  logs:\n    restApi: true   # httpApi: true, websocket: true",
@@ -231,7 +237,7 @@ WAF) never reach the function's logs at all.
 def api_access_logging(app: App, facts: Facts) -> Iterator[Finding]:
     fixes = RULES["FG-MON-005"].meta.remediation
     for api in app.apis.values():
-        if not api.access_logging:
+        if not api.access_logging and not owned_elsewhere(api):
             kind = "rest" if api.kind == "rest" else "v2"
             yield make_finding(
                 "FG-MON-005",

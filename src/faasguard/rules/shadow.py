@@ -11,6 +11,7 @@ from faasguard.analysis.openapi import Spec, zombies
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Route, logical_id
 from faasguard.rules.auth import route_label, route_subject
+from faasguard.rules.util import owned_elsewhere
 
 OWASP_SHADOW = "OWASP API Security Top 10 (2023): API9 Improper Inventory Management"
 _VERSION = re.compile(r"^/v(\d+)(?:/|$)", re.I)
@@ -157,6 +158,9 @@ not need an internet-facing (EDGE/REGIONAL) endpoint: a PRIVATE endpoint, reacha
 through an interface VPC endpoint, takes it off the internet entirely, so a leaked
 credential or a mis-scoped IAM policy is not enough to reach it. (HTTP APIs have no private
 endpoint type and are not reported.)
+APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
+`provider.httpApi.id`) are left to the stack that creates them, where their stage is
+configured.
 """,
     remediation={
         "serverless": "provider:\n  endpointType: PRIVATE\n  vpcEndpointIds:\n"
@@ -178,7 +182,7 @@ def public_internal_api(app: App, facts: Facts) -> Iterator[Finding]:
         if route.method != "OPTIONS":
             routes_of.setdefault(route.api, []).append(route)
     for api in app.apis.values():
-        if api.kind != "rest" or api_exposure(api) == "vpc":
+        if api.kind != "rest" or api_exposure(api) == "vpc" or owned_elsewhere(api):
             continue
         routes = routes_of.get(api.id, [])
         if not routes:

@@ -7,7 +7,7 @@ from textwrap import indent
 
 from faasguard.findings import RemediationChooser
 from faasguard.memo import LastListValue
-from faasguard.model import App, SourceFile, Unknown, Value
+from faasguard.model import Api, App, SourceFile, Unknown, Value
 
 
 def as_str(value: Value) -> str | None:
@@ -18,6 +18,15 @@ def as_str(value: Value) -> str | None:
 def is_known(value: Value) -> bool:
     """False for Unknown values (and None)."""
     return value is not None and not isinstance(value, Unknown)
+
+
+def owned_elsewhere(api: Api) -> bool:
+    """Is this an API the app only adds routes to (serverless.yml
+    `provider.apiGateway.restApiId`, `provider.httpApi.id`)? Its stage settings (access
+    logs, tracing, throttling, endpoint type) belong to the stack that created it, where
+    the framework says they must be set: the rules about them leave it to that stack."""
+    key = {"rest": "restApiId", "http": "id"}.get(api.kind)
+    return key is not None and api.properties.get(key) is not None
 
 
 def remediation_for(app: App, file: str, snippets: Mapping[str, str]) -> str:

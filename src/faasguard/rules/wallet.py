@@ -11,6 +11,7 @@ from faasguard.analysis.endpoints import routes_by_function
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Function, Location, Ref, Trigger, Value, logical_id
+from faasguard.rules.util import owned_elsewhere
 
 OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
 HTTP_TRIGGERS = ("http", "url", "alb")
@@ -73,6 +74,9 @@ An API with no stage or route throttling and no usage plan accepts up to the acc
 regional API Gateway limit (10,000 requests per second, burst 5,000), shared by every API
 of the account. A single client can use all of it: each request is billed by API Gateway
 and invokes your function, and your other APIs start returning 429.
+APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
+`provider.httpApi.id`) are left to the stack that creates them, where their stage is
+configured.
 """,
     remediation={
         "serverless": "provider:\n  apiGateway:\n    usagePlan:\n      throttle:\n"
@@ -106,7 +110,8 @@ def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
                         if r.throttling is not None and r.throttling.rate is not None}
     apis_with_routes = {r.api for r in app.routes}
     for api in app.apis.values():
-        if api.id not in apis_with_routes or api.id in throttled_routes or api.usage_plan:
+        if api.id not in apis_with_routes or api.id in throttled_routes or api.usage_plan \
+                or owned_elsewhere(api):
             continue
         if api.throttling is not None and api.throttling.rate is not None:
             continue
