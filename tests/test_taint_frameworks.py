@@ -12,7 +12,7 @@ from pipeline_support import REPO, expected_marks, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
 PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe",
-            "flask_unreached"]
+            "flask_unreached", "powertools_vulnerable", "powertools_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -49,7 +49,7 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
     assert recall >= 0.95, sorted(expected - got)
 
 
-@pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe"])
+@pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -157,3 +157,19 @@ def test_route_views_aws_calls_are_the_functions_calls(example: str, config: str
     calls = {logical_id(fid): found for fid, found in facts.aws_calls.items()}[function]
     assert {a for c in calls for a in c.actions} == actions
     assert not [d for d in app.diagnostics if d.code == "awscalls"]
+
+
+def test_powertools_views_are_what_the_handler_resolves(capsys: Any) -> None:
+    """A plain handler that gives the event to a Powertools resolver (`app.resolve`)
+    reaches the resolver's route views and those of the routers it includes; their
+    `current_event` is the event, read with the words of the HTTP event's parts."""
+    project = "powertools_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    search = _at(report, project, "SELECT * FROM items")
+    assert "query string parameter 'q'" in search["message"]
+    assert "function 'api'" in search["message"] and "public" in search["message"]
+    assert "HTTP header 'user-agent'" in _at(report, project, "eval(agent)")["message"]
+    assert "Powertools path parameter 'host'" in _at(report, project, "ping -c 1")["message"]
+    router = _at(report, project, "/srv/reports/{folder}", "routes/reports.py")
+    assert "query string parameter 'folder'" in router["message"]
+    assert "function 'api'" in router["message"]  # reached through include_router

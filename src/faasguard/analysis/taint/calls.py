@@ -216,6 +216,13 @@ class CallAnalysis:
                     return stringified(added) if name in ("join", "format", "format_map") else \
                         Val(added.taints, kind)
             return Val((), kind) if kind == "path" else CLEAN
+        part = table.event_getters.get(name)
+        if part is not None:  # `event.get_query_string_value(name="q")` (a data class)
+            given = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "name"), None)
+            key = const_str(given)
+            at = (f.module.file, node.lineno)
+            return extend(extend(receiver, part, at), key if key is not None else "*", at)
         if name in table.container_methods:
             if name == "get" and _converted(node, f, table):  # `args.get("n", type=int)`
                 return CLEAN

@@ -550,6 +550,10 @@ class Analyzer(CallAnalysis):
                 derived = self.table.attribute_kinds.get(named)
                 if derived is not None:
                     return Val((), derived)
+                if named in self.table.event_objects:  # `app.current_event`: the event
+                    text = dotted_name(node)
+                    step = (f.module.file, node.lineno, f"{text} is the request's event")
+                    return Val((Taint((), (step,), text),))
                 if named in self.table.source_calls:
                     return self._user_source(named, node, f)
         if not holder.taints:

@@ -16,6 +16,7 @@ from faasguard.analysis.taint.frameworks import (
     DJANGO_REQUEST,
     FRAMEWORKS,
     NUMERIC_CONVERTERS,
+    RESOLVERS,
     View,
 )
 from faasguard.analysis.taint.modules import (
@@ -61,7 +62,27 @@ def constructed_views(module: Module) -> list[View]:
             else "Flask"
         for obj in app_objects(module.tree, "Blueprint"):
             out.extend(_route_views(module, obj, blueprint_of, None))
+    for obj in _resolver_objects(module):
+        out.extend(_route_views(module, obj, "Powertools", None))
     return out
+
+
+def powertools_views(module: Module, cache: ModuleCache, base: str) -> list[View]:
+    """The views of the Powertools resolvers and routers a module creates, and of the
+    routers its resolvers include (`app.include_router(router)` at its top level)."""
+    out: list[View] = []
+    for obj in _resolver_objects(module):
+        out.extend(_route_views(module, obj, "Powertools", None))
+        for owner, router in _blueprints(module, obj, cache, base, "include_router"):
+            out.extend(_route_views(owner, router, "Powertools", None))
+    return out
+
+
+def _resolver_objects(module: Module) -> list[str]:
+    """The names of the Powertools resolvers and routers a module's top level creates."""
+    return [obj for cls in sorted(RESOLVERS & module.constructed)
+            if module.qualify(cls).startswith("aws_lambda_powertools.")
+            for obj in app_objects(module.tree, cls)]
 
 
 def _flask_views(function: Function, module: Module, obj: str, cache: ModuleCache
@@ -84,15 +105,16 @@ def _flask_views(function: Function, module: Module, obj: str, cache: ModuleCach
     return views
 
 
-def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str
-                ) -> list[tuple[Module, str]]:
-    """The blueprints `<obj>.register_blueprint(bp)` registers at the module's top level:
-    (the module defining the blueprint object, its name there)."""
+def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str,
+                method: str = "register_blueprint") -> list[tuple[Module, str]]:
+    """The blueprints `<obj>.register_blueprint(bp)` (or routers `<obj>.include_router(r)`,
+    `method`) registers at the module's top level: (the module defining the blueprint
+    object, its name there)."""
     out: list[tuple[Module, str]] = []
     for stmt in module.tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if not isinstance(call, ast.Call) or not call.args \
-                or dotted_name(call.func) != f"{obj}.register_blueprint":
+                or dotted_name(call.func) != f"{obj}.{method}":
             continue
         target = dotted_name(call.args[0])
         head, dot, rest = target.partition(".")

@@ -38,8 +38,15 @@ DJANGO_NOT_TEXT = {"int", "uuid"}
 DJANGO_REQUEST = "django-request"
 #: The app classes whose objects route requests to views.
 FRAMEWORKS = ("Chalice", "Flask")
+#: Powertools for AWS Lambda's event handlers and routers: a plain handler gives the event
+#: to `app.resolve(event, context)`, which calls the view of the request's route; a view
+#: reads the request from `app.current_event` (the table's `event_objects`).
+RESOLVERS = frozenset(("APIGatewayRestResolver", "APIGatewayHttpResolver", "ALBResolver",
+                       "LambdaFunctionUrlResolver", "VPCLatticeResolver", "VPCLatticeV2Resolver",
+                       "ApiGatewayResolver", "Router", "APIGatewayRouter", "APIGatewayHttpRouter",
+                       "ALBRouter", "LambdaFunctionUrlRouter"))
 #: The callees whose top-level result may be an app object with route views (`module_views`).
-_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint"))
+_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS))
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,16 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
 
     return [*framework_views.app_views(function, module, cache),
             *_event_functions(function, cache)]
+
+
+def resolver_views(module: Module, cache: ModuleCache, base: str) -> list[View]:
+    """The route views of the Powertools event handlers a handler's module creates and of
+    the routers they include (`app.include_router(router)`): what `app.resolve` calls."""
+    if module.constructed.isdisjoint(RESOLVERS):
+        return []
+    from faasguard.analysis.taint import framework_views
+
+    return framework_views.powertools_views(module, cache, base)
 
 
 def module_views(module: Module) -> list[View]:

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from faasguard.analysis.endpoints import api_exposure, effective_authorizer
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.flows import Flow, new_flow
-from faasguard.analysis.taint.frameworks import View, app_entries, module_views
+from faasguard.analysis.taint.frameworks import (
+    View,
+    app_entries,
+    module_views,
+    resolver_views,
+)
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -101,6 +106,8 @@ class _TaintRun:
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         if params:
             _analyse_entry(self, function, module, node, params[:1], None)
+        for view in resolver_views(module, self.cache, function.code_dir or ""):
+            _analyse_entry(self, function, view.module, view.node, [], view)  # app.resolve
 
     def remember_entries(self, module: Module) -> bool:
         """(before_drop) Note the lines of what the unreached pass would analyse in a

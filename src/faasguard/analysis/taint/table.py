@@ -96,6 +96,10 @@ class TaintTable:
     structured_sources: set[str] = field(default_factory=set)
     keyed_sources: set[str] = field(default_factory=set)
     attribute_kinds: dict[str, str] = field(default_factory=dict)
+    #: `<kind>.<attribute>` whose value is the raw event of the request (`app.current_event`)
+    event_objects: set[str] = field(default_factory=set)
+    #: data class methods reading one key of a part of the event -> that part
+    event_getters: dict[str, str] = field(default_factory=dict)
     source_texts: dict[str, str] = field(default_factory=dict)
     origin_labels: dict[str, str] = field(default_factory=dict)
 
@@ -190,6 +194,7 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
     table.source_params = set(data["source_params"])
     table.event_aliases = dict(data["event_attributes"]["aliases"])
     table.parsed_attributes = set(data["event_attributes"]["parsed"])
+    table.event_getters = dict(data["event_attributes"]["getters"])
     table.shells = set(data["shells"])
     table.shapes = [Shape(frozenset(s["triggers"]), tuple(s["path"]), s["label"],
                           bool(s.get("trusted", False))) for s in data["shapes"]]
@@ -200,6 +205,7 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
                          bool(entry.get("structured")), bool(entry.get("keyed")),
                          entry.get("text"))
     table.attribute_kinds = dict(data["attribute_kinds"])
+    table.event_objects = set(data["event_objects"])
     if user:
         _merge_user(table, user)
     table.index_roles()
