@@ -93,6 +93,17 @@ def test_request_authoriser_without_identity_source():
     assert [f.location.line for f in findings] == [2]  # once per authoriser, where declared
 
 
+def test_an_authoriser_known_at_deploy_time_is_named_by_its_source():
+    from faasguard.model import Unknown
+
+    imported = Authorizer("cognito", str(Unknown("cf:platform-prod.UsersAuthorizer")))
+    app = App(routes=[Route("t.yaml#Api", "rest", "POST", "/orders", _loc(5),
+                            authorizer=imported)])
+    (finding,) = weak_authorizer(app, Facts())
+    assert "<unknown" not in finding.message
+    assert "cognito authoriser given by cf:platform-prod.UsersAuthorizer" in finding.message
+
+
 def _policy(principal: str, action: str, url_auth: str | None = None,
             conditions: dict | None = None) -> ResourcePolicy:
     statement = Statement("Allow", (action,), resources=("*",), principals=(principal,),

@@ -248,6 +248,14 @@ def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
                            severity=severity)
 
 
+def _authorizer_named(kind: str, name: str) -> str:
+    """`<kind> authoriser '<name>'` for messages; an authoriser known only at deploy time
+    (its name an Unknown's text, `<unknown: cf:stack.Output>`) is named by its source."""
+    if name.startswith("<unknown: ") and name.endswith(">"):
+        return f"{kind} authoriser given by {name[len('<unknown: '):-1]} (known at deploy time)"
+    return f"{kind} authoriser '{name}'"
+
+
 @rule(
     "FG-AUTH-005",
     "Authoriser without identity source or scopes",
@@ -295,7 +303,8 @@ def weak_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 reported.add(key)
                 yield make_finding(
                     "FG-AUTH-005",
-                    f"Lambda REQUEST authoriser '{name}' has no identity source: every "
+                    f"Lambda REQUEST {_authorizer_named('', name).lstrip()} has no identity "
+                    "source: every "
                     "request, even one with no credential, runs the authoriser.",
                     authorizer.location or route.location,
                     f"authorizer:{logical_id(route.api)}:{name}")
@@ -303,6 +312,7 @@ def weak_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 route.method in DESTRUCTIVE_METHODS:
             yield make_finding(
                 "FG-AUTH-005",
-                f"Route {route_label(route)} accepts any token of {kind} authoriser "
-                f"'{name}' (no authorisation scopes) for a state-changing method.",
+                f"Route {route_label(route)} accepts any token of "
+                f"{_authorizer_named(kind, name)} (no authorisation scopes) for a "
+                "state-changing method.",
                 route.location, route_subject(route))
