@@ -667,3 +667,39 @@ resource "aws_lambda_function" "zipped" {
     assert "in the package 'dist/built.zip', built outside Terraform" in \
         result.diagnostics[0].message
     assert result.app.functions["main.tf#aws_lambda_function.zipped"].source_file == "index.js"
+
+
+def test_a_function_behind_a_load_balancer_target_group(tmp_path: Path) -> None:
+    # aws_lb_target_group (target_type lambda) + its attachment: an alb trigger of the
+    # function (an HTTP entry point); an instance target group attaches no function
+    (tmp_path / "main.tf").write_text('''
+resource "aws_lb_target_group" "fn" {
+  name        = "fn"
+  target_type = "lambda"
+}
+resource "aws_lb_target_group_attachment" "fn" {
+  target_group_arn = aws_lb_target_group.fn.arn
+  target_id        = aws_lambda_function.web.arn
+}
+resource "aws_alb_target_group" "hosts" {
+  target_type = "instance"
+}
+resource "aws_alb_target_group_attachment" "host" {
+  target_group_arn = aws_alb_target_group.hosts.arn
+  target_id        = aws_lambda_function.other.arn
+}
+resource "aws_lambda_function" "web" {
+  handler = "index.handler"
+  runtime = "nodejs22.x"
+}
+resource "aws_lambda_function" "other" {
+  handler = "index.handler"
+  runtime = "nodejs22.x"
+}
+''')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    web = app.functions["main.tf#aws_lambda_function.web"]
+    trigger, = web.triggers
+    assert trigger.kind == "alb" and trigger.source == Ref("main.tf#aws_lb_target_group.fn")
+    assert (trigger.location.file, trigger.location.line) == ("main.tf", 6)
+    assert app.functions["main.tf#aws_lambda_function.other"].triggers == []

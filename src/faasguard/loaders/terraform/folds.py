@@ -166,6 +166,15 @@ def _event_target(resource: Resource, props: Props, types: dict[str, str]) -> No
         _append(rule, "Targets", entry, _line(resource))
 
 
+def _target_group_attachment(resource: Resource, props: Props, types: dict[str, str]) -> None:
+    group = _target(resource, "target_group_arn", props, types,
+                    "AWS::ElasticLoadBalancingV2::TargetGroup")
+    if group is not None:
+        entry = LDict(Id=resource.module.attr(resource.block, "target_id"))
+        entry.line = _line(resource)
+        _append(group, "Targets", entry, _line(resource))
+
+
 def _secret_version(resource: Resource, props: Props, types: dict[str, str]) -> None:
     secret = _target(resource, "secret_id", props, types, "AWS::SecretsManager::Secret")
     value = resource.module.attr(resource.block, "secret_string")
@@ -183,5 +192,7 @@ FOLDERS: dict[str, Callable[[Resource, Props, dict[str, str]], None]] = {
     "aws_iam_role_policy_attachment": _policy_attachment,
     "aws_iam_policy_attachment": _policy_attachment_many,
     "aws_cloudwatch_event_target": _event_target,
+    "aws_lb_target_group_attachment": _target_group_attachment,
+    "aws_alb_target_group_attachment": _target_group_attachment,
     "aws_secretsmanager_secret_version": _secret_version,
 }

@@ -66,6 +66,10 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "function_name": "FunctionName",
         "provisioned_concurrent_executions": "ProvisionedConcurrentExecutions"}),
     "aws_lambda_layer_version": ("AWS::Lambda::LayerVersion", {"layer_name": "LayerName"}),
+    "aws_lb_target_group": ("AWS::ElasticLoadBalancingV2::TargetGroup", {
+        "name": "Name", "target_type": "TargetType"}),
+    "aws_alb_target_group": ("AWS::ElasticLoadBalancingV2::TargetGroup", {
+        "name": "Name", "target_type": "TargetType"}),  # the older name of the same
     "aws_iam_role": ("AWS::IAM::Role", {
         "name": "RoleName", "assume_role_policy": ("AssumeRolePolicyDocument", {_POLICY: ""}),
         "managed_policy_arns": "ManagedPolicyArns",
