@@ -196,7 +196,10 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
             return PolicyResource(text, {"Fn::Sub": text}, _forms(text, *name_forms))
         ref_text = f"${{{lid}.{attribute}}}" if attribute else f"${{{lid}}}"
         cfn = {"Fn::GetAtt": [lid, attribute]} if attribute else {"Ref": lid}
-        return PolicyResource(ref_text, cfn, _forms(ref_text, *name_forms))
+        # a Ref that gives the ARN (topic, secret, state machine): a grant naming the
+        # resource's ARN (`${Topic.Arn}`, as the loaders write a policy template's) is it
+        arn_form = () if attribute else (f"${{{lid}.Arn}}",)
+        return PolicyResource(ref_text, cfn, _forms(ref_text, *arn_form, *name_forms))
     if isinstance(value, str):
         text = value if value.startswith("arn:") and kind != "object" else \
             _fill(arns[kind], _name_part(target.kind, value), key)
