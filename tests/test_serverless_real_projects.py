@@ -205,3 +205,18 @@ def test_a_provider_role_given_by_arn_is_used_by_every_function(tmp_path):
         "functions:\n  f:\n    handler: h.f\n    iam:\n      role:\n        statements:\n"
         "          - Effect: Allow\n            Action: s3:GetObject\n            Resource: '*'\n"))
     assert all_roles == ["IamRoleLambdaExecution"] and roles["f"][1] == []
+
+
+def test_a_shared_file_above_the_scanned_folder_is_refused_once_with_the_way_out(tmp_path):
+    service = tmp_path / "services" / "events"
+    service.mkdir(parents=True)
+    (tmp_path / "common.yml").write_text("provider:\n  stage: dev\n  runtime: nodejs20.x\n")
+    (service / "serverless.yml").write_text(
+        "service: events\nprovider:\n  name: aws\n"
+        "  stage: ${file(../../common.yml):provider.stage}\n"
+        "  runtime: ${file(../../common.yml):provider.runtime}\n")
+    assert [(d.line, d.message) for d in scan(str(service)).diagnostics] == [
+        (4, "${file(../../common.yml)} refused: the path leaves the scanned folder; value "
+         "left unknown (scan a folder that holds it, such as the repository's root, to read "
+         "it)")]
+    assert scan(str(tmp_path)).diagnostics == []

@@ -294,7 +294,7 @@ def test_file_source_reads_yaml_and_json_inside_the_project():
     assert custom["code"] == Unknown("file(./conf/config.js)")
     assert custom["broken"] == Unknown("file(./conf/broken.yml)")
     by_line = {p.line: p.message for p in resolver.problems}
-    assert "refused: the path leaves the project folder" in by_line[11]
+    assert "refused: the path leaves the scanned folder" in by_line[11]
     assert "../../../../../etc/hostname.yml" in by_line[11]
     assert "code is never run" in by_line[12]
     assert "invalid YAML/JSON" in by_line[13]

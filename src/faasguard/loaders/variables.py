@@ -318,7 +318,7 @@ class VariableResolver:
         #: A path being resolved whose value is a mapping or list read from a file, as read:
         #: `${self:...}` inside it may walk into it before it is resolved (see `_value_at`)
         self._partial: dict[Path, Any] = {}
-        self._missing: set[str] = set()  # the files `${file()}` names that do not exist
+        self._missing: set[str] = set()  # the files `${file()}` cannot read (reported once)
 
     # ------------------------------------------------------------------ public
 
@@ -708,18 +708,18 @@ class VariableResolver:
         real = os.path.realpath(target)
         root = os.path.realpath(self.settings.root)
         if real != root and not real.startswith(root + os.sep):
-            self._report(f"${{file({spec})}} refused: the path leaves the project folder; "
-                         "value left unknown", line)
+            self._report_once(target, f"${{file({spec})}} refused: the path leaves the scanned "
+                              "folder; value left unknown (scan a folder that holds it, such "
+                              "as the repository's root, to read it)", line)
             return Unknown(f"file({spec})")
         if not spec.lower().endswith((".yml", ".yaml", ".json")):
-            self._report(f"${{file({spec})}}: only YAML and JSON files are read (code is "
-                         "never run); value left unknown", line)
+            self._report_once(target, f"${{file({spec})}}: only YAML and JSON files are read "
+                              "(code is never run); value left unknown", line)
             return Unknown(f"file({spec})")
         if not os.path.exists(real):
             if last:
-                if real not in self._missing:  # said once: a file is often used many times
-                    self._missing.add(real)
-                    self._report(f"${{file({spec})}}: no such file; value left unknown", line)
+                self._report_once(target, f"${{file({spec})}}: no such file; value left unknown",
+                                  line)
                 return Unknown(f"file({spec})")
             return MISSING
         data = self._read(real, spec, line)
@@ -739,6 +739,13 @@ class VariableResolver:
         if self._active and isinstance(node, (dict, list)):
             self._partial.setdefault(self._active[-1][0], node)
         return self._deep(node, file_path, line, {"line": line} if line else {})
+
+    def _report_once(self, path: str, message: str, line: int | None) -> None:
+        """Report a file `${file()}` cannot read at its first use only (a shared settings
+        file is often read on every route)."""
+        if path not in self._missing:
+            self._missing.add(path)
+            self._report(message, line)
 
     def _read(self, real: str, spec: str, line: int | None) -> Any:
         if real in self._files:
