@@ -79,7 +79,7 @@ def detect(name: str, data: Any) -> Format | None:
     if "AWSTemplateFormatVersion" in data or (
         isinstance(resources, dict) and resources and all(
             isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
-            for r in resources.values())):
+            or str(k).startswith("Fn::ForEach::") for k, r in resources.items())):
         if name.replace(os.sep, "/").split("/")[-2:-1] == ["cdk.out"] or \
                 "cdk.out/" in name.replace(os.sep, "/"):
             return "cdk"

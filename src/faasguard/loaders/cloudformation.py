@@ -37,6 +37,7 @@ from faasguard.loaders import (
     LoadContext,
     apigateway,
     data_resources,
+    for_each,
     iam_resources,
     sam,
     sam_connectors,
@@ -144,6 +145,9 @@ def load_template(data: Any, ctx: LoadContext, fmt: Format, app: App | None = No
     if not isinstance(resources, dict):
         t.warn("Resources should be a mapping; nothing read", _line(data, "Resources"))
         return app
+    if for_each.has_loops(resources):  # AWS::LanguageExtensions
+        resources = for_each.expand(resources if isinstance(resources, LDict)
+                                    else LDict(resources), t.scope, t.warn)
     _declare(t, resources)
     # only resources with a reader (serverless.yml's placeholders and types faasguard
     # does not model have none); `_declare` alone sets what is read and its type
