@@ -703,3 +703,59 @@ resource "aws_lambda_function" "other" {
     assert trigger.kind == "alb" and trigger.source == Ref("main.tf#aws_lb_target_group.fn")
     assert (trigger.location.file, trigger.location.line) == ("main.tf", 6)
     assert app.functions["main.tf#aws_lambda_function.other"].triggers == []
+
+
+def test_listener_rules_give_the_paths_and_methods_of_an_alb_trigger(tmp_path: Path) -> None:
+    # aws_lb_listener_rule: a forward action (direct, or through a forward block) to a
+    # Lambda target group with path and method conditions -> the trigger's paths/methods
+    (tmp_path / "main.tf").write_text('''
+resource "aws_lb_target_group" "api" {
+  target_type = "lambda"
+}
+resource "aws_lb_target_group_attachment" "api" {
+  target_group_arn = aws_lb_target_group.api.arn
+  target_id        = aws_lambda_function.api.arn
+}
+resource "aws_lb_listener_rule" "reports" {
+  listener_arn = "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x/y/z"
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.api.arn
+  }
+  condition {
+    path_pattern {
+      values = ["/reports/*"]
+    }
+  }
+  condition {
+    http_request_method {
+      values = ["GET"]
+    }
+  }
+}
+resource "aws_alb_listener_rule" "orders" {
+  listener_arn = "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x/y/z"
+  action {
+    type = "forward"
+    forward {
+      target_group {
+        arn = aws_lb_target_group.api.arn
+      }
+    }
+  }
+  condition {
+    path_pattern {
+      values = ["/orders"]
+    }
+  }
+}
+resource "aws_lambda_function" "api" {
+  handler = "index.handler"
+  runtime = "nodejs22.x"
+}
+''')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    trigger, = app.functions["main.tf#aws_lambda_function.api"].triggers
+    assert trigger.kind == "alb"
+    assert sorted(trigger.properties["path"]) == ["/orders", "/reports/*"]
+    assert trigger.properties["method"] == ["GET"]

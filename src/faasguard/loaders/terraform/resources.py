@@ -70,6 +70,10 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "name": "Name", "target_type": "TargetType"}),
     "aws_alb_target_group": ("AWS::ElasticLoadBalancingV2::TargetGroup", {
         "name": "Name", "target_type": "TargetType"}),  # the older name of the same
+    "aws_lb_listener_rule": ("AWS::ElasticLoadBalancingV2::ListenerRule", {
+        "listener_arn": "ListenerArn", "priority": "Priority"}),  # + Actions, Conditions
+    "aws_alb_listener_rule": ("AWS::ElasticLoadBalancingV2::ListenerRule", {
+        "listener_arn": "ListenerArn", "priority": "Priority"}),
     "aws_iam_role": ("AWS::IAM::Role", {
         "name": "RoleName", "assume_role_policy": ("AssumeRolePolicyDocument", {_POLICY: ""}),
         "managed_policy_arns": "ManagedPolicyArns",
@@ -292,6 +296,45 @@ def _placed(text: str, plain: Any, attr: Attr) -> Any:
     return _shifted(data, attr.line if heredoc else attr.line - 1, attr.line)
 
 
+#: A listener rule's condition blocks -> their CloudFormation Field and config key.
+_RULE_CONDITIONS = {"path_pattern": ("path-pattern", "PathPatternConfig"),
+                    "http_request_method": ("http-request-method",
+                                            "HttpRequestMethodConfig")}
+
+
+def _listener_rule(resource: Resource, props: LDict) -> None:
+    """A listener rule's `action` and `condition` blocks as the ListenerRule's Actions
+    (their target groups, `forward { target_group { arn } }` included) and Conditions
+    (paths and methods)."""
+    module, block = resource.module, resource.block
+    actions, conditions = LList(), LList()
+    actions.line = conditions.line = block.line
+    for action in module.nested(block, "action"):
+        entry = _located(action, Type=module.attr(action, "type"),
+                         TargetGroupArn=module.attr(action, "target_group_arn"))
+        groups = [_located(g, TargetGroupArn=module.attr(g, "arn"))
+                  for forward in module.nested(action, "forward")
+                  for g in module.nested(forward, "target_group")]
+        if groups:
+            entry["ForwardConfig"] = _located(action, TargetGroups=LList(groups))
+        actions.append(entry)
+        actions.item_lines.append(action.line)
+    for condition in module.nested(block, "condition"):
+        for name, (field, config) in _RULE_CONDITIONS.items():
+            for inner in module.nested(condition, name):
+                conditions.append(_located(inner, Field=field, **{
+                    config: _located(inner, Values=module.attr(inner, "values"))}))
+                conditions.item_lines.append(inner.line)
+    props["Actions"], props["Conditions"] = actions, conditions
+    props.key_lines["Actions"] = props.key_lines["Conditions"] = block.line
+
+
+def _located(block: Block, **values: Any) -> LDict:
+    out = LDict(values)
+    out.line, out.end_line = block.line, block.end_line
+    return out
+
+
 def _definition(text: str, line: int) -> Any:
     """An API's OpenAPI body given as YAML or JSON text (`file()`, `templatefile()`) as a
     mapping placed on the `body` line (its own lines are those of another file); the text
@@ -341,6 +384,8 @@ def _adjust(resource: Resource, props: LDict) -> None:
     elif kind in ("aws_api_gateway_rest_api", "aws_apigatewayv2_api") and \
             isinstance(props.get("Body"), str):
         props["Body"] = _definition(props["Body"], props.line_of("Body"))
+    elif kind in ("aws_lb_listener_rule", "aws_alb_listener_rule"):
+        _listener_rule(resource, props)
     elif kind == "aws_dynamodb_table" and "__stream_view_type" in props:
         props["StreamSpecification"] = LDict(StreamViewType=props.pop("__stream_view_type"))
     elif kind == "aws_iam_role_policy":
