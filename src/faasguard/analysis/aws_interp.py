@@ -1148,6 +1148,13 @@ class Interpreter:
         targets = self._targets(service, params)
         self._add(AwsCall(service, operation, method, actions, targets, self.file,
                           node.lineno, via, optional))
+        passed = aws_sdk.table()["pass_role"].get(f"{sdk.prefix}:{operation}")
+        if passed is not None:  # a role handed to the service: iam:PassRole on it
+            role = _param_path(params, passed.split("."))
+            if role is not None:
+                self._add(AwsCall("iam", "PassRole", method, ("iam:PassRole",),
+                                  (Target("role", as_name(*role)),), self.file,
+                                  node.lineno, via))
 
     def _add(self, call: AwsCall) -> None:
         key = (call.file, call.line, call.operation, call.method)
@@ -1219,6 +1226,24 @@ _ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {}
 #: models alone, kept for the process as `_ACTIONS` is (bounded: a scan may name many).
 _PLAIN_ATTRIBUTES: set[tuple[str, str | None, str]] = set()
 _MAX_PLAIN = 65536
+
+
+def _param_path(params: dict[str, tuple[Any, Any]], path: list[str]
+                ) -> tuple[Any, Any] | None:
+    """The value (and expression) at a `.`-separated path into a call's parameters
+    (`Target.RoleArn`; `*`: the first item of a list), or None when it is not given."""
+    found = params.get(path[0])
+    if found is None:
+        return None
+    value, expr = found
+    for key in path[1:]:
+        if key == "*":
+            value = value.items[0] if isinstance(value, ListV) and value.items else None
+        else:
+            value = value.get(key) if isinstance(value, DictV) else None
+        if value is None:
+            return None
+    return value, expr
 
 
 def _base_actions(sdk: aws_sdk.SdkService, operation: str) -> tuple[str, ...]:
