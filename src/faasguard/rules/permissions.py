@@ -41,11 +41,20 @@ def _where(statement: Statement, role: Role) -> Location:
     return statement.location or role.location
 
 
-def _own_statements(role: Role) -> Iterator[tuple[int, Statement]]:
-    """The Allow statements the user wrote (inline or SAM templates), not managed ones."""
-    for index, statement in enumerate(role.statements):
-        if statement.effect == "Allow" and not _is_managed(statement):
-            yield index, statement
+def _own_statements(app: App, facts: Facts) -> list[tuple[Role, int, Statement]]:
+    """The Allow statements the users wrote (inline or SAM templates), not managed ones, of
+    every role, with their index in the role's list: picked out once per scan (three rules
+    ask)."""
+    found: list[tuple[Role, int, Statement]] | None = facts.memo.get(_OWN_MEMO)
+    if found is None:
+        found = facts.memo[_OWN_MEMO] = [
+            (role, index, statement) for role in app.roles.values()
+            for index, statement in enumerate(role.statements)
+            if statement.effect == "Allow" and not _is_managed(statement)]
+    return found
+
+
+_OWN_MEMO = "permissions.own_statements"
 
 
 def _short(items: list[str], limit: int = 4) -> str:
@@ -128,20 +137,19 @@ takeover.
     cwe=(269, 250),
 )
 def service_star(app: App, facts: Facts) -> Iterator[Finding]:
-    for role in app.roles.values():
-        for index, statement in _own_statements(role):
-            every, services = wildcards(statement.actions)
-            if every:
-                continue  # FG-PERM-001
-            if services:
-                yield make_finding(
-                    "FG-PERM-002",
-                    f"Role '{logical_id(role.id)}' allows every action of "
-                    f"{', '.join(s + ':*' for s in services)}.",
-                    _where(statement, role),
-                    f"service-star:{logical_id(role.id)}:{statement.source}:{index}",
-                    severity="critical" if {"iam", "sts", "lambda"} & set(services) else None,
-                )
+    for role, index, statement in _own_statements(app, facts):
+        every, services = wildcards(statement.actions)
+        if every:
+            continue  # FG-PERM-001
+        if services:
+            yield make_finding(
+                "FG-PERM-002",
+                f"Role '{logical_id(role.id)}' allows every action of "
+                f"{', '.join(s + ':*' for s in services)}.",
+                _where(statement, role),
+                f"service-star:{logical_id(role.id)}:{statement.source}:{index}",
+                severity="critical" if {"iam", "sts", "lambda"} & set(services) else None,
+            )
 
 
 @rule(
@@ -173,29 +181,28 @@ written inline on `*`: that is what the AWS managed execution-role policies gran
 )
 def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
     in_use = {function.role for function in app.functions.values()}
-    for role in app.roles.values():
-        for index, statement in _own_statements(role):
-            if statement.source.startswith("sam-template:") or \
-                    not any(map(is_wildcard_resource, statement.resources)):
-                continue
-            scoped: list[str] = []
-            for action in statement.actions:
-                if not isinstance(action, str) or is_full_wildcard(action) or \
-                        service_wildcard(action):
-                    continue  # reported by FG-PERM-001 / FG-PERM-002
-                scoped.extend(a for a in scoped_actions(action) or []
-                              if a not in scoped and a not in EXECUTION_ROLE_ACTIONS)
-            if scoped:
-                whose = "the function uses" if role.id in in_use else \
-                    "it needs (no function of the app runs with this role)"
-                where = _where(statement, role)
-                yield make_finding(
-                    "FG-PERM-003",
-                    f"Role '{logical_id(role.id)}' grants {_short(scoped)} on Resource '*'; "
-                    f"these actions can be limited to the resources {whose}.",
-                    where, f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
-                    remediation=remediation_for(app, where.file, _scoped_fixes(scoped)),
-                )
+    for role, index, statement in _own_statements(app, facts):
+        if statement.source.startswith("sam-template:") or \
+                not any(map(is_wildcard_resource, statement.resources)):
+            continue
+        scoped: list[str] = []
+        for action in statement.actions:
+            if not isinstance(action, str) or is_full_wildcard(action) or \
+                    service_wildcard(action):
+                continue  # reported by FG-PERM-001 / FG-PERM-002
+            scoped.extend(a for a in scoped_actions(action) or []
+                          if a not in scoped and a not in EXECUTION_ROLE_ACTIONS)
+        if scoped:
+            whose = "the function uses" if role.id in in_use else \
+                "it needs (no function of the app runs with this role)"
+            where = _where(statement, role)
+            yield make_finding(
+                "FG-PERM-003",
+                f"Role '{logical_id(role.id)}' grants {_short(scoped)} on Resource '*'; "
+                f"these actions can be limited to the resources {whose}.",
+                where, f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
+                remediation=remediation_for(app, where.file, _scoped_fixes(scoped)),
+            )
 
 
 #: Per service, how a statement names the resources it is for: in a CloudFormation-based
@@ -401,19 +408,18 @@ resource except those listed. Both are almost always far broader than intended.
     equivalents={"cfn_nag": "W15 (NotAction), W21 (NotResource)"},
 )
 def allow_not(app: App, facts: Facts) -> Iterator[Finding]:
-    for role in app.roles.values():
-        for index, statement in _own_statements(role):
-            used = [name for name, values in (("NotAction", statement.not_actions),
-                                              ("NotResource", statement.not_resources))
-                    if values]
-            if used:
-                yield make_finding(
-                    "FG-PERM-007",
-                    f"Role '{logical_id(role.id)}' has an Allow statement with "
-                    f"{' and '.join(used)}: it grants everything except what is listed.",
-                    _where(statement, role),
-                    f"allow-not:{logical_id(role.id)}:{statement.source}:{index}",
-                )
+    for role, index, statement in _own_statements(app, facts):
+        used = [name for name, values in (("NotAction", statement.not_actions),
+                                          ("NotResource", statement.not_resources))
+                if values]
+        if used:
+            yield make_finding(
+                "FG-PERM-007",
+                f"Role '{logical_id(role.id)}' has an Allow statement with "
+                f"{' and '.join(used)}: it grants everything except what is listed.",
+                _where(statement, role),
+                f"allow-not:{logical_id(role.id)}:{statement.source}:{index}",
+            )
 
 
 @rule(
