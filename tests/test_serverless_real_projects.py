@@ -220,3 +220,25 @@ def test_a_shared_file_above_the_scanned_folder_is_refused_once_with_the_way_out
          "left unknown (scan a folder that holds it, such as the repository's root, to read "
          "it)")]
     assert scan(str(tmp_path)).diagnostics == []
+
+
+def test_an_authorizer_left_empty_on_this_stage_protects_nothing(tmp_path):
+    # `${self:custom.auth.${sls:stage}, ''}`: aws_iam on prod, none on dev
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "custom:\n  auth:\n    prod: aws_iam\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n"
+        "      - http:\n          path: state\n          method: get\n"
+        "          authorizer: ${self:custom.auth.${sls:stage}, ''}\n"
+        "      - httpApi:\n          path: /state\n          method: get\n"
+        "          authorizer: ${self:custom.auth.${sls:stage}, ''}\n"
+        "      - websocket:\n          route: $connect\n          authorizer: ''\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    from faasguard.analysis.facts import Options
+
+    dev = scan(str(tmp_path))
+    assert [r.authorizer for r in dev.app.routes] == [None, None, None]
+    assert [f.rule_id for f in dev.findings].count("FG-AUTH-002") == 3  # REST, HTTP, $connect
+    prod = scan(str(tmp_path), Options(stage="prod"))
+    assert [r.authorizer.kind if r.authorizer else None for r in prod.app.routes] == \
+        ["iam", "iam", None]

@@ -208,8 +208,14 @@ def _http(function: Function, body: Any, location: Location, env: EventEnv) -> T
                    properties=_extra(settings, "method", "path", "authorizer"))
 
 
+def _no_authorizer(raw: Any) -> bool:
+    """`authorizer:` left empty (`${self:custom.auth.${sls:stage}, ''}` on a stage without
+    one): the framework, like JavaScript, takes an empty value as no authoriser."""
+    return raw is None or raw is False or isinstance(raw, str) and not raw.strip()
+
+
 def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv) -> Authorizer | None:
-    if raw is None:
+    if _no_authorizer(raw):
         return None
     line = line_of(settings, "authorizer")
     location = Location(env.file, line)
@@ -279,7 +285,7 @@ def _http_api(function: Function, body: Any, location: Location,
 
 def _http_authorizer(raw: Any, settings: LDict, http: dict[str, Any],
                      env: EventEnv) -> Authorizer | None:
-    if raw is None:
+    if _no_authorizer(raw):
         return None
     line = line_of(settings, "authorizer")
     location = Location(env.file, line)
@@ -321,7 +327,7 @@ def _websocket(function: Function, body: Any, location: Location,
     api = env.api("websocket", location.line)
     authorizer = None
     raw = settings.get("authorizer")
-    if raw is not None:
+    if not _no_authorizer(raw):
         line = line_of(settings, "authorizer")
         if route_key != "$connect":
             env.warn("a websocket authorizer is only used on the $connect route", line)
