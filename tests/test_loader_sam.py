@@ -557,12 +557,20 @@ def test_connector_without_a_profile_is_a_warning(tmp_path):
         "        Properties:\n"
         "          Destination: {Id: Key}\n"
         "          Permissions: [Read]\n"
+        "      ToMissing:\n"
+        "        Properties:\n"
+        "          Destination: [{Id: Missing}, {Arn: arn:aws:sqs:eu-west-1:1:q}]\n"
+        "          Permissions: [Write]\n"
         "  Key:\n"
         "    Type: AWS::KMS::Key\n")
     app = load_fixture(tmp_path, "template.yaml")
     assert [(d.line, d.message) for d in app.diagnostics] == [
         (7, "connector FnToKey: no SAM connector profile from AWS::Lambda::Function to "
-            "AWS::KMS::Key")]
+            "AWS::KMS::Key"),
+        (11, "connector FnToMissing: its destination 'Missing' is not declared in this "
+             "template; no permission added for it"),
+        (11, "connector FnToMissing: its destination names no resource (Id) and no Type; "
+             "no permission added for it")]
 
 
 def test_definition_file_warnings_name_that_file(tmp_path):

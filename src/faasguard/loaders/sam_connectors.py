@@ -72,6 +72,13 @@ def apply_connector(t: Template, logical: str, source: Value, props: Any, line: 
     for _line, destination in items(destinations if isinstance(destinations, list)
                                     else [destinations]):
         dest_id, dest_type = _reference(t, destination)
+        if dest_type is None:
+            named = mapping(destination).get("Id")
+            t.warn(f"connector {logical}: its destination "
+                   + (f"'{named}' is not declared in this template" if isinstance(named, str)
+                      else "names no resource (Id) and no Type")
+                   + "; no permission added for it", line)
+            continue
         profile = profiles().get(source_type or "", {}).get(dest_type or "")
         if profile is None:
             t.warn(f"connector {logical}: no SAM connector profile from {source_type} to "
