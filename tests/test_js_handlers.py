@@ -158,3 +158,40 @@ def test_an_output_folder_without_a_tsconfig_naming_it_is_not_guessed(tmp_path: 
     function, problems = _resolve(_app(tmp_path, "build/get.handler"))
     assert function.source_file is None
     assert [p.level for p in problems] == ["warning"] and "not found" in problems[0].message
+
+
+def test_handler_named_after_a_sam_esbuild_entry_point(tmp_path: Path) -> None:
+    # SAM's esbuild build writes EntryPoints src/handlers/get.ts as get.js, so the
+    # handler get.handler names that source; without the metadata nothing is guessed
+    from faasguard.scan import scan
+
+    (tmp_path / "svc" / "src" / "handlers").mkdir(parents=True)
+    (tmp_path / "svc" / "src" / "handlers" / "get.ts").write_text(
+        "export const handler = async (event: { body: string }) => event.body;\n")
+    (tmp_path / "template.yaml").write_text("""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bundled:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: svc/
+      Handler: get.handler
+      Runtime: nodejs20.x
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        EntryPoints:
+          - src/handlers/get.ts
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: svc/
+      Handler: get.handler
+      Runtime: nodejs20.x
+""")
+    result = scan(str(tmp_path))
+    functions = result.app.functions
+    assert functions["template.yaml#Bundled"].source_file == "svc/src/handlers/get.ts"
+    assert functions["template.yaml#Plain"].source_file is None
+    problem, = [d for d in result.diagnostics if d.code == "handler"]
+    assert "'Plain'" in problem.message and "not found" in problem.message

@@ -275,6 +275,10 @@ class EnvVar:
 #: folder outside the root): a phrase saying where it is. Handler look-ups then report that
 #: instead of searching the root for a file that cannot be there (or, worse, finding another).
 CODE_ELSEWHERE = "code_elsewhere"
+#: Key of `Function.properties` for the entry points a bundler builds the handler from
+#: (SAM's esbuild `Metadata.BuildProperties.EntryPoints`: source paths under the code
+#: folder): the deployed file is named after its entry point, which names the source.
+BUILD_ENTRY_POINTS = "build_entry_points"
 
 
 @dataclass(slots=True)

@@ -36,6 +36,7 @@ from faasguard.loaders.template import (
     throttle,
 )
 from faasguard.model import (
+    BUILD_ENTRY_POINTS,
     Api,
     DataResource,
     Function,
@@ -169,6 +170,11 @@ def _read_code(t: Template, fn: Function, props: LDict) -> None:
             code_elsewhere(fn, "a container image (ImageUri)")
     elif isinstance(code_uri, str) and not code_uri.startswith("s3://"):
         local_code(t, fn, code_uri, props.line_of("CodeUri"))
+        metadata = mapping(t.raw_resource(logical_id(fn.id)).get("Metadata"))
+        points = mapping(metadata.get("BuildProperties")).get("EntryPoints")
+        if str(metadata.get("BuildMethod", "")).lower() == "esbuild" and \
+                isinstance(points, list) and all(isinstance(p, str) for p in points):
+            fn.properties[BUILD_ENTRY_POINTS] = tuple(points)
     elif code_uri is not None:
         fn.properties["code_uri"] = code_uri
         code_elsewhere(fn, f"in S3 ({code_uri})" if isinstance(code_uri, str) else s3_code(

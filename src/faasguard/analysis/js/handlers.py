@@ -11,6 +11,8 @@ to its route callbacks. Nothing is executed: the file's top level is evaluated a
 
 from __future__ import annotations
 
+import posixpath
+
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.engine import JsAnalyzer
@@ -20,7 +22,7 @@ from faasguard.analysis.js.tsconfig import sources_of_output
 from faasguard.analysis.js.values import FuncRef, JsFrame
 from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.analysis.taint.state import Val
-from faasguard.model import App, Diagnostic, Function, logical_id
+from faasguard.model import BUILD_ENTRY_POINTS, App, Diagnostic, Function, logical_id
 
 #: The kind of `serverless(app)` (serverless-http and friends): the routes are the code.
 EXPRESS_HANDLER = "express-handler"
@@ -62,6 +64,21 @@ def is_express_handler(cache: JsModuleCache, file: str, name: str) -> bool:
     return found is not None and found[1].kind == EXPRESS_HANDLER
 
 
+def _entry_point(function: Function, handler: str, module_path: str,
+                 cache: JsModuleCache) -> str | None:
+    """The bundler entry point (SAM esbuild `EntryPoints`) the handler's file is built
+    from: esbuild writes `src/handlers/get.ts` as `get.js` (the path below the entry
+    points' common folder), so the handler `get.handler` names that source."""
+    points = function.properties.get(BUILD_ENTRY_POINTS)
+    for point in points if isinstance(points, tuple) else ():
+        stem = posixpath.splitext(point.replace("\\", "/"))[0]
+        if stem == module_path or stem.endswith("/" + module_path):
+            path = handler_base(function, handler, point)
+            if isinstance(path, str) and cache.exists(path):
+                return path
+    return None
+
+
 def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | None:
     """Fill `source_file` and `handler_name` of a Node.js function; a problem, if any."""
     cache = js_module_cache(app.root, facts)
@@ -82,6 +99,8 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
     if found is None:  # tsc's output folder: its sources
         found = next((path + ext for path in sources_of_output(app.root, base)
                       for ext in EXTENSIONS if cache.exists(path + ext)), None)
+    if found is None:  # a bundle named after its entry point: that source
+        found = _entry_point(function, handler, module_path, cache)
     if found is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
                           f"{base}.js, .mjs, .cjs, .ts); its code was not analysed", at,
