@@ -242,3 +242,23 @@ def test_an_authorizer_left_empty_on_this_stage_protects_nothing(tmp_path):
     prod = scan(str(tmp_path), Options(stage="prod"))
     assert [r.authorizer.kind if r.authorizer else None for r in prod.app.routes] == \
         ["iam", "iam", None]
+
+
+def test_a_container_image_function_has_no_runtime_and_no_missing_handler(tmp_path):
+    # the provider's runtime is not applied to an image (no FG-TP-005 for its version)
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs16.x\n"
+        "  ecr:\n    images:\n      app:\n        path: ./\n"
+        "functions:\n  a:\n    image:\n      name: app\n      command: [app.handler]\n"
+        "  b:\n    image: app\n    runtime: python3.12\n"
+        "  c:\n    handler: h.f\n    events:\n      - http:\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    result = scan(str(tmp_path))
+    assert sorted((d.line, d.level, d.message) for d in result.diagnostics) == [
+        (14, "note", "function 'b': its code is in a container image (app), which the scan "
+         "does not read; its code was not analysed"),
+        (20, "warning", "http event settings are not understood (empty); ignored")]
+    assert {f.id.split("#")[1]: f.runtime for f in result.app.functions.values()} == {
+        "a": None, "b": "python3.12", "c": "nodejs16.x"}
+    assert [f.message.split("'")[1] for f in result.findings if f.rule_id == "FG-TP-005"] \
+        == ["c"]

@@ -35,6 +35,7 @@ from faasguard.loaders.template import as_int
 from faasguard.loaders.variables import VariableResolver, VariableSettings
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
+    CODE_ELSEWHERE,
     App,
     EnvVar,
     Function,
@@ -331,7 +332,9 @@ class _Loader:
             location=location,
             format="serverless",
             name=cfg.get("name", f"{self.service}-{self.stage}-{key}"),
-            runtime=cfg.get("runtime", provider.get("runtime")),
+            # a container image has no runtime (the provider's is not applied to it)
+            runtime=cfg.get("runtime", provider.get("runtime") if cfg.get("image") is None
+                            else None),
             handler=handler,
             code_dir=self._code_dir(cfg),
             memory_mb=as_int(cfg.get("memorySize", provider.get("memorySize",
@@ -355,6 +358,11 @@ class _Loader:
             properties=self._properties(key, cfg),
         )
         self._role_of(function, key, cfg)
+        image = cfg.get("image")
+        if handler is None and image is not None:
+            name = image.get("name", image.get("uri")) if isinstance(image, dict) else image
+            function.properties[CODE_ELSEWHERE] = "in a container image" + (
+                f" ({name})" if isinstance(name, str) else "")
         function.url = self._url(cfg)
         self.app.functions[fn_id] = function
         add_events(function, cfg.get("events"), cfg.line_of("events") if "events" in cfg

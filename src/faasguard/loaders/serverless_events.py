@@ -173,8 +173,9 @@ def _settings(body: Any, location: Location, env: EventEnv, what: str,
         settings.line = location.line
         settings.key_lines[shorthand] = location.line
         return settings
-    env.warn(f"{what} event settings are not understood ({type(body).__name__}); ignored",
-             location.line)
+    kind = "empty" if body is None else "a list" if isinstance(body, list) else \
+        f"the {type(body).__name__} {body!r}"
+    env.warn(f"{what} event settings are not understood ({kind}); ignored", location.line)
     return None
 
 
