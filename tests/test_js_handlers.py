@@ -182,6 +182,16 @@ Resources:
       BuildProperties:
         EntryPoints:
           - src/handlers/get.ts
+  OutputPath:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: svc/
+      Handler: dist/handlers/get.handler
+      Runtime: nodejs20.x
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        EntryPoints: [src/handlers/get.ts, src/handlers/put.ts]
   Plain:
     Type: AWS::Serverless::Function
     Properties:
@@ -192,6 +202,7 @@ Resources:
     result = scan(str(tmp_path))
     functions = result.app.functions
     assert functions["template.yaml#Bundled"].source_file == "svc/src/handlers/get.ts"
+    assert functions["template.yaml#OutputPath"].source_file == "svc/src/handlers/get.ts"
     assert functions["template.yaml#Plain"].source_file is None
     problem, = [d for d in result.diagnostics if d.code == "handler"]
     assert "'Plain'" in problem.message and "not found" in problem.message

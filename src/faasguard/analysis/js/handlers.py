@@ -68,14 +68,19 @@ def _entry_point(function: Function, handler: str, module_path: str,
                  cache: JsModuleCache) -> str | None:
     """The bundler entry point (SAM esbuild `EntryPoints`) the handler's file is built
     from: esbuild writes `src/handlers/get.ts` as `get.js` (the path below the entry
-    points' common folder), so the handler `get.handler` names that source."""
+    points' common folder), so the handler `get.handler` names that source; failing
+    that, the one entry point of the handler file's name (`dist/handlers/get.handler`)."""
     points = function.properties.get(BUILD_ENTRY_POINTS)
-    for point in points if isinstance(points, tuple) else ():
-        stem = posixpath.splitext(point.replace("\\", "/"))[0]
-        if stem == module_path or stem.endswith("/" + module_path):
-            path = handler_base(function, handler, point)
-            if isinstance(path, str) and cache.exists(path):
-                return path
+    stems = {point: posixpath.splitext(point.replace("\\", "/"))[0]
+             for point in (points if isinstance(points, tuple) else ())}
+    name = posixpath.basename(module_path)
+    chosen = [p for p, stem in stems.items()
+              if stem == module_path or stem.endswith("/" + module_path)] or \
+        [p for p, stem in stems.items() if posixpath.basename(stem) == name]
+    if len(chosen) == 1:
+        path = handler_base(function, handler, chosen[0])
+        if isinstance(path, str) and cache.exists(path):
+            return path
     return None
 
 
