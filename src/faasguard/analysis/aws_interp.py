@@ -192,6 +192,7 @@ class Interpreter:
         self._globals: dict[str, dict[str, Any]] = {}
         self._attrs: dict[str, dict[str, Any]] = {}
         self._models: dict[str, ModelV | None] = {}  # PynamoDB models by class key
+        self._class_attrs: dict[tuple[str, str], Any] = {}  # class-body assignments
         self._active: set[tuple[str, int]] = set()
         self._depth = 0
         self._budget = MAX_CALLS
@@ -613,11 +614,15 @@ class Interpreter:
             if stored is not None:
                 return stored
             method = self._method(base.info, attr)
-            return FuncV(method[0].module, method[1], method[0], base) if method else \
+            if method:
+                return FuncV(method[0].module, method[1], method[0], base)
+            return self._class_attribute(base.info, attr) or \
                 self._model_method(base.info, attr)
         if isinstance(base, ClassV):
             method = self._method(base.info, attr)
-            return FuncV(method[0].module, method[1], method[0]) if method else \
+            if method:
+                return FuncV(method[0].module, method[1], method[0])
+            return self._class_attribute(base.info, attr) or \
                 self._model_method(base.info, attr)
         if isinstance(base, SuperV):
             return self._super_attribute(base, attr)
@@ -642,6 +647,32 @@ class Interpreter:
                 if method:
                     return method
         return None
+
+    def _class_attribute(self, info: ClassInfo, name: str, depth: int = 0) -> Any:
+        """What a class body (or a base class's) assigns to `name` (`client =
+        boto3.client("s3")`), run once in its module."""
+        key = (info.key, name)
+        if key in self._class_attrs:
+            return self._class_attrs[key]
+        self._class_attrs[key] = None  # (while it runs)
+        found = None
+        for stmt in info.node.body:
+            if isinstance(stmt, ast.Assign) and any(
+                    isinstance(target, ast.Name) and target.id == name
+                    for target in stmt.targets):
+                outer, self.file = self.file, info.module.file
+                try:
+                    found = self.ev(stmt.value, Frame(info.module))
+                finally:
+                    self.file = outer
+        if found is None and depth < 5:
+            for value in self._base_values(info):
+                if isinstance(value, ClassV):
+                    found = self._class_attribute(value.info, name, depth + 1)
+                    if found is not None:
+                        break
+        self._class_attrs[key] = found
+        return found
 
     def _base_values(self, info: ClassInfo) -> list[Any]:
         return [self.imported(info.module, base) if "." in base else
