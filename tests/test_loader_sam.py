@@ -644,3 +644,21 @@ def test_novalue_under_fn_if_leaves_the_setting_out(tmp_path):
     assert worker.environment == {}
     assert worker.layers == ["arn:aws:lambda:eu-west-1:123456789012:layer:base:3"]
     assert not any("S3" in str(arn) for arn in app.roles[q("WorkerRole")].managed_policy_arns)
+
+
+def test_event_api_id_may_be_a_plain_logical_id(tmp_path):
+    """SAM takes `ApiId: MyApi` (no !Ref) as the logical id of an API of the template."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Edge:\n    Type: AWS::Serverless::HttpApi\n"
+        "  Legacy:\n    Type: AWS::Serverless::Api\n    Properties: {StageName: v1}\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Events:\n"
+        "        Web: {Type: HttpApi, Properties: {ApiId: Edge}}\n"
+        "        Old: {Type: Api, Properties: {RestApiId: Legacy, Path: /x, Method: get}}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert app.diagnostics == []
+    assert [(r.api, r.method, r.path) for r in app.routes] == [
+        (q("Edge"), "ANY", "$default"), (q("Legacy"), "GET", "/x")]

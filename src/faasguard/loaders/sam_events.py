@@ -89,6 +89,8 @@ def _http_event(t: Template, fn: Function | None, name: str, kind: str,
                 eprops: dict[str, Value], line: int) -> None:
     api_kind: Literal["rest", "http"] = "rest" if kind == "Api" else "http"
     api_value = eprops.get("RestApiId" if api_kind == "rest" else "ApiId")
+    if isinstance(api_value, str) and api_value in t.scope.resources:
+        api_value = t.scope.ref(api_value)  # a logical id written as a plain string
     implicit = "ServerlessRestApi" if api_kind == "rest" else "ServerlessHttpApi"
     if api_value is None or t.target_of(api_value) == t.qualify(implicit):
         api: Api | None = implicit_api(t, api_kind, line)
