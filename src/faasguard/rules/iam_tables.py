@@ -14,11 +14,33 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from faasguard.model import Role, Statement
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def cached_when_hashable(maxsize: int) -> Callable[[_F], _F]:
+    """`lru_cache(maxsize)` for a function of a statement's lists (actions, patterns), which
+    may hold an entry that cannot be hashed (an intrinsic written as a mapping): such a call
+    is answered by the function itself, uncached. Statements with equal lists (common
+    across roles and files) are worked out once."""
+    def decorate(function: _F) -> _F:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def call(*args: Any) -> Any:
+            try:
+                return cached(*args)
+            except TypeError:  # an unhashable entry
+                return function(*args)
+
+        return call  # type: ignore[return-value]
+
+    return decorate
 
 
 def _load(name: str) -> Any:
@@ -78,7 +100,7 @@ def action_matches(pattern: str, action: str) -> bool:
     return bool(_pattern(pattern).match(action.lower()))
 
 
-@lru_cache(maxsize=16384)
+@cached_when_hashable(maxsize=16384)
 def _matcher(patterns: tuple[Any, ...]) -> Callable[[str], bool]:
     """One test for a statement's action list: a set look-up for exact names, one regex
     for the wildcards (the same answers as `action_matches` on each pattern)."""
@@ -105,11 +127,7 @@ def _matcher(patterns: tuple[Any, ...]) -> Callable[[str], bool]:
 def any_matches(patterns: tuple[Any, ...], action: str) -> bool:
     """Does any of the patterns (a statement's actions; entries that are not strings are
     ignored) cover `action`? Same answer as `action_matches` on each, answered at once."""
-    try:
-        test = _matcher(patterns)
-    except TypeError:  # an unhashable entry: pattern by pattern
-        return any(isinstance(a, str) and action_matches(a, action) for a in patterns)
-    return test(action.lower())
+    return _matcher(patterns)(action.lower())
 
 
 def is_full_wildcard(action: object) -> bool:
@@ -145,34 +163,17 @@ def scoped_actions(pattern: str) -> list[str] | None:
                   if scoped and regex.match(lower))
 
 
+@cached_when_hashable(maxsize=4096)
 def wildcards(actions: tuple[Any, ...]) -> tuple[bool, tuple[str, ...]]:
     """Of a statement's actions: whether one is every action (`is_full_wildcard`), and the
-    services of those that are a whole service (`service_wildcard`), sorted. Statements
-    with the same actions (common across roles and files) are looked at once."""
-    try:
-        return _wildcards(actions)
-    except TypeError:  # an unhashable entry
-        return _wildcards.__wrapped__(actions)
-
-
-@lru_cache(maxsize=4096)
-def _wildcards(actions: tuple[Any, ...]) -> tuple[bool, tuple[str, ...]]:
+    services of those that are a whole service (`service_wildcard`), sorted."""
     return (any(map(is_full_wildcard, actions)),
             tuple(sorted({s for a in actions if (s := service_wildcard(a))})))
 
 
+@cached_when_hashable(maxsize=4096)
 def wildcard_patterns(actions: tuple[Any, ...]) -> tuple[str, ...]:
-    """The actions of a statement that hold a `*` (`*`, `s3:*`, `s3:Get*`), in order;
-    statements with the same actions (common across roles and files) are looked at
-    once."""
-    try:
-        return _wildcard_patterns(actions)
-    except TypeError:  # an unhashable entry
-        return _wildcard_patterns.__wrapped__(actions)
-
-
-@lru_cache(maxsize=4096)
-def _wildcard_patterns(actions: tuple[Any, ...]) -> tuple[str, ...]:
+    """The actions of a statement that hold a `*` (`*`, `s3:*`, `s3:Get*`), in order."""
     return tuple(a for a in actions if isinstance(a, str) and "*" in a)
 
 
@@ -207,18 +208,10 @@ def allows(statements: Iterable[Statement], action: str,
         action, wildcard_resource, passed_to)
 
 
-@lru_cache(maxsize=16384)
-def _covered_cached(patterns: tuple[Any, ...], actions: frozenset[str]) -> frozenset[str]:
-    return frozenset(a for a in actions if any_matches(patterns, a))
-
-
+@cached_when_hashable(maxsize=16384)
 def covered(patterns: tuple[Any, ...], actions: frozenset[str]) -> frozenset[str]:
-    """The actions of `actions` (lower-case) that any of the patterns covers; statements
-    with the same patterns (common across roles and files) are matched once."""
-    try:
-        return _covered_cached(patterns, actions)
-    except TypeError:  # an unhashable entry
-        return frozenset(a for a in actions if any_matches(patterns, a))
+    """The actions of `actions` (lower-case) that any of the patterns covers."""
+    return frozenset(a for a in actions if any_matches(patterns, a))
 
 
 class Grants:
