@@ -3,8 +3,9 @@ both languages' checks give (analysis.js.jwt holds the Node.js side).
 
 Every Python source of the scan is checked: PyJWT `jwt.decode` with
 `options={"verify_signature": False}`, `verify=False` or `algorithms=["none"]`;
-python-jose `get_unverified_claims`. The facts land in `facts.jwt_decodes`;
-rules/jwt.py reports them.
+python-jose `get_unverified_claims` (unless the function checked the token's signature by
+hand before: `jwk.construct(key).verify(message, signature)`). The facts land in
+`facts.jwt_decodes`; rules/jwt.py reports them.
 """
 
 from __future__ import annotations
@@ -98,15 +99,47 @@ def _imports_jwt(aliases: dict[str, str]) -> bool:
     return any(target.split(".", 1)[0] in JWT_PACKAGES for target in aliases.values())
 
 
+#: python-jose's key constructor: `jwk.construct(key).verify(message, signature)` checks a
+#: token's signature by hand (the Cognito token verification AWS documents).
+_JWK_CONSTRUCT = "jose.jwk.construct"
+
+
+def _verified_by_hand(module: Module) -> set[int]:
+    """The unverified-claims calls (by id) a function makes after checking the token's
+    signature itself: `key = jwk.construct(...)`, then `key.verify(message, signature)`
+    on an earlier line. Read after that check, the claims are verified ones."""
+    unverified = _names("python_unverified")
+    out: set[int] = set()
+    for func in ast.walk(module.tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)]
+        keys = {target.id for node in ast.walk(func) if isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Call)
+                and module.qualify(dotted_name(node.value.func)) == _JWK_CONSTRUCT
+                for target in node.targets if isinstance(target, ast.Name)}
+        checks = [call.lineno for call in calls if isinstance(call.func, ast.Attribute)
+                  and call.func.attr == "verify" and isinstance(call.func.value, ast.Name)
+                  and call.func.value.id in keys]
+        if checks:
+            out.update(id(call) for call in calls if call.lineno > min(checks)
+                       and module.qualify(dotted_name(call.func)) in unverified)
+    return out
+
+
 def _module_decodes(module: Module) -> list[TokenDecode]:
     unverified, decode = _names("python_unverified"), _names("python_decode")
     out: list[TokenDecode] = []
+    checked: set[int] | None = None
     for node in ast.walk(module.tree):
         if not isinstance(node, ast.Call):
             continue
         qname = module.qualify(dotted_name(node.func))
         if qname in unverified:
-            out.append(TokenDecode(Location(module.file, node.lineno), qname, "python"))
+            if checked is None:
+                checked = _verified_by_hand(module)
+            if id(node) not in checked:
+                out.append(TokenDecode(Location(module.file, node.lineno), qname, "python"))
         elif qname in decode:
             why = _python_unverified(node)
             if why is not None:
