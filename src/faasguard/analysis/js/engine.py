@@ -832,6 +832,13 @@ class JsAnalyzer(JsCalls):
                 if default:
                     return holder
                 return Val((), REF + kind[4:] + "." + prop)
+            if kind.startswith(INSTANCE):  # `api.handle`: the method, as a function value
+                cls = self.class_ref(holder)
+                method = self.class_method(cls, prop) if cls is not None else None
+                if method is not None:
+                    key = f"{method.module.file}:{method.node.start_byte}"
+                    self.cache.functions.setdefault(key, method)
+                    return Val((), FN + key)
         if not holder.taints:
             return CLEAN
         if kind == REQUEST:  # req.query -> the event's queryStringParameters
