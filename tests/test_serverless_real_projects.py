@@ -4,6 +4,7 @@ Each test reproduces a problem met on public services (fixtures written by us)."
 
 from pathlib import Path
 
+from faasguard.model import Unknown
 from faasguard.scan import scan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "serverless"
@@ -262,3 +263,27 @@ def test_a_container_image_function_has_no_runtime_and_no_missing_handler(tmp_pa
         "a": None, "b": "python3.12", "c": "nodejs16.x"}
     assert [f.message.split("'")[1] for f in result.findings if f.rule_id == "FG-TP-005"] \
         == ["c"]
+
+
+def test_serverless_compose_passes_its_params_to_each_service(tmp_path):
+    api = tmp_path / "services" / "api"
+    api.mkdir(parents=True)
+    (tmp_path / "serverless-compose.yml").write_text(
+        "services:\n  db:\n    path: services/db\n"
+        "  api:\n    path: services/api\n    params:\n"
+        "      tableName: ${db.tableName}\n      region: eu-west-1\n")
+    (api / "serverless.yml").write_text(
+        "service: api\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "  region: ${param:region}\n  environment:\n    TABLE: ${param:tableName}\n"
+        "    AGAIN: ${param:tableName}\n    OTHER: ${param:other}\n"
+        "    MORE: ${param:other}\n"
+        "functions:\n  f:\n    handler: h.f\n")
+    (api / "h.js").write_text("exports.f = async () => 1;\n")
+    result = scan(str(tmp_path))
+    env = result.app.functions["services/api/serverless.yml#f"].environment
+    assert env["TABLE"].value == Unknown("compose:${db.tableName}")  # another service's output
+    assert result.app.functions["services/api/serverless.yml#f"].name == "api-dev-f"
+    # a parameter neither compose nor the service defines: said once
+    assert [(d.line, d.message) for d in result.diagnostics] == [
+        (9, "${param:other} is not defined for stage 'dev' (nor in default); value left "
+         "unknown")]

@@ -30,6 +30,7 @@ from faasguard.loaders.documents import Document, LDict, LList, line_of
 from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import managed_statements
+from faasguard.loaders.serverless_compose import compose_params
 from faasguard.loaders.serverless_events import EventEnv, add_events
 from faasguard.loaders.template import as_int
 from faasguard.loaders.variables import VariableResolver, VariableSettings
@@ -78,9 +79,10 @@ def load(doc: Document, ctx: LoadContext) -> App:
             line_of(doc.data), "error"))
         return app
     base_dir = os.path.dirname(os.path.abspath(ctx.abs_path))
+    params = {**compose_params(base_dir, ctx.root, ctx.max_bytes), **ctx.params}
     resolver = VariableResolver(doc.data, VariableSettings(
         root=os.path.abspath(ctx.root), base_dir=base_dir, stage=ctx.stage, region=ctx.region,
-        env=ctx.env, params=ctx.params, max_bytes=ctx.max_bytes), doc.text)
+        env=ctx.env, params=params, max_bytes=ctx.max_bytes), doc.text)
     config = resolver.resolve()
     for problem in resolver.problems:
         app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,

@@ -318,7 +318,8 @@ class VariableResolver:
         #: A path being resolved whose value is a mapping or list read from a file, as read:
         #: `${self:...}` inside it may walk into it before it is resolved (see `_value_at`)
         self._partial: dict[Path, Any] = {}
-        self._missing: set[str] = set()  # the files `${file()}` cannot read (reported once)
+        #: the files `${file()}` cannot read and the parameters not defined (reported once)
+        self._missing: set[str] = set()
 
     # ------------------------------------------------------------------ public
 
@@ -685,8 +686,8 @@ class VariableResolver:
             if value is not MISSING and value is not None:
                 return value
         if last:
-            self._report(f"${{param:{name}}} is not defined for stage '{self.stage}' "
-                         "(nor in default); value left unknown", line)
+            self._report_once(f"param:{name}", f"${{param:{name}}} is not defined for stage "
+                              f"'{self.stage}' (nor in default); value left unknown", line)
             return Unknown(f"param:{name}")
         return MISSING
 
@@ -741,8 +742,8 @@ class VariableResolver:
         return self._deep(node, file_path, line, {"line": line} if line else {})
 
     def _report_once(self, path: str, message: str, line: int | None) -> None:
-        """Report a file `${file()}` cannot read at its first use only (a shared settings
-        file is often read on every route)."""
+        """Report a file `${file()}` cannot read, or a parameter not defined (`path`: its
+        key), at its first use only (a shared settings file is often read on every route)."""
         if path not in self._missing:
             self._missing.add(path)
             self._report(message, line)
