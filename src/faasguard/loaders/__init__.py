@@ -103,7 +103,6 @@ def load_path(ctx: LoadContext) -> App:
 def _load_path(ctx: LoadContext) -> App:
     from faasguard.loaders.documents import InputError, parse, read_text
 
-    app = App(root=ctx.root)
     try:
         text = read_text(ctx.abs_path, ctx.max_bytes)
         doc = parse(text)
@@ -111,20 +110,18 @@ def _load_path(ctx: LoadContext) -> App:
         named = os.path.basename(ctx.file).lower() in SERVERLESS_NAMES | ZAPPA_NAMES or \
             ctx.file.replace(os.sep, "/").lower().endswith(".chalice/config.json")
         if is_candidate(ctx.file) and (named or _looks_like_template(ctx.abs_path)):
-            app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
-        return app
+            return App(root=ctx.root, diagnostics=[ctx.diagnostic(exc.message, exc.line)])
+        return App(root=ctx.root)
     fmt = detect(ctx.file, doc.data)
     if fmt is None:
-        return app
-    for line, message in doc.warnings:
-        app.diagnostics.append(ctx.diagnostic(message, line, "warning"))
+        return App(root=ctx.root)
+    warnings = [ctx.diagnostic(message, line, "warning") for line, message in doc.warnings]
     loader = _loader_for(fmt)
     secrets = _template_secrets(doc, text, ctx, fmt)  # before the loader: the file as read
     try:
-        fragment = loader(doc, ctx, fmt)
+        fragment: App = loader(doc, ctx, fmt)
     except InputError as exc:
-        app.diagnostics.append(ctx.diagnostic(exc.message, exc.line))
-        return app
+        return App(root=ctx.root, diagnostics=[*warnings, ctx.diagnostic(exc.message, exc.line)])
     from faasguard.loaders.key_filters import fill_key_filters
 
     fill_key_filters(fragment)
@@ -132,8 +129,9 @@ def _load_path(ctx: LoadContext) -> App:
         for source in fragment.files:
             if source.path == ctx.file:
                 source.facts = secrets
-    app.merge(fragment)
-    return app
+    fragment.root = ctx.root
+    fragment.diagnostics[:0] = warnings  # the reader's warnings come first
+    return fragment
 
 
 def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -> Any:

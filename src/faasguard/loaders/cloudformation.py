@@ -295,6 +295,8 @@ def _drop_redefined_openapi_routes(t: Template) -> None:
 
 def _apply_route_limits(t: Template) -> None:
     """Give each route the throttle its API's stage settings name for it."""
+    if not t.route_limits:  # most templates name no per-route throttle
+        return
     for route in t.app.routes:
         limits = t.route_limits.get(route.api, {})
         found = limits.get((route.method, route.path)) or limits.get(("*", route.path))

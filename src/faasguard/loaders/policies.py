@@ -123,10 +123,10 @@ def _managed_policies() -> _ManagedPolicies:
     return _ManagedPolicies()
 
 
-@lru_cache(maxsize=1)
 def managed_policies() -> dict[str, tuple[str, str]]:
     """AWS managed policies: name -> (ARN, its statements as compact JSON text), the
-    whole data file (the look-ups of the loaders read only as far as they need)."""
+    whole data file, read once by the process's one reader (the look-ups of the loaders
+    read only as far as they need)."""
     return _managed_policies().everything()
 
 
