@@ -226,3 +226,14 @@ def test_template_star_reads_the_wildcard_parameters_the_loader_recorded():
     found = [(f.subject, f.location.line) for f in template_star(app, Facts())]
     assert found == [("template-star:Given:DynamoDBCrudPolicy:10", 10),
                      ("template-star:Later:DynamoDBReadPolicy:41", 41)]
+
+
+def test_template_star_within_one_resource_is_info_and_says_so() -> None:
+    case = next(c for c in cases("FG-PERM-005") if c.path.name == "sam-pos-template-wildcard")
+    by_template = {f.message.split("policy template ")[1].split()[0]: f
+                   for f in check_case(case)}
+    stream = by_template["DynamoDBStreamReadPolicy"]
+    assert stream.severity == "info" and "every stream of the one table" in stream.message
+    kinesis = by_template["KinesisStreamReadPolicy"]
+    assert kinesis.severity == "high"
+    assert "every matching resource of the account" in kinesis.message

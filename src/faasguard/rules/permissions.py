@@ -301,7 +301,9 @@ def managed_full_access(app: App, facts: Facts) -> Iterator[Finding]:
 SAM policy templates (`DynamoDBCrudPolicy`, `S3ReadPolicy`, `SQSSendMessagePolicy`...) are
 meant to be scoped to one resource through their parameter. Given `*` (for example
 `TableName: "*"`), the template grants its actions on every table, bucket or queue of the
-account, which defeats the purpose of using a template.
+account, which defeats the purpose of using a template. A `*` that only stands for a part
+of the one resource named (`StreamName: '*'` of `DynamoDBStreamReadPolicy`: the streams
+of one table) is reported at info severity.
 """,
     remediation={
         "sam": "Policies:\n  - DynamoDBCrudPolicy:\n      TableName: !Ref OrdersTable",
@@ -315,23 +317,38 @@ account, which defeats the purpose of using a template.
 )
 def template_star(app: App, facts: Facts) -> Iterator[Finding]:
     for role in app.roles.values():
-        seen: set[tuple[str, int]] = set()
-        for statement in role.statements:
-            if not statement.wildcard_parameters or \
-                    not statement.source.startswith("sam-template:"):
+        entries: dict[tuple[str, int], tuple[Location, set[str]]] = {}
+        for statement in role.statements:  # the statements of one template entry: one finding
+            if statement.wildcard_parameters and statement.source.startswith("sam-template:"):
+                location = _where(statement, role)
+                key = (statement.source.split(":", 1)[1], location.line)
+                entries.setdefault(key, (location, set()))[1].update(
+                    statement.wildcard_parameters)
+        for (template, line), (location, starred) in entries.items():
+            subject = f"template-star:{logical_id(role.id)}:{template}:{line}"
+            within = _WITHIN_ONE_RESOURCE.get(template)
+            if within is not None and starred <= within[0]:
+                yield make_finding(
+                    "FG-PERM-005",
+                    f"Role '{logical_id(role.id)}': policy template {template} is given '*' "
+                    f"for {', '.join(sorted(starred))} only: it covers {within[1]}, not "
+                    "every resource of the account.", location, subject, severity="info")
                 continue
-            template = statement.source.split(":", 1)[1]
-            location = _where(statement, role)
-            key = (template, location.line)
-            if key in seen:  # the statements of one template entry: one finding
-                continue
-            seen.add(key)
             yield make_finding(
                 "FG-PERM-005",
-                f"Role '{logical_id(role.id)}': policy template {template} is given '*', so "
-                "it applies to every matching resource of the account.",
-                location, f"template-star:{logical_id(role.id)}:{template}:{location.line}",
-            )
+                f"Role '{logical_id(role.id)}': policy template {template} is given '*' (for "
+                f"{', '.join(sorted(starred))}), so it applies to every matching resource of "
+                "the account.", location, subject)
+
+
+#: SAM policy templates with a parameter naming a part of the resource another parameter
+#: names (the only one in the translator's templates): '*' there stays within that
+#: resource. Template -> (those parameters, what '*' in them covers).
+_WITHIN_ONE_RESOURCE: dict[str, tuple[set[str], str]] = {
+    "DynamoDBStreamReadPolicy": ({"StreamName"}, "every stream of the one table named "
+                                 "(the usual value: a stream's label changes each time it is "
+                                 "enabled)"),
+}
 
 
 @rule(
