@@ -304,6 +304,17 @@ def _code_never_writes(facts: Facts, function: Function, trigger: Trigger) -> bo
                    for call in calls)
 
 
+def _grant_of_another(app: App, facts: Facts, function: Function, trigger: Trigger) -> bool:
+    """Is the role's write to the trigger's source there for another function: the
+    function's own code never writes (`_code_never_writes`) and a function sharing its role
+    writes to that source in its code (a producer and its queue's consumer on one role)?"""
+    if function.role is None or not _code_never_writes(facts, function, trigger):
+        return False
+    return any(other is not function and other.role == function.role
+               and _code_writes(app, facts, other, trigger) is not None
+               for other in app.functions.values())
+
+
 @rule(
     "FG-WALLET-004",
     "Recursive invocation loop",
@@ -317,9 +328,10 @@ not all paths (an S3 key prefix filter, a copy through another service) and only
 loop has run. The finding comes from the function's role (a statement granting
 s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource; for an S3 trigger
 with a key filter, on keys the filter lets through) and, when the handler code analysis is
-available, from the code's own calls; when that analysis identified every AWS call of the
-handler and none writes to such a source, the role's grant is left alone (it serves another
-function sharing the role). S3 triggers on other events than object creation
+available, from the code's own calls. A role's grant is left alone when the function's
+code (every AWS call identified) writes to no such source and a function sharing the role
+writes to the trigger's source in its code: the grant is that function's (a producer and
+the consumer of its queue on one role). S3 triggers on other events than object creation
 (`s3:ObjectRemoved:*` alone) are not loops of writes; several triggers of one function on
 one source make one finding.
 """,
@@ -370,10 +382,8 @@ def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
                     related=[(Location(call.file, call.line),
                               f"{call.service}:{call.operation} writes to the trigger's source")])
                 continue
-            if _code_never_writes(facts, function, trigger):
-                continue  # the role's grant serves another function sharing it
             line = _role_writes(app, function, trigger)
-            if line is not None:
+            if line is not None and not _grant_of_another(app, facts, function, trigger):
                 yield make_finding(
                     "FG-WALLET-004",
                     f"Function '{logical_id(function.id)}' is triggered by {trigger.kind} "
