@@ -287,3 +287,21 @@ def test_serverless_compose_passes_its_params_to_each_service(tmp_path):
     assert [(d.line, d.message) for d in result.diagnostics] == [
         (9, "${param:other} is not defined for stage 'dev' (nor in default); value left "
          "unknown")]
+
+
+def test_the_log_retention_plugin_sets_every_function_s_retention(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nplugins:\n  - serverless-plugin-log-retention\n"
+        "custom:\n  logRetentionInDays: 30\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  a:\n    handler: h.f\n  b:\n    handler: h.f\n    logRetentionInDays: 7\n")
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    result = scan(str(tmp_path))
+    assert {f.id.split("#")[1]: f.log_retention_days
+            for f in result.app.functions.values()} == {"a": 30, "b": 7}
+    assert "FG-MON-004" not in {f.rule_id for f in result.findings}
+    # without the plugin, custom.logRetentionInDays means nothing
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\ncustom:\n  logRetentionInDays: 30\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  a:\n    handler: h.f\n")
+    assert scan(str(tmp_path)).app.functions["serverless.yml#a"].log_retention_days is None

@@ -59,6 +59,7 @@ PROVIDER_ROLE = "IamRoleLambdaExecution"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
 LIFT_PLUGIN = "serverless-lift"
+LOG_RETENTION_PLUGIN = "serverless-plugin-log-retention"
 #: The type of placeholders for generated resources (no reader: never read as a resource).
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
@@ -294,14 +295,25 @@ class _Loader:
                     continue
                 self._function(str(key), self._mapping(cfg, key, None), self.loc(section, key))
 
+    def _uses_plugin(self, name: str) -> bool:
+        """Is the plugin listed in `plugins:` (a list, or `modules:` of the long form)?"""
+        plugins = self.config.get("plugins")
+        names = plugins.get("modules") if isinstance(plugins, dict) else plugins
+        return isinstance(names, list) and name in names
+
+    def _log_retention(self, cfg: LDict) -> int | None:
+        """Days the function's log group is kept: its own `logRetentionInDays`, the
+        provider's, else (serverless-plugin-log-retention) `custom.logRetentionInDays`."""
+        days = cfg.get("logRetentionInDays", self.provider.get("logRetentionInDays"))
+        if days is None and self._uses_plugin(LOG_RETENTION_PLUGIN):
+            days = _get(self.config, "custom", "logRetentionInDays")
+        return as_int(days)
+
     def _lift_workers(self) -> None:
         """The worker function of each `queue` construct of the serverless-lift plugin:
         `<construct>Worker`, triggered by the construct's SQS queue (deployed by Lift)."""
         constructs = self.config.get("constructs")
-        plugins = self.config.get("plugins")
-        names = plugins.get("modules") if isinstance(plugins, dict) else plugins
-        if not isinstance(constructs, dict) or not isinstance(names, list) or \
-                LIFT_PLUGIN not in names:
+        if not isinstance(constructs, dict) or not self._uses_plugin(LIFT_PLUGIN):
             return
         for name, body in constructs.items():
             if not isinstance(body, dict) or body.get("type") != "queue":
@@ -349,8 +361,7 @@ class _Loader:
                                           key),
             kms_key=cfg.get("kmsKeyArn", provider.get("kmsKeyArn")),
             tracing=self._tracing(cfg),
-            log_retention_days=as_int(cfg.get("logRetentionInDays",
-                                            provider.get("logRetentionInDays"))),
+            log_retention_days=self._log_retention(cfg),
             log_level=self._log_level(cfg),
             vpc=_has_vpc(cfg.get("vpc", provider.get("vpc"))),
             dlq=cfg.get("onError"),
