@@ -549,3 +549,38 @@ def test_local_code_folders_before_packaging_and_image_build_context(tmp_path):
     assert app.functions["svc/template.yaml#Packaged"].code_dir == "svc/workers"
     image = app.functions["svc/template.yaml#Image"]
     assert image.code_dir == "svc/image" and "image_uri" in image.properties
+
+
+def test_service_integrations_name_the_resource_they_write_to(tmp_path):
+    """A route no function serves records the queue/stream/... its service integration
+    hands requests to (`Route.target`); the integration's credentials role is not it."""
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Jobs: {Type: AWS::SQS::Queue}\n"
+        "  Clicks: {Type: AWS::Kinesis::Stream}\n"
+        "  Writer: {Type: AWS::IAM::Role}\n"
+        "  Rest: {Type: AWS::ApiGateway::RestApi}\n"
+        "  JobsPost:\n    Type: AWS::ApiGateway::Method\n    Properties:\n"
+        "      RestApiId: !Ref Rest\n      ResourceId: !GetAtt Rest.RootResourceId\n"
+        "      HttpMethod: POST\n      AuthorizationType: NONE\n"
+        "      Integration:\n        Type: AWS\n        IntegrationHttpMethod: POST\n"
+        "        Credentials: !GetAtt Writer.Arn\n"
+        "        Uri: !Sub arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/"
+        "${Jobs.QueueName}\n"
+        "  Mocked:\n    Type: AWS::ApiGateway::Method\n    Properties:\n"
+        "      RestApiId: !Ref Rest\n      ResourceId: !GetAtt Rest.RootResourceId\n"
+        "      HttpMethod: GET\n      AuthorizationType: NONE\n"
+        "      Integration: {Type: MOCK}\n"
+        "  Http: {Type: AWS::ApiGatewayV2::Api, Properties: {ProtocolType: HTTP}}\n"
+        "  ToStream:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties:\n"
+        "      ApiId: !Ref Http\n      IntegrationType: AWS_PROXY\n"
+        "      IntegrationSubtype: Kinesis-PutRecord\n      CredentialsArn: !GetAtt Writer.Arn\n"
+        "      RequestParameters: {StreamName: !Ref Clicks, Data: $request.body}\n"
+        "  Click:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n"
+        "      ApiId: !Ref Http\n      RouteKey: POST /click\n"
+        "      Target: !Sub integrations/${ToStream}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert sorted((r.method, r.path, r.function, r.target) for r in app.routes) == [
+        ("GET", "/", None, None),
+        ("POST", "/", None, "template.yaml#Jobs"),
+        ("POST", "/click", None, "template.yaml#Clicks")]

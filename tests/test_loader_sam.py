@@ -596,9 +596,9 @@ def test_state_machine_api_events_are_routes_to_no_function(tmp_path):
         "        Nightly:\n          Type: Schedule\n"
         "          Properties: {Schedule: rate(1 day)}\n")
     app = load_fixture(tmp_path, "template.yaml")
-    assert [(r.api, r.method, r.path, r.function, r.api_key_required, r.location.line)
-            for r in app.routes] == [
-        (q("ServerlessRestApi"), "POST", "/orders", None, True, 12)]
+    assert [(r.api, r.method, r.path, r.function, r.target, r.api_key_required,
+             r.location.line) for r in app.routes] == [
+        (q("ServerlessRestApi"), "POST", "/orders", None, q("Flow"), True, 12)]
     assert app.diagnostics == []
 
 

@@ -212,6 +212,10 @@ class Route:
     #: The route as the app's router writes it when `path` only approximates it (a
     #: Django regex route, an include not read): None when `path` is exact.
     pattern: str | None = None
+    #: When no function serves the route: the id of the resource of the app its service
+    #: integration hands the request to (a queue, stream, topic, table, bucket or state
+    #: machine), if one is named.
+    target: str | None = None
 
     @property
     def catch_all(self) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -41,7 +42,7 @@ SECONDS_PER_HOUR = 3600
 HOURS_PER_DAY = 24
 INTERNET_TRIGGERS = ("http", "websocket", "url", "alb")
 OUTSIDER_TRIGGERS = ("cognito", "iot")
-WRITE_TRIGGERS = ("s3", "sqs", "sns")
+WRITE_TRIGGERS = ("s3", "sqs", "sns", "kinesis-stream", "dynamodb-stream")
 
 
 @lru_cache(maxsize=1)
@@ -105,10 +106,11 @@ class CostModel:
 
 
 def exposure_reasons(function: Function, routes: list[Route],
-                     public_sources: set[str]) -> list[str]:
+                     public_sources: Mapping[str, str]) -> list[str]:
     """Why an outsider can invoke the function (empty when they cannot, as far as we know).
 
-    `routes` are the function's API routes (`endpoints.routes_by_function`).
+    `routes` are the function's API routes (`endpoints.routes_by_function`);
+    `public_sources` what `public_write_targets` gives.
     """
     reasons: list[str] = []
     for trigger in function.triggers:
@@ -116,7 +118,7 @@ def exposure_reasons(function: Function, routes: list[Route],
             reasons.append(trigger.kind)
         elif trigger.kind in WRITE_TRIGGERS and isinstance(trigger.source, Ref) and \
                 trigger.source.target in public_sources:
-            reasons.append(f"{trigger.kind} (public resource policy)")
+            reasons.append(f"{trigger.kind} ({public_sources[trigger.source.target]})")
     if function.url is not None and "url" not in reasons:
         reasons.append("url")
     if routes and not {"http", "websocket"} & set(reasons):
@@ -124,14 +126,21 @@ def exposure_reasons(function: Function, routes: list[Route],
     return sorted(set(reasons))
 
 
-def public_write_targets(app: App) -> set[str]:
-    """Ids of buckets, queues and topics whose resource policy lets `*` write, unconditioned."""
-    targets = set()
+def public_write_targets(app: App) -> dict[str, str]:
+    """Ids of the resources an outsider can write to, and how: buckets, queues and topics
+    whose resource policy lets `*` write, unconditioned; queues, streams, topics, tables
+    and buckets an API route without authentication hands its requests to (a service
+    integration: whatever is posted there reaches the functions they trigger)."""
+    targets: dict[str, str] = {}
     for policy in open_resource_policies(app):
         if isinstance(policy.target, Ref):
-            targets.add(policy.target.target)
+            targets[policy.target.target] = "public resource policy"
         elif isinstance(policy.target, str):
-            targets.add(policy.target)
+            targets[policy.target] = "public resource policy"
+    for route in app.routes:
+        if route.target is not None and route.function is None and \
+                (route.authorizer is None or route.authorizer.kind == "none"):
+            targets.setdefault(route.target, f"public route {route.method} {route.path}")
     return targets
 
 

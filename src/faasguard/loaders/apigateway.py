@@ -123,7 +123,7 @@ def read_method(t: Template, logical: str, props: Any) -> None:
                   authorizer=_authorizer(t, props, line_of_auth),
                   api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
     integration = mapping(props.get("Integration"))
-    t.add_route(route, t.function_for(integration.get("Uri")), {"resource": t.qualify(logical)})
+    _bind(t, route, integration, integration.get("Uri"), logical)
 
 
 def read_v2_route(t: Template, logical: str, props: Any) -> None:
@@ -146,18 +146,27 @@ def read_v2_route(t: Template, logical: str, props: Any) -> None:
                   kind, method, path or "/", t.loc(line),
                   authorizer=_authorizer(t, props, props.line_of("AuthorizationType", line)),
                   api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
-    t.add_route(route, _integration_function(t, props.get("Target")),
-                {"resource": t.qualify(logical)})
+    integration = _v2_integration(t, props.get("Target"))
+    _bind(t, route, integration, integration.get("IntegrationUri"), logical)
 
 
-def _integration_function(t: Template, target: Value) -> Any:
+def _bind(t: Template, route: Route, integration: Any, uri: Value, logical: str) -> None:
+    """Add the route, bound to the function its integration's URI names, or else to the
+    resource a service integration hands the request to (`Route.target`)."""
+    function = t.function_for(uri)
+    if function is None:
+        route.target = t.service_target(integration)
+    t.add_route(route, function, {"resource": t.qualify(logical)})
+
+
+def _v2_integration(t: Template, target: Value) -> Any:
+    """The properties of the AWS::ApiGatewayV2::Integration a route's Target names."""
     if not isinstance(target, str):
-        return None
+        return {}
     match = _INTEGRATION.search(target)
     if match is None or t.type_of(match.group(1)) != "AWS::ApiGatewayV2::Integration":
-        return None
-    integration = t.resolved_props(match.group(1))
-    return t.function_for(integration.get("IntegrationUri"))
+        return {}
+    return t.resolved_props(match.group(1))
 
 
 def read_stage(t: Template, logical: str, props: Any) -> None:

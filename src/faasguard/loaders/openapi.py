@@ -89,12 +89,13 @@ def load_routes(t: Template, api: Api, spec: dict[str, Any], file: str) -> None:
             method = "ANY" if key.lower().startswith("x-amazon") else key.upper()
             line = item.line_of(key) if isinstance(item, LDict) else 1
             authorizer, api_key = _security(t, operation, spec, schemes, auth, method)
+            integration = mapping(operation.get("x-amazon-apigateway-integration"))
+            function = t.function_for(integration.get("uri"))
             route = Route(api=api.id, api_kind=api.kind, method=method, path=str(path),
                           location=Location(file, line), authorizer=authorizer,
                           api_key_required=api_key or auth.api_key_required,
-                          from_openapi=True)
-            integration = mapping(operation.get("x-amazon-apigateway-integration"))
-            function = t.function_for(integration.get("uri"))
+                          from_openapi=True,
+                          target=None if function else t.service_target(integration))
             t.add_route(route, function, {"openapi": True})
 
 

@@ -52,7 +52,7 @@ def read_state_machine_events(t: Template, owner: str, props: dict[str, Value],
     starts an execution); its other events (schedules, rules) are not HTTP entry points."""
     for name, kind, eprops, at in _events(t, owner, props, line):
         if kind == "Api":
-            _http_event(t, None, name, kind, eprops, at)
+            _http_event(t, None, name, kind, eprops, at, target=owner)
 
 
 def _events(t: Template, owner: str, props: dict[str, Value],
@@ -86,7 +86,7 @@ def _source_event(t: Template, fn: Function, name: str, kind: str,
 
 
 def _http_event(t: Template, fn: Function | None, name: str, kind: str,
-                eprops: dict[str, Value], line: int) -> None:
+                eprops: dict[str, Value], line: int, target: str | None = None) -> None:
     api_kind: Literal["rest", "http"] = "rest" if kind == "Api" else "http"
     api_value = eprops.get("RestApiId" if api_kind == "rest" else "ApiId")
     if isinstance(api_value, str) and api_value in t.scope.resources:
@@ -114,7 +114,8 @@ def _http_event(t: Template, fn: Function | None, name: str, kind: str,
     api_key = as_bool(event_auth.get("ApiKeyRequired"))
     route = Route(api=api_id, api_kind=api_kind, method=method, path=path,
                   location=t.loc(line), authorizer=route_authorizer(t, auth, event_auth, method),
-                  api_key_required=auth.api_key_required if api_key is None else api_key)
+                  api_key_required=auth.api_key_required if api_key is None else api_key,
+                  target=target)
     t.add_route(route, fn, {"event": name, "type": kind})
 
 

@@ -38,6 +38,11 @@ from faasguard.model import (
 )
 
 #: `${X}`, `${X.Attr}` and `${file#X.Attr}` as rendered by intrinsics for Sub/Join.
+#: Resource types an API Gateway service integration can write to that can in turn
+#: trigger a function (or run a workflow).
+SERVICE_TARGETS = ("AWS::SQS::Queue", "AWS::Kinesis::Stream", "AWS::SNS::Topic",
+                   "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::S3::Bucket",
+                   "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine")
 _EMBEDDED_REF = re.compile(r"\$\{(?:[^}#]*#)?([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
 
 
@@ -147,6 +152,23 @@ class Template:
         for logical, _attribute in self.logicals_in(value):
             if not types or self.type_of(logical) in types:
                 return self.qualify(logical)
+        return None
+
+    def service_target(self, integration: Value) -> str | None:
+        """The resource of this template an API Gateway service integration hands requests
+        to: the first queue, stream, topic, table, bucket or state machine named in its URI
+        or request parameters (its credentials role aside)."""
+        pending: list[Any] = [integration]
+        while pending:
+            value = pending.pop(0)
+            if isinstance(value, dict):
+                pending.extend(v for k, v in value.items() if str(k).lower() != "credentials")
+            elif isinstance(value, list):
+                pending.extend(value)
+            else:
+                found = self.target_of(value, *SERVICE_TARGETS)
+                if found is not None:
+                    return found
         return None
 
     def function_for(self, value: Value) -> Function | None:
