@@ -759,3 +759,51 @@ resource "aws_lambda_function" "api" {
     assert trigger.kind == "alb"
     assert sorted(trigger.properties["path"]) == ["/orders", "/reports/*"]
     assert trigger.properties["method"] == ["GET"]
+
+
+def test_paths_are_relative_to_the_working_directory_across_modules(tmp_path: Path) -> None:
+    # Terraform resolves relative paths against its working directory (the root module's
+    # folder) and path.module is a module's folder relative to it: a source folder passed
+    # into a local module keeps pointing where the caller meant
+    (tmp_path / "infra" / "modules" / "fn").mkdir(parents=True)
+    (tmp_path / "infra" / "main.tf").write_text('''
+module "api" {
+  source     = "./modules/fn"
+  source_dir = "${path.module}/src/api"
+}
+module "worker" {
+  source     = "./modules/fn"
+  source_dir = "src/worker"
+}
+''')
+    (tmp_path / "infra" / "modules" / "fn" / "main.tf").write_text('''
+variable "source_dir" {}
+data "archive_file" "code" {
+  type        = "zip"
+  source_dir  = var.source_dir
+  output_path = "${path.module}/build/code.zip"
+}
+data "archive_file" "extra" {
+  type        = "zip"
+  source_dir  = "${path.module}/extra"
+  output_path = "${path.module}/build/extra.zip"
+}
+resource "aws_lambda_function" "fn" {
+  filename = data.archive_file.code.output_path
+  handler  = "index.handler"
+  runtime  = "nodejs22.x"
+}
+resource "aws_lambda_function" "extra" {
+  filename = data.archive_file.extra.output_path
+  handler  = "index.handler"
+  runtime  = "nodejs22.x"
+}
+''')
+    app = load_tree(str(tmp_path), ["infra/main.tf", "infra/modules/fn/main.tf"])
+    code = {f.id.split("#")[1]: f.code_dir for f in app.functions.values()}
+    assert code == {
+        "module.api.aws_lambda_function.fn": "infra/src/api",
+        "module.api.aws_lambda_function.extra": "infra/modules/fn/extra",
+        "module.worker.aws_lambda_function.fn": "infra/src/worker",
+        "module.worker.aws_lambda_function.extra": "infra/modules/fn/extra",
+    }

@@ -275,7 +275,7 @@ def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:
         return
     if isinstance(source, str):
         archives[(id(res.module), output)] = posixpath.normpath(
-            posixpath.join(res.module.folder, source))
+            posixpath.join(res.module.cwd, source))
     elif res.module.nested(res.block, "source"):
         archives[(id(res.module), output)] = _INLINE
 

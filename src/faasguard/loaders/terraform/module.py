@@ -322,10 +322,11 @@ class Module:
         return Ref(target, "".join(w.capitalize() for w in attribute.split("_")))
 
     def read_file(self, path: Value) -> Value:
-        """`file(path)`: a file of the scanned folder, named relative to this module."""
+        """`file(path)`: a file of the scanned folder, named relative to the working
+        directory (see `cwd`)."""
         if not isinstance(path, str):
             return Unknown("file() of an unknown path")
-        rel = posixpath.normpath(posixpath.join(self.folder, path))
+        rel = posixpath.normpath(posixpath.join(self.cwd, path))
         if posixpath.isabs(path) or rel == ".." or rel.startswith("../"):
             return Unknown(f"file {path} outside the scanned folder")
         try:
@@ -368,14 +369,20 @@ class Module:
         finally:
             self._busy.discard(key)
 
-    def _path(self, which: str) -> Value:
-        if which == "module":
-            return "."
+    @property
+    def cwd(self) -> str:
+        """The folder Terraform runs in (its root module's, relative to the scan root):
+        relative paths in `file()`, `templatefile()` and resource arguments are relative
+        to it, which is why modules write `${path.module}/...`."""
         top: Module = self
         while top.caller is not None:
             top = top.caller
-        return posixpath.relpath(top.folder, self.folder) if which in ("root", "cwd") \
-            else Unknown(f"path.{which}")
+        return top.folder
+
+    def _path(self, which: str) -> Value:
+        if which == "module":  # this module's folder, relative to the working directory
+            return posixpath.relpath(self.folder, self.cwd)
+        return "." if which in ("root", "cwd") else Unknown(f"path.{which}")
 
     def _module_output(self, name: str, rest: list[str | int]) -> tuple[Value, int]:
         """`module.name.output` or `module.name[key].output` and the parts it used."""
