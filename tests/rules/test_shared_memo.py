@@ -143,3 +143,23 @@ def test_allow_only_roles_share_what_granted_actions_gives_each():
     not_action = _role("not-action", Statement("Allow", not_actions=actions, resources=("*",)))
     assert "s3:GetObject" not in _granted_by(not_action, by_content).names
     assert len(by_content) == 2
+
+
+def test_remediation_chooser_lives_in_the_scans_memo_only():
+    import gc
+    import inspect
+
+    from faasguard.model import SourceFile
+    from faasguard.rules.util import remediation_for
+
+    app, facts = App(root="."), Facts()
+    app.files = [SourceFile("main.tf", "terraform"), SourceFile("serverless.yml", "serverless")]
+    snippets = {"serverless": "in serverless.yml", "terraform": "in Terraform"}
+    assert remediation_for(app, facts, "main.tf", snippets) == "in Terraform"
+    assert remediation_for(app, facts, "serverless.yml", snippets) == "in serverless.yml"
+    assert len(facts.memo) == 1  # one chooser for the scan
+    files = app.files
+    del app, facts
+    gc.collect()
+    # nothing holds the scan's files once its app and facts are gone (but this frame)
+    assert all(inspect.isframe(r) for r in gc.get_referrers(files))

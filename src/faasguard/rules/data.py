@@ -344,7 +344,7 @@ def no_customer_key(app: App, facts: Facts) -> Iterator[Finding]:
                 f"{what} '{logical_id(resource.id)}' is encrypted only with keys AWS manages "
                 "(no customer-managed KMS key).",
                 resource.location, f"cmk:{resource.kind}:{logical_id(resource.id)}",
-                remediation=remediation_for(app, resource.location.file,
+                remediation=remediation_for(app, facts, resource.location.file,
                                             _cmk_fix(resource.kind, logical_id(resource.id))),
             )
 

@@ -244,7 +244,7 @@ def api_access_logging(app: App, facts: Facts) -> Iterator[Finding]:
                 f"{api.kind.upper() if api.kind != 'websocket' else 'WebSocket'} API "
                 f"'{logical_id(api.id)}' has no access logging.",
                 api.location, f"access-log:{logical_id(api.id)}",
-                remediation=remediation_for(app, api.location.file,
+                remediation=remediation_for(app, facts, api.location.file,
                                             {**fixes, "sam": _SAM_ACCESS_LOG[kind]}),
             )
 

@@ -201,7 +201,7 @@ def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
                 f"Role '{logical_id(role.id)}' grants {_short(scoped)} on Resource '*'; "
                 f"these actions can be limited to the resources {whose}.",
                 where, f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
-                remediation=remediation_for(app, where.file, _scoped_fixes(scoped)),
+                remediation=remediation_for(app, facts, where.file, _scoped_fixes(scoped)),
             )
 
 

@@ -267,7 +267,7 @@ def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
         target = successor_runtime(function.runtime)
         fix = None
         if target is not None and target != _DOCUMENTED_RUNTIME:
-            fix = remediation_for(app, function.location.file, {
+            fix = remediation_for(app, facts, function.location.file, {
                 key: snippet.replace(_DOCUMENTED_RUNTIME, target)
                 for key, snippet in RULES["FG-TP-005"].meta.remediation.items()})
         yield make_finding(

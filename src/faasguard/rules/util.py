@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from textwrap import indent
 
+from faasguard.analysis.facts import Facts
 from faasguard.findings import RemediationChooser
-from faasguard.memo import LastListValue
-from faasguard.model import Api, App, SourceFile, Unknown, Value
+from faasguard.model import Api, App, Unknown, Value
 
 
 def as_str(value: Value) -> str | None:
@@ -29,19 +29,23 @@ def owned_elsewhere(api: Api) -> bool:
     return key is not None and api.properties.get(key) is not None
 
 
-def remediation_for(app: App, file: str, snippets: Mapping[str, str]) -> str:
+def remediation_for(app: App, facts: Facts, file: str, snippets: Mapping[str, str]) -> str:
     """The snippet of `snippets` for a finding in `file` (the preference the scan applies
     to a rule's documented remediation: `RemediationChooser`), else the first one.
 
     For a per-finding remediation (`make_finding(..., remediation=...)`), which the scan
-    leaves as it is.
+    leaves as it is. The chooser, built from every file of the app, is kept in
+    `facts.memo` for the scan's rules (freed with the memo after them, not held by the
+    module until the next scan).
     """
-    return _choosers.get(app.files).choose(file, snippets)
+    chooser: RemediationChooser | None = facts.memo.get(_CHOOSER)
+    if chooser is None:
+        chooser = facts.memo[_CHOOSER] = RemediationChooser(
+            (f.path, f.format) for f in app.files)
+    return chooser.choose(file, snippets)
 
 
-#: A rule asks once per finding; a chooser is built from every file of the app.
-_choosers: LastListValue[SourceFile, RemediationChooser] = LastListValue(
-    lambda files: RemediationChooser((f.path, f.format) for f in files))
+_CHOOSER = "util.remediation_chooser"
 
 
 def policy_file_fixes(statement: str) -> dict[str, str]:
