@@ -305,3 +305,36 @@ def test_the_log_retention_plugin_sets_every_function_s_retention(tmp_path):
         "service: s\ncustom:\n  logRetentionInDays: 30\n"
         "provider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  a:\n    handler: h.f\n")
     assert scan(str(tmp_path)).app.functions["serverless.yml#a"].log_retention_days is None
+
+
+ALERTS = (
+    "service: s\nplugins:\n  - serverless-plugin-aws-alerts\n"
+    "custom:\n  alerts:\n{stages}    alarms:\n      - functionErrors\n      - functionThrottles\n"
+    "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+    "functions:\n  a:\n    handler: h.f\n"
+    "  b:\n    handler: h.f\n    alarms:\n"
+    "      - name: functionThrottles\n        enabled: false\n")
+
+
+def _mon006(tmp_path, text, **options):
+    (tmp_path / "serverless.yml").write_text(text)
+    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
+    from faasguard.analysis.facts import Options
+
+    result = scan(str(tmp_path), Options(**options))
+    return result, [f.properties["functions"] for f in result.findings
+                    if f.rule_id == "FG-MON-006"]
+
+
+def test_the_aws_alerts_plugin_s_alarms_watch_every_function(tmp_path):
+    result, unwatched = _mon006(tmp_path, ALERTS.format(stages=""))
+    assert sorted((a.id.split("#")[1], a.metric) for a in result.app.alarms) == [
+        ("a:functionErrors", "Errors"), ("a:functionThrottles", "Throttles"),
+        ("b:functionErrors", "Errors")]
+    assert unwatched == [["b"]]  # b turned its throttles alarm off
+
+
+def test_the_aws_alerts_plugin_only_deploys_to_its_stages(tmp_path):
+    text = ALERTS.format(stages="    stages:\n      - production\n")
+    assert _mon006(tmp_path, text)[1] == [["a", "b"]]  # the scan's stage: dev
+    assert _mon006(tmp_path, text, stage="production")[1] == [["b"]]

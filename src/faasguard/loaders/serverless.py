@@ -30,6 +30,7 @@ from faasguard.loaders.documents import Document, LDict, LList, line_of
 from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import managed_statements
+from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
 from faasguard.loaders.serverless_events import EventEnv, add_events
 from faasguard.loaders.template import as_int
@@ -126,6 +127,7 @@ class _Loader:
         self.provider_role: str | None = None
         self._provider_grants: tuple[list[Statement], list[Value], list[Statement]] | None = \
             None
+        self._configs: list[tuple[Function, LDict]] = []  # each function's resolved settings
 
     # ------------------------------------------------------------------ helpers
 
@@ -253,6 +255,9 @@ class _Loader:
         try:
             self._functions()
             self._lift_workers()
+            if self._uses_plugin(ALERTS_PLUGIN):
+                self.app.alarms += alert_alarms(_get(self.config, "custom", "alerts"),
+                                                self._configs, self.stage, self.file)
             self._cloudformation()
             serve_wsgi_apps(self.ctx, self.app, self.config, self.warn)  # serverless-wsgi
         finally:
@@ -378,6 +383,7 @@ class _Loader:
                 f" ({name})" if isinstance(name, str) else "")
         function.url = self._url(cfg)
         self.app.functions[fn_id] = function
+        self._configs.append((function, cfg))
         add_events(function, cfg.get("events"), cfg.line_of("events") if "events" in cfg
                    else location.line, self.events)
 
