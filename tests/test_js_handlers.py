@@ -43,6 +43,7 @@ def _resolve(app: App) -> tuple[Function, list[Diagnostic]]:
     ("app.ts", "import type { Handler } from 'aws-lambda';\n"
                "export const handler: Handler = async (event) => event;", "handler"),
     ("app.ts", "export { handler } from './impl';", "handler"),
+    ("app.ts", "export * from './impl';", "handler"),  # a barrel file
 ])
 def test_export_forms(tmp_path: Path, file: str, source: str, name: str) -> None:
     (tmp_path / file).write_text(source)
@@ -206,3 +207,19 @@ Resources:
     assert functions["template.yaml#Plain"].source_file is None
     problem, = [d for d in result.diagnostics if d.code == "handler"]
     assert "'Plain'" in problem.message and "not found" in problem.message
+
+
+def test_star_exports_and_folder_handlers(tmp_path: Path) -> None:
+    # `export * as api from` exports a namespace, not its members; a default export is not
+    # re-exported by `export *`; a handler naming a folder loads the folder's index file
+    (tmp_path / "impl.ts").write_text("export async function handler(e: unknown) {}\n"
+                                      "export default async function (e: unknown) {}\n")
+    (tmp_path / "ns.ts").write_text("export * as api from './impl';\n")
+    (tmp_path / "star.ts").write_text("export * from './impl';\n")
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "index.ts").write_text("export * from '../impl';\n")
+    cache = JsModuleCache(str(tmp_path))
+    assert exported_function(cache, "ns.ts", "handler") is None
+    assert exported_function(cache, "star.ts", "default") is None
+    function, problems = _resolve(_app(tmp_path, "svc.handler"))
+    assert problems == [] and function.source_file == "svc/index.ts"

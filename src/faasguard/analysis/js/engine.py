@@ -590,6 +590,9 @@ class JsAnalyzer(JsCalls):
                 exports["default"] = val
             return False
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is None and exports is not None:
+            self._export_star(node, exports, f)
+            return False
         if clause is not None and exports is not None:
             source = string_value(node.child_by_field_id(f.module.fid.source))
             origin = self.require(source, f) if source is not None else None
@@ -602,6 +605,29 @@ class JsAnalyzer(JsCalls):
                 exports[alias.text.decode()] = self.member(origin, local, f) if origin is not None \
                     else f.env.get(local, CLEAN)
         return False
+
+    def _export_star(self, node: Node, exports: dict[str, Val], f: JsFrame) -> None:
+        """`export * from "./x"` (every named export of x, as barrel files do) and
+        `export * as ns from "./x"` (x's namespace under one name)."""
+        source = string_value(node.child_by_field_id(f.module.fid.source))
+        if source is None:
+            return
+        origin = self.require(source, f)
+        namespace = next((c for c in node.named_children if c.type == "namespace_export"),
+                         None)
+        if namespace is not None:
+            alias = first_named(namespace)
+            if alias is not None and alias.text:
+                exports[alias.text.decode()] = origin
+            return
+        kind = origin.kind
+        module = self.cache.try_get(kind[len(LOCAL):]) \
+            if kind is not None and kind.startswith(LOCAL) else None
+        if module is None:
+            return
+        for name, val in self.module_exports(module).items():
+            if name not in ("default", "module.exports"):
+                exports.setdefault(name, val)
 
     # ------------------------------------------------------------------ binding
 

@@ -106,6 +106,9 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
                       for ext in EXTENSIONS if cache.exists(path + ext)), None)
     if found is None:  # a bundle named after its entry point: that source
         found = _entry_point(function, handler, module_path, cache)
+    if found is None:  # a folder: the runtime's require() loads its index file
+        found = next((f"{base}/index{ext}" for ext in EXTENSIONS
+                      if cache.exists(f"{base}/index{ext}")), None)
     if found is None:
         return Diagnostic(where, f"function '{name}': handler '{handler}' not found (looked for "
                           f"{base}.js, .mjs, .cjs, .ts); its code was not analysed", at,
