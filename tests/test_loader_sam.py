@@ -662,3 +662,22 @@ def test_event_api_id_may_be_a_plain_logical_id(tmp_path):
     assert app.diagnostics == []
     assert [(r.api, r.method, r.path) for r in app.routes] == [
         (q("Edge"), "ANY", "$default"), (q("Legacy"), "GET", "/x")]
+
+
+def test_an_unknown_policy_template_is_named_in_its_warning(tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Policies:\n"
+        "        - DynamoDBCrudPolicy: {TableName: orders}\n"
+        "        - DynamoDBWriteAllPolicy: {TableName: orders}\n"
+        "        - {Effect: Allow}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [(d.line, d.message) for d in app.diagnostics] == [
+        (10, "'DynamoDBWriteAllPolicy' is not a SAM policy template this version of "
+             "aws-sam-translator knows (a misspelling, or a newer or retired template); its "
+             "permissions are not known"),
+        (11, "a Policies entry is neither a policy name/ARN, a policy document nor a SAM "
+             "policy template; ignored")]

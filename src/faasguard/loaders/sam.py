@@ -255,6 +255,12 @@ def _read_policy_item(t: Template, role: Role, item: Value, line: int) -> None:
     if isinstance(item, dict) and "Statement" in item:
         role.statements.extend(statements_from_document(item, t.file))
         return
+    if isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item)), str) and \
+            next(iter(item)).endswith("Policy"):
+        t.warn(f"'{next(iter(item))}' is not a SAM policy template this version of "
+               "aws-sam-translator knows (a misspelling, or a newer or retired template); "
+               "its permissions are not known", line)
+        return
     t.warn("a Policies entry is neither a policy name/ARN, a policy document nor a SAM "
            "policy template; ignored", line)
 
