@@ -333,15 +333,26 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
             if not wild_actions and not wild_resources:
                 continue
             used: dict[str, set[str]] = {}
+            named: set[str] = set()  # actions the code names a resource of
+            granted = [str(r) for r in statement.resources]
             for needs in all_needs:
                 for action, need in needs.needs.items():
                     if not need.calls or not any_matches(statement.actions, action):
                         continue
-                    used.setdefault(action, set()).update(r.text for r in need.resources)
+                    texts = used.setdefault(action, set())
+                    for resource in need.resources:
+                        if resource.placeholder or (resource.open_tail and not wild_resources):
+                            # not known from the code, or a key the code computes under
+                            # what the statement already narrows: keep the grant's own
+                            texts.update(granted)
+                        else:
+                            texts.add(resource.text)
+                            named.add(action)
             expanded = {a for p in wild_actions for a in expand(p)}
             if wild_actions and len(expanded) <= len(used):
                 wild_actions = ()
-            narrower = [a for a, rs in used.items() if wild_resources and "*" not in rs]
+            narrower = [a for a, rs in used.items()
+                        if wild_resources and a in named and "*" not in rs]
             if not wild_actions and not narrower:
                 continue
             written = ", ".join(str(a) for a in statement.actions) or "NotAction"
