@@ -165,6 +165,16 @@ def test_endpoints_command_nothing_found(tmp_path, capsys):
     assert "no function or API found" in capsys.readouterr().err
 
 
+def test_nothing_found_says_why_as_scan_does(tmp_path, capsys):
+    # a service written in TypeScript is code, never run: the reason comes with the error
+    (tmp_path / "serverless.ts").write_text("export default { service: 'shortener' };\n")
+    for command in ("endpoints", "cost", "policy"):
+        assert main([command, str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert "serverless.ts: warning:" in err and "serverless print" in err, command
+        assert err.rstrip().endswith(f"no function or API found in {tmp_path}"), command
+
+
 def test_spec_files_found_by_name_honour_excludes(tmp_path):
     spec = '{"openapi": "3.0.0", "paths": {"/a": {"get": {}}}}'
     for rel in ("api/openapi.json", "vendor/lib/swagger.json", "orders.openapi.json",

@@ -24,6 +24,11 @@ exit codes: 0 done, 2 usage or configuration error, a --openapi file that cannot
 or nothing could be read."""
 
 
+#: Diagnostic codes of files discovery passed over or could not read (a serverless.ts, a
+#: template that is not one): shown when the commands find nothing to work on.
+_WHY_NOTHING_FOUND = ("discovery", "input", "path")
+
+
 def diagnostic_line(diag: Diagnostic) -> str:
     """A problem with the input as one line for standard error: `file[:line]: level: ...`."""
     from faasguard.report.text import diagnostic_where
@@ -86,6 +91,9 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
         if diag.level == "error":
             print(diagnostic_line(diag), file=sys.stderr)
     if not app.functions and not app.apis:
+        for diag in app.diagnostics:  # why nothing was found, as `faasguard scan` says it
+            if diag.level != "error" and diag.code in _WHY_NOTHING_FOUND:
+                print(diagnostic_line(diag), file=sys.stderr)
         print("faasguard: error: no function or API found in "
               f"{', '.join(args.paths)}", file=sys.stderr)
         return None
