@@ -68,7 +68,10 @@ _SSRF = frozenset({"ssrf"})
 def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
     """Does the string built by `node` (`+` / `%` of a literal, or an f-string whose
     formatted values are `vals`) start with a scheme and a host no taint reaches?"""
+    tail = ""  # literals added to the leftmost operand (`"https://h" + "/" + x`)
     while type(node) is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):
+        right = const_str(node.right) if type(node.op) is ast.Add else None
+        tail = (right + tail) if right is not None else "\0"
         node = node.left
     if type(node) is ast.JoinedStr and vals is not None:
         formatted = iter(vals)
@@ -76,7 +79,7 @@ def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
                        if type(part) is ast.FormattedValue else const_str(part) or ""
                        for part in node.values)
     else:
-        text = const_str(node) or ""
+        text = (const_str(node) or "") + tail
     return _FIXED_ORIGIN.match(text) is not None
 
 
