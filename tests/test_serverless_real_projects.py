@@ -10,6 +10,15 @@ from faasguard.scan import scan
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "serverless"
 
 
+def _service(root, text, **options):
+    """Scan a service made of this serverless.yml and a Node.js handler file h.js."""
+    from faasguard.analysis.facts import Options
+
+    (root / "serverless.yml").write_text(text)
+    (root / "h.js").write_text("exports.f = async () => 1;\n")
+    return scan(str(root), Options(**options))
+
+
 def test_a_file_included_with_file_is_part_of_the_service_not_a_template():
     # resources/tables.yml alone looks like a CloudFormation template; read through
     # `${file()}` it belongs to the service: its table is modelled once, not twice
@@ -62,7 +71,8 @@ def test_statements_and_resources_known_only_at_deploy_time_are_a_note(tmp_path)
 
 def test_sources_that_wait_for_the_answer_are_not_asynchronous(tmp_path):
     # Alexa and the IoT pre-provisioning hook invoke synchronously: no DLQ can apply
-    (tmp_path / "serverless.yml").write_text(
+    result = _service(
+        tmp_path,
         "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
         "functions:\n"
         "  skill:\n    handler: h.f\n    events:\n      - alexaSkill: amzn1.ask.skill.1\n"
@@ -71,8 +81,6 @@ def test_sources_that_wait_for_the_answer_are_not_asynchronous(tmp_path):
         "      - iotFleetProvisioning:\n          templateBody: {}\n"
         "          provisioningRoleArn: arn:aws:iam::123456789012:role/p\n"
         "  nightly:\n    handler: h.f\n    events:\n      - sns: alerts\n")
-    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
-    result = scan(str(tmp_path))
     asynchronous = {name.split("#")[1]: [t.asynchronous for t in f.triggers]
                     for name, f in result.app.functions.items()}
     assert asynchronous == {"skill": [False], "home": [False], "hook": [False],
@@ -112,13 +120,12 @@ def test_a_section_read_from_a_file_may_refer_to_itself_through_self(tmp_path):
     (tmp_path / "common.yml").write_text(
         "custom:\n  domains:\n    dev: api-dev.example.com\n"
         "  domain: ${self:custom.domains.${sls:stage}}\n  table: orders-${sls:stage}\n")
-    (tmp_path / "serverless.yml").write_text(
+    result = _service(
+        tmp_path,
         "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
         "  environment:\n    DOMAIN: ${self:custom.domain}\n    TABLE: ${self:custom.table}\n"
         "custom: ${file(common.yml):custom}\n"
         "functions:\n  f:\n    handler: h.f\n")
-    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
-    result = scan(str(tmp_path))
     assert result.diagnostics == []
     env = result.app.functions["serverless.yml#f"].environment
     assert (env["DOMAIN"].value, env["TABLE"].value) == ("api-dev.example.com", "orders-dev")
@@ -247,14 +254,13 @@ def test_an_authorizer_left_empty_on_this_stage_protects_nothing(tmp_path):
 
 def test_a_container_image_function_has_no_runtime_and_no_missing_handler(tmp_path):
     # the provider's runtime is not applied to an image (no FG-TP-005 for its version)
-    (tmp_path / "serverless.yml").write_text(
+    result = _service(
+        tmp_path,
         "service: s\nprovider:\n  name: aws\n  runtime: nodejs16.x\n"
         "  ecr:\n    images:\n      app:\n        path: ./\n"
         "functions:\n  a:\n    image:\n      name: app\n      command: [app.handler]\n"
         "  b:\n    image: app\n    runtime: python3.12\n"
         "  c:\n    handler: h.f\n    events:\n      - http:\n")
-    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
-    result = scan(str(tmp_path))
     assert sorted((d.line, d.level, d.message) for d in result.diagnostics) == [
         (14, "note", "function 'b': its code is in a container image (app), which the scan "
          "does not read; its code was not analysed"),
@@ -290,13 +296,12 @@ def test_serverless_compose_passes_its_params_to_each_service(tmp_path):
 
 
 def test_the_log_retention_plugin_sets_every_function_s_retention(tmp_path):
-    (tmp_path / "serverless.yml").write_text(
+    result = _service(
+        tmp_path,
         "service: s\nplugins:\n  - serverless-plugin-log-retention\n"
         "custom:\n  logRetentionInDays: 30\n"
         "provider:\n  name: aws\n  runtime: nodejs20.x\n"
         "functions:\n  a:\n    handler: h.f\n  b:\n    handler: h.f\n    logRetentionInDays: 7\n")
-    (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
-    result = scan(str(tmp_path))
     assert {f.id.split("#")[1]: f.log_retention_days
             for f in result.app.functions.values()} == {"a": 30, "b": 7}
     assert "FG-MON-004" not in {f.rule_id for f in result.findings}
@@ -338,3 +343,26 @@ def test_the_aws_alerts_plugin_only_deploys_to_its_stages(tmp_path):
     text = ALERTS.format(stages="    stages:\n      - production\n")
     assert _mon006(tmp_path, text)[1] == [["a", "b"]]  # the scan's stage: dev
     assert _mon006(tmp_path, text, stage="production")[1] == [["b"]]
+
+
+def test_the_api_gateway_throttling_plugin_throttles_the_stage_and_routes(tmp_path):
+    result = _service(
+        tmp_path,
+        "service: s\nplugins:\n  - serverless-api-gateway-throttling\n"
+        "custom:\n  apiGatewayThrottling:\n    maxRequestsPerSecond: 100\n"
+        "    maxConcurrentRequests: 50\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n"
+        "      - http:\n          path: a\n          method: get\n"
+        "      - http:\n          path: b\n          method: get\n"
+        "          throttling:\n            maxRequestsPerSecond: 10\n"
+        "      - http:\n          path: c\n          method: get\n"
+        "          throttling:\n            disabled: true\n"
+        "      - httpApi: GET /d\n")
+    assert {a.kind: (a.throttling.rate, a.throttling.burst)
+            for a in result.app.apis.values()} == {"rest": (100, 50), "http": (100, 50)}
+    routes = {r.path: r.throttling for r in result.app.routes}
+    assert routes["/a"] is None and routes["/d"] is None  # the stage's
+    assert routes["/c"] is None  # disabled: not modelled (see serverless_throttling)
+    assert (routes["/b"].rate, routes["/b"].burst) == (10, 50)
+    assert "FG-WALLET-002" not in {f.rule_id for f in result.findings}

@@ -33,6 +33,7 @@ from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
 from faasguard.loaders.serverless_events import EventEnv, add_events
+from faasguard.loaders.serverless_throttling import THROTTLING_PLUGIN, apply_throttling
 from faasguard.loaders.template import as_int
 from faasguard.loaders.variables import VariableResolver, VariableSettings
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
@@ -255,6 +256,9 @@ class _Loader:
         try:
             self._functions()
             self._lift_workers()
+            if self._uses_plugin(THROTTLING_PLUGIN):
+                apply_throttling(self.app, _get(self.config, "custom", "apiGatewayThrottling"),
+                                 self.file)
             if self._uses_plugin(ALERTS_PLUGIN):
                 self.app.alarms += alert_alarms(_get(self.config, "custom", "alerts"),
                                                 self._configs, self.stage, self.file)
