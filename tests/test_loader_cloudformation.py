@@ -584,3 +584,22 @@ def test_service_integrations_name_the_resource_they_write_to(tmp_path):
         ("GET", "/", None, None),
         ("POST", "/", None, "template.yaml#Jobs"),
         ("POST", "/click", None, "template.yaml#Clicks")]
+
+
+def test_metric_math_alarms_watch_each_metric_they_read(tmp_path):
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Rate:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Metrics:\n"
+        "        - {Id: pct, Expression: 100 * e / n}\n"
+        "        - Id: n\n          MetricStat:\n            Metric:\n"
+        "              {Namespace: AWS/Lambda, MetricName: Invocations}\n"
+        "        - Id: e\n          MetricStat:\n            Metric:\n"
+        "              Namespace: AWS/Lambda\n              MetricName: Errors\n"
+        "              Dimensions: [{Name: FunctionName, Value: worker}]\n"
+        "  Plain:\n    Type: AWS::CloudWatch::Alarm\n"
+        "    Properties: {Namespace: AWS/SQS, MetricName: ApproximateAgeOfOldestMessage}\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [(a.id, a.metric, a.dimensions, a.location.line) for a in app.alarms] == [
+        ("template.yaml#Rate:n", "Invocations", {}, 2),
+        ("template.yaml#Rate:e", "Errors", {"FunctionName": "worker"}, 2),
+        ("template.yaml#Plain", "ApproximateAgeOfOldestMessage", {}, 17)]

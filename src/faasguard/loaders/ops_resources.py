@@ -10,12 +10,25 @@ from faasguard.model import Alarm, Budget, Trail
 
 
 def read_alarm(t: Template, logical: str, props: Any) -> None:
-    """AWS::CloudWatch::Alarm: metric, namespace and dimensions."""
-    dimensions = {str(d.get("Name")): d.get("Value") for _line, d in items(props.get("Dimensions"))
-                  if isinstance(d, dict) and isinstance(d.get("Name"), str)}
-    t.app.alarms.append(Alarm(t.qualify(logical), t.loc(t.line(logical)),
-                              metric=props.get("MetricName"),
-                              namespace=props.get("Namespace"), dimensions=dimensions))
+    """AWS::CloudWatch::Alarm: metric, namespace and dimensions. An alarm on metric math
+    (`Metrics`, as CDK writes error-rate alarms) watches each metric its queries read: one
+    Alarm each (id `<alarm>:<query id>`)."""
+    location = t.loc(t.line(logical))
+    queries = [(query.get("Id"), mapping(mapping(query.get("MetricStat")).get("Metric")))
+               for _line, query in items(props.get("Metrics")) if isinstance(query, dict)]
+    watched = [(name, metric) for name, metric in queries if metric]
+    if not watched:
+        watched = [(None, props)]
+    for name, metric in watched:
+        t.app.alarms.append(Alarm(
+            t.qualify(logical) if name is None else f"{t.qualify(logical)}:{name}", location,
+            metric=metric.get("MetricName"), namespace=metric.get("Namespace"),
+            dimensions=_dimensions(metric.get("Dimensions"))))
+
+
+def _dimensions(value: Any) -> dict[str, Any]:
+    return {str(d.get("Name")): d.get("Value") for _line, d in items(value)
+            if isinstance(d, dict) and isinstance(d.get("Name"), str)}
 
 
 def read_budget(t: Template, logical: str, props: Any) -> None:
