@@ -192,3 +192,26 @@ exports.handler = async (event, items) => {
         ("TransactWriteItems", ("dynamodb:PutItem", "dynamodb:UpdateItem",
                                 "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"), []),
     ]
+
+
+def test_lib_storage_upload_is_a_put_object(tmp_path: Path) -> None:
+    # `new Upload({ client, params }).done()` of @aws-sdk/lib-storage writes the object
+    # (in parts for a large body; aborted on failure, which needs AbortMultipartUpload)
+    calls = _calls(tmp_path, """
+import { S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+const s3 = new S3Client({});
+export const handler = async (event) => {
+  const params = { Bucket: process.env.OUT, Key: event.key, Body: event.body };
+  await new Upload({ client: s3, params }).done();
+  const upload = new Upload({ client: s3, params: { Bucket: "archive", Key: "a" } });
+  await upload.done();
+  upload.on("httpUploadProgress", () => {});
+};
+""", name="app.mjs")
+    assert _summary(calls) == [
+        ("PutObject", ("s3:PutObject", "s3:AbortMultipartUpload"), ["OUT"]),
+        ("PutObject", ("s3:PutObject", "s3:AbortMultipartUpload"), ["archive"]),
+    ]
+    assert all(c.optional == ("s3:AbortMultipartUpload",) and c.via == "transfer"
+               for c in calls)

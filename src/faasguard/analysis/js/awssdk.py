@@ -146,6 +146,8 @@ class _Finder:
         if cls[0] != "ref":
             return None
         package, name = cls[1], cls[2]
+        if package == "@aws-sdk/lib-storage" and name == "Upload":
+            return ("upload", params)
         if package == "aws-sdk" or package.startswith("aws-sdk/clients/"):
             last = name.rsplit(".", 1)[-1]
             if last == "DocumentClient":
@@ -193,6 +195,9 @@ class _Finder:
                         self.module.file, line(node), "unknown"))
             return
         client = self.what(func.child_by_field_id(self.module.fid.object))
+        if client is not None and client[0] == "upload" and method == "done":
+            self._upload(client[1], node)
+            return
         if client is None or client[0] != "client":
             return
         service, version = client[1], client[2]
@@ -202,6 +207,36 @@ class _Finder:
             operation = _operations(service)[1].get(method.lower())
         if operation:
             self._record(service, operation, method, first, node, "client")
+
+    def _upload(self, options: Node | None, node: Node) -> None:
+        """`new Upload({ client, params: { Bucket, Key, Body } }).done()` (lib-storage): a
+        PutObject, in parts for a large body, aborted on failure (leavePartsOnError is false
+        by default): the actions of boto3's upload_fileobj (call_actions.json `transfer`)."""
+        if aws_sdk.service("s3") is None:
+            return
+        values = self._params(self._option(options, "params"))
+        transfer = aws_sdk.table()["transfer"]["upload_fileobj"]
+        self.calls.append(AwsCall(
+            "s3", "PutObject", "Upload.done()", tuple(transfer["actions"]),
+            Interpreter._targets("s3", values), self.module.file, line(node), "transfer",
+            tuple(transfer["optional"])))
+
+    def _option(self, options: Node | None, key: str, hops: int = 0) -> Node | None:
+        """The value node of `key` in an object literal (followed through names)."""
+        if options is not None and options.type == "identifier" and options.text and \
+                hops < MAX_HOPS:
+            return self._option(self.index.value(options.text.decode()), key, hops + 1)
+        for child in options.named_children if options is not None and \
+                options.type == "object" else ():
+            if child.type == "shorthand_property_identifier" and \
+                    self.module.text(child) == key:
+                return self.index.value(key)
+            name = child.child_by_field_id(self.module.fid.key) \
+                if child.type == "pair" else None
+            if name is not None and (string_value(name) if name.type == "string"
+                                     else self.module.text(name)) == key:
+                return child.child_by_field_id(self.module.fid.value)
+        return None
 
     def _record(self, service: str, operation: str, method: str, params: Node | None,
                 node: Node, via: str) -> None:
