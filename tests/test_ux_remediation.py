@@ -51,7 +51,7 @@ def test_least_privilege_fixes_in_terraform_and_a_command_that_pastes():
     assert all("serverless" not in f.remediation and "!GetAtt" not in f.remediation
                for f in findings)
     # the suggested command survives a shell: a for_each key's quotes are quoted
-    search = next(f for f in unused if '"search"' in f.subject or '"search"' in f.message)
+    search = next(f for f in unused if f.subject.endswith('["search"]'))
     command = search.message.split("`")[1]
     assert shlex.split(command)[-1] == 'aws_lambda_function.fn["search"]'
 

@@ -26,7 +26,7 @@ from faasguard.analysis.privileges import (
     needs_of,
     role_known,
 )
-from faasguard.findings import Finding, FlowStep, make_finding, rule
+from faasguard.findings import RULES, Finding, FlowStep, make_finding, rule
 from faasguard.model import App, Function, Location, Role, Statement, logical_id
 from faasguard.rules.iam_tables import (
     EscalationPath,
@@ -36,7 +36,7 @@ from faasguard.rules.iam_tables import (
     role_paths,
     wildcard_patterns,
 )
-from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes
+from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes, remediation_for
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -132,6 +132,7 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
     verdicts: dict[tuple[int, frozenset[str]], _Unused] = {}  # by (id of grant, used)
     by_content: dict[tuple[Any, ...], _Granted] = {}
     alike_values = _AlikeValues()
+    others = _OthersNeeds(app, facts)
     for function, role, needs, code_actions in _analysed(app, facts):
         if not needs.complete:
             continue
@@ -151,19 +152,68 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
             statement = firsts[key]
         else:
             statement = firsts[key] = _first_granting(role, verdict.first_unused)
+        where = statement.location if statement and statement.location else role.location
+        sharers = others.beyond(function, role, code_actions)
+        hint, fix = _POLICY_HINT.format(name=quote(name)), None
+        if sharers:  # the role's other functions need what this one does not
+            hint = _SHARED_HINT.format(role=logical_id(role.id), sharers=sharers,
+                                       name=quote(name))
+            fix = remediation_for(app, facts, where.file, _shared_fixes(quote(name)))
         yield make_finding(
             "FG-PERM-101",
             f"Function '{name}' is granted {verdict.summary}). "
-            f"Its code uses {_uses(needs, code_actions)}. "
-            + _POLICY_HINT.format(name=quote(name)),
-            statement.location if statement and statement.location else role.location,
-            f"unused:{name}", severity=verdict.severity,
+            f"Its code uses {_uses(needs, code_actions)}. " + hint,
+            where, f"unused:{name}", severity=verdict.severity, remediation=fix,
             related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
                      for n in needs.needs.values() for c in n.calls][:20],
             properties={"unused_by_level": verdict.counts,
                         "used": alike_values.get(code_actions),
                         "sample_unused": verdict.sample},
         )
+
+
+_SHARED_HINT = ("Its role '{role}' is shared with {sharers}, whose code needs more: "
+                "`faasguard policy PATH --function {name}` prints the minimal policy of a "
+                "role of its own (narrowing the shared role would break them; FG-PERM-104).")
+_POLICY_FORMATS = {"serverless": "serverless", "sam": "sam", "terraform": "json",
+                   "chalice": "json", "zappa": "json"}
+
+
+def _shared_fixes(name: str) -> dict[str, str]:
+    """FG-PERM-101's fix when the role is shared with functions needing more: a role of the
+    function's own (FG-PERM-104's fix) holding its minimal policy."""
+    fixes = RULES["FG-PERM-104"].meta.remediation
+    return {key: f"# give the function a role of its own with the minimal policy printed by\n"
+                 f"#   faasguard policy . --function {name} --format {form}\n" + fixes[key]
+            for key, form in _POLICY_FORMATS.items() if key in fixes}
+
+
+class _OthersNeeds:
+    """For a function of a shared role: which other functions of the role need actions its
+    own code does not (or may: their code was not analysed in full)."""
+
+    def __init__(self, app: App, facts: Facts):
+        self._holders: dict[str, list[Function]] = {}
+        for function in app.functions.values():
+            if function.role:
+                self._holders.setdefault(function.role, []).append(function)
+        self._needs: dict[str, frozenset[str] | None] = {}  # function id -> code actions
+        for function, _, needs, code_actions in _analysed(app, facts):
+            self._needs[function.id] = frozenset(code_actions) if needs.complete else None
+
+    def beyond(self, function: Function, role: Role, own: list[str]) -> str:
+        """The other functions of `role` needing more than `own`, for a message ('' when
+        none: the role is the function's alone, or they need nothing else)."""
+        holders = self._holders.get(role.id, [])
+        if len(holders) < 2:
+            return ""
+        mine = set(own)
+        more = [logical_id(other.id) for other in holders if other is not function and (
+            (needs := self._needs.get(other.id)) is None or not needs <= mine)]
+        if not more:
+            return ""
+        shown = ", ".join(f"'{n}'" for n in sorted(more)[:3])
+        return shown + (f" and {len(more) - 3} more" if len(more) > 3 else "")
 
 
 def _granted_by(role: Role, by_content: dict[tuple[Any, ...], _Granted]) -> _Granted:
