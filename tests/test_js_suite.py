@@ -128,3 +128,11 @@ def test_code_no_handler_reaches_is_analysed_with_low_confidence(
     assert "code:lib/shared_unreached.js:runJob" in facts.flows
     # library code a handler reached is reported under that handler only
     assert not any(key.startswith("code:lib/storage.js") for key in facts.flows)
+
+
+def test_redirects_to_a_host_the_code_fixes_are_silent(
+        suite: tuple[App, Facts, list[Finding]]) -> None:
+    # "https://host/" + x and `${SITE}/${x}` (SITE a configured URL) choose a path, not the
+    # destination; "/" + x does not fix the host (see http_redirect_open_prefix.mjs)
+    _, _, findings = suite
+    assert not [f for f in findings if f.location.file.endswith("redirect_fixed_host.mjs")]

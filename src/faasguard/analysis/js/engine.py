@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import JsCalls
 from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
+from faasguard.analysis.js.origins import fixed_origin
 from faasguard.analysis.js.parse import (
     FieldIds,
     JsModule,
@@ -721,7 +722,8 @@ class JsAnalyzer(JsCalls):
             self._module_exports(target, val, f)
             return
         if key is not None and key.lower() == "location" and val.taints and \
-                obj_text.rsplit(".", 1)[-1].lower() in ("headers", "multivalueheaders"):
+                obj_text.rsplit(".", 1)[-1].lower() in ("headers", "multivalueheaders") and \
+                not self._fixed_origin(_assigned_value(target), f):
             self.report("redirect", "Location header", target, val, f)
         root = f.module.chain_root(obj)
         name = text_in(f.module.source, root) if val.taints and root.type == "identifier" else ""
@@ -987,8 +989,13 @@ class JsAnalyzer(JsCalls):
             self.report("nosql", f"DynamoDB {key}", node, val, f)
         elif key == "$where":
             self.report("nosql", "$where", node, val, f)
-        elif headers and key.lower() == "location":
+        elif headers and key.lower() == "location" and not self._fixed_origin(
+                node.child_by_field_id(f.module.fid.value) if node.type == "pair" else node, f):
             self.report("redirect", "Location header", node, val, f)
+
+    def _fixed_origin(self, value: Node | None, f: JsFrame) -> bool:
+        """A redirect target on a host the code fixes (see analysis/js/origins.py)."""
+        return fixed_origin(value, f.module, lambda name: not self.lookup(name, f).taints)
 
     def _e_yield(self, node: Node, f: JsFrame) -> Val:
         for child in node.named_children:  # a generator's yields are what it produces
@@ -1085,6 +1092,15 @@ def _binds(holder: Node, name: Node, module: JsModule) -> bool:
     if kind == "variable_declarator":
         return holder.child_by_field_id(module.fid.name) == name
     return kind == "for_in_statement" and holder.child_by_field_id(module.fid.left) == name
+
+
+def _assigned_value(target: Node) -> Node | None:
+    """The right side of the assignment `target` is the left side of."""
+    parent = target.parent
+    if parent is not None and parent.type in ("assignment_expression",
+                                              "augmented_assignment_expression"):
+        return parent.child_by_field_name("right")
+    return None
 
 
 def _inert_words(stmts: list[Node], module: JsModule) -> list[list[str]]:
