@@ -175,6 +175,9 @@ class CallAnalysis:
             return self._inline(target, module, args, kwargs, node, f)
         if sinks is not None:
             return CLEAN
+        callback = table.record_callbacks.get(qname)
+        if callback is not None:  # `process_partial_response(event, record_handler, ...)`
+            return self._record_callback(callback, node, args, kwargs, f)
         last = written.rpartition(".")[2]
         if last != written:  # `Model.objects.raw(...)`, `Order.model_validate_json(...)`
             for sink in table.methods.get(last, []):
@@ -183,6 +186,22 @@ class CallAnalysis:
             if last in table.clean_methods:
                 return CLEAN
         return union([*args, *kwargs.values()])
+
+    def _record_callback(self, spec: dict[str, Any], node: ast.Call, args: list[Val],
+                         kwargs: dict[str, Val], f: Frame) -> Val:
+        """Run the project function a batch call names on each record of its event."""
+        (event_name, event_at), (callback_name, callback_at) = spec["event"], spec["callback"]
+        event = kwargs.get(event_name) or (args[event_at] if len(args) > event_at else CLEAN)
+        given = next((k.value for k in node.keywords if k.arg == callback_name),
+                     node.args[callback_at] if len(node.args) > callback_at else None)
+        written = dotted_name(given) if given is not None else ""
+        local = self._local(f.qualify(written), written, f) if written else None
+        if local is not None and not isinstance(local[1], ClassInfo):
+            record = event
+            for key in spec["path"]:
+                record = extend(record, key, (f.module.file, node.lineno))
+            self._inline(local[1], local[0], [record], {}, node, f)
+        return CLEAN
 
     def _method_call(self, name: str, receiver: Val, node: ast.Call, args: list[Val],
                      kwargs: dict[str, Val], f: Frame) -> Val:

@@ -100,6 +100,8 @@ class TaintTable:
     event_objects: set[str] = field(default_factory=set)
     #: data class methods reading one key of a part of the event -> that part
     event_getters: dict[str, str] = field(default_factory=dict)
+    #: calls running a project function on each record of an event (`record_callbacks`)
+    record_callbacks: dict[str, dict[str, Any]] = field(default_factory=dict)
     source_texts: dict[str, str] = field(default_factory=dict)
     origin_labels: dict[str, str] = field(default_factory=dict)
 
@@ -206,6 +208,7 @@ def build_table(user: dict[str, Any] | None = None) -> TaintTable:
                          entry.get("text"))
     table.attribute_kinds = dict(data["attribute_kinds"])
     table.event_objects = set(data["event_objects"])
+    table.record_callbacks = dict(data["record_callbacks"])
     if user:
         _merge_user(table, user)
     table.index_roles()
