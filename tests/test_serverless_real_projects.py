@@ -366,3 +366,14 @@ def test_the_api_gateway_throttling_plugin_throttles_the_stage_and_routes(tmp_pa
     assert routes["/c"] is None  # disabled: not modelled (see serverless_throttling)
     assert (routes["/b"].rate, routes["/b"].burst) == (10, 50)
     assert "FG-WALLET-002" not in {f.rule_id for f in result.findings}
+
+
+def test_the_tracing_plugin_s_provider_tracing_true_traces_every_function(tmp_path):
+    text = ("service: s\n{plugins}provider:\n  name: aws\n  runtime: nodejs20.x\n"
+            "  tracing: true\n"
+            "functions:\n  a:\n    handler: h.f\n  b:\n    handler: h.f\n    tracing: false\n")
+    traced = _service(tmp_path, text.format(plugins="plugins:\n  - serverless-plugin-tracing\n"))
+    assert {f.id.split("#")[1]: f.tracing for f in traced.app.functions.values()} == {
+        "a": "Active", "b": None}
+    plain = _service(tmp_path, text.format(plugins=""))  # not the framework's own syntax
+    assert {f.tracing for f in plain.app.functions.values()} == {None}

@@ -62,6 +62,9 @@ LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
 LIFT_PLUGIN = "serverless-lift"
 LOG_RETENTION_PLUGIN = "serverless-plugin-log-retention"
+#: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
+#: is `provider.tracing.lambda`).
+TRACING_PLUGIN = "serverless-plugin-tracing"
 #: The type of placeholders for generated resources (no reader: never read as a resource).
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
@@ -430,7 +433,8 @@ class _Loader:
         value = cfg.get("tracing")
         if value is None:
             tracing = self.provider.get("tracing")
-            value = tracing.get("lambda") if isinstance(tracing, dict) else None
+            value = tracing.get("lambda") if isinstance(tracing, dict) else \
+                tracing if tracing is True and self._uses_plugin(TRACING_PLUGIN) else None
         if value is True:
             return "Active"
         if value is False or value is None:
