@@ -9,11 +9,20 @@ and builds:
   layers, tags) and the framework's defaults (1024 MB, 6 s);
 - the roles: the shared provider role `IamRoleLambdaExecution` (`provider.iam.role`, or the
   legacy `iamRoleStatements` / `iamManagedPolicies`), an external role given by name or
-  ARN, a function's own `role:`, and per-function roles of the
-  serverless-iam-roles-per-function plugin (`<Name>IamRoleLambdaExecution`);
+  ARN, a function's own `role:`, and per-function roles (`<Name>IamRoleLambdaExecution`):
+  the framework's own (v4: `functions.<name>.iam.role`, `provider.iam.role.mode:
+  perFunction`) and those of the serverless-iam-roles-per-function plugin;
 - triggers, routes and the implicit APIs from `events:` (loaders.serverless_events), and
   function URLs from `url:`;
 - the `resources:` section, read by the CloudFormation loader, with `extensions:` applied.
+
+Plugins that change what is deployed, when listed in `plugins:`: serverless-lift's queue
+workers, serverless-plugin-aws-alerts' alarms (loaders.serverless_alerts),
+serverless-api-gateway-throttling (loaders.serverless_throttling),
+serverless-plugin-log-retention and serverless-plugin-tracing. The params a
+`serverless-compose.yml` passes to the service are its `${param:...}` values
+(loaders.serverless_compose). The files `${file(...)}` read are listed after the service's
+own (they are part of it, not templates of their own: scan.load_app).
 
 Anything malformed is a warning diagnostic at its line; the load goes on.
 """
