@@ -807,3 +807,41 @@ resource "aws_lambda_function" "extra" {
         "module.worker.aws_lambda_function.fn": "infra/src/worker",
         "module.worker.aws_lambda_function.extra": "infra/modules/fn/extra",
     }
+
+
+def test_for_each_archives_and_a_for_each_over_a_resource(tmp_path: Path) -> None:
+    # data.archive_file.x[each.key] is that key's archive; for_each = aws_lambda_function.fn
+    # iterates its instances, each.value.<attribute> referring to each
+    for key in ("users", "orders"):
+        (tmp_path / "src" / key).mkdir(parents=True)
+        (tmp_path / "src" / key / "index.js").write_text("exports.handler = async () => 1;\n")
+    (tmp_path / "main.tf").write_text('''
+locals {
+  functions = { users = 256, orders = 512 }
+}
+data "archive_file" "fn" {
+  for_each    = local.functions
+  type        = "zip"
+  source_dir  = "${path.module}/src/${each.key}"
+  output_path = "${path.module}/build/${each.key}.zip"
+}
+resource "aws_lambda_function" "fn" {
+  for_each    = local.functions
+  filename    = data.archive_file.fn[each.key].output_path
+  handler     = "index.handler"
+  memory_size = each.value
+  runtime     = "nodejs22.x"
+}
+resource "aws_lambda_function_url" "fn" {
+  for_each           = aws_lambda_function.fn
+  function_name      = each.value.function_name
+  authorization_type = each.key == "users" ? "NONE" : "AWS_IAM"
+}
+''')
+    app = load_tree(str(tmp_path), ["main.tf"])
+    fns = {k.split('"')[1]: f for k, f in app.functions.items()}
+    assert {k: f.code_dir for k, f in fns.items()} == {"users": "src/users",
+                                                         "orders": "src/orders"}
+    assert {k: f.url.auth_type if f.url else None for k, f in fns.items()} == {
+        "users": "NONE", "orders": "AWS_IAM"}
+    assert not app.diagnostics

@@ -308,6 +308,9 @@ class Module:
         if not instances:
             return Unknown(f"{root}.{first} is not declared"), 1
         chosen, used = _pick(instances, parts[1:])
+        if chosen is None and len(parts) == 1 and instances[0].key is not None:
+            # `for_each = aws_lambda_function.fn`: the map of its instances by key
+            return {i.key: _InstanceAttributes(self, i) for i in instances}, 1
         if chosen is None:
             return Unknown(f"{root}.{first}: instance not known statically"), 1 + used
         rest = parts[1 + used:]
@@ -397,29 +400,37 @@ class Module:
 
     def _data(self, kind: str, name: str, rest: list[str | int]) -> tuple[Value, int]:
         found = self.own.get(("data", kind, name))
-        resource = found[0] if found else None
-        rest_names = [p for p in rest if isinstance(p, str) and p != "*"]
-        used = 2 + (len(rest) - len(rest_names)) + (1 if rest_names else 0)
-        attribute = rest_names[0] if rest_names else None
+        # the instance (`data.x.y["key"]` of a for_each, `[0]` of a count), then the attribute
+        resource, indexed = _pick(found, rest) if found else (None, 0)
+        after = rest[indexed:]
+        attribute = after[0] if after and isinstance(after[0], str) and after[0] != "*" \
+            else None
+        used = 2 + indexed + (1 if attribute else 0)
         if resource is None:
             suffix = f".{attribute}" if attribute else ""
             return Unknown(f"data.{kind}.{name}{suffix}"), used
+        with self.within(resource):
+            return self._data_attribute(kind, name, resource, attribute), used
+
+    def _data_attribute(self, kind: str, name: str, resource: Resource,
+                        attribute: str | None) -> Value:
+        """An attribute of one instance of a data source (evaluated as that instance)."""
         if kind == "aws_iam_policy_document" and attribute in ("json", "minified_json"):
-            return policy_document(self, resource.block), used
+            return policy_document(self, resource.block)
         if kind in _DATA_ARNS and attribute == "arn":
             service, resource_format = _DATA_ARNS[kind]
             named = render([self.attr(resource.block, "name")])
             if isinstance(named, str) and named:
                 return (f"arn:aws:{service}:${{AWS::Region}}:${{AWS::AccountId}}:"
-                        f"{resource_format.format(named)}"), used
+                        f"{resource_format.format(named)}")
         if kind == "template_file" and attribute == "rendered":
             return fill_template(self.attr(resource.block, "template"),
-                                 self.attr(resource.block, "vars") or {}), used
+                                 self.attr(resource.block, "vars") or {})
         if kind == "archive_file" and attribute == "output_path":
             attr = resource.block.attrs.get("output_path")
             return (self.evaluate(attr.expr, f"data.{kind}.{name}") if attr
-                    else Unknown("archive_file without output_path")), used
-        return Unknown(f"data.{kind}.{name}.{attribute}"), used
+                    else Unknown("archive_file without output_path"))
+        return Unknown(f"data.{kind}.{name}.{attribute}")
 
     # ------------------------------------------------------------------ helpers
 
@@ -478,6 +489,21 @@ class Module:
 def _suffix(key: str | int | None) -> str:
     """The address suffix of an instance: `["key"]`, `[0]`, or none."""
     return "" if key is None else f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+
+
+class _InstanceAttributes(dict[str, Value]):
+    """One instance of a resource as a value (`each.value` of a for_each over a resource):
+    reading any attribute of it gives the reference to that attribute."""
+
+    def __init__(self, module: Module, instance: Resource) -> None:
+        super().__init__()
+        self.module, self.instance = module, instance
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __missing__(self, key: str) -> Value:
+        return self.module.ref(self.instance, key)
 
 
 def _pick(instances: Sequence[_I], rest: list[str | int]) -> tuple[_I | None, int]:
