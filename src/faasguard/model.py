@@ -195,6 +195,12 @@ class Api:
     app_routes: list[Route] = field(default_factory=list)
 
 
+#: `Api.properties` key the SAM loader sets on an API whose inline DefinitionBody names no
+#: paths (settings only): SAM writes the path and method of each of the API's events into
+#: it, so it describes no route of its own and is no API description to compare with.
+DEFINITION_FROM_EVENTS = "definition_from_events"
+
+
 @dataclass(slots=True)
 class Route:
     """One HTTP or websocket entry point: method + path on an API, bound to a function."""

@@ -286,6 +286,6 @@ def analyse_endpoints(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.endpoints` (and mark documented routes when specs exist)."""
     facts.endpoints = build_endpoints(app)
     if facts.openapi:
-        from faasguard.analysis.openapi import mark_documented
+        from faasguard.analysis.openapi import definitions_from_events, mark_documented
 
-        mark_documented(facts.endpoints, facts.openapi)
+        mark_documented(facts.endpoints, facts.openapi, definitions_from_events(app))

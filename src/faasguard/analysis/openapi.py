@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, LDict, load_file
-from faasguard.model import App, Diagnostic, Location, Route, SourceFile
+from faasguard.model import DEFINITION_FROM_EVENTS, App, Diagnostic, Location, Route, SourceFile
 
 if TYPE_CHECKING:
     from faasguard.analysis.endpoints import Endpoint
@@ -291,9 +291,14 @@ def operation_matches(spec: Spec, operation: Operation, method: str, path: str) 
     return any(path_matches(route_path, c) or path_matches(c, route_path) for c in candidates)
 
 
-def documented_by(specs: Iterable[Spec], api: str | None, method: str, path: str) -> bool | None:
-    """True/False when some spec applies to the route's API; None when none does."""
-    applicable = [s for s in specs if s.describes(api)]
+def documented_by(specs: Iterable[Spec], api: str | None, method: str, path: str,
+                  from_events: frozenset[str] = frozenset()) -> bool | None:
+    """True/False when some spec applies to the route's API; None when none does.
+
+    `from_events`: APIs whose own definition SAM fills from their events alone (an
+    inline DefinitionBody with no paths): that definition is no description of them."""
+    applicable = [s for s in specs if s.describes(api)
+                  and not (s.api is not None and s.api == api and api in from_events)]
     if not applicable:
         return None
     return any(operation_matches(s, op, method, path) for s in applicable for op in s.operations)
@@ -331,12 +336,20 @@ def zombies(app: App, specs: Iterable[Spec]) -> list[tuple[Spec, Operation]]:
             if op.method != "OPTIONS" and not implemented(app, spec, op, routes)]
 
 
-def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec]) -> None:
-    """Set `Endpoint.documented` for the REST/HTTP API routes a spec applies to."""
+def mark_documented(endpoints: Iterable[Endpoint], specs: list[Spec],
+                    from_events: frozenset[str] = frozenset()) -> None:
+    """Set `Endpoint.documented` for the REST/HTTP API routes a spec applies to
+    (`from_events` as `documented_by` takes it)."""
     for endpoint in endpoints:
         if endpoint.kind in ("rest", "http"):
             endpoint.documented = documented_by(specs, endpoint.api, endpoint.method,
-                                                endpoint.path)
+                                                endpoint.path, from_events)
+
+
+def definitions_from_events(app: App) -> frozenset[str]:
+    """The APIs whose inline SAM definition names no paths: SAM fills it from events."""
+    return frozenset(api.id for api in app.apis.values()
+                     if api.properties.get(DEFINITION_FROM_EVENTS))
 
 
 def unrelated(app: App, spec: Spec) -> bool:

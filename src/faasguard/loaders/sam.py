@@ -37,6 +37,7 @@ from faasguard.loaders.template import (
 )
 from faasguard.model import (
     BUILD_ENTRY_POINTS,
+    DEFINITION_FROM_EVENTS,
     Api,
     DataResource,
     Function,
@@ -275,6 +276,12 @@ def read_api(t: Template, logical: str, props: LDict) -> None:
               location=t.loc(t.line(logical)))
     configure_api(t, api, props)
     t.app.apis[api.id] = api
+    body = t.raw_props(logical).get("DefinitionBody")
+    if isinstance(body, dict) and "Fn::Transform" not in body and not body.get("paths"):
+        # SAM writes the path and method of each Api/HttpApi event into an inline
+        # definition (aws-sam-translator's add_lambda_integration): one with no paths of
+        # its own is filled by the events alone
+        api.properties[DEFINITION_FROM_EVENTS] = True
     if props.get("DefinitionBody") is not None or props.get("DefinitionUri") is not None:
         t.finalizers.insert(0, lambda: read_definition(t, api, t.raw_props(logical), props))
 
