@@ -19,3 +19,8 @@ def test_a_computed_key_keeps_the_granted_prefix() -> None:
         "narrow it to s3:PutObject on arn:aws:s3:::perm102-reports/daily/*.")
     assert finding.properties["replacement"] == {
         "s3:PutObject": ["arn:aws:s3:::perm102-reports/daily/*"]}
+
+
+def test_a_referenced_resource_is_written_as_in_the_template() -> None:
+    (finding,) = check_case(Case("FG-PERM-102", CASES / "sam-pos-ref-resource"))
+    assert "grants sqs:Get* on ${Outbox.Arn};" in finding.message

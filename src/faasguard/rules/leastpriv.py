@@ -36,7 +36,12 @@ from faasguard.rules.iam_tables import (
     role_paths,
     wildcard_patterns,
 )
-from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes, remediation_for
+from faasguard.rules.util import (
+    ROLE_PER_FUNCTION_FIXES,
+    policy_file_fixes,
+    remediation_for,
+    value_text,
+)
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -384,7 +389,7 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                 continue
             used: dict[str, set[str]] = {}
             named: set[str] = set()  # actions the code names a resource of
-            granted = [str(r) for r in statement.resources]
+            granted = [value_text(r) for r in statement.resources]
             for needs in all_needs:
                 for action, need in needs.needs.items():
                     if not need.calls or not any_matches(statement.actions, action):
@@ -414,7 +419,8 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
             yield make_finding(
                 "FG-PERM-102",
                 f"Role '{logical_id(role_id)}' grants {written} on "
-                f"{', '.join(map(str, statement.resources)) or 'NotResource'}; the code of its "
+                f"{', '.join(map(value_text, statement.resources)) or 'NotResource'}; the code "
+                "of its "
                 f"functions ({', '.join(sorted(logical_id(n.function.id) for n in all_needs))}) "
                 f"needs far less: {advice}.",
                 statement.location or role.location,

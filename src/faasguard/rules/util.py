@@ -7,12 +7,20 @@ from textwrap import indent
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RemediationChooser
-from faasguard.model import Api, App, Unknown, Value
+from faasguard.model import Api, App, Ref, Unknown, Value, logical_id
 
 
 def as_str(value: Value) -> str | None:
     """The value as a plain string, or None when it is not a known string."""
     return value if isinstance(value, str) else None
+
+
+def value_text(value: Value) -> str:
+    """A model value for a message: a reference by the logical id the user wrote
+    (`${Jobs.Arn}`, not the qualified `${template.yaml#Jobs.Arn}`), anything else as text."""
+    if isinstance(value, Ref):
+        return f"${{{logical_id(value.target)}{'.' + value.attribute if value.attribute else ''}}}"
+    return str(value)
 
 
 def is_known(value: Value) -> bool:
