@@ -18,6 +18,14 @@ _OWASP_LOGGING = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring 
 _ENV_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"
 
 
+#: Environment variables Lambda reserves for the function's own credentials: a deployment
+#: that sets them is refused, so a template setting them is run locally only (`sam local`
+#: stand-ins for DynamoDB Local, LocalStack...). Their values are judged as a secret only
+#: when they look like a real credential (FG-DATA-001), and never want a KMS key (FG-DATA-004).
+LAMBDA_RESERVED_CREDENTIALS = frozenset({
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
+
+
 @rule(
     "FG-DATA-001",
     "Secret in a plaintext environment variable",
@@ -30,7 +38,9 @@ A password, token or key written there in plaintext is readable by anyone with r
 access to the function or the repository. Secrets are recognised by name (`DB_PASSWORD`,
 `stripeApiKey`) with a literal value, by format (AWS access keys, Stripe, Slack and
 GitHub tokens, private keys, JWTs, connection strings with a password) and, with medium
-confidence, by entropy.
+confidence, by entropy. The variables Lambda reserves for the function's credentials
+(`AWS_SECRET_ACCESS_KEY`...) cannot be deployed: a template setting them runs locally only,
+and their value is reported only when it has the format of a real credential.
 """,
     remediation={
         "serverless": "environment:\n  DB_PASSWORD_PARAM: /app/db-password  # read at run time "
@@ -60,8 +70,8 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
     for definition in env_definitions(app, facts):
         var = definition.var
         match = find_secret(var.name, var.value)
-        if match is None:
-            continue
+        if match is None or (match.kind == "name" and var.name in LAMBDA_RESERVED_CREDENTIALS):
+            continue  # a name Lambda refuses to deploy: `sam local`'s stand-in credentials
         yield make_finding(
             "FG-DATA-001",
             f"{definition.owner} {definition.verb('sets', 'set')} {var.name}"
@@ -163,7 +173,8 @@ def secret_env_without_kms(app: App, facts: Facts) -> Iterator[Finding]:
         if function.kms_key is not None:
             continue
         names = sorted(v.name for v in function.environment.values()
-                       if is_secret_name(v.name) or find_secret(v.name, v.value) is not None)
+                       if v.name not in LAMBDA_RESERVED_CREDENTIALS and (
+                           is_secret_name(v.name) or find_secret(v.name, v.value) is not None))
         if names:
             yield make_finding(
                 "FG-DATA-004",
