@@ -126,6 +126,40 @@ def test_region_from_user_then_file_then_default():
     assert data["custom"] == {"r": "us-east-1", "a": "us-east-1"}
 
 
+@pytest.mark.parametrize("given, expected", [
+    ({}, {"stage": "test", "region": "eu-west-3", "sls": "dev", "aws": "us-east-1"}),
+    ({"stage": "prod", "region": "eu-north-1"},
+     {"stage": "prod", "region": "eu-north-1", "sls": "prod", "aws": "eu-north-1"}),
+])
+def test_opt_is_the_command_line_option_only_else_the_fallback(given, expected):
+    # ${sls:stage} is the framework's ${opt:stage, self:provider.stage, "dev"}: without
+    # --stage, ${opt:stage, x} is x (not the stage the service deploys to)
+    data, resolver = resolve("""
+        custom:
+          fallback: test
+          stage: ${opt:stage, self:custom.fallback}
+          region: ${opt:region, 'eu-west-3'}
+          sls: ${sls:stage}
+          aws: ${aws:region}
+    """, **given)
+    assert {k: v for k, v in data["custom"].items() if k != "fallback"} == expected
+    assert resolver.problems == []
+
+
+def test_provider_stage_and_region_not_written_are_the_defaults():
+    # `${opt:stage, self:provider.stage}` with no provider.stage (a common starter)
+    data, resolver = resolve("""
+        custom:
+          table: orders-${opt:stage, self:provider.stage}
+          arn: arn:aws:dynamodb:${opt:region, self:provider.region}:*:table/t
+    """)
+    assert data["custom"] == {"table": "orders-dev",
+                              "arn": "arn:aws:dynamodb:us-east-1:*:table/t"}
+    assert resolver.problems == []
+    data, _ = resolve("custom:\n  table: orders-${self:provider.stage}\n", stage="qa")
+    assert data["custom"] == {"table": "orders-qa"}
+
+
 def test_remote_and_deploy_time_sources_are_unknown_never_fetched():
     data, resolver = resolve("""
         custom:

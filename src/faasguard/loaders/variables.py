@@ -3,9 +3,12 @@
 `VariableResolver(config, settings).resolve()` returns a copy of a parsed serverless.yml
 with its variables replaced:
 
-- `${self:path.to.key}` (list indexes as `.0` or `[0]`), `${opt:stage}` / `${opt:region}`
-  (the user's choice, else the file's own `provider.stage` / `provider.region`, else
-  dev / us-east-1), `${sls:stage}`, `${aws:region}`, `${param:x}` (`params:` or v4
+- `${self:path.to.key}` (list indexes as `.0` or `[0]`; `provider.stage` / `.region` not
+  written are the stage and region below), `${opt:stage}` / `${opt:region}` (the user's
+  `--stage` / `--region` only: without it a fallback is taken, `${opt:stage, 'x'}` is x;
+  with no fallback, the stage assumed), `${sls:stage}` / `${aws:region}` (the user's
+  choice, else the file's own `provider.stage` / `provider.region`, else dev /
+  us-east-1), `${param:x}` (`params:` or v4
   `stages:` for the stage, then `default`), `${env:X}` (only when the user opted in with
   an environment), `${file(./x.yml):path}` (confined to the project root);
 - values that only AWS or the deployer's machine know (`${ssm:..}`, `${cf:..}`, `${s3:..}`,
@@ -613,6 +616,9 @@ class VariableResolver:
     def _self(self, address: str, line: int | None, last: bool) -> Any:
         path = _split_path(address)
         value = self._value_at(("self", *path), line)
+        if value is MISSING and path in (["provider", "stage"], ["provider", "region"]):
+            # not written: the framework's own default (dev / us-east-1) or the user's choice
+            return self.stage if path[1] == "stage" else self.region
         if value is MISSING and last:
             self._report(f"${{self:{address}}} names no value in this file; "
                          "value left unknown", line)
@@ -654,8 +660,14 @@ class VariableResolver:
 
     def _opt(self, address: str, line: int | None, last: bool) -> Any:
         if address in ("stage", "region"):
-            if address in self._defaulting:
+            # the command-line option only (`${sls:stage}` is the framework's shortcut for
+            # `${opt:stage, self:provider.stage, "dev"}`): without it, a fallback is used
+            given = self.settings.stage if address == "stage" else self.settings.region
+            if given:
+                return given
+            if not last or address in self._defaulting:
                 return MISSING  # provider.stage: ${opt:stage, 'dev'} while finding the default
+            # no fallback (the framework would stop): the stage/region the scan assumes
             return self.stage if address == "stage" else self.region
         if last:
             self._report(f"${{opt:{address}}} is a command-line option the scan was not "
