@@ -100,3 +100,16 @@ def test_one_finding_per_source_and_sink(suite: tuple[App, Facts, list[Finding]]
     repeated = sorted((key, a, b) for key, found in paths.items() for a in found for b in found
                       if a is not b and b.startswith(a))
     assert repeated == []
+
+
+def test_fixed_origin_files_score_exactly(suite: tuple[App, Facts, list[Finding]]) -> None:
+    """The fixed-origin fixtures (a literal scheme and host before the tainted part is no
+    SSRF) are met exactly: a literal URL appended to a tainted value (`x + "https://h/"`)
+    leaves the start open and is reported, a literal start is not."""
+    _, _, findings = suite
+    name = "http_ssrf_fixed_host_path.py"
+    want = {w for w in expected() if Path(w[0]).name == name}
+    got = {(f.location.file, f.location.line, f.rule_id) for f in findings
+           if Path(f.location.file).name == name}
+    assert len(want) == 3
+    assert got == want

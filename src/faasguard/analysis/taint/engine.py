@@ -79,7 +79,10 @@ def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
                        if type(part) is ast.FormattedValue else const_str(part) or ""
                        for part in node.values)
     else:
-        text = (const_str(node) or "") + tail
+        head = const_str(node)
+        if head is None:  # the leftmost operand is no literal (`url + "https://h/"`)
+            return False
+        text = head + tail
     return _FIXED_ORIGIN.match(text) is not None
 
 
