@@ -3,9 +3,9 @@ both languages' checks give (analysis.js.jwt holds the Node.js side).
 
 Every Python source of the scan is checked: PyJWT `jwt.decode` with
 `options={"verify_signature": False}`, `verify=False` or `algorithms=["none"]`;
-python-jose `get_unverified_claims` (unless the function checked the token's signature by
-hand before: `jwk.construct(key).verify(message, signature)`). The facts land in
-`facts.jwt_decodes`; rules/jwt.py reports them.
+python-jose `get_unverified_claims` (unless the function checked that token's signature by
+hand before and acted on the answer: `if not jwk.construct(key).verify(message, signature):
+return`). The facts land in `facts.jwt_decodes`; rules/jwt.py reports them.
 """
 
 from __future__ import annotations
@@ -105,26 +105,90 @@ _JWK_CONSTRUCT = "jose.jwk.construct"
 
 
 def _verified_by_hand(module: Module) -> set[int]:
-    """The unverified-claims calls (by id) a function makes after checking the token's
-    signature itself: `key = jwk.construct(...)`, then `key.verify(message, signature)`
-    on an earlier line. Read after that check, the claims are verified ones."""
+    """The unverified-claims calls (by id) a function makes after checking that token's
+    signature itself: `key = jwk.construct(...)`, then `key.verify(message, signature)`,
+    its message and signature taken from the token read, whose answer stops the function
+    when it is False (`if not key.verify(...): return`, `assert key.verify(...)`, the
+    answer kept in a name then tested so) or guards the read (`if key.verify(...):`).
+    python-jose's verify returns a bool and raises nothing: a check whose answer is
+    ignored, or only printed, verifies nothing; nor does a check of another token."""
     unverified = _names("python_unverified")
     out: set[int] = set()
     for func in ast.walk(module.tree):
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        calls = [n for n in ast.walk(func) if isinstance(n, ast.Call)]
         keys = {target.id for node in ast.walk(func) if isinstance(node, ast.Assign)
                 and isinstance(node.value, ast.Call)
                 and module.qualify(dotted_name(node.value.func)) == _JWK_CONSTRUCT
                 for target in node.targets if isinstance(target, ast.Name)}
-        checks = [call.lineno for call in calls if isinstance(call.func, ast.Attribute)
-                  and call.func.attr == "verify" and isinstance(call.func.value, ast.Name)
-                  and call.func.value.id in keys]
-        if checks:
-            out.update(id(call) for call in calls if call.lineno > min(checks)
-                       and module.qualify(dotted_name(call.func)) in unverified)
+        guards = _signature_guards(func, keys) if keys else []
+        for call in ast.walk(func):
+            if not guards or not isinstance(call, ast.Call) or not call.args or \
+                    module.qualify(dotted_name(call.func)) not in unverified:
+                continue
+            read = _names_in(call.args[0])
+            if any(first <= call.lineno <= last and read & signed
+                   for first, last, signed in guards):
+                out.add(id(call))
     return out
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _is_check(node: ast.AST | None, keys: set[str]) -> bool:
+    """`key.verify(...)` on a key `jwk.construct` made."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "verify" and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in keys)
+
+
+def _signature_guards(func: ast.AST, keys: set[str]) -> list[tuple[int, int, set[str]]]:
+    """(first, last, names) of each signature check whose answer is acted on: the lines
+    it covers and the names its message and signature were computed from."""
+    derived: dict[str, set[str]] = {}  # name -> the names its assigned values read
+    answers: dict[str, ast.Call] = {}  # name -> the check whose answer it holds
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign):
+            read = _names_in(node.value)
+            for target in node.targets:
+                for name in _names_in(target):
+                    derived.setdefault(name, set()).update(read)
+                    if isinstance(target, ast.Name) and isinstance(node.value, ast.Call) \
+                            and _is_check(node.value, keys):
+                        answers[name] = node.value
+
+    def check_of(test: ast.expr) -> ast.Call | None:
+        if isinstance(test, ast.Name):
+            return answers.get(test.id)
+        return test if isinstance(test, ast.Call) and _is_check(test, keys) else None
+
+    def signed(check: ast.Call) -> set[str]:
+        names: set[str] = set()
+        todo = [name for arg in check.args for name in _names_in(arg)]
+        while todo:
+            name = todo.pop()
+            if name not in names:
+                names.add(name)
+                todo.extend(derived.get(name, ()))
+        return names
+
+    end = getattr(func, "end_lineno", None) or 0
+    guards: list[tuple[int, int, set[str]]] = []
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assert) and (check := check_of(node.test)) is not None:
+            guards.append((node.lineno + 1, end, signed(check)))
+        elif isinstance(node, ast.If):
+            test = node.test
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                check = check_of(test.operand)
+                if check is not None and isinstance(node.body[-1], (ast.Return, ast.Raise)):
+                    guards.append(((node.end_lineno or node.lineno) + 1, end, signed(check)))
+            elif (check := check_of(test)) is not None:
+                guards.append((node.body[0].lineno, node.body[-1].end_lineno or end,
+                               signed(check)))
+    return guards
 
 
 def _module_decodes(module: Module) -> list[TokenDecode]:
