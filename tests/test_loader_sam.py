@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from test_loader_cloudformation import line_of, load_fixture
 
+from faasguard.loaders import LoadContext, load_path
 from faasguard.loaders.documents import parse
 from faasguard.loaders.sam import merge_globals
-from faasguard.model import App, Ref
+from faasguard.model import App, Ref, Unknown
 from faasguard.scan import scan
 
 SAM = Path(__file__).resolve().parent / "fixtures" / "sam"
@@ -602,12 +603,12 @@ def test_state_machine_api_events_are_routes_to_no_function(tmp_path):
     assert app.diagnostics == []
 
 
-def test_conditions_decided_by_parameter_defaults_pick_fn_if_branches(tmp_path):
-    """`Fn::If` on a condition the defaults decide takes that branch: a path of an inline
+def test_conditions_decided_by_a_pinned_parameter_pick_fn_if_branches(tmp_path):
+    """`Fn::If` on a condition the parameters decide takes that branch: a path of an inline
     definition written under Fn::If is a route, and a URL's AuthType is known."""
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\n"
-        "Parameters:\n  Stage: {Type: String, Default: dev}\n"
+        "Parameters:\n  Stage: {Type: String, Default: dev, AllowedValues: [dev]}\n"
         "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
         "Resources:\n"
         "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
@@ -627,7 +628,7 @@ def test_novalue_under_fn_if_leaves_the_setting_out(tmp_path):
     'should be a mapping' warning for Globals' Environment, no layer, no policy entry."""
     (tmp_path / "template.yaml").write_text(
         "Transform: AWS::Serverless-2016-10-31\n"
-        "Parameters:\n  Stage: {Type: String, Default: dev}\n"
+        "Parameters:\n  Stage: {Type: String, Default: dev, AllowedValues: [dev]}\n"
         "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
         "Globals:\n  Function:\n"
         "    Environment: !If [IsProd, {Variables: {MODE: prod}}, !Ref AWS::NoValue]\n"
@@ -681,3 +682,46 @@ def test_an_unknown_policy_template_is_named_in_its_warning(tmp_path):
              "permissions are not known"),
         (11, "a Policies entry is neither a policy name/ARN, a policy document nor a SAM "
              "policy template; ignored")]
+
+
+def _stage_template(stage_spec: str) -> str:
+    """A template whose default stage is locked down and whose prod branch is open."""
+    return (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        f"Parameters:\n  Stage: {stage_spec}\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
+        "  IsDev: !Not [{Condition: IsProd}]\n"
+        "  Never: !And [{Condition: IsProd}, !Equals [a, b]]\n"
+        "Resources:\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Tracing: !If [IsDev, Active, PassThrough]\n"
+        "      Timeout: !If [Never, 60, 3]\n"
+        "      FunctionUrlConfig:\n        AuthType: !If [IsProd, NONE, AWS_IAM]\n")
+
+
+def test_conditions_on_a_parameter_default_stay_undecided(tmp_path):
+    """A parameter's default is what a deployment gets when it sets nothing
+    (`--parameter-overrides Stage=prod` picks the other branch): a condition on it is not
+    decided by the default, so the prod branch's open URL is not hidden behind the default
+    stage's AWS_IAM (nor its tracing); a condition false whatever the parameter is decided."""
+    (tmp_path / "template.yaml").write_text(
+        _stage_template("{Type: String, Default: dev, AllowedValues: [dev, prod]}"))
+    worker = load_fixture(tmp_path, "template.yaml").functions[q("Worker")]
+    assert worker.url.auth_type == Unknown("If IsProd")
+    assert worker.tracing == Unknown("If IsDev")
+    assert worker.timeout_s == 3
+
+
+def test_conditions_on_a_pinned_parameter_are_decided(tmp_path):
+    """A parameter given a value (LoadContext.params) or allowed one value only is a fact."""
+    (tmp_path / "template.yaml").write_text(
+        _stage_template("{Type: String, Default: prod, AllowedValues: [prod]}"))
+    worker = load_fixture(tmp_path, "template.yaml").functions[q("Worker")]
+    assert (worker.url.auth_type, worker.tracing) == ("NONE", "PassThrough")
+    (tmp_path / "template.yaml").write_text(_stage_template("{Type: String, Default: prod}"))
+    app = load_path(LoadContext(root=str(tmp_path), file="template.yaml",
+                                params={"Stage": "dev"}))
+    worker = app.functions[q("Worker")]
+    assert (worker.url.auth_type, worker.tracing) == ("AWS_IAM", "Active")
+

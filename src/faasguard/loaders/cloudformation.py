@@ -186,8 +186,15 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
     if parameters is not None and not isinstance(parameters, dict):
         t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
     t.scope.mappings = dict(mapping(data.get("Mappings")))
+    # A condition on a parameter the deployment may set (a default, not a fact: `sam deploy
+    # --parameter-overrides Stage=prod` takes the other branch) is left undecided, so a risky
+    # non-default branch is not hidden behind the default's safe one.
+    settable = {str(name) for name, spec in mapping(parameters).items()
+                if str(name) not in t.ctx.params and isinstance(spec, dict)
+                and "Default" in spec and not _one_allowed_value(spec)}
     t.scope.conditions = {str(name): value for name, value in
-                          mapping(data.get("Conditions")).items()}
+                          mapping(data.get("Conditions")).items()
+                          if not _names_any(value, settable)}
     if t.ctx.region:
         t.scope.pseudo["AWS::Region"] = t.ctx.region
     globals_ = data.get("Globals")
@@ -202,6 +209,23 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
             t.globals[str(section)] = mapping(value)
         else:
             t.warn(f"Globals.{section} should be a mapping; ignored", sections.line_of(section))
+
+
+def _one_allowed_value(spec: dict[str, Any]) -> bool:
+    """Does the parameter allow one value only (its default is then what is deployed)?"""
+    allowed = spec.get("AllowedValues")
+    return isinstance(allowed, list) and len(allowed) == 1
+
+
+def _names_any(value: Any, names: set[str]) -> bool:
+    """Does a condition's expression name one of `names` (`Ref` or `${name}` of a Sub)?"""
+    if isinstance(value, str):
+        return value in names or any(f"${{{name}}}" in value for name in names)
+    if isinstance(value, dict):
+        return any(_names_any(v, names) for v in value.values())
+    if isinstance(value, list):
+        return any(_names_any(v, names) for v in value)
+    return False
 
 
 def _declare(t: Template, resources: dict[str, Any]) -> None:

@@ -13,9 +13,10 @@
 - `Fn::Join`, `Fn::Select`, `Fn::FindInMap`, `Fn::If`, `Fn::Base64`, `Fn::ImportValue`
   (Unknown), `Fn::Split`.
 - `Fn::If` takes the branch its condition gives when the condition can be decided from
-  what Refs resolve to (parameter defaults, `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`,
-  `Condition`), as a deployment with the defaults would; when it cannot, the value is
-  Unknown unless both branches agree.
+  what Refs resolve to (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`); when it
+  cannot, the value is Unknown unless both branches agree. The scope holds only the
+  conditions a deployment cannot change: the CloudFormation loader leaves out those on a
+  parameter's default (another deployment sets another value).
 
 Used by every loader that meets CloudFormation values (SAM, CloudFormation, CDK output and
 the `resources:` section and `!GetAtt` values of serverless.yml).
