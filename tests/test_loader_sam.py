@@ -725,3 +725,22 @@ def test_conditions_on_a_pinned_parameter_are_decided(tmp_path):
     worker = app.functions[q("Worker")]
     assert (worker.url.auth_type, worker.tracing) == ("AWS_IAM", "Active")
 
+
+def test_an_environment_the_deployment_decides_is_no_malformed_setting(tmp_path):
+    """`Environment: !If [IsProd, {...}, !Ref AWS::NoValue]` on a parameter's default is not
+    known statically: no 'should be a mapping' warning (the template is well formed)."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Stage: {Type: String, Default: dev}\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n"
+        "Resources:\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Environment: !If [IsProd, {Variables: {MODE: prod}}, !Ref AWS::NoValue]\n"
+        "  Other:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      Environment:\n        Variables: !If [IsProd, {MODE: prod}, {MODE: dev}]\n")
+    app = load_fixture(tmp_path, "template.yaml")
+    assert app.diagnostics == []
+    assert app.functions[q("Worker")].environment == {}
+    assert app.functions[q("Other")].environment == {}

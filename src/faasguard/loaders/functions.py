@@ -72,11 +72,12 @@ def s3_code(bucket: Value, key: Value) -> str:
 def read_environment(t: Template, fn: Function, props: dict[str, Value]) -> None:
     """Environment.Variables -> `fn.environment`, each variable at its own line."""
     environment = props.get("Environment")
-    if environment is None:
-        return
+    if environment is None or isinstance(environment, Unknown):
+        return  # none, or one the deployment decides (`!If` on a parameter)
     variables = environment.get("Variables") if isinstance(environment, dict) else None
     if not isinstance(variables, dict):
-        if variables is not None or not isinstance(environment, dict):
+        if not isinstance(variables, Unknown) and (
+                variables is not None or not isinstance(environment, dict)):
             t.warn(f"{fn.id.split('#')[-1]}: Environment.Variables should be a mapping; "
                    "ignored", getattr(environment, "line", None) or fn.location.line)
         return
