@@ -603,3 +603,26 @@ def test_metric_math_alarms_watch_each_metric_they_read(tmp_path):
         ("template.yaml#Rate:n", "Invocations", {}, 2),
         ("template.yaml#Rate:e", "Errors", {"FunctionName": "worker"}, 2),
         ("template.yaml#Plain", "ApproximateAgeOfOldestMessage", {}, 17)]
+
+
+def test_a_metric_math_alarm_watches_only_what_its_returned_expression_reads(tmp_path):
+    """The alarm watches the one query with ReturnData (default true): a MetricStat query
+    with ReturnData false that no expression it reads names is not watched (an Errors query
+    left out of the expression is no Errors alarm); METRICS() reads every metric."""
+    def metric(query_id: str, name: str) -> str:
+        return (f"        - Id: {query_id}\n          ReturnData: false\n"
+                "          MetricStat:\n            Metric:\n"
+                f"              {{Namespace: AWS/Lambda, MetricName: {name}}}\n")
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n"
+        "  Calls:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Metrics:\n"
+        "        - {Id: out, Expression: inner * 2}\n"
+        "        - {Id: inner, Expression: n + 1, ReturnData: false}\n"
+        + metric("n", "Invocations") + metric("e", "Errors") +
+        "  Every:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Metrics:\n"
+        "        - {Id: total, Expression: SUM(METRICS())}\n"
+        + metric("t", "Throttles") + metric("e", "Errors"))
+    app = load_fixture(tmp_path, "template.yaml")
+    assert [(a.id, a.metric) for a in app.alarms] == [
+        ("template.yaml#Calls:n", "Invocations"),
+        ("template.yaml#Every:t", "Throttles"), ("template.yaml#Every:e", "Errors")]

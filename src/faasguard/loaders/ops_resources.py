@@ -3,6 +3,7 @@ associations."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from faasguard.loaders.template import Template, as_bool, as_float, items, mapping
@@ -14,9 +15,11 @@ def read_alarm(t: Template, logical: str, props: Any) -> None:
     (`Metrics`, as CDK writes error-rate alarms) watches each metric its queries read: one
     Alarm each (id `<alarm>:<query id>`)."""
     location = t.loc(t.line(logical))
-    queries = [(query.get("Id"), mapping(mapping(query.get("MetricStat")).get("Metric")))
-               for _line, query in items(props.get("Metrics")) if isinstance(query, dict)]
-    watched = [(name, metric) for name, metric in queries if metric]
+    queries = [query for _line, query in items(props.get("Metrics")) if isinstance(query, dict)]
+    read = _read_queries(queries)
+    watched = [(query.get("Id"), mapping(mapping(query.get("MetricStat")).get("Metric")))
+               for query in queries if str(query.get("Id")) in read]
+    watched = [(name, metric) for name, metric in watched if metric]
     if not watched:
         watched = [(None, props)]
     for name, metric in watched:
@@ -24,6 +27,27 @@ def read_alarm(t: Template, logical: str, props: Any) -> None:
             t.qualify(logical) if name is None else f"{t.qualify(logical)}:{name}", location,
             metric=metric.get("MetricName"), namespace=metric.get("Namespace"),
             dimensions=_dimensions(metric.get("Dimensions"))))
+
+
+def _read_queries(queries: list[Any]) -> set[str]:
+    """Ids of the queries the alarm's value comes from: the one returning data (ReturnData,
+    true unless set false) and, through expressions, each query they name (`METRICS()`:
+    every one). A metric read by no such expression is not what the alarm watches."""
+    ids = {str(query.get("Id")): query for query in queries}
+    todo = [name for name, query in ids.items() if query.get("ReturnData") is not False]
+    read: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in read:
+            continue
+        read.add(name)
+        expression = ids[name].get("Expression")
+        if not isinstance(expression, str):
+            continue
+        named = set(ids) if "METRICS(" in expression.upper() else \
+            set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)) & set(ids)
+        todo.extend(named - read)
+    return read
 
 
 def _dimensions(value: Any) -> dict[str, Any]:
