@@ -222,7 +222,7 @@ def _lambda_prices(architecture: str) -> tuple[float, float]:
 
 
 def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
-                   public_sources: set[str]) -> tuple[FunctionCost, float]:
+                   public_sources: Mapping[str, str]) -> tuple[FunctionCost, float]:
     """The function's worst case alone (with the pool if unreserved); and its entry price."""
     table = prices()
     memory, timeout = _defaults(function)
