@@ -47,7 +47,9 @@ def test_the_role_handed_to_a_service_needs_pass_role(tmp_path: Path) -> None:
 #: botocore's name of each IAM prefix the table uses
 _SERVICES = {"scheduler": "scheduler", "events": "events", "lambda": "lambda",
              "states": "stepfunctions", "cloudformation": "cloudformation", "glue": "glue",
-             "codebuild": "codebuild", "sagemaker": "sagemaker"}
+             "codebuild": "codebuild", "sagemaker": "sagemaker", "rekognition": "rekognition",
+             "textract": "textract", "comprehend": "comprehend",
+             "mediaconvert": "mediaconvert"}
 
 
 @pytest.mark.parametrize("key, path", sorted(aws_sdk.table()["pass_role"].items()))
@@ -107,3 +109,44 @@ def test_a_granted_pass_role_is_used(tmp_path: Path) -> None:
     findings = scan(str(tmp_path)).findings
     assert not [f for f in findings if f.rule_id == "FG-PERM-101"]  # both grants are used
     assert not [f for f in findings if f.rule_id == "FG-PERM-103"]  # and cover the calls
+
+
+JOBS = '''
+import os
+
+import boto3
+
+
+class Video:
+    def __init__(self, client):
+        self._client = client
+
+    def start(self, bucket, key):
+        return self._client.start_label_detection(
+            Video={"S3Object": {"Bucket": bucket, "Name": key}},
+            NotificationChannel={"SNSTopicArn": os.environ["TOPIC_ARN"],
+                                 "RoleArn": os.environ["PUBLISH_ROLE"]})
+
+
+def handler(event, context):
+    Video(boto3.client("rekognition")).start("media", event["key"])
+    boto3.client("textract").start_document_analysis(
+        DocumentLocation={"S3Object": {"Bucket": "docs", "Name": "a.pdf"}},
+        FeatureTypes=["TABLES"])
+    boto3.client("comprehend").start_sentiment_detection_job(
+        InputDataConfig={"S3Uri": "s3://in/"}, OutputDataConfig={"S3Uri": "s3://out/"},
+        DataAccessRoleArn="arn:aws:iam::1:role/comprehend-data", LanguageCode="en")
+'''
+
+
+def test_job_notification_and_data_access_roles_need_pass_role(tmp_path: Path) -> None:
+    """Rekognition Video publishes a job's completion with the role of its
+    NotificationChannel and Comprehend reads with its DataAccessRoleArn: the caller passes
+    those roles. A Textract job started without a notification channel passes none."""
+    (tmp_path / "app.py").write_text(JOBS)
+    calls = calls_in_handler(ModuleCache(str(tmp_path)), "app.py", "handler") or []
+    passed = [(c.method, c.targets[0].name.env, c.targets[0].name.literal)
+              for c in calls if c.actions == ("iam:PassRole",)]
+    assert passed == [("start_label_detection", "PUBLISH_ROLE", None),
+                      ("start_sentiment_detection_job", None,
+                       "arn:aws:iam::1:role/comprehend-data")]

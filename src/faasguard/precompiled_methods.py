@@ -774,6 +774,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.options,)==(other.options,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.options,)==(other.options,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.options,self.flows,self.aws_calls,self.cost,self.endpoints,self.openapi,self.code,self.python_modules,self.dependencies,self.js_modules,self.jwt_decodes,self.memo,)==(other.options,other.flows,other.aws_calls,other.cost,other.endpoints,other.openapi,other.code,other.python_modules,other.dependencies,other.js_modules,other.jwt_decodes,other.memo,)
   return NotImplemented
  return __eq__
@@ -1454,6 +1462,12 @@ def __create_fn__():
   return hash((self.name,self.memory_mb,self.mean_ms,self.timeout_s,self.delivery,self.guarded,self.actions,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.memory_mb,self.mean_ms,self.timeout_s,self.delivery,self.guarded,self.actions,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.options,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.options,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -2198,6 +2212,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(obj={self.obj!r}, name={self.name!r}, function={self.function!r}, line={self.line!r}, args={self.args!r}, kwargs={self.kwargs!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(obj={self.obj!r}, name={self.name!r}, function={self.function!r}, line={self.line!r}, args={self.args!r}, kwargs={self.kwargs!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(options={self.options!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(options={self.options!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3629,6 +3649,12 @@ def __create_fn__(_type_obj, _type_name, _type_function, _type_line, _type_args,
   self.kwargs=_dflt_kwargs() if kwargs is _HAS_DEFAULT_FACTORY else kwargs
  return __init__
 CODE['def __create_fn__(_type_obj, _type_name, _type_function, _type_line, _type_args, _type_kwargs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_args, _dflt_kwargs, _return_type):\n def __init__(self,obj:_type_obj,name:_type_name,function:_type_function,line:_type_line,args:_type_args=_HAS_DEFAULT_FACTORY,kwargs:_type_kwargs=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.obj=obj\n  self.name=name\n  self.function=function\n  self.line=line\n  self.args=_dflt_args() if args is _HAS_DEFAULT_FACTORY else args\n  self.kwargs=_dflt_kwargs() if kwargs is _HAS_DEFAULT_FACTORY else kwargs\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_options, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,options:_type_options)->_return_type:
+  self.options=options
+ return __init__
+CODE['def __create_fn__(_type_options, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,options:_type_options)->_return_type:\n  self.options=options\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_options, _type_flows, _type_aws_calls, _type_cost, _type_endpoints, _type_openapi, _type_code, _type_python_modules, _type_dependencies, _type_js_modules, _type_jwt_decodes, _type_memo, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_options, _dflt_flows, _dflt_aws_calls, _dflt_cost, _dflt_endpoints, _dflt_openapi, _dflt_code, _dflt_python_modules, _dflt_dependencies, _dflt_js_modules, _dflt_jwt_decodes, _dflt_memo, _return_type):
  def __init__(self,options:_type_options=_HAS_DEFAULT_FACTORY,flows:_type_flows=_HAS_DEFAULT_FACTORY,aws_calls:_type_aws_calls=_HAS_DEFAULT_FACTORY,cost:_type_cost=_dflt_cost,endpoints:_type_endpoints=_HAS_DEFAULT_FACTORY,openapi:_type_openapi=_HAS_DEFAULT_FACTORY,code:_type_code=_HAS_DEFAULT_FACTORY,python_modules:_type_python_modules=_dflt_python_modules,dependencies:_type_dependencies=_dflt_dependencies,js_modules:_type_js_modules=_dflt_js_modules,jwt_decodes:_type_jwt_decodes=_HAS_DEFAULT_FACTORY,memo:_type_memo=_HAS_DEFAULT_FACTORY)->_return_type:

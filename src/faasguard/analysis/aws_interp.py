@@ -25,6 +25,7 @@ from faasguard.analysis.aws_values import (
     ClientV,
     CollV,
     DictV,
+    EitherV,
     EventV,
     ExtV,
     Frame,
@@ -462,6 +463,8 @@ class Interpreter:
     def _ifexp(self, node: ast.IfExp, f: Frame) -> Any:
         self.effects(node.test, f)
         body, orelse = self.ev(node.body, f), self.ev(node.orelse, f)
+        if type(body) is BoundV and type(orelse) is BoundV and body != orelse:
+            return EitherV((body, orelse))
         return body if body is not None else orelse
 
     def _dict(self, node: ast.Dict, f: Frame) -> Any:
@@ -798,6 +801,10 @@ class Interpreter:
                 self.call_function(FuncV(init[0].module, init[1], init[0], instance), args,
                                    {k: v for k, (v, _) in kwargs.items()}, node.lineno)
             return instance
+        if kind is EitherV:  # a method a conditional picks: both may run
+            found = [self.method_call(m.owner, m.attr, args, kwargs, node, f)
+                     for m in func.options]
+            return found[0] if found[0] is not None else found[1]
         return None
 
     def _event_method(self, event: EventV, method: str, node: ast.Call, f: Frame,
@@ -1070,7 +1077,7 @@ class Interpreter:
         label = f"{owner.rtype if isinstance(owner, ResObjV) else owner.service}.{method}"
         sub = definition.get("has", {}).get(method)
         if sub is not None:
-            return self._sub_resource(owner, method, sub, args, node)
+            return self._sub_resource(owner, method, sub, args, node, kwargs)
         action = model.actions.get(method)
         if action is not None:
             params = self._request_params(owner, action["request"])
@@ -1117,13 +1124,16 @@ class Interpreter:
         return None
 
     def _sub_resource(self, owner: ServiceResV | ResObjV, method: str, sub: dict[str, Any],
-                      args: list[Any], node: ast.Call) -> ResObjV:
+                      args: list[Any], node: ast.Call,
+                      kwargs: dict[str, tuple[Any, ast.expr]] | None = None) -> ResObjV:
         spec = sub["resource"]
         ids: list[tuple[str, Name]] = []
         positional = iter(zip(args, node.args, strict=False))
         for ident in spec.get("identifiers", []):
             if ident.get("source") == "input":
-                given = next(positional, None)
+                # given in order, or by its snake_case name (`Object(bucket_name=, key=)`)
+                given = next(positional, None) or (
+                    kwargs.get(_snake(ident["target"])) if kwargs else None)
                 if given is not None:
                     ids.append((ident["target"], as_name(*given)))
             elif ident.get("source") == "identifier" and isinstance(owner, ResObjV):
@@ -1179,13 +1189,20 @@ class Interpreter:
         targets = self._targets(service, params)
         self._add(AwsCall(service, operation, method, actions, targets, self.file,
                           node.lineno, via, optional))
-        passed = aws_sdk.table()["pass_role"].get(f"{sdk.prefix}:{operation}")
+        key = f"{sdk.prefix}:{operation}"
+        passed = aws_sdk.table()["pass_role"].get(key)
         if passed is not None:  # a role handed to the service: iam:PassRole on it
             role = _param_path(params, passed.split("."))
             if role is not None:
                 self._add(AwsCall("iam", "PassRole", method, ("iam:PassRole",),
                                   (Target("role", as_name(*role)),), self.file,
                                   node.lineno, via))
+        read = aws_sdk.table()["s3_objects"].get(key)
+        if read is not None:  # objects the service reads with the caller's permissions
+            objects = tuple(t for t in (_s3_object(params, path) for path in read) if t)
+            if objects:
+                self._add(AwsCall("s3", "GetObject", method, ("s3:GetObject",), objects,
+                                  self.file, node.lineno, via))
 
     def _add(self, call: AwsCall) -> None:
         key = (call.file, call.line, call.operation, call.method)
@@ -1275,6 +1292,27 @@ def _param_path(params: dict[str, tuple[Any, Any]], path: list[str]
         if value is None:
             return None
     return value, expr
+
+
+def _snake(name: str) -> str:
+    """boto3's snake_case name of an identifier (`BucketName` -> `bucket_name`)."""
+    from botocore import xform_name
+
+    return str(xform_name(name))
+
+
+def _s3_object(params: dict[str, tuple[Any, Any]], path: str) -> Target | None:
+    """The S3 object ({Bucket, Name}) at a path into a call's parameters (a Rekognition
+    image, a Textract document), or None when the request names none there."""
+    found = _param_path(params, path.split("."))
+    if found is None or not isinstance(found[0], DictV):
+        return None
+    value, expr = found
+    bucket, name = value.get("Bucket"), value.get("Name")
+    if bucket is None:
+        return None
+    return Target("bucket", as_name(bucket, expr),
+                  as_name(name, expr) if name is not None else None)
 
 
 def _base_actions(sdk: aws_sdk.SdkService, operation: str) -> tuple[str, ...]:

@@ -119,6 +119,8 @@ def resource_model(service: str, rtype: str | None) -> ResourceModel:
         return _NO_RESOURCE
     raw = dict(model.get("service", {})) if rtype is None \
         else dict(model.get("resources", {}).get(rtype, {}))
+    if rtype is None:
+        raw["has"] = _service_has(raw, model.get("resources", {}))
 
     def snake(names: Any, key: Any = lambda name: name) -> dict[str, Any]:
         index: dict[str, Any] = {}
@@ -137,6 +139,20 @@ def resource_model(service: str, rtype: str | None) -> ResourceModel:
         {k: raw["actions"][v] for k, v in snake(raw.get("actions", {})).items()},
         {f"wait_until_{k}": raw["waiters"][v] for k, v in snake(raw.get("waiters", {})).items()},
         batch)
+
+
+def _service_has(service: dict[str, Any], types: dict[str, Any]) -> dict[str, Any]:
+    """The sub-resources of a service resource as boto3 builds them: those its model names
+    (`has`), and every other resource type as a constructor taking all its identifiers
+    (`boto3.resource("s3").Object(bucket, key)`: the S3 model's service names only Bucket)."""
+    has = dict(service.get("has", {}))
+    named = {d.get("resource", {}).get("type") for d in has.values()}
+    for name, definition in types.items():
+        if name not in named and name not in has:
+            has[name] = {"resource": {"type": name, "identifiers": [
+                {"target": i["name"], "source": "input"}
+                for i in definition.get("identifiers", [])]}}
+    return has
 
 
 @cache

@@ -207,6 +207,14 @@ class BoundV:
 
 
 @dataclass(slots=True, unsafe_hash=True)
+class EitherV:
+    """One of two SDK methods a conditional picks (`fn = client.a if flag else client.b`):
+    calling it records both calls, since either may run."""
+
+    options: tuple[BoundV, BoundV]
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class DictV:
     """A dict literal with string keys (values as far as known)."""
 
