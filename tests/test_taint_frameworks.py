@@ -12,7 +12,8 @@ from pipeline_support import REPO, expected_marks, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
 PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe",
-            "flask_unreached", "powertools_vulnerable", "powertools_safe"]
+            "flask_unreached", "powertools_vulnerable", "powertools_safe",
+            "fastapi_vulnerable", "fastapi_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -49,7 +50,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
     assert recall >= 0.95, sorted(expected - got)
 
 
-@pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe"])
+@pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe",
+                                     "fastapi_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 

@@ -43,6 +43,8 @@ def app_views(function: Function, module: Module, cache: ModuleCache) -> list[Vi
         views.extend(_route_views(module, obj, framework, obj))
         for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
             views.extend(_route_views(owner, blueprint, framework, None))
+    elif framework is None and "Mangum" in module.constructed:
+        views.extend(fastapi_views(module, obj, cache, function.code_dir or ""))
     elif framework == "Flask" or app_factory(cache.root, function.code_dir or ".",
                                              module.tree, module.file, obj) is not None:
         views.extend(_flask_views(function, module, obj, cache))
@@ -76,6 +78,121 @@ def powertools_views(module: Module, cache: ModuleCache, base: str) -> list[View
         for owner, router in _blueprints(module, obj, cache, base, "include_router"):
             out.extend(_route_views(owner, router, "Powertools", None))
     return out
+
+
+def fastapi_views(module: Module, handler: str, cache: ModuleCache, base: str
+                  ) -> list[View]:
+    """The views of the FastAPI app a Mangum handler serves (`handler = Mangum(app)`, the
+    app made in the module or imported from the project) and of the routers it includes
+    (`app.include_router(router)`, routers including routers), each app or router once."""
+    out: list[View] = []
+    todo = _mangum_apps(module, handler, cache, base)
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        owner, obj = todo.pop()
+        if (owner.file, obj) in seen or len(seen) >= _MAX_ROUTERS:
+            continue
+        seen.add((owner.file, obj))
+        out.extend(_fastapi_route_views(owner, obj))
+        todo.extend(_blueprints(owner, obj, cache, base, "include_router"))
+        todo.extend(_factory_routers(owner, obj, cache, base))
+    return out
+
+
+def _factory_routers(module: Module, obj: str, cache: ModuleCache, base: str
+                     ) -> list[tuple[Module, str]]:
+    """The routers the module's factory of `obj` includes (`obj = create_app()`, with
+    `app.include_router(router)` in the body of `create_app`, defined in the module)."""
+    for stmt in module.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Name) and \
+                any(isinstance(t, ast.Name) and t.id == obj for t in stmt.targets):
+            factory = module.functions.get(stmt.value.func.id)
+            if factory is None:
+                return []
+            calls = [st.value for st in factory.body if isinstance(st, ast.Expr)
+                     and isinstance(st.value, ast.Call) and st.value.args
+                     and isinstance(st.value.func, ast.Attribute)
+                     and st.value.func.attr == "include_router"]
+            found = [_object_module(module, dotted_name(c.args[0]), cache, base)
+                     for c in calls]
+            return [f for f in found if f is not None]
+    return []
+
+
+#: The most apps and routers one Mangum handler's views are read from.
+_MAX_ROUTERS = 256
+
+
+def _mangum_apps(module: Module, handler: str, cache: ModuleCache, base: str
+                 ) -> list[tuple[Module, str]]:
+    """The app a top-level `handler = Mangum(app, ...)` wraps: (its module, its name)."""
+    for stmt in module.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
+                stmt.value.args and dotted_name(stmt.value.func).endswith("Mangum") and \
+                any(isinstance(t, ast.Name) and t.id == handler for t in stmt.targets):
+            found = _object_module(module, dotted_name(stmt.value.args[0]), cache, base)
+            return [found] if found is not None else []
+    return []
+
+
+def _fastapi_route_views(module: Module, obj: str) -> list[View]:
+    """The views `@<obj>.get(path)` (post, put, ...) of a FastAPI app or router: their
+    parameters are what the request gives them (path parameters by name, the others query
+    parameters, headers, cookies or the JSON body), but for numbers, booleans, dates and
+    UUIDs FastAPI validated, framework objects and dependencies (`Depends(...)`)."""
+    out: list[View] = []
+    for deco in route_registrations(module.tree, {obj}):
+        node = module.functions.get(deco.function)
+        if node is None:
+            continue
+        path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults += args.defaults
+        labels: dict[str, str] = {}
+        for arg, default in (*zip(positional, defaults, strict=True),
+                             *zip(args.kwonlyargs, args.kw_defaults, strict=True)):
+            if _fastapi_text(arg.annotation, default):
+                where = "path" if "{" + arg.arg + "}" in path or \
+                    "{" + arg.arg + ":" in path else "request"
+                labels[arg.arg] = f"FastAPI {where} parameter '{arg.arg}'"
+        out.append(View(module, node, labels, (), frozenset({"http"}), None))
+    return out
+
+
+#: Annotations FastAPI fills with a validated non-text value, or with a framework object.
+_FASTAPI_NOT_TEXT = frozenset((
+    "int", "float", "bool", "UUID", "date", "datetime", "time", "timedelta", "Decimal",
+    "Request", "Response", "BackgroundTasks", "WebSocket", "HTTPConnection",
+    "SecurityScopes", "UploadFile"))
+#: Default values that make a parameter a dependency, not request input.
+_FASTAPI_DEPENDENCIES = frozenset(("Depends", "Security"))
+
+
+def _fastapi_text(annotation: ast.expr | None, default: ast.expr | None) -> bool:
+    """Does a FastAPI view parameter receive text the caller chose?"""
+    if isinstance(default, ast.Call) and \
+            dotted_name(default.func).rpartition(".")[2] in _FASTAPI_DEPENDENCIES:
+        return False
+    if isinstance(annotation, ast.Subscript):  # Annotated[str, Query()], Optional[int]
+        head = dotted_name(annotation.value).rpartition(".")[2]
+        inner = annotation.slice
+        parts = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        if head == "Annotated":
+            return _fastapi_text(parts[0], parts[-1] if len(parts) > 1 else None)
+        if head in ("Optional", "Union"):
+            return any(_fastapi_text(p, None) for p in parts
+                       if not (isinstance(p, ast.Constant) and p.value is None))
+        return True
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        parts = [annotation.left, annotation.right]  # int | None
+        return any(_fastapi_text(p, None) for p in parts
+                   if not (isinstance(p, ast.Constant) and p.value is None))
+    if annotation is None:
+        return True
+    return dotted_name(annotation).rpartition(".")[2] not in _FASTAPI_NOT_TEXT
 
 
 def _resolver_objects(module: Module) -> list[str]:
@@ -116,17 +233,24 @@ def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str,
         if not isinstance(call, ast.Call) or not call.args \
                 or dotted_name(call.func) != f"{obj}.{method}":
             continue
-        target = dotted_name(call.args[0])
-        head, dot, rest = target.partition(".")
-        if head in module.aliases:  # imported: `from views import bp` or `views.bp`
-            qualified = module.aliases[head] + dot + rest
-            where, _, name = qualified.rpartition(".")
-            owner = cache.find(where, search_path(module, base)) if where else None
-            if owner is not None:
-                out.append((owner, name))
-        elif target in module.assigned:
-            out.append((module, target))
+        found = _object_module(module, dotted_name(call.args[0]), cache, base)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _object_module(module: Module, target: str, cache: ModuleCache, base: str
+                   ) -> tuple[Module, str] | None:
+    """The module defining the object a module names `target` (`bp`, imported as
+    `from views import bp` or read as `views.bp`, or assigned at its top level) and the
+    object's name there; None when it is neither."""
+    head, dot, rest = target.partition(".")
+    if head in module.aliases:  # imported: `from views import bp` or `views.bp`
+        qualified = module.aliases[head] + dot + rest
+        where, _, name = qualified.rpartition(".")
+        owner = cache.find(where, search_path(module, base)) if where else None
+        return (owner, name) if owner is not None else None
+    return (module, target) if target in module.assigned else None
 
 
 def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
