@@ -107,6 +107,61 @@ def test_serverless_lift_queue_worker_is_a_function(tmp_path):
     assert result.diagnostics == []  # ${construct:...} is known at deploy time: no warning
 
 
+_LIFT_PUBLISHER = (
+    "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+    "plugins:\n  - serverless-lift\n{lift}"
+    "constructs:\n  jobs:\n    type: queue\n    worker:\n      handler: app.work\n"
+    "functions:\n  publish:\n    handler: app.publish\n"
+    "    environment:\n      QUEUE_URL: ${{construct:jobs.queueUrl}}\n")
+_LIFT_CODE = (
+    "import os\n\nimport boto3\n\nsqs = boto3.client('sqs')\n\n\n"
+    "def publish(event, context):\n"
+    "    sqs.send_message(QueueUrl=os.environ['QUEUE_URL'], MessageBody='job')\n\n\n"
+    "def work(event, context):\n    return None\n")
+
+
+def test_serverless_lift_grants_every_function_sending_to_its_queues(tmp_path):
+    # Lift adds sqs:SendMessage and sqs:ChangeMessageVisibility on each queue construct's
+    # queue to the provider's statements: the publisher's call is allowed (no FG-PERM-103)
+    (tmp_path / "serverless.yml").write_text(_LIFT_PUBLISHER.format(lift=""))
+    (tmp_path / "app.py").write_text(_LIFT_CODE)
+    result = scan(str(tmp_path))
+    role = result.app.roles["serverless.yml#IamRoleLambdaExecution"]
+    assert [(s.actions, s.resources, s.location.line) for s in role.statements] == [
+        (("sqs:SendMessage", "sqs:ChangeMessageVisibility"),
+         (Unknown("construct:jobs.queueArn"),), 8)]
+    assert {f.role for f in result.app.functions.values()} == {
+        "serverless.yml#IamRoleLambdaExecution"}
+    assert not [f for f in result.findings if f.rule_id == "FG-PERM-103"]
+
+
+def test_serverless_lift_without_automatic_permissions_grants_nothing(tmp_path):
+    (tmp_path / "serverless.yml").write_text(
+        _LIFT_PUBLISHER.format(lift="lift:\n  automaticPermissions: false\n"))
+    (tmp_path / "app.py").write_text(_LIFT_CODE)
+    result = scan(str(tmp_path))
+    assert result.app.roles["serverless.yml#IamRoleLambdaExecution"].statements == []
+    assert [f.message.split("'")[1] for f in result.findings
+            if f.rule_id == "FG-PERM-103"] == ["publish"]
+
+
+def test_serverless_lift_worker_may_name_a_function(tmp_path):
+    # `worker: <function>` subscribes that function to the queue; maxConcurrency is the
+    # SQS event's maximum concurrency
+    result = _service(
+        tmp_path,
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "plugins:\n  - serverless-lift\n"
+        "constructs:\n  jobs:\n    type: queue\n    worker: consume\n"
+        "    maxConcurrency: 5\n"
+        "functions:\n  consume:\n    handler: h.f\n")
+    assert sorted(result.app.functions) == ["serverless.yml#consume"]
+    triggers = result.app.functions["serverless.yml#consume"].triggers
+    assert [(t.kind, t.max_concurrency, t.location.line) for t in triggers] == [("sqs", 5, 10)]
+    assert result.diagnostics == []
+    assert not [f for f in result.findings if f.rule_id == "FG-WALLET-005"]
+
+
 def test_constructs_without_the_lift_plugin_add_no_function(tmp_path):
     (tmp_path / "serverless.yml").write_text(
         "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"

@@ -17,7 +17,8 @@ and builds:
 - the `resources:` section, read by the CloudFormation loader, with `extensions:` applied.
 
 Plugins that change what is deployed, when listed in `plugins:`: serverless-lift's queue
-workers, serverless-plugin-aws-alerts' alarms (loaders.serverless_alerts),
+workers and the permissions it gives every function on their queues,
+serverless-plugin-aws-alerts' alarms (loaders.serverless_alerts),
 serverless-api-gateway-throttling (loaders.serverless_throttling),
 serverless-plugin-log-retention and serverless-plugin-tracing. The params a
 `serverless-compose.yml` passes to the service are its `${param:...}` values
@@ -70,6 +71,8 @@ PROVIDER_ROLE = "IamRoleLambdaExecution"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
 LIFT_PLUGIN = "serverless-lift"
+#: What Lift grants every function of the service on a `queue` construct's queue.
+LIFT_QUEUE_ACTIONS = ("sqs:SendMessage", "sqs:ChangeMessageVisibility")
 LOG_RETENTION_PLUGIN = "serverless-plugin-log-retention"
 #: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
 #: is `provider.tracing.lambda`).
@@ -332,7 +335,8 @@ class _Loader:
 
     def _lift_workers(self) -> None:
         """The worker function of each `queue` construct of the serverless-lift plugin:
-        `<construct>Worker`, triggered by the construct's SQS queue (deployed by Lift)."""
+        `<construct>Worker` (or the function of `functions:` its `worker` names), triggered
+        by the construct's SQS queue (deployed by Lift)."""
         constructs = self.config.get("constructs")
         if not isinstance(constructs, dict) or not self._uses_plugin(LIFT_PLUGIN):
             return
@@ -340,21 +344,50 @@ class _Loader:
             if not isinstance(body, dict) or body.get("type") != "queue":
                 continue
             worker = self._resolve(body.get("worker"))
+            line = line_of(body, "worker", default=line_of(constructs, name))
+            events = self._lift_queue_events(str(name), body, line)
+            named = self.app.functions.get(qualify(self.file, worker)) \
+                if isinstance(worker, str) else None
+            if named is not None:
+                add_events(named, events, line, self.events)
+                continue
             if not isinstance(worker, dict):
-                self.warn(f"queue construct '{name}' has no worker mapping (handler, ...); "
-                          "its function is not modelled", line_of(constructs, name))
+                self.warn(f"queue construct '{name}' has no worker mapping (handler, ...) "
+                          "nor names a function of 'functions:'; its worker is not modelled",
+                          line)
                 continue
             cfg = LDict(worker)
             if isinstance(worker, LDict):
                 cfg.line, cfg.key_lines = worker.line, dict(worker.key_lines)
-            line = line_of(body, "worker")
-            events = LList([LDict({"sqs": LDict({
-                "arn": Unknown(f"construct:{name}.queueArn"),
-                "batchSize": body.get("batchSize", 1)})})])
-            events.line, events.item_lines = line, [line]
             cfg["events"] = events
             cfg.key_lines["events"] = line
             self._function(f"{name}Worker", cfg, Location(self.file, line))
+
+    @staticmethod
+    def _lift_queue_events(name: str, body: dict[str, Any], line: int) -> LList:
+        """The SQS event Lift gives a queue construct's worker (batch of 1 by default)."""
+        sqs = LDict({"arn": Unknown(f"construct:{name}.queueArn"),
+                     "batchSize": body.get("batchSize", 1)})
+        if body.get("maxConcurrency") is not None:
+            sqs["maximumConcurrency"] = body["maxConcurrency"]
+        events = LList([LDict({"sqs": sqs})])
+        events.line, events.item_lines = line, [line]
+        return events
+
+    def _lift_permissions(self) -> list[Statement]:
+        """What serverless-lift adds to the provider's statements (its automatic
+        permissions, unless `lift.automaticPermissions: false`): every function of the
+        service may send messages to each `queue` construct's queue."""
+        constructs = self.config.get("constructs")
+        if not isinstance(constructs, dict) or not self._uses_plugin(LIFT_PLUGIN) or \
+                _get(self.config, "lift", "automaticPermissions") is False:
+            return []
+        return [Statement("Allow", actions=LIFT_QUEUE_ACTIONS,
+                          resources=(Unknown(f"construct:{name}.queueArn"),),
+                          location=Location(self.file, line_of(constructs, name)),
+                          source="serverless:provider")
+                for name, body in constructs.items()
+                if isinstance(body, dict) and body.get("type") == "queue"]
 
     def _function(self, key: str, cfg: LDict, location: Location) -> None:
         provider = self.provider
@@ -602,6 +635,7 @@ class _Loader:
             statements = self._statements(role_cfg, "statements", "serverless:provider")
             statements += self._statements(self.provider, "iamRoleStatements",
                                            "serverless:provider")
+            statements += self._lift_permissions()
             from_managed: list[Statement] = []
             managed = self._managed(role_cfg.get("managedPolicies"), from_managed)
             managed += self._managed(self.provider.get("iamManagedPolicies"), from_managed)
