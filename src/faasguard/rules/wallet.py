@@ -369,11 +369,11 @@ def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
                 continue
             source = logical_id(str(getattr(trigger.source, "target", trigger.source)))
             subject = f"loop:{logical_id(function.id)}:{trigger.kind}:{source}"
-            if subject in reported:  # two triggers on one source: one loop
-                continue
-            reported.add(subject)
+            if subject in reported:  # two triggers on one source: one loop finding
+                continue  # (a trigger whose filter lets no write through leaves it to the next)
             call = _code_writes(app, facts, function, trigger)
             if call is not None:
+                reported.add(subject)
                 yield make_finding(
                     "FG-WALLET-004",
                     f"Function '{logical_id(function.id)}' is triggered by {trigger.kind} "
@@ -384,6 +384,7 @@ def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
                 continue
             line = _role_writes(app, function, trigger)
             if line is not None and not _grant_of_another(app, facts, function, trigger):
+                reported.add(subject)
                 yield make_finding(
                     "FG-WALLET-004",
                     f"Function '{logical_id(function.id)}' is triggered by {trigger.kind} "
