@@ -21,7 +21,8 @@ _ENV_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-e
 #: Environment variables Lambda reserves for the function's own credentials: a deployment
 #: that sets them is refused, so a template setting them is run locally only (`sam local`
 #: stand-ins for DynamoDB Local, LocalStack...). Their values are judged as a secret only
-#: when they look like a real credential (FG-DATA-001), and never want a KMS key (FG-DATA-004).
+#: when they look like a real credential (FG-DATA-001: a known format, or a random-looking
+#: token at medium), and never want a KMS key (FG-DATA-004).
 LAMBDA_RESERVED_CREDENTIALS = frozenset({
     "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
 
@@ -40,7 +41,8 @@ access to the function or the repository. Secrets are recognised by name (`DB_PA
 GitHub tokens, private keys, JWTs, connection strings with a password) and, with medium
 confidence, by entropy. The variables Lambda reserves for the function's credentials
 (`AWS_SECRET_ACCESS_KEY`...) cannot be deployed: a template setting them runs locally only,
-and their value is reported only when it has the format of a real credential.
+and their value is reported only when it looks like a real credential (the format of an
+access key id, or a long random-looking token such as a secret access key).
 """,
     remediation={
         "serverless": "environment:\n  DB_PASSWORD_PARAM: /app/db-password  # read at run time "
@@ -69,9 +71,13 @@ and their value is reported only when it has the format of a real credential.
 def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
     for definition in env_definitions(app, facts):
         var = definition.var
-        match = find_secret(var.name, var.value)
-        if match is None or (match.kind == "name" and var.name in LAMBDA_RESERVED_CREDENTIALS):
-            continue  # a name Lambda refuses to deploy: `sam local`'s stand-in credentials
+        # a name Lambda refuses to deploy (`sam local`'s stand-in credentials) is no secret
+        # by its name alone: its value is, by format or as a random-looking token (a real
+        # secret access key or session token has no prefix to recognise it by)
+        match = find_secret(None if var.name in LAMBDA_RESERVED_CREDENTIALS else var.name,
+                            var.value)
+        if match is None:
+            continue
         yield make_finding(
             "FG-DATA-001",
             f"{definition.owner} {definition.verb('sets', 'set')} {var.name}"
