@@ -348,8 +348,17 @@ def _is_async(trigger: Trigger) -> bool:
 
 
 #: Asynchronous sources whose events carry no data of their own (a schedule's tick): a
-#: dead-letter queue would keep nothing worth replaying or inspecting.
+#: dead-letter queue would keep nothing worth replaying or inspecting...
 _NO_PAYLOAD_KINDS = {"schedule"}
+#: ...unless the schedule is given an input of its own (serverless.yml `input`,
+#: `inputPath`, `inputTransformer`; SAM Schedule/ScheduleV2 `Input`): a job's parameters
+#: (a tenant, a period), lost with the event when the runs fail.
+_SCHEDULE_INPUTS = ("input", "inputPath", "inputTransformer", "Input")
+
+
+def _carries_payload(trigger: Trigger) -> bool:
+    return trigger.kind not in _NO_PAYLOAD_KINDS or any(
+        trigger.properties.get(key) is not None for key in _SCHEDULE_INPUTS)
 
 
 @rule(
@@ -365,7 +374,7 @@ lost, and failures caused by malicious input leave nothing to inspect. (Synchron
 calls and poll-based sources such as SQS and streams are not concerned: their failures go
 back to the caller or the queue. Schedules are not either: their events carry nothing but
 the time, so a failed run is the Errors alarm's to report, FG-MON-006, not a queue's to
-keep.)
+keep; a schedule given an input of its own, the job's parameters, is.)
 """,
     remediation={
         "serverless": "functions:\n  fn:\n    destinations:\n"
@@ -392,7 +401,7 @@ def async_without_dlq(app: App, facts: Facts) -> Iterator[Finding]:
         if function.dlq is not None or function.on_failure is not None:
             continue
         triggers = sorted((t for t in function.triggers
-                           if _is_async(t) and t.kind not in _NO_PAYLOAD_KINDS),
+                           if _is_async(t) and _carries_payload(t)),
                           key=lambda t: t.location.line)
         if triggers:
             kinds = sorted({t.kind for t in triggers})
