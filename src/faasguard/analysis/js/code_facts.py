@@ -403,8 +403,9 @@ class _Collector:
             if _length_of(node):
                 continue
             passed = node.type in ("pair", "shorthand_property_identifier")
-            if node.type == "pair" and _literal(node.child_by_field_name("value")):
-                continue  # a constant (`password: "*****"`) in place of the value
+            if node.type == "pair" and \
+                    string_value(_unwrap(node.child_by_field_name("value"))) is not None:
+                continue  # a constant (`password: "*****"`; not `pw || ""`, which logs pw)
             name = _key_name(node.child_by_field_name("key")) if node.type == "pair" \
                 else self._field_of(node)
             if not name or name in seen:
