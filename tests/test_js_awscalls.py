@@ -215,3 +215,25 @@ export const handler = async (event) => {
     ]
     assert all(c.optional == ("s3:AbortMultipartUpload",) and c.via == "transfer"
                for c in calls)
+
+
+def test_transact_items_added_to_after_their_declaration_keep_every_action(
+        tmp_path: Path) -> None:
+    # the declared array is not what is sent when the code pushes more items to it (or
+    # assigns it again): its literal items would under-state the actions the call needs
+    calls = _calls(tmp_path, """
+const AWS = require("aws-sdk");
+const docs = new AWS.DynamoDB.DocumentClient();
+exports.handler = async (event) => {
+  const items = [{ Put: { TableName: "orders", Item: event.order } }];
+  if (event.old) items.push({ Delete: { TableName: "orders", Key: { id: event.old } } });
+  await docs.transactWrite({ TransactItems: items }).promise();
+  const fixed = [{ Update: { TableName: "stock", Key: { sku: event.sku } } }];
+  await docs.transactWrite({ TransactItems: fixed }).promise();
+};
+""")
+    assert [c[1] for c in _summary(calls)] == [
+        ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+         "dynamodb:ConditionCheckItem"),
+        ("dynamodb:UpdateItem",),
+    ]

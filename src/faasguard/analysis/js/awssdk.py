@@ -81,6 +81,10 @@ def v2_service(cls: str) -> str:
     return str(_data()["v2_classes"].get(cls, cls.lower()))
 
 
+#: Array methods that change the array in place.
+_GROWS = {"push", "unshift", "splice", "fill", "copyWithin"}
+
+
 class _Finder:
     """Finds the SDK calls of one file."""
 
@@ -279,7 +283,7 @@ class _Finder:
         their `TableName`s the tables); anything else is a Name."""
         if node is not None and node.type == "identifier" and node.text and hops < MAX_HOPS:
             value = self.index.value(node.text.decode())
-            if value is not None:
+            if value is not None and not self._changed(node.text.decode()):
                 return self._items(value, hops + 1)
         if node is None or node.type not in ("array", "object"):
             return self.name(node)
@@ -301,6 +305,25 @@ class _Finder:
             items.append((name, self._items(child.child_by_field_id(self.module.fid.value),
                                             hops + 1)))
         return DictV(tuple(items))
+
+    def _changed(self, name: str) -> bool:
+        """Is `name` assigned again or grown in place (`items.push(...)`, `items[i] = ...`)
+        anywhere in the file? Then its declared value is not what a call is given."""
+        for node in word_nodes(self.module, name):
+            parent = node.parent
+            if parent is None or node.type != "identifier":
+                continue
+            if parent.type in ("assignment_expression", "augmented_assignment_expression") \
+                    and parent.child_by_field_name("left") == node:
+                return True
+            if parent.type == "subscript_expression" and \
+                    parent.child_by_field_name("object") == node:
+                return True
+            if parent.type == "member_expression" and \
+                    parent.child_by_field_name("object") == node and \
+                    self.module.text(parent).rsplit(".", 1)[-1] in _GROWS:
+                return True
+        return False
 
     def name(self, node: Node | None, hops: int = 0) -> Name:
         """The Name a request parameter's value stands for."""
