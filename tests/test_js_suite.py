@@ -136,3 +136,13 @@ def test_redirects_to_a_host_the_code_fixes_are_silent(
     # destination; "/" + x does not fix the host (see http_redirect_open_prefix.mjs)
     _, _, findings = suite
     assert not [f for f in findings if f.location.file.endswith("redirect_fixed_host.mjs")]
+
+
+def test_redirects_whose_prefix_fixes_no_host_are_reported(
+        suite: tuple[App, Facts, list[Finding]]) -> None:
+    # "/" + x, and "/" + a configured path prefix (empty, or "/app": "//app...") + x
+    _, _, findings = suite
+    want = {(file, line) for file, line, _ in expected() if "redirect_open_prefix" in file}
+    got = {(f.location.file, f.location.line) for f in findings
+           if "redirect_open_prefix" in f.location.file}
+    assert len(want) == 2 and got == want

@@ -1,14 +1,17 @@
 """Does a redirect target start with an origin the code fixes (`"https://host/" + x`,
-`` `${BASE_URL}/${x}` `` with BASE_URL a literal or configured URL)? Then the part the
-request controls is a path on that host, not the place the browser goes: no open
-redirect.
+`` `${SITE}/${x}` `` with SITE a literal URL or `https://${process.env.HOST}`)? Then the
+part the request controls is a path on that host, not the place the browser goes: no
+open redirect.
 
 Read from the syntax: the leading pieces of a `+` concatenation or a template string are
 joined while they are string literals, `process.env.X` (deployment settings, standing in
-as a non-empty host part) or names the frame holds untainted whose declaration is such a
-piece; the first other piece stops the reading. The target is fixed when that literal
-shape is `scheme://host` followed by `/`, `?` or `#`, or a path `/x` whose second
-character is neither `/` nor `\\` (`"/" + x` could become `//evil.example`).
+as a non-empty host part, so a whole configured URL, `${process.env.SITE_URL}/${x}`, is
+not known to fix one; never as the first character of a path either: an empty or `/app`
+setting after a leading `/` gives `//`) or names the frame holds untainted whose
+declaration is such a piece; the first other piece stops the reading. The target is
+fixed when that literal shape is `scheme://host` followed by `/`, `?` or `#`, or a path
+`/x` whose second character is neither `/` nor `\\` (`"/" + x` could become
+`//evil.example`).
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from faasguard.analysis.js.parse import JsModule, string_value
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-_FIXED = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+[/?#]|^/[^/\\]")
-_ENV = "E"  # a configured value: a non-empty piece of a host name
+_ENV = "\x00"  # a configured value: a non-empty piece of a host name, not of a path
+_FIXED = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+[/?#]|^/[^/\\\x00]")
 MAX_HOPS = 4
 
 
