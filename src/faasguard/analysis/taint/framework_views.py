@@ -152,16 +152,22 @@ def _fastapi_route_views(module: Module, obj: str) -> list[View]:
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
         defaults += args.defaults
         labels: dict[str, str] = {}
+        objects: dict[str, str] = {}
         for arg, default in (*zip(positional, defaults, strict=True),
                              *zip(args.kwonlyargs, args.kw_defaults, strict=True)):
-            if _fastapi_text(arg.annotation, default):
+            if arg.annotation is not None and \
+                    dotted_name(arg.annotation).rpartition(".")[2] == "Request":
+                objects[arg.arg] = FASTAPI_REQUEST  # read through its sources
+            elif _fastapi_text(arg.annotation, default):
                 where = "path" if "{" + arg.arg + "}" in path or \
                     "{" + arg.arg + ":" in path else "request"
                 labels[arg.arg] = f"FastAPI {where} parameter '{arg.arg}'"
-        out.append(View(module, node, labels, (), frozenset({"http"}), None))
+        out.append(View(module, node, labels, (), frozenset({"http"}), None, objects))
     return out
 
 
+#: The kind of a FastAPI view's `Request` parameter (its sources: taint_python.json).
+FASTAPI_REQUEST = "fastapi-request"
 #: Annotations FastAPI fills with a validated non-text value, or with a framework object.
 _FASTAPI_NOT_TEXT = frozenset((
     "int", "float", "bool", "UUID", "date", "datetime", "time", "timedelta", "Decimal",
