@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, string_value
+from faasguard.analysis.js.spots import word_nodes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 _ENV = "\x00"  # a configured value: a non-empty piece of a host name, not of a path
 _FIXED = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#\\\s]+[/?#]|^/[^/\\\x00]")
 MAX_HOPS = 4
+#: Where a name is a function's parameter (JavaScript, and TypeScript's typed forms).
+_PARAMETERS = ("formal_parameters", "required_parameter", "optional_parameter",
+               "assignment_pattern", "object_pattern", "array_pattern", "rest_pattern")
 
 
 def fixed_origin(node: Node | None, module: JsModule,
@@ -55,7 +59,7 @@ def _prefix(node: Node | None, module: JsModule, untainted: Callable[[str], bool
         return _ENV, True
     if kind == "identifier":
         name = module.text(node)
-        if not untainted(name):
+        if not untainted(name) or _bound_again(name, module):
             return None
         return _prefix(FileIndex.of(module).value(name), module, untainted, hops + 1)
     operator = node.child_by_field_name("operator") if kind == "binary_expression" else None
@@ -69,6 +73,28 @@ def _prefix(node: Node | None, module: JsModule, untainted: Callable[[str], bool
     if kind == "string_fragment":
         return module.text(node), True
     return None
+
+
+def _bound_again(name: str, module: JsModule) -> bool:
+    """Can `name` hold another value than its declaration's? (The file's index keeps one
+    declarator per name, scopes ignored: a second declarator, a parameter of that name or
+    an assignment to it may give the name "" or any other prefix.)"""
+    declarators = 0
+    for node in word_nodes(module, name):
+        parent = node.parent
+        if parent is None or node.type not in ("identifier",
+                                               "shorthand_property_identifier_pattern"):
+            continue
+        kind = parent.type
+        if kind == "variable_declarator" and parent.child_by_field_name("name") == node:
+            declarators += 1
+        elif kind in _PARAMETERS or (kind == "arrow_function" and
+                                     parent.child_by_field_name("parameter") == node):
+            return True
+        elif kind in ("assignment_expression", "augmented_assignment_expression") and \
+                parent.child_by_field_name("left") == node:
+            return True
+    return declarators > 1
 
 
 def _join(pieces: Sequence[Node | None], module: JsModule, untainted: Callable[[str], bool],
