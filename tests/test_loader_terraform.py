@@ -845,3 +845,32 @@ resource "aws_lambda_function_url" "fn" {
     assert {k: f.url.auth_type if f.url else None for k, f in fns.items()} == {
         "users": "NONE", "orders": "AWS_IAM"}
     assert not app.diagnostics
+
+
+def test_inline_archive_of_files_read_with_file_is_that_folder(tmp_path: Path) -> None:
+    # `source { content = file("src/index.js"), filename = "index.js" }` packages a file
+    # of the repository under its own name: its folder is the function's code, analysed
+    # like a source_dir's (it is not code written inline that the scan cannot read)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "index.js").write_text(
+        'exports.handler = async (event) => require("child_process")'
+        '.execSync("ls " + event.queryStringParameters.d);\n')
+    (tmp_path / "main.tf").write_text('''
+data "archive_file" "zip" {
+  type        = "zip"
+  output_path = "build/fn.zip"
+  source {
+    content  = file("${path.module}/src/index.js")
+    filename = "index.js"
+  }
+}
+resource "aws_lambda_function" "fn" {
+  filename = data.archive_file.zip.output_path
+  handler  = "index.handler"
+  runtime  = "nodejs20.x"
+}
+''')
+    result = scan(str(tmp_path))
+    fn = result.app.functions["main.tf#aws_lambda_function.fn"]
+    assert (fn.code_dir, fn.source_file) == ("src", "src/index.js")
+    assert not result.diagnostics

@@ -31,7 +31,8 @@ from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
 from faasguard.loaders.key_filters import fill_key_filters
 from faasguard.loaders.terraform.folds import fold
-from faasguard.loaders.terraform.hcl import Block, read_tf, read_tfvars
+from faasguard.loaders.terraform.hcl import Block, name_of, read_tf, read_tfvars, subtrees
+from faasguard.loaders.terraform.hcl import Tree as Syntax
 from faasguard.loaders.terraform.module import Module, Resource, Tree
 from faasguard.loaders.terraform.resources import translate
 from faasguard.model import (
@@ -277,7 +278,34 @@ def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:
         archives[(id(res.module), output)] = posixpath.normpath(
             posixpath.join(res.module.cwd, source))
     elif res.module.nested(res.block, "source"):
-        archives[(id(res.module), output)] = _INLINE
+        folder = _copied_folder(res)
+        archives[(id(res.module), output)] = _INLINE if folder is None else \
+            posixpath.normpath(posixpath.join(res.module.cwd, folder))
+
+
+def _copied_folder(res: Resource) -> str | None:
+    """The folder of the files an archive's `source` blocks copy under their own names
+    (`content = file("src/index.js")`, `filename = "index.js"`: the zip holds that file
+    as the folder does), when they all come from one; None for code written inline."""
+    folders = set()
+    for block in res.module.nested(res.block, "source"):
+        found = block.attrs.get("content")
+        expr = found.expr if found is not None else None
+        while isinstance(expr, Syntax) and expr.data == "expr_term" and \
+                len(subtrees(expr)) == 1:
+            expr = subtrees(expr)[0]
+        if not isinstance(expr, Syntax) or expr.data != "function_call" or \
+                name_of(subtrees(expr)[0]) != "file":
+            return None
+        args = next((c for c in subtrees(expr) if c.data == "arguments"), None)
+        given = subtrees(args) if args is not None else []
+        path = res.module.evaluator.value(given[0]) if len(given) == 1 else None
+        name = res.module.attr(block, "filename")
+        if not isinstance(path, str) or not isinstance(name, str) or \
+                not posixpath.normpath(path).endswith("/" + posixpath.normpath(name)):
+            return None
+        folders.add(posixpath.normpath(path)[:-len(posixpath.normpath(name)) - 1])
+    return folders.pop() if len(folders) == 1 else None
 
 
 class _Renamer:
