@@ -602,3 +602,38 @@ def test_handlers_naming_one_file_in_several_spellings_scan_as_serially(
     for jobs in (2, 3, 4):
         used = _sharded_equals_serial(monkeypatch, tmp_path, jobs=jobs)
         assert len(used[-1]) == jobs
+
+
+def test_terraform_loads_in_this_process_while_workers_load_the_rest(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A project of Terraform and Serverless files: the Terraform modules are read here,
+    inside the sharded loading (`pull_map`'s `meanwhile`), not before it; the report is
+    the serial scan's."""
+    import shutil
+
+    from faasguard import scan
+    from faasguard.loaders import terraform
+
+    for app in ("vulnerable-app", "vulnerable-app-terraform"):
+        shutil.copytree(EXAMPLES / app, tmp_path / app)
+    serial = _report([str(tmp_path)], 1)
+    monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
+    inside: list[bool] = []
+    sharding = [False]
+    pull_map, load_tree = scan.pull_map, terraform.load_tree
+
+    def recording_pull_map(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sharding[0] = True
+        try:
+            return pull_map(*args, **kwargs)
+        finally:
+            sharding[0] = False
+
+    def recording_load_tree(*args, **kwargs):  # type: ignore[no-untyped-def]
+        inside.append(sharding[0])
+        return load_tree(*args, **kwargs)
+
+    monkeypatch.setattr(scan, "pull_map", recording_pull_map)
+    monkeypatch.setattr(terraform, "load_tree", recording_load_tree)
+    assert _report([str(tmp_path)], 2) == serial
+    assert inside == [True]
