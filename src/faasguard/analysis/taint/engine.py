@@ -16,6 +16,7 @@ return work.
 from __future__ import annotations
 
 import ast
+import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
@@ -83,7 +84,34 @@ def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
         if head is None:  # the leftmost operand is no literal (`url + "https://h/"`)
             return False
         text = head + tail
-    return _FIXED_ORIGIN.match(text) is not None
+    fixed = _FIXED_ORIGIN.match(text)
+    return fixed is not None and not _internal_host(fixed.group(0))
+
+
+#: Host names that reach the function's own machine or network, whatever the path: the
+#: Lambda runtime API and extensions on localhost (the Parameters and Secrets extension
+#: answers `localhost:2773/secretsmanager/get?secretId=...`), instance metadata
+_INTERNAL_NAMES = {"localhost", "instance-data", "metadata", "metadata.google.internal"}
+
+
+def _internal_host(origin: str) -> bool:
+    """Is the host of `origin` (`scheme://host[:port]/`) a loopback, private, link-local
+    or metadata address? There the path alone chooses what is read (a secret by its id, a
+    credential by its role): still server-side request forgery."""
+    host = origin.split("://", 1)[1][:-1].rsplit("@", 1)[-1]
+    if host.startswith("["):  # [IPv6]:port
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    host = host.lower().rstrip(".")
+    if host in _INTERNAL_NAMES or host.endswith(".localhost") or host.endswith(".internal"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or \
+        address.is_reserved or address.is_unspecified
 
 
 URL_PARSERS = {"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse"}
