@@ -285,6 +285,13 @@ class EnvVar:
 #: folder outside the root): a phrase saying where it is. Handler look-ups then report that
 #: instead of searching the root for a file that cannot be there (or, worse, finding another).
 CODE_ELSEWHERE = "code_elsewhere"
+#: `Api.properties` key a loader sets (True) on an API another stack creates, to which this
+#: app only adds routes (serverless.yml `provider.apiGateway.restApiId`,
+#: `provider.httpApi.id`): its stage settings belong to that stack.
+OWNED_ELSEWHERE = "owned_elsewhere"
+#: `Trigger.properties` key a loader sets (True) on a schedule given an input of its own
+#: (the job's parameters, sent with each event), not only the time.
+SCHEDULE_INPUT = "schedule_input"
 #: Key of `Function.properties` for the entry points a bundler builds the handler from
 #: (SAM's esbuild `Metadata.BuildProperties.EntryPoints`: source paths under the code
 #: folder): the deployed file is named after its entry point, which names the source.

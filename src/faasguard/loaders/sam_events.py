@@ -10,7 +10,14 @@ from collections.abc import Iterator
 from typing import Literal
 
 from faasguard.loaders.sam_auth import route_authorizer
-from faasguard.loaders.template import ApiAuth, Template, as_bool, as_int, mapping
+from faasguard.loaders.template import (
+    ApiAuth,
+    Template,
+    as_bool,
+    as_int,
+    mapping,
+    with_schedule_input,
+)
 from faasguard.model import Api, Function, Route, Trigger, TriggerKind, Value
 
 #: SAM event type -> (trigger kind, the property naming the event's source).
@@ -78,6 +85,8 @@ def _source_event(t: Template, fn: Function, name: str, kind: str,
     trigger_kind, source_key = SOURCES.get(kind, ("other", None))
     scaling = mapping(eprops.get("ScalingConfig"))
     properties = {"event": name, "type": kind, **dict(eprops)}
+    if trigger_kind == "schedule":
+        with_schedule_input(properties)
     fn.triggers.append(Trigger(
         kind=trigger_kind, function=fn.id, location=t.loc(line),
         source=eprops.get(source_key) if source_key else None,

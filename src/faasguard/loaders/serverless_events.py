@@ -17,7 +17,9 @@ from typing import Any
 from faasguard.loaders.documents import LDict, LList, line_of
 from faasguard.loaders.intrinsics import Scope
 from faasguard.loaders.template import throttle as throttle_of
+from faasguard.loaders.template import with_schedule_input
 from faasguard.model import (
+    OWNED_ELSEWHERE,
     Api,
     App,
     Authorizer,
@@ -92,6 +94,8 @@ class EventEnv:
             api.properties.update({k: gateway[k] for k in REST_PROPERTIES if k in gateway})
             if "restApiId" in gateway:
                 api.implicit = False  # an API created elsewhere, extended by this service
+            if gateway.get("restApiId") is not None:
+                api.properties[OWNED_ELSEWHERE] = True
         elif api.kind == "http":
             http = provider.get("httpApi")
             http = http if isinstance(http, dict) else {}
@@ -100,6 +104,8 @@ class EventEnv:
             api.properties.update({k: http[k] for k in HTTP_PROPERTIES if k in http})
             if "id" in http:
                 api.implicit = False
+            if http.get("id") is not None:
+                api.properties[OWNED_ELSEWHERE] = True
         else:
             api.access_logging = _logging_on(logs.get("websocket"), "accessLogging")
         setting = logs.get(LOG_KEYS[api.kind])
@@ -439,7 +445,7 @@ def _schedule(function: Function, body: Any, location: Location,
         return None
     rate = settings.get("rate")
     return Trigger("schedule", function.id, location, source=rate,
-                   properties=_extra(settings))
+                   properties=with_schedule_input(_extra(settings)))
 
 
 def _event_bridge(function: Function, body: Any, location: Location,
@@ -449,7 +455,7 @@ def _event_bridge(function: Function, body: Any, location: Location,
         return None
     if settings.get("schedule") is not None:
         return Trigger("schedule", function.id, location, source=settings["schedule"],
-                       properties=_extra(settings))
+                       properties=with_schedule_input(_extra(settings)))
     bus = settings.get("eventBus", "default")
     return Trigger("eventbridge", function.id, location, source=_source(bus),
                    properties=_extra(settings, "eventBus"))

@@ -22,6 +22,7 @@ from faasguard.loaders.documents import Document, InputError, LDict, LList, load
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import ExpansionMemo
 from faasguard.model import (
+    SCHEDULE_INPUT,
     Api,
     App,
     Authorizer,
@@ -359,3 +360,16 @@ def route_throttles(settings: Value) -> dict[tuple[str, str], Throttle]:
             found[(method, decoded if decoded.startswith("/") else "/" + decoded)] = limits
     return found
 
+
+
+#: The keys that give a schedule an input of its own: serverless.yml `input`, `inputPath`,
+#: `inputTransformer`; SAM Schedule/ScheduleV2 `Input`.
+_SCHEDULE_INPUTS = ("input", "inputPath", "inputTransformer", "Input")
+
+
+def with_schedule_input(properties: dict[str, Any]) -> dict[str, Any]:
+    """A schedule trigger's properties, marked `model.SCHEDULE_INPUT` when they give the
+    schedule an input of its own (changed in place; returned for the caller's call)."""
+    if any(properties.get(key) is not None for key in _SCHEDULE_INPUTS):
+        properties[SCHEDULE_INPUT] = True
+    return properties

@@ -6,7 +6,16 @@ from collections.abc import Iterable, Iterator
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
-from faasguard.model import Alarm, App, EnvVar, Function, Ref, Trigger, logical_id
+from faasguard.model import (
+    SCHEDULE_INPUT,
+    Alarm,
+    App,
+    EnvVar,
+    Function,
+    Ref,
+    Trigger,
+    logical_id,
+)
 from faasguard.rules.envvars import env_definitions
 from faasguard.rules.util import owned_elsewhere, remediation_for
 
@@ -350,15 +359,13 @@ def _is_async(trigger: Trigger) -> bool:
 #: Asynchronous sources whose events carry no data of their own (a schedule's tick): a
 #: dead-letter queue would keep nothing worth replaying or inspecting...
 _NO_PAYLOAD_KINDS = {"schedule"}
-#: ...unless the schedule is given an input of its own (serverless.yml `input`,
-#: `inputPath`, `inputTransformer`; SAM Schedule/ScheduleV2 `Input`): a job's parameters
-#: (a tenant, a period), lost with the event when the runs fail.
-_SCHEDULE_INPUTS = ("input", "inputPath", "inputTransformer", "Input")
+#: ...unless the schedule is given an input of its own (`model.SCHEDULE_INPUT`): a job's
+#: parameters (a tenant, a period), lost with the event when the runs fail.
 
 
 def _carries_payload(trigger: Trigger) -> bool:
-    return trigger.kind not in _NO_PAYLOAD_KINDS or any(
-        trigger.properties.get(key) is not None for key in _SCHEDULE_INPUTS)
+    return trigger.kind not in _NO_PAYLOAD_KINDS or \
+        trigger.properties.get(SCHEDULE_INPUT) is True
 
 
 @rule(

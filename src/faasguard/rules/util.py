@@ -7,7 +7,7 @@ from textwrap import indent
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RemediationChooser
-from faasguard.model import Api, App, Ref, Unknown, Value, logical_id
+from faasguard.model import OWNED_ELSEWHERE, Api, App, Ref, Unknown, Value, logical_id
 
 
 def as_str(value: Value) -> str | None:
@@ -33,8 +33,7 @@ def owned_elsewhere(api: Api) -> bool:
     `provider.apiGateway.restApiId`, `provider.httpApi.id`)? Its stage settings (access
     logs, tracing, throttling, endpoint type) belong to the stack that created it, where
     the framework says they must be set: the rules about them leave it to that stack."""
-    key = {"rest": "restApiId", "http": "id"}.get(api.kind)
-    return key is not None and api.properties.get(key) is not None
+    return api.properties.get(OWNED_ELSEWHERE) is True
 
 
 def remediation_for(app: App, facts: Facts, file: str, snippets: Mapping[str, str]) -> str:
