@@ -74,12 +74,22 @@ def test_scan_frees_least_privilege_needs_after_its_rules() -> None:
     assert not [key for key in result.facts.memo if key.startswith("leastpriv.")]
 
 
-def test_equal_least_privilege_properties_are_one_object() -> None:
-    unused = [f.properties for f in scan_paths([str(EXAMPLES / "vulnerable-app")]).findings
+def test_equal_least_privilege_properties_are_one_object(tmp_path: Path) -> None:
+    functions = "".join(
+        f"  Fn{n}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: app.handler\n      Runtime: python3.12\n      Policies:\n"
+        "        - DynamoDBCrudPolicy:\n            TableName: items\n" for n in range(3))
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions)
+    (tmp_path / "app.py").write_text(
+        "import boto3\n\n\ndef handler(event, context):\n"
+        "    return boto3.resource('dynamodb').Table('items').get_item(Key={'id': 1})\n")
+    unused = [f.properties for f in scan_paths([str(tmp_path)]).findings
               if f.rule_id == "FG-PERM-101"]
+    assert len(unused) == 3  # three functions, each with a role of its own
     pairs = [(a, b) for i, a in enumerate(unused) for b in unused[i + 1:]]
     for name in ("unused_by_level", "used", "sample_unused"):
         equal = [(a[name], b[name]) for a, b in pairs if a[name] == b[name]]
-        assert equal, name  # the example's functions share roles and calls
+        assert equal, name  # the functions' roles and calls are alike
         assert all(x is y for x, y in equal), name
     assert all(a is not b for a, b in pairs)  # each finding keeps its own properties

@@ -50,10 +50,29 @@ def test_least_privilege_fixes_in_terraform_and_a_command_that_pastes():
     assert unused and all("--format json" in f.remediation for f in unused)
     assert all("serverless" not in f.remediation and "!GetAtt" not in f.remediation
                for f in findings)
-    # the suggested command survives a shell: a for_each key's quotes are quoted
-    search = next(f for f in unused if f.subject.endswith('["search"]'))
-    command = search.message.split("`")[1]
-    assert shlex.split(command)[-1] == 'aws_lambda_function.fn["search"]'
+    assert all("faasguard policy . --format json" in f.remediation for f in unused)
+
+
+def test_the_policy_command_of_a_shared_role_survives_a_shell(tmp_path: Path):
+    """A for_each key's quotes are quoted in the `--function` options FG-PERM-101 names."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_role" "fn" {\n  name = "fn"\n}\n\n'
+        'resource "aws_iam_role_policy" "fn" {\n  role = aws_iam_role.fn.id\n'
+        '  policy = jsonencode({\n    Version = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Action = ["sqs:*"], Resource = "*" }]\n'
+        '  })\n}\n\n'
+        'resource "aws_lambda_function" "fn" {\n'
+        '  for_each      = { ping = "app.ping", pong = "app.pong" }\n'
+        '  function_name = each.key\n  filename      = "build/app.zip"\n'
+        '  source_code_hash = filebase64sha256("build/app.zip")\n'
+        '  handler       = each.value\n  runtime       = "python3.12"\n'
+        '  role          = aws_iam_role.fn.arn\n}\n')
+    (tmp_path / "app.py").write_text("def ping(event, context):\n    return 1\n\n\n"
+                                     "def pong(event, context):\n    return 2\n")
+    [unused] = [f for f in scan(str(tmp_path)).findings if f.rule_id == "FG-PERM-101"]
+    command = unused.message.split("`")[1]
+    assert shlex.split(command)[2:] == ["PATH", "--function", 'aws_lambda_function.fn["ping"]',
+                                        "--function", 'aws_lambda_function.fn["pong"]']
 
 
 def test_pin_fix_names_the_unpinned_package(tmp_path: Path):

@@ -26,7 +26,7 @@ from faasguard.analysis.privileges import (
     needs_of,
     role_known,
 )
-from faasguard.findings import RULES, Finding, FlowStep, make_finding, rule
+from faasguard.findings import Finding, FlowStep, make_finding, rule
 from faasguard.model import App, Function, Location, Role, Statement, logical_id
 from faasguard.rules.iam_tables import (
     EscalationPath,
@@ -85,11 +85,7 @@ def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs, l
 
 def _uses(needs: Needs, code_actions: list[str]) -> str:
     """What the code uses, for messages: `code_actions` (sorted) and their resources."""
-    used = []
-    for action in code_actions:
-        on = ", ".join([r.text for r in needs.needs[action].resources])
-        used.append(f"{action} on {on}")
-    return "; ".join(used) if used else "no AWS action"
+    return _uses_all([needs], code_actions)
 
 
 def _call_site(needs: Needs, action: str) -> Location:
@@ -111,6 +107,12 @@ management* actions (IAM, resource policies) are reported as high, unused *Write
 actions as medium, the rest as low. The finding lists what the code does use; `faasguard
 policy` prints the minimal policy. Functions whose code makes calls the analysis cannot
 identify (a client of a service named at run time) are not reported.
+
+A role several functions share is reported once, at the role: the grants the code of
+none of them uses (removing those breaks none of them), with the list of the functions
+and what their code uses. What each of them holds beyond its own needs because the
+others need it is FG-PERM-104's. When the code of some of them was not analysed in full,
+the finding names them (they may need some of the grants) and is of medium confidence.
 """,
     remediation={
         "serverless": "# replace the statements with the minimal policy printed by\n"
@@ -132,93 +134,142 @@ identify (a client of a service named at run time) are not reported.
     cwe=(250, 269),
 )
 def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
-    grants: dict[str, _Granted] = {}  # roles are often shared: expand once per role
-    firsts: dict[tuple[str, frozenset[str]], Statement | None] = {}
+    grants: dict[str, _Granted] = {}  # roles alike in content: expanded once
     verdicts: dict[tuple[int, frozenset[str]], _Unused] = {}  # by (id of grant, used)
+    firsts: dict[tuple[str, frozenset[str]], Statement | None] = {}
     by_content: dict[tuple[Any, ...], _Granted] = {}
     alike_values = _AlikeValues()
-    others = _OthersNeeds(app, facts)
+    holders: dict[str, list[Function]] = {}  # role id -> the functions running with it
+    for function in app.functions.values():
+        if function.role:
+            holders.setdefault(function.role, []).append(function)
+    members: dict[str, list[tuple[Function, Needs, list[str]]]] = {}
     for function, role, needs, code_actions in _analysed(app, facts):
-        if not needs.complete:
+        members.setdefault(role.id, []).append((function, needs, code_actions))
+    for role_id, analysed in members.items():
+        complete = [member for member in analysed if member[1].complete]
+        if not complete:
             continue
-        granted = grants.get(role.id)
+        role = app.roles[role_id]
+        granted = grants.get(role_id)
         if granted is None:
-            granted = grants[role.id] = _granted_by(role, by_content)
+            granted = grants[role_id] = _granted_by(role, by_content)
         # the actions needed (lower-case) that the role grants, lower-cased in C
-        used = frozenset(granted.level_of.keys() & map(str.lower, needs.needs))
+        used = frozenset().union(*(granted.level_of.keys() & map(str.lower, needs.needs)
+                                   for _, needs, _ in complete))
         if len(used) == len(granted.names):
             continue
         verdict = verdicts.get((id(granted), used))
         if verdict is None:  # functions of alike roles use the same actions: judged once
             verdict = verdicts[(id(granted), used)] = _Unused(granted, used, alike_values)
-        name = logical_id(function.id)
-        key = (role.id, used)  # functions of a role often use the same actions
+        key = (role_id, used)  # functions of a role often use the same actions
         if key in firsts:
             statement = firsts[key]
         else:
             statement = firsts[key] = _first_granting(role, verdict.first_unused)
         where = statement.location if statement and statement.location else role.location
-        sharers = others.beyond(function, role, code_actions)
-        hint, fix = _POLICY_HINT.format(name=quote(name)), None
-        if sharers:  # the role's other functions need what this one does not
-            hint = _SHARED_HINT.format(role=logical_id(role.id), sharers=sharers,
-                                       name=quote(name))
-            fix = remediation_for(app, facts, where.file, _shared_fixes(quote(name)))
-        yield make_finding(
-            "FG-PERM-101",
-            f"Function '{name}' is granted {verdict.summary}). "
-            f"Its code uses {_uses(needs, code_actions)}. " + hint,
-            where, f"unused:{name}", severity=verdict.severity, remediation=fix,
-            related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
-                     for n in needs.needs.values() for c in n.calls][:20],
-            properties={"unused_by_level": verdict.counts,
-                        "used": alike_values.get(code_actions),
-                        "sample_unused": verdict.sample},
-        )
+        if len(holders[role_id]) == 1:
+            function, needs, code_actions = complete[0]
+            yield _unused_of_function(function, needs, code_actions, verdict, where,
+                                      alike_values)
+        else:
+            yield _unused_of_role(app, facts, role, holders[role_id], complete, verdict,
+                                  where, alike_values)
 
 
-_SHARED_HINT = ("Its role '{role}' is shared with {sharers}, whose code needs more: "
-                "`faasguard policy PATH --function {name}` prints the minimal policy of a "
-                "role of its own (narrowing the shared role would break them; FG-PERM-104).")
-_POLICY_FORMATS = {"serverless": "serverless", "sam": "sam", "terraform": "json",
-                   "chalice": "json", "zappa": "json"}
+def _unused_of_function(function: Function, needs: Needs, code_actions: list[str],
+                        verdict: _Unused, where: Location, alike: _AlikeValues) -> Finding:
+    """FG-PERM-101 on a role the function has to itself."""
+    name = logical_id(function.id)
+    return make_finding(
+        "FG-PERM-101",
+        f"Function '{name}' is granted {verdict.summary}). "
+        f"Its code uses {_uses(needs, code_actions)}. " + _POLICY_HINT.format(name=quote(name)),
+        where, f"unused:{name}", severity=verdict.severity,
+        related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
+                 for n in needs.needs.values() for c in n.calls][:20],
+        properties={"unused_by_level": verdict.counts,
+                    "used": alike.get(code_actions),
+                    "sample_unused": verdict.sample},
+    )
 
 
-def _shared_fixes(name: str) -> dict[str, str]:
-    """FG-PERM-101's fix when the role is shared with functions needing more: a role of the
-    function's own (FG-PERM-104's fix) holding its minimal policy."""
-    fixes = RULES["FG-PERM-104"].meta.remediation
-    return {key: f"# give the function a role of its own with the minimal policy printed by\n"
-                 f"#   faasguard policy . --function {name} --format {form}\n" + fixes[key]
-            for key, form in _POLICY_FORMATS.items() if key in fixes}
+def _unused_of_role(app: App, facts: Facts, role: Role, holders: list[Function],
+                    complete: list[tuple[Function, Needs, list[str]]], verdict: _Unused,
+                    where: Location, alike: _AlikeValues) -> Finding:
+    """FG-PERM-101 on a role several functions share: one finding for the role, about the
+    grants the code of none of them uses (removing those breaks none of them; what each
+    holds beyond its own needs is FG-PERM-104's). A function of the role whose code was
+    not analysed in full may need some of them: it is named, and the finding is then of
+    medium confidence."""
+    names = sorted(logical_id(f.id) for f in holders)
+    read = sorted(logical_id(f.id) for f, _, _ in complete)
+    unread = [name for name in names if name not in set(read)]
+    code_actions = sorted({a for _, _, actions in complete for a in actions}, key=str.lower)
+    by, whose = "by their code", "Their code"
+    if unread:
+        by = (f"by the code of {_quoted(read)}; the code of {_quoted(unread)} was not "
+              "analysed in full and may need some of them")
+        whose = f"The code of {_quoted(read)}"
+    options = " ".join(f"--function {quote(n)}" for n in names) if len(names) <= 3 else ""
+    return make_finding(
+        "FG-PERM-101",
+        f"Role '{logical_id(role.id)}', shared by functions {_quoted(names)}, grants "
+        f"{verdict.summary}) {by}. {whose} uses "
+        f"{_uses_all([needs for _, needs, _ in complete], code_actions)}. Run "
+        f"`faasguard policy PATH{' ' + options if options else ''}` for their minimal "
+        "policies: the role needs only their union.",
+        where, f"unused-role:{logical_id(role.id)}", severity=verdict.severity,
+        confidence="medium" if unread else "high",
+        remediation=remediation_for(app, facts, where.file, _shared_fixes(options)),
+        related=[(Location(c.file, c.line), f"{', '.join(c.actions)}")
+                 for _, needs, _ in complete for n in needs.needs.values()
+                 for c in n.calls][:20],
+        properties={"functions": names, "unused_by_level": verdict.counts,
+                    "used": alike.get(code_actions), "sample_unused": verdict.sample,
+                    **({"not_analysed": unread} if unread else {})},
+        see_also=(("FG-PERM-104", f"shared-needs:{logical_id(role.id)}"),),
+    )
 
 
-class _OthersNeeds:
-    """For a function of a shared role: which other functions of the role need actions its
-    own code does not (or may: their code was not analysed in full)."""
+def _quoted(names: list[str], limit: int = 6) -> str:
+    """Names for a message: 'a', 'b' and 'c' (the first `limit`, then how many more)."""
+    quoted = [f"'{name}'" for name in names[:limit]]
+    if len(names) > limit:
+        return f"{', '.join(quoted)} and {len(names) - limit} more"
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
-    def __init__(self, app: App, facts: Facts):
-        self._holders: dict[str, list[Function]] = {}
-        for function in app.functions.values():
-            if function.role:
-                self._holders.setdefault(function.role, []).append(function)
-        self._needs: dict[str, frozenset[str] | None] = {}  # function id -> code actions
-        for function, _, needs, code_actions in _analysed(app, facts):
-            self._needs[function.id] = frozenset(code_actions) if needs.complete else None
 
-    def beyond(self, function: Function, role: Role, own: list[str]) -> str:
-        """The other functions of `role` needing more than `own`, for a message ('' when
-        none: the role is the function's alone, or they need nothing else)."""
-        holders = self._holders.get(role.id, [])
-        if len(holders) < 2:
-            return ""
-        mine = set(own)
-        more = [logical_id(other.id) for other in holders if other is not function and (
-            (needs := self._needs.get(other.id)) is None or not needs <= mine)]
-        if not more:
-            return ""
-        shown = ", ".join(f"'{n}'" for n in sorted(more)[:3])
-        return shown + (f" and {len(more) - 3} more" if len(more) > 3 else "")
+def _uses_all(all_needs: list[Needs], code_actions: list[str]) -> str:
+    """What the code of several functions uses, for messages: `code_actions` (sorted) and
+    the resources any of them touches with each."""
+    used = []
+    for action in code_actions:
+        texts = dict.fromkeys(r.text for needs in all_needs if action in needs.needs
+                              for r in needs.needs[action].resources)
+        used.append(f"{action} on {', '.join(texts)}")
+    return "; ".join(used) if used else "no AWS action"
+
+
+#: Per remediation key: the `faasguard policy` format to print, and where the role's
+#: statements are written.
+_POLICY_FORMATS = {
+    "serverless": ("serverless", "provider.iam.role.statements"),
+    "sam": ("sam", "the role's policies"),
+    "terraform": ("json", "the role's policy"),
+    "chalice": ("json", "the policy file (.chalice/policy-<stage>.json or iam_policy_file)"),
+    "zappa": ("json", "the attach_policy file (and extra_permissions)"),
+}
+
+
+def _shared_fixes(options: str) -> dict[str, str]:
+    """FG-PERM-101's fix on a shared role: keep the union of its functions' minimal
+    policies (`options`: the `--function` options naming them, '' for all)."""
+    return {key: f"# keep in {where} only the union of the minimal\n"
+                 "# policies of the functions sharing the role, printed by\n"
+                 f"#   faasguard policy .{' ' + options if options else ''} --format {form}\n"
+                 "# and remove every other action"
+            for key, (form, where) in _POLICY_FORMATS.items()}
 
 
 def _granted_by(role: Role, by_content: dict[tuple[Any, ...], _Granted]) -> _Granted:
@@ -498,7 +549,9 @@ function holds the permissions of all the others (the one that only reads a tabl
 also delete from the bucket another one writes). FG-PERM-008 reports every shared role;
 this rule reports those where the code shows the needs differ, and what each function
 holds beyond its own needs. Where both apply, this finding absorbs FG-PERM-008's: one
-finding per role, with the full list of functions sharing it as a related location.
+finding per role, with the full list of functions sharing it as a related location. High
+when a function holds a *Permissions management* action (IAM, resource policies) only
+another one's code uses, as FG-PERM-101 would rate it unused on a role of its own.
 """,
     remediation={
         "serverless": "functions:\n  reader:\n    iam:\n      role:\n        statements:\n"
@@ -527,13 +580,22 @@ def shared_different(app: App, facts: Facts) -> Iterator[Finding]:
         parts = [f"{name} uses {', '.join(sorted(s)) or 'no AWS action'}"
                  + (f" yet holds {', '.join(sorted(union - s))}" if union - s else "")
                  for name, s in sorted(sets.items())]
+        held = {a for s in sets.values() for a in union - s}  # held for the others' sake
         yield make_finding(
             "FG-PERM-104",
             f"Role '{logical_id(role_id)}' is shared by functions that need different "
             f"permissions: {'; '.join(parts)}.",
             app.roles[role_id].location, f"shared-needs:{logical_id(role_id)}",
+            severity="high" if any(map(_manages_permissions, held)) else None,
             properties={"needs": {k: sorted(v) for k, v in sorted(sets.items())}},
         )
+
+
+def _manages_permissions(action: str) -> bool:
+    """Is `action` (as the code analysis names it) of the Permissions management level?"""
+    service, _, name = action.partition(":")
+    found = action_levels(service.lower()).get(name.lower())
+    return found is not None and found[1] == "Permissions management"
 
 
 @rule(
