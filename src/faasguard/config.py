@@ -21,6 +21,7 @@ Keys (hyphens and underscores are interchangeable, `fail-on` == `fail_on`)::
     openapi: [api/openapi.yml]
     taint: {...}                        # handed to the taint analysis as is
     osv-db: osv/PyPI.zip                # OSV advisories for FG-TP-101 (docs/dependencies.md)
+    parameters: {Stage: prod}           # deployment parameters (docs/parameters.md)
 
 A rule id is more specific than a threat: `disable: [wallet]` with
 `enable: [FG-WALLET-002]` runs FG-WALLET-002 and no other wallet rule. An unknown key, an
@@ -83,6 +84,7 @@ class Config:
     openapi: list[str] = field(default_factory=list)
     taint: dict[str, Any] = field(default_factory=dict)
     osv_db: str | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
 
     def rule_enabled(self, rule_id: str) -> bool:
         """Whether a rule runs: rule ids win over threats, `disable` over `enable`."""
@@ -131,13 +133,16 @@ def resolve_config(paths: Sequence[str], explicit: str | None = None) -> Config:
 
 def to_options(config: Config, stage: str | None = None, region: str | None = None,
                budget: float | None = None, excludes: Sequence[str] = (),
-               openapi: Sequence[str] = ()) -> Options:
-    """The Options rules and analyses read: command-line values over the config's."""
+               openapi: Sequence[str] = (),
+               parameters: Sequence[tuple[str, str]] = ()) -> Options:
+    """The Options rules and analyses read: command-line values over the config's
+    (`parameters`: the `--param NAME=VALUE` pairs, a later one winning)."""
     options = Options(stage=stage or config.stage,
                       region=region or config.region,
                       budget_usd_per_day=budget or config.budget,
                       openapi_files=[*config.openapi, *openapi],
-                      excludes=list(dict.fromkeys([*config.exclude, *excludes])))
+                      excludes=list(dict.fromkeys([*config.exclude, *excludes])),
+                      parameters={**config.parameters, **dict(parameters)})
     if config.http_timeout is not None:
         options.http_timeout_threshold_s = config.http_timeout
     if config.log_retention_min_days is not None:
@@ -214,7 +219,7 @@ class _Parser:
             "region": self._region, "budget": self._budget, "fail_on": self._fail_on,
             "max_file_size": self._max_file_size, "thresholds": self._thresholds,
             "openapi": self._openapi, "taint": self._taint, "osv_db": self._osv_db,
-            "monitor": self._monitor,
+            "monitor": self._monitor, "parameters": self._parameters,
         }
         for key, value in raw.items():
             name = str(key).replace("-", "_")
@@ -347,6 +352,19 @@ class _Parser:
         if not isinstance(value, dict):
             raise self.fail(key, "expected a mapping (see docs/monitor.md)")
 
+    def _parameters(self, key: str, value: Any, config: Config) -> None:
+        if not isinstance(value, dict):
+            raise self.fail(key, "expected a mapping of parameter name to value "
+                                 "(see docs/parameters.md)")
+        for name, given in value.items():
+            problem = parameter_name_problem(str(name))
+            if problem:
+                raise self.fail(f"{key}.{name}", problem)
+            if isinstance(given, (dict, list)) or given is None:
+                raise self.fail(f"{key}.{name}", "expected a string, number or true/false, "
+                                                 f"got {given!r}")
+            config.parameters[str(name)] = parameter_text(given)
+
     def _taint(self, key: str, value: Any, config: Config) -> None:
         if not isinstance(value, dict):
             raise self.fail(key, "expected a mapping (see docs/injection.md)")
@@ -363,6 +381,33 @@ def parse_budget(value: Any, error: Callable[[str], Exception]) -> float:
     if not amount > 0 or amount == float("inf"):
         raise error(f"expected a positive amount in USD per day, got {value!r}")
     return amount
+
+
+def parse_parameter(text: str, error: Callable[[str], Exception]) -> tuple[str, str]:
+    """`NAME=VALUE` of `--param` as (name, value); the value may be empty or hold `=`."""
+    name, equals, value = text.partition("=")
+    if not equals:
+        raise error(f"expected NAME=VALUE, got {text!r}")
+    problem = parameter_name_problem(name)
+    if problem:
+        raise error(f"{problem} in {text!r}")
+    return name, value
+
+
+def parameter_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a deployment parameter (None when it can)."""
+    if not name:
+        return "a parameter name is empty"
+    if any(c.isspace() for c in name):
+        return f"a parameter name has a space: {name!r}"
+    return None
+
+
+def parameter_text(value: Any) -> str:
+    """A parameter value as a deployment passes it: text (YAML's true is "true")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _plain(value: Any) -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -305,13 +305,17 @@ def _load_one(ctx: LoadContext) -> App:
 def load_app(root: str, files: list[str], stage: str | None = None,
              jobs: int | None = None, progress: Progress | None = None,
              region: str | None = None, max_bytes: int | None = None,
-             meanwhile: Callable[[], None] | None = None) -> App:
+             meanwhile: Callable[[], None] | None = None,
+             params: Mapping[str, str] | None = None) -> App:
     """Load every file into one App (in worker processes when there are many: this
-    process then also runs `meanwhile`, set-up for a later step, while they load)."""
+    process then also runs `meanwhile`, set-up for a later step, while they load).
+    `params`: deployment parameter values the user gave (`Options.parameters`)."""
     app = App(root=root, stage=stage)
     terraform = [f for f in files if f.lower().endswith(TERRAFORM_SUFFIX)]
     files = [f for f in files if not f.lower().endswith(TERRAFORM_SUFFIX)]
-    contexts = [LoadContext(root=root, file=f, stage=stage, region=region) for f in files]
+    given = dict(params or {})
+    contexts = [LoadContext(root=root, file=f, stage=stage, region=region, params=given)
+                for f in files]
     if max_bytes is not None:
         for ctx in contexts:
             ctx.max_bytes = max_bytes
@@ -321,7 +325,7 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     def load_terraform() -> None:
         from faasguard.loaders.terraform import load_tree
 
-        tree.append(load_tree(root, terraform, max_bytes))
+        tree.append(load_tree(root, terraform, max_bytes, variables=given))
 
     if terraform and workers == 1:
         load_terraform()
@@ -524,7 +528,7 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
         app = App(root=base, stage=options.stage, diagnostics=found.problems)
         return ScanResult(app, Facts(options=options))
     app = load_app(base, found.templates, options.stage, jobs, progress, options.region,
-                   config.max_file_size, prepare_analyses)
+                   config.max_file_size, prepare_analyses, options.parameters)
     app.diagnostics[:0] = found.problems
     add_sources(app, found.sources)
     facts = analyse(app, options)

@@ -27,6 +27,9 @@ class Options:
     runtime_warning_days: int = 90  # report runtimes this close to deprecation (low)
     osv_db: str | None = None  # OSV advisory database (folder or zip); None: not checked
     jobs: int | None = None  # processes for the per-handler analyses; None: every CPU
+    #: Deployment parameter values (`--param`, config `parameters:`): CloudFormation
+    #: Parameters, Terraform root variables, serverless.yml `${param:...}` (the loaders)
+    parameters: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,6 +8,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from faasguard.commands.param_option import add_param_argument
+
 if TYPE_CHECKING:  # the CLI imports every command at start: keep this module light
     from faasguard.analysis.facts import Facts
     from faasguard.model import App, Diagnostic
@@ -47,6 +49,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="AWS region to resolve variables for")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip paths matching GLOB (repeatable)")
+    add_param_argument(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,12 +83,14 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
                       region=args.region or config.region,
                       budget_usd_per_day=getattr(args, "budget", None) or config.budget,
                       openapi_files=[*config.openapi, *getattr(args, "openapi", [])],
-                      excludes=[*config.exclude, *args.exclude])
+                      excludes=[*config.exclude, *args.exclude],
+                      parameters={**config.parameters, **dict(args.param)})
     if getattr(args, "account_concurrency", None):
         options.account_concurrency = args.account_concurrency
     base, found = discover_paths(args.paths, options.excludes)
     options.scanned = found.scanned
-    app = load_app(base, found.templates, options.stage, region=options.region)
+    app = load_app(base, found.templates, options.stage, region=options.region,
+                   params=options.parameters)
     app.diagnostics[:0] = found.problems
     for diag in app.diagnostics:
         if diag.level == "error":

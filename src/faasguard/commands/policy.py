@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from faasguard.commands.param_option import add_param_argument
 from faasguard.model import App, Function, logical_id
 
 HELP = "print each function's least-privilege IAM policy, computed from its code"
@@ -45,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="AWS region to resolve variables for")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip paths matching GLOB (repeatable)")
+    add_param_argument(parser)
 
 
 def _selected(app: App, wanted: list[str]) -> list[Function] | None:

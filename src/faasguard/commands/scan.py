@@ -7,6 +7,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from faasguard.commands.param_option import add_param_argument
+
 if TYPE_CHECKING:
     from faasguard.findings import RuleMeta
 
@@ -18,6 +20,7 @@ examples:
   faasguard scan . --format sarif -o faasguard.sarif   for GitHub code scanning
   faasguard scan . --format html -o faasguard.html     a page to review in a browser
   faasguard scan . --fail-on high --exclude 'tests/*'
+  faasguard scan . --param Stage=prod --param AuthType=AWS_IAM   as deployed to prod
   faasguard scan . --write-baseline .faasguard-baseline.json   accept today's findings
   faasguard scan . --baseline .faasguard-baseline.json         fail only on new ones
 
@@ -79,6 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="skip paths matching GLOB (repeatable; adds to the config's)")
     what.add_argument("--stage", help="deployment stage to resolve variables for")
     what.add_argument("--region", help="AWS region to resolve variables for")
+    add_param_argument(what)
     what.add_argument("--budget", type=_budget, metavar="USD_PER_DAY",
                       help="daily spend the worst-case cost is compared with")
     what.add_argument("--openapi", action="append", default=[], metavar="FILE",
@@ -113,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = resolve_config(args.paths, args.config)
     options = to_options(config, args.stage, args.region, args.budget, args.exclude,
-                         args.openapi)
+                         args.openapi, args.param)
     if args.osv_db:
         options.osv_db = args.osv_db
     baseline = read_baseline(args.baseline) if args.baseline else frozenset()

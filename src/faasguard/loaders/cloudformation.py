@@ -45,10 +45,11 @@ from faasguard.loaders import (
 from faasguard.loaders import event_sources as events
 from faasguard.loaders import lambda_resources as lam
 from faasguard.loaders import ops_resources as ops
+from faasguard.loaders.cfn_parameters import read_parameters
 from faasguard.loaders.documents import Document, InputError, LDict
 from faasguard.loaders.intrinsics import Scope
 from faasguard.loaders.template import Template, mapping
-from faasguard.model import App, Format, SourceFile, Unknown
+from faasguard.model import App, Format, SourceFile
 
 Reader = Callable[[Template, str, Any], None]
 
@@ -173,25 +174,13 @@ def _line(container: Any, key: str) -> int | None:
 
 def _read_sections(t: Template, data: dict[str, Any]) -> None:
     parameters = data.get("Parameters")
-    for name, spec in mapping(parameters).items():
-        if str(name) in t.ctx.params:
-            t.scope.parameters[str(name)] = t.ctx.params[str(name)]
-        elif isinstance(spec, dict) and str(spec.get("Type", "")).startswith(
-                "AWS::SSM::Parameter::Value"):  # the default names the SSM parameter
-            t.scope.parameters[str(name)] = Unknown(f"ssm:{spec.get('Default', name)}")
-        elif isinstance(spec, dict) and "Default" in spec:
-            t.scope.parameters[str(name)] = spec["Default"]
-        else:
-            t.scope.parameters[str(name)] = Unknown(f"parameter {name}")
-    if parameters is not None and not isinstance(parameters, dict):
-        t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
-    t.scope.mappings = dict(mapping(data.get("Mappings")))
     # A condition on a parameter the deployment may set (a default, not a fact: `sam deploy
     # --parameter-overrides Stage=prod` takes the other branch) is left undecided, so a risky
     # non-default branch is not hidden behind the default's safe one.
-    settable = {str(name) for name, spec in mapping(parameters).items()
-                if str(name) not in t.ctx.params and isinstance(spec, dict)
-                and "Default" in spec and not _one_allowed_value(spec)}
+    settable = read_parameters(t, parameters)
+    if parameters is not None and not isinstance(parameters, dict):
+        t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
+    t.scope.mappings = dict(mapping(data.get("Mappings")))
     t.scope.conditions = {str(name): value for name, value in
                           mapping(data.get("Conditions")).items()
                           if not _names_any(value, settable)}
@@ -209,12 +198,6 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
             t.globals[str(section)] = mapping(value)
         else:
             t.warn(f"Globals.{section} should be a mapping; ignored", sections.line_of(section))
-
-
-def _one_allowed_value(spec: dict[str, Any]) -> bool:
-    """Does the parameter allow one value only (its default is then what is deployed)?"""
-    allowed = spec.get("AllowedValues")
-    return isinstance(allowed, list) and len(allowed) == 1
 
 
 def _names_any(value: Any, names: set[str]) -> bool:

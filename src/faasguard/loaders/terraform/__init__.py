@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from faasguard.loaders.terraform.hcl import Block, name_of, read_tf, read_tfvars
 from faasguard.loaders.terraform.hcl import Tree as Syntax
 from faasguard.loaders.terraform.module import Module, Resource, Tree
 from faasguard.loaders.terraform.resources import translate
+from faasguard.loaders.terraform.variables import given_variables
 from faasguard.model import (
     CODE_ELSEWHERE,
     App,
@@ -93,8 +94,11 @@ class _Files:
         return None, line
 
 
-def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None) -> App:
-    """Load every Terraform root module among `tf_files` (paths relative to `root`)."""
+def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
+              variables: Mapping[str, str] | None = None) -> App:
+    """Load every Terraform root module among `tf_files` (paths relative to `root`);
+    `variables` are values the user gave (`--param`), as `terraform -var` gives them to
+    the variables a root module declares."""
     app = App(root=root)
     files = _Files(root, max_bytes or MAX_FILE_BYTES)
     folders: dict[str, list[str]] = {}
@@ -112,7 +116,7 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None) 
             continue
         blocks = [b for name in names for b in files.file(name)]
         if blocks:
-            app.merge(_guarded_root(root, folder, blocks, files))
+            app.merge(_guarded_root(root, folder, blocks, files, variables or {}))
     for rel, exc in files.errors.items():
         app.diagnostics.append(Diagnostic(rel, exc.message, exc.line))
     app.files.extend(SourceFile(rel, "terraform") for rel in files.order
@@ -121,10 +125,11 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None) 
     return app
 
 
-def _guarded_root(root: str, folder: str, blocks: list[Block], files: _Files) -> App:
+def _guarded_root(root: str, folder: str, blocks: list[Block], files: _Files,
+                  variables: Mapping[str, str]) -> App:
     """`_load_root`, where a loader bug becomes an internal diagnostic, not the end."""
     try:
-        return _load_root(root, folder, blocks, files)
+        return _load_root(root, folder, blocks, files, variables)
     except Exception as exc:
         if os.environ.get("FAASGUARD_DEBUG"):
             raise
@@ -144,12 +149,16 @@ def _local_source(block: Block) -> str | None:
     return text if text.startswith(("./", "../")) else None
 
 
-def _load_root(root: str, folder: str, blocks: list[Block], files: _Files) -> App:
+def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
+               variables: Mapping[str, str]) -> App:
     from faasguard.loaders.cloudformation import load_template
 
     virtual = posixpath.join(folder, "*.tf") if folder != "." else "*.tf"
     tree = Tree(root=root, virtual_file=virtual, parse=files.folder)
-    Module(tree, folder, blocks, tfvars=_tfvars(root, folder))  # declares tree.resources
+    probe = _probe(root, folder)
+    given, notes = given_variables(blocks, variables, probe.evaluator.value)
+    tree.notes.extend(notes)
+    Module(tree, folder, blocks, tfvars={**_tfvars(root, folder, probe), **given})
     types: dict[str, str] = {}
     props: dict[str, LDict] = {}
     template = LDict()
@@ -175,7 +184,12 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files) -> Ap
     return app
 
 
-def _tfvars(root: str, folder: str) -> dict[str, Any]:
+def _probe(root: str, folder: str) -> Module:
+    """An empty module of `folder`: it evaluates literal values (tfvars, `--param`)."""
+    return Module(Tree(root, "", lambda _f: []), folder, [])
+
+
+def _tfvars(root: str, folder: str, probe: Module) -> dict[str, Any]:
     """Variable values of `terraform.tfvars` and `*.auto.tfvars` in a root module."""
     values: dict[str, Any] = {}
     try:
@@ -183,7 +197,6 @@ def _tfvars(root: str, folder: str) -> dict[str, Any]:
     except OSError:
         return values
     names = [n for n in names if n == "terraform.tfvars" or n.endswith(".auto.tfvars")]
-    probe = Module(Tree(root, "", lambda _f: []), folder, [])
     for name in names:
         rel = posixpath.join(folder, name)
         try:

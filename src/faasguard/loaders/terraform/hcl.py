@@ -101,9 +101,14 @@ def _shift(tree: Tree, offset: int) -> None:
 
 def read_tfvars(path: str, rel: str, max_bytes: int = MAX_FILE_BYTES) -> dict[str, Attr]:
     """The assignments of a `.tfvars` file (bad content raises `InputError`)."""
+    return parse_assignments(read_text(path, max_bytes), rel)
+
+
+def parse_assignments(text: str, rel: str) -> dict[str, Attr]:
+    """The `name = expression` assignments of HCL2 text, as a `.tfvars` file holds them
+    (bad content raises `InputError`)."""
     from hcl2.parser import parser as hcl_parser
 
-    text = read_text(path, max_bytes)
     try:
         tree = hcl_parser().parse(text if text.endswith("\n") else text + "\n")
     except UnexpectedInput as exc:

@@ -1,0 +1,105 @@
+"""The values of a CloudFormation template's `Parameters` in a scan, and which are facts.
+
+A parameter's value comes from, first to last:
+
+1. the user (`--param NAME=VALUE`, config `parameters:`: `LoadContext.params`);
+2. the `parameter_overrides` of the SAM CLI's configuration beside a SAM or
+   CloudFormation template (`samconfig`), as `sam deploy` passes them;
+3. its `Default`;
+
+else it is Unknown. A value the user or the samconfig file gives is a fact: Conditions on
+it are decided. A `Default` is not (another deployment sets another value), unless the
+parameter allows one value only; nor is a samconfig value another of the file's
+environments changes. A given value outside `AllowedValues` is a warning (CloudFormation
+would reject the deployment) and is still used. An `AWS::SSM::Parameter::Value<...>`
+parameter is always Unknown: its value (given or default) names the SSM parameter whose
+value CloudFormation reads at deploy time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from faasguard.loaders.documents import LDict
+from faasguard.loaders.samconfig import SamConfig, SamConfigError, deploy_parameters
+from faasguard.loaders.template import Template, mapping
+from faasguard.model import Diagnostic, Unknown, Value
+
+#: Formats whose templates `sam deploy` deploys (with the samconfig beside them).
+_SAM_DEPLOYED = ("sam", "cloudformation")
+
+
+def read_parameters(t: Template, parameters: Any) -> set[str]:
+    """Fill `t.scope.parameters` from the template's `Parameters` mapping; return the
+    names a deployment may still change (Conditions on them are left undecided)."""
+    declared = mapping(parameters)
+    samconfig = _samconfig(t) if declared and t.fmt in _SAM_DEPLOYED else None
+    settable: set[str] = set()
+    from_samconfig: list[str] = []
+    for key, spec in declared.items():
+        name = str(key)
+        spec = spec if isinstance(spec, dict) else {}
+        given, source = _given(t, name, samconfig)
+        if given is not None:
+            _check_allowed(t, name, spec, given, source, declared)
+        if source == "samconfig" and samconfig is not None:
+            from_samconfig.append(name)
+            if name in samconfig.varies:
+                settable.add(name)
+        if str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+            named = given if given is not None else spec.get("Default", name)
+            t.scope.parameters[name] = Unknown(f"ssm:{named}")
+        elif given is not None:
+            t.scope.parameters[name] = given
+        elif "Default" in spec:
+            t.scope.parameters[name] = spec["Default"]
+            if not _one_allowed_value(spec):
+                settable.add(name)
+        else:
+            t.scope.parameters[name] = Unknown(f"parameter {name}")
+    if from_samconfig and samconfig is not None:
+        t.app.diagnostics.append(t.ctx.diagnostic(
+            f"parameter values from {samconfig.file} (as `sam deploy` passes them): "
+            f"{', '.join(from_samconfig)}", None, "note", "parameters"))
+    return settable
+
+
+def _given(t: Template, name: str, samconfig: SamConfig | None) -> tuple[Value, str]:
+    """The value given for a parameter and where it came from ("" when none is)."""
+    if name in t.ctx.params:
+        return t.ctx.params[name], "--param"
+    if samconfig is not None and name in samconfig.values:
+        return samconfig.values[name], "samconfig"
+    return None, ""
+
+
+def _samconfig(t: Template) -> SamConfig | None:
+    folder = os.path.dirname(t.ctx.abs_path)
+    try:
+        return deploy_parameters(folder, t.ctx.root)
+    except SamConfigError as exc:
+        t.app.diagnostics.append(Diagnostic(
+            exc.file, f"{exc.message}; the parameter values `sam deploy` would pass are "
+            f"not read (the template's defaults are used)", None, "warning"))
+        return None
+
+
+def _check_allowed(t: Template, name: str, spec: dict[str, Any], value: Value,
+                   source: str, declared: LDict) -> None:
+    allowed = spec.get("AllowedValues")
+    if not isinstance(allowed, list) or not allowed:
+        return
+    if str(value) in {str(v) for v in allowed}:
+        return
+    where = "given with --param or in the configuration" if source == "--param" else \
+        "from the samconfig file"
+    t.warn(f"parameter {name}: {value!r} ({where}) is not one of its AllowedValues "
+           f"({', '.join(map(str, allowed))}): CloudFormation would reject the deployment",
+           declared.line_of(name))
+
+
+def _one_allowed_value(spec: dict[str, Any]) -> bool:
+    """Does the parameter allow one value only (its default is then what is deployed)?"""
+    allowed = spec.get("AllowedValues")
+    return isinstance(allowed, list) and len(allowed) == 1

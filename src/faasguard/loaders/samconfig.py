@@ -1,0 +1,148 @@
+"""The SAM CLI's configuration beside a template: the parameter values `sam deploy` passes.
+
+`sam deploy` reads `samconfig.toml` (or, in newer versions, `samconfig.yaml` /
+`samconfig.yml`; the TOML file first) from the template's folder. Its environments are
+tables (`[default.deploy.parameters]`, `[prod.deploy.parameters]`); without
+`--config-env`, `sam deploy` uses `default`, where a command's own table
+(`deploy.parameters`) wins over `global.parameters`. `parameter_overrides` holds the
+values: one string of `Key=Value` pairs separated by spaces, a value in double or single
+quotes when it has spaces (`Key="a b"`), or the long form
+`ParameterKey=Key,ParameterValue=Value`; or a list of such strings.
+
+`deploy_parameters(folder, root)` reads that, as `sam deploy --config-env default` would.
+A file that cannot be read or parsed is a `SamConfigError` with a message for a
+diagnostic; the template is then read without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from faasguard.loaders.documents import InputError, load_file, read_text
+
+#: The names `sam` looks for, in its order of preference.
+NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
+DEFAULT_ENV = "default"
+_MAX_BYTES = 1024 * 1024
+
+
+class SamConfigError(Exception):
+    """A samconfig file faasguard cannot use; the message says why (for a diagnostic)."""
+
+    def __init__(self, file: str, message: str) -> None:
+        super().__init__(f"{file}: {message}")
+        self.file, self.message = file, message
+
+
+@dataclass
+class SamConfig:
+    """The parameter values of one samconfig file.
+
+    `values`: what `sam deploy` passes with the default environment; `varies`: the names
+    another environment of the file sets to another value (a deployment with
+    `--config-env <env>` changes them)."""
+
+    file: str  # relative to the scanned root
+    values: dict[str, str] = field(default_factory=dict)
+    varies: set[str] = field(default_factory=set)
+
+
+def deploy_parameters(folder: str, root: str) -> SamConfig | None:
+    """The samconfig file in `folder` (absolute) and its parameter values; None when the
+    folder has none. Raises `SamConfigError` for a file that cannot be used."""
+    for name in NAMES:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            return _read(path, rel)
+    return None
+
+
+def _read(path: str, rel: str) -> SamConfig:
+    document = _toml(path, rel) if path.endswith(".toml") else _yaml(path, rel)
+    if not isinstance(document, Mapping):
+        raise SamConfigError(rel, "expected a table of environments (`[default.deploy."
+                                  "parameters]`)")
+    config = SamConfig(rel)
+    per_env: dict[str, dict[str, str]] = {}
+    for env, table in document.items():
+        if isinstance(table, Mapping) and _deploys(table):
+            per_env[str(env)] = _overrides(table, rel, str(env))
+    config.values = per_env.get(DEFAULT_ENV, {})
+    for values in per_env.values():  # another environment deploys other values
+        config.varies.update(name for name in {*values, *config.values}
+                             if values.get(name) != config.values.get(name))
+    return config
+
+
+def _deploys(env: Mapping[str, Any]) -> bool:
+    """Does this environment configure `sam deploy` (its own table or `global`)?"""
+    return any(isinstance(env.get(command), Mapping) for command in ("deploy", "global"))
+
+
+def _toml(path: str, rel: str) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(read_text(path, _MAX_BYTES))
+    except InputError as exc:
+        raise SamConfigError(rel, exc.message) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SamConfigError(rel, f"not valid TOML: {exc}") from None
+
+
+def _yaml(path: str, rel: str) -> Any:
+    try:
+        return load_file(path, _MAX_BYTES).data
+    except InputError as exc:
+        at = f" (line {exc.line})" if exc.line else ""
+        raise SamConfigError(rel, f"{exc.message}{at}") from None
+
+
+def _overrides(env: Mapping[str, Any], rel: str, name: str) -> dict[str, str]:
+    """The `parameter_overrides` of one environment: `deploy.parameters` over
+    `global.parameters`."""
+    found: Any = None
+    for command in ("global", "deploy"):
+        table = env.get(command)
+        section = table.get("parameters") if isinstance(table, Mapping) else None
+        if isinstance(section, Mapping) and "parameter_overrides" in section:
+            found = section["parameter_overrides"]
+    if found is None:
+        return {}
+    items = found if isinstance(found, list) else [found]
+    if not all(isinstance(item, str) for item in items):
+        raise SamConfigError(rel, f"{name}: parameter_overrides should be a string of "
+                                  "Key=Value pairs or a list of them")
+    values: dict[str, str] = {}
+    for item in items:
+        values.update(parse_overrides(item, rel, name))
+    return values
+
+
+def parse_overrides(text: str, rel: str = "samconfig.toml",
+                    env: str = DEFAULT_ENV) -> dict[str, str]:
+    """`Key=Value Key2="value with spaces"` (or `ParameterKey=Key,ParameterValue=Value`
+    pairs) as a mapping; `SamConfigError` when a pair is malformed."""
+    try:
+        words = shlex.split(text, posix=True)
+    except ValueError as exc:  # an unclosed quote
+        raise SamConfigError(rel, f"{env}: parameter_overrides: {exc}") from None
+    values: dict[str, str] = {}
+    for word in words:
+        if word.startswith("ParameterKey="):
+            key, sep, value = word[len("ParameterKey="):].partition(",ParameterValue=")
+        else:
+            key, sep, value = word.partition("=")
+        if not sep or not key:
+            raise SamConfigError(rel, f"{env}: parameter_overrides: expected Key=Value, "
+                                      f"got {word!r}")
+        values[key] = value
+    return values
