@@ -172,7 +172,7 @@ STEPS_PROJECT = {
         "service: steps\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
         "  api:\n    handler: api.handler\n  wrapped:\n    handler: wrapped.handler\n"
         "  missing:\n    handler: gone.handler\n  worker:\n    handler: api.worker\n"),
-    "api.py": ("import os\nimport boto3\n\nTOKEN = 'AKIAIOSFODNN7EXAMPLE'\n\n\n"
+    "api.py": ("import os\nimport boto3\n\nTOKEN = 'AKIAQ3HTX7N2LWPZ4RKB'\n\n\n"
                "def handler(event, context):\n    os.system('echo ' + event['body'])\n"
                "    boto3.client('s3').get_object(Bucket='b', Key=event['key'])\n\n\n"
                "def worker(event, context):\n    return eval(event['expr'])\n"),

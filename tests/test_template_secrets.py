@@ -46,9 +46,9 @@ def test_a_secret_name_anywhere_is_judged(name: str) -> None:
     assert may_hold_secrets(PLAIN_SAM.format(description="x") + f"      {name}: y\n")
 
 
-@pytest.mark.parametrize("value, found", [
-    ('"\\x41KIAIOSFODNN7EXAMPLE"', ["an AWS access key id at Resources.Fn.Properties.Description"]),
-    ("!!binary QUtJQUlPU0ZPRE5ON0VYQU1QTEU=",
+@pytest.mark.parametrize("value, found", [  # a key id (made up), not the documentation's
+    ('"\\x41KIAQ3HTX7N2LWPZ4RKB"', ["an AWS access key id at Resources.Fn.Properties.Description"]),
+    ("!!binary QUtJQVEzSFRYN04yTFdQWjRSS0I=",
      ["an AWS access key id at Resources.Fn.Properties.Description"]),
     ("reads orders", []),
 ])

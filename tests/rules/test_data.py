@@ -43,3 +43,18 @@ def test_entropy_only_secrets_are_medium() -> None:
         "PARTNER_CONFIG", "q8Zr4Lw2Xv9Tn6Ys1Kp3Md7Hf5Gb0Jc2Re8Wu4Ax", Location("t.yml", 3))
     (finding,) = RULES["FG-DATA-001"].run(App(functions={function.id: function}), Facts())
     assert finding.severity == "medium" and finding.confidence == "medium"
+
+
+def test_the_aws_documentation_example_credentials_are_no_secret() -> None:
+    from faasguard.analysis.secrets import find_secret
+
+    for value in ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                  "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE"):
+        assert find_secret("ACCESS_KEY", value) is None, value
+    # a real-looking key id is one, also in a text that holds the example too
+    assert find_secret(None, "AKIAQ3HTX7N2LWPZ4RKB") is not None
+    assert find_secret(None, "id=AKIAIOSFODNN7EXAMPLE other=AKIAQ3HTX7N2LWPZ4RKB") is not None
+    # EXAMPLE inside a key id, not its end, is no documentation example
+    assert find_secret(None, "AKIAEXAMPLEQ3HTX7N2L") is not None
+    assert find_secret("SECRET_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY-rotated") \
+        is not None

@@ -30,8 +30,9 @@ from typing import Any
 KNOWN_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("private-key", "a private key",
      r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"),
-    ("aws-access-key", "an AWS access key id",
-     r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"),
+    ("aws-access-key", "an AWS access key id",  # not the documentation's (AWS_DOC_EXAMPLE)
+     r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)(?![0-9A-Z]{9}EXAMPLE(?![A-Z0-9]))[0-9A-Z]{16}"
+     r"(?![A-Z0-9])"),
     ("stripe-key", "a Stripe secret key",
      r"(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}"),
     ("slack-token", "a Slack token",
@@ -88,6 +89,11 @@ _PLACEHOLDER = re.compile(
     r"\*+|x+|\.+|-+|_+|placeholder|your[-_ ]?\w*|replace[-_ ]?(?:me|with[-_ ][\w-]+)|"
     r"<.*>|\{\{.*\}\}|\$\{.*\})$",
     re.I)
+#: The example credentials of the AWS documentation (the key id AKIAIOSFODNN7EXAMPLE and
+#: its secret access key ending EXAMPLEKEY, and their like): published so that nobody can
+#: use them, they authenticate nowhere. A real key id or secret ends so by no chance.
+AWS_DOC_EXAMPLE = re.compile(
+    r"^(?:(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{9}EXAMPLE|[A-Za-z0-9/+]{30}EXAMPLEKEY)$")
 _SSM_PATH = re.compile(r"^/[\w.-]+(/[\w.-]+)+$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -135,9 +141,10 @@ def is_reference(value: str) -> bool:
 
 
 def is_placeholder(value: str) -> bool:
-    """True for empty, boolean, numeric and obviously placeholder values."""
+    """True for empty, boolean, numeric and obviously placeholder values, and the AWS
+    documentation's example credentials (`AWS_DOC_EXAMPLE`)."""
     text = value.strip()
-    return bool(_PLACEHOLDER.match(text) or _NUMBER.match(text))
+    return bool(_PLACEHOLDER.match(text) or _NUMBER.match(text) or AWS_DOC_EXAMPLE.match(text))
 
 
 def shannon_entropy(text: str) -> float:

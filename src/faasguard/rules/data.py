@@ -42,7 +42,10 @@ GitHub tokens, private keys, JWTs, connection strings with a password) and, with
 confidence, by entropy. The variables Lambda reserves for the function's credentials
 (`AWS_SECRET_ACCESS_KEY`...) cannot be deployed: a template setting them runs locally only,
 and their value is reported only when it looks like a real credential (the format of an
-access key id, or a long random-looking token such as a secret access key).
+access key id, or a long random-looking token such as a secret access key). The example
+credentials of the AWS documentation (`AKIAIOSFODNN7EXAMPLE` and its secret access key
+ending `EXAMPLEKEY`) are not reported: published so that nobody can use them, they
+authenticate nowhere (a real key beside them still is).
 """,
     remediation={
         "serverless": "environment:\n  DB_PASSWORD_PARAM: /app/db-password  # read at run time "
@@ -98,7 +101,8 @@ A password, token or key written as a literal in a template (`MasterUserPassword
 `SecretString`, a parameter `Default`, a value under serverless.yml `custom:`) is stored in
 Git, in the deployment bucket and in the CloudFormation console, where anyone who can read
 the stack can read it. Every template value is checked by name and by known token formats
-(environment variables are FG-DATA-001's).
+(environment variables are FG-DATA-001's); the AWS documentation's example credentials
+(`AKIAIOSFODNN7EXAMPLE`) are not secrets.
 """,
     remediation={
         "sam": "MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'"
@@ -125,7 +129,10 @@ def plaintext_secret_template(app: App, facts: Facts) -> Iterator[Finding]:
     description="""
 A password, API key or token written in the source code travels with every copy of the
 code: the repository, the deployment package in S3, the function's code download link and
-every developer laptop. It cannot be rotated without a deployment.
+every developer laptop. It cannot be rotated without a deployment. The example
+credentials of the AWS documentation (`AKIAIOSFODNN7EXAMPLE`, a secret access key ending
+`EXAMPLEKEY`), common in code written for a local stand-in of a service, are not
+reported: they authenticate nowhere.
 """,
     remediation={
         "python": "from aws_lambda_powertools.utilities import parameters\n"
