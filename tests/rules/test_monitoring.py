@@ -67,3 +67,15 @@ def test_access_log_fix_names_the_property_of_the_api_kind(case: str, setting: s
     assert found and all(f.remediation.startswith(setting) for f in found)
     assert all(("$context.routeKey" in f.remediation) is (case == "sam-pos-http")
                for f in found)
+
+
+def test_functions_a_template_includes_from_other_files_get_one_alarm_finding() -> None:
+    """serverless.yml `functions: [${file(a.yml)}, ${file(b.yml)}]`: the functions are
+    located in the included files, their ids stay the template's; alarms are one app's."""
+    functions = [Function(f"serverless.yml#{name}", Location(file, line), "serverless")
+                 for name, file, line in (("b1", "b.yml", 2), ("a1", "a.yml", 4),
+                                          ("main", "serverless.yml", 12))]
+    [found] = _run("FG-MON-006", App(functions={f.id: f for f in functions}))
+    assert found.subject == "alarms:serverless.yml"
+    assert found.location == Location("serverless.yml", 12)  # the template's own first
+    assert found.properties["functions"] == ["main", "a1", "b1"]

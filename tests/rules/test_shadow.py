@@ -66,3 +66,15 @@ def test_unknown_values_never_break_the_rules():
     assert "FG-AUTH-001" not in found  # an unknown AuthType is not reported as NONE
     assert "FG-SHADOW-005" not in found  # an unknown stage is not a non-production one
     assert {"FG-SHADOW-003", "FG-SHADOW-006", "FG-WALLET-007", "FG-WALLET-003"} <= found
+
+
+def test_a_stage_of_a_production_template_is_judged_by_the_template_not_the_included_file(
+        ) -> None:
+    """An API located in a file the template includes (its first event there) belongs to
+    the template: a `dev` stage beside a `prod` one of the same template is reported."""
+    prod = Api("serverless.yml#ProdApi", "rest", Location("functions.yml", 3), stage="prod")
+    dev = Api("serverless.yml#DevApi", "rest", Location("serverless.yml", 9), stage="dev")
+    other = Api("other.yml#Api", "rest", Location("other.yml", 2), stage="dev")
+    app = App(apis={api.id: api for api in (prod, dev, other)})
+    found = list(RULES["FG-SHADOW-005"].run(app, Facts(options=Options())))
+    assert [f.subject for f in found] == ["stage:DevApi:dev"]

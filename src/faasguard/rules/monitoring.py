@@ -17,7 +17,7 @@ from faasguard.model import (
     logical_id,
 )
 from faasguard.rules.envvars import env_definitions
-from faasguard.rules.util import owned_elsewhere, remediation_for
+from faasguard.rules.util import owned_elsewhere, remediation_for, template_file
 
 _OWASP = "OWASP Serverless Top 10: SAS-5 Inadequate Function Monitoring and Logging"
 
@@ -340,9 +340,11 @@ def no_alarms(app: App, facts: Facts) -> Iterator[Finding]:
     errors, throttles = _Watched(app.alarms, "Errors"), _Watched(app.alarms, "Throttles")
     for function in app.functions.values():
         if not (errors.watches(function) and throttles.watches(function)):
-            by_file.setdefault(function.location.file, []).append(function)
+            by_file.setdefault(template_file(function.id, function.location), []).append(
+                function)
     for file, functions in sorted(by_file.items()):
-        functions.sort(key=lambda f: f.location.line)
+        # the template's own functions first, then those of the files it includes
+        functions.sort(key=lambda f: (f.location.file != file, f.location.file, f.location.line))
         names = [logical_id(f.id) for f in functions]
         yield make_finding(
             "FG-MON-006",

@@ -11,7 +11,7 @@ from faasguard.analysis.openapi import Spec, zombies
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Route, logical_id
 from faasguard.rules.auth import route_label, route_subject
-from faasguard.rules.util import owned_elsewhere
+from faasguard.rules.util import owned_elsewhere, template_file
 
 OWASP_SHADOW = "OWASP API Security Top 10 (2023): API9 Improper Inventory Management"
 _VERSION = re.compile(r"^/v(\d+)(?:/|$)", re.I)
@@ -226,13 +226,13 @@ functions and data, and nobody watches it.
 )
 def nonprod_stage_in_prod(app: App, facts: Facts) -> Iterator[Finding]:
     scan_prod = (facts.options.stage or app.stage or "").lower() in PROD_STAGES
-    prod_files = {api.location.file for api in app.apis.values()
+    prod_files = {template_file(api.id, api.location) for api in app.apis.values()
                   if _stage_name(api.stage) in PROD_STAGES}
     for api in app.apis.values():
         stage = _stage_name(api.stage)
         if stage not in NONPROD_STAGES:
             continue
-        if not scan_prod and api.location.file not in prod_files:
+        if not scan_prod and template_file(api.id, api.location) not in prod_files:
             continue
         yield make_finding(
             "FG-SHADOW-005",

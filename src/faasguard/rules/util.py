@@ -7,7 +7,16 @@ from textwrap import indent
 
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RemediationChooser
-from faasguard.model import OWNED_ELSEWHERE, Api, App, Ref, Unknown, Value, logical_id
+from faasguard.model import (
+    OWNED_ELSEWHERE,
+    Api,
+    App,
+    Location,
+    Ref,
+    Unknown,
+    Value,
+    logical_id,
+)
 
 
 def as_str(value: Value) -> str | None:
@@ -26,6 +35,16 @@ def value_text(value: Value) -> str:
 def is_known(value: Value) -> bool:
     """False for Unknown values (and None)."""
     return value is not None and not isinstance(value, Unknown)
+
+
+def template_file(element_id: str, location: Location) -> str:
+    """The file of the template that declares an element: the file of its qualified id.
+    An element a template takes from a file it includes (serverless.yml `${file(...)}`)
+    is located in that file but belongs to the template, where the settings that apply to
+    the whole app (alarms, stages, budgets) are written. Its location's file when the id
+    is not qualified."""
+    file, qualified, _ = element_id.partition("#")
+    return file if qualified else location.file
 
 
 def owned_elsewhere(api: Api) -> bool:
