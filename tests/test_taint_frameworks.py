@@ -13,7 +13,9 @@ from pipeline_support import REPO, expected_marks, run_cli
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
 PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe",
             "flask_unreached", "powertools_vulnerable", "powertools_safe",
-            "fastapi_vulnerable", "fastapi_safe"]
+            "fastapi_vulnerable", "fastapi_safe", "fastapi_models_vulnerable",
+            "fastapi_models_safe", "powertools_split_vulnerable", "powertools_split_safe",
+            "adapters_vulnerable", "adapters_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -51,7 +53,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
 
 
 @pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe",
-                                     "fastapi_safe"])
+                                     "fastapi_safe", "fastapi_models_safe",
+                                     "powertools_split_safe", "adapters_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -175,3 +178,57 @@ def test_powertools_views_are_what_the_handler_resolves(capsys: Any) -> None:
     router = _at(report, project, "/srv/reports/{folder}", "routes/reports.py")
     assert "query string parameter 'folder'" in router["message"]
     assert "function 'api'" in router["message"]  # reached through include_router
+
+
+def test_fastapi_models_are_checked_field_by_field(capsys: Any) -> None:
+    """A view parameter typed with a pydantic model of the project is its JSON body, read
+    field by field: a `str` field (nested too, or checked by a validator that never
+    rejects) is text, an `int`, Enum, `Literal` or anchored-pattern field is not; the
+    request object's `json()`, `form()`, `body()` and an upload's file name are sources.
+    The marks are met exactly, and the safe twin's same shapes stay silent."""
+    project = "fastapi_models_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    convert = _at(report, project, "convert {job.template}", "api/app.py")
+    assert "FastAPI request parameter 'job'" in convert["message"]
+    assert "job['template']" in convert["message"]
+    owner = _at(report, project, "{job.owner.name}", "api/app.py")
+    assert "job['owner']['name']" in owner["message"]
+    form = _at(report, project, "form[\"printer\"]", "api/app.py")
+    assert "FastAPI form field 'printer'" in form["message"]
+    upload = _at(report, project, "document.filename, \"wb\"", "api/uploads.py")
+    assert "FastAPI uploaded file name" in upload["message"]
+
+
+def test_powertools_resolvers_made_elsewhere_reach_their_views(capsys: Any) -> None:
+    """A handler resolving its event with a resolver imported from another module reaches
+    the views registered on it there, in the modules that import it to decorate it, and
+    in the routers it includes in a loop over a list of them; `app.current_event` of the
+    imported resolver is the event."""
+    project = "powertools_split_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    for found in _injections(report):
+        assert "function 'api'" in found["message"], found["message"]
+        assert found["confidence"] == "high"
+    match = _at(report, project, "eval(pattern)", "api/jobs.py")
+    assert "query string parameter 'match'" in match["message"]
+
+
+def test_apps_behind_adapters_are_the_functions_entry_points(capsys: Any) -> None:
+    """A web app served through an adapter (apig-wsgi's `make_lambda_handler(app)`,
+    `serverless_wsgi.handle_request(app, ...)`, aws-wsgi's `awsgi.response(app, ...)`,
+    `Mangum(app)` made inside the handler) has its views analysed as the function's, one
+    flow per function serving them; a FastAPI router no function serves is still
+    analysed, with low confidence."""
+    project = "adapters_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    shop = [f for f in _injections(report) if f["location"]["file"] == "shop.py"]
+    served = {f["message"].split("in function '")[1].split("'")[0] for f in shop}
+    assert served == {"ApigWsgi", "ServerlessWsgi", "AwsWsgi"}
+    assert all(f["confidence"] == "high" for f in shop)
+    assert "function 'Asgi'" in _at(report, project, "render-report", "reports.py")["message"]
+    evict = _at(report, project, "os.remove", "internal/admin_api.py")
+    assert evict["confidence"] == "low"
+    assert "FastAPI path parameter 'key'" in evict["message"]

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from faasguard.analysis.taint.models import is_model
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -45,6 +46,17 @@ MAX_INLINE_CALLS = 400
 SAFE_TAR_FILTERS = {"data", "tar"}
 SAFE_YAML_LOADERS = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
 MUTATORS = {"append", "extend", "insert", "add", "update"}
+#: Class methods that validate data into a model (`Order.model_validate_json(body)`).
+MODEL_PARSERS = frozenset(("model_validate", "model_validate_json", "parse_obj", "parse_raw"))
+#: Functions that validate data into the model they are given: (the data's keyword and
+#: position, the model's keyword and position).
+MODEL_PARSE_CALLS = {
+    "aws_lambda_powertools.utilities.parser.parse": (("event", 0), ("model", 1)),
+    "aws_lambda_powertools.utilities.parser.parser.parse": (("event", 0), ("model", 1)),
+}
+#: Decorators that validate a handler's event into the model its `model=` names.
+EVENT_PARSERS = frozenset(("aws_lambda_powertools.utilities.parser.event_parser",
+                           "aws_lambda_powertools.utilities.parser.parser.event_parser"))
 
 
 class CallAnalysis:
@@ -178,14 +190,56 @@ class CallAnalysis:
         callback = table.record_callbacks.get(qname)
         if callback is not None:  # `process_partial_response(event, record_handler, ...)`
             return self._record_callback(callback, node, args, kwargs, f)
+        parse = MODEL_PARSE_CALLS.get(qname)
+        if parse is not None:  # `parse(event=body, model=Order)`
+            return self._parse_call(parse, node, args, kwargs, f)
         last = written.rpartition(".")[2]
         if last != written:  # `Model.objects.raw(...)`, `Order.model_validate_json(...)`
             for sink in table.methods.get(last, []):
                 if sink.receiver is None:
                     self._check_sink(sink, node, args, kwargs, f, CLEAN)
             if last in table.clean_methods:
+                if last in MODEL_PARSERS:
+                    return self._parsed_model(qname, written, args, kwargs, f)
                 return CLEAN
         return union([*args, *kwargs.values()])
+
+    def _parsed_model(self, qname: str, written: str, args: list[Val],
+                      kwargs: dict[str, Val], f: Frame) -> Val:
+        """`Order.model_validate_json(body)` of a project model: validated field by field
+        (`_model_value`); of anything else (a `TypeAdapter`), clean as before."""
+        local = self._local(qname.rpartition(".")[0], written.rpartition(".")[0], f)
+        if local is not None and isinstance(local[1], ClassInfo) and local[2] is None \
+                and self._is_model(local[1]):
+            return self._model_value(local[1], args, kwargs)
+        return CLEAN
+
+    def _parse_call(self, spec: tuple[tuple[str, int], tuple[str, int]], node: ast.Call,
+                    args: list[Val], kwargs: dict[str, Val], f: Frame) -> Val:
+        """A function validating data into a model it is given: a project model's value
+        (`_model_value`); the data itself for any other model (nothing known of it)."""
+        (data_name, data_at), (model_name, model_at) = spec
+        data = kwargs.get(data_name) or (args[data_at] if len(args) > data_at else CLEAN)
+        given = next((k.value for k in node.keywords if k.arg == model_name),
+                     node.args[model_at] if len(node.args) > model_at else None)
+        cls = self._class_named(f.module, dotted_name(given)) if given is not None else None
+        if cls is not None and self._is_model(cls):
+            return self._model_value(cls, [data], {})
+        return data
+
+    def event_model(self, module: Module, node: FunctionNode) -> str | None:
+        """The kind (`cls:<key>`) of a handler's event validated by a decorator into a
+        project model (`@event_parser(model=Order)`), or None."""
+        for deco in node.decorator_list:
+            if type(deco) is not ast.Call or \
+                    module.qualify(dotted_name(deco.func)) not in EVENT_PARSERS:
+                continue
+            given = next((k.value for k in deco.keywords if k.arg == "model"), None)
+            cls = self._class_named(module, dotted_name(given)) if given is not None else None
+            if cls is not None and self._is_model(cls):
+                self.classes[cls.key] = cls
+                return "cls:" + cls.key
+        return None
 
     def _record_callback(self, spec: dict[str, Any], node: ast.Call, args: list[Val],
                          kwargs: dict[str, Val], f: Frame) -> Val:
@@ -226,6 +280,8 @@ class CallAnalysis:
             self._validate(node, f)
             return CLEAN
         if not receiver.taints:
+            if kind is not None and kind + "." + name in table.source_calls:
+                return self._user_source(kind + "." + name, node, f)  # `request.json()`
             if name in table.arg_methods:
                 added = union([*args, *kwargs.values()])
                 if added.taints:
@@ -397,16 +453,24 @@ class CallAnalysis:
             return local[1]
         return None
 
-    def _is_model(self, cls: ClassInfo, depth: int = 0) -> bool:
+    def _is_model(self, cls: ClassInfo) -> bool:
         """Does the class derive from a validating model base (pydantic BaseModel, ...)?"""
-        for base in cls.bases:
-            if base in self.table.model_bases or base.rpartition(".")[2] in \
-                    self.table.model_bases and base.startswith("pydantic"):
-                return True
-            parent = self._class_of(cls.module, base) if depth < 8 else None
-            if parent is not None and self._is_model(parent, depth + 1):
-                return True
-        return False
+        return is_model(cls, self.table, self._class_named)
+
+    def _class_named(self, module: Module, written: str) -> ClassInfo | None:
+        """The project class a name written in `module` refers to (models.Resolve)."""
+        return self._class_of(module, written if written in module.classes
+                              else module.qualify(written))
+
+    def _model_value(self, cls: ClassInfo, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        """A model validated from these arguments: a value of the model's kind carrying
+        their taints, its fields read by what their types let through
+        (`Analyzer.model_fields`); clean when no argument is tainted."""
+        added = union([*args, *kwargs.values()])
+        if not added.taints:
+            return CLEAN
+        self.classes[cls.key] = cls
+        return Val(added.taints, "cls:" + cls.key)
 
     def _instantiate(self, cls: ClassInfo, node: ast.Call, args: list[Val],
                      kwargs: dict[str, Val], f: Frame, method: FunctionNode | None) -> Val:
@@ -416,8 +480,8 @@ class CallAnalysis:
             if method.name in self.table.clean_methods:
                 return CLEAN
             return self._inline(method, cls.module, bound, kwargs, node, f, cls=cls)
-        if self._is_model(cls):
-            return CLEAN
+        if self._is_model(cls):  # `Order(**body)`: validated field by field
+            return self._model_value(cls, args, kwargs)
         instance = Val((), "cls:" + cls.key)
         found = self._find_method(cls, "__init__")
         if found is None:

@@ -28,6 +28,8 @@ from faasguard.analysis.taint.calls import (
     object_kind,
     positional,
 )
+from faasguard.analysis.taint.models import CLEAN as CLEAN_FIELD
+from faasguard.analysis.taint.models import TEXT, model_fields
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -156,6 +158,10 @@ class Analyzer(CallAnalysis):
         self._written: set[str] | None = None
         self._local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
                                                        FunctionNode | None] | None] = {}
+        self._fields: dict[str, dict[str, str] | None] = {}
+        #: attributes whose value the kind of their object decides (`current_event`)
+        self._object_attributes = {name.rpartition(".")[2] for name in
+                                   (*table.event_objects, *table.attribute_kinds)}
 
     # ------------------------------------------------------------------ entry points
 
@@ -185,12 +191,34 @@ class Analyzer(CallAnalysis):
                 continue
             step = (module.file, node.lineno, f"'{name}' of {qual}() is attacker-controlled input")
             frame.env[name] = Val((Taint((), (step,), name),))
-        for name, kind in (objects or {}).items():
-            frame.env[name] = Val((), kind)
+        if node.decorator_list and first and first[0].arg in frame.env:
+            model = self.event_model(module, node)  # `@event_parser(model=Order)`
+            if model is not None:
+                objects = {first[0].arg: model, **(objects or {})}
+        for name, kind in (objects or {}).items():  # a model parameter keeps its taint
+            given = frame.env.get(name)
+            frame.env[name] = Val(given.taints if given is not None else (), kind)
         self.visited.add((module.file, node.lineno))
         self.stack.append(node)
         self.block(node.body, frame)
         self.stack.pop()
+
+    def model_fields(self, key: str) -> dict[str, str] | None:
+        """The field verdicts (`models.model_fields`) of the class `cls:<key>` names when
+        it is a validated model; None for any other class."""
+        if key in self._fields:
+            return self._fields[key]
+        cls = self.classes.get(key)
+        if cls is None:
+            file, _, name = key.rpartition(":")
+            module = self.cache.try_get(file)
+            cls = module.classes.get(name) if module is not None else None
+            if cls is not None:
+                self.classes[key] = cls  # a view's model parameter: its methods are followed
+        found = model_fields(cls, self.table, self._class_named) \
+            if cls is not None and self._is_model(cls) else None
+        self._fields[key] = found
+        return found
 
     # ------------------------------------------------------------------ statements
 
@@ -514,6 +542,14 @@ class Analyzer(CallAnalysis):
             return self._global(f.module, name)
         return CLEAN
 
+    def _imported_object(self, name: str, f: Frame) -> Val:
+        """The kind (`_global`) of a module-level object a name imports from the project
+        (`from api.resolver import app`), or CLEAN."""
+        named = self.cache.module_prefix(f.qualify(name), f.search)
+        if named is None or len(named[1]) != 1:
+            return CLEAN
+        return self._global(named[0], named[1][0])
+
     def _global(self, module: Module, name: str) -> Val:
         """A module-level object's value, its kind without taint (`session =
         requests.Session()` at import time), or CLEAN. The last top-level binding of a
@@ -560,16 +596,21 @@ class Analyzer(CallAnalysis):
     def _e_attribute(self, node: ast.Attribute, f: Frame) -> Val:
         base = node.value
         if type(base) is ast.Name and f.is_alias(base.id):  # a module attribute
-            if self.table.source_calls:
-                return self._user_source(f.qualify(dotted_name(node)), node, f)
-            return CLEAN
-        if type(base) is ast.Attribute and type(base.value) is ast.Name \
-                and f.is_alias(base.value.id):  # `flask.request.args`
-            found = self._user_source(f.qualify(dotted_name(node)), node, f)
-            if found.taints:
-                return found
-        handler = _EXPR.get(type(base))
-        holder = handler(self, base, f) if handler is not None else CLEAN
+            # `app.current_event` of an app object imported from the project
+            holder = self._imported_object(base.id, f) \
+                if node.attr in self._object_attributes else CLEAN
+            if holder.kind is None:
+                if self.table.source_calls:
+                    return self._user_source(f.qualify(dotted_name(node)), node, f)
+                return CLEAN
+        else:
+            if type(base) is ast.Attribute and type(base.value) is ast.Name \
+                    and f.is_alias(base.value.id):  # `flask.request.args`
+                found = self._user_source(f.qualify(dotted_name(node)), node, f)
+                if found.taints:
+                    return found
+            handler = _EXPR.get(type(base))
+            holder = handler(self, base, f) if handler is not None else CLEAN
         kind = holder.kind
         if kind is not None:
             if kind.startswith("cls:"):
@@ -577,6 +618,14 @@ class Analyzer(CallAnalysis):
                 if stored is not None:
                     return merge(stored, extend(holder, node.attr, (f.module.file, node.lineno))
                                  ) if holder.taints else stored
+                if holder.taints:
+                    fields = self.model_fields(kind[4:])
+                    if fields is not None:  # a validated model: what the field's type lets in
+                        verdict = fields.get(node.attr, TEXT)
+                        if verdict == CLEAN_FIELD:
+                            return CLEAN
+                        return extend(holder, node.attr, (f.module.file, node.lineno),
+                                      verdict if verdict != TEXT else None)
             elif kind == "path":
                 return Val(holder.taints, "path")
             else:  # `app.current_request.json_body`: framework objects and their sources

@@ -10,8 +10,11 @@ that names or creates an app object.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 from faasguard.analysis.taint.frameworks import (
+    ADAPTER_CALLS,
+    ADAPTERS,
     DJANGO_NOT_TEXT,
     DJANGO_REQUEST,
     FRAMEWORKS,
@@ -19,13 +22,16 @@ from faasguard.analysis.taint.frameworks import (
     RESOLVERS,
     View,
 )
+from faasguard.analysis.taint.models import CLEAN, TEXT, annotation_verdict
 from faasguard.analysis.taint.modules import (
+    ClassInfo,
     FunctionNode,
     Module,
     ModuleCache,
     dotted_name,
     search_path,
 )
+from faasguard.analysis.taint.table import TaintTable, build_table
 from faasguard.loaders.decorators import app_objects
 from faasguard.loaders.django_routes import DjangoView
 from faasguard.loaders.flask_routes import FLASK_PARAM, app_factory, app_scopes, route_registrations
@@ -43,16 +49,18 @@ def app_views(function: Function, module: Module, cache: ModuleCache) -> list[Vi
         views.extend(_route_views(module, obj, framework, obj))
         for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
             views.extend(_route_views(owner, blueprint, framework, None))
-    elif framework is None and "Mangum" in module.constructed:
-        views.extend(fastapi_views(module, obj, cache, function.code_dir or ""))
+    elif framework is None and not module.constructed.isdisjoint(ADAPTERS):
+        for app_module, app in _adapted_apps(module, obj, cache, function.code_dir or ""):
+            views.extend(_served_views(function, app_module, app, cache, module))
     elif framework == "Flask" or app_factory(cache.root, function.code_dir or ".",
                                              module.tree, module.file, obj) is not None:
         views.extend(_flask_views(function, module, obj, cache))
     return views
 
 
-def constructed_views(module: Module) -> list[View]:
-    """The route views of every Chalice/Flask app or blueprint object a module creates."""
+def constructed_views(module: Module, cache: ModuleCache) -> list[View]:
+    """The route views of every Chalice/Flask/FastAPI app, blueprint or router object a
+    module creates."""
     out: list[View] = []
     made = module.constructed
     for framework in FRAMEWORKS:
@@ -66,35 +74,103 @@ def constructed_views(module: Module) -> list[View]:
             out.extend(_route_views(module, obj, blueprint_of, None))
     for obj in _resolver_objects(module):
         out.extend(_route_views(module, obj, "Powertools", None))
+    for maker in ("FastAPI", "APIRouter"):
+        if maker in made and module.qualify(maker).startswith("fastapi"):
+            for obj in app_objects(module.tree, maker):
+                out.extend(_fastapi_route_views(module, obj, cache, ""))
     return out
 
 
-def powertools_views(module: Module, cache: ModuleCache, base: str) -> list[View]:
+def powertools_views(module: Module, cache: ModuleCache, base: str,
+                     imported: tuple[str, ...] = ()) -> list[View]:
     """The views of the Powertools resolvers and routers a module creates, and of the
-    routers its resolvers include (`app.include_router(router)` at its top level)."""
+    routers its resolvers include (`app.include_router(router)` at its top level);
+    `imported`: names of resolvers the module imports and resolves events with (`from
+    api.resolver import app`), whose views are read where the resolver is made and in
+    the modules that decorate it (`from api.resolver import app` then `@app.get(...)`)."""
     out: list[View] = []
+    typed = (cache, base)
     for obj in _resolver_objects(module):
-        out.extend(_route_views(module, obj, "Powertools", None))
+        out.extend(_route_views(module, obj, "Powertools", None, typed=typed))
         for owner, router in _blueprints(module, obj, cache, base, "include_router"):
-            out.extend(_route_views(owner, router, "Powertools", None))
+            out.extend(_route_views(owner, router, "Powertools", None, typed=typed))
+    for name in imported:
+        found = _object_module(module, name, cache, base)
+        if found is None or found[0] is module or found[1] not in _resolver_objects(found[0]):
+            continue
+        for owner, obj in _decorated_elsewhere(found, (module, found[0]), cache, base):
+            out.extend(_route_views(owner, obj, "Powertools", None, typed=typed))
+        out.extend(powertools_views(found[0], cache, base))
     return out
 
 
-def fastapi_views(module: Module, handler: str, cache: ModuleCache, base: str
-                  ) -> list[View]:
-    """The views of the FastAPI app a Mangum handler serves (`handler = Mangum(app)`, the
-    app made in the module or imported from the project) and of the routers it includes
-    (`app.include_router(router)`, routers including routers), each app or router once."""
+def _decorated_elsewhere(made: tuple[Module, str], near: tuple[Module, ...],
+                         cache: ModuleCache, base: str) -> list[tuple[Module, str]]:
+    """The modules that import an app object (`made`: the module making it, its name) and
+    register routes on it, among the project modules `near` import (the route modules a
+    handler or the app's own module imports so that their decorators run), with the name
+    the object has there."""
+    out: list[tuple[Module, str]] = []
+    seen = {made[0].file}
+    for importer in near:
+        for target in set(importer.aliases.values()):
+            candidate = cache.find(target, search_path(importer, base))
+            if candidate is None or candidate.file in seen:
+                continue
+            seen.add(candidate.file)
+            for alias in candidate.aliases:
+                found = _object_module(candidate, alias, cache, base)
+                if found is not None and found[0] is made[0] and found[1] == made[1]:
+                    out.append((candidate, alias))
+    return out
+
+
+def called_adapter_views(function: Function, module: Module, handler: FunctionNode,
+                         cache: ModuleCache) -> list[View]:
+    """The views of the apps a handler function gives an adapter call
+    (`serverless_wsgi.handle_request(app, event, context)`, `Mangum(app)(event, ...)`)."""
+    base = function.code_dir or ""
     out: list[View] = []
-    todo = _mangum_apps(module, handler, cache, base)
+    for node in ast.walk(handler):
+        if isinstance(node, ast.Call) and node.args and \
+                module.qualify(dotted_name(node.func)) in ADAPTER_CALLS:
+            found = _object_module(module, dotted_name(node.args[0]), cache, base)
+            if found is not None:
+                out.extend(_served_views(function, found[0], found[1], cache, module))
+    return out
+
+
+def _served_views(function: Function, module: Module, app: str, cache: ModuleCache,
+                  handler: Module) -> list[View]:
+    """The views of the app object `app` of `module` an adapter in `handler` serves: a
+    FastAPI app's (`fastapi_views`) when the module imports FastAPI or Starlette, else a
+    Flask app's."""
+    if any(target.partition(".")[0] in ("fastapi", "starlette")
+           for target in module.aliases.values()):
+        return fastapi_views([(module, app)], cache, function.code_dir or "", handler)
+    return _flask_views(function, module, app, cache)
+
+
+def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
+                  handler: Module | None = None) -> list[View]:
+    """The views of FastAPI apps (their module, their name; its routes also where modules
+    it or the `handler` module imports decorate it: `from main import app` then
+    `@app.get(...)`) and of the routers they include (`app.include_router(router)`,
+    routers including routers), each app or router once."""
+    out: list[View] = []
+    todo = list(apps)
+    for made in apps:
+        near = (made[0],) if handler is None else (handler, made[0])
+        todo.extend(_decorated_elsewhere(made, near, cache, base))
     seen: set[tuple[str, str]] = set()
     while todo:
         owner, obj = todo.pop()
         if (owner.file, obj) in seen or len(seen) >= _MAX_ROUTERS:
             continue
         seen.add((owner.file, obj))
-        out.extend(_fastapi_route_views(owner, obj))
+        out.extend(_fastapi_route_views(owner, obj, cache, base))
         todo.extend(_blueprints(owner, obj, cache, base, "include_router"))
+        todo.extend(_blueprints(owner, obj, cache, base, "mount"))
         todo.extend(_factory_routers(owner, obj, cache, base))
     return out
 
@@ -103,102 +179,182 @@ def _factory_routers(module: Module, obj: str, cache: ModuleCache, base: str
                      ) -> list[tuple[Module, str]]:
     """The routers the module's factory of `obj` includes (`obj = create_app()`, with
     `app.include_router(router)` in the body of `create_app`, defined in the module)."""
+    value = _bound_value(module, obj)
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name):
+        return []
+    factory = module.functions.get(value.func.id)
+    if factory is None:
+        return []
+    found = []
+    for stmt in factory.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                call.func.attr in _INCLUDES:
+            given = _included(call, call.func.attr)
+            where = _object_module(module, dotted_name(given), cache, base) \
+                if given is not None else None
+            if where is not None:
+                found.append(where)
+    return found
+
+
+#: Calls of a FastAPI app bringing another's routes in: `include_router(router)`, and
+#: `mount("/v1", sub_app)` of a sub-application (its routes are the request's too).
+_INCLUDES = frozenset(("include_router", "mount"))
+
+
+def _bound_value(module: Module, name: str) -> ast.expr | None:
+    """The value the last top-level `name = value` (or `name: T = value`) binds."""
+    found = None
     for stmt in module.tree.body:
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
-                isinstance(stmt.value.func, ast.Name) and \
-                any(isinstance(t, ast.Name) and t.id == obj for t in stmt.targets):
-            factory = module.functions.get(stmt.value.func.id)
-            if factory is None:
-                return []
-            calls = [st.value for st in factory.body if isinstance(st, ast.Expr)
-                     and isinstance(st.value, ast.Call) and st.value.args
-                     and isinstance(st.value.func, ast.Attribute)
-                     and st.value.func.attr == "include_router"]
-            found = [_object_module(module, dotted_name(c.args[0]), cache, base)
-                     for c in calls]
-            return [f for f in found if f is not None]
-    return []
+        if isinstance(stmt, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                found = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
+                stmt.target.id == name and stmt.value is not None:
+            found = stmt.value
+    return found
 
 
 #: The most apps and routers one Mangum handler's views are read from.
 _MAX_ROUTERS = 256
 
 
-def _mangum_apps(module: Module, handler: str, cache: ModuleCache, base: str
-                 ) -> list[tuple[Module, str]]:
-    """The app a top-level `handler = Mangum(app, ...)` wraps: (its module, its name)."""
-    for stmt in module.tree.body:
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
-                stmt.value.args and dotted_name(stmt.value.func).endswith("Mangum") and \
-                any(isinstance(t, ast.Name) and t.id == handler for t in stmt.targets):
-            found = _object_module(module, dotted_name(stmt.value.args[0]), cache, base)
-            return [found] if found is not None else []
+def _adapted_apps(module: Module, handler: str, cache: ModuleCache, base: str
+                  ) -> list[tuple[Module, str]]:
+    """The app a top-level `handler = Mangum(app, ...)` (or `make_lambda_handler(app)`)
+    wraps: (its module, its name)."""
+    value = _bound_value(module, handler)
+    if isinstance(value, ast.Call) and value.args and \
+            dotted_name(value.func).rpartition(".")[2] in ADAPTERS:
+        found = _object_module(module, dotted_name(value.args[0]), cache, base)
+        return [found] if found is not None else []
     return []
 
 
-def _fastapi_route_views(module: Module, obj: str) -> list[View]:
-    """The views `@<obj>.get(path)` (post, put, ...) of a FastAPI app or router: their
-    parameters are what the request gives them (path parameters by name, the others query
-    parameters, headers, cookies or the JSON body), but for numbers, booleans, dates and
-    UUIDs FastAPI validated, framework objects and dependencies (`Depends(...)`)."""
+def _fastapi_route_views(module: Module, obj: str, cache: ModuleCache, base: str
+                         ) -> list[View]:
+    """The views `@<obj>.get(path)` (post, put, ...) of a FastAPI app or router, their
+    parameters read by `_request_params`."""
     out: list[View] = []
     for deco in route_registrations(module.tree, {obj}):
         node = module.functions.get(deco.function)
         if node is None:
             continue
         path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
-        args = node.args
-        positional = [*args.posonlyargs, *args.args]
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
-        defaults += args.defaults
-        labels: dict[str, str] = {}
-        objects: dict[str, str] = {}
-        for arg, default in (*zip(positional, defaults, strict=True),
-                             *zip(args.kwonlyargs, args.kw_defaults, strict=True)):
-            if arg.annotation is not None and \
-                    dotted_name(arg.annotation).rpartition(".")[2] == "Request":
-                objects[arg.arg] = FASTAPI_REQUEST  # read through its sources
-            elif _fastapi_text(arg.annotation, default):
-                where = "path" if "{" + arg.arg + "}" in path or \
-                    "{" + arg.arg + ":" in path else "request"
-                labels[arg.arg] = f"FastAPI {where} parameter '{arg.arg}'"
+        labels, objects = _request_params(node, module, cache, base, "FastAPI", path)
         out.append(View(module, node, labels, (), frozenset({"http"}), None, objects))
     return out
 
 
+def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base: str,
+                    framework: str, path: str, typed_only: bool = False
+                    ) -> tuple[dict[str, str], dict[str, str]]:
+    """The parameters of a FastAPI view (or of a Powertools view with data validation:
+    `typed_only`, the annotated ones) that carry request input, and the framework objects
+    among them: path parameters by name, the others query parameters, headers, cookies,
+    form fields or the JSON body; not what the framework validated into no text
+    (numbers, booleans, dates, UUIDs, Enum members, `Literal` choices, a string held to
+    an anchored `pattern=`), nor dependencies (`Depends(...)`). A parameter typed with a
+    pydantic model of the project is its JSON body, read field by field
+    (`models.model_fields`): its kind is the model's."""
+    table = _model_table()
+
+    def resolve(where: Module, written: str) -> ClassInfo | None:
+        return _class_named(where, written, cache, base)
+
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
+    labels: dict[str, str] = {}
+    objects: dict[str, str] = {}
+    for arg, default in (*zip(positional, defaults, strict=True),
+                         *zip(args.kwonlyargs, args.kw_defaults, strict=True)):
+        if typed_only and arg.annotation is None:
+            continue
+        where_typed, annotation = _aliased(module, arg.annotation, cache, base)
+        annotation, default = _unannotated(annotation, default)
+        kind = _FASTAPI_OBJECTS.get(dotted_name(annotation).rpartition(".")[2]) \
+            if annotation is not None else None
+        if kind is not None:
+            if kind:
+                objects[arg.arg] = kind  # read through its sources
+            continue
+        if isinstance(default, ast.Call) and \
+                dotted_name(default.func).rpartition(".")[2] in _FASTAPI_DEPENDENCIES:
+            continue
+        verdict = annotation_verdict(annotation, default, where_typed, table, resolve)
+        if verdict == CLEAN:
+            continue
+        where = "path" if any(mark + arg.arg + end in path for mark, end in
+                              (("{", "}"), ("{", ":"), ("<", ">"))) else "request"
+        labels[arg.arg] = f"{framework} {where} parameter '{arg.arg}'"
+        if verdict != TEXT:
+            objects[arg.arg] = verdict  # a model: its fields decide
+    return labels, objects
+
+
+@lru_cache(maxsize=1)
+def _model_table() -> TaintTable:
+    """The built-in table: its model bases and guards decide what a parameter's type
+    validates (neither is extended by the user's configuration)."""
+    return build_table()
+
+
 #: The kind of a FastAPI view's `Request` parameter (its sources: taint_python.json).
 FASTAPI_REQUEST = "fastapi-request"
-#: Annotations FastAPI fills with a validated non-text value, or with a framework object.
-_FASTAPI_NOT_TEXT = frozenset((
-    "int", "float", "bool", "UUID", "date", "datetime", "time", "timedelta", "Decimal",
-    "Request", "Response", "BackgroundTasks", "WebSocket", "HTTPConnection",
-    "SecurityScopes", "UploadFile"))
+#: Framework objects a FastAPI view may take, and the kind whose sources they have (an
+#: empty kind: nothing of it is request input).
+_FASTAPI_OBJECTS = {
+    "Request": FASTAPI_REQUEST, "HTTPConnection": FASTAPI_REQUEST,
+    "WebSocket": FASTAPI_REQUEST, "UploadFile": "fastapi-upload",
+    "Response": "", "BackgroundTasks": "", "SecurityScopes": ""}
 #: Default values that make a parameter a dependency, not request input.
 _FASTAPI_DEPENDENCIES = frozenset(("Depends", "Security"))
 
 
-def _fastapi_text(annotation: ast.expr | None, default: ast.expr | None) -> bool:
-    """Does a FastAPI view parameter receive text the caller chose?"""
-    if isinstance(default, ast.Call) and \
-            dotted_name(default.func).rpartition(".")[2] in _FASTAPI_DEPENDENCIES:
-        return False
-    if isinstance(annotation, ast.Subscript):  # Annotated[str, Query()], Optional[int]
-        head = dotted_name(annotation.value).rpartition(".")[2]
-        inner = annotation.slice
-        parts = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
-        if head == "Annotated":
-            return _fastapi_text(parts[0], parts[-1] if len(parts) > 1 else None)
-        if head in ("Optional", "Union"):
-            return any(_fastapi_text(p, None) for p in parts
-                       if not (isinstance(p, ast.Constant) and p.value is None))
-        return True
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        parts = [annotation.left, annotation.right]  # int | None
-        return any(_fastapi_text(p, None) for p in parts
-                   if not (isinstance(p, ast.Constant) and p.value is None))
-    if annotation is None:
-        return True
-    return dotted_name(annotation).rpartition(".")[2] not in _FASTAPI_NOT_TEXT
+def _aliased(module: Module, annotation: ast.expr | None, cache: ModuleCache, base: str,
+             depth: int = 0) -> tuple[Module, ast.expr | None]:
+    """A type alias the annotation names, as the module it is written in and what it
+    stands for (`DB = Annotated[Session, Depends(get_db)]` at the top level of the
+    module or of a project module it imports it from, aliases of aliases too); the
+    annotation itself otherwise."""
+    name = dotted_name(annotation) if annotation is not None else ""
+    found = _object_module(module, name, cache, base) if name and depth < 4 else None
+    if found is None:
+        return module, annotation
+    owner, alias = found
+    value = _bound_value(owner, alias)
+    if isinstance(value, ast.Subscript):
+        return owner, value
+    if isinstance(value, (ast.Name, ast.Attribute)):  # `UserDep = CurrentUser`
+        return _aliased(owner, value, cache, base, depth + 1)
+    return module, annotation
+
+
+def _unannotated(annotation: ast.expr | None, default: ast.expr | None
+                 ) -> tuple[ast.expr | None, ast.expr | None]:
+    """`Annotated[T, Query(...)]` as the type T and the default `Query(...)` (the last of
+    its metadata); any other annotation as it is."""
+    if isinstance(annotation, ast.Subscript) and \
+            dotted_name(annotation.value).rpartition(".")[2] == "Annotated" and \
+            isinstance(annotation.slice, ast.Tuple) and len(annotation.slice.elts) > 1:
+        return annotation.slice.elts[0], annotation.slice.elts[-1]
+    return annotation, default
+
+
+def _class_named(module: Module, written: str, cache: ModuleCache, base: str
+                 ) -> ClassInfo | None:
+    """The project class a name written in `module` refers to (defined there, or imported
+    from a module of the project)."""
+    if written in module.classes:
+        return module.classes[written]
+    found = _object_module(module, written, cache, base)
+    if found is None:
+        return None
+    owner, name = found
+    return owner.classes.get(name)
 
 
 def _resolver_objects(module: Module) -> list[str]:
@@ -231,18 +387,62 @@ def _flask_views(function: Function, module: Module, obj: str, cache: ModuleCach
 def _blueprints(module: Module, obj: str, cache: ModuleCache, base: str,
                 method: str = "register_blueprint") -> list[tuple[Module, str]]:
     """The blueprints `<obj>.register_blueprint(bp)` (or routers `<obj>.include_router(r)`,
-    `method`) registers at the module's top level: (the module defining the blueprint
-    object, its name there)."""
+    `method`; `router=r` too) registers at the module's top level, also in a loop over a
+    list of them (`for r in routers: app.include_router(r)`, the list written there or
+    imported): (the module defining the blueprint object, its name there)."""
     out: list[tuple[Module, str]] = []
     for stmt in module.tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not call.args \
-                or dotted_name(call.func) != f"{obj}.{method}":
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+            loop = stmt.target.id
+            if any(_registered(inner, obj, method) == loop for inner in stmt.body):
+                for owner, item in _listed(module, stmt.iter, cache, base):
+                    found = _object_module(owner, item, cache, base)
+                    if found is not None:
+                        out.append(found)
             continue
-        found = _object_module(module, dotted_name(call.args[0]), cache, base)
+        name = _registered(stmt, obj, method)
+        found = _object_module(module, name, cache, base) if name else None
         if found is not None:
             out.append(found)
     return out
+
+
+def _registered(stmt: ast.stmt, obj: str, method: str) -> str:
+    """The name `<obj>.<method>(x)` (or `router=x`, `blueprint=x`) registers in a statement
+    ('' when it is no such call)."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if not isinstance(call, ast.Call) or dotted_name(call.func) != f"{obj}.{method}":
+        return ""
+    given = _included(call, method)
+    return dotted_name(given) if given is not None else ""
+
+
+def _included(call: ast.Call, method: str) -> ast.expr | None:
+    """What an include call brings in: `include_router(router)` / `register_blueprint(bp)`
+    (or `router=`, `blueprint=`), `mount("/v1", sub_app)` (or `app=`)."""
+    if method == "mount":
+        return call.args[1] if len(call.args) > 1 else next(
+            (k.value for k in call.keywords if k.arg == "app"), None)
+    return call.args[0] if call.args else next(
+        (k.value for k in call.keywords if k.arg in ("router", "blueprint")), None)
+
+
+def _listed(module: Module, node: ast.expr, cache: ModuleCache, base: str
+            ) -> list[tuple[Module, str]]:
+    """The names in a list a loop runs over: written there (`[a.router, b.router]`) or
+    a list bound at the top level of the module defining it (`from routes import routers`)
+    with the module they are written in."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [(module, dotted_name(e)) for e in node.elts if dotted_name(e)]
+    found = _object_module(module, dotted_name(node), cache, base) if dotted_name(node) \
+        else None
+    if found is None:
+        return []
+    owner, name = found
+    value = _bound_value(owner, name)
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [(owner, dotted_name(e)) for e in value.elts if dotted_name(e)]
+    return []
 
 
 def _object_module(module: Module, target: str, cache: ModuleCache, base: str
@@ -260,12 +460,15 @@ def _object_module(module: Module, target: str, cache: ModuleCache, base: str
 
 
 def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
-                 factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None
-                 ) -> list[View]:
+                 factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None,
+                 typed: tuple[ModuleCache, str] | None = None) -> list[View]:
     """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
     `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of the app
     object itself, whose triggers name their view (blueprint routes are not in the
-    App model: their flows relate to every HTTP trigger of the function)."""
+    App model: their flows relate to every HTTP trigger of the function). `typed` (the
+    module cache and the code folder) for Powertools views: their annotated parameters
+    that are no path parameter are input too (data validation fills them from the query
+    string, headers or the body: without it, they would only ever hold their default)."""
     out: list[View] = []
     seen: set[str] = set()
     tree, functions = factory if factory is not None else (module.tree, module.functions)
@@ -279,8 +482,15 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
                                  *node.args.kwonlyargs)]
         labels = {name: f"{framework} path parameter '{name}'" for name in names
                   if _is_text_param(framework, path, name)}
+        objects: dict[str, str] = {}
+        if typed is not None and framework == "Powertools":
+            given, found = _request_params(node, module, typed[0], typed[1], framework,
+                                           path, typed_only=True)
+            # a path parameter is text whatever its type (without validation, a string)
+            objects = {name: kind for name, kind in found.items() if name not in labels}
+            labels = {**given, **labels}
         out.append(View(module, node, labels, (), frozenset({"http"}),
-                        deco.function if view_of is not None else None))
+                        deco.function if view_of is not None else None, objects))
     return out
 
 

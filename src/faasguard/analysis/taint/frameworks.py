@@ -24,6 +24,7 @@ and whose route parameters are sources (not `int`/`uuid`).
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from dataclasses import dataclass, field
 
@@ -46,7 +47,16 @@ RESOLVERS = frozenset(("APIGatewayRestResolver", "APIGatewayHttpResolver", "ALBR
                        "ApiGatewayResolver", "Router", "APIGatewayRouter", "APIGatewayHttpRouter",
                        "ALBRouter", "LambdaFunctionUrlRouter"))
 #: The callees whose top-level result may be an app object with route views (`module_views`).
-_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS))
+_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS, "FastAPI", "APIRouter"))
+#: Adapters whose result is a Lambda handler serving a web app (`handler = Mangum(app)`,
+#: apig-wsgi's `lambda_handler = make_lambda_handler(app)`).
+ADAPTERS = frozenset(("Mangum", "make_lambda_handler"))
+#: Adapter calls a handler function makes with the app it serves as the first argument
+#: (`return serverless_wsgi.handle_request(app, event, context)`, aws-wsgi's
+#: `awsgi.response(app, event, context)`, `Mangum(app)(event, context)`).
+ADAPTER_CALLS = frozenset(("mangum.Mangum", "apig_wsgi.make_lambda_handler",
+                           "serverless_wsgi.handle_request", "awsgi.response"))
+_ADAPTER_MODULES = frozenset(name.partition(".")[0] for name in ADAPTER_CALLS)
 
 
 @dataclass(frozen=True)
@@ -92,25 +102,63 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
             *_event_functions(function, cache)]
 
 
-def resolver_views(module: Module, cache: ModuleCache, base: str) -> list[View]:
+def resolver_views(module: Module, cache: ModuleCache, base: str,
+                   handler: FunctionNode | None = None) -> list[View]:
     """The route views of the Powertools event handlers a handler's module creates and of
-    the routers they include (`app.include_router(router)`): what `app.resolve` calls."""
-    if module.constructed.isdisjoint(RESOLVERS):
+    the routers they include (`app.include_router(router)`): what `app.resolve` calls;
+    also of an event handler the module imports when the handler function resolves its
+    event with it (`return app.resolve(event, context)`, `app` made in another module)."""
+    imported = _resolved_imports(module, handler) if handler is not None else ()
+    if module.constructed.isdisjoint(RESOLVERS) and not imported:
         return []
     from faasguard.analysis.taint import framework_views
 
-    return framework_views.powertools_views(module, cache, base)
+    return framework_views.powertools_views(module, cache, base, imported)
 
 
-def module_views(module: Module) -> list[View]:
-    """The route views of every Chalice/Flask app or blueprint object a module creates
-    (for code no function of the App reaches: a WSGI app behind an adapter, say)."""
+def _resolved_imports(module: Module, handler: FunctionNode) -> tuple[str, ...]:
+    """The imported names a handler calls `.resolve(...)` on in its own statements
+    (`return app.resolve(event, context)`; inside a `try` too)."""
+    aliases = module.aliases
+    if not aliases:
+        return ()
+    found: list[str] = []
+    todo = list(handler.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, ast.Try):
+            todo.extend(stmt.body)
+            continue
+        call = getattr(stmt, "value", None)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                call.func.attr == "resolve" and isinstance(call.func.value, ast.Name) and \
+                call.func.value.id in aliases:
+            found.append(call.func.value.id)
+    return tuple(found)
+
+
+def adapter_views(function: Function, module: Module, handler: FunctionNode,
+                  cache: ModuleCache) -> list[View]:
+    """The views of the web apps a handler function serves through an adapter it calls
+    (`ADAPTER_CALLS`): what the adapter routes the event to."""
+    if not any(target.partition(".")[0] in _ADAPTER_MODULES
+               for target in module.aliases.values()):
+        return []  # imports no adapter (the common case: no walk of the handler)
+    from faasguard.analysis.taint import framework_views
+
+    return framework_views.called_adapter_views(function, module, handler, cache)
+
+
+def module_views(module: Module, cache: ModuleCache) -> list[View]:
+    """The route views of every Chalice/Flask/FastAPI app, blueprint, router or Powertools
+    resolver a module creates (for code no function of the App reaches: a WSGI app behind
+    an adapter no handler shows, say)."""
     # no `x = Flask(...)` at the top level: no Flask app object
     if module.constructed.isdisjoint(_VIEW_MAKERS):
         return []
     from faasguard.analysis.taint import framework_views
 
-    return framework_views.constructed_views(module)
+    return framework_views.constructed_views(module, cache)
 
 
 def _event_functions(function: Function, cache: ModuleCache) -> list[View]:

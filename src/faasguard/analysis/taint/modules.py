@@ -119,6 +119,13 @@ def _index(module: Module) -> None:
                     module.constructed.add(func.attr)
                 elif isinstance(func, ast.Name):
                     module.constructed.add(func.id)
+        elif kind is ast.AnnAssign:  # `app: FastAPI = create_app()`
+            assert isinstance(node, ast.AnnAssign)
+            if type(node.target) is ast.Name and node.value is not None:
+                assigned.add(node.target.id)
+                if type(node.value) is ast.Call:
+                    func = node.value.func
+                    module.constructed.add(dotted_name(func).rpartition(".")[2])
         elif kind is ast.ClassDef:
             assert isinstance(node, ast.ClassDef)
             info = ClassInfo(node.name, node, module,

@@ -16,6 +16,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.flows import Flow, new_flow
 from faasguard.analysis.taint.frameworks import (
     View,
+    adapter_views,
     app_entries,
     module_views,
     resolver_views,
@@ -106,8 +107,10 @@ class _TaintRun:
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         if params:
             _analyse_entry(self, function, module, node, params[:1], None)
-        for view in resolver_views(module, self.cache, function.code_dir or ""):
+        for view in resolver_views(module, self.cache, function.code_dir or "", node):
             _analyse_entry(self, function, view.module, view.node, [], view)  # app.resolve
+        for view in adapter_views(function, module, node, self.cache):  # handle_request
+            _analyse_entry(self, function, view.module, view.node, list(view.params), view)
 
     def remember_entries(self, module: Module) -> bool:
         """(before_drop) Note the lines of what the unreached pass would analyse in a
@@ -116,7 +119,7 @@ class _TaintRun:
         if rel in self.unreached_done:
             return False
         lines = self.entry_lines[rel] = (
-            *(view.node.lineno for view in module_views(module)),
+            *(view.node.lineno for view in module_views(module, self.cache)),
             *(node.lineno for node, _, _ in _input_entries(module, self.table.source_params)))
         return any((rel, line) not in self.visited for line in lines)
 
@@ -330,8 +333,8 @@ def _flow(hit: Hit, describe: _Describer, app: App, function: Function | None,
     kinds = describe.kinds(function) if view is None else view.kinds
     info, source_path = describe(taint.origin, taint.path, kinds, from_event,
                                  function is not None)
-    if view is not None and not from_event and not taint.path \
-            and taint.origin in view.labels:  # a path parameter of the view
+    if view is not None and not from_event \
+            and taint.origin in view.labels:  # a parameter of the view (`body.name`: a field)
         info = SourceInfo(view.labels[taint.origin], True, None)
     related_kinds = info.shape.triggers if info.shape is not None else kinds
     related, public = describe.exposure(app, function, related_kinds,
@@ -452,10 +455,11 @@ def _analyse_unreached(app: App, facts: Facts, run: _TaintRun) -> None:
             continue
         from faasguard.analysis.taint.engine import Analyzer
 
-        for view in module_views(module):  # route views of apps no function serves
+        for view in module_views(module, cache):  # route views of apps no function serves
             if (rel, view.node.lineno) not in visited:
                 analyzer = Analyzer(run.table, cache, visited)
-                _run(app, analyzer, module, view.node, list(view.labels), None, view.labels)
+                _run(app, analyzer, module, view.node, list(view.labels), None, view.labels,
+                     view.objects)
                 _store_unreached(run, analyzer, rel, view.node.name, view)
         for node, owner, params in _input_entries(module, names):
             if (rel, node.lineno) in visited:
