@@ -143,3 +143,13 @@ def test_no_budget_no_finding():
     assert list(cost_above_budget(app, facts)) == []
     facts.options.budget_usd_per_day = 1.0
     assert len(list(cost_above_budget(app, facts))) == 1
+
+
+def test_trails_a_template_includes_from_other_files_make_one_budget_finding():
+    from faasguard.model import Trail
+    from faasguard.rules.wallet import no_budget
+
+    trails = [Trail(f"serverless.yml#{name}", Location(file, 2))
+              for name, file in (("Audit", "audit.yml"), ("Data", "data.yml"))]
+    found = list(no_budget(App(trails=trails), Facts()))
+    assert [f.subject for f in found] == ["baseline:serverless.yml"]

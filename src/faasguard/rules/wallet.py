@@ -11,7 +11,7 @@ from faasguard.analysis.endpoints import routes_by_function
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Function, Location, Ref, Trigger, Value, logical_id
-from faasguard.rules.util import owned_elsewhere
+from faasguard.rules.util import is_known, owned_elsewhere, template_file
 
 OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
 HTTP_TRIGGERS = ("http", "url", "alb")
@@ -277,17 +277,23 @@ def _fires_on_writes(trigger: Trigger) -> bool:
 _EVENT_SOURCE_PATHS = ("s3.bucket.name", "eventSourceARN", "Sns.TopicArn")
 
 
-def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger) -> Any:
+def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger,
+                 unresolved: bool = False) -> Any:
     """An AWS call of the handler code (facts.aws_calls, `AwsCall`s) that writes to the
-    trigger's source: a target resolved to that resource, or read from the event itself."""
+    trigger's source: a target resolved to that resource, or read from the event itself;
+    with `unresolved`, also one whose target the analysis could not resolve (it may be
+    that resource)."""
     for call in facts.aws_calls.get(function.id, []):
         operation = call.operation.lower()
         if call.service != trigger.kind or operation not in LOOP_OPERATIONS[trigger.kind]:
             continue
+        if unresolved and not call.targets:
+            return call
         for target in call.targets:
             from_event = target.name.event is not None and \
                 target.name.event.endswith(_EVENT_SOURCE_PATHS)
-            if from_event or _refers_to(app, target.resolved, trigger.source):
+            if from_event or _refers_to(app, target.resolved, trigger.source) or (
+                    unresolved and not is_known(target.resolved)):
                 return call
     return None
 
@@ -307,11 +313,12 @@ def _code_never_writes(facts: Facts, function: Function, trigger: Trigger) -> bo
 def _grant_of_another(app: App, facts: Facts, function: Function, trigger: Trigger) -> bool:
     """Is the role's write to the trigger's source there for another function: the
     function's own code never writes (`_code_never_writes`) and a function sharing its role
-    writes to that source in its code (a producer and its queue's consumer on one role)?"""
+    writes to that source in its code, or to one the analysis could not resolve, which may
+    be it (a producer and its queue's consumer on one role)?"""
     if function.role is None or not _code_never_writes(facts, function, trigger):
         return False
     return any(other is not function and other.role == function.role
-               and _code_writes(app, facts, other, trigger) is not None
+               and _code_writes(app, facts, other, trigger, unresolved=True) is not None
                for other in app.functions.values())
 
 
@@ -330,8 +337,9 @@ s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource; for an 
 with a key filter, on keys the filter lets through) and, when the handler code analysis is
 available, from the code's own calls. A role's grant is left alone when the function's
 code (every AWS call identified) writes to no such source and a function sharing the role
-writes to the trigger's source in its code: the grant is that function's (a producer and
-the consumer of its queue on one role). S3 triggers on other events than object creation
+writes to the trigger's source in its code (or to a resource the analysis cannot name,
+which may be it): the grant is that function's (a producer and the consumer of its queue
+on one role). S3 triggers on other events than object creation
 (`s3:ObjectRemoved:*` alone) are not loops of writes; several triggers of one function on
 one source make one finding.
 """,
@@ -480,14 +488,15 @@ def no_budget(app: App, facts: Facts) -> Iterator[Finding]:
         return
     seen: set[str] = set()
     for trail in app.trails:
-        if trail.location.file in seen:
+        file = template_file(trail.id, trail.location)
+        if file in seen:
             continue
-        seen.add(trail.location.file)
+        seen.add(file)
         yield make_finding(
             "FG-WALLET-006",
             f"This template sets up account-level resources (trail '{logical_id(trail.id)}') "
             "but the app has no budget and no billing alarm: runaway spend goes unnoticed "
-            "until the invoice.", trail.location, f"baseline:{trail.location.file}")
+            "until the invoice.", trail.location, f"baseline:{file}")
 
 
 @rule(
