@@ -192,8 +192,9 @@ def test_a_real_cycle_through_a_file_section_is_still_reported(tmp_path):
         "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
         "  environment:\n    A: ${self:custom.a}\n"
         "custom: ${file(common.yml):custom}\n")
-    assert [(d.line, d.message) for d in scan(str(tmp_path)).diagnostics] == [
-        (6, "variable cycle: self:custom.a -> self:custom.a; value left unknown")]
+    # reported where the value that names itself is written
+    assert [(d.file, d.line, d.message) for d in scan(str(tmp_path)).diagnostics] == [
+        ("common.yml", 2, "variable cycle: self:custom.a -> self:custom.a; value left unknown")]
 
 
 def test_a_missing_file_used_many_times_is_reported_once(tmp_path):
@@ -418,7 +419,8 @@ def test_the_api_gateway_throttling_plugin_throttles_the_stage_and_routes(tmp_pa
             for a in result.app.apis.values()} == {"rest": (100, 50), "http": (100, 50)}
     routes = {r.path: r.throttling for r in result.app.routes}
     assert routes["/a"] is None and routes["/d"] is None  # the stage's
-    assert routes["/c"] is None  # disabled: not modelled (see serverless_throttling)
+    # disabled: the method's limits are -1, the stage's do not apply: no limit of its own
+    assert (routes["/c"].rate, routes["/c"].burst) == (None, None)
     assert (routes["/b"].rate, routes["/b"].burst) == (10, 50)
     assert "FG-WALLET-002" not in {f.rule_id for f in result.findings}
 
@@ -432,3 +434,34 @@ def test_the_tracing_plugin_s_provider_tracing_true_traces_every_function(tmp_pa
         "a": "Active", "b": None}
     plain = _service(tmp_path, text.format(plugins=""))  # not the framework's own syntax
     assert {f.tracing for f in plain.app.functions.values()} == {None}
+
+
+def test_a_global_disabled_is_no_setting_of_the_throttling_plugin(tmp_path):
+    # the plugin documents only the two limits: `disabled` under custom leaves the stage
+    # at its defaults (the account's limits: no throttle of the service's) and the
+    # routes' own settings still apply
+    result = _service(
+        tmp_path,
+        "service: s\nplugins:\n  - serverless-api-gateway-throttling\n"
+        "custom:\n  apiGatewayThrottling:\n    disabled: true\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n"
+        "      - http:\n          path: a\n          method: get\n"
+        "      - http:\n          path: b\n          method: get\n"
+        "          throttling:\n            maxRequestsPerSecond: 10\n")
+    assert [a.throttling for a in result.app.apis.values()] == [None]
+    routes = {r.path: r.throttling for r in result.app.routes}
+    assert routes["/a"] is None
+    assert (routes["/b"].rate, routes["/b"].burst) == (10, 5000)
+
+
+def test_throttling_plugin_zero_stage_limits_are_its_defaults(tmp_path):
+    result = _service(
+        tmp_path,
+        "service: s\nplugins:\n  - serverless-api-gateway-throttling\n"
+        "custom:\n  apiGatewayThrottling:\n    maxRequestsPerSecond: 0\n"
+        "    maxConcurrentRequests: 20\n"
+        "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n      - httpApi: GET /a\n")
+    (api,) = result.app.apis.values()
+    assert (api.throttling.rate, api.throttling.burst) == (10_000, 20)

@@ -317,8 +317,11 @@ def test_file_source_reads_yaml_and_json_inside_the_project():
     data = resolver.resolve()
     env = data["provider"]["environment"]
     assert env == {"DB_HOST": "db.internal", "SERVICE_STAGE": "vars-qa"}
-    # values from another file are located at the line that brought them in
-    assert env.line_of("DB_HOST") == 5 and env.line_of("SERVICE_STAGE") == 5
+    # values from another file keep their own lines there, numbered past the main file's
+    env_file = str(FIXTURES / "variables" / "conf" / "env.yml")
+    assert resolver.place(env.line_of("DB_HOST")) == (env_file, 1)
+    assert resolver.place(env.line_of("SERVICE_STAGE")) == (env_file, 2)
+    assert resolver.place(data.line_of("custom")) == (None, data.line_of("custom"))
     custom = data["custom"]
     assert custom["limits"] == {"memory": 256, "timeout": 20}
     assert custom["fromYaml"] == "db.qa.internal"

@@ -16,14 +16,18 @@ and builds:
   function URLs from `url:`;
 - the `resources:` section, read by the CloudFormation loader, with `extensions:` applied.
 
-Plugins that change what is deployed, when listed in `plugins:`: serverless-lift's queue
-workers and the permissions it gives every function on their queues,
-serverless-plugin-aws-alerts' alarms (loaders.serverless_alerts),
+The state machines of `stepFunctions:` and the routes of their `http` events
+(loaders.serverless_step_functions). Plugins that change what is deployed, when listed in
+`plugins:`: serverless-lift's queue workers, the resources of its other constructs
+(webhooks, storage, single-table databases, websites) and the permissions it gives every
+function on them (loaders.serverless_lift), serverless-plugin-aws-alerts' alarms
+(loaders.serverless_alerts),
 serverless-api-gateway-throttling (loaders.serverless_throttling),
 serverless-plugin-log-retention and serverless-plugin-tracing. The params a
 `serverless-compose.yml` passes to the service are its `${param:...}` values
 (loaders.serverless_compose). The files `${file(...)}` read are listed after the service's
-own (they are part of it, not templates of their own: scan.load_app).
+own (they are part of it, not templates of their own: scan.load_app), and what they
+declare is located in them (loaders.serverless_included).
 
 Anything malformed is a warning diagnostic at its line; the load goes on.
 """
@@ -43,9 +47,23 @@ from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
 from faasguard.loaders.serverless_events import EventEnv, add_events
+from faasguard.loaders.serverless_included import declared_at, relocate
+from faasguard.loaders.serverless_lift import (
+    LIFT_PLUGIN,
+    construct_permissions,
+    construct_resources,
+    construct_variables,
+    webhook_authorizers,
+)
+from faasguard.loaders.serverless_step_functions import (
+    STATE_MACHINE_TYPE,
+    STEP_FUNCTIONS_KEY,
+    add_state_machines,
+    state_machine_logical_ids,
+)
 from faasguard.loaders.serverless_throttling import THROTTLING_PLUGIN, apply_throttling
 from faasguard.loaders.template import as_int
-from faasguard.loaders.variables import VariableResolver, VariableSettings
+from faasguard.loaders.variables import INCLUDED_LINES, VariableResolver, VariableSettings
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     CODE_ELSEWHERE,
@@ -70,9 +88,6 @@ DEFAULT_TIMEOUT_S = 6
 PROVIDER_ROLE = "IamRoleLambdaExecution"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
-LIFT_PLUGIN = "serverless-lift"
-#: What Lift grants every function of the service on a `queue` construct's queue.
-LIFT_QUEUE_ACTIONS = ("sqs:SendMessage", "sqs:ChangeMessageVisibility")
 LOG_RETENTION_PLUGIN = "serverless-plugin-log-retention"
 #: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
 #: is `provider.tracing.lambda`).
@@ -100,7 +115,8 @@ def load(doc: Document, ctx: LoadContext) -> App:
     params = {**compose_params(base_dir, ctx.root, ctx.max_bytes), **ctx.params}
     resolver = VariableResolver(doc.data, VariableSettings(
         root=os.path.abspath(ctx.root), base_dir=base_dir, stage=ctx.stage, region=ctx.region,
-        env=ctx.env, params=params, max_bytes=ctx.max_bytes), doc.text)
+        env=ctx.env, params=params, max_bytes=ctx.max_bytes), doc.text,
+        construct_variables(doc.data, ctx.file))
     config = resolver.resolve()
     for problem in resolver.problems:
         app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,
@@ -112,6 +128,8 @@ def load(doc: Document, ctx: LoadContext) -> App:
     if not isinstance(config, LDict):  # variables could not be resolved (too deep to walk)
         config = LDict(config)
     _Loader(ctx, app, config, resolver.stage, resolver.region).run()
+    if resolver.files_read:  # elements declared in an included file are located there
+        relocate(app, resolver.place, ctx.root, INCLUDED_LINES)
     return app
 
 
@@ -231,6 +249,10 @@ class _Loader:
             for key in layers:
                 types.setdefault(f"{normalize_name(str(key))}LambdaLayer",
                                  "AWS::Lambda::LayerVersion")
+        self.state_machines = state_machine_logical_ids(self.config.get(STEP_FUNCTIONS_KEY),
+                                                        normalize_name)
+        for logical in self.state_machines.values():
+            types.setdefault(logical, STATE_MACHINE_TYPE)
         types.setdefault(PROVIDER_ROLE, "AWS::IAM::Role")
         types.setdefault("ApiGatewayRestApi", "AWS::ApiGateway::RestApi")
         types.setdefault("HttpApi", "AWS::ApiGatewayV2::Api")
@@ -271,6 +293,9 @@ class _Loader:
         try:
             self._functions()
             self._lift_workers()
+            self._lift_authorizers()
+            add_state_machines(self.config.get(STEP_FUNCTIONS_KEY), self.events,
+                               self.state_machines, self._resolve)
             if self._uses_plugin(THROTTLING_PLUGIN):
                 apply_throttling(self.app, _get(self.config, "custom", "apiGatewayThrottling"),
                                  self.file)
@@ -317,7 +342,8 @@ class _Loader:
                     self.warn(f"function '{key}' should be a mapping (handler, events, ...), "
                               f"not {_kind(cfg)}; skipped", line_of(section, key))
                     continue
-                self._function(str(key), self._mapping(cfg, key, None), self.loc(section, key))
+                self._function(str(key), self._mapping(cfg, key, None),
+                               Location(self.file, declared_at(section, key)))
 
     def _uses_plugin(self, name: str) -> bool:
         """Is the plugin listed in `plugins:` (a list, or `modules:` of the long form)?"""
@@ -377,17 +403,20 @@ class _Loader:
     def _lift_permissions(self) -> list[Statement]:
         """What serverless-lift adds to the provider's statements (its automatic
         permissions, unless `lift.automaticPermissions: false`): every function of the
-        service may send messages to each `queue` construct's queue."""
-        constructs = self.config.get("constructs")
-        if not isinstance(constructs, dict) or not self._uses_plugin(LIFT_PLUGIN) or \
+        service may use each construct's queue, bucket or table (loaders.serverless_lift)."""
+        if not self._uses_plugin(LIFT_PLUGIN) or \
                 _get(self.config, "lift", "automaticPermissions") is False:
             return []
-        return [Statement("Allow", actions=LIFT_QUEUE_ACTIONS,
-                          resources=(Unknown(f"construct:{name}.queueArn"),),
-                          location=Location(self.file, line_of(constructs, name)),
-                          source="serverless:provider")
-                for name, body in constructs.items()
-                if isinstance(body, dict) and body.get("type") == "queue"]
+        return construct_permissions(self.config, self.file)
+
+    def _lift_authorizers(self) -> None:
+        """The authoriser function Lift adds for each webhook construct (`<name>Authorizer`,
+        from its `authorizer:` settings): API Gateway calls it on every request."""
+        if not self._uses_plugin(LIFT_PLUGIN):
+            return
+        for key, settings, line in webhook_authorizers(self.config, self.warn):
+            self._function(key, self._mapping(self._resolve(settings), key, line),
+                           Location(self.file, line))
 
     def _function(self, key: str, cfg: LDict, location: Location) -> None:
         provider = self.provider
@@ -708,6 +737,7 @@ class _Loader:
     def _cloudformation(self) -> None:
         """Read `resources:` with the CloudFormation loader; apply `extensions:`."""
         extensions = self.resources.get("extensions")
+        self._add_construct_resources()
         declared = self.resources.get("Resources")
         if isinstance(declared, dict):  # a resource whose body is a variable left unknown
             for logical in [k for k, v in declared.items() if isinstance(v, Unknown)]:
@@ -728,6 +758,25 @@ class _Loader:
                     del self.app.functions[alias]
             self._attach_policies(declared)
         self._extend_generated(leftover)
+
+    def _add_construct_resources(self) -> None:
+        """The resources serverless-lift deploys for the constructs (loaders.serverless_lift),
+        beside those of `resources:` (a resource of the same logical id written there wins)."""
+        if not self._uses_plugin(LIFT_PLUGIN):
+            return
+        made = construct_resources(
+            self.config, lambda key: f"{normalize_name(key)}LambdaFunction", self.warn)
+        if not made:
+            return
+        declared = self.resources.get("Resources")
+        if declared is None:
+            declared = self.resources["Resources"] = LDict()
+        if not isinstance(declared, LDict):
+            return  # not a mapping: the CloudFormation loader reports it
+        for logical, resource in made.items():
+            if logical not in declared:
+                declared[logical] = resource
+                declared.key_lines[logical] = resource.line
 
     def _attach_policies(self, declared: Any) -> None:
         """AWS::IAM::Policy / ::ManagedPolicy resources whose `Roles` name a role this loader
@@ -769,6 +818,7 @@ class _Loader:
             if self._ours(f.id) and f.format == "serverless"}
         generated.update({logical_id(api_id): None for api_id in self.app.apis
                           if self._ours(api_id)})
+        generated.update({logical: None for logical in self.state_machines.values()})
         for logical, function in generated.items():
             if logical in resources:
                 continue

@@ -10,7 +10,7 @@ a `Ref` source names a resource of the file's `resources:` section.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,15 +141,23 @@ def _plan_throttle(plan: Any) -> Throttle | None:
     return None
 
 
-def add_events(function: Function, events: Any, line: int, env: EventEnv) -> None:
-    """Add a Trigger (and Route) for each event of `function`."""
+def event_items(events: Any, owner: str, line: int,
+                env: EventEnv) -> Iterator[tuple[int, Any, int]]:
+    """(index, event, line) of each item of an `events:` list (of `owner`, named in the
+    warning when it is not a list)."""
     if events is None:
         return
     if not isinstance(events, list):
-        env.warn(f"events of function '{logical_id(function.id)}' should be a list; ignored", line)
+        env.warn(f"events of {owner} should be a list; ignored", line)
         return
     for index, event in enumerate(events):
-        item_line = events.line_of(index) if isinstance(events, LList) else line
+        yield index, event, events.line_of(index) if isinstance(events, LList) else line
+
+
+def add_events(function: Function, events: Any, line: int, env: EventEnv) -> None:
+    """Add a Trigger (and Route) for each event of `function`."""
+    owner = f"function '{logical_id(function.id)}'"
+    for index, event, item_line in event_items(events, owner, line, env):
         if not isinstance(event, dict) or len(event) != 1:
             env.warn(f"event #{index + 1} of function '{logical_id(function.id)}' is not "
                      "understood (expected `- <type>: <settings>`); ignored", item_line)
@@ -193,6 +201,21 @@ def _extra(settings: LDict, *skip: str) -> dict[str, Any]:
 
 
 def _http(function: Function, body: Any, location: Location, env: EventEnv) -> Trigger | None:
+    found = rest_route(body, location, env, f"function '{logical_id(function.id)}'")
+    if found is None:
+        return None
+    route, settings = found
+    route.function = function.id
+    return Trigger("http", function.id, location, source=route.api, route=route,
+                   properties=_extra(settings, "method", "path", "authorizer"))
+
+
+def rest_route(body: Any, location: Location, env: EventEnv,
+               owner: str) -> tuple[Route, LDict] | None:
+    """The route an `http` event adds to the service's REST API (with its settings), bound
+    to no function yet: the event of a function, or of a state machine (the step
+    functions plugin's `http` events take the same settings). `owner` names it in
+    warnings."""
     if isinstance(body, str):
         verb, _, where = body.strip().partition(" ")
         settings = LDict({"method": verb, "path": where.strip()})
@@ -203,16 +226,14 @@ def _http(function: Function, body: Any, location: Location, env: EventEnv) -> T
         settings = found
     method, path = settings.get("method"), settings.get("path")
     if not isinstance(method, str) or not isinstance(path, str):
-        env.warn(f"http event of function '{logical_id(function.id)}' needs a method and a path; "
-                 "ignored", location.line)
+        env.warn(f"http event of {owner} needs a method and a path; ignored", location.line)
         return None
     api = env.api("rest", location.line)
-    route = Route(api.id, "rest", _method(method), _path(path), location, function.id,
+    route = Route(api.id, "rest", _method(method), _path(path), location,
                   authorizer=_rest_authorizer(settings.get("authorizer"), settings, env),
                   api_key_required=settings.get("private") is True)
     env.app.routes.append(route)
-    return Trigger("http", function.id, location, source=api.id, route=route,
-                   properties=_extra(settings, "method", "path", "authorizer"))
+    return route, settings
 
 
 def _no_authorizer(raw: Any) -> bool:

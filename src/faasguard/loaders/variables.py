@@ -13,12 +13,15 @@ with its variables replaced:
   an environment), `${file(./x.yml):path}` (confined to the project root);
 - values that only AWS or the deployer's machine know (`${ssm:..}`, `${cf:..}`, `${s3:..}`,
   `${aws:accountId}`, `${sls:instanceId}`, `${env:X}` without opt-in) become `Unknown`;
+  `${construct:x.y}` (serverless-lift) is the value the resolver is given for it, if any;
 - fallbacks (`${self:a, ${self:b}, 'c'}`), nested variables (`${self:custom.${opt:stage}}`)
   and variables inside strings (`"${self:service}-${sls:stage}"`) work as in the framework.
 
 A variable that is the whole value keeps the referenced value's type (an int, a mapping).
-Mappings and lists keep their line numbers (LDict/LList); values read from another file
-take the line of the variable that brought them in. Cycles, runaway nesting and
+Mappings and lists keep their line numbers (LDict/LList). Those of a file `${file()}`
+reads are numbered past the main file's (`INCLUDED_LINES`): `VariableResolver.place`
+turns such a line back into the file and its own line, so an element declared there is
+located there. Cycles, runaway nesting and
 substitution bombs are reported as `Problem`s, never as exceptions: the work is bounded
 by `VariableSettings` (reference depth, number of substitutions, length of one value and
 of all values produced, values added by substituted mappings/lists, files read).
@@ -50,6 +53,9 @@ from faasguard.model import Unknown
 REMOTE_SOURCES = {"ssm", "cf", "s3", "secretsmanager", "vault", "terraform", "doppler",
                   "git", "construct"}
 _TRUE, _FALSE = {"true", "1"}, {"false", "0", "null"}
+#: The n-th file `${file()}` reads has its lines numbered from n * INCLUDED_LINES + 1:
+#: past any line of a file the size limit lets in (5 MiB of line breaks is 5.2 million).
+INCLUDED_LINES = 10_000_000
 
 _SOURCE = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(\(([^)]*)\))?:(.*)$", re.S)
 _SOURCE_ONLY = re.compile(r"^([A-Za-z][A-Za-z0-9]*)\(([^)]*)\)$", re.S)
@@ -296,12 +302,16 @@ class _Budget(Exception):
 class VariableResolver:
     """Resolves the variables of one serverless.yml (see the module docstring)."""
 
-    def __init__(self, config: Any, settings: VariableSettings, text: str | None = None):
+    def __init__(self, config: Any, settings: VariableSettings, text: str | None = None,
+                 constructs: Mapping[str, Any] | None = None):
         """`text`, when given, is what `config` was parsed from: the lines that hold a
         `${` are found in it once, and a mapping or list of the file whose lines hold
-        none is kept without a walk (see `_variable_lines`)."""
+        none is kept without a walk (see `_variable_lines`). `constructs` gives the values
+        of `${construct:<name>.<variable>}` known before deploying (references to the
+        resources serverless-lift creates); the others are unknown."""
         self.config = config
         self.settings = settings
+        self.constructs = constructs or {}
         self._variable_lines = _variable_lines(text) if text else None
         self.problems: list[Problem] = []
         self._active: list[tuple[Path, str]] = []
@@ -330,7 +340,7 @@ class VariableResolver:
         """The whole configuration with its variables resolved."""
         try:
             _ = self.stage, self.region
-            return self._deep(self.config, ("self",), self._line(self.config, 1), {})
+            return self._deep(self.config, ("self",), self._line(self.config, 1))
         except RecursionError:
             self._report("the file nests too deeply to resolve its variables; "
                          "variables left as written", None, "error")
@@ -340,6 +350,16 @@ class VariableResolver:
     def files_read(self) -> list[str]:
         """The absolute paths of the files `${file(...)}` read and parsed, in order."""
         return [path for path, data in self._files.items() if not isinstance(data, Unknown)]
+
+    def place(self, line: int) -> tuple[str | None, int]:
+        """Where a line of the resolved configuration was written: (the absolute path of
+        the file `${file()}` read it from, its line there), or (None, line) for the main
+        file's own lines."""
+        index, own = divmod(line, INCLUDED_LINES)
+        paths = list(self._files)
+        if index == 0 or index > len(paths):
+            return None, line
+        return paths[index - 1], own
 
     @property
     def stage(self) -> str:
@@ -386,41 +406,37 @@ class VariableResolver:
             return container.line_of(key) if isinstance(key, int) else container.line or default
         return default
 
-    def _deep(self, value: Any, path: Path, line: int | None,
-              relines: dict[str, int]) -> Any:
+    def _deep(self, value: Any, path: Path, line: int | None) -> Any:
         """Resolve every string under `value` (found at `path`), keeping lines."""
         if isinstance(value, str):
             if "${" in value and id(value) not in self._resolved:
                 return self._string_at(path, value, line)
             return value
-        if id(value) in self._resolved and not relines:
+        if id(value) in self._resolved:
             return value
-        override = relines.get("line")
-        if type(value) is LDict and not override:  # as read: copied only if a value changes
+        if type(value) is LDict:  # as read: copied only if a value changes
             if path[0] == "self" and not self._may_hold_variables(value):
                 return self._mark(value)
-            return self._mark(self._deep_mapping(value, path, relines))
+            return self._mark(self._deep_mapping(value, path))
         if isinstance(value, dict):  # a string without a variable is kept, without a call
             resolved = {key: item if type(item) is str and "${" not in item
-                        else self._deep(item, (*path, key),
-                                        override or self._line(value, line, key), relines)
+                        else self._deep(item, (*path, key), self._line(value, line, key))
                         for key, item in value.items()}
             out = LDict(resolved)
-            _copy_lines(value, out, override)
+            _copy_lines(value, out)
             return self._mark(out)
         if isinstance(value, list):
-            if type(value) is LList and not override and path[0] == "self" and \
+            if type(value) is LList and path[0] == "self" and \
                     not self._may_hold_variables(value):
                 return self._mark(value)
             items = [item if type(item) is str and "${" not in item
-                     else self._deep(item, (*path, index),
-                                     override or self._line(value, line, index), relines)
+                     else self._deep(item, (*path, index), self._line(value, line, index))
                      for index, item in enumerate(value)]
-            if not override and isinstance(value, LList) and \
+            if isinstance(value, LList) and \
                     all(new is old for new, old in zip(items, value, strict=True)):
                 return self._mark(value)
             seq = LList(items)
-            _copy_lines(value, seq, override)
+            _copy_lines(value, seq)
             return self._mark(seq)
         return value
 
@@ -429,20 +445,20 @@ class VariableResolver:
         line it spans in the text holds one (a mapping made on one line, as the long form
         of a short-form tag is, may hold values written on other lines: True)."""
         lines = self._variable_lines
-        if lines is None or value.end_line <= value.line:
-            return True
+        if lines is None or value.end_line <= value.line or value.line >= INCLUDED_LINES:
+            return True  # (a mapping of another file: not in the text)
         index = bisect_left(lines, value.line)
         return index < len(lines) and lines[index] <= value.end_line
 
-    def _deep_mapping(self, value: LDict, path: Path, relines: dict[str, int]) -> LDict:
-        """`_deep` of a mapping as read (no line override): the mapping itself when no value
-        below it changes, else a copy with the changed values (and the same lines)."""
+    def _deep_mapping(self, value: LDict, path: Path) -> LDict:
+        """`_deep` of a mapping as read: the mapping itself when no value below it changes,
+        else a copy with the changed values (and the same lines)."""
         changed: dict[Any, Any] | None = None
         key_lines = value.key_lines
         for key, item in value.items():
             if type(item) is str and "${" not in item:
                 continue  # a string without a variable is kept, without a call
-            new = self._deep(item, (*path, key), key_lines.get(key, value.line), relines)
+            new = self._deep(item, (*path, key), key_lines.get(key, value.line))
             if new is not item:
                 if changed is None:
                     changed = {}
@@ -451,7 +467,7 @@ class VariableResolver:
             return value
         out = LDict(value)
         out.update(changed)
-        _copy_lines(value, out, None)
+        _copy_lines(value, out)
         return out
 
     def _string_at(self, path: Path, text: str, line: int | None) -> Any:
@@ -599,6 +615,8 @@ class VariableResolver:
             return self._param(address, line, last)
         if source == "file":
             return self._file(argument or "", address, line, last)
+        if source == "construct" and address in self.constructs:
+            return self.constructs[address]
         if source in REMOTE_SOURCES:
             return Unknown(reference)
         self._report(f"unknown variable source '{source}' in ${{{reference}}}; "
@@ -620,7 +638,8 @@ class VariableResolver:
             # not written: the framework's own default (dev / us-east-1) or the user's choice
             return self.stage if path[1] == "stage" else self.region
         if value is MISSING and last:
-            self._report(f"${{self:{address}}} names no value in this file; "
+            where = "this file" if (line or 0) < INCLUDED_LINES else "the service's file"
+            self._report(f"${{self:{address}}} names no value in {where}; "
                          "value left unknown", line)
             return Unknown(f"self:{address}")
         return value
@@ -644,7 +663,7 @@ class VariableResolver:
             walked = (*walked, key)
         if walked not in self._containers:
             self._containers[walked] = self._deep(self._resolved_node(node, walked, line),
-                                                  walked, line, {})
+                                                  walked, line)
         return self._containers[walked]
 
     def _resolved_node(self, node: Any, path: Path, line: int | None) -> Any:
@@ -751,7 +770,7 @@ class VariableResolver:
                 return MISSING
         if self._active and isinstance(node, (dict, list)):
             self._partial.setdefault(self._active[-1][0], node)
-        return self._deep(node, file_path, line, {"line": line} if line else {})
+        return self._deep(node, file_path, line)
 
     def _report_once(self, path: str, message: str, line: int | None) -> None:
         """Report a file `${file()}` cannot read, or a parameter not defined (`path`: its
@@ -774,6 +793,7 @@ class VariableResolver:
             self._report(f"${{file({spec})}}: {exc.message}{where}; value left unknown", line)
             data = Unknown(f"file({spec})")
         self._files[real] = data
+        _shift_lines(data, len(self._files) * INCLUDED_LINES)
         return data
 
 
@@ -797,22 +817,38 @@ def _variable_lines(text: str) -> list[int] | None:
     return lines
 
 
-def _copy_lines(source: Any, target: LDict | LList, override: int | None) -> None:
-    """Give `target` the lines of `source` (or every line = `override`, for other files)."""
+def _shift_lines(data: Any, offset: int) -> None:
+    """Add `offset` to every line of the mappings and lists of `data` (each once: an
+    alias makes one value appear at several places)."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if not isinstance(value, (LDict, LList)) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if value.line:
+            value.line += offset
+            value.end_line += offset
+        if isinstance(value, LDict):
+            if value.key_lines:
+                value.key_lines = {key: line + offset for key, line in value.key_lines.items()}
+            stack.extend(value.values())
+        else:
+            if value.item_lines:
+                value.item_lines = [line + offset for line in value.item_lines]
+            stack.extend(value)
+
+
+def _copy_lines(source: Any, target: LDict | LList) -> None:
+    """Give `target` the lines of `source`."""
     if isinstance(target, LDict):
         if isinstance(source, LDict):
             target.line, target.end_line = source.line, source.end_line
             target.key_lines = dict(source.key_lines)
-        if override:
-            target.line = target.end_line = override
-            target.key_lines = {k: override for k in source}
-    else:
-        if isinstance(source, LList):
-            target.line, target.end_line = source.line, source.end_line
-            target.item_lines = list(source.item_lines)
-        if override:
-            target.line = target.end_line = override
-            target.item_lines = [override] * len(source)
+    elif isinstance(source, LList):
+        target.line, target.end_line = source.line, source.end_line
+        target.item_lines = list(source.item_lines)
 
 
 def _size(value: Any, sizes: dict[int, int]) -> int:
