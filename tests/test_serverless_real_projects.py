@@ -465,3 +465,29 @@ def test_throttling_plugin_zero_stage_limits_are_its_defaults(tmp_path):
         "functions:\n  f:\n    handler: h.f\n    events:\n      - httpApi: GET /a\n")
     (api,) = result.app.apis.values()
     assert (api.throttling.rate, api.throttling.burst) == (10_000, 20)
+
+
+def test_the_functions_base_path_plugin_puts_its_folder_before_each_handler(tmp_path):
+    # serverless-functions-base-path: custom.functionsBasePath + handler (a leading `/` of
+    # the handler is only a separator, as the plugin's path join reads it)
+    (tmp_path / "src" / "fns").mkdir(parents=True)
+    (tmp_path / "src" / "fns" / "users.js").write_text("exports.get = async () => 1;\n")
+    (tmp_path / "src" / "fns" / "orders.py").write_text("def list_all(event, context):\n"
+                                                        "    return 1\n")
+    text = ("service: s\n{plugins}custom:\n  functionsBasePath: src/fns\n"
+            "provider:\n  name: aws\n  runtime: nodejs20.x\n"
+            "functions:\n  users:\n    handler: /users.get\n"
+            "  orders:\n    handler: orders.list_all\n    runtime: python3.12\n")
+    (tmp_path / "serverless.yml").write_text(
+        text.format(plugins="plugins:\n  - serverless-functions-base-path\n"))
+    result = scan(str(tmp_path))
+    functions = result.app.functions
+    assert functions["serverless.yml#users"].handler == "src/fns/users.get"
+    assert functions["serverless.yml#users"].source_file == "src/fns/users.js"
+    assert functions["serverless.yml#orders"].source_file == "src/fns/orders.py"
+    assert not result.diagnostics
+    # without the plugin the folder is not added: the handlers are not found
+    (tmp_path / "serverless.yml").write_text(text.format(plugins=""))
+    result = scan(str(tmp_path))
+    assert result.app.functions["serverless.yml#users"].source_file is None
+    assert sorted(d.code for d in result.diagnostics) == ["handler", "handler"]

@@ -23,7 +23,8 @@ The state machines of `stepFunctions:` and the routes of their `http` events
 function on them (loaders.serverless_lift), serverless-plugin-aws-alerts' alarms
 (loaders.serverless_alerts),
 serverless-api-gateway-throttling (loaders.serverless_throttling),
-serverless-plugin-log-retention and serverless-plugin-tracing. The params a
+serverless-plugin-log-retention, serverless-plugin-tracing and
+serverless-functions-base-path (the folder it puts before every handler). The params a
 `serverless-compose.yml` passes to the service are its `${param:...}` values
 (loaders.serverless_compose). The files `${file(...)}` read are listed after the service's
 own (they are part of it, not templates of their own: scan.load_app), and what they
@@ -89,6 +90,7 @@ PROVIDER_ROLE = "IamRoleLambdaExecution"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
 LOG_RETENTION_PLUGIN = "serverless-plugin-log-retention"
+FUNCTIONS_BASE_PATH_PLUGIN = "serverless-functions-base-path"
 #: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
 #: is `provider.tracing.lambda`).
 TRACING_PLUGIN = "serverless-plugin-tracing"
@@ -351,6 +353,16 @@ class _Loader:
         names = plugins.get("modules") if isinstance(plugins, dict) else plugins
         return isinstance(names, list) and name in names
 
+    def _functions_base_path(self) -> str | None:
+        """The folder serverless-functions-base-path puts before every handler
+        (`custom.functionsBasePath`), as the deployed handler says (`src/fns` + `users.get`
+        -> `src/fns/users.get`)."""
+        base = _get(self.config, "custom", "functionsBasePath")
+        if not isinstance(base, str) or not base.strip() or \
+                not self._uses_plugin(FUNCTIONS_BASE_PATH_PLUGIN):
+            return None
+        return base.strip()
+
     def _log_retention(self, cfg: LDict) -> int | None:
         """Days the function's log group is kept: its own `logRetentionInDays`, the
         provider's, else (serverless-plugin-log-retention) `custom.logRetentionInDays`."""
@@ -424,6 +436,9 @@ class _Loader:
         handler = cfg.get("handler")
         if handler is None and cfg.get("image") is None:
             self.warn(f"function '{key}' has no handler (nor image)", location.line)
+        base_path = self._functions_base_path()
+        if base_path and isinstance(handler, str) and cfg.get("image") is None:
+            handler = posixpath.normpath(f"{base_path}/{handler}")
         function = Function(
             id=fn_id,
             location=location,
