@@ -59,7 +59,21 @@ def test_join_select_split_findinmap_base64():
 
 def test_if_is_unknown_unless_both_branches_agree():
     assert _value("v: !If [IsProd, same, same]") == "same"
-    assert _value("v: !If [IsProd, a, b]") == Unknown("If IsProd")
+    assert _value("v: !If [IsProd, a, b]") == Unknown("If IsProd", ("a", "b"))
+
+
+def test_an_undecided_if_lists_the_values_it_may_take():
+    """Its choices: each branch's scalar value once, an unknown branch's own choices (a
+    parameter's AllowedValues), nothing for a mapping or an unknown without choices."""
+    scope = Scope(file="t.yaml", parameters={
+        "Auth": Unknown("parameter Auth", ("AWS_IAM", "NONE")), "Free": Unknown("parameter Free")})
+    assert resolve(parse("v: !If [C, NONE, !Ref Auth]").data["v"], scope) == \
+        Unknown("If C", ("NONE", "AWS_IAM"))
+    assert resolve(parse("v: !If [C, 5, {a: 1}]").data["v"], scope) == Unknown("If C", (5,))
+    assert resolve(parse("v: !If [C, !Ref Free, !Ref Auth]").data["v"], scope).choices == \
+        ("AWS_IAM", "NONE")
+    nested = "v: !If [C, AWS_IAM, !If [D, NONE, !Ref Free]]"
+    assert resolve(parse(nested).data["v"], scope) == Unknown("If C", ("AWS_IAM", "NONE"))
 
 
 def test_lines_survive_resolution():
@@ -120,9 +134,10 @@ def test_if_takes_the_branch_its_condition_decides():
     assert pick("Either") == "yes-branch"  # '1' equals 1: Fn::Equals compares strings
     assert pick("SecretOrProd") == "yes-branch"  # one true operand decides an Or
     assert pick("SecretAndDev") == "no-branch"  # one false operand decides an And
-    assert pick("Secretive") == Unknown("If Secretive")  # no default: not decided
-    assert pick("Loop") == Unknown("If Loop")
-    assert pick("Undeclared") == Unknown("If Undeclared")
+    branches = ("yes-branch", "no-branch")
+    assert pick("Secretive") == Unknown("If Secretive", branches)  # no default: not decided
+    assert pick("Loop") == Unknown("If Loop", branches)
+    assert pick("Undeclared") == Unknown("If Undeclared", branches)
 
 
 def test_a_decided_if_resolves_only_its_branch():

@@ -708,8 +708,8 @@ def test_conditions_on_a_parameter_default_stay_undecided(tmp_path):
     (tmp_path / "template.yaml").write_text(
         _stage_template("{Type: String, Default: dev, AllowedValues: [dev, prod]}"))
     worker = load_fixture(tmp_path, "template.yaml").functions[q("Worker")]
-    assert worker.url.auth_type == Unknown("If IsProd")
-    assert worker.tracing == Unknown("If IsDev")
+    assert worker.url.auth_type == Unknown("If IsProd", ("NONE", "AWS_IAM"))
+    assert worker.tracing == Unknown("If IsDev", ("Active", "PassThrough"))
     assert worker.timeout_s == 3
 
 

@@ -53,7 +53,10 @@ def test_every_model_class_pickles_by_its_fields() -> None:
         assert "__reduce_ex__" in vars(cls), cls.__name__
     here = Location("a.yml", 3, 5)
     assert here.__reduce_ex__(4) == (Location, ("a.yml", 3, 5))
-    assert Unknown("x").__reduce_ex__(4) == (Unknown, ("x",))  # one field: still a tuple
+    assert Ref("t.yaml#Fn").__reduce_ex__(4) == (Ref, ("t.yaml#Fn", None))
+    assert Unknown("x").__reduce_ex__(4) == (Unknown, ("x", ()))  # defaults included
+    assert Unknown("If C", ("NONE", "AWS_IAM")).__reduce_ex__(4) == \
+        (Unknown, ("If C", ("NONE", "AWS_IAM")))
 
 
 def test_the_model_comes_back_equal_through_pickle_and_copy() -> None:

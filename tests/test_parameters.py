@@ -74,6 +74,11 @@ def test_a_malformed_param_is_a_usage_error(capsys, tmp_path, command, bad, why)
 
 def test_a_given_value_decides_a_condition_and_flips_the_finding(capsys, tmp_path):
     app = str(_app(tmp_path))
+    # undecided (Stage's default is not a fact): reported as possible, naming the condition
+    assert _open_url(_scan(capsys, app)[1]) == [
+        "Function 'Worker' may have a public function URL: its AuthType depends on the "
+        "condition IsProd, and NONE is one of its values (NONE, AWS_IAM); a deployment that "
+        "picks NONE lets anyone invoke it."]
     prod = _open_url(_scan(capsys, app, "--param", "Stage=prod")[1])
     assert prod == ["Function 'Worker' has a public function URL (AuthType NONE): anyone "
                     "can invoke it."]
@@ -182,6 +187,8 @@ def test_samconfig_list_and_long_forms(tmp_path):
 
     assert parse_overrides("A=1 B=\"x y\" C='p q' ParameterKey=D,ParameterValue=4 E=") == \
         {"A": "1", "B": "x y", "C": "p q", "D": "4", "E": ""}
+    assert parse_overrides('Stage="dev" Note=It\'s Token="a\\"b" Path=a\\ b') == \
+        {"Stage": "dev", "Note": "It's", "Token": 'a"b', "Path": "a b"}
     (tmp_path / "samconfig.toml").write_text(
         'version = 0.1\n[default.deploy.parameters]\n'
         'parameter_overrides = ["A=1", "B=2 C=3"]\n')
@@ -214,7 +221,8 @@ def test_a_value_another_environment_changes_is_not_a_fact(tmp_path):
         '[prod.deploy.parameters]\nparameter_overrides = "Stage=prod"\n'
         '[prod.local_invoke.parameters]\nparameter_overrides = "Other=1"\n')
     loaded = load_path(LoadContext(root=str(tmp_path), file="app/template.yaml"))
-    assert loaded.functions["app/template.yaml#Worker"].url.auth_type == Unknown("If IsProd")
+    assert loaded.functions["app/template.yaml#Worker"].url.auth_type == \
+        Unknown("If IsProd", ("NONE", "AWS_IAM"))
     (app / "samconfig.toml").write_text(
         'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "Stage=dev"\n'
         '[prod.deploy.parameters]\nparameter_overrides = "Stage=dev"\n')
@@ -225,7 +233,7 @@ def test_a_value_another_environment_changes_is_not_a_fact(tmp_path):
 @pytest.mark.parametrize("text, why", [
     ("version = 0.1\n[default.deploy.parameters\n", "not valid TOML: Expected ']'"),
     ('[default.deploy.parameters]\nparameter_overrides = "Stage=\\"prod"\n',
-     "default: parameter_overrides: No closing quotation"),
+     "default: parameter_overrides: expected Key=Value, got 'Stage=\"prod'"),
     ('[default.deploy.parameters]\nparameter_overrides = "Stage"\n',
      "expected Key=Value, got 'Stage'"),
     ("[default.deploy.parameters]\nparameter_overrides = 3\n",
@@ -318,6 +326,19 @@ def test_terraform_a_value_the_variable_cannot_take_is_a_warning(tmp_path, param
     [(file, message, at)] = notes
     assert (file, at) == ("main.tf", line) and message.startswith(why)
     assert fn.url.auth_type == ("OPEN" if param == "auth=OPEN" else "AWS_IAM")
+
+
+def test_terraform_an_unset_variable_offers_what_its_validation_allows(tmp_path):
+    """Without tfvars, `auth` is set at plan time: one of its validation's values; the
+    conditional on `public` (set, default false) is decided."""
+    from faasguard.loaders.terraform import load_tree
+
+    (tmp_path / "main.tf").write_text(TERRAFORM.replace("default = false", "# no default"))
+    fn = load_tree(str(tmp_path), ["main.tf"]).functions["main.tf#aws_lambda_function.api"]
+    assert fn.url.auth_type == Unknown("conditional on var.public", ("NONE", "AWS_IAM"))
+    (tmp_path / "main.tf").write_text(TERRAFORM)
+    fn = load_tree(str(tmp_path), ["main.tf"]).functions["main.tf#aws_lambda_function.api"]
+    assert fn.url.auth_type == Unknown("var.auth", ("AWS_IAM", "NONE"))
 
 
 def test_terraform_names_the_module_does_not_declare_are_left_alone(tmp_path):

@@ -32,9 +32,16 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A value the scanner cannot know without deploying or calling AWS (never guessed)."""
+    """A value the scanner cannot know without deploying or calling AWS (never guessed).
+
+    `text` says where it comes from (`parameter Stage`, `If IsProd`, `var.auth`);
+    `choices` holds the values a deployment may pick among, where the template lists them
+    (a parameter's `AllowedValues`, the branches of an undecided `Fn::If` or Terraform
+    conditional, a variable's `contains([...], var.x)` validation): scalars only, and only
+    those known (a branch that is itself unknown adds none). Empty: nothing is listed."""
 
     text: str
+    choices: tuple[str | int | float | bool, ...] = ()
 
     def __str__(self) -> str:
         return f"<unknown: {self.text}>"

@@ -7,13 +7,13 @@ A parameter's value comes from, first to last:
    CloudFormation template (`samconfig`), as `sam deploy` passes them;
 3. its `Default`;
 
-else it is Unknown. A value the user or the samconfig file gives is a fact: Conditions on
-it are decided. A `Default` is not (another deployment sets another value), unless the
-parameter allows one value only; nor is a samconfig value another of the file's
-environments changes. A given value outside `AllowedValues` is a warning (CloudFormation
-would reject the deployment) and is still used. An `AWS::SSM::Parameter::Value<...>`
-parameter is always Unknown: its value (given or default) names the SSM parameter whose
-value CloudFormation reads at deploy time.
+else it is Unknown (its choices its `AllowedValues`). A value the user or the samconfig
+file gives is a fact: Conditions on it are decided. A `Default` is not (another deployment
+sets another value), unless the parameter allows one value only; nor is a samconfig value
+another of the file's environments changes. A given value outside `AllowedValues` is a
+warning (CloudFormation would reject the deployment) and is still used. An
+`AWS::SSM::Parameter::Value<...>` parameter is always Unknown: its value (given or
+default) names the SSM parameter whose value CloudFormation reads at deploy time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import os
 from typing import Any
 
 from faasguard.loaders.documents import LDict
+from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.samconfig import SamConfig, SamConfigError, deploy_parameters
 from faasguard.loaders.template import Template, mapping
 from faasguard.model import Diagnostic, Unknown, Value
@@ -57,7 +58,9 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
             if not _one_allowed_value(spec):
                 settable.add(name)
         else:
-            t.scope.parameters[name] = Unknown(f"parameter {name}")
+            allowed = spec.get("AllowedValues")
+            t.scope.parameters[name] = Unknown(
+                f"parameter {name}", choices_of(*allowed) if isinstance(allowed, list) else ())
     if from_samconfig and samconfig is not None:
         t.app.diagnostics.append(t.ctx.diagnostic(
             f"parameter values from {samconfig.file} (as `sam deploy` passes them): "

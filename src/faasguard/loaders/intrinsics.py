@@ -14,7 +14,8 @@
   (Unknown), `Fn::Split`.
 - `Fn::If` takes the branch its condition gives when the condition can be decided from
   what Refs resolve to (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`); when it
-  cannot, the value is Unknown unless both branches agree. The scope holds only the
+  cannot, the value is Unknown (`If <condition>`, its choices the branches' scalar values)
+  unless both branches agree. The scope holds only the
   conditions a deployment cannot change: the CloudFormation loader leaves out those on a
   parameter's default (another deployment sets another value).
 
@@ -249,7 +250,7 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
             yes, no = resolve(arg[1], scope, depth), resolve(arg[2], scope, depth)
             if yes == no:
                 return yes
-            return Unknown(f"If {arg[0]}")
+            return Unknown(f"If {arg[0]}", choices_of(yes, no))
         return Unknown("If")
     if key == "Fn::Split":
         if isinstance(arg, list) and len(arg) == 2:
@@ -260,6 +261,20 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
     if key == "Fn::Base64":
         return resolve(arg, scope, depth)
     return Unknown(key)
+
+
+def choices_of(*values: Value) -> tuple[str | int | float | bool, ...]:
+    """The scalar values an undecided choice between `values` may give, each once: a
+    scalar itself, an Unknown's own choices (anything else adds none)."""
+    found: list[str | int | float | bool] = []
+    for value in values:
+        for choice in value.choices if isinstance(value, Unknown) else (value,):
+            if type(choice) in _CHOICE_TYPES and choice not in found:
+                found.append(choice)
+    return tuple(found)
+
+
+_CHOICE_TYPES = frozenset({str, int, float, bool})
 
 
 def condition(name: Any, scope: Scope) -> bool | None:

@@ -17,7 +17,7 @@ diagnostic; the template is then read without it.
 from __future__ import annotations
 
 import os
-import shlex
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -131,18 +131,32 @@ def parse_overrides(text: str, rel: str = "samconfig.toml",
                     env: str = DEFAULT_ENV) -> dict[str, str]:
     """`Key=Value Key2="value with spaces"` (or `ParameterKey=Key,ParameterValue=Value`
     pairs) as a mapping; `SamConfigError` when a pair is malformed."""
-    try:
-        words = shlex.split(text, posix=True)
-    except ValueError as exc:  # an unclosed quote
-        raise SamConfigError(rel, f"{env}: parameter_overrides: {exc}") from None
     values: dict[str, str] = {}
-    for word in words:
-        if word.startswith("ParameterKey="):
-            key, sep, value = word[len("ParameterKey="):].partition(",ParameterValue=")
-        else:
-            key, sep, value = word.partition("=")
-        if not sep or not key:
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at == len(text):
+            return values
+        pair = _PAIR.match(text, at)
+        if pair is None:
+            word = text[at:].split(None, 1)[0]
             raise SamConfigError(rel, f"{env}: parameter_overrides: expected Key=Value, "
                                       f"got {word!r}")
-        values[key] = value
-    return values
+        key = pair.group("long") or _unquoted(pair.group("short"))
+        values[key] = _unquoted(pair.group("value"))
+        at = pair.end()
+
+
+#: One `Key=Value` (or long-form) pair: the value in double or single quotes, or a run
+#: without spaces or double quotes (a backslash escapes one).
+_PAIR = re.compile(r"""(?:ParameterKey=(?P<long>[^,\s]+),ParameterValue=|(?P<short>[\w"'-]+)=)
+                       (?P<value>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|(?:\\.|[^\s"\\])*)
+                       (?=\s|$)""", re.VERBOSE)
+
+
+def _unquoted(text: str) -> str:
+    """A key or value less its wrapping quotes, with escaped spaces and quotes unescaped."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1]
+    return text.replace("\\ ", " ").replace('\\"', '"').replace("\\'", "'")

@@ -15,7 +15,7 @@ from faasguard.analysis.endpoints import (
 )
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Route, logical_id
+from faasguard.model import App, Route, Unknown, logical_id
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
 
@@ -39,7 +39,11 @@ def route_label(route: Route) -> str:
 A Lambda function URL with `AuthType: NONE` is a public HTTPS endpoint: anyone on the
 internet who learns the URL can invoke the function, with no token, no signature, no
 throttling and no WAF in front. Every call is billed to you (Denial of Wallet) and every
-input reaches the handler unchecked.
+input reaches the handler unchecked. An AuthType the deployment decides (a parameter
+whose `AllowedValues` include NONE, a condition with a NONE branch, a variable whose
+validation allows NONE) is reported too, naming what decides it; one whose every
+possible value is AWS_IAM is not. Give the deployment's values (`--param`,
+samconfig.toml) to judge the URL as deployed.
 """,
     remediation={
         "serverless": "functions:\n  fn:\n    url:\n      authorizer: aws_iam",
@@ -54,13 +58,41 @@ input reaches the handler unchecked.
 def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
         url = function.url
-        if url is not None and isinstance(url.auth_type, str) and url.auth_type.upper() == "NONE":
+        if url is None:
+            continue
+        name = logical_id(function.id)
+        if isinstance(url.auth_type, str) and url.auth_type.upper() == "NONE":
             yield make_finding(
                 "FG-AUTH-001",
-                f"Function '{logical_id(function.id)}' has a public function URL "
-                "(AuthType NONE): anyone can invoke it.",
-                url.location, f"function-url:{logical_id(function.id)}",
-            )
+                f"Function '{name}' has a public function URL (AuthType NONE): anyone can "
+                "invoke it.", url.location, f"function-url:{name}")
+        elif isinstance(url.auth_type, Unknown) and _may_be_none(url.auth_type):
+            yield make_finding(
+                "FG-AUTH-001",
+                f"Function '{name}' may have a public function URL: its AuthType depends on "
+                f"{_decided_by(url.auth_type)}, and NONE is one of its values "
+                f"({', '.join(map(str, url.auth_type.choices))}); a deployment that picks "
+                "NONE lets anyone invoke it.", url.location, f"function-url:{name}")
+
+
+def _may_be_none(value: Unknown) -> bool:
+    """Is NONE among the values a deployment may give this (known only at deploy time)?"""
+    return any(isinstance(c, str) and c.upper() == "NONE" for c in value.choices)
+
+
+def _decided_by(value: Unknown) -> str:
+    """What decides an Unknown at deploy time, for a message (from its origin text:
+    `parameter X`, `If Cond`, `var.x`)."""
+    text = value.text
+    if text.startswith("If "):
+        return f"the condition {text[3:]}"
+    if text.startswith("var."):
+        return f"the variable {text}"
+    if text.startswith("conditional on "):
+        return f"the {text}"
+    if text.startswith("parameter "):
+        return f"the {text}"
+    return f"a value known at deploy time ({text})"
 
 
 @rule(

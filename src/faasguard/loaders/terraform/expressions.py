@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from lark import Token, Tree
 
 from faasguard.loaders.documents import LDict, LList
+from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.terraform.hcl import line, name_of, subtrees
 from faasguard.model import Ref, Unknown, Value, logical_id
 
@@ -321,7 +322,10 @@ class Evaluator:
         if isinstance(test, bool):
             return self.value(yes if test else no)
         left, right = self.value(yes), self.value(no)
-        return left if left == right else Unknown("conditional on an unknown value")
+        if left == right:
+            return left
+        on = test.text if isinstance(test, Unknown) else "an unknown value"
+        return Unknown(f"conditional on {on}", choices_of(left, right))
 
     def _binary_op(self, node: Tree) -> Value:
         left_node, term = subtrees(node)[0], subtrees(node)[1]

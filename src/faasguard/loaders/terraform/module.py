@@ -33,6 +33,7 @@ from faasguard.loaders.terraform.expressions import (
     render,
 )
 from faasguard.loaders.terraform.hcl import Attr, Block, name_of, subtrees
+from faasguard.loaders.terraform.variables import allowed_values
 from faasguard.model import Ref, Unknown, Value, qualify
 
 #: Attributes that name a resource itself (a plain Ref); others become `Ref(id, "Attr")`.
@@ -338,7 +339,8 @@ class Module:
             return Unknown(f"file {path}: {exc.message}")
 
     def variable(self, name: str) -> Value:
-        """The value of `var.name`: input, tfvars, default, else Unknown."""
+        """The value of `var.name`: input, tfvars (and `--param`), default, else Unknown
+        (its choices what the variable's validation allows)."""
         key = f"var.{name}"
         if key in self._values:
             return self._values[key]
@@ -350,6 +352,8 @@ class Module:
             value = self.tfvars[name]
         elif name in self.variables and "default" in self.variables[name].attrs:
             value = self.evaluate(self.variables[name].attrs["default"].expr, key)
+        elif name in self.variables:  # set at plan time: one of what its validation allows
+            value = Unknown(key, allowed_values(self.variables[name], self.evaluator.value))
         self._values[key] = value
         return value
 
