@@ -212,9 +212,9 @@ def test_rest_routes_with_authorizers_and_api_keys(full):
     assert [(r.method, r.path, r.location.line) for r in rest] == [
         ("POST", "/orders", 70), ("GET", "/orders/{id}", 79)]
     post, get = rest
-    assert post.authorizer == Authorizer(
-        "cognito", name="UserPool", scopes=("orders/write",),
-        location=post.authorizer.location)
+    assert post.authorizer == Authorizer(  # the framework's default identity source
+        "cognito", name="UserPool", identity_sources=("method.request.header.Authorization",),
+        scopes=("orders/write",), location=post.authorizer.location)
     assert post.authorizer.location.line == 74
     assert post.api_key_required is True
     assert get.authorizer is None and get.api_key_required is False

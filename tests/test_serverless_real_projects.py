@@ -491,3 +491,27 @@ def test_the_functions_base_path_plugin_puts_its_folder_before_each_handler(tmp_
     result = scan(str(tmp_path))
     assert result.app.functions["serverless.yml#users"].source_file is None
     assert sorted(d.code for d in result.diagnostics) == ["handler", "handler"]
+
+
+def test_rest_authorizers_get_the_frameworks_default_identity_source(tmp_path):
+    # the framework fills in `method.request.header.Authorization` for an `http` event's
+    # authoriser without identitySource, but for a REQUEST one whose cache is off
+    result = _service(
+        tmp_path,
+        "service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  check:\n    handler: h.f\n  f:\n    handler: h.f\n    events:\n"
+        "      - http: {path: a, method: post, authorizer: {name: check, type: request}}\n"
+        "      - http: {path: b, method: post, authorizer: {name: check, type: request,"
+        " resultTtlInSeconds: 0}}\n"
+        "      - http: {path: c, method: post, authorizer: {name: check, type: request,"
+        " identitySource: method.request.header.X-Key}}\n"
+        "      - http: {path: d, method: post, authorizer: {arn: 'arn:aws:cognito-idp:"
+        "us-east-1:123456789012:userpool/us-east-1_abc'}}\n")
+    sources = {r.path: r.authorizer.identity_sources for r in result.app.routes
+               if r.authorizer is not None}
+    assert sources == {"/a": ("method.request.header.Authorization",), "/b": (),
+                       "/c": ("method.request.header.X-Key",),
+                       "/d": ("method.request.header.Authorization",)}
+    flagged = {f.location.line for f in result.findings
+               if f.rule_id == "FG-AUTH-005" and "no identity source" in f.message}
+    assert flagged == {12}  # only the uncached REQUEST authoriser names no identity source

@@ -252,8 +252,8 @@ def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv) -> Authorizer | N
         if text.lower() == "aws_iam":
             return Authorizer("iam", location=location)
         kind = "cognito" if _is_user_pool(raw, env) else "lambda-token"
-        sources: tuple[str, ...] = (TOKEN_HEADER,) if kind == "lambda-token" else ()
-        return Authorizer(kind, name=_label(raw), identity_sources=sources, location=location)
+        return Authorizer(kind, name=_label(raw), identity_sources=(TOKEN_HEADER,),
+                          location=location)
     if not isinstance(raw, dict):
         env.warn("authorizer is not understood; the route is taken as unprotected", line)
         return None
@@ -271,8 +271,9 @@ def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv) -> Authorizer | N
         env.warn(f"authorizer type '{raw.get('type')}' is not understood", line)
         kind = "lambda-token"
     sources = _sources(raw.get("identitySource"))
-    if not sources and kind == "lambda-token":
-        sources = (TOKEN_HEADER,)
+    if "identitySource" not in raw and not (kind == "lambda-request" and
+                                             raw.get("resultTtlInSeconds") == 0):
+        sources = (TOKEN_HEADER,)  # the framework's default but for uncached REQUEST ones
     return Authorizer(kind, name=_label(target) if target is not None else None,
                       identity_sources=sources, scopes=_tuple(raw.get("scopes")),
                       location=location)
