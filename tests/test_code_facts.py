@@ -13,7 +13,16 @@ from faasguard.analysis import code_facts
 from faasguard.analysis.code_facts import FileFacts, analyse, analyse_source
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.modules import module_cache
-from faasguard.model import App, EnvVar, Function, Location, SourceFile, Trigger, TriggerKind
+from faasguard.model import (
+    App,
+    EnvVar,
+    Function,
+    Location,
+    Route,
+    SourceFile,
+    Trigger,
+    TriggerKind,
+)
 from faasguard.scan import scan_paths
 
 STRIPE = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
@@ -172,6 +181,30 @@ def test_whole_event_is_not_reported_outside_http_handlers() -> None:
     for trigger in triggers:
         assert _lines(_fixture_facts("logging_positive.py", trigger)) == \
             _marked("logging_positive.py")
+
+
+@pytest.mark.parametrize(("route", "reported"), [
+    ("$connect", True), ("$disconnect", True), ("$default", False), ("sendmessage", False),
+    (None, False)])
+def test_websocket_events_carry_headers_only_on_connection_routes(route: str | None,
+                                                                   reported: bool) -> None:
+    """A websocket message route's event (`$default`, `sendmessage`; Chalice's
+    `on_ws_message`, no route) holds the request context and the body, not the caller's
+    headers: logging it whole logs no Authorization header."""
+    where = Location("template.yaml", 1)
+    function = Function("template.yaml#Ws", where, "sam", source_file="logging_positive.py",
+                        handler_name="handler")
+    socket = Route("Api", "websocket", route, route, where, function.id) \
+        if route is not None else None
+    function.triggers.append(Trigger("websocket", function.id, where, route=socket))
+    app = App(root=str(FIXTURES), functions={function.id: function})
+    facts = Facts()
+    analyse(app, facts)
+    found = facts.code["logging_positive.py"]
+    assert isinstance(found, FileFacts)
+    want = _marked("logging_positive.py", "http") if reported else \
+        _marked("logging_positive.py")
+    assert _lines(found) == want
 
 
 def test_fields_sizes_and_calls_of_the_event_are_not_whole_event_logs() -> None:

@@ -15,7 +15,7 @@ import pytest
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.code_facts import analyse_js_code, analyse_source
 from faasguard.analysis.js.parse import JsModuleCache, js_module_cache
-from faasguard.model import App, SourceFile
+from faasguard.model import App, Function, Location, Route, SourceFile, Trigger
 from faasguard.scan import ScanResult, scan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "js_code_facts"
@@ -157,3 +157,24 @@ def test_js_findings_show_javascript_remediation(app_scan: ScanResult) -> None:
     assert "https.Agent" in by_rule["FG-TP-004"] and "requests" not in by_rule["FG-TP-004"]
     assert "fetch(" in by_rule["FG-TP-003"]
     assert "logger.info" in by_rule["FG-DATA-011"] and "extra=" not in by_rule["FG-DATA-011"]
+
+
+@pytest.mark.parametrize(("route", "http_handler"), [("$connect", True), ("$default", False),
+                                                     ("sendmessage", False)])
+def test_websocket_message_routes_carry_no_headers(tmp_path: Path, route: str,
+                                                   http_handler: bool) -> None:
+    """Logging a websocket message route's whole event logs no Authorization header (its
+    event holds the request context and the body); the `$connect` route's does."""
+    path = FIXTURES / "logging_positive.js"
+    (tmp_path / "ws.js").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    where = Location("template.yaml", 1)
+    function = Function("template.yaml#Ws", where, "sam", runtime="nodejs20.x",
+                        source_file="ws.js", handler_name="handler")
+    function.triggers.append(Trigger("websocket", function.id, where, route=Route(
+        "Api", "websocket", route, route, where, function.id)))
+    app = App(root=str(tmp_path), functions={function.id: function})
+    app.files.append(SourceFile("ws.js", "javascript"))
+    facts = Facts()
+    analyse_js_code(app, facts)
+    assert {(f.line, f.kind) for f in facts.code["ws.js"].facts} == \
+        _expected(path, http_handler=http_handler)

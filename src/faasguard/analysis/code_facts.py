@@ -32,7 +32,7 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
-from faasguard.model import App, Diagnostic, Function, pickle_by_fields
+from faasguard.model import App, Diagnostic, Function, Trigger, pickle_by_fields
 from faasguard.workers import register_dict_state
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ _NAMESPACE_HOSTS = {"www.w3.org", "w3.org", "schemas.xmlsoap.org", "schemas.micr
                     "schemas.openxmlformats.org", "www.example.com", "example.com",
                     "example.org", "www.example.org", "docs.oasis-open.org"}
 _HTTP_URL = re.compile(r"^http://([^/:?#\s]+)", re.I)
-#: Triggers whose events carry the caller's HTTP headers.
+#: Triggers whose events carry the caller's HTTP headers (a websocket trigger only on its
+#: connection routes: `carries_headers`).
 HTTP_TRIGGERS = frozenset({"http", "url", "alb", "websocket"})
 #: Names a handler's event goes by (beside the handler's own first parameter).
 EVENT_NAMES = frozenset({"event", "evt"})
@@ -541,13 +542,25 @@ def http_handlers(app: App) -> dict[str, HttpEntry]:
     return found
 
 
+def carries_headers(trigger: Trigger) -> bool:
+    """Does the trigger's event carry the caller's HTTP headers (an Authorization header,
+    cookies)? HTTP APIs, function URLs and load balancers do; of a websocket API, the
+    connection's events do (`$connect`, and `$disconnect`, kept for safety), not a
+    message route's (`$default`, `sendmessage`, Chalice's `on_ws_message`): a message
+    event holds the request context and the message body."""
+    if trigger.kind != "websocket":
+        return trigger.kind in HTTP_TRIGGERS
+    return trigger.route is not None and \
+        trigger.route.method.lower() in ("$connect", "$disconnect")
+
+
 def _add_http_handler(found: dict[str, HttpEntry], function: Function) -> HttpEntry | None:
     """Count one function in `found` if its handler file is Python and it has an HTTP
     trigger; the entry of its file (None: not the file of an HTTP handler so far)."""
     path = function.source_file
     if not path or not path.endswith(".py"):
         return None
-    if any(t.kind in HTTP_TRIGGERS for t in function.triggers):
+    if any(carries_headers(t) for t in function.triggers):
         found[path] = found.get(path, HttpEntry()).adding(function)
     return found.get(path)
 

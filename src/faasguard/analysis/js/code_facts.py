@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from faasguard.analysis.code_facts import (
     CodeFact,
     FileFacts,
+    carries_headers,
     is_sensitive_field,
     remote_http_url,
     unique_facts,
@@ -110,8 +111,6 @@ _FETCH_CREDENTIALS = {"omit", "same-origin", "include"}
 #: Names of the response of an outgoing call (`response.headers` has no Authorization).
 _RESPONSES = (["response"], ["resp"], ["res"])
 _REQUEST_NAMES = {"req"}
-#: Triggers whose events carry the caller's HTTP headers.
-_HTTP_TRIGGERS = {"http", "url", "alb", "websocket"}
 
 
 @cache
@@ -497,7 +496,7 @@ def analyse_js_code(app: App, facts: Facts) -> None:
     handler_files = {f.source_file for f in app.functions.values() if f.source_file}
     http_files = {f.source_file for f in app.functions.values()
                   if f.source_file and is_node(f)
-                  and any(t.kind in _HTTP_TRIGGERS for t in f.triggers)}
+                  and any(carries_headers(t) for t in f.triggers)}
     for path in js_files(app):
         if path in facts.code:
             continue
