@@ -446,6 +446,21 @@ class SourceFile:
 
 
 @dataclass(slots=True)
+class NestedStack:
+    """A stack a template deploys from a local template file (`AWS::CloudFormation::Stack`
+    `TemplateURL`, `AWS::Serverless::Application` `Location`), and the parameter values
+    it passes: `given` are facts (a literal, a value the user gave, a reference to a
+    resource of the parent, or Unknown), `defaults` come from the parent's own defaults
+    (another deployment of the parent passes other values)."""
+
+    template: str  # the child template, relative to the scanned root
+    parent: str  # the template that declares the stack
+    logical: str  # the stack's logical id in the parent
+    given: dict[str, Value] = field(default_factory=dict)
+    defaults: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class App:
     """Everything the loaders found under the scanned root(s)."""
 
@@ -463,6 +478,7 @@ class App:
     files: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stage: str | None = None  # the user's --stage, else the first file's own default
+    stacks: list[NestedStack] = field(default_factory=list)  # nested stacks of local templates
 
     def merge(self, other: App) -> None:
         """Add another App's elements to this one (ids are already file-unique)."""
@@ -480,6 +496,7 @@ class App:
         self.layers.update(other.layers)
         self.files.extend(other.files)
         self.diagnostics.extend(other.diagnostics)
+        self.stacks.extend(other.stacks)
 
     def resolve(self, value: Value) -> Function | Role | Api | DataResource | None:
         """The element a `Ref` (or a qualified id string) points to, if the app has it."""

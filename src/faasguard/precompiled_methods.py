@@ -286,10 +286,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.depth_limit,)
+   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.settable,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.settable,other.depth_limit,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.depth_limit,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.settable,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.settable,other.depth_limit,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -926,18 +926,18 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,)
+   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,)
+   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,self.stacks,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,other.stacks,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,self.stacks,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,other.stacks,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1098,6 +1098,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.target,self.attribute,)==(other.target,other.attribute,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.template,self.parent,self.logical,self.given,self.defaults,)==(other.template,other.parent,other.logical,other.given,other.defaults,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.template,self.parent,self.logical,self.given,self.defaults,)==(other.template,other.parent,other.logical,other.given,other.defaults,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1827,9 +1835,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, conditions={self.conditions!r}, depth_limit={self.depth_limit!r})"
+  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, conditions={self.conditions!r}, settable={self.settable!r}, depth_limit={self.depth_limit!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, conditions={self.conditions!r}, depth_limit={self.depth_limit!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, resources={self.resources!r}, parameters={self.parameters!r}, mappings={self.mappings!r}, pseudo={self.pseudo!r}, conditions={self.conditions!r}, settable={self.settable!r}, depth_limit={self.depth_limit!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2337,15 +2345,15 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r}, defaults={self.defaults!r}, parent={self.parent!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r}, defaults={self.defaults!r}, parent={self.parent!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r}, stacks={self.stacks!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r}, stacks={self.stacks!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2466,6 +2474,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(target={self.target!r}, attribute={self.attribute!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(target={self.target!r}, attribute={self.attribute!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(template={self.template!r}, parent={self.parent!r}, logical={self.logical!r}, given={self.given!r}, defaults={self.defaults!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(template={self.template!r}, parent={self.parent!r}, logical={self.logical!r}, given={self.given!r}, defaults={self.defaults!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2950,19 +2964,20 @@ def __create_fn__(_type_file, _type_name, _type_route, _type_regex, MISSING, _HA
  return __init__
 CODE["def __create_fn__(_type_file, _type_name, _type_route, _type_regex, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_regex, _return_type):\n def __init__(self,file:_type_file,name:_type_name,route:_type_route,regex:_type_regex=_dflt_regex)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'route',route)\n  __dataclass_builtins_object__.__setattr__(self,'regex',regex)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):
- def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:
+def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_settable, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_settable, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):
+ def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,settable:_type_settable=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:
   self.file=file
   self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources
   self.parameters=_dflt_parameters() if parameters is _HAS_DEFAULT_FACTORY else parameters
   self.mappings=_dflt_mappings() if mappings is _HAS_DEFAULT_FACTORY else mappings
   self.pseudo=_dflt_pseudo() if pseudo is _HAS_DEFAULT_FACTORY else pseudo
   self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions
+  self.settable=_dflt_settable() if settable is _HAS_DEFAULT_FACTORY else settable
   self.depth_limit=depth_limit
   self.refs=_dflt_refs()
   self.decided=_dflt_decided()
  return __init__
-CODE['def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):\n def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:\n  self.file=file\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.parameters=_dflt_parameters() if parameters is _HAS_DEFAULT_FACTORY else parameters\n  self.mappings=_dflt_mappings() if mappings is _HAS_DEFAULT_FACTORY else mappings\n  self.pseudo=_dflt_pseudo() if pseudo is _HAS_DEFAULT_FACTORY else pseudo\n  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions\n  self.depth_limit=depth_limit\n  self.refs=_dflt_refs()\n  self.decided=_dflt_decided()\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_settable, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_settable, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):\n def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,settable:_type_settable=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:\n  self.file=file\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.parameters=_dflt_parameters() if parameters is _HAS_DEFAULT_FACTORY else parameters\n  self.mappings=_dflt_mappings() if mappings is _HAS_DEFAULT_FACTORY else mappings\n  self.pseudo=_dflt_pseudo() if pseudo is _HAS_DEFAULT_FACTORY else pseudo\n  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions\n  self.settable=_dflt_settable() if settable is _HAS_DEFAULT_FACTORY else settable\n  self.depth_limit=depth_limit\n  self.refs=_dflt_refs()\n  self.decided=_dflt_decided()\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_source, _type_root, _type_dialect, _type_env, _type_exports, _type_evaluated, _type_names, _type_summaries, _type_fid, _type_kinds, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_dialect, _dflt_env, _dflt_exports, _dflt_evaluated, _dflt_names, _dflt_summaries, _return_type):
  def __init__(self,file:_type_file,source:_type_source,root:_type_root,dialect:_type_dialect=_dflt_dialect,env:_type_env=_HAS_DEFAULT_FACTORY,exports:_type_exports=_HAS_DEFAULT_FACTORY,evaluated:_type_evaluated=_dflt_evaluated,names:_type_names=_dflt_names,summaries:_type_summaries=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -3835,8 +3850,8 @@ def __create_fn__(_type_root, _type_base_dir, _type_stage, _type_region, _type_e
  return __init__
 CODE['def __create_fn__(_type_root, _type_base_dir, _type_stage, _type_region, _type_env, _type_params, _type_max_depth, _type_max_substitutions, _type_max_length, _type_max_total_length, _type_max_files, _type_max_nodes, _type_max_bytes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_params, _dflt_max_depth, _dflt_max_substitutions, _dflt_max_length, _dflt_max_total_length, _dflt_max_files, _dflt_max_nodes, _dflt_max_bytes, _return_type):\n def __init__(self,root:_type_root,base_dir:_type_base_dir,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,params:_type_params=_HAS_DEFAULT_FACTORY,max_depth:_type_max_depth=_dflt_max_depth,max_substitutions:_type_max_substitutions=_dflt_max_substitutions,max_length:_type_max_length=_dflt_max_length,max_total_length:_type_max_total_length=_dflt_max_total_length,max_files:_type_max_files=_dflt_max_files,max_nodes:_type_max_nodes=_dflt_max_nodes,max_bytes:_type_max_bytes=_dflt_max_bytes)->_return_type:\n  self.root=root\n  self.base_dir=base_dir\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n  self.max_depth=max_depth\n  self.max_substitutions=max_substitutions\n  self.max_length=max_length\n  self.max_total_length=max_total_length\n  self.max_files=max_files\n  self.max_nodes=max_nodes\n  self.max_bytes=max_bytes\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _return_type):
- def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _return_type):
+ def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent)->_return_type:
   self.root=root
   self.file=file
   self.stage=stage
@@ -3844,11 +3859,13 @@ def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, 
   self.env=env
   self.max_bytes=max_bytes
   self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params
+  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults
+  self.parent=parent
  return __init__
-CODE['def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _return_type):\n def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.root=root\n  self.file=file\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.max_bytes=max_bytes\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _return_type):\n def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent)->_return_type:\n  self.root=root\n  self.file=file\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.max_bytes=max_bytes\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults\n  self.parent=parent\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _return_type):
- def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage)->_return_type:
+def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _return_type):
+ def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY)->_return_type:
   self.root=root
   self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions
   self.apis=_dflt_apis() if apis is _HAS_DEFAULT_FACTORY else apis
@@ -3863,8 +3880,9 @@ def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_r
   self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files
   self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics
   self.stage=stage
+  self.stacks=_dflt_stacks() if stacks is _HAS_DEFAULT_FACTORY else stacks
  return __init__
-CODE['def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _return_type):\n def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage)->_return_type:\n  self.root=root\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.apis=_dflt_apis() if apis is _HAS_DEFAULT_FACTORY else apis\n  self.routes=_dflt_routes() if routes is _HAS_DEFAULT_FACTORY else routes\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.resource_policies=_dflt_resource_policies() if resource_policies is _HAS_DEFAULT_FACTORY else resource_policies\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.alarms=_dflt_alarms() if alarms is _HAS_DEFAULT_FACTORY else alarms\n  self.budgets=_dflt_budgets() if budgets is _HAS_DEFAULT_FACTORY else budgets\n  self.trails=_dflt_trails() if trails is _HAS_DEFAULT_FACTORY else trails\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics\n  self.stage=stage\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _return_type):\n def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.root=root\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.apis=_dflt_apis() if apis is _HAS_DEFAULT_FACTORY else apis\n  self.routes=_dflt_routes() if routes is _HAS_DEFAULT_FACTORY else routes\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.resource_policies=_dflt_resource_policies() if resource_policies is _HAS_DEFAULT_FACTORY else resource_policies\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.alarms=_dflt_alarms() if alarms is _HAS_DEFAULT_FACTORY else alarms\n  self.budgets=_dflt_budgets() if budgets is _HAS_DEFAULT_FACTORY else budgets\n  self.trails=_dflt_trails() if trails is _HAS_DEFAULT_FACTORY else trails\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics\n  self.stage=stage\n  self.stacks=_dflt_stacks() if stacks is _HAS_DEFAULT_FACTORY else stacks\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_root, _type_virtual_file, _type_parse, _type_resources, _type_notes, _type__manifests, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_notes, _dflt__manifests, _return_type):
  def __init__(self,root:_type_root,virtual_file:_type_virtual_file,parse:_type_parse,resources:_type_resources=_HAS_DEFAULT_FACTORY,notes:_type_notes=_HAS_DEFAULT_FACTORY,_manifests:_type__manifests=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -4097,6 +4115,16 @@ def __create_fn__(_type_target, _type_attribute, MISSING, _HAS_DEFAULT_FACTORY, 
   __dataclass_builtins_object__.__setattr__(self,'attribute',attribute)
  return __init__
 CODE["def __create_fn__(_type_target, _type_attribute, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_attribute, _return_type):\n def __init__(self,target:_type_target,attribute:_type_attribute=_dflt_attribute)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'target',target)\n  __dataclass_builtins_object__.__setattr__(self,'attribute',attribute)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(_type_template, _type_parent, _type_logical, _type_given, _type_defaults, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_given, _dflt_defaults, _return_type):
+ def __init__(self,template:_type_template,parent:_type_parent,logical:_type_logical,given:_type_given=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY)->_return_type:
+  self.template=template
+  self.parent=parent
+  self.logical=logical
+  self.given=_dflt_given() if given is _HAS_DEFAULT_FACTORY else given
+  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults
+ return __init__
+CODE['def __create_fn__(_type_template, _type_parent, _type_logical, _type_given, _type_defaults, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_given, _dflt_defaults, _return_type):\n def __init__(self,template:_type_template,parent:_type_parent,logical:_type_logical,given:_type_given=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.template=template\n  self.parent=parent\n  self.logical=logical\n  self.given=_dflt_given() if given is _HAS_DEFAULT_FACTORY else given\n  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_templates, _type_sources, _type_problems, _type_missing, _type_scanned, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_templates, _dflt_sources, _dflt_problems, _dflt_missing, _dflt_scanned, _return_type):
  def __init__(self,templates:_type_templates=_HAS_DEFAULT_FACTORY,sources:_type_sources=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,missing:_type_missing=_dflt_missing,scanned:_type_scanned=_HAS_DEFAULT_FACTORY)->_return_type:

@@ -346,6 +346,10 @@ def load_app(root: str, files: list[str], stage: str | None = None,
         if tree:  # merged first, as it always was
             app.merge(tree[0])
         fragments = [fragment for chunk in loaded for fragment in chunk]
+        if any(fragment.stacks for fragment in fragments):  # values parents pass down
+            from faasguard.loaders.nested_stacks import pass_parameters
+
+            pass_parameters(contexts, fragments, _load_one)
         included = _included_files(contexts, fragments)
         for ctx, fragment in zip(contexts, fragments, strict=True):
             if ctx.file not in included:

@@ -31,6 +31,10 @@ class LoadContext:
 
     `file` is relative to `root` (posix separators) and is what every Location names.
     `env` holds environment values the user allowed `${env:...}` to read (None: never).
+    `params`: deployment parameter values that are facts (`--param`, or what a parent
+    stack passes); `defaults`: values a parent stack passes from its own defaults (they
+    replace the template's, but a deployment may change them); `parent`: the template
+    that deploys this one as a nested stack (None: deployed on its own).
     """
 
     root: str
@@ -40,6 +44,8 @@ class LoadContext:
     env: dict[str, str] | None = None
     max_bytes: int = 5 * 1024 * 1024
     params: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    parent: str | None = None
 
     @property
     def abs_path(self) -> str:

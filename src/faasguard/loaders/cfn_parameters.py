@@ -2,10 +2,12 @@
 
 A parameter's value comes from, first to last:
 
-1. the user (`--param NAME=VALUE`, config `parameters:`: `LoadContext.params`);
+1. the user (`--param NAME=VALUE`, config `parameters:`) or, for a nested stack, its
+   parent (`LoadContext.params`);
 2. the `parameter_overrides` of the SAM CLI's configuration beside a SAM or
-   CloudFormation template (`samconfig`), as `sam deploy` passes them;
-3. its `Default`;
+   CloudFormation template deployed on its own (`samconfig`), as `sam deploy` passes them;
+3. a value the parent stack passes from its own defaults (`LoadContext.defaults`: not a
+   fact), else its `Default`;
 
 else it is Unknown (its choices its `AllowedValues`). A value the user or the samconfig
 file gives is a fact: Conditions on it are decided. A `Default` is not (another deployment
@@ -35,14 +37,16 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
     """Fill `t.scope.parameters` from the template's `Parameters` mapping; return the
     names a deployment may still change (Conditions on them are left undecided)."""
     declared = mapping(parameters)
-    samconfig = _samconfig(t) if declared and t.fmt in _SAM_DEPLOYED else None
+    deployed_alone = t.ctx.parent is None  # a nested stack's values come from its parent
+    samconfig = _samconfig(t) if declared and deployed_alone and t.fmt in _SAM_DEPLOYED \
+        else None
     settable: set[str] = set()
     from_samconfig: list[str] = []
     for key, spec in declared.items():
         name = str(key)
         spec = spec if isinstance(spec, dict) else {}
         given, source = _given(t, name, samconfig)
-        if given is not None:
+        if given is not None and isinstance(given, (str, int, float)):
             _check_allowed(t, name, spec, given, source, declared)
         if source == "samconfig" and samconfig is not None:
             from_samconfig.append(name)
@@ -53,6 +57,9 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
             t.scope.parameters[name] = Unknown(f"ssm:{named}")
         elif given is not None:
             t.scope.parameters[name] = given
+        elif name in t.ctx.defaults:  # a parent stack's default: replaces this one's
+            t.scope.parameters[name] = t.ctx.defaults[name]
+            settable.add(name)
         elif "Default" in spec:
             t.scope.parameters[name] = spec["Default"]
             if not _one_allowed_value(spec):
@@ -71,7 +78,7 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
 def _given(t: Template, name: str, samconfig: SamConfig | None) -> tuple[Value, str]:
     """The value given for a parameter and where it came from ("" when none is)."""
     if name in t.ctx.params:
-        return t.ctx.params[name], "--param"
+        return t.ctx.params[name], "--param" if t.ctx.parent is None else "parent"
     if samconfig is not None and name in samconfig.values:
         return samconfig.values[name], "samconfig"
     return None, ""
@@ -95,8 +102,9 @@ def _check_allowed(t: Template, name: str, spec: dict[str, Any], value: Value,
         return
     if str(value) in {str(v) for v in allowed}:
         return
-    where = "given with --param or in the configuration" if source == "--param" else \
-        "from the samconfig file"
+    where = {"--param": "given with --param or in the configuration",
+             "samconfig": "from the samconfig file"}.get(
+                 source, f"passed by {t.ctx.parent} or --param")
     t.warn(f"parameter {name}: {value!r} ({where}) is not one of its AllowedValues "
            f"({', '.join(map(str, allowed))}): CloudFormation would reject the deployment",
            declared.line_of(name))

@@ -39,6 +39,7 @@ from faasguard.loaders import (
     data_resources,
     for_each,
     iam_resources,
+    nested_stacks,
     sam,
     sam_connectors,
 )
@@ -47,7 +48,7 @@ from faasguard.loaders import lambda_resources as lam
 from faasguard.loaders import ops_resources as ops
 from faasguard.loaders.cfn_parameters import read_parameters
 from faasguard.loaders.documents import Document, InputError, LDict
-from faasguard.loaders.intrinsics import Scope
+from faasguard.loaders.intrinsics import Scope, names_any
 from faasguard.loaders.template import Template, mapping
 from faasguard.model import App, Format, SourceFile
 
@@ -110,6 +111,8 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Cognito::UserPool": {2: events.read_user_pool},
     "AWS::IoT::TopicRule": {2: events.read_topic_rule},
     "AWS::WAFv2::WebACLAssociation": {3: ops.read_waf_association},
+    "AWS::CloudFormation::Stack": {1: nested_stacks.read_stack},
+    "AWS::Serverless::Application": {1: nested_stacks.read_stack},
 }
 
 _SAM_TYPES = {"AWS::Serverless::Function", "AWS::Serverless::Api",
@@ -177,13 +180,13 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
     # A condition on a parameter the deployment may set (a default, not a fact: `sam deploy
     # --parameter-overrides Stage=prod` takes the other branch) is left undecided, so a risky
     # non-default branch is not hidden behind the default's safe one.
-    settable = read_parameters(t, parameters)
+    settable = t.scope.settable = read_parameters(t, parameters)
     if parameters is not None and not isinstance(parameters, dict):
         t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
     t.scope.mappings = dict(mapping(data.get("Mappings")))
     t.scope.conditions = {str(name): value for name, value in
                           mapping(data.get("Conditions")).items()
-                          if not _names_any(value, settable)}
+                          if not names_any(value, settable)}
     if t.ctx.region:
         t.scope.pseudo["AWS::Region"] = t.ctx.region
     globals_ = data.get("Globals")
@@ -198,17 +201,6 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
             t.globals[str(section)] = mapping(value)
         else:
             t.warn(f"Globals.{section} should be a mapping; ignored", sections.line_of(section))
-
-
-def _names_any(value: Any, names: set[str]) -> bool:
-    """Does a condition's expression name one of `names` (`Ref` or `${name}` of a Sub)?"""
-    if isinstance(value, str):
-        return value in names or any(f"${{{name}}}" in value for name in names)
-    if isinstance(value, dict):
-        return any(_names_any(v, names) for v in value.values())
-    if isinstance(value, list):
-        return any(_names_any(v, names) for v in value)
-    return False
 
 
 def _declare(t: Template, resources: dict[str, Any]) -> None:

@@ -49,6 +49,9 @@ class Scope:
     mappings: dict[str, Any] = field(default_factory=dict)
     pseudo: dict[str, Value] = field(default_factory=dict)  # e.g. {"AWS::Region": "us-east-1"}
     conditions: dict[str, Any] = field(default_factory=dict)  # name -> its definition
+    #: Parameters whose value a deployment may change (a default): conditions on them are
+    #: left out of `conditions`.
+    settable: set[str] = field(default_factory=set)
     depth_limit: int = 64
     #: The Ref of each (logical id, attribute) met so far (one object for all its uses).
     refs: dict[tuple[str, str | None], Ref] = field(
@@ -275,6 +278,17 @@ def choices_of(*values: Value) -> tuple[str | int | float | bool, ...]:
 
 
 _CHOICE_TYPES = frozenset({str, int, float, bool})
+
+
+def names_any(value: Any, names: set[str]) -> bool:
+    """Does an expression name one of `names` (`Ref` or `${name}` of a Sub)?"""
+    if isinstance(value, str):
+        return value in names or any(f"${{{name}}}" in value for name in names)
+    if isinstance(value, dict):
+        return any(names_any(v, names) for v in value.values())
+    if isinstance(value, list):
+        return any(names_any(v, names) for v in value)
+    return False
 
 
 def condition(name: Any, scope: Scope) -> bool | None:
