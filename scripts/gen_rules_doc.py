@@ -82,11 +82,23 @@ def render() -> str:
         "|---|---|---|",
         "| A statement with `Action: \"*\"` | FG-PERM-001, FG-PERM-102 | FG-PERM-001 "
         "(critical) absorbs FG-PERM-102: its exact replacement is a related location |",
+        "| A statement with every action of a service (`dynamodb:*`) | FG-PERM-002, "
+        "FG-PERM-102 | FG-PERM-002 absorbs FG-PERM-102: its exact replacement is a related "
+        "location |",
+        "| A role shared by functions, granting what none of them uses | FG-PERM-101, "
+        "FG-PERM-104 | both (remove what none uses; give each function its own role), "
+        "each naming the other |",
         "| A role shared by functions whose code needs different permissions | "
         "FG-PERM-008, FG-PERM-104 | FG-PERM-104 absorbs FG-PERM-008: the list of every "
         "function sharing the role is a related location |",
         "| A catch-all route without an authoriser | FG-AUTH-002, FG-SHADOW-003 | both "
         "(authenticate it; declare its routes), each naming the other |",
+        "",
+        "A Terraform block that makes several functions (`for_each`, `count`) is one "
+        "declaration with one fix: the findings of one rule about its instances, at its "
+        "line, are one finding. It keeps the first instance's subject (and fingerprint), "
+        "names the others in its message and lists every instance's subject under the "
+        "property `instances`.",
         "",
         "## All rules",
         "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -218,13 +219,14 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
     fingerprint, properties). A finding naming another in `see_also` stays, and so does
     the other: each gets a related location pointing at the other (one side declares it).
     An overlap whose other finding was not reported (its rule disabled, its condition not
-    met) leaves the finding as it is.
+    met) leaves the finding as it is. The findings of one rule about the instances of one
+    declaration are then one finding (`fold_instances`).
     """
     # only the findings declaring an overlap act, and only those of the rules they name
     # can be found: most findings are neither
     overlapping = [f for f in findings if f.folds_into or f.see_also]
     if not overlapping:
-        return list(findings)
+        return fold_instances(findings)
     named = {f.folds_into[0] for f in overlapping if f.folds_into} | \
         {rule_id for f in overlapping for rule_id, _ in f.see_also}
     by_key = {(f.rule_id, f.location.file, f.subject): f for f in findings
@@ -249,6 +251,43 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
         target.properties.setdefault("absorbed", []).append(
             {"rule_id": finding.rule_id, "fingerprint": finding.fingerprint,
              **({"properties": finding.properties} if finding.properties else {})})
+    return fold_instances([f for f in findings if id(f) not in folded] if folded else findings)
+
+
+#: The instance key of an element a Terraform block makes several of (`for_each`: `["a"]`,
+#: `count`: `[0]`) after the block's address (`aws_lambda_function.fn`, `module.api`), as
+#: element ids and subjects write it (and not an index elsewhere in a subject: a taint
+#: flow's `event['Records'][0]`).
+_INSTANCE_KEY = re.compile(
+    r'(\b(?:aws_[a-z0-9_]+|module)\.[A-Za-z_][\w-]*)(\[(?:"(?:[^"\\]|\\.)*"|\d+)\])')
+
+
+def fold_instances(findings: list[Finding]) -> list[Finding]:
+    """One declaration, one finding: the findings of one rule at one line whose subjects
+    differ only by an instance key (the functions a Terraform `for_each` or `count` block
+    makes: `aws_lambda_function.fn["a"]`, `fn["b"]`...) are one problem with one fix, in
+    that block. The first is kept, with its subject (its fingerprint stays), the highest
+    severity of them, a message naming the others, and the property `instances` (their
+    subjects); the others are dropped. A new list; `findings` is not changed."""
+    groups: dict[tuple[str, str, int, str], list[Finding]] = {}
+    for finding in findings:
+        subject = finding.subject
+        if "[" in subject and (block := _INSTANCE_KEY.sub(r"\1[*]", subject)) != subject:
+            location = finding.location
+            groups.setdefault((finding.rule_id, location.file, location.line, block),
+                              []).append(finding)
+    folded: set[int] = set()  # ids of the findings dropped
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        kept, others = members[0], members[1:]
+        folded.update(map(id, others))
+        keys = [_INSTANCE_KEY.findall(other.subject)[-1][1] for other in others]
+        kept.message += (f" The same holds for {len(others)} more instance"
+                         f"{'s' if len(others) > 1 else ''} of the block at this line: "
+                         f"{', '.join(keys[:8])}{' ...' if len(keys) > 8 else ''}.")
+        kept.severity = max((m.severity for m in members), key=SEVERITY_RANK.__getitem__)
+        kept.properties["instances"] = [m.subject for m in members]
     return [f for f in findings if id(f) not in folded] if folded else list(findings)
 
 

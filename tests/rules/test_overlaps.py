@@ -1,9 +1,10 @@
 """Overlapping findings: one place reads as one problem (findings.fold_overlaps).
 
-The vulnerable example has all three overlaps the rules declare: `Action: "*"` on the
-provider role (FG-PERM-001 absorbs FG-PERM-102), that role shared by functions whose code
-needs different permissions (FG-PERM-104 absorbs FG-PERM-008), and a catch-all route
-without an authoriser (FG-AUTH-002 and FG-SHADOW-003 name each other).
+The vulnerable example has all the overlaps the rules declare: `Action: "*"` on the
+provider role (FG-PERM-001 absorbs FG-PERM-102; so does FG-PERM-002 on `dynamodb:*`),
+that role shared by functions whose code needs different permissions (FG-PERM-104
+absorbs FG-PERM-008), and a catch-all route without an authoriser (FG-AUTH-002 and
+FG-SHADOW-003 name each other).
 """
 
 from __future__ import annotations
@@ -39,9 +40,17 @@ def test_action_star_absorbs_the_narrowing_of_the_same_statement(findings) -> No
     assert [a["rule_id"] for a in absorbed] == ["FG-PERM-102"]
     assert absorbed[0]["properties"]["replacement"]["dynamodb:Scan"] == ["${OrdersTable.Arn}"]
     assert star.severity == "critical" and star.location.line == 22
-    # the `dynamodb:*` statement has no FG-PERM-001: its FG-PERM-102 stays on its own
-    narrow = findings[("FG-PERM-102", f"narrow:{ROLE}:serverless:provider:1")]
-    assert narrow.location.line == 25 and "absorbed" not in narrow.properties
+
+
+def test_every_action_of_a_service_absorbs_the_narrowing_of_the_same_statement(findings) -> None:
+    """`dynamodb:*` on `*`: FG-PERM-002 (high) and FG-PERM-102's replacement are one
+    problem at one line, as FG-PERM-001 and FG-PERM-102 are on `Action: "*"`."""
+    assert ("FG-PERM-102", f"narrow:{ROLE}:serverless:provider:1") not in findings
+    service = findings[("FG-PERM-002", f"service-star:{ROLE}:serverless:provider:1")]
+    assert service.location.line == 25 and service.severity == "high"
+    note = [m for _, m in service.related if m.startswith("FG-PERM-102 ")]
+    assert len(note) == 1 and "narrow it to dynamodb:Scan on ${OrdersTable.Arn}" in note[0]
+    assert [a["rule_id"] for a in service.properties["absorbed"]] == ["FG-PERM-102"]
 
 
 def test_shared_role_with_different_needs_is_one_finding(findings) -> None:
@@ -91,3 +100,46 @@ def test_overlaps_are_matched_in_the_same_file_only() -> None:
     assert fold_overlaps([generic, specific]) == [specific]
     assert specific.properties["absorbed"] == [
         {"rule_id": "FG-PERM-008", "fingerprint": generic.fingerprint}]
+
+
+def test_the_instances_of_one_block_are_one_finding() -> None:
+    """A Terraform `for_each` block's functions share its line and its fix."""
+    def fn(key: str, severity: str = "low", line: int = 7) -> Finding:
+        return make_finding("FG-MON-001", f"Function 'fn[\"{key}\"]' has no tracing.",
+                            Location("main.tf", line), f"tracing:aws_lambda_function.fn[\"{key}\"]",
+                            severity=severity)
+
+    a, b, c = fn("a"), fn("b", "medium"), fn("c")
+    alone, elsewhere = fn("d", line=30), make_finding(
+        "FG-MON-001", "m", Location("main.tf", 7), "tracing:aws_lambda_function.other")
+    kept = fold_overlaps([a, b, alone, c, elsewhere])
+    assert kept == [a, alone, elsewhere]
+    assert a.subject == 'tracing:aws_lambda_function.fn["a"]'  # its fingerprint stays
+    assert a.severity == "medium"  # the highest of them
+    assert a.message.endswith('The same holds for 2 more instances of the block at this '
+                              'line: ["b"], ["c"].')
+    assert a.properties["instances"] == [f.subject for f in (a, b, c)]
+    assert "instances" not in alone.properties and alone.message.endswith("no tracing.")
+
+
+def test_a_count_block_and_another_rule_are_apart() -> None:
+    first, second = (make_finding("FG-TP-005", "old runtime", Location("main.tf", 3),
+                                  f"runtime:aws_lambda_function.job[{n}]") for n in (0, 1))
+    other_rule = make_finding("FG-MON-001", "m", Location("main.tf", 3),
+                              "tracing:aws_lambda_function.job[1]")
+    assert fold_overlaps([first, second, other_rule]) == [first, other_rule]
+    assert first.properties["instances"] == ["runtime:aws_lambda_function.job[0]",
+                                             "runtime:aws_lambda_function.job[1]"]
+
+
+def test_terraform_example_reports_its_for_each_functions_once_per_rule() -> None:
+    example = VULNERABLE.parent / "vulnerable-app-terraform"
+    found = [f for f in scan_paths([str(example)]).findings if f.rule_id == "FG-MON-001"]
+    assert len(found) == 1 and len(found[0].properties["instances"]) == 7
+
+
+def test_an_index_in_a_flow_is_no_instance_key() -> None:
+    flows = [make_finding("FG-INJ-001", "m", Location("app.py", 9),
+                          f"command:t.yml#Fn:app.py:handler:os.system:event['Records'][{n}]")
+             for n in (0, 1)]
+    assert fold_overlaps(flows) == flows

@@ -84,6 +84,10 @@ def test_resource_star_on_a_role_no_function_runs_with() -> None:
     (used,) = RULES["FG-PERM-003"].run(App(functions={function.id: function},
                                            roles={role.id: role}), Facts())
     assert used.message.endswith("the resources the function uses.")
+    other = Function("t.yml#Other", Location("t.yml", 19), "sam", role=role.id)
+    (shared,) = RULES["FG-PERM-003"].run(App(functions={f.id: f for f in (function, other)},
+                                             roles={role.id: role}), Facts())
+    assert shared.message.endswith("the resources its 2 functions use.")
 
 
 def test_escalation_paths_are_named() -> None:
@@ -237,3 +241,17 @@ def test_template_star_within_one_resource_is_info_and_says_so() -> None:
     kinesis = by_template["KinesisStreamReadPolicy"]
     assert kinesis.severity == "high"
     assert "every matching resource of the account" in kinesis.message
+
+
+def test_service_star_fix_names_the_services_granted() -> None:
+    """`s3:*` gets a fix for S3 (its actions, a bucket's objects), not the DynamoDB sample
+    of the rule's documentation."""
+    from faasguard.model import SourceFile
+
+    role = _role(_allow(("s3:*", "sqs:*"), ("arn:aws:s3:::media/*",)))
+    app = App(roles={role.id: role}, files=[SourceFile("t.yml", "sam")])
+    (finding,) = RULES["FG-PERM-002"].run(app, Facts())
+    assert "s3:<ACTION>" in finding.remediation and "sqs:<ACTION>" in finding.remediation
+    assert "!Sub '${Bucket.Arn}/*'" in finding.remediation
+    assert "!GetAtt Queue.Arn" in finding.remediation
+    assert "dynamodb" not in finding.remediation

@@ -34,6 +34,7 @@ from faasguard.rules.iam_tables import (
     covered,
     is_full_wildcard,
     role_paths,
+    service_wildcard,
     wildcard_patterns,
 )
 from faasguard.rules.util import (
@@ -399,8 +400,9 @@ A statement of the role uses a wildcard (`Action: "*"`, `dynamodb:*`, `s3:Get*`,
 need only a few of the actions it covers, on resources the code names. The finding gives
 the exact replacement: the actions used and the resources they touch. (FG-PERM-001/002/003
 report wildcards on their own; this rule says what they can be narrowed to.) On a
-statement with `Action: "*"` this finding is folded into FG-PERM-001's, which is critical:
-the replacement is then a related location of FG-PERM-001 and its properties are under
+statement with `Action: "*"` this finding is folded into FG-PERM-001's, which is critical,
+and on one with every action of a service (`dynamodb:*`) into FG-PERM-002's: the
+replacement is then a related location of that finding and its properties are under
 `absorbed`.
 """,
     remediation={
@@ -477,10 +479,19 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                 statement.location or role.location,
                 f"narrow:{logical_id(role_id)}:{statement.source}:{index}",
                 properties={"replacement": {a: sorted(rs) for a, rs in sorted(used.items())}},
-                folds_into=("FG-PERM-001", f"statement:{logical_id(role_id)}:"
-                                           f"{statement.source}:{index}")
-                if any(map(is_full_wildcard, statement.actions)) else None,
+                folds_into=_wildcard_finding(role_id, statement, index),
             )
+
+
+def _wildcard_finding(role_id: str, statement: Statement, index: int) -> tuple[str, str] | None:
+    """The configuration-level finding FG-PERM-102 on this statement folds into: FG-PERM-001
+    on `Action: "*"`, else FG-PERM-002 on a service's every action (`dynamodb:*`): one
+    statement, one problem, the narrowing being its fix."""
+    if any(map(is_full_wildcard, statement.actions)):
+        return ("FG-PERM-001", f"statement:{logical_id(role_id)}:{statement.source}:{index}")
+    if any(map(service_wildcard, statement.actions)):
+        return ("FG-PERM-002", f"service-star:{logical_id(role_id)}:{statement.source}:{index}")
+    return None
 
 
 @rule(

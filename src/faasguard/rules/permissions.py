@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from faasguard.analysis.facts import Facts
@@ -119,7 +120,9 @@ def action_star(app: App, facts: Facts) -> Iterator[Finding]:
 `Action: "dynamodb:*"` (or `s3:*`, `iam:*`...) grants every present and future action of
 the service: a function that only reads items can then delete tables, change their
 encryption or export them. For `iam:*`, `sts:*` or `lambda:*` it is a path to account
-takeover.
+takeover. When the code of every function running with the role was analysed, FG-PERM-102
+("narrow it to ...") on the same statement is folded into this finding: its exact
+replacement is a related location of this one, and its properties are under `absorbed`.
 """,
     remediation={
         "serverless": "statements:\n  - Effect: Allow\n    Action:\n      - dynamodb:GetItem\n"
@@ -142,14 +145,35 @@ def service_star(app: App, facts: Facts) -> Iterator[Finding]:
         if every:
             continue  # FG-PERM-001
         if services:
+            where = _where(statement, role)
             yield make_finding(
                 "FG-PERM-002",
                 f"Role '{logical_id(role.id)}' allows every action of "
                 f"{', '.join(s + ':*' for s in services)}.",
-                _where(statement, role),
-                f"service-star:{logical_id(role.id)}:{statement.source}:{index}",
+                where, f"service-star:{logical_id(role.id)}:{statement.source}:{index}",
                 severity="critical" if {"iam", "sts", "lambda"} & set(services) else None,
+                remediation=remediation_for(app, facts, where.file, _service_fixes(services)),
             )
+
+
+def _service_fixes(services: tuple[str, ...]) -> dict[str, str]:
+    """FG-PERM-002's fix for these services: the actions of each that the code calls, on
+    the resources it uses (the example the rule documents is a DynamoDB one)."""
+    actions = [f"{service.lower()}:<ACTION>" for service in services]
+    unknown = [(f"<ARN of the {s} resource>", f'"<ARN of the {s} resource>"') for s in services]
+    resources = [_RESOURCE_EXAMPLES.get(service.lower(), fallback)
+                 for service, fallback in zip(services, unknown, strict=True)]
+    note = "# only the actions the code calls (`faasguard policy .` prints them)\n"
+    listed = (note + "- Effect: Allow\n  Action:\n"
+              + "".join(f"    - {action}\n" for action in actions)
+              + "  Resource:\n" + "".join(f"    - {r[0]}\n" for r in resources)).rstrip()
+    quoted = ", ".join(f'"{action}"' for action in actions)
+    return {"serverless": listed, "sam": listed,
+            "terraform": note + f"actions   = [{quoted}]\n"
+                                f"resources = [{', '.join(r[1] for r in resources)}]",
+            **policy_file_fixes('{\n  "Effect": "Allow",\n'
+                                f'  "Action": [{quoted}],\n'
+                                '  "Resource": "<ARN of the resource the code uses>"\n}')}
 
 
 @rule(
@@ -180,7 +204,7 @@ written inline on `*`: that is what the AWS managed execution-role policies gran
     equivalents={"Checkov": "CKV_AWS_356", "cfn_nag": "W11"},
 )
 def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
-    in_use = {function.role for function in app.functions.values()}
+    in_use = Counter(function.role for function in app.functions.values())  # per role
     for role, index, statement in _own_statements(app, facts):
         if statement.source.startswith("sam-template:") or \
                 not any(map(is_wildcard_resource, statement.resources)):
@@ -193,7 +217,9 @@ def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
             scoped.extend(a for a in scoped_actions(action) or []
                           if a not in scoped and a not in EXECUTION_ROLE_ACTIONS)
         if scoped:
-            whose = "the function uses" if role.id in in_use else \
+            holders = in_use[role.id]
+            whose = "the function uses" if holders == 1 else \
+                f"its {holders} functions use" if holders else \
                 "it needs (no function of the app runs with this role)"
             where = _where(statement, role)
             yield make_finding(
