@@ -145,3 +145,22 @@ def test_construct_variables_name_the_resources_lift_creates(tmp_path):
     (tmp_path / "serverless.yml").write_text(CONSTRUCT_VARIABLES.format(plugins=""))
     function = scan(str(tmp_path)).app.functions["serverless.yml#f"]
     assert isinstance(function.triggers[0].source, Unknown)
+
+
+def test_a_webhook_feeds_its_bus_and_the_functions_it_triggers(tmp_path):
+    from faasguard.model import Ref
+
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nplugins:\n  - serverless-lift\nprovider:\n  name: aws\n"
+        "  runtime: python3.12\nconstructs:\n  github:\n    type: webhook\n    path: /gh\n"
+        "    insecure: true\nfunctions:\n  onPush:\n    handler: h.f\n    events:\n"
+        "      - eventBridge:\n          eventBus: ${construct:github.busName}\n"
+        "          pattern:\n            source: [github]\n")
+    (tmp_path / "h.py").write_text("def f(event, context):\n    return 1\n")
+    app = scan(str(tmp_path)).app
+    bus = app.resources["serverless.yml#githubBus"]
+    assert (bus.kind, str(bus.location)) == ("other", "serverless.yml:8")
+    (route,) = app.routes
+    assert (route.path, route.target) == ("/gh", bus.id)
+    (trigger,) = app.functions["serverless.yml#onPush"].triggers
+    assert (trigger.kind, trigger.source) == ("eventbridge", Ref(bus.id))

@@ -515,3 +515,15 @@ def test_rest_authorizers_get_the_frameworks_default_identity_source(tmp_path):
     flagged = {f.location.line for f in result.findings
                if f.rule_id == "FG-AUTH-005" and "no identity source" in f.message}
     assert flagged == {12}  # only the uncached REQUEST authoriser names no identity source
+
+
+def test_the_associate_waf_plugin_protects_the_rest_api(tmp_path):
+    text = ("service: s\n{plugins}custom:\n  associateWaf:\n    name: edge-acl\n"
+            "    version: V2\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+            "functions:\n  f:\n    handler: h.f\n    events:\n      - http: GET a\n")
+    result = _service(tmp_path, text.format(plugins="plugins:\n  - serverless-associate-waf\n"))
+    (api,) = result.app.apis.values()
+    assert api.properties["waf_web_acl"] == "edge-acl"
+    result = _service(tmp_path, text.format(plugins=""))  # not deployed without the plugin
+    (api,) = result.app.apis.values()
+    assert "waf_web_acl" not in api.properties

@@ -23,8 +23,9 @@ The state machines of `stepFunctions:` and the routes of their `http` events
 function on them (loaders.serverless_lift), serverless-plugin-aws-alerts' alarms
 (loaders.serverless_alerts),
 serverless-api-gateway-throttling (loaders.serverless_throttling),
-serverless-plugin-log-retention, serverless-plugin-tracing and
-serverless-functions-base-path (the folder it puts before every handler). The params a
+serverless-plugin-log-retention, serverless-plugin-tracing,
+serverless-functions-base-path (the folder it puts before every handler) and
+serverless-associate-waf (the web ACL of the REST API). The params a
 `serverless-compose.yml` passes to the service are its `${param:...}` values
 (loaders.serverless_compose). The files `${file(...)}` read are listed after the service's
 own (they are part of it, not templates of their own: scan.load_app), and what they
@@ -54,6 +55,7 @@ from faasguard.loaders.serverless_lift import (
     construct_permissions,
     construct_resources,
     construct_variables,
+    link_webhook_buses,
     webhook_authorizers,
 )
 from faasguard.loaders.serverless_step_functions import (
@@ -91,6 +93,7 @@ LAMBDA_SERVICE = "lambda.amazonaws.com"
 PER_FUNCTION_PLUGIN = "serverless-iam-roles-per-function"
 LOG_RETENTION_PLUGIN = "serverless-plugin-log-retention"
 FUNCTIONS_BASE_PATH_PLUGIN = "serverless-functions-base-path"
+WAF_PLUGINS = ("serverless-associate-waf", "serverless-associate-waf-v3")
 #: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
 #: is `provider.tracing.lambda`).
 TRACING_PLUGIN = "serverless-plugin-tracing"
@@ -301,10 +304,13 @@ class _Loader:
             if self._uses_plugin(THROTTLING_PLUGIN):
                 apply_throttling(self.app, _get(self.config, "custom", "apiGatewayThrottling"),
                                  self.file)
+            self._associate_waf()
             if self._uses_plugin(ALERTS_PLUGIN):
                 self.app.alarms += alert_alarms(_get(self.config, "custom", "alerts"),
                                                 self._configs, self.stage, self.file)
             self._cloudformation()
+            if self._uses_plugin(LIFT_PLUGIN):
+                link_webhook_buses(self.app, self.config, self.file)
             serve_wsgi_apps(self.ctx, self.app, self.config, self.warn)  # serverless-wsgi
         finally:
             # the events' `warn` is this loader's: a reference cycle that kept the whole
@@ -352,6 +358,15 @@ class _Loader:
         plugins = self.config.get("plugins")
         names = plugins.get("modules") if isinstance(plugins, dict) else plugins
         return isinstance(names, list) and name in names
+
+    def _associate_waf(self) -> None:
+        """serverless-associate-waf (and its -v3 fork): the regional web ACL named by
+        `custom.associateWaf.name` protects the stage of the service's REST API."""
+        name = _get(self.config, "custom", "associateWaf", "name")
+        api = self.app.apis.get(qualify(self.file, "ApiGatewayRestApi"))
+        if api is not None and name is not None and \
+                any(self._uses_plugin(plugin) for plugin in WAF_PLUGINS):
+            api.properties["waf_web_acl"] = name
 
     def _functions_base_path(self) -> str | None:
         """The folder serverless-functions-base-path puts before every handler

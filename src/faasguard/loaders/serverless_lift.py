@@ -7,7 +7,8 @@ so that the CloudFormation loader models them as any other (and a construct's
 named `<construct><Part>` (Lift's own logical ids add a hash), located at the construct.
 
 - `webhook`: its own HTTP API (`$default` stage, no throttling) with one route,
-  `POST <path>`, whose integration puts the request body on an EventBridge bus; the route
+  `POST <path>`, whose integration puts the request body on an EventBridge bus (a resource
+  of kind "other", the route's target: `link_webhook_buses`); the route
   is protected by a request authoriser, the function `<construct>Authorizer` Lift adds
   from the construct's `authorizer:` settings, unless `insecure: true` (no authoriser at
   all: anyone may post events).
@@ -22,7 +23,7 @@ named `<construct><Part>` (Lift's own logical ids add a hash), located at the co
   new bucket: S3 blocks public access by default; CloudFront reads it as its origin).
 
 `construct_variables` are the `${construct:...}` values that name those resources (a
-bucket's name and ARN, a table's name, ARN and stream ARN), so that a function's
+bucket's name and ARN, a table's name, ARN and stream ARN, a webhook's bus), so that a function's
 environment, event sources and statements point to them. `construct_permissions` are the
 statements Lift adds to every function's role (unless
 `lift.automaticPermissions: false`): queue, storage (as its documentation lists them) and
@@ -35,7 +36,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from faasguard.loaders.documents import LDict, LList, line_of
-from faasguard.model import Location, Ref, Statement, Unknown, Value, qualify
+from faasguard.model import App, DataResource, Location, Ref, Statement, Unknown, Value, qualify
 
 LIFT_PLUGIN = "serverless-lift"
 #: What Lift grants every function of the service on a `queue` construct's queue.
@@ -77,12 +78,30 @@ def construct_variables(raw: Any, file: str) -> dict[str, Value]:
             bucket = qualify(file, f"{name}Bucket")
             values[f"{name}.bucketName"] = Ref(bucket)
             values[f"{name}.bucketArn"] = Ref(bucket, "Arn")
+        elif kind == "webhook":
+            values[f"{name}.busName"] = Ref(qualify(file, f"{name}Bus"))
         elif kind == "database/dynamodb-single-table":
             table = qualify(file, f"{name}Table")
             values[f"{name}.tableName"] = Ref(table)
             values[f"{name}.tableArn"] = Ref(table, "Arn")
             values[f"{name}.tableStreamArn"] = Ref(table, "StreamArn")
     return values
+
+
+def link_webhook_buses(app: App, config: dict[str, Any], file: str) -> None:
+    """Each webhook's EventBridge bus as a resource of the app (kind "other"), and as the
+    target of the webhook's route: what is posted there reaches the functions the bus
+    triggers (`eventBridge: {eventBus: ${construct:<name>.busName}}`)."""
+    for name, kind, _body, line in constructs_of(config):
+        if kind != "webhook":
+            continue
+        bus = DataResource(qualify(file, f"{name}Bus"), "other", Location(file, line),
+                           name=name, properties={"type": "AWS::Events::EventBus"})
+        app.resources.setdefault(bus.id, bus)
+        api = qualify(file, f"{name}HttpApi")
+        for route in app.routes:
+            if route.api == api and route.function is None and route.target is None:
+                route.target = bus.id
 
 
 def webhook_authorizers(config: dict[str, Any],
