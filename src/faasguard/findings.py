@@ -283,8 +283,8 @@ def fold_instances(findings: list[Finding]) -> list[Finding]:
         kept, others = members[0], members[1:]
         folded.update(map(id, others))
         keys = [_INSTANCE_KEY.findall(other.subject)[-1][1] for other in others]
-        kept.message += (f" The same holds for {len(others)} more instance"
-                         f"{'s' if len(others) > 1 else ''} of the block at this line: "
+        kept.message += (f" The block at this line makes {len(others)} more instance"
+                         f"{'s' if len(others) > 1 else ''} this rule reports: "
                          f"{', '.join(keys[:8])}{' ...' if len(keys) > 8 else ''}.")
         kept.severity = max((m.severity for m in members), key=SEVERITY_RANK.__getitem__)
         kept.properties["instances"] = [m.subject for m in members]

@@ -116,8 +116,8 @@ def test_the_instances_of_one_block_are_one_finding() -> None:
     assert kept == [a, alone, elsewhere]
     assert a.subject == 'tracing:aws_lambda_function.fn["a"]'  # its fingerprint stays
     assert a.severity == "medium"  # the highest of them
-    assert a.message.endswith('The same holds for 2 more instances of the block at this '
-                              'line: ["b"], ["c"].')
+    assert a.message.endswith('The block at this line makes 2 more instances this rule '
+                              'reports: ["b"], ["c"].')
     assert a.properties["instances"] == [f.subject for f in (a, b, c)]
     assert "instances" not in alone.properties and alone.message.endswith("no tracing.")
 
