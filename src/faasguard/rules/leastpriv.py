@@ -109,9 +109,9 @@ actions as medium, the rest as low. The finding lists what the code does use; `f
 policy` prints the minimal policy. Functions whose code makes calls the analysis cannot
 identify (a client of a service named at run time) are not reported.
 
-A role several functions share is reported once, at the role: the grants the code of
-none of them uses (removing those breaks none of them), with the list of the functions
-and what their code uses. What each of them holds beyond its own needs because the
+A role several functions share is reported once, at the role's first statement granting
+an unused action: the grants the code of none of them uses (removing those breaks none of
+them), with the list of the functions and what their code uses. What each of them holds beyond its own needs because the
 others need it is FG-PERM-104's. When the code of some of them was not analysed in full,
 the finding names them (they may need some of the grants) and is of medium confidence.
 """,
