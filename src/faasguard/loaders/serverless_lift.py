@@ -1,4 +1,4 @@
-"""serverless-lift constructs (`constructs:`) other than the queue's worker: what they deploy.
+"""serverless-lift constructs (`constructs:`): what they deploy besides a queue's worker.
 
 Lift builds CloudFormation resources for each construct; this module writes the part of
 them that matters for security as CloudFormation resources of the service's `resources:`,
@@ -8,10 +8,9 @@ named `<construct><Part>` (Lift's own logical ids add a hash), located at the co
 
 - `webhook`: its own HTTP API (`$default` stage, no throttling) with one route,
   `POST <path>`, whose integration puts the request body on an EventBridge bus (a resource
-  of kind "other", the route's target: `link_webhook_buses`); the route
-  is protected by a request authoriser, the function `<construct>Authorizer` Lift adds
-  from the construct's `authorizer:` settings, unless `insecure: true` (no authoriser at
-  all: anyone may post events).
+  of kind "other", the route's target: `link_webhook_buses`); the route is protected by a
+  request authoriser, the function `<construct>Authorizer` Lift adds from the construct's
+  `authorizer:` settings, unless `insecure: true` (no authoriser: anyone may post events).
 - `storage`: a versioned S3 bucket, encrypted (SSE-S3, or the AWS-managed KMS key with
   `encryption: kms`), all public access blocked, and a bucket policy that refuses
   requests without TLS; `publicPath` opens the policy levers of the public access block
@@ -23,11 +22,11 @@ named `<construct><Part>` (Lift's own logical ids add a hash), located at the co
   new bucket: S3 blocks public access by default; CloudFront reads it as its origin).
 
 `construct_variables` are the `${construct:...}` values that name those resources (a
-bucket's name and ARN, a table's name, ARN and stream ARN, a webhook's bus), so that a function's
-environment, event sources and statements point to them. `construct_permissions` are the
-statements Lift adds to every function's role (unless
-`lift.automaticPermissions: false`): queue, storage (as its documentation lists them) and
-single-table database.
+bucket's name and ARN, a table's name, ARN and stream ARN, a webhook's bus), so that a
+function's environment, event sources and statements point to them.
+`construct_permissions` are the statements Lift adds to every function's role (unless
+`lift.automaticPermissions: false`): on queues, storage buckets (the actions its
+documentation lists) and single-table databases.
 """
 
 from __future__ import annotations
