@@ -604,11 +604,11 @@ def test_handlers_naming_one_file_in_several_spellings_scan_as_serially(
         assert len(used[-1]) == jobs
 
 
-def test_terraform_loads_in_this_process_while_workers_load_the_rest(
+def test_terraform_modules_are_evaluated_here_after_the_workers_parse_them(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A project of Terraform and Serverless files: the Terraform modules are read here,
-    inside the sharded loading (`pull_map`'s `meanwhile`), not before it; the report is
-    the serial scan's."""
+    """A project of Terraform and Serverless files: the .tf files are parsed in the
+    sharded loading (`pull_map`) with the other files, their module trees evaluated
+    here once it is done, with the files read ahead; the report is the serial scan's."""
     import shutil
 
     from faasguard import scan
@@ -618,7 +618,7 @@ def test_terraform_loads_in_this_process_while_workers_load_the_rest(
         shutil.copytree(EXAMPLES / app, tmp_path / app)
     serial = _report([str(tmp_path)], 1)
     monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
-    inside: list[bool] = []
+    inside: list[tuple[bool, int]] = []
     sharding = [False]
     pull_map, load_tree = scan.pull_map, terraform.load_tree
 
@@ -630,10 +630,23 @@ def test_terraform_loads_in_this_process_while_workers_load_the_rest(
             sharding[0] = False
 
     def recording_load_tree(*args, **kwargs):  # type: ignore[no-untyped-def]
-        inside.append(sharding[0])
+        inside.append((sharding[0], len(kwargs["ahead"])))
         return load_tree(*args, **kwargs)
 
     monkeypatch.setattr(scan, "pull_map", recording_pull_map)
     monkeypatch.setattr(terraform, "load_tree", recording_load_tree)
     assert _report([str(tmp_path)], 2) == serial
-    assert inside == [True]
+    tf_files = list((tmp_path / "vulnerable-app-terraform").rglob("*.tf"))
+    assert inside == [(False, len(tf_files))]
+
+
+def test_pull_map_cuts_chunks_of_about_equal_weight() -> None:
+    """Heavy items (a .tf file to parse) make short chunks, light ones long chunks; every
+    item once, in order, in at most `count` chunks."""
+    items = ["tf"] * 6 + ["yaml"] * 30
+    chunks = workers.chunk(items, 6, lambda item: 6 if item == "tf" else 1)
+    assert [item for _, chunk in chunks for item in chunk] == items
+    # 66 in all, 11 a chunk: two .tf files (12), then eight and eleven templates
+    assert [start for start, _ in chunks] == [0, 2, 4, 6, 14, 25]
+    assert [len(chunk) for _, chunk in workers.chunk(items, 6)] == [6] * 6  # by count
+    assert workers.chunk([], 4, len) == [] and workers.chunk(["x"], 1, len) == [(0, ["x"])]

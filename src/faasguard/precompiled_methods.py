@@ -286,6 +286,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.file,self.offset,self.blocks,self.error,self.secrets,)==(other.file,other.offset,other.blocks,other.error,other.secrets,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.offset,self.blocks,self.error,self.secrets,)==(other.file,other.offset,other.blocks,other.error,other.secrets,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.file,self.resources,self.parameters,self.mappings,self.pseudo,self.conditions,self.settable,self.depth_limit,)==(other.file,other.resources,other.parameters,other.mappings,other.pseudo,other.conditions,other.settable,other.depth_limit,)
   return NotImplemented
  return __eq__
@@ -926,6 +934,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.root,self.file,self.offset,self.max_bytes,)==(other.root,other.file,other.offset,other.max_bytes,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.file,self.offset,self.max_bytes,)==(other.root,other.file,other.offset,other.max_bytes,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,)
   return NotImplemented
  return __eq__
@@ -1529,6 +1545,12 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.region,sel
 
 def __create_fn__():
  def __hash__(self):
+  return hash((self.root,self.file,self.offset,self.max_bytes,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.root,self.file,self.offset,self.max_bytes,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
   return hash((self.route,self.scopes,self.groups,self.public,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.route,self.scopes,self.groups,self.public,))\n return __hash__'] = __create_fn__.__code__
@@ -1832,6 +1854,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(file={self.file!r}, name={self.name!r}, route={self.route!r}, regex={self.regex!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, name={self.name!r}, route={self.route!r}, regex={self.regex!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(file={self.file!r}, offset={self.offset!r}, blocks={self.blocks!r}, error={self.error!r}, secrets={self.secrets!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, offset={self.offset!r}, blocks={self.blocks!r}, error={self.error!r}, secrets={self.secrets!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2342,6 +2370,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(root={self.root!r}, base_dir={self.base_dir!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, params={self.params!r}, max_depth={self.max_depth!r}, max_substitutions={self.max_substitutions!r}, max_length={self.max_length!r}, max_total_length={self.max_total_length!r}, max_files={self.max_files!r}, max_nodes={self.max_nodes!r}, max_bytes={self.max_bytes!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, base_dir={self.base_dir!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, params={self.params!r}, max_depth={self.max_depth!r}, max_substitutions={self.max_substitutions!r}, max_length={self.max_length!r}, max_total_length={self.max_total_length!r}, max_files={self.max_files!r}, max_nodes={self.max_nodes!r}, max_bytes={self.max_bytes!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, offset={self.offset!r}, max_bytes={self.max_bytes!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, offset={self.offset!r}, max_bytes={self.max_bytes!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2963,6 +2997,16 @@ def __create_fn__(_type_file, _type_name, _type_route, _type_regex, MISSING, _HA
   __dataclass_builtins_object__.__setattr__(self,'regex',regex)
  return __init__
 CODE["def __create_fn__(_type_file, _type_name, _type_route, _type_regex, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_regex, _return_type):\n def __init__(self,file:_type_file,name:_type_name,route:_type_route,regex:_type_regex=_dflt_regex)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'route',route)\n  __dataclass_builtins_object__.__setattr__(self,'regex',regex)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(_type_file, _type_offset, _type_blocks, _type_error, _type_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_blocks, _dflt_error, _dflt_secrets, _return_type):
+ def __init__(self,file:_type_file,offset:_type_offset,blocks:_type_blocks=_HAS_DEFAULT_FACTORY,error:_type_error=_dflt_error,secrets:_type_secrets=_dflt_secrets)->_return_type:
+  self.file=file
+  self.offset=offset
+  self.blocks=_dflt_blocks() if blocks is _HAS_DEFAULT_FACTORY else blocks
+  self.error=error
+  self.secrets=secrets
+ return __init__
+CODE['def __create_fn__(_type_file, _type_offset, _type_blocks, _type_error, _type_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_blocks, _dflt_error, _dflt_secrets, _return_type):\n def __init__(self,file:_type_file,offset:_type_offset,blocks:_type_blocks=_HAS_DEFAULT_FACTORY,error:_type_error=_dflt_error,secrets:_type_secrets=_dflt_secrets)->_return_type:\n  self.file=file\n  self.offset=offset\n  self.blocks=_dflt_blocks() if blocks is _HAS_DEFAULT_FACTORY else blocks\n  self.error=error\n  self.secrets=secrets\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_resources, _type_parameters, _type_mappings, _type_pseudo, _type_conditions, _type_settable, _type_depth_limit, _type_refs, _type_decided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_parameters, _dflt_mappings, _dflt_pseudo, _dflt_conditions, _dflt_settable, _dflt_depth_limit, _dflt_refs, _dflt_decided, _return_type):
  def __init__(self,file:_type_file,resources:_type_resources=_HAS_DEFAULT_FACTORY,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,mappings:_type_mappings=_HAS_DEFAULT_FACTORY,pseudo:_type_pseudo=_HAS_DEFAULT_FACTORY,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,settable:_type_settable=_HAS_DEFAULT_FACTORY,depth_limit:_type_depth_limit=_dflt_depth_limit)->_return_type:
@@ -3850,6 +3894,15 @@ def __create_fn__(_type_root, _type_base_dir, _type_stage, _type_region, _type_e
  return __init__
 CODE['def __create_fn__(_type_root, _type_base_dir, _type_stage, _type_region, _type_env, _type_params, _type_max_depth, _type_max_substitutions, _type_max_length, _type_max_total_length, _type_max_files, _type_max_nodes, _type_max_bytes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_params, _dflt_max_depth, _dflt_max_substitutions, _dflt_max_length, _dflt_max_total_length, _dflt_max_files, _dflt_max_nodes, _dflt_max_bytes, _return_type):\n def __init__(self,root:_type_root,base_dir:_type_base_dir,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,params:_type_params=_HAS_DEFAULT_FACTORY,max_depth:_type_max_depth=_dflt_max_depth,max_substitutions:_type_max_substitutions=_dflt_max_substitutions,max_length:_type_max_length=_dflt_max_length,max_total_length:_type_max_total_length=_dflt_max_total_length,max_files:_type_max_files=_dflt_max_files,max_nodes:_type_max_nodes=_dflt_max_nodes,max_bytes:_type_max_bytes=_dflt_max_bytes)->_return_type:\n  self.root=root\n  self.base_dir=base_dir\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n  self.max_depth=max_depth\n  self.max_substitutions=max_substitutions\n  self.max_length=max_length\n  self.max_total_length=max_total_length\n  self.max_files=max_files\n  self.max_nodes=max_nodes\n  self.max_bytes=max_bytes\n return __init__'] = __create_fn__.__code__
 
+def __create_fn__(_type_root, _type_file, _type_offset, _type_max_bytes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_max_bytes, _return_type):
+ def __init__(self,root:_type_root,file:_type_file,offset:_type_offset,max_bytes:_type_max_bytes=_dflt_max_bytes)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'root',root)
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'offset',offset)
+  __dataclass_builtins_object__.__setattr__(self,'max_bytes',max_bytes)
+ return __init__
+CODE["def __create_fn__(_type_root, _type_file, _type_offset, _type_max_bytes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_max_bytes, _return_type):\n def __init__(self,root:_type_root,file:_type_file,offset:_type_offset,max_bytes:_type_max_bytes=_dflt_max_bytes)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'root',root)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'offset',offset)\n  __dataclass_builtins_object__.__setattr__(self,'max_bytes',max_bytes)\n return __init__"] = __create_fn__.__code__
+
 def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _return_type):
  def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent)->_return_type:
   self.root=root
@@ -4623,6 +4676,14 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
+  if type(self) is cls or name in ('root','file','offset','max_bytes',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'root\',\'file\',\'offset\',\'max_bytes\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
   if type(self) is cls or name in ('route','scopes','groups','public',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
@@ -5076,6 +5137,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'region\',\'usd_per_request\',\'usd_per_gb_second\',\'source\',\'recorded\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('root','file','offset','max_bytes',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'root\',\'file\',\'offset\',\'max_bytes\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen, scan_scope
@@ -35,6 +35,9 @@ from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.named import function_named
 from faasguard.report.base import finding_order
 from faasguard.workers import pull_map, worker_count
+
+if TYPE_CHECKING:
+    from faasguard.loaders.terraform.ahead import ReadAhead
 
 SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", ".venv", "venv",
              ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".terraform", "site-packages",
@@ -288,17 +291,40 @@ def discover_paths(paths: Sequence[str], excludes: Iterable[str] = ()) -> tuple[
 # --------------------------------------------------------------------------- loading
 
 
-def _load_one(ctx: LoadContext) -> App:
+#: How many YAML or JSON templates a `.tf` file weighs when loading is shared out: parsing
+#: one with python-hcl2's pure-Python parser takes about six times as long as loading a
+#: template (real projects: 9 ms against 1.5 ms a file).
+TERRAFORM_WEIGHT = 6
+
+#: What a loading worker is handed: a template to load, or a .tf file to parse ahead of
+#: its module tree (`loaders.terraform.ahead.ReadAhead`, imported only with Terraform).
+LoadJob = Union[LoadContext, "ReadAhead"]
+
+
+def _load_one(job: LoadJob) -> Any:
+    """A template's App fragment; a .tf file's `ParsedTf` (None when parsing it failed
+    unexpectedly: `load_tree` parses it again, as it would have)."""
+    if not isinstance(job, LoadContext):
+        try:
+            return job.run()
+        except Exception:
+            if os.environ.get("FAASGUARD_DEBUG"):
+                raise
+            return None
     try:
-        return load_path(ctx)
+        return load_path(job)
     except Exception as exc:  # a loader bug must not end the scan of the other files
         if os.environ.get("FAASGUARD_DEBUG"):
             raise
-        app = App(root=ctx.root)
-        app.diagnostics.append(ctx.diagnostic(
+        app = App(root=job.root)
+        app.diagnostics.append(job.diagnostic(
             f"internal error while loading ({type(exc).__name__}: {exc}); please report it",
             code="internal"))
         return app
+
+
+def _weight(job: LoadJob) -> int:
+    return 1 if isinstance(job, LoadContext) else TERRAFORM_WEIGHT
 
 
 @scan_scope()  # called alone (a library, the monitor): the collector left as found
@@ -309,7 +335,11 @@ def load_app(root: str, files: list[str], stage: str | None = None,
              params: Mapping[str, str] | None = None) -> App:
     """Load every file into one App (in worker processes when there are many: this
     process then also runs `meanwhile`, set-up for a later step, while they load).
-    `params`: deployment parameter values the user gave (`Options.parameters`)."""
+    `params`: deployment parameter values the user gave (`Options.parameters`).
+
+    The .tf files are parsed where the other files load (in the workers too: parsing is
+    nearly all of Terraform's cost), then their module trees are evaluated here
+    (`loaders.terraform.load_tree`: a module reads the modules it calls)."""
     app = App(root=root, stage=stage)
     terraform = [f for f in files if f.lower().endswith(TERRAFORM_SUFFIX)]
     files = [f for f in files if not f.lower().endswith(TERRAFORM_SUFFIX)]
@@ -319,33 +349,33 @@ def load_app(root: str, files: list[str], stage: str | None = None,
     if max_bytes is not None:
         for ctx in contexts:
             ctx.max_bytes = max_bytes
-    workers = worker_count(len(contexts), jobs)
-    tree: list[App] = []  # the Terraform modules (a module is a folder of .tf files)
+    reads: list[ReadAhead] = []
+    if terraform:
+        from faasguard.loaders.terraform import ahead
 
-    def load_terraform() -> None:
-        from faasguard.loaders.terraform import load_tree
-
-        tree.append(load_tree(root, terraform, max_bytes, variables=given))
-
-    if terraform and workers == 1:
-        load_terraform()
+        reads = ahead.plan(root, terraform, max_bytes)
+    todo: list[LoadJob] = [*reads, *contexts]  # the heaviest first: shared out better
+    workers = worker_count(len(contexts) + TERRAFORM_WEIGHT * len(reads), jobs)
 
     # templates load without reference cycles: the collector would only walk the model
     # (11% of loading at 10,000 functions), and it is frozen for the analyses after
     with paused_then_frozen():
         if workers > 1:
             prepare()  # the loaders' modules, imported once here, not again in each worker
-            # this process reads the Terraform modules while the workers load the other
-            # files (python-hcl2's parser is pure Python: in real projects, more than half
-            # of all loading), then takes its share of what is left
-            loaded = pull_map(partial(_load_shard, len(contexts), progress), contexts,
-                              workers, _in_turn(load_terraform if terraform else None,
-                                                meanwhile))
+            if reads:
+                ahead.prepare()
+            loaded = pull_map(partial(_load_shard, len(todo), progress), todo, workers,
+                              meanwhile, _weight)
         else:
-            loaded = [_load_shard(len(contexts), progress, (False, 0, contexts))]
-        if tree:  # merged first, as it always was
-            app.merge(tree[0])
-        fragments = [fragment for chunk in loaded for fragment in chunk]
+            loaded = [_load_shard(len(todo), progress, (False, 0, todo))]
+        results = [result for chunk in loaded for result in chunk]
+        if reads:  # merged first, as it always was
+            from faasguard.loaders.terraform import load_tree
+
+            parsed = {job.file: done for job, done in zip(reads, results[:len(reads)],
+                                                          strict=True) if done is not None}
+            app.merge(load_tree(root, terraform, max_bytes, variables=given, ahead=parsed))
+        fragments = results[len(reads):]
         if any(fragment.stacks for fragment in fragments):  # values parents pass down
             from faasguard.loaders.nested_stacks import pass_parameters
 
@@ -354,21 +384,9 @@ def load_app(root: str, files: list[str], stage: str | None = None,
         for ctx, fragment in zip(contexts, fragments, strict=True):
             if ctx.file not in included:
                 app.merge(fragment)
-    if progress and contexts:
-        progress(len(contexts), len(contexts))
+    if progress and todo:
+        progress(len(todo), len(todo))
     return app
-
-
-def _in_turn(*steps: Callable[[], None] | None) -> Callable[[], None] | None:
-    """One step doing `steps` in turn (those not None); None when all are."""
-    todo = [step for step in steps if step is not None]
-    if not todo:
-        return None
-
-    def run() -> None:
-        for step in todo:
-            step()
-    return run
 
 
 def _included_files(contexts: list[LoadContext], fragments: list[App]) -> set[str]:
@@ -384,16 +402,16 @@ def _included_files(contexts: list[LoadContext], fragments: list[App]) -> set[st
 
 
 def _load_shard(total: int, progress: Progress | None,
-                job: tuple[bool, int, list[LoadContext]]) -> list[App]:
+                job: tuple[bool, int, list[LoadJob]]) -> list[Any]:
     """Load one chunk of the files (`workers.pull_map`; `start`: its first file's index);
     the chunks loaded here report progress for all (the others go at the same pace)."""
-    in_child, start, contexts = job
-    fragments = []
-    for done, ctx in enumerate(contexts, start + 1):
-        fragments.append(_load_one(ctx))
+    in_child, start, todo = job
+    results = []
+    for done, one in enumerate(todo, start + 1):
+        results.append(_load_one(one))
         if progress and not in_child and done < total:
             progress(done, total)
-    return fragments
+    return results
 
 
 def prepare_analyses() -> None:

@@ -192,7 +192,8 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
 
 
 def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
-             processes: int, meanwhile: Callable[[], None] | None = None) -> list[R]:
+             processes: int, meanwhile: Callable[[], None] | None = None,
+             weight: Callable[[S], int] | None = None) -> list[R]:
     """`work((in_child, start, chunk))` for each chunk of consecutive `items` (`start`: the
     index of its first item), results in chunk order. This process and `processes - 1`
     forked children take the chunks from one queue until none is left, so a process
@@ -200,10 +201,10 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
     forked (work of a later step that no child needs), costs no child any time. A child
     pickles each chunk's result as it is done (not all at its end, while this process
     waits). The chunks of a child that fails, and a chunk whose result does not load here,
-    are done here (as `fork_map`'s shards)."""
+    are done here (as `fork_map`'s shards). `weight(item)`: how long an item takes, in
+    units of the lightest (1 each when not given); chunks weigh about the same."""
     count = min(len(items), 255, processes * CHUNKS_PER_PROCESS)  # a queue entry is a byte
-    size = -(-len(items) // count) if count else 1
-    chunks = [(start, list(items[start:start + size])) for start in range(0, len(items), size)]
+    chunks = chunk(items, count, weight)
     queue, write_end = os.pipe()
     try:
         os.write(write_end, bytes(range(len(chunks))))  # < PIPE_BUF: written whole
@@ -224,6 +225,26 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
                 results[index] = pickle.loads(result)  # noqa: S301 (our own child's)
     return [results[n] if n in results else work((False, start, chunk))
             for n, (start, chunk) in enumerate(chunks)]
+
+
+def chunk(items: Sequence[S], count: int, weight: Callable[[S], int] | None = None
+          ) -> list[tuple[int, list[S]]]:
+    """`items` cut into at most `count` runs of consecutive items of about equal weight
+    (`weight(item)`, 1 each when not given): (index of the run's first item, its items)."""
+    if weight is None:
+        size = -(-len(items) // count) if count else 1
+        return [(start, list(items[start:start + size]))
+                for start in range(0, len(items), size)]
+    weights = [weight(item) for item in items]
+    share = sum(weights) / max(count, 1)
+    chunks: list[tuple[int, list[S]]] = []
+    start, done = 0, 0
+    for index, item_weight in enumerate(weights):
+        done += item_weight
+        if done >= share * (len(chunks) + 1) or index == len(items) - 1:
+            chunks.append((start, list(items[start:index + 1])))
+            start = index + 1
+    return chunks
 
 
 def _pull(work: Callable[[tuple[bool, int, list[S]]], R], chunks: list[tuple[int, list[S]]],

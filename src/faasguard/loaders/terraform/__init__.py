@@ -30,8 +30,9 @@ from typing import Any
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
 from faasguard.loaders.key_filters import fill_key_filters
+from faasguard.loaders.terraform.ahead import SPAN, ParsedTf, by_folder, read_file
 from faasguard.loaders.terraform.folds import fold
-from faasguard.loaders.terraform.hcl import Block, name_of, read_tf, read_tfvars, subtrees
+from faasguard.loaders.terraform.hcl import Block, name_of, read_tfvars, subtrees
 from faasguard.loaders.terraform.hcl import Tree as Syntax
 from faasguard.loaders.terraform.module import Module, Resource, Tree
 from faasguard.loaders.terraform.resources import translate
@@ -47,17 +48,22 @@ from faasguard.model import (
     qualify,
 )
 
-_SPAN = 1_000_000  # the lines of file i are numbered from (i + 1) * _SPAN while loading
+#: What a released expression is (`_Files.release`): an empty tree.
+_RELEASED: Syntax = Syntax("released", [])
 
 
 class _Files:
-    """The .tf files of one scan: parsed once, each with its own line span."""
+    """The .tf files of one scan: parsed once (or given parsed, `ahead`), each with its
+    own line span (`ahead.SPAN`)."""
 
-    def __init__(self, root: str, max_bytes: int) -> None:
+    def __init__(self, root: str, max_bytes: int,
+                 ahead: Mapping[str, ParsedTf] | None = None) -> None:
         self.root, self.max_bytes = root, max_bytes
+        self.ahead = dict(ahead or {})
         self.order: list[str] = []
         self.parsed: dict[str, list[Block]] = {}
         self.errors: dict[str, InputError] = {}
+        self.secrets: dict[str, Any] = {}  # FileFacts of the template secrets, by file
 
     def folder(self, folder: str) -> list[Block]:
         """The blocks of every .tf file of a folder (raises when it has none)."""
@@ -77,33 +83,51 @@ class _Files:
         """The blocks of one file ([] when it cannot be read: see `errors`)."""
         if rel not in self.parsed:
             self.order.append(rel)
-            offset = len(self.order) * _SPAN
-            try:
-                self.parsed[rel] = read_tf(os.path.join(self.root, rel), rel, offset,
-                                           self.max_bytes)
-            except InputError as exc:
-                self.errors[rel] = exc
-                self.parsed[rel] = []
+            offset = len(self.order) * SPAN
+            given = self.ahead.pop(rel, None)
+            if given is None or given.offset != offset:  # not read ahead in this numbering
+                given = read_file(self.root, rel, offset, self.max_bytes)
+            self.parsed[rel] = given.blocks
+            self.secrets[rel] = given.secrets
+            problem = given.problem()
+            if problem is not None:
+                self.errors[rel] = problem
         return self.parsed[rel]
+
+    def release(self) -> None:
+        """Drop the expression trees of the parsed files once their module trees are
+        loaded. The modules that read them refer to one another (a module and its
+        evaluator, a resource and its module, a caller and its calls): reference counting
+        cannot free those cycles, and a scan pauses the cyclic collector (`collector`),
+        so the parser's trees, a hundred times the size of the file, would stay to the
+        end of the scan. Nothing loaded refers to them."""
+        todo = [block for blocks in self.parsed.values() for block in blocks]
+        while todo:
+            block = todo.pop()
+            for attr in block.attrs.values():
+                attr.expr = _RELEASED
+            todo.extend(block.blocks)
+        self.parsed.clear()
 
     def real(self, line: int) -> tuple[str | None, int]:
         """The file and line a shared line number stands for."""
-        index = line // _SPAN - 1
+        index = line // SPAN - 1
         if 0 <= index < len(self.order):
-            return self.order[index], line % _SPAN
+            return self.order[index], line % SPAN
         return None, line
 
 
 def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
-              variables: Mapping[str, str] | None = None) -> App:
+              variables: Mapping[str, str] | None = None,
+              ahead: Mapping[str, ParsedTf] | None = None) -> App:
     """Load every Terraform root module among `tf_files` (paths relative to `root`);
     `variables` are values the user gave (`--param`), as `terraform -var` gives them to
-    the variables a root module declares."""
+    the variables a root module declares. `ahead`: files already parsed (by loading
+    workers: `ahead.plan`), by path, used up here (`_Files.release`); the others are
+    parsed here."""
     app = App(root=root)
-    files = _Files(root, max_bytes or MAX_FILE_BYTES)
-    folders: dict[str, list[str]] = {}
-    for rel in sorted(tf_files):
-        folders.setdefault(posixpath.dirname(rel) or ".", []).append(rel)
+    files = _Files(root, max_bytes or MAX_FILE_BYTES, ahead)
+    folders = by_folder(tf_files)
     called: set[str] = set()
     for folder, names in folders.items():
         for name in names:
@@ -119,8 +143,9 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
             app.merge(_guarded_root(root, folder, blocks, files, variables or {}))
     for rel, exc in files.errors.items():
         app.diagnostics.append(Diagnostic(rel, exc.message, exc.line))
-    app.files.extend(SourceFile(rel, "terraform") for rel in files.order
+    app.files.extend(SourceFile(rel, "terraform", files.secrets[rel]) for rel in files.order
                      if rel not in files.errors)
+    files.release()
     fill_key_filters(app)
     return app
 

@@ -18,7 +18,11 @@ from faasguard.loaders.terraform.module import Module, Tree
 
 def document(root: str, rel: str) -> LDict:
     """The values of one .tf file (raises `InputError` when it cannot be read)."""
-    blocks = read_tf(os.path.join(root, rel), rel)
+    return document_of(read_tf(os.path.join(root, rel), rel), root, rel)
+
+
+def document_of(blocks: list[Block], root: str, rel: str) -> LDict:
+    """The values of the parsed blocks of the .tf file `rel` (relative to `root`)."""
     scope = Module(Tree(root, "", lambda _folder: []), os.path.dirname(rel) or ".", [])
     out = LDict()
     out.line = 1
