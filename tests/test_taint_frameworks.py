@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from pipeline_support import REPO, expected_marks, run_cli
+from test_workers import _sharded_equals_serial
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "taint_frameworks"
 PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_safe",
@@ -232,3 +233,10 @@ def test_apps_behind_adapters_are_the_functions_entry_points(capsys: Any) -> Non
     evict = _at(report, project, "os.remove", "internal/admin_api.py")
     assert evict["confidence"] == "low"
     assert "FastAPI path parameter 'key'" in evict["message"]
+
+
+def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The views of apps behind adapters (four functions, in two shards) give the same
+    flows when the handlers are analysed in forked workers as in one process."""
+    used = _sharded_equals_serial(monkeypatch, FIXTURES / "adapters_vulnerable")
+    assert used and len(used[0]) == 2

@@ -77,6 +77,7 @@ class CallAnalysis:
     _written: set[str] | None
     _local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
                                               FunctionNode | None] | None]
+    kind_source_methods: frozenset[str]
 
     #: the expression handlers `ev` dispatches to, by node type (the Analyzer's)
     expr_handlers: dict[type, Callable[[Any, Any, Frame], Val]]
@@ -280,7 +281,8 @@ class CallAnalysis:
             self._validate(node, f)
             return CLEAN
         if not receiver.taints:
-            if kind is not None and kind + "." + name in table.source_calls:
+            if kind is not None and name in self.kind_source_methods and \
+                    kind + "." + name in table.source_calls:
                 return self._user_source(kind + "." + name, node, f)  # `request.json()`
             if name in table.arg_methods:
                 added = union([*args, *kwargs.values()])

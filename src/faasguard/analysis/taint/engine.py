@@ -128,6 +128,25 @@ def _validated(f: Frame, names: set[str]) -> None:
         if whole is not None:
             f.env[whole] = CLEAN
 
+
+_KIND_NAMES: dict[int, tuple[TaintTable, frozenset[str], frozenset[str]]] = {}
+
+
+def _kind_names(table: TaintTable) -> tuple[frozenset[str], frozenset[str]]:
+    """The table's attribute names that the kind of their object decides and its
+    method names that are sources on an object of a kind (once per table)."""
+    found = _KIND_NAMES.get(id(table))
+    if found is None or found[0] is not table:
+        if len(_KIND_NAMES) >= 8:
+            _KIND_NAMES.clear()
+        attributes = frozenset(name.rpartition(".")[2] for name in
+                               (*table.event_objects, *table.attribute_kinds))
+        methods = frozenset(name.rpartition(".")[2] for name in table.source_calls
+                            if "-" in name.partition(".")[0])  # `fastapi-request.json`
+        found = _KIND_NAMES[id(table)] = (table, attributes, methods)
+    return found[1], found[2]
+
+
 #: Calls whose result compared to the base folder proves a path stays inside it.
 CONTAINMENT = {"os.path.commonpath", "posixpath.commonpath", "os.path.commonprefix"}
 
@@ -159,9 +178,9 @@ class Analyzer(CallAnalysis):
         self._local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
                                                        FunctionNode | None] | None] = {}
         self._fields: dict[str, dict[str, str] | None] = {}
-        #: attributes whose value the kind of their object decides (`current_event`)
-        self._object_attributes = {name.rpartition(".")[2] for name in
-                                   (*table.event_objects, *table.attribute_kinds)}
+        #: attributes whose value the kind of their object decides (`current_event`), and
+        #: methods that are sources on an object of some kind (`request.json()`)
+        self._object_attributes, self.kind_source_methods = _kind_names(table)
 
     # ------------------------------------------------------------------ entry points
 

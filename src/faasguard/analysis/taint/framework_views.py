@@ -49,8 +49,9 @@ def app_views(function: Function, module: Module, cache: ModuleCache) -> list[Vi
         views.extend(_route_views(module, obj, framework, obj))
         for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
             views.extend(_route_views(owner, blueprint, framework, None))
-    elif framework is None and not module.constructed.isdisjoint(ADAPTERS):
-        for app_module, app in _adapted_apps(module, obj, cache, function.code_dir or ""):
+    elif framework is None and (adapted := _adapted_apps(module, obj, cache,
+                                                         function.code_dir or "")):
+        for app_module, app in adapted:
             views.extend(_served_views(function, app_module, app, cache, module))
     elif framework == "Flask" or app_factory(cache.root, function.code_dir or ".",
                                              module.tree, module.file, obj) is not None:
@@ -204,15 +205,26 @@ _INCLUDES = frozenset(("include_router", "mount"))
 
 
 def _bound_value(module: Module, name: str) -> ast.expr | None:
-    """The value the last top-level `name = value` (or `name: T = value`) binds."""
+    """The value the last top-level `name = value` (or `name: T = value`) binds, also in a
+    top-level `try` or `if`; a constant there (`except ImportError: handler = None`) does
+    not replace a value bound before."""
     found = None
-    for stmt in module.tree.body:
+    todo = list(reversed(module.tree.body))
+    while todo:
+        stmt = todo.pop()
+        value = None
         if isinstance(stmt, ast.Assign):
             if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                found = stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
-                stmt.target.id == name and stmt.value is not None:
-            found = stmt.value
+                value = stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                value = stmt.value
+        elif isinstance(stmt, (ast.Try, ast.If)):
+            nested = [*stmt.body, *(h for handler in getattr(stmt, "handlers", ())
+                                    for h in handler.body), *stmt.orelse]
+            todo.extend(reversed(nested))
+        if value is not None and not (isinstance(value, ast.Constant) and found is not None):
+            found = value
     return found
 
 

@@ -120,8 +120,8 @@ def _resolved_imports(module: Module, handler: FunctionNode) -> tuple[str, ...]:
     """The imported names a handler calls `.resolve(...)` on in its own statements
     (`return app.resolve(event, context)`; inside a `try` too)."""
     aliases = module.aliases
-    if not aliases:
-        return ()
+    if not aliases or module.source and ".resolve(" not in module.source:
+        return ()  # the common case: no walk of the handler
     found: list[str] = []
     todo = list(handler.body)
     while todo:
@@ -141,8 +141,10 @@ def adapter_views(function: Function, module: Module, handler: FunctionNode,
                   cache: ModuleCache) -> list[View]:
     """The views of the web apps a handler function serves through an adapter it calls
     (`ADAPTER_CALLS`): what the adapter routes the event to."""
-    if not any(target.partition(".")[0] in _ADAPTER_MODULES
-               for target in module.aliases.values()):
+    for target in module.aliases.values():
+        if target.partition(".")[0] in _ADAPTER_MODULES:
+            break
+    else:
         return []  # imports no adapter (the common case: no walk of the handler)
     from faasguard.analysis.taint import framework_views
 
