@@ -1,7 +1,7 @@
 """CloudFormation intrinsics resolved statically (loaders/intrinsics.py)."""
 
 from faasguard.loaders.documents import parse
-from faasguard.loaders.intrinsics import NO_VALUE, Scope, resolve
+from faasguard.loaders.intrinsics import NO_VALUE, Scope, deployment_choice, resolve
 from faasguard.model import Ref, Unknown
 
 
@@ -163,3 +163,16 @@ def test_novalue_removes_the_key_or_item_it_is_the_value_of():
     assert resolve({"Ref": "AWS::NoValue"}, scope) is NO_VALUE
     plain = resolve({"a": {"Ref": "AWS::NoValue"}, "b": [{"Ref": "AWS::NoValue"}, 1]}, scope)
     assert plain == {"b": [1]}
+
+
+def test_a_settable_default_with_other_allowed_values_is_a_deployment_choice():
+    scope = Scope(file="t.yaml", parameters={"Auth": "AWS_IAM", "Fixed": "AWS_IAM"},
+                  settable={"Auth", "Fixed", "Free"}, allowed={"Auth": ("AWS_IAM", "NONE"),
+                                                               "Fixed": ("AWS_IAM",)})
+    assert deployment_choice({"Ref": "Auth"}, scope) == \
+        Unknown("parameter Auth", ("AWS_IAM", "NONE"))
+    assert deployment_choice({"Ref": "Fixed"}, scope) is None  # one value: a fact
+    assert deployment_choice({"Ref": "Free"}, scope) is None  # nothing listed: not guessed
+    assert deployment_choice("AWS_IAM", scope) is None
+    scope.settable.discard("Auth")  # given (--param, samconfig): a fact
+    assert deployment_choice({"Ref": "Auth"}, scope) is None

@@ -16,7 +16,6 @@ Parameters:
   HookAuth:
     Type: String
     Default: AWS_IAM
-    AllowedValues: [AWS_IAM, NONE]
   Stage:
     Type: String
     Default: prod

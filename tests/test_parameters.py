@@ -360,3 +360,23 @@ def test_serverless_param_reads_the_given_value(capsys, tmp_path):
     assert app.functions["serverless.yml#api"].environment["TABLE"].value == "orders-prod"
     app = load_app(str(tmp_path), ["serverless.yml"])
     assert app.functions["serverless.yml#api"].environment["TABLE"].value == "orders-dev"
+
+
+def test_a_default_a_deployment_may_replace_by_none_is_reported_until_given(capsys, tmp_path):
+    """`AuthType: !Ref P`, P defaulting to AWS_IAM but allowing NONE: the default is what a
+    deployment gets when it sets nothing, not a fact (as for conditions); a given value
+    (--param, samconfig) decides it."""
+    app = _app(tmp_path, (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  UrlAuth: {Type: String, Default: AWS_IAM, AllowedValues: [AWS_IAM, NONE]}\n"
+        "Resources:\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      FunctionUrlConfig:\n        AuthType: !Ref UrlAuth\n"))
+    assert _open_url(_scan(capsys, str(app))[1]) == [
+        "Function 'Worker' may have a public function URL: its AuthType depends on the "
+        "parameter UrlAuth, and NONE is one of its values (AWS_IAM, NONE); a deployment "
+        "that picks NONE lets anyone invoke it."]
+    assert _open_url(_scan(capsys, str(app), "--param", "UrlAuth=AWS_IAM")[1]) == []
+    (app / "samconfig.toml").write_text(
+        'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "UrlAuth=AWS_IAM"\n')
+    assert _open_url(_scan(capsys, str(app))[1]) == []

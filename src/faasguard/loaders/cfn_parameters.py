@@ -64,6 +64,9 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
             t.scope.parameters[name] = spec["Default"]
             if not _one_allowed_value(spec):
                 settable.add(name)
+                allowed = spec.get("AllowedValues")
+                if isinstance(allowed, list):
+                    t.scope.allowed[name] = choices_of(spec["Default"], *allowed)
         else:
             allowed = spec.get("AllowedValues")
             t.scope.parameters[name] = Unknown(

@@ -7,6 +7,7 @@ lambda_resources.py call `apply_common` and then read what differs.
 
 from __future__ import annotations
 
+from faasguard.loaders.intrinsics import deployment_choice
 from faasguard.loaders.template import Template, as_int, items, mapping
 from faasguard.model import CODE_ELSEWHERE, EnvVar, Function, FunctionUrl, Unknown, Value
 
@@ -86,14 +87,18 @@ def read_environment(t: Template, fn: Function, props: dict[str, Value]) -> None
         fn.environment[str(name)] = EnvVar(str(name), value, t.loc(line))
 
 
-def read_url(t: Template, fn: Function, config: Value, line: int) -> None:
-    """A FunctionUrlConfig (SAM) or AWS::Lambda::Url properties -> `fn.url`."""
+def read_url(t: Template, fn: Function, config: Value, line: int, raw: Value = None) -> None:
+    """A FunctionUrlConfig (SAM) or AWS::Lambda::Url properties -> `fn.url`; `raw`: the
+    settings as written (an AuthType that is a parameter's default, which a deployment may
+    replace by NONE, is Unknown with the parameter's AllowedValues: `deployment_choice`)."""
     if not isinstance(config, dict):
         t.warn(f"{fn.id.split('#')[-1]}: function URL settings should be a mapping", line)
         return
     cors = config.get("Cors")
+    auth_type = deployment_choice(raw.get("AuthType"), t.scope) \
+        if isinstance(raw, dict) else None
     fn.url = FunctionUrl(
-        auth_type=config.get("AuthType", Unknown("AuthType missing")),
+        auth_type=auth_type or config.get("AuthType", Unknown("AuthType missing")),
         location=t.loc(config.line_of("AuthType") if hasattr(config, "line_of") else line),
         cors=dict(cors) if isinstance(cors, dict) else None,
         invoke_mode=config.get("InvokeMode"),

@@ -52,6 +52,8 @@ class Scope:
     #: Parameters whose value a deployment may change (a default): conditions on them are
     #: left out of `conditions`.
     settable: set[str] = field(default_factory=set)
+    #: The values a deployment may give a settable parameter (its `AllowedValues`).
+    allowed: dict[str, tuple[str | int | float | bool, ...]] = field(default_factory=dict)
     depth_limit: int = 64
     #: The Ref of each (logical id, attribute) met so far (one object for all its uses).
     refs: dict[tuple[str, str | None], Ref] = field(
@@ -278,6 +280,17 @@ def choices_of(*values: Value) -> tuple[str | int | float | bool, ...]:
 
 
 _CHOICE_TYPES = frozenset({str, int, float, bool})
+
+
+def deployment_choice(raw: Any, scope: Scope) -> Unknown | None:
+    """A value written as `Ref P` to a parameter whose default a deployment may replace
+    by another of its `AllowedValues`: Unknown (`parameter P`, those values as choices),
+    where the resolved default would hide the others. None for anything else."""
+    if not isinstance(raw, dict) or len(raw) != 1 or not isinstance(raw.get("Ref"), str):
+        return None
+    name = raw["Ref"]
+    allowed = scope.allowed.get(name, ()) if name in scope.settable else ()
+    return Unknown(f"parameter {name}", allowed) if len(allowed) > 1 else None
 
 
 def names_any(value: Any, names: set[str]) -> bool:

@@ -87,7 +87,7 @@ def read_url_resource(t: Template, logical: str, props: Any) -> None:
     """AWS::Lambda::Url -> the target function's `url`."""
     fn = _function(t, logical, props.get("TargetFunctionArn"), "function URL")
     if fn is not None:
-        read_url(t, fn, props, t.line(logical))
+        read_url(t, fn, props, t.line(logical), t.props[logical])
 
 
 def read_permission(t: Template, logical: str, props: Any) -> None:

@@ -137,7 +137,8 @@ def read_function(t: Template, logical: str, props: LDict) -> None:
         fn.on_failure = on_failure.get("Destination",
                                        Unknown(f"SAM-generated {on_failure.get('Type')}"))
     if "FunctionUrlConfig" in props:
-        read_url(t, fn, props["FunctionUrlConfig"], props.line_of("FunctionUrlConfig"))
+        read_url(t, fn, props["FunctionUrlConfig"], props.line_of("FunctionUrlConfig"),
+                 t.props[logical].get("FunctionUrlConfig"))
     for key in ("AutoPublishAlias", "DeploymentPreference", "PackageType", "SnapStart"):
         if key in props:
             fn.properties[key] = props[key]
