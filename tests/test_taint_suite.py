@@ -115,3 +115,16 @@ def test_fixed_origin_files_score_exactly(suite: tuple[App, Facts, list[Finding]
            if Path(f.location.file).name == name}
     assert len(want) == 6
     assert got == want
+
+
+def test_constant_origin_files_score_exactly(suite: tuple[App, Facts, list[Finding]]) -> None:
+    """A module's upper-case constant bound once to a URL (`PARTNER = "https://h/v2/"`)
+    fixes the origin like a literal does (`PARTNER + x`, `f"{PARTNER}{x}"` are no SSRF);
+    one naming an internal host, one bound twice and a local of the same name do not."""
+    _, _, findings = suite
+    name = "http_ssrf_constant_host.py"
+    want = {w for w in expected() if Path(w[0]).name == name}
+    got = {(f.location.file, f.location.line, f.rule_id) for f in findings
+           if Path(f.location.file).name == name}
+    assert len(want) == 3
+    assert got == want

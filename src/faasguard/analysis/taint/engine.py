@@ -68,9 +68,11 @@ _FIXED_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}%\0]+[/?#]")
 _SSRF = frozenset({"ssrf"})
 
 
-def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
+def _fixed_origin(node: ast.expr, vals: list[Val] | None = None,
+                  constant: Callable[[ast.expr], str | None] = const_str) -> bool:
     """Does the string built by `node` (`+` / `%` of a literal, or an f-string whose
-    formatted values are `vals`) start with a scheme and a host no taint reaches?"""
+    formatted values are `vals`) start with a scheme and a host no taint reaches?
+    `constant`: the text of a literal, or of a name bound to one (`Analyzer._constant`)."""
     tail = ""  # literals added to the leftmost operand (`"https://h" + "/" + x`)
     while type(node) is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):
         right = const_str(node.right) if type(node.op) is ast.Add else None
@@ -78,11 +80,11 @@ def _fixed_origin(node: ast.expr, vals: list[Val] | None = None) -> bool:
         node = node.left
     if type(node) is ast.JoinedStr and vals is not None:
         formatted = iter(vals)
-        text = "".join(("\0" if next(formatted).taints else "x")
+        text = "".join(("\0" if next(formatted).taints else constant(part.value) or "x")
                        if type(part) is ast.FormattedValue else const_str(part) or ""
                        for part in node.values)
     else:
-        head = const_str(node)
+        head = constant(node)
         if head is None:  # the leftmost operand is no literal (`url + "https://h/"`)
             return False
         text = head + tail
@@ -127,6 +129,33 @@ def _validated(f: Frame, names: set[str]) -> None:
         whole = f.parts.get(name) if f.parts is not None else None
         if whole is not None:
             f.env[whole] = CLEAN
+
+
+_CONSTANTS: dict[str, tuple[ast.Module, dict[str, str]]] = {}
+
+
+def module_constants(module: Module) -> dict[str, str]:
+    """The names a module binds exactly once at its top level, to a string literal
+    (cached per parsed tree)."""
+    found = _CONSTANTS.get(module.file)
+    if found is not None and found[0] is module.tree:
+        return found[1]
+    if len(_CONSTANTS) >= 4096:
+        _CONSTANTS.clear()
+    counts: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    for stmt in module.tree.body:
+        targets = stmt.targets if type(stmt) is ast.Assign else \
+            [stmt.target] if type(stmt) is ast.AnnAssign else []
+        for target in targets:
+            if type(target) is ast.Name:
+                counts[target.id] = counts.get(target.id, 0) + 1
+                value = const_str(stmt.value)  # type: ignore[attr-defined]
+                if value is not None:
+                    texts[target.id] = value
+    constants = {name: text for name, text in texts.items() if counts[name] == 1}
+    _CONSTANTS[module.file] = (module.tree, constants)
+    return constants
 
 
 _KIND_NAMES: dict[int, tuple[TaintTable, frozenset[str], frozenset[str]]] = {}
@@ -561,6 +590,21 @@ class Analyzer(CallAnalysis):
             return self._global(f.module, name)
         return CLEAN
 
+    @staticmethod
+    def _constant(f: Frame) -> Callable[[ast.expr], str | None]:
+        """The text of a string literal, or of an upper-case name (a constant, by the
+        convention: a parameter is not one) the frame's module binds to one once at its
+        top level and the function does not rebind (`BASE = "https://h/"`)."""
+        def text(node: ast.expr) -> str | None:
+            found = const_str(node)
+            if found is not None or not isinstance(node, ast.Name):
+                return found
+            name = node.id
+            if name in f.env or not name.isupper():
+                return None
+            return module_constants(f.module).get(name)
+        return text
+
     def _imported_object(self, name: str, f: Frame) -> Val:
         """The kind (`_global`) of a module-level object a name imports from the project
         (`from api.resolver import app`), or CLEAN."""
@@ -689,7 +733,8 @@ class Analyzer(CallAnalysis):
             # list concatenation (`["convert"] + [key]`): the right side follows the left
             return union((left, argv_position(right)))
         joined = stringified(union((left, right)))
-        return cleared(joined, _SSRF) if _fixed_origin(node) else joined
+        return cleared(joined, _SSRF) if _fixed_origin(node, None, self._constant(f)) \
+            else joined
 
     def _e_joinedstr(self, node: ast.JoinedStr, f: Frame) -> Val:
         vals = []
@@ -699,8 +744,8 @@ class Analyzer(CallAnalysis):
         if not vals:
             return CLEAN
         joined = stringified(union(vals))
-        return cleared(joined, _SSRF) if joined.taints and _fixed_origin(node, vals) \
-            else joined
+        return cleared(joined, _SSRF) if joined.taints and \
+            _fixed_origin(node, vals, self._constant(f)) else joined
 
     def _e_boolop(self, node: ast.BoolOp, f: Frame) -> Val:
         ev = self.ev
