@@ -16,7 +16,7 @@ from faasguard.analysis.cost import (
     spend_per_second,
 )
 from faasguard.cli import main
-from faasguard.model import Api, App, Function, Location, Route, Throttle, Trigger
+from faasguard.model import Api, App, Function, Location, Ref, Route, Throttle, Trigger
 
 RULE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
@@ -198,3 +198,36 @@ def test_sqs_maximum_concurrency_bounds_the_function():
             model.functions[capped.id].concurrency_source) == (5, "event source")
     assert model.functions[open_ended.id].concurrency == 1000
     assert model.functions[capped.id].usd_per_hour < model.functions[open_ended.id].usd_per_hour
+
+
+def _route_throttled(stage: Throttle | None, route: Throttle | None) -> float:
+    fn = Function("t.yaml#A", _loc(), "sam", memory_mb=1024, timeout_s=2)
+    app = _app(fn)
+    app.apis["t.yaml#Api"].throttling = stage
+    app.routes[0].throttling = route
+    return build_cost_model(app).functions[fn.id].request_rate
+
+
+@pytest.mark.parametrize(("stage", "route", "rate"), [
+    (Throttle(100.0), None, 100),              # the stage's rate
+    (Throttle(100.0), Throttle(20.0), 20),     # a route setting below it
+    (Throttle(100.0), Throttle(500.0), 500),   # a method setting replaces the stage's, higher too
+    (Throttle(100.0), Throttle(-1.0, -1), 10_000),  # -1: that route is not throttled
+    (Throttle(100.0), Throttle(), 10_000),     # the throttling plugin's `disabled: true`
+    (Throttle(100.0), Throttle(None, 50), 100),  # a burst alone leaves the stage's rate
+    (Throttle(-1.0, -1), None, 10_000),        # a stage of -1 throttles nothing
+    (None, None, 10_000),
+])
+def test_a_route_setting_replaces_the_stage_throttle(stage, route, rate):
+    assert _route_throttled(stage, route) == rate
+
+
+def test_a_bus_fed_by_an_open_route_exposes_its_rules_targets():
+    fn = Function("t.yaml#Worker", _loc(), "sam", memory_mb=1024, timeout_s=30)
+    fn.triggers.append(Trigger("eventbridge", fn.id, _loc(), source=Ref("t.yaml#Bus")))
+    app = _app(fn)
+    assert build_cost_model(app).functions[fn.id].exposure == []
+    app.routes.append(Route("t.yaml#Api", "http", "POST", "/hook", _loc(), None,
+                            target="t.yaml#Bus"))
+    assert build_cost_model(app).functions[fn.id].exposure == \
+        ["eventbridge (public route POST /hook)"]

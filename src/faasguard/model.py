@@ -166,10 +166,26 @@ class Authorizer:
 
 @dataclass(slots=True)
 class Throttle:
-    """Rate (requests per second) and burst limits; None where not set."""
+    """Rate (requests per second) and burst limits; None where not set.
+
+    API Gateway reads a limit of -1 as "no throttle"; a route's `Throttle()` (neither
+    set) is a route setting that disables the stage's throttle for that route (the
+    serverless-api-gateway-throttling plugin's `disabled: true`).
+    """
 
     rate: float | None = None
     burst: int | None = None
+
+    @property
+    def enforced_rate(self) -> float | None:
+        """The rate this throttle holds requests to; None when it holds them to none."""
+        return self.rate if self.rate is not None and self.rate >= 0 else None
+
+    def overrides_stage(self) -> bool:
+        """As a route's (method's) setting, does it replace the stage's rate? Yes when it
+        sets a rate (-1 included) or disables throttling; one setting only a burst leaves
+        the stage's rate in force."""
+        return self.rate is not None or self.burst is None
 
 
 @dataclass(slots=True)

@@ -42,7 +42,7 @@ SECONDS_PER_HOUR = 3600
 HOURS_PER_DAY = 24
 INTERNET_TRIGGERS = ("http", "websocket", "url", "alb")
 OUTSIDER_TRIGGERS = ("cognito", "iot")
-WRITE_TRIGGERS = ("s3", "sqs", "sns", "kinesis-stream", "dynamodb-stream")
+WRITE_TRIGGERS = ("s3", "sqs", "sns", "kinesis-stream", "dynamodb-stream", "eventbridge")
 
 
 @lru_cache(maxsize=1)
@@ -172,11 +172,15 @@ def _api_rate_cap(app: App, function: Function,
     account = _account_api_rate()
     per_api: dict[str, float] = {}
     for route in routes:
+        # A method (route) setting replaces the stage's for that route, higher or lower;
+        # -1 or a disabled route throttle lets the account's rate through.
         api = app.apis.get(route.api)
-        limits = [t.rate for t in (route.throttling, api.throttling if api else None)
-                  if t is not None and t.rate is not None]
-        rate = min(limits) if limits else account
-        per_api[route.api] = max(per_api.get(route.api, 0.0), rate)
+        throttle = route.throttling
+        if throttle is None or not throttle.overrides_stage():
+            throttle = api.throttling if api else None
+        rate = throttle.enforced_rate if throttle is not None else None
+        per_api[route.api] = max(per_api.get(route.api, 0.0),
+                                 account if rate is None else rate)
     return min(sum(per_api.values()), account), True
 
 

@@ -18,8 +18,9 @@ examples:
 
 The model: requests priced by entry point (REST/HTTP/websocket API, ALB, function URL)
 plus GB-seconds (memory x timeout x architecture), bounded by reserved concurrency, API
-throttling (10 requests/s per environment) and the account's concurrency; first-tier
-us-east-1 list prices from faasguard's versioned price table.
+throttling (a route's own setting replaces its stage's; -1 throttles nothing), 10
+requests/s per environment and the account's concurrency; first-tier us-east-1 list
+prices from faasguard's versioned price table.
 exit codes: 0 done (or within --budget), 1 worst case above --budget, 2 usage error."""
 
 
