@@ -227,3 +227,15 @@ def test_a_crashing_handler_step_is_reported_by_its_own_analysis(
     assert internal == ["internal error in analysis faasguard.analysis.taint:analyse_taint "
                         "(ValueError: engine bug); please report it"]
     assert result.facts.aws_calls  # the other steps went on
+
+
+def test_reorder_puts_the_keys_in_serial_order_and_keeps_the_others_after() -> None:
+    from faasguard.analysis.handlers import _reorder
+
+    facts = Facts()
+    facts.flows = {"c": [], "x": [], "a": [], "b": []}  # as merged from two shards
+    _reorder(facts, "flows", ["a"], [["b"], ["c"]])
+    assert list(facts.flows) == ["a", "b", "c", "x"]  # "x": no record names it
+    facts.flows = {"c": [], "a": [], "b": []}
+    _reorder(facts, "flows", [], [["a", "b"], ["c"], ["gone"]])  # a key dropped meanwhile
+    assert list(facts.flows) == ["a", "b", "c"]

@@ -68,21 +68,20 @@ def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
     names = facts.memo.get(_NAMES)
     if not isinstance(names, NameIndex):
         names = facts.memo[_NAMES] = NameIndex(app)
-    name = logical_id(function.id)
     try:
         calls = calls_in_handler(cache, function.source_file, function.handler_name,
                                  function.code_dir or "")
     except RecursionError:
         app.diagnostics.append(Diagnostic(
-            function.source_file, f"function '{name}': code nested too deeply to find "
-            "its AWS calls", None, "warning", "awscalls"))
+            function.source_file, f"function '{logical_id(function.id)}': code nested too "
+            "deeply to find its AWS calls", None, "warning", "awscalls"))
         return
     if calls is None:
         calls = _app_calls(function, app, cache)
     if calls is None:
         if cache.try_get(function.source_file) is not None:  # parses: not a def
             app.diagnostics.append(Diagnostic(
-                function.source_file, f"function '{name}': handler "
+                function.source_file, f"function '{logical_id(function.id)}': handler "
                 f"'{function.handler_name}' is not a plain function; its AWS calls "
                 "were not analysed (least-privilege rules skip it)", None, "note",
                 "awscalls"))

@@ -284,6 +284,9 @@ class _Run:
     def _forget_after_crashes(self, records: list[_Resolved]) -> None:
         """A step that crashes on a function is not run on the later ones in a serial
         scan: what it added for them in other shards (App order) is dropped."""
+        errors = [outcome[1] for record in records for outcome in record.steps]
+        if errors.count(None) == len(errors):  # no step crashed (the usual case)
+            return
         for n, runner in enumerate(self.runners):
             crash = next((i for i, record in enumerate(records) if len(record.steps) > n
                           and record.steps[n][1] is not None), None)
@@ -333,7 +336,8 @@ def _reorder(facts: Facts, name: str, before: list[str], added: Iterable[list[st
     mapping: dict[str, Any] = getattr(facts, name)
     order = [*before, *(key for keys in added for key in keys)]
     ordered = {key: mapping[key] for key in order if key in mapping}
-    ordered.update((key, value) for key, value in mapping.items() if key not in ordered)
+    if len(ordered) < len(mapping):  # keys no record names (none in a scan's own run)
+        ordered.update((key, value) for key, value in mapping.items() if key not in ordered)
     setattr(facts, name, ordered)
 
 
@@ -357,26 +361,35 @@ class _StepRunner:
         step reports the crash)."""
         if self.failed:
             return [], None, False
-        start = len(app.diagnostics)
-        error: Exception | None = None
+        found = app.diagnostics
+        start = len(found)
         try:
             self.step(app, facts, function)
         except Exception as exc:  # noqa: BLE001 (re-raised by the whole-app step)
-            self.failed, error = True, exc
-        diagnostics = app.diagnostics[start:]
-        del app.diagnostics[start:]
-        return diagnostics, error, error is None
+            self.failed = True
+            return _taken(found, start), exc, False
+        # (most steps report nothing: no slice of the App's diagnostics to make)
+        return (_taken(found, start) if len(found) > start else []), None, True
 
     def apply(self, function_id: str, outcome: _StepOutcome) -> None:
         """Keep one function's outcome for the whole-app step (nothing after a crash)."""
         diagnostics, error, done = outcome
-        if self.work.error is not None:
+        work = self.work
+        if work.error is not None:
             return
-        self.work.diagnostics.extend(diagnostics)
+        if diagnostics:
+            work.diagnostics.extend(diagnostics)
         if error is not None:
-            self.work.error = error
+            work.error = error
         elif done:
-            self.work.done.add(function_id)
+            work.done.add(function_id)
+
+
+def _taken(found: list[Diagnostic], start: int) -> list[Diagnostic]:
+    """The diagnostics appended to `found` from `start` on, removed from it."""
+    taken = found[start:]
+    del found[start:]
+    return taken
 
 
 class _FileStep:
