@@ -1,0 +1,181 @@
+"""Where a scan's instructions go, step by step and process by process, in one run.
+
+Runs `faasguard scan PATH [scan options]` under valgrind's callgrind with each step of the
+pipeline called through a C function of its own (a "trampoline": `functools.reduce`, an
+`itertools` iterator, `Context.run`, ...), then reads the profile of every process: the
+inclusive instruction count of a step's trampoline is the step's count. Instructions do
+not move with the machine's load (its time does, by a third from run to run on a shared
+machine), so two trees compare exactly: run this once per tree (PYTHONPATH picks it) with
+`PYTHONHASHSEED=0` (set here).
+
+    python3 benchmarks/bench_regions.py /tmp/c1k --jobs 1
+    python3 benchmarks/bench_regions.py /tmp/c1k              # forked workers
+    PYTHONPATH=/other/tree/src python3 benchmarks/bench_regions.py /tmp/c1k --jobs 1
+
+The steps: `load_app` (the templates), `analyse` (every analysis), and in it the handler
+phase (`resolve_then_analyse`), the parses of the module cache (`parse`) and each
+per-handler step (analysis.handlers.HANDLER_STEPS); then `run_rules` and the report
+(`report.write`). What no step covers is the interpreter's start, the imports, discovery
+and what runs between the steps. A forked worker's profile counts what its parent ran
+before the fork too (callgrind does not reset its counters in a child): a step the fork
+happened in counts the parent's part of it as well, the steps a worker began itself are
+its own. Needs valgrind (callgrind and callgrind_annotate) and CPython 3.11 or later.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import glob
+import itertools
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bytecode import bytecode_env  # noqa: E402
+
+#: The C function each step is called through (its name in callgrind's profile), and how.
+TRAMPOLINES: dict[str, str] = {
+    "load_app": "accumulate_next",
+    "analyse": "dropwhile_next",
+    "handler phase": "sys_call_tracing",
+    "parse": "takewhile_next",
+    "step taint": "starmap_next",
+    "step awscalls": "filterfalse_next",
+    "step code_facts": "functools_reduce",
+    "run_rules": "groupby_next",
+    "report": "context_run",
+}
+
+
+def _through(c_function: str, call: Callable[[], Any]) -> Any:
+    """`call()`, called from the C function named `c_function`."""
+    out: list[Any] = []
+    once = [None]
+    if c_function == "accumulate_next":
+        list(itertools.accumulate([None, None], lambda _a, _b: out.append(call())))
+    elif c_function == "dropwhile_next":
+        list(itertools.dropwhile(lambda _: out.append(call()), once))
+    elif c_function == "sys_call_tracing":
+        out.append(sys.call_tracing(call, ()))
+    elif c_function == "takewhile_next":
+        list(itertools.takewhile(lambda _: out.append(call()), once))
+    elif c_function == "starmap_next":
+        out.append(next(itertools.starmap(call, [()])))
+    elif c_function == "filterfalse_next":
+        list(itertools.filterfalse(lambda _: out.append(call()), once))
+    elif c_function == "functools_reduce":
+        functools.reduce(lambda _a, _b: out.append(call()), [None, None])
+    elif c_function == "groupby_next":
+        next(itertools.groupby(once, key=lambda _: out.append(call())))
+    elif c_function == "context_run":
+        out.append(contextvars.copy_context().run(call))
+    else:
+        raise ValueError(c_function)
+    return out[0]
+
+
+def _wrapped(c_function: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return _through(c_function, lambda: function(*args, **kwargs))
+    return wrapper
+
+
+def _inner(scan_args: list[str]) -> None:
+    """The scan, each step through its trampoline (run under callgrind by `main`)."""
+    import faasguard.analysis.handlers as handlers
+    import faasguard.report as report
+    import faasguard.scan as scan
+    from faasguard.analysis.taint.modules import ModuleCache
+    from faasguard.cli import main as cli_main
+
+    scan.load_app = _wrapped(TRAMPOLINES["load_app"], scan.load_app)
+    scan.analyse = _wrapped(TRAMPOLINES["analyse"], scan.analyse)
+    scan.run_rules = _wrapped(TRAMPOLINES["run_rules"], scan.run_rules)
+    report.write = _wrapped(TRAMPOLINES["report"], report.write)
+    ModuleCache._parse = _wrapped(TRAMPOLINES["parse"], ModuleCache._parse)  # type: ignore[method-assign]
+    handlers.resolve_then_analyse = _wrapped(TRAMPOLINES["handler phase"],
+                                             handlers.resolve_then_analyse)
+    phase = "faasguard.analysis.handlers:resolve_then_analyse"
+    named = scan.function_named
+    scan.function_named = lambda name: (handlers.resolve_then_analyse if name == phase
+                                        else named(name))
+    runner_init = handlers._StepRunner.__init__
+
+    def init(self: Any, key: str, facts: Any) -> None:
+        runner_init(self, key, facts)
+        trampoline = TRAMPOLINES.get(f"step {key}")
+        if trampoline is not None:
+            self.step = _wrapped(trampoline, self.step)
+
+    handlers._StepRunner.__init__ = init  # type: ignore[method-assign]
+    sys.argv = ["faasguard", "scan", *scan_args]
+    try:
+        cli_main()
+    except SystemExit:
+        pass
+
+
+_LINE = re.compile(r"^\s*([\d,]+)\s+\([^)]*\)\s+(\S+)")
+
+
+def _counts(profile: str) -> tuple[int, dict[str, int]]:
+    """A profile's total and the inclusive count of each trampoline in it (its outermost
+    calls: a recursive entry, `name'2`, is inside one of them)."""
+    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", profile],
+                          capture_output=True, text=True, check=True).stdout
+    total = 0
+    found: dict[str, int] = {}
+    wanted = set(TRAMPOLINES.values())
+    for line in text.splitlines():
+        if line.rstrip().endswith("PROGRAM TOTALS"):
+            total = int(line.split()[0].replace(",", ""))
+            continue
+        match = _LINE.match(line)
+        name = match.group(2).rpartition(":")[2] if match is not None else ""
+        if match is not None and name in wanted:  # (inlined fragments count less)
+            found[name] = max(found.get(name, 0), int(match.group(1).replace(",", "")))
+    return total, found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Profile the scan under callgrind and print the steps' counts (see the module)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--inner"]:
+        _inner(args[1:])
+        return 0
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="bench_regions") as folder:
+        # from compiled bytecode, as an installed package runs (written by a first run)
+        env = {**bytecode_env(os.path.join(folder, "bytecode")), "PYTHONHASHSEED": "0"}
+        subprocess.run([sys.executable, __file__, "--inner", *args, "-o", os.devnull],
+                       env=env, capture_output=True, check=False)
+        out = os.path.join(folder, "callgrind.%p")
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                        sys.executable, __file__, "--inner", *args, "-o", os.devnull],
+                       env=env, capture_output=True, check=True)
+        columns = [_counts(profile)
+                   for profile in glob.glob(os.path.join(folder, "callgrind.[0-9]*"))]
+    # the main process is the one that wrote the report (process ids may wrap around)
+    columns.sort(key=lambda column: -column[1].get(TRAMPOLINES["report"], 0))
+    print(f"faasguard scan {' '.join(args)}: instructions (M), inclusive, by process "
+          "(forked workers count their parent's work before the fork)")
+    print(f"{'step':18s}{'main':>16s}" + "".join(f"{'worker ' + str(n):>16s}"
+                                                for n in range(1, len(columns))))
+    for step, trampoline in TRAMPOLINES.items():
+        print(f"{step:18s}" + "".join(f"{counts.get(trampoline, 0) / 1e6:16.1f}"
+                                      for _, counts in columns))
+    print(f"{'whole process':18s}" + "".join(f"{total / 1e6:16.1f}" for total, _ in columns))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
