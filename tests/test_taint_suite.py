@@ -108,11 +108,7 @@ def test_fixed_origin_files_score_exactly(suite: tuple[App, Facts, list[Finding]
     leaves the start open and is reported, a literal start is not, unless its host is
     the function's own machine or network (localhost, a private or link-local address),
     where the path alone picks what is read."""
-    _, _, findings = suite
-    name = "http_ssrf_fixed_host_path.py"
-    want = {w for w in expected() if Path(w[0]).name == name}
-    got = {(f.location.file, f.location.line, f.rule_id) for f in findings
-           if Path(f.location.file).name == name}
+    got, want = _file_flows(suite[2], "http_ssrf_fixed_host_path.py")
     assert len(want) == 6
     assert got == want
 
@@ -121,10 +117,15 @@ def test_constant_origin_files_score_exactly(suite: tuple[App, Facts, list[Findi
     """A module's upper-case constant bound once to a URL (`PARTNER = "https://h/v2/"`)
     fixes the origin like a literal does (`PARTNER + x`, `f"{PARTNER}{x}"` are no SSRF);
     one naming an internal host, one bound twice and a local of the same name do not."""
-    _, _, findings = suite
-    name = "http_ssrf_constant_host.py"
+    got, want = _file_flows(suite[2], "http_ssrf_constant_host.py")
+    assert len(want) == 3
+    assert got == want
+
+
+def _file_flows(findings: list[Finding], name: str
+                ) -> tuple[set[tuple[str, int, str]], set[tuple[str, int, str]]]:
+    """The flows reported in the suite file `name` and those its markers expect."""
     want = {w for w in expected() if Path(w[0]).name == name}
     got = {(f.location.file, f.location.line, f.rule_id) for f in findings
            if Path(f.location.file).name == name}
-    assert len(want) == 3
-    assert got == want
+    return got, want
