@@ -80,8 +80,9 @@ def render() -> str:
         "",
         "| Place | Findings | Reported as |",
         "|---|---|---|",
-        "| A statement with `Action: \"*\"` | FG-PERM-001, FG-PERM-102 | FG-PERM-001 "
-        "(critical) absorbs FG-PERM-102: its exact replacement is a related location |",
+        "| A statement with `Action: \"*\"` | FG-PERM-001, FG-PERM-102, FG-PERM-101 | "
+        "FG-PERM-001 (critical) absorbs FG-PERM-102 (its exact replacement) and FG-PERM-101 "
+        "on the role (what the code uses, what it leaves unused): related locations |",
         "| A statement with every action of a service (`dynamodb:*`) | FG-PERM-002, "
         "FG-PERM-102 | FG-PERM-002 absorbs FG-PERM-102: its exact replacement is a related "
         "location |",

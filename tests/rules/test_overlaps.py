@@ -36,10 +36,22 @@ def test_action_star_absorbs_the_narrowing_of_the_same_statement(findings) -> No
     assert ("FG-PERM-102", f"narrow:{ROLE}:serverless:provider:0") not in findings
     note = [m for loc, m in star.related if m.startswith("FG-PERM-102 ")]
     assert len(note) == 1 and "narrow it to dynamodb:Scan on ${OrdersTable.Arn}" in note[0]
-    absorbed = star.properties["absorbed"]
-    assert [a["rule_id"] for a in absorbed] == ["FG-PERM-102"]
-    assert absorbed[0]["properties"]["replacement"]["dynamodb:Scan"] == ["${OrdersTable.Arn}"]
+    absorbed = {a["rule_id"]: a for a in star.properties["absorbed"]}
+    assert set(absorbed) == {"FG-PERM-102", "FG-PERM-101"}
+    assert absorbed["FG-PERM-102"]["properties"]["replacement"]["dynamodb:Scan"] == \
+        ["${OrdersTable.Arn}"]
     assert star.severity == "critical" and star.location.line == 22
+
+
+def test_action_star_absorbs_what_the_role_leaves_unused(findings) -> None:
+    """The role's FG-PERM-101 ('grants every action of every service; ... never used') is
+    that statement's doing: one problem at one line, reported as FG-PERM-001."""
+    assert ("FG-PERM-101", f"unused-role:{ROLE}") not in findings
+    star = findings[("FG-PERM-001", f"statement:{ROLE}:serverless:provider:0")]
+    [note] = [m for _, m in star.related if m.startswith("FG-PERM-101 ")]
+    assert "grants every action of every service" in note
+    assert not any(m.startswith("see also FG-PERM-101") for f in findings.values()
+                   for _, m in f.related)  # FG-PERM-104 names no folded finding
 
 
 def test_every_action_of_a_service_absorbs_the_narrowing_of_the_same_statement(findings) -> None:

@@ -111,9 +111,14 @@ identify (a client of a service named at run time) are not reported.
 
 A role several functions share is reported once, at the role's first statement granting
 an unused action: the grants the code of none of them uses (removing those breaks none of
-them), with the list of the functions and what their code uses. What each of them holds beyond its own needs because the
-others need it is FG-PERM-104's. When the code of some of them was not analysed in full,
-the finding names them (they may need some of the grants) and is of medium confidence.
+them), with the list of the functions and what their code uses. What each of them holds
+beyond its own needs because the others need it is FG-PERM-104's. When the code of some
+of them was not analysed in full, the finding names them (they may need some of the
+grants) and is of medium confidence.
+On a role with an `Action: "*"` statement, this finding is folded into FG-PERM-001's on
+that statement (critical, one problem with one fix): what the code uses and the counts of
+what it leaves unused are a related location of FG-PERM-001, its properties under
+`absorbed`.
 """,
     remediation={
         "serverless": "# replace the statements with the minimal policy printed by\n"
@@ -171,11 +176,25 @@ def unused_grants(app: App, facts: Facts) -> Iterator[Finding]:
         where = statement.location if statement and statement.location else role.location
         if len(holders[role_id]) == 1:
             function, needs, code_actions = complete[0]
-            yield _unused_of_function(function, needs, code_actions, verdict, where,
-                                      alike_values)
+            finding = _unused_of_function(function, needs, code_actions, verdict, where,
+                                          alike_values)
         else:
-            yield _unused_of_role(app, facts, role, holders[role_id], complete, verdict,
-                                  where, alike_values)
+            finding = _unused_of_role(app, facts, role, holders[role_id], complete, verdict,
+                                      where, alike_values)
+        star = _every_action(role)
+        if star is not None:  # the role grants everything: FG-PERM-001's problem
+            finding.folds_into, finding.see_also = star, ()
+        yield finding
+
+
+def _every_action(role: Role) -> tuple[str, str] | None:
+    """(rule id, subject) of FG-PERM-001's finding on the role's first Allow statement
+    granting every action (`Action: "*"`), if it has one: what the role's code leaves
+    unused is then that statement's doing, one problem with FG-PERM-001's fix."""
+    for index, statement in enumerate(role.statements):
+        if statement.effect == "Allow" and any(map(is_full_wildcard, statement.actions)):
+            return ("FG-PERM-001", f"statement:{logical_id(role.id)}:{statement.source}:{index}")
+    return None
 
 
 def _unused_of_function(function: Function, needs: Needs, code_actions: list[str],

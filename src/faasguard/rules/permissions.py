@@ -75,7 +75,8 @@ also what the `AdministratorAccess` managed policy grants). A single injection b
 handler then becomes a full account takeover. When the code of every function running
 with the role was analysed, FG-PERM-102 ("narrow it to ...") on the same statement is
 folded into this finding: its exact replacement is a related location of this one, and
-its properties are under `absorbed`.
+its properties are under `absorbed`; so is FG-PERM-101 on the role (what the code uses,
+and how much of the grant it leaves unused).
 """,
     remediation={
         "serverless": "provider:\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
