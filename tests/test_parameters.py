@@ -194,7 +194,7 @@ def test_samconfig_list_and_long_forms(tmp_path):
         'parameter_overrides = ["A=1", "B=2 C=3"]\n')
     found = deploy_parameters(str(tmp_path), str(tmp_path))
     assert found is not None and found.values == {"A": "1", "B": "2", "C": "3"}
-    assert found.varies == set()
+    assert found.varies == {}
 
 
 def test_samconfig_yaml_when_there_is_no_toml(tmp_path):
@@ -380,3 +380,50 @@ def test_a_default_a_deployment_may_replace_by_none_is_reported_until_given(caps
     (app / "samconfig.toml").write_text(
         'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "UrlAuth=AWS_IAM"\n')
     assert _open_url(_scan(capsys, str(app))[1]) == []
+
+
+@pytest.mark.parametrize("allowed, samconfig", [
+    # the default environment passes AWS_IAM, `--config-env prod` passes NONE
+    (", AllowedValues: [AWS_IAM, NONE]", 'version = 0.1\n[default.deploy.parameters]\n'
+     'parameter_overrides = "UrlAuth=AWS_IAM"\n[prod.deploy.parameters]\n'
+     'parameter_overrides = "UrlAuth=NONE"\n'),
+    ("", 'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = '
+     '"UrlAuth=AWS_IAM"\n[prod.deploy.parameters]\nparameter_overrides = "UrlAuth=NONE"\n'),
+    # only prod sets it: the default deployment takes the Default
+    ("", 'version = 0.1\n[prod.deploy.parameters]\nparameter_overrides = "UrlAuth=NONE"\n'),
+])
+def test_a_value_another_samconfig_environment_passes_is_a_possible_auth_type(
+        tmp_path, allowed, samconfig):
+    """`sam deploy --config-env prod` deploys prod's NONE: the URL's AuthType is undecided
+    with NONE among its values, not the default environment's AWS_IAM (or the Default),
+    whether or not the template lists NONE in AllowedValues."""
+    (tmp_path / "template.yaml").write_text(URL_BY_PARAMETER % allowed)
+    (tmp_path / "samconfig.toml").write_text(samconfig)
+    loaded = load_path(LoadContext(root=str(tmp_path), file="template.yaml"))
+    assert loaded.functions["template.yaml#Worker"].url.auth_type == \
+        Unknown("parameter UrlAuth", ("AWS_IAM", "NONE"))
+
+
+def test_a_parent_stack_default_leaves_the_child_allowed_values_open(tmp_path):
+    """A parent passing its own parameter's default to a child: the child's AuthType is
+    that default only until a deployment of the parent picks another of the child's
+    AllowedValues (NONE), as when the child is deployed alone."""
+    from faasguard.scan import load_app
+
+    (tmp_path / "child.yaml").write_text(
+        URL_BY_PARAMETER % ", AllowedValues: [AWS_IAM, NONE]")
+    (tmp_path / "template.yaml").write_text(
+        "Parameters:\n  ParentAuth: {Type: String, Default: AWS_IAM}\n"
+        "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        "      TemplateURL: child.yaml\n      Parameters:\n        UrlAuth: !Ref ParentAuth\n")
+    app = load_app(str(tmp_path), ["template.yaml", "child.yaml"])
+    assert app.functions["child.yaml#Worker"].url.auth_type == \
+        Unknown("parameter UrlAuth", ("AWS_IAM", "NONE"))
+
+
+URL_BY_PARAMETER = (
+    "Transform: AWS::Serverless-2016-10-31\n"
+    "Parameters:\n  UrlAuth: {Type: String, Default: AWS_IAM%s}\n"
+    "Resources:\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      Runtime: python3.12\n      Handler: app.handler\n"
+    "      FunctionUrlConfig:\n        AuthType: !Ref UrlAuth\n")

@@ -9,12 +9,15 @@ A parameter's value comes from, first to last:
 3. a value the parent stack passes from its own defaults (`LoadContext.defaults`: not a
    fact), else its `Default`;
 
-else it is Unknown (its choices its `AllowedValues`). A value the user or the samconfig
-file gives is a fact: Conditions on it are decided. A `Default` is not (another deployment
-sets another value), unless the parameter allows one value only; nor is a samconfig value
-another of the file's environments changes. A given value outside `AllowedValues` is a
-warning (CloudFormation would reject the deployment) and is still used. An
-`AWS::SSM::Parameter::Value<...>` parameter is always Unknown: its value (given or
+else it is Unknown (its choices its `AllowedValues` and the values the samconfig file's
+other environments pass). A value the user or the samconfig file gives is a fact:
+Conditions on it are decided. A `Default` is not (another deployment sets another value),
+unless the parameter allows one value only; nor is a samconfig value another of the
+file's environments changes, nor a default a parent stack passes. Such a settable
+parameter's possible values (`Scope.allowed`, read for a function URL's AuthType) are the
+one read, its `AllowedValues` and the other environments' values. A given value outside
+`AllowedValues` is a warning (CloudFormation would reject the deployment) and is still
+used. An `AWS::SSM::Parameter::Value<...>` parameter is always Unknown: its value (given or
 default) names the SSM parameter whose value CloudFormation reads at deploy time.
 """
 
@@ -64,18 +67,28 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
             t.scope.parameters[name] = spec["Default"]
             if not _one_allowed_value(spec):
                 settable.add(name)
-                allowed = spec.get("AllowedValues")
-                if isinstance(allowed, list):
-                    t.scope.allowed[name] = choices_of(spec["Default"], *allowed)
         else:
-            allowed = spec.get("AllowedValues")
-            t.scope.parameters[name] = Unknown(
-                f"parameter {name}", choices_of(*allowed) if isinstance(allowed, list) else ())
+            t.scope.parameters[name] = Unknown(f"parameter {name}",
+                                               _choices(name, spec, samconfig))
+        if name in settable:
+            choices = choices_of(t.scope.parameters[name], *_choices(name, spec, samconfig))
+            if len(choices) > 1:
+                t.scope.allowed[name] = choices
     if from_samconfig and samconfig is not None:
         t.app.diagnostics.append(t.ctx.diagnostic(
             f"parameter values from {samconfig.file} (as `sam deploy` passes them): "
             f"{', '.join(from_samconfig)}", None, "note", "parameters"))
     return settable
+
+
+def _choices(name: str, spec: dict[str, Any], samconfig: SamConfig | None
+             ) -> tuple[str | int | float | bool, ...]:
+    """The values a deployment may give a parameter beside the one read: its
+    `AllowedValues`, and those another environment of the samconfig file passes (`sam
+    deploy --config-env prod`), which the template need not list."""
+    allowed = spec.get("AllowedValues")
+    others = samconfig.varies.get(name, []) if samconfig is not None else []
+    return choices_of(*(allowed if isinstance(allowed, list) else ()), *others)
 
 
 def _given(t: Template, name: str, samconfig: SamConfig | None) -> tuple[Value, str]:

@@ -43,13 +43,13 @@ class SamConfigError(Exception):
 class SamConfig:
     """The parameter values of one samconfig file.
 
-    `values`: what `sam deploy` passes with the default environment; `varies`: the names
-    another environment of the file sets to another value (a deployment with
-    `--config-env <env>` changes them)."""
+    `values`: what `sam deploy` passes with the default environment; `varies`: per name
+    another environment of the file sets to another value, those values (a deployment with
+    `--config-env <env>` passes them)."""
 
     file: str  # relative to the scanned root
     values: dict[str, str] = field(default_factory=dict)
-    varies: set[str] = field(default_factory=set)
+    varies: dict[str, list[str]] = field(default_factory=dict)
 
 
 def deploy_parameters(folder: str, root: str) -> SamConfig | None:
@@ -75,8 +75,11 @@ def _read(path: str, rel: str) -> SamConfig:
             per_env[str(env)] = _overrides(table, rel, str(env))
     config.values = per_env.get(DEFAULT_ENV, {})
     for values in per_env.values():  # another environment deploys other values
-        config.varies.update(name for name in {*values, *config.values}
-                             if values.get(name) != config.values.get(name))
+        for name in sorted({*values, *config.values}):
+            if values.get(name) != config.values.get(name):
+                others = config.varies.setdefault(name, [])
+                if name in values and values[name] not in others:
+                    others.append(values[name])
     return config
 
 
