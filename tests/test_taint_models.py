@@ -35,6 +35,12 @@ TABLE = build_table()
     (r"^[^/]+$", False),             # anything but a slash
     (r"^\S+$", False),
     (r"^[a-z]+\$", False),           # a literal dollar, not an anchor
+    (r"^png|jpg$", False),           # '^png' or 'jpg$': 'png; rm -rf /' matches
+    (r"^[a-z]+|[0-9]+$", False),
+    (r"^png$|^jpg$", True),          # each alternative anchored
+    (r"^(png|jpg)$", True),          # the alternation inside the anchors
+    (r"^[|a-z]+$", True),            # a bar in a class is a character
+    (r"^a\|b$", True),               # an escaped bar too
 ])
 def test_a_pattern_restricts_only_when_anchored_to_an_allow_list(pattern: str,
                                                                  restrictive: bool) -> None:
@@ -114,6 +120,84 @@ def test_model_fields_are_judged_by_their_types(tmp_path: Path) -> None:
                      "code", "numbers", "checked"}
     assert fields["inner"] == "cls:" + module.classes["Inner"].key
     assert "limit" not in fields
+
+
+def test_a_validator_rejecting_a_few_values_lets_the_rest_through(tmp_path: Path) -> None:
+    """A validator that raises on a deny-list (`if ";" in v`, `if v in BAD`, a `re.search`
+    for bad characters) or on a pattern held at one end only checks nothing an attacker
+    needs: 'a && rm -rf /' passes each. Only an allow-list check raising on what it does
+    not list makes the field clean."""
+    module = _module(tmp_path, """
+        import re
+        from pydantic import BaseModel, field_validator
+
+        OK = {"a", "b"}
+        BAD = {"rm", "curl"}
+
+        class Job(BaseModel):
+            semicolon: str
+            denied: str
+            searched: str
+            prefix: str
+            listed: str
+            negated: str
+            full: str
+            either: str
+
+            @field_validator("semicolon")
+            @classmethod
+            def no_semicolon(cls, v):
+                if ";" in v:
+                    raise ValueError("bad")
+                return v
+
+            @field_validator("denied")
+            @classmethod
+            def not_denied(cls, v):
+                if v in BAD:
+                    raise ValueError("bad")
+                return v
+
+            @field_validator("searched")
+            @classmethod
+            def no_metacharacters(cls, v):
+                if re.match(r".*[;&|]", v):
+                    raise ValueError("bad")
+                return v
+
+            @field_validator("prefix")
+            @classmethod
+            def starts_well(cls, v):
+                if not re.match(r"[a-z]+", v):
+                    raise ValueError("bad")
+                return v
+
+            @field_validator("listed")
+            @classmethod
+            def allowed(cls, v):
+                if v not in OK:
+                    raise ValueError("bad")
+                return v
+
+            @field_validator("negated")
+            @classmethod
+            def allowed_too(cls, v):
+                if not v or not (v in OK):
+                    raise ValueError("bad")
+                return v
+
+            @field_validator("full", "either")
+            @classmethod
+            def whole(cls, v):
+                if not re.match(r"^[a-z]+$", v) and not v.isdigit():
+                    raise ValueError("bad")
+                return v
+        """)
+    fields = model_fields(module.classes["Job"], TABLE, _resolve)
+    assert {name for name, verdict in fields.items() if verdict == TEXT} == {
+        "semicolon", "denied", "searched", "prefix"}
+    assert {name for name, verdict in fields.items() if verdict == CLEAN} == {
+        "listed", "negated", "full", "either"}
 
 
 def test_a_parameter_default_can_restrict_it(tmp_path: Path) -> None:

@@ -128,22 +128,49 @@ def _validated_fields(node: ast.ClassDef, guards: set[str]) -> set[str]:
 
 def _raises_on_guard(function: ast.FunctionDef | ast.AsyncFunctionDef, guards: set[str]
                      ) -> bool:
-    """Does the function raise under an `if` whose test is an allow-list check?"""
+    """Does the function raise under an `if` whose test is true for a value its allow-list
+    check does not accept?"""
     for node in ast.walk(function):
         if isinstance(node, ast.If) and any(isinstance(n, ast.Raise) for n in node.body) \
-                and _is_guard(node.test, guards):
+                and _rejects_unlisted(node.test, guards, False):
             return True
     return False
 
 
-def _is_guard(test: ast.expr, guards: set[str]) -> bool:
-    for node in ast.walk(test):
-        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn))
-                                                 for op in node.ops):
-            return True
-        if isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2] in guards:
-            return True
+#: Guards that prove a prefix only (a path's folder): the rest of the value is free text.
+_PREFIX_GUARDS = frozenset(("startswith", "is_relative_to"))
+
+
+def _rejects_unlisted(test: ast.expr, guards: set[str], negated: bool) -> bool:
+    """Is `test` (negated when `negated`) true for a value an allow-list check rejects:
+    `v not in OK`, `not re.fullmatch(P, v)`, `not v.isdigit()`, alone or in an `and` /
+    `or`? A deny-list's test (`";" in v`, `v in BAD`, `re.match(P_BAD, v)`) is true only
+    for the values it lists: raising under it lets every other value through."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _rejects_unlisted(test.operand, guards, not negated)
+    if isinstance(test, ast.BoolOp):
+        return any(_rejects_unlisted(value, guards, negated) for value in test.values)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        if isinstance(test.ops[0], ast.NotIn):
+            return not negated
+        if isinstance(test.ops[0], ast.In):
+            return negated
+        return False
+    if isinstance(test, ast.Call):
+        head = dotted_name(test.func).rpartition(".")[2]
+        return negated and head in guards and head not in _PREFIX_GUARDS and \
+            _holds_whole_value(test, head)
     return False
+
+
+def _holds_whole_value(call: ast.Call, head: str) -> bool:
+    """`re.match(P, v)` / `re.fullmatch(P, v)` with a pattern written there: does P hold
+    the whole value (`match` anchors the start only)? Any other guard: yes."""
+    if head not in ("match", "fullmatch") or not call.args or \
+            not isinstance(call.args[0], ast.Constant) or \
+            not isinstance(call.args[0].value, str):
+        return True
+    return restrictive_pattern(call.args[0].value, start=True, end=head == "fullmatch")
 
 
 def annotation_verdict(annotation: ast.expr | None, default: ast.expr | None,
@@ -244,21 +271,56 @@ def _restricted(node: ast.expr | None) -> bool:
     return False
 
 
-def restrictive_pattern(pattern: str) -> bool:
+def restrictive_pattern(pattern: str, start: bool = False, end: bool = False) -> bool:
     """Does a pattern hold the whole value to an allow-list of characters? Anchored at
     both ends (pydantic searches the pattern anywhere in the value: `[a-z]+` alone
-    accepts `a; rm -rf /`), and no piece that lets any character through (`.`, `\\S`,
-    a negated class)."""
-    start = pattern.startswith("^") or pattern.startswith("\\A")
-    end = pattern.endswith("\\Z") or pattern.endswith("\\z") or (
-        pattern.endswith("$") and not pattern.endswith("\\$"))
-    if not (start and end):
-        return False
+    accepts `a; rm -rf /`), each alternative of a top-level `|` on its own (`^png|jpg$`
+    is `^png` or `jpg$`), and no piece that lets any character through (`.`, `\\S`,
+    a negated class). `start`, `end`: the matching call anchors that end itself
+    (`re.match` the start, `re.fullmatch` both)."""
     if any(piece in pattern for piece in _ANY_CHARACTER):
         return False
+    return all(_anchored(alternative, start, end) and _no_any_character(alternative)
+               for alternative in _alternatives(pattern))
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (split at each `|` outside groups and
+    character classes)."""
+    out: list[str] = []
+    depth, in_class, escaped, begin = 0, False, False, 0
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            out.append(pattern[begin:index])
+            begin = index + 1
+    out.append(pattern[begin:])
+    return out
+
+
+def _anchored(pattern: str, start: bool, end: bool) -> bool:
+    start = start or pattern.startswith("^") or pattern.startswith("\\A")
+    end = end or pattern.endswith("\\Z") or pattern.endswith("\\z") or (
+        pattern.endswith("$") and not pattern.endswith("\\$"))
+    return start and end
+
+
+def _no_any_character(pattern: str) -> bool:
+    """No `.` outside a character class (it matches anything)."""
     unescaped = pattern.replace("\\\\", "").replace("\\.", "")
     in_class = False
-    for char in unescaped:  # a `.` outside a character class matches anything
+    for char in unescaped:
         if char == "[":
             in_class = True
         elif char == "]":
