@@ -10,7 +10,17 @@ from faasguard.analysis.cost import CostModel, exposure_reasons, propose_caps, p
 from faasguard.analysis.endpoints import routes_by_function
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Function, Location, Ref, Trigger, Value, logical_id
+from faasguard.model import (
+    App,
+    Function,
+    Location,
+    Ref,
+    Route,
+    Throttle,
+    Trigger,
+    Value,
+    logical_id,
+)
 from faasguard.rules.util import is_known, owned_elsewhere, template_file
 
 OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
@@ -74,6 +84,10 @@ An API with no stage or route throttling and no usage plan accepts up to the acc
 regional API Gateway limit (10,000 requests per second, burst 5,000), shared by every API
 of the account. A single client can use all of it: each request is billed by API Gateway
 and invokes your function, and your other APIs start returning 429.
+A route whose own throttling is disabled (the serverless-api-gateway-throttling plugin's
+`throttling: {disabled: true}`, a method limit of -1) is reported at that route even when
+the stage is throttled: the method's setting overrides the stage's, so that route is
+limited by the account's limits only.
 APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
 `provider.httpApi.id`) are left to the stack that creates them, where their stage is
 configured.
@@ -107,13 +121,27 @@ configured.
 )
 def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
     throttled_routes = {r.api for r in app.routes
-                        if r.throttling is not None and r.throttling.rate is not None}
+                        if r.throttling is not None and r.throttling.rate is not None
+                        and not _unlimited(r.throttling)}
     apis_with_routes = {r.api for r in app.routes}
+    unlimited_routes: dict[str, list[Route]] = {}  # a route's own "no limit" (-1)
+    for r in app.routes:
+        if r.throttling is not None and _unlimited(r.throttling):
+            unlimited_routes.setdefault(r.api, []).append(r)
     for api in app.apis.values():
-        if api.id not in apis_with_routes or api.id in throttled_routes or api.usage_plan \
-                or owned_elsewhere(api):
+        if api.id not in apis_with_routes or api.usage_plan or owned_elsewhere(api):
             continue
-        if api.throttling is not None and api.throttling.rate is not None:
+        if api.id in throttled_routes or api.throttling is not None and \
+                api.throttling.rate is not None and not _unlimited(api.throttling):
+            # throttled, but a route of its own may switch that off
+            for route in unlimited_routes.get(api.id, ()):
+                yield make_finding(
+                    "FG-WALLET-002",
+                    f"Route {route.method} {route.path} of API '{logical_id(api.id)}' has "
+                    "its throttling disabled (a method limit of -1 overrides the stage's): "
+                    "one client can send up to the account's 10,000 requests per second "
+                    "there.", route.location,
+                    f"api:{logical_id(api.id)}:{route.method} {route.path}")
             continue
         kind = {"rest": "REST", "http": "HTTP", "websocket": "Websocket"}[api.kind]
         plan = " and no usage plan" if api.kind == "rest" else ""  # REST APIs only have plans
@@ -122,6 +150,13 @@ def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
             f"{kind} API '{logical_id(api.id)}' has no stage or route throttling{plan}: one "
             "client can send up to the account's 10,000 requests per second.",
             api.location, f"api:{logical_id(api.id)}")
+
+
+def _unlimited(limits: Throttle) -> bool:
+    """A throttle that limits nothing: the route setting that disables it (`Throttle()`,
+    the serverless-api-gateway-throttling plugin's `disabled: true`) or a rate of -1."""
+    return (limits.rate is None and limits.burst is None) or \
+        (limits.rate is not None and limits.rate < 0)
 
 
 @rule(
