@@ -176,3 +176,25 @@ def test_a_settable_default_with_other_allowed_values_is_a_deployment_choice():
     assert deployment_choice("AWS_IAM", scope) is None
     scope.settable.discard("Auth")  # given (--param, samconfig): a fact
     assert deployment_choice({"Ref": "Auth"}, scope) is None
+
+
+def test_a_map_keyed_by_a_settable_parameter_is_a_deployment_choice():
+    """`!FindInMap [Stages, !Ref Stage, UrlAuth]`: the default's entry is what a deployment
+    setting nothing gets; any other key of the map (or of Stage's possible values) may be
+    deployed instead."""
+    mappings = {"Stages": {"dev": {"UrlAuth": "NONE"}, "prod": {"UrlAuth": "AWS_IAM"}},
+                "Auth": {"url": {"dev": "NONE", "prod": "AWS_IAM"}}}
+    scope = Scope(file="t.yaml", parameters={"Stage": "prod"}, mappings=mappings,
+                  settable={"Stage"})
+    by_stage = {"Fn::FindInMap": ["Stages", {"Ref": "Stage"}, "UrlAuth"]}
+    assert resolve(by_stage, scope) == "AWS_IAM"
+    assert deployment_choice(by_stage, scope) == Unknown("parameter Stage", ("NONE", "AWS_IAM"))
+    second = {"Fn::FindInMap": ["Auth", "url", {"Ref": "Stage"}]}
+    assert deployment_choice(second, scope) == Unknown("parameter Stage", ("NONE", "AWS_IAM"))
+    scope.allowed["Stage"] = ("prod", "qa")  # AllowedValues narrow the keys
+    assert deployment_choice(by_stage, scope) is None
+    scope.allowed.clear()
+    scope.settable.clear()  # given (--param, samconfig): a fact
+    assert deployment_choice(by_stage, scope) is None
+    assert deployment_choice({"Fn::FindInMap": [{"Ref": "X"}, {"Ref": "Stage"}, "A"]},
+                             scope) is None

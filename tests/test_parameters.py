@@ -427,3 +427,23 @@ URL_BY_PARAMETER = (
     "Resources:\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
     "      Runtime: python3.12\n      Handler: app.handler\n"
     "      FunctionUrlConfig:\n        AuthType: !Ref UrlAuth\n")
+
+
+def test_an_auth_type_from_a_map_keyed_by_a_defaulted_parameter_is_reported_until_given(
+        capsys, tmp_path):
+    """`AuthType: !FindInMap [Stages, !Ref Stage, UrlAuth]`, Stage defaulting to prod
+    (AWS_IAM) while the map's dev entry is NONE: a deployment with Stage=dev gets a public
+    URL; --param Stage=prod decides it."""
+    app = _app(tmp_path, (
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Stage: {Type: String, Default: prod}\n"
+        "Mappings:\n  Stages:\n    dev: {UrlAuth: NONE}\n    prod: {UrlAuth: AWS_IAM}\n"
+        "Resources:\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        "      FunctionUrlConfig:\n        AuthType: !FindInMap [Stages, !Ref Stage, UrlAuth]\n"))
+    assert _open_url(_scan(capsys, str(app))[1]) == [
+        "Function 'Worker' may have a public function URL: its AuthType depends on the "
+        "parameter Stage, and NONE is one of its values (NONE, AWS_IAM); a deployment "
+        "that picks NONE lets anyone invoke it."]
+    assert _open_url(_scan(capsys, str(app), "--param", "Stage=prod")[1]) == []
+    assert len(_open_url(_scan(capsys, str(app), "--param", "Stage=dev")[1])) == 1

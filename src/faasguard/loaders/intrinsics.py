@@ -284,13 +284,52 @@ _CHOICE_TYPES = frozenset({str, int, float, bool})
 
 def deployment_choice(raw: Any, scope: Scope) -> Unknown | None:
     """A value written as `Ref P` to a parameter whose default a deployment may replace
-    by another of its `AllowedValues`: Unknown (`parameter P`, those values as choices),
-    where the resolved default would hide the others. None for anything else."""
-    if not isinstance(raw, dict) or len(raw) != 1 or not isinstance(raw.get("Ref"), str):
+    by another of its `AllowedValues`, or as a `Fn::FindInMap` keyed by a settable
+    parameter (`!FindInMap [Stages, !Ref Stage, UrlAuth]`): Unknown (`parameter P`, the
+    values a deployment may get as choices), where the resolved default would hide the
+    others. None for anything else."""
+    if not isinstance(raw, dict) or len(raw) != 1:
         return None
-    name = raw["Ref"]
-    allowed = scope.allowed.get(name, ()) if name in scope.settable else ()
-    return Unknown(f"parameter {name}", allowed) if len(allowed) > 1 else None
+    if isinstance(raw.get("Ref"), str):
+        name = raw["Ref"]
+        allowed = scope.allowed.get(name, ()) if name in scope.settable else ()
+        return Unknown(f"parameter {name}", allowed) if len(allowed) > 1 else None
+    return _map_choice(raw.get("Fn::FindInMap"), scope)
+
+
+def _map_choice(arg: Any, scope: Scope) -> Unknown | None:
+    """`Fn::FindInMap` whose first- or second-level key is `Ref P` to a settable parameter:
+    the map's values under each key P may take (its possible values in `Scope.allowed`,
+    else every key of that level: CloudFormation rejects a deployment whose key the map
+    lacks, so the map lists what P may be)."""
+    if not isinstance(arg, list) or len(arg) != 3:
+        return None
+    keys = [key.get("Ref") if isinstance(key, dict) and len(key) == 1 else None
+            for key in arg[1:]]
+    level = next((i for i, name in enumerate(keys)
+                  if isinstance(name, str) and name in scope.settable), None)
+    map_name = resolve(arg[0], scope)
+    table = scope.mappings.get(map_name) if isinstance(map_name, str) else None
+    if level is None or not isinstance(table, dict):
+        return None
+    name = keys[level]
+    other = resolve(arg[2 - level], scope)
+    # Stages.<P>.<other>, or Map.<other>.<P>
+    entries: Any = table if level == 0 else table.get(other) if isinstance(other, str) \
+        else None
+    if not isinstance(entries, dict):
+        return None
+    picks = scope.allowed.get(str(name)) or tuple(entries)
+    values: list[Value] = []
+    for pick in picks:
+        entry = entries.get(str(pick))
+        if level == 0:
+            entry = entry.get(other) if isinstance(entry, dict) and isinstance(other, str) \
+                else None
+        if entry is not None:
+            values.append(resolve(entry, scope))
+    choices = choices_of(*values)
+    return Unknown(f"parameter {name}", choices) if len(choices) > 1 else None
 
 
 def names_any(value: Any, names: set[str]) -> bool:
