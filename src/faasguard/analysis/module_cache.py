@@ -32,7 +32,7 @@ class ParsedFiles(Generic[M, E]):
             return module
         error = self.errors.get(rel)
         if error is not None:
-            raise error
+            raise error.with_traceback(None)  # not on top of the frames of its last raise
         try:
             module = self._parse(rel)
         except self.error as exc:
@@ -46,7 +46,11 @@ class ParsedFiles(Generic[M, E]):
         remembered)."""
         try:
             return self.get(rel)
-        except self.error:
+        except self.error as exc:
+            # the remembered error keeps no traceback: its frames (every caller's, with
+            # their locals: the trees being analysed) would stay alive in a reference
+            # cycle, which the paused collector of a scan never frees
+            exc.__traceback__ = exc.__context__ = None
             return None
 
     def _parse(self, rel: str) -> M:
