@@ -153,6 +153,19 @@ def line_of(container: Any, key: Any = None, default: int = 1) -> int:
     return default
 
 
+def deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Merge `extra` into `target` in place, mappings key by key (an extension of a
+    declared resource): a key of `extra` that is not a mapping on both sides replaces
+    `target`'s, and keeps its line when `target` records lines."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            deep_merge(target[key], value)
+        else:
+            target[key] = value
+            if isinstance(target, LDict):
+                target.key_lines[key] = line_of(extra, key)
+
+
 def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing oversized, binary and undecodable content."""
     try:

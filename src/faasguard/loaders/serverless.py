@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard.loaders import LoadContext
-from faasguard.loaders.documents import Document, LDict, LList, line_of
+from faasguard.loaders.documents import Document, LDict, LList, deep_merge, line_of
 from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import managed_statements
@@ -871,7 +871,7 @@ class _Loader:
         for logical, body in extensions.items():
             if isinstance(declared, dict) and isinstance(declared.get(logical), dict) and \
                     isinstance(body, dict):
-                _deep_merge(declared[logical], body)
+                deep_merge(declared[logical], body)
             else:
                 leftover[str(logical)] = (body, line_of(extensions, logical))
         return leftover
@@ -929,16 +929,6 @@ def _apply_function_extension(function: Function, props: dict[str, Any]) -> None
         for name, value in variables.items():
             function.environment[str(name)] = EnvVar(
                 str(name), value, Location(function.location.file, line_of(variables, name)))
-
-
-def _deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _deep_merge(target[key], value)
-        else:
-            target[key] = value
-            if isinstance(target, LDict):
-                target.key_lines[key] = line_of(extra, key)
 
 
 def _function_keys(functions: Any) -> list[str]:

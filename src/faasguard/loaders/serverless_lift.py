@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from faasguard.loaders.documents import LDict, LList, line_of
+from faasguard.loaders.documents import LDict, LList, deep_merge, line_of
 from faasguard.model import App, DataResource, Location, Ref, Statement, Unknown, Value, qualify
 
 LIFT_PLUGIN = "serverless-lift"
@@ -250,15 +250,7 @@ def _extend(name: str, made: dict[str, Any], extensions: Any, warn: Warn, line: 
             warn(f"extension '{key}' of construct '{name}' is not one faasguard models; "
                  "ignored", line_of(extensions, key), "note")
             continue
-        _merge(made[part], extension)
-
-
-def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = value
+        deep_merge(made[part], extension)
 
 
 def _lined(value: Any, line: int) -> Any:
