@@ -87,15 +87,20 @@ def read_environment(t: Template, fn: Function, props: dict[str, Value]) -> None
         fn.environment[str(name)] = EnvVar(str(name), value, t.loc(line))
 
 
+#: The values a function URL's AuthType takes (CloudFormation rejects any other).
+URL_AUTH_TYPES = ("AWS_IAM", "NONE")
+
+
 def read_url(t: Template, fn: Function, config: Value, line: int, raw: Value = None) -> None:
     """A FunctionUrlConfig (SAM) or AWS::Lambda::Url properties -> `fn.url`; `raw`: the
-    settings as written (an AuthType that is a parameter's default, which a deployment may
-    replace by NONE, is Unknown with the parameter's AllowedValues: `deployment_choice`)."""
+    settings as written (an AuthType that is a deployment parameter, which a deployment may
+    set to NONE, is Unknown with the parameter's AllowedValues, else both AuthTypes:
+    `deployment_choice`)."""
     if not isinstance(config, dict):
         t.warn(f"{fn.id.split('#')[-1]}: function URL settings should be a mapping", line)
         return
     cors = config.get("Cors")
-    auth_type = deployment_choice(raw.get("AuthType"), t.scope) \
+    auth_type = deployment_choice(raw.get("AuthType"), t.scope, URL_AUTH_TYPES) \
         if isinstance(raw, dict) else None
     fn.url = FunctionUrl(
         auth_type=auth_type or config.get("AuthType", Unknown("AuthType missing")),

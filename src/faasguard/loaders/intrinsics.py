@@ -282,18 +282,28 @@ def choices_of(*values: Value) -> tuple[str | int | float | bool, ...]:
 _CHOICE_TYPES = frozenset({str, int, float, bool})
 
 
-def deployment_choice(raw: Any, scope: Scope) -> Unknown | None:
+def deployment_choice(raw: Any, scope: Scope,
+                      domain: tuple[str, ...] = ()) -> Unknown | None:
     """A value written as `Ref P` to a parameter whose default a deployment may replace
     by another of its `AllowedValues`, or as a `Fn::FindInMap` keyed by a settable
     parameter (`!FindInMap [Stages, !Ref Stage, UrlAuth]`): Unknown (`parameter P`, the
     values a deployment may get as choices), where the resolved default would hide the
-    others. None for anything else."""
+    others. `domain`: the values the property itself accepts (a function URL's AuthType:
+    AWS_IAM or NONE), a parameter's choices when nothing narrower lists them (no
+    `AllowedValues`, with a default or without). None for anything else."""
     if not isinstance(raw, dict) or len(raw) != 1:
         return None
     if isinstance(raw.get("Ref"), str):
         name = raw["Ref"]
-        allowed = scope.allowed.get(name, ()) if name in scope.settable else ()
-        return Unknown(f"parameter {name}", allowed) if len(allowed) > 1 else None
+        value = scope.parameters.get(name)
+        if name in scope.settable:
+            choices = scope.allowed.get(name) or choices_of(value, *domain)
+        elif isinstance(value, Unknown) and value.text == f"parameter {name}" and \
+                not value.choices:  # no default, nothing listed
+            choices = domain
+        else:
+            return None
+        return Unknown(f"parameter {name}", choices) if len(choices) > 1 else None
     return _map_choice(raw.get("Fn::FindInMap"), scope)
 
 
