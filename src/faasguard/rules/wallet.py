@@ -16,7 +16,6 @@ from faasguard.model import (
     Location,
     Ref,
     Route,
-    Throttle,
     Trigger,
     Value,
     logical_id,
@@ -121,18 +120,18 @@ configured.
 )
 def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
     throttled_routes = {r.api for r in app.routes
-                        if r.throttling is not None and r.throttling.rate is not None
-                        and not _unlimited(r.throttling)}
+                        if r.throttling is not None and r.throttling.enforced_rate is not None}
     apis_with_routes = {r.api for r in app.routes}
-    unlimited_routes: dict[str, list[Route]] = {}  # a route's own "no limit" (-1)
+    unlimited_routes: dict[str, list[Route]] = {}  # a route's own "no limit" (-1, disabled)
     for r in app.routes:
-        if r.throttling is not None and _unlimited(r.throttling):
+        if r.throttling is not None and r.throttling.overrides_stage() and \
+                r.throttling.enforced_rate is None:
             unlimited_routes.setdefault(r.api, []).append(r)
     for api in app.apis.values():
         if api.id not in apis_with_routes or api.usage_plan or owned_elsewhere(api):
             continue
-        if api.id in throttled_routes or api.throttling is not None and \
-                api.throttling.rate is not None and not _unlimited(api.throttling):
+        if api.id in throttled_routes or \
+                api.throttling is not None and api.throttling.enforced_rate is not None:
             # throttled, but a route of its own may switch that off
             for route in unlimited_routes.get(api.id, ()):
                 yield make_finding(
@@ -150,13 +149,6 @@ def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
             f"{kind} API '{logical_id(api.id)}' has no stage or route throttling{plan}: one "
             "client can send up to the account's 10,000 requests per second.",
             api.location, f"api:{logical_id(api.id)}")
-
-
-def _unlimited(limits: Throttle) -> bool:
-    """A throttle that limits nothing: the route setting that disables it (`Throttle()`,
-    the serverless-api-gateway-throttling plugin's `disabled: true`) or a rate of -1."""
-    return (limits.rate is None and limits.burst is None) or \
-        (limits.rate is not None and limits.rate < 0)
 
 
 @rule(
