@@ -294,7 +294,8 @@ def _terraform(tmp_path: Path, *params: str) -> tuple[object, list[tuple[str, st
     from faasguard.loaders.terraform import load_tree
 
     (tmp_path / "main.tf").write_text(TERRAFORM)
-    (tmp_path / "terraform.tfvars").write_text('auth = "AWS_IAM"\nmemory = 256\n')
+    (tmp_path / "terraform.tfvars").write_text(
+        'auth = "AWS_IAM"\nmemory = 256\npublic = false\n')
     given = dict(p.split("=", 1) for p in params)
     app = load_tree(str(tmp_path), ["main.tf"], variables=given)
     fn = app.functions["main.tf#aws_lambda_function.api"]
@@ -330,7 +331,9 @@ def test_terraform_a_value_the_variable_cannot_take_is_a_warning(tmp_path, param
 
 def test_terraform_an_unset_variable_offers_what_its_validation_allows(tmp_path):
     """Without tfvars, `auth` is set at plan time: one of its validation's values; the
-    conditional on `public` (set, default false) is decided."""
+    conditional on `public` is not decided by its default (false) either: `terraform apply
+    -var public=true` deploys NONE, as a CloudFormation parameter's Default decides
+    nothing."""
     from faasguard.loaders.terraform import load_tree
 
     (tmp_path / "main.tf").write_text(TERRAFORM.replace("default = false", "# no default"))
@@ -338,7 +341,34 @@ def test_terraform_an_unset_variable_offers_what_its_validation_allows(tmp_path)
     assert fn.url.auth_type == Unknown("conditional on var.public", ("NONE", "AWS_IAM"))
     (tmp_path / "main.tf").write_text(TERRAFORM)
     fn = load_tree(str(tmp_path), ["main.tf"]).functions["main.tf#aws_lambda_function.api"]
+    assert fn.url.auth_type == Unknown("conditional on var.public", ("NONE", "AWS_IAM"))
+    (tmp_path / "terraform.tfvars").write_text("public = false\n")  # given: decided
+    fn = load_tree(str(tmp_path), ["main.tf"]).functions["main.tf#aws_lambda_function.api"]
     assert fn.url.auth_type == Unknown("var.auth", ("AWS_IAM", "NONE"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a default nobody replaces: the deployment's choice (-var), its validation's values
+    ('variable "auth" {\n  default = "AWS_IAM"\n  validation {\n    condition = '
+     'contains(["AWS_IAM", "NONE"], var.auth)\n    error_message = "x"\n  }\n}\n',
+     Unknown("var.auth", ("AWS_IAM", "NONE"))),
+    # ... or, with no validation, the two values authorization_type takes
+    ('variable "auth" {\n  default = "AWS_IAM"\n}\n', Unknown("var.auth", ("AWS_IAM", "NONE"))),
+    # a validation allowing AWS_IAM only: a fact
+    ('variable "auth" {\n  default = "AWS_IAM"\n  validation {\n    condition = '
+     'contains(["AWS_IAM"], var.auth)\n    error_message = "x"\n  }\n}\n', "AWS_IAM"),
+])
+def test_terraform_a_defaulted_root_variable_is_the_deployments_choice(tmp_path, text,
+                                                                        expected):
+    from faasguard.loaders.terraform import load_tree
+
+    resources = 'variable "memory"' + TERRAFORM.split('variable "memory"', 1)[1]
+    (tmp_path / "main.tf").write_text(
+        text + resources.replace('var.public ? "NONE" : var.auth', "var.auth"))
+    load = load_tree(str(tmp_path), ["main.tf"])
+    assert load.functions["main.tf#aws_lambda_function.api"].url.auth_type == expected
+    load = load_tree(str(tmp_path), ["main.tf"], variables={"auth": "AWS_IAM"})
+    assert load.functions["main.tf#aws_lambda_function.api"].url.auth_type == "AWS_IAM"
 
 
 def test_terraform_names_the_module_does_not_declare_are_left_alone(tmp_path):

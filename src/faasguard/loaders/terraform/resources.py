@@ -19,8 +19,10 @@ import json
 from typing import Any
 
 from faasguard.loaders.documents import InputError, LDict, LList, parse
+from faasguard.loaders.functions import URL_AUTH_TYPES
 from faasguard.loaders.terraform.hcl import Attr, Block
 from faasguard.loaders.terraform.module import Resource
+from faasguard.loaders.terraform.variables import deployment_choice
 from faasguard.model import Ref, Unknown, Value
 
 Spec = str | tuple[str, dict[str, Any]] | tuple[str, dict[str, Any], bool]
@@ -381,6 +383,12 @@ def _adjust(resource: Resource, props: LDict) -> None:
             if tf in props})
         if code:
             props["Code"] = code
+    elif kind == "aws_lambda_function_url" and "authorization_type" in resource.block.attrs:
+        choice = deployment_choice(resource.module,
+                                   resource.block.attrs["authorization_type"].expr,
+                                   URL_AUTH_TYPES)
+        if choice is not None:
+            props["AuthType"] = choice
     elif kind in ("aws_api_gateway_rest_api", "aws_apigatewayv2_api") and \
             isinstance(props.get("Body"), str):
         props["Body"] = _definition(props["Body"], props.line_of("Body"))

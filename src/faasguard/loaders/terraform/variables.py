@@ -15,11 +15,13 @@ CloudFormation parameters and serverless.yml `${param:...}`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from lark import Token
 from lark import Tree as Syntax
 
 from faasguard.loaders.documents import InputError
+from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.terraform.hcl import Block, name_of, parse_assignments, subtrees
 from faasguard.model import Unknown, Value
 
@@ -128,3 +130,41 @@ def _text(node: Syntax) -> str:
     names = [str(t) for t in node.scan_values(lambda v: isinstance(v, Token)
                                                and v.type == "NAME")]
     return ".".join(names)
+
+
+def deployment_choice(module: Any, expr: Syntax, domain: tuple[str, ...]) -> Unknown | None:
+    """An attribute written as `var.x`, or as `var.x ? a : b`, in a root module whose
+    variable x has a default that neither `-var`/`--param` nor a tfvars file replaces:
+    the deployment's choice (`terraform apply -var x=...`), as a CloudFormation
+    parameter's Default is (cfn_parameters). Unknown (`var.x`, its choices the default
+    and what its validation allows, else `domain`, the values the attribute takes; for a
+    conditional, both branches); None where the value is a fact. Read for a function
+    URL's authorization_type only."""
+    if module.caller is not None or not isinstance(expr, Syntax):
+        return None
+    if expr.data == "conditional":
+        cond, yes, no = subtrees(expr)
+        name = _defaulted(module, cond)
+        choices = choices_of(module.evaluator.value(yes), module.evaluator.value(no)) \
+            if name is not None else ()
+        return Unknown(f"conditional on var.{name}", choices) if len(choices) > 1 else None
+    name = _defaulted(module, expr)
+    if name is None:
+        return None
+    listed = allowed_values(module.variables[name], module.evaluator.value)
+    choices = choices_of(module.variable(name), *(listed or domain))
+    return Unknown(f"var.{name}", choices) if len(choices) > 1 else None
+
+
+def _defaulted(module: Any, node: Syntax) -> str | None:
+    """The name of the variable a plain `var.x` names, when it is declared with a default
+    and given no value (else None)."""
+    tokens = [(t.type, str(t)) for t in node.scan_values(lambda v: isinstance(v, Token))]
+    if len(tokens) != 3 or tokens[0] != ("NAME", "var") or tokens[1][0] != "DOT" or \
+            tokens[2][0] != "NAME":
+        return None
+    name = tokens[2][1]
+    block = module.variables.get(name)
+    if block is None or name in module.tfvars or "default" not in block.attrs:
+        return None
+    return name
