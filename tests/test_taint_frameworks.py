@@ -201,6 +201,20 @@ def test_fastapi_models_are_checked_field_by_field(capsys: Any) -> None:
     assert "FastAPI uploaded file name" in upload["message"]
 
 
+def test_a_fastapi_dependency_returning_request_input_is_input(capsys: Any) -> None:
+    """`Depends(f)` (through an `Annotated` alias too) is the value f returns: f's own
+    parameters are request input as a view's are, so a dependency returning the JSON body
+    or a query parameter hands the view request input; one reading the request but
+    returning something else (the safe twin's `caller`) does not."""
+    project = "fastapi_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    body = _at(report, project, "convert {job['source']}", "main.py")
+    assert "FastAPI dependency 'payload'" in body["message"]
+    query = _at(report, project, "kind = '{kind}'\").fetchall()", "main.py")
+    assert "FastAPI dependency 'report_kind'" in query["message"]
+
+
 def test_powertools_resolvers_made_elsewhere_reach_their_views(capsys: Any) -> None:
     """A handler resolving its event with a resolver imported from another module reaches
     the views registered on it there, in the modules that import it to decorate it, and

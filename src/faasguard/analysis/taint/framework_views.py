@@ -260,14 +260,15 @@ def _fastapi_route_views(module: Module, obj: str, cache: ModuleCache, base: str
 
 
 def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base: str,
-                    framework: str, path: str, typed_only: bool = False
+                    framework: str, path: str, typed_only: bool = False, depth: int = 0
                     ) -> tuple[dict[str, str], dict[str, str]]:
     """The parameters of a FastAPI view (or of a Powertools view with data validation:
     `typed_only`, the annotated ones) that carry request input, and the framework objects
     among them: path parameters by name, the others query parameters, headers, cookies,
     form fields or the JSON body; not what the framework validated into no text
     (numbers, booleans, dates, UUIDs, Enum members, `Literal` choices, a string held to
-    an anchored `pattern=`), nor dependencies (`Depends(...)`). A parameter typed with a
+    an anchored `pattern=`), nor dependencies (`Depends(...)`) unless the dependency
+    returns request input (`_dependency_input`). A parameter typed with a
     pydantic model of the project is its JSON body, read field by field
     (`models.model_fields`): its kind is the model's."""
     table = _model_table()
@@ -295,6 +296,9 @@ def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base
             continue
         if isinstance(default, ast.Call) and \
                 dotted_name(default.func).rpartition(".")[2] in _FASTAPI_DEPENDENCIES:
+            dependency = _dependency_input(default, where_typed, cache, base, framework, depth)
+            if dependency:
+                labels[arg.arg] = f"{framework} dependency '{dependency}'"
             continue
         verdict = annotation_verdict(annotation, default, where_typed, table, resolve)
         if verdict == CLEAN:
@@ -305,6 +309,34 @@ def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base
         if verdict != TEXT:
             objects[arg.arg] = verdict  # a model: its fields decide
     return labels, objects
+
+
+def _dependency_input(call: ast.Call, where: Module, cache: ModuleCache, base: str,
+                      framework: str, depth: int) -> str:
+    """The name of the project function a `Depends(f)` written in `where` names when f
+    returns request input: it takes some (its own parameters are resolved from the
+    request as a view's are: query, body, headers, a `Request`) and a `return` of it
+    reads one of them (`return await request.json()`, `return cmd`). '' otherwise: a
+    dependency reading no input, or returning something else (a user row found by a
+    token, a database session)."""
+    target = call.args[0] if call.args else next(
+        (k.value for k in call.keywords if k.arg == "dependency"), None)
+    name = dotted_name(target) if target is not None else ""
+    if not name or depth > 3:
+        return ""
+    found = (where, name) if name in where.functions else \
+        _object_module(where, name, cache, base)
+    if found is None or found[1] not in found[0].functions:
+        return ""
+    owner, function = found[0], found[0].functions[found[1]]
+    labels, objects = _request_params(function, owner, cache, base, framework, "",
+                                      depth=depth + 1)
+    inputs = set(labels) | set(objects)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and node.value is not None and any(
+                isinstance(n, ast.Name) and n.id in inputs for n in ast.walk(node.value)):
+            return name
+    return ""
 
 
 @lru_cache(maxsize=1)
