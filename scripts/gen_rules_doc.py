@@ -98,8 +98,8 @@ def render() -> str:
         "A Terraform block that makes several functions (`for_each`, `count`) is one "
         "declaration with one fix: the findings of one rule about its instances, at its "
         "line, are one finding. It keeps the first instance's subject (and fingerprint), "
-        "names the others in its message and lists every instance's subject under the "
-        "property `instances`.",
+        "takes the highest severity and confidence of them, names the others in its "
+        "message and lists every instance's subject under the property `instances`.",
         "",
         "## All rules",
         "",

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK: dict[str, int] = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
+#: A finding's confidence, surest first, and its rank (higher is surer).
+CONFIDENCE_RANK: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
 
 #: The threat taxonomy (shared/DESIGN.md): id -> title.
 THREATS: dict[str, str] = {
@@ -267,8 +269,9 @@ def fold_instances(findings: list[Finding]) -> list[Finding]:
     differ only by an instance key (the functions a Terraform `for_each` or `count` block
     makes: `aws_lambda_function.fn["a"]`, `fn["b"]`...) are one problem with one fix, in
     that block. The first is kept, with its subject (its fingerprint stays), the highest
-    severity of them, a message naming the others, and the property `instances` (their
-    subjects); the others are dropped. A new list; `findings` is not changed."""
+    severity and the highest confidence of them, a message naming the others, and the
+    property `instances` (their subjects); the others are dropped. A new list; `findings`
+    is not changed."""
     groups: dict[tuple[str, str, int, str], list[Finding]] = {}
     for finding in findings:
         subject = finding.subject
@@ -287,6 +290,8 @@ def fold_instances(findings: list[Finding]) -> list[Finding]:
                          f"{'s' if len(others) > 1 else ''} this rule reports: "
                          f"{', '.join(keys[:8])}{' ...' if len(keys) > 8 else ''}.")
         kept.severity = max((m.severity for m in members), key=SEVERITY_RANK.__getitem__)
+        kept.confidence = max((m.confidence for m in members),
+                              key=lambda c: CONFIDENCE_RANK.get(c, 0))
         kept.properties["instances"] = [m.subject for m in members]
     return [f for f in findings if id(f) not in folded] if folded else list(findings)
 

@@ -155,3 +155,13 @@ def test_an_index_in_a_flow_is_no_instance_key() -> None:
                           f"command:t.yml#Fn:app.py:handler:os.system:event['Records'][{n}]")
              for n in (0, 1)]
     assert fold_overlaps(flows) == flows
+
+
+def test_the_folded_finding_is_as_sure_as_its_surest_instance() -> None:
+    """A block whose first instance is a guess and whose second is certain is certain."""
+    unsure, sure = (make_finding("FG-MON-001", "no tracing", Location("main.tf", 7),
+                                 f'tracing:aws_lambda_function.fn["{key}"]',
+                                 confidence=confidence)
+                    for key, confidence in (("a", "low"), ("b", "high")))
+    kept = fold_overlaps([unsure, sure])
+    assert kept == [unsure] and unsure.confidence == "high"
