@@ -40,10 +40,12 @@ A Lambda function URL with `AuthType: NONE` is a public HTTPS endpoint: anyone o
 internet who learns the URL can invoke the function, with no token, no signature, no
 throttling and no WAF in front. Every call is billed to you (Denial of Wallet) and every
 input reaches the handler unchecked. An AuthType the deployment decides (a parameter
-whose `AllowedValues` include NONE, a condition with a NONE branch, a variable whose
-validation allows NONE) is reported too, naming what decides it; one whose every
-possible value is AWS_IAM is not. Give the deployment's values (`--param`,
-samconfig.toml) to judge the URL as deployed.
+or a root module's variable, with a default or without, whose `AllowedValues` or
+validation include NONE or list nothing, AuthType itself taking AWS_IAM or NONE; a
+condition with a NONE branch; a per-stage `Mappings` entry of NONE) is reported too,
+naming what decides it; one whose every possible value is AWS_IAM is not. Give the
+deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the URL as
+deployed.
 """,
     remediation={
         "serverless": "functions:\n  fn:\n    url:\n      authorizer: aws_iam",
