@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from faasguard.analysis import aws_sdk
+from faasguard.analysis import aws_models, aws_sdk
 from faasguard.analysis.awscalls import calls_in_handler
 from faasguard.analysis.taint.modules import ModuleCache
 from faasguard.scan import scan
@@ -65,7 +65,7 @@ def test_the_table_names_real_operations_and_s3_object_parameters(
     prefix, _, operation = key.partition(":")
     sdk = aws_sdk.service(_SERVICES[prefix])
     assert sdk is not None and sdk.prefix == prefix
-    model = sdk.model or {}
+    model = aws_models.load(_SERVICES[prefix], "service-2") or {}
     shapes = model["shapes"]
     for path in paths:
         shape = shapes[model["operations"][operation]["input"]["shape"]]

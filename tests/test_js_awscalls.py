@@ -153,7 +153,7 @@ def test_a_method_names_the_first_operation_of_its_lower_case_name(
     assert real is not None
     fake = aws_sdk.SdkService("s3", "s3", {"get_object": "GetObject",
                                            "get_object_": "GETOBJECT",
-                                           **real.operations}, real.model)
+                                           **real.operations}, real.structures)
     monkeypatch.setattr(aws_sdk, "service", lambda name: fake if name == "s3" else None)
     awssdk._operations.cache_clear()
     try:

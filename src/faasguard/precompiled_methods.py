@@ -766,10 +766,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.prefix,self.operations,self.model,)==(other.name,other.prefix,other.operations,other.model,)
+   return (self.name,self.prefix,self.operations,self.structures,)==(other.name,other.prefix,other.operations,other.structures,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.prefix,self.operations,self.model,)==(other.name,other.prefix,other.operations,other.model,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.prefix,self.operations,self.structures,)==(other.name,other.prefix,other.operations,other.structures,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -2247,9 +2247,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, prefix={self.prefix!r}, operations={self.operations!r}, model={self.model!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, prefix={self.prefix!r}, operations={self.operations!r}, structures={self.structures!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, prefix={self.prefix!r}, operations={self.operations!r}, model={self.model!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, prefix={self.prefix!r}, operations={self.operations!r}, structures={self.structures!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3703,15 +3703,15 @@ def __create_fn__(_type_name, _type_node, _type_module, _type_methods, _type_bas
  return __init__
 CODE['def __create_fn__(_type_name, _type_node, _type_module, _type_methods, _type_bases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_methods, _dflt_bases, _return_type):\n def __init__(self,name:_type_name,node:_type_node,module:_type_module,methods:_type_methods=_HAS_DEFAULT_FACTORY,bases:_type_bases=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.node=node\n  self.module=module\n  self.methods=_dflt_methods() if methods is _HAS_DEFAULT_FACTORY else methods\n  self.bases=_dflt_bases() if bases is _HAS_DEFAULT_FACTORY else bases\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_name, _type_prefix, _type_operations, _type_model, _type__members, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_operations, _dflt_model, _dflt__members, _return_type):
- def __init__(self,name:_type_name,prefix:_type_prefix,operations:_type_operations=_HAS_DEFAULT_FACTORY,model:_type_model=_dflt_model,_members:_type__members=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_name, _type_prefix, _type_operations, _type_structures, _type__members, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_operations, _dflt_structures, _dflt__members, _return_type):
+ def __init__(self,name:_type_name,prefix:_type_prefix,operations:_type_operations=_HAS_DEFAULT_FACTORY,structures:_type_structures=_HAS_DEFAULT_FACTORY,_members:_type__members=_HAS_DEFAULT_FACTORY)->_return_type:
   self.name=name
   self.prefix=prefix
   self.operations=_dflt_operations() if operations is _HAS_DEFAULT_FACTORY else operations
-  self.model=model
+  self.structures=_dflt_structures() if structures is _HAS_DEFAULT_FACTORY else structures
   self._members=_dflt__members() if _members is _HAS_DEFAULT_FACTORY else _members
  return __init__
-CODE['def __create_fn__(_type_name, _type_prefix, _type_operations, _type_model, _type__members, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_operations, _dflt_model, _dflt__members, _return_type):\n def __init__(self,name:_type_name,prefix:_type_prefix,operations:_type_operations=_HAS_DEFAULT_FACTORY,model:_type_model=_dflt_model,_members:_type__members=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.prefix=prefix\n  self.operations=_dflt_operations() if operations is _HAS_DEFAULT_FACTORY else operations\n  self.model=model\n  self._members=_dflt__members() if _members is _HAS_DEFAULT_FACTORY else _members\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_name, _type_prefix, _type_operations, _type_structures, _type__members, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_operations, _dflt_structures, _dflt__members, _return_type):\n def __init__(self,name:_type_name,prefix:_type_prefix,operations:_type_operations=_HAS_DEFAULT_FACTORY,structures:_type_structures=_HAS_DEFAULT_FACTORY,_members:_type__members=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.prefix=prefix\n  self.operations=_dflt_operations() if operations is _HAS_DEFAULT_FACTORY else operations\n  self.structures=_dflt_structures() if structures is _HAS_DEFAULT_FACTORY else structures\n  self._members=_dflt__members() if _members is _HAS_DEFAULT_FACTORY else _members\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_name, _type_value, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,name:_type_name,value:_type_value,location:_type_location)->_return_type:

@@ -107,9 +107,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
             base[key] = value
 
 
-@cache
-def load(service: str, kind: str, resources: bool = False) -> dict[str, Any] | None:
-    """The latest model of this kind of a service, extras merged; None when there is none."""
+def read(service: str, kind: str, resources: bool = False) -> dict[str, Any] | None:
+    """The latest model of this kind of a service, extras merged; None when there is none.
+    Read afresh at each call: `load` is the cached one, for callers that keep no digest."""
     known = versions(service, kind, resources)
     if not known:
         return None
@@ -119,3 +119,7 @@ def load(service: str, kind: str, resources: bool = False) -> dict[str, Any] | N
     if model is not None and extras is not None and isinstance(extras.get("merge"), dict):
         _merge(model, extras["merge"])
     return model
+
+
+#: `read`, cached for the process (callers do not modify the answers).
+load = cache(read)

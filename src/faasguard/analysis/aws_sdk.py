@@ -46,12 +46,14 @@ def known(name: str) -> bool:
 
 @dataclass
 class SdkService:
-    """One botocore service: its IAM prefix and operations by client method name."""
+    """One botocore service: its IAM prefix, operations by client method name, and the
+    member names of its structure shapes (all the analyses read of the service model: the
+    model itself, documentation and all, is not kept)."""
 
     name: str
     prefix: str
     operations: dict[str, str] = field(default_factory=dict)  # snake name -> Operation
-    model: dict[str, Any] | None = None  # the service model, as botocore's JSON has it
+    structures: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shape -> members
     _members: dict[str, frozenset[str]] = field(default_factory=dict, repr=False,
                                                 compare=False)
 
@@ -61,9 +63,7 @@ class SdkService:
         if found is None:
             from botocore import xform_name
 
-            spec = self.model.get("shapes", {}).get(shape) if self.model else None
-            found = frozenset(xform_name(m) for m in spec.get("members", {})) \
-                if isinstance(spec, dict) and spec.get("type") == "structure" else frozenset()
+            found = frozenset(xform_name(m) for m in self.structures.get(shape, ()))
             self._members[shape] = found
         return found
 
@@ -84,12 +84,15 @@ def service(name: str) -> SdkService | None:
         return None
     from botocore import xform_name
 
-    model = aws_models.load(name, "service-2") or {}
+    model = aws_models.read(name, "service-2") or {}
     metadata = model.get("metadata", {})
     prefix = table()["prefixes"].get(name, metadata.get("signingName") or
                                       metadata.get("endpointPrefix") or name)
     operations = {xform_name(op): op for op in model.get("operations", {})}
-    return SdkService(name, prefix, operations, model)
+    structures = {shape: tuple(spec.get("members", {}))
+                  for shape, spec in model.get("shapes", {}).items()
+                  if isinstance(spec, dict) and spec.get("type") == "structure"}
+    return SdkService(name, prefix, operations, structures)
 
 
 @dataclass(frozen=True)
