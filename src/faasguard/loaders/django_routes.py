@@ -40,6 +40,7 @@ from faasguard.loaders.decorators import literal, module_literals, parse_python
 from faasguard.loaders.documents import InputError
 from faasguard.loaders.flask_routes import AppRoute, api_path, view_methods
 from faasguard.model import Location
+from faasguard.regex_syntax import group_end
 
 #: Settings read from the settings module.
 SETTINGS = ("ROOT_URLCONF", "WSGI_APPLICATION")
@@ -393,7 +394,7 @@ def regex_path(regex: str) -> str:
             index += 2
             continue
         if char == "(":
-            close = _group_end(text, index)
+            close = group_end(text, index)
             group = text[index:close + 1]
             if group.startswith("(?P<") and ">" in group:
                 out.append("{" + group[4:group.index(">")] + "}")
@@ -407,25 +408,3 @@ def regex_path(regex: str) -> str:
         out.append(char)
         index += 1
     return "".join(out)
-
-
-def _group_end(text: str, start: int) -> int:
-    """The index of the `)` closing the group opened at `start` (the end if none)."""
-    depth, index, in_class = 0, start, False
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return len(text) - 1

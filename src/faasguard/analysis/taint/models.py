@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from faasguard.analysis.taint.modules import ClassInfo, Module, dotted_name
 from faasguard.analysis.taint.table import TaintTable
+from faasguard.regex_syntax import alternatives
 
 #: A field or parameter whose value is attacker-chosen text (tainted on read).
 TEXT = "text"
@@ -281,32 +282,7 @@ def restrictive_pattern(pattern: str, start: bool = False, end: bool = False) ->
     if any(piece in pattern for piece in _ANY_CHARACTER):
         return False
     return all(_anchored(alternative, start, end) and _no_any_character(alternative)
-               for alternative in _alternatives(pattern))
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern (split at each `|` outside groups and
-    character classes)."""
-    out: list[str] = []
-    depth, in_class, escaped, begin = 0, False, False, 0
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            out.append(pattern[begin:index])
-            begin = index + 1
-    out.append(pattern[begin:])
-    return out
+               for alternative in alternatives(pattern))
 
 
 def _anchored(pattern: str, start: bool, end: bool) -> bool:
