@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faasguard.loaders.template import Template, items, mapping
+from faasguard.loaders.template import Template, items, mapping, with_schedule_input
 from faasguard.model import Ref, Trigger, TriggerKind, Value
 
 
@@ -25,8 +25,11 @@ def read_rule(t: Template, logical: str, props: Any) -> None:
         fn.triggers.append(Trigger(
             kind=kind, function=fn.id, location=t.loc(line or t.line(logical)),
             source=Ref(t.qualify(logical)), asynchronous=True,
-            properties={"schedule": schedule, "pattern": props.get("EventPattern"),
-                        "event_bus": props.get("EventBusName"), "state": props.get("State")}))
+            properties=with_schedule_input({
+                "schedule": schedule, "pattern": props.get("EventPattern"),
+                "event_bus": props.get("EventBusName"), "state": props.get("State"),
+                **{key: target[key] for key in ("Input", "InputPath", "InputTransformer")
+                   if key in target}})))
 
 
 def read_schedule(t: Template, logical: str, props: Any) -> None:
@@ -37,8 +40,9 @@ def read_schedule(t: Template, logical: str, props: Any) -> None:
         fn.triggers.append(Trigger(
             kind="schedule", function=fn.id, location=t.loc(t.line(logical)),
             source=Ref(t.qualify(logical)), asynchronous=True,
-            properties={"schedule": props.get("ScheduleExpression"),
-                        "state": props.get("State")}))
+            properties=with_schedule_input({"schedule": props.get("ScheduleExpression"),
+                                            "state": props.get("State"),
+                                            "Input": target.get("Input")})))
 
 
 def read_target_group(t: Template, logical: str, props: Any) -> None:

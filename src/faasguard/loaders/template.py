@@ -363,8 +363,11 @@ def route_throttles(settings: Value) -> dict[tuple[str, str], Throttle]:
 
 
 #: The keys that give a schedule an input of its own: serverless.yml `input`, `inputPath`,
-#: `inputTransformer`; SAM Schedule/ScheduleV2 `Input`.
-_SCHEDULE_INPUTS = ("input", "inputPath", "inputTransformer", "Input")
+#: `inputTransformer`; SAM Schedule/ScheduleV2 `Input`; an AWS::Events::Rule target's
+#: `Input`, `InputPath`, `InputTransformer` (Terraform's event target and scheduler
+#: `input`, mapped to those).
+_SCHEDULE_INPUTS = ("input", "inputPath", "inputTransformer", "Input", "InputPath",
+                    "InputTransformer")
 
 
 def with_schedule_input(properties: dict[str, Any]) -> dict[str, Any]:

@@ -162,6 +162,11 @@ def _event_target(resource: Resource, props: Props, types: dict[str, str]) -> No
     rule = _target(resource, "rule", props, types, "AWS::Events::Rule")
     if rule is not None:
         entry = LDict(Arn=resource.module.attr(resource.block, "arn"))
+        for attribute, key in (("input", "Input"), ("input_path", "InputPath")):
+            if attribute in resource.block.attrs:
+                entry[key] = resource.module.attr(resource.block, attribute)
+        if resource.block.nested("input_transformer"):
+            entry["InputTransformer"] = True  # its content is not read: that it is there
         entry.line = _line(resource)
         _append(rule, "Targets", entry, _line(resource))
 

@@ -145,7 +145,7 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "event_bus_name": "EventBusName", "state": "State"}),
     "aws_scheduler_schedule": ("AWS::Scheduler::Schedule", {
         "schedule_expression": "ScheduleExpression", "state": "State",
-        "target": ("Target", {"arn": "Arn"})}),
+        "target": ("Target", {"arn": "Arn", "input": "Input"})}),
     "aws_cloudwatch_log_subscription_filter": ("AWS::Logs::SubscriptionFilter", {
         "destination_arn": "DestinationArn", "log_group_name": "LogGroupName",
         "filter_pattern": "FilterPattern"}),
