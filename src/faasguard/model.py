@@ -61,6 +61,12 @@ class Ref:
     def __str__(self) -> str:
         return f"${{{self.target}{'.' + self.attribute if self.attribute else ''}}}"
 
+    def as_written(self) -> str:
+        """The reference as a template writes it (`${Jobs.Arn}`, `${Jobs}`): by the
+        logical id, not the qualified one `__str__` shows."""
+        target = logical_id(self.target)
+        return f"${{{target}.{self.attribute}}}" if self.attribute else f"${{{target}}}"
+
 
 #: A scalar or structure from a template after variable resolution.
 Value = Any

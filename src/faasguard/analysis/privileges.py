@@ -408,8 +408,7 @@ def _statement_resource_text(value: Any) -> str | None:
 @lru_cache(maxsize=8192)
 def _ref_text(ref: Ref) -> str:
     """`${Id.Attribute}` or `${Id}`: a reference as a policy resource's text."""
-    lid = logical_id(ref.target)
-    return f"${{{lid}.{ref.attribute}}}" if ref.attribute else f"${{{lid}}}"
+    return ref.as_written()
 
 
 def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:

@@ -15,7 +15,6 @@ from faasguard.model import (
     Ref,
     Unknown,
     Value,
-    logical_id,
 )
 
 
@@ -27,9 +26,7 @@ def as_str(value: Value) -> str | None:
 def value_text(value: Value) -> str:
     """A model value for a message: a reference by the logical id the user wrote
     (`${Jobs.Arn}`, not the qualified `${template.yaml#Jobs.Arn}`), anything else as text."""
-    if isinstance(value, Ref):
-        return f"${{{logical_id(value.target)}{'.' + value.attribute if value.attribute else ''}}}"
-    return str(value)
+    return value.as_written() if isinstance(value, Ref) else str(value)
 
 
 def is_known(value: Value) -> bool:

@@ -24,7 +24,7 @@ from lark import Token, Tree
 from faasguard.loaders.documents import LDict, LList
 from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.terraform.hcl import line, name_of, subtrees
-from faasguard.model import Ref, Unknown, Value, logical_id
+from faasguard.model import Ref, Unknown, Value
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
@@ -419,8 +419,7 @@ def render(parts: list[Value]) -> Value:
     text = []
     for part in parts:
         if isinstance(part, Ref):  # rendered like Fn::Sub: `${<logical id>.<Attr>}`
-            attribute = f".{part.attribute}" if part.attribute else ""
-            text.append(f"${{{logical_id(part.target)}{attribute}}}")
+            text.append(part.as_written())
         elif isinstance(part, Unknown):
             text.append(f"${{{part.text}}}")
         elif isinstance(part, bool):
