@@ -16,7 +16,8 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "flask_unreached", "powertools_vulnerable", "powertools_safe",
             "fastapi_vulnerable", "fastapi_safe", "fastapi_models_vulnerable",
             "fastapi_models_safe", "powertools_split_vulnerable", "powertools_split_safe",
-            "adapters_vulnerable", "adapters_safe"]
+            "adapters_vulnerable", "adapters_safe", "powertools_factory_vulnerable",
+            "powertools_factory_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -55,7 +56,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
 
 @pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe",
                                      "fastapi_safe", "fastapi_models_safe",
-                                     "powertools_split_safe", "adapters_safe"])
+                                     "powertools_split_safe", "adapters_safe",
+                                     "powertools_factory_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -228,6 +230,28 @@ def test_powertools_resolvers_made_elsewhere_reach_their_views(capsys: Any) -> N
         assert found["confidence"] == "high"
     match = _at(report, project, "eval(pattern)", "api/jobs.py")
     assert "query string parameter 'match'" in match["message"]
+
+
+def test_powertools_resolvers_made_by_a_factory_reach_their_views(capsys: Any) -> None:
+    """`app = create_app()` (the factory imported, or in the module the handler imports
+    the resolver from): the views nested in the factory, in the helper it passes the
+    resolver to (`register_routes(app)`), of the router it includes and those decorated
+    on the made resolver at the top level are the function's entry points, and the
+    resolver's `current_event` in them is the event; a resolver another factory makes
+    that no handler resolves (the safe twin's `make_debug_app()`) serves nothing."""
+    project = "powertools_factory_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    for found in _injections(report):
+        served = "admin" if found["location"]["file"] == "api/admin.py" else "api"
+        assert f"function '{served}'" in found["message"], found["message"]
+        assert found["confidence"] == "high"
+    export = _at(report, project, "tar czf", "api/factory.py")
+    assert "query string parameter 'folder'" in export["message"]
+    assert "Powertools request parameter 'term'" in \
+        _at(report, project, "SELECT * FROM items", "api/factory.py")["message"]
+    assert "HTTP request body" in _at(report, project, "convert {job", "api/routes.py")["message"]
+    assert "HTTP header 'x-version'" in _at(report, project, "eval(", "handler.py")["message"]
 
 
 def test_apps_behind_adapters_are_the_functions_entry_points(capsys: Any) -> None:

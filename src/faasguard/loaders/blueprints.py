@@ -2,7 +2,8 @@
 
 `registered_blueprints(root, code_dir, tree, rel, objects)` reads the
 `<app>.register_blueprint(bp, ...)` calls at the top level of the app's module (`rel`,
-parsed as `tree`; `objects` the names of its app objects), also those in loops over
+parsed as `tree`; `objects` the names of its app objects; a Powertools resolver's
+`<app>.include_router(router, ...)` with `method="include_router"`), also those in loops over
 literal tuples and lists of blueprints, and finds each blueprint: an
 object the module creates itself, or one it imports from a module of the project
 (`from .views import bp`, `from api import v2` then `v2.bp`). A blueprint that cannot be
@@ -36,12 +37,14 @@ class Registration:
 
 
 def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
-                          objects: set[str]) -> list[Registration]:
-    """The blueprints the app objects `objects` of module `rel` register, in order."""
+                          objects: set[str], method: str = "register_blueprint"
+                          ) -> list[Registration]:
+    """The blueprints the app objects `objects` of module `rel` register (with the calls
+    `<app>.<method>(bp, ...)`), in order."""
     module = dotted_module(rel, code_dir)
     imports = module_imports(tree, module, rel.endswith("__init__.py"))
     out = []
-    for call, names in _registrations(tree.body, objects, {}):
+    for call, names in _registrations(tree.body, objects, {}, method):
         options = {k.arg: literal(names.get(k.value.id, k.value) if isinstance(k.value, ast.Name)
                                   else k.value) for k in call.keywords if k.arg}
         arg = call.args[0]
@@ -52,9 +55,9 @@ def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
     return out
 
 
-def _registrations(stmts: list[ast.stmt], objects: set[str], names: dict[str, ast.expr]
-                   ) -> Iterator[tuple[ast.Call, dict[str, ast.expr]]]:
-    """The `<app>.register_blueprint(...)` calls of `stmts`, each with what the names of
+def _registrations(stmts: list[ast.stmt], objects: set[str], names: dict[str, ast.expr],
+                   method: str) -> Iterator[tuple[ast.Call, dict[str, ast.expr]]]:
+    """The `<app>.<method>(...)` calls of `stmts`, each with what the names of
     enclosing loops over literal tuples or lists stand for at that turn
     (`for bp in (users, orders): app.register_blueprint(bp)`, also `for bp, prefix in
     ((users, "/users"), ...)`)."""
@@ -63,11 +66,11 @@ def _registrations(stmts: list[ast.stmt], objects: set[str], names: dict[str, as
             for item in stmt.iter.elts:
                 turn = _unpack(stmt.target, item)
                 if turn is not None:
-                    yield from _registrations(stmt.body, objects, {**names, **turn})
+                    yield from _registrations(stmt.body, objects, {**names, **turn}, method)
             continue
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if isinstance(call, ast.Call) and call.args and isinstance(call.func, ast.Attribute) \
-                and call.func.attr == "register_blueprint" and \
+                and call.func.attr == method and \
                 isinstance(call.func.value, ast.Name) and call.func.value.id in objects:
             yield call, names
 

@@ -13,7 +13,8 @@ app made by a factory (`app = create_app()`, the factory in the module or import
 module of the project) has the routes and blueprints the factory's body registers on its
 own `Flask(...)` object or on the app it takes from another factory, and a helper the
 app is passed to (`register_routes(app)`) registers routes on it too: `app_scopes` lists
-every such place. Paths are
+every such place (for a Flask app, or, given its `AppKind`, another framework's app made
+the same way: a Powertools resolver and the routers it includes). Paths are
 written the way API Gateway writes them: `<id>` and `<int:id>` become `{id}`,
 `<path:key>` (which matches slashes) becomes `{key+}`.
 """
@@ -42,6 +43,20 @@ from faasguard.loaders.decorators import (
 from faasguard.loaders.documents import InputError
 from faasguard.model import Location, Route
 
+
+@dataclass(frozen=True)
+class AppKind:
+    """How a framework makes and extends an app object: the constructors of its app
+    objects (`makers`), the method registering a blueprint or router on it (`register`)
+    and that call's keyword for the prefix of the routes it brings in (`prefix`)."""
+
+    makers: tuple[str, ...]
+    register: str = "register_blueprint"
+    prefix: str = "url_prefix"
+
+
+#: A Flask app: `Flask(...)`, `app.register_blueprint(bp, url_prefix="/v1")`.
+FLASK = AppKind(("Flask",))
 #: A Flask route parameter, `<name>` or `<converter:name>` (`<string(length=2):code>`).
 FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 #: Flask's route decorators: `route` (methods from `methods=`, GET by default) and the
@@ -117,17 +132,18 @@ class RouteScope:
                                                            ast.AsyncFunctionDef))}
 
 
-def app_scopes(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
-               ) -> list[RouteScope]:
+def app_scopes(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str,
+               kind: AppKind = FLASK) -> list[RouteScope]:
     """Everywhere the Flask app `obj` of module `rel` (parsed as `tree`) gets routes, in
-    order: the module's top level (every `Flask(...)` object it makes, and `obj`); the
+    order (for another framework's app, `kind` says what makes and extends it): the
+    module's top level (every `Flask(...)` object it makes, and `obj`); the
     factory that makes `obj` (`obj = create_app()`, the factory in the module or imported
     from the project), and the factories that factory takes its app from; the helpers the
     app is passed to (`register_routes(app)`, at any of those places, a function of the
     project); and the blueprints registered at each of them, with the blueprints those
     register (`bp.register_blueprint(child)`), their `url_prefix`es joined."""
-    scopes = _Scopes(root, code_dir)
-    scopes.app(rel, tree, tree, set(app_objects(tree, "Flask")) | {obj}, None, 0)
+    scopes = _Scopes(root, code_dir, kind)
+    scopes.app(rel, tree, tree, _made(tree, kind) | {obj}, None, 0)
     factory = app_factory(root, code_dir, tree, rel, obj)
     if factory is not None:
         scopes.factory(factory.file, factory.module, factory.function, 1)
@@ -137,8 +153,8 @@ def app_scopes(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
 class _Scopes:
     """Collects the RouteScopes of one app (see `app_scopes`), each place once."""
 
-    def __init__(self, root: str, code_dir: str) -> None:
-        self.root, self.code_dir = root, code_dir
+    def __init__(self, root: str, code_dir: str, kind: AppKind) -> None:
+        self.root, self.code_dir, self.kind = root, code_dir, kind
         self.out: list[RouteScope] = []
         self._seen: set[tuple[str, int, frozenset[str], str]] = set()
         self._parsed: dict[str, ast.Module] = {}
@@ -150,11 +166,10 @@ class _Scopes:
         return self._parsed[rel]
 
     def factory(self, file: str, module: ast.Module, function: Body, depth: int) -> bool:
-        """Add the scopes of a function that makes a Flask app; False when it makes none
+        """Add the scopes of a function that makes an app; False when it makes none
         (its app: a `Flask(...)` of its body, or the app another factory returns)."""
         body = _body_tree(module, function)
-        objects = set(app_objects(ast.Module(body=list(function.body), type_ignores=[]),
-                                  "Flask"))
+        objects = _made(ast.Module(body=list(function.body), type_ignores=[]), self.kind)
         for node in function.body:
             if depth < MAX_DEPTH and isinstance(node, ast.Assign) and \
                     isinstance(node.value, ast.Call):
@@ -192,12 +207,13 @@ class _Scopes:
     def _blueprints(self, file: str, module: ast.Module, tree: ast.Module, objects: set[str],
                     function: Body | None, prefix: str, depth: int) -> None:
         """The blueprints `objects` register in `tree` (and, nested, theirs)."""
-        for bp in registered_blueprints(self.root, self.code_dir, tree, file, objects):
+        for bp in registered_blueprints(self.root, self.code_dir, tree, file, objects,
+                                        self.kind.register):
             home, home_function = bp.tree, None
             if bp.tree is tree and function is not None:  # defined where it is registered
                 local = _assigned(function.body, bp.name)
                 home, home_function = (tree, function) if local else (module, None)
-            own = bp.options.get("url_prefix")
+            own = bp.options.get(self.kind.prefix)
             if not isinstance(own, str):
                 own = _constructor_prefix(home, bp.name)
             joined = _join(prefix, own) if own else prefix
@@ -221,6 +237,11 @@ class _Scopes:
             return False
         self._seen.add(key)
         return True
+
+
+def _made(tree: ast.Module, kind: AppKind) -> set[str]:
+    """The names of the app objects of `kind` a module (or a body as one) makes."""
+    return {name for maker in kind.makers for name in app_objects(tree, maker)}
 
 
 def _assigned(body: list[ast.stmt], name: str) -> bool:

@@ -19,6 +19,7 @@ from faasguard.analysis.taint.frameworks import (
     DJANGO_REQUEST,
     FRAMEWORKS,
     NUMERIC_CONVERTERS,
+    POWERTOOLS_RESOLVER,
     RESOLVERS,
     View,
 )
@@ -34,7 +35,14 @@ from faasguard.analysis.taint.modules import (
 from faasguard.analysis.taint.table import TaintTable, build_table
 from faasguard.loaders.decorators import app_objects
 from faasguard.loaders.django_routes import DjangoView
-from faasguard.loaders.flask_routes import FLASK_PARAM, app_factory, app_scopes, route_registrations
+from faasguard.loaders.flask_routes import (
+    FLASK,
+    FLASK_PARAM,
+    AppKind,
+    app_factory,
+    app_scopes,
+    route_registrations,
+)
 from faasguard.model import Function
 
 
@@ -55,7 +63,7 @@ def app_views(function: Function, module: Module, cache: ModuleCache) -> list[Vi
             views.extend(_served_views(function, app_module, app, cache, module))
     elif framework == "Flask" or app_factory(cache.root, function.code_dir or ".",
                                              module.tree, module.file, obj) is not None:
-        views.extend(_flask_views(function, module, obj, cache))
+        views.extend(_scoped_views(module, obj, cache, function.code_dir or "", "Flask"))
     return views
 
 
@@ -83,25 +91,39 @@ def constructed_views(module: Module, cache: ModuleCache) -> list[View]:
 
 
 def powertools_views(module: Module, cache: ModuleCache, base: str,
-                     imported: tuple[str, ...] = ()) -> list[View]:
+                     resolved: tuple[str, ...] = ()) -> list[View]:
     """The views of the Powertools resolvers and routers a module creates, and of the
     routers its resolvers include (`app.include_router(router)` at its top level);
-    `imported`: names of resolvers the module imports and resolves events with (`from
-    api.resolver import app`), whose views are read where the resolver is made and in
-    the modules that decorate it (`from api.resolver import app` then `@app.get(...)`)."""
+    `resolved`: names the module's handler resolves events with. One made by a factory
+    (`app = create_app()`) has the views `app_scopes` finds: those the factory (and the
+    helpers it passes the resolver to) registers on its resolver, nested in its body, and
+    of the routers it includes there. One imported (`from api.resolver import app`) has
+    its views read where it is made and in the modules that decorate it (`from
+    api.resolver import app` then `@app.get(...)`)."""
     out: list[View] = []
     typed = (cache, base)
     for obj in _resolver_objects(module):
         out.extend(_route_views(module, obj, "Powertools", None, typed=typed))
         for owner, router in _blueprints(module, obj, cache, base, "include_router"):
             out.extend(_route_views(owner, router, "Powertools", None, typed=typed))
-    for name in imported:
+    for name in resolved:
         found = _object_module(module, name, cache, base)
-        if found is None or found[0] is module or found[1] not in _resolver_objects(found[0]):
+        if found is None:
             continue
-        for owner, obj in _decorated_elsewhere(found, (module, found[0]), cache, base):
-            out.extend(_route_views(owner, obj, "Powertools", None, typed=typed))
-        out.extend(powertools_views(found[0], cache, base))
+        owner, obj = found
+        made = obj in _resolver_objects(owner)
+        if not made and app_factory(cache.root, base or ".", owner.tree, owner.file,
+                                    obj) is not None:
+            made = True
+            have = {id(view.node) for view in out}
+            out.extend(view for view in _scoped_views(owner, obj, cache, base, "Powertools")
+                       if id(view.node) not in have)
+        if owner is module or not made:
+            continue
+        for elsewhere, alias in _decorated_elsewhere(found, (module, owner), cache, base):
+            out.extend(_route_views(elsewhere, alias, "Powertools", None, typed=typed,
+                                    bound=alias))
+        out.extend(powertools_views(owner, cache, base))
     return out
 
 
@@ -149,7 +171,7 @@ def _served_views(function: Function, module: Module, app: str, cache: ModuleCac
     if any(target.partition(".")[0] in ("fastapi", "starlette")
            for target in module.aliases.values()):
         return fastapi_views([(module, app)], cache, function.code_dir or "", handler)
-    return _flask_views(function, module, app, cache)
+    return _scoped_views(module, app, cache, function.code_dir or "", "Flask")
 
 
 def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
@@ -408,20 +430,30 @@ def _resolver_objects(module: Module) -> list[str]:
             for obj in app_objects(module.tree, cls)]
 
 
-def _flask_views(function: Function, module: Module, obj: str, cache: ModuleCache
-                 ) -> list[View]:
-    """The views of a Flask app, wherever `app_scopes` finds its routes registered (the
-    module's top level, factories, helpers, blueprints); each view once."""
+#: How a Powertools resolver is made and extended, for `app_scopes`.
+POWERTOOLS = AppKind(tuple(sorted(RESOLVERS)), "include_router", "prefix")
+_KINDS = {"Flask": FLASK, "Powertools": POWERTOOLS}
+
+
+def _scoped_views(module: Module, obj: str, cache: ModuleCache, base: str, framework: str
+                  ) -> list[View]:
+    """The views of a Flask app (or a Powertools resolver: `framework`), wherever
+    `app_scopes` finds its routes registered (the module's top level, factories, helpers,
+    blueprints or included routers); each view once."""
     views: list[View] = []
     seen: set[int] = set()
-    for scope in app_scopes(cache.root, function.code_dir or ".", module.tree, module.file,
-                            obj):
+    powertools = framework == "Powertools"
+    typed = (cache, base) if powertools else None
+    for scope in app_scopes(cache.root, base or ".", module.tree, module.file, obj,
+                            _KINDS[framework]):
         owner = module if scope.file == module.file else cache.try_get(scope.file)
         if owner is None:
             continue
         nested = (scope.tree, scope.views()) if scope.function is not None else None
         for name in sorted(scope.objects):
-            for view in _route_views(owner, name, "Flask", obj if scope.app else None, nested):
+            view_of = obj if scope.app and not powertools else None
+            for view in _route_views(owner, name, framework, view_of, nested, typed,
+                                     name if powertools else None):
                 if id(view.node) not in seen:
                     seen.add(id(view.node))
                     views.append(view)
@@ -505,14 +537,18 @@ def _object_module(module: Module, target: str, cache: ModuleCache, base: str
 
 def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
                  factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None,
-                 typed: tuple[ModuleCache, str] | None = None) -> list[View]:
+                 typed: tuple[ModuleCache, str] | None = None, bound: str | None = None
+                 ) -> list[View]:
     """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
     `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of the app
     object itself, whose triggers name their view (blueprint routes are not in the
     App model: their flows relate to every HTTP trigger of the function). `typed` (the
     module cache and the code folder) for Powertools views: their annotated parameters
     that are no path parameter are input too (data validation fills them from the query
-    string, headers or the body: without it, they would only ever hold their default)."""
+    string, headers or the body: without it, they would only ever hold their default).
+    `bound`: the name the views read the Powertools resolver by (`app.current_event`) when
+    the code does not show its kind: a factory's local resolver, a helper's parameter, a
+    resolver made by a factory and imported."""
     out: list[View] = []
     seen: set[str] = set()
     tree, functions = factory if factory is not None else (module.tree, module.functions)
@@ -533,6 +569,8 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
             # a path parameter is text whatever its type (without validation, a string)
             objects = {name: kind for name, kind in found.items() if name not in labels}
             labels = {**given, **labels}
+        if bound is not None:
+            objects[bound] = POWERTOOLS_RESOLVER
         out.append(View(module, node, labels, (), frozenset({"http"}),
                         deco.function if view_of is not None else None, objects))
     return out

@@ -46,6 +46,8 @@ RESOLVERS = frozenset(("APIGatewayRestResolver", "APIGatewayHttpResolver", "ALBR
                        "LambdaFunctionUrlResolver", "VPCLatticeResolver", "VPCLatticeV2Resolver",
                        "ApiGatewayResolver", "Router", "APIGatewayRouter", "APIGatewayHttpRouter",
                        "ALBRouter", "LambdaFunctionUrlRouter"))
+#: The kind of a Powertools resolver object (its `current_event` is the request's event).
+POWERTOOLS_RESOLVER = "powertools-resolver"
 #: The callees whose top-level result may be an app object with route views (`module_views`).
 _VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS, "FastAPI", "APIRouter"))
 #: Adapters whose result is a Lambda handler serving a web app (`handler = Mangum(app)`,
@@ -106,21 +108,21 @@ def resolver_views(module: Module, cache: ModuleCache, base: str,
                    handler: FunctionNode | None = None) -> list[View]:
     """The route views of the Powertools event handlers a handler's module creates and of
     the routers they include (`app.include_router(router)`): what `app.resolve` calls;
-    also of an event handler the module imports when the handler function resolves its
-    event with it (`return app.resolve(event, context)`, `app` made in another module)."""
-    imported = _resolved_imports(module, handler) if handler is not None else ()
-    if module.constructed.isdisjoint(RESOLVERS) and not imported:
+    also of an event handler the handler function resolves its event with (`return
+    app.resolve(event, context)`) that is made in another module or by a factory
+    (`app = create_app()`)."""
+    resolved = _resolved_names(module, handler) if handler is not None else ()
+    if module.constructed.isdisjoint(RESOLVERS) and not resolved:
         return []
     from faasguard.analysis.taint import framework_views
 
-    return framework_views.powertools_views(module, cache, base, imported)
+    return framework_views.powertools_views(module, cache, base, resolved)
 
 
-def _resolved_imports(module: Module, handler: FunctionNode) -> tuple[str, ...]:
-    """The imported names a handler calls `.resolve(...)` on in its own statements
-    (`return app.resolve(event, context)`; inside a `try` too)."""
-    aliases = module.aliases
-    if not aliases or module.source and ".resolve(" not in module.source:
+def _resolved_names(module: Module, handler: FunctionNode) -> tuple[str, ...]:
+    """The imported or module-level names a handler calls `.resolve(...)` on in its own
+    statements (`return app.resolve(event, context)`; inside a `try` too)."""
+    if module.source and ".resolve(" not in module.source:
         return ()  # the common case: no walk of the handler
     found: list[str] = []
     todo = list(handler.body)
@@ -132,7 +134,7 @@ def _resolved_imports(module: Module, handler: FunctionNode) -> tuple[str, ...]:
         call = getattr(stmt, "value", None)
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                 call.func.attr == "resolve" and isinstance(call.func.value, ast.Name) and \
-                call.func.value.id in aliases:
+                (call.func.value.id in module.aliases or call.func.value.id in module.assigned):
             found.append(call.func.value.id)
     return tuple(found)
 
