@@ -17,7 +17,7 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "fastapi_vulnerable", "fastapi_safe", "fastapi_models_vulnerable",
             "fastapi_models_safe", "powertools_split_vulnerable", "powertools_split_safe",
             "adapters_vulnerable", "adapters_safe", "powertools_factory_vulnerable",
-            "powertools_factory_safe"]
+            "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -57,7 +57,7 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
 @pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe",
                                      "fastapi_safe", "fastapi_models_safe",
                                      "powertools_split_safe", "adapters_safe",
-                                     "powertools_factory_safe"])
+                                     "powertools_factory_safe", "django_adapters_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -271,6 +271,37 @@ def test_apps_behind_adapters_are_the_functions_entry_points(capsys: Any) -> Non
     evict = _at(report, project, "os.remove", "internal/admin_api.py")
     assert evict["confidence"] == "low"
     assert "FastAPI path parameter 'key'" in evict["message"]
+
+
+def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: Any) -> None:
+    """Django's application served by Mangum (`Mangum(application)` with the application
+    imported from asgi.py, `Mangum(application)(event, context)` in a handler function)
+    or apig-wsgi (`make_lambda_handler(get_wsgi_application())`): the views of the routes
+    of ROOT_URLCONF (includes, class-based views, regex groups) are each function's entry
+    points, their request's parts sources and their `<str:...>` and regex parameters too
+    (not `<int:...>`), as for Zappa. The settings module is found in the function's
+    environment (ApigWsgi), in the application's module's `os.environ.setdefault` (Asgi)
+    and in the handler module's `os.environ[...] = ...` (Worker)."""
+    project = "django_adapters_vulnerable"
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    served: dict[tuple[str, int], set[str]] = {}
+    for found in _injections(report):
+        assert found["confidence"] == "high"
+        where = (found["location"]["file"], found["location"]["line"])
+        served.setdefault(where, set()).add(
+            found["message"].split("in function '")[1].split("'")[0])
+    assert all(functions == {"Asgi", "ApigWsgi", "Worker"} for functions in served.values())
+    words = {"Django path parameter 'name'": ("open(os.path.join", "shop/views.py"),
+             "Django query parameter 'q'": ("SELECT * FROM", "shop/views.py"),
+             "Django request body": ("pickle.loads", "shop/views.py"),
+             "Django request META value 'HTTP_X_COMMAND'": ("hookctl", "shop/views.py"),
+             "Django path parameter 'year'": ("render-report", "reports/views.py")}
+    for label, (text, file) in words.items():
+        lines = (FIXTURES / project / file).read_text().splitlines()
+        line = next(n for n, content in enumerate(lines, 1) if text in content)
+        assert any(label in f["message"] for f in _injections(report)
+                   if (f["location"]["file"], f["location"]["line"]) == (file, line)), label
 
 
 def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch) -> None:

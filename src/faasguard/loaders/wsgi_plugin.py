@@ -15,8 +15,9 @@ file with that handler, `serve_wsgi_apps`:
   route's authoriser;
 - for Django, finds the settings module in `DJANGO_SETTINGS_MODULE` of the function's
   environment, else in the WSGI module's `os.environ.setdefault("DJANGO_SETTINGS_MODULE",
-  "mysite.settings")`, and keeps the views (`properties["django_views"]`) as taint entry
-  points.
+  "mysite.settings")` (or `os.environ[...] = ...`: `settings_module`, which the taint
+  analysis also reads for a Django application behind an adapter), and keeps the views
+  (`properties["django_views"]`) as taint entry points.
 
 What cannot be read (no `custom.wsgi.app`, a module not in the project, no settings
 module) is a warning at the function or at `custom.wsgi.app`; the load goes on.
@@ -85,8 +86,8 @@ def _serve(ctx: LoadContext, app: App, fn: Function, target: str) -> str | None:
         return exc.message
     routes: list[AppRoute]
     problem = None
-    if _is_django_application(tree, obj):
-        settings = _settings_module(fn, tree)
+    if is_django_application(tree, obj):
+        settings = settings_module(fn, tree)
         if settings is None:
             return (f"a Django application without {SETTINGS_VARIABLE} (in the function's "
                     "environment or the module's os.environ.setdefault)")
@@ -101,35 +102,53 @@ def _serve(ctx: LoadContext, app: App, fn: Function, target: str) -> str | None:
     return problem
 
 
-def _is_django_application(tree: ast.Module, obj: str) -> bool:
-    """Is `obj` assigned Django's WSGI application (`get_wsgi_application()`, maybe
-    wrapped: `WhiteNoise(get_wsgi_application())`)?"""
+#: Django's application makers: the WSGI one and the ASGI one (served by Mangum).
+DJANGO_APPLICATIONS = frozenset(("get_wsgi_application", "get_asgi_application"))
+
+
+def is_django_application(tree: ast.Module, obj: str) -> bool:
+    """Is `obj` assigned Django's WSGI or ASGI application (`get_wsgi_application()`,
+    maybe wrapped: `WhiteNoise(get_wsgi_application())`, `Mangum(get_asgi_application())`)
+    by a top-level assignment?"""
     from faasguard.loaders.django_routes import last_name
 
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == obj for t in node.targets):
-            return any(isinstance(call, ast.Call) and
-                       last_name(call.func) == "get_wsgi_application"
-                       for call in ast.walk(node.value))
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign) else []
+        if value is not None and any(isinstance(t, ast.Name) and t.id == obj
+                                     for t in targets) and \
+                any(isinstance(call, ast.Call) and last_name(call.func) in DJANGO_APPLICATIONS
+                    for call in ast.walk(value)):
+            return True
     return False
 
 
-def _settings_module(fn: Function, tree: ast.Module) -> str | None:
+def settings_module(fn: Function, *trees: ast.Module) -> str | None:
     """The settings module: the function's DJANGO_SETTINGS_MODULE (a string), else the
-    default the WSGI module sets with `os.environ.setdefault(...)`."""
+    one the first of the modules `trees` that sets it at its top level sets
+    (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`, as Django's wsgi.py and
+    asgi.py do, or `os.environ["DJANGO_SETTINGS_MODULE"] = ...`)."""
     from faasguard.loaders.decorators import literal
 
     variable = fn.environment.get(SETTINGS_VARIABLE)
     if variable is not None and isinstance(variable.value, str) and variable.value:
         return variable.value
-    for node in tree.body:
-        call = node.value if isinstance(node, ast.Expr) else None
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                call.func.attr == "setdefault" and len(call.args) == 2 and \
-                literal(call.args[0]) == SETTINGS_VARIABLE:
-            value = literal(call.args[1])
-            return value if isinstance(value, str) and value else None
+    for tree in trees:
+        for node in tree.body:
+            value = None
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                call = node.value
+                if isinstance(call.func, ast.Attribute) and call.func.attr == "setdefault" \
+                        and len(call.args) == 2 and literal(call.args[0]) == SETTINGS_VARIABLE:
+                    value = call.args[1]
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    isinstance(node.targets[0], ast.Subscript) and \
+                    literal(node.targets[0].slice) == SETTINGS_VARIABLE:
+                value = node.value
+            if value is not None:
+                found = literal(value)
+                return found if isinstance(found, str) and found else None
     return None
 
 

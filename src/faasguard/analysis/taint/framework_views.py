@@ -10,6 +10,7 @@ that names or creates an app object.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from functools import lru_cache
 
 from faasguard.analysis.taint.frameworks import (
@@ -34,7 +35,7 @@ from faasguard.analysis.taint.modules import (
 )
 from faasguard.analysis.taint.table import TaintTable, build_table
 from faasguard.loaders.decorators import app_objects
-from faasguard.loaders.django_routes import DjangoView
+from faasguard.loaders.django_routes import DjangoView, django_project
 from faasguard.loaders.flask_routes import (
     FLASK,
     FLASK_PARAM,
@@ -43,6 +44,7 @@ from faasguard.loaders.flask_routes import (
     app_scopes,
     route_registrations,
 )
+from faasguard.loaders.wsgi_plugin import is_django_application, settings_module
 from faasguard.model import Function
 
 
@@ -166,8 +168,11 @@ def called_adapter_views(function: Function, module: Module, handler: FunctionNo
 def _served_views(function: Function, module: Module, app: str, cache: ModuleCache,
                   handler: Module) -> list[View]:
     """The views of the app object `app` of `module` an adapter in `handler` serves: a
-    FastAPI app's (`fastapi_views`) when the module imports FastAPI or Starlette, else a
-    Flask app's."""
+    Django project's when it is Django's application (`get_wsgi_application()`,
+    `get_asgi_application()`), a FastAPI app's (`fastapi_views`) when the module imports
+    FastAPI or Starlette, else a Flask app's."""
+    if is_django_application(module.tree, app):
+        return _adapted_django_views(function, module, handler, cache)
     if any(target.partition(".")[0] in ("fastapi", "starlette")
            for target in module.aliases.values()):
         return fastapi_views([(module, app)], cache, function.code_dir or "", handler)
@@ -257,10 +262,13 @@ _MAX_ROUTERS = 256
 def _adapted_apps(module: Module, handler: str, cache: ModuleCache, base: str
                   ) -> list[tuple[Module, str]]:
     """The app a top-level `handler = Mangum(app, ...)` (or `make_lambda_handler(app)`)
-    wraps: (its module, its name)."""
+    wraps: (its module, its name); the handler itself when the app is made in the call
+    (`make_lambda_handler(get_wsgi_application())`: Django's application)."""
     value = _bound_value(module, handler)
     if isinstance(value, ast.Call) and value.args and \
             dotted_name(value.func).rpartition(".")[2] in ADAPTERS:
+        if isinstance(value.args[0], ast.Call) and is_django_application(module.tree, handler):
+            return [(module, handler)]
         found = _object_module(module, dotted_name(value.args[0]), cache, base)
         return [found] if found is not None else []
     return []
@@ -585,12 +593,27 @@ def _is_text_param(framework: str, path: str, name: str) -> bool:
     return False
 
 
-def django_views(function: Function, cache: ModuleCache) -> list[View]:
-    """The views of a Zappa Django project's routes (`django_views`, as the loader found
-    them), each once: the request parameter an object of kind DJANGO_REQUEST, the route
-    parameters of any of its routes that carry text sources."""
+def _adapted_django_views(function: Function, module: Module, handler: Module,
+                          cache: ModuleCache) -> list[View]:
+    """The views of the Django project whose application (made in `module`) an adapter
+    in `handler` serves (`Mangum(get_asgi_application())`, apig-wsgi's
+    `make_lambda_handler(application)`): its settings module is the function's
+    DJANGO_SETTINGS_MODULE, else the one the application's module or the handler's sets;
+    its routes are read from the settings' ROOT_URLCONF as for Zappa."""
+    settings = settings_module(function, module.tree, handler.tree)
+    if settings is None:
+        return []
+    project = django_project(cache.root, function.code_dir or ".", settings)
+    return django_views(project.views, cache)
+
+
+def django_views(found_views: Iterable[object], cache: ModuleCache) -> list[View]:
+    """The views of a Django project's routes (`DjangoView`s: a Zappa or serverless-wsgi
+    function's `django_views`, as the loader found them, or those of a project behind an
+    adapter), each once: the request parameter an object of kind DJANGO_REQUEST, the
+    route parameters of any of its routes that carry text sources."""
     routes: dict[tuple[str, str], list[DjangoView]] = {}
-    for found in function.properties.get("django_views", ()):
+    for found in found_views:
         if isinstance(found, DjangoView):
             routes.setdefault((found.file, found.name), []).append(found)
     out: list[View] = []

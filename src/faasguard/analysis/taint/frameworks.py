@@ -90,7 +90,7 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     if function.properties.get("django_views"):
         from faasguard.analysis.taint import framework_views
 
-        django = framework_views.django_views(function, cache)
+        django = framework_views.django_views(function.properties["django_views"], cache)
         if django:
             return [*django, *_event_functions(function, cache)]
     if not function.source_file or not function.handler_name:
