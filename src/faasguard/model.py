@@ -168,6 +168,12 @@ class Authorizer:
     identity_sources: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     location: Location | None = None
+    #: Set when the deployment decides whether a request meets this authoriser or none
+    #: (`Authorizer: !If [IsProd, MyAuth, NONE]`, `authorization = var.open ? "NONE" :
+    #: "CUSTOM"`): what decides it (`Unknown.text`) and the values it may take, NONE (no
+    #: authentication) among them. The other fields describe the authoriser a deployment
+    #: picking another value gets.
+    undecided: Unknown | None = None
 
 
 @dataclass(slots=True)

@@ -566,18 +566,18 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.kind,self.method,self.path,self.location,self.function,self.api,self.auth,self.authorizer,self.api_key,self.exposure,self.documented,self.behind,)==(other.kind,other.method,other.path,other.location,other.function,other.api,other.auth,other.authorizer,other.api_key,other.exposure,other.documented,other.behind,)
+   return (self.kind,self.method,self.path,self.location,self.function,self.api,self.auth,self.authorizer,self.api_key,self.exposure,self.documented,self.behind,self.undecided,)==(other.kind,other.method,other.path,other.location,other.function,other.api,other.auth,other.authorizer,other.api_key,other.exposure,other.documented,other.behind,other.undecided,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.method,self.path,self.location,self.function,self.api,self.auth,self.authorizer,self.api_key,self.exposure,self.documented,self.behind,)==(other.kind,other.method,other.path,other.location,other.function,other.api,other.auth,other.authorizer,other.api_key,other.exposure,other.documented,other.behind,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.method,self.path,self.location,self.function,self.api,self.auth,self.authorizer,self.api_key,self.exposure,self.documented,self.behind,self.undecided,)==(other.kind,other.method,other.path,other.location,other.function,other.api,other.auth,other.authorizer,other.api_key,other.exposure,other.documented,other.behind,other.undecided,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,)
+   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,self.undecided,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,other.undecided,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,self.undecided,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,other.undecided,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -650,6 +650,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.major,self.minor,self.patch,self.prerelease,)==(other.major,other.minor,other.patch,other.prerelease,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.makers,self.register,self.prefix,)==(other.makers,other.register,other.prefix,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.makers,self.register,self.prefix,)==(other.makers,other.register,other.prefix,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1443,6 +1451,12 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.major,self
 
 def __create_fn__():
  def __hash__(self):
+  return hash((self.makers,self.register,self.prefix,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.makers,self.register,self.prefix,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
   return hash((self.meta,self.check,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.meta,self.check,))\n return __hash__'] = __create_fn__.__code__
@@ -2085,15 +2099,15 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, method={self.method!r}, path={self.path!r}, location={self.location!r}, function={self.function!r}, api={self.api!r}, auth={self.auth!r}, authorizer={self.authorizer!r}, api_key={self.api_key!r}, exposure={self.exposure!r}, documented={self.documented!r}, behind={self.behind!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, method={self.method!r}, path={self.path!r}, location={self.location!r}, function={self.function!r}, api={self.api!r}, auth={self.auth!r}, authorizer={self.authorizer!r}, api_key={self.api_key!r}, exposure={self.exposure!r}, documented={self.documented!r}, behind={self.behind!r}, undecided={self.undecided!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, method={self.method!r}, path={self.path!r}, location={self.location!r}, function={self.function!r}, api={self.api!r}, auth={self.auth!r}, authorizer={self.authorizer!r}, api_key={self.api_key!r}, exposure={self.exposure!r}, documented={self.documented!r}, behind={self.behind!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, method={self.method!r}, path={self.path!r}, location={self.location!r}, function={self.function!r}, api={self.api!r}, auth={self.auth!r}, authorizer={self.authorizer!r}, api_key={self.api_key!r}, exposure={self.exposure!r}, documented={self.documented!r}, behind={self.behind!r}, undecided={self.undecided!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r}, undecided={self.undecided!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r}, undecided={self.undecided!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2148,6 +2162,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(major={self.major!r}, minor={self.minor!r}, patch={self.patch!r}, prerelease={self.prerelease!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(major={self.major!r}, minor={self.minor!r}, patch={self.patch!r}, prerelease={self.prerelease!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(makers={self.makers!r}, register={self.register!r}, prefix={self.prefix!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(makers={self.makers!r}, register={self.register!r}, prefix={self.prefix!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3447,8 +3467,8 @@ def __create_fn__(_type_kind, _type_line, _type_detail, _type_key, MISSING, _HAS
  return __init__
 CODE["def __create_fn__(_type_kind, _type_line, _type_detail, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,kind:_type_kind,line:_type_line,detail:_type_detail,key:_type_key)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'detail',detail)\n  __dataclass_builtins_object__.__setattr__(self,'key',key)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_function, _type_api, _type_auth, _type_authorizer, _type_api_key, _type_exposure, _type_documented, _type_route, _type_behind, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_api, _dflt_auth, _dflt_authorizer, _dflt_api_key, _dflt_exposure, _dflt_documented, _dflt_route, _dflt_behind, _return_type):
- def __init__(self,kind:_type_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,api:_type_api=_dflt_api,auth:_type_auth=_dflt_auth,authorizer:_type_authorizer=_dflt_authorizer,api_key:_type_api_key=_dflt_api_key,exposure:_type_exposure=_dflt_exposure,documented:_type_documented=_dflt_documented,route:_type_route=_dflt_route,behind:_type_behind=_dflt_behind)->_return_type:
+def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_function, _type_api, _type_auth, _type_authorizer, _type_api_key, _type_exposure, _type_documented, _type_route, _type_behind, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_api, _dflt_auth, _dflt_authorizer, _dflt_api_key, _dflt_exposure, _dflt_documented, _dflt_route, _dflt_behind, _dflt_undecided, _return_type):
+ def __init__(self,kind:_type_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,api:_type_api=_dflt_api,auth:_type_auth=_dflt_auth,authorizer:_type_authorizer=_dflt_authorizer,api_key:_type_api_key=_dflt_api_key,exposure:_type_exposure=_dflt_exposure,documented:_type_documented=_dflt_documented,route:_type_route=_dflt_route,behind:_type_behind=_dflt_behind,undecided:_type_undecided=_dflt_undecided)->_return_type:
   self.kind=kind
   self.method=method
   self.path=path
@@ -3462,18 +3482,20 @@ def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_fu
   self.documented=documented
   self.route=route
   self.behind=behind
+  self.undecided=undecided
  return __init__
-CODE['def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_function, _type_api, _type_auth, _type_authorizer, _type_api_key, _type_exposure, _type_documented, _type_route, _type_behind, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_api, _dflt_auth, _dflt_authorizer, _dflt_api_key, _dflt_exposure, _dflt_documented, _dflt_route, _dflt_behind, _return_type):\n def __init__(self,kind:_type_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,api:_type_api=_dflt_api,auth:_type_auth=_dflt_auth,authorizer:_type_authorizer=_dflt_authorizer,api_key:_type_api_key=_dflt_api_key,exposure:_type_exposure=_dflt_exposure,documented:_type_documented=_dflt_documented,route:_type_route=_dflt_route,behind:_type_behind=_dflt_behind)->_return_type:\n  self.kind=kind\n  self.method=method\n  self.path=path\n  self.location=location\n  self.function=function\n  self.api=api\n  self.auth=auth\n  self.authorizer=authorizer\n  self.api_key=api_key\n  self.exposure=exposure\n  self.documented=documented\n  self.route=route\n  self.behind=behind\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_function, _type_api, _type_auth, _type_authorizer, _type_api_key, _type_exposure, _type_documented, _type_route, _type_behind, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_api, _dflt_auth, _dflt_authorizer, _dflt_api_key, _dflt_exposure, _dflt_documented, _dflt_route, _dflt_behind, _dflt_undecided, _return_type):\n def __init__(self,kind:_type_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,api:_type_api=_dflt_api,auth:_type_auth=_dflt_auth,authorizer:_type_authorizer=_dflt_authorizer,api_key:_type_api_key=_dflt_api_key,exposure:_type_exposure=_dflt_exposure,documented:_type_documented=_dflt_documented,route:_type_route=_dflt_route,behind:_type_behind=_dflt_behind,undecided:_type_undecided=_dflt_undecided)->_return_type:\n  self.kind=kind\n  self.method=method\n  self.path=path\n  self.location=location\n  self.function=function\n  self.api=api\n  self.auth=auth\n  self.authorizer=authorizer\n  self.api_key=api_key\n  self.exposure=exposure\n  self.documented=documented\n  self.route=route\n  self.behind=behind\n  self.undecided=undecided\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _return_type):
- def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location)->_return_type:
+def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _dflt_undecided, _return_type):
+ def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location,undecided:_type_undecided=_dflt_undecided)->_return_type:
   self.kind=kind
   self.name=name
   self.identity_sources=identity_sources
   self.scopes=scopes
   self.location=location
+  self.undecided=undecided
  return __init__
-CODE['def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _return_type):\n def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location)->_return_type:\n  self.kind=kind\n  self.name=name\n  self.identity_sources=identity_sources\n  self.scopes=scopes\n  self.location=location\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _dflt_undecided, _return_type):\n def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location,undecided:_type_undecided=_dflt_undecided)->_return_type:\n  self.kind=kind\n  self.name=name\n  self.identity_sources=identity_sources\n  self.scopes=scopes\n  self.location=location\n  self.undecided=undecided\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_kind, _type_name, _type_key, _type_resolved, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_key, _dflt_resolved, _return_type):
  def __init__(self,kind:_type_kind,name:_type_name,key:_type_key=_dflt_key,resolved:_type_resolved=_dflt_resolved)->_return_type:
@@ -3551,6 +3573,14 @@ def __create_fn__(_type_major, _type_minor, _type_patch, _type_prerelease, MISSI
   __dataclass_builtins_object__.__setattr__(self,'prerelease',prerelease)
  return __init__
 CODE["def __create_fn__(_type_major, _type_minor, _type_patch, _type_prerelease, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_prerelease, _return_type):\n def __init__(self,major:_type_major,minor:_type_minor,patch:_type_patch,prerelease:_type_prerelease=_dflt_prerelease)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'major',major)\n  __dataclass_builtins_object__.__setattr__(self,'minor',minor)\n  __dataclass_builtins_object__.__setattr__(self,'patch',patch)\n  __dataclass_builtins_object__.__setattr__(self,'prerelease',prerelease)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(_type_makers, _type_register, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_register, _dflt_prefix, _return_type):
+ def __init__(self,makers:_type_makers,register:_type_register=_dflt_register,prefix:_type_prefix=_dflt_prefix)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'makers',makers)
+  __dataclass_builtins_object__.__setattr__(self,'register',register)
+  __dataclass_builtins_object__.__setattr__(self,'prefix',prefix)
+ return __init__
+CODE["def __create_fn__(_type_makers, _type_register, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_register, _dflt_prefix, _return_type):\n def __init__(self,makers:_type_makers,register:_type_register=_dflt_register,prefix:_type_prefix=_dflt_prefix)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'makers',makers)\n  __dataclass_builtins_object__.__setattr__(self,'register',register)\n  __dataclass_builtins_object__.__setattr__(self,'prefix',prefix)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_message, _type_line, _type_level, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_level, _return_type):
  def __init__(self,message:_type_message,line:_type_line=_dflt_line,level:_type_level=_dflt_level)->_return_type:
@@ -4573,6 +4603,14 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
+  if type(self) is cls or name in ('makers','register','prefix',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'makers\',\'register\',\'prefix\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
   if type(self) is cls or name in ('meta','check',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
@@ -5034,6 +5072,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'major\',\'minor\',\'patch\',\'prerelease\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('makers','register','prefix',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'makers\',\'register\',\'prefix\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

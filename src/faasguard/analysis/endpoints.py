@@ -8,7 +8,10 @@ Zappa or serverless-wsgi app's Flask or Django routes: `behind` names the catch-
 default, else none); `exposure` says who can reach the endpoint at the network level:
 "internet" for public endpoints, "vpc" for REST APIs with a PRIVATE endpoint type (callable
 only through an interface VPC endpoint). `documented` is filled by the OpenAPI comparison
-(True/False) when a spec applies to the endpoint, else None.
+(True/False) when a spec applies to the endpoint, else None. `undecided` is set when the
+deployment decides whether the endpoint authenticates (`Authorizer.undecided`, a function
+URL's AuthType with NONE among its possible values): `auth` is then what the other values
+give, and `unauthenticated` is False.
 
 Fills `facts.endpoints` (a list of `Endpoint`, sorted by file and line).
 """
@@ -31,6 +34,7 @@ from faasguard.model import (
     Route,
     Statement,
     Trigger,
+    Unknown,
     logical_id,
 )
 
@@ -55,6 +59,7 @@ class Endpoint:
     documented: bool | None = None
     route: Route | None = field(default=None, repr=False, compare=False)
     behind: str | None = None  # the catch-all API route an app-router route is reached by
+    undecided: Unknown | None = None  # what decides whether it authenticates (NONE or not)
 
     @property
     def unauthenticated(self) -> bool:
@@ -71,6 +76,10 @@ class Endpoint:
             "exposure": self.exposure, "documented": self.documented,
             "file": self.location.file, "line": self.location.line,
             **({"behind": self.behind} if self.behind else {}),
+            # the deployment decides: `auth` on some deployments, none on others
+            **({"undecided": {"by": self.undecided.text,
+                              "choices": list(self.undecided.choices)}}
+               if self.undecided else {}),
             # the route as its router writes it, when `path` only approximates it
             **({"pattern": self.route.pattern} if self.route and self.route.pattern else {}),
         }
@@ -221,6 +230,7 @@ def _route_endpoint(app: App, route: Route) -> Endpoint:
         authorizer=authorizer.name if authorizer is not None else None,
         api_key=api_key_required(app, route),
         exposure=api_exposure(app.apis.get(route.api)), route=route,
+        undecided=authorizer.undecided if authorizer is not None else None,
     )
 
 
@@ -228,9 +238,16 @@ def _url_endpoint(function: Function) -> Endpoint | None:
     url = function.url
     if url is None:
         return None
-    auth_type = url.auth_type if isinstance(url.auth_type, str) else "NONE"
+    auth_type, undecided = url.auth_type, None
+    if isinstance(auth_type, Unknown):
+        # the deployment's choice: NONE on some deployments, AWS_IAM on the others
+        values = {str(c).upper() for c in auth_type.choices}
+        undecided = auth_type if {"NONE", "AWS_IAM"} <= values else None
+        auth_type = "AWS_IAM" if values == {"AWS_IAM"} or undecided else "NONE"
     return Endpoint(kind="url", method="ANY", path="/", location=url.location,
-                    function=function.id, auth="iam" if auth_type.upper() == "AWS_IAM" else "none")
+                    function=function.id,
+                    auth="iam" if str(auth_type).upper() == "AWS_IAM" else "none",
+                    undecided=undecided)
 
 
 def _first(value: Any) -> str | None:

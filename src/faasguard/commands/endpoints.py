@@ -130,7 +130,8 @@ def render_text(data: dict[str, Any]) -> str:
     rows = [header]
     for e in data["endpoints"]:
         documented = {True: "yes", False: "NO", None: "-"}[e["documented"]]
-        auth = e["auth"] + (f" ({e['authorizer']})" if e["authorizer"] else "")
+        auth = e["auth"] + (f" ({e['authorizer']})" if e["authorizer"] else "") + \
+            (" or none?" if e.get("undecided") else "")
         kind = e["kind"] + ("*" if e.get("behind") else "")
         path = e["path"] + (" ~" if e.get("pattern") else "")
         rows.append((kind, e["method"], path, e["function"] or "-", auth,
@@ -141,7 +142,10 @@ def render_text(data: dict[str, Any]) -> str:
              for r in rows]
     public = sum(1 for e in data["endpoints"] if e["auth"] == "none")
     lines.append("")
-    lines.append(f"{len(data['endpoints'])} endpoints, {public} without authentication.")
+    undecided = sum(1 for e in data["endpoints"] if e.get("undecided"))
+    lines.append(f"{len(data['endpoints'])} endpoints, {public} without authentication"
+                 + (f", {undecided} without it on some deployments (? the deployment "
+                    "decides: see `undecided` in --format json)." if undecided else "."))
     behind = sorted({e["behind"] for e in data["endpoints"] if e.get("behind")})
     if behind:
         lines.append("* a route of the app's own router, reached through the API's catch-all "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from faasguard.loaders.intrinsics import NO_VALUE, possible_values
 from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.template import (
     Template,
@@ -20,6 +21,7 @@ from faasguard.loaders.template import (
     route_throttles,
     strings,
     throttle,
+    undecided_authorizer,
 )
 from faasguard.model import Api, Authorizer, Route, Unknown, Value
 
@@ -94,10 +96,47 @@ def _path_of(t: Template, resource: Value, seen: frozenset[str] = frozenset()) -
     return None
 
 
-def _authorizer(t: Template, props: Any, line: int) -> Authorizer | None:
-    auth_type = str(props.get("AuthorizationType", "NONE")).upper()
-    scopes = strings(props.get("AuthorizationScopes"))
+#: The values AuthorizationType takes (REST methods; V2 routes) when a parameter sets it.
+_REST_AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+_V2_AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "JWT")
+
+
+def _authorizer(t: Template, logical: str, props: Any, line: int,
+                domain: tuple[str, ...]) -> Authorizer | None:
+    """A method's or route's authoriser; when the deployment chooses its
+    AuthorizationType (an undecided `Fn::If`, a parameter, a Terraform variable), the
+    authoriser of its first authenticating value, marked `undecided` when NONE is one."""
+    raw = t.raw_props(logical)
+    authorizer_id = _authorizer_id(t, raw, props)
+    found = possible_values(raw.get("AuthorizationType"), t.scope, domain)
+    if found is None:
+        return _decided_authorizer(t, props, props.get("AuthorizationType", "NONE"), line,
+                                   authorizer_id)
+    decided_by, values = found
+    # a branch leaving AuthorizationType out leaves it at its default, NONE
+    labels = tuple(dict.fromkeys("NONE" if v is NO_VALUE else str(v).upper()
+                                 for v in values if v is NO_VALUE or isinstance(v, str)))
+    none = Authorizer("none", "NONE", location=t.loc(line))
+    options = [none if label == "NONE" else
+               _decided_authorizer(t, props, label, line, authorizer_id) for label in labels]
+    return undecided_authorizer(Unknown(decided_by.text, labels), options) or none
+
+
+def _authorizer_id(t: Template, raw: Any, props: Any) -> str | None:
+    """The authoriser AuthorizerId names: a Ref, else the first branch of one the
+    deployment chooses that names an authoriser of the template."""
     authorizer_id = t.target_of(props.get("AuthorizerId"))
+    if authorizer_id is not None:
+        return authorizer_id
+    found = possible_values(raw.get("AuthorizerId"), t.scope)
+    return next((target for value in (found[1] if found else ())
+                 if (target := t.target_of(value)) in t.authorizers), None)
+
+
+def _decided_authorizer(t: Template, props: Any, auth_type_value: Value, line: int,
+                        authorizer_id: str | None) -> Authorizer | None:
+    auth_type = str(auth_type_value).upper()
+    scopes = strings(props.get("AuthorizationScopes"))
     if authorizer_id is not None and authorizer_id in t.authorizers:
         found = t.authorizers[authorizer_id]
         return Authorizer(found.kind, found.name, found.identity_sources,
@@ -120,7 +159,7 @@ def read_method(t: Template, logical: str, props: Any) -> None:
     api_id = api.id if api is not None else t.target_of(props.get("RestApiId")) or "?"
     line_of_auth = props.line_of("AuthorizationType", line)
     route = Route(api_id, "rest", method, path or "/", t.loc(line),
-                  authorizer=_authorizer(t, props, line_of_auth),
+                  authorizer=_authorizer(t, logical, props, line_of_auth, _REST_AUTH_TYPES),
                   api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
     integration = mapping(props.get("Integration"))
     _bind(t, route, integration, integration.get("Uri"), logical)
@@ -144,7 +183,9 @@ def read_v2_route(t: Template, logical: str, props: Any) -> None:
         method = method.upper()
     route = Route(api.id if api is not None else t.target_of(props.get("ApiId")) or "?",
                   kind, method, path or "/", t.loc(line),
-                  authorizer=_authorizer(t, props, props.line_of("AuthorizationType", line)),
+                  authorizer=_authorizer(t, logical, props,
+                                         props.line_of("AuthorizationType", line),
+                                         _V2_AUTH_TYPES),
                   api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
     integration = _v2_integration(t, props.get("Target"))
     _bind(t, route, integration, integration.get("IntegrationUri"), logical)

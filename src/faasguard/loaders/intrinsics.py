@@ -307,6 +307,35 @@ def deployment_choice(raw: Any, scope: Scope,
     return _map_choice(raw.get("Fn::FindInMap"), scope)
 
 
+def possible_values(raw: Any, scope: Scope,
+                    domain: tuple[str, ...] = ()) -> tuple[Unknown, tuple[Value, ...]] | None:
+    """The values a deployment may give a property written as `raw`, when the template
+    leaves the choice to the deployment: an `Fn::If` whose condition cannot be decided
+    (each branch resolved, `NO_VALUE` for a `Ref AWS::NoValue` branch: the property left
+    out), or what `deployment_choice` reads (a settable parameter, a map keyed by one).
+    An Unknown with choices (a value another reader evaluated: Terraform's) gives them.
+    (what decides it, the values), or None when the template decides the value."""
+    if isinstance(raw, Unknown):
+        return (raw, raw.choices) if raw.choices else None
+    if isinstance(raw, dict) and len(raw) == 1 and "Fn::If" in raw:
+        arg = raw["Fn::If"]
+        if not isinstance(arg, list) or len(arg) != 3:
+            return None
+        decided = condition(arg[0], scope)
+        if decided is not None:
+            return possible_values(arg[1] if decided else arg[2], scope, domain)
+        values: list[Value] = []
+        for branch in arg[1:]:
+            nested = possible_values(branch, scope, domain)
+            for value in nested[1] if nested is not None else (resolve(branch, scope),):
+                if value not in values:
+                    values.append(value)
+        return (Unknown(f"If {arg[0]}", choices_of(*values)), tuple(values)) \
+            if len(values) > 1 else None
+    choice = deployment_choice(raw, scope, domain)
+    return (choice, choice.choices) if choice is not None else None
+
+
 def _map_choice(arg: Any, scope: Scope) -> Unknown | None:
     """`Fn::FindInMap` whose first- or second-level key is `Ref P` to a settable parameter:
     the map's values under each key P may take (its possible values in `Scope.allowed`,

@@ -275,7 +275,7 @@ def read_api(t: Template, logical: str, props: LDict) -> None:
     rest = t.type_of(logical) == "AWS::Serverless::Api"
     api = Api(id=t.qualify(logical), kind="rest" if rest else "http",
               location=t.loc(t.line(logical)))
-    configure_api(t, api, props)
+    configure_api(t, api, props, t.raw_props(logical))
     t.app.apis[api.id] = api
     body = t.raw_props(logical).get("DefinitionBody")
     if isinstance(body, dict) and "Fn::Transform" not in body and not body.get("paths"):
@@ -287,8 +287,9 @@ def read_api(t: Template, logical: str, props: LDict) -> None:
         t.finalizers.insert(0, lambda: read_definition(t, api, t.raw_props(logical), props))
 
 
-def configure_api(t: Template, api: Api, props: LDict) -> None:
-    """API settings shared by explicit SAM APIs and the implicit ones (from Globals)."""
+def configure_api(t: Template, api: Api, props: LDict, raw: Value = None) -> None:
+    """API settings shared by explicit SAM APIs and the implicit ones (from Globals);
+    `raw`: the settings as written."""
     api.stage = props.get("StageName", "Prod" if api.kind == "rest" else "$default")
     endpoint = props.get("EndpointConfiguration")
     api.endpoint_type = endpoint.get("Type") if isinstance(endpoint, dict) else endpoint
@@ -304,7 +305,7 @@ def configure_api(t: Template, api: Api, props: LDict) -> None:
                                   route.get("ThrottlingBurstLimit"))
         t.route_limits[api.id] = route_throttles(mapping(props.get("RouteSettings")))
     api.disable_execute_api_endpoint = as_bool(props.get("DisableExecuteApiEndpoint")) is True
-    auth = read_api_auth(t, api, mapping(props.get("Auth")))
+    auth = read_api_auth(t, api, mapping(props.get("Auth")), mapping(raw).get("Auth"))
     api.default_authorizer = auth.default
     api.api_key_required = auth.api_key_required
     usage_plan = mapping(mapping(props.get("Auth")).get("UsagePlan"))

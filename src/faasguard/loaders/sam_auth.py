@@ -3,18 +3,30 @@
 An API's `Auth.Authorizers` become `Authorizer`s (cognito, lambda-token, lambda-request,
 jwt), `Auth.DefaultAuthorizer` protects every route that does not say otherwise, and an
 event's `Auth.Authorizer` overrides it (`NONE`, `AWS_IAM` or an authoriser's name).
+A name the deployment chooses (`!If [IsProd, MyAuth, NONE]`, a parameter) is an
+authoriser marked `undecided` when one of the names leaves the route open.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from faasguard.loaders.template import ApiAuth, Template, as_bool, mapping, strings
-from faasguard.model import Api, Authorizer, Value
+from faasguard.loaders.intrinsics import NO_VALUE, possible_values
+from faasguard.loaders.template import (
+    ApiAuth,
+    Template,
+    as_bool,
+    mapping,
+    strings,
+    undecided_authorizer,
+)
+from faasguard.model import Api, Authorizer, Unknown, Value
 
 
-def read_api_auth(t: Template, api: Api, auth: dict[str, Value]) -> ApiAuth:
-    """Read an API's `Auth` mapping; remembered on the template for its routes."""
+def read_api_auth(t: Template, api: Api, auth: dict[str, Value],
+                  raw: Value = None) -> ApiAuth:
+    """Read an API's `Auth` mapping (`raw`: as written); remembered on the template for
+    its routes."""
     result = ApiAuth()
     authorizers = mapping(auth.get("Authorizers"))
     for name, config in authorizers.items():
@@ -25,10 +37,11 @@ def read_api_auth(t: Template, api: Api, auth: dict[str, Value]) -> ApiAuth:
         result.authorizers[str(name)] = _authorizer(t, api, str(name), mapping(config), line)
     if as_bool(auth.get("EnableIamAuthorizer")):
         result.authorizers["AWS_IAM"] = Authorizer("iam", "AWS_IAM")
+    line = mapping(auth).line_of("DefaultAuthorizer")
+    result.default = _chosen(t, result, mapping(raw).get("DefaultAuthorizer"), None, line)
     default = auth.get("DefaultAuthorizer")
-    if isinstance(default, str):
-        result.default = named_authorizer(t, result, default,
-                                          mapping(auth).line_of("DefaultAuthorizer"))
+    if result.default is None and isinstance(default, str):
+        result.default = named_authorizer(t, result, default, line)
     result.api_key_required = as_bool(auth.get("ApiKeyRequired")) is True
     preflight = as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight"))
     result.default_on_preflight = preflight is not False
@@ -77,20 +90,46 @@ def named_authorizer(t: Template, auth: ApiAuth, name: str,
     return found
 
 
+def _chosen(t: Template, auth: ApiAuth, raw: Value, absent: Authorizer | None,
+            line: int | None) -> Authorizer | None:
+    """The authoriser an authoriser name the deployment chooses stands for (`raw`, as
+    written: an undecided `Fn::If`, a parameter), `absent` standing for a branch that
+    leaves the name out; None when the template decides the name."""
+    names = ("NONE", "AWS_IAM", *auth.authorizers)
+    found = possible_values(raw, t.scope, names)
+    if found is None:
+        return None
+    decided_by, values = found
+    options: list[Authorizer | None] = []
+    labels: list[str] = []
+    for value in values:
+        if value is NO_VALUE:
+            options.append(absent)
+            labels.append(absent.name or absent.kind if absent is not None else "NONE")
+        elif isinstance(value, str):
+            options.append(named_authorizer(t, auth, value, line))
+            labels.append(value)
+    chosen = undecided_authorizer(Unknown(decided_by.text, tuple(dict.fromkeys(labels))),
+                                  options)
+    return chosen if chosen is not None else Authorizer("none", "NONE", location=t.loc(line))
+
+
 def route_authorizer(t: Template, auth: ApiAuth, event_auth: dict[str, Value],
-                     method: str) -> Authorizer | None:
-    """The authoriser protecting a route: the event's, else the API's default.
+                     method: str, raw: Value = None) -> Authorizer | None:
+    """The authoriser protecting a route: the event's, else the API's default (`raw`:
+    the event's `Auth` as written, for a name the deployment chooses).
 
     None when the route has no authoriser at all; kind "none" when it says `NONE`.
     """
     scopes = strings(event_auth.get("AuthorizationScopes"))
     name = event_auth.get("Authorizer")
-    if isinstance(name, str):
-        line = event_auth.line_of("Authorizer") if hasattr(event_auth, "line_of") else None
+    line = event_auth.line_of("Authorizer") if hasattr(event_auth, "line_of") else None
+    chosen = _chosen(t, auth, mapping(raw).get("Authorizer"), auth.default, line)
+    if chosen is None and isinstance(name, str):
         chosen = named_authorizer(t, auth, name, line)
-    elif method == "OPTIONS" and not auth.default_on_preflight:
+    elif chosen is None and method == "OPTIONS" and not auth.default_on_preflight:
         return None
-    else:
+    elif chosen is None:
         chosen = auth.default
     if chosen is not None and scopes:
         chosen = dataclasses.replace(chosen, scopes=scopes)

@@ -18,7 +18,7 @@ from faasguard.loaders.template import (
     mapping,
     with_schedule_input,
 )
-from faasguard.model import Api, Function, Route, Trigger, TriggerKind, Value
+from faasguard.model import Api, Function, Route, Trigger, TriggerKind, Value, logical_id
 
 #: SAM event type -> (trigger kind, the property naming the event's source).
 SOURCES: dict[str, tuple[TriggerKind, str | None]] = {
@@ -121,8 +121,12 @@ def _http_event(t: Template, fn: Function | None, name: str, kind: str,
         else method.upper()
     event_auth = mapping(eprops.get("Auth"))
     api_key = as_bool(event_auth.get("ApiKeyRequired"))
+    owner = fn.id if fn is not None else target or ""
+    raw = mapping(mapping(t.raw_props(logical_id(owner)).get("Events")).get(name))
+    raw_auth = mapping(mapping(raw.get("Properties")).get("Auth"))
     route = Route(api=api_id, api_kind=api_kind, method=method, path=path,
-                  location=t.loc(line), authorizer=route_authorizer(t, auth, event_auth, method),
+                  location=t.loc(line),
+                  authorizer=route_authorizer(t, auth, event_auth, method, raw_auth),
                   api_key_required=auth.api_key_required if api_key is None else api_key,
                   target=target)
     t.add_route(route, fn, {"event": name, "type": kind})
@@ -138,6 +142,7 @@ def implicit_api(t: Template, kind: Literal["rest", "http"], line: int) -> Api:
 
         api = Api(id=api_id, kind=kind, location=t.loc(line), implicit=True)
         section = "Api" if kind == "rest" else "HttpApi"
-        configure_api(t, api, mapping(t.resolve(t.globals.get(section))))
+        written = t.globals.get(section)
+        configure_api(t, api, mapping(t.resolve(written)), written)
         t.app.apis[api_id] = api
     return api

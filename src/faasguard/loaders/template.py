@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from faasguard.loaders import LoadContext
@@ -34,6 +34,7 @@ from faasguard.model import (
     Throttle,
     Trigger,
     TriggerKind,
+    Unknown,
     Value,
     qualify,
 )
@@ -298,6 +299,21 @@ def mapping(value: Value) -> LDict:
     if isinstance(value, dict):
         return LDict(value)
     return LDict()
+
+
+def undecided_authorizer(decided_by: Unknown,
+                         options: Iterable[Authorizer | None]) -> Authorizer | None:
+    """The authoriser of a route whose authoriser the deployment picks among `options`
+    (None or kind none: no authentication), `decided_by` naming what decides it and the
+    values as the template writes them: the first that authenticates, marked `undecided`
+    when another leaves the route open; the unauthenticated one when none authenticates."""
+    picks = list(options)
+    protecting = [a for a in picks if a is not None and a.kind != "none"]
+    if not protecting:
+        return next((a for a in picks if a is not None), None)
+    if len(protecting) == len(picks):
+        return protecting[0]
+    return replace(protecting[0], undecided=decided_by)
 
 
 def items(value: Value) -> list[tuple[int | None, Any]]:

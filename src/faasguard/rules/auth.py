@@ -15,7 +15,7 @@ from faasguard.analysis.endpoints import (
 )
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Route, Unknown, logical_id
+from faasguard.model import App, Authorizer, Route, Unknown, logical_id
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
 
@@ -113,6 +113,11 @@ connection reaches its routes. OPTIONS (CORS preflight) routes are not reported;
 protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are reported `low`.
 A catch-all route (FG-SHADOW-003) without an authoriser gets both findings, each naming
 the other as a related location: every path of the function's own router is open.
+An authoriser the deployment decides (a condition with a NONE branch or one that leaves
+the authoriser out, a parameter or root module's variable whose values include NONE) is
+reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); give
+the deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the route as
+deployed.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"
@@ -160,15 +165,24 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 continue
             target = connects.get(route.api) or route
             reported_ws.add(route.api)
-            if effective_authorizer(app, target) is None:
+            found = effective_authorizer(app, target)
+            if found is None:
                 yield make_finding(
                     "FG-AUTH-002",
                     f"Websocket API '{logical_id(route.api)}' accepts connections without "
                     "authentication ($connect has no authoriser): anyone can connect and "
                     "send messages to its routes.",
                     target.location, route_subject(target), severity="medium")
+            elif _may_be_open(found):
+                yield make_finding(
+                    "FG-AUTH-002",
+                    f"Websocket API '{logical_id(route.api)}' may accept connections "
+                    f"without authentication: {_undecided_text(found)} lets anyone connect "
+                    "and send messages to its routes.",
+                    target.location, route_subject(target), severity="medium")
             continue
-        if effective_authorizer(app, route) is not None:
+        found = effective_authorizer(app, route)
+        if found is not None and not _may_be_open(found):
             continue
         destructive = route.method in DESTRUCTIVE_METHODS
         private = api_exposure(app.apis.get(route.api)) == "vpc"
@@ -177,11 +191,25 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 if route.method == "ANY" else "changes state" if destructive else "reads data")
         where = "from the VPC" if private else "from the internet"
         function = f" (function '{logical_id(route.function)}')" if route.function else ""
-        yield make_finding(
-            "FG-AUTH-002",
-            f"Route {route_label(route)}{function} has no authoriser: anyone {where} can call "
-            f"it, and it {what}.",
-            route.location, route_subject(route), severity=severity)
+        message = f"Route {route_label(route)}{function} has no authoriser: anyone {where} " \
+            f"can call it, and it {what}." if found is None else \
+            f"Route {route_label(route)}{function} may have no authoriser: " \
+            f"{_undecided_text(found)} lets anyone {where} call it, and it {what}."
+        yield make_finding("FG-AUTH-002", message, route.location, route_subject(route),
+                           severity=severity)
+
+
+def _may_be_open(authorizer: Authorizer) -> bool:
+    """Does the deployment decide whether a request meets this authoriser or none?"""
+    return authorizer.undecided is not None and _may_be_none(authorizer.undecided)
+
+
+def _undecided_text(authorizer: Authorizer) -> str:
+    """Why a route's authoriser may be NONE, for a message."""
+    assert authorizer.undecided is not None
+    return (f"its authoriser depends on {_decided_by(authorizer.undecided)}, and NONE is "
+            f"one of its values ({', '.join(map(str, authorizer.undecided.choices))}); a "
+            "deployment that picks NONE")
 
 
 @rule(
@@ -213,12 +241,22 @@ def api_key_only(app: App, facts: Facts) -> Iterator[Finding]:
     for route in app.routes:
         if route.api_kind == "websocket" or route.method == "OPTIONS":
             continue
-        if api_key_required(app, route) and effective_authorizer(app, route) is None:
+        if not api_key_required(app, route):
+            continue
+        found = effective_authorizer(app, route)
+        if found is None:
             yield make_finding(
                 "FG-AUTH-003",
                 f"Route {route_label(route)} is protected only by an API key: a key is a "
                 "client identifier, not authentication; anyone holding it can call the "
                 "route.", route.location, route_subject(route))
+        elif _may_be_open(found):
+            yield make_finding(
+                "FG-AUTH-003",
+                f"Route {route_label(route)} may be protected only by an API key: "
+                f"{_undecided_text(found)} leaves the key, a client identifier, not "
+                "authentication: anyone holding it can call the route.",
+                route.location, route_subject(route))
 
 
 @rule(
