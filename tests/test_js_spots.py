@@ -15,6 +15,7 @@ from faasguard.analysis.js.spots import (
     keyword_owners,
     local_specifiers,
     method_calls,
+    specifiers,
     word_node_at,
     word_nodes,
     word_spans,
@@ -297,3 +298,16 @@ def test_method_calls_skip_a_name_before_the_given_bytes() -> None:
         found = [mod.text(call) for call in method_calls(mod, "from", b"'\"")]
         assert found == ["D.from(x)", "F . from\n(y)", "G.from ('z')", "H.from`t`"]
         assert found == _old_method_calls(mod, "from", b"'\"")
+
+
+def test_specifiers_are_packages_and_paths_with_their_lines_type_imports_left_out() -> None:
+    found = specifiers(module(
+        'import type { Handler } from "aws-lambda";\n'
+        'import { S3Client } from "@aws-sdk/client-s3";\n'
+        "const { send } = require('/opt/nodejs/queue');\n"
+        "export { b } from './b';\n"
+        "// require('commented')\n"
+        'const text = "require(\'in-a-string\')";\n'
+        "const fs = await import(`node:fs`);\n", "app.ts"))
+    assert found == [("@aws-sdk/client-s3", 2), ("./b", 4), ("/opt/nodejs/queue", 3),
+                     ("node:fs", 7)]

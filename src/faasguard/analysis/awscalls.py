@@ -13,15 +13,29 @@ Also usable on its own: `calls_in_handler(cache, file, handler)`.
 
 from __future__ import annotations
 
+import ast
+import re
+import sys
+from typing import Any
+
 from faasguard.analysis.aws_values import AwsCall, Name, Target
+from faasguard.analysis.dependencies import declared_for
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.frameworks import app_entries
-from faasguard.analysis.taint.modules import ModuleCache, early_work, module_cache
+from faasguard.analysis.taint.modules import (
+    Module,
+    ModuleCache,
+    add_import,
+    early_work,
+    module_cache,
+    search_path,
+)
 from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
 __all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "analyse_handler_calls",
-           "calls_in_handler", "resolve_target", "resolved_calls"]
+           "calls_in_handler", "resolve_target", "resolved_calls", "unseen_code",
+           "UNSEEN"]
 
 _NAMES = "awscalls.names"  # Facts.memo key of the NameIndex the calls of a step share
 #: DataResource kinds per target kind (a function target is looked up in App.functions).
@@ -86,7 +100,8 @@ def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
                 "were not analysed (least-privilege rules skip it)", None, "note",
                 "awscalls"))
         return
-    facts.aws_calls[function.id] = resolved_calls(calls, function, app, names)
+    facts.aws_calls[function.id] = resolved_calls(calls, function, app, names) + \
+        unseen_code(cache, function, app, facts.memo)
 
 
 def resolved_calls(calls: list[AwsCall], function: Function, app: App,
@@ -192,3 +207,174 @@ def _from_event(kind: str, path: str, function: Function) -> Value:
         if len(sources) == 1:
             return next(iter(sources.values()))
     return None
+
+
+# --------------------------------------------------------------------------- unseen code
+
+#: `AwsCall.via` of the placeholder `unseen_code` adds: code the handler imports that the
+#: scan cannot read, whose AWS calls are therefore unknown.
+UNSEEN = "unseen-import"
+#: Modules the Lambda Python runtime provides beside the standard library.
+_RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil",
+                              "urllib3", "six", "awslambdaric", "bootstrap"})
+#: Modules the AWS call analysis models itself (aws_interp.SDK_ROOTS).
+_MODELLED = frozenset({"aioboto3", "aiobotocore", "aws_lambda_powertools", "pynamodb"})
+#: Well-known packages that make no AWS call with the function's credentials, wherever
+#: they come from (a manifest, a layer, a vendored folder): HTTP clients, parsers,
+#: validators, web frameworks, database drivers, third-party APIs' SDKs, type stubs. A
+#: package that wraps AWS calls (awswrangler, s3fs, smart_open...) is not one of them.
+KNOWN_PACKAGES = frozenset({
+    "requests", "httpx", "aiohttp", "certifi", "charset_normalizer", "idna", "chardet",
+    "yaml", "ruamel", "toml", "tomli", "orjson", "ujson", "simplejson", "rapidjson",
+    "xmltodict", "lxml", "defusedxml", "bs4", "markdown", "bleach", "jinja2", "mako",
+    "chevron", "jwt", "jose", "jwcrypto", "cryptography", "nacl", "bcrypt", "passlib",
+    "pydantic", "pydantic_core", "marshmallow", "jsonschema", "fastjsonschema", "cerberus",
+    "validators", "email_validator", "attr", "attrs", "dacite", "typing_extensions",
+    "pytz", "tzdata", "arrow", "pendulum", "regex", "tenacity", "backoff", "cachetools",
+    "dotenv", "click", "structlog", "loguru", "pythonjsonlogger", "sentry_sdk",
+    "aws_xray_sdk", "flask", "werkzeug", "fastapi", "starlette", "django", "chalice",
+    "mangum", "serverless_wsgi", "awsgi", "numpy", "pandas", "PIL", "psycopg2", "psycopg",
+    "pymysql", "MySQLdb", "sqlalchemy", "redis", "pymongo", "bson", "stripe", "twilio",
+    "slack_sdk", "sendgrid", "aiofiles", "anyio", "trio", "pexpect", "fabric", "dill",
+    "cloudpickle", "joblib", "jsonpickle", "mypy_boto3", "boto3_stubs", "botocore_stubs"})
+#: Import names of distributions whose name is not their import name (lower-case).
+_IMPORT_NAMES = {
+    "pyyaml": "yaml", "pyjwt": "jwt", "python_jose": "jose", "beautifulsoup4": "bs4",
+    "pillow": "pil", "scikit_learn": "sklearn", "psycopg2_binary": "psycopg2",
+    "psycopg_binary": "psycopg", "python_dotenv": "dotenv", "attrs": "attr",
+    "opencv_python": "cv2", "opencv_python_headless": "cv2", "protobuf": "google",
+    "python_dateutil": "dateutil", "pycryptodome": "crypto", "pycryptodomex": "cryptodome",
+    "pyopenssl": "openssl", "python_multipart": "multipart", "mysql_connector_python": "mysql",
+    "aws_xray_sdk": "aws_xray_sdk", "msgpack_python": "msgpack", "pymysql": "pymysql",
+    "python_json_logger": "pythonjsonlogger", "google_api_python_client": "googleapiclient",
+    "python_slugify": "slugify", "typing_extensions": "typing_extensions",
+}
+#: An import inside a function, class or compound statement (`_imports` then reads the
+#: whole tree, else only the top level).
+_NESTED_IMPORT = re.compile(r"^[ \t]+(?:from|import)[ \t]", re.MULTILINE)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
+                            "BaseException"})
+_IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by file
+_MANIFESTS = "awscalls.manifests"  # Facts.memo key: declared_for's memo
+
+
+def unseen_code(cache: ModuleCache, function: Function, app: App,
+                memo: dict[str, Any]) -> list[AwsCall]:
+    """What the handler may run that the scan cannot read: one call the analysis could
+    not identify (`AwsCall.known` False, `via` UNSEEN) per module that the handler's file
+    or a project module it imports (transitively) imports and that is neither in the
+    project, nor in the standard library or the Lambda runtime, nor a well-known package
+    that makes no AWS call (KNOWN_PACKAGES), nor a declared dependency: a Lambda layer's
+    code, or a module that is simply missing. Its AWS calls
+    are not known, so the function's needs are not either. Imports that may fail
+    (`try: ... except ImportError`) and type-checking-only ones are left out."""
+    start = cache.try_get(function.source_file or "")
+    if start is None:
+        return []
+    base = function.code_dir or ""
+    declared: set[str] | None = None
+    out: dict[str, AwsCall] = {}
+    todo, seen = [start], {start.file}
+    while todo:
+        module = todo.pop()
+        search = search_path(module, base)
+        for dotted, line in _imports(module, memo):
+            found = cache.find(dotted, search)
+            if found is None and "." in dotted.lstrip("."):
+                found = cache.find(dotted.rpartition(".")[0], search)
+            if found is not None:
+                if found.file not in seen:
+                    seen.add(found.file)
+                    todo.append(found)
+                continue
+            head = dotted.lstrip(".").partition(".")[0]
+            if dotted.startswith("."):  # a relative import: a project module not here
+                what = f"the project module '{dotted.lstrip('.')}', which is not in the " \
+                    "scanned files"
+            else:
+                if head in sys.stdlib_module_names or head in _RUNTIME_MODULES or \
+                        head in _MODELLED or head in KNOWN_PACKAGES or \
+                        head.startswith("mypy_boto3_"):
+                    continue
+                if declared is None:
+                    declared = _declared_modules(app, function, memo)
+                if head.lower() in declared:
+                    continue
+                what = f"'{head}', which is neither in the scanned files nor a declared " \
+                    "dependency" + (" (a layer's?)" if function.layers else "")
+            key = head if not dotted.startswith(".") else dotted
+            if key not in out:
+                out[key] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
+                                   "are not known", (), (), module.file, line, UNSEEN)
+    return list(out.values())
+
+
+def _declared_modules(app: App, function: Function, memo: dict[str, Any]) -> set[str]:
+    """The import names (lower-case) of the Python dependencies the function's nearest
+    manifests declare: a distribution's name normalised (`python-jose` -> `python_jose`,
+    also tried without a `python_`/`py` start) or its known import name."""
+    names: set[str] = set()
+    for dep in declared_for(app, function, memo.setdefault(_MANIFESTS, {})):
+        if dep.ecosystem != "pypi":
+            continue
+        name = re.sub(r"[-.]+", "_", dep.name.lower())
+        names.update((name, _IMPORT_NAMES.get(name, name), name.removeprefix("python_"),
+                      name.removeprefix("py")))
+        if name.startswith("google_"):
+            names.add("google")
+    return names
+
+
+def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
+    """The absolute dotted names (`add_import`'s: a relative one starts with a dot) a
+    module imports and their lines, once per scan: its top level, and its functions and
+    compound statements when its text has an indented import. Imports under `if
+    TYPE_CHECKING` and in a `try` that catches ImportError are left out."""
+    known: dict[str, list[tuple[str, int]]] = memo.setdefault(_IMPORTS, {})
+    found = known.get(module.file)
+    if found is None:
+        package = module.dotted if module.file.endswith("__init__.py") \
+            else module.dotted.rpartition(".")[0]
+        found = known[module.file] = []
+        nested = bool(_NESTED_IMPORT.search(module.source)) if module.source else True
+        _collect(module.tree.body, package, nested, found)
+    return found
+
+
+def _collect(body: list[ast.stmt], package: str, nested: bool,
+             out: list[tuple[str, int]]) -> None:
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            aliases: dict[str, str] = {}
+            add_import(aliases, node, package)
+            if isinstance(node, ast.ImportFrom) and not aliases:  # `from x import *`
+                add_import(aliases, ast.ImportFrom(node.module, [ast.alias("_")],
+                                                   node.level), package)
+                aliases = {k: v.rpartition(".")[0] or v for k, v in aliases.items()}
+            out.extend((dotted, node.lineno) for dotted in aliases.values())
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
+            if not any(_catches_import_error(h) for h in handlers):
+                _collect(getattr(node, "body", []), package, nested, out)
+            for part in ("orelse", "finalbody"):
+                _collect(getattr(node, part, []), package, nested, out)
+            for handler in handlers:
+                _collect(handler.body, package, nested, out)
+        elif isinstance(node, ast.If):
+            if "TYPE_CHECKING" not in ast.unparse(node.test):
+                _collect(node.body, package, nested, out)
+            _collect(node.orelse, package, nested, out)
+        elif nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                          ast.ClassDef, ast.With, ast.AsyncWith, ast.For,
+                                          ast.AsyncFor, ast.While)):
+            _collect(node.body, package, nested, out)
+            _collect(getattr(node, "orelse", []), package, nested, out)
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """Does an except clause catch a failed import (bare, ImportError or broader)?"""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(k, (ast.Name, ast.Attribute)) and
+               (k.id if isinstance(k, ast.Name) else k.attr) in _IMPORT_ERRORS for k in kinds)

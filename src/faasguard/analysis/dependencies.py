@@ -127,6 +127,19 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
             found.advisories[dep] = matches
 
 
+def declared_for(app: App, function: Function, memo: dict[str, Any]) -> list[Dependency]:
+    """The dependencies declared by the manifests nearest to a function's code, found as
+    `analyse_dependencies` finds them (`memo`: the folders listed and manifests read so
+    far in the scan, kept there for the next function)."""
+    folder = _code_folder(function)
+    if folder is None:
+        return []
+    cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
+    listings: dict[str, set[str]] = memo.setdefault("listings", {})
+    return [dep for rel in _manifests_for(app, folder, _ecosystems(function), cache, listings)
+            for dep in cache.get(rel) or ()]
+
+
 def _code_folder(function: Function) -> str | None:
     if function.code_dir is not None:
         return function.code_dir.strip("/") or "."

@@ -146,11 +146,13 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
         notes = [header]
         if not needs.complete:
             notes.append("# WARNING: some AWS calls could not be identified (a client of a "
-                         "service named at run time): add what they need")
+                         "service named at run time, or code the scan cannot read): add "
+                         "what they need")
         notes.extend(f"#   at {c.file}:{c.line}: {c.method}" for c in needs.unknown_calls)
         statements = _statements_yaml(entry["policy"])
         if not statements:
-            notes.append("# the code makes no AWS call: no statement needed")
+            notes.append("# the code makes no AWS call: no statement needed" if needs.complete
+                         else "# the code read makes no AWS call")
         body: dict[str, Any] | None
         if style == "serverless":
             body = {"functions": {name: {"iamRoleStatements": statements}}} if statements \

@@ -107,7 +107,9 @@ who gets code execution through an injection or a dependency. Unused *Permission
 management* actions (IAM, resource policies) are reported as high, unused *Write*
 actions as medium, the rest as low. The finding lists what the code does use; `faasguard
 policy` prints the minimal policy. Functions whose code makes calls the analysis cannot
-identify (a client of a service named at run time) are not reported.
+identify (a client of a service named at run time) or imports code the scan cannot read (a
+Lambda layer's module, a module missing from the project: neither the standard library nor
+a declared dependency) are not reported: what cannot be seen is not unused.
 
 A role several functions share is reported once, at the role's first statement granting
 an unused action: the grants the code of none of them uses (removing those breaks none of
@@ -581,7 +583,10 @@ this rule reports those where the code shows the needs differ, and what each fun
 holds beyond its own needs. Where both apply, this finding absorbs FG-PERM-008's: one
 finding per role, with the full list of functions sharing it as a related location. High
 when a function holds a *Permissions management* action (IAM, resource policies) only
-another one's code uses, as FG-PERM-101 would rate it unused on a role of its own.
+another one's code uses, as FG-PERM-101 would rate it unused on a role of its own. A
+function whose code was not read in full (a layer's module, a client of a service named at
+run time) is listed with what its code is seen to use, and nothing is said of what it
+holds: the role is reported only when a function read in full holds more than it needs.
 """,
     remediation={
         "serverless": "functions:\n  reader:\n    iam:\n      role:\n        statements:\n"
@@ -606,11 +611,19 @@ def shared_different(app: App, facts: Facts) -> Iterator[Finding]:
         sets = {logical_id(n.function.id): n.code_actions() for n in all_needs}
         if len({frozenset(s) for s in sets.values()}) < 2:
             continue
+        # a function whose code was not read in full may need what the others do: what it
+        # holds beyond the calls seen is not known, only what it is seen to need
+        partial = {logical_id(n.function.id) for n in all_needs if not n.complete}
         union = set().union(*sets.values())
-        parts = [f"{name} uses {', '.join(sorted(s)) or 'no AWS action'}"
-                 + (f" yet holds {', '.join(sorted(union - s))}" if union - s else "")
+        held = {a for name, s in sets.items() if name not in partial
+                for a in union - s}  # held for the others' sake
+        if not held:
+            continue
+        parts = [(f"{name} uses at least {', '.join(sorted(s)) or 'no AWS action'} (code not "
+                  "read in full)" if name in partial else
+                  f"{name} uses {', '.join(sorted(s)) or 'no AWS action'}"
+                  + (f" yet holds {', '.join(sorted(union - s))}" if union - s else ""))
                  for name, s in sorted(sets.items())]
-        held = {a for s in sets.values() for a in union - s}  # held for the others' sake
         yield make_finding(
             "FG-PERM-104",
             f"Role '{logical_id(role_id)}' is shared by functions that need different "
@@ -640,7 +653,8 @@ more privileges (for example `iam:PassRole` + `lambda:CreateFunction` +
 `*`), including chains granted only through `Action: "*"` or `NotAction`, which the
 configuration-level FG-PERM-006 leaves to FG-PERM-001. The finding shows the chain step by
 step: the statement granting each action and whether the function's code uses it. A
-step the code never uses can simply be removed, which breaks the chain. Critical when a
+step the code never uses can simply be removed, which breaks the chain (when some of the
+code could not be read, a step is "not seen used" instead). Critical when a
 chain is granted by specific actions; high when only `Action: "*"` grants it (that
 statement is already critical under FG-PERM-001). A role is reported once for all the
 functions it runs whose code uses the same steps; a function whose code uses steps the
@@ -696,6 +710,7 @@ def _escalation(role: Role, paths: list[tuple[EscalationPath, list[Statement]]],
     """One FG-PERM-105 finding: the functions of `members` run with `role` and their code
     uses the same chain steps (`used`, lower-case); `alone` when no other function of the
     role uses them differently."""
+    partial = not all(n.complete for n in members)  # some code not read: "unused" unknown
     sites: dict[str, list[str]] = {}  # chain step (lower-case) -> call sites of the members
     spelled: dict[str, str] = {}  # chain step (lower-case) -> as the code analysis names it
     for needs in members:
@@ -715,7 +730,7 @@ def _escalation(role: Role, paths: list[tuple[EscalationPath, list[Statement]]],
         steps = []
         for action, statement in zip(path.actions, granting, strict=True):
             where = f"used at {_short(sites[action.lower()], 2)}" \
-                if action.lower() in used else "unused"
+                if action.lower() in used else "not seen used" if partial else "unused"
             if action.lower() not in used:
                 removable.add(action)
             steps.append(f"{action} [{where}]")
@@ -739,7 +754,10 @@ def _escalation(role: Role, paths: list[tuple[EscalationPath, list[Statement]]],
                  f" Unlike the role's other functions, {code}") + \
             f" chain step{'s' if len(spelled) > 1 else ''} {_short(sorted(spelled.values()), 4)}."
     advice = (f" Removing the actions the code never uses ({_short(sorted(removable))}) "
-              "breaks every chain." if removable else
+              "breaks every chain." if removable and not partial else
+              f" Removing the actions the code read does not use ({_short(sorted(removable))})"
+              " breaks every chain, if the code the scan could not read does not need them."
+              if removable else
               " The code uses every step: scope each action to the one resource needed.")
     subject = f"escalation-chain:{logical_id(role.id)}" + \
         (f":uses:{'+'.join(sorted(used))}" if used else "")

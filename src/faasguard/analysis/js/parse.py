@@ -327,7 +327,8 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         return JsModule(rel, source, root, dialect)
 
     def resolve_local(self, importer: str, spec: str) -> str | None:
-        """The file a relative specifier names from `importer`, or None.
+        """The file a relative specifier names from `importer`, or None (also for an
+        absolute path: never read outside the scanned root).
 
         Tries the path as written, then with each extension, then `index.<ext>` inside
         it; a `.js` specifier also finds the `.ts` file (TypeScript's convention).
@@ -335,8 +336,8 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         if not spec.startswith((".", "/")):
             return None
         base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        if base.startswith("../") or base == "..":
-            return None
+        if base.startswith(("../", "/")) or base == "..":
+            return None  # outside the scanned root (`/opt/nodejs/...`: a layer's, at run time)
         stem, ext = posixpath.splitext(base)
         candidates = [base] if ext in EXTENSIONS else []
         if ext in (".js", ".mjs", ".cjs"):

@@ -10,7 +10,14 @@ tokens in `facts.jwt_decodes`.
 
 from __future__ import annotations
 
-from faasguard.analysis.awscalls import resolved_calls
+import json
+import os
+import posixpath
+from functools import lru_cache
+from typing import Any
+
+from faasguard.analysis.aws_values import AwsCall
+from faasguard.analysis.awscalls import UNSEEN, resolved_calls
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.demand import clear_of_other_words
@@ -24,7 +31,7 @@ from faasguard.analysis.js.parse import (
     js_module_cache,
     line,
 )
-from faasguard.analysis.js.spots import local_specifiers
+from faasguard.analysis.js.spots import local_specifiers, specifiers
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.values import FN
 from faasguard.analysis.jwt_python import python_decodes
@@ -33,6 +40,7 @@ from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.project import _Describer, _flow, _unique
 from faasguard.analysis.taint.table import build_table
 from faasguard.collector import paused_then_frozen
+from faasguard.loaders.documents import InputError, read_text
 from faasguard.model import App, Diagnostic, Function, logical_id
 
 
@@ -167,7 +175,128 @@ def analyse_js_aws_calls(app: App, facts: Facts) -> None:
 
 def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
                files: list[str]) -> None:
-    facts.aws_calls[function.id] = resolved_calls(calls_in_modules(cache, files), function, app)
+    facts.aws_calls[function.id] = resolved_calls(calls_in_modules(cache, files), function,
+                                                  app) + \
+        unseen_code(cache, function, files, facts.memo)
+
+
+#: Node.js's built-in modules (also written `node:<name>`; `fs/promises` is `fs`'s).
+NODE_BUILTINS = frozenset({
+    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+    "crypto", "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http",
+    "http2", "https", "inspector", "module", "net", "os", "path", "perf_hooks", "process",
+    "punycode", "querystring", "readline", "repl", "stream", "string_decoder", "sys",
+    "test", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi",
+    "worker_threads", "zlib"})
+#: Packages a Node.js Lambda runtime provides or that only carry types: the AWS SDK (v2
+#: up to nodejs16.x, v3 since), which the analysis models, and `aws-lambda`'s types.
+_RUNTIME_PACKAGES = frozenset({"aws-sdk", "aws-lambda"})
+#: Well-known packages that make no AWS call with the function's credentials, wherever
+#: they come from (awscalls.KNOWN_PACKAGES' counterpart; Middy's and Powertools' AWS
+#: utilities, such as `@middy/ssm`, are not among them).
+KNOWN_PACKAGES = frozenset({
+    "axios", "node-fetch", "got", "undici", "superagent", "lodash", "underscore", "ramda",
+    "uuid", "nanoid", "jsonwebtoken", "jose", "jwks-rsa", "jwt-decode", "ajv", "joi", "zod",
+    "yup", "validator", "express", "koa", "fastify", "serverless-http",
+    "@vendia/serverless-express",
+    "@middy/core", "@middy/http-json-body-parser", "@middy/http-error-handler",
+    "@middy/http-cors", "@middy/validator", "@middy/input-output-logger", "moment",
+    "dayjs", "date-fns", "luxon", "pg", "mysql", "mysql2", "mongoose", "mongodb", "redis",
+    "ioredis", "stripe", "twilio", "@slack/web-api", "@sendgrid/mail", "winston", "pino",
+    "bcrypt", "bcryptjs", "crypto-js", "cheerio", "handlebars", "ejs", "mustache", "sharp",
+    "jimp", "xml2js", "fast-xml-parser", "js-yaml", "yaml", "qs", "dotenv", "http-errors",
+    "cors", "helmet", "body-parser", "@sentry/node", "@sentry/serverless",
+    "aws-xray-sdk-core", "source-map-support", "tslib"})
+_NPM_DECLARED = "js.npm-declared"  # Facts.memo key: declared packages by folder
+
+
+def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
+                memo: dict[str, Any]) -> list[AwsCall]:
+    """What the handler may run that the scan cannot read (as awscalls.unseen_code for
+    Python): one unidentified call per specifier of its module graph's files that names
+    a layer's path (`/opt/...`), a project file not in the scanned files, or a package
+    that is neither built in, nor the AWS SDK, nor a well-known package that makes no
+    AWS call (KNOWN_PACKAGES), nor declared by the nearest package.json
+    (any of its dependency lists: a bundler packs the development ones too)."""
+    declared: frozenset[str] | None = None
+    out: dict[str, AwsCall] = {}
+    for file in files:
+        module = cache.try_get(file)
+        if module is None:
+            continue
+        for spec, at in specifiers(module):
+            if spec.startswith("/opt/"):
+                what = f"'{spec}', a layer's code"
+            elif spec.startswith((".", "/")):
+                if cache.resolve_local(file, spec) is not None:
+                    continue
+                what = f"'{spec}', which is not in the scanned files"
+            else:
+                package = _package_of(spec)
+                if package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
+                        package in KNOWN_PACKAGES or package.startswith("@aws-sdk/") or \
+                        spec.startswith(("node:", "@types/")):
+                    continue
+                if package in _table_packages():
+                    continue
+                if declared is None:
+                    declared = _npm_declared(cache.root, function, memo)
+                if package in declared:
+                    continue
+                what = f"'{package}', which is neither in the scanned files nor a declared " \
+                    "dependency" + (" (a layer's?)" if function.layers else "")
+            if what not in out:
+                out[what] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
+                                    "are not known", (), (), file, at, UNSEEN)
+    return list(out.values())
+
+
+@lru_cache(maxsize=1)
+def _table_packages() -> frozenset[str]:
+    """The packages the Node.js taint table models (sinks, kinds, token and schema
+    libraries): known packages, none of which makes AWS calls."""
+    table = js_table()
+    return frozenset(_package_of(name.split(".")[0]) for name in (
+        *table.calls, *table.kinds, *table.jwt, *table.schema_packages))
+
+
+def _package_of(spec: str) -> str:
+    """The package a bare specifier names (`lodash/get` -> `lodash`, `@scope/a/b` ->
+    `@scope/a`, `fs/promises` -> `fs`)."""
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+
+
+def _npm_declared(root: str, function: Function, memo: dict[str, Any]) -> frozenset[str]:
+    """The packages the package.json nearest to the function's code declares (in
+    dependencies, devDependencies, peerDependencies or optionalDependencies)."""
+    folder = (function.code_dir or "").strip("/") or \
+        posixpath.dirname(function.source_file or "")
+    known: dict[str, frozenset[str]] = memo.setdefault(_NPM_DECLARED, {})
+    walked: list[str] = []
+    found: frozenset[str] = frozenset()
+    while True:
+        folder = posixpath.normpath(folder) if folder else "."
+        if folder in known:
+            found = known[folder]
+            break
+        walked.append(folder)
+        try:
+            data = json.loads(read_text(os.path.join(root, folder, "package.json")))
+        except (InputError, ValueError):
+            data = None
+        if isinstance(data, dict):
+            found = frozenset(name for section in ("dependencies", "devDependencies",
+                                                   "peerDependencies", "optionalDependencies")
+                              if isinstance(data.get(section), dict)
+                              for name in data[section])
+            break
+        if folder == "." or folder.startswith(".."):
+            break
+        folder = posixpath.dirname(folder)
+    for each in walked:
+        known[each] = found
+    return found
 
 
 def module_graph(cache: JsModuleCache, file: str) -> list[str]:

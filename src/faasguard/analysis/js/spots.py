@@ -44,11 +44,30 @@ def local_specifiers(module: JsModule) -> list[str]:
     """The path-like specifiers (`./x`, `../x`, `/x`) of a file's `import ... from`,
     `export ... from`, `require(...)` and `import(...)`: those of import statements, then
     of export statements, then of calls, each in source order."""
-    imports: list[str] = []
-    exports: list[str] = []
-    calls: list[str] = []
+    return [spec for spec, _ in _specifiers(module, _path_literal_starts(module.source))]
+
+
+#: Where a specifier's quote may be: after `require(`, `import(`, `from` or `import`.
+_SPECIFIER_QUOTE = re.compile(rb"""(?:\b(?:require|import)\s*\(\s*|\bfrom\s*|\bimport\s*)['"`]""")
+
+
+def specifiers(module: JsModule) -> list[tuple[str, int]]:
+    """Every specifier (package or path) of a file's imports, re-exports, `require(...)`
+    and `import(...)`, with its line, in `local_specifiers`' order; type-only imports
+    (`import type`) are left out."""
+    starts = [match.end() - 1 for match in _SPECIFIER_QUOTE.finditer(module.source)]
+    return _specifiers(module, starts, skip_types=True)
+
+
+def _specifiers(module: JsModule, starts: list[int],
+                skip_types: bool = False) -> list[tuple[str, int]]:
+    """The specifiers (and lines) whose literal starts at one of `starts` (offsets of the
+    opening quote): import statements first, then export statements, then calls."""
+    imports: list[tuple[str, int]] = []
+    exports: list[tuple[str, int]] = []
+    calls: list[tuple[str, int]] = []
     fid = module.fid
-    for start in _path_literal_starts(module.source):
+    for start in starts:
         quote = module.root.descendant_for_byte_range(start, start + 1)
         if quote is None or quote.start_byte != start or quote.type not in _QUOTES:
             continue
@@ -60,14 +79,20 @@ def local_specifiers(module: JsModule) -> list[str]:
         if kind in ("import_statement", "export_statement"):
             if holder.child_by_field_id(fid.source) == literal:
                 spec = string_value(literal)
-                if spec is not None:
-                    (imports if kind == "import_statement" else exports).append(spec)
+                if spec is not None and not (skip_types and _type_only(holder)):
+                    (imports if kind == "import_statement" else exports).append(
+                        (spec, literal.start_point[0] + 1))
         elif kind == "arguments" and holder.named_child(0) == literal and \
                 _is_require(holder, module):
             spec = string_value(literal)
             if spec is not None:
-                calls.append(spec)
+                calls.append((spec, literal.start_point[0] + 1))
     return [*imports, *exports, *calls]
+
+
+def _type_only(statement: Node) -> bool:
+    """`import type {...} from` / `export type {...} from`: erased when compiled."""
+    return any(child.type == "type" for child in statement.children[:2])
 
 
 def _is_require(arguments: Node, module: JsModule) -> bool:
