@@ -17,7 +17,8 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "fastapi_vulnerable", "fastapi_safe", "fastapi_models_vulnerable",
             "fastapi_models_safe", "powertools_split_vulnerable", "powertools_split_safe",
             "adapters_vulnerable", "adapters_safe", "powertools_factory_vulnerable",
-            "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe"]
+            "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe",
+            "starlette_vulnerable", "starlette_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -57,7 +58,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
 @pytest.mark.parametrize("project", ["chalice_safe", "zappa_safe", "powertools_safe",
                                      "fastapi_safe", "fastapi_models_safe",
                                      "powertools_split_safe", "adapters_safe",
-                                     "powertools_factory_safe", "django_adapters_safe"])
+                                     "powertools_factory_safe", "django_adapters_safe",
+                                     "starlette_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -71,6 +73,19 @@ def _at(report: dict[str, Any], project: str, text: str, file: str = "app.py"
              if (f["location"]["file"], f["location"]["line"]) == (file, line)]
     assert len(found) == 1, found
     return found[0]
+
+
+def _marks_met_in(capsys: Any, project: str, function: str, elsewhere: dict[str, str]
+                  ) -> dict[str, Any]:
+    """The report of a project whose injections are exactly its marks, each found with
+    high confidence in `function` (in the function `elsewhere` names for a file)."""
+    report = _scan(capsys, FIXTURES / project)
+    assert _got(report) == expected_marks(FIXTURES / project)
+    for found in _injections(report):
+        served = elsewhere.get(found["location"]["file"], function)
+        assert f"function '{served}'" in found["message"], found["message"]
+        assert found["confidence"] == "high"
+    return report
 
 
 def test_chalice_findings_name_the_request_part_and_the_route(capsys: Any) -> None:
@@ -240,12 +255,7 @@ def test_powertools_resolvers_made_by_a_factory_reach_their_views(capsys: Any) -
     resolver's `current_event` in them is the event; a resolver another factory makes
     that no handler resolves (the safe twin's `make_debug_app()`) serves nothing."""
     project = "powertools_factory_vulnerable"
-    report = _scan(capsys, FIXTURES / project)
-    assert _got(report) == expected_marks(FIXTURES / project)
-    for found in _injections(report):
-        served = "admin" if found["location"]["file"] == "api/admin.py" else "api"
-        assert f"function '{served}'" in found["message"], found["message"]
-        assert found["confidence"] == "high"
+    report = _marks_met_in(capsys, project, "api", {"api/admin.py": "admin"})
     export = _at(report, project, "tar czf", "api/factory.py")
     assert "query string parameter 'folder'" in export["message"]
     assert "Powertools request parameter 'term'" in \
@@ -302,6 +312,22 @@ def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: 
         line = next(n for n, content in enumerate(lines, 1) if text in content)
         assert any(label in f["message"] for f in _injections(report)
                    if (f["location"]["file"], f["location"]["line"]) == (file, line)), label
+
+
+def test_starlette_route_lists_and_added_routes_are_entry_points(capsys: Any) -> None:
+    """Routes given as a list (`Starlette(routes=[Route(...), Mount("/files",
+    routes=...), Mount("/admin", app=sub_app)])`, the lists imported too), a class
+    endpoint's methods and routes added one by one (`add_route`, FastAPI's
+    `add_api_route`) are the function's views: a Starlette endpoint's request is a
+    request object, an `add_api_route` endpoint's parameters are read as a FastAPI
+    view's (`width: int` is no text)."""
+    project = "starlette_vulnerable"
+    report = _marks_met_in(capsys, project, "Site", {"api_entry.py": "Api"})
+    assert "query parameter 'q'" in _at(report, project, "grep -r", "site.py")["message"]
+    assert "path parameter 'name'" in \
+        _at(report, project, "open(", "web/routes.py")["message"]
+    resize = _at(report, project, "-resize", "api_entry.py")
+    assert "'image'" in resize["message"] and "'width'" not in resize["message"]
 
 
 def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch) -> None:

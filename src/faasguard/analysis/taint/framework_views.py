@@ -197,6 +197,9 @@ def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
             continue
         seen.add((owner.file, obj))
         out.extend(_fastapi_route_views(owner, obj, cache, base))
+        listed, mounted = _listed_route_views(owner, obj, cache, base)
+        out.extend(listed)
+        todo.extend(mounted)
         todo.extend(_blueprints(owner, obj, cache, base, "include_router"))
         todo.extend(_blueprints(owner, obj, cache, base, "mount"))
         todo.extend(_factory_routers(owner, obj, cache, base))
@@ -289,6 +292,112 @@ def _fastapi_route_views(module: Module, obj: str, cache: ModuleCache, base: str
     return out
 
 
+#: Starlette's route classes whose endpoint is called with the request (or websocket);
+#: FastAPI's, whose endpoint's parameters are resolved from the request (`_request_params`).
+_ROUTE_CLASSES = {"Route": False, "WebSocketRoute": False, "APIRoute": True,
+                  "APIWebSocketRoute": True}
+#: Methods adding one route to an app or router, likewise.
+_ROUTE_ADDERS = {"add_route": False, "add_websocket_route": False, "add_api_route": True,
+                 "add_api_websocket_route": True}
+#: The methods of a class endpoint (Starlette's `HTTPEndpoint`) that serve requests.
+_ENDPOINT_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
+
+def _listed_route_views(module: Module, obj: str, cache: ModuleCache, base: str
+                        ) -> tuple[list[View], list[tuple[Module, str]]]:
+    """The views of the routes a Starlette or FastAPI app or router is given as a list
+    (`Starlette(routes=[Route("/x", view), Mount("/v1", routes=[...])])`, the list
+    written there or bound to a name, imported too) or adds one by one at the top level
+    (`app.add_route(path, view)`, `router.add_api_route(path, view)`), and the
+    sub-applications it mounts that way (`Mount("/v1", app=sub_app)`)."""
+    views: list[View] = []
+    mounted: list[tuple[Module, str]] = []
+    value = _bound_value(module, obj)
+    given = next((k.value for k in value.keywords if k.arg == "routes"), None) \
+        if isinstance(value, ast.Call) else None
+    todo = [(module, given)] if given is not None else []
+    for stmt in module.tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                dotted_name(call.func.value) == obj and call.func.attr in _ROUTE_ADDERS:
+            views.extend(_endpoint_views(module, call, _ROUTE_ADDERS[call.func.attr],
+                                         cache, base))
+    for _ in range(_MAX_ROUTERS):  # bounded: `routes = routes` binds a name to itself
+        if not todo:
+            break
+        where, node = todo.pop()
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            found = _object_module(where, dotted_name(node), cache, base)
+            bound = _bound_value(*found) if found is not None else None
+            if found is not None and bound is not None:
+                todo.append((found[0], bound))
+            continue
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            todo.extend(((where, node.left), (where, node.right)))
+            continue
+        for entry in node.elts if isinstance(node, (ast.List, ast.Tuple)) else ():
+            if not isinstance(entry, ast.Call):
+                continue
+            kind = dotted_name(entry.func).rpartition(".")[2]
+            if kind in _ROUTE_CLASSES:
+                views.extend(_endpoint_views(where, entry, _ROUTE_CLASSES[kind], cache, base))
+            elif kind in ("Mount", "Host"):
+                keywords = {k.arg: k.value for k in entry.keywords if k.arg}
+                if "routes" in keywords:
+                    todo.append((where, keywords["routes"]))
+                sub = keywords.get("app", entry.args[1] if len(entry.args) > 1 else None)
+                found = _object_module(where, dotted_name(sub), cache, base) \
+                    if isinstance(sub, (ast.Name, ast.Attribute)) else None
+                if found is not None:
+                    mounted.append(found)
+    return views, mounted
+
+
+def _endpoint_views(module: Module, call: ast.Call, fastapi: bool, cache: ModuleCache,
+                    base: str) -> list[View]:
+    """The views of one route written as a call (`Route(path, endpoint)`,
+    `app.add_api_route(path, endpoint)`): a function of the project taking the request
+    (its parameters resolved from the request as a FastAPI view's when `fastapi`), or a
+    class endpoint's `get`, `post`, ... methods."""
+    given = dict(zip(("path", "endpoint"), call.args, strict=False))
+    given.update({k.arg: k.value for k in call.keywords if k.arg in ("path", "endpoint")})
+    endpoint, path = given.get("endpoint"), given.get("path")
+    written = dotted_name(endpoint) if endpoint is not None else ""
+    found = _definition(module, written, cache, base) if written else None
+    if found is None:
+        return []
+    owner, name = found
+    path_text = path.value if isinstance(path, ast.Constant) and \
+        isinstance(path.value, str) else ""
+    info = owner.classes.get(name)
+    served = [(owner.functions[name], None)] if name in owner.functions else \
+        [(info.methods[m], info) for m in _ENDPOINT_METHODS if m in info.methods] \
+        if info is not None else []
+    out = []
+    for node, cls in served:
+        if fastapi and cls is None:
+            labels, objects = _request_params(node, owner, cache, base, "FastAPI", path_text)
+        else:
+            names = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+            names = names[1:] if cls is not None else names
+            labels, objects = {}, ({names[0]: FASTAPI_REQUEST} if names else {})
+        out.append(View(owner, node, labels, (), frozenset({"http"}), None, objects, cls))
+    return out
+
+
+def _definition(module: Module, written: str, cache: ModuleCache, base: str
+                ) -> tuple[Module, str] | None:
+    """The module defining the function or class a name written in `module` refers to
+    (defined there, or imported from a module of the project), and its name there."""
+    if written in module.functions or written in module.classes:
+        return module, written
+    found = _object_module(module, written, cache, base)
+    if found is None or (found[1] not in found[0].functions and
+                         found[1] not in found[0].classes):
+        return None
+    return found
+
+
 def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base: str,
                     framework: str, path: str, typed_only: bool = False, depth: int = 0
                     ) -> tuple[dict[str, str], dict[str, str]]:
@@ -354,8 +463,7 @@ def _dependency_input(call: ast.Call, where: Module, cache: ModuleCache, base: s
     name = dotted_name(target) if target is not None else ""
     if not name or depth > 3:
         return ""
-    found = (where, name) if name in where.functions else \
-        _object_module(where, name, cache, base)
+    found = _definition(where, name, cache, base)
     if found is None or found[1] not in found[0].functions:
         return ""
     owner, function = found[0], found[0].functions[found[1]]
@@ -422,13 +530,8 @@ def _class_named(module: Module, written: str, cache: ModuleCache, base: str
                  ) -> ClassInfo | None:
     """The project class a name written in `module` refers to (defined there, or imported
     from a module of the project)."""
-    if written in module.classes:
-        return module.classes[written]
-    found = _object_module(module, written, cache, base)
-    if found is None:
-        return None
-    owner, name = found
-    return owner.classes.get(name)
+    found = _definition(module, written, cache, base)
+    return found[0].classes.get(found[1]) if found is not None else None
 
 
 def _resolver_objects(module: Module) -> list[str]:
