@@ -18,7 +18,8 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "fastapi_models_safe", "powertools_split_vulnerable", "powertools_split_safe",
             "adapters_vulnerable", "adapters_safe", "powertools_factory_vulnerable",
             "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe",
-            "starlette_vulnerable", "starlette_safe"]
+            "starlette_vulnerable", "starlette_safe", "fastapi_factory_vulnerable",
+            "fastapi_factory_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -59,7 +60,7 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
                                      "fastapi_safe", "fastapi_models_safe",
                                      "powertools_split_safe", "adapters_safe",
                                      "powertools_factory_safe", "django_adapters_safe",
-                                     "starlette_safe"])
+                                     "starlette_safe", "fastapi_factory_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -281,6 +282,21 @@ def test_apps_behind_adapters_are_the_functions_entry_points(capsys: Any) -> Non
     evict = _at(report, project, "os.remove", "internal/admin_api.py")
     assert evict["confidence"] == "low"
     assert "FastAPI path parameter 'key'" in evict["message"]
+
+
+def test_fastapi_apps_made_by_a_factory_reach_their_views(capsys: Any) -> None:
+    """`app: FastAPI = create_app()` (imported): the views nested in the factory, in the
+    factory it takes its app from (`app = base_app()`) and in the helper it passes the
+    app to (`register_routes(app)`), and the routers included there, are the function's
+    views, read as a FastAPI view's (`limit: int` is no text); a factory nobody calls
+    (the safe twin's `make_debug_app()`) serves nothing."""
+    project = "fastapi_factory_vulnerable"
+    report = _marks_met_in(capsys, project, "api", {})
+    show = _at(report, project, "SELECT * FROM items", "service/factory.py")
+    assert "FastAPI path parameter 'name'" in show["message"]
+    assert "'limit'" not in show["message"]
+    assert "FastAPI request JSON body" in \
+        _at(report, project, "eval(", "service/factory.py")["message"]
 
 
 def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: Any) -> None:

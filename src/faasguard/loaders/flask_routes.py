@@ -283,13 +283,15 @@ class Factory:
 def app_factory(root: str, code_dir: str, tree: ast.Module, rel: str, obj: str
                 ) -> Factory | None:
     """The function whose call is assigned to the top-level name `obj` of module `rel`
-    (`obj = create_app(...)`, defined there or imported from a module of the project);
-    None when there is none."""
+    (`obj = create_app(...)`, `obj: FastAPI = create_app()`, defined there or imported
+    from a module of the project); None when there is none."""
     callee = None
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == obj for t in node.targets):
-            callee = node.value.func if isinstance(node.value, ast.Call) else None
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == obj for t in targets):
+            value = getattr(node, "value", None)
+            callee = value.func if isinstance(value, ast.Call) else None
     found = called_function(root, code_dir, tree, rel, callee) if callee is not None \
         else None
     if found is None:

@@ -203,7 +203,32 @@ def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
         todo.extend(_blueprints(owner, obj, cache, base, "include_router"))
         todo.extend(_blueprints(owner, obj, cache, base, "mount"))
         todo.extend(_factory_routers(owner, obj, cache, base))
+        nested, routers = _factory_views(owner, obj, cache, base)
+        out.extend(nested)
+        todo.extend(routers)
     return out
+
+
+def _factory_views(module: Module, obj: str, cache: ModuleCache, base: str
+                   ) -> tuple[list[View], list[tuple[Module, str]]]:
+    """For a FastAPI app made by a factory (`app = create_app()`), where `app_scopes` finds
+    its routes registered: the views nested in the factory (and in the factories it
+    calls, the helpers it passes the app to), and the routers included there."""
+    if app_factory(cache.root, base or ".", module.tree, module.file, obj) is None:
+        return [], []
+    views: list[View] = []
+    routers: list[tuple[Module, str]] = []
+    for scope in app_scopes(cache.root, base or ".", module.tree, module.file, obj, FASTAPI):
+        owner = module if scope.file == module.file else cache.try_get(scope.file)
+        if owner is None:
+            continue
+        if scope.function is not None:
+            for name in sorted(scope.objects):
+                views.extend(_fastapi_route_views(owner, name, cache, base,
+                                                  (scope.tree, scope.views())))
+        elif not scope.app:  # a router: its own includes are followed too
+            routers.extend((owner, name) for name in scope.objects)
+    return views, routers
 
 
 def _factory_routers(module: Module, obj: str, cache: ModuleCache, base: str
@@ -277,13 +302,16 @@ def _adapted_apps(module: Module, handler: str, cache: ModuleCache, base: str
     return []
 
 
-def _fastapi_route_views(module: Module, obj: str, cache: ModuleCache, base: str
+def _fastapi_route_views(module: Module, obj: str, cache: ModuleCache, base: str,
+                         factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None
                          ) -> list[View]:
-    """The views `@<obj>.get(path)` (post, put, ...) of a FastAPI app or router, their
-    parameters read by `_request_params`."""
+    """The views `@<obj>.get(path)` (post, put, ...) of a FastAPI app or router (`factory`:
+    of a factory's body, as for `_route_views`), their parameters read by
+    `_request_params`."""
     out: list[View] = []
-    for deco in route_registrations(module.tree, {obj}):
-        node = module.functions.get(deco.function)
+    tree, functions = factory if factory is not None else (module.tree, module.functions)
+    for deco in route_registrations(tree, {obj}):
+        node = functions.get(deco.function)
         if node is None:
             continue
         path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
@@ -543,6 +571,8 @@ def _resolver_objects(module: Module) -> list[str]:
 
 #: How a Powertools resolver is made and extended, for `app_scopes`.
 POWERTOOLS = AppKind(tuple(sorted(RESOLVERS)), "include_router", "prefix")
+#: How a FastAPI app is made and extended, for `app_scopes`.
+FASTAPI = AppKind(("FastAPI", "APIRouter"), "include_router", "prefix")
 _KINDS = {"Flask": FLASK, "Powertools": POWERTOOLS}
 
 
