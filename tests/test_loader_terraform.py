@@ -874,3 +874,63 @@ resource "aws_lambda_function" "fn" {
     fn = result.app.functions["main.tf#aws_lambda_function.fn"]
     assert (fn.code_dir, fn.source_file) == ("src", "src/index.js")
     assert not result.diagnostics
+
+
+# ------------------------------------------------------------------ keys known at apply time
+
+_PICKS = '''
+variable "env" {
+  type = string
+}
+variable "region" {
+  type = string
+  validation {
+    condition     = contains(["eu", "us"], var.region)
+    error_message = "eu or us."
+  }
+}
+locals {
+  auth   = { prod = "AWS_IAM", dev = "NONE" }
+  size   = { eu = 128, us = 256, ap = 512 }
+  levels = ["INFO", "DEBUG"]
+}
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/f"
+  filename      = "f.zip"
+  environment {
+    variables = {
+      INDEXED   = local.auth[var.env]
+      LOOKUP    = lookup(local.auth, var.env, "CUSTOM")
+      NARROWED  = local.size[var.region]
+      COMPARED  = var.env == "dev" ? "NONE" : "AWS_IAM"
+      LISTED    = local.levels[var.env]
+      KNOWN_KEY = local.auth["prod"]
+    }
+  }
+}
+'''
+
+
+def test_a_key_known_only_at_apply_time_picks_one_of_the_elements(tmp_path):
+    """`local.auth[var.env]` with no value for env is not the whole map (as a splat) nor
+    an unknown without choices: it is one of the map's values, the variable deciding."""
+    (tmp_path / "main.tf").write_text(_PICKS)
+    env = load_tree(str(tmp_path), ["main.tf"]).functions[
+        "main.tf#aws_lambda_function.f"].environment
+    values = {name: var.value for name, var in env.items()}
+    assert values == {
+        "INDEXED": Unknown("var.env", ("AWS_IAM", "NONE")),
+        "LOOKUP": Unknown("var.env", ("AWS_IAM", "NONE", "CUSTOM")),  # a missing key too
+        "NARROWED": Unknown("var.region", (128, 256)),  # what the validation allows
+        "COMPARED": Unknown("conditional on var.env", ("NONE", "AWS_IAM")),
+        "LISTED": Unknown("var.env", ("INFO", "DEBUG")),
+        "KNOWN_KEY": "AWS_IAM",
+    }
+    given = load_tree(str(tmp_path), ["main.tf"], variables={"env": "dev", "region": "us"})
+    values = {name: var.value for name, var in given.functions[
+        "main.tf#aws_lambda_function.f"].environment.items()}
+    assert (values["INDEXED"], values["LOOKUP"], values["NARROWED"], values["COMPARED"]) == \
+        ("NONE", "NONE", 256, "NONE")

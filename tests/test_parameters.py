@@ -12,6 +12,8 @@ from pipeline_support import run_cli
 from faasguard.loaders import LoadContext, load_path
 from faasguard.model import Unknown
 
+RULES = Path(__file__).resolve().parent / "fixtures" / "rules"
+
 #: A SAM template whose function URL is open on the prod stage only (Stage defaults to dev).
 STAGED = """\
 Transform: AWS::Serverless-2016-10-31
@@ -374,6 +376,28 @@ def test_terraform_a_defaulted_root_variable_is_the_deployments_choice(tmp_path,
 def test_terraform_names_the_module_does_not_declare_are_left_alone(tmp_path):
     fn, notes = _terraform(tmp_path, "Stage=prod")
     assert (fn.url.auth_type, notes) == ("AWS_IAM", [])
+
+
+def test_terraform_a_route_authorisation_the_variables_choose_until_given(capsys):
+    """The API routes of FG-AUTH-002/terraform-pos-undecided: each authorisation chosen by
+    a root variable (a lookup and a local map keyed by a defaulted env, a conditional on an
+    unset bool, a variable with neither default nor validation) is the deployment's
+    choice; --param gives the deployment's values, facts."""
+    folder = RULES / "FG-AUTH-002" / "terraform-pos-undecided"
+
+    def routes(*params: str) -> dict[str, str]:
+        args = [a for p in params for a in ("--param", p)]
+        _code, report = _scan(capsys, str(folder), *args)
+        return {f["subject"]: f["message"].split(":", 1)[0] for f in report["findings"]
+                if f["rule_id"] == "FG-AUTH-002"}
+
+    undecided = routes()
+    assert len(undecided) == 5 and all("may have no authoriser" in m
+                                       for m in undecided.values())
+    assert routes("env=prod", "open_admin=false", "list_auth=AWS_IAM") == {}
+    given = routes("env=dev", "open_admin=true", "list_auth=NONE")
+    assert sorted(given) == sorted(undecided)
+    assert all(m.endswith("has no authoriser") for m in given.values())
 
 
 # ------------------------------------------------------------------ serverless.yml

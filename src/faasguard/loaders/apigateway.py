@@ -97,8 +97,8 @@ def _path_of(t: Template, resource: Value, seen: frozenset[str] = frozenset()) -
 
 
 #: The values AuthorizationType takes (REST methods; V2 routes) when a parameter sets it.
-_REST_AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
-_V2_AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "JWT")
+REST_AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+V2_AUTH_TYPES = ("NONE", "AWS_IAM", "CUSTOM", "JWT")
 
 
 def _authorizer(t: Template, logical: str, props: Any, line: int,
@@ -137,6 +137,9 @@ def _decided_authorizer(t: Template, props: Any, auth_type_value: Value, line: i
                         authorizer_id: str | None) -> Authorizer | None:
     auth_type = str(auth_type_value).upper()
     scopes = strings(props.get("AuthorizationScopes"))
+    if auth_type == "NONE" and "AuthorizationType" in props:
+        # API Gateway uses an AuthorizerId only with CUSTOM, COGNITO_USER_POOLS or JWT
+        return Authorizer("none", "NONE", location=t.loc(line))
     if authorizer_id is not None and authorizer_id in t.authorizers:
         found = t.authorizers[authorizer_id]
         return Authorizer(found.kind, found.name, found.identity_sources,
@@ -159,7 +162,7 @@ def read_method(t: Template, logical: str, props: Any) -> None:
     api_id = api.id if api is not None else t.target_of(props.get("RestApiId")) or "?"
     line_of_auth = props.line_of("AuthorizationType", line)
     route = Route(api_id, "rest", method, path or "/", t.loc(line),
-                  authorizer=_authorizer(t, logical, props, line_of_auth, _REST_AUTH_TYPES),
+                  authorizer=_authorizer(t, logical, props, line_of_auth, REST_AUTH_TYPES),
                   api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
     integration = mapping(props.get("Integration"))
     _bind(t, route, integration, integration.get("Uri"), logical)
@@ -185,7 +188,7 @@ def read_v2_route(t: Template, logical: str, props: Any) -> None:
                   kind, method, path or "/", t.loc(line),
                   authorizer=_authorizer(t, logical, props,
                                          props.line_of("AuthorizationType", line),
-                                         _V2_AUTH_TYPES),
+                                         V2_AUTH_TYPES),
                   api_key_required=as_bool(props.get("ApiKeyRequired")) is True)
     integration = _v2_integration(t, props.get("Target"))
     _bind(t, route, integration, integration.get("IntegrationUri"), logical)

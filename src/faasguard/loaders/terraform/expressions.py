@@ -214,7 +214,7 @@ class Evaluator:
     _full_splat_expr_term = _get_attr_expr_term
 
     def _chain(self, node: Tree) -> Value:
-        parts: list[str | int] = []
+        parts: list[Any] = []
         current: Tree = node
         while current.data in ("get_attr_expr_term", "index_expr_term",
                                "attr_splat_expr_term", "full_splat_expr_term"):
@@ -231,14 +231,16 @@ class Evaluator:
             current = inner[0] if inner else current
         return _walk(self.value(current), parts)
 
-    def _steps(self, step: Tree) -> list[str | int]:
+    def _steps(self, step: Tree) -> list[Any]:
         if step.data == "get_attr":
             return [name_of(subtrees(step)[0])]
         if step.data == "short_index":
             return [int(str(step.children[-1]))]
         if step.data == "braces_index":
             index = self.value(subtrees(step)[0])
-            return [index if isinstance(index, (str, int)) else "*"]
+            # a key known only at apply time (`local.auth[var.env]`) picks one of the
+            # elements: `_walk` makes that an Unknown with their values as choices
+            return [index if isinstance(index, (str, int, Unknown)) else "*"]
         if step.data in ("attr_splat", "full_splat"):
             out: list[str | int] = ["*"]
             for sub in subtrees(step):
@@ -246,13 +248,15 @@ class Evaluator:
             return out
         return ["*"]
 
-    def _traverse(self, root: str, parts: list[str | int]) -> Value:
+    def _traverse(self, root: str, parts: list[Any]) -> Value:
         if root in self._loop_vars:
             return _walk(self._loop_vars[root], parts)
         if root in self._iterators and parts and parts[0] in ("key", "value"):
             key, value = self._iterators[root]
             return _walk(key if parts[0] == "key" else value, parts[1:])
-        found, used = self.scope.lookup(root, parts)
+        # the scope picks instances as for a splat where a key is not known
+        found, used = self.scope.lookup(root, ["*" if isinstance(p, Unknown) else p
+                                               for p in parts])
         return _walk(found, parts[used:])
 
     # ------------------------------------------------------------------ for expressions
@@ -332,6 +336,10 @@ class Evaluator:
         op_node, right_node = subtrees(term)[0], subtrees(term)[-1]
         left, right = self.value(left_node), self.value(right_node)
         op = _BINARY.get(str(op_node.children[0]))
+        if str(op_node.children[0]) in ("==", "!=") and \
+                isinstance(left, Unknown) != isinstance(right, Unknown):
+            # `var.env == "dev"`: decided by the unknown side (a conditional names it)
+            return Unknown((left if isinstance(left, Unknown) else right).text)
         if op is None or not is_known(left) or not is_known(right) or \
                 isinstance(left, Ref) or isinstance(right, Ref):
             return Unknown("operation on an unknown value")
@@ -373,6 +381,13 @@ def call(name: str, args: list[Value], scope: Scope) -> Value:
         return scope.read_file(args[0])
     if name == "templatefile" and len(args) == 2:
         return fill_template(scope.read_file(args[0]), args[1])
+    if name == "lookup" and len(args) in (2, 3) and isinstance(args[1], Unknown) and \
+            isinstance(args[0], dict) and is_known(args[0]):
+        found = _any_of(args[0], args[1], [])
+        if len(args) == 3 and (not args[1].choices or
+                               any(c not in args[0] for c in args[1].choices)):
+            return Unknown(found.text, choices_of(found, args[2]))  # a key it lacks
+        return found
     if not known:
         return Unknown(f"{name}() of an unknown value")
     try:
@@ -460,11 +475,13 @@ def fill_template(text: Value, symbols: Value) -> Value:
     return render(parts)
 
 
-def _walk(value: Value, parts: list[str | int]) -> Value:
+def _walk(value: Value, parts: list[Any]) -> Value:
     """Apply the remaining traversal steps to a value."""
-    for part in parts:
+    for at, part in enumerate(parts):
         if isinstance(value, (Ref, Unknown)):
             return value
+        if isinstance(part, Unknown):
+            return _any_of(value, part, parts[at + 1:])
         if part == "*":
             continue
         if isinstance(value, dict) and part in value:
@@ -474,6 +491,22 @@ def _walk(value: Value, parts: list[str | int]) -> Value:
         else:
             return Unknown(f"attribute {part} not known")
     return value
+
+
+def _any_of(collection: Value, key: Unknown, rest: list[Any]) -> Unknown:
+    """`collection[key]...rest` for a key known only at apply time: Unknown (the key's
+    text), its choices what the elements the key may pick (those its own choices name,
+    else every one: Terraform rejects a key the collection lacks) give."""
+    if isinstance(collection, dict):
+        picks = [collection[c] for c in key.choices if isinstance(c, str) and c in collection] \
+            if key.choices else list(collection.values())
+    elif isinstance(collection, list):
+        picks = [collection[c] for c in key.choices
+                 if type(c) is int and 0 <= c < len(collection)] \
+            if key.choices else list(collection)
+    else:
+        return key
+    return Unknown(key.text, choices_of(*(_walk(p, rest) for p in picks)))
 
 
 def _token_value(token: Token) -> Value:

@@ -357,6 +357,18 @@ class Module:
         self._values[key] = value
         return value
 
+    def released(self, names: list[str], expr: LarkTree | Token) -> Value:
+        """The value of `expr` were the variables `names` given no value: each an Unknown
+        (its choices what its validation allows), their defaults set aside; nothing
+        computed meanwhile is kept."""
+        saved = self._values
+        self._values = {f"var.{name}": Unknown(f"var.{name}", allowed_values(
+            self.variables[name], self.evaluator.value)) for name in names}
+        try:
+            return self.evaluator.value(expr)
+        finally:
+            self._values = saved
+
     def local(self, name: str) -> Value:
         """The value of `local.name` (Unknown for an undeclared or cyclic local)."""
         if name not in self.locals:

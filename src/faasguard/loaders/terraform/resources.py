@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from faasguard.loaders.apigateway import REST_AUTH_TYPES, V2_AUTH_TYPES
 from faasguard.loaders.documents import InputError, LDict, LList, parse
 from faasguard.loaders.functions import URL_AUTH_TYPES
 from faasguard.loaders.terraform.hcl import Attr, Block
@@ -372,6 +373,15 @@ def _shifted(value: Any, shift: int, line: int, flat: bool = False) -> Any:
     return value
 
 
+#: The attributes that say whether an endpoint authenticates, which a root module's
+#: variables may leave to the deployment: (attribute, property, the values it takes).
+_AUTH_CHOICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "aws_lambda_function_url": ("authorization_type", "AuthType", URL_AUTH_TYPES),
+    "aws_api_gateway_method": ("authorization", "AuthorizationType", REST_AUTH_TYPES),
+    "aws_apigatewayv2_route": ("authorization_type", "AuthorizationType", V2_AUTH_TYPES),
+}
+
+
 def _adjust(resource: Resource, props: LDict) -> None:
     """Settings whose shape differs between Terraform and CloudFormation."""
     kind = resource.type
@@ -383,12 +393,12 @@ def _adjust(resource: Resource, props: LDict) -> None:
             if tf in props})
         if code:
             props["Code"] = code
-    elif kind == "aws_lambda_function_url" and "authorization_type" in resource.block.attrs:
-        choice = deployment_choice(resource.module,
-                                   resource.block.attrs["authorization_type"].expr,
-                                   URL_AUTH_TYPES)
+    elif kind in _AUTH_CHOICES and _AUTH_CHOICES[kind][0] in resource.block.attrs:
+        attribute, prop, domain = _AUTH_CHOICES[kind]
+        choice = deployment_choice(resource.module, resource.block.attrs[attribute].expr,
+                                   domain)
         if choice is not None:
-            props["AuthType"] = choice
+            props[prop] = choice
     elif kind in ("aws_api_gateway_rest_api", "aws_apigatewayv2_api") and \
             isinstance(props.get("Body"), str):
         props["Body"] = _definition(props["Body"], props.line_of("Body"))

@@ -133,38 +133,51 @@ def _text(node: Syntax) -> str:
 
 
 def deployment_choice(module: Any, expr: Syntax, domain: tuple[str, ...]) -> Unknown | None:
-    """An attribute written as `var.x`, or as `var.x ? a : b`, in a root module whose
-    variable x has a default that neither `-var`/`--param` nor a tfvars file replaces:
-    the deployment's choice (`terraform apply -var x=...`), as a CloudFormation
-    parameter's Default is (cfn_parameters). Unknown (`var.x`, its choices the default
-    and what its validation allows, else `domain`, the values the attribute takes; for a
-    conditional, both branches); None where the value is a fact. Read for a function
-    URL's authorization_type only."""
+    """An attribute a root module's variables decide where neither `-var`/`--param` nor a
+    tfvars file gives them: the deployment's choice (`terraform apply -var x=...`), as a
+    CloudFormation parameter's Default is (cfn_parameters). `var.x` itself: Unknown
+    (`var.x`, its choices its default and what its validation allows, else `domain`, the
+    values the attribute takes); any other expression naming variables with a default
+    (`var.x ? a : b`, `local.auth[var.env]`, `lookup(var.by_env, var.env)`): its value
+    with their defaults set aside (the conditional's branches, the map's values). None
+    where the value is a fact (or not a choice between several). Read for the
+    attributes that say whether an endpoint authenticates."""
     if module.caller is not None or not isinstance(expr, Syntax):
         return None
-    if expr.data == "conditional":
-        cond, yes, no = subtrees(expr)
-        name = _defaulted(module, cond)
-        choices = choices_of(module.evaluator.value(yes), module.evaluator.value(no)) \
-            if name is not None else ()
-        return Unknown(f"conditional on var.{name}", choices) if len(choices) > 1 else None
-    name = _defaulted(module, expr)
-    if name is None:
+    names = _variables_named(expr)
+    name = _plain_variable(expr)
+    if name is not None and _settable(module, name):
+        listed = allowed_values(module.variables[name], module.evaluator.value)
+        choices = choices_of(module.variable(name), *(listed or domain))
+        return Unknown(f"var.{name}", choices) if len(choices) > 1 else None
+    # the selectors: a map or list variable's default is the table they pick from
+    defaulted = [n for n in names if _settable(module, n) and
+                 "default" in module.variables[n].attrs and
+                 isinstance(module.variable(n), _SCALARS)]
+    if not defaulted:
         return None
-    listed = allowed_values(module.variables[name], module.evaluator.value)
-    choices = choices_of(module.variable(name), *(listed or domain))
-    return Unknown(f"var.{name}", choices) if len(choices) > 1 else None
+    value = module.released(defaulted, expr)
+    return value if isinstance(value, Unknown) and len(value.choices) > 1 else None
 
 
-def _defaulted(module: Any, node: Syntax) -> str | None:
-    """The name of the variable a plain `var.x` names, when it is declared with a default
-    and given no value (else None)."""
+def _plain_variable(node: Syntax) -> str | None:
+    """The name of the variable an expression is (`var.x`, `"${var.x}"`), else None."""
     tokens = [(t.type, str(t)) for t in node.scan_values(lambda v: isinstance(v, Token))]
-    if len(tokens) != 3 or tokens[0] != ("NAME", "var") or tokens[1][0] != "DOT" or \
-            tokens[2][0] != "NAME":
-        return None
-    name = tokens[2][1]
-    block = module.variables.get(name)
-    if block is None or name in module.tfvars or "default" not in block.attrs:
-        return None
-    return name
+    if len(tokens) == 3 and tokens[0] == ("NAME", "var") and tokens[1][0] == "DOT" and \
+            tokens[2][0] == "NAME":
+        return tokens[2][1]
+    return None
+
+
+def _variables_named(node: Syntax) -> list[str]:
+    """The names of the variables an expression reads (`var.NAME`), each once."""
+    tokens = [(t.type, str(t)) for t in node.scan_values(lambda v: isinstance(v, Token))]
+    return list(dict.fromkeys(
+        tokens[i + 2][1] for i in range(len(tokens) - 2)
+        if tokens[i] == ("NAME", "var") and tokens[i + 1][0] == "DOT"
+        and tokens[i + 2][0] == "NAME"))
+
+
+def _settable(module: Any, name: str) -> bool:
+    """Is `name` a variable of the module that no tfvars file or `--param` sets?"""
+    return name in module.variables and name not in module.tfvars
