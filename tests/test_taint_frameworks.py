@@ -19,7 +19,7 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "adapters_vulnerable", "adapters_safe", "powertools_factory_vulnerable",
             "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe",
             "starlette_vulnerable", "starlette_safe", "fastapi_factory_vulnerable",
-            "fastapi_factory_safe"]
+            "fastapi_factory_safe", "django_rest_vulnerable", "django_rest_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -60,7 +60,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
                                      "fastapi_safe", "fastapi_models_safe",
                                      "powertools_split_safe", "adapters_safe",
                                      "powertools_factory_safe", "django_adapters_safe",
-                                     "starlette_safe", "fastapi_factory_safe"])
+                                     "starlette_safe", "fastapi_factory_safe",
+                                     "django_rest_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -344,6 +345,31 @@ def test_starlette_route_lists_and_added_routes_are_entry_points(capsys: Any) ->
         _at(report, project, "open(", "web/routes.py")["message"]
     resize = _at(report, project, "-resize", "api_entry.py")
     assert "'image'" in resize["message"] and "'width'" not in resize["message"]
+
+
+def test_django_rest_framework_routers_are_routes_and_views(capsys: Any) -> None:
+    """`include(router.urls)` of a DRF router (made in another module, registrations
+    there) and a URL module whose `urlpatterns = router.urls`: each registered viewset's
+    list and detail routes (the lookup its `lookup_field` names), the actions it inherits
+    from DRF (`ReadOnlyModelViewSet`, `ListModelMixin`) and its `@action` methods are the
+    app's routes; the methods it defines are views whose request (`request.data`,
+    `query_params`) and lookup parameter are sources."""
+    from faasguard.loaders import LoadContext, load_path
+
+    project = "django_rest_vulnerable"
+    _marks_met_in(capsys, project, "api", {})
+    app = load_path(LoadContext(root=str(FIXTURES / project), file="serverless.yml"))
+    assert sorted((r.method, r.path, str(r.location)) for api in app.apis.values()
+                  for r in api.app_routes) == [
+        ("GET", "/api/items/", "shop/api.py:6"),  # list
+        ("GET", "/api/items/{sku}/", "shop/api.py:6"),  # retrieve, by lookup_field
+        ("GET", "/api/reports/", "shop/api.py:7"),  # ReadOnlyModelViewSet's
+        ("GET", "/api/reports/{pk}/", "shop/api.py:7"),
+        ("GET", "/tags/labels", "shop/urls.py:6"),  # ListModelMixin; trailing_slash=False
+        ("GET", "/tags/labels/export", "shop/views.py:39"),  # @action(detail=False)
+        ("POST", "/api/items/", "shop/api.py:6"),  # create
+        ("POST", "/api/items/{sku}/archive-now/", "shop/views.py:28")]  # url_path
+    assert not [d for d in app.diagnostics if d.level != "note"]
 
 
 def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,15 @@ module (following its star imports: `from .base import *`), its `ROOT_URLCONF` a
   route under its prefix (`/admin/{proxy+}`);
 - `i18n_patterns(...)`: its routes under a language code, `/{language}/...`, inexact;
 - `urlpatterns = [...]`, `urlpatterns += [...]`, `.append(...)`, `.extend([...])` at the
-  module's top level.
+  module's top level;
+- a Django REST framework router's URLs (`include(router.urls)`, `urlpatterns +=
+  router.urls`; `router = DefaultRouter()` or `SimpleRouter()` there or imported): each
+  `router.register("items", ItemViewSet)` is the routes of the viewset's actions, the
+  list ones (`items/`: `list` GET, `create` POST) and the detail ones (`items/<pk>/`:
+  `retrieve`, `update`, `partial_update`, `destroy`; the lookup named by the class's
+  `lookup_url_kwarg` or `lookup_field`), those it defines or inherits from DRF's
+  `ModelViewSet`, `ReadOnlyModelViewSet` and model mixins, and its `@action` methods
+  (`items/<pk>/archive/` with `detail=True`).
 
 A route answers the methods its view does: `@require_GET`, `@require_POST`,
 `@require_safe`, `@require_http_methods([...])` (or Django REST framework's
@@ -51,6 +59,17 @@ METHOD_DECORATORS = {"require_GET": ("GET",), "require_POST": ("POST",),
                      "require_safe": ("GET", "HEAD")}
 METHODS_LISTED = {"require_http_methods": None, "api_view": ("GET",)}
 _ROUTE_CALLS = {"path": False, "re_path": True, "url": True}  # name -> regex route
+#: Django REST framework's routers, and a viewset's actions on its list and detail routes.
+REST_ROUTERS = frozenset(("DefaultRouter", "SimpleRouter"))
+LIST_ACTIONS = (("GET", "list"), ("POST", "create"))
+DETAIL_ACTIONS = (("GET", "retrieve"), ("PUT", "update"), ("PATCH", "partial_update"),
+                  ("DELETE", "destroy"))
+#: The actions DRF's viewset classes and mixins bring (without code of the project's).
+INHERITED_ACTIONS = {
+    "ModelViewSet": {"list", "create", "retrieve", "update", "partial_update", "destroy"},
+    "ReadOnlyModelViewSet": {"list", "retrieve"}, "ListModelMixin": {"list"},
+    "CreateModelMixin": {"create"}, "RetrieveModelMixin": {"retrieve"},
+    "UpdateModelMixin": {"update", "partial_update"}, "DestroyModelMixin": {"destroy"}}
 
 
 @dataclass(frozen=True)
@@ -205,6 +224,9 @@ class _Urls:
                 self._patterns(module, list(entry.args), prefix.join(
                     "{language}/", "<language>/", True))
                 continue
+            if isinstance(entry, ast.Attribute) and entry.attr == "urls":  # += router.urls
+                self._include(module, entry, prefix, Location(module.rel, entry.lineno))
+                continue
             if not isinstance(entry, ast.Call) or last_name(entry.func) not in _ROUTE_CALLS:
                 continue
             regex = _ROUTE_CALLS[last_name(entry.func)]
@@ -221,7 +243,7 @@ class _Urls:
         if isinstance(node, ast.Call) and last_name(node.func) == "include" and node.args:
             self._include(module, node.args[0], prefix, where)
         elif isinstance(node, ast.Attribute) and node.attr == "urls":  # admin.site.urls
-            self._catch_all(prefix, where, ast.unparse(node))
+            self._include(module, node, prefix, where)
         elif node is not None:
             for method, view in self._methods(module, node):
                 self.project.routes.append(AppRoute(
@@ -239,6 +261,13 @@ class _Urls:
         if isinstance(target, (ast.Tuple, ast.List)):  # include([path(...), ...])
             self._patterns(module, list(target.elts), prefix)
             return
+        if isinstance(target, ast.Attribute) and target.attr == "urls":
+            router = self._router(module, target.value)
+            if router is not None:  # include(router.urls): Django REST framework's
+                self._rest_routes(module, router, prefix)
+            else:  # admin.site.urls, a third-party app's
+                self._catch_all(prefix, where, ast.unparse(target))
+            return
         named = literal(target) if isinstance(target, ast.Constant) else None
         if isinstance(named, str):
             self.read(named, prefix, where)
@@ -253,6 +282,89 @@ class _Urls:
             self.read(dotted, prefix, where)
         else:
             self._catch_all(prefix, where, ast.unparse(target))
+
+    def _router(self, module: _Module, node: ast.expr) -> tuple[_Module, str, bool] | None:
+        """The DRF router a name written in `module` refers to (made there or imported):
+        its module, its name there and whether its URLs end with a slash."""
+        owner: _Module | None = module
+        name = node.id if isinstance(node, ast.Name) else ""
+        if name in module.imports or not name:
+            dotted = _resolve(module, node)
+            home, _, name = (dotted or "").rpartition(".")
+            owner = self.module(home) if home else None
+        made = owner.names.get(name) if owner is not None else None
+        if owner is None or not isinstance(made, dict) or made.get("__call__") not in REST_ROUTERS:
+            return None
+        return owner, name, made.get("trailing_slash") is not False
+
+    def _rest_routes(self, module: _Module, router: tuple[_Module, str, bool],
+                     prefix: _Prefix) -> None:
+        """The routes of the viewsets a DRF router registers (in the module making it and
+        in the one including its URLs)."""
+        owner, name, slash = router
+        end = "/" if slash else ""
+        homes = [owner] if owner is module else [owner, module]
+        for home in homes:
+            for stmt in home.tree.body:
+                call = stmt.value if isinstance(stmt, ast.Expr) else None
+                if not isinstance(call, ast.Call) or not call.args or \
+                        not isinstance(call.func, ast.Attribute) or \
+                        call.func.attr != "register" or \
+                        not (isinstance(call.func.value, ast.Name) and
+                             call.func.value.id in (name, *_imported_as(home, owner, name))):
+                    continue
+                given = dict(zip(("prefix", "viewset"), call.args, strict=False))
+                given.update({k.arg: k.value for k in call.keywords if k.arg})
+                written = literal(given.get("prefix"), home.names)
+                found = self._definition(home, given["viewset"]) if "viewset" in given \
+                    else None
+                if isinstance(written, str) and found is not None and \
+                        isinstance(found[1], ast.ClassDef):
+                    self._viewset(found[0], found[1], prefix.join(
+                        api_path(written), written, False), end,
+                        Location(home.rel, call.lineno))
+
+    def _viewset(self, owner: _Module, cls: ast.ClassDef, prefix: _Prefix, end: str,
+                 where: Location) -> None:
+        """The routes of one registered viewset: its list and detail actions, its
+        `@action` methods."""
+        defined = {n.name: n for n in cls.body
+                   if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        inherited = {action for base in cls.bases
+                     for action in INHERITED_ACTIONS.get(last_name(base), ())}
+        lookup = _class_string(cls, "lookup_url_kwarg") or \
+            _class_string(cls, "lookup_field") or "pk"
+        detail = prefix.join(f"/{{{lookup}}}", f"/<{lookup}>", False)
+        for actions, at in ((LIST_ACTIONS, prefix), (DETAIL_ACTIONS, detail)):
+            for method, action in actions:
+                if action in defined or action in inherited:
+                    self._rest_route(owner, cls, method, at.join(end, end, False),
+                                     action if action in defined else None, where)
+        for function in defined.values():
+            marked = next((d for d in function.decorator_list if isinstance(d, ast.Call)
+                           and last_name(d.func) == "action"), None)
+            if marked is None:
+                continue
+            options = {k.arg: literal(k.value, owner.names) for k in marked.keywords if k.arg}
+            path = options.get("url_path")
+            path = path if isinstance(path, str) else function.name
+            at = (detail if options.get("detail") else prefix).join(
+                f"/{path}{end}", f"/{path}{end}", False)
+            methods = options.get("methods")
+            for method in methods if isinstance(methods, (list, tuple)) and methods \
+                    else ["get"]:
+                self._rest_route(owner, cls, str(method).upper(), at, function.name,
+                                 Location(owner.rel, function.lineno))
+
+    def _rest_route(self, owner: _Module, cls: ast.ClassDef, method: str, at: _Prefix,
+                    action: str | None, where: Location) -> None:
+        """One route of a viewset, and the method serving it (when the project's)."""
+        self.project.routes.append(AppRoute(method, "/" + at.path, where,
+                                            at.pattern if at.inexact else None))
+        if action is not None:
+            found = DjangoView(owner.rel, f"{cls.name}.{action}", at.pattern, at.inexact)
+            if found not in self.project.views:
+                self.project.views.append(found)
 
     def _catch_all(self, prefix: _Prefix, where: Location, what: str) -> None:
         """An include not read: every path under its prefix, any method."""
@@ -292,6 +404,22 @@ class _Urls:
         return owner, owner.defs[name]
 
 
+def _imported_as(module: _Module, owner: _Module, name: str) -> list[str]:
+    """The names `module` imports the object `name` of module `owner` as."""
+    wanted = f"{owner.dotted}.{name}"
+    return [alias for alias, target in module.imports.items() if target == wanted]
+
+
+def _class_string(cls: ast.ClassDef, attribute: str) -> str | None:
+    """The string a class body assigns to `attribute` (`lookup_field = "slug"`)."""
+    for node in cls.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == attribute for t in node.targets):
+            value = literal(node.value)
+            return value if isinstance(value, str) and value else None
+    return None
+
+
 def _patterns(tree: ast.Module) -> list[ast.expr]:
     """The entries of a module's `urlpatterns`, as its top-level statements build it."""
     out: list[ast.expr] = []
@@ -324,7 +452,8 @@ def _elements(node: ast.expr) -> list[ast.expr]:
             pending += [part.right, part.left]
         elif isinstance(part, (ast.List, ast.Tuple)):
             out.extend(part.elts)
-        elif isinstance(part, ast.Call) and last_name(part.func) == "i18n_patterns":
+        elif isinstance(part, ast.Call) and last_name(part.func) == "i18n_patterns" or \
+                isinstance(part, ast.Attribute) and part.attr == "urls":  # router.urls
             out.append(part)
     return out
 
