@@ -31,6 +31,7 @@ from faasguard.analysis.js.parse import (
     js_module_cache,
     line,
 )
+from faasguard.analysis.js.reach import Reach
 from faasguard.analysis.js.spots import local_specifiers, specifiers
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.values import FN
@@ -175,9 +176,33 @@ def analyse_js_aws_calls(app: App, facts: Facts) -> None:
 
 def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
                files: list[str]) -> None:
-    facts.aws_calls[function.id] = resolved_calls(calls_in_modules(cache, files), function,
-                                                  app) + \
+    calls = calls_in_modules(cache, files)
+    file, name = function.source_file, function.handler_name
+    if file and name and calls and (any(call.file != file for call in calls) or
+                                    _handlers_in(app, facts).get(file, 0) > 1) and \
+            not is_express_handler(cache, file, name):
+        # only the calls the handler's code can run, not every function of every file
+        # its module graph holds (a barrel file's other exports, another handler of its
+        # file); the calls of a file that is its graph's only one with calls and holds
+        # no other handler are all kept (no need to tell them apart)
+        reach = Reach(cache).from_export(file, name)
+        calls = [call for call in calls if reach.runs(call.file, call.line)]
+    facts.aws_calls[function.id] = resolved_calls(calls, function, app) + \
         unseen_code(cache, function, files, facts.memo)
+
+
+def _handlers_in(app: App, facts: Facts) -> dict[str, int]:
+    """How many functions of the app have their handler in each file (once per scan)."""
+    found: dict[str, int] | None = facts.memo.get(_HANDLERS_IN)
+    if found is None:
+        found = facts.memo[_HANDLERS_IN] = {}
+        for function in app.functions.values():
+            if function.source_file:
+                found[function.source_file] = found.get(function.source_file, 0) + 1
+    return found
+
+
+_HANDLERS_IN = "js.handlers_in"  # Facts.memo key: functions per handler file
 
 
 #: Node.js's built-in modules (also written `node:<name>`; `fs/promises` is `fs`'s).
@@ -253,11 +278,12 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
 
 @lru_cache(maxsize=1)
 def _table_packages() -> frozenset[str]:
-    """The packages the Node.js taint table models (sinks, kinds, token and schema
-    libraries): known packages, none of which makes AWS calls."""
+    """The packages the Node.js taint table models (sinks, sanitisers, kinds, token and
+    schema libraries): known packages, none of which makes AWS calls."""
     table = js_table()
     return frozenset(_package_of(name.split(".")[0]) for name in (
-        *table.calls, *table.kinds, *table.jwt, *table.schema_packages))
+        *table.calls, *table.kinds, *table.jwt, *table.schema_packages, *table.full,
+        *table.partial, *table.guards))
 
 
 def _package_of(spec: str) -> str:

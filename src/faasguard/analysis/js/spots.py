@@ -44,7 +44,7 @@ def local_specifiers(module: JsModule) -> list[str]:
     """The path-like specifiers (`./x`, `../x`, `/x`) of a file's `import ... from`,
     `export ... from`, `require(...)` and `import(...)`: those of import statements, then
     of export statements, then of calls, each in source order."""
-    return [spec for spec, _ in _specifiers(module, _path_literal_starts(module.source))]
+    return [spec for spec, _, _ in _specifiers(module, _path_literal_starts(module.source))]
 
 
 #: Where a specifier's quote may be: after `require(`, `import(`, `from` or `import`.
@@ -56,16 +56,33 @@ def specifiers(module: JsModule) -> list[tuple[str, int]]:
     and `import(...)`, with its line, in `local_specifiers`' order; type-only imports
     (`import type`) are left out."""
     starts = [match.end() - 1 for match in _SPECIFIER_QUOTE.finditer(module.source)]
-    return _specifiers(module, starts, skip_types=True)
+    return [(spec, at) for spec, at, _ in _specifiers(module, starts, skip_types=True)]
+
+
+def call_specifiers(module: JsModule, start: int, end: int) -> list[tuple[str, int]]:
+    """The specifiers of the `require(...)` and `import(...)` calls between two offsets
+    of a file, with the offset of each (the file's are found once)."""
+    found: list[tuple[str, int]] = module.summary("call-specifiers", _call_specifiers)
+    return [(spec, at) for spec, at in found if start <= at < end]
+
+
+def _call_specifiers(module: JsModule) -> list[tuple[str, int]]:
+    starts = [match.end() - 1 for match in _CALL_QUOTE.finditer(module.source)]
+    return [(spec, at) for spec, _, at in _specifiers(module, starts)]
+
+
+#: Where the specifier's quote of a `require(` or `import(` call may be.
+_CALL_QUOTE = re.compile(rb"""\b(?:require|import)\s*\(\s*['"`]""")
 
 
 def _specifiers(module: JsModule, starts: list[int],
-                skip_types: bool = False) -> list[tuple[str, int]]:
-    """The specifiers (and lines) whose literal starts at one of `starts` (offsets of the
-    opening quote): import statements first, then export statements, then calls."""
-    imports: list[tuple[str, int]] = []
-    exports: list[tuple[str, int]] = []
-    calls: list[tuple[str, int]] = []
+                skip_types: bool = False) -> list[tuple[str, int, int]]:
+    """The specifiers (with their lines and offsets) whose literal starts at one of
+    `starts` (offsets of the opening quote): import statements first, then export
+    statements, then calls."""
+    imports: list[tuple[str, int, int]] = []
+    exports: list[tuple[str, int, int]] = []
+    calls: list[tuple[str, int, int]] = []
     fid = module.fid
     for start in starts:
         quote = module.root.descendant_for_byte_range(start, start + 1)
@@ -81,12 +98,12 @@ def _specifiers(module: JsModule, starts: list[int],
                 spec = string_value(literal)
                 if spec is not None and not (skip_types and _type_only(holder)):
                     (imports if kind == "import_statement" else exports).append(
-                        (spec, literal.start_point[0] + 1))
+                        (spec, literal.start_point[0] + 1, start))
         elif kind == "arguments" and holder.named_child(0) == literal and \
                 _is_require(holder, module):
             spec = string_value(literal)
             if spec is not None:
-                calls.append((spec, literal.start_point[0] + 1))
+                calls.append((spec, literal.start_point[0] + 1, start))
     return [*imports, *exports, *calls]
 
 
