@@ -148,3 +148,20 @@ functions:
     [found] = findings_of(scan(str(tmp_path)), "FG-PERM-105")
     assert "[unused]" not in found.message and "[not seen used]" in found.message
     assert "if the code the scan could not read does not need them" in found.message
+
+
+def test_packages_the_node_taint_table_knows_are_no_unseen_code(tmp_path) -> None:
+    """A sanitiser (shell-quote), a sink's package (axios) or a schema library (zod),
+    undeclared: known code that makes no AWS call."""
+    (tmp_path / "serverless.yml").write_text(
+        "service: known\nprovider:\n  name: aws\n  runtime: nodejs20.x\n"
+        "functions:\n  run:\n    handler: handler.run\n")
+    (tmp_path / "handler.js").write_text(
+        'const { quote } = require("shell-quote");\nconst axios = require("axios");\n'
+        'const { z } = require("zod");\n'
+        'const { S3Client, GetObjectCommand } = require("@aws-sdk/client-s3");\n'
+        "const s3 = new S3Client({});\n"
+        "exports.run = async (e) => s3.send(new GetObjectCommand({ Bucket: 'b', Key: "
+        "quote([z.string().parse(e.key)]) }));\n")
+    calls = scan(str(tmp_path)).facts.aws_calls["serverless.yml#run"]
+    assert [c.known for c in calls] == [True]
