@@ -72,7 +72,7 @@ _TRUTHY = {"1", "y", "yes", "t", "true", "on"}  # as Powertools reads its settin
 class CodeFact:
     """One thing found in a source file: kind, line, what (for the message), key (identity)."""
 
-    kind: str  # "secret", "tls-off", "http-url", "sensitive-log"
+    kind: str  # "secret", "tls-off", "http-url", "sensitive-log", "signature-check"
     line: int
     detail: str
     key: str
@@ -478,6 +478,10 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
         only = (_SIGNATURES if http is None else _HTTP_SIGNATURES).statements(tree, source)
     if only != []:
         visitor.run(tree, only)
+    from faasguard.analysis.signatures import KIND, signature_checks
+
+    visitor.facts.extend(CodeFact(KIND, check.line, check.what, name)
+                         for name, check in signature_checks(tree, source or ast.unparse(tree)))
     return unique_facts(path, visitor.facts)
 
 

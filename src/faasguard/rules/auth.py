@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
     DESTRUCTIVE_METHODS,
     api_exposure,
@@ -14,8 +15,9 @@ from faasguard.analysis.endpoints import (
     open_resource_policies,
 )
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Authorizer, Route, Unknown, logical_id
+from faasguard.model import App, Authorizer, Location, Route, Unknown, logical_id
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
 
@@ -118,6 +120,13 @@ the authoriser out, a parameter or root module's variable whose values include N
 reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); give
 the deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the route as
 deployed.
+A webhook receiver whose handler verifies the sender's signature and stops on a bad one
+before its work (Stripe's `construct_event` / `webhooks.constructEvent`, an HMAC of the
+body compared with `hmac.compare_digest` / `crypto.timingSafeEqual`, Slack's signing
+secret, Twilio's `RequestValidator` / `validateRequest`, Svix, Octokit), in the handler or
+a helper of its file, is reported `info`, naming the check: the sender cannot send a token
+an authoriser would check, and the signature is the route's authentication. A check whose
+answer is ignored or whose failure is caught and passed over counts for nothing.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"
@@ -184,6 +193,10 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
         found = effective_authorizer(app, route)
         if found is not None and not _may_be_open(found):
             continue
+        verified = _signature_checked(app, facts, route)
+        if verified is not None:
+            yield _verified_in_code(route, found, *verified)
+            continue
         destructive = route.method in DESTRUCTIVE_METHODS
         private = api_exposure(app.apis.get(route.api)) == "vpc"
         severity = "low" if private else ("high" if destructive else "medium")
@@ -197,6 +210,40 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
             f"{_undecided_text(found)} lets anyone {where} call it, and it {what}."
         yield make_finding("FG-AUTH-002", message, route.location, route_subject(route),
                            severity=severity)
+
+
+def _signature_checked(app: App, facts: Facts, route: Route) -> tuple[str, CodeFact] | None:
+    """The file and the signature check (analysis.signatures, js.signatures) that gate
+    the work of the route's handler, if it has one."""
+    function = app.functions.get(route.function) if route.function else None
+    if function is None or not function.source_file or not function.handler_name:
+        return None
+    code = facts.code.get(function.source_file)
+    if not isinstance(code, FileFacts):
+        return None
+    for fact in code.of_kind(SIGNATURE_CHECK):
+        if fact.key == function.handler_name:
+            return function.source_file, fact
+    return None
+
+
+def _verified_in_code(route: Route, found: Authorizer | None, file: str,
+                      check: CodeFact) -> Finding:
+    """FG-AUTH-002 at info on a route whose handler authenticates each request by the
+    sender's signature: a webhook's sender cannot send a token an authoriser would check,
+    so the code's check is the route's authentication."""
+    function = f" (function '{logical_id(route.function)}')" if route.function else ""
+    none = "has no authoriser" if found is None else \
+        f"may have no authoriser ({_undecided_text(found)} lets anyone call it)"
+    return make_finding(
+        "FG-AUTH-002",
+        f"Route {route_label(route)}{function} {none}, and its handler authenticates each "
+        f"request itself: it verifies {check.detail} at {file}:{check.line} and stops on a "
+        "bad one before its work. A webhook's sender cannot send a token an authoriser "
+        "would check; keep the check where it is.",
+        route.location, route_subject(route), severity="info",
+        related=[(Location(file, check.line), "signature check")],
+        properties={"verified_in_code": check.detail})
 
 
 def _may_be_open(authorizer: Authorizer) -> bool:

@@ -51,8 +51,10 @@ from faasguard.analysis.js.parse import (
     parse_bytes,
     string_value,
 )
+from faasguard.analysis.js.signatures import signature_checks
 from faasguard.analysis.nodejs import is_node
 from faasguard.analysis.secrets import find_secret, known_format, name_words
+from faasguard.analysis.signatures import KIND
 from faasguard.model import App, Diagnostic
 
 if TYPE_CHECKING:
@@ -508,4 +510,9 @@ def analyse_js_code(app: App, facts: Facts) -> None:
                     path, f"{exc.message}; its code was not checked", exc.line, "note",
                     "code"))
             continue
-        facts.code[path] = facts_of_root(path, module.root, module.dialect, path in http_files)
+        found = facts_of_root(path, module.root, module.dialect, path in http_files)
+        checks = signature_checks(module)
+        if checks:
+            found = unique_facts(path, [*found.facts, *(
+                CodeFact(KIND, check.line, check.what, name) for name, check in checks)])
+        facts.code[path] = found

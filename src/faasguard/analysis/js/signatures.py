@@ -1,0 +1,217 @@
+"""Webhook signature checks that gate a Node.js handler's work (read by FG-AUTH-002): the
+JavaScript counterpart of `analysis.signatures`, with the same gates.
+
+Checks that throw on a bad signature: Stripe's `stripe.webhooks.constructEvent(Async)`,
+Svix's `new Webhook(secret).verify(...)`, Slack's `verifySlackRequest`. Checks that answer
+yes or no: `crypto.timingSafeEqual` in a file that computes an HMAC (`createHmac`) of a
+signature, Twilio's `validateRequest(WithBody)`, Slack's `isValidSlackRequest`, Octokit's
+`webhooks.verify` / `@octokit/webhooks-methods`' `verify`. A helper function of the same
+file may hold the check (raising, or returning the answer).
+
+`signature_checks(module)` gives (export name, check) for each function the file exports
+whose work such a check gates.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from faasguard.analysis.js.parse import JsModule, first_named
+from faasguard.analysis.js.reach import outline
+from faasguard.analysis.signatures import Check
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+_MARKERS = re.compile(rb"constructEvent|timingSafeEqual|validateRequest|SlackRequest|"
+                      rb"svix|octokit")
+#: Callee endings of the checks that throw, and of those that answer: what they verify.
+_RAISING = {".webhooks.constructEvent": "a Stripe webhook signature",
+            ".webhooks.constructEventAsync": "a Stripe webhook signature",
+            "verifySlackRequest": "a Slack request signature"}
+_ANSWERING = {"validateRequest": "a Twilio request signature",
+              "validateRequestWithBody": "a Twilio request signature",
+              "isValidSlackRequest": "a Slack request signature",
+              "webhooks.verify": "a GitHub webhook signature (Octokit)"}
+_HMAC = re.compile(rb"createHmac\s*\(")
+_SIGNATURE = re.compile(rb"signature", re.I)
+_STOPS = ("return_statement", "throw_statement")
+_MAX_DEPTH = 2
+_FUNCTIONS = ("arrow_function", "function_expression", "function", "function_declaration",
+              "generator_function_declaration", "method_definition")
+
+
+def signature_checks(module: JsModule) -> list[tuple[str, Check]]:
+    """(export name, check) of each exported function whose work a signature check gates."""
+    if not _MARKERS.search(module.source):
+        return []
+    reader = _Reader(module)
+    found = []
+    for export, locals_ in outline(module).exports.items():
+        for local in locals_:
+            check = reader.entry_gate(local, raise_only=False, depth=0)
+            if check is not None:
+                found.append((export, check))
+                break
+    return found
+
+
+class _Reader:
+    def __init__(self, module: JsModule):
+        self.module = module
+        self.outline = outline(module)
+        self.signed = bool(_HMAC.search(module.source)) and \
+            bool(_SIGNATURE.search(module.source))
+        self.svix = b"svix" in module.source
+        self.octokit = b"@octokit/webhooks-methods" in module.source
+        self._helpers: dict[str, Check | None] = {}
+
+    def text(self, node: Node | None) -> str:
+        return self.module.text(node) if node is not None else ""
+
+    def body_of(self, name: str) -> Node | None:
+        """The statement block of the function an entry of the file defines."""
+        for start, end in self.outline.entries.get(name, ()):
+            node = self.module.root.descendant_for_byte_range(start, end)
+            todo = [node] if node is not None else []
+            while todo:
+                current = todo.pop(0)
+                if current.type in _FUNCTIONS:
+                    body = current.child_by_field_id(self.module.fid.body)
+                    return body if body is not None and body.type == "statement_block" \
+                        else None
+                todo.extend(current.named_children)
+        return None
+
+    def entry_gate(self, name: str, raise_only: bool, depth: int) -> Check | None:
+        body = self.body_of(name)
+        return self.gate(list(body.named_children), raise_only, depth) \
+            if body is not None else None
+
+    # ---------------------------------------------------------------- the checks
+    def call_check(self, call: Node, depth: int) -> Check | None:
+        callee = self.text(call.child_by_field_id(self.module.fid.function)).replace(" ", "")
+        line = call.start_point[0] + 1
+        for ending, what in _RAISING.items():
+            if callee.endswith(ending) or callee == ending.lstrip("."):
+                return Check(line, f"{what} ({callee})", True)
+        if callee.endswith(".verify") and self.svix:
+            return Check(line, f"a Svix webhook signature ({callee})", True)
+        if callee.rsplit(".", 1)[-1] == "timingSafeEqual":
+            return Check(line, f"an HMAC signature of the request ({callee})", False) \
+                if self.signed else None
+        for ending, what in _ANSWERING.items():
+            if callee == ending or callee.endswith("." + ending):
+                return Check(line, f"{what} ({callee})", False)
+        if callee == "verify" and self.octokit:
+            return Check(line, f"a GitHub webhook signature ({callee})", False)
+        if callee in self.outline.entries and depth < _MAX_DEPTH:
+            return self.helper(callee, depth + 1)
+        return None
+
+    def helper(self, name: str, depth: int) -> Check | None:
+        """A helper's check: it throws on a bad signature, or returns a check's answer."""
+        if name not in self._helpers:
+            self._helpers[name] = None  # (recursion)
+            found = self.entry_gate(name, raise_only=True, depth=depth)
+            if found is not None:
+                found = Check(found.line, found.what, True)
+            else:
+                body = self.body_of(name)
+                for node in self._descendants(body):
+                    if node.type == "return_statement":
+                        found = self.answer(node, depth)
+                        if found is not None:
+                            break
+            self._helpers[name] = found
+        return self._helpers[name]
+
+    def answer(self, node: Node | None, depth: int) -> Check | None:
+        """The first check among the calls of an expression (not in nested functions)."""
+        for sub in self._descendants(node):
+            if sub.type == "call_expression":
+                found = self.call_check(sub, depth)
+                if found is not None:
+                    return found
+        return None
+
+    @staticmethod
+    def _descendants(node: Node | None) -> list[Node]:
+        out: list[Node] = []
+        todo = [node] if node is not None else []
+        while todo:
+            current = todo.pop()
+            out.append(current)
+            if current is node or current.type not in _FUNCTIONS:
+                todo.extend(reversed(current.named_children))
+        return out
+
+    # ---------------------------------------------------------------- gates
+    def gate(self, statements: list[Node], raise_only: bool, depth: int) -> Check | None:
+        """The check that gates the rest of a block's work (as analysis.signatures)."""
+        for index, stmt in enumerate(statements):
+            kind = stmt.type
+            if kind == "if_statement":
+                condition = stmt.child_by_field_id(self.module.fid.condition)
+                check = self.answer(condition, depth)
+                if check is None:
+                    continue
+                if check.raises:
+                    return check
+                inner = first_named(condition) if condition is not None else None
+                negated = inner is not None and inner.type == "unary_expression" and \
+                    self.text(inner).startswith("!")
+                alternative = stmt.child_by_field_id(self.module.fid.alternative)
+                stops = stmt.child_by_field_id(self.module.fid.consequence) if negated \
+                    else alternative
+                if _stops(stops, raise_only):
+                    return check
+                if not negated and alternative is None and not raise_only and \
+                        _nothing_after(statements[index + 1:]):
+                    return check
+            elif kind in ("expression_statement", "lexical_declaration",
+                          "variable_declaration", "return_statement"):
+                check = self.answer(stmt, depth)
+                if check is not None and check.raises:
+                    return check
+            elif kind == "try_statement":
+                body = stmt.child_by_field_id(self.module.fid.body)
+                check = self.gate(list(body.named_children), raise_only, depth) \
+                    if body is not None else None
+                handler = stmt.child_by_field_id(self.module.fid.handler)
+                caught = handler.child_by_field_id(self.module.fid.body) \
+                    if handler is not None else None
+                if check is not None and (not check.raises or handler is None or
+                                          _stops(caught, raise_only)):
+                    return check
+        return None
+
+
+def _stops(node: Node | None, raise_only: bool) -> bool:
+    """Does a branch end the function (a return or a throw; `raise_only`: a throw)?"""
+    if node is None:
+        return False
+    if node.type == "else_clause":
+        node = first_named(node)
+        if node is None:
+            return False
+    last = node
+    if node.type == "statement_block":
+        if not node.named_child_count:
+            return False
+        last = node.named_child(node.named_child_count - 1)
+    kinds = ("throw_statement",) if raise_only else _STOPS
+    return last is not None and last.type in kinds
+
+
+def _nothing_after(rest: list[Node]) -> bool:
+    """Is what follows an `if` no work: nothing, or a return of a literal or a name?"""
+    for stmt in rest:
+        if stmt.type != "return_statement":
+            return False
+        value = first_named(stmt)
+        if value is not None and value.type not in ("identifier", "object", "string",
+                                                    "number", "null", "undefined"):
+            return False
+    return True

@@ -1,0 +1,219 @@
+"""Webhook signature checks that gate a Python handler's work (read by FG-AUTH-002).
+
+A webhook's sender (Stripe, GitHub, Slack, Twilio, Svix...) cannot send a token an API
+Gateway authoriser would check: it signs each request, and the function's code checks
+the signature. Such a check is the route's authentication when it gates the work: a
+check that raises on a bad signature (Stripe's `Webhook.construct_event`, Svix's
+`Webhook.verify`) not caught by a handler that carries on, or a check that answers
+yes or no (`hmac.compare_digest` on a signature the request carries, Slack's
+`SignatureVerifier.is_valid_request`, Twilio's `RequestValidator.validate`) tested by
+an `if` whose failing branch returns or raises. The check may sit in a helper of the
+same module the function calls (a helper answering yes or no, or raising). A check whose
+result is ignored, or a branch that carries on, is no gate.
+
+`signature_checks(tree, source)` gives one `CodeFact` of kind "signature-check" per
+top-level function so gated (key: the function's name; line: the check's).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from faasguard.analysis.taint.modules import add_import, dotted_name
+
+KIND = "signature-check"
+#: Text one of the checks needs in a file (a file without any is not walked).
+_MARKERS = re.compile(r"compare_digest|construct_event|verify_header|is_valid|"
+                      r"RequestValidator|svix")
+#: Checks that raise on a bad signature, by qualified name: what they verify.
+_RAISING = {
+    "stripe.Webhook.construct_event": "a Stripe webhook signature",
+    "stripe.WebhookSignature.verify_header": "a Stripe webhook signature",
+}
+_COMPARE = {"hmac.compare_digest", "secrets.compare_digest"}
+#: Methods of verifier objects, by the class the module imports: (what, raises).
+_SLACK = (frozenset({"is_valid_request", "is_valid"}), "a Slack request signature", False)
+_SVIX = (frozenset({"verify"}), "a Svix webhook signature", True)
+_VERIFIERS = {
+    "slack_sdk.signature.SignatureVerifier": _SLACK,
+    "slack.signature.SignatureVerifier": _SLACK,
+    "twilio.request_validator.RequestValidator": (frozenset({"validate"}),
+                                                  "a Twilio request signature", False),
+    "svix.webhooks.Webhook": _SVIX,
+    "svix.Webhook": _SVIX,
+}
+#: A file comparing an HMAC it computes with a signature: compare_digest there is a
+#: signature check.
+_HMAC = re.compile(r"\bhmac\.(new|digest|HMAC)\b|\bHMAC\(")
+_SIGNATURE = re.compile(r"signature", re.I)
+_MAX_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class Check:
+    """A signature check: where, what it verifies (for a message), whether it raises."""
+
+    line: int
+    what: str
+    raises: bool
+
+
+def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, Check]]:
+    """(function name, check) of each top-level function whose work a signature check
+    gates."""
+    if not _MARKERS.search(source):
+        return []
+    reader = _Reader(tree, source)
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            check = reader.gate(node.body, raise_only=False, depth=0)
+            if check is not None:
+                found.append((node.name, check))
+    return found
+
+
+class _Reader:
+    """The checks of one module: its imports qualify names, its functions are helpers."""
+
+    def __init__(self, tree: ast.Module, source: str):
+        package = ""
+        self.aliases: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                add_import(self.aliases, node, package)
+        self.functions = {n.name: n for n in tree.body
+                          if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        imported = set(self.aliases.values())
+        self.verifiers = [spec for dotted, spec in _VERIFIERS.items()
+                          if dotted in imported or dotted.rpartition(".")[0] in imported]
+        self.signed = bool(_HMAC.search(source)) and bool(_SIGNATURE.search(source))
+        self._helpers: dict[tuple[str, bool], Check | None] = {}
+
+    def qualify(self, dotted: str) -> str:
+        head, dot, rest = dotted.partition(".")
+        target = self.aliases.get(head)
+        return (target + dot + rest if dot else target) if target else dotted
+
+    # ---------------------------------------------------------------- the checks
+    def call_check(self, call: ast.Call, depth: int) -> Check | None:
+        """The check a call is: a raising or answering one, or a helper of the module
+        that raises on a bad signature (`raises`) or returns the answer of a check."""
+        name = self.qualify(dotted_name(call.func))
+        if name in _RAISING:
+            return Check(call.lineno, f"{_RAISING[name]} ({name})", True)
+        if name in _COMPARE:
+            return Check(call.lineno, f"an HMAC signature of the request ({name})",
+                         False) if self.signed else None
+        if isinstance(call.func, ast.Attribute):
+            for methods, what, raises in self.verifiers:
+                if call.func.attr in methods:
+                    return Check(call.lineno, f"{what} (.{call.func.attr})", raises)
+        if isinstance(call.func, ast.Name) and call.func.id in self.functions and \
+                depth < _MAX_DEPTH:
+            return self.helper(call.func.id, depth + 1)
+        return None
+
+    def helper(self, name: str, depth: int) -> Check | None:
+        """A helper's check: it raises on a bad signature (a gate of its own, raising),
+        else it returns a check's answer."""
+        key = (name, True)
+        if key not in self._helpers:
+            self._helpers[key] = None  # (recursion)
+            node = self.functions[name]
+            found = self.gate(node.body, raise_only=True, depth=depth)
+            if found is not None:
+                found = Check(found.line, found.what, True)
+            else:
+                for sub in _statements(node.body):
+                    if isinstance(sub, ast.Return) and sub.value is not None:
+                        found = self.answer(sub.value, depth)
+                        if found is not None:
+                            break
+            self._helpers[key] = found
+        return self._helpers[key]
+
+    def answer(self, expr: ast.expr, depth: int) -> Check | None:
+        """A check whose yes-or-no answer `expr` is (or holds, in a `not`/`and`)."""
+        for node in _own_nodes(expr):
+            if isinstance(node, ast.Call):
+                found = self.call_check(node, depth)
+                if found is not None:
+                    return found
+        return None
+
+    # ---------------------------------------------------------------- gates
+    def gate(self, body: list[ast.stmt], raise_only: bool, depth: int) -> Check | None:
+        """The check that gates the rest of `body`'s work, if any: a statement before the
+        work that stops it on a bad signature (`raise_only`: by raising; in a handler,
+        returning stops it too)."""
+        for index, stmt in enumerate(body):
+            if isinstance(stmt, ast.If):
+                check = self.answer(stmt.test, depth)
+                if check is not None and not check.raises:
+                    negated = isinstance(stmt.test, ast.UnaryOp) and \
+                        isinstance(stmt.test.op, ast.Not)
+                    stops = stmt.body if negated else stmt.orelse
+                    if _stops(stops, raise_only):
+                        return check
+                    if not negated and not stmt.orelse and not raise_only and \
+                            _nothing_after(body[index + 1:]):
+                        return check  # `if valid: <the work>`, nothing done otherwise
+                if check is not None and check.raises:
+                    return check  # raised while the test is evaluated
+            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
+                value = stmt.value
+                if value is not None:
+                    check = self.answer(value, depth)
+                    if check is not None and check.raises:
+                        return check
+            elif isinstance(stmt, ast.Try):
+                check = self.gate(stmt.body, raise_only, depth)
+                if check is not None and (not check.raises or all(
+                        _stops(h.body, raise_only) for h in stmt.handlers)):
+                    return check
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                check = self.gate(stmt.body, raise_only, depth)
+                if check is not None:
+                    return check
+        return None
+
+
+def _own_nodes(expr: ast.expr) -> Iterator[ast.AST]:
+    """The nodes of an expression, not those of lambdas or comprehensions in it."""
+    todo: list[ast.AST] = [expr]
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                                 ast.GeneratorExp)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a body, nested ones included, not those of nested functions."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for part in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(stmt, part, []))
+        for handler in getattr(stmt, "handlers", []):
+            yield from _statements(handler.body)
+
+
+def _stops(body: list[ast.stmt], raise_only: bool) -> bool:
+    """Does the block end the function (a return or a raise; `raise_only`: a raise)?"""
+    if not body:
+        return False
+    last = body[-1]
+    return isinstance(last, ast.Raise) or (not raise_only and isinstance(last, ast.Return))
+
+
+def _nothing_after(rest: list[ast.stmt]) -> bool:
+    """Is what follows an `if` no work: nothing, or a return of a constant or a name?"""
+    return all(isinstance(s, ast.Return) and (s.value is None or isinstance(
+        s.value, (ast.Constant, ast.Name, ast.Dict))) for s in rest)
