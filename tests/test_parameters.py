@@ -123,6 +123,63 @@ def test_an_ssm_parameter_stays_unknown_when_given(tmp_path):
     assert token == Unknown("ssm:/prod/token")
 
 
+def _undeclared(report: dict) -> list[str]:
+    return [d["message"] for d in report["diagnostics"] if d["code"] == "parameters"
+            and "declared by none" in d["message"]]
+
+
+def test_a_param_no_file_declares_is_a_warning_naming_the_closest(capsys, tmp_path):
+    """A typo (`stage` for `Stage`) used to be silently ignored: the scan went on with
+    the default. Now a warning names the parameter, the files read and the closest
+    declared name; the scan still completes."""
+    app = str(_app(tmp_path))
+    code, report = _scan(capsys, app, "--param", "stage=prod", "--param", "Stge=prod",
+                         "--param", "Colour=blue", "--param", "Stage=dev")
+    assert code == 0
+    assert _undeclared(report) == [
+        "parameter 'Colour' (given with --param or the configuration's parameters:) is "
+        "declared by none of the files read (template.yaml): not used",
+        "parameter 'Stge' (given with --param or the configuration's parameters:) is "
+        "declared by none of the files read (template.yaml): not used; did you mean "
+        "'Stage'?",
+        "parameter 'stage' (given with --param or the configuration's parameters:) is "
+        "declared by none of the files read (template.yaml): not used; did you mean "
+        "'Stage'?"]
+    assert [d["level"] for d in report["diagnostics"] if d["code"] == "parameters"
+            and "declared by none" in d["message"]] == ["warning"] * 3
+    assert _undeclared(_scan(capsys, app, "--param", "Stage=dev")[1]) == []
+
+
+def test_a_config_parameter_no_file_declares_is_a_warning(capsys, tmp_path):
+    app = str(_app(tmp_path))
+    config = tmp_path / "c.yml"
+    config.write_text("parameters:\n  Stage: prod\n  Tokn: x\n")
+    [message] = _undeclared(_scan(capsys, app, "--config", str(config))[1])
+    assert message.startswith("parameter 'Tokn' ") and message.endswith(
+        "did you mean 'Token'?")
+
+
+def test_each_format_declares_its_own_names(capsys, tmp_path):
+    """One --param feeds every format: a name any file declares is used (a template
+    parameter, a root module's variable, a serverless.yml ${param:NAME}); one none does
+    is reported once, whatever the format."""
+    _app(tmp_path)
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(TERRAFORM)
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "  environment:\n    TABLE: ${param:table}\n"
+        "functions:\n  f:\n    handler: h.main\n")
+    params = ["Stage=dev", "public=false", "table=orders", "tabel=orders", "memroy=1"]
+    report = _scan(capsys, str(tmp_path), *[a for p in params for a in ("--param", p)])[1]
+    found = _undeclared(report)
+    assert [m.split("'")[1] for m in found] == ["memroy", "tabel"]
+    assert "(app/template.yaml, infra/main.tf, svc/serverless.yml)" in found[0]
+    assert found[0].endswith("did you mean 'memory'?")
+    assert found[1].endswith("did you mean 'table'?")
+
+
 # ------------------------------------------------------------------ the configuration
 
 

@@ -507,6 +507,10 @@ class App:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stage: str | None = None  # the user's --stage, else the first file's own default
     stacks: list[NestedStack] = field(default_factory=list)  # nested stacks of local templates
+    #: The names a deployment parameter value (`--param`, the configuration's
+    #: `parameters:`) may set in the files read: CloudFormation `Parameters`, a root
+    #: module's variables, the `${param:NAME}` a serverless.yml reads.
+    declared_parameters: set[str] = field(default_factory=set)
 
     def merge(self, other: App) -> None:
         """Add another App's elements to this one (ids are already file-unique)."""
@@ -525,6 +529,7 @@ class App:
         self.files.extend(other.files)
         self.diagnostics.extend(other.diagnostics)
         self.stacks.extend(other.stacks)
+        self.declared_parameters |= other.declared_parameters
 
     def resolve(self, value: Value) -> Function | Role | Api | DataResource | None:
         """The element a `Ref` (or a qualified id string) points to, if the app has it."""

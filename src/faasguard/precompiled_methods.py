@@ -214,6 +214,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.entries,self.imports,self.exports,self.reexports,self.stars,self.spans,self.loads,self.opaque,self.names,)==(other.entries,other.imports,other.exports,other.reexports,other.stars,other.spans,other.loads,other.opaque,other.names,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.entries,self.imports,self.exports,self.reexports,self.stars,self.spans,self.loads,self.opaque,self.names,)==(other.entries,other.imports,other.exports,other.reexports,other.stars,other.spans,other.loads,other.opaque,other.names,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.export,self.merge,)==(other.export,other.merge,)
   return NotImplemented
  return __eq__
@@ -622,6 +630,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.line,self.what,self.raises,)==(other.line,other.what,other.raises,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.line,self.what,self.raises,)==(other.line,other.what,other.raises,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.literal,self.env,self.event,self.text,self.prefix,)==(other.literal,other.env,other.event,other.text,other.prefix,)
   return NotImplemented
  return __eq__
@@ -958,10 +974,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,self.stacks,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,other.stacks,)
+   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,self.stacks,self.declared_parameters,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,other.stacks,other.declared_parameters,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,self.stacks,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,other.stacks,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.functions,self.apis,self.routes,self.roles,self.resource_policies,self.resources,self.alarms,self.budgets,self.trails,self.layers,self.files,self.diagnostics,self.stage,self.stacks,self.declared_parameters,)==(other.root,other.functions,other.apis,other.routes,other.roles,other.resource_policies,other.resources,other.alarms,other.budgets,other.trails,other.layers,other.files,other.diagnostics,other.stage,other.stacks,other.declared_parameters,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1427,6 +1443,12 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.line,self.
 
 def __create_fn__():
  def __hash__(self):
+  return hash((self.line,self.what,self.raises,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.line,self.what,self.raises,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
   return hash((self.literal,self.env,self.event,self.text,self.prefix,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.literal,self.env,self.event,self.text,self.prefix,))\n return __hash__'] = __create_fn__.__code__
@@ -1817,6 +1839,12 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
+  return self.__class__.__qualname__ + f"(entries={self.entries!r}, imports={self.imports!r}, exports={self.exports!r}, reexports={self.reexports!r}, stars={self.stars!r}, spans={self.spans!r}, loads={self.loads!r}, opaque={self.opaque!r}, names={self.names!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(entries={self.entries!r}, imports={self.imports!r}, exports={self.exports!r}, reexports={self.reexports!r}, stars={self.stars!r}, spans={self.spans!r}, loads={self.loads!r}, opaque={self.opaque!r}, names={self.names!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
   return self.__class__.__qualname__ + f"(export={self.export!r}, merge={self.merge!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(export={self.export!r}, merge={self.merge!r})"\n return __repr__'] = __create_fn__.__code__
@@ -2141,6 +2169,12 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
+  return self.__class__.__qualname__ + f"(line={self.line!r}, what={self.what!r}, raises={self.raises!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(line={self.line!r}, what={self.what!r}, raises={self.raises!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
   return self.__class__.__qualname__ + f"(literal={self.literal!r}, env={self.env!r}, event={self.event!r}, text={self.text!r}, prefix={self.prefix!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(literal={self.literal!r}, env={self.env!r}, event={self.event!r}, text={self.text!r}, prefix={self.prefix!r})"\n return __repr__'] = __create_fn__.__code__
@@ -2405,9 +2439,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r}, stacks={self.stacks!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r}, stacks={self.stacks!r}, declared_parameters={self.declared_parameters!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r}, stacks={self.stacks!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, functions={self.functions!r}, apis={self.apis!r}, routes={self.routes!r}, roles={self.roles!r}, resource_policies={self.resource_policies!r}, resources={self.resources!r}, alarms={self.alarms!r}, budgets={self.budgets!r}, trails={self.trails!r}, layers={self.layers!r}, files={self.files!r}, diagnostics={self.diagnostics!r}, stage={self.stage!r}, stacks={self.stacks!r}, declared_parameters={self.declared_parameters!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2935,6 +2969,20 @@ def __create_fn__(_type_effect, _type_actions, _type_not_actions, _type_resource
   self.wildcard_parameters=wildcard_parameters
  return __init__
 CODE['def __create_fn__(_type_effect, _type_actions, _type_not_actions, _type_resources, _type_not_resources, _type_conditions, _type_principals, _type_location, _type_source, _type_sid, _type_wildcard_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_actions, _dflt_not_actions, _dflt_resources, _dflt_not_resources, _dflt_conditions, _dflt_principals, _dflt_location, _dflt_source, _dflt_sid, _dflt_wildcard_parameters, _return_type):\n def __init__(self,effect:_type_effect,actions:_type_actions=_dflt_actions,not_actions:_type_not_actions=_dflt_not_actions,resources:_type_resources=_dflt_resources,not_resources:_type_not_resources=_dflt_not_resources,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,principals:_type_principals=_dflt_principals,location:_type_location=_dflt_location,source:_type_source=_dflt_source,sid:_type_sid=_dflt_sid,wildcard_parameters:_type_wildcard_parameters=_dflt_wildcard_parameters)->_return_type:\n  self.effect=effect\n  self.actions=actions\n  self.not_actions=not_actions\n  self.resources=resources\n  self.not_resources=not_resources\n  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions\n  self.principals=principals\n  self.location=location\n  self.source=source\n  self.sid=sid\n  self.wildcard_parameters=wildcard_parameters\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__(_type_entries, _type_imports, _type_exports, _type_reexports, _type_stars, _type_spans, _type_loads, _type_opaque, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_entries, _dflt_imports, _dflt_exports, _dflt_reexports, _dflt_stars, _dflt_spans, _dflt_loads, _dflt_opaque, _dflt_names, _return_type):
+ def __init__(self,entries:_type_entries=_HAS_DEFAULT_FACTORY,imports:_type_imports=_HAS_DEFAULT_FACTORY,exports:_type_exports=_HAS_DEFAULT_FACTORY,reexports:_type_reexports=_HAS_DEFAULT_FACTORY,stars:_type_stars=_HAS_DEFAULT_FACTORY,spans:_type_spans=_HAS_DEFAULT_FACTORY,loads:_type_loads=_HAS_DEFAULT_FACTORY,opaque:_type_opaque=_dflt_opaque,names:_type_names=_dflt_names)->_return_type:
+  self.entries=_dflt_entries() if entries is _HAS_DEFAULT_FACTORY else entries
+  self.imports=_dflt_imports() if imports is _HAS_DEFAULT_FACTORY else imports
+  self.exports=_dflt_exports() if exports is _HAS_DEFAULT_FACTORY else exports
+  self.reexports=_dflt_reexports() if reexports is _HAS_DEFAULT_FACTORY else reexports
+  self.stars=_dflt_stars() if stars is _HAS_DEFAULT_FACTORY else stars
+  self.spans=_dflt_spans() if spans is _HAS_DEFAULT_FACTORY else spans
+  self.loads=_dflt_loads() if loads is _HAS_DEFAULT_FACTORY else loads
+  self.opaque=opaque
+  self.names=names
+ return __init__
+CODE['def __create_fn__(_type_entries, _type_imports, _type_exports, _type_reexports, _type_stars, _type_spans, _type_loads, _type_opaque, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_entries, _dflt_imports, _dflt_exports, _dflt_reexports, _dflt_stars, _dflt_spans, _dflt_loads, _dflt_opaque, _dflt_names, _return_type):\n def __init__(self,entries:_type_entries=_HAS_DEFAULT_FACTORY,imports:_type_imports=_HAS_DEFAULT_FACTORY,exports:_type_exports=_HAS_DEFAULT_FACTORY,reexports:_type_reexports=_HAS_DEFAULT_FACTORY,stars:_type_stars=_HAS_DEFAULT_FACTORY,spans:_type_spans=_HAS_DEFAULT_FACTORY,loads:_type_loads=_HAS_DEFAULT_FACTORY,opaque:_type_opaque=_dflt_opaque,names:_type_names=_dflt_names)->_return_type:\n  self.entries=_dflt_entries() if entries is _HAS_DEFAULT_FACTORY else entries\n  self.imports=_dflt_imports() if imports is _HAS_DEFAULT_FACTORY else imports\n  self.exports=_dflt_exports() if exports is _HAS_DEFAULT_FACTORY else exports\n  self.reexports=_dflt_reexports() if reexports is _HAS_DEFAULT_FACTORY else reexports\n  self.stars=_dflt_stars() if stars is _HAS_DEFAULT_FACTORY else stars\n  self.spans=_dflt_spans() if spans is _HAS_DEFAULT_FACTORY else spans\n  self.loads=_dflt_loads() if loads is _HAS_DEFAULT_FACTORY else loads\n  self.opaque=opaque\n  self.names=names\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_export, _type_merge, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,export:_type_export,merge:_type_merge)->_return_type:
@@ -3539,6 +3587,14 @@ def __create_fn__(_type_line, _type_rule_ids, _type_reason, MISSING, _HAS_DEFAUL
  return __init__
 CODE["def __create_fn__(_type_line, _type_rule_ids, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,line:_type_line,rule_ids:_type_rule_ids,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'rule_ids',rule_ids)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
 
+def __create_fn__(_type_line, _type_what, _type_raises, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,line:_type_line,what:_type_what,raises:_type_raises)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'line',line)
+  __dataclass_builtins_object__.__setattr__(self,'what',what)
+  __dataclass_builtins_object__.__setattr__(self,'raises',raises)
+ return __init__
+CODE["def __create_fn__(_type_line, _type_what, _type_raises, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,line:_type_line,what:_type_what,raises:_type_raises)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'what',what)\n  __dataclass_builtins_object__.__setattr__(self,'raises',raises)\n return __init__"] = __create_fn__.__code__
+
 def __create_fn__(_type_literal, _type_env, _type_event, _type_text, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_literal, _dflt_env, _dflt_event, _dflt_text, _dflt_prefix, _return_type):
  def __init__(self,literal:_type_literal=_dflt_literal,env:_type_env=_dflt_env,event:_type_event=_dflt_event,text:_type_text=_dflt_text,prefix:_type_prefix=_dflt_prefix)->_return_type:
   self.literal=literal
@@ -3948,8 +4004,8 @@ def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, 
  return __init__
 CODE['def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _return_type):\n def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent)->_return_type:\n  self.root=root\n  self.file=file\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.max_bytes=max_bytes\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults\n  self.parent=parent\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _return_type):
- def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, _type_declared_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _dflt_declared_parameters, _return_type):
+ def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY,declared_parameters:_type_declared_parameters=_HAS_DEFAULT_FACTORY)->_return_type:
   self.root=root
   self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions
   self.apis=_dflt_apis() if apis is _HAS_DEFAULT_FACTORY else apis
@@ -3965,8 +4021,9 @@ def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_r
   self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics
   self.stage=stage
   self.stacks=_dflt_stacks() if stacks is _HAS_DEFAULT_FACTORY else stacks
+  self.declared_parameters=_dflt_declared_parameters() if declared_parameters is _HAS_DEFAULT_FACTORY else declared_parameters
  return __init__
-CODE['def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _return_type):\n def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.root=root\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.apis=_dflt_apis() if apis is _HAS_DEFAULT_FACTORY else apis\n  self.routes=_dflt_routes() if routes is _HAS_DEFAULT_FACTORY else routes\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.resource_policies=_dflt_resource_policies() if resource_policies is _HAS_DEFAULT_FACTORY else resource_policies\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.alarms=_dflt_alarms() if alarms is _HAS_DEFAULT_FACTORY else alarms\n  self.budgets=_dflt_budgets() if budgets is _HAS_DEFAULT_FACTORY else budgets\n  self.trails=_dflt_trails() if trails is _HAS_DEFAULT_FACTORY else trails\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics\n  self.stage=stage\n  self.stacks=_dflt_stacks() if stacks is _HAS_DEFAULT_FACTORY else stacks\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, _type_declared_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _dflt_declared_parameters, _return_type):\n def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY,declared_parameters:_type_declared_parameters=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.root=root\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.apis=_dflt_apis() if apis is _HAS_DEFAULT_FACTORY else apis\n  self.routes=_dflt_routes() if routes is _HAS_DEFAULT_FACTORY else routes\n  self.roles=_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles\n  self.resource_policies=_dflt_resource_policies() if resource_policies is _HAS_DEFAULT_FACTORY else resource_policies\n  self.resources=_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources\n  self.alarms=_dflt_alarms() if alarms is _HAS_DEFAULT_FACTORY else alarms\n  self.budgets=_dflt_budgets() if budgets is _HAS_DEFAULT_FACTORY else budgets\n  self.trails=_dflt_trails() if trails is _HAS_DEFAULT_FACTORY else trails\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.diagnostics=_dflt_diagnostics() if diagnostics is _HAS_DEFAULT_FACTORY else diagnostics\n  self.stage=stage\n  self.stacks=_dflt_stacks() if stacks is _HAS_DEFAULT_FACTORY else stacks\n  self.declared_parameters=_dflt_declared_parameters() if declared_parameters is _HAS_DEFAULT_FACTORY else declared_parameters\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_root, _type_virtual_file, _type_parse, _type_resources, _type_notes, _type__manifests, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_resources, _dflt_notes, _dflt__manifests, _return_type):
  def __init__(self,root:_type_root,virtual_file:_type_virtual_file,parse:_type_parse,resources:_type_resources=_HAS_DEFAULT_FACTORY,notes:_type_notes=_HAS_DEFAULT_FACTORY,_manifests:_type__manifests=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -4579,6 +4636,14 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
+  if type(self) is cls or name in ('line','what','raises',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'line\',\'what\',\'raises\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
   if type(self) is cls or name in ('location','how','language','function',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
@@ -5048,6 +5113,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'line\',\'rule_ids\',\'reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('line','what','raises',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'line\',\'what\',\'raises\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

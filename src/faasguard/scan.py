@@ -30,6 +30,7 @@ from faasguard.loaders import (
     is_candidate,
     load_path,
     prepare,
+    undeclared_parameters,
 )
 from faasguard.model import App, Diagnostic, SourceFile
 from faasguard.named import function_named
@@ -386,6 +387,8 @@ def load_app(root: str, files: list[str], stage: str | None = None,
                 app.merge(fragment)
     if progress and todo:
         progress(len(todo), len(todo))
+    if given:
+        app.diagnostics.extend(undeclared_parameters(app, given))
     return app
 
 

@@ -10,6 +10,7 @@ A loader module exposes `load(doc: Document, ctx: LoadContext) -> App`.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,29 @@ class LoadContext:
                    level: str = "error", code: str = "input") -> Diagnostic:
         """A diagnostic about this file."""
         return Diagnostic(self.file, message, line, level, code)  # type: ignore[arg-type]
+
+
+def undeclared_parameters(app: App, given: Mapping[str, Any]) -> list[Diagnostic]:
+    """A warning for each given deployment parameter value (`--param`, the configuration's
+    `parameters:`) no file read declares (`App.declared_parameters`): nothing uses it, and
+    a typo is the usual cause, so the closest declared name is suggested. The scan goes on.
+    """
+    from difflib import get_close_matches
+
+    declared = sorted(app.declared_parameters)
+    templates = sorted({f.path for f in app.files})
+    read = ", ".join(templates[:3]) + (f" and {len(templates) - 3} more"
+                                        if len(templates) > 3 else "")
+    found = []
+    for name in sorted(set(given) - app.declared_parameters):
+        same = [d for d in declared if d.lower() == name.lower()]
+        near = same or get_close_matches(name, declared, n=1, cutoff=0.6)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        found.append(Diagnostic(
+            "", f"parameter '{name}' (given with --param or the configuration's "
+            f"parameters:) is declared by none of the files read ({read or 'none'}): "
+            f"not used{hint}", None, "warning", "parameters"))
+    return found
 
 
 def is_candidate(name: str) -> bool:

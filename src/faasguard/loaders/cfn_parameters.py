@@ -40,6 +40,7 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
     """Fill `t.scope.parameters` from the template's `Parameters` mapping; return the
     names a deployment may still change (Conditions on them are left undecided)."""
     declared = mapping(parameters)
+    t.app.declared_parameters.update(str(name) for name in declared)
     deployed_alone = t.ctx.parent is None  # a nested stack's values come from its parent
     samconfig = _samconfig(t) if declared and deployed_alone and t.fmt in _SAM_DEPLOYED \
         else None

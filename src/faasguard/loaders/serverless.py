@@ -127,6 +127,7 @@ def load(doc: Document, ctx: LoadContext) -> App:
         app.diagnostics.append(ctx.diagnostic(problem.message, problem.line, problem.level,
                                               code="variables"))
     app.stage = resolver.stage
+    app.declared_parameters |= resolver.params_read
     for path in resolver.files_read:  # part of this file's configuration (scan.load_app)
         app.files.append(SourceFile(os.path.relpath(path, os.path.realpath(ctx.root))
                                     .replace(os.sep, "/"), "serverless"))

@@ -333,6 +333,8 @@ class VariableResolver:
         self._partial: dict[Path, Any] = {}
         #: the files `${file()}` cannot read and the parameters not defined (reported once)
         self._missing: set[str] = set()
+        #: the names `${param:NAME}` reads (what `--param` may set in this file)
+        self.params_read: set[str] = set()
 
     # ------------------------------------------------------------------ public
 
@@ -707,6 +709,7 @@ class VariableResolver:
         return MISSING
 
     def _param(self, name: str, line: int | None, last: bool) -> Any:
+        self.params_read.add(name)
         if name in self.settings.params:
             return self.settings.params[name]
         for path in (("self", "params", self.stage, name), ("self", "stages", self.stage,

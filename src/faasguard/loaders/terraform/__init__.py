@@ -201,6 +201,8 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
             template.key_lines[resource.logical] = resource.block.line
     ctx = LoadContext(root=root, file=virtual)
     app = load_template(LDict(Resources=template), ctx, "terraform")
+    app.declared_parameters.update(b.labels[0] for b in blocks
+                                   if b.type == "variable" and b.labels)
     for file, line, message in tree.notes:
         app.diagnostics.append(Diagnostic(file, message, files.real(line or 0)[1] or None,
                                           "warning"))
