@@ -19,7 +19,8 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "adapters_vulnerable", "adapters_safe", "powertools_factory_vulnerable",
             "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe",
             "starlette_vulnerable", "starlette_safe", "fastapi_factory_vulnerable",
-            "fastapi_factory_safe", "django_rest_vulnerable", "django_rest_safe"]
+            "fastapi_factory_safe", "django_rest_vulnerable", "django_rest_safe",
+            "flask_classes_vulnerable", "flask_classes_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -61,7 +62,7 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
                                      "powertools_split_safe", "adapters_safe",
                                      "powertools_factory_safe", "django_adapters_safe",
                                      "starlette_safe", "fastapi_factory_safe",
-                                     "django_rest_safe"])
+                                     "django_rest_safe", "flask_classes_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -354,13 +355,9 @@ def test_django_rest_framework_routers_are_routes_and_views(capsys: Any) -> None
     from DRF (`ReadOnlyModelViewSet`, `ListModelMixin`) and its `@action` methods are the
     app's routes; the methods it defines are views whose request (`request.data`,
     `query_params`) and lookup parameter are sources."""
-    from faasguard.loaders import LoadContext, load_path
-
     project = "django_rest_vulnerable"
     _marks_met_in(capsys, project, "api", {})
-    app = load_path(LoadContext(root=str(FIXTURES / project), file="serverless.yml"))
-    assert sorted((r.method, r.path, str(r.location)) for api in app.apis.values()
-                  for r in api.app_routes) == [
+    assert _app_routes(project) == [
         ("GET", "/api/items/", "shop/api.py:6"),  # list
         ("GET", "/api/items/{sku}/", "shop/api.py:6"),  # retrieve, by lookup_field
         ("GET", "/api/reports/", "shop/api.py:7"),  # ReadOnlyModelViewSet's
@@ -369,7 +366,37 @@ def test_django_rest_framework_routers_are_routes_and_views(capsys: Any) -> None
         ("GET", "/tags/labels/export", "shop/views.py:39"),  # @action(detail=False)
         ("POST", "/api/items/", "shop/api.py:6"),  # create
         ("POST", "/api/items/{sku}/archive-now/", "shop/views.py:28")]  # url_path
+
+
+def _app_routes(project: str) -> list[tuple[str, str, str]]:
+    """The app routes the Serverless Framework loader lists for a fixture project."""
+    from faasguard.loaders import LoadContext, load_path
+
+    app = load_path(LoadContext(root=str(FIXTURES / project), file="serverless.yml"))
     assert not [d for d in app.diagnostics if d.level != "note"]
+    return sorted((r.method, r.path, str(r.location)) for api in app.apis.values()
+                  for r in api.app_routes)
+
+
+def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
+    """A Flask app's class-based views (`add_url_rule(view_func=ItemAPI.as_view(...))`,
+    the view bound to a name first), its Flask-RESTful resources (`api = Api(app,
+    prefix="/v1")`, `api.add_resource(Job, ...)`) and the blueprints a factory registers
+    in a loop over an imported list of (blueprint, url_prefix) pairs are routes, and their
+    methods and views are the function's entry points: a method serving several routes
+    has each one's path parameters."""
+    project = "flask_classes_vulnerable"
+    _marks_met_in(capsys, project, "api", {})
+    assert _app_routes(project) == [
+        ("DELETE", "/items/{name}", "web/__init__.py:37"),
+        ("DELETE", "/v1/jobs/{job_id}", "web/__init__.py:40"),
+        ("DELETE", "/v1/jobs/{job_id}/", "web/__init__.py:40"),
+        ("GET", "/items/{name}", "web/__init__.py:37"),
+        ("GET", "/reports/{year}/{title}", "web/blueprints.py:15"),
+        ("GET", "/v1/jobs/{job_id}", "web/__init__.py:40"),
+        ("GET", "/v1/jobs/{job_id}/", "web/__init__.py:40"),
+        ("POST", "/admin/rotate", "web/blueprints.py:9"),
+        ("POST", "/items", "web/__init__.py:38")]
 
 
 def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch) -> None:

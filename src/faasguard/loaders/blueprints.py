@@ -15,9 +15,9 @@ from __future__ import annotations
 import ast
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from faasguard.loaders.decorators import literal, parse_python
 from faasguard.loaders.documents import InputError
@@ -42,31 +42,81 @@ def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
     """The blueprints the app objects `objects` of module `rel` register (with the calls
     `<app>.<method>(bp, ...)`), in order."""
     module = dotted_module(rel, code_dir)
-    imports = module_imports(tree, module, rel.endswith("__init__.py"))
+    here = _Where(tree, rel, module, module_imports(tree, module, rel.endswith("__init__.py")))
     out = []
-    for call, names in _registrations(tree.body, objects, {}, method):
-        options = {k.arg: literal(names.get(k.value.id, k.value) if isinstance(k.value, ast.Name)
-                                  else k.value) for k in call.keywords if k.arg}
-        arg = call.args[0]
-        arg = names.get(arg.id, arg) if isinstance(arg, ast.Name) else arg
-        found = _find(root, code_dir, tree, rel, module, imports, arg, options)
+
+    def listed(node: ast.expr) -> tuple[list[ast.expr], _Where] | None:
+        return _listed(root, code_dir, here, node)
+
+    for call, names in _registrations(tree.body, objects, {}, method, listed):
+        options = {k.arg: literal(names[k.value.id][0] if isinstance(k.value, ast.Name) and
+                                  k.value.id in names else k.value)
+                   for k in call.keywords if k.arg}
+        arg, where = call.args[0], here
+        if isinstance(arg, ast.Name) and arg.id in names:
+            arg, where = names[arg.id]
+        found = _find(root, code_dir, *where, arg, options)
         if found is not None:
             out.append(found)
     return out
 
 
-def _registrations(stmts: list[ast.stmt], objects: set[str], names: dict[str, ast.expr],
-                   method: str) -> Iterator[tuple[ast.Call, dict[str, ast.expr]]]:
+class _Where(NamedTuple):
+    """A module names are read in: its tree, file, dotted name and imports."""
+
+    tree: ast.Module
+    rel: str
+    module: str
+    imports: dict[str, str]
+
+
+def _listed(root: str, code_dir: str, here: _Where, node: ast.expr
+            ) -> tuple[list[ast.expr], _Where] | None:
+    """The items of the list a loop runs over, and the module they are written in: a
+    literal, or a list literal bound at the top level of this module or of the project
+    module it is imported from (`from views import BLUEPRINTS`)."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return node.elts, here
+    if not isinstance(node, ast.Name):
+        return None
+    where, name = here, node.id
+    if name in here.imports:
+        owner, _, name = here.imports[name].rpartition(".")
+        rel = module_file(root, code_dir, owner) if owner else None
+        if rel is None:
+            return None
+        try:
+            tree = parse_python(root, rel)
+        except InputError:
+            return None
+        where = _Where(tree, rel, owner, module_imports(tree, owner, rel.endswith("__init__.py")))
+    value = next((n.value for n in reversed(where.tree.body) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
+    return (value.elts, where) if isinstance(value, (ast.Tuple, ast.List)) else None
+
+
+Names = dict[str, tuple[ast.expr, _Where]]
+
+
+def _registrations(stmts: list[ast.stmt], objects: set[str], names: Names, method: str,
+                   listed: Callable[[ast.expr], tuple[list[ast.expr], _Where] | None]
+                   ) -> Iterator[tuple[ast.Call, Names]]:
     """The `<app>.<method>(...)` calls of `stmts`, each with what the names of
-    enclosing loops over literal tuples or lists stand for at that turn
-    (`for bp in (users, orders): app.register_blueprint(bp)`, also `for bp, prefix in
-    ((users, "/users"), ...)`)."""
+    enclosing loops over tuples or lists stand for at that turn, and the module that
+    item is written in (`for bp in (users, orders): app.register_blueprint(bp)`, also
+    `for bp, prefix in ((users, "/users"), ...)`, and a list bound to a name: `listed`)."""
     for stmt in stmts:
-        if isinstance(stmt, ast.For) and isinstance(stmt.iter, (ast.Tuple, ast.List)):
-            for item in stmt.iter.elts:
+        items = listed(stmt.iter) if isinstance(stmt, ast.For) and any(
+            isinstance(n, ast.Attribute) and n.attr == method for n in ast.walk(stmt)) \
+            else None
+        if isinstance(stmt, ast.For) and items is not None:
+            elements, where = items
+            for item in elements:
                 turn = _unpack(stmt.target, item)
                 if turn is not None:
-                    yield from _registrations(stmt.body, objects, {**names, **turn}, method)
+                    yield from _registrations(
+                        stmt.body, objects,
+                        {**names, **{k: (v, where) for k, v in turn.items()}}, method, listed)
             continue
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if isinstance(call, ast.Call) and call.args and isinstance(call.func, ast.Attribute) \

@@ -20,7 +20,8 @@ from faasguard.loaders.documents import InputError, read_text
 
 @dataclass
 class Decorated:
-    """A decorator call on a top-level function: `@<obj>.<name>(args, **kwargs)`."""
+    """A decorator call on a top-level function (or class): `@<obj>.<name>(args,
+    **kwargs)`."""
 
     obj: str
     name: str
@@ -81,11 +82,12 @@ def module_literals(tree: ast.Module) -> dict[str, Any]:
 
 
 def decorated(tree: ast.Module, objects: set[str]) -> list[Decorated]:
-    """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions."""
+    """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions and classes
+    (a Flask-RESTX resource: `@api.route("/x")` on its class)."""
     names = module_literals(tree)
     out = []
     for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         for deco in node.decorator_list:
             call = deco if isinstance(deco, ast.Call) else None

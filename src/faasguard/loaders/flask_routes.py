@@ -331,9 +331,73 @@ def called_function(root: str, code_dir: str, tree: ast.Module, rel: str, callee
 
 def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     """The route decorators (`route`, `get`, ...) of the objects `objects` of a module and
-    their `add_url_rule` calls (as `route` records), in the order they are written."""
-    found = [d for d in decorated(tree, objects) if d.name in ROUTE_DECORATORS]
-    return sorted([*found, *url_rules(tree, objects)], key=lambda d: d.line)
+    their `add_url_rule` calls (as `route` records), and the resources of the
+    Flask-RESTful or Flask-RESTX APIs made on them (`api = Api(app)`: its
+    `api.add_resource(Resource, "/x", ...)` calls and `@api.route("/x")` classes), in the
+    order they are written. A record whose `function` is a class (a class-based view, a
+    resource) has the methods the class defines, unless its registration lists them."""
+    apis = _rest_apis(tree, objects)
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    found = [d for d in decorated(tree, objects | set(apis)) if d.name in ROUTE_DECORATORS]
+    for deco in found:
+        if deco.function in classes and "methods" not in deco.kwargs:
+            deco.kwargs["methods"] = _class_methods(classes[deco.function])
+        if deco.obj in apis and deco.args and isinstance(deco.args[0], str):
+            deco.args[0] = _join(apis[deco.obj], deco.args[0])
+    return sorted([*found, *url_rules(tree, objects), *_resources(tree, apis, classes)],
+                  key=lambda d: d.line)
+
+
+#: The Flask-RESTful / Flask-RESTX class whose objects route requests to resources.
+REST_API = "Api"
+
+
+def _rest_apis(tree: ast.Module, objects: set[str]) -> dict[str, str]:
+    """The Flask-RESTful / Flask-RESTX APIs a module makes on the app objects `objects`
+    (`api = Api(app, prefix="/v1")`, `Api(app=bp)`): name -> the prefix of its routes."""
+    out: dict[str, str] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
+            continue
+        call = node.value
+        if (call.func.attr if isinstance(call.func, ast.Attribute) else
+                call.func.id if isinstance(call.func, ast.Name) else "") != REST_API:
+            continue
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        target = call.args[0] if call.args else keywords.get("app")
+        if isinstance(target, ast.Name) and target.id in objects:
+            prefix = literal(keywords.get("prefix"))
+            for name in node.targets:
+                if isinstance(name, ast.Name):
+                    out[name.id] = prefix if isinstance(prefix, str) else ""
+    return out
+
+
+def _resources(tree: ast.Module, apis: dict[str, str], classes: dict[str, ast.ClassDef]
+               ) -> list[Decorated]:
+    """`api.add_resource(Resource, "/a", "/b", ...)` calls at the top level of a module,
+    as one `route` record per URL (the methods the resource defines)."""
+    names = module_literals(tree)
+    out = []
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
+                call.func.attr != "add_resource" or \
+                not isinstance(call.func.value, ast.Name) or call.func.value.id not in apis \
+                or not call.args:
+            continue
+        resource = call.args[0]
+        name = resource.id if isinstance(resource, ast.Name) else \
+            resource.attr if isinstance(resource, ast.Attribute) else ""
+        cls = classes.get(name)
+        methods = _class_methods(cls) if cls is not None else []
+        for url in call.args[1:]:
+            path = literal(url, names)
+            if isinstance(path, str):
+                out.append(Decorated(call.func.value.id, "route", name, call.lineno,
+                                     [_join(apis[call.func.value.id], path)],
+                                     {"methods": methods} if methods else {}))
+    return out
 
 
 def url_rules(tree: ast.Module, objects: set[str]) -> list[Decorated]:
@@ -343,6 +407,8 @@ def url_rules(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     the ones the class lists or defines when the call names none; "" without a view)."""
     names = module_literals(tree)
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    as_views = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign)
+                and _as_view(n.value) for t in n.targets if isinstance(t, ast.Name)}
     out = []
     for stmt in tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -354,7 +420,10 @@ def url_rules(tree: ast.Module, objects: set[str]) -> list[Decorated]:
         given.update({k.arg: k.value for k in call.keywords if k.arg})
         options = {key: literal(value, names) for key, value in given.items()
                    if key not in ("rule", "endpoint", "view_func")}
-        view, methods = _view(given.get("view_func"), classes)
+        view_func = given.get("view_func")
+        if isinstance(view_func, ast.Name) and view_func.id in as_views:
+            view_func = as_views[view_func.id]  # view = UserAPI.as_view("user")
+        view, methods = _view(view_func, classes)
         if methods and "methods" not in options:
             options["methods"] = methods
         out.append(Decorated(call.func.value.id, "route", view, call.lineno,
@@ -362,10 +431,16 @@ def url_rules(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     return out
 
 
+def _as_view(node: ast.expr) -> bool:
+    """Is this `View.as_view(...)`?"""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+        node.func.attr == "as_view"
+
+
 def _view(node: ast.expr | None, classes: dict[str, ast.ClassDef]) -> tuple[str, list[str]]:
     """The name of a `view_func` and, for a class-based view of the module, its methods."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            node.func.attr == "as_view":  # UserAPI.as_view("user")
+            _as_view(node):  # UserAPI.as_view("user")
         name = node.func.value.id if isinstance(node.func.value, ast.Name) else ""
         cls = classes.get(name)
         return name, _class_methods(cls) if cls is not None else []

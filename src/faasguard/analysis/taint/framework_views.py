@@ -34,7 +34,7 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.analysis.taint.table import TaintTable, build_table
-from faasguard.loaders.decorators import app_objects
+from faasguard.loaders.decorators import Decorated, app_objects
 from faasguard.loaders.django_routes import DjangoView, django_project
 from faasguard.loaders.flask_routes import (
     FLASK,
@@ -43,6 +43,7 @@ from faasguard.loaders.flask_routes import (
     app_factory,
     app_scopes,
     route_registrations,
+    view_methods,
 )
 from faasguard.loaders.wsgi_plugin import is_django_application, settings_module
 from faasguard.model import Function
@@ -692,9 +693,14 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
     resolver made by a factory and imported."""
     out: list[View] = []
     seen: set[str] = set()
+    classes: dict[int, View] = {}
     tree, functions = factory if factory is not None else (module.tree, module.functions)
     for deco in route_registrations(tree, {obj}):  # decorators, add_url_rule calls
         node = functions.get(deco.function)
+        info = module.classes.get(deco.function) if node is None else None
+        if info is not None:  # a class-based view or a resource: its methods serve
+            _class_views(info, deco, framework, classes)
+            continue
         if node is None or deco.function in seen:
             continue
         seen.add(deco.function)
@@ -714,7 +720,33 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
             objects[bound] = POWERTOOLS_RESOLVER
         out.append(View(module, node, labels, (), frozenset({"http"}),
                         deco.function if view_of is not None else None, objects))
-    return out
+    return [*out, *classes.values()]
+
+
+def _class_views(info: ClassInfo, deco: Decorated, framework: str,
+                 views: dict[int, View]) -> None:
+    """Add (to `views`, by node) the methods of a class-based view (Flask's `MethodView`,
+    a Flask-RESTful resource) that serve one registration of it (`methods`, else those it
+    defines), its route's text parameters as their sources; a method serving several
+    routes has the parameters of each."""
+    path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
+    listed = deco.kwargs.get("methods")
+    wanted = [str(m).lower() for m in listed] if isinstance(listed, (list, tuple)) \
+        else view_methods(info.node)
+    for name in wanted:
+        node = info.methods.get(name)
+        if node is None:
+            continue
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                  *node.args.kwonlyargs)][1:]  # self
+        labels = {param: f"{framework} path parameter '{param}'" for param in params
+                  if _is_text_param(framework, path, param)}
+        view = views.get(id(node))
+        if view is None:
+            views[id(node)] = View(info.module, node, labels, (), frozenset({"http"}), None,
+                                   {}, info)
+        else:
+            view.labels.update(labels)
 
 
 def _is_text_param(framework: str, path: str, name: str) -> bool:
