@@ -332,6 +332,28 @@ def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: 
                    if (f["location"]["file"], f["location"]["line"]) == (file, line)), label
 
 
+def test_django_routes_behind_an_adapter_are_listed_behind_the_catch_all() -> None:
+    """The routes of a Django project whose application a handler object adapts
+    (`handler = Mangum(application)`, `make_lambda_handler(get_wsgi_application())`) are
+    the API's app routes behind the function's catch-all route, as for Zappa and
+    serverless-wsgi (a handler function calling the adapter is not read for them)."""
+    project, file = "django_adapters_vulnerable", "template.yaml"
+    routes = _app_routes(project, file, "template.yaml#Asgi")
+    assert routes == _app_routes(project, file, "template.yaml#ApigWsgi") == [
+        ("ANY", "/admin/{proxy+}", "mysite/urls.py:7"),
+        ("ANY", "/api/proxy/", "shop/urls.py:11"),
+        ("ANY", "/reports/{year}/{name}/", "mysite/urls.py:9"),
+        ("GET", "/api/files/{name}/", "shop/urls.py:6"),
+        ("GET", "/api/hook/", "shop/urls.py:10"),
+        ("GET", "/api/items/{item_id}/", "shop/urls.py:7"),
+        ("GET", "/api/search/", "shop/urls.py:8"),
+        ("POST", "/api/hook/", "shop/urls.py:10"),
+        ("POST", "/api/upload/", "shop/urls.py:9")]
+    assert _app_routes(project, file, "template.yaml#Worker") == []
+    # a Flask app behind apig-wsgi (made in a `try`), not the FastAPI app behind Mangum
+    assert _app_routes("adapters_vulnerable", file) == [("GET", "/items", "shop.py:9")]
+
+
 def test_starlette_route_lists_and_added_routes_are_entry_points(capsys: Any) -> None:
     """Routes given as a list (`Starlette(routes=[Route(...), Mount("/files",
     routes=...), Mount("/admin", app=sub_app)])`, the lists imported too), a class
@@ -368,14 +390,15 @@ def test_django_rest_framework_routers_are_routes_and_views(capsys: Any) -> None
         ("POST", "/api/items/{sku}/archive-now/", "shop/views.py:28")]  # url_path
 
 
-def _app_routes(project: str) -> list[tuple[str, str, str]]:
-    """The app routes the Serverless Framework loader lists for a fixture project."""
+def _app_routes(project: str, file: str = "serverless.yml", function: str | None = None
+                ) -> list[tuple[str, str, str]]:
+    """The app routes the loader lists for a fixture project (of one function's)."""
     from faasguard.loaders import LoadContext, load_path
 
-    app = load_path(LoadContext(root=str(FIXTURES / project), file="serverless.yml"))
+    app = load_path(LoadContext(root=str(FIXTURES / project), file=file))
     assert not [d for d in app.diagnostics if d.level != "note"]
     return sorted((r.method, r.path, str(r.location)) for api in app.apis.values()
-                  for r in api.app_routes)
+                  for r in api.app_routes if function in (None, r.function))
 
 
 def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:

@@ -153,8 +153,10 @@ def _load_path(ctx: LoadContext) -> App:
     except InputError as exc:
         return App(root=ctx.root, diagnostics=[*warnings, ctx.diagnostic(exc.message, exc.line)])
     from faasguard.loaders.key_filters import fill_key_filters
+    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
 
     fill_key_filters(fragment)
+    serve_adapted_apps(ctx.root, fragment)  # web apps behind Mangum, apig-wsgi
     if secrets is not None:
         for source in fragment.files:
             if source.path == ctx.file:

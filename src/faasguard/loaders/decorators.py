@@ -74,6 +74,30 @@ def app_objects(tree: ast.Module, constructor: str) -> dict[str, str]:
     return found
 
 
+def top_level_value(tree: ast.Module, name: str) -> ast.expr | None:
+    """The value the last top-level `name = value` (or `name: T = value`) of a module
+    binds, also in a top-level `try` or `if`; a constant there (`except ImportError:
+    handler = None`) does not replace a value bound before."""
+    found = None
+    todo = list(reversed(tree.body))
+    while todo:
+        stmt = todo.pop()
+        value = None
+        if isinstance(stmt, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                value = stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                value = stmt.value
+        elif isinstance(stmt, (ast.Try, ast.If)):
+            nested = [*stmt.body, *(h for handler in getattr(stmt, "handlers", ())
+                                    for h in handler.body), *stmt.orelse]
+            todo.extend(reversed(nested))
+        if value is not None and not (isinstance(value, ast.Constant) and found is not None):
+            found = value
+    return found
+
+
 def module_literals(tree: ast.Module) -> dict[str, Any]:
     """Top-level `NAME = <literal>` of a module (`METHODS = ["GET", "PUT"]`), so call
     arguments naming them read as their values (None for a non-literal)."""

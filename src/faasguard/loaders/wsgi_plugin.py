@@ -21,21 +21,31 @@ file with that handler, `serve_wsgi_apps`:
 
 What cannot be read (no `custom.wsgi.app`, a module not in the project, no settings
 module) is a warning at the function or at `custom.wsgi.app`; the load goes on.
+
+A function of any template whose handler is an adapter its module makes at the top level
+(`handler = Mangum(application)`, apig-wsgi's `lambda_handler =
+make_lambda_handler(app)`) serves the app it wraps the same way (`serve_adapted_apps`):
+a Django application's routes and views, or a Flask app's routes, are listed behind the
+function's catch-all routes.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import InputError, LDict
-from faasguard.model import App, Function
+from faasguard.model import App, Diagnostic, Function
 
 if TYPE_CHECKING:
     from faasguard.loaders.flask_routes import AppRoute
 
+#: Adapters whose result is a Lambda handler serving a web app (`handler = Mangum(app)`,
+#: apig-wsgi's `lambda_handler = make_lambda_handler(app)`).
+ADAPTERS = frozenset(("Mangum", "make_lambda_handler"))
 #: The handlers the plugin packages (the second, its name before version 1.7).
 WSGI_HANDLERS = ("wsgi_handler.handler", "wsgi.handler")
 SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
@@ -64,6 +74,88 @@ def serve_wsgi_apps(ctx: LoadContext, app: App, config: LDict, warn: Warn) -> No
         if problem is not None:
             warn(f"custom.wsgi.app {target}: {problem}; the app's routes are not all known",
                  line)
+
+
+def serve_adapted_apps(root: str, app: App) -> None:
+    """List the routes of the Django or Flask apps the functions of a loaded fragment
+    serve through an adapter their handler module makes (see the module docstring), behind
+    their catch-all routes; a Django project's views become the function's
+    `django_views`, as for the plugin. Only functions with a catch-all route are read."""
+    for fn in app.functions.values():
+        if not isinstance(fn.handler, str) or "." not in fn.handler or \
+                "wsgi_handler" in fn.properties or "django_views" in fn.properties or \
+                not any(t.route is not None and t.route.catch_all for t in fn.triggers):
+            continue
+        routes = _adapted_routes(root, fn, app)
+        if routes:
+            _add_app_routes(app, fn, routes)
+
+
+def _adapted_routes(root: str, fn: Function, app: App) -> list[AppRoute]:
+    """The routes of the app a function's handler object adapts, if it is one (a
+    problem reading a Django project is a warning at the function)."""
+    from faasguard.loaders.blueprints import module_file, module_imports
+    from faasguard.loaders.decorators import parse_python, top_level_value
+    from faasguard.loaders.django_routes import last_name
+    from faasguard.loaders.documents import read_text
+    from faasguard.loaders.flask_routes import flask_routes
+
+    code_dir = fn.code_dir or "."
+    module, _, obj = str(fn.handler).rpartition(".")
+    rel = module_file(root, code_dir, module)
+    try:
+        if rel is None or not any(name in read_text(os.path.join(root, rel))
+                                  for name in ADAPTERS):
+            return []
+        tree = parse_python(root, rel)
+    except InputError:
+        return []
+    value = top_level_value(tree, obj)
+    if not isinstance(value, ast.Call) or not value.args or \
+            last_name(value.func) not in ADAPTERS:
+        return []
+    wrapped = value.args[0]
+    if isinstance(wrapped, ast.Call):  # make_lambda_handler(get_wsgi_application())
+        return _django_routes(root, fn, app, tree, tree) \
+            if is_django_application(tree, obj) else []
+    if not isinstance(wrapped, ast.Name):
+        return []
+    target = module_imports(tree, module, rel.endswith("__init__.py")).get(
+        wrapped.id, f"{module}.{wrapped.id}")  # imported, or made in the module
+    owner, _, name = target.rpartition(".")
+    owner_rel = module_file(root, code_dir, owner) if owner else None
+    try:
+        owner_tree = parse_python(root, owner_rel) if owner_rel is not None else None
+    except InputError:
+        return []
+    if owner_tree is None:
+        return []
+    if is_django_application(owner_tree, name):
+        return _django_routes(root, fn, app, owner_tree, tree)
+    if any(n.partition(".")[0] == "flask" for n in
+           module_imports(owner_tree, owner).values()):
+        return flask_routes(root, code_dir, target)
+    return []  # a FastAPI or Starlette app: its routes are not listed
+
+
+def _django_routes(root: str, fn: Function, app: App, made: ast.Module,
+                   handler: ast.Module) -> list[AppRoute]:
+    """The routes of a Django project served through an adapter: its settings module the
+    function's, else the one the module making the application or the handler's sets."""
+    from faasguard.loaders.django_routes import django_project
+
+    settings = settings_module(fn, made, handler)
+    if settings is None:
+        return []
+    project = django_project(root, fn.code_dir or ".", settings)
+    fn.properties["django_settings"] = settings
+    fn.properties["django_views"] = tuple(project.views)
+    for problem in project.problems:
+        app.diagnostics.append(Diagnostic(
+            fn.location.file, f"function {fn.id.rpartition('#')[2]} serves Django "
+            f"settings {settings}: {problem}; the app's routes are not all known",
+            fn.location.line, "warning", "input"))
+    return project.routes
 
 
 def _serve(ctx: LoadContext, app: App, fn: Function, target: str) -> str | None:

@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from faasguard.analysis.taint.frameworks import (
     ADAPTER_CALLS,
-    ADAPTERS,
     DJANGO_NOT_TEXT,
     DJANGO_REQUEST,
     FRAMEWORKS,
@@ -34,7 +33,7 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.analysis.taint.table import TaintTable, build_table
-from faasguard.loaders.decorators import Decorated, app_objects
+from faasguard.loaders.decorators import Decorated, app_objects, top_level_value
 from faasguard.loaders.django_routes import DjangoView, django_project
 from faasguard.loaders.flask_routes import (
     FLASK,
@@ -45,7 +44,7 @@ from faasguard.loaders.flask_routes import (
     route_registrations,
     view_methods,
 )
-from faasguard.loaders.wsgi_plugin import is_django_application, settings_module
+from faasguard.loaders.wsgi_plugin import ADAPTERS, is_django_application, settings_module
 from faasguard.model import Function
 
 
@@ -261,27 +260,9 @@ _INCLUDES = frozenset(("include_router", "mount"))
 
 
 def _bound_value(module: Module, name: str) -> ast.expr | None:
-    """The value the last top-level `name = value` (or `name: T = value`) binds, also in a
-    top-level `try` or `if`; a constant there (`except ImportError: handler = None`) does
-    not replace a value bound before."""
-    found = None
-    todo = list(reversed(module.tree.body))
-    while todo:
-        stmt = todo.pop()
-        value = None
-        if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                value = stmt.value
-        elif isinstance(stmt, ast.AnnAssign):
-            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-                value = stmt.value
-        elif isinstance(stmt, (ast.Try, ast.If)):
-            nested = [*stmt.body, *(h for handler in getattr(stmt, "handlers", ())
-                                    for h in handler.body), *stmt.orelse]
-            todo.extend(reversed(nested))
-        if value is not None and not (isinstance(value, ast.Constant) and found is not None):
-            found = value
-    return found
+    """The value the last top-level `name = value` of a module binds
+    (`decorators.top_level_value`)."""
+    return top_level_value(module.tree, name)
 
 
 #: The most apps and routers one Mangum handler's views are read from.

@@ -50,9 +50,6 @@ RESOLVERS = frozenset(("APIGatewayRestResolver", "APIGatewayHttpResolver", "ALBR
 POWERTOOLS_RESOLVER = "powertools-resolver"
 #: The callees whose top-level result may be an app object with route views (`module_views`).
 _VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS, "FastAPI", "APIRouter"))
-#: Adapters whose result is a Lambda handler serving a web app (`handler = Mangum(app)`,
-#: apig-wsgi's `lambda_handler = make_lambda_handler(app)`).
-ADAPTERS = frozenset(("Mangum", "make_lambda_handler"))
 #: Adapter calls a handler function makes with the app it serves as the first argument
 #: (`return serverless_wsgi.handle_request(app, event, context)`, aws-wsgi's
 #: `awsgi.response(app, event, context)`, `Mangum(app)(event, context)`).
