@@ -56,6 +56,7 @@ from faasguard.loaders.serverless_lift import (
     construct_resources,
     construct_variables,
     link_webhook_buses,
+    queue_arn,
     webhook_authorizers,
 )
 from faasguard.loaders.serverless_step_functions import (
@@ -417,11 +418,12 @@ class _Loader:
             cfg.key_lines["events"] = line
             self._function(f"{name}Worker", cfg, Location(self.file, line))
 
-    @staticmethod
-    def _lift_queue_events(name: str, body: dict[str, Any], line: int) -> LList:
-        """The SQS event Lift gives a queue construct's worker (batch of 1 by default)."""
-        sqs = LDict({"arn": Unknown(f"construct:{name}.queueArn"),
-                     "batchSize": body.get("batchSize", 1)})
+    def _lift_queue_events(self, name: str, body: dict[str, Any], line: int) -> LList:
+        """The SQS event Lift gives a queue construct's worker (batch of 1 by default,
+        partial batch failures reported)."""
+        sqs = LDict({"arn": queue_arn(self.file, name), "batchSize": body.get("batchSize", 1),
+                     "maximumBatchingWindow": body.get("maxBatchingWindow", 0),
+                     "functionResponseType": "ReportBatchItemFailures"})
         if body.get("maxConcurrency") is not None:
             sqs["maximumConcurrency"] = body["maxConcurrency"]
         events = LList([LDict({"sqs": sqs})])

@@ -20,6 +20,18 @@ named `<construct><Part>` (Lift's own logical ids add a hash), located at the co
   a stream of new and old images; encrypted with the key DynamoDB owns).
 - `static-website`, `single-page-app`: the S3 bucket CloudFront serves the site from (a
   new bucket: S3 blocks public access by default; CloudFront reads it as its origin).
+  The distribution itself is public by design and serves files, not functions: it is not
+  modelled (no route, no authentication to ask of it).
+- `queue`: the SQS queue its worker reads and the dead-letter queue Lift gives it (a
+  redrive after `maxRetries` receives, 3 by default; failed messages kept 14 days), both
+  encrypted as `encryption:` says (`kmsManaged`: the AWS-managed key; `kms`: a key Lift
+  creates, named by `encryptionKey`, without rotation; none: SQS's default, SSE-SQS),
+  FIFO with `fifo: true`, the visibility timeout six times the worker's timeout (6 s by
+  default) plus `maxBatchingWindow`; with `alarm: <email>`, a CloudWatch alarm on the
+  dead-letter queue's visible messages (its SNS topic to the address is left out). The
+  worker's SQS event
+  (`_lift_queue_events` in the serverless loader) reads the queue in batches of
+  `batchSize` (1 by default), reporting partial batch failures.
 
 `construct_variables` are the `${construct:...}` values that name those resources (a
 bucket's name and ARN, a table's name, ARN and stream ARN, a webhook's bus), so that a
@@ -35,7 +47,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from faasguard.loaders.documents import LDict, LList, deep_merge, line_of
-from faasguard.model import App, DataResource, Location, Ref, Statement, Unknown, Value, qualify
+from faasguard.model import App, DataResource, Location, Ref, Statement, Value, qualify
 
 LIFT_PLUGIN = "serverless-lift"
 #: What Lift grants every function of the service on a `queue` construct's queue.
@@ -48,7 +60,11 @@ TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", 
                  "dynamodb:UpdateItem")
 WEBSITE_TYPES = ("static-website", "single-page-app")
 #: A construct's `extensions:` key -> the part of it the extension applies to.
-EXTENSION_PARTS = {"bucket": "Bucket", "table": "Table", "api": "HttpApi", "bus": "Bus"}
+EXTENSION_PARTS = {"bucket": "Bucket", "table": "Table", "api": "HttpApi", "bus": "Bus",
+                   "queue": "Queue", "dlq": "Dlq", "alarm": "Alarm"}
+#: The Serverless Framework's default function timeout (s), from which Lift derives the
+#: queue's visibility timeout.
+DEFAULT_TIMEOUT = 6
 
 Warn = Callable[..., None]
 
@@ -73,7 +89,13 @@ def construct_variables(raw: Any, file: str) -> dict[str, Value]:
         return {}
     values: dict[str, Value] = {}
     for name, kind, _body, _line in constructs_of(raw):
-        if kind == "storage":
+        if kind == "queue":
+            queue, dlq = qualify(file, f"{name}Queue"), qualify(file, f"{name}Dlq")
+            values[f"{name}.queueArn"] = Ref(queue, "Arn")
+            values[f"{name}.queueUrl"] = Ref(queue)
+            values[f"{name}.dlqArn"] = Ref(dlq, "Arn")
+            values[f"{name}.dlqUrl"] = Ref(dlq)
+        elif kind == "storage":
             bucket = qualify(file, f"{name}Bucket")
             values[f"{name}.bucketName"] = Ref(bucket)
             values[f"{name}.bucketArn"] = Ref(bucket, "Arn")
@@ -124,7 +146,7 @@ def construct_permissions(config: dict[str, Any], file: str) -> list[Statement]:
     for name, kind, _body, line in constructs_of(config):
         if kind == "queue":
             granted: tuple[tuple[str, ...], tuple[Value, ...]] | None = (
-                QUEUE_ACTIONS, (Unknown(f"construct:{name}.queueArn"),))
+                QUEUE_ACTIONS, (queue_arn(file, name),))
         elif kind == "storage":
             granted = STORAGE_ACTIONS, _arn_and(file, f"{name}Bucket", "/*")
         elif kind == "database/dynamodb-single-table":
@@ -136,6 +158,11 @@ def construct_permissions(config: dict[str, Any], file: str) -> list[Statement]:
                                         location=Location(file, line),
                                         source="serverless:provider"))
     return statements
+
+
+def queue_arn(file: str, name: str) -> Ref:
+    """The ARN of a `queue` construct's SQS queue (`${construct:<name>.queueArn}`)."""
+    return Ref(qualify(file, f"{name}Queue"), "Arn")
 
 
 def _arn_and(file: str, logical: str, suffix: str) -> tuple[Value, ...]:
@@ -152,6 +179,8 @@ def construct_resources(config: dict[str, Any], authorizer_logical_id: Callable[
     for name, kind, body, line in constructs_of(config):
         if kind == "webhook":
             made = _webhook(name, body, authorizer_logical_id(f"{name}Authorizer"))
+        elif kind == "queue":
+            made = _queue(name, body)
         elif kind == "storage":
             made = _storage(name, body)
         elif kind == "database/dynamodb-single-table":
@@ -196,6 +225,42 @@ def _webhook(name: str, body: dict[str, Any], authorizer_function: str) -> dict[
             "AuthorizerUri": {"Fn::GetAtt": [authorizer_function, "Arn"]}}}
         made["Route"]["Properties"].update(AuthorizationType="CUSTOM",
                                            AuthorizerId={"Ref": f"{name}Authorizer"})
+    return made
+
+
+def _queue(name: str, body: dict[str, Any]) -> dict[str, Any]:
+    worker = body.get("worker")
+    timeout = worker.get("timeout") if isinstance(worker, dict) else None
+    window = body.get("maxBatchingWindow", 0)
+    fifo = body.get("fifo") is True
+    made: dict[str, Any] = {}
+    encryption: dict[str, Any] = {}
+    if body.get("encryption") == "kmsManaged":
+        encryption = {"KmsMasterKeyId": "alias/aws/sqs"}
+    elif body.get("encryption") == "kms":  # a key of Lift's, `encryptionKey` its name
+        made["Key"] = {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": False}}
+        encryption = {"KmsMasterKeyId": {"Fn::GetAtt": [f"{name}Key", "Arn"]}}
+    made["Dlq"] = {"Type": "AWS::SQS::Queue", "Properties": {
+        "MessageRetentionPeriod": 14 * 24 * 3600, **encryption,
+        **({"FifoQueue": True} if fifo else {})}}
+    queue: dict[str, Any] = {
+        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [f"{name}Dlq", "Arn"]},
+                          "maxReceiveCount": body.get("maxRetries", 3)},
+        **encryption, **({"FifoQueue": True, "ContentBasedDeduplication": True}
+                         if fifo else {})}
+    if isinstance(timeout, (int, float)) or timeout is None:
+        if isinstance(window, (int, float)):
+            queue["VisibilityTimeout"] = (timeout or DEFAULT_TIMEOUT) * 6 + window
+    if body.get("delay") is not None:
+        queue["DelaySeconds"] = body["delay"]
+    made["Queue"] = {"Type": "AWS::SQS::Queue", "Properties": queue}
+    if body.get("alarm") is not None:  # (its SNS topic, which emails `alarm`, left out)
+        made["Alarm"] = {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Dimensions": [{"Name": "QueueName",
+                            "Value": {"Fn::GetAtt": [f"{name}Dlq", "QueueName"]}}],
+            "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0,
+            "ComparisonOperator": "GreaterThanThreshold"}}
     return made
 
 
