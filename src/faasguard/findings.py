@@ -126,8 +126,9 @@ class Finding:
     properties: dict[str, Any] = field(default_factory=dict)
     suppressed: str | None = None  # the reason, when suppressed inline, by config or baseline
     #: (rule id, subject) of the finding, in the same file, this one is another angle of:
-    #: when that finding is reported, this one is folded into it (see `fold_overlaps`).
-    folds_into: tuple[str, str] | None = None
+    #: when that finding is reported, this one is folded into it (see `fold_overlaps`); a
+    #: third item names the file of that finding when it is another one.
+    folds_into: tuple[str, ...] | None = None
     #: (rule id, subject) of findings in the same file about the same element from another
     #: angle: when reported, the two name each other as related locations.
     see_also: tuple[tuple[str, str], ...] = ()
@@ -216,7 +217,7 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
     """One place, one problem: resolve the overlaps rules declare between their findings.
 
     A finding with `folds_into` is dropped when the finding it names was reported (same
-    rule id, file and subject): that finding keeps it as a related location whose message
+    rule id, file (unless `folds_into` names another) and subject): that finding keeps it as a related location whose message
     is the dropped finding's, and lists it under the property `absorbed` (rule id,
     fingerprint, properties). A finding naming another in `see_also` stays, and so does
     the other: each gets a related location pointing at the other (one side declares it).
@@ -234,8 +235,8 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
     by_key = {(f.rule_id, f.location.file, f.subject): f for f in findings
               if f.rule_id in named}
 
-    def other(finding: Finding, rule_id: str, subject: str) -> Finding | None:
-        found = by_key.get((rule_id, finding.location.file, subject))
+    def other(finding: Finding, rule_id: str, subject: str, file: str = "") -> Finding | None:
+        found = by_key.get((rule_id, file or finding.location.file, subject))
         return found if found is not finding else None
 
     folded: set[int] = set()  # ids of the findings dropped

@@ -7,7 +7,13 @@ reader). Every scalar is judged with
 `analysis.secrets`: a literal under a secret's name (`MasterUserPassword`, a parameter
 `DbPassword` with a `Default`, `custom.stripeKey`) or any value of a known token format.
 Environment variables are left to FG-DATA-001, which reports them per function. The
-results go to `facts.code[file]` as `FileFacts` with kind "template-secret".
+results go to `facts.code[file]` as `FileFacts` with kind "template-secret"; beside each,
+a fact of kind "secret-value" at the same line whose key is the value's digest
+(`secrets.secret_digest`), and a fact of kind "env-literal" (key: the digest) at each
+environment variable written as a literal that may be a secret (by its name or format):
+FG-DATA-001 tells by them an environment variable that receives a secret written
+elsewhere in the templates (`${self:custom.x}`, `!Ref` to a parameter's `Default`,
+`var.x`'s default), one secret, from one written twice.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from faasguard.analysis.secrets import (
     find_secret,
     is_secret_name,
     known_format,
+    secret_digest,
 )
 from faasguard.loaders.documents import InputError, LDict, line_of, load_file
 from faasguard.model import App
@@ -104,6 +111,7 @@ def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]
             if kind is None:
                 kind = _key_kind(key)
             if kind is _ENVIRONMENT:
+                _env_literals(value, _line_in(key_lines, node, key, line), out)
                 continue
             label = name if kind is _VALUE else key if type(key) is str else str(key)
             if isinstance(value, str):
@@ -161,6 +169,31 @@ def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: s
     detail = f"the value of {where}" if match.kind == "name" \
         else f"{match.description} at {where}"
     out.append(CodeFact("template-secret", line, detail, where))
+    out.append(CodeFact(SECRET_VALUE, line, where, secret_digest(value)))
+
+
+#: Fact kinds: the digest of a template secret's value, and of an environment variable's
+#: literal value that may be a secret (see the module's docstring).
+SECRET_VALUE, ENV_LITERAL = "secret-value", "env-literal"
+
+
+def _env_literals(node: Any, line: int, out: list[CodeFact]) -> None:
+    """An "env-literal" fact for each string written under an environment key (serverless
+    `environment`, SAM `Environment.Variables`, Terraform `variables`) that may be a secret
+    (`find_secret`, without the entropy guess) and is no variable reference (`${...}`)."""
+    if isinstance(node, dict):
+        key_lines = node.key_lines if isinstance(node, LDict) else None
+        for key, value in node.items():
+            at = _line_in(key_lines, node, key, line)
+            if isinstance(value, str):
+                if "${" not in value and find_secret(str(key), value, entropy=False):
+                    out.append(CodeFact(ENV_LITERAL, at, str(key), secret_digest(value)))
+            elif isinstance(value, (dict, list)):
+                _env_literals(value, at, out)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, (dict, list)):
+                _env_literals(value, line_of(node, index, line), out)
 
 
 def analyse(app: App, facts: Facts) -> None:

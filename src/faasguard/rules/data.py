@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
+from faasguard.analysis.code_facts import FileFacts
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.secrets import find_secret, is_secret_name
+from faasguard.analysis.secrets import find_secret, is_secret_name, secret_digest
+from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, DataResource, logical_id
+from faasguard.model import App, DataResource, EnvVar, logical_id
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
 from faasguard.rules.util import remediation_for
@@ -46,6 +49,11 @@ access key id, or a long random-looking token such as a secret access key). The 
 credentials of the AWS documentation (`AKIAIOSFODNN7EXAMPLE` and its secret access key
 ending `EXAMPLEKEY`) are not reported: published so that nobody can use them, they
 authenticate nowhere (a real key beside them still is).
+A variable that receives a secret written elsewhere in the templates (serverless.yml
+`custom:` or `params:`, a parameter's `Default`, a Terraform variable's `default`) is one
+secret with FG-DATA-002's finding where it is written: this finding is folded into that
+one, as its related location. The same value written literally in the environment too is
+a second place, reported here as well.
 """,
     remediation={
         "serverless": "environment:\n  DB_PASSWORD_PARAM: /app/db-password  # read at run time "
@@ -88,7 +96,53 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
             var.location, definition.subject("env"),
             severity="medium" if match.confidence != "high" else None,
             confidence=match.confidence,
+            folds_into=_written_elsewhere(facts, var),
         )
+
+
+def _written_elsewhere(facts: Facts, var: EnvVar) -> tuple[str, ...] | None:
+    """FG-DATA-002's finding on the place in the templates where the variable's secret is
+    written, when the variable receives it from there (`${self:custom.x}`, `${param:x}`,
+    `!Ref` to a parameter's `Default`, a Terraform variable's `default`) rather than
+    holding it written at its own line: one secret, one finding, where it is written (the
+    variable a related location). None when it is written at the variable's line (a
+    second place, even if the same value is written elsewhere too) or nowhere else."""
+    if not isinstance(var.value, str):
+        return None
+    places, literals = _secret_places(facts)
+    digest = secret_digest(var.value)
+    found = places.get(digest)
+    if not found or (var.location.file, var.location.line, digest) in literals:
+        return None
+    here = [key for file, key in found if file == var.location.file]
+    if here:
+        return ("FG-DATA-002", f"template-secret:{here[0]}")
+    file, key = found[0]  # another file (a Terraform variable's default, main.tf's value)
+    return ("FG-DATA-002", f"template-secret:{key}", file)
+
+
+def _secret_places(facts: Facts) -> tuple[dict[str, list[tuple[str, str]]],
+                                           set[tuple[str, int, str]]]:
+    """The secrets written in the templates by digest (file, fact key of each place) and
+    the environment variables written as literals (file, line, digest); once per scan."""
+    found = facts.memo.get(_PLACES)
+    if found is None:
+        places: dict[str, list[tuple[str, str]]] = {}
+        literals: set[tuple[str, int, str]] = set()
+        for value in facts.code.values():
+            if not isinstance(value, FileFacts):
+                continue
+            keys = {f.line: f.key for f in value.facts if f.kind == "template-secret"}
+            for fact in value.facts:
+                if fact.kind == SECRET_VALUE and fact.line in keys:
+                    places.setdefault(fact.key, []).append((value.path, fact.detail))
+                elif fact.kind == ENV_LITERAL:
+                    literals.add((value.path, fact.line, fact.key))
+        found = facts.memo[_PLACES] = (places, literals)
+    return cast(tuple[dict[str, list[tuple[str, str]]], set[tuple[str, int, str]]], found)
+
+
+_PLACES = "data.secret_places"  # Facts.memo key of `_secret_places`
 
 
 @rule(
@@ -102,7 +156,10 @@ A password, token or key written as a literal in a template (`MasterUserPassword
 Git, in the deployment bucket and in the CloudFormation console, where anyone who can read
 the stack can read it. Every template value is checked by name and by known token formats
 (environment variables are FG-DATA-001's); the AWS documentation's example credentials
-(`AKIAIOSFODNN7EXAMPLE`) are not secrets.
+(`AKIAIOSFODNN7EXAMPLE`) are not secrets. A secret written here that reaches a function's
+environment by reference (`${self:custom.x}`, `${param:x}`, `!Ref` to the parameter,
+`var.x`) is reported once, here, with each such variable as a related location (FG-DATA-001's
+finding on it is folded into this one).
 """,
     remediation={
         "sam": "MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'"
