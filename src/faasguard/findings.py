@@ -217,9 +217,10 @@ def fold_overlaps(findings: list[Finding]) -> list[Finding]:
     """One place, one problem: resolve the overlaps rules declare between their findings.
 
     A finding with `folds_into` is dropped when the finding it names was reported (same
-    rule id, file (unless `folds_into` names another) and subject): that finding keeps it as a related location whose message
-    is the dropped finding's, and lists it under the property `absorbed` (rule id,
-    fingerprint, properties). A finding naming another in `see_also` stays, and so does
+    rule id, file (unless `folds_into` names another) and subject): that finding keeps
+    it as a related location whose message is the dropped finding's, and lists it under
+    the property `absorbed` (rule id, fingerprint, properties). A finding naming another
+    in `see_also` stays, and so does
     the other: each gets a related location pointing at the other (one side declares it).
     An overlap whose other finding was not reported (its rule disabled, its condition not
     met) leaves the finding as it is. The findings of one rule about the instances of one
