@@ -131,17 +131,26 @@ def _report(paths: list[str], jobs: int) -> str:
 
 def _sharded_equals_serial(monkeypatch: pytest.MonkeyPatch, path: Path, jobs: int = 2) -> list[
         list[int]]:
-    """Scan `path` serially and in shards; assert equal reports; the shard sizes used."""
+    """Scan `path` serially and in shards; assert equal reports; per handler phase, the
+    chunks of handlers each process took."""
     serial = _report([str(path)], 1)
     monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
     used: list[list[int]] = []
-    fork_map = handlers.fork_map
+    pull_map = handlers.pull_map
 
-    def counting(work, jobs_):  # type: ignore[no-untyped-def]
-        used.append([len(shard) for _, shard in jobs_])
-        return fork_map(work, jobs_)
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fork_map = workers.fork_map
 
-    monkeypatch.setattr(handlers, "fork_map", counting)
+        def per_process(work, jobs_):  # type: ignore[no-untyped-def]
+            results = fork_map(work, jobs_)
+            used.append([sum(index >= 0 for index, _ in taken or ()) for taken in results])
+            return results
+
+        with monkeypatch.context() as patched:
+            patched.setattr(workers, "fork_map", per_process)
+            return pull_map(*args, **kwargs)
+
+    monkeypatch.setattr(handlers, "pull_map", counting)
     assert _report([str(path)], jobs) == serial
     return used
 
@@ -223,24 +232,24 @@ def test_functions_naming_one_file_from_several_templates_share_a_shard(
     serial = scan_paths([str(tmp_path)], jobs=1)
     assert {f.source_file for f in serial.app.functions.values()
             if "shared" in f.id} == {"shared/app.py", "shared/pkg/__init__.py", None}
-    shards: list[list[str]] = []
-    fork_map = handlers.fork_map
+    groups: list[list[str]] = []  # the queue's items: chunks of them are never cut
+    pull_map = handlers.pull_map
 
-    def watching(work, jobs_):  # type: ignore[no-untyped-def]
-        shards.extend([f.id for f in shard] for _, shard in jobs_)
-        return fork_map(work, jobs_)
+    def watching(work, items, *args):  # type: ignore[no-untyped-def]
+        groups.extend([f.id for f in group] for group in items)
+        return pull_map(work, items, *args)
 
     used = _sharded_equals_serial(monkeypatch, tmp_path, jobs=3)
     assert used and len(used[0]) == 3
-    monkeypatch.setattr(handlers, "fork_map", watching)
+    monkeypatch.setattr(handlers, "pull_map", watching)
     sharded = scan_paths([str(tmp_path)], jobs=3)
     files = {f.id: f.source_file for f in sharded.app.functions.values()}
     assert files == {f.id: f.source_file for f in serial.app.functions.values()}
     for name in ("shared/app.py", "shared/pkg/__init__.py"):
-        holding = [n for n, shard in enumerate(shards)
-                   if any(files[fid] == name for fid in shard)]
+        holding = [n for n, group in enumerate(groups)
+                   if any(files[fid] == name for fid in group)]
         assert len(holding) == 1, (name, holding)
-        naming = sum(files[fid] == name for fid in shards[holding[0]])
+        naming = sum(files[fid] == name for fid in groups[holding[0]])
         assert naming == sum(source == name for source in files.values()) >= 2
 
 
@@ -250,25 +259,46 @@ def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
     serial = _report([str(tmp_path)], 1)
     monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
     parent = os.getpid()
-    shard = handlers._Run._shard
+    chunk = handlers._Run._chunk
 
     def dying(self, job):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
             os._exit(1)
-        return shard(self, job)
+        time.sleep(0.05)  # this process slow on each chunk: the worker takes one first
+        return chunk(self, job)
 
-    monkeypatch.setattr(handlers._Run, "_shard", dying)
+    monkeypatch.setattr(handlers._Run, "_chunk", dying)
     failed: list[list[bool]] = []
-    fork_map = handlers.fork_map
+    fork_map = workers.fork_map
 
     def watching(work, jobs_):  # type: ignore[no-untyped-def]
         results = fork_map(work, jobs_)
         failed.append([result is None for result in results])
         return results
 
-    monkeypatch.setattr(handlers, "fork_map", watching)
+    monkeypatch.setattr(workers, "fork_map", watching)
     assert _report([str(tmp_path)], 2) == serial
-    assert failed == [[False, True]]  # the worker did fail, and its shard was redone
+    assert failed == [[False, True]]  # the worker did fail, and its chunks were redone
+
+
+def test_a_slowed_process_takes_fewer_chunks_of_handlers(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The handlers are shared out through one queue (`pull_map`), not cut in fixed
+    shards: while this process is slow (a busy core, other work), the worker takes more
+    of them; the report is the serial scan's."""
+    _project(tmp_path, [f"fn{n}" for n in range(12)])
+    parent = os.getpid()
+    chunk = handlers._Run._chunk
+
+    def slow_here(self, job):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            time.sleep(0.2)
+        return chunk(self, job)
+
+    monkeypatch.setattr(handlers._Run, "_chunk", slow_here)
+    here, worker = _sharded_equals_serial(monkeypatch, tmp_path)[-1]
+    assert here + worker == 13  # fn0 (done before the fork) and broken.py's group
+    assert worker > 2 * here
 
 
 def test_a_per_scan_diagnostic_of_a_step_is_reported_once(
@@ -382,7 +412,14 @@ def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
                      for result in results])
         return results
 
-    monkeypatch.setattr(workers, "fork_map", watching)
+    pull_map = scan_module.pull_map
+
+    def loading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with monkeypatch.context() as patched:  # (not the handler phase's processes)
+            patched.setattr(workers, "fork_map", watching)
+            return pull_map(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "pull_map", loading)
     assert _report([str(tmp_path)], 3) == serial
     assert "failed" not in used[0]
     monkeypatch.setattr(scan_module, "_load_shard", dying)

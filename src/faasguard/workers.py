@@ -193,7 +193,9 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
 
 def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
              processes: int, meanwhile: Callable[[], None] | None = None,
-             weight: Callable[[S], int] | None = None) -> list[R]:
+             weight: Callable[[S], int] | None = None,
+             finish: Callable[[], Any] | None = None,
+             take: Callable[[Any], None] | None = None) -> list[R]:
     """`work((in_child, start, chunk))` for each chunk of consecutive `items` (`start`: the
     index of its first item), results in chunk order. This process and `processes - 1`
     forked children take the chunks from one queue until none is left, so a process
@@ -202,14 +204,18 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
     pickles each chunk's result as it is done (not all at its end, while this process
     waits). The chunks of a child that fails, and a chunk whose result does not load here,
     are done here (as `fork_map`'s shards). `weight(item)`: how long an item takes, in
-    units of the lightest (1 each when not given); chunks weigh about the same."""
+    units of the lightest (1 each when not given); chunks weigh about the same.
+    `finish()`: run in each child after its last chunk (what the chunks left in it that
+    this process needs once, not per chunk), its result given to `take` here before the
+    chunks a child did not do are done here; a child whose `finish` result does not load
+    here counts as failed."""
     count = min(len(items), 255, processes * CHUNKS_PER_PROCESS)  # a queue entry is a byte
     chunks = chunk(items, count, weight)
     queue, write_end = os.pipe()
     try:
         os.write(write_end, bytes(range(len(chunks))))  # < PIPE_BUF: written whole
         os.close(write_end)
-        pulled = fork_map(partial(_pull, work, chunks, queue, meanwhile),
+        pulled = fork_map(partial(_pull, work, chunks, queue, meanwhile, finish),
                           [n > 0 for n in range(processes)])
     finally:
         os.close(queue)
@@ -217,14 +223,26 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
 
     results: dict[int, R] = {}
     for n, taken in enumerate(pulled):
-        for index, result in taken or ():
-            if n == 0:
-                results[index] = result
+        if n == 0:
+            results.update(taken or ())
+            continue
+        done = dict(taken or ())
+        if finish is not None and taken is not None:
+            try:
+                state = pickle.loads(done.pop(_FINISHED))  # noqa: S301 (our own child's)
+            except Exception:  # noqa: BLE001 (its chunks are done here below)
                 continue
+            if take is not None:
+                take(state)
+        for index, result in done.items():
             with suppress(Exception):  # left out: done here below
                 results[index] = pickle.loads(result)  # noqa: S301 (our own child's)
     return [results[n] if n in results else work((False, start, chunk))
             for n, (start, chunk) in enumerate(chunks)]
+
+
+#: `_pull`'s entry for what `finish` returned in a child (chunk numbers are 0 to 254).
+_FINISHED = -1
 
 
 def chunk(items: Sequence[S], count: int, weight: Callable[[S], int] | None = None
@@ -249,9 +267,9 @@ def chunk(items: Sequence[S], count: int, weight: Callable[[S], int] | None = No
 
 def _pull(work: Callable[[tuple[bool, int, list[S]]], R], chunks: list[tuple[int, list[S]]],
           queue: int, meanwhile: Callable[[], None] | None,
-          in_child: bool) -> list[tuple[int, Any]]:
+          finish: Callable[[], Any] | None, in_child: bool) -> list[tuple[int, Any]]:
     """One process's part of `pull_map`: (chunk number, result) for each chunk it took,
-    each result pickled in a child."""
+    each result pickled in a child; then a child's `finish()` (chunk number _FINISHED)."""
     if not in_child and meanwhile is not None:
         meanwhile()
     import pickle
@@ -262,6 +280,8 @@ def _pull(work: Callable[[tuple[bool, int, list[S]]], R], chunks: list[tuple[int
         result = work((in_child, start, chunk))
         done.append((taken[0], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
                      if in_child else result))
+    if in_child and finish is not None:
+        done.append((_FINISHED, pickle.dumps(finish(), protocol=pickle.HIGHEST_PROTOCOL)))
     return done
 
 

@@ -37,7 +37,7 @@ from faasguard.analysis.taint.modules import (
 from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, logical_id
 from faasguard.named import function_named
-from faasguard.workers import exported_states, fork_map, merge_states, split, worker_count
+from faasguard.workers import exported_states, merge_states, pull_map, worker_count
 
 #: The per-handler analyses, by key: "module:function" names of `(app, facts, function)
 #: -> None` steps, run on each Python function in App order just after its handler is
@@ -111,41 +111,34 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     runners = [_StepRunner(key, facts) for key in steps]
     named = {f.id: _named_file(f) for f in app.functions.values()
              if not is_node(f) and _is_python(f)}
-    shards = _shards(app, named, facts.options.jobs if runners else 1)
+    groups, others = _groups(app, named)
+    workers = worker_count(len(groups), facts.options.jobs) if runners else 1
     run = _Run(app, facts, cache, runners, named)
     with paused_then_frozen():
-        if len(shards) == 1:
-            run.locate(shards[0])
-            for function in shards[0]:
+        if workers == 1:
+            functions = [f for f in app.functions.values() if f.id in named or is_node(f)]
+            run.locate(functions)
+            for function in functions:
                 run.apply(run.resolve(function))
         else:
-            run.in_shards(shards)
+            run.in_shards(groups, others, workers)
 
 
-def _shards(app: App, named: dict[str, _Named | Diagnostic],
-            jobs: int | None) -> list[list[Function]]:
-    """The functions to resolve, cut into shards for forked workers (`faasguard.workers`):
-    the Python handlers grouped by the file they name (`_Named.key`: a file's functions
-    stay in one shard, as the disk is not asked yet), Node.js functions and malformed
-    handlers in the first shard; each shard in App order."""
+def _groups(app: App, named: dict[str, _Named | Diagnostic]
+            ) -> tuple[list[list[Function]], list[Function]]:
+    """The functions to resolve, as forked workers share them (`faasguard.workers`): the
+    Python handlers grouped by the file they name (`_Named.key`: a file's functions stay
+    in one process, as the disk is not asked yet), in App order; then the Node.js
+    functions and malformed handlers (done by this process)."""
     by_file: dict[str, list[Function]] = {}
-    first: list[Function] = []
+    others: list[Function] = []
     for function in app.functions.values():
         where = named.get(function.id)
         if isinstance(where, _Named):
             by_file.setdefault(where.key, []).append(function)
         elif where is not None or is_node(function):
-            first.append(function)
-    workers = worker_count(len(by_file), jobs)
-    if workers == 1:
-        first = [f for f in app.functions.values() if f.id in named or is_node(f)]
-        return [first]
-    shards = split(list(by_file.values()), workers)
-    shards[0].extend(first)
-    index = {fid: n for n, fid in enumerate(app.functions)}
-    for shard in shards:
-        shard.sort(key=lambda f: index[f.id])
-    return shards
+            others.append(function)
+    return list(by_file.values()), others
 
 
 @dataclass
@@ -171,11 +164,18 @@ FILLS = {"code_facts": "code", "taint": "flows", "awscalls": "aws_calls"}
 
 @dataclass
 class _ShardResult:
-    """What a forked worker sends back: its records, what its steps added to `Facts`,
-    the registered per-scan states and the import aliases of the trees it dropped."""
+    """What a process did with one chunk of the handlers: its records and, from a forked
+    worker, what its steps added to `Facts` for them."""
 
     records: list[_Resolved]
-    added: dict[str, dict[str, Any]]
+    added: dict[str, dict[str, Any]] | None  # None: done by this process
+
+
+@dataclass
+class _WorkerEnd:
+    """What a forked worker sends back once, after its last chunk: the registered
+    per-scan states and the import aliases of the trees it dropped."""
+
     states: dict[str, Any]
     aliases: dict[str, dict[str, str]]
 
@@ -246,33 +246,41 @@ class _Run:
         for runner, outcome in zip(self.runners, done.steps, strict=False):  # none: Node.js
             runner.apply(done.function_id, outcome)
 
-    def in_shards(self, shards: list[list[Function]]) -> None:
-        """Resolve the shards in forked workers (the first here) and merge their work in
-        App order; a shard whose worker failed is done here."""
+    def in_shards(self, groups: list[list[Function]], others: list[Function],
+                  processes: int) -> None:
+        """Resolve the handlers' groups in `processes` processes, this one and forked
+        workers taking chunks of them from one queue (`workers.pull_map`: a process slowed
+        down takes fewer), and merge their work in App order; `others` are done here. A
+        chunk whose worker failed is done here."""
         facts = self.facts
         self.tracking = True
         before = [list(getattr(facts, name)) for name in TRACKED]
-        # The App's first Python function (always in the first shard) is done before the
-        # fork: what the steps set up on their first handler (the taint run, its table
-        # and a bad `taint:` config's diagnostic) is made once and inherited by the workers.
-        first = next((f for f in shards[0] if f.id in self.named), None)
+        index = {fid: n for n, fid in enumerate(self.app.functions)}
+        # The App's first Python function is done before the fork: what the steps set up
+        # on their first handler (the taint run, its table and a bad `taint:` config's
+        # diagnostic) is made once and inherited by the workers.
+        first = min((f for f in (*others, *(group[0] for group in groups))
+                     if f.id in self.named), key=lambda f: index[f.id], default=None)
         records: list[tuple[_Resolved, bool]] = []
         if first is not None:  # located with the functions naming its file
             key = self.file_key(first)
-            self.locate(f for f in shards[0]
-                        if f is first or key is not None and self.file_key(f) == key)
+            self.locate([first, *(f for group in groups for f in group
+                                  if key is not None and self.file_key(f) == key)])
             records.append((self.resolve(first), False))
-        shards = [[f for f in shards[0] if f is not first], *shards[1:]]
-        results = fork_map(self._shard, [(n > 0, shard) for n, shard in enumerate(shards)])
-        for n, (shard, result) in enumerate(zip(shards, results, strict=True)):
-            if result is None:  # the worker failed: this process does its shard
-                self.locate(shard)
-                records.extend((self.resolve(f), False) for f in shard)
-                continue
-            if n > 0:
-                self._merge(result)
-            records.extend((record, n > 0) for record in result.records)
-        index = {fid: n for n, fid in enumerate(self.app.functions)}
+        groups = [kept for kept in ([f for f in group if f is not first] for group in groups)
+                  if kept]
+        others = [f for f in others if f is not first]
+
+        def meanwhile() -> None:  # this process's own functions, while the workers start
+            self.locate(others)
+            records.extend((self.resolve(f), False) for f in others)
+
+        for result in pull_map(self._chunk, groups, processes, meanwhile, len,
+                               self._worker_end, self._merge_end):
+            if result.added is not None:
+                for name, items in result.added.items():
+                    getattr(facts, name).update(items)
+            records.extend((record, result.added is not None) for record in result.records)
         records.sort(key=lambda item: index[item[0].function_id])
         for record, from_child in records:
             self.apply(record, from_child)
@@ -298,28 +306,30 @@ class _Run:
                 for key in record.added[TRACKED.index(name)]:
                     found.pop(key, None)
 
-    def _shard(self, job: tuple[bool, list[Function]]) -> _ShardResult:
-        in_child, functions = job
+    def _chunk(self, job: tuple[bool, int, list[list[Function]]]) -> _ShardResult:
+        """Resolve one chunk of the groups (`pull_map`'s work)."""
+        in_child, _, groups = job
+        functions = [f for group in groups for f in group]
         facts = self.facts
         self.locate(functions)
         records = [self.resolve(f) for f in functions]
         if not in_child:
-            return _ShardResult(records, {}, {}, {})
-        # the trees' summaries (before_drop) for the later steps; the trees themselves are
-        # kept, for the worker's exit frees its memory at once, not object by object
+            return _ShardResult(records, None)
+        return _ShardResult(records, {
+            name: {key: getattr(facts, name)[key] for record in records
+                   for key in record.added[n]} for n, name in enumerate(TRACKED)})
+
+    def _worker_end(self) -> _WorkerEnd:
+        """A worker's last step (`pull_map`'s finish): the trees' summaries (before_drop)
+        for the later steps; the trees themselves are kept, for the worker's exit frees
+        its memory at once, not object by object."""
         self.left_to_exit = list(self.cache.modules.values())
         self.cache.release_all()
-        added = {name: {key: getattr(facts, name)[key] for record in records
-                        for key in record.added[n]} for n, name in enumerate(TRACKED)}
-        return _ShardResult(records, added, exported_states(facts),
-                            self.cache.dropped_aliases())
+        return _WorkerEnd(exported_states(self.facts), self.cache.dropped_aliases())
 
-    def _merge(self, result: _ShardResult) -> None:
-        facts = self.facts
-        for name, items in result.added.items():
-            getattr(facts, name).update(items)
-        merge_states(self.app, facts, result.states)
-        self.cache.add_dropped_aliases(result.aliases)
+    def _merge_end(self, end: _WorkerEnd) -> None:
+        merge_states(self.app, self.facts, end.states)
+        self.cache.add_dropped_aliases(end.aliases)
 
 
 def _last_keys(mapping: dict[str, Any], count: int) -> list[str]:
