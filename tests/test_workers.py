@@ -51,14 +51,6 @@ def test_a_failed_child_gives_none_for_its_shard_only() -> None:
     assert workers.fork_map(_unpicklable_in_a_child, [[1], [2]]) == [[1], None]
 
 
-def test_split_keeps_groups_whole_and_balances_the_items() -> None:
-    groups = [[1, 2], [3], [4, 5, 6], [7], [8]]
-    assert workers.split(groups, 2) == [[1, 2, 3, 4, 5, 6], [7, 8]]
-    assert workers.split(groups, 1) == [[1, 2, 3, 4, 5, 6, 7, 8]]
-    assert workers.split([[1]] * 4, 4) == [[1], [1], [1], [1]]
-    assert workers.split([], 3) == [[]]
-
-
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     many = workers.MIN_SHARDED_FILES * 4
     assert workers.worker_count(workers.MIN_SHARDED_FILES - 1, 4) == 1  # too small to pay

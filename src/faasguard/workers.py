@@ -1,14 +1,14 @@
 """Forked workers for the large steps of a scan: loading the templates and the
 per-handler analyses.
 
-A large step is cut into shards, one per CPU (`split`, `worker_count`): this process
-does the first while a forked child does each other one and sends back its result
-pickled (`fork_map`), which this process merges in order. Steps whose items need no
-grouping (loading the templates) are instead cut into many chunks that the processes
-take from one queue (`pull_map`), so this process can do other work meanwhile. A child
-inherits the whole scan at the fork (model, facts, imported code): nothing is set up
-again, and scanned code is still never imported. Forking is used on Linux only;
-elsewhere, and with `--jobs 1`, there is one shard and nothing forks.
+A large step is shared by this process and forked children, one process per CPU
+(`worker_count`): its items are cut into many chunks that the processes take from one
+queue (`pull_map`), so a process slowed down (other work of this one, a busy core) takes
+fewer; a child sends back each chunk's result pickled, which this process merges in
+order (`fork_map` runs one shard per process). A child inherits the whole scan at the
+fork (model, facts, imported code): nothing is set up again, and scanned code is still
+never imported. Forking is used on Linux only; elsewhere, and with `--jobs 1`, there is
+one process and nothing forks.
 
 The per-handler analyses (analysis.handlers.HANDLER_STEPS) of one handler do not depend
 on those of another. A per-handler step that keeps per-scan state in `Facts.memo` for a
@@ -154,20 +154,6 @@ def _ratio(quota: str, period: str) -> float | None:
         return value / per if value > 0 and per > 0 else None
     except (ValueError, OverflowError):  # not numbers; a ratio too large for a float
         return None
-
-
-def split(groups: Sequence[Sequence[S]], parts: int) -> list[list[S]]:
-    """`groups` (kept whole, in order) cut into at most `parts` consecutive shards of
-    about equal item counts."""
-    total = sum(len(group) for group in groups)
-    shards: list[list[S]] = [[]]
-    done = 0
-    for group in groups:
-        if shards[-1] and len(shards) < parts and done >= total * len(shards) / parts:
-            shards.append([])
-        shards[-1].extend(group)
-        done += len(group)
-    return shards
 
 
 def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
