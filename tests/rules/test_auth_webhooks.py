@@ -18,7 +18,8 @@ CASES = FIXTURES / "FG-AUTH-002"
         17: "a Twilio request signature (.validate)"}),
     ("sam-pos-webhooks-node", {
         13: "a Stripe webhook signature (stripe.webhooks.constructEvent)",
-        21: "an HMAC signature of the request (crypto.timingSafeEqual)"}),
+        21: "an HMAC signature of the request (crypto.timingSafeEqual)",
+        45: "a Stripe webhook signature (stripe.webhooks.constructEvent)"}),
 ])
 def test_a_signature_check_that_gates_the_work_lowers_the_finding_to_info(
         name: str, verified: dict[int, str]) -> None:

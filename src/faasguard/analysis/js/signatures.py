@@ -49,8 +49,12 @@ def signature_checks(module: JsModule) -> list[tuple[str, Check]]:
     reader = _Reader(module)
     found = []
     for export, locals_ in outline(module).exports.items():
-        for local in locals_:
+        for local in locals_ or [export]:
             check = reader.entry_gate(local, raise_only=False, depth=0)
+            if check is None:  # `export const handler = middy(async (event) => {...})`
+                body = reader.wrapped_body(local, export)
+                check = reader.gate(list(body.named_children), False, 0) \
+                    if body is not None else None
             if check is not None:
                 found.append((export, check))
                 break
@@ -82,6 +86,47 @@ class _Reader:
                     return body if body is not None and body.type == "statement_block" \
                         else None
                 todo.extend(current.named_children)
+        return None
+
+    def wrapped_body(self, name: str, export: str) -> Node | None:
+        """The body of the function a wrapper call is given, where the top level binds
+        `name` (or assigns `exports.<export>`) to such a call (`middy(fn)`, `ApiHandler(
+        async (event) => {...})`, `handle(fn).use(...)`): its first function argument, or
+        a function of the file it names."""
+        value = self._bound_value(name, export)
+        if value is None or value.type != "call_expression":
+            return None
+        todo, seen = [value], 0
+        while todo and seen < 64:
+            node = todo.pop(0)
+            seen += 1
+            if node.type in _FUNCTIONS:
+                body = node.child_by_field_id(self.module.fid.body)
+                return body if body is not None and body.type == "statement_block" else None
+            if node.type == "identifier" and node.parent is not None and \
+                    node.parent.type == "arguments" and self.text(node) in self.outline.entries:
+                return self.body_of(self.text(node))
+            todo.extend(node.named_children)
+        return None
+
+    def _bound_value(self, name: str, export: str) -> Node | None:
+        fid = self.module.fid
+        targets = {f"exports.{export}", f"module.exports.{export}"}
+        for statement in self.module.root.named_children:
+            holder = statement.child_by_field_id(fid.declaration) \
+                if statement.type == "export_statement" else statement
+            if holder is None:
+                continue
+            if holder.type in ("lexical_declaration", "variable_declaration"):
+                for declarator in holder.named_children:
+                    if self.text(declarator.child_by_field_id(fid.name)) == name:
+                        return declarator.child_by_field_id(fid.value)
+            elif holder.type == "expression_statement" and holder.named_child_count == 1:
+                assignment = holder.named_child(0)
+                if assignment is not None and assignment.type == "assignment_expression" and \
+                        self.text(assignment.child_by_field_id(fid.left)).replace(" ", "") \
+                        in targets:
+                    return assignment.child_by_field_id(fid.right)
         return None
 
     def entry_gate(self, name: str, raise_only: bool, depth: int) -> Check | None:
