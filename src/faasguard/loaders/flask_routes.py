@@ -39,6 +39,7 @@ from faasguard.loaders.decorators import (
     literal,
     module_literals,
     parse_python,
+    top_level_value,
 )
 from faasguard.loaders.documents import InputError
 from faasguard.model import Location, Route
@@ -188,6 +189,7 @@ class _Scopes:
         if not self._first(file, function, objects, ""):
             return
         self.out.append(RouteScope(file, tree, frozenset(objects), "", True, function))
+        self._namespaces(file, tree, objects, "")
         self._blueprints(file, module, tree, objects, function, "", depth)
         if depth >= MAX_DEPTH:
             return
@@ -221,12 +223,30 @@ class _Scopes:
                 continue
             self.out.append(RouteScope(bp.file, home, frozenset({bp.name}), joined, False,
                                        home_function))
+            self._namespaces(bp.file, home, {bp.name}, joined)
             if depth < MAX_DEPTH:  # `bp.register_blueprint(child)` where bp is defined
                 self._blueprints(bp.file, home if home_function is None else module, home,
                                  {bp.name}, home_function, joined, depth + 1)
                 if home is not tree and bp.file == file:  # or where the app registers it
                     self._blueprints(file, module, tree, {bp.name}, function, joined,
                                      depth + 1)
+
+    def _namespaces(self, file: str, tree: ast.Module, objects: set[str], prefix: str
+                    ) -> None:
+        """The Flask-RESTX namespaces added to the APIs made on `objects` in `tree`
+        (`api.add_namespace(ns, path="/x")`, `ns = Namespace("x")` made elsewhere too),
+        under the API's prefix and their own path."""
+        apis = _rest_apis(tree, objects)
+        prefixes = set(apis.values())
+        base = _join(prefix, prefixes.pop()) if len(prefixes) == 1 else prefix
+        for ns in registered_blueprints(self.root, self.code_dir, tree, file, set(apis),
+                                        "add_namespace"):
+            own = ns.options.get("path")
+            own = own if isinstance(own, str) else _namespace_path(ns.tree, ns.name)
+            joined = _join(base, own) if own else base
+            if self._first(ns.file, None, {ns.name}, joined):
+                self.out.append(RouteScope(ns.file, ns.tree, frozenset({ns.name}), joined,
+                                           False))
 
     def _first(self, file: str, function: Body | None, objects: set[str], prefix: str
                ) -> bool:
@@ -336,9 +356,9 @@ def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     `api.add_resource(Resource, "/x", ...)` calls and `@api.route("/x")` classes), in the
     order they are written. A record whose `function` is a class (a class-based view, a
     resource) has the methods the class defines, unless its registration lists them."""
-    apis = _rest_apis(tree, objects)
+    apis = {**{name: "" for name in objects}, **_rest_apis(tree, objects)}
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    found = [d for d in decorated(tree, objects | set(apis)) if d.name in ROUTE_DECORATORS]
+    found = [d for d in decorated(tree, set(apis)) if d.name in ROUTE_DECORATORS]
     for deco in found:
         if deco.function in classes and "methods" not in deco.kwargs:
             deco.kwargs["methods"] = _class_methods(classes[deco.function])
@@ -348,20 +368,34 @@ def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:
                   key=lambda d: d.line)
 
 
-#: The Flask-RESTful / Flask-RESTX class whose objects route requests to resources.
+#: The Flask-RESTful / Flask-RESTX class whose objects route requests to resources (also
+#: imported under another name from those modules: `from flask_restx import Api as X`).
 REST_API = "Api"
+REST_MODULES = frozenset(("flask_restful", "flask_restx", "flask_restplus"))
 
 
 def _rest_apis(tree: ast.Module, objects: set[str]) -> dict[str, str]:
     """The Flask-RESTful / Flask-RESTX APIs a module makes on the app objects `objects`
-    (`api = Api(app, prefix="/v1")`, `Api(app=bp)`): name -> the prefix of its routes."""
+    (`api = Api(app, prefix="/v1")`, `Api(app=bp)`), and the Flask-RESTX namespaces it
+    makes on those (`ns = api.namespace("todos")`): name -> the prefix of its routes."""
     out: dict[str, str] = {}
+    makers = {REST_API} | {alias.asname for node in tree.body
+                           if isinstance(node, ast.ImportFrom) and node.module in REST_MODULES
+                           for alias in node.names if alias.name == REST_API and alias.asname}
     for node in tree.body:
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
             continue
         call = node.value
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "namespace" and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id in out:
+            path = _namespace_path(ast.Module(body=[node], type_ignores=[]),
+                                   next((t.id for t in node.targets
+                                         if isinstance(t, ast.Name)), ""))
+            out.update({t.id: _join(out[call.func.value.id], path) for t in node.targets
+                        if isinstance(t, ast.Name)})
+            continue
         if (call.func.attr if isinstance(call.func, ast.Attribute) else
-                call.func.id if isinstance(call.func, ast.Name) else "") != REST_API:
+                call.func.id if isinstance(call.func, ast.Name) else "") not in makers:
             continue
         keywords = {k.arg: k.value for k in call.keywords if k.arg}
         target = call.args[0] if call.args else keywords.get("app")
@@ -371,6 +405,19 @@ def _rest_apis(tree: ast.Module, objects: set[str]) -> dict[str, str]:
                 if isinstance(name, ast.Name):
                     out[name.id] = prefix if isinstance(prefix, str) else ""
     return out
+
+
+def _namespace_path(tree: ast.Module, name: str) -> str:
+    """The path of a Flask-RESTX namespace `name = Namespace("todos", path="/t")` (or
+    `api.namespace(...)`) made at the top level of `tree`: its `path=`, else `/<its
+    name>`; "" when it is not made there."""
+    value = top_level_value(tree, name)
+    if not isinstance(value, ast.Call):
+        return ""
+    keywords = {k.arg: literal(k.value) for k in value.keywords if k.arg}
+    first = literal(value.args[0]) if value.args else keywords.get("name")
+    path = keywords.get("path")
+    return path if isinstance(path, str) else f"/{first}" if isinstance(first, str) else ""
 
 
 def _resources(tree: ast.Module, apis: dict[str, str], classes: dict[str, ast.ClassDef]
