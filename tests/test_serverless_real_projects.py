@@ -302,7 +302,7 @@ def test_an_authorizer_left_empty_on_this_stage_protects_nothing(tmp_path):
     (tmp_path / "h.js").write_text("exports.f = async () => 1;\n")
     from faasguard.analysis.facts import Options
 
-    dev = scan(str(tmp_path))
+    dev = scan(str(tmp_path), Options(stage="dev"))
     assert [r.authorizer for r in dev.app.routes] == [None, None, None]
     assert [f.rule_id for f in dev.findings].count("FG-AUTH-002") == 3  # REST, HTTP, $connect
     prod = scan(str(tmp_path), Options(stage="prod"))

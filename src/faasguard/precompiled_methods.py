@@ -150,10 +150,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,)
+   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,self.per_stage,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,other.per_stage,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,self.per_stage,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,other.per_stage,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -230,10 +230,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.file,self.app,self.provider,self.stage,self.scope,self.warn,)==(other.file,other.app,other.provider,other.stage,other.scope,other.warn,)
+   return (self.file,self.app,self.provider,self.stage,self.scope,self.warn,self.per_stage,)==(other.file,other.app,other.provider,other.stage,other.scope,other.warn,other.per_stage,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.app,self.provider,self.stage,self.scope,self.warn,)==(other.file,other.app,other.provider,other.stage,other.scope,other.warn,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.app,self.provider,self.stage,self.scope,self.warn,self.per_stage,)==(other.file,other.app,other.provider,other.stage,other.scope,other.warn,other.per_stage,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -918,10 +918,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.records,self.added,self.states,self.aliases,)==(other.records,other.added,other.states,other.aliases,)
+   return (self.records,self.added,)==(other.records,other.added,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.records,self.added,self.states,self.aliases,)==(other.records,other.added,other.states,other.aliases,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.records,self.added,)==(other.records,other.added,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1106,6 +1106,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.start,self.end,self.budget_usd_per_day,self.prices,)==(other.start,other.end,other.budget_usd_per_day,other.prices,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.states,self.aliases,)==(other.states,other.aliases,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.states,self.aliases,)==(other.states,other.aliases,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1791,9 +1799,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r})"
+  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r}, per_stage={self.per_stage!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r}, per_stage={self.per_stage!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -1851,9 +1859,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, app={self.app!r}, provider={self.provider!r}, stage={self.stage!r}, scope={self.scope!r}, warn={self.warn!r})"
+  return self.__class__.__qualname__ + f"(file={self.file!r}, app={self.app!r}, provider={self.provider!r}, stage={self.stage!r}, scope={self.scope!r}, warn={self.warn!r}, per_stage={self.per_stage!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, app={self.app!r}, provider={self.provider!r}, stage={self.stage!r}, scope={self.scope!r}, warn={self.warn!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, app={self.app!r}, provider={self.provider!r}, stage={self.stage!r}, scope={self.scope!r}, warn={self.warn!r}, per_stage={self.per_stage!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2397,9 +2405,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(records={self.records!r}, added={self.added!r}, states={self.states!r}, aliases={self.aliases!r})"
+  return self.__class__.__qualname__ + f"(records={self.records!r}, added={self.added!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(records={self.records!r}, added={self.added!r}, states={self.states!r}, aliases={self.aliases!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(records={self.records!r}, added={self.added!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2538,6 +2546,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(start={self.start!r}, end={self.end!r}, budget_usd_per_day={self.budget_usd_per_day!r}, prices={self.prices!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(start={self.start!r}, end={self.end!r}, budget_usd_per_day={self.budget_usd_per_day!r}, prices={self.prices!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(states={self.states!r}, aliases={self.aliases!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(states={self.states!r}, aliases={self.aliases!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2871,16 +2885,17 @@ def __create_fn__(_type_category, _type_rule_id, _type_sink, _type_location, _ty
  return __init__
 CODE["def __create_fn__(_type_category, _type_rule_id, _type_sink, _type_location, _type_source, _type_source_path, _type_steps, _type_function, _type_code, _type_entry, _type_reachable, _type_attacker_controlled, _type_public, _type_triggers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reachable, _dflt_attacker_controlled, _dflt_public, _dflt_triggers, _return_type):\n def __init__(self,category:_type_category,rule_id:_type_rule_id,sink:_type_sink,location:_type_location,source:_type_source,source_path:_type_source_path,steps:_type_steps,function:_type_function,code:_type_code,entry:_type_entry,reachable:_type_reachable=_dflt_reachable,attacker_controlled:_type_attacker_controlled=_dflt_attacker_controlled,public:_type_public=_dflt_public,triggers:_type_triggers=_dflt_triggers)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'category',category)\n  __dataclass_builtins_object__.__setattr__(self,'rule_id',rule_id)\n  __dataclass_builtins_object__.__setattr__(self,'sink',sink)\n  __dataclass_builtins_object__.__setattr__(self,'location',location)\n  __dataclass_builtins_object__.__setattr__(self,'source',source)\n  __dataclass_builtins_object__.__setattr__(self,'source_path',source_path)\n  __dataclass_builtins_object__.__setattr__(self,'steps',steps)\n  __dataclass_builtins_object__.__setattr__(self,'function',function)\n  __dataclass_builtins_object__.__setattr__(self,'code',code)\n  __dataclass_builtins_object__.__setattr__(self,'entry',entry)\n  __dataclass_builtins_object__.__setattr__(self,'reachable',reachable)\n  __dataclass_builtins_object__.__setattr__(self,'attacker_controlled',attacker_controlled)\n  __dataclass_builtins_object__.__setattr__(self,'public',public)\n  __dataclass_builtins_object__.__setattr__(self,'triggers',triggers)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region)->_return_type:
+def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, _type_per_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _return_type):
+ def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region,per_stage:_type_per_stage=_dflt_per_stage)->_return_type:
   self.ctx=ctx
   self.app=app
   self.config=config
   self.stage=stage
   self.region=region
+  self.per_stage=per_stage
   self.__post_init__()
  return __init__
-CODE['def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region)->_return_type:\n  self.ctx=ctx\n  self.app=app\n  self.config=config\n  self.stage=stage\n  self.region=region\n  self.__post_init__()\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, _type_per_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _return_type):\n def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region,per_stage:_type_per_stage=_dflt_per_stage)->_return_type:\n  self.ctx=ctx\n  self.app=app\n  self.config=config\n  self.stage=stage\n  self.region=region\n  self.per_stage=per_stage\n  self.__post_init__()\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_ctx, _type_fmt, _type_app, _type_scope, _type_raw, _type_props, _type_resource_lines, _type_globals, _type_api_auth, _type_authorizers, _type_attached, _type_route_limits, _type_finalizers, _type_expansions, _type__resolved, _type__local_dirs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_raw, _dflt_props, _dflt_resource_lines, _dflt_globals, _dflt_api_auth, _dflt_authorizers, _dflt_attached, _dflt_route_limits, _dflt_finalizers, _dflt_expansions, _dflt__resolved, _dflt__local_dirs, _return_type):
  def __init__(self,ctx:_type_ctx,fmt:_type_fmt,app:_type_app,scope:_type_scope,raw:_type_raw=_HAS_DEFAULT_FACTORY,props:_type_props=_HAS_DEFAULT_FACTORY,resource_lines:_type_resource_lines=_HAS_DEFAULT_FACTORY,globals:_type_globals=_HAS_DEFAULT_FACTORY,api_auth:_type_api_auth=_HAS_DEFAULT_FACTORY,authorizers:_type_authorizers=_HAS_DEFAULT_FACTORY,attached:_type_attached=_HAS_DEFAULT_FACTORY,route_limits:_type_route_limits=_HAS_DEFAULT_FACTORY,finalizers:_type_finalizers=_HAS_DEFAULT_FACTORY,expansions:_type_expansions=_HAS_DEFAULT_FACTORY,_resolved:_type__resolved=_HAS_DEFAULT_FACTORY,_local_dirs:_type__local_dirs=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -2991,16 +3006,17 @@ def __create_fn__(_type_export, _type_merge, MISSING, _HAS_DEFAULT_FACTORY, __da
  return __init__
 CODE["def __create_fn__(_type_export, _type_merge, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,export:_type_export,merge:_type_merge)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'export',export)\n  __dataclass_builtins_object__.__setattr__(self,'merge',merge)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_file, _type_app, _type_provider, _type_stage, _type_scope, _type_warn, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,file:_type_file,app:_type_app,provider:_type_provider,stage:_type_stage,scope:_type_scope,warn:_type_warn)->_return_type:
+def __create_fn__(_type_file, _type_app, _type_provider, _type_stage, _type_scope, _type_warn, _type_per_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _return_type):
+ def __init__(self,file:_type_file,app:_type_app,provider:_type_provider,stage:_type_stage,scope:_type_scope,warn:_type_warn,per_stage:_type_per_stage=_dflt_per_stage)->_return_type:
   self.file=file
   self.app=app
   self.provider=provider
   self.stage=stage
   self.scope=scope
   self.warn=warn
+  self.per_stage=per_stage
  return __init__
-CODE['def __create_fn__(_type_file, _type_app, _type_provider, _type_stage, _type_scope, _type_warn, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,file:_type_file,app:_type_app,provider:_type_provider,stage:_type_stage,scope:_type_scope,warn:_type_warn)->_return_type:\n  self.file=file\n  self.app=app\n  self.provider=provider\n  self.stage=stage\n  self.scope=scope\n  self.warn=warn\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_file, _type_app, _type_provider, _type_stage, _type_scope, _type_warn, _type_per_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _return_type):\n def __init__(self,file:_type_file,app:_type_app,provider:_type_provider,stage:_type_stage,scope:_type_scope,warn:_type_warn,per_stage:_type_per_stage=_dflt_per_stage)->_return_type:\n  self.file=file\n  self.app=app\n  self.provider=provider\n  self.stage=stage\n  self.scope=scope\n  self.warn=warn\n  self.per_stage=per_stage\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_line, _type_config, _type_function, _type_time, _type_log_group, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_time, _dflt_log_group, _return_type):
  def __init__(self,file:_type_file,line:_type_line,config:_type_config,function:_type_function=_dflt_function,time:_type_time=_dflt_time,log_group:_type_log_group=_dflt_log_group)->_return_type:
@@ -3925,14 +3941,12 @@ def __create_fn__(_type_raw, _type_identifiers, _type_collections, _type_actions
  return __init__
 CODE["def __create_fn__(_type_raw, _type_identifiers, _type_collections, _type_actions, _type_waiters, _type_batch_actions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,raw:_type_raw,identifiers:_type_identifiers,collections:_type_collections,actions:_type_actions,waiters:_type_waiters,batch_actions:_type_batch_actions)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'raw',raw)\n  __dataclass_builtins_object__.__setattr__(self,'identifiers',identifiers)\n  __dataclass_builtins_object__.__setattr__(self,'collections',collections)\n  __dataclass_builtins_object__.__setattr__(self,'actions',actions)\n  __dataclass_builtins_object__.__setattr__(self,'waiters',waiters)\n  __dataclass_builtins_object__.__setattr__(self,'batch_actions',batch_actions)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_records, _type_added, _type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,records:_type_records,added:_type_added,states:_type_states,aliases:_type_aliases)->_return_type:
+def __create_fn__(_type_records, _type_added, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,records:_type_records,added:_type_added)->_return_type:
   self.records=records
   self.added=added
-  self.states=states
-  self.aliases=aliases
  return __init__
-CODE['def __create_fn__(_type_records, _type_added, _type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,records:_type_records,added:_type_added,states:_type_states,aliases:_type_aliases)->_return_type:\n  self.records=records\n  self.added=added\n  self.states=states\n  self.aliases=aliases\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_records, _type_added, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,records:_type_records,added:_type_added)->_return_type:\n  self.records=records\n  self.added=added\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_region, _type_usd_per_request, _type_usd_per_gb_second, _type_source, _type_recorded, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_usd_per_gb_second, _dflt_source, _dflt_recorded, _return_type):
  def __init__(self,region:_type_region,usd_per_request:_type_usd_per_request,usd_per_gb_second:_type_usd_per_gb_second=_HAS_DEFAULT_FACTORY,source:_type_source=_dflt_source,recorded:_type_recorded=_dflt_recorded)->_return_type:
@@ -4212,6 +4226,13 @@ def __create_fn__(_type_start, _type_end, _type_budget_usd_per_day, _type_prices
   __dataclass_builtins_object__.__setattr__(self,'prices',prices)
  return __init__
 CODE["def __create_fn__(_type_start, _type_end, _type_budget_usd_per_day, _type_prices, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_start, _dflt_end, _dflt_budget_usd_per_day, _dflt_prices, _return_type):\n def __init__(self,start:_type_start=_dflt_start,end:_type_end=_dflt_end,budget_usd_per_day:_type_budget_usd_per_day=_dflt_budget_usd_per_day,prices:_type_prices=_dflt_prices)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'start',start)\n  __dataclass_builtins_object__.__setattr__(self,'end',end)\n  __dataclass_builtins_object__.__setattr__(self,'budget_usd_per_day',budget_usd_per_day)\n  __dataclass_builtins_object__.__setattr__(self,'prices',prices)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(_type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,states:_type_states,aliases:_type_aliases)->_return_type:
+  self.states=states
+  self.aliases=aliases
+ return __init__
+CODE['def __create_fn__(_type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,states:_type_states,aliases:_type_aliases)->_return_type:\n  self.states=states\n  self.aliases=aliases\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _return_type):
  def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY)->_return_type:

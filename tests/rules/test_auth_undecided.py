@@ -173,3 +173,20 @@ def test_faasguard_endpoints_says_the_deployment_decides(capsys):
     out = capsys.readouterr().out
     assert "cognito (users) or none?" in out
     assert "3 endpoints, 0 without authentication, 3 without it on some deployments" in out
+
+
+def test_a_serverless_authoriser_the_stage_picks():
+    """`authorizer: ${self:custom.auth.${sls:stage}}` with dev's entry empty, and
+    `${param:reportsAuth}` empty on dev: with no --stage the stage assumed (prod) is no
+    fact, a deployment picks another; --stage decides it."""
+    messages = _route_findings("serverless-pos-undecided")
+    assert messages["route:ApiGatewayRestApi:POST:/orders"] == (
+        "Route POST /orders (function 'create') may have no authoriser: its authoriser "
+        "depends on a value known at deploy time (--stage), and NONE is one of its values "
+        "(checkToken, NONE); a deployment that picks NONE lets anyone from the internet "
+        "call it, and it changes state.")
+    assert "(checkToken, NONE)" in messages["route:ApiGatewayRestApi:GET:/orders"]
+    assert "(aws_iam, NONE)" in messages["route:HttpApi:GET:/reports"]
+    assert _route_findings("serverless-pos-undecided", stage="prod") == {}
+    given = _route_findings("serverless-pos-undecided", stage="dev")
+    assert len(given) == 3 and all("has no authoriser" in m for m in given.values())

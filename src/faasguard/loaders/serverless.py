@@ -67,7 +67,12 @@ from faasguard.loaders.serverless_step_functions import (
 )
 from faasguard.loaders.serverless_throttling import THROTTLING_PLUGIN, apply_throttling
 from faasguard.loaders.template import as_int
-from faasguard.loaders.variables import INCLUDED_LINES, VariableResolver, VariableSettings
+from faasguard.loaders.variables import (
+    INCLUDED_LINES,
+    StageValues,
+    VariableResolver,
+    VariableSettings,
+)
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     CODE_ELSEWHERE,
@@ -134,7 +139,10 @@ def load(doc: Document, ctx: LoadContext) -> App:
                                     .replace(os.sep, "/"), "serverless"))
     if not isinstance(config, LDict):  # variables could not be resolved (too deep to walk)
         config = LDict(config)
-    _Loader(ctx, app, config, resolver.stage, resolver.region).run()
+    loader = _Loader(ctx, app, config, resolver.stage, resolver.region)
+    if ctx.stage is None:  # the stage assumed is no fact: a deployment picks another
+        loader.per_stage = StageValues(doc.data, resolver).at
+    loader.run()
     if resolver.files_read:  # elements declared in an included file are located there
         relocate(app, resolver.place, ctx.root, INCLUDED_LINES)
     return app
@@ -152,6 +160,8 @@ class _Loader:
     scope: Scope = field(init=False)
     provider: LDict = field(init=False)
     resources: LDict = field(init=False)
+    #: `variables.StageValues.at` when the user gave no stage (see `EventEnv.per_stage`)
+    per_stage: Any = None
 
     def __post_init__(self) -> None:
         self.file = self.ctx.file
@@ -296,7 +306,7 @@ class _Loader:
             return
         self._layers()
         self.events = EventEnv(self.file, self.app, self.provider, self.stage, self.scope,
-                               self.warn)
+                               self.warn, self.per_stage)
         try:
             self._functions()
             self._lift_workers()

@@ -17,7 +17,7 @@ from typing import Any
 from faasguard.loaders.documents import LDict, LList, line_of
 from faasguard.loaders.intrinsics import Scope
 from faasguard.loaders.template import throttle as throttle_of
-from faasguard.loaders.template import with_schedule_input
+from faasguard.loaders.template import undecided_authorizer, with_schedule_input
 from faasguard.model import (
     OWNED_ELSEWHERE,
     Api,
@@ -63,6 +63,10 @@ class EventEnv:
     stage: str
     scope: Scope
     warn: Warn
+    #: The values a setting (at a line, by key) takes on each stage a deployment may pick,
+    #: when the user gave no stage (`variables.StageValues.at`); None: the stage is given.
+    per_stage: Callable[[int | None, str], tuple[Unknown, tuple[Any, ...]] | None] | None = \
+        None
 
     def api(self, kind: str, line: int) -> Api:
         """The implicit API of `kind` (created at the first event that needs it)."""
@@ -242,7 +246,38 @@ def _no_authorizer(raw: Any) -> bool:
     return raw is None or raw is False or isinstance(raw, str) and not raw.strip()
 
 
-def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv) -> Authorizer | None:
+def _per_stage(settings: LDict, env: EventEnv,
+               read: Callable[[Any], Authorizer | None]) -> Authorizer | None:
+    """The authoriser of a route whose `authorizer:` the stage picks (a stage given no
+    value: `${self:custom.auth.${sls:stage}}`): the first that authenticates, marked
+    `undecided` when a stage's value is none (an empty value); None when it does not
+    depend on the stage (`read` then reads the value itself)."""
+    found = env.per_stage(line_of(settings, "authorizer"), "authorizer") \
+        if env.per_stage is not None and "authorizer" in settings else None
+    if found is None:
+        return None
+    decided_by, values = found
+    labels = tuple(dict.fromkeys(_stage_label(v) for v in values))
+    return undecided_authorizer(Unknown(decided_by.text, labels),
+                                [read(v) for v in values]) or Authorizer("none", "NONE")
+
+
+def _stage_label(value: Any) -> str:
+    """An `authorizer:` value as a choice in a message (NONE for an empty one)."""
+    if _no_authorizer(value):
+        return "NONE"
+    if isinstance(value, dict):
+        value = value.get("name", value.get("arn", value.get("type")))
+    return _label(value) or "authorizer"
+
+
+def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv,
+                     stage_read: bool = False) -> Authorizer | None:
+    if not stage_read:
+        chosen = _per_stage(settings, env,
+                            lambda value: _rest_authorizer(value, settings, env, True))
+        if chosen is not None:
+            return chosen
     if _no_authorizer(raw):
         return None
     line = line_of(settings, "authorizer")
@@ -313,7 +348,12 @@ def _http_api(function: Function, body: Any, location: Location,
 
 
 def _http_authorizer(raw: Any, settings: LDict, http: dict[str, Any],
-                     env: EventEnv) -> Authorizer | None:
+                     env: EventEnv, stage_read: bool = False) -> Authorizer | None:
+    if not stage_read:
+        chosen = _per_stage(settings, env,
+                            lambda value: _http_authorizer(value, settings, http, env, True))
+        if chosen is not None:
+            return chosen
     if _no_authorizer(raw):
         return None
     line = line_of(settings, "authorizer")

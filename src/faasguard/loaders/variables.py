@@ -35,7 +35,7 @@ import os
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from faasguard.loaders.documents import (
@@ -297,6 +297,83 @@ class _Cycle(Exception):
 
 class _Budget(Exception):
     pass
+
+
+#: A variable naming the stage: `${sls:stage}`, `${opt:stage}` (with a fallback or not),
+#: `${self:provider.stage}`.
+_STAGE = r"\$\{\s*(?:sls:stage|opt:stage[^}]*|self:provider\.stage)\s*\}"
+#: `${self:<path>.${<the stage>}...}`: a mapping keyed by stage (`custom.auth.${sls:stage}`)
+_BY_STAGE = re.compile(r"\$\{\s*self:([\w.-]+)\." + _STAGE)
+#: A stage `params:` does not name (it gets the `default` parameters).
+_OTHER_STAGE = "\0another stage"
+
+
+class StageValues:
+    """What a setting written with the stage in it (`authorizer:
+    ${self:custom.auth.${sls:stage}}`, `${param:auth}` of per-stage `params:`) is on each
+    stage a deployment may pick (`serverless deploy --stage prod`), for a scan the user
+    gave no stage: the stage assumed is then no fact, as a template parameter's default is
+    none. The stages tried: the one assumed, the keys of the mappings the value indexes
+    by stage, and the stages of `params:` / `stages:`."""
+
+    def __init__(self, config: Any, resolver: VariableResolver) -> None:
+        self.config, self.resolver = config, resolver
+        self._written: dict[tuple[int, str], Any] | None = None
+        self._per_stage: dict[str, VariableResolver] = {}
+
+    def at(self, line: int | None, key: str) -> tuple[Unknown, tuple[Any, ...]] | None:
+        """The values the `key:` setting written at `line` takes on each stage (in the
+        order tried), with what decides it (Unknown `--stage`, the values as choices);
+        None when it does not depend on the stage, or takes one value on all."""
+        written = self._settings().get((line or 0, key))
+        if not isinstance(written, str) or (
+                not re.search(_STAGE, written) and "${param:" not in written):
+            return None
+        values: list[Any] = []
+        for stage in self._stages(written):
+            value = self._resolver(stage)._string_at(("stage-probe", stage, line), written,
+                                                     line)
+            if value not in values:
+                values.append(value)
+        if len(values) < 2:
+            return None
+        choices = tuple(v for v in values if isinstance(v, (str, int, float, bool)))
+        return Unknown("--stage", choices), tuple(values)
+
+    def _settings(self) -> dict[tuple[int, str], Any]:
+        """Every setting of the file as written, by (line, key) (read once)."""
+        if self._written is None:
+            self._written = {}
+            stack = [self.config]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, LDict):
+                    for name, value in node.items():
+                        self._written[(node.key_lines.get(name, 0), str(name))] = value
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+        return self._written
+
+    def _stages(self, written: str) -> list[str]:
+        stages = [self.resolver.stage]
+        for path in _BY_STAGE.findall(written):
+            table = self.resolver._value_at(("self", *path.split(".")), None)
+            if isinstance(table, dict):
+                stages.extend(str(k) for k in table)
+        if "${param:" in written and isinstance(self.config, dict):
+            for section in (self.config.get("params"), self.config.get("stages")):
+                if isinstance(section, dict):
+                    stages.extend(str(k) if k != "default" else _OTHER_STAGE
+                                  for k in section)
+        return list(dict.fromkeys(stages))
+
+    def _resolver(self, stage: str) -> VariableResolver:
+        if stage not in self._per_stage:
+            given = replace(self.resolver.settings, stage=stage)
+            self._per_stage[stage] = VariableResolver(self.config, given, None,
+                                                      self.resolver.constructs)
+        return self._per_stage[stage]
 
 
 class VariableResolver:
