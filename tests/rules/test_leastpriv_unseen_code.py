@@ -165,3 +165,15 @@ def test_packages_the_node_taint_table_knows_are_no_unseen_code(tmp_path) -> Non
         "quote([z.string().parse(e.key)]) }));\n")
     calls = scan(str(tmp_path)).facts.aws_calls["serverless.yml#run"]
     assert [c.known for c in calls] == [True]
+
+
+def test_an_unseen_import_is_one_note_naming_the_functions_it_leaves_out(tmp_path) -> None:
+    (tmp_path / "serverless.yml").write_text(
+        "service: notes\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
+        + "".join(f"  f{i}:\n    handler: handler.f{i}\n" for i in range(7)))
+    (tmp_path / "handler.py").write_text("from shared_db import get_item\n" + "".join(
+        f"\n\ndef f{i}(event, context):\n    return get_item(event)\n" for i in range(7)))
+    notes = [d for d in scan(str(tmp_path)).diagnostics if d.code == "awscalls"]
+    assert [(d.file, d.line, d.level) for d in notes] == [("handler.py", 1, "note")]
+    assert notes[0].message.endswith("FG-PERM-101/102 do not judge the grants of functions "
+                                     "'f0', 'f1', 'f2', 'f3', 'f4' and 2 more unused")

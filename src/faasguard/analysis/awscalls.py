@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from faasguard.analysis.aws_values import AwsCall, Name, Target
@@ -34,8 +35,8 @@ from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
 __all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "analyse_handler_calls",
-           "calls_in_handler", "resolve_target", "resolved_calls", "unseen_code",
-           "UNSEEN"]
+           "calls_in_handler", "note_unseen", "resolve_target", "resolved_calls",
+           "unseen_code", "UNSEEN"]
 
 _NAMES = "awscalls.names"  # Facts.memo key of the NameIndex the calls of a step share
 #: DataResource kinds per target kind (a function target is looked up in App.functions).
@@ -71,6 +72,9 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
             cache.release()  # between two handlers: no tree is in use
             analyse_handler_calls(app, facts, function)
     facts.memo.pop(_NAMES, None)
+    from faasguard.analysis.nodejs import is_node
+
+    note_unseen(app, facts, lambda function: not is_node(function))  # (Node.js: js.project)
 
 
 def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
@@ -233,7 +237,8 @@ KNOWN_PACKAGES = frozenset({
     "pytz", "tzdata", "arrow", "pendulum", "regex", "tenacity", "backoff", "cachetools",
     "dotenv", "click", "structlog", "loguru", "pythonjsonlogger", "sentry_sdk",
     "aws_xray_sdk", "flask", "werkzeug", "fastapi", "starlette", "django", "chalice",
-    "mangum", "serverless_wsgi", "awsgi", "numpy", "pandas", "PIL", "psycopg2", "psycopg",
+    "flask_restful", "flask_restx", "flask_cors", "whitenoise", "asgiref", "mangum",
+    "serverless_wsgi", "awsgi", "apig_wsgi", "numpy", "pandas", "PIL", "psycopg2", "psycopg",
     "pymysql", "MySQLdb", "sqlalchemy", "redis", "pymongo", "bson", "stripe", "twilio",
     "slack_sdk", "sendgrid", "aiofiles", "anyio", "trio", "pexpect", "fabric", "dill",
     "cloudpickle", "joblib", "jsonpickle", "mypy_boto3", "boto3_stubs", "botocore_stubs"})
@@ -307,6 +312,27 @@ def unseen_code(cache: ModuleCache, function: Function, app: App,
                 out[key] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
                                    "are not known", (), (), module.file, line, UNSEEN)
     return list(out.values())
+
+
+def note_unseen(app: App, facts: Facts, which: Callable[[Function], bool]) -> None:
+    """A note for each import of code the scan cannot read (`unseen_code`'s calls of the
+    functions `which` selects), naming the functions whose grants the least-privilege
+    rules therefore do not judge unused: once per import, however many functions run it."""
+    functions: dict[tuple[str, int, str], list[str]] = {}
+    for function in app.functions.values():
+        calls = facts.aws_calls.get(function.id)
+        if not calls or not which(function):
+            continue
+        for call in calls:
+            if call.via == UNSEEN:
+                functions.setdefault((call.file, call.line, call.method), []).append(
+                    logical_id(function.id))
+    for (file, line, method), names in functions.items():
+        shown = ", ".join(f"'{n}'" for n in names[:5]) + \
+            (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        app.diagnostics.append(Diagnostic(
+            file, f"{method}; FG-PERM-101/102 do not judge the grants of function"
+            f"{'s' if len(names) > 1 else ''} {shown} unused", line, "note", "awscalls"))
 
 
 def _declared_modules(app: App, function: Function, memo: dict[str, Any]) -> set[str]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from faasguard.analysis.aws_values import AwsCall
-from faasguard.analysis.awscalls import UNSEEN, resolved_calls
+from faasguard.analysis.awscalls import UNSEEN, note_unseen, resolved_calls
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.demand import clear_of_other_words
@@ -61,6 +61,7 @@ def analyse_js(app: App, facts: Facts) -> None:
                             if f.location.file.endswith(EXTENSIONS))
         _analyse_unreached(app, facts, cache, describe, visited, reported)
         facts.jwt_decodes.extend(python_decodes(app, facts))
+    note_unseen(app, facts, is_node)
 
 
 def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _Describer,
@@ -172,6 +173,7 @@ def analyse_js_aws_calls(app: App, facts: Facts) -> None:
         if is_node(function) and function.source_file and function.handler_name and \
                 cache.try_get(function.source_file) is not None:
             _aws_calls(app, facts, cache, function, module_graph(cache, function.source_file))
+    note_unseen(app, facts, is_node)
 
 
 def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
@@ -231,7 +233,7 @@ KNOWN_PACKAGES = frozenset({
     "bcrypt", "bcryptjs", "crypto-js", "cheerio", "handlebars", "ejs", "mustache", "sharp",
     "jimp", "xml2js", "fast-xml-parser", "js-yaml", "yaml", "qs", "dotenv", "http-errors",
     "cors", "helmet", "body-parser", "@sentry/node", "@sentry/serverless",
-    "aws-xray-sdk-core", "source-map-support", "tslib"})
+    "aws-xray-sdk-core", "aws-jwt-verify", "source-map-support", "tslib"})
 _NPM_DECLARED = "js.npm-declared"  # Facts.memo key: declared packages by folder
 
 
