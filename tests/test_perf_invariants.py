@@ -180,7 +180,8 @@ def test_template_secrets_read_the_file_when_the_loader_did_not(tmp_path: Any) -
     app = App(root=str(tmp_path), files=[SourceFile("template.yaml", "sam")])
     facts = Facts()
     analyse(app, facts)
-    assert [f.kind for f in facts.code["template.yaml"].facts] == ["template-secret"]
+    assert [f.kind for f in facts.code["template.yaml"].of_kind("template-secret")] == \
+        ["template-secret"]
 
 
 def test_code_facts_walk_visits_what_ast_walk_visits_in_its_order() -> None:
