@@ -541,8 +541,8 @@ class JsAnalyzer(JsCalls):
         nothing but itself (a `require` of the module's own aside), so the same text
         binds the same values in any file. False when the statement is no such import
         (it is then analysed as usual)."""
-        if "require" in f.env:
-            return False
+        if "require" in f.env or self.cache.aliases(f.module.file):
+            return False  # (a bare specifier may be a tsconfig.json path alias: a file)
         text = f.module.source[node.start_byte:node.end_byte]
         if shape is _is_package_require and text.find(b"require") < 0:
             return False  # (no such import, as `shape` would tell: not worth a memo entry)

@@ -295,6 +295,8 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         # (dialect, text) of a module-level import of a package -> the bindings it makes
         # (engine.JsAnalyzer._replay); None: not such an import
         self.package_imports: dict[tuple[str, bytes], tuple[tuple[str, Any], ...] | None] = {}
+        #: folder -> the tsconfig.json path aliases that apply there (tsconfig.path_aliases)
+        self._aliases: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {}
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path (`rel` normalised, posix)?
@@ -327,15 +329,50 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         return JsModule(rel, source, root, dialect)
 
     def resolve_local(self, importer: str, spec: str) -> str | None:
-        """The file a relative specifier names from `importer`, or None (also for an
-        absolute path: never read outside the scanned root).
+        """The file a relative specifier (or one a tsconfig.json path alias maps, such as
+        `@libs/db`) names from `importer`, or None (also for an absolute path: never read
+        outside the scanned root).
 
         Tries the path as written, then with each extension, then `index.<ext>` inside
         it; a `.js` specifier also finds the `.ts` file (TypeScript's convention).
         """
         if not spec.startswith((".", "/")):
+            for base in self.aliased(importer, spec):
+                found = self._file_at(base)
+                if found is not None:
+                    return found
             return None
         base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        return self._file_at(base)
+
+    def aliases(self, importer: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """The tsconfig.json path aliases that apply to a file (once per folder)."""
+        folder = posixpath.dirname(importer)
+        found = self._aliases.get(folder)
+        if found is None:
+            from faasguard.analysis.js.tsconfig import path_aliases
+
+            found = self._aliases[folder] = path_aliases(self.root, folder)
+        return found
+
+    def aliased(self, importer: str, spec: str) -> list[str]:
+        """The root-relative paths a path alias maps a bare specifier to (`@libs/db` with
+        `"@libs/*": ["src/libs/*"]` -> `src/libs/db`), in the order tsconfig.json lists
+        them; [] when none applies."""
+        out: list[str] = []
+        for prefix, suffix, targets in self.aliases(importer):
+            if suffix == "\0":  # a pattern without `*`: the specifier itself
+                if spec == prefix:
+                    out.extend(t for t in targets if "*" not in t)
+                continue
+            if spec.startswith(prefix) and spec.endswith(suffix) and \
+                    len(spec) >= len(prefix) + len(suffix):
+                middle = spec[len(prefix):len(spec) - len(suffix)]
+                out.extend(t.replace("*", middle) for t in targets)
+        return out
+
+    def _file_at(self, base: str) -> str | None:
+        """The file a root-relative path names as a specifier would (extensions, index)."""
         if base.startswith(("../", "/")) or base == "..":
             return None  # outside the scanned root (`/opt/nodejs/...`: a layer's, at run time)
         stem, ext = posixpath.splitext(base)

@@ -258,6 +258,10 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
                 if cache.resolve_local(file, spec) is not None:
                     continue
                 what = f"'{spec}', which is not in the scanned files"
+            elif cache.aliased(file, spec):  # a tsconfig.json path alias: a project file
+                if cache.resolve_local(file, spec) is not None:
+                    continue
+                what = f"'{spec}', a path alias to a file not in the scanned files"
             else:
                 package = _package_of(spec)
                 if package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
@@ -345,6 +349,8 @@ def _module_graph(cache: JsModuleCache, file: str) -> list[str]:
         if module is None:
             continue
         specs = local_specifiers(module)
+        if cache.aliases(module.file):  # tsconfig.json path aliases: `@libs/db` too
+            specs += [spec for spec, _ in specifiers(module) if not spec.startswith((".", "/"))]
         for spec in specs:
             target = cache.resolve_local(module.file, spec)
             if target is not None and target not in seen:

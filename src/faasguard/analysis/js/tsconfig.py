@@ -1,5 +1,5 @@
 """Handlers named by the TypeScript compiler's output path (`dist/handlers/a.handler`)
-found in their sources.
+found in their sources; and the path aliases of `compilerOptions.paths` (`@libs/*`).
 
 A project compiled by `tsc` deploys the `.js` files of `compilerOptions.outDir`, so its
 handler names `dist/...` while only `src/...` is in the repository. The compiler writes
@@ -59,3 +59,33 @@ def _compiler_options(root: str, folder: str) -> dict[str, Any]:
         return {}
     options = data.get("compilerOptions") if isinstance(data, dict) else None
     return options if isinstance(options, dict) else {}
+
+
+def path_aliases(root: str, folder: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The path aliases of the nearest tsconfig.json at or above `folder` (root-relative)
+    that declares `compilerOptions.paths`: (prefix, suffix, targets) per pattern (`@libs/*`
+    is ("@libs/", "", ...); a pattern without `*`, which matches itself only, has the
+    suffix "\\0"), each target a root-relative path with at most one `*`, resolved from
+    `baseUrl` (else from the tsconfig.json's folder). Nothing is compiled; `extends` is
+    not read."""
+    current = folder
+    while True:
+        options = _compiler_options(root, current)
+        paths = options.get("paths")
+        if isinstance(paths, dict) and paths:
+            base = options.get("baseUrl")
+            start = posixpath.normpath(posixpath.join(current, base.strip())) \
+                if isinstance(base, str) and base.strip() else (current or ".")
+            found = []
+            for pattern, targets in paths.items():
+                if not isinstance(pattern, str) or pattern.count("*") > 1 or \
+                        not isinstance(targets, list):
+                    continue
+                prefix, star, suffix = pattern.partition("*")
+                resolved = tuple(posixpath.normpath(posixpath.join(start, t))
+                                 for t in targets if isinstance(t, str) and t.count("*") <= 1)
+                found.append((prefix, suffix if star else "\0", resolved))
+            return tuple(found)
+        if not current or current == ".":
+            return ()
+        current = posixpath.dirname(current)
