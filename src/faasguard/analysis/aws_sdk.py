@@ -79,20 +79,47 @@ class SdkService:
 
 @cache
 def service(name: str) -> SdkService | None:
-    """The service named as in `boto3.client(name)`; None when botocore does not know it."""
+    """The service named as in `boto3.client(name)`; None when botocore does not know it.
+    Made from the digest of its model (`aws_models.digest`: stored for later scans)."""
     if not known(name):
         return None
+    found = aws_models.digest(name, "service-2", DIGEST_LAYOUT, _digest)
+    if not _is_digest(found):  # a stored file changed by hand: read from the model
+        found = _digest(aws_models.read(name, "service-2"))
+    prefix_in_model, operations, structures = found
+    prefix = table()["prefixes"].get(name, prefix_in_model or name)
+    return SdkService(name, prefix, operations,
+                      {shape: tuple(members) for shape, members in structures.items()})
+
+
+#: The layout of what `_digest` returns (a change makes every stored digest a miss).
+DIGEST_LAYOUT = 1
+
+
+def _digest(model: dict[str, Any] | None) -> list[Any]:
+    """What `service` keeps of a service model: [its signing name (else endpoint
+    prefix), {client method: operation}, {structure shape: [member names]}]."""
     from botocore import xform_name
 
-    model = aws_models.read(name, "service-2") or {}
+    model = model or {}
     metadata = model.get("metadata", {})
-    prefix = table()["prefixes"].get(name, metadata.get("signingName") or
-                                      metadata.get("endpointPrefix") or name)
     operations = {xform_name(op): op for op in model.get("operations", {})}
-    structures = {shape: tuple(spec.get("members", {}))
+    structures = {shape: list(spec.get("members", {}))
                   for shape, spec in model.get("shapes", {}).items()
                   if isinstance(spec, dict) and spec.get("type") == "structure"}
-    return SdkService(name, prefix, operations, structures)
+    return [metadata.get("signingName") or metadata.get("endpointPrefix") or "",
+            operations, structures]
+
+
+def _is_digest(found: Any) -> bool:
+    """Has `found` the shape `_digest` gives?"""
+    if not isinstance(found, list) or len(found) != 3:
+        return False
+    prefix, operations, structures = found
+    return isinstance(prefix, str) and isinstance(operations, dict) and \
+        isinstance(structures, dict) and \
+        all(type(k) is str and type(v) is str for k, v in operations.items()) and \
+        all(type(v) is list and all(type(m) is str for m in v) for v in structures.values())
 
 
 @dataclass(frozen=True)
