@@ -20,7 +20,8 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "powertools_factory_safe", "django_adapters_vulnerable", "django_adapters_safe",
             "starlette_vulnerable", "starlette_safe", "fastapi_factory_vulnerable",
             "fastapi_factory_safe", "django_rest_vulnerable", "django_rest_safe",
-            "flask_classes_vulnerable", "flask_classes_safe"]
+            "flask_classes_vulnerable", "flask_classes_safe", "django_ninja_vulnerable",
+            "django_ninja_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -62,7 +63,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
                                      "powertools_split_safe", "adapters_safe",
                                      "powertools_factory_safe", "django_adapters_safe",
                                      "starlette_safe", "fastapi_factory_safe",
-                                     "django_rest_safe", "flask_classes_safe"])
+                                     "django_rest_safe", "flask_classes_safe",
+                                     "django_ninja_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -399,6 +401,29 @@ def _app_routes(project: str, file: str = "serverless.yml", function: str | None
     assert not [d for d in app.diagnostics if d.level != "note"]
     return sorted((r.method, r.path, str(r.location)) for api in app.apis.values()
                   for r in api.app_routes if function in (None, r.function))
+
+
+def test_django_ninja_operations_are_routes_and_typed_views(capsys: Any) -> None:
+    """A Django Ninja API's URLs (`path("api/", api.urls)`) are its operations and those
+    of the routers it adds (by object or by dotted path): routes in the inventory (behind
+    Mangum) and views whose request is a Django request and whose other parameters are
+    read by type, as FastAPI's (`item_id: int` and a `Schema` field `width: int` are no
+    text; `event_id: int` on `/{event_id}/size` neither)."""
+    project = "django_ninja_vulnerable"
+    report = _marks_met_in(capsys, project, "Api", {})
+    job = _at(report, project, "convert {job.source}", "mysite/api.py")
+    assert "Django Ninja request parameter 'job'" in job["message"]
+    assert "'width'" not in job["message"]
+    assert "Django Ninja path parameter 'name'" in \
+        _at(report, project, "open(", "mysite/api.py")["message"]
+    assert _app_routes(project, "template.yaml") == [
+        ("DELETE", "/api/events/{event_id}", "events/api.py:8"),
+        ("GET", "/api/events/{event_id}/size", "events/api.py:15"),
+        ("GET", "/api/files/{name+}", "mysite/api.py:27"),  # {path:name}
+        ("GET", "/api/items/{item_id}", "mysite/api.py:17"),
+        ("GET", "/api/tags/", "events/tags.py:8"),  # add_router("/tags/", "events.tags.router")
+        ("POST", "/api/files/{name+}", "mysite/api.py:27"),  # api_operation(["GET", "POST"])
+        ("POST", "/api/jobs", "mysite/api.py:22")]
 
 
 def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:

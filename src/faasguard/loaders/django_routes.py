@@ -23,7 +23,13 @@ module (following its star imports: `from .base import *`), its `ROOT_URLCONF` a
   `retrieve`, `update`, `partial_update`, `destroy`; the lookup named by the class's
   `lookup_url_kwarg` or `lookup_field`), those it defines or inherits from DRF's
   `ModelViewSet`, `ReadOnlyModelViewSet` and model mixins, and its `@action` methods
-  (`items/<pk>/archive/` with `detail=True`).
+  (`items/<pk>/archive/` with `detail=True`);
+- a Django Ninja API's URLs (`path("api/", api.urls)`, `api = NinjaAPI()` there or
+  imported): its operations (`@api.get("/items/{item_id}")`, `post`, ..., and
+  `@api.api_operation(["GET", "POST"], "/x")`) and those of the routers it adds
+  (`api.add_router("/events/", router)`, a router named by its dotted path too, routers
+  adding routers), their views `NinjaView`s (parameters resolved from the request by
+  type, as FastAPI's).
 
 A route answers the methods its view does: `@require_GET`, `@require_POST`,
 `@require_safe`, `@require_http_methods([...])` (or Django REST framework's
@@ -35,6 +41,7 @@ otherwise).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +51,7 @@ from faasguard.loaders.blueprints import (
     module_file,
     module_imports,
 )
-from faasguard.loaders.decorators import literal, module_literals, parse_python
+from faasguard.loaders.decorators import decorated, literal, module_literals, parse_python
 from faasguard.loaders.documents import InputError
 from faasguard.loaders.flask_routes import AppRoute, api_path, view_methods
 from faasguard.model import Location
@@ -61,6 +68,13 @@ METHODS_LISTED = {"require_http_methods": None, "api_view": ("GET",)}
 _ROUTE_CALLS = {"path": False, "re_path": True, "url": True}  # name -> regex route
 #: Django REST framework's routers, and a viewset's actions on its list and detail routes.
 REST_ROUTERS = frozenset(("DefaultRouter", "SimpleRouter"))
+#: Django Ninja's API and router classes, and their operation decorators.
+NINJA_API, NINJA_ROUTER = "NinjaAPI", "Router"
+NINJA_OPERATIONS: dict[str, tuple[str, ...] | None] = {
+    "get": ("GET",), "post": ("POST",), "put": ("PUT",), "patch": ("PATCH",),
+    "delete": ("DELETE",), "api_operation": None}
+#: A Django Ninja path parameter with a converter, `{int:item_id}`.
+_NINJA_PARAM = re.compile(r"\{(?:(\w+):)?(\w+)\}")
 LIST_ACTIONS = (("GET", "list"), ("POST", "create"))
 DETAIL_ACTIONS = (("GET", "retrieve"), ("PUT", "update"), ("PATCH", "partial_update"),
                   ("DELETE", "destroy"))
@@ -82,6 +96,13 @@ class DjangoView:
     name: str
     route: str
     regex: bool = False
+
+
+@dataclass(frozen=True)
+class NinjaView(DjangoView):
+    """A Django Ninja operation: its parameters after the request are read from the
+    request by their types (as a FastAPI view's), the route written as Ninja writes it
+    (`/items/{item_id}`)."""
 
 
 @dataclass
@@ -262,9 +283,13 @@ class _Urls:
             self._patterns(module, list(target.elts), prefix)
             return
         if isinstance(target, ast.Attribute) and target.attr == "urls":
-            router = self._router(module, target.value)
-            if router is not None:  # include(router.urls): Django REST framework's
-                self._rest_routes(module, router, prefix)
+            made = self._made(module, target.value)
+            if made is not None and made[2].get("__call__") in REST_ROUTERS:
+                # include(router.urls): Django REST framework's
+                self._rest_routes(module, (made[0], made[1],
+                                           made[2].get("trailing_slash") is not False), prefix)
+            elif made is not None and made[2].get("__call__") == NINJA_API:
+                self._ninja_routes(made[0], made[1], prefix, 0)
             else:  # admin.site.urls, a third-party app's
                 self._catch_all(prefix, where, ast.unparse(target))
             return
@@ -283,9 +308,11 @@ class _Urls:
         else:
             self._catch_all(prefix, where, ast.unparse(target))
 
-    def _router(self, module: _Module, node: ast.expr) -> tuple[_Module, str, bool] | None:
-        """The DRF router a name written in `module` refers to (made there or imported):
-        its module, its name there and whether its URLs end with a slash."""
+    def _made(self, module: _Module, node: ast.expr
+              ) -> tuple[_Module, str, dict[str, Any]] | None:
+        """The object a name written in `module` refers to (made there or imported) when a
+        top-level `name = Callee(...)` makes it: its module, its name there and the call
+        as `literal` reads it (`{"__call__": "DefaultRouter", "trailing_slash": False}`)."""
         owner: _Module | None = module
         name = node.id if isinstance(node, ast.Name) else ""
         if name in module.imports or not name:
@@ -293,9 +320,53 @@ class _Urls:
             home, _, name = (dotted or "").rpartition(".")
             owner = self.module(home) if home else None
         made = owner.names.get(name) if owner is not None else None
-        if owner is None or not isinstance(made, dict) or made.get("__call__") not in REST_ROUTERS:
+        if owner is None or not isinstance(made, dict) or "__call__" not in made:
             return None
-        return owner, name, made.get("trailing_slash") is not False
+        return owner, name, made
+
+    def _ninja_routes(self, owner: _Module, name: str, prefix: _Prefix, depth: int) -> None:
+        """The operations of a Django Ninja API or router (`name` in module `owner`) and of
+        the routers it adds (`api.add_router("/events/", router)`)."""
+        for deco in decorated(owner.tree, {name}):
+            methods: tuple[str, ...] | None = NINJA_OPERATIONS.get(deco.name, ())
+            args = list(deco.args)
+            if deco.name == "api_operation":  # api_operation(["GET", "POST"], "/x")
+                listed = args.pop(0) if args else deco.kwargs.get("methods")
+                methods = tuple(str(m).upper() for m in listed) \
+                    if isinstance(listed, (list, tuple)) else ()
+            path = args[0] if args else deco.kwargs.get("path")
+            if not methods or not isinstance(path, str):
+                continue
+            at = prefix.join(_NINJA_PARAM.sub(_ninja_api_param, path.lstrip("/")),
+                             _NINJA_PARAM.sub(r"<\2>", path.lstrip("/")), False)
+            for method in methods:
+                self.project.routes.append(AppRoute(method, "/" + at.path,
+                                                    Location(owner.rel, deco.line),
+                                                    at.pattern if at.inexact else None))
+            found = NinjaView(owner.rel, deco.function, path)
+            if found not in self.project.views:
+                self.project.views.append(found)
+        if depth >= MAX_DEPTH:
+            return
+        for stmt in owner.tree.body:
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
+                    call.func.attr != "add_router" or len(call.args) < 2 or \
+                    not (isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+                continue
+            sub = literal(call.args[0], owner.names)
+            router = call.args[1]
+            if isinstance(router, ast.Constant) and isinstance(router.value, str):
+                home, _, attr = router.value.rpartition(".")  # "events.api.router"
+                found_module = self.module(home) if home else None
+                made = (found_module, attr, found_module.names.get(attr)) \
+                    if found_module is not None else None
+            else:
+                made = self._made(owner, router)
+            if isinstance(sub, str) and made is not None and made[0] is not None and \
+                    isinstance(made[2], dict) and made[2].get("__call__") == NINJA_ROUTER:
+                self._ninja_routes(made[0], made[1], prefix.join(
+                    sub.lstrip("/"), sub.lstrip("/"), False), depth + 1)
 
     def _rest_routes(self, module: _Module, router: tuple[_Module, str, bool],
                      prefix: _Prefix) -> None:
@@ -402,6 +473,11 @@ class _Urls:
         if owner is None or name not in owner.defs:
             return None
         return owner, owner.defs[name]
+
+
+def _ninja_api_param(match: re.Match[str]) -> str:
+    """A Django Ninja path parameter in API Gateway's form (`{path:x}` greedy)."""
+    return "{" + match.group(2) + ("+}" if match.group(1) == "path" else "}")
 
 
 def _imported_as(module: _Module, owner: _Module, name: str) -> list[str]:

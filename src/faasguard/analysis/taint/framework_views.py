@@ -34,7 +34,7 @@ from faasguard.analysis.taint.modules import (
 )
 from faasguard.analysis.taint.table import TaintTable, build_table
 from faasguard.loaders.decorators import Decorated, app_objects, top_level_value
-from faasguard.loaders.django_routes import DjangoView, django_project
+from faasguard.loaders.django_routes import DjangoView, NinjaView, django_project
 from faasguard.loaders.flask_routes import (
     FLASK,
     FLASK_PARAM,
@@ -453,7 +453,7 @@ def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base
         if verdict == CLEAN:
             continue
         where = "path" if any(mark + arg.arg + end in path for mark, end in
-                              (("{", "}"), ("{", ":"), ("<", ">"))) else "request"
+                              (("{", "}"), ("{", ":"), (":", "}"), ("<", ">"))) else "request"
         labels[arg.arg] = f"{framework} {where} parameter '{arg.arg}'"
         if verdict != TEXT:
             objects[arg.arg] = verdict  # a model: its fields decide
@@ -750,14 +750,17 @@ def _adapted_django_views(function: Function, module: Module, handler: Module,
     if settings is None:
         return []
     project = django_project(cache.root, function.code_dir or ".", settings)
-    return django_views(project.views, cache)
+    return django_views(project.views, cache, function.code_dir or "")
 
 
-def django_views(found_views: Iterable[object], cache: ModuleCache) -> list[View]:
+def django_views(found_views: Iterable[object], cache: ModuleCache, base: str = ""
+                 ) -> list[View]:
     """The views of a Django project's routes (`DjangoView`s: a Zappa or serverless-wsgi
     function's `django_views`, as the loader found them, or those of a project behind an
     adapter), each once: the request parameter an object of kind DJANGO_REQUEST, the
-    route parameters of any of its routes that carry text sources."""
+    route parameters of any of its routes that carry text sources; a Django Ninja
+    operation's other parameters are read as a FastAPI view's (`_request_params`: by
+    their types)."""
     routes: dict[tuple[str, str], list[DjangoView]] = {}
     for found in found_views:
         if isinstance(found, DjangoView):
@@ -779,8 +782,13 @@ def django_views(found_views: Iterable[object], cache: ModuleCache) -> list[View
             continue
         labels = {param: f"Django path parameter '{param}'" for param in names[1:]
                   if any(_is_django_text(view, param) for view in served)}
-        out.append(View(module, node, labels, (), frozenset({"http"}), None,
-                        {names[0]: DJANGO_REQUEST}, info))
+        objects = {names[0]: DJANGO_REQUEST}
+        if any(isinstance(view, NinjaView) for view in served):  # Django Ninja
+            labels, typed = _request_params(node, module, cache, base, "Django Ninja",
+                                            served[0].route)
+            labels.pop(names[0], None)
+            objects = {**typed, names[0]: DJANGO_REQUEST}
+        out.append(View(module, node, labels, (), frozenset({"http"}), None, objects, info))
     return out
 
 

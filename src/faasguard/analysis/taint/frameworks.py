@@ -87,7 +87,8 @@ def app_entries(function: Function, app: App, cache: ModuleCache) -> list[View]:
     if function.properties.get("django_views"):
         from faasguard.analysis.taint import framework_views
 
-        django = framework_views.django_views(function.properties["django_views"], cache)
+        django = framework_views.django_views(function.properties["django_views"], cache,
+                                              function.code_dir or "")
         if django:
             return [*django, *_event_functions(function, cache)]
     if not function.source_file or not function.handler_name:
