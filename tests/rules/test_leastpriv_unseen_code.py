@@ -177,3 +177,16 @@ def test_an_unseen_import_is_one_note_naming_the_functions_it_leaves_out(tmp_pat
     assert [(d.file, d.line, d.level) for d in notes] == [("handler.py", 1, "note")]
     assert notes[0].message.endswith("FG-PERM-101/102 do not judge the grants of functions "
                                      "'f0', 'f1', 'f2', 'f3', 'f4' and 2 more unused")
+
+
+def test_a_module_of_a_folder_without_init_is_project_code(tmp_path) -> None:
+    """`import mypkg.sub` with mypkg/ a folder without __init__.py (a namespace package)
+    imports the project's mypkg/sub.py, not code the scan cannot read."""
+    (tmp_path / "serverless.yml").write_text(
+        "service: ns\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "functions:\n  f:\n    handler: handler.f\n")
+    (tmp_path / "handler.py").write_text(
+        "import mypkg.sub\n\n\ndef f(event, context):\n    return mypkg.sub.go()\n")
+    (tmp_path / "mypkg").mkdir()
+    (tmp_path / "mypkg" / "sub.py").write_text("def go():\n    return 1\n")
+    assert scan(str(tmp_path)).facts.aws_calls["serverless.yml#f"] == []

@@ -370,7 +370,10 @@ def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
 def _collect(body: list[ast.stmt], package: str, nested: bool,
              out: list[tuple[str, int]]) -> None:
     for node in body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
+        if isinstance(node, ast.Import):  # the module itself (`import pkg.mod`, which
+            # binds `pkg`: pkg may be a folder without an __init__.py)
+            out.extend((alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
             aliases: dict[str, str] = {}
             add_import(aliases, node, package)
             if isinstance(node, ast.ImportFrom) and not aliases:  # `from x import *`
