@@ -87,11 +87,20 @@ def test_a_changed_model_is_read_again(monkeypatch: pytest.MonkeyPatch,
     assert moved is not None and moved.operations == {"list_things": "ListThings"}
 
 
-@pytest.mark.parametrize("text", ["{not json", '["fake", {"get_thing": 1}, {}]', "[]"])
-def test_a_damaged_digest_is_made_again_from_the_model(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize("damage", ["not json", "no identity", "another identity",
+                                    "not a digest"])
+def test_a_damaged_digest_is_made_again_from_the_model(tmp_path: Path, damage: str) -> None:
     first = aws_sdk.service("sqs")
     (stored,) = _stored(tmp_path)
-    stored.write_text(text)
+    identity = json.loads(stored.read_text())["identity"]
+    stored.write_text({
+        "not json": "{not json",
+        "no identity": json.dumps({"digest": ["sqs", {"send": "Send"}, {}]}),
+        "another identity": json.dumps({"identity": identity.replace("sqs", "sns"),
+                                        "digest": ["sqs", {"send": "Send"}, {}]}),
+        "not a digest": json.dumps({"identity": identity,
+                                    "digest": ["sqs", {"send_message": 1}, {}]}),
+    }[damage])
     _fresh()
     assert aws_sdk.service("sqs") == first
 

@@ -18,9 +18,9 @@ layout; anything else is a miss, and a folder that cannot be written stores noth
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable
 from functools import cache
 from importlib.util import find_spec
@@ -158,24 +158,28 @@ def digest(service: str, kind: str, layout: int,
     in `cache_folder()` and read back by later scans while the model's files, botocore's
     version and `layout` (the caller's version of what `make` returns) stay the same.
     The caller checks the shape of what it gets (a stored file is outside its control)."""
-    key = _digest_key(service, kind, layout)
+    identity = _identity(service, kind, layout)
     folder = cache_folder()
-    if key is None or folder is None:
+    if identity is None or folder is None:
         return make(read(service, kind))
-    path = os.path.join(folder, "botocore", f"{service}.{kind}.{key}.json")
+    # the name spreads the models' versions; the identity written inside decides
+    name = f"{service}.{kind}.{zlib.crc32(identity.encode('utf-8', 'surrogateescape')):08x}"
+    path = os.path.join(folder, "botocore", f"{name}.json")
     try:
         with open(path, "rb") as stored:
-            return json.loads(stored.read())
+            found = json.loads(stored.read())
+        if isinstance(found, dict) and found.get("identity") == identity:
+            return found.get("digest")
     except (OSError, ValueError):  # not stored yet, or not JSON: made again
         pass
     made = make(read(service, kind))
-    _store(path, made)
+    _store(path, {"identity": identity, "digest": made})
     return made
 
 
-def _digest_key(service: str, kind: str, layout: int) -> str | None:
+def _identity(service: str, kind: str, layout: int) -> str | None:
     """What a stored digest must have been made from: the model's files (path, size,
-    modification time) and botocore's version; None when there is no model."""
+    modification time), botocore's version and the layout; None when there is no model."""
     known = versions(service, kind)
     if not known:
         return None
@@ -192,12 +196,11 @@ def _digest_key(service: str, kind: str, layout: int) -> str | None:
         from botocore import __version__ as botocore_version
     except ImportError:
         return None
-    identity = json.dumps([layout, botocore_version, service, kind,
-                           [[path, st.st_size, st.st_mtime_ns] for path, st in stats]])
-    return hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return json.dumps([layout, botocore_version, service, kind,
+                       [[path, st.st_size, st.st_mtime_ns] for path, st in stats]])
 
 
-def _store(path: str, made: Any) -> None:
+def _store(path: str, stored: Any) -> None:
     """Write a digest where `digest` looks for it, whole or not at all (written aside,
     then renamed: scans running at once each write their own); a folder that cannot be
     written stores nothing. Digests of other botocore versions stay (a few kilobytes a
@@ -206,7 +209,7 @@ def _store(path: str, made: Any) -> None:
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(aside, "w", encoding="utf-8") as out:
-            json.dump(made, out, separators=(",", ":"))
+            json.dump(stored, out, separators=(",", ":"))
         os.replace(aside, path)
     except (OSError, TypeError, ValueError):
         try:
