@@ -418,15 +418,20 @@ def _load_shard(total: int, progress: Progress | None,
 
 
 def prepare_analyses() -> None:
-    """Import the analyses (`ANALYSES`) and read what every handler's steps need
-    (`handlers.prepare`) ahead of them: `load_app` does it while workers load the
-    templates. A failure is left for the analysis itself to report."""
+    """Import the analyses (`ANALYSES`), the rules and the suppressions, and read what
+    every handler's steps need (`handlers.prepare`) ahead of them: `load_app` does it
+    while workers load the templates, which then take more of the loading (imported
+    after the analyses, they would add to the scan's serial end). A failure is left for
+    the step itself to report."""
     with suppress(Exception):
         for name in ANALYSES:
             function_named(name)
         from faasguard.analysis.handlers import prepare
 
         prepare()
+    with suppress(Exception):
+        import faasguard.rules  # noqa: F401
+        import faasguard.suppress  # noqa: F401
 
 
 # --------------------------------------------------------------------------- analyses, rules
