@@ -431,24 +431,27 @@ def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
     the view bound to a name first), its Flask-RESTful resources (`api = Api(app,
     prefix="/v1")`, `api.add_resource(Job, ...)`), the Flask-RESTX namespaces of an API
     on a blueprint (`api.add_namespace(ns, path=...)`, `@ns.route(...)` classes,
-    `ns.add_resource`) and the blueprints a factory registers in a loop over an imported
-    list of (blueprint, url_prefix) pairs are routes (prefixes joined), and their methods
-    and views are the function's entry points: a method serving several routes has each
-    one's path parameters."""
+    `ns.add_resource`), the blueprints a factory registers in a loop over an imported
+    list of (blueprint, url_prefix) pairs and the view functions `add_url_rule` names from
+    another module (`view_func=lookup.search`, an imported name) are routes (prefixes
+    joined), and their methods and views are the function's entry points: a method
+    serving several routes has each one's path parameters."""
     project = "flask_classes_vulnerable"
     _marks_met_in(capsys, project, "api", {})
     assert _app_routes(project) == [
-        ("DELETE", "/items/{name}", "web/__init__.py:37"),
-        ("DELETE", "/v1/jobs/{job_id}", "web/__init__.py:40"),
-        ("DELETE", "/v1/jobs/{job_id}/", "web/__init__.py:40"),
+        ("DELETE", "/items/{name}", "web/__init__.py:39"),
+        ("DELETE", "/v1/jobs/{job_id}", "web/__init__.py:42"),
+        ("DELETE", "/v1/jobs/{job_id}/", "web/__init__.py:42"),
         ("DELETE", "/v2/rx/people/{name}/avatar", "web/users.py:8"),  # path=
-        ("GET", "/items/{name}", "web/__init__.py:37"),
+        ("GET", "/items/{name}", "web/__init__.py:39"),
         ("GET", "/reports/{year}/{title}", "web/blueprints.py:17"),
-        ("GET", "/v1/jobs/{job_id}", "web/__init__.py:40"),
-        ("GET", "/v1/jobs/{job_id}/", "web/__init__.py:40"),
+        ("GET", "/search", "web/__init__.py:43"),  # view_func=lookup.search
+        ("GET", "/v1/jobs/{job_id}", "web/__init__.py:42"),
+        ("GET", "/v1/jobs/{job_id}/", "web/__init__.py:42"),
         ("GET", "/v2/rx/todos/{todo_id}", "web/todos.py:9"),  # blueprint, API, namespace
         ("POST", "/admin/rotate", "web/blueprints.py:11"),
-        ("POST", "/items", "web/__init__.py:38"),
+        ("POST", "/export/{folder}", "web/__init__.py:44"),  # an imported view function
+        ("POST", "/items", "web/__init__.py:40"),
         ("POST", "/v2/rx/todos/", "web/todos.py:20")]
 
 

@@ -485,17 +485,24 @@ def _as_view(node: ast.expr) -> bool:
 
 
 def _view(node: ast.expr | None, classes: dict[str, ast.ClassDef]) -> tuple[str, list[str]]:
-    """The name of a `view_func` and, for a class-based view of the module, its methods."""
+    """The name of a `view_func` as written (`index`, `views.index`: the taint analysis
+    finds it where it is defined) and, for a class-based view of the module, its
+    methods."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            _as_view(node):  # UserAPI.as_view("user")
-        name = node.func.value.id if isinstance(node.func.value, ast.Name) else ""
+            _as_view(node):  # UserAPI.as_view("user"), views.UserAPI.as_view("user")
+        name = _dotted(node.func.value)
         cls = classes.get(name)
         return name, _class_methods(cls) if cls is not None else []
-    if isinstance(node, ast.Name):
-        return node.id, []
-    if isinstance(node, ast.Attribute):  # views.index
-        return node.attr, []
-    return "", []
+    return (_dotted(node), []) if node is not None else ("", [])
+
+
+def _dotted(node: ast.expr) -> str:
+    """`a.b.c` for a name or attribute chain; "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
 
 
 def _class_methods(cls: ast.ClassDef) -> list[str]:

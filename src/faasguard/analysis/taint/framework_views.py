@@ -103,11 +103,11 @@ def powertools_views(module: Module, cache: ModuleCache, base: str,
     its views read where it is made and in the modules that decorate it (`from
     api.resolver import app` then `@app.get(...)`)."""
     out: list[View] = []
-    typed = (cache, base)
+    where = (cache, base)
     for obj in _resolver_objects(module):
-        out.extend(_route_views(module, obj, "Powertools", None, typed=typed))
+        out.extend(_route_views(module, obj, "Powertools", None, where=where))
         for owner, router in _blueprints(module, obj, cache, base, "include_router"):
-            out.extend(_route_views(owner, router, "Powertools", None, typed=typed))
+            out.extend(_route_views(owner, router, "Powertools", None, where=where))
     for name in resolved:
         found = _object_module(module, name, cache, base)
         if found is None:
@@ -123,7 +123,7 @@ def powertools_views(module: Module, cache: ModuleCache, base: str,
         if owner is module or not made:
             continue
         for elsewhere, alias in _decorated_elsewhere(found, (module, owner), cache, base):
-            out.extend(_route_views(elsewhere, alias, "Powertools", None, typed=typed,
+            out.extend(_route_views(elsewhere, alias, "Powertools", None, where=where,
                                     bound=alias))
         out.extend(powertools_views(owner, cache, base))
     return out
@@ -566,7 +566,7 @@ def _scoped_views(module: Module, obj: str, cache: ModuleCache, base: str, frame
     views: list[View] = []
     seen: set[int] = set()
     powertools = framework == "Powertools"
-    typed = (cache, base) if powertools else None
+    where = (cache, base)
     for scope in app_scopes(cache.root, base or ".", module.tree, module.file, obj,
                             _KINDS[framework]):
         owner = module if scope.file == module.file else cache.try_get(scope.file)
@@ -575,7 +575,7 @@ def _scoped_views(module: Module, obj: str, cache: ModuleCache, base: str, frame
         nested = (scope.tree, scope.views()) if scope.function is not None else None
         for name in sorted(scope.objects):
             view_of = obj if scope.app and not powertools else None
-            for view in _route_views(owner, name, framework, view_of, nested, typed,
+            for view in _route_views(owner, name, framework, view_of, nested, where,
                                      name if powertools else None):
                 if id(view.node) not in seen:
                     seen.add(id(view.node))
@@ -660,15 +660,17 @@ def _object_module(module: Module, target: str, cache: ModuleCache, base: str
 
 def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
                  factory: tuple[ast.Module, dict[str, FunctionNode]] | None = None,
-                 typed: tuple[ModuleCache, str] | None = None, bound: str | None = None
+                 where: tuple[ModuleCache, str] | None = None, bound: str | None = None
                  ) -> list[View]:
     """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
     `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of the app
     object itself, whose triggers name their view (blueprint routes are not in the
-    App model: their flows relate to every HTTP trigger of the function). `typed` (the
-    module cache and the code folder) for Powertools views: their annotated parameters
-    that are no path parameter are input too (data validation fills them from the query
-    string, headers or the body: without it, they would only ever hold their default).
+    App model: their flows relate to every HTTP trigger of the function). `where` (the
+    module cache and the code folder): a view a registration names from another module
+    (`add_url_rule("/x", view_func=views.search)`) is found there, and a Powertools
+    view's annotated parameters that are no path parameter are input too (data
+    validation fills them from the query string, headers or the body: without it, they
+    would only ever hold their default).
     `bound`: the name the views read the Powertools resolver by (`app.current_event`) when
     the code does not show its kind: a factory's local resolver, a helper's parameter, a
     resolver made by a factory and imported."""
@@ -677,8 +679,13 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
     classes: dict[int, View] = {}
     tree, functions = factory if factory is not None else (module.tree, module.functions)
     for deco in route_registrations(tree, {obj}):  # decorators, add_url_rule calls
-        node = functions.get(deco.function)
+        owner, node = module, functions.get(deco.function)
         info = module.classes.get(deco.function) if node is None else None
+        found = _definition(module, deco.function, *where) \
+            if node is None and info is None and where is not None and deco.function else None
+        if found is not None:  # `view_func=views.search`, imported
+            owner, node = found[0], found[0].functions.get(found[1])
+            info = owner.classes.get(found[1]) if node is None else None
         if info is not None:  # a class-based view or a resource: its methods serve
             _class_views(info, deco, framework, classes)
             continue
@@ -691,15 +698,15 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
         labels = {name: f"{framework} path parameter '{name}'" for name in names
                   if _is_text_param(framework, path, name)}
         objects: dict[str, str] = {}
-        if typed is not None and framework == "Powertools":
-            given, found = _request_params(node, module, typed[0], typed[1], framework,
+        if where is not None and framework == "Powertools":
+            given, kinds = _request_params(node, owner, where[0], where[1], framework,
                                            path, typed_only=True)
             # a path parameter is text whatever its type (without validation, a string)
-            objects = {name: kind for name, kind in found.items() if name not in labels}
+            objects = {name: kind for name, kind in kinds.items() if name not in labels}
             labels = {**given, **labels}
         if bound is not None:
             objects[bound] = POWERTOOLS_RESOLVER
-        out.append(View(module, node, labels, (), frozenset({"http"}),
+        out.append(View(owner, node, labels, (), frozenset({"http"}),
                         deco.function if view_of is not None else None, objects))
     return [*out, *classes.values()]
 
