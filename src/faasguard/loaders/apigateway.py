@@ -72,8 +72,8 @@ def read_authorizer(t: Template, logical: str, props: Any) -> None:
     kind = {"TOKEN": "lambda-token", "REQUEST": "lambda-request",
             "COGNITO_USER_POOLS": "cognito", "JWT": "jwt"}.get(kind_raw, "lambda-request")
     sources = props.get("IdentitySource")
-    identity = tuple(s.strip() for s in sources.split(",")) if isinstance(sources, str) \
-        else strings(sources)
+    identity = tuple(s.strip() for s in sources.split(",") if s.strip()) \
+        if isinstance(sources, str) else strings(sources)
     name = props.get("Name")
     t.authorizers[t.qualify(logical)] = Authorizer(
         kind, name if isinstance(name, str) else logical, identity,

@@ -382,6 +382,12 @@ _AUTH_CHOICES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+#: What aws_api_gateway_authorizer gives an attribute left out: a TOKEN authoriser
+#: reading the Authorization header (whatever its type: a REQUEST one too).
+_REST_AUTHORIZER_DEFAULTS = (("Type", "TOKEN"),
+                             ("IdentitySource", "method.request.header.Authorization"))
+
+
 def _adjust(resource: Resource, props: LDict) -> None:
     """Settings whose shape differs between Terraform and CloudFormation."""
     kind = resource.type
@@ -399,6 +405,11 @@ def _adjust(resource: Resource, props: LDict) -> None:
                                    domain)
         if choice is not None:
             props[prop] = choice
+    elif kind == "aws_api_gateway_authorizer":
+        # the provider's defaults (CloudFormation has none: Type is required there)
+        for key, default in _REST_AUTHORIZER_DEFAULTS:
+            if key not in props:
+                props[key] = default
     elif kind in ("aws_api_gateway_rest_api", "aws_apigatewayv2_api") and \
             isinstance(props.get("Body"), str):
         props["Body"] = _definition(props["Body"], props.line_of("Body"))
