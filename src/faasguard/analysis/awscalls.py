@@ -260,7 +260,10 @@ _NESTED_IMPORT = re.compile(r"^[ \t]+(?:from|import)[ \t]", re.MULTILINE)
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
                             "BaseException"})
 _IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by file
+_WALKS = "awscalls.outside"  # Facts.memo key: `_outside_imports` by (file, base)
 _MANIFESTS = "awscalls.manifests"  # Facts.memo key: declared_for's memo
+#: Top-level names whose code is known without reading it (see `unseen_code`).
+_READ_ELSEWHERE = _RUNTIME_MODULES | _MODELLED | KNOWN_PACKAGES
 
 
 def unseen_code(cache: ModuleCache, function: Function, app: App,
@@ -270,48 +273,63 @@ def unseen_code(cache: ModuleCache, function: Function, app: App,
     or a project module it imports (transitively) imports and that is neither in the
     project, nor in the standard library or the Lambda runtime, nor a well-known package
     that makes no AWS call (KNOWN_PACKAGES), nor a declared dependency: a Lambda layer's
-    code, or a module that is simply missing. Its AWS calls
-    are not known, so the function's needs are not either. Imports that may fail
-    (`try: ... except ImportError`) and type-checking-only ones are left out."""
-    start = cache.try_get(function.source_file or "")
-    if start is None:
+    code, or a module that is simply missing. Its AWS calls are not known, so the
+    function's needs are not either. Imports that may fail (`try: ... except
+    ImportError`) and type-checking-only ones are left out."""
+    if not function.source_file:
         return []
-    base = function.code_dir or ""
+    candidates = _outside_imports(cache, function.source_file, function.code_dir or "", memo)
     declared: set[str] | None = None
     out: dict[str, AwsCall] = {}
-    todo, seen = [start], {start.file}
+    for key, file, line in candidates:
+        if key.startswith("."):  # a relative import: a project module not here
+            what = f"the project module '{key.lstrip('.')}', which is not in the scanned files"
+        else:
+            if declared is None:
+                declared = _declared_modules(app, function, memo)
+            if key.lower() in declared:
+                continue
+            what = f"'{key}', which is neither in the scanned files nor a declared " \
+                "dependency" + (" (a layer's?)" if function.layers else "")
+        if key not in out:
+            out[key] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code are not "
+                               "known", (), (), file, line, UNSEEN)
+    return list(out.values())
+
+
+def _outside_imports(cache: ModuleCache, file: str, base: str,
+                     memo: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(top-level name, or the relative name, file, line) of each import `unseen_code`
+    must judge, found from `file` through the project modules it imports (with `base`
+    first on the search path); once per (file, base) in a scan. The standard library's,
+    the Lambda runtime's, the modelled SDKs' and the known packages' are left out first
+    (no look-up: a project module named like one of them is not followed)."""
+    known: dict[tuple[str, str], list[tuple[str, str, int]]] = memo.setdefault(_WALKS, {})
+    found = known.get((file, base))
+    if found is not None:
+        return found
+    found = known[(file, base)] = []
+    start = cache.try_get(file)
+    todo, seen = ([start], {start.file}) if start is not None else ([], set())
     while todo:
         module = todo.pop()
         search = search_path(module, base)
         for dotted, line in _imports(module, memo):
-            found = cache.find(dotted, search)
-            if found is None and "." in dotted.lstrip("."):
-                found = cache.find(dotted.rpartition(".")[0], search)
-            if found is not None:
-                if found.file not in seen:
-                    seen.add(found.file)
-                    todo.append(found)
-                continue
             head = dotted.lstrip(".").partition(".")[0]
-            if dotted.startswith("."):  # a relative import: a project module not here
-                what = f"the project module '{dotted.lstrip('.')}', which is not in the " \
-                    "scanned files"
-            else:
-                if head in sys.stdlib_module_names or head in _RUNTIME_MODULES or \
-                        head in _MODELLED or head in KNOWN_PACKAGES or \
-                        head.startswith("mypy_boto3_"):
-                    continue
-                if declared is None:
-                    declared = _declared_modules(app, function, memo)
-                if head.lower() in declared:
-                    continue
-                what = f"'{head}', which is neither in the scanned files nor a declared " \
-                    "dependency" + (" (a layer's?)" if function.layers else "")
-            key = head if not dotted.startswith(".") else dotted
-            if key not in out:
-                out[key] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
-                                   "are not known", (), (), module.file, line, UNSEEN)
-    return list(out.values())
+            relative = dotted.startswith(".")
+            if not relative and (head in _READ_ELSEWHERE or head in sys.stdlib_module_names
+                                 or head.startswith("mypy_boto3_")):
+                continue
+            local = cache.find(dotted, search)
+            if local is None and "." in dotted.lstrip("."):
+                local = cache.find(dotted.rpartition(".")[0], search)
+            if local is not None:
+                if local.file not in seen:
+                    seen.add(local.file)
+                    todo.append(local)
+                continue
+            found.append((dotted if relative else head, module.file, line))
+    return found
 
 
 def note_unseen(app: App, facts: Facts, which: Callable[[Function], bool]) -> None:
@@ -390,7 +408,9 @@ def _collect(body: list[ast.stmt], package: str, nested: bool,
             for handler in handlers:
                 _collect(handler.body, package, nested, out)
         elif isinstance(node, ast.If):
-            if "TYPE_CHECKING" not in ast.unparse(node.test):
+            test = node.test
+            if not (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING" or
+                    isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
                 _collect(node.body, package, nested, out)
             _collect(node.orelse, package, nested, out)
         elif nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
