@@ -308,8 +308,9 @@ def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: 
     imported from asgi.py, `Mangum(application)(event, context)` in a handler function)
     or apig-wsgi (`make_lambda_handler(get_wsgi_application())`): the views of the routes
     of ROOT_URLCONF (includes, class-based views, regex groups) are each function's entry
-    points, their request's parts sources and their `<str:...>` and regex parameters too
-    (not `<int:...>`), as for Zappa. The settings module is found in the function's
+    points (also wrapped where the route is written: `csrf_exempt(views.ping)`,
+    `cache_page(60)(views.stats)`), their request's parts sources and their `<str:...>`
+    and regex parameters too (not `<int:...>`), as for Zappa. The settings module is found in the function's
     environment (ApigWsgi), in the application's module's `os.environ.setdefault` (Asgi)
     and in the handler module's `os.environ[...] = ...` (Worker)."""
     project = "django_adapters_vulnerable"
@@ -343,14 +344,16 @@ def test_django_routes_behind_an_adapter_are_listed_behind_the_catch_all() -> No
     routes = _app_routes(project, file, "template.yaml#Asgi")
     assert routes == _app_routes(project, file, "template.yaml#ApigWsgi") == [
         ("ANY", "/admin/{proxy+}", "mysite/urls.py:7"),
-        ("ANY", "/api/proxy/", "shop/urls.py:11"),
+        ("ANY", "/api/proxy/", "shop/urls.py:13"),
+        ("ANY", "/api/stats/", "shop/urls.py:15"),  # cache_page(60)(views.stats)
         ("ANY", "/reports/{year}/{name}/", "mysite/urls.py:9"),
-        ("GET", "/api/files/{name}/", "shop/urls.py:6"),
-        ("GET", "/api/hook/", "shop/urls.py:10"),
-        ("GET", "/api/items/{item_id}/", "shop/urls.py:7"),
-        ("GET", "/api/search/", "shop/urls.py:8"),
-        ("POST", "/api/hook/", "shop/urls.py:10"),
-        ("POST", "/api/upload/", "shop/urls.py:9")]
+        ("GET", "/api/files/{name}/", "shop/urls.py:8"),
+        ("GET", "/api/hook/", "shop/urls.py:12"),
+        ("GET", "/api/items/{item_id}/", "shop/urls.py:9"),
+        ("GET", "/api/search/", "shop/urls.py:10"),
+        ("POST", "/api/hook/", "shop/urls.py:12"),
+        ("POST", "/api/ping/{host}/", "shop/urls.py:14"),  # csrf_exempt(views.ping)
+        ("POST", "/api/upload/", "shop/urls.py:11")]
     assert _app_routes(project, file, "template.yaml#Worker") == []
     # a Flask app behind apig-wsgi (made in a `try`), not the FastAPI app behind Mangum
     assert _app_routes("adapters_vulnerable", file) == [("GET", "/items", "shop.py:9")]

@@ -31,7 +31,8 @@ module (following its star imports: `from .base import *`), its `ROOT_URLCONF` a
   adding routers), their views `NinjaView`s (parameters resolved from the request by
   type, as FastAPI's).
 
-A route answers the methods its view does: `@require_GET`, `@require_POST`,
+A route answers the methods its view does (a view wrapped where the route is written,
+`csrf_exempt(views.hook)`, is the view): `@require_GET`, `@require_POST`,
 `@require_safe`, `@require_http_methods([...])` (or Django REST framework's
 `@api_view([...])`) on a function view, the `get`/`post`/... methods of a class-based
 view (`View.as_view()`); else ANY (a Django view answers every method unless it says
@@ -446,7 +447,13 @@ class _Urls:
 
     def _methods(self, module: _Module, node: ast.expr
                  ) -> list[tuple[str, tuple[str, str] | None]]:
-        """The methods a view answers, each with the function serving it (when known)."""
+        """The methods a view answers, each with the function serving it (when known): a
+        view wrapped by a decorator applied in the URL module (`csrf_exempt(views.hook)`,
+        `cache_page(60)(views.report)`, `login_required(View.as_view())`) is the view."""
+        for _ in range(MAX_DEPTH):
+            if isinstance(node, ast.Call) and len(node.args) == 1 and not (
+                    isinstance(node.func, ast.Attribute) and node.func.attr == "as_view"):
+                node = node.args[0]
         ref = node  # a function, or the class of `View.as_view(...)`
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 node.func.attr == "as_view":
