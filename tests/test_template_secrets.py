@@ -57,4 +57,4 @@ def test_the_loader_finds_what_the_walk_finds(tmp_path: Path, value: str,
     (tmp_path / "template.yaml").write_text(PLAIN_SAM.format(description=value))
     app = load_path(LoadContext(root=str(tmp_path), file="template.yaml"))
     (source,) = app.files
-    assert [fact.detail for fact in source.facts.facts] == found
+    assert [fact.detail for fact in source.facts.of_kind("template-secret")] == found
