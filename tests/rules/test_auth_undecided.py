@@ -84,6 +84,9 @@ def test_a_route_whose_authoriser_a_condition_picks_may_have_none():
     assert "(TokenAuth, NONE)" in messages["route:Api:GET:/orders"]
     # a default authoriser only production has
     assert "may have no authoriser" in messages["route:Partners:POST:/partner/orders"]
+    # an API whose whole Auth only production has
+    assert "depends on the condition IsProd, and NONE is one of its values (TokenAuth, " \
+        "NONE)" in messages["route:Admin:DELETE:/admin/purge"]
 
 
 def test_cloudformation_authorization_types_the_deployment_picks():

@@ -26,7 +26,13 @@ from faasguard.model import Api, Authorizer, Unknown, Value
 def read_api_auth(t: Template, api: Api, auth: dict[str, Value],
                   raw: Value = None) -> ApiAuth:
     """Read an API's `Auth` mapping (`raw`: as written); remembered on the template for
-    its routes."""
+    its routes. An `Auth` the deployment chooses as a whole (`!If [IsProd, {...},
+    !Ref AWS::NoValue]`) is read from its first mapping, its default authoriser marked
+    `undecided` when another choice has none."""
+    chosen = possible_values(raw, t.scope) if isinstance(raw, dict) and "Fn::If" in raw \
+        else None
+    if chosen is not None:
+        return _chosen_auth(t, api, *chosen)
     result = ApiAuth()
     authorizers = mapping(auth.get("Authorizers"))
     for name, config in authorizers.items():
@@ -46,6 +52,25 @@ def read_api_auth(t: Template, api: Api, auth: dict[str, Value],
     preflight = as_bool(auth.get("AddDefaultAuthorizerToCorsPreflight"))
     result.default_on_preflight = preflight is not False
     t.api_auth[api.id] = result
+    return result
+
+
+def _chosen_auth(t: Template, api: Api, decided_by: Unknown,
+                 values: tuple[Value, ...]) -> ApiAuth:
+    """An API's `Auth` as a whole the deployment chooses among `values` (mappings, or
+    `NO_VALUE`: no `Auth`, no authoriser)."""
+    result = read_api_auth(t, api, mapping(next((v for v in values if isinstance(v, dict)),
+                                                None)))
+    options: list[Authorizer | None] = []
+    labels: list[str] = []
+    for value in values:
+        name = value.get("DefaultAuthorizer") if isinstance(value, dict) else None
+        line = mapping(value).line_of("DefaultAuthorizer") if isinstance(name, str) else None
+        options.append(named_authorizer(t, result, name, line) if isinstance(name, str)
+                       else None)
+        labels.append(name if isinstance(name, str) else "NONE")
+    result.default = undecided_authorizer(Unknown(decided_by.text, tuple(dict.fromkeys(labels))),
+                                          options)
     return result
 
 
