@@ -435,10 +435,12 @@ def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
     prefix="/v1")`, `api.add_resource(Job, ...)`), the Flask-RESTX namespaces of an API
     on a blueprint (`api.add_namespace(ns, path=...)`, `@ns.route(...)` classes,
     `ns.add_resource`), the blueprints a factory registers in a loop over an imported
-    list of (blueprint, url_prefix) pairs and the view functions `add_url_rule` names from
-    another module (`view_func=lookup.search`, an imported name) are routes (prefixes
-    joined), and their methods and views are the function's entry points: a method
-    serving several routes has each one's path parameters."""
+    list of (blueprint, url_prefix) pairs, the blueprint a factory returns
+    (`register_blueprint(ops.create_ops_blueprint(), url_prefix="/ops")`; not another
+    factory's nobody registers) and the view functions `add_url_rule` names from another
+    module (`view_func=lookup.search`, an imported name) are routes (prefixes joined),
+    and their methods and views are the function's entry points: a method serving
+    several routes has each one's path parameters."""
     project = "flask_classes_vulnerable"
     _marks_met_in(capsys, project, "api", {})
     assert _app_routes(project) == [
@@ -447,6 +449,7 @@ def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
         ("DELETE", "/v1/jobs/{job_id}/", "web/__init__.py:42"),
         ("DELETE", "/v2/rx/people/{name}/avatar", "web/users.py:8"),  # path=
         ("GET", "/items/{name}", "web/__init__.py:39"),
+        ("GET", "/ops/logs", "web/ops.py:14"),  # a blueprint factory's
         ("GET", "/reports/{year}/{title}", "web/blueprints.py:17"),
         ("GET", "/search", "web/__init__.py:43"),  # view_func=lookup.search
         ("GET", "/v1/jobs/{job_id}", "web/__init__.py:42"),
@@ -455,6 +458,7 @@ def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
         ("POST", "/admin/rotate", "web/blueprints.py:11"),
         ("POST", "/export/{folder}", "web/__init__.py:44"),  # an imported view function
         ("POST", "/items", "web/__init__.py:40"),
+        ("POST", "/ops/restart/{service}", "web/ops.py:9"),
         ("POST", "/v2/rx/todos/", "web/todos.py:20")]
 
 

@@ -41,9 +41,33 @@ def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
                           ) -> list[Registration]:
     """The blueprints the app objects `objects` of module `rel` register (with the calls
     `<app>.<method>(bp, ...)`), in order."""
+    out = []
+    for arg, where, options in _registered(root, code_dir, tree, rel, objects, method):
+        found = _find(root, code_dir, *where, arg, options) \
+            if not isinstance(arg, ast.Call) else None
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def registered_made(root: str, code_dir: str, tree: ast.Module, rel: str,
+                    objects: set[str], method: str = "register_blueprint"
+                    ) -> list[tuple[ast.Call, ast.Module, str, dict[str, Any]]]:
+    """The blueprints the app objects `objects` of module `rel` register as a call's
+    result (`app.register_blueprint(create_admin_blueprint(), url_prefix="/admin")`, a
+    blueprint factory): the call, the tree and file of the module it is written in, and
+    the registration's literal keyword arguments."""
+    return [(arg, where.tree, where.rel, options) for arg, where, options in
+            _registered(root, code_dir, tree, rel, objects, method)
+            if isinstance(arg, ast.Call)]
+
+
+def _registered(root: str, code_dir: str, tree: ast.Module, rel: str, objects: set[str],
+                method: str) -> Iterator[tuple[ast.expr, _Where, dict[str, Any]]]:
+    """What each registration brings in, the module it is written in (a loop's item
+    may be in the module a list is imported from) and its literal keyword arguments."""
     module = dotted_module(rel, code_dir)
     here = _Where(tree, rel, module, module_imports(tree, module, rel.endswith("__init__.py")))
-    out = []
 
     def listed(node: ast.expr) -> tuple[list[ast.expr], _Where] | None:
         return _listed(root, code_dir, here, node)
@@ -55,10 +79,7 @@ def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
         arg, where = call.args[0], here
         if isinstance(arg, ast.Name) and arg.id in names:
             arg, where = names[arg.id]
-        found = _find(root, code_dir, *where, arg, options)
-        if found is not None:
-            out.append(found)
-    return out
+        yield arg, where, options
 
 
 class _Where(NamedTuple):

@@ -31,6 +31,7 @@ from faasguard.loaders.blueprints import (
     module_file,
     module_imports,
     registered_blueprints,
+    registered_made,
 )
 from faasguard.loaders.decorators import (
     Decorated,
@@ -190,6 +191,7 @@ class _Scopes:
             return
         self.out.append(RouteScope(file, tree, frozenset(objects), "", True, function))
         self._namespaces(file, tree, objects, "")
+        self._made_blueprints(file, module, tree, objects, "")
         self._blueprints(file, module, tree, objects, function, "", depth)
         if depth >= MAX_DEPTH:
             return
@@ -230,6 +232,31 @@ class _Scopes:
                 if home is not tree and bp.file == file:  # or where the app registers it
                     self._blueprints(file, module, tree, {bp.name}, function, joined,
                                      depth + 1)
+
+    def _made_blueprints(self, file: str, module: ast.Module, tree: ast.Module,
+                         objects: set[str], prefix: str) -> None:
+        """The blueprints `objects` register as a factory's result
+        (`app.register_blueprint(create_admin_blueprint())`): each blueprint (or router)
+        the project function makes in its body and returns, its routes nested there."""
+        for made, where_tree, where_rel, options in registered_made(
+                self.root, self.code_dir, tree, file, objects, self.kind.register):
+            found = called_function(self.root, self.code_dir,
+                                    module if where_tree is tree else where_tree, where_rel,
+                                    made.func, self.parse)
+            if found is None:
+                continue
+            home, home_module, function = found
+            body = ast.Module(body=list(function.body), type_ignores=[])
+            returned = {n.value.id for n in ast.walk(function)
+                        if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)}
+            parts = AppKind(("Blueprint", *self.kind.makers))
+            for name in sorted(_made(body, parts) & returned):
+                own = options.get(self.kind.prefix)
+                own = own if isinstance(own, str) else _constructor_prefix(body, name)
+                joined = _join(prefix, own) if own else prefix
+                if self._first(home, function, {name}, joined):
+                    self.out.append(RouteScope(home, _body_tree(home_module, function),
+                                               frozenset({name}), joined, False, function))
 
     def _namespaces(self, file: str, tree: ast.Module, objects: set[str], prefix: str
                     ) -> None:
