@@ -15,11 +15,13 @@ CASES = FIXTURES / "FG-AUTH-002"
     ("serverless-pos-webhooks", {
         9: "a Stripe webhook signature (stripe.Webhook.construct_event)",
         13: "an HMAC signature of the request (hmac.compare_digest)",
-        17: "a Twilio request signature (.validate)"}),
+        17: "a Twilio request signature (.validate)",
+        33: "a Stripe webhook signature (stripe.Webhook.construct_event)"}),
     ("sam-pos-webhooks-node", {
         13: "a Stripe webhook signature (stripe.webhooks.constructEvent)",
         21: "an HMAC signature of the request (crypto.timingSafeEqual)",
-        45: "a Stripe webhook signature (stripe.webhooks.constructEvent)"}),
+        45: "a Stripe webhook signature (stripe.webhooks.constructEvent)",
+        53: "a Stripe webhook signature (stripe.webhooks.constructEvent)"}),
 ])
 def test_a_signature_check_that_gates_the_work_lowers_the_finding_to_info(
         name: str, verified: dict[int, str]) -> None:

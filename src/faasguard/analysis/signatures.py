@@ -164,6 +164,8 @@ class _Reader:
                         return check  # `if valid: <the work>`, nothing done otherwise
                 if check is not None and check.raises:
                     return check  # raised while the test is evaluated
+                if check is None and _works_and_ends(stmt):
+                    return None  # work the check does not gate (another route served)
             elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
                 value = stmt.value
                 if value is not None:
@@ -180,6 +182,43 @@ class _Reader:
                 if check is not None:
                     return check
         return None
+
+
+#: Calls that do no work of their own in a branch that ends the function: logging, the
+#: builtins and `json` building an answer, reading or formatting a value.
+_IDLE_HEADS = frozenset({"print", "logger", "logging", "log", "LOGGER", "LOG", "json", "str",
+                         "int", "len", "dict", "list", "bool", "float", "base64"})
+_IDLE_METHODS = frozenset({"get", "lower", "upper", "strip", "format", "encode", "decode",
+                           "items", "keys", "values", "startswith", "endswith", "split",
+                           "join", "replace"})
+
+
+def _works_and_ends(stmt: ast.If) -> bool:
+    """Does a branch of this `if`, met before any check, end the function after doing
+    work (a call other than logging or building the answer, a returned call's result)?
+    That work runs without the check: a function serving another route too
+    (`if event["routeKey"] == "DELETE /orders/{id}": table.delete_item(...); return`).
+    A class called (`Response(405)`, `ValueError(...)`) is an answer, not work."""
+    for branch in (stmt.body, stmt.orelse):
+        statements = list(_statements(branch))
+        if not any(isinstance(s, (ast.Return, ast.Raise)) for s in statements):
+            continue
+        for sub in statements:
+            if isinstance(sub, (ast.If, ast.For, ast.While, ast.With, ast.Try,
+                                ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue  # their own statements are in the list (their tests are reads)
+            for node in ast.walk(sub):
+                if isinstance(node, ast.Call) and not _idle(node):
+                    return True
+    return False
+
+
+def _idle(call: ast.Call) -> bool:
+    name = dotted_name(call.func)
+    head, _, _ = name.partition(".")
+    last = name.rpartition(".")[2]
+    return head in _IDLE_HEADS or last in _IDLE_METHODS or last[:1].isupper() or (
+        not name and isinstance(call.func, ast.Attribute) and call.func.attr in _IDLE_METHODS)
 
 
 def _own_nodes(expr: ast.expr) -> Iterator[ast.AST]:

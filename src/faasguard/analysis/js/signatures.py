@@ -38,6 +38,13 @@ _HMAC = re.compile(rb"createHmac\s*\(")
 _SIGNATURE = re.compile(rb"signature", re.I)
 _STOPS = ("return_statement", "throw_statement")
 _MAX_DEPTH = 2
+#: Calls that do no work of their own in a branch that ends the function: logging,
+#: building the answer, reading or formatting a value.
+_IDLE_HEADS = frozenset({"console", "JSON", "String", "Number", "Boolean", "logger", "log",
+                         "Buffer", "Object", "Array", "Math", "parseInt", "encodeURIComponent"})
+_IDLE_METHODS = frozenset({"get", "toLowerCase", "toUpperCase", "trim", "toString",
+                           "includes", "startsWith", "endsWith", "split", "join", "replace",
+                           "stringify", "parse", "keys", "values"})
 _FUNCTIONS = ("arrow_function", "function_expression", "function", "function_declaration",
               "generator_function_declaration", "method_definition")
 
@@ -192,6 +199,27 @@ class _Reader:
                 todo.extend(reversed(current.named_children))
         return out
 
+    def works_and_ends(self, stmt: Node) -> bool:
+        """Does a branch of this `if`, met before any check, end the function after doing
+        work (a call other than logging or building the answer)? That work runs without
+        the check: a function serving another route too (`if (event.routeKey === "DELETE
+        /orders/{id}") { await db.send(...); return ...; }`), as analysis.signatures."""
+        fid = self.module.fid
+        for branch in (stmt.child_by_field_id(fid.consequence),
+                       stmt.child_by_field_id(fid.alternative)):
+            nodes = self._descendants(branch)
+            if not any(n.type in _STOPS for n in nodes):
+                continue
+            for node in nodes:
+                if node.type == "call_expression" and not self._idle(node):
+                    return True
+        return False
+
+    def _idle(self, call: Node) -> bool:
+        callee = self.text(call.child_by_field_id(self.module.fid.function)).replace(" ", "")
+        head, last = callee.split(".", 1)[0], callee.rsplit(".", 1)[-1]
+        return head in _IDLE_HEADS or last in _IDLE_METHODS or last[:1].isupper()
+
     # ---------------------------------------------------------------- gates
     def gate(self, statements: list[Node], raise_only: bool, depth: int) -> Check | None:
         """The check that gates the rest of a block's work (as analysis.signatures)."""
@@ -201,6 +229,8 @@ class _Reader:
                 condition = stmt.child_by_field_id(self.module.fid.condition)
                 check = self.answer(condition, depth)
                 if check is None:
+                    if self.works_and_ends(stmt):
+                        return None  # work the check does not gate (another route served)
                     continue
                 if check.raises:
                     return check
