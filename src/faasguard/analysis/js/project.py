@@ -255,7 +255,7 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
             if spec.startswith("/opt/"):
                 what = f"'{spec}', a layer's code"
             elif spec.startswith((".", "/")):
-                if cache.resolve_local(file, spec) is not None:
+                if cache.resolve_local(file, spec) is not None or _data_file(cache, file, spec):
                     continue
                 what = f"'{spec}', which is not in the scanned files"
             elif cache.aliased(file, spec):  # a tsconfig.json path alias: a project file
@@ -280,6 +280,15 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
                 out[what] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
                                     "are not known", (), (), file, at, UNSEEN)
     return list(out.values())
+
+
+def _data_file(cache: JsModuleCache, importer: str, spec: str) -> bool:
+    """Does a relative specifier name a file of the scan that is no code (`require(
+    "./config.json")`, a bundler's `import schema from "./schema.graphql"`)? It runs
+    nothing."""
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+    return not path.startswith("../") and posixpath.splitext(path)[1] not in EXTENSIONS \
+        and cache.exists(path)
 
 
 @lru_cache(maxsize=1)
