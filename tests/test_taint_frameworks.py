@@ -310,9 +310,10 @@ def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: 
     of ROOT_URLCONF (includes, class-based views, regex groups) are each function's entry
     points (also wrapped where the route is written: `csrf_exempt(views.ping)`,
     `cache_page(60)(views.stats)`), their request's parts sources and their `<str:...>`
-    and regex parameters too (not `<int:...>`), as for Zappa. The settings module is found in the function's
-    environment (ApigWsgi), in the application's module's `os.environ.setdefault` (Asgi)
-    and in the handler module's `os.environ[...] = ...` (Worker)."""
+    and regex parameters too (not `<int:...>`), as for Zappa. The settings module is
+    found in the function's environment (ApigWsgi), in the application's module's
+    `os.environ.setdefault` (Asgi) and in the handler module's `os.environ[...] = ...`
+    (Worker)."""
     project = "django_adapters_vulnerable"
     report = _scan(capsys, FIXTURES / project)
     assert _got(report) == expected_marks(FIXTURES / project)
