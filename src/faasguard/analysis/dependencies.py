@@ -4,7 +4,8 @@ For every function with a known code folder (`code_dir`, else its handler's fold
 nearest dependency manifests are read, from that folder up to the scanned root:
 
 - Python: `Pipfile.lock` or `poetry.lock` (locked versions), else `requirements*.txt`,
-  else `pyproject.toml` (`[project].dependencies`, `[tool.poetry.dependencies]`);
+  else `pyproject.toml` (`[project].dependencies`, `[tool.poetry.dependencies]`), else
+  `Pipfile` (`[packages]`: Pipenv and serverless-python-requirements lock it at build time);
 - Node.js: `package-lock.json` / `npm-shrinkwrap.json` (locked versions), else
   `package.json` (`dependencies`).
 
@@ -40,7 +41,8 @@ else:  # pragma: no cover - Python 3.10
 PYTHON_LOCKS = ("Pipfile.lock", "poetry.lock")
 NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")
 _REQUIREMENTS = re.compile(r"^requirements[\w.-]*\.txt$")
-_MANIFEST_NAMES = frozenset({*PYTHON_LOCKS, *NPM_LOCKS, "package.json", "pyproject.toml"})
+_MANIFEST_NAMES = frozenset({*PYTHON_LOCKS, *NPM_LOCKS, "package.json", "pyproject.toml",
+                             "Pipfile"})
 _EXACT_NPM = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 
 
@@ -210,7 +212,8 @@ def _folder_manifests(root: str, folder: str, ecosystem: str,
     requirements = sorted(n for n in names if _REQUIREMENTS.match(n))
     if requirements:
         return [rel(n) for n in requirements]
-    return [rel("pyproject.toml")] if "pyproject.toml" in names else []
+    return [rel("pyproject.toml")] if "pyproject.toml" in names else \
+        [rel("Pipfile")] if "Pipfile" in names else []
 
 
 # ---------------------------------------------------------------------- manifest readers
@@ -230,6 +233,8 @@ def read_manifest(root: str, rel: str) -> list[Dependency] | None:
             return _poetry_lock(text, rel)
         if name == "pyproject.toml":
             return _pyproject(text, rel)
+        if name == "Pipfile":
+            return _pipfile(text, rel)
         if name in NPM_LOCKS:
             return _package_lock(text, rel)
         if name == "package.json":
@@ -310,6 +315,18 @@ def _pyproject(text: str, rel: str) -> list[Dependency]:
         exact = constraint.lstrip("=")
         version = exact if re.fullmatch(r"\d+(\.\d+)*", exact) and \
             not constraint.startswith(("^", "~", ">", "<")) else None
+        out.append(Dependency("pypi", name, constraint, rel, _line_of(text, f"{name} ="),
+                              version))
+    return out
+
+
+def _pipfile(text: str, rel: str) -> list[Dependency]:
+    """A Pipfile's `[packages]` (`name = "==1.2"`, `"*"`, `{version = "==1.2", ...}`)."""
+    out: list[Dependency] = []
+    for name, spec in (tomllib.loads(text).get("packages") or {}).items():
+        constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
+        version = constraint[2:] if constraint.startswith("==") and "*" not in constraint \
+            else None
         out.append(Dependency("pypi", name, constraint, rel, _line_of(text, f"{name} ="),
                               version))
     return out
