@@ -47,8 +47,14 @@ def sources_of_output(root: str, base: str) -> list[str]:
 
 def _compiler_options(root: str, folder: str) -> dict[str, Any]:
     """`compilerOptions` of `folder/tsconfig.json` ({} when absent or unreadable)."""
+    options = _config(root, posixpath.join(folder, "tsconfig.json")).get("compilerOptions")
+    return options if isinstance(options, dict) else {}
+
+
+def _config(root: str, rel: str) -> dict[str, Any]:
+    """A tsconfig file's content ({} when absent or unreadable)."""
     try:
-        text = read_text(os.path.join(root, folder, "tsconfig.json"))
+        text = read_text(os.path.join(root, rel))
     except InputError:
         return {}
     # tsconfig.json is JSON with comments and trailing commas
@@ -57,8 +63,39 @@ def _compiler_options(root: str, folder: str) -> dict[str, Any]:
         data = json.loads(_TRAILING_COMMA.sub(r"\1", text))
     except ValueError:
         return {}
-    options = data.get("compilerOptions") if isinstance(data, dict) else None
-    return options if isinstance(options, dict) else {}
+    return data if isinstance(data, dict) else {}
+
+
+def _paths_and_base(root: str, folder: str) -> tuple[dict[str, Any], str] | None:
+    """`compilerOptions.paths` of `folder/tsconfig.json` or of a file it extends by a
+    relative path (the Serverless Framework's TypeScript template keeps them in
+    `tsconfig.paths.json`), and the folder its targets are resolved from: the nearest
+    `baseUrl` of the chain, from the folder of the file declaring it, else the folder of
+    the file declaring `paths`. None when no file of the chain declares paths."""
+    rel = posixpath.join(folder, "tsconfig.json")
+    paths: dict[str, Any] | None = None
+    start: str | None = None
+    for _ in range(8):  # a chain of extended files, not a cycle
+        data = _config(root, rel)
+        options = data.get("compilerOptions")
+        options = options if isinstance(options, dict) else {}
+        here = posixpath.dirname(rel)
+        base = options.get("baseUrl")
+        if start is None and isinstance(base, str) and base.strip():
+            start = posixpath.normpath(posixpath.join(here, base.strip()))
+        if paths is None and isinstance(options.get("paths"), dict) and options["paths"]:
+            paths = options["paths"]
+            paths_folder = here or "."
+        parent = data.get("extends")
+        if (paths is not None and start is not None) or not isinstance(parent, str) or \
+                not parent.startswith("."):
+            break
+        rel = posixpath.normpath(posixpath.join(here, parent))
+        if not rel.endswith(".json"):
+            rel += ".json"
+    if paths is None:
+        return None
+    return paths, start or paths_folder
 
 
 def path_aliases(root: str, folder: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -66,16 +103,13 @@ def path_aliases(root: str, folder: str) -> tuple[tuple[str, str, tuple[str, ...
     that declares `compilerOptions.paths`: (prefix, suffix, targets) per pattern (`@libs/*`
     is ("@libs/", "", ...); a pattern without `*`, which matches itself only, has the
     suffix "\\0"), each target a root-relative path with at most one `*`, resolved from
-    `baseUrl` (else from the tsconfig.json's folder). Nothing is compiled; `extends` is
-    not read."""
+    `baseUrl` (else from the tsconfig.json's folder); a file it `extends` by a relative
+    path is read for them (`_paths_and_base`). Nothing is compiled."""
     current = folder
     while True:
-        options = _compiler_options(root, current)
-        paths = options.get("paths")
-        if isinstance(paths, dict) and paths:
-            base = options.get("baseUrl")
-            start = posixpath.normpath(posixpath.join(current, base.strip())) \
-                if isinstance(base, str) and base.strip() else (current or ".")
+        declared = _paths_and_base(root, current)
+        if declared is not None:
+            paths, start = declared
             found = []
             for pattern, targets in paths.items():
                 if not isinstance(pattern, str) or pattern.count("*") > 1 or \
