@@ -182,7 +182,7 @@ def test_sqs_maximum_concurrency_and_s3_key_filter_are_read() -> None:
 
 
 def test_findings_the_event_settings_fix_appear_without_them_only() -> None:
-    # the role writes to previews/ of the bucket: a loop unless only incoming/ triggers
+    # the code writes to previews/ of the bucket: a loop unless only incoming/ triggers
     assert _event_findings(FIXTURES / "event_limits_unset") == {
-        ("FG-WALLET-005", "app.py:8"), ("FG-WALLET-004", "app.py:14")}
+        ("FG-WALLET-005", "app.py:9"), ("FG-WALLET-004", "app.py:15")}
     assert _event_findings(FIXTURES / "event_limits_set") == set()

@@ -78,13 +78,13 @@ def _findings(result, rule_id: str) -> list[tuple[int, str, str]]:  # type: igno
 
 def test_lift_lets_each_worker_send_to_its_own_queue():
     """Lift's automatic permissions let every function of the service send to every
-    queue construct's queue, the worker to its own trigger included: a possible loop
-    (FG-WALLET-004, from the role, medium) unless another function's code is the sender.
-    Without automatic permissions (the twin), the role grants nothing: no loop."""
-    assert _findings(_result(), "FG-WALLET-004") == [
-        (13, "loop:jobsWorker:sqs:jobsQueue", "medium"),
-        (25, "loop:vaultWorker:sqs:vaultQueue", "medium"),
-        (31, "loop:reportsWorker:sqs:reportsQueue", "medium")]
+    queue construct's queue, the worker to its own trigger included. The workers' code is
+    read in full and sends nothing: no loop (FG-WALLET-004 needs a write; the grant no code
+    uses is FG-PERM-101's finding). Without automatic permissions (the twin), the role
+    grants nothing."""
+    assert _findings(_result(), "FG-WALLET-004") == []
+    assert [s for _line, s, _c in _findings(_result(), "FG-PERM-101")] == [
+        "unused-role:IamRoleLambdaExecution"]
     assert _findings(_result("lift-queues-own-permissions"), "FG-WALLET-004") == []
     # the unbounded trigger is named by its queue, not '<unknown: construct:...>'
     assert [s for _line, s, _c in _findings(_result(), "FG-WALLET-005")] == [

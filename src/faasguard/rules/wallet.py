@@ -267,10 +267,14 @@ def _may_trigger(resource: Value, key_filter: tuple[str, str]) -> bool:
     (`arn:aws:s3:::bucket/key-pattern`, `${Bucket.Arn}/key-pattern`) have a key the
     trigger's filter lets through? Yes unless the pattern's literal head or tail rules it
     out; yes for anything not read as a key pattern."""
-    prefix, suffix = key_filter
-    if not (prefix or suffix) or not isinstance(resource, str) or "/" not in resource:
+    if not any(key_filter) or not isinstance(resource, str) or "/" not in resource:
         return True
-    pattern = resource.split("/", 1)[1]
+    return _key_may_trigger(resource.split("/", 1)[1], key_filter)
+
+
+def _key_may_trigger(pattern: str, key_filter: tuple[str, str]) -> bool:
+    """Can a key matching an IAM-style pattern (`*`, `?`) pass the trigger's filter?"""
+    prefix, suffix = key_filter
     if "${" in pattern:
         return True  # a variable not resolved: any key
     parts = pattern.replace("?", "*").split("*")
@@ -307,9 +311,9 @@ _EVENT_SOURCE_PATHS = ("s3.bucket.name", "eventSourceARN", "Sns.TopicArn")
 def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger,
                  unresolved: bool = False) -> Any:
     """An AWS call of the handler code (facts.aws_calls, `AwsCall`s) that writes to the
-    trigger's source: a target resolved to that resource, or read from the event itself;
-    with `unresolved`, also one whose target the analysis could not resolve (it may be
-    that resource)."""
+    trigger's source (a target resolved to that resource, or read from the event itself)
+    where the trigger's key filter lets the written key through; with `unresolved`, also
+    one whose target the analysis could not resolve (it may be that resource)."""
     for call in facts.aws_calls.get(function.id, []):
         operation = call.operation.lower()
         if call.service != trigger.kind or operation not in LOOP_OPERATIONS[trigger.kind]:
@@ -319,34 +323,22 @@ def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger,
         for target in call.targets:
             from_event = target.name.event is not None and \
                 target.name.event.endswith(_EVENT_SOURCE_PATHS)
-            if from_event or _refers_to(app, target.resolved, trigger.source) or (
-                    unresolved and not is_known(target.resolved)):
+            if not (from_event or _refers_to(app, target.resolved, trigger.source)
+                    or (unresolved and not is_known(target.resolved))):
+                continue
+            if target.key is None or not any(trigger.key_filter) or _key_may_trigger(
+                    target.key.prefix + "*" if target.key.literal is None
+                    else target.key.literal, trigger.key_filter):
                 return call
     return None
 
 
-def _code_never_writes(facts: Facts, function: Function, trigger: Trigger) -> bool:
-    """Was the handler's code analysed in full (every AWS call identified) and does it
-    make no call of the kind that re-triggers the function (an S3 put, an SQS send, an SNS
-    publish), whatever its target?"""
+def _code_cannot_write(app: App, facts: Facts, function: Function, trigger: Trigger) -> bool:
+    """Was the handler's code analysed in full (every AWS call identified) with no call
+    that writes, or may write, to the trigger's source (a target not resolved counts)?"""
     calls = facts.aws_calls.get(function.id)
-    if calls is None or not all(call.known for call in calls):
-        return False
-    return not any(call.service == trigger.kind
-                   and call.operation.lower() in LOOP_OPERATIONS[trigger.kind]
-                   for call in calls)
-
-
-def _grant_of_another(app: App, facts: Facts, function: Function, trigger: Trigger) -> bool:
-    """Is the role's write to the trigger's source there for another function: the
-    function's own code never writes (`_code_never_writes`) and a function sharing its role
-    writes to that source in its code, or to one the analysis could not resolve, which may
-    be it (a producer and its queue's consumer on one role)?"""
-    if function.role is None or not _code_never_writes(facts, function, trigger):
-        return False
-    return any(other is not function and other.role == function.role
-               and _code_writes(app, facts, other, trigger, unresolved=True) is not None
-               for other in app.functions.values())
+    return calls is not None and all(call.known for call in calls) and \
+        _code_writes(app, facts, function, trigger, unresolved=True) is None
 
 
 @rule(
@@ -363,10 +355,11 @@ loop has run. The finding comes from the function's role (a statement granting
 s3:PutObject / sqs:SendMessage / sns:Publish on the triggering resource; for an S3 trigger
 with a key filter, on keys the filter lets through) and, when the handler code analysis is
 available, from the code's own calls. A role's grant is left alone when the function's
-code (every AWS call identified) writes to no such source and a function sharing the role
-writes to the trigger's source in its code (or to a resource the analysis cannot name,
-which may be it): the grant is that function's (a producer and the consumer of its queue
-on one role). S3 triggers on other events than object creation
+code was analysed in full (every AWS call identified) and makes no call that could write
+to the trigger's source (none to it or to a target the analysis cannot name, none on keys
+its filter lets through): the loop needs a write, and an unused grant is FG-PERM-101's finding
+(a producer and the consumer of its queue on one role, or a framework's blanket grant
+such as serverless-lift's, are not loops). S3 triggers on other events than object creation
 (`s3:ObjectRemoved:*` alone) are not loops of writes; several triggers of one function on
 one source make one finding.
 """,
@@ -417,8 +410,10 @@ def recursive_loop(app: App, facts: Facts) -> Iterator[Finding]:
                     related=[(Location(call.file, call.line),
                               f"{call.service}:{call.operation} writes to the trigger's source")])
                 continue
+            if _code_cannot_write(app, facts, function, trigger):
+                continue  # the grant alone is no loop: FG-PERM-101 reports it unused
             line = _role_writes(app, function, trigger)
-            if line is not None and not _grant_of_another(app, facts, function, trigger):
+            if line is not None:
                 reported.add(subject)
                 yield make_finding(
                     "FG-WALLET-004",
