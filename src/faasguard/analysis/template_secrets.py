@@ -10,15 +10,17 @@ Environment variables are left to FG-DATA-001, which reports them per function. 
 results go to `facts.code[file]` as `FileFacts` with kind "template-secret"; beside each,
 a fact of kind "secret-value" at the same line whose key is the value's digest
 (`secrets.secret_digest`), and a fact of kind "env-literal" (key: the digest) at each
-environment variable written as a literal that may be a secret (by its name or format):
-FG-DATA-001 tells by them an environment variable that receives a secret written
-elsewhere in the templates (`${self:custom.x}`, `!Ref` to a parameter's `Default`,
-`var.x`'s default), one secret, from one written twice.
+environment variable written as a literal that may be a secret (by its name, its format
+or a random-looking value, as FG-DATA-001 judges it): FG-DATA-001 tells by them an
+environment variable that receives a secret written elsewhere in the templates
+(`${self:custom.x}`, `!Ref` to a parameter's `Default`, `var.x`'s default), one secret,
+from one written twice.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
@@ -160,12 +162,21 @@ def _line_in(key_lines: dict[Any, int] | None, node: Any, key: Any, default: int
     return key_lines.get(key, node.line) or default
 
 
+#: Places whose key names a secret but whose value is, by the format's schema, the name
+#: of something the deployment creates: serverless-lift's `constructs.<id>.encryptionKey`
+#: is the id of the KMS key the queue construct makes (a value of a known token format
+#: is still reported there).
+_NAMED_NOT_SECRET = re.compile(r"^constructs\.[^.]+\.encryptionKey$")
+
+
 def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: str,
            step: str) -> None:
     match = find_secret(name, value, entropy=False)
     if match is None:
         return
     where = path + step
+    if match.kind == "name" and _NAMED_NOT_SECRET.match(where):
+        return
     detail = f"the value of {where}" if match.kind == "name" \
         else f"{match.description} at {where}"
     out.append(CodeFact("template-secret", line, detail, where))
@@ -180,13 +191,14 @@ SECRET_VALUE, ENV_LITERAL = "secret-value", "env-literal"
 def _env_literals(node: Any, line: int, out: list[CodeFact]) -> None:
     """An "env-literal" fact for each string written under an environment key (serverless
     `environment`, SAM `Environment.Variables`, Terraform `variables`) that may be a secret
-    (`find_secret`, without the entropy guess) and is no variable reference (`${...}`)."""
+    (`find_secret` as FG-DATA-001 judges it: a random-looking token too) and is no variable
+    reference (`${...}`)."""
     if isinstance(node, dict):
         key_lines = node.key_lines if isinstance(node, LDict) else None
         for key, value in node.items():
             at = _line_in(key_lines, node, key, line)
             if isinstance(value, str):
-                if "${" not in value and find_secret(str(key), value, entropy=False):
+                if "${" not in value and find_secret(str(key), value):
                     out.append(CodeFact(ENV_LITERAL, at, str(key), secret_digest(value)))
             elif isinstance(value, (dict, list)):
                 _env_literals(value, at, out)
