@@ -258,9 +258,12 @@ def test_powertools_resolvers_made_by_a_factory_reach_their_views(capsys: Any) -
     resolver to (`register_routes(app)`), of the router it includes and those decorated
     on the made resolver at the top level are the function's entry points, and the
     resolver's `current_event` in them is the event; a resolver another factory makes
-    that no handler resolves (the safe twin's `make_debug_app()`) serves nothing."""
+    that no handler resolves (the safe twin's `make_debug_app()`) serves nothing. A
+    resolver made at the top level (`legacy_handler`) has the views of the helper it is
+    passed to and of the router a function makes for it to include."""
     project = "powertools_factory_vulnerable"
-    report = _marks_met_in(capsys, project, "api", {"api/admin.py": "admin"})
+    report = _marks_met_in(capsys, project, "api", {"api/admin.py": "admin",
+                                                     "api/legacy.py": "legacy"})
     export = _at(report, project, "tar czf", "api/factory.py")
     assert "query string parameter 'folder'" in export["message"]
     assert "Powertools request parameter 'term'" in \
@@ -366,9 +369,12 @@ def test_starlette_route_lists_and_added_routes_are_entry_points(capsys: Any) ->
     endpoint's methods and routes added one by one (`add_route`, FastAPI's
     `add_api_route`) are the function's views: a Starlette endpoint's request is a
     request object, an `add_api_route` endpoint's parameters are read as a FastAPI
-    view's (`width: int` is no text)."""
+    view's (`width: int` is no text). The FastAPI app's helper (`register_admin_routes(app)`)
+    and router factory (`app.include_router(make_audit_router())`) bring their nested
+    views."""
     project = "starlette_vulnerable"
-    report = _marks_met_in(capsys, project, "Site", {"api_entry.py": "Api"})
+    report = _marks_met_in(capsys, project, "Site", {"api_entry.py": "Api",
+                                                      "web/extra.py": "Api"})
     assert "query parameter 'q'" in _at(report, project, "grep -r", "site.py")["message"]
     assert "path parameter 'name'" in \
         _at(report, project, "open(", "web/routes.py")["message"]

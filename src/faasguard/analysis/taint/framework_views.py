@@ -94,9 +94,12 @@ def constructed_views(module: Module, cache: ModuleCache) -> list[View]:
 
 def powertools_views(module: Module, cache: ModuleCache, base: str,
                      resolved: tuple[str, ...] = ()) -> list[View]:
-    """The views of the Powertools resolvers and routers a module creates, and of the
-    routers its resolvers include (`app.include_router(router)` at its top level);
-    `resolved`: names the module's handler resolves events with. One made by a factory
+    """The views of the Powertools resolvers and routers a module creates, of the
+    routers its resolvers include (`app.include_router(router)` at its top level) and
+    those `app_scopes` finds besides (nested in the helpers the resolver is passed to,
+    `register_routes(app)`, or in a function making a router it includes:
+    `app.include_router(make_router())`); `resolved`: names the module's handler resolves
+    events with. One made by a factory
     (`app = create_app()`) has the views `app_scopes` finds: those the factory (and the
     helpers it passes the resolver to) registers on its resolver, nested in its body, and
     of the routers it includes there. One imported (`from api.resolver import app`) has
@@ -104,10 +107,15 @@ def powertools_views(module: Module, cache: ModuleCache, base: str,
     api.resolver import app` then `@app.get(...)`)."""
     out: list[View] = []
     where = (cache, base)
-    for obj in _resolver_objects(module):
+    made_here = _resolver_objects(module)
+    for obj in made_here:
         out.extend(_route_views(module, obj, "Powertools", None, where=where))
         for owner, router in _blueprints(module, obj, cache, base, "include_router"):
             out.extend(_route_views(owner, router, "Powertools", None, where=where))
+    for obj in made_here:
+        have = {id(view.node) for view in out}
+        out.extend(view for view in _scoped_views(module, obj, cache, base, "Powertools")
+                   if id(view.node) not in have)
     for name in resolved:
         found = _object_module(module, name, cache, base)
         if found is None:
@@ -211,11 +219,11 @@ def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
 
 def _factory_views(module: Module, obj: str, cache: ModuleCache, base: str
                    ) -> tuple[list[View], list[tuple[Module, str]]]:
-    """For a FastAPI app made by a factory (`app = create_app()`), where `app_scopes` finds
-    its routes registered: the views nested in the factory (and in the factories it
-    calls, the helpers it passes the app to), and the routers included there."""
-    if app_factory(cache.root, base or ".", module.tree, module.file, obj) is None:
-        return [], []
+    """For a FastAPI app or router, where `app_scopes` finds its routes registered beyond
+    its module's top level: the views nested in the factory making it (`app =
+    create_app()`, and in the factories it calls), in the helpers it is passed to
+    (`register_routes(app)`) and in a function making a router it includes
+    (`app.include_router(make_router())`), and the routers included there."""
     views: list[View] = []
     routers: list[tuple[Module, str]] = []
     for scope in app_scopes(cache.root, base or ".", module.tree, module.file, obj, FASTAPI):
