@@ -15,11 +15,14 @@ Zappa the functions its `events` name (`"function": "app.thumbnail"`), whose fir
 parameter is the raw Lambda event of that trigger. Chalice's event decorators
 (`on_s3_event`, ...) already make functions of their own and need nothing here.
 
-A Zappa Django project (`django_settings`) has no app object: its entry points are the
-views of its URL routes (`Function.properties["django_views"]`, found by
-`loaders.django_routes`), whose first parameter is a Django request (an object of kind
-`django-request`: `request.GET`, `POST`, `body`, `META`, ... are the table's sources)
-and whose route parameters are sources (not `int`/`uuid`).
+A Django project (Zappa's `django_settings`, the serverless-wsgi plugin, or an adapter
+the handler module makes: `loaders.wsgi_plugin`) has no app object: its entry points are
+the views of its URL routes (`Function.properties["django_views"]`, found by
+`loaders.django_routes`; for an adapter a handler function calls, read here), whose
+first parameter is a Django request (an object of kind `django-request`:
+`request.GET`, `POST`, `body`, `META`, ... are the table's sources) and whose route
+parameters are sources (not `int`/`uuid`; a Django Ninja operation's parameters by
+their types).
 """
 
 from __future__ import annotations
