@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 ALL = "*"  # the import of a whole module (`import * as ns`, `const ns = require(...)`)
+_EXPORTED = "export:"  # the entry key of a function written as an export's value
 #: Values that are functions: their body runs only when called.
 _FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function",
                               "generator_function", "class", "class_declaration"})
@@ -81,7 +82,10 @@ def _outline(module: JsModule) -> Outline:
             found.spans.append((statement.start_byte, statement.end_byte))
     found.opaque = any(module.source.find(b"exports", start, end) >= 0
                        for start, end in found.spans)
-    names = sorted({*found.entries, *found.imports}, key=len, reverse=True)
+    # an entry the file exports under `export:<name>` is referred to as `exports.<name>`,
+    # `module.exports.<name>` or `this.<name>` (a method of `module.exports = {...}`)
+    names = sorted({*(n.removeprefix(_EXPORTED) for n in found.entries), *found.imports},
+                   key=len, reverse=True)
     if names:
         found.names = re.compile(rb"(?<![\w$])(?:" + b"|".join(
             re.escape(n.encode()) for n in names) + rb")(?![\w$])")
@@ -154,7 +158,7 @@ def _export(module: JsModule, statement: Node, found: Outline) -> None:
                 found.reexports[module.text(name_node)] = (spec, ALL)
             return
         if part.type in _DECLARATIONS:  # `export default function f() {}`
-            name = _declaration(module, part, found) or "export:default"
+            name = _declaration(module, part, found) or f"{_EXPORTED}default"
             found.exports["default"] = [name]
             return
     if spec is not None and any(child.type == "*" for child in statement.children):
@@ -268,9 +272,9 @@ def _cjs_export(module: JsModule, statement: Node, found: Outline) -> bool:
         elif part.type == "method_definition":
             key = part.child_by_field_id(module.fid.name)
             name = module.text(key) if key is not None else ""
-            found.entries.setdefault(f"export:{name}", []).append(
+            found.entries.setdefault(f"{_EXPORTED}{name}", []).append(
                 (part.start_byte, part.end_byte))
-            found.exports[name] = [f"export:{name}"]
+            found.exports[name] = [f"{_EXPORTED}{name}"]
         else:
             spread = part.named_child(0) if part.type == "spread_element" else None
             required = _required(module, spread)
@@ -287,7 +291,7 @@ def _export_value(module: JsModule, name: str, value: Node, found: Outline) -> N
     if value.type == "identifier":
         found.exports[name] = [module.text(value)]
     elif value.type in _FUNCTION_VALUES:
-        key = f"export:{name}"
+        key = f"{_EXPORTED}{name}"
         found.entries.setdefault(key, []).append((value.start_byte, value.end_byte))
         found.exports[name] = [key]
     else:
@@ -336,6 +340,9 @@ class Reach:
         found = self._load(file)
         if found is None:
             return
+        if export == "default" and "default" not in found.exports and \
+                "default" not in found.reexports:
+            export = ALL  # a CommonJS module imported whole (`import lib from "./lib"`)
         if export == ALL:
             for locals_ in found.exports.values():
                 self._todo.extend((file, local) for local in locals_)
@@ -397,8 +404,9 @@ class Reach:
             reached = self.loaded[file]
             for match in found.names.finditer(module.source, start, end):
                 word = match.group().decode()
-                if word not in reached:
-                    self._todo.append((file, word))
+                for name in (word, _EXPORTED + word):
+                    if name not in reached:
+                        self._todo.append((file, name))
         for spec, at in call_specifiers(module, start, end):
             if start <= at < end:
                 self._follow(file, spec, ALL)
