@@ -258,11 +258,9 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
                 if cache.resolve_local(file, spec) is not None or _data_file(cache, file, spec):
                     continue
                 what = f"'{spec}', which is not in the scanned files"
-            elif cache.aliased(file, spec):  # a tsconfig.json path alias: a project file
-                if cache.resolve_local(file, spec) is not None:
-                    continue
-                what = f"'{spec}', a path alias to a file not in the scanned files"
-            else:
+            elif cache.aliased(file, spec) and cache.resolve_local(file, spec) is not None:
+                continue  # a tsconfig.json path alias to a project file
+            else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
                 package = _package_of(spec)
                 if package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
                         package in KNOWN_PACKAGES or package.startswith("@aws-sdk/") or \
@@ -274,7 +272,9 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
                     declared = _npm_declared(cache.root, function, memo)
                 if package in declared:
                     continue
-                what = f"'{package}', which is neither in the scanned files nor a declared " \
+                what = f"'{spec}', a path alias to a file not in the scanned files" \
+                    if cache.aliased(file, spec) else \
+                    f"'{package}', which is neither in the scanned files nor a declared " \
                     "dependency" + (" (a layer's?)" if function.layers else "")
             if what not in out:
                 out[what] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
