@@ -128,11 +128,14 @@ class _Reader:
             if found is not None:
                 found = Check(found.line, found.what, True)
             else:
-                for sub in _statements(node.body):
-                    if isinstance(sub, ast.Return) and sub.value is not None:
-                        found = self.answer(sub.value, depth)
-                        if found is not None:
-                            break
+                returns = [sub.value for sub in _statements(node.body)
+                           if isinstance(sub, ast.Return) and sub.value is not None]
+                vouches = any(isinstance(value, ast.Constant) and value.value is True
+                              for value in returns)  # `if not sig: return True`
+                for value in returns if not vouches else ():
+                    found = self.answer(value, depth)
+                    if found is not None:
+                        break
             self._helpers[key] = found
         return self._helpers[key]
 

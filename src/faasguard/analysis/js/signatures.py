@@ -34,6 +34,8 @@ _ANSWERING = {"validateRequest": "a Twilio request signature",
               "validateRequestWithBody": "a Twilio request signature",
               "isValidSlackRequest": "a Slack request signature",
               "webhooks.verify": "a GitHub webhook signature (Octokit)"}
+#: Callee endings of the checks whose answer (or throw) comes through a promise.
+_ASYNC_CHECKS = (".webhooks.constructEventAsync", "webhooks.verify")
 _HMAC = re.compile(rb"createHmac\s*\(")
 _SIGNATURE = re.compile(rb"signature", re.I)
 _STOPS = ("return_statement", "throw_statement")
@@ -81,19 +83,24 @@ class _Reader:
     def text(self, node: Node | None) -> str:
         return self.module.text(node) if node is not None else ""
 
-    def body_of(self, name: str) -> Node | None:
-        """The statement block of the function an entry of the file defines."""
+    def function_of(self, name: str) -> Node | None:
+        """The function an entry of the file defines."""
         for start, end in self.outline.entries.get(name, ()):
             node = self.module.root.descendant_for_byte_range(start, end)
             todo = [node] if node is not None else []
             while todo:
                 current = todo.pop(0)
                 if current.type in _FUNCTIONS:
-                    body = current.child_by_field_id(self.module.fid.body)
-                    return body if body is not None and body.type == "statement_block" \
-                        else None
+                    return current
                 todo.extend(current.named_children)
         return None
+
+    def body_of(self, name: str) -> Node | None:
+        """The statement block of the function an entry of the file defines."""
+        function = self.function_of(name)
+        body = function.child_by_field_id(self.module.fid.body) \
+            if function is not None else None
+        return body if body is not None and body.type == "statement_block" else None
 
     def wrapped_body(self, name: str, export: str) -> Node | None:
         """The body of the function a wrapper call is given, where the top level binds
@@ -143,6 +150,23 @@ class _Reader:
 
     # ---------------------------------------------------------------- the checks
     def call_check(self, call: Node, depth: int) -> Check | None:
+        """The check a call makes, if any. One that answers or throws through a promise
+        (`constructEventAsync`, Octokit's `verify`, an async helper of the file) counts
+        only awaited: `if (!verify(...))` tests a promise, which is never false, and a
+        rejection nobody awaits stops nothing."""
+        found = self._call_check(call, depth)
+        if found is not None and not _awaited(call) and self._is_async(call):
+            return None
+        return found
+
+    def _is_async(self, call: Node) -> bool:
+        callee = self.text(call.child_by_field_id(self.module.fid.function)).replace(" ", "")
+        if callee.endswith(_ASYNC_CHECKS) or callee == "verify" and self.octokit:
+            return True
+        function = self.function_of(callee) if callee in self.outline.entries else None
+        return function is not None and any(c.type == "async" for c in function.children)
+
+    def _call_check(self, call: Node, depth: int) -> Check | None:
         callee = self.text(call.child_by_field_id(self.module.fid.function)).replace(" ", "")
         line = call.start_point[0] + 1
         for ending, what in _RAISING.items():
@@ -170,12 +194,13 @@ class _Reader:
             if found is not None:
                 found = Check(found.line, found.what, True)
             else:
-                body = self.body_of(name)
-                for node in self._descendants(body):
-                    if node.type == "return_statement":
-                        found = self.answer(node, depth)
-                        if found is not None:
-                            break
+                returns = [node for node in self._descendants(self.body_of(name))
+                           if node.type == "return_statement"]
+                vouches = any(_returns_true(node) for node in returns)
+                for node in returns if not vouches else ():  # (`if (!sig) return true`)
+                    found = self.answer(node, depth)
+                    if found is not None:
+                        break
             self._helpers[name] = found
         return self._helpers[name]
 
@@ -263,6 +288,14 @@ class _Reader:
         return None
 
 
+def _awaited(call: Node) -> bool:
+    """Is a call's promise awaited where it is made (`await f()`, `!(await f())`)?"""
+    parent = call.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    return parent is not None and parent.type == "await_expression"
+
+
 def _stops(node: Node | None, raise_only: bool) -> bool:
     """Does a branch end the function (a return or a throw; `raise_only`: a throw)?"""
     if node is None:
@@ -278,6 +311,12 @@ def _stops(node: Node | None, raise_only: bool) -> bool:
         last = node.named_child(node.named_child_count - 1)
     kinds = ("throw_statement",) if raise_only else _STOPS
     return last is not None and last.type in kinds
+
+
+def _returns_true(node: Node) -> bool:
+    """Does a return statement answer `true` without a check (a request let through)?"""
+    value = first_named(node)
+    return value is not None and value.type == "true"
 
 
 def _nothing_after(rest: list[Node]) -> bool:
