@@ -385,9 +385,19 @@ def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
     return found
 
 
+#: Statements `_collect` looks into at the top level, and also in nested code.
+_TOP_KINDS = frozenset({ast.Import, ast.ImportFrom, ast.Try, ast.If,
+                        *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
+_NESTED_KINDS = _TOP_KINDS | {ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                              ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While}
+
+
 def _collect(body: list[ast.stmt], package: str, nested: bool,
              out: list[tuple[str, int]]) -> None:
+    kinds = _NESTED_KINDS if nested else _TOP_KINDS
     for node in body:
+        if type(node) not in kinds:  # (most statements: one look-up)
+            continue
         if isinstance(node, ast.Import):  # the module itself (`import pkg.mod`, which
             # binds `pkg`: pkg may be a folder without an __init__.py)
             out.extend((alias.name, node.lineno) for alias in node.names)
@@ -399,7 +409,7 @@ def _collect(body: list[ast.stmt], package: str, nested: bool,
                                                    node.level), package)
                 aliases = {k: v.rpartition(".")[0] or v for k, v in aliases.items()}
             out.extend((dotted, node.lineno) for dotted in aliases.values())
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":  # (3.11+)
             handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
             if not any(_catches_import_error(h) for h in handlers):
                 _collect(getattr(node, "body", []), package, nested, out)
@@ -413,10 +423,8 @@ def _collect(body: list[ast.stmt], package: str, nested: bool,
                     isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
                 _collect(node.body, package, nested, out)
             _collect(node.orelse, package, nested, out)
-        elif nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                          ast.ClassDef, ast.With, ast.AsyncWith, ast.For,
-                                          ast.AsyncFor, ast.While)):
-            _collect(node.body, package, nested, out)
+        else:  # nested code (`kinds` lets it through only when `nested`)
+            _collect(getattr(node, "body", []), package, nested, out)
             _collect(getattr(node, "orelse", []), package, nested, out)
 
 
