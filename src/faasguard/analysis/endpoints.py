@@ -172,6 +172,18 @@ def is_unauthenticated(authorizer: Authorizer | None) -> bool:
     return authorizer is None or authorizer.kind.lower() == "none"
 
 
+def may_be_none(value: Unknown) -> bool:
+    """Is NONE among the values a deployment may give this (known only at deploy time)?"""
+    return any(isinstance(c, str) and c.upper() == "NONE" for c in value.choices)
+
+
+def may_be_open(authorizer: Authorizer | None) -> bool:
+    """Does the deployment decide whether a request meets this authoriser or none (NONE
+    among the values of `Authorizer.undecided`: a condition, a parameter, a stage)?"""
+    return authorizer is not None and authorizer.undecided is not None and \
+        may_be_none(authorizer.undecided)
+
+
 def effective_authorizer(app: App, route: Route) -> Authorizer | None:
     """The authoriser a request to `route` meets: the route's own, else the API's default.
 

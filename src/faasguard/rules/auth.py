@@ -12,6 +12,8 @@ from faasguard.analysis.endpoints import (
     effective_authorizer,
     grants_anyone,
     invoke_or_write_actions,
+    may_be_none,
+    may_be_open,
     open_resource_policies,
 )
 from faasguard.analysis.facts import Facts
@@ -70,18 +72,13 @@ def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
                 "FG-AUTH-001",
                 f"Function '{name}' has a public function URL (AuthType NONE): anyone can "
                 "invoke it.", url.location, f"function-url:{name}")
-        elif isinstance(url.auth_type, Unknown) and _may_be_none(url.auth_type):
+        elif isinstance(url.auth_type, Unknown) and may_be_none(url.auth_type):
             yield make_finding(
                 "FG-AUTH-001",
                 f"Function '{name}' may have a public function URL: its AuthType depends on "
                 f"{_decided_by(url.auth_type)}, and NONE is one of its values "
                 f"({', '.join(map(str, url.auth_type.choices))}); a deployment that picks "
                 "NONE lets anyone invoke it.", url.location, f"function-url:{name}")
-
-
-def _may_be_none(value: Unknown) -> bool:
-    """Is NONE among the values a deployment may give this (known only at deploy time)?"""
-    return any(isinstance(c, str) and c.upper() == "NONE" for c in value.choices)
 
 
 def _decided_by(value: Unknown) -> str:
@@ -182,7 +179,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                     "authentication ($connect has no authoriser): anyone can connect and "
                     "send messages to its routes.",
                     target.location, route_subject(target), severity="medium")
-            elif _may_be_open(found):
+            elif may_be_open(found):
                 yield make_finding(
                     "FG-AUTH-002",
                     f"Websocket API '{logical_id(route.api)}' may accept connections "
@@ -191,7 +188,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                     target.location, route_subject(target), severity="medium")
             continue
         found = effective_authorizer(app, route)
-        if found is not None and not _may_be_open(found):
+        if found is not None and not may_be_open(found):
             continue
         verified = _signature_checked(app, facts, route)
         if verified is not None:
@@ -246,11 +243,6 @@ def _verified_in_code(route: Route, found: Authorizer | None, file: str,
         properties={"verified_in_code": check.detail})
 
 
-def _may_be_open(authorizer: Authorizer) -> bool:
-    """Does the deployment decide whether a request meets this authoriser or none?"""
-    return authorizer.undecided is not None and _may_be_none(authorizer.undecided)
-
-
 def _undecided_text(authorizer: Authorizer) -> str:
     """Why a route's authoriser may be NONE, for a message."""
     assert authorizer.undecided is not None
@@ -297,7 +289,7 @@ def api_key_only(app: App, facts: Facts) -> Iterator[Finding]:
                 f"Route {route_label(route)} is protected only by an API key: a key is a "
                 "client identifier, not authentication; anyone holding it can call the "
                 "route.", route.location, route_subject(route))
-        elif _may_be_open(found):
+        elif may_be_open(found):
             yield make_finding(
                 "FG-AUTH-003",
                 f"Route {route_label(route)} may be protected only by an API key: "
