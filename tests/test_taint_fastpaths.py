@@ -251,3 +251,49 @@ def test_described_steps_are_the_steps_their_init_makes() -> None:
     assert step.location.end_line is None and pickle.loads(pickle.dumps(step)) == made
     assert describe.step("app.py", 12, "assigned to 'name'") is step
     assert describe.location("app.py", 12) is step.location
+
+
+def _old_with_step(val: Val, step: tuple[str, int, str]) -> Val:
+    """with_step as it was before its one-taint path (each taint through add_step)."""
+    from faasguard.analysis.taint.state import add_step
+
+    if not val.taints:
+        return val
+    return Val(tuple(t._replace(steps=add_step(t.steps, step)) for t in val.taints), val.kind)
+
+
+def test_with_step_gives_what_it_gave() -> None:
+    """One taint or several, a repeated step, a history at its bound (MAX_STEPS keeps the
+    first four and the latest)."""
+    from faasguard.analysis.taint.state import MAX_STEPS, with_step
+
+    step = ("app.py", 9, "assigned to 'x'")
+    long = tuple(("app.py", line, f"step {line}") for line in range(MAX_STEPS))
+    one = Val((_TAINTS[0],), "path")
+    repeated = Val((_TAINTS[0]._replace(steps=(step,)),))
+    bounded = Val((_TAINTS[1]._replace(steps=long),))
+    for val in (CLEAN, one, repeated, bounded, Val(_TAINTS[:3]),
+                Val((bounded.taints[0], repeated.taints[0], _TAINTS[2]))):
+        new = with_step(val, step)
+        assert new == _old_with_step(val, step)
+        assert all(type(t) is Taint for t in new.taints) and type(new) is Val
+    assert with_step(bounded, step).taints[0].steps == (*long[:4], *long[-(MAX_STEPS - 6):],
+                                                        step)
+
+
+def test_shortest_paths_keep_one_piece_of_the_event_per_sink() -> None:
+    """_shortest_paths (a path without `*` is its own core) drops the hits whose access
+    path reads further into one another hit's, of one source at one sink only."""
+    from faasguard.analysis.taint.project import _unique
+    from faasguard.analysis.taint.state import Hit
+
+    def hit(path: tuple[str, ...], line: int = 5, origin: str = "event") -> Hit:
+        return Hit("command", "os.system", "app.py", line,
+                   Taint(path, (("app.py", 1, "source"),), origin), "app.py:handler")
+
+    hits = [hit(("headers", "authorization", "*")), hit(("headers", "authorization")),
+            hit(("headers", "*", "authorization", "x")), hit(("body",)),
+            hit(("headers", "authorization", "x"), line=6), hit(("headers",), origin="other")]
+    kept = _unique(hits)
+    assert [h.taint.path for h in kept] == [("headers", "authorization"), ("body",),
+                                            ("headers", "authorization", "x"), ("headers",)]

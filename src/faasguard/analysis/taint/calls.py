@@ -147,7 +147,8 @@ class CallAnalysis:
             if method.attr in MUTATORS and type(holder) is ast.Name:  # a write, not a read
                 receiver = f.env.get(holder.id) or self._global(f.module, holder.id)
             else:
-                receiver = self.ev(holder, f)
+                handler = handlers.get(type(holder))  # `ev`, inlined
+                receiver = handler(self, holder, f) if handler is not None else CLEAN
             return self._method_call(method.attr, receiver, node, args, kwargs, f)
         callee = self.ev(func, f)
         return union([callee, *args, *kwargs.values()])
@@ -408,6 +409,8 @@ class CallAnalysis:
                 return module, cls, None
             method = cls.methods.get(rest)
             return (module, cls, method) if method is not None and "." not in rest else None
+        if "." not in qname:  # a builtin or an undefined name: no module holds it
+            return None
         key = (module.file, qname)
         if key in self._local_cache:
             return self._local_cache[key]
@@ -499,7 +502,16 @@ class CallAnalysis:
                 closure: Frame | None = None, cls: ClassInfo | None = None,
                 self_call: bool = False) -> Val:
         """Analyse a project function for this call's arguments; its return value."""
-        tainted = any(a.taints for a in args) or any(v.taints for v in kwargs.values())
+        tainted = False
+        for given in args:  # `any(...)` of both, without generators (a call per inlined call)
+            if given.taints:
+                tainted = True
+                break
+        else:
+            for given in kwargs.values():
+                if given.taints:
+                    tainted = True
+                    break
         if not tainted and not (self_call and args and args[0].kind is not None
                                 and (args[0].kind[4:] in self.tainted_classes
                                      or fnode.name == "__init__")):  # attribute kinds
@@ -539,7 +551,13 @@ class CallAnalysis:
         self.block(fnode.body, frame)
         self._reads, self._written = loop_tracking
         self.stack.pop()
-        result = union(frame.returns, next((r.kind for r in frame.returns if r.kind), None))
+        returns = frame.returns
+        kind = None
+        for returned in returns:  # the first kind returned
+            if returned.kind:
+                kind = returned.kind
+                break
+        result = union(returns, kind)
         if result.taints:
             result = with_step(result, (caller.module.file, node.lineno,
                                          f"returned from {qual}()"))

@@ -335,8 +335,10 @@ class Analyzer(CallAnalysis):
         return False
 
     def _s_return(self, node: ast.Return, f: Frame) -> bool:
-        if node.value is not None:
-            f.returns.append(self.ev(node.value, f))
+        value = node.value
+        if value is not None:
+            handler = _EXPR.get(type(value))  # `ev`, inlined
+            f.returns.append(handler(self, value, f) if handler is not None else CLEAN)
         return True
 
     def _s_raise(self, node: ast.Raise, f: Frame) -> bool:
@@ -748,10 +750,10 @@ class Analyzer(CallAnalysis):
             _fixed_origin(node, vals, self._constant(f)) else joined
 
     def _e_boolop(self, node: ast.BoolOp, f: Frame) -> Val:
-        ev = self.ev
         vals = []
         for value in node.values:
-            vals.append(ev(value, f))
+            handler = _EXPR.get(type(value))  # `ev`, inlined
+            vals.append(handler(self, value, f) if handler is not None else CLEAN)
         return union(vals)
 
     def _e_ifexp(self, node: ast.IfExp, f: Frame) -> Val:
@@ -786,7 +788,8 @@ class Analyzer(CallAnalysis):
         vals: list[Val] = []
         where = False
         for key, value in zip(node.keys, node.values, strict=True):
-            val = self.ev(value, f)
+            handler = _EXPR.get(type(value))  # `ev`, inlined
+            val = handler(self, value, f) if handler is not None else CLEAN
             if key is not None:
                 text = const_str(key)
                 if text is None:

@@ -95,6 +95,12 @@ class Module:
         return target + dot + rest if dot else target
 
 
+#: The statement types `_index` tells apart first (module attributes read once, not per
+#: statement)
+_IMPORT, _IMPORT_FROM, _EXPR = ast.Import, ast.ImportFrom, ast.Expr
+_FUNCTION_DEF, _ASYNC_FUNCTION_DEF = ast.FunctionDef, ast.AsyncFunctionDef
+
+
 def _index(module: Module) -> None:
     """Fill the import aliases, the top-level functions and classes, the names assigned
     and the callees of top-level assignments of a module (one pass over its body)."""
@@ -103,10 +109,12 @@ def _index(module: Module) -> None:
     aliases, functions, assigned = module.aliases, module.functions, module.assigned
     for node in module.tree.body:
         kind = type(node)
-        if kind is ast.Import or kind is ast.ImportFrom:
+        if kind is _IMPORT or kind is _IMPORT_FROM:
             add_import(aliases, node, package)  # type: ignore[arg-type]
-        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+        elif kind is _FUNCTION_DEF or kind is _ASYNC_FUNCTION_DEF:
             functions[node.name] = node  # type: ignore[attr-defined,assignment]
+        elif kind is _EXPR:  # a docstring, a call: nothing to index
+            continue
         elif kind is ast.Assign:
             assert isinstance(node, ast.Assign)
             for target in node.targets:
@@ -153,7 +161,7 @@ def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, packa
             if alias.asname:
                 aliases[alias.asname] = alias.name
             else:
-                head = alias.name.split(".", 1)[0]
+                head = alias.name.partition(".")[0]
                 aliases[head] = head
         return
     base = node.module or ""

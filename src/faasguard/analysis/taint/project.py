@@ -216,15 +216,17 @@ def _shortest_paths(hits: list[Hit]) -> list[Hit]:
     groups: dict[tuple[str, str, int, str], list[tuple[int, int, tuple[str, ...], int]]] = {}
     for index, hit in enumerate(hits):
         path = hit.taint.path
-        core = tuple(part for part in path if part != "*")
+        core = tuple([part for part in path if part != "*"]) if "*" in path else path
         groups.setdefault((hit.category, hit.file, hit.line, hit.taint.origin),
                           []).append((len(core), len(path), core, index))
     dropped: set[int] = set()
     for group in groups.values():
         kept: list[tuple[str, ...]] = []
         for _, _, core, index in sorted(group):
-            if any(core[:len(shorter)] == shorter for shorter in kept):
-                dropped.add(index)
+            for shorter in kept:
+                if core[:len(shorter)] == shorter:
+                    dropped.add(index)
+                    break
             else:
                 kept.append(core)
     return [hit for index, hit in enumerate(hits) if index not in dropped]
@@ -298,7 +300,11 @@ class _Describer:
         for key in steps:
             if key[1] >= line or key[0] != file:
                 found = known.get(key)
-                out.append(found if found is not None else self.step(*key))
+                if found is None:  # `step`, inlined: the key is the engine's step itself
+                    found = known[key] = _new_object(FlowStep)
+                    _set_step_location(found, self.location(key[0], key[1]))
+                    _set_step_message(found, key[2])
+                out.append(found)
         out.append(self.step(*sink))
         return tuple(out)
 

@@ -138,6 +138,15 @@ def with_step(val: Val, step: Step) -> Val:
     taints = val.taints
     if not taints:
         return val
+    if len(taints) == 1:  # the common case, without a loop
+        t = taints[0]
+        steps = t[1]
+        if steps and steps[-1] == step:
+            return val
+        steps = steps + (step,) if len(steps) < MAX_STEPS else \
+            steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
+        return _new(Val, ((_new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])),),
+                          val.kind))
     out = []
     for t in taints:  # add_step, inlined (the engine's most frequent call)
         steps = t[1]
