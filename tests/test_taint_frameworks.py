@@ -21,7 +21,7 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "starlette_vulnerable", "starlette_safe", "fastapi_factory_vulnerable",
             "fastapi_factory_safe", "django_rest_vulnerable", "django_rest_safe",
             "flask_classes_vulnerable", "flask_classes_safe", "django_ninja_vulnerable",
-            "django_ninja_safe"]
+            "django_ninja_safe", "django_terraform_vulnerable", "django_terraform_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -64,7 +64,7 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
                                      "powertools_factory_safe", "django_adapters_safe",
                                      "starlette_safe", "fastapi_factory_safe",
                                      "django_rest_safe", "flask_classes_safe",
-                                     "django_ninja_safe"])
+                                     "django_ninja_safe", "django_terraform_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 
@@ -359,6 +359,15 @@ def test_django_routes_behind_an_adapter_are_listed_behind_the_catch_all() -> No
         ("POST", "/api/ping/{host}/", "shop/urls.py:14"),  # csrf_exempt(views.ping)
         ("POST", "/api/upload/", "shop/urls.py:11")]
     assert _app_routes(project, file, "template.yaml#Worker") == []
+    # a Terraform function (the HTTP API's ANY /{proxy+} route): the same
+    from faasguard.scan import discover, load_app
+
+    root = FIXTURES / "django_terraform_vulnerable"
+    app = load_app(str(root), discover(str(root))[0], jobs=1)
+    assert sorted((r.method, r.path, str(r.location), r.function) for api in app.apis.values()
+                  for r in api.app_routes) == [
+        ("GET", "/shop/files/{name}/", "src/shop/urls.py:6", "main.tf#aws_lambda_function.app"),
+        ("GET", "/shop/search/", "src/shop/urls.py:7", "main.tf#aws_lambda_function.app")]
     # a Flask app behind apig-wsgi (made in a `try`), not the FastAPI app behind Mangum
     assert _app_routes("adapters_vulnerable", file) == [("GET", "/items", "shop.py:9")]
 

@@ -147,6 +147,9 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
                      if rel not in files.errors)
     files.release()
     fill_key_filters(app)
+    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
+
+    serve_adapted_apps(root, app)  # web apps behind Mangum, apig-wsgi (as _load_path)
     return app
 
 
