@@ -304,6 +304,8 @@ class _Budget(Exception):
 _STAGE = r"\$\{\s*(?:sls:stage|opt:stage[^}]*|self:provider\.stage)\s*\}"
 #: `${self:<path>.${<the stage>}...}`: a mapping keyed by stage (`custom.auth.${sls:stage}`)
 _BY_STAGE = re.compile(r"\$\{\s*self:([\w.-]+)\." + _STAGE)
+#: `${file(./config/${sls:stage}.yml)}`: a file per stage (the path, the stage in it).
+_STAGED_FILE = re.compile(r"\$\{\s*file\(\s*['\"]?([^)'\"]*?" + _STAGE + r"[^)'\"]*)")
 #: A stage `params:` does not name (it gets the `default` parameters).
 _OTHER_STAGE = "\0another stage"
 
@@ -314,23 +316,32 @@ class StageValues:
     stage a deployment may pick (`serverless deploy --stage prod`), for a scan the user
     gave no stage: the stage assumed is then no fact, as a template parameter's default is
     none. The stages tried: the one assumed, the keys of the mappings the value indexes
-    by stage, and the stages of `params:` / `stages:`."""
+    by stage, and the stages of `params:` / `stages:`. A setting that reads another one
+    (`${self:custom.authorizer}`, itself `${self:custom.auth.${sls:stage}}`, or a value of
+    `${file(./config/${sls:stage}.yml)}`) is tried on the stages the whole file names:
+    the keys of every mapping indexed by stage, the files of a per-stage file's folder,
+    the stages of `params:` / `stages:`."""
 
     def __init__(self, config: Any, resolver: VariableResolver) -> None:
         self.config, self.resolver = config, resolver
         self._written: dict[tuple[int, str], Any] | None = None
         self._per_stage: dict[str, VariableResolver] = {}
+        self._file_stages: list[str] | None = None
 
     def at(self, line: int | None, key: str) -> tuple[Unknown, tuple[Any, ...]] | None:
         """The values the `key:` setting written at `line` takes on each stage (in the
         order tried), with what decides it (Unknown `--stage`, the values as choices);
         None when it does not depend on the stage, or takes one value on all."""
         written = self._settings().get((line or 0, key))
-        if not isinstance(written, str) or (
-                not re.search(_STAGE, written) and "${param:" not in written):
+        if not isinstance(written, str) or "${" not in written:
+            return None
+        direct = re.search(_STAGE, written) or "${param:" in written
+        stages = self._stages(written) if direct else \
+            list(dict.fromkeys([self.resolver.stage, *self._all_stages()]))
+        if len(stages) < 2:
             return None
         values: list[Any] = []
-        for stage in self._stages(written):
+        for stage in stages:
             value = self._resolver(stage)._string_at(("stage-probe", stage, line), written,
                                                      line)
             if value not in values:
@@ -367,6 +378,36 @@ class StageValues:
                     stages.extend(str(k) if k != "default" else _OTHER_STAGE
                                   for k in section)
         return list(dict.fromkeys(stages))
+
+    def _all_stages(self) -> list[str]:
+        """The stages the file names anywhere (once): the keys of the mappings its values
+        index by stage, the files a per-stage `${file(...)}` may name, `params:` and
+        `stages:`."""
+        if self._file_stages is None:
+            found: list[str] = []
+            for text in self._settings().values():
+                if isinstance(text, str) and "${" in text:
+                    found.extend(self._stages(text)[1:])
+                    for spec in _STAGED_FILE.findall(text):
+                        found.extend(self._staged_files(spec))
+            self._file_stages = list(dict.fromkeys(found))
+        return self._file_stages
+
+    def _staged_files(self, spec: str) -> list[str]:
+        """The stages whose file a per-stage path names (`./config/${sls:stage}.yml` in a
+        folder holding prod.yml and dev.yml: prod, dev); the stage in the file's name
+        only."""
+        folder, _, name = re.sub(_STAGE, "\0", spec.strip()).rpartition("/")
+        prefix, star, suffix = name.partition("\0")
+        if not star or "\0" in folder or "\0" in suffix:
+            return []
+        try:
+            listed = os.listdir(os.path.join(self.resolver.settings.base_dir, folder or "."))
+        except OSError:
+            return []
+        return sorted(n[len(prefix):len(n) - len(suffix)] for n in listed
+                      if n.startswith(prefix) and n.endswith(suffix) and
+                      len(n) > len(prefix) + len(suffix))
 
     def _resolver(self, stage: str) -> VariableResolver:
         if stage not in self._per_stage:
