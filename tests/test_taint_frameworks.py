@@ -445,6 +445,39 @@ def test_django_ninja_operations_are_routes_and_typed_views(capsys: Any) -> None
         ("POST", "/api/jobs", "mysite/api.py:22")]
 
 
+def test_router_urls_not_read_are_catch_alls(tmp_path: Path) -> None:
+    """A DRF registration of a viewset the project does not hold (or under a prefix built
+    at run time) and a Django Ninja router or operation that cannot be read are each one
+    catch-all route under their prefix, as an include the project does not hold is: the
+    inventory says a path is there, not nothing."""
+    from faasguard.loaders.django_routes import django_project
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "__init__.py").write_text("")
+    (tmp_path / "site" / "settings.py").write_text('ROOT_URLCONF = "site.urls"\n')
+    (tmp_path / "site" / "urls.py").write_text(
+        "from django.urls import include, path\n"
+        "from ninja import NinjaAPI\n"
+        "from rest_framework.routers import DefaultRouter\n"
+        "from tokens.views import TokenViewSet\n\n"
+        "router = DefaultRouter()\n"
+        "router.register('tokens', TokenViewSet)\n"
+        "router.register(prefix_of('users'), TokenViewSet)\n"
+        "api = NinjaAPI()\n"
+        "api.add_router('/billing/', 'billing.api.router')\n\n\n"
+        "@api.get(PATHS['status'])\n"
+        "def status(request):\n"
+        "    return 'ok'\n\n\n"
+        "urlpatterns = [path('api/', include(router.urls)), path('v2/', api.urls)]\n")
+    project = django_project(str(tmp_path), ".", "site.settings")
+    assert [(r.method, r.path, str(r.location)) for r in project.routes] == [
+        ("ANY", "/api/tokens/{proxy+}", "site/urls.py:7"),
+        ("ANY", "/api/{proxy+}", "site/urls.py:8"),
+        ("ANY", "/v2/{proxy+}", "site/urls.py:13"),  # its path is not a literal
+        ("ANY", "/v2/billing/{proxy+}", "site/urls.py:10")]
+    assert project.views == [] and project.problems == []
+
+
 def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
     """A Flask app's class-based views (`add_url_rule(view_func=ItemAPI.as_view(...))`,
     the view bound to a name first), its Flask-RESTful resources (`api = Api(app,

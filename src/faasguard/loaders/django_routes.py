@@ -76,6 +76,8 @@ NINJA_OPERATIONS: dict[str, tuple[str, ...] | None] = {
     "delete": ("DELETE",), "api_operation": None}
 #: A Django Ninja path parameter with a converter, `{int:item_id}`.
 _NINJA_PARAM = re.compile(r"\{(?:(\w+):)?(\w+)\}")
+#: A DRF `lookup_value_regex` that admits digits only (`\d+`, `[0-9]{1,9}`).
+_DIGITS = re.compile(r"(?:\\d|\[0-9\])(?:[+*]|\{\d+(?:,\d*)?\})?")
 LIST_ACTIONS = (("GET", "list"), ("POST", "create"))
 DETAIL_ACTIONS = (("GET", "retrieve"), ("PUT", "update"), ("PATCH", "partial_update"),
                   ("DELETE", "destroy"))
@@ -336,7 +338,8 @@ class _Urls:
                 methods = tuple(str(m).upper() for m in listed) \
                     if isinstance(listed, (list, tuple)) else ()
             path = args[0] if args else deco.kwargs.get("path")
-            if not methods or not isinstance(path, str):
+            if not methods or not isinstance(path, str):  # built at run time
+                self._catch_all(prefix, Location(owner.rel, deco.line), deco.function)
                 continue
             at = prefix.join(_NINJA_PARAM.sub(_ninja_api_param, path.lstrip("/")),
                              _NINJA_PARAM.sub(r"<\2>", path.lstrip("/")), False)
@@ -364,10 +367,13 @@ class _Urls:
                     if found_module is not None else None
             else:
                 made = self._made(owner, router)
+            under = prefix.join(sub.lstrip("/"), sub.lstrip("/"), False) \
+                if isinstance(sub, str) else prefix
             if isinstance(sub, str) and made is not None and made[0] is not None and \
                     isinstance(made[2], dict) and made[2].get("__call__") == NINJA_ROUTER:
-                self._ninja_routes(made[0], made[1], prefix.join(
-                    sub.lstrip("/"), sub.lstrip("/"), False), depth + 1)
+                self._ninja_routes(made[0], made[1], under, depth + 1)
+            else:  # a router not in the project, a prefix built at run time
+                self._catch_all(under, Location(owner.rel, call.lineno), ast.unparse(call))
 
     def _rest_routes(self, module: _Module, router: tuple[_Module, str, bool],
                      prefix: _Prefix) -> None:
@@ -390,11 +396,14 @@ class _Urls:
                 written = literal(given.get("prefix"), home.names)
                 found = self._definition(home, given["viewset"]) if "viewset" in given \
                     else None
+                where = Location(home.rel, call.lineno)
+                under = prefix.join(api_path(written), written, False) \
+                    if isinstance(written, str) else prefix
                 if isinstance(written, str) and found is not None and \
                         isinstance(found[1], ast.ClassDef):
-                    self._viewset(found[0], found[1], prefix.join(
-                        api_path(written), written, False), end,
-                        Location(home.rel, call.lineno))
+                    self._viewset(found[0], found[1], under, end, where)
+                else:  # a viewset not in the project, a prefix built at run time
+                    self._catch_all(under, where, ast.unparse(call))
 
     def _viewset(self, owner: _Module, cls: ast.ClassDef, prefix: _Prefix, end: str,
                  where: Location) -> None:
@@ -406,7 +415,8 @@ class _Urls:
                      for action in INHERITED_ACTIONS.get(last_name(base), ())}
         lookup = _class_string(cls, "lookup_url_kwarg") or \
             _class_string(cls, "lookup_field") or "pk"
-        detail = prefix.join(f"/{{{lookup}}}", f"/<{lookup}>", False)
+        digits = _DIGITS.fullmatch(_class_string(cls, "lookup_value_regex") or "")
+        detail = prefix.join(f"/{{{lookup}}}", f"/<{'int:' if digits else ''}{lookup}>", False)
         for actions, at in ((LIST_ACTIONS, prefix), (DETAIL_ACTIONS, detail)):
             for method, action in actions:
                 if action in defined or action in inherited:
