@@ -98,12 +98,13 @@ def powertools_views(module: Module, cache: ModuleCache, base: str,
     routers its resolvers include (`app.include_router(router)` at its top level) and
     those `app_scopes` finds besides (nested in the helpers the resolver is passed to,
     `register_routes(app)`, or in a function making a router it includes:
-    `app.include_router(make_router())`); `resolved`: names the module's handler resolves
-    events with. One made by a factory
+    `app.include_router(make_router())`).
+
+    `resolved`: names the module's handler resolves events with. One made by a factory
     (`app = create_app()`) has the views `app_scopes` finds: those the factory (and the
-    helpers it passes the resolver to) registers on its resolver, nested in its body, and
-    of the routers it includes there. One imported (`from api.resolver import app`) has
-    its views read where it is made and in the modules that decorate it (`from
+    helpers it passes the resolver to) registers on its resolver, nested in its body,
+    and of the routers it includes there. One imported (`from api.resolver import app`)
+    has its views read where it is made and in the modules that decorate it (`from
     api.resolver import app` then `@app.get(...)`)."""
     out: list[View] = []
     where = (cache, base)
@@ -211,13 +212,13 @@ def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
         todo.extend(_blueprints(owner, obj, cache, base, "include_router"))
         todo.extend(_blueprints(owner, obj, cache, base, "mount"))
         todo.extend(_factory_routers(owner, obj, cache, base))
-        nested, routers = _factory_views(owner, obj, cache, base)
+        nested, routers = _scope_views(owner, obj, cache, base)
         out.extend(nested)
         todo.extend(routers)
     return out
 
 
-def _factory_views(module: Module, obj: str, cache: ModuleCache, base: str
+def _scope_views(module: Module, obj: str, cache: ModuleCache, base: str
                    ) -> tuple[list[View], list[tuple[Module, str]]]:
     """For a FastAPI app or router, where `app_scopes` finds its routes registered beyond
     its module's top level: the views nested in the factory making it (`app =
