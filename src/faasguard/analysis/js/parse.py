@@ -295,7 +295,8 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         # (dialect, text) of a module-level import of a package -> the bindings it makes
         # (engine.JsAnalyzer._replay); None: not such an import
         self.package_imports: dict[tuple[str, bytes], tuple[tuple[str, Any], ...] | None] = {}
-        #: folder -> the tsconfig.json path aliases that apply there (tsconfig.path_aliases)
+        self._resolved: dict[tuple[str, str], str | None] = {}  # (importer, spec) -> file
+        #: folder (and file) -> the tsconfig.json path aliases that apply there (path_aliases)
         self._aliases: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {}
 
     def exists(self, rel: str) -> bool:
@@ -334,25 +335,37 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         outside the scanned root).
 
         Tries the path as written, then with each extension, then `index.<ext>` inside
-        it; a `.js` specifier also finds the `.ts` file (TypeScript's convention).
+        it; a `.js` specifier also finds the `.ts` file (TypeScript's convention). Each
+        answer is kept for the scan (the files do not change; the module graph, the
+        engine, Reach and the unseen-code check ask the same ones).
         """
+        key = (importer, spec)
+        if key in self._resolved:
+            return self._resolved[key]
+        found: str | None = None
         if not spec.startswith((".", "/")):
             for base in self.aliased(importer, spec):
                 found = self._file_at(base)
                 if found is not None:
-                    return found
-            return None
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
-        return self._file_at(base)
+                    break
+        else:
+            found = self._file_at(
+                posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec)))
+        self._resolved[key] = found
+        return found
 
     def aliases(self, importer: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-        """The tsconfig.json path aliases that apply to a file (once per folder)."""
-        folder = posixpath.dirname(importer)
-        found = self._aliases.get(folder)
+        """The tsconfig.json path aliases that apply to a file (once per folder, and
+        looked up by the file: the engine asks on every `require` of a package)."""
+        found = self._aliases.get(importer)
         if found is None:
-            from faasguard.analysis.js.tsconfig import path_aliases
+            folder = posixpath.dirname(importer)
+            found = self._aliases.get(folder)
+            if found is None:
+                from faasguard.analysis.js.tsconfig import path_aliases
 
-            found = self._aliases[folder] = path_aliases(self.root, folder)
+                found = self._aliases[folder] = path_aliases(self.root, folder)
+            self._aliases[importer] = found
         return found
 
     def aliased(self, importer: str, spec: str) -> list[str]:

@@ -10,6 +10,7 @@ find is what a walk of the whole tree would find.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -55,20 +56,28 @@ def specifiers(module: JsModule) -> list[tuple[str, int]]:
     """Every specifier (package or path) of a file's imports, re-exports, `require(...)`
     and `import(...)`, with its line, in `local_specifiers`' order; type-only imports
     (`import type`) are left out."""
+    found: list[tuple[str, int]] = module.summary("specifiers", _all_specifiers)
+    return found  # (found once per file: every handler whose graph holds it asks)
+
+
+def _all_specifiers(module: JsModule) -> list[tuple[str, int]]:
     starts = [match.end() - 1 for match in _SPECIFIER_QUOTE.finditer(module.source)]
     return [(spec, at) for spec, at, _ in _specifiers(module, starts, skip_types=True)]
 
 
 def call_specifiers(module: JsModule, start: int, end: int) -> list[tuple[str, int]]:
     """The specifiers of the `require(...)` and `import(...)` calls between two offsets
-    of a file, with the offset of each (the file's are found once)."""
-    found: list[tuple[str, int]] = module.summary("call-specifiers", _call_specifiers)
-    return [(spec, at) for spec, at in found if start <= at < end]
+    of a file, with the offset of each (the file's are found once, in offset order)."""
+    found: tuple[list[tuple[str, int]], list[int]] = module.summary("call-specifiers",
+                                                                  _call_specifiers)
+    calls, offsets = found
+    return calls[bisect_left(offsets, start):bisect_left(offsets, end)]
 
 
-def _call_specifiers(module: JsModule) -> list[tuple[str, int]]:
+def _call_specifiers(module: JsModule) -> tuple[list[tuple[str, int]], list[int]]:
     starts = [match.end() - 1 for match in _CALL_QUOTE.finditer(module.source)]
-    return [(spec, at) for spec, _, at in _specifiers(module, starts)]
+    calls = [(spec, at) for spec, _, at in _specifiers(module, starts)]
+    return calls, [at for _, at in calls]
 
 
 #: Where the specifier's quote of a `require(` or `import(` call may be.
