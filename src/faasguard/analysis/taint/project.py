@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from faasguard.analysis.endpoints import api_exposure, effective_authorizer
+from faasguard.analysis.endpoints import api_exposure, effective_authorizer, may_be_open
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.flows import Flow, new_flow
 from faasguard.analysis.taint.frameworks import (
@@ -399,8 +399,13 @@ def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
             return f"{trigger.kind} trigger", trigger.kind == "alb"
         authorizer = effective_authorizer(app, route)
         internet = api_exposure(app.apis.get(route.api)) == "internet"
-        auth = "no authoriser" if authorizer is None else f"authoriser: {authorizer.kind}"
-        return f"{route.method} {route.path} ({auth})", authorizer is None and internet
+        # an authoriser the deployment may leave out (NONE among its values) is none there
+        undecided = may_be_open(authorizer)
+        auth = "no authoriser" if authorizer is None else \
+            f"authoriser: {authorizer.kind}, or none on some deployments" if undecided else \
+            f"authoriser: {authorizer.kind}"
+        return f"{route.method} {route.path} ({auth})", \
+            (authorizer is None or undecided) and internet
     source = trigger.source
     name = getattr(source, "target", source)
     what = f" from {logical_id(name)}" if isinstance(name, str) and name else ""
