@@ -16,7 +16,18 @@ from faasguard.analysis.cost import (
     spend_per_second,
 )
 from faasguard.cli import main
-from faasguard.model import Api, App, Function, Location, Ref, Route, Throttle, Trigger
+from faasguard.model import (
+    Api,
+    App,
+    Authorizer,
+    Function,
+    Location,
+    Ref,
+    Route,
+    Throttle,
+    Trigger,
+    Unknown,
+)
 
 RULE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
@@ -231,3 +242,21 @@ def test_a_bus_fed_by_an_open_route_exposes_its_rules_targets():
                             target="t.yaml#Bus"))
     assert build_cost_model(app).functions[fn.id].exposure == \
         ["eventbridge (public route POST /hook)"]
+
+
+def test_a_service_route_exposes_its_target_unless_every_deployment_authenticates_it():
+    fn = Function("t.yaml#Worker", _loc(), "sam", memory_mb=1024, timeout_s=30)
+    fn.triggers.append(Trigger("sqs", fn.id, _loc(), source=Ref("t.yaml#Jobs")))
+    app = _app(fn)
+    route = Route("t.yaml#Api", "rest", "POST", "/jobs", _loc(), None, target="t.yaml#Jobs")
+    app.routes.append(route)
+    # the API's default authoriser covers a route that names none of its own
+    app.apis["t.yaml#Api"].default_authorizer = Authorizer("iam")
+    assert build_cost_model(app).functions[fn.id].exposure == []
+    # a deployment that may pick NONE leaves the queue open to anyone
+    route.authorizer = Authorizer("iam", undecided=Unknown("If IsProd", ("AWS_IAM", "NONE")))
+    assert build_cost_model(app).functions[fn.id].exposure == \
+        ["sqs (public route POST /jobs)"]
+    route.authorizer = Authorizer("none")  # the route opts out of the default
+    assert build_cost_model(app).functions[fn.id].exposure == \
+        ["sqs (public route POST /jobs)"]

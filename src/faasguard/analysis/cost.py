@@ -34,7 +34,12 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from faasguard.analysis.endpoints import open_resource_policies, routes_by_function
+from faasguard.analysis.endpoints import (
+    effective_authorizer,
+    may_be_open,
+    open_resource_policies,
+    routes_by_function,
+)
 from faasguard.analysis.facts import Facts
 from faasguard.model import App, Function, Location, Ref, Route, logical_id
 
@@ -138,8 +143,8 @@ def public_write_targets(app: App) -> dict[str, str]:
         elif isinstance(policy.target, str):
             targets[policy.target] = "public resource policy"
     for route in app.routes:
-        if route.target is not None and route.function is None and \
-                (route.authorizer is None or route.authorizer.kind == "none"):
+        if route.target is not None and route.function is None and (
+                (found := effective_authorizer(app, route)) is None or may_be_open(found)):
             targets.setdefault(route.target, f"public route {route.method} {route.path}")
     return targets
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from faasguard.analysis.endpoints import api_exposure, effective_authorizer, http_routes
+from faasguard.analysis.endpoints import (
+    api_exposure,
+    effective_authorizer,
+    http_routes,
+    may_be_open,
+)
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.openapi import Spec, zombies
 from faasguard.findings import Finding, make_finding, rule
@@ -187,8 +192,8 @@ def public_internal_api(app: App, facts: Facts) -> Iterator[Finding]:
         routes = routes_of.get(api.id, [])
         if not routes:
             continue
-        kinds = {(a.kind.lower() if (a := effective_authorizer(app, r)) else "none")
-                 for r in routes}
+        kinds = {(a.kind.lower() if (a := effective_authorizer(app, r)) is not None
+                  and not may_be_open(a) else "none") for r in routes}
         if kinds == {"iam"}:
             yield make_finding(
                 "FG-SHADOW-004",
