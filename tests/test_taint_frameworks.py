@@ -445,6 +445,36 @@ def test_django_ninja_operations_are_routes_and_typed_views(capsys: Any) -> None
         ("POST", "/api/jobs", "mysite/api.py:22")]
 
 
+def test_a_django_app_behind_an_adapter_that_cannot_be_read_is_a_warning(
+        tmp_path: Path) -> None:
+    """A Django application behind Mangum whose settings module is named nowhere, or
+    whose settings set no ROOT_URLCONF, is a warning at the function: its routes are not
+    known (as for the serverless-wsgi plugin)."""
+    from faasguard.loaders import LoadContext, load_path
+
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        + "".join(f"  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                  f"      CodeUri: .\n      Handler: {module}.handler\n"
+                  "      Runtime: python3.12\n      Events:\n        Api:\n"
+                  "          Type: HttpApi\n" for name, module in
+                  (("Unnamed", "unnamed"), ("NoUrls", "no_urls"))))
+    adapter = ("from django.core.asgi import get_asgi_application\n"
+               "from mangum import Mangum\n{}"
+               "handler = Mangum(get_asgi_application())\n")
+    (tmp_path / "unnamed.py").write_text(adapter.format(""))
+    (tmp_path / "no_urls.py").write_text(adapter.format(
+        "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'conf')\n"))
+    (tmp_path / "conf.py").write_text("DEBUG = False\n")
+    app = load_path(LoadContext(root=str(tmp_path), file="template.yaml"))
+    assert sorted(d.message for d in app.diagnostics if d.level == "warning") == [
+        "function NoUrls serves Django settings conf: settings module conf sets no "
+        "ROOT_URLCONF (as a string literal); the app's routes are not all known",
+        "function Unnamed serves a Django application without DJANGO_SETTINGS_MODULE (in "
+        "the function's environment or os.environ in the application's or the handler's "
+        "module); the app's routes are not all known"]
+
+
 def test_router_urls_not_read_are_catch_alls(tmp_path: Path) -> None:
     """A DRF registration of a viewset the project does not hold (or under a prefix built
     at run time) and a Django Ninja router or operation that cannot be read are each one

@@ -145,17 +145,20 @@ def _django_routes(root: str, fn: Function, app: App, made: ast.Module,
     from faasguard.loaders.django_routes import django_project
 
     settings = settings_module(fn, made, handler)
-    if settings is None:
-        return []
-    project = django_project(root, fn.code_dir or ".", settings)
-    fn.properties["django_settings"] = settings
-    fn.properties["django_views"] = tuple(project.views)
-    for problem in project.problems:
+    problems = [f"a Django application without {SETTINGS_VARIABLE} (in the function's "
+                "environment or os.environ in the application's or the handler's module)"]
+    routes: list[AppRoute] = []
+    if settings is not None:
+        project = django_project(root, fn.code_dir or ".", settings)
+        fn.properties["django_settings"] = settings
+        fn.properties["django_views"] = tuple(project.views)
+        problems = [f"Django settings {settings}: {problem}" for problem in project.problems]
+        routes = project.routes
+    for problem in problems:
         app.diagnostics.append(Diagnostic(
-            fn.location.file, f"function {fn.id.rpartition('#')[2]} serves Django "
-            f"settings {settings}: {problem}; the app's routes are not all known",
-            fn.location.line, "warning", "input"))
-    return project.routes
+            fn.location.file, f"function {fn.id.rpartition('#')[2]} serves {problem}; the "
+            "app's routes are not all known", fn.location.line, "warning", "input"))
+    return routes
 
 
 def _serve(ctx: LoadContext, app: App, fn: Function, target: str) -> str | None:
