@@ -541,8 +541,12 @@ def test_flask_class_views_resources_and_listed_blueprints(capsys: Any) -> None:
         ("POST", "/v2/rx/todos/", "web/todos.py:20")]
 
 
-def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The views of apps behind adapters (four functions, in two shards) give the same
-    flows when the handlers are analysed in forked workers as in one process."""
-    used = _sharded_equals_serial(monkeypatch, FIXTURES / "adapters_vulnerable")
+@pytest.mark.parametrize("project", ["adapters_vulnerable", "django_adapters_vulnerable",
+                                     "powertools_factory_vulnerable"])
+def test_framework_flows_are_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
+                                                project: str) -> None:
+    """The views of apps behind adapters (four functions, in two shards; a Django
+    project's three) and of factory-made resolvers give the same flows when the handlers
+    are analysed in forked workers as in one process."""
+    used = _sharded_equals_serial(monkeypatch, FIXTURES / project)
     assert used and len(used[0]) == 2
