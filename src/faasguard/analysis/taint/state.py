@@ -148,14 +148,20 @@ def with_step(val: Val, step: Step) -> Val:
         return _new(Val, ((_new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])),),
                           val.kind))
     out = []
+    last: tuple[Step, ...] | None = None  # the history just extended, and what it became:
+    done: tuple[Step, ...] = ()  # the taints of a value often share one (`union` of reads)
     for t in taints:  # add_step, inlined (the engine's most frequent call)
         steps = t[1]
-        if steps and steps[-1] == step:
-            out.append(t)
-            continue
-        steps = steps + (step,) if len(steps) < MAX_STEPS else \
-            steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
-        out.append(_new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])))
+        if steps is last:
+            steps = done
+        else:
+            last = steps
+            if not (steps and steps[-1] == step):
+                steps = steps + (step,) if len(steps) < MAX_STEPS else \
+                    steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
+            done = steps
+        out.append(t if steps is t[1] else
+                   _new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])))
     return _new(Val, (tuple(out), val.kind))
 
 
