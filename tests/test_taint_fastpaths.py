@@ -272,13 +272,18 @@ def test_with_step_gives_what_it_gave() -> None:
     one = Val((_TAINTS[0],), "path")
     repeated = Val((_TAINTS[0]._replace(steps=(step,)),))
     bounded = Val((_TAINTS[1]._replace(steps=long),))
-    for val in (CLEAN, one, repeated, bounded, Val(_TAINTS[:3]),
+    history = (("app.py", 2, "source"), ("app.py", 3, "iterated over"))
+    shared = Val((_TAINTS[0]._replace(steps=history), _TAINTS[1]._replace(steps=history),
+                  _TAINTS[2]))
+    for val in (CLEAN, one, repeated, bounded, Val(_TAINTS[:3]), shared,
                 Val((bounded.taints[0], repeated.taints[0], _TAINTS[2]))):
         new = with_step(val, step)
         assert new == _old_with_step(val, step)
         assert all(type(t) is Taint for t in new.taints) and type(new) is Val
     assert with_step(bounded, step).taints[0].steps == (*long[:4], *long[-(MAX_STEPS - 6):],
                                                         step)
+    after = with_step(shared, step).taints
+    assert after[0].steps is after[1].steps and after[0].steps == (*history, step)
 
 
 def test_shortest_paths_keep_one_piece_of_the_event_per_sink() -> None:
