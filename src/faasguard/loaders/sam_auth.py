@@ -34,13 +34,7 @@ def read_api_auth(t: Template, api: Api, auth: dict[str, Value],
     if chosen is not None:
         return _chosen_auth(t, api, *chosen)
     result = ApiAuth()
-    authorizers = mapping(auth.get("Authorizers"))
-    for name, config in authorizers.items():
-        line = authorizers.line_of(name)
-        if not isinstance(config, dict):
-            t.warn(f"authorizer {name} should be a mapping; ignored", line)
-            continue
-        result.authorizers[str(name)] = _authorizer(t, api, str(name), mapping(config), line)
+    _read_authorizers(t, api, auth, result)
     if as_bool(auth.get("EnableIamAuthorizer")):
         result.authorizers["AWS_IAM"] = Authorizer("iam", "AWS_IAM")
     line = mapping(auth).line_of("DefaultAuthorizer")
@@ -55,12 +49,27 @@ def read_api_auth(t: Template, api: Api, auth: dict[str, Value],
     return result
 
 
+def _read_authorizers(t: Template, api: Api, auth: dict[str, Value], into: ApiAuth) -> None:
+    """Add the authorisers of an `Auth` mapping's `Authorizers` not already in `into`."""
+    authorizers = mapping(auth.get("Authorizers"))
+    for name, config in authorizers.items():
+        line = authorizers.line_of(name)
+        if not isinstance(config, dict):
+            t.warn(f"authorizer {name} should be a mapping; ignored", line)
+            continue
+        if str(name) not in into.authorizers:
+            into.authorizers[str(name)] = _authorizer(t, api, str(name), mapping(config), line)
+
+
 def _chosen_auth(t: Template, api: Api, decided_by: Unknown,
                  values: tuple[Value, ...]) -> ApiAuth:
     """An API's `Auth` as a whole the deployment chooses among `values` (mappings, or
-    `NO_VALUE`: no `Auth`, no authoriser)."""
-    result = read_api_auth(t, api, mapping(next((v for v in values if isinstance(v, dict)),
-                                                None)))
+    `NO_VALUE`: no `Auth`, no authoriser); the authorisers of every mapping are known (a
+    branch's default may name one only its own mapping defines)."""
+    mappings = [mapping(v) for v in values if isinstance(v, dict)]
+    result = read_api_auth(t, api, mappings[0] if mappings else mapping(None))
+    for other in mappings[1:]:
+        _read_authorizers(t, api, other, result)
     options: list[Authorizer | None] = []
     labels: list[str] = []
     for value in values:
