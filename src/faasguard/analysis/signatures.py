@@ -70,7 +70,7 @@ def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, Check]]:
     found = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            check = reader.gate(node.body, raise_only=False, depth=0)
+            check = reader.gated(node.body, raise_only=False, depth=0)
             if check is not None:
                 found.append((node.name, check))
     return found
@@ -124,7 +124,7 @@ class _Reader:
         if key not in self._helpers:
             self._helpers[key] = None  # (recursion)
             node = self.functions[name]
-            found = self.gate(node.body, raise_only=True, depth=depth)
+            found = self.gated(node.body, raise_only=True, depth=depth)
             if found is not None:
                 found = Check(found.line, found.what, True)
             else:
@@ -149,13 +149,24 @@ class _Reader:
         return None
 
     # ---------------------------------------------------------------- gates
+    def gated(self, body: list[ast.stmt], raise_only: bool, depth: int) -> Check | None:
+        """`gate`, None when work runs before the check (`_Worked`)."""
+        try:
+            return self.gate(body, raise_only, depth)
+        except _Worked:
+            return None
+
     def gate(self, body: list[ast.stmt], raise_only: bool, depth: int) -> Check | None:
         """The check that gates the rest of `body`'s work, if any: a statement before the
         work that stops it on a bad signature (`raise_only`: by raising; in a handler,
-        returning stops it too)."""
+        returning stops it too). Raises `_Worked` when a statement before it does work
+        (`table.put_item(...)` and then the check: the work ran unchecked); reading the
+        request, computing an HMAC, reading a secret, logging do not count. The answer of
+        a check kept in a name (`ok = hmac.compare_digest(...)`) is tested by the name."""
+        answers: dict[str, Check] = {}  # names holding a check's answer
         for index, stmt in enumerate(body):
             if isinstance(stmt, ast.If):
-                check = self.answer(stmt.test, depth)
+                check = self.answer(stmt.test, depth) or _named_answer(stmt.test, answers)
                 if check is not None and not check.raises:
                     negated = isinstance(stmt.test, ast.UnaryOp) and \
                         isinstance(stmt.test.op, ast.Not)
@@ -169,12 +180,19 @@ class _Reader:
                     return check  # raised while the test is evaluated
                 if check is None and _works_and_ends(stmt):
                     return None  # work the check does not gate (another route served)
+                if check is None:
+                    self._no_work(stmt, depth)
             elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
                 value = stmt.value
                 if value is not None:
                     check = self.answer(value, depth)
                     if check is not None and check.raises:
                         return check
+                    if check is not None and isinstance(stmt, ast.Assign) and \
+                            len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                        answers[stmt.targets[0].id] = check
+                        continue
+                self._no_work(stmt, depth)
             elif isinstance(stmt, ast.Try):
                 check = self.gate(stmt.body, raise_only, depth)
                 if check is not None and (not check.raises or all(
@@ -184,7 +202,23 @@ class _Reader:
                 check = self.gate(stmt.body, raise_only, depth)
                 if check is not None:
                     return check
+            elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self._no_work(stmt, depth)
         return None
+
+    def _no_work(self, stmt: ast.stmt, depth: int) -> None:
+        """Raise `_Worked` when a statement met before any check does work: a call other
+        than one preparing the check (`_prepares`) or a check (its answer ignored)."""
+        for sub in _statements([stmt]):
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for part in ast.iter_child_nodes(sub):
+                if not isinstance(part, ast.expr):
+                    continue
+                for node in _own_nodes(part):
+                    if isinstance(node, ast.Call) and not _prepares(node) and \
+                            self.call_check(node, depth) is None:
+                        raise _Worked
 
 
 #: Calls that do no work of their own in a branch that ends the function: logging, the
@@ -222,6 +256,36 @@ def _idle(call: ast.Call) -> bool:
     last = name.rpartition(".")[2]
     return head in _IDLE_HEADS or last in _IDLE_METHODS or last[:1].isupper() or (
         not name and isinstance(call.func, ast.Attribute) and call.func.attr in _IDLE_METHODS)
+
+
+class _Worked(Exception):
+    """Work ran before any signature check (see `_Reader.gate`)."""
+
+
+#: Calls that prepare a check, before it: reading the request or a secret, computing the
+#: HMAC (beside `_idle`'s logging, formatting and answers).
+_PREPARING_HEADS = frozenset({"hmac", "hashlib", "base64", "binascii", "os", "time",
+                              "datetime", "urllib", "secrets"})
+_PREPARING_METHODS = frozenset({"hexdigest", "digest", "new", "update", "getenv", "loads",
+                                "load", "now", "time"})
+_READING = ("get", "read", "load", "fetch", "parse", "decode", "verify", "validate",
+            "is_", "has_", "check")
+
+
+def _prepares(call: ast.Call) -> bool:
+    """Is this call, met before a check, no work of its own (see `_PREPARING_HEADS`)?"""
+    name = dotted_name(call.func)
+    last = name.rpartition(".")[2] or (call.func.attr if isinstance(call.func, ast.Attribute)
+                                       else "")
+    return _idle(call) or name.partition(".")[0] in _PREPARING_HEADS or \
+        last in _PREPARING_METHODS or last.lower().startswith(_READING)
+
+
+def _named_answer(test: ast.expr, answers: dict[str, Check]) -> Check | None:
+    """The check whose answer a name in an `if`'s test holds (`if not ok:`)."""
+    inner = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+        else test
+    return answers.get(inner.id) if isinstance(inner, ast.Name) else None
 
 
 def _own_nodes(expr: ast.expr) -> Iterator[ast.AST]:

@@ -123,7 +123,8 @@ body compared with `hmac.compare_digest` / `crypto.timingSafeEqual`, Slack's sig
 secret, Twilio's `RequestValidator` / `validateRequest`, Svix, Octokit), in the handler or
 a helper of its file, is reported `info`, naming the check: the sender cannot send a token
 an authoriser would check, and the signature is the route's authentication. A check whose
-answer is ignored or whose failure is caught and passed over counts for nothing.
+answer is ignored, whose failure is caught and passed over, or that comes after work has
+run (a delivery recorded, then checked) counts for nothing.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"

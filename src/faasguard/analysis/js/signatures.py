@@ -62,7 +62,7 @@ def signature_checks(module: JsModule) -> list[tuple[str, Check]]:
             check = reader.entry_gate(local, raise_only=False, depth=0)
             if check is None:  # `export const handler = middy(async (event) => {...})`
                 body = reader.wrapped_body(local, export)
-                check = reader.gate(list(body.named_children), False, 0) \
+                check = reader.gated(list(body.named_children), False, 0) \
                     if body is not None else None
             if check is not None:
                 found.append((export, check))
@@ -145,8 +145,42 @@ class _Reader:
 
     def entry_gate(self, name: str, raise_only: bool, depth: int) -> Check | None:
         body = self.body_of(name)
-        return self.gate(list(body.named_children), raise_only, depth) \
+        return self.gated(list(body.named_children), raise_only, depth) \
             if body is not None else None
+
+    def gated(self, statements: list[Node], raise_only: bool, depth: int) -> Check | None:
+        """`gate`, None when work runs before the check (`_Worked`)."""
+        try:
+            return self.gate(statements, raise_only, depth)
+        except _Worked:
+            return None
+
+    def _no_work(self, stmt: Node, depth: int) -> None:
+        """Raise `_Worked` when a statement met before any check does work: a call other
+        than one preparing the check (`_prepares`) or a check (its answer ignored)."""
+        for node in self._descendants(stmt):
+            if node.type == "call_expression" and not self._prepares(node) and \
+                    self.call_check(node, depth) is None:
+                raise _Worked
+
+    def _prepares(self, call: Node) -> bool:
+        """Is this call, met before a check, no work of its own: `_idle`'s, reading the
+        request or a secret, computing the HMAC (`crypto.createHmac(...).update(...)`)?"""
+        callee = self.text(call.child_by_field_id(self.module.fid.function)).replace(" ", "")
+        head, last = callee.split(".", 1)[0], callee.rsplit(".", 1)[-1]
+        return self._idle(call) or head in _PREPARING_HEADS or last in _PREPARING_METHODS \
+            or last.lower().startswith(_READING)
+
+    def _named_answer(self, condition: Node | None, answers: dict[str, Check]) -> Check | None:
+        """The check whose answer a name in an `if`'s condition holds (`if (!ok)`)."""
+        node = condition
+        while node is not None and node.type in ("parenthesized_expression",
+                                                 "unary_expression"):
+            if node.type == "unary_expression" and not self.text(node).startswith("!"):
+                return None
+            node = first_named(node)
+        return answers.get(self.text(node)) if node is not None and \
+            node.type == "identifier" else None
 
     # ---------------------------------------------------------------- the checks
     def call_check(self, call: Node, depth: int) -> Check | None:
@@ -247,15 +281,19 @@ class _Reader:
 
     # ---------------------------------------------------------------- gates
     def gate(self, statements: list[Node], raise_only: bool, depth: int) -> Check | None:
-        """The check that gates the rest of a block's work (as analysis.signatures)."""
+        """The check that gates the rest of a block's work (as analysis.signatures: work
+        before it raises `_Worked`; a check's answer kept in a name is tested by it)."""
+        answers: dict[str, Check] = {}  # names holding a check's answer
         for index, stmt in enumerate(statements):
             kind = stmt.type
             if kind == "if_statement":
                 condition = stmt.child_by_field_id(self.module.fid.condition)
-                check = self.answer(condition, depth)
+                check = self.answer(condition, depth) or \
+                    self._named_answer(condition, answers)
                 if check is None:
                     if self.works_and_ends(stmt):
                         return None  # work the check does not gate (another route served)
+                    self._no_work(stmt, depth)
                     continue
                 if check.raises:
                     return check
@@ -275,6 +313,11 @@ class _Reader:
                 check = self.answer(stmt, depth)
                 if check is not None and check.raises:
                     return check
+                name = self._declared_name(stmt) if check is not None else None
+                if name is not None and check is not None:
+                    answers[name] = check  # `const ok = crypto.timingSafeEqual(...)`
+                    continue
+                self._no_work(stmt, depth)
             elif kind == "try_statement":
                 body = stmt.child_by_field_id(self.module.fid.body)
                 check = self.gate(list(body.named_children), raise_only, depth) \
@@ -285,7 +328,33 @@ class _Reader:
                 if check is not None and (not check.raises or handler is None or
                                           _stops(caught, raise_only)):
                     return check
+            elif kind not in ("function_declaration", "class_declaration", "comment",
+                              "empty_statement"):
+                self._no_work(stmt, depth)
         return None
+
+    def _declared_name(self, stmt: Node) -> str | None:
+        """The name a one-declarator `const`/`let`/`var` declares, if it is a name."""
+        if stmt.type not in ("lexical_declaration", "variable_declaration") or \
+                stmt.named_child_count != 1:
+            return None
+        declarator = stmt.named_child(0)
+        target = declarator.child_by_field_id(self.module.fid.name) \
+            if declarator is not None else None
+        return self.text(target) if target is not None and target.type == "identifier" \
+            else None
+
+
+class _Worked(Exception):
+    """Work ran before any signature check (see `_Reader.gate`)."""
+
+
+#: Calls that prepare a check, before it (beside `_idle`'s): the HMAC, the environment,
+#: reading the request or a secret (as analysis.signatures).
+_PREPARING_HEADS = frozenset({"crypto", "process", "Date", "querystring", "qs"})
+_PREPARING_METHODS = frozenset({"createHmac", "update", "digest", "from", "now", "getenv"})
+_READING = ("get", "read", "load", "fetch", "parse", "decode", "verify", "validate", "is",
+            "has", "check")
 
 
 def _awaited(call: Node) -> bool:
