@@ -445,6 +445,29 @@ def test_django_ninja_operations_are_routes_and_typed_views(capsys: Any) -> None
         ("POST", "/api/jobs", "mysite/api.py:22")]
 
 
+def test_fastapi_routes_behind_mangum_are_listed_behind_the_catch_all() -> None:
+    """A FastAPI app a handler adapts (`handler = Mangum(app)`) has its routes listed
+    behind the function's catch-all route: its own, those of the routers it includes
+    under their `prefix` (by a factory or a helper too), of the sub-applications it
+    mounts under their path, and `{file_path:path}` as a greedy parameter."""
+    assert _app_routes("fastapi_models_vulnerable") == [
+        ("GET", "/items/{item}", "api/app.py:38"),
+        ("GET", "/legacy/export/{name}", "api/legacy.py:13"),  # app.mount("/legacy", ...)
+        ("POST", "/files/upload", "api/uploads.py:6"),  # include_router(prefix="/files")
+        ("POST", "/notes", "api/app.py:43"),
+        ("POST", "/raw", "api/app.py:28"),
+        ("POST", "/render", "api/app.py:18"),
+        ("POST", "/validated", "api/app.py:49")]
+    assert ("GET", "/files/{file_path+}", "routers/files.py:6") in \
+        _app_routes("fastapi_vulnerable", function="serverless.yml#api")
+    assert _app_routes("fastapi_factory_vulnerable") == [
+        ("DELETE", "/cache/{key}", "service/routes/__init__.py:9"),  # register_routes(app)
+        ("GET", "/files/{name}", "service/routes/files.py:6"),
+        ("GET", "/health/{probe}", "service/factory.py:12"),  # base_app()
+        ("GET", "/items/{name}", "service/factory.py:23"),
+        ("POST", "/hooks", "service/factory.py:27")]
+
+
 def test_a_django_app_behind_an_adapter_that_cannot_be_read_is_a_warning(
         tmp_path: Path) -> None:
     """A Django application behind Mangum whose settings module is named nowhere, or

@@ -40,7 +40,8 @@ def registered_blueprints(root: str, code_dir: str, tree: ast.Module, rel: str,
                           objects: set[str], method: str = "register_blueprint"
                           ) -> list[Registration]:
     """The blueprints the app objects `objects` of module `rel` register (with the calls
-    `<app>.<method>(bp, ...)`), in order."""
+    `<app>.<method>(bp, ...)`; FastAPI's `app.mount("/v1", sub_app)` with `method="mount"`,
+    its path given as the `prefix` option), in order."""
     out = []
     for arg, where, options in _registered(root, code_dir, tree, rel, objects, method):
         found = _find(root, code_dir, *where, arg, options) \
@@ -77,6 +78,10 @@ def _registered(root: str, code_dir: str, tree: ast.Module, rel: str, objects: s
                                   k.value.id in names else k.value)
                    for k in call.keywords if k.arg}
         arg, where = call.args[0], here
+        if method == "mount":  # app.mount("/v1", sub_app): the path is the prefix
+            if len(call.args) < 2:
+                continue
+            options["prefix"], arg = literal(call.args[0]), call.args[1]
         if isinstance(arg, ast.Name) and arg.id in names:
             arg, where = names[arg.id]
         yield arg, where, options

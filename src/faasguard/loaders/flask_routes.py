@@ -59,12 +59,18 @@ class AppKind:
 
 #: A Flask app: `Flask(...)`, `app.register_blueprint(bp, url_prefix="/v1")`.
 FLASK = AppKind(("Flask",))
+#: A FastAPI app: `FastAPI(...)`, `app.include_router(router, prefix="/v1")`, routers
+#: made with their own `APIRouter(prefix=...)`.
+FASTAPI = AppKind(("FastAPI",), "include_router", "prefix")
+#: What a function may make and return for an app to register (`_made_blueprints`).
+_PARTS = ("Blueprint", "APIRouter")
 #: A Flask route parameter, `<name>` or `<converter:name>` (`<string(length=2):code>`).
 FLASK_PARAM = re.compile(r"<(?:([A-Za-z_]\w*)(?:\([^)>]*\))?:)?([A-Za-z_]\w*)>")
 #: Flask's route decorators: `route` (methods from `methods=`, GET by default) and the
 #: one-method shortcuts of Flask 2.
 ROUTE_DECORATORS = {"route": None, "get": "GET", "post": "POST", "put": "PUT",
-                    "delete": "DELETE", "patch": "PATCH"}
+                    "delete": "DELETE", "patch": "PATCH", "head": "HEAD",
+                    "options": "OPTIONS", "api_route": None}
 #: The methods a class-based view (`MethodView`) answers: those it defines a method for.
 VIEW_METHODS = ("get", "post", "put", "delete", "patch", "head", "options")
 
@@ -88,9 +94,11 @@ class AppRoute:
                      api_key_required=proxy.api_key_required, pattern=self.pattern)
 
 
-def flask_routes(root: str, code_dir: str, handler: str) -> list[AppRoute]:
-    """The routes of the Flask app object `handler` (`module.object`) names; [] when the
-    module cannot be read (handler resolution reports that)."""
+def flask_routes(root: str, code_dir: str, handler: str, kind: AppKind | None = None
+                 ) -> list[AppRoute]:
+    """The routes of the Flask app object `handler` (`module.object`) names (of a
+    FastAPI app with `kind=FASTAPI`: its routers' `prefix`es joined); [] when the module
+    cannot be read (handler resolution reports that)."""
     module, _, obj = handler.rpartition(".")
     if not module:
         return []
@@ -101,7 +109,7 @@ def flask_routes(root: str, code_dir: str, handler: str) -> list[AppRoute]:
         tree = parse_python(root, rel)
     except InputError:
         return []
-    return [route for scope in app_scopes(root, code_dir, tree, rel, obj)
+    return [route for scope in app_scopes(root, code_dir, tree, rel, obj, kind or FLASK)
             for route in _routes(scope.tree, scope.file, set(scope.objects), scope.prefix)]
 
 
@@ -210,16 +218,19 @@ class _Scopes:
 
     def _blueprints(self, file: str, module: ast.Module, tree: ast.Module, objects: set[str],
                     function: Body | None, prefix: str, depth: int) -> None:
-        """The blueprints `objects` register in `tree` (and, nested, theirs)."""
-        for bp in registered_blueprints(self.root, self.code_dir, tree, file, objects,
-                                        self.kind.register):
+        """The blueprints `objects` register in `tree` (and, nested, theirs; a FastAPI
+        app's mounted sub-applications too)."""
+        methods = (self.kind.register, "mount") if self.kind is FASTAPI else \
+            (self.kind.register,)
+        for bp in (found for method in methods for found in registered_blueprints(
+                self.root, self.code_dir, tree, file, objects, method)):
             home, home_function = bp.tree, None
             if bp.tree is tree and function is not None:  # defined where it is registered
                 local = _assigned(function.body, bp.name)
                 home, home_function = (tree, function) if local else (module, None)
             own = bp.options.get(self.kind.prefix)
             if not isinstance(own, str):
-                own = _constructor_prefix(home, bp.name)
+                own = _constructor_prefix(home, bp.name, self.kind.prefix)
             joined = _join(prefix, own) if own else prefix
             if not self._first(bp.file, home_function, {bp.name}, joined):
                 continue
@@ -249,10 +260,11 @@ class _Scopes:
             body = ast.Module(body=list(function.body), type_ignores=[])
             returned = {n.value.id for n in ast.walk(function)
                         if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)}
-            parts = AppKind(("Blueprint", *self.kind.makers))
+            parts = AppKind((*_PARTS, *self.kind.makers))
             for name in sorted(_made(body, parts) & returned):
                 own = options.get(self.kind.prefix)
-                own = own if isinstance(own, str) else _constructor_prefix(body, name)
+                own = own if isinstance(own, str) else \
+                    _constructor_prefix(body, name, self.kind.prefix)
                 joined = _join(prefix, own) if own else prefix
                 if self._first(home, function, {name}, joined):
                     self.out.append(RouteScope(home, _body_tree(home_module, function),
@@ -565,13 +577,14 @@ def _routes(tree: ast.Module, rel: str, objects: set[str], prefix: str) -> list[
     return out
 
 
-def _constructor_prefix(tree: ast.Module, name: str) -> str:
-    """The `url_prefix=` of `name = Blueprint(...)`, else ""."""
+def _constructor_prefix(tree: ast.Module, name: str, keyword: str = "url_prefix") -> str:
+    """The `url_prefix=` of `name = Blueprint(...)` (or another `keyword`: FastAPI's
+    `APIRouter(prefix=...)`), else ""."""
     for node in tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
                 any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             prefix = next((literal(k.value) for k in node.value.keywords
-                           if k.arg == "url_prefix"), None)
+                           if k.arg == keyword), None)
             return prefix if isinstance(prefix, str) else ""
     return ""
 
@@ -583,8 +596,18 @@ def _join(prefix: str, path: str) -> str:
 
 def api_path(path: str) -> str:
     """A route written with `<name>` / `<converter:name>` parameters (Flask and Django's
-    `path()`) in API Gateway's form: `{name}`, `{name+}` for the `path` converter."""
-    return FLASK_PARAM.sub(_api_parameter, path)
+    `path()`) or `{name:converter}` ones (FastAPI's, Starlette's) in API Gateway's form:
+    `{name}`, `{name+}` for the `path` converter."""
+    return _CURLY_PARAM.sub(_curly_parameter, FLASK_PARAM.sub(_api_parameter, path))
+
+
+#: A FastAPI / Starlette path parameter with a converter, `{file_path:path}`.
+_CURLY_PARAM = re.compile(r"\{(\w+):(\w+)\}")
+
+
+def _curly_parameter(match: re.Match[str]) -> str:
+    """A `{name:converter}` parameter as API Gateway writes it (`path`: greedy)."""
+    return "{" + match.group(1) + ("+}" if match.group(2) == "path" else "}")
 
 
 def _api_parameter(match: re.Match[str]) -> str:

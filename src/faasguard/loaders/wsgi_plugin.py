@@ -25,8 +25,8 @@ module) is a warning at the function or at `custom.wsgi.app`; the load goes on.
 A function of any template whose handler is an adapter its module makes at the top level
 (`handler = Mangum(application)`, apig-wsgi's `lambda_handler =
 make_lambda_handler(app)`) serves the app it wraps the same way (`serve_adapted_apps`):
-a Django application's routes and views, or a Flask app's routes, are listed behind the
-function's catch-all routes.
+a Django application's routes and views, or a Flask or FastAPI app's routes, are listed
+behind the function's catch-all routes.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def serve_wsgi_apps(ctx: LoadContext, app: App, config: LDict, warn: Warn) -> No
 
 
 def serve_adapted_apps(root: str, app: App) -> None:
-    """List the routes of the Django or Flask apps the functions of a loaded fragment
+    """List the routes of the Django, Flask or FastAPI apps the functions of a fragment
     serve through an adapter their handler module makes (see the module docstring), behind
     their catch-all routes; a Django project's views become the function's
     `django_views`, as for the plugin. Only functions with a catch-all route are read."""
@@ -98,7 +98,7 @@ def _adapted_routes(root: str, fn: Function, app: App) -> list[AppRoute]:
     from faasguard.loaders.decorators import parse_python, top_level_value
     from faasguard.loaders.django_routes import last_name
     from faasguard.loaders.documents import read_text
-    from faasguard.loaders.flask_routes import flask_routes
+    from faasguard.loaders.flask_routes import FASTAPI, flask_routes
 
     code_dir = fn.code_dir or "."
     module, _, obj = str(fn.handler).rpartition(".")
@@ -132,10 +132,12 @@ def _adapted_routes(root: str, fn: Function, app: App) -> list[AppRoute]:
         return []
     if is_django_application(owner_tree, name):
         return _django_routes(root, fn, app, owner_tree, tree)
-    if any(n.partition(".")[0] == "flask" for n in
-           module_imports(owner_tree, owner).values()):
+    frameworks = {n.partition(".")[0] for n in module_imports(owner_tree, owner).values()}
+    if "fastapi" in frameworks:
+        return flask_routes(root, code_dir, target, FASTAPI)
+    if "flask" in frameworks:
         return flask_routes(root, code_dir, target)
-    return []  # a FastAPI or Starlette app: its routes are not listed
+    return []  # a Starlette app: its routes are not listed
 
 
 def _django_routes(root: str, fn: Function, app: App, made: ast.Module,

@@ -36,6 +36,7 @@ from faasguard.analysis.taint.table import TaintTable, build_table
 from faasguard.loaders.decorators import Decorated, app_objects, top_level_value
 from faasguard.loaders.django_routes import DjangoView, NinjaView, django_project
 from faasguard.loaders.flask_routes import (
+    FASTAPI,
     FLASK,
     FLASK_PARAM,
     AppKind,
@@ -562,8 +563,6 @@ def _resolver_objects(module: Module) -> list[str]:
 
 #: How a Powertools resolver is made and extended, for `app_scopes`.
 POWERTOOLS = AppKind(tuple(sorted(RESOLVERS)), "include_router", "prefix")
-#: How a FastAPI app is made and extended, for `app_scopes`.
-FASTAPI = AppKind(("FastAPI", "APIRouter"), "include_router", "prefix")
 _KINDS = {"Flask": FLASK, "Powertools": POWERTOOLS}
 
 
