@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -180,17 +181,20 @@ def _aws_calls(app: App, facts: Facts, cache: JsModuleCache, function: Function,
                files: list[str]) -> None:
     calls = calls_in_modules(cache, files)
     file, name = function.source_file, function.handler_name
-    if file and name and calls and (any(call.file != file for call in calls) or
-                                    _handlers_in(app, facts).get(file, 0) > 1) and \
-            not is_express_handler(cache, file, name):
-        # only the calls the handler's code can run, not every function of every file
-        # its module graph holds (a barrel file's other exports, another handler of its
-        # file); the calls of a file that is its graph's only one with calls and holds
-        # no other handler are all kept (no need to tell them apart)
+    unseen = unseen_code(cache, function, files, facts.memo)
+    split = bool(calls) and (any(call.file != file for call in calls) or
+                             _handlers_in(app, facts).get(file or "", 0) > 1)
+    if file and name and (split or unseen) and not is_express_handler(cache, file, name):
         reach = Reach(cache).from_export(file, name)
-        calls = [call for call in calls if reach.runs(call.file, call.line)]
-    facts.aws_calls[function.id] = resolved_calls(calls, function, app) + \
-        unseen_code(cache, function, files, facts.memo)
+        if split:
+            # only the calls the handler's code can run, not every function of every file
+            # its module graph holds (a barrel file's other exports, another handler of
+            # its file); the calls of a file that is its graph's only one with calls and
+            # holds no other handler are all kept (no need to tell them apart)
+            calls = [call for call in calls if reach.runs(call.file, call.line)]
+        if unseen:  # code not read that only a barrel's other module imports: not run
+            unseen = unseen_code(cache, function, files, facts.memo, reach.imports_run)
+    facts.aws_calls[function.id] = resolved_calls(calls, function, app) + unseen
 
 
 def _handlers_in(app: App, facts: Facts) -> dict[str, int]:
@@ -238,13 +242,16 @@ _NPM_DECLARED = "js.npm-declared"  # Facts.memo key: declared packages by folder
 
 
 def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
-                memo: dict[str, Any]) -> list[AwsCall]:
+                memo: dict[str, Any], runs: Callable[[str, int, str], bool] | None = None
+                ) -> list[AwsCall]:
     """What the handler may run that the scan cannot read (as awscalls.unseen_code for
     Python): one unidentified call per specifier of its module graph's files that names
     a layer's path (`/opt/...`), a project file not in the scanned files, or a package
     that is neither built in, nor the AWS SDK, nor a well-known package that makes no
     AWS call (KNOWN_PACKAGES), nor declared by the nearest package.json
-    (any of its dependency lists: a bundler packs the development ones too)."""
+    (any of its dependency lists: a bundler packs the development ones too).
+    `runs(file, line, specifier)`: whether the handler's code can run what an import
+    there brings in (`Reach.imports_run`)."""
     declared: frozenset[str] | None = None
     out: dict[str, AwsCall] = {}
     for file in files:
@@ -252,6 +259,8 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
         if module is None:
             continue
         for spec, at in specifiers(module):
+            if runs is not None and not runs(file, at, spec):
+                continue
             if spec.startswith("/opt/"):
                 what = f"'{spec}', a layer's code"
             elif spec.startswith((".", "/")):

@@ -432,6 +432,23 @@ class Reach:
         return True
 
 
+    def imports_run(self, file: str, line: int, spec: str) -> bool:
+        """Can the code an import of `spec` at this line brings in run: the line can run
+        and, for an import at the top level that binds names, one of them is reached
+        (`const soap = require("strong-soap")` in a barrel's other module binds `soap`,
+        which nothing the handler runs names)?"""
+        if not self.runs(file, line):
+            return False
+        module = self.cache.try_get(file)
+        if module is None:
+            return True
+        found, reached = outline(module), self.loaded[file]
+        if _in_reached(module, found, reached, line - 1):
+            return True  # in a function the handler's code runs
+        bound = [local for local, (written, _) in found.imports.items() if written == spec]
+        return not bound or any(local in reached for local in bound)
+
+
 def _row(module: JsModule, offset: int) -> int:
     """The 0-based line of a byte offset."""
     return module.source.count(b"\n", 0, offset)
