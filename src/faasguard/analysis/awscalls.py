@@ -257,6 +257,7 @@ _IMPORT_NAMES = {
 #: An import inside a function, class or compound statement (`_imports` then reads the
 #: whole tree, else only the top level).
 _NESTED_IMPORT = re.compile(r"^[ \t]+(?:from|import)[ \t]", re.MULTILINE)
+_STAR_IMPORT = re.compile(r"\bimport\s+\*")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
                             "BaseException"})
 _IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by file
@@ -317,8 +318,7 @@ def _outside_imports(cache: ModuleCache, file: str, base: str,
         for dotted, line in _imports(module, memo):
             head = dotted.lstrip(".").partition(".")[0]
             relative = dotted.startswith(".")
-            if not relative and (head in _READ_ELSEWHERE or head in sys.stdlib_module_names
-                                 or head.startswith("mypy_boto3_")):
+            if _read_elsewhere(dotted):
                 continue
             local = cache.find(dotted, search)
             if local is None and "." in dotted.lstrip("."):
@@ -381,8 +381,22 @@ def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
             else module.dotted.rpartition(".")[0]
         found = known[module.file] = []
         nested = bool(_NESTED_IMPORT.search(module.source)) if module.source else True
-        _collect(module.tree.body, package, nested, found)
+        if nested or _STAR_IMPORT.search(module.source) or \
+                not all(_read_elsewhere(dotted) for dotted in module.aliases.values()):
+            _collect(module.tree.body, package, nested, found)
+        # (else every import is at the top level, not indented in a try or an if, none
+        # is `import *`, so the module's index holds them all: each of code known
+        # without reading it, none to judge or follow)
     return found
+
+
+def _read_elsewhere(dotted: str) -> bool:
+    """Is an absolute import of code known without reading it (`_outside_imports`)?"""
+    if dotted.startswith("."):
+        return False
+    head = dotted.partition(".")[0]
+    return head in _READ_ELSEWHERE or head in sys.stdlib_module_names or \
+        head.startswith("mypy_boto3_")
 
 
 #: Statements `_collect` looks into at the top level, and also in nested code.
