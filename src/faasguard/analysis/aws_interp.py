@@ -594,8 +594,13 @@ class Interpreter:
             return EventV((*base.path, text if text is not None else "[]"))
         if isinstance(base, ExtV) and base.dotted == "os.environ" and text is not None:
             return Name(env=text, text=f"os.environ[{text!r}]")
-        if isinstance(base, DictV) and text is not None:
-            return base.get(text)
+        if isinstance(base, DictV):
+            if text is not None:
+                return base.get(text)
+            # a key the data picks (`HANDLERS[job["type"]](job)`): each function of the
+            # dispatch table may run
+            funcs = tuple(v for _, v in base.items if type(v) is FuncV)
+            return (funcs[0] if len(funcs) == 1 else EitherV(funcs)) if funcs else None
         if isinstance(base, ListV):
             return base.items[0] if base.items else None
         return None
@@ -801,10 +806,13 @@ class Interpreter:
                 self.call_function(FuncV(init[0].module, init[1], init[0], instance), args,
                                    {k: v for k, (v, _) in kwargs.items()}, node.lineno)
             return instance
-        if kind is EitherV:  # a method a conditional picks: both may run
+        if kind is EitherV:  # methods a conditional picks, a dispatch table's functions:
+            # each may run
             found = [self.method_call(m.owner, m.attr, args, kwargs, node, f)
-                     for m in func.options]
-            return found[0] if found[0] is not None else found[1]
+                     if type(m) is BoundV else
+                     self.call_function(m, args, {k: v for k, (v, _) in kwargs.items()},
+                                        node.lineno) for m in func.options]
+            return next((value for value in found if value is not None), None)
         return None
 
     def _event_method(self, event: EventV, method: str, node: ast.Call, f: Frame,

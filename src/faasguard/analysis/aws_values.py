@@ -208,10 +208,11 @@ class BoundV:
 
 @dataclass(slots=True, unsafe_hash=True)
 class EitherV:
-    """One of two SDK methods a conditional picks (`fn = client.a if flag else client.b`):
-    calling it records both calls, since either may run."""
+    """One of the SDK methods a conditional picks (`fn = client.a if flag else client.b`),
+    or of the functions of a dispatch table a key known at run time picks
+    (`HANDLERS[job["type"]]`): calling it follows each, since any may run."""
 
-    options: tuple[BoundV, BoundV]
+    options: tuple[BoundV | FuncV, ...]
 
 
 @dataclass(slots=True, unsafe_hash=True)
