@@ -14,7 +14,6 @@ this reading cannot place is reached whole.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,8 +54,8 @@ class Outline:
     #: code on load writes exports this reading does not place (`Object.assign(exports,
     #: ...)`, `exports[name] = ...`): any name may be among them
     opaque: bool = False
-    #: the names code may refer to (entries, imports) as one pattern (None: none)
-    names: re.Pattern[bytes] | None = None
+    #: the names code may refer to (entries, imports), as bytes
+    names: tuple[bytes, ...] = ()
 
 
 def outline(module: JsModule) -> Outline:
@@ -84,11 +83,8 @@ def _outline(module: JsModule) -> Outline:
                        for start, end in found.spans)
     # an entry the file exports under `export:<name>` is referred to as `exports.<name>`,
     # `module.exports.<name>` or `this.<name>` (a method of `module.exports = {...}`)
-    names = sorted({*(n.removeprefix(_EXPORTED) for n in found.entries), *found.imports},
-                   key=len, reverse=True)
-    if names:
-        found.names = re.compile(rb"(?<![\w$])(?:" + b"|".join(
-            re.escape(n.encode()) for n in names) + rb")(?![\w$])")
+    found.names = tuple(sorted(n.encode() for n in {
+        *(n.removeprefix(_EXPORTED) for n in found.entries), *found.imports}))
     return found
 
 
@@ -400,10 +396,10 @@ class Reach:
                end: int) -> None:
         """Reach what the code between two offsets of a file refers to, and load what it
         requires or imports itself (`require("./x")` in a function body)."""
-        if found.names is not None:
-            reached = self.loaded[file]
-            for match in found.names.finditer(module.source, start, end):
-                word = match.group().decode()
+        reached = self.loaded[file]
+        for raw in found.names:  # (a search of the bytes per name: a file names few)
+            if _names(module.source, raw, start, end):
+                word = raw.decode()
                 for name in (word, _EXPORTED + word):
                     if name not in reached:
                         self._todo.append((file, name))
@@ -457,3 +453,20 @@ def _row(module: JsModule, offset: int) -> int:
 def _in_reached(module: JsModule, found: Outline, reached: set[str], row: int) -> bool:
     return any(_row(module, start) <= row <= _row(module, end)
                for name in reached for start, end in found.entries.get(name, ()))
+
+
+def _names(source: bytes, name: bytes, start: int, end: int) -> bool:
+    """Does `name` occur as a whole word between two offsets of `source`?"""
+    at = source.find(name, start, end)
+    while at >= 0:
+        after = at + len(name)
+        if (at == 0 or source[at - 1] not in _WORD_BYTES) and \
+                (after >= len(source) or source[after] not in _WORD_BYTES):
+            return True
+        at = source.find(name, at + 1, end)
+    return False
+
+
+#: Bytes that continue an identifier (ASCII letters, digits, `_`, `$`, any non-ASCII).
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"
+                        ) | frozenset(range(0x80, 0x100))
