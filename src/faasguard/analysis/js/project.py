@@ -27,6 +27,7 @@ from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.handlers import exported_function, is_express_handler
 from faasguard.analysis.js.jwt import js_decodes
 from faasguard.analysis.js.parse import (
+    JsModule,
     JsModuleCache,
     file_summaries,
     js_module_cache,
@@ -258,37 +259,50 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
         module = cache.try_get(file)
         if module is None:
             continue
-        for spec, at in specifiers(module):
+        candidates: list[tuple[str, int, str | None, str]] = module.summary(
+            "unseen-candidates", lambda found: _candidates(cache, found))
+        for spec, at, package, what in candidates:
             if runs is not None and not runs(file, at, spec):
                 continue
-            if spec.startswith("/opt/"):
-                what = f"'{spec}', a layer's code"
-            elif spec.startswith((".", "/")):
-                if cache.resolve_local(file, spec) is not None or _data_file(cache, file, spec):
-                    continue
-                what = f"'{spec}', which is not in the scanned files"
-            elif cache.aliased(file, spec) and cache.resolve_local(file, spec) is not None:
-                continue  # a tsconfig.json path alias to a project file
-            else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
-                package = _package_of(spec)
-                if package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
-                        package in KNOWN_PACKAGES or package.startswith("@aws-sdk/") or \
-                        spec.startswith(("node:", "@types/")):
-                    continue
-                if package in _table_packages():
-                    continue
+            if package is not None:  # a package: unless the function's manifest has it
                 if declared is None:
                     declared = _npm_declared(cache.root, function, memo)
                 if package in declared:
                     continue
-                what = f"'{spec}', a path alias to a file not in the scanned files" \
-                    if cache.aliased(file, spec) else \
-                    f"'{package}', which is neither in the scanned files nor a declared " \
-                    "dependency" + (" (a layer's?)" if function.layers else "")
+                what = what or f"'{package}', which is neither in the scanned files nor a " \
+                    "declared dependency" + (" (a layer's?)" if function.layers else "")
             if what not in out:
                 out[what] = AwsCall("*", "*", f"imports {what}: the AWS calls of its code "
                                     "are not known", (), (), file, at, UNSEEN)
     return list(out.values())
+
+
+def _candidates(cache: JsModuleCache,
+                module: JsModule) -> list[tuple[str, int, str | None, str]]:
+    """The specifiers of a file `unseen_code` must judge, once per file: (specifier,
+    offset, the package when it depends on the function's manifest else None, what it
+    is for a message). Built-in modules, the AWS SDK, known packages, project files and
+    data files are left out."""
+    found: list[tuple[str, int, str | None, str]] = []
+    file = module.file
+    for spec, at in specifiers(module):
+        if spec.startswith("/opt/"):
+            found.append((spec, at, None, f"'{spec}', a layer's code"))
+        elif spec.startswith((".", "/")):
+            if cache.resolve_local(file, spec) is None and not _data_file(cache, file, spec):
+                found.append((spec, at, None, f"'{spec}', which is not in the scanned files"))
+        elif cache.aliased(file, spec) and cache.resolve_local(file, spec) is not None:
+            continue  # a tsconfig.json path alias to a project file
+        else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
+            package = _package_of(spec)
+            if package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
+                    package in KNOWN_PACKAGES or package.startswith("@aws-sdk/") or \
+                    spec.startswith(("node:", "@types/")) or package in _table_packages():
+                continue
+            found.append((spec, at, package,
+                          f"'{spec}', a path alias to a file not in the scanned files"
+                          if cache.aliased(file, spec) else ""))
+    return found
 
 
 def _data_file(cache: JsModuleCache, importer: str, spec: str) -> bool:
