@@ -331,7 +331,9 @@ def test_django_projects_behind_adapters_are_the_functions_entry_points(capsys: 
              "Django query parameter 'q'": ("SELECT * FROM", "shop/views.py"),
              "Django request body": ("pickle.loads", "shop/views.py"),
              "Django request META value 'HTTP_X_COMMAND'": ("hookctl", "shop/views.py"),
-             "Django path parameter 'year'": ("render-report", "reports/views.py")}
+             # (?P<year>[0-9]{4}) admits digits only: no text; (?P<name>[\w-]+) is
+             "Django path parameter 'name' (name) reaches": ("render-report",
+                                                             "reports/views.py")}
     for label, (text, file) in words.items():
         lines = (FIXTURES / project / file).read_text().splitlines()
         line = next(n for n, content in enumerate(lines, 1) if text in content)

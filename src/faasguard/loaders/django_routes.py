@@ -76,8 +76,9 @@ NINJA_OPERATIONS: dict[str, tuple[str, ...] | None] = {
     "delete": ("DELETE",), "api_operation": None}
 #: A Django Ninja path parameter with a converter, `{int:item_id}`.
 _NINJA_PARAM = re.compile(r"\{(?:(\w+):)?(\w+)\}")
-#: A DRF `lookup_value_regex` that admits digits only (`\d+`, `[0-9]{1,9}`).
-_DIGITS = re.compile(r"(?:\\d|\[0-9\])(?:[+*]|\{\d+(?:,\d*)?\})?")
+#: A pattern that admits digits only (`\d+`, `[0-9]{1,9}`): a DRF `lookup_value_regex`,
+#: a regex route's group.
+DIGITS_ONLY = re.compile(r"(?:\\d|\[0-9\])(?:[+*]|\{\d+(?:,\d*)?\})?")
 LIST_ACTIONS = (("GET", "list"), ("POST", "create"))
 DETAIL_ACTIONS = (("GET", "retrieve"), ("PUT", "update"), ("PATCH", "partial_update"),
                   ("DELETE", "destroy"))
@@ -415,7 +416,7 @@ class _Urls:
                      for action in INHERITED_ACTIONS.get(last_name(base), ())}
         lookup = _class_string(cls, "lookup_url_kwarg") or \
             _class_string(cls, "lookup_field") or "pk"
-        digits = _DIGITS.fullmatch(_class_string(cls, "lookup_value_regex") or "")
+        digits = DIGITS_ONLY.fullmatch(_class_string(cls, "lookup_value_regex") or "")
         detail = prefix.join(f"/{{{lookup}}}", f"/<{'int:' if digits else ''}{lookup}>", False)
         for actions, at in ((LIST_ACTIONS, prefix), (DETAIL_ACTIONS, detail)):
             for method, action in actions:

@@ -10,6 +10,7 @@ that names or creates an app object.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -34,7 +35,7 @@ from faasguard.analysis.taint.modules import (
 )
 from faasguard.analysis.taint.table import TaintTable, build_table
 from faasguard.loaders.decorators import Decorated, app_objects, top_level_value
-from faasguard.loaders.django_routes import DjangoView, NinjaView, django_project
+from faasguard.loaders.django_routes import DIGITS_ONLY, DjangoView, NinjaView, django_project
 from faasguard.loaders.flask_routes import (
     FASTAPI,
     FLASK,
@@ -809,8 +810,9 @@ def django_views(found_views: Iterable[object], cache: ModuleCache, base: str = 
 
 def _is_django_text(view: DjangoView, name: str) -> bool:
     """Is route parameter `name` text the caller chooses? (`<str:x>`, `<slug:x>`, `<x>`,
-    a regex group; not `<int:x>`, `<uuid:x>`)"""
+    a regex group; not `<int:x>`, `<uuid:x>`, a group of digits `(?P<year>[0-9]{4})`)"""
     if view.regex and f"(?P<{name}>" in view.route:
-        return True
+        group = re.search(rf"\(\?P<{re.escape(name)}>([^()]*)\)", view.route)
+        return group is None or not DIGITS_ONLY.fullmatch(group.group(1))  # not `\d+`
     return any(param == name and (converter or "str") not in DJANGO_NOT_TEXT
                for converter, param in FLASK_PARAM.findall(view.route))
