@@ -1,7 +1,8 @@
 """A route whose authoriser the deployment chooses, NONE among the choices (SAM's
 `Authorizer: !If [IsProd, TokenAuth, NONE]`, serverless.yml's authorizer picked by the
-stage), is public on the deployments that pick NONE: an injection reached through it is
-rated as on a route without an authoriser, unless the deployment's values are given."""
+stage; a function URL's authorizer picked by the stage), is public on the deployments that
+pick NONE: an injection reached through it is rated as on a route without an authoriser,
+unless the deployment's values are given."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def _ssrf(name: str, options: Options | None = None) -> tuple[str, bool, list[st
 @pytest.mark.parametrize(("name", "route"), [
     ("sam", "GET /preview (authoriser: lambda-token, or none on some deployments)"),
     ("serverless", "GET /preview (authoriser: lambda-token, or none on some deployments)"),
+    ("serverless-url", "function URL (AuthType AWS_IAM or NONE: the deployment's choice)"),
 ])
 def test_an_undecided_authoriser_leaves_the_route_public(name: str, route: str) -> None:
     severity, public, related = _ssrf(name)
@@ -34,6 +36,7 @@ def test_an_undecided_authoriser_leaves_the_route_public(name: str, route: str) 
 @pytest.mark.parametrize(("name", "options"), [
     ("sam", Options(parameters={"Stage": "prod"})),
     ("serverless", Options(stage="prod")),
+    ("serverless-url", Options(stage="prod")),
 ])
 def test_the_deployments_values_decide_it(name: str, options: Options) -> None:
     severity, public, _ = _ssrf(name, options)

@@ -597,11 +597,21 @@ class _Loader:
                       location.line)
             return None
         authorizer = url.get("authorizer")
-        auth_type = "AWS_IAM" if isinstance(authorizer, str) and \
+        auth_type: Value = "AWS_IAM" if isinstance(authorizer, str) and \
             authorizer.lower() == "aws_iam" else "NONE"
         if authorizer is not None and auth_type == "NONE":
             self.warn(f"url authorizer '{authorizer}' is not understood (only aws_iam); "
                       "the URL is taken as public", line_of(url, "authorizer"))
+        # an authorizer the stage picks (`${self:custom.urlAuth.${sls:stage}}`), with no
+        # --stage given: the deployment's choice, as for an API route's (StageValues)
+        stages = self.per_stage(line_of(url, "authorizer"), "authorizer") \
+            if self.per_stage is not None and "authorizer" in url else None
+        if stages is not None:
+            types = tuple(dict.fromkeys(
+                "AWS_IAM" if isinstance(v, str) and v.lower() == "aws_iam" else "NONE"
+                for v in stages[1]))
+            if len(types) > 1:
+                auth_type = Unknown(stages[0].text, types)
         cors = url.get("cors")
         return FunctionUrl(auth_type, location,
                            cors=dict(cors) if isinstance(cors, dict) else

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from faasguard.analysis.endpoints import api_exposure, effective_authorizer, may_be_open
+from faasguard.analysis.endpoints import (
+    api_exposure,
+    effective_authorizer,
+    may_be_none,
+    may_be_open,
+)
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.flows import Flow, new_flow
 from faasguard.analysis.taint.frameworks import (
@@ -33,7 +38,16 @@ from faasguard.analysis.taint.sources import SourceInfo, describe_source, path_t
 from faasguard.analysis.taint.table import CATEGORIES, TableError, TaintTable, build_table
 from faasguard.collector import paused_then_frozen
 from faasguard.findings import FlowStep
-from faasguard.model import App, Diagnostic, Function, Location, Route, Trigger, logical_id
+from faasguard.model import (
+    App,
+    Diagnostic,
+    Function,
+    Location,
+    Route,
+    Trigger,
+    Unknown,
+    logical_id,
+)
 from faasguard.workers import register_state
 
 if TYPE_CHECKING:  # the engine is imported where code is analysed: a scan of templates
@@ -372,9 +386,13 @@ def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
         related.append((trigger.location, text))
         public = public or open_route
     if function.url is not None and "url" in related_kinds:
-        related.append((function.url.location,
-                        f"function URL (AuthType {function.url.auth_type})"))
-        public = public or function.url.auth_type == "NONE"
+        auth_type = function.url.auth_type
+        # an AuthType the deployment picks, NONE among its values, is NONE there
+        undecided = isinstance(auth_type, Unknown) and may_be_none(auth_type)
+        related.append((function.url.location, "function URL (AuthType " + (
+            f"{' or '.join(map(str, auth_type.choices))}: the deployment's choice)"
+            if isinstance(auth_type, Unknown) and undecided else f"{auth_type})")))
+        public = public or auth_type == "NONE" or undecided
     return tuple(related), public
 
 
