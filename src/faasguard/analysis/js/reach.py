@@ -307,6 +307,7 @@ class Reach:
         self.loaded: dict[str, set[str]] = {}  # file -> the entries reached in it
         self._wanted: set[tuple[str, str]] = set()
         self._todo: list[tuple[str, str]] = []  # (file, local name) to reach
+        self._queued: set[tuple[str, str]] = set()  # what `_refer` put in `_todo`
 
     def from_export(self, file: str, export: str) -> Reach:
         """Reach what running `file`'s export `export` can run."""
@@ -401,7 +402,10 @@ class Reach:
             if _names(module.source, raw, start, end):
                 word = raw.decode()
                 for name in (word, _EXPORTED + word):
-                    if name not in reached:
+                    if name not in reached and (name in found.entries or
+                                                name in found.imports) and \
+                            (file, name) not in self._queued:
+                        self._queued.add((file, name))  # (once: spans repeat names)
                         self._todo.append((file, name))
         for spec, at in call_specifiers(module, start, end):
             if start <= at < end:
