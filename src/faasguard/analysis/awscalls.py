@@ -254,10 +254,6 @@ _IMPORT_NAMES = {
     "python_json_logger": "pythonjsonlogger", "google_api_python_client": "googleapiclient",
     "python_slugify": "slugify", "typing_extensions": "typing_extensions",
 }
-#: An import inside a function, class or compound statement (`_imports` then reads the
-#: whole tree, else only the top level).
-_NESTED_IMPORT = re.compile(r"^[ \t]+(?:from|import)[ \t]", re.MULTILINE)
-_STAR_IMPORT = re.compile(r"\bimport\s+\*")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
                             "BaseException"})
 _IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by file
@@ -380,14 +376,31 @@ def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
         package = module.dotted if module.file.endswith("__init__.py") \
             else module.dotted.rpartition(".")[0]
         found = known[module.file] = []
-        nested = bool(_NESTED_IMPORT.search(module.source)) if module.source else True
-        if nested or _STAR_IMPORT.search(module.source) or \
+        nested, star = _import_shape(module.source) if module.source else (True, True)
+        if nested or star or \
                 not all(_read_elsewhere(dotted) for dotted in module.aliases.values()):
             _collect(module.tree.body, package, nested, found)
         # (else every import is at the top level, not indented in a try or an if, none
         # is `import *`, so the module's index holds them all: each of code known
         # without reading it, none to judge or follow)
     return found
+
+
+def _import_shape(source: str) -> tuple[bool, bool]:
+    """(an import is indented: in a function, a class or a block; an import is `import
+    *`) for a module's text, from the occurrences of `import` in it (a search in C per
+    occurrence, where a regular expression tried every line or every position; an
+    occurrence in a string or a comment may only say yes, never no)."""
+    nested = star = False
+    at = source.find("import")
+    while at >= 0 and not (nested and star):
+        line = source.rfind("\n", 0, at) + 1
+        if source[line:line + 1] in (" ", "\t"):
+            nested = True
+        if source[at + 6:at + 40].lstrip(" \t").startswith("*"):
+            star = True
+        at = source.find("import", at + 6)
+    return nested, star
 
 
 def _read_elsewhere(dotted: str) -> bool:
