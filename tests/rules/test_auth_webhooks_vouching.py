@@ -33,4 +33,5 @@ def test_a_check_through_a_promise_counts_only_awaited() -> None:
     started: those routes stay high. Awaited, the same checks gate the work (info)."""
     case = Case("FG-AUTH-002", CASES / "sam-pos-webhooks-node-async")
     found = {f.location.line: f.severity for f in check_case(case)}
-    assert found == {13: "high", 21: "info", 29: "high", 37: "info", 45: "high", 53: "info"}
+    assert found == {13: "high", 21: "info", 29: "high", 37: "info", 45: "high", 53: "info",
+                     61: "info"}  # Svix's verify (`webhooks.verify`) throws, no promise
