@@ -10,7 +10,7 @@ clients created at import time are known. Nothing is imported or executed.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -795,7 +795,11 @@ class Interpreter:
         if kind is BoundV:
             return self.method_call(func.owner, func.attr, args, kwargs, node, f)
         if kind is ExtV:
-            return self.external_call(func.dotted, args, kwargs, node)
+            found = self.external_call(func.dotted, args, kwargs, node)
+            self._follow_callbacks(args, node.lineno)
+            if kwargs:
+                self._follow_callbacks((v for v, _ in kwargs.values()), node.lineno)
+            return found
         if kind is FuncV:
             bound = {k: v for k, (v, _) in kwargs.items()} if kwargs else kwargs
             return self.call_function(func, args, bound, node.lineno)
@@ -831,17 +835,38 @@ class Interpreter:
 
     def _argument_effects(self, node: ast.Call, start: int, f: Frame) -> None:
         """Evaluate the arguments of a call from the `start`th positional one on, and its
-        keywords, for their effects only."""
+        keywords, for their effects only; a function of the scanned code given to the
+        unknown callee (`pool.map(_forward, records)`, `executor.submit(self._send, x)`,
+        `map(f, xs)`) may be run by it, so it is followed (`_follow_callbacks`)."""
         effects = self.effects
         for arg in node.args[start:] if start else node.args:
             if type(arg) is _STARRED:
                 arg = arg.value
-            if type(arg) is not _CONSTANT:  # (a constant: nothing to evaluate)
+            kind = type(arg)
+            if kind is _NAME or kind is _ATTRIBUTE:
+                value = self.ev(arg, f)
+                if type(value) is FuncV:
+                    self._follow_callbacks((value,), node.lineno)
+            elif kind is not _CONSTANT:  # (a constant: nothing to evaluate)
                 effects(arg, f)
         for keyword in node.keywords:
             value = keyword.value
-            if type(value) is not _CONSTANT:
+            kind = type(value)
+            if kind is _NAME or kind is _ATTRIBUTE:
+                found = self.ev(value, f)
+                if type(found) is FuncV:
+                    self._follow_callbacks((found,), node.lineno)
+            elif kind is not _CONSTANT:
                 effects(value, f)
+
+    def _follow_callbacks(self, values: Iterable[Any], line: int) -> None:
+        """Follow the functions of the scanned code among `values`, arguments of a call to
+        code not read (a thread pool, `threading.Thread(target=...)`, the builtin `map`):
+        it may run them, with arguments not known here. Without this, a worker handing its
+        records to a pool would look read in full and make no call."""
+        for value in values:
+            if type(value) is FuncV:
+                self.call_function(value, [], {}, line)
 
     def call_function(self, func: FuncV, args: list[Any], kwargs: dict[str, Any],
                       line: int, entry: bool = False) -> Any:
