@@ -442,10 +442,13 @@ class Trail:
 
 @dataclass(slots=True)
 class Layer:
-    """A Lambda layer version the app declares."""
+    """A Lambda layer version the app declares. `content`: the folder its content is
+    built from, relative to the scanned root, when the project holds it (serverless.yml
+    `layers: x: path:`, SAM `ContentUri`); None for a layer built elsewhere."""
 
     id: str
     location: Location
+    content: str | None = None
 
 
 @dataclass(slots=True)

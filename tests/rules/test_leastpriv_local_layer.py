@@ -1,10 +1,9 @@
 """A layer the service builds from its own files (serverless.yml `layers: common: path:
-layers/common`, the handler importing `common.db` from layers/common/python) is code in
-the scanned files. The AWS-call analysis does not read layers yet: since cf5f534 the
-import is code not read ('neither in the scanned files nor a declared dependency', which
-is untrue) and FG-PERM-101 says nothing, where before it called every grant unused, the
-one the layer uses included. Known gap (review of cf5f534, r1): this test fails, as
-expected, until layers' folders are on the handler's module search path."""
+layers/common`, SAM `AWS::Serverless::LayerVersion` `ContentUri: layers/common`) is code in
+the scanned files: its `python/` folder is where Lambda's /opt/python comes from, so the
+handler's `import common.db` is the layer's module and its AWS calls are the function's.
+Before, the import was code not read ('neither in the scanned files nor a declared
+dependency', which was untrue) and FG-PERM-101 said nothing (review of cf5f534, r1)."""
 
 from __future__ import annotations
 
@@ -12,11 +11,9 @@ import pytest
 
 from .conftest import FIXTURES, Case, check_case
 
-CASE = FIXTURES / "FG-PERM-101" / "serverless-pos-local-layer"
 
-
-@pytest.mark.xfail(strict=True, reason="layers' code is not read by the AWS-call analysis")
-def test_a_layer_built_from_the_project_is_read() -> None:
-    [finding] = check_case(Case("FG-PERM-101", CASE))
-    assert "dynamodb:GetItem" in finding.message.split("Its code uses", 1)[1]
-
+@pytest.mark.parametrize("case", ["serverless-pos-local-layer", "sam-pos-local-layer"])
+def test_a_layer_built_from_the_project_is_read(case: str) -> None:
+    [finding] = check_case(Case("FG-PERM-101", FIXTURES / "FG-PERM-101" / case))
+    used = finding.message.split("Its code uses", 1)[1]
+    assert "dynamodb:GetItem" in used and "PutItem" not in used

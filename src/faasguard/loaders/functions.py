@@ -7,6 +7,8 @@ lambda_resources.py call `apply_common` and then read what differs.
 
 from __future__ import annotations
 
+import posixpath
+
 from faasguard.loaders.intrinsics import deployment_choice
 from faasguard.loaders.template import Template, as_int, items, mapping
 from faasguard.model import CODE_ELSEWHERE, EnvVar, Function, FunctionUrl, Unknown, Value
@@ -61,6 +63,17 @@ def local_code(t: Template, fn: Function, path: str, line: int | None) -> None:
     fn.code_dir = t.local_dir(path, line)
     if fn.code_dir is None:
         code_elsewhere(fn, f"outside the scanned folder ({path})")
+
+
+def layer_folder(file: str, path: Value) -> str | None:
+    """The folder a layer is built from (serverless.yml `layers: x: path:`, SAM
+    `ContentUri`), relative to the scanned root, when written as a local folder inside it
+    (a built archive, an S3 location or a path leaving the root: None)."""
+    if not isinstance(path, str) or not path or path.startswith("s3://") or \
+            posixpath.isabs(path) or path.lower().endswith(_ARCHIVES):
+        return None
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(file), path))
+    return None if rel == ".." or rel.startswith("../") else rel
 
 
 def s3_code(bucket: Value, key: Value) -> str:

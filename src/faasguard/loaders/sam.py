@@ -16,6 +16,7 @@ from faasguard.loaders.documents import LDict, LList
 from faasguard.loaders.functions import (
     apply_common,
     code_elsewhere,
+    layer_folder,
     link_role,
     local_code,
     read_url,
@@ -338,7 +339,9 @@ def read_simple_table(t: Template, logical: str, props: LDict) -> None:
 
 def read_layer(t: Template, logical: str, props: LDict) -> None:
     """AWS::Serverless::LayerVersion / AWS::Lambda::LayerVersion."""
-    t.app.layers[t.qualify(logical)] = Layer(t.qualify(logical), t.loc(t.line(logical)))
+    uri = props.get("ContentUri", props.get("Content"))
+    t.app.layers[t.qualify(logical)] = Layer(t.qualify(logical), t.loc(t.line(logical)),
+                                             layer_folder(t.file, uri))
 
 
 def read_state_machine(t: Template, logical: str, props: LDict) -> None:

@@ -43,6 +43,7 @@ from typing import Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, LDict, LList, deep_merge, line_of
+from faasguard.loaders.functions import layer_folder
 from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, resolve
 from faasguard.loaders.policies import managed_statements
@@ -340,7 +341,10 @@ class _Loader:
             return
         for key in layers:
             layer_id = qualify(self.file, f"{normalize_name(str(key))}LambdaLayer")
-            self.app.layers[layer_id] = Layer(layer_id, self.loc(layers, key))
+            spec = layers[key]
+            path = spec.get("path") if isinstance(spec, dict) else None
+            self.app.layers[layer_id] = Layer(layer_id, self.loc(layers, key),
+                                              layer_folder(self.file, path))
 
     # ------------------------------------------------------------------ functions
 

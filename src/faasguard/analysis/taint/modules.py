@@ -13,7 +13,7 @@ import gc
 import os
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ from faasguard.loaders.documents import InputError, read_text
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
     from faasguard.analysis.taint.state import Val
-    from faasguard.model import App, Diagnostic
+    from faasguard.model import App, Diagnostic, Layer
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
@@ -233,6 +233,10 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._libraries: set[str] = set()
         self._wanted: set[str] = set()
         self._pins: dict[str, int] = {}
+        #: folders searched after a module's own search path: the `python/` folders of the
+        #: layers the project builds from its own files (Lambda puts them on sys.path as
+        #: /opt/python), so a handler's `import common.db` finds the layer's module
+        self.layer_paths: tuple[str, ...] = ()
         #: the files parsed after the first `retain` (those `release` may drop), in order
         self._tail: list[str] = []
         #: (dotted name, search folders) of which no prefix is a module (`module_prefix`)
@@ -367,6 +371,8 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         (only at the root for a root-relative name: one with a leading dot)."""
         if dotted.startswith("."):
             dotted, search = dotted[1:], ("",)
+        elif self.layer_paths:
+            search = search + self.layer_paths
         for base in search:
             key = (base, dotted)
             if key in self._lookups:
@@ -451,12 +457,18 @@ def _folders(current: str, base: str | None) -> tuple[str, ...]:
     return tuple(dirs)
 
 
-def module_cache(root: str, facts: Facts) -> ModuleCache:
-    """The scan's module cache (created on first use), so each file is parsed once."""
+def module_cache(root: str, facts: Facts, layers: Mapping[str, Layer] | None = None
+                 ) -> ModuleCache:
+    """The scan's module cache (created on first use), so each file is parsed once; the
+    `layers` the project builds from its own folders (`App.layers`) are searched too."""
     cache = facts.python_modules
     if not isinstance(cache, ModuleCache) or cache.root != root:
         cache = facts.python_modules = ModuleCache(root, RETAINED_MODULES, RETAINED_LIBRARIES,
                                                    RETAINED_WANTED)
+        if layers:
+            cache.layer_paths = tuple(dict.fromkeys(
+                f"{layer.content}/python" if layer.content not in ("", ".") else "python"
+                for layer in layers.values() if layer.content is not None))
     return cache
 
 

@@ -90,7 +90,7 @@ class _TaintRun:
     def __init__(self, app: App, facts: Facts):
         self.app = app
         self.facts = facts
-        self.cache = module_cache(app.root, facts)
+        self.cache = module_cache(app.root, facts, app.layers)
         self.table = _table(app, facts)
         self.describe = _Describer(self.table)
         self.visited: set[tuple[str, int]] = set()
@@ -106,7 +106,7 @@ class _TaintRun:
         """The scan's run (created on first use)."""
         run = facts.memo.get(_RUN)
         if not isinstance(run, _TaintRun) or run.app is not app \
-                or run.cache is not module_cache(app.root, facts):
+                or run.cache is not module_cache(app.root, facts, app.layers):
             run = facts.memo[_RUN] = cls(app, facts)
         return run
 
