@@ -838,26 +838,21 @@ class Interpreter:
         keywords, for their effects only; a function of the scanned code given to the
         unknown callee (`pool.map(_forward, records)`, `executor.submit(self._send, x)`,
         `map(f, xs)`) may be run by it, so it is followed (`_follow_callbacks`)."""
-        effects = self.effects
         for arg in node.args[start:] if start else node.args:
-            if type(arg) is _STARRED:
-                arg = arg.value
-            kind = type(arg)
-            if kind is _NAME or kind is _ATTRIBUTE:
-                value = self.ev(arg, f)
-                if type(value) is FuncV:
-                    self._follow_callbacks((value,), node.lineno)
-            elif kind is not _CONSTANT:  # (a constant: nothing to evaluate)
-                effects(arg, f)
+            self._argument_effect(arg.value if type(arg) is _STARRED else arg, f, node.lineno)
         for keyword in node.keywords:
-            value = keyword.value
-            kind = type(value)
-            if kind is _NAME or kind is _ATTRIBUTE:
-                found = self.ev(value, f)
-                if type(found) is FuncV:
-                    self._follow_callbacks((found,), node.lineno)
-            elif kind is not _CONSTANT:
-                effects(value, f)
+            self._argument_effect(keyword.value, f, node.lineno)
+
+    def _argument_effect(self, arg: ast.expr, f: Frame, line: int) -> None:
+        """One argument of `_argument_effects`: a name or attribute is evaluated (a function
+        it names is followed), anything else but a constant for its effects."""
+        kind = type(arg)
+        if kind is _NAME or kind is _ATTRIBUTE:
+            value = self.ev(arg, f)
+            if type(value) is FuncV:
+                self.call_function(value, [], {}, line)
+        elif kind is not _CONSTANT:  # (a constant: nothing to evaluate)
+            self.effects(arg, f)
 
     def _follow_callbacks(self, values: Iterable[Any], line: int) -> None:
         """Follow the functions of the scanned code among `values`, arguments of a call to

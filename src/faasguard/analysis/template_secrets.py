@@ -20,7 +20,6 @@ from one written twice.
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
@@ -35,6 +34,7 @@ from faasguard.analysis.secrets import (
     secret_digest,
 )
 from faasguard.loaders.documents import InputError, LDict, line_of, load_file
+from faasguard.loaders.serverless_lift import NAMED_SETTINGS as LIFT_NAMED_SETTINGS
 from faasguard.model import App
 
 TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk", "terraform"}
@@ -163,10 +163,9 @@ def _line_in(key_lines: dict[Any, int] | None, node: Any, key: Any, default: int
 
 
 #: Places whose key names a secret but whose value is, by the format's schema, the name
-#: of something the deployment creates: serverless-lift's `constructs.<id>.encryptionKey`
-#: is the id of the KMS key the queue construct makes (a value of a known token format
-#: is still reported there).
-_NAMED_NOT_SECRET = re.compile(r"^constructs\.[^.]+\.encryptionKey$")
+#: of something the deployment creates (a value of a known token format is still
+#: reported there).
+_NAMED_NOT_SECRET = (LIFT_NAMED_SETTINGS,)
 
 
 def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: str,
@@ -175,7 +174,7 @@ def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: s
     if match is None:
         return
     where = path + step
-    if match.kind == "name" and _NAMED_NOT_SECRET.match(where):
+    if match.kind == "name" and any(p.match(where) for p in _NAMED_NOT_SECRET):
         return
     detail = f"the value of {where}" if match.kind == "name" \
         else f"{match.description} at {where}"

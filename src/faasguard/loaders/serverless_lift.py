@@ -43,6 +43,7 @@ documentation lists) and single-table databases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -67,6 +68,12 @@ EXTENSION_PARTS = {"bucket": "Bucket", "table": "Table", "api": "HttpApi", "bus"
 DEFAULT_TIMEOUT = 6
 
 Warn = Callable[..., None]
+
+
+#: Construct settings whose key reads like a secret's but whose value is a name: a queue's
+#: `encryptionKey` is the id of the KMS key the construct creates (the template-secrets
+#: walk passes over them, as dotted paths of the document).
+NAMED_SETTINGS = re.compile(r"^constructs\.[^.]+\.encryptionKey$")
 
 
 def constructs_of(config: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], int]]:

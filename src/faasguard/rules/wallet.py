@@ -326,9 +326,10 @@ def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger,
             if not (from_event or _refers_to(app, target.resolved, trigger.source)
                     or (unresolved and not is_known(target.resolved))):
                 continue
-            if target.key is None or not any(trigger.key_filter) or _key_may_trigger(
-                    target.key.prefix + "*" if target.key.literal is None
-                    else target.key.literal, trigger.key_filter):
+            key = target.key
+            if key is None or not any(trigger.key_filter) or _key_may_trigger(
+                    key.prefix + "*" if key.literal is None else key.literal,
+                    trigger.key_filter):
                 return call
     return None
 

@@ -467,7 +467,7 @@ def module_cache(root: str, facts: Facts, layers: Mapping[str, Layer] | None = N
                                                    RETAINED_WANTED)
         if layers:
             cache.layer_paths = tuple(dict.fromkeys(
-                f"{layer.content}/python" if layer.content not in ("", ".") else "python"
+                os.path.normpath(f"{layer.content}/python")
                 for layer in layers.values() if layer.content is not None))
     return cache
 
