@@ -494,7 +494,7 @@ def js_files(app: App) -> list[str]:
 
 def analyse_js_code(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.code[path]` with the `FileFacts` of every JS/TS file."""
-    cache = js_module_cache(app.root, facts)
+    cache = js_module_cache(app.root, facts, app.layers)
     handler_files = {f.source_file for f in app.functions.values() if f.source_file}
     http_files = {f.source_file for f in app.functions.values()
                   if f.source_file and is_node(f)

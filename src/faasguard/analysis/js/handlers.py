@@ -86,7 +86,7 @@ def _entry_point(function: Function, handler: str, module_path: str,
 
 def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | None:
     """Fill `source_file` and `handler_name` of a Node.js function; a problem, if any."""
-    cache = js_module_cache(app.root, facts)
+    cache = js_module_cache(app.root, facts, app.layers)
     where, at = function.location.file, function.location.line
     name = logical_id(function.id)
     handler = given_handler(function)

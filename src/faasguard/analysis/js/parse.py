@@ -9,9 +9,10 @@ that cannot be read, with the reason; `resolve_local` finds the file a relative
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,12 +25,15 @@ if TYPE_CHECKING:
     from tree_sitter import Language, Node, Parser
 
     from faasguard.analysis.facts import Facts
+    from faasguard.model import Layer
 
 T = TypeVar("T")
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 #: Errors in more than this share of a file's nodes: the file is reported as unparsable.
 MAX_ERROR_SHARE = 0.2
+#: Where Lambda mounts a Node.js layer's `nodejs/` folder.
+LAYER_PREFIX = "/opt/nodejs/"
 #: Top-level nodes of a well-formed file besides statements and declarations.
 TOP_LEVEL_OTHER = {"comment", "hash_bang_line", "html_comment"}
 
@@ -298,6 +302,32 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         self._resolved: dict[tuple[str, str], str | None] = {}  # (importer, spec) -> file
         #: folder (and file) -> the tsconfig.json path aliases that apply there (path_aliases)
         self._aliases: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {}
+        #: the `nodejs/` folders of the layers the project builds from its own files (what
+        #: Lambda mounts as /opt/nodejs), root-relative (`use_layers`)
+        self.layer_folders: tuple[str, ...] = ()
+        #: the folders where a bare specifier may be a layer's package: the layers'
+        #: `nodejs/nodeNN/node_modules`, then their `nodejs/node_modules` (Lambda's NODE_PATH)
+        self._layer_packages: tuple[str, ...] = ()
+
+    def use_layers(self, layers: Iterable[Layer]) -> None:
+        """Read the code of the layers the project builds from its own folders
+        (`Layer.content`): `/opt/nodejs/x` is the folder's `nodejs/x`, and a bare
+        specifier not found otherwise may be a package in its node_modules folders."""
+        folders = [posixpath.normpath(posixpath.join(layer.content, "nodejs"))
+                   for layer in layers if layer.content is not None]
+        self.layer_folders = tuple(dict.fromkeys(folders))
+        versions: list[tuple[int, str]] = []  # (NN, folder) of each nodeNN folder
+        for folder in self.layer_folders:
+            try:
+                names = os.listdir(os.path.join(self.root, folder))
+            except OSError:
+                continue
+            versions.extend((int(n[4:]), f"{folder}/{n}") for n in names
+                            if n[:4] == "node" and n[4:].isdigit())
+        # (the layers are merged under /opt: every version folder comes first)
+        self._layer_packages = tuple(
+            [f"{folder}/node_modules" for _, folder in sorted(versions, key=lambda v: -v[0])]
+            + [f"{folder}/node_modules" for folder in self.layer_folders])
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path (`rel` normalised, posix)?
@@ -331,8 +361,9 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
 
     def resolve_local(self, importer: str, spec: str) -> str | None:
         """The file a relative specifier (or one a tsconfig.json path alias maps, such as
-        `@libs/db`) names from `importer`, or None (also for an absolute path: never read
-        outside the scanned root).
+        `@libs/db`; or a layer's: `/opt/nodejs/db`, a package of its node_modules) names
+        from `importer`, or None (also for another absolute path: never read outside the
+        scanned root).
 
         Tries the path as written, then with each extension, then `index.<ext>` inside
         it; a `.js` specifier also finds the `.ts` file (TypeScript's convention). Each
@@ -343,11 +374,19 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         if key in self._resolved:
             return self._resolved[key]
         found: str | None = None
-        if not spec.startswith((".", "/")):
+        if spec.startswith(LAYER_PREFIX):
+            for folder in self.layer_folders:
+                base = posixpath.normpath(f"{folder}/{spec[len(LAYER_PREFIX):]}")
+                found = self._file_at(base) if base.startswith(f"{folder}/") else None
+                if found is not None:
+                    break
+        elif not spec.startswith((".", "/")):
             for base in self.aliased(importer, spec):
                 found = self._file_at(base)
                 if found is not None:
                     break
+            if found is None and self._layer_packages:
+                found = self._layer_package(spec)
         else:
             found = self._file_at(
                 posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec)))
@@ -383,6 +422,33 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
                 middle = spec[len(prefix):len(spec) - len(suffix)]
                 out.extend(t.replace("*", middle) for t in targets)
         return out
+
+    def _layer_package(self, spec: str) -> str | None:
+        """The file a bare specifier names in a layer's node_modules folders (a package's
+        `main`, else as a path), unless the analysis models the package (built-in
+        modules, the AWS SDK, known packages: those stay modelled, not read)."""
+        from faasguard.analysis.js.project import modelled_package
+
+        if modelled_package(spec):
+            return None
+        for folder in self._layer_packages:
+            base = f"{folder}/{spec}"
+            found = self._main_of(base) or self._file_at(base)
+            if found is not None:
+                return found
+        return None
+
+    def _main_of(self, base: str) -> str | None:
+        """The file a package folder's package.json names as its `main`, if any."""
+        if not self.exists(f"{base}/package.json"):
+            return None
+        try:
+            data = json.loads(read_text(os.path.join(self.root, base, "package.json")))
+        except (InputError, ValueError):
+            return None
+        main = data.get("main") if isinstance(data, dict) else None
+        return self._file_at(posixpath.normpath(f"{base}/{main}")) \
+            if isinstance(main, str) and main else None
 
     def _file_at(self, base: str) -> str | None:
         """The file a root-relative path names as a specifier would (extensions, index)."""
@@ -431,9 +497,13 @@ def file_summaries(cache: JsModuleCache, files: list[str], key: str,
             yield file, module.summary(key, compute)
 
 
-def js_module_cache(root: str, facts: Facts) -> JsModuleCache:
-    """The scan's JS module cache (created on first use), so each file is parsed once."""
+def js_module_cache(root: str, facts: Facts, layers: Mapping[str, Layer] | None = None
+                    ) -> JsModuleCache:
+    """The scan's JS module cache (created on first use), so each file is parsed once; the
+    code of the `layers` the project builds from its own folders (`App.layers`) is read."""
     found = facts.js_modules
     if not isinstance(found, JsModuleCache) or found.root != root:
         found = facts.js_modules = JsModuleCache(root)
+        if layers:
+            found.use_layers(layers.values())
     return found

@@ -50,7 +50,7 @@ from faasguard.model import App, Diagnostic, Function, logical_id
 def analyse_js(app: App, facts: Facts) -> None:
     """Analysis step: flows, AWS calls and token decoding of every Node.js handler;
     token decoding of the Python sources too (rules/jwt.py reads `facts.jwt_decodes`)."""
-    cache = js_module_cache(app.root, facts)
+    cache = js_module_cache(app.root, facts, app.layers)
     describe = _Describer(build_table())
     visited: set[tuple[str, int]] = set()
     reported: set[tuple[str, str, int]] = set()
@@ -170,7 +170,7 @@ def _analyse_function(app: App, facts: Facts, cache: JsModuleCache, describe: _D
 
 def analyse_js_aws_calls(app: App, facts: Facts) -> None:
     """Only the AWS SDK calls of the Node.js handlers (for `faasguard policy`)."""
-    cache = js_module_cache(app.root, facts)
+    cache = js_module_cache(app.root, facts, app.layers)
     for function in app.functions.values():
         if is_node(function) and function.source_file and function.handler_name and \
                 cache.try_get(function.source_file) is not None:
@@ -287,22 +287,31 @@ def _candidates(cache: JsModuleCache,
     file = module.file
     for spec, at in specifiers(module):
         if spec.startswith("/opt/"):
-            found.append((spec, at, None, f"'{spec}', a layer's code"))
+            if cache.resolve_local(file, spec) is None:  # not a layer the project builds
+                found.append((spec, at, None, f"'{spec}', a layer's code"))
         elif spec.startswith((".", "/")):
             if cache.resolve_local(file, spec) is None and not _data_file(cache, file, spec):
                 found.append((spec, at, None, f"'{spec}', which is not in the scanned files"))
-        elif cache.aliased(file, spec) and cache.resolve_local(file, spec) is not None:
-            continue  # a tsconfig.json path alias to a project file
+        elif cache.resolve_local(file, spec) is not None:
+            continue  # a tsconfig.json path alias to a project file, or a layer's package
         else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
-            package = _package_of(spec)
-            if package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
-                    package in KNOWN_PACKAGES or package.startswith("@aws-sdk/") or \
-                    spec.startswith(("node:", "@types/")) or package in _table_packages():
+            if modelled_package(spec):
                 continue
+            package = _package_of(spec)
             found.append((spec, at, package,
                           f"'{spec}', a path alias to a file not in the scanned files"
                           if cache.aliased(file, spec) else ""))
     return found
+
+
+def modelled_package(spec: str) -> bool:
+    """Does a bare specifier name a package the analysis models or knows makes no AWS
+    call (a built-in module, the AWS SDK, a runtime or types-only package, a known
+    package, one the taint table names)?"""
+    package = _package_of(spec)
+    return package in NODE_BUILTINS or package in _RUNTIME_PACKAGES or \
+        package in KNOWN_PACKAGES or package.startswith("@aws-sdk/") or \
+        spec.startswith(("node:", "@types/")) or package in _table_packages()
 
 
 def _data_file(cache: JsModuleCache, importer: str, spec: str) -> bool:
@@ -381,7 +390,8 @@ def _module_graph(cache: JsModuleCache, file: str) -> list[str]:
         if module is None:
             continue
         specs = local_specifiers(module)
-        if cache.aliases(module.file):  # tsconfig.json path aliases: `@libs/db` too
+        if cache.aliases(module.file) or cache.layer_folders:
+            # tsconfig.json path aliases (`@libs/db`), a layer's packages: bare ones too
             specs += [spec for spec, _ in specifiers(module) if not spec.startswith((".", "/"))]
         for spec in specs:
             target = cache.resolve_local(module.file, spec)
