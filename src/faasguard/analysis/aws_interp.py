@@ -45,6 +45,7 @@ from faasguard.analysis.aws_values import (
     external,
     literal_name,
 )
+from faasguard.analysis.awscalls import LOADED_BY_RUNTIME
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -59,6 +60,9 @@ SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os", "aws_lambda_p
              "pynamodb")
 #: The roots whose objects make AWS calls (`os` only names values: environment variables).
 CALL_ROOTS = frozenset(root for root in SDK_ROOTS if root != "os")
+#: Top-level names an import never finds in the project: the SDKs, and the standard
+#: library the Lambda runtime loaded before the handler (`awscalls.LOADED_BY_RUNTIME`).
+_NOT_LOCAL = frozenset(SDK_ROOTS) | LOADED_BY_RUNTIME
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
 _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
              "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",
@@ -228,7 +232,7 @@ class Interpreter:
                     return True  # before any look-up of a local module (they cost more)
             search = search_path(current, self.base)
             for dotted in current.aliases.values():
-                if dotted.partition(".")[0] in SDK_ROOTS:
+                if dotted.partition(".")[0] in _NOT_LOCAL:
                     continue
                 found = self.cache.find(dotted, search)
                 if found is None:  # `from pkg import name`: a name in pkg/__init__.py
@@ -571,8 +575,11 @@ class Interpreter:
 
     def imported(self, module: Module, dotted: str) -> Any:
         """What an import binds: an SDK object, a local module or a name in one."""
-        if dotted.split(".", 1)[0] in SDK_ROOTS:
+        head = dotted.split(".", 1)[0]
+        if head in SDK_ROOTS:
             return external(dotted)
+        if head in LOADED_BY_RUNTIME:
+            return None  # the runtime's module, whatever the project holds
         search = search_path(module, self.base)
         if (search, dotted) in self._outside:
             return None  # looked up before: no module of the scanned code

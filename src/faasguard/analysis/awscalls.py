@@ -259,6 +259,19 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 _IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by file
 _WALKS = "awscalls.outside"  # Facts.memo key: `_outside_imports` by (file, base)
 _MANIFESTS = "awscalls.manifests"  # Facts.memo key: declared_for's memo
+_SHADOWED = "awscalls.shadowed"  # Facts.memo key: `shadowed_names`
+#: Standard-library modules the Lambda Python runtime has imported before it imports the
+#: handler (its bootstrap's own imports: importlib, json, logging, os, sys, time,
+#: traceback, concurrent.futures, datetime, decimal, enum, math, and what they import,
+#: on every Python 3.10 to 3.13). An import of one of them finds the loaded module,
+#: whatever the task root holds; a project module of the same name never runs through it.
+#: (Built-in modules, `sys.builtin_module_names`, are found before any folder too.)
+LOADED_BY_RUNTIME = frozenset({
+    "abc", "codecs", "collections", "concurrent", "copyreg", "datetime", "decimal",
+    "encodings", "enum", "functools", "genericpath", "importlib", "io", "json", "keyword",
+    "linecache", "logging", "math", "numbers", "operator", "os", "posixpath", "re",
+    "reprlib", "site", "stat", "string", "threading", "traceback", "types", "warnings",
+    "weakref", "zipimport", *sys.builtin_module_names})
 #: Top-level names whose code is known without reading it (see `unseen_code`).
 _READ_ELSEWHERE = _RUNTIME_MODULES | _MODELLED | KNOWN_PACKAGES
 
@@ -275,7 +288,8 @@ def unseen_code(cache: ModuleCache, function: Function, app: App,
     ImportError`) and type-checking-only ones are left out."""
     if not function.source_file:
         return []
-    candidates = _outside_imports(cache, function.source_file, function.code_dir or "", memo)
+    candidates = _outside_imports(cache, function.source_file, function.code_dir or "", memo,
+                                  shadowed_names(app, memo))
     declared: set[str] | None = None
     out: dict[str, AwsCall] = {}
     for key, file, line in candidates:
@@ -294,13 +308,14 @@ def unseen_code(cache: ModuleCache, function: Function, app: App,
     return list(out.values())
 
 
-def _outside_imports(cache: ModuleCache, file: str, base: str,
-                     memo: dict[str, Any]) -> list[tuple[str, str, int]]:
+def _outside_imports(cache: ModuleCache, file: str, base: str, memo: dict[str, Any],
+                     shadowed: frozenset[str]) -> list[tuple[str, str, int]]:
     """(top-level name, or the relative name, file, line) of each import `unseen_code`
     must judge, found from `file` through the project modules it imports (with `base`
     first on the search path); once per (file, base) in a scan. The standard library's,
     the Lambda runtime's, the modelled SDKs' and the known packages' are left out first
-    (no look-up: a project module named like one of them is not followed)."""
+    (no look-up), except a standard-library name a project module may take (`shadowed`):
+    that one is looked up, and a project module found is followed."""
     known: dict[tuple[str, str], list[tuple[str, str, int]]] = memo.setdefault(_WALKS, {})
     found = known.get((file, base))
     if found is not None:
@@ -311,10 +326,10 @@ def _outside_imports(cache: ModuleCache, file: str, base: str,
     while todo:
         module = todo.pop()
         search = search_path(module, base)
-        for dotted, line in _imports(module, memo):
+        for dotted, line in _imports(module, memo, shadowed):
             head = dotted.lstrip(".").partition(".")[0]
             relative = dotted.startswith(".")
-            if _read_elsewhere(dotted):
+            if _read_elsewhere(dotted, shadowed):
                 continue
             local = cache.find(dotted, search)
             if local is None and "." in dotted.lstrip("."):
@@ -324,7 +339,29 @@ def _outside_imports(cache: ModuleCache, file: str, base: str,
                     seen.add(local.file)
                     todo.append(local)
                 continue
+            if not relative and head in sys.stdlib_module_names:
+                continue  # no project module of that name here: the standard library's
             found.append((dotted if relative else head, module.file, line))
+    return found
+
+
+def shadowed_names(app: App, memo: dict[str, Any]) -> frozenset[str]:
+    """The standard-library names a module of the project may take (once per scan): on
+    Lambda the task root (the handler's folder) comes before the standard library on
+    sys.path, so a `secrets.py` or `queue/__init__.py` of the project is what `import
+    secrets` runs, unless the runtime loaded that module before the handler
+    (LOADED_BY_RUNTIME: a local `logging.py` never replaces the loaded `logging`)."""
+    found = memo.get(_SHADOWED)
+    if not isinstance(found, frozenset):
+        stems = set()
+        for source in app.files:
+            if source.format == "python":
+                folder, _, name = source.path.rpartition("/")
+                stems.add(folder.rpartition("/")[2] if name == "__init__.py"
+                          else name.removesuffix(".py"))
+        found = memo[_SHADOWED] = frozenset(
+            stem for stem in stems
+            if stem in sys.stdlib_module_names and stem not in LOADED_BY_RUNTIME)
     return found
 
 
@@ -365,7 +402,8 @@ def _declared_modules(app: App, function: Function, memo: dict[str, Any]) -> set
     return names
 
 
-def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
+def _imports(module: Module, memo: dict[str, Any],
+             shadowed: frozenset[str]) -> list[tuple[str, int]]:
     """The absolute dotted names (`add_import`'s: a relative one starts with a dot) a
     module imports and their lines, once per scan: its top level, and its functions and
     compound statements when its text has an indented import. Imports under `if
@@ -378,7 +416,8 @@ def _imports(module: Module, memo: dict[str, Any]) -> list[tuple[str, int]]:
         found = known[module.file] = []
         nested, star = _import_shape(module.source) if module.source else (True, True)
         if nested or star or \
-                not all(_read_elsewhere(dotted) for dotted in module.aliases.values()):
+                not all(_read_elsewhere(dotted, shadowed)
+                        for dotted in module.aliases.values()):
             _collect(module.tree.body, package, nested, found)
         # (else every import is at the top level, not indented in a try or an if, none
         # is `import *`, so the module's index holds them all: each of code known
@@ -403,13 +442,14 @@ def _import_shape(source: str) -> tuple[bool, bool]:
     return nested, star
 
 
-def _read_elsewhere(dotted: str) -> bool:
-    """Is an absolute import of code known without reading it (`_outside_imports`)?"""
+def _read_elsewhere(dotted: str, shadowed: frozenset[str]) -> bool:
+    """Is an absolute import of code known without reading it (`_outside_imports`)? A
+    standard-library name a project module may take (`shadowed_names`) is not."""
     if dotted.startswith("."):
         return False
     head = dotted.partition(".")[0]
-    return head in _READ_ELSEWHERE or head in sys.stdlib_module_names or \
-        head.startswith("mypy_boto3_")
+    return head in _READ_ELSEWHERE or head.startswith("mypy_boto3_") or \
+        head in sys.stdlib_module_names and head not in shadowed
 
 
 #: Statements `_collect` looks into at the top level, and also in nested code.
