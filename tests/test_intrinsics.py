@@ -175,11 +175,11 @@ def test_a_settable_default_with_other_allowed_values_is_a_deployment_choice():
     assert deployment_choice({"Ref": "Free"}, scope) is None  # nothing listed: not guessed
     # ... unless the property lists what it takes (a function URL's AuthType)
     assert deployment_choice({"Ref": "Free"}, scope, ("AWS_IAM", "NONE")) == \
-        Unknown("parameter Free", ("AWS_IAM", "NONE"))
+        Unknown("parameter Free", ("AWS_IAM", "NONE"), ("AWS_IAM", "NONE"))  # none written
     assert deployment_choice({"Ref": "Fixed"}, scope, ("AWS_IAM", "NONE")) is None
     scope.parameters["Unset"] = Unknown("parameter Unset")  # no default, no AllowedValues
     assert deployment_choice({"Ref": "Unset"}, scope, ("AWS_IAM", "NONE")) == \
-        Unknown("parameter Unset", ("AWS_IAM", "NONE"))
+        Unknown("parameter Unset", ("AWS_IAM", "NONE"), ("AWS_IAM", "NONE"))
     scope.parameters["Token"] = Unknown("ssm:/app/token")  # not a parameter's Unknown
     assert deployment_choice({"Ref": "Token"}, scope, ("AWS_IAM", "NONE")) is None
     assert deployment_choice("AWS_IAM", scope) is None

@@ -54,9 +54,9 @@ def test_every_model_class_pickles_by_its_fields() -> None:
     here = Location("a.yml", 3, 5)
     assert here.__reduce_ex__(4) == (Location, ("a.yml", 3, 5))
     assert Ref("t.yaml#Fn").__reduce_ex__(4) == (Ref, ("t.yaml#Fn", None))
-    assert Unknown("x").__reduce_ex__(4) == (Unknown, ("x", ()))  # defaults included
+    assert Unknown("x").__reduce_ex__(4) == (Unknown, ("x", (), ()))  # defaults included
     assert Unknown("If C", ("NONE", "AWS_IAM")).__reduce_ex__(4) == \
-        (Unknown, ("If C", ("NONE", "AWS_IAM")))
+        (Unknown, ("If C", ("NONE", "AWS_IAM"), ()))
 
 
 def test_the_model_comes_back_equal_through_pickle_and_copy() -> None:

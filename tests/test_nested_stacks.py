@@ -93,8 +93,8 @@ def test_a_value_given_to_the_parent_is_a_fact_for_the_child(tmp_path):
 
 
 #: The child's URL read alone: HookAuth (default AWS_IAM, no AllowedValues) is the
-#: deployment's choice of either AuthType.
-ALONE = Unknown("parameter HookAuth", ("AWS_IAM", "NONE"))
+#: deployment's choice of either AuthType, NONE only as a value AuthType accepts.
+ALONE = Unknown("parameter HookAuth", ("AWS_IAM", "NONE"), ("NONE",))
 
 
 def test_the_child_alone_keeps_its_defaults(tmp_path):
@@ -114,11 +114,12 @@ def test_the_finding_follows_the_parent(capsys, tmp_path):
                                    "function URL (AuthType NONE): anyone can invoke it.")]
     code, out, _ = run_cli(capsys, "scan", str(tmp_path / "hooks"), "--format", "json",
                            "--fail-on", "none")  # alone: the deployment decides
-    assert [f["message"] for f in json.loads(out)["findings"]
-            if f["rule_id"] == "FG-AUTH-001"] == [
+    assert [(f["message"], f["severity"], f["confidence"]) for f in json.loads(out)["findings"]
+            if f["rule_id"] == "FG-AUTH-001"] == [(
         "Function 'Hook' may have a public function URL: its AuthType depends on the "
-        "parameter HookAuth, and NONE is one of its values (AWS_IAM, NONE); a deployment "
-        "that picks NONE lets anyone invoke it."]
+        "parameter HookAuth, which defaults to AWS_IAM and lists no other value (no "
+        "AllowedValues or validation): NONE comes only from what the setting accepts, and "
+        "a deployment that passes NONE lets anyone invoke it.", "medium", "low")]
 
 
 def test_two_stacks_passing_different_values_leave_them_open(tmp_path):

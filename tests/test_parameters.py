@@ -412,7 +412,8 @@ def test_terraform_an_unset_variable_offers_what_its_validation_allows(tmp_path)
      'contains(["AWS_IAM", "NONE"], var.auth)\n    error_message = "x"\n  }\n}\n',
      Unknown("var.auth", ("AWS_IAM", "NONE"))),
     # ... or, with no validation, the two values authorization_type takes
-    ('variable "auth" {\n  default = "AWS_IAM"\n}\n', Unknown("var.auth", ("AWS_IAM", "NONE"))),
+    ('variable "auth" {\n  default = "AWS_IAM"\n}\n',
+     Unknown("var.auth", ("AWS_IAM", "NONE"), ("NONE",))),
     # a validation allowing AWS_IAM only: a fact
     ('variable "auth" {\n  default = "AWS_IAM"\n  validation {\n    condition = '
      'contains(["AWS_IAM"], var.auth)\n    error_message = "x"\n  }\n}\n', "AWS_IAM"),

@@ -38,10 +38,15 @@ class Unknown:
     `choices` holds the values a deployment may pick among, where the template lists them
     (a parameter's `AllowedValues`, the branches of an undecided `Fn::If` or Terraform
     conditional, a variable's `contains([...], var.x)` validation): scalars only, and only
-    those known (a branch that is itself unknown adds none). Empty: nothing is listed."""
+    those known (a branch that is itself unknown adds none). Empty: nothing is listed.
+    `unlisted`: the choices nothing the template writes names, taken from the values the
+    property itself accepts (its domain: AuthorizationType's NONE, AWS_IAM, CUSTOM...) for
+    a parameter or variable that lists none (no `AllowedValues`, no validation); a choice
+    not in it is written (a default, an `AllowedValues` entry, a branch, a map's value)."""
 
     text: str
     choices: tuple[str | int | float | bool, ...] = ()
+    unlisted: tuple[str | int | float | bool, ...] = ()
 
     def __str__(self) -> str:
         return f"<unknown: {self.text}>"

@@ -1174,10 +1174,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.choices,)==(other.text,other.choices,)
+   return (self.text,self.choices,self.unlisted,)==(other.text,other.choices,other.unlisted,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.text,self.choices,)==(other.text,other.choices,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.text,self.choices,self.unlisted,)==(other.text,other.choices,other.unlisted,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1673,9 +1673,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.text,self.
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.text,self.choices,))
+  return hash((self.text,self.choices,self.unlisted,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.text,self.choices,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.text,self.choices,self.unlisted,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -2597,9 +2597,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, choices={self.choices!r})"
+  return self.__class__.__qualname__ + f"(text={self.text!r}, choices={self.choices!r}, unlisted={self.unlisted!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(text={self.text!r}, choices={self.choices!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(text={self.text!r}, choices={self.choices!r}, unlisted={self.unlisted!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -4309,12 +4309,13 @@ def __create_fn__(_type_text, _type_cfn, _type_forms, _type_placeholder, _type_o
  return __init__
 CODE["def __create_fn__(_type_text, _type_cfn, _type_forms, _type_placeholder, _type_open_tail, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_forms, _dflt_placeholder, _dflt_open_tail, _return_type):\n def __init__(self,text:_type_text,cfn:_type_cfn,forms:_type_forms=_dflt_forms,placeholder:_type_placeholder=_dflt_placeholder,open_tail:_type_open_tail=_dflt_open_tail)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'cfn',cfn)\n  __dataclass_builtins_object__.__setattr__(self,'forms',forms)\n  __dataclass_builtins_object__.__setattr__(self,'placeholder',placeholder)\n  __dataclass_builtins_object__.__setattr__(self,'open_tail',open_tail)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_text, _type_choices, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_choices, _return_type):
- def __init__(self,text:_type_text,choices:_type_choices=_dflt_choices)->_return_type:
+def __create_fn__(_type_text, _type_choices, _type_unlisted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_choices, _dflt_unlisted, _return_type):
+ def __init__(self,text:_type_text,choices:_type_choices=_dflt_choices,unlisted:_type_unlisted=_dflt_unlisted)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'choices',choices)
+  __dataclass_builtins_object__.__setattr__(self,'unlisted',unlisted)
  return __init__
-CODE["def __create_fn__(_type_text, _type_choices, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_choices, _return_type):\n def __init__(self,text:_type_text,choices:_type_choices=_dflt_choices)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'choices',choices)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_text, _type_choices, _type_unlisted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_choices, _dflt_unlisted, _return_type):\n def __init__(self,text:_type_text,choices:_type_choices=_dflt_choices,unlisted:_type_unlisted=_dflt_unlisted)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'choices',choices)\n  __dataclass_builtins_object__.__setattr__(self,'unlisted',unlisted)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_time, _type_source, _type_kind, _type_function, _type_request_id, _type_client_ip, _type_principal, _type_principal_type, _type_method, _type_path, _type_query, _type_route, _type_status, _type_duration_ms, _type_billed_ms, _type_memory_mb, _type_max_memory_mb, _type_init_ms, _type_error_type, _type_api_action, _type_error_code, _type_user_agent, _type_detector, _type_decision, _type_reason, _type_mfa_used, _type_level, _type_message, _type_params, _type_detail, _type_file, _type_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_request_id, _dflt_client_ip, _dflt_principal, _dflt_principal_type, _dflt_method, _dflt_path, _dflt_query, _dflt_route, _dflt_status, _dflt_duration_ms, _dflt_billed_ms, _dflt_memory_mb, _dflt_max_memory_mb, _dflt_init_ms, _dflt_error_type, _dflt_api_action, _dflt_error_code, _dflt_user_agent, _dflt_detector, _dflt_decision, _dflt_reason, _dflt_mfa_used, _dflt_level, _dflt_message, _dflt_params, _dflt_detail, _dflt_file, _dflt_line, _return_type):
  def __init__(self,time:_type_time,source:_type_source,kind:_type_kind,function:_type_function=_dflt_function,request_id:_type_request_id=_dflt_request_id,client_ip:_type_client_ip=_dflt_client_ip,principal:_type_principal=_dflt_principal,principal_type:_type_principal_type=_dflt_principal_type,method:_type_method=_dflt_method,path:_type_path=_dflt_path,query:_type_query=_dflt_query,route:_type_route=_dflt_route,status:_type_status=_dflt_status,duration_ms:_type_duration_ms=_dflt_duration_ms,billed_ms:_type_billed_ms=_dflt_billed_ms,memory_mb:_type_memory_mb=_dflt_memory_mb,max_memory_mb:_type_max_memory_mb=_dflt_max_memory_mb,init_ms:_type_init_ms=_dflt_init_ms,error_type:_type_error_type=_dflt_error_type,api_action:_type_api_action=_dflt_api_action,error_code:_type_error_code=_dflt_error_code,user_agent:_type_user_agent=_dflt_user_agent,detector:_type_detector=_dflt_detector,decision:_type_decision=_dflt_decision,reason:_type_reason=_dflt_reason,mfa_used:_type_mfa_used=_dflt_mfa_used,level:_type_level=_dflt_level,message:_type_message=_dflt_message,params:_type_params=_dflt_params,detail:_type_detail=_dflt_detail,file:_type_file=_dflt_file,line:_type_line=_dflt_line)->_return_type:
@@ -4874,11 +4875,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text','choices',):
+  if type(self) is cls or name in ('text','choices','unlisted',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'text\',\'choices\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'text\',\'choices\',\'unlisted\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5354,11 +5355,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('text','choices',):
+  if type(self) is cls or name in ('text','choices','unlisted',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'choices\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'choices\',\'unlisted\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

@@ -78,7 +78,10 @@ class Endpoint:
             **({"behind": self.behind} if self.behind else {}),
             # the deployment decides: `auth` on some deployments, none on others
             **({"undecided": {"by": self.undecided.text,
-                              "choices": list(self.undecided.choices)}}
+                              "choices": list(self.undecided.choices),
+                              # the values only the setting's domain gives
+                              **({"unlisted": list(self.undecided.unlisted)}
+                                 if self.undecided.unlisted else {})}}
                if self.undecided else {}),
             # the route as its router writes it, when `path` only approximates it
             **({"pattern": self.route.pattern} if self.route and self.route.pattern else {}),
@@ -172,9 +175,24 @@ def is_unauthenticated(authorizer: Authorizer | None) -> bool:
     return authorizer is None or authorizer.kind.lower() == "none"
 
 
+def _is_none(choice: object) -> bool:
+    return isinstance(choice, str) and choice.upper() == "NONE"
+
+
 def may_be_none(value: Unknown) -> bool:
     """Is NONE among the values a deployment may give this (known only at deploy time)?"""
-    return any(isinstance(c, str) and c.upper() == "NONE" for c in value.choices)
+    return any(map(_is_none, value.choices))
+
+
+def none_unlisted(value: Unknown) -> bool:
+    """Is NONE among the values a deployment may give this only because the setting
+    accepts it (`Unknown.unlisted`), while what the template writes authenticates: a
+    parameter or variable with an authenticating default and no `AllowedValues` or
+    validation? Not for one without a default (every deployment picks its value) nor for
+    a NONE the template writes (an allowed value, a branch, a stage's value)."""
+    written = [c for c in value.choices if c not in value.unlisted]
+    return bool(written) and not any(map(_is_none, written)) and \
+        any(map(_is_none, value.unlisted))
 
 
 def may_be_open(authorizer: Authorizer | None) -> bool:

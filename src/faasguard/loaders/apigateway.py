@@ -16,6 +16,7 @@ from faasguard.loaders.template import (
     Template,
     as_bool,
     items,
+    labelled_choice,
     mapping,
     method_settings_throttle,
     route_throttles,
@@ -112,14 +113,14 @@ def _authorizer(t: Template, logical: str, props: Any, line: int,
     if found is None:
         return _decided_authorizer(t, props, props.get("AuthorizationType", "NONE"), line,
                                    authorizer_id)
-    decided_by, values = found
     # a branch leaving AuthorizationType out leaves it at its default, NONE
-    labels = tuple(dict.fromkeys("NONE" if v is NO_VALUE else str(v).upper()
-                                 for v in values if v is NO_VALUE or isinstance(v, str)))
+    decided_by = labelled_choice(found[0], found[1], lambda v: "NONE" if v is NO_VALUE else
+                                 str(v).upper() if isinstance(v, str) else None)
     none = Authorizer("none", "NONE", location=t.loc(line))
     options = [none if label == "NONE" else
-               _decided_authorizer(t, props, label, line, authorizer_id) for label in labels]
-    return undecided_authorizer(Unknown(decided_by.text, labels), options) or none
+               _decided_authorizer(t, props, str(label), line, authorizer_id)
+               for label in decided_by.choices]
+    return undecided_authorizer(decided_by, options) or none
 
 
 def _authorizer_id(t: Template, raw: Any, props: Any) -> str | None:

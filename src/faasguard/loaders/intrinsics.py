@@ -285,25 +285,30 @@ _CHOICE_TYPES = frozenset({str, int, float, bool})
 def deployment_choice(raw: Any, scope: Scope,
                       domain: tuple[str, ...] = ()) -> Unknown | None:
     """A value written as `Ref P` to a parameter whose default a deployment may replace
-    by another of its `AllowedValues`, or as a `Fn::FindInMap` keyed by a settable
+    by another of its `AllowedValues` (or that has no default: one of its
+    `AllowedValues`), or as a `Fn::FindInMap` keyed by a settable
     parameter (`!FindInMap [Stages, !Ref Stage, UrlAuth]`): Unknown (`parameter P`, the
     values a deployment may get as choices), where the resolved default would hide the
     others. `domain`: the values the property itself accepts (a function URL's AuthType:
     AWS_IAM or NONE), a parameter's choices when nothing narrower lists them (no
-    `AllowedValues`, with a default or without). None for anything else."""
+    `AllowedValues`, with a default or without: those the default is not are `unlisted`).
+    None for anything else."""
     if not isinstance(raw, dict) or len(raw) != 1:
         return None
     if isinstance(raw.get("Ref"), str):
         name = raw["Ref"]
         value = scope.parameters.get(name)
         if name in scope.settable:
+            listed = scope.allowed.get(name) or choices_of(value)
             choices = scope.allowed.get(name) or choices_of(value, *domain)
-        elif isinstance(value, Unknown) and value.text == f"parameter {name}" and \
-                not value.choices:  # no default, nothing listed
-            choices = domain
+        elif isinstance(value, Unknown) and value.text == f"parameter {name}":
+            # no default: its AllowedValues, else what the property takes
+            listed, choices = value.choices, value.choices or choices_of(*domain)
         else:
             return None
-        return Unknown(f"parameter {name}", choices) if len(choices) > 1 else None
+        return Unknown(f"parameter {name}", choices,
+                       tuple(c for c in choices if c not in listed)) \
+            if len(choices) > 1 else None
     return _map_choice(raw.get("Fn::FindInMap"), scope)
 
 
@@ -325,13 +330,20 @@ def possible_values(raw: Any, scope: Scope,
         if decided is not None:
             return possible_values(arg[1] if decided else arg[2], scope, domain)
         values: list[Value] = []
+        unlisted: list[Value] = []  # what a branch takes from the property's domain only
+        listed: list[Value] = []
         for branch in arg[1:]:
             nested = possible_values(branch, scope, domain)
+            taken = nested[0].unlisted if nested is not None else ()
+            unlisted.extend(taken)
             for value in nested[1] if nested is not None else (resolve(branch, scope),):
+                if value not in taken:
+                    listed.append(value)
                 if value not in values:
                     values.append(value)
-        return (Unknown(f"If {arg[0]}", choices_of(*values)), tuple(values)) \
-            if len(values) > 1 else None
+        return (Unknown(f"If {arg[0]}", choices_of(*values),
+                        choices_of(*(u for u in unlisted if u not in listed))),
+                tuple(values)) if len(values) > 1 else None
     choice = deployment_choice(raw, scope, domain)
     return (choice, choice.choices) if choice is not None else None
 

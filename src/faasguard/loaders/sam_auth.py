@@ -16,6 +16,7 @@ from faasguard.loaders.template import (
     ApiAuth,
     Template,
     as_bool,
+    labelled_choice,
     mapping,
     strings,
     undecided_authorizer,
@@ -134,17 +135,12 @@ def _chosen(t: Template, auth: ApiAuth, raw: Value, absent: Authorizer | None,
     if found is None:
         return None
     decided_by, values = found
-    options: list[Authorizer | None] = []
-    labels: list[str] = []
-    for value in values:
-        if value is NO_VALUE:
-            options.append(absent)
-            labels.append(absent.name or absent.kind if absent is not None else "NONE")
-        elif isinstance(value, str):
-            options.append(named_authorizer(t, auth, value, line))
-            labels.append(value)
-    chosen = undecided_authorizer(Unknown(decided_by.text, tuple(dict.fromkeys(labels))),
-                                  options)
+    options = [named_authorizer(t, auth, value, line) if isinstance(value, str) else absent
+               for value in values if value is NO_VALUE or isinstance(value, str)]
+    absent_label = absent.name or absent.kind if absent is not None else "NONE"
+    chosen = undecided_authorizer(labelled_choice(
+        decided_by, values, lambda v: absent_label if v is NO_VALUE else
+        v if isinstance(v, str) else None), options)
     return chosen if chosen is not None else Authorizer("none", "NONE", location=t.loc(line))
 
 

@@ -316,6 +316,30 @@ def undecided_authorizer(decided_by: Unknown,
     return replace(protecting[0], undecided=decided_by)
 
 
+def labelled_choice(decided_by: Unknown, values: Iterable[Value],
+                    label: Callable[[Value], str | None]) -> Unknown:
+    """What decides a choice among `values` (`decided_by`, as `possible_values` reads
+    it), its choices the values' labels as messages name them (`label`: None leaves a
+    value out), each once; a label only values of the property's domain give stays
+    `unlisted` (NONE from a parameter that lists nothing, not from a branch leaving the
+    setting out)."""
+    labels: list[str] = []
+    listed: set[str] = set()
+    unlisted: list[str] = []
+    for value in values:
+        name = label(value)
+        if name is None:
+            continue
+        if name not in labels:
+            labels.append(name)
+        if value in decided_by.unlisted:
+            unlisted.append(name)
+        else:
+            listed.add(name)
+    return Unknown(decided_by.text, tuple(labels),
+                   tuple(dict.fromkeys(n for n in unlisted if n not in listed)))
+
+
 def items(value: Value) -> list[tuple[int | None, Any]]:
     """(line, item) for each item of a list (a single value is a one-item list)."""
     if isinstance(value, LList):

@@ -14,11 +14,12 @@ from faasguard.analysis.endpoints import (
     invoke_or_write_actions,
     may_be_none,
     may_be_open,
+    none_unlisted,
     open_resource_policies,
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
-from faasguard.findings import Finding, make_finding, rule
+from faasguard.findings import SEVERITIES, Finding, make_finding, rule
 from faasguard.model import App, Authorizer, Location, Route, Unknown, logical_id
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
@@ -47,7 +48,10 @@ input reaches the handler unchecked. An AuthType the deployment decides (a param
 or a root module's variable, with a default or without, whose `AllowedValues` or
 validation include NONE or list nothing, AuthType itself taking AWS_IAM or NONE; a
 condition with a NONE branch; a per-stage `Mappings` entry of NONE) is reported too,
-naming what decides it; one whose every possible value is AWS_IAM is not. Give the
+naming what decides it; one whose every possible value is AWS_IAM is not. Where the
+template writes no NONE (a parameter or variable with an AWS_IAM default and no
+`AllowedValues` or validation: NONE is only a value AuthType accepts), the finding is one
+level lower (`medium`) with `confidence: low` and names the default. Give the
 deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the URL as
 deployed.
 """,
@@ -75,10 +79,40 @@ def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
         elif isinstance(url.auth_type, Unknown) and may_be_none(url.auth_type):
             yield make_finding(
                 "FG-AUTH-001",
-                f"Function '{name}' may have a public function URL: its AuthType depends on "
-                f"{_decided_by(url.auth_type)}, and NONE is one of its values "
-                f"({', '.join(map(str, url.auth_type.choices))}); a deployment that picks "
-                "NONE lets anyone invoke it.", url.location, f"function-url:{name}")
+                f"Function '{name}' may have a public function URL: "
+                f"{_choice_text(url.auth_type, 'AuthType')} lets anyone invoke it.",
+                url.location, f"function-url:{name}", **_how_sure(url.auth_type, "high"))
+
+
+def _choice_text(value: Unknown, setting: str) -> str:
+    """Why a setting the deployment decides may be NONE, up to "a deployment that picks
+    NONE" (for a message): what decides it and the values it may take; for a NONE only
+    the setting's domain offers (`none_unlisted`), the default the template writes."""
+    if not none_unlisted(value):
+        return (f"its {setting} depends on {_decided_by(value)}, and NONE is one of its "
+                f"values ({', '.join(map(str, value.choices))}); a deployment that picks "
+                "NONE")
+    written = [str(c) for c in value.choices if c not in value.unlisted]
+    if len(written) == 1 and value.text.startswith(("parameter ", "var.")):
+        return (f"its {setting} depends on {_decided_by(value)}, which defaults to "
+                f"{written[0]} and lists no other value (no AllowedValues or validation): "
+                "NONE comes only from what the setting accepts, and a deployment that "
+                "passes NONE")
+    return (f"its {setting} depends on {_decided_by(value)}; the values the template "
+            f"writes ({', '.join(written)}) authenticate, and NONE comes only from what the "
+            "setting accepts through a parameter that lists no values: a deployment that "
+            "passes NONE")
+
+
+def _how_sure(value: Unknown | None, severity: str) -> dict[str, str]:
+    """The severity and confidence of a finding whose NONE `value` decides: one level
+    lower (never below info) and of low confidence when only the setting's domain offers
+    NONE (`none_unlisted`: a parameter with an authenticating default and no allowed
+    values), `severity` at high confidence otherwise."""
+    if value is None or not none_unlisted(value):
+        return {"severity": severity}
+    lower = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
+    return {"severity": lower, "confidence": "low"}
 
 
 def _decided_by(value: Unknown) -> str:
@@ -114,9 +148,11 @@ A catch-all route (FG-SHADOW-003) without an authoriser gets both findings, each
 the other as a related location: every path of the function's own router is open.
 An authoriser the deployment decides (a condition with a NONE branch or one that leaves
 the authoriser out, a parameter or root module's variable whose values include NONE) is
-reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); give
-the deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the route as
-deployed.
+reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); when
+the template writes no NONE (a parameter or variable with an authenticating default and
+no `AllowedValues` or validation, NONE only a value the setting accepts), one severity
+level lower with `confidence: low`, naming the default. Give the deployment's values
+(`--param`, samconfig.toml, a tfvars file) to judge the route as deployed.
 A webhook receiver whose handler verifies the sender's signature and stops on a bad one
 before its work (Stripe's `construct_event` / `webhooks.constructEvent`, an HMAC of the
 body compared with `hmac.compare_digest` / `crypto.timingSafeEqual`, Slack's signing
@@ -186,7 +222,8 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                     f"Websocket API '{logical_id(route.api)}' may accept connections "
                     f"without authentication: {_undecided_text(found)} lets anyone connect "
                     "and send messages to its routes.",
-                    target.location, route_subject(target), severity="medium")
+                    target.location, route_subject(target),
+                    **_how_sure(found.undecided, "medium"))
             continue
         found = effective_authorizer(app, route)
         if found is not None and not may_be_open(found):
@@ -207,7 +244,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
             f"Route {route_label(route)}{function} may have no authoriser: " \
             f"{_undecided_text(found)} lets anyone {where} call it, and it {what}."
         yield make_finding("FG-AUTH-002", message, route.location, route_subject(route),
-                           severity=severity)
+                           **_how_sure(found.undecided if found else None, severity))
 
 
 def _signature_checked(app: App, facts: Facts, route: Route) -> tuple[str, CodeFact] | None:
@@ -247,9 +284,7 @@ def _verified_in_code(route: Route, found: Authorizer | None, file: str,
 def _undecided_text(authorizer: Authorizer) -> str:
     """Why a route's authoriser may be NONE, for a message."""
     assert authorizer.undecided is not None
-    return (f"its authoriser depends on {_decided_by(authorizer.undecided)}, and NONE is "
-            f"one of its values ({', '.join(map(str, authorizer.undecided.choices))}); a "
-            "deployment that picks NONE")
+    return _choice_text(authorizer.undecided, "authoriser")
 
 
 @rule(
@@ -296,7 +331,8 @@ def api_key_only(app: App, facts: Facts) -> Iterator[Finding]:
                 f"Route {route_label(route)} may be protected only by an API key: "
                 f"{_undecided_text(found)} leaves the key, a client identifier, not "
                 "authentication: anyone holding it can call the route.",
-                route.location, route_subject(route))
+                route.location, route_subject(route),
+                **_how_sure(found.undecided, "medium"))
 
 
 @rule(

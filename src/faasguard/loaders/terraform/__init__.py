@@ -400,7 +400,7 @@ class _Renamer:
         if isinstance(value, Ref):
             return Ref(self.text(value.target), value.attribute)
         if isinstance(value, Unknown):
-            return Unknown(self.text(value.text), value.choices)
+            return Unknown(self.text(value.text), value.choices, value.unlisted)
         if isinstance(value, Diagnostic):
             if value.file == self.virtual:
                 file, line = self.files.real(value.line or 0)

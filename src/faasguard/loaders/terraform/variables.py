@@ -137,19 +137,23 @@ def deployment_choice(module: Any, expr: Syntax, domain: tuple[str, ...]) -> Unk
     tfvars file gives them: the deployment's choice (`terraform apply -var x=...`), as a
     CloudFormation parameter's Default is (cfn_parameters). `var.x` itself: Unknown
     (`var.x`, its choices its default and what its validation allows, else `domain`, the
-    values the attribute takes); any other expression naming variables with a default
-    (`var.x ? a : b`, `local.auth[var.env]`, `lookup(var.by_env, var.env)`): its value
-    with their defaults set aside (the conditional's branches, the map's values). None
-    where the value is a fact (or not a choice between several). Read for the
-    attributes that say whether an endpoint authenticates."""
+    values the attribute takes, `unlisted` but for the default); any other expression
+    naming variables with a default (`var.x ? a : b`, `local.auth[var.env]`,
+    `lookup(var.by_env, var.env)`): its value with their defaults set aside (the
+    conditional's branches, the map's values). None where the value is a fact (or not a
+    choice between several). Read for the attributes that say whether an endpoint
+    authenticates."""
     if module.caller is not None or not isinstance(expr, Syntax):
         return None
     names = _variables_named(expr)
     name = _plain_variable(expr)
     if name is not None and _settable(module, name):
         listed = allowed_values(module.variables[name], module.evaluator.value)
-        choices = choices_of(module.variable(name), *(listed or domain))
-        return Unknown(f"var.{name}", choices) if len(choices) > 1 else None
+        written = choices_of(module.variable(name), *listed)
+        choices = choices_of(*written, *(() if listed else domain))
+        return Unknown(f"var.{name}", choices,
+                       tuple(c for c in choices if c not in written)) \
+            if len(choices) > 1 else None
     # the selectors: a map or list variable's default is the table they pick from
     defaulted = [n for n in names if _settable(module, n) and
                  "default" in module.variables[n].attrs and
