@@ -6,6 +6,16 @@ nearest dependency manifests are read, from that folder up to the scanned root:
 - Python: `Pipfile.lock` or `poetry.lock` (locked versions), else `requirements*.txt`,
   else `pyproject.toml` (`[project].dependencies`, `[tool.poetry.dependencies]`), else
   `Pipfile` (`[packages]`: Pipenv and serverless-python-requirements lock it at build time);
+  a requirements file's `-r FILE` / `--requirement FILE` lines are read as pip reads them
+  (relative to the file naming them; a path leaving the scanned root is refused with a
+  diagnostic, a file already being read is not read again). A function built by
+  serverless-python-requirements gets what the plugin installs instead: with `usePoetry`
+  (on by default) a Poetry project's lock or pyproject.toml, else with `usePipenv` (on by
+  default) the service's Pipfile (its lock when there is one), else
+  `custom.pythonRequirements.fileName` (default `requirements.txt`) in the function's
+  folder (its `module` when packaged individually, else the service's); when the plugin
+  would find none of them, the nearest manifests as above. A `requirements/` folder of
+  files nothing names is read by neither pip nor the plugin: it declares nothing;
 - Node.js: `package-lock.json` / `npm-shrinkwrap.json` (locked versions), else
   `package.json` (`dependencies`).
 
@@ -28,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, read_text
+from faasguard.loaders.serverless import PYTHON_REQUIREMENTS
 from faasguard.model import App, Diagnostic, Function
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
@@ -44,6 +55,11 @@ _REQUIREMENTS = re.compile(r"^requirements[\w.-]*\.txt$")
 _MANIFEST_NAMES = frozenset({*PYTHON_LOCKS, *NPM_LOCKS, "package.json", "pyproject.toml",
                              "Pipfile"})
 _EXACT_NPM = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+#: A requirements file's line naming another one: `-r FILE`, `-rFILE`, `--requirement FILE`
+#: or `--requirement=FILE` (pip's forms).
+_INCLUDE = re.compile(r"^(?:-r\s*|--requirement(?:\s*=\s*|\s+))(?P<path>\S.*)$")
+#: The diagnostics of the manifests read, by manifest (`_Reads.notes`).
+_NOTES = "notes"
 
 
 @dataclass(frozen=True)
@@ -86,30 +102,34 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
     """Analysis step: manifests per function, and advisories when a database is given."""
     found = DependencyFacts()
     facts.dependencies = found
-    cache: dict[str, list[Dependency] | None] = {}
-    listings: dict[str, set[str]] = {}  # folder -> its manifest names, listed once per scan
-    # (code folder, ecosystems) -> its manifests: the functions of a project share a
-    # folder, and the search up to the root lists (and matches) the same folders again
-    per_folder: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    memo: dict[str, Any] = {}
+    # (code folder, ecosystems, the plugin's settings) -> its manifests: the functions of
+    # a project share a folder, and the search up to the root lists (and matches) the
+    # same folders again
+    per_folder: dict[tuple[str, tuple[str, ...], tuple[Any, ...]], list[str]] = {}
     for function in app.functions.values():
         folder = _code_folder(function)
         if folder is None:
             continue
-        key = (folder, _ecosystems(function))
+        key = (folder, _ecosystems(function), _plugin_key(function))
         files = per_folder.get(key)
         if files is None:
-            files = per_folder[key] = _manifests_for(app, folder, key[1], cache, listings)
+            files = per_folder[key] = _manifests_for(app, function, folder, key[1], memo)
         if files:
             found.functions[function.id] = list(files)
     used = {rel for files in found.functions.values() for rel in files}
+    cache: dict[str, list[Dependency] | None] = memo.get("manifests", {})
     for rel, deps in cache.items():
         if deps is not None and rel in used:
             found.manifests[rel] = deps
+    notes: dict[str, list[Diagnostic]] = memo.get(_NOTES, {})
     for rel, deps in cache.items():
         if deps is None:
             app.diagnostics.append(Diagnostic(rel, "dependency manifest cannot be read; its "
                                               "dependencies are not checked", level="warning",
                                               code="dependencies"))
+        elif rel in used:
+            app.diagnostics.extend(notes.get(rel, ()))
     database = getattr(facts.options, "osv_db", None)
     if not database or not found.manifests:
         return
@@ -137,8 +157,7 @@ def declared_for(app: App, function: Function, memo: dict[str, Any]) -> list[Dep
     if folder is None:
         return []
     cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
-    listings: dict[str, set[str]] = memo.setdefault("listings", {})
-    return [dep for rel in _manifests_for(app, folder, _ecosystems(function), cache, listings)
+    return [dep for rel in _manifests_for(app, function, folder, _ecosystems(function), memo)
             for dep in cache.get(rel) or ()]
 
 
@@ -159,26 +178,90 @@ def _ecosystems(function: Function) -> tuple[str, ...]:
     return ("pypi", "npm")
 
 
-def _manifests_for(app: App, folder: str, ecosystems: tuple[str, ...],
-                   cache: dict[str, list[Dependency] | None],
-                   listings: dict[str, set[str]]) -> list[str]:
-    """The manifest files that declare a function's dependencies (nearest folder wins);
-    `listings` keeps each folder's manifest names for the rest of the scan."""
+def _plugin_key(function: Function) -> tuple[Any, ...]:
+    """serverless-python-requirements' settings for a function (loaders.serverless), as a
+    key: () when the plugin does not build it."""
+    options = function.properties.get(PYTHON_REQUIREMENTS)
+    if not isinstance(options, dict):
+        return ()
+    return (options.get("folder"), options.get("service"), options.get("fileName"),
+            options.get("usePipenv"), options.get("usePoetry"))
+
+
+def _manifests_for(app: App, function: Function, folder: str, ecosystems: tuple[str, ...],
+                   memo: dict[str, Any]) -> list[str]:
+    """The manifest files that declare a function's dependencies: the ones its build
+    plugin reads (`_plugin_manifests`), else the nearest folder's; `memo` keeps each
+    folder's manifest names and each manifest read for the rest of the scan."""
+    cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
+    listings: dict[str, set[str]] = memo.setdefault("listings", {})
     out: list[str] = []
     for ecosystem in ecosystems:
+        files = _plugin_manifests(app.root, _plugin_key(function), listings) \
+            if ecosystem == "pypi" else None
         current = posixpath.normpath(folder)
-        while True:
+        while files is None:
             files = _folder_manifests(app.root, current, ecosystem, listings)
             if files:
-                for rel in files:
-                    if rel not in cache:
-                        cache[rel] = read_manifest(app.root, rel)
-                out.extend(files)
                 break
+            files = None
             if current in (".", "") or current.startswith(".."):
                 break
             current = posixpath.dirname(current) or "."
+        for rel in files or ():
+            if rel not in cache:
+                cache[rel] = read_manifest(app.root, rel, memo.setdefault(_NOTES, {}))
+        out.extend(files or ())
     return out
+
+
+def _plugin_manifests(root: str, key: tuple[Any, ...],
+                      listings: dict[str, set[str]]) -> list[str] | None:
+    """What serverless-python-requirements installs for a function (`_plugin_key`), in
+    its order: a Poetry project's (`usePoetry`: a pyproject.toml whose build-system
+    requires poetry, in the function's folder), the service's Pipfile (`usePipenv`), the
+    requirements file `fileName` names in the function's folder. None when the plugin
+    does not build the function or finds none of them."""
+    if not key:
+        return None
+    folder, service, file_name, pipenv, poetry = key
+    folder = posixpath.normpath(str(folder))
+    service = posixpath.normpath(str(service))
+    if poetry:
+        names = _listing(root, folder, listings)
+        if "pyproject.toml" in names and _is_poetry(root, _join(folder, "pyproject.toml")):
+            return [_join(folder, "poetry.lock" if "poetry.lock" in names
+                          else "pyproject.toml")]
+    if pipenv:
+        names = _listing(root, service, listings)
+        if "Pipfile" in names:
+            return [_join(service, "Pipfile.lock" if "Pipfile.lock" in names else "Pipfile")]
+    target = posixpath.normpath(_join(folder, str(file_name)))
+    if _inside(root, target) and os.path.isfile(os.path.join(root, target)):
+        return [target]
+    return None
+
+
+def _is_poetry(root: str, rel: str) -> bool:
+    """Is this pyproject.toml a Poetry project (`[build-system] requires` poetry...)?"""
+    try:
+        data = tomllib.loads(read_text(os.path.join(root, rel)))
+    except (InputError, tomllib.TOMLDecodeError):
+        return False
+    requires = (data.get("build-system") or {}).get("requires") or []
+    return any(isinstance(r, str) and r.startswith("poetry") for r in requires)
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in (".", "") else f"{folder}/{name}"
+
+
+def _inside(root: str, rel: str) -> bool:
+    """Does a root-relative path stay inside the scanned root (symbolic links followed)?"""
+    if posixpath.isabs(rel) or rel == ".." or rel.startswith("../"):
+        return False
+    base = os.path.realpath(root)
+    return os.path.realpath(os.path.join(root, rel)).startswith(os.path.join(base, ""))
 
 
 def _manifest_names(path: str) -> set[str]:
@@ -191,16 +274,21 @@ def _manifest_names(path: str) -> set[str]:
     return {name for name in listed if name in _MANIFEST_NAMES or _REQUIREMENTS.match(name)}
 
 
-def _folder_manifests(root: str, folder: str, ecosystem: str,
-                      listings: dict[str, set[str]]) -> list[str]:
+def _listing(root: str, folder: str, listings: dict[str, set[str]]) -> set[str]:
     names = listings.get(folder)
     if names is None:
         names = listings[folder] = _manifest_names(os.path.join(root, folder))
+    return names
+
+
+def _folder_manifests(root: str, folder: str, ecosystem: str,
+                      listings: dict[str, set[str]]) -> list[str]:
+    names = _listing(root, folder, listings)
     if not names:
         return []
 
     def rel(name: str) -> str:
-        return name if folder in (".", "") else f"{folder}/{name}"
+        return _join(folder, name)
 
     if ecosystem == "npm":
         lock = next((n for n in NPM_LOCKS if n in names), None)
@@ -219,8 +307,11 @@ def _folder_manifests(root: str, folder: str, ecosystem: str,
 # ---------------------------------------------------------------------- manifest readers
 
 
-def read_manifest(root: str, rel: str) -> list[Dependency] | None:
-    """The dependencies a manifest declares; None when it cannot be read."""
+def read_manifest(root: str, rel: str,
+                  notes: dict[str, list[Diagnostic]] | None = None) -> list[Dependency] | None:
+    """The dependencies a manifest declares; None when it cannot be read. A requirements
+    file's includes are read with it (`_requirements`); `notes` gets, under `rel`, the
+    diagnostics of those that could not be."""
     try:
         text = read_text(os.path.join(root, rel))
     except InputError:
@@ -239,7 +330,8 @@ def read_manifest(root: str, rel: str) -> list[Dependency] | None:
             return _package_lock(text, rel)
         if name == "package.json":
             return _package_json(text, rel)
-        return _requirements(text, rel)
+        return _requirements(text, rel, root, notes.setdefault(rel, []) if notes is not None
+                             else [], (rel,))
     except (ValueError, TypeError, AttributeError, tomllib.TOMLDecodeError):
         return None
 
@@ -265,16 +357,47 @@ def pep508(requirement: str, rel: str, line: int) -> Dependency | None:
                       line, version)
 
 
-def _requirements(text: str, rel: str) -> list[Dependency]:
+def _requirements(text: str, rel: str, root: str, notes: list[Diagnostic],
+                  reading: tuple[str, ...]) -> list[Dependency]:
+    """A requirements file's requirements, with those of the files its `-r` lines name
+    (`_included`; `reading`: the files being read, this one last)."""
     out: list[Dependency] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split(" #", 1)[0].strip().rstrip("\\").strip()
+        include = _INCLUDE.match(line)
+        if include:
+            out.extend(_included(include["path"].strip(), rel, number, root, notes, reading))
+            continue
         if not line or line.startswith(("#", "-", "http:", "https:", "git+", ".", "/")):
             continue
         dep = pep508(line, rel, number)
         if dep is not None:
             out.append(dep)
     return out
+
+
+def _included(path: str, rel: str, line: int, root: str, notes: list[Diagnostic],
+              reading: tuple[str, ...]) -> list[Dependency]:
+    """The requirements of the file a `-r PATH` line of `rel` names, relative to `rel`'s
+    folder as pip reads it. Refused with a note: a URL (nothing is fetched), a path
+    leaving the scanned root; a file already being read (a cycle) is not read again."""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+    why = None
+    if "://" in path:
+        why = "is a URL; it is not fetched"
+    elif not _inside(root, target):
+        why = "leaves the scanned root; it is not read"
+    elif target in reading:
+        why = f"is already being read ({' -> '.join((*reading, target))}); not read again"
+    if why is None:
+        try:
+            text = read_text(os.path.join(root, target))
+        except InputError:
+            why = "cannot be read; its requirements are not checked"
+        else:
+            return _requirements(text, target, root, notes, (*reading, target))
+    notes.append(Diagnostic(rel, f"'-r {path}' {why}", line, "warning", "dependencies"))
+    return []
 
 
 def _pipfile_lock(text: str, rel: str) -> list[Dependency]:

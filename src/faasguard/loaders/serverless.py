@@ -104,6 +104,10 @@ WAF_PLUGINS = ("serverless-associate-waf", "serverless-associate-waf-v3")
 #: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
 #: is `provider.tracing.lambda`).
 TRACING_PLUGIN = "serverless-plugin-tracing"
+#: serverless-python-requirements: `Function.properties[PYTHON_REQUIREMENTS]` holds where
+#: it reads the function's requirements from (analysis.dependencies reads them).
+PYTHON_REQUIREMENTS_PLUGIN = "serverless-python-requirements"
+PYTHON_REQUIREMENTS = "python_requirements"
 #: The type of placeholders for generated resources (no reader: never read as a resource).
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
@@ -528,11 +532,29 @@ class _Loader:
         package = self.config.get("package")
         if isinstance(package, dict) and package.get("individually") is True:
             props["package_individually"] = True
+        if self._uses_plugin(PYTHON_REQUIREMENTS_PLUGIN):
+            props[PYTHON_REQUIREMENTS] = self._python_requirements(cfg, "package_individually"
+                                                                   in props)
         for name in ("image", "description", "condition", "disableLogs", "maximumRetryAttempts",
                      "maximumEventAge", "snapStart", "ephemeralStorageSize"):
             if name in cfg:
                 props[name] = cfg[name]
         return props
+
+    def _python_requirements(self, cfg: LDict, individually: bool) -> dict[str, Any]:
+        """What serverless-python-requirements reads for a function: its folder (the
+        function's `module` when packaged individually, else the service's), the service's
+        folder (where it looks for a Pipfile), `custom.pythonRequirements.fileName` and the
+        usePipenv / usePoetry switches (both on unless set false)."""
+        options = _get(self.config, "custom", "pythonRequirements")
+        options = options if isinstance(options, dict) else {}
+        name = options.get("fileName")
+        return {"folder": self._code_dir(cfg) if individually else self.service_dir,
+                "service": self.service_dir,
+                "fileName": name.strip() if isinstance(name, str) and name.strip()
+                else "requirements.txt",
+                "usePipenv": options.get("usePipenv") not in (False, "false"),
+                "usePoetry": options.get("usePoetry") not in (False, "false")}
 
     def _environment(self, provider_env: Any, function_env: Any, key: str) -> dict[str, EnvVar]:
         result: dict[str, EnvVar] = {}
