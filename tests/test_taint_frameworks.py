@@ -21,7 +21,8 @@ PROJECTS = ["chalice_vulnerable", "chalice_safe", "zappa_vulnerable", "zappa_saf
             "starlette_vulnerable", "starlette_safe", "fastapi_factory_vulnerable",
             "fastapi_factory_safe", "django_rest_vulnerable", "django_rest_safe",
             "flask_classes_vulnerable", "flask_classes_safe", "django_ninja_vulnerable",
-            "django_ninja_safe", "django_terraform_vulnerable", "django_terraform_safe"]
+            "django_ninja_safe", "django_terraform_vulnerable", "django_terraform_safe",
+            "websocket_vulnerable", "websocket_safe"]
 CHALICE, ZAPPA = "chalice_vulnerable", "zappa_vulnerable"
 
 
@@ -64,7 +65,8 @@ def test_precision_and_recall_on_the_framework_suite(capsys: Any) -> None:
                                      "powertools_factory_safe", "django_adapters_safe",
                                      "starlette_safe", "fastapi_factory_safe",
                                      "django_rest_safe", "flask_classes_safe",
-                                     "django_ninja_safe", "django_terraform_safe"])
+                                     "django_ninja_safe", "django_terraform_safe",
+                                     "websocket_safe"])
 def test_safe_twins_report_no_injection(capsys: Any, project: str) -> None:
     assert _injections(_scan(capsys, FIXTURES / project)) == []
 

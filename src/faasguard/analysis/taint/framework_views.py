@@ -34,7 +34,7 @@ from faasguard.analysis.taint.modules import (
     search_path,
 )
 from faasguard.analysis.taint.table import TaintTable, build_table
-from faasguard.loaders.decorators import Decorated, app_objects, top_level_value
+from faasguard.loaders.decorators import Decorated, app_objects, decorated, top_level_value
 from faasguard.loaders.django_routes import DIGITS_ONLY, DjangoView, NinjaView, django_project
 from faasguard.loaders.flask_routes import (
     FASTAPI,
@@ -73,7 +73,8 @@ def app_views(function: Function, module: Module, cache: ModuleCache) -> list[Vi
 
 def constructed_views(module: Module, cache: ModuleCache) -> list[View]:
     """The route views of every Chalice/Flask/FastAPI app, blueprint or router object a
-    module creates."""
+    module creates, and the websocket endpoints of a Starlette or FastAPI app's routes
+    list."""
     out: list[View] = []
     made = module.constructed
     for framework in FRAMEWORKS:
@@ -87,10 +88,15 @@ def constructed_views(module: Module, cache: ModuleCache) -> list[View]:
             out.extend(_route_views(module, obj, blueprint_of, None))
     for obj in _resolver_objects(module):
         out.extend(_route_views(module, obj, "Powertools", None))
-    for maker in ("FastAPI", "APIRouter"):
-        if maker in made and module.qualify(maker).startswith("fastapi"):
+    for maker in ("FastAPI", "APIRouter", "Starlette"):
+        if maker in made and module.qualify(maker).startswith(("fastapi", "starlette")):
             for obj in app_objects(module.tree, maker):
-                out.extend(_fastapi_route_views(module, obj, cache, ""))
+                if maker != "Starlette":
+                    out.extend(_fastapi_route_views(module, obj, cache, ""))
+                # the websocket endpoints of its routes list: a function serving the app
+                # through HTTP events alone never reaches them (`_reached`)
+                out.extend(view for view in _listed_route_views(module, obj, cache, "")[0]
+                           if view.kinds == WEBSOCKET_KINDS)
     return out
 
 
@@ -186,8 +192,22 @@ def _served_views(function: Function, module: Module, app: str, cache: ModuleCac
         return _adapted_django_views(function, module, handler, cache)
     if any(target.partition(".")[0] in ("fastapi", "starlette")
            for target in module.aliases.values()):
-        return fastapi_views([(module, app)], cache, function.code_dir or "", handler)
+        return _reached(function, fastapi_views([(module, app)], cache,
+                                                function.code_dir or "", handler))
     return _scoped_views(module, app, cache, function.code_dir or "", "Flask")
+
+
+def _reached(function: Function, views: list[View]) -> list[View]:
+    """The views a function's events can reach: a websocket endpoint's messages come from
+    an API Gateway WebSocket API route only (an HTTP request's scope never matches it),
+    so for a function with triggers but no websocket one it is no entry point of the
+    function (left to the pass over code no handler reaches)."""
+    kinds = {trigger.kind for trigger in function.triggers}
+    if function.url is not None:
+        kinds.add("url")
+    if not kinds or "websocket" in kinds:
+        return views
+    return [view for view in views if view.kinds != WEBSOCKET_KINDS]
 
 
 def fastapi_views(apps: list[tuple[Module, str]], cache: ModuleCache, base: str,
@@ -303,14 +323,27 @@ def _fastapi_route_views(module: Module, obj: str, cache: ModuleCache, base: str
     `_request_params`."""
     out: list[View] = []
     tree, functions = factory if factory is not None else (module.tree, module.functions)
-    for deco in route_registrations(tree, {obj}):
+    sockets = [deco for deco in decorated(tree, {obj}) if deco.name in _WEBSOCKET_DECORATORS]
+    for deco in sorted([*route_registrations(tree, {obj}), *sockets], key=lambda d: d.line):
         node = functions.get(deco.function)
         if node is None:
             continue
         path = deco.args[0] if deco.args and isinstance(deco.args[0], str) else ""
-        labels, objects = _request_params(node, module, cache, base, "FastAPI", path)
-        out.append(View(module, node, labels, (), frozenset({"http"}), None, objects))
+        # Starlette's `websocket_route` calls its endpoint with the connection alone
+        labels, objects = ({}, _connection(node, None)) if deco.name == "websocket_route" \
+            else _request_params(node, module, cache, base, "FastAPI", path)
+        kinds = WEBSOCKET_KINDS if deco.name in _WEBSOCKET_DECORATORS else _HTTP_KINDS
+        out.append(View(module, node, labels, (), kinds, None, objects))
     return out
+
+
+#: The decorators registering a websocket endpoint on a FastAPI app or router
+#: (`@app.websocket("/ws")`; Starlette's `@app.websocket_route("/ws")`).
+_WEBSOCKET_DECORATORS = frozenset(("websocket", "websocket_route"))
+#: The trigger kinds whose events reach a view: an HTTP route's, or a websocket
+#: endpoint's (an API Gateway WebSocket API's routes).
+_HTTP_KINDS = frozenset({"http"})
+WEBSOCKET_KINDS = frozenset({"websocket"})
 
 
 #: Starlette's route classes whose endpoint is called with the request (or websocket);
@@ -320,8 +353,14 @@ _ROUTE_CLASSES = {"Route": False, "WebSocketRoute": False, "APIRoute": True,
 #: Methods adding one route to an app or router, likewise.
 _ROUTE_ADDERS = {"add_route": False, "add_websocket_route": False, "add_api_route": True,
                  "add_api_websocket_route": True}
+#: Those of them whose endpoint serves a websocket's messages.
+_WEBSOCKET_ROUTES = frozenset(("WebSocketRoute", "APIWebSocketRoute", "add_websocket_route",
+                               "add_api_websocket_route"))
 #: The methods of a class endpoint (Starlette's `HTTPEndpoint`) that serve requests.
 _ENDPOINT_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+#: Those of a websocket class endpoint (Starlette's `WebSocketEndpoint`), called with the
+#: connection; `on_receive`'s next parameter is the message, decoded.
+_SOCKET_METHODS = ("on_connect", "on_receive", "on_disconnect")
 
 
 def _listed_route_views(module: Module, obj: str, cache: ModuleCache, base: str
@@ -342,7 +381,7 @@ def _listed_route_views(module: Module, obj: str, cache: ModuleCache, base: str
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                 dotted_name(call.func.value) == obj and call.func.attr in _ROUTE_ADDERS:
             views.extend(_endpoint_views(module, call, _ROUTE_ADDERS[call.func.attr],
-                                         cache, base))
+                                         cache, base, call.func.attr in _WEBSOCKET_ROUTES))
     for _ in range(_MAX_ROUTERS):  # bounded: `routes = routes` binds a name to itself
         if not todo:
             break
@@ -361,7 +400,8 @@ def _listed_route_views(module: Module, obj: str, cache: ModuleCache, base: str
                 continue
             kind = dotted_name(entry.func).rpartition(".")[2]
             if kind in _ROUTE_CLASSES:
-                views.extend(_endpoint_views(where, entry, _ROUTE_CLASSES[kind], cache, base))
+                views.extend(_endpoint_views(where, entry, _ROUTE_CLASSES[kind], cache, base,
+                                             kind in _WEBSOCKET_ROUTES))
             elif kind in ("Mount", "Host"):
                 keywords = {k.arg: k.value for k in entry.keywords if k.arg}
                 if "routes" in keywords:
@@ -375,11 +415,14 @@ def _listed_route_views(module: Module, obj: str, cache: ModuleCache, base: str
 
 
 def _endpoint_views(module: Module, call: ast.Call, fastapi: bool, cache: ModuleCache,
-                    base: str) -> list[View]:
+                    base: str, socket: bool = False) -> list[View]:
     """The views of one route written as a call (`Route(path, endpoint)`,
     `app.add_api_route(path, endpoint)`): a function of the project taking the request
     (its parameters resolved from the request as a FastAPI view's when `fastapi`), or a
-    class endpoint's `get`, `post`, ... methods."""
+    class endpoint's `get`, `post`, ... methods; for a websocket route (`socket`:
+    `WebSocketRoute(path, endpoint)`), a function taking the connection or a
+    `WebSocketEndpoint`'s `on_connect`, `on_receive` (its message a source) and
+    `on_disconnect`."""
     given = dict(zip(("path", "endpoint"), call.args, strict=False))
     given.update({k.arg: k.value for k in call.keywords if k.arg in ("path", "endpoint")})
     endpoint, path = given.get("endpoint"), given.get("path")
@@ -391,19 +434,30 @@ def _endpoint_views(module: Module, call: ast.Call, fastapi: bool, cache: Module
     path_text = path.value if isinstance(path, ast.Constant) and \
         isinstance(path.value, str) else ""
     info = owner.classes.get(name)
+    methods = _SOCKET_METHODS if socket else _ENDPOINT_METHODS
     served = [(owner.functions[name], None)] if name in owner.functions else \
-        [(info.methods[m], info) for m in _ENDPOINT_METHODS if m in info.methods] \
+        [(info.methods[m], info) for m in methods if m in info.methods] \
         if info is not None else []
     out = []
     for node, cls in served:
         if fastapi and cls is None:
             labels, objects = _request_params(node, owner, cache, base, "FastAPI", path_text)
         else:
+            labels, objects = {}, _connection(node, cls)
             names = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-            names = names[1:] if cls is not None else names
-            labels, objects = {}, ({names[0]: FASTAPI_REQUEST} if names else {})
-        out.append(View(owner, node, labels, (), frozenset({"http"}), None, objects, cls))
+            if socket and node.name == "on_receive" and len(names) > 2:
+                labels[names[2]] = "WebSocket message"  # after self and the connection
+        out.append(View(owner, node, labels, (), WEBSOCKET_KINDS if socket else _HTTP_KINDS,
+                        None, objects, cls))
     return out
+
+
+def _connection(node: FunctionNode, cls: ClassInfo | None) -> dict[str, str]:
+    """A Starlette endpoint's request (or websocket) parameter, as a framework object:
+    the first, after `self` for a class endpoint's method."""
+    names = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    names = names[1:] if cls is not None else names
+    return {names[0]: FASTAPI_REQUEST} if names else {}
 
 
 def _definition(module: Module, written: str, cache: ModuleCache, base: str

@@ -52,7 +52,8 @@ RESOLVERS = frozenset(("APIGatewayRestResolver", "APIGatewayHttpResolver", "ALBR
 #: The kind of a Powertools resolver object (its `current_event` is the request's event).
 POWERTOOLS_RESOLVER = "powertools-resolver"
 #: The callees whose top-level result may be an app object with route views (`module_views`).
-_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS, "FastAPI", "APIRouter"))
+_VIEW_MAKERS = frozenset((*FRAMEWORKS, "Blueprint", *RESOLVERS, "FastAPI", "APIRouter",
+                          "Starlette"))
 #: Adapter calls a handler function makes with the app it serves as the first argument
 #: (`return serverless_wsgi.handle_request(app, event, context)`, aws-wsgi's
 #: `awsgi.response(app, event, context)`, `Mangum(app)(event, context)`).
@@ -156,8 +157,9 @@ def adapter_views(function: Function, module: Module, handler: FunctionNode,
 
 def module_views(module: Module, cache: ModuleCache) -> list[View]:
     """The route views of every Chalice/Flask/FastAPI app, blueprint, router or Powertools
-    resolver a module creates (for code no function of the App reaches: a WSGI app behind
-    an adapter no handler shows, say)."""
+    resolver a module creates, and the websocket endpoints of a Starlette or FastAPI app's
+    routes list (for code no function of the App reaches: a WSGI app behind an adapter no
+    handler shows, say, or a websocket endpoint of an app served to HTTP events only)."""
     # no `x = Flask(...)` at the top level: no Flask app object
     if module.constructed.isdisjoint(_VIEW_MAKERS):
         return []
