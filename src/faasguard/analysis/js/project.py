@@ -292,7 +292,8 @@ def _candidates(cache: JsModuleCache,
         elif spec.startswith((".", "/")):
             if cache.resolve_local(file, spec) is None and not _data_file(cache, file, spec):
                 found.append((spec, at, None, f"'{spec}', which is not in the scanned files"))
-        elif cache.resolve_local(file, spec) is not None:
+        elif (cache.layer_folders or cache.aliased(file, spec)) and \
+                cache.resolve_local(file, spec) is not None:
             continue  # a tsconfig.json path alias to a project file, or a layer's package
         else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
             if modelled_package(spec):
