@@ -143,6 +143,13 @@ def test_unreadable_config_files(tmp_path, name, text, words):
         load_config(write(tmp_path, name, text))
 
 
+def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_bytes(b"[tool.faasguard]\nstage = '\xff'\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(str(path))
+
+
 def test_cli_bad_config_exits_2_without_traceback(tmp_path, capsys):
     (tmp_path / ".faasguard.yml").write_text("fail-on: sometimes\n")
     code, out, err = run_cli(capsys, "scan", str(tmp_path))

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from faasguard import __version__, precompiled
 from faasguard.collector import frozen_until_exit
-from faasguard.commands import COMMANDS
+from faasguard.commands import COMMANDS, HelpFormatter
 
 EPILOG = """\
 examples:
@@ -42,7 +42,7 @@ def _build_parser(only: str | None = None
         prog="faasguard",
         description="Secure serverless applications: scan templates and handler code, "
                     "guard running handlers, monitor logs.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG, formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
@@ -54,7 +54,7 @@ def _build_parser(only: str | None = None
         command_parser = sub.add_parser(
             name, help=module.HELP, description=module.HELP,
             epilog=getattr(module, "EPILOG", None),
-            formatter_class=argparse.RawDescriptionHelpFormatter)
+            formatter_class=HelpFormatter)
         module.add_arguments(command_parser)
     return parser, modules
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,16 +180,14 @@ def load_config(path: str) -> Config:
 
 
 def _pyproject_table(path: str) -> dict[str, Any] | None:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
+    from faasguard.loaders.documents import parse_toml
+
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            data = parse_toml(handle.read().decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # not UTF-8, or not TOML
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = data.get("tool", {}).get("faasguard")
     if table is not None and not isinstance(table, dict):

@@ -7,13 +7,13 @@ that yields `Finding`s. Rules register themselves with `@rule(...)`; the registr
 
 from __future__ import annotations
 
-import importlib
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from faasguard.digests import sha256
 from faasguard.model import Location, pickle_by_fields
 
 if TYPE_CHECKING:
@@ -41,24 +41,6 @@ THREATS: dict[str, str] = {
 SECURITY_SEVERITY: dict[str, str] = {
     "critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0",
 }
-
-
-def _interpreter_sha256() -> Callable[[bytes], Any]:
-    """SHA-256 as the interpreter builds it in (the same digests as `hashlib.sha256`): a
-    hash of a few dozen bytes costs a third of OpenSSL's, whose set-up per hash dominates.
-    `hashlib.sha256` where the module is missing."""
-    for name in ("_sha2", "_sha256"):  # Python 3.12 and later; 3.10 and 3.11
-        try:
-            found: Callable[[bytes], Any] = importlib.import_module(name).sha256
-        except (ImportError, AttributeError):
-            continue
-        return found
-    import hashlib  # only here: it loads OpenSSL (about 5 ms of every start-up)
-
-    return hashlib.sha256
-
-
-_sha256 = _interpreter_sha256()
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:
@@ -138,7 +120,7 @@ class Finding:
         """A stable identity: rule id, file and subject (not the line)."""
         raw = "\x1f".join((self.rule_id, self.location.file, self.subject))
         # a file name that is not UTF-8 holds lone surrogates: hashed as its own bytes
-        return _sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 RuleFunc = Callable[["App", "Facts"], Iterable[Finding]]

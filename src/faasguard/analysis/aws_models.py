@@ -17,25 +17,17 @@ layout; anything else is a miss, and a folder that cannot be written stores noth
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import zlib
 from collections.abc import Callable
 from functools import cache
-from importlib.util import find_spec
 from typing import Any
+
+from faasguard.package_data import gunzip, package_folder
 
 #: Model file extensions, in the order botocore tries them.
 _EXTENSIONS = (".json", ".json.gz")
-
-
-def _package_folder(name: str) -> str | None:
-    """The folder of an installed package, found without importing it."""
-    spec = find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return str(next(iter(spec.submodule_search_locations)))
 
 
 @cache
@@ -44,7 +36,7 @@ def search_paths(resources: bool = False) -> tuple[str, ...]:
     `~/.aws/models`, its data folder), or boto3's for resource models (none without boto3)."""
     paths: list[str] = []
     if resources:
-        boto3 = _package_folder("boto3")
+        boto3 = package_folder("boto3")
         if boto3 is None:
             return ()
         paths.append(os.path.join(boto3, "data"))
@@ -54,7 +46,7 @@ def search_paths(resources: bool = False) -> tuple[str, ...]:
             paths.extend(os.path.expanduser(os.path.expandvars(path))
                          for path in extra.split(os.pathsep))
     paths.append(os.path.join(os.path.expanduser("~"), ".aws", "models"))
-    botocore = _package_folder("botocore")
+    botocore = package_folder("botocore")
     if botocore is not None:
         paths.append(os.path.join(botocore, "data"))
     return tuple(paths)
@@ -110,7 +102,7 @@ def _read(name: str, resources: bool) -> dict[str, Any] | None:
     with open(path, "rb") as handle:
         data = handle.read()
     if path.endswith(".gz"):
-        data = gzip.decompress(data)
+        data = gunzip(data)
     loaded = json.loads(data.decode("utf-8"))
     return loaded if isinstance(loaded, dict) else None
 

@@ -17,18 +17,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from faasguard.analysis import aws_models
 from faasguard.analysis.iam_catalog import lookup
+from faasguard.package_data import own_data
 
 
 @cache
 def table() -> dict[str, Any]:
     """data/call_actions.json."""
-    return json.loads((resources.files("faasguard") / "data" / "call_actions.json")
-                      .read_text("utf-8"))
+    return json.loads(own_data("call_actions.json"))
 
 
 @cache

@@ -31,7 +31,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 from faasguard.analysis.endpoints import (
@@ -42,6 +41,7 @@ from faasguard.analysis.endpoints import (
 )
 from faasguard.analysis.facts import Facts
 from faasguard.model import App, Function, Location, Ref, Route, logical_id
+from faasguard.package_data import own_data
 
 SECONDS_PER_HOUR = 3600
 HOURS_PER_DAY = 24
@@ -53,8 +53,7 @@ WRITE_TRIGGERS = ("s3", "sqs", "sns", "kinesis-stream", "dynamodb-stream", "even
 @lru_cache(maxsize=1)
 def prices() -> dict[str, Any]:
     """The versioned price table (loaded once)."""
-    text = resources.files("faasguard").joinpath("data/prices.json").read_text()
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(own_data("prices.json"))
     return data
 
 

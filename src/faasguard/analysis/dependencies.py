@@ -32,22 +32,16 @@ import json
 import os
 import posixpath
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
-from faasguard.loaders.documents import InputError, read_text
+from faasguard.loaders.documents import InputError, parse_toml, read_text
 from faasguard.loaders.serverless import PYTHON_REQUIREMENTS
 from faasguard.model import App, Diagnostic, Function
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
     from faasguard.analysis.osv import Advisory
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 PYTHON_LOCKS = ("Pipfile.lock", "poetry.lock")
 NPM_LOCKS = ("package-lock.json", "npm-shrinkwrap.json")
@@ -245,8 +239,8 @@ def _plugin_manifests(root: str, key: tuple[Any, ...],
 def _is_poetry(root: str, rel: str) -> bool:
     """Is this pyproject.toml a Poetry project (`[build-system] requires` poetry...)?"""
     try:
-        data = tomllib.loads(read_text(os.path.join(root, rel)))
-    except (InputError, tomllib.TOMLDecodeError):
+        data = parse_toml(read_text(os.path.join(root, rel)))
+    except (InputError, ValueError):
         return False
     requires = (data.get("build-system") or {}).get("requires") or []
     return any(isinstance(r, str) and r.startswith("poetry") for r in requires)
@@ -332,7 +326,7 @@ def read_manifest(root: str, rel: str,
             return _package_json(text, rel)
         return _requirements(text, rel, root, notes.setdefault(rel, []) if notes is not None
                              else [], (rel,))
-    except (ValueError, TypeError, AttributeError, tomllib.TOMLDecodeError):
+    except (ValueError, TypeError, AttributeError):
         return None
 
 
@@ -412,7 +406,7 @@ def _pipfile_lock(text: str, rel: str) -> list[Dependency]:
 
 
 def _poetry_lock(text: str, rel: str) -> list[Dependency]:
-    data = tomllib.loads(text)
+    data = parse_toml(text)
     out = []
     for package in data.get("package") or []:
         if package.get("category", "main") != "main":
@@ -424,7 +418,7 @@ def _poetry_lock(text: str, rel: str) -> list[Dependency]:
 
 
 def _pyproject(text: str, rel: str) -> list[Dependency]:
-    data = tomllib.loads(text)
+    data = parse_toml(text)
     out: list[Dependency] = []
     for requirement in (data.get("project") or {}).get("dependencies") or []:
         dep = pep508(str(requirement), rel, _line_of(text, str(requirement)))
@@ -446,7 +440,7 @@ def _pyproject(text: str, rel: str) -> list[Dependency]:
 def _pipfile(text: str, rel: str) -> list[Dependency]:
     """A Pipfile's `[packages]` (`name = "==1.2"`, `"*"`, `{version = "==1.2", ...}`)."""
     out: list[Dependency] = []
-    for name, spec in (tomllib.loads(text).get("packages") or {}).items():
+    for name, spec in (parse_toml(text).get("packages") or {}).items():
         constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
         version = constraint[2:] if constraint.startswith("==") and "*" not in constraint \
             else None

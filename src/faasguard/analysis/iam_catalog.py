@@ -8,13 +8,13 @@ Reference). Action names are matched case-insensitively, as IAM does.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
+
+from faasguard.package_data import gunzip, own_data
 
 #: Access levels, from the letter the data file stores.
 LEVELS: dict[str, str] = {"R": "Read", "L": "List", "W": "Write", "T": "Tagging",
@@ -49,8 +49,7 @@ class ServiceInfo:
 @lru_cache(maxsize=1)
 def _services() -> dict[str, tuple[str, dict[str, Any]]]:
     """service prefix (lower case) -> (prefix, its raw entry): the file, not yet indexed."""
-    raw = (resources.files("faasguard") / "data" / "iam_catalog.json.gz").read_bytes()
-    data = json.loads(gzip.decompress(raw).decode("utf-8"))
+    data = json.loads(gunzip(own_data("iam_catalog.json.gz")))
     return {prefix.lower(): (prefix, entry) for prefix, entry in data["services"].items()}
 
 

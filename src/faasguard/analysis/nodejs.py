@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function
+from faasguard.package_data import own_data
 
 #: File extensions of handler code, in the order a bare specifier is tried.
 EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts")
@@ -40,8 +40,7 @@ def has_js(app: App) -> bool:
 def builtin_data() -> dict[str, Any]:
     """data/taint_js.json as shipped (parsed once per process): the Node.js taint table,
     AWS SDK names, and the token-decoding names of both languages."""
-    text = resources.files("faasguard.data").joinpath("taint_js.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(own_data("taint_js.json"))
     return data
 
 

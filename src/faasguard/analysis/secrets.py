@@ -17,13 +17,14 @@ Nothing here reads files: callers hand in names and values.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from faasguard.digests import sha256
 
 #: Known token formats: (kind, description, pattern text). Compiled on first need
 #: (`_format_patterns`): a value with no FORMAT_ANCHORS text needs none of them, and most
@@ -215,8 +216,8 @@ def find_secret(name: str | None, value: Any, entropy: bool = True) -> SecretMat
 def secret_digest(value: str) -> str:
     """A short one-way digest of a secret's value: what tells two places holding the same
     secret apart from two secrets, without keeping the secret (it is never shown)."""
-    return hashlib.blake2b(value.strip().encode("utf-8", "replace"), digest_size=8,
-                           person=b"faasguard-secret").hexdigest()
+    return sha256(b"faasguard-secret\0" + value.strip().encode("utf-8", "replace")
+                  ).hexdigest()[:16]
 
 
 def redact(value: str) -> str:

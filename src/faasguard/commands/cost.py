@@ -39,7 +39,6 @@ def _budget(text: str) -> float:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `faasguard cost`."""
     parser.epilog = EPILOG
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add_common_arguments(parser)
     parser.add_argument("--budget", type=_budget, metavar="USD_PER_DAY",
                         help="compare the worst case with this daily budget and propose caps")

@@ -55,7 +55,6 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `faasguard endpoints`."""
     parser.epilog = EPILOG
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add_common_arguments(parser)
     parser.add_argument("--openapi", action="append", default=[], metavar="FILE",
                         help="OpenAPI/Swagger spec describing the API (repeatable)")

@@ -7,6 +7,8 @@ import os
 import sys
 from typing import Any
 
+from faasguard.commands import HelpFormatter
+
 HELP = "analyse Lambda, API Gateway, CloudTrail and guard logs for attacks and spend"
 EPILOG = """\
 examples:
@@ -59,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                          "gzip or not) and report alerts, per-function "
                                          "figures and cost.",
                              epilog=ANALYZE_EPILOG,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+                             formatter_class=HelpFormatter)
     analyze.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
     analyze.add_argument("--format", choices=("text", "json", "sarif"), default="text",
                          help="report format (default: text)")
@@ -87,7 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                               description="Write a seeded, realistic log set with planted "
                                           "attacks and their ground truth.",
                               epilog=GENERATE_EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+                              formatter_class=HelpFormatter)
     generate.add_argument("out", metavar="OUT",
                           help="folder to write to (logs/ and ground-truth.json)")
     generate.add_argument("--size-mb", type=float, default=10.0,

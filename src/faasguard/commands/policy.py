@@ -32,7 +32,6 @@ exit codes: 0 done, 2 usage or configuration error, or nothing could be read."""
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `faasguard policy`."""
     parser.epilog = EPILOG
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to read")
     parser.add_argument("--function", action="append", default=[], metavar="NAME",
                         help="only this function (its name in the template; repeatable)")

@@ -24,12 +24,12 @@ import re
 import threading
 import zlib
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 from faasguard.loaders.iam import relocated, statement_from
 from faasguard.loaders.intrinsics import Scope, resolve, sub_placeholders
 from faasguard.model import Location, Ref, Statement, Unknown, Value
+from faasguard.package_data import installed_data, own_data
 
 #: What `expand_template` remembers within one template: (name, frozen arguments) ->
 #: the statements and the problems of that expansion.
@@ -43,8 +43,8 @@ _MANAGED_ARN = re.compile(r"^arn:[^:]*:iam::aws:policy/(?:.*/)?([^/]+)$")
 @lru_cache(maxsize=1)
 def policy_templates() -> dict[str, Any]:
     """The SAM policy templates shipped with aws-sam-translator (name -> template)."""
-    data = resources.files("samtranslator") / "policy_templates_data" / "policy_templates.json"
-    loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))["Templates"]
+    data = installed_data("samtranslator", "policy_templates_data", "policy_templates.json")
+    loaded: dict[str, Any] = json.loads(data)["Templates"]
     return loaded
 
 
@@ -63,8 +63,7 @@ class _ManagedPolicies:
     def __init__(self, packed: bytes | None = None) -> None:
         """`packed`: the gzip-compressed lines (default: the data file's)."""
         if packed is None:
-            packed = (resources.files("faasguard") / "data" / "managed_policies.tsv.gz"
-                      ).read_bytes()
+            packed = own_data("managed_policies.tsv.gz")
         self._packed: bytes = packed
         self._inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip, CRC checked last
         self._partial = b""  # the start of a line not wholly decompressed yet

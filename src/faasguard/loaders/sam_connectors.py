@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from faasguard.loaders.documents import LDict
 from faasguard.loaders.iam import statement_from
 from faasguard.loaders.template import Template, items, mapping, strings
 from faasguard.model import Ref, Role, Unknown, Value, logical_id
+from faasguard.package_data import installed_data
 
 #: SAM resource types -> the CloudFormation type the profiles are written for.
 _PROFILE_TYPES = {
@@ -36,8 +36,8 @@ _PLACEHOLDER = re.compile(r"%\{(Source|Destination)\.(\w+)\}")
 @lru_cache(maxsize=1)
 def profiles() -> dict[str, Any]:
     """The connector permission profiles shipped with aws-sam-translator."""
-    data = resources.files("samtranslator") / "model" / "connector_profiles" / "profiles.json"
-    loaded: dict[str, Any] = json.loads(data.read_text(encoding="utf-8"))["Permissions"]
+    data = installed_data("samtranslator", "model", "connector_profiles", "profiles.json")
+    loaded: dict[str, Any] = json.loads(data)["Permissions"]
     return loaded
 
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from faasguard.loaders.documents import InputError, load_file, read_text
+from faasguard.loaders.documents import InputError, load_file, parse_toml, read_text
 
 #: The names `sam` looks for, in its order of preference.
 NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
@@ -89,15 +88,13 @@ def _deploys(env: Mapping[str, Any]) -> bool:
 
 
 def _toml(path: str, rel: str) -> Any:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
     try:
-        return tomllib.loads(read_text(path, _MAX_BYTES))
+        text = read_text(path, _MAX_BYTES)
     except InputError as exc:
         raise SamConfigError(rel, exc.message) from None
-    except tomllib.TOMLDecodeError as exc:
+    try:
+        return parse_toml(text)
+    except ValueError as exc:
         raise SamConfigError(rel, f"not valid TOML: {exc}") from None
 
 

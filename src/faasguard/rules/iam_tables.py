@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from importlib import resources
 from typing import Any, TypeVar
 
 from faasguard.model import Role, Statement
+from faasguard.package_data import own_data
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -44,7 +44,7 @@ def cached_when_hashable(maxsize: int) -> Callable[[_F], _F]:
 
 
 def _load(name: str) -> Any:
-    return json.loads((resources.files("faasguard") / "data" / name).read_text("utf-8"))
+    return json.loads(own_data(name))
 
 
 @lru_cache(maxsize=1)

@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from faasguard.analysis.code_facts import remote_http_url
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import App, logical_id
+from faasguard.package_data import own_data
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
 from faasguard.rules.util import remediation_for
@@ -184,8 +184,7 @@ def tls_verification_off(app: App, facts: Facts) -> Iterator[Finding]:
 @lru_cache(maxsize=1)
 def runtime_table() -> dict[str, Any]:
     """Lambda runtimes and their deprecation dates (data/runtimes.json)."""
-    text = (resources.files("faasguard") / "data" / "runtimes.json").read_text("utf-8")
-    table: dict[str, Any] = json.loads(text)["runtimes"]
+    table: dict[str, Any] = json.loads(own_data("runtimes.json"))["runtimes"]
     return table
 
 

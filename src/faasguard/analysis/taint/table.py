@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from faasguard.package_data import own_data
 
 #: Sink categories and the rule id that reports each (rules/injection.py).
 CATEGORIES: dict[str, str] = {
@@ -163,8 +164,7 @@ def _names(value: Any) -> list[str]:
 @lru_cache(maxsize=1)
 def builtin_data() -> dict[str, Any]:
     """The built-in table as shipped (parsed once per process)."""
-    text = resources.files("faasguard.data").joinpath("taint_python.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(own_data("taint_python.json"))
     return data
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from faasguard.monitor.alerts import Alert
 from faasguard.monitor.detectors.base import Context, Detector, Dialect, Params, Row, aware
+from faasguard.package_data import own_data
 
 _MIN_SPAN_S = 3600.0
 
@@ -33,8 +33,7 @@ class Prices:
     @classmethod
     def load(cls) -> Prices:
         """Read the package's price table."""
-        text = resources.files("faasguard").joinpath("data/prices.json").read_text("utf-8")
-        data = json.loads(text)
+        data = json.loads(own_data("prices.json"))
         gw = data["api_gateway"]
         return cls(version=str(data.get("version", "")),
                    lambda_request=data["lambda"]["request_per_million"] / 1e6,
