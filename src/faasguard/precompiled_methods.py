@@ -630,10 +630,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.line,self.what,self.raises,)==(other.line,other.what,other.raises,)
+   return (self.line,self.what,self.raises,self.file,)==(other.line,other.what,other.raises,other.file,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.line,self.what,self.raises,)==(other.line,other.what,other.raises,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.line,self.what,self.raises,self.file,)==(other.line,other.what,other.raises,other.file,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1451,9 +1451,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.line,self.
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.line,self.what,self.raises,))
+  return hash((self.line,self.what,self.raises,self.file,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.line,self.what,self.raises,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.line,self.what,self.raises,self.file,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -2177,9 +2177,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(line={self.line!r}, what={self.what!r}, raises={self.raises!r})"
+  return self.__class__.__qualname__ + f"(line={self.line!r}, what={self.what!r}, raises={self.raises!r}, file={self.file!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(line={self.line!r}, what={self.what!r}, raises={self.raises!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(line={self.line!r}, what={self.what!r}, raises={self.raises!r}, file={self.file!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3604,13 +3604,14 @@ def __create_fn__(_type_line, _type_rule_ids, _type_reason, MISSING, _HAS_DEFAUL
  return __init__
 CODE["def __create_fn__(_type_line, _type_rule_ids, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,line:_type_line,rule_ids:_type_rule_ids,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'rule_ids',rule_ids)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_line, _type_what, _type_raises, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,line:_type_line,what:_type_what,raises:_type_raises)->_return_type:
+def __create_fn__(_type_line, _type_what, _type_raises, _type_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _return_type):
+ def __init__(self,line:_type_line,what:_type_what,raises:_type_raises,file:_type_file=_dflt_file)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'line',line)
   __dataclass_builtins_object__.__setattr__(self,'what',what)
   __dataclass_builtins_object__.__setattr__(self,'raises',raises)
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
  return __init__
-CODE["def __create_fn__(_type_line, _type_what, _type_raises, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,line:_type_line,what:_type_what,raises:_type_raises)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'what',what)\n  __dataclass_builtins_object__.__setattr__(self,'raises',raises)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_line, _type_what, _type_raises, _type_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _return_type):\n def __init__(self,line:_type_line,what:_type_what,raises:_type_raises,file:_type_file=_dflt_file)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'what',what)\n  __dataclass_builtins_object__.__setattr__(self,'raises',raises)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_literal, _type_env, _type_event, _type_text, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_literal, _dflt_env, _dflt_event, _dflt_text, _dflt_prefix, _return_type):
  def __init__(self,literal:_type_literal=_dflt_literal,env:_type_env=_dflt_env,event:_type_event=_dflt_event,text:_type_text=_dflt_text,prefix:_type_prefix=_dflt_prefix)->_return_type:
@@ -4659,11 +4660,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('line','what','raises',):
+  if type(self) is cls or name in ('line','what','raises','file',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'line\',\'what\',\'raises\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'line\',\'what\',\'raises\',\'file\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5139,11 +5140,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('line','what','raises',):
+  if type(self) is cls or name in ('line','what','raises','file',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'line\',\'what\',\'raises\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'line\',\'what\',\'raises\',\'file\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

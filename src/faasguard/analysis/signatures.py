@@ -7,9 +7,12 @@ check that raises on a bad signature (Stripe's `Webhook.construct_event`, Svix's
 `Webhook.verify`) not caught by a handler that carries on, or a check that answers
 yes or no (`hmac.compare_digest` on a signature the request carries, Slack's
 `SignatureVerifier.is_valid_request`, Twilio's `RequestValidator.validate`) tested by
-an `if` whose failing branch returns or raises. The check may sit in a helper of the
-same module the function calls (a helper answering yes or no, or raising). A check whose
-result is ignored, or a branch that carries on, is no gate.
+an `if` whose failing branch returns or raises. The check may sit in a helper the
+function calls (a helper answering yes or no, or raising), or in a decorator whose wrapper
+checks before it calls the function: of the same module, or of another module of the
+project (`project_check`, followed one level: the helper's own body holds the check, or
+a helper of its module does). A check whose result is ignored, or a branch that carries
+on, is no gate.
 
 `signature_checks(tree, source)` gives one `CodeFact` of kind "signature-check" per
 top-level function so gated (key: the function's name; line: the check's).
@@ -20,9 +23,16 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from faasguard.analysis.taint.modules import add_import, dotted_name
+from faasguard.analysis.taint.modules import (
+    FunctionNode,
+    Module,
+    ModuleCache,
+    add_import,
+    dotted_name,
+    search_path,
+)
 
 KIND = "signature-check"
 #: Text one of the checks needs in a file (a file without any is not walked).
@@ -54,11 +64,13 @@ _MAX_DEPTH = 2
 
 @dataclass(frozen=True)
 class Check:
-    """A signature check: where, what it verifies (for a message), whether it raises."""
+    """A signature check: where, what it verifies (for a message), whether it raises;
+    `file`: the module holding it when not the function's own (`project_check`)."""
 
     line: int
     what: str
     raises: bool
+    file: str = ""
 
 
 def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, Check]]:
@@ -70,16 +82,71 @@ def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, Check]]:
     found = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            check = reader.gated(node.body, raise_only=False, depth=0)
+            check = reader.function_check(node)
             if check is not None:
                 found.append((node.name, check))
     return found
 
 
-class _Reader:
-    """The checks of one module: its imports qualify names, its functions are helpers."""
+def project_check(cache: ModuleCache, file: str, handler: str, base: str = "") -> Check | None:
+    """The signature check gating a handler's work (`handler`: a top-level function of
+    `file`) when it lies in another module of the project: a helper the handler calls or
+    a decorator on it, imported from a module of the scanned code (`base` first on the
+    search path). None when there is none, or when no module the handler imports holds
+    the text of a check (nothing is walked then)."""
+    module = cache.try_get(file)
+    if module is None or handler not in module.functions:
+        return None
+    project = _Project(cache, module, base)
+    if not any(project.module_of(dotted) is not None for dotted in module.aliases.values()):
+        return None
+    return _Reader(module.tree, module.source, project).function_check(
+        module.functions[handler])
 
-    def __init__(self, tree: ast.Module, source: str):
+
+class _Project:
+    """The functions of the project's other modules a module imports, each read by its
+    own module's `_Reader` (which follows no further module: one level)."""
+
+    def __init__(self, cache: ModuleCache, module: Module, base: str):
+        self.cache = cache
+        self.module = module
+        self.search = search_path(module, base)
+        self.readers: dict[str, _Reader] = {}
+
+    def module_of(self, dotted: str) -> tuple[Module, str] | None:
+        """The module of the project (not this one) holding the function `dotted` names,
+        when its text may hold a check, and the function's name."""
+        found = self.cache.module_prefix(dotted, self.search)
+        if found is None:
+            return None
+        other, rest = found
+        if other.file == self.module.file or len(rest) != 1 or \
+                rest[0] not in other.functions or not _MARKERS.search(other.source):
+            return None
+        return other, rest[0]
+
+    def function(self, dotted: str) -> tuple[_Reader, FunctionNode] | None:
+        """The reader of a function's module and the function `dotted` names, if any."""
+        found = self.module_of(dotted)
+        if found is None:
+            return None
+        other, name = found
+        reader = self.readers.get(other.file)
+        if reader is None:
+            reader = self.readers[other.file] = _Reader(other.tree, other.source,
+                                                        file=other.file)
+        return reader, other.functions[name]
+
+
+class _Reader:
+    """The checks of one module: its imports qualify names, its functions are helpers;
+    `project` follows the functions it imports from the project's other modules."""
+
+    def __init__(self, tree: ast.Module, source: str, project: _Project | None = None,
+                 file: str = ""):
+        self.project = project
+        self.file = file
         package = ""
         self.aliases: dict[str, str] = {}
         for node in ast.walk(tree):
@@ -104,17 +171,52 @@ class _Reader:
         that raises on a bad signature (`raises`) or returns the answer of a check."""
         name = self.qualify(dotted_name(call.func))
         if name in _RAISING:
-            return Check(call.lineno, f"{_RAISING[name]} ({name})", True)
+            return Check(call.lineno, f"{_RAISING[name]} ({name})", True, self.file)
         if name in _COMPARE:
             return Check(call.lineno, f"an HMAC signature of the request ({name})",
-                         False) if self.signed else None
+                         False, self.file) if self.signed else None
         if isinstance(call.func, ast.Attribute):
             for methods, what, raises in self.verifiers:
                 if call.func.attr in methods:
-                    return Check(call.lineno, f"{what} (.{call.func.attr})", raises)
-        if isinstance(call.func, ast.Name) and call.func.id in self.functions and \
-                depth < _MAX_DEPTH:
+                    return Check(call.lineno, f"{what} (.{call.func.attr})", raises,
+                                 self.file)
+        if depth >= _MAX_DEPTH:
+            return None
+        if isinstance(call.func, ast.Name) and call.func.id in self.functions:
             return self.helper(call.func.id, depth + 1)
+        outside = self.project.function(name) if self.project is not None and \
+            dotted_name(call.func).partition(".")[0] in self.aliases else None
+        if outside is not None:
+            reader, node = outside
+            return reader.helper(node.name, depth + 1)
+        return None
+
+    def function_check(self, node: FunctionNode) -> Check | None:
+        """The check gating a function's work: in a decorator on it, or in its body."""
+        return self.decorated(node) or self.gated(node.body, raise_only=False, depth=0)
+
+    def decorated(self, node: FunctionNode) -> Check | None:
+        """The check of a decorator whose wrapper verifies before it calls the function
+        (`@verified`, `@verified(secret=...)`: the wrapper the decorator, or the decorator
+        its factory, returns): the wrapper's body gated as a handler's is."""
+        for decorator in node.decorator_list:
+            factory = isinstance(decorator, ast.Call)
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            found: tuple[_Reader, FunctionNode] | None = None
+            if isinstance(target, ast.Name) and target.id in self.functions:
+                found = (self, self.functions[target.id])
+            elif self.project is not None:
+                found = self.project.function(self.qualify(dotted_name(target)))
+            if found is None:
+                continue
+            reader, function = found
+            wrapper = _returned_def(function)
+            if factory and wrapper is not None:
+                wrapper = _returned_def(wrapper)
+            check = reader.gated(wrapper.body, raise_only=False, depth=1) \
+                if wrapper is not None else None
+            if check is not None:
+                return check
         return None
 
     def helper(self, name: str, depth: int) -> Check | None:
@@ -126,7 +228,7 @@ class _Reader:
             node = self.functions[name]
             found = self.gated(node.body, raise_only=True, depth=depth)
             if found is not None:
-                found = Check(found.line, found.what, True)
+                found = replace(found, raises=True)
             else:
                 returns = [sub.value for sub in _statements(node.body)
                            if isinstance(sub, ast.Return) and sub.value is not None]
@@ -309,6 +411,17 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(getattr(stmt, part, []))
         for handler in getattr(stmt, "handlers", []):
             yield from _statements(handler.body)
+
+
+def _returned_def(function: FunctionNode) -> FunctionNode | None:
+    """The function a function defines and returns (`def wrapper...; return wrapper`)."""
+    defined = {n.name: n for n in function.body
+               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for stmt in _statements(function.body):
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name) and \
+                stmt.value.id in defined:
+            return defined[stmt.value.id]
+    return None
 
 
 def _stops(body: list[ast.stmt], raise_only: bool) -> bool:

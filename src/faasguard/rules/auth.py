@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from faasguard.analysis.awscalls import may_import_project_code
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
     DESTRUCTIVE_METHODS,
@@ -19,6 +20,8 @@ from faasguard.analysis.endpoints import (
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
+from faasguard.analysis.signatures import project_check
+from faasguard.analysis.taint.modules import module_cache
 from faasguard.findings import SEVERITIES, Finding, make_finding, rule
 from faasguard.model import App, Authorizer, Location, Route, Unknown, logical_id
 
@@ -157,10 +160,13 @@ A webhook receiver whose handler verifies the sender's signature and stops on a 
 before its work (Stripe's `construct_event` / `webhooks.constructEvent`, an HMAC of the
 body compared with `hmac.compare_digest` / `crypto.timingSafeEqual`, Slack's signing
 secret, Twilio's `RequestValidator` / `validateRequest`, Svix, Octokit), in the handler or
-a helper of its file, is reported `info`, naming the check: the sender cannot send a token
-an authoriser would check, and the signature is the route's authentication. A check whose
-answer is ignored, whose failure is caught and passed over, or that comes after work has
-run (a delivery recorded, then checked) counts for nothing.
+a helper of its file, or (Python) in a helper it calls or a decorator it wears imported
+from another module of the project (`verify_signature(event)`, `@verified`: followed one
+level, the check named where it is), is reported `info`, naming the check: the sender
+cannot send a token an authoriser would check, and the signature is the route's
+authentication. A check whose answer is ignored, whose failure is caught and passed over,
+or that comes after work has run (a delivery recorded, then checked; a decorator whose
+wrapper checks after calling the handler) counts for nothing.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"
@@ -259,7 +265,15 @@ def _signature_checked(app: App, facts: Facts, route: Route) -> tuple[str, CodeF
     for fact in code.of_kind(SIGNATURE_CHECK):
         if fact.key == function.handler_name:
             return function.source_file, fact
-    return None
+    if not function.source_file.endswith(".py") or \
+            not may_import_project_code(app, facts.memo, function.source_file):
+        return None  # (no module of the project to follow: the file is not parsed again)
+    check = project_check(module_cache(app.root, facts, app.layers), function.source_file,
+                          function.handler_name, function.code_dir or "")
+    if check is None:
+        return None
+    return check.file or function.source_file, \
+        CodeFact(SIGNATURE_CHECK, check.line, check.what, function.handler_name)
 
 
 def _verified_in_code(route: Route, found: Authorizer | None, file: str,

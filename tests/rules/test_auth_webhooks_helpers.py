@@ -1,0 +1,60 @@
+"""FG-AUTH-002 on webhook receivers whose signature check lives in another module of the
+project: a helper the handler calls (raising on a bad signature, or answering yes or no
+and tested by an `if` that stops), or a decorator whose wrapper checks before it calls
+the handler, lowers the route to info and names the check where it is. A helper's answer
+ignored, a check after the work, a decorator checking after the handler ran, a route the
+check does not gate and a helper that checks nothing stay high."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.analysis.awscalls import may_import_project_code
+from faasguard.analysis.signatures import project_check
+from faasguard.analysis.taint.modules import ModuleCache
+from faasguard.model import App
+
+from .conftest import FIXTURES, Case, check_case
+
+CASE = FIXTURES / "FG-AUTH-002" / "serverless-pos-webhooks-helpers"
+_HMAC = "an HMAC signature of the request (hmac.compare_digest)"
+
+
+def test_checks_in_project_helpers_and_decorators_lower_the_route_to_info() -> None:
+    found = {f.location.line: f for f in check_case(Case("FG-AUTH-002", CASE))}
+    verified = {11: ("webhooks/security.py", 20),  # verify_signature(event): raises
+                15: ("webhooks/security.py", 26),  # if not signature_ok(event): return
+                19: ("webhooks/security.py", 20),  # webhooks.security.verify_signature
+                23: ("webhooks/decorators.py", 13),  # @verified
+                27: ("webhooks/decorators.py", 13)}  # @verified_by("...")
+    for line, finding in sorted(found.items()):
+        if line in verified:
+            assert finding.severity == "info", line
+            assert finding.properties["verified_in_code"] == _HMAC
+            file, at = verified[line]
+            assert f"verifies {_HMAC} at {file}:{at}" in finding.message
+            assert (finding.related[0][0].file, finding.related[0][0].line) == (file, at)
+        else:
+            assert finding.severity == "high", line
+    assert sorted(set(found) - set(verified)) == [31, 35, 39, 43, 44, 48]
+
+
+def test_project_check_names_where_the_check_is() -> None:
+    cache = ModuleCache(str(CASE))
+    assert project_check(cache, "hooks.py", "not_a_checker") is None
+    check = project_check(cache, "hooks.py", "raising_helper")
+    assert check is not None and (check.file, check.line, check.raises) == \
+        ("webhooks/security.py", 20, True)
+    assert project_check(cache, "hooks.py", "no_such_handler") is None
+
+
+def test_a_handler_importing_no_project_module_is_not_parsed_again(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("import json\nimport os, hmac as h\n\nimport boto3\n"
+                                       "from botocore.config import Config\n")
+    (tmp_path / "relative.py").write_text("import json\nfrom . import security\n")
+    (tmp_path / "nested.py").write_text("def f():\n    from webhooks.security import x\n")
+    (tmp_path / "multi.py").write_text("import json, webhooks.security as s\n")
+    app, memo = App(root=str(tmp_path)), {}
+    assert [may_import_project_code(app, memo, f"{name}.py")
+            for name in ("plain", "relative", "nested", "multi", "missing")] == \
+        [False, True, True, True, True]
