@@ -214,6 +214,19 @@ def test_progress_bar_only_on_a_terminal_and_for_many_files():
     assert "3/3 files" in shown and shown.endswith("\r\x1b[2K")
 
 
+def test_the_program_ends_with_its_output_written_and_its_exit_code():
+    """`faasguard.cli.run` ends the process at once (no teardown): what it printed into a
+    pipe (block-buffered) is all there, and the exit code is the command's."""
+    done = subprocess.run([sys.executable, "-m", "faasguard.cli", "scan", APP, "--format",
+                           "json", "--no-progress"], capture_output=True, timeout=120)
+    report = json.loads(done.stdout)
+    assert report["findings"] and done.returncode == 1
+    done = subprocess.run([sys.executable, "-m", "faasguard.cli", "scan", APP, "--format",
+                           "json", "--fail-on", "none", "--no-progress"], capture_output=True,
+                          timeout=120)
+    assert json.loads(done.stdout)["findings"] and done.returncode == 0
+
+
 def test_closed_pipe_is_not_a_crash():
     """`faasguard scan . | head -1`: the reader leaves early; no traceback."""
     process = subprocess.Popen([sys.executable, "-m", "faasguard.cli", "scan", APP],

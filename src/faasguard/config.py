@@ -180,7 +180,7 @@ def load_config(path: str) -> Config:
 
 
 def _pyproject_table(path: str) -> dict[str, Any] | None:
-    from faasguard.loaders.documents import parse_toml
+    from faasguard.toml_text import parse_toml
 
     try:
         with open(path, "rb") as handle:

@@ -325,6 +325,10 @@ class EnvVar:
 #: folder outside the root): a phrase saying where it is. Handler look-ups then report that
 #: instead of searching the root for a file that cannot be there (or, worse, finding another).
 CODE_ELSEWHERE = "code_elsewhere"
+#: `Function.properties` key the serverless.yml loader sets on a function that
+#: serverless-python-requirements builds: where the plugin reads its requirements from
+#: (read by analysis.dependencies).
+PYTHON_REQUIREMENTS = "python_requirements"
 #: `Api.properties` key a loader sets (True) on an API another stack creates, to which this
 #: app only adds routes (serverless.yml `provider.apiGateway.restApiId`,
 #: `provider.httpApi.id`): its stage settings belong to that stack.

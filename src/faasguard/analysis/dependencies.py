@@ -37,8 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, parse_toml, read_text
-from faasguard.loaders.serverless import PYTHON_REQUIREMENTS
-from faasguard.model import App, Diagnostic, Function
+from faasguard.model import PYTHON_REQUIREMENTS, App, Diagnostic, Function
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
     from faasguard.analysis.osv import Advisory

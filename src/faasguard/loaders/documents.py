@@ -188,17 +188,6 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     return text
 
 
-def parse_toml(text: str) -> dict[str, Any]:
-    """A TOML document (pyproject.toml, a Pipfile, a lock file, samconfig.toml). ValueError
-    when it is not valid TOML (tomllib's TOMLDecodeError is one). tomllib is imported on
-    first use: most scans read no TOML."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    return tomllib.loads(text)
-
-
 def _size(count: int) -> str:
     if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
         return f"{count // (1024 * 1024)} MiB"

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from faasguard.loaders.documents import InputError, load_file, parse_toml, read_text
+from faasguard.loaders.documents import InputError, load_file, read_text
+from faasguard.toml_text import parse_toml
 
 #: The names `sam` looks for, in its order of preference.
 NAMES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")

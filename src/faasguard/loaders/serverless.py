@@ -77,6 +77,7 @@ from faasguard.loaders.variables import (
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     CODE_ELSEWHERE,
+    PYTHON_REQUIREMENTS,
     App,
     EnvVar,
     Function,
@@ -107,7 +108,6 @@ TRACING_PLUGIN = "serverless-plugin-tracing"
 #: serverless-python-requirements: `Function.properties[PYTHON_REQUIREMENTS]` holds where
 #: it reads the function's requirements from (analysis.dependencies reads them).
 PYTHON_REQUIREMENTS_PLUGIN = "serverless-python-requirements"
-PYTHON_REQUIREMENTS = "python_requirements"
 #: The type of placeholders for generated resources (no reader: never read as a resource).
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
