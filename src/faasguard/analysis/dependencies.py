@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
-from faasguard.loaders.documents import InputError, parse_toml, read_text
+from faasguard.loaders.documents import InputError, read_text
 from faasguard.model import PYTHON_REQUIREMENTS, App, Diagnostic, Function
+from faasguard.toml_text import parse_toml
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
     from faasguard.analysis.osv import Advisory
