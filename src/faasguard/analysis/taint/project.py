@@ -16,6 +16,7 @@ from faasguard.analysis.endpoints import (
     effective_authorizer,
     may_be_none,
     may_be_open,
+    none_unlisted,
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.flows import Flow, new_flow
@@ -387,12 +388,16 @@ def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
         public = public or open_route
     if function.url is not None and "url" in related_kinds:
         auth_type = function.url.auth_type
-        # an AuthType the deployment picks, NONE among its values, is NONE there
+        # an AuthType the deployment picks, NONE among its values, is NONE there (unless
+        # only the property's domain offers NONE: the template writes AWS_IAM alone)
         undecided = isinstance(auth_type, Unknown) and may_be_none(auth_type)
+        unlisted = undecided and none_unlisted(auth_type)
         related.append((function.url.location, "function URL (AuthType " + (
+            f"{'/'.join(str(c) for c in auth_type.choices if c not in auth_type.unlisted)}; "
+            "NONE only if a deployment passes it)" if unlisted else
             f"{' or '.join(map(str, auth_type.choices))}: the deployment's choice)"
             if isinstance(auth_type, Unknown) and undecided else f"{auth_type})")))
-        public = public or auth_type == "NONE" or undecided
+        public = public or auth_type == "NONE" or (undecided and not unlisted)
     return tuple(related), public
 
 
@@ -417,8 +422,13 @@ def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
             return f"{trigger.kind} trigger", trigger.kind == "alb"
         authorizer = effective_authorizer(app, route)
         internet = api_exposure(app.apis.get(route.api)) == "internet"
-        # an authoriser the deployment may leave out (NONE among its values) is none there
+        # an authoriser the deployment may leave out (NONE among its values) is none there,
+        # unless only the setting's domain offers NONE (`none_unlisted`)
         undecided = may_be_open(authorizer)
+        if undecided and authorizer is not None and authorizer.undecided is not None and \
+                none_unlisted(authorizer.undecided):
+            return f"{route.method} {route.path} (authoriser: {authorizer.kind}; none only " \
+                "if a deployment passes NONE)", False
         auth = "no authoriser" if authorizer is None else \
             f"authoriser: {authorizer.kind}, or none on some deployments" if undecided else \
             f"authoriser: {authorizer.kind}"
