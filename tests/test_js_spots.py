@@ -11,7 +11,10 @@ from faasguard.analysis.js.jwt import token_calls
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
 from faasguard.analysis.js.spots import (
+    _keyword_quotes,
+    _keyword_specifiers,
     _path_literal_starts,
+    _specifiers,
     keyword_owners,
     local_specifiers,
     method_calls,
@@ -311,3 +314,30 @@ def test_specifiers_are_packages_and_paths_with_their_lines_type_imports_left_ou
         "const fs = await import(`node:fs`);\n", "app.ts"))
     assert found == [("@aws-sdk/client-s3", 2), ("./b", 4), ("/opt/nodejs/queue", 3),
                      ("node:fs", 7)]
+
+
+def test_keyword_quotes_are_where_one_search_for_a_keyword_then_a_quote_finds() -> None:
+    # (three searches, each starting with its keyword's bytes, give what one regular
+    # expression with the keywords behind a word boundary gives)
+    oracle = re.compile(rb"""(?:\b(?:require|import)\s*\(\s*|\bfrom\s*|\bimport\s*)['"`]""")
+    calls = re.compile(rb"""\b(?:require|import)\s*\(\s*['"`]""")
+    for source in (b"", b"import'a'", b'from"import"x', b"require(from'x')", b'$require("a")',
+                   b'_require("a") xfrom "b" import\n(\n`c`)', b'import "x"; import("y")',
+                   b'a.import("x"); new require("y"); f(require("z")) requires("w")',
+                   "é from 'p' ü require('q')".encode()):
+        assert [q for q, _ in _keyword_quotes(source)] == \
+            [m.end() - 1 for m in oracle.finditer(source)]
+        assert [q for q, _ in _keyword_quotes(source, calls_only=True)] == \
+            [m.end() - 1 for m in calls.finditer(source)]
+
+
+def test_specifiers_off_the_top_level_are_found_as_before() -> None:
+    # statements in an ambient module and calls found through Node.parent (`_specifiers`)
+    # merge with those found without it, in the same order as one pass of `_specifiers`
+    found = module('import a from "a";\ndeclare module "m" {\n  import b from "b";\n'
+                   '  export * from "c";\n}\nexport * from "d";\nconst e = require("e");\n'
+                   'import x = require("q");\n// import "comment"\n', "app.ts")
+    quotes = _keyword_quotes(found.source)
+    assert _keyword_specifiers(found, quotes, skip_types=True) == \
+        _specifiers(found, [q for q, _ in quotes], skip_types=True)
+    assert [spec for spec, _ in specifiers(found)] == ["a", "b", "c", "d", "e"]
