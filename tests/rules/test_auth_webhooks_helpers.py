@@ -7,12 +7,10 @@ check does not gate and a helper that checks nothing stay high."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import ast
 
-from faasguard.analysis.awscalls import may_import_project_code
-from faasguard.analysis.signatures import project_check
+from faasguard.analysis.signatures import project_check, signature_checks
 from faasguard.analysis.taint.modules import ModuleCache
-from faasguard.model import App
 
 from .conftest import FIXTURES, Case, check_case
 
@@ -48,13 +46,14 @@ def test_project_check_names_where_the_check_is() -> None:
     assert project_check(cache, "hooks.py", "no_such_handler") is None
 
 
-def test_a_handler_importing_no_project_module_is_not_parsed_again(tmp_path: Path) -> None:
-    (tmp_path / "plain.py").write_text("import json\nimport os, hmac as h\n\nimport boto3\n"
-                                       "from botocore.config import Config\n")
-    (tmp_path / "relative.py").write_text("import json\nfrom . import security\n")
-    (tmp_path / "nested.py").write_text("def f():\n    from webhooks.security import x\n")
-    (tmp_path / "multi.py").write_text("import json, webhooks.security as s\n")
-    app, memo = App(root=str(tmp_path)), {}
-    assert [may_import_project_code(app, memo, f"{name}.py")
-            for name in ("plain", "relative", "nested", "multi", "missing")] == \
-        [False, True, True, True, True]
+def test_the_code_facts_name_the_helpers_and_decorators_that_check() -> None:
+    # what lets the rule parse a handler again only in a project holding a check
+    found = {}
+    for rel in ("webhooks/security.py", "webhooks/decorators.py", "hooks.py"):
+        source = (CASE / rel).read_text()
+        found[rel] = {name: check.line
+                      for name, check in signature_checks(ast.parse(source), source)}
+    assert found == {"webhooks/security.py": {"verify_signature": 20, "signature_ok": 26},
+                     "webhooks/decorators.py": {"_signed": 13, "verified": 13,
+                                                "verified_by": 13},
+                     "hooks.py": {}}

@@ -14,7 +14,6 @@ Also usable on its own: `calls_in_handler(cache, file, handler)`.
 from __future__ import annotations
 
 import ast
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -261,11 +260,6 @@ _IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by 
 _WALKS = "awscalls.outside"  # Facts.memo key: `_outside_imports` by (file, base)
 _MANIFESTS = "awscalls.manifests"  # Facts.memo key: declared_for's memo
 _SHADOWED = "awscalls.shadowed"  # Facts.memo key: `shadowed_names`
-_MAY_IMPORT = "awscalls.may_import"  # Facts.memo key: `may_import_project_code` by file
-#: An import statement's module names, as written (`from X import`, `import X, Y as Z`).
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|"
-                          r"import[ \t]+(?P<names>[\w.]+(?:[ \t]+as[ \t]+\w+)?"
-                          r"(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*))", re.M)
 #: Standard-library modules the Lambda Python runtime has imported before it imports the
 #: handler (its bootstrap's own imports: importlib, json, logging, os, sys, time,
 #: traceback, concurrent.futures, datetime, decimal, enum, math, and what they import,
@@ -406,27 +400,6 @@ def _declared_modules(app: App, function: Function, memo: dict[str, Any]) -> set
         if name.startswith("google_"):
             names.add("google")
     return names
-
-
-def may_import_project_code(app: App, memo: dict[str, Any], file: str) -> bool:
-    """May a Python file import a module of the project? Read from its text, without a
-    parse: False when every import it writes is of code known without reading it (the
-    standard library, the runtime, known packages: `_read_elsewhere`); an unreadable
-    file, a relative import or any other name may. Once per file in a scan (`memo`)."""
-    known: dict[str, bool] = memo.setdefault(_MAY_IMPORT, {})
-    found = known.get(file)
-    if found is None:
-        try:
-            with open(os.path.join(app.root, file), "rb") as handle:
-                text = handle.read().decode("utf-8", "replace")
-        except OSError:
-            text = None
-        shadowed = shadowed_names(app, memo)
-        found = known[file] = text is None or any(
-            not _read_elsewhere(name.split()[0], shadowed)
-            for match in _IMPORT_LINE.finditer(text)
-            for name in (match["from"] or match["names"]).split(","))
-    return found
 
 
 def _imports(module: Module, memo: dict[str, Any],

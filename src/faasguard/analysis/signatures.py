@@ -15,7 +15,9 @@ a helper of its module does). A check whose result is ignored, or a branch that 
 on, is no gate.
 
 `signature_checks(tree, source)` gives one `CodeFact` of kind "signature-check" per
-top-level function so gated (key: the function's name; line: the check's).
+top-level function so gated, or that is a check for its callers (a helper raising or
+answering, a decorator whose wrapper checks: what `project_check` follows from another
+module), key: the function's name; line: the check's.
 """
 
 from __future__ import annotations
@@ -75,14 +77,18 @@ class Check:
 
 def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, Check]]:
     """(function name, check) of each top-level function whose work a signature check
-    gates."""
+    gates, or that is a check for the functions calling or wearing it (a helper raising
+    on a bad signature or answering whether it is good, a decorator whose wrapper checks
+    before it calls the function)."""
     if not _MARKERS.search(source):
         return []
     reader = _Reader(tree, source)
     found = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            check = reader.function_check(node)
+            check = reader.function_check(node) or reader.helper(node.name, 1) or \
+                reader.wrapper_check(node, factory=False) or \
+                reader.wrapper_check(node, factory=True)
             if check is not None:
                 found.append((node.name, check))
     return found
@@ -210,14 +216,19 @@ class _Reader:
             if found is None:
                 continue
             reader, function = found
-            wrapper = _returned_def(function)
-            if factory and wrapper is not None:
-                wrapper = _returned_def(wrapper)
-            check = reader.gated(wrapper.body, raise_only=False, depth=1) \
-                if wrapper is not None else None
+            check = reader.wrapper_check(function, factory)
             if check is not None:
                 return check
         return None
+
+    def wrapper_check(self, decorator: FunctionNode, factory: bool) -> Check | None:
+        """The check of a decorator of this module: the wrapper it returns (a factory:
+        the wrapper its decorator returns) gated as a handler's body is."""
+        wrapper = _returned_def(decorator)
+        if factory and wrapper is not None:
+            wrapper = _returned_def(wrapper)
+        return self.gated(wrapper.body, raise_only=False, depth=1) if wrapper is not None \
+            else None
 
     def helper(self, name: str, depth: int) -> Check | None:
         """A helper's check: it raises on a bad signature (a gate of its own, raising),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from faasguard.analysis.awscalls import may_import_project_code
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
     DESTRUCTIVE_METHODS,
@@ -206,6 +205,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
     reported_ws: set[str] = set()
     # each API's first `$connect` route (one pass over the routes, not one per API)
     connects = {r.api: r for r in reversed(app.routes) if r.method == "$connect"}
+    checked = _checked_files(facts) if app.routes else frozenset()
     for route in app.routes:
         if route.method == "OPTIONS" or api_key_required(app, route):
             continue
@@ -234,7 +234,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
         found = effective_authorizer(app, route)
         if found is not None and not may_be_open(found):
             continue
-        verified = _signature_checked(app, facts, route)
+        verified = _signature_checked(app, facts, route, checked)
         if verified is not None:
             yield _verified_in_code(route, found, *verified)
             continue
@@ -253,9 +253,11 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                            **_how_sure(found.undecided if found else None, severity))
 
 
-def _signature_checked(app: App, facts: Facts, route: Route) -> tuple[str, CodeFact] | None:
+def _signature_checked(app: App, facts: Facts, route: Route,
+                       checked: frozenset[str]) -> tuple[str, CodeFact] | None:
     """The file and the signature check (analysis.signatures, js.signatures) that gate
-    the work of the route's handler, if it has one."""
+    the work of the route's handler, if it has one; in a Python module of the project
+    the handler imports when one of the files `checked` holds a check."""
     function = app.functions.get(route.function) if route.function else None
     if function is None or not function.source_file or not function.handler_name:
         return None
@@ -265,15 +267,29 @@ def _signature_checked(app: App, facts: Facts, route: Route) -> tuple[str, CodeF
     for fact in code.of_kind(SIGNATURE_CHECK):
         if fact.key == function.handler_name:
             return function.source_file, fact
-    if not function.source_file.endswith(".py") or \
-            not may_import_project_code(app, facts.memo, function.source_file):
-        return None  # (no module of the project to follow: the file is not parsed again)
+    if not checked or checked == {function.source_file} or \
+            not function.source_file.endswith(".py"):
+        return None  # (no other module of the project holds a check: no parse again)
     check = project_check(module_cache(app.root, facts, app.layers), function.source_file,
                           function.handler_name, function.code_dir or "")
     if check is None:
         return None
     return check.file or function.source_file, \
         CodeFact(SIGNATURE_CHECK, check.line, check.what, function.handler_name)
+
+
+def _checked_files(facts: Facts) -> frozenset[str]:
+    """The Python files holding a signature check (a gated function, a helper or a
+    decorator that checks: analysis.signatures), from the code facts. Most projects have
+    none, and their routes' handlers are then not parsed again."""
+    found = set()
+    for path, code in facts.code.items():
+        if isinstance(code, FileFacts) and code.facts and path.endswith(".py"):
+            for fact in code.facts:
+                if fact.kind == SIGNATURE_CHECK:
+                    found.add(path)
+                    break
+    return frozenset(found)
 
 
 def _verified_in_code(route: Route, found: Authorizer | None, file: str,
