@@ -19,7 +19,13 @@ keep theirs; the unreserved pool (account quota minus all reservations, never be
 100 AWS keeps unreserved) goes to the exposed functions that cost most per environment.
 Only *exposed* functions count towards the app total: those an outsider can trigger
 (HTTP routes, function URLs, ALB, websocket, Cognito sign-up triggers, IoT rules, and
-buckets/queues/topics whose resource policy lets anyone write).
+buckets/queues/topics whose resource policy lets anyone write, or that a route without
+authentication hands its requests to). A route whose authoriser a parameter or variable
+decides counts as without authentication when the template writes NONE (an
+`AllowedValues` entry, a condition's branch); when only the setting's domain offers NONE
+(an authenticating default, no `AllowedValues` or validation: `endpoints.none_unlisted`),
+the default deployment authenticates, as the auth rules judge it: the function is not
+counted, and `FunctionCost.exposed_if` says what a deployment passing NONE would open.
 
 Fills `facts.cost` with a `CostModel`.
 """
@@ -28,19 +34,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
 from faasguard.analysis.endpoints import (
+    domain_none,
     effective_authorizer,
     may_be_open,
     open_resource_policies,
     routes_by_function,
+    unlisted_text,
 )
 from faasguard.analysis.facts import Facts
-from faasguard.model import App, Function, Location, Ref, Route, logical_id
+from faasguard.model import App, Authorizer, Function, Location, Ref, Route, logical_id
 from faasguard.package_data import own_data
 
 SECONDS_PER_HOUR = 3600
@@ -76,12 +84,17 @@ class FunctionCost:
     usd_per_hour: float = 0.0
     usd_per_day: float = 0.0
     throttleable: bool = False  # an API Gateway throttle can bound it
+    #: what would expose it on a deployment passing NONE where the template writes an
+    #: authenticating default alone (not counted: see the module docstring)
+    exposed_if: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready view."""
+        """A JSON-ready view (`exposed_if` only when it lists something)."""
         data = asdict(self)
         data["function"] = logical_id(self.function)
         data["location"] = {"file": self.location.file, "line": self.location.line}
+        if not self.exposed_if:
+            del data["exposed_if"]
         return data
 
 
@@ -116,13 +129,9 @@ def exposure_reasons(function: Function, routes: list[Route],
     `routes` are the function's API routes (`endpoints.routes_by_function`);
     `public_sources` what `public_write_targets` gives.
     """
-    reasons: list[str] = []
-    for trigger in function.triggers:
-        if trigger.kind in INTERNET_TRIGGERS or trigger.kind in OUTSIDER_TRIGGERS:
-            reasons.append(trigger.kind)
-        elif trigger.kind in WRITE_TRIGGERS and isinstance(trigger.source, Ref) and \
-                trigger.source.target in public_sources:
-            reasons.append(f"{trigger.kind} ({public_sources[trigger.source.target]})")
+    reasons: list[str] = [t.kind for t in function.triggers
+               if t.kind in INTERNET_TRIGGERS or t.kind in OUTSIDER_TRIGGERS]
+    reasons += written_by(function, public_sources)
     if function.url is not None and "url" not in reasons:
         reasons.append("url")
     if routes and not {"http", "websocket"} & set(reasons):
@@ -130,22 +139,53 @@ def exposure_reasons(function: Function, routes: list[Route],
     return sorted(set(reasons))
 
 
+def written_by(function: Function, sources: Mapping[str, str]) -> list[str]:
+    """The function's triggers on a resource of `sources` (an id -> how it is written to,
+    as `public_write_targets` gives), each as `sqs (how)`."""
+    return [f"{t.kind} ({sources[t.source.target]})" for t in function.triggers
+            if t.kind in WRITE_TRIGGERS and isinstance(t.source, Ref)
+            and t.source.target in sources]
+
+
 def public_write_targets(app: App) -> dict[str, str]:
     """Ids of the resources an outsider can write to, and how: buckets, queues and topics
     whose resource policy lets `*` write, unconditioned; queues, streams, topics, tables
     and buckets an API route without authentication hands its requests to (a service
-    integration: whatever is posted there reaches the functions they trigger)."""
+    integration: whatever is posted there reaches the functions they trigger), NONE
+    written among its authoriser's values included, a NONE only the setting's domain
+    offers not (`deployment_write_targets`)."""
     targets: dict[str, str] = {}
     for policy in open_resource_policies(app):
         if isinstance(policy.target, Ref):
             targets[policy.target.target] = "public resource policy"
         elif isinstance(policy.target, str):
             targets[policy.target] = "public resource policy"
-    for route in app.routes:
-        if route.target is not None and route.function is None and (
-                (found := effective_authorizer(app, route)) is None or may_be_open(found)):
-            targets.setdefault(route.target, f"public route {route.method} {route.path}")
+    for route, target, found in _service_routes(app):
+        if found is None or may_be_open(found) and domain_none(found) is None:
+            targets.setdefault(target, f"public route {route.method} {route.path}")
     return targets
+
+
+def deployment_write_targets(app: App, public: Mapping[str, str]) -> dict[str, str]:
+    """Ids of the resources (not already in `public`) that a route hands its requests to
+    whose authoriser is open only on a deployment passing NONE where the template writes
+    an authenticating default alone (`endpoints.domain_none`), and why: `route POST /jobs:
+    the parameter JobsAuth defaults to AWS_IAM ...`."""
+    targets: dict[str, str] = {}
+    for route, target, found in _service_routes(app):
+        decided_by = domain_none(found)
+        if decided_by is not None and target not in public:
+            targets.setdefault(target, f"route {route.method} {route.path}: "
+                               f"{unlisted_text(decided_by)}")
+    return targets
+
+
+def _service_routes(app: App) -> Iterator[tuple[Route, str, Authorizer | None]]:
+    """The routes no function serves that hand requests to a resource, each with that
+    resource (`Route.target`) and the authoriser a request meets."""
+    for route in app.routes:
+        if route.target is not None and route.function is None:
+            yield route, route.target, effective_authorizer(app, route)
 
 
 def _entry(function: Function, routes: list[Route]) -> tuple[str, float]:
@@ -230,8 +270,10 @@ def _lambda_prices(architecture: str) -> tuple[float, float]:
 
 
 def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
-                   public_sources: Mapping[str, str]) -> tuple[FunctionCost, float]:
-    """The function's worst case alone (with the pool if unreserved); and its entry price."""
+                   public_sources: Mapping[str, str],
+                   deployment_sources: Mapping[str, str]) -> tuple[FunctionCost, float]:
+    """The function's worst case alone (with the pool if unreserved); and its entry price.
+    `deployment_sources`: what `deployment_write_targets` gives (for `exposed_if`)."""
     table = prices()
     memory, timeout = _defaults(function)
     reserved = function.reserved_concurrency
@@ -253,7 +295,8 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
         exposure=reasons, entry=entry, memory_mb=memory, timeout_s=timeout,
         architecture=function.architecture, concurrency=concurrency,
         concurrency_source=source,
-        request_rate=rate, rate_source=rate_source, throttleable=throttleable)
+        request_rate=rate, rate_source=rate_source, throttleable=throttleable,
+        exposed_if=sorted(set(written_by(function, deployment_sources))))
     per_second = spend_per_second(concurrency, rate, memory, timeout, function.architecture,
                                   request_price)
     cost.usd_per_hour = per_second * SECONDS_PER_HOUR
@@ -270,12 +313,13 @@ def build_cost_model(app: App, account_concurrency: int = 1000) -> CostModel:
     model = CostModel(account_concurrency=account_concurrency, unreserved_pool=pool,
                       prices_version=table["version"], region=table["region"])
     public_sources = public_write_targets(app)
+    deployment_sources = deployment_write_targets(app, public_sources)
     by_function = routes_by_function(app)
     unreserved: list[tuple[float, FunctionCost, float]] = []
     total_per_second = 0.0
     for function in app.functions.values():
         cost, request_price = _function_cost(app, function, by_function.get(function.id, []),
-                                             pool, public_sources)
+                                             pool, public_sources, deployment_sources)
         model.functions[function.id] = cost
         if not cost.exposed:
             continue

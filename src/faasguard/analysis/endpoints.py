@@ -195,6 +195,28 @@ def none_unlisted(value: Unknown) -> bool:
         any(map(_is_none, value.unlisted))
 
 
+def domain_none(authorizer: Authorizer | None) -> Unknown | None:
+    """What decides an authoriser whose NONE only the setting's domain offers
+    (`none_unlisted`): the route authenticates as the template writes it, and is open only
+    on a deployment that passes NONE. None for any other authoriser."""
+    if authorizer is None or authorizer.undecided is None or \
+            not none_unlisted(authorizer.undecided):
+        return None
+    return authorizer.undecided
+
+
+def unlisted_text(value: Unknown) -> str:
+    """Why a NONE only the setting's domain offers (`none_unlisted`) is not taken as the
+    template's, for a message: what decides the setting, the values the template writes,
+    and that NONE comes only from a deployment passing it."""
+    written = [str(c) for c in value.choices if c not in value.unlisted]
+    subject = f"the {value.text}" if value.text.startswith("parameter ") else value.text
+    if len(written) == 1 and value.text.startswith(("parameter ", "var.")):
+        return f"{subject} defaults to {written[0]} and lists no other value; NONE only " \
+            "if a deployment passes it"
+    return f"{subject} writes {' or '.join(written)}; NONE only if a deployment passes it"
+
+
 def may_be_open(authorizer: Authorizer | None) -> bool:
     """Does the deployment decide whether a request meets this authoriser or none (NONE
     among the values of `Authorizer.undecided`: a condition, a parameter, a stage)?"""

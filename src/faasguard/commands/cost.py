@@ -20,7 +20,10 @@ The model: requests priced by entry point (REST/HTTP/websocket API, ALB, functio
 plus GB-seconds (memory x timeout x architecture), bounded by reserved concurrency, API
 throttling (a route's own setting replaces its stage's; -1 throttles nothing), 10
 requests/s per environment and the account's concurrency; first-tier us-east-1 list
-prices from faasguard's versioned price table.
+prices from faasguard's versioned price table. A function a route without an
+authoriser feeds (through a queue, stream or topic) is exposed; where the route's
+authoriser is a parameter with an authenticating default and no AllowedValues (NONE only
+a value the setting accepts), it is not counted and marked * (`exposed_if` in JSON).
 exit codes: 0 done (or within --budget), 1 worst case above --budget, 2 usage error."""
 
 
@@ -73,7 +76,9 @@ def render_text(data: dict[str, Any]) -> str:
               "REQ/S", "PER HOUR", "PER DAY")
     rows = [header]
     for f in sorted(data["functions"], key=lambda f: -f["usd_per_day"]):
-        rows.append((f["function"], f["entry"], ", ".join(f["exposure"]) or "no",
+        # a mark where a deployment passing NONE would expose it (the notes below)
+        exposed = (", ".join(f["exposure"]) or "no") + ("*" if f.get("exposed_if") else "")
+        rows.append((f["function"], f["entry"], exposed,
                      f"{f['memory_mb']} MB", f"{f['timeout_s']} s", f["architecture"],
                      f"{f['concurrency']} ({f['concurrency_source']})",
                      f"{f['request_rate']:,.0f} ({f['rate_source']})",
@@ -87,6 +92,11 @@ def render_text(data: dict[str, Any]) -> str:
     lines += ["", f"App worst case (exposed functions, sharing the account's concurrency): "
               f"{_money(data['total_usd_per_hour'])}/hour, "
               f"{_money(data['total_usd_per_day'])}/day."]
+    undecided = [f for f in data["functions"] if f.get("exposed_if")]
+    if undecided:
+        lines.append("* authenticated as the template writes it, exposed (and not counted "
+                     "above) only on a deployment that passes NONE:")
+        lines += [f"  {f['function']}: {', '.join(f['exposed_if'])}" for f in undecided]
     if "budget_usd_per_day" in data:
         if not data["over_budget"]:
             lines.append(f"Within the budget of {_money(data['budget_usd_per_day'])}/day.")

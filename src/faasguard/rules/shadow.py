@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 from faasguard.analysis.endpoints import (
     api_exposure,
+    domain_none,
     effective_authorizer,
     http_routes,
     may_be_open,
+    unlisted_text,
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.openapi import Spec, zombies
@@ -163,6 +165,12 @@ not need an internet-facing (EDGE/REGIONAL) endpoint: a PRIVATE endpoint, reacha
 through an interface VPC endpoint, takes it off the internet entirely, so a leaked
 credential or a mis-scoped IAM policy is not enough to reach it. (HTTP APIs have no private
 endpoint type and are not reported.)
+A route whose AuthorizationType a parameter or variable decides counts as IAM when
+the template writes AWS_IAM alone (an AWS_IAM default, no `AllowedValues` or validation:
+NONE only a value the setting accepts); the finding then says so, names the parameter and
+has `confidence: low`. A NONE the template writes (an `AllowedValues` entry, a condition's
+branch) leaves the API open on some deployments: not reported. `--param` decides either
+way.
 APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
 `provider.httpApi.id`) are left to the stack that creates them, where their stage is
 configured.
@@ -192,14 +200,31 @@ def public_internal_api(app: App, facts: Facts) -> Iterator[Finding]:
         routes = routes_of.get(api.id, [])
         if not routes:
             continue
-        kinds = {(a.kind.lower() if (a := effective_authorizer(app, r)) is not None
-                  and not may_be_open(a) else "none") for r in routes}
-        if kinds == {"iam"}:
-            yield make_finding(
-                "FG-SHADOW-004",
-                f"REST API '{logical_id(api.id)}' only serves IAM-signed callers (every route "
-                "uses AWS_IAM) yet has a public endpoint: a PRIVATE endpoint would keep it off "
-                "the internet.", api.location, f"api:{logical_id(api.id)}")
+        kinds: set[str] = set()
+        # routes IAM-signed as written, whose NONE only the setting's domain offers
+        unlisted: dict[str, list[str]] = {}
+        for route in routes:
+            found = effective_authorizer(app, route)
+            decided_by = domain_none(found)
+            if decided_by is not None:
+                unlisted.setdefault(unlisted_text(decided_by), []).append(route_label(route))
+            kinds.add(found.kind.lower() if found is not None and
+                      (decided_by is not None or not may_be_open(found)) else "none")
+        if kinds != {"iam"}:
+            continue
+        message = f"REST API '{logical_id(api.id)}' only serves IAM-signed callers (every " \
+            "route uses AWS_IAM) yet has a public endpoint: a PRIVATE endpoint would keep " \
+            "it off the internet."
+        if not unlisted:
+            yield make_finding("FG-SHADOW-004", message, api.location,
+                               f"api:{logical_id(api.id)}")
+            continue
+        # as the template writes it; a deployment passing NONE would open a route instead
+        why = "; ".join(f"{'routes' if len(labels) > 1 else 'route'} {', '.join(labels)}: "
+                        f"{text}" for text, labels in unlisted.items())
+        yield make_finding(
+            "FG-SHADOW-004", f"{message[:-1]}, as the template writes it ({why}).",
+            api.location, f"api:{logical_id(api.id)}", confidence="low")
 
 
 def _stage_name(value: object) -> str | None:

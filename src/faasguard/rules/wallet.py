@@ -6,7 +6,14 @@ import fnmatch
 from collections.abc import Iterator
 from typing import Any
 
-from faasguard.analysis.cost import CostModel, exposure_reasons, propose_caps, public_write_targets
+from faasguard.analysis.cost import (
+    CostModel,
+    deployment_write_targets,
+    exposure_reasons,
+    propose_caps,
+    public_write_targets,
+    written_by,
+)
 from faasguard.analysis.endpoints import routes_by_function
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
@@ -38,7 +45,11 @@ to — scales to the account's whole concurrency (1,000 by default) when flooded
 for every environment, and every other function of the account (in every app) is
 throttled while the flood lasts. Reserved concurrency caps both the spend and the blast
 radius. Functions only reachable from your own schedules, streams or internal queues are
-not reported.
+not reported. A queue, stream or topic that a route writes into is open to anyone when
+the route may have no authoriser; when its authoriser is a parameter or variable with an
+authenticating default and no `AllowedValues` or validation (NONE only a value the
+setting accepts), its consumer is reported one level lower (`low`) with `confidence: low`,
+naming the parameter (`faasguard cost` does not count it: see its `exposed_if`).
 """,
     remediation={
         "serverless": "functions:\n  api:\n    reservedConcurrency: 20",
@@ -58,19 +69,28 @@ not reported.
 )
 def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
     public = public_write_targets(app)
+    unlisted = deployment_write_targets(app, public)
     by_function = routes_by_function(app)
     for function in app.functions.values():
         if function.reserved_concurrency is not None:
             continue
         reasons = exposure_reasons(function, by_function.get(function.id, []), public)
+        flood = f"a flood scales it to the account's {facts.options.account_concurrency} " \
+            "concurrent executions, billed to you and throttling every other function."
         if reasons:
             yield make_finding(
                 "FG-WALLET-001",
                 f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
-                f"triggered from outside ({', '.join(reasons)}): a flood scales it to the "
-                f"account's {facts.options.account_concurrency} concurrent executions, "
-                "billed to you and throttling every other function.",
+                f"triggered from outside ({', '.join(reasons)}): {flood}",
                 function.location, f"function:{logical_id(function.id)}")
+        elif opened := sorted(set(written_by(function, unlisted))):
+            yield make_finding(
+                "FG-WALLET-001",
+                f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
+                f"triggered from outside only on a deployment that passes NONE: "
+                f"{', '.join(opened)}; there, {flood}",
+                function.location, f"function:{logical_id(function.id)}",
+                severity="low", confidence="low")
 
 
 @rule(
