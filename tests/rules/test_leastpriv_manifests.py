@@ -20,6 +20,7 @@ CASES = FIXTURES / "FG-PERM-101"
 
 @pytest.mark.parametrize("name", ["serverless-pos-requirements-include",
                                   "serverless-neg-requirements-include-outside",
+                                  "serverless-neg-requirements-folder-alone",
                                   "serverless-pos-plugin-filename",
                                   "serverless-neg-plugin-pipenv",
                                   "serverless-pos-plugin-no-pipenv"])
@@ -44,6 +45,16 @@ def test_the_manifests_each_build_reads() -> None:
     # the include leaving the root is refused; requirements/prod.txt is named by nothing
     assert _declared("serverless-neg-requirements-include-outside") == [
         ("requests", "requirements.txt")]
+    assert _declared("serverless-neg-requirements-folder-alone") == []
+
+
+def test_a_requirements_folder_nothing_names_is_a_note() -> None:
+    result = scan(str(CASES / "serverless-neg-requirements-folder-alone"))
+    [note] = [d for d in result.app.diagnostics if d.code == "dependencies"]
+    assert (note.file, note.level) == ("requirements", "note")
+    assert "no requirements file names" in note.message
+    unseen = [c.method for c in result.facts.aws_calls["serverless.yml#show"] if not c.known]
+    assert len(unseen) == 1 and "'shared_db'" in unseen[0]
 
 
 def test_the_refused_include_is_a_diagnostic() -> None:

@@ -52,8 +52,13 @@ _EXACT_NPM = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]
 #: A requirements file's line naming another one: `-r FILE`, `-rFILE`, `--requirement FILE`
 #: or `--requirement=FILE` (pip's forms).
 _INCLUDE = re.compile(r"^(?:-r\s*|--requirement(?:\s*=\s*|\s+))(?P<path>\S.*)$")
-#: The diagnostics of the manifests read, by manifest (`_Reads.notes`).
+#: The diagnostics of the manifests read, by manifest (`read_manifest`'s notes).
 _NOTES = "notes"
+#: A folder of requirement files (`requirements/base.txt`...): a manifest only when a
+#: requirements file or the build plugin names one of its files.
+_REQUIREMENTS_FOLDER = "requirements"
+#: The `requirements/` folders met by a search that found no Python manifest.
+_UNNAMED = "unnamed"
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,12 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
                                               code="dependencies"))
         elif rel in used:
             app.diagnostics.extend(notes.get(rel, ()))
+    for rel in sorted(memo.get(_UNNAMED, ())):
+        app.diagnostics.append(Diagnostic(
+            rel, "a folder of requirement files that no requirements file names ('-r') and "
+            "no build setting reads (custom.pythonRequirements.fileName): pip and "
+            "serverless-python-requirements install a named file only, so it declares no "
+            "dependency of the functions here", level="note", code="dependencies"))
     database = getattr(facts.options, "osv_db", None)
     if not database or not found.manifests:
         return
@@ -199,6 +210,8 @@ def _manifests_for(app: App, function: Function, folder: str, ecosystems: tuple[
             if files:
                 break
             files = None
+            if ecosystem == "pypi" and _REQUIREMENTS_FOLDER in listings[current]:
+                memo.setdefault(_UNNAMED, set()).add(_join(current, _REQUIREMENTS_FOLDER))
             if current in (".", "") or current.startswith(".."):
                 break
             current = posixpath.dirname(current) or "."
@@ -265,7 +278,16 @@ def _manifest_names(path: str) -> set[str]:
         listed = os.listdir(path)
     except OSError:
         return set()
-    return {name for name in listed if name in _MANIFEST_NAMES or _REQUIREMENTS.match(name)}
+    return {name for name in listed if name in _MANIFEST_NAMES or _REQUIREMENTS.match(name)
+            or name == _REQUIREMENTS_FOLDER and _holds_text(os.path.join(path, name))}
+
+
+def _holds_text(path: str) -> bool:
+    """Is this a folder holding a `.txt` file?"""
+    try:
+        return any(name.endswith(".txt") for name in os.listdir(path))
+    except OSError:
+        return False
 
 
 def _listing(root: str, folder: str, listings: dict[str, set[str]]) -> set[str]:
