@@ -1,0 +1,58 @@
+"""Review of f55b8b8/fcba26e (a NONE only the setting's domain offers: FG-AUTH-002 one
+level lower at low confidence, 'lists no other value (no AllowedValues or validation)').
+A template or module that writes NONE as a value of the parameter otherwise (a
+CloudFormation AllowedPattern or Condition, a Terraform validation other than
+`contains([...], var.x)`, a -var-file of the project) is not that case: high, as a
+listed NONE is. Fixtures tests/fixtures/review_s12/cfn_none_written, tf_none_validated,
+tf_none_var_file."""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import FIXTURES, findings, one_about
+
+
+def _route(folder: str, route: str) -> tuple[str, str, str]:
+    found = one_about(findings(FIXTURES / folder, "FG-AUTH-002"), f"Route {route} ")
+    return found.severity, found.confidence, found.message
+
+
+def test_a_parameter_saying_nothing_else_is_domain_only() -> None:
+    # (closed_auth's validation names NONE to refuse it: `var.closed_auth != "NONE"`)
+    for folder, route in (("cfn_none_written", "POST /orders"),
+                          ("tf_none_validated", "POST /orders"),
+                          ("tf_none_validated", "PATCH /orders")):
+        severity, confidence, message = _route(folder, route)
+        assert (severity, confidence) == ("medium", "low")
+        assert "NONE comes only from what the setting accepts" in message
+
+
+@pytest.mark.xfail(strict=True, reason="cfn_parameters/intrinsics.deployment_choice: "
+                   "AllowedPattern is not read; NONE, which the pattern spells, counts as "
+                   "the domain's only and the message says 'no AllowedValues or validation'")
+def test_a_cloudformation_allowed_pattern_naming_none_lists_it() -> None:
+    assert _route("cfn_none_written", "PUT /orders")[:2] == ("high", "high")
+
+
+@pytest.mark.xfail(strict=True, reason="cfn_parameters: Conditions comparing the parameter "
+                   "with a literal (!Equals [!Ref SwitchAuth, NONE]) are not values the "
+                   "template writes for it; the fix needs a Scope field (not Scope.allowed, "
+                   "which narrows Fn::FindInMap's keys)")
+def test_a_cloudformation_condition_on_none_lists_it() -> None:
+    assert _route("cfn_none_written", "DELETE /orders")[:2] == ("high", "high")
+
+
+def test_a_terraform_validation_naming_none_lists_it() -> None:
+    for route in ("PUT /orders", "DELETE /orders"):  # regex(...), == ... || == ...
+        severity, confidence, message = _route("tf_none_validated", route)
+        assert (severity, confidence) == ("high", "high"), route
+        assert "NONE is one of its values" in message, route
+
+
+@pytest.mark.xfail(strict=True, reason="terraform._tfvars reads terraform.tfvars and "
+                   "*.auto.tfvars only; a -var-file of the project (env/preview.tfvars: "
+                   "method_auth = \"NONE\") is a deployment's value, as another samconfig "
+                   "environment's is for a CloudFormation parameter")
+def test_a_var_file_of_the_project_passing_none_lists_it() -> None:
+    assert _route("tf_none_var_file", "POST /orders")[:2] == ("high", "high")
