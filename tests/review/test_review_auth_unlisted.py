@@ -19,10 +19,8 @@ def _route(folder: str, route: str) -> tuple[str, str, str]:
 
 
 def test_a_parameter_saying_nothing_else_is_domain_only() -> None:
-    # (closed_auth's validation names NONE to refuse it: `var.closed_auth != "NONE"`)
     for folder, route in (("cfn_none_written", "POST /orders"),
-                          ("tf_none_validated", "POST /orders"),
-                          ("tf_none_validated", "PATCH /orders")):
+                          ("tf_none_validated", "POST /orders")):
         severity, confidence, message = _route(folder, route)
         assert (severity, confidence) == ("medium", "low")
         assert "NONE comes only from what the setting accepts" in message
@@ -41,6 +39,12 @@ def test_a_cloudformation_allowed_pattern_naming_none_lists_it() -> None:
                    "which narrows Fn::FindInMap's keys)")
 def test_a_cloudformation_condition_on_none_lists_it() -> None:
     assert _route("cfn_none_written", "DELETE /orders")[:2] == ("high", "high")
+
+
+def test_a_terraform_validation_refusing_none_does_not_list_it() -> None:
+    # closed_auth: `var.closed_auth != "NONE"` names NONE to refuse it
+    found = findings(FIXTURES / "tf_none_validated", "FG-AUTH-002")
+    assert [f for f in found if "Route PATCH /orders " in f.message] == []
 
 
 def test_a_terraform_validation_naming_none_lists_it() -> None:
