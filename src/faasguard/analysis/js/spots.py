@@ -204,8 +204,10 @@ def _classified(module: JsModule, starts: list[int],
 
 
 def _type_only(statement: Node) -> bool:
-    """`import type {...} from` / `export type {...} from`: erased when compiled."""
-    return any(child.type == "type" for child in statement.children[:2])
+    """`import type {...} from` / `export type {...} from`: erased when compiled. (The
+    first two children read one by one: `children` makes a node of each child.)"""
+    return any(child is not None and child.type == "type"
+               for child in (statement.child(1), statement.child(0)))
 
 
 def _is_require(arguments: Node, module: JsModule) -> bool:
