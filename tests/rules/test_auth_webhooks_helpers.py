@@ -8,11 +8,13 @@ check does not gate and a helper that checks nothing stay high."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
-from faasguard.analysis.signatures import project_check, signature_checks
+from faasguard.analysis.signatures import HELPER, KIND, project_check, signature_checks
 from faasguard.analysis.taint.modules import ModuleCache
+from faasguard.scan import scan
 
-from .conftest import FIXTURES, Case, check_case
+from .conftest import FIXTURES, Case, check_case, findings_of
 
 CASE = FIXTURES / "FG-AUTH-002" / "serverless-pos-webhooks-helpers"
 _HMAC = "an HMAC signature of the request (hmac.compare_digest)"
@@ -51,9 +53,27 @@ def test_the_code_facts_name_the_helpers_and_decorators_that_check() -> None:
     found = {}
     for rel in ("webhooks/security.py", "webhooks/decorators.py", "hooks.py"):
         source = (CASE / rel).read_text()
-        found[rel] = {name: check.line
-                      for name, check in signature_checks(ast.parse(source), source)}
-    assert found == {"webhooks/security.py": {"verify_signature": 20, "signature_ok": 26},
-                     "webhooks/decorators.py": {"_signed": 13, "verified": 13,
-                                                "verified_by": 13},
+        found[rel] = {name: (kind, check.line)
+                      for kind, name, check in signature_checks(ast.parse(source), source)}
+    # verify_signature raises before any work, as a gated handler would: a KIND fact
+    assert found == {"webhooks/security.py": {"verify_signature": (KIND, 20),
+                                              "signature_ok": (HELPER, 26)},
+                     "webhooks/decorators.py": {"_signed": (HELPER, 13),
+                                                "verified": (HELPER, 13),
+                                                "verified_by": (HELPER, 13)},
                      "hooks.py": {}}
+
+
+def test_a_handler_returning_a_check_s_answer_is_not_taken_for_a_gated_one(
+        tmp_path: Path) -> None:
+    (tmp_path / "serverless.yml").write_text(
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
+        "  hook:\n    handler: hook.handler\n    events:\n      - httpApi: POST /hook\n")
+    (tmp_path / "hook.py").write_text(
+        "import hashlib\nimport hmac\n\nfrom orders import record\n\n\n"
+        "def handler(event, context):\n"
+        "    signature = hmac.new(b'k', event['body'].encode(), hashlib.sha256).hexdigest()\n"
+        "    return record(event) and hmac.compare_digest(signature, "
+        "event['headers']['x-signature'])\n")
+    [found] = findings_of(scan(str(tmp_path)), "FG-AUTH-002")
+    assert found.severity == "high"

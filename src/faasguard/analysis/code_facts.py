@@ -478,10 +478,10 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
         only = (_SIGNATURES if http is None else _HTTP_SIGNATURES).statements(tree, source)
     if only != []:
         visitor.run(tree, only)
-    from faasguard.analysis.signatures import KIND, signature_checks
+    from faasguard.analysis.signatures import signature_checks
 
-    visitor.facts.extend(CodeFact(KIND, check.line, check.what, name)
-                         for name, check in signature_checks(tree, source or ast.unparse(tree)))
+    visitor.facts.extend(CodeFact(kind, check.line, check.what, name) for kind, name, check
+                         in signature_checks(tree, source or ast.unparse(tree)))
     return unique_facts(path, visitor.facts)
 
 

@@ -14,10 +14,11 @@ project (`project_check`, followed one level: the helper's own body holds the ch
 a helper of its module does). A check whose result is ignored, or a branch that carries
 on, is no gate.
 
-`signature_checks(tree, source)` gives one `CodeFact` of kind "signature-check" per
-top-level function so gated, or that is a check for its callers (a helper raising or
-answering, a decorator whose wrapper checks: what `project_check` follows from another
-module), key: the function's name; line: the check's.
+`signature_checks(tree, source)` gives one `CodeFact` of kind "signature-check" (KIND)
+per top-level function so gated, and one of kind "signature-helper" (HELPER) per
+top-level function that is a check for its callers (a helper raising or answering, a
+decorator whose wrapper checks: what `project_check` follows from another module); key:
+the function's name; line: the check's.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from faasguard.analysis.taint.modules import (
 )
 
 KIND = "signature-check"
+HELPER = "signature-helper"
 #: Text one of the checks needs in a file (a file without any is not walked).
 _MARKERS = re.compile(r"compare_digest|construct_event|verify_header|is_valid|"
                       r"RequestValidator|svix")
@@ -75,22 +77,26 @@ class Check:
     file: str = ""
 
 
-def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, Check]]:
-    """(function name, check) of each top-level function whose work a signature check
-    gates, or that is a check for the functions calling or wearing it (a helper raising
-    on a bad signature or answering whether it is good, a decorator whose wrapper checks
-    before it calls the function)."""
+def signature_checks(tree: ast.Module, source: str) -> list[tuple[str, str, Check]]:
+    """(KIND, function name, check) of each top-level function whose work a signature
+    check gates; (HELPER, name, check) of each other one that is a check for the
+    functions calling or wearing it (a helper raising on a bad signature or answering
+    whether it is good, a decorator whose wrapper checks before it calls the function)."""
     if not _MARKERS.search(source):
         return []
     reader = _Reader(tree, source)
     found = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            check = reader.function_check(node) or reader.helper(node.name, 1) or \
+            check = reader.function_check(node)
+            if check is not None:
+                found.append((KIND, node.name, check))
+                continue
+            check = reader.helper(node.name, 1) or \
                 reader.wrapper_check(node, factory=False) or \
                 reader.wrapper_check(node, factory=True)
             if check is not None:
-                found.append((node.name, check))
+                found.append((HELPER, node.name, check))
     return found
 
 

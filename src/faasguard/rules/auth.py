@@ -18,6 +18,7 @@ from faasguard.analysis.endpoints import (
     open_resource_policies,
 )
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.signatures import HELPER as SIGNATURE_HELPER
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
 from faasguard.analysis.signatures import project_check
 from faasguard.analysis.taint.modules import module_cache
@@ -280,13 +281,13 @@ def _signature_checked(app: App, facts: Facts, route: Route,
 
 def _checked_files(facts: Facts) -> frozenset[str]:
     """The Python files holding a signature check (a gated function, a helper or a
-    decorator that checks: analysis.signatures), from the code facts. Most projects have
+    decorator that checks: analysis.signatures' KIND and HELPER facts). Most projects have
     none, and their routes' handlers are then not parsed again."""
     found = set()
     for path, code in facts.code.items():
         if isinstance(code, FileFacts) and code.facts and path.endswith(".py"):
             for fact in code.facts:
-                if fact.kind == SIGNATURE_CHECK:
+                if fact.kind in (SIGNATURE_CHECK, SIGNATURE_HELPER):
                     found.add(path)
                     break
     return frozenset(found)
