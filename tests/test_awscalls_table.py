@@ -118,10 +118,10 @@ def test_sdk_service_from_the_model_files() -> None:
 def test_light_index_agrees_with_the_full_catalogue() -> None:
     """`action_levels` (the light index that `expand` and FG-PERM-101 sweep) says what
     `service_info` says, for every action of every service."""
-    from faasguard.analysis.iam_catalog import _services, action_levels, service_info
+    from faasguard.analysis.iam_catalog import _lines, action_levels, service_info
 
     every: list[str] = []
-    for prefix in _services():
+    for prefix in _lines():
         info = service_info(prefix)
         assert info is not None
         light = action_levels(prefix)
