@@ -347,7 +347,9 @@ class Module:
         value: Value = Unknown(f"var.{name}")
         if name in self.inputs and self.caller is not None:
             with self.caller.within(self):  # the inputs of this instance of the call
-                value = self.caller.evaluate(self.inputs[name].expr, key)
+                # (named as this instance's, `module.api.var.x`: the caller's own `var.x`,
+                # which `x = var.x` reads, is another value)
+                value = self.caller.evaluate(self.inputs[name].expr, f"{self.prefix}{key}")
         elif name in self.tfvars:
             value = self.tfvars[name]
         elif name in self.variables and "default" in self.variables[name].attrs:
