@@ -438,8 +438,9 @@ def split_handler(handler: str) -> tuple[str, str] | None:
         return None
     head, slash, tail = module.rpartition("/")
     path = f"{head}{slash}{tail.replace('.', '/')}"
-    if not all(part.isidentifier() or part in (".", "..") for part in path.split("/") if part):
-        return None
+    for part in path.split("/"):  # (a loop, not all() of a generator: once per function)
+        if part and not part.isidentifier() and part not in (".", ".."):
+            return None
     return path, name
 
 

@@ -72,7 +72,9 @@ class CallAnalysis:
     classes: dict[str, ClassInfo]
     stack: list[FunctionNode]
     budget: int
-    _calls: dict[tuple[Any, ...], Val]
+    #: inlined calls by call site: its first call (arguments, class attributes known,
+    #: result), then results by `_call_key` once the site comes again
+    _calls: dict[tuple[int, int], Any]
     _reads: set[str] | None
     _written: set[str] | None
     _local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
@@ -519,14 +521,28 @@ class CallAnalysis:
                 return CLEAN
         if fnode in self.stack or len(self.stack) > MAX_DEPTH or self.budget <= 0:
             return union([*args, *kwargs.values()])
-        key = (id(node), id(fnode), call_signature(args), call_signature(list(kwargs.values())),
-               len(self.class_attrs))
-        known = self._calls.get(key)
-        if known is not None:  # the same call again (a loop's second pass): same result
+        # the same call again (a loop's second pass) with arguments of the same signature
+        # (`call_signature`) and as many class attributes known: the same result. The
+        # signatures are worked out only when a call site comes again (most come once).
+        site = (id(node), id(fnode))
+        attributes = len(self.class_attrs)
+        earlier = self._calls.get(site)
+        if earlier is None:
+            result = self._analyse_call(fnode, module, args, kwargs, node, caller, closure,
+                                        cls, tainted)
+            self._calls[site] = (args, kwargs, attributes, result)
+            return result
+        if type(earlier) is tuple:  # the site's first call, keyed by its signature now
+            first_args, first_kwargs, first_attributes, first_result = earlier
+            earlier = self._calls[site] = {
+                _call_key(first_args, first_kwargs, first_attributes): first_result}
+        key = _call_key(args, kwargs, attributes)
+        known = earlier.get(key)
+        if known is not None:
             return known
         result = self._analyse_call(fnode, module, args, kwargs, node, caller, closure, cls,
                                     tainted)
-        self._calls[key] = result
+        earlier[key] = result
         return result
 
     def _analyse_call(self, fnode: FunctionNode, module: Module, args: list[Val],
@@ -589,6 +605,12 @@ class CallAnalysis:
             named = {p.arg for p in ordered} | {p.arg for p in params.kwonlyargs}
             frame.env[params.kwarg.arg] = union(
                 [v for k, v in kwargs.items() if k not in named])
+
+
+def _call_key(args: list[Val], kwargs: dict[str, Val], attributes: int) -> tuple[Any, ...]:
+    """What decides an inlined call's result at one call site: its arguments' signatures
+    (`call_signature`) and the number of class attributes known."""
+    return call_signature(args), call_signature(list(kwargs.values())), attributes
 
 
 def positional(node: FunctionNode) -> list[ast.arg]:

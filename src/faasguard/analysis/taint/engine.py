@@ -201,7 +201,7 @@ class Analyzer(CallAnalysis):
         self.classes: dict[str, ClassInfo] = {}
         self.stack: list[FunctionNode] = []
         self.budget = MAX_INLINE_CALLS
-        self._calls: dict[tuple[Any, ...], Val] = {}
+        self._calls = {}
         self._reads: set[str] | None = None  # names read before written in a loop's pass
         self._written: set[str] | None = None
         self._local_cache: dict[tuple[str, str], tuple[Module, FunctionNode | ClassInfo,
@@ -400,9 +400,12 @@ class Analyzer(CallAnalysis):
         reads: set[str] = set()
         self._reads, self._written = reads, set()
         one_pass()
-        if any(taint_signature(before.get(name)) != taint_signature(f.env.get(name))
-               for name in reads):
-            one_pass()
+        env = f.env
+        for name in reads:  # a value read and changed (the same object: not changed)
+            old, new = before.get(name), env.get(name)
+            if old is not new and taint_signature(old) != taint_signature(new):
+                one_pass()
+                break
         if outer_reads is not None and outer_written is not None:
             outer_reads |= reads - outer_written
             outer_written |= self._written

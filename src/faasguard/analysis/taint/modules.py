@@ -99,6 +99,7 @@ class Module:
 #: statement)
 _IMPORT, _IMPORT_FROM, _EXPR = ast.Import, ast.ImportFrom, ast.Expr
 _FUNCTION_DEF, _ASYNC_FUNCTION_DEF = ast.FunctionDef, ast.AsyncFunctionDef
+_ASSIGN, _NAME, _CALL = ast.Assign, ast.Name, ast.Call
 
 
 def _index(module: Module) -> None:
@@ -108,25 +109,26 @@ def _index(module: Module) -> None:
     package = dotted if module.file.endswith("__init__.py") else dotted.rpartition(".")[0]
     aliases, functions, assigned = module.aliases, module.functions, module.assigned
     for node in module.tree.body:
-        kind = type(node)
-        if kind is _IMPORT or kind is _IMPORT_FROM:
-            add_import(aliases, node, package)  # type: ignore[arg-type]
+        kind = type(node)  # the kinds most modules hold most of first
+        if kind is _IMPORT:
+            _import_names(aliases, node.names)  # type: ignore[attr-defined]
         elif kind is _FUNCTION_DEF or kind is _ASYNC_FUNCTION_DEF:
             functions[node.name] = node  # type: ignore[attr-defined,assignment]
         elif kind is _EXPR:  # a docstring, a call: nothing to index
             continue
-        elif kind is ast.Assign:
-            assert isinstance(node, ast.Assign)
-            for target in node.targets:
-                if type(target) is ast.Name:
+        elif kind is _ASSIGN:
+            for target in node.targets:  # type: ignore[attr-defined]
+                if type(target) is _NAME:
                     assigned.add(target.id)
-            value = node.value
-            if type(value) is ast.Call:
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is _CALL:
                 func = value.func
                 if isinstance(func, ast.Attribute):
                     module.constructed.add(func.attr)
                 elif isinstance(func, ast.Name):
                     module.constructed.add(func.id)
+        elif kind is _IMPORT_FROM:
+            add_import(aliases, node, package)  # type: ignore[arg-type]
         elif kind is ast.AnnAssign:  # `app: FastAPI = create_app()`
             assert isinstance(node, ast.AnnAssign)
             if type(node.target) is ast.Name and node.value is not None:
@@ -157,12 +159,7 @@ def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, packa
     root only, never in the importing module's own folder.
     """
     if isinstance(node, ast.Import):
-        for alias in node.names:
-            if alias.asname:
-                aliases[alias.asname] = alias.name
-            else:
-                head = alias.name.partition(".")[0]
-                aliases[head] = head
+        _import_names(aliases, node.names)
         return
     base = node.module or ""
     if node.level:
@@ -175,6 +172,17 @@ def add_import(aliases: dict[str, str], node: ast.Import | ast.ImportFrom, packa
             continue
         aliases[alias.asname or alias.name] = \
             f"{base}.{alias.name}" if base not in ("", ".") else f"{base}{alias.name}"
+
+
+def _import_names(aliases: dict[str, str], names: list[ast.alias]) -> None:
+    """The names an `import a.b, c as d` binds (`a`, `d`), as `add_import` records them."""
+    for alias in names:
+        bound = alias.asname
+        if bound:
+            aliases[bound] = alias.name
+        else:
+            head = alias.name.partition(".")[0]
+            aliases[head] = head
 
 
 def dotted_name(node: ast.expr) -> str:
@@ -195,6 +203,25 @@ def _dotted_of_file(file: str) -> str:
     if stem.endswith("/__init__"):
         stem = stem[: -len("/__init__")]
     return stem.replace("/", ".")
+
+
+#: The warning filters in force while a file is parsed: every warning ignored
+_IGNORE_ALL: list[tuple[str, None, type[Warning], None, int]] = [("ignore", None, Warning, None, 0)]
+
+
+def _parse_quietly(text: str, rel: str) -> ast.Module:
+    """`ast.parse`, ignoring the warnings it gives on user code (SyntaxWarning for odd
+    escapes): what `warnings.catch_warnings(action="ignore")` does (the filters as they
+    were after, whatever happens), without its cost on every parsed file (a context
+    manager's calls, a copy of the filter list and a search in it)."""
+    saved = warnings.filters
+    warnings.filters = _IGNORE_ALL
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # as catch_warnings does
+    try:
+        return ast.parse(text, filename=rel)
+    finally:
+        warnings.filters = saved
+        warnings._filters_mutated()  # type: ignore[attr-defined]
 
 
 class ModuleCache(ParsedFiles[Module, ParseError]):
@@ -342,9 +369,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         if paused:  # what is young now is not the tree: garbage is not frozen below
             gc.collect(0)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes in user code
-                tree = ast.parse(text, filename=rel)
+            tree = _parse_quietly(text, rel)
         except SyntaxError as exc:
             raise ParseError(_syntax_message(exc), exc.lineno) from None
         except ValueError as exc:

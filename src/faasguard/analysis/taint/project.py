@@ -119,9 +119,9 @@ class _TaintRun:
                 _analyse_entry(self, function, view.module, view.node, list(view.params), view)
             return
         module, node = entry
-        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-        if params:
-            _analyse_entry(self, function, module, node, params[:1], None)
+        positional = node.args.posonlyargs or node.args.args
+        if positional:  # the event: the first positional parameter
+            _analyse_entry(self, function, module, node, [positional[0].arg], None)
         for view in resolver_views(module, self.cache, function.code_dir or "", node):
             _analyse_entry(self, function, view.module, view.node, [], view)  # app.resolve
         for view in adapter_views(function, module, node, self.cache):  # handle_request
@@ -133,10 +133,15 @@ class _TaintRun:
         rel = module.file
         if rel in self.unreached_done:
             return False
-        lines = self.entry_lines[rel] = (
-            *(view.node.lineno for view in module_views(module, self.cache)),
-            *(node.lineno for node, _, _ in _input_entries(module, self.table.source_params)))
-        return any((rel, line) not in self.visited for line in lines)
+        lines = [view.node.lineno for view in module_views(module, self.cache)]
+        for node, _, _ in _input_entries(module, self.table.source_params):
+            lines.append(node.lineno)
+        self.entry_lines[rel] = tuple(lines)
+        visited = self.visited  # (loops, not generators: once per tree dropped)
+        for line in lines:
+            if (rel, line) not in visited:
+                return True
+        return False
 
     def shard_state(self) -> tuple[set[tuple[str, int]], set[tuple[str, str, int]],
                                    dict[str, tuple[int, ...]], set[str]]:
@@ -464,16 +469,17 @@ def _input_entries(module: Module, names: set[str]
                    ) -> list[tuple[FunctionNode, ClassInfo | None, list[str]]]:
     """The functions and methods of a module with parameters named like input (those
     parameters listed), for the unreached pass."""
-    candidates: list[tuple[FunctionNode, ClassInfo | None]] = [
-        (node, None) for node in module.functions.values()]
-    for cls in module.classes.values():
-        candidates.extend((node, cls) for node in cls.methods.values())
     found = []
-    for node, owner in candidates:
-        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args,
-                                  *node.args.kwonlyargs) if a.arg in names]
-        if params:
-            found.append((node, owner, params))
+    groups: list[tuple[ClassInfo | None, dict[str, FunctionNode]]] = [(None, module.functions)]
+    for cls in module.classes.values():
+        groups.append((cls, cls.methods))
+    for owner, functions in groups:  # (no list of candidates: once per tree dropped)
+        for node in functions.values():
+            args = node.args
+            params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+                      if a.arg in names]
+            if params:
+                found.append((node, owner, params))
     return found
 
 

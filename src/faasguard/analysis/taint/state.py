@@ -147,6 +147,17 @@ def with_step(val: Val, step: Step) -> Val:
             steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
         return _new(Val, ((_new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])),),
                           val.kind))
+    if len(taints) == 2:  # two pieces of one source (`event.get("Records") or [event]`)
+        t, u = taints
+        steps = t[1]
+        if steps is u[1]:  # of one history (the common case): extended once, no loop
+            if steps and steps[-1] == step:
+                return val
+            steps = steps + (step,) if len(steps) < MAX_STEPS else \
+                steps[:4] + steps[-(MAX_STEPS - 6):] + (step,)
+            return _new(Val, ((_new(Taint, (t[0], steps, t[2], t[3], t[4], t[5], t[6])),
+                               _new(Taint, (u[0], steps, u[2], u[3], u[4], u[5], u[6]))),
+                              val.kind))
     out = []
     last: tuple[Step, ...] | None = None  # the history just extended, and what it became:
     done: tuple[Step, ...] = ()  # the taints of a value often share one (`union` of reads)
@@ -183,6 +194,11 @@ def extend(val: Val, key: str, at: tuple[str, int] | None = None,
         if len(t[0]) < 16:
             t = _new(Taint, (t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6]))
         return _new(Val, ((t,), kind))
+    if len(taints) == 2 and len(taints[0][0]) < 16 and len(taints[1][0]) < 16:
+        t, u = taints  # two pieces of one source (`event.get("Records") or [event]`)
+        return _new(Val, ((_new(Taint, (t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6])),
+                           _new(Taint, (u[0] + (key,), u[1], u[2], u[3], u[4], u[5], at or u[6]))),
+                          kind))
     return _new(Val, (tuple([_new(Taint, (t[0] + (key,), t[1], t[2], t[3], t[4], t[5], at or t[6]))
                              if len(t[0]) < 16 else t for t in taints]), kind))
 
