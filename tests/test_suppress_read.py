@@ -134,3 +134,29 @@ def test_every_descriptor_is_closed_read_or_not(tmp_path, monkeypatch):
     assert index.lookup("folder.py", 1, "FG-AUTH-001") is None
     assert index.lookup("broken.py", 2, "FG-AUTH-001") is None
     assert len(opened) == 3 and closed == opened
+
+
+def test_read_ahead_reads_in_a_thread_and_lookups_wait_for_it(tmp_path, monkeypatch):
+    """A scan reads the comments of every file while its rules run (`read_ahead`); the
+    answers are the ones a read on demand gives, and a file not read ahead is read when
+    asked for."""
+    (tmp_path / "plain.py").write_text("x = 1\n")
+    (tmp_path / "marked.py").write_text("# faasguard:ignore FG-AUTH-001 reviewed\nUrl: x\n")
+    (tmp_path / "late.py").write_text("y = 2  # faasguard: ignore[FG-INJ-002] constant\n")
+    readers: dict[str, str] = {}
+    real_open = os.open
+
+    def recording_open(path, *args, **kwargs):
+        import threading
+
+        readers[os.path.basename(str(path))] = threading.current_thread().name
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    index = CommentIndex(str(tmp_path))
+    index.read_ahead(["plain.py", "marked.py"])
+    assert index.lookup("marked.py", 2, "FG-AUTH-001").reason == "reviewed"
+    assert index.lookup("plain.py", 1, "FG-AUTH-001") is None
+    assert index.lookup("late.py", 1, "FG-INJ-002").reason == "constant"
+    assert readers == {"plain.py": "faasguard-comments", "marked.py": "faasguard-comments",
+                       "late.py": "MainThread"}

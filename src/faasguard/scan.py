@@ -563,15 +563,18 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
     add_sources(app, found.sources)
     facts = analyse(app, options)
     _drop_parsed_code(facts)
+    from faasguard.suppress import CommentIndex, apply_suppressions
+
+    comments = CommentIndex(base)  # the files' suppression comments, read while rules run
+    comments.read_ahead(f.path for f in app.files)  # (no process is forked after this)
     findings = run_rules(app, facts, config.rule_enabled)
     if config.severity:  # the user's overrides (without any, each rule's own stands)
         for finding in findings:
             finding.severity = config.severity_for(finding.rule_id, finding.threat,
                                                    finding.severity)
     RemediationChooser((f.path, f.format) for f in app.files).localise_all(findings)
-    from faasguard.suppress import apply_suppressions
-
-    app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline))
+    app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline,
+                                              comments))
     read = {f.path for f in app.files}  # recognised templates (loaders list them), sources
     return ScanResult(app, facts, findings, len(read), found.sources)
 

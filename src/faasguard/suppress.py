@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,6 +68,29 @@ class CommentIndex:
     def __init__(self, root: str):
         self.root = root
         self._files: dict[str, tuple[list[str], dict[int, InlineSuppression]]] = {}
+        self._reading: threading.Thread | None = None
+
+    def read_ahead(self, files: Iterable[str]) -> None:
+        """Read these files' comments in a thread of their own while the caller goes on:
+        a scan starts it when its analyses end, so that the thousands of small reads (the
+        waits on the system, which let the interpreter run the caller) overlap the rules
+        instead of following them. `has_comments` and `lookup` wait for it; a file it did
+        not read is read when asked for. Start it only where no process is forked until it
+        ends (a forked child would not get the thread)."""
+        names = list(files)
+        self._reading = threading.Thread(target=self._read_all, args=(names,),
+                                         name="faasguard-comments", daemon=True)
+        self._reading.start()
+
+    def _read_all(self, files: list[str]) -> None:
+        for file in files:
+            if file not in self._files:
+                self._read(file)
+
+    def _ready(self) -> None:
+        if self._reading is not None:
+            self._reading.join()
+            self._reading = None
 
     def _read(self, file: str) -> tuple[list[str], dict[int, InlineSuppression]]:
         cached = self._files.get(file)
@@ -93,11 +117,13 @@ class CommentIndex:
 
     def has_comments(self, file: str) -> bool:
         """Does `file` hold a suppression comment?"""
+        self._ready()
         return bool((self._files.get(file) or self._read(file))[1])
 
     def lookup(self, file: str, line: int, rule_id: str) -> InlineSuppression | None:
         """The comment suppressing `rule_id` at `file:line`: on that line, or on the
         comment-only lines right above it."""
+        self._ready()
         lines, marks = self._files.get(file) or self._read(file)
         if not marks:  # most files: no comment at all
             return None
@@ -121,12 +147,14 @@ def mark(finding: Finding, reason: str, kind: str, source: str) -> None:
 
 def apply_suppressions(findings: Iterable[Finding], root: str,
                        ignores: Iterable[IgnoreEntry] = (),
-                       baseline: frozenset[str] | set[str] = frozenset()) -> list[Diagnostic]:
+                       baseline: frozenset[str] | set[str] = frozenset(),
+                       comments: CommentIndex | None = None) -> list[Diagnostic]:
     """Mark the findings suppressed by a comment, a config `ignore` entry or the baseline.
+    `comments`: the files' comments, perhaps being read ahead (default: read here).
 
     Returns warnings about suppression comments that give no reason (one per comment).
     """
-    comments = CommentIndex(root)
+    comments = comments if comments is not None else CommentIndex(root)
     ignore_list = list(ignores)
     found = findings if isinstance(findings, list) else list(findings)
     # the files with a suppression comment, each read once; most scans have none, and no
