@@ -29,7 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, LDict, load_file
@@ -107,7 +106,11 @@ def _base_path(data: dict[str, Any]) -> str:
                     default = var.get("default") if isinstance(var, dict) else None
                     if isinstance(default, str):
                         url = url.replace("{" + str(name) + "}", default)
-            return urlparse(url).path if "://" in url else url
+            if "://" not in url:
+                return url
+            from urllib.parse import urlparse  # (a spec with a server URL: most scans read none)
+
+            return urlparse(url).path
     return ""
 
 
