@@ -35,19 +35,11 @@ def test_a_function_reads_the_layer_it_attaches_not_another_one() -> None:
     assert "dynamodb:PutItem" not in message.partition("Its code uses")[2]
 
 
-@pytest.mark.xfail(strict=True, reason="awscalls._outside_imports: a standard-library name "
-                   "is looked up on the module's search path (its own folder and ancestors), "
-                   "but on Lambda only the task root and the layers come before the standard "
-                   "library: src/secrets.py is followed for src/handler.py's `import secrets`, "
-                   "its unseen vault_client silences the rule")
 def test_a_stdlib_named_module_off_the_task_root_does_not_shadow() -> None:
     message = _unused(FIXTURES / "stdlib_name_subfolder", "show")
     assert message is not None and "1 of them are never used" in message
 
 
-@pytest.mark.xfail(strict=True, reason="dependencies: custom.pythonRequirements.noDeploy is not "
-                   "read; vault-client counts as installed (a package making no AWS call) "
-                   "though the build leaves it to the layer, and GetSecretValue is called unused")
 def test_a_package_the_plugin_does_not_deploy_is_not_declared() -> None:
     assert _unused(FIXTURES / "plugin_no_deploy", "show") is None
 

@@ -10,6 +10,7 @@ clients created at import time are known. Nothing is imported or executed.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -63,6 +64,9 @@ CALL_ROOTS = frozenset(root for root in SDK_ROOTS if root != "os")
 #: Top-level names an import never finds in the project: the SDKs, and the standard
 #: library the Lambda runtime loaded before the handler (`awscalls.LOADED_BY_RUNTIME`).
 _NOT_LOCAL = frozenset(SDK_ROOTS) | LOADED_BY_RUNTIME
+#: The standard library's top-level names: a project module takes one only from the task
+#: root or a layer (awscalls.shadowed_names).
+STDLIB = frozenset(sys.stdlib_module_names)
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
 _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
              "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",
@@ -234,10 +238,11 @@ class Interpreter:
             for dotted in current.aliases.values():
                 if dotted.partition(".")[0] in _NOT_LOCAL:
                     continue
-                found = self.cache.find(dotted, search)
+                where = search[:1] if dotted.partition(".")[0] in STDLIB else search
+                found = self.cache.find(dotted, where)
                 if found is None:  # `from pkg import name`: a name in pkg/__init__.py
                     head = dotted.rpartition(".")[0]
-                    found = self.cache.find(head, search) if head else None
+                    found = self.cache.find(head, where) if head else None
                 if found is not None and found.file not in seen:
                     seen.add(found.file)
                     todo.append(found)
@@ -581,6 +586,8 @@ class Interpreter:
         if head in LOADED_BY_RUNTIME:
             return None  # the runtime's module, whatever the project holds
         search = search_path(module, self.base)
+        if head in STDLIB:  # only the task root (and layers) come before the library
+            search = search[:1]
         if (search, dotted) in self._outside:
             return None  # looked up before: no module of the scanned code
         found = self.cache.find(dotted, search)

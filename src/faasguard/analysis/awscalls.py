@@ -331,9 +331,10 @@ def _outside_imports(cache: ModuleCache, file: str, base: str, memo: dict[str, A
             relative = dotted.startswith(".")
             if _read_elsewhere(dotted, shadowed):
                 continue
-            local = cache.find(dotted, search)
+            where = search[:1] if head in shadowed and not relative else search
+            local = cache.find(dotted, where)
             if local is None and "." in dotted.lstrip("."):
-                local = cache.find(dotted.rpartition(".")[0], search)
+                local = cache.find(dotted.rpartition(".")[0], where)
             if local is not None:
                 if local.file not in seen:
                     seen.add(local.file)
@@ -347,10 +348,13 @@ def _outside_imports(cache: ModuleCache, file: str, base: str, memo: dict[str, A
 
 def shadowed_names(app: App, memo: dict[str, Any]) -> frozenset[str]:
     """The standard-library names a module of the project may take (once per scan): on
-    Lambda the task root (the handler's folder) comes before the standard library on
-    sys.path, so a `secrets.py` or `queue/__init__.py` of the project is what `import
-    secrets` runs, unless the runtime loaded that module before the handler
-    (LOADED_BY_RUNTIME: a local `logging.py` never replaces the loaded `logging`)."""
+    Lambda the task root (the function's code folder) and the layers come before the
+    standard library on sys.path, so a `secrets.py` or `queue/__init__.py` there is what
+    `import secrets` runs, unless the runtime loaded that module before the handler
+    (LOADED_BY_RUNTIME: a local `logging.py` never replaces the loaded `logging`). Only
+    those folders are searched for such a name (`search_path`'s first, the code folder):
+    a `src/secrets.py` beside a handler `src/handler.py` of a function whose code is the
+    project's root is not on sys.path."""
     found = memo.get(_SHADOWED)
     if not isinstance(found, frozenset):
         stems = set()

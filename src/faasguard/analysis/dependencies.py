@@ -157,13 +157,18 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
 def declared_for(app: App, function: Function, memo: dict[str, Any]) -> list[Dependency]:
     """The dependencies declared by the manifests nearest to a function's code, found as
     `analyse_dependencies` finds them (`memo`: the folders listed and manifests read so
-    far in the scan, kept there for the next function)."""
+    far in the scan, kept there for the next function), less those
+    serverless-python-requirements leaves out of the function's bundle (`noDeploy`: a
+    requirement whose name is written as listed there, as the plugin compares them)."""
     folder = _code_folder(function)
     if folder is None:
         return []
     cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
+    key = _plugin_key(function)
+    left_out = frozenset(key[-1]) if key else frozenset()
     return [dep for rel in _manifests_for(app, function, folder, _ecosystems(function), memo)
-            for dep in cache.get(rel) or ()]
+            for dep in cache.get(rel) or ()
+            if not (left_out and dep.ecosystem == "pypi" and dep.name in left_out)]
 
 
 def _code_folder(function: Function) -> str | None:
@@ -190,7 +195,8 @@ def _plugin_key(function: Function) -> tuple[Any, ...]:
     if not isinstance(options, dict):
         return ()
     return (options.get("folder"), options.get("service"), options.get("fileName"),
-            options.get("usePipenv"), options.get("usePoetry"))
+            options.get("usePipenv"), options.get("usePoetry"),
+            tuple(options.get("noDeploy") or ()))
 
 
 def _manifests_for(app: App, function: Function, folder: str, ecosystems: tuple[str, ...],
@@ -231,7 +237,7 @@ def _plugin_manifests(root: str, key: tuple[Any, ...],
     does not build the function or finds none of them."""
     if not key:
         return None
-    folder, service, file_name, pipenv, poetry = key
+    folder, service, file_name, pipenv, poetry, _ = key
     folder = posixpath.normpath(str(folder))
     service = posixpath.normpath(str(service))
     if poetry:

@@ -126,21 +126,23 @@ class _Project:
         self.search = search_path(module, base)
         self.readers: dict[str, _Reader] = {}
 
-    def module_of(self, dotted: str) -> tuple[Module, str] | None:
+    def module_of(self, dotted: str, checks: bool = True) -> tuple[Module, str] | None:
         """The module of the project (not this one) holding the function `dotted` names,
-        when its text may hold a check, and the function's name."""
+        and the function's name; `checks`: only when the module's text may hold a check."""
         found = self.cache.module_prefix(dotted, self.search)
         if found is None:
             return None
         other, rest = found
         if other.file == self.module.file or len(rest) != 1 or \
-                rest[0] not in other.functions or not _MARKERS.search(other.source):
+                rest[0] not in other.functions or checks and not _MARKERS.search(other.source):
             return None
         return other, rest[0]
 
-    def function(self, dotted: str) -> tuple[_Reader, FunctionNode] | None:
-        """The reader of a function's module and the function `dotted` names, if any."""
-        found = self.module_of(dotted)
+    def function(self, dotted: str, checks: bool = True
+                 ) -> tuple[_Reader, FunctionNode] | None:
+        """The reader of a function's module and the function `dotted` names, if any
+        (`checks`: as `module_of`)."""
+        found = self.module_of(dotted, checks)
         if found is None:
             return None
         other, name = found
@@ -210,31 +212,52 @@ class _Reader:
     def decorated(self, node: FunctionNode) -> Check | None:
         """The check of a decorator whose wrapper verifies before it calls the function
         (`@verified`, `@verified(secret=...)`: the wrapper the decorator, or the decorator
-        its factory, returns): the wrapper's body gated as a handler's is."""
-        for decorator in node.decorator_list:
+        its factory, returns): the wrapper's body gated as a handler's is. A decorator
+        listed above it (run first) whose wrapper does work before calling on (stores the
+        body) leaves that work unchecked: no gate then. A decorator the scan cannot read
+        is taken to do no work."""
+        for decorator in node.decorator_list:  # the outermost, which runs first, first
             factory = isinstance(decorator, ast.Call)
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             found: tuple[_Reader, FunctionNode] | None = None
             if isinstance(target, ast.Name) and target.id in self.functions:
                 found = (self, self.functions[target.id])
-            elif self.project is not None:
-                found = self.project.function(self.qualify(dotted_name(target)))
+            elif self.project is not None:  # (any module: one without a check may work)
+                found = self.project.function(self.qualify(dotted_name(target)), False)
             if found is None:
                 continue
             reader, function = found
             check = reader.wrapper_check(function, factory)
             if check is not None:
                 return check
+            if reader.works_first(function, factory):
+                return None
         return None
 
     def wrapper_check(self, decorator: FunctionNode, factory: bool) -> Check | None:
         """The check of a decorator of this module: the wrapper it returns (a factory:
-        the wrapper its decorator returns) gated as a handler's body is."""
-        wrapper = _returned_def(decorator)
-        if factory and wrapper is not None:
-            wrapper = _returned_def(wrapper)
-        return self.gated(wrapper.body, raise_only=False, depth=1) if wrapper is not None \
-            else None
+        the wrapper its decorator returns) gated as a handler's body is; a failing branch
+        that calls the decorated function (a report-only mode) stops nothing."""
+        found = _wrapper_of(decorator, factory)
+        if found is None:
+            return None
+        wrapper, wrapped = found
+        return self.gated(wrapper.body, raise_only=False, depth=1, wrapped=wrapped)
+
+    def works_first(self, decorator: FunctionNode, factory: bool) -> bool:
+        """Does a decorator's wrapper do work before it calls the decorated function?"""
+        found = _wrapper_of(decorator, factory)
+        if found is None:
+            return False
+        wrapper, wrapped = found
+        for stmt in wrapper.body:
+            if _calls(stmt, wrapped):
+                return False
+            try:
+                self._no_work(stmt, 1)
+            except _Worked:
+                return True
+        return False
 
     def helper(self, name: str, depth: int) -> Check | None:
         """A helper's check: it raises on a bad signature (a gate of its own, raising),
@@ -268,17 +291,21 @@ class _Reader:
         return None
 
     # ---------------------------------------------------------------- gates
-    def gated(self, body: list[ast.stmt], raise_only: bool, depth: int) -> Check | None:
+    def gated(self, body: list[ast.stmt], raise_only: bool, depth: int,
+              wrapped: str = "") -> Check | None:
         """`gate`, None when work runs before the check (`_Worked`)."""
         try:
-            return self.gate(body, raise_only, depth)
+            return self.gate(body, raise_only, depth, wrapped)
         except _Worked:
             return None
 
-    def gate(self, body: list[ast.stmt], raise_only: bool, depth: int) -> Check | None:
+    def gate(self, body: list[ast.stmt], raise_only: bool, depth: int,
+             wrapped: str = "") -> Check | None:
         """The check that gates the rest of `body`'s work, if any: a statement before the
-        work that stops it on a bad signature (`raise_only`: by raising; in a handler,
-        returning stops it too). Raises `_Worked` when a statement before it does work
+        work that stops it on a bad signature (`raise_only`: by raising, and a return
+        before the check lets the caller go on unchecked; in a handler, returning stops
+        it too; in a decorator's wrapper, a branch calling the decorated function
+        `wrapped` stops nothing). Raises `_Worked` when a statement before it does work
         (`table.put_item(...)` and then the check: the work ran unchecked); reading the
         request, computing an HMAC, reading a secret, logging do not count. The answer of
         a check kept in a name (`ok = hmac.compare_digest(...)`) is tested by the name."""
@@ -290,7 +317,7 @@ class _Reader:
                     negated = isinstance(stmt.test, ast.UnaryOp) and \
                         isinstance(stmt.test.op, ast.Not)
                     stops = stmt.body if negated else stmt.orelse
-                    if _stops(stops, raise_only):
+                    if _stops(stops, raise_only) and not (wrapped and _calls(stops, wrapped)):
                         return check
                     if not negated and not stmt.orelse and not raise_only and \
                             _nothing_after(body[index + 1:]):
@@ -299,6 +326,8 @@ class _Reader:
                     return check  # raised while the test is evaluated
                 if check is None and _works_and_ends(stmt):
                     return None  # work the check does not gate (another route served)
+                if check is None and raise_only and _returns(stmt):
+                    raise _Worked  # (a return before the check: the caller goes on)
                 if check is None:
                     self._no_work(stmt, depth)
             elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
@@ -311,14 +340,16 @@ class _Reader:
                             len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                         answers[stmt.targets[0].id] = check
                         continue
+                if raise_only and isinstance(stmt, ast.Return):
+                    raise _Worked
                 self._no_work(stmt, depth)
             elif isinstance(stmt, ast.Try):
-                check = self.gate(stmt.body, raise_only, depth)
+                check = self.gate(stmt.body, raise_only, depth, wrapped)
                 if check is not None and (not check.raises or all(
                         _stops(h.body, raise_only) for h in stmt.handlers)):
                     return check
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-                check = self.gate(stmt.body, raise_only, depth)
+                check = self.gate(stmt.body, raise_only, depth, wrapped)
                 if check is not None:
                     return check
             elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -431,14 +462,41 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _returned_def(function: FunctionNode) -> FunctionNode | None:
-    """The function a function defines and returns (`def wrapper...; return wrapper`)."""
+    """The function a function defines and returns (`def wrapper...; return wrapper`),
+    when it returns nothing else (a decorator that may return the function undecorated,
+    `if not SECRET: return handler`, has none)."""
     defined = {n.name: n for n in function.body
                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    for stmt in _statements(function.body):
-        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name) and \
-                stmt.value.id in defined:
-            return defined[stmt.value.id]
-    return None
+    returned = {stmt.value.id if isinstance(stmt.value, ast.Name) else ""
+                for stmt in _statements(function.body) if isinstance(stmt, ast.Return)}
+    [name] = returned if len(returned) == 1 else [""]
+    return defined.get(name)
+
+
+def _wrapper_of(decorator: FunctionNode, factory: bool) -> tuple[FunctionNode, str] | None:
+    """The wrapper a decorator returns (a factory: the one the decorator it returns
+    returns) and the name of the decorated function in it (the decorator's parameter)."""
+    taking = _returned_def(decorator) if factory else decorator
+    wrapper = _returned_def(taking) if taking is not None else None
+    if taking is None or wrapper is None or not taking.args.args:
+        return None
+    return wrapper, taking.args.args[0].arg
+
+
+def _calls(stmt: ast.stmt | list[ast.stmt], name: str) -> bool:
+    """Do these statements call the function a plain name holds (`handler(event, ...)`)?"""
+    for sub in _statements(stmt if isinstance(stmt, list) else [stmt]):
+        for part in ast.iter_child_nodes(sub):
+            if isinstance(part, ast.expr) and any(
+                    isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and
+                    n.func.id == name for n in _own_nodes(part)):
+                return True
+    return False
+
+
+def _returns(stmt: ast.stmt) -> bool:
+    """Does a statement hold a return (of the function it is in)?"""
+    return any(isinstance(sub, ast.Return) for sub in _statements([stmt]))
 
 
 def _stops(body: list[ast.stmt], raise_only: bool) -> bool:

@@ -545,16 +545,19 @@ class _Loader:
         """What serverless-python-requirements reads for a function: its folder (the
         function's `module` when packaged individually, else the service's), the service's
         folder (where it looks for a Pipfile), `custom.pythonRequirements.fileName` and the
-        usePipenv / usePoetry switches (both on unless set false)."""
+        usePipenv / usePoetry switches (both on unless set false), and `noDeploy`: the
+        packages it leaves out of the bundle (names as written)."""
         options = _get(self.config, "custom", "pythonRequirements")
         options = options if isinstance(options, dict) else {}
-        name = options.get("fileName")
+        name, left_out = options.get("fileName"), options.get("noDeploy")
         return {"folder": self._code_dir(cfg) if individually else self.service_dir,
                 "service": self.service_dir,
                 "fileName": name.strip() if isinstance(name, str) and name.strip()
                 else "requirements.txt",
                 "usePipenv": options.get("usePipenv") not in (False, "false"),
-                "usePoetry": options.get("usePoetry") not in (False, "false")}
+                "usePoetry": options.get("usePoetry") not in (False, "false"),
+                "noDeploy": [n for n in left_out if isinstance(n, str)]
+                if isinstance(left_out, list) else []}
 
     def _environment(self, provider_env: Any, function_env: Any, key: str) -> dict[str, EnvVar]:
         result: dict[str, EnvVar] = {}

@@ -166,7 +166,10 @@ level, the check named where it is), is reported `info`, naming the check: the s
 cannot send a token an authoriser would check, and the signature is the route's
 authentication. A check whose answer is ignored, whose failure is caught and passed over,
 or that comes after work has run (a delivery recorded, then checked; a decorator whose
-wrapper checks after calling the handler) counts for nothing.
+wrapper checks after calling the handler, or below one whose wrapper works first) counts
+for nothing; so does a helper that returns before checking (an unsigned delivery let
+through), a wrapper whose failing branch still calls the handler (report-only), and a
+decorator that may return the handler undecorated.
 """,
     remediation={
         "serverless": "functions:\n  orders:\n    events:\n      - httpApi:\n"
