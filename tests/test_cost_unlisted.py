@@ -8,6 +8,8 @@ writes, or `--param IntakeAuth=NONE`, exposes it as before."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -43,9 +45,7 @@ def _cost(folder: Path, *options: str) -> dict:
 
 
 def _run(argv: list[str]) -> str:
-    import contextlib
-    import io
-
+    """What the CLI prints for `argv`."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         main(argv)
