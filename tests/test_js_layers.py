@@ -5,7 +5,9 @@ no other folder answers is a package of `DIR/nodejs/node_modules` (or
 `DIR/nodejs/nodeNN/node_modules`). The layer's AWS calls are the function's, and
 FG-PERM-101 reports the grants they leave unused. Before, both requires were code not
 read: FG-PERM-101 said nothing, with a note. A layer given by ARN still leaves the
-function out (serverless-neg-node-layer)."""
+function out (serverless-neg-node-layer), also when the project builds another layer
+that has the same paths (serverless-neg-node-local-layer-unused: at run time the
+function's `/opt/nodejs` is the ARN layer's)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ CASES = FIXTURES / "FG-PERM-101"
 @pytest.mark.parametrize("name", ["serverless-pos-node-local-layer",
                                   "sam-pos-node-local-layer",
                                   "serverless-neg-node-local-layer",
+                                  "serverless-neg-node-local-layer-unused",
                                   "serverless-neg-node-layer"])
 def test_fixture(name: str) -> None:
     check_case(Case("FG-PERM-101", CASES / name))
@@ -52,6 +55,15 @@ def test_every_call_is_known_and_found_in_the_layer(name: str, function: str,
     assert calls and all(call.known for call in calls)
     assert {call.file for call in calls} == files
     assert not [d for d in result.app.diagnostics if "layer's" in d.message]
+
+
+def test_a_layer_the_function_does_not_use_is_code_not_read() -> None:
+    result = scan(str(CASES / "serverless-neg-node-local-layer-unused"))
+    unseen = [(c.file, c.line, c.method.split(":")[0])
+              for c in result.facts.aws_calls["serverless.yml#show"] if not c.known]
+    assert unseen == [("src/handler.js", 1, "imports '/opt/nodejs/db', a layer's code"),
+                      ("src/handler.js", 2, "imports 'audit-log', a package of a layer the "
+                                            "project builds, which the function does not use")]
 
 
 def _cache(root: Path, *layers: str | None) -> JsModuleCache:

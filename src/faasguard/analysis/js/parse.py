@@ -305,6 +305,8 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         #: the `nodejs/` folders of the layers the project builds from its own files (what
         #: Lambda mounts as /opt/nodejs), root-relative (`use_layers`)
         self.layer_folders: tuple[str, ...] = ()
+        #: layer id (`Layer.id`) -> its `nodejs/` folder, for those layers
+        self.layer_ids: dict[str, str] = {}
         #: the folders where a bare specifier may be a layer's package: the layers'
         #: `nodejs/nodeNN/node_modules`, then their `nodejs/node_modules` (Lambda's NODE_PATH)
         self._layer_packages: tuple[str, ...] = ()
@@ -313,9 +315,9 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         """Read the code of the layers the project builds from its own folders
         (`Layer.content`): `/opt/nodejs/x` is the folder's `nodejs/x`, and a bare
         specifier not found otherwise may be a package in its node_modules folders."""
-        folders = [posixpath.normpath(posixpath.join(layer.content, "nodejs"))
-                   for layer in layers if layer.content is not None]
-        self.layer_folders = tuple(dict.fromkeys(folders))
+        self.layer_ids = {layer.id: posixpath.normpath(posixpath.join(layer.content, "nodejs"))
+                          for layer in layers if layer.content is not None}
+        self.layer_folders = tuple(dict.fromkeys(self.layer_ids.values()))
         versions: list[tuple[int, str]] = []  # (NN, folder) of each nodeNN folder
         for folder in self.layer_folders:
             try:
@@ -422,6 +424,11 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
                 middle = spec[len(prefix):len(spec) - len(suffix)]
                 out.extend(t.replace("*", middle) for t in targets)
         return out
+
+    def layer_of(self, file: str) -> str | None:
+        """The `nodejs/` folder of the in-project layer a file is in, if any."""
+        return next((folder for folder in self.layer_folders
+                     if file.startswith(f"{folder}/")), None)
 
     def _layer_package(self, spec: str) -> str | None:
         """The file a bare specifier names in a layer's node_modules folders (a package's

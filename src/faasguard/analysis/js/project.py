@@ -44,7 +44,7 @@ from faasguard.analysis.taint.project import _Describer, _flow, _unique
 from faasguard.analysis.taint.table import build_table
 from faasguard.collector import paused_then_frozen
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import App, Diagnostic, Function, logical_id
+from faasguard.model import App, Diagnostic, Function, Ref, logical_id
 
 
 def analyse_js(app: App, facts: Facts) -> None:
@@ -254,16 +254,23 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
     `runs(file, line, specifier)`: whether the handler's code can run what an import
     there brings in (`Reach.imports_run`)."""
     declared: frozenset[str] | None = None
+    layers: set[str] | None = None
     out: dict[str, AwsCall] = {}
     for file in files:
         module = cache.try_get(file)
         if module is None:
             continue
-        candidates: list[tuple[str, int, str | None, str]] = module.summary(
+        candidates: list[tuple[str, int, str | None, str, str | None]] = module.summary(
             "unseen-candidates", lambda found: _candidates(cache, found))
-        for spec, at, package, what in candidates:
+        for spec, at, package, what, layer in candidates:
             if runs is not None and not runs(file, at, spec):
                 continue
+            if layer is not None:  # an in-project layer's: read, if the function has it
+                if layers is None:
+                    layers = {cache.layer_ids[ref.target] for ref in function.layers
+                              if isinstance(ref, Ref) and ref.target in cache.layer_ids}
+                if layer in layers:
+                    continue
             if package is not None:  # a package: unless the function's manifest has it
                 if declared is None:
                     declared = _npm_declared(cache.root, function, memo)
@@ -278,30 +285,36 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
 
 
 def _candidates(cache: JsModuleCache,
-                module: JsModule) -> list[tuple[str, int, str | None, str]]:
+                module: JsModule) -> list[tuple[str, int, str | None, str, str | None]]:
     """The specifiers of a file `unseen_code` must judge, once per file: (specifier,
     offset, the package when it depends on the function's manifest else None, what it
-    is for a message). Built-in modules, the AWS SDK, known packages, project files and
-    data files are left out."""
-    found: list[tuple[str, int, str | None, str]] = []
+    is for a message, the in-project layer folder it resolves to: read only for the
+    functions that have that layer). Built-in modules, the AWS SDK, known packages,
+    project files and data files are left out."""
+    found: list[tuple[str, int, str | None, str, str | None]] = []
     file = module.file
     for spec, at in specifiers(module):
         if spec.startswith("/opt/"):
-            if cache.resolve_local(file, spec) is None:  # not a layer the project builds
-                found.append((spec, at, None, f"'{spec}', a layer's code"))
+            target = cache.resolve_local(file, spec) if cache.layer_folders else None
+            found.append((spec, at, None, f"'{spec}', a layer's code",
+                          cache.layer_of(target) if target is not None else None))
         elif spec.startswith((".", "/")):
             if cache.resolve_local(file, spec) is None and not _data_file(cache, file, spec):
-                found.append((spec, at, None, f"'{spec}', which is not in the scanned files"))
-        elif (cache.layer_folders or cache.aliased(file, spec)) and \
-                cache.resolve_local(file, spec) is not None:
-            continue  # a tsconfig.json path alias to a project file, or a layer's package
+                found.append((spec, at, None, f"'{spec}', which is not in the scanned files",
+                              None))
         else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
+            aliased = bool(cache.aliased(file, spec))
+            target = cache.resolve_local(file, spec) \
+                if aliased or cache.layer_folders else None
+            layer = cache.layer_of(target) if target is not None else None
+            if target is not None and layer is None:
+                continue  # a tsconfig.json path alias to a project file
             if modelled_package(spec):
                 continue
-            package = _package_of(spec)
-            found.append((spec, at, package,
-                          f"'{spec}', a path alias to a file not in the scanned files"
-                          if cache.aliased(file, spec) else ""))
+            what = f"'{spec}', a package of a layer the project builds, which the " \
+                "function does not use" if layer is not None else \
+                f"'{spec}', a path alias to a file not in the scanned files" if aliased else ""
+            found.append((spec, at, _package_of(spec), what, layer))
     return found
 
 
