@@ -27,10 +27,12 @@ its own. Needs valgrind (callgrind and callgrind_annotate) and CPython 3.11 or l
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import functools
 import glob
 import itertools
+import operator
 import os
 import re
 import subprocess
@@ -53,10 +55,10 @@ TRAMPOLINES: dict[str, str] = {
     "step code_facts": "functools_reduce",
     "run_rules": "groupby_next",
     "report": "context_run",
-    "discovery": "map_next",
-    "suppressions": "filter_next",
-    "drop parsed code": "min_max",
-    "localise": "list_sort_impl",
+    "discovery": "methodcaller_call",
+    "suppressions": "defdict_missing",
+    "drop parsed code": "keyobject_richcompare",
+    "localise": "calliter_iternext",
 }
 
 
@@ -82,14 +84,14 @@ def _through(c_function: str, call: Callable[[], Any]) -> Any:
         next(itertools.groupby(once, key=lambda _: out.append(call())))
     elif c_function == "context_run":
         out.append(contextvars.copy_context().run(call))
-    elif c_function == "map_next":
-        list(map(lambda _: out.append(call()), once))
-    elif c_function == "filter_next":
-        list(filter(lambda _: out.append(call()), once))
-    elif c_function == "min_max":
-        min(once, key=lambda _: out.append(call()))
-    elif c_function == "list_sort_impl":
-        sorted([0, 1], key=lambda key: key if out else out.append(call()) or key)
+    elif c_function == "methodcaller_call":
+        out.append(operator.methodcaller("__call__")(call))
+    elif c_function == "defdict_missing":
+        collections.defaultdict(lambda: out.append(call()))[None]  # noqa: B018
+    elif c_function == "keyobject_richcompare":
+        sorted([0, 1], key=functools.cmp_to_key(lambda _a, _b: out.append(call()) or 0))
+    elif c_function == "calliter_iternext":
+        list(iter(lambda: out.append(call()) or once, once))
     else:
         raise ValueError(c_function)
     return out[0]

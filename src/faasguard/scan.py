@@ -160,39 +160,57 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
         found.problems.append(Diagnostic(rel_of(rel), f"cannot be read: {err.strerror or err}",
                                          code="discovery"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+    # depth first, folders and files in name order, as os.walk would go, from the entries
+    # os.scandir lists: a file's path and whether it is a link come with its entry (os.walk
+    # and os.path.islink asked the system again for each file)
+    pending: list[tuple[str, str]] = [(root, ".")]
+    while pending:
+        dirpath, rel_dir = pending.pop()
+        try:
+            with os.scandir(dirpath) as listing:
+                entries = sorted(listing, key=_entry_name)
+        except OSError as err:
+            on_error(err)
+            continue
+        dirs: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry)
         keep = []
-        for name in sorted(dirnames):
+        for entry in dirs:
+            name = entry.name
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            path = os.path.join(dirpath, name)
             if name in SKIP_DIRS or _excluded(patterns, rel, rel_of(rel), name) or \
-                    os.path.exists(os.path.join(path, "pyvenv.cfg")):
+                    os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                 continue
-            if os.path.islink(path):
-                problem, level = _dir_link_problem(path, real_root)
+            if entry.is_symlink():
+                problem, level = _dir_link_problem(entry.path, real_root)
                 found.problems.append(Diagnostic(rel_of(rel), problem, level=level,
                                                  code="discovery"))
                 continue
-            keep.append(name)
-        dirnames[:] = keep
-        for name in sorted(filenames):
+            keep.append((entry.path, rel))
+        pending.extend(reversed(keep))
+        for entry in files:
+            name = entry.name
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             kind = SOURCE_SUFFIXES.get(os.path.splitext(name)[1].lower())
             if (kind is None and not is_candidate(name)) or name.endswith(".d.ts") or \
                     name in CONFIG_NAMES or name in SKIP_FILES or \
                     _excluded(patterns, rel, rel_of(rel), name):
                 continue
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path):
-                link_problem = _link_problem(path, real_root)
+            if entry.is_symlink():
+                link_problem = _link_problem(entry.path, real_root)
                 if link_problem:
                     found.problems.append(Diagnostic(rel_of(rel), link_problem,
                                                      level="warning", code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
             if name.lower() in SERVERLESS_CODE_NAMES and \
-                    not any(n.lower() in SERVERLESS_NAMES for n in filenames):
+                    not any(f.name.lower() in SERVERLESS_NAMES for f in files):
                 found.problems.append(Diagnostic(
                     rel_of(rel), f"{name} is code that the Serverless Framework runs to build "
                     "the service's configuration, and faasguard never runs scanned code: this "
@@ -204,6 +222,10 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
     found.templates.sort()
     found.sources.sort()
     return found
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:
