@@ -308,9 +308,12 @@ class RemediationChooser:
         """`files`: (path, format) of every file the scan read."""
         self._formats: dict[str, str] = {}
         self._projects: dict[str, str] = {}  # project folder -> framework
-        #: (rule id, file) -> (the rule's default snippet, the one a finding there shows);
-        #: None for a rule not registered. Findings of one rule in one file are many.
-        self._chosen: dict[tuple[str, str], tuple[str, str] | None] = {}
+        #: file -> the remediation keys a finding there prefers (`keys`)
+        self._keys: dict[str, tuple[str, ...]] = {}
+        #: (rule id, keys) -> (the rule's default snippet, the one a finding with those keys
+        #: shows); None for a rule not registered. A scan's thousands of findings come from
+        #: a few dozen rules in files of a few formats.
+        self._chosen: dict[tuple[str, tuple[str, ...]], tuple[str, str] | None] = {}
         for path, fmt in files:
             self._formats[path] = fmt
             if fmt in _PROJECT_FORMATS:
@@ -332,10 +335,7 @@ class RemediationChooser:
 
     def choose(self, file: str, snippets: Mapping[str, str]) -> str:
         """The snippet of `snippets` for a finding in `file`."""
-        for key in self.keys(file):
-            if key in snippets:
-                return snippets[key]
-        return next(iter(snippets.values()), "")
+        return _first_of(self.keys(file), snippets)
 
     def localise(self, finding: Finding) -> None:
         """Show the fix in the user's own format, when the rule kept its default
@@ -344,18 +344,30 @@ class RemediationChooser:
 
     def localise_all(self, findings: Iterable[Finding]) -> None:
         """`localise` each of `findings`: one call for a scan's thousands, the choice
-        made once per rule and file."""
-        chosen_of = self._chosen
+        made once per rule and format."""
+        keys_of, chosen_of = self._keys, self._chosen
         for finding in findings:
-            key = (finding.rule_id, finding.location.file)
+            file = finding.location.file
+            keys = keys_of.get(file)
+            if keys is None:
+                keys = keys_of[file] = self.keys(file)
+            key = (finding.rule_id, keys)
             chosen = chosen_of.get(key, _UNCHOSEN)
             if chosen is _UNCHOSEN:
                 registered = RULES.get(key[0])
                 chosen = chosen_of[key] = None if registered is None else (
                     registered.meta.default_remediation,
-                    self.choose(key[1], registered.meta.remediation))
+                    _first_of(keys, registered.meta.remediation))
             if chosen is not None and finding.remediation == chosen[0]:
                 finding.remediation = chosen[1]
+
+
+def _first_of(keys: tuple[str, ...], snippets: Mapping[str, str]) -> str:
+    """The snippet of the first of `keys` that `snippets` has, else the first snippet."""
+    for key in keys:
+        if key in snippets:
+            return snippets[key]
+    return next(iter(snippets.values()), "")
 
 
 #: `RemediationChooser._chosen` holds no choice for the key yet.
