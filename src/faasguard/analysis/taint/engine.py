@@ -16,7 +16,6 @@ return work.
 from __future__ import annotations
 
 import ast
-import ipaddress
 import re
 from collections.abc import Callable
 from typing import Any
@@ -110,6 +109,8 @@ def _internal_host(origin: str) -> bool:
     host = host.lower().rstrip(".")
     if host in _INTERNAL_NAMES or host.endswith(".localhost") or host.endswith(".internal"):
         return True
+    import ipaddress  # (a URL with a fixed host: few handlers build one)
+
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
