@@ -1118,10 +1118,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.status,self.reason,self.manifests,self.functions,self.advisories,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,)
+   return (self.status,self.reason,self.manifests,self.functions,self.advisories,self.left_out,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,other.left_out,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.status,self.reason,self.manifests,self.functions,self.advisories,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.status,self.reason,self.manifests,self.functions,self.advisories,self.left_out,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,other.left_out,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -2555,9 +2555,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r})"
+  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r}, left_out={self.left_out!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r}, left_out={self.left_out!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -4237,15 +4237,16 @@ def __create_fn__(_type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __
  return __init__
 CODE['def __create_fn__(_type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,states:_type_states,aliases:_type_aliases)->_return_type:\n  self.states=states\n  self.aliases=aliases\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _return_type):
- def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, _type_left_out, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _dflt_left_out, _return_type):
+ def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,left_out:_type_left_out=_HAS_DEFAULT_FACTORY)->_return_type:
   self.status=status
   self.reason=reason
   self.manifests=_dflt_manifests() if manifests is _HAS_DEFAULT_FACTORY else manifests
   self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions
   self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories
+  self.left_out=_dflt_left_out() if left_out is _HAS_DEFAULT_FACTORY else left_out
  return __init__
-CODE['def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _return_type):\n def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.status=status\n  self.reason=reason\n  self.manifests=_dflt_manifests() if manifests is _HAS_DEFAULT_FACTORY else manifests\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, _type_left_out, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _dflt_left_out, _return_type):\n def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,left_out:_type_left_out=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.status=status\n  self.reason=reason\n  self.manifests=_dflt_manifests() if manifests is _HAS_DEFAULT_FACTORY else manifests\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories\n  self.left_out=_dflt_left_out() if left_out is _HAS_DEFAULT_FACTORY else left_out\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_t, _type_api, _type_method, _type_path, _type_route, _type_client_ip, _type_status, _type_function, _type_query, _type_principal, _type_user_agent, _type_error_type, _type_guard, _type_outcome, _type_duration_ms, _type_app, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_query, _dflt_principal, _dflt_user_agent, _dflt_error_type, _dflt_guard, _dflt_outcome, _dflt_duration_ms, _dflt_app, _return_type):
  def __init__(self,t:_type_t,api:_type_api,method:_type_method,path:_type_path,route:_type_route,client_ip:_type_client_ip,status:_type_status,function:_type_function,query:_type_query=_dflt_query,principal:_type_principal=_dflt_principal,user_agent:_type_user_agent=_dflt_user_agent,error_type:_type_error_type=_dflt_error_type,guard:_type_guard=_dflt_guard,outcome:_type_outcome=_dflt_outcome,duration_ms:_type_duration_ms=_dflt_duration_ms,app:_type_app=_HAS_DEFAULT_FACTORY)->_return_type:

@@ -11,11 +11,15 @@ nearest dependency manifests are read, from that folder up to the scanned root:
   diagnostic, a file already being read is not read again). A function built by
   serverless-python-requirements gets what the plugin installs instead: with `usePoetry`
   (on by default) a Poetry project's lock or pyproject.toml, else with `usePipenv` (on by
-  default) the service's Pipfile (its lock when there is one), else
-  `custom.pythonRequirements.fileName` (default `requirements.txt`) in the function's
-  folder (its `module` when packaged individually, else the service's); when the plugin
-  would find none of them, the nearest manifests as above. A `requirements/` folder of
-  files nothing names is read by neither pip nor the plugin: it declares nothing;
+  default) the service's Pipfile (its lock when there is one), else with `usePyProject`
+  (on by default) a pyproject.toml listing `[project] dependencies`, else
+  `custom.pythonRequirements.fileName` (default `requirements.txt`), each in the
+  function's folder (its `module` when packaged individually, else the service's); when
+  the plugin would find none of them, the nearest manifests as above. The packages its
+  `noDeploy` names are not in the function's bundle (what runs is the Lambda runtime's or
+  a layer's copy): they are not the function's dependencies (`DependencyFacts.left_out`),
+  and a note says so. A `requirements/` folder of files nothing names is read by neither
+  pip nor the plugin: it declares nothing;
 - Node.js: `package-lock.json` / `npm-shrinkwrap.json` (locked versions), else
   `package.json` (`dependencies`).
 
@@ -37,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import PYTHON_REQUIREMENTS, App, Diagnostic, Function
+from faasguard.model import PYTHON_REQUIREMENTS, App, Diagnostic, Function, logical_id
 from faasguard.toml_text import parse_toml
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
@@ -83,7 +87,9 @@ class DependencyFacts:
     """What the dependency analysis found (`facts.dependencies`).
 
     status: "ok" (advisories matched), "no-database" (no `osv_db` given) or "error"
-    (the database could not be read; `reason` says why).
+    (the database could not be read; `reason` says why). `left_out`: by function id, the
+    packages its build leaves out of its bundle although its manifests list them
+    (serverless-python-requirements' `noDeploy`); only functions with such a list.
     """
 
     status: str = "no-database"
@@ -91,10 +97,26 @@ class DependencyFacts:
     manifests: dict[str, list[Dependency]] = field(default_factory=dict)
     functions: dict[str, list[str]] = field(default_factory=dict)  # fn id -> manifests
     advisories: dict[Dependency, list[Advisory]] = field(default_factory=dict)
+    left_out: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def functions_using(self, manifest: str) -> list[str]:
         """The ids of the functions whose code a manifest belongs to."""
         return sorted(f for f, files in self.functions.items() if manifest in files)
+
+    def shipped_by(self, manifest: str, dep: Dependency) -> list[str]:
+        """The ids of the functions using `manifest` (`functions_using`) whose bundle
+        holds `dep`: not those whose build leaves it out (`left_out`)."""
+        users = self.functions_using(manifest)
+        if not self.left_out:
+            return users
+        return [f for f in users if not leaves_out(dep, self.left_out.get(f, frozenset()))]
+
+
+def leaves_out(dep: Dependency, names: frozenset[str]) -> bool:
+    """Does a build that leaves `names` out of the bundle (serverless-python-requirements'
+    `noDeploy`) leave out this dependency? A Python requirement whose name is written as
+    listed there, as the plugin compares them."""
+    return bool(names) and dep.ecosystem == "pypi" and dep.name in names
 
 
 def analyse_dependencies(app: App, facts: Facts) -> None:
@@ -116,6 +138,9 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
             files = per_folder[key] = _manifests_for(app, function, folder, key[1], memo)
         if files:
             found.functions[function.id] = list(files)
+            left_out = _left_out(function)
+            if left_out:
+                found.left_out[function.id] = left_out
     used = {rel for files in found.functions.values() for rel in files}
     cache: dict[str, list[Dependency] | None] = memo.get("manifests", {})
     for rel, deps in cache.items():
@@ -135,12 +160,15 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
             "no build setting reads (custom.pythonRequirements.fileName): pip and "
             "serverless-python-requirements install a named file only, so it declares no "
             "dependency of the functions here", level="note", code="dependencies"))
+    if found.left_out:
+        app.diagnostics.extend(_not_deployed_notes(found))
     database = getattr(facts.options, "osv_db", None)
     if not database or not found.manifests:
         return
     from faasguard.analysis.osv import OsvError, load_database
 
-    pinned = [d for deps in found.manifests.values() for d in deps if d.pinned]
+    pinned = [d for rel, deps in found.manifests.items() for d in deps
+              if d.pinned and (not found.left_out or found.shipped_by(rel, d))]
     try:
         db = load_database(str(database), {(d.ecosystem, d.name) for d in pinned})
     except OsvError as exc:
@@ -164,11 +192,42 @@ def declared_for(app: App, function: Function, memo: dict[str, Any]) -> list[Dep
     if folder is None:
         return []
     cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
-    key = _plugin_key(function)
-    left_out = frozenset(key[-1]) if key else frozenset()
+    left_out = _left_out(function)
     return [dep for rel in _manifests_for(app, function, folder, _ecosystems(function), memo)
-            for dep in cache.get(rel) or ()
-            if not (left_out and dep.ecosystem == "pypi" and dep.name in left_out)]
+            for dep in cache.get(rel) or () if not leaves_out(dep, left_out)]
+
+
+def _left_out(function: Function) -> frozenset[str]:
+    """The packages serverless-python-requirements leaves out of a function's bundle
+    (`noDeploy`, names as written; empty when the plugin does not build it)."""
+    key = _plugin_key(function)
+    return frozenset(key[-1]) if key else frozenset()
+
+
+def _not_deployed_notes(found: DependencyFacts) -> list[Diagnostic]:
+    """A note at each requirement that every function using its manifest leaves out of
+    its bundle (`noDeploy`): FG-TP-101/102 do not judge it, and why."""
+    notes: dict[tuple[str, int, str], Diagnostic] = {}
+    for rel, deps in sorted(found.manifests.items()):
+        users = found.functions_using(rel)
+        if not users or not any(f in found.left_out for f in users):
+            continue
+        for dep in deps:
+            if dep.ecosystem == "pypi" and not found.shipped_by(rel, dep):
+                notes.setdefault((dep.file, dep.line, dep.name), Diagnostic(
+                    dep.file, f"{dep.name} is left out of the bundle of function(s) "
+                    f"{function_names(users)} (custom.pythonRequirements.noDeploy): what runs is "
+                    "the Lambda runtime's or a layer's copy, not the version written here, "
+                    "so it is not checked as the function's dependency (FG-TP-101, "
+                    "FG-TP-102)", dep.line, "note", "dependencies"))
+    return list(notes.values())
+
+
+def function_names(function_ids: list[str]) -> str:
+    """Function ids as a message lists them: `'a', 'b'`, the first five and how many more."""
+    names = [logical_id(f) for f in function_ids]
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _code_folder(function: Function) -> str | None:
@@ -195,7 +254,7 @@ def _plugin_key(function: Function) -> tuple[Any, ...]:
     if not isinstance(options, dict):
         return ()
     return (options.get("folder"), options.get("service"), options.get("fileName"),
-            options.get("usePipenv"), options.get("usePoetry"),
+            options.get("usePipenv"), options.get("usePoetry"), options.get("usePyProject"),
             tuple(options.get("noDeploy") or ()))
 
 
@@ -231,36 +290,47 @@ def _manifests_for(app: App, function: Function, folder: str, ecosystems: tuple[
 def _plugin_manifests(root: str, key: tuple[Any, ...],
                       listings: dict[str, set[str]]) -> list[str] | None:
     """What serverless-python-requirements installs for a function (`_plugin_key`), in
-    its order: a Poetry project's (`usePoetry`: a pyproject.toml whose build-system
-    requires poetry, in the function's folder), the service's Pipfile (`usePipenv`), the
+    its order (its lib/pip.js): a Poetry project's (`usePoetry`: a pyproject.toml whose
+    build-system requires poetry, in the function's folder), the service's Pipfile
+    (`usePipenv`), a pyproject.toml listing `[project] dependencies` in the function's
+    folder (`usePyProject`; preferred to a requirements file beside it), the
     requirements file `fileName` names in the function's folder. None when the plugin
     does not build the function or finds none of them."""
     if not key:
         return None
-    folder, service, file_name, pipenv, poetry, _ = key
+    folder, service, file_name, pipenv, poetry, pyproject, _ = key
     folder = posixpath.normpath(str(folder))
     service = posixpath.normpath(str(service))
-    if poetry:
+    project, data = _join(folder, "pyproject.toml"), None
+    if poetry or pyproject:
         names = _listing(root, folder, listings)
-        if "pyproject.toml" in names and _is_poetry(root, _join(folder, "pyproject.toml")):
+        data = _toml(root, project) if "pyproject.toml" in names else None
+        if poetry and data is not None and _is_poetry(data):
             return [_join(folder, "poetry.lock" if "poetry.lock" in names
                           else "pyproject.toml")]
     if pipenv:
         names = _listing(root, service, listings)
         if "Pipfile" in names:
             return [_join(service, "Pipfile.lock" if "Pipfile.lock" in names else "Pipfile")]
+    if pyproject and data is not None and (data.get("project") or {}).get("dependencies"):
+        return [project]
     target = posixpath.normpath(_join(folder, str(file_name)))
     if _inside(root, target) and os.path.isfile(os.path.join(root, target)):
         return [target]
     return None
 
 
-def _is_poetry(root: str, rel: str) -> bool:
-    """Is this pyproject.toml a Poetry project (`[build-system] requires` poetry...)?"""
+def _toml(root: str, rel: str) -> dict[str, Any] | None:
+    """A TOML file's tables (a pyproject.toml's), None when it cannot be read."""
     try:
         data = parse_toml(read_text(os.path.join(root, rel)))
     except (InputError, ValueError):
-        return False
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _is_poetry(data: dict[str, Any]) -> bool:
+    """Is this pyproject.toml a Poetry project (`[build-system] requires` poetry...)?"""
     requires = (data.get("build-system") or {}).get("requires") or []
     return any(isinstance(r, str) and r.startswith("poetry") for r in requires)
 

@@ -545,8 +545,8 @@ class _Loader:
         """What serverless-python-requirements reads for a function: its folder (the
         function's `module` when packaged individually, else the service's), the service's
         folder (where it looks for a Pipfile), `custom.pythonRequirements.fileName` and the
-        usePipenv / usePoetry switches (both on unless set false), and `noDeploy`: the
-        packages it leaves out of the bundle (names as written)."""
+        usePipenv / usePoetry / usePyProject switches (each on unless set false), and
+        `noDeploy`: the packages it leaves out of the bundle (names as written)."""
         options = _get(self.config, "custom", "pythonRequirements")
         options = options if isinstance(options, dict) else {}
         name, left_out = options.get("fileName"), options.get("noDeploy")
@@ -556,6 +556,7 @@ class _Loader:
                 else "requirements.txt",
                 "usePipenv": options.get("usePipenv") not in (False, "false"),
                 "usePoetry": options.get("usePoetry") not in (False, "false"),
+                "usePyProject": options.get("usePyProject") not in (False, "false"),
                 "noDeploy": [n for n in left_out if isinstance(n, str)]
                 if isinstance(left_out, list) else []}
 

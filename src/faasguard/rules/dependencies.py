@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from faasguard.analysis.dependencies import Dependency, DependencyFacts
+from faasguard.analysis.dependencies import Dependency, DependencyFacts, function_names
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Location, logical_id
+from faasguard.model import App, Location
 
 _OWASP_3P = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
 _OSV = "https://ossf.github.io/osv-schema/"
@@ -29,9 +29,7 @@ def _facts(facts: Facts) -> DependencyFacts | None:
 
 
 def _functions(found: DependencyFacts, manifest: str) -> str:
-    names = [logical_id(f) for f in found.functions_using(manifest)]
-    shown = ", ".join(f"'{n}'" for n in names[:5])
-    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return function_names(found.functions_using(manifest))
 
 
 @rule(
@@ -43,7 +41,9 @@ def _functions(found: DependencyFacts, manifest: str) -> str:
 A package the function ships is pinned to a version that a published advisory (OSV
 database given with `--osv-db`) lists as vulnerable. The function runs that code with
 its role's permissions on every event: a known, documented weakness is the easiest one
-to exploit. The severity follows the advisory's own rating when it gives one.
+to exploit. The severity follows the advisory's own rating when it gives one. A package
+the build leaves out of the bundle (serverless-python-requirements' `noDeploy`) is not
+the function's: what runs is the Lambda runtime's or a layer's copy, and a note says so.
 """,
     remediation={
         "python": "# requirements.txt: upgrade to a fixed version, e.g.\nrequests==2.32.3",
@@ -64,16 +64,17 @@ def vulnerable_dependency(app: App, facts: Facts) -> Iterator[Finding]:
         for advisory in advisories:
             fixed = f"; fixed in {', '.join(advisory.fixed)}" if advisory.fixed else ""
             aliases = f" ({', '.join(advisory.aliases[:3])})" if advisory.aliases else ""
+            users = found.shipped_by(dep.file, dep)
             yield make_finding(
                 "FG-TP-101",
                 f"{dep.name} {dep.version} is affected by {advisory.id}{aliases}: "
                 f"{advisory.summary or 'see the advisory'}{fixed}. Used by function(s) "
-                f"{_functions(found, dep.file)}.",
+                f"{function_names(users)}.",
                 Location(dep.file, dep.line), f"dependency:{dep.name}:{advisory.id}",
                 severity=_SEVERITY.get(advisory.severity or ""),
                 properties={"advisory": advisory.id, "package": dep.name,
                             "version": dep.version, "ecosystem": dep.ecosystem,
-                            "functions": found.functions_using(dep.file)},
+                            "functions": users},
             )
 
 
@@ -87,7 +88,9 @@ A dependency is declared with a range (`>=2.0`, `^4.17.0`) or no version at all,
 lock file pins it: every build may ship a different version, including a newly
 compromised or vulnerable release, and what runs in production cannot be checked
 against advisories. Lock files (`Pipfile.lock`, `poetry.lock`, `package-lock.json`) or
-exact pins (`==2.31.0`) fix the version.
+exact pins (`==2.31.0`) fix the version. A package the build leaves out of the bundle
+(serverless-python-requirements' `noDeploy`) is not reported: the version written is not
+the one that runs.
 """,
     remediation={
         "python": "# requirements.txt\nrequests==2.32.3  # or generate it with pip-compile",
@@ -104,15 +107,17 @@ def unpinned_dependency(app: App, facts: Facts) -> Iterator[Finding]:
     for manifest, deps in sorted(found.manifests.items()):
         for dep in deps:
             if not dep.pinned:
-                yield _unpinned(found, manifest, dep)
+                users = found.shipped_by(manifest, dep)
+                if users:
+                    yield _unpinned(users, manifest, dep)
 
 
-def _unpinned(found: DependencyFacts, manifest: str, dep: Dependency) -> Finding:
+def _unpinned(users: list[str], manifest: str, dep: Dependency) -> Finding:
     return make_finding(
         "FG-TP-102",
         f"{dep.name} is not pinned to one version "
         f"({dep.spec if dep.spec.strip('* ') else 'no version given'}) in {manifest}, used by "
-        f"function(s) {_functions(found, manifest)}.",
+        f"function(s) {function_names(users)}.",
         Location(dep.file, dep.line), f"unpinned:{dep.ecosystem}:{dep.name}",
         remediation=_pin_fix(dep),
     )
@@ -154,11 +159,13 @@ def check_not_run(app: App, facts: Facts) -> Iterator[Finding]:
     why = f"the advisory database could not be read ({found.reason})" \
         if found.status == "error" else "no advisory database was given (--osv-db)"
     for manifest, deps in sorted(found.manifests.items()):
-        if not any(dep.pinned for dep in deps):
+        pinned = [d for d in deps if d.pinned and
+                  (not found.left_out or found.shipped_by(manifest, d))]
+        if not pinned:
             continue
         yield make_finding(
             "FG-TP-103",
-            f"The {sum(d.pinned for d in deps)} pinned dependencies of {manifest} (function(s) "
+            f"The {len(pinned)} pinned dependencies of {manifest} (function(s) "
             f"{_functions(found, manifest)}) were not checked for known vulnerabilities: "
             f"{why}.",
             Location(manifest, 1), f"dependency-check:{manifest}",
