@@ -188,3 +188,46 @@ def test_a_handler_whose_event_is_positional_only_is_analysed(tmp_path: Path) ->
 def test_split_handler_checks_each_part(handler: str,
                                         expected: tuple[str, str] | None) -> None:
     assert split_handler(handler) == expected
+
+
+def test_the_unreached_pass_releases_trees_only_around_files_it_analyses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faasguard.analysis.facts import Facts, Options
+    from faasguard.analysis.handlers import resolve_with_steps
+    from faasguard.analysis.taint import analyse_taint
+    from faasguard.model import App, Function, Location, SourceFile
+
+    handler = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
+    script = "import os\n\n\ndef rebuild(payload):\n    os.system(payload['target'])\n"
+    app = App(root=str(tmp_path))
+    for n in range(4):
+        (tmp_path / f"h{n}.py").write_text(handler)
+        app.files.append(SourceFile(f"h{n}.py", "python"))
+        fid = f"template.yaml#F{n}"
+        app.functions[fid] = Function(fid, Location("template.yaml", n + 1), "sam",
+                                      runtime="python3.12", handler=f"h{n}.handler",
+                                      code_dir=".")
+    (tmp_path / "script.py").write_text(script)
+    app.files.append(SourceFile("script.py", "python"))
+    monkeypatch.setattr(modules, "RETAINED_MODULES", 0)  # every handler's tree dropped
+    facts = Facts(options=Options(jobs=1))
+    resolve_with_steps(app, facts, ["taint"])  # each handler analysed while resolved
+    events: list[str] = []
+    release, parse = ModuleCache.release, ModuleCache._parse
+
+    def noted_release(self: ModuleCache) -> None:
+        events.append("release")
+        release(self)
+
+    def noted_parse(self: ModuleCache, rel: str) -> Module:
+        events.append(rel)
+        return parse(self, rel)
+
+    monkeypatch.setattr(ModuleCache, "release", noted_release)
+    monkeypatch.setattr(ModuleCache, "_parse", noted_parse)
+    analyse_taint(app, facts)  # the handlers are done: the unreached pass only
+    # the four handler files, dropped and all reached, are neither parsed again nor a
+    # reason to release; the script is parsed (after one release) and analysed
+    assert events == ["release", "script.py"]
+    assert sorted(facts.flows) == ["code:script.py:rebuild", *(f"template.yaml#F{n}"
+                                                               for n in range(4))]

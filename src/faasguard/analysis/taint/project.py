@@ -488,13 +488,14 @@ def _analyse_unreached(app: App, facts: Facts, run: _TaintRun) -> None:
     names = run.table.source_params
     cache, visited = run.cache, run.visited
     for rel in _python_files(app, facts, run.table):
-        cache.release()
+        lines = run.entry_lines.get(rel)
+        if lines is not None and cache.parsed(rel) is None and _all_visited(rel, lines, visited):
+            run.unreached_done.add(rel)  # dropped, and everything in it was reached: no
+            cache.done_with(rel)  # need to parse it again (nor to release trees: none was
+            continue  # parsed, no analysis left garbage since the last release)
+        cache.release()  # between two files analysed: what the last one parsed may go
         run.unreached_done.add(rel)
         cache.done_with(rel)  # dropped at the next release
-        lines = run.entry_lines.get(rel)
-        if lines is not None and cache.parsed(rel) is None \
-                and all((rel, line) in visited for line in lines):
-            continue  # dropped, and everything in it was reached: no need to parse it again
         module = cache.try_get(rel)
         if module is None:
             continue
@@ -513,6 +514,15 @@ def _analyse_unreached(app: App, facts: Facts, run: _TaintRun) -> None:
             _run(app, analyzer, module, node, params, owner)
             qual = f"{owner.name}.{node.name}" if owner else node.name
             _store_unreached(run, analyzer, rel, qual)
+
+
+def _all_visited(rel: str, lines: tuple[int, ...], visited: set[tuple[str, int]]) -> bool:
+    """Were all these entries of the file `rel` analysed already? (a loop, not all() of a
+    generator: once per file)"""
+    for line in lines:
+        if (rel, line) not in visited:
+            return False
+    return True
 
 
 def _store_unreached(run: _TaintRun, analyzer: Analyzer, rel: str, qual: str,
