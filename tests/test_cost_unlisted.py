@@ -35,8 +35,9 @@ CASES = Path(__file__).resolve().parent / "fixtures" / "rules" / "FG-WALLET-001"
 UNLISTED = CASES / "sam-pos-queue-behind-unlisted-route"
 WRITTEN = CASES / "sam-pos-queue-behind-written-none-route"
 GIVEN = CASES / "sam-neg-queue-behind-unlisted-route-given"
-WHY = ("sqs (route POST /orders: the parameter IntakeAuth defaults to AWS_IAM and lists no "
-       "other value; NONE only if a deployment passes it)")
+WHY = ("sqs (route POST /orders: the parameter IntakeAuth, which defaults to AWS_IAM and "
+       "lists no other value, leaving NONE, CUSTOM and COGNITO_USER_POOLS of what the "
+       "setting accepts; NONE only if a deployment passes it)")
 
 
 def _cost(folder: Path, *options: str) -> dict:
@@ -102,11 +103,13 @@ def _loc() -> Location:
 @pytest.mark.parametrize("undecided, exposure, exposed_if", [
     # an authenticating default alone: NONE only from the domain
     (Unknown("parameter P", ("AWS_IAM", "NONE"), ("NONE",)), [],
-     ["sqs (route POST /jobs: the parameter P defaults to AWS_IAM and lists no other "
-      "value; NONE only if a deployment passes it)"]),
+     ["sqs (route POST /jobs: the parameter P, which defaults to AWS_IAM and lists no other "
+      "value, leaving NONE of what the setting accepts; NONE only if a deployment passes "
+      "it)"]),
     # a condition between two authenticating values, one a parameter's unlisted domain
     (Unknown("If UseToken", ("TokenAuth", "AWS_IAM", "NONE"), ("NONE",)), [],
-     ["sqs (route POST /jobs: If UseToken writes TokenAuth or AWS_IAM; NONE only if a "
+     ["sqs (route POST /jobs: the condition UseToken, whose values as written (TokenAuth, "
+      "AWS_IAM) authenticate, leaving NONE of what the setting accepts; NONE only if a "
       "deployment passes it)"]),
     # written NONE (AllowedValues), no default (every deployment picks): open
     (Unknown("parameter P", ("AWS_IAM", "NONE")), ["sqs (public route POST /jobs)"], []),

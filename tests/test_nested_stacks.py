@@ -117,9 +117,9 @@ def test_the_finding_follows_the_parent(capsys, tmp_path):
     assert [(f["message"], f["severity"], f["confidence"]) for f in json.loads(out)["findings"]
             if f["rule_id"] == "FG-AUTH-001"] == [(
         "Function 'Hook' may have a public function URL: its AuthType depends on the "
-        "parameter HookAuth, which defaults to AWS_IAM and lists no other value (no "
-        "AllowedValues or validation): NONE comes only from what the setting accepts, and "
-        "a deployment that passes NONE lets anyone invoke it.", "medium", "low")]
+        "parameter HookAuth, which defaults to AWS_IAM and lists no other value, leaving "
+        "NONE of what the setting accepts; NONE only if a deployment passes it, and such a "
+        "deployment lets anyone invoke it.", "medium", "low")]
 
 
 def test_two_stacks_passing_different_values_leave_them_open(tmp_path):

@@ -23,7 +23,7 @@ def test_a_parameter_saying_nothing_else_is_domain_only() -> None:
                           ("tf_none_validated", "POST /orders")):
         severity, confidence, message = _route(folder, route)
         assert (severity, confidence) == ("medium", "low")
-        assert "NONE comes only from what the setting accepts" in message
+        assert "lists no other value, leaving NONE" in message
 
 
 @pytest.mark.xfail(strict=True, reason="cfn_parameters/intrinsics.deployment_choice: "

@@ -44,13 +44,13 @@ def test_sam_event_authorisers():
         "medium", "low",
         "Route POST /orders (function 'Orders') may have no authoriser: its authoriser "
         "depends on the parameter OrdersAuth, which defaults to TokenAuth and lists no "
-        "other value (no AllowedValues or validation): NONE comes only from what the "
-        "setting accepts, and a deployment that passes NONE lets anyone from the internet "
-        "call it, and it changes state.")
+        "other value, leaving NONE and AWS_IAM of what the setting accepts; NONE only if a "
+        "deployment passes it, and such a deployment lets anyone from the internet call "
+        "it, and it changes state.")
     # a condition choosing between that parameter and AWS_IAM: NONE still not written
     update = found["route:Api:PUT:/orders"]
     assert update[:2] == ("medium", "low")
-    assert "the values the template writes (TokenAuth, AWS_IAM) authenticate" in update[2]
+    assert "whose values as written (TokenAuth, AWS_IAM) authenticate" in update[2]
     # NONE written: an AllowedValues entry, a branch, a branch leaving the authoriser out
     assert found["route:Api:GET:/orders"][:2] == ("medium", "high")
     assert found["route:Api:DELETE:/orders"][:2] == ("high", "high")
@@ -119,7 +119,7 @@ def test_the_inventory_names_the_unlisted_values():
     assert endpoints[("POST", "/orders")].as_dict()["undecided"] == {
         "by": "parameter MethodAuth", "choices": ["AWS_IAM", "NONE", "CUSTOM",
                                                   "COGNITO_USER_POOLS"],
-        "unlisted": ["NONE", "CUSTOM", "COGNITO_USER_POOLS"]}
+        "unlisted": ["NONE", "CUSTOM", "COGNITO_USER_POOLS"], "none_only_if_passed": True}
 
 
 def test_an_api_key_route():

@@ -21,11 +21,14 @@ def _findings(case: str, **options: object) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("case, named", [
-    ("sam-pos-unlisted", "route POST /entries: the parameter LedgerAuth defaults to AWS_IAM "
-                         "and lists no other value; NONE only if a deployment passes it"),
-    ("terraform-pos-unlisted", "route POST /entries: var.ledger_auth defaults to AWS_IAM "
-                               "and lists no other value; NONE only if a deployment passes "
-                               "it"),
+    ("sam-pos-unlisted", "route POST /entries: the parameter LedgerAuth, which defaults to "
+                         "AWS_IAM and lists no other value, leaving NONE, CUSTOM and "
+                         "COGNITO_USER_POOLS of what the setting accepts; NONE only if a "
+                         "deployment passes it"),
+    ("terraform-pos-unlisted", "route POST /entries: the variable var.ledger_auth, which "
+                               "defaults to AWS_IAM and lists no other value, leaving NONE, "
+                               "CUSTOM and COGNITO_USER_POOLS of what the setting accepts; "
+                               "NONE only if a deployment passes it"),
 ])
 def test_iam_as_written_is_reported_at_low_confidence(case, named):
     [(severity, confidence, message)] = _findings(case)

@@ -11,7 +11,9 @@ only through an interface VPC endpoint). `documented` is filled by the OpenAPI c
 (True/False) when a spec applies to the endpoint, else None. `undecided` is set when the
 deployment decides whether the endpoint authenticates (`Authorizer.undecided`, a function
 URL's AuthType with NONE among its possible values): `auth` is then what the other values
-give, and `unauthenticated` is False.
+give, and `unauthenticated` is False; its JSON says `none_only_if_passed` when the template
+writes no NONE (`none_unlisted`: the default authenticates, and the endpoint is open only
+on a deployment that passes NONE).
 
 Fills `facts.endpoints` (a list of `Endpoint`, sorted by file and line).
 """
@@ -81,7 +83,11 @@ class Endpoint:
                               "choices": list(self.undecided.choices),
                               # the values only the setting's domain gives
                               **({"unlisted": list(self.undecided.unlisted)}
-                                 if self.undecided.unlisted else {})}}
+                                 if self.undecided.unlisted else {}),
+                              # authenticated as written: NONE only if a deployment
+                              # passes it (`none_unlisted`)
+                              **({"none_only_if_passed": True}
+                                 if none_unlisted(self.undecided) else {})}}
                if self.undecided else {}),
             # the route as its router writes it, when `path` only approximates it
             **({"pattern": self.route.pattern} if self.route and self.route.pattern else {}),
@@ -205,16 +211,35 @@ def domain_none(authorizer: Authorizer | None) -> Unknown | None:
     return authorizer.undecided
 
 
+def decided_by(value: Unknown) -> str:
+    """What decides an Unknown at deploy time, for a message (from its origin text:
+    `parameter X`, `If Cond`, `var.x`)."""
+    text = value.text
+    if text.startswith("If "):
+        return f"the condition {text[3:]}"
+    if text.startswith("var."):
+        return f"the variable {text}"
+    if text.startswith(("conditional on ", "parameter ")):
+        return f"the {text}"
+    return f"a value known at deploy time ({text})"
+
+
 def unlisted_text(value: Unknown) -> str:
     """Why a NONE only the setting's domain offers (`none_unlisted`) is not taken as the
-    template's, for a message: what decides the setting, the values the template writes,
-    and that NONE comes only from a deployment passing it."""
+    template's, for a message (the rules' and `faasguard cost`'s one wording): what
+    decides the setting, the values the template writes, what else the setting accepts
+    that nothing read rules out (`Unknown.unlisted`: a Terraform validation's `!=` takes
+    values out), and that NONE comes only from a deployment passing it."""
     written = [str(c) for c in value.choices if c not in value.unlisted]
-    subject = f"the {value.text}" if value.text.startswith("parameter ") else value.text
     if len(written) == 1 and value.text.startswith(("parameter ", "var.")):
-        return f"{subject} defaults to {written[0]} and lists no other value; NONE only " \
-            "if a deployment passes it"
-    return f"{subject} writes {' or '.join(written)}; NONE only if a deployment passes it"
+        what = f"{decided_by(value)}, which defaults to {written[0]} and lists no other value"
+    else:
+        what = f"{decided_by(value)}, whose values as written ({', '.join(written)}) " \
+            "authenticate"
+    others = [str(c) for c in value.unlisted]
+    left = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
+    return f"{what}, leaving {left} of what the setting accepts; NONE only if a " \
+        "deployment passes it"
 
 
 def may_be_open(authorizer: Authorizer | None) -> bool:

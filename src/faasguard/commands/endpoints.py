@@ -122,6 +122,19 @@ def inventory(app: App, facts: Facts) -> dict[str, Any]:
     }
 
 
+#: How the table marks an endpoint whose authentication the deployment decides: NONE is
+#: among the values the template writes, or only among those the setting accepts.
+_OR_NONE, _IF_PASSED = " or none?", ", none if passed"
+
+
+def _undecided_mark(undecided: dict[str, Any] | None) -> str:
+    """The AUTH column's mark for an inventory entry's `undecided` (none, `_OR_NONE` or
+    `_IF_PASSED`, as its JSON's `none_only_if_passed` says)."""
+    if not undecided:
+        return ""
+    return _IF_PASSED if undecided.get("none_only_if_passed") else _OR_NONE
+
+
 def render_text(data: dict[str, Any]) -> str:
     """The inventory as an aligned table, then the spec comparison."""
     header = ("KIND", "METHOD", "PATH", "FUNCTION", "AUTH", "API KEY", "EXPOSURE", "IN SPEC",
@@ -130,7 +143,7 @@ def render_text(data: dict[str, Any]) -> str:
     for e in data["endpoints"]:
         documented = {True: "yes", False: "NO", None: "-"}[e["documented"]]
         auth = e["auth"] + (f" ({e['authorizer']})" if e["authorizer"] else "") + \
-            (" or none?" if e.get("undecided") else "")
+            _undecided_mark(e.get("undecided"))
         kind = e["kind"] + ("*" if e.get("behind") else "")
         path = e["path"] + (" ~" if e.get("pattern") else "")
         rows.append((kind, e["method"], path, e["function"] or "-", auth,
@@ -141,10 +154,15 @@ def render_text(data: dict[str, Any]) -> str:
              for r in rows]
     public = sum(1 for e in data["endpoints"] if e["auth"] == "none")
     lines.append("")
-    undecided = sum(1 for e in data["endpoints"] if e.get("undecided"))
+    marks = [_undecided_mark(e.get("undecided")) for e in data["endpoints"]]
+    undecided, if_passed = marks.count(_OR_NONE), marks.count(_IF_PASSED)
     lines.append(f"{len(data['endpoints'])} endpoints, {public} without authentication"
                  + (f", {undecided} without it on some deployments (? the deployment "
-                    "decides: see `undecided` in --format json)." if undecided else "."))
+                    "decides: see `undecided` in --format json)" if undecided else "")
+                 + (f", {if_passed} authenticated as the template writes them (none if "
+                    "passed: the setting accepts NONE, and only a deployment that passes it "
+                    "gets none; `undecided.none_only_if_passed` in --format json)"
+                    if if_passed else "") + ".")
     behind = sorted({e["behind"] for e in data["endpoints"] if e.get("behind")})
     if behind:
         lines.append("* a route of the app's own router, reached through the API's catch-all "

@@ -9,6 +9,7 @@ from faasguard.analysis.endpoints import (
     DESTRUCTIVE_METHODS,
     api_exposure,
     api_key_required,
+    decided_by,
     effective_authorizer,
     grants_anyone,
     invoke_or_write_actions,
@@ -16,6 +17,7 @@ from faasguard.analysis.endpoints import (
     may_be_open,
     none_unlisted,
     open_resource_policies,
+    unlisted_text,
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.signatures import HELPER as SIGNATURE_HELPER
@@ -90,21 +92,12 @@ def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
 def _choice_text(value: Unknown, setting: str) -> str:
     """Why a setting the deployment decides may be NONE, up to "a deployment that picks
     NONE" (for a message): what decides it and the values it may take; for a NONE only
-    the setting's domain offers (`none_unlisted`), the default the template writes."""
+    the setting's domain offers (`none_unlisted`), `unlisted_text`'s account of it."""
     if not none_unlisted(value):
-        return (f"its {setting} depends on {_decided_by(value)}, and NONE is one of its "
+        return (f"its {setting} depends on {decided_by(value)}, and NONE is one of its "
                 f"values ({', '.join(map(str, value.choices))}); a deployment that picks "
                 "NONE")
-    written = [str(c) for c in value.choices if c not in value.unlisted]
-    if len(written) == 1 and value.text.startswith(("parameter ", "var.")):
-        return (f"its {setting} depends on {_decided_by(value)}, which defaults to "
-                f"{written[0]} and lists no other value (no AllowedValues or validation): "
-                "NONE comes only from what the setting accepts, and a deployment that "
-                "passes NONE")
-    return (f"its {setting} depends on {_decided_by(value)}; the values the template "
-            f"writes ({', '.join(written)}) authenticate, and NONE comes only from what the "
-            "setting accepts through a parameter that lists no values: a deployment that "
-            "passes NONE")
+    return f"its {setting} depends on {unlisted_text(value)}, and such a deployment"
 
 
 def _how_sure(value: Unknown | None, severity: str) -> dict[str, str]:
@@ -116,21 +109,6 @@ def _how_sure(value: Unknown | None, severity: str) -> dict[str, str]:
         return {"severity": severity}
     lower = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
     return {"severity": lower, "confidence": "low"}
-
-
-def _decided_by(value: Unknown) -> str:
-    """What decides an Unknown at deploy time, for a message (from its origin text:
-    `parameter X`, `If Cond`, `var.x`)."""
-    text = value.text
-    if text.startswith("If "):
-        return f"the condition {text[3:]}"
-    if text.startswith("var."):
-        return f"the variable {text}"
-    if text.startswith("conditional on "):
-        return f"the {text}"
-    if text.startswith("parameter "):
-        return f"the {text}"
-    return f"a value known at deploy time ({text})"
 
 
 @rule(
