@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from faasguard.analysis.js.parse import JsModuleCache
 from faasguard.scan import ScanResult, scan
 
 SERVERLESS = """service: bad-input
@@ -78,3 +79,22 @@ def test_oversized_file_is_an_error(tmp_path: Path) -> None:
     result = _scan(tmp_path, {"big.js": big, "good.js": GOOD})
     assert _injections(result) == {"good.js"}
     assert any(d.file == "big.js" and d.level == "error" for d in result.diagnostics)
+
+
+def test_links_leaving_the_scanned_root_are_not_followed(tmp_path: Path) -> None:
+    # discovery does not follow them ('symlink leaves the scanned folder'); nor does the
+    # module graph: a file linked from outside, or a folder whose real path is outside,
+    # is no file of the project, while a link that stays inside the root is one
+    root, outside = tmp_path / "project", tmp_path / "outside"
+    (root / "src").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "far.js").write_text("module.exports = {};\n")
+    (root / "src" / "near.js").write_text("module.exports = {};\n")
+    (root / "src" / "far.js").symlink_to(outside / "far.js")
+    (root / "src" / "alias.js").symlink_to(root / "src" / "near.js")
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    cache = JsModuleCache(str(root))
+    assert cache.resolve_local("src/h.js", "./near") == "src/near.js"
+    assert cache.resolve_local("src/h.js", "./alias") == "src/alias.js"
+    assert cache.resolve_local("src/h.js", "./far") is None
+    assert cache.resolve_local("src/h.js", "../linked/far") is None

@@ -44,9 +44,6 @@ def test_a_package_the_plugin_does_not_deploy_is_not_declared() -> None:
     assert _unused(FIXTURES / "plugin_no_deploy", "show") is None
 
 
-@pytest.mark.xfail(strict=True, reason="js/parse._regular_files follows a symbolic link out of "
-                   "the scanned root (discovery says 'not followed'): the layer's db.js is read "
-                   "from outside and its call is reported")
 def test_a_layer_file_linking_out_of_the_root_is_not_read(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(FIXTURES.parent / "rules" / "FG-PERM-101" / "serverless-pos-node-local-layer",

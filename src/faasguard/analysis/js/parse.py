@@ -292,6 +292,7 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
     def __init__(self, root: str):
         super().__init__(root)
         self._listing: dict[str, _Listing] = {}  # folder -> its regular files
+        self._real: str | None = None  # the root, links resolved (`_real_root`)
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
         self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
@@ -339,13 +340,20 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         folder, _, name = rel.rpartition("/")
         files = self._listing.get(folder)
         if files is None:
-            files = self._listing[folder] = _regular_files(os.path.join(self.root, folder))
+            files = self._listing[folder] = _regular_files(os.path.join(self.root, folder),
+                                                           self._real_root())
         if name in files:
             return True
         # another case of a listed name: the file system decides (case-insensitive ones
         # find it, as Node would there)
         return name.lower() in files.folded and \
             os.path.isfile(os.path.join(self.root, rel))
+
+    def _real_root(self) -> str:
+        """The scanned root with its symbolic links resolved (once)."""
+        if self._real is None:
+            self._real = os.path.realpath(self.root)
+        return self._real
 
     def _parse(self, rel: str) -> JsModule:
         try:
@@ -476,14 +484,24 @@ class _Listing(frozenset[str]):
     folded: frozenset[str]
 
 
-def _regular_files(folder: str) -> _Listing:
-    """The regular files (or links to one) in a folder; none if it cannot be listed."""
-    names = []
+def _regular_files(folder: str, real_root: str) -> _Listing:
+    """The regular files (or links to one) in a folder; none if it cannot be listed. A
+    link whose target, or a folder whose real path, leaves the scanned root is left out:
+    as discovery does not follow it, the module graph does not read outside the root."""
+    from faasguard.scan import _within
+
+    names: list[str] = []
     try:
         with os.scandir(folder) as entries:
+            inside: bool | None = None  # is the folder itself inside the root (on first need)
             for entry in entries:
                 try:
-                    if entry.is_file():
+                    if not entry.is_file():
+                        continue
+                    if inside is None:
+                        inside = _within(os.path.realpath(folder), real_root)
+                    if inside and (not entry.is_symlink() or
+                                   _within(os.path.realpath(entry.path), real_root)):
                         names.append(entry.name)
                 except OSError:
                     continue  # as os.path.isfile: not a file we can read
