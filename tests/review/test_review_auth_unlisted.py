@@ -26,17 +26,10 @@ def test_a_parameter_saying_nothing_else_is_domain_only() -> None:
         assert "lists no other value, leaving NONE" in message
 
 
-@pytest.mark.xfail(strict=True, reason="cfn_parameters/intrinsics.deployment_choice: "
-                   "AllowedPattern is not read; NONE, which the pattern spells, counts as "
-                   "the domain's only and the message says 'no AllowedValues or validation'")
 def test_a_cloudformation_allowed_pattern_naming_none_lists_it() -> None:
     assert _route("cfn_none_written", "PUT /orders")[:2] == ("high", "high")
 
 
-@pytest.mark.xfail(strict=True, reason="cfn_parameters: Conditions comparing the parameter "
-                   "with a literal (!Equals [!Ref SwitchAuth, NONE]) are not values the "
-                   "template writes for it; the fix needs a Scope field (not Scope.allowed, "
-                   "which narrows Fn::FindInMap's keys)")
 def test_a_cloudformation_condition_on_none_lists_it() -> None:
     assert _route("cfn_none_written", "DELETE /orders")[:2] == ("high", "high")
 

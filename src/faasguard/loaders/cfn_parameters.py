@@ -10,20 +10,26 @@ A parameter's value comes from, first to last:
    fact), else its `Default`;
 
 else it is Unknown (its choices its `AllowedValues` and the values the samconfig file's
-other environments pass). A value the user or the samconfig file gives is a fact:
-Conditions on it are decided. A `Default` is not (another deployment sets another value),
-unless the parameter allows one value only; nor is a samconfig value another of the
-file's environments changes, nor a default a parent stack passes. Such a settable
-parameter's possible values (`Scope.allowed`, read for a function URL's AuthType) are the
-one read, its `AllowedValues` and the other environments' values. A given value outside
-`AllowedValues` is a warning (CloudFormation would reject the deployment) and is still
-used. An `AWS::SSM::Parameter::Value<...>` parameter is always Unknown: its value (given or
+other environments pass). An `AllowedPattern` that alternates literals only
+(`^(AWS_IAM|NONE)$`: CloudFormation matches it against the whole value) lists its literals
+as `AllowedValues` would; any other pattern lists nothing. The literals the template's
+Conditions compare a parameter with (`!Equals [!Ref Auth, NONE]`) are values the template
+expects it to take (`Scope.written`): choices, without narrowing it to them. A value the
+user or the samconfig file gives is a fact: Conditions on it are decided. A `Default` is
+not (another deployment sets another value), unless the parameter allows one value only;
+nor is a samconfig value another of the file's environments changes, nor a default a
+parent stack passes. Such a settable parameter's possible values (`Scope.allowed`, read
+for a function URL's AuthType) are the one read, its `AllowedValues` (or pattern's
+literals) and the other environments' values. A given value outside `AllowedValues` is a
+warning (CloudFormation would reject the deployment) and is still used. An
+`AWS::SSM::Parameter::Value<...>` parameter is always Unknown: its value (given or
 default) names the SSM parameter whose value CloudFormation reads at deploy time.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from faasguard.loaders.documents import LDict
@@ -36,9 +42,10 @@ from faasguard.model import Diagnostic, Unknown, Value
 _SAM_DEPLOYED = ("sam", "cloudformation")
 
 
-def read_parameters(t: Template, parameters: Any) -> set[str]:
-    """Fill `t.scope.parameters` from the template's `Parameters` mapping; return the
-    names a deployment may still change (Conditions on them are left undecided)."""
+def read_parameters(t: Template, parameters: Any, conditions: Any = None) -> set[str]:
+    """Fill `t.scope.parameters` from the template's `Parameters` mapping (and
+    `t.scope.written` from its `Conditions`); return the names a deployment may still
+    change (Conditions on them are left undecided)."""
     declared = mapping(parameters)
     t.app.declared_parameters.update(str(name) for name in declared)
     deployed_alone = t.ctx.parent is None  # a nested stack's values come from its parent
@@ -75,6 +82,8 @@ def read_parameters(t: Template, parameters: Any) -> set[str]:
             choices = choices_of(t.scope.parameters[name], *_choices(name, spec, samconfig))
             if len(choices) > 1:
                 t.scope.allowed[name] = choices
+    for name, values in _compared(mapping(conditions), set(declared)).items():
+        t.scope.written[name] = values
     if from_samconfig and samconfig is not None:
         t.app.diagnostics.append(t.ctx.diagnostic(
             f"parameter values from {samconfig.file} (as `sam deploy` passes them): "
@@ -87,9 +96,48 @@ def _choices(name: str, spec: dict[str, Any], samconfig: SamConfig | None
     """The values a deployment may give a parameter beside the one read: its
     `AllowedValues`, and those another environment of the samconfig file passes (`sam
     deploy --config-env prod`), which the template need not list."""
-    allowed = spec.get("AllowedValues")
     others = samconfig.varies.get(name, []) if samconfig is not None else []
-    return choices_of(*(allowed if isinstance(allowed, list) else ()), *others)
+    return choices_of(*_listed(spec), *others)
+
+
+def _listed(spec: dict[str, Any]) -> tuple[Any, ...]:
+    """The values a parameter's declaration limits it to: its `AllowedValues`, else the
+    literals of an `AllowedPattern` that alternates literals only; () when neither does."""
+    allowed = spec.get("AllowedValues")
+    if isinstance(allowed, list):
+        return tuple(allowed)
+    pattern = spec.get("AllowedPattern")
+    if not isinstance(pattern, str) or str(spec.get("Type", "String")) != "String":
+        return ()  # a CommaDelimitedList's pattern matches each item, not the value
+    found = _LITERALS.fullmatch(pattern)
+    return tuple(dict.fromkeys((found[1] or found[2]).split("|"))) if found else ()
+
+
+#: `^(A|B)$`, `(?:A|B)`, `A|B`, `^A$`: anchors optional (the whole value must match).
+_LITERALS = re.compile(r"\^?(?:\((?:\?:)?([\w-]+(?:\|[\w-]+)*)\)|([\w-]+(?:\|[\w-]+)*))\$?",
+                       re.ASCII)
+
+
+def _compared(conditions: LDict, declared: set[str]
+              ) -> dict[str, tuple[str | int | float | bool, ...]]:
+    """The literals each declared parameter is compared with (`Fn::Equals` between `Ref P`
+    and a scalar, at any depth of the Conditions: under `Fn::Not`, `Fn::And`, `Fn::Or`)."""
+    found: dict[str, list[Any]] = {}
+    pending: list[Any] = list(conditions.values())
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            pair = node.get("Fn::Equals") if len(node) == 1 else None
+            if isinstance(pair, list) and len(pair) == 2:
+                for ref, other in (pair, pair[::-1]):
+                    name = ref.get("Ref") if isinstance(ref, dict) and len(ref) == 1 \
+                        else None
+                    if name in declared and isinstance(other, (str, int, float)):
+                        found.setdefault(name, []).append(other)
+            pending.extend(node.values())
+    return {name: choices_of(*values) for name, values in found.items()}
 
 
 def _given(t: Template, name: str, samconfig: SamConfig | None) -> tuple[Value, str]:
@@ -129,5 +177,4 @@ def _check_allowed(t: Template, name: str, spec: dict[str, Any], value: Value,
 
 def _one_allowed_value(spec: dict[str, Any]) -> bool:
     """Does the parameter allow one value only (its default is then what is deployed)?"""
-    allowed = spec.get("AllowedValues")
-    return isinstance(allowed, list) and len(allowed) == 1
+    return len(_listed(spec)) == 1

@@ -180,7 +180,7 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
     # A condition on a parameter the deployment may set (a default, not a fact: `sam deploy
     # --parameter-overrides Stage=prod` takes the other branch) is left undecided, so a risky
     # non-default branch is not hidden behind the default's safe one.
-    settable = t.scope.settable = read_parameters(t, parameters)
+    settable = t.scope.settable = read_parameters(t, parameters, data.get("Conditions"))
     if parameters is not None and not isinstance(parameters, dict):
         t.warn("Parameters should be a mapping; ignored", _line(data, "Parameters"))
     t.scope.mappings = dict(mapping(data.get("Mappings")))

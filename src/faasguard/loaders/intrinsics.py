@@ -52,8 +52,13 @@ class Scope:
     #: Parameters whose value a deployment may change (a default): conditions on them are
     #: left out of `conditions`.
     settable: set[str] = field(default_factory=set)
-    #: The values a deployment may give a settable parameter (its `AllowedValues`).
+    #: The values a deployment may give a settable parameter (its `AllowedValues`, or the
+    #: literals of an `AllowedPattern` that alternates literals only).
     allowed: dict[str, tuple[str | int | float | bool, ...]] = field(default_factory=dict)
+    #: Values the template expects a parameter to take without limiting it to them: the
+    #: literals its Conditions compare it with (`!Equals [!Ref Auth, NONE]`). Choices a
+    #: deployment may pass, as `allowed`'s are, but `Fn::FindInMap`'s keys stay the map's.
+    written: dict[str, tuple[str | int | float | bool, ...]] = field(default_factory=dict)
     depth_limit: int = 64
     #: The Ref of each (logical id, attribute) met so far (one object for all its uses).
     refs: dict[tuple[str, str | None], Ref] = field(
@@ -291,7 +296,8 @@ def deployment_choice(raw: Any, scope: Scope,
     values a deployment may get as choices), where the resolved default would hide the
     others. `domain`: the values the property itself accepts (a function URL's AuthType:
     AWS_IAM or NONE), a parameter's choices when nothing narrower lists them (no
-    `AllowedValues`, with a default or without: those the default is not are `unlisted`).
+    `AllowedValues`, with a default or without: those neither the default nor a Condition
+    comparing the parameter with them (`Scope.written`) names are `unlisted`).
     None for anything else."""
     if not isinstance(raw, dict) or len(raw) != 1:
         return None
@@ -299,11 +305,13 @@ def deployment_choice(raw: Any, scope: Scope,
         name = raw["Ref"]
         value = scope.parameters.get(name)
         if name in scope.settable:
-            listed = scope.allowed.get(name) or choices_of(value)
-            choices = scope.allowed.get(name) or choices_of(value, *domain)
+            listed = scope.allowed.get(name) or choices_of(value, *scope.written.get(name, ()))
+            choices = scope.allowed.get(name) or choices_of(*listed, *domain)
         elif isinstance(value, Unknown) and value.text == f"parameter {name}":
-            # no default: its AllowedValues, else what the property takes
-            listed, choices = value.choices, value.choices or choices_of(*domain)
+            # no default: its AllowedValues, else what the template writes and what the
+            # property takes
+            listed = value.choices or scope.written.get(name, ())
+            choices = value.choices or choices_of(*listed, *domain)
         else:
             return None
         return Unknown(f"parameter {name}", choices,

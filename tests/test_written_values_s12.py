@@ -1,0 +1,54 @@
+"""Values a template or project writes for an authoriser setting decided by a parameter or
+variable (beside its default, `AllowedValues` and a `contains([...], var.x)` validation):
+a NONE it writes is a listed choice (FG-AUTH-002 high, high confidence), one only the
+setting's domain offers stays 'NONE only if a deployment passes it' (medium or lower, low
+confidence). Fixtures tests/fixtures/written_values_s12 (positive and negative twins);
+the pinned reviews are tests/review/test_review_auth_unlisted.py and
+tests/review/test_review_terraform_modules.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.findings import Finding
+from faasguard.scan import scan
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "written_values_s12"
+DOMAIN_ONLY = "NONE only if a deployment passes it"
+
+
+def _routes(folder: str) -> dict[str, Finding]:
+    """FG-AUTH-002 by route ('PUT /orders') in a scan of one fixture."""
+    found: dict[str, Finding] = {}
+    for finding in scan(str(FIXTURES / folder)).findings:
+        if finding.rule_id == "FG-AUTH-002" and not finding.suppressed:
+            route = finding.message.split("Route ", 1)[1].split(" (", 1)[0]
+            assert route not in found, route
+            found[route] = finding
+    return found
+
+
+def test_an_allowed_pattern_of_literals_lists_its_values() -> None:
+    routes = _routes("cfn")
+    # ^(AWS_IAM|NONE)$: NONE is written
+    put = routes["PUT /orders"]
+    assert (put.severity, put.confidence) == ("high", "high")
+    assert "NONE is one of its values (AWS_IAM, NONE)" in put.message
+    # ^(?:AWS_IAM|COGNITO_USER_POOLS)$: CloudFormation refuses NONE, as AllowedValues would
+    assert "PATCH /orders" not in routes
+    # ^[A-Z_]+$ lists no values: NONE still comes from the setting's domain only
+    post = routes["POST /orders"]
+    assert (post.severity, post.confidence) == ("medium", "low")
+    assert DOMAIN_ONLY in post.message
+
+
+def test_a_condition_comparing_the_parameter_with_none_lists_it() -> None:
+    routes = _routes("cfn")
+    for route in ("DELETE /orders", "HEAD /orders"):  # !Equals, !Not [!Equals ...]
+        assert routes[route].confidence == "high", route
+        assert "NONE is one of its values" in routes[route].message, route
+    assert routes["DELETE /orders"].severity == "high"
+    # !Equals [COGNITO_USER_POOLS, !Ref SwitchOther]: written, and it authenticates
+    other = routes["GET /orders"]
+    assert other.confidence == "low" and DOMAIN_ONLY in other.message
+    assert "(AWS_IAM, COGNITO_USER_POOLS) authenticate" in other.message
