@@ -79,3 +79,10 @@ def test_a_manifest_shared_with_a_function_that_bundles_the_package() -> None:
     assert unpinned == ("boto3 is not pinned to one version (>=1.34) in requirements.txt, "
                         "used by function(s) 'Report'.")
     assert _notes(result) == []
+
+
+def test_no_deploy_compares_the_line_as_the_plugin_cuts_it() -> None:
+    result = _scan("no-deploy-written")
+    assert _reported(result, "FG-TP-102") == [("requirements.txt", 1, "boto3"),
+                                              ("requirements.txt", 2, "botocore")]
+    assert [(file, line) for file, line, _ in _notes(result)] == [("requirements.txt", 3)]

@@ -1835,9 +1835,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r})"
+  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r}, written={self.written!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r}, written={self.written!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2958,16 +2958,17 @@ def __create_fn__(_type_dotted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_built
  return __init__
 CODE['def __create_fn__(_type_dotted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,dotted:_type_dotted)->_return_type:\n  self.dotted=dotted\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version)->_return_type:
+def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _return_type):
+ def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'spec',spec)
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'line',line)
   __dataclass_builtins_object__.__setattr__(self,'version',version)
+  __dataclass_builtins_object__.__setattr__(self,'written',written)
  return __init__
-CODE["def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'spec',spec)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _return_type):\n def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'spec',spec)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'written',written)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_effect, _type_actions, _type_not_actions, _type_resources, _type_not_resources, _type_conditions, _type_principals, _type_location, _type_source, _type_sid, _type_wildcard_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_actions, _dflt_not_actions, _dflt_resources, _dflt_not_resources, _dflt_conditions, _dflt_principals, _dflt_location, _dflt_source, _dflt_sid, _dflt_wildcard_parameters, _return_type):
  def __init__(self,effect:_type_effect,actions:_type_actions=_dflt_actions,not_actions:_type_not_actions=_dflt_not_actions,resources:_type_resources=_dflt_resources,not_resources:_type_not_resources=_dflt_not_resources,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,principals:_type_principals=_dflt_principals,location:_type_location=_dflt_location,source:_type_source=_dflt_source,sid:_type_sid=_dflt_sid,wildcard_parameters:_type_wildcard_parameters=_dflt_wildcard_parameters)->_return_type:
@@ -4471,11 +4472,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version',):
+  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version','written',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',\'written\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -4951,11 +4952,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version',):
+  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version','written',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',\'written\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

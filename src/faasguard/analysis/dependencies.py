@@ -63,6 +63,8 @@ _NOTES = "notes"
 _REQUIREMENTS_FOLDER = "requirements"
 #: The `requirements/` folders met by a search that found no Python manifest.
 _UNNAMED = "unnamed"
+#: Where serverless-python-requirements cuts a requirement's line to compare it with noDeploy.
+_NO_DEPLOY_SPLIT = re.compile(r"[=<> \t]")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,10 @@ class Dependency:
     file: str  # relative to the scanned root
     line: int
     version: str | None  # the exact version when pinned, else None
+    #: the requirement as its line writes it (a requirements file's, a pyproject.toml's
+    #: `[project] dependencies` entry); empty for an entry a tool writes (a lock's, the
+    #: name = spec tables of Pipfile and Poetry, exported as `name==version`)
+    written: str = field(default="", compare=False)
 
     @property
     def pinned(self) -> bool:
@@ -114,9 +120,12 @@ class DependencyFacts:
 
 def leaves_out(dep: Dependency, names: frozenset[str]) -> bool:
     """Does a build that leaves `names` out of the bundle (serverless-python-requirements'
-    `noDeploy`) leave out this dependency? A Python requirement whose name is written as
-    listed there, as the plugin compares them."""
-    return bool(names) and dep.ecosystem == "pypi" and dep.name in names
+    `noDeploy`) leave out this dependency? A Python requirement whose line, up to its first
+    `=`, `<`, `>`, space or tab, is listed there, as the plugin compares them (its
+    filterRequirementsFile): `boto3>=1.34` is boto3, `boto3~=1.34` and `boto3[crt]` are
+    not; an entry a tool writes is exported as `name==version`."""
+    return bool(names) and dep.ecosystem == "pypi" and \
+        _NO_DEPLOY_SPLIT.split(dep.written or dep.name, maxsplit=1)[0].strip() in names
 
 
 def analyse_dependencies(app: App, facts: Facts) -> None:
@@ -446,7 +455,7 @@ def pep508(requirement: str, rel: str, line: int) -> Dependency | None:
     if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
         version = specs[0].version
     return Dependency("pypi", parsed.name, str(parsed.specifier) or "*", rel,
-                      line, version)
+                      line, version, requirement.strip())
 
 
 def _requirements(text: str, rel: str, root: str, notes: list[Diagnostic],
