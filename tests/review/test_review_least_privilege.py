@@ -25,10 +25,6 @@ def test_a_function_reads_the_layer_it_attaches_when_it_comes_first() -> None:
     assert _unused(FIXTURES / "node_layers_per_function", "orders") is None
 
 
-@pytest.mark.xfail(strict=True, reason="js/parse.JsModuleCache.use_layers: one cache for the "
-                   "scan resolves /opt/nodejs/store to the first layer the App declares, not "
-                   "to the layers the function attaches (Function.layers): audit is credited "
-                   "the orders layer's PutItem and its SendMessage is called unused")
 def test_a_function_reads_the_layer_it_attaches_not_another_one() -> None:
     message = _unused(FIXTURES / "node_layers_per_function", "audit")
     assert message is not None and "uses sqs:SendMessage" in message

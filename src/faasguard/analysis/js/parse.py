@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.loaders.documents import InputError, read_text
+from faasguard.model import Ref
 
 if TYPE_CHECKING:
     from tree_sitter import Language, Node, Parser
 
     from faasguard.analysis.facts import Facts
-    from faasguard.model import Layer
+    from faasguard.model import Function, Layer
 
 T = TypeVar("T")
 
@@ -308,6 +309,8 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         self.layer_folders: tuple[str, ...] = ()
         #: layer id (`Layer.id`) -> its `nodejs/` folder, for those layers
         self.layer_ids: dict[str, str] = {}
+        #: the caches of functions that use other lists of layers (`for_function`)
+        self._variants: dict[tuple[str, ...], JsModuleCache] = {}
         #: the folders where a bare specifier may be a layer's package: the layers'
         #: `nodejs/nodeNN/node_modules`, then their `nodejs/node_modules` (Lambda's NODE_PATH)
         self._layer_packages: tuple[str, ...] = ()
@@ -315,10 +318,36 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
     def use_layers(self, layers: Iterable[Layer]) -> None:
         """Read the code of the layers the project builds from its own folders
         (`Layer.content`): `/opt/nodejs/x` is the folder's `nodejs/x`, and a bare
-        specifier not found otherwise may be a package in its node_modules folders."""
+        specifier not found otherwise may be a package in its node_modules folders. (For
+        the code of a function, `for_function`: the layers it uses.)"""
         self.layer_ids = {layer.id: posixpath.normpath(posixpath.join(layer.content, "nodejs"))
                           for layer in layers if layer.content is not None}
-        self.layer_folders = tuple(dict.fromkeys(self.layer_ids.values()))
+        # (the last declared first: what a function that lists them in that order reads)
+        self._use_folders(tuple(dict.fromkeys(reversed(self.layer_ids.values()))))
+
+    def for_function(self, function: Function) -> JsModuleCache:
+        """The cache that reads a function's code with the in-project layers it uses (its
+        `layers`' Refs, the last one's files first, as Lambda extracts them in order):
+        this one when they are all of this cache's layers in that order, else one kept
+        for that list of layers (the files of its module graph parsed again)."""
+        if not self.layer_ids:
+            return self
+        folders = tuple(dict.fromkeys(reversed(
+            [self.layer_ids[ref.target] for ref in function.layers
+             if isinstance(ref, Ref) and ref.target in self.layer_ids])))
+        if folders == self.layer_folders:
+            return self
+        found = self._variants.get(folders)
+        if found is None:
+            found = self._variants[folders] = JsModuleCache(self.root)
+            found.layer_ids = {key: folder for key, folder in self.layer_ids.items()
+                               if folder in folders}
+            found._use_folders(folders)
+        return found
+
+    def _use_folders(self, folders: tuple[str, ...]) -> None:
+        """Search these layer `nodejs/` folders, in this order."""
+        self.layer_folders = folders
         versions: list[tuple[int, str]] = []  # (NN, folder) of each nodeNN folder
         for folder in self.layer_folders:
             try:
@@ -432,11 +461,6 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
                 middle = spec[len(prefix):len(spec) - len(suffix)]
                 out.extend(t.replace("*", middle) for t in targets)
         return out
-
-    def layer_of(self, file: str) -> str | None:
-        """The `nodejs/` folder of the in-project layer a file is in, if any."""
-        return next((folder for folder in self.layer_folders
-                     if file.startswith(f"{folder}/")), None)
 
     def _layer_package(self, spec: str) -> str | None:
         """The file a bare specifier names in a layer's node_modules folders (a package's

@@ -44,7 +44,7 @@ from faasguard.analysis.taint.project import _Describer, _flow, _unique
 from faasguard.analysis.taint.table import build_table
 from faasguard.collector import paused_then_frozen
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import App, Diagnostic, Function, Ref, logical_id
+from faasguard.model import App, Diagnostic, Function, logical_id
 
 
 def analyse_js(app: App, facts: Facts) -> None:
@@ -57,7 +57,8 @@ def analyse_js(app: App, facts: Facts) -> None:
     with paused_then_frozen():
         for function in app.functions.values():
             if is_node(function) and function.source_file and function.handler_name:
-                _analyse_function(app, facts, cache, describe, function, visited)
+                _analyse_function(app, facts, cache.for_function(function), describe,
+                                  function, visited)
         for flows in facts.flows.values():
             reported.update((f.category, f.location.file, f.location.line) for f in flows
                             if f.location.file.endswith(EXTENSIONS))
@@ -172,9 +173,10 @@ def analyse_js_aws_calls(app: App, facts: Facts) -> None:
     """Only the AWS SDK calls of the Node.js handlers (for `faasguard policy`)."""
     cache = js_module_cache(app.root, facts, app.layers)
     for function in app.functions.values():
+        own = cache.for_function(function)
         if is_node(function) and function.source_file and function.handler_name and \
-                cache.try_get(function.source_file) is not None:
-            _aws_calls(app, facts, cache, function, module_graph(cache, function.source_file))
+                own.try_get(function.source_file) is not None:
+            _aws_calls(app, facts, own, function, module_graph(own, function.source_file))
     note_unseen(app, facts, is_node)
 
 
@@ -254,23 +256,16 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
     `runs(file, line, specifier)`: whether the handler's code can run what an import
     there brings in (`Reach.imports_run`)."""
     declared: frozenset[str] | None = None
-    layers: set[str] | None = None
     out: dict[str, AwsCall] = {}
     for file in files:
         module = cache.try_get(file)
         if module is None:
             continue
-        candidates: list[tuple[str, int, str | None, str, str | None]] = module.summary(
+        candidates: list[tuple[str, int, str | None, str]] = module.summary(
             "unseen-candidates", lambda found: _candidates(cache, found))
-        for spec, at, package, what, layer in candidates:
+        for spec, at, package, what in candidates:
             if runs is not None and not runs(file, at, spec):
                 continue
-            if layer is not None:  # an in-project layer's: read, if the function has it
-                if layers is None:
-                    layers = {cache.layer_ids[ref.target] for ref in function.layers
-                              if isinstance(ref, Ref) and ref.target in cache.layer_ids}
-                if layer in layers:
-                    continue
             if package is not None:  # a package: unless the function's manifest has it
                 if declared is None:
                     declared = _npm_declared(cache.root, function, memo)
@@ -285,36 +280,30 @@ def unseen_code(cache: JsModuleCache, function: Function, files: list[str],
 
 
 def _candidates(cache: JsModuleCache,
-                module: JsModule) -> list[tuple[str, int, str | None, str, str | None]]:
-    """The specifiers of a file `unseen_code` must judge, once per file: (specifier,
-    offset, the package when it depends on the function's manifest else None, what it
-    is for a message, the in-project layer folder it resolves to: read only for the
-    functions that have that layer). Built-in modules, the AWS SDK, known packages,
-    project files and data files are left out."""
-    found: list[tuple[str, int, str | None, str, str | None]] = []
+                module: JsModule) -> list[tuple[str, int, str | None, str]]:
+    """The specifiers of a file `unseen_code` must judge, once per file (of a cache that
+    reads the in-project layers of the functions that use it: `for_function`):
+    (specifier, offset, the package when it depends on the function's manifest else
+    None, what it is for a message). Built-in modules, the AWS SDK, known packages,
+    project files, those layers' files and data files are left out."""
+    found: list[tuple[str, int, str | None, str]] = []
     file = module.file
     for spec, at in specifiers(module):
         if spec.startswith("/opt/"):
-            target = cache.resolve_local(file, spec) if cache.layer_folders else None
-            found.append((spec, at, None, f"'{spec}', a layer's code",
-                          cache.layer_of(target) if target is not None else None))
+            if not cache.layer_folders or cache.resolve_local(file, spec) is None:
+                found.append((spec, at, None, f"'{spec}', a layer's code"))
         elif spec.startswith((".", "/")):
             if cache.resolve_local(file, spec) is None and not _data_file(cache, file, spec):
-                found.append((spec, at, None, f"'{spec}', which is not in the scanned files",
-                              None))
+                found.append((spec, at, None, f"'{spec}', which is not in the scanned files"))
+        elif (cache.layer_folders or cache.aliased(file, spec)) and \
+                cache.resolve_local(file, spec) is not None:
+            continue  # a tsconfig.json path alias to a project file, or a layer's package
         else:  # (an alias that maps to no file is a package, as tsc falls back: "*")
-            aliased = bool(cache.aliased(file, spec))
-            target = cache.resolve_local(file, spec) \
-                if aliased or cache.layer_folders else None
-            layer = cache.layer_of(target) if target is not None else None
-            if target is not None and layer is None:
-                continue  # a tsconfig.json path alias to a project file
             if modelled_package(spec):
                 continue
-            what = f"'{spec}', a package of a layer the project builds, which the " \
-                "function does not use" if layer is not None else \
-                f"'{spec}', a path alias to a file not in the scanned files" if aliased else ""
-            found.append((spec, at, _package_of(spec), what, layer))
+            found.append((spec, at, _package_of(spec),
+                          f"'{spec}', a path alias to a file not in the scanned files"
+                          if cache.aliased(file, spec) else ""))
     return found
 
 
