@@ -52,3 +52,35 @@ def test_a_condition_comparing_the_parameter_with_none_lists_it() -> None:
     other = routes["GET /orders"]
     assert other.confidence == "low" and DOMAIN_ONLY in other.message
     assert "(AWS_IAM, COGNITO_USER_POOLS) authenticate" in other.message
+
+
+def test_a_var_file_of_the_project_lists_the_value_it_passes() -> None:
+    routes = _routes("tf_var_files")
+    for route in ("PUT /orders", "HEAD /orders"):  # env/preview.tfvars, staging.tfvars
+        assert routes[route].confidence == "high", route
+        assert "NONE is one of its values" in routes[route].message, route
+    assert routes["PUT /orders"].severity == "high"
+    # env/prod.tfvars passes COGNITO_USER_POOLS: written, and it authenticates
+    other = routes["POST /orders"]
+    assert (other.severity, other.confidence) == ("medium", "low")
+    assert "(AWS_IAM, COGNITO_USER_POOLS) authenticate" in other.message
+    # a var-file of another module (modules/audit/preview.tfvars) is not this module's
+    nested = routes["GET /orders"]
+    assert nested.confidence == "low" and DOMAIN_ONLY in nested.message
+
+
+def test_a_var_file_does_not_override_a_value_or_a_validation() -> None:
+    routes = _routes("tf_var_files")
+    assert "PATCH /orders" not in routes  # validation var.refused_auth != "NONE"
+    assert "DELETE /orders" not in routes  # terraform.tfvars gives AWS_IAM: the value
+
+
+def test_a_module_input_carries_the_root_variables_choices() -> None:
+    # the root variable lists nothing: the module's method is domain-only, as a root one
+    [route] = _routes("tf_module_domain").values()
+    assert (route.severity, route.confidence) == ("medium", "low")
+    assert "the variable var.method_auth, which defaults to AWS_IAM" in route.message
+    assert DOMAIN_ONLY in route.message
+    # the root's validation, or the module's own, lists authenticating values only
+    assert _routes("tf_module_closed") == {}
+    assert _routes("tf_module_child_closed") == {}

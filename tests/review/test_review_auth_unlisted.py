@@ -47,10 +47,6 @@ def test_a_terraform_validation_naming_none_lists_it() -> None:
         assert "NONE is one of its values" in message, route
 
 
-@pytest.mark.xfail(strict=True, reason="terraform._tfvars reads terraform.tfvars and "
-                   "*.auto.tfvars only; a -var-file of the project (env/preview.tfvars: "
-                   "method_auth = \"NONE\") is a deployment's value, as another samconfig "
-                   "environment's is for a CloudFormation parameter")
 def test_a_var_file_of_the_project_passing_none_lists_it() -> None:
     assert _route("tf_none_var_file", "POST /orders")[:2] == ("high", "high")
 

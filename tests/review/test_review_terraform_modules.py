@@ -10,8 +10,6 @@ listing NONE reaches the child's attribute as its default, a fact."""
 
 from __future__ import annotations
 
-import pytest
-
 from .support import FIXTURES, findings
 
 
@@ -28,11 +26,6 @@ def test_a_same_name_module_input_given_by_tfvars_authenticates() -> None:
     assert findings(folder, "FG-AUTH-005") == []
 
 
-@pytest.mark.xfail(strict=True, reason="terraform/variables.deployment_choice returns None "
-                   "in a called module (module.caller is not None): the root variable's "
-                   "choices (AWS_IAM, or NONE its validation lists) are not followed through "
-                   "the call, the child's attribute is the root default, and the method is "
-                   "not reported")
 def test_a_root_variable_listing_none_is_followed_through_the_module() -> None:
     [route] = findings(FIXTURES / "tf_module_input_listed", "FG-AUTH-002")
     assert (route.severity, route.confidence) == ("high", "high")

@@ -29,6 +29,7 @@ from typing import Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
+from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.key_filters import fill_key_filters
 from faasguard.loaders.terraform.ahead import SPAN, ParsedTf, by_folder, read_file
 from faasguard.loaders.terraform.folds import fold
@@ -186,7 +187,8 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
     probe = _probe(root, folder)
     given, notes = given_variables(blocks, variables, probe.evaluator.value)
     tree.notes.extend(notes)
-    Module(tree, folder, blocks, tfvars={**_tfvars(root, folder, probe), **given})
+    Module(tree, folder, blocks, tfvars={**_tfvars(root, folder, probe), **given},
+           var_files=_var_files(root, folder, probe))
     types: dict[str, str] = {}
     props: dict[str, LDict] = {}
     template = LDict()
@@ -226,7 +228,7 @@ def _tfvars(root: str, folder: str, probe: Module) -> dict[str, Any]:
         names = sorted(os.listdir(os.path.join(root, folder)))
     except OSError:
         return values
-    names = [n for n in names if n == "terraform.tfvars" or n.endswith(".auto.tfvars")]
+    names = [n for n in names if _auto_loaded(n)]
     for name in names:
         rel = posixpath.join(folder, name)
         try:
@@ -236,6 +238,50 @@ def _tfvars(root: str, folder: str, probe: Module) -> dict[str, Any]:
         for key, attr in attrs.items():
             values[key] = probe.evaluator.value(attr.expr)
     return values
+
+
+def _auto_loaded(name: str) -> bool:
+    """Does Terraform read a root module's file of this name without `-var-file`?"""
+    return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+
+
+#: How deep below a root module its var-files are looked for (`env/prod/x.tfvars`: 2).
+_VAR_FILE_DEPTH = 2
+_NOT_VAR_FILE_FOLDERS = frozenset({"node_modules", "__pycache__"})
+
+
+def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ...]]:
+    """The scalar values the project's other var-files give each variable: the `.tfvars`
+    files of a root module's folder Terraform does not load by itself and those of its
+    subfolders (down to `_VAR_FILE_DEPTH`) that hold no module of their own (`env/`,
+    `vars/prod/`), which `terraform apply -var-file=env/preview.tfvars` passes. Which one
+    a deployment passes, if any, is unknown: they are choices, not values. Hidden
+    folders and links are not followed."""
+    found: dict[str, list[Any]] = {}
+    pending = [(folder, 0)]
+    while pending:
+        rel_dir, depth = pending.pop(0)
+        try:
+            entries = sorted(os.scandir(os.path.join(root, rel_dir)), key=lambda e: e.name)
+        except OSError:
+            continue
+        if depth and any(e.name.endswith((".tf", ".tf.json")) for e in entries):
+            continue  # a module of its own: its var-files are its own
+        for entry in entries:
+            if entry.is_symlink() or entry.name.startswith("."):
+                continue
+            rel = posixpath.join(rel_dir, entry.name)
+            if entry.is_dir():
+                if depth < _VAR_FILE_DEPTH and entry.name not in _NOT_VAR_FILE_FOLDERS:
+                    pending.append((rel, depth + 1))
+            elif entry.name.endswith(".tfvars") and (depth or not _auto_loaded(entry.name)):
+                try:
+                    attrs = read_tfvars(entry.path, rel)
+                except InputError:
+                    continue
+                for key, attr in attrs.items():
+                    found.setdefault(key, []).append(probe.evaluator.value(attr.expr))
+    return {key: choices_of(*values) for key, values in found.items()}
 
 
 def _code_dirs(app: App, tree: Tree, virtual: str) -> None:

@@ -143,10 +143,15 @@ class Module:
                  inputs: dict[str, Attr] | None = None, caller: Module | None = None,
                  tfvars: dict[str, Value] | None = None, depth: int = 0, *,
                  call: tuple[str, ...] = (), key: str | int | None = None,
-                 each_value: Value = None) -> None:
+                 each_value: Value = None,
+                 var_files: dict[str, tuple[str | int | float | bool, ...]] | None = None
+                 ) -> None:
         self.tree, self.folder, self.prefix = tree, folder, prefix
         self.inputs, self.caller, self.depth = inputs or {}, caller, depth
         self.tfvars = tfvars or {}
+        #: A root module's variables: the values the project's other var-files give them
+        #: (a deployment's `-var-file` choice, not a value).
+        self.var_files = var_files or {}
         self.call = call  # the module names from the root module down to this one
         self.key, self.each_value = key, each_value  # of this instance of a counted call
         self.evaluator = Evaluator(self)

@@ -268,15 +268,35 @@ def deployment_choice(module: Any, expr: Syntax, domain: tuple[str, ...]) -> Unk
     `lookup(var.by_env, var.env)`): its value with their defaults set aside (the
     conditional's branches, the map's values). None where the value is a fact (or not a
     choice between several). Read for the attributes that say whether an endpoint
-    authenticates."""
-    if module.caller is not None or not isinstance(expr, Syntax):
+    authenticates. The values the project's other var-files give `var.x`
+    (`Module.var_files`) are written choices, those its validation allows. In a called
+    module, `var.x` is its caller's input for `x` (`x = var.y`, the usual pass-through):
+    the caller's choice for that input, up to the root module, less what `x`'s own
+    validation rules out."""
+    if not isinstance(expr, Syntax):
         return None
+    if module.caller is not None:
+        name = _plain_variable(expr)
+        if name is None or name not in module.inputs or name not in module.variables:
+            return None
+        with module.caller.within(module):  # this instance of the call (each, count)
+            passed = deployment_choice(module.caller, module.inputs[name].expr, domain)
+        if passed is None:
+            return None
+        listed, excluded = validation_values(module.variables[name], module.evaluator.value)
+        choices = tuple(c for c in passed.choices
+                        if c not in excluded and (not listed or c in listed))
+        return Unknown(passed.text, choices,
+                       tuple(c for c in passed.unlisted if c in choices)) \
+            if len(choices) > 1 else None
     names = _variables_named(expr)
     name = _plain_variable(expr)
     if name is not None and _settable(module, name):
         block = module.variables[name]
         listed, excluded = validation_values(block, module.evaluator.value)
-        written = choices_of(module.variable(name), *listed)
+        from_files = tuple(v for v in module.var_files.get(name, ())
+                           if v not in excluded and (not listed or v in listed))
+        written = choices_of(module.variable(name), *listed, *from_files)
         if not listed:  # a validation read no plainer may still accept some of `domain`
             written = choices_of(*written, *named_by_validation(block, domain))
         choices = choices_of(*written, *(() if listed else
