@@ -59,12 +59,20 @@ def vulnerable_dependency(app: App, facts: Facts) -> Iterator[Finding]:
     found = _facts(facts)
     if found is None or found.status != "ok":
         return
+    # the manifests each affected requirement comes with: an included file's requirement
+    # (`-r requirements/prod.txt`) is declared by the file naming it
+    declaring: dict[Dependency, list[str]] = {}
+    for manifest, deps in found.manifests.items():
+        for dep in deps:
+            if dep in found.advisories:
+                declaring.setdefault(dep, []).append(manifest)
     for dep, advisories in sorted(found.advisories.items(), key=lambda i: (i[0].file,
                                                                            i[0].line)):
+        users = sorted({f for manifest in declaring.get(dep, ())
+                        for f in found.shipped_by(manifest, dep)})
         for advisory in advisories:
             fixed = f"; fixed in {', '.join(advisory.fixed)}" if advisory.fixed else ""
             aliases = f" ({', '.join(advisory.aliases[:3])})" if advisory.aliases else ""
-            users = found.shipped_by(dep.file, dep)
             yield make_finding(
                 "FG-TP-101",
                 f"{dep.name} {dep.version} is affected by {advisory.id}{aliases}: "
