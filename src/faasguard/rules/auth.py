@@ -55,8 +55,8 @@ validation include NONE or list nothing, AuthType itself taking AWS_IAM or NONE;
 condition with a NONE branch; a per-stage `Mappings` entry of NONE) is reported too,
 naming what decides it; one whose every possible value is AWS_IAM is not. Where the
 template writes no NONE (a parameter or variable with an AWS_IAM default and no
-`AllowedValues` or validation: NONE is only a value AuthType accepts), the finding is one
-level lower (`medium`) with `confidence: low` and names the default. Give the
+`AllowedValues` or validation listing values: NONE is only a value AuthType accepts), the
+finding is one level lower (`medium`) with `confidence: low` and names the default. Give the
 deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the URL as
 deployed.
 """,
@@ -131,8 +131,10 @@ An authoriser the deployment decides (a condition with a NONE branch or one that
 the authoriser out, a parameter or root module's variable whose values include NONE) is
 reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); when
 the template writes no NONE (a parameter or variable with an authenticating default and
-no `AllowedValues` or validation, NONE only a value the setting accepts), one severity
-level lower with `confidence: low`, naming the default. Give the deployment's values
+no `AllowedValues` or validation listing values, NONE only a value the setting accepts),
+one severity level lower with `confidence: low`, naming the default and the values the
+setting accepts that nothing read rules out (a Terraform validation's `!=` takes some
+out). Give the deployment's values
 (`--param`, samconfig.toml, a tfvars file) to judge the route as deployed.
 A webhook receiver whose handler verifies the sender's signature and stops on a bad one
 before its work (Stripe's `construct_event` / `webhooks.constructEvent`, an HMAC of the
