@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from faasguard.analysis.facts import Options
 from faasguard.findings import Finding
 from faasguard.scan import scan
 
@@ -42,6 +43,16 @@ def test_an_allowed_pattern_of_literals_lists_its_values() -> None:
     assert DOMAIN_ONLY in post.message
 
 
+def test_a_value_outside_an_allowed_pattern_of_literals_is_a_warning() -> None:
+    options = Options(parameters={"PatternClosed": "NONE", "PatternOther": "NONE"})
+    warnings = [d.message for d in scan(str(FIXTURES / "cfn"), options).diagnostics
+                if d.level == "warning"]
+    assert warnings == [
+        "parameter PatternClosed: 'NONE' (given with --param or in the configuration) is "
+        "not one of its AllowedPattern's values (AWS_IAM, COGNITO_USER_POOLS): "
+        "CloudFormation would reject the deployment"]  # ^[A-Z_]+$ lists nothing
+
+
 def test_a_condition_comparing_the_parameter_with_none_lists_it() -> None:
     routes = _routes("cfn")
     for route in ("DELETE /orders", "HEAD /orders"):  # !Equals, !Not [!Equals ...]
@@ -52,6 +63,14 @@ def test_a_condition_comparing_the_parameter_with_none_lists_it() -> None:
     other = routes["GET /orders"]
     assert other.confidence == "low" and DOMAIN_ONLY in other.message
     assert "(AWS_IAM, COGNITO_USER_POOLS) authenticate" in other.message
+
+
+def test_a_condition_does_not_narrow_a_maps_keys() -> None:
+    # IsProd compares Stage with prod only; the Stages map's dev entry (NONE) stays a
+    # value a deployment may pick (as Scope.allowed would have ruled it out)
+    [route] = _routes("cfn_map").values()
+    assert (route.severity, route.confidence) == ("high", "high")
+    assert "NONE is one of its values (AWS_IAM, NONE)" in route.message
 
 
 def test_a_var_file_of_the_project_lists_the_value_it_passes() -> None:

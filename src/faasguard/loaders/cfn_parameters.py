@@ -162,15 +162,15 @@ def _samconfig(t: Template) -> SamConfig | None:
 
 def _check_allowed(t: Template, name: str, spec: dict[str, Any], value: Value,
                    source: str, declared: LDict) -> None:
-    allowed = spec.get("AllowedValues")
-    if not isinstance(allowed, list) or not allowed:
-        return
-    if str(value) in {str(v) for v in allowed}:
+    allowed = _listed(spec)
+    if not allowed or str(value) in {str(v) for v in allowed}:
         return
     where = {"--param": "given with --param or in the configuration",
              "samconfig": "from the samconfig file"}.get(
                  source, f"passed by {t.ctx.parent} or --param")
-    t.warn(f"parameter {name}: {value!r} ({where}) is not one of its AllowedValues "
+    which = "AllowedValues" if isinstance(spec.get("AllowedValues"), list) else \
+        "AllowedPattern's values"
+    t.warn(f"parameter {name}: {value!r} ({where}) is not one of its {which} "
            f"({', '.join(map(str, allowed))}): CloudFormation would reject the deployment",
            declared.line_of(name))
 
