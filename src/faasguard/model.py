@@ -11,6 +11,7 @@ of the same application are kept as `Ref` so rules can follow them.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
@@ -453,11 +454,23 @@ class Trail:
 class Layer:
     """A Lambda layer version the app declares. `content`: the folder its content is
     built from, relative to the scanned root, when the project holds it (serverless.yml
-    `layers: x: path:`, SAM `ContentUri`); None for a layer built elsewhere."""
+    `layers: x: path:`, SAM `ContentUri`); None for a layer built elsewhere. `built_into`:
+    the folder of /opt a build puts that content in (`python`, `nodejs`: `sam build` of a
+    layer whose Metadata BuildMethod names a runtime); None when the content is laid out
+    as Lambda extracts it (its own python/ and nodejs/ folders)."""
 
     id: str
     location: Location
     content: str | None = None
+    built_into: str | None = None
+
+    def opt_folder(self, name: str) -> str | None:
+        """The project folder whose files Lambda extracts to /opt/`name` (`python`,
+        `nodejs`); None when the project holds none of it."""
+        if self.content is None or self.built_into not in (None, name):
+            return None
+        return self.content if self.built_into == name else \
+            posixpath.normpath(posixpath.join(self.content, name))
 
 
 @dataclass(slots=True)

@@ -446,10 +446,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.id,self.location,self.content,)==(other.id,other.location,other.content,)
+   return (self.id,self.location,self.content,self.built_into,)==(other.id,other.location,other.content,other.built_into,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.location,self.content,)==(other.id,other.location,other.content,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.location,self.content,self.built_into,)==(other.id,other.location,other.content,other.built_into,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -2021,9 +2021,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, content={self.content!r})"
+  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, content={self.content!r}, built_into={self.built_into!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, content={self.content!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, content={self.content!r}, built_into={self.built_into!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3322,13 +3322,14 @@ def __create_fn__(_type_id, _type_location, _type_amount, _type_unit, _type_time
  return __init__
 CODE['def __create_fn__(_type_id, _type_location, _type_amount, _type_unit, _type_time_unit, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_amount, _dflt_unit, _dflt_time_unit, _return_type):\n def __init__(self,id:_type_id,location:_type_location,amount:_type_amount=_dflt_amount,unit:_type_unit=_dflt_unit,time_unit:_type_time_unit=_dflt_time_unit)->_return_type:\n  self.id=id\n  self.location=location\n  self.amount=amount\n  self.unit=unit\n  self.time_unit=time_unit\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_id, _type_location, _type_content, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_content, _return_type):
- def __init__(self,id:_type_id,location:_type_location,content:_type_content=_dflt_content)->_return_type:
+def __create_fn__(_type_id, _type_location, _type_content, _type_built_into, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_content, _dflt_built_into, _return_type):
+ def __init__(self,id:_type_id,location:_type_location,content:_type_content=_dflt_content,built_into:_type_built_into=_dflt_built_into)->_return_type:
   self.id=id
   self.location=location
   self.content=content
+  self.built_into=built_into
  return __init__
-CODE['def __create_fn__(_type_id, _type_location, _type_content, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_content, _return_type):\n def __init__(self,id:_type_id,location:_type_location,content:_type_content=_dflt_content)->_return_type:\n  self.id=id\n  self.location=location\n  self.content=content\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_id, _type_location, _type_content, _type_built_into, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_content, _dflt_built_into, _return_type):\n def __init__(self,id:_type_id,location:_type_location,content:_type_content=_dflt_content,built_into:_type_built_into=_dflt_built_into)->_return_type:\n  self.id=id\n  self.location=location\n  self.content=content\n  self.built_into=built_into\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _return_type):
  def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY)->_return_type:

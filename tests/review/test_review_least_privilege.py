@@ -9,8 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from .support import FIXTURES, findings
 
 
@@ -53,12 +51,6 @@ def test_a_layer_file_linking_out_of_the_root_is_not_read(tmp_path: Path) -> Non
     assert [f.rule_id for f in findings(project, "FG-PERM-103") if "elsewhere" in f.message] == []
 
 
-@pytest.mark.xfail(strict=True, reason="loaders.functions.layer_folder / js JsModuleCache: "
-                   "a SAM layer with Metadata BuildMethod nodejsNN.x is built by sam build "
-                   "into nodejs/ (ContentUri's files are /opt/nodejs/...), but the scan maps "
-                   "/opt/nodejs/x to ContentUri/nodejs/x: the layer stays code not read and "
-                   "the unused PutItem/DeleteItem go unreported (the same for python3.x "
-                   "layers and /opt/python)")
 def test_a_sam_built_node_layer_is_read_where_sam_build_puts_it() -> None:
     message = _unused(FIXTURES / "sam_node_layer_build_method", "Show")
     assert message is not None and "2 of them are never used" in message

@@ -317,11 +317,12 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
 
     def use_layers(self, layers: Iterable[Layer]) -> None:
         """Read the code of the layers the project builds from its own folders
-        (`Layer.content`): `/opt/nodejs/x` is the folder's `nodejs/x`, and a bare
-        specifier not found otherwise may be a package in its node_modules folders. (For
+        (`Layer.opt_folder("nodejs")`: what Lambda extracts to /opt/nodejs): `/opt/nodejs/x`
+        is that folder's `x`, and a bare specifier not found otherwise may be a package in
+        its node_modules folders. (For
         the code of a function, `for_function`: the layers it uses.)"""
-        self.layer_ids = {layer.id: posixpath.normpath(posixpath.join(layer.content, "nodejs"))
-                          for layer in layers if layer.content is not None}
+        self.layer_ids = {layer.id: folder for layer in layers
+                          if (folder := layer.opt_folder("nodejs")) is not None}
         # (the last declared first: what a function that lists them in that order reads)
         self._use_folders(tuple(dict.fromkeys(reversed(self.layer_ids.values()))))
 

@@ -492,8 +492,8 @@ def module_cache(root: str, facts: Facts, layers: Mapping[str, Layer] | None = N
                                                    RETAINED_WANTED)
         if layers:
             cache.layer_paths = tuple(dict.fromkeys(
-                os.path.normpath(f"{layer.content}/python")
-                for layer in layers.values() if layer.content is not None))
+                folder for layer in layers.values()
+                if (folder := layer.opt_folder("python")) is not None))
     return cache
 
 
