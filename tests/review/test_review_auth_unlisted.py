@@ -8,8 +8,6 @@ tf_none_var_file."""
 
 from __future__ import annotations
 
-import pytest
-
 from .support import FIXTURES, findings, one_about
 
 
@@ -51,11 +49,6 @@ def test_a_var_file_of_the_project_passing_none_lists_it() -> None:
     assert _route("tf_none_var_file", "POST /orders")[:2] == ("high", "high")
 
 
-@pytest.mark.xfail(strict=True, reason="a function URL's AuthType !Ref UrlAuth (default "
-                   "AWS_IAM) beside an AWS::Lambda::Permission granting Principal '*' "
-                   "lambda:InvokeFunctionUrl with FunctionUrlAuthType NONE: the template "
-                   "writes NONE for that URL, yet FG-AUTH-001 is medium/low, 'NONE comes only "
-                   "from what the setting accepts'")
 def test_a_public_url_permission_writes_none_for_the_url() -> None:
     found = one_about(findings(FIXTURES / "cfn_url_public_permission", "FG-AUTH-001"),
                       "Function 'Handler'")

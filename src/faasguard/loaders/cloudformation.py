@@ -65,7 +65,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Serverless::Connector": {3: sam_connectors.read_connector},
     "AWS::Lambda::Function": {1: lam.read_function, 2: lam.link_function},
     "AWS::Lambda::Url": {2: lam.read_url_resource},
-    "AWS::Lambda::Permission": {2: lam.read_permission},
+    "AWS::Lambda::Permission": {2: lam.read_permission, 3: lam.link_url_permission},
     "AWS::Lambda::EventSourceMapping": {2: lam.read_event_source_mapping},
     "AWS::Lambda::EventInvokeConfig": {2: lam.read_event_invoke_config},
     "AWS::Lambda::LayerVersion": {1: sam.read_layer},

@@ -7,6 +7,7 @@ folder, relative to the template, becomes the function's `code_dir`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from faasguard.loaders.functions import (
@@ -26,6 +27,7 @@ from faasguard.model import (
     Statement,
     Trigger,
     TriggerKind,
+    Unknown,
     Value,
 )
 
@@ -113,6 +115,23 @@ def read_permission(t: Template, logical: str, props: Any) -> None:
         location=location, source_arn=props.get("SourceArn"),
         source_account=props.get("SourceAccount"),
         function_url_auth_type=props.get("FunctionUrlAuthType")))
+
+
+def link_url_permission(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::Permission, after the function URLs (phase 3): a permission letting
+    anyone (`Principal: "*"`) invoke a function's URL with `FunctionUrlAuthType: NONE` is
+    the template writing NONE for that URL. A URL whose AuthType a parameter decides, with
+    NONE only among what the setting accepts (`Unknown.unlisted`), then has NONE among the
+    values the template writes: such a permission is only of use when a deployment passes
+    NONE."""
+    if props.get("Principal") != "*" or props.get("FunctionUrlAuthType") != "NONE" or \
+            props.get("Action") != "lambda:InvokeFunctionUrl":
+        return
+    fn = t.function_for(props.get("FunctionName"))
+    url = fn.url if fn is not None else None
+    auth = url.auth_type if url is not None else None
+    if url is not None and isinstance(auth, Unknown) and "NONE" in auth.unlisted:
+        url.auth_type = replace(auth, unlisted=tuple(v for v in auth.unlisted if v != "NONE"))
 
 
 def read_event_source_mapping(t: Template, logical: str, props: Any) -> None:
