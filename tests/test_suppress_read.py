@@ -4,6 +4,7 @@ MAX_COMMENT_FILE_BYTES: a comment past the limit suppresses nothing."""
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -147,16 +148,44 @@ def test_read_ahead_reads_in_a_thread_and_lookups_wait_for_it(tmp_path, monkeypa
     real_open = os.open
 
     def recording_open(path, *args, **kwargs):
-        import threading
-
         readers[os.path.basename(str(path))] = threading.current_thread().name
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", recording_open)
     index = CommentIndex(str(tmp_path))
     index.read_ahead(["plain.py", "marked.py"])
+    index._reading.join()  # (the thread has read both: what a scan's rules give it time for)
     assert index.lookup("marked.py", 2, "FG-AUTH-001").reason == "reviewed"
     assert index.lookup("plain.py", 1, "FG-AUTH-001") is None
     assert index.lookup("late.py", 1, "FG-INJ-002").reason == "constant"
     assert readers == {"plain.py": "faasguard-comments", "marked.py": "faasguard-comments",
                        "late.py": "MainThread"}
+
+
+def test_the_first_lookup_stops_the_read_ahead_after_its_current_file(tmp_path, monkeypatch):
+    """A scan with few findings needs few files: its first look-up stops the thread after
+    the file being read, and reads what it needs itself."""
+    names = [f"f{n}.py" for n in range(50)]
+    for name in names:
+        (tmp_path / name).write_text("z = 3  # faasguard: ignore[FG-INJ-002] fixed\n")
+    started, release = threading.Event(), threading.Event()
+    readers: dict[str, str] = {}
+    real_open = os.open
+
+    def blocking_open(path, *args, **kwargs):
+        name = os.path.basename(str(path))
+        readers[name] = threading.current_thread().name
+        if name == "f0.py":
+            started.set()
+            release.wait(10)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", blocking_open)
+    index = CommentIndex(str(tmp_path))
+    index.read_ahead(names)
+    assert started.wait(10)
+    threading.Timer(0.2, release.set).start()  # the thread finishes f0.py after the stop
+    assert index.lookup("f49.py", 1, "FG-INJ-002").reason == "fixed"
+    assert readers["f0.py"] == "faasguard-comments"
+    assert readers["f49.py"] == "MainThread"
+    assert [n for n, who in readers.items() if who == "faasguard-comments"] == ["f0.py"]

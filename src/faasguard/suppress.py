@@ -69,14 +69,16 @@ class CommentIndex:
         self.root = root
         self._files: dict[str, tuple[list[str], dict[int, InlineSuppression]]] = {}
         self._reading: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def read_ahead(self, files: Iterable[str]) -> None:
         """Read these files' comments in a thread of their own while the caller goes on:
         a scan starts it when its analyses end, so that the thousands of small reads (the
         waits on the system, which let the interpreter run the caller) overlap the rules
-        instead of following them. `has_comments` and `lookup` wait for it; a file it did
-        not read is read when asked for. Start it only where no process is forked until it
-        ends (a forked child would not get the thread)."""
+        instead of following them. The first `has_comments` or `lookup` stops it after the
+        file it is reading (a scan with few findings needs few files) and waits for that;
+        a file it did not read is read when asked for. Start it only where no process is
+        forked until it ends (a forked child would not get the thread)."""
         names = list(files)
         self._reading = threading.Thread(target=self._read_all, args=(names,),
                                          name="faasguard-comments", daemon=True)
@@ -84,11 +86,14 @@ class CommentIndex:
 
     def _read_all(self, files: list[str]) -> None:
         for file in files:
+            if self._stop.is_set():
+                return
             if file not in self._files:
                 self._read(file)
 
     def _ready(self) -> None:
         if self._reading is not None:
+            self._stop.set()
             self._reading.join()
             self._reading = None
 
