@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 from faasguard.analysis.facts import Facts, Options
@@ -168,7 +169,7 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
         dirpath, rel_dir = pending.pop()
         try:
             with os.scandir(dirpath) as listing:
-                entries = sorted(listing, key=_entry_name)
+                entries = sorted(listing, key=attrgetter("name"))
         except OSError as err:
             on_error(err)
             continue
@@ -222,10 +223,6 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
     found.templates.sort()
     found.sources.sort()
     return found
-
-
-def _entry_name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:

@@ -66,7 +66,7 @@ CALL_ROOTS = frozenset(root for root in SDK_ROOTS if root != "os")
 _NOT_LOCAL = frozenset(SDK_ROOTS) | LOADED_BY_RUNTIME
 #: The standard library's top-level names: a project module takes one only from the task
 #: root or a layer (awscalls.shadowed_names).
-STDLIB = frozenset(sys.stdlib_module_names)
+STDLIB = sys.stdlib_module_names
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
 _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
              "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",

@@ -629,3 +629,42 @@ def analyse_python(app: App, facts: Facts) -> None:
         elif path not in handler_files:  # handler resolution reports its own files
             app.diagnostics.append(Diagnostic(
                 path, f"{problem}; its code was not checked", None, "note", "code"))
+    _project_gates(app, facts)
+
+
+def _project_gates(app: App, facts: Facts) -> None:
+    """For each handler an API route serves, a signature check in another module of the
+    project that gates its work (`signatures.project_check`: a helper it calls, a
+    decorator it wears), as a GATE fact of the module holding the check, so that
+    FG-AUTH-002 reads it without parsing anything. Only when a Python file other than the
+    handler's holds a check (a KIND or HELPER fact): most projects hold none, and then no
+    file is parsed again."""
+    from faasguard.analysis.signatures import GATE, HELPER, KIND, project_check
+    from faasguard.analysis.taint.modules import module_cache
+
+    checked = {path for path, code in facts.code.items()
+               if path.endswith(".py") and isinstance(code, FileFacts)
+               and any(f.kind in (KIND, HELPER) for f in code.facts)}
+    if not checked:
+        return
+    served = {route.function for route in app.routes
+              if route.function and route.api_kind != "websocket"}
+    for function_id in sorted(served):
+        function = app.functions.get(function_id)
+        if function is None or not function.source_file or not function.handler_name or \
+                not function.source_file.endswith(".py") or checked == {function.source_file}:
+            continue
+        own = facts.code.get(function.source_file)
+        if isinstance(own, FileFacts) and any(
+                f.key == function.handler_name for f in own.of_kind(KIND)):
+            continue
+        check = project_check(module_cache(app.root, facts, app.layers), function.source_file,
+                              function.handler_name, function.code_dir or "")
+        if check is None:
+            continue
+        file = check.file or function.source_file
+        holder = facts.code.get(file)
+        if not isinstance(holder, FileFacts):
+            holder = facts.code[file] = FileFacts(file)
+        holder.facts.append(CodeFact(GATE, check.line, check.what,
+                                     f"{function.source_file}#{function.handler_name}"))

@@ -39,6 +39,9 @@ from faasguard.analysis.taint.modules import (
 
 KIND = "signature-check"
 HELPER = "signature-helper"
+#: A check in another module of the project gating a handler (`project_check`), in the
+#: facts of the module holding the check; key: "<handler file>#<handler name>".
+GATE = "signature-gate"
 #: Text one of the checks needs in a file (a file without any is not walked).
 _MARKERS = re.compile(r"compare_digest|construct_event|verify_header|is_valid|"
                       r"RequestValidator|svix")

@@ -20,6 +20,7 @@ from one written twice.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
@@ -34,7 +35,6 @@ from faasguard.analysis.secrets import (
     secret_digest,
 )
 from faasguard.loaders.documents import InputError, LDict, line_of, load_file
-from faasguard.loaders.serverless_lift import NAMED_SETTINGS as LIFT_NAMED_SETTINGS
 from faasguard.model import App
 
 TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk", "terraform"}
@@ -92,16 +92,20 @@ _ANCHORS = _fewest(FORMAT_ANCHORS)
 _NAME_WORDS, _NAME_PAIRS = _name_needles()
 
 
-def secrets_in(data: Any, file: str) -> FileFacts:
+def secrets_in(data: Any, file: str, named: tuple[re.Pattern[str], ...] = ()) -> FileFacts:
     """The secrets written in one parsed template: every string scalar, skipping
     environment subtrees, judged under its name (the key above it, or the key above a
-    `Default`/`Value`... key)."""
+    `Default`/`Value`... key). `named`: the places (dotted paths) whose key names a secret
+    but whose value is, by the format's schema, the name of something the deployment
+    creates (the loader of the format knows them); a value of a known token format is
+    still reported there."""
     found = FileFacts(file)
-    _walk(data, None, "", 1, found.facts)
+    _walk(data, None, "", 1, found.facts, named)
     return found
 
 
-def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]) -> None:
+def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact],
+          named: tuple[re.Pattern[str], ...]) -> None:
     """Judge the string scalars under `node` (at `path`, written under `name`) in document
     order. A scalar's path is spelled only when it holds a secret. Only a scalar under a
     secret's name or of a known format can be one (`find_secret` without entropy): others
@@ -119,22 +123,24 @@ def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]
             if isinstance(value, str):
                 if label is not None and is_secret_name(label) or known_format(value):
                     text = str(key)
-                    _judge(label, value, _line_in(key_lines, node, key, line), out, path,
+                    _judge(label, value, _line_in(key_lines, node, key, line), out, path, named,
                            f".{text}" if path else text)
             elif isinstance(value, (dict, list)):
                 text = str(key)
                 _walk(value, label, f"{path}.{text}" if path else text,
-                      _line_in(key_lines, node, key, line), out)
+                      _line_in(key_lines, node, key, line), out, named)
     elif isinstance(node, list):
         secret_name = name is not None and is_secret_name(name)
         for index, value in enumerate(node):
             if isinstance(value, str):
                 if secret_name or known_format(value):
-                    _judge(name, value, line_of(node, index, line), out, path, f"[{index}]")
+                    _judge(name, value, line_of(node, index, line), out, path, named,
+                           f"[{index}]")
             elif isinstance(value, (dict, list)):
-                _walk(value, name, f"{path}[{index}]", line_of(node, index, line), out)
+                _walk(value, name, f"{path}[{index}]", line_of(node, index, line), out,
+                      named)
     elif isinstance(node, str):
-        _judge(name, node, line, out, path, "")
+        _judge(name, node, line, out, path, named, "")
 
 
 #: What a key says about the values under it (see `_key_kind`).
@@ -162,19 +168,13 @@ def _line_in(key_lines: dict[Any, int] | None, node: Any, key: Any, default: int
     return key_lines.get(key, node.line) or default
 
 
-#: Places whose key names a secret but whose value is, by the format's schema, the name
-#: of something the deployment creates (a value of a known token format is still
-#: reported there).
-_NAMED_NOT_SECRET = (LIFT_NAMED_SETTINGS,)
-
-
 def _judge(name: str | None, value: str, line: int, out: list[CodeFact], path: str,
-           step: str) -> None:
+           named: tuple[re.Pattern[str], ...], step: str) -> None:
     match = find_secret(name, value, entropy=False)
     if match is None:
         return
     where = path + step
-    if match.kind == "name" and any(p.match(where) for p in _NAMED_NOT_SECRET):
+    if match.kind == "name" and any(p.match(where) for p in named):
         return
     detail = f"the value of {where}" if match.kind == "name" \
         else f"{match.description} at {where}"

@@ -181,6 +181,10 @@ def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -
         return None  # a file above the default size limit is not judged (as before)
     if not may_hold_secrets(text):
         return FileFacts(ctx.file)
+    if fmt == "serverless":
+        from faasguard.loaders.serverless_lift import NAMED_SETTINGS
+
+        return secrets_in(doc.data, ctx.file, (NAMED_SETTINGS,))
     return secrets_in(doc.data, ctx.file)
 
 

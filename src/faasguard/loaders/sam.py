@@ -343,14 +343,11 @@ def read_layer(t: Template, logical: str, props: LDict) -> None:
     content folder's files under python/ or nodejs/ (`Layer.built_into`)."""
     uri = props.get("ContentUri", props.get("Content"))
     method = mapping(t.raw_resource(logical).get("Metadata")).get("BuildMethod")
-    built_into = next((folder for prefix, folder in _LAYER_BUILDS
-                       if isinstance(method, str) and method.lower().startswith(prefix)), None)
+    built_into = next((folder for folder in ("python", "nodejs")
+                       if isinstance(method, str) and method.lower().startswith(folder)), None)
     t.app.layers[t.qualify(logical)] = Layer(t.qualify(logical), t.loc(t.line(logical)),
                                              layer_folder(t.file, uri), built_into)
 
-
-#: `sam build`'s layer BuildMethod runtimes (prefix) and the /opt folder each builds into.
-_LAYER_BUILDS = (("python", "python"), ("nodejs", "nodejs"))
 
 
 def read_state_machine(t: Template, logical: str, props: LDict) -> None:

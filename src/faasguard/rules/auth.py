@@ -20,10 +20,8 @@ from faasguard.analysis.endpoints import (
     unlisted_text,
 )
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.signatures import HELPER as SIGNATURE_HELPER
+from faasguard.analysis.signatures import GATE as SIGNATURE_GATE
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
-from faasguard.analysis.signatures import project_check
-from faasguard.analysis.taint.modules import module_cache
 from faasguard.findings import SEVERITIES, Finding, make_finding, rule
 from faasguard.model import App, Authorizer, Location, Route, Unknown, logical_id
 
@@ -189,7 +187,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
     reported_ws: set[str] = set()
     # each API's first `$connect` route (one pass over the routes, not one per API)
     connects = {r.api: r for r in reversed(app.routes) if r.method == "$connect"}
-    checked = _checked_files(facts) if app.routes else frozenset()
+    gates = _gates(facts) if app.routes else {}
     for route in app.routes:
         if route.method == "OPTIONS" or api_key_required(app, route):
             continue
@@ -218,7 +216,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
         found = effective_authorizer(app, route)
         if found is not None and not may_be_open(found):
             continue
-        verified = _signature_checked(app, facts, route, checked)
+        verified = _signature_checked(app, facts, route, gates)
         if verified is not None:
             yield _verified_in_code(route, found, *verified)
             continue
@@ -238,10 +236,10 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
 
 
 def _signature_checked(app: App, facts: Facts, route: Route,
-                       checked: frozenset[str]) -> tuple[str, CodeFact] | None:
+                       gates: dict[str, tuple[str, CodeFact]]) -> tuple[str, CodeFact] | None:
     """The file and the signature check (analysis.signatures, js.signatures) that gate
-    the work of the route's handler, if it has one; in a Python module of the project
-    the handler imports when one of the files `checked` holds a check."""
+    the work of the route's handler, if it has one: in its own file, or in a module of the
+    project it imports (`gates`)."""
     function = app.functions.get(route.function) if route.function else None
     if function is None or not function.source_file or not function.handler_name:
         return None
@@ -251,29 +249,21 @@ def _signature_checked(app: App, facts: Facts, route: Route,
     for fact in code.of_kind(SIGNATURE_CHECK):
         if fact.key == function.handler_name:
             return function.source_file, fact
-    if not checked or checked == {function.source_file} or \
-            not function.source_file.endswith(".py"):
-        return None  # (no other module of the project holds a check: no parse again)
-    check = project_check(module_cache(app.root, facts, app.layers), function.source_file,
-                          function.handler_name, function.code_dir or "")
-    if check is None:
-        return None
-    return check.file or function.source_file, \
-        CodeFact(SIGNATURE_CHECK, check.line, check.what, function.handler_name)
+    return gates.get(f"{function.source_file}#{function.handler_name}")
 
 
-def _checked_files(facts: Facts) -> frozenset[str]:
-    """The Python files holding a signature check (a gated function, a helper or a
-    decorator that checks: analysis.signatures' KIND and HELPER facts). Most projects have
-    none, and their routes' handlers are then not parsed again."""
-    found = set()
+def _gates(facts: Facts) -> dict[str, tuple[str, CodeFact]]:
+    """"<handler file>#<handler name>" -> (the file, the check) of each signature check in
+    another module of the project that gates a handler (code_facts' GATE facts)."""
+    found: dict[str, tuple[str, CodeFact]] = {}
     for path, code in facts.code.items():
         if isinstance(code, FileFacts) and code.facts and path.endswith(".py"):
             for fact in code.facts:
-                if fact.kind in (SIGNATURE_CHECK, SIGNATURE_HELPER):
-                    found.add(path)
-                    break
-    return frozenset(found)
+                if fact.kind == SIGNATURE_GATE:
+                    found.setdefault(fact.key, (path, CodeFact(
+                        SIGNATURE_CHECK, fact.line, fact.detail,
+                        fact.key.rpartition("#")[2])))
+    return found
 
 
 def _verified_in_code(route: Route, found: Authorizer | None, file: str,

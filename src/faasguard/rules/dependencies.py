@@ -28,10 +28,6 @@ def _facts(facts: Facts) -> DependencyFacts | None:
     return found if isinstance(found, DependencyFacts) else None
 
 
-def _functions(found: DependencyFacts, manifest: str) -> str:
-    return function_names(found.functions_using(manifest))
-
-
 @rule(
     "FG-TP-101",
     "Dependency with a known vulnerability",
@@ -174,7 +170,7 @@ def check_not_run(app: App, facts: Facts) -> Iterator[Finding]:
         yield make_finding(
             "FG-TP-103",
             f"The {len(pinned)} pinned dependencies of {manifest} (function(s) "
-            f"{_functions(found, manifest)}) were not checked for known vulnerabilities: "
-            f"{why}.",
+            f"{function_names(found.functions_using(manifest))}) were not checked for "
+            f"known vulnerabilities: {why}.",
             Location(manifest, 1), f"dependency-check:{manifest}",
         )

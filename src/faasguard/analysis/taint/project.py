@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.endpoints import (
     api_exposure,
+    domain_none,
     effective_authorizer,
     may_be_none,
     may_be_open,
@@ -136,12 +137,8 @@ class _TaintRun:
         lines = [view.node.lineno for view in module_views(module, self.cache)]
         for node, _, _ in _input_entries(module, self.table.source_params):
             lines.append(node.lineno)
-        self.entry_lines[rel] = tuple(lines)
-        visited = self.visited  # (loops, not generators: once per tree dropped)
-        for line in lines:
-            if (rel, line) not in visited:
-                return True
-        return False
+        self.entry_lines[rel] = entries = tuple(lines)
+        return not _all_visited(rel, entries, self.visited)
 
     def shard_state(self) -> tuple[set[tuple[str, int]], set[tuple[str, str, int]],
                                    dict[str, tuple[int, ...]], set[str]]:
@@ -428,10 +425,9 @@ def _describe_trigger(trigger: Trigger, app: App) -> tuple[str, bool]:
         authorizer = effective_authorizer(app, route)
         internet = api_exposure(app.apis.get(route.api)) == "internet"
         # an authoriser the deployment may leave out (NONE among its values) is none there,
-        # unless only the setting's domain offers NONE (`none_unlisted`)
+        # unless only the setting's domain offers NONE (`domain_none`)
         undecided = may_be_open(authorizer)
-        if undecided and authorizer is not None and authorizer.undecided is not None and \
-                none_unlisted(authorizer.undecided):
+        if undecided and authorizer is not None and domain_none(authorizer) is not None:
             return f"{route.method} {route.path} (authoriser: {authorizer.kind}; none only " \
                 "if a deployment passes NONE)", False
         auth = "no authoriser" if authorizer is None else \
