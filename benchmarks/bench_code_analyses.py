@@ -140,7 +140,7 @@ def _entries(app: App, facts: Facts) -> tuple[ModuleCache, list[tuple[Module, An
                                                 dict[str, tuple[ast.Module, str]]]:
     """The scan's module cache, each handler (its module, function node and code folder)
     and the tree and source of each handler file."""
-    cache = module_cache(app.root, facts)
+    cache = module_cache(app, facts)
     entries = []
     for function in app.functions.values():
         module = cache.try_get(function.source_file) if function.source_file else None

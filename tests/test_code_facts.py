@@ -313,7 +313,7 @@ def test_facts_taken_per_handler_are_taken_again_when_a_later_function_is_http(
 
     app = _shared_file_app(tmp_path)
     facts = Facts()
-    module_cache(app.root, facts).get("app.py")  # held, as handler resolution holds it
+    module_cache(app, facts).get("app.py")  # held, as handler resolution holds it
     worker, api = app.functions.values()
     analyse_handler(app, facts, worker)  # taken as a queue worker's file: no event fact
     assert facts.code["app.py"].facts == []
@@ -330,7 +330,7 @@ def test_facts_taken_per_handler_as_the_final_entry_are_kept(tmp_path: Path) -> 
     worker, api = app.functions.values()
     app.functions = {api.id: api, worker.id: worker}  # the HTTP function comes first
     facts = Facts()
-    module_cache(app.root, facts).get("app.py")
+    module_cache(app, facts).get("app.py")
     for function in app.functions.values():
         analyse_handler(app, facts, function)
     taken = facts.code["app.py"]

@@ -62,7 +62,7 @@ def analyse_aws_calls(app: App, facts: Facts) -> None:
     handler (an empty list: analysed, no AWS call). A handler that is not a plain function
     (`handler = Mangum(app)`) or code nested too deeply is a diagnostic, never a silence.
     Functions analysed during handler resolution (`analyse_handler_calls`) are not redone."""
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     done = early_work(facts, "awscalls").take(app)
     facts.memo.pop(_NAMES, None)  # indexed afresh from the app as it is now
     with paused_then_frozen():
@@ -82,7 +82,7 @@ def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
     analysis.handlers, run while the handler's module is parsed)."""
     if not function.source_file or not function.handler_name:
         return
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     names = facts.memo.get(_NAMES)
     if not isinstance(names, NameIndex):
         names = facts.memo[_NAMES] = NameIndex(app)

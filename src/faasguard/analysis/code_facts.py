@@ -519,7 +519,7 @@ def _parse(app: App, facts: Facts, path: str) -> tuple[ast.Module | None, str, s
     parsed once per scan), or None, '' and why it could not be parsed."""
     from faasguard.analysis.taint.modules import ParseError, module_cache
 
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     cache.release()  # called between two files: no tree is in use
     try:
         module = cache.get(path)
@@ -604,7 +604,7 @@ def analyse_handler(app: App, facts: Facts, function: Function) -> None:
         return
     from faasguard.analysis.taint.modules import module_cache
 
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     if cache.pins(path) > 1:  # a later function names the file too: its entry is not whole
         return
     module = cache.parsed(path)  # held by resolution: never parses
@@ -658,7 +658,7 @@ def _project_gates(app: App, facts: Facts) -> None:
         if isinstance(own, FileFacts) and any(
                 f.key == function.handler_name for f in own.of_kind(KIND)):
             continue
-        check = project_check(module_cache(app.root, facts, app.layers), function.source_file,
+        check = project_check(module_cache(app, facts), function.source_file,
                               function.handler_name, function.code_dir or "")
         if check is None:
             continue

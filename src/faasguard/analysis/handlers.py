@@ -95,7 +95,7 @@ def resolve(app: App, facts: Facts) -> None:
 def resolve_then_analyse(app: App, facts: Facts) -> None:
     """Analysis step: `resolve`, running every HANDLER_STEPS step on each Python handler
     while its module is parsed (and FILE_STEPS on each tree the cache drops)."""
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     for name in FILE_STEPS:
         cache.before_drop.append(_FileStep(name, facts))
     _resolve_all(app, facts, HANDLER_STEPS)
@@ -107,7 +107,7 @@ def resolve_with_steps(app: App, facts: Facts, steps: Iterable[str]) -> None:
 
 
 def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     runners = [_StepRunner(key, facts) for key in steps]
     named = {f.id: _named_file(f) for f in app.functions.values()
              if not is_node(f) and _is_python(f)}

@@ -69,7 +69,7 @@ def _python_unverified(call: ast.Call) -> str | None:
 def python_decodes(app: App, facts: Facts) -> list[TokenDecode]:
     """Unverified decodes in the Python sources of the scan (a file whose tree the module
     cache dropped gives those `keep_python_decodes` noted before: it is not parsed again)."""
-    cache = module_cache(app.root, facts, app.layers)
+    cache = module_cache(app, facts)
     kept: dict[str, list[TokenDecode]] = facts.memo.get(_KEPT_DECODES, {})
     out: list[TokenDecode] = []
     for source in app.files:

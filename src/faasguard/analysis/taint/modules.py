@@ -13,7 +13,7 @@ import gc
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ from faasguard.loaders.documents import InputError, read_text
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
     from faasguard.analysis.taint.state import Val
-    from faasguard.model import App, Diagnostic, Layer
+    from faasguard.model import App, Diagnostic
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
@@ -482,18 +482,17 @@ def _folders(current: str, base: str | None) -> tuple[str, ...]:
     return tuple(dirs)
 
 
-def module_cache(root: str, facts: Facts, layers: Mapping[str, Layer] | None = None
-                 ) -> ModuleCache:
-    """The scan's module cache (created on first use), so each file is parsed once; the
-    `layers` the project builds from its own folders (`App.layers`) are searched too."""
+def module_cache(app: App, facts: Facts) -> ModuleCache:
+    """The scan's module cache (created on first use), so each file is parsed once: the
+    files under `app.root`, and the code of the layers the project builds from its own
+    folders (`app.layers`)."""
     cache = facts.python_modules
-    if not isinstance(cache, ModuleCache) or cache.root != root:
-        cache = facts.python_modules = ModuleCache(root, RETAINED_MODULES, RETAINED_LIBRARIES,
-                                                   RETAINED_WANTED)
-        if layers:
-            cache.layer_paths = tuple(dict.fromkeys(
-                folder for layer in layers.values()
-                if (folder := layer.opt_folder("python")) is not None))
+    if not isinstance(cache, ModuleCache) or cache.root != app.root:
+        cache = facts.python_modules = ModuleCache(app.root, RETAINED_MODULES,
+                                                   RETAINED_LIBRARIES, RETAINED_WANTED)
+        cache.layer_paths = tuple(dict.fromkeys(
+            folder for layer in app.layers.values()
+            if (folder := layer.opt_folder("python")) is not None))
     return cache
 
 

@@ -92,7 +92,7 @@ class _TaintRun:
     def __init__(self, app: App, facts: Facts):
         self.app = app
         self.facts = facts
-        self.cache = module_cache(app.root, facts, app.layers)
+        self.cache = module_cache(app, facts)
         self.table = _table(app, facts)
         self.describe = _Describer(self.table)
         self.visited: set[tuple[str, int]] = set()
@@ -108,7 +108,7 @@ class _TaintRun:
         """The scan's run (created on first use)."""
         run = facts.memo.get(_RUN)
         if not isinstance(run, _TaintRun) or run.app is not app \
-                or run.cache is not module_cache(app.root, facts, app.layers):
+                or run.cache is not module_cache(app, facts):
             run = facts.memo[_RUN] = cls(app, facts)
         return run
 
