@@ -10,7 +10,6 @@ clients created at import time are known. Nothing is imported or executed.
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -46,7 +45,6 @@ from faasguard.analysis.aws_values import (
     external,
     literal_name,
 )
-from faasguard.analysis.awscalls import LOADED_BY_RUNTIME
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -61,12 +59,6 @@ SDK_ROOTS = ("boto3", "botocore", "aioboto3", "aiobotocore", "os", "aws_lambda_p
              "pynamodb")
 #: The roots whose objects make AWS calls (`os` only names values: environment variables).
 CALL_ROOTS = frozenset(root for root in SDK_ROOTS if root != "os")
-#: Top-level names an import never finds in the project: the SDKs, and the standard
-#: library the Lambda runtime loaded before the handler (`awscalls.LOADED_BY_RUNTIME`).
-_NOT_LOCAL = frozenset(SDK_ROOTS) | LOADED_BY_RUNTIME
-#: The standard library's top-level names: a project module takes one only from the task
-#: root or a layer (awscalls.shadowed_names).
-STDLIB = sys.stdlib_module_names
 _POWERTOOLS = "aws_lambda_powertools.utilities.parameters."
 _SESSIONS = {"boto3.Session", "boto3.session.Session", "botocore.session.get_session",
              "botocore.session.Session", "aioboto3.Session", "aioboto3.session.Session",
@@ -236,16 +228,10 @@ class Interpreter:
                     return True  # before any look-up of a local module (they cost more)
             search = search_path(current, self.base)
             for dotted in current.aliases.values():
-                if dotted.partition(".")[0] in _NOT_LOCAL:
-                    continue
-                where = search[:1] if dotted.partition(".")[0] in STDLIB else search
-                found = self.cache.find(dotted, where)
-                if found is None:  # `from pkg import name`: a name in pkg/__init__.py
-                    head = dotted.rpartition(".")[0]
-                    found = self.cache.find(head, where) if head else None
-                if found is not None and found.file not in seen:
-                    seen.add(found.file)
-                    todo.append(found)
+                loaded = self.cache.lambda_import(dotted, search)
+                if isinstance(loaded, tuple) and loaded[0].file not in seen:
+                    seen.add(loaded[0].file)
+                    todo.append(loaded[0])
         return False
 
     def module_env(self, module: Module) -> dict[str, Any]:
@@ -583,23 +569,17 @@ class Interpreter:
         head = dotted.split(".", 1)[0]
         if head in SDK_ROOTS:
             return external(dotted)
-        if head in LOADED_BY_RUNTIME:
-            return None  # the runtime's module, whatever the project holds
         search = search_path(module, self.base)
-        if head in STDLIB:  # only the task root (and layers) come before the library
-            search = search[:1]
         if (search, dotted) in self._outside:
             return None  # looked up before: no module of the scanned code
-        found = self.cache.find(dotted, search)
-        if found is not None:
-            return ModuleV(found)
-        head, _, attr = dotted.rpartition(".")
-        owner = self.cache.find(head, search) if head else None
-        if owner is not None and owner is not module:
-            return self.global_name(owner, attr)
-        if owner is None:
+        loaded = self.cache.lambda_import(dotted, search)
+        if not isinstance(loaded, tuple):  # the runtime's, the standard library's, none
             self._outside.add((search, dotted))
-        return None
+            return None
+        found, attr = loaded
+        if not attr:
+            return ModuleV(found)
+        return self.global_name(found, attr) if found is not module else None
 
     def subscript(self, base: Any, key: Any) -> Any:
         """`event["Records"]`, `os.environ["X"]`, `{"a": x}["a"]`."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -24,10 +23,15 @@ from faasguard.analysis.dependencies import declared_for
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.taint.frameworks import app_entries
 from faasguard.analysis.taint.modules import (
+    LOADED_BY_RUNTIME as LOADED_BY_RUNTIME,  # (read here by tests)
+)
+from faasguard.analysis.taint.modules import (
+    STDLIB,
     Module,
     ModuleCache,
     add_import,
     early_work,
+    may_shadow,
     module_cache,
     search_path,
 )
@@ -260,18 +264,6 @@ _IMPORTS = "awscalls.imports"  # Facts.memo key: the imports of each module, by 
 _WALKS = "awscalls.outside"  # Facts.memo key: `_outside_imports` by (file, base)
 _MANIFESTS = "awscalls.manifests"  # Facts.memo key: declared_for's memo
 _SHADOWED = "awscalls.shadowed"  # Facts.memo key: `shadowed_names`
-#: Standard-library modules the Lambda Python runtime has imported before it imports the
-#: handler (its bootstrap's own imports: importlib, json, logging, os, sys, time,
-#: traceback, concurrent.futures, datetime, decimal, enum, math, and what they import,
-#: on every Python 3.10 to 3.13). An import of one of them finds the loaded module,
-#: whatever the task root holds; a project module of the same name never runs through it.
-#: (Built-in modules, `sys.builtin_module_names`, are found before any folder too.)
-LOADED_BY_RUNTIME = frozenset({
-    "abc", "codecs", "collections", "concurrent", "copyreg", "datetime", "decimal",
-    "encodings", "enum", "functools", "genericpath", "importlib", "io", "json", "keyword",
-    "linecache", "logging", "math", "numbers", "operator", "os", "posixpath", "re",
-    "reprlib", "site", "stat", "string", "threading", "traceback", "types", "warnings",
-    "weakref", "zipimport", *sys.builtin_module_names})
 #: Top-level names whose code is known without reading it (see `unseen_code`).
 _READ_ELSEWHERE = _RUNTIME_MODULES | _MODELLED | KNOWN_PACKAGES
 
@@ -331,18 +323,14 @@ def _outside_imports(cache: ModuleCache, file: str, base: str, memo: dict[str, A
             relative = dotted.startswith(".")
             if _read_elsewhere(dotted, shadowed):
                 continue
-            where = search[:1] if head in shadowed and not relative else search
-            local = cache.find(dotted, where)
-            if local is None and "." in dotted.lstrip("."):
-                local = cache.find(dotted.rpartition(".")[0], where)
-            if local is not None:
+            loaded = cache.lambda_import(dotted, search)
+            if isinstance(loaded, tuple):
+                local = loaded[0]
                 if local.file not in seen:
                     seen.add(local.file)
                     todo.append(local)
-                continue
-            if not relative and head in sys.stdlib_module_names:
-                continue  # no project module of that name here: the standard library's
-            found.append((dotted if relative else head, module.file, line))
+            elif loaded is None:  # (else the runtime's or the standard library's)
+                found.append((dotted if relative else head, module.file, line))
     return found
 
 
@@ -363,9 +351,7 @@ def shadowed_names(app: App, memo: dict[str, Any]) -> frozenset[str]:
                 folder, _, name = source.path.rpartition("/")
                 stems.add(folder.rpartition("/")[2] if name == "__init__.py"
                           else name.removesuffix(".py"))
-        found = memo[_SHADOWED] = frozenset(
-            stem for stem in stems
-            if stem in sys.stdlib_module_names and stem not in LOADED_BY_RUNTIME)
+        found = memo[_SHADOWED] = frozenset(filter(may_shadow, stems))
     return found
 
 
@@ -453,7 +439,7 @@ def _read_elsewhere(dotted: str, shadowed: frozenset[str]) -> bool:
         return False
     head = dotted.partition(".")[0]
     return head in _READ_ELSEWHERE or head.startswith("mypy_boto3_") or \
-        head in sys.stdlib_module_names and head not in shadowed
+        head in STDLIB and head not in shadowed
 
 
 #: Statements `_collect` looks into at the top level, and also in nested code.

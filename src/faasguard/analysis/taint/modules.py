@@ -12,6 +12,7 @@ import ast
 import gc
 import os
 import re
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,33 @@ RETAINED_MODULES = 1000
 RETAINED_LIBRARIES = 1000
 #: Trees kept besides those because an analysis still wants them (`ModuleCache.before_drop`).
 RETAINED_WANTED = 1000
+
+
+#: Standard-library modules the Lambda Python runtime has imported before it imports the
+#: handler (its bootstrap's own imports: importlib, json, logging, os, sys, time,
+#: traceback, concurrent.futures, datetime, decimal, enum, math, and what they import,
+#: on every Python 3.10 to 3.13). An import of one of them finds the loaded module,
+#: whatever the task root holds; a project module of the same name never runs through it.
+#: (Built-in modules, `sys.builtin_module_names`, are found before any folder too.)
+LOADED_BY_RUNTIME = frozenset({
+    "abc", "codecs", "collections", "concurrent", "copyreg", "datetime", "decimal",
+    "encodings", "enum", "functools", "genericpath", "importlib", "io", "json", "keyword",
+    "linecache", "logging", "math", "numbers", "operator", "os", "posixpath", "re",
+    "reprlib", "site", "stat", "string", "threading", "traceback", "types", "warnings",
+    "weakref", "zipimport", *sys.builtin_module_names})
+#: The standard library's top-level names.
+STDLIB = sys.stdlib_module_names
+#: What `ModuleCache.lambda_import` answers for a module no scanned file can be: the one
+#: the runtime loaded before the handler, or the standard library's.
+RUNTIME, STANDARD_LIBRARY = "runtime", "standard library"
+
+
+def may_shadow(name: str) -> bool:
+    """May a project or layer module of this top-level name be what `import name` loads
+    on Lambda instead of the standard library's? Yes for a standard-library name the
+    runtime has not loaded before the handler (`secrets`, `queue`), as the task root and
+    the layers come before the library on sys.path; no for the runtime's (`logging`)."""
+    return name in STDLIB and name not in LOADED_BY_RUNTIME
 
 
 class ParseError(Exception):
@@ -417,6 +445,31 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
                     self._libraries.add(found.file)
                 return found
         return None
+
+    def lambda_import(self, dotted: str, search: tuple[str, ...]
+                      ) -> tuple[Module, str] | str | None:
+        """What an import of `dotted` (an alias as `add_import` records it) loads on
+        Lambda, from a module whose imports are looked up in `search` (`search_path`: the
+        function's code folder first; `find` adds the layers): (the project's or a
+        layer's module, '') for a module, (the module, 'b') for a name `b` it defines
+        (`from a import b`: `a.b`); RUNTIME for a module the runtime loaded before the
+        handler (LOADED_BY_RUNTIME), whatever the folders hold; STANDARD_LIBRARY for a
+        standard-library name no file of the code folder or a layer takes (only they come
+        before the library on sys.path); None when no scanned file is it (a package
+        bundled with the function, or a missing module)."""
+        head = dotted.partition(".")[0]
+        if head and head in STDLIB:  # (a relative name's head is '': none)
+            if head in LOADED_BY_RUNTIME:
+                return RUNTIME
+            search = search[:1]
+        found = self.find(dotted, search)
+        if found is not None:
+            return found, ""
+        owner, _, name = dotted.rpartition(".")
+        found = self.find(owner, search) if owner else None
+        if found is not None:
+            return found, name
+        return STANDARD_LIBRARY if head and head in STDLIB else None
 
     def module_prefix(self, dotted: str, search: tuple[str, ...]
                       ) -> tuple[Module, list[str]] | None:
