@@ -89,9 +89,11 @@ def _prefix(parts: list[Any]) -> str:
     return start
 
 
-#: Per module cache: the (search path, dotted name) of imports found to name no module of
-#: the scanned code (`json`, `subprocess`): asked again, they are not looked up again.
-_OUTSIDE: WeakKeyDictionary[ModuleCache, set[tuple[tuple[str, ...], str]]] = \
+#: Per module cache and layers it searches: the (search path, dotted name) of imports
+#: found to name no module of the scanned code (`json`, `subprocess`): asked again, they
+#: are not looked up again.
+_OUTSIDE: WeakKeyDictionary[ModuleCache, dict[tuple[str, ...],
+                                              set[tuple[tuple[str, ...], str]]]] = \
     WeakKeyDictionary()
 
 
@@ -198,9 +200,12 @@ class Interpreter:
         self._depth = 0
         self._budget = MAX_CALLS
         self.file = ""  # the file of the code being run (where calls are recorded)
-        outside = _OUTSIDE.get(cache)
+        by_layers = _OUTSIDE.get(cache)
+        if by_layers is None:
+            by_layers = _OUTSIDE[cache] = {}
+        outside = by_layers.get(cache.layer_paths)  # (a function's: ModuleCache.for_function)
         if outside is None:
-            outside = _OUTSIDE[cache] = set()
+            outside = by_layers[cache.layer_paths] = set()
         self._outside = outside
 
     # ------------------------------------------------------------------ entry points

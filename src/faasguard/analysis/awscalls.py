@@ -90,6 +90,14 @@ def analyse_handler_calls(app: App, facts: Facts, function: Function) -> None:
     names = facts.memo.get(_NAMES)
     if not isinstance(names, NameIndex):
         names = facts.memo[_NAMES] = NameIndex(app)
+    with cache.for_function(function):  # its code with the layers it uses
+        _handler_calls(app, facts, function, cache, names)
+
+
+def _handler_calls(app: App, facts: Facts, function: Function, cache: ModuleCache,
+                   names: NameIndex) -> None:
+    """`analyse_handler_calls` with the cache reading the function's layers."""
+    assert function.source_file and function.handler_name
     try:
         calls = calls_in_handler(cache, function.source_file, function.handler_name,
                                  function.code_dir or "")
@@ -304,15 +312,17 @@ def _outside_imports(cache: ModuleCache, file: str, base: str, memo: dict[str, A
                      shadowed: frozenset[str]) -> list[tuple[str, str, int]]:
     """(top-level name, or the relative name, file, line) of each import `unseen_code`
     must judge, found from `file` through the project modules it imports (with `base`
-    first on the search path); once per (file, base) in a scan. The standard library's,
-    the Lambda runtime's, the modelled SDKs' and the known packages' are left out first
-    (no look-up), except a standard-library name a project module may take (`shadowed`):
-    that one is looked up, and a project module found is followed."""
-    known: dict[tuple[str, str], list[tuple[str, str, int]]] = memo.setdefault(_WALKS, {})
-    found = known.get((file, base))
+    first on the search path); once per (file, base, layers searched) in a scan. The
+    standard library's, the Lambda runtime's, the modelled SDKs' and the known packages'
+    are left out first (no look-up), except a standard-library name a project module may
+    take (`shadowed`): that one is looked up, and a project module found is followed."""
+    known: dict[tuple[str, str, tuple[str, ...]], list[tuple[str, str, int]]] = \
+        memo.setdefault(_WALKS, {})
+    key = (file, base, cache.layer_paths)  # (the layers a function uses: for_function)
+    found = known.get(key)
     if found is not None:
         return found
-    found = known[(file, base)] = []
+    found = known[key] = []
     start = cache.try_get(file)
     todo, seen = ([start], {start.file}) if start is not None else ([], set())
     while todo:

@@ -658,8 +658,10 @@ def _project_gates(app: App, facts: Facts) -> None:
         if isinstance(own, FileFacts) and any(
                 f.key == function.handler_name for f in own.of_kind(KIND)):
             continue
-        check = project_check(module_cache(app, facts), function.source_file,
-                              function.handler_name, function.code_dir or "")
+        cache = module_cache(app, facts)
+        with cache.for_function(function):
+            check = project_check(cache, function.source_file, function.handler_name,
+                                  function.code_dir or "")
         if check is None:
             continue
         file = check.file or function.source_file

@@ -14,18 +14,20 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.collector import freeze
 from faasguard.loaders.documents import InputError, read_text
+from faasguard.model import Ref
 
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
     from faasguard.analysis.taint.state import Val
-    from faasguard.model import App, Diagnostic
+    from faasguard.model import App, Diagnostic, Function, Layer
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
@@ -290,12 +292,53 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._pins: dict[str, int] = {}
         #: folders searched after a module's own search path: the `python/` folders of the
         #: layers the project builds from its own files (Lambda puts them on sys.path as
-        #: /opt/python), so a handler's `import common.db` finds the layer's module
+        #: /opt/python), so a handler's `import common.db` finds the layer's module; those
+        #: of the function analysed (`for_function`), else of every layer (`use_layers`)
         self.layer_paths: tuple[str, ...] = ()
+        #: layer id (`Layer.id`) -> its `python/` folder, for those layers
+        self.layer_ids: dict[str, str] = {}
         #: the files parsed after the first `retain` (those `release` may drop), in order
         self._tail: list[str] = []
-        #: (dotted name, search folders) of which no prefix is a module (`module_prefix`)
+        #: (dotted name, search folders) of which no prefix is a module (`module_prefix`),
+        #: with the layers searched now; by layer folders, for each list of layers used
         self._no_module: set[tuple[str, tuple[str, ...]]] = set()
+        self._no_modules: dict[tuple[str, ...], set[tuple[str, tuple[str, ...]]]] = {
+            self.layer_paths: self._no_module}
+
+    def use_layers(self, layers: Iterable[Layer]) -> None:
+        """Read the code of the layers the project builds from its own folders
+        (`Layer.opt_folder("python")`: what Lambda extracts to /opt/python), all of them
+        (the last declared first) for code no function is analysed with; a function's
+        code is read with the layers it uses (`for_function`)."""
+        self.layer_ids = {layer.id: folder for layer in layers
+                          if (folder := layer.opt_folder("python")) is not None}
+        self._use_folders(tuple(dict.fromkeys(reversed(self.layer_ids.values()))))
+
+    @contextmanager
+    def for_function(self, function: Function) -> Iterator[ModuleCache]:
+        """Within the block, read a function's code with the in-project layers it uses
+        (its `layers`' Refs, the last one's files first: Lambda extracts them in order, a
+        later layer's file replacing an earlier one's), not every layer of the app: a
+        function without the layer does not run its modules."""
+        if not self.layer_ids:
+            yield self
+            return
+        outer = self.layer_paths
+        self._use_folders(tuple(dict.fromkeys(reversed(
+            [self.layer_ids[ref.target] for ref in function.layers
+             if isinstance(ref, Ref) and ref.target in self.layer_ids]))))
+        try:
+            yield self
+        finally:
+            self._use_folders(outer)
+
+    def _use_folders(self, folders: tuple[str, ...]) -> None:
+        """Search these layer `python/` folders, in this order."""
+        self.layer_paths = folders
+        found = self._no_modules.get(folders)
+        if found is None:
+            found = self._no_modules[folders] = set()
+        self._no_module = found
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path? (answers are cached)"""
@@ -538,14 +581,12 @@ def _folders(current: str, base: str | None) -> tuple[str, ...]:
 def module_cache(app: App, facts: Facts) -> ModuleCache:
     """The scan's module cache (created on first use), so each file is parsed once: the
     files under `app.root`, and the code of the layers the project builds from its own
-    folders (`app.layers`)."""
+    folders (`app.layers`; a function's code with its own, `ModuleCache.for_function`)."""
     cache = facts.python_modules
     if not isinstance(cache, ModuleCache) or cache.root != app.root:
         cache = facts.python_modules = ModuleCache(app.root, RETAINED_MODULES,
                                                    RETAINED_LIBRARIES, RETAINED_WANTED)
-        cache.layer_paths = tuple(dict.fromkeys(
-            folder for layer in app.layers.values()
-            if (folder := layer.opt_folder("python")) is not None))
+        cache.use_layers(app.layers.values())
     return cache
 
 

@@ -113,20 +113,24 @@ class _TaintRun:
         return run
 
     def handler(self, function: Function) -> None:
-        """Analyse a function's handler (or the views of the app object it names)."""
-        entry = _entry(function, self.cache)
-        if entry is None:
-            for view in app_entries(function, self.app, self.cache):  # Chalice/Flask apps
-                _analyse_entry(self, function, view.module, view.node, list(view.params), view)
-            return
-        module, node = entry
-        positional = node.args.posonlyargs or node.args.args
-        if positional:  # the event: the first positional parameter
-            _analyse_entry(self, function, module, node, [positional[0].arg], None)
-        for view in resolver_views(module, self.cache, function.code_dir or "", node):
-            _analyse_entry(self, function, view.module, view.node, [], view)  # app.resolve
-        for view in adapter_views(function, module, node, self.cache):  # handle_request
-            _analyse_entry(self, function, view.module, view.node, list(view.params), view)
+        """Analyse a function's handler (or the views of the app object it names), with
+        the layers it uses."""
+        with self.cache.for_function(function):
+            entry = _entry(function, self.cache)
+            if entry is None:
+                for view in app_entries(function, self.app, self.cache):  # Chalice/Flask
+                    _analyse_entry(self, function, view.module, view.node, list(view.params),
+                                   view)
+                return
+            module, node = entry
+            positional = node.args.posonlyargs or node.args.args
+            if positional:  # the event: the first positional parameter
+                _analyse_entry(self, function, module, node, [positional[0].arg], None)
+            for view in resolver_views(module, self.cache, function.code_dir or "", node):
+                _analyse_entry(self, function, view.module, view.node, [], view)  # resolve
+            for view in adapter_views(function, module, node, self.cache):  # handle_request
+                _analyse_entry(self, function, view.module, view.node, list(view.params),
+                               view)
 
     def remember_entries(self, module: Module) -> bool:
         """(before_drop) Note the lines of what the unreached pass would analyse in a
