@@ -326,10 +326,6 @@ class EnvVar:
 #: folder outside the root): a phrase saying where it is. Handler look-ups then report that
 #: instead of searching the root for a file that cannot be there (or, worse, finding another).
 CODE_ELSEWHERE = "code_elsewhere"
-#: `Function.properties` key the serverless.yml loader sets on a function that
-#: serverless-python-requirements builds: where the plugin reads its requirements from
-#: (read by analysis.dependencies).
-PYTHON_REQUIREMENTS = "python_requirements"
 #: `Api.properties` key a loader sets (True) on an API another stack creates, to which this
 #: app only adds routes (serverless.yml `provider.apiGateway.restApiId`,
 #: `provider.httpApi.id`): its stage settings belong to that stack.
@@ -341,6 +337,38 @@ SCHEDULE_INPUT = "schedule_input"
 #: (SAM's esbuild `Metadata.BuildProperties.EntryPoints`: source paths under the code
 #: folder): the deployed file is named after its entry point, which names the source.
 BUILD_ENTRY_POINTS = "build_entry_points"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildManifest:
+    """A manifest a function's build may install its packages from (`BuildInstall`).
+
+    `file` is relative to the scanned root. `lock`: a lock file the build reads in its
+    place when there is one. `needs`: what the file must declare to be the one read:
+    "" (being there is enough), "poetry" (a Poetry project: its `[build-system] requires`
+    names poetry) or "project-dependencies" (a pyproject.toml listing `[project]
+    dependencies`). `groups`: the optional-dependency groups (`[project.optional-
+    dependencies]`) the build installs with it.
+    """
+
+    file: str
+    lock: str = ""
+    needs: str = ""
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInstall:
+    """What a function's build installs into its bundle, where a loader knows the build
+    tool (serverless-python-requirements): the first of `manifests` present (and
+    declaring what it `needs`), else the manifests nearest the code, less `left_out`:
+    package names the build leaves out, a requirement being left out when its line up to
+    its first `=`, `<`, `>`, space or tab is one of them (a lock's entry read as
+    `name==version`). `left_out_setting` names the setting listing them, for messages."""
+
+    manifests: tuple[BuildManifest, ...]
+    left_out: frozenset[str] = frozenset()
+    left_out_setting: str = ""
 
 
 @dataclass(slots=True)
@@ -384,6 +412,9 @@ class Function:
     triggers: list[Trigger] = field(default_factory=list)
     tags: dict[str, Any] = field(default_factory=dict)
     properties: dict[str, Any] = field(default_factory=dict)
+    #: what its build installs, where a loader knows the build tool (None: the manifests
+    #: nearest its code)
+    build: BuildInstall | None = None
 
 
 # --------------------------------------------------------------------------- data & ops

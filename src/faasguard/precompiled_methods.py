@@ -198,10 +198,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.ecosystem,self.name,self.spec,self.file,self.line,self.version,)==(other.ecosystem,other.name,other.spec,other.file,other.line,other.version,)
+   return (self.ecosystem,self.name,self.spec,self.file,self.line,self.version,self.group,)==(other.ecosystem,other.name,other.spec,other.file,other.line,other.version,other.group,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ecosystem,self.name,self.spec,self.file,self.line,self.version,)==(other.ecosystem,other.name,other.spec,other.file,other.line,other.version,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ecosystem,self.name,self.spec,self.file,self.line,self.version,self.group,)==(other.ecosystem,other.name,other.spec,other.file,other.line,other.version,other.group,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -258,6 +258,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.line,self.reason,self.excerpt,)==(other.file,other.line,other.reason,other.excerpt,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.file,self.lock,self.needs,self.groups,)==(other.file,other.lock,other.needs,other.groups,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.lock,self.needs,self.groups,)==(other.file,other.lock,other.needs,other.groups,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -454,10 +462,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.id,self.location,self.format,self.name,self.runtime,self.handler,self.code_dir,self.source_file,self.handler_name,self.memory_mb,self.timeout_s,self.architecture,self.reserved_concurrency,self.provisioned_concurrency,self.environment,self.kms_key,self.role,self.role_arn,self.tracing,self.log_retention_days,self.log_group,self.log_level,self.vpc,self.dlq,self.on_failure,self.url,self.layers,self.triggers,self.tags,self.properties,)==(other.id,other.location,other.format,other.name,other.runtime,other.handler,other.code_dir,other.source_file,other.handler_name,other.memory_mb,other.timeout_s,other.architecture,other.reserved_concurrency,other.provisioned_concurrency,other.environment,other.kms_key,other.role,other.role_arn,other.tracing,other.log_retention_days,other.log_group,other.log_level,other.vpc,other.dlq,other.on_failure,other.url,other.layers,other.triggers,other.tags,other.properties,)
+   return (self.id,self.location,self.format,self.name,self.runtime,self.handler,self.code_dir,self.source_file,self.handler_name,self.memory_mb,self.timeout_s,self.architecture,self.reserved_concurrency,self.provisioned_concurrency,self.environment,self.kms_key,self.role,self.role_arn,self.tracing,self.log_retention_days,self.log_group,self.log_level,self.vpc,self.dlq,self.on_failure,self.url,self.layers,self.triggers,self.tags,self.properties,self.build,)==(other.id,other.location,other.format,other.name,other.runtime,other.handler,other.code_dir,other.source_file,other.handler_name,other.memory_mb,other.timeout_s,other.architecture,other.reserved_concurrency,other.provisioned_concurrency,other.environment,other.kms_key,other.role,other.role_arn,other.tracing,other.log_retention_days,other.log_group,other.log_level,other.vpc,other.dlq,other.on_failure,other.url,other.layers,other.triggers,other.tags,other.properties,other.build,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.location,self.format,self.name,self.runtime,self.handler,self.code_dir,self.source_file,self.handler_name,self.memory_mb,self.timeout_s,self.architecture,self.reserved_concurrency,self.provisioned_concurrency,self.environment,self.kms_key,self.role,self.role_arn,self.tracing,self.log_retention_days,self.log_group,self.log_level,self.vpc,self.dlq,self.on_failure,self.url,self.layers,self.triggers,self.tags,self.properties,)==(other.id,other.location,other.format,other.name,other.runtime,other.handler,other.code_dir,other.source_file,other.handler_name,other.memory_mb,other.timeout_s,other.architecture,other.reserved_concurrency,other.provisioned_concurrency,other.environment,other.kms_key,other.role,other.role_arn,other.tracing,other.log_retention_days,other.log_group,other.log_level,other.vpc,other.dlq,other.on_failure,other.url,other.layers,other.triggers,other.tags,other.properties,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.location,self.format,self.name,self.runtime,self.handler,self.code_dir,self.source_file,self.handler_name,self.memory_mb,self.timeout_s,self.architecture,self.reserved_concurrency,self.provisioned_concurrency,self.environment,self.kms_key,self.role,self.role_arn,self.tracing,self.log_retention_days,self.log_group,self.log_level,self.vpc,self.dlq,self.on_failure,self.url,self.layers,self.triggers,self.tags,self.properties,self.build,)==(other.id,other.location,other.format,other.name,other.runtime,other.handler,other.code_dir,other.source_file,other.handler_name,other.memory_mb,other.timeout_s,other.architecture,other.reserved_concurrency,other.provisioned_concurrency,other.environment,other.kms_key,other.role,other.role_arn,other.tracing,other.log_retention_days,other.log_group,other.log_level,other.vpc,other.dlq,other.on_failure,other.url,other.layers,other.triggers,other.tags,other.properties,other.build,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -606,6 +614,14 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
+   return (self.left_out,self.setting,self.groups,)==(other.left_out,other.setting,other.groups,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.left_out,self.setting,self.groups,)==(other.left_out,other.setting,other.groups,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
    return (self.limit,self.window_s,self.burst,self.name,)==(other.limit,other.window_s,other.burst,other.name,)
   return NotImplemented
  return __eq__
@@ -674,6 +690,14 @@ def __create_fn__():
   return NotImplemented
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.makers,self.register,self.prefix,)==(other.makers,other.register,other.prefix,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.manifests,self.left_out,self.left_out_setting,)==(other.manifests,other.left_out,other.left_out_setting,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.manifests,self.left_out,self.left_out_setting,)==(other.manifests,other.left_out,other.left_out_setting,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1118,10 +1142,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.status,self.reason,self.manifests,self.functions,self.advisories,self.left_out,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,other.left_out,)
+   return (self.status,self.reason,self.manifests,self.functions,self.advisories,self.bundles,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,other.bundles,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.status,self.reason,self.manifests,self.functions,self.advisories,self.left_out,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,other.left_out,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.status,self.reason,self.manifests,self.functions,self.advisories,self.bundles,)==(other.status,other.reason,other.manifests,other.functions,other.advisories,other.bundles,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1295,9 +1319,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.dotted,))\
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.ecosystem,self.name,self.spec,self.file,self.line,self.version,))
+  return hash((self.ecosystem,self.name,self.spec,self.file,self.line,self.version,self.group,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.ecosystem,self.name,self.spec,self.file,self.line,self.version,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.ecosystem,self.name,self.spec,self.file,self.line,self.version,self.group,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -1316,6 +1340,12 @@ def __create_fn__():
   return hash((self.file,self.line,self.reason,self.excerpt,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.line,self.reason,self.excerpt,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.file,self.lock,self.needs,self.groups,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.lock,self.needs,self.groups,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -1433,6 +1463,12 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.label,self
 
 def __create_fn__():
  def __hash__(self):
+  return hash((self.left_out,self.setting,self.groups,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.left_out,self.setting,self.groups,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
   return hash((self.limit,self.window_s,self.burst,self.name,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.limit,self.window_s,self.burst,self.name,))\n return __hash__'] = __create_fn__.__code__
@@ -1484,6 +1520,12 @@ def __create_fn__():
   return hash((self.makers,self.register,self.prefix,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.makers,self.register,self.prefix,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.manifests,self.left_out,self.left_out_setting,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.manifests,self.left_out,self.left_out_setting,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -1835,9 +1877,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r}, written={self.written!r})"
+  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r}, written={self.written!r}, group={self.group!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r}, written={self.written!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ecosystem={self.ecosystem!r}, name={self.name!r}, spec={self.spec!r}, file={self.file!r}, line={self.line!r}, version={self.version!r}, written={self.written!r}, group={self.group!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -1880,6 +1922,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(file={self.file!r}, line={self.line!r}, reason={self.reason!r}, excerpt={self.excerpt!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, line={self.line!r}, reason={self.reason!r}, excerpt={self.excerpt!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(file={self.file!r}, lock={self.lock!r}, needs={self.needs!r}, groups={self.groups!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, lock={self.lock!r}, needs={self.needs!r}, groups={self.groups!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2027,9 +2075,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, format={self.format!r}, name={self.name!r}, runtime={self.runtime!r}, handler={self.handler!r}, code_dir={self.code_dir!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, memory_mb={self.memory_mb!r}, timeout_s={self.timeout_s!r}, architecture={self.architecture!r}, reserved_concurrency={self.reserved_concurrency!r}, provisioned_concurrency={self.provisioned_concurrency!r}, environment={self.environment!r}, kms_key={self.kms_key!r}, role={self.role!r}, role_arn={self.role_arn!r}, tracing={self.tracing!r}, log_retention_days={self.log_retention_days!r}, log_group={self.log_group!r}, log_level={self.log_level!r}, vpc={self.vpc!r}, dlq={self.dlq!r}, on_failure={self.on_failure!r}, url={self.url!r}, layers={self.layers!r}, triggers={self.triggers!r}, tags={self.tags!r}, properties={self.properties!r})"
+  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, format={self.format!r}, name={self.name!r}, runtime={self.runtime!r}, handler={self.handler!r}, code_dir={self.code_dir!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, memory_mb={self.memory_mb!r}, timeout_s={self.timeout_s!r}, architecture={self.architecture!r}, reserved_concurrency={self.reserved_concurrency!r}, provisioned_concurrency={self.provisioned_concurrency!r}, environment={self.environment!r}, kms_key={self.kms_key!r}, role={self.role!r}, role_arn={self.role_arn!r}, tracing={self.tracing!r}, log_retention_days={self.log_retention_days!r}, log_group={self.log_group!r}, log_level={self.log_level!r}, vpc={self.vpc!r}, dlq={self.dlq!r}, on_failure={self.on_failure!r}, url={self.url!r}, layers={self.layers!r}, triggers={self.triggers!r}, tags={self.tags!r}, properties={self.properties!r}, build={self.build!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, format={self.format!r}, name={self.name!r}, runtime={self.runtime!r}, handler={self.handler!r}, code_dir={self.code_dir!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, memory_mb={self.memory_mb!r}, timeout_s={self.timeout_s!r}, architecture={self.architecture!r}, reserved_concurrency={self.reserved_concurrency!r}, provisioned_concurrency={self.provisioned_concurrency!r}, environment={self.environment!r}, kms_key={self.kms_key!r}, role={self.role!r}, role_arn={self.role_arn!r}, tracing={self.tracing!r}, log_retention_days={self.log_retention_days!r}, log_group={self.log_group!r}, log_level={self.log_level!r}, vpc={self.vpc!r}, dlq={self.dlq!r}, on_failure={self.on_failure!r}, url={self.url!r}, layers={self.layers!r}, triggers={self.triggers!r}, tags={self.tags!r}, properties={self.properties!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, location={self.location!r}, format={self.format!r}, name={self.name!r}, runtime={self.runtime!r}, handler={self.handler!r}, code_dir={self.code_dir!r}, source_file={self.source_file!r}, handler_name={self.handler_name!r}, memory_mb={self.memory_mb!r}, timeout_s={self.timeout_s!r}, architecture={self.architecture!r}, reserved_concurrency={self.reserved_concurrency!r}, provisioned_concurrency={self.provisioned_concurrency!r}, environment={self.environment!r}, kms_key={self.kms_key!r}, role={self.role!r}, role_arn={self.role_arn!r}, tracing={self.tracing!r}, log_retention_days={self.log_retention_days!r}, log_group={self.log_group!r}, log_level={self.log_level!r}, vpc={self.vpc!r}, dlq={self.dlq!r}, on_failure={self.on_failure!r}, url={self.url!r}, layers={self.layers!r}, triggers={self.triggers!r}, tags={self.tags!r}, properties={self.properties!r}, build={self.build!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2159,6 +2207,12 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
+  return self.__class__.__qualname__ + f"(left_out={self.left_out!r}, setting={self.setting!r}, groups={self.groups!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(left_out={self.left_out!r}, setting={self.setting!r}, groups={self.groups!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
   return self.__class__.__qualname__ + f"(limit={self.limit!r}, window_s={self.window_s!r}, burst={self.burst!r}, name={self.name!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(limit={self.limit!r}, window_s={self.window_s!r}, burst={self.burst!r}, name={self.name!r})"\n return __repr__'] = __create_fn__.__code__
@@ -2210,6 +2264,12 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(makers={self.makers!r}, register={self.register!r}, prefix={self.prefix!r})"
  return __repr__
 CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(makers={self.makers!r}, register={self.register!r}, prefix={self.prefix!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(manifests={self.manifests!r}, left_out={self.left_out!r}, left_out_setting={self.left_out_setting!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(manifests={self.manifests!r}, left_out={self.left_out!r}, left_out_setting={self.left_out_setting!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2555,9 +2615,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r}, left_out={self.left_out!r})"
+  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r}, bundles={self.bundles!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r}, left_out={self.left_out!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(status={self.status!r}, reason={self.reason!r}, manifests={self.manifests!r}, functions={self.functions!r}, advisories={self.advisories!r}, bundles={self.bundles!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2958,8 +3018,8 @@ def __create_fn__(_type_dotted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_built
  return __init__
 CODE['def __create_fn__(_type_dotted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,dotted:_type_dotted)->_return_type:\n  self.dotted=dotted\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _return_type):
- def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written)->_return_type:
+def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, _type_group, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _dflt_group, _return_type):
+ def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written,group:_type_group=_dflt_group)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'spec',spec)
@@ -2967,8 +3027,9 @@ def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_lin
   __dataclass_builtins_object__.__setattr__(self,'line',line)
   __dataclass_builtins_object__.__setattr__(self,'version',version)
   __dataclass_builtins_object__.__setattr__(self,'written',written)
+  __dataclass_builtins_object__.__setattr__(self,'group',group)
  return __init__
-CODE["def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _return_type):\n def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'spec',spec)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'written',written)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, _type_group, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _dflt_group, _return_type):\n def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written,group:_type_group=_dflt_group)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'spec',spec)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'written',written)\n  __dataclass_builtins_object__.__setattr__(self,'group',group)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_effect, _type_actions, _type_not_actions, _type_resources, _type_not_resources, _type_conditions, _type_principals, _type_location, _type_source, _type_sid, _type_wildcard_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_actions, _dflt_not_actions, _dflt_resources, _dflt_not_resources, _dflt_conditions, _dflt_principals, _dflt_location, _dflt_source, _dflt_sid, _dflt_wildcard_parameters, _return_type):
  def __init__(self,effect:_type_effect,actions:_type_actions=_dflt_actions,not_actions:_type_not_actions=_dflt_not_actions,resources:_type_resources=_dflt_resources,not_resources:_type_not_resources=_dflt_not_resources,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,principals:_type_principals=_dflt_principals,location:_type_location=_dflt_location,source:_type_source=_dflt_source,sid:_type_sid=_dflt_sid,wildcard_parameters:_type_wildcard_parameters=_dflt_wildcard_parameters)->_return_type:
@@ -3046,6 +3107,15 @@ def __create_fn__(_type_file, _type_line, _type_reason, _type_excerpt, MISSING, 
   __dataclass_builtins_object__.__setattr__(self,'excerpt',excerpt)
  return __init__
 CODE["def __create_fn__(_type_file, _type_line, _type_reason, _type_excerpt, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,file:_type_file,line:_type_line,reason:_type_reason,excerpt:_type_excerpt)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'excerpt',excerpt)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(_type_file, _type_lock, _type_needs, _type_groups, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lock, _dflt_needs, _dflt_groups, _return_type):
+ def __init__(self,file:_type_file,lock:_type_lock=_dflt_lock,needs:_type_needs=_dflt_needs,groups:_type_groups=_dflt_groups)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'lock',lock)
+  __dataclass_builtins_object__.__setattr__(self,'needs',needs)
+  __dataclass_builtins_object__.__setattr__(self,'groups',groups)
+ return __init__
+CODE["def __create_fn__(_type_file, _type_lock, _type_needs, _type_groups, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lock, _dflt_needs, _dflt_groups, _return_type):\n def __init__(self,file:_type_file,lock:_type_lock=_dflt_lock,needs:_type_needs=_dflt_needs,groups:_type_groups=_dflt_groups)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'lock',lock)\n  __dataclass_builtins_object__.__setattr__(self,'needs',needs)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_message, _type_line, _type_level, _type_code, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_level, _dflt_code, _return_type):
  def __init__(self,file:_type_file,message:_type_message,line:_type_line=_dflt_line,level:_type_level=_dflt_level,code:_type_code=_dflt_code)->_return_type:
@@ -3331,8 +3401,8 @@ def __create_fn__(_type_id, _type_location, _type_content, _type_built_into, MIS
  return __init__
 CODE['def __create_fn__(_type_id, _type_location, _type_content, _type_built_into, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_content, _dflt_built_into, _return_type):\n def __init__(self,id:_type_id,location:_type_location,content:_type_content=_dflt_content,built_into:_type_built_into=_dflt_built_into)->_return_type:\n  self.id=id\n  self.location=location\n  self.content=content\n  self.built_into=built_into\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _return_type):
- def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, _type_build, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _dflt_build, _return_type):
+ def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY,build:_type_build=_dflt_build)->_return_type:
   self.id=id
   self.location=location
   self.format=format
@@ -3363,8 +3433,9 @@ def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runt
   self.triggers=_dflt_triggers() if triggers is _HAS_DEFAULT_FACTORY else triggers
   self.tags=_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags
   self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties
+  self.build=build
  return __init__
-CODE['def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _return_type):\n def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.id=id\n  self.location=location\n  self.format=format\n  self.name=name\n  self.runtime=runtime\n  self.handler=handler\n  self.code_dir=code_dir\n  self.source_file=source_file\n  self.handler_name=handler_name\n  self.memory_mb=memory_mb\n  self.timeout_s=timeout_s\n  self.architecture=architecture\n  self.reserved_concurrency=reserved_concurrency\n  self.provisioned_concurrency=provisioned_concurrency\n  self.environment=_dflt_environment() if environment is _HAS_DEFAULT_FACTORY else environment\n  self.kms_key=kms_key\n  self.role=role\n  self.role_arn=role_arn\n  self.tracing=tracing\n  self.log_retention_days=log_retention_days\n  self.log_group=log_group\n  self.log_level=log_level\n  self.vpc=vpc\n  self.dlq=dlq\n  self.on_failure=on_failure\n  self.url=url\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.triggers=_dflt_triggers() if triggers is _HAS_DEFAULT_FACTORY else triggers\n  self.tags=_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags\n  self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, _type_build, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _dflt_build, _return_type):\n def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY,build:_type_build=_dflt_build)->_return_type:\n  self.id=id\n  self.location=location\n  self.format=format\n  self.name=name\n  self.runtime=runtime\n  self.handler=handler\n  self.code_dir=code_dir\n  self.source_file=source_file\n  self.handler_name=handler_name\n  self.memory_mb=memory_mb\n  self.timeout_s=timeout_s\n  self.architecture=architecture\n  self.reserved_concurrency=reserved_concurrency\n  self.provisioned_concurrency=provisioned_concurrency\n  self.environment=_dflt_environment() if environment is _HAS_DEFAULT_FACTORY else environment\n  self.kms_key=kms_key\n  self.role=role\n  self.role_arn=role_arn\n  self.tracing=tracing\n  self.log_retention_days=log_retention_days\n  self.log_group=log_group\n  self.log_level=log_level\n  self.vpc=vpc\n  self.dlq=dlq\n  self.on_failure=on_failure\n  self.url=url\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.triggers=_dflt_triggers() if triggers is _HAS_DEFAULT_FACTORY else triggers\n  self.tags=_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags\n  self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties\n  self.build=build\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_id, _type_location, _type_logging, _type_multi_region, _type_log_validation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_logging, _dflt_multi_region, _dflt_log_validation, _return_type):
  def __init__(self,id:_type_id,location:_type_location,logging:_type_logging=_dflt_logging,multi_region:_type_multi_region=_dflt_multi_region,log_validation:_type_log_validation=_dflt_log_validation)->_return_type:
@@ -3583,6 +3654,14 @@ def __create_fn__(_type_label, _type_attacker_controlled, _type_shape, MISSING, 
  return __init__
 CODE["def __create_fn__(_type_label, _type_attacker_controlled, _type_shape, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,label:_type_label,attacker_controlled:_type_attacker_controlled,shape:_type_shape)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'attacker_controlled',attacker_controlled)\n  __dataclass_builtins_object__.__setattr__(self,'shape',shape)\n return __init__"] = __create_fn__.__code__
 
+def __create_fn__(_type_left_out, _type_setting, _type_groups, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_setting, _dflt_groups, _return_type):
+ def __init__(self,left_out:_type_left_out=_dflt_left_out,setting:_type_setting=_dflt_setting,groups:_type_groups=_dflt_groups)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)
+  __dataclass_builtins_object__.__setattr__(self,'setting',setting)
+  __dataclass_builtins_object__.__setattr__(self,'groups',groups)
+ return __init__
+CODE["def __create_fn__(_type_left_out, _type_setting, _type_groups, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_setting, _dflt_groups, _return_type):\n def __init__(self,left_out:_type_left_out=_dflt_left_out,setting:_type_setting=_dflt_setting,groups:_type_groups=_dflt_groups)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)\n  __dataclass_builtins_object__.__setattr__(self,'setting',setting)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n return __init__"] = __create_fn__.__code__
+
 def __create_fn__(_type_limit, _type_window_s, _type_burst, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_burst, _dflt_name, _return_type):
  def __init__(self,limit:_type_limit,window_s:_type_window_s,burst:_type_burst=_dflt_burst,name:_type_name=_dflt_name)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'limit',limit)
@@ -3659,6 +3738,14 @@ def __create_fn__(_type_makers, _type_register, _type_prefix, MISSING, _HAS_DEFA
   __dataclass_builtins_object__.__setattr__(self,'prefix',prefix)
  return __init__
 CODE["def __create_fn__(_type_makers, _type_register, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_register, _dflt_prefix, _return_type):\n def __init__(self,makers:_type_makers,register:_type_register=_dflt_register,prefix:_type_prefix=_dflt_prefix)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'makers',makers)\n  __dataclass_builtins_object__.__setattr__(self,'register',register)\n  __dataclass_builtins_object__.__setattr__(self,'prefix',prefix)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(_type_manifests, _type_left_out, _type_left_out_setting, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_left_out_setting, _return_type):
+ def __init__(self,manifests:_type_manifests,left_out:_type_left_out=_dflt_left_out,left_out_setting:_type_left_out_setting=_dflt_left_out_setting)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'manifests',manifests)
+  __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)
+  __dataclass_builtins_object__.__setattr__(self,'left_out_setting',left_out_setting)
+ return __init__
+CODE["def __create_fn__(_type_manifests, _type_left_out, _type_left_out_setting, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_left_out_setting, _return_type):\n def __init__(self,manifests:_type_manifests,left_out:_type_left_out=_dflt_left_out,left_out_setting:_type_left_out_setting=_dflt_left_out_setting)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'manifests',manifests)\n  __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)\n  __dataclass_builtins_object__.__setattr__(self,'left_out_setting',left_out_setting)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_message, _type_line, _type_level, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_level, _return_type):
  def __init__(self,message:_type_message,line:_type_line=_dflt_line,level:_type_level=_dflt_level)->_return_type:
@@ -4240,16 +4327,16 @@ def __create_fn__(_type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __
  return __init__
 CODE['def __create_fn__(_type_states, _type_aliases, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,states:_type_states,aliases:_type_aliases)->_return_type:\n  self.states=states\n  self.aliases=aliases\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, _type_left_out, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _dflt_left_out, _return_type):
- def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,left_out:_type_left_out=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, _type_bundles, _type__users, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _dflt_bundles, _return_type):
+ def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,bundles:_type_bundles=_HAS_DEFAULT_FACTORY)->_return_type:
   self.status=status
   self.reason=reason
   self.manifests=_dflt_manifests() if manifests is _HAS_DEFAULT_FACTORY else manifests
   self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions
   self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories
-  self.left_out=_dflt_left_out() if left_out is _HAS_DEFAULT_FACTORY else left_out
+  self.bundles=_dflt_bundles() if bundles is _HAS_DEFAULT_FACTORY else bundles
  return __init__
-CODE['def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, _type_left_out, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _dflt_left_out, _return_type):\n def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,left_out:_type_left_out=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.status=status\n  self.reason=reason\n  self.manifests=_dflt_manifests() if manifests is _HAS_DEFAULT_FACTORY else manifests\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories\n  self.left_out=_dflt_left_out() if left_out is _HAS_DEFAULT_FACTORY else left_out\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_status, _type_reason, _type_manifests, _type_functions, _type_advisories, _type_bundles, _type__users, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_status, _dflt_reason, _dflt_manifests, _dflt_functions, _dflt_advisories, _dflt_bundles, _return_type):\n def __init__(self,status:_type_status=_dflt_status,reason:_type_reason=_dflt_reason,manifests:_type_manifests=_HAS_DEFAULT_FACTORY,functions:_type_functions=_HAS_DEFAULT_FACTORY,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,bundles:_type_bundles=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.status=status\n  self.reason=reason\n  self.manifests=_dflt_manifests() if manifests is _HAS_DEFAULT_FACTORY else manifests\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories\n  self.bundles=_dflt_bundles() if bundles is _HAS_DEFAULT_FACTORY else bundles\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_t, _type_api, _type_method, _type_path, _type_route, _type_client_ip, _type_status, _type_function, _type_query, _type_principal, _type_user_agent, _type_error_type, _type_guard, _type_outcome, _type_duration_ms, _type_app, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_query, _dflt_principal, _dflt_user_agent, _dflt_error_type, _dflt_guard, _dflt_outcome, _dflt_duration_ms, _dflt_app, _return_type):
  def __init__(self,t:_type_t,api:_type_api,method:_type_method,path:_type_path,route:_type_route,client_ip:_type_client_ip,status:_type_status,function:_type_function,query:_type_query=_dflt_query,principal:_type_principal=_dflt_principal,user_agent:_type_user_agent=_dflt_user_agent,error_type:_type_error_type=_dflt_error_type,guard:_type_guard=_dflt_guard,outcome:_type_outcome=_dflt_outcome,duration_ms:_type_duration_ms=_dflt_duration_ms,app:_type_app=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -4473,11 +4560,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version','written',):
+  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version','written','group',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',\'written\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',\'written\',\'group\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -4502,6 +4589,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__delattr__(name)
  return __delattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'line\',\'reason\',\'excerpt\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('file','lock','needs','groups',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'lock\',\'needs\',\'groups\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -4641,6 +4736,14 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
+  if type(self) is cls or name in ('left_out','setting','groups',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'left_out\',\'setting\',\'groups\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
   if type(self) is cls or name in ('limit','window_s','burst','name',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
@@ -4702,6 +4805,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__delattr__(name)
  return __delattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'makers\',\'register\',\'prefix\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('manifests','left_out','left_out_setting',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'manifests\',\'left_out\',\'left_out_setting\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -4953,11 +5064,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version','written',):
+  if type(self) is cls or name in ('ecosystem','name','spec','file','line','version','written','group',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',\'written\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'ecosystem\',\'name\',\'spec\',\'file\',\'line\',\'version\',\'written\',\'group\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
@@ -4982,6 +5093,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'line\',\'reason\',\'excerpt\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('file','lock','needs','groups',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'lock\',\'needs\',\'groups\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
@@ -5121,6 +5240,14 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
+  if type(self) is cls or name in ('left_out','setting','groups',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'left_out\',\'setting\',\'groups\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
   if type(self) is cls or name in ('limit','window_s','burst','name',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
@@ -5182,6 +5309,14 @@ def __create_fn__(cls, FrozenInstanceError):
   super(cls, self).__setattr__(name, value)
  return __setattr__
 CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'makers\',\'register\',\'prefix\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('manifests','left_out','left_out_setting',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'manifests\',\'left_out\',\'left_out_setting\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

@@ -8,18 +8,15 @@ nearest dependency manifests are read, from that folder up to the scanned root:
   `Pipfile` (`[packages]`: Pipenv and serverless-python-requirements lock it at build time);
   a requirements file's `-r FILE` / `--requirement FILE` lines are read as pip reads them
   (relative to the file naming them; a path leaving the scanned root is refused with a
-  diagnostic, a file already being read is not read again). A function built by
-  serverless-python-requirements gets what the plugin installs instead: with `usePoetry`
-  (on by default) a Poetry project's lock or pyproject.toml, else with `usePipenv` (on by
-  default) the service's Pipfile (its lock when there is one), else with `usePyProject`
-  (on by default) a pyproject.toml listing `[project] dependencies`, else
-  `custom.pythonRequirements.fileName` (default `requirements.txt`), each in the
-  function's folder (its `module` when packaged individually, else the service's); when
-  the plugin would find none of them, the nearest manifests as above. The packages its
-  `noDeploy` names are not in the function's bundle (what runs is the Lambda runtime's or
-  a layer's copy): they are not the function's dependencies (`DependencyFacts.left_out`),
-  and a note says so. A `requirements/` folder of files nothing names is read by neither
-  pip nor the plugin: it declares nothing;
+  diagnostic, a file already being read is not read again). A function whose loader
+  knows what its build installs (`Function.build`: serverless-python-requirements) gets
+  the first of the build's manifests that is there and declares what it needs (a Poetry
+  project, `[project] dependencies`), its lock when there is one, with the optional-
+  dependency groups the build installs; when there is none of them, the nearest
+  manifests as above. The packages the build leaves out of the bundle (what runs is the
+  Lambda runtime's or a layer's copy) are not the function's dependencies
+  (`DependencyFacts.bundles`), and a note says so. A `requirements/` folder of files
+  nothing names is read by neither pip nor such a build: it declares nothing;
 - Node.js: `package-lock.json` / `npm-shrinkwrap.json` (locked versions), else
   `package.json` (`dependencies`).
 
@@ -41,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import PYTHON_REQUIREMENTS, App, Diagnostic, Function, logical_id
+from faasguard.model import App, BuildInstall, Diagnostic, Function, logical_id
 from faasguard.toml_text import parse_toml
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
@@ -63,8 +60,12 @@ _NOTES = "notes"
 _REQUIREMENTS_FOLDER = "requirements"
 #: The `requirements/` folders met by a search that found no Python manifest.
 _UNNAMED = "unnamed"
-#: Where serverless-python-requirements cuts a requirement's line to compare it with noDeploy.
-_NO_DEPLOY_SPLIT = re.compile(r"[=<> \t]")
+#: The TOML documents parsed so far, by file: (text, tables), None when unreadable.
+_TOMLS = "tomls"
+#: The manifests chosen so far, by (code folder, ecosystems, build).
+_CHOSEN = "chosen"
+#: Where a requirement's line is cut to compare it with the names a build leaves out.
+_LEFT_OUT_SPLIT = re.compile(r"[=<> \t]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Dependency:
     #: `[project] dependencies` entry); empty for an entry a tool writes (a lock's, the
     #: name = spec tables of Pipfile and Poetry, exported as `name==version`)
     written: str = field(default="", compare=False)
+    #: the optional-dependency group declaring it (`[project.optional-dependencies]`):
+    #: installed only by a build naming the group; "" for a dependency of every install
+    group: str = ""
 
     @property
     def pinned(self) -> bool:
@@ -88,14 +92,37 @@ class Dependency:
         return self.version is not None
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """How a function's bundle differs from what its manifests declare (`Function.build`):
+    `left_out`, the package names its build leaves out (`leaves_out`), listed by the
+    setting `setting`; `groups`, the optional-dependency groups it installs."""
+
+    left_out: frozenset[str] = frozenset()
+    setting: str = ""
+    groups: tuple[str, ...] = ()
+
+    def installs(self, dep: Dependency) -> bool:
+        """Does the build install this dependency, noDeploy-like lists aside?"""
+        return not dep.group or dep.group in self.groups
+
+    def holds(self, dep: Dependency) -> bool:
+        """Is this dependency in the bundle?"""
+        return self.installs(dep) and not leaves_out(dep, self.left_out)
+
+
+#: The bundle of a function whose build installs what its manifests declare.
+PLAIN = Bundle()
+
+
 @dataclass
 class DependencyFacts:
     """What the dependency analysis found (`facts.dependencies`).
 
     status: "ok" (advisories matched), "no-database" (no `osv_db` given) or "error"
-    (the database could not be read; `reason` says why). `left_out`: by function id, the
-    packages its build leaves out of its bundle although its manifests list them
-    (serverless-python-requirements' `noDeploy`); only functions with such a list.
+    (the database could not be read; `reason` says why). `bundles`: by function id, how
+    its bundle differs from what its manifests declare (packages left out, optional groups
+    installed); only functions whose bundle differs.
     """
 
     status: str = "no-database"
@@ -103,29 +130,47 @@ class DependencyFacts:
     manifests: dict[str, list[Dependency]] = field(default_factory=dict)
     functions: dict[str, list[str]] = field(default_factory=dict)  # fn id -> manifests
     advisories: dict[Dependency, list[Advisory]] = field(default_factory=dict)
-    left_out: dict[str, frozenset[str]] = field(default_factory=dict)
+    bundles: dict[str, Bundle] = field(default_factory=dict)
+    #: manifest -> the ids of the functions using it, sorted: made from `functions` at
+    #: the first look-up (`functions_using`)
+    _users: dict[str, list[str]] | None = field(default=None, init=False, repr=False,
+                                                compare=False)
 
     def functions_using(self, manifest: str) -> list[str]:
-        """The ids of the functions whose code a manifest belongs to."""
-        return sorted(f for f, files in self.functions.items() if manifest in files)
+        """The ids of the functions whose code a manifest belongs to (sorted; `functions`
+        is complete by the first call)."""
+        if self._users is None:
+            self._users = {}
+            for function in sorted(self.functions):
+                for rel in self.functions[function]:
+                    self._users.setdefault(rel, []).append(function)
+        return self._users.get(manifest, [])
+
+    def installing(self, manifest: str, dep: Dependency) -> list[str]:
+        """The ids of the functions using `manifest` whose build installs `dep` (an
+        optional group's only for a build naming the group), leaving nothing out."""
+        users = self.functions_using(manifest)
+        if not dep.group:
+            return users
+        return [f for f in users if self.bundles.get(f, PLAIN).installs(dep)]
 
     def shipped_by(self, manifest: str, dep: Dependency) -> list[str]:
         """The ids of the functions using `manifest` (`functions_using`) whose bundle
-        holds `dep`: not those whose build leaves it out (`left_out`)."""
+        holds `dep`: not those whose build leaves it out or does not install its group."""
         users = self.functions_using(manifest)
-        if not self.left_out:
+        if not self.bundles and not dep.group:
             return users
-        return [f for f in users if not leaves_out(dep, self.left_out.get(f, frozenset()))]
+        return [f for f in users if self.bundles.get(f, PLAIN).holds(dep)]
 
 
 def leaves_out(dep: Dependency, names: frozenset[str]) -> bool:
-    """Does a build that leaves `names` out of the bundle (serverless-python-requirements'
-    `noDeploy`) leave out this dependency? A Python requirement whose line, up to its first
-    `=`, `<`, `>`, space or tab, is listed there, as the plugin compares them (its
+    """Does a build that leaves `names` out of the bundle (`BuildInstall.left_out`) leave
+    out this dependency? A Python requirement whose line, up to its first `=`, `<`, `>`,
+    space or tab, is listed there (serverless-python-requirements' comparison, its
     filterRequirementsFile): `boto3>=1.34` is boto3, `boto3~=1.34` and `boto3[crt]` are
     not; an entry a tool writes is exported as `name==version`."""
     return bool(names) and dep.ecosystem == "pypi" and \
-        _NO_DEPLOY_SPLIT.split(dep.written or dep.name, maxsplit=1)[0].strip() in names
+        _LEFT_OUT_SPLIT.split(dep.written or dep.name, maxsplit=1)[0].strip() in names
 
 
 def analyse_dependencies(app: App, facts: Facts) -> None:
@@ -133,23 +178,16 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
     found = DependencyFacts()
     facts.dependencies = found
     memo: dict[str, Any] = {}
-    # (code folder, ecosystems, the plugin's settings) -> its manifests: the functions of
-    # a project share a folder, and the search up to the root lists (and matches) the
-    # same folders again
-    per_folder: dict[tuple[str, tuple[str, ...], tuple[Any, ...]], list[str]] = {}
     for function in app.functions.values():
         folder = _code_folder(function)
         if folder is None:
             continue
-        key = (folder, _ecosystems(function), _plugin_key(function))
-        files = per_folder.get(key)
-        if files is None:
-            files = per_folder[key] = _manifests_for(app, function, folder, key[1], memo)
+        files, bundle = _manifests_for(app, function.build, folder, _ecosystems(function),
+                                       memo)
         if files:
             found.functions[function.id] = list(files)
-            left_out = _left_out(function)
-            if left_out:
-                found.left_out[function.id] = left_out
+            if bundle is not PLAIN:
+                found.bundles[function.id] = bundle
     used = {rel for files in found.functions.values() for rel in files}
     cache: dict[str, list[Dependency] | None] = memo.get("manifests", {})
     for rel, deps in cache.items():
@@ -169,7 +207,7 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
             "no build setting reads (custom.pythonRequirements.fileName): pip and "
             "serverless-python-requirements install a named file only, so it declares no "
             "dependency of the functions here", level="note", code="dependencies"))
-    if found.left_out:
+    if any(b.left_out for b in found.bundles.values()):
         app.diagnostics.extend(_not_deployed_notes(found))
     database = getattr(facts.options, "osv_db", None)
     if not database or not found.manifests:
@@ -177,7 +215,7 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
     from faasguard.analysis.osv import OsvError, load_database
 
     pinned = [d for rel, deps in found.manifests.items() for d in deps
-              if d.pinned and (not found.left_out or found.shipped_by(rel, d))]
+              if d.pinned and found.shipped_by(rel, d)]
     try:
         db = load_database(str(database), {(d.ecosystem, d.name) for d in pinned})
     except OsvError as exc:
@@ -194,41 +232,37 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
 def declared_for(app: App, function: Function, memo: dict[str, Any]) -> list[Dependency]:
     """The dependencies declared by the manifests nearest to a function's code, found as
     `analyse_dependencies` finds them (`memo`: the folders listed and manifests read so
-    far in the scan, kept there for the next function), less those
-    serverless-python-requirements leaves out of the function's bundle (`noDeploy`: a
-    requirement whose name is written as listed there, as the plugin compares them)."""
+    far in the scan, kept there for the next function), that its bundle holds: less those
+    its build leaves out (`Function.build`), with the optional groups it installs."""
     folder = _code_folder(function)
     if folder is None:
         return []
-    cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
-    left_out = _left_out(function)
-    return [dep for rel in _manifests_for(app, function, folder, _ecosystems(function), memo)
-            for dep in cache.get(rel) or () if not leaves_out(dep, left_out)]
-
-
-def _left_out(function: Function) -> frozenset[str]:
-    """The packages serverless-python-requirements leaves out of a function's bundle
-    (`noDeploy`, names as written; empty when the plugin does not build it)."""
-    key = _plugin_key(function)
-    return frozenset(key[-1]) if key else frozenset()
+    files, bundle = _manifests_for(app, function.build, folder, _ecosystems(function), memo)
+    cache: dict[str, list[Dependency] | None] = memo["manifests"]
+    return [dep for rel in files for dep in cache.get(rel) or () if bundle.holds(dep)]
 
 
 def _not_deployed_notes(found: DependencyFacts) -> list[Diagnostic]:
-    """A note at each requirement that every function using its manifest leaves out of
-    its bundle (`noDeploy`): FG-TP-101/102 do not judge it, and why."""
+    """A note at each requirement that every function whose build installs it leaves out
+    of its bundle: FG-TP-101/102 do not judge it, and why."""
     notes: dict[tuple[str, int, str], Diagnostic] = {}
     for rel, deps in sorted(found.manifests.items()):
         users = found.functions_using(rel)
-        if not users or not any(f in found.left_out for f in users):
+        if not any(found.bundles.get(f, PLAIN).left_out for f in users):
             continue
         for dep in deps:
-            if dep.ecosystem == "pypi" and not found.shipped_by(rel, dep):
-                notes.setdefault((dep.file, dep.line, dep.name), Diagnostic(
-                    dep.file, f"{dep.name} is left out of the bundle of function(s) "
-                    f"{function_names(users)} (custom.pythonRequirements.noDeploy): what runs is "
-                    "the Lambda runtime's or a layer's copy, not the version written here, "
-                    "so it is not checked as the function's dependency (FG-TP-101, "
-                    "FG-TP-102)", dep.line, "note", "dependencies"))
+            if dep.ecosystem != "pypi" or found.shipped_by(rel, dep):
+                continue
+            installing = found.installing(rel, dep)
+            if not installing:
+                continue
+            setting = next(found.bundles[f].setting for f in installing if f in found.bundles)
+            notes.setdefault((dep.file, dep.line, dep.name), Diagnostic(
+                dep.file, f"{dep.name} is left out of the bundle of function(s) "
+                f"{function_names(installing)} ({setting}): what runs is "
+                "the Lambda runtime's or a layer's copy, not the version written here, "
+                "so it is not checked as the function's dependency (FG-TP-101, "
+                "FG-TP-102)", dep.line, "note", "dependencies"))
     return list(notes.values())
 
 
@@ -256,28 +290,30 @@ def _ecosystems(function: Function) -> tuple[str, ...]:
     return ("pypi", "npm")
 
 
-def _plugin_key(function: Function) -> tuple[Any, ...]:
-    """serverless-python-requirements' settings for a function (loaders.serverless), as a
-    key: () when the plugin does not build it."""
-    options = function.properties.get(PYTHON_REQUIREMENTS)
-    if not isinstance(options, dict):
-        return ()
-    return (options.get("folder"), options.get("service"), options.get("fileName"),
-            options.get("usePipenv"), options.get("usePoetry"), options.get("usePyProject"),
-            tuple(options.get("noDeploy") or ()))
-
-
-def _manifests_for(app: App, function: Function, folder: str, ecosystems: tuple[str, ...],
-                   memo: dict[str, Any]) -> list[str]:
-    """The manifest files that declare a function's dependencies: the ones its build
-    plugin reads (`_plugin_manifests`), else the nearest folder's; `memo` keeps each
-    folder's manifest names and each manifest read for the rest of the scan."""
+def _manifests_for(app: App, build: BuildInstall | None, folder: str,
+                   ecosystems: tuple[str, ...],
+                   memo: dict[str, Any]) -> tuple[list[str], Bundle]:
+    """The manifest files that declare a function's dependencies, and how its bundle
+    differs from them: the ones its build reads (`_build_manifests`), else the nearest
+    folder's. `memo` keeps, for the rest of the scan, each choice (the functions of a
+    project share a folder), each folder's manifest names and each manifest read."""
+    key = (folder, ecosystems, build)
+    chosen: dict[tuple[str, tuple[str, ...], BuildInstall | None],
+                 tuple[list[str], Bundle]] = memo.setdefault(_CHOSEN, {})
+    known = chosen.get(key)
+    if known is not None:
+        return known
     cache: dict[str, list[Dependency] | None] = memo.setdefault("manifests", {})
     listings: dict[str, set[str]] = memo.setdefault("listings", {})
+    tomls: dict[str, tuple[str, dict[str, Any]] | None] = memo.setdefault(_TOMLS, {})
     out: list[str] = []
+    groups: tuple[str, ...] = ()
     for ecosystem in ecosystems:
-        files = _plugin_manifests(app.root, _plugin_key(function), listings) \
-            if ecosystem == "pypi" else None
+        files = None
+        if ecosystem == "pypi" and build is not None:
+            built = _build_manifests(app.root, build, listings, tomls)
+            if built is not None:
+                files, groups = built
         current = posixpath.normpath(folder)
         while files is None:
             files = _folder_manifests(app.root, current, ecosystem, listings)
@@ -291,51 +327,59 @@ def _manifests_for(app: App, function: Function, folder: str, ecosystems: tuple[
             current = posixpath.dirname(current) or "."
         for rel in files or ():
             if rel not in cache:
-                cache[rel] = read_manifest(app.root, rel, memo.setdefault(_NOTES, {}))
+                cache[rel] = read_manifest(app.root, rel, memo.setdefault(_NOTES, {}), tomls)
         out.extend(files or ())
-    return out
+    bundle = Bundle(build.left_out, build.left_out_setting, groups) \
+        if build is not None and (build.left_out or groups) else PLAIN
+    chosen[key] = out, bundle
+    return out, bundle
 
 
-def _plugin_manifests(root: str, key: tuple[Any, ...],
-                      listings: dict[str, set[str]]) -> list[str] | None:
-    """What serverless-python-requirements installs for a function (`_plugin_key`), in
-    its order (its lib/pip.js): a Poetry project's (`usePoetry`: a pyproject.toml whose
-    build-system requires poetry, in the function's folder), the service's Pipfile
-    (`usePipenv`), a pyproject.toml listing `[project] dependencies` in the function's
-    folder (`usePyProject`; preferred to a requirements file beside it), the
-    requirements file `fileName` names in the function's folder. None when the plugin
-    does not build the function or finds none of them."""
-    if not key:
-        return None
-    folder, service, file_name, pipenv, poetry, pyproject, _ = key
-    folder = posixpath.normpath(str(folder))
-    service = posixpath.normpath(str(service))
-    project, data = _join(folder, "pyproject.toml"), None
-    if poetry or pyproject:
-        names = _listing(root, folder, listings)
-        data = _toml(root, project) if "pyproject.toml" in names else None
-        if poetry and data is not None and _is_poetry(data):
-            return [_join(folder, "poetry.lock" if "poetry.lock" in names
-                          else "pyproject.toml")]
-    if pipenv:
-        names = _listing(root, service, listings)
-        if "Pipfile" in names:
-            return [_join(service, "Pipfile.lock" if "Pipfile.lock" in names else "Pipfile")]
-    if pyproject and data is not None and (data.get("project") or {}).get("dependencies"):
-        return [project]
-    target = posixpath.normpath(_join(folder, str(file_name)))
-    if _inside(root, target) and os.path.isfile(os.path.join(root, target)):
-        return [target]
+def _build_manifests(root: str, build: BuildInstall, listings: dict[str, set[str]],
+                     tomls: dict[str, tuple[str, dict[str, Any]] | None]
+                     ) -> tuple[list[str], tuple[str, ...]] | None:
+    """The manifest a build reads (`BuildInstall.manifests`: the first that is there and
+    declares what it needs; its lock when there is one) and the optional groups it
+    installs with it; None when there is none of them."""
+    for candidate in build.manifests:
+        if not _exists(root, candidate.file, listings):
+            continue
+        if candidate.needs:
+            parsed = _toml(root, candidate.file, tomls)
+            data = parsed[1] if parsed is not None else None
+            if data is None or candidate.needs == "poetry" and not _is_poetry(data) or \
+                    candidate.needs == "project-dependencies" and \
+                    not (data.get("project") or {}).get("dependencies"):
+                continue
+        if candidate.lock and _exists(root, candidate.lock, listings):
+            return [candidate.lock], candidate.groups
+        return [candidate.file], candidate.groups
     return None
 
 
-def _toml(root: str, rel: str) -> dict[str, Any] | None:
-    """A TOML file's tables (a pyproject.toml's), None when it cannot be read."""
+def _exists(root: str, rel: str, listings: dict[str, set[str]]) -> bool:
+    """Is there a file at this root-relative path, inside the scanned root? A manifest's
+    name is looked up in its folder's listing (`_listing`, kept for the scan)."""
+    folder, name = posixpath.split(rel)
+    if name in _MANIFEST_NAMES and not posixpath.isabs(rel) and not rel.startswith("../"):
+        return name in _listing(root, folder or ".", listings)
+    return _inside(root, rel) and os.path.isfile(os.path.join(root, rel))
+
+
+def _toml(root: str, rel: str, tomls: dict[str, tuple[str, dict[str, Any]] | None]
+          ) -> tuple[str, dict[str, Any]] | None:
+    """A TOML file's text and tables (a pyproject.toml's), None when it cannot be read;
+    `tomls` keeps them for the scan (`read_manifest` parses no file twice)."""
+    if rel in tomls:
+        return tomls[rel]
+    text, data = "", None
     try:
-        data = parse_toml(read_text(os.path.join(root, rel)))
+        text = read_text(os.path.join(root, rel))
+        data = parse_toml(text)
     except (InputError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+        pass
+    parsed = tomls[rel] = (text, data) if isinstance(data, dict) else None
+    return parsed
 
 
 def _is_poetry(data: dict[str, Any]) -> bool:
@@ -408,23 +452,27 @@ def _folder_manifests(root: str, folder: str, ecosystem: str,
 # ---------------------------------------------------------------------- manifest readers
 
 
-def read_manifest(root: str, rel: str,
-                  notes: dict[str, list[Diagnostic]] | None = None) -> list[Dependency] | None:
+def read_manifest(root: str, rel: str, notes: dict[str, list[Diagnostic]] | None = None,
+                  tomls: dict[str, tuple[str, dict[str, Any]] | None] | None = None
+                  ) -> list[Dependency] | None:
     """The dependencies a manifest declares; None when it cannot be read. A requirements
     file's includes are read with it (`_requirements`); `notes` gets, under `rel`, the
-    diagnostics of those that could not be."""
+    diagnostics of those that could not be; `tomls`: TOML files already parsed (`_toml`)."""
+    name = posixpath.basename(rel)
+    parsed = tomls.get(rel) if tomls else None
+    if parsed is not None and name == "pyproject.toml":
+        return _pyproject(*parsed, rel)
     try:
         text = read_text(os.path.join(root, rel))
     except InputError:
         return None
-    name = posixpath.basename(rel)
     try:
         if name == "Pipfile.lock":
             return _pipfile_lock(text, rel)
         if name == "poetry.lock":
             return _poetry_lock(text, rel)
         if name == "pyproject.toml":
-            return _pyproject(text, rel)
+            return _pyproject(text, parse_toml(text), rel)
         if name == "Pipfile":
             return _pipfile(text, rel)
         if name in NPM_LOCKS:
@@ -437,13 +485,14 @@ def read_manifest(root: str, rel: str,
         return None
 
 
-def _line_of(text: str, needle: str) -> int:
-    index = text.find(needle)
+def _line_of(text: str, needle: str, start: int = 0) -> int:
+    index = text.find(needle, max(start, 0))
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
-def pep508(requirement: str, rel: str, line: int) -> Dependency | None:
-    """One PEP 508 requirement (`name[extra]==1.2; marker`) as a Dependency."""
+def pep508(requirement: str, rel: str, line: int, group: str = "") -> Dependency | None:
+    """One PEP 508 requirement (`name[extra]==1.2; marker`) as a Dependency (`group`: the
+    optional-dependency group declaring it)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:
@@ -455,7 +504,7 @@ def pep508(requirement: str, rel: str, line: int) -> Dependency | None:
     if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
         version = specs[0].version
     return Dependency("pypi", parsed.name, str(parsed.specifier) or "*", rel,
-                      line, version, requirement.strip())
+                      line, version, requirement.strip(), group)
 
 
 def _requirements(text: str, rel: str, root: str, notes: list[Diagnostic],
@@ -524,13 +573,23 @@ def _poetry_lock(text: str, rel: str) -> list[Dependency]:
     return out
 
 
-def _pyproject(text: str, rel: str) -> list[Dependency]:
-    data = parse_toml(text)
+def _pyproject(text: str, data: dict[str, Any], rel: str) -> list[Dependency]:
+    """A pyproject.toml's `[project] dependencies`, its `[project.optional-dependencies]`
+    (each with its group) and `[tool.poetry.dependencies]`."""
     out: list[Dependency] = []
-    for requirement in (data.get("project") or {}).get("dependencies") or []:
+    project = data.get("project") or {}
+    for requirement in project.get("dependencies") or []:
         dep = pep508(str(requirement), rel, _line_of(text, str(requirement)))
         if dep is not None:
             out.append(dep)
+    optional = project.get("optional-dependencies")
+    start = text.find("optional-dependencies")
+    for group, requirements in optional.items() if isinstance(optional, dict) else ():
+        for requirement in requirements if isinstance(requirements, list) else ():
+            dep = pep508(str(requirement), rel, _line_of(text, str(requirement), start),
+                         str(group))
+            if dep is not None:
+                out.append(dep)
     poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
     for name, spec in poetry.items():
         if name.lower() == "python":

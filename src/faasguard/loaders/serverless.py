@@ -77,8 +77,9 @@ from faasguard.loaders.variables import (
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     CODE_ELSEWHERE,
-    PYTHON_REQUIREMENTS,
     App,
+    BuildInstall,
+    BuildManifest,
     EnvVar,
     Function,
     FunctionUrl,
@@ -105,8 +106,8 @@ WAF_PLUGINS = ("serverless-associate-waf", "serverless-associate-waf-v3")
 #: `provider.tracing: true` turns X-Ray on for every function (the framework's own setting
 #: is `provider.tracing.lambda`).
 TRACING_PLUGIN = "serverless-plugin-tracing"
-#: serverless-python-requirements: `Function.properties[PYTHON_REQUIREMENTS]` holds where
-#: it reads the function's requirements from (analysis.dependencies reads them).
+#: serverless-python-requirements: `Function.build` says what it installs for a function
+#: (analysis.dependencies applies it).
 PYTHON_REQUIREMENTS_PLUGIN = "serverless-python-requirements"
 #: The type of placeholders for generated resources (no reader: never read as a resource).
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
@@ -504,6 +505,9 @@ class _Loader:
             tags=self._tags(cfg),
             properties=self._properties(key, cfg),
         )
+        if self._uses_plugin(PYTHON_REQUIREMENTS_PLUGIN):
+            function.build = self._python_requirements(
+                cfg, "package_individually" in function.properties)
         self._role_of(function, key, cfg)
         image = cfg.get("image")
         if handler is None and image is not None:
@@ -532,33 +536,54 @@ class _Loader:
         package = self.config.get("package")
         if isinstance(package, dict) and package.get("individually") is True:
             props["package_individually"] = True
-        if self._uses_plugin(PYTHON_REQUIREMENTS_PLUGIN):
-            props[PYTHON_REQUIREMENTS] = self._python_requirements(cfg, "package_individually"
-                                                                   in props)
         for name in ("image", "description", "condition", "disableLogs", "maximumRetryAttempts",
                      "maximumEventAge", "snapStart", "ephemeralStorageSize"):
             if name in cfg:
                 props[name] = cfg[name]
         return props
 
-    def _python_requirements(self, cfg: LDict, individually: bool) -> dict[str, Any]:
-        """What serverless-python-requirements reads for a function: its folder (the
-        function's `module` when packaged individually, else the service's), the service's
-        folder (where it looks for a Pipfile), `custom.pythonRequirements.fileName` and the
-        usePipenv / usePoetry / usePyProject switches (each on unless set false), and
-        `noDeploy`: the packages it leaves out of the bundle (names as written)."""
+    def _python_requirements(self, cfg: LDict, individually: bool) -> BuildInstall:
+        """What serverless-python-requirements installs for a function, in its order (its
+        lib/pip.js): with `usePoetry` a Poetry project in the function's folder (its
+        poetry.lock, else the pyproject.toml), with `usePipenv` the service's Pipfile (its
+        lock when there is one), with `usePyProject` a pyproject.toml in the function's
+        folder listing `[project] dependencies` (with the `[project.optional-dependencies]`
+        groups `pyprojectWithGroups` names), then `fileName` (default requirements.txt)
+        there; each switch is on unless set false. The function's folder is its `module`
+        when packaged individually, else the service's. `noDeploy`: the packages it
+        leaves out of the bundle (names as written; the plugin compares them with a
+        requirement's line up to its first `=`, `<`, `>`, space or tab)."""
         options = _get(self.config, "custom", "pythonRequirements")
         options = options if isinstance(options, dict) else {}
+        folder = posixpath.normpath(self._code_dir(cfg) if individually else self.service_dir)
+        service = posixpath.normpath(self.service_dir)
+
+        def on(name: str) -> bool:
+            return options.get(name) not in (False, "false")
+
+        def path(where: str, name: str) -> str:
+            return name if where in (".", "") else f"{where}/{name}"
+
+        manifests: list[BuildManifest] = []
+        if on("usePoetry"):
+            manifests.append(BuildManifest(path(folder, "pyproject.toml"),
+                                           path(folder, "poetry.lock"), "poetry"))
+        if on("usePipenv"):
+            manifests.append(BuildManifest(path(service, "Pipfile"),
+                                           path(service, "Pipfile.lock")))
+        if on("usePyProject"):
+            groups = options.get("pyprojectWithGroups")
+            manifests.append(BuildManifest(
+                path(folder, "pyproject.toml"), needs="project-dependencies",
+                groups=tuple(g for g in groups if isinstance(g, str))
+                if isinstance(groups, list) else ()))
         name, left_out = options.get("fileName"), options.get("noDeploy")
-        return {"folder": self._code_dir(cfg) if individually else self.service_dir,
-                "service": self.service_dir,
-                "fileName": name.strip() if isinstance(name, str) and name.strip()
-                else "requirements.txt",
-                "usePipenv": options.get("usePipenv") not in (False, "false"),
-                "usePoetry": options.get("usePoetry") not in (False, "false"),
-                "usePyProject": options.get("usePyProject") not in (False, "false"),
-                "noDeploy": [n for n in left_out if isinstance(n, str)]
-                if isinstance(left_out, list) else []}
+        manifests.append(BuildManifest(posixpath.normpath(path(
+            folder, name.strip() if isinstance(name, str) and name.strip()
+            else "requirements.txt"))))
+        return BuildInstall(tuple(manifests), frozenset(
+            n for n in left_out if isinstance(n, str)) if isinstance(left_out, list)
+            else frozenset(), "custom.pythonRequirements.noDeploy")
 
     def _environment(self, provider_env: Any, function_env: Any, key: str) -> dict[str, EnvVar]:
         result: dict[str, EnvVar] = {}

@@ -163,8 +163,7 @@ def check_not_run(app: App, facts: Facts) -> Iterator[Finding]:
     why = f"the advisory database could not be read ({found.reason})" \
         if found.status == "error" else "no advisory database was given (--osv-db)"
     for manifest, deps in sorted(found.manifests.items()):
-        pinned = [d for d in deps if d.pinned and
-                  (not found.left_out or found.shipped_by(manifest, d))]
+        pinned = [d for d in deps if d.pinned and found.shipped_by(manifest, d)]
         if not pinned:
             continue
         yield make_finding(
