@@ -131,15 +131,21 @@ def test_skips_the_build_output_of_serverless_plugins(tmp_path):
     assert (found.templates, found.sources) == (["serverless.yml"], ["src/handler.js"])
 
 
-def test_a_serverless_ts_service_is_reported_as_not_modelled(tmp_path):
+def test_a_serverless_ts_service_is_read_unless_a_serverless_yml_is_beside_it(tmp_path):
+    # read statically (loaders.service_code); a serverless.yml or a printed configuration
+    # beside it wins, and of two code files the framework's first (serverless.js) is read
     touch(tmp_path, "api/serverless.ts", "api/src/handler.ts", "web/serverless.ts",
-          "web/serverless.yml", text="export default {};\n")
+          "web/serverless.yml", "printed/serverless.ts", "printed/serverless.print.yml",
+          "both/serverless.js", "both/serverless.ts", text="export default {};\n")
     found = walk(str(tmp_path))
-    assert found.sources == ["api/serverless.ts", "api/src/handler.ts", "web/serverless.ts"]
-    assert [(d.file, d.level, d.code, d.message.split(":")[0]) for d in found.problems] == [
-        ("api/serverless.ts", "warning", "discovery",
-         "serverless.ts is code that the Serverless Framework runs to build the service's "
-         "configuration, and faasguard never runs scanned code")]
+    assert found.sources == ["api/serverless.ts", "api/src/handler.ts", "both/serverless.js",
+                             "both/serverless.ts", "printed/serverless.ts",
+                             "web/serverless.ts"]
+    assert found.templates == ["api/serverless.ts", "both/serverless.js",
+                               "printed/serverless.print.yml", "web/serverless.yml"]
+    assert found.problems == []
+    base, given = discover_paths([str(tmp_path / "api" / "serverless.ts")])
+    assert (given.templates, given.sources) == (["serverless.ts"], ["serverless.ts"])
 
 
 def test_the_printed_configuration_of_a_serverless_ts_service_is_read(tmp_path):

@@ -166,12 +166,13 @@ def test_endpoints_command_nothing_found(tmp_path, capsys):
 
 
 def test_nothing_found_says_why_as_scan_does(tmp_path, capsys):
-    # a service written in TypeScript is code, never run: the reason comes with the error
-    (tmp_path / "serverless.ts").write_text("export default { service: 'shortener' };\n")
+    # a service written in TypeScript whose export is a call is never run: the reason
+    # comes with the error
+    (tmp_path / "serverless.ts").write_text("export default build('shortener');\n")
     for command in ("endpoints", "cost", "policy"):
         assert main([command, str(tmp_path)]) == 2
         err = capsys.readouterr().err
-        assert "serverless.ts: warning:" in err and "serverless print" in err, command
+        assert "serverless.ts:1: warning:" in err and "serverless print" in err, command
         assert err.rstrip().endswith(f"no function or API found in {tmp_path}"), command
 
 

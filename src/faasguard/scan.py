@@ -25,6 +25,7 @@ from faasguard.collector import paused_then_frozen, scan_scope
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import (
+    SERVERLESS_CODE_NAMES,
     SERVERLESS_NAMES,
     TERRAFORM_SUFFIX,
     LoadContext,
@@ -48,9 +49,6 @@ SKIP_DIRS = {".git", "node_modules", ".serverless", ".aws-sam", "__pycache__", "
              # the handlers and their dependencies (serverless-esbuild, serverless-webpack,
              # serverless-plugin-typescript, serverless-python-requirements)
              ".esbuild", ".webpack", ".build", ".requirements"}
-#: Serverless Framework service files that are code: the framework runs them to build the
-#: configuration; faasguard never runs scanned code (a serverless.yml beside one wins).
-SERVERLESS_CODE_NAMES = ("serverless.ts", "serverless.js", "serverless.mjs", "serverless.cjs")
 #: Well-known JSON/YAML files that are never IaC: package manifests, lock files (often
 #: megabytes: parsing them costs seconds) and tool configuration.
 SKIP_FILES = {"package.json", "package-lock.json", "npm-shrinkwrap.json", "tsconfig.json",
@@ -210,19 +208,25 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                                                      level="warning", code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
-            if name.lower() in SERVERLESS_CODE_NAMES and \
-                    not any(f.name.lower() in SERVERLESS_NAMES for f in files):
-                found.problems.append(Diagnostic(
-                    rel_of(rel), f"{name} is code that the Serverless Framework runs to build "
-                    "the service's configuration, and faasguard never runs scanned code: this "
-                    "service's functions, events and IAM roles are not modelled (its source "
-                    "files are still read). To scan them, write the configuration out with "
-                    "`serverless print > serverless.print.yml` in this folder (it holds "
-                    "resolved values: keep it out of version control)",
-                    level="warning", code="discovery"))
+            if name.lower() in SERVERLESS_CODE_NAMES and _service_code(name, files):
+                found.templates.append(rel_of(rel))  # read statically: loaders.service_code
     found.templates.sort()
     found.sources.sort()
     return found
+
+
+#: What `serverless print` wrote beside a service file that is code (as faasguard advised
+#: before it read them): the resolved configuration, read instead of the code.
+PRINTED_NAMES = {"serverless.print.yml", "serverless.print.yaml"}
+
+
+def _service_code(name: str, files: list[os.DirEntry[str]]) -> bool:
+    """Is this service file that is code the one to read in its folder (no serverless.yml,
+    .yaml, .json or printed configuration beside it, no code file the framework picks
+    before this one)?"""
+    names = {f.name.lower() for f in files}
+    before = SERVERLESS_CODE_NAMES[:SERVERLESS_CODE_NAMES.index(name.lower())]
+    return not names & (SERVERLESS_NAMES | PRINTED_NAMES) and not names.intersection(before)
 
 
 def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:
@@ -279,6 +283,7 @@ def discover_paths(paths: Sequence[str], excludes: Iterable[str] = ()) -> tuple[
     base = common_root(paths)
     result = Discovery()
     seen: set[str] = set()
+    seen_sources: set[str] = set()  # (serverless.ts is both: a template and a source)
     for path in paths:
         if not os.path.exists(path):
             what = "broken symlink" if os.path.islink(path) else "path does not exist"
@@ -296,13 +301,15 @@ def discover_paths(paths: Sequence[str], excludes: Iterable[str] = ()) -> tuple[
             part = Discovery()
             kind = SOURCE_SUFFIXES.get(os.path.splitext(path)[1].lower())
             (part.sources if kind else part.templates).append(rel)
+            if os.path.basename(path).lower() in SERVERLESS_CODE_NAMES:
+                part.templates.append(rel)  # also the service it configures
         for name in part.templates:
             if name not in seen:
                 seen.add(name)
                 result.templates.append(name)
         for name in part.sources:
-            if name not in seen:
-                seen.add(name)
+            if name not in seen_sources:
+                seen_sources.add(name)
                 result.sources.append(name)
         result.problems.extend(part.problems)
     return base, result

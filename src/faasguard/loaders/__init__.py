@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from faasguard.loaders.documents import Document, InputError
 
 SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
+#: Serverless Framework service files that are code, in the order the framework picks
+#: among them: read statically (loaders.service_code); a serverless.yml beside one wins.
+SERVERLESS_CODE_NAMES = ("serverless.js", "serverless.cjs", "serverless.mjs", "serverless.ts")
 ZAPPA_NAMES = {"zappa_settings.json", "zappa_settings.yml", "zappa_settings.yaml"}
 TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json", ".template")
 #: Terraform is loaded per folder (a module is a folder of .tf files): see `scan.load_app`.
@@ -133,6 +136,10 @@ def load_path(ctx: LoadContext) -> App:
 def _load_path(ctx: LoadContext) -> App:
     from faasguard.loaders.documents import InputError, parse, read_text
 
+    if os.path.basename(ctx.file).lower() in SERVERLESS_CODE_NAMES:
+        from faasguard.loaders.service_code import load as load_service_code
+
+        return load_service_code(ctx)
     try:
         text = read_text(ctx.abs_path, ctx.max_bytes)
         doc = parse(text)
@@ -152,11 +159,7 @@ def _load_path(ctx: LoadContext) -> App:
         fragment: App = loader(doc, ctx, fmt)
     except InputError as exc:
         return App(root=ctx.root, diagnostics=[*warnings, ctx.diagnostic(exc.message, exc.line)])
-    from faasguard.loaders.key_filters import fill_key_filters
-    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
-
-    fill_key_filters(fragment)
-    serve_adapted_apps(ctx.root, fragment)  # web apps behind Mangum, apig-wsgi
+    finish(ctx.root, fragment)
     if secrets is not None:
         for source in fragment.files:
             if source.path == ctx.file:
@@ -164,6 +167,17 @@ def _load_path(ctx: LoadContext) -> App:
     fragment.root = ctx.root
     fragment.diagnostics[:0] = warnings  # the reader's warnings come first
     return fragment
+
+
+def finish(root: str, fragment: App) -> None:
+    """What every loader's fragment gets once loaded: its triggers' key filters
+    (`key_filters`) and the web apps its handlers serve behind Mangum or apig-wsgi
+    (`wsgi_plugin`)."""
+    from faasguard.loaders.key_filters import fill_key_filters
+    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
+
+    fill_key_filters(fragment)
+    serve_adapted_apps(root, fragment)
 
 
 def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -> Any:
@@ -240,5 +254,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Document", "InputError", "LoadContext", "detect", "is_candidate", "load_path",
-           "prepare"]
+__all__ = ["SERVERLESS_CODE_NAMES", "Document", "InputError", "LoadContext", "detect",
+           "finish", "is_candidate", "load_path", "prepare"]

@@ -1,0 +1,918 @@
+"""Serverless Framework service files that are code (`serverless.ts`, `.js`, `.mjs`,
+`.cjs`), read statically: nothing is compiled, imported or run.
+
+The framework runs such a file and takes the object it exports (`module.exports = x`,
+`export default x`, `export = x`) as it would take serverless.yml. `read_service` parses
+it with the tree-sitter grammars of the Node.js analysis (analysis.js.parse) and evaluates
+the exported expression where its value is written in the source:
+
+- object and array literals (shorthand properties, computed keys that are known, spreads
+  of known objects and arrays), strings, template strings, numbers, booleans, `null`,
+  string `+` concatenation, `x.key` / `x['key']` of a known object;
+- `as`, `satisfies`, `<T>x`, `x!` and parentheses (the value inside);
+- identifiers bound by `const` at the top level of the same module, and the default,
+  named and namespace imports (`import`, `require`, `export ... from`) of the project's
+  own modules: relative specifiers and tsconfig.json `paths` / `baseUrl` names (as the
+  Node.js analysis resolves them, never outside the scanned folder); an import cycle is
+  stopped where it closes;
+- `handlerPath(__dirname)`, the TypeScript template's helper: a call whose one argument
+  is `__dirname` of a function that returns that folder relative to the working folder,
+  written as `p.split(process.cwd())[1].substring(1)` (or `.slice(1)`) or
+  `relative(process.cwd(), p)`, each optionally followed by `.replace(..., '/')`,
+  `.replaceAll(..., '/')` or `.split(sep).join('/')` (separators made `/`), in a template
+  string or not; the value is the module's folder relative to the service's folder (the
+  framework runs from there).
+
+Anything else (a call, `process.env`, a `let`, a package's export, a function) is an
+explicit `Unknown` with a note at its line, never a guess; a spread of such a value is
+left out with a note. Strings keep `${...}` Serverless variables as written (`\\${...}`
+in a template string): the serverless loader resolves them as in serverless.yml.
+
+The values carry lines as loaders.documents' do (LDict/LList). Those of an imported
+module are numbered past any line the variable resolver uses (`MODULE_LINES`), and
+`loaders.serverless_included.relocate` moves what is declared there to that module's file
+and line after the load: a function written in src/functions/hello/index.ts is found
+there. A file that cannot be read (syntax errors, no export, an export that is not an
+object literal) is one diagnostic that says what was not understood; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+from faasguard.loaders import SERVERLESS_CODE_NAMES, LoadContext
+from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
+from faasguard.loaders.variables import INCLUDED_LINES
+from faasguard.model import App, Diagnostic, Unknown
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from faasguard.analysis.js.parse import JsModule, JsModuleCache
+
+#: The n-th module the service file imports (n >= 1) has its lines numbered from
+#: (MODULE_LINES + n) * INCLUDED_LINES: past those of every file `${file()}` may read.
+MODULE_LINES = 1_000
+#: At most this many modules are read for one service file.
+MAX_MODULES = 200
+#: Expressions nested deeper than this (or bindings chained further) are left unknown.
+MAX_DEPTH = 200
+
+_HELP = ("To scan it, write the configuration out with `serverless print > "
+         "serverless.print.yml` in this folder (it holds resolved values: keep it out of "
+         "version control)")
+_WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression",
+             "parenthesized_expression"}
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+_SPACE = re.compile(r"\s+")
+#: what may follow the folder in `handlerPath`: separators made `/`
+_TO_SLASH = (r"(?:\.replace(?:All)?\([^()]*,(['\"`])/\1\)"
+             r"|\.split\((?:path\.)?sep\)\.join\((['\"`])/\2\))*")
+
+
+def is_service_code(file: str) -> bool:
+    """Is this file a Serverless Framework service written as code (serverless.ts)?"""
+    return posixpath.basename(file.replace(os.sep, "/")).lower() in SERVERLESS_CODE_NAMES
+
+
+def load(ctx: LoadContext) -> App:
+    """The App fragment of one service file that is code (never raises on bad input): its
+    evaluated export loaded as serverless.yml is, with the reader's notes first."""
+    from faasguard.loaders.key_filters import fill_key_filters
+    from faasguard.loaders.serverless import load as load_serverless
+    from faasguard.loaders.serverless_included import relocate
+    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
+
+    reader = ServiceReader(ctx)
+    try:
+        doc = reader.read()
+    except InputError as exc:
+        notes = [n for n in reader.notes if (n.file, n.line) != (ctx.file, exc.line)]
+        return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
+            f"{exc.message}: this service's functions, events and IAM roles are not "
+            f"modelled (faasguard never runs scanned code). {_HELP}", exc.line, "warning")])
+    fragment = load_serverless(doc, ctx)
+    relocate(fragment, reader.place, ctx.root, (MODULE_LINES + 1) * INCLUDED_LINES)
+    kind: Literal["typescript", "javascript"] = \
+        "typescript" if ctx.file.lower().endswith(".ts") else "javascript"
+    for source in fragment.files:
+        if source.path == ctx.file:
+            # the code analyses read it as code (its secrets, TLS, logs), not as a template
+            source.format = kind
+    fill_key_filters(fragment)
+    serve_adapted_apps(ctx.root, fragment)
+    fragment.root = ctx.root
+    fragment.diagnostics[:0] = reader.notes
+    return fragment
+
+
+# --------------------------------------------------------------------------- values
+
+
+# (plain classes, not dataclasses: a dataclass gets precompiled methods, a table kept for
+# the model's; these few values live only while one file is read)
+class _DirName:
+    """`__dirname` in a module: its folder (root-relative)."""
+
+    __slots__ = ("folder",)
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+
+class _PathHelper:
+    """A function recognised as the template's `handlerPath`."""
+
+    __slots__ = ()
+
+
+class _Namespace:
+    """A module's exports as one value (`import * as m`, `require` of an ES module)."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module: str):
+        self.module = module
+
+
+class _Module:
+    """One parsed module and its top-level names: `bindings` (name -> how it is bound),
+    `exports` (exported name -> where its value comes from), `values` (those computed)."""
+
+    __slots__ = ("rel", "js", "index", "bindings", "exports", "values")
+
+    def __init__(self, rel: str, js: JsModule, index: int):
+        self.rel = rel
+        self.js = js
+        self.index = index  # 0: the service file; n: its n-th imported module
+        self.bindings: dict[str, tuple[Any, ...]] = {}
+        self.exports: dict[str, tuple[Any, ...]] = {}
+        self.values: dict[str, Any] = {}
+
+    def line(self, node: Node) -> int:
+        """The line of `node` as the document numbers it."""
+        own = node.start_point[0] + 1
+        return own if self.index == 0 else (MODULE_LINES + self.index) * INCLUDED_LINES + own
+
+    def own_line(self, node: Node) -> int:
+        """The line of `node` in its own file."""
+        return int(node.start_point[0]) + 1
+
+
+class _Stop(Exception):
+    """The service file itself cannot be read (the message says why)."""
+
+
+class ServiceReader:
+    """Evaluates the configuration a service file exports (see the module docstring)."""
+
+    def __init__(self, ctx: LoadContext):
+        from faasguard.analysis.js.parse import JsModuleCache
+
+        self.ctx = ctx
+        self.cache: JsModuleCache = JsModuleCache(ctx.root)
+        self.service_dir = posixpath.dirname(ctx.file.replace(os.sep, "/"))
+        self.modules: dict[str, _Module | None] = {}
+        self.order: list[str] = []  # imported modules, by index - 1
+        self.notes: list[Diagnostic] = []
+        self._active: list[tuple[str, str]] = []  # (module, name) being evaluated
+        self._noted: set[tuple[str, int, str]] = set()
+        self._depth = 0
+        self._quiet = 0  # > 0: notes are not kept (a callee looked at for `handlerPath`)
+
+    # ------------------------------------------------------------------ public
+
+    def read(self) -> Document:
+        """The service file's exported configuration as a document (raises InputError
+        when there is none the reader understands)."""
+        read_text(self.ctx.abs_path, self.ctx.max_bytes)  # size, binary, encoding: refused
+        main = self._module(self.ctx.file.replace(os.sep, "/"), None, None)
+        if main is None:
+            raise InputError("cannot be read")
+        exported = main.exports.get("default")
+        if exported is None:
+            raise InputError("exports no configuration (no `module.exports =`, `export "
+                             "default` or `export =` at its top level)")
+        value = self._export(main, "default", exported)
+        if isinstance(value, _Namespace):
+            value = Unknown("a module's namespace")
+        if not isinstance(value, LDict):
+            what = value.text if isinstance(value, Unknown) else type(value).__name__
+            raise InputError(f"its exported configuration is not an object the scanner "
+                             f"can read statically ({what})", main.own_line(exported[-1]))
+        return Document(value)
+
+    def place(self, line: int) -> tuple[str | None, int]:
+        """Where a line of the document was written: (the absolute path of the imported
+        module, its line there), or (None, line) for the service file's own lines."""
+        index, own = divmod(line, INCLUDED_LINES)
+        index -= MODULE_LINES
+        if 1 <= index <= len(self.order):
+            return os.path.realpath(os.path.join(self.ctx.root, self.order[index - 1])), own
+        return None, line
+
+    # ------------------------------------------------------------------ modules
+
+    def _note(self, module: _Module | str, line: int | None, message: str,
+              level: str = "note") -> None:
+        if self._quiet and level == "note":
+            return
+        rel = module.rel if isinstance(module, _Module) else module
+        key = (rel, line or 0, message)
+        if key not in self._noted:
+            self._noted.add(key)
+            self.notes.append(Diagnostic(rel, message, line, level,  # type: ignore[arg-type]
+                                         "service-code"))
+
+    def _module(self, rel: str, importer: _Module | None, at: Node | None) -> _Module | None:
+        """The parsed module at `rel` (None, with a warning at the import, when it cannot
+        be read)."""
+        from faasguard.analysis.js.parse import JsParseError
+
+        if rel in self.modules:
+            return self.modules[rel]
+        if importer is not None and len(self.order) >= MAX_MODULES:
+            self._note(importer, importer.own_line(at) if at else None,
+                       f"more than {MAX_MODULES} modules imported; {rel} not read", "warning")
+            return None
+        js: JsModule | None = None
+        try:
+            js = self.cache.get(rel)
+        except JsParseError as exc:
+            line = _error_line(self.ctx.root, rel) or exc.line
+            problem = f"syntax error near line {line}" if "not valid" in exc.message \
+                else exc.message
+        else:
+            line = _first_error(js.root)
+            problem = f"syntax error near line {line}" if line else ""
+        if js is None or problem:
+            self.modules[rel] = None
+            if importer is None:
+                raise InputError(problem, line)
+            self._note(importer, importer.own_line(at) if at else None,
+                       f"{rel}: {problem}; what it exports is left unknown", "warning")
+            return None
+        index = 0
+        if importer is not None:
+            self.order.append(rel)
+            index = len(self.order)
+        module = self.modules[rel] = _Module(rel, js, index)
+        self._scan(module)
+        return module
+
+    def _scan(self, module: _Module) -> None:
+        """Record a module's top-level bindings and exports (nothing evaluated yet)."""
+        text = module.js.text
+        for statement in module.js.root.named_children:
+            kind = statement.type
+            if kind == "import_statement":
+                self._scan_import(module, statement)
+            elif kind in ("lexical_declaration", "variable_declaration"):
+                self._scan_declaration(module, statement)
+            elif kind in ("function_declaration", "generator_function_declaration"):
+                name = statement.child_by_field_name("name")
+                if name is not None:
+                    module.bindings[text(name)] = ("function", statement)
+            elif kind == "export_statement":
+                self._scan_export(module, statement)
+            elif kind == "expression_statement":
+                self._scan_assignment(module, statement)
+
+    def _scan_import(self, module: _Module, statement: Node) -> None:
+        from faasguard.analysis.js.parse import import_clause_of, string_value
+
+        spec = string_value(statement.child_by_field_name("source"))
+        clause = import_clause_of(statement)
+        if spec is None or clause is None:
+            return
+        text = module.js.text
+        for part in clause.named_children:
+            if part.type == "identifier":
+                module.bindings[text(part)] = ("import", spec, "default", statement)
+            elif part.type == "namespace_import":
+                for local in part.named_children:
+                    module.bindings[text(local)] = ("import", spec, "*", statement)
+            elif part.type == "named_imports":
+                for item in part.named_children:
+                    if item.type != "import_specifier":
+                        continue
+                    name = item.child_by_field_name("name")
+                    alias = item.child_by_field_name("alias") or name
+                    if name is not None and alias is not None:
+                        module.bindings[text(alias)] = ("import", spec, _name(text(name)),
+                                                        statement)
+
+    def _scan_declaration(self, module: _Module, statement: Node) -> None:
+        text = module.js.text
+        constant = statement.type == "lexical_declaration" and \
+            text(statement).lstrip().startswith("const")
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            target = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if target is None:
+                continue
+            if target.type == "identifier":
+                module.bindings[text(target)] = ("const", value) if constant and \
+                    value is not None else ("mutable", declarator)
+            elif target.type == "object_pattern" and constant and value is not None:
+                for item in target.named_children:  # const { a, b: c } = value
+                    if item.type == "shorthand_property_identifier_pattern":
+                        module.bindings[text(item)] = ("member", value, text(item))
+                    elif item.type == "pair_pattern":
+                        key = item.child_by_field_name("key")
+                        local = item.child_by_field_name("value")
+                        if key is not None and local is not None and \
+                                local.type == "identifier":
+                            module.bindings[text(local)] = ("member", value,
+                                                            _key_text(text(key)))
+
+    def _scan_export(self, module: _Module, statement: Node) -> None:
+        from faasguard.analysis.js.parse import string_value
+
+        text = module.js.text
+        default = any(child.type == "default" for child in statement.children)
+        declaration = statement.child_by_field_name("declaration")
+        source = statement.child_by_field_name("source")
+        value = statement.child_by_field_name("value")
+        if declaration is not None:
+            before = set(module.bindings)
+            if declaration.type in ("lexical_declaration", "variable_declaration"):
+                self._scan_declaration(module, declaration)
+            else:
+                name = declaration.child_by_field_name("name")
+                if name is not None:
+                    module.bindings[text(name)] = ("function", declaration)
+                if default:
+                    module.exports["default"] = ("node", declaration)
+            for bound in set(module.bindings) - before:
+                module.exports[bound] = ("local", bound, declaration)
+            return
+        if value is not None and default:
+            module.exports["default"] = ("node", value)
+            return
+        clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
+        spec = string_value(source) if source is not None else None
+        if clause is not None:
+            for item in clause.named_children:
+                name = item.child_by_field_name("name")
+                alias = item.child_by_field_name("alias") or name
+                if name is None or alias is None:
+                    continue
+                exported = _name(text(alias))
+                module.exports[exported] = ("from", spec, _name(text(name)), statement) \
+                    if spec is not None else ("local", text(name), statement)
+            return
+        if spec is not None:  # export * from './x'
+            module.exports.setdefault("*", ("star", statement))
+            return
+        named = [c for c in statement.named_children if c is not source]
+        if len(named) == 1 and any(c.type == "=" for c in statement.children):
+            module.exports["default"] = ("node", named[0])  # export = value
+
+    def _scan_assignment(self, module: _Module, statement: Node) -> None:
+        """`module.exports = x`, `module.exports.a = x`, `exports.a = x`."""
+        assignment = statement.named_children[0] if statement.named_child_count else None
+        if assignment is None or assignment.type != "assignment_expression":
+            return
+        left = assignment.child_by_field_name("left")
+        right = assignment.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        target = _SPACE.sub("", module.js.text(left))
+        if target == "module.exports":
+            module.exports["default"] = ("node", right)
+        elif target.startswith(("module.exports.", "exports.")):
+            name = target.rpartition(".")[2]
+            if name.isidentifier():
+                module.exports[name] = ("node", right)
+
+    def _import(self, module: _Module, spec: str, at: Node) -> _Module | None:
+        """The project module `spec` names from `module` (None, with a note, when it is
+        a package or cannot be read)."""
+        found = self.cache.resolve_local(module.rel, spec)
+        if found is None and not spec.startswith((".", "/")):
+            found = self._base_url(module.rel, spec)
+        if found is None:
+            if spec.startswith("."):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(module.rel), spec))
+                why = "leaves the scanned folder: not read" if target == ".." or \
+                    target.startswith("../") else "names no file of the project"
+                self._note(module, module.own_line(at), f"import '{spec}' {why}, what "
+                           "it exports is left unknown", "warning")
+            else:
+                self._note(module, module.own_line(at), f"'{spec}' is a package or a file "
+                           "outside the scanned folder: what it exports is left unknown")
+            return None
+        return self._module(found, module, at)
+
+    def _base_url(self, importer: str, spec: str) -> str | None:
+        """A bare specifier resolved from the nearest tsconfig.json's `baseUrl` (without
+        `paths`, which the Node.js analysis already maps)."""
+        from faasguard.analysis.js.tsconfig import _compiler_options
+
+        folder = posixpath.dirname(importer)
+        while True:
+            base = _compiler_options(self.ctx.root, folder).get("baseUrl")
+            if isinstance(base, str) and base.strip():
+                target = posixpath.normpath(posixpath.join(folder, base.strip(), spec))
+                return None if target.startswith("../") else \
+                    self.cache.resolve_local(f"{folder}/x" if folder else "x",
+                                             "./" + posixpath.relpath(target, folder or "."))
+            if not folder or folder == ".":
+                return None
+            folder = posixpath.dirname(folder)
+
+    # ------------------------------------------------------------------ names
+
+    def _export(self, module: _Module, name: str, entry: tuple[Any, ...] | None = None) -> Any:
+        """The value `module` exports as `name` ("default", a name, "*": its namespace)."""
+        if name == "*":
+            return _Namespace(module.rel)
+        key = f"export {name}"
+        if key in module.values:
+            return module.values[key]
+        entry = entry or module.exports.get(name)
+        if entry is None:
+            default = module.exports.get("default")
+            whole = self._export(module, "default") if default is not None and \
+                name != "default" else None
+            if isinstance(whole, LDict) and name in whole:  # a CommonJS object's key
+                return whole[name]
+            star = module.exports.get("*")
+            if star is not None:
+                return self._unknown(module, star[1], "a name `export * from` may give")
+            return Unknown(f"{name} of {module.rel}")
+        if (module.rel, key) in self._active:
+            return self._cycle(module, entry[-1], name)
+        self._active.append((module.rel, key))
+        try:
+            kind = entry[0]
+            if kind == "node":
+                value = self._eval(module, entry[1])
+            elif kind == "local":
+                value = self._name(module, entry[1], entry[2])
+            else:  # ("from", spec, name, at): a re-export
+                target = self._import(module, entry[1], entry[3])
+                value = self._export(target, entry[2]) if target is not None else \
+                    Unknown(f"{entry[2]} of '{entry[1]}'")
+        finally:
+            self._active.pop()
+        module.values[key] = value
+        return value
+
+    def _name(self, module: _Module, name: str, at: Node) -> Any:
+        """The value of an identifier at the top level of `module`."""
+        if name == "__dirname":
+            return _DirName(posixpath.dirname(module.rel))
+        if name in module.values:
+            return module.values[name]
+        binding = module.bindings.get(name)
+        if binding is None:
+            return self._unknown(module, at, "a name not bound at the module's top level")
+        if (module.rel, name) in self._active:
+            return self._cycle(module, at, name)
+        self._active.append((module.rel, name))
+        try:
+            value = self._bound(module, name, binding, at)
+        finally:
+            self._active.pop()
+        module.values[name] = value
+        return value
+
+    def _bound(self, module: _Module, name: str, binding: tuple[Any, ...], at: Node) -> Any:
+        kind = binding[0]
+        if kind == "const":
+            return self._eval(module, binding[1])
+        if kind == "member":
+            return self._member(module, self._eval(module, binding[1]), binding[2], at)
+        if kind == "function":
+            return _PathHelper() if _is_path_helper(module, binding[1]) else \
+                Unknown(f"function {name}")
+        if kind == "import":
+            spec, imported, statement = binding[1], binding[2], binding[3]
+            target = self._import(module, spec, statement)
+            return self._export(target, imported) if target is not None else \
+                Unknown(f"{imported} of '{spec}'")
+        return self._unknown(module, binding[1], f"'{name}' is bound by let or var (it may "
+                             "change)")
+
+    def _cycle(self, module: _Module, at: Node, name: str) -> Unknown:
+        files = [rel for index, (rel, _) in enumerate(self._active)
+                 if index == 0 or self._active[index - 1][0] != rel]
+        if files[-1] != module.rel:
+            files.append(module.rel)
+        self._note(module, module.own_line(at), f"import cycle ({' -> '.join(files)}): "
+                   f"'{name}' is needed to compute itself; its value is left unknown",
+                   "warning")
+        return Unknown(f"cycle at {name}")
+
+    def _unknown(self, module: _Module, node: Node, why: str) -> Unknown:
+        text = _SPACE.sub(" ", module.js.text(node)).strip()
+        text = text if len(text) <= 60 else text[:57] + "..."
+        self._note(module, module.own_line(node), f"`{text}` is not evaluated statically "
+                   f"({why}); its value is left unknown")
+        return Unknown(text)
+
+    # ------------------------------------------------------------------ expressions
+
+    def _eval(self, module: _Module, node: Node) -> Any:
+        """The value of an expression of `module`."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                return self._unknown(module, node, f"nested more than {MAX_DEPTH} levels")
+            return self._value(module, node)
+        finally:
+            self._depth -= 1
+
+    def _value(self, module: _Module, node: Node) -> Any:  # noqa: C901 - one case per kind
+        kind = node.type
+        text = module.js.text
+        if kind == "object":
+            return self._object(module, node)
+        if kind == "array":
+            return self._array(module, node)
+        if kind == "string":
+            return _string(text(node))
+        if kind == "template_string":
+            return self._template(module, node)
+        if kind == "number":
+            return _number(text(node))
+        if kind in ("true", "false"):
+            return kind == "true"
+        if kind == "null":
+            return None
+        if kind == "undefined":
+            return _UNDEFINED
+        if kind in _WRAPPERS:
+            inner = node.named_child(0)
+            return self._eval(module, inner) if inner is not None else None
+        if kind == "type_assertion":  # <T>value
+            inner = node.named_child(node.named_child_count - 1)
+            return self._eval(module, inner) if inner is not None else None
+        if kind == "identifier":
+            return self._name(module, text(node), node)
+        if kind == "unary_expression" and text(node).lstrip()[:1] in "-+":
+            argument = node.child_by_field_name("argument")
+            value = self._eval(module, argument) if argument is not None else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return -value if text(node).lstrip()[0] == "-" else value
+        if kind == "binary_expression":
+            return self._plus(module, node)
+        if kind in ("member_expression", "subscript_expression"):
+            return self._access(module, node)
+        if kind == "call_expression":
+            return self._call(module, node)
+        if kind in ("arrow_function", "function_expression", "function"):
+            return _PathHelper() if _is_path_helper(module, node) else \
+                self._unknown(module, node, "a function")
+        return self._unknown(module, node, "code the scanner does not run")
+
+    def _object(self, module: _Module, node: Node) -> LDict:
+        text = module.js.text
+        result = LDict()
+        result.line, result.end_line = module.line(node), module.line(node) + \
+            node.end_point[0] - node.start_point[0]
+        lines = result.key_lines
+        for item in node.named_children:
+            kind = item.type
+            if kind == "pair":
+                key_node = item.child_by_field_name("key")
+                value_node = item.child_by_field_name("value")
+                if key_node is None or value_node is None:
+                    continue
+                key = self._key(module, key_node)
+                if isinstance(key, Unknown):
+                    continue
+                value = self._eval(module, value_node)
+            elif kind == "shorthand_property_identifier":
+                key = text(item)
+                value = self._name(module, key, item)
+            elif kind == "spread_element":
+                spread = self._spread(module, item)
+                if isinstance(spread, dict):
+                    for key, value in spread.items():
+                        result[key] = value
+                        lines[key] = spread.line_of(key) if isinstance(spread, LDict) \
+                            else module.line(item)
+                continue
+            elif kind == "comment":
+                continue
+            else:  # a method, a getter: code
+                name = item.child_by_field_name("name")
+                if name is None:
+                    continue
+                key = _key_text(text(name))
+                value = self._unknown(module, item, "a method")
+            if value is _UNDEFINED:
+                result.pop(key, None)
+                continue
+            result[key] = value
+            lines[key] = module.line(item)
+        return result
+
+    def _key(self, module: _Module, node: Node) -> str | Unknown:
+        text = module.js.text(node)
+        if node.type == "computed_property_name":
+            inner = node.named_child(0)
+            value = self._eval(module, inner) if inner is not None else None
+            if isinstance(value, str):
+                return value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(_js_string(value))
+            return self._unknown(module, node, "a computed key")
+        if node.type == "string":
+            return _string(text)
+        if node.type == "number":
+            number = _number(text)
+            return str(_js_string(number)) if not isinstance(number, Unknown) else text
+        return text
+
+    def _array(self, module: _Module, node: Node) -> LList:
+        result = LList()
+        result.line, result.end_line = module.line(node), module.line(node) + \
+            node.end_point[0] - node.start_point[0]
+        lines = result.item_lines
+        for item in node.named_children:
+            if item.type == "comment":
+                continue
+            if item.type == "spread_element":
+                spread = self._spread(module, item)
+                if isinstance(spread, list):
+                    for index, value in enumerate(spread):
+                        result.append(value)
+                        lines.append(spread.line_of(index) if isinstance(spread, LList)
+                                     else module.line(item))
+                continue
+            value = self._eval(module, item)
+            result.append(None if value is _UNDEFINED else value)
+            lines.append(module.line(item))
+        return result
+
+    def _spread(self, module: _Module, node: Node) -> Any:
+        inner = node.named_child(0)
+        value = self._eval(module, inner) if inner is not None else None
+        if isinstance(value, _Namespace):
+            value = self._namespace_object(value, module.line(node))
+        if isinstance(value, (dict, list)):
+            return value
+        if value is None or value is _UNDEFINED:
+            return None  # `...undefined` adds nothing
+        self._note(module, module.own_line(node), f"`{_SPACE.sub(' ', module.js.text(node))}`"
+                   " spreads a value not known statically; what it adds is left out")
+        return None
+
+    def _namespace_object(self, namespace: _Namespace, line: int) -> LDict:
+        """A module's named exports as one object (`{...namespace}`)."""
+        module = self.modules[namespace.module]
+        assert module is not None
+        result = LDict()
+        result.line = result.end_line = line
+        for name, entry in module.exports.items():
+            if name not in ("default", "*"):
+                result[name] = self._export(module, name)
+                result.key_lines[name] = module.line(entry[-1])
+        return result
+
+    def _template(self, module: _Module, node: Node) -> Any:
+        text = module.js.text
+        parts: list[str] = []
+        for child in node.named_children:
+            if child.type == "string_fragment":
+                parts.append(text(child))
+            elif child.type == "escape_sequence":
+                parts.append(_escape(text(child)))
+            elif child.type == "template_substitution":
+                inner = child.named_child(0)
+                value = self._eval(module, inner) if inner is not None else None
+                piece = _js_string(value)
+                if piece is None:
+                    return Unknown(_SPACE.sub(" ", text(node))[:80])
+                parts.append(piece)
+        return "".join(parts)
+
+    def _plus(self, module: _Module, node: Node) -> Any:
+        operator = node.child_by_field_name("operator")
+        left_node = node.child_by_field_name("left")
+        right_node = node.child_by_field_name("right")
+        if operator is None or module.js.text(operator) != "+" or left_node is None or \
+                right_node is None:
+            return self._unknown(module, node, "an operator other than +")
+        left = self._eval(module, left_node)
+        right = self._eval(module, right_node)
+        if isinstance(left, str) or isinstance(right, str):
+            left_text, right_text = _js_string(left), _js_string(right)
+            if left_text is not None and right_text is not None:
+                return left_text + right_text
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                 for v in (left, right)):
+            return left + right
+        return Unknown(_SPACE.sub(" ", module.js.text(node))[:80])
+
+    def _access(self, module: _Module, node: Node) -> Any:
+        holder = node.child_by_field_name("object")
+        if holder is None:
+            return self._unknown(module, node, "an access")
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            key: Any = module.js.text(prop) if prop is not None else None
+        else:
+            index = node.child_by_field_name("index")
+            key = self._eval(module, index) if index is not None else None
+        if _SPACE.sub("", module.js.text(holder)) in ("process.env", "process", "module"):
+            return self._unknown(module, node, "known only where the framework runs")
+        return self._member(module, self._eval(module, holder), key, node)
+
+    def _member(self, module: _Module, holder: Any, key: Any, at: Node) -> Any:
+        """`holder[key]` of a known object, array or module namespace."""
+        if isinstance(holder, _Namespace):
+            target = self.modules.get(holder.module)
+            return self._export(target, str(key)) if target is not None and \
+                isinstance(key, str) else Unknown(str(key))
+        if isinstance(holder, dict) and isinstance(key, (str, int)):
+            name = key if isinstance(key, str) else str(key)
+            if name in holder:
+                return holder[name]
+            return self._unknown(module, at, f"no key '{name}' in the object")
+        if isinstance(holder, list) and isinstance(key, (int, float)) and \
+                not isinstance(key, bool) and key == int(key) and 0 <= int(key) < len(holder):
+            return holder[int(key)]
+        if isinstance(holder, Unknown):
+            return Unknown(_SPACE.sub(" ", module.js.text(at))[:80])
+        return self._unknown(module, at, "an access the scanner cannot follow")
+
+    def _call(self, module: _Module, node: Node) -> Any:
+        from faasguard.analysis.js.parse import string_value
+
+        callee = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        args = [a for a in arguments.named_children if a.type != "comment"] \
+            if arguments is not None else []
+        if callee is None:
+            return self._unknown(module, node, "a call")
+        if callee.type == "identifier" and module.js.text(callee) == "require" and \
+                "require" not in module.bindings and len(args) == 1:
+            spec = string_value(args[0])
+            if spec is not None:
+                target = self._import(module, spec, node)
+                if target is None:
+                    return Unknown(f"require('{spec}')")
+                if "default" in target.exports:
+                    return self._export(target, "default")
+                return _Namespace(target.rel)
+        if callee.type == "identifier" and len(args) == 1:
+            self._quiet += 1
+            try:
+                helper = self._name(module, module.js.text(callee), callee)
+            finally:
+                self._quiet -= 1
+            folder = self._eval(module, args[0]) if isinstance(helper, _PathHelper) else None
+            if isinstance(folder, _DirName):
+                return self._handler_path(module, folder.folder, node)
+        return self._unknown(module, node, "a call; faasguard never runs scanned code")
+
+    def _handler_path(self, module: _Module, folder: str, node: Node) -> Any:
+        """`handlerPath(__dirname)`: the folder relative to the service's folder."""
+        relative = posixpath.relpath(folder or ".", self.service_dir or ".")
+        if relative == ".." or relative.startswith("../"):
+            return self._unknown(module, node, "a folder outside the service's folder")
+        return "" if relative == "." else relative
+
+
+class _Undefined:
+    """JavaScript's `undefined`: a key set to it is no key."""
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+_UNDEFINED = _Undefined()
+
+
+def _name(text: str) -> str:
+    """An imported or exported name (`default` stays "default"; a string name unquoted)."""
+    return _key_text(text)
+
+
+def _key_text(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return _string(text)
+    return text
+
+
+def _string(literal: str) -> str:
+    """The value of a quoted string literal."""
+    body = literal[1:-1] if len(literal) >= 2 else ""
+    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)",
+                  lambda m: _escape("\\" + m.group(1)), body, flags=re.S)
+
+
+def _escape(sequence: str) -> str:
+    """The character(s) an escape sequence (`\\n`, `\\u0041`, `\\$`) stands for."""
+    body = sequence[1:]
+    if body[:2] == "u{" and body.endswith("}"):
+        return chr(int(body[2:-1], 16))
+    if body[:1] in ("u", "x") and len(body) > 1:
+        try:
+            return chr(int(body[1:], 16))
+        except ValueError:
+            return body
+    if body in ("\n", "\r\n", "\r", "\u2028", "\u2029"):
+        return ""  # a line continuation
+    return _ESCAPES.get(body, body)
+
+
+def _number(text: str) -> int | float | Unknown:
+    digits = text.replace("_", "").rstrip("n")
+    try:
+        return int(digits, 0)
+    except ValueError:
+        pass
+    try:
+        value = float(digits)
+    except ValueError:
+        return Unknown(text)
+    return int(value) if value.is_integer() and abs(value) < 2 ** 53 else value
+
+
+def _js_string(value: Any) -> str | None:
+    """`String(value)` for a scalar; None for anything else (an object, an unknown)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if value is None:
+        return "null"
+    return None
+
+
+def _first_error(root: Node) -> int | None:
+    """The line of the first syntax error of a tree, if any."""
+    if not root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return int(node.start_point[0]) + 1
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return int(root.start_point[0]) + 1
+
+
+def _error_line(root: str, rel: str) -> int | None:
+    """The line of the first syntax error of a file the Node.js analysis refused."""
+    from faasguard.analysis.js.parse import dialect_of, parse_bytes
+
+    try:
+        text = read_text(os.path.join(root, rel))
+    except InputError:
+        return None
+    return _first_error(parse_bytes(text.encode("utf-8"), dialect_of(rel)))
+
+
+def _is_path_helper(module: _Module, function: Node) -> bool:
+    """Does this function return its one argument's folder relative to the working
+    folder, as the TypeScript template's `handlerPath` does (module docstring)?"""
+    parameters = function.child_by_field_name("parameters") or \
+        function.child_by_field_name("parameter")
+    body = function.child_by_field_name("body")
+    if parameters is None or body is None:
+        return False
+    if parameters.type == "identifier":
+        names = [module.js.text(parameters)]
+    else:
+        names = []
+        for item in parameters.named_children:
+            pattern = item.child_by_field_name("pattern") if item.type != "identifier" \
+                else item
+            if pattern is None or pattern.type != "identifier":
+                return False
+            names.append(module.js.text(pattern))
+    if len(names) != 1:
+        return False
+    if body.type == "statement_block":
+        statements = [s for s in body.named_children if s.type != "comment"]
+        if len(statements) != 1 or statements[0].type != "return_statement" or \
+                statements[0].named_child_count != 1:
+            return False
+        body = statements[0].named_child(0)
+    returned = _SPACE.sub("", module.js.text(body))
+    while returned.startswith("(") and returned.endswith(")"):
+        returned = returned[1:-1]
+    wrapped = re.fullmatch(r"`\$\{(.*)\}`", returned, re.S)
+    if wrapped is not None and "`" not in wrapped.group(1):
+        returned = wrapped.group(1)
+    name = re.escape(names[0])
+    split = rf"{name}\.split\(process\.cwd\(\)\)\[1\]\.(?:substring|slice|substr)\(1\)"
+    relative = rf"(?:path\.)?relative\(process\.cwd\(\),{name}\)"
+    return re.fullmatch(rf"(?:{split}|{relative}){_TO_SLASH}", returned) is not None

@@ -1,0 +1,285 @@
+"""Serverless Framework services written as code (serverless.ts / serverless.js), read
+statically by loaders.service_code: nothing is compiled, imported or run."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+
+import pytest
+
+from faasguard.loaders import LoadContext, load_path
+from faasguard.loaders.service_code import ServiceReader
+from faasguard.model import Unknown
+from faasguard.scan import scan
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+TS = os.path.join(FIXTURES, "serverless_ts")
+BAD = os.path.join(FIXTURES, "serverless_ts_bad")
+
+
+def write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def read(root, name="serverless.ts"):
+    """The evaluated export and the reader's notes (as (file, line, level, message))."""
+    reader = ServiceReader(LoadContext(root=str(root), file=name))
+    data = reader.read()
+    return data.data, [(d.file, d.line, d.level, d.message) for d in reader.notes]
+
+
+def where(result, rule):
+    return sorted((f.location.file, f.location.line) for f in result.findings
+                  if f.rule_id == rule)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def test_the_template_layout_is_modelled_and_findings_point_at_the_ts_lines():
+    result = scan(os.path.join(TS, "pos"))
+    app = result.app
+    assert {name: (f.handler, f.source_file, f.location.file, f.location.line)
+            for name, f in app.functions.items()} == {
+        "serverless.ts#hello": ("src/functions/hello/handler.main",
+                                "src/functions/hello/handler.ts",
+                                "src/functions/hello/index.ts", 3),
+        "serverless.ts#goodbye": ("src/functions/goodbye/handler.main",
+                                  "src/functions/goodbye/handler.ts",
+                                  "src/functions/goodbye/index.ts", 3)}
+    # the public POST without an authoriser, at its event in the function's module
+    assert where(result, "FG-AUTH-002") == [("src/functions/hello/index.ts", 6)]
+    # the wildcard statement, at its line of serverless.ts
+    assert where(result, "FG-PERM-002") == [("serverless.ts", 19)]
+    assert app.stage == "dev"  # `\${opt:stage, 'dev'}` resolved by the serverless loader
+    assert app.diagnostics == []
+
+
+def test_the_hardened_twin_scans_clean():
+    result = scan(os.path.join(TS, "neg"))
+    assert sorted(result.app.functions) == ["serverless.ts#goodbye", "serverless.ts#hello"]
+    assert [(f.rule_id, f.location.file, f.location.line) for f in result.findings] == []
+    assert result.app.diagnostics == []
+
+
+def test_the_javascript_twin_with_module_exports_and_require():
+    result = scan(os.path.join(TS, "js"))
+    hello = result.app.functions["serverless.js#hello"]
+    assert (hello.handler, hello.source_file) == ("src/functions/hello/handler.main",
+                                                  "src/functions/hello/handler.js")
+    assert where(result, "FG-AUTH-002") == [("src/functions/hello/index.js", 5)]
+    assert where(result, "FG-PERM-001") == [("src/iam.js", 1)]
+    assert result.app.diagnostics == []
+
+
+def test_the_service_file_is_read_as_code_by_the_code_analyses():
+    app = scan(os.path.join(TS, "pos")).app
+    assert sorted({f.format for f in app.files if f.path == "serverless.ts"}) == ["typescript"]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def diagnostics(app):
+    return [(d.file, d.line, d.level, d.message) for d in app.diagnostics]
+
+
+def test_a_syntax_error_is_one_warning_and_the_scan_goes_on():
+    result = scan(BAD)  # every bad service at once: each is reported, the others load
+    found = [d for d in diagnostics(result.app) if d[0] == "syntax/serverless.ts"
+             and d[2] == "warning"]
+    assert len(found) == 1 and found[0][1] == 5
+    assert found[0][3].startswith("syntax error near line 5: this service's functions")
+    assert "serverless print" in found[0][3]
+    assert "cycle/serverless.ts#a" in result.app.functions
+    assert "unknown/serverless.ts#hello" in result.app.functions
+
+
+def test_an_import_leaving_the_root_is_a_warning_and_the_rest_loads():
+    app = scan(os.path.join(BAD, "outside", "service")).app
+    assert sorted(app.functions) == ["serverless.ts#local"]
+    assert ("serverless.ts", 1, "warning", "import '../shared/hello' leaves the scanned "
+            "folder: not read, what it exports is left unknown") in diagnostics(app)
+
+
+def test_an_import_cycle_is_stopped_and_reported():
+    app = scan(os.path.join(BAD, "cycle")).app
+    function = app.functions["serverless.ts#a"]
+    assert function.handler == "src/a.main"
+    assert diagnostics(app) == [
+        ("src/a.ts", 3, "warning", "import cycle (serverless.ts -> src/a.ts -> src/b.ts -> "
+         "src/a.ts): 'a' is needed to compute itself; its value is left unknown")]
+
+
+def test_an_unknown_expression_is_a_note_and_no_guess():
+    data, notes = read(os.path.join(BAD, "unknown"))
+    memory = data["provider"]["memorySize"]
+    assert isinstance(memory, Unknown) and memory.text == "Number(process.env.MEMORY ?? '512')"
+    assert notes == [("serverless.ts", 3, "note", "`Number(process.env.MEMORY ?? '512')` is "
+                      "not evaluated statically (a call; faasguard never runs scanned code); "
+                      "its value is left unknown")]
+    app = scan(os.path.join(BAD, "unknown")).app
+    assert app.functions["serverless.ts#hello"].timeout_s == 10
+
+
+def test_an_export_the_reader_cannot_evaluate_keeps_the_discovery_warning():
+    app = load_path(LoadContext(root=os.path.join(BAD, "call"), file="serverless.ts"))
+    assert app.functions == {}
+    assert diagnostics(app) == [(
+        "serverless.ts", 3, "warning", "its exported configuration is not an object the "
+        "scanner can read statically (buildConfig({ service: 'call' })): this service's "
+        "functions, events and IAM roles are not modelled (faasguard never runs scanned "
+        "code). To scan it, write the configuration out with `serverless print > "
+        "serverless.print.yml` in this folder (it holds resolved values: keep it out of "
+        "version control)")]
+
+
+def test_a_file_without_export(tmp_path):
+    write(tmp_path, {"serverless.ts": "const config = { service: 'x' };\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    assert [d.message.split(":")[0] for d in app.diagnostics] == [
+        "exports no configuration (no `module.exports =`, `export default` or `export =` at "
+        "its top level)"]
+
+
+# --------------------------------------------------------------------------- values
+
+
+def test_literals_strings_and_type_assertions(tmp_path):
+    write(tmp_path, {"serverless.ts": r"""
+        const base = { memorySize: 256, tags: ['a'] } as const;
+        const name = 'svc';
+        const config = {
+          service: `${name}-api`,
+          quoted: 'it\'s \u0041\n',
+          stage: `\${sls:stage}`,
+          numbers: [1_000, 0x10, -2, 1.5, 1e3],
+          flags: { yes: true, no: false, none: null, gone: undefined },
+          ['computed' + 'Key']: 1,
+          'quoted-key': 2,
+          typed: <any>base,
+          checked: base satisfies object,
+          sure: base!,
+          joined: 'arn:' + name + ':' + 3,
+          picked: base.tags[0],
+          ...base,
+        };
+        export = config;
+        """})
+    data, notes = read(tmp_path)
+    assert notes == []
+    assert data == {
+        "service": "svc-api", "quoted": "it's A\n", "stage": "${sls:stage}",
+        "numbers": [1000, 16, -2, 1.5, 1000], "flags": {"yes": True, "no": False, "none": None},
+        "computedKey": 1, "quoted-key": 2, "typed": {"memorySize": 256, "tags": ["a"]},
+        "checked": {"memorySize": 256, "tags": ["a"]},
+        "sure": {"memorySize": 256, "tags": ["a"]}, "joined": "arn:svc:3", "picked": "a",
+        "memorySize": 256, "tags": ["a"]}
+    assert (data.line, data.line_of("service"), data.line_of("memorySize")) == (4, 5, 2)
+
+
+def test_imports_of_every_kind(tmp_path):
+    write(tmp_path, {
+        "tsconfig.json": '{"compilerOptions": {"baseUrl": "."}}',
+        "serverless.ts": """
+            import * as fns from './src/functions';
+            import { one as first } from './src/one';
+            import two from 'src/two';
+            const { three } = require('./src/three');
+            export default { service: 's', functions: { ...fns, first, two, three } };
+            """,
+        "src/functions/index.ts": "export { default as hello } from './hello';\n",
+        "src/functions/hello.ts": "export default { handler: 'h.main' };\n",
+        "src/one.ts": "export const one = { handler: 'one.main' };\n",
+        "src/two.ts": "const two = { handler: 'two.main' };\nexport default two;\n",
+        "src/three.js": "module.exports = { three: { handler: 'three.main' } };\n"})
+    data, notes = read(tmp_path)
+    assert notes == []
+    assert data["functions"] == {"hello": {"handler": "h.main"},
+                                 "first": {"handler": "one.main"},
+                                 "two": {"handler": "two.main"},
+                                 "three": {"handler": "three.main"}}
+
+
+def test_lets_packages_and_spreads_of_unknowns_are_explicit(tmp_path):
+    write(tmp_path, {"serverless.ts": """
+        import { defaults } from 'some-package';
+        let runtime = 'nodejs22.x';
+        export default {
+          service: 's',
+          provider: { runtime, ...defaults },
+        };
+        """})
+    data, notes = read(tmp_path)
+    assert data["provider"] == {"runtime": Unknown("runtime = 'nodejs22.x'")}
+    assert [(line, level, message.split(" (")[0].split(":")[0]) for _, line, level, message
+            in notes] == [
+        (3, "note", "`runtime = 'nodejs22.x'` is not evaluated statically"),
+        (2, "note", "'some-package' is a package or a file outside the scanned folder"),
+        (6, "note", "`...defaults` spreads a value not known statically; what it adds is "
+         "left out")]
+
+
+@pytest.mark.parametrize("body, accepted", [
+    # the TypeScript template's helper
+    ("`${context.split(process.cwd())[1].substring(1).replace(/\\\\/g, '/')}`", True),
+    ("context.split(process.cwd())[1].slice(1)", True),
+    ("path.relative(process.cwd(), context).split(path.sep).join('/')", True),
+    ("relative(process.cwd(), context)", True),
+    # not the folder relative to the working folder
+    ("context", False),
+    ("context.split(process.cwd())[1]", False),  # keeps the leading separator
+    ("path.relative(process.cwd(), other)", False),
+])
+def test_the_handler_path_helper_is_recognised_by_what_it_does(tmp_path, body, accepted):
+    write(tmp_path, {
+        "serverless.ts": """
+            import fn from './src/functions/hello';
+            export default { service: 's', functions: { hello: fn } };
+            """,
+        "src/libs/resolver.ts": f"export const handlerPath = (context: string) => {{\n"
+                                f"  return {body};\n}};\n",
+        "src/functions/hello/index.ts": """
+            import { handlerPath } from '../../libs/resolver';
+            export default { handler: `${handlerPath(__dirname)}/handler.main` };
+            """})
+    data, _ = read(tmp_path)
+    handler = data["functions"]["hello"]["handler"]
+    if accepted:
+        assert handler == "src/functions/hello/handler.main"
+    else:
+        assert isinstance(handler, Unknown)
+
+
+def test_a_nested_service_resolves_handler_paths_from_its_own_folder(tmp_path):
+    write(tmp_path, {
+        "services/api/serverless.ts": """
+            import { handlerPath } from './resolver';
+            export default { service: 's', functions: {
+              a: { handler: `${handlerPath(__dirname)}/a.main` } } };
+            """,
+        "services/api/resolver.ts": "export function handlerPath(dir: string) {\n"
+                                    "  return dir.split(process.cwd())[1].substring(1);\n}\n"})
+    data, notes = read(tmp_path, "services/api/serverless.ts")
+    assert data["functions"]["a"]["handler"] == "/a.main"  # the service's own folder: ''
+    assert notes == []
+
+
+def test_variables_in_strings_are_resolved_by_the_serverless_loader(tmp_path):
+    write(tmp_path, {"serverless.ts": """
+        export default {
+          service: 'vars',
+          provider: { name: 'aws', runtime: 'nodejs22.x', stage: 'prod',
+                      environment: { TABLE: '${self:service}-${sls:stage}',
+                                     KEY: '${ssm:/vars/key}' } },
+          functions: { api: { handler: 'api.main' } },
+        };
+        """})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    env = {name: e.value for name, e in app.functions["serverless.ts#api"].environment.items()}
+    assert env["TABLE"] == "vars-prod"
+    assert isinstance(env["KEY"], Unknown)
