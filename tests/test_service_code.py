@@ -76,11 +76,6 @@ def test_the_javascript_twin_with_module_exports_and_require():
     assert result.app.diagnostics == []
 
 
-def test_the_service_file_is_read_as_code_by_the_code_analyses():
-    app = scan(os.path.join(TS, "pos")).app
-    assert sorted({f.format for f in app.files if f.path == "serverless.ts"}) == ["typescript"]
-
-
 # --------------------------------------------------------------------------- bad input
 
 
@@ -283,3 +278,43 @@ def test_variables_in_strings_are_resolved_by_the_serverless_loader(tmp_path):
     env = {name: e.value for name, e in app.functions["serverless.ts#api"].environment.items()}
     assert env["TABLE"] == "vars-prod"
     assert isinstance(env["KEY"], Unknown)
+
+
+def test_an_imported_modules_variables_are_resolved_too(tmp_path):
+    write(tmp_path, {
+        "serverless.ts": """
+            import api from './src/api';
+            export default { service: 'vars', provider: { name: 'aws', runtime: 'nodejs22.x' },
+                             functions: { api } };
+            """,
+        "src/api.ts": """
+            export default {
+              handler: 'src/api.main',
+              environment: { TABLE: '${self:service}-table' },
+            };
+            """})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    variable = app.functions["serverless.ts#api"].environment["TABLE"]
+    assert (variable.value, variable.location.file, variable.location.line) == (
+        "vars-table", "src/api.ts", 4)
+
+
+def test_secrets_the_service_file_writes_are_judged_as_serverless_yml_s(tmp_path):
+    # once each, as in serverless.yml: FG-DATA-001 for the environment, FG-DATA-002 for
+    # another value; not FG-DATA-003 (hard-coded secret in code) a second time
+    write(tmp_path, {"serverless.ts": """
+        export default {
+          service: 'sec',
+          provider: {
+            name: 'aws',
+            runtime: 'nodejs22.x',
+            environment: { STRIPE_SECRET_KEY: 'sk_live_51HqAbCdEfGhIjKlMnOpQrStUv' },
+          },
+          custom: { apiToken: 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB' },
+          functions: { api: { handler: 'handler.main' } },
+        };
+        """, "handler.js": "exports.main = async () => 1;\n"})
+    result = scan(str(tmp_path))
+    assert sorted((f.rule_id, f.location.line) for f in result.findings
+                  if f.rule_id.startswith("FG-DATA-00") and f.rule_id != "FG-DATA-004") == [
+        ("FG-DATA-001", 7), ("FG-DATA-002", 9)]

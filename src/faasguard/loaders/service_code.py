@@ -41,7 +41,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from faasguard.loaders import SERVERLESS_CODE_NAMES, LoadContext
 from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
@@ -51,6 +51,7 @@ from faasguard.model import App, Diagnostic, Unknown
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from faasguard.analysis.code_facts import FileFacts
     from faasguard.analysis.js.parse import JsModule, JsModuleCache
 
 #: The n-th module the service file imports (n >= 1) has its lines numbered from
@@ -94,14 +95,21 @@ def load(ctx: LoadContext) -> App:
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
             f"modelled (faasguard never runs scanned code). {_HELP}", exc.line, "warning")])
+    from faasguard.analysis.code_facts import FileFacts
+    from faasguard.loaders import _template_secrets
+
+    main = reader.modules.get(ctx.file.replace(os.sep, "/"))
+    text = main.js.source.decode("utf-8", "replace") if main is not None else ""
+    secrets = _template_secrets(doc, text, ctx, "serverless")
     fragment = load_serverless(doc, ctx)
     relocate(fragment, reader.place, ctx.root, (MODULE_LINES + 1) * INCLUDED_LINES)
-    kind: Literal["typescript", "javascript"] = \
-        "typescript" if ctx.file.lower().endswith(".ts") else "javascript"
     for source in fragment.files:
         if source.path == ctx.file:
-            # the code analyses read it as code (its secrets, TLS, logs), not as a template
-            source.format = kind
+            # its secrets are judged as serverless.yml's are (FG-DATA-001/002, not
+            # FG-DATA-003 a second time), on the values it writes itself; the modules it
+            # imports stay code, read by the code analyses
+            source.facts = _own_lines(secrets) if secrets is not None else \
+                FileFacts(ctx.file)
     fill_key_filters(fragment)
     serve_adapted_apps(ctx.root, fragment)
     fragment.root = ctx.root
@@ -203,6 +211,8 @@ class ServiceReader:
             what = value.text if isinstance(value, Unknown) else type(value).__name__
             raise InputError(f"its exported configuration is not an object the scanner "
                              f"can read statically ({what})", main.own_line(exported[-1]))
+        # (no `text`: the variable resolver would take it for the lines of every value,
+        # and skip the `${` of an imported module's, numbered past it)
         return Document(value)
 
     def place(self, line: int) -> tuple[str | None, int]:
@@ -782,6 +792,13 @@ class ServiceReader:
         if relative == ".." or relative.startswith("../"):
             return self._unknown(module, node, "a folder outside the service's folder")
         return "" if relative == "." else relative
+
+
+def _own_lines(found: FileFacts) -> FileFacts:
+    """The facts of the service file's own lines (an imported module's value is judged
+    where it is written, by the code analyses)."""
+    found.facts = [fact for fact in found.facts if fact.line < INCLUDED_LINES]
+    return found
 
 
 class _Undefined:
