@@ -1119,10 +1119,8 @@ class Interpreter:
             return ResObjV(owner.service, made)
         waiter = model.waiters.get(method)
         if waiter is not None:
-            from botocore import xform_name
-
             sdk = aws_sdk.service(owner.service)
-            operation = sdk.waiter_operation(xform_name(waiter["waiterName"])) \
+            operation = sdk.waiter_operation(aws_sdk.snake_name(waiter["waiterName"])) \
                 if sdk else None
             if operation and isinstance(owner, ResObjV):
                 params = {p["target"]: (owner.ident(p["name"]), None)
@@ -1160,7 +1158,7 @@ class Interpreter:
             if ident.get("source") == "input":
                 # given in order, or by its snake_case name (`Object(bucket_name=, key=)`)
                 given = next(positional, None) or (
-                    kwargs.get(_snake(ident["target"])) if kwargs else None)
+                    kwargs.get(aws_sdk.snake_name(ident["target"])) if kwargs else None)
                 if given is not None:
                     ids.append((ident["target"], as_name(*given)))
             elif ident.get("source") == "identifier" and isinstance(owner, ResObjV):
@@ -1319,13 +1317,6 @@ def _param_path(params: dict[str, tuple[Any, Any]], path: list[str]
         if value is None:
             return None
     return value, expr
-
-
-def _snake(name: str) -> str:
-    """boto3's snake_case name of an identifier (`BucketName` -> `bucket_name`)."""
-    from botocore import xform_name
-
-    return str(xform_name(name))
 
 
 def _s3_object(params: dict[str, tuple[Any, Any]], path: str) -> Target | None:

@@ -11,8 +11,8 @@ What an analysis keeps of a model (a digest: a service's operations, ...) can be
 on disk (`digest`), so that the next scan reads a few kilobytes instead of parsing the
 model (tens of milliseconds a service, a third of a second for EC2, in every process
 that meets the service). A stored digest is used only for the very files it was made
-from (their paths, sizes and modification times), botocore's version and the digest's
-layout; anything else is a miss, and a folder that cannot be written stores nothing.
+from (their paths, sizes and modification times) and the digest's layout (the caller's
+version of what it keeps, names it derives included); anything else is a miss, and a folder that cannot be written stores nothing.
 """
 
 from __future__ import annotations
@@ -147,8 +147,8 @@ def cache_folder() -> str | None:
 def digest(service: str, kind: str, layout: int,
            make: Callable[[dict[str, Any] | None], Any]) -> Any:
     """`make(read(service, kind))`: what a caller keeps of a model (JSON data), stored
-    in `cache_folder()` and read back by later scans while the model's files, botocore's
-    version and `layout` (the caller's version of what `make` returns) stay the same.
+    in `cache_folder()` and read back by later scans while the model's files and `layout`
+    (the caller's version of what `make` returns) stay the same.
     The caller checks the shape of what it gets (a stored file is outside its control)."""
     identity = _identity(service, kind, layout)
     folder = cache_folder()
@@ -171,7 +171,8 @@ def digest(service: str, kind: str, layout: int,
 
 def _identity(service: str, kind: str, layout: int) -> str | None:
     """What a stored digest must have been made from: the model's files (path, size,
-    modification time), botocore's version and the layout; None when there is no model."""
+    modification time) and the layout; None when there is no model. (Not botocore's
+    version: its files are the model, and what is kept of them is the caller's own.)"""
     known = versions(service, kind)
     if not known:
         return None
@@ -184,11 +185,7 @@ def _identity(service: str, kind: str, layout: int) -> str | None:
         stats = [(path, os.stat(path)) for path in files]
     except OSError:
         return None
-    try:
-        from botocore import __version__ as botocore_version
-    except ImportError:
-        return None
-    return json.dumps([layout, botocore_version, service, kind,
+    return json.dumps([layout, service, kind,
                        [[path, st.st_size, st.st_mtime_ns] for path, st in stats]])
 
 

@@ -23,6 +23,64 @@ from faasguard.analysis import aws_models
 from faasguard.analysis.iam_catalog import lookup
 from faasguard.package_data import own_data
 
+#: The letters and digits `snake_name`'s rule reads (ASCII only).
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LOWER_OR_DIGIT = _LOWER | frozenset("0123456789")
+#: Words an operation's method name keeps whole where the case rule would cut them
+#: (`CreateCachediSCSIVolume` -> `create_cached_iscsi_volume`, `ExecutePartiQLStatement`,
+#: `SendWhatsAppMessage`, `ListHITsForQualificationType`, `GetOTelEnrichment`): boto3
+#: names those operations so; other names holding them (members, waiters) follow the rule.
+_WHOLE_WORDS = ("iSCSI", "HITs", "PartiQL", "WhatsApp", "OTel")
+_SNAKE: dict[tuple[str, bool], str] = {}  # (name, operation) -> snake name
+
+
+def snake_name(name: str, operation: bool = False) -> str:
+    """The snake_case name boto3 gives a model name (a client method for an `operation`,
+    a waiter, a structure member, a resource's action or identifier): a word starts at a
+    capital that follows a lower-case letter or a digit, or that a lower-case letter
+    follows (`PutItem` -> `put_item`, `ListObjectsV2` -> `list_objects_v2`,
+    `SSEKMSKeyId` -> `ssekms_key_id`); capitals ending in `s` end the name as one word
+    (`ListARNs` -> `list_arns`). A name already holding `_` is kept."""
+    if "_" in name:
+        return name
+    key = (name, operation)
+    found = _SNAKE.get(key)
+    if found is None:
+        found = _SNAKE[key] = _snake(name, operation)
+    return found
+
+
+def _snake(name: str, operation: bool) -> str:
+    if operation:
+        for word in _WHOLE_WORDS:
+            at = name.find(word)
+            if at >= 0:
+                rest = name[at + len(word):]
+                return "_".join(part for part in (
+                    _snake(name[:at], True) if at else "", word.lower(),
+                    _snake(rest, True) if rest else "") if part)
+    caps = 0  # the capitals before a last `s`
+    if name.endswith("s"):
+        while caps < len(name) - 1 and name[-2 - caps] in _UPPER:
+            caps += 1
+    if caps >= 2:
+        cut = len(name) - caps - 1
+        return f"{_words(name[:cut])}_{name[cut:].lower()}"
+    return _words(name)
+
+
+def _words(name: str) -> str:
+    """A name cut into lower-case words at its capitals (`snake_name`'s rule)."""
+    out: list[str] = []
+    last = len(name) - 1
+    for at, char in enumerate(name):
+        if at and char in _UPPER and (name[at - 1] in _LOWER_OR_DIGIT
+                                      or at < last and name[at + 1] in _LOWER):
+            out.append("_")
+        out.append(char)
+    return "".join(out).lower()
+
 
 @cache
 def table() -> dict[str, Any]:
@@ -60,9 +118,7 @@ class SdkService:
         """snake_case member names of a model shape (resource attributes); empty if unknown."""
         found = self._members.get(shape)
         if found is None:
-            from botocore import xform_name
-
-            found = frozenset(xform_name(m) for m in self.structures.get(shape, ()))
+            found = frozenset(snake_name(m) for m in self.structures.get(shape, ()))
             self._members[shape] = found
         return found
 
@@ -91,18 +147,17 @@ def service(name: str) -> SdkService | None:
                       {shape: tuple(members) for shape, members in structures.items()})
 
 
-#: The layout of what `_digest` returns (a change makes every stored digest a miss).
-DIGEST_LAYOUT = 1
+#: The layout of what `_digest` returns, its method names (`snake_name`) included: a
+#: change makes every stored digest a miss.
+DIGEST_LAYOUT = 2
 
 
 def _digest(model: dict[str, Any] | None) -> list[Any]:
     """What `service` keeps of a service model: [its signing name (else endpoint
     prefix), {client method: operation}, {structure shape: [member names]}]."""
-    from botocore import xform_name
-
     model = model or {}
     metadata = model.get("metadata", {})
-    operations = {xform_name(op): op for op in model.get("operations", {})}
+    operations = {snake_name(op, operation=True): op for op in model.get("operations", {})}
     structures = {shape: list(spec.get("members", {}))
                   for shape, spec in model.get("shapes", {}).items()
                   if isinstance(spec, dict) and spec.get("type") == "structure"}
@@ -141,8 +196,6 @@ _NO_RESOURCE = ResourceModel({}, {}, {}, {}, {}, {})
 def resource_model(service: str, rtype: str | None) -> ResourceModel:
     """The resource model of a service (`rtype` None: the service resource itself, as in
     `boto3.resource("s3")`) or of one of its resource types; empty when boto3 has none."""
-    from botocore import xform_name
-
     model = _resources(service) if known(service) else None
     if not model:
         return _NO_RESOURCE
@@ -154,12 +207,12 @@ def resource_model(service: str, rtype: str | None) -> ResourceModel:
     def snake(names: Any, key: Any = lambda name: name) -> dict[str, Any]:
         index: dict[str, Any] = {}
         for name in names:
-            index.setdefault(xform_name(key(name)), name)
+            index.setdefault(snake_name(key(name)), name)
         return index
 
     batch: dict[str, list[dict[str, Any]]] = {}
     for name, action in raw.get("batchActions", {}).items():
-        batch.setdefault(xform_name(name), []).append(action)
+        batch.setdefault(snake_name(name), []).append(action)
     return ResourceModel(
         raw,
         {k: v["name"] for k, v in snake(raw.get("identifiers", []),
@@ -192,10 +245,8 @@ def _resources(name: str) -> dict[str, Any] | None:
 
 @cache
 def _waiters(name: str) -> dict[str, str]:
-    from botocore import xform_name
-
     data = aws_models.load(name, "waiters-2") or {}
-    return {xform_name(w): spec["operation"] for w, spec in data.get("waiters", {}).items()}
+    return {snake_name(w): spec["operation"] for w, spec in data.get("waiters", {}).items()}
 
 
 def iam_actions(sdk: SdkService, operation: str) -> tuple[str, ...]:

@@ -67,12 +67,10 @@ SHARED_DATA: list[str] = [
     "faasguard.analysis.iam_catalog:load",
 ]
 #: Modules the steps import on the first handler that needs them, imported ahead by
-#: `prepare`: the taint engine, the AWS-call interpreter and botocore (for the SDK's
-#: method names).
+#: `prepare`: the taint engine and the AWS-call interpreter.
 SHARED_MODULES: list[str] = [
     "faasguard.analysis.taint.engine",
     "faasguard.analysis.aws_interp",
-    "botocore",
 ]
 
 
