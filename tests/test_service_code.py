@@ -318,3 +318,19 @@ def test_secrets_the_service_file_writes_are_judged_as_serverless_yml_s(tmp_path
     assert sorted((f.rule_id, f.location.line) for f in result.findings
                   if f.rule_id.startswith("FG-DATA-00") and f.rule_id != "FG-DATA-004") == [
         ("FG-DATA-001", 7), ("FG-DATA-002", 9)]
+
+
+def test_a_shorthand_property_is_declared_where_its_object_is_written(tmp_path):
+    # src/functions/index.ts gathers the functions (`export default { create }`): the
+    # function is located at its own object, in create.ts, not at the shorthand
+    write(tmp_path, {
+        "serverless.ts": """
+            import functions from './src/functions';
+            export default { service: 's', provider: { name: 'aws', runtime: 'nodejs22.x' },
+                             functions };
+            """,
+        "src/functions/index.ts": "import create from './create';\nexport default { create };\n",
+        "src/functions/create.ts": "\nexport default {\n  handler: 'src/create.main',\n};\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    location = app.functions["serverless.ts#create"].location
+    assert (location.file, location.line) == ("src/functions/create.ts", 2)

@@ -603,6 +603,11 @@ class ServiceReader:
             elif kind == "shorthand_property_identifier":
                 key = text(item)
                 value = self._name(module, key, item)
+                if isinstance(value, (LDict, LList)) and value.line:
+                    # `{ hello }`: declared where its object is written (another module's)
+                    result[key] = value
+                    lines[key] = value.line
+                    continue
             elif kind == "spread_element":
                 spread = self._spread(module, item)
                 if isinstance(spread, dict):
