@@ -215,8 +215,8 @@ def test_lets_packages_and_spreads_of_unknowns_are_explicit(tmp_path):
             in notes] == [
         (3, "note", "`runtime = 'nodejs22.x'` is not evaluated statically"),
         (2, "note", "'some-package' is a package or a file outside the scanned folder"),
-        (6, "note", "`...defaults` spreads a value not known statically; what it adds is "
-         "left out")]
+        (6, "warning", "`...defaults` spreads a value not known statically; what it adds "
+         "is left out")]
 
 
 @pytest.mark.parametrize("body, accepted", [

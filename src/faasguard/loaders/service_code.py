@@ -678,8 +678,11 @@ class ServiceReader:
             return value
         if value is None or value is _UNDEFINED:
             return None  # `...undefined` adds nothing
+        # a warning: the keys it may set are missing, so a setting it would have made
+        # reads as not written
         self._note(module, module.own_line(node), f"`{_SPACE.sub(' ', module.js.text(node))}`"
-                   " spreads a value not known statically; what it adds is left out")
+                   " spreads a value not known statically; what it adds is left out "
+                   "(a setting it makes reads as not written)", "warning")
         return None
 
     def _namespace_object(self, namespace: _Namespace, line: int) -> LDict:
