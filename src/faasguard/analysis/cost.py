@@ -127,7 +127,7 @@ def exposure_reasons(function: Function, routes: list[Route],
     """Why an outsider can invoke the function (empty when they cannot, as far as we know).
 
     `routes` are the function's API routes (`endpoints.routes_by_function`);
-    `public_sources` what `public_write_targets` gives.
+    `public_sources` the public resources `write_targets` gives.
     """
     reasons: list[str] = [t.kind for t in function.triggers
                if t.kind in INTERNET_TRIGGERS or t.kind in OUTSIDER_TRIGGERS]
@@ -141,43 +141,45 @@ def exposure_reasons(function: Function, routes: list[Route],
 
 def written_by(function: Function, sources: Mapping[str, str]) -> list[str]:
     """The function's triggers on a resource of `sources` (an id -> how it is written to,
-    as `public_write_targets` gives), each as `sqs (how)`."""
+    as `write_targets` gives), each as `sqs (how)`."""
     return [f"{t.kind} ({sources[t.source.target]})" for t in function.triggers
             if t.kind in WRITE_TRIGGERS and isinstance(t.source, Ref)
             and t.source.target in sources]
 
 
-def public_write_targets(app: App) -> dict[str, str]:
-    """Ids of the resources an outsider can write to, and how: buckets, queues and topics
-    whose resource policy lets `*` write, unconditioned; queues, streams, topics, tables
-    and buckets an API route without authentication hands its requests to (a service
-    integration: whatever is posted there reaches the functions they trigger), NONE
-    written among its authoriser's values included, a NONE only the setting's domain
-    offers not (`deployment_write_targets`)."""
-    targets: dict[str, str] = {}
+def write_targets(app: App) -> tuple[dict[str, str], dict[str, str]]:
+    """The resources outsiders can write to, as two maps of ids to how (each route's
+    authoriser looked at once):
+
+    - public: buckets, queues and topics whose resource policy lets `*` write,
+      unconditioned; queues, streams, topics, tables and buckets an API route without
+      authentication hands its requests to (a service integration: whatever is posted
+      there reaches the functions they trigger), NONE written among its authoriser's
+      values included, a NONE only the setting's domain offers not;
+    - on a deployment only (not already public): those a route hands its requests to whose
+      authoriser is open only on a deployment passing NONE where the template writes an
+      authenticating default alone (`endpoints.domain_none`), and why: `route POST /jobs:
+      the parameter JobsAuth defaults to AWS_IAM ...`.
+    """
+    public: dict[str, str] = {}
     for policy in open_resource_policies(app):
         if isinstance(policy.target, Ref):
-            targets[policy.target.target] = "public resource policy"
+            public[policy.target.target] = "public resource policy"
         elif isinstance(policy.target, str):
-            targets[policy.target] = "public resource policy"
-    for route, target, found in _service_routes(app):
-        if found is None or may_be_open(found) and domain_none(found) is None:
-            targets.setdefault(target, f"public route {route.method} {route.path}")
-    return targets
-
-
-def deployment_write_targets(app: App, public: Mapping[str, str]) -> dict[str, str]:
-    """Ids of the resources (not already in `public`) that a route hands its requests to
-    whose authoriser is open only on a deployment passing NONE where the template writes
-    an authenticating default alone (`endpoints.domain_none`), and why: `route POST /jobs:
-    the parameter JobsAuth defaults to AWS_IAM ...`."""
-    targets: dict[str, str] = {}
+            public[policy.target] = "public resource policy"
+    unlisted: list[tuple[str, str]] = []
     for route, target, found in _service_routes(app):
         decided_by = domain_none(found)
-        if decided_by is not None and target not in public:
-            targets.setdefault(target, f"route {route.method} {route.path}: "
-                               f"{unlisted_text(decided_by)}")
-    return targets
+        if found is None or may_be_open(found) and decided_by is None:
+            public.setdefault(target, f"public route {route.method} {route.path}")
+        elif decided_by is not None:
+            unlisted.append((target, f"route {route.method} {route.path}: "
+                                     f"{unlisted_text(decided_by)}"))
+    deployment: dict[str, str] = {}
+    for target, why in unlisted:
+        if target not in public:
+            deployment.setdefault(target, why)
+    return public, deployment
 
 
 def _service_routes(app: App) -> Iterator[tuple[Route, str, Authorizer | None]]:
@@ -273,7 +275,8 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
                    public_sources: Mapping[str, str],
                    deployment_sources: Mapping[str, str]) -> tuple[FunctionCost, float]:
     """The function's worst case alone (with the pool if unreserved); and its entry price.
-    `deployment_sources`: what `deployment_write_targets` gives (for `exposed_if`)."""
+    `public_sources`, `deployment_sources`: what `write_targets` gives (`deployment_sources`
+    for `exposed_if`)."""
     table = prices()
     memory, timeout = _defaults(function)
     reserved = function.reserved_concurrency
@@ -312,8 +315,7 @@ def build_cost_model(app: App, account_concurrency: int = 1000) -> CostModel:
                int(table["lambda"]["minimum_unreserved_concurrency"]))
     model = CostModel(account_concurrency=account_concurrency, unreserved_pool=pool,
                       prices_version=table["version"], region=table["region"])
-    public_sources = public_write_targets(app)
-    deployment_sources = deployment_write_targets(app, public_sources)
+    public_sources, deployment_sources = write_targets(app)
     by_function = routes_by_function(app)
     unreserved: list[tuple[float, FunctionCost, float]] = []
     total_per_second = 0.0

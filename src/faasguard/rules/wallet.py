@@ -6,15 +6,7 @@ import fnmatch
 from collections.abc import Iterator
 from typing import Any
 
-from faasguard.analysis.cost import (
-    CostModel,
-    deployment_write_targets,
-    exposure_reasons,
-    propose_caps,
-    public_write_targets,
-    written_by,
-)
-from faasguard.analysis.endpoints import routes_by_function
+from faasguard.analysis.cost import CostModel, build_cost_model, propose_caps
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import (
@@ -68,13 +60,15 @@ naming the parameter (`faasguard cost` does not count it: see its `exposed_if`).
     equivalents={"Checkov": "CKV_AWS_115", "cfn_nag": "W92"},
 )
 def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
-    public = public_write_targets(app)
-    unlisted = deployment_write_targets(app, public)
-    by_function = routes_by_function(app)
+    # what exposes each function: the cost model's (analysis.cost), made here only for a
+    # scan without that analysis
+    model = facts.cost if isinstance(facts.cost, CostModel) else \
+        build_cost_model(app, facts.options.account_concurrency)
     for function in app.functions.values():
-        if function.reserved_concurrency is not None:
+        cost = model.functions.get(function.id)
+        if function.reserved_concurrency is not None or cost is None:
             continue
-        reasons = exposure_reasons(function, by_function.get(function.id, []), public)
+        reasons = cost.exposure
         flood = f"a flood scales it to the account's {facts.options.account_concurrency} " \
             "concurrent executions, billed to you and throttling every other function."
         if reasons:
@@ -83,7 +77,7 @@ def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
                 f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
                 f"triggered from outside ({', '.join(reasons)}): {flood}",
                 function.location, f"function:{logical_id(function.id)}")
-        elif opened := sorted(set(written_by(function, unlisted))):
+        elif opened := cost.exposed_if:
             yield make_finding(
                 "FG-WALLET-001",
                 f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
