@@ -15,7 +15,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,10 @@ def may_shadow(name: str) -> bool:
     runtime has not loaded before the handler (`secrets`, `queue`), as the task root and
     the layers come before the library on sys.path; no for the runtime's (`logging`)."""
     return name in STDLIB and name not in LOADED_BY_RUNTIME
+
+
+#: `ModuleCache.for_function`'s context for an app without in-project layers
+_NO_LAYERS: AbstractContextManager[None] = nullcontext()
 
 
 class ParseError(Exception):
@@ -314,21 +318,24 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
                           if (folder := layer.opt_folder("python")) is not None}
         self._use_folders(tuple(dict.fromkeys(reversed(self.layer_ids.values()))))
 
-    @contextmanager
-    def for_function(self, function: Function) -> Iterator[ModuleCache]:
-        """Within the block, read a function's code with the in-project layers it uses
-        (its `layers`' Refs, the last one's files first: Lambda extracts them in order, a
-        later layer's file replacing an earlier one's), not every layer of the app: a
-        function without the layer does not run its modules."""
+    def for_function(self, function: Function) -> AbstractContextManager[None]:
+        """A context within which a function's code is read with the in-project layers it
+        uses (its `layers`' Refs, the last one's files first: Lambda extracts them in
+        order, a later layer's file replacing an earlier one's), not every layer of the
+        app: a function without the layer does not run its modules."""
         if not self.layer_ids:
-            yield self
-            return
-        outer = self.layer_paths
-        self._use_folders(tuple(dict.fromkeys(reversed(
+            return _NO_LAYERS  # (most apps: nothing to switch)
+        return self._searching(tuple(dict.fromkeys(reversed(
             [self.layer_ids[ref.target] for ref in function.layers
              if isinstance(ref, Ref) and ref.target in self.layer_ids]))))
+
+    @contextmanager
+    def _searching(self, folders: tuple[str, ...]) -> Iterator[None]:
+        """Search these layer folders within the block, those searched before after it."""
+        outer = self.layer_paths
+        self._use_folders(folders)
         try:
-            yield self
+            yield
         finally:
             self._use_folders(outer)
 
