@@ -25,12 +25,12 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, is_dataclass
+from operator import attrgetter
 from typing import Any
 
-from faasguard.loaders import LoadContext
+from faasguard.loaders import LoadContext, finish
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
 from faasguard.loaders.intrinsics import choices_of
-from faasguard.loaders.key_filters import fill_key_filters
 from faasguard.loaders.terraform.ahead import SPAN, ParsedTf, by_folder, read_file
 from faasguard.loaders.terraform.folds import fold
 from faasguard.loaders.terraform.hcl import Block, name_of, read_tfvars, subtrees
@@ -147,10 +147,7 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
     app.files.extend(SourceFile(rel, "terraform", files.secrets[rel]) for rel in files.order
                      if rel not in files.errors)
     files.release()
-    fill_key_filters(app)
-    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
-
-    serve_adapted_apps(root, app)  # web apps behind Mangum, apig-wsgi (as _load_path)
+    finish(root, app)  # as every loader's fragment (web apps behind Mangum, apig-wsgi)
     return app
 
 
@@ -247,7 +244,6 @@ def _auto_loaded(name: str) -> bool:
 
 #: How deep below a root module its var-files are looked for (`env/prod/x.tfvars`: 2).
 _VAR_FILE_DEPTH = 2
-_NOT_VAR_FILE_FOLDERS = frozenset({"node_modules", "__pycache__"})
 
 
 def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ...]]:
@@ -256,13 +252,16 @@ def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ..
     subfolders (down to `_VAR_FILE_DEPTH`) that hold no module of their own (`env/`,
     `vars/prod/`), which `terraform apply -var-file=env/preview.tfvars` passes. Which one
     a deployment passes, if any, is unknown: they are choices, not values. Hidden
-    folders and links are not followed."""
+    folders, the folders discovery skips (`scan.SKIP_DIRS`) and links are not followed."""
+    from faasguard.scan import SKIP_DIRS
+
     found: dict[str, list[Any]] = {}
     pending = [(folder, 0)]
     while pending:
         rel_dir, depth = pending.pop(0)
         try:
-            entries = sorted(os.scandir(os.path.join(root, rel_dir)), key=lambda e: e.name)
+            with os.scandir(os.path.join(root, rel_dir)) as listing:
+                entries = sorted(listing, key=attrgetter("name"))
         except OSError:
             continue
         if depth and any(e.name.endswith((".tf", ".tf.json")) for e in entries):
@@ -272,7 +271,7 @@ def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ..
                 continue
             rel = posixpath.join(rel_dir, entry.name)
             if entry.is_dir():
-                if depth < _VAR_FILE_DEPTH and entry.name not in _NOT_VAR_FILE_FOLDERS:
+                if depth < _VAR_FILE_DEPTH and entry.name not in SKIP_DIRS:
                     pending.append((rel, depth + 1))
             elif entry.name.endswith(".tfvars") and (depth or not _auto_loaded(entry.name)):
                 try:
