@@ -34,7 +34,7 @@ from faasguard.analysis.js.parse import (
     line,
 )
 from faasguard.analysis.js.reach import Reach
-from faasguard.analysis.js.spots import local_specifiers, specifiers
+from faasguard.analysis.js.spots import local_specifiers, specifiers, specifiers_unless
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.values import FN
 from faasguard.analysis.jwt_python import python_decodes
@@ -288,7 +288,7 @@ def _candidates(cache: JsModuleCache,
     project files, those layers' files and data files are left out."""
     found: list[tuple[str, int, str | None, str]] = []
     file = module.file
-    for spec, at in specifiers(module):
+    for spec, at in specifiers_unless(module, _modelled_bare):
         if spec.startswith("/opt/"):
             if not cache.layer_folders or cache.resolve_local(file, spec) is None:
                 found.append((spec, at, None, f"'{spec}', a layer's code"))
@@ -307,6 +307,13 @@ def _candidates(cache: JsModuleCache,
     return found
 
 
+def _modelled_bare(spec: str) -> bool:
+    """Is this a bare specifier of a modelled package (which `_candidates` leaves out
+    whatever else it is: a layer's package or an alias's file, or a package)?"""
+    return not spec.startswith((".", "/")) and modelled_package(spec)
+
+
+@lru_cache(maxsize=4096)
 def modelled_package(spec: str) -> bool:
     """Does a bare specifier name a package the analysis models or knows makes no AWS
     call (a built-in module, the AWS SDK, a runtime or types-only package, a known

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -52,28 +52,37 @@ def local_specifiers(module: JsModule) -> list[str]:
 #: pattern that starts with `\b` or an alternation is tried at every position of the file:
 #: one such pattern cost about 220k instructions a handler file, the three about 15k):
 #: after `require(`, after `import(` or `import`, after `from`. (`\b` before the keyword
-#: is checked apart, as `_keyword_quotes` does.)
-_SPECIFIER_SEARCHES = (re.compile(rb"""require\s*\(\s*['"`]"""),
-                       re.compile(rb"""import\s*(?:\(\s*)?['"`]"""),
-                       re.compile(rb"""from\s*['"`]"""))
+#: is checked apart, as `_keyword_quotes` does.) Group 1 is the quote; groups 2 to 4 the
+#: literal's text where the bytes alone spell it, read ahead (not consumed: a quote in a
+#: comment is no literal's, and the next keyword may be before its like).
+_LITERAL = rb"""(['"`])(?=(?<=')([^'\\\n\r]*)'|(?<=")([^"\\\n\r]*)"|(?<=`)([^`\\$]*)`|)"""
+_SPECIFIER_SEARCHES = (re.compile(rb"""require\s*\(\s*""" + _LITERAL),
+                       re.compile(rb"""import\s*(?:\(\s*)?""" + _LITERAL),
+                       re.compile(rb"""from\s*""" + _LITERAL))
 #: Bytes `\b` counts as a word's (ASCII letters, digits and `_`: a bytes pattern's `\w`).
 _ASCII_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _keyword_quotes(source: bytes, calls_only: bool = False) -> list[tuple[int, int]]:
+def _keyword_quotes(source: bytes, calls_only: bool = False,
+                    skip: Callable[[str], bool] | None = None) -> list[tuple[int, int]]:
     """(quote offset, keyword offset) of each `require(`, `import(`, `import` and `from`
     (a whole word) followed by a quote, white space between, in quote order; with
-    `calls_only`, those of `require(` and `import(` only. (The quotes one regular
+    `calls_only`, those of `require(` and `import(` only; with `skip`, not those whose
+    literal the bytes alone spell (no escape, substitution or line break: what
+    `string_value` gives for it) as a text `skip` rules out. (The quotes one regular
     expression, the keywords as one alternation after a word boundary, finds.)"""
     found: list[tuple[int, int]] = []
     for pattern in _SPECIFIER_SEARCHES[:2] if calls_only else _SPECIFIER_SEARCHES:
         for match in pattern.finditer(source):
-            start, end = match.span()
+            start, quote = match.start(), match.start(1)
             if start and source[start - 1] in _ASCII_WORD:
                 continue
-            if calls_only and source.find(b"(", start, end) < 0:
+            if calls_only and source.find(b"(", start, quote) < 0:
                 continue  # (`import "x"`: a statement)
-            found.append((end - 1, start))
+            if skip is not None and (last := match.lastindex or 0) > 1 and \
+                    skip(match.group(last).decode("utf-8", "replace")):
+                continue
+            found.append((quote, start))
     found.sort()
     return found
 
@@ -89,6 +98,19 @@ def specifiers(module: JsModule) -> list[tuple[str, int]]:
 def _all_specifiers(module: JsModule) -> list[tuple[str, int]]:
     return [(spec, at) for spec, at, _ in _keyword_specifiers(
         module, _keyword_quotes(module.source), skip_types=True)]
+
+
+def specifiers_unless(module: JsModule, skip: Callable[[str], bool]) -> list[tuple[str, int]]:
+    """`specifiers(module)` less the specifiers `skip` rules out. A quote whose literal
+    the bytes alone spell as a text `skip` rules out is not looked up in the tree:
+    whatever the tree makes of it, it gives that specifier or none. (The unseen-code
+    check judges every specifier of a file but a modelled package's, most of a handler's:
+    a look-up costs about 19k instructions.)"""
+    known: list[tuple[str, int]] | None = module.summaries.get("specifiers")
+    if known is not None:
+        return [(spec, at) for spec, at in known if not skip(spec)]
+    return [(spec, at) for spec, at, _ in _keyword_specifiers(
+        module, _keyword_quotes(module.source, skip=skip), skip_types=True) if not skip(spec)]
 
 
 def call_specifiers(module: JsModule, start: int, end: int) -> list[tuple[str, int]]:
