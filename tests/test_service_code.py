@@ -225,6 +225,8 @@ def test_lets_packages_and_spreads_of_unknowns_are_explicit(tmp_path):
     ("context.split(process.cwd())[1].slice(1)", True),
     ("path.relative(process.cwd(), context).split(path.sep).join('/')", True),
     ("relative(process.cwd(), context)", True),
+    # through one const (`const path = ...; return path;`)
+    ("context.split(process.cwd())[1].substring(1);\n  return path", True),
     # not the folder relative to the working folder
     ("context", False),
     ("context.split(process.cwd())[1]", False),  # keeps the leading separator
@@ -236,8 +238,9 @@ def test_the_handler_path_helper_is_recognised_by_what_it_does(tmp_path, body, a
             import fn from './src/functions/hello';
             export default { service: 's', functions: { hello: fn } };
             """,
-        "src/libs/resolver.ts": f"export const handlerPath = (context: string) => {{\n"
-                                f"  return {body};\n}};\n",
+        "src/libs/resolver.ts": "export const handlerPath = (context: string) => {\n"
+                                + ("  const path = " if "return path" in body else "  return ")
+                                + f"{body};\n}};\n",
         "src/functions/hello/index.ts": """
             import { handlerPath } from '../../libs/resolver';
             export default { handler: `${handlerPath(__dirname)}/handler.main` };

@@ -20,8 +20,8 @@ the exported expression where its value is written in the source:
   written as `p.split(process.cwd())[1].substring(1)` (or `.slice(1)`) or
   `relative(process.cwd(), p)`, each optionally followed by `.replace(..., '/')`,
   `.replaceAll(..., '/')` or `.split(sep).join('/')` (separators made `/`), in a template
-  string or not; the value is the module's folder relative to the service's folder (the
-  framework runs from there).
+  string or not, returned directly or through one `const`; the value is the module's
+  folder relative to the service's folder (the framework runs from there).
 
 Anything else (a call, `process.env`, a `let`, a package's export, a function) is an
 explicit `Unknown` with a note at its line, never a guess; a spread of such a value is
@@ -905,6 +905,27 @@ def _error_line(root: str, rel: str) -> int | None:
     return _first_error(parse_bytes(text.encode("utf-8"), dialect_of(rel)))
 
 
+def _returned(module: _Module, block: Node) -> Node | None:
+    """The expression a function body of one `return x` returns; or of `const p = x;
+    return p;` (nothing else in the body)."""
+    statements = [s for s in block.named_children if s.type != "comment"]
+    if not statements or len(statements) > 2 or statements[-1].type != "return_statement" \
+            or statements[-1].named_child_count != 1:
+        return None
+    returned = statements[-1].named_child(0)
+    if len(statements) == 1 or returned is None:
+        return returned
+    declaration = statements[0]
+    declarators = [d for d in declaration.named_children if d.type == "variable_declarator"]
+    if declaration.type != "lexical_declaration" or len(declarators) != 1 or \
+            not module.js.text(declaration).lstrip().startswith("const"):
+        return None
+    name = declarators[0].child_by_field_name("name")
+    if name is None or module.js.text(name) != module.js.text(returned):
+        return None
+    return declarators[0].child_by_field_name("value")
+
+
 def _is_path_helper(module: _Module, function: Node) -> bool:
     """Does this function return its one argument's folder relative to the working
     folder, as the TypeScript template's `handlerPath` does (module docstring)?"""
@@ -926,11 +947,10 @@ def _is_path_helper(module: _Module, function: Node) -> bool:
     if len(names) != 1:
         return False
     if body.type == "statement_block":
-        statements = [s for s in body.named_children if s.type != "comment"]
-        if len(statements) != 1 or statements[0].type != "return_statement" or \
-                statements[0].named_child_count != 1:
+        found = _returned(module, body)
+        if found is None:
             return False
-        body = statements[0].named_child(0)
+        body = found
     returned = _SPACE.sub("", module.js.text(body))
     while returned.startswith("(") and returned.endswith(")"):
         returned = returned[1:-1]
