@@ -337,3 +337,31 @@ def test_a_shorthand_property_is_declared_where_its_object_is_written(tmp_path):
     app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
     location = app.functions["serverless.ts#create"].location
     assert (location.file, location.line) == ("src/functions/create.ts", 2)
+
+
+def test_json_files_the_service_requires_or_imports(tmp_path):
+    write(tmp_path, {
+        "serverless.js": """
+            const iam = require('./config/iam.json');
+            const { runtime } = require('./config/settings.json');
+            const outside = require('../elsewhere.json');
+            module.exports = {
+              service: 'json',
+              provider: { name: 'aws', runtime, iam: { role: { statements: iam.statements } },
+                          tags: outside },
+              functions: { api: { handler: 'handler.main' } },
+            };
+            """,
+        "config/iam.json": '{\n  "statements": [\n    {"Effect": "Allow", "Action": "*",'
+                           ' "Resource": "*"}\n  ]\n}\n',
+        "config/settings.json": '{"runtime": "nodejs22.x"}\n',
+        "handler.js": "exports.main = async () => 1;\n"})
+    reader = ServiceReader(LoadContext(root=str(tmp_path), file="serverless.js"))
+    data = reader.read().data
+    assert data["provider"]["runtime"] == "nodejs22.x"
+    assert isinstance(data["provider"]["tags"], Unknown)
+    assert [(d.file, d.line, d.level, d.message) for d in reader.notes] == [
+        ("serverless.js", 4, "warning", "'../elsewhere.json' is not a JSON file of the "
+         "scanned folder: not read, its value is left unknown")]
+    result = scan(str(tmp_path))
+    assert where(result, "FG-PERM-001") == [("config/iam.json", 3)]

@@ -13,8 +13,8 @@ the exported expression where its value is written in the source:
 - identifiers bound by `const` at the top level of the same module, and the default,
   named and namespace imports (`import`, `require`, `export ... from`) of the project's
   own modules: relative specifiers and tsconfig.json `paths` / `baseUrl` names (as the
-  Node.js analysis resolves them, never outside the scanned folder); an import cycle is
-  stopped where it closes;
+  Node.js analysis resolves them, never outside the scanned folder), and the project's
+  JSON files (`require('./config.json')`); an import cycle is stopped where it closes;
 - `handlerPath(__dirname)`, the TypeScript template's helper: a call whose one argument
   is `__dirname` of a function that returns that folder relative to the working folder,
   written as `p.split(process.cwd())[1].substring(1)` (or `.slice(1)`) or
@@ -44,8 +44,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from faasguard.loaders import SERVERLESS_CODE_NAMES, LoadContext
-from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
-from faasguard.loaders.variables import INCLUDED_LINES
+from faasguard.loaders.documents import (
+    Document,
+    InputError,
+    LDict,
+    LList,
+    load_file,
+    read_text,
+)
+from faasguard.loaders.variables import INCLUDED_LINES, _shift_lines
 from faasguard.model import App, Diagnostic, Unknown
 
 if TYPE_CHECKING:
@@ -184,7 +191,8 @@ class ServiceReader:
         self.cache: JsModuleCache = JsModuleCache(ctx.root)
         self.service_dir = posixpath.dirname(ctx.file.replace(os.sep, "/"))
         self.modules: dict[str, _Module | None] = {}
-        self.order: list[str] = []  # imported modules, by index - 1
+        self.order: list[str] = []  # imported modules (and JSON files), by index - 1
+        self.data: dict[str, Any] = {}  # JSON file -> its data
         self.notes: list[Diagnostic] = []
         self._active: list[tuple[str, str]] = []  # (module, name) being evaluated
         self._noted: set[tuple[str, int, str]] = set()
@@ -420,6 +428,33 @@ class ServiceReader:
             return None
         return self._module(found, module, at)
 
+    def _json(self, module: _Module, spec: str, at: Node) -> Any:
+        """The data of a JSON file of the project a module imports or requires (its lines
+        numbered as an imported module's); Unknown, with a warning, when it cannot be
+        read."""
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(module.rel), spec))
+        if not spec.startswith(".") or target == ".." or target.startswith("../") or \
+                not self.cache.exists(target):
+            why = "is not a JSON file of the scanned folder" if spec.startswith(".") \
+                else "is a package's file"
+            self._note(module, module.own_line(at), f"'{spec}' {why}: not read, its value "
+                       "is left unknown", "warning" if spec.startswith(".") else "note")
+            return Unknown(f"'{spec}'")
+        if target in self.data:
+            return self.data[target]
+        try:
+            data = load_file(os.path.join(self.ctx.root, target), self.ctx.max_bytes).data
+        except InputError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            self._note(module, module.own_line(at), f"{target}: {exc.message}{where}; its "
+                       "value is left unknown", "warning")
+            data = Unknown(f"'{spec}'")
+        else:
+            self.order.append(target)
+            _shift_lines(data, (MODULE_LINES + len(self.order)) * INCLUDED_LINES)
+        self.data[target] = data
+        return data
+
     def _base_url(self, importer: str, spec: str) -> str | None:
         """A bare specifier resolved from the nearest tsconfig.json's `baseUrl` (without
         `paths`, which the Node.js analysis already maps)."""
@@ -505,6 +540,10 @@ class ServiceReader:
                 Unknown(f"function {name}")
         if kind == "import":
             spec, imported, statement = binding[1], binding[2], binding[3]
+            if spec.lower().endswith(".json"):
+                data = self._json(module, spec, statement)
+                return data if imported in ("default", "*") else \
+                    self._member(module, data, imported, statement)
             target = self._import(module, spec, statement)
             return self._export(target, imported) if target is not None else \
                 Unknown(f"{imported} of '{spec}'")
@@ -776,6 +815,8 @@ class ServiceReader:
         if callee.type == "identifier" and module.js.text(callee) == "require" and \
                 "require" not in module.bindings and len(args) == 1:
             spec = string_value(args[0])
+            if spec is not None and spec.lower().endswith(".json"):
+                return self._json(module, spec, node)
             if spec is not None:
                 target = self._import(module, spec, node)
                 if target is None:
