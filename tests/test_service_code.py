@@ -185,8 +185,10 @@ def test_imports_of_every_kind(tmp_path):
             import { one as first } from './src/one';
             import two from 'src/two';
             const { three } = require('./src/three');
-            export default { service: 's', functions: { ...fns, first, two, three } };
+            import four = require('./src/four');
+            export default { service: 's', functions: { ...fns, first, two, three, four } };
             """,
+        "src/four.ts": "export = { handler: 'four.main' };\n",
         "src/functions/index.ts": "export { default as hello } from './hello';\n",
         "src/functions/hello.ts": "export default { handler: 'h.main' };\n",
         "src/one.ts": "export const one = { handler: 'one.main' };\n",
@@ -197,7 +199,8 @@ def test_imports_of_every_kind(tmp_path):
     assert data["functions"] == {"hello": {"handler": "h.main"},
                                  "first": {"handler": "one.main"},
                                  "two": {"handler": "two.main"},
-                                 "three": {"handler": "three.main"}}
+                                 "three": {"handler": "three.main"},
+                                 "four": {"handler": "four.main"}}
 
 
 def test_lets_packages_and_spreads_of_unknowns_are_explicit(tmp_path):

@@ -302,17 +302,23 @@ class ServiceReader:
     def _scan_import(self, module: _Module, statement: Node) -> None:
         from faasguard.analysis.js.parse import import_clause_of, string_value
 
+        text = module.js.text
+        for part in statement.named_children:  # TypeScript's `import x = require('./x')`
+            if part.type == "import_require_clause":
+                local = part.named_child(0)
+                required = string_value(part.child_by_field_name("source"))
+                if local is not None and local.type == "identifier" and required is not None:
+                    module.bindings[text(local)] = ("require", required, statement)
         spec = string_value(statement.child_by_field_name("source"))
         clause = import_clause_of(statement)
         if spec is None or clause is None:
             return
-        text = module.js.text
         for part in clause.named_children:
             if part.type == "identifier":
                 module.bindings[text(part)] = ("import", spec, "default", statement)
             elif part.type == "namespace_import":
-                for local in part.named_children:
-                    module.bindings[text(local)] = ("import", spec, "*", statement)
+                for bound in part.named_children:
+                    module.bindings[text(bound)] = ("import", spec, "*", statement)
             elif part.type == "named_imports":
                 for item in part.named_children:
                     if item.type != "import_specifier":
@@ -428,6 +434,18 @@ class ServiceReader:
             return None
         return self._module(found, module, at)
 
+    def _required(self, module: _Module, spec: str, at: Node) -> Any:
+        """What `require(spec)` gives: a CommonJS module's `module.exports` (its default),
+        an ES module's namespace, a JSON file's data."""
+        if spec.lower().endswith(".json"):
+            return self._json(module, spec, at)
+        target = self._import(module, spec, at)
+        if target is None:
+            return Unknown(f"require('{spec}')")
+        if "default" in target.exports:
+            return self._export(target, "default")
+        return _Namespace(target.rel)
+
     def _json(self, module: _Module, spec: str, at: Node) -> Any:
         """The data of a JSON file of the project a module imports or requires (its lines
         numbered as an imported module's); Unknown, with a warning, when it cannot be
@@ -538,6 +556,8 @@ class ServiceReader:
         if kind == "function":
             return _PathHelper() if _is_path_helper(module, binding[1]) else \
                 Unknown(f"function {name}")
+        if kind == "require":
+            return self._required(module, binding[1], binding[2])
         if kind == "import":
             spec, imported, statement = binding[1], binding[2], binding[3]
             if spec.lower().endswith(".json"):
@@ -815,15 +835,8 @@ class ServiceReader:
         if callee.type == "identifier" and module.js.text(callee) == "require" and \
                 "require" not in module.bindings and len(args) == 1:
             spec = string_value(args[0])
-            if spec is not None and spec.lower().endswith(".json"):
-                return self._json(module, spec, node)
             if spec is not None:
-                target = self._import(module, spec, node)
-                if target is None:
-                    return Unknown(f"require('{spec}')")
-                if "default" in target.exports:
-                    return self._export(target, "default")
-                return _Namespace(target.rel)
+                return self._required(module, spec, node)
         if callee.type == "identifier" and len(args) == 1:
             self._quiet += 1
             try:
