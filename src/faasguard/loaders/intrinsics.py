@@ -26,6 +26,7 @@ the `resources:` section and `!GetAtt` values of serverless.yml).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,19 +306,30 @@ def deployment_choice(raw: Any, scope: Scope,
         name = raw["Ref"]
         value = scope.parameters.get(name)
         if name in scope.settable:
-            listed = scope.allowed.get(name) or choices_of(value, *scope.written.get(name, ()))
-            choices = scope.allowed.get(name) or choices_of(*listed, *domain)
+            allowed = scope.allowed.get(name, ())
+            written = (value, *scope.written.get(name, ()))
         elif isinstance(value, Unknown) and value.text == f"parameter {name}":
             # no default: its AllowedValues, else what the template writes and what the
             # property takes
-            listed = value.choices or scope.written.get(name, ())
-            choices = value.choices or choices_of(*listed, *domain)
+            allowed, written = value.choices, scope.written.get(name, ())
         else:
             return None
-        return Unknown(f"parameter {name}", choices,
-                       tuple(c for c in choices if c not in listed)) \
-            if len(choices) > 1 else None
+        return setting_choice(f"parameter {name}", allowed or written,
+                              () if allowed else domain)
     return _map_choice(raw.get("Fn::FindInMap"), scope)
+
+
+def setting_choice(text: str, written: Iterable[Value],
+                   domain: Iterable[Value] = ()) -> Unknown | None:
+    """A setting a deployment gives (`text`: a CloudFormation parameter, a Terraform
+    variable): Unknown, its choices the values written for it (its default, the values a
+    check lists, those other files give; `choices_of`) then those of `domain` it may also
+    take (what the property accepts, when no check lists values), those `unlisted`; None
+    when that leaves one value."""
+    listed = choices_of(*written)
+    choices = choices_of(*listed, *domain)
+    return Unknown(text, choices, tuple(c for c in choices if c not in listed)) \
+        if len(choices) > 1 else None
 
 
 def possible_values(raw: Any, scope: Scope,

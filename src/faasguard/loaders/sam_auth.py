@@ -72,16 +72,25 @@ def _chosen_auth(t: Template, api: Api, decided_by: Unknown,
     for other in mappings[1:]:
         _read_authorizers(t, api, other, result)
     options: list[Authorizer | None] = []
-    labels: list[str] = []
     for value in values:
-        name = value.get("DefaultAuthorizer") if isinstance(value, dict) else None
-        line = mapping(value).line_of("DefaultAuthorizer") if isinstance(name, str) else None
-        options.append(named_authorizer(t, result, name, line) if isinstance(name, str)
-                       else None)
-        labels.append(name if isinstance(name, str) else "NONE")
-    result.default = undecided_authorizer(Unknown(decided_by.text, tuple(dict.fromkeys(labels))),
-                                          options)
+        name = _default_name(value)
+        options.append(named_authorizer(t, result, name, mapping(value).line_of(
+            "DefaultAuthorizer")) if name is not None else None)
+    result.default = undecided_authorizer(
+        labelled_choice(decided_by, values, _default_label), options)
     return result
+
+
+def _default_name(auth: Value) -> str | None:
+    """The authoriser an `Auth` mapping's `DefaultAuthorizer` names (None: none)."""
+    name = auth.get("DefaultAuthorizer") if isinstance(auth, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _default_label(auth: Value) -> str:
+    """An `Auth` mapping's default authoriser as messages name it: NONE for none."""
+    name = _default_name(auth)
+    return "NONE" if name is None else name
 
 
 def _authorizer(t: Template, api: Api, name: str, config: dict[str, Value],

@@ -113,6 +113,13 @@ PYTHON_REQUIREMENTS_PLUGIN = "serverless-python-requirements"
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
 
+def _url_auth_type(authorizer: Any) -> str:
+    """The AuthType of a function URL whose `url: authorizer:` is this value: AWS_IAM
+    for `aws_iam` (any case), else NONE (the framework knows no other)."""
+    return "AWS_IAM" if isinstance(authorizer, str) and authorizer.lower() == "aws_iam" \
+        else "NONE"
+
+
 def normalize_name(name: str) -> str:
     """A function key as the framework writes it in logical ids (`my-fn` -> `MyDashfn`)."""
     text = name.replace("-", "Dash").replace("_", "Underscore")
@@ -652,8 +659,7 @@ class _Loader:
                       location.line)
             return None
         authorizer = url.get("authorizer")
-        auth_type: Value = "AWS_IAM" if isinstance(authorizer, str) and \
-            authorizer.lower() == "aws_iam" else "NONE"
+        auth_type: Value = _url_auth_type(authorizer)
         if authorizer is not None and auth_type == "NONE":
             self.warn(f"url authorizer '{authorizer}' is not understood (only aws_iam); "
                       "the URL is taken as public", line_of(url, "authorizer"))
@@ -662,9 +668,7 @@ class _Loader:
         stages = self.per_stage(line_of(url, "authorizer"), "authorizer") \
             if self.per_stage is not None and "authorizer" in url else None
         if stages is not None:
-            types = tuple(dict.fromkeys(
-                "AWS_IAM" if isinstance(v, str) and v.lower() == "aws_iam" else "NONE"
-                for v in stages[1]))
+            types = tuple(dict.fromkeys(_url_auth_type(v) for v in stages[1]))
             if len(types) > 1:
                 auth_type = Unknown(stages[0].text, types)
         cors = url.get("cors")

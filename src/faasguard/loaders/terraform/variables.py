@@ -24,7 +24,7 @@ from lark import Token
 from lark import Tree as Syntax
 
 from faasguard.loaders.documents import InputError
-from faasguard.loaders.intrinsics import choices_of
+from faasguard.loaders.intrinsics import choices_of, setting_choice
 from faasguard.loaders.terraform.hcl import Block, name_of, parse_assignments, subtrees
 from faasguard.model import Unknown, Value
 
@@ -299,11 +299,8 @@ def deployment_choice(module: Any, expr: Syntax, domain: tuple[str, ...]) -> Unk
         written = choices_of(module.variable(name), *listed, *from_files)
         if not listed:  # a validation read no plainer may still accept some of `domain`
             written = choices_of(*written, *named_by_validation(block, domain))
-        choices = choices_of(*written, *(() if listed else
-                                         (c for c in domain if c not in excluded)))
-        return Unknown(f"var.{name}", choices,
-                       tuple(c for c in choices if c not in written)) \
-            if len(choices) > 1 else None
+        return setting_choice(f"var.{name}", written, () if listed else
+                              (c for c in domain if c not in excluded))
     # the selectors: a map or list variable's default is the table they pick from
     defaulted = [n for n in names if _settable(module, n) and
                  "default" in module.variables[n].attrs and
