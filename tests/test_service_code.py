@@ -203,23 +203,45 @@ def test_imports_of_every_kind(tmp_path):
                                  "four": {"handler": "four.main"}}
 
 
-def test_lets_packages_and_spreads_of_unknowns_are_explicit(tmp_path):
+def test_changed_names_packages_and_spreads_of_unknowns_are_explicit(tmp_path):
     write(tmp_path, {"serverless.ts": """
         import { defaults } from 'some-package';
-        let runtime = 'nodejs22.x';
+        let runtime = 'nodejs20.x';
+        let memorySize = 512;  // let or var, never changed: as good as a const
         export default {
           service: 's',
-          provider: { runtime, ...defaults },
+          provider: { runtime, memorySize, ...defaults },
         };
+        runtime = 'nodejs22.x';
         """})
     data, notes = read(tmp_path)
-    assert data["provider"] == {"runtime": Unknown("runtime = 'nodejs22.x'")}
+    assert data["provider"] == {"runtime": Unknown("runtime"), "memorySize": 512}
     assert [(line, level, message.split(" (")[0].split(":")[0]) for _, line, level, message
             in notes] == [
-        (3, "note", "`runtime = 'nodejs22.x'` is not evaluated statically"),
+        (9, "warning", "'runtime' is changed after it is declared"),
         (2, "note", "'some-package' is a package or a file outside the scanned folder"),
-        (6, "warning", "`...defaults` spreads a value not known statically; what it adds "
+        (7, "warning", "`...defaults` spreads a value not known statically; what it adds "
          "is left out")]
+
+
+def test_a_configuration_changed_after_its_declaration_is_not_modelled(tmp_path):
+    # `config.provider.tracing = ...` (or `config.plugins.push(...)`, Object.assign):
+    # the object literal is not what the framework gets, so nothing is guessed from it
+    write(tmp_path, {"serverless.js": """
+        const config = {
+          service: 's',
+          provider: { name: 'aws', runtime: 'nodejs22.x' },
+          functions: { api: { handler: 'handler.main' } },
+        };
+        config.provider.tracing = { lambda: true };
+        module.exports = config;
+        """})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.js"))
+    assert app.functions == {}
+    assert [(d.line, d.level, d.message.split(":")[0]) for d in app.diagnostics] == [
+        (7, "warning", "'config' is changed after it is declared (line 7)"),
+        (8, "warning", "its exported configuration is not an object the scanner can read "
+         "statically (config)")]
 
 
 @pytest.mark.parametrize("body, accepted", [

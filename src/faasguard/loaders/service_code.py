@@ -2,7 +2,7 @@
 `.cjs`), read statically: nothing is compiled, imported or run.
 
 The framework runs such a file and takes the object it exports (`module.exports = x`,
-`export default x`, `export = x`) as it would take serverless.yml. `read_service` parses
+`export default x`, `export = x`) as it would take serverless.yml. `ServiceReader` parses
 it with the tree-sitter grammars of the Node.js analysis (analysis.js.parse) and evaluates
 the exported expression where its value is written in the source:
 
@@ -10,22 +10,25 @@ the exported expression where its value is written in the source:
   of known objects and arrays), strings, template strings, numbers, booleans, `null`,
   string `+` concatenation, `x.key` / `x['key']` of a known object;
 - `as`, `satisfies`, `<T>x`, `x!` and parentheses (the value inside);
-- identifiers bound by `const` at the top level of the same module, and the default,
-  named and namespace imports (`import`, `require`, `export ... from`) of the project's
-  own modules: relative specifiers and tsconfig.json `paths` / `baseUrl` names (as the
-  Node.js analysis resolves them, never outside the scanned folder), and the project's
-  JSON files (`require('./config.json')`); an import cycle is stopped where it closes;
+- identifiers bound at the top level of the same module (`const`, `let`, `var`) that it
+  never changes (an assignment, `x.a = `, `x.list.push()`, `Object.assign(x)` anywhere
+  make the name unknown, with a warning);
+- the default, named and namespace imports (`import`, `require`, `import x = require`,
+  `export ... from`) of the project's own modules: relative specifiers and tsconfig.json
+  `paths` / `baseUrl` names (as the Node.js analysis resolves them, never outside the
+  scanned folder), and the project's JSON files (`require('./config.json')`); an import
+  cycle is stopped where it closes;
 - `handlerPath(__dirname)`, the TypeScript template's helper: a call whose one argument
   is `__dirname` of a function that returns that folder relative to the working folder,
-  written as `p.split(process.cwd())[1].substring(1)` (or `.slice(1)`) or
+  written as `p.split(process.cwd())[1].substring(1)` (or `.slice(1)`, `.substr(1)`) or
   `relative(process.cwd(), p)`, each optionally followed by `.replace(..., '/')`,
   `.replaceAll(..., '/')` or `.split(sep).join('/')` (separators made `/`), in a template
   string or not, returned directly or through one `const`; the value is the module's
   folder relative to the service's folder (the framework runs from there).
 
-Anything else (a call, `process.env`, a `let`, a package's export, a function) is an
-explicit `Unknown` with a note at its line, never a guess; a spread of such a value is
-left out with a note. Strings keep `${...}` Serverless variables as written (`\\${...}`
+Anything else (a call, `process.env`, a changed name, a package's export, a function) is
+an explicit `Unknown` with a note at its line, never a guess; a spread of such a value is
+left out with a warning. Strings keep `${...}` Serverless variables as written (`\\${...}`
 in a template string): the serverless loader resolves them as in serverless.yml.
 
 The values carry lines as loaders.documents' do (LDict/LList). Those of an imported
@@ -157,7 +160,7 @@ class _Module:
     """One parsed module and its top-level names: `bindings` (name -> how it is bound),
     `exports` (exported name -> where its value comes from), `values` (those computed)."""
 
-    __slots__ = ("rel", "js", "index", "bindings", "exports", "values")
+    __slots__ = ("rel", "js", "index", "bindings", "exports", "values", "changed")
 
     def __init__(self, rel: str, js: JsModule, index: int):
         self.rel = rel
@@ -166,6 +169,7 @@ class _Module:
         self.bindings: dict[str, tuple[Any, ...]] = {}
         self.exports: dict[str, tuple[Any, ...]] = {}
         self.values: dict[str, Any] = {}
+        self.changed: dict[str, int] = {}  # name -> the first line that changes it
 
     def line(self, node: Node) -> int:
         """The line of `node` as the document numbers it."""
@@ -298,6 +302,7 @@ class ServiceReader:
                 self._scan_export(module, statement)
             elif kind == "expression_statement":
                 self._scan_assignment(module, statement)
+        module.changed = _changed_names(module)
 
     def _scan_import(self, module: _Module, statement: Node) -> None:
         from faasguard.analysis.js.parse import import_clause_of, string_value
@@ -330,9 +335,9 @@ class ServiceReader:
                                                         statement)
 
     def _scan_declaration(self, module: _Module, statement: Node) -> None:
+        """`const`, `let` and `var` alike: a name changed after its declaration is left
+        unknown (`_changed_names`), so a name bound once is as good as a constant."""
         text = module.js.text
-        constant = statement.type == "lexical_declaration" and \
-            text(statement).lstrip().startswith("const")
         for declarator in statement.named_children:
             if declarator.type != "variable_declarator":
                 continue
@@ -341,9 +346,9 @@ class ServiceReader:
             if target is None:
                 continue
             if target.type == "identifier":
-                module.bindings[text(target)] = ("const", value) if constant and \
-                    value is not None else ("mutable", declarator)
-            elif target.type == "object_pattern" and constant and value is not None:
+                module.bindings[text(target)] = ("const", value) if value is not None \
+                    else ("mutable", declarator)
+            elif target.type == "object_pattern" and value is not None:
                 for item in target.named_children:  # const { a, b: c } = value
                     if item.type == "shorthand_property_identifier_pattern":
                         module.bindings[text(item)] = ("member", value, text(item))
@@ -537,6 +542,12 @@ class ServiceReader:
         binding = module.bindings.get(name)
         if binding is None:
             return self._unknown(module, at, "a name not bound at the module's top level")
+        changed = module.changed.get(name)
+        if changed is not None and binding[0] in ("const", "member", "mutable"):
+            self._note(module, changed, f"'{name}' is changed after it is declared (line "
+                       f"{changed}): its value is left unknown", "warning")
+            value = module.values[name] = Unknown(name)
+            return value
         if (module.rel, name) in self._active:
             return self._cycle(module, at, name)
         self._active.append((module.rel, name))
@@ -567,8 +578,7 @@ class ServiceReader:
             target = self._import(module, spec, statement)
             return self._export(target, imported) if target is not None else \
                 Unknown(f"{imported} of '{spec}'")
-        return self._unknown(module, binding[1], f"'{name}' is bound by let or var (it may "
-                             "change)")
+        return self._unknown(module, binding[1], f"'{name}' is declared without a value")
 
     def _cycle(self, module: _Module, at: Node, name: str) -> Unknown:
         files = [rel for index, (rel, _) in enumerate(self._active)
@@ -946,6 +956,51 @@ def _first_error(root: Node) -> int | None:
             return int(node.start_point[0]) + 1
         stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
     return int(root.start_point[0]) + 1
+
+
+#: Calls that change an object or array they are given or called on.
+_CHANGING_FUNCTIONS = {"Object.assign", "Object.defineProperty", "Object.defineProperties",
+                       "Object.setPrototypeOf", "Reflect.set", "Reflect.deleteProperty"}
+_CHANGING_METHODS = {"push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill",
+                     "copyWithin", "set", "add", "delete", "clear"}
+
+
+def _changed_names(module: _Module) -> dict[str, int]:
+    """The names a module changes anywhere after binding them (`x = ...`, `x.a = ...`,
+    `x.a += 1`, `x++`, `delete x.a`, `x.list.push(...)`, `Object.assign(x, ...)`), with
+    the first line of each: their values are not what their declarations write."""
+    found: dict[str, int] = {}
+    text = module.js.text
+
+    def note(target: Node | None, node: Node) -> None:
+        if target is None:
+            return
+        root = module.js.chain_root(target)
+        if root.type == "identifier":
+            found.setdefault(text(root), module.own_line(node))
+
+    stack = [module.js.root]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            note(node.child_by_field_name("left"), node)
+        elif kind == "update_expression" or (
+                kind == "unary_expression" and text(node).lstrip().startswith("delete")):
+            note(node.child_by_field_name("argument"), node)
+        elif kind == "call_expression":
+            callee = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            name = _SPACE.sub("", text(callee)) if callee is not None else ""
+            if name in _CHANGING_FUNCTIONS and arguments is not None:
+                note(arguments.named_child(0) if arguments.named_child_count else None, node)
+            elif callee is not None and callee.type == "member_expression" and \
+                    name.rpartition(".")[2] in _CHANGING_METHODS:
+                note(callee.child_by_field_name("object"), node)
+        stack.extend(node.named_children)
+    for name in ("module", "exports"):
+        found.pop(name, None)
+    return found
 
 
 def _error_line(root: str, rel: str) -> int | None:
