@@ -29,7 +29,7 @@ from operator import attrgetter
 from typing import Any
 
 from faasguard.loaders import LoadContext, finish
-from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict
+from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict, load_file
 from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.terraform.ahead import SPAN, ParsedTf, by_folder, read_file
 from faasguard.loaders.terraform.folds import fold
@@ -219,27 +219,54 @@ def _probe(root: str, folder: str) -> Module:
 
 
 def _tfvars(root: str, folder: str, probe: Module) -> dict[str, Any]:
-    """Variable values of `terraform.tfvars` and `*.auto.tfvars` in a root module."""
+    """Variable values of the files Terraform reads in a root module by itself, a later
+    one's value winning: `terraform.tfvars`, `terraform.tfvars.json`, then the
+    `*.auto.tfvars` and `*.auto.tfvars.json` files in the order of their names."""
     values: dict[str, Any] = {}
     try:
-        names = sorted(os.listdir(os.path.join(root, folder)))
+        names = os.listdir(os.path.join(root, folder))
     except OSError:
         return values
-    names = [n for n in names if _auto_loaded(n)]
-    for name in names:
+    for name in sorted((n for n in names if _auto_loaded(n)), key=_auto_order):
         rel = posixpath.join(folder, name)
         try:
-            attrs = read_tfvars(os.path.join(root, rel), rel)
+            values.update(_var_values(os.path.join(root, rel), rel, probe))
         except InputError:
             continue
-        for key, attr in attrs.items():
-            values[key] = probe.evaluator.value(attr.expr)
     return values
+
+
+#: A variable-definitions file: HCL, or JSON (one object of the variables' values).
+_VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
+#: The variable-definitions files Terraform reads in a root module by itself, first to last
+#: (the `*.auto` ones then by name).
+_AUTO_LOADED = ("terraform.tfvars", "terraform.tfvars.json")
+_AUTO_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
+
+
+def _auto_order(name: str) -> tuple[int, str]:
+    """Where Terraform reads a root module's file of this name among those it reads by
+    itself (`_auto_loaded`)."""
+    return (_AUTO_LOADED.index(name), "") if name in _AUTO_LOADED \
+        else (len(_AUTO_LOADED), name)
 
 
 def _auto_loaded(name: str) -> bool:
     """Does Terraform read a root module's file of this name without `-var-file`?"""
-    return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+    return name in _AUTO_LOADED or name.endswith(_AUTO_SUFFIXES)
+
+
+def _var_values(path: str, rel: str, probe: Module) -> dict[str, Any]:
+    """The values a variable-definitions file gives (`.tfvars`: HCL, evaluated by `probe`;
+    `.tfvars.json`: one JSON object, read by the safe document reader with its lines);
+    InputError when it cannot be read."""
+    if not rel.endswith(".json"):
+        return {key: probe.evaluator.value(attr.expr)
+                for key, attr in read_tfvars(path, rel).items()}
+    data = load_file(path).data
+    if not isinstance(data, dict):
+        raise InputError("a .tfvars.json file holds one JSON object")
+    return {str(key): value for key, value in data.items()}
 
 
 #: How deep below a root module its var-files are looked for (`env/prod/x.tfvars`: 2).
@@ -248,11 +275,12 @@ _VAR_FILE_DEPTH = 2
 
 def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ...]]:
     """The scalar values the project's other var-files give each variable: the `.tfvars`
-    files of a root module's folder Terraform does not load by itself and those of its
-    subfolders (down to `_VAR_FILE_DEPTH`) that hold no module of their own (`env/`,
-    `vars/prod/`), which `terraform apply -var-file=env/preview.tfvars` passes. Which one
-    a deployment passes, if any, is unknown: they are choices, not values. Hidden
-    folders, the folders discovery skips (`scan.SKIP_DIRS`) and links are not followed."""
+    and `.tfvars.json` files of a root module's folder Terraform does not load by itself
+    and those of its subfolders (down to `_VAR_FILE_DEPTH`) that hold no module of their
+    own (`env/`, `vars/prod/`), which `terraform apply -var-file=env/preview.tfvars`
+    passes. Which one a deployment passes, if any, is unknown: they are choices, not
+    values. Hidden folders, the folders discovery skips (`scan.SKIP_DIRS`) and links are
+    not followed."""
     from faasguard.scan import SKIP_DIRS
 
     found: dict[str, list[Any]] = {}
@@ -273,13 +301,14 @@ def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ..
             if entry.is_dir():
                 if depth < _VAR_FILE_DEPTH and entry.name not in SKIP_DIRS:
                     pending.append((rel, depth + 1))
-            elif entry.name.endswith(".tfvars") and (depth or not _auto_loaded(entry.name)):
+            elif entry.name.endswith(_VAR_FILE_SUFFIXES) and \
+                    (depth or not _auto_loaded(entry.name)):
                 try:
-                    attrs = read_tfvars(entry.path, rel)
+                    given = _var_values(entry.path, rel, probe)
                 except InputError:
                     continue
-                for key, attr in attrs.items():
-                    found.setdefault(key, []).append(probe.evaluator.value(attr.expr))
+                for key, value in given.items():
+                    found.setdefault(key, []).append(value)
     return {key: choices_of(*values) for key, values in found.items()}
 
 

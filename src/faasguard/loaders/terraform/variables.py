@@ -1,7 +1,7 @@
 """Values the user gives a root module's variables (`faasguard scan --param NAME=VALUE`),
 read as `terraform -var 'NAME=VALUE'` reads them, and the values a variable allows.
 
-A given value wins over `terraform.tfvars`, `*.auto.tfvars` and the variable's default, as
+A given value wins over the tfvars files Terraform reads by itself and the default, as
 `-var` does. It is text on the command line: a `string` variable (or one without a type)
 takes it as it is, `bool` takes `true`/`false`, `number` a number, and a variable of a
 collection or structural type (`list(string)`, `map(...)`, `object(...)`) reads it as an
