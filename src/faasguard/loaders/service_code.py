@@ -92,10 +92,10 @@ def is_service_code(file: str) -> bool:
 def load(ctx: LoadContext) -> App:
     """The App fragment of one service file that is code (never raises on bad input): its
     evaluated export loaded as serverless.yml is, with the reader's notes first."""
-    from faasguard.loaders.key_filters import fill_key_filters
+    from faasguard.analysis.code_facts import FileFacts
+    from faasguard.loaders import _template_secrets, finish
     from faasguard.loaders.serverless import load as load_serverless
     from faasguard.loaders.serverless_included import relocate
-    from faasguard.loaders.wsgi_plugin import serve_adapted_apps
 
     reader = ServiceReader(ctx)
     try:
@@ -105,9 +105,6 @@ def load(ctx: LoadContext) -> App:
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
             f"modelled (faasguard never runs scanned code). {_HELP}", exc.line, "warning")])
-    from faasguard.analysis.code_facts import FileFacts
-    from faasguard.loaders import _template_secrets
-
     main = reader.modules.get(ctx.file.replace(os.sep, "/"))
     text = main.js.source.decode("utf-8", "replace") if main is not None else ""
     secrets = _template_secrets(doc, text, ctx, "serverless")
@@ -120,8 +117,7 @@ def load(ctx: LoadContext) -> App:
             # imports stay code, read by the code analyses
             source.facts = _own_lines(secrets) if secrets is not None else \
                 FileFacts(ctx.file)
-    fill_key_filters(fragment)
-    serve_adapted_apps(ctx.root, fragment)
+    finish(ctx.root, fragment)
     fragment.root = ctx.root
     fragment.diagnostics[:0] = reader.notes
     return fragment
