@@ -109,20 +109,27 @@ def decorated(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     """The decorators `@obj.name(...)` (or `@obj.name`) of top-level functions and classes
     (a Flask-RESTX resource: `@api.route("/x")` on its class)."""
     names = module_literals(tree)
+    return [deco for node in tree.body for deco in decorators_of(node, objects, names)]
+
+
+def decorators_of(node: ast.stmt, objects: set[str], names: dict[str, Any]
+                  ) -> list[Decorated]:
+    """The decorators `@obj.name(...)` (or `@obj.name`) of one statement: a function or
+    class (`decorated`'s, for a walk of its own); `names`: the module's literals
+    (`module_literals`)."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
     out = []
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for deco in node.decorator_list:
-            call = deco if isinstance(deco, ast.Call) else None
-            target = call.func if call is not None else deco
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
-                    target.value.id in objects:
-                out.append(Decorated(
-                    target.value.id, target.attr, node.name, deco.lineno,
-                    [literal(a, names) for a in call.args] if call else [],
-                    {k.arg: literal(k.value, names) for k in call.keywords if k.arg}
-                    if call else {}))
+    for deco in node.decorator_list:
+        call = deco if isinstance(deco, ast.Call) else None
+        target = call.func if call is not None else deco
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                target.value.id in objects:
+            out.append(Decorated(
+                target.value.id, target.attr, node.name, deco.lineno,
+                [literal(a, names) for a in call.args] if call else [],
+                {k.arg: literal(k.value, names) for k in call.keywords if k.arg}
+                if call else {}))
     return out
 
 

@@ -36,7 +36,7 @@ from faasguard.loaders.blueprints import (
 from faasguard.loaders.decorators import (
     Decorated,
     app_objects,
-    decorated,
+    decorators_of,
     literal,
     module_literals,
     parse_python,
@@ -393,18 +393,43 @@ def route_registrations(tree: ast.Module, objects: set[str]) -> list[Decorated]:
     their `add_url_rule` calls (as `route` records), and the resources of the
     Flask-RESTful or Flask-RESTX APIs made on them (`api = Api(app)`: its
     `api.add_resource(Resource, "/x", ...)` calls and `@api.route("/x")` classes), in the
-    order they are written. A record whose `function` is a class (a class-based view, a
-    resource) has the methods the class defines, unless its registration lists them."""
+    order they are written (one walk of the module's statements). A record whose
+    `function` is a class (a class-based view, a resource) has the methods the class
+    defines, unless its registration lists them."""
     apis = {**{name: "" for name in objects}, **_rest_apis(tree, objects)}
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    found = [d for d in decorated(tree, set(apis)) if d.name in ROUTE_DECORATORS]
-    for deco in found:
-        if deco.function in classes and "methods" not in deco.kwargs:
-            deco.kwargs["methods"] = _class_methods(classes[deco.function])
-        if deco.obj in apis and deco.args and isinstance(deco.args[0], str):
-            deco.args[0] = _join(apis[deco.obj], deco.args[0])
-    return sorted([*found, *url_rules(tree, objects), *_resources(tree, apis, classes)],
-                  key=lambda d: d.line)
+    module, registering = _ModuleNames(tree), set(apis)
+    out: list[Decorated] = []
+    for stmt in tree.body:
+        for deco in decorators_of(stmt, registering, module.literals):
+            if deco.name not in ROUTE_DECORATORS:
+                continue
+            if deco.function in module.classes and "methods" not in deco.kwargs:
+                deco.kwargs["methods"] = _class_methods(module.classes[deco.function])
+            if deco.obj in apis and deco.args and isinstance(deco.args[0], str):
+                deco.args[0] = _join(apis[deco.obj], deco.args[0])
+            out.append(deco)
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
+                not isinstance(call.func.value, ast.Name):
+            continue
+        owner = call.func.value.id
+        if call.func.attr == "add_url_rule" and owner in objects:
+            out.append(_url_rule(call, owner, module))
+        elif call.func.attr == "add_resource" and owner in apis and call.args:
+            out.extend(_resource_routes(call, owner, apis[owner], module))
+    return out
+
+
+class _ModuleNames:
+    """What a module's top level names, for reading its registrations: its literals
+    (`module_literals`), its classes, and the views it makes of them
+    (`view = UserAPI.as_view("user")`)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.literals = module_literals(tree)
+        self.classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        self.as_views = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign)
+                         and _as_view(n.value) for t in n.targets if isinstance(t, ast.Name)}
 
 
 #: The Flask-RESTful / Flask-RESTX class whose objects route requests to resources (also
@@ -459,62 +484,42 @@ def _namespace_path(tree: ast.Module, name: str) -> str:
     return path if isinstance(path, str) else f"/{first}" if isinstance(first, str) else ""
 
 
-def _resources(tree: ast.Module, apis: dict[str, str], classes: dict[str, ast.ClassDef]
-               ) -> list[Decorated]:
-    """`api.add_resource(Resource, "/a", "/b", ...)` calls at the top level of a module,
-    as one `route` record per URL (the methods the resource defines)."""
-    names = module_literals(tree)
+def _resource_routes(call: ast.Call, api: str, prefix: str, module: _ModuleNames
+                     ) -> list[Decorated]:
+    """An `<api>.add_resource(Resource, "/a", "/b", ...)` call as one `route` record per
+    URL (under the API's `prefix`; the methods the resource defines)."""
+    resource = call.args[0]
+    name = resource.id if isinstance(resource, ast.Name) else \
+        resource.attr if isinstance(resource, ast.Attribute) else ""
+    cls = module.classes.get(name)
+    methods = _class_methods(cls) if cls is not None else []
     out = []
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
-                call.func.attr != "add_resource" or \
-                not isinstance(call.func.value, ast.Name) or call.func.value.id not in apis \
-                or not call.args:
-            continue
-        resource = call.args[0]
-        name = resource.id if isinstance(resource, ast.Name) else \
-            resource.attr if isinstance(resource, ast.Attribute) else ""
-        cls = classes.get(name)
-        methods = _class_methods(cls) if cls is not None else []
-        for url in call.args[1:]:
-            path = literal(url, names)
-            if isinstance(path, str):
-                out.append(Decorated(call.func.value.id, "route", name, call.lineno,
-                                     [_join(apis[call.func.value.id], path)],
-                                     {"methods": methods} if methods else {}))
+    for url in call.args[1:]:
+        path = literal(url, module.literals)
+        if isinstance(path, str):
+            out.append(Decorated(api, "route", name, call.lineno,
+                                 [_join(prefix, path)], {"methods": methods} if methods else {}))
     return out
 
 
-def url_rules(tree: ast.Module, objects: set[str]) -> list[Decorated]:
-    """`<obj>.add_url_rule(rule, endpoint, view_func, methods=[...])` calls at the top
-    level of a module, as the `@<obj>.route(rule, methods=[...])` they are equivalent to:
-    `function` is the view's name (its class for `View.as_view(...)`, whose methods are
-    the ones the class lists or defines when the call names none; "" without a view)."""
-    names = module_literals(tree)
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    as_views = {t.id: n.value for n in tree.body if isinstance(n, ast.Assign)
-                and _as_view(n.value) for t in n.targets if isinstance(t, ast.Name)}
-    out = []
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or \
-                call.func.attr != "add_url_rule" or \
-                not isinstance(call.func.value, ast.Name) or call.func.value.id not in objects:
-            continue
-        given = dict(zip(("rule", "endpoint", "view_func"), call.args, strict=False))
-        given.update({k.arg: k.value for k in call.keywords if k.arg})
-        options = {key: literal(value, names) for key, value in given.items()
-                   if key not in ("rule", "endpoint", "view_func")}
-        view_func = given.get("view_func")
-        if isinstance(view_func, ast.Name) and view_func.id in as_views:
-            view_func = as_views[view_func.id]  # view = UserAPI.as_view("user")
-        view, methods = _view(view_func, classes)
-        if methods and "methods" not in options:
-            options["methods"] = methods
-        out.append(Decorated(call.func.value.id, "route", view, call.lineno,
-                             [literal(given.get("rule"), names)], options))
-    return out
+def _url_rule(call: ast.Call, obj: str, module: _ModuleNames) -> Decorated:
+    """An `<obj>.add_url_rule(rule, endpoint, view_func, methods=[...])` call as the
+    `@<obj>.route(rule, methods=[...])` it is equivalent to: `function` is the view's name
+    (its class for `View.as_view(...)`, whose methods are the ones the class lists or
+    defines when the call names none; "" without a view)."""
+    names = module.literals
+    given = dict(zip(("rule", "endpoint", "view_func"), call.args, strict=False))
+    given.update({k.arg: k.value for k in call.keywords if k.arg})
+    options = {key: literal(value, names) for key, value in given.items()
+               if key not in ("rule", "endpoint", "view_func")}
+    view_func = given.get("view_func")
+    if isinstance(view_func, ast.Name) and view_func.id in module.as_views:
+        view_func = module.as_views[view_func.id]  # view = UserAPI.as_view("user")
+    view, methods = _view(view_func, module.classes)
+    if methods and "methods" not in options:
+        options["methods"] = methods
+    return Decorated(obj, "route", view, call.lineno,
+                     [literal(given.get("rule"), names)], options)
 
 
 def _as_view(node: ast.expr) -> bool:
