@@ -390,3 +390,22 @@ def test_json_files_the_service_requires_or_imports(tmp_path):
          "scanned folder: not read, its value is left unknown")]
     result = scan(str(tmp_path))
     assert where(result, "FG-PERM-001") == [("config/iam.json", 3)]
+
+
+def test_a_required_cloudformation_json_is_part_of_the_service_not_loaded_twice(tmp_path):
+    # as a `${file(resources.json)}` of serverless.yml: read once, with the service
+    write(tmp_path, {
+        "serverless.js": """
+            module.exports = {
+              service: 'res',
+              provider: { name: 'aws', runtime: 'nodejs22.x' },
+              functions: { api: { handler: 'handler.main' } },
+              resources: require('./resources.json'),
+            };
+            """,
+        "resources.json": '{\n  "Resources": {\n    "Uploads": {"Type": "AWS::S3::Bucket"}\n'
+                          '  }\n}\n',
+        "handler.js": "exports.main = async () => 1;\n"})
+    result = scan(str(tmp_path))
+    assert where(result, "FG-DATA-009") == [("resources.json", 3)]
+    assert list(result.app.resources) == ["serverless.js#Uploads"]

@@ -56,7 +56,7 @@ from faasguard.loaders.documents import (
     read_text,
 )
 from faasguard.loaders.variables import INCLUDED_LINES, _shift_lines
-from faasguard.model import App, Diagnostic, Unknown
+from faasguard.model import App, Diagnostic, SourceFile, Unknown
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -117,6 +117,10 @@ def load(ctx: LoadContext) -> App:
             # imports stay code, read by the code analyses
             source.facts = _own_lines(secrets) if secrets is not None else \
                 FileFacts(ctx.file)
+    # the JSON files it read are part of the service, as `${file()}`'s are: listed after
+    # it, they are not loaded again as templates of their own (scan.load_app)
+    fragment.files.extend(SourceFile(path, "serverless") for path, data in reader.data.items()
+                          if not isinstance(data, Unknown))
     finish(ctx.root, fragment)
     fragment.root = ctx.root
     fragment.diagnostics[:0] = reader.notes
