@@ -181,10 +181,6 @@ class _Module:
         return int(node.start_point[0]) + 1
 
 
-class _Stop(Exception):
-    """The service file itself cannot be read (the message says why)."""
-
-
 class ServiceReader:
     """Evaluates the configuration a service file exports (see the module docstring)."""
 
