@@ -1,6 +1,7 @@
 """The unseen-code check reads only the specifiers it may report (spots.specifiers_unless):
 a literal the bytes alone spell as a modelled package is not looked up in the tree, and
-the answers are those of every specifier, filtered."""
+the answers are those of every specifier, filtered. The module graph does not look up a
+path literal that follows no token a specifier follows (`const base = "/tmp"`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from pathlib import Path
 
 from faasguard.analysis.js.parse import JsModule, JsModuleCache, dialect_of, parse_bytes
 from faasguard.analysis.js.project import _candidates, _modelled_bare
-from faasguard.analysis.js.spots import _keyword_quotes, specifiers, specifiers_unless
+from faasguard.analysis.js.spots import (
+    _keyword_quotes,
+    _may_follow_keyword,
+    _path_literal_starts,
+    local_specifiers,
+    specifiers,
+    specifiers_unless,
+)
 
 #: Specifiers of every kind and layout: modelled packages (`fs`, `lodash/get`, `@aws-sdk/*`),
 #: packages the check judges (`left-pad`, `@acme/db`), relative and layer paths, literals the
@@ -79,3 +87,16 @@ def test_unseen_candidates_are_the_packages_and_paths_not_modelled(tmp_path: Pat
         ("left-pad", "left-pad"), ("b-package", "b-package"), ("zz-package", "zz-package"),
         ("@acme/db", "@acme/db"), ("/opt/nodejs/shared", None),
         ("lo\\x64ash", "lo\\x64ash")]
+
+
+def test_a_path_literal_after_no_specifier_token_is_left_out_before_the_tree() -> None:
+    source = ('const base = "/tmp/work"; x = [\'./in-a-list\', "./b"];\n'
+              'import a from /* c */ "./a"; import b from // c\n "./b";\n'
+              'export * from"./c"; import"./d"; const e = require (\n"./e");\n'
+              'import f from\u00a0"./f"; const g = require(`./g`);\n')
+    data = source.encode()
+    kept = [data[at + 1:data.index(data[at:at + 1], at + 1)].decode()
+            for at in _path_literal_starts(data) if _may_follow_keyword(data, at)]
+    assert kept == ["./a", "./b", "./c", "./d", "./e", "./f", "./g"]
+    assert local_specifiers(module(source, "app.js")) == \
+        ["./a", "./b", "./d", "./f", "./c", "./e", "./g"]

@@ -78,7 +78,8 @@ def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[To
 
 def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
     """Does a file verify a token somewhere; its unverified decodes (line, how)."""
-    if not any(head in module.source for head in _name_heads()):
+    source = module.source
+    if not any(source.find(head) >= 0 for head in _name_heads()):  # (`in` costs more)
         return False, ()  # a recognised name starts with a package or global named here
     names = js_table().jwt
     verifies = False

@@ -45,7 +45,28 @@ def local_specifiers(module: JsModule) -> list[str]:
     """The path-like specifiers (`./x`, `../x`, `/x`) of a file's `import ... from`,
     `export ... from`, `require(...)` and `import(...)`: those of import statements, then
     of export statements, then of calls, each in source order."""
-    return [spec for spec, _, _ in _specifiers(module, _path_literal_starts(module.source))]
+    source = module.source
+    return [spec for spec, _, _ in _specifiers(module, [
+        at for at in _path_literal_starts(source) if _may_follow_keyword(source, at)])]
+
+
+#: The last byte of what may come right before a specifier's literal: the `(` of a call,
+#: `from`, `import` (`import "./x"`), the `*/` of a comment.
+_BEFORE_SPECIFIER = frozenset(b"(mt/")
+_SPACE_BYTES = frozenset(b" \t\n\r\f\v")
+
+
+def _may_follow_keyword(source: bytes, at: int) -> bool:
+    """May the literal at `at` be a specifier, by the bytes before it? Not when the last
+    byte before it, white space aside, ends no token a specifier follows (`=`, `,`, `+`:
+    `const BASE = "/tmp"`). A line break between (a line comment may end there) or a
+    non-ASCII byte (JavaScript's other white space) leaves it to the tree."""
+    before = at - 1
+    while before >= 0 and source[before] in _SPACE_BYTES:
+        if source[before] == 10 or source[before] == 13:
+            return True
+        before -= 1
+    return before < 0 or source[before] in _BEFORE_SPECIFIER or source[before] >= 0x80
 
 
 #: Where a specifier's quote may be, each search starting with its keyword's bytes (a
