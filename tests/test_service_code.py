@@ -409,3 +409,25 @@ def test_a_required_cloudformation_json_is_part_of_the_service_not_loaded_twice(
     result = scan(str(tmp_path))
     assert where(result, "FG-DATA-009") == [("resources.json", 3)]
     assert list(result.app.resources) == ["serverless.js#Uploads"]
+
+
+def test_file_includes_and_imported_modules_are_both_located(tmp_path):
+    # `${file()}` includes (numbered by the variable resolver) and imported modules
+    # (numbered past them) are each moved back to their own file
+    write(tmp_path, {
+        "serverless.ts": """
+            import api from './src/api';
+            export default {
+              service: 'both',
+              provider: { name: 'aws', runtime: 'nodejs22.x' },
+              functions: { api },
+              resources: '${file(./resources.yml)}',
+            };
+            """,
+        "src/api.ts": "export default {\n  handler: 'src/api.main',\n};\n",
+        "resources.yml": "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    function = app.functions["serverless.ts#api"]
+    bucket = app.resources["serverless.ts#Uploads"]
+    assert (function.location.file, function.location.line) == ("src/api.ts", 1)
+    assert (bucket.location.file, bucket.location.line) == ("resources.yml", 2)
