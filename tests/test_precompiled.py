@@ -45,7 +45,7 @@ def describe(function):
             "module": function.__module__, "doc": function.__doc__, "closure": cells,
             "globals": function.__globals__ is sys.modules[function.__module__].__dict__}
 
-stale = None
+stale = stale_patterns = None
 if sys.argv[1] == "table":
     with precompiled.installed(cached_only=False):
         for found in pkgutil.walk_packages(faasguard.__path__, "faasguard."):
@@ -54,7 +54,10 @@ else:
     spec = importlib.util.spec_from_file_location("generator", sys.argv[2])
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
-    stale = generator.render(generator.collect()) != generator.OUT.read_text(encoding="utf-8")
+    sources, patterns = generator.collect()
+    stale = generator.render(sources) != generator.OUT.read_text(encoding="utf-8")
+    stale_patterns = generator.render_patterns(patterns) != \
+        generator.PATTERNS_OUT.read_text(encoding="utf-8")
 classes, files = {}, set()
 for module in list(sys.modules.values()):
     for value in list(vars(module).values()):
@@ -74,7 +77,8 @@ for module in list(sys.modules.values()):
         classes[f"{value.__module__}.{value.__qualname__}"] = {
             "methods": methods, "params": repr(value.__dataclass_params__),
             "fields": repr(dataclasses.fields(value))}
-text = json.dumps({"classes": classes, "files": sorted(files), "stale": stale})
+text = json.dumps({"classes": classes, "files": sorted(files), "stale": stale,
+                   "stale_patterns": stale_patterns})
 print(re.sub(" at 0x[0-9a-f]+", " at 0x", text))  # the addresses in reprs
 """
 
@@ -103,21 +107,32 @@ def test_generated_table_is_up_to_date(probes: dict[str, dict]) -> None:
         f"{TABLE.name} is stale: run python3 scripts/gen_precompiled_methods.py"
 
 
+@pytest.mark.skipif(not ON_ITS_PYTHON, reason=f"the tables were generated with Python "
+                    f"{GENERATED_WITH}: another Python's compiler makes other code")
+def test_generated_patterns_are_up_to_date(probes: dict[str, dict]) -> None:
+    assert probes["compile"]["stale_patterns"] is False, \
+        "precompiled_patterns.py is stale: run python3 scripts/gen_precompiled_methods.py"
+
+
 def test_check_mode_reports_a_stale_table(tmp_path: Path, monkeypatch) -> None:
     spec = importlib.util.spec_from_file_location("gen_precompiled_methods", GENERATOR)
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     source = "def __create_fn__():\n def __eq__(self,other):\n  return True\n return __eq__"
-    monkeypatch.setattr(generator, "collect", lambda: [source])
+    entry = generator.compiled_parts("(?P<word>[a-z]+)-(\\d)", 2)
+    monkeypatch.setattr(generator, "collect", lambda: ([source], [entry]))
     monkeypatch.setattr(generator, "OUT", tmp_path / "precompiled_methods.py")
+    monkeypatch.setattr(generator, "PATTERNS_OUT", tmp_path / "precompiled_patterns.py")
     generator.OUT.write_text("CODE = {}\n")
+    generator.PATTERNS_OUT.write_text("PATTERNS = ()\n")
     assert generator.main(["--check"]) == 1
     assert generator.main([]) == 0
     assert generator.main(["--check"]) == 0
     written: dict = runpy.run_path(str(generator.OUT))["CODE"]
     assert list(written) == [source]
     assert written[source].co_name == "__create_fn__"
+    assert runpy.run_path(str(generator.PATTERNS_OUT))["PATTERNS"] == (entry,)
 
 
 def test_every_dataclass_gets_the_methods_dataclasses_compiles(

@@ -16,6 +16,16 @@ tell where they were compiled. Another Python version's dataclasses write other 
 the table records the version it was generated with (its `PYTHON` line) and is not even
 imported on another one, where nothing in it would match.
 tests/test_precompiled.py fails when the generated file is stale.
+
+Regular expressions the same way: the modules a scan imports (the package's, PyYAML's,
+the standard library's) compile about 130 patterns as they load, through the `re`
+module's parser and compiler, written in Python: about 4% of a 1,000-function scan's main
+process (120M instructions). precompiled_patterns.py, written by the same generator, holds
+what that compiler makes of each (the engine's code, groups and flags); `installed()`
+builds those patterns with the engine's own constructor and puts them in the cache that
+`re.compile` looks in first, so the modules get them without compiling. The table records
+the engine's version (`MAGIC`) beside the Python's; a pattern made from it compares equal
+to the one `re.compile` makes (tests/test_precompiled_patterns.py).
 """
 
 # No `from __future__ import annotations` here: the builtin `exec` called from this module
@@ -26,38 +36,81 @@ import dataclasses
 import importlib
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.machinery import ModuleSpec
-from types import CodeType, FunctionType
+from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
 from faasguard.filebytes import read_head
 
-#: The module the generated table is written to (scripts/gen_precompiled_methods.py).
+#: The modules the generated tables are written to (scripts/gen_precompiled_methods.py).
 TABLE_MODULE = "faasguard.precompiled_methods"
+PATTERNS_MODULE = "faasguard.precompiled_patterns"
+
+#: A compiled pattern as precompiled_patterns.py stores it: what `re.compile` is called
+#: with (pattern, flags), then what the engine's constructor takes besides the pattern
+#: (flags with the pattern's inline ones, code, groups, group index, index group).
+PatternEntry = tuple[str, int, int, tuple[int, ...], int, dict[str, int], tuple[str | None, ...]]
 
 _NOT_SET = object()
 
 
 def _table(cached_only: bool = True) -> dict[str, CodeType]:
-    """The generated table; empty when it is not generated, or generated with another
-    Python (whose dataclasses write other sources), or (`cached_only`) when importing it
-    would compile it without keeping the bytecode for the next runs (`_bytecode_kept`):
-    compiling the whole table costs more than the methods one run needs."""
-    spec = importlib.util.find_spec(TABLE_MODULE)
+    """The generated table of methods; empty when it is not generated, or generated with
+    another Python (whose dataclasses write other sources), or (`cached_only`) when
+    importing it would compile it without keeping the bytecode for the next runs
+    (`_bytecode_kept`): compiling the whole table costs more than the methods one run
+    needs."""
+    table = _generated(TABLE_MODULE, cached_only)
+    code: dict[str, CodeType] = getattr(table, "CODE", {})
+    return code
+
+
+def _patterns(cached_only: bool = True) -> tuple[PatternEntry, ...]:
+    """The generated table of patterns (`PatternEntry`); empty as `_table` is, and when it
+    was written for another version of the regular expression engine (`MAGIC`)."""
+    import _sre
+
+    table = _generated(PATTERNS_MODULE, cached_only)
+    if getattr(table, "MAGIC", None) != _sre.MAGIC:
+        return ()
+    entries: tuple[PatternEntry, ...] = table.PATTERNS  # type: ignore[union-attr]
+    return entries
+
+
+def _generated(name: str, cached_only: bool) -> ModuleType | None:
+    """A generated table module, imported when it was generated with this Python and
+    (`cached_only`) loads from kept bytecode; else None."""
+    spec = importlib.util.find_spec(name)
     if spec is None or not spec.origin or \
             generated_with(spec.origin) != tuple(sys.version_info[:2]):
-        return {}  # not generated (yet), or for another Python: nothing would match
+        return None  # not generated (yet), or for another Python: nothing would match
     if cached_only and not _bytecode_kept(spec):
-        return {}
+        return None
     try:
-        table = importlib.import_module(TABLE_MODULE)
+        return importlib.import_module(name)
     except ImportError:
-        return {}
-    code: dict[str, CodeType] = table.CODE
-    return code
+        return None
+
+
+def precompile_patterns(entries: tuple[PatternEntry, ...]) -> None:
+    """Put each pattern of `entries` in the cache `re.compile` looks in first, built by
+    the engine's constructor from its stored code (a pattern already there is kept).
+    Stops short of the cache's size, whose oldest entries `re` would drop."""
+    import _sre
+
+    cache: dict[tuple[type, str, int], re.Pattern[str]] = re._cache  # type: ignore[attr-defined]
+    room = re._MAXCACHE - len(cache) - 64  # type: ignore[attr-defined]  # and some for the scan's own
+    for pattern, flags, all_flags, code, groups, index, names in entries[:max(room, 0)]:
+        key = (str, pattern, flags)
+        if key not in cache:
+            try:
+                cache[key] = _sre.compile(pattern, all_flags, list(code), groups, index, names)
+            except (TypeError, ValueError, RuntimeError):  # an engine that reads them otherwise
+                return
 
 
 def generated_with(path: str) -> tuple[int, int] | None:
@@ -132,8 +185,10 @@ def _exec_known(known: dict[str, CodeType]) -> Callable[..., None]:
 
 @contextmanager
 def installed(cached_only: bool = True) -> Iterator[None]:
-    """Dataclasses created meanwhile use the methods compiled ahead of time (not when
-    the table has no cached bytecode and would not keep it, unless not `cached_only`)."""
+    """Dataclasses created meanwhile use the methods compiled ahead of time, and
+    `re.compile` finds the patterns compiled ahead of time (neither when its table has
+    no cached bytecode and would not keep it, unless not `cached_only`)."""
+    precompile_patterns(_patterns(cached_only))
     with _dataclasses_exec(_exec_known(_table(cached_only))):
         yield
 
