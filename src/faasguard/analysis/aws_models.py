@@ -12,7 +12,8 @@ on disk (`digest`), so that the next scan reads a few kilobytes instead of parsi
 model (tens of milliseconds a service, a third of a second for EC2, in every process
 that meets the service). A stored digest is used only for the very files it was made
 from (their paths, sizes and modification times) and the digest's layout (the caller's
-version of what it keeps, names it derives included); anything else is a miss, and a folder that cannot be written stores nothing.
+version of what it keeps, names it derives included); anything else is a miss, and a
+folder that cannot be written stores nothing.
 """
 
 from __future__ import annotations
