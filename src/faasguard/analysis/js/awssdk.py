@@ -376,9 +376,12 @@ def client_calls(module: JsModule) -> list[Node]:
     deep). A superset of the calls `_Finder._call` records, found from the source bytes
     (spots.word_nodes, keyword_owners, method_calls) without visiting the other calls."""
     fid = module.fid
-    # (`from` before a quote: the keyword of an import)
+    # (`from` before a quote: the keyword of an import; a `.from(...)` is a client only as
+    # `DynamoDBDocumentClient.from`, whose name the file then spells, as an import's,
+    # a destructured `require`'s or a member's name: `_Finder.what`)
     todo: list[Node] = [*keyword_owners(module, "new", "new_expression"),
-                        *method_calls(module, "from", b"'\"")]
+                        *(method_calls(module, "from", b"'\"")
+                          if module.source.find(_DOCUMENT_CLIENT) >= 0 else ())]
     found: dict[tuple[int, int], Node] = {}
     names: set[str] = set()
     while todo:
@@ -416,10 +419,12 @@ def _called(member: Node | None, function_field: int) -> Node | None:
     return call
 
 
+#: The DynamoDB document client's class, which a file builds with its `.from(...)`.
+_DOCUMENT_CLIENT = b"DynamoDBDocumentClient"
 #: What the source of a file that makes SDK calls contains: the name of an SDK package
 #: (`aws-sdk`, `@aws-sdk/...`; imported by the file itself) or of the DynamoDB document
 #: client a file builds with `DynamoDBDocumentClient.from(...)`.
-SDK_MARKERS = (b"aws-sdk", b"DynamoDBDocumentClient")
+SDK_MARKERS = (b"aws-sdk", _DOCUMENT_CLIENT)
 
 
 def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
