@@ -33,7 +33,9 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
@@ -131,36 +133,50 @@ class DependencyFacts:
     functions: dict[str, list[str]] = field(default_factory=dict)  # fn id -> manifests
     advisories: dict[Dependency, list[Advisory]] = field(default_factory=dict)
     bundles: dict[str, Bundle] = field(default_factory=dict)
-    #: manifest -> the ids of the functions using it, sorted: made from `functions` at
-    #: the first look-up (`functions_using`)
-    _users: dict[str, list[str]] | None = field(default=None, init=False, repr=False,
-                                                compare=False)
+    #: manifest -> the ids of the functions using it, sorted, and their bundles (each
+    #: once: the functions of a folder share theirs); made from `functions` and `bundles`
+    #: at the first look-up (`functions_using`)
+    _users: dict[str, tuple[list[str], dict[int, Bundle]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def functions_using(self, manifest: str) -> list[str]:
         """The ids of the functions whose code a manifest belongs to (sorted; `functions`
-        is complete by the first call)."""
+        and `bundles` are complete by the first call)."""
+        return self._using(manifest)[0]
+
+    def _using(self, manifest: str) -> tuple[list[str], dict[int, Bundle]]:
         if self._users is None:
             self._users = {}
             for function in sorted(self.functions):
+                bundle = self.bundles.get(function, PLAIN)
                 for rel in self.functions[function]:
-                    self._users.setdefault(rel, []).append(function)
-        return self._users.get(manifest, [])
+                    users, bundles = self._users.setdefault(rel, ([], {}))
+                    users.append(function)
+                    bundles[id(bundle)] = bundle
+        return self._users.get(manifest, ([], {}))
 
     def installing(self, manifest: str, dep: Dependency) -> list[str]:
         """The ids of the functions using `manifest` whose build installs `dep` (an
         optional group's only for a build naming the group), leaving nothing out."""
-        users = self.functions_using(manifest)
-        if not dep.group:
-            return users
-        return [f for f in users if self.bundles.get(f, PLAIN).installs(dep)]
+        return self._kept(manifest, partial(Bundle.installs, dep=dep)) if dep.group \
+            else self.functions_using(manifest)
 
     def shipped_by(self, manifest: str, dep: Dependency) -> list[str]:
         """The ids of the functions using `manifest` (`functions_using`) whose bundle
         holds `dep`: not those whose build leaves it out or does not install its group."""
-        users = self.functions_using(manifest)
         if not self.bundles and not dep.group:
+            return self.functions_using(manifest)
+        return self._kept(manifest, partial(Bundle.holds, dep=dep))
+
+    def _kept(self, manifest: str, test: Callable[[Bundle], bool]) -> list[str]:
+        """The functions using `manifest` whose bundle passes `test`, asked once a
+        bundle."""
+        users, bundles = self._using(manifest)
+        passing = {key for key, bundle in bundles.items() if test(bundle)}
+        if len(passing) == len(bundles):
             return users
-        return [f for f in users if self.bundles.get(f, PLAIN).holds(dep)]
+        return [f for f in users if id(self.bundles.get(f, PLAIN)) in passing] \
+            if passing else []
 
 
 def leaves_out(dep: Dependency, names: frozenset[str]) -> bool:
@@ -268,9 +284,8 @@ def _not_deployed_notes(found: DependencyFacts) -> list[Diagnostic]:
 
 def function_names(function_ids: list[str]) -> str:
     """Function ids as a message lists them: `'a', 'b'`, the first five and how many more."""
-    names = [logical_id(f) for f in function_ids]
-    shown = ", ".join(f"'{n}'" for n in names[:5])
-    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    shown = ", ".join(f"'{logical_id(f)}'" for f in function_ids[:5])
+    return shown + (f" and {len(function_ids) - 5} more" if len(function_ids) > 5 else "")
 
 
 def _code_folder(function: Function) -> str | None:

@@ -192,6 +192,8 @@ class _Loader:
         self._provider_grants: tuple[list[Statement], list[Value], list[Statement]] | None = \
             None
         self._configs: list[tuple[Function, LDict]] = []  # each function's resolved settings
+        #: what serverless-python-requirements installs, by the folder it installs from
+        self._builds: dict[str, BuildInstall] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -560,9 +562,12 @@ class _Loader:
         when packaged individually, else the service's. `noDeploy`: the packages it
         leaves out of the bundle (names as written; the plugin compares them with a
         requirement's line up to its first `=`, `<`, `>`, space or tab)."""
+        folder = posixpath.normpath(self._code_dir(cfg) if individually else self.service_dir)
+        known = self._builds.get(folder)
+        if known is not None:  # the functions of a service share theirs
+            return known
         options = _get(self.config, "custom", "pythonRequirements")
         options = options if isinstance(options, dict) else {}
-        folder = posixpath.normpath(self._code_dir(cfg) if individually else self.service_dir)
         service = posixpath.normpath(self.service_dir)
 
         def on(name: str) -> bool:
@@ -588,9 +593,10 @@ class _Loader:
         manifests.append(BuildManifest(posixpath.normpath(path(
             folder, name.strip() if isinstance(name, str) and name.strip()
             else "requirements.txt"))))
-        return BuildInstall(tuple(manifests), frozenset(
+        built = self._builds[folder] = BuildInstall(tuple(manifests), frozenset(
             n for n in left_out if isinstance(n, str)) if isinstance(left_out, list)
             else frozenset(), "custom.pythonRequirements.noDeploy")
+        return built
 
     def _environment(self, provider_env: Any, function_env: Any, key: str) -> dict[str, EnvVar]:
         result: dict[str, EnvVar] = {}
