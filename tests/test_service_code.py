@@ -431,3 +431,28 @@ def test_file_includes_and_imported_modules_are_both_located(tmp_path):
     bucket = app.resources["serverless.ts#Uploads"]
     assert (function.location.file, function.location.line) == ("src/api.ts", 1)
     assert (bucket.location.file, bucket.location.line) == ("resources.yml", 2)
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+MORE = os.path.join(FIXTURES, "serverless_ts_more")
+
+
+def test_findings_in_the_service_file_show_serverless_yml_s_fix():
+    # the scan lists serverless.ts as the service ("serverless") and as a TypeScript
+    # source: the fix is written with serverless.yml's keys, which the file sets too; the
+    # handler's finding keeps the code fix
+    from faasguard.findings import RULES, RemediationChooser
+
+    result = scan(os.path.join(MORE, "remediation"))
+    shown = {(f.rule_id, f.location.file): f.remediation for f in result.findings}
+    for rule_id in ("FG-DATA-009", "FG-MON-006"):  # their defaults are not serverless
+        snippets = RULES[rule_id].meta.remediation
+        assert next(iter(snippets)) != "serverless"
+        assert shown[(rule_id, "serverless.ts")] == snippets["serverless"]
+    assert shown[("FG-DATA-003", "handler.ts")] == \
+        RULES["FG-DATA-003"].meta.remediation["javascript"]
+    chooser = RemediationChooser([("serverless.ts", "serverless"),
+                                  ("serverless.ts", "typescript"), ("app.ts", "typescript")])
+    assert (chooser.keys("serverless.ts"), chooser.keys("app.ts")) == (
+        ("serverless",), ("javascript",))

@@ -297,12 +297,15 @@ REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
 #: IAM policy documents) that belong to them: a finding there prefers the framework's snippet
 #: after the file's own format's.
 _PROJECT_FORMATS = ("chalice", "zappa")
+#: The formats the scan lists source files as (after the loaders' formats).
+_CODE_FORMATS = ("python", "javascript", "typescript")
 
 
 class RemediationChooser:
     """Which of a rule's remediation snippets a finding shows: the one in the format of
-    the finding's file, else the one of the Chalice or Zappa project holding the file
-    (app.py, a policy document), else the rule's first (its default)."""
+    the finding's file (a loader's before the code format of a file it read too: a
+    serverless.ts gets serverless.yml's), else the one of the Chalice or Zappa project
+    holding the file (app.py, a policy document), else the rule's first (its default)."""
 
     def __init__(self, files: Iterable[tuple[str, str]]):
         """`files`: (path, format) of every file the scan read."""
@@ -315,7 +318,11 @@ class RemediationChooser:
         #: a few dozen rules in files of a few formats.
         self._chosen: dict[tuple[str, tuple[str, ...]], tuple[str, str] | None] = {}
         for path, fmt in files:
-            self._formats[path] = fmt
+            # a file listed twice keeps the format a loader read it as: a serverless.ts is
+            # the service's configuration (its fixes are serverless.yml's keys) before the
+            # TypeScript source the scan lists it as too
+            if fmt not in _CODE_FORMATS or path not in self._formats:
+                self._formats[path] = fmt
             if fmt in _PROJECT_FORMATS:
                 folder = posixpath.dirname(path)
                 if posixpath.basename(folder) == ".chalice":
