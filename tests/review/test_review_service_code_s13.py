@@ -1,0 +1,230 @@
+"""Review of this session's serverless.ts / serverless.js reader (loaders.service_code,
+fab2f5c..8b8b9b8): realistic service files where what the reader makes of the code hides
+a risk the framework deploys, or says the wrong thing. Each problem is pinned by a strict
+xfail on its positive fixture (tests/fixtures/review_s13/<case>/pos) with a twin that
+passes today (neg: the same layout without the risk, or control: the form the reader
+already handles). loaders/service_code.py is being edited by another engineer this
+session: the fixes are theirs to make, and each xfail then passes (strict: it must be
+removed with the fix)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faasguard.model import Diagnostic
+from faasguard.scan import ScanResult, scan
+
+CASES = Path(__file__).resolve().parents[1] / "fixtures" / "review_s13"
+
+
+def _scan(case: str) -> ScanResult:
+    return scan(str(CASES / case))
+
+
+def _at(result: ScanResult, rule_id: str) -> list[tuple[str, int | None]]:
+    """Where one rule's unsuppressed findings are, in order."""
+    return sorted((f.location.file, f.location.line) for f in result.findings
+                  if f.rule_id == rule_id and not f.suppressed)
+
+
+def _changed_warnings(result: ScanResult) -> list[Diagnostic]:
+    """The reader's warnings that a name is changed after its declaration."""
+    return [d for d in result.app.diagnostics if d.code == "service-code" and
+            d.level == "warning" and "is changed after it is declared" in d.message]
+
+
+# ------------------------------------------------------------- a secret in the file itself
+
+
+@pytest.mark.xfail(strict=True, reason="the service file's code facts are replaced by the "
+                   "template secrets of the evaluated document (b64365f): a literal the "
+                   "reader cannot evaluate (process.env.X || 'literal') is reported by "
+                   "nothing; 438cabc reported FG-DATA-003 at serverless.ts:12")
+def test_a_literal_fallback_of_an_environment_secret_is_reported() -> None:
+    result = _scan("secret_fallback/pos")
+    found = [(f.rule_id, f.location.file, f.location.line) for f in result.findings
+             if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")]
+    assert [(file, line) for _rule, file, line in found] == [("serverless.ts", 12)]
+
+
+def test_an_environment_secret_from_the_deploy_shell_is_no_finding() -> None:
+    result = _scan("secret_fallback/neg")
+    assert [f.rule_id for f in result.findings
+            if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")] == []
+
+
+# ------------------------------------------------------------- changes the reader misses
+
+
+@pytest.mark.xfail(strict=True, reason="_changed_names follows member/subscript chains "
+                   "only: `(config as any).provider.iam = ...` and `config.provider!['iam'] "
+                   "= ...` are not seen as changes of config, whose literal is read as the "
+                   "configuration (the wildcard S3 grant is not reported, no warning)")
+@pytest.mark.parametrize("case", ["changed_wrapped/as_any", "changed_wrapped/non_null"])
+def test_a_change_through_a_typescript_wrapper_is_a_change(case: str) -> None:
+    result = _scan(case)
+    assert _changed_warnings(result) or _at(result, "FG-PERM-002")
+
+
+def test_a_configuration_not_changed_is_read_without_warning() -> None:
+    result = _scan("changed_wrapped/neg")
+    assert sorted(result.app.functions) == ["serverless.ts#hello"]
+    assert _changed_warnings(result) == []
+
+
+@pytest.mark.xfail(strict=True, reason="a name bound by an import is never checked for "
+                   "changes (_name checks const, member and mutable bindings only): "
+                   "serverless.ts adds a wildcard grant and a public POST route to the "
+                   "object it imports and exports; neither is reported, no warning")
+def test_an_imported_object_the_service_file_changes_is_not_read_as_written() -> None:
+    result = _scan("imported_changed/pos")
+    assert _changed_warnings(result) or \
+        (_at(result, "FG-PERM-002") and _at(result, "FG-AUTH-002"))
+
+
+def test_an_imported_object_exported_as_written_is_read() -> None:
+    result = _scan("imported_changed/neg")
+    assert sorted(result.app.functions) == ["serverless.ts#hello"]
+    assert _changed_warnings(result) == []
+    assert _at(result, "FG-AUTH-002") == []
+
+
+@pytest.mark.xfail(strict=True, reason="`module.exports.provider.iam = ...` after "
+                   "`module.exports = {...}` is recorded as a named export 'iam' and "
+                   "'module' is dropped from the changed names: the route and the "
+                   "wildcard grant the framework gets are not reported, no warning")
+def test_a_change_of_module_exports_after_its_assignment_is_a_change() -> None:
+    result = _scan("exports_member_changed/pos")
+    warned = [d for d in result.app.diagnostics if d.code == "service-code" and
+              d.level == "warning" and d.file == "serverless.js"]
+    assert warned or (_at(result, "FG-PERM-002") and _at(result, "FG-AUTH-002"))
+
+
+def test_module_exports_assigned_once_is_read() -> None:
+    result = _scan("exports_member_changed/neg")
+    assert sorted(result.app.functions) == ["serverless.js#hello"]
+    assert [d for d in result.app.diagnostics if d.level == "warning"] == []
+
+
+@pytest.mark.xfail(strict=True, reason="lodash's merge (also _.merge, _.set, _.defaultsDeep, "
+                   "deepmerge's into forms) changes its first argument; only Object.assign "
+                   "and the listed methods count as changes")
+def test_a_merge_into_the_configuration_is_a_change() -> None:
+    result = _scan("merged/pos")
+    assert _changed_warnings(result) or _at(result, "FG-PERM-002")
+
+
+def test_the_configuration_read_but_not_changed_is_read() -> None:
+    result = _scan("merged/neg")
+    assert sorted(result.app.functions) == ["serverless.js#hello"]
+    assert _changed_warnings(result) == []
+
+
+@pytest.mark.xfail(strict=True, reason="JavaScript's spread copies a key set to undefined "
+                   "(it removes the authorizer); the reader drops such a key from the "
+                   "spread object, so the route keeps aws_iam: FG-AUTH-002 is lost and "
+                   "FG-SHADOW-004 says every route is IAM-signed")
+def test_a_spread_key_set_to_undefined_removes_the_setting() -> None:
+    result = _scan("spread_undefined/pos")
+    assert _at(result, "FG-AUTH-002") == [("serverless.ts", 10)]
+
+
+def test_a_spread_of_other_keys_keeps_the_setting() -> None:
+    result = _scan("spread_undefined/neg")
+    assert _at(result, "FG-AUTH-002") == []
+
+
+# ------------------------------------------------------------- modules and files
+
+
+@pytest.mark.xfail(strict=True, reason="a namespace spread (`functions: { ...functions }`) "
+                   "takes the module's named exports but not those of its `export * "
+                   "from`: function hello and its public POST route are dropped without "
+                   "a diagnostic, and FG-SHADOW-004 calls the API IAM-only")
+def test_a_function_re_exported_with_export_star_is_read() -> None:
+    result = _scan("namespace_star/pos")
+    star = [d for d in result.app.diagnostics if d.code == "service-code" and
+            "export *" in d.message and d.level == "warning"]
+    assert star or _at(result, "FG-AUTH-002") == [("src/functions/hello.ts", 3)]
+
+
+def test_a_function_re_exported_by_name_is_read() -> None:
+    result = _scan("namespace_star/control")
+    assert sorted(result.app.functions) == ["serverless.ts#goodbye", "serverless.ts#hello"]
+    assert _at(result, "FG-AUTH-002") == [("src/functions/hello.ts", 3)]
+
+
+@pytest.mark.xfail(strict=True, reason="require('./config/iam') loads config/iam.json (Node.js "
+                   "tries .js, then .json); the reader warns the import 'names no file of "
+                   "the project' and the wildcard statement is not read")
+def test_a_json_file_required_without_its_extension_is_read() -> None:
+    result = _scan("require_json_noext/pos")
+    assert _at(result, "FG-PERM-002") == [("config/iam.json", 2)]
+    assert [d for d in result.app.diagnostics if d.level == "warning"] == []
+
+
+@pytest.mark.xfail(strict=True, reason="the same: the twin's JSON file is not read either "
+                   "(a wrong warning)")
+def test_a_json_file_required_without_its_extension_is_read_without_warning() -> None:
+    result = _scan("require_json_noext/neg")
+    assert [d for d in result.app.diagnostics if d.level == "warning"] == []
+    assert _at(result, "FG-PERM-002") == []
+
+
+@pytest.mark.xfail(strict=True, reason="`import { hello }` of a module that exports no "
+                   "'hello' is an Unknown without a reader's note; only the serverless "
+                   "loader's 'should be a mapping' warning at the functions key says "
+                   "something, not which import gives nothing")
+def test_an_imported_name_the_module_does_not_export_is_said_at_the_import() -> None:
+    result = _scan("missing_export/pos")
+    assert [(d.file, d.line) for d in result.app.diagnostics
+            if d.code == "service-code" and "hello" in d.message] == [("serverless.ts", 3)]
+
+
+def test_an_imported_name_the_module_exports_is_read() -> None:
+    result = _scan("missing_export/control")
+    assert sorted(result.app.functions) == ["serverless.ts#hello"]
+    assert [d for d in result.app.diagnostics if d.code == "service-code"] == []
+
+
+# ------------------------------------------------------------- a file that is no service
+
+
+@pytest.mark.xfail(strict=True, reason="any file named serverless.ts is read as a service: "
+                   "src/serverless.ts, the handler module below serverless.yml, exports an "
+                   "object, so its code facts are replaced by the (empty) template secrets "
+                   "of that object: FG-TP-004, FG-TP-003 and FG-DATA-011 at 438cabc, none "
+                   "now")
+def test_a_handler_module_named_serverless_ts_keeps_its_code_findings() -> None:
+    result = _scan("handler_named_serverless/pos")
+    assert _at(result, "FG-TP-004") == [("src/serverless.ts", 5)]
+    assert _at(result, "FG-TP-003") == [("src/serverless.ts", 9)]
+    assert _at(result, "FG-DATA-011") == [("src/serverless.ts", 8)]
+    assert [d for d in result.app.diagnostics if d.code == "service-code"] == []
+
+
+def test_a_hardened_handler_module_named_serverless_ts_has_no_code_findings() -> None:
+    result = _scan("handler_named_serverless/neg")
+    for rule in ("FG-TP-004", "FG-TP-003", "FG-DATA-011"):
+        assert _at(result, rule) == []
+
+
+# ------------------------------------------------------------- the template's handler
+
+
+@pytest.mark.xfail(strict=True, reason="the aws-nodejs-typescript template's handler is "
+                   "`export const main = middyfy(hello)`, middyfy being the project's own "
+                   "`(handler) => middy(handler).use(...)`: the handler analysis says 'exports "
+                   "no function named main' and the command injection is not reported "
+                   "(analysis/js; middy(hello) written in the handler file is followed)")
+def test_the_templates_middyfy_wrapper_is_followed() -> None:
+    result = _scan("template_middyfy/pos")
+    assert _at(result, "FG-INJ-001") == [("src/functions/hello/handler.ts", 5)]
+
+
+def test_the_templates_layout_with_a_safe_handler_has_no_injection() -> None:
+    result = _scan("template_middyfy/neg")
+    assert sorted(result.app.functions) == ["serverless.ts#hello"]
+    assert _at(result, "FG-INJ-001") == []
