@@ -456,3 +456,19 @@ def test_findings_in_the_service_file_show_serverless_yml_s_fix():
                                   ("serverless.ts", "typescript"), ("app.ts", "typescript")])
     assert (chooser.keys("serverless.ts"), chooser.keys("app.ts")) == (
         ("serverless",), ("javascript",))
+
+
+def test_secrets_an_imported_module_writes_into_the_configuration_are_judged_once():
+    # src/settings.ts is part of the configuration: its environment literal is
+    # FG-DATA-001 once, the token reaching custom: FG-DATA-002 (at the key, as a const of
+    # serverless.ts is), neither FG-DATA-003 a second time; a secret of the module that
+    # the configuration does not hold stays code (FG-DATA-003)
+    def secrets(folder):
+        result = scan(os.path.join(MORE, "module_secrets", folder))
+        return sorted((f.rule_id, f.location.file, f.location.line) for f in result.findings
+                      if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003"))
+
+    assert secrets("pos") == [("FG-DATA-001", "src/settings.ts", 6),
+                              ("FG-DATA-002", "src/settings.ts", 7),
+                              ("FG-DATA-003", "src/settings.ts", 3)]
+    assert secrets("neg") == []

@@ -105,16 +105,21 @@ def load(ctx: LoadContext) -> App:
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
             f"modelled (faasguard never runs scanned code). {_HELP}", exc.line, "warning")])
-    main = reader.modules.get(ctx.file.replace(os.sep, "/"))
-    text = main.js.source.decode("utf-8", "replace") if main is not None else ""
+    # the text of every module read: a secret may be written in any of them
+    text = "\n".join(module.js.source.decode("utf-8", "replace")
+                     for module in reader.modules.values() if module is not None)
     secrets = _template_secrets(doc, text, ctx, "serverless")
     fragment = load_serverless(doc, ctx)
     relocate(fragment, reader.place, ctx.root, (MODULE_LINES + 1) * INCLUDED_LINES)
+    if secrets is not None:
+        # the imported modules that write values of the configuration are part of it too
+        fragment.files.extend(SourceFile(module.rel, "serverless",
+                                         facts=_module_facts(module, written, secrets))
+                              for module, written in reader.writers())
     for source in fragment.files:
         if source.path == ctx.file:
             # its secrets are judged as serverless.yml's are (FG-DATA-001/002, not
-            # FG-DATA-003 a second time), on the values it writes itself; the modules it
-            # imports stay code, read by the code analyses
+            # FG-DATA-003 a second time), on the values it writes itself
             source.facts = _own_lines(secrets) if secrets is not None else \
                 FileFacts(ctx.file)
     # the JSON files it read are part of the service, as `${file()}`'s are: listed after
@@ -198,6 +203,9 @@ class ServiceReader:
         self._noted: set[tuple[str, int, str]] = set()
         self._depth = 0
         self._quiet = 0  # > 0: notes are not kept (a callee looked at for `handlerPath`)
+        #: module -> the lines of the string literals of it the configuration was
+        #: computed from (a module that wrote an object or array of it: at least empty)
+        self.written: dict[str, set[int]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -222,6 +230,16 @@ class ServiceReader:
         # (no `text`: the variable resolver would take it for the lines of every value,
         # and skip the `${` of an imported module's, numbered past it)
         return Document(value)
+
+    def writers(self) -> list[tuple[_Module, set[int]]]:
+        """The imported modules (not the service file) that wrote values of the
+        configuration, with the lines of their string literals the reader evaluated."""
+        found = []
+        for rel, lines in self.written.items():
+            module = self.modules.get(rel)
+            if module is not None and module.index:
+                found.append((module, lines))
+        return found
 
     def place(self, line: int) -> tuple[str | None, int]:
         """Where a line of the document was written: (the absolute path of the imported
@@ -608,13 +626,15 @@ class ServiceReader:
     def _value(self, module: _Module, node: Node) -> Any:  # noqa: C901 - one case per kind
         kind = node.type
         text = module.js.text
-        if kind == "object":
-            return self._object(module, node)
-        if kind == "array":
-            return self._array(module, node)
-        if kind == "string":
-            return _string(text(node))
-        if kind == "template_string":
+        if kind in ("object", "array", "string", "template_string"):
+            written = self.written.setdefault(module.rel, set())
+            if kind == "object":
+                return self._object(module, node)
+            if kind == "array":
+                return self._array(module, node)
+            written.add(module.own_line(node))
+            if kind == "string":
+                return _string(text(node))
             return self._template(module, node)
         if kind == "number":
             return _number(text(node))
@@ -863,10 +883,30 @@ class ServiceReader:
 
 
 def _own_lines(found: FileFacts) -> FileFacts:
-    """The facts of the service file's own lines (an imported module's value is judged
-    where it is written, by the code analyses)."""
+    """The facts of the service file's own lines (an imported module's are its own:
+    `_module_facts`)."""
     found.facts = [fact for fact in found.facts if fact.line < INCLUDED_LINES]
     return found
+
+
+def _module_facts(module: _Module, written: set[int], secrets: FileFacts) -> FileFacts:
+    """The code facts of an imported module that writes values of the configuration:
+    the secrets among those values as the template's (`secrets`, judged on the document,
+    moved to the module's own lines), and the module's JavaScript facts, but for a
+    secret in a string literal the configuration was computed from (judged as a
+    template's, it is not hard-coded in code a second time)."""
+    from dataclasses import replace
+
+    from faasguard.analysis.code_facts import unique_facts
+    from faasguard.analysis.js.code_facts import facts_of_root
+
+    first = (MODULE_LINES + module.index) * INCLUDED_LINES
+    own = [replace(fact, line=fact.line - first) for fact in secrets.facts
+           if first < fact.line < first + INCLUDED_LINES]
+    code = [fact for fact in facts_of_root(module.rel, module.js.root,
+                                           module.js.dialect).facts
+            if fact.kind != "secret" or fact.line not in written]
+    return unique_facts(module.rel, own + code)
 
 
 class _Undefined:
