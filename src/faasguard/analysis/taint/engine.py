@@ -22,6 +22,7 @@ from typing import Any
 
 from faasguard.analysis.taint.calls import (
     MAX_INLINE_CALLS,
+    MUTATORS,
     CallAnalysis,
     is_static,
     object_kind,
@@ -60,6 +61,9 @@ from faasguard.analysis.taint.state import (
 from faasguard.analysis.taint.table import TaintTable
 
 _SEQUENCES = (ast.List, ast.Tuple)
+#: The table roles whose call gives a clean value of no kind for clean arguments of no
+#: kind (`Analyzer._named_call`): a call of one is inert (`Analyzer._inert`).
+_INERT_ROLES = frozenset(("clean", "partial", "structured", "stringify", "first"))
 #: A literal URL start naming its scheme and host and ending the host (`https://api.example
 #: /users/`): what follows it can change the path or the query, not where the request
 #: goes, so it is no server-side request forgery (a tainted host still is).
@@ -633,7 +637,7 @@ class Analyzer(CallAnalysis):
             for stmt in module.tree.body:
                 if type(stmt) is ast.Assign:
                     value = stmt.value
-                    if type(value) is ast.Call:
+                    if type(value) is ast.Call and not self._inert(value, frame):
                         self._bind_global(stmt.targets, self._e_call(value, frame), kinds)
                     elif type(value) is ast.Constant:
                         for target in stmt.targets:
@@ -649,6 +653,60 @@ class Analyzer(CallAnalysis):
                         self._bind_global(targets, Val((), object_kind(table, callee, call)),
                                           kinds, keep=True)
         return kinds.get(name, CLEAN)
+
+    def _inert(self, node: ast.expr, f: Frame) -> bool:
+        """Would `ev(node, f)` give a value of neither taint nor kind and change nothing
+        (no sink reached, no class made, no source read, no name validated)? Then a
+        top-level `name = <node>` binds no kind (`_global`) and need not be evaluated.
+        True for the common shapes only, each as `_e_call` would take it: constants,
+        names of no kind (`__name__`), and calls of imported names or of methods of such
+        values whose arguments are inert (`boto3.resource("dynamodb").Table(
+        os.environ.get("T", "t"))`), the callee having no kind, source or validating role
+        in the table and being no project class; False (to be evaluated) for the rest."""
+        kind = type(node)
+        if kind is not ast.Call:
+            if kind is ast.Name:  # what `_e_name` gives (and notes, in a loop's pass)
+                val = self._e_name(node, f)  # type: ignore[arg-type]
+                return not val.taints and val.kind is None
+            return kind is ast.Constant
+        call: ast.Call = node  # type: ignore[assignment]
+        for arg in call.args:  # (constants, the most common arguments, without a call)
+            if type(arg) is not ast.Constant and not self._inert(arg, f):
+                return False
+        for keyword in call.keywords:
+            value = keyword.value
+            if type(value) is not ast.Constant and not self._inert(value, f):
+                return False
+        func = call.func
+        env = f.env
+        aliases = f.module.aliases  # (a top-level frame: the module's, no local functions)
+        if type(func) is ast.Name:
+            name = func.id
+            return name in env or self._inert_named(aliases.get(name, name), name, f)
+        if type(func) is not ast.Attribute:
+            return False
+        holder = func.value
+        named = type(holder) is ast.Name
+        if not (named and holder.id in env):  # type: ignore[attr-defined]
+            dotted = holder.id if named else dotted_name(holder)  # type: ignore[attr-defined]
+            head = dotted.partition(".")[0]
+            if head and head not in env and (head in aliases or head in f.module.classes):
+                qualified = f.qualify(dotted)
+                return qualified not in self.table.source_calls and self._inert_named(
+                    f"{qualified}.{func.attr}", f"{dotted}.{func.attr}", f)
+        if func.attr in MUTATORS and named:
+            return False
+        # a method of a value of neither taint nor kind: no sink, source or class method
+        return func.attr not in self.table.validator_methods and self._inert(holder, f)
+
+    def _inert_named(self, qname: str, written: str, f: Frame) -> bool:
+        """`_inert` of a call of this name with inert arguments: the table gives the name
+        a role that makes nothing of them, or none and it is no project class."""
+        role = self.table.roles.get(qname)
+        if role is not None:
+            return role in _INERT_ROLES
+        local = self._local(qname, written, f)
+        return local is None or not isinstance(local[1], ClassInfo)
 
     @staticmethod
     def _bind_global(targets: list[ast.expr], val: Val, kinds: dict[str, Val],
