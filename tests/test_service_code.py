@@ -472,3 +472,56 @@ def test_secrets_an_imported_module_writes_into_the_configuration_are_judged_onc
                               ("FG-DATA-002", "src/settings.ts", 7),
                               ("FG-DATA-003", "src/settings.ts", 3)]
     assert secrets("neg") == []
+
+
+def test_a_promise_of_a_literal_is_read_and_an_exported_function_is_refused():
+    # the framework awaits an exported promise and does not call an exported function
+    # (its configuration reader accepts a plain object only)
+    promise = scan(os.path.join(MORE, "promise"))
+    assert sorted(promise.app.functions) == ["serverless.js#api"]
+    assert where(promise, "FG-PERM-002") == [("serverless.js", 8)]
+    assert promise.app.diagnostics == []
+    function = scan(os.path.join(MORE, "function"))
+    assert function.app.functions == {}
+    assert [(d.file, d.line, d.level, d.message.split(":")[0]) for d in
+            function.app.diagnostics] == [(
+                "serverless.ts", 2, "warning", "it exports a function, which the Serverless "
+                "Framework does not call (it takes the exported value as it is, awaits a "
+                "promise, and accepts only a plain object")]
+
+
+@pytest.mark.parametrize("export, readable", [
+    ("(async () => ({ service: 's' }))()", True),
+    ("(() => { return { service: 's' }; })()", True),
+    ("(async function () {\n  // the configuration\n  return { service: 's' };\n})()", True),
+    ("(async () => { const c = { service: 's' }; return c; })()", True),
+    # anything else is a call the reader does not run
+    ("((stage) => ({ service: stage }))('dev')", False),  # an argument
+    ("((stage = 'dev') => ({ service: stage }))()", False),  # a parameter
+    ("(async () => { await setup(); return { service: 's' }; })()", False),
+    ("build()", False),
+])
+def test_only_a_function_called_where_written_that_returns_a_value_is_read(
+        tmp_path, export, readable):
+    write(tmp_path, {"serverless.js": f"function build() {{ return {{ service: 's' }}; }}\n"
+                                      f"module.exports = {export};\n"})
+    if readable:
+        data, notes = read(tmp_path, "serverless.js")
+        assert (data, notes) == ({"service": "s"}, [])
+    else:
+        app = load_path(LoadContext(root=str(tmp_path), file="serverless.js"))
+        assert app.functions == {} and [d.message.split(" (")[0] for d in
+                                        app.diagnostics][-1] == \
+            "its exported configuration is not an object the scanner can read statically"
+
+
+@pytest.mark.parametrize("export", [
+    "async () => ({ service: 's' })", "function () { return { service: 's' }; }", "build",
+    "configure"])
+def test_every_exported_function_is_refused_as_the_framework_refuses_it(tmp_path, export):
+    write(tmp_path, {"serverless.js": "function build() { return { service: 's' }; }\n"
+                                      "const configure = () => ({ service: 's' });\n"
+                                      f"module.exports = {export};\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.js"))
+    assert [(d.line, d.message.split(" (")[0]) for d in app.diagnostics] == [
+        (3, "it exports a function, which the Serverless Framework does not call")]

@@ -10,6 +10,9 @@ the exported expression where its value is written in the source:
   of known objects and arrays), strings, template strings, numbers, booleans, `null`,
   string `+` concatenation, `x.key` / `x['key']` of a known object;
 - `as`, `satisfies`, `<T>x`, `x!` and parentheses (the value inside);
+- a function called where it is written, without arguments, whose body only returns a
+  value (`(async () => ({...}))()`: the framework awaits the promise); an exported
+  function is refused with a warning, as the framework refuses it (it does not call it);
 - identifiers bound at the top level of the same module (`const`, `let`, `var`) that it
   never changes (an assignment, `x.a = `, `x.list.push()`, `Object.assign(x)` anywhere
   make the name unknown, with a warning);
@@ -75,6 +78,9 @@ MAX_DEPTH = 200
 _HELP = ("To scan it, write the configuration out with `serverless print > "
          "serverless.print.yml` in this folder (it holds resolved values: keep it out of "
          "version control)")
+_FUNCTION_EXPORT = ("it exports a function, which the Serverless Framework does not call "
+                    "(it takes the exported value as it is, awaits a promise, and accepts "
+                    "only a plain object: write the object, or a promise of it)")
 _WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression",
              "parenthesized_expression"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -102,9 +108,11 @@ def load(ctx: LoadContext) -> App:
         doc = reader.read()
     except InputError as exc:
         notes = [n for n in reader.notes if (n.file, n.line) != (ctx.file, exc.line)]
+        # (`serverless print` would fail too on a function the framework refuses)
+        advice = "" if exc.message == _FUNCTION_EXPORT else f" {_HELP}"
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
-            f"modelled (faasguard never runs scanned code). {_HELP}", exc.line, "warning")])
+            f"modelled (faasguard never runs scanned code).{advice}", exc.line, "warning")])
     # the text of every module read: a secret may be written in any of them
     text = "\n".join(module.js.source.decode("utf-8", "replace")
                      for module in reader.modules.values() if module is not None)
@@ -220,6 +228,8 @@ class ServiceReader:
         if exported is None:
             raise InputError("exports no configuration (no `module.exports =`, `export "
                              "default` or `export =` at its top level)")
+        if _is_function(main, exported[-1]):
+            raise InputError(_FUNCTION_EXPORT, main.own_line(exported[-1]))
         value = self._export(main, "default", exported)
         if isinstance(value, _Namespace):
             value = Unknown("a module's namespace")
@@ -858,6 +868,9 @@ class ServiceReader:
             if arguments is not None else []
         if callee is None:
             return self._unknown(module, node, "a call")
+        returned = _invoked_literal(module, callee) if not args else None
+        if returned is not None:  # (async () => ({...}))(): the promise of that value
+            return self._eval(module, returned)
         if callee.type == "identifier" and module.js.text(callee) == "require" and \
                 "require" not in module.bindings and len(args) == 1:
             spec = string_value(args[0])
@@ -1069,6 +1082,48 @@ def _returned(module: _Module, block: Node) -> Node | None:
     if name is None or module.js.text(name) != module.js.text(returned):
         return None
     return declarators[0].child_by_field_name("value")
+
+
+_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
+              "generator_function", "generator_function_declaration"}
+
+
+def _unwrapped(node: Node) -> Node:
+    """The expression inside parentheses and type wrappers (`(x as T)`)."""
+    while node.type in _WRAPPERS and node.named_child_count:
+        node = node.named_child(0) or node
+    return node
+
+
+def _is_function(module: _Module, node: Node) -> bool:
+    """Is this exported expression a function (written there, or a top-level function
+    or `const` of the module it names)?"""
+    for _ in range(MAX_DEPTH):
+        node = _unwrapped(node)
+        if node.type in _FUNCTIONS:
+            return True
+        binding = module.bindings.get(module.js.text(node)) \
+            if node.type == "identifier" else None
+        if binding is None or binding[0] not in ("const", "function"):
+            return False
+        node = binding[1]
+    return False
+
+
+def _invoked_literal(module: _Module, callee: Node) -> Node | None:
+    """The expression a function written at its call and called without arguments
+    returns, when its body is only that (`(async () => ({...}))()`, `(function () {
+    return {...}; })()`): it has no parameters and no statement besides the return."""
+    function = _unwrapped(callee)
+    if function.type not in ("arrow_function", "function_expression", "function"):
+        return None
+    parameters = function.child_by_field_name("parameters") or \
+        function.child_by_field_name("parameter")
+    body = function.child_by_field_name("body")
+    if body is None or (parameters is not None and (
+            parameters.type == "identifier" or parameters.named_child_count)):
+        return None
+    return _returned(module, body) if body.type == "statement_block" else body
 
 
 def _is_path_helper(module: _Module, function: Node) -> bool:
