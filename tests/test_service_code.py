@@ -525,3 +525,20 @@ def test_every_exported_function_is_refused_as_the_framework_refuses_it(tmp_path
     app = load_path(LoadContext(root=str(tmp_path), file="serverless.js"))
     assert [(d.line, d.message.split(" (")[0]) for d in app.diagnostics] == [
         (3, "it exports a function, which the Serverless Framework does not call")]
+
+
+def test_nothing_found_names_what_the_reader_left_unknown(capsys):
+    # the functions come from a package: the commands that need functions say why they
+    # found none with the reader's note, as `faasguard scan` lists it
+    from faasguard.cli import main
+
+    folder = os.path.join(MORE, "package_functions")
+    for command in ("endpoints", "cost", "policy"):
+        assert main([command, os.path.join(folder, "pos")]) == 2
+        err = capsys.readouterr().err
+        assert "serverless.ts:3: note: '@acme/shared-config' is a package or a file " \
+            "outside the scanned folder: what it exports is left unknown" in err, command
+        assert err.rstrip().endswith("no function or API found in "
+                                     f"{os.path.join(folder, 'pos')}"), command
+    assert main(["endpoints", os.path.join(folder, "neg")]) == 0
+    assert "@acme/shared-config" not in capsys.readouterr().err

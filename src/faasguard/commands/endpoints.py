@@ -27,8 +27,9 @@ or nothing could be read."""
 
 
 #: Diagnostic codes of files discovery passed over or could not read (a serverless.ts, a
-#: template that is not one): shown when the commands find nothing to work on.
-_WHY_NOTHING_FOUND = ("discovery", "input", "path")
+#: template that is not one) and of what a serverless.ts reader left unknown (functions
+#: imported from a package): shown when the commands find nothing to work on.
+_WHY_NOTHING_FOUND = ("discovery", "input", "path", "service-code")
 
 
 def diagnostic_line(diag: Diagnostic) -> str:
