@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from faasguard.loaders import LoadContext, load_path
+from faasguard.loaders.documents import InputError
 from faasguard.loaders.service_code import ServiceReader
 from faasguard.model import Unknown
 from faasguard.scan import scan
@@ -542,3 +543,36 @@ def test_nothing_found_names_what_the_reader_left_unknown(capsys):
                                      f"{os.path.join(folder, 'pos')}"), command
     assert main(["endpoints", os.path.join(folder, "neg")]) == 0
     assert "@acme/shared-config" not in capsys.readouterr().err
+
+
+def test_a_configuration_changed_through_a_name_bound_to_a_part_of_it(tmp_path):
+    # `const { provider } = config; provider.tracing = ...`: the exported object is not
+    # what its literal writes; FG-MON-001 (no tracing) was reported from the literal
+    pos = scan(os.path.join(MORE, "alias", "pos"))
+    assert pos.app.functions == {} and where(pos, "FG-MON-001") == []
+    assert [(d.line, d.level, d.message.split(":")[0]) for d in pos.app.diagnostics] == [
+        (10, "warning", "'serverlessConfiguration' is changed after it is declared (line "
+         "10, through 'provider')"),
+        (12, "warning", "its exported configuration is not an object the scanner can read "
+         "statically (serverlessConfiguration)")]
+    neg = scan(os.path.join(MORE, "alias", "neg"))  # the name only read: modelled
+    assert sorted(neg.app.functions) == ["serverless.ts#api"] and neg.app.diagnostics == []
+    # an alias of an alias, by assignment or declaration, with the first change reported
+    write(tmp_path, {"serverless.js": """
+        let iam;
+        const config = { service: 's', provider: { name: 'aws', iam: { role: {} } },
+                         functions: { api: { handler: 'h.main' } } };
+        const p = config.provider;
+        iam = p['iam'];
+        Object.assign(iam.role, { statements: [] });
+        config.functions.api.timeout = 30;
+        const copy = { ...config.provider };
+        copy.tracing = { lambda: true };  // a copy: not config
+        module.exports = config;
+        """})
+    reader = ServiceReader(LoadContext(root=str(tmp_path), file="serverless.js"))
+    with pytest.raises(InputError):
+        reader.read()
+    assert [(d.line, d.message) for d in reader.notes] == [
+        (7, "'config' is changed after it is declared (line 7, through 'iam'): its value "
+            "is left unknown")]

@@ -14,8 +14,9 @@ the exported expression where its value is written in the source:
   value (`(async () => ({...}))()`: the framework awaits the promise); an exported
   function is refused with a warning, as the framework refuses it (it does not call it);
 - identifiers bound at the top level of the same module (`const`, `let`, `var`) that it
-  never changes (an assignment, `x.a = `, `x.list.push()`, `Object.assign(x)` anywhere
-  make the name unknown, with a warning);
+  never changes (an assignment, `x.a = `, `x.list.push()`, `Object.assign(x)` anywhere,
+  also through a name bound to it or a part of it: `const p = x.provider; p.a = `, make
+  the name unknown, with a warning);
 - the default, named and namespace imports (`import`, `require`, `import x = require`,
   `export ... from`) of the project's own modules: relative specifiers and tsconfig.json
   `paths` / `baseUrl` names (as the Node.js analysis resolves them, never outside the
@@ -182,7 +183,8 @@ class _Module:
         self.bindings: dict[str, tuple[Any, ...]] = {}
         self.exports: dict[str, tuple[Any, ...]] = {}
         self.values: dict[str, Any] = {}
-        self.changed: dict[str, int] = {}  # name -> the first line that changes it
+        #: name -> the first line that changes it, and the alias it is changed through
+        self.changed: dict[str, tuple[int, str]] = {}
 
     def line(self, node: Node) -> int:
         """The line of `node` as the document numbers it."""
@@ -568,8 +570,10 @@ class ServiceReader:
             return self._unknown(module, at, "a name not bound at the module's top level")
         changed = module.changed.get(name)
         if changed is not None and binding[0] in ("const", "member", "mutable"):
-            self._note(module, changed, f"'{name}' is changed after it is declared (line "
-                       f"{changed}): its value is left unknown", "warning")
+            line, via = changed
+            where = f"line {line}, through '{via}'" if via else f"line {line}"
+            self._note(module, line, f"'{name}' is changed after it is declared ({where}): "
+                       "its value is left unknown", "warning")
             value = module.values[name] = Unknown(name)
             return value
         if (module.rel, name) in self._active:
@@ -1014,42 +1018,98 @@ _CHANGING_METHODS = {"push", "pop", "shift", "unshift", "splice", "sort", "rever
                      "copyWithin", "set", "add", "delete", "clear"}
 
 
-def _changed_names(module: _Module) -> dict[str, int]:
+def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
     """The names a module changes anywhere after binding them (`x = ...`, `x.a = ...`,
     `x.a += 1`, `x++`, `delete x.a`, `x.list.push(...)`, `Object.assign(x, ...)`), with
-    the first line of each: their values are not what their declarations write."""
-    found: dict[str, int] = {}
+    the first line of each and the name the change is made through ("" for the name
+    itself): their values are not what their declarations write. A name bound to a value
+    or a part of it (`const p = config.provider`, `const { provider } = config`, `p =
+    config.provider`) whose object is then changed (`p.tracing = ...`) changes that value
+    too: the change is the value's (`config`), through the alias."""
+    changed: dict[str, int] = {}  # name -> the first line that changes it
+    objects: dict[str, int] = {}  # name -> the first line that changes its object
+    aliases: dict[str, set[str]] = {}  # name -> the names whose values it is a part of
     text = module.js.text
 
-    def note(target: Node | None, node: Node) -> None:
+    def note(target: Node | None, node: Node, inside: bool) -> None:
         if target is None:
             return
         root = module.js.chain_root(target)
         if root.type == "identifier":
-            found.setdefault(text(root), module.own_line(node))
+            name, line = text(root), module.own_line(node)
+            changed[name] = min(changed.get(name, line), line)
+            if inside or root is not target:  # its object changed, not the name rebound
+                objects[name] = min(objects.get(name, line), line)
+
+    def alias(name: Node | None, value: Node | None) -> None:
+        source = _part_of(module, value) if value is not None else None
+        if name is None or source is None:
+            return
+        if name.type == "identifier":
+            aliases.setdefault(text(name), set()).add(source)
+        elif name.type == "object_pattern":
+            for item in name.named_children:
+                local = item if item.type == "shorthand_property_identifier_pattern" else \
+                    item.child_by_field_name("value") if item.type == "pair_pattern" else None
+                if local is not None and local.type in (
+                        "identifier", "shorthand_property_identifier_pattern"):
+                    aliases.setdefault(text(local), set()).add(source)
 
     stack = [module.js.root]
     while stack:
         node = stack.pop()
         kind = node.type
         if kind in ("assignment_expression", "augmented_assignment_expression"):
-            note(node.child_by_field_name("left"), node)
-        elif kind == "update_expression" or (
-                kind == "unary_expression" and text(node).lstrip().startswith("delete")):
-            note(node.child_by_field_name("argument"), node)
+            note(node.child_by_field_name("left"), node, False)
+            if kind == "assignment_expression":
+                alias(node.child_by_field_name("left"), node.child_by_field_name("right"))
+        elif kind == "variable_declarator":
+            alias(node.child_by_field_name("name"), node.child_by_field_name("value"))
+        elif kind == "update_expression":
+            note(node.child_by_field_name("argument"), node, False)
+        elif kind == "unary_expression" and text(node).lstrip().startswith("delete"):
+            note(node.child_by_field_name("argument"), node, True)
         elif kind == "call_expression":
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
             name = _SPACE.sub("", text(callee)) if callee is not None else ""
             if name in _CHANGING_FUNCTIONS and arguments is not None:
-                note(arguments.named_child(0) if arguments.named_child_count else None, node)
+                note(arguments.named_child(0) if arguments.named_child_count else None, node,
+                     True)
             elif callee is not None and callee.type == "member_expression" and \
                     name.rpartition(".")[2] in _CHANGING_METHODS:
-                note(callee.child_by_field_name("object"), node)
+                note(callee.child_by_field_name("object"), node, True)
         stack.extend(node.named_children)
+    found = {name: (line, "") for name, line in changed.items()}
+    # a change through an alias is its value's (and through an alias of an alias)
+    through = dict.fromkeys(objects, "")
+    for _ in range(len(aliases)):
+        moved = False
+        for name, sources in aliases.items():
+            if name not in objects:
+                continue
+            for source in sources - {name}:
+                line = objects[name]
+                if source not in objects or line < objects[source]:
+                    objects[source], moved = line, True
+                    through[source] = through[name] or name
+        if not moved:
+            break
+    for name, via in through.items():
+        if via and (name not in found or objects[name] < found[name][0]):
+            found[name] = (objects[name], via)
     for name in ("module", "exports"):
         found.pop(name, None)
     return found
+
+
+def _part_of(module: _Module, value: Node) -> str | None:
+    """The name whose value (or a part of it: `config.provider`, `config['iam']`)
+    `value` is, when it is only that."""
+    while value.type in _WRAPPERS and value.named_child_count:
+        value = value.named_child(0) or value
+    root = module.js.chain_root(value)
+    return module.js.text(root) if root.type == "identifier" else None
 
 
 def _error_line(root: str, rel: str) -> int | None:
