@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from faasguard.analysis.dependencies import declared_for
 from faasguard.analysis.facts import Options
 from faasguard.scan import ScanResult, scan
 from tests.test_dependencies_plugin_s12 import DB, _reported
@@ -39,3 +40,11 @@ def test_without_groups_no_optional_dependency_is_the_functions() -> None:
     [unchecked] = [f.message for f in _scan("without-groups").findings
                    if f.rule_id == "FG-TP-103"]
     assert unchecked.startswith("The 1 pinned dependencies of pyproject.toml")
+
+
+def test_least_privilege_counts_the_groups_installed_as_declared() -> None:
+    for case, expected in (("with-groups", ["fgdemo-cache", "fgdemo-http", "fgdemo-log"]),
+                           ("without-groups", ["fgdemo-cache"])):
+        result = _scan(case)
+        [function] = result.app.functions.values()
+        assert sorted(d.name for d in declared_for(result.app, function, {})) == expected
