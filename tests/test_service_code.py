@@ -576,3 +576,22 @@ def test_a_configuration_changed_through_a_name_bound_to_a_part_of_it(tmp_path):
     assert [(d.line, d.message) for d in reader.notes] == [
         (7, "'config' is changed after it is declared (line 7, through 'iam'): its value "
             "is left unknown")]
+
+
+def test_a_secret_of_the_module_beside_a_configuration_string_stays_code(tmp_path):
+    # the configuration took 'prod' from this line, not the password's fallback (the
+    # value is process.env's where the framework runs): that literal is code's secret
+    write(tmp_path, {
+        "serverless.ts": """
+            import { environment } from './src/settings';
+            export default { service: 's', provider: { name: 'aws', runtime: 'nodejs22.x',
+                                                       environment },
+                             functions: { api: { handler: 'handler.main' } } };
+            """,
+        "src/settings.ts": "export const environment = {\n  STAGE: 'prod', DB_PASSWORD: "
+                           "process.env.DB_PASSWORD || 'Pr0d-Passw0rd-2024!xyz',\n};\n",
+        "handler.ts": "export const main = async () => 1;\n"})
+    result = scan(str(tmp_path))
+    assert [(f.rule_id, f.location.file, f.location.line) for f in result.findings
+            if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")] == [
+        ("FG-DATA-003", "src/settings.ts", 2)]

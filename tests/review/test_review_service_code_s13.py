@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from faasguard.analysis.js.handlers import exported_function
+from faasguard.analysis.js.parse import JsModuleCache
 from faasguard.model import Diagnostic
 from faasguard.scan import ScanResult, scan
 
@@ -55,10 +57,6 @@ def test_an_environment_secret_from_the_deploy_shell_is_no_finding() -> None:
             if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")] == []
 
 
-@pytest.mark.xfail(strict=True, reason="36391dc drops an imported module's FG-DATA-003 on "
-                   "every line holding a string the configuration was computed from: "
-                   "DB_PASSWORD's literal fallback shares its line with STAGE: 'prod' and "
-                   "is reported by nothing (on a line of its own it is FG-DATA-003)")
 def test_a_secret_fallback_beside_a_configuration_string_is_reported() -> None:
     result = _scan("module_secret_same_line/pos")
     assert [(f.location.file, f.location.line) for f in result.findings
@@ -231,12 +229,12 @@ def test_a_hardened_handler_module_named_serverless_ts_has_no_code_findings() ->
 # ------------------------------------------------------------- the template's handler
 
 
-@pytest.mark.xfail(strict=True, reason="the aws-nodejs-typescript template's handler is "
-                   "`export const main = middyfy(hello)`, middyfy being the project's own "
-                   "`(handler) => middy(handler).use(...)`: the handler analysis says 'exports "
-                   "no function named main' and the command injection is not reported "
-                   "(analysis/js; middy(hello) written in the handler file is followed)")
 def test_the_templates_middyfy_wrapper_is_followed() -> None:
+    """The aws-nodejs-typescript template's handler is `export const main =
+    middyfy(hello)`, middyfy being the project's own `(handler) => middy(handler).use(...)`
+    (src/libs/lambda.ts): a project function given a function at a module's top level is
+    run, so the export is the wrapped handler. Before, the call was not run without taint
+    ('exports no function named main') and the command injection was not reported."""
     result = _scan("template_middyfy/pos")
     assert _at(result, "FG-INJ-001") == [("src/functions/hello/handler.ts", 5)]
 
@@ -245,3 +243,30 @@ def test_the_templates_layout_with_a_safe_handler_has_no_injection() -> None:
     result = _scan("template_middyfy/neg")
     assert sorted(result.app.functions) == ["serverless.ts#hello"]
     assert _at(result, "FG-INJ-001") == []
+    assert [d for d in result.app.diagnostics if d.code == "handler"] == []
+
+
+WRAPPERS = """\
+import middy from '@middy/core';
+const plain = (handler) => middy(handler);
+const block = (handler) => { return middy(handler); };
+function chained(handler) { return middy(handler).use(parser()); }
+const passthrough = (handler) => handler;
+const hello = async (event) => ({ statusCode: 200, body: event.body });
+export const viaPlain = plain(hello);
+export const viaBlock = block(hello);
+export const viaChained = chained(hello);
+export const viaPassthrough = passthrough(hello);
+export const direct = middy(hello);
+export const notAFunction = plain('hello');
+"""
+
+
+@pytest.mark.parametrize(("export", "wrapped"), [
+    ("viaPlain", True), ("viaBlock", True), ("viaChained", True), ("viaPassthrough", True),
+    ("direct", True), ("notAFunction", False)])
+def test_a_project_wrapper_of_the_handler_gives_the_wrapped_function(
+        tmp_path: Path, export: str, wrapped: bool) -> None:
+    (tmp_path / "handler.ts").write_text(WRAPPERS)
+    ref = exported_function(JsModuleCache(str(tmp_path)), "handler.ts", export)
+    assert (ref is not None and ref.name == "hello") is wrapped

@@ -213,9 +213,10 @@ class ServiceReader:
         self._noted: set[tuple[str, int, str]] = set()
         self._depth = 0
         self._quiet = 0  # > 0: notes are not kept (a callee looked at for `handlerPath`)
-        #: module -> the lines of the string literals of it the configuration was
-        #: computed from (a module that wrote an object or array of it: at least empty)
-        self.written: dict[str, set[int]] = {}
+        #: module -> line -> the values of the string literals written there that the
+        #: configuration was computed from (a module that wrote an object or array of
+        #: it: at least empty)
+        self.written: dict[str, dict[int, set[str]]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -243,9 +244,9 @@ class ServiceReader:
         # and skip the `${` of an imported module's, numbered past it)
         return Document(value)
 
-    def writers(self) -> list[tuple[_Module, set[int]]]:
+    def writers(self) -> list[tuple[_Module, dict[int, set[str]]]]:
         """The imported modules (not the service file) that wrote values of the
-        configuration, with the lines of their string literals the reader evaluated."""
+        configuration, with the string literals the reader evaluated there, by line."""
         found = []
         for rel, lines in self.written.items():
             module = self.modules.get(rel)
@@ -641,15 +642,15 @@ class ServiceReader:
         kind = node.type
         text = module.js.text
         if kind in ("object", "array", "string", "template_string"):
-            written = self.written.setdefault(module.rel, set())
+            written = self.written.setdefault(module.rel, {})
             if kind == "object":
                 return self._object(module, node)
             if kind == "array":
                 return self._array(module, node)
-            written.add(module.own_line(node))
-            if kind == "string":
-                return _string(text(node))
-            return self._template(module, node)
+            value = _string(text(node)) if kind == "string" else self._template(module, node)
+            if isinstance(value, str):
+                written.setdefault(module.own_line(node), set()).add(value)
+            return value
         if kind == "number":
             return _number(text(node))
         if kind in ("true", "false"):
@@ -906,23 +907,29 @@ def _own_lines(found: FileFacts) -> FileFacts:
     return found
 
 
-def _module_facts(module: _Module, written: set[int], secrets: FileFacts) -> FileFacts:
+def _module_facts(module: _Module, written: dict[int, set[str]],
+                  secrets: FileFacts) -> FileFacts:
     """The code facts of an imported module that writes values of the configuration:
     the secrets among those values as the template's (`secrets`, judged on the document,
     moved to the module's own lines), and the module's JavaScript facts, but for a
-    secret in a string literal the configuration was computed from (judged as a
-    template's, it is not hard-coded in code a second time)."""
+    secret at a line where the configuration took a string literal judged a secret
+    there (it is not hard-coded in code a second time; another literal of that line,
+    such as a fallback `process.env.X || '...'`, is still code's)."""
     from dataclasses import replace
 
     from faasguard.analysis.code_facts import unique_facts
     from faasguard.analysis.js.code_facts import facts_of_root
+    from faasguard.analysis.secrets import secret_digest
+    from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 
     first = (MODULE_LINES + module.index) * INCLUDED_LINES
     own = [replace(fact, line=fact.line - first) for fact in secrets.facts
            if first < fact.line < first + INCLUDED_LINES]
+    judged = {fact.key for fact in secrets.facts if fact.kind in (SECRET_VALUE, ENV_LITERAL)}
     code = [fact for fact in facts_of_root(module.rel, module.js.root,
                                            module.js.dialect).facts
-            if fact.kind != "secret" or fact.line not in written]
+            if fact.kind != "secret" or not any(
+                secret_digest(value) in judged for value in written.get(fact.line, ()))]
     return unique_facts(module.rel, own + code)
 
 
