@@ -157,7 +157,10 @@ class JsCalls:
         """Calling a value: a project function, a package export, or something unknown."""
         ref = self.func_ref(callee)
         if ref is not None:
-            return self.inline(ref, args, node, f)
+            # at a module's top level a project function given a function is run even
+            # without taint: `export const main = middyfy(hello)` is what it returns
+            return self.inline(ref, args, node, f, force=f.top_level and any(
+                a.kind is not None and a.kind.startswith(FN) for a in args))
         kind = callee.kind
         cls = self.class_ref(callee)
         if cls is not None and kind is not None:  # `new Repo(pool)`: run the constructor
