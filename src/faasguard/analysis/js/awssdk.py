@@ -116,7 +116,7 @@ class _Finder:
             if required is not None:
                 return ("pkg", required)
             func = node.child_by_field_id(fid.function)
-            if func is not None and func.type == "member_expression" and \
+            if func is not None and self.module.kinds[func.kind_id] == "member_expression" and \
                     text_in(source, func.child_by_field_id(fid.property)) == "from":
                 owner = self.what(func.child_by_field_id(fid.object), hops + 1)
                 if owner is not None and owner[0] == "ref" and \
@@ -179,7 +179,7 @@ class _Finder:
     def _call(self, node: Node) -> None:
         fid = self.module.fid
         func = node.child_by_field_id(fid.function)
-        if func is None or func.type != "member_expression":
+        if func is None or self.module.kinds[func.kind_id] != "member_expression":
             return
         args = node.child_by_field_id(fid.arguments)
         if args is None:
@@ -256,24 +256,31 @@ class _Finder:
     def _params(self, node: Node | None, hops: int = 0) -> dict[str, tuple[Any, Any]]:
         if node is None or hops > MAX_HOPS:
             return {}
-        if node.type == "identifier" and node.text:
-            return self._params(self.index.value(node.text.decode()), hops + 1)
-        if node.type != "object":
+        # (kinds by id and text from the source bytes: `type` and `text` make a new
+        # Python string from the tree, `text` through a memoryview and a slice object)
+        kinds, source, fid = self.module.kinds, self.module.source, self.module.fid
+        kind = kinds[node.kind_id]
+        if kind == "identifier":
+            text = text_in(source, node)
+            return self._params(self.index.value(text), hops + 1) if text else {}
+        if kind != "object":
             return {}
         out: dict[str, tuple[Any, Any]] = {}
         for child in node.named_children:
-            if child.type == "pair":
-                key = child.child_by_field_id(self.module.fid.key)
-                name = string_value(key) if key is not None and key.type == "string" else \
-                    (key.text.decode() if key is not None and key.text else None)
+            kind = kinds[child.kind_id]
+            if kind == "pair":
+                key = child.child_by_field_id(fid.key)
+                name = None if key is None else string_value(key) \
+                    if kinds[key.kind_id] == "string" else text_in(source, key) or None
                 if name is not None:
-                    value = child.child_by_field_id(self.module.fid.value)
+                    value = child.child_by_field_id(fid.value)
                     out[name] = (self._items(value) if name == "TransactItems" else
                                  self.name(value), None)
-            elif child.type == "shorthand_property_identifier" and child.text:
-                name = child.text.decode()
-                out[name] = (self.name(child), None)
-            elif child.type == "spread_element" and (inner := first_named(child)) is not None:
+            elif kind == "shorthand_property_identifier":
+                name = text_in(source, child)
+                if name:
+                    out[name] = (self.name(child), None)
+            elif kind == "spread_element" and (inner := first_named(child)) is not None:
                 out.update(self._params(inner, hops + 1))
         return out
 
@@ -329,43 +336,46 @@ class _Finder:
         """The Name a request parameter's value stands for."""
         if node is None:
             return Name()
-        text = self.module.text(node)
+        module = self.module
+        kinds, source, fid = module.kinds, module.source, module.fid
+        text = module.text(node)
         literal = string_value(node)
         if literal is not None:
             return Name(literal=literal, text=text)
-        if node.type == "member_expression":
-            obj = node.child_by_field_id(self.module.fid.object)
-            prop = node.child_by_field_id(self.module.fid.property)
-            if obj is not None and prop is not None and prop.text and \
-                    self.module.text(obj) == "process.env":
-                return Name(env=prop.text.decode(), text=text)
-            root = self.module.chain_root(node)
-            if root.type == "identifier" and root.text and \
-                    self.index.value(root.text.decode()) is None:
+        kind = kinds[node.kind_id]
+        if kind == "member_expression":
+            obj = node.child_by_field_id(fid.object)
+            prop = node.child_by_field_id(fid.property)
+            if obj is not None and prop is not None and \
+                    text_in(source, obj) == "process.env" and (env := text_in(source, prop)):
+                return Name(env=env, text=text)
+            root = module.chain_root(node)
+            if kinds[root.kind_id] == "identifier" and (head := text_in(source, root)) and \
+                    self.index.value(head) is None:
                 path = text.split(".", 1)[1] if "." in text else text
                 return Name(event=path.replace("?", ""), text=text)
-        if node.type in ("identifier", "shorthand_property_identifier") and node.text and \
-                hops < MAX_HOPS:
-            value = self.index.value(node.text.decode())
+        if (kind == "identifier" or kind == "shorthand_property_identifier") and \
+                hops < MAX_HOPS and (own := text_in(source, node)):
+            value = self.index.value(own)
             if value is not None:
                 return self.name(value, hops + 1)
-        if node.type == "binary_expression":
-            left = node.child_by_field_id(self.module.fid.left)
+        if kind == "binary_expression":
+            left = node.child_by_field_id(fid.left)
             start = self.name(left, hops + 1) if left is not None else Name()
             if start.literal is not None or start.prefix:
                 return Name(text=text, prefix=start.literal or start.prefix)
-        if node.type == "template_string":
+        if kind == "template_string":
             first = first_named(node)
-            prefix = first.text.decode() if first is not None and \
-                first.type == "string_fragment" and first.text else ""
+            prefix = text_in(source, first) if first is not None and \
+                kinds[first.kind_id] == "string_fragment" else ""
             return Name(text=text, prefix=prefix)
-        if node.type == "subscript_expression":
-            obj = node.child_by_field_id(self.module.fid.object)
-            index = node.child_by_field_id(self.module.fid.index)
-            if obj is not None and self.module.text(obj) == "process.env":
-                env = string_value(index)
-                if env is not None:
-                    return Name(env=env, text=text)
+        if kind == "subscript_expression":
+            obj = node.child_by_field_id(fid.object)
+            index = node.child_by_field_id(fid.index)
+            if obj is not None and text_in(source, obj) == "process.env":
+                variable = string_value(index)
+                if variable is not None:
+                    return Name(env=variable, text=text)
         return Name(text=text)
 
 
@@ -384,39 +394,31 @@ def client_calls(module: JsModule) -> list[Node]:
                           if module.source.find(_DOCUMENT_CLIENT) >= 0 else ())]
     found: dict[tuple[int, int], Node] = {}
     names: set[str] = set()
+    kinds = module.kinds  # (a kind by id: `type` makes a new Python string each read)
     while todo:
         expr = todo.pop()
         parent = expr.parent
-        while parent is not None and parent.type in WRAPPERS:
+        while parent is not None and kinds[parent.kind_id] in WRAPPERS:
             expr, parent = parent, parent.parent
         if parent is None:
             continue
-        if parent.type == "member_expression" and parent.child_by_field_id(fid.object) == expr:
-            call = _called(parent, fid.function)
-            if call is not None:
+        kind = kinds[parent.kind_id]
+        if kind == "member_expression" and parent.child_by_field_id(fid.object) == expr:
+            call = parent.parent  # (the call whose callee is this member, if any)
+            if call is not None and kinds[call.kind_id] == "call_expression" and \
+                    call.child_by_field_id(fid.function) == parent:
                 found[call.start_byte, call.end_byte] = call
-        elif parent.type == "variable_declarator" and \
-                parent.child_by_field_id(fid.value) == expr:
+        elif kind == "variable_declarator" and parent.child_by_field_id(fid.value) == expr:
             target = parent.child_by_field_id(fid.name)
             name = module.text(target) if target is not None and \
-                target.type == "identifier" else ""
+                kinds[target.kind_id] == "identifier" else ""
             if name and name not in names:
                 names.add(name)
-                todo.extend(n for n in word_nodes(module, name) if n.type == "identifier")
+                todo.extend(n for n in word_nodes(module, name)
+                            if kinds[n.kind_id] == "identifier")
     for call in method_calls(module, "send"):
         found[call.start_byte, call.end_byte] = call
     return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
-
-
-def _called(member: Node | None, function_field: int) -> Node | None:
-    """The call whose callee is this member expression (`a.b` of `a.b(...)`), if any."""
-    if member is None or member.type != "member_expression":
-        return None
-    call = member.parent
-    if call is None or call.type != "call_expression" or \
-            call.child_by_field_id(function_field) != member:
-        return None
-    return call
 
 
 #: The DynamoDB document client's class, which a file builds with its `.from(...)`.
