@@ -133,10 +133,10 @@ class DependencyFacts:
     functions: dict[str, list[str]] = field(default_factory=dict)  # fn id -> manifests
     advisories: dict[Dependency, list[Advisory]] = field(default_factory=dict)
     bundles: dict[str, Bundle] = field(default_factory=dict)
-    #: manifest -> the ids of the functions using it, sorted, and their bundles (each
-    #: once: the functions of a folder share theirs); made from `functions` and `bundles`
-    #: at the first look-up (`functions_using`)
-    _users: dict[str, tuple[list[str], dict[int, Bundle]]] | None = field(
+    #: manifest -> the ids of the functions using it (sorted), their bundles (each once:
+    #: the functions of a folder share theirs) and, by function, its bundle's place among
+    #: them; made from `functions` and `bundles` at the first look-up (`functions_using`)
+    _users: dict[str, tuple[list[str], list[Bundle], list[int]]] | None = field(
         default=None, init=False, repr=False, compare=False)
 
     def functions_using(self, manifest: str) -> list[str]:
@@ -144,16 +144,21 @@ class DependencyFacts:
         and `bundles` are complete by the first call)."""
         return self._using(manifest)[0]
 
-    def _using(self, manifest: str) -> tuple[list[str], dict[int, Bundle]]:
+    def _using(self, manifest: str) -> tuple[list[str], list[Bundle], list[int]]:
         if self._users is None:
             self._users = {}
+            places: dict[tuple[str, int], int] = {}  # (manifest, id of a bundle) -> place
             for function in sorted(self.functions):
                 bundle = self.bundles.get(function, PLAIN)
                 for rel in self.functions[function]:
-                    users, bundles = self._users.setdefault(rel, ([], {}))
+                    users, bundles, place = self._users.setdefault(rel, ([], [], []))
+                    key = (rel, id(bundle))
+                    if key not in places:
+                        places[key] = len(bundles)
+                        bundles.append(bundle)
                     users.append(function)
-                    bundles[id(bundle)] = bundle
-        return self._users.get(manifest, ([], {}))
+                    place.append(places[key])
+        return self._users.get(manifest, ([], [], []))
 
     def installing(self, manifest: str, dep: Dependency) -> list[str]:
         """The ids of the functions using `manifest` whose build installs `dep` (an
@@ -171,12 +176,12 @@ class DependencyFacts:
     def _kept(self, manifest: str, test: Callable[[Bundle], bool]) -> list[str]:
         """The functions using `manifest` whose bundle passes `test`, asked once a
         bundle."""
-        users, bundles = self._using(manifest)
-        passing = {key for key, bundle in bundles.items() if test(bundle)}
-        if len(passing) == len(bundles):
+        users, bundles, place = self._using(manifest)
+        passing = [test(bundle) for bundle in bundles]
+        if all(passing):
             return users
-        return [f for f in users if id(self.bundles.get(f, PLAIN)) in passing] \
-            if passing else []
+        return [f for f, at in zip(users, place, strict=True) if passing[at]] \
+            if any(passing) else []
 
 
 def leaves_out(dep: Dependency, names: frozenset[str]) -> bool:
