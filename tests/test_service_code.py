@@ -595,3 +595,26 @@ def test_a_secret_of_the_module_beside_a_configuration_string_stays_code(tmp_pat
     assert [(f.rule_id, f.location.file, f.location.line) for f in result.findings
             if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")] == [
         ("FG-DATA-003", "src/settings.ts", 2)]
+
+
+def test_the_service_files_own_code_outside_the_configuration_stays_code(tmp_path):
+    # the fallback literal is what ships when the deploy shell has no DB_PASSWORD; the
+    # reader cannot evaluate `||`, and the file's code facts still see the literal
+    write(tmp_path, {"serverless.ts": """
+        export default {
+          service: 's',
+          provider: {
+            name: 'aws',
+            runtime: 'nodejs22.x',
+            environment: {
+              DB_PASSWORD: process.env.DB_PASSWORD || 'Pr0d-Passw0rd-2024!xyz',
+              API_KEY: 'sk_live_51HqAbCdEfGhIjKlMnOpQrStUv',
+            },
+          },
+          functions: { api: { handler: 'handler.main' } },
+        };
+        """, "handler.ts": "export const main = async () => 1;\n"})
+    result = scan(str(tmp_path))
+    assert sorted((f.rule_id, f.location.line) for f in result.findings
+                  if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")) == [
+        ("FG-DATA-001", 9), ("FG-DATA-003", 8)]

@@ -40,10 +40,6 @@ def _changed_warnings(result: ScanResult) -> list[Diagnostic]:
 # ------------------------------------------------------------- a secret in the file itself
 
 
-@pytest.mark.xfail(strict=True, reason="the service file's code facts are replaced by the "
-                   "template secrets of the evaluated document (b64365f): a literal the "
-                   "reader cannot evaluate (process.env.X || 'literal') is reported by "
-                   "nothing; 438cabc reported FG-DATA-003 at serverless.ts:12")
 def test_a_literal_fallback_of_an_environment_secret_is_reported() -> None:
     result = _scan("secret_fallback/pos")
     found = [(f.rule_id, f.location.file, f.location.line) for f in result.findings

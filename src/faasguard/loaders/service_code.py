@@ -125,12 +125,13 @@ def load(ctx: LoadContext) -> App:
         fragment.files.extend(SourceFile(module.rel, "serverless",
                                          facts=_module_facts(module, written, secrets))
                               for module, written in reader.writers())
+    main = reader.modules.get(ctx.file.replace(os.sep, "/"))
     for source in fragment.files:
         if source.path == ctx.file:
             # its secrets are judged as serverless.yml's are (FG-DATA-001/002, not
-            # FG-DATA-003 a second time), on the values it writes itself
-            source.facts = _own_lines(secrets) if secrets is not None else \
-                FileFacts(ctx.file)
+            # FG-DATA-003 a second time), the rest of its code as code
+            source.facts = _module_facts(main, reader.written.get(main.rel, {}), secrets) \
+                if secrets is not None and main is not None else FileFacts(ctx.file)
     # the JSON files it read are part of the service, as `${file()}`'s are: listed after
     # it, they are not loaded again as templates of their own (scan.load_app)
     fragment.files.extend(SourceFile(path, "serverless") for path, data in reader.data.items()
@@ -900,18 +901,12 @@ class ServiceReader:
         return "" if relative == "." else relative
 
 
-def _own_lines(found: FileFacts) -> FileFacts:
-    """The facts of the service file's own lines (an imported module's are its own:
-    `_module_facts`)."""
-    found.facts = [fact for fact in found.facts if fact.line < INCLUDED_LINES]
-    return found
-
-
 def _module_facts(module: _Module, written: dict[int, set[str]],
                   secrets: FileFacts) -> FileFacts:
-    """The code facts of an imported module that writes values of the configuration:
-    the secrets among those values as the template's (`secrets`, judged on the document,
-    moved to the module's own lines), and the module's JavaScript facts, but for a
+    """The code facts of the service file, or of an imported module that writes values
+    of the configuration: the secrets among those values as the template's (`secrets`,
+    judged on the document, moved to the module's own lines), and the module's
+    JavaScript facts (the code analyses do not read it again), but for a
     secret at a line where the configuration took a string literal judged a secret
     there (it is not hard-coded in code a second time; another literal of that line,
     such as a fallback `process.env.X || '...'`, is still code's)."""
@@ -922,7 +917,7 @@ def _module_facts(module: _Module, written: dict[int, set[str]],
     from faasguard.analysis.secrets import secret_digest
     from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 
-    first = (MODULE_LINES + module.index) * INCLUDED_LINES
+    first = (MODULE_LINES + module.index) * INCLUDED_LINES if module.index else 0
     own = [replace(fact, line=fact.line - first) for fact in secrets.facts
            if first < fact.line < first + INCLUDED_LINES]
     judged = {fact.key for fact in secrets.facts if fact.kind in (SECRET_VALUE, ENV_LITERAL)}
