@@ -4,7 +4,9 @@ fixture (tests/fixtures/review_s13/<case>/pos) with a control twin that passes t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,3 +36,32 @@ def test_a_layer_listed_by_ref_is_read_for_its_function_only() -> None:
         [("GetItem", "layers/common/python/store.py")]
     assert _calls("conditional_layer/control", "template.yaml#Audit") == \
         [("*", "src/audit.py")]
+
+
+# ------------------------------------------------------------- serverless.ts: escapes
+
+
+def _json_report(case: str, out: Path) -> dict[str, Any]:
+    """The JSON report of a scan of the case, written by the command line."""
+    from faasguard.cli import main
+
+    target = out / "report.json"
+    assert main(["scan", str(CASES / case), "--format", "json", "-o", str(target)]) in (0, 1)
+    return dict(json.loads(target.read_text("utf-8")))
+
+
+@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError,
+                   reason="loaders/service_code._escape turns each half of a surrogate pair "
+                   "escape ('\\uD83D\\uDE80', one character in JavaScript) into a lone "
+                   "surrogate; the route's path reaches a finding and every report format "
+                   "fails to encode it (a traceback, no report)")
+def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
+    report = _json_report("surrogate_escape/pos", tmp_path)
+    assert any("/launch/\U0001f680" in f["message"] for f in report["findings"]
+               if f["rule_id"] == "FG-AUTH-002")
+
+
+def test_the_character_written_as_itself_is_reported(tmp_path: Path) -> None:
+    report = _json_report("surrogate_escape/control", tmp_path)
+    assert any("/launch/\U0001f680" in f["message"] for f in report["findings"]
+               if f["rule_id"] == "FG-AUTH-002")
