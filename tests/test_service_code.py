@@ -618,3 +618,45 @@ def test_the_service_files_own_code_outside_the_configuration_stays_code(tmp_pat
     assert sorted((f.rule_id, f.location.line) for f in result.findings
                   if f.rule_id in ("FG-DATA-001", "FG-DATA-002", "FG-DATA-003")) == [
         ("FG-DATA-001", 9), ("FG-DATA-003", 8)]
+
+
+@pytest.mark.parametrize("change, warning", [
+    ("(config as any).provider.iam = { role: {} };", "'config' is changed after it is "
+     "declared (line 6)"),
+    ("config.provider!['iam'] = { role: {} };", "'config' is changed after it is declared "
+     "(line 6)"),
+    ("_.merge(config, { provider: { iam: { role: {} } } });", "'config' is changed after "
+     "it is declared (line 6)"),
+    ("merge(config, { provider: { iam: { role: {} } } });", "'config' is changed after it "
+     "is declared (line 6)"),
+    ("_.set(config, 'provider.iam', { role: {} });", "'config' is changed after it is "
+     "declared (line 6)"),
+    ("base.functions.api.events = [];", "'base' is changed after it is declared (line 6)"),
+])
+def test_changes_through_wrappers_merges_and_imports_are_changes(tmp_path, change, warning):
+    # each changes the object the file exports: it is not read as its literal writes
+    write(tmp_path, {
+        "serverless.ts": "import _, { merge } from 'lodash';\nimport base from './base';\n"
+                         "const config = { ...base };\n\n\n"
+                         f"{change}\n"
+                         f"export default {'base' if 'base.' in change else 'config'};\n",
+        "base.ts": "export default { service: 's', provider: { name: 'aws' },\n"
+                   "  functions: { api: { handler: 'h.main' } } };\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    assert app.functions == {}
+    assert [d.message.split(":")[0] for d in app.diagnostics if d.level == "warning"][0] \
+        == warning
+
+
+def test_module_exports_changed_after_it_is_assigned(tmp_path):
+    write(tmp_path, {"serverless.js": """
+        module.exports = { service: 's', provider: { name: 'aws' },
+                           functions: { api: { handler: 'h.main' } } };
+        module.exports.functions.api.events = [{ http: { method: 'post', path: 'x' } }];
+        """})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.js"))
+    assert app.functions == {}
+    assert [(d.line, d.message.split(":")[0]) for d in app.diagnostics] == [
+        (4, "'module.exports' is changed after it is assigned (line 4)"),
+        (2, "its exported configuration is not an object the scanner can read statically "
+            "(module.exports, changed after it is assigned)")]

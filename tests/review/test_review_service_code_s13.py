@@ -69,10 +69,6 @@ def test_a_secret_from_the_deploy_shell_beside_a_configuration_string_is_none() 
 # ------------------------------------------------------------- changes the reader misses
 
 
-@pytest.mark.xfail(strict=True, reason="_changed_names follows member/subscript chains "
-                   "only: `(config as any).provider.iam = ...` and `config.provider!['iam'] "
-                   "= ...` are not seen as changes of config, whose literal is read as the "
-                   "configuration (the wildcard S3 grant is not reported, no warning)")
 @pytest.mark.parametrize("case", ["changed_wrapped/as_any", "changed_wrapped/non_null"])
 def test_a_change_through_a_typescript_wrapper_is_a_change(case: str) -> None:
     result = _scan(case)
@@ -85,10 +81,6 @@ def test_a_configuration_not_changed_is_read_without_warning() -> None:
     assert _changed_warnings(result) == []
 
 
-@pytest.mark.xfail(strict=True, reason="a name bound by an import is never checked for "
-                   "changes (_name checks const, member and mutable bindings only): "
-                   "serverless.ts adds a wildcard grant and a public POST route to the "
-                   "object it imports and exports; neither is reported, no warning")
 def test_an_imported_object_the_service_file_changes_is_not_read_as_written() -> None:
     result = _scan("imported_changed/pos")
     assert _changed_warnings(result) or \
@@ -102,10 +94,6 @@ def test_an_imported_object_exported_as_written_is_read() -> None:
     assert _at(result, "FG-AUTH-002") == []
 
 
-@pytest.mark.xfail(strict=True, reason="`module.exports.provider.iam = ...` after "
-                   "`module.exports = {...}` is recorded as a named export 'iam' and "
-                   "'module' is dropped from the changed names: the route and the "
-                   "wildcard grant the framework gets are not reported, no warning")
 def test_a_change_of_module_exports_after_its_assignment_is_a_change() -> None:
     result = _scan("exports_member_changed/pos")
     warned = [d for d in result.app.diagnostics if d.code == "service-code" and
@@ -119,9 +107,6 @@ def test_module_exports_assigned_once_is_read() -> None:
     assert [d for d in result.app.diagnostics if d.level == "warning"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="lodash's merge (also _.merge, _.set, _.defaultsDeep, "
-                   "deepmerge's into forms) changes its first argument; only Object.assign "
-                   "and the listed methods count as changes")
 def test_a_merge_into_the_configuration_is_a_change() -> None:
     result = _scan("merged/pos")
     assert _changed_warnings(result) or _at(result, "FG-PERM-002")

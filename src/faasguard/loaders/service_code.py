@@ -234,6 +234,15 @@ class ServiceReader:
                              "default` or `export =` at its top level)")
         if _is_function(main, exported[-1]):
             raise InputError(_FUNCTION_EXPORT, main.own_line(exported[-1]))
+        changed = main.changed.get("module.exports")
+        if changed is not None and changed[0] > main.own_line(exported[-1]) and \
+                _SPACE.sub("", main.js.text(exported[-1].parent or exported[-1])
+                           ).startswith("module.exports="):
+            self._note(main, changed[0], f"'module.exports' is changed after it is "
+                       f"assigned (line {changed[0]}): its value is left unknown", "warning")
+            raise InputError("its exported configuration is not an object the scanner can "
+                             "read statically (module.exports, changed after it is "
+                             "assigned)", main.own_line(exported[-1]))
         value = self._export(main, "default", exported)
         if isinstance(value, _Namespace):
             value = Unknown("a module's namespace")
@@ -443,8 +452,9 @@ class ServiceReader:
         target = _SPACE.sub("", module.js.text(left))
         if target == "module.exports":
             module.exports["default"] = ("node", right)
-        elif target.startswith(("module.exports.", "exports.")):
-            name = target.rpartition(".")[2]
+        elif target.startswith(("module.exports.", "exports.")) and \
+                "default" not in module.exports:  # (after it: a change, `_changed_names`)
+            name = target.removeprefix("module.").removeprefix("exports.")
             if name.isidentifier():
                 module.exports[name] = ("node", right)
 
@@ -571,7 +581,8 @@ class ServiceReader:
         if binding is None:
             return self._unknown(module, at, "a name not bound at the module's top level")
         changed = module.changed.get(name)
-        if changed is not None and binding[0] in ("const", "member", "mutable"):
+        if changed is not None and binding[0] in ("const", "member", "mutable", "import",
+                                                  "require"):
             line, via = changed
             where = f"line {line}, through '{via}'" if via else f"line {line}"
             self._note(module, line, f"'{name}' is changed after it is declared ({where}): "
@@ -1015,7 +1026,13 @@ def _first_error(root: Node) -> int | None:
 
 #: Calls that change an object or array they are given or called on.
 _CHANGING_FUNCTIONS = {"Object.assign", "Object.defineProperty", "Object.defineProperties",
-                       "Object.setPrototypeOf", "Reflect.set", "Reflect.deleteProperty"}
+                       "Object.setPrototypeOf", "Reflect.set", "Reflect.deleteProperty",
+                       # lodash's, which change their first argument (`_.merge(config, x)`)
+                       *(f"{prefix}{name}" for prefix in ("_.", "lodash.", "")
+                         for name in ("merge", "mergeWith", "defaultsDeep")),
+                       *(f"{prefix}{name}" for prefix in ("_.", "lodash.")
+                         for name in ("set", "setWith", "unset", "update", "assign",
+                                      "assignIn", "extend", "defaults"))}
 _CHANGING_METHODS = {"push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill",
                      "copyWithin", "set", "add", "delete", "clear"}
 
@@ -1036,9 +1053,11 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
     def note(target: Node | None, node: Node, inside: bool) -> None:
         if target is None:
             return
-        root = module.js.chain_root(target)
-        if root.type == "identifier":
-            name, line = text(root), module.own_line(node)
+        root = _chain_root(module, target)
+        if root.type == "identifier" or _SPACE.sub("", text(root)) == "module.exports":
+            name, line = _SPACE.sub("", text(root)), module.own_line(node)
+            if name == "module.exports" and root is target and not inside:
+                return  # `module.exports = ...`: the export itself
             changed[name] = min(changed.get(name, line), line)
             if inside or root is not target:  # its object changed, not the name rebound
                 objects[name] = min(objects.get(name, line), line)
@@ -1110,8 +1129,28 @@ def _part_of(module: _Module, value: Node) -> str | None:
     `value` is, when it is only that."""
     while value.type in _WRAPPERS and value.named_child_count:
         value = value.named_child(0) or value
-    root = module.js.chain_root(value)
+    root = _chain_root(module, value)
     return module.js.text(root) if root.type == "identifier" else None
+
+
+def _chain_root(module: _Module, node: Node) -> Node:
+    """The object a member/subscript chain starts from, through parentheses and type
+    wrappers (`config` of `(config as any).provider!['iam']`); `module.exports` stays
+    whole (the object a CommonJS module exports)."""
+    while True:
+        if node.type in ("member_expression", "subscript_expression"):
+            if _SPACE.sub("", module.js.text(node)) == "module.exports":
+                return node
+            inner = node.child_by_field_name("object")
+        elif node.type in _WRAPPERS:
+            inner = node.named_child(0)
+        elif node.type == "type_assertion":
+            inner = node.named_child(node.named_child_count - 1)
+        else:
+            return node
+        if inner is None:
+            return node
+        node = inner
 
 
 def _error_line(root: str, rel: str) -> int | None:
