@@ -660,3 +660,22 @@ def test_module_exports_changed_after_it_is_assigned(tmp_path):
         (4, "'module.exports' is changed after it is assigned (line 4)"),
         (2, "its exported configuration is not an object the scanner can read statically "
             "(module.exports, changed after it is assigned)")]
+
+
+def test_a_key_set_to_undefined_is_copied_by_a_spread_and_removes_the_setting(tmp_path):
+    # JavaScript's spread copies a key set to undefined, which hides the key spread
+    # before it; the framework's JSON copy of the export then drops it
+    write(tmp_path, {"serverless.ts": """
+        const secured = { method: 'post', path: 'orders', authorizer: 'aws_iam' };
+        const publicRoute = { authorizer: undefined };
+        export default {
+          service: 's',
+          http: { ...secured, ...publicRoute },
+          kept: { ...publicRoute, authorizer: 'aws_iam' },
+          list: [undefined, { a: undefined }],
+          read: publicRoute.authorizer,
+        };
+        """})
+    data, notes = read(tmp_path)
+    assert (data, notes) == ({"service": "s", "http": {"method": "post", "path": "orders"},
+                              "kept": {"authorizer": "aws_iam"}, "list": [None, {}]}, [])

@@ -118,10 +118,6 @@ def test_the_configuration_read_but_not_changed_is_read() -> None:
     assert _changed_warnings(result) == []
 
 
-@pytest.mark.xfail(strict=True, reason="JavaScript's spread copies a key set to undefined "
-                   "(it removes the authorizer); the reader drops such a key from the "
-                   "spread object, so the route keeps aws_iam: FG-AUTH-002 is lost and "
-                   "FG-SHADOW-004 says every route is IAM-signed")
 def test_a_spread_key_set_to_undefined_removes_the_setting() -> None:
     result = _scan("spread_undefined/pos")
     assert _at(result, "FG-AUTH-002") == [("serverless.ts", 10)]

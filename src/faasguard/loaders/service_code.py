@@ -250,6 +250,7 @@ class ServiceReader:
             what = value.text if isinstance(value, Unknown) else type(value).__name__
             raise InputError(f"its exported configuration is not an object the scanner "
                              f"can read statically ({what})", main.own_line(exported[-1]))
+        _without_undefined(value)  # as the framework's JSON copy of the export drops them
         # (no `text`: the variable resolver would take it for the lines of every value,
         # and skip the `${` of an imported module's, numbered past it)
         return Document(value)
@@ -736,9 +737,8 @@ class ServiceReader:
                     continue
                 key = _key_text(text(name))
                 value = self._unknown(module, item, "a method")
-            if value is _UNDEFINED:
-                result.pop(key, None)
-                continue
+            # (a key set to `undefined` stays until the end: a spread copies it, and it
+            # hides the key of an object spread before; `_without_undefined`)
             result[key] = value
             lines[key] = module.line(item)
         return result
@@ -947,6 +947,29 @@ class _Undefined:
 
 
 _UNDEFINED = _Undefined()
+
+
+def _without_undefined(value: Any) -> None:
+    """Remove, in place, the keys set to `undefined` from the objects of a value (an
+    array's `undefined` is null), as JSON.stringify does."""
+    stack, seen = [value], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            for key in [k for k, v in item.items() if v is _UNDEFINED]:
+                del item[key]
+                if isinstance(item, LDict):
+                    item.key_lines.pop(key, None)
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            for index, element in enumerate(item):
+                if element is _UNDEFINED:
+                    item[index] = None
+                elif isinstance(element, (dict, list)):
+                    stack.append(element)
 
 
 def _name(text: str) -> str:
