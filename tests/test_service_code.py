@@ -679,3 +679,20 @@ def test_a_key_set_to_undefined_is_copied_by_a_spread_and_removes_the_setting(tm
     data, notes = read(tmp_path)
     assert (data, notes) == ({"service": "s", "http": {"method": "post", "path": "orders"},
                               "kept": {"authorizer": "aws_iam"}, "list": [None, {}]}, [])
+
+
+def test_a_json_file_required_without_its_extension(tmp_path):
+    # Node.js's require tries .js, then .json: './config/iam' is config/iam.json when
+    # there is no config/iam.js (an ES module import does not add extensions)
+    write(tmp_path, {
+        "serverless.js": """
+            const iam = require('./config/iam');
+            const { runtime } = require('./config/runtime');
+            module.exports = { service: 's', provider: { name: 'aws', runtime, iam } };
+            """,
+        "config/iam.json": '{"role": {"statements": []}}\n',
+        "config/runtime.json": '{"runtime": "nodejs20.x"}\n',
+        "config/runtime.js": "module.exports = { runtime: 'nodejs22.x' };\n"})
+    data, notes = read(tmp_path, "serverless.js")
+    assert (data["provider"], notes) == ({"name": "aws", "runtime": "nodejs22.x",
+                                          "iam": {"role": {"statements": []}}}, [])

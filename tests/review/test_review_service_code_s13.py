@@ -148,17 +148,12 @@ def test_a_function_re_exported_by_name_is_read() -> None:
     assert _at(result, "FG-AUTH-002") == [("src/functions/hello.ts", 3)]
 
 
-@pytest.mark.xfail(strict=True, reason="require('./config/iam') loads config/iam.json (Node.js "
-                   "tries .js, then .json); the reader warns the import 'names no file of "
-                   "the project' and the wildcard statement is not read")
 def test_a_json_file_required_without_its_extension_is_read() -> None:
     result = _scan("require_json_noext/pos")
     assert _at(result, "FG-PERM-002") == [("config/iam.json", 2)]
     assert [d for d in result.app.diagnostics if d.level == "warning"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the same: the twin's JSON file is not read either "
-                   "(a wrong warning)")
 def test_a_json_file_required_without_its_extension_is_read_without_warning() -> None:
     result = _scan("require_json_noext/neg")
     assert [d for d in result.app.diagnostics if d.level == "warning"] == []

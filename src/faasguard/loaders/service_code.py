@@ -483,6 +483,10 @@ class ServiceReader:
         an ES module's namespace, a JSON file's data."""
         if spec.lower().endswith(".json"):
             return self._json(module, spec, at)
+        if spec.startswith(".") and self.cache.resolve_local(module.rel, spec) is None and \
+                self.cache.exists(posixpath.normpath(posixpath.join(
+                    posixpath.dirname(module.rel), spec + ".json"))):
+            return self._json(module, spec + ".json", at)  # Node.js tries .js, then .json
         target = self._import(module, spec, at)
         if target is None:
             return Unknown(f"require('{spec}')")
