@@ -696,3 +696,44 @@ def test_a_json_file_required_without_its_extension(tmp_path):
     data, notes = read(tmp_path, "serverless.js")
     assert (data["provider"], notes) == ({"name": "aws", "runtime": "nodejs22.x",
                                           "iam": {"role": {"statements": []}}}, [])
+
+
+def test_names_export_star_gives_and_names_no_module_exports(tmp_path):
+    # a namespace spread takes the names of the module's `export * from` too (its own
+    # win; a cycle of them stops); a named import through them is read; a name the
+    # module does not export is a warning at the import
+    write(tmp_path, {
+        "serverless.ts": """
+            import * as fns from './src/functions';
+            import { three, hello as again } from './src/functions';
+            import { helo } from './src/functions/hello';
+            export default { service: 's', functions: { ...fns, three, again },
+                             custom: { helo } };
+            """,
+        "src/functions/index.ts": "export * from './hello';\nexport * from './more';\n"
+                                  "export const two = { handler: 'own.main' };\n",
+        "src/functions/hello.ts": "export const hello = { handler: 'hello.main' };\n"
+                                  "export default { handler: 'not-a-name.main' };\n",
+        "src/functions/more.ts": "export * from './index';\n"
+                                 "export const two = { handler: 'more.main' };\n"
+                                 "export const three = { handler: 'three.main' };\n"})
+    data, notes = read(tmp_path)
+    assert data["functions"] == {
+        "two": {"handler": "own.main"}, "hello": {"handler": "hello.main"},
+        "three": {"handler": "three.main"}, "again": {"handler": "hello.main"}}
+    assert isinstance(data["custom"]["helo"], Unknown)
+    assert notes == [("serverless.ts", 4, "warning", "src/functions/hello.ts exports no "
+                      "'helo': its value is left unknown")]
+
+
+def test_a_spread_of_a_namespace_whose_export_star_is_a_package(tmp_path):
+    write(tmp_path, {
+        "serverless.ts": "import * as fns from './functions';\n"
+                         "export default { service: 's', functions: { ...fns } };\n",
+        "functions.ts": "export * from '@acme/functions';\n"
+                        "export const api = { handler: 'api.main' };\n"})
+    data, notes = read(tmp_path)
+    assert data["functions"] == {"api": {"handler": "api.main"}}
+    assert [(file, line, level) for file, line, level, _ in notes] == [
+        ("functions.ts", 1, "note"), ("functions.ts", 1, "warning")]
+    assert notes[1][3].startswith("`export * from '@acme/functions';` gives names not known")

@@ -131,10 +131,6 @@ def test_a_spread_of_other_keys_keeps_the_setting() -> None:
 # ------------------------------------------------------------- modules and files
 
 
-@pytest.mark.xfail(strict=True, reason="a namespace spread (`functions: { ...functions }`) "
-                   "takes the module's named exports but not those of its `export * "
-                   "from`: function hello and its public POST route are dropped without "
-                   "a diagnostic, and FG-SHADOW-004 calls the API IAM-only")
 def test_a_function_re_exported_with_export_star_is_read() -> None:
     result = _scan("namespace_star/pos")
     star = [d for d in result.app.diagnostics if d.code == "service-code" and
@@ -160,10 +156,6 @@ def test_a_json_file_required_without_its_extension_is_read_without_warning() ->
     assert _at(result, "FG-PERM-002") == []
 
 
-@pytest.mark.xfail(strict=True, reason="`import { hello }` of a module that exports no "
-                   "'hello' is an Unknown without a reader's note; only the serverless "
-                   "loader's 'should be a mapping' warning at the functions key says "
-                   "something, not which import gives nothing")
 def test_an_imported_name_the_module_does_not_export_is_said_at_the_import() -> None:
     result = _scan("missing_export/pos")
     assert [(d.file, d.line) for d in result.app.diagnostics

@@ -175,7 +175,7 @@ class _Module:
     """One parsed module and its top-level names: `bindings` (name -> how it is bound),
     `exports` (exported name -> where its value comes from), `values` (those computed)."""
 
-    __slots__ = ("rel", "js", "index", "bindings", "exports", "values", "changed")
+    __slots__ = ("rel", "js", "index", "bindings", "exports", "values", "changed", "stars")
 
     def __init__(self, rel: str, js: JsModule, index: int):
         self.rel = rel
@@ -184,6 +184,7 @@ class _Module:
         self.bindings: dict[str, tuple[Any, ...]] = {}
         self.exports: dict[str, tuple[Any, ...]] = {}
         self.values: dict[str, Any] = {}
+        self.stars: list[Node] = []  # its `export * from` statements
         #: name -> the first line that changes it, and the alias it is changed through
         self.changed: dict[str, tuple[int, str]] = {}
 
@@ -214,6 +215,7 @@ class ServiceReader:
         self._noted: set[tuple[str, int, str]] = set()
         self._depth = 0
         self._quiet = 0  # > 0: notes are not kept (a callee looked at for `handlerPath`)
+        self._walking: set[str] = set()  # modules whose `export *` are being followed
         #: module -> line -> the values of the string literals written there that the
         #: configuration was computed from (a module that wrote an object or array of
         #: it: at least empty)
@@ -436,6 +438,7 @@ class ServiceReader:
             return
         if spec is not None:  # export * from './x'
             module.exports.setdefault("*", ("star", statement))
+            module.stars.append(statement)
             return
         named = [c for c in statement.named_children if c is not source]
         if len(named) == 1 and any(c.type == "=" for c in statement.children):
@@ -540,8 +543,11 @@ class ServiceReader:
 
     # ------------------------------------------------------------------ names
 
-    def _export(self, module: _Module, name: str, entry: tuple[Any, ...] | None = None) -> Any:
-        """The value `module` exports as `name` ("default", a name, "*": its namespace)."""
+    def _export(self, module: _Module, name: str, entry: tuple[Any, ...] | None = None,
+                importer: tuple[_Module, Node] | None = None) -> Any:
+        """The value `module` exports as `name` ("default", a name, "*": its namespace);
+        `importer`: the module and statement asking for it, where a name `module` does not
+        export is said."""
         if name == "*":
             return _Namespace(module.rel)
         key = f"export {name}"
@@ -554,9 +560,14 @@ class ServiceReader:
                 name != "default" else None
             if isinstance(whole, LDict) and name in whole:  # a CommonJS object's key
                 return whole[name]
-            star = module.exports.get("*")
-            if star is not None:
-                return self._unknown(module, star[1], "a name `export * from` may give")
+            found, unread = self._from_stars(module, name)
+            if found is not _MISSING:
+                return found
+            if unread is not None:
+                return self._unknown(module, unread, "a name `export * from` may give")
+            if importer is not None and (whole is None or isinstance(whole, LDict)):
+                self._note(importer[0], importer[0].own_line(importer[1]), f"{module.rel} "
+                           f"exports no '{name}': its value is left unknown", "warning")
             return Unknown(f"{name} of {module.rel}")
         if (module.rel, key) in self._active:
             return self._cycle(module, entry[-1], name)
@@ -569,8 +580,8 @@ class ServiceReader:
                 value = self._name(module, entry[1], entry[2])
             else:  # ("from", spec, name, at): a re-export
                 target = self._import(module, entry[1], entry[3])
-                value = self._export(target, entry[2]) if target is not None else \
-                    Unknown(f"{entry[2]} of '{entry[1]}'")
+                value = self._export(target, entry[2], importer=(module, entry[3])) \
+                    if target is not None else Unknown(f"{entry[2]} of '{entry[1]}'")
         finally:
             self._active.pop()
         module.values[key] = value
@@ -622,8 +633,8 @@ class ServiceReader:
                 return data if imported in ("default", "*") else \
                     self._member(module, data, imported, statement)
             target = self._import(module, spec, statement)
-            return self._export(target, imported) if target is not None else \
-                Unknown(f"{imported} of '{spec}'")
+            return self._export(target, imported, importer=(module, statement)) \
+                if target is not None else Unknown(f"{imported} of '{spec}'")
         return self._unknown(module, binding[1], f"'{name}' is declared without a value")
 
     def _cycle(self, module: _Module, at: Node, name: str) -> Unknown:
@@ -802,7 +813,8 @@ class ServiceReader:
         return None
 
     def _namespace_object(self, namespace: _Namespace, line: int) -> LDict:
-        """A module's named exports as one object (`{...namespace}`)."""
+        """A module's named exports as one object (`{...namespace}`), those its `export *
+        from` statements give too (its own first; `default` is not one)."""
         module = self.modules[namespace.module]
         assert module is not None
         result = LDict()
@@ -811,7 +823,57 @@ class ServiceReader:
             if name not in ("default", "*"):
                 result[name] = self._export(module, name)
                 result.key_lines[name] = module.line(entry[-1])
+        if module.rel in self._walking:  # a cycle of `export *`: what it gives is here
+            return result
+        self._walking.add(module.rel)
+        try:
+            for statement in module.stars:
+                target = self._star_target(module, statement)
+                if target is None:
+                    written = _SPACE.sub(" ", module.js.text(statement))
+                    self._note(module, module.own_line(statement), f"`{written}` gives "
+                               "names not known statically; they are left out (a setting "
+                               "they make reads as not written)", "warning")
+                    continue
+                given = self._namespace_object(_Namespace(target.rel), line)
+                for name, value in given.items():
+                    if name not in result and name != "default":
+                        result[name] = value
+                        result.key_lines[name] = given.line_of(name)
+        finally:
+            self._walking.discard(module.rel)
         return result
+
+    def _star_target(self, module: _Module, statement: Node) -> _Module | None:
+        """The project module an `export * from` statement names (None: not read)."""
+        from faasguard.analysis.js.parse import string_value
+
+        spec = string_value(statement.child_by_field_name("source"))
+        return self._import(module, spec, statement) if spec is not None else None
+
+    def _from_stars(self, module: _Module, name: str) -> tuple[Any, Node | None]:
+        """The value the `export * from` statements of `module` give as `name`
+        (`_MISSING` when none does), and the first of them that could not be read (a
+        package's), if any."""
+        unread: Node | None = None
+        if name == "default" or module.rel in self._walking:
+            return _MISSING, None
+        self._walking.add(module.rel)
+        try:
+            for statement in module.stars:
+                target = self._star_target(module, statement)
+                if target is None:
+                    unread = unread or statement
+                    continue
+                if name in target.exports and name != "*":
+                    return self._export(target, name), None
+                found, inner = self._from_stars(target, name)
+                if found is not _MISSING:
+                    return found, None
+                unread = unread or inner
+        finally:
+            self._walking.discard(module.rel)
+        return _MISSING, unread
 
     def _template(self, module: _Module, node: Node) -> Any:
         text = module.js.text
@@ -866,8 +928,8 @@ class ServiceReader:
         """`holder[key]` of a known object, array or module namespace."""
         if isinstance(holder, _Namespace):
             target = self.modules.get(holder.module)
-            return self._export(target, str(key)) if target is not None and \
-                isinstance(key, str) else Unknown(str(key))
+            return self._export(target, str(key), importer=(module, at)) \
+                if target is not None and isinstance(key, str) else Unknown(str(key))
         if isinstance(holder, dict) and isinstance(key, (str, int)):
             name = key if isinstance(key, str) else str(key)
             if name in holder:
@@ -951,6 +1013,8 @@ class _Undefined:
 
 
 _UNDEFINED = _Undefined()
+#: No module gives the name (`ServiceReader._from_stars`).
+_MISSING: Any = object()
 
 
 def _without_undefined(value: Any) -> None:
