@@ -737,3 +737,47 @@ def test_a_spread_of_a_namespace_whose_export_star_is_a_package(tmp_path):
     assert [(file, line, level) for file, line, level, _ in notes] == [
         ("functions.ts", 1, "note"), ("functions.ts", 1, "warning")]
     assert notes[1][3].startswith("`export * from '@acme/functions';` gives names not known")
+
+
+def test_escapes_namespaces_as_values_and_require_of_an_es_module(tmp_path):
+    # a surrogate pair escape is one character (a lone one, no report can encode: U+FFFD);
+    # a namespace given as a value is its named exports; require() of an ES module gives
+    # its namespace, whose .default is the default export (ts-node's CommonJS output)
+    write(tmp_path, {
+        "serverless.ts": r"""
+            import * as named from './src/named';
+            const viaRequire = require('./src/functions').default;
+            export default {
+              service: 's',
+              paths: ['launch/\uD83D\uDE80', `x\uD83D`, '\u{1F680}'],
+              functions: viaRequire,
+              named,
+              list: [named],
+            };
+            """,
+        "src/functions.ts": "export default { hello: { handler: 'h.main' } };\n"
+                            "export const extra = 'e';\n",
+        "src/named.ts": "export const a = 1;\nexport const b = 'two';\n"})
+    data, notes = read(tmp_path)
+    assert notes == []
+    assert data["paths"] == ["launch/\U0001f680", "x\ufffd", "\U0001f680"]
+    assert data["functions"] == {"hello": {"handler": "h.main"}}
+    assert data["named"] == {"a": 1, "b": "two"} and data["list"] == [{"a": 1, "b": "two"}]
+
+
+def test_a_helper_of_the_file_changing_what_it_is_given_is_a_change(tmp_path):
+    write(tmp_path, {"serverless.js": """
+        const config = { service: 's', provider: { name: 'aws' },
+                         functions: { api: { handler: 'h.main' } } };
+        function addRoute(name, c) {
+          c.functions.api.events = [{ http: { method: 'post', path: name } }];
+        }
+        const describe = (c) => c.service;
+        describe(config);
+        addRoute('orders', config);
+        module.exports = config;
+        """})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.js"))
+    assert app.functions == {}
+    assert [d.message.split(":")[0] for d in app.diagnostics][0] == \
+        "'config' is changed after it is declared (line 5, through 'c')"

@@ -175,7 +175,8 @@ class _Module:
     """One parsed module and its top-level names: `bindings` (name -> how it is bound),
     `exports` (exported name -> where its value comes from), `values` (those computed)."""
 
-    __slots__ = ("rel", "js", "index", "bindings", "exports", "values", "changed", "stars")
+    __slots__ = ("rel", "js", "index", "bindings", "exports", "values", "changed", "stars",
+                 "es_default")
 
     def __init__(self, rel: str, js: JsModule, index: int):
         self.rel = rel
@@ -185,6 +186,9 @@ class _Module:
         self.exports: dict[str, tuple[Any, ...]] = {}
         self.values: dict[str, Any] = {}
         self.stars: list[Node] = []  # its `export * from` statements
+        #: its default export is an ES module's (`export default`), not CommonJS's
+        #: `module.exports =` or TypeScript's `export =`: `require()` gives its namespace
+        self.es_default = False
         #: name -> the first line that changes it, and the alias it is changed through
         self.changed: dict[str, tuple[int, str]] = {}
 
@@ -418,11 +422,13 @@ class ServiceReader:
                     module.bindings[text(name)] = ("function", declaration)
                 if default:
                     module.exports["default"] = ("node", declaration)
+                    module.es_default = True
             for bound in set(module.bindings) - before:
                 module.exports[bound] = ("local", bound, declaration)
             return
         if value is not None and default:
             module.exports["default"] = ("node", value)
+            module.es_default = True
             return
         clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
         spec = string_value(source) if source is not None else None
@@ -435,6 +441,7 @@ class ServiceReader:
                 exported = _name(text(alias))
                 module.exports[exported] = ("from", spec, _name(text(name)), statement) \
                     if spec is not None else ("local", text(name), statement)
+                module.es_default = module.es_default or exported == "default"
             return
         if spec is not None:  # export * from './x'
             module.exports.setdefault("*", ("star", statement))
@@ -493,9 +500,9 @@ class ServiceReader:
         target = self._import(module, spec, at)
         if target is None:
             return Unknown(f"require('{spec}')")
-        if "default" in target.exports:
+        if "default" in target.exports and not target.es_default:
             return self._export(target, "default")
-        return _Namespace(target.rel)
+        return _Namespace(target.rel)  # (its `.default` is an ES module's default export)
 
     def _json(self, module: _Module, spec: str, at: Node) -> Any:
         """The data of a JSON file of the project a module imports or requires (its lines
@@ -711,6 +718,13 @@ class ServiceReader:
                 self._unknown(module, node, "a function")
         return self._unknown(module, node, "code the scanner does not run")
 
+    def _value_of(self, module: _Module, node: Node) -> Any:
+        """The value of an expression written as an object's or array's item: a module
+        namespace is its named exports (`functions: ns`), as in JavaScript."""
+        value = self._eval(module, node)
+        return self._namespace_object(value, module.line(node)) \
+            if isinstance(value, _Namespace) else value
+
     def _object(self, module: _Module, node: Node) -> LDict:
         text = module.js.text
         result = LDict()
@@ -727,10 +741,12 @@ class ServiceReader:
                 key = self._key(module, key_node)
                 if isinstance(key, Unknown):
                     continue
-                value = self._eval(module, value_node)
+                value = self._value_of(module, value_node)
             elif kind == "shorthand_property_identifier":
                 key = text(item)
                 value = self._name(module, key, item)
+                if isinstance(value, _Namespace):  # `{ functions }`: its named exports
+                    value = self._namespace_object(value, module.line(item))
                 if isinstance(value, (LDict, LList)) and value.line:
                     # `{ hello }`: declared where its object is written (another module's)
                     result[key] = value
@@ -791,7 +807,7 @@ class ServiceReader:
                         lines.append(spread.line_of(index) if isinstance(spread, LList)
                                      else module.line(item))
                 continue
-            value = self._eval(module, item)
+            value = self._value_of(module, item)
             result.append(None if value is _UNDEFINED else value)
             lines.append(module.line(item))
         return result
@@ -890,7 +906,7 @@ class ServiceReader:
                 if piece is None:
                     return Unknown(_SPACE.sub(" ", text(node))[:80])
                 parts.append(piece)
-        return "".join(parts)
+        return _paired("".join(parts))
 
     def _plus(self, module: _Module, node: Node) -> Any:
         operator = node.child_by_field_name("operator")
@@ -1055,8 +1071,17 @@ def _key_text(text: str) -> str:
 def _string(literal: str) -> str:
     """The value of a quoted string literal."""
     body = literal[1:-1] if len(literal) >= 2 else ""
-    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)",
-                  lambda m: _escape("\\" + m.group(1)), body, flags=re.S)
+    return _paired(re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)",
+                          lambda m: _escape("\\" + m.group(1)), body, flags=re.S))
+
+
+def _paired(text: str) -> str:
+    """`text` with each UTF-16 surrogate pair its escapes wrote (`\\uD83D\\uDE80`, one
+    character in JavaScript) made that character; a lone surrogate, which no report can
+    encode, is U+FFFD."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _escape(sequence: str) -> str:
@@ -1135,10 +1160,14 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
     itself): their values are not what their declarations write. A name bound to a value
     or a part of it (`const p = config.provider`, `const { provider } = config`, `p =
     config.provider`) whose object is then changed (`p.tracing = ...`) changes that value
-    too: the change is the value's (`config`), through the alias."""
+    too: the change is the value's (`config`), through the alias. So is a parameter of a
+    function of the module (`function addRoute(c) { c.functions.a.events = [] }`) for
+    what a call gives it (`addRoute(config)`)."""
     changed: dict[str, int] = {}  # name -> the first line that changes it
     objects: dict[str, int] = {}  # name -> the first line that changes its object
     aliases: dict[str, set[str]] = {}  # name -> the names whose values it is a part of
+    parameters: dict[str, list[str | None]] = {}  # function name -> its parameters' names
+    calls: list[tuple[str, list[Node]]] = []  # (function name, arguments) of the calls
     text = module.js.text
 
     def note(target: Node | None, node: Node, inside: bool) -> None:
@@ -1177,6 +1206,16 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
                 alias(node.child_by_field_name("left"), node.child_by_field_name("right"))
         elif kind == "variable_declarator":
             alias(node.child_by_field_name("name"), node.child_by_field_name("value"))
+            value = node.child_by_field_name("value")
+            name_node = node.child_by_field_name("name")
+            if value is not None and name_node is not None and \
+                    _unwrapped(value).type in ("arrow_function", "function_expression",
+                                               "function"):
+                parameters[text(name_node)] = _parameter_names(module, _unwrapped(value))
+        elif kind == "function_declaration":
+            name_node = node.child_by_field_name("name")
+            if name_node is not None:
+                parameters[text(name_node)] = _parameter_names(module, node)
         elif kind == "update_expression":
             note(node.child_by_field_name("argument"), node, False)
         elif kind == "unary_expression" and text(node).lstrip().startswith("delete"):
@@ -1185,6 +1224,9 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
             name = _SPACE.sub("", text(callee)) if callee is not None else ""
+            if callee is not None and callee.type == "identifier" and arguments is not None:
+                calls.append((name, [a for a in arguments.named_children
+                                     if a.type != "comment"]))
             if name in _CHANGING_FUNCTIONS and arguments is not None:
                 note(arguments.named_child(0) if arguments.named_child_count else None, node,
                      True)
@@ -1192,6 +1234,12 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
                     name.rpartition(".")[2] in _CHANGING_METHODS:
                 note(callee.child_by_field_name("object"), node, True)
         stack.extend(node.named_children)
+    for function, given in calls:  # a parameter is an alias of what a call gives it
+        for parameter, argument in zip(parameters.get(function, ()), given, strict=False):
+            if parameter is not None:
+                alias_of = _part_of(module, argument)
+                if alias_of is not None:
+                    aliases.setdefault(parameter, set()).add(alias_of)
     found = {name: (line, "") for name, line in changed.items()}
     # a change through an alias is its value's (and through an alias of an alias)
     through = dict.fromkeys(objects, "")
@@ -1213,6 +1261,22 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
     for name in ("module", "exports"):
         found.pop(name, None)
     return found
+
+
+def _parameter_names(module: _Module, function: Node) -> list[str | None]:
+    """The names of a function's parameters, in order (None for a pattern)."""
+    single = function.child_by_field_name("parameter")
+    if single is not None:
+        return [module.js.text(single)]
+    parameters = function.child_by_field_name("parameters")
+    names: list[str | None] = []
+    for item in parameters.named_children if parameters is not None else ():
+        if item.type == "comment":
+            continue
+        pattern = item if item.type == "identifier" else item.child_by_field_name("pattern")
+        names.append(module.js.text(pattern) if pattern is not None and
+                     pattern.type == "identifier" else None)
+    return names
 
 
 def _part_of(module: _Module, value: Node) -> str | None:
