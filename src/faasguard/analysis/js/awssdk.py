@@ -414,8 +414,10 @@ def client_calls(module: JsModule) -> list[Node]:
                 kinds[target.kind_id] == "identifier" else ""
             if name and name not in names:
                 names.add(name)
+                declared = target.start_byte if target is not None else -1
+                # (the declared name itself is no use of it: its parent is this declarator)
                 todo.extend(n for n in word_nodes(module, name)
-                            if kinds[n.kind_id] == "identifier")
+                            if n.start_byte != declared and kinds[n.kind_id] == "identifier")
     for call in method_calls(module, "send"):
         found[call.start_byte, call.end_byte] = call
     return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
