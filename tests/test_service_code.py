@@ -781,3 +781,19 @@ def test_a_helper_of_the_file_changing_what_it_is_given_is_a_change(tmp_path):
     assert app.functions == {}
     assert [d.message.split(":")[0] for d in app.diagnostics][0] == \
         "'config' is changed after it is declared (line 5, through 'c')"
+
+
+def test_a_function_spread_from_a_barrel_is_declared_where_its_object_is_written(tmp_path):
+    # as a shorthand property's: `functions: { ...functions }` of a barrel re-exporting
+    # hello locates the function at its object in hello.ts, not at the re-export
+    write(tmp_path, {
+        "serverless.ts": """
+            import * as functions from './src/functions';
+            export default { service: 's', provider: { name: 'aws', runtime: 'nodejs22.x' },
+                             functions: { ...functions } };
+            """,
+        "src/functions/index.ts": "export { hello } from './hello';\n",
+        "src/functions/hello.ts": "\n\nexport const hello = {\n  handler: 'src/h.main',\n};\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    location = app.functions["serverless.ts#hello"].location
+    assert (location.file, location.line) == ("src/functions/hello.ts", 3)

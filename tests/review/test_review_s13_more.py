@@ -141,12 +141,35 @@ def test_written_groups_are_judged() -> None:
         in found
 
 
-@pytest.mark.xfail(strict=True, reason="a function gathered by a namespace spread of a barrel "
-                   "('export { hello } from ./hello', then 'functions: { ...functions }') is "
-                   "located at the barrel's re-export line, not at its object in hello.ts as a "
-                   "shorthand property's is since b4dd428: the function's findings "
-                   "(FG-WALLET-001, FG-MON-001, ...) point at src/functions/index.ts:1")
 def test_a_function_spread_from_a_barrel_is_located_at_its_object() -> None:
     app = scan(str(CASES / "namespace_star/control")).app
     location = app.functions["serverless.ts#hello"].location
     assert (location.file, location.line) == ("src/functions/hello.ts", 1)
+
+
+# ------------------------------------------------------------- a compiled service file
+
+
+def _found(folder: Path) -> list[tuple[str, str, int | None]]:
+    return sorted((f.rule_id, f.location.file, f.location.line)
+                  for f in scan(str(folder)).findings)
+
+
+def test_the_compilers_copy_of_serverless_ts_is_no_second_service() -> None:
+    """tsc writes serverless.ts to the tsconfig.json's outDir (the template's lib/); the
+    framework never reads lib/serverless.js. Read as a service of its own (before), it
+    reported every finding of the service a second time (FG-AUTH-002 twice at
+    src/functions/hello/index.ts:6, FG-PERM-002 at lib/serverless.js:16 too, ...) with
+    two 'no handler' warnings. The scan is now the template layout's without the copy."""
+    result = scan(str(CASES / "compiled_copy/pos"))
+    assert sorted(result.app.functions) == ["serverless.ts#goodbye", "serverless.ts#hello"]
+    assert _found(CASES / "compiled_copy/pos") == \
+        _found(CASES.parent / "serverless_ts" / "pos")
+    assert [d for d in result.app.diagnostics if d.level != "note"] == []
+
+
+def test_a_javascript_service_outside_the_compilers_output_is_read() -> None:
+    result = scan(str(CASES / "compiled_copy/neg"))
+    assert sorted(result.app.functions) == ["legacy/serverless.js#report",
+                                            "serverless.ts#goodbye", "serverless.ts#hello"]
+    assert ("FG-AUTH-002", "legacy/serverless.js", 7) in _found(CASES / "compiled_copy/neg")

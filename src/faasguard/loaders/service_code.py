@@ -837,8 +837,11 @@ class ServiceReader:
         result.line = result.end_line = line
         for name, entry in module.exports.items():
             if name not in ("default", "*"):
-                result[name] = self._export(module, name)
-                result.key_lines[name] = module.line(entry[-1])
+                value = result[name] = self._export(module, name)
+                # an object or list written elsewhere (`export { hello } from './hello'`)
+                # is declared where it is written, as a shorthand property's is
+                result.key_lines[name] = value.line if isinstance(value, (LDict, LList)) \
+                    and value.line else module.line(entry[-1])
         if module.rel in self._walking:  # a cycle of `export *`: what it gives is here
             return result
         self._walking.add(module.rel)
