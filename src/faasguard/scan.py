@@ -208,7 +208,8 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                                                      level="warning", code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
-            if name.lower() in SERVERLESS_CODE_NAMES and _service_code(name, files):
+            if name.lower() in SERVERLESS_CODE_NAMES and _service_code(name, files) and \
+                    not _compiled_service(root, rel):
                 found.templates.append(rel_of(rel))  # read statically: loaders.service_code
     found.templates.sort()
     found.sources.sort()
@@ -227,6 +228,20 @@ def _service_code(name: str, files: list[os.DirEntry[str]]) -> bool:
     names = {f.name.lower() for f in files}
     before = SERVERLESS_CODE_NAMES[:SERVERLESS_CODE_NAMES.index(name.lower())]
     return not names & (SERVERLESS_NAMES | PRINTED_NAMES) and not names.intersection(before)
+
+
+def _compiled_service(root: str, rel: str) -> bool:
+    """Is this serverless.js (.cjs, .mjs) the TypeScript compiler's output of the project's
+    serverless.ts (in a tsconfig.json's outDir, such as the template's lib/)? The framework
+    reads the service folder's serverless.ts, never that copy: read as a service of its
+    own, it reported every finding of the service a second time."""
+    stem, extension = os.path.splitext(rel)
+    if extension.lower() == ".ts":
+        return False
+    from faasguard.analysis.js.tsconfig import sources_of_output
+
+    return any(os.path.isfile(os.path.join(root, source + ".ts"))
+               for source in sources_of_output(root, stem))
 
 
 def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:
