@@ -173,3 +173,23 @@ def test_a_javascript_service_outside_the_compilers_output_is_read() -> None:
     assert sorted(result.app.functions) == ["legacy/serverless.js#report",
                                             "serverless.ts#goodbye", "serverless.ts#hello"]
     assert ("FG-AUTH-002", "legacy/serverless.js", 7) in _found(CASES / "compiled_copy/neg")
+
+
+# ------------------------------------------------------------- serverless.ts: bad escapes
+
+
+@pytest.mark.xfail(strict=True, reason="loaders/service_code._escape calls chr() on any "
+                   "\\u{...} escape: '\\u{110000}' (no character; JavaScript refuses the file) "
+                   "raises ValueError, caught by the loader as 'internal error while loading "
+                   "... please report it', without a line")
+def test_an_escape_naming_no_character_is_a_syntax_problem_at_its_line() -> None:
+    result = scan(str(CASES / "codepoint_escape/pos"))
+    assert [d.code for d in result.app.diagnostics if d.code == "internal"] == []
+    assert [(d.file, d.line) for d in result.app.diagnostics if d.level == "warning"] == \
+        [("serverless.ts", 5)]
+
+
+def test_the_largest_code_point_escape_is_read() -> None:
+    result = scan(str(CASES / "codepoint_escape/control"))
+    assert sorted(result.app.functions) == ["serverless.ts#h"]
+    assert result.app.diagnostics == []
