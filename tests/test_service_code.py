@@ -797,3 +797,20 @@ def test_a_function_spread_from_a_barrel_is_declared_where_its_object_is_written
     app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
     location = app.functions["serverless.ts#hello"].location
     assert (location.file, location.line) == ("src/functions/hello.ts", 3)
+
+
+def test_an_escape_naming_no_character_is_a_syntax_error_at_its_line(tmp_path):
+    # JavaScript refuses '\u{110000}': in the service file, the one warning (was an
+    # internal error); in an imported module, its value is unknown with a warning there
+    write(tmp_path, {
+        "serverless.ts": "export default {\n  service: 's',\n  name: '\\u{110000}',\n};\n",
+        "service/serverless.ts": "import { tag } from './tag';\n"
+                                 "export default { service: 's', tag, top: '\\u{10FFFF}' };\n",
+        "service/tag.ts": "export const tag = 'a\\u{110000}';\n"})
+    app = load_path(LoadContext(root=str(tmp_path), file="serverless.ts"))
+    assert [(d.line, d.level, d.message.split(":")[0]) for d in app.diagnostics] == [
+        (3, "warning", "syntax error near line 3")]
+    data, notes = read(tmp_path, "service/serverless.ts")
+    assert isinstance(data["tag"], Unknown) and data["top"] == "\U0010ffff"
+    assert notes == [("service/tag.ts", 1, "warning", "syntax error near line 1: "
+                      "`\\u{110000}` names no character; its value is left unknown")]

@@ -178,10 +178,6 @@ def test_a_javascript_service_outside_the_compilers_output_is_read() -> None:
 # ------------------------------------------------------------- serverless.ts: bad escapes
 
 
-@pytest.mark.xfail(strict=True, reason="loaders/service_code._escape calls chr() on any "
-                   "\\u{...} escape: '\\u{110000}' (no character; JavaScript refuses the file) "
-                   "raises ValueError, caught by the loader as 'internal error while loading "
-                   "... please report it', without a line")
 def test_an_escape_naming_no_character_is_a_syntax_problem_at_its_line() -> None:
     result = scan(str(CASES / "codepoint_escape/pos"))
     assert [d.code for d in result.app.diagnostics if d.code == "internal"] == []

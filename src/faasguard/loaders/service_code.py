@@ -670,6 +670,13 @@ class ServiceReader:
             if self._depth > MAX_DEPTH:
                 return self._unknown(module, node, f"nested more than {MAX_DEPTH} levels")
             return self._value(module, node)
+        except _NoCharacter as exc:  # JavaScript refuses the file
+            line = module.own_line(node)
+            problem = f"syntax error near line {line}: `{exc}` names no character"
+            if module.index == 0:
+                raise InputError(problem, line) from None
+            self._note(module, line, f"{problem}; its value is left unknown", "warning")
+            return Unknown(str(exc))
         finally:
             self._depth -= 1
 
@@ -1087,11 +1094,18 @@ def _paired(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+class _NoCharacter(ValueError):
+    """An escape naming no character (`\\u{110000}`): a syntax error in JavaScript."""
+
+
 def _escape(sequence: str) -> str:
     """The character(s) an escape sequence (`\\n`, `\\u0041`, `\\$`) stands for."""
     body = sequence[1:]
     if body[:2] == "u{" and body.endswith("}"):
-        return chr(int(body[2:-1], 16))
+        code = int(body[2:-1], 16)
+        if code > 0x10FFFF:
+            raise _NoCharacter(sequence)
+        return chr(code)
     if body[:1] in ("u", "x") and len(body) > 1:
         try:
             return chr(int(body[1:], 16))
