@@ -21,11 +21,6 @@ def _calls(case: str, function: str) -> list[tuple[str, str | None]]:
     return [(c.operation, c.file) for c in calls[function]]
 
 
-@pytest.mark.xfail(strict=True, reason="7136b78 reads a function's code with the layers its "
-                   "Layers list names by Ref only: an item '!If [WithCommon, !Ref Common, "
-                   "!Ref AWS::NoValue]' is an Unknown without choices, so Show's import of "
-                   "the layer's store module is code not read (its GetItem unknown); "
-                   "438cabc searched every layer and found it")
 def test_a_layer_listed_under_a_condition_is_read_for_the_function() -> None:
     assert _calls("conditional_layer/pos", "template.yaml#Show") == \
         [("GetItem", "layers/common/python/store.py")]

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import posixpath
 
-from faasguard.loaders.intrinsics import deployment_choice
+from faasguard.loaders.intrinsics import deployment_choice, possible_items
 from faasguard.loaders.template import Template, as_int, items, mapping
-from faasguard.model import CODE_ELSEWHERE, EnvVar, Function, FunctionUrl, Unknown, Value
+from faasguard.model import (
+    CODE_ELSEWHERE,
+    EnvVar,
+    Function,
+    FunctionUrl,
+    Unknown,
+    Value,
+    logical_id,
+)
 
 #: Code paths that name a built archive, not a source folder (`CodeUri: dist/fn.zip`).
 _ARCHIVES = (".zip", ".jar")
@@ -32,6 +40,10 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     vpc = props.get("VpcConfig")
     fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds", True))
     fn.layers = [layer for _line, layer in items(props.get("Layers"))]
+    if any(isinstance(layer, Unknown) for layer in fn.layers):
+        # a layer listed under a condition (`!If [C, !Ref L, !Ref AWS::NoValue]`) is one
+        # a deployment may attach: each branch's layer is a possible one
+        fn.layers = possible_items(t.raw_props(logical_id(fn.id)).get("Layers"), t.scope)
     tags = props.get("Tags")
     if isinstance(tags, dict):
         fn.tags = dict(tags)

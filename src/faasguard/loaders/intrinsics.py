@@ -368,6 +368,31 @@ def possible_values(raw: Any, scope: Scope,
     return (choice, choice.choices) if choice is not None else None
 
 
+def possible_items(raw: Any, scope: Scope) -> list[Value]:
+    """The items a list property written as `raw` may hold in some deployment (a single
+    value is a one-item list): each item resolved, except that an `Fn::If` the template
+    leaves to the deployment (the list's or an item's) gives the items of each of its
+    branches (`possible_values`), each once; a `Ref AWS::NoValue` branch gives none."""
+    resolved = resolve(raw, scope)
+    if isinstance(resolved, Unknown) and resolved.text.startswith("If "):
+        chosen = possible_values(raw, scope)
+        if chosen is None:
+            return [resolved]
+        found: list[Value] = []
+        for value in chosen[1]:
+            for item in value if isinstance(value, list) else (value,):
+                if item is not NO_VALUE and item not in found:
+                    found.append(item)
+        return found
+    if resolved is None or resolved is NO_VALUE:
+        return []
+    if not isinstance(resolved, list):
+        return [resolved]
+    if not isinstance(raw, list) or not any(isinstance(v, Unknown) for v in resolved):
+        return list(resolved)
+    return [item for v in raw for item in possible_items(v, scope)]
+
+
 def _map_choice(arg: Any, scope: Scope) -> Unknown | None:
     """`Fn::FindInMap` whose first- or second-level key is `Ref P` to a settable parameter:
     the map's values under each key P may take (its possible values in `Scope.allowed`,

@@ -45,7 +45,7 @@ from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, LDict, LList, deep_merge, line_of
 from faasguard.loaders.functions import layer_folder
 from faasguard.loaders.iam import statements_from_document, statements_from_list
-from faasguard.loaders.intrinsics import Scope, resolve
+from faasguard.loaders.intrinsics import Scope, possible_items, resolve
 from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
@@ -381,7 +381,7 @@ class _Loader:
                               f"not {_kind(cfg)}; skipped", line_of(section, key))
                     continue
                 self._function(str(key), self._mapping(cfg, key, None),
-                               Location(self.file, declared_at(section, key)))
+                               Location(self.file, declared_at(section, key)), body)
 
     def _uses_plugin(self, name: str) -> bool:
         """Is the plugin listed in `plugins:` (a list, or `modules:` of the long form)?"""
@@ -444,7 +444,8 @@ class _Loader:
                 cfg.line, cfg.key_lines = worker.line, dict(worker.key_lines)
             cfg["events"] = events
             cfg.key_lines["events"] = line
-            self._function(f"{name}Worker", cfg, Location(self.file, line))
+            self._function(f"{name}Worker", cfg, Location(self.file, line),
+                           body.get("worker"))
 
     def _lift_queue_events(self, name: str, body: dict[str, Any], line: int) -> LList:
         """The SQS event Lift gives a queue construct's worker (batch of 1 by default,
@@ -474,9 +475,10 @@ class _Loader:
             return
         for key, settings, line in webhook_authorizers(self.config, self.warn):
             self._function(key, self._mapping(self._resolve(settings), key, line),
-                           Location(self.file, line))
+                           Location(self.file, line), settings)
 
-    def _function(self, key: str, cfg: LDict, location: Location) -> None:
+    def _function(self, key: str, cfg: LDict, location: Location, raw: Any) -> None:
+        """Read a function's settings (`cfg`, intrinsics resolved; `raw`: as written)."""
         provider = self.provider
         fn_id = qualify(self.file, key)
         handler = cfg.get("handler")
@@ -510,7 +512,10 @@ class _Loader:
             vpc=_has_vpc(cfg.get("vpc", provider.get("vpc"))),
             dlq=cfg.get("onError"),
             on_failure=self._on_failure(cfg.get("destinations")),
-            layers=self._layer_list(cfg.get("layers", provider.get("layers"))),
+            layers=self._layer_list(cfg.get("layers", provider.get("layers")),
+                                    raw.get("layers") if "layers" in cfg and
+                                    isinstance(raw, dict) else
+                                    _get(self.config, "provider", "layers")),
             tags=self._tags(cfg),
             properties=self._properties(key, cfg),
         )
@@ -641,10 +646,16 @@ class _Loader:
             return target.get("arn")
         return target
 
-    def _layer_list(self, layers: Any) -> list[Value]:
+    def _layer_list(self, layers: Any, raw: Any) -> list[Value]:
+        """A function's layers (`layers`, resolved; `raw`, as written): a layer listed
+        under a condition (`Fn::If: [C, {Ref: XLambdaLayer}, {Ref: AWS::NoValue}]`) is
+        one a deployment may attach, each branch's layer a possible one."""
         if layers is None:
             return []
-        return list(layers) if isinstance(layers, list) else [layers]
+        found = list(layers) if isinstance(layers, list) else [layers]
+        if any(isinstance(layer, Unknown) for layer in found):
+            return possible_items(raw, self.scope)
+        return found
 
     def _tags(self, cfg: LDict) -> dict[str, Any]:
         tags: dict[str, Any] = {}
