@@ -171,11 +171,6 @@ def test_an_imported_name_the_module_exports_is_read() -> None:
 # ------------------------------------------------------------- a file that is no service
 
 
-@pytest.mark.xfail(strict=True, reason="any file named serverless.ts is read as a service: "
-                   "src/serverless.ts, the handler module below serverless.yml, exports an "
-                   "object, so its code facts are replaced by the (empty) template secrets "
-                   "of that object: FG-TP-004, FG-TP-003 and FG-DATA-011 at 438cabc, none "
-                   "now")
 def test_a_handler_module_named_serverless_ts_keeps_its_code_findings() -> None:
     result = _scan("handler_named_serverless/pos")
     assert _at(result, "FG-TP-004") == [("src/serverless.ts", 5)]

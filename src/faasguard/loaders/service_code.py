@@ -86,6 +86,8 @@ _WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression",
              "parenthesized_expression"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _SPACE = re.compile(r"\s+")
+#: the keys a service's configuration holds, one of which the framework requires
+_SERVICE_KEYS = frozenset({"service", "provider"})
 #: what may follow the folder in `handlerPath`: separators made `/`
 _TO_SLASH = (r"(?:\.replace(?:All)?\([^()]*,(['\"`])/\1\)"
              r"|\.split\((?:path\.)?sep\)\.join\((['\"`])/\2\))*")
@@ -114,6 +116,11 @@ def load(ctx: LoadContext) -> App:
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
             f"modelled (faasguard never runs scanned code).{advice}", exc.line, "warning")])
+    if isinstance(doc.data, dict) and not _SERVICE_KEYS & doc.data.keys():
+        # no service: a module that happens to be named so (a handler's `src/serverless.ts`
+        # beside serverless.yml), which the framework would refuse as one; its code is
+        # read as any handler's
+        return App(root=ctx.root)
     # the text of every module read: a secret may be written in any of them
     text = "\n".join(module.js.source.decode("utf-8", "replace")
                      for module in reader.modules.values() if module is not None)
