@@ -348,13 +348,16 @@ class BuildManifest:
     "" (being there is enough), "poetry" (a Poetry project: its `[build-system] requires`
     names poetry) or "project-dependencies" (a pyproject.toml listing `[project]
     dependencies`). `groups`: the optional-dependency groups (`[project.optional-
-    dependencies]`) the build installs with it.
+    dependencies]`) the build installs with it. `groups_unknown`: when which groups it
+    installs is not known at scan time (a setting the deploy gives, `${env:GROUPS}`), the
+    setting and what gives it, as a message names them: any group may be installed.
     """
 
     file: str
     lock: str = ""
     needs: str = ""
     groups: tuple[str, ...] = ()
+    groups_unknown: str = ""
 
 
 @dataclass(frozen=True, slots=True)

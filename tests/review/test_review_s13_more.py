@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from faasguard.scan import scan
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "review_s13"
@@ -120,10 +118,6 @@ def _tp(case: str) -> tuple[list[tuple[str, str]], list[str]]:
             [d.message for d in result.app.diagnostics])
 
 
-@pytest.mark.xfail(strict=True, reason="8d88e4b reads the optional groups pyprojectWithGroups "
-                   "names; when the setting is unknown at scan time (${env:GROUPS}) no group "
-                   "is judged and no diagnostic says so: the lambda group's fgdemo-http "
-                   "2.3.1, with an advisory, may be deployed and is reported by nothing")
 def test_unknown_groups_are_judged_or_said() -> None:
     found, messages = _tp("groups_unknown/pos")
     assert ("FG-TP-101", "fgdemo-http 2.3.1 is affected by FGTEST-PY-0001 (FGTEST-CVE-0001)") \

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import App, BuildInstall, Diagnostic, Function, logical_id
+from faasguard.model import App, BuildInstall, BuildManifest, Diagnostic, Function, logical_id
 from faasguard.toml_text import parse_toml
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
@@ -66,6 +66,9 @@ _UNNAMED = "unnamed"
 _TOMLS = "tomls"
 #: The manifests chosen so far, by (code folder, ecosystems, build).
 _CHOSEN = "chosen"
+#: The manifests a build installs optional groups from that the scan cannot know, by
+#: manifest: the setting that names them and what gives it (`BuildManifest.groups_unknown`).
+_GROUPS_UNKNOWN = "groups unknown"
 #: Where a requirement's line is cut to compare it with the names a build leaves out.
 _LEFT_OUT_SPLIT = re.compile(r"[=<> \t]")
 
@@ -98,15 +101,18 @@ class Dependency:
 class Bundle:
     """How a function's bundle differs from what its manifests declare (`Function.build`):
     `left_out`, the package names its build leaves out (`leaves_out`), listed by the
-    setting `setting`; `groups`, the optional-dependency groups it installs."""
+    setting `setting`; `groups`, the optional-dependency groups it installs; every group
+    when those are not known at scan time (`groups_unknown`: the setting and what gives
+    it, `BuildManifest.groups_unknown`): any may be installed."""
 
     left_out: frozenset[str] = frozenset()
     setting: str = ""
     groups: tuple[str, ...] = ()
+    groups_unknown: str = ""
 
     def installs(self, dep: Dependency) -> bool:
         """Does the build install this dependency, noDeploy-like lists aside?"""
-        return not dep.group or dep.group in self.groups
+        return not dep.group or bool(self.groups_unknown) or dep.group in self.groups
 
     def holds(self, dep: Dependency) -> bool:
         """Is this dependency in the bundle?"""
@@ -228,6 +234,14 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
             "no build setting reads (custom.pythonRequirements.fileName): pip and "
             "serverless-python-requirements install a named file only, so it declares no "
             "dependency of the functions here", level="note", code="dependencies"))
+    for rel, setting in sorted(memo.get(_GROUPS_UNKNOWN, {}).items()):
+        groups = list(dict.fromkeys(d.group for d in found.manifests.get(rel, ()) if d.group))
+        if groups:
+            app.diagnostics.append(Diagnostic(
+                rel, f"the optional-dependency groups the build installs from it are not "
+                f"known at scan time ({setting}): every group's dependencies "
+                f"({', '.join(groups)}) are checked as the bundle's (FG-TP-101, FG-TP-102)",
+                level="note", code="dependencies"))
     if any(b.left_out for b in found.bundles.values()):
         app.diagnostics.extend(_not_deployed_notes(found))
     database = getattr(facts.options, "osv_db", None)
@@ -328,12 +342,16 @@ def _manifests_for(app: App, build: BuildInstall | None, folder: str,
     tomls: dict[str, tuple[str, dict[str, Any]] | None] = memo.setdefault(_TOMLS, {})
     out: list[str] = []
     groups: tuple[str, ...] = ()
+    groups_unknown = ""
     for ecosystem in ecosystems:
         files = None
         if ecosystem == "pypi" and build is not None:
             built = _build_manifests(app.root, build, listings, tomls)
             if built is not None:
-                files, groups = built
+                files, candidate = built
+                groups, groups_unknown = candidate.groups, candidate.groups_unknown
+                if groups_unknown:
+                    memo.setdefault(_GROUPS_UNKNOWN, {})[files[0]] = groups_unknown
         current = posixpath.normpath(folder)
         while files is None:
             files = _folder_manifests(app.root, current, ecosystem, listings)
@@ -349,18 +367,18 @@ def _manifests_for(app: App, build: BuildInstall | None, folder: str,
             if rel not in cache:
                 cache[rel] = read_manifest(app.root, rel, memo.setdefault(_NOTES, {}), tomls)
         out.extend(files or ())
-    bundle = Bundle(build.left_out, build.left_out_setting, groups) \
-        if build is not None and (build.left_out or groups) else PLAIN
+    bundle = Bundle(build.left_out, build.left_out_setting, groups, groups_unknown) \
+        if build is not None and (build.left_out or groups or groups_unknown) else PLAIN
     chosen[key] = out, bundle
     return out, bundle
 
 
 def _build_manifests(root: str, build: BuildInstall, listings: dict[str, set[str]],
                      tomls: dict[str, tuple[str, dict[str, Any]] | None]
-                     ) -> tuple[list[str], tuple[str, ...]] | None:
+                     ) -> tuple[list[str], BuildManifest] | None:
     """The manifest a build reads (`BuildInstall.manifests`: the first that is there and
-    declares what it needs; its lock when there is one) and the optional groups it
-    installs with it; None when there is none of them."""
+    declares what it needs; its lock when there is one) and the candidate chosen (the
+    optional groups it installs with it); None when there is none of them."""
     for candidate in build.manifests:
         if not _exists(root, candidate.file, listings):
             continue
@@ -372,8 +390,8 @@ def _build_manifests(root: str, build: BuildInstall, listings: dict[str, set[str
                     not (data.get("project") or {}).get("dependencies"):
                 continue
         if candidate.lock and _exists(root, candidate.lock, listings):
-            return [candidate.lock], candidate.groups
-        return [candidate.file], candidate.groups
+            return [candidate.lock], candidate
+        return [candidate.file], candidate
     return None
 
 

@@ -562,7 +562,8 @@ class _Loader:
         poetry.lock, else the pyproject.toml), with `usePipenv` the service's Pipfile (its
         lock when there is one), with `usePyProject` a pyproject.toml in the function's
         folder listing `[project] dependencies` (with the `[project.optional-dependencies]`
-        groups `pyprojectWithGroups` names), then `fileName` (default requirements.txt)
+        groups `pyprojectWithGroups` names; any group when a value the deploy gives, as
+        `${env:GROUPS}`, names them), then `fileName` (default requirements.txt)
         there; each switch is on unless set false. The function's folder is its `module`
         when packaged individually, else the service's. `noDeploy`: the packages it
         leaves out of the bundle (names as written; the plugin compares them with a
@@ -590,10 +591,14 @@ class _Loader:
                                            path(service, "Pipfile.lock")))
         if on("usePyProject"):
             groups = options.get("pyprojectWithGroups")
+            listed = groups if isinstance(groups, list) else ()
+            unknown = groups if isinstance(groups, Unknown) else \
+                next((g for g in listed if isinstance(g, Unknown)), None)
             manifests.append(BuildManifest(
                 path(folder, "pyproject.toml"), needs="project-dependencies",
-                groups=tuple(g for g in groups if isinstance(g, str))
-                if isinstance(groups, list) else ()))
+                groups=tuple(g for g in listed if isinstance(g, str)),
+                groups_unknown=f"custom.pythonRequirements.pyprojectWithGroups: "
+                f"{unknown.text}" if unknown is not None else ""))
         name, left_out = options.get("fileName"), options.get("noDeploy")
         manifests.append(BuildManifest(posixpath.normpath(path(
             folder, name.strip() if isinstance(name, str) and name.strip()
