@@ -8,7 +8,7 @@ from pathlib import Path
 from faasguard.analysis.facts import Options
 from faasguard.scan import scan
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "deps_include_s12"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "deps_include"
 DB = Path(__file__).resolve().parent / "fixtures" / "osv" / "db"
 
 

@@ -14,9 +14,9 @@ import pytest
 from faasguard.analysis.dependencies import declared_for
 from faasguard.analysis.facts import Options
 from faasguard.scan import ScanResult, scan
-from tests.test_dependencies_plugin_s12 import DB, _reported
+from tests.test_dependency_plugin_manifests import DB, _reported
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deps_groups_q5"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deps_groups_unknown"
 
 
 def _scan(case: str) -> ScanResult:

@@ -9,7 +9,7 @@ from pathlib import Path
 from faasguard.analysis.facts import Options
 from faasguard.scan import ScanResult, scan
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deps_plugin_s12"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deps_plugin"
 DB = Path(__file__).resolve().parent / "fixtures" / "osv" / "db"
 
 

@@ -3,18 +3,18 @@
 and `*.auto.tfvars` do (the `*.auto` files after `terraform.tfvars` and
 `terraform.tfvars.json`, whatever their names), and a `-var-file` a deployment may pass
 (`env/preview.tfvars.json`) writes choices as a `.tfvars` one does. Fixtures
-tests/fixtures/tfvars_json_s13."""
+tests/fixtures/tfvars_json."""
 
 from __future__ import annotations
 
 from faasguard.findings import Finding
-from tests.test_written_values_s12 import DOMAIN_ONLY
-from tests.test_written_values_s12 import _routes as _written_routes
+from tests.test_written_values import DOMAIN_ONLY
+from tests.test_written_values import _routes as _written_routes
 
 
 def _routes(case: str) -> dict[str, Finding]:
-    """FG-AUTH-002 by route in a scan of one fixture (test_written_values_s12's reading)."""
-    return _written_routes(f"../tfvars_json_s13/{case}")
+    """FG-AUTH-002 by route in a scan of one fixture (test_written_values's reading)."""
+    return _written_routes(f"../tfvars_json/{case}")
 
 
 def test_terraform_tfvars_json_gives_the_value() -> None:

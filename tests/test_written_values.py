@@ -2,7 +2,7 @@
 variable (beside its default, `AllowedValues` and a `contains([...], var.x)` validation):
 a NONE it writes is a listed choice (FG-AUTH-002 high, high confidence), one only the
 setting's domain offers stays 'NONE only if a deployment passes it' (medium or lower, low
-confidence). Fixtures tests/fixtures/written_values_s12 (positive and negative twins);
+confidence). Fixtures tests/fixtures/written_values (positive and negative twins);
 the pinned reviews are tests/review/test_review_auth_unlisted.py and
 tests/review/test_review_terraform_modules.py."""
 
@@ -14,7 +14,7 @@ from faasguard.analysis.facts import Options
 from faasguard.findings import Finding
 from faasguard.scan import scan
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "written_values_s12"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "written_values"
 DOMAIN_ONLY = "NONE only if a deployment passes it"
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from faasguard.analysis.dependencies import declared_for
 from faasguard.analysis.facts import Options
 from faasguard.scan import ScanResult, scan
-from tests.test_dependencies_plugin_s12 import DB, _reported
+from tests.test_dependency_plugin_manifests import DB, _reported
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deps_groups_s13"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "deps_groups"
 
 
 def _scan(case: str, osv_db: bool = False) -> ScanResult:
