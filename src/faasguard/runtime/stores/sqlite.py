@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -45,14 +46,28 @@ class SQLiteStore(Store):
             return conn
         import sqlite3
 
-        try:
-            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreUnavailable(f"sqlite: {exc}") from exc
+        deadline = time.monotonic() + self.busy_timeout_s
+        while True:
+            conn = None
+            try:
+                conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s,
+                                       isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute(_SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                # processes opening a new file at once: SQLite answers "locked" at once,
+                # without waiting, to all but one of those switching it to WAL together
+                if conn is not None:
+                    conn.close()
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise StoreUnavailable(f"sqlite: {exc}") from exc
+                time.sleep(0.005)
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"sqlite: {exc}") from exc
         self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 
