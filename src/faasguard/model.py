@@ -12,6 +12,7 @@ of the same application are kept as `Ref` so rules can follow them.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
@@ -505,6 +506,18 @@ class Layer:
             return None
         return self.content if self.built_into == name else \
             posixpath.normpath(posixpath.join(self.content, name))
+
+
+def opt_order(folders: Mapping[str, str], refs: Iterable[Value] | None = None
+              ) -> tuple[str, ...]:
+    """The folders of in-project layers (`folders`: layer id -> its `opt_folder`) in the
+    order their files are found under /opt: Lambda extracts a function's layers in the
+    order it lists them, a later layer's file replacing an earlier one's, so the last
+    listed comes first, each once. `refs`: a function's `layers` (its Refs to layers of
+    `folders` only); None: every layer, as declared."""
+    listed = list(folders.values()) if refs is None else \
+        [folders[ref.target] for ref in refs if isinstance(ref, Ref) and ref.target in folders]
+    return tuple(dict.fromkeys(reversed(listed)))
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import Ref
+from faasguard.model import opt_order
 
 if TYPE_CHECKING:
     from tree_sitter import Language, Node, Parser
@@ -323,8 +323,7 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         the code of a function, `for_function`: the layers it uses.)"""
         self.layer_ids = {layer.id: folder for layer in layers
                           if (folder := layer.opt_folder("nodejs")) is not None}
-        # (the last declared first: what a function that lists them in that order reads)
-        self._use_folders(tuple(dict.fromkeys(reversed(self.layer_ids.values()))))
+        self._use_folders(opt_order(self.layer_ids))
 
     def for_function(self, function: Function) -> JsModuleCache:
         """The cache that reads a function's code with the in-project layers it uses (its
@@ -333,9 +332,7 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         for that list of layers (the files of its module graph parsed again)."""
         if not self.layer_ids:
             return self
-        folders = tuple(dict.fromkeys(reversed(
-            [self.layer_ids[ref.target] for ref in function.layers
-             if isinstance(ref, Ref) and ref.target in self.layer_ids])))
+        folders = opt_order(self.layer_ids, function.layers)
         if folders == self.layer_folders:
             return self
         found = self._variants.get(folders)

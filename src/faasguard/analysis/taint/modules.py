@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.collector import freeze
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import Ref
+from faasguard.model import opt_order
 
 if TYPE_CHECKING:
     from faasguard.analysis.facts import Facts
@@ -316,7 +316,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         code is read with the layers it uses (`for_function`)."""
         self.layer_ids = {layer.id: folder for layer in layers
                           if (folder := layer.opt_folder("python")) is not None}
-        self._use_folders(tuple(dict.fromkeys(reversed(self.layer_ids.values()))))
+        self._use_folders(opt_order(self.layer_ids))
 
     def for_function(self, function: Function) -> AbstractContextManager[None]:
         """A context within which a function's code is read with the in-project layers it
@@ -325,9 +325,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         app: a function without the layer does not run its modules."""
         if not self.layer_ids:
             return _NO_LAYERS  # (most apps: nothing to switch)
-        return self._searching(tuple(dict.fromkeys(reversed(
-            [self.layer_ids[ref.target] for ref in function.layers
-             if isinstance(ref, Ref) and ref.target in self.layer_ids]))))
+        return self._searching(opt_order(self.layer_ids, function.layers))
 
     @contextmanager
     def _searching(self, folders: tuple[str, ...]) -> Iterator[None]:
