@@ -208,40 +208,14 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                                                      level="warning", code="discovery"))
                     continue
             (found.sources if kind else found.templates).append(rel_of(rel))
-            if name.lower() in SERVERLESS_CODE_NAMES and _service_code(name, files) and \
-                    not _compiled_service(root, rel):
-                found.templates.append(rel_of(rel))  # read statically: loaders.service_code
+            if name.lower() in SERVERLESS_CODE_NAMES:
+                from faasguard.loaders.service_code import read_as_service
+
+                if read_as_service(root, rel, {f.name.lower() for f in files}):
+                    found.templates.append(rel_of(rel))  # read statically
     found.templates.sort()
     found.sources.sort()
     return found
-
-
-#: What `serverless print` wrote beside a service file that is code (as faasguard advised
-#: before it read them): the resolved configuration, read instead of the code.
-PRINTED_NAMES = {"serverless.print.yml", "serverless.print.yaml"}
-
-
-def _service_code(name: str, files: list[os.DirEntry[str]]) -> bool:
-    """Is this service file that is code the one to read in its folder (no serverless.yml,
-    .yaml, .json or printed configuration beside it, no code file the framework picks
-    before this one)?"""
-    names = {f.name.lower() for f in files}
-    before = SERVERLESS_CODE_NAMES[:SERVERLESS_CODE_NAMES.index(name.lower())]
-    return not names & (SERVERLESS_NAMES | PRINTED_NAMES) and not names.intersection(before)
-
-
-def _compiled_service(root: str, rel: str) -> bool:
-    """Is this serverless.js (.cjs, .mjs) the TypeScript compiler's output of the project's
-    serverless.ts (in a tsconfig.json's outDir, such as the template's lib/)? The framework
-    reads the service folder's serverless.ts, never that copy: read as a service of its
-    own, it reported every finding of the service a second time."""
-    stem, extension = os.path.splitext(rel)
-    if extension.lower() == ".ts":
-        return False
-    from faasguard.analysis.js.tsconfig import sources_of_output
-
-    return any(os.path.isfile(os.path.join(root, source + ".ts"))
-               for source in sources_of_output(root, stem))
 
 
 def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:

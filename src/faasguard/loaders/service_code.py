@@ -50,7 +50,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Any
 
-from faasguard.loaders import SERVERLESS_CODE_NAMES, LoadContext
+from faasguard.loaders import SERVERLESS_CODE_NAMES, SERVERLESS_NAMES, LoadContext
 from faasguard.loaders.documents import (
     Document,
     InputError,
@@ -93,9 +93,30 @@ _TO_SLASH = (r"(?:\.replace(?:All)?\([^()]*,(['\"`])/\1\)"
              r"|\.split\((?:path\.)?sep\)\.join\((['\"`])/\2\))*")
 
 
-def is_service_code(file: str) -> bool:
-    """Is this file a Serverless Framework service written as code (serverless.ts)?"""
-    return posixpath.basename(file.replace(os.sep, "/")).lower() in SERVERLESS_CODE_NAMES
+#: What `serverless print` wrote beside a service file that is code (as faasguard advised
+#: before it read them): the resolved configuration, read instead of the code.
+PRINTED_NAMES = frozenset({"serverless.print.yml", "serverless.print.yaml"})
+
+
+def read_as_service(root: str, rel: str, siblings: set[str]) -> bool:
+    """Is the service file that is code at `rel` (`siblings`: its folder's file names,
+    lower case) the one to read as its folder's service? Not when a serverless.yml, .yaml,
+    .json or printed configuration is beside it, or a code file the framework picks before
+    it; nor when it is the TypeScript compiler's output of the project's serverless.ts (a
+    serverless.js in a tsconfig.json's outDir, such as the template's lib/): the framework
+    reads the service folder's serverless.ts, never that copy, which read as a service of
+    its own reported every finding of the service a second time."""
+    name = posixpath.basename(rel).lower()
+    before = SERVERLESS_CODE_NAMES[:SERVERLESS_CODE_NAMES.index(name)]
+    if siblings & (SERVERLESS_NAMES | PRINTED_NAMES) or siblings.intersection(before):
+        return False
+    stem, extension = os.path.splitext(rel)
+    if extension.lower() == ".ts":
+        return True
+    from faasguard.analysis.js.tsconfig import sources_of_output
+
+    return not any(os.path.isfile(os.path.join(root, source + ".ts"))
+                   for source in sources_of_output(root, stem))
 
 
 def load(ctx: LoadContext) -> App:
