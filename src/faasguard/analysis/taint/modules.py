@@ -70,6 +70,8 @@ def may_shadow(name: str) -> bool:
 
 #: `ModuleCache.for_function`'s context for an app without in-project layers
 _NO_LAYERS: AbstractContextManager[None] = nullcontext()
+#: The name of a layer's `python/lib/` folder for a Python version (`python3.12`).
+_PYTHON_VERSION = re.compile(r"python3\.\d+")
 
 
 class ParseError(Exception):
@@ -296,11 +298,14 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._pins: dict[str, int] = {}
         #: folders searched after a module's own search path: the `python/` folders of the
         #: layers the project builds from its own files (Lambda puts them on sys.path as
-        #: /opt/python), so a handler's `import common.db` finds the layer's module; those
-        #: of the function analysed (`for_function`), else of every layer (`use_layers`)
+        #: /opt/python, after their lib/python3.X/site-packages: `_on_sys_path`), so a
+        #: handler's `import common.db` finds the layer's module; those of the function
+        #: analysed (`for_function`), else of every layer (`use_layers`)
         self.layer_paths: tuple[str, ...] = ()
         #: layer id (`Layer.id`) -> its `python/` folder, for those layers
         self.layer_ids: dict[str, str] = {}
+        #: a layer's `python/` folder -> its `lib/python3.X/site-packages` folders
+        self._layer_packages: dict[str, tuple[str, ...]] = {}
         #: the files parsed after the first `retain` (those `release` may drop), in order
         self._tail: list[str] = []
         #: (dotted name, search folders) of which no prefix is a module (`module_prefix`),
@@ -316,7 +321,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         code is read with the layers it uses (`for_function`)."""
         self.layer_ids = {layer.id: folder for layer in layers
                           if (folder := layer.opt_folder("python")) is not None}
-        self._use_folders(opt_order(self.layer_ids))
+        self._use_folders(self._on_sys_path(opt_order(self.layer_ids), None))
 
     def for_function(self, function: Function) -> AbstractContextManager[None]:
         """A context within which a function's code is read with the in-project layers it
@@ -325,7 +330,42 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         app: a function without the layer does not run its modules."""
         if not self.layer_ids:
             return _NO_LAYERS  # (most apps: nothing to switch)
-        return self._searching(opt_order(self.layer_ids, function.layers))
+        runtime = function.runtime
+        version = runtime[len("python"):] if isinstance(runtime, str) and \
+            runtime.startswith("python3") else None
+        return self._searching(self._on_sys_path(
+            opt_order(self.layer_ids, function.layers), version))
+
+    def _on_sys_path(self, folders: tuple[str, ...], version: str | None
+                     ) -> tuple[str, ...]:
+        """The folders Lambda puts on sys.path for layers whose `python/` folders are
+        `folders` (in /opt order): `/opt/python/lib/python3.X/site-packages` (X the
+        function's runtime, `version`), then `/opt/python`. Only the site-packages
+        folders there are listed; every version the layers hold (the newest first) for
+        code outside a function or a function whose runtime is not known."""
+        packages: list[str] = []
+        for folder in folders:
+            for found in self._site_packages(folder):
+                if version is None or found == f"{folder}/lib/python{version}/site-packages":
+                    packages.append(found)
+        return (*packages, *folders)
+
+    def _site_packages(self, folder: str) -> tuple[str, ...]:
+        """A layer `python/` folder's `lib/python3.*/site-packages` folders (the newest
+        version first; listed once)."""
+        found = self._layer_packages.get(folder)
+        if found is None:
+            lib = os.path.join(self._prefix + folder, "lib")
+            try:
+                names = os.listdir(lib)
+            except OSError:
+                names = []
+            versions = sorted((name for name in names if _PYTHON_VERSION.fullmatch(name)
+                               and os.path.isdir(os.path.join(lib, name, "site-packages"))),
+                              key=lambda name: -int(name[len("python3."):]))
+            found = self._layer_packages[folder] = tuple(
+                f"{folder}/lib/{name}/site-packages" for name in versions)
+        return found
 
     @contextmanager
     def _searching(self, folders: tuple[str, ...]) -> Iterator[None]:
