@@ -199,7 +199,12 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
         # a Ref that gives the ARN (topic, secret, state machine): a grant naming the
         # resource's ARN (`${Topic.Arn}`, as the loaders write a policy template's) is it
         arn_form = () if attribute else (f"${{{lid}.Arn}}",)
-        return PolicyResource(ref_text, cfn, _forms(ref_text, *arn_form, *name_forms))
+        # and the ARN written out around the resource's name (`!Sub ...:table/${Notes}`,
+        # a grant on `table/*`): a queue's Ref is its URL, its name the QueueName
+        name_ref = f"${{{lid}.QueueName}}" if target.kind == "queue" else f"${{{lid}}}"
+        written = (_fill(arns[kind], name_ref, key),) if attribute and kind in arns else ()
+        return PolicyResource(ref_text, cfn,
+                              _forms(ref_text, *arn_form, *written, *name_forms))
     if isinstance(value, str):
         text = value if value.startswith("arn:") and kind != "object" else \
             _fill(arns[kind], _name_part(target.kind, value), key)

@@ -1,0 +1,27 @@
+"""Review of the least-privilege rules on grants written by hand: a resource the code
+names by its Ref (the table's `${NotesTable.Arn}`) is also what a grant written as its ARN
+around its name covers (`!Sub arn:...:table/${NotesTable}`, `table/*`), so FG-PERM-103 does
+not say the call fails. Fixtures under tests/fixtures/review_grants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .support import findings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_grants"
+
+
+def _not_allowed(folder: str) -> list[str]:
+    """The functions FG-PERM-103 says the role does not allow a call of."""
+    return sorted(f.message.split("'")[1] for f in findings(FIXTURES / folder, "FG-PERM-103"))
+
+
+def test_a_table_arn_written_around_its_ref_allows_the_call() -> None:
+    # !Sub 'arn:...:table/${NotesTable}' (Export) and 'arn:aws:dynamodb:*:*:table/*' (Show)
+    assert _not_allowed("table_arn_written/neg") == []
+
+
+def test_a_grant_on_another_table_or_on_indexes_does_not() -> None:
+    # table/${AuditTable} (Export) and table/*/index/* (Show): AccessDenied on NotesTable
+    assert _not_allowed("table_arn_written/pos") == ["ExportFunction", "ShowFunction"]
