@@ -25,3 +25,20 @@ def test_a_table_arn_written_around_its_ref_allows_the_call() -> None:
 def test_a_grant_on_another_table_or_on_indexes_does_not() -> None:
     # table/${AuditTable} (Export) and table/*/index/* (Show): AccessDenied on NotesTable
     assert _not_allowed("table_arn_written/pos") == ["ExportFunction", "ShowFunction"]
+
+
+def _shared(folder: str) -> list[str]:
+    return [f.message for f in findings(FIXTURES / folder, "FG-PERM-104")]
+
+
+def test_a_shared_role_holds_only_what_it_grants() -> None:
+    # save's PutItem is granted by no statement (FG-PERM-103): show does not hold it, and
+    # the role holds nothing beyond what each function uses
+    assert _shared("shared_role_not_granted/neg") == []
+    assert [f.rule_id for f in findings(FIXTURES / "shared_role_not_granted/neg", "FG-PERM-008")] \
+        == ["FG-PERM-008"]
+
+
+def test_a_shared_role_granting_one_function_more_is_reported() -> None:
+    [message] = _shared("shared_role_not_granted/pos")
+    assert message.endswith("show uses dynamodb:GetItem yet holds dynamodb:PutItem.")

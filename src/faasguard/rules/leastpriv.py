@@ -614,7 +614,11 @@ def shared_different(app: App, facts: Facts) -> Iterator[Finding]:
         # a function whose code was not read in full may need what the others do: what it
         # holds beyond the calls seen is not known, only what it is seen to need
         partial = {logical_id(n.function.id) for n in all_needs if not n.complete}
-        union = set().union(*sets.values())
+        # what the others' code uses that the role grants them (an action it allows on
+        # none of the resources they use it on is FG-PERM-103's, and held by no one)
+        statements = app.roles[role_id].statements
+        union = {a for n in all_needs for a, need in n.needs.items() if need.calls and any(
+            is_granted(statements, a, r).granted is not False for r in need.resources)}
         held = {a for name, s in sets.items() if name not in partial
                 for a in union - s}  # held for the others' sake
         if not held:
