@@ -14,7 +14,8 @@ file: `load_tree(root, tf_files)` groups the files by folder, finds the root mod
    file that declares the resource and its address (`aws_lambda_function.api`,
    `module.api.aws_lambda_function.handler`); locations are the exact `.tf` lines.
 
-`archive_file` data sources that package a function's folder give `Function.code_dir`.
+`archive_file` data sources that package a function's folder give `Function.code_dir`
+(a layer version's: `Layer.content`).
 A file that is not valid HCL2 is an error diagnostic; the other files are still read.
 """
 
@@ -313,7 +314,8 @@ def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ..
 
 
 def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
-    """Point each function at the folder its `archive_file` packages."""
+    """Point each function at the folder its `archive_file` packages, and give each layer
+    version the folder its archive packages as its content."""
     archives: dict[tuple[int, Any], str] = {}
     for res in tree.resources:
         if res.mode == "data" and res.type == "archive_file":
@@ -322,15 +324,17 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
     objects = {qualify(virtual, res.logical): res for res in tree.resources
                if res.mode == "resource" and res.type in _S3_OBJECTS}
     for res in tree.resources:
+        if res.type == "aws_lambda_layer_version" and res.mode == "resource":
+            layer = app.layers.get(qualify(virtual, res.logical))
+            code, _ = _packaged(res, objects, archives)
+            if layer is not None and code is not None and code != _INLINE and \
+                    not code.startswith(".."):
+                layer.content = code
+            continue
         if res.type != "aws_lambda_function" or res.mode != "resource":
             continue
         fn = app.functions.get(qualify(virtual, res.logical))
-        with res.module.within(res):
-            filename = res.module.attr(res.block, "filename")
-            s3_key = res.module.attr(res.block, "s3_key")
-        code = archives.get((id(res.module), filename))
-        if code is None and filename is None:
-            code = _uploaded_archive(res, s3_key, objects, archives)
+        code, filename = _packaged(res, objects, archives)
         if fn is not None and code == _INLINE:
             fn.properties[CODE_ELSEWHERE] = "written inline in an archive_file's source blocks"
         elif fn is not None and code is None and isinstance(filename, str) and \
@@ -340,6 +344,21 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
         elif fn is not None and code is not None and not code.startswith(".."):
             fn.code_dir = code
             fn.properties.pop(CODE_ELSEWHERE, None)  # the bucket holds this folder's zip
+
+
+def _packaged(res: Resource, objects: dict[str, Resource],
+              archives: dict[tuple[int, Any], str]) -> tuple[str | None, Any]:
+    """The folder the `archive_file` a function or layer version is deployed from
+    packages (its `filename` that archive's output path, or its `s3_key` an uploaded
+    object's whose `source` is; `_INLINE` for files the archive writes itself), None when
+    no archive of the scan is it; and the `filename` as written."""
+    with res.module.within(res):
+        filename = res.module.attr(res.block, "filename")
+        s3_key = res.module.attr(res.block, "s3_key")
+    code = archives.get((id(res.module), filename))
+    if code is None and filename is None:
+        code = _uploaded_archive(res, s3_key, objects, archives)
+    return code, filename
 
 
 _S3_OBJECTS = ("aws_s3_object", "aws_s3_bucket_object")
