@@ -301,11 +301,14 @@ class _Budget(Exception):
 
 #: A variable naming the stage: `${sls:stage}`, `${opt:stage}` (with a fallback or not),
 #: `${self:provider.stage}`.
-_STAGE = r"\$\{\s*(?:sls:stage|opt:stage[^}]*|self:provider\.stage)\s*\}"
+_STAGE_NAMES = r"sls:stage|opt:stage[^}]*|self:provider\.stage"
+_STAGE = r"\$\{\s*(?:" + _STAGE_NAMES + r")\s*\}"
 #: `${self:<path>.${<the stage>}...}`: a mapping keyed by stage (`custom.auth.${sls:stage}`)
-_BY_STAGE = re.compile(r"\$\{\s*self:([\w.-]+)\." + _STAGE)
+_BY_STAGE = r"\$\{\s*self:([\w.-]+)\."
 #: `${file(./config/${sls:stage}.yml)}`: a file per stage (the path, the stage in it).
-_STAGED_FILE = re.compile(r"\$\{\s*file\(\s*['\"]?([^)'\"]*?" + _STAGE + r"[^)'\"]*)")
+_STAGED_FILE = r"\$\{\s*file\(\s*['\"]?([^)'\"]*?%s[^)'\"]*)"
+#: A setting that is another one's value and nothing else (`${self:custom.stage}`).
+_SELF_ONLY = re.compile(r"\s*\$\{\s*self:([\w.-]+)\s*\}\s*")
 #: A stage `params:` does not name (it gets the `default` parameters).
 _OTHER_STAGE = "\0another stage"
 
@@ -327,6 +330,7 @@ class StageValues:
         self._written: dict[tuple[int, str], Any] | None = None
         self._per_stage: dict[str, VariableResolver] = {}
         self._file_stages: list[str] | None = None
+        self._stage_re: tuple[str, re.Pattern[str], re.Pattern[str]] | None = None
 
     def at(self, line: int | None, key: str) -> tuple[Unknown, tuple[Any, ...]] | None:
         """The values the `key:` setting written at `line` takes on each stage (in the
@@ -335,7 +339,8 @@ class StageValues:
         written = self._settings().get((line or 0, key))
         if not isinstance(written, str) or "${" not in written:
             return None
-        direct = re.search(_STAGE, written) or "${param:" in written
+        stage = self._stage_patterns()[0]
+        direct = re.search(stage, written) or "${param:" in written
         stages = self._stages(written) if direct else \
             list(dict.fromkeys([self.resolver.stage, *self._all_stages()]))
         if len(stages) < 2:
@@ -350,6 +355,36 @@ class StageValues:
             return None
         choices = tuple(v for v in values if isinstance(v, (str, int, float, bool)))
         return Unknown("--stage", choices), tuple(values)
+
+    def _stage_patterns(self) -> tuple[str, re.Pattern[str], re.Pattern[str]]:
+        """The variables naming the stage (`_STAGE`, and a setting of the file whose value
+        is one and nothing else: `${self:custom.stage}` where `custom: stage: ${opt:stage,
+        'dev'}`), and `_BY_STAGE`, `_STAGED_FILE` with them (made once)."""
+        if self._stage_re is None:
+            values: dict[str, str] = {}
+            stack: list[tuple[str, Any]] = [("", self.config)]
+            while stack:
+                prefix, node = stack.pop()
+                if isinstance(node, dict):
+                    for name, value in node.items():
+                        if isinstance(value, str):
+                            values[prefix + str(name)] = value
+                        elif isinstance(value, dict):
+                            stack.append((f"{prefix}{name}.", value))
+            aliases: set[str] = set()
+            while True:  # a chain of them: custom.stage is ${self:custom.env}, ${sls:stage}
+                found = {path for path, value in values.items() if path not in aliases and (
+                    re.fullmatch(r"\s*" + _STAGE + r"\s*", value) or
+                    (m := _SELF_ONLY.fullmatch(value)) is not None and m.group(1) in aliases)}
+                if not found:
+                    break
+                aliases |= found
+            named = "|".join(re.escape(f"self:{path}") for path in sorted(aliases))
+            stage = _STAGE if not named else \
+                r"\$\{\s*(?:" + _STAGE_NAMES + "|" + named + r")\s*\}"
+            self._stage_re = (stage, re.compile(_BY_STAGE + stage),
+                              re.compile(_STAGED_FILE % stage))
+        return self._stage_re
 
     def _settings(self) -> dict[tuple[int, str], Any]:
         """Every setting of the file as written, by (line, key) (read once)."""
@@ -367,11 +402,17 @@ class StageValues:
         return self._written
 
     def _stages(self, written: str) -> list[str]:
+        """The stages a value written with the stage in it may differ on: the one assumed,
+        the keys of the mappings it indexes by stage, the files a per-stage `${file(...)}`
+        of it may name, the stages of `params:` / `stages:` for a `${param:...}`."""
+        _, by_stage, staged_file = self._stage_patterns()
         stages = [self.resolver.stage]
-        for path in _BY_STAGE.findall(written):
+        for path in by_stage.findall(written):
             table = self.resolver._value_at(("self", *path.split(".")), None)
             if isinstance(table, dict):
                 stages.extend(str(k) for k in table)
+        for spec in staged_file.findall(written):
+            stages.extend(self._staged_files(spec))
         if "${param:" in written and isinstance(self.config, dict):
             for section in (self.config.get("params"), self.config.get("stages")):
                 if isinstance(section, dict):
@@ -388,8 +429,6 @@ class StageValues:
             for text in self._settings().values():
                 if isinstance(text, str) and "${" in text:
                     found.extend(self._stages(text)[1:])
-                    for spec in _STAGED_FILE.findall(text):
-                        found.extend(self._staged_files(spec))
             self._file_stages = list(dict.fromkeys(found))
         return self._file_stages
 
@@ -397,7 +436,8 @@ class StageValues:
         """The stages whose file a per-stage path names (`./config/${sls:stage}.yml` in a
         folder holding prod.yml and dev.yml: prod, dev); the stage in the file's name
         only."""
-        folder, _, name = re.sub(_STAGE, "\0", spec.strip()).rpartition("/")
+        stage = self._stage_patterns()[0]
+        folder, _, name = re.sub(stage, "\0", spec.strip()).rpartition("/")
         prefix, star, suffix = name.partition("\0")
         if not star or "\0" in folder or "\0" in suffix:
             return []
