@@ -18,7 +18,9 @@ CASES = FIXTURES / "FG-PERM-101"
 @pytest.mark.parametrize("name", ["sam-pos-python-layer-conditional",
                                   "serverless-pos-python-layer-conditional",
                                   "sam-neg-python-layer-conditional-decided",
-                                  "serverless-neg-python-layer-conditional-other-function"])
+                                  "serverless-neg-python-layer-conditional-other-function",
+                                  "sam-pos-node-layer-conditional",
+                                  "sam-neg-node-layer-conditional-decided"])
 def test_fixture(name: str) -> None:
     check_case(Case("FG-PERM-101", CASES / name))
 
@@ -27,19 +29,26 @@ def test_fixture(name: str) -> None:
     ("sam-pos-python-layer-conditional", "template.yaml#Show", "template.yaml#Common"),
     ("serverless-pos-python-layer-conditional", "serverless.yml#show",
      "serverless.yml#CommonLambdaLayer"),
+    ("sam-pos-node-layer-conditional", "template.yaml#Show", "template.yaml#Common"),
 ])
 def test_the_conditional_layer_is_the_functions(name: str, function: str, layer: str) -> None:
     result = scan(str(CASES / name))
     assert result.app.functions[function].layers == [Ref(layer)]
+    store = "layers/common/nodejs/store.js" if "node" in name else \
+        "layers/common/python/store.py"
     assert [(c.operation, c.file) for c in result.facts.aws_calls[function]] == \
-        [("GetItem", "layers/common/python/store.py")]
+        [("GetItem", store)]
 
 
-def test_a_decided_condition_gives_its_branch_only() -> None:
-    result = scan(str(CASES / "sam-neg-python-layer-conditional-decided"))
+@pytest.mark.parametrize(("name", "code"), [
+    ("sam-neg-python-layer-conditional-decided", "src/show.py"),
+    ("sam-neg-node-layer-conditional-decided", "src/show.js"),
+])
+def test_a_decided_condition_gives_its_branch_only(name: str, code: str) -> None:
+    result = scan(str(CASES / name))
     assert result.app.functions["template.yaml#Show"].layers == []
     assert [(c.operation, c.file) for c in result.facts.aws_calls["template.yaml#Show"]] == \
-        [("*", "src/show.py")]
+        [("*", code)]
 
 
 def test_a_conditional_layer_is_not_another_functions() -> None:

@@ -419,6 +419,9 @@ class Function:
     #: what its build installs, where a loader knows the build tool (None: the manifests
     #: nearest its code)
     build: BuildInstall | None = None
+    #: the `layers` a deployment may attach or not (listed under an `Fn::If` the template
+    #: leaves to the deployment), each with the name of that condition
+    conditional_layers: list[tuple[Value, str]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- data & ops

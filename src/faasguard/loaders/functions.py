@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 
-from faasguard.loaders.intrinsics import deployment_choice, possible_items
+from faasguard.loaders.intrinsics import conditional_items, deployment_choice
 from faasguard.loaders.template import Template, as_int, items, mapping
 from faasguard.model import (
     CODE_ELSEWHERE,
@@ -43,7 +43,9 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     if any(isinstance(layer, Unknown) for layer in fn.layers):
         # a layer listed under a condition (`!If [C, !Ref L, !Ref AWS::NoValue]`) is one
         # a deployment may attach: each branch's layer is a possible one
-        fn.layers = possible_items(t.raw_props(logical_id(fn.id)).get("Layers"), t.scope)
+        listed = conditional_items(t.raw_props(logical_id(fn.id)).get("Layers"), t.scope)
+        fn.layers = [layer for layer, _condition in listed]
+        fn.conditional_layers = [pair for pair in listed if pair[1]]
     tags = props.get("Tags")
     if isinstance(tags, dict):
         fn.tags = dict(tags)

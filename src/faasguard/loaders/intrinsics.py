@@ -368,29 +368,37 @@ def possible_values(raw: Any, scope: Scope,
     return (choice, choice.choices) if choice is not None else None
 
 
-def possible_items(raw: Any, scope: Scope) -> list[Value]:
+def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
     """The items a list property written as `raw` may hold in some deployment (a single
-    value is a one-item list): each item resolved, except that an `Fn::If` the template
-    leaves to the deployment (the list's or an item's) gives the items of each of its
-    branches (`possible_values`), each once; a `Ref AWS::NoValue` branch gives none."""
+    value is a one-item list), each with the name of the condition that decides whether a
+    deployment has it ("" for an item every deployment has): each item resolved, except
+    that an `Fn::If` the template leaves to the deployment (the list's or an item's) gives
+    the items of each of its branches (`possible_values`), each once, an item of some
+    branches only under that `Fn::If`'s condition (`!If [UseVendor, arn:...:layer:v:1,
+    !Ref AWS::NoValue]`); a `Ref AWS::NoValue` branch gives none."""
     resolved = resolve(raw, scope)
     if isinstance(resolved, Unknown) and resolved.text.startswith("If "):
         chosen = possible_values(raw, scope)
         if chosen is None:
-            return [resolved]
-        found: list[Value] = []
-        for value in chosen[1]:
-            for item in value if isinstance(value, list) else (value,):
-                if item is not NO_VALUE and item not in found:
-                    found.append(item)
+            return [(resolved, "")]
+        condition = chosen[0].text[len("If "):]
+        branches = [value if isinstance(value, list) else [value] for value in chosen[1]]
+        found: list[tuple[Value, str]] = []
+        seen: list[Value] = []
+        for branch in branches:
+            for item in branch:
+                if item is not NO_VALUE and item not in seen:
+                    seen.append(item)
+                    always = all(item in other for other in branches)
+                    found.append((item, "" if always else condition))
         return found
     if resolved is None or resolved is NO_VALUE:
         return []
     if not isinstance(resolved, list):
-        return [resolved]
+        return [(resolved, "")]
     if not isinstance(raw, list) or not any(isinstance(v, Unknown) for v in resolved):
-        return list(resolved)
-    return [item for v in raw for item in possible_items(v, scope)]
+        return [(item, "") for item in resolved]
+    return [pair for v in raw for pair in conditional_items(v, scope)]
 
 
 def _map_choice(arg: Any, scope: Scope) -> Unknown | None:

@@ -45,7 +45,7 @@ from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, LDict, LList, deep_merge, line_of
 from faasguard.loaders.functions import layer_folder
 from faasguard.loaders.iam import statements_from_document, statements_from_list
-from faasguard.loaders.intrinsics import Scope, possible_items, resolve
+from faasguard.loaders.intrinsics import Scope, conditional_items, resolve
 from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
@@ -487,6 +487,10 @@ class _Loader:
         base_path = self._functions_base_path()
         if base_path and isinstance(handler, str) and cfg.get("image") is None:
             handler = posixpath.normpath(f"{base_path}/{handler}")
+        layers = self._layer_list(cfg.get("layers", provider.get("layers")),
+                                  raw.get("layers") if "layers" in cfg and
+                                  isinstance(raw, dict) else
+                                  _get(self.config, "provider", "layers"))
         function = Function(
             id=fn_id,
             location=location,
@@ -512,10 +516,8 @@ class _Loader:
             vpc=_has_vpc(cfg.get("vpc", provider.get("vpc"))),
             dlq=cfg.get("onError"),
             on_failure=self._on_failure(cfg.get("destinations")),
-            layers=self._layer_list(cfg.get("layers", provider.get("layers")),
-                                    raw.get("layers") if "layers" in cfg and
-                                    isinstance(raw, dict) else
-                                    _get(self.config, "provider", "layers")),
+            layers=[layer for layer, _condition in layers],
+            conditional_layers=[pair for pair in layers if pair[1]],
             tags=self._tags(cfg),
             properties=self._properties(key, cfg),
         )
@@ -651,16 +653,17 @@ class _Loader:
             return target.get("arn")
         return target
 
-    def _layer_list(self, layers: Any, raw: Any) -> list[Value]:
-        """A function's layers (`layers`, resolved; `raw`, as written): a layer listed
-        under a condition (`Fn::If: [C, {Ref: XLambdaLayer}, {Ref: AWS::NoValue}]`) is
-        one a deployment may attach, each branch's layer a possible one."""
+    def _layer_list(self, layers: Any, raw: Any) -> list[tuple[Value, str]]:
+        """A function's layers (`layers`, resolved; `raw`, as written), each with the
+        condition a deployment attaches it under ("" for none): a layer listed under a
+        condition (`Fn::If: [C, {Ref: XLambdaLayer}, {Ref: AWS::NoValue}]`) is one a
+        deployment may attach, each branch's layer a possible one."""
         if layers is None:
             return []
         found = list(layers) if isinstance(layers, list) else [layers]
         if any(isinstance(layer, Unknown) for layer in found):
-            return possible_items(raw, self.scope)
-        return found
+            return conditional_items(raw, self.scope)
+        return [(layer, "") for layer in found]
 
     def _tags(self, cfg: LDict) -> dict[str, Any]:
         tags: dict[str, Any] = {}

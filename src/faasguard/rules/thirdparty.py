@@ -40,7 +40,9 @@ A layer is code that runs inside the function with all of its permissions and se
 event. A layer version from an account you do not control can be withdrawn, and you
 cannot audit how it was built. Layers from AWS-run publisher accounts (Powertools, Lambda
 Insights) are reported at low severity; accounts you trust can be listed in
-`trusted_accounts`.
+`trusted_accounts`. A layer listed under a condition the deployment decides (`!If
+[UseVendor, arn:...:layer:..., !Ref AWS::NoValue]`) is reported as one the function may
+use, naming the condition.
 """,
     remediation={
         "serverless": "layers:\n  - !Ref DepsLambdaLayer  # build the layer in your own "
@@ -70,9 +72,13 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
             publisher = AWS_LAYER_ACCOUNTS.get(account)
             who = f"AWS-run account {account} ({publisher})" if publisher \
                 else f"account {account}"
+            condition = next((c for listed, c in function.conditional_layers
+                              if listed == layer), "")
+            uses = f"may use layer '{name}' from {who}, when condition {condition} holds" \
+                if condition else f"uses layer '{name}' from {who}"
             yield make_finding(
                 "FG-TP-001",
-                f"Function '{logical_id(function.id)}' uses layer '{name}' from {who}.",
+                f"Function '{logical_id(function.id)}' {uses}.",
                 function.location, f"layer:{logical_id(function.id)}:{account}:{name}",
                 severity="low" if publisher else None,
             )
