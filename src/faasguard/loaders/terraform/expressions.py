@@ -32,6 +32,9 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt, "<=": operator.le, ">=": operator.ge,
     "&&": lambda a, b: a and b, "||": lambda a, b: a or b,
 }
+#: The attributes of a resource's reference that every applied resource has, never null:
+#: its id (a plain Ref) and ARN.
+_NEVER_NULL = frozenset({None, "Arn"})
 
 
 class Scope(Protocol):
@@ -336,6 +339,11 @@ class Evaluator:
         op_node, right_node = subtrees(term)[0], subtrees(term)[-1]
         left, right = self.value(left_node), self.value(right_node)
         op = _BINARY.get(str(op_node.children[0]))
+        if str(op_node.children[0]) in ("==", "!=") and (left is None) != (right is None) \
+                and isinstance(left or right, Ref) and (left or right).attribute in _NEVER_NULL:
+            # `var.authorizer_id == null` given `aws_apigatewayv2_authorizer.jwt.id`: set
+            # once applied, so the comparison is decided (a module's "was it given" test)
+            return str(op_node.children[0]) == "!="
         if str(op_node.children[0]) in ("==", "!=") and \
                 isinstance(left, Unknown) != isinstance(right, Unknown):
             # `var.env == "dev"`: decided by the unknown side (a conditional names it)
