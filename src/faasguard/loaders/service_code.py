@@ -86,6 +86,8 @@ _WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression",
              "parenthesized_expression"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _SPACE = re.compile(r"\s+")
+#: a number literal JavaScript reads in base 8 (`0777`; `08` and `09` are decimal)
+_LEGACY_OCTAL = re.compile(r"0[0-7]+")
 #: the keys a service's configuration holds, one of which the framework requires
 _SERVICE_KEYS = frozenset({"service", "provider"})
 #: what may follow the folder in `handlerPath`: separators made `/`
@@ -354,7 +356,16 @@ class ServiceReader:
             self.order.append(rel)
             index = len(self.order)
         module = self.modules[rel] = _Module(rel, js, index)
-        self._scan(module)
+        try:
+            self._scan(module)
+        except _NoCharacter as exc:  # in an imported or exported name: JavaScript refuses it
+            self.modules[rel] = None
+            problem = f"syntax error near line {exc.line}: `{exc}` names no character"
+            if importer is None:
+                raise InputError(problem, exc.line) from None
+            self._note(importer, importer.own_line(at) if at else None,
+                       f"{rel}: {problem}; what it exports is left unknown", "warning")
+            return None
         return module
 
     def _scan(self, module: _Module) -> None:
@@ -362,18 +373,24 @@ class ServiceReader:
         text = module.js.text
         for statement in module.js.root.named_children:
             kind = statement.type
-            if kind == "import_statement":
-                self._scan_import(module, statement)
-            elif kind in ("lexical_declaration", "variable_declaration"):
-                self._scan_declaration(module, statement)
-            elif kind in ("function_declaration", "generator_function_declaration"):
-                name = statement.child_by_field_name("name")
-                if name is not None:
-                    module.bindings[text(name)] = ("function", statement)
-            elif kind == "export_statement":
-                self._scan_export(module, statement)
-            elif kind == "expression_statement":
-                self._scan_assignment(module, statement)
+            try:
+                if kind == "import_statement":
+                    self._scan_import(module, statement)
+                elif kind in ("lexical_declaration", "variable_declaration"):
+                    self._scan_declaration(module, statement)
+                elif kind in ("function_declaration", "generator_function_declaration"):
+                    name = statement.child_by_field_name("name")
+                    if name is not None:
+                        module.bindings[text(name)] = ("function", statement)
+                elif kind == "export_statement":
+                    self._scan_export(module, statement)
+                elif kind == "expression_statement":
+                    self._scan_assignment(module, statement)
+            except _NoCharacter as exc:  # a quoted name's escape: located at its line
+                written = text(statement)
+                exc.line = module.own_line(statement) + \
+                    written[:max(written.find(str(exc)), 0)].count("\n")
+                raise
         module.changed = _changed_names(module)
 
     def _scan_import(self, module: _Module, statement: Node) -> None:
@@ -606,7 +623,10 @@ class ServiceReader:
             return Unknown(f"{name} of {module.rel}")
         if (module.rel, key) in self._active:
             return self._cycle(module, entry[-1], name)
+        if self._depth >= MAX_DEPTH:  # (imports chained: each a level, as nesting is)
+            return self._unknown(module, entry[-1], f"nested more than {MAX_DEPTH} levels")
         self._active.append((module.rel, key))
+        self._depth += 1
         try:
             kind = entry[0]
             if kind == "node":
@@ -619,6 +639,7 @@ class ServiceReader:
                     if target is not None else Unknown(f"{entry[2]} of '{entry[1]}'")
         finally:
             self._active.pop()
+            self._depth -= 1
         module.values[key] = value
         return value
 
@@ -961,7 +982,10 @@ class ServiceReader:
                 return left_text + right_text
         elif all(isinstance(v, (int, float)) and not isinstance(v, bool)
                  for v in (left, right)):
-            return left + right
+            try:
+                return left + right
+            except OverflowError:  # a BigInt past any double: JavaScript refuses mixing them
+                pass
         return Unknown(_SPACE.sub(" ", module.js.text(node))[:80])
 
     def _access(self, module: _Module, node: Node) -> Any:
@@ -984,13 +1008,14 @@ class ServiceReader:
             target = self.modules.get(holder.module)
             return self._export(target, str(key), importer=(module, at)) \
                 if target is not None and isinstance(key, str) else Unknown(str(key))
-        if isinstance(holder, dict) and isinstance(key, (str, int)):
-            name = key if isinstance(key, str) else str(key)
+        if isinstance(holder, dict) and isinstance(key, (str, int, float)):
+            name = _js_string(key)  # (a number or boolean key is its string)
             if name in holder:
                 return holder[name]
             return self._unknown(module, at, f"no key '{name}' in the object")
         if isinstance(holder, list) and isinstance(key, (int, float)) and \
-                not isinstance(key, bool) and key == int(key) and 0 <= int(key) < len(holder):
+                not isinstance(key, bool) and (isinstance(key, int) or key.is_integer()) and \
+                0 <= key < len(holder):
             return holder[int(key)]
         if isinstance(holder, Unknown):
             return Unknown(_SPACE.sub(" ", module.js.text(at))[:80])
@@ -1123,7 +1148,10 @@ def _paired(text: str) -> str:
 
 
 class _NoCharacter(ValueError):
-    """An escape naming no character (`\\u{110000}`): a syntax error in JavaScript."""
+    """An escape naming no character (`\\u{110000}`): a syntax error in JavaScript.
+    `line`: where it is written, once known (a name of an import or export statement)."""
+
+    line: int | None = None
 
 
 def _escape(sequence: str) -> str:
@@ -1145,16 +1173,32 @@ def _escape(sequence: str) -> str:
 
 
 def _number(text: str) -> int | float | Unknown:
-    digits = text.replace("_", "").rstrip("n")
+    """The value of a number literal as JavaScript has it: a double (an int when it is a
+    safe integer; past the largest double, infinity), a legacy octal `0777` in base 8; a
+    BigInt (`123n`) exactly, unless too long to write out (unknown)."""
+    digits = text.replace("_", "")
+    if digits.endswith("n"):
+        try:
+            whole = int(digits[:-1], 0)
+            str(whole)  # (Python writes out at most so many digits)
+        except ValueError:
+            return Unknown(text)
+        return whole
     try:
-        return int(digits, 0)
+        value: float = int(digits, 8 if _LEGACY_OCTAL.fullmatch(digits) else 0)
     except ValueError:
-        pass
-    try:
-        value = float(digits)
-    except ValueError:
-        return Unknown(text)
-    return int(value) if value.is_integer() and abs(value) < 2 ** 53 else value
+        try:
+            value = float(digits)
+        except ValueError:
+            return Unknown(text)
+    if isinstance(value, int) and abs(value) >= 2 ** 53:
+        try:
+            value = float(value)
+        except OverflowError:
+            return float("inf")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    return value
 
 
 def _js_string(value: Any) -> str | None:
@@ -1166,6 +1210,8 @@ def _js_string(value: Any) -> str | None:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
         return str(int(value)) if value.is_integer() else repr(value)
     if value is None:
         return "null"
@@ -1268,16 +1314,22 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
         elif kind == "call_expression":
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
-            name = _SPACE.sub("", text(callee)) if callee is not None else ""
+            holder = callee.child_by_field_name("object") if callee is not None and \
+                callee.type == "member_expression" else None
+            # (the text of a name or `x.name` only: that of a long chain of calls, for
+            # each of its calls, made a large file's reading quadratic)
+            name = _SPACE.sub("", text(callee)) if callee is not None and (
+                callee.type == "identifier" or holder is not None and
+                holder.type == "identifier") else ""
             if callee is not None and callee.type == "identifier" and arguments is not None:
                 calls.append((name, [a for a in arguments.named_children
                                      if a.type != "comment"]))
             if name in _CHANGING_FUNCTIONS and arguments is not None:
                 note(arguments.named_child(0) if arguments.named_child_count else None, node,
                      True)
-            elif callee is not None and callee.type == "member_expression" and \
-                    name.rpartition(".")[2] in _CHANGING_METHODS:
-                note(callee.child_by_field_name("object"), node, True)
+            elif callee is not None and holder is not None and \
+                    _member_name(module, callee) in _CHANGING_METHODS:
+                note(holder, node, True)
         stack.extend(node.named_children)
     for function, given in calls:  # a parameter is an alias of what a call gives it
         for parameter, argument in zip(parameters.get(function, ()), given, strict=False):
@@ -1306,6 +1358,12 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
     for name in ("module", "exports"):
         found.pop(name, None)
     return found
+
+
+def _member_name(module: _Module, member: Node) -> str:
+    """The property a member expression names (`push` of `x.list.push`)."""
+    prop = member.child_by_field_name("property")
+    return module.js.text(prop) if prop is not None else ""
 
 
 def _parameter_names(module: _Module, function: Node) -> list[str | None]:

@@ -527,7 +527,7 @@ def _regular_files(folder: str, real_root: str) -> _Listing:
                         names.append(entry.name)
                 except OSError:
                     continue  # as os.path.isfile: not a file we can read
-    except OSError:
+    except (OSError, ValueError):  # (ValueError: a NUL in the path, from a tsconfig.json)
         pass
     found = _Listing(names)
     found.folded = frozenset(name.lower() for name in names)
