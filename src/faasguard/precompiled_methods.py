@@ -150,10 +150,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,self.per_stage,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,other.per_stage,)
+   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,self.per_stage,self.staged_conditions,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,other.per_stage,other.staged_conditions,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,self.per_stage,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,other.per_stage,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ctx,self.app,self.config,self.stage,self.region,self.scope,self.provider,self.resources,self.per_stage,self.staged_conditions,)==(other.ctx,other.app,other.config,other.stage,other.region,other.scope,other.provider,other.resources,other.per_stage,other.staged_conditions,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1841,9 +1841,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r}, per_stage={self.per_stage!r})"
+  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r}, per_stage={self.per_stage!r}, staged_conditions={self.staged_conditions!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r}, per_stage={self.per_stage!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ctx={self.ctx!r}, app={self.app!r}, config={self.config!r}, stage={self.stage!r}, region={self.region!r}, scope={self.scope!r}, provider={self.provider!r}, resources={self.resources!r}, per_stage={self.per_stage!r}, staged_conditions={self.staged_conditions!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2945,17 +2945,18 @@ def __create_fn__(_type_category, _type_rule_id, _type_sink, _type_location, _ty
  return __init__
 CODE["def __create_fn__(_type_category, _type_rule_id, _type_sink, _type_location, _type_source, _type_source_path, _type_steps, _type_function, _type_code, _type_entry, _type_reachable, _type_attacker_controlled, _type_public, _type_triggers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reachable, _dflt_attacker_controlled, _dflt_public, _dflt_triggers, _return_type):\n def __init__(self,category:_type_category,rule_id:_type_rule_id,sink:_type_sink,location:_type_location,source:_type_source,source_path:_type_source_path,steps:_type_steps,function:_type_function,code:_type_code,entry:_type_entry,reachable:_type_reachable=_dflt_reachable,attacker_controlled:_type_attacker_controlled=_dflt_attacker_controlled,public:_type_public=_dflt_public,triggers:_type_triggers=_dflt_triggers)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'category',category)\n  __dataclass_builtins_object__.__setattr__(self,'rule_id',rule_id)\n  __dataclass_builtins_object__.__setattr__(self,'sink',sink)\n  __dataclass_builtins_object__.__setattr__(self,'location',location)\n  __dataclass_builtins_object__.__setattr__(self,'source',source)\n  __dataclass_builtins_object__.__setattr__(self,'source_path',source_path)\n  __dataclass_builtins_object__.__setattr__(self,'steps',steps)\n  __dataclass_builtins_object__.__setattr__(self,'function',function)\n  __dataclass_builtins_object__.__setattr__(self,'code',code)\n  __dataclass_builtins_object__.__setattr__(self,'entry',entry)\n  __dataclass_builtins_object__.__setattr__(self,'reachable',reachable)\n  __dataclass_builtins_object__.__setattr__(self,'attacker_controlled',attacker_controlled)\n  __dataclass_builtins_object__.__setattr__(self,'public',public)\n  __dataclass_builtins_object__.__setattr__(self,'triggers',triggers)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, _type_per_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _return_type):
- def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region,per_stage:_type_per_stage=_dflt_per_stage)->_return_type:
+def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, _type_per_stage, _type_staged_conditions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _dflt_staged_conditions, _return_type):
+ def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region,per_stage:_type_per_stage=_dflt_per_stage,staged_conditions:_type_staged_conditions=_dflt_staged_conditions)->_return_type:
   self.ctx=ctx
   self.app=app
   self.config=config
   self.stage=stage
   self.region=region
   self.per_stage=per_stage
+  self.staged_conditions=staged_conditions
   self.__post_init__()
  return __init__
-CODE['def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, _type_per_stage, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _return_type):\n def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region,per_stage:_type_per_stage=_dflt_per_stage)->_return_type:\n  self.ctx=ctx\n  self.app=app\n  self.config=config\n  self.stage=stage\n  self.region=region\n  self.per_stage=per_stage\n  self.__post_init__()\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_ctx, _type_app, _type_config, _type_stage, _type_region, _type_scope, _type_provider, _type_resources, _type_per_stage, _type_staged_conditions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_per_stage, _dflt_staged_conditions, _return_type):\n def __init__(self,ctx:_type_ctx,app:_type_app,config:_type_config,stage:_type_stage,region:_type_region,per_stage:_type_per_stage=_dflt_per_stage,staged_conditions:_type_staged_conditions=_dflt_staged_conditions)->_return_type:\n  self.ctx=ctx\n  self.app=app\n  self.config=config\n  self.stage=stage\n  self.region=region\n  self.per_stage=per_stage\n  self.staged_conditions=staged_conditions\n  self.__post_init__()\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_ctx, _type_fmt, _type_app, _type_scope, _type_raw, _type_props, _type_resource_lines, _type_globals, _type_api_auth, _type_authorizers, _type_attached, _type_route_limits, _type_finalizers, _type_expansions, _type__resolved, _type__local_dirs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_raw, _dflt_props, _dflt_resource_lines, _dflt_globals, _dflt_api_auth, _dflt_authorizers, _dflt_attached, _dflt_route_limits, _dflt_finalizers, _dflt_expansions, _dflt__resolved, _dflt__local_dirs, _return_type):
  def __init__(self,ctx:_type_ctx,fmt:_type_fmt,app:_type_app,scope:_type_scope,raw:_type_raw=_HAS_DEFAULT_FACTORY,props:_type_props=_HAS_DEFAULT_FACTORY,resource_lines:_type_resource_lines=_HAS_DEFAULT_FACTORY,globals:_type_globals=_HAS_DEFAULT_FACTORY,api_auth:_type_api_auth=_HAS_DEFAULT_FACTORY,authorizers:_type_authorizers=_HAS_DEFAULT_FACTORY,attached:_type_attached=_HAS_DEFAULT_FACTORY,route_limits:_type_route_limits=_HAS_DEFAULT_FACTORY,finalizers:_type_finalizers=_HAS_DEFAULT_FACTORY,expansions:_type_expansions=_HAS_DEFAULT_FACTORY,_resolved:_type__resolved=_HAS_DEFAULT_FACTORY,_local_dirs:_type__local_dirs=_HAS_DEFAULT_FACTORY)->_return_type:

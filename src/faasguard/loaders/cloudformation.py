@@ -30,7 +30,7 @@ Conventions of the model this loader builds (other loaders mirror them):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from faasguard.loaders import (
@@ -175,7 +175,14 @@ def _line(container: Any, key: str) -> int | None:
     return container.line_of(key) if isinstance(container, LDict) else None
 
 
-def _read_sections(t: Template, data: dict[str, Any]) -> None:
+def read_conditions(t: Template, data: dict[str, Any], undecided: Collection[str] = ()
+                    ) -> None:
+    """Fill `t.scope` from a template's Parameters (`read_parameters`: their values, and
+    which a deployment may change), Mappings and Conditions, as `Fn::If` and a resource's
+    `Condition` are decided with them (`intrinsics.condition`). A condition on a parameter
+    the deployment may set is left undecided, and so is one named in `undecided` (decided
+    otherwise at deploy time: in serverless.yml, one written with the stage when the scan
+    was given none)."""
     parameters = data.get("Parameters")
     # A condition on a parameter the deployment may set (a default, not a fact: `sam deploy
     # --parameter-overrides Stage=prod` takes the other branch) is left undecided, so a risky
@@ -186,7 +193,11 @@ def _read_sections(t: Template, data: dict[str, Any]) -> None:
     t.scope.mappings = dict(mapping(data.get("Mappings")))
     t.scope.conditions = {str(name): value for name, value in
                           mapping(data.get("Conditions")).items()
-                          if not names_any(value, settable)}
+                          if str(name) not in undecided and not names_any(value, settable)}
+
+
+def _read_sections(t: Template, data: dict[str, Any]) -> None:
+    read_conditions(t, data)
     if t.ctx.region:
         t.scope.pseudo["AWS::Region"] = t.ctx.region
     globals_ = data.get("Globals")

@@ -152,9 +152,11 @@ def load(doc: Document, ctx: LoadContext) -> App:
                                     .replace(os.sep, "/"), "serverless"))
     if not isinstance(config, LDict):  # variables could not be resolved (too deep to walk)
         config = LDict(config)
-    loader = _Loader(ctx, app, config, resolver.stage, resolver.region)
-    if ctx.stage is None:  # the stage assumed is no fact: a deployment picks another
-        loader.per_stage = StageValues(doc.data, resolver).at
+    # the stage assumed when none is given is no fact: a deployment picks another
+    stages = StageValues(doc.data, resolver) if ctx.stage is None else None
+    loader = _Loader(ctx, app, config, resolver.stage, resolver.region,
+                     stages.at if stages is not None else None,
+                     _staged_conditions(doc.data, stages))
     loader.run()
     if resolver.files_read:  # elements declared in an included file are located there
         relocate(app, resolver.place, ctx.root, INCLUDED_LINES)
@@ -175,6 +177,10 @@ class _Loader:
     resources: LDict = field(init=False)
     #: `variables.StageValues.at` when the user gave no stage (see `EventEnv.per_stage`)
     per_stage: Any = None
+    #: the Conditions of `resources:` written with the stage the user did not give
+    #: (`_staged_conditions`): left undecided in the functions' settings, as those on a
+    #: parameter's default are (`resources:` itself is read for the stage assumed)
+    staged_conditions: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.file = self.ctx.file
@@ -290,13 +296,6 @@ class _Loader:
         types.setdefault("HttpApi", "AWS::ApiGatewayV2::Api")
         types.setdefault("WebsocketsApi", "AWS::ApiGatewayV2::Api")
         types.setdefault("ServerlessDeploymentBucket", "AWS::S3::Bucket")
-        parameters: dict[str, Value] = {}
-        declared_parameters = self.resources.get("Parameters")
-        if isinstance(declared_parameters, dict):
-            for name, body in declared_parameters.items():
-                default = body.get("Default") if isinstance(body, dict) else None
-                parameters[str(name)] = default if default is not None else Unknown(
-                    f"parameter {name}")
         pseudo: dict[str, Value] = {
             "AWS::Region": self.region,
             "AWS::StackName": f"{self.service}-{self.stage}",
@@ -305,9 +304,18 @@ class _Loader:
             "AWS::URLSuffix": "amazonaws.com",
         }
         mappings = self.resources.get("Mappings")
-        return Scope(file=self.file, resources=types, parameters=parameters,
-                     mappings=dict(mappings) if isinstance(mappings, dict) else {},
-                     pseudo=pseudo)
+        scope = Scope(file=self.file, resources=types, pseudo=pseudo,
+                      mappings=dict(mappings) if isinstance(mappings, dict) else {})
+        if "Parameters" in self.resources or "Conditions" in self.resources:
+            # the parameters' values and the conditions decided with them, as the
+            # CloudFormation loader reads them for `resources:` (its diagnostics are
+            # that load's: this reading keeps none)
+            from faasguard.loaders.cloudformation import read_conditions
+            from faasguard.loaders.template import Template
+
+            read_conditions(Template(self.ctx, "serverless", App(root=self.ctx.root), scope),
+                            self.resources, self.staged_conditions)
+        return scope
 
     # ------------------------------------------------------------------ run
 
@@ -1036,6 +1044,35 @@ def _apply_function_extension(function: Function, props: dict[str, Any]) -> None
         for name, value in variables.items():
             function.environment[str(name)] = EnvVar(
                 str(name), value, Location(function.location.file, line_of(variables, name)))
+
+
+def _staged_conditions(config: Any, stages: StageValues | None) -> frozenset[str]:
+    """The Conditions of `resources:` (`config` as written, variables unresolved) whose
+    value depends on the stage when the user gave none (`stages`): a string in them names
+    the stage (`!Equals ['${sls:stage}', prod]`: the stage the scan assumes is no fact) or
+    takes another value on another stage the file names (`${param:vendor}` of per-stage
+    `params:`; `StageValues.values_of`)."""
+    if stages is None or not isinstance(config, dict):
+        return frozenset()
+    raw = config.get("resources")
+    found: set[str] = set()
+    for part in raw if isinstance(raw, list) else [raw]:
+        conditions = part.get("Conditions") if isinstance(part, dict) else None
+        for name, body in conditions.items() if isinstance(conditions, dict) else ():
+            pending: list[tuple[Any, int]] = [(body, line_of(conditions, name))]
+            while pending:
+                value, line = pending.pop()
+                if isinstance(value, dict):
+                    pending.extend((v, line_of(value, k, default=line))
+                                   for k, v in value.items())
+                elif isinstance(value, list):
+                    pending.extend((v, line_of(value, i, default=line))
+                                   for i, v in enumerate(value))
+                elif isinstance(value, str) and "${" in value and (
+                        stages.names_stage(value) or stages.values_of(value, line)):
+                    found.add(str(name))
+                    break
+    return frozenset(found)
 
 
 def _function_keys(functions: Any) -> list[str]:

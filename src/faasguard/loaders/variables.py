@@ -336,7 +336,17 @@ class StageValues:
         """The values the `key:` setting written at `line` takes on each stage (in the
         order tried), with what decides it (Unknown `--stage`, the values as choices);
         None when it does not depend on the stage, or takes one value on all."""
-        written = self._settings().get((line or 0, key))
+        return self.values_of(self._settings().get((line or 0, key)), line)
+
+    def names_stage(self, written: str) -> bool:
+        """Does a value as the file writes it name the stage (`${sls:stage}`,
+        `${opt:stage, 'dev'}`, a setting of the file that is one)?"""
+        return re.search(self._stage_patterns()[0], written) is not None
+
+    def values_of(self, written: Any, line: int | None
+                  ) -> tuple[Unknown, tuple[Any, ...]] | None:
+        """`at` for a value as the file writes it (`written`, at `line`): a string with
+        variables in it, anywhere in the file (a list item's as well as a setting's)."""
         if not isinstance(written, str) or "${" not in written:
             return None
         stage = self._stage_patterns()[0]
@@ -347,8 +357,8 @@ class StageValues:
             return None
         values: list[Any] = []
         for stage in stages:
-            value = self._resolver(stage)._string_at(("stage-probe", stage, line), written,
-                                                     line)
+            value = self._resolver(stage)._string_at(("stage-probe", stage, line, written),
+                                                     written, line)
             if value not in values:
                 values.append(value)
         if len(values) < 2:
