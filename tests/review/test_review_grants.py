@@ -1,7 +1,9 @@
 """Review of the least-privilege rules on grants written by hand: a resource the code
 names by its Ref (the table's `${NotesTable.Arn}`) is also what a grant written as its ARN
 around its name covers (`!Sub arn:...:table/${NotesTable}`, `table/*`), so FG-PERM-103 does
-not say the call fails. Fixtures under tests/fixtures/review_grants."""
+not say the call fails; nor does a grant naming the account as serverless.yml writes it,
+`${aws:accountId}`. A shared role holds, for the others' sake, only what it grants
+(FG-PERM-104). Fixtures under tests/fixtures/review_grants."""
 
 from __future__ import annotations
 
@@ -25,6 +27,15 @@ def test_a_table_arn_written_around_its_ref_allows_the_call() -> None:
 def test_a_grant_on_another_table_or_on_indexes_does_not() -> None:
     # table/${AuditTable} (Export) and table/*/index/* (Show): AccessDenied on NotesTable
     assert _not_allowed("table_arn_written/pos") == ["ExportFunction", "ShowFunction"]
+
+
+def test_a_grant_naming_the_account_as_aws_account_id_allows_the_call() -> None:
+    # arn:aws:sqs:${aws:region}:${aws:accountId}:<queue name>, ...:parameter/reports/*
+    assert _not_allowed("serverless_account_id/neg") == []
+
+
+def test_a_grant_with_aws_account_id_on_other_resources_does_not() -> None:
+    assert _not_allowed("serverless_account_id/pos") == ["build", "build"]
 
 
 def _shared(folder: str) -> list[str]:

@@ -31,7 +31,9 @@ from faasguard.model import App, Function, Ref, Role, Statement, Unknown, logica
 #: Formats whose frameworks add the platform permissions (logs, event-source polling) to
 #: the roles they create: the policy to paste there holds the code's needs only.
 FRAMEWORK_ADDS_PLATFORM = {"serverless", "sam"}
-_PSEUDO = re.compile(r"\$\{AWS::[A-Za-z]+\}")
+#: A pseudo parameter (`${AWS::AccountId}`), and serverless.yml's `${aws:accountId}`, which
+#: the deployment fills in: any value fits.
+_PSEUDO = re.compile(r"\$\{(?:AWS::[A-Za-z]+|aws:accountId)\}")
 _ANY = "*"
 
 
@@ -393,7 +395,7 @@ def _arn_matches(granted: str, needed: str) -> bool:
     `bucket/*`, not the other way round)."""
     if _resource_regex(granted).fullmatch(needed):
         return True
-    grant_parts, need_parts = granted.split(":", 5), needed.split(":", 5)
+    grant_parts, need_parts = _PSEUDO.sub(_ANY, granted).split(":", 5), needed.split(":", 5)
     if len(grant_parts) != 6 or len(need_parts) != 6:
         return False
     for grant_part, need_part in zip(grant_parts[:5], need_parts[:5], strict=True):
