@@ -348,10 +348,13 @@ class BuildManifest:
     place when there is one. `needs`: what the file must declare to be the one read:
     "" (being there is enough), "poetry" (a Poetry project: its `[build-system] requires`
     names poetry) or "project-dependencies" (a pyproject.toml listing `[project]
-    dependencies`). `groups`: the optional-dependency groups (`[project.optional-
-    dependencies]`) the build installs with it. `groups_unknown`: when which groups it
-    installs is not known at scan time (a setting the deploy gives, `${env:GROUPS}`), the
-    setting and what gives it, as a message names them: any group may be installed.
+    dependencies`). `groups`: the groups the build installs with it beside its main
+    dependencies: `[project.optional-dependencies]` groups, or a Poetry project's
+    dependency groups (`[tool.poetry.group.<name>.dependencies]`) other than main.
+    `groups_unknown`: when which groups it installs is not known at scan time (a setting
+    the deploy gives, `${env:GROUPS}`), the setting and what gives it, as a message names
+    them: any group may be installed. `main`: whether it installs the main dependencies
+    (`poetry export --only` / `--without main` leave them out: POETRY_MAIN).
     """
 
     file: str
@@ -359,6 +362,11 @@ class BuildManifest:
     needs: str = ""
     groups: tuple[str, ...] = ()
     groups_unknown: str = ""
+    main: bool = True
+
+
+#: The name of a Poetry project's main dependency group (`[tool.poetry.dependencies]`).
+POETRY_MAIN = "main"
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,10 +262,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.file,self.lock,self.needs,self.groups,self.groups_unknown,)==(other.file,other.lock,other.needs,other.groups,other.groups_unknown,)
+   return (self.file,self.lock,self.needs,self.groups,self.groups_unknown,self.main,)==(other.file,other.lock,other.needs,other.groups,other.groups_unknown,other.main,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.lock,self.needs,self.groups,self.groups_unknown,)==(other.file,other.lock,other.needs,other.groups,other.groups_unknown,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.file,self.lock,self.needs,self.groups,self.groups_unknown,self.main,)==(other.file,other.lock,other.needs,other.groups,other.groups_unknown,other.main,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -614,10 +614,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.left_out,self.setting,self.groups,self.groups_unknown,)==(other.left_out,other.setting,other.groups,other.groups_unknown,)
+   return (self.left_out,self.setting,self.groups,self.groups_unknown,self.main,)==(other.left_out,other.setting,other.groups,other.groups_unknown,other.main,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.left_out,self.setting,self.groups,self.groups_unknown,)==(other.left_out,other.setting,other.groups,other.groups_unknown,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.left_out,self.setting,self.groups,self.groups_unknown,self.main,)==(other.left_out,other.setting,other.groups,other.groups_unknown,other.main,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1343,9 +1343,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.file,self.lock,self.needs,self.groups,self.groups_unknown,))
+  return hash((self.file,self.lock,self.needs,self.groups,self.groups_unknown,self.main,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.lock,self.needs,self.groups,self.groups_unknown,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.lock,self.needs,self.groups,self.groups_unknown,self.main,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -1463,9 +1463,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.label,self
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.left_out,self.setting,self.groups,self.groups_unknown,))
+  return hash((self.left_out,self.setting,self.groups,self.groups_unknown,self.main,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.left_out,self.setting,self.groups,self.groups_unknown,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.left_out,self.setting,self.groups,self.groups_unknown,self.main,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -1925,9 +1925,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(file={self.file!r}, lock={self.lock!r}, needs={self.needs!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r})"
+  return self.__class__.__qualname__ + f"(file={self.file!r}, lock={self.lock!r}, needs={self.needs!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r}, main={self.main!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, lock={self.lock!r}, needs={self.needs!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(file={self.file!r}, lock={self.lock!r}, needs={self.needs!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r}, main={self.main!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2207,9 +2207,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(left_out={self.left_out!r}, setting={self.setting!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r})"
+  return self.__class__.__qualname__ + f"(left_out={self.left_out!r}, setting={self.setting!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r}, main={self.main!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(left_out={self.left_out!r}, setting={self.setting!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(left_out={self.left_out!r}, setting={self.setting!r}, groups={self.groups!r}, groups_unknown={self.groups_unknown!r}, main={self.main!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3109,15 +3109,16 @@ def __create_fn__(_type_file, _type_line, _type_reason, _type_excerpt, MISSING, 
  return __init__
 CODE["def __create_fn__(_type_file, _type_line, _type_reason, _type_excerpt, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,file:_type_file,line:_type_line,reason:_type_reason,excerpt:_type_excerpt)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'excerpt',excerpt)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_file, _type_lock, _type_needs, _type_groups, _type_groups_unknown, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lock, _dflt_needs, _dflt_groups, _dflt_groups_unknown, _return_type):
- def __init__(self,file:_type_file,lock:_type_lock=_dflt_lock,needs:_type_needs=_dflt_needs,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown)->_return_type:
+def __create_fn__(_type_file, _type_lock, _type_needs, _type_groups, _type_groups_unknown, _type_main, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lock, _dflt_needs, _dflt_groups, _dflt_groups_unknown, _dflt_main, _return_type):
+ def __init__(self,file:_type_file,lock:_type_lock=_dflt_lock,needs:_type_needs=_dflt_needs,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown,main:_type_main=_dflt_main)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'file',file)
   __dataclass_builtins_object__.__setattr__(self,'lock',lock)
   __dataclass_builtins_object__.__setattr__(self,'needs',needs)
   __dataclass_builtins_object__.__setattr__(self,'groups',groups)
   __dataclass_builtins_object__.__setattr__(self,'groups_unknown',groups_unknown)
+  __dataclass_builtins_object__.__setattr__(self,'main',main)
  return __init__
-CODE["def __create_fn__(_type_file, _type_lock, _type_needs, _type_groups, _type_groups_unknown, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lock, _dflt_needs, _dflt_groups, _dflt_groups_unknown, _return_type):\n def __init__(self,file:_type_file,lock:_type_lock=_dflt_lock,needs:_type_needs=_dflt_needs,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'lock',lock)\n  __dataclass_builtins_object__.__setattr__(self,'needs',needs)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n  __dataclass_builtins_object__.__setattr__(self,'groups_unknown',groups_unknown)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_file, _type_lock, _type_needs, _type_groups, _type_groups_unknown, _type_main, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_lock, _dflt_needs, _dflt_groups, _dflt_groups_unknown, _dflt_main, _return_type):\n def __init__(self,file:_type_file,lock:_type_lock=_dflt_lock,needs:_type_needs=_dflt_needs,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown,main:_type_main=_dflt_main)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'lock',lock)\n  __dataclass_builtins_object__.__setattr__(self,'needs',needs)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n  __dataclass_builtins_object__.__setattr__(self,'groups_unknown',groups_unknown)\n  __dataclass_builtins_object__.__setattr__(self,'main',main)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_message, _type_line, _type_level, _type_code, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_level, _dflt_code, _return_type):
  def __init__(self,file:_type_file,message:_type_message,line:_type_line=_dflt_line,level:_type_level=_dflt_level,code:_type_code=_dflt_code)->_return_type:
@@ -3657,14 +3658,15 @@ def __create_fn__(_type_label, _type_attacker_controlled, _type_shape, MISSING, 
  return __init__
 CODE["def __create_fn__(_type_label, _type_attacker_controlled, _type_shape, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,label:_type_label,attacker_controlled:_type_attacker_controlled,shape:_type_shape)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'label',label)\n  __dataclass_builtins_object__.__setattr__(self,'attacker_controlled',attacker_controlled)\n  __dataclass_builtins_object__.__setattr__(self,'shape',shape)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_left_out, _type_setting, _type_groups, _type_groups_unknown, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_setting, _dflt_groups, _dflt_groups_unknown, _return_type):
- def __init__(self,left_out:_type_left_out=_dflt_left_out,setting:_type_setting=_dflt_setting,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown)->_return_type:
+def __create_fn__(_type_left_out, _type_setting, _type_groups, _type_groups_unknown, _type_main, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_setting, _dflt_groups, _dflt_groups_unknown, _dflt_main, _return_type):
+ def __init__(self,left_out:_type_left_out=_dflt_left_out,setting:_type_setting=_dflt_setting,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown,main:_type_main=_dflt_main)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)
   __dataclass_builtins_object__.__setattr__(self,'setting',setting)
   __dataclass_builtins_object__.__setattr__(self,'groups',groups)
   __dataclass_builtins_object__.__setattr__(self,'groups_unknown',groups_unknown)
+  __dataclass_builtins_object__.__setattr__(self,'main',main)
  return __init__
-CODE["def __create_fn__(_type_left_out, _type_setting, _type_groups, _type_groups_unknown, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_setting, _dflt_groups, _dflt_groups_unknown, _return_type):\n def __init__(self,left_out:_type_left_out=_dflt_left_out,setting:_type_setting=_dflt_setting,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)\n  __dataclass_builtins_object__.__setattr__(self,'setting',setting)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n  __dataclass_builtins_object__.__setattr__(self,'groups_unknown',groups_unknown)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_left_out, _type_setting, _type_groups, _type_groups_unknown, _type_main, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_left_out, _dflt_setting, _dflt_groups, _dflt_groups_unknown, _dflt_main, _return_type):\n def __init__(self,left_out:_type_left_out=_dflt_left_out,setting:_type_setting=_dflt_setting,groups:_type_groups=_dflt_groups,groups_unknown:_type_groups_unknown=_dflt_groups_unknown,main:_type_main=_dflt_main)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'left_out',left_out)\n  __dataclass_builtins_object__.__setattr__(self,'setting',setting)\n  __dataclass_builtins_object__.__setattr__(self,'groups',groups)\n  __dataclass_builtins_object__.__setattr__(self,'groups_unknown',groups_unknown)\n  __dataclass_builtins_object__.__setattr__(self,'main',main)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_limit, _type_window_s, _type_burst, _type_name, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_burst, _dflt_name, _return_type):
  def __init__(self,limit:_type_limit,window_s:_type_window_s,burst:_type_burst=_dflt_burst,name:_type_name=_dflt_name)->_return_type:
@@ -4596,11 +4598,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('file','lock','needs','groups','groups_unknown',):
+  if type(self) is cls or name in ('file','lock','needs','groups','groups_unknown','main',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'lock\',\'needs\',\'groups\',\'groups_unknown\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'file\',\'lock\',\'needs\',\'groups\',\'groups_unknown\',\'main\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -4740,11 +4742,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('left_out','setting','groups','groups_unknown',):
+  if type(self) is cls or name in ('left_out','setting','groups','groups_unknown','main',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'left_out\',\'setting\',\'groups\',\'groups_unknown\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'left_out\',\'setting\',\'groups\',\'groups_unknown\',\'main\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5100,11 +5102,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('file','lock','needs','groups','groups_unknown',):
+  if type(self) is cls or name in ('file','lock','needs','groups','groups_unknown','main',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'lock\',\'needs\',\'groups\',\'groups_unknown\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'file\',\'lock\',\'needs\',\'groups\',\'groups_unknown\',\'main\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
@@ -5244,11 +5246,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('left_out','setting','groups','groups_unknown',):
+  if type(self) is cls or name in ('left_out','setting','groups','groups_unknown','main',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'left_out\',\'setting\',\'groups\',\'groups_unknown\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'left_out\',\'setting\',\'groups\',\'groups_unknown\',\'main\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

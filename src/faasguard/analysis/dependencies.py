@@ -12,7 +12,9 @@ nearest dependency manifests are read, from that folder up to the scanned root:
   knows what its build installs (`Function.build`: serverless-python-requirements) gets
   the first of the build's manifests that is there and declares what it needs (a Poetry
   project, `[project] dependencies`), its lock when there is one, with the optional-
-  dependency groups the build installs; when there is none of them, the nearest
+  dependency groups or Poetry groups the build installs (a Poetry project's other groups,
+  `[tool.poetry.group.<name>.dependencies]` or a lock package's `groups`, are in no
+  bundle without such a build); when there is none of them, the nearest
   manifests as above. The packages the build leaves out of the bundle (what runs is the
   Lambda runtime's or a layer's copy) are not the function's dependencies
   (`DependencyFacts.bundles`), and a note says so. A `requirements/` folder of files
@@ -40,7 +42,15 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.facts import Facts
 from faasguard.loaders.documents import InputError, read_text
-from faasguard.model import App, BuildInstall, BuildManifest, Diagnostic, Function, logical_id
+from faasguard.model import (
+    POETRY_MAIN,
+    App,
+    BuildInstall,
+    BuildManifest,
+    Diagnostic,
+    Function,
+    logical_id,
+)
 from faasguard.toml_text import parse_toml
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
@@ -87,8 +97,11 @@ class Dependency:
     #: `[project] dependencies` entry); empty for an entry a tool writes (a lock's, the
     #: name = spec tables of Pipfile and Poetry, exported as `name==version`)
     written: str = field(default="", compare=False)
-    #: the optional-dependency group declaring it (`[project.optional-dependencies]`):
-    #: installed only by a build naming the group; "" for a dependency of every install
+    #: the group declaring it (a `[project.optional-dependencies]` group, a Poetry
+    #: dependency group: `[tool.poetry.group.<name>.dependencies]`, a poetry.lock
+    #: package's groups, comma-separated): installed only by a build naming one of them;
+    #: POETRY_MAIN for a Poetry project's main dependencies (installed unless its build
+    #: leaves main out); "" for a dependency of every install
     group: str = ""
 
     @property
@@ -101,18 +114,23 @@ class Dependency:
 class Bundle:
     """How a function's bundle differs from what its manifests declare (`Function.build`):
     `left_out`, the package names its build leaves out (`leaves_out`), listed by the
-    setting `setting`; `groups`, the optional-dependency groups it installs; every group
-    when those are not known at scan time (`groups_unknown`: the setting and what gives
-    it, `BuildManifest.groups_unknown`): any may be installed."""
+    setting `setting`; `groups`, the groups it installs (`BuildManifest.groups`); every
+    group when those are not known at scan time (`groups_unknown`: the setting and what
+    gives it, `BuildManifest.groups_unknown`): any may be installed; `main`: whether it
+    installs a Poetry project's main group (`BuildManifest.main`)."""
 
     left_out: frozenset[str] = frozenset()
     setting: str = ""
     groups: tuple[str, ...] = ()
     groups_unknown: str = ""
+    main: bool = True
 
     def installs(self, dep: Dependency) -> bool:
         """Does the build install this dependency, noDeploy-like lists aside?"""
-        return not dep.group or bool(self.groups_unknown) or dep.group in self.groups
+        if not dep.group or self.groups_unknown:
+            return True
+        return any(group in self.groups or group == POETRY_MAIN and self.main
+                   for group in dep.group.split(","))
 
     def holds(self, dep: Dependency) -> bool:
         """Is this dependency in the bundle?"""
@@ -235,7 +253,8 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
             "serverless-python-requirements install a named file only, so it declares no "
             "dependency of the functions here", level="note", code="dependencies"))
     for rel, setting in sorted(memo.get(_GROUPS_UNKNOWN, {}).items()):
-        groups = list(dict.fromkeys(d.group for d in found.manifests.get(rel, ()) if d.group))
+        groups = list(dict.fromkeys(group for d in found.manifests.get(rel, ()) if d.group
+                                    for group in d.group.split(",") if group != POETRY_MAIN))
         if groups:
             app.diagnostics.append(Diagnostic(
                 rel, f"the optional-dependency groups the build installs from it are not "
@@ -343,6 +362,7 @@ def _manifests_for(app: App, build: BuildInstall | None, folder: str,
     out: list[str] = []
     groups: tuple[str, ...] = ()
     groups_unknown = ""
+    main = True
     for ecosystem in ecosystems:
         files = None
         if ecosystem == "pypi" and build is not None:
@@ -350,6 +370,7 @@ def _manifests_for(app: App, build: BuildInstall | None, folder: str,
             if built is not None:
                 files, candidate = built
                 groups, groups_unknown = candidate.groups, candidate.groups_unknown
+                main = candidate.main
                 if groups_unknown:
                     memo.setdefault(_GROUPS_UNKNOWN, {})[files[0]] = groups_unknown
         current = posixpath.normpath(folder)
@@ -367,8 +388,9 @@ def _manifests_for(app: App, build: BuildInstall | None, folder: str,
             if rel not in cache:
                 cache[rel] = read_manifest(app.root, rel, memo.setdefault(_NOTES, {}), tomls)
         out.extend(files or ())
-    bundle = Bundle(build.left_out, build.left_out_setting, groups, groups_unknown) \
-        if build is not None and (build.left_out or groups or groups_unknown) else PLAIN
+    bundle = Bundle(build.left_out, build.left_out_setting, groups, groups_unknown, main) \
+        if build is not None and (build.left_out or groups or groups_unknown or not main) \
+        else PLAIN
     chosen[key] = out, bundle
     return out, bundle
 
@@ -600,14 +622,23 @@ def _pipfile_lock(text: str, rel: str) -> list[Dependency]:
 
 
 def _poetry_lock(text: str, rel: str) -> list[Dependency]:
+    """A poetry.lock's packages, each with the groups needing it: its `groups` (a lock
+    Poetry 2 writes), else its `category` (main or dev, Poetry 1's); a lock that records
+    neither (Poetry 1.5 to 1.8's) gives "" (every install: which group needs a package
+    is not written)."""
     data = parse_toml(text)
     out = []
     for package in data.get("package") or []:
-        if package.get("category", "main") != "main":
-            continue
+        groups = package.get("groups")
+        category = package.get("category")
+        if isinstance(groups, list) and groups:
+            group = POETRY_MAIN if POETRY_MAIN in groups else \
+                ",".join(str(g) for g in groups)
+        else:
+            group = str(category) if isinstance(category, str) else ""
         name, version = str(package.get("name")), str(package.get("version"))
         out.append(Dependency("pypi", name, version, rel,
-                              _line_of(text, f'name = "{name}"'), version))
+                              _line_of(text, f'name = "{name}"'), version, group=group))
     return out
 
 
@@ -628,16 +659,25 @@ def _pyproject(text: str, data: dict[str, Any], rel: str) -> list[Dependency]:
                          str(group))
             if dep is not None:
                 out.append(dep)
-    poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
-    for name, spec in poetry.items():
-        if name.lower() == "python":
-            continue
-        constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
-        exact = constraint.lstrip("=")
-        version = exact if re.fullmatch(r"\d+(\.\d+)*", exact) and \
-            not constraint.startswith(("^", "~", ">", "<")) else None
-        out.append(Dependency("pypi", name, constraint, rel, _line_of(text, f"{name} ="),
-                              version))
+    poetry = (data.get("tool") or {}).get("poetry") or {}
+    tables = [(POETRY_MAIN, poetry.get("dependencies"), "[tool.poetry.dependencies]"),
+              ("dev", poetry.get("dev-dependencies"), "[tool.poetry.dev-dependencies]")]
+    groups = poetry.get("group")
+    for group, body in groups.items() if isinstance(groups, dict) else ():
+        tables.append((str(group), body.get("dependencies") if isinstance(body, dict)
+                       else None, f"[tool.poetry.group.{group}.dependencies]"))
+    for group, table, header in tables:
+        start = text.find(header)
+        for name, spec in table.items() if isinstance(table, dict) else ():
+            if name.lower() == "python":
+                continue
+            constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
+            exact = constraint.lstrip("=")
+            version = exact if re.fullmatch(r"\d+(\.\d+)*", exact) and \
+                not constraint.startswith(("^", "~", ">", "<")) else None
+            out.append(Dependency("pypi", name, constraint, rel,
+                                  _line_of(text, f"{name} =", max(start, 0)), version,
+                                  group=group))
     return out
 
 

@@ -77,6 +77,7 @@ from faasguard.loaders.variables import (
 from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     CODE_ELSEWHERE,
+    POETRY_MAIN,
     App,
     BuildInstall,
     BuildManifest,
@@ -569,7 +570,10 @@ class _Loader:
     def _python_requirements(self, cfg: LDict, individually: bool) -> BuildInstall:
         """What serverless-python-requirements installs for a function, in its order (its
         lib/pip.js): with `usePoetry` a Poetry project in the function's folder (its
-        poetry.lock, else the pyproject.toml), with `usePipenv` the service's Pipfile (its
+        poetry.lock, else the pyproject.toml: the main group, or the groups its `poetry
+        export` gets from `poetryWithGroups`, `poetryWithoutGroups`, `poetryOnlyGroups`:
+        `--only` those, else main and `--with` less `--without`; any when a value the
+        deploy gives names them), with `usePipenv` the service's Pipfile (its
         lock when there is one), with `usePyProject` a pyproject.toml in the function's
         folder listing `[project] dependencies` (with the `[project.optional-dependencies]`
         groups `pyprojectWithGroups` names; any group when a value the deploy gives, as
@@ -592,23 +596,36 @@ class _Loader:
         def path(where: str, name: str) -> str:
             return name if where in (".", "") else f"{where}/{name}"
 
+        def named(setting: str) -> tuple[list[str], str]:
+            """The groups a setting lists, and what gives it when a value the deploy
+            gives (`${env:GROUPS}`, or an item so given) may name any."""
+            groups = options.get(setting)
+            listed = groups if isinstance(groups, list) else ()
+            unknown = groups if isinstance(groups, Unknown) else \
+                next((g for g in listed if isinstance(g, Unknown)), None)
+            return [g for g in listed if isinstance(g, str)], \
+                f"custom.pythonRequirements.{setting}: {unknown.text}" if unknown else ""
+
         manifests: list[BuildManifest] = []
         if on("usePoetry"):
-            manifests.append(BuildManifest(path(folder, "pyproject.toml"),
-                                           path(folder, "poetry.lock"), "poetry"))
+            # `poetry export --with/--without/--only`: the main group, else those listed
+            (with_, with_unknown), (without, without_unknown), (only, only_unknown) = (
+                named(setting) for setting in
+                ("poetryWithGroups", "poetryWithoutGroups", "poetryOnlyGroups"))
+            active = set(only) if only else {POETRY_MAIN, *with_} - set(without)
+            unknown = "; ".join(u for u in (with_unknown, without_unknown, only_unknown) if u)
+            manifests.append(BuildManifest(
+                path(folder, "pyproject.toml"), path(folder, "poetry.lock"), "poetry",
+                groups=tuple(sorted(active - {POETRY_MAIN})), groups_unknown=unknown,
+                main=POETRY_MAIN in active or bool(unknown)))
         if on("usePipenv"):
             manifests.append(BuildManifest(path(service, "Pipfile"),
                                            path(service, "Pipfile.lock")))
         if on("usePyProject"):
-            groups = options.get("pyprojectWithGroups")
-            listed = groups if isinstance(groups, list) else ()
-            unknown = groups if isinstance(groups, Unknown) else \
-                next((g for g in listed if isinstance(g, Unknown)), None)
+            groups, unknown = named("pyprojectWithGroups")
             manifests.append(BuildManifest(
                 path(folder, "pyproject.toml"), needs="project-dependencies",
-                groups=tuple(g for g in listed if isinstance(g, str)),
-                groups_unknown=f"custom.pythonRequirements.pyprojectWithGroups: "
-                f"{unknown.text}" if unknown is not None else ""))
+                groups=tuple(groups), groups_unknown=unknown))
         name, left_out = options.get("fileName"), options.get("noDeploy")
         manifests.append(BuildManifest(posixpath.normpath(path(
             folder, name.strip() if isinstance(name, str) and name.strip()
