@@ -1,0 +1,78 @@
+"""Change detection of the service-code reader follows JavaScript's scopes: a name that a
+function, block, `for`, `catch` or parameter binds again is another variable, and
+changing it does not make the module's configuration unknown (it did: 'config' is
+changed after it is declared, the service not modelled, its findings lost)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from faasguard.loaders import LoadContext, load_path
+from faasguard.scan import scan
+
+SCOPE = os.path.join(os.path.dirname(__file__), "fixtures", "serverless_ts_scope")
+SHAPES = ["parameter", "arrow_body", "block", "for_loop", "catch", "hoisted_var"]
+
+
+def load(folder, name="serverless.ts"):
+    app = load_path(LoadContext(root=folder, file=name))
+    return app, [(d.line, d.level, d.message.split(":")[0]) for d in app.diagnostics]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_another_binding_of_the_name_is_not_a_change(shape):
+    app, found = load(os.path.join(SCOPE, shape, "neg"))
+    assert found == []
+    assert sorted(app.functions) == ["serverless.ts#list"]
+
+
+@pytest.mark.parametrize("shape, line", [
+    ("parameter", 11),  # the parameter is given the module's config: `forLocal(config)`
+    ("arrow_body", 12), ("block", 13), ("for_loop", 12), ("catch", 13),
+    ("hoisted_var", 12),  # a top-level block's `var` is the module's own
+])
+def test_a_change_of_the_modules_own_config_still_warns(shape, line):
+    app, found = load(os.path.join(SCOPE, shape, "pos"))
+    assert found[0] == (line, "warning", f"'config' is changed after it is declared "
+                        f"(line {line})")
+    assert app.functions == {}
+
+
+def test_inside_with_the_reader_cannot_tell_and_warns():
+    app, found = load(os.path.join(SCOPE, "with", "pos"), "serverless.js")
+    assert found[0] == (13, "warning", "'config' is changed after it is declared (line 13)")
+    assert app.functions == {}
+
+
+def test_the_public_route_of_a_service_with_a_shadowing_helper_is_reported():
+    # the true positive the false warning hid
+    result = scan(os.path.join(SCOPE, "parameter", "neg"))
+    assert [(f.location.file, f.location.line) for f in result.findings
+            if f.rule_id == "FG-AUTH-002"] == [("serverless.ts", 7)]
+    assert scan(os.path.join(SCOPE, "parameter", "pos")).findings == []
+
+
+def test_aliases_and_parameters_resolve_to_their_own_bindings(tmp_path):
+    # a local alias of a local `provider` is not the module's; a function's own `p`,
+    # given the module's config by a call, is; a shadowed helper name is not the helper
+    (tmp_path / "serverless.ts").write_text("""const provider = { name: 'aws' };
+const config = { service: 's', provider };
+function local() {
+  const provider = { stage: 'x' };
+  const p = provider; // (the module's provider, were it not declared again)
+  p.stage = 'y';
+}
+function tweak(c: any) { c.provider.name = 'changed'; }
+function outer(tweak: (x: any) => void) { tweak(config); }
+export default config;
+""")
+    app, found = load(str(tmp_path))
+    assert found == [] and app.functions == {}
+    (tmp_path / "serverless.ts").write_text((tmp_path / "serverless.ts").read_text()
+                                             .replace("tweak(config); }", "tweak(config); }\n"
+                                                      "tweak(config);"))
+    app, found = load(str(tmp_path))
+    assert found[0] == (8, "warning", "'config' is changed after it is declared (line 8, "
+                        "through 'c')")
