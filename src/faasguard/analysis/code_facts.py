@@ -558,13 +558,19 @@ def carries_headers(trigger: Trigger) -> bool:
         trigger.route.method.lower() in ("$connect", "$disconnect")
 
 
+def serves_headers(function: Function) -> bool:
+    """Does the function's event carry the caller's HTTP headers: a trigger that does
+    (`carries_headers`), or a function URL?"""
+    return function.url is not None or any(carries_headers(t) for t in function.triggers)
+
+
 def _add_http_handler(found: dict[str, HttpEntry], function: Function) -> HttpEntry | None:
-    """Count one function in `found` if its handler file is Python and it has an HTTP
-    trigger; the entry of its file (None: not the file of an HTTP handler so far)."""
+    """Count one function in `found` if its handler file is Python and its event carries
+    HTTP headers; the entry of its file (None: not the file of an HTTP handler so far)."""
     path = function.source_file
     if not path or not path.endswith(".py"):
         return None
-    if any(carries_headers(t) for t in function.triggers):
+    if serves_headers(function):
         found[path] = found.get(path, HttpEntry()).adding(function)
     return found.get(path)
 

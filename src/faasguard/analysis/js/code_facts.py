@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING
 from faasguard.analysis.code_facts import (
     CodeFact,
     FileFacts,
-    carries_headers,
     is_sensitive_field,
     remote_http_url,
+    serves_headers,
     unique_facts,
 )
 from faasguard.analysis.facts import Facts
@@ -498,7 +498,7 @@ def analyse_js_code(app: App, facts: Facts) -> None:
     handler_files = {f.source_file for f in app.functions.values() if f.source_file}
     http_files = {f.source_file for f in app.functions.values()
                   if f.source_file and is_node(f)
-                  and any(carries_headers(t) for t in f.triggers)}
+                  and serves_headers(f)}
     for path in js_files(app):
         if path in facts.code:
             continue
