@@ -264,20 +264,19 @@ class CallAnalysis:
     def _method_call(self, name: str, receiver: Val, node: ast.Call, args: list[Val],
                      kwargs: dict[str, Val], f: Frame) -> Val:
         table = self.table
-        sinks = table.methods.get(name)
-        if sinks is not None:
-            for sink in sinks:
-                if sink.receiver is None or sink.receiver == receiver.kind:
-                    self._check_sink(sink, node, args, kwargs, f, receiver)
         kind = receiver.kind
         if kind is not None and kind.startswith("cls:"):
             cls = self.classes.get(kind[4:])
-            if cls is not None:
-                found = self._find_method(cls, name)
-                if found is not None:
-                    owner, method = found
-                    return self._inline(method, owner.module, [receiver, *args], kwargs, node,
-                                        f, cls=owner, self_call=True)
+            found = self._find_method(cls, name) if cls is not None else None
+            if found is not None:  # the project's own method (`users.find(name)`): its
+                owner, method = found  # code is read, not judged by the method's name
+                return self._inline(method, owner.module, [receiver, *args], kwargs, node,
+                                    f, cls=owner, self_call=True)
+        sinks = table.methods.get(name)
+        if sinks is not None:
+            for sink in sinks:
+                if sink.receiver is None or sink.receiver == kind:
+                    self._check_sink(sink, node, args, kwargs, f, receiver)
         if name in table.clean_methods:
             return CLEAN
         if name in table.validator_methods:
