@@ -392,7 +392,7 @@ class StageValues:
             named = "|".join(re.escape(f"self:{path}") for path in sorted(aliases))
             stage = _STAGE if not named else \
                 r"\$\{\s*(?:" + _STAGE_NAMES + "|" + named + r")\s*\}"
-            self._stage_re = (stage, re.compile(_BY_STAGE + stage),
+            self._stage_re = (stage, re.compile(_BY_STAGE + stage + r"(\.)?"),
                               re.compile(_STAGED_FILE % stage))
         return self._stage_re
 
@@ -417,10 +417,11 @@ class StageValues:
         of it may name, the stages of `params:` / `stages:` for a `${param:...}`."""
         _, by_stage, staged_file = self._stage_patterns()
         stages = [self.resolver.stage]
-        for path in by_stage.findall(written):
+        for path, deeper in by_stage.findall(written):
             table = self.resolver._value_at(("self", *path.split(".")), None)
-            if isinstance(table, dict):
-                stages.extend(str(k) for k in table)
+            if isinstance(table, dict):  # `custom.${sls:stage}.auth`: the keys of mappings
+                stages.extend(str(k) for k, v in table.items()
+                              if not deeper or isinstance(v, dict))
         for spec in staged_file.findall(written):
             stages.extend(self._staged_files(spec))
         if "${param:" in written and isinstance(self.config, dict):
