@@ -93,3 +93,17 @@ def test_resources_are_read_for_the_stage_assumed(tmp_path: Path) -> None:
     assert _load(tmp_path).resources["serverless.yml#Topic"].encryption is None
     assert _load(tmp_path, Options(stage="prod")).resources[
         "serverless.yml#Topic"].encryption is not None
+
+
+def test_a_parameter_the_settings_use_is_declared(tmp_path: Path) -> None:
+    # Parameters and Conditions without Resources: no CloudFormation load declares Size,
+    # yet --param Size decides the memory size (no 'declared by none of the files' warning)
+    (tmp_path / "serverless.yml").write_text(
+        "service: c\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n"
+        "  show:\n    handler: h.handler\n    memorySize: !If [Big, 2048, 128]\n"
+        "resources:\n  Parameters:\n    Size:\n      Type: String\n      Default: big\n"
+        "  Conditions:\n    Big: !Equals [!Ref Size, big]\n")
+    (tmp_path / "h.py").write_text("def handler(event, context):\n    return 1\n")
+    result = scan(str(tmp_path), Options(parameters={"Size": "small"}))
+    assert result.app.functions["serverless.yml#show"].memory_mb == 128
+    assert not [d for d in result.app.diagnostics if "Size" in d.message]

@@ -310,12 +310,14 @@ class _Loader:
         if "Parameters" in self.resources or "Conditions" in self.resources:
             # the parameters' values and the conditions decided with them, as the
             # CloudFormation loader reads them for `resources:` (its diagnostics are
-            # that load's: this reading keeps none)
+            # that load's: this reading keeps none, only the parameters it declares)
             from faasguard.loaders.cloudformation import read_conditions
             from faasguard.loaders.template import Template
 
-            read_conditions(Template(self.ctx, "serverless", App(root=self.ctx.root), scope),
+            reading = App(root=self.ctx.root)
+            read_conditions(Template(self.ctx, "serverless", reading, scope),
                             self.resources, self.staged_conditions)
+            self.app.declared_parameters |= reading.declared_parameters
         return scope
 
     # ------------------------------------------------------------------ run
