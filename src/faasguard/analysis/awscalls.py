@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from faasguard.analysis.aws_values import AwsCall, Name, Target
@@ -415,9 +416,7 @@ def _imports(module: Module, memo: dict[str, Any],
             else module.dotted.rpartition(".")[0]
         found = known[module.file] = []
         nested, star = _import_shape(module.source) if module.source else (True, True)
-        if nested or star or \
-                not all(_read_elsewhere(dotted, shadowed)
-                        for dotted in module.aliases.values()):
+        if nested or star or not _all_read_elsewhere(module.aliases.values(), shadowed):
             _collect(module.tree.body, package, nested, found)
         # (else every import is at the top level, not indented in a try or an if, none
         # is `import *`, so the module's index holds them all: each of code known
@@ -425,31 +424,48 @@ def _imports(module: Module, memo: dict[str, Any],
     return found
 
 
+#: `import *` (`_import_shape`; a search for the word, in C).
+_STAR_IMPORT = re.compile(r"import[ \t]{0,33}\*")
+
+
 def _import_shape(source: str) -> tuple[bool, bool]:
     """(an import is indented: in a function, a class or a block; an import is `import
     *`) for a module's text, from the occurrences of `import` in it (a search in C per
     occurrence, where a regular expression tried every line or every position; an
     occurrence in a string or a comment may only say yes, never no)."""
-    nested = star = False
+    nested = False
     at = source.find("import")
-    while at >= 0 and not (nested and star):
+    while at >= 0:
         line = source.rfind("\n", 0, at) + 1
         if source[line:line + 1] in (" ", "\t"):
             nested = True
-        if source[at + 6:at + 40].lstrip(" \t").startswith("*"):
-            star = True
+            break
         at = source.find("import", at + 6)
-    return nested, star
+    return nested, _STAR_IMPORT.search(source) is not None
 
 
 def _read_elsewhere(dotted: str, shadowed: frozenset[str]) -> bool:
     """Is an absolute import of code known without reading it (`_outside_imports`)? A
     standard-library name a project module may take (`shadowed_names`) is not."""
-    if dotted.startswith("."):
-        return False
-    head = dotted.partition(".")[0]
-    return head in _READ_ELSEWHERE or head.startswith("mypy_boto3_") or \
-        head in STDLIB and head not in shadowed
+    head = dotted.partition(".")[0]  # ('' for a relative import: known nowhere)
+    return head in _known_heads(shadowed) or head.startswith("mypy_boto3_")
+
+
+def _all_read_elsewhere(imported: Iterable[str], shadowed: frozenset[str]) -> bool:
+    """`_read_elsewhere` of every dotted name of `imported` (a module's aliases)."""
+    known = _known_heads(shadowed)
+    for dotted in imported:
+        head = dotted.partition(".")[0]
+        if head not in known and not head.startswith("mypy_boto3_"):
+            return False
+    return True
+
+
+@lru_cache(maxsize=8)  # (one set of shadowed names per scan)
+def _known_heads(shadowed: frozenset[str]) -> frozenset[str]:
+    """The top-level names `_read_elsewhere` knows without a look-up, given the
+    standard-library names project modules may take."""
+    return _READ_ELSEWHERE | (STDLIB - shadowed)
 
 
 #: Statements `_collect` looks into at the top level, and also in nested code.
