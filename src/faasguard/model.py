@@ -428,7 +428,8 @@ class Function:
     #: nearest its code)
     build: BuildInstall | None = None
     #: the `layers` a deployment may attach or not (listed under an `Fn::If` the template
-    #: leaves to the deployment), each with the name of that condition
+    #: leaves to the deployment), each with that condition ("C", "!C" where it does not
+    #: hold, joined by " and " for nested ones: `intrinsics.conditional_items`)
     conditional_layers: list[tuple[Value, str]] = field(default_factory=list)
 
 

@@ -370,18 +370,26 @@ def possible_values(raw: Any, scope: Scope,
 
 def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
     """The items a list property written as `raw` may hold in some deployment (a single
-    value is a one-item list), each with the name of the condition that decides whether a
-    deployment has it ("" for an item every deployment has): each item resolved, except
-    that an `Fn::If` the template leaves to the deployment (the list's or an item's) gives
-    the items of each of its branches (`possible_values`), each once, an item of some
-    branches only under that `Fn::If`'s condition (`!If [UseVendor, arn:...:layer:v:1,
-    !Ref AWS::NoValue]`); a `Ref AWS::NoValue` branch gives none."""
+    value is a one-item list), each with the condition that decides whether a deployment
+    has it ("" for an item every deployment has): each item resolved, except that an
+    `Fn::If` the template leaves to the deployment (the list's or an item's) gives the
+    items of each of its branches, each once, an item of one branch only under that
+    `Fn::If`'s condition, "C" where it holds (`!If [UseVendor, arn:...:layer:v:1, !Ref
+    AWS::NoValue]`), "!C" where it does not (the second branch's), joined by " and " to a
+    nested `Fn::If`'s; a `Ref AWS::NoValue` branch gives none."""
     resolved = resolve(raw, scope)
     if isinstance(resolved, Unknown) and resolved.text.startswith("If "):
+        arg = raw.get("Fn::If") if isinstance(raw, dict) and len(raw) == 1 else None
+        if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+            decided = condition(arg[0], scope)
+            if decided is not None:
+                return conditional_items(arg[1] if decided else arg[2], scope)
+            return _branch_items(arg[0], conditional_items(arg[1], scope),
+                                 conditional_items(arg[2], scope))
         chosen = possible_values(raw, scope)
         if chosen is None:
             return [(resolved, "")]
-        condition = chosen[0].text[len("If "):]
+        decides = chosen[0].text[len("If "):]
         branches = [value if isinstance(value, list) else [value] for value in chosen[1]]
         found: list[tuple[Value, str]] = []
         seen: list[Value] = []
@@ -390,7 +398,7 @@ def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
                 if item is not NO_VALUE and item not in seen:
                     seen.append(item)
                     always = all(item in other for other in branches)
-                    found.append((item, "" if always else condition))
+                    found.append((item, "" if always else decides))
         return found
     if resolved is None or resolved is NO_VALUE:
         return []
@@ -399,6 +407,22 @@ def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
     if not isinstance(raw, list) or not any(isinstance(v, Unknown) for v in resolved):
         return [(item, "") for item in resolved]
     return [pair for v in raw for pair in conditional_items(v, scope)]
+
+
+def _branch_items(name: str, then: list[tuple[Value, str]],
+                  other: list[tuple[Value, str]]) -> list[tuple[Value, str]]:
+    """The items of an `Fn::If` on condition `name` whose branches hold `then` and
+    `other` (`conditional_items`): an item both branches hold with no condition of their
+    own is in every deployment; another is under `name` ("!name" for the second branch's),
+    and the condition it has within its branch."""
+    found: list[tuple[Value, str]] = []
+    for items, holds in ((then, name), (other, "!" + name)):
+        for item, inner in items:
+            if any(item == known for known, _ in found):
+                continue
+            always = (item, "") in then and (item, "") in other
+            found.append((item, "" if always else " and ".join(filter(None, (holds, inner)))))
+    return found
 
 
 def _map_choice(arg: Any, scope: Scope) -> Unknown | None:

@@ -74,7 +74,7 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
                 else f"account {account}"
             condition = next((c for listed, c in function.conditional_layers
                               if listed == layer), "")
-            uses = f"may use layer '{name}' from {who}, when condition {condition} holds" \
+            uses = f"may use layer '{name}' from {who}, when {_holds(condition)}" \
                 if condition else f"uses layer '{name}' from {who}"
             yield make_finding(
                 "FG-TP-001",
@@ -82,6 +82,13 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
                 function.location, f"layer:{logical_id(function.id)}:{account}:{name}",
                 severity="low" if publisher else None,
             )
+
+
+def _holds(conditions: str) -> str:
+    """A layer's conditions (`Function.conditional_layers`: "C", "!C", joined by " and ")
+    as words: 'condition C holds', 'condition C does not hold'."""
+    return " and ".join(f"condition {c[1:]} does not hold" if c.startswith("!") else
+                        f"condition {c} holds" for c in conditions.split(" and "))
 
 
 @rule(
