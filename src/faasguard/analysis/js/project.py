@@ -41,7 +41,7 @@ from faasguard.analysis.jwt_python import python_decodes
 from faasguard.analysis.nodejs import EXTENSIONS, is_node
 from faasguard.analysis.taint.flows import Flow
 from faasguard.analysis.taint.project import _Describer, _flow, _unique
-from faasguard.analysis.taint.table import build_table
+from faasguard.analysis.taint.table import builtin_table
 from faasguard.collector import paused_then_frozen
 from faasguard.loaders.documents import InputError, read_text
 from faasguard.model import App, Diagnostic, Function, logical_id
@@ -51,7 +51,7 @@ def analyse_js(app: App, facts: Facts) -> None:
     """Analysis step: flows, AWS calls and token decoding of every Node.js handler;
     token decoding of the Python sources too (rules/jwt.py reads `facts.jwt_decodes`)."""
     cache = js_module_cache(app.root, facts, app.layers)
-    describe = _Describer(build_table())
+    describe = _Describer(builtin_table())
     visited: set[tuple[str, int]] = set()
     reported: set[tuple[str, str, int]] = set()
     with paused_then_frozen():
@@ -137,7 +137,7 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
         return None
     if not may_report(cache, module_graph(cache, file)):
         return [], {file}
-    describe = describe or _Describer(build_table())
+    describe = describe or _Describer(builtin_table())
     if ref is not None:
         analyzer.analyse(ref.module, ref.node, name, prune_tail=True)
     else:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from faasguard.analysis.taint.frameworks import (
     ADAPTER_CALLS,
@@ -33,7 +32,7 @@ from faasguard.analysis.taint.modules import (
     dotted_name,
     search_path,
 )
-from faasguard.analysis.taint.table import TaintTable, build_table
+from faasguard.analysis.taint.table import builtin_table
 from faasguard.loaders.decorators import Decorated, app_objects, decorated, top_level_value
 from faasguard.loaders.django_routes import DIGITS_ONLY, DjangoView, NinjaView, django_project
 from faasguard.loaders.flask_routes import (
@@ -485,7 +484,7 @@ def _request_params(node: FunctionNode, module: Module, cache: ModuleCache, base
     returns request input (`_dependency_input`). A parameter typed with a
     pydantic model of the project is its JSON body, read field by field
     (`models.model_fields`): its kind is the model's."""
-    table = _model_table()
+    table = builtin_table()  # (model bases and guards: the user's section extends neither)
 
     def resolve(where: Module, written: str) -> ClassInfo | None:
         return _class_named(where, written, cache, base)
@@ -550,13 +549,6 @@ def _dependency_input(call: ast.Call, where: Module, cache: ModuleCache, base: s
                 isinstance(n, ast.Name) and n.id in inputs for n in ast.walk(node.value)):
             return name
     return ""
-
-
-@lru_cache(maxsize=1)
-def _model_table() -> TaintTable:
-    """The built-in table: its model bases and guards decide what a parameter's type
-    validates (neither is extended by the user's configuration)."""
-    return build_table()
 
 
 #: The kind of a FastAPI view's `Request` parameter (its sources: taint_python.json).
