@@ -10,7 +10,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import find_secret, is_secret_name, secret_digest
 from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, DataResource, EnvVar, logical_id
+from faasguard.model import App, DataResource, EnvVar, Unknown, logical_id
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
 from faasguard.rules.util import remediation_for
@@ -28,6 +28,11 @@ _ENV_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-e
 #: token at medium), and never want a KMS key (FG-DATA-004).
 LAMBDA_RESERVED_CREDENTIALS = frozenset({
     "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
+
+
+#: What an environment variable written as a condition's branches is (`Unknown.text`'s
+#: start): a CloudFormation `Fn::If`, a Terraform conditional expression.
+_BRANCHES = {"If ": "Fn::If", "conditional on ": "conditional"}
 
 
 @rule(
@@ -85,14 +90,24 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
         # a name Lambda refuses to deploy (`sam local`'s stand-in credentials) is no secret
         # by its name alone: its value is, by format or as a random-looking token (a real
         # secret access key or session token has no prefix to recognise it by)
-        match = find_secret(None if var.name in LAMBDA_RESERVED_CREDENTIALS else var.name,
-                            var.value)
+        name = None if var.name in LAMBDA_RESERVED_CREDENTIALS else var.name
+        match, where = find_secret(name, var.value), ""
+        branches = next((p for p in _BRANCHES if var.value.text.startswith(p)), None) \
+            if match is None and isinstance(var.value, Unknown) else None
+        if branches is not None:
+            # `!If [IsProd, '{{resolve:ssm:...}}', 'ghp_...']`, Terraform's `var.env ==
+            # "prod" ? ... : "ghp_..."`: a branch's literal is written here, whichever
+            # branch a deployment takes
+            match = next(filter(None, (find_secret(name, c) for c in var.value.choices)), None)
+            where = f" (in a branch of its {_BRANCHES[branches]} on " \
+                f"{var.value.text[len(branches):]})"
         if match is None:
             continue
         yield make_finding(
             "FG-DATA-001",
             f"{definition.owner} {definition.verb('sets', 'set')} {var.name}"
-            + ("" if match.kind == "name" else f" to {match.description}") + " in plaintext.",
+            + ("" if match.kind == "name" else f" to {match.description}") + " in plaintext"
+            + where + ".",
             var.location, definition.subject("env"),
             severity="medium" if match.confidence != "high" else None,
             confidence=match.confidence,
