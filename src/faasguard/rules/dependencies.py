@@ -147,7 +147,7 @@ def _pin_fix(dep: Dependency) -> str:
 The functions declare dependencies, but no advisory database was given (or it could not
 be read), so their versions were not checked for known vulnerabilities. This finding
 keeps the report honest: no FG-TP-101 finding here does not mean the dependencies are
-safe. Give an OSV database with `--osv-db PATH` (or `osv_db:` in the configuration);
+safe. Give an OSV database with `--osv-db PATH` (or `osv-db:` in the configuration);
 docs/dependencies.md says how to download one.
 """,
     remediation={

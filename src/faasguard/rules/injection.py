@@ -37,76 +37,90 @@ class _Spec:
 _SPECS = (
     _Spec("FG-INJ-001", "command", "Command injection from event data", "critical",
           "command injection", """
-Event data reaches a shell or a program launch (`os.system`, `os.popen`, `subprocess`
-with `shell=True` or with a command string, `pexpect`, `os.exec*`/`spawn*` with a
-tainted program). Anyone who can shape the event (an S3 object name, a message, an HTTP
-parameter) runs commands inside the function with its role's permissions.
+Event data reaches a shell or a program launch (Python: `os.system`, `os.popen`,
+`subprocess` with `shell=True` or with a command string, `pexpect`, `os.exec*`/`spawn*`
+with a tainted program; Node.js: `child_process.exec`/`execSync`, `shelljs`, `execa`'s
+command functions, `spawn`/`execFile` with a tainted program, or tainted arguments under
+`shell: true` or `sh -c`). Anyone who can shape the event (an S3 object name, a message,
+an HTTP parameter) runs commands inside the function with its role's permissions.
 """, "subprocess.run([\"convert\", key, out], check=True)  # an argv list, no shell\n"
          "# if a shell is unavoidable: shlex.quote(key)", (78,), "B602, B605, B607"),
     _Spec("FG-INJ-002", "code", "Code injection from event data", "critical",
           "code injection", """
-Event data reaches `eval`, `exec`, `compile`, `__import__` or `importlib.import_module`.
-The attacker's text runs as Python inside the function, with its credentials.
+Event data reaches `eval`, `exec`, `compile`, `__import__`, `importlib.import_module` or
+`runpy` (Python), or `eval`, `new Function`, the `vm` module or a `vm2` sandbox
+(Node.js). The attacker's text runs as code inside the function, with its credentials.
 """, "value = ast.literal_eval(text)  # literals only\n"
          "handler = HANDLERS[name]  # dispatch through an allow-list, never import_module",
           (94, 95), "B307, B102"),
     _Spec("FG-INJ-003", "sql", "SQL injection from event data", "high", "SQL injection", """
-A SQL statement is built from event data (f-string, `+`, `%`, `.format`) and run with
-DB-API `execute`, SQLAlchemy `text()`, Django `raw`/`extra` or the RDS/Redshift Data API.
-An attacker rewrites the query: reads other rows, changes or deletes data.
+A SQL statement is built from event data (f-string, `+`, `%`, `.format`, a template
+literal) and run with DB-API `execute`, SQLAlchemy `text()`, Django
+`raw`/`extra`/`RawSQL`, pandas `read_sql` or the RDS/Redshift Data API (Python), or with
+a `pg`/`mysql` client's `query`, knex's `*Raw`, Sequelize's `query`/`literal` or Prisma's
+`$queryRawUnsafe` (Node.js). An attacker rewrites the query: reads other rows, changes or
+deletes data.
 """, "cursor.execute(\"SELECT * FROM users WHERE name = %s\", (name,))  # parameters",
           (89,), "B608, B610, B611"),
     _Spec("FG-INJ-004", "nosql", "NoSQL injection from event data", "high", "NoSQL injection",
           """
 A MongoDB query receives an object parsed from the event (operator injection: `{"$ne":
 null}` matches every document; `$where` runs JavaScript), or a DynamoDB expression /
-PartiQL statement is built from event strings.
+PartiQL statement is built from event strings (Python; in Node.js handlers, MongoDB
+queries).
 """, "users.find_one({\"name\": str(body[\"name\"])})\n"
          "table.query(KeyConditionExpression=Key(\"pk\").eq(user_id))  # conditions API",
           (943,), ""),
     _Spec("FG-INJ-005", "path", "Path traversal from event data", "high",
           "path traversal / local file inclusion", """
 A file path built from event data reaches `open`, `os`/`shutil`/`pathlib` file
-operations, or an archive from the event is extracted without a safe filter. `../`
-sequences (or absolute paths, or archive members named so) read or overwrite files
-outside the intended folder: the function's code, `/proc/self/environ` with its
-credentials, `/tmp` state shared between invocations.
+operations, Flask's `send_file`, the local file of an S3 `download_file`/`upload_file`
+(Python), `fs`/`fs-extra` functions or Express's `sendFile`/`download` (Node.js), or an
+archive from the event is extracted without a safe filter. `../` sequences (or absolute
+paths, or archive members named so) read or overwrite files outside the intended folder:
+the function's code, `/proc/self/environ` with its credentials, `/tmp` state shared
+between invocations.
 """, "name = os.path.basename(key)\npath = os.path.realpath(os.path.join(BASE, name))\n"
          "if not path.startswith(BASE + os.sep):\n    raise ValueError(\"bad path\")\n"
          "tar.extractall(dest, filter=\"data\")", (22, 73), "B202"),
     _Spec("FG-INJ-006", "deserialisation", "Unsafe deserialisation of event data", "critical",
           "unsafe deserialisation", """
-Event data is deserialised with `pickle`, `marshal`, `shelve`, `jsonpickle`, `dill` or
-`yaml.load` with an unsafe loader. These formats construct arbitrary objects: loading
-attacker-supplied bytes runs the attacker's code.
+Event data is deserialised with `pickle`, `marshal`, `shelve`, `jsonpickle`, `dill`,
+`cloudpickle`, `joblib`, `numpy.load`, `torch.load` or `yaml.load` with an unsafe loader
+(Python), or with `node-serialize`, `serialize-to-js`, `funcster`, `cryo` or js-yaml's
+`load` with an unsafe schema (Node.js). These formats construct arbitrary objects:
+loading attacker-supplied bytes runs the attacker's code.
 """, "data = json.loads(body)  # or yaml.safe_load(text)", (502,), "B301, B302, B403, B506"),
     _Spec("FG-INJ-007", "ssrf", "Server-side request forgery from event data", "high",
           "server-side request forgery", """
-A URL or host taken from the event is fetched (`requests`, `urllib`, `httpx`,
-`aiohttp`, `urllib3`). The attacker makes the function call internal services, VPC
-endpoints or other hosts with the function's network position.
+A URL or host taken from the event is fetched (`requests`, `urllib`, `httpx`, `aiohttp`,
+`urllib3`, `http.client`, a socket; Node.js: `fetch`, `axios`, `got`, `http`/`https`,
+`node-fetch`, `undici`, `superagent`...). The attacker makes the function call internal
+services, VPC endpoints or other hosts with the function's network position.
 """, "host = urlparse(url).hostname\nif host not in ALLOWED_HOSTS:\n"
          "    return {\"statusCode\": 400}\nrequests.get(url, timeout=5)", (918,), "B310"),
     _Spec("FG-INJ-008", "xxe", "XML external entities in event data", "high",
           "XML external entity / entity expansion", """
 Event data is parsed as XML with a parser that resolves entities (`lxml` without
-`resolve_entities=False`, `xml.dom.minidom`, `xml.sax`, `xml.etree`). External entities
-read local files or reach internal URLs; nested entities exhaust memory.
+`resolve_entities=False`, `xml.dom.minidom`, `xml.sax`, `xml.etree`, `xmltodict`;
+Node.js: `libxmljs` with `noent: true`). External entities read local files or reach
+internal URLs; nested entities exhaust memory.
 """, "from defusedxml.ElementTree import fromstring\ntree = fromstring(body)",
           (611, 776), "B313-B320, B410"),
     _Spec("FG-INJ-009", "template", "Server-side template injection from event data", "high",
           "template injection", """
 Event data becomes the *source* of a template (`jinja2.Template(text)`,
-`Environment.from_string`, `render_template_string`, Mako). Template syntax reaches
-Python objects: the attacker runs code.
+`Environment.from_string`, `render_template_string`, Mako, Django's `Template`; Node.js:
+`ejs`, Handlebars, Pug, Nunjucks, lodash's `template`...). Template syntax reaches the
+language's objects: the attacker runs code.
 """, "template = env.get_template(\"welcome.html\")  # fixed template\n"
          "html = template.render(name=name)  # event data only as a value",
           (1336, 94), "B701, B702"),
     _Spec("FG-INJ-010", "redos", "Regular expression built from event data (ReDoS)", "medium",
           "regular-expression denial of service", """
-A regular expression pattern comes from the event (`re.compile`, `re.match`, ...). A
-crafted pattern (or input against it) backtracks for minutes: the function runs to its
-timeout on every call, and you pay for it.
+A regular expression pattern comes from the event (`re.compile`, `re.match`, ...; in
+Node.js, `RegExp`). A crafted pattern (or input against it) backtracks for minutes: the
+function runs to its timeout on every call, and you pay for it.
 """, "pattern = re.compile(re.escape(term))  # match the text literally", (1333, 400), ""),
     _Spec("FG-INJ-011", "redirect", "Open redirect from event data", "medium", "open redirect",
           """

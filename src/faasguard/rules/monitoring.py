@@ -155,7 +155,8 @@ def _retention_problem(days: int | None, facts: Facts) -> str | None:
 A log group without retention keeps every line forever, including any personal data or
 secret logged by mistake, and bills its storage forever; one with a very short retention
 loses the evidence before an incident is noticed (attacks are often found weeks later).
-The range is configurable (`log_retention_min_days`, default 7; `log_retention_max_days`).
+The range is configurable (`thresholds:` `log-retention-min-days`, default 7;
+`log-retention-max-days`, no maximum unless given).
 """,
     remediation={
         "serverless": "provider:\n  logRetentionInDays: 90",

@@ -172,10 +172,11 @@ def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
     severity="low",
     description="""
 A function behind an HTTP entry point with a timeout far above what a web request needs
-(default threshold 60 s, option `http_timeout_threshold_s`) lets a slow or hostile request
-keep an environment busy — and billed — for the whole timeout. API Gateway gives up on the
-integration after 29 s anyway, so the caller never sees the answer while you keep paying
-for the run. A request that hangs on a slow dependency should fail fast.
+(default threshold 60 s; `thresholds: http-timeout` in the configuration) lets a slow or
+hostile request keep an environment busy — and billed — for the whole timeout. API Gateway
+gives up on the integration after 29 s by default (an HTTP API after 30 s at most), so
+the caller never sees the answer while you keep paying for the run. A request that hangs
+on a slow dependency should fail fast.
 """,
     remediation={
         "serverless": "functions:\n  api:\n    timeout: 10",
