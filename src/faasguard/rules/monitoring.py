@@ -307,9 +307,9 @@ class _Watched:
 Nobody is told when functions start failing or being throttled: an attack that makes the
 handler crash (fuzzing, injection attempts) or exhausts its concurrency goes unnoticed
 until users complain. Reported once per template, listing the functions no CloudWatch
-alarm on `Errors` and `Throttles` (per function or account-wide) watches. Alarms created
-outside the template (another stack, a plugin such as serverless-plugin-aws-alerts that
-is not expanded here) are not seen.
+alarm on `Errors` and `Throttles` (per function or account-wide) watches; the alarms
+serverless-plugin-aws-alerts makes from `custom.alerts` (on the stages it lists) count.
+Alarms created outside the scanned files (another stack) are not seen.
 """,
     remediation={
         "sam": "ErrorsAlarm:\n  Type: AWS::CloudWatch::Alarm\n  Properties:\n"
