@@ -1,7 +1,8 @@
 """Review of the serverless.ts reader's change detection (8090c2d, scope-aware): a change
 of the module's config through the values a loop takes from it (`for (const fn of
 Object.values(config.functions)) fn.events = [...]`; likewise `Object.values(...).forEach`,
-`Object.entries` destructured, `[config.functions.list].forEach`) is not seen: the service
+`Object.entries` destructured, `[config.functions.list].forEach`, a parameter's default
+`function f(c = config)`) is not seen: the service
 is read as written, its route behind IAM, while the deployed one has no authoriser, and
 nothing warns. The reader follows a name given the config's parts (`const fns =
 config.functions`, a parameter), not the elements of what a call returns. Pinned (the
