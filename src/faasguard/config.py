@@ -8,7 +8,7 @@ Keys (hyphens and underscores are interchangeable, `fail-on` == `fail_on`)::
     severity: {FG-DATA-001: critical}   # per rule id or per threat
     exclude: ["tests/*", "legacy/**"]
     ignore:                             # path-scoped suppressions (SARIF kind "external")
-      - {rule: FG-DATA-001, path: "fixtures/*", reason: "test data"}
+      - {rule: FG-DATA-001, path: "fixtures/*", reason: "test data"}  # rule: an id, a threat, *
     stage: prod
     region: eu-west-1
     budget: 25                          # USD per day
@@ -56,9 +56,10 @@ class IgnoreEntry:
     path: str
     reason: str
 
-    def matches(self, rule_id: str, file: str) -> bool:
-        """Does this entry suppress `rule_id` reported in `file`?"""
-        return (self.rule in ("*", rule_id)) and (
+    def matches(self, rule_id: str, file: str, threat: str = "") -> bool:
+        """Does this entry suppress `rule_id` (of `threat`) reported in `file`? Its `rule`
+        is a rule id, a threat or "*" (every rule)."""
+        return (self.rule in ("*", rule_id, threat)) and (
             fnmatch.fnmatch(file, self.path) or fnmatch.fnmatch(file, self.path.rstrip("/") + "/*"))
 
 

@@ -184,7 +184,8 @@ def apply_suppressions(findings: Iterable[Finding], root: str,
                                 "add one after the rule id", inline.line, "warning",
                     "suppression"))
             continue
-        entry = next((e for e in ignore_list if e.matches(finding.rule_id, where.file)),
+        entry = next((e for e in ignore_list
+                      if e.matches(finding.rule_id, where.file, finding.threat)),
                      None) if ignore_list else None
         if entry is not None:
             mark(finding, entry.reason, "external", "config")
