@@ -154,7 +154,7 @@ docs/dependencies.md says how to download one.
         "text": "faasguard scan . --osv-db ./osv/PyPI.zip  # an OSV export, see "
                 "docs/dependencies.md",
     },
-    references=(_OSV,),
+    references=(_OWASP_3P, _OSV),
 )
 def check_not_run(app: App, facts: Facts) -> Iterator[Finding]:
     found = _facts(facts)

@@ -184,8 +184,9 @@ configured.
         "terraform": 'resource "aws_api_gateway_rest_api" "internal" {\n'
                      '  endpoint_configuration {\n    types = ["PRIVATE"]\n  }\n}',
     },
-    references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/"
-                "apigateway-private-apis.html",),
+    references=("OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration",
+                "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                "apigateway-private-apis.html"),
     cwe=(668,),
     equivalents={"Prowler": "apigateway_restapi_public"},
 )
