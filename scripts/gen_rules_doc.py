@@ -94,6 +94,10 @@ def render() -> str:
         "function sharing the role is a related location |",
         "| A catch-all route without an authoriser | FG-AUTH-002, FG-SHADOW-003 | both "
         "(authenticate it; declare its routes), each naming the other |",
+        "| An environment variable receiving a secret written elsewhere in the templates "
+        "(`${self:custom.x}`, a parameter's `Default`, a variable's `default`) | "
+        "FG-DATA-002, FG-DATA-001 | FG-DATA-002 (where the secret is written) absorbs "
+        "FG-DATA-001: the variable is a related location |",
         "",
         "A Terraform block that makes several functions (`for_each`, `count`) is one "
         "declaration with one fix: the findings of one rule about its instances, at its "
