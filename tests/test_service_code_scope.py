@@ -76,3 +76,25 @@ export default config;
     app, found = load(str(tmp_path))
     assert found[0] == (8, "warning", "'config' is changed after it is declared (line 8, "
                         "through 'c')")
+
+
+@pytest.mark.parametrize("shape", ["rebinding_for", "rebinding_destructure"])
+def test_a_loop_or_destructuring_assignment_setting_the_config_is_a_change(shape):
+    # `for (config of defaults)`, `({ config, other } = ...)`: the module's config set,
+    # which was not seen (the literal read as what the framework gets)
+    app, found = load(os.path.join(SCOPE, shape, "pos"))
+    assert found[0] == (12, "warning", "'config' is changed after it is declared (line 12)")
+    assert app.functions == {}
+    neg, found = load(os.path.join(SCOPE, shape, "neg"))
+    assert found == [] and sorted(neg.functions) == ["serverless.ts#list"]
+
+
+@pytest.mark.parametrize("change", ["for (config.key in { a: 1 }) {}",
+                                    "({ tracing: config.provider.tracing } = { tracing: 1 });",
+                                    "[config.provider.name] = ['x'];"])
+def test_members_a_loop_or_destructuring_sets_change_the_object(tmp_path, change):
+    (tmp_path / "serverless.ts").write_text(
+        "const config = { service: 's', provider: { name: 'aws' } };\n"
+        f"{change}\nexport default config;\n")
+    app, found = load(str(tmp_path))
+    assert found[0] == (2, "warning", "'config' is changed after it is declared (line 2)")

@@ -56,7 +56,7 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
         if target is None:
             return
         root = _chain_root(module, target)
-        if root.type == "identifier":
+        if root.type in ("identifier", "shorthand_property_identifier_pattern"):
             name = scopes.binding(text(root), scope)
         elif _SPACE.sub("", text(root)) == "module.exports" and \
                 scopes.binding("module", scope) == "module":
@@ -82,7 +82,9 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
         node, scope = stack.pop()
         kind = node.type
         if kind in ("assignment_expression", "augmented_assignment_expression"):
-            note(node.child_by_field_name("left"), node, False, scope)
+            # (`({ config } = other)`, `[config] = list`: each name or member it sets)
+            for target in _pattern_targets(node.child_by_field_name("left")):
+                note(target, node, False, scope)
             if kind == "assignment_expression":
                 alias(node.child_by_field_name("left"), node.child_by_field_name("right"),
                       scope)
@@ -100,6 +102,10 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
             if name_node is not None:
                 parameters[scopes.binding(text(name_node), scope)] = \
                     scopes.parameters(node, scope)
+        elif kind == "for_in_statement" and node.child_by_field_name("kind") is None:
+            # `for (config of list)`, `for (config.key in o)`: set at each turn
+            for target in _pattern_targets(node.child_by_field_name("left")):
+                note(target, node, False, scope)
         elif kind == "update_expression":
             note(node.child_by_field_name("argument"), node, False, scope)
         elif kind == "unary_expression" and text(node).lstrip().startswith("delete"):
@@ -265,14 +271,19 @@ def _bound_names(module: _Module, pattern: Node | None) -> list[str]:
     """The names a binding pattern binds: `a`, `{ a, b: c = 1, ...d }`, `[e, [f]]`, a
     function's parameters (TypeScript's typed ones too), not the names its default values
     or types use."""
-    found: list[str] = []
+    return [module.js.text(node) for node in _pattern_targets(pattern)
+            if node.type in ("identifier", "shorthand_property_identifier_pattern")]
+
+
+def _pattern_targets(pattern: Node | None) -> list[Node]:
+    """What a pattern assigns to: its names, and in an assignment (`({ a, b: x.y } =
+    v)`, `for (x.key in o)`) the members it sets too (the pattern itself when it is none
+    of the destructuring kinds)."""
+    found: list[Node] = []
     stack = [pattern] if pattern is not None else []
     while stack:
         node = stack.pop()
         kind = node.type
-        if kind in ("identifier", "shorthand_property_identifier_pattern"):
-            found.append(module.js.text(node))
-            continue
         if kind in ("required_parameter", "optional_parameter"):
             inner = node.child_by_field_name("pattern")
         elif kind in ("assignment_pattern", "object_assignment_pattern"):
@@ -283,7 +294,10 @@ def _bound_names(module: _Module, pattern: Node | None) -> list[str]:
                       "formal_parameters"):
             stack.extend(node.named_children)
             continue
+        elif kind in ("comment", "this", "type_annotation"):
+            continue
         else:
+            found.append(node)
             continue
         if inner is not None:
             stack.append(inner)
