@@ -795,7 +795,8 @@ class Interpreter:
             return self.method_call(func.owner, func.attr, args, kwargs, node, f)
         if kind is ExtV:
             found = self.external_call(func.dotted, args, kwargs, node)
-            self._follow_callbacks(args, node.lineno)
+            if FuncV in map(type, args):  # (rarely: one scan in C otherwise)
+                self._follow_callbacks(args, node.lineno)
             if kwargs:
                 self._follow_callbacks((v for v, _ in kwargs.values()), node.lineno)
             return found
@@ -834,24 +835,24 @@ class Interpreter:
 
     def _argument_effects(self, node: ast.Call, start: int, f: Frame) -> None:
         """Evaluate the arguments of a call from the `start`th positional one on, and its
-        keywords, for their effects only; a function of the scanned code given to the
-        unknown callee (`pool.map(_forward, records)`, `executor.submit(self._send, x)`,
-        `map(f, xs)`) may be run by it, so it is followed (`_follow_callbacks`)."""
-        for arg in node.args[start:] if start else node.args:
-            self._argument_effect(arg.value if type(arg) is _STARRED else arg, f, node.lineno)
-        for keyword in node.keywords:
-            self._argument_effect(keyword.value, f, node.lineno)
-
-    def _argument_effect(self, arg: ast.expr, f: Frame, line: int) -> None:
-        """One argument of `_argument_effects`: a name or attribute is evaluated (a function
-        it names is followed), anything else but a constant for its effects."""
-        kind = type(arg)
-        if kind is _NAME or kind is _ATTRIBUTE:
-            value = self.ev(arg, f)
-            if type(value) is FuncV:
-                self.call_function(value, [], {}, line)
-        elif kind is not _CONSTANT:  # (a constant: nothing to evaluate)
-            self.effects(arg, f)
+        keywords, for their effects only: a name or attribute is evaluated, and a function
+        of the scanned code it names, given to the unknown callee (`pool.map(_forward,
+        records)`, `executor.submit(self._send, x)`, `map(f, xs)`), may be run by it, so it
+        is followed (as `_follow_callbacks` does); anything else but a constant is
+        evaluated for its effects."""
+        args = node.args[start:] if start else node.args
+        keywords = node.keywords
+        for arg in [*args, *[k.value for k in keywords]] if keywords else args:
+            kind = type(arg)
+            if kind is _STARRED:
+                arg = arg.value  # type: ignore[attr-defined]
+                kind = type(arg)
+            if kind is _NAME or kind is _ATTRIBUTE:
+                value = self.ev(arg, f)
+                if type(value) is FuncV:
+                    self.call_function(value, [], {}, node.lineno)
+            elif kind is not _CONSTANT:  # (a constant: nothing to evaluate)
+                self.effects(arg, f)
 
     def _follow_callbacks(self, values: Iterable[Any], line: int) -> None:
         """Follow the functions of the scanned code among `values`, arguments of a call to

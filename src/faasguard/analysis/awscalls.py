@@ -412,11 +412,11 @@ def _imports(module: Module, memo: dict[str, Any],
     known: dict[str, list[tuple[str, int]]] = memo.setdefault(_IMPORTS, {})
     found = known.get(module.file)
     if found is None:
-        package = module.dotted if module.file.endswith("__init__.py") \
-            else module.dotted.rpartition(".")[0]
         found = known[module.file] = []
         nested, star = _import_shape(module.source) if module.source else (True, True)
         if nested or star or not _all_read_elsewhere(module.aliases.values(), shadowed):
+            package = module.dotted if module.file.endswith("__init__.py") \
+                else module.dotted.rpartition(".")[0]
             _collect(module.tree.body, package, nested, found)
         # (else every import is at the top level, not indented in a try or an if, none
         # is `import *`, so the module's index holds them all: each of code known

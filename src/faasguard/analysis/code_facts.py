@@ -472,17 +472,19 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
     HTTP-triggered function (its whole event is then sensitive in the logs). With the
     `source` the tree was parsed from, only the statements whose text can hold a fact
     are walked (the same facts, found faster)."""
-    visitor = _Collector(http)
     only = None
     if source:
         only = (_SIGNATURES if http is None else _HTTP_SIGNATURES).statements(tree, source)
-    if only != []:
+    found: list[CodeFact] = []
+    if only != []:  # (most files: no statement to walk, nothing to set up for it)
+        visitor = _Collector(http)
         visitor.run(tree, only)
+        found = visitor.facts
     from faasguard.analysis.signatures import signature_checks
 
-    visitor.facts.extend(CodeFact(kind, check.line, check.what, name) for kind, name, check
-                         in signature_checks(tree, source or ast.unparse(tree)))
-    return unique_facts(path, visitor.facts)
+    checks = signature_checks(tree, source or ast.unparse(tree))
+    found.extend(CodeFact(kind, check.line, check.what, name) for kind, name, check in checks)
+    return unique_facts(path, found) if found else FileFacts(path)
 
 
 def unique_facts(path: str, facts: list[CodeFact]) -> FileFacts:
