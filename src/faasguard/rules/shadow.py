@@ -239,9 +239,10 @@ def _stage_name(value: object) -> str | None:
     severity="medium",
     description="""
 Criterion: a template is a production template when it deploys an API stage named
-prod/production/prd/live, or when it is scanned with `--stage prod` (or production/prd/
-live). A stage named dev, test, qa, uat, staging, stage, sandbox, debug, demo, preview,
-tmp or local deployed by such a template is a forgotten door into production: it usually
+prod/production/prd/live, or when the scan's stage is one of those (`--stage prod`, or a
+serverless.yml's own `provider.stage: prod`). A stage named dev, develop, development,
+test, testing, qa, uat, staging, stage, sandbox, debug, demo, preview, experimental, tmp,
+temp or local deployed by such a template is a forgotten door into production: it usually
 runs with relaxed settings (no authoriser, verbose errors, debug routes) against the same
 functions and data, and nobody watches it.
 """,
