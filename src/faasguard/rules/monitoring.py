@@ -452,8 +452,12 @@ def _debug_value(var: EnvVar) -> bool:
 Debug log levels (and `POWERTOOLS_LOGGER_LOG_EVENT=true`, which logs every event in full)
 write request bodies, headers with tokens and intermediate values to CloudWatch Logs.
 In production this leaks personal data and credentials into the logs and buries the
-signals monitoring should catch. Production is recognised from the scanned stage
-(`--stage prod`, `provider.stage`) or a STAGE/ENV variable of the function.
+signals monitoring should catch. A debug level is DEBUG, TRACE or ALL in the function's
+logging configuration (`ApplicationLogLevel`) or in `LOG_LEVEL`, `LOGLEVEL`,
+`POWERTOOLS_LOG_LEVEL` or `AWS_LAMBDA_LOG_LEVEL`, or `DEBUG=true`. Production is
+recognised from the scanned stage (`--stage prod`, `provider.stage`) or the function's
+`STAGE`, `ENV`, `ENVIRONMENT`, `NODE_ENV`, `APP_ENV` or `DEPLOY_ENV` variable (prod,
+production, prd or live).
 """,
     remediation={
         "serverless": "provider:\n  environment:\n    LOG_LEVEL: ${param:logLevel, 'INFO'}",
