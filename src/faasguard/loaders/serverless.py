@@ -49,7 +49,7 @@ from faasguard.loaders.intrinsics import Scope, conditional_items, resolve
 from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
-from faasguard.loaders.serverless_events import EventEnv, add_events
+from faasguard.loaders.serverless_events import IMPLICIT_APIS, EventEnv, add_events
 from faasguard.loaders.serverless_included import declared_at, relocate
 from faasguard.loaders.serverless_lift import (
     LIFT_PLUGIN,
@@ -67,7 +67,7 @@ from faasguard.loaders.serverless_step_functions import (
     state_machine_logical_ids,
 )
 from faasguard.loaders.serverless_throttling import THROTTLING_PLUGIN, apply_throttling
-from faasguard.loaders.template import as_int
+from faasguard.loaders.template import as_int, mapping, throttle
 from faasguard.loaders.variables import (
     INCLUDED_LINES,
     StageValues,
@@ -78,6 +78,7 @@ from faasguard.loaders.wsgi_plugin import serve_wsgi_apps
 from faasguard.model import (
     CODE_ELSEWHERE,
     POETRY_MAIN,
+    Api,
     App,
     BuildInstall,
     BuildManifest,
@@ -1016,6 +1017,7 @@ class _Loader:
         log_groups = {str(k)[:-len("LambdaFunction")] + "LogGroup": f
                       for k, f in by_logical.items() if k}
         roles = {logical_id(role.id): role for role in self._generated_roles()}
+        http_api = self.app.apis.get(qualify(self.file, IMPLICIT_APIS["http"]))
         for logical, (body, line) in leftover.items():
             props = self._resolve(body.get("Properties")) if isinstance(body, dict) else None
             if logical in by_logical and isinstance(props, dict):
@@ -1026,6 +1028,9 @@ class _Loader:
                     log_groups[logical].log_retention_days = days
             elif logical in roles and isinstance(props, dict):
                 self._extend_role(roles[logical], props)
+            elif logical == _HTTP_API_STAGE and http_api is not None and \
+                    isinstance(props, dict):
+                _apply_stage_extension(http_api, props)
             else:
                 self.warn(f"extension of '{logical}': not a resource of this file that "
                           "faasguard models; ignored", line, "note")
@@ -1043,6 +1048,22 @@ class _Loader:
                 role.statements += statements_from_document(policy.get("PolicyDocument"),
                                                             self.file, "inline")
         role.managed_policy_arns += self._managed(props.get("ManagedPolicyArns"), role.statements)
+
+
+#: The stage the framework generates for the service's HTTP API (`httpApi` events).
+_HTTP_API_STAGE = "HttpApiStage"
+
+
+def _apply_stage_extension(api: Api, props: dict[str, Any]) -> None:
+    """Overrides of the generated HTTP API stage's properties that the model keeps: its
+    throttling (`DefaultRouteSettings`, which the framework has no setting for) and its
+    access logging (`AccessLogSettings`)."""
+    route = mapping(props.get("DefaultRouteSettings"))
+    limits = throttle(route.get("ThrottlingRateLimit"), route.get("ThrottlingBurstLimit"))
+    if limits is not None:
+        api.throttling = limits
+    if props.get("AccessLogSettings") is not None:
+        api.access_logging = True
 
 
 def _apply_function_extension(function: Function, props: dict[str, Any]) -> None:
