@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+
+#: Why a FIFO, socket or device is not read: a scan reads regular files only (a FIFO
+#: would wait for a writer, a device may never end). Discovery's warning says it too.
+NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
 
 
 def read_head(path: str, limit: int) -> bytes:
@@ -14,11 +20,17 @@ def read_head(path: str, limit: int) -> bytes:
     that (procfs reports 0, a file may have grown since) on to the limit. The pieces of
     short reads are joined once: `+=` of each would copy all read so far, quadratic where
     a file system returns a page at a time. OSError (a missing file, a directory, no
-    permission) is the caller's to handle.
+    permission, not a regular file: `NOT_REGULAR`) is the caller's to handle.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+            raise OSError(errno.EINVAL, NOT_REGULAR, path)
+        size = info.st_size
         want = min(size + 1, limit)
         pieces: list[bytes] = []
         got = 0

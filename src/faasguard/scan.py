@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen, scan_scope
 from faasguard.config import CONFIG_NAMES, Config
+from faasguard.filebytes import NOT_REGULAR
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import (
     SERVERLESS_CODE_NAMES,
@@ -207,6 +208,10 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
                     found.problems.append(Diagnostic(rel_of(rel), link_problem,
                                                      level="warning", code="discovery"))
                     continue
+            if not _regular(entry):
+                found.problems.append(Diagnostic(rel_of(rel), f"{NOT_REGULAR}; skipped",
+                                                 level="warning", code="discovery"))
+                continue
             (found.sources if kind else found.templates).append(rel_of(rel))
             if name.lower() in SERVERLESS_CODE_NAMES:
                 from faasguard.loaders.service_code import read_as_service
@@ -216,6 +221,15 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
     found.templates.sort()
     found.sources.sort()
     return found
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """Is the entry a regular file (a link's target: one inside the root)? A FIFO would
+    make its reader wait for a writer, a device may never end."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _dir_link_problem(path: str, real_root: str) -> tuple[str, Literal["warning", "note"]]:

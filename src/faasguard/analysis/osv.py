@@ -17,6 +17,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import total_ordering
@@ -24,9 +25,15 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from faasguard.filebytes import read_head
+
 #: OSV ecosystem names faasguard reads, by the normalised name used in our index.
 ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm"}
 MAX_ADVISORY_BYTES = 2 * 1024 * 1024
+#: What reading a damaged archive member raises: a bad CRC or header, encryption, a
+#: compression method zipfile lacks, a broken deflate stream, a member cut short.
+_MEMBER_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error,
+                  EOFError, OSError)
 
 
 class OsvError(Exception):
@@ -74,6 +81,9 @@ def load_database(path: str, wanted: Iterable[tuple[str, str]] | None = None) ->
     names = None if wanted is None else {normalise(e, n) for e, n in wanted}
     db = OsvDatabase(source=path)
     for entry, raw in _entries(path):
+        if isinstance(raw, str):
+            db.skipped.append(f"{entry}: {raw}")
+            continue
         if names is not None and not _mentions(raw, names):
             continue
         try:
@@ -88,15 +98,22 @@ def load_database(path: str, wanted: Iterable[tuple[str, str]] | None = None) ->
     return db
 
 
-def _entries(path: str) -> Iterator[tuple[str, bytes]]:
+def _entries(path: str) -> Iterator[tuple[str, bytes | str]]:
+    """Each JSON file's name and content, or why it is not read (a file that cannot be,
+    a FIFO or device, a damaged or encrypted zip member, one over the size limit: a zip
+    member is read up to the limit only, whatever size its header claims)."""
     if os.path.isdir(path):
         for dirpath, _dirs, files in os.walk(path):
             for name in sorted(files):
                 if name.endswith(".json"):
                     full = os.path.join(dirpath, name)
-                    if os.path.getsize(full) <= MAX_ADVISORY_BYTES:
-                        with open(full, "rb") as handle:
-                            yield os.path.relpath(full, path), handle.read()
+                    try:
+                        raw = read_head(full, MAX_ADVISORY_BYTES + 1)
+                    except OSError as exc:
+                        yield os.path.relpath(full, path), \
+                            f"cannot be read: {exc.strerror or exc}"
+                        continue
+                    yield os.path.relpath(full, path), _within_limit(raw)
         return
     try:
         archive = zipfile.ZipFile(path)
@@ -106,7 +123,17 @@ def _entries(path: str) -> Iterator[tuple[str, bytes]]:
     with archive:
         for info in archive.infolist():
             if info.filename.endswith(".json") and info.file_size <= MAX_ADVISORY_BYTES:
-                yield info.filename, archive.read(info)
+                try:
+                    with archive.open(info) as member:
+                        raw = member.read(MAX_ADVISORY_BYTES + 1)
+                except _MEMBER_ERRORS as exc:
+                    yield info.filename, f"cannot be read from the archive ({exc})"
+                    continue
+                yield info.filename, _within_limit(raw)
+
+
+def _within_limit(raw: bytes) -> bytes | str:
+    return raw if len(raw) <= MAX_ADVISORY_BYTES else "larger than the 2 MiB limit"
 
 
 _NAME_FIELD = re.compile(rb'"name"\s*:\s*"([^"\\]{1,214})"')
@@ -123,28 +150,38 @@ def _mentions(raw: bytes, names: set[str]) -> bool:
 
 
 def _advisories(data: Any) -> Iterator[tuple[tuple[str, str], Advisory]]:
+    """The (ecosystem, package) advisories of one OSV record; a part of another shape
+    than the schema's (a list where a mapping belongs, ...) is left out, not the rest."""
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return
-    severity = (data.get("database_specific") or {}).get("severity")
-    for affected in data.get("affected") or []:
+    severity = _mapping(data.get("database_specific")).get("severity")
+    for affected in _list(data.get("affected")):
         if not isinstance(affected, dict):
             continue
-        package = affected.get("package") or {}
+        package = _mapping(affected.get("package"))
         ecosystem = str(package.get("ecosystem", "")).lower()
         name = package.get("name")
         if ecosystem not in ECOSYSTEMS or not isinstance(name, str):
             continue
-        ranges = tuple(tuple((k, str(v)) for event in r.get("events") or []
-                             for k, v in event.items())
-                       for r in affected.get("ranges") or []
+        ranges = tuple(tuple((k, str(v)) for event in _list(r.get("events"))
+                             for k, v in _mapping(event).items())
+                       for r in _list(affected.get("ranges"))
                        if isinstance(r, dict) and r.get("type") in ("ECOSYSTEM", "SEMVER"))
         fixed = tuple(v for r in ranges for k, v in r if k == "fixed")
         yield (ecosystem, normalise(ecosystem, name)), Advisory(
             id=data["id"], summary=str(data.get("summary") or data.get("details") or "")[:200],
-            aliases=tuple(str(a) for a in data.get("aliases") or []),
+            aliases=tuple(str(a) for a in _list(data.get("aliases"))),
             severity=str(severity).upper() if isinstance(severity, str) else None,
-            ranges=ranges, versions=frozenset(str(v) for v in affected.get("versions") or []),
+            ranges=ranges, versions=frozenset(str(v) for v in _list(affected.get("versions"))),
             fixed=fixed)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def affects(advisory: Advisory, ecosystem: str, version: str) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from faasguard.filebytes import read_head
 from faasguard.model import App, Diagnostic, Format
 
 if TYPE_CHECKING:
@@ -205,8 +206,7 @@ def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -
 def _looks_like_template(path: str) -> bool:
     """Cheap content sniff for a file that failed to parse: is it meant as IaC?"""
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
+        head = read_head(path, 4096)
     except OSError:
         return True
     if b"\x00" in head:

@@ -220,9 +220,11 @@ class _Reader:
         fn.reserved_concurrency = _int(merged.get("reserved_concurrency"), None)
         fn.tracing = "Active" if merged.get("xray") is True else None
         fn.vpc = bool(merged.get("subnet_ids"))
-        fn.layers = list(merged.get("layers") or [])
+        # a setting of another type than Chalice's is ignored, as _int ignores one
+        layers, tags = merged.get("layers"), merged.get("tags")
+        fn.layers = list(layers) if isinstance(layers, list) else []
         fn.log_retention_days = _int(merged.get("log_retention_in_days"), None)
-        fn.tags = dict(merged.get("tags") or {})
+        fn.tags = dict(tags) if isinstance(tags, dict) else {}
         for layer in [*self.layers, per_fn if isinstance(per_fn, dict) else {}]:
             variables = layer.get("environment_variables")
             for key, value in (variables.items() if isinstance(variables, dict) else ()):

@@ -148,7 +148,12 @@ class _Stage:
         fn.kms_key = s.get("aws_kms_key_arn") or None  # encrypts the environment
         vpc = s.get("vpc_config")
         fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds"))
-        fn.layers = list(s.get("layers") or [])
+        layers = s.get("layers")
+        fn.layers = list(layers) if isinstance(layers, list) else []
+        if layers is not None and not isinstance(layers, list):
+            self.app.diagnostics.append(self.ctx.diagnostic(
+                f"stage {self.stage}: layers should be a list of layer ARNs; ignored",
+                self.at("layers").line, "warning", "zappa"))
         for key in ("environment_variables", "aws_environment_variables"):
             variables = s.get(key)
             for name, value in (variables.items() if isinstance(variables, dict) else ()):

@@ -121,14 +121,19 @@ def text(value: Any) -> str | None:
     return None if out in ("", "-") else out
 
 
+#: The event table's integers are 64-bit (BIGINT): a value beyond them is no number.
+_INT64 = range(-2**63, 2**63)
+
+
 def integer(value: Any) -> int | None:
-    """`value` as an int, or None when it is not a number."""
+    """`value` as an int, or None when it is not a number (or not a 64-bit one)."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        return int(float(value)) if isinstance(value, str) else int(value)
+        out = int(float(value)) if isinstance(value, str) else int(value)
     except (TypeError, ValueError, OverflowError):
         return None
+    return out if out in _INT64 else None
 
 
 def number(value: Any) -> float | None:
@@ -137,7 +142,7 @@ def number(value: Any) -> float | None:
         return None
     try:
         return float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 

@@ -126,8 +126,8 @@ def _fast_platform(head: str, ctx: Context) -> Event | None:
         try:
             return Event(_time(ctx), PLATFORM, "report", function=_function(ctx),
                          request_id=request_id, duration_ms=float(duration),
-                         billed_ms=float(billed), memory_mb=int(float(memory)),
-                         max_memory_mb=int(float(used)),
+                         billed_ms=float(billed), memory_mb=integer(memory),
+                         max_memory_mb=integer(used),
                          init_ms=float(init) if init is not None else None,
                          file=ctx.file, line=ctx.line)
         except (ValueError, OverflowError):
