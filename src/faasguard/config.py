@@ -21,6 +21,8 @@ Keys (hyphens and underscores are interchangeable, `fail-on` == `fail_on`)::
     openapi: [api/openapi.yml]
     taint: {...}                        # handed to the taint analysis as is
     osv-db: osv/PyPI.zip                # OSV advisories for FG-TP-101 (docs/dependencies.md)
+    trusted-accounts: ["111122223333"]  # layer publishers FG-TP-001 does not report
+    runtime-warning-days: 90            # FG-TP-005: runtimes this close to deprecation
     parameters: {Stage: prod}           # deployment parameters (docs/parameters.md)
 
 A rule id is more specific than a threat: `disable: [wallet]` with
@@ -85,6 +87,8 @@ class Config:
     taint: dict[str, Any] = field(default_factory=dict)
     osv_db: str | None = None
     parameters: dict[str, str] = field(default_factory=dict)
+    trusted_accounts: list[str] = field(default_factory=list)
+    runtime_warning_days: int | None = None
 
     def rule_enabled(self, rule_id: str) -> bool:
         """Whether a rule runs: rule ids win over threats, `disable` over `enable`."""
@@ -152,6 +156,9 @@ def to_options(config: Config, stage: str | None = None, region: str | None = No
     if config.taint:
         options.extra["taint"] = config.taint
     options.osv_db = config.osv_db
+    options.trusted_accounts = list(config.trusted_accounts)
+    if config.runtime_warning_days is not None:
+        options.runtime_warning_days = config.runtime_warning_days
     return options
 
 
@@ -190,8 +197,7 @@ def _pyproject_table(path: str) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except ValueError as exc:  # not UTF-8, or not TOML
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    tool = data.get("tool")  # `tool = 5` configures no tool: no [tool.faasguard] either
-    table = tool.get("faasguard") if isinstance(tool, dict) else None
+    table = data.get("tool", {}).get("faasguard")
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.faasguard] must be a table")
     return table
@@ -219,6 +225,8 @@ class _Parser:
             "max_file_size": self._max_file_size, "thresholds": self._thresholds,
             "openapi": self._openapi, "taint": self._taint, "osv_db": self._osv_db,
             "monitor": self._monitor, "parameters": self._parameters,
+            "trusted_accounts": self._trusted_accounts,
+            "runtime_warning_days": self._runtime_warning_days,
         }
         for key, value in raw.items():
             name = str(key).replace("-", "_")
@@ -345,6 +353,21 @@ class _Parser:
         if not isinstance(value, str) or not value:
             raise self.fail(key, "expected the path of an OSV database (folder or zip)")
         config.osv_db = value
+
+    def _trusted_accounts(self, key: str, value: Any, config: Config) -> None:
+        items = value if isinstance(value, list) else [value]
+        accounts = [str(item) for item in items
+                    if isinstance(item, (str, int)) and not isinstance(item, bool)]
+        if len(accounts) != len(items) or not all(
+                len(a) == 12 and a.isdigit() and a.isascii() for a in accounts):
+            raise self.fail(key, f"expected a list of 12-digit AWS account ids (quote one "
+                                 f"that starts with 0), got {value!r}")
+        config.trusted_accounts = accounts
+
+    def _runtime_warning_days(self, key: str, value: Any, config: Config) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(key, f"expected a whole number of days (0 or more), got {value!r}")
+        config.runtime_warning_days = value
 
     def _monitor(self, key: str, value: Any, config: Config) -> None:
         """The monitor's section: read by `faasguard monitor` (faasguard.monitor.config)."""

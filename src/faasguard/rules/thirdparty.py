@@ -39,11 +39,10 @@ _TLS_ENV = {"NODE_TLS_REJECT_UNAUTHORIZED": "0"}
 A layer is code that runs inside the function with all of its permissions and sees every
 event. A layer version from an account you do not control can be withdrawn, and you
 cannot audit how it was built. Layers from AWS-run publisher accounts (Powertools, Lambda
-Insights) are reported at low severity; layers of accounts you trust are not reported
-when the scan is given them (`trusted_accounts` of the Python API's `Options`: the
-configuration file has no key for it). A layer listed under a condition the deployment
-decides (`!If [UseVendor, arn:...:layer:..., !Ref AWS::NoValue]`) is reported as one the
-function may use, naming the condition.
+Insights) are reported at low severity; layers of the accounts the configuration lists
+as trusted (`trusted-accounts: ["111122223333"]`) are not reported. A layer listed under
+a condition the deployment decides (`!If [UseVendor, arn:...:layer:..., !Ref
+AWS::NoValue]`) is reported as one the function may use, naming the condition.
 """,
     remediation={
         "serverless": "layers:\n  - !Ref DepsLambdaLayer  # build the layer in your own "
@@ -243,8 +242,8 @@ def _today(facts: Facts) -> date:
 Once AWS deprecates a runtime it no longer receives security patches (language runtime
 and operating system), functions lose technical support, and some weeks later they can no
 longer be created and then updated, so even an urgent fix cannot be deployed. Runtimes
-within 90 days of their deprecation date (`runtime_warning_days` of the Python API's
-`Options`) are reported at low severity. Dates come from AWS's runtime table
+within 90 days of their deprecation date (`runtime-warning-days:` in the configuration)
+are reported at low severity. Dates come from AWS's runtime table
 (data/runtimes.json).
 """,
     remediation={
