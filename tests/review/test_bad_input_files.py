@@ -241,3 +241,27 @@ def test_monitor_numbers_beyond_64_bits_are_no_numbers(capsys, tmp_path: Path) -
     read = json.loads(out_file.read_text())["read"]
     assert (read["events"], read["malformed"]) == (5, 0)
     assert read["sources"] == {"apigw-access": 2, "lambda-platform": 3}
+
+
+@pytest.mark.parametrize(("config", "code", "error"), [
+    ("budget-nan.yml", 2, "budget-nan.yml: budget: expected a positive number of USD per "
+                          "day, got nan"),
+    ("budget-huge.json", 2, "budget-huge.json: budget: expected a positive number of USD "
+                            "per day, got inf"),
+    ("not-utf8.yml", 2, "not-utf8.yml: not valid UTF-8 text"),
+    ("budget.yml", 0, ""),
+])
+def test_monitor_config_budget_and_encoding(capsys, tmp_path: Path, config: str, code: int,
+                                            error: str) -> None:
+    """`budget: .nan` was taken: a HIGH FGM-WALLET-005 'projected $0.00/day against a
+    budget of $nan/day' on any logs; 1e999 (infinity) was taken too (--budget refuses
+    both). A config file that is not UTF-8 was an error naming no file. Now each is a
+    configuration error (exit 2) naming the file and the key."""
+    folder = HERE / "bad_input_monitor"
+    logs = HERE.parent / "monitor" / "fixtures" / "readers" / "apigw" / "http-api.jsonl"
+    got, _out, err = run_cli(capsys, "monitor", "analyze", str(logs),
+                             "--config", str(folder / config), "--format", "json",
+                             "-o", str(tmp_path / "monitor.json"))
+    assert got == code
+    assert (err.strip().removeprefix("faasguard: error: ").removeprefix(str(folder) + "/")
+            == error)

@@ -20,6 +20,7 @@ library are used, so the Lambda handler can read it without the scanner.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,7 +84,8 @@ def parse(data: Any, where: str = "config") -> MonitorConfig:
 
 def _set(config: MonitorConfig, key: str, value: Any) -> None:
     if key == "budget":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not 0 < value < math.inf:  # NaN (.nan) and infinity (.inf, 1e999) too
             raise ValueError(f"expected a positive number of USD per day, got {value!r}")
         config.budget = float(value)
     elif key in ("read", "detectors"):
@@ -124,6 +126,8 @@ def load(path: str) -> MonitorConfig:
             text = handle.read(1 << 20)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8 text") from None
     import yaml
 
     try:
