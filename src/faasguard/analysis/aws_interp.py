@@ -389,8 +389,9 @@ class Interpreter:
             return EventV((*val.path, "[]"))
         if isinstance(val, ListV):
             return val.items[0] if val.items else None
-        if isinstance(val, CollV):
-            return self.collection_call(val, "all", node, {})
+        if isinstance(val, CollV):  # its listing, then one of its resources
+            self.collection_call(val, "all", node, {})
+            return self._collection_item(val)
         return None
 
     # ------------------------------------------------------------------ expressions
@@ -1192,11 +1193,18 @@ class Interpreter:
             bucket = params.get("Bucket")
             self.record(coll.owner.service, operation, f"{coll.name}.{method}",
                         {"Bucket": bucket} if bucket else {}, node, "collection")
-        if element:
-            ids = coll.owner.ids if isinstance(coll.owner, ResObjV) else ()
-            shared = tuple((("BucketName" if k == "Name" else k), v) for k, v in ids)
-            return ResObjV(coll.owner.service, element, shared)
-        return None
+        return self._collection_item(coll) if element else None
+
+    def _collection_item(self, coll: CollV) -> ResObjV | None:
+        """A resource of a collection (`for obj in bucket.objects.all()`: an ObjectSummary
+        of the bucket), None when its model names no resource type."""
+        spec = self._model(coll.owner).raw.get("hasMany", {}).get(coll.name, {})
+        element = spec.get("resource", {}).get("type")
+        if not element:
+            return None
+        ids = coll.owner.ids if isinstance(coll.owner, ResObjV) else ()
+        shared = tuple((("BucketName" if k == "Name" else k), v) for k, v in ids)
+        return ResObjV(coll.owner.service, element, shared)
 
     # ------------------------------------------------------------------ recording
     def _record_unknown(self, node: ast.expr, why: str) -> None:

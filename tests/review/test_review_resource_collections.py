@@ -1,0 +1,25 @@
+"""Review of the AWS-call analysis on boto3 resource collections: iterating one
+(`for obj in bucket.objects.filter(Prefix="in/")`) gives its resources (ObjectSummary),
+so `obj.get()` is s3:GetObject. The loop variable was the collection itself: `obj.get()`
+recorded nothing, FG-PERM-101 called the GetObject grant unused and `faasguard policy`
+left it out (the reads would fail with the policy it proposed); a role without it was not
+FG-PERM-103. Fixtures under tests/fixtures/review_resource_collections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .support import findings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_resource_collections"
+
+
+def test_reading_the_objects_of_a_collection_uses_get_object() -> None:
+    assert findings(FIXTURES / "neg", "FG-PERM-101") == []
+
+
+def test_a_role_without_get_object_fails_the_reads() -> None:
+    [finding] = findings(FIXTURES / "pos", "FG-PERM-103")
+    assert finding.message.startswith("Function 'Importer' calls s3:GetObject on "
+                                      "${Inbox.Arn}/*")
+    assert (finding.location.file, finding.location.line) == ("src/importer.py", 12)
