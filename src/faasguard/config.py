@@ -197,7 +197,8 @@ def _pyproject_table(path: str) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except ValueError as exc:  # not UTF-8, or not TOML
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = data.get("tool", {}).get("faasguard")
+    tool = data.get("tool")  # `tool = 5` configures no tool: no [tool.faasguard] either
+    table = tool.get("faasguard") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.faasguard] must be a table")
     return table
