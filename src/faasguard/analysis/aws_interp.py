@@ -1037,7 +1037,7 @@ class Interpreter:
         if "source" in spec and source is not None:
             self._copy_source(source, method, node, tuple(spec["source"]))
 
-    def _copy_source(self, source: tuple[Any, ast.expr], method: str, node: ast.Call,
+    def _copy_source(self, source: tuple[Any, ast.expr], method: str, node: ast.expr,
                      actions: tuple[str, ...]) -> None:
         val, expr = source
         if isinstance(val, DictV):
@@ -1218,12 +1218,17 @@ class Interpreter:
         sdk = aws_sdk.service(service)
         if sdk is None:
             return
+        key = f"{sdk.prefix}:{operation}"
+        copy_source = aws_sdk.table()["copy_source"].get(key) if actions is None else None
+        if copy_source and "CopySource" in params:
+            # CopyObject: PutObject on the object written, GetObject on the one it copies
+            actions = aws_sdk.iam_actions(sdk, operation)
+            self._copy_source(params["CopySource"], method, node, tuple(copy_source))
         if actions is None:
             actions = self._actions(sdk, operation, params)
         targets = self._targets(service, params)
         self._add(AwsCall(service, operation, method, actions, targets, self.file,
                           node.lineno, via, optional))
-        key = f"{sdk.prefix}:{operation}"
         passed = aws_sdk.table()["pass_role"].get(key)
         if passed is not None:  # a role handed to the service: iam:PassRole on it
             role = _param_path(params, passed.split("."))
