@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from faasguard.analysis.dependencies import read_manifest
 from faasguard.scan import scan
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures"
@@ -24,21 +25,8 @@ def _internal(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
-    for name, reason in [
-        ("project-not-table", "analysis/dependencies._build_manifests: "
-         "(data.get('project') or {}).get(...) on project = \"deps-shapes\": AttributeError"),
-        ("build-system-not-table", "analysis/dependencies._is_poetry: "
-         "data.get('build-system').get(...) on a string: AttributeError"),
-        ("requires-not-list", "analysis/dependencies._is_poetry: iterates "
-         "[build-system] requires = 68: TypeError"),
-        ("dependencies-not-list", "analysis/dependencies._pyproject: iterates "
-         "[project] dependencies = 1 (outside read_manifest's try: the pyproject.toml "
-         "parsed for the build's choice): TypeError"),
-        ("poetry-not-table", "analysis/dependencies._pyproject: "
-         "(... .get('tool') or {}).get('poetry') or {}).get(...) on poetry = \"1.8\": "
-         "AttributeError"),
-    ]] + ["well-formed"])
+    "project-not-table", "build-system-not-table", "requires-not-list",
+    "dependencies-not-list", "poetry-not-table", "well-formed"])
 def test_pyproject_tables_of_other_shapes_are_no_internal_error(case: str) -> None:
     """serverless-python-requirements' pyproject.toml with a table or list of another
     type: the dependency analysis stops with an internal error, so no dependency of the
@@ -48,10 +36,7 @@ def test_pyproject_tables_of_other_shapes_are_no_internal_error(case: str) -> No
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param("filename-list", marks=pytest.mark.xfail(strict=True, reason=(
-        "loaders/terraform/__init__.py _packaged(): archives.get((id(module), filename)) "
-        "with filename = [\"build/api.zip\"]: TypeError unhashable LList, an internal "
-        "error for the whole module (no function read)"))),
+    "filename-list",
     "filename-string"])
 def test_a_terraform_package_path_of_another_type_is_no_internal_error(case: str) -> None:
     """`filename` written as a list: the module's functions should still be read (the
@@ -68,11 +53,7 @@ def _limited(limit: int) -> None:  # pragma: no cover - runs in the child before
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param("count-huge", marks=pytest.mark.xfail(strict=True, reason=(
-        "loaders/terraform/module.py instances(): [(i, None) for i in range(count)] "
-        "with no bound: count = 100000000 builds 10^8 instances (MemoryError under a "
-        "2 GB limit, an internal error; without one the scan runs until the system "
-        "stops it)"))),
+    "count-huge",
     "count-small"])
 def test_a_huge_terraform_count_is_bounded(case: str) -> None:
     """A count the scan cannot expand (a typo: 100000000 for 10) should be read up to a
@@ -85,3 +66,42 @@ def test_a_huge_terraform_count_is_bounded(case: str) -> None:
     report = json.loads(done.stdout)
     assert [d["message"] for d in report["diagnostics"] if d["code"] == "internal"] == []
     assert {f["rule_id"] for f in report["findings"]} >= {"FG-MON-001"}  # the workers read
+    bounded = [(d["line"], d["message"]) for d in report["diagnostics"]
+               if d["message"].startswith("count = ")]
+    assert bounded == ([(2, "count = 100000000: only the first 1000 instances are read "
+                         "(faasguard reads at most 1000 of one block)")]
+                       if case == "count-huge" else [])
+
+
+@pytest.mark.parametrize("case", [
+    "project-not-table", "build-system-not-table", "requires-not-list",
+    "dependencies-not-list", "poetry-not-table", "well-formed"])
+def test_the_well_formed_parts_of_an_odd_pyproject_are_read(case: str) -> None:
+    """The part of another type is ignored, the rest read: the requirements file beside
+    a pyproject.toml whose `project` is a string, `[project] dependencies` when
+    `[build-system]` or its `requires` is odd; nothing where the odd part is the list."""
+    facts = scan(str(PYPROJECT / case)).facts.dependencies
+    read = {rel: [d.written for d in deps] for rel, deps in facts.manifests.items()}
+    expected = {"project-not-table": {"requirements.txt": ["fgdemo-cache==1.2.0"]},
+                "dependencies-not-list": {"pyproject.toml": []},
+                "poetry-not-table": {"pyproject.toml": []}}
+    assert read == expected.get(case, {"pyproject.toml": ["fgdemo-cache==1.2.0"]})
+
+
+@pytest.mark.parametrize(("rel", "expected"), [
+    ("package-lock.json", [("left-pad", None), ("lodash", "4.17.20")]),
+    ("v1/package-lock.json", [("left-pad", None), ("lodash", "4.17.20")]),
+    ("Pipfile.lock", [("requests", None), ("urllib3", "2.0.7")]),
+    ("poetry.lock", []),
+    ("v1/poetry.lock", [("requests", "2.31.0")]),
+    ("package.json", []),
+    ("Pipfile", []),
+])
+def test_lock_files_with_entries_of_another_type_read_the_others(
+        rel: str, expected: list[tuple[str, str | None]]) -> None:
+    """A lock entry written as a string or a boolean where an object belongs is a package
+    of unknown version (the whole lock was unread: AttributeError); a document or table
+    of another type declares nothing rather than being no manifest."""
+    read = read_manifest(str(HERE / "bad_input_manifests"), rel)
+    assert read is not None
+    assert [(d.name, d.version) for d in read] == expected

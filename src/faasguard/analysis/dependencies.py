@@ -409,7 +409,7 @@ def _build_manifests(root: str, build: BuildInstall, listings: dict[str, set[str
             data = parsed[1] if parsed is not None else None
             if data is None or candidate.needs == "poetry" and not _is_poetry(data) or \
                     candidate.needs == "project-dependencies" and \
-                    not (data.get("project") or {}).get("dependencies"):
+                    not _table(data.get("project")).get("dependencies"):
                 continue
         if candidate.lock and _exists(root, candidate.lock, listings):
             return [candidate.lock], candidate
@@ -444,8 +444,20 @@ def _toml(root: str, rel: str, tomls: dict[str, tuple[str, dict[str, Any]] | Non
 
 def _is_poetry(data: dict[str, Any]) -> bool:
     """Is this pyproject.toml a Poetry project (`[build-system] requires` poetry...)?"""
-    requires = (data.get("build-system") or {}).get("requires") or []
+    requires = _list(_table(data.get("build-system")).get("requires"))
     return any(isinstance(r, str) and r.startswith("poetry") for r in requires)
+
+
+def _table(value: Any) -> dict[str, Any]:
+    """A manifest's table or object, read as empty when the file gives another type there
+    (`project = "x"` where `[project]` belongs): every manifest reader reads its parts
+    through this and `_list`, so an odd part is ignored and the rest read."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """A manifest's list, read as empty when the file gives another type there."""
+    return value if isinstance(value, list) else []
 
 
 def _join(folder: str, name: str) -> str:
@@ -611,10 +623,10 @@ def _included(path: str, rel: str, line: int, root: str, notes: list[Diagnostic]
 
 
 def _pipfile_lock(text: str, rel: str) -> list[Dependency]:
-    data = json.loads(text)
+    data = _table(json.loads(text))
     out = []
-    for name, entry in (data.get("default") or {}).items():
-        spec = str((entry or {}).get("version", ""))
+    for name, entry in _table(data.get("default")).items():
+        spec = str(_table(entry).get("version", ""))
         version = spec[2:] if spec.startswith("==") else None
         out.append(Dependency("pypi", name, spec or "*", rel,
                               _line_of(text, f'"{name}"'), version))
@@ -628,7 +640,9 @@ def _poetry_lock(text: str, rel: str) -> list[Dependency]:
     is not written)."""
     data = parse_toml(text)
     out = []
-    for package in data.get("package") or []:
+    for package in _list(data.get("package")):
+        if not isinstance(package, dict):
+            continue
         groups = package.get("groups")
         category = package.get("category")
         if isinstance(groups, list) and groups:
@@ -646,29 +660,27 @@ def _pyproject(text: str, data: dict[str, Any], rel: str) -> list[Dependency]:
     """A pyproject.toml's `[project] dependencies`, its `[project.optional-dependencies]`
     (each with its group) and `[tool.poetry.dependencies]`."""
     out: list[Dependency] = []
-    project = data.get("project") or {}
-    for requirement in project.get("dependencies") or []:
+    project = _table(data.get("project"))
+    for requirement in _list(project.get("dependencies")):
         dep = pep508(str(requirement), rel, _line_of(text, str(requirement)))
         if dep is not None:
             out.append(dep)
-    optional = project.get("optional-dependencies")
     start = text.find("optional-dependencies")
-    for group, requirements in optional.items() if isinstance(optional, dict) else ():
-        for requirement in requirements if isinstance(requirements, list) else ():
+    for group, requirements in _table(project.get("optional-dependencies")).items():
+        for requirement in _list(requirements):
             dep = pep508(str(requirement), rel, _line_of(text, str(requirement), start),
                          str(group))
             if dep is not None:
                 out.append(dep)
-    poetry = (data.get("tool") or {}).get("poetry") or {}
+    poetry = _table(_table(data.get("tool")).get("poetry"))
     tables = [(POETRY_MAIN, poetry.get("dependencies"), "[tool.poetry.dependencies]"),
               ("dev", poetry.get("dev-dependencies"), "[tool.poetry.dev-dependencies]")]
-    groups = poetry.get("group")
-    for group, body in groups.items() if isinstance(groups, dict) else ():
-        tables.append((str(group), body.get("dependencies") if isinstance(body, dict)
-                       else None, f"[tool.poetry.group.{group}.dependencies]"))
+    for group, body in _table(poetry.get("group")).items():
+        tables.append((str(group), _table(body).get("dependencies"),
+                       f"[tool.poetry.group.{group}.dependencies]"))
     for group, table, header in tables:
         start = text.find(header)
-        for name, spec in table.items() if isinstance(table, dict) else ():
+        for name, spec in _table(table).items():
             if name.lower() == "python":
                 continue
             constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
@@ -684,7 +696,7 @@ def _pyproject(text: str, data: dict[str, Any], rel: str) -> list[Dependency]:
 def _pipfile(text: str, rel: str) -> list[Dependency]:
     """A Pipfile's `[packages]` (`name = "==1.2"`, `"*"`, `{version = "==1.2", ...}`)."""
     out: list[Dependency] = []
-    for name, spec in (parse_toml(text).get("packages") or {}).items():
+    for name, spec in _table(parse_toml(text).get("packages")).items():
         constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
         version = constraint[2:] if constraint.startswith("==") and "*" not in constraint \
             else None
@@ -694,9 +706,9 @@ def _pipfile(text: str, rel: str) -> list[Dependency]:
 
 
 def _package_json(text: str, rel: str) -> list[Dependency]:
-    data = json.loads(text)
+    data = _table(json.loads(text))
     out = []
-    for name, spec in (data.get("dependencies") or {}).items():
+    for name, spec in _table(data.get("dependencies")).items():
         spec = str(spec)
         version = spec.lstrip("=v") if _EXACT_NPM.match(spec.lstrip("=")) else None
         out.append(Dependency("npm", name, spec, rel, _line_of(text, f'"{name}"'), version))
@@ -704,11 +716,12 @@ def _package_json(text: str, rel: str) -> list[Dependency]:
 
 
 def _package_lock(text: str, rel: str) -> list[Dependency]:
-    data: dict[str, Any] = json.loads(text)
+    data = _table(json.loads(text))
     out = []
     packages = data.get("packages")
     if isinstance(packages, dict):  # lockfileVersion 2 and 3
         for path, entry in packages.items():
+            entry = _table(entry)
             if not path or entry.get("dev") or "node_modules/" not in path:
                 continue
             name = path.rsplit("node_modules/", 1)[1]
@@ -716,7 +729,8 @@ def _package_lock(text: str, rel: str) -> list[Dependency]:
             out.append(Dependency("npm", name, version, rel, _line_of(text, f'"{path}"'),
                                   version or None))
         return out
-    for name, entry in (data.get("dependencies") or {}).items():  # lockfileVersion 1
+    for name, entry in _table(data.get("dependencies")).items():  # lockfileVersion 1
+        entry = _table(entry)
         if entry.get("dev"):
             continue
         version = str(entry.get("version", ""))

@@ -316,7 +316,7 @@ def _var_files(root: str, folder: str, probe: Module) -> dict[str, tuple[Any, ..
 def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
     """Point each function at the folder its `archive_file` packages, and give each layer
     version the folder its archive packages as its content."""
-    archives: dict[tuple[int, Any], str] = {}
+    archives: dict[tuple[int, str], str] = {}
     for res in tree.resources:
         if res.mode == "data" and res.type == "archive_file":
             with res.module.within(res):
@@ -347,7 +347,7 @@ def _code_dirs(app: App, tree: Tree, virtual: str) -> None:
 
 
 def _packaged(res: Resource, objects: dict[str, Resource],
-              archives: dict[tuple[int, Any], str]) -> tuple[str | None, Any]:
+              archives: dict[tuple[int, str], str]) -> tuple[str | None, Any]:
     """The folder the `archive_file` a function or layer version is deployed from
     packages (its `filename` that archive's output path, or its `s3_key` an uploaded
     object's whose `source` is; `_INLINE` for files the archive writes itself), None when
@@ -355,7 +355,7 @@ def _packaged(res: Resource, objects: dict[str, Resource],
     with res.module.within(res):
         filename = res.module.attr(res.block, "filename")
         s3_key = res.module.attr(res.block, "s3_key")
-    code = archives.get((id(res.module), filename))
+    code = _archive_at(archives, res.module, filename)
     if code is None and filename is None:
         code = _uploaded_archive(res, s3_key, objects, archives)
     return code, filename
@@ -377,7 +377,7 @@ def _handler_in_sight(root: str, folder: str, handler: Any) -> bool:
 
 
 def _uploaded_archive(fn: Resource, s3_key: Any, objects: dict[str, Resource],
-                      archives: dict[tuple[int, Any], str]) -> str | None:
+                      archives: dict[tuple[int, str], str]) -> str | None:
     """The folder an `archive_file` packages when the function's `s3_key` is the key of an
     S3 object of the scan whose `source` is that archive's output (the zip is uploaded to
     a bucket and the function deployed from there)."""
@@ -392,7 +392,7 @@ def _uploaded_archive(fn: Resource, s3_key: Any, objects: dict[str, Resource],
             if isinstance(s3_key, str) and obj.module.attr(obj.block, "key") != s3_key:
                 continue
             source = obj.module.attr(obj.block, "source")
-        code = archives.get((id(obj.module), source))
+        code = _archive_at(archives, obj.module, source)
         if code is not None:
             return code
     return None
@@ -401,7 +401,15 @@ def _uploaded_archive(fn: Resource, s3_key: Any, objects: dict[str, Resource],
 _INLINE = "\0inline"  # an archive of files written in its own `source` blocks
 
 
-def _archive(res: Resource, archives: dict[tuple[int, Any], str]) -> None:
+def _archive_at(archives: dict[tuple[int, str], str], module: Module, path: Any
+                ) -> str | None:
+    """The folder the `archive_file` whose output is `path` packages (`_archive`), None
+    when no archive of the module writes there or the path is no string (a list or map
+    written for it: the package unknown)."""
+    return archives.get((id(module), path)) if isinstance(path, str) else None
+
+
+def _archive(res: Resource, archives: dict[tuple[int, str], str]) -> None:
     """Record the folder an `archive_file` packages, by its output path."""
     source = res.module.attr(res.block, "source_dir")
     if not isinstance(source, str):

@@ -39,6 +39,13 @@ from faasguard.model import Ref, Unknown, Value, qualify
 #: Attributes that name a resource itself (a plain Ref); others become `Ref(id, "Attr")`.
 _SELF_ATTRIBUTES = {"id", "name", "bucket", "function_name", "url", "arn_suffix"}
 MAX_MODULE_DEPTH = 16
+#: The instances read of one block's `count`: the first MAX_COUNT, with a note, beyond
+#: it (`count = 100000000`, a typo for 10, built 10^8 instances, more memory than the
+#: machine has). 1,000 is AWS's default quota of IAM roles per account and of a region's
+#: concurrent Lambda executions: one block deploying more functions or roles than an
+#: account holds by default is a typo or a scale read as well from its first thousand,
+#: and a scan of a thousand functions takes what a thousand-function project's does.
+MAX_COUNT = 1000
 #: Where `terraform init` records the modules it installed, relative to the root module.
 MODULES_MANIFEST = ".terraform/modules/modules.json"
 #: Instance keys of a block: (count index or for_each key, each.value) per instance.
@@ -207,7 +214,11 @@ class Module:
         if "count" in block.attrs:
             count = self.evaluator.value(block.attrs["count"].expr)
             if isinstance(count, int) and not isinstance(count, bool):
-                return [(i, None) for i in range(count)]
+                if count > MAX_COUNT:
+                    self.tree.note(block.file, block.line, f"count = {count}: only the "
+                                   f"first {MAX_COUNT} instances are read (faasguard reads "
+                                   f"at most {MAX_COUNT} of one block)")
+                return [(i, None) for i in range(min(count, MAX_COUNT))]
             return f"count cannot be known statically ({count.text})" \
                 if isinstance(count, Unknown) else "count is not a number"
         return [(None, None)]
