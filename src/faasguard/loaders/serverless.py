@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from faasguard.loaders import LoadContext
@@ -158,7 +158,8 @@ def load(doc: Document, ctx: LoadContext) -> App:
     stages = StageValues(doc.data, resolver) if ctx.stage is None else None
     loader = _Loader(ctx, app, config, resolver.stage, resolver.region,
                      stages.at if stages is not None else None,
-                     _staged_conditions(doc.data, stages))
+                     _staged_conditions(doc.data, stages),
+                     _stack_parameters(config, doc.data, stages))
     loader.run()
     if resolver.files_read:  # elements declared in an included file are located there
         relocate(app, resolver.place, ctx.root, INCLUDED_LINES)
@@ -183,6 +184,9 @@ class _Loader:
     #: (`_staged_conditions`): left undecided in the functions' settings, as those on a
     #: parameter's default are (`resources:` itself is read for the stage assumed)
     staged_conditions: frozenset[str] = frozenset()
+    #: the values `provider.stackParameters` passes to `resources.Parameters`
+    #: (`_stack_parameters`): facts, as `--param` values are
+    stack_parameters: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.file = self.ctx.file
@@ -316,7 +320,9 @@ class _Loader:
             from faasguard.loaders.template import Template
 
             reading = App(root=self.ctx.root)
-            read_conditions(Template(self.ctx, "serverless", reading, scope),
+            ctx = replace(self.ctx, params={**self.stack_parameters, **self.ctx.params}) \
+                if self.stack_parameters else self.ctx
+            read_conditions(Template(ctx, "serverless", reading, scope),
                             self.resources, self.staged_conditions)
             self.app.declared_parameters |= reading.declared_parameters
         return scope
@@ -1108,11 +1114,41 @@ def _staged_conditions(config: Any, stages: StageValues | None) -> frozenset[str
                 elif isinstance(value, list):
                     pending.extend((v, line_of(value, i, default=line))
                                    for i, v in enumerate(value))
-                elif isinstance(value, str) and "${" in value and (
-                        stages.names_stage(value) or stages.values_of(value, line)):
+                elif _varies_by_stage(value, line, stages):
                     found.add(str(name))
                     break
     return frozenset(found)
+
+
+def _varies_by_stage(written: Any, line: int | None, stages: StageValues) -> bool:
+    """Does a value as the file writes it depend on the stage the user did not give (it
+    names the stage, or takes another value on another stage the file names)?"""
+    return isinstance(written, str) and "${" in written and (
+        stages.names_stage(written) or stages.values_of(written, line) is not None)
+
+
+def _stack_parameters(config: Any, written: Any, stages: StageValues | None
+                      ) -> dict[str, Any]:
+    """The values `provider.stackParameters` (`[{ParameterKey, ParameterValue}]`) passes
+    to the stack's `resources.Parameters` on every deployment, by parameter name: facts
+    for the Conditions decided with them. A value as written (`written`: the file,
+    variables unresolved) that depends on the stage the user did not give is left out
+    (the parameter's default is read, which a deployment may change); so is an item of
+    another shape."""
+    listed = _get(config, "provider", "stackParameters")
+    raw = _get(written, "provider", "stackParameters")
+    found: dict[str, Any] = {}
+    for index, item in enumerate(listed if isinstance(listed, list) else ()):
+        key = _get(item, "ParameterKey")
+        value = _get(item, "ParameterValue")
+        if not isinstance(key, str) or not isinstance(value, (str, int, float)):
+            continue
+        as_written = _get(raw[index], "ParameterValue") \
+            if isinstance(raw, list) and index < len(raw) else raw
+        if stages is not None and _varies_by_stage(as_written, line_of(item), stages):
+            continue
+        found[key] = value
+    return found
 
 
 def _function_keys(functions: Any) -> list[str]:
