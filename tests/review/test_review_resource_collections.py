@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from .support import findings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_resource_collections"
@@ -30,7 +28,21 @@ def test_a_role_without_get_object_fails_the_reads() -> None:
     assert (finding.location.file, finding.location.line) == ("src/importer.py", 12)
 
 
-@pytest.mark.xfail(strict=True, reason="js/awssdk: a v3 paginator function is no call of "
-                   "its operation")
 def test_a_node_paginator_lists_the_bucket() -> None:
     assert findings(FIXTURES / "node_paginator", "FG-PERM-101") == []
+
+
+def test_node_paginators_of_an_ungranted_listing_fail() -> None:
+    """paginateListObjectsV2 (client-s3) and paginateQuery (lib-dynamodb: the document
+    client's Query) each call their operation: a role granting neither fails both."""
+    found = findings(FIXTURES / "node_paginator_pos", "FG-PERM-103")
+    assert [(f.message.split(" on ")[0], f.location.file, f.location.line) for f in found] \
+        == [("Function 'Importer' calls s3:ListBucket", "src/app.mjs", 10),
+            ("Function 'Importer' calls dynamodb:Query", "src/app.mjs", 16)]
+
+
+def test_a_local_function_named_like_a_paginator_calls_nothing() -> None:
+    """A paginateListObjectsV2 of the project's own (imported from ./pages.mjs) is no SDK
+    call: the ListBucket grant stays unused."""
+    [finding] = findings(FIXTURES / "node_paginator_local", "FG-PERM-101")
+    assert "1 of them are never used (1 List)" in finding.message

@@ -5,6 +5,9 @@ Recognised shapes, in every file of a handler's module graph:
 - v3 commands: `client.send(new GetObjectCommand({...}))` (the command class imported
   from `@aws-sdk/client-*` or `@aws-sdk/lib-dynamodb`), also through a variable;
 - v3 aggregated clients: `new S3({...}).getObject({...})`;
+- v3 paginators: `paginateListObjectsV2({ client }, {...})` (imported from the client's
+  package, or `paginateQuery` from `@aws-sdk/lib-dynamodb`): calls of the operation they
+  name, each page a request with those parameters;
 - v2: `new AWS.S3().getObject({...})`, `new S3()` from `aws-sdk/clients/s3`,
   `new AWS.DynamoDB.DocumentClient().put({...})`.
 
@@ -16,6 +19,7 @@ a literal, `process.env.X`, a constant, or a value read from the event.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +36,7 @@ from faasguard.analysis.js.parse import (
     string_value,
     text_in,
 )
-from faasguard.analysis.js.spots import keyword_owners, method_calls, word_nodes
+from faasguard.analysis.js.spots import keyword_owners, method_calls, word_nodes, word_spans
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -173,6 +177,8 @@ class _Finder:
     def run(self) -> list[AwsCall]:
         for node in client_calls(self.module):
             self._call(node)
+        for node in paginator_calls(self.module):
+            self._paginator(node)
         self.calls.sort(key=lambda c: (c.line, c.operation))
         return self.calls
 
@@ -211,6 +217,25 @@ class _Finder:
             operation = _operations(service)[1].get(method.lower())
         if operation:
             self._record(service, operation, method, first, node, "client")
+
+    def _paginator(self, node: Node) -> None:
+        """`paginateX(config, params)` of a v3 client package: operation X of its service
+        (of the document client's for `@aws-sdk/lib-dynamodb`), requested with `params`
+        for each page."""
+        ref = self.what(node.child_by_field_id(self.module.fid.function))
+        if ref is None or ref[0] != "ref" or not ref[2].startswith(_PAGINATE):
+            return
+        package, name = ref[1], ref[2]
+        service = v3_service(package)
+        operation = name[len(_PAGINATE):]
+        if package == "@aws-sdk/lib-dynamodb":
+            operation = _data()["document_client"].get(f"{operation}Command")
+        args = node.child_by_field_id(self.module.fid.arguments)
+        named = [c for c in args.named_children if c.type != "comment"] \
+            if args is not None else []
+        if service is not None and operation:
+            self._record(service, operation, f"{name}()", named[1] if len(named) > 1
+                         else None, node, "paginator")
 
     def _upload(self, options: Node | None, node: Node) -> None:
         """`new Upload({ client, params: { Bucket, Key, Body } }).done()` (lib-storage): a
@@ -421,6 +446,33 @@ def client_calls(module: JsModule) -> list[Node]:
     for call in method_calls(module, "send"):
         found[call.start_byte, call.end_byte] = call
     return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
+
+
+#: The prefix of a v3 paginator function's name (`paginateListObjectsV2`).
+_PAGINATE = "paginate"
+_PAGINATOR_NAME = re.compile(rb"paginate[A-Z][\w$]*")
+
+
+def paginator_calls(module: JsModule) -> list[Node]:
+    """The calls `paginateX(...)` and `pkg.paginateX(...)` of a file, in source order: a
+    superset of the v3 paginator calls `_Finder._paginator` records (what the callee is
+    is its to say)."""
+    source, fid, kinds = module.source, module.fid, module.kinds
+    if source.find(_PAGINATE.encode()) < 0:
+        return []
+    find = module.root.named_descendant_for_byte_range
+    found: list[Node] = []
+    for name in dict.fromkeys(m.group() for m in _PAGINATOR_NAME.finditer(source)):
+        for start, end in word_spans(module, name.decode()):
+            # (the smallest named node spanning the name and the byte after it: the call
+            # when the name ends its callee, as in `method_calls`)
+            call = find(start, end + 1)
+            if call is None or kinds[call.kind_id] != "call_expression":
+                continue
+            callee = call.child_by_field_id(fid.function)
+            if callee is not None and callee.end_byte == end:
+                found.append(call)
+    return sorted(found, key=lambda n: n.start_byte)
 
 
 #: The DynamoDB document client's class, which a file builds with its `.from(...)`.
