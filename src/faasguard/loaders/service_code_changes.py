@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from faasguard.loaders.service_code_syntax import _FUNCTIONS, _SPACE, _WRAPPERS, _unwrapped
+from faasguard.loaders.service_code_syntax import (
+    _FUNCTIONS,
+    _SPACE,
+    _WRAPPERS,
+    _operator,
+    _short,
+    _unwrapped,
+)
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -58,7 +65,7 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
         root = _chain_root(module, target)
         if root.type in ("identifier", "shorthand_property_identifier_pattern"):
             name = scopes.binding(text(root), scope)
-        elif _SPACE.sub("", text(root)) == "module.exports" and \
+        elif _short(text(root), 15, "") == "module.exports" and \
                 scopes.binding("module", scope) == "module":
             name = "module.exports"
         else:
@@ -108,7 +115,7 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
                 note(target, node, False, scope)
         elif kind == "update_expression":
             note(node.child_by_field_name("argument"), node, False, scope)
-        elif kind == "unary_expression" and text(node).lstrip().startswith("delete"):
+        elif kind == "unary_expression" and _operator(node) == "delete":
             note(node.child_by_field_name("argument"), node, True, scope)
         elif kind == "call_expression":
             callee = node.child_by_field_name("function")
@@ -130,8 +137,8 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
             elif callee is not None and holder is not None and \
                     _member_name(module, callee) in _CHANGING_METHODS:
                 note(holder, node, True, scope)
-        inner = scopes.enter(node, scope)
-        stack.extend((child, inner) for child in node.named_children)
+        inner = scopes.enter(node, scope) if kind in _SCOPE_KINDS else scope
+        stack.extend([(child, inner) for child in node.named_children])
     for function, given in calls:  # a parameter is an alias of what a call gives it
         for parameter, argument in zip(parameters.get(function, ()), given, strict=False):
             if parameter is not None and argument is not None:
@@ -166,6 +173,12 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
 _Scope: TypeAlias = "tuple[frozenset[str] | None, str, _Scope] | None"
 
 
+#: The nodes that may bind names of their own (`_Scopes.enter`).
+_SCOPE_KINDS = frozenset({*_FUNCTIONS, "method_definition", "statement_block", "switch_body",
+                          "for_statement", "for_in_statement", "catch_clause",
+                          "with_statement"})
+
+
 class _Scopes:
     """Which binding a name written somewhere in a module is: the module's own (`name`),
     or that of the nearest function, block, `for` or `catch` around it that declares it
@@ -198,6 +211,8 @@ class _Scopes:
     def enter(self, node: Node, scope: _Scope) -> _Scope:
         """The scope of what `node` holds: a new one when it binds names, else `scope`."""
         kind = node.type
+        if kind not in _SCOPE_KINDS:
+            return scope
         if kind == "with_statement":
             return (None, "", scope)
         names = self._declared(node, kind)
@@ -342,7 +357,7 @@ def _chain_root(module: _Module, node: Node) -> Node:
     whole (the object a CommonJS module exports)."""
     while True:
         if node.type in ("member_expression", "subscript_expression"):
-            if _SPACE.sub("", module.js.text(node)) == "module.exports":
+            if _short(module.js.text(node), 15, "") == "module.exports":
                 return node
             inner = node.child_by_field_name("object")
         elif node.type in _WRAPPERS:

@@ -32,6 +32,26 @@ def _unwrapped(node: Node) -> Node:
     return node
 
 
+def _short(text: str, limit: int, space: str = " ") -> str:
+    """`_SPACE.sub(space, text)[:limit]`, collapsing only as much of `text` as that needs:
+    the reader asks it of every level of an expression nested as deep as it reads (each
+    level's text holds the levels below it), which for a long chain collapsed a large
+    file's text again at each level."""
+    size = 2 * limit + 16
+    while True:
+        part = _SPACE.sub(space, text[:size])
+        if len(part) > limit or size >= len(text):
+            return part[:limit]
+        size *= 4
+
+
+def _operator(node: Node) -> str:
+    """The operator of a unary expression (`delete`, `-`, `!`), without its operand's
+    text."""
+    operator = node.child_by_field_name("operator")
+    return operator.type if operator is not None else ""
+
+
 def _name(text: str) -> str:
     """An imported or exported name (`default` stays "default"; a string name unquoted)."""
     return _key_text(text)

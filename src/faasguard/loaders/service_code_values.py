@@ -55,7 +55,9 @@ from faasguard.loaders.service_code_syntax import (
     _key_text,
     _NoCharacter,
     _number,
+    _operator,
     _paired,
+    _short,
     _string,
     _unwrapped,
 )
@@ -288,7 +290,7 @@ class ServiceReader(ModuleReader):
         return Unknown(f"cycle at {name}")
 
     def _unknown(self, module: _Module, node: Node, why: str) -> Unknown:
-        text = _SPACE.sub(" ", module.js.text(node)).strip()
+        text = _short(module.js.text(node), 61).strip()
         text = text if len(text) <= 60 else text[:57] + "..."
         self._note(module, module.own_line(node), f"`{text}` is not evaluated statically "
                    f"({why}); its value is left unknown")
@@ -342,11 +344,11 @@ class ServiceReader(ModuleReader):
             return self._eval(module, inner) if inner is not None else None
         if kind == "identifier":
             return self._name(module, text(node), node)
-        if kind == "unary_expression" and text(node).lstrip()[:1] in "-+":
+        if kind == "unary_expression" and _operator(node) in ("-", "+"):
             argument = node.child_by_field_name("argument")
             value = self._eval(module, argument) if argument is not None else None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return -value if text(node).lstrip()[0] == "-" else value
+                return -value if _operator(node) == "-" else value
         if kind == "binary_expression":
             return self._plus(module, node)
         if kind in ("member_expression", "subscript_expression"):
@@ -547,7 +549,7 @@ class ServiceReader(ModuleReader):
                 value = self._eval(module, inner) if inner is not None else None
                 piece = _js_string(value)
                 if piece is None:
-                    return Unknown(_SPACE.sub(" ", text(node))[:80])
+                    return Unknown(_short(text(node), 80))
                 parts.append(piece)
         return _paired("".join(parts))
 
@@ -570,7 +572,7 @@ class ServiceReader(ModuleReader):
                 return left + right
             except OverflowError:  # a BigInt past any double: JavaScript refuses mixing them
                 pass
-        return Unknown(_SPACE.sub(" ", module.js.text(node))[:80])
+        return Unknown(_short(module.js.text(node), 80))
 
     def _access(self, module: _Module, node: Node) -> Any:
         holder = node.child_by_field_name("object")
@@ -582,7 +584,7 @@ class ServiceReader(ModuleReader):
         else:
             index = node.child_by_field_name("index")
             key = self._eval(module, index) if index is not None else None
-        if _SPACE.sub("", module.js.text(holder)) in ("process.env", "process", "module"):
+        if _short(module.js.text(holder), 12, "") in ("process.env", "process", "module"):
             return self._unknown(module, node, "known only where the framework runs")
         return self._member(module, self._eval(module, holder), key, node)
 
@@ -602,7 +604,7 @@ class ServiceReader(ModuleReader):
                 0 <= key < len(holder):
             return holder[int(key)]
         if isinstance(holder, Unknown):
-            return Unknown(_SPACE.sub(" ", module.js.text(at))[:80])
+            return Unknown(_short(module.js.text(at), 80))
         return self._unknown(module, at, "an access the scanner cannot follow")
 
     def _call(self, module: _Module, node: Node) -> Any:
