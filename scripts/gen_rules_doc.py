@@ -65,8 +65,8 @@ def render() -> str:
         "",
         f"faasguard has {len(metas)} rules. Each has a stable id `FG-<AREA>-<NNN>`, a threat "
         "from the taxonomy in DESIGN.md, a default severity, a remediation in your own "
-        "format, and the nearest check of Checkov, KICS, cfn_nag or Prowler where one "
-        "exists. `faasguard rules ID` prints the same text.",
+        "format, and the nearest check of Checkov, cfn_nag, Prowler, Bandit or Semgrep "
+        "where one exists. `faasguard rules ID` prints the same text.",
         "",
         "## Overlapping findings",
         "",
