@@ -309,11 +309,15 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         self.layer_folders: tuple[str, ...] = ()
         #: layer id (`Layer.id`) -> its `nodejs/` folder, for those layers
         self.layer_ids: dict[str, str] = {}
-        #: the caches of functions that use other lists of layers (`for_function`)
-        self._variants: dict[tuple[str, ...], JsModuleCache] = {}
+        #: the caches of functions that search other layer folders (`for_function`), by
+        #: those folders and their package folders
+        self._variants: dict[tuple[tuple[str, ...], tuple[str, ...]], JsModuleCache] = {}
         #: the folders where a bare specifier may be a layer's package: the layers'
         #: `nodejs/nodeNN/node_modules`, then their `nodejs/node_modules` (Lambda's NODE_PATH)
         self._layer_packages: tuple[str, ...] = ()
+        #: a layer `nodejs/` folder -> (NN, its `nodeNN` folder) of each version it holds,
+        #: the newest first (`_node_versions`: listed once, shared with the variants)
+        self._versions: dict[str, tuple[tuple[int, str], ...]] = {}
 
     def use_layers(self, layers: Iterable[Layer]) -> None:
         """Read the code of the layers the project builds from its own folders
@@ -323,41 +327,64 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         the code of a function, `for_function`: the layers it uses.)"""
         self.layer_ids = {layer.id: folder for layer in layers
                           if (folder := layer.opt_folder("nodejs")) is not None}
-        self._use_folders(opt_order(self.layer_ids))
+        folders = opt_order(self.layer_ids)
+        self._use_folders(folders, self._on_node_path(folders, None))
 
     def for_function(self, function: Function) -> JsModuleCache:
         """The cache that reads a function's code with the in-project layers it uses (its
-        `layers`' Refs, the last one's files first, as Lambda extracts them in order):
-        this one when they are all of this cache's layers in that order, else one kept
-        for that list of layers (the files of its module graph parsed again)."""
+        `layers`' Refs, the last one's files first, as Lambda extracts them in order) and
+        their packages for its runtime's Node.js version (`_on_node_path`): this one when
+        those are this cache's folders, else one kept for those folders (the files of its
+        module graph parsed again)."""
         if not self.layer_ids:
             return self
+        runtime = function.runtime
+        major = runtime[len("nodejs"):-len(".x")] if isinstance(runtime, str) and \
+            runtime.startswith("nodejs") and runtime.endswith(".x") else ""
         folders = opt_order(self.layer_ids, function.layers)
-        if folders == self.layer_folders:
+        packages = self._on_node_path(folders, int(major) if major.isdigit() else None)
+        if folders == self.layer_folders and packages == self._layer_packages:
             return self
-        found = self._variants.get(folders)
+        found = self._variants.get((folders, packages))
         if found is None:
-            found = self._variants[folders] = JsModuleCache(self.root)
+            found = self._variants[folders, packages] = JsModuleCache(self.root)
             found.layer_ids = {key: folder for key, folder in self.layer_ids.items()
                                if folder in folders}
-            found._use_folders(folders)
+            found._versions = self._versions
+            found._use_folders(folders, packages)
         return found
 
-    def _use_folders(self, folders: tuple[str, ...]) -> None:
-        """Search these layer `nodejs/` folders, in this order."""
+    def _use_folders(self, folders: tuple[str, ...], packages: tuple[str, ...]) -> None:
+        """Search these layer `nodejs/` folders, in this order, and these package folders
+        (`_on_node_path`) for a bare specifier."""
         self.layer_folders = folders
-        versions: list[tuple[int, str]] = []  # (NN, folder) of each nodeNN folder
-        for folder in self.layer_folders:
+        self._layer_packages = packages
+
+    def _on_node_path(self, folders: tuple[str, ...], major: int | None) -> tuple[str, ...]:
+        """The package folders Lambda puts on NODE_PATH for layers whose `nodejs/`
+        folders are `folders` (in /opt order): `/opt/nodejs/nodeNN/node_modules` (NN the
+        function's runtime's major version, `major`), then `/opt/nodejs/node_modules`.
+        Every version the layers hold (the newest first: the layers are merged under
+        /opt) for code outside a function or a function whose runtime is not known."""
+        versions = sorted((version for folder in folders
+                           for version in self._node_versions(folder)
+                           if major is None or version[0] == major), key=lambda v: -v[0])
+        return (*(f"{path}/node_modules" for _, path in versions),
+                *(f"{folder}/node_modules" for folder in folders))
+
+    def _node_versions(self, folder: str) -> tuple[tuple[int, str], ...]:
+        """(NN, folder) of a layer `nodejs/` folder's `nodeNN` folders, the newest
+        first (listed once)."""
+        found = self._versions.get(folder)
+        if found is None:
             try:
                 names = os.listdir(os.path.join(self.root, folder))
             except OSError:
-                continue
-            versions.extend((int(n[4:]), f"{folder}/{n}") for n in names
-                            if n[:4] == "node" and n[4:].isdigit())
-        # (the layers are merged under /opt: every version folder comes first)
-        self._layer_packages = tuple(
-            [f"{folder}/node_modules" for _, folder in sorted(versions, key=lambda v: -v[0])]
-            + [f"{folder}/node_modules" for folder in self.layer_folders])
+                names = []
+            found = self._versions[folder] = tuple(sorted(
+                ((int(n[4:]), f"{folder}/{n}") for n in names
+                 if n[:4] == "node" and n[4:].isdigit()), key=lambda v: -v[0]))
+        return found
 
     def exists(self, rel: str) -> bool:
         """Is there a regular file at this root-relative path (`rel` normalised, posix)?
