@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .support import findings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_resource_collections"
@@ -32,13 +34,18 @@ def test_a_node_paginator_lists_the_bucket() -> None:
     assert findings(FIXTURES / "node_paginator", "FG-PERM-101") == []
 
 
-def test_node_paginators_of_an_ungranted_listing_fail() -> None:
+@pytest.mark.parametrize(("folder", "lines"), [("node_paginator_pos", (10, 16)),
+                                               ("node_paginator_alias", (10, 16))])
+def test_node_paginators_of_an_ungranted_listing_fail(folder: str,
+                                                      lines: tuple[int, int]) -> None:
     """paginateListObjectsV2 (client-s3) and paginateQuery (lib-dynamodb: the document
-    client's Query) each call their operation: a role granting neither fails both."""
-    found = findings(FIXTURES / "node_paginator_pos", "FG-PERM-103")
+    client's Query) each call their operation, also imported under another name: a role
+    granting neither fails both."""
+    found = findings(FIXTURES / folder, "FG-PERM-103")
     assert [(f.message.split(" on ")[0], f.location.file, f.location.line) for f in found] \
-        == [("Function 'Importer' calls s3:ListBucket", "src/app.mjs", 10),
-            ("Function 'Importer' calls dynamodb:Query", "src/app.mjs", 16)]
+        == [("Function 'Importer' calls s3:ListBucket", "src/app.mjs", lines[0]),
+            ("Function 'Importer' calls dynamodb:Query", "src/app.mjs", lines[1])]
+    assert findings(FIXTURES / folder, "FG-PERM-101") == []
 
 
 def test_a_local_function_named_like_a_paginator_calls_nothing() -> None:

@@ -462,8 +462,10 @@ def paginator_calls(module: JsModule) -> list[Node]:
         return []
     find = module.root.named_descendant_for_byte_range
     found: list[Node] = []
-    for name in dict.fromkeys(m.group() for m in _PAGINATOR_NAME.finditer(source)):
-        for start, end in word_spans(module, name.decode()):
+    names = list(dict.fromkeys(m.group().decode() for m in _PAGINATOR_NAME.finditer(source)))
+    names.extend(alias for name in tuple(names) for alias in _aliases(module, name))
+    for name in dict.fromkeys(names):
+        for start, end in word_spans(module, name):
             # (the smallest named node spanning the name and the byte after it: the call
             # when the name ends its callee, as in `method_calls`)
             call = find(start, end + 1)
@@ -473,6 +475,21 @@ def paginator_calls(module: JsModule) -> list[Node]:
             if callee is not None and callee.end_byte == end:
                 found.append(call)
     return sorted(found, key=lambda n: n.start_byte)
+
+
+def _aliases(module: JsModule, name: str) -> list[str]:
+    """The other names a file imports `name` as (`import { name as alias }`, `const {
+    name: alias } = require(...)`)."""
+    found: list[str] = []
+    for node in word_nodes(module, name):
+        parent = node.parent
+        alias = parent.child_by_field_name("alias") if parent is not None and \
+            parent.type == "import_specifier" else parent.child_by_field_name("value") \
+            if parent is not None and parent.type == "pair_pattern" and \
+            parent.child_by_field_name("key") == node else None
+        if alias is not None and alias.type == "identifier" and alias != node:
+            found.append(module.text(alias))
+    return found
 
 
 #: The DynamoDB document client's class, which a file builds with its `.from(...)`.
