@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 
-#: Why a FIFO, socket or device is not read: a scan reads regular files only (a FIFO
-#: would wait for a writer, a device may never end). Discovery's warning says it too.
+#: Why discovery skips a FIFO, socket or device met in a folder: a scan reads regular files.
 NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def read_head(path: str, limit: int) -> bytes:
@@ -20,16 +19,17 @@ def read_head(path: str, limit: int) -> bytes:
     that (procfs reports 0, a file may have grown since) on to the limit. The pieces of
     short reads are joined once: `+=` of each would copy all read so far, quadratic where
     a file system returns a page at a time. OSError (a missing file, a directory, no
-    permission, not a regular file: `NOT_REGULAR`) is the caller's to handle.
+    permission) is the caller's to handle.
+
+    A FIFO is opened without waiting for a writer (it would wait for ever when none
+    comes), then read as a pipe: what a writer sends (`faasguard scan <(...)`), nothing
+    when no writer is there.
     """
-    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
-            raise OSError(errno.EINVAL, NOT_REGULAR, path)
+        if _NONBLOCK and not stat.S_ISREG(info.st_mode):
+            os.set_blocking(fd, True)
         size = info.st_size
         want = min(size + 1, limit)
         pieces: list[bytes] = []

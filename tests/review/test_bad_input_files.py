@@ -63,7 +63,8 @@ def _internal(result_diagnostics: list) -> list[str]:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_fifos_in_the_project_are_skipped_not_waited_on(tmp_path: Path) -> None:
     """A FIFO named like a template, a handler module or an included file made the scan
-    wait for a writer for ever (opened for reading); now each is a warning."""
+    wait for a writer for ever (opened for reading); now discovery skips each with a
+    warning, and the include reads it as a pipe with no writer: nothing."""
     project = tmp_path / "app"
     shutil.copytree(FIXTURES / "app", project)
     with (project / "serverless.yml").open("a") as manifest:
@@ -76,18 +77,22 @@ def test_fifos_in_the_project_are_skipped_not_waited_on(tmp_path: Path) -> None:
     warned = {d["file"] for d in report["diagnostics"]
               if d["message"] == f"{NOT_REGULAR}; skipped" and d["level"] == "warning"}
     assert warned == {"template.yaml", "other.py", "settings.yml"}
-    assert any("${file(settings.yml)}" in d["message"] and NOT_REGULAR in d["message"]
-               for d in report["diagnostics"])
     assert {f["rule_id"] for f in report["findings"]} >= {"FG-DATA-001", "FG-PERM-001"}
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-def test_a_fifo_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+def test_a_fifo_named_on_the_command_line_is_read_as_a_pipe(tmp_path: Path) -> None:
+    """Named by the user, a FIFO is read as the pipe it is (`faasguard scan <(...)`):
+    what a writer sends, nothing (no wait) when no writer is there."""
+    template = FIXTURES / "sam" / "template.yaml"
     os.mkfifo(tmp_path / "template.yaml")
-    done = _cli("scan", str(tmp_path / "template.yaml"), "--format", "json")
-    assert done.returncode == 2, done.stderr  # nothing could be scanned
-    [problem] = json.loads(done.stdout)["diagnostics"]
-    assert problem["message"] == f"cannot be read: {NOT_REGULAR}"
+    waiting = _cli("scan", str(tmp_path / "template.yaml"), "--format", "json")
+    assert json.loads(waiting.stdout)["findings"] == []
+    piped = subprocess.run(  # bash's <(...) is such a pipe: /dev/fd/63
+        ["bash", "-c", '"$0" -m faasguard.cli scan <(cat "$1") --format json',
+         sys.executable, str(template)], capture_output=True, text=True, timeout=60)
+    found = {(f["rule_id"], f["location"]["line"]) for f in json.loads(piped.stdout)["findings"]}
+    assert {("FG-AUTH-001", 16), ("FG-DATA-001", 14)} <= found  # the template's own
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
@@ -95,8 +100,22 @@ def test_a_fifo_in_the_advisory_folder_is_skipped(tmp_path: Path) -> None:
     shutil.copytree(OSV_DB, tmp_path / "db")
     os.mkfifo(tmp_path / "db" / "PyPI" / "waiting.json")
     db = _within(60, load_database, str(tmp_path / "db"))
-    assert db.skipped == [f"PyPI/waiting.json: cannot be read: {NOT_REGULAR}"]
+    assert db.skipped == ["PyPI/waiting.json: not JSON"]  # a pipe with no writer: empty
     assert [a.id for a in db.matches("pypi", "fgdemo-http", "2.3.1")] == ["FGTEST-PY-0001"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_a_log_folder_is_skipped(tmp_path: Path) -> None:
+    """`faasguard monitor analyze logs/` with a FIFO in logs/ waited for a writer for
+    ever; now it is a file error and the other files are read."""
+    logs = tmp_path / "logs"
+    shutil.copytree(HERE / "bad_input_monitor" / "logs", logs)
+    os.mkfifo(logs / "apigw" / "waiting.jsonl")
+    done = _cli("monitor", "analyze", str(logs), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    read = json.loads(done.stdout)["read"]
+    assert read["file_errors"] == [f"{logs}/apigw/waiting.jsonl: {NOT_REGULAR}; skipped"]
+    assert read["events"] == 5
 
 
 # --------------------------------------------------------------------------- OSV database

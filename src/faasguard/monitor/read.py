@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
+from faasguard.filebytes import NOT_REGULAR
 from faasguard.monitor.events import Event
 from faasguard.monitor.readers.base import (
     Context,
@@ -138,8 +139,13 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], stats: ReadStats) -> Ite
             for root, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
+                    if name.startswith("."):
+                        continue
+                    file = Path(root) / name
+                    if file.is_file() or not file.exists():  # a broken link: open says so
+                        yield file
+                    else:  # a FIFO would wait for a writer for ever
+                        stats.file_errors.append(f"{file}: {NOT_REGULAR}; skipped")
         elif path.is_file():
             yield path
         else:
