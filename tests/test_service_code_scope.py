@@ -98,3 +98,39 @@ def test_members_a_loop_or_destructuring_sets_change_the_object(tmp_path, change
         f"{change}\nexport default config;\n")
     app, found = load(str(tmp_path))
     assert found[0] == (2, "warning", "'config' is changed after it is declared (line 2)")
+
+
+@pytest.mark.parametrize("change", [
+    "Object.values(config.functions).forEach((fn) => { fn.events = []; });",
+    "for (const [name, fn] of Object.entries(config.functions)) { fn.events = []; }",
+    "[config.functions.list].forEach(function (fn) { fn.events = []; });",
+    "config.provider.tags.map((tag: any) => tag.value = 'x');",
+    "function open(c = config) { c.functions.list.events = []; }",
+])
+def test_a_change_through_the_items_a_loop_takes_from_the_config(tmp_path, change):
+    # the reviewer's pinned values_loop case (93c173a) in its other shapes: the items of
+    # Object.values / Object.entries, of an array of its parts, a parameter's default
+    (tmp_path / "serverless.ts").write_text(
+        "const config = { service: 's', provider: { name: 'aws', tags: [{ value: 'a' }] },\n"
+        "  functions: { list: { handler: 'h.main', events: [{ httpApi: 'GET /a' }] } } };\n"
+        f"{change}\nexport default config;\n")
+    app, found = load(str(tmp_path))
+    assert found[0][:2] == (3, "warning")
+    assert found[0][2].startswith("'config' is changed after it is declared (line 3")
+    assert app.functions == {}
+
+
+@pytest.mark.parametrize("loop", [
+    "Object.values(config.functions).forEach((fn) => console.log(fn.handler));",
+    "for (const [name, fn] of Object.entries(config.functions)) { console.log(name, fn); }",
+    "Object.values(other).forEach((fn: any) => { fn.events = []; });",
+    "function open(c = other) { c.events = []; }",
+])
+def test_a_loop_that_only_reads_the_config_or_changes_another_value_is_none(tmp_path, loop):
+    (tmp_path / "serverless.ts").write_text(
+        "const other = { a: { events: [] } };\n"
+        "const config = { service: 's', provider: { name: 'aws' },\n"
+        "  functions: { list: { handler: 'h.main', events: [{ httpApi: 'GET /a' }] } } };\n"
+        f"{loop}\nexport default config;\n")
+    app, found = load(str(tmp_path))
+    assert found == [] and sorted(app.functions) == ["serverless.ts#list"]

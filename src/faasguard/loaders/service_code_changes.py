@@ -77,12 +77,16 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
         if inside or root is not target:  # its object changed, not the name rebound
             objects[name] = min(objects.get(name, line), line)
 
-    def alias(name: Node | None, value: Node | None, scope: _Scope) -> None:
-        source = _part_of(module, value, scopes, scope) if value is not None else None
-        if name is None or source is None:
-            return
-        for local in _bound_names(module, name):
-            aliases.setdefault(scopes.binding(local, scope), set()).add(source)
+    def alias(name: Node | None, value: Node | None, scope: _Scope,
+              items: bool = False) -> None:
+        """`name` (a pattern) is bound to `value`, or (`items`) to the items of it."""
+        sources = _items_of(module, value, scopes, scope) if items and value is not None \
+            else [_part_of(module, value, scopes, scope)] if value is not None else []
+        for source in sources:
+            if name is None or source is None:
+                continue
+            for local in _bound_names(module, name):
+                aliases.setdefault(scopes.binding(local, scope), set()).add(source)
 
     stack: list[tuple[Node, _Scope]] = [(module.js.root, None)]
     while stack:
@@ -109,10 +113,22 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
             if name_node is not None:
                 parameters[scopes.binding(text(name_node), scope)] = \
                     scopes.parameters(node, scope)
-        elif kind == "for_in_statement" and node.child_by_field_name("kind") is None:
-            # `for (config of list)`, `for (config.key in o)`: set at each turn
-            for target in _pattern_targets(node.child_by_field_name("left")):
-                note(target, node, False, scope)
+        elif kind == "for_in_statement":
+            if node.child_by_field_name("kind") is None:
+                # `for (config of list)`, `for (config.key in o)`: set at each turn
+                for target in _pattern_targets(node.child_by_field_name("left")):
+                    note(target, node, False, scope)
+            operator = node.child_by_field_name("operator")
+            if operator is not None and operator.type == "of":
+                # `for (const fn of Object.values(config.functions))`: each a part of it
+                alias(node.child_by_field_name("left"), node.child_by_field_name("right"),
+                      scopes.enter(node, scope), items=True)
+        elif kind in ("assignment_pattern", "object_assignment_pattern"):
+            # a default (`function f(c = config)`): bound to it when nothing is given
+            alias(node.child_by_field_name("left"), node.child_by_field_name("right"), scope)
+        elif kind in ("required_parameter", "optional_parameter"):
+            alias(node.child_by_field_name("pattern"), node.child_by_field_name("value"),
+                  scope)  # (TypeScript's parameter with a default)
         elif kind == "update_expression":
             note(node.child_by_field_name("argument"), node, False, scope)
         elif kind == "unary_expression" and _operator(node) == "delete":
@@ -137,6 +153,19 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
             elif callee is not None and holder is not None and \
                     _member_name(module, callee) in _CHANGING_METHODS:
                 note(holder, node, True, scope)
+            if holder is not None and arguments is not None and callee is not None and \
+                    _member_name(module, callee) in _ITERATING_METHODS:
+                # `Object.values(config.functions).forEach((fn) => ...)`: its first
+                # parameter is each item in turn
+                callback = _unwrapped(arguments.named_child(0)) \
+                    if arguments.named_child_count else None
+                if callback is not None and callback.type in _FUNCTIONS:
+                    first = callback.child_by_field_name("parameter")
+                    if first is None:
+                        listed = callback.child_by_field_name("parameters")
+                        first = listed.named_child(0) if listed is not None and \
+                            listed.named_child_count else None
+                    alias(first, holder, scopes.enter(callback, scope), items=True)
         inner = scopes.enter(node, scope) if kind in _SCOPE_KINDS else scope
         stack.extend([(child, inner) for child in node.named_children])
     for function, given in calls:  # a parameter is an alias of what a call gives it
@@ -171,6 +200,28 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
 #: names it binds (None inside `with`, which may bind any), its key, the scope around it;
 #: None is the module's top level.
 _Scope: TypeAlias = "tuple[frozenset[str] | None, str, _Scope] | None"
+
+
+#: Array methods that call a function with each item (its first parameter).
+_ITERATING_METHODS = {"forEach", "map", "filter", "some", "every", "find", "findLast",
+                      "flatMap", "reduce", "reduceRight"}
+
+
+def _items_of(module: _Module, value: Node, scopes: _Scopes, scope: _Scope) -> list[str | None]:
+    """The bindings the items of `value` are parts of: of `Object.values(x)`,
+    `Object.entries(x)` and an array that is a part of x, x; of an array literal, each
+    item's."""
+    value = _unwrapped(value)
+    if value.type == "array":
+        return [_part_of(module, item, scopes, scope) for item in value.named_children
+                if item.type != "comment"]
+    if value.type == "call_expression":
+        callee = value.child_by_field_name("function")
+        arguments = value.child_by_field_name("arguments")
+        if callee is not None and arguments is not None and arguments.named_child_count and \
+                _short(module.js.text(callee), 15, "") in ("Object.values", "Object.entries"):
+            return [_part_of(module, arguments.named_child(0) or value, scopes, scope)]
+    return [_part_of(module, value, scopes, scope)]
 
 
 #: The nodes that may bind names of their own (`_Scopes.enter`).

@@ -145,7 +145,7 @@ class ServiceReader(ModuleReader):
         if isinstance(value, _Namespace):
             value = Unknown("a module's namespace")
         if not isinstance(value, LDict):
-            what = value.text if isinstance(value, Unknown) else type(value).__name__
+            what = value.text if isinstance(value, Unknown) else _kind(value)
             raise InputError(f"its exported configuration is not an object the scanner "
                              f"can read statically ({what})", main.own_line(exported[-1]))
         _without_undefined(value)  # as the framework's JSON copy of the export drops them
@@ -653,6 +653,22 @@ class _Undefined:
 _UNDEFINED = _Undefined()
 #: No module gives the name (`ServiceReader._from_stars`).
 _MISSING: Any = object()
+
+
+def _kind(value: Any) -> str:
+    """What JavaScript calls a known value that is no object (said of an export)."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (str, _DirName)):
+        return "a string"
+    if isinstance(value, _PathHelper):
+        return "a function"
+    return "null" if value is None else "undefined" if value is _UNDEFINED else \
+        type(value).__name__
 
 
 def _without_undefined(value: Any) -> None:
