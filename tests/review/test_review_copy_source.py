@@ -3,15 +3,13 @@ object it writes and s3:GetObject on the one it copies (`CopySource`). Called by
 client (`copy_object`) or the resource (`Object.copy_from`), both actions were put on the
 destination: FG-PERM-103 said the GetObject of ${Processed.Arn}/out/... 'will fail' where
 the role allows the copy, and said nothing where the source is not readable. (The managed
-`s3.copy` had it right.) Pinned: the Node.js SDK's CopyObjectCommand still puts GetObject
-on the destination (js/awssdk records the command's actions on its Bucket and Key).
-Fixtures under tests/fixtures/review_copy_source."""
+`s3.copy` had it right.) The Node.js SDK's copies (v3 CopyObjectCommand, v2 copyObject)
+had the same fault: js/awssdk now reads their `CopySource` ("bucket/key", "/bucket/key",
+a template or a '+' chain). Fixtures under tests/fixtures/review_copy_source."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from .support import findings
 
@@ -32,7 +30,13 @@ def test_a_source_the_role_cannot_read() -> None:
         "role 'PromoteRole' does not allow: the call will fail with AccessDenied."]
 
 
-@pytest.mark.xfail(strict=True, reason="js/awssdk: CopyObjectCommand's GetObject is put on "
-                   "the destination, not on its CopySource")
 def test_a_node_copy_reads_its_source() -> None:
     assert _not_allowed("node") == []
+    assert _not_allowed("node_neg") == []
+
+
+def test_a_node_source_the_role_cannot_read() -> None:
+    assert _not_allowed("node_pos") == [
+        "Function 'Promote' calls s3:GetObject on ${Uploads.Arn}/in/report.csv, "
+        "${Uploads.Arn}/in/legacy.csv, which its role 'PromoteRole' does not allow: the "
+        "call will fail with AccessDenied."]

@@ -273,10 +273,82 @@ class _Finder:
         if sdk is None or operation not in _operations(service)[0]:
             return
         values = self._params(params)
-        actions = Interpreter._actions(sdk, operation, values)
+        copy_source = aws_sdk.table()["copy_source"].get(f"{sdk.prefix}:{operation}")
+        if copy_source and "CopySource" in values:
+            # CopyObject: PutObject on the object written, GetObject on the one it copies
+            actions = aws_sdk.iam_actions(sdk, operation)
+            source = self._copy_source(self._option(params, "CopySource"))
+            self.calls.append(AwsCall(
+                service, f"{operation} (source)", method, tuple(copy_source),
+                Interpreter._targets(service, source), self.module.file, line(node), via))
+        else:
+            actions = Interpreter._actions(sdk, operation, values)
         targets = Interpreter._targets(service, values)
         self.calls.append(AwsCall(service, operation, method, actions, targets,
                                   self.module.file, line(node), via))
+
+    def _copy_source(self, node: Node | None) -> dict[str, tuple[Any, Any]]:
+        """The `Bucket` and `Key` a copy's `CopySource` ("bucket/key", "/bucket/key", a
+        template or a '+' chain of such parts) names: the bucket what comes before its
+        first '/', the key what follows (any key when no '/' is seen)."""
+        parts = self._parts(node)
+        if parts and isinstance(parts[0], str) and parts[0].startswith("/"):
+            parts[0] = parts[0][1:]
+        parts = [part for part in parts if part != ""]
+        for at, part in enumerate(parts):
+            if isinstance(part, str) and "/" in part:
+                head, _, tail = part.partition("/")
+                bucket = [*parts[:at], head] if head else parts[:at]
+                key = [tail, *parts[at + 1:]] if tail else parts[at + 1:]
+                break
+        else:
+            bucket, key = parts, []
+        if len(bucket) == 1 and not isinstance(bucket[0], str):
+            bucket_name = self.name(bucket[0])
+        else:
+            bucket_name = self._joined(bucket) if bucket else self.name(node)
+        return {"Bucket": (bucket_name, None),
+                "Key": (self._joined(key) if key else Name(text="*"), None)}
+
+    def _parts(self, node: Node | None, hops: int = 0) -> list[str | Node]:
+        """A string expression as its pieces in order: literal text (str, constants
+        folded) and the nodes whose value is not known."""
+        if node is None:
+            return []
+        kind = self.module.kinds[node.kind_id]
+        if kind in WRAPPERS and (inner := first_named(node)) is not None and hops < MAX_HOPS:
+            return self._parts(inner, hops + 1)
+        if kind == "identifier" and hops < MAX_HOPS and \
+                (value := self.index.value(self.module.text(node))) is not None:
+            return self._parts(value, hops + 1)
+        if kind == "binary_expression" and hops < MAX_HOPS and \
+                text_in(self.module.source, node.child_by_field_name("operator")) == "+":
+            return [*self._parts(node.child_by_field_id(self.module.fid.left), hops + 1),
+                    *self._parts(node.child_by_field_id(self.module.fid.right), hops + 1)]
+        if kind == "template_string":
+            parts: list[str | Node] = []
+            for child in node.named_children:
+                inner = first_named(child) if child.type == "template_substitution" else None
+                parts.extend([self.module.text(child)] if child.type == "string_fragment"
+                             else self._parts(inner, hops + 1) if inner is not None
+                             else [child])
+            return parts
+        literal = self.name(node, hops).literal
+        return [literal if literal is not None else node]
+
+    def _joined(self, parts: list[str | Node]) -> Name:
+        """The Name of a string made of these pieces: a literal when all are known, else
+        an expression whose start (up to the first unknown piece) is known."""
+        if all(isinstance(part, str) for part in parts):
+            return Name(literal="".join(str(part) for part in parts))
+        prefix = ""
+        for part in parts:
+            if not isinstance(part, str):
+                break
+            prefix += part
+        text = "".join(part if isinstance(part, str) else f"${{{self.module.text(part)}}}"
+                       for part in parts)
+        return Name(text=text, prefix=prefix)
 
     def _params(self, node: Node | None, hops: int = 0) -> dict[str, tuple[Any, Any]]:
         if node is None or hops > MAX_HOPS:
