@@ -12,6 +12,7 @@ import pytest
 from faasguard.loaders import LoadContext, load_path
 from faasguard.loaders.service_code import ServiceReader
 from faasguard.model import Unknown
+from faasguard.scan import scan as scan_of
 
 INPUT = os.path.join(os.path.dirname(__file__), "fixtures", "serverless_ts_input")
 
@@ -221,3 +222,19 @@ def test_deep_nesting_and_self_importing_namespaces_are_left_unknown(tmp_path):
         (3, "note", "`'a' + 'a' + 'a' + 'a' + 'a' + 'a' + 'a' + 'a' + 'a' + 'a'...` is "
                     "not evaluated statically"),
         (3, "note", "`'a'` is not evaluated statically")]
+
+
+def test_a_tsconfig_extending_a_name_no_file_has_leaves_its_aliases_unread():
+    # "extends": "./tsconfig\ud800.paths.json" (a lone surrogate): UnicodeEncodeError
+    # opening it (documents.read_text), an internal error; now that file cannot be read,
+    # as a missing one, and the service is read
+    app, found = load(os.path.join(INPUT, "tsconfig_extends", "pos"))
+    assert found == [("serverless.ts", 4, "note", "'@lib/tags' is a package or a file "
+                      "outside the scanned folder: what it exports is left unknown")]
+    assert sorted(app.functions) == ["serverless.ts#h"]
+    result = scan_of(os.path.join(INPUT, "tsconfig_extends", "pos"))
+    assert not [d for d in result.app.diagnostics if "internal error" in d.message]
+    neg, found = load(os.path.join(INPUT, "tsconfig_extends", "neg"))
+    assert found == []
+    assert data_of(os.path.join(INPUT, "tsconfig_extends", "neg"))["provider"]["tags"] == {
+        "team": "a"}

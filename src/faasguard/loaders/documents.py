@@ -176,6 +176,8 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise InputError("cannot be read: permission denied") from exc
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}") from exc
+    except ValueError as exc:  # a name no file has: a NUL or a lone surrogate in it
+        raise InputError(f"cannot be read: {exc}") from exc
     if len(raw) > max_bytes:
         raise InputError(f"larger than the {_size(max_bytes)} limit; skipped")
     if b"\x00" in raw[:8192]:
