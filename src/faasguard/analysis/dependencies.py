@@ -51,6 +51,7 @@ from faasguard.model import (
     Function,
     logical_id,
 )
+from faasguard.shapes import as_list, as_table
 from faasguard.toml_text import parse_toml
 
 if TYPE_CHECKING:  # the OSV reader (and `packaging`) is imported only when a database is given
@@ -409,7 +410,7 @@ def _build_manifests(root: str, build: BuildInstall, listings: dict[str, set[str
             data = parsed[1] if parsed is not None else None
             if data is None or candidate.needs == "poetry" and not _is_poetry(data) or \
                     candidate.needs == "project-dependencies" and \
-                    not _table(data.get("project")).get("dependencies"):
+                    not as_table(data.get("project")).get("dependencies"):
                 continue
         if candidate.lock and _exists(root, candidate.lock, listings):
             return [candidate.lock], candidate
@@ -444,20 +445,8 @@ def _toml(root: str, rel: str, tomls: dict[str, tuple[str, dict[str, Any]] | Non
 
 def _is_poetry(data: dict[str, Any]) -> bool:
     """Is this pyproject.toml a Poetry project (`[build-system] requires` poetry...)?"""
-    requires = _list(_table(data.get("build-system")).get("requires"))
+    requires = as_list(as_table(data.get("build-system")).get("requires"))
     return any(isinstance(r, str) and r.startswith("poetry") for r in requires)
-
-
-def _table(value: Any) -> dict[str, Any]:
-    """A manifest's table or object, read as empty when the file gives another type there
-    (`project = "x"` where `[project]` belongs): every manifest reader reads its parts
-    through this and `_list`, so an odd part is ignored and the rest read."""
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    """A manifest's list, read as empty when the file gives another type there."""
-    return value if isinstance(value, list) else []
 
 
 def _join(folder: str, name: str) -> str:
@@ -623,10 +612,10 @@ def _included(path: str, rel: str, line: int, root: str, notes: list[Diagnostic]
 
 
 def _pipfile_lock(text: str, rel: str) -> list[Dependency]:
-    data = _table(json.loads(text))
+    data = as_table(json.loads(text))
     out = []
-    for name, entry in _table(data.get("default")).items():
-        spec = str(_table(entry).get("version", ""))
+    for name, entry in as_table(data.get("default")).items():
+        spec = str(as_table(entry).get("version", ""))
         version = spec[2:] if spec.startswith("==") else None
         out.append(Dependency("pypi", name, spec or "*", rel,
                               _line_of(text, f'"{name}"'), version))
@@ -640,7 +629,7 @@ def _poetry_lock(text: str, rel: str) -> list[Dependency]:
     is not written)."""
     data = parse_toml(text)
     out = []
-    for package in _list(data.get("package")):
+    for package in as_list(data.get("package")):
         if not isinstance(package, dict):
             continue
         groups = package.get("groups")
@@ -660,27 +649,27 @@ def _pyproject(text: str, data: dict[str, Any], rel: str) -> list[Dependency]:
     """A pyproject.toml's `[project] dependencies`, its `[project.optional-dependencies]`
     (each with its group) and `[tool.poetry.dependencies]`."""
     out: list[Dependency] = []
-    project = _table(data.get("project"))
-    for requirement in _list(project.get("dependencies")):
+    project = as_table(data.get("project"))
+    for requirement in as_list(project.get("dependencies")):
         dep = pep508(str(requirement), rel, _line_of(text, str(requirement)))
         if dep is not None:
             out.append(dep)
     start = text.find("optional-dependencies")
-    for group, requirements in _table(project.get("optional-dependencies")).items():
-        for requirement in _list(requirements):
+    for group, requirements in as_table(project.get("optional-dependencies")).items():
+        for requirement in as_list(requirements):
             dep = pep508(str(requirement), rel, _line_of(text, str(requirement), start),
                          str(group))
             if dep is not None:
                 out.append(dep)
-    poetry = _table(_table(data.get("tool")).get("poetry"))
+    poetry = as_table(as_table(data.get("tool")).get("poetry"))
     tables = [(POETRY_MAIN, poetry.get("dependencies"), "[tool.poetry.dependencies]"),
               ("dev", poetry.get("dev-dependencies"), "[tool.poetry.dev-dependencies]")]
-    for group, body in _table(poetry.get("group")).items():
-        tables.append((str(group), _table(body).get("dependencies"),
+    for group, body in as_table(poetry.get("group")).items():
+        tables.append((str(group), as_table(body).get("dependencies"),
                        f"[tool.poetry.group.{group}.dependencies]"))
     for group, table, header in tables:
         start = text.find(header)
-        for name, spec in _table(table).items():
+        for name, spec in as_table(table).items():
             if name.lower() == "python":
                 continue
             constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
@@ -696,7 +685,7 @@ def _pyproject(text: str, data: dict[str, Any], rel: str) -> list[Dependency]:
 def _pipfile(text: str, rel: str) -> list[Dependency]:
     """A Pipfile's `[packages]` (`name = "==1.2"`, `"*"`, `{version = "==1.2", ...}`)."""
     out: list[Dependency] = []
-    for name, spec in _table(parse_toml(text).get("packages")).items():
+    for name, spec in as_table(parse_toml(text).get("packages")).items():
         constraint = str(spec.get("version", "*") if isinstance(spec, dict) else spec)
         version = constraint[2:] if constraint.startswith("==") and "*" not in constraint \
             else None
@@ -706,9 +695,9 @@ def _pipfile(text: str, rel: str) -> list[Dependency]:
 
 
 def _package_json(text: str, rel: str) -> list[Dependency]:
-    data = _table(json.loads(text))
+    data = as_table(json.loads(text))
     out = []
-    for name, spec in _table(data.get("dependencies")).items():
+    for name, spec in as_table(data.get("dependencies")).items():
         spec = str(spec)
         version = spec.lstrip("=v") if _EXACT_NPM.match(spec.lstrip("=")) else None
         out.append(Dependency("npm", name, spec, rel, _line_of(text, f'"{name}"'), version))
@@ -716,12 +705,12 @@ def _package_json(text: str, rel: str) -> list[Dependency]:
 
 
 def _package_lock(text: str, rel: str) -> list[Dependency]:
-    data = _table(json.loads(text))
+    data = as_table(json.loads(text))
     out = []
     packages = data.get("packages")
     if isinstance(packages, dict):  # lockfileVersion 2 and 3
         for path, entry in packages.items():
-            entry = _table(entry)
+            entry = as_table(entry)
             if not path or entry.get("dev") or "node_modules/" not in path:
                 continue
             name = path.rsplit("node_modules/", 1)[1]
@@ -729,8 +718,8 @@ def _package_lock(text: str, rel: str) -> list[Dependency]:
             out.append(Dependency("npm", name, version, rel, _line_of(text, f'"{path}"'),
                                   version or None))
         return out
-    for name, entry in _table(data.get("dependencies")).items():  # lockfileVersion 1
-        entry = _table(entry)
+    for name, entry in as_table(data.get("dependencies")).items():  # lockfileVersion 1
+        entry = as_table(entry)
         if entry.get("dev"):
             continue
         version = str(entry.get("version", ""))

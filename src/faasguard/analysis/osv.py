@@ -26,6 +26,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from faasguard.filebytes import read_head
+from faasguard.shapes import as_list, as_table
 
 #: OSV ecosystem names faasguard reads, by the normalised name used in our index.
 ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm"}
@@ -154,34 +155,26 @@ def _advisories(data: Any) -> Iterator[tuple[tuple[str, str], Advisory]]:
     than the schema's (a list where a mapping belongs, ...) is left out, not the rest."""
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         return
-    severity = _mapping(data.get("database_specific")).get("severity")
-    for affected in _list(data.get("affected")):
+    severity = as_table(data.get("database_specific")).get("severity")
+    for affected in as_list(data.get("affected")):
         if not isinstance(affected, dict):
             continue
-        package = _mapping(affected.get("package"))
+        package = as_table(affected.get("package"))
         ecosystem = str(package.get("ecosystem", "")).lower()
         name = package.get("name")
         if ecosystem not in ECOSYSTEMS or not isinstance(name, str):
             continue
-        ranges = tuple(tuple((k, str(v)) for event in _list(r.get("events"))
-                             for k, v in _mapping(event).items())
-                       for r in _list(affected.get("ranges"))
+        ranges = tuple(tuple((k, str(v)) for event in as_list(r.get("events"))
+                             for k, v in as_table(event).items())
+                       for r in as_list(affected.get("ranges"))
                        if isinstance(r, dict) and r.get("type") in ("ECOSYSTEM", "SEMVER"))
         fixed = tuple(v for r in ranges for k, v in r if k == "fixed")
         yield (ecosystem, normalise(ecosystem, name)), Advisory(
             id=data["id"], summary=str(data.get("summary") or data.get("details") or "")[:200],
-            aliases=tuple(str(a) for a in _list(data.get("aliases"))),
+            aliases=tuple(str(a) for a in as_list(data.get("aliases"))),
             severity=str(severity).upper() if isinstance(severity, str) else None,
-            ranges=ranges, versions=frozenset(str(v) for v in _list(affected.get("versions"))),
+            ranges=ranges, versions=frozenset(str(v) for v in as_list(affected.get("versions"))),
             fixed=fixed)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def affects(advisory: Advisory, ecosystem: str, version: str) -> bool:
