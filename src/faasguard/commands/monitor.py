@@ -91,7 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                               epilog=GENERATE_EPILOG,
                               formatter_class=HelpFormatter)
     generate.add_argument("out", metavar="OUT",
-                          help="folder to write to (logs/ and ground-truth.json)")
+                          help="folder to write to: logs/, ground-truth.json, openapi.yaml (the "
+                               "documented routes, for --openapi) and app/template.yaml "
+                               "(the app, for --app)")
     generate.add_argument("--size-mb", type=float, default=10.0,
                           help="approximate total size in MB (default 10)")
     generate.add_argument("--seed", type=int, default=1,
