@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import operator
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_js  # noqa: E402
 import bench_support as bench  # noqa: E402
-from bench_regions import _through  # noqa: E402
+from bench_regions import _through, inclusive_counts  # noqa: E402
 from bytecode import bytecode_env  # noqa: E402
 
 #: The C functions a phase is called through, one per (phase, outer phase) met, in the
@@ -49,9 +48,6 @@ PARSE = "read + parse alone (bench_js.parse_all)"
 RESOLUTION = "handler resolution (the rest)"
 STEP = "analysis step (the rest)"
 UNREACHED = "functions no handler reached"
-_LINE = re.compile(r"^\s*([\d,]+)\s+\([^)]*\)\s+(\S+)")
-
-
 class _Inverted:
     """`~x` calls `call()`."""
 
@@ -110,19 +106,6 @@ def _inner(folder: Path, files: int, seed: int) -> None:
         print(f"pair\t{c_function}\t{label}\t{outer}")
 
 
-def _inclusive(profile: str, names: set[str]) -> dict[str, int]:
-    """The inclusive count of each of `names` in a callgrind profile."""
-    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", profile],
-                          capture_output=True, text=True, check=True).stdout
-    found: dict[str, int] = {}
-    for line in text.splitlines():
-        match = _LINE.match(line)
-        name = match.group(2).rpartition(":")[2] if match is not None else ""
-        if match is not None and name in names:  # (inlined fragments count less)
-            found[name] = max(found.get(name, 0), int(match.group(1).replace(",", "")))
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     """Count the round under callgrind and print each phase's own instructions."""
     args = sys.argv[1:] if argv is None else argv
@@ -147,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [line.split("\t") for line in run.stdout.splitlines()]
         pairs = {row[1]: (row[2], row[3]) for row in rows if row[0] == "pair"}
         found = next(row[1:] for row in rows if row[0] == "found")
-        counts = _inclusive(profile, set(pairs))
+        counts = {name: events["Ir"]
+                  for name, events in inclusive_counts(profile, pairs)[1].items()}
     own: dict[str, int] = {}
     for c_function, (label, outer) in pairs.items():
         own[label] = own.get(label, 0) + counts.get(c_function, 0)

@@ -38,7 +38,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -146,26 +146,46 @@ def _inner(scan_args: list[str]) -> None:
         pass
 
 
-_LINE = re.compile(r"^\s*([\d,]+)\s+\([^)]*\)\s+(\S+)")
+_NUMBER = re.compile(r"[\d,]+|\.")
+
+
+def inclusive_counts(profile: str, names: Iterable[str]
+                     ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """callgrind_annotate's inclusive view of `profile`: the program's totals by event
+    (`Ir`, and the cache and branch events when the run simulated them) and, for each of
+    the C functions `names` found in it, the counts of its outermost entry (the largest
+    `Ir`: a recursive entry, `name'2`, or an inlined fragment is inside one of them).
+    bench_js_regions.py and bench_taint_ipc.py read their profiles through this too."""
+    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", profile],
+                          capture_output=True, text=True, check=True).stdout
+    wanted = set(names)
+    shown: list[str] = []
+    totals: dict[str, int] = {}
+    found: dict[str, dict[str, int]] = {}
+    for line in text.splitlines():
+        if line.startswith("Events shown:"):
+            shown = line.split()[2:]
+            continue
+        words = re.sub(r"\([^)]*\)", " ", line).split()  # without the percentages
+        numbers = len(shown)
+        if not shown or len(words) <= numbers \
+                or not all(_NUMBER.fullmatch(w) for w in words[:numbers]):
+            continue
+        counts = {event: int(w.replace(",", "")) if w != "." else 0
+                  for event, w in zip(shown, words[:numbers], strict=True)}
+        if words[numbers:] == ["PROGRAM", "TOTALS"]:
+            totals = counts
+            continue
+        name = words[numbers].rpartition(":")[2]
+        if name in wanted and counts["Ir"] > found.get(name, {}).get("Ir", 0):
+            found[name] = counts
+    return totals, found
 
 
 def _counts(profile: str) -> tuple[int, dict[str, int]]:
-    """A profile's total and the inclusive count of each trampoline in it (its outermost
-    calls: a recursive entry, `name'2`, is inside one of them)."""
-    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", profile],
-                          capture_output=True, text=True, check=True).stdout
-    total = 0
-    found: dict[str, int] = {}
-    wanted = set(TRAMPOLINES.values())
-    for line in text.splitlines():
-        if line.rstrip().endswith("PROGRAM TOTALS"):
-            total = int(line.split()[0].replace(",", ""))
-            continue
-        match = _LINE.match(line)
-        name = match.group(2).rpartition(":")[2] if match is not None else ""
-        if match is not None and name in wanted:  # (inlined fragments count less)
-            found[name] = max(found.get(name, 0), int(match.group(1).replace(",", "")))
-    return total, found
+    """A profile's total and the inclusive count of each trampoline in it."""
+    totals, found = inclusive_counts(profile, TRAMPOLINES.values())
+    return totals.get("Ir", 0), {name: counts["Ir"] for name, counts in found.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,6 @@ import argparse
 import ast
 import contextvars
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_support as bench  # noqa: E402
 import bench_taint  # noqa: E402
-from bench_regions import _through  # noqa: E402
+from bench_regions import _through, inclusive_counts  # noqa: E402
 from bytecode import bytecode_env  # noqa: E402
 
 #: Each region's C function (its name in callgrind's profile).
@@ -96,35 +95,6 @@ def _inner(args: argparse.Namespace) -> None:
                  lambda: bench.resolve_then(app, analyse_taint, ["taint"]))
 
 
-_NUMBER = re.compile(r"[\d,]+|\.")
-
-
-def _counts(profile: str) -> dict[str, dict[str, int]]:
-    """The inclusive events of each region's C function in a profile (its outermost
-    entry: the largest count)."""
-    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100",
-                           profile], capture_output=True, text=True, check=True).stdout
-    shown: list[str] = []
-    found: dict[str, dict[str, int]] = {}
-    wanted = set(REGIONS.values())
-    for line in text.splitlines():
-        if line.startswith("Events shown:"):
-            shown = line.split()[2:]
-            continue
-        words = re.sub(r"\([^)]*\)", " ", line).split()  # without the percentages
-        numbers = len(shown)
-        if not shown or len(words) <= numbers \
-                or not all(_NUMBER.fullmatch(w) for w in words[:numbers]):
-            continue
-        name = words[numbers].rpartition(":")[2]
-        if name in wanted:
-            counts = {event: int(w.replace(",", "")) if w != "." else 0
-                      for event, w in zip(shown, words[:numbers], strict=True)}
-            if counts["Ir"] > found.get(name, {}).get("Ir", 0):
-                found[name] = counts
-    return found
-
-
 def _row(label: str, counts: dict[str, int]) -> str:
     ir = counts["Ir"]
     per = {event: 1000 * counts[event] / ir for event in EVENTS[1:]}
@@ -157,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes", "--branch-sim=yes",
                         f"--callgrind-out-file={profile}", *command],
                        env=env, capture_output=True, check=True)
-        found = _counts(profile)
+        found = inclusive_counts(profile, REGIONS.values())[1]
     rows = {label: found.get(c_function, dict.fromkeys(EVENTS, 0))
             for label, c_function in REGIONS.items()}
     analysis, parse = rows["analysis (resolve + taint)"], rows["  the cache's ast.parse calls"]
