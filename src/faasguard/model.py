@@ -32,6 +32,13 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
+#: How the loaders start `Unknown.text` for a value an undecided condition's branches
+#: give: `If C` for an `Fn::If` on condition C, `conditional on X` for a Terraform
+#: conditional expression on X (`Unknown.branched_on` reads them back).
+IF_PREFIX = "If "
+CONDITIONAL_PREFIX = "conditional on "
+
+
 @dataclass(frozen=True, slots=True)
 class Unknown:
     """A value the scanner cannot know without deploying or calling AWS (never guessed).
@@ -52,6 +59,15 @@ class Unknown:
 
     def __str__(self) -> str:
         return f"<unknown: {self.text}>"
+
+    def branched_on(self) -> tuple[str, str] | None:
+        """For a value the branches of an undecided condition give: the kind of condition
+        ("Fn::If", "conditional": Terraform's `?:`) and what it is on (the `text` after
+        IF_PREFIX or CONDITIONAL_PREFIX); None for any other origin."""
+        for prefix, kind in ((IF_PREFIX, "Fn::If"), (CONDITIONAL_PREFIX, "conditional")):
+            if self.text.startswith(prefix):
+                return kind, self.text[len(prefix):]
+        return None
 
 
 @dataclass(frozen=True, slots=True)

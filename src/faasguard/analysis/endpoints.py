@@ -214,12 +214,12 @@ def domain_none(authorizer: Authorizer | None) -> Unknown | None:
 def decided_by(value: Unknown) -> str:
     """What decides an Unknown at deploy time, for a message (from its origin text:
     `parameter X`, `If Cond`, `var.x`)."""
-    text = value.text
-    if text.startswith("If "):
-        return f"the condition {text[3:]}"
+    text, branched = value.text, value.branched_on()
+    if branched is not None and branched[0] == "Fn::If":
+        return f"the condition {branched[1]}"
     if text.startswith("var."):
         return f"the variable {text}"
-    if text.startswith(("conditional on ", "parameter ")):
+    if branched is not None or text.startswith("parameter "):
         return f"the {text}"
     return f"a value known at deploy time ({text})"
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard.loaders.documents import LDict, LList
-from faasguard.model import Ref, Unknown, Value, qualify
+from faasguard.model import IF_PREFIX, Ref, Unknown, Value, qualify
 
 #: What `Ref AWS::NoValue` resolves to where there is nothing to remove it from.
 NO_VALUE = Unknown("AWS::NoValue")
@@ -261,7 +261,7 @@ def _intrinsic(key: str, arg: Any, scope: Scope, depth: int) -> Value:
             yes, no = resolve(arg[1], scope, depth), resolve(arg[2], scope, depth)
             if yes == no:
                 return yes
-            return Unknown(f"If {arg[0]}", choices_of(yes, no))
+            return Unknown(IF_PREFIX + str(arg[0]), choices_of(yes, no))
         return Unknown("If")
     if key == "Fn::Split":
         if isinstance(arg, list) and len(arg) == 2:
@@ -361,7 +361,7 @@ def possible_values(raw: Any, scope: Scope,
                     listed.append(value)
                 if value not in values:
                     values.append(value)
-        return (Unknown(f"If {arg[0]}", choices_of(*values),
+        return (Unknown(IF_PREFIX + str(arg[0]), choices_of(*values),
                         choices_of(*(u for u in unlisted if u not in listed))),
                 tuple(values)) if len(values) > 1 else None
     choice = deployment_choice(raw, scope, domain)
@@ -378,7 +378,7 @@ def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
     AWS::NoValue]`), "!C" where it does not (the second branch's), joined by " and " to a
     nested `Fn::If`'s; a `Ref AWS::NoValue` branch gives none."""
     resolved = resolve(raw, scope)
-    if isinstance(resolved, Unknown) and resolved.text.startswith("If "):
+    if isinstance(resolved, Unknown) and resolved.text.startswith(IF_PREFIX):
         arg = raw.get("Fn::If") if isinstance(raw, dict) and len(raw) == 1 else None
         if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
             decided = condition(arg[0], scope)
@@ -389,7 +389,7 @@ def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
         chosen = possible_values(raw, scope)
         if chosen is None:
             return [(resolved, "")]
-        decides = chosen[0].text[len("If "):]
+        decides = chosen[0].text[len(IF_PREFIX):]
         branches = [value if isinstance(value, list) else [value] for value in chosen[1]]
         found: list[tuple[Value, str]] = []
         seen: list[Value] = []

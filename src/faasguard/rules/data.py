@@ -30,11 +30,6 @@ LAMBDA_RESERVED_CREDENTIALS = frozenset({
     "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
 
 
-#: What an environment variable written as a condition's branches is (`Unknown.text`'s
-#: start): a CloudFormation `Fn::If`, a Terraform conditional expression.
-_BRANCHES = {"If ": "Fn::If", "conditional on ": "conditional"}
-
-
 @rule(
     "FG-DATA-001",
     "Secret in a plaintext environment variable",
@@ -92,15 +87,14 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
         # secret access key or session token has no prefix to recognise it by)
         name = None if var.name in LAMBDA_RESERVED_CREDENTIALS else var.name
         match, where = find_secret(name, var.value), ""
-        branches = next((p for p in _BRANCHES if var.value.text.startswith(p)), None) \
+        branched = var.value.branched_on() \
             if match is None and isinstance(var.value, Unknown) else None
-        if branches is not None:
+        if branched is not None:
             # `!If [IsProd, '{{resolve:ssm:...}}', 'ghp_...']`, Terraform's `var.env ==
             # "prod" ? ... : "ghp_..."`: a branch's literal is written here, whichever
             # branch a deployment takes
             match = next(filter(None, (find_secret(name, c) for c in var.value.choices)), None)
-            where = f" (in a branch of its {_BRANCHES[branches]} on " \
-                f"{var.value.text[len(branches):]})"
+            where = f" (in a branch of its {branched[0]} on {branched[1]})"
         if match is None:
             continue
         yield make_finding(

@@ -24,7 +24,7 @@ from lark import Token, Tree
 from faasguard.loaders.documents import LDict, LList
 from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.terraform.hcl import line, name_of, subtrees
-from faasguard.model import Ref, Unknown, Value
+from faasguard.model import CONDITIONAL_PREFIX, Ref, Unknown, Value
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
@@ -332,7 +332,7 @@ class Evaluator:
         if left == right:
             return left
         on = test.text if isinstance(test, Unknown) else "an unknown value"
-        return Unknown(f"conditional on {on}", choices_of(left, right))
+        return Unknown(CONDITIONAL_PREFIX + on, choices_of(left, right))
 
     def _binary_op(self, node: Tree) -> Value:
         left_node, term = subtrees(node)[0], subtrees(node)[1]
