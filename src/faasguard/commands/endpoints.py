@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from faasguard.commands.param_option import add_param_argument
+from faasguard.commands.app_options import add_app_arguments
 
 if TYPE_CHECKING:  # the CLI imports every command at start: keep this module light
     from faasguard.analysis.facts import Facts
@@ -44,13 +44,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="folders or files to read")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="output format (default: text)")
-    parser.add_argument("--config", metavar="FILE",
-                        help="configuration file (.faasguard.yml or pyproject.toml)")
-    parser.add_argument("--stage", help="deployment stage to resolve variables for")
-    parser.add_argument("--region", help="AWS region to resolve variables for")
-    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                        help="skip paths matching GLOB (repeatable)")
-    add_param_argument(parser)
+    add_app_arguments(parser)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

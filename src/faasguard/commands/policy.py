@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from faasguard.commands.param_option import add_param_argument
+from faasguard.commands.app_options import add_app_arguments
 from faasguard.model import App, Function, logical_id
 
 HELP = "print each function's least-privilege IAM policy, computed from its code"
@@ -39,13 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: each function in its template's format)")
     parser.add_argument("--diff", action="store_true",
                         help="compare the minimal policy with what the role grants today")
-    parser.add_argument("--config", metavar="FILE",
-                        help="configuration file (.faasguard.yml or pyproject.toml)")
-    parser.add_argument("--stage", help="deployment stage to resolve variables for")
-    parser.add_argument("--region", help="AWS region to resolve variables for")
-    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                        help="skip paths matching GLOB (repeatable)")
-    add_param_argument(parser)
+    add_app_arguments(parser)
 
 
 def _selected(app: App, wanted: list[str]) -> list[Function] | None:

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from faasguard.commands.param_option import add_param_argument
+from faasguard.commands.app_options import add_app_arguments
 
 if TYPE_CHECKING:
     from faasguard.findings import RuleMeta
@@ -76,13 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     gate.add_argument("--write-baseline", metavar="FILE",
                       help="write the fingerprints of the current findings to FILE")
     what = parser.add_argument_group("what to scan")
-    what.add_argument("--config", metavar="FILE",
-                      help="configuration file (.faasguard.yml or pyproject.toml)")
-    what.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                      help="skip paths matching GLOB (repeatable; adds to the config's)")
-    what.add_argument("--stage", help="deployment stage to resolve variables for")
-    what.add_argument("--region", help="AWS region to resolve variables for")
-    add_param_argument(what)
+    add_app_arguments(what)
     what.add_argument("--budget", type=_budget, metavar="USD_PER_DAY",
                       help="daily spend the worst-case cost is compared with")
     what.add_argument("--openapi", action="append", default=[], metavar="FILE",
