@@ -56,6 +56,7 @@ from faasguard.analysis.taint.state import (
     joined_env,
     merge,
     merge_env,
+    merged_outcomes,
     stringified,
     taint_signature,
     union,
@@ -468,13 +469,7 @@ class JsAnalyzer(JsCalls):
                 self.bind(param, CLEAN, f, line(handler))
             if not self._branch(handler.child_by_field_id(f.module.fid.body), f):
                 outcomes.append(f.env)
-        if outcomes:
-            env = outcomes[0]
-            for other in outcomes[1:]:
-                env = merge_env(env, other)
-            f.env = env
-        else:
-            f.env = after_body
+        f.env = merged_outcomes(outcomes, after_body)
         final = node.child_by_field_id(f.module.fid.finalizer)
         leaves = False
         if final is not None:

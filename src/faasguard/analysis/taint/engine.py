@@ -52,6 +52,7 @@ from faasguard.analysis.taint.state import (
     joined_env,
     merge,
     merge_env,
+    merged_outcomes,
     stringified,
     structured,
     taint_signature,
@@ -437,13 +438,7 @@ class Analyzer(CallAnalysis):
                 f.env[handler.name] = CLEAN
             if not self.block(handler.body, f):
                 outcomes.append(f.env)
-        if outcomes:
-            env = outcomes[0]
-            for other in outcomes[1:]:
-                env = merge_env(env, other)
-            f.env = env
-        else:
-            f.env = after_body
+        f.env = merged_outcomes(outcomes, after_body)
         final = self.block(node.finalbody, f)
         return final or not outcomes
 

@@ -267,6 +267,18 @@ def merge_env(a: dict[str, Val], b: dict[str, Val]) -> dict[str, Val]:
     return out
 
 
+def merged_outcomes(outcomes: list[dict[str, Val]],
+                    otherwise: dict[str, Val]) -> dict[str, Val]:
+    """The bindings after a statement that goes on by any of `outcomes` (a try's body and
+    its handlers, Python and JS engines); `otherwise` when none goes on."""
+    if not outcomes:
+        return otherwise
+    env = outcomes[0]
+    for other in outcomes[1:]:
+        env = merge_env(env, other)
+    return env
+
+
 def joined_env(left: bool, env_body: dict[str, Val], right: bool,
                env_else: dict[str, Val]) -> dict[str, Val]:
     """The bindings after an if/else (Python and JS engines): `left` / `right` tell
