@@ -319,6 +319,15 @@ class JsCalls:
             first = string_value(arg_nodes[0]) if arg_nodes else None
             if first is None or first.lower() != "location":
                 return
+        elif condition == "unrooted":
+            roots = [val for arg in arg_nodes[1:] if arg.type == "object"
+                     for val in self._prop_vals(arg, ("root",), f)]
+            if roots:  # Express confines the path to `root`: the root is what matters
+                root = union(roots)
+                if root.taints:
+                    self.report(sink.category, sink.name.lstrip("."), node,
+                                union([args[0], root]) if args else root, f)
+                return
         for index in indexes:
             if index >= len(args):
                 continue
@@ -333,6 +342,10 @@ class JsCalls:
                             else f"{sink.receiver}.{sink.name.lstrip('.')}", node, val, f)
 
     def _props(self, obj: Node, props: tuple[str, ...], f: JsFrame) -> Val:
+        return union(self._prop_vals(obj, props, f))
+
+    def _prop_vals(self, obj: Node, props: tuple[str, ...], f: JsFrame) -> list[Val]:
+        """The values an object literal gives these properties (none when it sets none)."""
         vals = []
         for child in obj.named_children:
             if child.type == "pair" and \
@@ -342,7 +355,7 @@ class JsCalls:
             elif child.type == "shorthand_property_identifier" and \
                     (name := text_in(f.module.source, child)) and name in props:
                 vals.append(self.lookup(name, f))
-        return union(vals)
+        return vals
 
     def _shell(self, arg_nodes: list[Node]) -> bool:
         """Does a spawn/execFile call run a shell (`shell: true`, or `sh -c` argv)?"""
