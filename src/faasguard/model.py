@@ -399,6 +399,12 @@ class BuildInstall:
     left_out_setting: str = ""
 
 
+#: The branches of undecided conditions a value is listed under, outermost first: each
+#: (condition name, True where the value is in the branch the condition holds for, False
+#: where it is in the other); () for a value every deployment has.
+Branches = tuple[tuple[str, bool], ...]
+
+
 @dataclass(slots=True)
 class Function:
     """A Lambda function.
@@ -444,9 +450,9 @@ class Function:
     #: nearest its code)
     build: BuildInstall | None = None
     #: the `layers` a deployment may attach or not (listed under an `Fn::If` the template
-    #: leaves to the deployment), each with that condition ("C", "!C" where it does not
-    #: hold, joined by " and " for nested ones: `intrinsics.conditional_items`)
-    conditional_layers: list[tuple[Value, str]] = field(default_factory=list)
+    #: leaves to the deployment), each with the branches it is under
+    #: (`intrinsics.conditional_items`)
+    conditional_layers: list[tuple[Value, Branches]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- data & ops

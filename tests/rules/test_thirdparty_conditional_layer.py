@@ -49,8 +49,20 @@ def test_conditional_items() -> None:
     common = {"Ref": "Common"}
     no_value = {"Ref": "AWS::NoValue"}
     assert conditional_items([{"Fn::If": ["C", common, no_value]}, "arn:x"], scope) == \
-        [(Ref("t.yaml#Common"), "C"), ("arn:x", "")]
+        [(Ref("t.yaml#Common"), (("C", True),)), ("arn:x", ())]
     assert conditional_items({"Fn::If": ["C", ["arn:a", "arn:b"], ["arn:a"]]}, scope) == \
-        [("arn:a", ""), ("arn:b", "C")]
+        [("arn:a", ()), ("arn:b", (("C", True),))]
     assert conditional_items({"Fn::If": ["Decided", [common], no_value]}, scope) == []
-    assert conditional_items(["arn:a"], scope) == [("arn:a", "")]
+    assert conditional_items(["arn:a"], scope) == [("arn:a", ())]
+
+
+def test_conditional_items_nested() -> None:
+    """Each item carries the branches it is under, outermost first: (C, True) where C
+    holds, (C, False) in its second branch."""
+    scope = Scope("t.yaml")
+    nested = {"Fn::If": ["Outer", {"Fn::If": ["Inner", "arn:a", "arn:b"]}, "arn:c"]}
+    assert conditional_items(nested, scope) == [
+        ("arn:a", (("Outer", True), ("Inner", True))),
+        ("arn:b", (("Outer", True), ("Inner", False))),
+        ("arn:c", (("Outer", False),)),
+    ]

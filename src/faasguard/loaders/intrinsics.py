@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard.loaders.documents import LDict, LList
-from faasguard.model import IF_PREFIX, Ref, Unknown, Value, qualify
+from faasguard.model import IF_PREFIX, Branches, Ref, Unknown, Value, qualify
 
 #: What `Ref AWS::NoValue` resolves to where there is nothing to remove it from.
 NO_VALUE = Unknown("AWS::NoValue")
@@ -368,15 +368,16 @@ def possible_values(raw: Any, scope: Scope,
     return (choice, choice.choices) if choice is not None else None
 
 
-def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
+def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, Branches]]:
     """The items a list property written as `raw` may hold in some deployment (a single
-    value is a one-item list), each with the condition that decides whether a deployment
-    has it ("" for an item every deployment has): each item resolved, except that an
-    `Fn::If` the template leaves to the deployment (the list's or an item's) gives the
-    items of each of its branches, each once, an item of one branch only under that
-    `Fn::If`'s condition, "C" where it holds (`!If [UseVendor, arn:...:layer:v:1, !Ref
-    AWS::NoValue]`), "!C" where it does not (the second branch's), joined by " and " to a
-    nested `Fn::If`'s; a `Ref AWS::NoValue` branch gives none."""
+    value is a one-item list), each with the branches of the conditions that decide
+    whether a deployment has it (`model.Branches`; () for an item every deployment has):
+    each item resolved, except that an `Fn::If` the template leaves to the deployment (the
+    list's or an item's) gives the items of each of its branches, each once, an item of
+    one branch only under that `Fn::If`'s condition, (C, True) where it holds (`!If
+    [UseVendor, arn:...:layer:v:1, !Ref AWS::NoValue]`), (C, False) where it does not
+    (the second branch's), before a nested `Fn::If`'s; a `Ref AWS::NoValue` branch gives
+    none."""
     resolved = resolve(raw, scope)
     if isinstance(resolved, Unknown) and resolved.text.startswith(IF_PREFIX):
         arg = raw.get("Fn::If") if isinstance(raw, dict) and len(raw) == 1 else None
@@ -388,40 +389,41 @@ def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, str]]:
                                  conditional_items(arg[2], scope))
         chosen = possible_values(raw, scope)
         if chosen is None:
-            return [(resolved, "")]
+            return [(resolved, ())]
         decides = chosen[0].text[len(IF_PREFIX):]
         branches = [value if isinstance(value, list) else [value] for value in chosen[1]]
-        found: list[tuple[Value, str]] = []
+        found: list[tuple[Value, Branches]] = []
         seen: list[Value] = []
-        for branch in branches:
+        for index, branch in enumerate(branches):
             for item in branch:
                 if item is not NO_VALUE and item not in seen:
                     seen.append(item)
                     always = all(item in other for other in branches)
-                    found.append((item, "" if always else decides))
+                    # the first branch's values are those where the condition holds
+                    found.append((item, () if always else ((decides, index == 0),)))
         return found
     if resolved is None or resolved is NO_VALUE:
         return []
     if not isinstance(resolved, list):
-        return [(resolved, "")]
+        return [(resolved, ())]
     if not isinstance(raw, list) or not any(isinstance(v, Unknown) for v in resolved):
-        return [(item, "") for item in resolved]
+        return [(item, ()) for item in resolved]
     return [pair for v in raw for pair in conditional_items(v, scope)]
 
 
-def _branch_items(name: str, then: list[tuple[Value, str]],
-                  other: list[tuple[Value, str]]) -> list[tuple[Value, str]]:
+def _branch_items(name: str, then: list[tuple[Value, Branches]],
+                  other: list[tuple[Value, Branches]]) -> list[tuple[Value, Branches]]:
     """The items of an `Fn::If` on condition `name` whose branches hold `then` and
     `other` (`conditional_items`): an item both branches hold with no condition of their
-    own is in every deployment; another is under `name` ("!name" for the second branch's),
-    and the condition it has within its branch."""
-    found: list[tuple[Value, str]] = []
-    for items, holds in ((then, name), (other, "!" + name)):
+    own is in every deployment; another is under (`name`, True) (False for the second
+    branch's), then the branches it is under within its branch."""
+    found: list[tuple[Value, Branches]] = []
+    for items, holds in ((then, True), (other, False)):
         for item, inner in items:
             if any(item == known for known, _ in found):
                 continue
-            always = (item, "") in then and (item, "") in other
-            found.append((item, "" if always else " and ".join(filter(None, (holds, inner)))))
+            always = (item, ()) in then and (item, ()) in other
+            found.append((item, () if always else ((name, holds), *inner)))
     return found
 
 

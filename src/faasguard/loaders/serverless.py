@@ -80,6 +80,7 @@ from faasguard.model import (
     POETRY_MAIN,
     Api,
     App,
+    Branches,
     BuildInstall,
     BuildManifest,
     EnvVar,
@@ -687,17 +688,18 @@ class _Loader:
             return target.get("arn")
         return target
 
-    def _layer_list(self, layers: Any, raw: Any) -> list[tuple[Value, str]]:
+    def _layer_list(self, layers: Any, raw: Any) -> list[tuple[Value, Branches]]:
         """A function's layers (`layers`, resolved; `raw`, as written), each with the
-        condition a deployment attaches it under ("" for none): a layer listed under a
-        condition (`Fn::If: [C, {Ref: XLambdaLayer}, {Ref: AWS::NoValue}]`) is one a
-        deployment may attach, each branch's layer a possible one."""
+        branches of the conditions a deployment attaches it under (`model.Branches`; ()
+        for none): a layer listed under a condition (`Fn::If: [C, {Ref: XLambdaLayer},
+        {Ref: AWS::NoValue}]`) is one a deployment may attach, each branch's layer a
+        possible one."""
         if layers is None:
             return []
         found = list(layers) if isinstance(layers, list) else [layers]
         if any(isinstance(layer, Unknown) for layer in found):
             return conditional_items(raw, self.scope)
-        return [(layer, "") for layer in found]
+        return [(layer, ()) for layer in found]
 
     def _tags(self, cfg: LDict) -> dict[str, Any]:
         tags: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from typing import Any
 from faasguard.analysis.code_facts import remote_http_url
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
-from faasguard.model import App, logical_id
+from faasguard.model import App, Branches, logical_id
 from faasguard.package_data import own_data
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
@@ -72,10 +72,10 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
             publisher = AWS_LAYER_ACCOUNTS.get(account)
             who = f"AWS-run account {account} ({publisher})" if publisher \
                 else f"account {account}"
-            condition = next((c for listed, c in function.conditional_layers
-                              if listed == layer), "")
-            uses = f"may use layer '{name}' from {who}, when {_holds(condition)}" \
-                if condition else f"uses layer '{name}' from {who}"
+            branches = next((b for listed, b in function.conditional_layers
+                             if listed == layer), ())
+            uses = f"may use layer '{name}' from {who}, when {_holds(branches)}" \
+                if branches else f"uses layer '{name}' from {who}"
             yield make_finding(
                 "FG-TP-001",
                 f"Function '{logical_id(function.id)}' {uses}.",
@@ -84,11 +84,11 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
-def _holds(conditions: str) -> str:
-    """A layer's conditions (`Function.conditional_layers`: "C", "!C", joined by " and ")
-    as words: 'condition C holds', 'condition C does not hold'."""
-    return " and ".join(f"condition {c[1:]} does not hold" if c.startswith("!") else
-                        f"condition {c} holds" for c in conditions.split(" and "))
+def _holds(branches: Branches) -> str:
+    """The branches a layer is listed under (`Function.conditional_layers`) as words:
+    'condition C holds and condition D does not hold'."""
+    return " and ".join(f"condition {name} {'holds' if holds else 'does not hold'}"
+                        for name, holds in branches)
 
 
 @rule(
