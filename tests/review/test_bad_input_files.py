@@ -194,7 +194,8 @@ def test_a_member_over_the_limit_is_skipped(tmp_path: Path) -> None:
                      + b"a" * MAX_ADVISORY_BYTES + b'"}')
         out.write(ADVISORY, "PyPI/FGTEST-PY-0001.json")
     db = load_database(str(archive))
-    assert db.skipped == []  # its header says so: never inflated, as before
+    # its header says so: never inflated, as before, and counted as not read (it was not)
+    assert db.skipped == ["PyPI/big.json: larger than the 2 MiB limit"]
     assert [a.id for a in db.matches("pypi", "fgdemo-http", "2.3.1")] == ["FGTEST-PY-0001"]
 
 

@@ -278,6 +278,9 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
         app.diagnostics.append(Diagnostic("", str(exc), code="osv"))
         return
     found.status = "ok"
+    left_out = db.left_out()
+    if left_out is not None:
+        app.diagnostics.append(Diagnostic("", left_out[0], level=left_out[1], code="osv"))
     for dep in pinned:
         matches = db.matches(dep.ecosystem, dep.name, dep.version or "")
         if matches:

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import total_ordering
-from typing import Any
+from typing import Any, Literal
 
 from packaging.version import InvalidVersion, Version
 
@@ -62,11 +62,54 @@ class OsvDatabase:
     advisories: dict[tuple[str, str], list[Advisory]] = field(default_factory=dict)
     files_read: int = 0
     skipped: list[str] = field(default_factory=list)  # unreadable entries (name: why)
+    #: Records read but not understood (not an object, no id, an 'affected' entry that is
+    #: no mapping or names no package): their id, or file name when they have none.
+    unshaped: list[str] = field(default_factory=list)
+    #: (id, ecosystem) of the 'affected' entries of an ecosystem faasguard does not read,
+    #: for a wanted package (any package when all are wanted).
+    other_ecosystems: list[tuple[str, str]] = field(default_factory=list)
 
     def matches(self, ecosystem: str, name: str, version: str) -> list[Advisory]:
         """The advisories that affect `name` at `version` in `ecosystem` (pypi, npm)."""
         found = self.advisories.get((ecosystem, normalise(ecosystem, name)), [])
         return [a for a in found if affects(a, ecosystem, version)]
+
+    def left_out(self) -> tuple[str, Literal["warning", "note"]] | None:
+        """What of the database was not read, as one message (counting each kind and
+        naming the first few), and its level: a warning when files or records could
+        not be read, a note when only other ecosystems' entries were left out; None when
+        everything was read."""
+        parts = []
+        if self.skipped:
+            parts.append(f"{_count(len(self.skipped), 'file')} not read "
+                         f"({_first(sorted(self.skipped))})")
+        if self.unshaped:
+            records = sorted(set(self.unshaped))
+            parts.append(f"{_count(len(records), 'record')} wholly or in part, of another "
+                         f"shape than the OSV schema's ({_first(records)})")
+        if self.other_ecosystems:
+            ecosystems = sorted({e for _id, e in self.other_ecosystems})
+            ids = sorted({i for i, _e in self.other_ecosystems})
+            parts.append(f"{_count(len(ids), 'record')} of an ecosystem faasguard does not "
+                         f"read ({_first(ecosystems)}; it reads "
+                         f"{' and '.join(ECOSYSTEMS.values())}): {_first(ids)}")
+        if not parts:
+            return None
+        return (f"advisory database {self.source} read in part, left out: " + "; ".join(parts),
+                "warning" if self.skipped or self.unshaped else "note")
+
+
+#: How many files or ids a left-out message names before '... and N more'.
+_NAMED = 3
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _first(items: list[str]) -> str:
+    named = ", ".join(items[:_NAMED])
+    return named if len(items) <= _NAMED else f"{named} and {len(items) - _NAMED} more"
 
 
 def normalise(ecosystem: str, name: str) -> str:
@@ -93,7 +136,7 @@ def load_database(path: str, wanted: Iterable[tuple[str, str]] | None = None) ->
             db.skipped.append(f"{entry}: not JSON")
             continue
         db.files_read += 1
-        for key, advisory in _advisories(data):
+        for key, advisory in _advisories(data, entry, names, db):
             if names is None or key[1] in names:
                 db.advisories.setdefault(key, []).append(advisory)
     return db
@@ -123,18 +166,25 @@ def _entries(path: str) -> Iterator[tuple[str, bytes | str]]:
             from None
     with archive:
         for info in archive.infolist():
-            if info.filename.endswith(".json") and info.file_size <= MAX_ADVISORY_BYTES:
-                try:
-                    with archive.open(info) as member:
-                        raw = member.read(MAX_ADVISORY_BYTES + 1)
-                except _MEMBER_ERRORS as exc:
-                    yield info.filename, f"cannot be read from the archive ({exc})"
-                    continue
-                yield info.filename, _within_limit(raw)
+            if not info.filename.endswith(".json"):
+                continue
+            if info.file_size > MAX_ADVISORY_BYTES:  # its header says so: never inflated
+                yield info.filename, _TOO_LARGE
+                continue
+            try:
+                with archive.open(info) as member:
+                    raw = member.read(MAX_ADVISORY_BYTES + 1)
+            except _MEMBER_ERRORS as exc:
+                yield info.filename, f"cannot be read from the archive ({exc})"
+                continue
+            yield info.filename, _within_limit(raw)
+
+
+_TOO_LARGE = "larger than the 2 MiB limit"
 
 
 def _within_limit(raw: bytes) -> bytes | str:
-    return raw if len(raw) <= MAX_ADVISORY_BYTES else "larger than the 2 MiB limit"
+    return raw if len(raw) <= MAX_ADVISORY_BYTES else _TOO_LARGE
 
 
 _NAME_FIELD = re.compile(rb'"name"\s*:\s*"([^"\\]{1,214})"')
@@ -150,20 +200,35 @@ def _mentions(raw: bytes, names: set[str]) -> bool:
     return False
 
 
-def _advisories(data: Any) -> Iterator[tuple[tuple[str, str], Advisory]]:
-    """The (ecosystem, package) advisories of one OSV record; a part of another shape
-    than the schema's (a list where a mapping belongs, ...) is left out, not the rest."""
+def _advisories(data: Any, entry: str, names: set[str] | None,
+                db: OsvDatabase) -> Iterator[tuple[tuple[str, str], Advisory]]:
+    """The (ecosystem, package) advisories of one OSV record (read from file `entry`); a
+    part of another shape than the schema's (a list where a mapping belongs, ...) is left
+    out, not the rest. `db` counts what is left out: a record or an 'affected' entry it
+    cannot read, an entry of another ecosystem naming one of `names` (None: any)."""
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        db.unshaped.append(entry)
         return
     severity = as_table(data.get("database_specific")).get("severity")
+    if not isinstance(data.get("affected", []), list):
+        db.unshaped.append(data["id"])
     for affected in as_list(data.get("affected")):
-        if not isinstance(affected, dict):
+        if not isinstance(affected, dict) or "package" not in affected:
+            if not isinstance(affected, dict):  # none names no package: nothing to match
+                db.unshaped.append(data["id"])
             continue
-        package = as_table(affected.get("package"))
+        package = as_table(affected["package"])
         ecosystem = str(package.get("ecosystem", "")).lower()
         name = package.get("name")
-        if ecosystem not in ECOSYSTEMS or not isinstance(name, str):
+        if not isinstance(name, str) or not ecosystem:
+            db.unshaped.append(data["id"])
             continue
+        if ecosystem not in ECOSYSTEMS:
+            if names is None or name.lower() in names or normalise("pypi", name) in names:
+                db.other_ecosystems.append((data["id"], str(package["ecosystem"])))
+            continue
+        if not _schema_shaped(affected):
+            db.unshaped.append(data["id"])
         ranges = tuple(tuple((k, str(v)) for event in as_list(r.get("events"))
                              for k, v in as_table(event).items())
                        for r in as_list(affected.get("ranges"))
@@ -175,6 +240,16 @@ def _advisories(data: Any) -> Iterator[tuple[tuple[str, str], Advisory]]:
             severity=str(severity).upper() if isinstance(severity, str) else None,
             ranges=ranges, versions=frozenset(str(v) for v in as_list(affected.get("versions"))),
             fixed=fixed)
+
+
+def _schema_shaped(affected: dict[str, Any]) -> bool:
+    """Are an 'affected' entry's versions and ranges of the schema's shape (lists of
+    versions, of range objects, of event objects)?"""
+    ranges = affected.get("ranges", [])
+    return (isinstance(affected.get("versions", []), list) and isinstance(ranges, list)
+            and all(isinstance(r, dict) and isinstance(r.get("events", []), list)
+                    and all(isinstance(e, dict) for e in r.get("events", []))
+                    for r in ranges))
 
 
 def affects(advisory: Advisory, ecosystem: str, version: str) -> bool:
