@@ -14,12 +14,17 @@ Fingerprints (`Finding.fingerprint`) depend on rule id, file and subject, not on
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable
 
+from faasguard.filebytes import NOT_REGULAR, read_head
 from faasguard.findings import Finding
 
 BASELINE_VERSION = "1"
+#: A baseline's size limit: about 150 bytes a fingerprint, so over a million findings.
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
 _FINGERPRINT = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -43,28 +48,62 @@ def render_baseline(findings: Iterable[Finding]) -> str:
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
-    """Write the baseline file; returns how many fingerprints it holds."""
+    """Write the baseline file; returns how many fingerprints it holds.
+
+    A FIFO is opened without waiting for a reader: one that no process reads is refused
+    at once (it would wait for ever), one that is read (`/dev/stdout` into a pipe) is
+    written.
+    """
     text = render_baseline(findings)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NONBLOCK", 0)
     try:
-        with open(path, "w", encoding="utf-8") as handle:
+        fd = os.open(path, flags, 0o666)
+        os.set_blocking(fd, True)
+        with open(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        if _not_regular(path):
+            reason = f"{NOT_REGULAR} that no process reads"
+        raise BaselineError(f"{path}: cannot be written: {reason}") from None
     return len(json.loads(text)["findings"])
 
 
-def read_baseline(path: str) -> frozenset[str]:
-    """The fingerprints a baseline file lists; BaselineError when it is not one."""
+def _not_regular(path: str) -> bool:
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def read_baseline(path: str) -> frozenset[str]:
+    """The fingerprints a baseline file lists; BaselineError when it is not one.
+
+    Read as the scan's inputs are (filebytes.read_head): a FIFO is read as the pipe it is
+    (`--baseline <(...)`), and one no process writes to reads empty and is refused with a
+    message rather than waited on for ever.
+    """
+    try:
+        raw = read_head(path, MAX_BASELINE_BYTES + 1)
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found "
                             "(create it with --write-baseline)") from None
     except OSError as exc:
         raise BaselineError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a name no file has: a NUL or a lone surrogate in it
+        raise BaselineError(f"{path}: cannot be read: {exc}") from None
+    if len(raw) > MAX_BASELINE_BYTES:
+        raise BaselineError(f"{path}: not a baseline file (larger than "
+                            f"{MAX_BASELINE_BYTES // (1024 * 1024)} MiB)")
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BaselineError(f"{path}: not a baseline file (not UTF-8 text)") from None
+    if not text.strip():
+        what = NOT_REGULAR if _not_regular(path) else "an empty file"
+        raise BaselineError(f"{path}: not a baseline file ({what}; nothing was read)")
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}:{exc.lineno}: not a baseline file (invalid JSON: "
                             f"{exc.msg})") from None
