@@ -38,10 +38,15 @@ from faasguard.loaders.documents import InputError, LDict, line_of, load_file
 from faasguard.model import App
 
 TEMPLATE_FORMATS = {"serverless", "sam", "cloudformation", "cdk", "terraform"}
-#: Keys whose subtree is an environment (judged per function by FG-DATA-001).
-_ENVIRONMENT_KEYS = {"environment", "variables"}
-#: Keys that only carry the value of the key above them (`DbPassword: {Default: x}`).
+#: Keys whose subtree is an environment (judged per function by FG-DATA-001). A
+#: function's `Variables` sit under its `Environment`; a `Variables` elsewhere (an API
+#: Gateway stage's) is judged here as any other value.
+_ENVIRONMENT_KEYS = {"environment"}
+#: Keys that only carry the value of the key above them (`DbPassword: {Default: x}`), or
+#: of the `Name` beside them (`{Name: /app/db-password, Type: String, Value: x}`).
 _VALUE_KEYS = {"default", "value", "values", "allowedvalues"}
+#: The keys of a name a `Value` beside it is written under.
+_NAME_KEYS = ("Name", "name")
 
 
 def may_hold_secrets(text: str) -> bool:
@@ -119,7 +124,8 @@ def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]
             if kind is _ENVIRONMENT:
                 _env_literals(value, _line_in(key_lines, node, key, line), out)
                 continue
-            label = name if kind is _VALUE else key if type(key) is str else str(key)
+            label = _named_by(node, name) if kind is _VALUE else \
+                key if type(key) is str else str(key)
             if isinstance(value, str):
                 if label is not None and is_secret_name(label) or known_format(value):
                     text = str(key)
@@ -141,6 +147,17 @@ def _walk(node: Any, name: str | None, path: str, line: int, out: list[CodeFact]
                       named)
     elif isinstance(node, str):
         _judge(name, node, line, out, path, named, "")
+
+
+def _named_by(node: dict[Any, Any], name: str | None) -> str | None:
+    """The name a value key of `node` (`Value`, `Default`) is written under: the `Name`
+    beside it when there is one (an SSM parameter, a `{Name, Value}` pair), else `name`,
+    the key above."""
+    for key in _NAME_KEYS:
+        own = node.get(key)
+        if isinstance(own, str) and own:
+            return own
+    return name
 
 
 #: What a key says about the values under it (see `_key_kind`).
