@@ -190,6 +190,8 @@ class JsCalls:
         self.callbacks(None, CLEAN, arg_nodes, args, node, f)
         if qname in table.full:
             return CLEAN
+        if qname in table.same_function:  # `const run = promisify(exec)`: run is exec
+            return args[0] if args else CLEAN
         partial = table.partial.get(qname)
         if partial is not None:
             return cleared(union(args), partial)
