@@ -24,6 +24,7 @@ from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen, scan_scope
 from faasguard.config import CONFIG_NAMES, Config
 from faasguard.filebytes import NOT_REGULAR
+from faasguard.finding_origins import note_origins
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
 from faasguard.loaders import (
     SERVERLESS_CODE_NAMES,
@@ -521,6 +522,7 @@ def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None) ->
     for key in [k for k in facts.memo if k not in from_analyses]:
         del facts.memo[key]
     findings = fold_overlaps(findings)
+    note_origins(app, findings)
     findings.sort(key=finding_order)
     return findings
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from faasguard.analysis.cdk_assets import follow_sources
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.nodejs import is_node, resolve_node
@@ -105,6 +106,7 @@ def resolve_with_steps(app: App, facts: Facts, steps: Iterable[str]) -> None:
 
 
 def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
+    follow_sources(app)  # a function's code in cdk.out/asset.*: its source, when a copy
     cache = module_cache(app, facts)
     runners = [_StepRunner(key, facts) for key in steps]
     named = {f.id: _named_file(f) for f in app.functions.values()
