@@ -1094,10 +1094,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.source,self.advisories,self.files_read,self.skipped,)==(other.source,other.advisories,other.files_read,other.skipped,)
+   return (self.source,self.advisories,self.files_read,self.skipped,self.unshaped,self.other_ecosystems,)==(other.source,other.advisories,other.files_read,other.skipped,other.unshaped,other.other_ecosystems,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.source,self.advisories,self.files_read,self.skipped,)==(other.source,other.advisories,other.files_read,other.skipped,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.source,self.advisories,self.files_read,self.skipped,self.unshaped,self.other_ecosystems,)==(other.source,other.advisories,other.files_read,other.skipped,other.unshaped,other.other_ecosystems,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -2579,9 +2579,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(source={self.source!r}, advisories={self.advisories!r}, files_read={self.files_read!r}, skipped={self.skipped!r})"
+  return self.__class__.__qualname__ + f"(source={self.source!r}, advisories={self.advisories!r}, files_read={self.files_read!r}, skipped={self.skipped!r}, unshaped={self.unshaped!r}, other_ecosystems={self.other_ecosystems!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(source={self.source!r}, advisories={self.advisories!r}, files_read={self.files_read!r}, skipped={self.skipped!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(source={self.source!r}, advisories={self.advisories!r}, files_read={self.files_read!r}, skipped={self.skipped!r}, unshaped={self.unshaped!r}, other_ecosystems={self.other_ecosystems!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -4254,14 +4254,16 @@ def __create_fn__(_type_sink, _type_props, MISSING, _HAS_DEFAULT_FACTORY, __data
  return __init__
 CODE["def __create_fn__(_type_sink, _type_props, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_props, _return_type):\n def __init__(self,sink:_type_sink,props:_type_props=_dflt_props)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'sink',sink)\n  __dataclass_builtins_object__.__setattr__(self,'props',props)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_source, _type_advisories, _type_files_read, _type_skipped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_advisories, _dflt_files_read, _dflt_skipped, _return_type):
- def __init__(self,source:_type_source,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,files_read:_type_files_read=_dflt_files_read,skipped:_type_skipped=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_source, _type_advisories, _type_files_read, _type_skipped, _type_unshaped, _type_other_ecosystems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_advisories, _dflt_files_read, _dflt_skipped, _dflt_unshaped, _dflt_other_ecosystems, _return_type):
+ def __init__(self,source:_type_source,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,files_read:_type_files_read=_dflt_files_read,skipped:_type_skipped=_HAS_DEFAULT_FACTORY,unshaped:_type_unshaped=_HAS_DEFAULT_FACTORY,other_ecosystems:_type_other_ecosystems=_HAS_DEFAULT_FACTORY)->_return_type:
   self.source=source
   self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories
   self.files_read=files_read
   self.skipped=_dflt_skipped() if skipped is _HAS_DEFAULT_FACTORY else skipped
+  self.unshaped=_dflt_unshaped() if unshaped is _HAS_DEFAULT_FACTORY else unshaped
+  self.other_ecosystems=_dflt_other_ecosystems() if other_ecosystems is _HAS_DEFAULT_FACTORY else other_ecosystems
  return __init__
-CODE['def __create_fn__(_type_source, _type_advisories, _type_files_read, _type_skipped, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_advisories, _dflt_files_read, _dflt_skipped, _return_type):\n def __init__(self,source:_type_source,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,files_read:_type_files_read=_dflt_files_read,skipped:_type_skipped=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.source=source\n  self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories\n  self.files_read=files_read\n  self.skipped=_dflt_skipped() if skipped is _HAS_DEFAULT_FACTORY else skipped\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_source, _type_advisories, _type_files_read, _type_skipped, _type_unshaped, _type_other_ecosystems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_advisories, _dflt_files_read, _dflt_skipped, _dflt_unshaped, _dflt_other_ecosystems, _return_type):\n def __init__(self,source:_type_source,advisories:_type_advisories=_HAS_DEFAULT_FACTORY,files_read:_type_files_read=_dflt_files_read,skipped:_type_skipped=_HAS_DEFAULT_FACTORY,unshaped:_type_unshaped=_HAS_DEFAULT_FACTORY,other_ecosystems:_type_other_ecosystems=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.source=source\n  self.advisories=_dflt_advisories() if advisories is _HAS_DEFAULT_FACTORY else advisories\n  self.files_read=files_read\n  self.skipped=_dflt_skipped() if skipped is _HAS_DEFAULT_FACTORY else skipped\n  self.unshaped=_dflt_unshaped() if unshaped is _HAS_DEFAULT_FACTORY else unshaped\n  self.other_ecosystems=_dflt_other_ecosystems() if other_ecosystems is _HAS_DEFAULT_FACTORY else other_ecosystems\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_source, _type_enable, _type_disable, _type_severity, _type_exclude, _type_ignore, _type_stage, _type_region, _type_budget, _type_fail_on, _type_max_file_size, _type_http_timeout, _type_log_retention_min_days, _type_log_retention_max_days, _type_openapi, _type_taint, _type_osv_db, _type_parameters, _type_trusted_accounts, _type_runtime_warning_days, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source, _dflt_enable, _dflt_disable, _dflt_severity, _dflt_exclude, _dflt_ignore, _dflt_stage, _dflt_region, _dflt_budget, _dflt_fail_on, _dflt_max_file_size, _dflt_http_timeout, _dflt_log_retention_min_days, _dflt_log_retention_max_days, _dflt_openapi, _dflt_taint, _dflt_osv_db, _dflt_parameters, _dflt_trusted_accounts, _dflt_runtime_warning_days, _return_type):
  def __init__(self,source:_type_source=_dflt_source,enable:_type_enable=_HAS_DEFAULT_FACTORY,disable:_type_disable=_HAS_DEFAULT_FACTORY,severity:_type_severity=_HAS_DEFAULT_FACTORY,exclude:_type_exclude=_HAS_DEFAULT_FACTORY,ignore:_type_ignore=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,budget:_type_budget=_dflt_budget,fail_on:_type_fail_on=_dflt_fail_on,max_file_size:_type_max_file_size=_dflt_max_file_size,http_timeout:_type_http_timeout=_dflt_http_timeout,log_retention_min_days:_type_log_retention_min_days=_dflt_log_retention_min_days,log_retention_max_days:_type_log_retention_max_days=_dflt_log_retention_max_days,openapi:_type_openapi=_HAS_DEFAULT_FACTORY,taint:_type_taint=_HAS_DEFAULT_FACTORY,osv_db:_type_osv_db=_dflt_osv_db,parameters:_type_parameters=_HAS_DEFAULT_FACTORY,trusted_accounts:_type_trusted_accounts=_HAS_DEFAULT_FACTORY,runtime_warning_days:_type_runtime_warning_days=_dflt_runtime_warning_days)->_return_type:
