@@ -24,6 +24,7 @@ from faasguard.loaders.functions import (
 )
 from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.iam_resources import attach_policy
+from faasguard.loaders.intrinsics import conditional_items
 from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.sam_auth import read_api_auth
 from faasguard.loaders.sam_events import read_events, read_state_machine_events
@@ -31,6 +32,7 @@ from faasguard.loaders.template import (
     Template,
     as_bool,
     as_int,
+    items,
     mapping,
     method_settings_throttle,
     route_throttles,
@@ -43,6 +45,7 @@ from faasguard.model import (
     DataResource,
     Function,
     Layer,
+    Location,
     Ref,
     Role,
     Statement,
@@ -126,6 +129,9 @@ def read_function(t: Template, logical: str, props: LDict) -> None:
     """AWS::Serverless::Function (phase 1): the function and its generated role."""
     fn = Function(id=t.qualify(logical), location=t.loc(t.line(logical)), format=t.fmt)
     apply_common(t, fn, props)
+    shared = _global_layers(t, logical)
+    if shared:
+        fn.properties["shared_layers"] = shared
     _read_code(t, fn, props)
     fn.tracing = props.get("Tracing")
     provisioned = mapping(props.get("ProvisionedConcurrencyConfig"))
@@ -147,6 +153,21 @@ def read_function(t: Template, logical: str, props: LDict) -> None:
     if "Role" not in props:
         t.app.roles[f"{fn.id}Role"] = _generated_role(t, fn, props)
         fn.role = f"{fn.id}Role"
+
+
+def _global_layers(t: Template, logical: str) -> tuple[tuple[Value, Location], ...]:
+    """The layers a function takes from `Globals.Function.Layers`, each where that list
+    names it: none when its `IgnoreGlobals` leaves them out, or when its own `Layers` is
+    not a list (SAM then keeps the function's value: `merge_globals`)."""
+    raw = t.raw_resource(logical)
+    listed = mapping(without_ignored_globals(t.globals.get("Function", LDict()),
+                                             raw.get("IgnoreGlobals"))).get("Layers")
+    own = mapping(raw.get("Properties")).get("Layers")
+    if listed is None or (own is not None and not (isinstance(own, list) and
+                                                    isinstance(listed, list))):
+        return ()
+    return tuple((layer, t.loc(line)) for line, item in items(listed)
+                 for layer, _branches in conditional_items(item, t.scope))
 
 
 def link_function(t: Template, logical: str, props: LDict) -> None:

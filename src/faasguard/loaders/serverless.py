@@ -67,7 +67,7 @@ from faasguard.loaders.serverless_step_functions import (
     state_machine_logical_ids,
 )
 from faasguard.loaders.serverless_throttling import THROTTLING_PLUGIN, apply_throttling
-from faasguard.loaders.template import as_int, mapping, throttle
+from faasguard.loaders.template import as_int, items, mapping, throttle
 from faasguard.loaders.variables import (
     INCLUDED_LINES,
     StageValues,
@@ -540,6 +540,8 @@ class _Loader:
             tags=self._tags(cfg),
             properties=self._properties(key, cfg),
         )
+        if "layers" not in cfg and layers:
+            function.properties["shared_layers"] = self._provider_layers()
         if self._uses_plugin(PYTHON_REQUIREMENTS_PLUGIN):
             function.build = self._python_requirements(
                 cfg, "package_individually" in function.properties)
@@ -700,6 +702,14 @@ class _Loader:
         if any(isinstance(layer, Unknown) for layer in found):
             return conditional_items(raw, self.scope)
         return [(layer, ()) for layer in found]
+
+    def _provider_layers(self) -> tuple[tuple[Value, Location], ...]:
+        """The layers `provider.layers` gives every function that lists none of its own,
+        each where that list names it."""
+        raw = _get(self.config, "provider", "layers")
+        return tuple((layer, Location(self.file, line or self.config.line_of("provider")))
+                     for line, item in items(raw)
+                     for layer, _branches in self._layer_list(self._resolve(item), item))
 
     def _tags(self, cfg: LDict) -> dict[str, Any]:
         tags: dict[str, Any] = {}

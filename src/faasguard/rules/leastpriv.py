@@ -41,6 +41,7 @@ from faasguard.rules.util import (
     ROLE_PER_FUNCTION_FIXES,
     policy_file_fixes,
     remediation_for,
+    short_list,
     value_text,
 )
 
@@ -51,11 +52,6 @@ _HIGH_LEVELS = ("Permissions management", "Write")
 _LEVEL_ORDER = ("Permissions management", "Write", "Tagging", "List", "Read", "Unknown")
 _V = TypeVar("_V", list[str], dict[str, int])
 _POLICY_HINT = "Run `faasguard policy PATH --function {name}` for the minimal policy."
-
-
-def _short(items: list[str], limit: int = 6) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _analysed(app: App, facts: Facts) -> Iterator[tuple[Function, Role, Needs, list[str]]]:
@@ -733,7 +729,7 @@ def _escalation(role: Role, paths: list[tuple[EscalationPath, list[Statement]]],
             s is not None and any(is_full_wildcard(a) for a in s.actions) for s in granting)
         steps = []
         for action, statement in zip(path.actions, granting, strict=True):
-            where = f"used at {_short(sites[action.lower()], 2)}" \
+            where = f"used at {short_list(sites[action.lower()], 2)}" \
                 if action.lower() in used else "not seen used" if partial else "unused"
             if action.lower() not in used:
                 removable.add(action)
@@ -754,12 +750,14 @@ def _escalation(role: Role, paths: list[tuple[EscalationPath, list[Statement]]],
     usage = ""
     if used:  # a function of the role whose code uses other steps gets its own finding
         code = f"{'its' if len(names) == 1 else 'their'} code uses"
+        spelled_steps = short_list(sorted(spelled.values()), 4)
         usage = (f" {code.capitalize()}" if alone else
                  f" Unlike the role's other functions, {code}") + \
-            f" chain step{'s' if len(spelled) > 1 else ''} {_short(sorted(spelled.values()), 4)}."
-    advice = (f" Removing the actions the code never uses ({_short(sorted(removable))}) "
+            f" chain step{'s' if len(spelled) > 1 else ''} {spelled_steps}."
+    removed = short_list(sorted(removable), 6)
+    advice = (f" Removing the actions the code never uses ({removed}) "
               "breaks every chain." if removable and not partial else
-              f" Removing the actions the code read does not use ({_short(sorted(removable))})"
+              f" Removing the actions the code read does not use ({removed})"
               " breaks every chain, if the code the scan could not read does not need them."
               if removable else
               " The code uses every step: scope each action to the one resource needed.")

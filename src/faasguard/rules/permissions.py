@@ -16,7 +16,12 @@ from faasguard.rules.iam_tables import (
     service_wildcard,
     wildcards,
 )
-from faasguard.rules.util import ROLE_PER_FUNCTION_FIXES, policy_file_fixes, remediation_for
+from faasguard.rules.util import (
+    ROLE_PER_FUNCTION_FIXES,
+    policy_file_fixes,
+    remediation_for,
+    short_list,
+)
 
 _OWASP = "OWASP Serverless Top 10: SAS-4 Over-Privileged Function Permissions and Roles"
 _LEAST_PRIVILEGE = ("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -56,11 +61,6 @@ def _own_statements(app: App, facts: Facts) -> list[tuple[Role, int, Statement]]
 
 
 _OWN_MEMO = "permissions.own_statements"
-
-
-def _short(items: list[str], limit: int = 4) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 @rule(
@@ -225,7 +225,7 @@ def resource_star(app: App, facts: Facts) -> Iterator[Finding]:
             where = _where(statement, role)
             yield make_finding(
                 "FG-PERM-003",
-                f"Role '{logical_id(role.id)}' grants {_short(scoped)} on Resource '*'; "
+                f"Role '{logical_id(role.id)}' grants {short_list(scoped, 4)} on Resource '*'; "
                 f"these actions can be limited to the resources {whose}.",
                 where, f"resource-star:{logical_id(role.id)}:{statement.source}:{index}",
                 remediation=remediation_for(app, facts, where.file, _scoped_fixes(scoped)),
@@ -509,7 +509,7 @@ def shared_role(app: App, facts: Facts) -> Iterator[Finding]:
         yield make_finding(
             "FG-PERM-008",
             f"Role '{logical_id(key)}' is shared by {len(names)} functions: "
-            f"{_short(names, 8)}; each of them holds the permissions of all.",
+            f"{short_list(names, 8)}; each of them holds the permissions of all.",
             location, f"shared-role:{logical_id(key)}",
             properties={"functions": names},
             folds_into=("FG-PERM-104", f"shared-needs:{logical_id(key)}") if role else None,

@@ -12,11 +12,11 @@ from typing import Any
 from faasguard.analysis.code_facts import remote_http_url
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
-from faasguard.model import App, Branches, logical_id
+from faasguard.model import App, Branches, Location, logical_id
 from faasguard.package_data import own_data
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
-from faasguard.rules.util import remediation_for
+from faasguard.rules.util import remediation_for, short_list
 
 _OWASP_3P = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
 _OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
@@ -42,7 +42,10 @@ cannot audit how it was built. Layers from AWS-run publisher accounts (Powertool
 Insights) are reported at low severity; layers of the accounts the configuration lists
 as trusted (`trusted-accounts: ["111122223333"]`) are not reported. A layer listed under
 a condition the deployment decides (`!If [UseVendor, arn:...:layer:..., !Ref
-AWS::NoValue]`) is reported as one the function may use, naming the condition.
+AWS::NoValue]`) is reported as one the function may use, naming the condition. A layer of
+the list a file gives its functions (serverless.yml `provider.layers`, SAM
+`Globals.Function.Layers`) is reported once, where that list names it, with the functions
+it is attached to.
 """,
     remediation={
         "serverless": "layers:\n  - !Ref DepsLambdaLayer  # build the layer in your own "
@@ -63,25 +66,51 @@ AWS::NoValue]`) is reported as one the function may use, naming the condition.
 )
 def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
     trusted = set(facts.options.trusted_accounts)
+    # a layer of a list every function of a file shares (provider.layers,
+    # Globals.Function.Layers): one finding where it is listed, naming the functions
+    shared: dict[tuple[Location, str, str, Branches], list[str]] = {}
     for function in app.functions.values():
+        listed_for_all = function.properties.get("shared_layers", ())
         for layer in function.layers:
             match = _LAYER_ARN.match(layer) if isinstance(layer, str) else None
             if match is None or match.group(1) in trusted:
                 continue
             account, name = match.groups()
-            publisher = AWS_LAYER_ACCOUNTS.get(account)
-            who = f"AWS-run account {account} ({publisher})" if publisher \
-                else f"account {account}"
             branches = next((b for listed, b in function.conditional_layers
                              if listed == layer), ())
-            uses = f"may use layer '{name}' from {who}, when {_holds(branches)}" \
-                if branches else f"uses layer '{name}' from {who}"
+            where = next((at for listed, at in listed_for_all if listed == layer), None)
+            if where is not None:
+                shared.setdefault((where, account, name, branches), []).append(
+                    logical_id(function.id))
+                continue
+            uses = f"may use layer '{name}' from {_publisher(account)}, when " \
+                   f"{_holds(branches)}" if branches \
+                else f"uses layer '{name}' from {_publisher(account)}"
             yield make_finding(
                 "FG-TP-001",
                 f"Function '{logical_id(function.id)}' {uses}.",
                 function.location, f"layer:{logical_id(function.id)}:{account}:{name}",
-                severity="low" if publisher else None,
+                severity="low" if account in AWS_LAYER_ACCOUNTS else None,
             )
+    for (where, account, name, branches), functions in shared.items():
+        names = sorted(functions)
+        which = f"function '{names[0]}'" if len(names) == 1 \
+            else f"{len(names)} functions: {short_list(names, 8)}"
+        attached = f"may be attached to {which}, when {_holds(branches)}" if branches \
+            else f"is attached to {which}"
+        yield make_finding(
+            "FG-TP-001",
+            f"Layer '{name}' from {_publisher(account)} {attached}.",
+            where, f"shared-layer:{account}:{name}",
+            severity="low" if account in AWS_LAYER_ACCOUNTS else None,
+            properties={"functions": names},
+        )
+
+
+def _publisher(account: str) -> str:
+    """A layer's account for a message, naming the AWS-run publishers."""
+    publisher = AWS_LAYER_ACCOUNTS.get(account)
+    return f"AWS-run account {account} ({publisher})" if publisher else f"account {account}"
 
 
 def _holds(branches: Branches) -> str:

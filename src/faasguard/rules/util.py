@@ -23,6 +23,12 @@ def as_str(value: Value) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def short_list(items: list[str], limit: int) -> str:
+    """The first `limit` items, comma-separated, and how many more there are."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def value_text(value: Value) -> str:
     """A model value for a message: a reference by the logical id the user wrote
     (`${Jobs.Arn}`, not the qualified `${template.yaml#Jobs.Arn}`), anything else as text."""
