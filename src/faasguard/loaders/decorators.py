@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from faasguard.loaders.documents import InputError, read_text
+from faasguard.loaders.documents import InputError, read_python
 
 
 @dataclass
@@ -135,7 +135,7 @@ def decorators_of(node: ast.stmt, objects: set[str], names: dict[str, Any]
 
 def parse_python(root: str, rel: str) -> ast.Module:
     """Parse a project's Python file (never imported); `InputError` when it cannot be."""
-    text = read_text(os.path.join(root, rel))
+    text = read_python(os.path.join(root, rel))
     try:
         return ast.parse(text, rel)
     except (SyntaxError, ValueError, RecursionError) as exc:

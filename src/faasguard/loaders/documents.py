@@ -168,6 +168,48 @@ def deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
 
 def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file, refusing oversized, binary and undecodable content."""
+    raw = _read_bytes(path, max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {exc.start}); skipped", line) from exc
+    return text
+
+
+def read_python(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a Python source file decoded as Python decodes it: in the encoding its PEP 263
+    coding line declares (`# -*- coding: latin-1 -*-`, read by tokenize.detect_encoding,
+    which executes nothing), else UTF-8; oversized and binary content refused as by
+    `read_text`, an unknown encoding or bytes that are not of it too."""
+    raw = _read_bytes(path, max_bytes)
+    first = raw.find(b"\n")
+    second = raw.find(b"\n", first + 1) if first >= 0 else -1
+    head = raw if second < 0 else raw[:second + 1]  # a coding line is one of the first two
+    encoding = "utf-8-sig"
+    if b"coding" in head:
+        import tokenize  # here, not at start-up: few files have a coding line
+
+        lines = iter(head.splitlines(keepends=True))
+        try:
+            encoding, _cookie = tokenize.detect_encoding(lambda: next(lines, b""))
+        except SyntaxError as exc:  # an unknown encoding name, a BOM with another one
+            why = ("a UTF-8 byte-order mark and a coding line naming another encoding"
+                   if head.startswith(b"\xef\xbb\xbf") else f"{exc} (its coding line)")
+            raise InputError(f"cannot be decoded: {why}; skipped") from None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding
+        raise InputError(f"not valid {name} (byte {exc.start}); skipped", line) from exc
+    except LookupError as exc:  # a codec of bytes to bytes (`coding: rot13`, `hex`)
+        raise InputError(f"cannot be decoded: {exc} (its coding line); skipped") from None
+
+
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    """A text file's bytes, refusing one that cannot be read, is larger than `max_bytes`
+    or is binary (NUL bytes in its first 8 KiB)."""
     try:
         raw = read_head(path, max_bytes + 1)  # one byte past the limit: oversized
     except IsADirectoryError as exc:
@@ -182,12 +224,7 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise InputError(f"larger than the {_size(max_bytes)} limit; skipped")
     if b"\x00" in raw[:8192]:
         raise InputError("binary content (NUL bytes); skipped")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"not valid UTF-8 (byte {exc.start}); skipped", line) from exc
-    return text
+    return raw
 
 
 def _size(count: int) -> str:

@@ -97,14 +97,14 @@ def _adapted_routes(root: str, fn: Function, app: App) -> list[AppRoute]:
     from faasguard.loaders.blueprints import module_file, module_imports
     from faasguard.loaders.decorators import parse_python, top_level_value
     from faasguard.loaders.django_routes import last_name
-    from faasguard.loaders.documents import read_text
+    from faasguard.loaders.documents import read_python
     from faasguard.loaders.flask_routes import FASTAPI, flask_routes
 
     code_dir = fn.code_dir or "."
     module, _, obj = str(fn.handler).rpartition(".")
     rel = module_file(root, code_dir, module)
     try:
-        if rel is None or not any(name in read_text(os.path.join(root, rel))
+        if rel is None or not any(name in read_python(os.path.join(root, rel))
                                   for name in ADAPTERS):
             return []
         tree = parse_python(root, rel)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.collector import freeze
-from faasguard.loaders.documents import InputError, read_text
+from faasguard.loaders.documents import InputError, read_python
 from faasguard.model import opt_order
 
 if TYPE_CHECKING:
@@ -478,7 +478,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
 
     def _parse(self, rel: str) -> Module:
         try:
-            text = read_text(self._prefix + rel, MAX_SOURCE_BYTES)
+            text = read_python(self._prefix + rel, MAX_SOURCE_BYTES)
         except InputError as exc:
             raise ParseError(exc.message, exc.line) from None
         paused = not gc.isenabled()
