@@ -16,6 +16,17 @@ from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.template import Template, as_bool, as_int, items, mapping
 from faasguard.model import DataKind, DataResource, Ref, ResourcePolicy, Trigger, Value, logical_id
 
+#: The property under which a Terraform queue, topic or bucket brings the policy its
+#: `policy` argument writes (CloudFormation writes it as a policy resource of its own).
+INLINE_POLICY = "__InlinePolicy"
+
+
+def _inline_policy(t: Template, logical: str, service: str, props: Any) -> None:
+    """The statements of the policy a resource writes itself (`INLINE_POLICY`) protect
+    that resource, as those of a policy resource naming it do."""
+    if INLINE_POLICY in props:
+        _policies(t, logical, service, [Ref(t.qualify(logical))], props[INLINE_POLICY])
+
 
 def _resource(t: Template, logical: str, kind: DataKind, name: Value) -> DataResource:
     resource = DataResource(id=t.qualify(logical), kind=kind, location=t.loc(t.line(logical)),
@@ -77,6 +88,7 @@ def read_bucket(t: Template, logical: str, props: Any) -> None:
     for key in ("AccessControl", "WebsiteConfiguration", "VersioningConfiguration"):
         if key in props:
             resource.properties[key] = props[key]
+    _inline_policy(t, logical, "s3", props)
 
 
 def link_bucket(t: Template, logical: str, props: Any) -> None:
@@ -110,6 +122,7 @@ def read_queue(t: Template, logical: str, props: Any) -> None:
     resource.properties["sqs_managed_sse"] = managed
     if "RedrivePolicy" in props:
         resource.properties["redrive_policy"] = props["RedrivePolicy"]
+    _inline_policy(t, logical, "sqs", props)
 
 
 def read_topic(t: Template, logical: str, props: Any) -> None:
@@ -117,6 +130,7 @@ def read_topic(t: Template, logical: str, props: Any) -> None:
     resource = _resource(t, logical, "topic", props.get("TopicName"))
     if props.get("KmsMasterKeyId") is not None:
         resource.encryption = kms(props["KmsMasterKeyId"])
+    _inline_policy(t, logical, "sns", props)
 
 
 def link_topic(t: Template, logical: str, props: Any) -> None:

@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 from faasguard.loaders.apigateway import REST_AUTH_TYPES, V2_AUTH_TYPES
+from faasguard.loaders.data_resources import INLINE_POLICY
 from faasguard.loaders.documents import InputError, LDict, LList, parse
 from faasguard.loaders.functions import URL_AUTH_TYPES
 from faasguard.loaders.terraform.hcl import Attr, Block
@@ -94,7 +95,7 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "point_in_time_recovery": ("PointInTimeRecoverySpecification",
                                    {"enabled": "PointInTimeRecoveryEnabled"})}),
     "aws_s3_bucket": ("AWS::S3::Bucket", {
-        "bucket": "BucketName",
+        "bucket": "BucketName", "policy": (INLINE_POLICY, {_POLICY: ""}),
         "server_side_encryption_configuration": ("BucketEncryption", {
             "rule": ("ServerSideEncryptionConfiguration", {
                 "apply_server_side_encryption_by_default": (
@@ -106,11 +107,12 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
     "aws_sqs_queue": ("AWS::SQS::Queue", {
         "name": "QueueName", "kms_master_key_id": "KmsMasterKeyId",
         "sqs_managed_sse_enabled": "SqsManagedSseEnabled",
-        "redrive_policy": "RedrivePolicy"}),
+        "redrive_policy": "RedrivePolicy", "policy": (INLINE_POLICY, {_POLICY: ""})}),
     "aws_sqs_queue_policy": ("AWS::SQS::QueuePolicy", {
         "queue_url": "__queue", "policy": ("PolicyDocument", {_POLICY: ""})}),
     "aws_sns_topic": ("AWS::SNS::Topic", {
-        "name": "TopicName", "kms_master_key_id": "KmsMasterKeyId"}),
+        "name": "TopicName", "kms_master_key_id": "KmsMasterKeyId",
+        "policy": (INLINE_POLICY, {_POLICY: ""})}),
     "aws_sns_topic_policy": ("AWS::SNS::TopicPolicy", {
         "arn": "__topic", "policy": ("PolicyDocument", {_POLICY: ""})}),
     "aws_sns_topic_subscription": ("AWS::SNS::Subscription", {
@@ -189,7 +191,7 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "integration_type": "IntegrationType"}),
     "aws_apigatewayv2_authorizer": ("AWS::ApiGatewayV2::Authorizer", {
         "api_id": "ApiId", "name": "Name", "authorizer_type": "AuthorizerType",
-        "identity_sources": "IdentitySource",
+        "identity_sources": "IdentitySource", "authorizer_uri": "AuthorizerUri",
         "jwt_configuration": ("JwtConfiguration", {"audience": "Audience",
                                                    "issuer": "Issuer"})}),
     "aws_apigatewayv2_stage": ("AWS::ApiGatewayV2::Stage", {
