@@ -24,7 +24,10 @@ SERVERLESS_NAMES = {"serverless.yml", "serverless.yaml", "serverless.json"}
 #: Serverless Framework service files that are code, in the order the framework picks
 #: among them: read statically (loaders.service_code); a serverless.yml beside one wins.
 SERVERLESS_CODE_NAMES = ("serverless.js", "serverless.cjs", "serverless.mjs", "serverless.ts")
-ZAPPA_NAMES = {"zappa_settings.json", "zappa_settings.yml", "zappa_settings.yaml"}
+#: Zappa's settings files, in the order it picks among them: it reads the first in a folder.
+ZAPPA_ORDER = ("zappa_settings.json", "zappa_settings.toml", "zappa_settings.yml",
+               "zappa_settings.yaml")
+ZAPPA_NAMES = set(ZAPPA_ORDER)
 TEMPLATE_SUFFIXES = (".yml", ".yaml", ".json", ".template")
 #: Terraform is loaded per folder (a module is a folder of .tf files): see `scan.load_app`.
 TERRAFORM_SUFFIX = ".tf"
@@ -90,7 +93,7 @@ def is_candidate(name: str) -> bool:
     """Could a file of this name be an IaC file we read? (content decides for templates)"""
     lower = name.lower()
     return lower in SERVERLESS_NAMES or lower.endswith(TEMPLATE_SUFFIXES) or \
-        lower.endswith(TERRAFORM_SUFFIX)
+        lower.endswith(TERRAFORM_SUFFIX) or lower in ZAPPA_NAMES
 
 
 def detect(name: str, data: Any) -> Format | None:
@@ -141,9 +144,21 @@ def _load_path(ctx: LoadContext) -> App:
         from faasguard.loaders.service_code import load as load_service_code
 
         return load_service_code(ctx)
+    base = os.path.basename(ctx.file).lower()
+    if base in ZAPPA_NAMES:
+        first = _zappa_reads(ctx)
+        if first != base:
+            return App(root=ctx.root, diagnostics=[ctx.diagnostic(
+                f"not read: Zappa reads {first} in this folder, before this file",
+                level="note", code="zappa")])
     try:
         text = read_text(ctx.abs_path, ctx.max_bytes)
-        doc = parse(text)
+        if base == "zappa_settings.toml":
+            from faasguard.loaders.toml_document import load_toml
+
+            doc = load_toml(text)
+        else:
+            doc = parse(text)
     except InputError as exc:
         named = os.path.basename(ctx.file).lower() in SERVERLESS_NAMES | ZAPPA_NAMES or \
             ctx.file.replace(os.sep, "/").lower().endswith(".chalice/config.json")
@@ -201,6 +216,18 @@ def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -
 
         return secrets_in(doc.data, ctx.file, (NAMED_SETTINGS,))
     return secrets_in(doc.data, ctx.file)
+
+
+def _zappa_reads(ctx: LoadContext) -> str:
+    """The settings file Zappa reads in the folder of `ctx.file`, one of its settings
+    files: the first of ZAPPA_ORDER there (the names compared as the folder spells them)."""
+    folder = os.path.dirname(ctx.abs_path)
+    try:
+        present = {name.lower() for name in os.listdir(folder)}
+    except OSError:
+        return os.path.basename(ctx.file).lower()
+    return next(name for name in ZAPPA_ORDER
+                if name in present or name == os.path.basename(ctx.file).lower())
 
 
 def _looks_like_template(path: str) -> bool:
