@@ -456,7 +456,7 @@ def test_findings_in_the_service_file_show_serverless_yml_s_fix():
     chooser = RemediationChooser([("serverless.ts", "serverless"),
                                   ("serverless.ts", "typescript"), ("app.ts", "typescript")])
     assert (chooser.keys("serverless.ts"), chooser.keys("app.ts")) == (
-        ("serverless",), ("javascript",))
+        ("serverless",), ("javascript", "serverless"))
 
 
 def test_secrets_an_imported_module_writes_into_the_configuration_are_judged_once():

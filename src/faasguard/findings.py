@@ -297,6 +297,10 @@ REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
 #: IAM policy documents) that belong to them: a finding there prefers the framework's snippet
 #: after the file's own format's.
 _PROJECT_FORMATS = ("chalice", "zappa")
+#: Formats that deploy functions: a finding in a source file no snippet is written for
+#: (handler code: FG-PERM-103's missing grant) prefers the snippet of the deployment
+#: format next to it, not the rule's first (serverless.yml's, for a Terraform project).
+_DEPLOY_FORMATS = ("serverless", "sam", "cloudformation", "cdk", "terraform")
 #: The formats the scan lists source files as (after the loaders' formats).
 _CODE_FORMATS = ("python", "javascript", "typescript")
 
@@ -305,12 +309,15 @@ class RemediationChooser:
     """Which of a rule's remediation snippets a finding shows: the one in the format of
     the finding's file (a loader's before the code format of a file it read too: a
     serverless.ts gets serverless.yml's), else the one of the Chalice or Zappa project
-    holding the file (app.py, a policy document), else the rule's first (its default)."""
+    holding the file (app.py, a policy document), else the one of the deployment format
+    beside it (handler code of a SAM or Terraform project), else the rule's first (its
+    default)."""
 
     def __init__(self, files: Iterable[tuple[str, str]]):
         """`files`: (path, format) of every file the scan read."""
         self._formats: dict[str, str] = {}
         self._projects: dict[str, str] = {}  # project folder -> framework
+        self._deployed: dict[str, str] = {}  # folder -> deployment format of a file in it
         #: file -> the remediation keys a finding there prefers (`keys`)
         self._keys: dict[str, tuple[str, ...]] = {}
         #: (rule id, keys) -> (the rule's default snippet, the one a finding with those keys
@@ -328,17 +335,30 @@ class RemediationChooser:
                 if posixpath.basename(folder) == ".chalice":
                     folder = posixpath.dirname(folder)
                 self._projects.setdefault(folder, fmt)
+            elif fmt in _DEPLOY_FORMATS:
+                self._deployed.setdefault(posixpath.dirname(path), fmt)
+        deployed = set(self._deployed.values())
+        #: the app's one deployment format (None for none or several)
+        self._only = deployed.pop() if len(deployed) == 1 else None
 
     def keys(self, file: str) -> tuple[str, ...]:
-        """The remediation keys a finding in `file` prefers, in order."""
-        own = REMEDIATION_KEYS.get(self._formats.get(file, ""), ())
-        if not self._projects:
-            return own
-        folder = posixpath.dirname(file)
-        while folder not in self._projects and folder:
-            folder = posixpath.dirname(folder)
-        framework = self._projects.get(folder)
-        return own + (framework,) if framework and framework not in own else own
+        """The remediation keys a finding in `file` prefers, in order: its format's, then
+        the framework's of the Chalice or Zappa project holding it; for a file of no such
+        project and no template (handler code, a manifest), the deployment format's of the
+        nearest folder above it holding a template, else the app's only deployment format
+        (infra/main.tf beside src/)."""
+        keys = self._keys.get(file)
+        if keys is not None:
+            return keys
+        fmt = self._formats.get(file, "")
+        keys = REMEDIATION_KEYS.get(fmt, ())
+        framework = _nearest(self._projects, file)
+        if framework is None and fmt not in _DEPLOY_FORMATS:
+            framework = _nearest(self._deployed, file) or self._only
+        if framework is not None:
+            keys += tuple(k for k in REMEDIATION_KEYS[framework] if k not in keys)
+        self._keys[file] = keys
+        return keys
 
     def choose(self, file: str, snippets: Mapping[str, str]) -> str:
         """The snippet of `snippets` for a finding in `file`."""
@@ -357,7 +377,7 @@ class RemediationChooser:
             file = finding.location.file
             keys = keys_of.get(file)
             if keys is None:
-                keys = keys_of[file] = self.keys(file)
+                keys = self.keys(file)
             key = (finding.rule_id, keys)
             chosen = chosen_of.get(key, _UNCHOSEN)
             if chosen is _UNCHOSEN:
@@ -367,6 +387,15 @@ class RemediationChooser:
                     _first_of(keys, registered.meta.remediation))
             if chosen is not None and finding.remediation == chosen[0]:
                 finding.remediation = chosen[1]
+
+
+def _nearest(folders: Mapping[str, str], file: str) -> str | None:
+    """The value of the folder of `folders` nearest above `file` (the scan root's, "",
+    last), None when none holds it."""
+    folder = posixpath.dirname(file)
+    while folder not in folders and folder:
+        folder = posixpath.dirname(folder)
+    return folders.get(folder)
 
 
 def _first_of(keys: tuple[str, ...], snippets: Mapping[str, str]) -> str:

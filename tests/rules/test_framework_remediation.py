@@ -61,7 +61,9 @@ def test_framework_keys_by_file() -> None:
     assert chooser.keys("svc/app.py") == ("python", "zappa")
     assert chooser.keys("other/serverless.yml") == ("serverless", "chalice")
     plain = RemediationChooser([("serverless.yml", "serverless"), ("handler.py", "python")])
-    assert plain.keys("handler.py") == ("python",) and plain.keys("policy.json") == ()
+    # (a file of no framework project: the deployment format beside it, after its own)
+    assert plain.keys("handler.py") == ("python", "serverless")
+    assert plain.keys("policy.json") == ("serverless",)
     snippets = {"serverless": "S", "chalice": "C"}
     assert chooser.choose("app.py", snippets) == "C"
     assert plain.choose("handler.py", snippets) == "S"  # the default
