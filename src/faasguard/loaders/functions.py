@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import posixpath
 
-from faasguard.loaders.intrinsics import conditional_items, deployment_choice
+from faasguard.loaders.intrinsics import (
+    NO_VALUE,
+    Scope,
+    branch_values,
+    conditional_items,
+    deployment_choice,
+)
 from faasguard.loaders.template import Template, as_int, items, mapping
 from faasguard.model import (
     CODE_ELSEWHERE,
+    Branches,
     EnvVar,
     Function,
     FunctionUrl,
@@ -36,6 +43,9 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     if isinstance(architectures, list) and architectures and isinstance(architectures[0], str):
         fn.architecture = architectures[0]
     fn.reserved_concurrency = as_int(props.get("ReservedConcurrentExecutions"))
+    if isinstance(props.get("ReservedConcurrentExecutions"), Unknown):
+        undecided_reserved_concurrency(
+            fn, t.raw_props(logical_id(fn.id)).get("ReservedConcurrentExecutions"), t.scope)
     fn.kms_key = props.get("KmsKeyArn")
     vpc = props.get("VpcConfig")
     fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds", True))
@@ -60,6 +70,21 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     if logging.get("LogFormat") is not None:
         fn.properties["log_format"] = logging.get("LogFormat")
     read_environment(t, fn, props)
+
+
+def undecided_reserved_concurrency(fn: Function, raw: Value, scope: Scope) -> None:
+    """Note the reserved concurrency each deployment may give `fn` when the template
+    leaves it to the deployment (`raw`, as written: an `Fn::If`, a parameter):
+    `properties["reserved_concurrency"]`, (value, branches) pairs (`branch_values`), the
+    value an int, None where the setting is left out (or -1, Terraform's "unreserved"),
+    or an Unknown the branch gives (a parameter; a Terraform conditional, with its
+    choices)."""
+    found: list[tuple[Value, Branches]] = []
+    for value, branches in branch_values(raw, scope):
+        number = value if isinstance(value, Unknown) and value is not NO_VALUE \
+            else as_int(value)
+        found.append((None if isinstance(number, int) and number < 0 else number, branches))
+    fn.properties["reserved_concurrency"] = found
 
 
 def code_elsewhere(fn: Function, where: str) -> None:

@@ -411,6 +411,23 @@ def conditional_items(raw: Any, scope: Scope) -> list[tuple[Value, Branches]]:
     return [pair for v in raw for pair in conditional_items(v, scope)]
 
 
+def branch_values(raw: Any, scope: Scope) -> list[tuple[Value, Branches]]:
+    """The value a setting written as `raw` has in each branch of the `Fn::If`s the
+    template leaves to the deployment, each with the branches it is under (`NO_VALUE`
+    where a branch leaves the setting out: `!If [IsProd, 20, !Ref AWS::NoValue]` gives
+    (20, ((IsProd, True),)) and (NO_VALUE, ((IsProd, False),))); the value resolved,
+    under (), when no condition is left to the deployment."""
+    arg = raw.get("Fn::If") if isinstance(raw, dict) and len(raw) == 1 else None
+    if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):
+        decided = condition(arg[0], scope)
+        if decided is not None:
+            return branch_values(arg[1] if decided else arg[2], scope)
+        return [(value, ((arg[0], holds), *inner))
+                for holds, branch in ((True, arg[1]), (False, arg[2]))
+                for value, inner in branch_values(branch, scope)]
+    return [(resolve(raw, scope), ())]
+
+
 def _branch_items(name: str, then: list[tuple[Value, Branches]],
                   other: list[tuple[Value, Branches]]) -> list[tuple[Value, Branches]]:
     """The items of an `Fn::If` on condition `name` whose branches hold `then` and

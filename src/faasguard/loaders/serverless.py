@@ -43,7 +43,7 @@ from typing import Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, LDict, LList, deep_merge, line_of
-from faasguard.loaders.functions import layer_folder
+from faasguard.loaders.functions import layer_folder, undecided_reserved_concurrency
 from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, conditional_items, resolve
 from faasguard.loaders.policies import managed_statements
@@ -542,6 +542,10 @@ class _Loader:
         )
         if "layers" not in cfg and layers:
             function.properties["shared_layers"] = self._provider_layers()
+        if isinstance(cfg.get("reservedConcurrency"), Unknown):
+            undecided_reserved_concurrency(
+                function, raw.get("reservedConcurrency") if isinstance(raw, dict) else None,
+                self.scope)
         if self._uses_plugin(PYTHON_REQUIREMENTS_PLUGIN):
             function.build = self._python_requirements(
                 cfg, "package_individually" in function.properties)

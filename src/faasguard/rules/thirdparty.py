@@ -16,7 +16,7 @@ from faasguard.model import App, Branches, Location, logical_id
 from faasguard.package_data import own_data
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
-from faasguard.rules.util import remediation_for, short_list
+from faasguard.rules.util import branches_text, remediation_for, short_list
 
 _OWASP_3P = "OWASP Serverless Top 10: SAS-6 Insecure Third-Party Dependencies"
 _OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
@@ -84,7 +84,7 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
                     logical_id(function.id))
                 continue
             uses = f"may use layer '{name}' from {_publisher(account)}, when " \
-                   f"{_holds(branches)}" if branches \
+                   f"{branches_text(branches)}" if branches \
                 else f"uses layer '{name}' from {_publisher(account)}"
             yield make_finding(
                 "FG-TP-001",
@@ -96,7 +96,7 @@ def foreign_layer(app: App, facts: Facts) -> Iterator[Finding]:
         names = sorted(functions)
         which = f"function '{names[0]}'" if len(names) == 1 \
             else f"{len(names)} functions: {short_list(names, 8)}"
-        attached = f"may be attached to {which}, when {_holds(branches)}" if branches \
+        attached = f"may be attached to {which}, when {branches_text(branches)}" if branches \
             else f"is attached to {which}"
         yield make_finding(
             "FG-TP-001",
@@ -111,13 +111,6 @@ def _publisher(account: str) -> str:
     """A layer's account for a message, naming the AWS-run publishers."""
     publisher = AWS_LAYER_ACCOUNTS.get(account)
     return f"AWS-run account {account} ({publisher})" if publisher else f"account {account}"
-
-
-def _holds(branches: Branches) -> str:
-    """The branches a layer is listed under (`Function.conditional_layers`) as words:
-    'condition C holds and condition D does not hold'."""
-    return " and ".join(f"condition {name} {'holds' if holds else 'does not hold'}"
-                        for name, holds in branches)
 
 
 @rule(

@@ -11,6 +11,7 @@ from faasguard.model import (
     OWNED_ELSEWHERE,
     Api,
     App,
+    Branches,
     Location,
     Ref,
     Unknown,
@@ -27,6 +28,13 @@ def short_list(items: list[str], limit: int) -> str:
     """The first `limit` items, comma-separated, and how many more there are."""
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def branches_text(branches: Branches) -> str:
+    """The branches of undecided conditions a value is under (`model.Branches`) as words:
+    'condition C holds and condition D does not hold'."""
+    return " and ".join(f"condition {name} {'holds' if holds else 'does not hold'}"
+                        for name, holds in branches)
 
 
 def value_text(value: Value) -> str:

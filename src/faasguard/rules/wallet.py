@@ -11,15 +11,17 @@ from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import (
     App,
+    Branches,
     Function,
     Location,
     Ref,
     Route,
     Trigger,
+    Unknown,
     Value,
     logical_id,
 )
-from faasguard.rules.util import is_known, owned_elsewhere, template_file
+from faasguard.rules.util import branches_text, is_known, owned_elsewhere, template_file
 
 OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
 HTTP_TRIGGERS = ("http", "url", "alb")
@@ -42,6 +44,9 @@ the route may have no authoriser; when its authoriser is a parameter or variable
 authenticating default and no `AllowedValues` or validation (NONE only a value the
 setting accepts), its consumer is reported one level lower (`low`) with `confidence: low`,
 naming the parameter (`faasguard cost` does not count it: see its `exposed_if`).
+A reserved concurrency the deployment decides (`!If [IsProd, 50, !Ref AWS::NoValue]`) is
+reported naming the conditions under which the function has one; a function that every
+deployment gives one (each branch sets it, or a parameter does) is not reported.
 """,
     remediation={
         "serverless": "functions:\n  api:\n    reservedConcurrency: 20",
@@ -68,23 +73,58 @@ def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
         cost = model.functions.get(function.id)
         if function.reserved_concurrency is not None or cost is None:
             continue
+        has = _reserved_in_words(function.properties.get("reserved_concurrency", ()))
+        if has is None:
+            continue  # every deployment reserves some
         reasons = cost.exposure
         flood = f"a flood scales it to the account's {facts.options.account_concurrency} " \
             "concurrent executions, billed to you and throttling every other function."
+        if has:  # where a deployment has none
+            flood = f"on a deployment without it, {flood}"
         if reasons:
             yield make_finding(
                 "FG-WALLET-001",
-                f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
-                f"triggered from outside ({', '.join(reasons)}): {flood}",
+                f"Function '{logical_id(function.id)}' has {has or 'no reserved concurrency'} "
+                f"and can be triggered from outside ({', '.join(reasons)}): {flood}",
                 function.location, f"function:{logical_id(function.id)}")
         elif opened := cost.exposed_if:
             yield make_finding(
                 "FG-WALLET-001",
-                f"Function '{logical_id(function.id)}' has no reserved concurrency and can be "
-                f"triggered from outside only on a deployment that passes NONE: "
+                f"Function '{logical_id(function.id)}' has {has or 'no reserved concurrency'} "
+                f"and can be triggered from outside only on a deployment that passes NONE: "
                 f"{', '.join(opened)}; there, {flood}",
                 function.location, f"function:{logical_id(function.id)}",
                 severity="low", confidence="low")
+
+
+def _reserved_in_words(choices: list[tuple[Value, Branches]]) -> str | None:
+    """The reserved concurrency a deployment may give a function whose template leaves it
+    to the deployment (`Function.properties["reserved_concurrency"]`, from the loaders:
+    each value with the branches it is under, None where it is left out) in words ('reserved
+    concurrency only when condition IsProd holds (50)'); "" when no deployment is known to
+    have one (nothing undecided: no reserved concurrency), None when every deployment
+    has one."""
+    capped: list[str] = []
+    unreserved = not choices
+    for value, branches in choices:
+        when = f"when {branches_text(branches)}" if branches else ""
+        if isinstance(value, int):
+            capped.append(f"{when} ({value})" if when else f"of {value} on some deployments")
+            continue
+        if not isinstance(value, Unknown):  # None: left out in that branch
+            unreserved = True
+        elif value.branched_on() is None:  # set, to a value the deployment gives
+            capped.append(f"{when + ' ' if when else ''}(from {value.text})")
+        else:  # a Terraform conditional: its choices
+            numbers = [c for c in value.choices if isinstance(c, int) and c >= 0]
+            unreserved = unreserved or not numbers or len(numbers) < len(value.choices) or \
+                bool(value.unlisted)
+            if numbers:
+                capped.append(f"{when + ' and ' if when else ''}where {value.text} gives "
+                              f"{' or '.join(map(str, numbers))}")
+    if not unreserved:
+        return None
+    return f"reserved concurrency only {' or '.join(capped)}" if capped else ""
 
 
 @rule(
