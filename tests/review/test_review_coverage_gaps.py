@@ -73,6 +73,9 @@ GAPS = [
     ("error_details", "pos", "neg",
      "a traceback returned to the HTTP caller: verbose error messages (the Serverless "
      "Security Top 10's SAS-10, improper exception handling)"),
+    ("environment_dumped", "pos", "neg",
+     "the whole environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: "
+     "the function's live credentials) printed to the logs and returned to the caller"),
     ("secret_value_logged", "pos", "neg",
      "a value read from Secrets Manager printed to the logs: FG-DATA-011 knows secrets by "
      "their names, not by where the value came from"),
