@@ -3,21 +3,67 @@
 - A finding located in a CDK asset folder (`cdk.out/asset.<hash>/`) that is no copy of a
   project folder (bundled code, or a source changed since the synth: see
   `analysis.cdk_assets`) is in generated code: its message says so.
+- A finding about an element a Terraform module instance declares (its subject names the
+  instance's address, `module.api.aws_lambda_function.fn`) points into the module's
+  folder, which every instance shares: the `module` blocks that make the instance (the
+  loader's `MODULE_CALLS`) become related locations, so two calls of one module can be
+  told apart.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from faasguard.analysis.cdk_assets import CDK_OUT, generated_note
 from faasguard.findings import Finding
-from faasguard.model import App
+from faasguard.model import App, Location
+
+#: Key of an element's `properties` (functions, data resources, APIs) a Terraform module
+#: instance declares: its module calls, `[(Location of the module block, the instance's
+#: address)]`, the root module's call first.
+MODULE_CALLS = "module_calls"
+
+#: The module instance part of a Terraform address in a subject (`module.svc["a"].` and
+#: nested `module.a.module.b[0].`), as element ids and subjects write it.
+_MODULE_PATH = re.compile(
+    r'(?<![\w-])((?:module\.[A-Za-z_][\w-]*(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)+)')
 
 
 def note_origins(app: App, findings: Iterable[Finding]) -> None:
     """Add to each finding what its element's origin tells the user (in place)."""
-    del app  # (what the loaders recorded is read here as origins are added)
+    calls = _module_calls(app)
     for finding in findings:
         file = finding.location.file
         if CDK_OUT in file and (note := generated_note(file)) is not None:
             finding.message = f"{finding.message.rstrip()} {note}"
+        if calls and "module." in finding.subject:
+            _relate_module_calls(finding, calls)
+
+
+def _module_calls(app: App) -> dict[str, list[tuple[Location, str]]]:
+    """The module calls of each module instance elements record, by its address."""
+    found: dict[str, list[tuple[Location, str]]] = {}
+    for table in (app.functions, app.resources, app.apis):
+        for element in table.values():
+            calls = element.properties.get(MODULE_CALLS)
+            if calls:
+                found[calls[-1][1]] = calls
+    return found
+
+
+def _relate_module_calls(finding: Finding,
+                         calls: dict[str, list[tuple[Location, str]]]) -> None:
+    """Relate the module calls the finding's subject names (and those of the instances
+    folded into it, `findings.fold_instances`) to it, each call once with the addresses
+    of the instances it makes here."""
+    made: dict[Location, list[str]] = {}
+    for subject in [finding.subject, *finding.properties.get("instances", ())]:
+        for match in _MODULE_PATH.finditer(subject):
+            for location, address in calls.get(match.group(1).rstrip("."), ()):
+                if location != finding.location and address not in made.get(location, ()):
+                    made.setdefault(location, []).append(address)
+    for location, addresses in made.items():
+        these = "these instances" if len(addresses) > 1 else "this instance"
+        finding.related.append(
+            (location, f"{', '.join(addresses)}: the module call that makes {these}"))

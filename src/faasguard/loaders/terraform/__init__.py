@@ -29,6 +29,7 @@ from dataclasses import fields, is_dataclass
 from operator import attrgetter
 from typing import Any
 
+from faasguard.finding_origins import MODULE_CALLS
 from faasguard.loaders import LoadContext, finish
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, LDict, load_file
 from faasguard.loaders.intrinsics import choices_of
@@ -211,7 +212,34 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
                                           "warning"))
     _code_dirs(app, tree, virtual)
     _Renamer(tree.resources, files, virtual).app(app)
+    _note_module_calls(app, tree.resources, files)
     return app
+
+
+def _note_module_calls(app: App, resources: list[Resource], files: _Files) -> None:
+    """Give each element a module instance declares (`MODULE_CALLS` in its properties)
+    the `module` blocks that make that instance, the root module's first, each with the
+    instance's address (`module.api`, `module.svc["a"].module.queue`): a finding on it
+    names them (`finding_origins`)."""
+    calls_of: dict[int, list[tuple[Location, str]]] = {}
+    by_id: dict[str, list[tuple[Location, str]]] = {}
+    for resource in resources:
+        module = resource.module
+        if module.called_at is None:
+            continue
+        if id(module) not in calls_of:
+            calls: list[tuple[Location, str]] = []
+            while module.caller is not None and module.called_at is not None:
+                block = module.called_at
+                calls.append((Location(block.file, files.real(block.line)[1]),
+                              module.prefix.rstrip(".")))
+                module = module.caller
+            calls_of[id(resource.module)] = calls[::-1]
+        by_id[qualify(resource.block.file, resource.address)] = calls_of[id(resource.module)]
+    for table in (app.functions, app.resources, app.apis):
+        for element_id, element in table.items():
+            if element_id in by_id:
+                element.properties[MODULE_CALLS] = by_id[element_id]
 
 
 def _probe(root: str, folder: str) -> Module:

@@ -151,8 +151,8 @@ class Module:
                  tfvars: dict[str, Value] | None = None, depth: int = 0, *,
                  call: tuple[str, ...] = (), key: str | int | None = None,
                  each_value: Value = None,
-                 var_files: dict[str, tuple[str | int | float | bool, ...]] | None = None
-                 ) -> None:
+                 var_files: dict[str, tuple[str | int | float | bool, ...]] | None = None,
+                 called_at: Block | None = None) -> None:
         self.tree, self.folder, self.prefix = tree, folder, prefix
         self.inputs, self.caller, self.depth = inputs or {}, caller, depth
         self.tfvars = tfvars or {}
@@ -160,6 +160,7 @@ class Module:
         #: (a deployment's `-var-file` choice, not a value).
         self.var_files = var_files or {}
         self.call = call  # the module names from the root module down to this one
+        self.called_at = called_at  # the caller's `module` block (None: a root module)
         self.key, self.each_value = key, each_value  # of this instance of a counted call
         self.evaluator = Evaluator(self)
         self.variables: dict[str, Block] = {}
@@ -277,7 +278,7 @@ class Module:
             keys = [(None, None)]
         return [Module(self.tree, folder, blocks, f"{self.prefix}module.{name}{_suffix(key)}.",
                        inputs, self, depth=self.depth + 1, call=(*self.call, name), key=key,
-                       each_value=value)
+                       each_value=value, called_at=block)
                 for key, value in keys]
 
     def _installed(self, block: Block, name: str, source: Value) -> str | None:
