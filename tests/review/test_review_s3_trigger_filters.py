@@ -1,0 +1,48 @@
+"""Review of the AWS-call analysis on realistic S3-triggered functions: what the trigger's
+key filter says about the keys the code reads and writes. Fixtures
+tests/fixtures/review_s3_trigger_filters.
+
+Pinned (strict xfail), for the AWS-call analysis' owners:
+
+- An S3 trigger filtered on `prefix: invoices/` only delivers keys under invoices/, so the
+  event's object key starts with it. The key read from the event is taken as any key
+  (`${Docs.Arn}/*`), so a role granting s3:GetObject on invoices/* only (what a careful
+  team writes) is FG-PERM-103 'will fail with AccessDenied', pushing the user to widen the
+  grant; FG-PERM-102 and `faasguard policy` propose `${Docs.Arn}/*` too. Python (also
+  through `urllib.parse.unquote_plus`, which loses the event path today) and Node.js
+  (`decodeURIComponent(record.s3.object.key.replace(/\\+/g, " "))`).
+- A trigger filtered on `prefix: invoices/` and `suffix: .json` cannot be fired by a write
+  of `f"invoices/{stem}.pdf"`: the written key's literal end rules it out. Only the
+  computed key's prefix is kept (aws_values.Name.prefix), so FG-WALLET-004 reports a
+  recursive loop (high) that cannot happen. The twin writing `...-copy.json` is a loop
+  and stays reported (control, passes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .support import findings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_s3_trigger_filters"
+
+
+@pytest.mark.xfail(strict=True, reason="the S3 trigger's prefix filter is not applied to "
+                   "the event's object key: FG-PERM-103 on ${Docs.Arn}/*")
+@pytest.mark.parametrize("project", ["python_prefix", "node_prefix"])
+def test_a_read_of_the_event_key_is_under_the_triggers_prefix(project: str) -> None:
+    assert findings(FIXTURES / project, "FG-PERM-103") == []
+
+
+@pytest.mark.xfail(strict=True, reason="a written key's literal suffix is not compared "
+                   "with the trigger's suffix filter: FG-WALLET-004 on a write of .pdf")
+@pytest.mark.parametrize("project", ["python_suffix", "node_suffix"])
+def test_a_write_the_suffix_filter_rules_out_is_no_loop(project: str) -> None:
+    assert findings(FIXTURES / project, "FG-WALLET-004") == []
+
+
+def test_a_write_the_suffix_filter_lets_through_is_a_loop() -> None:
+    [loop] = findings(FIXTURES / "python_suffix_loop", "FG-WALLET-004")
+    assert loop.severity == "high"
