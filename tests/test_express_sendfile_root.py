@@ -2,7 +2,8 @@
 only files under `root`: the path is joined to it and a `..` that would leave it is
 refused. So a request-chosen path with a root the code fixes is no path traversal; a
 path with no root, or a root the request chooses, still is (data/taint_js.json: the
-sink's condition "unrooted")."""
+sink's condition "unrooted"). The options are an object literal, or a name declared once
+as one and only passed to calls."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def test_a_path_without_a_root_or_with_the_requests_root_is_reported() -> None:
         (19, "query string parameter 'dir'"),
         (23, "query string parameter 'dir'"),  # a fixed name under the request's root
         (27, "path parameter 'name'"),  # download(path, filename): no options
+        (33, "path parameter 'name'"),  # options named, then given another value
+        (39, "path parameter 'name'"),  # options named, their root changed
+        (44, "path parameter 'name'"),  # options named, with the request's root
+        (44, "query string parameter 'dir'"),
     ]
 
 

@@ -24,6 +24,7 @@ from faasguard.analysis.js.parse import (
     text_in,
     text_of,
 )
+from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import JsSink, JsTable
 from faasguard.analysis.js.values import CLASS, FN, INSTANCE, LOCAL, FuncRef, JsFrame, qualified
 from faasguard.analysis.taint.state import (
@@ -322,10 +323,8 @@ class JsCalls:
             if first is None or first.lower() != "location":
                 return
         elif condition == "unrooted":
-            roots = [val for arg in arg_nodes[1:] if arg.type == "object"
-                     for val in self._prop_vals(arg, ("root",), f)]
-            if roots:  # Express confines the path to `root`: the root is what matters
-                root = union(roots)
+            root = self._root_option(arg_nodes, args, f)
+            if root is not None:  # Express confines the path to `root`: the root matters
                 if root.taints:
                     self.report(sink.category, sink.name.lstrip("."), node,
                                 union([args[0], root]) if args else root, f)
@@ -342,6 +341,44 @@ class JsCalls:
             if val.taints:
                 self.report(sink.category, sink.name.lstrip(".") if sink.receiver is None
                             else f"{sink.receiver}.{sink.name.lstrip('.')}", node, val, f)
+
+    def _root_option(self, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> Val | None:
+        """The value of the `root` option an options argument after the path gives
+        (res.sendFile, res.download): an object literal setting `root`, or a name
+        declared once as one and only passed to calls (its value's taints: all its
+        properties'); None when no argument sets it."""
+        for index, arg in enumerate(arg_nodes[1:], 1):
+            if arg.type == "object":
+                vals = self._prop_vals(arg, ("root",), f)
+                if vals:
+                    return union(vals)
+            elif arg.type == "identifier" and index < len(args) and \
+                    self._declared_with(arg, "root", f):
+                return args[index]
+        return None
+
+    def _declared_with(self, name_node: Node, key: str, f: JsFrame) -> bool:
+        """Is the name declared once in its file, as an object literal setting `key`, and
+        otherwise only passed to calls (never assigned, changed or spread)?"""
+        module = f.module
+        declared: Node | None = None
+        for node in word_nodes(module, text_in(module.source, name_node)):
+            parent = node.parent
+            if node.type not in ("identifier", "shorthand_property_identifier") or \
+                    parent is None:
+                continue
+            if parent.type == "variable_declarator" and \
+                    parent.child_by_field_id(module.fid.name) == node:
+                if declared is not None:
+                    return False
+                declared = parent.child_by_field_id(module.fid.value)
+            elif parent.type != "arguments":
+                return False
+        return declared is not None and declared.type == "object" and any(
+            self.key_text(child.child_by_field_id(module.fid.key), module.source) == key
+            if child.type == "pair" else
+            child.type == "shorthand_property_identifier" and
+            text_in(module.source, child) == key for child in declared.named_children)
 
     def _props(self, obj: Node, props: tuple[str, ...], f: JsFrame) -> Val:
         return union(self._prop_vals(obj, props, f))
