@@ -80,6 +80,9 @@ _REFERENCE_SUFFIXES = {
     "prefix", "policy", "rotation", "location", "key_id", "table", "bucket", "queue",
     "template", "format", "pattern", "regex", "rule", "rules", "generator", "prompt",
     "message", "label", "hint", "text", "description", "placeholder", "error", "column",
+    # what a token is checked against or how it is used, never the token itself
+    "issuer", "audience", "algorithm", "scope", "scopes", "page", "domain", "host",
+    "hostname", "schedule", "source",
 }
 _REFERENCE_WORDS = {"ssm", "arn", "secretsmanager", "kms"}
 
