@@ -60,6 +60,9 @@ GAPS = [
     ("sns_http_subscription", "pos", "neg",
      "an SNS subscription delivering the topic's messages over plain HTTP (Prowler "
      "sns_subscription_not_using_http_endpoints); FG-TP-002 reads environment variables"),
+    ("layer_shared_with_everyone", "pos", "neg",
+     "a layer version permission granting lambda:GetLayerVersion to '*' without an "
+     "OrganizationId: every AWS account can download the layer's code"),
     ("alb_no_auth", "pos", "neg",
      "an internet-facing ALB rule forwarding to a function with no authenticate action "
      "(Prowler awslambda_function_not_directly_publicly_accessible_via_elbv2); FG-AUTH-002 "
@@ -76,6 +79,12 @@ GAPS = [
     ("environment_dumped", "pos", "neg",
      "the whole environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: "
      "the function's live credentials) printed to the logs and returned to the caller"),
+    ("secret_resolved_into_environment", "pos", "neg",
+     "a Secrets Manager secret or SecureString parameter resolved into the environment at "
+     "deploy time ({{resolve:secretsmanager:...}}, {{resolve:ssm-secure:...}}) under a name "
+     "that does not say secret: FG-DATA-004 judges the environment's names only"),
+    ("secret_resolved_into_environment", "sls_pos", "sls_neg",
+     "the same, serverless.yml ${ssm:/aws/reference/secretsmanager/...}"),
     ("secret_value_logged", "pos", "neg",
      "a value read from Secrets Manager printed to the logs: FG-DATA-011 knows secrets by "
      "their names, not by where the value came from"),
