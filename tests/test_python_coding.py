@@ -65,6 +65,8 @@ def test_python_source_is_decoded_as_python_decodes_it(tmp_path: Path, content: 
      "and a coding line naming another encoding; skipped", None),
     (b"# coding: ascii\n\nx = '\xe9'\n", "not valid ascii (byte 22); skipped", 3),
     (b"x = '\xe9'\n", "not valid UTF-8 (byte 5); skipped", 1),
+    # 'coding' in a comment that is no coding line: not UTF-8 as without it
+    (b"# caf\xe9: no coding line here\nx = 1\n", "not valid UTF-8 (byte 5); skipped", 1),
 ])
 def test_what_python_would_refuse_is_refused(tmp_path: Path, content: bytes, message: str,
                                              line: int | None) -> None:

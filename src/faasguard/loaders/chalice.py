@@ -86,7 +86,7 @@ def load(doc: Document, ctx: LoadContext) -> App:
     try:
         tree = parse_python(ctx.root, app_py)
     except InputError as exc:
-        app.diagnostics.append(ctx.diagnostic(f"Chalice app {app_py}: {exc.message}",
+        app.diagnostics.append(ctx.diagnostic(f"Chalice app {exc.message}",  # names app_py
                                               None, "error"))
         return app
     objects = app_objects(tree, "Chalice")

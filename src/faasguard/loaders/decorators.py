@@ -134,8 +134,12 @@ def decorators_of(node: ast.stmt, objects: set[str], names: dict[str, Any]
 
 
 def parse_python(root: str, rel: str) -> ast.Module:
-    """Parse a project's Python file (never imported); `InputError` when it cannot be."""
-    text = read_python(os.path.join(root, rel))
+    """Parse a project's Python file (never imported); `InputError` naming the file when
+    it cannot be."""
+    try:
+        text = read_python(os.path.join(root, rel))
+    except InputError as exc:
+        raise InputError(f"{rel}: {exc.message}", exc.line) from None
     try:
         return ast.parse(text, rel)
     except (SyntaxError, ValueError, RecursionError) as exc:

@@ -77,6 +77,10 @@ class _Loader(_SafeLoader):
             self.DEFAULT_MAPPING_TAG
 
 
+#: How an error says that a file could not be opened or read: `InputError.reason` drops it.
+CANNOT_READ = "cannot be read"
+
+
 class InputError(Exception):
     """A file that cannot be read as asked: the message says why, `line` says where."""
 
@@ -84,6 +88,13 @@ class InputError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+    @property
+    def reason(self) -> str:
+        """The message for a caller whose own words say the file cannot be read (`'x'
+        cannot be read: ...`): without the leading 'cannot be read: ' that a file that
+        could not be opened has, so the words are not said twice."""
+        return self.message.removeprefix(f"{CANNOT_READ}: ")
 
 
 class LDict(dict):
@@ -194,9 +205,12 @@ def read_python(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         try:
             encoding, _cookie = tokenize.detect_encoding(lambda: next(lines, b""))
         except SyntaxError as exc:  # an unknown encoding name, a BOM with another one
-            why = ("a UTF-8 byte-order mark and a coding line naming another encoding"
-                   if head.startswith(b"\xef\xbb\xbf") else f"{exc} (its coding line)")
-            raise InputError(f"cannot be decoded: {why}; skipped") from None
+            if str(exc).startswith("invalid or missing encoding declaration"):
+                encoding = "utf-8"  # no coding line, and not UTF-8: said below, at its byte
+            else:
+                why = ("a UTF-8 byte-order mark and a coding line naming another encoding"
+                       if head.startswith(b"\xef\xbb\xbf") else f"{exc} (its coding line)")
+                raise InputError(f"cannot be decoded: {why}; skipped") from None
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -215,11 +229,11 @@ def _read_bytes(path: str, max_bytes: int) -> bytes:
     except IsADirectoryError as exc:
         raise InputError("is a directory, not a file") from exc
     except PermissionError as exc:
-        raise InputError("cannot be read: permission denied") from exc
+        raise InputError(f"{CANNOT_READ}: permission denied") from exc
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror or exc}") from exc
+        raise InputError(f"{CANNOT_READ}: {exc.strerror or exc}") from exc
     except ValueError as exc:  # a name no file has: a NUL or a lone surrogate in it
-        raise InputError(f"cannot be read: {exc}") from exc
+        raise InputError(f"{CANNOT_READ}: {exc}") from exc
     if len(raw) > max_bytes:
         raise InputError(f"larger than the {_size(max_bytes)} limit; skipped")
     if b"\x00" in raw[:8192]:

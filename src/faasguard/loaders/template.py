@@ -227,7 +227,7 @@ class Template:
             document = load_file(full, self.ctx.max_bytes)
         except InputError as exc:
             where = f" (line {exc.line})" if exc.line else ""
-            self.warn(f"'{path}' cannot be read{where}: {exc.message}", line)
+            self.warn(f"'{path}' cannot be read{where}: {exc.reason}", line)
             return None
         return rel, document
 

@@ -197,7 +197,7 @@ class _Stage:
             role.statements.extend(policy_file_statements(self.ctx, rel))
         except InputError as exc:
             self.app.diagnostics.append(self.ctx.diagnostic(
-                f"attach_policy {policy} cannot be read ({exc.message}); its permissions are "
+                f"attach_policy {policy} cannot be read ({exc.reason}); its permissions are "
                 "not known", self.at("attach_policy").line, "warning", "zappa"))
             return
         self.app.files.append(SourceFile(rel, "zappa"))
