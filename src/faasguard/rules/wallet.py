@@ -21,7 +21,13 @@ from faasguard.model import (
     Value,
     logical_id,
 )
-from faasguard.rules.util import branches_text, is_known, owned_elsewhere, template_file
+from faasguard.rules.util import (
+    branches_text,
+    is_known,
+    owned_elsewhere,
+    remediation_for,
+    template_file,
+)
 
 OWASP_DOW = "OWASP Serverless Top 10: SAS-8 Denial of Service & Financial Resource Exhaustion"
 HTTP_TRIGGERS = ("http", "url", "alb")
@@ -141,6 +147,8 @@ A route whose own throttling is disabled (the serverless-api-gateway-throttling 
 `throttling: {disabled: true}`, a method limit of -1) is reported at that route even when
 the stage is throttled: the method's setting overrides the stage's, so that route is
 limited by the account's limits only.
+The fix shown for an HTTP API (API Gateway v2, which has no usage plans) is its stage's
+`DefaultRouteSettings`.
 APIs the app only adds routes to (serverless.yml `provider.apiGateway.restApiId`,
 `provider.httpApi.id`) are left to the stack that creates them, where their stage is
 configured.
@@ -148,7 +156,8 @@ configured.
     remediation={
         "serverless": "provider:\n  apiGateway:\n    usagePlan:\n      throttle:\n"
                       "        rateLimit: 50\n        burstLimit: 100\n"
-                      "# HTTP APIs: set DefaultRouteSettings on the stage (resources:)",
+                      "# HTTP APIs (httpApi events) have no usage plan: set\n"
+                      "# resources.extensions.HttpApiStage.Properties.DefaultRouteSettings",
         "sam": "Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    MethodSettings:\n"
                "      - ResourcePath: '/*'\n        HttpMethod: '*'\n"
                "        ThrottlingRateLimit: 50\n        ThrottlingBurstLimit: 100\n"
@@ -202,7 +211,38 @@ def api_without_throttling(app: App, facts: Facts) -> Iterator[Finding]:
             "FG-WALLET-002",
             f"{kind} API '{logical_id(api.id)}' has no stage or route throttling{plan}: one "
             "client can send up to the account's 10,000 requests per second.",
-            api.location, f"api:{logical_id(api.id)}")
+            api.location, f"api:{logical_id(api.id)}",
+            remediation=remediation_for(app, facts, api.location.file,
+                                        _http_api_fixes(logical_id(api.id)))
+            if api.kind == "http" else None)
+
+
+def _http_api_fixes(api: str) -> dict[str, str]:
+    """FG-WALLET-002's fix for HTTP API `api` (its logical id): HTTP APIs (API Gateway v2)
+    have no usage plans nor method settings, so the throttle is the stage's
+    `DefaultRouteSettings` (or a route's), in each format's words."""
+    limits = "DefaultRouteSettings:\n{0}  ThrottlingRateLimit: 50\n" \
+             "{0}  ThrottlingBurstLimit: 100"
+    sam = "Globals:\n  HttpApi:  # the API SAM creates for HttpApi events\n    " + \
+        limits.format("    ") if api == "ServerlessHttpApi" else \
+        f"{api}:\n  Type: AWS::Serverless::HttpApi\n  Properties:\n    " + \
+        limits.format("    ")
+    return {
+        "serverless": "# provider.httpApi has no throttling setting: set it on the stage the "
+                      "framework\n# generates for httpApi events\nresources:\n"
+                      "  extensions:\n    HttpApiStage:\n      Properties:\n        " +
+                      limits.format("        ") +
+                      "\n# (or the serverless-api-gateway-throttling plugin's "
+                      "custom.apiGatewayThrottling);\n# reservedConcurrency on its "
+                      "functions caps what a flood costs",
+        "sam": sam,
+        "cloudformation": "Stage:\n  Type: AWS::ApiGatewayV2::Stage\n  Properties:\n    " +
+                          limits.format("    "),
+        "terraform": 'resource "aws_apigatewayv2_stage" "default" {  # the API\'s stage\n'
+                     f"  api_id = {api if '.' in api else 'aws_apigatewayv2_api.api'}.id\n"
+                     "  default_route_settings {\n    throttling_rate_limit  = 50\n"
+                     "    throttling_burst_limit = 100\n  }\n}",
+    }
 
 
 @rule(
