@@ -1190,10 +1190,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.text,self.cfn,self.forms,self.placeholder,self.open_tail,)==(other.text,other.cfn,other.forms,other.placeholder,other.open_tail,)
+   return (self.text,self.cfn,self.forms,self.placeholder,self.open_tail,self.suffixed,)==(other.text,other.cfn,other.forms,other.placeholder,other.open_tail,other.suffixed,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.text,self.cfn,self.forms,self.placeholder,self.open_tail,)==(other.text,other.cfn,other.forms,other.placeholder,other.open_tail,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.text,self.cfn,self.forms,self.placeholder,self.open_tail,self.suffixed,)==(other.text,other.cfn,other.forms,other.placeholder,other.open_tail,other.suffixed,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1709,9 +1709,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.target,sel
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.text,self.cfn,self.forms,self.placeholder,self.open_tail,))
+  return hash((self.text,self.cfn,self.forms,self.placeholder,self.open_tail,self.suffixed,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.text,self.cfn,self.forms,self.placeholder,self.open_tail,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.text,self.cfn,self.forms,self.placeholder,self.open_tail,self.suffixed,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -2651,9 +2651,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, cfn={self.cfn!r}, forms={self.forms!r}, placeholder={self.placeholder!r}, open_tail={self.open_tail!r})"
+  return self.__class__.__qualname__ + f"(text={self.text!r}, cfn={self.cfn!r}, forms={self.forms!r}, placeholder={self.placeholder!r}, open_tail={self.open_tail!r}, suffixed={self.suffixed!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(text={self.text!r}, cfn={self.cfn!r}, forms={self.forms!r}, placeholder={self.placeholder!r}, open_tail={self.open_tail!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(text={self.text!r}, cfn={self.cfn!r}, forms={self.forms!r}, placeholder={self.placeholder!r}, open_tail={self.open_tail!r}, suffixed={self.suffixed!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -4404,15 +4404,16 @@ def __create_fn__(_type_templates, _type_sources, _type_problems, _type_missing,
  return __init__
 CODE['def __create_fn__(_type_templates, _type_sources, _type_problems, _type_missing, _type_scanned, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_templates, _dflt_sources, _dflt_problems, _dflt_missing, _dflt_scanned, _return_type):\n def __init__(self,templates:_type_templates=_HAS_DEFAULT_FACTORY,sources:_type_sources=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,missing:_type_missing=_dflt_missing,scanned:_type_scanned=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.templates=_dflt_templates() if templates is _HAS_DEFAULT_FACTORY else templates\n  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources\n  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems\n  self.missing=missing\n  self.scanned=_dflt_scanned() if scanned is _HAS_DEFAULT_FACTORY else scanned\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_text, _type_cfn, _type_forms, _type_placeholder, _type_open_tail, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_forms, _dflt_placeholder, _dflt_open_tail, _return_type):
- def __init__(self,text:_type_text,cfn:_type_cfn,forms:_type_forms=_dflt_forms,placeholder:_type_placeholder=_dflt_placeholder,open_tail:_type_open_tail=_dflt_open_tail)->_return_type:
+def __create_fn__(_type_text, _type_cfn, _type_forms, _type_placeholder, _type_open_tail, _type_suffixed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_forms, _dflt_placeholder, _dflt_open_tail, _dflt_suffixed, _return_type):
+ def __init__(self,text:_type_text,cfn:_type_cfn,forms:_type_forms=_dflt_forms,placeholder:_type_placeholder=_dflt_placeholder,open_tail:_type_open_tail=_dflt_open_tail,suffixed:_type_suffixed=_dflt_suffixed)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'text',text)
   __dataclass_builtins_object__.__setattr__(self,'cfn',cfn)
   __dataclass_builtins_object__.__setattr__(self,'forms',forms)
   __dataclass_builtins_object__.__setattr__(self,'placeholder',placeholder)
   __dataclass_builtins_object__.__setattr__(self,'open_tail',open_tail)
+  __dataclass_builtins_object__.__setattr__(self,'suffixed',suffixed)
  return __init__
-CODE["def __create_fn__(_type_text, _type_cfn, _type_forms, _type_placeholder, _type_open_tail, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_forms, _dflt_placeholder, _dflt_open_tail, _return_type):\n def __init__(self,text:_type_text,cfn:_type_cfn,forms:_type_forms=_dflt_forms,placeholder:_type_placeholder=_dflt_placeholder,open_tail:_type_open_tail=_dflt_open_tail)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'cfn',cfn)\n  __dataclass_builtins_object__.__setattr__(self,'forms',forms)\n  __dataclass_builtins_object__.__setattr__(self,'placeholder',placeholder)\n  __dataclass_builtins_object__.__setattr__(self,'open_tail',open_tail)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_text, _type_cfn, _type_forms, _type_placeholder, _type_open_tail, _type_suffixed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_forms, _dflt_placeholder, _dflt_open_tail, _dflt_suffixed, _return_type):\n def __init__(self,text:_type_text,cfn:_type_cfn,forms:_type_forms=_dflt_forms,placeholder:_type_placeholder=_dflt_placeholder,open_tail:_type_open_tail=_dflt_open_tail,suffixed:_type_suffixed=_dflt_suffixed)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'cfn',cfn)\n  __dataclass_builtins_object__.__setattr__(self,'forms',forms)\n  __dataclass_builtins_object__.__setattr__(self,'placeholder',placeholder)\n  __dataclass_builtins_object__.__setattr__(self,'open_tail',open_tail)\n  __dataclass_builtins_object__.__setattr__(self,'suffixed',suffixed)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_text, _type_choices, _type_unlisted, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_choices, _dflt_unlisted, _return_type):
  def __init__(self,text:_type_text,choices:_type_choices=_dflt_choices,unlisted:_type_unlisted=_dflt_unlisted)->_return_type:
@@ -4996,11 +4997,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('text','cfn','forms','placeholder','open_tail',):
+  if type(self) is cls or name in ('text','cfn','forms','placeholder','open_tail','suffixed',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'text\',\'cfn\',\'forms\',\'placeholder\',\'open_tail\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'text\',\'cfn\',\'forms\',\'placeholder\',\'open_tail\',\'suffixed\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5500,11 +5501,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('text','cfn','forms','placeholder','open_tail',):
+  if type(self) is cls or name in ('text','cfn','forms','placeholder','open_tail','suffixed',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'cfn\',\'forms\',\'placeholder\',\'open_tail\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'cfn\',\'forms\',\'placeholder\',\'open_tail\',\'suffixed\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

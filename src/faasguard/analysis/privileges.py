@@ -50,6 +50,10 @@ class PolicyResource:
     #: name not known statically), not for every value: a grant on part of it may cover
     #: the call.
     open_tail: bool = False
+    #: The final `-*` of the forms stands for the characters AWS adds to the name (a
+    #: Secrets Manager secret's ARN ends `-` and six of them): a grant naming the full ARN
+    #: of the resource (`secret:partner/api-AbCdEf`) covers the call.
+    suffixed: bool = False
 
     @property
     def is_any(self) -> bool:
@@ -208,10 +212,10 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
         return PolicyResource(ref_text, cfn,
                               _forms(ref_text, *arn_form, *written, *name_forms))
     if isinstance(value, str):
-        text = value if value.startswith("arn:") and kind != "object" else \
-            _fill(arns[kind], _name_part(target.kind, value), key)
-        return PolicyResource(text, _sub(text), _forms(text),
-                              open_tail=open_tail)
+        named = not value.startswith("arn:") or kind == "object"
+        text = _fill(arns[kind], _name_part(target.kind, value), key) if named else value
+        return PolicyResource(text, _sub(text), _forms(text), open_tail=open_tail,
+                              suffixed=named and arns[kind].endswith("{name}-*"))
     why = value.text if isinstance(value, Unknown) else f"{kind} not known"
     text = _fill(arns[kind], f"<{why}>", key)
     return PolicyResource(text, _sub(text), (), placeholder=True)
@@ -395,13 +399,35 @@ def _arn_matches(granted: str, needed: str) -> bool:
     `bucket/*`, not the other way round)."""
     if _resource_regex(granted).fullmatch(needed):
         return True
+    parts = _resource_parts(granted, needed)
+    return parts is not None and bool(_resource_regex(parts[0]).fullmatch(parts[1]))
+
+
+def _resource_parts(granted: str, needed: str) -> tuple[str, str] | None:
+    """The resource parts (after the fifth `:`) of a grant and a need whose partition,
+    region, account and service fit (a need's `*` there is not known before deployment:
+    any value fits); None where they do not."""
     grant_parts, need_parts = _PSEUDO.sub(_ANY, granted).split(":", 5), needed.split(":", 5)
     if len(grant_parts) != 6 or len(need_parts) != 6:
-        return False
+        return None
     for grant_part, need_part in zip(grant_parts[:5], need_parts[:5], strict=True):
         if need_part != _ANY and not _resource_regex(grant_part).fullmatch(need_part):
-            return False
-    return bool(_resource_regex(grant_parts[5]).fullmatch(need_parts[5]))
+            return None
+    return grant_parts[5], need_parts[5]
+
+
+#: The six characters Secrets Manager adds to a secret's name in its ARN.
+_GENERATED_SUFFIX = re.compile(r"[A-Za-z0-9]{6}")
+
+
+def _names_with_suffix(granted: str, needed: str) -> bool:
+    """Does a grant name the full ARN of the resource a need names without the characters
+    AWS adds (`secret:partner/api-AbCdEf` granted, `secret:partner/api-*` needed)?"""
+    parts = _resource_parts(granted, needed)
+    if parts is None or not parts[1].endswith("-*"):
+        return False
+    grant, head = parts[0], parts[1][:-1]
+    return grant.startswith(head) and bool(_GENERATED_SUFFIX.fullmatch(grant[len(head):]))
 
 
 def _statement_resource_text(value: Any) -> str | None:
@@ -433,6 +459,8 @@ def _covers(entries: Iterable[Any], resource: PolicyResource) -> bool | None:
             continue
         if any(_arn_matches(text, form) for form in resource.forms):
             return True
+        if resource.suffixed and any(_names_with_suffix(text, form) for form in resource.forms):
+            return True
         if resource.open_tail and any(_may_cover_part(text, form) for form in resource.forms):
             unknown = True  # `bucket/reports/*` granted, a key the code computes needed
     return None if unknown else False
@@ -443,14 +471,11 @@ def _may_cover_part(granted: str, needed: str) -> bool:
     (`bucket/<computed>` written `bucket/*`) takes? The ARNs' first five fields must fit
     as in `_arn_matches`; then the grant's resource must start with the need's (without
     its final `*`), or, up to its first wildcard, be the start of the need's."""
-    grant_parts, need_parts = _PSEUDO.sub(_ANY, granted).split(":", 5), needed.split(":", 5)
-    if len(grant_parts) != 6 or len(need_parts) != 6 or not need_parts[5].endswith(_ANY):
+    parts = _resource_parts(granted, needed)
+    if parts is None or not parts[1].endswith(_ANY):
         return False
-    for grant_part, need_part in zip(grant_parts[:5], need_parts[:5], strict=True):
-        if need_part != _ANY and not _resource_regex(grant_part).fullmatch(need_part):
-            return False
-    grant_head, *wildcard = re.split(r"[*?]", grant_parts[5], maxsplit=1)
-    need_head = need_parts[5][:-1]
+    grant_head, *wildcard = re.split(r"[*?]", parts[0], maxsplit=1)
+    need_head = parts[1][:-1]
     return grant_head.startswith(need_head) or \
         bool(wildcard) and need_head.startswith(grant_head)
 
