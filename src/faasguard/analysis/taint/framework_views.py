@@ -59,7 +59,7 @@ def app_views(function: Function, module: Module, cache: ModuleCache) -> list[Vi
     if framework == "Chalice":
         views.extend(_route_views(module, obj, framework, obj))
         for owner, blueprint in _blueprints(module, obj, cache, function.code_dir or ""):
-            views.extend(_route_views(owner, blueprint, framework, None))
+            views.extend(_route_views(owner, blueprint, framework, blueprint))
     elif framework is None and (adapted := _adapted_apps(module, obj, cache,
                                                          function.code_dir or "")):
         for app_module, app in adapted:
@@ -718,9 +718,10 @@ def _route_views(module: Module, obj: str, framework: str, view_of: str | None,
                  where: tuple[ModuleCache, str] | None = None, bound: str | None = None
                  ) -> list[View]:
     """The views `@<obj>.route(...)` of a module (`factory`: of a factory's body, as
-    `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of the app
-    object itself, whose triggers name their view (blueprint routes are not in the
-    App model: their flows relate to every HTTP trigger of the function). `where` (the
+    `RouteScope.tree`, and the functions nested in it). `view_of` set: the routes of an
+    object whose triggers name their view (a Chalice app's, and its registered
+    blueprints', which the Chalice loader reads as routes of the app); else their flows
+    relate to every HTTP trigger of the function. `where` (the
     module cache and the code folder): a view a registration names from another module
     (`add_url_rule("/x", view_func=views.search)`) is found there, and a Powertools
     view's annotated parameters that are no path parameter are input too (data

@@ -378,12 +378,15 @@ def _exposure(app: App, function: Function | None, related_kinds: frozenset[str]
     """The triggers of `function` a flow's source belongs to, and whether one is public.
 
     With a route `view`, only the HTTP triggers of that view (Chalice names the view of
-    each route; a Zappa catch-all names none and serves every view).
+    each route; a Zappa catch-all names none and serves every view); every HTTP trigger
+    when none names it (a blueprint the loader did not read as registered).
     """
     if function is None:
         return (), False
     related: list[tuple[Location, str]] = []
     public = False
+    if view is not None and all(t.properties.get("view") != view for t in function.triggers):
+        view = None
     for trigger in function.triggers:
         if trigger.kind not in related_kinds and "chalice:" + trigger.kind not in related_kinds:
             continue
