@@ -96,9 +96,7 @@ GAPS = [
 
 
 #: The gaps closed since the review (gap, risky twin): their pins pass, the rule named.
-CLOSED = {
-    ("role_trust", "pos"), ("role_trust", "sls_pos"),  # FG-PERM-009
-}
+CLOSED: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize(("gap", "risky", "safe", "why"), [
