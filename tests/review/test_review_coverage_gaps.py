@@ -37,6 +37,9 @@ GAPS = [
      "a REST API whose routes require IAM (AWS_IAM) with a resource policy allowing "
      "execute-api:Invoke to '*': any principal of any AWS account may call it, as FG-AUTH-004 "
      "reports for a function URL of AuthType AWS_IAM"),
+    ("authorizer_allows_all", "pos", "neg",
+     "a Lambda authoriser that returns Allow without reading the caller's credential: "
+     "every route behind it is open, as with no authoriser (FG-AUTH-002)"),
     ("secret_policy", "pos", "neg",
      "a Secrets Manager resource policy letting anyone read the secret (Prowler "
      "secretsmanager_not_publicly_accessible); FG-AUTH-004 knows invoke/write actions only"),
