@@ -990,10 +990,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,)
+   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,self.stack_parameters,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,other.stack_parameters,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.root,self.file,self.stage,self.region,self.env,self.max_bytes,self.params,self.defaults,self.parent,self.stack_parameters,)==(other.root,other.file,other.stage,other.region,other.env,other.max_bytes,other.params,other.defaults,other.parent,other.stack_parameters,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -2501,9 +2501,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r}, defaults={self.defaults!r}, parent={self.parent!r})"
+  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r}, defaults={self.defaults!r}, parent={self.parent!r}, stack_parameters={self.stack_parameters!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r}, defaults={self.defaults!r}, parent={self.parent!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(root={self.root!r}, file={self.file!r}, stage={self.stage!r}, region={self.region!r}, env={self.env!r}, max_bytes={self.max_bytes!r}, params={self.params!r}, defaults={self.defaults!r}, parent={self.parent!r}, stack_parameters={self.stack_parameters!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -4105,8 +4105,8 @@ def __create_fn__(_type_root, _type_file, _type_offset, _type_max_bytes, MISSING
  return __init__
 CODE["def __create_fn__(_type_root, _type_file, _type_offset, _type_max_bytes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_max_bytes, _return_type):\n def __init__(self,root:_type_root,file:_type_file,offset:_type_offset,max_bytes:_type_max_bytes=_dflt_max_bytes)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'root',root)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'offset',offset)\n  __dataclass_builtins_object__.__setattr__(self,'max_bytes',max_bytes)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _return_type):
- def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent)->_return_type:
+def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, _type_stack_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _dflt_stack_parameters, _return_type):
+ def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent,stack_parameters:_type_stack_parameters=_HAS_DEFAULT_FACTORY)->_return_type:
   self.root=root
   self.file=file
   self.stage=stage
@@ -4116,8 +4116,9 @@ def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, 
   self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params
   self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults
   self.parent=parent
+  self.stack_parameters=_dflt_stack_parameters() if stack_parameters is _HAS_DEFAULT_FACTORY else stack_parameters
  return __init__
-CODE['def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _return_type):\n def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent)->_return_type:\n  self.root=root\n  self.file=file\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.max_bytes=max_bytes\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults\n  self.parent=parent\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_root, _type_file, _type_stage, _type_region, _type_env, _type_max_bytes, _type_params, _type_defaults, _type_parent, _type_stack_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stage, _dflt_region, _dflt_env, _dflt_max_bytes, _dflt_params, _dflt_defaults, _dflt_parent, _dflt_stack_parameters, _return_type):\n def __init__(self,root:_type_root,file:_type_file,stage:_type_stage=_dflt_stage,region:_type_region=_dflt_region,env:_type_env=_dflt_env,max_bytes:_type_max_bytes=_dflt_max_bytes,params:_type_params=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY,parent:_type_parent=_dflt_parent,stack_parameters:_type_stack_parameters=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.root=root\n  self.file=file\n  self.stage=stage\n  self.region=region\n  self.env=env\n  self.max_bytes=max_bytes\n  self.params=_dflt_params() if params is _HAS_DEFAULT_FACTORY else params\n  self.defaults=_dflt_defaults() if defaults is _HAS_DEFAULT_FACTORY else defaults\n  self.parent=parent\n  self.stack_parameters=_dflt_stack_parameters() if stack_parameters is _HAS_DEFAULT_FACTORY else stack_parameters\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_root, _type_functions, _type_apis, _type_routes, _type_roles, _type_resource_policies, _type_resources, _type_alarms, _type_budgets, _type_trails, _type_layers, _type_files, _type_diagnostics, _type_stage, _type_stacks, _type_declared_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_root, _dflt_functions, _dflt_apis, _dflt_routes, _dflt_roles, _dflt_resource_policies, _dflt_resources, _dflt_alarms, _dflt_budgets, _dflt_trails, _dflt_layers, _dflt_files, _dflt_diagnostics, _dflt_stage, _dflt_stacks, _dflt_declared_parameters, _return_type):
  def __init__(self,root:_type_root=_dflt_root,functions:_type_functions=_HAS_DEFAULT_FACTORY,apis:_type_apis=_HAS_DEFAULT_FACTORY,routes:_type_routes=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,resource_policies:_type_resource_policies=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,alarms:_type_alarms=_HAS_DEFAULT_FACTORY,budgets:_type_budgets=_HAS_DEFAULT_FACTORY,trails:_type_trails=_HAS_DEFAULT_FACTORY,layers:_type_layers=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,diagnostics:_type_diagnostics=_HAS_DEFAULT_FACTORY,stage:_type_stage=_dflt_stage,stacks:_type_stacks=_HAS_DEFAULT_FACTORY,declared_parameters:_type_declared_parameters=_HAS_DEFAULT_FACTORY)->_return_type:

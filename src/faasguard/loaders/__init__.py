@@ -10,7 +10,7 @@ A loader module exposes `load(doc: Document, ctx: LoadContext) -> App`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +42,9 @@ class LoadContext:
     `params`: deployment parameter values that are facts (`--param`, or what a parent
     stack passes); `defaults`: values a parent stack passes from its own defaults (they
     replace the template's, but a deployment may change them); `parent`: the template
-    that deploys this one as a nested stack (None: deployed on its own).
+    that deploys this one as a nested stack (None: deployed on its own);
+    `stack_parameters`: the values a serverless.yml's `provider.stackParameters` passes to
+    its `resources.Parameters` (facts, below `params`; an LDict locating each item).
     """
 
     root: str
@@ -54,6 +56,7 @@ class LoadContext:
     params: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     parent: str | None = None
+    stack_parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def abs_path(self) -> str:
@@ -71,22 +74,28 @@ def undeclared_parameters(app: App, given: Mapping[str, Any]) -> list[Diagnostic
     `parameters:`) no file read declares (`App.declared_parameters`): nothing uses it, and
     a typo is the usual cause, so the closest declared name is suggested. The scan goes on.
     """
-    from difflib import get_close_matches
-
     declared = sorted(app.declared_parameters)
     templates = sorted({f.path for f in app.files})
     read = ", ".join(templates[:3]) + (f" and {len(templates) - 3} more"
                                         if len(templates) > 3 else "")
     found = []
     for name in sorted(set(given) - app.declared_parameters):
-        same = [d for d in declared if d.lower() == name.lower()]
-        near = same or get_close_matches(name, declared, n=1, cutoff=0.6)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
         found.append(Diagnostic(
             "", f"parameter '{name}' (given with --param or the configuration's "
             f"parameters:) is declared by none of the files read ({read or 'none'}): "
-            f"not used{hint}", None, "warning", "parameters"))
+            f"not used{did_you_mean(name, declared)}", None, "warning", "parameters"))
     return found
+
+
+def did_you_mean(name: str, declared: Iterable[str]) -> str:
+    """"; did you mean 'X'?" naming the declared parameter closest to an undeclared
+    `name` (one that differs in case first), or "" when none is close."""
+    from difflib import get_close_matches
+
+    names = sorted(declared)
+    near = [d for d in names if d.lower() == name.lower()] or \
+        get_close_matches(name, names, n=1, cutoff=0.6)
+    return f"; did you mean '{near[0]}'?" if near else ""
 
 
 def is_candidate(name: str) -> bool:

@@ -32,6 +32,7 @@ import os
 import re
 from typing import Any
 
+from faasguard.loaders import did_you_mean
 from faasguard.loaders.documents import LDict
 from faasguard.loaders.intrinsics import choices_of
 from faasguard.loaders.samconfig import SamConfig, SamConfigError, deploy_parameters
@@ -84,6 +85,7 @@ def read_parameters(t: Template, parameters: Any, conditions: Any = None) -> set
                 t.scope.allowed[name] = choices
     for name, values in _compared(mapping(conditions), set(declared)).items():
         t.scope.written[name] = values
+    _undeclared_stack_parameters(t, declared)
     if from_samconfig and samconfig is not None:
         t.app.diagnostics.append(t.ctx.diagnostic(
             f"parameter values from {samconfig.file} (as `sam deploy` passes them): "
@@ -144,9 +146,25 @@ def _given(t: Template, name: str, samconfig: SamConfig | None) -> tuple[Value, 
     """The value given for a parameter and where it came from ("" when none is)."""
     if name in t.ctx.params:
         return t.ctx.params[name], "--param" if t.ctx.parent is None else "parent"
+    if name in t.ctx.stack_parameters:
+        return t.ctx.stack_parameters[name], "stackParameters"
     if samconfig is not None and name in samconfig.values:
         return samconfig.values[name], "samconfig"
     return None, ""
+
+
+def _undeclared_stack_parameters(t: Template, declared: LDict) -> None:
+    """A warning at each `provider.stackParameters` item naming a parameter the template
+    does not declare: the framework passes it to CloudFormation, which rejects the
+    deployment."""
+    passed = t.ctx.stack_parameters
+    for name in passed:
+        if name not in declared:
+            hint = did_you_mean(name, map(str, declared))
+            t.warn(f"provider.stackParameters passes parameter {name}, which "
+                   "resources.Parameters does not declare: CloudFormation would reject the "
+                   f"deployment ('Parameters: [{name}] do not exist in the template'){hint}",
+                   passed.line_of(name) if isinstance(passed, LDict) else None)
 
 
 def _samconfig(t: Template) -> SamConfig | None:
@@ -166,7 +184,8 @@ def _check_allowed(t: Template, name: str, spec: dict[str, Any], value: Value,
     if not allowed or str(value) in {str(v) for v in allowed}:
         return
     where = {"--param": "given with --param or in the configuration",
-             "samconfig": "from the samconfig file"}.get(
+             "samconfig": "from the samconfig file",
+             "stackParameters": "from provider.stackParameters"}.get(
                  source, f"passed by {t.ctx.parent} or --param")
     which = "AllowedValues" if isinstance(spec.get("AllowedValues"), list) else \
         "AllowedPattern's values"

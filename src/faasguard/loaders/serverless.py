@@ -321,12 +321,16 @@ class _Loader:
             from faasguard.loaders.template import Template
 
             reading = App(root=self.ctx.root)
-            ctx = replace(self.ctx, params={**self.stack_parameters, **self.ctx.params}) \
-                if self.stack_parameters else self.ctx
-            read_conditions(Template(ctx, "serverless", reading, scope),
+            read_conditions(Template(self._stack_ctx(), "serverless", reading, scope),
                             self.resources, self.staged_conditions)
             self.app.declared_parameters |= reading.declared_parameters
         return scope
+
+    def _stack_ctx(self) -> LoadContext:
+        """The context `resources:` is read in: with the values `provider.stackParameters`
+        passes to its Parameters (cfn_parameters reads and checks them)."""
+        return replace(self.ctx, stack_parameters=self.stack_parameters) \
+            if self.stack_parameters else self.ctx
 
     # ------------------------------------------------------------------ run
 
@@ -939,7 +943,7 @@ class _Loader:
 
             template["Resources"], aliases = self._with_placeholders(declared)
             try:
-                load_template(template, self.ctx, "cloudformation", self.app)
+                load_template(template, self._stack_ctx(), "cloudformation", self.app)
             finally:
                 for alias in aliases:
                     del self.app.functions[alias]
@@ -1153,7 +1157,7 @@ def _stack_parameters(config: Any, written: Any, stages: StageValues | None
     another shape."""
     listed = _get(config, "provider", "stackParameters")
     raw = _get(written, "provider", "stackParameters")
-    found: dict[str, Any] = {}
+    found = LDict()
     for index, item in enumerate(listed if isinstance(listed, list) else ()):
         key = _get(item, "ParameterKey")
         value = _get(item, "ParameterValue")
@@ -1164,6 +1168,7 @@ def _stack_parameters(config: Any, written: Any, stages: StageValues | None
         if stages is not None and _varies_by_stage(as_written, line_of(item), stages):
             continue
         found[key] = value
+        found.key_lines[key] = line_of(item)
     return found
 
 
