@@ -346,9 +346,12 @@ class JsCalls:
         """The value of the `root` option an options argument after the path gives
         (res.sendFile, res.download): an object literal setting `root`, or a name
         declared once as one and only passed to calls (its value's taints: all its
-        properties'); None when no argument sets it."""
+        properties'); None when no argument sets it, or sets it to the file system's
+        root ('/', as written to let absolute paths through: it confines nothing)."""
         for index, arg in enumerate(arg_nodes[1:], 1):
             if arg.type == "object":
+                if self._sets_root_slash(arg, f):
+                    return None
                 vals = self._prop_vals(arg, ("root",), f)
                 if vals:
                     return union(vals)
@@ -357,9 +360,17 @@ class JsCalls:
                 return args[index]
         return None
 
+    def _sets_root_slash(self, obj: Node, f: JsFrame) -> bool:
+        """Does an object literal set `root` to '/' (or to '', which send ignores)?"""
+        return any(child.type == "pair" and self.key_text(
+            child.child_by_field_id(f.module.fid.key), f.module.source) == "root" and
+            string_value(child.child_by_field_id(f.module.fid.value)) in ("/", "")
+            for child in obj.named_children)
+
     def _declared_with(self, name_node: Node, key: str, f: JsFrame) -> bool:
-        """Is the name declared once in its file, as an object literal setting `key`, and
-        otherwise only passed to calls (never assigned, changed or spread)?"""
+        """Is the name declared once in its file, as an object literal setting `key` (to
+        no '/', for `root`: `_sets_root_slash`), and otherwise only passed to calls (never
+        assigned, changed or spread)?"""
         module = f.module
         declared: Node | None = None
         for node in word_nodes(module, text_in(module.source, name_node)):
@@ -374,7 +385,8 @@ class JsCalls:
                 declared = parent.child_by_field_id(module.fid.value)
             elif parent.type != "arguments":
                 return False
-        return declared is not None and declared.type == "object" and any(
+        return declared is not None and declared.type == "object" and not (
+            key == "root" and self._sets_root_slash(declared, f)) and any(
             self.key_text(child.child_by_field_id(module.fid.key), module.source) == key
             if child.type == "pair" else
             child.type == "shorthand_property_identifier" and
