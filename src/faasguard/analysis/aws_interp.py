@@ -45,6 +45,7 @@ from faasguard.analysis.aws_values import (
     external,
     literal_name,
 )
+from faasguard.analysis.copy_source import split_copy_source
 from faasguard.analysis.taint.modules import (
     ClassInfo,
     FunctionNode,
@@ -76,6 +77,16 @@ _UNBOUND = object()  # a name not bound in a dict of locals
 
 def _literal(val: Any) -> str | None:
     return val.literal if isinstance(val, Name) else None
+
+
+def _known(parts: list[str | Name], whole: Name) -> Name:
+    """The Name of a piece of the string `whole` given as parts: literal text, then maybe
+    `whole` itself (its value not known past its prefix). A literal when all is text,
+    else `whole` with the piece's own known start."""
+    if all(isinstance(part, str) for part in parts):
+        return literal_name("".join(str(part) for part in parts))
+    start = "".join(part for part in parts if isinstance(part, str))
+    return whole if start == whole.prefix else Name(text=whole.text, prefix=start)
 
 
 def _prefix(parts: list[Any]) -> str:
@@ -1042,11 +1053,14 @@ class Interpreter:
         val, expr = source
         if isinstance(val, DictV):
             params = {k: (v, expr) for k, v in val.items if k in ("Bucket", "Key")}
-        else:  # "bucket/key"
-            text = _literal(val)
-            bucket, _, key = (text or "").partition("/")
-            params = {"Bucket": (Name(literal=bucket) if text else as_name(val, expr), expr),
-                      "Key": (Name(literal=key) if key else Name(text="*"), expr)}
+        else:  # "bucket/key", "/bucket/key", f"bucket/{key}": split_copy_source
+            whole = as_name(val, expr)
+            text = whole.literal
+            parts: list[str | Name] = [text] if text is not None else \
+                [whole.prefix, whole] if whole.prefix else [whole]
+            bucket, key = split_copy_source(parts)
+            params = {"Bucket": (_known(bucket, whole), expr),
+                      "Key": (_known(key, whole) if key else Name(text="*"), expr)}
         self.record("s3", f"{method} (source)", method, params, node, "transfer",
                     actions=actions)
 

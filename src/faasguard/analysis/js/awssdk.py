@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, DictV, ListV, Name
+from faasguard.analysis.copy_source import split_copy_source
 from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import (
     JsModule,
@@ -290,19 +291,8 @@ class _Finder:
     def _copy_source(self, node: Node | None) -> dict[str, tuple[Any, Any]]:
         """The `Bucket` and `Key` a copy's `CopySource` ("bucket/key", "/bucket/key", a
         template or a '+' chain of such parts) names: the bucket what comes before its
-        first '/', the key what follows (any key when no '/' is seen)."""
-        parts = self._parts(node)
-        if parts and isinstance(parts[0], str) and parts[0].startswith("/"):
-            parts[0] = parts[0][1:]
-        parts = [part for part in parts if part != ""]
-        for at, part in enumerate(parts):
-            if isinstance(part, str) and "/" in part:
-                head, _, tail = part.partition("/")
-                bucket = [*parts[:at], head] if head else parts[:at]
-                key = [tail, *parts[at + 1:]] if tail else parts[at + 1:]
-                break
-        else:
-            bucket, key = parts, []
+        first '/', the key what follows (any key when no '/' is seen): split_copy_source."""
+        bucket, key = split_copy_source(self._parts(node))
         if len(bucket) == 1 and not isinstance(bucket[0], str):
             bucket_name = self.name(bucket[0])
         else:
