@@ -47,6 +47,7 @@ def read_stack(t: Template, logical: str, props: Any) -> None:
     location = props.get(_LOCATION.get(t.type_of(logical) or "", "TemplateURL"))
     child = _local_template(t.ctx, location)
     if child is None:
+        _note_unread(t, logical, location)
         return
     raw = mapping(t.props[logical].get("Parameters"))
     stack = NestedStack(child, t.ctx.file, logical)
@@ -57,6 +58,25 @@ def read_stack(t: Template, logical: str, props: Any) -> None:
         else:
             stack.defaults[name] = value
     t.app.stacks.append(stack)
+
+
+def _note_unread(t: Template, logical: str, location: Value) -> None:
+    """Say that the stack's resources were not read, and why: its template is missing
+    (a warning: a typo, or a file not generated yet), outside the scanned folder, fetched
+    at deployment (a URL, an S3 location, a Serverless Application Repository app) or
+    not known."""
+    where = location if isinstance(location, str) and location else \
+        "a Serverless Application Repository application" \
+        if isinstance(location, dict) and "ApplicationId" in location else "not known"
+    why = "is not known" if where == "not known" else f"is not in the scanned folder ({where})"
+    level = "note"
+    if isinstance(location, str) and location and not location.startswith(_REMOTE):
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(t.ctx.file), location))
+        if not (path.startswith("../") or path == ".." or posixpath.isabs(path)):
+            why, level = f"{path} does not exist", "warning"
+    t.app.diagnostics.append(t.ctx.diagnostic(
+        f"{logical}: the template of this nested stack {why}; the resources it deploys "
+        "were not read", t.line(logical), level))
 
 
 def _local_template(ctx: LoadContext, location: Value) -> str | None:
