@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING
 
 from faasguard.loaders import SERVERLESS_CODE_NAMES, SERVERLESS_NAMES, LoadContext
 from faasguard.loaders.documents import InputError
-from faasguard.loaders.service_code_modules import MODULE_LINES, _Module
-from faasguard.loaders.service_code_values import _FUNCTION_EXPORT, ServiceReader
+from faasguard.loaders.service_code_modules import MODULE_LINES, ServiceModule
+from faasguard.loaders.service_code_values import FUNCTION_EXPORT, ServiceReader
 from faasguard.loaders.variables import INCLUDED_LINES
 from faasguard.model import App, SourceFile, Unknown
 
@@ -93,7 +93,7 @@ def load(ctx: LoadContext) -> App:
     except InputError as exc:
         notes = [n for n in reader.notes if (n.file, n.line) != (ctx.file, exc.line)]
         # (`serverless print` would fail too on a function the framework refuses)
-        advice = "" if exc.message == _FUNCTION_EXPORT else f" {_HELP}"
+        advice = "" if exc.message == FUNCTION_EXPORT else f" {_HELP}"
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
             f"modelled (faasguard never runs scanned code).{advice}", exc.line, "warning")])
@@ -130,7 +130,7 @@ def load(ctx: LoadContext) -> App:
     return fragment
 
 
-def _module_facts(module: _Module, written: dict[int, set[str]],
+def _module_facts(module: ServiceModule, written: dict[int, set[str]],
                   secrets: FileFacts) -> FileFacts:
     """The code facts of the service file, or of an imported module that writes values
     of the configuration: the secrets among those values as the template's (`secrets`,

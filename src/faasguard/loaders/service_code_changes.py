@@ -2,25 +2,25 @@
 module changes after binding them, so that the reader (loaders.service_code_values) leaves
 their values unknown, with a warning, rather than read the literal the framework does not
 get. Scope-aware: a name a function, block, `for`, `catch` or parameter binds again is
-another variable (`_changed_names`)."""
+another variable (`changed_names`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
 from faasguard.loaders.service_code_syntax import (
-    _FUNCTIONS,
-    _SPACE,
-    _WRAPPERS,
-    _operator,
-    _short,
-    _unwrapped,
+    FUNCTIONS,
+    SPACE,
+    WRAPPERS,
+    operator_of,
+    short,
+    unwrapped,
 )
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from faasguard.loaders.service_code_modules import _Module
+    from faasguard.loaders.service_code_modules import ServiceModule
 
 #: Calls that change an object or array they are given or called on.
 _CHANGING_FUNCTIONS = {"Object.assign", "Object.defineProperty", "Object.defineProperties",
@@ -35,7 +35,7 @@ _CHANGING_METHODS = {"push", "pop", "shift", "unshift", "splice", "sort", "rever
                      "copyWithin", "set", "add", "delete", "clear"}
 
 
-def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
+def changed_names(module: ServiceModule) -> dict[str, tuple[int, str]]:
     """The top-level names a module changes anywhere after binding them (`x = ...`, `x.a =
     ...`, `x.a += 1`, `x++`, `delete x.a`, `x.list.push(...)`, `Object.assign(x, ...)`),
     with the first line of each and the name the change is made through ("" for the name
@@ -65,7 +65,7 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
         root = _chain_root(module, target)
         if root.type in ("identifier", "shorthand_property_identifier_pattern"):
             name = scopes.binding(text(root), scope)
-        elif _short(text(root), 15, "") == "module.exports" and \
+        elif short(text(root), 15, "") == "module.exports" and \
                 scopes.binding("module", scope) == "module":
             name = "module.exports"
         else:
@@ -104,10 +104,10 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
             value = node.child_by_field_name("value")
             name_node = node.child_by_field_name("name")
             if value is not None and name_node is not None and \
-                    _unwrapped(value).type in ("arrow_function", "function_expression",
+                    unwrapped(value).type in ("arrow_function", "function_expression",
                                                "function"):
                 parameters[scopes.binding(text(name_node), scope)] = \
-                    scopes.parameters(_unwrapped(value), scope)
+                    scopes.parameters(unwrapped(value), scope)
         elif kind == "function_declaration":
             name_node = node.child_by_field_name("name")
             if name_node is not None:
@@ -131,7 +131,7 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
                   scope)  # (TypeScript's parameter with a default)
         elif kind == "update_expression":
             note(node.child_by_field_name("argument"), node, False, scope)
-        elif kind == "unary_expression" and _operator(node) == "delete":
+        elif kind == "unary_expression" and operator_of(node) == "delete":
             note(node.child_by_field_name("argument"), node, True, scope)
         elif kind == "call_expression":
             callee = node.child_by_field_name("function")
@@ -140,7 +140,7 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
                 callee.type == "member_expression" else None
             # (the text of a name or `x.name` only: that of a long chain of calls, for
             # each of its calls, made a large file's reading quadratic)
-            name = _SPACE.sub("", text(callee)) if callee is not None and (
+            name = SPACE.sub("", text(callee)) if callee is not None and (
                 callee.type == "identifier" or holder is not None and
                 holder.type == "identifier") else ""
             if callee is not None and callee.type == "identifier" and arguments is not None:
@@ -157,9 +157,9 @@ def _changed_names(module: _Module) -> dict[str, tuple[int, str]]:
                     _member_name(module, callee) in _ITERATING_METHODS:
                 # `Object.values(config.functions).forEach((fn) => ...)`: its first
                 # parameter is each item in turn
-                callback = _unwrapped(arguments.named_child(0)) \
+                callback = unwrapped(arguments.named_child(0)) \
                     if arguments.named_child_count else None
-                if callback is not None and callback.type in _FUNCTIONS:
+                if callback is not None and callback.type in FUNCTIONS:
                     first = callback.child_by_field_name("parameter")
                     if first is None:
                         listed = callback.child_by_field_name("parameters")
@@ -207,11 +207,12 @@ _ITERATING_METHODS = {"forEach", "map", "filter", "some", "every", "find", "find
                       "flatMap", "reduce", "reduceRight"}
 
 
-def _items_of(module: _Module, value: Node, scopes: _Scopes, scope: _Scope) -> list[str | None]:
+def _items_of(module: ServiceModule, value: Node, scopes: _Scopes,
+              scope: _Scope) -> list[str | None]:
     """The bindings the items of `value` are parts of: of `Object.values(x)`,
     `Object.entries(x)` and an array that is a part of x, x; of an array literal, each
     item's."""
-    value = _unwrapped(value)
+    value = unwrapped(value)
     if value.type == "array":
         return [_part_of(module, item, scopes, scope) for item in value.named_children
                 if item.type != "comment"]
@@ -219,13 +220,13 @@ def _items_of(module: _Module, value: Node, scopes: _Scopes, scope: _Scope) -> l
         callee = value.child_by_field_name("function")
         arguments = value.child_by_field_name("arguments")
         if callee is not None and arguments is not None and arguments.named_child_count and \
-                _short(module.js.text(callee), 15, "") in ("Object.values", "Object.entries"):
+                short(module.js.text(callee), 15, "") in ("Object.values", "Object.entries"):
             return [_part_of(module, arguments.named_child(0) or value, scopes, scope)]
     return [_part_of(module, value, scopes, scope)]
 
 
 #: The nodes that may bind names of their own (`_Scopes.enter`).
-_SCOPE_KINDS = frozenset({*_FUNCTIONS, "method_definition", "statement_block", "switch_body",
+_SCOPE_KINDS = frozenset({*FUNCTIONS, "method_definition", "statement_block", "switch_body",
                           "for_statement", "for_in_statement", "catch_clause",
                           "with_statement"})
 
@@ -234,11 +235,11 @@ class _Scopes:
     """Which binding a name written somewhere in a module is: the module's own (`name`),
     or that of the nearest function, block, `for` or `catch` around it that declares it
     again (`name@<that scope>`). Each scope's names are listed once, when the walk of
-    `_changed_names` enters it."""
+    `changed_names` enters it."""
 
     __slots__ = ("module",)
 
-    def __init__(self, module: _Module):
+    def __init__(self, module: ServiceModule):
         self.module = module
 
     @staticmethod
@@ -272,7 +273,7 @@ class _Scopes:
     def _declared(self, node: Node, kind: str) -> frozenset[str]:
         module = self.module
         found: list[str] = []
-        if kind in _FUNCTIONS or kind == "method_definition":
+        if kind in FUNCTIONS or kind == "method_definition":
             found.extend(_bound_names(module, node.child_by_field_name("parameters") or
                                       node.child_by_field_name("parameter")))
             own = node.child_by_field_name("name")
@@ -306,14 +307,14 @@ class _Scopes:
         return frozenset(found)
 
 
-def _declarator_names(module: _Module, declaration: Node) -> list[str]:
+def _declarator_names(module: ServiceModule, declaration: Node) -> list[str]:
     """The names a `const`, `let` or `var` declaration binds."""
     return [name for declarator in declaration.named_children
             if declarator.type == "variable_declarator"
             for name in _bound_names(module, declarator.child_by_field_name("name"))]
 
 
-def _hoisted(module: _Module, body: Node) -> list[str]:
+def _hoisted(module: ServiceModule, body: Node) -> list[str]:
     """The names a function body's `var` declarations bind (anywhere in it, but in the
     functions it holds): the function's, wherever written."""
     found: list[str] = []
@@ -321,7 +322,7 @@ def _hoisted(module: _Module, body: Node) -> list[str]:
     while stack:
         node = stack.pop()
         kind = node.type
-        if kind in _FUNCTIONS or kind in ("method_definition", "class_body"):
+        if kind in FUNCTIONS or kind in ("method_definition", "class_body"):
             continue
         if kind == "variable_declaration":
             found.extend(_declarator_names(module, node))
@@ -333,7 +334,7 @@ def _hoisted(module: _Module, body: Node) -> list[str]:
     return found
 
 
-def _bound_names(module: _Module, pattern: Node | None) -> list[str]:
+def _bound_names(module: ServiceModule, pattern: Node | None) -> list[str]:
     """The names a binding pattern binds: `a`, `{ a, b: c = 1, ...d }`, `[e, [f]]`, a
     function's parameters (TypeScript's typed ones too), not the names its default values
     or types use."""
@@ -370,13 +371,13 @@ def _pattern_targets(pattern: Node | None) -> list[Node]:
     return found
 
 
-def _member_name(module: _Module, member: Node) -> str:
+def _member_name(module: ServiceModule, member: Node) -> str:
     """The property a member expression names (`push` of `x.list.push`)."""
     prop = member.child_by_field_name("property")
     return module.js.text(prop) if prop is not None else ""
 
 
-def _parameter_names(module: _Module, function: Node) -> list[str | None]:
+def _parameter_names(module: ServiceModule, function: Node) -> list[str | None]:
     """The names of a function's parameters, in order (None for a pattern)."""
     single = function.child_by_field_name("parameter")
     if single is not None:
@@ -392,26 +393,26 @@ def _parameter_names(module: _Module, function: Node) -> list[str | None]:
     return names
 
 
-def _part_of(module: _Module, value: Node, scopes: _Scopes, scope: _Scope) -> str | None:
+def _part_of(module: ServiceModule, value: Node, scopes: _Scopes, scope: _Scope) -> str | None:
     """The binding whose value (or a part of it: `config.provider`, `config['iam']`)
     `value`, written in `scope`, is, when it is only that."""
-    while value.type in _WRAPPERS and value.named_child_count:
+    while value.type in WRAPPERS and value.named_child_count:
         value = value.named_child(0) or value
     root = _chain_root(module, value)
     return scopes.binding(module.js.text(root), scope) if root.type == "identifier" \
         else None
 
 
-def _chain_root(module: _Module, node: Node) -> Node:
+def _chain_root(module: ServiceModule, node: Node) -> Node:
     """The object a member/subscript chain starts from, through parentheses and type
     wrappers (`config` of `(config as any).provider!['iam']`); `module.exports` stays
     whole (the object a CommonJS module exports)."""
     while True:
         if node.type in ("member_expression", "subscript_expression"):
-            if _short(module.js.text(node), 15, "") == "module.exports":
+            if short(module.js.text(node), 15, "") == "module.exports":
                 return node
             inner = node.child_by_field_name("object")
-        elif node.type in _WRAPPERS:
+        elif node.type in WRAPPERS:
             inner = node.named_child(0)
         elif node.type == "type_assertion":
             inner = node.named_child(node.named_child_count - 1)

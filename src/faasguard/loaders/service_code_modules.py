@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import InputError, load_file, read_text
-from faasguard.loaders.service_code_changes import _changed_names
-from faasguard.loaders.service_code_syntax import _SPACE, _key_text, _name, _NoCharacter
+from faasguard.loaders.service_code_changes import changed_names
+from faasguard.loaders.service_code_syntax import SPACE, NoCharacter, export_name, key_text
 from faasguard.loaders.variables import INCLUDED_LINES, _shift_lines
 from faasguard.model import Diagnostic, Unknown
 
@@ -31,7 +31,7 @@ MODULE_LINES = 1_000
 MAX_MODULES = 200
 
 
-class _Module:
+class ServiceModule:
     """One parsed module and its top-level names: `bindings` (name -> how it is bound),
     `exports` (exported name -> where its value comes from), `values` (those computed)."""
 
@@ -71,7 +71,7 @@ class ModuleReader:
 
         self.ctx = ctx
         self.cache: JsModuleCache = JsModuleCache(ctx.root)
-        self.modules: dict[str, _Module | None] = {}
+        self.modules: dict[str, ServiceModule | None] = {}
         self.order: list[str] = []  # imported modules (and JSON files), by index - 1
         self.data: dict[str, Any] = {}  # JSON file -> its data
         self.notes: list[Diagnostic] = []
@@ -87,18 +87,19 @@ class ModuleReader:
             return os.path.realpath(os.path.join(self.ctx.root, self.order[index - 1])), own
         return None, line
 
-    def _note(self, module: _Module | str, line: int | None, message: str,
+    def _note(self, module: ServiceModule | str, line: int | None, message: str,
               level: str = "note") -> None:
         if self._quiet and level == "note":
             return
-        rel = module.rel if isinstance(module, _Module) else module
+        rel = module.rel if isinstance(module, ServiceModule) else module
         key = (rel, line or 0, message)
         if key not in self._noted:
             self._noted.add(key)
             self.notes.append(Diagnostic(rel, message, line, level,  # type: ignore[arg-type]
                                          "service-code"))
 
-    def _module(self, rel: str, importer: _Module | None, at: Node | None) -> _Module | None:
+    def _module(self, rel: str, importer: ServiceModule | None,
+                at: Node | None) -> ServiceModule | None:
         """The parsed module at `rel` (None, with a warning at the import, when it cannot
         be read)."""
         from faasguard.analysis.js.parse import JsParseError
@@ -130,10 +131,10 @@ class ModuleReader:
         if importer is not None:
             self.order.append(rel)
             index = len(self.order)
-        module = self.modules[rel] = _Module(rel, js, index)
+        module = self.modules[rel] = ServiceModule(rel, js, index)
         try:
             self._scan(module)
-        except _NoCharacter as exc:  # in an imported or exported name: JavaScript refuses it
+        except NoCharacter as exc:  # in an imported or exported name: JavaScript refuses it
             self.modules[rel] = None
             problem = f"syntax error near line {exc.line}: `{exc}` names no character"
             if importer is None:
@@ -143,7 +144,7 @@ class ModuleReader:
             return None
         return module
 
-    def _scan(self, module: _Module) -> None:
+    def _scan(self, module: ServiceModule) -> None:
         """Record a module's top-level bindings and exports (nothing evaluated yet)."""
         text = module.js.text
         for statement in module.js.root.named_children:
@@ -161,14 +162,14 @@ class ModuleReader:
                     self._scan_export(module, statement)
                 elif kind == "expression_statement":
                     self._scan_assignment(module, statement)
-            except _NoCharacter as exc:  # a quoted name's escape: located at its line
+            except NoCharacter as exc:  # a quoted name's escape: located at its line
                 written = text(statement)
                 exc.line = module.own_line(statement) + \
                     written[:max(written.find(str(exc)), 0)].count("\n")
                 raise
-        module.changed = _changed_names(module)
+        module.changed = changed_names(module)
 
-    def _scan_import(self, module: _Module, statement: Node) -> None:
+    def _scan_import(self, module: ServiceModule, statement: Node) -> None:
         from faasguard.analysis.js.parse import import_clause_of, string_value
 
         text = module.js.text
@@ -195,12 +196,12 @@ class ModuleReader:
                     name = item.child_by_field_name("name")
                     alias = item.child_by_field_name("alias") or name
                     if name is not None and alias is not None:
-                        module.bindings[text(alias)] = ("import", spec, _name(text(name)),
+                        module.bindings[text(alias)] = ("import", spec, export_name(text(name)),
                                                         statement)
 
-    def _scan_declaration(self, module: _Module, statement: Node) -> None:
+    def _scan_declaration(self, module: ServiceModule, statement: Node) -> None:
         """`const`, `let` and `var` alike: a name changed after its declaration is left
-        unknown (`_changed_names`), so a name bound once is as good as a constant."""
+        unknown (`changed_names`), so a name bound once is as good as a constant."""
         text = module.js.text
         for declarator in statement.named_children:
             if declarator.type != "variable_declarator":
@@ -222,9 +223,9 @@ class ModuleReader:
                         if key is not None and local is not None and \
                                 local.type == "identifier":
                             module.bindings[text(local)] = ("member", value,
-                                                            _key_text(text(key)))
+                                                            key_text(text(key)))
 
-    def _scan_export(self, module: _Module, statement: Node) -> None:
+    def _scan_export(self, module: ServiceModule, statement: Node) -> None:
         from faasguard.analysis.js.parse import string_value
 
         text = module.js.text
@@ -258,8 +259,8 @@ class ModuleReader:
                 alias = item.child_by_field_name("alias") or name
                 if name is None or alias is None:
                     continue
-                exported = _name(text(alias))
-                module.exports[exported] = ("from", spec, _name(text(name)), statement) \
+                exported = export_name(text(alias))
+                module.exports[exported] = ("from", spec, export_name(text(name)), statement) \
                     if spec is not None else ("local", text(name), statement)
                 module.es_default = module.es_default or exported == "default"
             return
@@ -271,7 +272,7 @@ class ModuleReader:
         if len(named) == 1 and any(c.type == "=" for c in statement.children):
             module.exports["default"] = ("node", named[0])  # export = value
 
-    def _scan_assignment(self, module: _Module, statement: Node) -> None:
+    def _scan_assignment(self, module: ServiceModule, statement: Node) -> None:
         """`module.exports = x`, `module.exports.a = x`, `exports.a = x`."""
         assignment = statement.named_children[0] if statement.named_child_count else None
         if assignment is None or assignment.type != "assignment_expression":
@@ -280,16 +281,16 @@ class ModuleReader:
         right = assignment.child_by_field_name("right")
         if left is None or right is None:
             return
-        target = _SPACE.sub("", module.js.text(left))
+        target = SPACE.sub("", module.js.text(left))
         if target == "module.exports":
             module.exports["default"] = ("node", right)
         elif target.startswith(("module.exports.", "exports.")) and \
-                "default" not in module.exports:  # (after it: a change, `_changed_names`)
+                "default" not in module.exports:  # (after it: a change, `changed_names`)
             name = target.removeprefix("module.").removeprefix("exports.")
             if name.isidentifier():
                 module.exports[name] = ("node", right)
 
-    def _import(self, module: _Module, spec: str, at: Node) -> _Module | None:
+    def _import(self, module: ServiceModule, spec: str, at: Node) -> ServiceModule | None:
         """The project module `spec` names from `module` (None, with a note, when it is
         a package or cannot be read)."""
         found = self.cache.resolve_local(module.rel, spec)
@@ -308,7 +309,7 @@ class ModuleReader:
             return None
         return self._module(found, module, at)
 
-    def _json(self, module: _Module, spec: str, at: Node) -> Any:
+    def _json(self, module: ServiceModule, spec: str, at: Node) -> Any:
         """The data of a JSON file of the project a module imports or requires (its lines
         numbered as an imported module's); Unknown, with a warning, when it cannot be
         read."""

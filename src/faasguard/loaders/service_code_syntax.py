@@ -15,63 +15,63 @@ from faasguard.model import Unknown
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-_WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression",
+WRAPPERS = {"as_expression", "satisfies_expression", "non_null_expression",
              "parenthesized_expression"}
-_FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
+FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
               "generator_function", "generator_function_declaration"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_SPACE = re.compile(r"\s+")
+SPACE = re.compile(r"\s+")
 #: a number literal JavaScript reads in base 8 (`0777`; `08` and `09` are decimal)
 _LEGACY_OCTAL = re.compile(r"0[0-7]+")
 
 
-def _unwrapped(node: Node) -> Node:
+def unwrapped(node: Node) -> Node:
     """The expression inside parentheses and type wrappers (`(x as T)`)."""
-    while node.type in _WRAPPERS and node.named_child_count:
+    while node.type in WRAPPERS and node.named_child_count:
         node = node.named_child(0) or node
     return node
 
 
-def _short(text: str, limit: int, space: str = " ") -> str:
-    """`_SPACE.sub(space, text)[:limit]`, collapsing only as much of `text` as that needs:
+def short(text: str, limit: int, space: str = " ") -> str:
+    """`SPACE.sub(space, text)[:limit]`, collapsing only as much of `text` as that needs:
     the reader asks it of every level of an expression nested as deep as it reads (each
     level's text holds the levels below it), which for a long chain collapsed a large
     file's text again at each level."""
     size = 2 * limit + 16
     while True:
-        part = _SPACE.sub(space, text[:size])
+        part = SPACE.sub(space, text[:size])
         if len(part) > limit or size >= len(text):
             return part[:limit]
         size *= 4
 
 
-def _operator(node: Node) -> str:
+def operator_of(node: Node) -> str:
     """The operator of a unary expression (`delete`, `-`, `!`), without its operand's
     text."""
     operator = node.child_by_field_name("operator")
     return operator.type if operator is not None else ""
 
 
-def _name(text: str) -> str:
+def export_name(text: str) -> str:
     """An imported or exported name (`default` stays "default"; a string name unquoted)."""
-    return _key_text(text)
+    return key_text(text)
 
 
-def _key_text(text: str) -> str:
+def key_text(text: str) -> str:
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return _string(text)
+        return quoted_value(text)
     return text
 
 
-def _string(literal: str) -> str:
+def quoted_value(literal: str) -> str:
     """The value of a quoted string literal."""
     body = literal[1:-1] if len(literal) >= 2 else ""
-    return _paired(re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)",
-                          lambda m: _escape("\\" + m.group(1)), body, flags=re.S))
+    return paired(re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)",
+                          lambda m: escaped_char("\\" + m.group(1)), body, flags=re.S))
 
 
-def _paired(text: str) -> str:
+def paired(text: str) -> str:
     """`text` with each UTF-16 surrogate pair its escapes wrote (`\\uD83D\\uDE80`, one
     character in JavaScript) made that character; a lone surrogate, which no report can
     encode, is U+FFFD."""
@@ -80,20 +80,20 @@ def _paired(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-class _NoCharacter(ValueError):
+class NoCharacter(ValueError):
     """An escape naming no character (`\\u{110000}`): a syntax error in JavaScript.
     `line`: where it is written, once known (a name of an import or export statement)."""
 
     line: int | None = None
 
 
-def _escape(sequence: str) -> str:
+def escaped_char(sequence: str) -> str:
     """The character(s) an escape sequence (`\\n`, `\\u0041`, `\\$`) stands for."""
     body = sequence[1:]
     if body[:2] == "u{" and body.endswith("}"):
         code = int(body[2:-1], 16)
         if code > 0x10FFFF:
-            raise _NoCharacter(sequence)
+            raise NoCharacter(sequence)
         return chr(code)
     if body[:1] in ("u", "x") and len(body) > 1:
         try:
@@ -105,7 +105,7 @@ def _escape(sequence: str) -> str:
     return _ESCAPES.get(body, body)
 
 
-def _number(text: str) -> int | float | Unknown:
+def number_value(text: str) -> int | float | Unknown:
     """The value of a number literal as JavaScript has it: a double (an int when it is a
     safe integer; past the largest double, infinity), a legacy octal `0777` in base 8; a
     BigInt (`123n`) exactly, unless too long to write out (unknown)."""
@@ -134,7 +134,7 @@ def _number(text: str) -> int | float | Unknown:
     return value
 
 
-def _js_string(value: Any) -> str | None:
+def js_string(value: Any) -> str | None:
     """`String(value)` for a scalar; None for anything else (an object, an unknown)."""
     if isinstance(value, bool):
         return "true" if value else "false"

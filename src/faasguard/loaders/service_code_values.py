@@ -45,21 +45,21 @@ from typing import TYPE_CHECKING, Any
 
 from faasguard.loaders import LoadContext
 from faasguard.loaders.documents import Document, InputError, LDict, LList, read_text
-from faasguard.loaders.service_code_modules import ModuleReader, _Module
+from faasguard.loaders.service_code_modules import ModuleReader, ServiceModule
 from faasguard.loaders.service_code_syntax import (
-    _FUNCTIONS,
-    _SPACE,
-    _WRAPPERS,
-    _escape,
-    _js_string,
-    _key_text,
-    _NoCharacter,
-    _number,
-    _operator,
-    _paired,
-    _short,
-    _string,
-    _unwrapped,
+    FUNCTIONS,
+    SPACE,
+    WRAPPERS,
+    NoCharacter,
+    escaped_char,
+    js_string,
+    key_text,
+    number_value,
+    operator_of,
+    paired,
+    quoted_value,
+    short,
+    unwrapped,
 )
 from faasguard.model import Unknown
 
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 #: Expressions nested deeper than this (or bindings or imports chained further) are left
 #: unknown.
 MAX_DEPTH = 200
-_FUNCTION_EXPORT = ("it exports a function, which the Serverless Framework does not call "
+FUNCTION_EXPORT = ("it exports a function, which the Serverless Framework does not call "
                     "(it takes the exported value as it is, awaits a promise, and accepts "
                     "only a plain object: write the object, or a promise of it)")
 #: what may follow the folder in `handlerPath`: separators made `/`
@@ -131,10 +131,10 @@ class ServiceReader(ModuleReader):
             raise InputError("exports no configuration (no `module.exports =`, `export "
                              "default` or `export =` at its top level)")
         if _is_function(main, exported[-1]):
-            raise InputError(_FUNCTION_EXPORT, main.own_line(exported[-1]))
+            raise InputError(FUNCTION_EXPORT, main.own_line(exported[-1]))
         changed = main.changed.get("module.exports")
         if changed is not None and changed[0] > main.own_line(exported[-1]) and \
-                _SPACE.sub("", main.js.text(exported[-1].parent or exported[-1])
+                SPACE.sub("", main.js.text(exported[-1].parent or exported[-1])
                            ).startswith("module.exports="):
             self._note(main, changed[0], f"'module.exports' is changed after it is "
                        f"assigned (line {changed[0]}): its value is left unknown", "warning")
@@ -153,7 +153,7 @@ class ServiceReader(ModuleReader):
         # and skip the `${` of an imported module's, numbered past it)
         return Document(value)
 
-    def writers(self) -> list[tuple[_Module, dict[int, set[str]]]]:
+    def writers(self) -> list[tuple[ServiceModule, dict[int, set[str]]]]:
         """The imported modules (not the service file) that wrote values of the
         configuration, with the string literals the reader evaluated there, by line."""
         found = []
@@ -163,7 +163,7 @@ class ServiceReader(ModuleReader):
                 found.append((module, lines))
         return found
 
-    def _required(self, module: _Module, spec: str, at: Node) -> Any:
+    def _required(self, module: ServiceModule, spec: str, at: Node) -> Any:
         """What `require(spec)` gives: a CommonJS module's `module.exports` (its default),
         an ES module's namespace, a JSON file's data."""
         if spec.lower().endswith(".json"):
@@ -181,8 +181,8 @@ class ServiceReader(ModuleReader):
 
     # ------------------------------------------------------------------ names
 
-    def _export(self, module: _Module, name: str, entry: tuple[Any, ...] | None = None,
-                importer: tuple[_Module, Node] | None = None) -> Any:
+    def _export(self, module: ServiceModule, name: str, entry: tuple[Any, ...] | None = None,
+                importer: tuple[ServiceModule, Node] | None = None) -> Any:
         """The value `module` exports as `name` ("default", a name, "*": its namespace);
         `importer`: the module and statement asking for it, where a name `module` does not
         export is said."""
@@ -229,7 +229,7 @@ class ServiceReader(ModuleReader):
         module.values[key] = value
         return value
 
-    def _name(self, module: _Module, name: str, at: Node) -> Any:
+    def _name(self, module: ServiceModule, name: str, at: Node) -> Any:
         """The value of an identifier at the top level of `module`."""
         if name == "__dirname":
             return _DirName(posixpath.dirname(module.rel))
@@ -257,7 +257,7 @@ class ServiceReader(ModuleReader):
         module.values[name] = value
         return value
 
-    def _bound(self, module: _Module, name: str, binding: tuple[Any, ...], at: Node) -> Any:
+    def _bound(self, module: ServiceModule, name: str, binding: tuple[Any, ...], at: Node) -> Any:
         kind = binding[0]
         if kind == "const":
             return self._eval(module, binding[1])
@@ -279,7 +279,7 @@ class ServiceReader(ModuleReader):
                 if target is not None else Unknown(f"{imported} of '{spec}'")
         return self._unknown(module, binding[1], f"'{name}' is declared without a value")
 
-    def _cycle(self, module: _Module, at: Node, name: str) -> Unknown:
+    def _cycle(self, module: ServiceModule, at: Node, name: str) -> Unknown:
         files = [rel for index, (rel, _) in enumerate(self._active)
                  if index == 0 or self._active[index - 1][0] != rel]
         if files[-1] != module.rel:
@@ -289,8 +289,8 @@ class ServiceReader(ModuleReader):
                    "warning")
         return Unknown(f"cycle at {name}")
 
-    def _unknown(self, module: _Module, node: Node, why: str) -> Unknown:
-        text = _short(module.js.text(node), 61).strip()
+    def _unknown(self, module: ServiceModule, node: Node, why: str) -> Unknown:
+        text = short(module.js.text(node), 61).strip()
         text = text if len(text) <= 60 else text[:57] + "..."
         self._note(module, module.own_line(node), f"`{text}` is not evaluated statically "
                    f"({why}); its value is left unknown")
@@ -298,14 +298,14 @@ class ServiceReader(ModuleReader):
 
     # ------------------------------------------------------------------ expressions
 
-    def _eval(self, module: _Module, node: Node) -> Any:
+    def _eval(self, module: ServiceModule, node: Node) -> Any:
         """The value of an expression of `module`."""
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 return self._unknown(module, node, f"nested more than {MAX_DEPTH} levels")
             return self._value(module, node)
-        except _NoCharacter as exc:  # JavaScript refuses the file
+        except NoCharacter as exc:  # JavaScript refuses the file
             line = module.own_line(node)
             problem = f"syntax error near line {line}: `{exc}` names no character"
             if module.index == 0:
@@ -315,7 +315,7 @@ class ServiceReader(ModuleReader):
         finally:
             self._depth -= 1
 
-    def _value(self, module: _Module, node: Node) -> Any:  # noqa: C901 - one case per kind
+    def _value(self, module: ServiceModule, node: Node) -> Any:  # noqa: C901 - one case per kind
         kind = node.type
         text = module.js.text
         if kind in ("object", "array", "string", "template_string"):
@@ -324,19 +324,19 @@ class ServiceReader(ModuleReader):
                 return self._object(module, node)
             if kind == "array":
                 return self._array(module, node)
-            value = _string(text(node)) if kind == "string" else self._template(module, node)
+            value = quoted_value(text(node)) if kind == "string" else self._template(module, node)
             if isinstance(value, str):
                 written.setdefault(module.own_line(node), set()).add(value)
             return value
         if kind == "number":
-            return _number(text(node))
+            return number_value(text(node))
         if kind in ("true", "false"):
             return kind == "true"
         if kind == "null":
             return None
         if kind == "undefined":
             return _UNDEFINED
-        if kind in _WRAPPERS:
+        if kind in WRAPPERS:
             inner = node.named_child(0)
             return self._eval(module, inner) if inner is not None else None
         if kind == "type_assertion":  # <T>value
@@ -344,11 +344,11 @@ class ServiceReader(ModuleReader):
             return self._eval(module, inner) if inner is not None else None
         if kind == "identifier":
             return self._name(module, text(node), node)
-        if kind == "unary_expression" and _operator(node) in ("-", "+"):
+        if kind == "unary_expression" and operator_of(node) in ("-", "+"):
             argument = node.child_by_field_name("argument")
             value = self._eval(module, argument) if argument is not None else None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return -value if _operator(node) == "-" else value
+                return -value if operator_of(node) == "-" else value
         if kind == "binary_expression":
             return self._plus(module, node)
         if kind in ("member_expression", "subscript_expression"):
@@ -360,14 +360,14 @@ class ServiceReader(ModuleReader):
                 self._unknown(module, node, "a function")
         return self._unknown(module, node, "code the scanner does not run")
 
-    def _value_of(self, module: _Module, node: Node) -> Any:
+    def _value_of(self, module: ServiceModule, node: Node) -> Any:
         """The value of an expression written as an object's or array's item: a module
         namespace is its named exports (`functions: ns`), as in JavaScript."""
         value = self._eval(module, node)
         return self._namespace_object(value, module.line(node)) \
             if isinstance(value, _Namespace) else value
 
-    def _object(self, module: _Module, node: Node) -> LDict:
+    def _object(self, module: ServiceModule, node: Node) -> LDict:
         text = module.js.text
         result = LDict()
         result.line, result.end_line = module.line(node), module.line(node) + \
@@ -408,7 +408,7 @@ class ServiceReader(ModuleReader):
                 name = item.child_by_field_name("name")
                 if name is None:
                     continue
-                key = _key_text(text(name))
+                key = key_text(text(name))
                 value = self._unknown(module, item, "a method")
             # (a key set to `undefined` stays until the end: a spread copies it, and it
             # hides the key of an object spread before; `_without_undefined`)
@@ -416,7 +416,7 @@ class ServiceReader(ModuleReader):
             lines[key] = module.line(item)
         return result
 
-    def _key(self, module: _Module, node: Node) -> str | Unknown:
+    def _key(self, module: ServiceModule, node: Node) -> str | Unknown:
         text = module.js.text(node)
         if node.type == "computed_property_name":
             inner = node.named_child(0)
@@ -424,16 +424,16 @@ class ServiceReader(ModuleReader):
             if isinstance(value, str):
                 return value
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return str(_js_string(value))
+                return str(js_string(value))
             return self._unknown(module, node, "a computed key")
         if node.type == "string":
-            return _string(text)
+            return quoted_value(text)
         if node.type == "number":
-            number = _number(text)
-            return str(_js_string(number)) if not isinstance(number, Unknown) else text
+            number = number_value(text)
+            return str(js_string(number)) if not isinstance(number, Unknown) else text
         return text
 
-    def _array(self, module: _Module, node: Node) -> LList:
+    def _array(self, module: ServiceModule, node: Node) -> LList:
         result = LList()
         result.line, result.end_line = module.line(node), module.line(node) + \
             node.end_point[0] - node.start_point[0]
@@ -454,7 +454,7 @@ class ServiceReader(ModuleReader):
             lines.append(module.line(item))
         return result
 
-    def _spread(self, module: _Module, node: Node) -> Any:
+    def _spread(self, module: ServiceModule, node: Node) -> Any:
         inner = node.named_child(0)
         value = self._eval(module, inner) if inner is not None else None
         if isinstance(value, _Namespace):
@@ -465,7 +465,7 @@ class ServiceReader(ModuleReader):
             return None  # `...undefined` adds nothing
         # a warning: the keys it may set are missing, so a setting it would have made
         # reads as not written
-        self._note(module, module.own_line(node), f"`{_SPACE.sub(' ', module.js.text(node))}`"
+        self._note(module, module.own_line(node), f"`{SPACE.sub(' ', module.js.text(node))}`"
                    " spreads a value not known statically; what it adds is left out "
                    "(a setting it makes reads as not written)", "warning")
         return None
@@ -491,7 +491,7 @@ class ServiceReader(ModuleReader):
             for statement in module.stars:
                 target = self._star_target(module, statement)
                 if target is None:
-                    written = _SPACE.sub(" ", module.js.text(statement))
+                    written = SPACE.sub(" ", module.js.text(statement))
                     self._note(module, module.own_line(statement), f"`{written}` gives "
                                "names not known statically; they are left out (a setting "
                                "they make reads as not written)", "warning")
@@ -505,14 +505,14 @@ class ServiceReader(ModuleReader):
             self._walking.discard(module.rel)
         return result
 
-    def _star_target(self, module: _Module, statement: Node) -> _Module | None:
+    def _star_target(self, module: ServiceModule, statement: Node) -> ServiceModule | None:
         """The project module an `export * from` statement names (None: not read)."""
         from faasguard.analysis.js.parse import string_value
 
         spec = string_value(statement.child_by_field_name("source"))
         return self._import(module, spec, statement) if spec is not None else None
 
-    def _from_stars(self, module: _Module, name: str) -> tuple[Any, Node | None]:
+    def _from_stars(self, module: ServiceModule, name: str) -> tuple[Any, Node | None]:
         """The value the `export * from` statements of `module` give as `name`
         (`_MISSING` when none does), and the first of them that could not be read (a
         package's), if any."""
@@ -536,24 +536,24 @@ class ServiceReader(ModuleReader):
             self._walking.discard(module.rel)
         return _MISSING, unread
 
-    def _template(self, module: _Module, node: Node) -> Any:
+    def _template(self, module: ServiceModule, node: Node) -> Any:
         text = module.js.text
         parts: list[str] = []
         for child in node.named_children:
             if child.type == "string_fragment":
                 parts.append(text(child))
             elif child.type == "escape_sequence":
-                parts.append(_escape(text(child)))
+                parts.append(escaped_char(text(child)))
             elif child.type == "template_substitution":
                 inner = child.named_child(0)
                 value = self._eval(module, inner) if inner is not None else None
-                piece = _js_string(value)
+                piece = js_string(value)
                 if piece is None:
-                    return Unknown(_short(text(node), 80))
+                    return Unknown(short(text(node), 80))
                 parts.append(piece)
-        return _paired("".join(parts))
+        return paired("".join(parts))
 
-    def _plus(self, module: _Module, node: Node) -> Any:
+    def _plus(self, module: ServiceModule, node: Node) -> Any:
         operator = node.child_by_field_name("operator")
         left_node = node.child_by_field_name("left")
         right_node = node.child_by_field_name("right")
@@ -563,7 +563,7 @@ class ServiceReader(ModuleReader):
         left = self._eval(module, left_node)
         right = self._eval(module, right_node)
         if isinstance(left, str) or isinstance(right, str):
-            left_text, right_text = _js_string(left), _js_string(right)
+            left_text, right_text = js_string(left), js_string(right)
             if left_text is not None and right_text is not None:
                 return left_text + right_text
         elif all(isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -572,9 +572,9 @@ class ServiceReader(ModuleReader):
                 return left + right
             except OverflowError:  # a BigInt past any double: JavaScript refuses mixing them
                 pass
-        return Unknown(_short(module.js.text(node), 80))
+        return Unknown(short(module.js.text(node), 80))
 
-    def _access(self, module: _Module, node: Node) -> Any:
+    def _access(self, module: ServiceModule, node: Node) -> Any:
         holder = node.child_by_field_name("object")
         if holder is None:
             return self._unknown(module, node, "an access")
@@ -584,18 +584,18 @@ class ServiceReader(ModuleReader):
         else:
             index = node.child_by_field_name("index")
             key = self._eval(module, index) if index is not None else None
-        if _short(module.js.text(holder), 12, "") in ("process.env", "process", "module"):
+        if short(module.js.text(holder), 12, "") in ("process.env", "process", "module"):
             return self._unknown(module, node, "known only where the framework runs")
         return self._member(module, self._eval(module, holder), key, node)
 
-    def _member(self, module: _Module, holder: Any, key: Any, at: Node) -> Any:
+    def _member(self, module: ServiceModule, holder: Any, key: Any, at: Node) -> Any:
         """`holder[key]` of a known object, array or module namespace."""
         if isinstance(holder, _Namespace):
             target = self.modules.get(holder.module)
             return self._export(target, str(key), importer=(module, at)) \
                 if target is not None and isinstance(key, str) else Unknown(str(key))
         if isinstance(holder, dict) and isinstance(key, (str, int, float)):
-            name = _js_string(key)  # (a number or boolean key is its string)
+            name = js_string(key)  # (a number or boolean key is its string)
             if name in holder:
                 return holder[name]
             return self._unknown(module, at, f"no key '{name}' in the object")
@@ -604,10 +604,10 @@ class ServiceReader(ModuleReader):
                 0 <= key < len(holder):
             return holder[int(key)]
         if isinstance(holder, Unknown):
-            return Unknown(_short(module.js.text(at), 80))
+            return Unknown(short(module.js.text(at), 80))
         return self._unknown(module, at, "an access the scanner cannot follow")
 
-    def _call(self, module: _Module, node: Node) -> Any:
+    def _call(self, module: ServiceModule, node: Node) -> Any:
         from faasguard.analysis.js.parse import string_value
 
         callee = node.child_by_field_name("function")
@@ -635,7 +635,7 @@ class ServiceReader(ModuleReader):
                 return self._handler_path(module, folder.folder, node)
         return self._unknown(module, node, "a call; faasguard never runs scanned code")
 
-    def _handler_path(self, module: _Module, folder: str, node: Node) -> Any:
+    def _handler_path(self, module: ServiceModule, folder: str, node: Node) -> Any:
         """`handlerPath(__dirname)`: the folder relative to the service's folder."""
         relative = posixpath.relpath(folder or ".", self.service_dir or ".")
         if relative == ".." or relative.startswith("../"):
@@ -694,7 +694,7 @@ def _without_undefined(value: Any) -> None:
                     stack.append(element)
 
 
-def _returned(module: _Module, block: Node) -> Node | None:
+def _returned(module: ServiceModule, block: Node) -> Node | None:
     """The expression a function body of one `return x` returns; or of `const p = x;
     return p;` (nothing else in the body)."""
     statements = [s for s in block.named_children if s.type != "comment"]
@@ -715,12 +715,12 @@ def _returned(module: _Module, block: Node) -> Node | None:
     return declarators[0].child_by_field_name("value")
 
 
-def _is_function(module: _Module, node: Node) -> bool:
+def _is_function(module: ServiceModule, node: Node) -> bool:
     """Is this exported expression a function (written there, or a top-level function
     or `const` of the module it names)?"""
     for _ in range(MAX_DEPTH):
-        node = _unwrapped(node)
-        if node.type in _FUNCTIONS:
+        node = unwrapped(node)
+        if node.type in FUNCTIONS:
             return True
         binding = module.bindings.get(module.js.text(node)) \
             if node.type == "identifier" else None
@@ -730,11 +730,11 @@ def _is_function(module: _Module, node: Node) -> bool:
     return False
 
 
-def _invoked_literal(module: _Module, callee: Node) -> Node | None:
+def _invoked_literal(module: ServiceModule, callee: Node) -> Node | None:
     """The expression a function written at its call and called without arguments
     returns, when its body is only that (`(async () => ({...}))()`, `(function () {
     return {...}; })()`): it has no parameters and no statement besides the return."""
-    function = _unwrapped(callee)
+    function = unwrapped(callee)
     if function.type not in ("arrow_function", "function_expression", "function"):
         return None
     parameters = function.child_by_field_name("parameters") or \
@@ -746,7 +746,7 @@ def _invoked_literal(module: _Module, callee: Node) -> Node | None:
     return _returned(module, body) if body.type == "statement_block" else body
 
 
-def _is_path_helper(module: _Module, function: Node) -> bool:
+def _is_path_helper(module: ServiceModule, function: Node) -> bool:
     """Does this function return its one argument's folder relative to the working
     folder, as the TypeScript template's `handlerPath` does (module docstring)?"""
     parameters = function.child_by_field_name("parameters") or \
@@ -771,7 +771,7 @@ def _is_path_helper(module: _Module, function: Node) -> bool:
         if found is None:
             return False
         body = found
-    returned = _SPACE.sub("", module.js.text(body))
+    returned = SPACE.sub("", module.js.text(body))
     while returned.startswith("(") and returned.endswith(")"):
         returned = returned[1:-1]
     wrapped = re.fullmatch(r"`\$\{(.*)\}`", returned, re.S)
