@@ -142,6 +142,9 @@ def parse_python(root: str, rel: str) -> ast.Module:
         raise InputError(f"{rel}: {exc.message}", exc.line) from None
     try:
         return ast.parse(text, rel)
-    except (SyntaxError, ValueError, RecursionError) as exc:
-        raise InputError(f"{rel} does not parse as Python: {exc}",
-                         getattr(exc, "lineno", None)) from None
+    except SyntaxError as exc:  # its str() names the file and line again: its parts here
+        at = f" (line {exc.lineno})" if exc.lineno else ""
+        raise InputError(f"{rel} does not parse as Python: {exc.msg}{at}", exc.lineno) \
+            from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{rel} does not parse as Python: {exc}") from None
