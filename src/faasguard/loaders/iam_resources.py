@@ -5,6 +5,9 @@ ones are also expanded into statements (`source="managed:<arn>"`), and a Ref to 
 AWS::IAM::ManagedPolicy of the template attaches that policy's statements
 (`source="customer-managed:<LogicalId>"`). AWS::IAM::Policy statements attach to the roles
 listed in its `Roles` (`source="inline"`: it is an inline policy of those roles).
+A role's trust policy (`AssumeRolePolicyDocument`, Terraform's `assume_role_policy`) is
+the role's resource policy in IAM's terms: each statement is a `ResourcePolicy` of service
+"iam" protecting the role (`trust_policies`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from faasguard.loaders import policies
 from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.template import Template, items
-from faasguard.model import Ref, Role, logical_id
+from faasguard.model import Ref, ResourcePolicy, Role, Statement, logical_id
 
 
 def read_role(t: Template, logical: str, props: Any) -> None:
@@ -24,6 +27,7 @@ def read_role(t: Template, logical: str, props: Any) -> None:
     role.assume_services = tuple(
         str(p).split(":", 1)[1] for s in trust for p in s.principals
         if isinstance(p, str) and p.startswith("Service:"))
+    t.app.resource_policies.extend(trust_policies(role, trust))
     for line, policy in items(props.get("Policies")):
         if not isinstance(policy, dict):
             t.warn(f"{logical}: a Policies entry should be a mapping", line)
@@ -35,6 +39,15 @@ def read_role(t: Template, logical: str, props: Any) -> None:
             role.statements.extend(policies.managed_statements(arn, t.file,
                                                                line or role.location.line))
     t.app.roles[role.id] = role
+
+
+def trust_policies(role: Role, trust: list[Statement]) -> list[ResourcePolicy]:
+    """The statements of a role's trust policy as the role's resource policies (service
+    "iam", target the role): who may assume it."""
+    return [ResourcePolicy(id=f"{role.id}:trust:{index}", service="iam",
+                           target=Ref(role.id), statement=statement,
+                           location=statement.location or role.location)
+            for index, statement in enumerate(trust)]
 
 
 def link_role(t: Template, logical: str, props: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Location, Role, Statement, logical_id
@@ -514,3 +515,67 @@ def shared_role(app: App, facts: Facts) -> Iterator[Finding]:
             properties={"functions": names},
             folds_into=("FG-PERM-104", f"shared-needs:{logical_id(key)}") if role else None,
         )
+
+
+#: The actions of a role's trust policy that hand out the role's credentials.
+ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+
+
+@rule(
+    "FG-PERM-009",
+    "Role anyone can assume",
+    threat="permissions",
+    severity="critical",
+    description="""
+A role whose trust policy allows `sts:AssumeRole` to every AWS principal (`Principal: "*"`
+or `{AWS: "*"}`) with no condition tying it to your account or organisation
+(`aws:PrincipalAccount`, `aws:PrincipalOrgID`, `aws:PrincipalArn`, a source VPC or IP)
+can be assumed from any AWS account in the world: whoever does holds every permission of
+the role, those of the functions that run with it included. The function's own service
+(`lambda.amazonaws.com`) is the only principal an execution role needs; name another
+account's role or root explicitly when it must assume it, or keep the wildcard with an
+`aws:PrincipalOrgID` condition.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    WorkerRole:\n"
+                      "      Type: AWS::IAM::Role\n      Properties:\n"
+                      "        AssumeRolePolicyDocument:\n          Statement:\n"
+                      "            - Effect: Allow\n"
+                      "              Principal: {Service: lambda.amazonaws.com}\n"
+                      "              Action: sts:AssumeRole",
+        "sam": "AssumeRolePolicyDocument:\n  Statement:\n    - Effect: Allow\n"
+               "      Principal: {Service: lambda.amazonaws.com}\n"
+               "      Action: sts:AssumeRole",
+        "terraform": 'data "aws_iam_policy_document" "assume" {\n  statement {\n'
+                     '    actions = ["sts:AssumeRole"]\n    principals {\n'
+                     '      type        = "Service"\n'
+                     '      identifiers = ["lambda.amazonaws.com"]\n    }\n  }\n}',
+    },
+    references=(_OWASP,
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "id_roles_terms-and-concepts.html",
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "reference_policies_condition-keys.html#condition-keys-principalorgid"),
+    cwe=(284,),
+    equivalents={"Checkov": "CKV_AWS_60"},
+)
+def role_anyone_can_assume(app: App, facts: Facts) -> Iterator[Finding]:
+    for policy in app.resource_policies:
+        if policy.service != "iam" or not grants_anyone(policy.statement) or \
+                is_restricted(policy):
+            continue
+        actions = allowed_of(policy, {"iam": ASSUME_ACTIONS})
+        if not actions:
+            continue
+        role_id = str(getattr(policy.target, "target", policy.target))
+        functions = sorted(logical_id(f.id) for f in app.functions_of_role(role_id))
+        plural = "s" if len(functions) > 1 else ""
+        used = f" (the role of function{plural} {short_list(functions, 8)})" \
+            if functions else ""
+        yield make_finding(
+            "FG-PERM-009",
+            f"Role '{logical_id(role_id)}'{used} lets any AWS principal assume it "
+            f"({', '.join(actions)}, no condition): anyone in any account gets its "
+            "permissions.",
+            policy.location, f"assume-anyone:{logical_id(role_id)}",
+            properties={"functions": functions})
