@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
     DESTRUCTIVE_METHODS,
+    READ_OR_TAKE_ACTIONS,
+    allowed_of,
     api_exposure,
     api_key_required,
     decided_by,
     effective_authorizer,
     grants_anyone,
     invoke_or_write_actions,
+    is_restricted,
     may_be_none,
     may_be_open,
     none_unlisted,
@@ -20,10 +23,12 @@ from faasguard.analysis.endpoints import (
     unlisted_text,
 )
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.iam_catalog import access_level
 from faasguard.analysis.signatures import GATE as SIGNATURE_GATE
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
 from faasguard.findings import SEVERITIES, Finding, make_finding, rule
 from faasguard.model import App, Authorizer, Location, Route, Unknown, logical_id
+from faasguard.rules.util import is_known, short_list, value_text
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
 
@@ -119,7 +124,8 @@ An API Gateway route (REST, HTTP or websocket `$connect`) with no authoriser —
 own nor the API's default — lets anyone on the internet call the function behind it. A
 state-changing method (POST, PUT, PATCH, DELETE, ANY) without authentication lets anyone
 change or delete data and is reported `high`; an unauthenticated read (GET, HEAD) is
-reported `medium` (it may be a deliberately public page: suppress it with a reason). On a
+reported `medium` (it may be a deliberately public page: suppress it with a reason),
+naming the AWS data its handler's code reads, where the scan read it. On a
 websocket API only `$connect` can carry an authoriser; every message of an unauthenticated
 connection reaches its routes. OPTIONS (CORS preflight) routes are not reported; routes
 protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are reported `low`.
@@ -224,7 +230,8 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
         private = api_exposure(app.apis.get(route.api)) == "vpc"
         severity = "low" if private else ("high" if destructive else "medium")
         what = ("accepts every method, state-changing ones included"
-                if route.method == "ANY" else "changes state" if destructive else "reads data")
+                if route.method == "ANY" else "changes state" if destructive else
+                _what_a_read_does(app, facts, route))
         where = "from the VPC" if private else "from the internet"
         function = f" (function '{logical_id(route.function)}')" if route.function else ""
         message = f"Route {route_label(route)}{function} has no authoriser: anyone {where} " \
@@ -233,6 +240,34 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
             f"{_undecided_text(found)} lets anyone {where} call it, and it {what}."
         yield make_finding("FG-AUTH-002", message, route.location, route_subject(route),
                            **_how_sure(found.undecided if found else None, severity))
+
+
+def _what_a_read_does(app: App, facts: Facts, route: Route) -> str:
+    """What an unauthenticated GET/HEAD route does, from what is known: its method, and the
+    AWS data its handler's code reads or writes (`facts.aws_calls`), where it was read and
+    the function serves requests of that method only (a router's calls belong to none of
+    its routes in particular)."""
+    calls = facts.aws_calls.get(route.function, ()) if route.function else ()
+    if calls and any(other.function == route.function and other.method != route.method
+                     for other in app.routes):
+        calls = ()
+    # Read / Write -> what the calls name ("" for a resource not known) -> their actions
+    done: dict[str, dict[str, list[str]]] = {"Read": {}, "Write": {}}
+    for call in calls:
+        level = access_level(call.actions[0]) if call.actions else None
+        level = "Read" if level == "List" else level
+        if level not in done:
+            continue
+        for on in sorted({value_text(t.resolved) for t in call.targets
+                          if is_known(t.resolved)}) or [""]:
+            actions = done[level].setdefault(on, [])
+            if call.actions[0] not in actions:
+                actions.append(call.actions[0])
+    code = " and ".join(
+        f"{verb} " + short_list([f"{on} ({', '.join(actions)})" if on else ", ".join(actions)
+                                 for on, actions in done[level].items()], 3)
+        for level, verb in (("Read", "reads"), ("Write", "writes")) if done[level])
+    return f"answers {route.method} requests" + (f": its handler {code}" if code else "")
 
 
 def _signature_checked(app: App, facts: Facts, route: Route,
@@ -345,11 +380,12 @@ def api_key_only(app: App, facts: Facts) -> Iterator[Finding]:
     threat="auth",
     severity="high",
     description="""
-A Lambda permission, bucket, queue or topic policy that allows `*` (everyone) to invoke
-the function or write to the resource, with no `aws:SourceArn`, `aws:SourceAccount`,
-`aws:PrincipalOrgID` (or VPC endpoint / IP) condition, is open to every AWS account and,
-for S3/SQS/SNS, to anonymous callers: they can invoke your code, inject messages or plant
-objects your functions will process. A grant to an AWS service principal
+A Lambda permission, bucket, queue, topic or EventBridge bus policy that allows `*`
+(everyone) to invoke the function or write to the resource, with no `aws:SourceArn`,
+`aws:SourceAccount`, `aws:PrincipalOrgID` (or VPC endpoint / IP) condition, is open to
+every AWS account and, for S3/SQS/SNS, to anonymous callers: they can invoke your code,
+inject messages, put events your rules hand to functions or plant objects your functions
+will process. A grant to an AWS service principal
 (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`) with no SourceArn or
 SourceAccount lets that service act on behalf of *any* account's bucket, topic or rule
 (the confused deputy) and is reported `medium`.
@@ -398,6 +434,79 @@ def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
         yield make_finding("FG-AUTH-004", message, statement.location or policy.location,
                            f"resource-policy:{policy.service}:{target}:{logical_id(policy.id)}",
                            severity=severity)
+
+
+@rule(
+    "FG-AUTH-006",
+    "Resource policy lets anyone read or take what the resource holds",
+    threat="auth",
+    severity="high",
+    description="""
+A Secrets Manager secret, queue, topic or KMS key whose resource policy allows `*`
+(everyone) to read or take what it holds, with no condition tying the grant to your
+account, organisation or network (`aws:PrincipalAccount`, `aws:PrincipalOrgID`,
+`aws:SourceVpce`, `kms:CallerAccount`...), hands it to every AWS account: the secret's
+value (`secretsmanager:GetSecretValue`), the messages your functions consume, received
+and deleted before they run (`sqs:ReceiveMessage`, `sqs:DeleteMessage`,
+`sqs:PurgeQueue`), a copy of every message published to the topic through a subscription
+of the stranger's own (`sns:Subscribe`), or the key: everything it encrypts decrypted, its
+policy rewritten (`kms:Decrypt`, `kms:PutKeyPolicy`, as `kms:*` grants). Writing to the
+resource is FG-AUTH-004's; a bucket's public read, FG-DATA-009's.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    QueuePolicy:\n"
+                      "      Type: AWS::SQS::QueuePolicy\n      Properties:\n"
+                      "        Queues: [!Ref Queue]\n        PolicyDocument:\n"
+                      "          Statement:\n            - Effect: Allow\n"
+                      "              Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}\n"
+                      "              Action: [sqs:ReceiveMessage, sqs:DeleteMessage]\n"
+                      "              Resource: !GetAtt Queue.Arn",
+        "sam": "KeyPolicy:\n  Statement:\n    - Effect: Allow\n"
+               "      Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}\n"
+               "      Action: kms:*\n      Resource: '*'",
+        "terraform": 'resource "aws_secretsmanager_secret_policy" "db" {\n'
+                     '  secret_arn = aws_secretsmanager_secret.db.arn\n'
+                     '  policy = jsonencode({ Statement = [{\n'
+                     '    Effect    = "Allow"\n'
+                     '    Principal = { AWS = aws_iam_role.reader.arn }\n'
+                     '    Action    = "secretsmanager:GetSecretValue"\n'
+                     '    Resource  = "*"\n  }] })\n}',
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
+                "auth-and-access_resource-policies.html",
+                "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "reference_policies_condition-keys.html"),
+    cwe=(284, 200),
+    equivalents={"Checkov": "CKV_AWS_33 (KMS), CKV_AWS_168 (SQS), CKV_AWS_169 (SNS)",
+                 "Prowler": "secretsmanager_not_publicly_accessible"},
+)
+def resource_policy_open_to_read(app: App, facts: Facts) -> Iterator[Finding]:
+    for policy in app.resource_policies:
+        if not grants_anyone(policy.statement) or is_restricted(policy):
+            continue
+        actions = allowed_of(policy, READ_OR_TAKE_ACTIONS)
+        if not actions:
+            continue
+        target = logical_id(str(getattr(policy.target, "target", policy.target)))
+        yield make_finding(
+            "FG-AUTH-006",
+            f"The {policy.service} resource policy on '{target}' lets anyone "
+            f"({', '.join(actions)}) with no condition tying it to your account or "
+            f"organisation: {_TAKEN[policy.service]}.",
+            policy.statement.location or policy.location,
+            f"resource-read:{policy.service}:{target}:{logical_id(policy.id)}")
+
+
+#: What a stranger takes through each service's READ_OR_TAKE_ACTIONS, for messages.
+_TAKEN = {
+    "secretsmanager": "any AWS account can read the secret's value",
+    "sqs": "any AWS account can receive and delete the messages before your consumer "
+           "sees them",
+    "sns": "any AWS account can subscribe and get a copy of every message",
+    "kms": "any AWS account can decrypt what the key protects",
+}
 
 
 def _authorizer_named(kind: str, name: str) -> str:
