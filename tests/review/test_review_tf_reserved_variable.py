@@ -12,15 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from .support import findings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_tf_reserved_variable"
 
 
-@pytest.mark.xfail(strict=True, reason="a Terraform variable with no default is taken as "
-                   "a cap on every deployment, though -1 (unreserved) is one of its values")
 def test_a_terraform_variable_without_default_may_leave_the_function_unreserved() -> None:
     [finding] = findings(FIXTURES / "no_default", "FG-WALLET-001")
     assert "var.reserved" in finding.message

@@ -45,7 +45,8 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     fn.reserved_concurrency = as_int(props.get("ReservedConcurrentExecutions"))
     if isinstance(props.get("ReservedConcurrentExecutions"), Unknown):
         undecided_reserved_concurrency(
-            fn, t.raw_props(logical_id(fn.id)).get("ReservedConcurrentExecutions"), t.scope)
+            fn, t.raw_props(logical_id(fn.id)).get("ReservedConcurrentExecutions"), t.scope,
+            t.fmt == "terraform")
     fn.kms_key = props.get("KmsKeyArn")
     vpc = props.get("VpcConfig")
     fn.vpc = isinstance(vpc, dict) and bool(vpc.get("SubnetIds", True))
@@ -72,18 +73,24 @@ def apply_common(t: Template, fn: Function, props: dict[str, Value]) -> None:
     read_environment(t, fn, props)
 
 
-def undecided_reserved_concurrency(fn: Function, raw: Value, scope: Scope) -> None:
+def undecided_reserved_concurrency(fn: Function, raw: Value, scope: Scope,
+                                   terraform: bool = False) -> None:
     """Note the reserved concurrency each deployment may give `fn` when the template
     leaves it to the deployment (`raw`, as written: an `Fn::If`, a parameter):
     `properties["reserved_concurrency"]`, (value, branches) pairs (`branch_values`), the
     value an int, None where the setting is left out (or -1, Terraform's "unreserved"),
     or an Unknown the branch gives (a parameter; a Terraform conditional, with its
-    choices)."""
+    choices). A Terraform variable may be -1 too, unless its validation lists only other
+    values: a None follows it."""
     found: list[tuple[Value, Branches]] = []
     for value, branches in branch_values(raw, scope):
         number = value if isinstance(value, Unknown) and value is not NO_VALUE \
             else as_int(value)
         found.append((None if isinstance(number, int) and number < 0 else number, branches))
+        if terraform and isinstance(number, Unknown) and number.branched_on() is None and \
+                not (number.choices and all(isinstance(c, int) and c >= 0
+                                            for c in number.choices)):
+            found.append((None, branches))
     fn.properties["reserved_concurrency"] = found
 
 

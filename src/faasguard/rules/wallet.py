@@ -120,7 +120,7 @@ def _reserved_in_words(choices: list[tuple[Value, Branches]]) -> str | None:
         if not isinstance(value, Unknown):  # None: left out in that branch
             unreserved = True
         elif value.branched_on() is None:  # set, to a value the deployment gives
-            capped.append(f"{when + ' ' if when else ''}(from {value.text})")
+            capped.append(f"{when} ({value.text})" if when else f"as {value.text} sets it")
         else:  # a Terraform conditional: its choices
             numbers = [c for c in value.choices if isinstance(c, int) and c >= 0]
             unreserved = unreserved or not numbers or len(numbers) < len(value.choices) or \
