@@ -22,8 +22,9 @@ def test_the_message_names_the_role_and_its_functions() -> None:
     messages = sorted(f.message for f in scan(str(CASES / "sam-pos")).findings
                       if f.rule_id == "FG-PERM-009")
     assert messages == [
-        "Role 'AuditRole' lets any AWS principal assume it (sts:AssumeRole, no condition): "
-        "anyone in any account gets its permissions.",
+        "Role 'AuditRole' lets any AWS principal assume it (sts:AssumeRole, only a "
+        "condition on aws:MultiFactorAuthPresent): anyone in any account gets its "
+        "permissions.",
         "Role 'WorkerRole' (the role of function Worker) lets any AWS principal assume it "
         "(sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, no "
         "condition): anyone in any account gets its permissions."]

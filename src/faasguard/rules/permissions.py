@@ -572,10 +572,15 @@ def role_anyone_can_assume(app: App, facts: Facts) -> Iterator[Finding]:
         plural = "s" if len(functions) > 1 else ""
         used = f" (the role of function{plural} {short_list(functions, 8)})" \
             if functions else ""
+        keys = sorted({str(key) for block in policy.statement.conditions.values()
+                       if isinstance(block, dict) for key in block})
+        # a condition on what the caller says or shows (an external id, MFA) ties the
+        # role to no account: worded as what it is, not as no condition
+        condition = f"only a condition on {', '.join(keys)}" if keys else "no condition"
         yield make_finding(
             "FG-PERM-009",
             f"Role '{logical_id(role_id)}'{used} lets any AWS principal assume it "
-            f"({', '.join(actions)}, no condition): anyone in any account gets its "
+            f"({', '.join(actions)}, {condition}): anyone in any account gets its "
             "permissions.",
             policy.location, f"assume-anyone:{logical_id(role_id)}",
             properties={"functions": functions})
