@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
-from faasguard.analysis.iam_catalog import scoping
+from faasguard.analysis.iam_catalog import scoping, service_info
 from faasguard.model import Role, Statement
 from faasguard.package_data import own_data
 
@@ -166,6 +166,32 @@ def wildcard_patterns(actions: tuple[Any, ...]) -> tuple[str, ...]:
 def is_wildcard_resource(resource: object) -> bool:
     """A resource entry that means every resource: `*` (or `arn:*`)."""
     return isinstance(resource, str) and resource.strip() in ("*", "arn:*", "arn:aws:*")
+
+
+#: The part of an ARN after its account (`table/orders`), and a `${...}` in it.
+_ARN = re.compile(r"^arn:[^:]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$")
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def every_of_a_type(resource: object) -> tuple[str, str] | None:
+    """(service, resource type) when a resource entry covers every resource of that type
+    (whatever its partition, region and account): ('dynamodb', 'table') for
+    `arn:aws:dynamodb:*:*:table/*`, ('s3', 'bucket') for `arn:aws:s3:::*` (the catalogue's
+    ARN format of the type, each of its variables `*`). None for anything narrower
+    (`arn:aws:s3:::uploads/*`), or not an ARN."""
+    match = _ARN.match(_VARIABLE.sub("x", resource.strip())) \
+        if isinstance(resource, str) else None
+    return _every_of(match.group(1), match.group(2)) if match else None
+
+
+@lru_cache(maxsize=256)
+def _every_of(service: str, tail: str) -> tuple[str, str] | None:
+    info = service_info(service)
+    for kind, written in (info.arns.items() if info else ()):
+        found = _ARN.match(written)
+        if found and _VARIABLE.sub("*", found.group(2)) == tail:
+            return service, kind
+    return None
 
 
 def _passes_to(statement: Statement, service: str | None) -> bool:

@@ -27,12 +27,14 @@ from faasguard.analysis.privileges import (
     role_known,
 )
 from faasguard.findings import Finding, FlowStep, make_finding, rule
-from faasguard.model import App, Function, Location, Role, Statement, logical_id
+from faasguard.model import App, Function, Location, Role, Statement, Value, logical_id
 from faasguard.rules.iam_tables import (
     EscalationPath,
     any_matches,
     covered,
+    every_of_a_type,
     is_full_wildcard,
+    is_wildcard_resource,
     role_paths,
     service_wildcard,
     wildcard_patterns,
@@ -413,8 +415,10 @@ def _first_granting(role: Role, wanted: frozenset[str]) -> Statement | None:
     severity="medium",
     description="""
 A statement of the role uses a wildcard (`Action: "*"`, `dynamodb:*`, `s3:Get*`,
-`Resource: "*"`) although the functions running with the role, according to their code,
-need only a few of the actions it covers, on resources the code names. The finding gives
+`Resource: "*"`, or a resource over every resource of a type, as wide for its service's
+actions: every table, `arn:aws:dynamodb:*:*:table/*`) although the functions running with
+the role, according to their code, need only a few of the actions it covers, on resources
+the code names. The finding gives
 the exact replacement: the actions used and the resources they touch. (FG-PERM-001/002/003
 report wildcards on their own; this rule says what they can be narrowed to.) On a
 statement with `Action: "*"` this finding is folded into FG-PERM-001's, which is critical,
@@ -453,8 +457,11 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
             if statement.effect != "Allow" or statement.source.startswith("managed:"):
                 continue
             wild_actions = wildcard_patterns(statement.actions)
-            wild_resources = any(isinstance(r, str) and r.strip() == "*"
-                                 for r in statement.resources)
+            # `*`, or every resource of a type (every table: `...:table/*`), for the
+            # actions of that type's service
+            every = [found for r in statement.resources if (found := every_of_a_type(r))]
+            full = any(map(is_wildcard_resource, statement.resources))
+            wild_resources = full or bool(every)
             if not wild_actions and not wild_resources:
                 continue
             used: dict[str, set[str]] = {}
@@ -476,8 +483,10 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
             expanded = {a for p in wild_actions for a in expand(p)}
             if wild_actions and len(expanded) <= len(used):
                 wild_actions = ()
+            services = {service for service, _ in every}
             narrower = [a for a, rs in used.items()
-                        if wild_resources and a in named and "*" not in rs]
+                        if wild_resources and a in named and "*" not in rs and
+                        (full or a.split(":", 1)[0].lower() in services)]
             if not wild_actions and not narrower:
                 continue
             written = ", ".join(str(a) for a in statement.actions) or "NotAction"
@@ -489,7 +498,8 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
             yield make_finding(
                 "FG-PERM-102",
                 f"Role '{logical_id(role_id)}' grants {written} on "
-                f"{', '.join(map(value_text, statement.resources)) or 'NotResource'}; the code "
+                f"{', '.join(map(_resource_text, statement.resources)) or 'NotResource'}; "
+                "the code "
                 "of its "
                 f"functions ({', '.join(sorted(logical_id(n.function.id) for n in all_needs))}) "
                 f"needs far less: {advice}.",
@@ -498,6 +508,13 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                 properties={"replacement": {a: sorted(rs) for a, rs in sorted(used.items())}},
                 folds_into=_wildcard_finding(role_id, statement, index),
             )
+
+
+def _resource_text(resource: Value) -> str:
+    """A statement's resource for a message, saying what a wildcard over every resource of
+    a type covers (`arn:aws:dynamodb:*:*:table/* (every table)`)."""
+    every = every_of_a_type(resource)
+    return value_text(resource) + (f" (every {every[1]})" if every else "")
 
 
 def _wildcard_finding(role_id: str, statement: Statement, index: int) -> tuple[str, str] | None:
