@@ -49,3 +49,15 @@ def test_message(name: str, message: str) -> None:
 ])
 def test_every_of_a_type(resource: str, every: tuple[str, str] | None) -> None:
     assert every_of_a_type(resource) == every
+
+
+def test_a_grant_on_every_topic_allows_the_call() -> None:
+    """FG-PERM-103 said the call to a topic the template declares would fail under a grant
+    on every topic (a topic's Ref is its ARN: no form of it matched `arn:aws:sns:*:*:*`);
+    a grant on topics of a name prefix the topic's generated name need not have keeps it."""
+    def calls(name: str) -> list[str]:
+        return [f.message for f in scan(str(CASES / name)).findings if f.rule_id == "FG-PERM-103"]
+    assert calls("serverless-pos") == []
+    assert calls("serverless-neg") == [
+        "Function 'notify' calls sns:Publish on ${Alerts}, which its role "
+        "'IamRoleLambdaExecution' does not allow: the call will fail with AccessDenied."]

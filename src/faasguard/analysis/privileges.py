@@ -206,9 +206,12 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
         # resource's ARN (`${Topic.Arn}`, as the loaders write a policy template's) is it
         arn_form = () if attribute else (f"${{{lid}.Arn}}",)
         # and the ARN written out around the resource's name (`!Sub ...:table/${Notes}`,
-        # a grant on `table/*`): a queue's Ref is its URL, its name the QueueName
-        name_ref = f"${{{lid}.QueueName}}" if target.kind == "queue" else f"${{{lid}}}"
-        written = (_fill(arns[kind], name_ref, key),) if attribute and kind in arns else ()
+        # a grant on `table/*`): a queue's Ref is its URL, its name the QueueName; a Ref
+        # that gives the ARN, around its name attribute (`...:${Alerts.TopicName}`: a grant
+        # on every topic, `arn:aws:sns:*:*:*`, covers it)
+        name_ref = f"${{{lid}.QueueName}}" if target.kind == "queue" else \
+            f"${{{lid}}}" if attribute else f"${{{lid}.{_NAME_ATTRIBUTES.get(kind, 'Name')}}}"
+        written = (_fill(arns[kind], name_ref, key),) if kind in arns else ()
         return PolicyResource(ref_text, cfn,
                               _forms(ref_text, *arn_form, *written, *name_forms))
     if isinstance(value, str):
@@ -219,6 +222,10 @@ def _policy_resource(kind: str, target: Target, app: App) -> PolicyResource:
     why = value.text if isinstance(value, Unknown) else f"{kind} not known"
     text = _fill(arns[kind], f"<{why}>", key)
     return PolicyResource(text, _sub(text), (), placeholder=True)
+
+
+#: The attribute naming a resource whose Ref gives its ARN (`Name` for the others).
+_NAME_ATTRIBUTES = {"topic": "TopicName"}
 
 
 @lru_cache(maxsize=4096)
