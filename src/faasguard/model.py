@@ -12,7 +12,7 @@ of the same application are kept as `Ref` so rules can follow them.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
@@ -197,6 +197,12 @@ class Authorizer:
     #: authentication) among them. The other fields describe the authoriser a deployment
     #: picking another value gets.
     undecided: Unknown | None = None
+    #: A Lambda authoriser's function (lambda-token, lambda-request): the id of the App's
+    #: `Function` API Gateway calls with the request's identity sources (its headers, a
+    #: token) once `link_authorizers` has run after loading. Loaders write what the
+    #: template names: the id of a function element, or an ARN or name. None: another
+    #: kind, or a function that is none of the app's (another account's authoriser).
+    function: str | None = None
 
 
 @dataclass(slots=True)
@@ -654,6 +660,48 @@ class App:
     def functions_of_role(self, role_id: str) -> list[Function]:
         """The functions that run with the given role."""
         return [f for f in self.functions.values() if f.role == role_id]
+
+    def function_named(self, value: str) -> Function | None:
+        """The function of the app a function's name, its ARN (`...:function:NAME`, with
+        a version or alias after it) or an API Gateway invocation URI holding that ARN
+        names (`Function.name`)."""
+        name = value.split(":function:", 1)[-1].split(":", 1)[0].split("/", 1)[0]
+        return next((f for f in self.functions.values() if f.name == name), None)
+
+    def authorizers(self) -> Iterator[Authorizer]:
+        """The authorisers protecting the app's routes (an API's default one included, and
+        those of the routes an app's own router serves behind a proxy), as many times as
+        routes share one."""
+        for route in self.routes:
+            if route.authorizer is not None:
+                yield route.authorizer
+        for api in self.apis.values():
+            if api.default_authorizer is not None:
+                yield api.default_authorizer
+            for route in api.app_routes:
+                if route.authorizer is not None:
+                    yield route.authorizer
+
+    def authorizer_functions(self) -> frozenset[str]:
+        """The ids of the functions API Gateway calls as the Lambda authorisers of the
+        app's routes (`Authorizer.function`, once `link_authorizers` has run)."""
+        return frozenset(a.function for a in self.authorizers() if a.function is not None)
+
+
+def link_authorizers(app: App) -> None:
+    """Resolve what each Lambda authoriser's `function` names (the id of a function
+    element, an ARN or a name, as its loader read it) to the id of the App's `Function`,
+    once every file is loaded (a template may name a function it declares after the API,
+    a serverless.yml one it reads later); None when the app has no such function."""
+    found: dict[str, str | None] = {}
+    for authorizer in app.authorizers():
+        named = authorizer.function
+        if named is None or named in app.functions:
+            continue
+        if named not in found:
+            function = app.function_named(named)
+            found[named] = function.id if function is not None else None
+        authorizer.function = found[named]
 
 
 _T = TypeVar("_T")

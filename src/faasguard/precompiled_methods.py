@@ -590,10 +590,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,self.undecided,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,other.undecided,)
+   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,self.undecided,self.function,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,other.undecided,other.function,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,self.undecided,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,other.undecided,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.name,self.identity_sources,self.scopes,self.location,self.undecided,self.function,)==(other.kind,other.name,other.identity_sources,other.scopes,other.location,other.undecided,other.function,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -2189,9 +2189,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r}, undecided={self.undecided!r})"
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r}, undecided={self.undecided!r}, function={self.function!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r}, undecided={self.undecided!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, name={self.name!r}, identity_sources={self.identity_sources!r}, scopes={self.scopes!r}, location={self.location!r}, undecided={self.undecided!r}, function={self.function!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3632,16 +3632,17 @@ def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_fu
  return __init__
 CODE['def __create_fn__(_type_kind, _type_method, _type_path, _type_location, _type_function, _type_api, _type_auth, _type_authorizer, _type_api_key, _type_exposure, _type_documented, _type_route, _type_behind, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_api, _dflt_auth, _dflt_authorizer, _dflt_api_key, _dflt_exposure, _dflt_documented, _dflt_route, _dflt_behind, _dflt_undecided, _return_type):\n def __init__(self,kind:_type_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,api:_type_api=_dflt_api,auth:_type_auth=_dflt_auth,authorizer:_type_authorizer=_dflt_authorizer,api_key:_type_api_key=_dflt_api_key,exposure:_type_exposure=_dflt_exposure,documented:_type_documented=_dflt_documented,route:_type_route=_dflt_route,behind:_type_behind=_dflt_behind,undecided:_type_undecided=_dflt_undecided)->_return_type:\n  self.kind=kind\n  self.method=method\n  self.path=path\n  self.location=location\n  self.function=function\n  self.api=api\n  self.auth=auth\n  self.authorizer=authorizer\n  self.api_key=api_key\n  self.exposure=exposure\n  self.documented=documented\n  self.route=route\n  self.behind=behind\n  self.undecided=undecided\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _dflt_undecided, _return_type):
- def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location,undecided:_type_undecided=_dflt_undecided)->_return_type:
+def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, _type_undecided, _type_function, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _dflt_undecided, _dflt_function, _return_type):
+ def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location,undecided:_type_undecided=_dflt_undecided,function:_type_function=_dflt_function)->_return_type:
   self.kind=kind
   self.name=name
   self.identity_sources=identity_sources
   self.scopes=scopes
   self.location=location
   self.undecided=undecided
+  self.function=function
  return __init__
-CODE['def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, _type_undecided, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _dflt_undecided, _return_type):\n def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location,undecided:_type_undecided=_dflt_undecided)->_return_type:\n  self.kind=kind\n  self.name=name\n  self.identity_sources=identity_sources\n  self.scopes=scopes\n  self.location=location\n  self.undecided=undecided\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_kind, _type_name, _type_identity_sources, _type_scopes, _type_location, _type_undecided, _type_function, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_identity_sources, _dflt_scopes, _dflt_location, _dflt_undecided, _dflt_function, _return_type):\n def __init__(self,kind:_type_kind,name:_type_name=_dflt_name,identity_sources:_type_identity_sources=_dflt_identity_sources,scopes:_type_scopes=_dflt_scopes,location:_type_location=_dflt_location,undecided:_type_undecided=_dflt_undecided,function:_type_function=_dflt_function)->_return_type:\n  self.kind=kind\n  self.name=name\n  self.identity_sources=identity_sources\n  self.scopes=scopes\n  self.location=location\n  self.undecided=undecided\n  self.function=function\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_kind, _type_name, _type_key, _type_resolved, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_key, _dflt_resolved, _return_type):
  def __init__(self,kind:_type_kind,name:_type_name,key:_type_key=_dflt_key,resolved:_type_resolved=_dflt_resolved)->_return_type:

@@ -36,7 +36,7 @@ from faasguard.loaders import (
     prepare,
     undeclared_parameters,
 )
-from faasguard.model import App, Diagnostic, SourceFile
+from faasguard.model import App, Diagnostic, SourceFile, link_authorizers
 from faasguard.named import function_named
 from faasguard.report.base import finding_order
 from faasguard.workers import pull_map, worker_count
@@ -415,6 +415,7 @@ def load_app(root: str, files: list[str], stage: str | None = None,
         for ctx, fragment in zip(contexts, fragments, strict=True):
             if ctx.file not in included:
                 app.merge(fragment)
+    link_authorizers(app)  # a template's authoriser may name another file's function
     if progress and todo:
         progress(len(todo), len(todo))
     if given:

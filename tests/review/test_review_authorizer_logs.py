@@ -1,16 +1,14 @@
 """Review of FG-DATA-011 on a Lambda authoriser: its event carries the caller's token (the
 Authorization header of an HTTP API's REQUEST authoriser, a REST TOKEN authoriser's
 `authorizationToken`), so printing it whole logs the credential, as it does in the
-handler of an API route. The authoriser function has no trigger of its own: the model
-links an API's authoriser to its function by name only, so the code facts do not know it
-serves requests (code_facts.http_handlers reads triggers). Pinned. Fixtures under
-tests/fixtures/review_authorizer_logs."""
+handler of an API route. The authoriser function has no trigger of its own: the code
+facts know it serves requests through the API's link to it (`Authorizer.function`,
+`App.authorizer_functions`; pinned while the model named the function only). Fixtures
+under tests/fixtures/review_authorizer_logs; every format's in tests/test_authorizer_link.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from .support import findings
 
@@ -22,8 +20,6 @@ def _logged(folder: str) -> list[str]:
             findings(FIXTURES / folder, "FG-DATA-011")]
 
 
-@pytest.mark.xfail(strict=True, reason="an API's Lambda authoriser is no HTTP handler for "
-                   "code_facts.http_handlers (no trigger; Authorizer names its function only)")
 def test_an_authoriser_printing_its_whole_event_logs_the_token() -> None:
     assert _logged("pos") == ["src/authorizer.py:7"]
 

@@ -543,8 +543,9 @@ def http_handlers(app: App) -> dict[str, HttpEntry]:
     """The Python handler files of HTTP-triggered functions, with what makes logging
     their event whole a fact (see `HttpEntry`)."""
     found: dict[str, HttpEntry] = {}
+    authorizers = app.authorizer_functions()
     for function in app.functions.values():
-        _add_http_handler(found, function)
+        _add_http_handler(found, function, authorizers)
     return found
 
 
@@ -560,19 +561,24 @@ def carries_headers(trigger: Trigger) -> bool:
         trigger.route.method.lower() in ("$connect", "$disconnect")
 
 
-def serves_headers(function: Function) -> bool:
+def serves_headers(function: Function, authorizers: Container[str] = ()) -> bool:
     """Does the function's event carry the caller's HTTP headers: a trigger that does
-    (`carries_headers`), or a function URL?"""
-    return function.url is not None or any(carries_headers(t) for t in function.triggers)
+    (`carries_headers`), a function URL, or is it one of `authorizers`
+    (`App.authorizer_functions`: a Lambda authoriser gets the request's headers, or the
+    token of one)? Not a Chalice authoriser: Chalice hands it an `AuthRequest`, not the
+    event, and printing that object shows none of its fields."""
+    return function.url is not None or any(carries_headers(t) for t in function.triggers) \
+        or function.id in authorizers and function.format != "chalice"
 
 
-def _add_http_handler(found: dict[str, HttpEntry], function: Function) -> HttpEntry | None:
+def _add_http_handler(found: dict[str, HttpEntry], function: Function,
+                      authorizers: Container[str]) -> HttpEntry | None:
     """Count one function in `found` if its handler file is Python and its event carries
     HTTP headers; the entry of its file (None: not the file of an HTTP handler so far)."""
     path = function.source_file
     if not path or not path.endswith(".py"):
         return None
-    if serves_headers(function):
+    if serves_headers(function, authorizers):
         found[path] = found.get(path, HttpEntry()).adding(function)
     return found.get(path)
 
@@ -593,6 +599,8 @@ def _event_names(tree: ast.Module, handlers: frozenset[str]) -> frozenset[str]:
 #: handler file), and the entries of the functions seen so far by `analyse_handler`.
 _TAKEN_WITH = "code_facts.taken_with"
 _SEEN = "code_facts.http_seen"
+#: facts.memo key: `App.authorizer_functions`, for `analyse_handler` (once per scan).
+_AUTHORIZERS = "code_facts.authorizers"
 register_dict_state(_TAKEN_WITH)  # read by analyse_python (_SEEN: by analyse_handler only)
 
 
@@ -606,7 +614,10 @@ def analyse_handler(app: App, facts: Facts, function: Function) -> None:
     """The facts of one function's handler file, taken while handler resolution holds
     its tree (a per-handler step: analysis.handlers). Functions resolved later may make
     the file an HTTP handler's: `analyse_python` then takes its facts again."""
-    entry = _add_http_handler(facts.memo.setdefault(_SEEN, {}), function)
+    authorizers = facts.memo.get(_AUTHORIZERS)
+    if authorizers is None:
+        authorizers = facts.memo[_AUTHORIZERS] = app.authorizer_functions()
+    entry = _add_http_handler(facts.memo.setdefault(_SEEN, {}), function, authorizers)
     path = function.source_file
     if not path or not path.endswith(".py") or path in facts.code:
         return

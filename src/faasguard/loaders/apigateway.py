@@ -7,6 +7,7 @@ from their RouteKey. Each route is bound to the function its integration URI nam
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -78,7 +79,9 @@ def read_authorizer(t: Template, logical: str, props: Any) -> None:
     name = props.get("Name")
     t.authorizers[t.qualify(logical)] = Authorizer(
         kind, name if isinstance(name, str) else logical, identity,
-        location=t.loc(t.line(logical)))
+        location=t.loc(t.line(logical)),
+        function=t.function_named_by(props.get("AuthorizerUri"))
+        if kind.startswith("lambda-") else None)
 
 
 def _path_of(t: Template, resource: Value, seen: frozenset[str] = frozenset()) -> str | None:
@@ -143,8 +146,7 @@ def _decided_authorizer(t: Template, props: Any, auth_type_value: Value, line: i
         return Authorizer("none", "NONE", location=t.loc(line))
     if authorizer_id is not None and authorizer_id in t.authorizers:
         found = t.authorizers[authorizer_id]
-        return Authorizer(found.kind, found.name, found.identity_sources,
-                          scopes or found.scopes, found.location)
+        return dataclasses.replace(found, scopes=scopes or found.scopes)
     kind = _REST_AUTH.get(auth_type, "lambda-request")
     if kind == "none" and "AuthorizationType" not in props:
         return None

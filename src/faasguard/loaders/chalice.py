@@ -136,9 +136,10 @@ class _Reader:
     def read(self, items: list[tuple[Decorated, _Origin]]) -> None:
         for deco, self.origin in items:
             if deco.name == "authorizer":
+                function = self._handler(deco)
                 self.authorizers[deco.function] = Authorizer(
-                    "lambda-token", deco.function, location=self.loc(deco.line))
-                self._handler(deco)
+                    "lambda-token", deco.function, location=self.loc(deco.line),
+                    function=function.id)
         routes = [(d, o) for d, o in items if d.name == "route"]
         if routes:
             self._routes(routes)

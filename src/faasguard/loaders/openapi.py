@@ -111,8 +111,11 @@ def _schemes(t: Template, spec: dict[str, Any], file: str) -> dict[str, Authoriz
         if authorizer is _API_KEY:
             found[str(name)] = authorizer
         elif authorizer is not None:
+            uri = mapping(scheme.get("x-amazon-apigateway-authorizer")).get("authorizerUri")
             found[str(name)] = dataclasses.replace(
-                authorizer, location=Location(file, raw.line_of(name)))
+                authorizer, location=Location(file, raw.line_of(name)),
+                function=t.function_named_by(uri) if authorizer.kind.startswith("lambda-")
+                else None)
     return found
 
 

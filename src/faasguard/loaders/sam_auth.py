@@ -104,16 +104,19 @@ def _authorizer(t: Template, api: Api, name: str, config: dict[str, Value],
         header = identity.get("Header", "Authorization")
         return Authorizer("cognito", name, (f"method.request.header.{header}",), scopes,
                           t.loc(line))
+    function = t.function_named_by(config.get("FunctionArn"))
     if api.kind == "http":
         sources = _request_sources(identity, "$request.header.", "$request.querystring.")
-        return Authorizer("lambda-request", name, sources, scopes, t.loc(line))
+        return Authorizer("lambda-request", name, sources, scopes, t.loc(line),
+                          function=function)
     if str(config.get("FunctionPayloadType", "TOKEN")).upper() == "REQUEST":
         sources = _request_sources(identity, "method.request.header.",
                                    "method.request.querystring.")
-        return Authorizer("lambda-request", name, sources, scopes, t.loc(line))
+        return Authorizer("lambda-request", name, sources, scopes, t.loc(line),
+                          function=function)
     header = identity.get("Header", "Authorization")
     return Authorizer("lambda-token", name, (f"method.request.header.{header}",), scopes,
-                      t.loc(line))
+                      t.loc(line), function=function)
 
 
 def _request_sources(identity: dict[str, Value], header: str, query: str) -> tuple[str, ...]:

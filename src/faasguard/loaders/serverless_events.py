@@ -288,7 +288,7 @@ def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv,
             return Authorizer("iam", location=location)
         kind = "cognito" if _is_user_pool(raw, env) else "lambda-token"
         return Authorizer(kind, name=_label(raw), identity_sources=(TOKEN_HEADER,),
-                          location=location)
+                          location=location, function=_authorizer_function(kind, raw, env))
     if not isinstance(raw, dict):
         env.warn("authorizer is not understood; the route is taken as unprotected", line)
         return None
@@ -311,7 +311,22 @@ def _rest_authorizer(raw: Any, settings: LDict, env: EventEnv,
         sources = (TOKEN_HEADER,)  # the framework's default but for uncached REQUEST ones
     return Authorizer(kind, name=_label(target) if target is not None else None,
                       identity_sources=sources, scopes=_tuple(raw.get("scopes")),
-                      location=location)
+                      location=location, function=_authorizer_function(
+                          kind, raw.get("arn", raw.get("name")), env))
+
+
+def _authorizer_function(kind: str, target: Any, env: EventEnv) -> str | None:
+    """What a Lambda authoriser names its function by (`Authorizer.function`, resolved
+    once every file is read): a name is a function of the service's `functions:`, an
+    ARN is looked up by the function's name, a reference by its element (None: another
+    kind, or nothing to look up)."""
+    if not kind.startswith("lambda-"):
+        return None
+    if isinstance(target, Ref):
+        return target.target
+    if not isinstance(target, str) or not target.strip():
+        return None
+    return target if target.startswith("arn:") else qualify(env.file, target.strip())
 
 
 def _is_user_pool(value: Any, env: EventEnv) -> bool:
@@ -381,7 +396,9 @@ def _http_authorizer(raw: Any, settings: LDict, http: dict[str, Any],
     kind_text = str(definition.get("type", "jwt")).lower()
     kind = "lambda-request" if kind_text == "request" else "jwt"
     return Authorizer(kind, name=str(name), identity_sources=_sources(
-        definition.get("identitySource")), scopes=scopes, location=location)
+        definition.get("identitySource")), scopes=scopes, location=location,
+        function=_authorizer_function(kind, definition.get(
+            "functionArn", definition.get("functionName")), env))
 
 
 def _websocket(function: Function, body: Any, location: Location,
@@ -404,7 +421,8 @@ def _websocket(function: Function, body: Any, location: Location,
         identity = raw.get("identitySource") if isinstance(raw, dict) else None
         authorizer = Authorizer("lambda-request", name=_label(target),
                                 identity_sources=_sources(identity),
-                                location=Location(env.file, line))
+                                location=Location(env.file, line),
+                                function=_authorizer_function("lambda-request", target, env))
     route = Route(api.id, "websocket", route_key, route_key, location, function.id,
                   authorizer=authorizer)
     env.app.routes.append(route)

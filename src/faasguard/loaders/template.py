@@ -39,6 +39,8 @@ from faasguard.model import (
     qualify,
 )
 
+#: The resource types of a Lambda function.
+FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 #: `${X}`, `${X.Attr}` and `${file#X.Attr}` as rendered by intrinsics for Sub/Join.
 #: Resource types an API Gateway service integration can write to that can in turn
 #: trigger a function (or run a workflow).
@@ -181,11 +183,18 @@ class Template:
             if function is not None:
                 return function
         if isinstance(value, str) and value:
-            name = value.split(":function:", 1)[-1].split(":", 1)[0].split("/", 1)[0]
-            for function in self.app.functions.values():
-                if function.name == name:
-                    return function
+            return self.app.function_named(value)
         return None
+
+    def function_named_by(self, value: Value) -> str | None:
+        """What a value names a function by, for a link resolved once every file is read
+        (`Authorizer.function`): the id of the function resource of this template it
+        refers to, read yet or not; else the value itself, an ARN or a name (None: not a
+        string)."""
+        found = self.target_of(value, *FUNCTION_TYPES)
+        if found is not None:
+            return found
+        return value if isinstance(value, str) and value else None
 
     def api_for(self, value: Value) -> Api | None:
         """The API a value (RestApiId/ApiId, an execute-api ARN) refers to."""

@@ -209,7 +209,7 @@ class _Stage:
             "apigateway_enabled"), implicit=True, stage=self.stage,
             endpoint_type=endpoint[0] if isinstance(endpoint, list) and endpoint else "EDGE",
             api_key_required=s.get("api_key_required") is True,
-            default_authorizer=self._authorizer())
+            default_authorizer=self._authorizer(fn))
         # Zappa's `xray_tracing` turns tracing on for the API stage as well.
         api.tracing = True if s.get("xray_tracing") is True else None
         self.app.apis[api.id] = api
@@ -226,7 +226,10 @@ class _Stage:
             flask_routes(self.ctx.root, fn.code_dir or ".", handler)
         api.app_routes = [r.behind(proxy, fn.id) for r in routes]
 
-    def _authorizer(self) -> Authorizer | None:
+    def _authorizer(self, fn: Function) -> Authorizer | None:
+        """The API's authoriser; a Lambda one (`authorizer`) is the stage's own function
+        when it names a Python function of the app (Zappa's handler hands the authoriser's
+        event to it), else the function its `arn` names."""
         s = self.s
         if s.get("iam_authorization") is True:
             return Authorizer("iam", location=self.at("iam_authorization"))
@@ -237,9 +240,12 @@ class _Stage:
         if isinstance(authorizer, dict) and (authorizer.get("function") or
                                              authorizer.get("arn")):
             header = authorizer.get("token_header", "Authorization")
+            arn = authorizer.get("arn")
             return Authorizer("lambda-token", authorizer.get("function") or "authorizer",
                               identity_sources=(f"method.request.header.{header}",),
-                              location=self.at("authorizer"))
+                              location=self.at("authorizer"),
+                              function=fn.id if authorizer.get("function") else
+                              arn if isinstance(arn, str) else None)
         return Authorizer("none", location=self.at("apigateway_enabled"))
 
     def _events(self, fn: Function) -> None:

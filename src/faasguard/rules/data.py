@@ -528,8 +528,8 @@ def secret_without_rotation(app: App, facts: Facts) -> Iterator[Finding]:
 The handler writes a password, token, authorisation header, card number, CVV or similar
 field to its logs (`print`, `logging`, Powertools `Logger`), or, in the handler of a
 function serving requests with their headers (an API route, a function URL, an ALB, a
-websocket's `$connect` and `$disconnect`), the whole event, whose headers carry the
-caller's `Authorization` (and cookies):
+websocket's `$connect` and `$disconnect`, an API's Lambda authoriser), the whole event,
+whose headers carry the caller's `Authorization` (and cookies):
 `print(event)`, `logger.info(event)`, `json.dumps(event)` in a log call, Powertools
 `@logger.inject_lambda_context(log_event=True)`, or that decorator with
 `POWERTOOLS_LOGGER_LOG_EVENT=true` in the function's environment. CloudWatch Logs keep it

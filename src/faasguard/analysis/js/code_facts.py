@@ -496,9 +496,10 @@ def analyse_js_code(app: App, facts: Facts) -> None:
     """Analysis step: fill `facts.code[path]` with the `FileFacts` of every JS/TS file."""
     cache = js_module_cache(app.root, facts, app.layers)
     handler_files = {f.source_file for f in app.functions.values() if f.source_file}
+    authorizers = app.authorizer_functions()
     http_files = {f.source_file for f in app.functions.values()
                   if f.source_file and is_node(f)
-                  and serves_headers(f)}
+                  and serves_headers(f, authorizers)}
     for path in js_files(app):
         if path in facts.code:
             continue
