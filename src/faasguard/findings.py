@@ -394,7 +394,10 @@ def _nearest(folders: Mapping[str, str], file: str) -> str | None:
     last), None when none holds it."""
     folder = posixpath.dirname(file)
     while folder not in folders and folder:
-        folder = posixpath.dirname(folder)
+        parent = posixpath.dirname(folder)
+        # a file outside the root (an --openapi spec given by its absolute path) climbs to
+        # "/", its own dirname: the root's value is the last one to try
+        folder = parent if parent != folder else ""
     return folders.get(folder)
 
 
