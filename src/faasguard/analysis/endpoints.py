@@ -54,7 +54,7 @@ class Endpoint:
     location: Location
     function: str | None = None
     api: str | None = None
-    auth: str = "none"  # none, iam, cognito, jwt, lambda-token, lambda-request
+    auth: str = "none"  # none, iam, cognito, jwt, lambda-token, lambda-request, oidc (ALB)
     authorizer: str | None = None
     api_key: bool = False
     exposure: str = "internet"  # internet, vpc
@@ -111,12 +111,7 @@ RESTRICTING_CONDITION_KEYS = frozenset({
 
 def invoke_or_write_actions(policy: ResourcePolicy) -> list[str]:
     """The invoke/write actions of its service that the policy's statement allows."""
-    return allowed_of(policy, INVOKE_OR_WRITE_ACTIONS)
-
-
-def allowed_of(policy: ResourcePolicy, table: dict[str, tuple[str, ...]]) -> list[str]:
-    """The actions `table` lists for the policy's service that its statement allows."""
-    wanted = table.get(policy.service, ())
+    wanted = INVOKE_OR_WRITE_ACTIONS.get(policy.service, ())
     patterns = [a.lower() for a in policy.statement.actions if isinstance(a, str)]
     return [w for w in wanted if any(fnmatch.fnmatchcase(w.lower(), p) for p in patterns)]
 
@@ -346,9 +341,13 @@ def _alb_endpoint(trigger: Trigger) -> Endpoint:
     conditions = raw_conditions if isinstance(raw_conditions, dict) else {}
     method = _first(props.get("method")) or _first(conditions.get("method")) or "ANY"
     path = _first(props.get("path")) or _first(conditions.get("path")) or "/*"
-    # An ALB listener has no authoriser of its own: Cognito/OIDC actions are not modelled.
+    # what the listener rules forwarding to the function make a request meet first (their
+    # authenticate-cognito / -oidc action): authenticated when every one of them does
+    rules = props.get("authenticate")
+    kinds = set(rules) if isinstance(rules, list) else set()
+    auth = kinds.pop() if len(kinds) == 1 and "none" not in kinds else "none"
     return Endpoint(kind="alb", method=method.upper(), path=path, location=trigger.location,
-                    function=trigger.function)
+                    function=trigger.function, auth=str(auth))
 
 
 def _behind(route: Route, proxies: list[Route]) -> str:

@@ -60,7 +60,9 @@ def read_target_group(t: Template, logical: str, props: Any) -> None:
 
 
 def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value]]:
-    """Paths and methods of the listener rules of the template forwarding to a group."""
+    """Paths and methods of the listener rules of the template forwarding to a group, and
+    under "authenticate" what each rule makes a request meet first: the provider of its
+    `authenticate-cognito` / `authenticate-oidc` action ("cognito", "oidc"), else "none"."""
     found: dict[str, list[Value]] = {}
     for logical, kind in t.scope.resources.items():
         if kind != "AWS::ElasticLoadBalancingV2::ListenerRule":
@@ -72,6 +74,9 @@ def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value
                                       .get("TargetGroups"))]
         if not any(t.target_of(g) == target_group for g in groups):
             continue
+        kinds = [str(mapping(a).get("Type", "")).lower() for _l, a in items(rule.get("Actions"))]
+        found.setdefault("authenticate", []).append(next(
+            (k[len("authenticate-"):] for k in kinds if k.startswith("authenticate-")), "none"))
         for _line, condition in items(rule.get("Conditions")):
             condition = mapping(condition)
             field, config = {
