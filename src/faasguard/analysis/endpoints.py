@@ -111,7 +111,12 @@ RESTRICTING_CONDITION_KEYS = frozenset({
 
 def invoke_or_write_actions(policy: ResourcePolicy) -> list[str]:
     """The invoke/write actions of its service that the policy's statement allows."""
-    wanted = INVOKE_OR_WRITE_ACTIONS.get(policy.service, ())
+    return allowed_of(policy, INVOKE_OR_WRITE_ACTIONS)
+
+
+def allowed_of(policy: ResourcePolicy, table: dict[str, tuple[str, ...]]) -> list[str]:
+    """The actions `table` lists for the policy's service that its statement allows."""
+    wanted = table.get(policy.service, ())
     patterns = [a.lower() for a in policy.statement.actions if isinstance(a, str)]
     return [w for w in wanted if any(fnmatch.fnmatchcase(w.lower(), p) for p in patterns)]
 
