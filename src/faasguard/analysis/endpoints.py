@@ -94,18 +94,30 @@ class Endpoint:
         }
 
 
-#: Actions through which a resource policy lets a caller invoke or write, per service.
+#: Actions through which a resource policy lets a caller invoke or write, per service
+#: (an event bus's PutEvents: events its rules hand to functions).
 INVOKE_OR_WRITE_ACTIONS: dict[str, tuple[str, ...]] = {
     "lambda": ("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"),
     "s3": ("s3:PutObject", "s3:DeleteObject"),
     "sqs": ("sqs:SendMessage",),
     "sns": ("sns:Publish",),
+    "events": ("events:PutEvents",),
+}
+#: Actions through which a resource policy lets a caller read or take what the resource
+#: holds, per service: a secret's value, a queue's messages (received, deleted), a topic's
+#: messages (a subscription of one's own), a key's decryption and its policy. A bucket's
+#: public read is FG-DATA-009's (its public access block).
+READ_OR_TAKE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "secretsmanager": ("secretsmanager:GetSecretValue",),
+    "sqs": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue"),
+    "sns": ("sns:Subscribe",),
+    "kms": ("kms:Decrypt", "kms:PutKeyPolicy"),
 }
 #: Condition keys that tie a resource policy to a known caller (source, account, org, network).
 RESTRICTING_CONDITION_KEYS = frozenset({
     "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid",
     "aws:principalaccount", "aws:principalarn", "aws:sourcevpce", "aws:sourcevpc",
-    "aws:sourceip", "aws:principalorgpaths", "aws:sourceorgid",
+    "aws:sourceip", "aws:principalorgpaths", "aws:sourceorgid", "kms:calleraccount",
 })
 
 

@@ -106,6 +106,8 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Budgets::Budget": {1: ops.read_budget},
     "AWS::CloudTrail::Trail": {1: ops.read_trail},
     "AWS::Events::Rule": {2: events.read_rule},
+    "AWS::Events::EventBus": {2: data_resources.read_event_bus},
+    "AWS::Events::EventBusPolicy": {2: data_resources.read_event_bus_policy},
     "AWS::Scheduler::Schedule": {2: events.read_schedule},
     "AWS::Logs::SubscriptionFilter": {2: events.read_subscription_filter},
     "AWS::Cognito::UserPool": {2: events.read_user_pool},

@@ -1,6 +1,6 @@
 """Stores and channels: DynamoDB, S3, SQS, SNS, Kinesis, Secrets Manager, CloudWatch Logs,
 KMS and Step Functions resources, and the resource policies of buckets, queues, topics,
-secrets and keys.
+secrets, keys and EventBridge buses.
 
 `DataResource.encryption` records what the template sets explicitly; where AWS encrypts
 anyway (S3 SSE-S3, SQS SSE-SQS on new queues, DynamoDB with an AWS owned key, Secrets
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from faasguard.loaders.documents import LDict
 from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.template import Template, as_bool, as_int, items, mapping
 from faasguard.model import DataKind, DataResource, Ref, ResourcePolicy, Trigger, Value, logical_id
@@ -244,6 +245,37 @@ def _policies(t: Template, logical: str, service: str, targets: list[Value],
             t.app.resource_policies.append(ResourcePolicy(
                 id=f"{t.qualify(logical)}:{index}", service=service, target=target,
                 statement=statement, location=statement.location or t.loc(t.line(logical))))
+
+
+def read_event_bus(t: Template, logical: str, props: Any) -> None:
+    """AWS::Events::EventBus (phase 2): the policy it writes itself (`Policy`)."""
+    if props.get("Policy") is not None:
+        _policies(t, logical, "events", [Ref(t.qualify(logical))], props["Policy"])
+
+
+def read_event_bus_policy(t: Template, logical: str, props: Any) -> None:
+    """AWS::Events::EventBusPolicy (phase 2): its `Statement` (one statement), or the
+    older `Principal`/`Action`/`Condition` form, protecting the bus `EventBusName` names
+    (the account's default bus when it names none); from Terraform, the whole policy
+    document (`INLINE_POLICY`)."""
+    bus = props.get("EventBusName", "default")
+    target = t.target_of(bus, "AWS::Events::EventBus")
+    if INLINE_POLICY in props:
+        _policies(t, logical, "events", [Ref(target) if target else bus],
+                  props[INLINE_POLICY])
+        return
+    statement = props.get("Statement")
+    if statement is None and props.get("Action") is not None:
+        condition = mapping(props.get("Condition"))
+        statement = {"Effect": "Allow", "Principal": {"AWS": props.get("Principal")},
+                     "Action": props.get("Action"),
+                     **({"Condition": {"StringEquals": {
+                         str(condition.get("Key")): condition.get("Value")}}}
+                        if condition.get("Key") is not None else {})}
+        statement = LDict(statement)
+        statement.line = t.line(logical)
+    _policies(t, logical, "events", [Ref(target) if target else bus],
+              {"Statement": statement})
 
 
 def link_log_groups(t: Template) -> None:

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
     DESTRUCTIVE_METHODS,
+    READ_OR_TAKE_ACTIONS,
+    allowed_of,
     api_exposure,
     api_key_required,
     decided_by,
     effective_authorizer,
     grants_anyone,
     invoke_or_write_actions,
+    is_restricted,
     may_be_none,
     may_be_open,
     none_unlisted,
@@ -377,11 +380,12 @@ def api_key_only(app: App, facts: Facts) -> Iterator[Finding]:
     threat="auth",
     severity="high",
     description="""
-A Lambda permission, bucket, queue or topic policy that allows `*` (everyone) to invoke
-the function or write to the resource, with no `aws:SourceArn`, `aws:SourceAccount`,
-`aws:PrincipalOrgID` (or VPC endpoint / IP) condition, is open to every AWS account and,
-for S3/SQS/SNS, to anonymous callers: they can invoke your code, inject messages or plant
-objects your functions will process. A grant to an AWS service principal
+A Lambda permission, bucket, queue, topic or EventBridge bus policy that allows `*`
+(everyone) to invoke the function or write to the resource, with no `aws:SourceArn`,
+`aws:SourceAccount`, `aws:PrincipalOrgID` (or VPC endpoint / IP) condition, is open to
+every AWS account and, for S3/SQS/SNS, to anonymous callers: they can invoke your code,
+inject messages, put events your rules hand to functions or plant objects your functions
+will process. A grant to an AWS service principal
 (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`) with no SourceArn or
 SourceAccount lets that service act on behalf of *any* account's bucket, topic or rule
 (the confused deputy) and is reported `medium`.
@@ -430,6 +434,79 @@ def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
         yield make_finding("FG-AUTH-004", message, statement.location or policy.location,
                            f"resource-policy:{policy.service}:{target}:{logical_id(policy.id)}",
                            severity=severity)
+
+
+@rule(
+    "FG-AUTH-006",
+    "Resource policy lets anyone read or take what the resource holds",
+    threat="auth",
+    severity="high",
+    description="""
+A Secrets Manager secret, queue, topic or KMS key whose resource policy allows `*`
+(everyone) to read or take what it holds, with no condition tying the grant to your
+account, organisation or network (`aws:PrincipalAccount`, `aws:PrincipalOrgID`,
+`aws:SourceVpce`, `kms:CallerAccount`...), hands it to every AWS account: the secret's
+value (`secretsmanager:GetSecretValue`), the messages your functions consume, received
+and deleted before they run (`sqs:ReceiveMessage`, `sqs:DeleteMessage`,
+`sqs:PurgeQueue`), a copy of every message published to the topic through a subscription
+of the stranger's own (`sns:Subscribe`), or the key: everything it encrypts decrypted, its
+policy rewritten (`kms:Decrypt`, `kms:PutKeyPolicy`, as `kms:*` grants). Writing to the
+resource is FG-AUTH-004's; a bucket's public read, FG-DATA-009's.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    QueuePolicy:\n"
+                      "      Type: AWS::SQS::QueuePolicy\n      Properties:\n"
+                      "        Queues: [!Ref Queue]\n        PolicyDocument:\n"
+                      "          Statement:\n            - Effect: Allow\n"
+                      "              Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}\n"
+                      "              Action: [sqs:ReceiveMessage, sqs:DeleteMessage]\n"
+                      "              Resource: !GetAtt Queue.Arn",
+        "sam": "KeyPolicy:\n  Statement:\n    - Effect: Allow\n"
+               "      Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}\n"
+               "      Action: kms:*\n      Resource: '*'",
+        "terraform": 'resource "aws_secretsmanager_secret_policy" "db" {\n'
+                     '  secret_arn = aws_secretsmanager_secret.db.arn\n'
+                     '  policy = jsonencode({ Statement = [{\n'
+                     '    Effect    = "Allow"\n'
+                     '    Principal = { AWS = aws_iam_role.reader.arn }\n'
+                     '    Action    = "secretsmanager:GetSecretValue"\n'
+                     '    Resource  = "*"\n  }] })\n}',
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
+                "auth-and-access_resource-policies.html",
+                "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                "reference_policies_condition-keys.html"),
+    cwe=(284, 200),
+    equivalents={"Checkov": "CKV_AWS_33 (KMS), CKV_AWS_168 (SQS), CKV_AWS_169 (SNS)",
+                 "Prowler": "secretsmanager_not_publicly_accessible"},
+)
+def resource_policy_open_to_read(app: App, facts: Facts) -> Iterator[Finding]:
+    for policy in app.resource_policies:
+        if not grants_anyone(policy.statement) or is_restricted(policy):
+            continue
+        actions = allowed_of(policy, READ_OR_TAKE_ACTIONS)
+        if not actions:
+            continue
+        target = logical_id(str(getattr(policy.target, "target", policy.target)))
+        yield make_finding(
+            "FG-AUTH-006",
+            f"The {policy.service} resource policy on '{target}' lets anyone "
+            f"({', '.join(actions)}) with no condition tying it to your account or "
+            f"organisation: {_TAKEN[policy.service]}.",
+            policy.statement.location or policy.location,
+            f"resource-read:{policy.service}:{target}:{logical_id(policy.id)}")
+
+
+#: What a stranger takes through each service's READ_OR_TAKE_ACTIONS, for messages.
+_TAKEN = {
+    "secretsmanager": "any AWS account can read the secret's value",
+    "sqs": "any AWS account can receive and delete the messages before your consumer "
+           "sees them",
+    "sns": "any AWS account can subscribe and get a copy of every message",
+    "kms": "any AWS account can decrypt what the key protects",
+}
 
 
 def _authorizer_named(kind: str, name: str) -> str:

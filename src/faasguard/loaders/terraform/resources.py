@@ -124,6 +124,11 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "name": "Name", "kms_key_id": "KmsKeyId"}),
     "aws_secretsmanager_secret_rotation": ("AWS::SecretsManager::RotationSchedule", {
         "secret_id": "SecretId"}),
+    "aws_secretsmanager_secret_policy": ("AWS::SecretsManager::ResourcePolicy", {
+        "secret_arn": "SecretId", "policy": ("ResourcePolicy", {_POLICY: ""})}),
+    "aws_cloudwatch_event_bus": ("AWS::Events::EventBus", {"name": "Name"}),
+    "aws_cloudwatch_event_bus_policy": ("AWS::Events::EventBusPolicy", {
+        "event_bus_name": "EventBusName", "policy": (INLINE_POLICY, {_POLICY: ""})}),
     "aws_ssm_parameter": ("AWS::SSM::Parameter", {"name": "Name", "type": "Type",
                                                   "value": "Value"}),
     "aws_cloudwatch_log_group": ("AWS::Logs::LogGroup", {
