@@ -104,6 +104,7 @@ CLOSED = {
     ("secret_policy", "pos"), ("queue_receive", "pos"), ("topic_subscribe", "pos"),
     ("kms_key", "pos"),  # FG-AUTH-006
     ("event_bus", "pos"),  # FG-AUTH-004
+    ("express_no_logging", "pos"),  # FG-MON-010
 }
 
 

@@ -132,6 +132,55 @@ def state_machine_tracing(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
+@rule(
+    "FG-MON-010",
+    "Express state machine without logging",
+    threat="monitoring",
+    severity="medium",
+    description="""
+An Express workflow keeps no execution history: Step Functions records a Standard
+workflow's every run and step for 90 days, an Express one's only in the CloudWatch Logs
+its logging configuration names. Without logging (no `LoggingConfiguration`, or level
+`OFF`) nothing tells which events started it, which functions it called with what, or why
+a run failed: an abuse of the workflow (an API or EventBridge rule starting it) leaves no
+trace. Standard workflows are not reported.
+""",
+    remediation={
+        "sam": "Type: AWS::Serverless::StateMachine\nProperties:\n  Type: EXPRESS\n"
+               "  Logging:\n    Level: ERROR\n    IncludeExecutionData: false\n"
+               "    Destinations:\n      - CloudWatchLogsLogGroup:\n"
+               "          LogGroupArn: !GetAtt CheckoutLogs.Arn",
+        "serverless": "stepFunctions:\n  stateMachines:\n    checkout:\n      type: EXPRESS\n"
+                      "      loggingConfig:\n        level: ERROR\n"
+                      "        includeExecutionData: false\n        destinations:\n"
+                      "          - Fn::GetAtt: [CheckoutLogs, Arn]",
+        "terraform": "logging_configuration {\n"
+                     '  log_destination        = "${aws_cloudwatch_log_group.checkout.arn}:*"\n'
+                     "  include_execution_data = false\n"
+                     '  level                  = "ERROR"\n}',
+    },
+    references=(_OWASP, "https://docs.aws.amazon.com/step-functions/latest/dg/"
+                        "cw-logs.html"),
+    cwe=(778,),
+    equivalents={"Checkov": "CKV_AWS_285 (every state machine)"},
+)
+def express_without_logging(app: App, facts: Facts) -> Iterator[Finding]:
+    for machine in app.resources.values():
+        if machine.kind != "state-machine" or \
+                str(machine.properties.get("type", "")).upper() != "EXPRESS":
+            continue
+        level = machine.properties.get("logging_level")
+        if level is None or (isinstance(level, str) and level.upper() == "OFF"):
+            how = "no logging configuration" if level is None else "logging level OFF"
+            yield make_finding(
+                "FG-MON-010",
+                f"Express state machine '{logical_id(machine.id)}' has {how}: Step "
+                "Functions keeps no history of Express executions, so its runs leave no "
+                "record.",
+                machine.location, f"sfn-logging:{logical_id(machine.id)}",
+            )
+
+
 def _retention_problem(days: int | None, facts: Facts) -> str | None:
     low, high = facts.options.log_retention_min_days, facts.options.log_retention_max_days
     if days is not None and not isinstance(days, int):
