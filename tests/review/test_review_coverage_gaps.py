@@ -105,6 +105,7 @@ CLOSED = {
     ("kms_key", "pos"),  # FG-AUTH-006
     ("event_bus", "pos"),  # FG-AUTH-004
     ("express_no_logging", "pos"),  # FG-MON-010
+    ("sns_http_subscription", "pos"),  # FG-TP-006
 }
 
 

@@ -148,7 +148,10 @@ def read_subscription(t: Template, logical: str, props: Any) -> None:
 
 
 def _subscribe(t: Template, logical: str, topic: Value, subscription: Any, line: int) -> None:
-    if str(subscription.get("Protocol", "")).lower() != "lambda":
+    protocol = str(subscription.get("Protocol", "")).lower()
+    if protocol == "http":
+        _http_subscription(t, logical, topic, subscription, line)
+    if protocol != "lambda":
         return
     fn = t.function_for(subscription.get("Endpoint"))
     if fn is None:
@@ -158,6 +161,21 @@ def _subscribe(t: Template, logical: str, topic: Value, subscription: Any, line:
     fn.triggers.append(Trigger(
         kind="sns", function=fn.id, location=t.loc(line), source=source, asynchronous=True,
         properties={"filter_policy": subscription.get("FilterPolicy")}))
+
+
+def _http_subscription(t: Template, logical: str, topic: Value, subscription: Any,
+                       line: int) -> None:
+    """A subscription delivering a topic's messages over plain HTTP -> a DataResource of
+    kind "other" (`properties`: type AWS::SNS::Subscription, protocol, endpoint, topic),
+    at its Endpoint's line."""
+    at = subscription.line_of("Endpoint", line) if isinstance(subscription, LDict) else line
+    resource = DataResource(id=t.qualify(logical) if line == t.line(logical) else
+                            f"{t.qualify(logical)}:{line}", kind="other", location=t.loc(at))
+    target = t.target_of(topic, "AWS::SNS::Topic")
+    resource.properties.update({"type": "AWS::SNS::Subscription", "protocol": "http",
+                                "endpoint": subscription.get("Endpoint"),
+                                "topic": Ref(target) if target else topic})
+    t.app.resources[resource.id] = resource
 
 
 def read_stream(t: Template, logical: str, props: Any) -> None:

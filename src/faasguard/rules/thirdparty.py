@@ -149,6 +149,54 @@ def http_env(app: App, facts: Facts) -> Iterator[Finding]:
 
 
 @rule(
+    "FG-TP-006",
+    "SNS subscription delivering over plain HTTP",
+    threat="third-party",
+    severity="medium",
+    description="""
+An SNS subscription with protocol `http` posts every message of the topic to its endpoint
+unencrypted: the events (orders, personal data, whatever the publishers put in them)
+cross the internet readable by anyone on the path, and whoever sits there can answer in
+the endpoint's place (the subscription confirmation included). Use `https`; SNS then
+verifies the endpoint's certificate.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    PartnerHook:\n"
+                      "      Type: AWS::SNS::Subscription\n      Properties:\n"
+                      "        TopicArn: !Ref Topic\n        Protocol: https\n"
+                      "        Endpoint: https://partner.example.com/orders",
+        "sam": "PartnerHook:\n  Type: AWS::SNS::Subscription\n  Properties:\n"
+               "    TopicArn: !Ref Topic\n    Protocol: https\n"
+               "    Endpoint: https://partner.example.com/orders",
+        "terraform": 'resource "aws_sns_topic_subscription" "partner" {\n'
+                     "  topic_arn = aws_sns_topic.orders.arn\n"
+                     '  protocol  = "https"\n'
+                     '  endpoint  = "https://partner.example.com/orders"\n}',
+    },
+    references=(_OWASP_3P, "https://docs.aws.amazon.com/sns/latest/dg/"
+                           "sns-http-https-endpoint-as-subscriber.html"),
+    cwe=(319,),
+    equivalents={"Prowler": "sns_subscription_not_using_http_endpoints"},
+)
+def sns_http_subscription(app: App, facts: Facts) -> Iterator[Finding]:
+    for resource in app.resources.values():
+        props = resource.properties
+        if resource.kind != "other" or props.get("type") != "AWS::SNS::Subscription" or \
+                props.get("protocol") != "http":
+            continue
+        topic = props.get("topic")
+        named = logical_id(str(getattr(topic, "target", topic))) if topic is not None \
+            else "its topic"
+        endpoint = props.get("endpoint")
+        to = f" to {endpoint}" if isinstance(endpoint, str) else ""
+        yield make_finding(
+            "FG-TP-006",
+            f"SNS subscription '{logical_id(resource.id)}' delivers the messages of "
+            f"'{named}'{to} over plain HTTP: unencrypted, readable and forgeable on the way.",
+            resource.location, f"sns-http:{logical_id(resource.id)}")
+
+
+@rule(
     "FG-TP-003",
     "Plain-HTTP endpoint called from code",
     threat="third-party",
