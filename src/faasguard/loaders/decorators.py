@@ -32,7 +32,9 @@ class Decorated:
 
 
 def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
-    """A constant, list or dict literal (names bound to literals resolved); else None."""
+    """A constant, list or dict literal (names bound to literals resolved); a call as
+    `{"__call__": callee, **keywords}`, a name or dotted name as `{"__name__": ...}`;
+    else None."""
     if node is None:
         return None
     if isinstance(node, ast.Name) and names is not None and node.id in names:
@@ -52,6 +54,9 @@ def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
         return call
     if isinstance(node, ast.Name):
         return {"__name__": node.id}
+    dotted = ast.unparse(node) if isinstance(node, ast.Attribute) else ""
+    if dotted.replace(".", "").isidentifier():  # a module's attribute: auth.token_auth
+        return {"__name__": dotted}
     return None
 
 
