@@ -263,6 +263,9 @@ class Api:
 #: paths (settings only): SAM writes the path and method of each of the API's events into
 #: it, so it describes no route of its own and is no API description to compare with.
 DEFINITION_FROM_EVENTS = "definition_from_events"
+#: `Api.properties` key: the `Location` of the stage setting that turns on data tracing
+#: (API Gateway logging every request's and response's full payload), where one does.
+DATA_TRACE = "data_trace"
 
 
 @dataclass(slots=True)

@@ -106,6 +106,7 @@ CLOSED = {
     ("event_bus", "pos"),  # FG-AUTH-004
     ("express_no_logging", "pos"),  # FG-MON-010
     ("sns_http_subscription", "pos"),  # FG-TP-006
+    ("data_trace", "pos"), ("data_trace", "tf_pos"), ("data_trace", "sls_pos"),  # FG-MON-008
 }
 
 

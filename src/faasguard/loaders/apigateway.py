@@ -13,6 +13,7 @@ from typing import Any
 
 from faasguard.loaders.intrinsics import NO_VALUE, possible_values
 from faasguard.loaders.openapi import read_definition
+from faasguard.loaders.ops_resources import note_data_trace
 from faasguard.loaders.template import (
     Template,
     as_bool,
@@ -238,6 +239,8 @@ def read_stage(t: Template, logical: str, props: Any) -> None:
         settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit"))
     if limits is not None:
         api.throttling = limits
+    if api.kind == "rest":
+        note_data_trace(t, api, settings)
     per_route = route_throttles(settings.get("MethodSettings")) if api.kind == "rest" else \
         route_throttles(mapping(settings.get("RouteSettings")))
     t.route_limits.setdefault(api.id, {}).update(per_route)

@@ -1,5 +1,5 @@
 """Operations resources: CloudWatch alarms, budgets, CloudTrail trails and WAF web ACL
-associations."""
+associations; an API stage's data tracing (`note_data_trace`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,27 @@ import re
 from typing import Any
 
 from faasguard.loaders.template import Template, as_bool, as_float, items, mapping
-from faasguard.model import Alarm, Budget, Trail
+from faasguard.model import DATA_TRACE, Alarm, Api, Budget, Location, Trail
+
+
+def note_data_trace(t: Template, api: Api, settings: Any) -> None:
+    """Note on `api` (`DATA_TRACE`) the first setting of a stage's `settings` (a stage,
+    its `StageDescription`, or SAM's Api properties) that turns on data tracing:
+    `DataTraceEnabled: true` itself or in one of its `MethodSettings`."""
+    found = _data_trace_line(t, settings)
+    if found is not None:
+        api.properties[DATA_TRACE] = found
+
+
+def _data_trace_line(t: Template, settings: Any) -> Location | None:
+    settings = mapping(settings)
+    if as_bool(settings.get("DataTraceEnabled")) is True:
+        return t.loc(settings.line_of("DataTraceEnabled"))
+    for line, entry in items(settings.get("MethodSettings")):
+        entry = mapping(entry)
+        if as_bool(entry.get("DataTraceEnabled")) is True:
+            return t.loc(entry.line_of("DataTraceEnabled", line or entry.line))
+    return None
 
 
 def read_alarm(t: Template, logical: str, props: Any) -> None:

@@ -26,6 +26,7 @@ from faasguard.loaders.iam import statements_from_document
 from faasguard.loaders.iam_resources import attach_policy
 from faasguard.loaders.intrinsics import conditional_items
 from faasguard.loaders.openapi import read_definition
+from faasguard.loaders.ops_resources import note_data_trace
 from faasguard.loaders.sam_auth import read_api_auth
 from faasguard.loaders.sam_events import read_events, read_state_machine_events
 from faasguard.loaders.template import (
@@ -321,6 +322,7 @@ def configure_api(t: Template, api: Api, props: LDict, raw: Value = None) -> Non
     if api.kind == "rest":
         api.throttling = method_settings_throttle(props.get("MethodSettings"))
         t.route_limits[api.id] = route_throttles(props.get("MethodSettings"))
+        note_data_trace(t, api, props)
     else:
         route = mapping(props.get("DefaultRouteSettings"))
         api.throttling = throttle(route.get("ThrottlingRateLimit"),

@@ -19,6 +19,7 @@ from faasguard.loaders.intrinsics import Scope
 from faasguard.loaders.template import throttle as throttle_of
 from faasguard.loaders.template import undecided_authorizer, with_schedule_input
 from faasguard.model import (
+    DATA_TRACE,
     OWNED_ELSEWHERE,
     Api,
     App,
@@ -94,6 +95,10 @@ class EventEnv:
             api.properties["usage_plan_throttle"] = _plan_throttle(plan)
             api.tracing = bool(tracing.get("apiGateway")) if isinstance(tracing, dict) else False
             api.access_logging = _logging_on(logs.get("restApi"), "accessLogging")
+            rest_logs = logs.get("restApi")
+            if isinstance(rest_logs, LDict) and rest_logs.get("fullExecutionData") is True:
+                api.properties[DATA_TRACE] = Location(
+                    self.file, rest_logs.line_of("fullExecutionData"))
             api.disable_execute_api_endpoint = gateway.get("disableDefaultEndpoint") is True
             api.properties.update({k: gateway[k] for k in REST_PROPERTIES if k in gateway})
             if "restApiId" in gateway:

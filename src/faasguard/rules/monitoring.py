@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import (
+    DATA_TRACE,
     SCHEDULE_INPUT,
     Alarm,
     App,
     EnvVar,
     Function,
+    Location,
     Ref,
     Trigger,
     logical_id,
@@ -492,6 +494,18 @@ def _debug_value(var: EnvVar) -> bool:
     return False
 
 
+#: FG-MON-008's fix for an API stage's data tracing, per format (`remediation_for`).
+_DATA_TRACE_FIXES = {
+    "serverless": "provider:\n  logs:\n    restApi:\n      level: ERROR\n"
+                  "      fullExecutionData: false",
+    "sam": "MethodSettings:\n  - ResourcePath: '/*'\n    HttpMethod: '*'\n"
+           "    LoggingLevel: ERROR\n    DataTraceEnabled: false",
+    "terraform": 'resource "aws_api_gateway_method_settings" "all" {\n'
+                 '  method_path = "*/*"\n  settings {\n'
+                 '    logging_level      = "ERROR"\n    data_trace_enabled = false\n  }\n}',
+}
+
+
 @rule(
     "FG-MON-008",
     "Debug logging in a production stage",
@@ -507,6 +521,12 @@ logging configuration (`ApplicationLogLevel`) or in `LOG_LEVEL`, `LOGLEVEL`,
 recognised from the scanned stage (`--stage prod`, `provider.stage`) or the function's
 `STAGE`, `ENV`, `ENVIRONMENT`, `NODE_ENV`, `APP_ENV` or `DEPLOY_ENV` variable (prod,
 production, prd or live).
+
+API Gateway's data tracing (`DataTraceEnabled` in a REST stage's method settings,
+Terraform's `data_trace_enabled`, serverless.yml `logs.restApi.fullExecutionData: true`)
+is the same at the gateway: every request and response payload, personal data and
+passwords posted in bodies included, goes to the stage's execution logs. It is reported
+`medium` on a production stage (its own name, or the scanned stage).
 """,
     remediation={
         "serverless": "provider:\n  environment:\n    LOG_LEVEL: ${param:logLevel, 'INFO'}",
@@ -537,6 +557,19 @@ def debug_in_production(app: App, facts: Facts) -> Iterator[Finding]:
                 f"(log level {level}).",
                 function.location, f"debug:{logical_id(function.id)}:log-level",
             )
+    for api in app.apis.values():
+        traced = api.properties.get(DATA_TRACE)
+        stage = str(api.stage).lower() if isinstance(api.stage, str) else None
+        if isinstance(traced, Location) and \
+                ({stage, str(facts.options.stage).lower(), str(app.stage).lower()}
+                 & PRODUCTION_STAGES):
+            yield make_finding(
+                "FG-MON-008",
+                f"API '{logical_id(api.id)}' logs full request and response data in "
+                f"production (data tracing on stage {api.stage}): every payload its "
+                "callers send or receive is written to CloudWatch Logs.",
+                traced, f"debug:{logical_id(api.id)}:data-trace", severity="medium",
+                remediation=remediation_for(app, facts, traced.file, _DATA_TRACE_FIXES))
     for definition in env_definitions(app, facts):
         var = definition.var
         if _debug_value(var) and any(_is_production(app, f, facts)

@@ -138,7 +138,10 @@ def _method_settings(resource: Resource, props: Props, types: dict[str, str]) ->
         entry = LDict(ResourcePath=resource_path, HttpMethod=method,
                       ThrottlingRateLimit=module.attr(settings, "throttling_rate_limit"),
                       ThrottlingBurstLimit=module.attr(settings, "throttling_burst_limit"),
-                      LoggingLevel=module.attr(settings, "logging_level"))
+                      LoggingLevel=module.attr(settings, "logging_level"),
+                      DataTraceEnabled=module.attr(settings, "data_trace_enabled"))
+        entry.key_lines["DataTraceEnabled"] = settings.attrs["data_trace_enabled"].line \
+            if "data_trace_enabled" in settings.attrs else settings.line
         _append(stage, "MethodSettings", entry, settings.line)
 
 
