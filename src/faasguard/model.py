@@ -266,6 +266,10 @@ DEFINITION_FROM_EVENTS = "definition_from_events"
 #: `Api.properties` key: the `Location` of the stage setting that turns on data tracing
 #: (API Gateway logging every request's and response's full payload), where one does.
 DATA_TRACE = "data_trace"
+#: `DataResource.properties["type"]` of a Cognito identity pool (kind "other"), whose
+#: properties say whether it lets unauthenticated identities in ("unauthenticated") and
+#: the id of the role it gives them ("guest_role").
+IDENTITY_POOL = "AWS::Cognito::IdentityPool"
 
 
 @dataclass(slots=True)

@@ -107,6 +107,7 @@ CLOSED = {
     ("express_no_logging", "pos"),  # FG-MON-010
     ("sns_http_subscription", "pos"),  # FG-TP-006
     ("data_trace", "pos"), ("data_trace", "tf_pos"), ("data_trace", "sls_pos"),  # FG-MON-008
+    ("identity_pool_guest", "pos"),  # FG-AUTH-007
 }
 
 

@@ -111,6 +111,8 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Scheduler::Schedule": {2: events.read_schedule},
     "AWS::Logs::SubscriptionFilter": {2: events.read_subscription_filter},
     "AWS::Cognito::UserPool": {2: events.read_user_pool},
+    "AWS::Cognito::IdentityPool": {1: iam_resources.read_identity_pool},
+    "AWS::Cognito::IdentityPoolRoleAttachment": {2: iam_resources.read_identity_pool_roles},
     "AWS::IoT::TopicRule": {2: events.read_topic_rule},
     "AWS::WAFv2::WebACLAssociation": {3: ops.read_waf_association},
     "AWS::CloudFormation::Stack": {1: nested_stacks.read_stack},

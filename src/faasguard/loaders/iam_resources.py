@@ -7,7 +7,9 @@ AWS::IAM::ManagedPolicy of the template attaches that policy's statements
 listed in its `Roles` (`source="inline"`: it is an inline policy of those roles).
 A role's trust policy (`AssumeRolePolicyDocument`, Terraform's `assume_role_policy`) is
 the role's resource policy in IAM's terms: each statement is a `ResourcePolicy` of service
-"iam" protecting the role (`trust_policies`).
+"iam" protecting the role (`trust_policies`). A Cognito identity pool is a DataResource of
+kind "other" (`properties`: type, whether it lets unauthenticated identities in, and the
+role its role attachment gives them: `IDENTITY_POOL`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,16 @@ from typing import Any
 
 from faasguard.loaders import policies
 from faasguard.loaders.iam import statements_from_document
-from faasguard.loaders.template import Template, items
-from faasguard.model import Ref, ResourcePolicy, Role, Statement, logical_id
+from faasguard.loaders.template import Template, as_bool, items, mapping
+from faasguard.model import (
+    IDENTITY_POOL,
+    DataResource,
+    Ref,
+    ResourcePolicy,
+    Role,
+    Statement,
+    logical_id,
+)
 
 
 def read_role(t: Template, logical: str, props: Any) -> None:
@@ -92,3 +102,25 @@ def attach_policy(t: Template, role_id: str, policy_id: str) -> None:
                                                     source))
     if managed and Ref(policy_id) not in role.managed_policy_arns:
         role.managed_policy_arns.append(Ref(policy_id))
+
+
+def read_identity_pool(t: Template, logical: str, props: Any) -> None:
+    """AWS::Cognito::IdentityPool (phase 1): whether it gives identities to unauthenticated
+    (guest) users."""
+    pool = DataResource(id=t.qualify(logical), kind="other", location=t.loc(t.line(logical)),
+                        name=props.get("IdentityPoolName"))
+    pool.properties.update({"type": IDENTITY_POOL, "unauthenticated":
+                            as_bool(props.get("AllowUnauthenticatedIdentities")) is True})
+    t.app.resources[pool.id] = pool
+
+
+def read_identity_pool_roles(t: Template, logical: str, props: Any) -> None:
+    """AWS::Cognito::IdentityPoolRoleAttachment (phase 2): the role its pool gives
+    unauthenticated identities (`Roles.unauthenticated`), noted on the pool."""
+    pool = t.app.resources.get(t.target_of(props.get("IdentityPoolId"),
+                                           "AWS::Cognito::IdentityPool") or "")
+    roles = mapping(props.get("Roles"))
+    guest = _role_id(t, roles.get("unauthenticated"))
+    if pool is not None and guest is not None:
+        pool.properties["guest_role"] = guest
+        pool.properties["guest_role_line"] = roles.line_of("unauthenticated", t.line(logical))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
@@ -27,7 +28,17 @@ from faasguard.analysis.iam_catalog import access_level
 from faasguard.analysis.signatures import GATE as SIGNATURE_GATE
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
 from faasguard.findings import SEVERITIES, Finding, make_finding, rule
-from faasguard.model import App, Authorizer, Location, Route, Unknown, logical_id
+from faasguard.model import (
+    IDENTITY_POOL,
+    App,
+    Authorizer,
+    Location,
+    Ref,
+    Route,
+    Statement,
+    Unknown,
+    logical_id,
+)
 from faasguard.rules.util import is_known, short_list, value_text
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
@@ -507,6 +518,78 @@ _TAKEN = {
     "sns": "any AWS account can subscribe and get a copy of every message",
     "kms": "any AWS account can decrypt what the key protects",
 }
+
+
+@rule(
+    "FG-AUTH-007",
+    "Unauthenticated Cognito identities may invoke a function",
+    threat="auth",
+    severity="high",
+    description="""
+A Cognito identity pool that allows unauthenticated identities hands AWS credentials of
+its guest role to anyone who asks with the pool's id, which ships inside the app or web
+page: no login, no token. When that role may invoke a function (`lambda:InvokeFunction` on
+it, or on `*`), anyone can call the function directly with those credentials, past every
+API authoriser, throttle and WAF in front of it. Give guests only what a visitor who is
+nobody may do, and invoke functions through an authenticated API or the authenticated
+role.
+""",
+    remediation={
+        "serverless": "resources:\n  Resources:\n    PoolRoles:\n"
+                      "      Type: AWS::Cognito::IdentityPoolRoleAttachment\n"
+                      "      Properties:\n        IdentityPoolId: !Ref Pool\n"
+                      "        Roles:\n          authenticated: !GetAtt UserRole.Arn\n"
+                      "          # the unauthenticated role: no lambda:InvokeFunction",
+        "sam": "Pool:\n  Type: AWS::Cognito::IdentityPool\n  Properties:\n"
+               "    AllowUnauthenticatedIdentities: false",
+        "terraform": 'resource "aws_cognito_identity_pool" "app" {\n'
+                     "  allow_unauthenticated_identities = false\n}",
+    },
+    references=(OWASP_AUTH,
+                "https://docs.aws.amazon.com/cognito/latest/developerguide/"
+                "identity-pools.html",
+                "https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html"),
+    cwe=(306,),
+    equivalents={"Checkov": "CKV_AWS_366 (any guest access)"},
+)
+def guest_identities_invoke(app: App, facts: Facts) -> Iterator[Finding]:
+    for pool in app.resources.values():
+        props = pool.properties
+        if pool.kind != "other" or props.get("type") != IDENTITY_POOL or \
+                props.get("unauthenticated") is not True:
+            continue
+        role = app.roles.get(str(props.get("guest_role")))
+        if role is None:
+            continue
+        for index, statement in enumerate(role.statements):
+            functions = _invoked(app, statement)
+            if not functions:
+                continue
+            yield make_finding(
+                "FG-AUTH-007",
+                f"Identity pool '{logical_id(pool.id)}' gives unauthenticated identities "
+                f"role '{logical_id(role.id)}', which may invoke {functions}: anyone who "
+                "knows the pool's id can call it with no login, past every API authoriser.",
+                statement.location or role.location,
+                f"guest-invoke:{logical_id(pool.id)}:{logical_id(role.id)}:{index}",
+                related=[(pool.location, "the identity pool")])
+
+
+def _invoked(app: App, statement: Statement) -> str:
+    """What an Allow statement lets its holder invoke: "function 'a', 'b'" for functions
+    of the app it names, "every function of the account" for `*`; "" for none."""
+    if statement.effect != "Allow" or not any(
+            isinstance(a, str) and fnmatch.fnmatchcase("lambda:invokefunction", a.lower())
+            for a in statement.actions):
+        return ""
+    named = sorted({logical_id(r.target) for r in statement.resources
+                    if isinstance(r, Ref) and r.target in app.functions})
+    if named:
+        return "function " + ", ".join(f"'{n}'" for n in named)
+    if any(r == "*" or isinstance(r, str) and r.endswith(":function:*")
+           for r in statement.resources):
+        return "every function of the account"
+    return ""
 
 
 def _authorizer_named(kind: str, name: str) -> str:

@@ -158,6 +158,12 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "destination_arn": "DestinationArn", "log_group_name": "LogGroupName",
         "filter_pattern": "FilterPattern"}),
     "aws_cognito_user_pool": ("AWS::Cognito::UserPool", {"name": "UserPoolName"}),
+    "aws_cognito_identity_pool": ("AWS::Cognito::IdentityPool", {
+        "identity_pool_name": "IdentityPoolName",
+        "allow_unauthenticated_identities": "AllowUnauthenticatedIdentities"}),
+    "aws_cognito_identity_pool_roles_attachment": (
+        "AWS::Cognito::IdentityPoolRoleAttachment", {
+            "identity_pool_id": "IdentityPoolId", "roles": "Roles"}),
     "aws_wafv2_web_acl_association": ("AWS::WAFv2::WebACLAssociation", {
         "resource_arn": "ResourceArn", "web_acl_arn": "WebACLArn"}),
     "aws_api_gateway_rest_api": ("AWS::ApiGateway::RestApi", {
