@@ -101,6 +101,7 @@ GAPS = [
 #: The gaps closed since the review (gap, risky twin): their pins pass, the rule named.
 CLOSED = {
     ("role_trust", "pos"), ("role_trust", "sls_pos"),  # FG-PERM-009
+    ("environment_dumped", "pos"),  # FG-DATA-011 (logged; returned: not yet)
     ("secret_policy", "pos"), ("queue_receive", "pos"), ("topic_subscribe", "pos"),
     ("kms_key", "pos"),  # FG-AUTH-006
     ("event_bus", "pos"),  # FG-AUTH-004

@@ -372,8 +372,7 @@ class _Collector:
 
     def _logged(self, node: ast.Call, func: str) -> None:
         values = [*node.args, *(k.value for k in node.keywords)]
-        if self.http is not None:
-            self._whole_events(values, func)
+        self._wholes_logged(values, func)
         for keyword in node.keywords:
             if keyword.arg and is_sensitive_field(keyword.arg):
                 self.add("sensitive-log", keyword, f"{keyword.arg} passed to {func}()",
@@ -387,17 +386,25 @@ class _Collector:
                     self.add("sensitive-log", sub, f"{field_name} written to the log by {func}()",
                              f"{func}:{field_name}")
 
-    def _whole_events(self, values: list[ast.expr], func: str) -> None:
-        """The event logged whole: given as is, formatted or serialised, or inside a
-        collection (`extra={"event": event}`); not one of its fields (`event["body"]`)."""
-        names = self.event_names
+    def _wholes_logged(self, values: list[ast.expr], func: str) -> None:
+        """The event of an HTTP handler, or the process environment anywhere, logged
+        whole: given as is, formatted or serialised, or inside a collection
+        (`extra={"event": event}`, `dict(os.environ)`); not one of its fields
+        (`event["body"]`, `os.environ["STAGE"]`)."""
+        names = self.event_names if self.http is not None else frozenset()
         seen: set[str] = set()
         stack = list(reversed(values))
         while stack:
             value = stack.pop()
-            kind = type(value)
-            if kind is ast.Name:
-                name = value.id  # type: ignore[attr-defined]
+            if is_whole_environment(value):
+                if "environ" not in seen:
+                    seen.add("environ")
+                    self.add("sensitive-log", value, f"the whole environment ({ENV_CREDENTIALS}:"
+                             f" the function's credentials) written to the log by {func}()",
+                             f"{func}:environ")
+                continue
+            if type(value) is ast.Name:
+                name = value.id
                 if name in names and name not in seen:
                     seen.add(name)
                     self.add("sensitive-log", value, f"the whole {name}, Authorization header "
@@ -429,6 +436,23 @@ class _Collector:
                 self.add("secret", node, match.description, match.kind)
 
 
+#: What a function's environment holds beside its settings: its live role credentials.
+ENV_CREDENTIALS = "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN"
+#: Methods of `os.environ` that give all of it (`os.environ.copy()`).
+_ENVIRON_WHOLE = {"copy", "items", "values"}
+
+
+def is_whole_environment(node: ast.AST) -> bool:
+    """Is the expression the whole process environment (`os.environ`, `environ` imported
+    from os, `os.environ.copy()` / `.items()`), not one of its variables?"""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in _ENVIRON_WHOLE and not node.args:
+        node = node.func.value
+    return (isinstance(node, ast.Attribute) and node.attr == "environ" and
+            isinstance(node.value, ast.Name) and node.value.id == "os") or \
+        (isinstance(node, ast.Name) and node.id == "environ")
+
+
 def _carried(node: ast.expr) -> list[ast.expr]:
     """The parts of an expression whose whole values it writes out: the parts of a
     string built with an f-string, `+` or `%`, of a collection, of a conditional, and the
@@ -454,13 +478,21 @@ def _carried(node: ast.expr) -> list[ast.expr]:
     return []
 
 
+#: `environ` as the code reads it whole (glued text, see code_hits): followed by what can
+#: follow an expression, or by a method giving all of it; not `environ.get(` / `environ[`,
+#: in most handlers, whose statements need no walk.
+_ENVIRON_ANCHORS = {*(f"environ{after}" for after in (*")],}:!+%*/-<>=|&^@",
+                                                    "if", "else", "and", "or", "for", "in",
+                                                    "is")),
+                    *(f"environ.{method}(" for method in _ENVIRON_WHOLE)}
 #: What the text of a fact holds (see code_hits): the names of secrets and sensitive log
-#: fields, known secret formats and `://`, and the TLS settings; in the handler file of an
-#: HTTP-triggered function, also what logs the event whole (`print`, a logger).
+#: fields, known secret formats, the environment read whole and `://`, and the TLS
+#: settings; in the handler file of an HTTP-triggered function, also what logs the event
+#: whole (`print`, a logger).
 _SIGNATURES = HitFinder(
     {*_SENSITIVE_WORDS, *(name.lower() for name in (*_FALSE_OFF, *_TRUE_OFF, *_CERT_NONE_OFF,
                                                    *_TLS_ATTRIBUTES, _UNVERIFIED))},
-    _SENSITIVE_PAIRS, FORMAT_ANCHORS)
+    _SENSITIVE_PAIRS, {*FORMAT_ANCHORS, *_ENVIRON_ANCHORS})
 _HTTP_SIGNATURES = HitFinder(
     {*_SIGNATURES.words, "print", "log", _LOG_EVENT_DECORATOR}, _SIGNATURES.pairs,
     _SIGNATURES.anchors)

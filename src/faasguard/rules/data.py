@@ -532,7 +532,10 @@ websocket's `$connect` and `$disconnect`, an API's Lambda authoriser), the whole
 whose headers carry the caller's `Authorization` (and cookies):
 `print(event)`, `logger.info(event)`, `json.dumps(event)` in a log call, Powertools
 `@logger.inject_lambda_context(log_event=True)`, or that decorator with
-`POWERTOOLS_LOGGER_LOG_EVENT=true` in the function's environment. CloudWatch Logs keep it
+`POWERTOOLS_LOGGER_LOG_EVENT=true` in the function's environment. In any function, the
+whole environment (`print(dict(os.environ))`, `os.environ.copy()` in a log call, Node.js
+`console.log(process.env)`): it holds the function's live role credentials
+(`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`). CloudWatch Logs keep it
 for the retention period, readable by everyone with `logs:GetLogEvents` and copied to
 every log subscription (SIEM, third-party log services).
 """,
@@ -541,6 +544,8 @@ every log subscription (SIEM, third-party log services).
                   "# log identifiers, never secrets, full card numbers or the whole event:\n"
                   "logger.info(\"request\", extra={\"route\": event.get(\"routeKey\")})  # not "
                   "print(event) / logger.info(event)\n"
+                  "logger.info(\"config\", extra={\"stage\": os.environ[\"STAGE\"]})"
+                  "  # not dict(os.environ)\n"
                   "@logger.inject_lambda_context  # without log_event=True; unset "
                   "POWERTOOLS_LOGGER_LOG_EVENT\n"
                   "# or mask with a CloudWatch Logs data protection policy",

@@ -22,8 +22,9 @@ What counts:
   http.request, request, `new URL`...) or stored under a name;
 - sensitive logs: `console.*`, `logger.*` (pino, winston, Powertools `Logger`, bunyan) and
   `process.stdout.write` given a password/token/card field, the request headers, or the
-  whole event of an HTTP-triggered handler (its headers carry `Authorization`); also
-  Powertools `logEvent: true` in such a handler.
+  whole event of an HTTP-triggered handler (its headers carry `Authorization`), or the
+  whole `process.env` (the function's credentials); also Powertools `logEvent: true` in
+  such a handler.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from faasguard.analysis.code_facts import (
+    ENV_CREDENTIALS,
     CodeFact,
     FileFacts,
     is_sensitive_field,
@@ -411,7 +413,12 @@ class _Collector:
                 else self._field_of(node)
             if not name or name in seen:
                 continue
-            if is_sensitive_field(name):
+            if name == "env" and _dotted(node) == "process.env" and _logged_whole(node, args):
+                seen.add(name)
+                self.add("sensitive-log", node, f"the whole environment ({ENV_CREDENTIALS}: "
+                         f"the function's credentials) written to the log by {func}()",
+                         f"{func}:environ")
+            elif is_sensitive_field(name):
                 seen.add(name)
                 detail = f"{name} passed to {func}()" if passed \
                     else f"{name} written to the log by {func}()"
