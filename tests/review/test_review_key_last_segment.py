@@ -3,9 +3,9 @@ object key (`key.rsplit("/", 1)[-1]`, `key.split("/").pop()`) holds no '/', as
 `os.path.basename` / `path.basename` (sanitisers already) give, so `/tmp/{name}` stays in
 /tmp. Fixtures tests/fixtures/review_key_last_segment.
 
-Pinned (strict xfail), for the taint tables' owners: both are FG-INJ-005 (high). The
-whole key written under /tmp (the next line of each fixture) is traversal and stays
-reported (control, passes)."""
+Was pinned: both were FG-INJ-005 (high); the taint engines now clear the path category
+of a last segment (tests/test_key_last_segment.py). The whole key written under /tmp
+(the next line of each fixture) is traversal and stays reported (control)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from .support import findings
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_key_last_segment"
 
 
-@pytest.mark.xfail(strict=True, reason="a key's last '/'-segment is not read as a "
-                   "basename: FG-INJ-005 on /tmp/{name}")
 @pytest.mark.parametrize(("project", "file"), [("python", "src/app.py"),
                                                 ("node", "src/stage.mjs")])
 def test_the_last_segment_of_a_key_is_no_traversal(project: str, file: str) -> None:

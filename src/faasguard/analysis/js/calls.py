@@ -80,6 +80,22 @@ def _call_syntax(node: Node, module: JsModule, new: bool) -> CallSyntax:
     return func, func_kind, arg_nodes, None, ""
 
 
+_PATH = frozenset({"path"})
+
+
+def _last_segment(name: str, obj: Node, arg_nodes: list[Node], module: JsModule) -> bool:
+    """Is `obj.name(args)` the last '/'-segment of a string, as path.basename gives it:
+    `s.split("/").pop()`, `s.split("/").at(-1)`?"""
+    if module.kinds[obj.kind_id] != "call_expression":
+        return False
+    _, _, split_args, _, method = _call_syntax(obj, module, False)
+    if method != "split" or len(split_args) != 1 or string_value(split_args[0]) != "/":
+        return False
+    if name == "pop":
+        return not arg_nodes
+    return len(arg_nodes) == 1 and text_in(module.source, arg_nodes[0]).replace(" ", "") == "-1"
+
+
 class JsCalls:
     """The call half of the JS engine (`JsAnalyzer` supplies expressions and statements)."""
 
@@ -259,6 +275,8 @@ class JsCalls:
             return union((receiver, added))
         if not receiver.taints:
             return CLEAN
+        if name in ("pop", "at") and _last_segment(name, obj, arg_nodes, f.module):
+            return cleared(extend(receiver, "*", (f.module.file, line(node))), _PATH)
         if name in table.string_methods:
             if name in ("replace", "replaceAll", "concat"):
                 return stringified(union([receiver, *args[1:]] if name != "concat"

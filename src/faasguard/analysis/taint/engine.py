@@ -70,6 +70,25 @@ _INERT_ROLES = frozenset(("clean", "partial", "structured", "stringify", "first"
 #: goes, so it is no server-side request forgery (a tainted host still is).
 _FIXED_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}%\0]+[/?#]")
 _SSRF = frozenset({"ssrf"})
+_PATH = frozenset({"path"})
+
+
+def _last_segment(node: ast.Subscript) -> bool:
+    """Is `node` the last '/'-segment of a string, as os.path.basename gives it:
+    `s.rsplit("/", 1)[-1]`, `s.split("/")[-1]` (no maxsplit: `split("/", 1)[-1]` keeps
+    every '/' after the first), `s.rpartition("/")[2]` / `[-1]`?"""
+    call, index = node.value, node.slice
+    if type(call) is not ast.Call or type(call.func) is not ast.Attribute or \
+            not call.args or not isinstance(call.args[0], ast.Constant) or \
+            call.args[0].value != "/" or call.keywords:
+        return False
+    last = type(index) is ast.UnaryOp and type(index.op) is ast.USub and \
+        type(index.operand) is ast.Constant and index.operand.value == 1
+    method = call.func.attr
+    if method == "rpartition":
+        return len(call.args) == 1 and (last or (type(index) is ast.Constant
+                                                 and index.value == 2))
+    return last and (method == "rsplit" or (method == "split" and len(call.args) == 1))
 
 
 def _fixed_origin(node: ast.expr, vals: list[Val] | None = None,
@@ -778,7 +797,8 @@ class Analyzer(CallAnalysis):
         if not holder.taints:
             return CLEAN
         key = index.value if type(index) is ast.Constant else None  # const_str, inlined
-        return extend(holder, key if type(key) is str else "*", (f.module.file, node.lineno))
+        got = extend(holder, key if type(key) is str else "*", (f.module.file, node.lineno))
+        return cleared(got, _PATH) if _last_segment(node) else got
 
     def _e_binop(self, node: ast.BinOp, f: Frame) -> Val:
         left = self.ev(node.left, f)
