@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from .support import findings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_secret_arn_suffix"
