@@ -258,6 +258,8 @@ class _Collector:
         self.http = http
         self.event_names = EVENT_NAMES
         self._named: set[int] = set()  # string constants already judged with their name
+        self._secret_names: dict[str, str] = {}  # name -> where its value was read from
+        self._logged_names: list[tuple[ast.Name, str]] = []  # (name logged whole, by what)
 
     def run(self, tree: ast.AST, only: list[ast.stmt] | None = None) -> None:
         """Visit every node that can hold a fact once, dispatching on its type; with
@@ -274,6 +276,16 @@ class _Collector:
             handlers[ast.FunctionDef] = handlers[ast.AsyncFunctionDef] = self.visit_def
         for node in _breadth_first(tree if only is None else only, _NO_NODES, handlers):
             handlers[type(node)](node)
+        self._secret_values_logged()
+
+    def _secret_values_logged(self) -> None:
+        """A name given a secret's value (`get_secret_value(...)["SecretString"]`) logged
+        whole, whatever the name says: by name in the module, wherever each was met."""
+        for name, func in self._logged_names:
+            source = self._secret_names.get(name.id)
+            if source is not None:
+                self.add("sensitive-log", name, f"{name.id}, the value of {source}, written to "
+                         f"the log by {func}()", f"{func}:{name.id}")
 
     def add(self, kind: str, node: ast.AST, detail: str, key: str) -> None:
         self.facts.append(CodeFact(kind, getattr(node, "lineno", 1), detail, key))
@@ -301,6 +313,9 @@ class _Collector:
 
     def _assign(self, target: ast.AST, value: ast.AST) -> None:
         name = _target_name(target)
+        source = secret_read(value) if isinstance(target, ast.Name) else None
+        if source is not None:
+            self._secret_names[target.id] = source  # type: ignore[attr-defined]
         if isinstance(target, ast.Attribute) and name == "verify" and _is_false(value):
             self.add("tls-off", value, f"{_dotted(target)} = False", _dotted(target))
         elif isinstance(target, ast.Attribute) and name == "verify_mode" and _is_cert_none(value):
@@ -409,6 +424,8 @@ class _Collector:
                     seen.add(name)
                     self.add("sensitive-log", value, f"the whole {name}, Authorization header "
                              f"included, written to the log by {func}()", f"{func}:{name}")
+                else:
+                    self._logged_names.append((value, func))
                 continue
             stack.extend(reversed(_carried(value)))
 
@@ -440,6 +457,41 @@ class _Collector:
 ENV_CREDENTIALS = "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN"
 #: Methods of `os.environ` that give all of it (`os.environ.copy()`).
 _ENVIRON_WHOLE = {"copy", "items", "values"}
+
+
+#: Calls reading a secret's value: Secrets Manager (boto3, Powertools parameters) and SSM
+#: with decryption (a SecureString parameter).
+_SECRET_READS = {"get_secret_value": "a Secrets Manager secret", "get_secret":
+                 "a Secrets Manager secret"}
+_DECRYPTED_READS = {"get_parameter", "get_parameters", "get_parameters_by_path"}
+
+
+def secret_read(node: ast.AST) -> str | None:
+    """Where the expression's value was read from when it is a secret's value
+    (`client.get_secret_value(...)["SecretString"]`, `json.loads(...)` of one,
+    `ssm.get_parameter(Name=..., WithDecryption=True)["Parameter"]["Value"]`), else None."""
+    while True:
+        if isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        elif isinstance(node, ast.Await):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            func = node.func
+            short = _dotted(func).rsplit(".", 1)[-1]
+            if short in _SECRET_READS:
+                return _SECRET_READS[short]
+            if short in _DECRYPTED_READS:
+                decrypted = any(k.arg == "WithDecryption" and isinstance(k.value, ast.Constant)
+                                and k.value.value is True for k in node.keywords)
+                return "a SecureString parameter (WithDecryption=True)" if decrypted else None
+            if _dotted(func) in _SERIALISERS or _dotted(func) == "json.loads":
+                if not node.args:
+                    return None
+                node = node.args[0]
+            else:
+                return None
+        else:
+            return None
 
 
 def is_whole_environment(node: ast.AST) -> bool:
@@ -505,7 +557,8 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
     `source` the tree was parsed from, only the statements whose text can hold a fact
     are walked (the same facts, found faster)."""
     only = None
-    if source:
+    if source and not any(read in source for read in (*_SECRET_READS, "WithDecryption")):
+        # (a secret's value is logged under any name: a module reading one is walked whole)
         only = (_SIGNATURES if http is None else _HTTP_SIGNATURES).statements(tree, source)
     found: list[CodeFact] = []
     if only != []:  # (most files: no statement to walk, nothing to set up for it)

@@ -526,7 +526,9 @@ def secret_without_rotation(app: App, facts: Facts) -> Iterator[Finding]:
     severity="medium",
     description="""
 The handler writes a password, token, authorisation header, card number, CVV or similar
-field to its logs (`print`, `logging`, Powertools `Logger`), or, in the handler of a
+field to its logs (`print`, `logging`, Powertools `Logger`), a value read from Secrets
+Manager (`get_secret_value`, Powertools `get_secret`) or a SecureString parameter
+(`get_parameter(WithDecryption=True)`) under any name, or, in the handler of a
 function serving requests with their headers (an API route, a function URL, an ALB, a
 websocket's `$connect` and `$disconnect`, an API's Lambda authoriser), the whole event,
 whose headers carry the caller's `Authorization` (and cookies):
