@@ -654,10 +654,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.literal,self.env,self.event,self.text,self.prefix,)==(other.literal,other.env,other.event,other.text,other.prefix,)
+   return (self.literal,self.env,self.event,self.text,self.prefix,self.suffix,)==(other.literal,other.env,other.event,other.text,other.prefix,other.suffix,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.literal,self.env,self.event,self.text,self.prefix,)==(other.literal,other.env,other.event,other.text,other.prefix,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.literal,self.env,self.event,self.text,self.prefix,self.suffix,)==(other.literal,other.env,other.event,other.text,other.prefix,other.suffix,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1493,9 +1493,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.line,self.
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.literal,self.env,self.event,self.text,self.prefix,))
+  return hash((self.literal,self.env,self.event,self.text,self.prefix,self.suffix,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.literal,self.env,self.event,self.text,self.prefix,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.literal,self.env,self.event,self.text,self.prefix,self.suffix,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -2237,9 +2237,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(literal={self.literal!r}, env={self.env!r}, event={self.event!r}, text={self.text!r}, prefix={self.prefix!r})"
+  return self.__class__.__qualname__ + f"(literal={self.literal!r}, env={self.env!r}, event={self.event!r}, text={self.text!r}, prefix={self.prefix!r}, suffix={self.suffix!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(literal={self.literal!r}, env={self.env!r}, event={self.event!r}, text={self.text!r}, prefix={self.prefix!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(literal={self.literal!r}, env={self.env!r}, event={self.event!r}, text={self.text!r}, prefix={self.prefix!r}, suffix={self.suffix!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3705,15 +3705,16 @@ def __create_fn__(_type_line, _type_what, _type_raises, _type_file, MISSING, _HA
  return __init__
 CODE["def __create_fn__(_type_line, _type_what, _type_raises, _type_file, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _return_type):\n def __init__(self,line:_type_line,what:_type_what,raises:_type_raises,file:_type_file=_dflt_file)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'what',what)\n  __dataclass_builtins_object__.__setattr__(self,'raises',raises)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_literal, _type_env, _type_event, _type_text, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_literal, _dflt_env, _dflt_event, _dflt_text, _dflt_prefix, _return_type):
- def __init__(self,literal:_type_literal=_dflt_literal,env:_type_env=_dflt_env,event:_type_event=_dflt_event,text:_type_text=_dflt_text,prefix:_type_prefix=_dflt_prefix)->_return_type:
+def __create_fn__(_type_literal, _type_env, _type_event, _type_text, _type_prefix, _type_suffix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_literal, _dflt_env, _dflt_event, _dflt_text, _dflt_prefix, _dflt_suffix, _return_type):
+ def __init__(self,literal:_type_literal=_dflt_literal,env:_type_env=_dflt_env,event:_type_event=_dflt_event,text:_type_text=_dflt_text,prefix:_type_prefix=_dflt_prefix,suffix:_type_suffix=_dflt_suffix)->_return_type:
   self.literal=literal
   self.env=env
   self.event=event
   self.text=text
   self.prefix=prefix
+  self.suffix=suffix
  return __init__
-CODE['def __create_fn__(_type_literal, _type_env, _type_event, _type_text, _type_prefix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_literal, _dflt_env, _dflt_event, _dflt_text, _dflt_prefix, _return_type):\n def __init__(self,literal:_type_literal=_dflt_literal,env:_type_env=_dflt_env,event:_type_event=_dflt_event,text:_type_text=_dflt_text,prefix:_type_prefix=_dflt_prefix)->_return_type:\n  self.literal=literal\n  self.env=env\n  self.event=event\n  self.text=text\n  self.prefix=prefix\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_literal, _type_env, _type_event, _type_text, _type_prefix, _type_suffix, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_literal, _dflt_env, _dflt_event, _dflt_text, _dflt_prefix, _dflt_suffix, _return_type):\n def __init__(self,literal:_type_literal=_dflt_literal,env:_type_env=_dflt_env,event:_type_event=_dflt_event,text:_type_text=_dflt_text,prefix:_type_prefix=_dflt_prefix,suffix:_type_suffix=_dflt_suffix)->_return_type:\n  self.literal=literal\n  self.env=env\n  self.event=event\n  self.text=text\n  self.prefix=prefix\n  self.suffix=suffix\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_location, _type_how, _type_language, _type_function, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _return_type):
  def __init__(self,location:_type_location,how:_type_how,language:_type_language,function:_type_function=_dflt_function)->_return_type:

@@ -2,7 +2,9 @@
 key filter says about the keys the code reads and writes. Fixtures
 tests/fixtures/review_s3_trigger_filters.
 
-Pinned (strict xfail), for the AWS-call analysis' owners:
+Was pinned (strict xfail); both pass since the AWS-call analysis gives the event's key
+the triggers' filter (awscalls._filtered_key) and a computed key its literal end
+(aws_values.Name.suffix), tests/test_s3_trigger_key_filter.py:
 
 - An S3 trigger filtered on `prefix: invoices/` only delivers keys under invoices/, so the
   event's object key starts with it. The key read from the event is taken as any key
@@ -29,15 +31,11 @@ from .support import findings
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_s3_trigger_filters"
 
 
-@pytest.mark.xfail(strict=True, reason="the S3 trigger's prefix filter is not applied to "
-                   "the event's object key: FG-PERM-103 on ${Docs.Arn}/*")
 @pytest.mark.parametrize("project", ["python_prefix", "node_prefix"])
 def test_a_read_of_the_event_key_is_under_the_triggers_prefix(project: str) -> None:
     assert findings(FIXTURES / project, "FG-PERM-103") == []
 
 
-@pytest.mark.xfail(strict=True, reason="a written key's literal suffix is not compared "
-                   "with the trigger's suffix filter: FG-WALLET-004 on a write of .pdf")
 @pytest.mark.parametrize("project", ["python_suffix", "node_suffix"])
 def test_a_write_the_suffix_filter_rules_out_is_no_loop(project: str) -> None:
     assert findings(FIXTURES / project, "FG-WALLET-004") == []

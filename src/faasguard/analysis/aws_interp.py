@@ -51,6 +51,7 @@ from faasguard.analysis.taint.modules import (
     FunctionNode,
     Module,
     ModuleCache,
+    dotted_name,
     search_path,
 )
 
@@ -68,6 +69,9 @@ _CLIENT_FACTORIES = {"client", "create_client"}
 _COLLECTION_METHODS = {"all", "filter", "limit", "page_size"}
 _ENV_GETTERS = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
 _PYNAMO_MODEL = "pynamodb.models.Model"
+#: Decoders of the URL-encoded strings an event holds (an S3 event's object key): the
+#: value they give is still that part of the event (`Name.event`).
+_URL_DECODERS = frozenset({"urllib.parse.unquote_plus", "urllib.parse.unquote"})
 #: PynamoDB methods that give items of the model (`get`) or an iterable of them.
 _PYNAMO_ITEM, _PYNAMO_ITEMS = frozenset({"get"}), frozenset({"query", "scan", "batch_get"})
 
@@ -98,6 +102,17 @@ def _prefix(parts: list[Any]) -> str:
         else:
             return start + (part.prefix if isinstance(part, Name) else "")
     return start
+
+
+def _suffix(parts: list[Any]) -> str:
+    """The literal end of a string built from parts."""
+    end = ""
+    for part in reversed(parts):
+        if isinstance(part, Name) and part.literal is not None:
+            end = part.literal + end
+        else:
+            return (part.suffix if isinstance(part, Name) else "") + end
+    return end
 
 
 #: Per module cache and layers it searches: the (search path, dotted name) of imports
@@ -458,14 +473,15 @@ class Interpreter:
         parts = [self.ev(v, f) for v in node.values]
         if all(isinstance(p, Name) and p.literal is not None for p in parts):
             return literal_name("".join(p.literal for p in parts))
-        return Name(text=ast.unparse(node), prefix=_prefix(parts))
+        return Name(text=ast.unparse(node), prefix=_prefix(parts), suffix=_suffix(parts))
 
     def _binop(self, node: ast.BinOp, f: Frame) -> Any:
         left, right = self.ev(node.left, f), self.ev(node.right, f)
         if isinstance(node.op, ast.Add) and _literal(left) is not None and \
                 _literal(right) is not None:
             return literal_name(f"{_literal(left)}{_literal(right)}")
-        return Name(text=expr_text(node), prefix=_prefix([left])) \
+        return Name(text=expr_text(node), prefix=_prefix([left]),
+                    suffix=_suffix([right]) if isinstance(node.op, ast.Add) else "") \
             if isinstance(left, Name) else None
 
     def _boolop(self, node: ast.BoolOp, f: Frame) -> Any:
@@ -773,6 +789,11 @@ class Interpreter:
         if func is None and (type(callee) is not _NAME or callee.id != "getattr"):
             if type(callee) is _NAME and callee.id == "super":
                 return self._super(node, f)
+            if node.args and f.module.qualify(dotted_name(callee)) in _URL_DECODERS:
+                # `unquote_plus(record["s3"]["object"]["key"])`: still the event's key
+                decoded = ev(node.args[0], f)
+                self._argument_effects(node, 1, f)
+                return decoded if type(decoded) is EventV else None
             # an unknown callee (`json.loads`, `str`): its arguments are evaluated for the
             # calls and bindings in them only
             self._argument_effects(node, 0, f)

@@ -26,13 +26,14 @@ if TYPE_CHECKING:
 class Name:
     """A string the code computes: a literal, an environment variable, a piece of the
     event, or an expression (`text`, as written) that cannot be known statically, of
-    which the start (`prefix`) may be known."""
+    which the start (`prefix`) and end (`suffix`) may be known."""
 
     literal: str | None = None
     env: str | None = None
     event: str | None = None
     text: str = "?"
     prefix: str = ""  # the literal start of a computed string (`f"reports/{name}"`)
+    suffix: str = ""  # its literal end (`f"{stem}.pdf"`)
 
 
 #: Literal Names made so far (literals repeat, and a Name is never changed once made, so

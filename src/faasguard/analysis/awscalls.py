@@ -6,7 +6,9 @@ resolved, `facts.aws_calls[function.id]` lists the `AwsCall`s reachable from the
 resources each call names are resolved for that function: environment variables through
 `Function.environment` (a `Ref` to a resource, or a name matched to the resources the app
 declares), literals matched the same way, S3 bucket names read from an S3 event to the
-bucket of the function's S3 trigger. What cannot be known stays an explicit `Unknown`.
+bucket of the function's S3 trigger; an S3 event's object key starts and ends as the key
+filters of the function's S3 triggers say. What cannot be known stays an explicit
+`Unknown`.
 
 Also usable on its own: `calls_in_handler(cache, file, handler)`.
 """
@@ -14,6 +16,7 @@ Also usable on its own: `calls_in_handler(cache, file, handler)`.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -125,10 +128,37 @@ def resolved_calls(calls: list[AwsCall], function: Function, app: App,
                    names: NameIndex | None = None) -> list[AwsCall]:
     """These calls with each target resolved for this function (`resolve_target`); the
     Node.js analysis resolves its calls with it too."""
-    return [c.with_targets(tuple([Target(t.kind, t.name, t.key,
+    filtered = _trigger_key_filter(function)
+    return [c.with_targets(tuple([Target(t.kind, t.name, _filtered_key(t.key, filtered),
                                          resolve_target(t, function, app, names))
                                   for t in c.targets]))
             for c in calls]
+
+
+#: The end of the event path of an S3 notification's object key (`Records.[].s3.object.key`
+#: in Python, `s3.object.key` from a Node.js record).
+_S3_EVENT_KEY = "s3.object.key"
+
+
+def _trigger_key_filter(function: Function) -> tuple[str, str]:
+    """The prefix and suffix every key of the function's S3 triggers has: S3 delivers
+    only keys its filter lets through (what their filters' prefixes and suffixes have in
+    common; ('', '') without an S3 trigger)."""
+    filters = [t.key_filter for t in function.triggers if t.kind == "s3"]
+    if not filters:
+        return "", ""
+    prefixes = [prefix for prefix, _ in filters]
+    suffixes = [suffix[::-1] for _, suffix in filters]
+    return os.path.commonprefix(prefixes), os.path.commonprefix(suffixes)[::-1]
+
+
+def _filtered_key(key: Name | None, key_filter: tuple[str, str]) -> Name | None:
+    """An S3 event's object key read as is (or URL-decoded) with the prefix and suffix
+    the function's S3 triggers' filters give it."""
+    if key is None or not any(key_filter) or key.event is None or \
+            not key.event.endswith(_S3_EVENT_KEY) or key.prefix or key.suffix:
+        return key
+    return Name(event=key.event, text=key.text, prefix=key_filter[0], suffix=key_filter[1])
 
 
 def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall] | None:

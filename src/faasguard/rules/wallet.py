@@ -423,7 +423,7 @@ def _code_writes(app: App, facts: Facts, function: Function, trigger: Trigger,
                 continue
             key = target.key
             if key is None or not any(trigger.key_filter) or _key_may_trigger(
-                    key.prefix + "*" if key.literal is None else key.literal,
+                    f"{key.prefix}*{key.suffix}" if key.literal is None else key.literal,
                     trigger.key_filter):
                 return call
     return None

@@ -449,13 +449,25 @@ class _Finder:
         if kind == "binary_expression":
             left = node.child_by_field_id(fid.left)
             start = self.name(left, hops + 1) if left is not None else Name()
-            if start.literal is not None or start.prefix:
-                return Name(text=text, prefix=start.literal or start.prefix)
+            right = node.child_by_field_id(fid.right)
+            end = string_value(right) if right is not None else None
+            if start.literal is not None or start.prefix or end:
+                return Name(text=text, prefix=start.literal or start.prefix,
+                            suffix=end or "")
         if kind == "template_string":
             first = first_named(node)
             prefix = text_in(source, first) if first is not None and \
                 kinds[first.kind_id] == "string_fragment" else ""
-            return Name(text=text, prefix=prefix)
+            last = node.named_children[-1] if node.named_child_count else None
+            suffix = text_in(source, last) if last is not None and last != first and \
+                kinds[last.kind_id] == "string_fragment" else ""
+            return Name(text=text, prefix=prefix, suffix=suffix)
+        if kind == "call_expression" and hops < MAX_HOPS:
+            decoded = self._url_decoded(node)
+            if decoded is not None:
+                inner = self.name(decoded, hops + 1)
+                if inner.event is not None:
+                    return Name(event=inner.event, text=text)
         if kind == "subscript_expression":
             obj = node.child_by_field_id(fid.object)
             index = node.child_by_field_id(fid.index)
@@ -464,6 +476,31 @@ class _Finder:
                 if variable is not None:
                     return Name(env=variable, text=text)
         return Name(text=text)
+
+
+    def _url_decoded(self, call: Node) -> Node | None:
+        """What a URL-decoding call decodes (`decodeURIComponent(x)`, `decodeURI(x)`,
+        `x.replace(/\\+/g, " ")`: an S3 event key's spaces), or None."""
+        module = self.module
+        fid, source = module.fid, module.source
+        func = call.child_by_field_id(fid.function)
+        arguments = call.child_by_field_id(fid.arguments)
+        args = [a for a in arguments.named_children] if arguments is not None else []
+        if func is None or not args:
+            return None
+        callee = text_in(source, func)
+        if callee in ("decodeURIComponent", "decodeURI"):
+            return args[0]
+        if module.kinds[func.kind_id] == "member_expression" and len(args) == 2 and \
+                text_in(source, func.child_by_field_id(fid.property)) in _REPLACES and \
+                text_in(source, args[0]) in _PLUS and string_value(args[1]) == " ":
+            return func.child_by_field_id(fid.object)
+        return None
+
+
+_REPLACES = ("replace", "replaceAll")
+#: A '+' as a `replace` pattern: `/\+/g`, `"+"`.
+_PLUS = ("/\\+/g", "/[+]/g", '"+"', "'+'")
 
 
 def client_calls(module: JsModule) -> list[Node]:
