@@ -103,6 +103,7 @@ CLOSED = {
     ("role_trust", "pos"), ("role_trust", "sls_pos"),  # FG-PERM-009
     ("environment_dumped", "pos"),  # FG-DATA-011 (logged; returned: not yet)
     ("secret_value_logged", "pos"),  # FG-DATA-011
+    ("error_details", "pos"),  # FG-DATA-012
     ("secret_policy", "pos"), ("queue_receive", "pos"), ("topic_subscribe", "pos"),
     ("kms_key", "pos"),  # FG-AUTH-006
     ("event_bus", "pos"),  # FG-AUTH-004

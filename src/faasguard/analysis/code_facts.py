@@ -72,7 +72,7 @@ _TRUTHY = {"1", "y", "yes", "t", "true", "on"}  # as Powertools reads its settin
 class CodeFact:
     """One thing found in a source file: kind, line, what (for the message), key (identity)."""
 
-    kind: str  # "secret", "tls-off", "http-url", "sensitive-log", "signature-check"
+    kind: str  # "secret", "tls-off", "http-url", "sensitive-log", "error-details", ...
     line: int
     detail: str
     key: str
@@ -260,6 +260,7 @@ class _Collector:
         self._named: set[int] = set()  # string constants already judged with their name
         self._secret_names: dict[str, str] = {}  # name -> where its value was read from
         self._logged_names: list[tuple[ast.Name, str]] = []  # (name logged whole, by what)
+        self._error_names: set[str] = set()  # `except ... as e` names (HTTP handler files)
 
     def run(self, tree: ast.AST, only: list[ast.stmt] | None = None) -> None:
         """Visit every node that can hold a fact once, dispatching on its type; with
@@ -272,6 +273,8 @@ class _Collector:
         }
         if self.http is not None and isinstance(tree, ast.Module):
             self.event_names = _event_names(tree, self.http.handlers)
+        if self.http is not None:
+            handlers[ast.ExceptHandler] = self.visit_except
         if self.http is not None and self.http.log_event_env:
             handlers[ast.FunctionDef] = handlers[ast.AsyncFunctionDef] = self.visit_def
         for node in _breadth_first(tree if only is None else only, _NO_NODES, handlers):
@@ -332,6 +335,29 @@ class _Collector:
         for key, value in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 self._named_value(key.value, value)
+                if key.value == "body" and self.http is not None:
+                    self._error_returned(value)
+
+    def visit_except(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self._error_names.add(node.name)
+
+    def _error_returned(self, body: ast.expr) -> None:
+        """A response body (an HTTP handler's `{"body": ...}`) carrying a traceback or the
+        text of a caught exception: given as is, formatted or serialised."""
+        stack = [body]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, ast.Call) and _dotted(value.func) in _TRACEBACKS:
+                what = f"the traceback ({_dotted(value.func)}())"
+            elif isinstance(value, ast.Name) and value.id in self._error_names:
+                what = f"the text of the exception {value.id}"
+            else:
+                stack.extend(_carried(value))
+                continue
+            self.add("error-details", value, f"{what} returned to the caller in the response "
+                     "body", what)
+            return
 
     # ---------------------------------------------------------------- calls
     def visit_Call(self, node: ast.Call) -> None:
@@ -494,6 +520,11 @@ def secret_read(node: ast.AST) -> str | None:
             return None
 
 
+#: Calls giving a traceback's text.
+_TRACEBACKS = {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
+               "traceback.format_stack", "format_exc", "format_exception"}
+
+
 def is_whole_environment(node: ast.AST) -> bool:
     """Is the expression the whole process environment (`os.environ`, `environ` imported
     from os, `os.environ.copy()` / `.items()`), not one of its variables?"""
@@ -546,7 +577,8 @@ _SIGNATURES = HitFinder(
                                                    *_TLS_ATTRIBUTES, _UNVERIFIED))},
     _SENSITIVE_PAIRS, {*FORMAT_ANCHORS, *_ENVIRON_ANCHORS})
 _HTTP_SIGNATURES = HitFinder(
-    {*_SIGNATURES.words, "print", "log", _LOG_EVENT_DECORATOR}, _SIGNATURES.pairs,
+    {*_SIGNATURES.words, "print", "log", _LOG_EVENT_DECORATOR, "format_", "except"},
+    _SIGNATURES.pairs,
     _SIGNATURES.anchors)
 
 

@@ -567,3 +567,31 @@ every log subscription (SIEM, third-party log services).
 def sensitive_logging(app: App, facts: Facts) -> Iterator[Finding]:
     yield from code_findings(facts, "sensitive-log", "FG-DATA-011",
                              "Sensitive data in the logs", "log")
+
+
+@rule(
+    "FG-DATA-012",
+    "Error details returned to the caller",
+    threat="data",
+    severity="medium",
+    description="""
+The handler of a function serving HTTP requests returns a traceback
+(`traceback.format_exc()`) or the text of a caught exception (`str(e)`, `f"{e}"`) in its
+response body. The caller learns file paths, library versions, queries, table and bucket
+names, sometimes values: what an attacker needs to aim the next request (the Serverless
+Security Top 10's improper exception handling). Log the details, return a generic message
+and an identifier to find them in the logs.
+""",
+    remediation={
+        "python": "except Exception:\n"
+                  "    logger.exception(\"order failed\")  # the traceback, in the logs\n"
+                  "    return {\"statusCode\": 500, \"body\": json.dumps(\n"
+                  "        {\"error\": \"internal error\",\n"
+                  "         \"requestId\": context.aws_request_id})}",
+    },
+    references=("https://owasp.org/www-community/Improper_Error_Handling",),
+    cwe=(209,),
+)
+def error_details_returned(app: App, facts: Facts) -> Iterator[Finding]:
+    yield from code_findings(facts, "error-details", "FG-DATA-012",
+                             "Error details in the response", "error-response")
