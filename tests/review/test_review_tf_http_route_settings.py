@@ -3,23 +3,19 @@ throttle): `aws_apigatewayv2_stage` throttles each route with `route_settings { 
 = "GET /orders" throttling_rate_limit = ... }` blocks, which the Terraform reader does not
 translate (only `default_route_settings`; CloudFormation's RouteSettings is read), so an
 API whose every route is throttled is 'HTTP API ... has no stage or route throttling'.
-Pinned (strict xfail), for the Terraform loader's owners (loaders/terraform/resources.py,
-being edited this session). Fixtures tests/fixtures/review_tf_http_route_settings
+Was pinned (strict xfail); the blocks are now read as RouteSettings
+(tests/test_tf_http_route_settings.py). Fixtures tests/fixtures/review_tf_http_route_settings
 every_route (pinned) and no_stage (reported: control)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from .support import findings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_tf_http_route_settings"
 
 
-@pytest.mark.xfail(strict=True, reason="aws_apigatewayv2_stage route_settings blocks are "
-                   "not read: FG-WALLET-002 on an API whose every route is throttled")
 def test_every_route_throttled_by_route_settings_is_throttled() -> None:
     assert findings(FIXTURES / "every_route", "FG-WALLET-002") == []
 

@@ -211,7 +211,11 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
                                                       "format": "Format"}),
         "default_route_settings": ("DefaultRouteSettings", {
             "throttling_rate_limit": "ThrottlingRateLimit",
-            "throttling_burst_limit": "ThrottlingBurstLimit"})}),
+            "throttling_burst_limit": "ThrottlingBurstLimit"}),
+        # route_settings blocks: a map by route key in CloudFormation (`_adjust`)
+        "route_settings": ("RouteSettings", {
+            "route_key": "__route_key", "throttling_rate_limit": "ThrottlingRateLimit",
+            "throttling_burst_limit": "ThrottlingBurstLimit"}, True)}),
 }
 
 
@@ -428,6 +432,15 @@ def _adjust(resource: Resource, props: LDict) -> None:
         props["Body"] = _definition(props["Body"], props.line_of("Body"))
     elif kind in ("aws_lb_listener_rule", "aws_alb_listener_rule"):
         _listener_rule(resource, props)
+    elif kind == "aws_apigatewayv2_stage" and isinstance(props.get("RouteSettings"), list):
+        by_route = LDict()
+        by_route.line = props.line_of("RouteSettings")
+        for entry in props["RouteSettings"]:
+            route_key = entry.pop("__route_key", None)
+            if isinstance(route_key, str):
+                by_route[route_key] = entry
+                by_route.key_lines[route_key] = entry.line
+        props["RouteSettings"] = by_route
     elif kind == "aws_dynamodb_table" and "__stream_view_type" in props:
         props["StreamSpecification"] = LDict(StreamViewType=props.pop("__stream_view_type"))
     elif kind == "aws_iam_role_policy":
