@@ -4,9 +4,9 @@ permissions made per instance by iterating the module itself (`for_each = module
 `integration_uri = each.value.invoke_arn`), as Terraform allows. Fixtures
 tests/fixtures/review_tf_module_for_each.
 
-Pinned (strict xfail), for the Terraform loader's owners (loaders/terraform, being edited
-this session): `each.value` of a for_each over a module's instances (its outputs) is not
-read, so the routes name no function (`faasguard endpoints`: FUNCTION '-'). What is lost:
+Was pinned (strict xfail); `each.value` of a for_each over a module's instances is now
+its outputs (tests/test_tf_module_for_each.py). Before, it was not read, so the routes
+named no function (`faasguard endpoints`: FUNCTION '-'). What was lost:
 FG-WALLET-001 (the exposed functions have no reserved concurrency), the injection's 'The
 trigger is public' and FG-AUTH-002's function; the permission is FG-AUTH-004's subject
 '<unknown: each.value>' when its source_arn is missing. The same stack indexing the module
@@ -16,8 +16,6 @@ control, passes)."""
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from faasguard.scan import scan
 
@@ -31,8 +29,6 @@ def _route_functions(folder: Path) -> dict[str, str | None]:
     return {f"{r.method} {r.path}": r.function for r in app.routes}
 
 
-@pytest.mark.xfail(strict=True, reason="for_each = module.fn: each.value (the instance's "
-                   "outputs) is not read, the routes name no function")
 def test_routes_integrated_over_the_modules_instances_name_their_functions() -> None:
     assert _route_functions(FIXTURES / "over_module") == \
         _route_functions(FIXTURES / "indexed")

@@ -425,6 +425,9 @@ class Module:
     def _module_output(self, name: str, rest: list[str | int]) -> tuple[Value, int]:
         """`module.name.output` or `module.name[key].output` and the parts it used."""
         instances = self.children.get(name)
+        if not rest and instances and instances[0].key is not None:
+            # `for_each = module.fn` of a call with count / for_each: its instances by key
+            return {i.key: _ModuleOutputs(i) for i in instances}, 1
         child, used = _pick(instances, rest) if instances else (None, 0)
         output = rest[used] if len(rest) > used else None
         if child is None or not isinstance(output, str) or output not in child.outputs:
@@ -539,6 +542,23 @@ class _InstanceAttributes(dict[str, Value]):
 
     def __missing__(self, key: str) -> Value:
         return self.module.ref(self.instance, key)
+
+
+class _ModuleOutputs(dict[str, Value]):
+    """One instance of a module call as a value (`each.value` of a for_each over the
+    call's instances): reading an output of it evaluates that output in the instance."""
+
+    def __init__(self, instance: Module) -> None:
+        super().__init__()
+        self.instance = instance
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self.instance.outputs
+
+    def __missing__(self, key: str) -> Value:
+        if key not in self.instance.outputs:
+            return Unknown(f"module output {key} is not declared")
+        return self.instance.evaluate(self.instance.outputs[key].expr, f"output.{key}")
 
 
 def _pick(instances: Sequence[_I], rest: list[str | int]) -> tuple[_I | None, int]:
