@@ -576,9 +576,10 @@ def sensitive_logging(app: App, facts: Facts) -> Iterator[Finding]:
     severity="medium",
     description="""
 The handler of a function serving HTTP requests returns a traceback
-(`traceback.format_exc()`) or the text of a caught exception (`str(e)`, `f"{e}"`) in its
-response body. The caller learns file paths, library versions, queries, table and bucket
-names, sometimes values: what an attacker needs to aim the next request (the Serverless
+(`traceback.format_exc()`) or the text of a caught exception (`str(e)`, `f"{e}"`; Node.js
+`err.stack`, `err.message` of the `catch` clause's error) in its response body. The
+caller learns file paths, library versions, queries, table and bucket names, sometimes
+values: what an attacker needs to aim the next request (the Serverless
 Security Top 10's improper exception handling). Log the details, return a generic message
 and an identifier to find them in the logs.
 """,
@@ -588,6 +589,9 @@ and an identifier to find them in the logs.
                   "    return {\"statusCode\": 500, \"body\": json.dumps(\n"
                   "        {\"error\": \"internal error\",\n"
                   "         \"requestId\": context.aws_request_id})}",
+        "javascript": "} catch (err) {\n  console.error(err.stack);  // the details, in the logs\n"
+                      "  return { statusCode: 500, body: JSON.stringify(\n"
+                      "    { error: \"internal error\", requestId: context.awsRequestId }) };\n}",
     },
     references=("https://owasp.org/www-community/Improper_Error_Handling",),
     cwe=(209,),

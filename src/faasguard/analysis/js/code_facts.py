@@ -76,6 +76,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("field", "(field_definition value: [{literal}]) @field"),
     ("field", "(public_field_definition value: [{literal}]) @field"),
     ("pair", "(pair value: [{literal} {setting}]) @pair"),
+    ("body", '(pair key: (property_identifier) @key (#eq? @key "body")) @body'),
     ("call", "(call_expression function: (member_expression property: (property_identifier)"
              " @method (#any-of? @method {methods}))) @call"),
     ("arg", "(arguments [(string) (template_string)] @arg)"),
@@ -89,7 +90,7 @@ _SETTING_KINDS = ("true", "false", "number", "arrow_function", "function_express
                   "function")
 #: The order captures are judged in: a string judged with its name (or as a URL argument)
 #: is not judged again on its own.
-_ORDER = ("decl", "assign", "param", "field", "pair", "call", "arg", "string")
+_ORDER = ("decl", "assign", "param", "field", "pair", "body", "call", "arg", "string")
 #: Wrappers that do not change a value (TypeScript casts, parentheses).
 _TRANSPARENT = {"parenthesized_expression", "as_expression", "satisfies_expression",
                 "non_null_expression", "type_assertion"}
@@ -252,6 +253,20 @@ def _logged_whole(node: Node, args: Node) -> bool:
     return parent is not None
 
 
+#: What of a caught error tells the caller about the code.
+_ERROR_TEXTS = {"stack": "stack trace", "message": "message"}
+
+
+def _caught(node: Node, name: str) -> bool:
+    """Is `name`, where `node` reads it, the parameter of an enclosing `catch` clause?"""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "catch_clause":
+            return _text(parent.child_by_field_name("parameter")) == name
+        parent = parent.parent
+    return False
+
+
 def _length_of(node: Node) -> bool:
     """Is the node only read for its length (`password.length` logs no secret)?"""
     parent = node.parent
@@ -271,7 +286,8 @@ class _Collector:
     def run(self, captures: dict[str, list[Node]]) -> None:
         """Judge every captured node, in `_ORDER`."""
         handlers = {"decl": self.declarator, "assign": self.assignment, "param": self.param,
-                    "field": self.field, "pair": self.pair, "call": self.call,
+                    "field": self.field, "pair": self.pair, "body": self.body,
+                    "call": self.call,
                     "arg": self.argument, "string": self.string}
         for name in _ORDER:
             handle = handlers[name]
@@ -343,6 +359,33 @@ class _Collector:
             self.add("sensitive-log", node, "the whole event, Authorization header included, "
                      "logged by logEvent: true", "logEvent")
         self.named_value(name, value)
+
+    def body(self, pair: Node) -> None:
+        """A response body (`{ body: ... }`) in an HTTP handler."""
+        value = pair.child_by_field_name("value")
+        if self.http_handler and value is not None:
+            self._error_returned(value)
+
+    def _error_returned(self, body: Node) -> None:
+        """A response body (`{ body: ... }` in an HTTP handler) carrying the stack or the
+        message of the error its `catch` clause caught, whole (`err.stack`,
+        `JSON.stringify({ error: err.message })`)."""
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.named_children)
+            prop = node.child_by_field_name("property") if node.type == "member_expression" \
+                else None
+            owner = node.child_by_field_name("object") if prop is not None else None
+            if prop is None or owner is None or owner.type != "identifier" or \
+                    _text(prop) not in _ERROR_TEXTS:
+                continue
+            if _caught(node, _text(owner)) and body.parent is not None and \
+                    _logged_whole(node, body.parent):
+                what = f"{_dotted(node)}, the caught error's {_ERROR_TEXTS[_text(prop)]}"
+                self.add("error-details", node, f"{what}, returned to the caller in the "
+                         "response body", _dotted(node))
+                return
 
     @staticmethod
     def _options_owner(pair: Node, options: str) -> tuple[str, str]:
