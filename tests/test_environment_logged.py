@@ -71,3 +71,15 @@ def test_node_twins() -> None:
 def test_python_twins() -> None:
     assert len(_data_011("review_coverage_gaps/environment_dumped/pos")) == 1
     assert _data_011("review_coverage_gaps/environment_dumped/neg") == []
+
+
+def test_returned_to_the_caller() -> None:
+    # FG-DATA-013: the environment in an HTTP response body (Node.js; Python: the fixtures
+    # tests/fixtures/rules/FG-DATA-013)
+    source = ("exports.handler = async () => {\n"
+              "  if (x) return { statusCode: 200, body: JSON.stringify(process.env) };\n"
+              "  return { body: JSON.stringify({ stage: process.env.STAGE }), env: process.env };\n"
+              "};\n")
+    found = [(f.line, f.kind) for f in analyse_js("app.js", source, True).facts]
+    assert found == [(2, "environment-returned")]
+    assert not analyse_js("app.js", source, False).facts

@@ -101,7 +101,7 @@ GAPS = [
 #: The gaps closed since the review (gap, risky twin): their pins pass, the rule named.
 CLOSED = {
     ("role_trust", "pos"), ("role_trust", "sls_pos"),  # FG-PERM-009
-    ("environment_dumped", "pos"),  # FG-DATA-011 (logged; returned: not yet)
+    ("environment_dumped", "pos"),  # FG-DATA-011 (logged), FG-DATA-013 (returned)
     ("secret_value_logged", "pos"),  # FG-DATA-011
     ("error_details", "pos"),  # FG-DATA-012
     ("secret_policy", "pos"), ("queue_receive", "pos"), ("topic_subscribe", "pos"),

@@ -10,7 +10,7 @@ from faasguard.model import App, EnvVar, Function, Location
 
 from .conftest import cases, check_case, findings_of, scan_case
 
-DATA_RULES = [f"FG-DATA-{n:03d}" for n in range(1, 13)]
+DATA_RULES = [f"FG-DATA-{n:03d}" for n in range(1, 14)]
 
 
 @pytest.mark.parametrize("case", [c for r in DATA_RULES for c in cases(r)], ids=str)

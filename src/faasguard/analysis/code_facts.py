@@ -343,11 +343,17 @@ class _Collector:
             self._error_names.add(node.name)
 
     def _error_returned(self, body: ast.expr) -> None:
-        """A response body (an HTTP handler's `{"body": ...}`) carrying a traceback or the
-        text of a caught exception: given as is, formatted or serialised."""
+        """A response body (an HTTP handler's `{"body": ...}`) carrying a traceback, the
+        text of a caught exception or the whole environment: given as is, formatted or
+        serialised."""
         stack = [body]
         while stack:
             value = stack.pop()
+            if is_whole_environment(value):
+                self.add("environment-returned", value, f"the whole environment ("
+                         f"{ENV_CREDENTIALS}: the function's credentials) returned to the "
+                         "caller in the response body", "environ")
+                return
             if isinstance(value, ast.Call) and _dotted(value.func) in _TRACEBACKS:
                 what = f"the traceback ({_dotted(value.func)}())"
             elif isinstance(value, ast.Name) and value.id in self._error_names:

@@ -599,3 +599,32 @@ and an identifier to find them in the logs.
 def error_details_returned(app: App, facts: Facts) -> Iterator[Finding]:
     yield from code_findings(facts, "error-details", "FG-DATA-012",
                              "Error details in the response", "error-response")
+
+
+@rule(
+    "FG-DATA-013",
+    "Function credentials returned to the caller",
+    threat="data",
+    severity="critical",
+    description="""
+The handler of a function serving HTTP requests returns its whole environment in the
+response body (`json.dumps(dict(os.environ))`, Node.js `JSON.stringify(process.env)`).
+A Lambda function's environment holds its role's live credentials (`AWS_ACCESS_KEY_ID`,
+`AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) beside its settings: every caller gets the
+function's permissions for hours, from anywhere. Return the values the caller needs, by
+name.
+""",
+    remediation={
+        "python": "return {\"statusCode\": 200,\n"
+                  "        \"body\": json.dumps({\"stage\": os.environ[\"STAGE\"]})}"
+                  "  # not dict(os.environ)",
+        "javascript": "return { statusCode: 200, body: JSON.stringify({ stage: "
+                      "process.env.STAGE }) };  // not process.env",
+    },
+    references=("https://docs.aws.amazon.com/lambda/latest/dg/"
+                "configuration-envvars.html#configuration-envvars-runtime",),
+    cwe=(200,),
+)
+def environment_returned(app: App, facts: Facts) -> Iterator[Finding]:
+    yield from code_findings(facts, "environment-returned", "FG-DATA-013",
+                             "The function's credentials in the response", "env-response")

@@ -367,13 +367,19 @@ class _Collector:
             self._error_returned(value)
 
     def _error_returned(self, body: Node) -> None:
-        """A response body (`{ body: ... }` in an HTTP handler) carrying the stack or the
-        message of the error its `catch` clause caught, whole (`err.stack`,
+        """A response body (`{ body: ... }` in an HTTP handler) carrying `process.env`, or
+        the stack or the message of the error its `catch` clause caught, whole (`err.stack`,
         `JSON.stringify({ error: err.message })`)."""
         stack = [body]
         while stack:
             node = stack.pop()
             stack.extend(node.named_children)
+            if node.type == "member_expression" and _dotted(node) == "process.env" and \
+                    body.parent is not None and _logged_whole(node, body.parent):
+                self.add("environment-returned", node, f"the whole environment ("
+                         f"{ENV_CREDENTIALS}: the function's credentials) returned to the "
+                         "caller in the response body", "environ")
+                continue
             prop = node.child_by_field_name("property") if node.type == "member_expression" \
                 else None
             owner = node.child_by_field_name("object") if prop is not None else None
