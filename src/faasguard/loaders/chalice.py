@@ -151,8 +151,11 @@ class _Reader:
             source = deco.args[0] if deco.args else deco.kwargs.get(_SOURCE_ARGS.get(kind, ""))
             if source is None and kind == "sqs":
                 source = deco.kwargs.get("queue_arn")  # on_sqs_message(queue_arn=...)
-            if kind == "schedule" and isinstance(source, dict):
-                source = None  # Rate(...)/Cron(...) objects: the expression is not a literal
+            if kind == "schedule" and isinstance(source, dict) or \
+                    isinstance(source, dict) and "__name__" in source:
+                # Rate(...)/Cron(...) objects, a name not bound to a literal here
+                # (`bucket=config.BUCKET`): the value is not known
+                source = None
             if kind != "other":
                 fn.triggers.append(_trigger(kind, fn.id, self.loc(deco.line), source, deco))
 
@@ -175,6 +178,8 @@ class _Reader:
             if self.origin.url_prefix:
                 path = self.origin.url_prefix.rstrip("/") + path
             methods = deco.kwargs.get("methods") or ["GET"]
+            if isinstance(methods, dict):  # a name not bound to a literal: not known
+                methods = ["GET"]
             for method in methods if isinstance(methods, list) else [methods]:
                 route = Route(api.id, "rest", str(method).upper(), path, self.loc(deco.line),
                               function=handler.id,

@@ -574,6 +574,8 @@ def _routes(tree: ast.Module, rel: str, objects: set[str], prefix: str) -> list[
         if not deco.args or not isinstance(deco.args[0], str):
             continue
         methods = ROUTE_DECORATORS[deco.name] or deco.kwargs.get("methods") or ["GET"]
+        if isinstance(methods, dict):  # a name not bound to a literal (`config.METHODS`)
+            methods = ["GET"]
         path = api_path(_join(prefix, deco.args[0]))
         if isinstance(methods, (set, frozenset)):
             methods = sorted(map(str, methods))
