@@ -205,6 +205,10 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
     # each API's first `$connect` route (one pass over the routes, not one per API)
     connects = {r.api: r for r in reversed(app.routes) if r.method == "$connect"}
     gates = _gates(facts) if app.routes else {}
+    methods: dict[str, set[str]] = {}  # of each function, its routes' methods
+    for route in app.routes:
+        if route.function:
+            methods.setdefault(route.function, set()).add(route.method)
     for route in app.routes:
         if route.method == "OPTIONS" or api_key_required(app, route):
             continue
@@ -242,7 +246,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
         severity = "low" if private else ("high" if destructive else "medium")
         what = ("accepts every method, state-changing ones included"
                 if route.method == "ANY" else "changes state" if destructive else
-                _what_a_read_does(app, facts, route))
+                _what_a_read_does(facts, route, methods))
         where = "from the VPC" if private else "from the internet"
         function = f" (function '{logical_id(route.function)}')" if route.function else ""
         message = f"Route {route_label(route)}{function} has no authoriser: anyone {where} " \
@@ -253,14 +257,13 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                            **_how_sure(found.undecided if found else None, severity))
 
 
-def _what_a_read_does(app: App, facts: Facts, route: Route) -> str:
+def _what_a_read_does(facts: Facts, route: Route, methods: dict[str, set[str]]) -> str:
     """What an unauthenticated GET/HEAD route does, from what is known: its method, and the
     AWS data its handler's code reads or writes (`facts.aws_calls`), where it was read and
-    the function serves requests of that method only (a router's calls belong to none of
-    its routes in particular)."""
+    the function serves requests of that method only (`methods`: of each function, the
+    methods of its routes; a router's calls belong to none of its routes in particular)."""
     calls = facts.aws_calls.get(route.function, ()) if route.function else ()
-    if calls and any(other.function == route.function and other.method != route.method
-                     for other in app.routes):
+    if calls and route.function and methods.get(route.function, set()) - {route.method}:
         calls = ()
     # Read / Write -> what the calls name ("" for a resource not known) -> their actions
     done: dict[str, dict[str, list[str]]] = {"Read": {}, "Write": {}}
