@@ -20,11 +20,11 @@ Fills `facts.endpoints` (a list of `Endpoint`, sorted by file and line).
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.iam_catalog import matches as action_matches
 from faasguard.memo import LastListValue
 from faasguard.model import (
     Api,
@@ -129,8 +129,8 @@ def invoke_or_write_actions(policy: ResourcePolicy) -> list[str]:
 def allowed_of(policy: ResourcePolicy, table: dict[str, tuple[str, ...]]) -> list[str]:
     """The actions `table` lists for the policy's service that its statement allows."""
     wanted = table.get(policy.service, ())
-    patterns = [a.lower() for a in policy.statement.actions if isinstance(a, str)]
-    return [w for w in wanted if any(fnmatch.fnmatchcase(w.lower(), p) for p in patterns)]
+    patterns = [a for a in policy.statement.actions if isinstance(a, str)]
+    return [w for w in wanted if any(action_matches(p, w) for p in patterns)]
 
 
 def is_restricted(policy: ResourcePolicy) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
@@ -25,6 +24,7 @@ from faasguard.analysis.endpoints import (
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import access_level
+from faasguard.analysis.iam_catalog import matches as action_matches
 from faasguard.analysis.signatures import GATE as SIGNATURE_GATE
 from faasguard.analysis.signatures import KIND as SIGNATURE_CHECK
 from faasguard.findings import SEVERITIES, Finding, make_finding, rule
@@ -582,7 +582,7 @@ def _invoked(app: App, statement: Statement) -> str:
     """What an Allow statement lets its holder invoke: "function 'a', 'b'" for functions
     of the app it names, "every function of the account" for `*`; "" for none."""
     if statement.effect != "Allow" or not any(
-            isinstance(a, str) and fnmatch.fnmatchcase("lambda:invokefunction", a.lower())
+            isinstance(a, str) and action_matches(a, "lambda:InvokeFunction")
             for a in statement.actions):
         return ""
     named = sorted({logical_id(r.target) for r in statement.resources
