@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 from typing import Any
 
 from faasguard.analysis.cost import CostModel, build_cost_model, propose_caps
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.iam_catalog import matches as action_matches
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import (
     App,
@@ -347,9 +347,8 @@ def _role_writes(app: App, function: Function, trigger: Trigger) -> int | None:
     for statement in role.statements:
         if statement.effect != "Allow":
             continue
-        actions = [a.lower() for a in statement.actions if isinstance(a, str)]
-        if not any(fnmatch.fnmatchcase(w.lower(), a) for w in wanted for a in actions
-                   if a != "*"):
+        if not any(action_matches(a, w) for w in wanted for a in statement.actions
+                   if isinstance(a, str) and a != "*"):
             continue
         if any(_refers_to(app, r, trigger.source) and _may_trigger(r, key_filter)
                for r in statement.resources):
