@@ -136,12 +136,16 @@ own nor the API's default — lets anyone on the internet call the function behi
 state-changing method (POST, PUT, PATCH, DELETE, ANY) without authentication lets anyone
 change or delete data and is reported `high`; an unauthenticated read (GET, HEAD) is
 reported `medium` (it may be a deliberately public page: suppress it with a reason),
-naming the AWS data its handler's code reads, where the scan read it. On a
-websocket API only `$connect` can carry an authoriser; every message of an unauthenticated
-connection reaches its routes. OPTIONS (CORS preflight) routes are not reported; routes
-protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are reported `low`.
-A catch-all route (FG-SHADOW-003) without an authoriser gets both findings, each naming
-the other as a related location: every path of the function's own router is open.
+naming the AWS data its handler's code reads, where the scan read it; one whose handler's
+code writes AWS data (`GET /unsubscribe` deleting the entry it names) changes state and
+is reported `high`, naming what it writes (the code of a function serving other methods
+too belongs to none of its routes in particular: its GET route is judged by its method).
+On a websocket API only `$connect` can carry an authoriser; every message of an
+unauthenticated connection reaches its routes. OPTIONS (CORS preflight) routes are not
+reported; routes protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are
+reported `low`. A catch-all route (FG-SHADOW-003) without an authoriser gets both
+findings, each naming the other as a related location: every path of the function's own
+router is open.
 An authoriser the deployment decides (a condition with a NONE branch or one that leaves
 the authoriser out, a parameter or root module's variable whose values include NONE) is
 reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); when
@@ -242,11 +246,12 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
             yield _verified_in_code(route, found, *verified)
             continue
         destructive = route.method in DESTRUCTIVE_METHODS
+        what = ("accepts every method, state-changing ones included"
+                if route.method == "ANY" else "changes state" if destructive else "")
+        if not what:
+            what, destructive = _what_a_read_does(facts, route, methods)
         private = api_exposure(app.apis.get(route.api)) == "vpc"
         severity = "low" if private else ("high" if destructive else "medium")
-        what = ("accepts every method, state-changing ones included"
-                if route.method == "ANY" else "changes state" if destructive else
-                _what_a_read_does(facts, route, methods))
         where = "from the VPC" if private else "from the internet"
         function = f" (function '{logical_id(route.function)}')" if route.function else ""
         message = f"Route {route_label(route)}{function} has no authoriser: anyone {where} " \
@@ -257,11 +262,13 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                            **_how_sure(found.undecided if found else None, severity))
 
 
-def _what_a_read_does(facts: Facts, route: Route, methods: dict[str, set[str]]) -> str:
+def _what_a_read_does(facts: Facts, route: Route,
+                      methods: dict[str, set[str]]) -> tuple[str, bool]:
     """What an unauthenticated GET/HEAD route does, from what is known: its method, and the
     AWS data its handler's code reads or writes (`facts.aws_calls`), where it was read and
     the function serves requests of that method only (`methods`: of each function, the
-    methods of its routes; a router's calls belong to none of its routes in particular)."""
+    methods of its routes; a router's calls belong to none of its routes in particular);
+    and whether that code writes (the route then changes state, whatever its method)."""
     calls = facts.aws_calls.get(route.function, ()) if route.function else ()
     if calls and route.function and methods.get(route.function, set()) - {route.method}:
         calls = ()
@@ -281,7 +288,8 @@ def _what_a_read_does(facts: Facts, route: Route, methods: dict[str, set[str]]) 
         f"{verb} " + short_list([f"{on} ({', '.join(actions)})" if on else ", ".join(actions)
                                  for on, actions in done[level].items()], 3)
         for level, verb in (("Read", "reads"), ("Write", "writes")) if done[level])
-    return f"answers {route.method} requests" + (f": its handler {code}" if code else "")
+    return (f"answers {route.method} requests" + (f": its handler {code}" if code else ""),
+            bool(done["Write"]))
 
 
 def _signature_checked(app: App, facts: Facts, route: Route,
