@@ -128,6 +128,20 @@ The response's `Location` header (or a framework redirect) takes a URL from the 
 Your domain then sends users to the attacker's site: phishing with a trusted link.
 """, "if target not in ALLOWED_REDIRECTS:\n    target = \"/\"\n"
          "return {\"statusCode\": 302, \"headers\": {\"Location\": target}}", (601,), ""),
+    _Spec("FG-INJ-012", "html", "Reflected cross-site scripting from event data", "medium",
+          "reflected cross-site scripting", """
+Event data is written unescaped into an HTML response: the body of a Lambda proxy result
+whose `Content-Type` header is `text/html`, Chalice's `Response(body=...)` (or Flask,
+Django, Starlette responses) with that header or content type, Starlette/FastAPI's
+`HTMLResponse` (Python); a proxy result of that type, or Express's `res.send`/`res.write`/
+`res.end` after `res.type("html")` or a `text/html` Content-Type (Node.js). A link carrying
+`<script>` in a query parameter runs the attacker's script in your site's origin, in the
+browser of whoever opens it: their session, their cookies, actions in their name (OWASP
+Serverless Top 10 A7). Escaped values (`html.escape`, `markupsafe.escape`; Node.js
+`escape-html`, `he.encode`), a template rendered with autoescape or a JSON content type are
+not reported.
+""", "body = \"<h1>Hello \" + html.escape(name) + \"</h1>\"  # or a template with autoescape",
+          (79,), ""),
 )
 
 
@@ -150,6 +164,7 @@ _JAVASCRIPT = {
     "FG-INJ-009": 'const html = ejs.render(TEMPLATE, { name });  // event data only as a value',
     "FG-INJ-010": "const pattern = new RegExp(escapeStringRegexp(term));",
     "FG-INJ-011": 'const target = ALLOWED_REDIRECTS.has(next) ? next : "/";',
+    "FG-INJ-012": 'const body = `<h1>Hello ${escapeHtml(name)}</h1>`;  // escape-html',
 }
 
 

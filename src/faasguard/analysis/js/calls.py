@@ -26,7 +26,16 @@ from faasguard.analysis.js.parse import (
 )
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import JsSink, JsTable
-from faasguard.analysis.js.values import CLASS, FN, INSTANCE, LOCAL, FuncRef, JsFrame, qualified
+from faasguard.analysis.js.values import (
+    CLASS,
+    FN,
+    HTML_RESPONSE,
+    INSTANCE,
+    LOCAL,
+    FuncRef,
+    JsFrame,
+    qualified,
+)
 from faasguard.analysis.taint.state import (
     CLEAN,
     Hit,
@@ -81,6 +90,53 @@ def _call_syntax(node: Node, module: JsModule, new: bool) -> CallSyntax:
 
 
 _PATH = frozenset({"path"})
+#: Response methods setting the Content-Type (Express, Node's http) and those writing the
+#: body (`res.type("html")` then `res.send(page)`).
+HTML_SETTERS = frozenset({"type", "contentType", "set", "header", "setHeader", "writeHead"})
+HTML_WRITERS = frozenset({"send", "write", "end"})
+
+
+def _html_type(text: str | None) -> bool:
+    """Is a Content-Type (or Express's `res.type` shorthand) HTML?"""
+    if text is None:
+        return False
+    low = text.lower()
+    return low.startswith("text/html") or low in ("html", ".html")
+
+
+def html_headers(node: Node | None, module: JsModule) -> bool:
+    """Is `node` an object literal of headers whose Content-Type is HTML?"""
+    if node is None or node.type != "object":
+        return False
+    fid = module.fid
+    for pair in node.named_children:
+        if pair.type != "pair":
+            continue
+        key = pair.child_by_field_id(fid.key)
+        name = string_value(key) if key is not None and key.type == "string" else \
+            text_in(module.source, key) if key is not None else None
+        if name is not None and name.lower() == "content-type":
+            value = pair.child_by_field_id(fid.value)
+            if value is not None and value.type == "array":
+                value = first_named(value)
+            return _html_type(string_value(value))
+    return False
+
+
+def _sets_html(name: str, arg_nodes: list[Node], module: JsModule) -> bool:
+    """Does `res.<name>(args)` make the response HTML (`type("html")`, `set("Content-Type",
+    "text/html")`, `setHeader(...)`, `set({...})`, `writeHead(200, {...})`)?"""
+    if not arg_nodes:
+        return False
+    if name in ("type", "contentType"):
+        return _html_type(string_value(arg_nodes[0]))
+    if name == "writeHead":
+        return any(html_headers(arg, module) for arg in arg_nodes[1:])
+    first = string_value(arg_nodes[0])
+    if first is None:
+        return html_headers(arg_nodes[0], module)
+    return first.lower() == "content-type" and len(arg_nodes) > 1 and \
+        _html_type(string_value(arg_nodes[1]))
 
 
 def _last_segment(name: str, obj: Node, arg_nodes: list[Node], module: JsModule) -> bool:
@@ -248,6 +304,16 @@ class JsCalls:
                 given = args[1:] if name == "call" else [union(args[1:2])]
                 return self.call_value(receiver, node, arg_nodes[1:], given, f)
             return receiver  # middy(base).use(...), fn.bind(...): still the function
+        if kind == HTML_RESPONSE:  # `res.type("html")` was called: chained calls keep it
+            if name in HTML_WRITERS and args:
+                self.report("html", f".{name} (HTML response)", node, args[0], f)
+            return receiver
+        if name in HTML_SETTERS and _sets_html(name, arg_nodes, f.module):
+            html = Val(receiver.taints, HTML_RESPONSE)
+            holder = text_in(f.module.source, obj) if obj.type == "identifier" else ""
+            if holder:  # `res.type("html"); ... res.send(page)`
+                f.env[holder] = html
+            return html
         for jsink in table.methods.get(name, ()):
             if jsink.sink.receiver is None or jsink.sink.receiver == kind:
                 self.check_sink(jsink, node, arg_nodes, args, f)

@@ -3,7 +3,8 @@
 The engine reports a flow only where a sink is called (its name, however imported or
 renamed, is written somewhere in the files involved: a property, an import, a
 destructuring key), where an object literal has a key it reports (DynamoDB expressions,
-`$where`, a `Location` header), or where a `Location` header is assigned. A source with
+`$where`, a `Location` header), where a `Location` header is assigned, or where a response
+is HTML (`text/html`, `res.type("html")`: the word `html`). A source with
 none of those words cannot report anything, which a scan of its bytes (C speed) tells
 before any walk of its tree.
 """
@@ -32,7 +33,7 @@ def reporting_words(calls: bool = True) -> tuple[frozenset[bytes], tuple[bytes, 
     `child_process.exec`), sink methods (`calls`: for code with calls), reported keys;
     as identifier-like words, and as the other texts (package names: `cross-spawn`)."""
     table = js_table()
-    words = DYNAMO_EXPRESSIONS | {"$where"}
+    words = DYNAMO_EXPRESSIONS | {"$where", "html"}  # `html`: an HTML response (text/html)
     if calls:
         words |= {name.rsplit(".", 1)[-1] for name in table.calls} | set(table.methods)
     plain = frozenset(w.encode() for w in words if IDENTIFIER.fullmatch(w.encode()))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
-from faasguard.analysis.js.calls import JsCalls
+from faasguard.analysis.js.calls import JsCalls, html_headers
 from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
 from faasguard.analysis.js.origins import fixed_origin
 from faasguard.analysis.js.parse import (
@@ -37,6 +37,7 @@ from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, JsTable
 from faasguard.analysis.js.values import (
     CLASS,
     FN,
+    HTML_RESPONSE,
     INSTANCE,
     LOCAL,
     MOD,
@@ -219,7 +220,8 @@ class JsAnalyzer(JsCalls):
             val = self.lookup(word, f)
             kind = val.kind
             if kind is not None and (kind.startswith((CLASS, INSTANCE, LOCAL, FN))
-                                     or kind == "express-app" or qualified(val) in calls):
+                                     or kind == "express-app" or kind == HTML_RESPONSE
+                                     or qualified(val) in calls):
                 return False
         return not any(holder in f.env or self._met_outside(f.module, holder, stmt)
                        for holder in holders)
@@ -245,7 +247,8 @@ class JsAnalyzer(JsCalls):
                 kind = val.kind
                 if kind is None:
                     continue
-                if kind.startswith((CLASS, INSTANCE, LOCAL)) or kind == "express-app":
+                if kind.startswith((CLASS, INSTANCE, LOCAL)) or kind == "express-app" or \
+                        kind == HTML_RESPONSE:
                     return False
                 if kind.startswith(FN):
                     ref = self.func_ref(val)
@@ -954,6 +957,8 @@ class JsAnalyzer(JsCalls):
 
     def _e_object(self, node: Node, f: JsFrame, headers: bool = False) -> Val:
         vals: list[Val] = []
+        body: tuple[Node, Val] | None = None
+        html = False
         for child in node.named_children:
             if child.type == "pair":
                 key = self.key_text(child.child_by_field_id(f.module.fid.key), f.module.source)
@@ -964,19 +969,26 @@ class JsAnalyzer(JsCalls):
                     continue
                 if value.type == "object" and key in ("headers", "multiValueHeaders"):
                     val = self._e_object(value, f, headers=True)
+                    html = html or html_headers(value, f.module)
                 else:
                     val = self.ev(value, f, name_hint=key)
                 if val.taints and key is not None and value.type not in ("array", "object"):
                     self._special_key(key, child, val, f, headers)
+                    if key == "body":
+                        body = (child, val)
                 vals.append(val)
             elif child.type == "shorthand_property_identifier" and \
                     (name := text_in(f.module.source, child)):
                 val = self.lookup(name, f)
                 if val.taints:
                     self._special_key(name, child, val, f, headers)
+                    if name == "body":
+                        body = (child, val)
                 vals.append(val)
             elif child.type == "spread_element":
                 vals.append(self.ev(child, f))
+        if html and body is not None:  # a Lambda proxy result serving HTML
+            self.report("html", "HTML response body", body[0], body[1], f)
         return union(vals)
 
     def _special_key(self, key: str, node: Node, val: Val, f: JsFrame, headers: bool) -> None:

@@ -13,6 +13,8 @@ The JS engine's kinds:
   called inline, `this.x` fields are tracked per class).
 - `express-req`: the request of an Express-style route (its properties are read as the
   API Gateway event's: `req.query` is `queryStringParameters`).
+- `html-response`: a response whose Content-Type was set to HTML (`res.type("html")`):
+  what its `send`/`write`/`end` get is reflected into a page.
 - a table kind (`sql`, `knex`, `mongo`, `schema`, `http-client`, ...): an object whose
   methods may be sinks (`pool.query`), sanitisers (`schema.parse`) or guards.
 """
@@ -35,6 +37,7 @@ FN = "fn:"
 CLASS = "class:"
 INSTANCE = "inst:"
 REQUEST = "express-req"
+HTML_RESPONSE = "html-response"
 LOCAL = "mod:file:"
 
 

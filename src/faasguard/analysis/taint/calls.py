@@ -352,6 +352,9 @@ class CallAnalysis:
                           node.args[1] if len(node.args) > 1 else None)
             if loader is not None and dotted_name(loader).endswith(SAFE_YAML_LOADERS):
                 return
+        elif condition == "html":
+            if not html_response(node.keywords):
+                return
         elif condition == "lxml-parser":
             parser = kwargs.get("parser", args[1] if len(args) > 1 else CLEAN)
             if parser.kind == "xml-parser-safe":
@@ -644,3 +647,32 @@ def keyword_false(node: ast.Call, name: str) -> bool:
             return type(value) is ast.Constant and value.value is False
     return False
 
+
+def html_headers(node: ast.expr | None) -> bool:
+    """Is `node` a headers literal whose Content-Type is HTML: a dict (`{"Content-Type":
+    "text/html; charset=utf-8"}`, any case) or a Lambda proxy's multiValueHeaders list?"""
+    if type(node) is not ast.Dict:
+        return False
+    for key, value in zip(node.keys, node.values, strict=True):
+        name = const_str(key)
+        if name is None or name.lower() != "content-type":
+            continue
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+            value = value.elts[0]
+        text = const_str(value)
+        return text is not None and text.lower().startswith("text/html")
+    return False
+
+
+def html_response(keywords: list[ast.keyword]) -> bool:
+    """Do a response call's keywords say its body is HTML: `headers=` an HTML headers
+    literal (`html_headers`), or `content_type=` / `mimetype=` text/html?"""
+    for keyword in keywords:
+        if keyword.arg == "headers":
+            if html_headers(keyword.value):
+                return True
+        elif keyword.arg in ("content_type", "mimetype", "media_type"):
+            text = const_str(keyword.value)
+            if text is not None and text.lower().startswith("text/html"):
+                return True
+    return False

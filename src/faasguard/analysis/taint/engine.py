@@ -24,6 +24,7 @@ from faasguard.analysis.taint.calls import (
     MAX_INLINE_CALLS,
     MUTATORS,
     CallAnalysis,
+    html_headers,
     is_static,
     object_kind,
     positional,
@@ -864,6 +865,7 @@ class Analyzer(CallAnalysis):
     def _e_dict(self, node: ast.Dict, f: Frame) -> Val:
         vals: list[Val] = []
         where = False
+        body: tuple[ast.expr, Val] | None = None
         for key, value in zip(node.keys, node.values, strict=True):
             handler = _EXPR.get(type(value))  # `ev`, inlined
             val = handler(self, value, f) if handler is not None else CLEAN
@@ -877,7 +879,11 @@ class Analyzer(CallAnalysis):
                         self.report("redirect", "Location header", value, val, f)
                     elif low == "$where":
                         where = True
+                    elif low == "body":
+                        body = (value, val)
             vals.append(val)
+        if body is not None and _html_result(node):  # a Lambda proxy result serving HTML
+            self.report("html", "HTML response body", body[0], body[1], f)
         result = union(vals)
         return structured(result) if where else result
 
@@ -912,6 +918,15 @@ class Analyzer(CallAnalysis):
             if part is not None:
                 self.ev(part, f)
         return CLEAN
+
+
+def _html_result(node: ast.Dict) -> bool:
+    """Does a dict literal (a Lambda proxy result) say its body is HTML: `headers` or
+    `multiValueHeaders` an HTML headers literal (`calls.html_headers`)?"""
+    for key, value in zip(node.keys, node.values, strict=True):
+        if const_str(key) in ("headers", "multiValueHeaders") and html_headers(value):
+            return True
+    return False
 
 
 def _global_assignments(tree: ast.Module) -> list[tuple[list[ast.expr], ast.Call]]:

@@ -28,6 +28,7 @@ CATEGORIES: dict[str, str] = {
     "template": "FG-INJ-009",
     "redos": "FG-INJ-010",
     "redirect": "FG-INJ-011",
+    "html": "FG-INJ-012",
 }
 
 
@@ -42,6 +43,7 @@ class Sink:
     condition: None (any tainted checked argument), "shell" (subprocess semantics),
     "structured" (only parsed JSON objects, NoSQL operator injection), "unsafe-yaml",
     "lxml-parser", "receiver" (the receiver object itself is the tainted thing),
+    "html" (the call's headers or content type say text/html: `html_response`),
     "archive" (extraction from a tainted archive without a safe filter).
     result "clean": the call's result is an object that no longer carries the string.
     """
