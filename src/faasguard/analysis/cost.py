@@ -17,15 +17,16 @@ each), so this is the worst case, not a loose bound. First-tier list prices, no 
 For the whole app the account's concurrency is shared: functions with reserved concurrency
 keep theirs; the unreserved pool (account quota minus all reservations, never below the
 100 AWS keeps unreserved) goes to the exposed functions that cost most per environment.
-Only *exposed* functions count towards the app total: those an outsider can trigger
-(HTTP routes, function URLs, ALB, websocket, Cognito sign-up triggers, IoT rules, and
-buckets/queues/topics whose resource policy lets anyone write, or that a route without
-authentication hands its requests to). A route whose authoriser a parameter or variable
-decides counts as without authentication when the template writes NONE (an
-`AllowedValues` entry, a condition's branch); when only the setting's domain offers NONE
-(an authenticating default, no `AllowedValues` or validation: `endpoints.none_unlisted`),
-the default deployment authenticates, as the auth rules judge it: the function is not
-counted, and `FunctionCost.exposed_if` says what a deployment passing NONE would open.
+Only *exposed* functions count towards the app total: those an outsider can trigger (HTTP
+routes, function URLs, ALB, websocket, Cognito sign-up triggers, IoT rules, the Lambda
+authoriser of an API route, and buckets/queues/topics whose resource policy lets anyone
+write, or that a route without authentication hands its requests to). A route whose
+authoriser a parameter or variable decides counts as without authentication when the
+template writes NONE (an `AllowedValues` entry, a condition's branch); when only the
+setting's domain offers NONE (an authenticating default, no `AllowedValues` or
+validation: `endpoints.none_unlisted`), the default deployment authenticates, as the auth
+rules judge it: the function is not counted, and `FunctionCost.exposed_if` says what a
+deployment passing NONE would open.
 
 Fills `facts.cost` with a `CostModel`.
 """
@@ -123,15 +124,22 @@ class CostModel:
 
 
 def exposure_reasons(function: Function, routes: list[Route],
-                     public_sources: Mapping[str, str]) -> list[str]:
+                     public_sources: Mapping[str, str],
+                     guarded: Mapping[str, list[Route]] | None = None) -> list[str]:
     """Why an outsider can invoke the function (empty when they cannot, as far as we know).
 
     `routes` are the function's API routes (`endpoints.routes_by_function`);
-    `public_sources` the public resources `write_targets` gives.
+    `public_sources` the public resources `write_targets` gives; `guarded` the routes of
+    each Lambda authoriser's function (`authorizer_routes`).
     """
     reasons: list[str] = [t.kind for t in function.triggers
                if t.kind in INTERNET_TRIGGERS or t.kind in OUTSIDER_TRIGGERS]
     reasons += written_by(function, public_sources)
+    if guarded and (ahead := guarded.get(function.id)):
+        first = ahead[0]
+        more = f" (and {len(ahead) - 1} other routes)" if len(ahead) > 2 else \
+            " (and 1 other route)" if len(ahead) == 2 else ""
+        reasons.append(f"authoriser of {first.method} {first.path}{more}")
     if function.url is not None and "url" not in reasons:
         reasons.append("url")
     if routes and not {"http", "websocket"} & set(reasons):
@@ -180,6 +188,24 @@ def write_targets(app: App) -> tuple[dict[str, str], dict[str, str]]:
         if target not in public:
             deployment.setdefault(target, why)
     return public, deployment
+
+
+def authorizer_routes(app: App) -> dict[str, list[Route]]:
+    """The routes each Lambda authoriser's function guards (`Authorizer.function`, once
+    `link_authorizers` has run), by function id. API Gateway calls the authoriser for
+    every request to them whose identity it has not cached, before any authentication: a
+    caller sending a new token each time runs it at will. On a websocket API, `$connect`
+    alone calls it."""
+    guarded: dict[str, list[Route]] = {}
+    if not app.authorizer_functions():
+        return guarded
+    for route in app.routes:
+        if route.api_kind == "websocket" and route.method != "$connect":
+            continue
+        found = effective_authorizer(app, route)
+        if found is not None and found.function is not None:
+            guarded.setdefault(found.function, []).append(route)
+    return guarded
 
 
 def _service_routes(app: App) -> Iterator[tuple[Route, str, Authorizer | None]]:
@@ -273,10 +299,11 @@ def _lambda_prices(architecture: str) -> tuple[float, float]:
 
 def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
                    public_sources: Mapping[str, str],
-                   deployment_sources: Mapping[str, str]) -> tuple[FunctionCost, float]:
+                   deployment_sources: Mapping[str, str],
+                   guarded: Mapping[str, list[Route]]) -> tuple[FunctionCost, float]:
     """The function's worst case alone (with the pool if unreserved); and its entry price.
     `public_sources`, `deployment_sources`: what `write_targets` gives (`deployment_sources`
-    for `exposed_if`)."""
+    for `exposed_if`); `guarded`: what `authorizer_routes` gives."""
     table = prices()
     memory, timeout = _defaults(function)
     reserved = function.reserved_concurrency
@@ -292,7 +319,7 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
         rate = api_cap
         rate_source = "account-api-throttle" if api_cap >= _account_api_rate() else "throttle"
     entry, request_price = _entry(function, routes)
-    reasons = exposure_reasons(function, routes, public_sources)
+    reasons = exposure_reasons(function, routes, public_sources, guarded)
     cost = FunctionCost(
         function=function.id, location=function.location, exposed=bool(reasons),
         exposure=reasons, entry=entry, memory_mb=memory, timeout_s=timeout,
@@ -317,11 +344,13 @@ def build_cost_model(app: App, account_concurrency: int = 1000) -> CostModel:
                       prices_version=table["version"], region=table["region"])
     public_sources, deployment_sources = write_targets(app)
     by_function = routes_by_function(app)
+    guarded = authorizer_routes(app)
     unreserved: list[tuple[float, FunctionCost, float]] = []
     total_per_second = 0.0
     for function in app.functions.values():
         cost, request_price = _function_cost(app, function, by_function.get(function.id, []),
-                                             pool, public_sources, deployment_sources)
+                                             pool, public_sources, deployment_sources,
+                                             guarded)
         model.functions[function.id] = cost
         if not cost.exposed:
             continue

@@ -41,7 +41,10 @@ HTTP_TRIGGERS = ("http", "url", "alb")
     description="""
 A function an outsider can trigger — through an API route, a function URL, an ALB, a
 websocket, a Cognito sign-up trigger, an IoT rule or a bucket/queue/topic anyone may write
-to — scales to the account's whole concurrency (1,000 by default) when flooded. You pay
+to, or as the Lambda authoriser of an API route (API Gateway calls it for every request
+whose identity it has not cached, before any authentication: a caller sending a new token
+each time runs it at will) — scales to the account's whole concurrency (1,000 by default)
+when flooded. You pay
 for every environment, and every other function of the account (in every app) is
 throttled while the flood lasts. Reserved concurrency caps both the spend and the blast
 radius. Functions only reachable from your own schedules, streams or internal queues are
