@@ -20,6 +20,7 @@ a literal, `process.env.X`, a constant, or a value read from the event.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -180,6 +181,8 @@ class _Finder:
             self._call(node)
         for node in paginator_calls(self.module):
             self._paginator(node)
+        for node in presigner_calls(self.module):
+            self._presigned(node)
         self.calls.sort(key=lambda c: (c.line, c.operation))
         return self.calls
 
@@ -237,6 +240,26 @@ class _Finder:
         if service is not None and operation:
             self._record(service, operation, f"{name}()", named[1] if len(named) > 1
                          else None, node, "paginator")
+
+    def _presigned(self, node: Node) -> None:
+        """`getSignedUrl(client, new GetObjectCommand({...}))` (s3-request-presigner) and
+        `createPresignedPost(client, { Bucket, Key })` (s3-presigned-post): the URL is
+        signed with the function's credentials, so whoever uses it calls the operation
+        as the function's role (boto3's generate_presigned_url / generate_presigned_post)."""
+        ref = self.what(node.child_by_field_id(self.module.fid.function))
+        args = node.child_by_field_id(self.module.fid.arguments)
+        named = [c for c in args.named_children if c.type != "comment"] \
+            if args is not None else []
+        if ref is None or ref[0] != "ref" or len(named) < 2:
+            return
+        if ref[1:] == ("@aws-sdk/s3-request-presigner", "getSignedUrl"):
+            command = self.what(named[1])
+            if command is not None and command[0] == "cmd":
+                self._record(command[1], command[2], f"getSignedUrl({command[2]}Command)",
+                             command[3], node, "presigned")
+        elif ref[1:] == ("@aws-sdk/s3-presigned-post", "createPresignedPost"):
+            self._record("s3", "PutObject", "createPresignedPost()", named[1], node,
+                         "presigned")
 
     def _upload(self, options: Node | None, node: Node) -> None:
         """`new Upload({ client, params: { Bucket, Key, Body } }).done()` (lib-storage): a
@@ -430,6 +453,11 @@ class _Finder:
         if literal is not None:
             return Name(literal=literal, text=text)
         kind = kinds[node.kind_id]
+        if kind in WRAPPERS and hops < MAX_HOPS and (wrapped := first_named(node)) is not None:
+            # TypeScript's `process.env.TABLE!`, `process.env.TABLE as string`: the value
+            # itself, as written without them
+            found = self.name(wrapped, hops + 1)
+            return found if found.literal is not None else replace(found, text=text)
         if kind == "member_expression":
             obj = node.child_by_field_id(fid.object)
             prop = node.child_by_field_id(fid.property)
@@ -449,6 +477,11 @@ class _Finder:
         if kind == "binary_expression":
             left = node.child_by_field_id(fid.left)
             start = self.name(left, hops + 1) if left is not None else Name()
+            if start.env is not None and \
+                    text_in(source, node.child_by_field_id(fid.operator)) in ("??", "||"):
+                # `process.env.TABLE ?? "docs"`: the variable, its default aside (as
+                # Python's os.environ.get("TABLE", "docs"))
+                return Name(env=start.env, text=text)
             right = node.child_by_field_id(fid.right)
             end = string_value(right) if right is not None else None
             if start.literal is not None or start.prefix or end:
@@ -556,13 +589,30 @@ def paginator_calls(module: JsModule) -> list[Node]:
     """The calls `paginateX(...)` and `pkg.paginateX(...)` of a file, in source order: a
     superset of the v3 paginator calls `_Finder._paginator` records (what the callee is
     is its to say)."""
-    source, fid, kinds = module.source, module.fid, module.kinds
-    if source.find(_PAGINATE.encode()) < 0:
+    if module.source.find(_PAGINATE.encode()) < 0:
         return []
+    return _calls_named(module, list(dict.fromkeys(
+        m.group().decode() for m in _PAGINATOR_NAME.finditer(module.source))))
+
+
+#: The presigners' functions (`_Finder._presigned`).
+_PRESIGNERS = ("getSignedUrl", "createPresignedPost")
+
+
+def presigner_calls(module: JsModule) -> list[Node]:
+    """The calls of a function named as a presigner (`getSignedUrl(...)`, under its own
+    name or an alias), in source order: a superset of those `_Finder._presigned` records."""
+    names = [name for name in _PRESIGNERS if module.source.find(name.encode()) >= 0]
+    return _calls_named(module, names) if names else []
+
+
+def _calls_named(module: JsModule, names: list[str]) -> list[Node]:
+    """The calls `name(...)` and `x.name(...)` of a file for these names and the aliases
+    the file imports them as, in source order."""
+    fid, kinds = module.fid, module.kinds
     find = module.root.named_descendant_for_byte_range
     found: list[Node] = []
-    names = list(dict.fromkeys(m.group().decode() for m in _PAGINATOR_NAME.finditer(source)))
-    names.extend(alias for name in tuple(names) for alias in _aliases(module, name))
+    names = [*names, *(alias for name in names for alias in _aliases(module, name))]
     for name in dict.fromkeys(names):
         for start, end in word_spans(module, name):
             # (the smallest named node spanning the name and the byte after it: the call
