@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from faasguard.config import IgnoreEntry
@@ -125,6 +125,12 @@ class CommentIndex:
         self._ready()
         return bool((self._files.get(file) or self._read(file))[1])
 
+    def marks(self, file: str) -> list[InlineSuppression]:
+        """The suppression comments of `file`, first line first."""
+        self._ready()
+        return sorted((self._files.get(file) or self._read(file))[1].values(),
+                      key=lambda mark: mark.line)
+
     def lookup(self, file: str, line: int, rule_id: str) -> InlineSuppression | None:
         """The comment suppressing `rule_id` at `file:line`: on that line, or on the
         comment-only lines right above it."""
@@ -168,7 +174,8 @@ def apply_suppressions(findings: Iterable[Finding], root: str,
     if not marked and not ignore_list and not baseline:
         return []
     warned: set[tuple[str, int]] = set()
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = [problem for file in sorted(marked)
+                                  for problem in _unknown_ids(file, comments.marks(file))]
     for finding in found:
         if finding.suppressed is not None:
             continue
@@ -193,3 +200,23 @@ def apply_suppressions(findings: Iterable[Finding], root: str,
         if baseline and finding.fingerprint in baseline:  # a fingerprint is a hash: only if asked
             mark(finding, "baseline", "external", "baseline")
     return problems
+
+
+def _unknown_ids(file: str, marks: list[InlineSuppression]) -> Iterator[Diagnostic]:
+    """A warning for each suppression comment that names no rule id, or an id no rule has
+    (a typo, lower case): it suppresses nothing, and nothing else would say so (the
+    configuration's unknown ids stop the scan)."""
+    from faasguard.findings import RULES
+    from faasguard.loaders import did_you_mean
+
+    for mark in marks:
+        if not mark.rule_ids:
+            yield Diagnostic(file, "suppression comment names no rule id (FG-XXX-NNN, in "
+                             "capitals): it suppresses nothing", mark.line, "warning",
+                             "suppression")
+            continue
+        for rule_id in mark.rule_ids:
+            if rule_id not in RULES:
+                yield Diagnostic(file, f"suppression names '{rule_id}', which is no rule id: "
+                                 f"it suppresses nothing{did_you_mean(rule_id, RULES)}",
+                                 mark.line, "warning", "suppression")

@@ -11,6 +11,7 @@ from faasguard.commands.app_options import add_app_arguments
 
 if TYPE_CHECKING:
     from faasguard.findings import RuleMeta
+    from faasguard.model import Diagnostic
 
 HELP = "scan folders or files for security problems"
 EPILOG = """\
@@ -143,7 +144,20 @@ def _run(args: argparse.Namespace) -> int:
     else:
         write(report, args.format, sys.stdout, _color(args.color, sys.stdout), args.quiet)
         sys.stdout.flush()
+    if report.nothing_scanned and (args.quiet or args.output or args.format != "text"):
+        _say_why_nothing_scanned(result.diagnostics)
     return report.exit_code()
+
+
+def _say_why_nothing_scanned(diagnostics: list[Diagnostic]) -> None:
+    """Exit 2 with no text report on the terminal (-q, -o, another format) would say
+    nothing: the errors that left nothing to scan go to standard error."""
+    from faasguard.commands.endpoints import diagnostic_line
+
+    for diag in diagnostics:
+        if diag.level == "error":
+            print(diagnostic_line(diag), file=sys.stderr)
+    print("faasguard: error: nothing could be scanned", file=sys.stderr)
 
 
 def _catalogue() -> list[RuleMeta]:

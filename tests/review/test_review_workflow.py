@@ -1,0 +1,65 @@
+"""Review of faasguard in a team's workflow (CI gate, suppressions), as a new user meets it
+on a monorepo: what the user is told when a scan cannot do what was asked. Fixtures under
+tests/fixtures/review_workflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pipeline_support import run_cli
+
+from faasguard.scan import scan
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_workflow"
+
+
+@pytest.mark.parametrize("options", [("-q",), ("--format", "json"), ("--format", "sarif"),
+                                     ("--format", "text")])
+def test_nothing_scanned_says_why_on_the_terminal(tmp_path, capsys, options) -> None:
+    """`faasguard scan missing -q` (or JSON, SARIF) exited 2 with nothing on the terminal:
+    the reason was in the report only, which -q and the machine formats do not show."""
+    code, out, err = run_cli(capsys, "scan", str(tmp_path / "missing"), *options)
+    assert code == 2
+    assert "path does not exist" in out + err
+    assert "nothing could be scanned" in out + err
+
+
+def test_nothing_scanned_into_a_report_file_says_why(tmp_path, capsys) -> None:
+    report = tmp_path / "faasguard.sarif"
+    code, out, err = run_cli(capsys, "scan", str(tmp_path / "missing"), "--format", "sarif",
+                             "-o", str(report))
+    assert code == 2 and out == ""
+    assert "missing: error: path does not exist" in err
+    assert err.rstrip().endswith("faasguard: error: nothing could be scanned")
+
+
+def test_a_scan_that_reads_something_adds_nothing_to_standard_error(capsys) -> None:
+    code, _, err = run_cli(capsys, "scan", str(FIXTURES / "suppression_right"), "-q")
+    assert code == 1 and err == ""  # its findings fail the build, quietly
+
+
+def _suppression_warnings(folder: Path) -> list[tuple[int | None, str]]:
+    return [(d.line, d.message) for d in scan(str(folder)).diagnostics
+            if d.code == "suppression"]
+
+
+def test_a_suppression_naming_no_rule_is_said_to_suppress_nothing() -> None:
+    """`ignore[fg-inj-001]` (the configuration refuses lower-case ids: exit 2) and an
+    ignore with no id suppressed nothing, and nothing said so: the build failed on a
+    finding the user believed suppressed, with no hint why."""
+    result = scan(str(FIXTURES / "suppression_typo"))
+    assert [f.line for f in (x.location for x in result.findings
+                             if x.rule_id == "FG-INJ-001" and x.suppressed is None)] == [7, 9]
+    assert _suppression_warnings(FIXTURES / "suppression_typo") == [
+        (6, "suppression names 'fg-inj-001', which is no rule id: it suppresses nothing; "
+            "did you mean 'FG-INJ-001'?"),
+        (8, "suppression comment names no rule id (FG-XXX-NNN, in capitals): it suppresses "
+            "nothing")]
+
+
+def test_suppressions_naming_rules_are_honoured_without_a_warning() -> None:
+    result = scan(str(FIXTURES / "suppression_right"))
+    assert [f.suppressed for f in result.findings if f.rule_id == "FG-INJ-001"] == [
+        "the format is checked by the API's request validator"] * 2
+    assert _suppression_warnings(FIXTURES / "suppression_right") == []
