@@ -270,6 +270,9 @@ DATA_TRACE = "data_trace"
 #: properties say whether it lets unauthenticated identities in ("unauthenticated") and
 #: the id of the role it gives them ("guest_role").
 IDENTITY_POOL = "AWS::Cognito::IdentityPool"
+#: `Statement.source` of a Lambda layer version permission's statement (a ResourcePolicy of
+#: service lambda whose target is the layer version: who may download it).
+LAYER_PERMISSION = "layer-permission"
 
 
 @dataclass(slots=True)

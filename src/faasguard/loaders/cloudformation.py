@@ -69,6 +69,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Lambda::EventSourceMapping": {2: lam.read_event_source_mapping},
     "AWS::Lambda::EventInvokeConfig": {2: lam.read_event_invoke_config},
     "AWS::Lambda::LayerVersion": {1: sam.read_layer},
+    "AWS::Lambda::LayerVersionPermission": {2: lam.read_layer_permission},
     "AWS::Lambda::Alias": {2: lam.read_provisioned},
     "AWS::ElasticLoadBalancingV2::TargetGroup": {2: events.read_target_group},
     "AWS::Lambda::Version": {2: lam.read_provisioned},

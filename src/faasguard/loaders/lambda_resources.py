@@ -1,5 +1,5 @@
 """Plain CloudFormation Lambda resources: Function, Url, Permission, EventSourceMapping,
-EventInvokeConfig (LayerVersion shares the SAM reader).
+EventInvokeConfig, LayerVersionPermission (LayerVersion shares the SAM reader).
 
 CDK output names each function's code folder in its metadata (`aws:asset:path`); that
 folder, relative to the template, becomes the function's `code_dir`.
@@ -21,7 +21,9 @@ from faasguard.loaders.functions import (
 from faasguard.loaders.template import Template, as_int, mapping
 from faasguard.model import (
     CODE_ELSEWHERE,
+    LAYER_PERMISSION,
     Function,
+    Location,
     Ref,
     ResourcePolicy,
     Statement,
@@ -115,6 +117,33 @@ def read_permission(t: Template, logical: str, props: Any) -> None:
         location=location, source_arn=props.get("SourceArn"),
         source_account=props.get("SourceAccount"),
         function_url_auth_type=props.get("FunctionUrlAuthType")))
+
+
+def read_layer_permission(t: Template, logical: str, props: Any) -> None:
+    """AWS::Lambda::LayerVersionPermission -> the layer version's resource policy
+    (`layer_permission`), on the layer Ref'd when it is one of the template's."""
+    version = props.get("LayerVersionArn")
+    layer = t.target_of(version)
+    t.app.resource_policies.append(layer_permission(
+        t.qualify(logical), Ref(layer) if layer is not None else version,
+        props.get("Principal"), props.get("OrganizationId"), t.loc(t.line(logical)),
+        props.get("Action", "lambda:GetLayerVersion")))
+
+
+def layer_permission(permission_id: str, layer: Value, principal: Value,
+                     organization: Value, location: Location,
+                     action: Value = "lambda:GetLayerVersion") -> ResourcePolicy:
+    """A layer version permission as a ResourcePolicy (service lambda, statement source
+    `LAYER_PERMISSION`): who may download the layer (`lambda:GetLayerVersion`); an
+    organisation id is the condition `aws:PrincipalOrgID` it stands for."""
+    conditions: dict[str, Any] = {}
+    if organization is not None:
+        conditions["StringEquals"] = {"aws:PrincipalOrgID": organization}
+    statement = Statement("Allow", actions=(action,), resources=(layer,),
+                          conditions=conditions, principals=(principal,), location=location,
+                          source=LAYER_PERMISSION)
+    return ResourcePolicy(id=permission_id, service="lambda", target=layer,
+                          statement=statement, location=location)
 
 
 def link_url_permission(t: Template, logical: str, props: Any) -> None:

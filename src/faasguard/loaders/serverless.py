@@ -46,6 +46,7 @@ from faasguard.loaders.documents import Document, LDict, LList, deep_merge, line
 from faasguard.loaders.functions import layer_folder, undecided_reserved_concurrency
 from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.intrinsics import Scope, conditional_items, resolve
+from faasguard.loaders.lambda_resources import layer_permission
 from faasguard.loaders.policies import managed_statements
 from faasguard.loaders.serverless_alerts import ALERTS_PLUGIN, alert_alarms
 from faasguard.loaders.serverless_compose import compose_params
@@ -382,6 +383,14 @@ class _Loader:
             path = spec.get("path") if isinstance(spec, dict) else None
             self.app.layers[layer_id] = Layer(layer_id, self.loc(layers, key),
                                               layer_folder(self.file, path))
+            # allowedAccounts: a LayerVersionPermission per account ('*': every account)
+            allowed = spec.get("allowedAccounts") if isinstance(spec, LDict) else None
+            if not isinstance(allowed, LList):
+                continue
+            for index, account in enumerate(allowed):
+                self.app.resource_policies.append(layer_permission(
+                    f"{layer_id}:allowed:{index}", Ref(layer_id), account, None,
+                    Location(self.file, allowed.line_of(index) or allowed.line)))
 
     # ------------------------------------------------------------------ functions
 
@@ -995,7 +1004,7 @@ class _Loader:
     def _with_placeholders(self, declared: Any) -> tuple[Any, list[str]]:
         """`Resources` plus placeholders for what the framework generates, so that
         resources referring to `<Name>LambdaFunction` or `ApiGatewayRestApi` link to the
-        functions and APIs of this file; returns them with the function aliases added to
+        functions, APIs and layers of this file; returns them with the function aliases added to
         the App for the time of the read (to remove afterwards)."""
         if not isinstance(declared, dict):
             return declared, []
@@ -1010,6 +1019,8 @@ class _Loader:
         generated.update({logical_id(api_id): None for api_id in self.app.apis
                           if self._ours(api_id)})
         generated.update({logical: None for logical in self.state_machines.values()})
+        generated.update({logical_id(layer_id): None for layer_id in self.app.layers
+                          if self._ours(layer_id)})
         for logical, function in generated.items():
             if logical in resources:
                 continue

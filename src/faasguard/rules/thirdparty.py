@@ -1,4 +1,5 @@
-"""Third-party exposure: foreign layers, plain HTTP, TLS verification off, old runtimes."""
+"""Third-party exposure: foreign layers, layers shared with everyone, plain HTTP, TLS
+verification off, old runtimes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 from faasguard.analysis.code_facts import remote_http_url
+from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
-from faasguard.model import App, Branches, Location, logical_id
+from faasguard.model import LAYER_PERMISSION, App, Branches, Location, Ref, logical_id
 from faasguard.package_data import own_data
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
@@ -194,6 +196,65 @@ def sns_http_subscription(app: App, facts: Facts) -> Iterator[Finding]:
             f"SNS subscription '{logical_id(resource.id)}' delivers the messages of "
             f"'{named}'{to} over plain HTTP: unencrypted, readable and forgeable on the way.",
             resource.location, f"sns-http:{logical_id(resource.id)}")
+
+
+#: What a layer version permission lets its principal do: download the layer's content.
+_LAYER_DOWNLOAD: dict[str, tuple[str, ...]] = {"lambda": ("lambda:GetLayerVersion",)}
+
+
+@rule(
+    "FG-TP-007",
+    "Layer version shared with every AWS account",
+    threat="third-party",
+    severity="medium",
+    description="""
+A layer version permission granting `lambda:GetLayerVersion` to `*` without an
+organisation (`OrganizationId`) lets every AWS account download the layer: its code, the
+dependencies and configuration it bundles and anything written into its files (an API
+key, an internal endpoint). The project's own code is handed to third parties it never
+chose, who can study it for weaknesses at leisure. Share the layer with the accounts
+that use it (their ids as principals) or with your organisation (`OrganizationId`).
+Third-party exposure, as FG-TP-001 (a layer of another account) is its mirror: here the
+third party receives the project's code. A secret found in the layer's files is
+FG-DATA-003's.
+""",
+    remediation={
+        "serverless": "layers:\n  pricing:\n    path: layer\n    allowedAccounts:\n"
+                      "      - '111122223333'  # the accounts that attach it, not '*'",
+        "sam": "PricingShared:\n  Type: AWS::Lambda::LayerVersionPermission\n"
+               "  Properties:\n    Action: lambda:GetLayerVersion\n"
+               "    LayerVersionArn: !Ref Pricing\n    Principal: '*'\n"
+               "    OrganizationId: o-a1b2c3d4e5",
+        "terraform": 'resource "aws_lambda_layer_version_permission" "pricing" {\n'
+                     "  layer_name      = aws_lambda_layer_version.pricing.layer_arn\n"
+                     "  version_number  = aws_lambda_layer_version.pricing.version\n"
+                     '  statement_id    = "organisation"\n'
+                     '  action          = "lambda:GetLayerVersion"\n'
+                     '  principal       = "*"\n'
+                     '  organization_id = "o-a1b2c3d4e5"\n}',
+    },
+    references=(_OWASP_CONFIG, "https://docs.aws.amazon.com/lambda/latest/dg/"
+                               "permissions-layer-cross-account.html"),
+    cwe=(200,),
+)
+def layer_shared_with_everyone(app: App, facts: Facts) -> Iterator[Finding]:
+    for policy in app.resource_policies:
+        statement = policy.statement
+        if statement.source != LAYER_PERMISSION or not grants_anyone(statement) or \
+                is_restricted(policy) or not allowed_of(policy, _LAYER_DOWNLOAD):
+            continue
+        layer_id = str(getattr(policy.target, "target", policy.target))
+        layer = app.layers.get(layer_id)
+        named = logical_id(layer_id) if isinstance(policy.target, Ref) else layer_id
+        holds = f" (built from {layer.content}/)" if layer is not None and layer.content \
+            else ""
+        yield make_finding(
+            "FG-TP-007",
+            f"Layer '{named}'{holds} is shared with every AWS account "
+            "(lambda:GetLayerVersion to '*', no organisation): anyone can download its "
+            "code and whatever its files hold.",
+            statement.location or policy.location,
+            f"layer-shared:{named}:{logical_id(policy.id)}")
 
 
 @rule(

@@ -70,6 +70,9 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "function_name": "FunctionName",
         "provisioned_concurrent_executions": "ProvisionedConcurrentExecutions"}),
     "aws_lambda_layer_version": ("AWS::Lambda::LayerVersion", {"layer_name": "LayerName"}),
+    "aws_lambda_layer_version_permission": ("AWS::Lambda::LayerVersionPermission", {
+        "layer_name": "LayerVersionArn", "action": "Action", "principal": "Principal",
+        "organization_id": "OrganizationId"}),
     "aws_lb_target_group": ("AWS::ElasticLoadBalancingV2::TargetGroup", {
         "name": "Name", "target_type": "TargetType"}),
     "aws_alb_target_group": ("AWS::ElasticLoadBalancingV2::TargetGroup", {
