@@ -120,8 +120,8 @@ def test_a_zappa_authoriser_is_the_stages_own_function() -> None:
     assert app.authorizer_functions() == {"zappa_settings.json#prod"}
 
 
-@pytest.mark.xfail(strict=True, reason="the link names the stage's function, whose handler "
-                   "file is the WSGI app's: the code facts do not know the module of "
-                   "`authorizer.function` (auth.py) is the authoriser's")
 def test_a_zappa_authoriser_printing_its_whole_event_logs_the_token() -> None:
+    """The link names the stage's function, whose handler file is the WSGI app's; the
+    code facts take the module of `authorizer.function` (auth.py) as the authoriser's
+    (tests/test_zappa_authorizer_module.py)."""
     assert _logged(_findings(FIXTURES / "authorizer_link_zappa")) == ["auth.py:5"]

@@ -92,13 +92,14 @@ class HttpEntry:
     handlers: frozenset[str] = frozenset()
     log_event_env: bool = False
 
-    def adding(self, function: Function) -> HttpEntry:
-        """This entry with one more HTTP-triggered function whose handler is in the file."""
+    def adding(self, function: Function, handler: str | None = None) -> HttpEntry:
+        """This entry with one more HTTP-triggered function whose handler is in the file
+        (`handler`, else the function's own `handler_name`)."""
         setting = function.environment.get(LOG_EVENT_ENV)
         value = setting.value if setting is not None else None
         truthy = value is True or (isinstance(value, str) and value.strip().lower() in _TRUTHY)
-        handlers = self.handlers | {function.handler_name} if function.handler_name \
-            else self.handlers
+        handler = handler or function.handler_name
+        handlers = self.handlers | {handler} if handler else self.handlers
         return HttpEntry(handlers, self.log_event_env or truthy)
 
 
@@ -669,7 +670,24 @@ def http_handlers(app: App) -> dict[str, HttpEntry]:
     authorizers = app.authorizer_functions()
     for function in app.functions.values():
         _add_http_handler(found, function, authorizers)
+        named = function.properties.get("authorizer_function")
+        if function.id in authorizers and isinstance(named, str):
+            _add_authorizer_module(found, function, named)
     return found
+
+
+def _add_authorizer_module(found: dict[str, HttpEntry], function: Function,
+                           named: str) -> None:
+    """Count the module function a function's settings name as its Lambda authoriser
+    (Zappa's `authorizer.function`, `properties["authorizer_function"]`: the stage's
+    handler hands the authoriser's event, the caller's token in it, to `auth.check`) in
+    `found`, as the handler of an HTTP-triggered function."""
+    from faasguard.analysis.handlers import named_function
+
+    target = named_function(function, named)
+    if target is not None:
+        path, name = target
+        found[path] = found.get(path, HttpEntry()).adding(function, name)
 
 
 def carries_headers(trigger: Trigger) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -442,6 +443,19 @@ def split_handler(handler: str) -> tuple[str, str] | None:
         if part and not part.isidentifier() and part not in (".", ".."):
             return None
     return path, name
+
+
+def named_function(function: Function, dotted: str) -> tuple[str, str] | None:
+    """The file (relative to the scanned root) and the name of a Python function that a
+    function's settings name besides its handler, in its code folder (Zappa's
+    `events[].function` and `authorizer.function`: `auth.check` is `check` of auth.py);
+    None if malformed."""
+    parts = split_handler(dotted)
+    if parts is None:
+        return None
+    code_dir = (function.code_dir or "").strip("/")
+    code_dir = "" if code_dir in (".", "./") else code_dir
+    return posixpath.normpath(posixpath.join(code_dir, parts[0] + ".py")), parts[1]
 
 
 @dataclass(frozen=True)

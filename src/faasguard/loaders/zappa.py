@@ -241,6 +241,9 @@ class _Stage:
                                              authorizer.get("arn")):
             header = authorizer.get("token_header", "Authorization")
             arn = authorizer.get("arn")
+            if isinstance(authorizer.get("function"), str):
+                # the module function Zappa's handler hands the authoriser's event to
+                fn.properties["authorizer_function"] = authorizer["function"]
             return Authorizer("lambda-token", authorizer.get("function") or "authorizer",
                               identity_sources=(f"method.request.header.{header}",),
                               location=self.at("authorizer"),

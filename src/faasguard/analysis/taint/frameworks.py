@@ -28,7 +28,6 @@ their types).
 from __future__ import annotations
 
 import ast
-import posixpath
 from dataclasses import dataclass, field
 
 from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module, ModuleCache
@@ -170,19 +169,16 @@ def module_views(module: Module, cache: ModuleCache) -> list[View]:
 
 def _event_functions(function: Function, cache: ModuleCache) -> list[View]:
     """Zappa `events` entries that name a function (`"function": "app.thumbnail"`)."""
-    from faasguard.analysis.handlers import split_handler
+    from faasguard.analysis.handlers import named_function
 
     out: list[View] = []
-    code_dir = (function.code_dir or "").strip("/")
-    code_dir = "" if code_dir in (".", "./") else code_dir
     for trigger in function.triggers:
         target = trigger.properties.get("function")
-        parts = split_handler(target) if isinstance(target, str) else None
-        if parts is None:
+        named = named_function(function, target) if isinstance(target, str) else None
+        if named is None:
             continue
-        rel = posixpath.normpath(posixpath.join(code_dir, parts[0] + ".py"))
-        module = cache.try_get(rel)
-        node = module.functions.get(parts[1]) if module is not None else None
+        module = cache.try_get(named[0])
+        node = module.functions.get(named[1]) if module is not None else None
         if module is None or node is None:
             continue
         first = [a.arg for a in (*node.args.posonlyargs, *node.args.args)][:1]
