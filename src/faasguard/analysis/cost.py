@@ -1,6 +1,7 @@
 """The worst-case cost model: the most an attacker can make you spend per hour and per day.
 
-For one function, with concurrency cap C (its reserved concurrency, else the account's
+For one function, with concurrency cap C (its reserved concurrency, the largest one when
+the deployment decides it and every deployment reserves some, else the account's
 unreserved pool), request-rate cap r, memory M GB, timeout T s:
 
 - Lambda serves at most 10 requests per second per unit of concurrency, so
@@ -280,6 +281,18 @@ def _defaults(function: Function) -> tuple[int, int]:
     return int(memory), int(timeout)
 
 
+def _largest_deployed_reservation(function: Function) -> int | None:
+    """The largest reserved concurrency of a function the template leaves to the deployment
+    (`!If [IsProd, 100, 5]`: 100), when every deployment it may get reserves a number
+    (`properties["reserved_concurrency"]`, from the loaders); None when one may leave it
+    unreserved or reserve what the template does not say (a parameter)."""
+    choices = function.properties.get("reserved_concurrency")
+    if not choices:
+        return None
+    numbers = [value for value, _ in choices if isinstance(value, int)]
+    return max(numbers) if len(numbers) == len(choices) else None
+
+
 def spend_per_second(concurrency: float, rate: float, memory_mb: int, timeout_s: int,
                      architecture: str, request_price: float) -> float:
     """USD per second at the worst case for the given caps (see the module docstring)."""
@@ -307,6 +320,8 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
     table = prices()
     memory, timeout = _defaults(function)
     reserved = function.reserved_concurrency
+    if reserved is None:
+        reserved = _largest_deployed_reservation(function)
     concurrency = reserved if reserved is not None else pool
     source = "reserved" if reserved is not None else "account"
     capped = _event_source_cap(function, routes)
