@@ -11,6 +11,7 @@ import dataclasses
 import re
 from typing import Any
 
+from faasguard.loaders.iam_resources import api_policies
 from faasguard.loaders.intrinsics import NO_VALUE, possible_values
 from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.ops_resources import note_data_trace
@@ -44,6 +45,7 @@ def read_rest_api(t: Template, logical: str, props: Any) -> None:
     api.properties["name"] = props.get("Name")
     if props.get("Policy") is not None:
         api.properties["resource_policy"] = props["Policy"]
+        t.app.resource_policies.extend(api_policies(api, props["Policy"], t.file))
     t.app.apis[api.id] = api
     if props.get("Body") is not None or props.get("BodyS3Location") is not None:
         t.finalizers.insert(0, lambda: read_definition(

@@ -7,7 +7,10 @@ AWS::IAM::ManagedPolicy of the template attaches that policy's statements
 listed in its `Roles` (`source="inline"`: it is an inline policy of those roles).
 A role's trust policy (`AssumeRolePolicyDocument`, Terraform's `assume_role_policy`) is
 the role's resource policy in IAM's terms: each statement is a `ResourcePolicy` of service
-"iam" protecting the role (`trust_policies`). A Cognito identity pool is a DataResource of
+"iam" protecting the role (`trust_policies`); an API Gateway REST API's resource policy
+gives ResourcePolicies of service "execute-api" protecting the API (`api_policies`: CloudFormation's
+and Terraform's `Policy`, SAM's `Auth.ResourcePolicy.CustomStatements`, serverless.yml's
+`provider.apiGateway.resourcePolicy`). A Cognito identity pool is a DataResource of
 kind "other" (`properties`: type, whether it lets unauthenticated identities in, and the
 role its role attachment gives them: `IDENTITY_POOL`).
 """
@@ -17,10 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from faasguard.loaders import policies
-from faasguard.loaders.iam import statements_from_document
+from faasguard.loaders.iam import statements_from_document, statements_from_list
 from faasguard.loaders.template import Template, as_bool, items, mapping
 from faasguard.model import (
     IDENTITY_POOL,
+    Api,
     DataResource,
     Ref,
     ResourcePolicy,
@@ -58,6 +62,24 @@ def trust_policies(role: Role, trust: list[Statement]) -> list[ResourcePolicy]:
                            target=Ref(role.id), statement=statement,
                            location=statement.location or role.location)
             for index, statement in enumerate(trust)]
+
+
+def api_policies(api: Api, written: Any, file: str) -> list[ResourcePolicy]:
+    """The statements of a REST API's resource policy as written (a policy document, SAM's
+    `Auth.ResourcePolicy` with its `CustomStatements`, serverless.yml's list of statements)
+    as the API's resource policies (service "execute-api", target the API): who may call it.
+    SAM's shorthand lists (`AwsAccountWhitelist`, `IpRangeBlacklist`...) name accounts and
+    networks, never everyone: not read."""
+    if isinstance(written, dict) and "CustomStatements" in written:
+        statements = statements_from_list(written["CustomStatements"], file, "api-policy")
+    elif isinstance(written, dict):
+        statements = statements_from_document(written, file, "api-policy")
+    else:
+        statements = statements_from_list(written, file, "api-policy")
+    return [ResourcePolicy(id=f"{api.id}:policy:{index}", service="execute-api",
+                           target=Ref(api.id), statement=statement,
+                           location=statement.location or api.location)
+            for index, statement in enumerate(statements)]
 
 
 def link_role(t: Template, logical: str, props: Any) -> None:

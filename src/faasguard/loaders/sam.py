@@ -23,7 +23,7 @@ from faasguard.loaders.functions import (
     s3_code,
 )
 from faasguard.loaders.iam import statements_from_document
-from faasguard.loaders.iam_resources import attach_policy
+from faasguard.loaders.iam_resources import api_policies, attach_policy
 from faasguard.loaders.intrinsics import conditional_items
 from faasguard.loaders.openapi import read_definition
 from faasguard.loaders.ops_resources import note_data_trace
@@ -342,6 +342,7 @@ def configure_api(t: Template, api: Api, props: LDict, raw: Value = None) -> Non
     resource_policy = mapping(props.get("Auth")).get("ResourcePolicy")
     if resource_policy is not None:
         api.properties["resource_policy"] = resource_policy
+        t.app.resource_policies.extend(api_policies(api, resource_policy, t.file))
     for key in ("Cors", "CorsConfiguration", "Domain", "Name"):
         if key in props:
             api.properties[key] = props[key]

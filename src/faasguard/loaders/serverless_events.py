@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from faasguard.loaders.documents import LDict, LList, line_of
+from faasguard.loaders.iam_resources import api_policies
 from faasguard.loaders.intrinsics import Scope
 from faasguard.loaders.template import throttle as throttle_of
 from faasguard.loaders.template import undecided_authorizer, with_schedule_input
@@ -101,6 +102,9 @@ class EventEnv:
                     self.file, rest_logs.line_of("fullExecutionData"))
             api.disable_execute_api_endpoint = gateway.get("disableDefaultEndpoint") is True
             api.properties.update({k: gateway[k] for k in REST_PROPERTIES if k in gateway})
+            if gateway.get("resourcePolicy") is not None:
+                self.app.resource_policies.extend(
+                    api_policies(api, gateway["resourcePolicy"], self.file))
             if "restApiId" in gateway:
                 api.implicit = False  # an API created elsewhere, extended by this service
             if gateway.get("restApiId") is not None:

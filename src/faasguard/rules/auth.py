@@ -39,7 +39,7 @@ from faasguard.model import (
     Unknown,
     logical_id,
 )
-from faasguard.rules.util import is_known, short_list, value_text
+from faasguard.rules.util import is_known, remediation_for, short_list, value_text
 
 OWASP_AUTH = "OWASP Serverless Top 10: SAS-2 Broken Authentication"
 
@@ -411,6 +411,13 @@ will process. A grant to an AWS service principal
 (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`) with no SourceArn or
 SourceAccount lets that service act on behalf of *any* account's bucket, topic or rule
 (the confused deputy) and is reported `medium`.
+A REST API whose routes require IAM (`AWS_IAM`) and whose resource policy allows
+`execute-api:Invoke` to `*` with no such condition (and no Deny statement with one) lets
+any principal of any AWS account call those routes: IAM authorisation only asks that the
+request be signed by some AWS identity, and the policy accepts every account's (as a
+Lambda permission to `*` does for a function URL of AuthType `AWS_IAM`). Add
+`aws:PrincipalOrgID` or `aws:PrincipalAccount`. The same policy on an API without IAM
+routes is how public APIs are written: their routes' authorisation is FG-AUTH-002's.
 """,
     remediation={
         "serverless": "resources:\n  Resources:\n    InvokePermission:\n"
@@ -456,6 +463,63 @@ def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
         yield make_finding("FG-AUTH-004", message, statement.location or policy.location,
                            f"resource-policy:{policy.service}:{target}:{logical_id(policy.id)}",
                            severity=severity)
+    yield from _api_open_to_any_account(app, facts)
+
+
+#: What a REST API's resource policy lets a caller do: call its routes.
+_API_INVOKE: dict[str, tuple[str, ...]] = {"execute-api": ("execute-api:Invoke",)}
+#: FG-AUTH-004's fix for an API's resource policy, in each format.
+_API_POLICY_FIXES = {
+    "serverless": "provider:\n  apiGateway:\n    resourcePolicy:\n      - Effect: Allow\n"
+                  "        Principal: '*'\n        Action: execute-api:Invoke\n"
+                  "        Resource: execute-api:/*\n        Condition:\n"
+                  "          StringEquals:\n            aws:PrincipalOrgID: o-a1b2c3d4e5",
+    "sam": "Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    Auth:\n"
+           "      DefaultAuthorizer: AWS_IAM\n      ResourcePolicy:\n"
+           "        CustomStatements:\n          - Effect: Allow\n"
+           "            Principal: '*'\n            Action: execute-api:Invoke\n"
+           "            Resource: execute-api:/*\n            Condition:\n"
+           "              StringEquals:\n                aws:PrincipalOrgID: o-a1b2c3d4e5",
+    "terraform": 'resource "aws_api_gateway_rest_api_policy" "internal" {\n'
+                 "  rest_api_id = aws_api_gateway_rest_api.internal.id\n"
+                 "  policy = jsonencode({\n    Version = \"2012-10-17\"\n"
+                 "    Statement = [{\n      Effect = \"Allow\", Principal = \"*\",\n"
+                 "      Action = \"execute-api:Invoke\", Resource = \"execute-api:/*\",\n"
+                 "      Condition = { StringEquals = { \"aws:PrincipalOrgID\" = "
+                 "\"o-a1b2c3d4e5\" } }\n    }]\n  })\n}",
+}
+
+
+def _api_open_to_any_account(app: App, facts: Facts) -> Iterator[Finding]:
+    """FG-AUTH-004 on a REST API's resource policy letting everyone call its IAM routes."""
+    policies = [p for p in app.resource_policies
+                if p.service == "execute-api" and allowed_of(p, _API_INVOKE)]
+    if not policies:
+        return
+    # an API whose policy denies callers outside an account, organisation or network
+    fenced = {str(getattr(p.target, "target", p.target)) for p in policies
+              if p.statement.effect == "Deny" and is_restricted(p)}
+    iam_routes: dict[str, list[str]] = {}
+    for route in app.routes:
+        found = effective_authorizer(app, route)
+        if route.api_kind == "rest" and found is not None and found.kind.lower() == "iam":
+            iam_routes.setdefault(route.api, []).append(route_label(route))
+    for policy in policies:
+        api = str(getattr(policy.target, "target", policy.target))
+        labels = iam_routes.get(api)
+        if not labels or api in fenced or not grants_anyone(policy.statement) or \
+                is_restricted(policy):
+            continue
+        routes = short_list(sorted(set(labels)), 4)
+        where = policy.statement.location or policy.location
+        yield make_finding(
+            "FG-AUTH-004",
+            f"The resource policy of API '{logical_id(api)}' lets any AWS principal of any "
+            f"account call its IAM-authorised routes ({routes}): execute-api:Invoke to '*' "
+            "with no aws:PrincipalOrgID or aws:PrincipalAccount condition, and AWS_IAM only "
+            "asks for a request signed by some AWS identity.",
+            where, f"resource-policy:execute-api:{logical_id(api)}:{logical_id(policy.id)}",
+            remediation=remediation_for(app, facts, where.file, _API_POLICY_FIXES))
 
 
 @rule(

@@ -2,9 +2,10 @@
 
 Terraform splits some settings into resources of their own (an S3 bucket's encryption,
 public access block and notifications; an API Gateway method's integration; a stage's
-method settings; a role's policy attachments; an event rule's targets; a secret's
-value). CloudFormation keeps them on the resource they configure, where the template
-readers look for them: `fold` moves each into the Properties of its target.
+method settings; a REST API's resource policy; a role's policy attachments; an event
+rule's targets; a secret's value). CloudFormation keeps them on the resource they
+configure, where the template readers look for them: `fold` moves each into the
+Properties of its target.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from faasguard.loaders.documents import LDict, LList
 from faasguard.loaders.terraform.module import Resource
-from faasguard.loaders.terraform.resources import target_logical
+from faasguard.loaders.terraform.resources import as_policy, target_logical
 from faasguard.model import Ref, Value
 
 Props = dict[str, LDict]  # synthetic logical id -> Properties
@@ -183,6 +184,14 @@ def _target_group_attachment(resource: Resource, props: Props, types: dict[str, 
         _append(group, "Targets", entry, _line(resource))
 
 
+def _rest_api_policy(resource: Resource, props: Props, types: dict[str, str]) -> None:
+    api = _target(resource, "rest_api_id", props, types, "AWS::ApiGateway::RestApi")
+    if api is not None and "policy" in resource.block.attrs:
+        attr = resource.block.attrs["policy"]
+        _set(api, "Policy", as_policy(resource.module.attr(resource.block, "policy"), attr),
+             attr.line)
+
+
 def _secret_version(resource: Resource, props: Props, types: dict[str, str]) -> None:
     secret = _target(resource, "secret_id", props, types, "AWS::SecretsManager::Secret")
     value = resource.module.attr(resource.block, "secret_string")
@@ -203,4 +212,5 @@ FOLDERS: dict[str, Callable[[Resource, Props, dict[str, str]], None]] = {
     "aws_lb_target_group_attachment": _target_group_attachment,
     "aws_alb_target_group_attachment": _target_group_attachment,
     "aws_secretsmanager_secret_version": _secret_version,
+    "aws_api_gateway_rest_api_policy": _rest_api_policy,
 }
