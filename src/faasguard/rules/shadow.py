@@ -239,12 +239,13 @@ def _stage_name(value: object) -> str | None:
     severity="medium",
     description="""
 Criterion: a template is a production template when it deploys an API stage named
-prod/production/prd/live, or when the scan's stage is one of those (`--stage prod`, or a
-serverless.yml's own `provider.stage: prod`). A stage named dev, develop, development,
-test, testing, qa, uat, staging, stage, sandbox, debug, demo, preview, experimental, tmp,
-temp or local deployed by such a template is a forgotten door into production: it usually
-runs with relaxed settings (no authoriser, verbose errors, debug routes) against the same
-functions and data, and nobody watches it.
+prod/production/prd/live, or, for a serverless.yml, when the scan's stage is one of those
+(`--stage prod`, or a serverless.yml's own `provider.stage: prod`; a SAM, CloudFormation
+or Terraform template's stages are its own, whatever `--stage` says). A stage named dev,
+develop, development, test, testing, qa, uat, staging, stage, sandbox, debug, demo,
+preview, experimental, tmp, temp or local deployed by such a template is a forgotten door
+into production: it usually runs with relaxed settings (no authoriser, verbose errors,
+debug routes) against the same functions and data, and nobody watches it.
 """,
     remediation={
         "serverless": "# deploy one stage per template run: sls deploy --stage prod\n"
@@ -257,14 +258,19 @@ functions and data, and nobody watches it.
     cwe=(1059,),
 )
 def nonprod_stage_in_prod(app: App, facts: Facts) -> Iterator[Finding]:
+    # the scan's stage is a serverless.yml's (`--stage` resolves `${sls:stage}`): another
+    # template's stages are its own (a SAM Stage parameter's samconfig environments)
     scan_prod = (facts.options.stage or app.stage or "").lower() in PROD_STAGES
+    staged_files = {f.path for f in app.files if f.format == "serverless"} if scan_prod \
+        else set()
     prod_files = {template_file(api.id, api.location) for api in app.apis.values()
                   if _stage_name(api.stage) in PROD_STAGES}
     for api in app.apis.values():
         stage = _stage_name(api.stage)
         if stage not in NONPROD_STAGES:
             continue
-        if not scan_prod and template_file(api.id, api.location) not in prod_files:
+        file = template_file(api.id, api.location)
+        if file not in prod_files and file not in staged_files:
             continue
         yield make_finding(
             "FG-SHADOW-005",
