@@ -404,8 +404,8 @@ def test_a_required_cloudformation_json_is_part_of_the_service_not_loaded_twice(
               resources: require('./resources.json'),
             };
             """,
-        "resources.json": '{\n  "Resources": {\n    "Uploads": {"Type": "AWS::S3::Bucket"}\n'
-                          '  }\n}\n',
+        "resources.json": '{\n  "Resources": {\n    "Uploads": {"Type": "AWS::S3::Bucket", '
+                          '"Properties": {"AccessControl": "PublicRead"}}\n  }\n}\n',
         "handler.js": "exports.main = async () => 1;\n"})
     result = scan(str(tmp_path))
     assert where(result, "FG-DATA-009") == [("resources.json", 3)]

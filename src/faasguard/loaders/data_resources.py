@@ -83,9 +83,12 @@ def read_bucket(t: Template, logical: str, props: Any) -> None:
         resource.properties["default_encryption"] = "sse-s3"
     block = props.get("PublicAccessBlockConfiguration")
     if isinstance(block, dict):
-        resource.public_access_block = all(
-            as_bool(block.get(key)) is True for key in
-            ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))
+        off = tuple(key for key in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+                                    "RestrictPublicBuckets")
+                    if as_bool(block.get(key)) is not True)
+        resource.public_access_block = not off
+        if off:  # the settings the template leaves off (FG-DATA-009 names them)
+            resource.properties["public_access_off"] = off
     for key in ("AccessControl", "WebsiteConfiguration", "VersioningConfiguration"):
         if key in props:
             resource.properties[key] = props[key]

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import cast
 
 from faasguard.analysis.code_facts import FileFacts
+from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import find_secret, is_secret_name, secret_digest
 from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, DataResource, EnvVar, Unknown, logical_id
+from faasguard.model import App, DataResource, EnvVar, Ref, Unknown, logical_id
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import env_definitions
 from faasguard.rules.util import remediation_for
@@ -445,9 +446,20 @@ def no_customer_key(app: App, facts: Facts) -> Iterator[Finding]:
     threat="data",
     severity="medium",
     description="""
-Without `PublicAccessBlockConfiguration` (all four settings on), one bucket policy or ACL
-written by mistake, or by an attacker holding the function's `s3:PutBucketPolicy`, makes
-the data public. The block is the guard rail that makes such a mistake fail.
+S3 Block Public Access is the guard rail that makes a public bucket policy or ACL fail:
+without it, one grant written by mistake, or by an attacker holding the function's
+`s3:PutBucketPolicy`, makes the data public. Since April 2023 S3 creates every new bucket
+with all four settings on and ACLs disabled, whatever creates it (CloudFormation, the API
+Terraform calls), so a bucket the template declares without a
+`PublicAccessBlockConfiguration` has the complete block when deployed, and is not
+reported. Reported is what the template opens: a block with a setting left off (or
+decided by a parameter), named in the message; and a bucket the template makes public,
+by a public canned ACL (`AccessControl: PublicRead`, `PublicReadWrite`,
+`AuthenticatedRead`) or a bucket policy letting anyone (`*`, no condition tying it to your
+account or network) `s3:GetObject` or `s3:ListBucket`: public where the block is off, or
+where the bucket predates the 2023 default (a bucket created since refuses such a grant
+until its block is turned off). Anyone writing to the bucket is FG-AUTH-004's. Terraform's
+`acl` settings are not read.
 """,
     remediation={
         "sam": "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n"
@@ -464,18 +476,65 @@ the data public. The block is the guard rail that makes such a mistake fail.
     },
     references=(_OWASP_CONFIG,
                 "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
-                "access-control-block-public-access.html"),
+                "access-control-block-public-access.html",
+                "https://aws.amazon.com/blogs/aws/"
+                "heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/"),
     cwe=(732,),
     equivalents={"Checkov": "CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56"},
 )
 def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
+    reads = _public_reads(app)
     for bucket in _resources(app, "bucket"):
-        if not bucket.public_access_block:
-            yield make_finding(
-                "FG-DATA-009",
-                f"S3 bucket '{logical_id(bucket.id)}' has no complete public access block.",
-                bucket.location, f"bucket-pab:{logical_id(bucket.id)}",
-            )
+        if bucket.public_access_block:
+            continue  # all four on: S3 refuses or ignores every public grant
+        off: tuple[str, ...] = bucket.properties.get("public_access_off", ())
+        acl = bucket.properties.get("AccessControl")
+        # each public grant, with the two settings of which either one stops it
+        grants = [(f"the canned ACL {acl}", ("BlockPublicAcls", "IgnorePublicAcls"))] \
+            if acl in _PUBLIC_ACLS else []
+        if reads.get(bucket.id):
+            grants.append((f"a bucket policy letting anyone {', '.join(reads[bucket.id])}",
+                           ("BlockPublicPolicy", "RestrictPublicBuckets")))
+        name = logical_id(bucket.id)
+        if grants and not off:  # no block written: S3's default block stops them
+            message = (f"S3 bucket '{name}' is made public by its template "
+                       f"({' and '.join(g for g, _ in grants)}): anyone can read it where "
+                       "the bucket predates S3's April 2023 default public access block (a "
+                       "bucket created since refuses the grant until the block is turned "
+                       "off).")
+        elif open_to := [g for g, stoppers in grants if set(stoppers) <= set(off)]:
+            message = (f"S3 bucket '{name}' is public: anyone can read it, through "
+                       f"{' and '.join(open_to)}, its public access block leaving "
+                       f"{', '.join(off)} off.")
+        elif off:
+            message = (f"S3 bucket '{name}' leaves {', '.join(off)} of its public access "
+                       "block off: one bucket policy or ACL written by mistake, or by anyone "
+                       "holding s3:PutBucketPolicy, makes its data public.")
+        else:
+            continue  # no block written, no grant: S3's default block for new buckets holds
+        yield make_finding("FG-DATA-009", message, bucket.location, f"bucket-pab:{name}")
+
+
+#: Canned ACLs that grant everyone (or every AWS account) access to a bucket.
+_PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
+#: What a bucket policy lets a reader do: FG-DATA-009's public read (writes: FG-AUTH-004).
+_BUCKET_READS: dict[str, tuple[str, ...]] = {"s3": ("s3:GetObject", "s3:ListBucket")}
+
+
+def _public_reads(app: App) -> dict[str, list[str]]:
+    """Of each bucket (id), the reads its bucket policies let anyone do with no condition
+    tying them to an account, organisation or network."""
+    found: dict[str, list[str]] = {}
+    for policy in app.resource_policies:
+        if policy.service != "s3" or not grants_anyone(policy.statement) or \
+                is_restricted(policy):
+            continue
+        target = policy.target.target if isinstance(policy.target, Ref) else policy.target
+        for action in allowed_of(policy, _BUCKET_READS):
+            actions = found.setdefault(str(target), [])
+            if action not in actions:
+                actions.append(action)
+    return found
 
 
 @rule(

@@ -1,0 +1,43 @@
+"""FG-DATA-009 reports what a template opens, not a bucket declared without a block: since
+April 2023 S3 creates every new bucket with all four Block Public Access settings on and
+ACLs disabled, so `Plain: {Type: AWS::S3::Bucket}` is blocked when deployed (it was
+reported 'has no complete public access block'). Reported: a block with settings left
+off (named), a public canned ACL or a bucket policy letting anyone read, and the two
+together ('is public'). Fixtures tests/fixtures/rules/FG-DATA-009 (run by test_data.py);
+these check what each message says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faasguard.scan import scan
+
+CASES = Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "FG-DATA-009"
+
+
+def _said(name: str) -> dict[str, str]:
+    return {f.message.split("'")[1]: f.message.split("' ", 1)[1]
+            for f in scan(str(CASES / name)).findings if f.rule_id == "FG-DATA-009"}
+
+
+def test_what_a_serverless_template_opens() -> None:
+    said = _said("serverless-pos")
+    assert sorted(said) == ["Partial", "Uploads", "Website"]  # not a bucket with no block
+    assert said["Uploads"].startswith("is made public by its template (the canned ACL "
+                                      "PublicRead): anyone can read it where the bucket "
+                                      "predates S3's April 2023 default")
+    assert said["Website"].startswith("is made public by its template (a bucket policy "
+                                      "letting anyone s3:GetObject)")
+    assert said["Partial"].startswith("leaves BlockPublicPolicy, RestrictPublicBuckets of "
+                                      "its public access block off")
+
+
+def test_a_public_policy_with_the_settings_that_stop_it_off() -> None:
+    assert _said("sam-pos")["Downloads"] == (
+        "is public: anyone can read it, through a bucket policy letting anyone s3:GetObject, "
+        "s3:ListBucket, its public access block leaving BlockPublicPolicy, "
+        "RestrictPublicBuckets off.")
+
+
+def test_buckets_with_no_block_written_are_blocked_by_default() -> None:
+    assert _said("serverless-neg") == {} and _said("terraform-neg") == {}
