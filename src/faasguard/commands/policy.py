@@ -128,8 +128,10 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
     chunks: list[str] = []
     for name, entry in report.items():
         function: Function = entry["function"]
+        # `Policies` is AWS::Serverless::Function's: an AWS::Lambda::Function (plain
+        # CloudFormation, CDK output) has its role's policy document instead
         style = fmt or ("serverless" if function.format == "serverless" else
-                        "sam" if function.format in ("sam", "cloudformation", "cdk") else "json")
+                        "sam" if function.format == "sam" else "json")
         header = f"# {name} ({function.source_file or 'handler not found'})"
         if entry["policy"] is None:
             chunks.append(f"{header}\n# its code was not analysed (a runtime faasguard does "
@@ -157,6 +159,9 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
                 {"Statement": statements}]}}}} if statements else None
         else:
             body = entry["policy"]
+            if function.format in ("cloudformation", "cdk") and statements:
+                notes.append("# the policy document of its role (AWS::IAM::Policy "
+                             "PolicyDocument; in CDK code, iam.PolicyDocument.fromJson)")
         text = "\n".join(notes) + "\n"
         if body is not None:
             text += yaml.safe_dump(body, sort_keys=False, default_flow_style=False) \
