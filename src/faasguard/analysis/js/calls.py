@@ -11,8 +11,11 @@ Any other call passes the taint of its arguments on to its result.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from faasguard.analysis.js.demand import IDENTIFIER
 from faasguard.analysis.js.parse import (
     FieldIds,
     JsModule,
@@ -25,7 +28,7 @@ from faasguard.analysis.js.parse import (
     text_of,
 )
 from faasguard.analysis.js.spots import word_nodes
-from faasguard.analysis.js.table import JsSink, JsTable
+from faasguard.analysis.js.table import JsSink, JsTable, js_table
 from faasguard.analysis.js.values import (
     CLASS,
     FN,
@@ -90,6 +93,43 @@ def _call_syntax(node: Node, module: JsModule, new: bool) -> CallSyntax:
 
 
 _PATH = frozenset({"path"})
+#: `return name;` / `return await name;`: a function handing out a binding it holds
+RETURNED_NAME = re.compile(rb"\breturn\s+(?:await\s+)?([A-Za-z_$][\w$]*)\s*(?:;|\n|\r|}|$)")
+
+
+#: Parts of kind-making names too common in any code to tell one (`mongodb.MongoClient.
+#: connect` is told by `MongoClient`, `axios.create` by `axios`)
+_COMMON_PARTS = frozenset({"default", "create", "extend", "connect", "promise", "model",
+                           "connection", "collection", "configure", "Environment", "Request",
+                           "Model", "got", "sql", "vm"})
+
+
+@lru_cache(maxsize=1)
+def _kind_words() -> frozenset[bytes]:
+    """The words of the names making objects of a kind whose methods are sinks (`knex`,
+    `MongoClient`, `createPool`, `Pool`...): a function holding none of them makes none."""
+    table = js_table()
+    receivers = {jsink.sink.receiver for sinks in table.methods.values() for jsink in sinks}
+    return frozenset(part.encode() for name, kind in table.kinds.items()
+                     if kind in receivers or kind in table.fluent
+                     for part in name.replace("/", ".").split(".")
+                     if part not in _COMMON_PARTS and IDENTIFIER.fullmatch(part.encode()))
+
+
+def _return_facts(module: JsModule, node: Node) -> tuple[bool, tuple[str, ...]]:
+    """What a function's text says of what it may return: does it hold a kind-making word
+    (and a `return`, or is it an arrow function's expression), and the bare names it
+    returns (`return db;`)?"""
+    text = module.source[node.start_byte:node.end_byte]
+    returns = text.find(b"return") >= 0
+    body = node.child_by_field_id(module.fid.body)
+    if not returns and (body is None or body.type == "statement_block"):
+        return False, ()
+    maker = not _kind_words().isdisjoint(IDENTIFIER.findall(text))
+    names = tuple(dict.fromkeys(m.group(1).decode() for m in RETURNED_NAME.finditer(text)))
+    return maker, names
+
+
 #: Response methods setting the Content-Type (Express, Node's http) and those writing the
 #: body (`res.type("html")` then `res.send(page)`).
 HTML_SETTERS = frozenset({"type", "contentType", "set", "header", "setHeader", "writeHead"})
@@ -629,6 +669,24 @@ class JsCalls:
         parent = self.class_ref(self.ev(parent_node, scope))
         return self.class_method(parent, name, this, depth + 1) if parent is not None else None
 
+    def _may_return_kind(self, ref: FuncRef) -> bool:
+        """Can a project function called without taint return an object of a table kind
+        (a knex instance, a MongoDB database: `getDb()`), whose methods are sinks? Yes
+        when its text makes one (`_kind_words`) or it returns a name bound to one (a
+        module constant, a captured binding); such a call is then run for its value."""
+        maker, names = ref.module.summary(f"returns:{ref.node.start_byte}",
+                                          lambda module: _return_facts(module, ref.node))
+        if maker:
+            return True
+        kinds = self.table.kind_values
+        for name in names:
+            val = ref.closure.env.get(name) if ref.closure is not None else None
+            if val is None:
+                val = ref.module.env.get(name)
+            if val is not None and val.kind in kinds:
+                return True
+        return False
+
     def inline(self, ref: FuncRef, args: list[Val], node: Node, caller: JsFrame,
                force: bool = False) -> Val:
         """Analyse a project function for this call's arguments; its return value."""
@@ -637,7 +695,7 @@ class JsCalls:
             closure is not None and any(v.taints for v in closure.env.values())) or (
             ref.cls is not None and any(v.taints for (c, _), v in self.fields.items()
                                         if c == ref.cls))
-        if not tainted and not force:
+        if not tainted and not force and not self._may_return_kind(ref):
             return CLEAN
         key_node = ref.node.start_byte
         if key_node in self.stack or len(self.stack) > MAX_DEPTH or self.budget <= 0:

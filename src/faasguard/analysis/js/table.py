@@ -50,6 +50,8 @@ class JsTable:
     same_function: set[str] = field(default_factory=set)
     callbacks: set[str] = field(default_factory=set)
     kinds: dict[str, str] = field(default_factory=dict)
+    #: the kinds `kinds` gives objects (`knex`, `mongo`, `sql`...)
+    kind_values: frozenset[str] = frozenset()
     globals: set[str] = field(default_factory=set)
     jwt: dict[str, set[str]] = field(default_factory=dict)
     routes: set[str] = field(default_factory=set)
@@ -97,6 +99,7 @@ def js_table() -> JsTable:
     table.same_function = set(prop["same_function"])
     table.callbacks = set(prop["callbacks_with_elements"])
     table.kinds = dict(data["kinds"])
+    table.kind_values = frozenset(table.kinds.values())
     table.globals = set(data["globals"])
     table.jwt = {k: set(v) for k, v in data["jwt"].items()}
     table.routes = set(data["express"]["routes"])
