@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import cast
 
@@ -227,11 +228,18 @@ def secret_in_code(app: App, facts: Facts) -> Iterator[Finding]:
     severity="medium",
     description="""
 The function's environment holds secrets (by name: a password, token or key, whether
-written literally or resolved at deploy time from `${ssm:...}` or a parameter) but no
-`KmsKeyArn`: the values are encrypted only with the AWS-managed Lambda key, so every
-principal allowed to read the function configuration sees them in clear. A customer
+written literally or resolved at deploy time from `${ssm:...}` or a parameter; or by
+where the value comes from, under any name: a Secrets Manager secret or SecureString
+parameter resolved into it at deploy time, `{{resolve:secretsmanager:...}}`,
+`{{resolve:ssm-secure:...}}`, serverless.yml's
+`${ssm:/aws/reference/secretsmanager/...}` or a decrypted `${ssm:/path~true}`, Terraform's
+`data.aws_secretsmanager_secret_version.x.secret_string`) but no `KmsKeyArn`: the values
+are encrypted only with the AWS-managed Lambda key, so every principal allowed to read the
+function configuration (`lambda:GetFunctionConfiguration`) sees them in clear. A customer
 managed key adds a `kms:Decrypt` permission check and an audit trail. Better still, keep
-the secret out of the environment and read it at run time.
+the secret out of the environment and read it at run time: a variable holding the
+secret's name or ARN, which the code passes to Secrets Manager or Parameter Store, is
+not reported.
 """,
     remediation={
         "serverless": "provider:\n  kmsKeyArn: !GetAtt EnvKey.Arn",
@@ -252,9 +260,15 @@ def secret_env_without_kms(app: App, facts: Facts) -> Iterator[Finding]:
     for function in app.functions.values():
         if function.kms_key is not None:
             continue
-        names = sorted(v.name for v in function.environment.values()
-                       if v.name not in LAMBDA_RESERVED_CREDENTIALS and (
-                           is_secret_name(v.name) or find_secret(v.name, v.value) is not None))
+        names = []
+        for var in sorted(function.environment.values(), key=lambda v: v.name):
+            if var.name in LAMBDA_RESERVED_CREDENTIALS:
+                continue
+            resolved = resolved_secret(var.value)
+            if resolved is not None:
+                names.append(f"{var.name} ({resolved}, resolved at deploy time)")
+            elif is_secret_name(var.name) or find_secret(var.name, var.value) is not None:
+                names.append(var.name)
         if names:
             yield make_finding(
                 "FG-DATA-004",
@@ -262,6 +276,34 @@ def secret_env_without_kms(app: App, facts: Facts) -> Iterator[Finding]:
                 "environment without a customer-managed KMS key.",
                 function.location, f"env-kms:{logical_id(function.id)}",
             )
+
+
+#: A secret's value resolved at deploy time: a CloudFormation dynamic reference (in a
+#: string, as written or in a Sub), serverless.yml's `${ssm:}` of a Secrets Manager secret
+#: or of a parameter decrypted by `~true` (its text, the variable being unknown), Terraform's
+#: secret version data source (the same).
+_RESOLVED_SECRET = re.compile(
+    r"\{\{resolve:(?P<cfn>secretsmanager|ssm-secure):(?P<cfn_name>(?:\$\{[^}]*\}|[^}:])+)"
+    r"|^ssm:/aws/reference/secretsmanager/(?P<sls>[^~]+)"
+    r"|^ssm:(?P<sls_secure>[^~]+)~true$"
+    r"|^(?P<tf>data\.aws_secretsmanager_secret_version\.[\w-]+)\.secret_string$")
+
+
+def resolved_secret(value: object) -> str | None:
+    """The secret whose value a deploy-time reference puts into `value`, for a message
+    (`the Secrets Manager secret prod/db`); None for anything else, a secret's name or ARN
+    (the code reading the secret at run time) included."""
+    text = value.text if isinstance(value, Unknown) else value
+    match = _RESOLVED_SECRET.search(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    if match.group("cfn") == "ssm-secure":
+        return f"the SecureString parameter {match.group('cfn_name')}"
+    if match.group("sls_secure"):
+        return f"the SecureString parameter {match.group('sls_secure')}"
+    if match.group("tf"):
+        return f"the Secrets Manager secret of {match.group('tf')}"
+    return f"the Secrets Manager secret {match.group('cfn_name') or match.group('sls')}"
 
 
 def _resources(app: App, kind: str) -> list[DataResource]:
