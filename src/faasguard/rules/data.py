@@ -14,7 +14,7 @@ from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, DataResource, EnvVar, Ref, Unknown, logical_id
 from faasguard.rules.codefindings import code_findings
-from faasguard.rules.envvars import env_definitions
+from faasguard.rules.envvars import EnvDefinition, env_definitions
 from faasguard.rules.util import remediation_for
 
 _OWASP_CONFIG = "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"
@@ -51,6 +51,12 @@ access key id, or a long random-looking token such as a secret access key). The 
 credentials of the AWS documentation (`AKIAIOSFODNN7EXAMPLE` and its secret access key
 ending `EXAMPLEKEY`) are not reported: published so that nobody can use them, they
 authenticate nowhere (a real key beside them still is).
+A variable whose name alone says secret but that holds a secret's id is not reported: its
+value the name of a Secrets Manager secret the templates declare, or the variable read by
+the function's code as (part of) the id of the secret or parameter an AWS call fetches
+(`get_secret_value(SecretId=os.environ["DB_SECRET"])`, `GetSecretValueCommand({ SecretId:
+process.env.API_SECRET })`, `get_parameter(Name=...)`); a value of a secret's format still
+is.
 A variable that receives a secret written elsewhere in the templates (serverless.yml
 `custom:` or `params:`, a parameter's `Default`, a Terraform variable's `default`) is one
 secret with FG-DATA-002's finding where it is written: this finding is folded into that
@@ -97,7 +103,7 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
             # branch a deployment takes
             match = next(filter(None, (find_secret(name, c) for c in var.value.choices)), None)
             where = f" (in a branch of its {branched[0]} on {branched[1]})"
-        if match is None:
+        if match is None or match.kind == "name" and _names_a_secret(app, facts, definition):
             continue
         yield make_finding(
             "FG-DATA-001",
@@ -109,6 +115,35 @@ def plaintext_secret_env(app: App, facts: Facts) -> Iterator[Finding]:
             confidence=match.confidence,
             folds_into=_written_elsewhere(facts, var),
         )
+
+
+def _names_a_secret(app: App, facts: Facts, definition: EnvDefinition) -> bool:
+    """Does the variable hold a secret's id rather than the secret: its value the name of
+    a Secrets Manager secret the templates declare, or the variable read by a function it
+    reaches as the id (or a part of the id) of the secret or parameter an AWS call fetches
+    (`get_secret_value(SecretId=os.environ["DB_SECRET"])`)? Its name alone (`DB_SECRET`)
+    said secret."""
+    var = definition.var
+    names, ids = _secret_ids(app, facts)
+    return (isinstance(var.value, str) and var.value.strip() in names) or \
+        any((f.id, var.name) in ids for f in definition.functions)
+
+
+def _secret_ids(app: App, facts: Facts) -> tuple[set[str], set[tuple[str, str]]]:
+    """The names of the secrets the templates declare, and the (function id, variable)
+    pairs whose variable a function's AWS call takes as (part of) a secret's or a
+    parameter's id; once per scan."""
+    found = facts.memo.get(_SECRET_IDS)
+    if found is None:
+        names = {r.name.strip() for r in _resources(app, "secret") if isinstance(r.name, str)}
+        ids = {(function, target.name.env) for function, calls in facts.aws_calls.items()
+               for call in calls for target in call.targets
+               if target.kind in ("secret", "parameter") and target.name.env}
+        found = facts.memo[_SECRET_IDS] = (names, ids)
+    return cast(tuple[set[str], set[tuple[str, str]]], found)
+
+
+_SECRET_IDS = "data.secret_ids"  # Facts.memo key of `_secret_ids`
 
 
 def _written_elsewhere(facts: Facts, var: EnvVar) -> tuple[str, ...] | None:
