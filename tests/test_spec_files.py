@@ -3,28 +3,26 @@ in which order, through skip dirs, hidden folders, symlinks and exclude globs.""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from pathlib import Path
 
 import pytest
 
 from faasguard.analysis.openapi import SPEC_NAMES, find_spec_files
-from faasguard.scan import SKIP_DIRS
+from faasguard.scan import SKIP_DIRS, excluded
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def _walked(root: str, excludes: list[str]) -> list[str]:
-    """What the scanner's rules give through `os.walk`: the reference."""
+    """What the scanner's rules give through `os.walk` (excludes matched as the scan's
+    walk matches them): the reference."""
     found = []
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
-            if SPEC_NAMES.search(name) and not any(
-                    fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
-                    for p in excludes):
+            if SPEC_NAMES.search(name) and not excluded(excludes, rel):
                 found.append(rel)
     return found
 

@@ -61,8 +61,9 @@ class IgnoreEntry:
     def matches(self, rule_id: str, file: str, threat: str = "") -> bool:
         """Does this entry suppress `rule_id` (of `threat`) reported in `file`? Its `rule`
         is a rule id, a threat or "*" (every rule)."""
+        path = self.path.removeprefix("./")  # `./webhooks/*`: reported paths have no ./
         return (self.rule in ("*", rule_id, threat)) and (
-            fnmatch.fnmatch(file, self.path) or fnmatch.fnmatch(file, self.path.rstrip("/") + "/*"))
+            fnmatch.fnmatch(file, path) or fnmatch.fnmatch(file, path.rstrip("/") + "/*"))
 
 
 @dataclass

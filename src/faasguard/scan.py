@@ -126,8 +126,12 @@ class ScanResult:
 # --------------------------------------------------------------------------- discovery
 
 
-def _excluded(patterns: Sequence[str], *names: str) -> bool:
-    for pattern in patterns:
+def excluded(patterns: Sequence[str], *names: str) -> bool:
+    """Does an exclude glob (`--exclude`, the configuration's `exclude:`) match one of
+    `names` (paths relative to the scanned folder, a base name)? `**/x` matches x at the
+    top too, `x` the folder's contents, `./x` what `x` matches."""
+    for written in patterns:
+        pattern = written.removeprefix("./")  # `--exclude ./tests`: paths have no ./
         bare = pattern[3:] if pattern.startswith("**/") else pattern
         for name in names:
             if (fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(name, bare)
@@ -185,7 +189,7 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
         for entry in dirs:
             name = entry.name
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if name in SKIP_DIRS or _excluded(patterns, rel, rel_of(rel), name) or \
+            if name in SKIP_DIRS or excluded(patterns, rel, rel_of(rel), name) or \
                     os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                 continue
             if entry.is_symlink():
@@ -201,7 +205,7 @@ def walk(root: str, excludes: Iterable[str] = (), prefix: str = "") -> Discovery
             kind = SOURCE_SUFFIXES.get(os.path.splitext(name)[1].lower())
             if (kind is None and not is_candidate(name)) or name.endswith(".d.ts") or \
                     name in CONFIG_NAMES or name in SKIP_FILES or \
-                    _excluded(patterns, rel, rel_of(rel), name):
+                    excluded(patterns, rel, rel_of(rel), name):
                 continue
             if entry.is_symlink():
                 link_problem = _link_problem(entry.path, real_root)

@@ -1,14 +1,16 @@
-"""Review of faasguard in a team's workflow (CI gate, suppressions), as a new user meets it
-on a monorepo: what the user is told when a scan cannot do what was asked. Fixtures under
-tests/fixtures/review_workflow."""
+"""Review of faasguard in a team's workflow (CI gate, suppressions, excludes), as a new user
+meets it on a monorepo: what the user is told when a scan cannot do what was asked, and
+paths written as users write them. Fixtures under tests/fixtures/review_workflow."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from pipeline_support import run_cli
 
+from faasguard.analysis.openapi import find_spec_files
 from faasguard.scan import scan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_workflow"
@@ -63,3 +65,37 @@ def test_suppressions_naming_rules_are_honoured_without_a_warning() -> None:
     assert [f.suppressed for f in result.findings if f.rule_id == "FG-INJ-001"] == [
         "the format is checked by the API's request validator"] * 2
     assert _suppression_warnings(FIXTURES / "suppression_right") == []
+
+
+DOT_SLASH = FIXTURES / "dot_slash"
+
+
+def _url_findings(*argv: str, capsys) -> list[tuple[str, str | None]]:
+    code, out, _ = run_cli(capsys, "scan", str(DOT_SLASH), "--format", "json", *argv)
+    assert code in (0, 1)
+    return sorted((f["location"]["file"], (f["suppression"] or {}).get("source"))
+                  for f in json.loads(out)["findings"] if f["rule_id"] == "FG-AUTH-001")
+
+
+@pytest.mark.parametrize("written", ["legacy", "./legacy", "./legacy/"])
+def test_an_exclude_written_from_the_current_folder_excludes(capsys, written) -> None:
+    """`--exclude ./legacy` matched no path (they are written without ./) and skipped
+    nothing, silently; so did `exclude: [./legacy]` in the configuration."""
+    assert _url_findings("--exclude", written, capsys=capsys) == [
+        ("services/api/serverless.yml", None)]
+
+
+@pytest.mark.parametrize("written", ["legacy", "./legacy"])
+def test_spec_discovery_takes_the_same_excludes(written) -> None:
+    assert find_spec_files(str(DOT_SLASH)) == ["legacy/openapi.yaml"]
+    assert find_spec_files(str(DOT_SLASH), [written]) == []
+
+
+@pytest.mark.parametrize("written", ["services/api/*", "./services/api/*", "./services/api"])
+def test_an_ignore_path_written_from_the_current_folder_suppresses(tmp_path, capsys,
+                                                                   written) -> None:
+    config = tmp_path / "faasguard.yml"
+    config.write_text("version: 1\nignore:\n"
+                      f"  - {{rule: FG-AUTH-001, path: '{written}', reason: signed}}\n")
+    assert _url_findings("--config", str(config), capsys=capsys) == [
+        ("legacy/serverless.yml", None), ("services/api/serverless.yml", "config")]

@@ -22,7 +22,6 @@ become diagnostics, never errors. Fills `facts.openapi` with `Spec`s.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from collections.abc import Iterable
@@ -149,7 +148,7 @@ def find_spec_files(root: str, excludes: Iterable[str] = (), under: str = "") ->
 
     One `scandir` per folder: the entries' types come with the listing, where `os.walk`
     asks the system again whether each sub-folder is a symlink."""
-    from faasguard.scan import SKIP_DIRS
+    from faasguard.scan import SKIP_DIRS, excluded
 
     patterns = list(excludes)
     found: list[str] = []
@@ -176,8 +175,7 @@ def find_spec_files(root: str, excludes: Iterable[str] = (), under: str = "") ->
                     folders.append((entry.path, f"{prefix}{name}/"))
             elif SPEC_NAMES.search(name):
                 rel = prefix + name
-                if not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*")
-                           for p in patterns):
+                if not excluded(patterns, rel):
                     found.append(rel)
         pending.extend(reversed(folders))  # the first sub-folder is read next
     return found
