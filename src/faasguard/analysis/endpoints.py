@@ -7,8 +7,9 @@ Zappa or serverless-wsgi app's Flask or Django routes: `behind` names the catch-
 `auth` is the protection a caller meets (the route's own authoriser, else the API's
 default, else none); `exposure` says who can reach the endpoint at the network level:
 "internet" for public endpoints, "vpc" for REST APIs with a PRIVATE endpoint type (callable
-only through an interface VPC endpoint). `documented` is filled by the OpenAPI comparison
-(True/False) when a spec applies to the endpoint, else None. `undecided` is set when the
+only through an interface VPC endpoint) and for ALB rules of internal load balancers only.
+`documented` is filled by the OpenAPI comparison (True/False) when a spec applies to the
+endpoint, else None. `undecided` is set when the
 deployment decides whether the endpoint authenticates (`Authorizer.undecided`, a function
 URL's AuthType with NONE among its possible values): `auth` is then what the other values
 give, and `unauthenticated` is False; its JSON says `none_only_if_passed` when the template
@@ -32,6 +33,7 @@ from faasguard.model import (
     Authorizer,
     Function,
     Location,
+    Ref,
     ResourcePolicy,
     Route,
     Statement,
@@ -147,6 +149,36 @@ def grants_anyone(statement: Statement) -> bool:
     return statement.effect == "Allow" and "*" in statement.principals
 
 
+#: Services whose resources hold one policy: a policy resource naming a bucket, queue or
+#: topic (aws_s3_bucket_policy, aws_sqs_queue_policy, aws_sns_topic_policy) replaces the
+#: policy the resource writes itself (Terraform's `policy` argument).
+_ONE_POLICY = frozenset({"s3", "sqs", "sns"})
+
+
+def _own_policy(policy: ResourcePolicy) -> str | None:
+    """The id of the resource whose own `policy` argument wrote `policy` (the loaders name
+    its statements `<resource id>:<n>`), None for a policy resource's statement."""
+    target = policy.target
+    if policy.service in _ONE_POLICY and isinstance(target, Ref) and \
+            policy.id.startswith(target.target + ":"):
+        return target.target
+    return None
+
+
+def policies_in_effect(app: App) -> list[ResourcePolicy]:
+    """The app's resource policies in effect: the statements of a bucket's, queue's or
+    topic's own `policy` argument are left out when a policy resource of its own names
+    the same resource too. The resource holds one policy, and the policy resource,
+    applied after the resource it names, replaces the other (both written, each apply
+    writes them in turn: the policy resource's is the one left)."""
+    replaced = {p.target.target for p in app.resource_policies
+                if p.service in _ONE_POLICY and isinstance(p.target, Ref)
+                and _own_policy(p) is None}
+    if not replaced:
+        return app.resource_policies
+    return [p for p in app.resource_policies if _own_policy(p) not in replaced]
+
+
 def open_resource_policies(app: App, services_too: bool = False) -> list[ResourcePolicy]:
     """Resource policies that let anyone invoke or write, with no restricting condition.
 
@@ -156,7 +188,7 @@ def open_resource_policies(app: App, services_too: bool = False) -> list[Resourc
     left out: the function URL itself is the finding there.
     """
     found = []
-    for policy in app.resource_policies:
+    for policy in policies_in_effect(app):
         statement = policy.statement
         if statement.effect != "Allow" or is_restricted(policy):
             continue
@@ -352,19 +384,47 @@ def _first(value: Any) -> str | None:
     return None
 
 
-def _alb_endpoint(trigger: Trigger) -> Endpoint:
+def alb_endpoints(trigger: Trigger) -> list[Endpoint]:
+    """An ALB trigger's endpoints: one per method its listener rules match (ANY when they
+    match every method)."""
     props = trigger.properties
     raw_conditions = props.get("conditions")
     conditions = raw_conditions if isinstance(raw_conditions, dict) else {}
-    method = _first(props.get("method")) or _first(conditions.get("method")) or "ANY"
+    written = props.get("method", conditions.get("method"))
+    methods = [m for m in (written if isinstance(written, list) else [written])
+               if isinstance(m, str)]
+    return [_alb_endpoint(trigger, method) for method in dict.fromkeys(
+        m.upper() for m in methods or ["ANY"])]
+
+
+def _alb_endpoint(trigger: Trigger, method: str) -> Endpoint:
+    props = trigger.properties
+    raw_conditions = props.get("conditions")
+    conditions = raw_conditions if isinstance(raw_conditions, dict) else {}
     path = _first(props.get("path")) or _first(conditions.get("path")) or "/*"
     # what the listener rules forwarding to the function make a request meet first (their
     # authenticate-cognito / -oidc action): authenticated when every one of them does
     rules = props.get("authenticate")
     kinds = set(rules) if isinstance(rules, list) else set()
     auth = kinds.pop() if len(kinds) == 1 and "none" not in kinds else "none"
-    return Endpoint(kind="alb", method=method.upper(), path=path, location=trigger.location,
-                    function=trigger.function, auth=str(auth))
+    return Endpoint(kind="alb", method=method, path=path, location=trigger.location,
+                    function=trigger.function, auth=str(auth),
+                    exposure="vpc" if alb_internal(trigger) else "internet")
+
+
+def alb_schemes(trigger: Trigger) -> list[str | None]:
+    """The schemes of the load balancers whose listener rules forward to an ALB trigger's
+    function ("internet-facing", "internal"; None where the project does not hold the
+    listener or its load balancer: an ARN, a serverless.yml `listenerArn` of another
+    stack); [None] when no rule of the project forwards to it."""
+    schemes = trigger.properties.get("scheme")
+    return list(schemes) if isinstance(schemes, list) and schemes else [None]
+
+
+def alb_internal(trigger: Trigger) -> bool:
+    """Is every load balancer forwarding to an ALB trigger's function known to be
+    internal (reachable from its VPC only)?"""
+    return all(scheme == "internal" for scheme in alb_schemes(trigger))
 
 
 def _behind(route: Route, proxies: list[Route]) -> str:
@@ -392,7 +452,9 @@ def build_endpoints(app: App) -> list[Endpoint]:
         url = _url_endpoint(function)
         if url is not None:
             endpoints.append(url)
-        endpoints.extend(_alb_endpoint(t) for t in function.triggers if t.kind == "alb")
+        for trigger in function.triggers:
+            if trigger.kind == "alb":
+                endpoints.extend(alb_endpoints(trigger))
     endpoints.sort(key=lambda e: (e.location.file, e.location.line, e.method, e.path))
     return endpoints
 

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
+    alb_endpoints,
+    alb_internal,
+    alb_schemes,
     DESTRUCTIVE_METHODS,
     READ_OR_TAKE_ACTIONS,
     allowed_of,
@@ -20,6 +23,7 @@ from faasguard.analysis.endpoints import (
     may_be_open,
     none_unlisted,
     open_resource_policies,
+    policies_in_effect,
     unlisted_text,
 )
 from faasguard.analysis.facts import Facts
@@ -132,7 +136,11 @@ def _how_sure(value: Unknown | None, severity: str) -> dict[str, str]:
     severity="high",
     description="""
 An API Gateway route (REST, HTTP or websocket `$connect`) with no authoriser — neither its
-own nor the API's default — lets anyone on the internet call the function behind it. A
+own nor the API's default — lets anyone on the internet call the function behind it; so
+does an ALB listener rule forwarding to a function with no `authenticate-cognito` or
+`authenticate-oidc` action (serverless.yml: an `alb` event without `authorizer`) on an
+internet-facing load balancer (one the project does not hold: one severity level lower,
+`confidence: low`; an internal one is not reported). A
 state-changing method (POST, PUT, PATCH, DELETE, ANY) without authentication lets anyone
 change or delete data and is reported `high`; an unauthenticated read (GET, HEAD) is
 reported `medium` (it may be a deliberately public page: suppress it with a reason),
@@ -260,6 +268,67 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
             f"{_undecided_text(found)} lets anyone {where} call it, and it {what}."
         yield make_finding("FG-AUTH-002", message, route.location, route_subject(route),
                            **_how_sure(found.undecided if found else None, severity))
+    yield from _alb_without_authentication(app, facts)
+
+
+#: FG-AUTH-002's fix for an ALB listener rule, in each format.
+_ALB_AUTH_FIXES = {
+    "serverless": "provider:\n  alb:\n    authorizers:\n      corp:\n        type: cognito\n"
+                  "        userPoolArn: arn:aws:cognito-idp:eu-west-1:111122223333:userpool/ID\n"
+                  "        userPoolClientId: CLIENT_ID\n        userPoolDomain: corp\n"
+                  "functions:\n  admin:\n    events:\n      - alb:\n"
+                  "          listenerArn: !Ref HttpsListener\n          priority: 1\n"
+                  "          conditions:\n            path: /admin\n"
+                  "          authorizer: corp",
+    "sam": "AdminRule:\n  Type: AWS::ElasticLoadBalancingV2::ListenerRule\n  Properties:\n"
+           "    Actions:\n      - Type: authenticate-cognito\n        Order: 1\n"
+           "        AuthenticateCognitoConfig:\n          UserPoolArn: !GetAtt UserPool.Arn\n"
+           "          UserPoolClientId: !Ref UserPoolClient\n"
+           "          UserPoolDomain: corp\n      - Type: forward\n        Order: 2\n"
+           "        TargetGroupArn: !Ref AdminTargets",
+    "terraform": 'resource "aws_lb_listener_rule" "admin" {\n  action {\n'
+                 '    type = "authenticate-cognito"\n    authenticate_cognito {\n'
+                 "      user_pool_arn       = aws_cognito_user_pool.corp.arn\n"
+                 "      user_pool_client_id = aws_cognito_user_pool_client.corp.id\n"
+                 "      user_pool_domain    = aws_cognito_user_pool_domain.corp.domain\n"
+                 "    }\n  }\n  action {\n    type             = \"forward\"\n"
+                 "    target_group_arn = aws_lb_target_group.admin.arn\n  }\n}",
+}
+
+
+def _alb_without_authentication(app: App, facts: Facts) -> Iterator[Finding]:
+    """FG-AUTH-002 on the ALB listener rules forwarding to a function with no
+    authenticate-cognito / authenticate-oidc action, unless every load balancer of them
+    is internal."""
+    for function in app.functions.values():
+        for trigger in function.triggers:
+            if trigger.kind != "alb" or alb_internal(trigger):
+                continue
+            endpoints = [e for e in alb_endpoints(trigger) if e.unauthenticated]
+            if not endpoints:
+                continue
+            methods = [e.method for e in endpoints]
+            destructive = any(m in DESTRUCTIVE_METHODS for m in methods)
+            what = "accepts every method, state-changing ones included" if "ANY" in methods \
+                else "changes state" if destructive else f"answers {methods[0]} requests"
+            labels = ", ".join(f"{e.method} {e.path}" for e in endpoints)
+            name = logical_id(function.id)
+            severity = "high" if destructive else "medium"
+            if "internet-facing" in alb_schemes(trigger):
+                how = {"severity": severity}
+                who = "anyone on the internet can call it (its load balancer is internet-facing)"
+            else:
+                how = {"severity": SEVERITIES[SEVERITIES.index(severity) + 1],
+                       "confidence": "low"}
+                who = "anyone who reaches its load balancer can call it (internet-facing " \
+                    "unless that balancer, which the project does not hold, is internal)"
+            yield make_finding(
+                "FG-AUTH-002",
+                f"ALB rule {labels} (function '{name}') has no authenticate-cognito or "
+                f"authenticate-oidc action: {who}, and it {what}.",
+                trigger.location, f"alb:{name}:{endpoints[0].path}",
+                remediation=remediation_for(app, facts, trigger.location.file,
+                                            _ALB_AUTH_FIXES), **how)
 
 
 def _what_a_read_does(facts: Facts, route: Route,
@@ -410,7 +479,10 @@ inject messages, put events your rules hand to functions or plant objects your f
 will process. A grant to an AWS service principal
 (`s3.amazonaws.com`, `sns.amazonaws.com`, `events.amazonaws.com`) with no SourceArn or
 SourceAccount lets that service act on behalf of *any* account's bucket, topic or rule
-(the confused deputy) and is reported `medium`.
+(the confused deputy) and is reported `medium`. A Terraform bucket, queue or topic whose
+own `policy` argument a policy resource (`aws_sqs_queue_policy`, `aws_sns_topic_policy`,
+`aws_s3_bucket_policy`) overwrites is judged by the policy resource's statements: the
+resource holds one policy, and the policy resource is applied after it.
 A REST API whose routes require IAM (`AWS_IAM`) and whose resource policy allows
 `execute-api:Invoke` to `*` with no such condition (and no Deny statement with one) lets
 any principal of any AWS account call those routes: IAM authorisation only asks that the
@@ -569,7 +641,7 @@ resource is FG-AUTH-004's; a bucket's public read, FG-DATA-009's.
                  "Prowler": "secretsmanager_not_publicly_accessible"},
 )
 def resource_policy_open_to_read(app: App, facts: Facts) -> Iterator[Finding]:
-    for policy in app.resource_policies:
+    for policy in policies_in_effect(app):
         if not grants_anyone(policy.statement) or is_restricted(policy):
             continue
         actions = allowed_of(policy, READ_OR_TAKE_ACTIONS)

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from typing import cast
 
 from faasguard.analysis.code_facts import FileFacts
-from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted
+from faasguard.analysis.endpoints import (
+    allowed_of,
+    grants_anyone,
+    is_restricted,
+    policies_in_effect,
+)
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import find_secret, is_secret_name, secret_digest
 from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
@@ -602,7 +607,7 @@ def _public_reads(app: App) -> dict[str, list[str]]:
     """Of each bucket (id), the reads its bucket policies let anyone do with no condition
     tying them to an account, organisation or network."""
     found: dict[str, list[str]] = {}
-    for policy in app.resource_policies:
+    for policy in policies_in_effect(app):
         if policy.service != "s3" or not grants_anyone(policy.statement) or \
                 is_restricted(policy):
             continue
