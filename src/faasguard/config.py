@@ -128,12 +128,31 @@ def resolve_config(paths: Sequence[str], explicit: str | None = None) -> Config:
     first found in the scanned paths' common folder or the current folder, else defaults."""
     from faasguard.scan import common_root
 
+    base = common_root(paths)
     if explicit is not None:
         if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: configuration file not found")
-        return load_config(explicit)
-    found = find_config(list(dict.fromkeys([common_root(paths), os.getcwd()])))
-    return load_config(found) if found else Config()
+        return _rebased(load_config(explicit), explicit, base)
+    found = find_config(list(dict.fromkeys([base, os.getcwd()])))
+    return _rebased(load_config(found), found, base) if found else Config()
+
+
+def _rebased(config: Config, path: str, base: str) -> Config:
+    """`config` with its `exclude` globs and `ignore` paths also written relative to the
+    scanned folder `base` when that is a sub-folder of the file's folder: a monorepo's
+    root .faasguard.yml says `services/notify/*`, and a scan of `services` (locations
+    `notify/serverless.yml`) would match none of them. Each is kept as written too."""
+    prefix = os.path.relpath(base, os.path.dirname(os.path.abspath(path))).replace(os.sep, "/")
+    if prefix == "." or prefix == ".." or prefix.startswith("../"):
+        return config
+    def inside(written: str) -> str | None:
+        rest = written.removeprefix("./")
+        return rest[len(prefix) + 1:] if rest.startswith(prefix + "/") else None
+    config.exclude = list(dict.fromkeys(
+        [*config.exclude, *(r for r in map(inside, config.exclude) if r)]))
+    config.ignore = [*config.ignore, *(IgnoreEntry(e.rule, rest, e.reason)
+                                       for e in config.ignore if (rest := inside(e.path)))]
+    return config
 
 
 def to_options(config: Config, stage: str | None = None, region: str | None = None,

@@ -99,3 +99,22 @@ def test_an_ignore_path_written_from_the_current_folder_suppresses(tmp_path, cap
                       f"  - {{rule: FG-AUTH-001, path: '{written}', reason: signed}}\n")
     assert _url_findings("--config", str(config), capsys=capsys) == [
         ("legacy/serverless.yml", None), ("services/api/serverless.yml", "config")]
+
+
+CONFIG_ROOT = FIXTURES / "config_root"
+
+
+@pytest.mark.parametrize("argv", [("services",), ("services", "--config", ".faasguard.yml"),
+                                  (".",)])
+def test_a_root_configuration_applies_to_a_scan_of_a_sub_folder(capsys, monkeypatch,
+                                                                argv) -> None:
+    """The repository's .faasguard.yml writes its paths from the root (services/notify/*);
+    `faasguard scan services`, run from the root (the configuration found in the current
+    folder), reports notify/serverless.yml: the ignore entry and the exclude matched
+    nothing, and the build failed on findings the team had accepted."""
+    monkeypatch.chdir(CONFIG_ROOT)
+    code, out, _ = run_cli(capsys, "scan", *argv, "--format", "json")
+    found = sorted((f["location"]["file"].removeprefix("services/"),
+                    (f["suppression"] or {}).get("source"))
+                   for f in json.loads(out)["findings"] if f["rule_id"] == "FG-AUTH-001")
+    assert found == [("api/serverless.yml", None), ("notify/serverless.yml", "config")]
