@@ -111,6 +111,7 @@ CLOSED = {
     ("sns_http_subscription", "pos"),  # FG-TP-006
     ("data_trace", "pos"), ("data_trace", "tf_pos"), ("data_trace", "sls_pos"),  # FG-MON-008
     ("identity_pool_guest", "pos"),  # FG-AUTH-007
+    ("alb_no_auth", "pos"),  # FG-AUTH-002
     ("secret_resolved_into_environment", "pos"),
     ("secret_resolved_into_environment", "sls_pos"),  # FG-DATA-004
     ("iam_api_open_to_any_account", "pos"),  # FG-AUTH-004

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from faasguard.loaders.documents import LDict
 from faasguard.loaders.template import Template, items, mapping, with_schedule_input
 from faasguard.model import Ref, Trigger, TriggerKind, Value
 
@@ -60,23 +61,33 @@ def read_target_group(t: Template, logical: str, props: Any) -> None:
 
 
 def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value]]:
-    """Paths and methods of the listener rules of the template forwarding to a group, and
-    under "authenticate" what each rule makes a request meet first: the provider of its
-    `authenticate-cognito` / `authenticate-oidc` action ("cognito", "oidc"), else "none"."""
+    """Paths and methods of the listener rules of the template forwarding to a group (and of
+    the listeners whose default action does), under "authenticate" what each makes a
+    request meet first: the provider of its `authenticate-cognito` / `authenticate-oidc`
+    action ("cognito", "oidc"), else "none"; under "scheme" the `Scheme` of its load
+    balancer ("internet-facing", the default, or "internal"), None when the listener or
+    its load balancer is not in the template."""
     found: dict[str, list[Value]] = {}
     for logical, kind in t.scope.resources.items():
-        if kind != "AWS::ElasticLoadBalancingV2::ListenerRule":
+        if kind == _RULE:
+            rule = t.resolved_props(logical)
+            actions = rule.get("Actions")
+            listener = _logical(t, rule.get("ListenerArn"), _LISTENER)
+        elif kind == _LISTENER:
+            rule = LDict()
+            actions, listener = t.resolved_props(logical).get("DefaultActions"), logical
+        else:
             continue
-        rule = t.resolved_props(logical)
-        groups = [mapping(a).get("TargetGroupArn") for _l, a in items(rule.get("Actions"))]
-        groups += [mapping(g).get("TargetGroupArn") for _l, a in items(rule.get("Actions"))
+        groups = [mapping(a).get("TargetGroupArn") for _l, a in items(actions)]
+        groups += [mapping(g).get("TargetGroupArn") for _l, a in items(actions)
                    for _m, g in items(mapping(mapping(a).get("ForwardConfig"))
                                       .get("TargetGroups"))]
         if not any(t.target_of(g) == target_group for g in groups):
             continue
-        kinds = [str(mapping(a).get("Type", "")).lower() for _l, a in items(rule.get("Actions"))]
+        kinds = [str(mapping(a).get("Type", "")).lower() for _l, a in items(actions)]
         found.setdefault("authenticate", []).append(next(
             (k[len("authenticate-"):] for k in kinds if k.startswith("authenticate-")), "none"))
+        found.setdefault("scheme", []).append(_scheme(t, listener))
         for _line, condition in items(rule.get("Conditions")):
             condition = mapping(condition)
             field, config = {
@@ -87,6 +98,28 @@ def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value
                 values = mapping(condition.get(config)).get("Values", condition.get("Values"))
                 found.setdefault(field, []).extend(v for _l, v in items(values))
     return found
+
+
+_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+_LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+
+
+def _logical(t: Template, value: Value, kind: str) -> str | None:
+    """The logical id of the resource of type `kind` that `value` refers to, if any."""
+    return next((logical for logical, _attribute in t.logicals_in(value)
+                 if t.type_of(logical) == kind), None)
+
+
+def _scheme(t: Template, listener: str | None) -> str | None:
+    """The scheme of a listener's load balancer (lower case; internet-facing when the
+    balancer leaves it out); None when either is not in the template."""
+    if listener is None:
+        return None
+    balancer = _logical(t, t.resolved_props(listener).get("LoadBalancerArn"), _BALANCER)
+    if balancer is None:
+        return None
+    return str(t.resolved_props(balancer).get("Scheme", "internet-facing")).lower()
 
 
 def read_subscription_filter(t: Template, logical: str, props: Any) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 from faasguard.loaders.documents import LDict, LList, line_of
 from faasguard.loaders.iam_resources import api_policies
 from faasguard.loaders.intrinsics import Scope
+from faasguard.loaders.template import mapping, undecided_authorizer, with_schedule_input
 from faasguard.loaders.template import throttle as throttle_of
-from faasguard.loaders.template import undecided_authorizer, with_schedule_input
 from faasguard.model import (
     DATA_TRACE,
     OWNED_ELSEWHERE,
@@ -560,6 +560,15 @@ def _alb(function: Function, body: Any, location: Location, env: EventEnv) -> Tr
         for key in ("path", "method", "host"):
             if key in conditions:
                 properties[key] = conditions[key]
+    # what the rule makes a request meet first: its authorizers' type (cognito, oidc),
+    # declared under provider.alb.authorizers; the balancer is the listener's stack's
+    named = settings.get("authorizer")
+    named = named if isinstance(named, list) else [named] if named is not None else []
+    declared = mapping(mapping(env.provider.get("alb")).get("authorizers"))
+    kinds = [str(mapping(declared.get(str(name))).get("type", "oidc")).lower()
+             for name in named]
+    properties["authenticate"] = [kinds[0] if kinds else "none"]
+    properties["scheme"] = [None]
     return Trigger("alb", function.id, location, source=settings.get("listenerArn"),
                    properties=properties)
 

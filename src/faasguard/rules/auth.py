@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.endpoints import (
+    DESTRUCTIVE_METHODS,
+    READ_OR_TAKE_ACTIONS,
     alb_endpoints,
     alb_internal,
     alb_schemes,
-    DESTRUCTIVE_METHODS,
-    READ_OR_TAKE_ACTIONS,
     allowed_of,
     api_exposure,
     api_key_required,

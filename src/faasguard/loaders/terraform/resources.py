@@ -81,6 +81,14 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "listener_arn": "ListenerArn", "priority": "Priority"}),  # + Actions, Conditions
     "aws_alb_listener_rule": ("AWS::ElasticLoadBalancingV2::ListenerRule", {
         "listener_arn": "ListenerArn", "priority": "Priority"}),
+    "aws_lb_listener": ("AWS::ElasticLoadBalancingV2::Listener", {
+        "load_balancer_arn": "LoadBalancerArn", "port": "Port", "protocol": "Protocol"}),
+    "aws_alb_listener": ("AWS::ElasticLoadBalancingV2::Listener", {  # + DefaultActions
+        "load_balancer_arn": "LoadBalancerArn", "port": "Port", "protocol": "Protocol"}),
+    "aws_lb": ("AWS::ElasticLoadBalancingV2::LoadBalancer", {
+        "name": "Name", "internal": "__internal", "load_balancer_type": "Type"}),
+    "aws_alb": ("AWS::ElasticLoadBalancingV2::LoadBalancer", {  # + Scheme
+        "name": "Name", "internal": "__internal", "load_balancer_type": "Type"}),
     "aws_iam_role": ("AWS::IAM::Role", {
         "name": "RoleName", "assume_role_policy": ("AssumeRolePolicyDocument", {_POLICY: ""}),
         "managed_policy_arns": "ManagedPolicyArns",
@@ -330,9 +338,26 @@ def _listener_rule(resource: Resource, props: LDict) -> None:
     (their target groups, `forward { target_group { arn } }` included) and Conditions
     (paths and methods)."""
     module, block = resource.module, resource.block
-    actions, conditions = LList(), LList()
-    actions.line = conditions.line = block.line
-    for action in module.nested(block, "action"):
+    actions, conditions = _actions(resource, "action"), LList()
+    conditions.line = block.line
+    for condition in module.nested(block, "condition"):
+        for name, (field, config) in _RULE_CONDITIONS.items():
+            for inner in module.nested(condition, name):
+                conditions.append(_located(inner, Field=field, **{
+                    config: _located(inner, Values=module.attr(inner, "values"))}))
+                conditions.item_lines.append(inner.line)
+    props["Actions"], props["Conditions"] = actions, conditions
+    props.key_lines["Actions"] = props.key_lines["Conditions"] = block.line
+
+
+def _actions(resource: Resource, name: str) -> LList:
+    """A listener rule's `action` blocks, or a listener's `default_action` blocks, as
+    CloudFormation's Actions: their type and target groups (`forward { target_group { arn }
+    }` included)."""
+    module, block = resource.module, resource.block
+    actions = LList()
+    actions.line = block.line
+    for action in module.nested(block, name):
         entry = _located(action, Type=module.attr(action, "type"),
                          TargetGroupArn=module.attr(action, "target_group_arn"))
         groups = [_located(g, TargetGroupArn=module.attr(g, "arn"))
@@ -342,14 +367,7 @@ def _listener_rule(resource: Resource, props: LDict) -> None:
             entry["ForwardConfig"] = _located(action, TargetGroups=LList(groups))
         actions.append(entry)
         actions.item_lines.append(action.line)
-    for condition in module.nested(block, "condition"):
-        for name, (field, config) in _RULE_CONDITIONS.items():
-            for inner in module.nested(condition, name):
-                conditions.append(_located(inner, Field=field, **{
-                    config: _located(inner, Values=module.attr(inner, "values"))}))
-                conditions.item_lines.append(inner.line)
-    props["Actions"], props["Conditions"] = actions, conditions
-    props.key_lines["Actions"] = props.key_lines["Conditions"] = block.line
+    return actions
 
 
 def _located(block: Block, **values: Any) -> LDict:
@@ -435,6 +453,13 @@ def _adjust(resource: Resource, props: LDict) -> None:
         props["Body"] = _definition(props["Body"], props.line_of("Body"))
     elif kind in ("aws_lb_listener_rule", "aws_alb_listener_rule"):
         _listener_rule(resource, props)
+    elif kind in ("aws_lb_listener", "aws_alb_listener"):
+        props["DefaultActions"] = _actions(resource, "default_action")
+        props.key_lines["DefaultActions"] = resource.block.line
+    elif kind in ("aws_lb", "aws_alb"):
+        internal = props.pop("__internal", False)
+        props["Scheme"] = internal if isinstance(internal, Unknown) else \
+            "internal" if internal is True else "internet-facing"
     elif kind == "aws_apigatewayv2_stage" and isinstance(props.get("RouteSettings"), list):
         by_route = LDict()
         by_route.line = props.line_of("RouteSettings")
