@@ -44,7 +44,10 @@ class LoadContext:
     replace the template's, but a deployment may change them); `parent`: the template
     that deploys this one as a nested stack (None: deployed on its own);
     `stack_parameters`: the values a serverless.yml's `provider.stackParameters` passes to
-    its `resources.Parameters` (facts, below `params`; an LDict locating each item).
+    its `resources.Parameters` (facts, below `params`; an LDict locating each item);
+    `staged_conditions`: the Conditions of its `resources:` written with the stage the user
+    did not give (`resources:` is read for the stage assumed, but a resource under such a
+    condition is created on another stage: a function URL under one is kept).
     """
 
     root: str
@@ -57,6 +60,7 @@ class LoadContext:
     defaults: dict[str, Any] = field(default_factory=dict)
     parent: str | None = None
     stack_parameters: dict[str, Any] = field(default_factory=dict)
+    staged_conditions: frozenset[str] = frozenset()
 
     @property
     def abs_path(self) -> str:

@@ -18,6 +18,7 @@ from faasguard.loaders.functions import (
     read_url,
     s3_code,
 )
+from faasguard.loaders.intrinsics import condition
 from faasguard.loaders.template import Template, as_int, mapping
 from faasguard.model import (
     CODE_ELSEWHERE,
@@ -88,7 +89,13 @@ def _function(t: Template, logical: str, value: Value, what: str) -> Function | 
 
 
 def read_url_resource(t: Template, logical: str, props: Any) -> None:
-    """AWS::Lambda::Url -> the target function's `url`."""
+    """AWS::Lambda::Url -> the target function's `url`; none when the resource's
+    `Condition` is decided false (CloudFormation does not create it), unless the condition
+    is written with a stage the user did not give (`LoadContext.staged_conditions`)."""
+    named = t.raw[logical].get("Condition")
+    if isinstance(named, str) and named not in t.ctx.staged_conditions and \
+            condition(named, t.scope) is False:
+        return
     fn = _function(t, logical, props.get("TargetFunctionArn"), "function URL")
     if fn is not None:
         read_url(t, fn, props, t.line(logical), t.props[logical])

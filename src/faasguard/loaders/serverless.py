@@ -329,9 +329,12 @@ class _Loader:
 
     def _stack_ctx(self) -> LoadContext:
         """The context `resources:` is read in: with the values `provider.stackParameters`
-        passes to its Parameters (cfn_parameters reads and checks them)."""
-        return replace(self.ctx, stack_parameters=self.stack_parameters) \
-            if self.stack_parameters else self.ctx
+        passes to its Parameters (cfn_parameters reads and checks them) and the conditions
+        written with the stage the user did not give (`staged_conditions`)."""
+        if not self.stack_parameters and not self.staged_conditions:
+            return self.ctx
+        return replace(self.ctx, stack_parameters=self.stack_parameters,
+                       staged_conditions=self.staged_conditions)
 
     # ------------------------------------------------------------------ run
 
