@@ -133,6 +133,9 @@ def read_function(t: Template, logical: str, props: LDict) -> None:
     shared = _global_layers(t, logical)
     if shared:
         fn.properties["shared_layers"] = shared
+    runtime = _global_runtime(t, logical)
+    if runtime is not None:
+        fn.properties["shared_runtime"] = runtime
     _read_code(t, fn, props)
     fn.tracing = props.get("Tracing")
     provisioned = mapping(props.get("ProvisionedConcurrencyConfig"))
@@ -169,6 +172,17 @@ def _global_layers(t: Template, logical: str) -> tuple[tuple[Value, Location], .
         return ()
     return tuple((layer, t.loc(line)) for line, item in items(listed)
                  for layer, _branches in conditional_items(item, t.scope))
+
+
+def _global_runtime(t: Template, logical: str) -> Location | None:
+    """Where `Globals.Function.Runtime` is written, when the function takes it (sets no
+    `Runtime` of its own, and its `IgnoreGlobals` does not leave it out)."""
+    shared = mapping(without_ignored_globals(t.globals.get("Function", LDict()),
+                                             t.raw_resource(logical).get("IgnoreGlobals")))
+    own = mapping(t.raw_resource(logical).get("Properties")).get("Runtime")
+    if shared.get("Runtime") is None or own is not None:
+        return None
+    return t.loc(shared.line_of("Runtime") if isinstance(shared, LDict) else None)
 
 
 def link_function(t: Template, logical: str, props: LDict) -> None:

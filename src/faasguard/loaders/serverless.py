@@ -558,6 +558,10 @@ class _Loader:
         )
         if "layers" not in cfg and layers:
             function.properties["shared_layers"] = self._provider_layers()
+        if "runtime" not in cfg and function.runtime is not None:
+            # the provider's runtime: FG-TP-005 reports it once, where it is written
+            function.properties["shared_runtime"] = Location(
+                self.file, self.provider.line_of("runtime") or self.config.line_of("provider"))
         if isinstance(cfg.get("reservedConcurrency"), Unknown):
             undecided_reserved_concurrency(
                 function, raw.get("reservedConcurrency") if isinstance(raw, dict) else None,

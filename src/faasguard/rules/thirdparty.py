@@ -375,7 +375,10 @@ and operating system), functions lose technical support, and some weeks later th
 longer be created and then updated, so even an urgent fix cannot be deployed. Runtimes
 within 90 days of their deprecation date (`runtime-warning-days:` in the configuration)
 are reported at low severity. Dates come from AWS's runtime table
-(data/runtimes.json).
+(data/runtimes.json). A runtime the functions of a file take from its shared setting
+(serverless.yml `provider.runtime`, SAM `Globals.Function.Runtime`) is reported once,
+where that setting is written, with the functions that use it; a function setting its own
+runtime is reported at the function.
 """,
     remediation={
         "serverless": "provider:\n  runtime: python3.13",
@@ -395,29 +398,59 @@ are reported at low severity. Dates come from AWS's runtime table
 )
 def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
     today = _today(facts)
+    # a runtime the functions of a file take from it (serverless.yml `provider.runtime`,
+    # SAM `Globals.Function.Runtime`): one finding where it is written, naming them
+    shared: dict[tuple[Location, str], list[str]] = {}
     for function in app.functions.values():
-        entry = runtime_table().get(function.runtime) if isinstance(function.runtime, str) \
-            else None
-        if entry is None:
+        runtime = function.runtime if isinstance(function.runtime, str) else None
+        entry = runtime_table().get(runtime) if runtime is not None else None
+        status = _runtime_status(entry, today, facts) if entry is not None else None
+        if runtime is None or status is None:
             continue
-        when = date.fromisoformat(entry["deprecation"])
-        days = (when - today).days
-        if days <= 0:
-            message, severity = f"was deprecated on {when.isoformat()}", None
-        elif days <= facts.options.runtime_warning_days:
-            message, severity = f"will be deprecated on {when.isoformat()} (in {days} days)", "low"
-        else:
+        where = function.properties.get("shared_runtime")
+        if isinstance(where, Location):
+            shared.setdefault((where, runtime), []).append(logical_id(function.id))
             continue
-        target = successor_runtime(function.runtime)
-        fix = None
-        if target is not None and target != _DOCUMENTED_RUNTIME:
-            fix = remediation_for(app, facts, function.location.file, {
-                key: snippet.replace(_DOCUMENTED_RUNTIME, target)
-                for key, snippet in RULES["FG-TP-005"].meta.remediation.items()})
+        message, severity = status
         yield make_finding(
             "FG-TP-005",
-            f"Function '{logical_id(function.id)}' uses runtime {function.runtime}, which "
-            f"{message}.",
+            f"Function '{logical_id(function.id)}' uses runtime {runtime}, which {message}.",
             function.location, f"runtime:{logical_id(function.id)}", severity=severity,
-            remediation=fix,
+            remediation=_runtime_fix(app, facts, runtime, function.location.file),
         )
+    for (where, runtime), functions in shared.items():
+        message, severity = _runtime_status(runtime_table()[runtime], today, facts) or ("", None)
+        names = sorted(functions)
+        which = f"function '{names[0]}'" if len(names) == 1 \
+            else f"{len(names)} functions: {short_list(names, 8)}"
+        yield make_finding(
+            "FG-TP-005",
+            f"Runtime {runtime}, which {message}, is the runtime of {which}.",
+            where, f"shared-runtime:{runtime}", severity=severity,
+            remediation=_runtime_fix(app, facts, runtime, where.file),
+            properties={"functions": names},
+        )
+
+
+def _runtime_status(entry: dict[str, str], today: date,
+                    facts: Facts) -> tuple[str, str | None] | None:
+    """What a runtime's deprecation date means today, for a message (`was deprecated on
+    ...`), and the severity (None: the rule's); None when it is not near."""
+    when = date.fromisoformat(entry["deprecation"])
+    days = (when - today).days
+    if days <= 0:
+        return f"was deprecated on {when.isoformat()}", None
+    if days <= facts.options.runtime_warning_days:
+        return f"will be deprecated on {when.isoformat()} (in {days} days)", "low"
+    return None
+
+
+def _runtime_fix(app: App, facts: Facts, runtime: str, file: str) -> str | None:
+    """FG-TP-005's fix naming the runtime that replaces `runtime` (None: the documented
+    one's)."""
+    target = successor_runtime(runtime)
+    if target is None or target == _DOCUMENTED_RUNTIME:
+        return None
+    return remediation_for(app, facts, file, {
+        key: snippet.replace(_DOCUMENTED_RUNTIME, target)
+        for key, snippet in RULES["FG-TP-005"].meta.remediation.items()})
