@@ -107,7 +107,7 @@ def _prefix(parts: list[Any]) -> str:
 def _suffix(parts: list[Any]) -> str:
     """The literal end of a string built from parts."""
     end = ""
-    for part in reversed(parts):
+    for part in parts[::-1]:
         if isinstance(part, Name) and part.literal is not None:
             end = part.literal + end
         else:
@@ -973,7 +973,7 @@ class Interpreter:
     def method_call(self, owner: Any, method: str, args: list[Any],
                     kwargs: dict[str, tuple[Any, ast.expr]], node: ast.Call, f: Frame) -> Any:
         """A method of a tracked object (the event's: `_event_method`)."""
-        if isinstance(owner, SessionV) and method in (*_CLIENT_FACTORIES, "resource"):
+        if isinstance(owner, SessionV) and (method in _CLIENT_FACTORIES or method == "resource"):
             return self.session_call(method, args, kwargs, node)
         if isinstance(owner, ClientV):
             return self.client_call(owner, method, args, kwargs, node)

@@ -291,7 +291,9 @@ def __getattr__(name: str) -> Any:
         from faasguard.loaders import documents
 
         return getattr(documents, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # not __name__: a compiled module's globals do not exist yet when the import system
+    # first asks this function (for __file__)
+    raise AttributeError(f"module 'faasguard.loaders' has no attribute {name!r}")
 
 
 __all__ = ["SERVERLESS_CODE_NAMES", "Document", "InputError", "LoadContext", "detect",

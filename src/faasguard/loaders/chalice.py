@@ -290,7 +290,7 @@ class _Reader:
 def _key_line(layers: list[dict[str, Any]], key: str) -> int:
     """The line of `key` in the last settings layer that sets it (the one that wins);
     1 when none does."""
-    for layer in reversed(layers):
+    for layer in layers[::-1]:
         if key in layer:
             return layer.line_of(key, 1) if isinstance(layer, LDict) else 1
     return 1

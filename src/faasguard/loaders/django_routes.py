@@ -390,7 +390,8 @@ class _Urls:
                         not isinstance(call.func, ast.Attribute) or \
                         call.func.attr != "register" or \
                         not (isinstance(call.func.value, ast.Name) and
-                             call.func.value.id in (name, *_imported_as(home, owner, name))):
+                             (call.func.value.id == name or
+                              call.func.value.id in _imported_as(home, owner, name))):
                     continue
                 given = dict(zip(("prefix", "viewset"), call.args, strict=False))
                 given.update({k.arg: k.value for k in call.keywords if k.arg})

@@ -56,7 +56,7 @@ from faasguard.model import (
 )
 
 #: Globals section -> the SAM resource type it applies to.
-GLOBAL_SECTIONS = {
+GLOBAL_SECTIONS: dict[str, str] = {
     "Function": "AWS::Serverless::Function",
     "Api": "AWS::Serverless::Api",
     "HttpApi": "AWS::Serverless::HttpApi",

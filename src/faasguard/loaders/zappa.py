@@ -95,7 +95,7 @@ def _stage(data: dict[str, Any], stage: str, ctx: LoadContext) -> dict[str, Any]
 
 def _merge(chain: list[dict[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = LDict()
-    for settings in reversed(chain):
+    for settings in chain[::-1]:
         merged.update(settings)
         if isinstance(settings, LDict):
             merged.key_lines.update(settings.key_lines)  # type: ignore[attr-defined]

@@ -398,7 +398,7 @@ class _Collector:
         """How to show an options object and who it belongs to: given to a call
         (`new https.Agent({...})`), stored under a name (`opts = {...}`), or neither."""
         node = pair.parent
-        while node is not None and node.type in ("object", "pair", *_TRANSPARENT):
+        while node is not None and (node.type in ("object", "pair") or node.type in _TRANSPARENT):
             node = node.parent
         if node is not None and node.type == "arguments" and node.parent is not None:
             call = node.parent

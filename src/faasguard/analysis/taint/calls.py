@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from faasguard.analysis.taint.models import is_model
 from faasguard.analysis.taint.modules import (
@@ -82,7 +82,7 @@ class CallAnalysis:
     kind_source_methods: frozenset[str]
 
     #: the expression handlers `ev` dispatches to, by node type (the Analyzer's)
-    expr_handlers: dict[type, Callable[[Any, Any, Frame], Val]]
+    expr_handlers: ClassVar[dict[type, Callable[[Any, Any, Frame], Val]]]
 
     def ev(self, node: ast.expr, f: Frame) -> Val:
         """The abstract value of an expression (the Analyzer's)."""

@@ -257,10 +257,10 @@ def _shortest_paths(hits: list[Hit]) -> list[Hit]:
 #: steps of a flow are new in each handler, and a frozen `__init__` sets each field
 #: through `object.__setattr__` (tests/test_taint_fastpaths.py pins them to the classes)
 _new_object = object.__new__
-_set_step_location = FlowStep.__dict__["location"].__set__
-_set_step_message = FlowStep.__dict__["message"].__set__
-_set_file, _set_line = Location.__dict__["file"].__set__, Location.__dict__["line"].__set__
-_set_end_line = Location.__dict__["end_line"].__set__
+_set_step_location = vars(FlowStep)["location"].__set__
+_set_step_message = vars(FlowStep)["message"].__set__
+_set_file, _set_line = vars(Location)["file"].__set__, vars(Location)["line"].__set__
+_set_end_line = vars(Location)["end_line"].__set__
 
 
 class _Describer:
