@@ -48,8 +48,9 @@ an HTTP parameter) runs commands inside the function with its role's permissions
     _Spec("FG-INJ-002", "code", "Code injection from event data", "critical",
           "code injection", """
 Event data reaches `eval`, `exec`, `compile`, `__import__`, `importlib.import_module` or
-`runpy` (Python), or `eval`, `new Function`, the `vm` module or a `vm2` sandbox
-(Node.js). The attacker's text runs as code inside the function, with its credentials.
+`runpy` (Python), or `eval`, `new Function`, the `vm` module, a `vm2` sandbox, or the
+specifier of `import()` / `require()` (Node.js). The attacker's text runs as code inside
+the function, with its credentials, or picks the module that runs.
 """, "value = ast.literal_eval(text)  # literals only\n"
          "handler = HANDLERS[name]  # dispatch through an allow-list, never import_module",
           (94, 95), "B307, B102"),

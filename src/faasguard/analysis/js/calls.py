@@ -257,7 +257,13 @@ class JsCalls:
             return CLEAN
         if func_kind == "import" or func_kind == "require" and "require" not in f.env:
             spec = string_value(arg_nodes[0]) if arg_nodes else None
-            return self.require(spec, f) if spec is not None else CLEAN
+            if spec is not None:
+                return self.require(spec, f)
+            if arg_nodes:  # a module chosen at run time: the code that runs, if tainted
+                chosen = self.ev(arg_nodes[0], f)
+                if chosen.taints:
+                    self.report("code", f"{func_kind}()", node, chosen, f)
+            return CLEAN
         args = [self.ev(a, f) for a in arg_nodes]
         if obj is not None and prop:
             receiver = self.ev(obj, f)

@@ -3,10 +3,11 @@
 The engine reports a flow only where a sink is called (its name, however imported or
 renamed, is written somewhere in the files involved: a property, an import, a
 destructuring key), where an object literal has a key it reports (DynamoDB expressions,
-`$where`, a `Location` header), where a `Location` header is assigned, or where a response
-is HTML (`text/html`, `res.type("html")`: the word `html`). A source with
-none of those words cannot report anything, which a scan of its bytes (C speed) tells
-before any walk of its tree.
+`$where`, a `Location` header), where a `Location` header is assigned, where a response
+is HTML (`text/html`, `res.type("html")`: the word `html`), or where a module is loaded
+by a specifier computed at run time (`require(name)`, an `import()` of a template
+string). A source with none of those words cannot report anything, which a scan of its
+bytes (C speed) tells before any walk of its tree.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, js_table
 IDENTIFIER = re.compile(rb"[A-Za-z_$][\w$]*")
 #: An assignment of any kind (a superset: an `=` in a string counts).
 ASSIGNMENT = re.compile(rb"(?<![=!<>])=(?!=)|<<=|>>=")
+#: What follows `import(` / `require(` when the specifier is no plain string literal (a
+#: name, a template string, a concatenation): a module chosen at run time, a
+#: code-injection sink (a superset: a template string without substitutions counts).
+DYNAMIC_SPECIFIER = re.compile(rb"\s*[^\s\"')]")
+_QUOTES = frozenset(b"\"'")
 #: `name.method` / `name?.method`: a method's receiver when it is a bare name.
 RECEIVER = re.compile(rb"([A-Za-z_$][\w$]*)\s*\??\.\s*([A-Za-z_$][\w$]*)")
 
@@ -65,6 +71,23 @@ def _holds_other_words(source: bytes, others: tuple[bytes, ...]) -> bool:
     # and clearing a TypeError on every test)
     return source.lower().find(b"location") >= 0 or \
         any(source.find(word) >= 0 for word in others)
+
+
+def loads_dynamically(source: bytes) -> bool:
+    """Does a source load a module by a specifier computed at run time (`require(name)`,
+    an `import()` of a template string)? Asked of a whole file that `may_report` clears
+    (project.may_report): a piece of code holding `require` or `import` is never inert
+    anyway (`effect_words`)."""
+    end = len(source)
+    for call in (b"import(", b"require("):
+        at = source.find(call)
+        while at >= 0:
+            at += len(call)
+            # a quote right after the parenthesis (the common case) is a literal specifier
+            if at < end and source[at] not in _QUOTES and DYNAMIC_SPECIFIER.match(source, at):
+                return True
+            at = source.find(call, at)
+    return False
 
 
 def holds_other_words(source: bytes, calls: bool = True) -> bool:

@@ -21,7 +21,7 @@ from faasguard.analysis.aws_values import AwsCall
 from faasguard.analysis.awscalls import UNSEEN, note_unseen, resolved_calls
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
-from faasguard.analysis.js.demand import clear_of_other_words
+from faasguard.analysis.js.demand import clear_of_other_words, loads_dynamically
 from faasguard.analysis.js.demand import may_report as source_may_report
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.handlers import exported_function, is_express_handler
@@ -113,13 +113,15 @@ def _analyse_unreached(app: App, facts: Facts, cache: JsModuleCache, describe: _
 
 def may_report(cache: JsModuleCache, files: list[str]) -> bool:
     """Can the taint engine report a flow in these files (a handler's module graph)?
-    False when none holds a sink's name or a reported key: no analysis needed, its flows
-    are empty (worked out once per file; a file holding one of `holds_other_words`'
-    words may report, and is not searched for them a second time)."""
+    False when none holds a sink's name or a reported key, nor loads a module chosen at
+    run time: no analysis needed, its flows are empty (worked out once per file; a file
+    holding one of `holds_other_words`' words may report, and is not searched for them a
+    second time)."""
     return any(known for _, known in file_summaries(
         cache, files, "may-report",
         lambda module: not clear_of_other_words(module) or
-        source_may_report(module.source, file_clear=True)))
+        source_may_report(module.source, file_clear=True) or
+        loads_dynamically(module.source)))
 
 
 def handler_flows(app: App, cache: JsModuleCache, function: Function,
