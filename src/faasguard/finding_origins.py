@@ -42,13 +42,16 @@ def note_origins(app: App, findings: Iterable[Finding]) -> None:
 
 
 def _module_calls(app: App) -> dict[str, list[tuple[Location, str]]]:
-    """The module calls of each module instance elements record, by its address."""
+    """The module calls of each module instance elements record, by its address (of every
+    root module making an instance of that address: envs/dev's and envs/prod's
+    `module "export"`)."""
     found: dict[str, list[tuple[Location, str]]] = {}
     for table in (app.functions, app.resources, app.apis):
         for element in table.values():
             calls = element.properties.get(MODULE_CALLS)
             if calls:
-                found[calls[-1][1]] = calls
+                known = found.setdefault(calls[-1][1], [])
+                known.extend(call for call in calls if call not in known)
     return found
 
 

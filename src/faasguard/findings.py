@@ -248,6 +248,22 @@ _INSTANCE_KEY = re.compile(
     r'(\b(?:aws_[a-z0-9_]+|module)\.[A-Za-z_][\w-]*)(\[(?:"(?:[^"\\]|\\.)*"|\d+)\])')
 
 
+def _without_repeats(findings: list[Finding]) -> list[Finding]:
+    """Each finding once: one reported again (same rule, line, subject and message: a
+    Terraform module two root modules call, envs/dev and envs/prod, reported for each
+    root's instance) is dropped, its related locations added to the first's."""
+    first_of: dict[tuple[str, str, int, str, str], Finding] = {}
+    repeats: set[int] = set()
+    for finding in findings:
+        where = finding.location
+        first = first_of.setdefault(
+            (finding.rule_id, where.file, where.line, finding.subject, finding.message), finding)
+        if first is not finding:
+            repeats.add(id(finding))
+            first.related.extend(r for r in finding.related if r not in first.related)
+    return [f for f in findings if id(f) not in repeats] if repeats else findings
+
+
 def fold_instances(findings: list[Finding]) -> list[Finding]:
     """One declaration, one finding: the findings of one rule at one line whose subjects
     differ only by an instance key (the functions a Terraform `for_each` or `count` block
@@ -256,6 +272,7 @@ def fold_instances(findings: list[Finding]) -> list[Finding]:
     severity and the highest confidence of them, a message naming the others, and the
     property `instances` (their subjects); the others are dropped. A new list; `findings`
     is not changed."""
+    findings = _without_repeats(findings)
     groups: dict[tuple[str, str, int, str], list[Finding]] = {}
     for finding in findings:
         subject = finding.subject

@@ -12,7 +12,9 @@ file: `load_tree(root, tf_files)` groups the files by folder, finds the root mod
    `folds`), and reads them with the CloudFormation loader, so every rule applies;
 4. renames what it read back to Terraform terms: ids are `qualify(file, address)` with the
    file that declares the resource and its address (`aws_lambda_function.api`,
-   `module.api.aws_lambda_function.handler`); locations are the exact `.tf` lines.
+   `module.api.aws_lambda_function.handler`); for a module folder several root modules
+   call (envs/dev, envs/prod), the root's file calling it, as each root deploys its own
+   instance; locations are the exact `.tf` lines.
 
 `archive_file` data sources that package a function's folder give `Function.code_dir`
 (a layer version's: `Layer.content`).
@@ -131,19 +133,23 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
     app = App(root=root)
     files = _Files(root, max_bytes or MAX_FILE_BYTES, ahead)
     folders = by_folder(tf_files)
-    called: set[str] = set()
+    calls: dict[str, set[str]] = {}  # folder -> the local module folders it calls
     for folder, names in folders.items():
         for name in names:
             for block in files.file(name):
                 source = _local_source(block)
                 if source is not None:
-                    called.add(posixpath.normpath(posixpath.join(folder, source)))
+                    calls.setdefault(folder, set()).add(
+                        posixpath.normpath(posixpath.join(folder, source)))
+    called = set().union(*calls.values())
+    roots = [folder for folder in folders if folder not in called]
+    shared = _shared_modules(roots, calls)
     for folder, names in folders.items():
         if folder in called:
             continue
         blocks = [b for name in names for b in files.file(name)]
         if blocks:
-            app.merge(_guarded_root(root, folder, blocks, files, variables or {}))
+            app.merge(_guarded_root(root, folder, blocks, files, variables or {}, shared))
     for rel, exc in files.errors.items():
         app.diagnostics.append(Diagnostic(rel, exc.message, exc.line))
     app.files.extend(SourceFile(rel, "terraform", files.secrets[rel]) for rel in files.order
@@ -153,11 +159,42 @@ def load_tree(root: str, tf_files: Iterable[str], max_bytes: int | None = None,
     return app
 
 
+def _shared_modules(roots: list[str], calls: Mapping[str, set[str]]) -> set[str]:
+    """The local module folders more than one root module calls (directly or through
+    other modules): envs/dev and envs/prod both calling ../../modules/fn."""
+    reached_by: dict[str, int] = {}
+    for root in roots:
+        seen: set[str] = set()
+        pending = list(calls.get(root, ()))
+        while pending:
+            folder = pending.pop()
+            if folder not in seen:
+                seen.add(folder)
+                pending.extend(calls.get(folder, ()))
+        for folder in seen:
+            reached_by[folder] = reached_by.get(folder, 0) + 1
+    return {folder for folder, count in reached_by.items() if count > 1}
+
+
+def _element_id(resource: Resource, shared: set[str]) -> str:
+    """The id of what a resource declares: its file and address; for a module folder
+    several root modules call (`shared`), the file of the root's `module` block that makes
+    the instance, as each root deploys its own (modules/fn/main.tf#module.export... in
+    envs/dev and in envs/prod would be one element)."""
+    file = resource.block.file
+    if posixpath.dirname(file) in shared:
+        module = resource.module
+        while module.caller is not None and module.called_at is not None:
+            file = module.called_at.file
+            module = module.caller
+    return qualify(file, resource.address)
+
+
 def _guarded_root(root: str, folder: str, blocks: list[Block], files: _Files,
-                  variables: Mapping[str, str]) -> App:
+                  variables: Mapping[str, str], shared: set[str]) -> App:
     """`_load_root`, where a loader bug becomes an internal diagnostic, not the end."""
     try:
-        return _load_root(root, folder, blocks, files, variables)
+        return _load_root(root, folder, blocks, files, variables, shared)
     except Exception as exc:
         if os.environ.get("FAASGUARD_DEBUG"):
             raise
@@ -178,7 +215,7 @@ def _local_source(block: Block) -> str | None:
 
 
 def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
-               variables: Mapping[str, str]) -> App:
+               variables: Mapping[str, str], shared: set[str]) -> App:
     from faasguard.loaders.cloudformation import load_template
 
     virtual = posixpath.join(folder, "*.tf") if folder != "." else "*.tf"
@@ -211,12 +248,13 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
         app.diagnostics.append(Diagnostic(file, message, files.real(line or 0)[1] or None,
                                           "warning"))
     _code_dirs(app, tree, virtual)
-    _Renamer(tree.resources, files, virtual).app(app)
-    _note_module_calls(app, tree.resources, files)
+    _Renamer(tree.resources, files, virtual, shared).app(app)
+    _note_module_calls(app, tree.resources, files, shared)
     return app
 
 
-def _note_module_calls(app: App, resources: list[Resource], files: _Files) -> None:
+def _note_module_calls(app: App, resources: list[Resource], files: _Files,
+                       shared: set[str]) -> None:
     """Give each element a module instance declares (`MODULE_CALLS` in its properties)
     the `module` blocks that make that instance, the root module's first, each with the
     instance's address (`module.api`, `module.svc["a"].module.queue`): a finding on it
@@ -235,7 +273,7 @@ def _note_module_calls(app: App, resources: list[Resource], files: _Files) -> No
                               module.prefix.rstrip(".")))
                 module = module.caller
             calls_of[id(resource.module)] = calls[::-1]
-        by_id[qualify(resource.block.file, resource.address)] = calls_of[id(resource.module)]
+        by_id[_element_id(resource, shared)] = calls_of[id(resource.module)]
     for table in (app.functions, app.resources, app.apis):
         for element_id, element in table.items():
             if element_id in by_id:
@@ -483,9 +521,10 @@ def _copied_folder(res: Resource) -> str | None:
 class _Renamer:
     """Rewrites ids and locations of the synthetic template into Terraform terms."""
 
-    def __init__(self, resources: list[Resource], files: _Files, virtual: str) -> None:
+    def __init__(self, resources: list[Resource], files: _Files, virtual: str,
+                 shared: set[str]) -> None:
         self.files, self.virtual = files, virtual
-        self.names = {r.logical: qualify(r.block.file, r.address) for r in resources}
+        self.names = {r.logical: _element_id(r, shared) for r in resources}
         self.first = resources[0].block.file if resources else virtual
         self.pattern = re.compile(f"({re.escape(virtual)}#)?(FgTf\\d+)(?![0-9])")
         self.seen: set[int] = set()
