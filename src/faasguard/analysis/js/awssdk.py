@@ -89,6 +89,17 @@ def v2_service(cls: str) -> str:
 
 #: Array methods that change the array in place.
 _GROWS = {"push", "unshift", "splice", "fill", "copyWithin"}
+#: The signers of database login tokens: (package, class) -> the service and, for each
+#: method, the boto3 function of call_actions.json `auth_tokens` that signs the same.
+_SIGNERS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
+    ("@aws-sdk/rds-signer", "Signer"): ("rds", {"getAuthToken": "generate_db_auth_token"}),
+    ("aws-sdk", "RDS.Signer"): ("rds", {"getAuthToken": "generate_db_auth_token"}),
+    ("@aws-sdk/dsql-signer", "DsqlSigner"): ("dsql", {
+        "getDbConnectAuthToken": "generate_db_connect_auth_token",
+        "getDbConnectAdminAuthToken": "generate_db_connect_admin_auth_token"}),
+}
+#: SDK v2's S3 presigning methods (`_Finder._v2_presigned`).
+_V2_PRESIGNERS = ("getSignedUrl", "getSignedUrlPromise", "createPresignedPost")
 
 
 class _Finder:
@@ -126,7 +137,9 @@ class _Finder:
                     text_in(source, func.child_by_field_id(fid.property)) == "from":
                 owner = self.what(func.child_by_field_id(fid.object), hops + 1)
                 if owner is not None and owner[0] == "ref" and \
-                        owner[2] == "DynamoDBDocumentClient":
+                        owner[2] in ("DynamoDBDocumentClient", "DynamoDBDocument"):
+                    # (DynamoDBDocument: the aggregated client, `doc.get({...})`, whose
+                    # methods are the v2 DocumentClient's)
                     return ("client", "dynamodb", "v3-doc")
             return None
         if kind == "member_expression":
@@ -158,6 +171,8 @@ class _Finder:
         package, name = cls[1], cls[2]
         if package == "@aws-sdk/lib-storage" and name == "Upload":
             return ("upload", params)
+        if (package, name) in _SIGNERS:
+            return ("signer", package, name)
         if package == "aws-sdk" or package.startswith("aws-sdk/clients/"):
             last = name.rsplit(".", 1)[-1]
             if last == "DocumentClient":
@@ -212,9 +227,15 @@ class _Finder:
         if client is not None and client[0] == "upload" and method == "done":
             self._upload(client[1], node)
             return
+        if client is not None and client[0] == "signer":
+            self._token(client[1], client[2], method, node)
+            return
         if client is None or client[0] != "client":
             return
         service, version = client[1], client[2]
+        if version == "v2" and service == "s3" and method in _V2_PRESIGNERS:
+            self._v2_presigned(method, args, node)
+            return
         if version.endswith("-doc"):
             operation = _data()["document_client"].get(method)
         else:
@@ -260,6 +281,33 @@ class _Finder:
         elif ref[1:] == ("@aws-sdk/s3-presigned-post", "createPresignedPost"):
             self._record("s3", "PutObject", "createPresignedPost()", named[1], node,
                          "presigned")
+
+    def _v2_presigned(self, method: str, args: Node, node: Node) -> None:
+        """SDK v2's `s3.getSignedUrl("putObject", params)` (or getSignedUrlPromise) and
+        `s3.createPresignedPost({ Bucket, Fields })`: as `_presigned`."""
+        named = [c for c in args.named_children if c.type != "comment"]
+        if method == "createPresignedPost":
+            self._record("s3", "PutObject", method, named[0] if named else None, node,
+                         "presigned")
+            return
+        given = string_value(named[0]) if named else None
+        operation = _operations("s3")[1].get(given.lower()) if given else None
+        if operation:
+            self._record("s3", operation, f"{method}({given!r})",
+                         named[1] if len(named) > 1 else None, node, "presigned")
+
+    def _token(self, package: str, cls: str, method: str, node: Node) -> None:
+        """`new Signer({...}).getAuthToken()` (@aws-sdk/rds-signer, v2's AWS.RDS.Signer),
+        DsqlSigner's getDbConnectAuthToken(): a database login token signed with the
+        function's credentials (boto3's generate_db_auth_token: call_actions.json
+        `auth_tokens`), which the database accepts only if the role allows its action."""
+        service, methods = _SIGNERS[(package, cls)]
+        operation = methods.get(method)
+        actions = aws_sdk.table()["auth_tokens"].get(service, {}).get(operation or "")
+        if actions and aws_sdk.service(service) is not None:
+            self.calls.append(AwsCall(service, str(operation), f"{cls}.{method}()",
+                                      tuple(actions), (), self.module.file, line(node),
+                                      "presigned"))
 
     def _upload(self, options: Node | None, node: Node) -> None:
         """`new Upload({ client, params: { Bucket, Key, Body } }).done()` (lib-storage): a
@@ -453,11 +501,6 @@ class _Finder:
         if literal is not None:
             return Name(literal=literal, text=text)
         kind = kinds[node.kind_id]
-        if kind in WRAPPERS and hops < MAX_HOPS and (wrapped := first_named(node)) is not None:
-            # TypeScript's `process.env.TABLE!`, `process.env.TABLE as string`: the value
-            # itself, as written without them
-            found = self.name(wrapped, hops + 1)
-            return found if found.literal is not None else replace(found, text=text)
         if kind == "member_expression":
             obj = node.child_by_field_id(fid.object)
             prop = node.child_by_field_id(fid.property)
@@ -508,6 +551,11 @@ class _Finder:
                 variable = string_value(index)
                 if variable is not None:
                     return Name(env=variable, text=text)
+        if kind in WRAPPERS and hops < MAX_HOPS and (wrapped := first_named(node)) is not None:
+            # TypeScript's `process.env.TABLE!`, `process.env.TABLE as string`: the value
+            # itself, as written without them
+            found = self.name(wrapped, hops + 1)
+            return found if found.literal is not None else replace(found, text=text)
         return Name(text=text)
 
 
@@ -595,15 +643,20 @@ def paginator_calls(module: JsModule) -> list[Node]:
         m.group().decode() for m in _PAGINATOR_NAME.finditer(module.source))))
 
 
-#: The presigners' functions (`_Finder._presigned`).
-_PRESIGNERS = ("getSignedUrl", "createPresignedPost")
+#: The presigners' functions (`_Finder._presigned`), and what the names of their packages
+#: (@aws-sdk/s3-request-presigner, @aws-sdk/s3-presigned-post) hold, which a file calling
+#: one spells in its import.
+_PRESIGNERS = ["getSignedUrl", "createPresignedPost"]
+_PRESIGNER_PACKAGES = b"presign"
 
 
 def presigner_calls(module: JsModule) -> list[Node]:
     """The calls of a function named as a presigner (`getSignedUrl(...)`, under its own
-    name or an alias), in source order: a superset of those `_Finder._presigned` records."""
-    names = [name for name in _PRESIGNERS if module.source.find(name.encode()) >= 0]
-    return _calls_named(module, names) if names else []
+    name or an alias) in a file importing a presigner package, in source order: a
+    superset of those `_Finder._presigned` records."""
+    if module.source.find(_PRESIGNER_PACKAGES) < 0:
+        return []
+    return _calls_named(module, _PRESIGNERS)
 
 
 def _calls_named(module: JsModule, names: list[str]) -> list[Node]:
@@ -641,8 +694,9 @@ def _aliases(module: JsModule, name: str) -> list[str]:
     return found
 
 
-#: The DynamoDB document client's class, which a file builds with its `.from(...)`.
-_DOCUMENT_CLIENT = b"DynamoDBDocumentClient"
+#: The DynamoDB document clients' class name (`DynamoDBDocumentClient`, and the aggregated
+#: `DynamoDBDocument` it starts), which a file builds with its `.from(...)`.
+_DOCUMENT_CLIENT = b"DynamoDBDocument"
 #: What the source of a file that makes SDK calls contains: the name of an SDK package
 #: (`aws-sdk`, `@aws-sdk/...`; imported by the file itself) or of the DynamoDB document
 #: client a file builds with `DynamoDBDocumentClient.from(...)`.
