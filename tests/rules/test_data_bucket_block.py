@@ -3,8 +3,9 @@ April 2023 S3 creates every new bucket with all four Block Public Access setting
 ACLs disabled, so `Plain: {Type: AWS::S3::Bucket}` is blocked when deployed (it was
 reported 'has no complete public access block'). Reported: a block with settings left
 off (named), a public canned ACL or a bucket policy letting anyone read, and the two
-together ('is public'). Fixtures tests/fixtures/rules/FG-DATA-009 (run by test_data.py);
-these check what each message says."""
+together ('is public'); Terraform's `acl` is read. Fixtures
+tests/fixtures/rules/FG-DATA-009 (run by test_data.py); these check what each message
+says."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def test_a_public_policy_with_the_settings_that_stop_it_off() -> None:
         "is public: anyone can read it, through a bucket policy letting anyone s3:GetObject, "
         "s3:ListBucket, its public access block leaving BlockPublicPolicy, "
         "RestrictPublicBuckets off.")
+
+
+def test_terraform_s_canned_acls() -> None:
+    """`acl` on aws_s3_bucket or an aws_s3_bucket_acl is read as the bucket's ACL."""
+    said = _said("terraform-pos")
+    for bucket in ("aws_s3_bucket.site", "aws_s3_bucket.downloads"):
+        assert said[bucket].startswith("is made public by its template (the canned ACL "
+                                       "public-read)")
 
 
 def test_buckets_with_no_block_written_are_blocked_by_default() -> None:

@@ -540,8 +540,9 @@ by a public canned ACL (`AccessControl: PublicRead`, `PublicReadWrite`,
 `AuthenticatedRead`) or a bucket policy letting anyone (`*`, no condition tying it to your
 account or network) `s3:GetObject` or `s3:ListBucket`: public where the block is off, or
 where the bucket predates the 2023 default (a bucket created since refuses such a grant
-until its block is turned off). Anyone writing to the bucket is FG-AUTH-004's. Terraform's
-`acl` settings are not read.
+until its block is turned off). Terraform's canned `acl` (of `aws_s3_bucket` or an
+`aws_s3_bucket_acl`) is read as `AccessControl`. Anyone writing to the bucket is
+FG-AUTH-004's.
 """,
     remediation={
         "sam": "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n"
@@ -597,8 +598,10 @@ def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
         yield make_finding("FG-DATA-009", message, bucket.location, f"bucket-pab:{name}")
 
 
-#: Canned ACLs that grant everyone (or every AWS account) access to a bucket.
-_PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead")
+#: Canned ACLs that grant everyone (or every AWS account) access to a bucket, as
+#: CloudFormation and Terraform write them.
+_PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead",
+                "public-read", "public-read-write", "authenticated-read")
 #: What a bucket policy lets a reader do: FG-DATA-009's public read (writes: FG-AUTH-004).
 _BUCKET_READS: dict[str, tuple[str, ...]] = {"s3": ("s3:GetObject", "s3:ListBucket")}
 

@@ -74,6 +74,15 @@ def _public_access_block(resource: Resource, props: Props, types: dict[str, str]
     _set(bucket, "PublicAccessBlockConfiguration", config, _line(resource))
 
 
+def _bucket_acl(resource: Resource, props: Props, types: dict[str, str]) -> None:
+    """aws_s3_bucket_acl's canned `acl` -> the bucket's AccessControl (as written:
+    `public-read`)."""
+    bucket = _target(resource, "bucket", props, types, "AWS::S3::Bucket", "BucketName")
+    acl = resource.module.attr(resource.block, "acl")
+    if bucket is not None and acl is not None:
+        _set(bucket, "AccessControl", acl, _line(resource))
+
+
 def _bucket_encryption(resource: Resource, props: Props, types: dict[str, str]) -> None:
     bucket = _target(resource, "bucket", props, types, "AWS::S3::Bucket", "BucketName")
     if bucket is None:
@@ -202,6 +211,7 @@ def _secret_version(resource: Resource, props: Props, types: dict[str, str]) -> 
 
 FOLDERS: dict[str, Callable[[Resource, Props, dict[str, str]], None]] = {
     "aws_s3_bucket_public_access_block": _public_access_block,
+    "aws_s3_bucket_acl": _bucket_acl,
     "aws_s3_bucket_server_side_encryption_configuration": _bucket_encryption,
     "aws_s3_bucket_notification": _bucket_notification,
     "aws_api_gateway_integration": _integration,

@@ -106,7 +106,7 @@ SPECS: dict[str, tuple[str, dict[str, Spec]]] = {
         "point_in_time_recovery": ("PointInTimeRecoverySpecification",
                                    {"enabled": "PointInTimeRecoveryEnabled"})}),
     "aws_s3_bucket": ("AWS::S3::Bucket", {
-        "bucket": "BucketName", "policy": (INLINE_POLICY, {_POLICY: ""}),
+        "bucket": "BucketName", "policy": (INLINE_POLICY, {_POLICY: ""}), "acl": "AccessControl",
         "server_side_encryption_configuration": ("BucketEncryption", {
             "rule": ("ServerSideEncryptionConfiguration", {
                 "apply_server_side_encryption_by_default": (
