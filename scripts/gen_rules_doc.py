@@ -16,11 +16,13 @@ from pathlib import Path
 from faasguard.findings import RULES, THREATS, RuleMeta
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
-_FENCES = {"serverless": "yaml", "sam": "yaml", "terraform": "hcl", "python": "python",
-           "chalice": "text", "zappa": "text", "text": "text"}
+_FENCES = {"serverless": "yaml", "sam": "yaml", "cloudformation": "yaml", "terraform": "hcl",
+           "python": "python", "chalice": "text", "zappa": "text", "text": "text"}
 _FORMAT_NAMES = {"serverless": "serverless.yml", "sam": "SAM / CloudFormation",
                  "terraform": "Terraform", "python": "Python", "chalice": "Chalice",
-                 "zappa": "Zappa (zappa_settings.json)", "text": "Advice"}
+                 "zappa": "Zappa (zappa_settings.json)", "text": "Advice",
+                 "cloudformation": "CloudFormation",
+                 "cdk": "AWS CDK (added below the CloudFormation form)"}
 _TOOLS = ("Checkov", "KICS", "cfn_nag", "Prowler")
 
 

@@ -304,11 +304,17 @@ def _see_also(finding: Finding) -> str:
 #: The remediation snippets a finding in a file of this format shows, in order of preference.
 REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
     "serverless": ("serverless",), "sam": ("sam", "cloudformation"),
-    "cloudformation": ("cloudformation", "sam"), "cdk": ("cloudformation", "sam"),
+    "cloudformation": ("cloudformation", "sam"), "cdk": ("cdk", "cloudformation", "sam"),
     "terraform": ("terraform",), "python": ("python",),
     "javascript": ("javascript",), "typescript": ("javascript",),
     "chalice": ("chalice",), "zappa": ("zappa",),
 }
+
+#: Remediation keys whose snippet is a line added below the snippet the other keys choose:
+#: a CDK app's finding shows the CloudFormation form with the construct property that sets
+#: it ("cdk"), never SAM's own syntax (Globals, Events, Policies: each rule that writes one
+#: has a "cloudformation" snippet too).
+_ADDENDUM_KEYS = ("cdk",)
 
 #: Frameworks whose project folder holds files no loader reads as templates (handler code,
 #: IAM policy documents) that belong to them: a finding there prefers the framework's snippet
@@ -419,11 +425,21 @@ def _nearest(folders: Mapping[str, str], file: str) -> str | None:
 
 
 def _first_of(keys: tuple[str, ...], snippets: Mapping[str, str]) -> str:
-    """The snippet of the first of `keys` that `snippets` has, else the first snippet."""
+    """The snippet of the first of `keys` that `snippets` has, else the first snippet;
+    followed by the line of each addendum key (`_ADDENDUM_KEYS`) of `keys` it has."""
+    chosen: str | None = None
+    added: list[str] = []
     for key in keys:
-        if key in snippets:
-            return snippets[key]
-    return next(iter(snippets.values()), "")
+        snippet = snippets.get(key)
+        if snippet is None:
+            continue
+        if key in _ADDENDUM_KEYS:
+            added.append(snippet)
+        elif chosen is None:
+            chosen = snippet
+    if chosen is None:
+        chosen = next((s for k, s in snippets.items() if k not in _ADDENDUM_KEYS), "")
+    return "\n".join([chosen, *added]) if added else chosen
 
 
 #: `RemediationChooser._chosen` holds no choice for the key yet.

@@ -9,11 +9,11 @@ Fixtures under tests/fixtures/review_cdk_findings."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import pytest
-
-from faasguard.findings import Finding
+import faasguard.rules  # noqa: F401  (registers the rules)
+from faasguard.findings import RULES, Finding
 from faasguard.scan import scan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_cdk_findings"
@@ -29,17 +29,42 @@ def test_a_sam_template_gets_sams_fixes() -> None:
     assert _finding("sam", "FG-AUTH-001").remediation.startswith("FunctionUrlConfig:")
 
 
-@pytest.mark.xfail(strict=True, reason="CDK output gets the SAM/CloudFormation snippets: "
-                   "the rules have no fix written for CDK code")
 def test_a_cdk_template_gets_no_sam_only_fix() -> None:
-    assert "Globals:" not in _finding("cdk", "FG-MON-001").remediation
-    assert "FunctionUrlConfig" not in _finding("cdk", "FG-AUTH-001").remediation
+    tracing = _finding("cdk", "FG-MON-001").remediation
+    assert "Globals:" not in tracing
+    assert "TracingConfig:\n  Mode: Active" in tracing
+    assert tracing.endswith("# CDK: lambda.Function's tracing: lambda.Tracing.ACTIVE")
+    url = _finding("cdk", "FG-AUTH-001").remediation
+    assert "FunctionUrlConfig" not in url
+    assert "Type: AWS::Lambda::Url" in url and "lambda.FunctionUrlAuthType.AWS_IAM" in url
 
 
-@pytest.mark.xfail(strict=True, reason="a finding in cdk.out does not name the construct "
-                   "(aws:cdk:path) its element comes from")
 def test_a_cdk_finding_names_its_construct() -> None:
     for rule_id in ("FG-MON-001", "FG-AUTH-001"):
         finding = _finding("cdk", rule_id)
         said = " ".join([finding.message, *(text for _, text in finding.related)])
         assert "ApiStack/Fn" in said
+    assert _finding("cdk", "FG-MON-001").message.endswith(
+        "It comes from the CDK construct ApiStack/Fn (aws:cdk:path ApiStack/Fn/Resource).")
+
+
+def test_a_sam_finding_names_no_construct() -> None:
+    assert "CDK construct" not in _finding("sam", "FG-MON-001").message
+
+
+#: SAM's own syntax, which neither CloudFormation nor a CDK app can hold.
+_SAM_ONLY = re.compile(r"Globals:|Events:|Policies|FunctionUrlConfig|AWS::Serverless::|"
+                       r"^\s*Auth:|Api event|--format sam|EventInvokeConfig:", re.M)
+
+
+def test_every_sam_only_fix_has_a_cloudformation_form() -> None:
+    """A CloudFormation or CDK finding falls back to the SAM snippet: only where it is
+    plain CloudFormation."""
+    lacking = [rule_id for rule_id, rule in sorted(RULES.items())
+               if _SAM_ONLY.search(rule.meta.remediation.get("sam", ""))
+               and "cloudformation" not in rule.meta.remediation
+               and rule_id != "FG-PERM-005"]  # SAM policy templates: in SAM only
+    assert lacking == []
+    for rule_id, rule in RULES.items():
+        assert next(iter(rule.meta.remediation), "") != "cdk", rule_id
+        assert not _SAM_ONLY.search(rule.meta.remediation.get("cloudformation", "")), rule_id

@@ -13,6 +13,7 @@ FORMAT_LABELS: dict[str, tuple[str, str]] = {
     "serverless": ("Serverless Framework (serverless.yml)", "yaml"),
     "sam": ("AWS SAM / CloudFormation", "yaml"),
     "cloudformation": ("CloudFormation", "yaml"),
+    "cdk": ("AWS CDK (added below the CloudFormation form)", ""),
     "terraform": ("Terraform", "hcl"),
     "python": ("Python handler", "python"),
     "javascript": ("JavaScript / TypeScript handler", "javascript"),

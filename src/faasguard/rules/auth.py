@@ -83,6 +83,12 @@ deployed.
         "sam": "FunctionUrlConfig:\n  AuthType: AWS_IAM",
         "terraform": 'resource "aws_lambda_function_url" "fn" {\n'
                      '  authorization_type = "AWS_IAM"\n}',
+        "cloudformation": "FunctionUrl:\n"
+                          "  Type: AWS::Lambda::Url\n"
+                          "  Properties:\n"
+                          "    AuthType: AWS_IAM\n"
+                          "    TargetFunctionArn: !GetAtt Function.Arn",
+        "cdk": "# CDK: fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM })",
     },
     references=(OWASP_AUTH, "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"),
     cwe=(306,),
@@ -204,6 +210,13 @@ decorator that may return the handler undecorated.
                  '  "result_ttl": 300\n'
                  "}\n"
                  '# or "iam_authorization": true when every caller signs its requests',
+        "cloudformation": "# each AWS::ApiGateway::Method (an AWS::ApiGatewayV2::Route: "
+                          "AuthorizationType JWT)\n"
+                          "AuthorizationType: COGNITO_USER_POOLS\n"
+                          "AuthorizerId: !Ref CognitoAuth  # AWS::ApiGateway::Authorizer, Type "
+                          "COGNITO_USER_POOLS",
+        "cdk": "# CDK: the method's options: { authorizer, authorizationType: "
+               "apigateway.AuthorizationType.COGNITO }",
     },
     references=(OWASP_AUTH,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
@@ -436,6 +449,11 @@ full rights of the function. AWS says not to use API keys for authentication.
                "        ApiKeyRequired: true\n        Authorizer: CognitoAuth",
         "terraform": 'resource "aws_api_gateway_method" "get" {\n'
                      '  api_key_required = true\n  authorization    = "COGNITO_USER_POOLS"\n}',
+        "cloudformation": "# the AWS::ApiGateway::Method\n"
+                          "ApiKeyRequired: true\n"
+                          "AuthorizationType: COGNITO_USER_POOLS\n"
+                          "AuthorizerId: !Ref CognitoAuth",
+        "cdk": "# CDK: resource.addMethod(verb, integration, { apiKeyRequired: true, authorizer })",
     },
     references=(OWASP_AUTH,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
@@ -774,6 +792,14 @@ Two authoriser settings that leave the real decision to chance:
                "# and for REQUEST authorisers:\n# Identity:\n#   Headers: [Authorization]",
         "terraform": 'resource "aws_apigatewayv2_route" "delete" {\n'
                      '  authorization_scopes = ["orders/write"]\n}',
+        "cloudformation": "# the AWS::ApiGateway::Method (an AWS::ApiGatewayV2::Route has "
+                          "AuthorizationScopes too)\n"
+                          "AuthorizationScopes:\n"
+                          "  - orders/write\n"
+                          "# and for REQUEST authorisers, on the AWS::ApiGateway::Authorizer:\n"
+                          "# IdentitySource: method.request.header.Authorization",
+        "cdk": "# CDK: addMethod(verb, integration, { authorizer, authorizationScopes: "
+               "['orders/write'] })",
     },
     references=(OWASP_AUTH,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"

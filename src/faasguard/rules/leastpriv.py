@@ -135,6 +135,8 @@ what it leaves unused are a related location of FG-PERM-001, its properties unde
         "zappa": "# replace the statements of the attach_policy file (and\n"
                  "# extra_permissions) with the minimal policy printed by\n"
                  "#   faasguard policy . --function NAME --format json",
+        "cloudformation": "# replace the role's policy document with the minimal one printed by\n"
+                          "#   faasguard policy . --function NAME",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(250, 269),
@@ -439,6 +441,12 @@ replacement is then a related location of that finding and its properties are un
                             '  "Resource": '
                             '"arn:aws:dynamodb:us-east-1:123456789012:table/orders"\n'
                             "}"),
+        "cloudformation": "# the statement of the role's AWS::IAM::Policy PolicyDocument\n"
+                          "- Effect: Allow\n"
+                          "  Action: [dynamodb:Scan]\n"
+                          "  Resource: !GetAtt OrdersTable.Arn",
+        "cdk": "# CDK: fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], "
+               "resources: [table.tableArn] }))",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(250,),
@@ -545,6 +553,11 @@ fix is to grant exactly that action on exactly that resource, not a wildcard.
         "sam": "Policies:\n  - SQSSendMessagePolicy:\n      QueueName: !GetAtt Queue.QueueName",
         "terraform": 'statement {\n  actions   = ["sqs:SendMessage"]\n'
                      "  resources = [aws_sqs_queue.queue.arn]\n}",
+        "cloudformation": "# a statement of the role's AWS::IAM::Policy PolicyDocument\n"
+                          "- Effect: Allow\n"
+                          "  Action: [sqs:SendMessage]\n"
+                          "  Resource: !GetAtt Queue.Arn",
+        "cdk": "# CDK: queue.grantSendMessages(fn)",
     },
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                 "troubleshoot_access-denied.html",),
@@ -610,6 +623,8 @@ holds: the role is reported only when a function read in full holds more than it
                      'resource "aws_lambda_function" "reader" {\n'
                      "  role = aws_iam_role.reader.arn\n}",
         **ROLE_PER_FUNCTION_FIXES,
+        "cloudformation": "# give each AWS::Lambda::Function its own AWS::IAM::Role instead of "
+                          "one shared Role",
     },
     references=(_OWASP,),
     cwe=(250,),

@@ -51,6 +51,10 @@ unexplained.
                    '"xray": true',
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"xray_tracing": true',
+        "cloudformation": "# the AWS::Lambda::Function's Properties\n"
+                          "TracingConfig:\n"
+                          "  Mode: Active",
+        "cdk": "# CDK: lambda.Function's tracing: lambda.Tracing.ACTIVE",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html"),
     cwe=(778,),
@@ -87,6 +91,9 @@ configured.
                    '"xray": true  # the functions and the API stage',
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"xray_tracing": true  # the function and the API stage',
+        "cloudformation": "# the AWS::ApiGateway::Stage's Properties\n"
+                          "TracingEnabled: true",
+        "cdk": "# CDK: apigateway.RestApi's deployOptions: { tracingEnabled: true }",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
                         "apigateway-xray.html"),
@@ -119,6 +126,11 @@ them.
         "serverless": "stepFunctions:\n  stateMachines:\n    flow:\n      tracingConfig:\n"
                       "        enabled: true",
         "terraform": "tracing_configuration {\n  enabled = true\n}",
+        "cloudformation": "Type: AWS::StepFunctions::StateMachine\n"
+                          "Properties:\n"
+                          "  TracingConfiguration:\n"
+                          "    Enabled: true",
+        "cdk": "# CDK: sfn.StateMachine's tracingEnabled: true",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/step-functions/latest/dg/"
                         "concepts-xray-tracing.html"),
@@ -160,6 +172,17 @@ trace. Standard workflows are not reported.
                      '  log_destination        = "${aws_cloudwatch_log_group.checkout.arn}:*"\n'
                      "  include_execution_data = false\n"
                      '  level                  = "ERROR"\n}',
+        "cloudformation": "Type: AWS::StepFunctions::StateMachine\n"
+                          "Properties:\n"
+                          "  StateMachineType: EXPRESS\n"
+                          "  LoggingConfiguration:\n"
+                          "    Level: ERROR\n"
+                          "    IncludeExecutionData: false\n"
+                          "    Destinations:\n"
+                          "      - CloudWatchLogsLogGroup:\n"
+                          "          LogGroupArn: !GetAtt CheckoutLogs.Arn",
+        "cdk": "# CDK: sfn.StateMachine's logs: { destination: logGroup, level: "
+               "sfn.LogLevel.ERROR }",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/step-functions/latest/dg/"
                         "cw-logs.html"),
@@ -219,6 +242,8 @@ The range is configurable (`thresholds:` `log-retention-min-days`, default 7;
         "zappa": "Zappa has no log retention setting: set it on the function's log group, e.g.\n"
                  "aws logs put-retention-policy --log-group-name /aws/lambda/PROJECT-STAGE "
                  "--retention-in-days 90",
+        "cdk": "# CDK: lambda.Function's logRetention (or a logs.LogGroup with retention as its "
+               "logGroup)",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
                         "Working-with-log-groups-and-streams.html"),
@@ -451,6 +476,14 @@ keep; a schedule given an input of its own, the job's parameters, is.)
                    "{\"Destination\": QUEUE_ARN}}') or in the template `chalice package` writes.",
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"dead_letter_arn": "arn:aws:sqs:us-east-1:123456789012:failed-events"',
+        "cloudformation": "Type: AWS::Lambda::EventInvokeConfig\n"
+                          "Properties:\n"
+                          "  FunctionName: !Ref Function\n"
+                          "  Qualifier: $LATEST\n"
+                          "  DestinationConfig:\n"
+                          "    OnFailure:\n"
+                          "      Destination: !GetAtt FailedEvents.Arn",
+        "cdk": "# CDK: lambda.Function's onFailure: new destinations.SqsDestination(queue)",
     },
     references=(_OWASP, "https://docs.aws.amazon.com/lambda/latest/dg/"
                         "invocation-async-retain-records.html"),

@@ -93,6 +93,11 @@ and how much of the grant it leaves unused).
                             '  "Resource": '
                             '"arn:aws:dynamodb:us-east-1:123456789012:table/orders"\n'
                             "}"),
+        "cloudformation": "# the statement of the role's AWS::IAM::Policy PolicyDocument\n"
+                          "- Effect: Allow\n"
+                          "  Action: [dynamodb:GetItem, dynamodb:Query]\n"
+                          "  Resource: !GetAtt Table.Arn",
+        "cdk": "# CDK: table.grantReadData(fn) in place of the statement",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(269, 250),
@@ -137,6 +142,11 @@ replacement is a related location of this one, and its properties are under `abs
                             '  "Resource": '
                             '"arn:aws:dynamodb:us-east-1:123456789012:table/orders"\n'
                             "}"),
+        "cloudformation": "# the statement of the role's AWS::IAM::Policy PolicyDocument\n"
+                          "- Effect: Allow\n"
+                          "  Action: [dynamodb:GetItem, dynamodb:Query]\n"
+                          "  Resource: !GetAtt Table.Arn",
+        "cdk": "# CDK: table.grantReadData(fn) in place of the statement",
     },
     references=(_OWASP, _LEAST_PRIVILEGE),
     cwe=(269, 250),
@@ -292,6 +302,12 @@ by FG-PERM-001.)
         "sam": "Policies:\n  - S3ReadPolicy:\n      BucketName: !Ref Bucket",
         "terraform": "# attach a customer-managed policy listing only the actions and "
                      "resources used",
+        "cloudformation": "# in place of the managed policy, a statement of the role's "
+                          "AWS::IAM::Policy\n"
+                          "- Effect: Allow\n"
+                          "  Action: [s3:GetObject]\n"
+                          "  Resource: !Sub '${Bucket.Arn}/*'",
+        "cdk": "# CDK: bucket.grantRead(fn) in place of the managed policy",
     },
     references=(_OWASP,
                 "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -445,6 +461,11 @@ resource except those listed. Both are almost always far broader than intended.
                       "  Resource: !GetAtt Queue.Arn",
         "sam": "Policies:\n  - SQSSendMessagePolicy:\n      QueueName: !GetAtt Queue.QueueName",
         "terraform": "# use actions/resources, not not_actions/not_resources, with Allow",
+        "cloudformation": "# the statement of the role's AWS::IAM::Policy PolicyDocument\n"
+                          "- Effect: Allow\n"
+                          "  Action: [sqs:SendMessage]\n"
+                          "  Resource: !GetAtt Queue.Arn",
+        "cdk": "# CDK: queue.grantSendMessages(fn) in place of the statement",
     },
     references=(_OWASP,
                 "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -490,6 +511,9 @@ function sharing the role).
                "role per function) instead of a shared Role:",
         "terraform": "# one aws_iam_role per aws_lambda_function",
         **ROLE_PER_FUNCTION_FIXES,
+        "cloudformation": "# give each AWS::Lambda::Function its own AWS::IAM::Role (Role: "
+                          "!GetAtt ApiRole.Arn) instead of a shared one",
+        "cdk": "# CDK: leave each lambda.Function's role out: it then creates its own",
     },
     references=(_OWASP,
                 "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"),

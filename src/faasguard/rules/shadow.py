@@ -51,6 +51,8 @@ the one nobody remembers to secure or retire.
         "sam": "# add the route to the API's DefinitionBody/DefinitionUri spec, or remove "
                "the Api event",
         "terraform": "# add the route to the spec passed to aws_api_gateway_rest_api.body",
+        "cloudformation": "# add the route to the AWS::ApiGateway::RestApi's Body / "
+                          "BodyS3Location spec, or remove its AWS::ApiGateway::Method",
     },
     references=(OWASP_SHADOW,
                 "OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration"),
@@ -86,6 +88,9 @@ Either implement it or remove it from the description.
         "sam": "# remove the path from the spec, or add its x-amazon-apigateway-integration / "
                "an Api event on the function that implements it",
         "terraform": "# remove the path from the spec, or add the route and integration",
+        "cloudformation": "# remove the path from the spec, or add its "
+                          "x-amazon-apigateway-integration / an AWS::ApiGateway::Method on the "
+                          "function that implements it",
     },
     references=(OWASP_SHADOW,),
     cwe=(1059,),
@@ -129,6 +134,14 @@ to CORS preflight requests (headers only, no data) and is not reported.
                  'views in production), protect the API ("iam_authorization": true or an '
                  '"authorizer"), or set "apigateway_enabled": false and declare the routes in '
                  "your own template.",
+        "cloudformation": "ListOrders:\n"
+                          "  Type: AWS::ApiGatewayV2::Route\n"
+                          "  Properties:\n"
+                          "    ApiId: !Ref HttpApi\n"
+                          "    RouteKey: GET /orders\n"
+                          "    Target: !Sub integrations/${OrdersIntegration}",
+        "cdk": "# CDK: httpApi.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.GET], "
+               "integration })",
     },
     references=(OWASP_SHADOW,),
     cwe=(1059,),
@@ -183,6 +196,14 @@ configured.
                "      VPCEndpointIds: [vpce-0123456789abcdef0]",
         "terraform": 'resource "aws_api_gateway_rest_api" "internal" {\n'
                      '  endpoint_configuration {\n    types = ["PRIVATE"]\n  }\n}',
+        "cloudformation": "InternalApi:\n"
+                          "  Type: AWS::ApiGateway::RestApi\n"
+                          "  Properties:\n"
+                          "    EndpointConfiguration:\n"
+                          "      Types: [PRIVATE]\n"
+                          "      VpcEndpointIds: [vpce-0123456789abcdef0]",
+        "cdk": "# CDK: apigateway.RestApi's endpointConfiguration: { types: "
+               "[apigateway.EndpointType.PRIVATE], vpcEndpoints }",
     },
     references=("OWASP Serverless Top 10: SAS-3 Insecure Serverless Deployment Configuration",
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
@@ -253,6 +274,12 @@ debug routes) against the same functions and data, and nobody watches it.
         "sam": "# keep non-production stages in their own stack (samconfig.toml environments)\n"
                "Api:\n  Type: AWS::Serverless::Api\n  Properties:\n    StageName: prod",
         "terraform": "# one workspace / state per environment instead of extra stages",
+        "cloudformation": "# keep non-production stages in their own stack\n"
+                          "ProdStage:\n"
+                          "  Type: AWS::ApiGateway::Stage\n"
+                          "  Properties:\n"
+                          "    StageName: prod",
+        "cdk": "# CDK: one stack per environment (a stack instance per stage in the app)",
     },
     references=(OWASP_SHADOW,),
     cwe=(1059,),
@@ -301,6 +328,8 @@ and protect it like the current one. Reported once per old version, at its first
         "zappa": "# app.py: remove the /v1/ routes of the app once clients have moved, or "
                  "protect\n"
                  "# them like the /v2/ ones (Zappa sends every path to the app)",
+        "cloudformation": "# remove the /v1/ routes (AWS::ApiGateway::Method, "
+                          "AWS::ApiGatewayV2::Route) or the v1 API once clients have moved",
     },
     references=(OWASP_SHADOW,),
     cwe=(1059,),

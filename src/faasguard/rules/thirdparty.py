@@ -61,6 +61,9 @@ it is attached to.
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"layers": ["arn:aws:lambda:us-east-1:123456789012:layer:deps:1"]\n'
                  "# a layer built in your own account from pinned, reviewed dependencies",
+        "cloudformation": "Layers:\n"
+                          "  - !Ref DependenciesLayer  # an AWS::Lambda::LayerVersion you build",
+        "cdk": "# CDK: lambda.Function's layers: [a lambda.LayerVersion you build]",
     },
     references=(_OWASP_3P, "https://docs.aws.amazon.com/lambda/latest/dg/"
                            "chapter-layers.html"),
@@ -389,6 +392,9 @@ runtime is reported at the function.
                    "or 3.13).",
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"runtime": "python3.13"',
+        "cloudformation": "# the AWS::Lambda::Function's Properties\n"
+                          "Runtime: python3.13",
+        "cdk": "# CDK: lambda.Function's runtime (a lambda.Runtime)",
     },
     references=(_OWASP_CONFIG, "https://docs.aws.amazon.com/lambda/latest/dg/"
                                "lambda-runtimes.html"),

@@ -67,6 +67,11 @@ deployment gives one (each branch sets it, or a parameter does) is not reported.
                    '"reserved_concurrency": 20  # or per function, under lambda_functions',
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"lambda_concurrency": 20',
+        "cloudformation": "ApiFunction:\n"
+                          "  Type: AWS::Lambda::Function\n"
+                          "  Properties:\n"
+                          "    ReservedConcurrentExecutions: 20",
+        "cdk": "# CDK: lambda.Function's reservedConcurrentExecutions: 20",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"),
@@ -177,6 +182,16 @@ configured.
         "zappa": "Zappa has no setting for stage throttling or a usage plan: set them on the "
                  "stage (aws apigateway update-stage with /*/*/throttling/rateLimit and "
                  "burstLimit patches).",
+        "cloudformation": "# the AWS::ApiGateway::Stage's Properties\n"
+                          "MethodSettings:\n"
+                          "  - ResourcePath: '/*'\n"
+                          "    HttpMethod: '*'\n"
+                          "    ThrottlingRateLimit: 50\n"
+                          "    ThrottlingBurstLimit: 100\n"
+                          "# HTTP API (AWS::ApiGatewayV2::Stage): DefaultRouteSettings: "
+                          "{ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100}",
+        "cdk": "# CDK: apigateway.RestApi's deployOptions: { throttlingRateLimit: 50, "
+               "throttlingBurstLimit: 100 }",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
@@ -269,6 +284,9 @@ on a slow dependency should fail fast.
                    '"lambda_timeout": 10  # or per function, under lambda_functions',
         "zappa": "# zappa_settings.json, in the stage\n"
                  '"timeout_seconds": 10',
+        "cloudformation": "# the AWS::Lambda::Function's Properties\n"
+                          "Timeout: 10",
+        "cdk": "# CDK: lambda.Function's timeout: Duration.seconds(10)",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"),
@@ -481,6 +499,17 @@ one source make one finding.
                  '  "events": ["s3:ObjectCreated:*"]\n'
                  "}\n"
                  "# and write the output to another bucket (or another prefix)",
+        "cloudformation": "# the AWS::S3::Bucket's Properties\n"
+                          "NotificationConfiguration:\n"
+                          "  LambdaConfigurations:\n"
+                          "    - Event: s3:ObjectCreated:*\n"
+                          "      Function: !GetAtt Function.Arn\n"
+                          "      Filter:\n"
+                          "        S3Key:\n"
+                          "          Rules: [{Name: prefix, Value: incoming/}]\n"
+                          "# write results to a different bucket; keep RecursiveLoop: Terminate",
+        "cdk": "# CDK: bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { "
+               "prefix: 'incoming/' })",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html"),
@@ -546,6 +575,13 @@ has reserved concurrency, which bounds the spend.
                  "event source mapping after deploying (aws lambda "
                  "update-event-source-mapping --uuid UUID --scaling-config "
                  "MaximumConcurrency=10).",
+        "cloudformation": "Type: AWS::Lambda::EventSourceMapping\n"
+                          "Properties:\n"
+                          "  EventSourceArn: !GetAtt Jobs.Arn\n"
+                          "  FunctionName: !Ref Function\n"
+                          "  ScalingConfig:\n"
+                          "    MaximumConcurrency: 10",
+        "cdk": "# CDK: new SqsEventSource(queue, { maxConcurrency: 10 })",
     },
     references=(OWASP_DOW,
                 "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"),
