@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import yaml
 from pipeline_support import run_cli
 
@@ -45,9 +44,6 @@ def test_a_sam_function_keeps_its_policies(capsys) -> None:
          "Resource": {"Fn::GetAtt": ["Jobs", "Arn"]}}]}]
 
 
-@pytest.mark.xfail(strict=True, reason="a Terraform function's minimal policy is written "
-                   "with CloudFormation intrinsics (Fn::GetAtt of a Terraform address), which "
-                   "jsonencode() or an aws_iam_policy_document cannot use")
 def test_a_terraform_function_gets_terraform_references(capsys) -> None:
     out = _printed(capsys, "terraform")
     assert "Fn::" not in out

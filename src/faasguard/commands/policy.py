@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from faasguard.commands import policy_terraform
 from faasguard.commands.app_options import add_app_arguments
 from faasguard.model import App, Function, logical_id
 
@@ -23,9 +24,10 @@ resources, collections, paginators, waiters, S3 transfers, aioboto3), on the res
 the code names (environment variables resolved through the template). A resource the
 code does not name statically is printed as an explicit <placeholder> to fill in.
 --format json prints one object: function name -> IAM policy document. Without --format,
-each function is printed in its template's format. Permissions Lambda itself needs (logs,
-event-source polling) are left to the framework for serverless.yml and SAM, which add
-them to the roles they create; other formats get them in the policy.
+each function is printed in its template's format (Terraform: an aws_iam_policy_document
+whose resources are references such as aws_sqs_queue.jobs.arn). Permissions Lambda itself
+needs (logs, event-source polling) are left to the framework for serverless.yml and SAM,
+which add them to the roles they create; other formats get them in the policy.
 exit codes: 0 done, 2 usage or configuration error, or nothing could be read."""
 
 
@@ -130,8 +132,8 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
         function: Function = entry["function"]
         # `Policies` is AWS::Serverless::Function's: an AWS::Lambda::Function (plain
         # CloudFormation, CDK output) has its role's policy document instead
-        style = fmt or ("serverless" if function.format == "serverless" else
-                        "sam" if function.format == "sam" else "json")
+        style = fmt or (function.format if function.format in ("serverless", "sam",
+                                                                "terraform") else "json")
         header = f"# {name} ({function.source_file or 'handler not found'})"
         if entry["policy"] is None:
             chunks.append(f"{header}\n# its code was not analysed (a runtime faasguard does "
@@ -157,6 +159,13 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
         elif style == "sam":
             body = {"Resources": {name: {"Properties": {"Policies": [
                 {"Statement": statements}]}}}} if statements else None
+        elif style == "terraform":
+            body = None
+            if statements:
+                label = policy_terraform.label(name)
+                notes.append("# attach it with aws_iam_role_policy: policy = "
+                             f"data.aws_iam_policy_document.{label}.json")
+                notes.append(policy_terraform.policy_document(label, entry["policy"]).rstrip())
         else:
             body = entry["policy"]
             if function.format in ("cloudformation", "cdk") and statements:
