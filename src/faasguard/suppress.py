@@ -5,7 +5,7 @@ Inline, on the line a finding points at or on comment lines just above it::
     Url:  # faasguard:ignore FG-AUTH-001 public webhook, signed payloads
     # faasguard:ignore FG-DATA-001, FG-PERM-001 legacy stack, tracked in JIRA-12
     x = eval(body)  # faasguard: ignore[FG-INJ-002] body is a constant here
-    // faasguard: ignore[FG-INJ-001] (JavaScript/TypeScript)
+    // faasguard: ignore[FG-INJ-001] (JavaScript/TypeScript; /* ... */ and HCL's too)
 
 A suppressed finding keeps `Finding.suppressed = reason` and
 `Finding.properties["suppression"] = {"kind": "inSource"|"external", "source": ...}`; it is
@@ -29,11 +29,11 @@ from faasguard.model import Diagnostic
 MAX_COMMENT_FILE_BYTES = 5 * 1024 * 1024
 NO_REASON = "no reason given"
 
-_MARKER = re.compile(r"(?:^|\s)(?:#|//)\s*faasguard:\s*ignore(?P<rest>.*)$")
+_MARKER = re.compile(r"(?:^|\s)(?:#|//|/\*)\s*faasguard:\s*ignore(?P<rest>.*?)(?:\*/\s*)?$")
 _RULE_ID = r"FG-[A-Z0-9]+-\d+"
 _PLAIN_IDS = re.compile(rf"\s*(?P<ids>{_RULE_ID}(?:\s*,\s*{_RULE_ID})*)")
 _BRACKET_IDS = re.compile(r"\s*\[(?P<ids>[^\]]*)\]")
-_COMMENT_ONLY = re.compile(r"^\s*(?:#|//)")
+_COMMENT_ONLY = re.compile(r"^\s*(?:#|//|/\*)")
 
 
 @dataclass(frozen=True)

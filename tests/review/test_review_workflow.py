@@ -118,3 +118,12 @@ def test_a_root_configuration_applies_to_a_scan_of_a_sub_folder(capsys, monkeypa
                     (f["suppression"] or {}).get("source"))
                    for f in json.loads(out)["findings"] if f["rule_id"] == "FG-AUTH-001")
     assert found == [("api/serverless.yml", None), ("notify/serverless.yml", "config")]
+
+
+def test_a_block_comment_suppresses_as_a_line_comment_does() -> None:
+    """`/* faasguard: ignore[FG-INJ-001] ... */` (JavaScript, TypeScript, HCL) was not read
+    as a suppression at all: nothing suppressed, and no warning."""
+    result = scan(str(FIXTURES / "block_comments"))
+    assert [(f.location.line, f.suppressed) for f in result.findings
+            if f.rule_id == "FG-INJ-001"] == [(6, "names are allow-listed"),
+                                              (8, "names are allow-listed"), (9, None)]
