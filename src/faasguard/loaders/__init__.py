@@ -284,16 +284,20 @@ def prepare() -> None:
     _loader_for("cloudformation")
 
 
-def __getattr__(name: str) -> Any:
+def _lazy_attribute(name: str) -> Any:
     """`Document` and `InputError`, re-exported on first use: YAML is imported only when a
     file is read (a scan of a folder without templates starts faster)."""
     if name in ("Document", "InputError"):
         from faasguard.loaders import documents
 
         return getattr(documents, name)
-    # not __name__: a compiled module's globals do not exist yet when the import system
-    # first asks this function (for __file__)
-    raise AttributeError(f"module 'faasguard.loaders' has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The module's __getattr__ (PEP 562), bound when the body runs rather than a `def
+#: __getattr__`: the compiled build's import asks a new module for __file__ before its
+#: body has run, and a compiled module function called then (without globals) crashes.
+__getattr__ = _lazy_attribute
 
 
 __all__ = ["SERVERLESS_CODE_NAMES", "Document", "InputError", "LoadContext", "detect",
