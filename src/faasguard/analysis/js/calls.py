@@ -16,6 +16,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.demand import IDENTIFIER
+from faasguard.analysis.js.frameworks import (
+    NO_PATHS,
+    VALIDATED,
+    object_value,
+    route_schema_paths,
+    validated_paths,
+)
 from faasguard.analysis.js.parse import (
     FieldIds,
     JsModule,
@@ -57,6 +64,8 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 MAX_DEPTH = 12
+#: The kind of an Express-style web app or router (express, koa, fastify: table kinds)
+APP = "express-app"
 SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"}
 FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
 
@@ -128,6 +137,20 @@ def _return_facts(module: JsModule, node: Node) -> tuple[bool, tuple[str, ...]]:
     maker = not _kind_words().isdisjoint(IDENTIFIER.findall(text))
     names = tuple(dict.fromkeys(m.group(1).decode() for m in RETURNED_NAME.finditer(text)))
     return maker, names
+
+
+@lru_cache(maxsize=1)
+def _app_words() -> frozenset[bytes]:
+    """The words of the names making web apps and routers (`express`, `Router`, `koa`)."""
+    return frozenset(part.encode() for name, kind in js_table().kinds.items()
+                     if kind == APP for part in name.replace("/", ".").split(".")
+                     if IDENTIFIER.fullmatch(part.encode()))
+
+
+def _may_make_app(module: JsModule, node: Node) -> bool:
+    """Does a function's text return something and name a web app or router maker?"""
+    text = module.source[node.start_byte:node.end_byte]
+    return text.find(b"return") >= 0 and not _app_words().isdisjoint(IDENTIFIER.findall(text))
 
 
 #: Response methods setting the Content-Type (Express, Node's http) and those writing the
@@ -277,9 +300,13 @@ class JsCalls:
         ref = self.func_ref(callee)
         if ref is not None:
             # at a module's top level a project function given a function is run even
-            # without taint: `export const main = middyfy(hello)` is what it returns
-            return self.inline(ref, args, node, f, force=f.top_level and any(
-                a.kind is not None and a.kind.startswith(FN) for a in args))
+            # without taint: `export const main = middyfy(hello)` is what it returns;
+            # so is one that may make a web app or router (`app.use("/r", makeRouter())`):
+            # its routes are registered
+            return self.inline(ref, args, node, f, force=f.top_level and (any(
+                a.kind is not None and a.kind.startswith(FN) for a in args) or
+                ref.module.summary(f"app:{ref.node.start_byte}",
+                                   lambda module: _may_make_app(module, ref.node))))
         kind = callee.kind
         cls = self.class_ref(callee)
         if cls is not None and kind is not None:  # `new Repo(pool)`: run the constructor
@@ -320,6 +347,8 @@ class JsCalls:
             return stringified(union(args))
         if qname in table.element_methods:
             return union(args)
+        if qname in table.event_validators:  # `validator({ eventSchema })` of middy
+            return self._validator(table.event_validators[qname], arg_nodes, f)
         kind = table.kinds.get(qname)
         if kind is not None:
             return Val((), kind)
@@ -349,6 +378,8 @@ class JsCalls:
             if name in ("call", "apply"):  # fn.call(thisArg, ...args), fn.apply(thisArg, args)
                 given = args[1:] if name == "call" else [union(args[1:2])]
                 return self.call_value(receiver, node, arg_nodes[1:], given, f)
+            if name == "use":  # middy(base).use(validator({ eventSchema })): checked events
+                self._validated_by(receiver, args)
             return receiver  # middy(base).use(...), fn.bind(...): still the function
         if kind == HTML_RESPONSE:  # `res.type("html")` was called: chained calls keep it
             if name in HTML_WRITERS and args:
@@ -363,7 +394,7 @@ class JsCalls:
         for jsink in table.methods.get(name, ()):
             if jsink.sink.receiver is None or jsink.sink.receiver == kind:
                 self.check_sink(jsink, node, arg_nodes, args, f)
-        if kind == "express-app" and name in table.routes:
+        if kind == APP and name in table.routes:
             self._route(name, arg_nodes, args, f)
         result = self.callbacks(name, receiver, arg_nodes, args, node, f)
         if kind == "schema" and name in table.schema_methods:
@@ -399,14 +430,64 @@ class JsCalls:
         return Val(receiver.taints)
 
     def _route(self, method: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
-        """Remember the callbacks of `app.get("/path", ...)` as entries of the app."""
-        path = string_value(arg_nodes[0]) if arg_nodes else None
+        """Remember the callbacks of `app.get("/path", ...)` as entries of the app, with
+        the event paths the route's schema validates (`app.post(path, { schema }, fn)`);
+        `app.route({ method, url, handler, schema })` is one route too."""
+        module = f.module
+        table = self.table
+        options = next((a for a in arg_nodes if a.type == "object"), None)
+        if method == "route" and options is not None:
+            verb = string_value(object_value(module, options, "method"))
+            path = string_value(object_value(module, options, "url") or
+                               object_value(module, options, "path"))
+            handler = object_value(module, options, "handler")
+            args = [self.ev(handler, f)] if handler is not None else []
+            method = verb or "all"
+        else:
+            path = string_value(arg_nodes[0]) if arg_nodes else None
+        if method == "use" and path and path.startswith("/"):
+            self._mount(path, arg_nodes[1:], args[1:], f)
         label = f"{method.upper()} {path or '*'}"
-        routes = self.cache.routes.setdefault(f.module.file, [])
+        validated = route_schema_paths(module, options, table.schema_parts) \
+            if options is not None else NO_PATHS
+        routes = self.cache.routes.setdefault(module.file, [])
         for val in args:
             ref = self.func_ref(val)
-            if ref is not None and all(ref.node != known.node for _, known in routes):
-                routes.append((label, ref))
+            if ref is not None and all(ref.node != known.node for _, known, _ in routes):
+                routes.append((label, ref, validated))
+
+    def _mount(self, path: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
+        """`app.use("/orders", orders)`: the routes of the module `orders` comes from
+        (or of the module of the factory that made it: `makeOrders()`) are under /orders."""
+        for arg_node, val in zip(arg_nodes, args, strict=False):
+            kind = val.kind
+            if (kind is None or not kind.startswith(LOCAL)) and \
+                    arg_node.type == "call_expression":
+                kind = self.ev(arg_node.child_by_field_id(f.module.fid.function), f).kind
+            if kind is not None and kind.startswith(LOCAL):
+                self.cache.mounts.setdefault(kind[len(LOCAL):], (f.module.file, path))
+
+    def _validator(self, key: str, arg_nodes: list[Node], f: JsFrame) -> Val:
+        """A validating middleware (`validator({ eventSchema })`): a value of kind
+        VALIDATED naming the event paths its schema validates (kept in the cache)."""
+        paths = validated_paths(f.module, object_value(f.module, arg_nodes[0], key)) \
+            if arg_nodes else NO_PATHS
+        if not paths:
+            return CLEAN
+        name = f"{f.module.file}:{arg_nodes[0].start_byte}"
+        self.cache.validated[VALIDATED + name] = paths
+        return Val((), VALIDATED + name)
+
+    def _validated_by(self, receiver: Val, args: list[Val]) -> None:
+        """`handler.use(middleware)`: the event paths the middleware validates are
+        validated when the handler runs."""
+        ref = self.func_ref(receiver)
+        for val in args:
+            paths = self.cache.validated.get(val.kind or "") \
+                if val.kind is not None and val.kind.startswith(VALIDATED) else None
+            if ref is not None and paths:
+                key = f"{ref.module.file}:{ref.node.start_byte}"
+                self.cache.validated[key] = self.cache.validated.get(key, NO_PATHS) | paths
 
     # ------------------------------------------------------------------ callbacks
 

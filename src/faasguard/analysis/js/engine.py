@@ -97,19 +97,25 @@ class JsAnalyzer(JsCalls):
         # of its text: its statements that nothing needs are skipped
         self.entry: JsFrame | None = None
         self.entry_span = (0, 0)
+        # the event paths a framework validated before the analysed function runs
+        # (frameworks.validated_paths): read as clean
+        self.validated: frozenset[tuple[str, ...]] = frozenset()
 
     # ------------------------------------------------------------------ entry points
 
     def analyse(self, module: JsModule, fnode: Node, name: str, sources: int = 1,
-                request: bool = False, prune_tail: bool = False) -> None:
+                request: bool = False, prune_tail: bool = False,
+                validated: frozenset[tuple[str, ...]] = frozenset()) -> None:
         """Analyse a function with its first `sources` parameters as attacker input
-        (`request`: the first is an Express-style request, read as the HTTP event).
+        (`request`: the first is an Express-style request, read as the HTTP event;
+        `validated`: the event paths a framework's schema checked, read as clean).
 
         `prune_tail` (for an analyzer of this one function, whose memo, budget and fields
         nothing reads afterwards): the statements that end the body and can neither
         report nor change anything kept are skipped (`_inert_tail`), and so are the
         expression statements anywhere in it that nothing needs (`_unneeded`)."""
         self.module_exports(module)
+        self.validated = validated
         frame = JsFrame(module, name)
         params = self.params(fnode, module.fid)
         at = line(fnode)
@@ -869,7 +875,12 @@ class JsAnalyzer(JsCalls):
             return CLEAN
         if kind == REQUEST:  # req.query -> the event's queryStringParameters
             prop = self.table.request.get(prop, prop)
-        return extend(holder, prop, (f.module.file, at) if at else None)
+            if not prop:  # Koa's ctx.request: the request itself
+                return holder
+        found = extend(holder, prop, (f.module.file, at) if at else None)
+        if self.validated and all(t.path in self.validated for t in found.taints):
+            return CLEAN  # a field the event's schema holds to safe values
+        return found
 
     def _e_member(self, node: Node, f: JsFrame) -> Val:
         memo = self.syntax

@@ -6,23 +6,28 @@ exports: `exports.handler = ...`, `module.exports = { handler }`, `export const 
 `export async function handler`, `export { impl as handler }`, or `export default`
 (handler name `default`). A wrapper such as `middy(baseHandler)` resolves to the wrapped
 function; an Express-style app wrapped by `serverless-http` (`serverless(app)`) resolves
-to its route callbacks. Nothing is executed: the file's top level is evaluated abstractly.
+to its route callbacks, which become the API's `app_routes` behind the function's
+catch-all route (as a Flask app's behind a WSGI adapter). Nothing is executed: the
+file's top level is evaluated abstractly.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.parse import JsModuleCache, JsParseError, js_module_cache
+from faasguard.analysis.js.parse import JsModuleCache, JsParseError, js_module_cache, line
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.tsconfig import sources_of_output
 from faasguard.analysis.js.values import FuncRef, JsFrame
 from faasguard.analysis.nodejs import EXTENSIONS
 from faasguard.analysis.taint.state import Val
-from faasguard.model import BUILD_ENTRY_POINTS, App, Diagnostic, Function, logical_id
+from faasguard.loaders.flask_routes import AppRoute
+from faasguard.loaders.wsgi_plugin import _add_app_routes
+from faasguard.model import BUILD_ENTRY_POINTS, App, Diagnostic, Function, Location, logical_id
 
 #: The kind of `serverless(app)` (serverless-http and friends): the routes are the code.
 EXPRESS_HANDLER = "express-handler"
@@ -128,4 +133,42 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
     if ref is None and not is_express_handler(cache, found, export):
         return Diagnostic(found, f"function '{name}': {found} exports no function named "
                           f"'{export}' that the analysis can follow", None, "warning", "handler")
+    if ref is None:
+        _add_app_routes(app, function, app_routes(cache, found))
     return None
+
+
+#: Route registrations that are HTTP methods (`all`: any); `use` mounts middleware.
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "ALL"})
+_PARAMETER = re.compile(r":(\w+)\??")
+
+
+def app_routes(cache: JsModuleCache, file: str) -> list[AppRoute]:
+    """The routes of the Express-style app a handler file runs (`serverless(app)`), the
+    paths in API Gateway's form under the paths their routers are mounted at
+    (`app.use("/orders", orders)` and `router.post("/:id/label")`: /orders/{id}/label)."""
+    from faasguard.analysis.js.project import module_graph  # (project imports this module)
+
+    found: list[AppRoute] = []
+    for graph_file in module_graph(cache, file):
+        for label, ref, _ in cache.routes.get(graph_file, ()):
+            method, _, path = label.partition(" ")
+            if method not in _HTTP_METHODS or not path.startswith("/"):
+                continue
+            full = _mounted(cache, graph_file) + path.rstrip("/")
+            found.append(AppRoute("ANY" if method == "ALL" else method,
+                                  _PARAMETER.sub(r"{\1}", full).replace("*", "{proxy+}") or "/",
+                                  Location(ref.module.file, line(ref.node))))
+    return found
+
+
+def _mounted(cache: JsModuleCache, file: str) -> str:
+    """The path a file's routes are mounted under ("" at the app's root)."""
+    prefix, seen = "", {file}
+    while file in cache.mounts:
+        file, path = cache.mounts[file]
+        prefix = path.rstrip("/") + prefix
+        if file in seen:
+            break
+        seen.add(file)
+    return prefix

@@ -296,7 +296,14 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         self._real: str | None = None  # the root, links resolved (`_real_root`)
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
-        self.routes: dict[str, list[tuple[str, Any]]] = {}  # file -> Express-style routes
+        #: file -> Express-style routes (label, FuncRef, the event paths a schema validates)
+        self.routes: dict[str, list[tuple[str, Any, frozenset[tuple[str, ...]]]]] = {}
+        #: a function ("file:start byte") or validating middleware (frameworks.VALIDATED)
+        #: -> the event paths validated before the function runs
+        self.validated: dict[str, frozenset[tuple[str, ...]]] = {}
+        #: a file whose routes an app mounts under a path (`app.use("/orders", orders)`)
+        #: -> (the mounting file, that path)
+        self.mounts: dict[str, tuple[str, str]] = {}
         self.graphs: dict[str, tuple[str, ...]] = {}  # file -> the files it requires
         # (dialect, text) of a module-level import of a package -> the bindings it makes
         # (engine.JsAnalyzer._replay); None: not such an import

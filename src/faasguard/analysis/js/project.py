@@ -141,11 +141,14 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
         return [], {file}
     describe = describe or _Describer(builtin_table())
     if ref is not None:
-        analyzer.analyse(ref.module, ref.node, name, prune_tail=True)
+        validated = cache.validated.get(f"{ref.module.file}:{ref.node.start_byte}",
+                                        frozenset()) if cache.validated else frozenset()
+        analyzer.analyse(ref.module, ref.node, name, prune_tail=True, validated=validated)
     else:
         for graph_file in module_graph(cache, file):
-            for label, route in list(cache.routes.get(graph_file, ())):
-                analyzer.analyse(route.module, route.node, f"route {label}", request=True)
+            for label, route, validated in list(cache.routes.get(graph_file, ())):
+                analyzer.analyse(route.module, route.node, f"route {label}", request=True,
+                                 validated=validated)
     if visited is not None:
         visited.update(analyzer.visited)
     flows = [_flow(hit, describe, app, function, f"{file}:{name}")
@@ -234,8 +237,10 @@ KNOWN_PACKAGES = frozenset({
     "axios", "node-fetch", "got", "undici", "superagent", "lodash", "underscore", "ramda",
     "uuid", "nanoid", "jsonwebtoken", "jose", "jwks-rsa", "jwt-decode", "ajv", "joi", "zod",
     "yup", "validator", "express", "koa", "fastify", "serverless-http",
-    "@vendia/serverless-express",
+    "@vendia/serverless-express", "@codegenie/serverless-express", "@koa/router",
+    "koa-router", "koa-bodyparser", "@koa/bodyparser", "@fastify/aws-lambda",
     "@middy/core", "@middy/http-json-body-parser", "@middy/http-error-handler",
+    "@middy/http-header-normalizer",
     "@middy/http-cors", "@middy/validator", "@middy/input-output-logger", "moment",
     "dayjs", "date-fns", "luxon", "pg", "mysql", "mysql2", "mongoose", "mongodb", "redis",
     "ioredis", "stripe", "twilio", "@slack/web-api", "@sendgrid/mail", "winston", "pino",

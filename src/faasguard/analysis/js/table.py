@@ -56,6 +56,10 @@ class JsTable:
     jwt: dict[str, set[str]] = field(default_factory=dict)
     routes: set[str] = field(default_factory=set)
     request: dict[str, str] = field(default_factory=dict)
+    #: a route schema's parts -> the event field each validates (Fastify's `querystring`)
+    schema_parts: dict[str, str] = field(default_factory=dict)
+    #: validating middlewares -> the option holding the event's schema (`eventSchema`)
+    event_validators: dict[str, str] = field(default_factory=dict)
 
     def add_sink(self, entry: dict[str, Any]) -> None:
         """Register one sink entry (calls, modules x functions, and/or methods)."""
@@ -104,4 +108,6 @@ def js_table() -> JsTable:
     table.jwt = {k: set(v) for k, v in data["jwt"].items()}
     table.routes = set(data["express"]["routes"])
     table.request = dict(data["express"]["request"])
+    table.schema_parts = dict(data["express"]["schema_parts"])
+    table.event_validators = dict(data["express"]["event_validators"])
     return table
