@@ -127,3 +127,24 @@ def test_a_block_comment_suppresses_as_a_line_comment_does() -> None:
     assert [(f.location.line, f.suppressed) for f in result.findings
             if f.rule_id == "FG-INJ-001"] == [(6, "names are allow-listed"),
                                               (8, "names are allow-listed"), (9, None)]
+
+
+@pytest.mark.parametrize("command", ["endpoints", "cost"])
+def test_the_other_commands_take_a_root_configuration_as_scan_does(capsys, monkeypatch,
+                                                                   command) -> None:
+    """endpoints, cost and policy looked the configuration up with their own copy of
+    scan's lookup, without its paths written from the root: `faasguard endpoints
+    services` listed services/legacy, which the root's .faasguard.yml excludes."""
+    monkeypatch.chdir(CONFIG_ROOT)
+    code, out, _ = run_cli(capsys, command, "services", "--format", "json")
+    assert code in (0, 1)
+    assert "legacy" not in out and "notify" in out
+
+
+def test_policy_names_the_source_a_cdk_asset_copies(capsys) -> None:
+    """`faasguard policy` named the copy in cdk.out/asset.<hash>/, where scan reports the
+    project file it is a copy of (the command did not list the code files)."""
+    code, out, _ = run_cli(capsys, "policy", str(FIXTURES.parent / "review_cdk_findings" / "cdk"))
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("# Fn")] == [
+        "# Fn9270CBC0 (lambda/index.py)"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -61,15 +60,11 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
     Prints the error and returns None for a configuration error or when nothing was read.
     """
     from faasguard.analysis.facts import Facts, Options
-    from faasguard.config import Config, ConfigError, find_config, load_config
-    from faasguard.scan import common_root, discover_paths, load_app
+    from faasguard.config import ConfigError, resolve_config
+    from faasguard.scan import add_sources, discover_paths, load_app
 
     try:
-        if args.config is not None and not os.path.isfile(args.config):
-            raise ConfigError(f"{args.config}: configuration file not found")
-        path = args.config or find_config(list(dict.fromkeys([common_root(args.paths),
-                                                              os.getcwd()])))
-        config = load_config(path) if path else Config()
+        config = resolve_config(args.paths, args.config)  # as `faasguard scan` finds it
     except ConfigError as exc:
         print(f"faasguard: error: {exc}", file=sys.stderr)
         return None
@@ -86,6 +81,7 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
     app = load_app(base, found.templates, options.stage, region=options.region,
                    params=options.parameters)
     app.diagnostics[:0] = found.problems
+    add_sources(app, found.sources)  # (a CDK asset's copy of project code is read there)
     for diag in app.diagnostics:
         if diag.level == "error":
             print(diagnostic_line(diag), file=sys.stderr)
