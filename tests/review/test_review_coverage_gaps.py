@@ -117,6 +117,7 @@ CLOSED = {
     ("iam_api_open_to_any_account", "pos"),  # FG-AUTH-004
     ("layer_shared_with_everyone", "pos"),  # FG-TP-007
     ("reflected_html", "pos"),  # FG-INJ-012
+    ("authorizer_allows_all", "pos"),  # FG-AUTH-102
 }
 
 

@@ -24,7 +24,8 @@ from faasguard.rules.auth import (
 
 from .conftest import cases, check_case
 
-AUTH_RULES = ["FG-AUTH-001", "FG-AUTH-002", "FG-AUTH-003", "FG-AUTH-004", "FG-AUTH-005"]
+AUTH_RULES = ["FG-AUTH-001", "FG-AUTH-002", "FG-AUTH-003", "FG-AUTH-004", "FG-AUTH-005",
+              "FG-AUTH-102"]
 
 
 @pytest.mark.parametrize("case", [c for r in AUTH_RULES for c in cases(r)], ids=str)

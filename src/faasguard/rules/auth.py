@@ -833,3 +833,66 @@ def weak_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 f"{_authorizer_named(kind, name)} (no authorisation scopes) for a "
                 "state-changing method.",
                 route.location, route_subject(route))
+
+
+@rule(
+    "FG-AUTH-102",
+    "Lambda authoriser allows every caller",
+    threat="auth",
+    severity="high",
+    description="""
+A Lambda authoriser whose handler returns an Allow policy (or an HTTP API simple response
+`isAuthorized: true`) without reading the caller's credential, the `authorizationToken`
+of a TOKEN authoriser or the `headers`, `identitySource`, query string or cookies of a
+REQUEST one, lets every request through: each route behind it is as open as a route with
+no authoriser (FG-AUTH-002), while the template says it is protected. A placeholder
+written "until the real check is ready" is the usual cause.
+
+Reported for Python and Node.js authorisers of the app's routes, at the allow, when the
+handler's file names no credential at all and does not hand the event to another
+function (which may check it). An authoriser that verifies the token, looks it up or
+compares it, or builds its policy from the verified claims, is not reported.
+""",
+    remediation={
+        "python": 'token = event["authorizationToken"].removeprefix("Bearer ")\n'
+                  'claims = jwt.decode(token, PUBLIC_KEY, algorithms=["RS256"], '
+                  'audience=CLIENT_ID)\n'
+                  '# allow only then; on any error: raise Exception("Unauthorized")',
+        "javascript": "const claims = await verifier.verify(event.authorizationToken);  "
+                      "// aws-jwt-verify\n"
+                      "// allow only then; on any error: throw new Error('Unauthorized')",
+        "text": "verify the caller's credential (token signature, issuer, audience, "
+                "expiry; or a lookup of the key) before returning Allow, or use a Cognito "
+                "or JWT authoriser",
+    },
+    references=(OWASP_AUTH, "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                            "apigateway-use-lambda-authorizer.html"),
+    cwe=(287, 306),
+)
+def authorizer_allows_all(app: App, facts: Facts) -> Iterator[Finding]:
+    from faasguard.analysis.authoriser_code import open_allow
+
+    behind: dict[str, list[Route]] = {}
+    for route in app.routes:
+        authorizer = effective_authorizer(app, route)
+        if authorizer is not None and authorizer.function is not None:
+            behind.setdefault(authorizer.function, []).append(route)
+    for function_id in sorted(app.authorizer_functions()):
+        function = app.functions.get(function_id)
+        if function is None:
+            continue
+        found = open_allow(app.root, function)
+        if found is None:
+            continue
+        routes = behind.get(function_id, [])
+        opened = f": {short_list([route_label(r) for r in routes], 5)} open to anyone" \
+            if routes else ""
+        yield make_finding(
+            "FG-AUTH-102",
+            f"Lambda authoriser '{logical_id(function_id)}' returns Allow without reading "
+            "the caller's credential (authorizationToken, headers, identitySource): every "
+            f"request passes, so each route behind it is unauthenticated{opened}.",
+            Location(*found),
+            f"authorizer-allows-all:{logical_id(function_id)}",
+            related=[(function.location,
+                      f"the authoriser function '{logical_id(function_id)}'")])
