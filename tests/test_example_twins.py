@@ -26,6 +26,7 @@ _NO_RESOURCES = {
     "FG-DATA-007": "the SQS queue is created outside a Chalice/Zappa project, which only "
                    "names it",
     "FG-DATA-008": "no DynamoDB table or S3 bucket is declared by a Chalice/Zappa project",
+    "FG-DATA-009": "no S3 bucket is declared by a Chalice/Zappa project",
     "FG-DATA-010": "no Secrets Manager secret is declared by a Chalice/Zappa project",
 }
 

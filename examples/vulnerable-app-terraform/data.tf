@@ -26,3 +26,13 @@ resource "aws_secretsmanager_secret_version" "api" {
   secret_id     = aws_secretsmanager_secret.api.id
   secret_string = "{\"password\": \"correct-horse-battery-staple\"}"
 }
+
+# the reports shared with partners, made public by its configuration: a public-read ACL
+resource "aws_s3_bucket" "partner_reports" {
+  bucket = "orders-partner-reports-vulnerable"
+}
+
+resource "aws_s3_bucket_acl" "partner_reports" {
+  bucket = aws_s3_bucket.partner_reports.id
+  acl    = "public-read"
+}
