@@ -6,8 +6,11 @@ route's `schema`, @middy/validator's `eventSchema`) make the fields they hold to
 values clean. A router a project function makes (`app.use("/r", makeRoutes())`) is
 followed, and an Express-style app's routes are the API's app_routes behind the
 function's catch-all route (`faasguard endpoints`), under the paths their routers are
-mounted at. Fixtures: tests/fixtures/taint_js/http_koa_router.ts, http_fastify_schema.mjs,
-http_middy_validator.js, http_express_router_factory.js (each with its silent lines),
+mounted at. An app a handler runs itself (lambda-api's `api.run(event, context)`, Hapi's
+`server.inject({ url: event.path, ... })`, an adapter given the app and the event) runs its
+routes with the event as their request. Fixtures: tests/fixtures/taint_js/
+http_koa_router.ts, http_fastify_schema.mjs, http_middy_validator.js, http_lambda_api.js,
+http_hapi_inject.js, http_express_router_factory.js (each with its silent lines),
 tests/fixtures/js_frameworks/express_mounts."""
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from faasguard.findings import Finding
 from faasguard.scan import scan
 
 MOUNTS = Path(__file__).resolve().parent / "fixtures" / "js_frameworks" / "express_mounts"
-FILES = ("http_koa_router.ts", "http_fastify_schema.mjs", "http_middy_validator.js")
+FILES = ("http_koa_router.ts", "http_fastify_schema.mjs", "http_middy_validator.js",
+         "http_lambda_api.js", "http_hapi_inject.js")
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ from faasguard.analysis.js.values import (
     HTML_RESPONSE,
     INSTANCE,
     LOCAL,
+    REQUEST,
     FuncRef,
     JsFrame,
     qualified,
@@ -66,6 +67,9 @@ if TYPE_CHECKING:
 MAX_DEPTH = 12
 #: The kind of an Express-style web app or router (express, koa, fastify: table kinds)
 APP = "express-app"
+#: An app's methods that run it on a request: lambda-api's `run(event, context)`,
+#: Express's `handle(req, res)`, Hapi's and Fastify's `inject({ url: event.path, ... })`
+DISPATCHERS = frozenset({"run", "handle", "inject"})
 SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"}
 FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
 
@@ -334,6 +338,10 @@ class JsCalls:
         for jsink in table.calls.get(qname, ()):
             self.check_sink(jsink, node, arg_nodes, args, f)
         self.callbacks(None, CLEAN, arg_nodes, args, node, f)
+        for a in args:
+            if a.kind == APP:  # `handleRequest(server, event, context)`
+                self._dispatch(args, node, f)
+                break
         if qname in table.full:
             return CLEAN
         if qname in table.same_function:  # `const run = promisify(exec)`: run is exec
@@ -394,8 +402,11 @@ class JsCalls:
         for jsink in table.methods.get(name, ()):
             if jsink.sink.receiver is None or jsink.sink.receiver == kind:
                 self.check_sink(jsink, node, arg_nodes, args, f)
-        if kind == APP and name in table.routes:
-            self._route(name, arg_nodes, args, f)
+        if kind == APP:
+            if name in table.routes:
+                self._route(name, arg_nodes, args, f)
+            elif name in DISPATCHERS:  # `api.run(event, context)`
+                self._dispatch(args, node, f)
         result = self.callbacks(name, receiver, arg_nodes, args, node, f)
         if kind == "schema" and name in table.schema_methods:
             return CLEAN
@@ -455,6 +466,23 @@ class JsCalls:
             ref = self.func_ref(val)
             if ref is not None and all(ref.node != known.node for _, known, _ in routes):
                 routes.append((label, ref, validated))
+
+    def _dispatch(self, args: list[Val], node: Node, f: JsFrame) -> None:
+        """An app run with the event by a handler of its own (lambda-api's
+        `api.run(event, context)`, a Hapi adapter's `handleRequest(server, event)`): the
+        routes registered in the handler's module graph get the event as their request."""
+        event = next((a for a in args if a.taints), None)
+        if event is None:
+            return
+        from faasguard.analysis.js.project import module_graph  # (project imports calls)
+
+        # the request is the event (a request built from its fields, `inject({ url:
+        # event.path, payload: event.body })`, is the event too)
+        given = Val(tuple({t.origin: t._replace(path=()) for t in event.taints}.values()),
+                    REQUEST)
+        for file in module_graph(self.cache, f.module.file):
+            for _, ref, _ in list(self.cache.routes.get(file, ())):
+                self.inline(ref, [given], node, f, force=True)
 
     def _mount(self, path: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
         """`app.use("/orders", orders)`: the routes of the module `orders` comes from
