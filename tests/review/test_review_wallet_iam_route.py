@@ -3,13 +3,12 @@
 of a principal allowed execute-api:Invoke (the account's own, without a resource policy)
 before the function runs, so no outsider can flood it; FG-WALLET-001 reports it as "can be
 triggered from outside (http)", as for a route without an authoriser (the control).
-Pinned. Fixtures under tests/fixtures/review_wallet_iam_route."""
+Fixed: such a route is no outsider's way in, unless the API's resource policy lets any
+account call it. Fixtures under tests/fixtures/review_wallet_iam_route."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from faasguard.scan import scan
 
@@ -25,7 +24,5 @@ def test_a_route_without_authoriser_is_an_outside_trigger() -> None:
     assert _reported("none") == ["medium"]
 
 
-@pytest.mark.xfail(strict=True, reason="an AWS_IAM-authorised route counts as a trigger "
-                   "from outside for FG-WALLET-001 (and faasguard cost's exposure)")
 def test_an_iam_authorised_route_is_not_an_outside_trigger() -> None:
     assert _reported("iam") in ([], ["low"])

@@ -21,7 +21,10 @@ keep theirs; the unreserved pool (account quota minus all reservations, never be
 Only *exposed* functions count towards the app total: those an outsider can trigger (HTTP
 routes, function URLs, ALB, websocket, Cognito sign-up triggers, IoT rules, the Lambda
 authoriser of an API route, and buckets/queues/topics whose resource policy lets anyone
-write, or that a route without authentication hands its requests to). A route whose
+write, or that a route without authentication hands its requests to). A function whose
+every API route requires IAM is not counted for its routes: only principals allowed
+execute-api:Invoke can call them, unless the API's resource policy lets any account do so
+(`endpoints.signed_only`, FG-AUTH-004's reading). A route whose
 authoriser a parameter or variable decides counts as without authentication when the
 template writes NONE (an `AllowedValues` entry, a condition's branch); when only the
 setting's domain offers NONE (an authenticating default, no `AllowedValues` or
@@ -42,11 +45,13 @@ from functools import cache, lru_cache
 from typing import Any
 
 from faasguard.analysis.endpoints import (
+    apis_open_to_any_account,
     domain_none,
     effective_authorizer,
     may_be_open,
     open_resource_policies,
     routes_by_function,
+    signed_only,
     unlisted_text,
 )
 from faasguard.analysis.facts import Facts
@@ -57,6 +62,8 @@ SECONDS_PER_HOUR = 3600
 HOURS_PER_DAY = 24
 INTERNET_TRIGGERS = ("http", "websocket", "url", "alb")
 OUTSIDER_TRIGGERS = ("cognito", "iot")
+#: The triggers of API routes (those `signed` can close).
+_API_TRIGGERS = ("http", "websocket")
 WRITE_TRIGGERS = ("s3", "sqs", "sns", "kinesis-stream", "dynamodb-stream", "eventbridge")
 
 
@@ -126,15 +133,19 @@ class CostModel:
 
 def exposure_reasons(function: Function, routes: list[Route],
                      public_sources: Mapping[str, str],
-                     guarded: Mapping[str, list[Route]] | None = None) -> list[str]:
+                     guarded: Mapping[str, list[Route]] | None = None,
+                     signed: bool = False) -> list[str]:
     """Why an outsider can invoke the function (empty when they cannot, as far as we know).
 
     `routes` are the function's API routes (`endpoints.routes_by_function`);
     `public_sources` the public resources `write_targets` gives; `guarded` the routes of
-    each Lambda authoriser's function (`authorizer_routes`).
+    each Lambda authoriser's function (`authorizer_routes`); `signed`: every route of the
+    function takes only a request signed by a principal allowed execute-api:Invoke
+    (`endpoints.signed_only`), so its API routes are no outsider's way in.
     """
     reasons: list[str] = [t.kind for t in function.triggers
-               if t.kind in INTERNET_TRIGGERS or t.kind in OUTSIDER_TRIGGERS]
+               if t.kind in INTERNET_TRIGGERS and not (signed and t.kind in _API_TRIGGERS)
+               or t.kind in OUTSIDER_TRIGGERS]
     reasons += written_by(function, public_sources)
     if guarded and (ahead := guarded.get(function.id)):
         first = ahead[0]
@@ -143,7 +154,7 @@ def exposure_reasons(function: Function, routes: list[Route],
         reasons.append(f"authoriser of {first.method} {first.path}{more}")
     if function.url is not None and "url" not in reasons:
         reasons.append("url")
-    if routes and not {"http", "websocket"} & set(reasons):
+    if routes and not signed and not {"http", "websocket"} & set(reasons):
         reasons.append("http")
     return sorted(set(reasons))
 
@@ -313,10 +324,12 @@ def _lambda_prices(architecture: str) -> tuple[float, float]:
 def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
                    public_sources: Mapping[str, str],
                    deployment_sources: Mapping[str, str],
-                   guarded: Mapping[str, list[Route]]) -> tuple[FunctionCost, float]:
+                   guarded: Mapping[str, list[Route]],
+                   signed: bool = False) -> tuple[FunctionCost, float]:
     """The function's worst case alone (with the pool if unreserved); and its entry price.
     `public_sources`, `deployment_sources`: what `write_targets` gives (`deployment_sources`
-    for `exposed_if`); `guarded`: what `authorizer_routes` gives."""
+    for `exposed_if`); `guarded`: what `authorizer_routes` gives; `signed`: see
+    `exposure_reasons`."""
     table = prices()
     memory, timeout = _defaults(function)
     reserved = function.reserved_concurrency
@@ -334,7 +347,7 @@ def _function_cost(app: App, function: Function, routes: list[Route], pool: int,
         rate = api_cap
         rate_source = "account-api-throttle" if api_cap >= _account_api_rate() else "throttle"
     entry, request_price = _entry(function, routes)
-    reasons = exposure_reasons(function, routes, public_sources, guarded)
+    reasons = exposure_reasons(function, routes, public_sources, guarded, signed)
     cost = FunctionCost(
         function=function.id, location=function.location, exposed=bool(reasons),
         exposure=reasons, entry=entry, memory_mb=memory, timeout_s=timeout,
@@ -360,12 +373,14 @@ def build_cost_model(app: App, account_concurrency: int = 1000) -> CostModel:
     public_sources, deployment_sources = write_targets(app)
     by_function = routes_by_function(app)
     guarded = authorizer_routes(app)
+    open_apis = apis_open_to_any_account(app) if by_function else {}
     unreserved: list[tuple[float, FunctionCost, float]] = []
     total_per_second = 0.0
     for function in app.functions.values():
-        cost, request_price = _function_cost(app, function, by_function.get(function.id, []),
-                                             pool, public_sources, deployment_sources,
-                                             guarded)
+        routes = by_function.get(function.id, [])
+        signed = bool(routes) and all(signed_only(app, r, open_apis) for r in routes)
+        cost, request_price = _function_cost(app, function, routes, pool, public_sources,
+                                             deployment_sources, guarded, signed)
         model.functions[function.id] = cost
         if not cost.exposed:
             continue

@@ -21,6 +21,7 @@ Fills `facts.endpoints` (a list of `Endpoint`, sorted by file and line).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,6 +203,38 @@ def open_resource_policies(app: App, services_too: bool = False) -> list[Resourc
         if grants_anyone(statement) or (services_too and service_principal):
             found.append(policy)
     return found
+
+
+#: What a REST API's resource policy lets a caller do: call its routes.
+API_INVOKE: dict[str, tuple[str, ...]] = {"execute-api": ("execute-api:Invoke",)}
+
+
+def apis_open_to_any_account(app: App) -> dict[str, list[ResourcePolicy]]:
+    """The APIs whose resource policy lets a principal of any AWS account call them, each
+    with the statements that do: execute-api:Invoke allowed to `*` with no condition
+    tying it to an account, organisation or network, on an API no Deny statement with such
+    a condition fences. Its IAM-authorised routes then take any AWS identity's signature."""
+    policies = [p for p in app.resource_policies
+                if p.service == "execute-api" and allowed_of(p, API_INVOKE)]
+    fenced = {str(getattr(p.target, "target", p.target)) for p in policies
+              if p.statement.effect == "Deny" and is_restricted(p)}
+    found: dict[str, list[ResourcePolicy]] = {}
+    for policy in policies:
+        api = str(getattr(policy.target, "target", policy.target))
+        if api not in fenced and grants_anyone(policy.statement) and \
+                not is_restricted(policy):
+            found.setdefault(api, []).append(policy)
+    return found
+
+
+def signed_only(app: App, route: Route, open_apis: Mapping[str, object]) -> bool:
+    """Can only principals allowed execute-api:Invoke call the route: it requires IAM
+    (SigV4), every deployment's (no NONE a parameter or stage may pass), on an API no
+    resource policy opens to every account (`apis_open_to_any_account`, given)? Those are
+    the account's own principals, or the accounts a resource policy names."""
+    found = effective_authorizer(app, route)
+    return found is not None and found.kind.lower() == "iam" and not may_be_open(found) \
+        and route.api not in open_apis
 
 
 def app_routes(app: App) -> list[Route]:

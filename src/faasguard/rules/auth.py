@@ -14,6 +14,7 @@ from faasguard.analysis.endpoints import (
     allowed_of,
     api_exposure,
     api_key_required,
+    apis_open_to_any_account,
     decided_by,
     effective_authorizer,
     grants_anyone,
@@ -556,8 +557,6 @@ def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
     yield from _api_open_to_any_account(app, facts)
 
 
-#: What a REST API's resource policy lets a caller do: call its routes.
-_API_INVOKE: dict[str, tuple[str, ...]] = {"execute-api": ("execute-api:Invoke",)}
 #: FG-AUTH-004's fix for an API's resource policy, in each format.
 _API_POLICY_FIXES = {
     "serverless": "provider:\n  apiGateway:\n    resourcePolicy:\n      - Effect: Allow\n"
@@ -582,34 +581,30 @@ _API_POLICY_FIXES = {
 
 def _api_open_to_any_account(app: App, facts: Facts) -> Iterator[Finding]:
     """FG-AUTH-004 on a REST API's resource policy letting everyone call its IAM routes."""
-    policies = [p for p in app.resource_policies
-                if p.service == "execute-api" and allowed_of(p, _API_INVOKE)]
+    policies = apis_open_to_any_account(app)
     if not policies:
         return
-    # an API whose policy denies callers outside an account, organisation or network
-    fenced = {str(getattr(p.target, "target", p.target)) for p in policies
-              if p.statement.effect == "Deny" and is_restricted(p)}
     iam_routes: dict[str, list[str]] = {}
     for route in app.routes:
         found = effective_authorizer(app, route)
         if route.api_kind == "rest" and found is not None and found.kind.lower() == "iam":
             iam_routes.setdefault(route.api, []).append(route_label(route))
-    for policy in policies:
-        api = str(getattr(policy.target, "target", policy.target))
+    for api, opening in policies.items():
         labels = iam_routes.get(api)
-        if not labels or api in fenced or not grants_anyone(policy.statement) or \
-                is_restricted(policy):
+        if not labels:
             continue
         routes = short_list(sorted(set(labels)), 4)
-        where = policy.statement.location or policy.location
-        yield make_finding(
-            "FG-AUTH-004",
-            f"The resource policy of API '{logical_id(api)}' lets any AWS principal of any "
-            f"account call its IAM-authorised routes ({routes}): execute-api:Invoke to '*' "
-            "with no aws:PrincipalOrgID or aws:PrincipalAccount condition, and AWS_IAM only "
-            "asks for a request signed by some AWS identity.",
-            where, f"resource-policy:execute-api:{logical_id(api)}:{logical_id(policy.id)}",
-            remediation=remediation_for(app, facts, where.file, _API_POLICY_FIXES))
+        for policy in opening:
+            where = policy.statement.location or policy.location
+            yield make_finding(
+                "FG-AUTH-004",
+                f"The resource policy of API '{logical_id(api)}' lets any AWS principal of "
+                f"any account call its IAM-authorised routes ({routes}): execute-api:Invoke "
+                "to '*' with no aws:PrincipalOrgID or aws:PrincipalAccount condition, and "
+                "AWS_IAM only asks for a request signed by some AWS identity.",
+                where,
+                f"resource-policy:execute-api:{logical_id(api)}:{logical_id(policy.id)}",
+                remediation=remediation_for(app, facts, where.file, _API_POLICY_FIXES))
 
 
 @rule(
