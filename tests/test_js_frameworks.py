@@ -8,9 +8,12 @@ followed, and an Express-style app's routes are the API's app_routes behind the
 function's catch-all route (`faasguard endpoints`), under the paths their routers are
 mounted at. An app a handler runs itself (lambda-api's `api.run(event, context)`, Hapi's
 `server.inject({ url: event.path, ... })`, an adapter given the app and the event) runs its
-routes with the event as their request. Fixtures: tests/fixtures/taint_js/
-http_koa_router.ts, http_fastify_schema.mjs, http_middy_validator.js, http_lambda_api.js,
-http_hapi_inject.js, http_express_router_factory.js (each with its silent lines),
+routes with the event as their request. NestJS controllers in a handler's module graph
+are routes, their decorated parameters (`@Param("id")`, `@Query`, `@Body`, `@Headers`)
+the event's fields (a parsing pipe, `ParseIntPipe`, makes one clean). Fixtures:
+tests/fixtures/taint_js/http_koa_router.ts, http_fastify_schema.mjs,
+http_middy_validator.js, http_lambda_api.js, http_hapi_inject.js, http_nest_controller.ts
++ lib/reports.controller.ts, http_express_router_factory.js (each with its silent lines),
 tests/fixtures/js_frameworks/express_mounts."""
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from faasguard.scan import scan
 
 MOUNTS = Path(__file__).resolve().parent / "fixtures" / "js_frameworks" / "express_mounts"
 FILES = ("http_koa_router.ts", "http_fastify_schema.mjs", "http_middy_validator.js",
-         "http_lambda_api.js", "http_hapi_inject.js")
+         "http_lambda_api.js", "http_hapi_inject.js", "lib/reports.controller.ts")
 
 
 @pytest.fixture(scope="module")

@@ -136,6 +136,24 @@ class JsAnalyzer(JsCalls):
         else:
             self.run_body(fnode, frame)
 
+    def analyse_filled(self, module: JsModule, fnode: Node, name: str,
+                       given: tuple[tuple[Node, tuple[str, ...], bool], ...]) -> None:
+        """Analyse a function whose parameters a framework fills from the HTTP event
+        (NestJS's `@Param("id") id`: each parameter, its event path, and whether it is
+        the whole request); parameters not given are not input."""
+        self.module_exports(module)
+        self.validated = frozenset()
+        frame = JsFrame(module, name)
+        at = line(fnode)
+        for param, path, request in given:
+            names = self.pattern_names(param, module.source)
+            step = (module.file, at, f"'{names[0] if names else 'event'}' of {name}() is "
+                    "attacker-controlled input")
+            self.bind(param, Val((Taint(path, (step,), "event"),), REQUEST if request else None),
+                      frame, at)
+        self.visited.add((module.file, at))
+        self.run_body(fnode, frame)
+
     def module_exports(self, module: JsModule) -> dict[str, Val]:
         """Evaluate a module's top level once (no taint); its exports."""
         if not module.evaluated:

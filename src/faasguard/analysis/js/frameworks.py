@@ -14,10 +14,12 @@ the framework runs (JsAnalyzer.analyse's `validated`). Nothing is executed.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, first_named, string_value
+from faasguard.analysis.nodejs import builtin_data
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -134,3 +136,94 @@ def route_schema_paths(module: JsModule, options: Node | None,
     for part, field in parts.items():
         _walk(module, object_value(module, schema, part), (field,), found, 0)
     return frozenset(found)
+
+
+class NestRoute(NamedTuple):
+    """A NestJS controller method served as a route: its label (`GET /orders/:id/label`),
+    its method node, and for each parameter a decorator fills from the request: the
+    parameter, the event path it is (`("pathParameters", "id")`), and whether it is the
+    whole request (`@Req()`)."""
+
+    label: str
+    node: Node
+    params: tuple[tuple[Node, tuple[str, ...], bool], ...]
+
+
+@lru_cache(maxsize=1)
+def _nest() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
+    data = builtin_data()["express"]["nest"]
+    return frozenset(data["routes"]), dict(data["parameters"]), frozenset(data["pipes"])
+
+
+def nest_routes(module: JsModule) -> list[NestRoute]:
+    """The routes of the NestJS controllers a file declares (read syntactically)."""
+    found: list[NestRoute] = []
+    for statement in module.root.named_children:
+        decorators = [c for c in statement.named_children if c.type == "decorator"]
+        cls = next((c for c in statement.named_children if c.type == "class_declaration"),
+                   statement if statement.type == "class_declaration" else None)
+        if cls is None:
+            continue
+        decorators += [c for c in cls.named_children if c.type == "decorator"]
+        prefix = next((args for name, args in map(_decorator, decorators)
+                       if name == "Controller"), None)
+        body = cls.child_by_field_id(module.fid.body)
+        if prefix is None or body is None:
+            continue
+        found += _controller_routes(module, body, _path(module, prefix))
+    return found
+
+
+def _controller_routes(module: JsModule, body: Node, prefix: str) -> list[NestRoute]:
+    routes, parameters, pipes = _nest()
+    found: list[NestRoute] = []
+    verb: str | None = None
+    path = ""
+    for member in body.named_children:
+        if member.type == "decorator":
+            name, args = _decorator(member)
+            if name in routes:
+                verb, path = name.upper(), _path(module, args)
+            continue
+        if member.type == "method_definition" and verb is not None:
+            given: list[tuple[Node, tuple[str, ...], bool]] = []
+            params = member.child_by_field_id(module.fid.parameters)
+            for param in params.named_children if params is not None else ():
+                for decorator in (c for c in param.named_children if c.type == "decorator"):
+                    name, args = _decorator(decorator)
+                    field = parameters.get(name or "")
+                    if field is None:
+                        continue
+                    key = string_value(args[0]) if args else None
+                    if any(a.type == "identifier" and module.text(a) in pipes or
+                           a.type == "new_expression" and
+                           module.text(a)[4:].split("(")[0].strip() in pipes
+                           for a in args):
+                        break  # a parsing pipe: a number, UUID, enum member: clean
+                    given.append((param, tuple(p for p in (field, key) if p), not field))
+                    break
+            label = f"{'ANY' if verb == 'ALL' else verb} /" + "/".join(
+                part for part in (prefix, path) if part)
+            found.append(NestRoute(label, member, tuple(given)))
+        verb = None
+    return found
+
+
+def _decorator(node: Node) -> tuple[str | None, list[Node]]:
+    """A decorator's name and argument nodes (`@Get(":id")`: "Get", [":id"])."""
+    call = first_named(node)
+    if call is not None and call.type == "call_expression":
+        callee = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        name = callee.text.decode() if callee is not None and callee.text is not None else None
+        return name, list(args.named_children) if args is not None else []
+    if call is not None and call.type == "identifier" and call.text is not None:
+        return call.text.decode(), []
+    return None, []
+
+
+def _path(module: JsModule, args: list[Node]) -> str:
+    """A route or controller decorator's path (its first string argument), no slashes
+    at either end."""
+    text = string_value(args[0]) if args else None
+    return (text or "").strip("/")

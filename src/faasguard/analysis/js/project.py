@@ -24,6 +24,7 @@ from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.demand import clear_of_other_words, loads_dynamically
 from faasguard.analysis.js.demand import may_report as source_may_report
 from faasguard.analysis.js.engine import JsAnalyzer
+from faasguard.analysis.js.frameworks import NestRoute, nest_routes
 from faasguard.analysis.js.handlers import exported_function, is_express_handler
 from faasguard.analysis.js.jwt import js_decodes
 from faasguard.analysis.js.parse import (
@@ -149,11 +150,27 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
             for label, route, validated in list(cache.routes.get(graph_file, ())):
                 analyzer.analyse(route.module, route.node, f"route {label}", request=True,
                                  validated=validated)
+    # the NestJS controllers of a handler bootstrapping a Nest app (NestFactory.create)
+    nest = ref is not None and b"@nestjs/core" in ref.module.source
+    for graph_file in module_graph(cache, file) if nest else ():
+        module = cache.try_get(graph_file)
+        if module is None:
+            continue
+        for route in module.summary("nest-routes", _nest_routes):
+            routes = JsAnalyzer(js_table(), cache)  # (the handler's analyzer pruned its tail)
+            routes.analyse_filled(module, route.node, f"route {route.label}", route.params)
+            analyzer.hits.extend(routes.hits)
+            analyzer.visited.update(routes.visited)
     if visited is not None:
         visited.update(analyzer.visited)
     flows = [_flow(hit, describe, app, function, f"{file}:{name}")
              for hit in _unique(analyzer.hits)]
     return flows, {f for f, _ in analyzer.visited} | {file}
+
+
+def _nest_routes(module: JsModule) -> list[NestRoute]:
+    """The NestJS controller routes of a file (none without a @nestjs/common import)."""
+    return nest_routes(module) if b"@nestjs/common" in module.source else []
 
 
 def _analyse_function(app: App, facts: Facts, cache: JsModuleCache, describe: _Describer,
@@ -239,7 +256,7 @@ KNOWN_PACKAGES = frozenset({
     "yup", "validator", "express", "koa", "fastify", "serverless-http",
     "@vendia/serverless-express", "@codegenie/serverless-express", "@koa/router",
     "koa-router", "koa-bodyparser", "@koa/bodyparser", "@fastify/aws-lambda", "lambda-api",
-    "@hapi/hapi",
+    "@hapi/hapi", "@nestjs/core", "@nestjs/common", "@nestjs/platform-express",
     "@middy/core", "@middy/http-json-body-parser", "@middy/http-error-handler",
     "@middy/http-header-normalizer",
     "@middy/http-cors", "@middy/validator", "@middy/input-output-logger", "moment",
