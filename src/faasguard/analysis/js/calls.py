@@ -21,6 +21,7 @@ from faasguard.analysis.js.frameworks import (
     VALIDATED,
     object_value,
     route_schema_paths,
+    router_prefix,
     validated_paths,
 )
 from faasguard.analysis.js.parse import (
@@ -42,6 +43,7 @@ from faasguard.analysis.js.values import (
     HTML_RESPONSE,
     INSTANCE,
     LOCAL,
+    MIDDY,
     REQUEST,
     FuncRef,
     JsFrame,
@@ -358,8 +360,9 @@ class JsCalls:
         if qname in table.event_validators:  # `validator({ eventSchema })` of middy
             return self._validator(table.event_validators[qname], arg_nodes, f)
         kind = table.kinds.get(qname)
-        if kind is not None:
-            return Val((), kind)
+        if kind is not None and (kind != MIDDY or not any(
+                a.kind is not None and a.kind.startswith(FN) for a in args)):
+            return Val((), kind)  # (middy(fn) is fn, below)
         if qname.split(".", 1)[0] in table.schema_packages:
             return Val((), "schema")
         wrapped = next((a for a in args if a.kind is not None and a.kind.startswith(FN)), None)
@@ -374,6 +377,8 @@ class JsCalls:
         table = self.table
         if kind is not None and kind.startswith(LOCAL):
             return self.call_value(self.member(receiver, name, f), node, arg_nodes, args, f)
+        if kind is not None and kind.startswith(MIDDY):
+            return self._middy(name, kind, receiver, obj, args, f)
         qname = qualified(receiver)
         if qname is not None:
             return self.named(f"{qname}.{name}", node, arg_nodes, args, f)
@@ -404,7 +409,7 @@ class JsCalls:
                 self.check_sink(jsink, node, arg_nodes, args, f)
         if kind == APP:
             if name in table.routes:
-                self._route(name, arg_nodes, args, f)
+                self._route(name, obj, arg_nodes, args, f)
             elif name in DISPATCHERS:  # `api.run(event, context)`
                 self._dispatch(args, node, f)
         result = self.callbacks(name, receiver, arg_nodes, args, node, f)
@@ -440,7 +445,8 @@ class JsCalls:
             return extend(receiver, "*", (f.module.file, line(node)))
         return Val(receiver.taints)
 
-    def _route(self, method: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
+    def _route(self, method: str, obj: Node, arg_nodes: list[Node], args: list[Val],
+               f: JsFrame) -> None:
         """Remember the callbacks of `app.get("/path", ...)` as entries of the app, with
         the event paths the route's schema validates (`app.post(path, { schema }, fn)`);
         `app.route({ method, url, handler, schema })` is one route too."""
@@ -458,6 +464,8 @@ class JsCalls:
             path = string_value(arg_nodes[0]) if arg_nodes else None
         if method == "use" and path and path.startswith("/"):
             self._mount(path, arg_nodes[1:], args[1:], f)
+        if path and path.startswith("/") and method != "use":
+            path = router_prefix(module, obj) + path  # `new Router({ prefix: "/media" })`
         label = f"{method.upper()} {path or '*'}"
         validated = route_schema_paths(module, options, table.schema_parts) \
             if options is not None else NO_PATHS
@@ -505,6 +513,32 @@ class JsCalls:
         name = f"{f.module.file}:{arg_nodes[0].start_byte}"
         self.cache.validated[VALIDATED + name] = paths
         return Val((), VALIDATED + name)
+
+    def _middy(self, name: str, kind: str, receiver: Val, obj: Node, args: list[Val],
+               f: JsFrame) -> Val:
+        """A method of a middy instance made without its handler: `.handler(fn)` gives fn
+        (the validators `.use(...)` gave the instance before apply to it); `.use(...)`,
+        `.before(...)`...: the same instance (its kind: MIDDY and the last validator's
+        kind). In `const h = middy(); h.use(cors()).handler(fn)`, h is then fn."""
+        if name == "use":
+            validator = next((a.kind for a in args if a.kind is not None and
+                              a.kind.startswith(VALIDATED)), None)
+            return Val((), MIDDY + validator) if validator is not None else receiver
+        completed = next((a for a in args if a.kind is not None and a.kind.startswith(FN)),
+                         None) if name == "handler" else None
+        if completed is None:
+            return receiver
+        if kind != MIDDY:
+            self._validated_by(completed, [Val((), kind[len(MIDDY):])])
+        root = obj
+        while root.type == "call_expression" and (callee := root.child_by_field_id(
+                f.module.fid.function)) is not None and callee.type == "member_expression":
+            root = callee.child_by_field_id(f.module.fid.object) or callee
+        holder = text_in(f.module.source, root) if root.type == "identifier" else ""
+        known = f.env.get(holder) if holder else None
+        if known is not None and known.kind is not None and known.kind.startswith(MIDDY):
+            f.env[holder] = completed
+        return completed
 
     def _validated_by(self, receiver: Val, args: list[Val]) -> None:
         """`handler.use(middleware)`: the event paths the middleware validates are

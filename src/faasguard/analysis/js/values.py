@@ -38,6 +38,9 @@ CLASS = "class:"
 INSTANCE = "inst:"
 REQUEST = "express-req"
 HTML_RESPONSE = "html-response"
+#: A middy instance made without its handler (`middy().use(...)`), which `.handler(fn)`
+#: completes: middy(fn) is fn itself.
+MIDDY = "middy"
 LOCAL = "mod:file:"
 
 
