@@ -14,7 +14,7 @@ the event's fields (a parsing pipe, `ParseIntPipe`, makes one clean). Fixtures:
 tests/fixtures/taint_js/http_koa_router.ts, http_fastify_schema.mjs,
 http_middy_validator.js, http_lambda_api.js, http_hapi_inject.js, http_nest_controller.ts
 + lib/reports.controller.ts, http_express_router_factory.js (each with its silent lines),
-tests/fixtures/js_frameworks/express_mounts."""
+tests/fixtures/js_frameworks/express_mounts, koa_prefix (a router's `prefix` option)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from faasguard.findings import Finding
 from faasguard.scan import scan
 
 MOUNTS = Path(__file__).resolve().parent / "fixtures" / "js_frameworks" / "express_mounts"
+KOA_PREFIX = MOUNTS.parent / "koa_prefix"
 FILES = ("http_koa_router.ts", "http_fastify_schema.mjs", "http_middy_validator.js",
          "http_lambda_api.js", "http_hapi_inject.js", "lib/reports.controller.ts")
 
@@ -113,3 +114,10 @@ def test_an_express_app_s_routes_are_listed_behind_the_catch_all() -> None:
     # only GET /admin/stats
     assert {e.function for e in build_endpoints(result.app) if e.behind is not None} == {
         "serverless.yml#api"}
+
+
+def test_a_koa_router_s_prefix_is_part_of_its_routes() -> None:
+    result = scan(str(KOA_PREFIX))
+    assert {(e.method, e.path, e.location.line) for e in build_endpoints(result.app)
+            if e.behind is not None} == {
+        ("GET", "/media/{name}", 9), ("POST", "/media", 12), ("GET", "/health", 15)}

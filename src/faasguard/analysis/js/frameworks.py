@@ -138,6 +138,20 @@ def route_schema_paths(module: JsModule, options: Node | None,
     return frozenset(found)
 
 
+def router_prefix(module: JsModule, router: Node) -> str:
+    """The path a router object's options put before its routes (@koa/router's
+    `new Router({ prefix: "/media" })`, the router named where it is made); "" when none."""
+    made = FileIndex.of(module).value(module.text(router)) if router.type == "identifier" \
+        else None
+    if made is None or made.type != "new_expression":
+        return ""
+    args = made.child_by_field_id(module.fid.arguments)
+    options = first_named(args) if args is not None else None
+    prefix = string_value(object_value(module, options, "prefix")) \
+        if options is not None and options.type == "object" else None
+    return prefix.rstrip("/") if prefix and prefix.startswith("/") else ""
+
+
 class NestRoute(NamedTuple):
     """A NestJS controller method served as a route: its label (`GET /orders/:id/label`),
     its method node, and for each parameter a decorator fills from the request: the
