@@ -117,6 +117,17 @@ PYTHON_REQUIREMENTS_PLUGIN = "serverless-python-requirements"
 PLACEHOLDER_TYPE = "Custom::FaasguardServerlessGenerated"
 
 
+#: The AuthTypes a function URL's `authorizer` can give (`_url_auth_type`).
+URL_AUTH_TYPES: tuple[str, ...] = ("AWS_IAM", "NONE")
+
+
+def _unresolved_url_auth(authorizer: Unknown) -> Unknown:
+    """The AuthType of a function URL whose `authorizer` is a variable with no value for
+    the stage (`${param:authType}` it does not define): the deployment's, aws_iam or not,
+    none written; its text the variable as written (FG-AUTH-001 names it)."""
+    return Unknown(f"${{{authorizer.text}}}", URL_AUTH_TYPES, URL_AUTH_TYPES)
+
+
 def _url_auth_type(authorizer: Any) -> str:
     """The AuthType of a function URL whose `url: authorizer:` is this value: AWS_IAM
     for `aws_iam` (any case), else NONE (the framework knows no other)."""
@@ -755,7 +766,9 @@ class _Loader:
             return None
         authorizer = url.get("authorizer")
         auth_type: Value = _url_auth_type(authorizer)
-        if authorizer is not None and auth_type == "NONE":
+        if isinstance(authorizer, Unknown):
+            auth_type = _unresolved_url_auth(authorizer)
+        elif authorizer is not None and auth_type == "NONE":
             self.warn(f"url authorizer '{authorizer}' is not understood (only aws_iam); "
                       "the URL is taken as public", line_of(url, "authorizer"))
         # an authorizer the stage picks (`${self:custom.urlAuth.${sls:stage}}`), with no
@@ -764,7 +777,11 @@ class _Loader:
             if self.per_stage is not None and "authorizer" in url else None
         if stages is not None:
             types = tuple(dict.fromkeys(_url_auth_type(v) for v in stages[1]))
-            if len(types) > 1:
+            unresolved = [v for v in stages[1] if isinstance(v, Unknown)]
+            written = [_url_auth_type(v) for v in stages[1] if not isinstance(v, Unknown)]
+            if unresolved and "NONE" not in written:  # only a stage's missing value opens
+                auth_type = _unresolved_url_auth(unresolved[0])
+            elif len(types) > 1:
                 auth_type = Unknown(stages[0].text, types)
         cors = url.get("cors")
         return FunctionUrl(auth_type, location,

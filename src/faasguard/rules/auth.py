@@ -77,7 +77,10 @@ template writes no NONE (a parameter or variable with an AWS_IAM default and no
 `AllowedValues` or validation listing values: NONE is only a value AuthType accepts), the
 finding is one level lower (`medium`) with `confidence: low` and names the default. Give the
 deployment's values (`--param`, samconfig.toml, a tfvars file) to judge the URL as
-deployed.
+deployed. A serverless.yml `url.authorizer` given by a variable with no value for the
+stage scanned (`${param:authType}` that only another stage defines) is reported `medium`
+with `confidence: low`, naming the variable: the Framework stops that deployment unless
+it is given a value.
 """,
     remediation={
         "serverless": "functions:\n  fn:\n    url:\n      authorizer: aws_iam",
@@ -106,6 +109,17 @@ def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
                 "FG-AUTH-001",
                 f"Function '{name}' has a public function URL (AuthType NONE): anyone can "
                 "invoke it.", url.location, f"function-url:{name}")
+        elif isinstance(url.auth_type, Unknown) and url.auth_type.text.startswith("${"):
+            # a serverless.yml variable left without a value (its diagnostic says why)
+            where = f"stage {facts.options.stage!r}" if facts.options.stage else \
+                "one of the file's stages (no --stage given)"
+            yield make_finding(
+                "FG-AUTH-001",
+                f"Function '{name}' may have a public function URL: its authorizer is "
+                f"{url.auth_type.text}, which has no value for {where}: the Framework stops "
+                "a deployment that does not give one, and a value other than aws_iam lets "
+                "anyone invoke it.",
+                url.location, f"function-url:{name}", severity="medium", confidence="low")
         elif isinstance(url.auth_type, Unknown) and may_be_none(url.auth_type):
             yield make_finding(
                 "FG-AUTH-001",
