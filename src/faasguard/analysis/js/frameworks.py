@@ -92,7 +92,22 @@ def _closed(module: JsModule, schema: Node) -> bool:
     if string_value(object_value(module, schema, "format")) in _CLOSED_FORMATS:
         return True
     pattern = string_value(object_value(module, schema, "pattern"))
-    return pattern is not None and _CLOSED_PATTERN.fullmatch(pattern) is not None
+    return pattern is not None and _CLOSED_PATTERN.fullmatch(pattern) is not None and \
+        _anchored(pattern)
+
+
+def _anchored(pattern: str) -> bool:
+    """Is no `|` of the pattern outside parentheses? `^[a-z]+|[0-9]+$` is `^[a-z]+` or
+    `[0-9]+$`: it accepts any text that starts with a letter (`abc; reboot`)."""
+    depth = 0
+    for char in pattern:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth <= 0:
+            return False
+    return True
 
 
 def validated_paths(module: JsModule, schema: Node | None,
