@@ -211,7 +211,9 @@ def test_progress_bar_only_on_a_terminal_and_for_many_files():
     os.close(master)
     shown = b"".join(chunks).decode()
     assert shown.startswith("\rscanning [")  # nothing from `few` nor `off` before it
-    assert "3/3 files" in shown and shown.endswith("\r\x1b[2K")
+    assert "2/3 templates" in shown and "files" not in shown
+    assert "scanning: 3 templates loaded; analysing the code" in shown
+    assert shown.endswith("\r\x1b[2K")
 
 
 def test_the_program_ends_with_its_output_written_and_its_exit_code():

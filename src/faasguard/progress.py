@@ -1,7 +1,10 @@
 """A progress bar on stderr, shown only where a person watches it.
 
 It appears only when the stream is a terminal (never in CI logs or when piped), the scan
-has at least `MIN_FILES` files, and neither `--quiet` nor `--no-progress` was given.
+has at least `MIN_FILES` templates, and neither `--quiet` nor `--no-progress` was given.
+It counts the templates loaded (serverless.yml, SAM/CloudFormation, .tf files...: the
+scan's first step), then says that the code and the rules come next: it does not count
+the handlers' code files, which the analyses read after the templates.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ WIDTH = 30
 
 
 class ProgressBar:
-    """Call it with (done, total) as files are loaded; `close()` clears the line."""
+    """Call it with (done, total) as templates are loaded; `close()` clears the line."""
 
     def __init__(self, stream: TextIO | None = None, enabled: bool = True,
                  min_files: int = MIN_FILES, interval_s: float = 0.1):
@@ -34,9 +37,13 @@ class ProgressBar:
         if done < total and now - self._last < self.interval_s:
             return
         self._last = now
-        filled = WIDTH * done // max(total, 1)
-        self.stream.write(f"\rscanning [{'#' * filled}{'.' * (WIDTH - filled)}] "
-                          f"{done}/{total} files")
+        if done >= total:  # the analyses of the code and the rules follow, uncounted
+            text = f"scanning: {total} templates loaded; analysing the code, running rules"
+        else:
+            filled = WIDTH * done // max(total, 1)
+            text = f"scanning [{'#' * filled}{'.' * (WIDTH - filled)}] {done}/{total} " \
+                "templates"
+        self.stream.write(f"\r{text}\x1b[K")  # [K: what a longer line left is erased
         self.stream.flush()
         self._drawn = True
 
