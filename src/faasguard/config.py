@@ -35,7 +35,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from faasguard.analysis.facts import Options
@@ -57,6 +57,13 @@ class IgnoreEntry:
     rule: str
     path: str
     reason: str
+    #: where the entry is written: its line in the file (None: unknown, pyproject.toml)
+    #: and its place in the file's list (a copy `resolve_config` rebases keeps both)
+    line: int | None = None
+    index: int = 0
+    #: False for an entry as written in a file above the scanned folder, whose path does
+    #: not lie under that folder: this scan cannot tell whether it is still needed
+    covered: bool = True
 
     def matches(self, rule_id: str, file: str, threat: str = "") -> bool:
         """Does this entry suppress `rule_id` (of `threat`) reported in `file`? Its `rule`
@@ -150,8 +157,8 @@ def _rebased(config: Config, path: str, base: str) -> Config:
         return rest[len(prefix) + 1:] if rest.startswith(prefix + "/") else None
     config.exclude = list(dict.fromkeys(
         [*config.exclude, *(r for r in map(inside, config.exclude) if r)]))
-    config.ignore = [*config.ignore, *(IgnoreEntry(e.rule, rest, e.reason)
-                                       for e in config.ignore if (rest := inside(e.path)))]
+    config.ignore = [*(replace(e, covered=False) for e in config.ignore),
+                     *(replace(e, path=rest) for e in config.ignore if (rest := inside(e.path)))]
     return config
 
 
@@ -318,6 +325,8 @@ class _Parser:
         config.exclude = self._strings(key, value)
 
     def _ignore(self, key: str, value: Any, config: Config) -> None:
+        from faasguard.loaders.documents import LList
+
         if not isinstance(value, list):
             raise self.fail(key, "expected a list of {rule, path, reason} mappings")
         for index, entry in enumerate(value):
@@ -331,9 +340,10 @@ class _Parser:
             rule_id = self._text(f"{here}.rule", entry.get("rule"))
             if rule_id != "*":
                 self._selectors(f"{here}.rule", [rule_id])
+            line = value.line_of(index) if isinstance(value, LList) else None  # YAML's
             config.ignore.append(IgnoreEntry(
                 rule_id, self._text(f"{here}.path", entry.get("path", "*")),
-                self._text(f"{here}.reason", entry.get("reason"))))
+                self._text(f"{here}.reason", entry.get("reason")), line or None, index))
 
     def _stage(self, key: str, value: Any, config: Config) -> None:
         config.stage = self._text(key, value)

@@ -1030,10 +1030,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.rule,self.path,self.reason,)==(other.rule,other.path,other.reason,)
+   return (self.rule,self.path,self.reason,self.line,self.index,self.covered,)==(other.rule,other.path,other.reason,other.line,other.index,other.covered,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.rule,self.path,self.reason,)==(other.rule,other.path,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.rule,self.path,self.reason,self.line,self.index,self.covered,)==(other.rule,other.path,other.reason,other.line,other.index,other.covered,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1649,9 +1649,9 @@ CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.routes,sel
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.rule,self.path,self.reason,))
+  return hash((self.rule,self.path,self.reason,self.line,self.index,self.covered,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.rule,self.path,self.reason,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.rule,self.path,self.reason,self.line,self.index,self.covered,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
@@ -2531,9 +2531,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(rule={self.rule!r}, path={self.path!r}, reason={self.reason!r})"
+  return self.__class__.__qualname__ + f"(rule={self.rule!r}, path={self.path!r}, reason={self.reason!r}, line={self.line!r}, index={self.index!r}, covered={self.covered!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(rule={self.rule!r}, path={self.path!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(rule={self.rule!r}, path={self.path!r}, reason={self.reason!r}, line={self.line!r}, index={self.index!r}, covered={self.covered!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -4177,13 +4177,16 @@ def __create_fn__(_type_routes, _type_amr, _type_max_age_s, _type_require_both, 
  return __init__
 CODE["def __create_fn__(_type_routes, _type_amr, _type_max_age_s, _type_require_both, _type_acr, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_routes, _dflt_amr, _dflt_max_age_s, _dflt_require_both, _dflt_acr, _return_type):\n def __init__(self,routes:_type_routes=_dflt_routes,amr:_type_amr=_dflt_amr,max_age_s:_type_max_age_s=_dflt_max_age_s,require_both:_type_require_both=_dflt_require_both,acr:_type_acr=_dflt_acr)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'routes',routes)\n  __dataclass_builtins_object__.__setattr__(self,'amr',amr)\n  __dataclass_builtins_object__.__setattr__(self,'max_age_s',max_age_s)\n  __dataclass_builtins_object__.__setattr__(self,'require_both',require_both)\n  __dataclass_builtins_object__.__setattr__(self,'acr',acr)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_rule, _type_path, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,rule:_type_rule,path:_type_path,reason:_type_reason)->_return_type:
+def __create_fn__(_type_rule, _type_path, _type_reason, _type_line, _type_index, _type_covered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_index, _dflt_covered, _return_type):
+ def __init__(self,rule:_type_rule,path:_type_path,reason:_type_reason,line:_type_line=_dflt_line,index:_type_index=_dflt_index,covered:_type_covered=_dflt_covered)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'rule',rule)
   __dataclass_builtins_object__.__setattr__(self,'path',path)
   __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+  __dataclass_builtins_object__.__setattr__(self,'line',line)
+  __dataclass_builtins_object__.__setattr__(self,'index',index)
+  __dataclass_builtins_object__.__setattr__(self,'covered',covered)
  return __init__
-CODE["def __create_fn__(_type_rule, _type_path, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,rule:_type_rule,path:_type_path,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'rule',rule)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_rule, _type_path, _type_reason, _type_line, _type_index, _type_covered, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_line, _dflt_index, _dflt_covered, _return_type):\n def __init__(self,rule:_type_rule,path:_type_path,reason:_type_reason,line:_type_line=_dflt_line,index:_type_index=_dflt_index,covered:_type_covered=_dflt_covered)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'rule',rule)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'index',index)\n  __dataclass_builtins_object__.__setattr__(self,'covered',covered)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_rule_id, _type_category, _type_title, _type_severity, _type_what, _type_description, _type_python, _type_cwe, _type_bandit, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,rule_id:_type_rule_id,category:_type_category,title:_type_title,severity:_type_severity,what:_type_what,description:_type_description,python:_type_python,cwe:_type_cwe,bandit:_type_bandit)->_return_type:
@@ -4964,11 +4967,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('rule','path','reason',):
+  if type(self) is cls or name in ('rule','path','reason','line','index','covered',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'rule\',\'path\',\'reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'rule\',\'path\',\'reason\',\'line\',\'index\',\'covered\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -5468,11 +5471,11 @@ CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,v
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('rule','path','reason',):
+  if type(self) is cls or name in ('rule','path','reason','line','index','covered',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'rule\',\'path\',\'reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'rule\',\'path\',\'reason\',\'line\',\'index\',\'covered\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):

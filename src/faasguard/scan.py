@@ -599,7 +599,7 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
     add_sources(app, found.sources)
     facts = analyse(app, options)
     _drop_parsed_code(facts)
-    from faasguard.suppress import CommentIndex, apply_suppressions
+    from faasguard.suppress import CommentIndex, apply_suppressions, unused_ignores
 
     comments = CommentIndex(base)  # the files' suppression comments, read while rules run
     comments.read_ahead(f.path for f in app.files)  # (no process is forked after this)
@@ -611,6 +611,7 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
     RemediationChooser((f.path, f.format) for f in app.files).localise_all(findings)
     app.diagnostics.extend(apply_suppressions(findings, base, config.ignore, baseline,
                                               comments))
+    app.diagnostics.extend(unused_ignores(findings, config, base))
     read = {f.path for f in app.files}  # recognised templates (loaders list them), sources
     return ScanResult(app, facts, findings, len(read), found.sources)
 

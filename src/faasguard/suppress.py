@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from faasguard.config import IgnoreEntry
+from faasguard.config import Config, IgnoreEntry
 from faasguard.filebytes import read_head
 from faasguard.findings import Finding
 from faasguard.model import Diagnostic
@@ -220,3 +220,37 @@ def _unknown_ids(file: str, marks: list[InlineSuppression]) -> Iterator[Diagnost
                 yield Diagnostic(file, f"suppression names '{rule_id}', which is no rule id: "
                                  f"it suppresses nothing{did_you_mean(rule_id, RULES)}",
                                  mark.line, "warning", "suppression")
+
+
+def unused_ignores(findings: Iterable[Finding], config: Config,
+                   root: str) -> list[Diagnostic]:
+    """A warning (code `config`) for each `ignore` entry of the configuration file that
+    matches no finding of this scan: a mistyped or moved path, or a finding since fixed,
+    would otherwise stay in the file unnoticed. An entry is left alone when the scan
+    cannot judge it: its rule (or every rule of its threat) did not run, or the file is
+    above the scanned folder and the entry's path is outside it (`IgnoreEntry.covered`).
+    A finding another suppression already marked counts as matched."""
+    from faasguard.findings import RULES
+
+    if not config.ignore or config.source is None:
+        return []
+    ran = {rule_id for rule_id in RULES if config.rule_enabled(rule_id)}
+    threats = {RULES[rule_id].meta.threat for rule_id in ran}
+    entries: dict[int, list[IgnoreEntry]] = {}
+    for entry in config.ignore:
+        entries.setdefault(entry.index, []).append(entry)
+    pending = [group for group in entries.values()
+               if any(e.covered for e in group)
+               and (group[0].rule == "*" or group[0].rule in ran or group[0].rule in threats)]
+    for finding in findings:
+        if not pending:
+            break
+        file = finding.location.file
+        pending = [group for group in pending if not any(
+            e.matches(finding.rule_id, file, finding.threat) for e in group)]
+    where = os.path.relpath(config.source, root).replace(os.sep, "/")
+    return [Diagnostic(where, f"ignore entry (rule {group[0].rule}, path '{group[0].path}') "
+                              "matches no finding of this scan: it suppresses nothing (a path "
+                              "mistyped or moved, or findings since fixed: correct or remove "
+                              "it)", group[0].line, "warning", "config")
+            for group in pending]
