@@ -130,9 +130,26 @@ def find_config(directories: list[str]) -> str | None:
     return None
 
 
+def config_folders(base: str) -> list[str]:
+    """The folders a scan of `base` looks for its configuration in, nearest first: `base`
+    and the folders above it up to the repository's root (the nearest holding `.git`) or
+    the filesystem's, then the current folder (`faasguard scan services/notify` finds the
+    root's .faasguard.yml, as ruff, Checkov and Semgrep do)."""
+    folders = []
+    folder = os.path.abspath(base)
+    while True:
+        folders.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            break
+        folder = parent
+    return list(dict.fromkeys([*folders, os.getcwd()]))
+
+
 def resolve_config(paths: Sequence[str], explicit: str | None = None) -> Config:
     """The configuration a run over `paths` uses: `explicit` (it must exist), else the
-    first found in the scanned paths' common folder or the current folder, else defaults."""
+    nearest found in the scanned paths' common folder, the folders above it up to the
+    repository's root, or the current folder (`config_folders`), else defaults."""
     from faasguard.scan import common_root
 
     base = common_root(paths)
@@ -140,7 +157,7 @@ def resolve_config(paths: Sequence[str], explicit: str | None = None) -> Config:
         if not os.path.isfile(explicit):
             raise ConfigError(f"{explicit}: configuration file not found")
         return _rebased(load_config(explicit), explicit, base)
-    found = find_config(list(dict.fromkeys([base, os.getcwd()])))
+    found = find_config(config_folders(base))
     return _rebased(load_config(found), found, base) if found else Config()
 
 
