@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from faasguard.analysis.cost import CostModel, build_cost_model, propose_caps
@@ -115,7 +115,7 @@ def no_reserved_concurrency(app: App, facts: Facts) -> Iterator[Finding]:
                 severity="low", confidence="low")
 
 
-def _reserved_in_words(choices: list[tuple[Value, Branches]]) -> str | None:
+def _reserved_in_words(choices: Sequence[tuple[Value, Branches]]) -> str | None:
     """The reserved concurrency a deployment may give a function whose template leaves it
     to the deployment (`Function.properties["reserved_concurrency"]`, from the loaders:
     each value with the branches it is under, None where it is left out) in words ('reserved
@@ -671,7 +671,9 @@ point (REST, HTTP, websocket, ALB, function URL) plus GB-seconds (memory x timeo
 architecture), bounded by reserved concurrency, API throttling and the account's
 concurrency. Above the budget, the finding proposes, per exposed function, the reserved
 concurrency (and API throttle where one environment is already too costly) that fit an
-equal share of the budget.
+equal share of the budget. It is reported at the first line of the first template (by
+path) declaring an exposed function, the costliest function a related location: editing
+a function does not move it, and a baseline keeps it.
 """,
     remediation={
         "serverless": "functions:\n  api:\n    reservedConcurrency: 5   # the proposed value",
@@ -689,8 +691,12 @@ def cost_above_budget(app: App, facts: Facts) -> Iterator[Finding]:
     if budget is None or not isinstance(model, CostModel) or model.total_usd_per_day <= budget:
         return
     proposals = propose_caps(model, budget)
-    costliest = max((c for c in model.functions.values() if c.exposed),
-                    key=lambda c: c.usd_per_day)
+    exposed = [c for c in model.functions.values() if c.exposed]
+    costliest = max(exposed, key=lambda c: c.usd_per_day)
+    # the app's finding sits at the top of the first template declaring an exposed
+    # function, where no edit of a function (its memory, its timeout) moves it: a baseline
+    # keeps it; the costliest function is a related location
+    anchor = Location(min(template_file(c.function, c.location) for c in exposed), 1)
     parts = []
     for p in proposals[:5]:
         caps = f"reserved concurrency {p.reserved_concurrency}"
@@ -705,7 +711,9 @@ def cost_above_budget(app: App, facts: Facts) -> Iterator[Finding]:
         f"Worst-case spend an attacker can force is ${model.total_usd_per_day:,.2f}/day "
         f"(${model.total_usd_per_hour:,.2f}/hour), above the budget of ${budget:,.2f}/day. "
         f"Caps that fit: {'; '.join(parts)}{more}.",
-        costliest.location, "app-cost",
+        anchor, "app-cost",
+        related=[(costliest.location,
+                  f"costliest function {logical_id(costliest.function)}")],
         properties={"worst_case_usd_per_day": round(model.total_usd_per_day, 2),
                     "budget_usd_per_day": budget,
                     "proposals": [{"function": logical_id(p.function),
