@@ -14,7 +14,8 @@ the event's fields (a parsing pipe, `ParseIntPipe`, makes one clean). Fixtures:
 tests/fixtures/taint_js/http_koa_router.ts, http_fastify_schema.mjs,
 http_middy_validator.js, http_lambda_api.js, http_hapi_inject.js, http_nest_controller.ts
 + lib/reports.controller.ts, http_express_router_factory.js (each with its silent lines),
-tests/fixtures/js_frameworks/express_mounts, koa_prefix (a router's `prefix` option)."""
+tests/fixtures/js_frameworks/express_mounts, koa_prefix (a router's `prefix` option),
+nest_app (a Nest app's controller routes behind the catch-all)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,13 @@ def test_a_koa_router_s_prefix_is_part_of_its_routes() -> None:
     assert {(e.method, e.path, e.location.line) for e in build_endpoints(result.app)
             if e.behind is not None} == {
         ("GET", "/media/{name}", 9), ("POST", "/media", 12), ("GET", "/health", 15)}
+
+
+def test_a_nest_app_s_controller_routes_are_listed_behind_the_catch_all() -> None:
+    result = scan(str(MOUNTS.parent / "nest_app"))
+    assert {(e.method, e.path, e.location.file, e.location.line, e.behind)
+            for e in build_endpoints(result.app) if e.behind is not None} == {
+        ("GET", "/reports", "src/reports.controller.ts", 6, "ANY *"),
+        ("GET", "/reports/{id}/pages/{page}", "src/reports.controller.ts", 11, "ANY *"),
+        ("POST", "/reports", "src/reports.controller.ts", 16, "ANY *"),
+        ("DELETE", "/reports/{id}", "src/reports.controller.ts", 21, "ANY *")}

@@ -135,6 +135,8 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
                           f"'{export}' that the analysis can follow", None, "warning", "handler")
     if ref is None:
         _add_app_routes(app, function, app_routes(cache, found))
+    elif b"@nestjs/core" in ref.module.source:  # a Nest app: its controllers' routes
+        _add_app_routes(app, function, nest_app_routes(cache, found))
     return None
 
 
@@ -155,11 +157,30 @@ def app_routes(cache: JsModuleCache, file: str) -> list[AppRoute]:
             method, _, path = label.partition(" ")
             if method not in _HTTP_METHODS or not path.startswith("/"):
                 continue
-            full = _mounted(cache, graph_file) + path.rstrip("/")
-            found.append(AppRoute("ANY" if method == "ALL" else method,
-                                  _PARAMETER.sub(r"{\1}", full).replace("*", "{proxy+}") or "/",
-                                  Location(ref.module.file, line(ref.node))))
+            found.append(_app_route(method, _mounted(cache, graph_file) + path,
+                                    Location(ref.module.file, line(ref.node))))
     return found
+
+
+def nest_app_routes(cache: JsModuleCache, file: str) -> list[AppRoute]:
+    """The routes of the NestJS controllers in a handler's module graph (`@Controller(
+    "orders")` and `@Get(":id/label")`: GET /orders/{id}/label)."""
+    from faasguard.analysis.js.project import _nest_routes, module_graph
+
+    found: list[AppRoute] = []
+    for graph_file in module_graph(cache, file):
+        module = cache.try_get(graph_file)
+        for route in module.summary("nest-routes", _nest_routes) if module is not None else ():
+            method, _, path = route.label.partition(" ")
+            found.append(_app_route(method, path, Location(graph_file, line(route.node))))
+    return found
+
+
+def _app_route(method: str, path: str, location: Location) -> AppRoute:
+    """A route of an app's router, its path in API Gateway's form (`:id` -> `{id}`)."""
+    return AppRoute("ANY" if method == "ALL" else method,
+                    _PARAMETER.sub(r"{\1}", path.rstrip("/")).replace("*", "{proxy+}") or "/",
+                    location)
 
 
 def _mounted(cache: JsModuleCache, file: str) -> str:
