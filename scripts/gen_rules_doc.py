@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from faasguard.findings import RULES, THREATS, RuleMeta
+from faasguard.report.ruledoc import separate_cloudformation
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 _FENCES = {"serverless": "yaml", "sam": "yaml", "cloudformation": "yaml", "terraform": "hcl",
@@ -40,7 +41,9 @@ def _rule_section(meta: RuleMeta) -> list[str]:
     if meta.remediation:
         lines += ["**Remediation**", ""]
         for fmt, snippet in meta.remediation.items():
-            lines += [f"{_FORMAT_NAMES.get(fmt, fmt)}:", "",
+            name = "SAM" if fmt == "sam" and separate_cloudformation(meta) \
+                else _FORMAT_NAMES.get(fmt, fmt)
+            lines += [f"{name}:", "",
                       f"```{_FENCES.get(fmt, 'text')}", snippet.rstrip(), "```", ""]
     if meta.references:
         lines += ["**References**", ""]

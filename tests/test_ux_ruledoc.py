@@ -26,7 +26,8 @@ def test_for_a_format_without_a_fix_says_so_and_shows_the_others():
 
 
 def test_for_cloudformation_shows_the_sam_fix_alone():
-    page = _page("FG-PERM-001", "cloudformation")
+    """FG-DATA-001 writes no CloudFormation snippet: its SAM one serves both."""
+    page = _page("FG-DATA-001", "cloudformation")
     assert "AWS SAM / CloudFormation:" in page
     assert "Terraform:" not in page and "Serverless Framework" not in page
     assert "no CloudFormation fix" not in page

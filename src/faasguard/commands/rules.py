@@ -14,13 +14,14 @@ examples:
   faasguard rules                       the catalogue, grouped by threat
   faasguard rules --threat auth         the rules of one threat
   faasguard rules FG-AUTH-001           one rule: what, why, how to fix, references
-  faasguard rules FG-AUTH-001 --for sam     the fix in SAM/CloudFormation only
+  faasguard rules FG-AUTH-001 --for sam     the fix in AWS SAM only
+  faasguard rules FG-AUTH-001 --for cdk     the fix a finding in cdk.out shows
   faasguard rules --format json         the catalogue as JSON (for tooling)
 
 exit codes: 0, or 2 for an unknown rule id or threat."""
 
-FIX_FORMATS = ("serverless", "sam", "cloudformation", "terraform", "python", "javascript",
-               "chalice", "zappa")
+FIX_FORMATS = ("serverless", "sam", "cloudformation", "cdk", "terraform", "python",
+               "javascript", "chalice", "zappa")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ Used by `faasguard rules RULE_ID` and by the SARIF reporter (rule help).
 
 from __future__ import annotations
 
-from faasguard.findings import THREATS, RuleMeta
+from faasguard.findings import _ADDENDUM_KEYS, REMEDIATION_KEYS, THREATS, RuleMeta
 
 #: remediation key -> (heading, code fence language)
 FORMAT_LABELS: dict[str, tuple[str, str]] = {
@@ -23,14 +23,32 @@ FORMAT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-#: --for FORMAT -> the remediation keys that fit it (SAM and CloudFormation share theirs)
-_SAME_FIX: dict[str, tuple[str, ...]] = {"sam": ("sam", "cloudformation"),
-                                         "cloudformation": ("cloudformation", "sam")}
+def fix_keys(meta: RuleMeta, only: str) -> list[str]:
+    """The remediation keys `--for only` shows: the snippet a finding in a file of that
+    format shows (the first of the format's keys the rule has: SAM's for sam, the
+    CloudFormation form for cloudformation and for CDK output), followed by the lines
+    added below it (a CDK construct's property); [] when the rule has no such snippet."""
+    keys = [k for k in REMEDIATION_KEYS.get(only, (only,)) if k in meta.remediation]
+    main = next((k for k in keys if k not in _ADDENDUM_KEYS), None)
+    return [main, *(k for k in keys if k in _ADDENDUM_KEYS)] if main else []
 
 
 def has_fix_for(meta: RuleMeta, only: str) -> bool:
     """True when the rule documents a fix in this format (else every format is shown)."""
-    return any(k in meta.remediation for k in _SAME_FIX.get(only, (only,)))
+    return bool(fix_keys(meta, only))
+
+
+def separate_cloudformation(meta: RuleMeta) -> bool:
+    """Whether the rule writes plain CloudFormation's fix apart from SAM's (its SAM
+    snippet uses SAM's own syntax): then the SAM snippet is labelled SAM's alone."""
+    return "cloudformation" in meta.remediation
+
+
+def heading(meta: RuleMeta, key: str) -> tuple[str, str]:
+    """(heading, code fence language) of the rule's snippet for remediation `key`."""
+    if key == "sam" and separate_cloudformation(meta):
+        return "AWS SAM", FORMAT_LABELS["sam"][1]
+    return FORMAT_LABELS.get(key, (key, ""))
 
 
 def cwe_url(number: int) -> str:
@@ -47,10 +65,8 @@ def header(meta: RuleMeta) -> str:
 
 def remediations(meta: RuleMeta, only: str | None = None) -> list[tuple[str, str, str]]:
     """(heading, fence language, snippet) per format, the user's format first or alone."""
-    keys = list(meta.remediation)
-    if only is not None:
-        keys = [k for k in keys if k in _SAME_FIX.get(only, (only,))] or keys
-    return [(*FORMAT_LABELS.get(k, (k, "")), meta.remediation[k].strip("\n")) for k in keys]
+    keys = (only is not None and fix_keys(meta, only)) or list(meta.remediation)
+    return [(*heading(meta, k), meta.remediation[k].strip("\n")) for k in keys]
 
 
 def markdown(meta: RuleMeta, only: str | None = None) -> str:
@@ -88,8 +104,8 @@ def text(meta: RuleMeta, only: str | None = None) -> str:
     if fixes:
         out.append("How to fix it")
         if only is not None and not has_fix_for(meta, only):
-            out.append(f"  (no {FORMAT_LABELS.get(only, (only, ''))[0]} fix: this rule is "
-                       "fixed in the formats below)")
+            name = FORMAT_LABELS.get(only, (only, ""))[0].split(" (")[0]  # no file names
+            out.append(f"  (no {name} fix: this rule is fixed in the formats below)")
         for heading, _lang, snippet in fixes:
             out += [f"  {heading}:", _indent(snippet, 4), ""]
     if meta.references or meta.cwe:
