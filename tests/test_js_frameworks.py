@@ -19,6 +19,7 @@ nest_app (a Nest app's controller routes behind the catch-all)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from test_js_suite import expected, run_suite
 from faasguard.analysis.endpoints import build_endpoints
 from faasguard.analysis.js.frameworks import validated_paths
 from faasguard.analysis.js.parse import JsModule, parse_bytes
+from faasguard.cli import main
 from faasguard.findings import Finding
 from faasguard.scan import scan
 
@@ -132,3 +134,10 @@ def test_a_nest_app_s_controller_routes_are_listed_behind_the_catch_all() -> Non
         ("GET", "/reports/{id}/pages/{page}", "src/reports.controller.ts", 11, "ANY *"),
         ("POST", "/reports", "src/reports.controller.ts", 16, "ANY *"),
         ("DELETE", "/reports/{id}", "src/reports.controller.ts", 21, "ANY *")}
+
+
+def test_the_endpoints_command_lists_a_node_app_s_routes(capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    assert main(["endpoints", str(MOUNTS), "--format", "json"]) == 0
+    listed = {(e["method"], e["path"]) for e in json.loads(capsys.readouterr().out)["endpoints"]}
+    assert {("GET", "/carts/{cartId}"), ("GET", "/invoices/{number}"), ("ANY", "*")} <= listed

@@ -98,8 +98,12 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
 def inventory(app: App, facts: Facts) -> dict[str, Any]:
     """The endpoint inventory and the spec comparison as one JSON-ready mapping."""
     from faasguard.analysis.endpoints import analyse_endpoints
+    from faasguard.analysis.nodejs import is_node, resolve_node
     from faasguard.analysis.openapi import analyse_openapi, zombies
 
+    for function in app.functions.values():  # a Node.js web app's routes (its handler's)
+        if is_node(function) and function.source_file is None:
+            resolve_node(function, app, facts)
     analyse_openapi(app, facts)
     analyse_endpoints(app, facts)
     missing = [{"method": op.method, "path": op.path, "spec": spec.source,
