@@ -56,3 +56,47 @@ def test_python_reading_or_handing_on_is_not_open(tmp_path: Path, source: str) -
 ])
 def test_javascript_reading_or_handing_on_is_not_open(tmp_path: Path, source: str) -> None:
     assert _open(tmp_path, "gate.js", source) is None
+
+
+_CHALICE = ("from chalice import AuthResponse, Chalice\n\napp = Chalice(app_name='a')\n\n\n"
+            "@app.authorizer()\ndef handler(auth_request):\n{body}\n\n\n"
+            "@app.route('/', authorizer=handler)\ndef index():\n"
+            "    return {{'agent': app.current_request.headers.get('user-agent')}}\n")
+
+
+@pytest.mark.parametrize("body", [
+    "    return AuthResponse(routes=['*'], principal_id='user')",
+    "    return AuthResponse(['*'], 'user')",  # positional, as Chalice's signature allows
+])
+def test_a_chalice_authoriser_allowing_every_route_unread_is_open(tmp_path: Path,
+                                                                  body: str) -> None:
+    """The file's route reads a header; the authoriser itself reads nothing."""
+    assert _open(tmp_path, "app.py", _CHALICE.format(body=body)) == ("app.py", 8)
+
+
+@pytest.mark.parametrize("body", [
+    "    ok = auth_request.token == 'x'\n    return AuthResponse(routes=['*'] if ok else [], "
+    "principal_id='user')",
+    "    verify(auth_request)\n    return AuthResponse(routes=['*'], principal_id='user')",
+    "    return AuthResponse(routes=['/orders/*'], principal_id='user')",  # not every route
+    "    return AuthResponse(routes=[], principal_id='anonymous')",
+])
+def test_a_chalice_authoriser_reading_handing_on_or_limited_is_not_open(tmp_path: Path,
+                                                                       body: str) -> None:
+    assert _open(tmp_path, "app.py", _CHALICE.format(body=body)) is None
+
+
+CHALICE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "authoriser_chalice"
+
+
+@pytest.mark.parametrize("case", ["pos", "neg"])
+def test_chalice_fixtures(case: str) -> None:
+    from faasguard.scan import scan
+
+    expected = [(path.name, number) for path in sorted((CHALICE_FIXTURES / case).glob("*.py"))
+                for number, line in enumerate(path.read_text().splitlines(), 1)
+                if "# expect: FG-AUTH-102" in line]
+    found = [(f.location.file, f.location.line)
+             for f in scan(str(CHALICE_FIXTURES / case)).findings if f.rule_id == "FG-AUTH-102"]
+    assert found == expected
+    assert bool(expected) == (case == "pos")

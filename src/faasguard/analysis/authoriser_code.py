@@ -17,6 +17,12 @@ The check is deliberately narrow (a finding is a certainty, not a guess):
   `check(event.headers)`) may read the credential there: not reported;
 - the allow must be written in that file.
 
+A Chalice authoriser (`@app.authorizer()`) allows with `AuthResponse(routes=["*"], ...)`:
+every route, for every caller, when the authoriser function itself names no credential
+(`auth_request.token`) and hands its request to no other function. Only that function is
+read, not its file: app.py holds the routes too, and a route reading a header reads no
+credential for the authoriser.
+
 The scanner never imports or runs the code: Python is parsed with `ast`, JavaScript /
 TypeScript is read as text.
 """
@@ -59,6 +65,10 @@ def open_allow(root: str, function: Function) -> tuple[str, int] | None:
             source = f.read()
     except OSError:
         return None
+    if path.endswith(".py") and "AuthResponse" in source:
+        line = _chalice_open_allow(source, name)
+        if line is not None:
+            return path, line
     allow = _ALLOW.search(source)
     if allow is None or _CREDENTIAL.search(source):
         return None
@@ -74,11 +84,47 @@ def open_allow(root: str, function: Function) -> tuple[str, int] | None:
     return path, source.count("\n", 0, allow.start()) + 1
 
 
+def _chalice_open_allow(source: str, name: str) -> int | None:
+    """The line of the Chalice authoriser `name`'s `AuthResponse(routes=["*"])` when the
+    function names no credential and hands its request on to no call (else None)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    handler = _python_handler(tree, name)
+    if handler is None:
+        return None
+    allow = next((node.lineno for node in ast.walk(handler)
+                  if isinstance(node, ast.Call) and _allows_every_route(node)), None)
+    if allow is None or _CREDENTIAL.search(ast.get_source_segment(source, handler) or ""):
+        return None
+    return None if _python_event_handed_on(tree, name) else allow
+
+
+def _allows_every_route(call: ast.Call) -> bool:
+    """Is `call` Chalice's `AuthResponse` whose routes (its first argument) include "*"?"""
+    callee = call.func
+    named = callee.id if isinstance(callee, ast.Name) else \
+        callee.attr if isinstance(callee, ast.Attribute) else ""
+    if named != "AuthResponse":
+        return False
+    routes = next((k.value for k in call.keywords if k.arg == "routes"),
+                  call.args[0] if call.args else None)
+    return isinstance(routes, (ast.List, ast.Tuple)) and any(
+        isinstance(item, ast.Constant) and item.value == "*" for item in routes.elts)
+
+
+def _python_handler(tree: ast.Module,
+                    name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module-level function `name` of `tree`."""
+    return next((node for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and node.name == name), None)
+
+
 def _python_event_handed_on(tree: ast.Module, name: str) -> bool:
     """Is the handler's event given to a call (or is the handler not found)?"""
-    handler = next((node for node in tree.body
-                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                    and node.name == name), None)
+    handler = _python_handler(tree, name)
     if handler is None:
         return True
     params = [*handler.args.posonlyargs, *handler.args.args]
