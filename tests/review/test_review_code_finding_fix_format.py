@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review_code_findi
 
 
 @pytest.mark.parametrize(("project", "snippet"), [
-    ("sam", "SQSSendMessagePolicy"),
+    ("sam", "Policies:\n  - Statement:\n      - Effect: Allow\n        Action: [sqs:SendMessage]"),
     ("terraform", 'actions   = ["sqs:SendMessage"]'),
     ("serverless", "Resource: !GetAtt Queue.Arn"),
 ])

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 from itertools import islice
 from shlex import quote
+from textwrap import indent
 from typing import Any, TypeVar, cast
 
 from faasguard.analysis.facts import Facts
@@ -410,6 +411,83 @@ def _first_granting(role: Role, wanted: frozenset[str]) -> Statement | None:
     return None
 
 
+#: An example resource of each service, as a fix names it in CloudFormation (serverless.yml,
+#: SAM), in Terraform and as an ARN (policy files, CDK): FG-PERM-102/103's fix grants the
+#: finding's own actions on one of their service (`statement_fixes`).
+_EXAMPLE_RESOURCES: dict[str, tuple[str, str, str]] = {
+    "dynamodb": ("!GetAtt OrdersTable.Arn", "aws_dynamodb_table.orders.arn",
+                 "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
+    "s3": ("!Sub '${UploadsBucket.Arn}/*'", '"${aws_s3_bucket.uploads.arn}/*"',
+           "arn:aws:s3:::uploads/*"),
+    # S3's actions on a bucket, not its objects (s3:ListBucket)
+    "s3-bucket": ("!GetAtt UploadsBucket.Arn", "aws_s3_bucket.uploads.arn",
+                  "arn:aws:s3:::uploads"),
+    "sqs": ("!GetAtt Queue.Arn", "aws_sqs_queue.queue.arn",
+            "arn:aws:sqs:us-east-1:123456789012:queue"),
+    "sns": ("!Ref Topic", "aws_sns_topic.topic.arn",
+            "arn:aws:sns:us-east-1:123456789012:topic"),
+    "kinesis": ("!GetAtt Stream.Arn", "aws_kinesis_stream.stream.arn",
+                "arn:aws:kinesis:us-east-1:123456789012:stream/events"),
+    "lambda": ("!GetAtt Worker.Arn", "aws_lambda_function.worker.arn",
+               "arn:aws:lambda:us-east-1:123456789012:function:worker"),
+    "secretsmanager": ("!Ref Secret", "aws_secretsmanager_secret.secret.arn",
+                       "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf"),
+    "states": ("!Ref StateMachine", "aws_sfn_state_machine.flow.arn",
+               "arn:aws:states:us-east-1:123456789012:stateMachine:flow"),
+    "events": ("!GetAtt Bus.Arn", "aws_cloudwatch_event_bus.bus.arn",
+               "arn:aws:events:us-east-1:123456789012:event-bus/app"),
+    "kms": ("!GetAtt Key.Arn", "aws_kms_key.key.arn",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+}
+
+
+def _example_resource(service: str) -> tuple[str, str, str]:
+    """`_EXAMPLE_RESOURCES`' entry of a service, else one the user completes."""
+    found = _EXAMPLE_RESOURCES.get(service)
+    if found is not None:
+        return found
+    arn = f"arn:aws:{service}:us-east-1:123456789012:RESOURCE"
+    return (f"!Sub 'arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}"
+            ":RESOURCE'", f'"{arn}"', arn)
+
+
+def statement_fixes(actions: Iterable[str]) -> dict[str, str]:
+    """The fix of a finding about these IAM actions, in each format: for each of their
+    services, one Allow statement of its actions on an example resource of that service
+    (`_EXAMPLE_RESOURCES`), never another service's."""
+    by_service: dict[str, list[str]] = {}
+    for action in actions:
+        service, _, name = action.lower().partition(":")
+        if service == "s3" and "object" not in name and "multipart" not in name:
+            service = "s3-bucket"
+        by_service.setdefault(service, []).append(action)
+    yaml, hcl, documents, cdk = [], [], [], []
+    for service, granted in sorted(by_service.items()):
+        cfn, tf, arn = _example_resource(service)
+        yaml.append(f"- Effect: Allow\n  Action: [{', '.join(granted)}]\n  Resource: {cfn}")
+        quoted = ", ".join(f'"{a}"' for a in granted)
+        hcl.append(f"statement {{\n  actions   = [{quoted}]\n  resources = [{tf}]\n}}")
+        documents.append('{\n  "Effect": "Allow",\n'
+                         f'  "Action": [{quoted}],\n  "Resource": "{arn}"\n}}')
+        cdk.append("fn.addToRolePolicy(new iam.PolicyStatement({ actions: ["
+                   + ", ".join(f"'{a}'" for a in granted) + f"], resources: ['{arn}'] }}))")
+    statements = "\n".join(yaml)
+    return {
+        "serverless": statements,
+        "sam": "Policies:\n  - Statement:\n" + indent(statements, "      "),
+        "terraform": "\n".join(hcl),
+        **policy_file_fixes(",\n".join(documents)),
+        "cloudformation": "# the statement of the role's AWS::IAM::Policy PolicyDocument\n"
+                          + statements,
+        "cdk": "# CDK: " + "; ".join(cdk),
+    }
+
+
+#: FG-PERM-102's fix where no function of the role uses what the statement grants.
+_REMOVE_STATEMENT = {"serverless": "# remove the statement: no function of the role uses "
+                                   "what it grants"}
+
+
 @rule(
     "FG-PERM-102",
     "Wildcard permission that the code's calls allow to narrow",
@@ -515,6 +593,9 @@ def narrowable(app: App, facts: Facts) -> Iterator[Finding]:
                 f"narrow:{logical_id(role_id)}:{statement.source}:{index}",
                 properties={"replacement": {a: sorted(rs) for a, rs in sorted(used.items())}},
                 folds_into=_wildcard_finding(role_id, statement, index),
+                remediation=remediation_for(
+                    app, facts, (statement.location or role.location).file,
+                    statement_fixes(sorted(used)) if used else _REMOVE_STATEMENT),
             )
 
 
@@ -583,6 +664,7 @@ def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
             if not grants:
                 continue
             missing = [r for r, _ in grants]
+            where = _call_site(needs, action)
             how = " (an explicit Deny takes it away)" if any(
                 g.statement is not None and g.statement.effect == "Deny"
                 for _, g in grants) else ""
@@ -591,8 +673,9 @@ def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
                 f"Function '{name}' calls {action} on {', '.join(r.text for r in missing)}, "
                 f"which its role '{logical_id(role.id)}' does not allow{how}: the call will "
                 "fail with AccessDenied.",
-                _call_site(needs, action), f"not-granted:{name}:{action}",
+                where, f"not-granted:{name}:{action}",
                 related=[(role.location, f"role {logical_id(role.id)}")],
+                remediation=remediation_for(app, facts, where.file, statement_fixes([action])),
             )
 
 
