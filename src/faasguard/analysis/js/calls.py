@@ -69,6 +69,26 @@ if TYPE_CHECKING:
 MAX_DEPTH = 12
 #: The kind of an Express-style web app or router (express, koa, fastify: table kinds)
 APP = "express-app"
+
+
+def _chained_route_path(module: JsModule, obj: Node) -> str | None:
+    """The path of `app.route("/books/:id")` a chain of route methods starts from (the
+    object of `.get(fn)` in `app.route("/books/:id").get(fn).post(fn)`), else None."""
+    fid = module.fid
+    for _ in range(8):
+        if obj.type != "call_expression":
+            return None
+        callee = obj.child_by_field_id(fid.function)
+        if callee is None or callee.type != "member_expression":
+            return None
+        args = obj.child_by_field_id(fid.arguments)
+        if text_in(module.source, callee.child_by_field_id(fid.property)) == "route":
+            return string_value(first_named(args)) if args is not None else None
+        inner = callee.child_by_field_id(fid.object)
+        if inner is None:
+            return None
+        obj = inner
+    return None
 #: An app's methods that run it on a request: lambda-api's `run(event, context)`,
 #: Express's `handle(req, res)`, Hapi's and Fastify's `inject({ url: event.path, ... })`
 DISPATCHERS = frozenset({"run", "handle", "inject"})
@@ -234,6 +254,8 @@ class JsCalls:
     visited: set[tuple[str, int]]
     fields: dict[tuple[str, str], Val]
     syntax: dict[int, Any]
+    #: the prefix of the Fastify plugin being registered (`_register`), "" outside one
+    plugin_prefix: str
 
     # provided by JsAnalyzer
     def ev(self, node: Node | None, f: JsFrame, name_hint: str | None = None) -> Val:
@@ -410,6 +432,10 @@ class JsCalls:
         if kind == APP:
             if name in table.routes:
                 self._route(name, obj, arg_nodes, args, f)
+                self.callbacks(name, receiver, arg_nodes, args, node, f)
+                return receiver  # `router.get(...).post(...)`, `app.route("/x").get(...)`
+            if name == "register":  # Fastify: `app.register(plugin, { prefix })`
+                self._register(arg_nodes, args, node, f)
             elif name in DISPATCHERS:  # `api.run(event, context)`
                 self._dispatch(args, node, f)
         result = self.callbacks(name, receiver, arg_nodes, args, node, f)
@@ -462,6 +488,12 @@ class JsCalls:
             method = verb or "all"
         else:
             path = string_value(arg_nodes[0]) if arg_nodes else None
+            if path is None:  # `app.route("/books/:id").get(fn).post(fn)` (Express)
+                path = _chained_route_path(module, obj)
+            elif method == "route":
+                return  # its methods register the handlers
+        if path and self.plugin_prefix and path.startswith("/"):
+            path = self.plugin_prefix + path
         if method == "use" and path and path.startswith("/"):
             self._mount(path, arg_nodes[1:], args[1:], f)
         if path and path.startswith("/") and method != "use":
@@ -474,6 +506,25 @@ class JsCalls:
             ref = self.func_ref(val)
             if ref is not None and all(ref.node != known.node for _, known, _ in routes):
                 routes.append((label, ref, validated))
+
+    def _register(self, arg_nodes: list[Node], args: list[Val], node: Node,
+                  f: JsFrame) -> None:
+        """Fastify's `app.register(plugin, { prefix })`: the plugin function is run with an
+        instance of the app, its routes under the prefix."""
+        options = next((a for a in arg_nodes if a.type in ("object", "identifier")
+                        and a is not arg_nodes[0]), None)
+        prefix = string_value(object_value(f.module, options, "prefix")) or ""
+        outer = self.plugin_prefix
+        self.plugin_prefix = outer + prefix.rstrip("/") if prefix.startswith("/") else outer
+        for val in args[:1]:
+            ref = self.func_ref(val)
+            if ref is None and val.kind is not None and val.kind.startswith(LOCAL):
+                # a plugin module's default export (`import dnsRoutes from "./dns.mjs"`)
+                ref = self.func_ref(self.member(val, "default", f)) or \
+                    self.func_ref(self.member(val, "module.exports", f))
+            if ref is not None:
+                self.inline(ref, [Val((), APP)], node, f, force=True)
+        self.plugin_prefix = outer
 
     def _dispatch(self, args: list[Val], node: Node, f: JsFrame) -> None:
         """An app run with the event by a handler of its own (lambda-api's

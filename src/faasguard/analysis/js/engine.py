@@ -86,6 +86,7 @@ class JsAnalyzer(JsCalls):
         self.local_funcs: dict[str, FuncRef] = {}
         self.stack: list[int] = []
         self.budget = 400
+        self.plugin_prefix = ""
         self.memo: dict[tuple[Any, ...], Val] = {}
         self.visited: set[tuple[str, int]] = set()
         # (class key, field) -> this.field; what module top levels set is shared by all
@@ -605,6 +606,9 @@ class JsAnalyzer(JsCalls):
                             names.extend(self.pattern_names(target, f.module.source))
                 for name in names:
                     exports[name] = f.env.get(name, CLEAN)
+                if names and any(c.type == "default" for c in node.children):
+                    # `export default async function main(event) {}`: also the default
+                    exports["default"] = exports[names[0]]
             return False
         value = node.child_by_field_id(f.module.fid.value)
         if value is not None:  # export default <expression or function>
