@@ -56,3 +56,20 @@ def test_the_lookup_stops_at_the_repository_root(capsys, monkeypatch, tmp_path, 
         (outer / "services" / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     assert _url_suppression(capsys, str(outer / "services" / "notify")) == expected
+
+
+def test_a_pyproject_above_is_read_only_when_it_configures_faasguard(capsys, monkeypatch,
+                                                                    tmp_path) -> None:
+    """The repository's pyproject.toml is above most scanned folders: one without a
+    [tool.faasguard] table (here not even valid TOML) is not parsed and cannot stop the
+    scan; one with the table is the configuration."""
+    repo = tmp_path / "repo"
+    shutil.copytree(NESTED / "services" / "notify", repo / "services" / "notify")
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (repo / "pyproject.toml").write_text('[project\nname = "shop"\n')
+    assert _url_suppression(capsys, str(repo / "services" / "notify")) is None
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\n\n[tool.faasguard]\nignore = [{rule = "FG-AUTH-001", '
+        'path = "services/notify/*", reason = "signed"}]\n')
+    assert _url_suppression(capsys, str(repo / "services" / "notify")) == "config"

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -125,9 +126,28 @@ def find_config(directories: list[str]) -> str | None:
             if os.path.isfile(path):
                 return path
         pyproject = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(pyproject) and _pyproject_table(pyproject) is not None:
+        if os.path.isfile(pyproject) and _may_configure(pyproject) and \
+                _pyproject_table(pyproject) is not None:
             return pyproject
     return None
+
+
+#: A TOML text that may hold a [tool.faasguard] table: `[tool.faasguard]` or a dotted key
+#: `tool.faasguard.x =` (quoted keys too), or a `[tool]` table or `tool = {...}` inline
+#: one, which may name it as a key of their own.
+_TOOL_TABLE = re.compile(rb"""tool["']?\s*\.\s*["']?faasguard"""
+                         rb"""|^\s*\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=""", re.M)
+
+
+def _may_configure(pyproject: str) -> bool:
+    """Whether a pyproject.toml may configure faasguard: most (the repositories' above a
+    scanned folder) do not, and are neither parsed (TOML's parser is imported only for
+    one that may) nor can stop the scan with a TOML error of their own."""
+    try:
+        with open(pyproject, "rb") as handle:
+            return _TOOL_TABLE.search(handle.read()) is not None
+    except OSError:
+        return False
 
 
 def config_folders(base: str) -> list[str]:
