@@ -47,6 +47,7 @@ from collections.abc import Callable
 from functools import partial
 
 sys.path.insert(0, os.path.dirname(__file__))
+import bench_support as bench  # noqa: E402  (first: --faasguard-src)
 from bytecode import bytecode_env  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
@@ -182,6 +183,7 @@ def main() -> None:
                         help="also time the rules and each report in this process")
     parser.add_argument("--corpus", metavar="DIR",
                         help="measure this folder (parse-only: the files discovery lists)")
+    bench.add_src_option(parser)
     args = parser.parse_args()
     if args.corpus:
         _corpus(args.corpus, args.repeat, args.compile_each_run)

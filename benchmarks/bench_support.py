@@ -1,18 +1,60 @@
-"""Helpers the analysis benchmarks share (bench_taint.py, bench_js.py, bench_js_code_facts.py)."""
+"""Helpers the benchmarks share (bench_taint.py, bench_js.py, bench_js_code_facts.py; the
+--faasguard-src option of those and of bench_scan.py and compare_checkov.py)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from faasguard.analysis.facts import Facts, Options
-from faasguard.analysis.handlers import resolve_with_steps
-from faasguard.model import App
+SRC_OPTION = "--faasguard-src"
+
+
+def src_first(env: Mapping[str, str], src: str) -> dict[str, str]:
+    """A copy of the environment `env` with the folder `src` first on PYTHONPATH."""
+    path = [os.path.abspath(src), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**env, "PYTHONPATH": os.pathsep.join(path)}
+
+
+def use_faasguard_src(argv: list[str]) -> str | None:
+    """With `--faasguard-src PATH` in `argv`: PATH (a tree's src/ folder, for example one
+    benchmarks/mypyc_build.py compiled) goes first on sys.path and on PYTHONPATH, so that
+    the faasguard this process imports and the one its scans run (child processes) is
+    that tree's. Runs when this module is imported, before any faasguard import; prints
+    what was chosen to stderr. Returns the path."""
+    src = next((arg.split("=", 1)[1] for arg in argv if arg.startswith(SRC_OPTION + "=")),
+               None)
+    if src is None and SRC_OPTION in argv[:-1]:
+        src = argv[argv.index(SRC_OPTION) + 1]
+    if src is None:
+        return None
+    src = os.path.abspath(src)
+    if not os.path.isfile(os.path.join(src, "faasguard", "__init__.py")):
+        raise SystemExit(f"{SRC_OPTION} {src}: no faasguard package there")
+    sys.path.insert(0, src)
+    os.environ.update(src_first(os.environ, src))
+    compiled = sum(1 for _ in Path(src, "faasguard").rglob("*.so"))
+    print(f"faasguard from {src} ({compiled} compiled extension files)", file=sys.stderr)
+    return src
+
+
+def add_src_option(parser: argparse.ArgumentParser) -> None:
+    """Declare the option use_faasguard_src has already applied (for --help and parsing)."""
+    parser.add_argument(SRC_OPTION, metavar="PATH",
+                        help="run the faasguard of this src/ folder (e.g. a compiled build), "
+                             "in this process and in the scans it starts")
+
+
+use_faasguard_src(sys.argv[1:])
+
+from faasguard.analysis.facts import Facts, Options  # noqa: E402
+from faasguard.analysis.handlers import resolve_with_steps  # noqa: E402
+from faasguard.model import App  # noqa: E402
 
 
 def resolve_then(app: App, analysis: Callable[[App, Facts], None], steps: Iterable[str] = ()
@@ -34,12 +76,13 @@ def resolve_then(app: App, analysis: Callable[[App, Facts], None], steps: Iterab
 def parse_args(doc: str, argv: list[str] | None, files: int, rounds: int, rounds_help: str,
                more: Callable[[argparse.ArgumentParser], None] | None = None
                ) -> argparse.Namespace:
-    """The options every analysis benchmark takes: --files N, --seed S, --rounds R (and
-    those `more` adds)."""
+    """The options every analysis benchmark takes: --files N, --seed S, --rounds R,
+    --faasguard-src PATH (and those `more` adds)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--files", type=int, default=files)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=rounds, help=rounds_help)
+    add_src_option(parser)
     if more is not None:
         more(parser)
     return parser.parse_args(argv)

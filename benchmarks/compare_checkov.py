@@ -49,6 +49,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import bench_support as bench  # first: --faasguard-src
 from bytecode import bytecode_env
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -278,6 +279,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement")
     parser.add_argument("--faasguard-venv", action="store_true",
                         help="run faasguard from its own virtualenv, as Checkov runs")
+    bench.add_src_option(parser)
     args = parser.parse_args()
 
     print(f"checkov {ensure_checkov()}; python {sys.version.split()[0]}; "

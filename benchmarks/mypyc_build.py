@@ -1,23 +1,26 @@
-"""Compile a checkout's scanner with mypyc, in place, to measure it beside the pure code.
+"""Compile a checkout's scanner with mypyc: the one list of what is compiled, and the build.
 
     git worktree add -f /tmp/me/compiled <rev> --detach
     python benchmarks/mypyc_build.py /tmp/me/compiled [--jobs 2] [--generate-only]
     PYTHONPATH=/tmp/me/compiled/src python -m faasguard.cli scan ...   # the compiled build
 
-Every module of src/faasguard is compiled except those INTERPRETED names (with the reason
-each cannot be, with mypy/mypyc 2.4.1). The modules are grouped by import cycle: mypyc
-compiles a group into one extension, and a module in one group that imports one of another
-group loads that group first, so cyclic groups never finish loading (a build of one group
-per module raises RecursionError at import). The C files of a group are compiled `--jobs`
-at a time. Prints the compile's wall and CPU time and the size of what it built; the
-figures and the source changes compilation needs are in benchmarks/README.md ("Compiled
-build (mypyc)"). The tree's own files are changed (.so files beside the modules, build/).
+builds in place (the .so files beside the modules, C and objects in build/), so that the
+compiled and the pure code run side by side through PYTHONPATH; setup.py (with
+FAASGUARD_COMPILE=1) and scripts/build_compiled.sh build an installed copy with the same
+`extensions`. Every module of src/faasguard is compiled except those INTERPRETED names (with
+the reason each cannot be, with mypy/mypyc 2.4.1). All compiled modules form one group (one
+shared library, <hash>__mypyc, beside a small extension per module): the scanner's
+imports are cyclic, and with a library per module or per import cycle each library loads
+the others' first, which never ends (RecursionError at import: the fifteenth session).
+The group's C files (one per module) are compiled `--jobs` at a time, and one whose object
+is newer than it and than the group's headers is not compiled again (a rebuild after a
+change compiles only what mypyc wrote anew). Prints the compile's wall and CPU time and the
+size of what it built; the figures are in benchmarks/README.md ("Compiled build (mypyc)").
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import resource
 import sys
@@ -46,6 +49,22 @@ INTERPRETED = {
                                                 "int assigned to a float variable",
     "faasguard/loaders/terraform/__init__.py": "`continue` inside try/finally",
     "faasguard/workers.py": "the generic frozen dataclass _State fails at import",
+    "faasguard/cli.py": "`python -m faasguard.cli` (the benchmarks' command) needs its code "
+                        "object",
+    # compiled, these six change the output or fail at import (found with
+    # benchmarks/compiled_same_output.py and FAASGUARD_DEBUG=1)
+    "faasguard/model.py": "taint/project.py builds Location with object.__new__ (a native "
+                          "class refuses it)",
+    "faasguard/findings.py": "taint/project.py builds FlowStep with object.__new__",
+    "faasguard/analysis/taint/flows.py": "new_flow fills a Flow's __dict__ (a native "
+                                         "instance has none)",
+    "faasguard/analysis/dependencies.py": "DependencyFacts._users (field(init=False) with a "
+                                          "default) is left undefined",
+    "faasguard/loaders/terraform/expressions.py": "methods aliased in the class body "
+                                                  "(_index_expr_term = ...): KeyError when "
+                                                  "the class is made",
+    "faasguard/analysis/js/values.py": "its dataclasses' fields name JsModule and Node, "
+                                       "imported for type checking only: KeyError at import",
 }
 
 
@@ -58,90 +77,43 @@ def compiled_files(src: Path) -> list[Path]:
             if kept(p.relative_to(src).as_posix())]
 
 
-def module_name(src: Path, path: Path) -> str:
-    """The dotted name of a module file under `src`."""
-    parts = list(path.relative_to(src).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imported(path: Path, name: str) -> set[str]:
-    """Every module `path` (module `name`) imports, anywhere in it, with their packages."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        targets: list[str] = []
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[:len(package.split(".")) - node.level + 1]
-                base = ".".join([*parts, base] if base else parts)
-            targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
-        for target in targets:
-            parts = target.split(".")
-            found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
-    return found
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of `graph` (Tarjan's algorithm, iterative)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph[root])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, edges = work[-1]
-            step = next(edges, None)
-            if step is not None:
-                if step not in index:
-                    index[step] = low[step] = len(index)
-                    stack.append(step)
-                    on_stack.add(step)
-                    work.append((step, iter(sorted(graph[step]))))
-                elif step in on_stack:
-                    low[node] = min(low[node], index[step])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(sorted(component))
-    return components
-
-
-def groups(src: Path, files: list[Path]) -> list[list[Path]]:
-    """The compiled files grouped by import cycle."""
-    by_name = {module_name(src, path): path for path in files}
-    graph = {name: (imported(path, name) & by_name.keys()) - {name}
-             for name, path in by_name.items()}
-    return [[by_name[name] for name in component] for component in cycles(graph)]
-
-
 def parallel(compile_one: Callable[..., list[str]], jobs: int) -> Callable[..., list[str]]:
-    """A CCompiler.compile that compiles its sources `jobs` at a time."""
-    def compile_all(self: Any, sources: list[str], *args: Any, **kwargs: Any) -> list[str]:
-        if jobs < 2 or len(sources) < 2:
-            return compile_one(self, sources, *args, **kwargs)
-        with ThreadPoolExecutor(jobs) as pool:
-            objects = pool.map(lambda s: compile_one(self, [s], *args, **kwargs), sources)
-            return [obj for part in objects for obj in part]
+    """A CCompiler.compile that compiles its sources `jobs` at a time, leaving out those
+    whose object is newer than the source and than every header beside it."""
+    def compile_all(self: Any, sources: list[str], output_dir: str | None = None,
+                    *args: Any, **kwargs: Any) -> list[str]:
+        objects = self.object_filenames(sources, output_dir=output_dir)
+        headers = [p.stat().st_mtime for s in {Path(s).parent for s in sources}
+                   for p in s.glob("*.h")]
+        newest_header = max(headers, default=0.0)
+
+        def stale(pair: tuple[str, str]) -> bool:
+            source, obj = pair
+            return not os.path.exists(obj) or os.path.getmtime(obj) < max(
+                os.path.getmtime(source), newest_header)
+
+        todo = [s for s, o in zip(sources, objects, strict=True) if stale((s, o))]
+        if todo:
+            with ThreadPoolExecutor(max(1, jobs)) as pool:
+                list(pool.map(lambda s: compile_one(self, [s], output_dir, *args, **kwargs),
+                              todo))
+        return objects
     return compile_all
+
+
+def extensions(tree: Path, jobs: int) -> list[Any]:
+    """The setuptools extensions of the compiled build of the checkout at `tree` (the
+    current directory: mypyc reads pyproject.toml's mypy settings from there); C files are
+    compiled `jobs` at a time from then on (CCompiler.compile is replaced)."""
+    from mypyc.build import mypycify
+    from setuptools._distutils import ccompiler
+
+    files = [str(p.relative_to(tree)) for p in compiled_files(tree / "src")]
+    # the group keeps mypyc's own name (a hash of its modules): named "faasguard", its C file
+    # would be the package's own (__native_faasguard.c) and be linked twice
+    built = mypycify(files, opt_level="3", multi_file=True)
+    ccompiler.CCompiler.compile = parallel(ccompiler.CCompiler.compile, jobs)
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,34 +125,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
     src = tree / "src"
-    files = compiled_files(src)
-    grouped = groups(src, files)
-    print(f"{len(files)} modules in {len(grouped)} groups, the largest "
-          f"{max(len(g) for g in grouped)}", flush=True)
-    os.chdir(tree)  # mypyc reads pyproject.toml's mypy settings from here
-    from mypyc.build import mypycify
+    print(f"{len(compiled_files(src))} modules compiled, {len(INTERPRETED)} names left "
+          "interpreted", flush=True)
+    os.chdir(tree)
+    for stale in src.rglob("*.so"):  # a module compiled before and interpreted now
+        stale.unlink()
     from setuptools import Distribution
-    from setuptools._distutils import ccompiler
 
     wall, cpu = time.perf_counter(), time.process_time()
-    extensions = mypycify([str(p.relative_to(tree)) for p in files], opt_level="3",
-                          separate=[([str(p.relative_to(tree)) for p in g], None)
-                                    for g in grouped])
+    built = extensions(Path("."), args.jobs)
     print(f"type check and C generation: {time.perf_counter() - wall:.0f} s", flush=True)
     if args.generate_only:
         return 0
-    ccompiler.CCompiler.compile = parallel(ccompiler.CCompiler.compile,
-                                           args.jobs)
-    dist = Distribution({"name": "faasguard", "ext_modules": extensions,
+    dist = Distribution({"name": "faasguard", "ext_modules": built,
                          "package_dir": {"": "src"},
-                         "script_args": ["build_ext", "--inplace", "-j", str(args.jobs)]})
+                         "script_args": ["build_ext", "--inplace"]})
     dist.parse_command_line()
     dist.run_commands()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    built = list(src.rglob("*.so"))
+    objects = list(src.rglob("*.so"))
     print(f"compile: {time.perf_counter() - wall:.0f} s wall, "
           f"{time.process_time() - cpu + children.ru_utime + children.ru_stime:.0f} s CPU; "
-          f"{len(built)} shared objects, {sum(p.stat().st_size for p in built) / 2**20:.0f} MiB")
+          f"{len(objects)} shared objects, "
+          f"{sum(p.stat().st_size for p in objects) / 2**20:.0f} MiB")
     return 0
 
 
