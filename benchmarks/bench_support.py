@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 SRC_OPTION = "--faasguard-src"
+#: The environment before --faasguard-src changed it: for the other tools a benchmark runs
+#: (Checkov must not import packages from a faasguard build's folder).
+OUTSIDE_ENV = dict(os.environ)
 
 
 def src_first(env: Mapping[str, str], src: str) -> dict[str, str]:

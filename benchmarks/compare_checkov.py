@@ -111,7 +111,8 @@ def ensure_checkov() -> str:
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
         subprocess.run([os.path.join(VENV, "bin", "pip"), "install", "-q",
                         CHECKOV_REQUIREMENT], check=True)
-    out = subprocess.run([CHECKOV, "--version"], capture_output=True, text=True, check=True)
+    out = subprocess.run([CHECKOV, "--version"], capture_output=True, text=True, check=True,
+                         env=bench.OUTSIDE_ENV)
     return out.stdout.strip()
 
 
@@ -188,7 +189,7 @@ def alternate(faasguard: list[str], path: str, repeat: int,
     last runs."""
     ours, theirs = Run("faasguard"), Run("checkov")
     for _ in range(repeat):
-        done_theirs = theirs.measure(checkov_cmd(path))
+        done_theirs = theirs.measure(checkov_cmd(path), bench.OUTSIDE_ENV)
         done_ours = ours.measure(faasguard, env)
     return faasguard_findings(ours, done_ours), checkov_findings(theirs, done_theirs, path)
 
