@@ -314,7 +314,7 @@ REMEDIATION_KEYS: dict[str, tuple[str, ...]] = {
 #: a CDK app's finding shows the CloudFormation form with the construct property that sets
 #: it ("cdk"), never SAM's own syntax (Globals, Events, Policies: each rule that writes one
 #: has a "cloudformation" snippet too).
-_ADDENDUM_KEYS = ("cdk",)
+ADDENDUM_KEYS = ("cdk",)
 
 #: Frameworks whose project folder holds files no loader reads as templates (handler code,
 #: IAM policy documents) that belong to them: a finding there prefers the framework's snippet
@@ -424,22 +424,22 @@ def _nearest(folders: Mapping[str, str], file: str) -> str | None:
     return folders.get(folder)
 
 
+def snippet_keys(keys: Iterable[str],
+                 snippets: Mapping[str, str]) -> tuple[str | None, list[str]]:
+    """Of `keys` (in order of preference), the first whose snippet `snippets` has (None:
+    none), and each addendum key (`ADDENDUM_KEYS`) whose line it has, to add below it."""
+    present = [key for key in keys if key in snippets]
+    main = next((key for key in present if key not in ADDENDUM_KEYS), None)
+    return main, [key for key in present if key in ADDENDUM_KEYS]
+
+
 def _first_of(keys: tuple[str, ...], snippets: Mapping[str, str]) -> str:
     """The snippet of the first of `keys` that `snippets` has, else the first snippet;
-    followed by the line of each addendum key (`_ADDENDUM_KEYS`) of `keys` it has."""
-    chosen: str | None = None
-    added: list[str] = []
-    for key in keys:
-        snippet = snippets.get(key)
-        if snippet is None:
-            continue
-        if key in _ADDENDUM_KEYS:
-            added.append(snippet)
-        elif chosen is None:
-            chosen = snippet
-    if chosen is None:
-        chosen = next((s for k, s in snippets.items() if k not in _ADDENDUM_KEYS), "")
-    return "\n".join([chosen, *added]) if added else chosen
+    followed by the line of each addendum key of `keys` it has (`snippet_keys`)."""
+    main, added = snippet_keys(keys, snippets)
+    chosen = snippets[main] if main is not None else \
+        next((s for k, s in snippets.items() if k not in ADDENDUM_KEYS), "")
+    return "\n".join([chosen, *(snippets[k] for k in added)]) if added else chosen
 
 
 #: `RemediationChooser._chosen` holds no choice for the key yet.

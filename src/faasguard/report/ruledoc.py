@@ -6,7 +6,7 @@ Used by `faasguard rules RULE_ID` and by the SARIF reporter (rule help).
 
 from __future__ import annotations
 
-from faasguard.findings import _ADDENDUM_KEYS, REMEDIATION_KEYS, THREATS, RuleMeta
+from faasguard.findings import REMEDIATION_KEYS, THREATS, RuleMeta, snippet_keys
 
 #: remediation key -> (heading, code fence language)
 FORMAT_LABELS: dict[str, tuple[str, str]] = {
@@ -28,9 +28,8 @@ def fix_keys(meta: RuleMeta, only: str) -> list[str]:
     format shows (the first of the format's keys the rule has: SAM's for sam, the
     CloudFormation form for cloudformation and for CDK output), followed by the lines
     added below it (a CDK construct's property); [] when the rule has no such snippet."""
-    keys = [k for k in REMEDIATION_KEYS.get(only, (only,)) if k in meta.remediation]
-    main = next((k for k in keys if k not in _ADDENDUM_KEYS), None)
-    return [main, *(k for k in keys if k in _ADDENDUM_KEYS)] if main else []
+    main, added = snippet_keys(REMEDIATION_KEYS.get(only, (only,)), meta.remediation)
+    return [main, *added] if main is not None else []
 
 
 def has_fix_for(meta: RuleMeta, only: str) -> bool:
