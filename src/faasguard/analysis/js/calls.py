@@ -38,6 +38,7 @@ from faasguard.analysis.js.parse import (
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.table import JsSink, JsTable, js_table
 from faasguard.analysis.js.values import (
+    APP,
     CLASS,
     FN,
     HTML_RESPONSE,
@@ -67,8 +68,6 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 MAX_DEPTH = 12
-#: The kind of an Express-style web app or router (express, koa, fastify: table kinds)
-APP = "express-app"
 
 
 def _chained_route_path(module: JsModule, obj: Node) -> str | None:

@@ -35,6 +35,7 @@ from faasguard.analysis.js.parse import (
 from faasguard.analysis.js.spots import calls_within, word_node_at, word_nodes, word_spans
 from faasguard.analysis.js.table import DYNAMO_EXPRESSIONS, JsTable
 from faasguard.analysis.js.values import (
+    APP,
     CLASS,
     FN,
     HTML_RESPONSE,
@@ -245,7 +246,7 @@ class JsAnalyzer(JsCalls):
             val = self.lookup(word, f)
             kind = val.kind
             if kind is not None and (kind.startswith((CLASS, INSTANCE, LOCAL, FN))
-                                     or kind == "express-app" or kind == HTML_RESPONSE
+                                     or kind == APP or kind == HTML_RESPONSE
                                      or qualified(val) in calls):
                 return False
         return not any(holder in f.env or self._met_outside(f.module, holder, stmt)
@@ -272,7 +273,7 @@ class JsAnalyzer(JsCalls):
                 kind = val.kind
                 if kind is None:
                     continue
-                if kind.startswith((CLASS, INSTANCE, LOCAL)) or kind == "express-app" or \
+                if kind.startswith((CLASS, INSTANCE, LOCAL)) or kind == APP or \
                         kind == HTML_RESPONSE:
                     return False
                 if kind.startswith(FN):

@@ -37,6 +37,8 @@ FN = "fn:"
 CLASS = "class:"
 INSTANCE = "inst:"
 REQUEST = "express-req"
+#: The table kind of an Express-style web app or router (express, koa, fastify)
+APP = "express-app"
 HTML_RESPONSE = "html-response"
 #: A middy instance made without its handler (`middy().use(...)`), which `.handler(fn)`
 #: completes: middy(fn) is fn itself.
