@@ -151,8 +151,7 @@ class _Reader:
             source = deco.args[0] if deco.args else deco.kwargs.get(_SOURCE_ARGS.get(kind, ""))
             if source is None and kind == "sqs":
                 source = deco.kwargs.get("queue_arn")  # on_sqs_message(queue_arn=...)
-            if kind == "schedule" and isinstance(source, dict) or \
-                    isinstance(source, dict) and "__name__" in source:
+            if isinstance(source, dict) and (kind == "schedule" or "__name__" in source):
                 # Rate(...)/Cron(...) objects, a name not bound to a literal here
                 # (`bucket=config.BUCKET`): the value is not known
                 source = None
