@@ -159,13 +159,19 @@ def read_function(t: Template, logical: str, props: LDict) -> None:
         fn.role = f"{fn.id}Role"
 
 
+def _taken_globals(t: Template, raw: LDict) -> LDict:
+    """`Globals.Function` as a function (`raw`, as written) takes it: less what its
+    `IgnoreGlobals` leaves out."""
+    return mapping(without_ignored_globals(t.globals.get("Function", LDict()),
+                                           raw.get("IgnoreGlobals")))
+
+
 def _global_layers(t: Template, logical: str) -> tuple[tuple[Value, Location], ...]:
     """The layers a function takes from `Globals.Function.Layers`, each where that list
     names it: none when its `IgnoreGlobals` leaves them out, or when its own `Layers` is
     not a list (SAM then keeps the function's value: `merge_globals`)."""
     raw = t.raw_resource(logical)
-    listed = mapping(without_ignored_globals(t.globals.get("Function", LDict()),
-                                             raw.get("IgnoreGlobals"))).get("Layers")
+    listed = _taken_globals(t, raw).get("Layers")
     own = mapping(raw.get("Properties")).get("Layers")
     if listed is None or (own is not None and not (isinstance(own, list) and
                                                     isinstance(listed, list))):
@@ -177,12 +183,12 @@ def _global_layers(t: Template, logical: str) -> tuple[tuple[Value, Location], .
 def _global_runtime(t: Template, logical: str) -> Location | None:
     """Where `Globals.Function.Runtime` is written, when the function takes it (sets no
     `Runtime` of its own, and its `IgnoreGlobals` does not leave it out)."""
-    shared = mapping(without_ignored_globals(t.globals.get("Function", LDict()),
-                                             t.raw_resource(logical).get("IgnoreGlobals")))
-    own = mapping(t.raw_resource(logical).get("Properties")).get("Runtime")
+    raw = t.raw_resource(logical)
+    shared = _taken_globals(t, raw)
+    own = mapping(raw.get("Properties")).get("Runtime")
     if shared.get("Runtime") is None or own is not None:
         return None
-    return t.loc(shared.line_of("Runtime") if isinstance(shared, LDict) else None)
+    return t.loc(shared.line_of("Runtime"))
 
 
 def link_function(t: Template, logical: str, props: LDict) -> None:
