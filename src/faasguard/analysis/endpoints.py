@@ -426,23 +426,16 @@ def alb_endpoints(trigger: Trigger) -> list[Endpoint]:
     written = props.get("method", conditions.get("method"))
     methods = [m for m in (written if isinstance(written, list) else [written])
                if isinstance(m, str)]
-    return [_alb_endpoint(trigger, method) for method in dict.fromkeys(
-        m.upper() for m in methods or ["ANY"])]
-
-
-def _alb_endpoint(trigger: Trigger, method: str) -> Endpoint:
-    props = trigger.properties
-    raw_conditions = props.get("conditions")
-    conditions = raw_conditions if isinstance(raw_conditions, dict) else {}
     path = _first(props.get("path")) or _first(conditions.get("path")) or "/*"
     # what the listener rules forwarding to the function make a request meet first (their
     # authenticate-cognito / -oidc action): authenticated when every one of them does
     rules = props.get("authenticate")
     kinds = set(rules) if isinstance(rules, list) else set()
-    auth = kinds.pop() if len(kinds) == 1 and "none" not in kinds else "none"
-    return Endpoint(kind="alb", method=method, path=path, location=trigger.location,
-                    function=trigger.function, auth=str(auth),
-                    exposure="vpc" if alb_internal(trigger) else "internet")
+    auth = str(kinds.pop()) if len(kinds) == 1 and "none" not in kinds else "none"
+    exposure = "vpc" if alb_internal(trigger) else "internet"
+    return [Endpoint(kind="alb", method=method, path=path, location=trigger.location,
+                     function=trigger.function, auth=auth, exposure=exposure)
+            for method in dict.fromkeys(m.upper() for m in methods or ["ANY"])]
 
 
 def alb_schemes(trigger: Trigger) -> list[str | None]:
