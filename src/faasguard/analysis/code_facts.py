@@ -503,28 +503,22 @@ def secret_read(node: ast.AST) -> str | None:
     """Where the expression's value was read from when it is a secret's value
     (`client.get_secret_value(...)["SecretString"]`, `json.loads(...)` of one,
     `ssm.get_parameter(Name=..., WithDecryption=True)["Parameter"]["Value"]`), else None."""
-    while True:
-        if isinstance(node, (ast.Subscript, ast.Attribute)):
+    while isinstance(node, (ast.Subscript, ast.Attribute, ast.Await, ast.Call)):
+        if not isinstance(node, ast.Call):
             node = node.value
-        elif isinstance(node, ast.Await):
-            node = node.value
-        elif isinstance(node, ast.Call):
-            func = node.func
-            short = _dotted(func).rsplit(".", 1)[-1]
-            if short in _SECRET_READS:
-                return _SECRET_READS[short]
-            if short in _DECRYPTED_READS:
-                decrypted = any(k.arg == "WithDecryption" and isinstance(k.value, ast.Constant)
-                                and k.value.value is True for k in node.keywords)
-                return "a SecureString parameter (WithDecryption=True)" if decrypted else None
-            if _dotted(func) in _SERIALISERS or _dotted(func) == "json.loads":
-                if not node.args:
-                    return None
-                node = node.args[0]
-            else:
-                return None
-        else:
+            continue
+        dotted = _dotted(node.func)
+        short = dotted.rsplit(".", 1)[-1]
+        if short in _SECRET_READS:
+            return _SECRET_READS[short]
+        if short in _DECRYPTED_READS:
+            decrypted = any(k.arg == "WithDecryption" and isinstance(k.value, ast.Constant)
+                            and k.value.value is True for k in node.keywords)
+            return "a SecureString parameter (WithDecryption=True)" if decrypted else None
+        if not node.args or (dotted not in _SERIALISERS and dotted != "json.loads"):
             return None
+        node = node.args[0]
+    return None
 
 
 #: Calls giving a traceback's text.
