@@ -12,6 +12,7 @@ Any other call passes the taint of its arguments on to its result.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -144,10 +145,15 @@ def _kind_words() -> frozenset[bytes]:
     `MongoClient`, `createPool`, `Pool`...): a function holding none of them makes none."""
     table = js_table()
     receivers = {jsink.sink.receiver for sinks in table.methods.values() for jsink in sinks}
-    return frozenset(part.encode() for name, kind in table.kinds.items()
-                     if kind in receivers or kind in table.fluent
+    return _maker_words({*receivers, *table.fluent}, _COMMON_PARTS)
+
+
+def _maker_words(kinds: Collection[str | None], skip: frozenset[str]) -> frozenset[bytes]:
+    """The identifier-like words (`skip` aside) of the table's names making objects of
+    these kinds (`mongodb.MongoClient`: `mongodb`, `MongoClient`)."""
+    return frozenset(part.encode() for name, kind in js_table().kinds.items() if kind in kinds
                      for part in name.replace("/", ".").split(".")
-                     if part not in _COMMON_PARTS and IDENTIFIER.fullmatch(part.encode()))
+                     if part not in skip and IDENTIFIER.fullmatch(part.encode()))
 
 
 def _return_facts(module: JsModule, node: Node) -> tuple[bool, tuple[str, ...]]:
@@ -167,9 +173,7 @@ def _return_facts(module: JsModule, node: Node) -> tuple[bool, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _app_words() -> frozenset[bytes]:
     """The words of the names making web apps and routers (`express`, `Router`, `koa`)."""
-    return frozenset(part.encode() for name, kind in js_table().kinds.items()
-                     if kind == APP for part in name.replace("/", ".").split(".")
-                     if IDENTIFIER.fullmatch(part.encode()))
+    return _maker_words({APP}, frozenset())
 
 
 def _may_make_app(module: JsModule, node: Node) -> bool:
