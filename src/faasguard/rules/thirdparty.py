@@ -406,7 +406,7 @@ def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
     today = _today(facts)
     # a runtime the functions of a file take from it (serverless.yml `provider.runtime`,
     # SAM `Globals.Function.Runtime`): one finding where it is written, naming them
-    shared: dict[tuple[Location, str], list[str]] = {}
+    shared: dict[tuple[Location, str], tuple[tuple[str, str | None], list[str]]] = {}
     for function in app.functions.values():
         runtime = function.runtime if isinstance(function.runtime, str) else None
         entry = runtime_table().get(runtime) if runtime is not None else None
@@ -415,7 +415,7 @@ def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
             continue
         where = function.properties.get("shared_runtime")
         if isinstance(where, Location):
-            shared.setdefault((where, runtime), []).append(logical_id(function.id))
+            shared.setdefault((where, runtime), (status, []))[1].append(logical_id(function.id))
             continue
         message, severity = status
         yield make_finding(
@@ -424,8 +424,7 @@ def deprecated_runtime(app: App, facts: Facts) -> Iterator[Finding]:
             function.location, f"runtime:{logical_id(function.id)}", severity=severity,
             remediation=_runtime_fix(app, facts, runtime, function.location.file),
         )
-    for (where, runtime), functions in shared.items():
-        message, severity = _runtime_status(runtime_table()[runtime], today, facts) or ("", None)
+    for (where, runtime), ((message, severity), functions) in shared.items():
         names = sorted(functions)
         which = f"function '{names[0]}'" if len(names) == 1 \
             else f"{len(names)} functions: {short_list(names, 8)}"
