@@ -136,6 +136,12 @@ def allowed_of(policy: ResourcePolicy, table: dict[str, tuple[str, ...]]) -> lis
     return [w for w in wanted if any(action_matches(p, w) for p in patterns)]
 
 
+def policy_target(policy: ResourcePolicy) -> str:
+    """The id of the resource a policy protects (its `Ref`'s target), or the name written."""
+    target = policy.target
+    return target.target if isinstance(target, Ref) else str(target)
+
+
 def is_restricted(policy: ResourcePolicy) -> bool:
     """True when a condition (or SourceArn/SourceAccount) ties the grant to known callers."""
     if policy.source_arn is not None or policy.source_account is not None:
@@ -216,11 +222,11 @@ def apis_open_to_any_account(app: App) -> dict[str, list[ResourcePolicy]]:
     a condition fences. Its IAM-authorised routes then take any AWS identity's signature."""
     policies = [p for p in app.resource_policies
                 if p.service == "execute-api" and allowed_of(p, API_INVOKE)]
-    fenced = {str(getattr(p.target, "target", p.target)) for p in policies
+    fenced = {policy_target(p) for p in policies
               if p.statement.effect == "Deny" and is_restricted(p)}
     found: dict[str, list[ResourcePolicy]] = {}
     for policy in policies:
-        api = str(getattr(policy.target, "target", policy.target))
+        api = policy_target(policy)
         if api not in fenced and grants_anyone(policy.statement) and \
                 not is_restricted(policy):
             found.setdefault(api, []).append(policy)

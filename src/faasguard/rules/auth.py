@@ -25,6 +25,7 @@ from faasguard.analysis.endpoints import (
     none_unlisted,
     open_resource_policies,
     policies_in_effect,
+    policy_target,
     unlisted_text,
 )
 from faasguard.analysis.facts import Facts
@@ -553,7 +554,7 @@ routes is how public APIs are written: their routes' authorisation is FG-AUTH-00
 def open_resource_policy(app: App, facts: Facts) -> Iterator[Finding]:
     for policy in open_resource_policies(app, services_too=True):
         statement = policy.statement
-        target = logical_id(str(getattr(policy.target, "target", policy.target)))
+        target = logical_id(policy_target(policy))
         actions = ", ".join(invoke_or_write_actions(policy))
         if grants_anyone(statement):
             message = (f"The {policy.service} resource policy on '{target}' lets anyone "
@@ -674,7 +675,7 @@ def resource_policy_open_to_read(app: App, facts: Facts) -> Iterator[Finding]:
         actions = allowed_of(policy, READ_OR_TAKE_ACTIONS)
         if not actions:
             continue
-        target = logical_id(str(getattr(policy.target, "target", policy.target)))
+        target = logical_id(policy_target(policy))
         yield make_finding(
             "FG-AUTH-006",
             f"The {policy.service} resource policy on '{target}' lets anyone "

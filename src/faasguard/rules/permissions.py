@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted
+from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted, policy_target
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
 from faasguard.model import App, Location, Role, Statement, logical_id
@@ -591,7 +591,7 @@ def role_anyone_can_assume(app: App, facts: Facts) -> Iterator[Finding]:
         actions = allowed_of(policy, {"iam": ASSUME_ACTIONS})
         if not actions:
             continue
-        role_id = str(getattr(policy.target, "target", policy.target))
+        role_id = policy_target(policy)
         functions = sorted(logical_id(f.id) for f in app.functions_of_role(role_id))
         plural = "s" if len(functions) > 1 else ""
         used = f" (the role of function{plural} {short_list(functions, 8)})" \
