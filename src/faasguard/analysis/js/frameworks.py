@@ -184,6 +184,22 @@ def _nest() -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
     return frozenset(data["routes"]), dict(data["parameters"]), frozenset(data["pipes"])
 
 
+def bootstraps_nest(module: JsModule) -> bool:
+    """Does a handler's file make a Nest app (`NestFactory.create`: it imports
+    @nestjs/core), whose controllers' routes are the code that runs?"""
+    return b"@nestjs/core" in module.source
+
+
+def file_nest_routes(module: JsModule) -> list[NestRoute]:
+    """`nest_routes` of a file, worked out once per file (none without a @nestjs/common
+    import)."""
+    return module.summary("nest-routes", _file_nest_routes)
+
+
+def _file_nest_routes(module: JsModule) -> list[NestRoute]:
+    return nest_routes(module) if b"@nestjs/common" in module.source else []
+
+
 def nest_routes(module: JsModule) -> list[NestRoute]:
     """The routes of the NestJS controllers a file declares (read syntactically)."""
     found: list[NestRoute] = []

@@ -19,6 +19,7 @@ import re
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handler_paths import given_handler, handler_base
 from faasguard.analysis.js.engine import JsAnalyzer
+from faasguard.analysis.js.frameworks import bootstraps_nest, file_nest_routes
 from faasguard.analysis.js.parse import JsModuleCache, JsParseError, js_module_cache, line
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.js.tsconfig import sources_of_output
@@ -135,7 +136,7 @@ def resolve_node(function: Function, app: App, facts: Facts) -> Diagnostic | Non
                           f"'{export}' that the analysis can follow", None, "warning", "handler")
     if ref is None:
         _add_app_routes(app, function, app_routes(cache, found))
-    elif b"@nestjs/core" in ref.module.source:  # a Nest app: its controllers' routes
+    elif bootstraps_nest(ref.module):  # a Nest app: its controllers' routes
         _add_app_routes(app, function, nest_app_routes(cache, found))
     return None
 
@@ -165,12 +166,12 @@ def app_routes(cache: JsModuleCache, file: str) -> list[AppRoute]:
 def nest_app_routes(cache: JsModuleCache, file: str) -> list[AppRoute]:
     """The routes of the NestJS controllers in a handler's module graph (`@Controller(
     "orders")` and `@Get(":id/label")`: GET /orders/{id}/label)."""
-    from faasguard.analysis.js.project import _nest_routes, module_graph
+    from faasguard.analysis.js.project import module_graph  # (project imports this module)
 
     found: list[AppRoute] = []
     for graph_file in module_graph(cache, file):
         module = cache.try_get(graph_file)
-        for route in module.summary("nest-routes", _nest_routes) if module is not None else ():
+        for route in file_nest_routes(module) if module is not None else ():
             method, _, path = route.label.partition(" ")
             found.append(_app_route(method, path, Location(graph_file, line(route.node))))
     return found

@@ -24,7 +24,7 @@ from faasguard.analysis.js.awssdk import calls_in_modules
 from faasguard.analysis.js.demand import clear_of_other_words, loads_dynamically
 from faasguard.analysis.js.demand import may_report as source_may_report
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.frameworks import NestRoute, nest_routes
+from faasguard.analysis.js.frameworks import bootstraps_nest, file_nest_routes
 from faasguard.analysis.js.handlers import exported_function, is_express_handler
 from faasguard.analysis.js.jwt import js_decodes
 from faasguard.analysis.js.parse import (
@@ -151,12 +151,12 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
                 analyzer.analyse(route.module, route.node, f"route {label}", request=True,
                                  validated=validated)
     # the NestJS controllers of a handler bootstrapping a Nest app (NestFactory.create)
-    nest = ref is not None and b"@nestjs/core" in ref.module.source
+    nest = ref is not None and bootstraps_nest(ref.module)
     for graph_file in module_graph(cache, file) if nest else ():
         module = cache.try_get(graph_file)
         if module is None:
             continue
-        for route in module.summary("nest-routes", _nest_routes):
+        for route in file_nest_routes(module):
             routes = JsAnalyzer(js_table(), cache)  # (the handler's analyzer pruned its tail)
             routes.analyse_filled(module, route.node, f"route {route.label}", route.params)
             analyzer.hits.extend(routes.hits)
@@ -166,11 +166,6 @@ def handler_flows(app: App, cache: JsModuleCache, function: Function,
     flows = [_flow(hit, describe, app, function, f"{file}:{name}")
              for hit in _unique(analyzer.hits)]
     return flows, {f for f, _ in analyzer.visited} | {file}
-
-
-def _nest_routes(module: JsModule) -> list[NestRoute]:
-    """The NestJS controller routes of a file (none without a @nestjs/common import)."""
-    return nest_routes(module) if b"@nestjs/common" in module.source else []
 
 
 def _analyse_function(app: App, facts: Facts, cache: JsModuleCache, describe: _Describer,
