@@ -236,18 +236,18 @@ class _Stage:
         cognito = s.get("cognito")
         if isinstance(cognito, dict) and cognito.get("user_pool"):
             return Authorizer("cognito", location=self.at("cognito"))
-        authorizer = s.get("authorizer")
-        if isinstance(authorizer, dict) and (authorizer.get("function") or
-                                             authorizer.get("arn")):
+        written = s.get("authorizer")
+        authorizer: dict[str, Any] = written if isinstance(written, dict) else {}
+        handler, arn = authorizer.get("function"), authorizer.get("arn")
+        if handler or arn:
             header = authorizer.get("token_header", "Authorization")
-            arn = authorizer.get("arn")
-            if isinstance(authorizer.get("function"), str):
+            if isinstance(handler, str):
                 # the module function Zappa's handler hands the authoriser's event to
-                fn.properties["authorizer_function"] = authorizer["function"]
-            return Authorizer("lambda-token", authorizer.get("function") or "authorizer",
+                fn.properties["authorizer_function"] = handler
+            return Authorizer("lambda-token", handler or "authorizer",
                               identity_sources=(f"method.request.header.{header}",),
                               location=self.at("authorizer"),
-                              function=fn.id if authorizer.get("function") else
+                              function=fn.id if handler else
                               arn if isinstance(arn, str) else None)
         return Authorizer("none", location=self.at("apigateway_enabled"))
 
