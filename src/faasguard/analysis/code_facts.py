@@ -497,6 +497,8 @@ _ENVIRON_WHOLE = {"copy", "items", "values"}
 _SECRET_READS = {"get_secret_value": "a Secrets Manager secret", "get_secret":
                  "a Secrets Manager secret"}
 _DECRYPTED_READS = {"get_parameter", "get_parameters", "get_parameters_by_path"}
+#: What the text of a module reading a secret's value holds (see facts_of_tree).
+_SECRET_READ_WORDS = (*_SECRET_READS, "WithDecryption")
 
 
 def secret_read(node: ast.AST) -> str | None:
@@ -590,7 +592,7 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
     `source` the tree was parsed from, only the statements whose text can hold a fact
     are walked (the same facts, found faster)."""
     only = None
-    if source and not any(read in source for read in (*_SECRET_READS, "WithDecryption")):
+    if source and not any(read in source for read in _SECRET_READ_WORDS):
         # (a secret's value is logged under any name: a module reading one is walked whole)
         only = (_SIGNATURES if http is None else _HTTP_SIGNATURES).statements(tree, source)
     found: list[CodeFact] = []
