@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from faasguard.commands.app_options import add_app_arguments
 
 if TYPE_CHECKING:  # the CLI imports every command at start: keep this module light
+    from collections.abc import Iterable
+
     from faasguard.analysis.facts import Facts
     from faasguard.model import App, Diagnostic
 
@@ -36,6 +38,13 @@ def diagnostic_line(diag: Diagnostic) -> str:
     from faasguard.report.text import diagnostic_where
 
     return f"{diagnostic_where(diag)}: {diag.level}: {diag.message}"
+
+
+def print_errors(diagnostics: Iterable[Diagnostic]) -> None:
+    """The errors among `diagnostics` on standard error, one `diagnostic_line` each."""
+    for diag in diagnostics:
+        if diag.level == "error":
+            print(diagnostic_line(diag), file=sys.stderr)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,9 +91,7 @@ def load(args: argparse.Namespace) -> tuple[App, Facts] | None:
                    params=options.parameters)
     app.diagnostics[:0] = found.problems
     add_sources(app, found.sources)  # (a CDK asset's copy of project code is read there)
-    for diag in app.diagnostics:
-        if diag.level == "error":
-            print(diagnostic_line(diag), file=sys.stderr)
+    print_errors(app.diagnostics)
     if not app.functions and not app.apis:
         for diag in app.diagnostics:  # why nothing was found, as `faasguard scan` says it
             if diag.level != "error" and diag.code in _WHY_NOTHING_FOUND:

@@ -152,11 +152,9 @@ def _run(args: argparse.Namespace) -> int:
 def _say_why_nothing_scanned(diagnostics: list[Diagnostic]) -> None:
     """Exit 2 with no text report on the terminal (-q, -o, another format) would say
     nothing: the errors that left nothing to scan go to standard error."""
-    from faasguard.commands.endpoints import diagnostic_line
+    from faasguard.commands.endpoints import print_errors
 
-    for diag in diagnostics:
-        if diag.level == "error":
-            print(diagnostic_line(diag), file=sys.stderr)
+    print_errors(diagnostics)
     print("faasguard: error: nothing could be scanned", file=sys.stderr)
 
 
