@@ -65,32 +65,37 @@ def open_allow(root: str, function: Function) -> tuple[str, int] | None:
             source = f.read()
     except OSError:
         return None
+    tree: ast.Module | None = None
     if path.endswith(".py") and "AuthResponse" in source:
-        line = _chalice_open_allow(source, name)
+        tree = _parse(source)
+        if tree is None:
+            return None
+        line = _chalice_open_allow(source, tree, name)
         if line is not None:
             return path, line
     allow = _ALLOW.search(source)
     if allow is None or _CREDENTIAL.search(source):
         return None
     if path.endswith(".py"):
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            return None
-        if _python_event_handed_on(tree, name):
+        tree = tree or _parse(source)
+        if tree is None or _python_event_handed_on(_python_handler(tree, name)):
             return None
     elif _js_event_handed_on(source, name):
         return None
     return path, source.count("\n", 0, allow.start()) + 1
 
 
-def _chalice_open_allow(source: str, name: str) -> int | None:
-    """The line of the Chalice authoriser `name`'s `AuthResponse(routes=["*"])` when the
-    function names no credential and hands its request on to no call (else None)."""
+def _parse(source: str) -> ast.Module | None:
+    """`source` parsed as a Python module (None when `ast` cannot parse it)."""
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except (SyntaxError, ValueError):
         return None
+
+
+def _chalice_open_allow(source: str, tree: ast.Module, name: str) -> int | None:
+    """The line of the Chalice authoriser `name`'s `AuthResponse(routes=["*"])` when the
+    function names no credential and hands its request on to no call (else None)."""
     handler = _python_handler(tree, name)
     if handler is None:
         return None
@@ -98,7 +103,7 @@ def _chalice_open_allow(source: str, name: str) -> int | None:
                   if isinstance(node, ast.Call) and _allows_every_route(node)), None)
     if allow is None or _CREDENTIAL.search(ast.get_source_segment(source, handler) or ""):
         return None
-    return None if _python_event_handed_on(tree, name) else allow
+    return None if _python_event_handed_on(handler) else allow
 
 
 def _allows_every_route(call: ast.Call) -> bool:
@@ -122,9 +127,8 @@ def _python_handler(tree: ast.Module,
                  and node.name == name), None)
 
 
-def _python_event_handed_on(tree: ast.Module, name: str) -> bool:
-    """Is the handler's event given to a call (or is the handler not found)?"""
-    handler = _python_handler(tree, name)
+def _python_event_handed_on(handler: ast.FunctionDef | ast.AsyncFunctionDef | None) -> bool:
+    """Is the handler's event given to a call (or is the handler not found: None)?"""
     if handler is None:
         return True
     params = [*handler.args.posonlyargs, *handler.args.args]
