@@ -19,7 +19,7 @@ _PSEUDO: dict[str, tuple[str, str]] = {
 }
 
 #: Attributes whose Terraform name is not the snake_case of CloudFormation's.
-_ATTRIBUTES = {"QueueName": "name", "TopicName": "name", "Name": "name"}
+_ATTRIBUTES = {"QueueName": "name", "TopicName": "name"}
 
 #: A `${...}` of an Fn::Sub string.
 _SUB_VARIABLE = re.compile(r"\$\{([^}]+)\}")
