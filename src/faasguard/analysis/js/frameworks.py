@@ -52,12 +52,17 @@ def object_value(module: JsModule, node: Node | None, key: str, hops: int = 0) -
     for child in node.named_children:
         if child.type == "shorthand_property_identifier" and module.text(child) == key:
             return FileIndex.of(module).value(key)
-        if child.type == "pair":
-            name = child.child_by_field_id(module.fid.key)
-            if name is not None and (string_value(name) if name.type == "string"
-                                     else module.text(name)) == key:
-                return child.child_by_field_id(module.fid.value)
+        if child.type == "pair" and _key_name(module, child) == key:
+            return child.child_by_field_id(module.fid.value)
     return None
+
+
+def _key_name(module: JsModule, pair: Node) -> str | None:
+    """The name a pair's key spells (a string key's value, any other key's text)."""
+    name = pair.child_by_field_id(module.fid.key)
+    if name is None:
+        return None
+    return string_value(name) if name.type == "string" else module.text(name)
 
 
 def _literal(module: JsModule, node: Node | None, hops: int) -> Node | None:
@@ -127,9 +132,7 @@ def _walk(module: JsModule, schema: Node | None, prefix: tuple[str, ...],
     for child in properties.named_children:
         if child.type != "pair":
             continue
-        name = child.child_by_field_id(module.fid.key)
-        key = (string_value(name) if name.type == "string" else module.text(name)) \
-            if name is not None else None
+        key = _key_name(module, child)
         value = _literal(module, child.child_by_field_id(module.fid.value), 0)
         if not key or value is None:
             continue
