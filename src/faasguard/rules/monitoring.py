@@ -508,8 +508,13 @@ def async_without_dlq(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
+def _scan_stages(app: App, facts: Facts) -> set[str]:
+    """The scanned stage (`--stage`) and the app's own (`provider.stage`), lower case."""
+    return {str(facts.options.stage).lower(), str(app.stage).lower()}
+
+
 def _is_production(app: App, function: Function, facts: Facts) -> bool:
-    stages = {str(facts.options.stage).lower(), str(app.stage).lower()}
+    stages = _scan_stages(app, facts)
     for name in _STAGE_VARS:
         var = function.environment.get(name)
         if var is not None and isinstance(var.value, str):
@@ -590,12 +595,12 @@ def debug_in_production(app: App, facts: Facts) -> Iterator[Finding]:
                 f"(log level {level}).",
                 function.location, f"debug:{logical_id(function.id)}:log-level",
             )
+    scan_stages = _scan_stages(app, facts)
     for api in app.apis.values():
         traced = api.properties.get(DATA_TRACE)
-        stage = str(api.stage).lower() if isinstance(api.stage, str) else None
+        stage = api.stage.lower() if isinstance(api.stage, str) else None
         if isinstance(traced, Location) and \
-                ({stage, str(facts.options.stage).lower(), str(app.stage).lower()}
-                 & PRODUCTION_STAGES):
+                (stage in PRODUCTION_STAGES or scan_stages & PRODUCTION_STAGES):
             yield make_finding(
                 "FG-MON-008",
                 f"API '{logical_id(api.id)}' logs full request and response data in "
