@@ -558,7 +558,6 @@ class _Finder:
             return found if found.literal is not None else replace(found, text=text)
         return Name(text=text)
 
-
     def _url_decoded(self, call: Node) -> Node | None:
         """What a URL-decoding call decodes (`decodeURIComponent(x)`, `decodeURI(x)`,
         `x.replace(/\\+/g, " ")`: an S3 event key's spaces), or None."""
@@ -566,7 +565,7 @@ class _Finder:
         fid, source = module.fid, module.source
         func = call.child_by_field_id(fid.function)
         arguments = call.child_by_field_id(fid.arguments)
-        args = [a for a in arguments.named_children] if arguments is not None else []
+        args = arguments.named_children if arguments is not None else []
         if func is None or not args:
             return None
         callee = text_in(source, func)

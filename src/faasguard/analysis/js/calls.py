@@ -89,6 +89,8 @@ def _chained_route_path(module: JsModule, obj: Node) -> str | None:
             return None
         obj = inner
     return None
+
+
 #: An app's methods that run it on a request: lambda-api's `run(event, context)`,
 #: Express's `handle(req, res)`, Hapi's and Fastify's `inject({ url: event.path, ... })`
 DISPATCHERS = frozenset({"run", "handle", "inject"})
