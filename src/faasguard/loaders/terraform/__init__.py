@@ -248,17 +248,19 @@ def _load_root(root: str, folder: str, blocks: list[Block], files: _Files,
         app.diagnostics.append(Diagnostic(file, message, files.real(line or 0)[1] or None,
                                           "warning"))
     _code_dirs(app, tree, virtual)
-    _Renamer(tree.resources, files, virtual, shared).app(app)
-    _note_module_calls(app, tree.resources, files, shared)
+    renamer = _Renamer(tree.resources, files, virtual, shared)
+    renamer.app(app)
+    _note_module_calls(app, tree.resources, files, renamer.names)
     return app
 
 
 def _note_module_calls(app: App, resources: list[Resource], files: _Files,
-                       shared: set[str]) -> None:
+                       names: Mapping[str, str]) -> None:
     """Give each element a module instance declares (`MODULE_CALLS` in its properties)
     the `module` blocks that make that instance, the root module's first, each with the
     instance's address (`module.api`, `module.svc["a"].module.queue`): a finding on it
-    names them (`finding_origins`)."""
+    names them (`finding_origins`). `names`: each resource's element id by its synthetic
+    logical id (`_Renamer.names`)."""
     calls_of: dict[int, list[tuple[Location, str]]] = {}
     by_id: dict[str, list[tuple[Location, str]]] = {}
     for resource in resources:
@@ -273,7 +275,7 @@ def _note_module_calls(app: App, resources: list[Resource], files: _Files,
                               module.prefix.rstrip(".")))
                 module = module.caller
             calls_of[id(resource.module)] = calls[::-1]
-        by_id[_element_id(resource, shared)] = calls_of[id(resource.module)]
+        by_id[names[resource.logical]] = calls_of[id(resource.module)]
     for table in (app.functions, app.resources, app.apis):
         for element_id, element in table.items():
             if element_id in by_id:
