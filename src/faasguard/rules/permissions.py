@@ -541,8 +541,11 @@ def shared_role(app: App, facts: Facts) -> Iterator[Finding]:
         )
 
 
-#: The actions of a role's trust policy that hand out the role's credentials.
-ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+#: The actions of a role's trust policy that hand out the role's credentials (a table of
+#: `endpoints.allowed_of`: a trust policy's service is "iam").
+ASSUME_ACTIONS: dict[str, tuple[str, ...]] = {
+    "iam": ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"),
+}
 
 
 @rule(
@@ -588,7 +591,7 @@ def role_anyone_can_assume(app: App, facts: Facts) -> Iterator[Finding]:
         if policy.service != "iam" or not grants_anyone(policy.statement) or \
                 is_restricted(policy):
             continue
-        actions = allowed_of(policy, {"iam": ASSUME_ACTIONS})
+        actions = allowed_of(policy, ASSUME_ACTIONS)
         if not actions:
             continue
         role_id = policy_target(policy)
