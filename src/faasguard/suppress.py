@@ -126,10 +126,9 @@ class CommentIndex:
         return bool((self._files.get(file) or self._read(file))[1])
 
     def marks(self, file: str) -> list[InlineSuppression]:
-        """The suppression comments of `file`, first line first."""
+        """The suppression comments of `file`, first line first (as `_read` found them)."""
         self._ready()
-        return sorted((self._files.get(file) or self._read(file))[1].values(),
-                      key=lambda mark: mark.line)
+        return list(self._read(file)[1].values())
 
     def lookup(self, file: str, line: int, rule_id: str) -> InlineSuppression | None:
         """The comment suppressing `rule_id` at `file:line`: on that line, or on the
