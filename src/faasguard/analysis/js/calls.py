@@ -20,6 +20,7 @@ from faasguard.analysis.js.demand import IDENTIFIER
 from faasguard.analysis.js.frameworks import (
     NO_PATHS,
     VALIDATED,
+    key_name,
     object_value,
     route_schema_paths,
     router_prefix,
@@ -206,9 +207,7 @@ def html_headers(node: Node | None, module: JsModule) -> bool:
     for pair in node.named_children:
         if pair.type != "pair":
             continue
-        key = pair.child_by_field_id(fid.key)
-        name = string_value(key) if key is not None and key.type == "string" else \
-            text_in(module.source, key) if key is not None else None
+        name = key_name(module, pair)
         if name is not None and name.lower() == "content-type":
             value = pair.child_by_field_id(fid.value)
             if value is not None and value.type == "array":

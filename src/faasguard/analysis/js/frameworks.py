@@ -52,12 +52,12 @@ def object_value(module: JsModule, node: Node | None, key: str, hops: int = 0) -
     for child in node.named_children:
         if child.type == "shorthand_property_identifier" and module.text(child) == key:
             return FileIndex.of(module).value(key)
-        if child.type == "pair" and _key_name(module, child) == key:
+        if child.type == "pair" and key_name(module, child) == key:
             return child.child_by_field_id(module.fid.value)
     return None
 
 
-def _key_name(module: JsModule, pair: Node) -> str | None:
+def key_name(module: JsModule, pair: Node) -> str | None:
     """The name a pair's key spells (a string key's value, any other key's text)."""
     name = pair.child_by_field_id(module.fid.key)
     if name is None:
@@ -132,7 +132,7 @@ def _walk(module: JsModule, schema: Node | None, prefix: tuple[str, ...],
     for child in properties.named_children:
         if child.type != "pair":
             continue
-        key = _key_name(module, child)
+        key = key_name(module, child)
         value = _literal(module, child.child_by_field_id(module.fid.value), 0)
         if not key or value is None:
             continue
