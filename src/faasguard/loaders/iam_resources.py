@@ -145,4 +145,3 @@ def read_identity_pool_roles(t: Template, logical: str, props: Any) -> None:
     guest = _role_id(t, roles.get("unauthenticated"))
     if pool is not None and guest is not None:
         pool.properties["guest_role"] = guest
-        pool.properties["guest_role_line"] = roles.line_of("unauthenticated", t.line(logical))
