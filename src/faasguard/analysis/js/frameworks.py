@@ -213,7 +213,7 @@ def nest_routes(module: JsModule) -> list[NestRoute]:
         if cls is None:
             continue
         decorators += [c for c in cls.named_children if c.type == "decorator"]
-        prefix = next((args for name, args in map(_decorator, decorators)
+        prefix = next((args for name, args in (_decorator(module, d) for d in decorators)
                        if name == "Controller"), None)
         body = cls.child_by_field_id(module.fid.body)
         if prefix is None or body is None:
@@ -229,7 +229,7 @@ def _controller_routes(module: JsModule, body: Node, prefix: str) -> list[NestRo
     path = ""
     for member in body.named_children:
         if member.type == "decorator":
-            name, args = _decorator(member)
+            name, args = _decorator(module, member)
             if name in routes:
                 verb, path = name.upper(), _path(module, args)
             continue
@@ -238,7 +238,7 @@ def _controller_routes(module: JsModule, body: Node, prefix: str) -> list[NestRo
             params = member.child_by_field_id(module.fid.parameters)
             for param in params.named_children if params is not None else ():
                 for decorator in (c for c in param.named_children if c.type == "decorator"):
-                    name, args = _decorator(decorator)
+                    name, args = _decorator(module, decorator)
                     field = parameters.get(name or "")
                     if field is None:
                         continue
@@ -257,16 +257,16 @@ def _controller_routes(module: JsModule, body: Node, prefix: str) -> list[NestRo
     return found
 
 
-def _decorator(node: Node) -> tuple[str | None, list[Node]]:
+def _decorator(module: JsModule, node: Node) -> tuple[str | None, list[Node]]:
     """A decorator's name and argument nodes (`@Get(":id")`: "Get", [":id"])."""
     call = first_named(node)
     if call is not None and call.type == "call_expression":
-        callee = call.child_by_field_name("function")
-        args = call.child_by_field_name("arguments")
-        name = callee.text.decode() if callee is not None and callee.text is not None else None
+        callee = call.child_by_field_id(module.fid.function)
+        args = call.child_by_field_id(module.fid.arguments)
+        name = module.text(callee) if callee is not None else None
         return name, list(args.named_children) if args is not None else []
-    if call is not None and call.type == "identifier" and call.text is not None:
-        return call.text.decode(), []
+    if call is not None and call.type == "identifier":
+        return module.text(call), []
     return None, []
 
 
