@@ -122,13 +122,7 @@ class JsAnalyzer(JsCalls):
         params = self.params(fnode, module.fid)
         at = line(fnode)
         for param in params[:sources]:
-            names = self.pattern_names(param, module.source)
-            step = (module.file, at, f"'{names[0] if names else 'event'}' of "
-                    f"{name}() is attacker-controlled input")
-            origin = names[0] if names and param.type == "identifier" and not request \
-                else "event"
-            self.bind(param, Val((Taint((), (step,), origin),), REQUEST if request else None),
-                      frame, at)
+            self._bind_input(param, frame, at, name, (), request, own_origin=not request)
         self.visited.add((module.file, at))
         body = fnode.child_by_field_id(module.fid.body)
         if prune_tail:
@@ -148,13 +142,22 @@ class JsAnalyzer(JsCalls):
         frame = JsFrame(module, name)
         at = line(fnode)
         for param, path, request in given:
-            names = self.pattern_names(param, module.source)
-            step = (module.file, at, f"'{names[0] if names else 'event'}' of {name}() is "
-                    "attacker-controlled input")
-            self.bind(param, Val((Taint(path, (step,), "event"),), REQUEST if request else None),
-                      frame, at)
+            self._bind_input(param, frame, at, name, path, request, own_origin=False)
         self.visited.add((module.file, at))
         self.run_body(fnode, frame)
+
+    def _bind_input(self, param: Node, frame: JsFrame, at: int, name: str,
+                    path: tuple[str, ...], request: bool, own_origin: bool) -> None:
+        """Bind a parameter of the analysed function `name` to attacker input: `path` of
+        the event (`request`: an Express-style request), its origin the parameter's own
+        name when `own_origin` and it is a plain name, else "event"."""
+        names = self.pattern_names(param, frame.module.source)
+        step = (frame.module.file, at, f"'{names[0] if names else 'event'}' of "
+                f"{name}() is attacker-controlled input")
+        origin = names[0] if own_origin and names and param.type == "identifier" \
+            else "event"
+        self.bind(param, Val((Taint(path, (step,), origin),), REQUEST if request else None),
+                  frame, at)
 
     def module_exports(self, module: JsModule) -> dict[str, Val]:
         """Evaluate a module's top level once (no taint); its exports."""
