@@ -52,12 +52,17 @@ def literal(node: ast.AST | None, names: dict[str, Any] | None = None) -> Any:
             call["__on__"] = literal(node.func.value, names)
             call["__args__"] = [literal(arg, names) for arg in node.args]
         return call
-    if isinstance(node, ast.Name):
-        return {"__name__": node.id}
-    dotted = ast.unparse(node) if isinstance(node, ast.Attribute) else ""
-    if dotted.replace(".", "").isidentifier():  # a module's attribute: auth.token_auth
-        return {"__name__": dotted}
-    return None
+    dotted = dotted_name(node)  # a name, or a module's attribute: auth.token_auth
+    return {"__name__": dotted} if dotted else None
+
+
+def dotted_name(node: ast.AST) -> str:
+    """`a.b.c` for a name or attribute chain; "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
 
 
 def app_objects(tree: ast.Module, constructor: str) -> dict[str, str]:

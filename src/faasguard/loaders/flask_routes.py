@@ -37,6 +37,7 @@ from faasguard.loaders.decorators import (
     Decorated,
     app_objects,
     decorators_of,
+    dotted_name,
     literal,
     module_literals,
     parse_python,
@@ -534,19 +535,10 @@ def _view(node: ast.expr | None, classes: dict[str, ast.ClassDef]) -> tuple[str,
     methods."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             _as_view(node):  # UserAPI.as_view("user"), views.UserAPI.as_view("user")
-        name = _dotted(node.func.value)
+        name = dotted_name(node.func.value)
         cls = classes.get(name)
         return name, _class_methods(cls) if cls is not None else []
-    return (_dotted(node), []) if node is not None else ("", [])
-
-
-def _dotted(node: ast.expr) -> str:
-    """`a.b.c` for a name or attribute chain; "" for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
+    return (dotted_name(node), []) if node is not None else ("", [])
 
 
 def _class_methods(cls: ast.ClassDef) -> list[str]:
