@@ -81,6 +81,7 @@ ANALYSES: list[str] = [
     "faasguard.analysis.awscalls:analyse_aws_calls",  # after handler resolution
     "faasguard.analysis.nodejs:analyse_js",  # Node.js handlers; after handler resolution
     "faasguard.analysis.nodejs:analyse_js_code",  # secrets, TLS, logs in JS/TS
+    "faasguard.analysis.authoriser_code:analyse_authorisers",  # after handler resolution
 ]
 
 Progress = Callable[[int, int], None]

@@ -32,8 +32,16 @@ from __future__ import annotations
 import ast
 import os
 import re
+from typing import TYPE_CHECKING
 
-from faasguard.model import Function
+from faasguard.model import App, Function
+
+if TYPE_CHECKING:
+    from faasguard.analysis.facts import Facts
+
+#: `facts.memo` key: authoriser function id -> (file, line) of an allow that reads no
+#: credential (`analyse_authorisers`; FG-AUTH-102 reads it).
+OPEN_ALLOWS = "authoriser_code.open_allows"
 
 #: A name of the caller's credential, as an event key, an attribute or a header name.
 _CREDENTIAL = re.compile(
@@ -50,6 +58,18 @@ _JS_HANDLER = (r"\b{name}\s*[=:]\s*(?:async\s*)?(?:function\s*\w*\s*)?\(\s*(\w+)
 #: Words before a parenthesis that open no call (`async (event) =>`, `function (event)`).
 _NOT_CALLS = frozenset(("async", "function", "if", "while", "for", "switch", "return",
                         "catch", "typeof", "await"))
+
+
+def analyse_authorisers(app: App, facts: Facts) -> None:
+    """Analysis step: `open_allow` of each of the app's authoriser functions, kept in
+    `facts.memo[OPEN_ALLOWS]` (rules read the model and the facts, not files)."""
+    found: dict[str, tuple[str, int]] = {}
+    for function_id in sorted(app.authorizer_functions()):
+        function = app.functions.get(function_id)
+        allow = None if function is None else open_allow(app.root, function)
+        if allow is not None:
+            found[function_id] = allow
+    facts.memo[OPEN_ALLOWS] = found
 
 
 def open_allow(root: str, function: Function) -> tuple[str, int] | None:

@@ -880,20 +880,16 @@ compares it, or builds its policy from the verified claims, is not reported.
     cwe=(287, 306),
 )
 def authorizer_allows_all(app: App, facts: Facts) -> Iterator[Finding]:
-    from faasguard.analysis.authoriser_code import open_allow
+    from faasguard.analysis.authoriser_code import OPEN_ALLOWS
 
+    open_allows: dict[str, tuple[str, int]] = facts.memo.get(OPEN_ALLOWS, {})
     behind: dict[str, list[Route]] = {}
     for route in app.routes:
         authorizer = effective_authorizer(app, route)
         if authorizer is not None and authorizer.function is not None:
             behind.setdefault(authorizer.function, []).append(route)
-    for function_id in sorted(app.authorizer_functions()):
-        function = app.functions.get(function_id)
-        if function is None:
-            continue
-        found = open_allow(app.root, function)
-        if found is None:
-            continue
+    for function_id, found in sorted(open_allows.items()):
+        function = app.functions[function_id]
         routes = behind.get(function_id, [])
         opened = f": {short_list([route_label(r) for r in routes], 5)} open to anyone" \
             if routes else ""
