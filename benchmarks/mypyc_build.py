@@ -83,16 +83,15 @@ def parallel(compile_one: Callable[..., list[str]], jobs: int) -> Callable[..., 
     def compile_all(self: Any, sources: list[str], output_dir: str | None = None,
                     *args: Any, **kwargs: Any) -> list[str]:
         objects = self.object_filenames(sources, output_dir=output_dir)
-        headers = [p.stat().st_mtime for s in {Path(s).parent for s in sources}
-                   for p in s.glob("*.h")]
-        newest_header = max(headers, default=0.0)
+        folders = {Path(source).parent for source in sources}
+        newest_header = max((header.stat().st_mtime for folder in folders
+                             for header in folder.glob("*.h")), default=0.0)
 
-        def stale(pair: tuple[str, str]) -> bool:
-            source, obj = pair
+        def stale(source: str, obj: str) -> bool:
             return not os.path.exists(obj) or os.path.getmtime(obj) < max(
                 os.path.getmtime(source), newest_header)
 
-        todo = [s for s, o in zip(sources, objects, strict=True) if stale((s, o))]
+        todo = [s for s, o in zip(sources, objects, strict=True) if stale(s, o)]
         if todo:
             with ThreadPoolExecutor(max(1, jobs)) as pool:
                 list(pool.map(lambda s: compile_one(self, [s], output_dir, *args, **kwargs),
