@@ -12,12 +12,13 @@ from faasguard.analysis.endpoints import (
     grants_anyone,
     is_restricted,
     policies_in_effect,
+    policy_target,
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import find_secret, is_secret_name, secret_digest
 from faasguard.analysis.template_secrets import ENV_LITERAL, SECRET_VALUE
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, DataResource, EnvVar, Ref, Unknown, logical_id
+from faasguard.model import App, DataResource, EnvVar, Unknown, logical_id
 from faasguard.rules.codefindings import code_findings
 from faasguard.rules.envvars import EnvDefinition, env_definitions
 from faasguard.rules.util import remediation_for
@@ -614,9 +615,8 @@ def _public_reads(app: App) -> dict[str, list[str]]:
         if policy.service != "s3" or not grants_anyone(policy.statement) or \
                 is_restricted(policy):
             continue
-        target = policy.target.target if isinstance(policy.target, Ref) else policy.target
         for action in allowed_of(policy, _BUCKET_READS):
-            actions = found.setdefault(str(target), [])
+            actions = found.setdefault(policy_target(policy), [])
             if action not in actions:
                 actions.append(action)
     return found

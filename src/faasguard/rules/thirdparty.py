@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from faasguard.analysis.code_facts import remote_http_url
-from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted
+from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted, policy_target
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import LAYER_PERMISSION, App, Branches, Location, Ref, logical_id
@@ -246,7 +246,7 @@ def layer_shared_with_everyone(app: App, facts: Facts) -> Iterator[Finding]:
         if statement.source != LAYER_PERMISSION or not grants_anyone(statement) or \
                 is_restricted(policy) or not allowed_of(policy, _LAYER_DOWNLOAD):
             continue
-        layer_id = str(getattr(policy.target, "target", policy.target))
+        layer_id = policy_target(policy)
         layer = app.layers.get(layer_id)
         named = logical_id(layer_id) if isinstance(policy.target, Ref) else layer_id
         holds = f" (built from {layer.content}/)" if layer is not None and layer.content \
