@@ -20,16 +20,13 @@ from collections.abc import Iterable
 
 from faasguard.analysis.cdk_assets import CDK_OUT, generated_note
 from faasguard.findings import Finding
-from faasguard.model import App, Location
+from faasguard.model import CDK_PATH, App, Location
 
 #: Key of an element's `properties` (functions, data resources, APIs) a Terraform module
 #: instance declares: its module calls, `[(Location of the module block, the instance's
 #: address)]`, the root module's call first.
 MODULE_CALLS = "module_calls"
 
-#: Key of an element's `properties` holding its template's `aws:cdk:path`
-#: ('ApiStack/Fn/Resource'), noted by the CloudFormation loader.
-CDK_PATH = "cdk_path"
 
 #: What separates a subject's parts ('tracing:Fn9270CBC0', 'statement:Role#0:s3:*').
 _SUBJECT_PARTS = re.compile(r"[^A-Za-z0-9]+")

@@ -273,6 +273,9 @@ IDENTITY_POOL = "AWS::Cognito::IdentityPool"
 #: `Statement.source` of a Lambda layer version permission's statement (a ResourcePolicy of
 #: service lambda whose target is the layer version: who may download it).
 LAYER_PERMISSION = "layer-permission"
+#: Key of an element's `properties` holding its template's `aws:cdk:path`
+#: ('ApiStack/Fn/Resource'), noted by the CloudFormation loader for finding_origins.
+CDK_PATH = "cdk_path"
 
 
 @dataclass(slots=True)

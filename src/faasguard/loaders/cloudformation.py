@@ -50,7 +50,7 @@ from faasguard.loaders.cfn_parameters import read_parameters
 from faasguard.loaders.documents import Document, InputError, LDict
 from faasguard.loaders.intrinsics import Scope, names_any
 from faasguard.loaders.template import Template, mapping
-from faasguard.model import App, Format, SourceFile
+from faasguard.model import CDK_PATH, App, Format, SourceFile
 
 Reader = Callable[[Template, str, Any], None]
 
@@ -283,7 +283,7 @@ def _note_cdk_path(t: Template, logical: str) -> None:
     path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
     element = _element(t, logical) if isinstance(path, str) else None
     if element is not None:
-        element.properties["cdk_path"] = path
+        element.properties[CDK_PATH] = path
 
 
 def _run_finalizers(t: Template) -> None:
