@@ -99,6 +99,13 @@ SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe",
 FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
 
 
+def request_index(params: list[Node]) -> int:
+    """Which parameter of a route callback is the request: the second of an error handler
+    `(err, req, res, next)` (Express and lambda-api tell one by its four parameters), else
+    the first."""
+    return 1 if len(params) == 4 else 0
+
+
 #: What a call needs of its syntax: callee, its kind ("require" for the identifier
 #: `require`), the argument nodes, and for a method call the object and method name.
 CallSyntax = tuple["Node | None", str, list["Node"], "Node | None", str]
@@ -545,7 +552,8 @@ class JsCalls:
                     REQUEST)
         for file in module_graph(self.cache, f.module.file):
             for _, ref, _ in list(self.cache.routes.get(file, ())):
-                self.inline(ref, [given], node, f, force=True)
+                at = request_index(self.params(ref.node, ref.module.fid))
+                self.inline(ref, [CLEAN] * at + [given], node, f, force=True)
 
     def _mount(self, path: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
         """`app.use("/orders", orders)`: the routes of the module `orders` comes from

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
-from faasguard.analysis.js.calls import JsCalls, html_headers
+from faasguard.analysis.js.calls import JsCalls, html_headers, request_index
 from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
 from faasguard.analysis.js.origins import fixed_origin
 from faasguard.analysis.js.parse import (
@@ -109,7 +109,8 @@ class JsAnalyzer(JsCalls):
                 request: bool = False, prune_tail: bool = False,
                 validated: frozenset[tuple[str, ...]] = frozenset()) -> None:
         """Analyse a function with its first `sources` parameters as attacker input
-        (`request`: the first is an Express-style request, read as the HTTP event;
+        (`request`: the first is an Express-style request, read as the HTTP event, or
+        the second in an error handler, `(err, req, res, next)`;
         `validated`: the event paths a framework's schema checked, read as clean).
 
         `prune_tail` (for an analyzer of this one function, whose memo, budget and fields
@@ -121,7 +122,8 @@ class JsAnalyzer(JsCalls):
         frame = JsFrame(module, name)
         params = self.params(fnode, module.fid)
         at = line(fnode)
-        for param in params[:sources]:
+        first = request_index(params) if request else 0
+        for param in params[first:first + sources]:
             self._bind_input(param, frame, at, name, (), request, own_origin=not request)
         self.visited.add((module.file, at))
         body = fnode.child_by_field_id(module.fid.body)
