@@ -26,6 +26,7 @@ from faasguard.analysis.js.frameworks import (
     router_prefix,
     validated_paths,
 )
+from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import (
     FieldIds,
     JsModule,
@@ -557,14 +558,27 @@ class JsCalls:
 
     def _mount(self, path: str, arg_nodes: list[Node], args: list[Val], f: JsFrame) -> None:
         """`app.use("/orders", orders)`: the routes of the module `orders` comes from
-        (or of the module of the factory that made it: `makeOrders()`) are under /orders."""
+        (or of the module of the factory that made it: `makeOrders()`) are under /orders.
+        An ES module's import (`import orders from "./orders.mjs"`) binds the router
+        itself, not its module: the module is the one the import names."""
         for arg_node, val in zip(arg_nodes, args, strict=False):
-            kind = val.kind
+            kind, named = val.kind, arg_node
             if (kind is None or not kind.startswith(LOCAL)) and \
                     arg_node.type == "call_expression":
-                kind = self.ev(arg_node.child_by_field_id(f.module.fid.function), f).kind
-            if kind is not None and kind.startswith(LOCAL):
-                self.cache.mounts.setdefault(kind[len(LOCAL):], (f.module.file, path))
+                named = arg_node.child_by_field_id(f.module.fid.function) or arg_node
+                kind = self.ev(named, f).kind
+            file = kind[len(LOCAL):] if kind is not None and kind.startswith(LOCAL) else \
+                self._imported_file(named, f.module)
+            if file is not None:
+                self.cache.mounts.setdefault(file, (f.module.file, path))
+
+    def _imported_file(self, node: Node, module: JsModule) -> str | None:
+        """The project file a name is imported or required from (None: not a name, or
+        not from a file of the project)."""
+        if node.type != "identifier":
+            return None
+        found = FileIndex.of(module).imported(module.text(node))
+        return self.cache.resolve_local(module.file, found[0]) if found is not None else None
 
     def _validator(self, key: str, arg_nodes: list[Node], f: JsFrame) -> Val:
         """A validating middleware (`validator({ eventSchema })`): a value of kind
