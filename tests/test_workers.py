@@ -130,17 +130,24 @@ def _sharded_equals_serial(monkeypatch: pytest.MonkeyPatch, path: Path, jobs: in
     used: list[list[int]] = []
     pull_map = handlers.pull_map
 
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        fork_map = workers.fork_map
+    def counting(work, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pids = [os.getpid()]  # this process, then each child in the order forked
+        fork_puller = workers._fork_puller
 
-        def per_process(work, jobs_):  # type: ignore[no-untyped-def]
-            results = fork_map(work, jobs_)
-            used.append([sum(index >= 0 for index, _ in taken or ()) for taken in results])
-            return results
+        def forking(run, others):  # type: ignore[no-untyped-def]
+            child = fork_puller(run, others)
+            if child is not None:
+                pids.append(child.pid)
+            return child
+
+        def tagged(job):  # type: ignore[no-untyped-def]
+            return os.getpid(), work(job)
 
         with monkeypatch.context() as patched:
-            patched.setattr(workers, "fork_map", per_process)
-            return pull_map(*args, **kwargs)
+            patched.setattr(workers, "_fork_puller", forking)
+            results = pull_map(tagged, *args, **kwargs)
+        used.append([sum(pid == done for done, _ in results) for pid in pids])
+        return [result for _, result in results]
 
     monkeypatch.setattr(handlers, "pull_map", counting)
     assert _report([str(path)], jobs) == serial
@@ -260,17 +267,16 @@ def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
         return chunk(self, job)
 
     monkeypatch.setattr(handlers._Run, "_chunk", dying)
-    failed: list[list[bool]] = []
-    fork_map = workers.fork_map
+    failed: list[bool] = []
+    succeeded = workers._Puller.succeeded
 
-    def watching(work, jobs_):  # type: ignore[no-untyped-def]
-        results = fork_map(work, jobs_)
-        failed.append([result is None for result in results])
-        return results
+    def watching(self):  # type: ignore[no-untyped-def]
+        failed.append(not succeeded(self))
+        return not failed[-1]
 
-    monkeypatch.setattr(workers, "fork_map", watching)
+    monkeypatch.setattr(workers._Puller, "succeeded", watching)
     assert _report([str(tmp_path)], 2) == serial
-    assert failed == [[False, True]]  # the worker did fail, and its chunks were redone
+    assert failed == [True]  # the worker did fail, and its chunks were redone
 
 
 def test_a_slowed_process_takes_fewer_chunks_of_handlers(
@@ -387,8 +393,7 @@ def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(workers, "CHUNKS_PER_PROCESS", 1)
     parent = os.getpid()
     load_shard = scan_module._load_shard
-    used: list[list[bool]] = []
-    fork_map = workers.fork_map
+    used: list[list[str]] = []
 
     def dying(total, progress, job):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
@@ -396,29 +401,33 @@ def test_templates_load_the_same_in_shards(monkeypatch: pytest.MonkeyPatch,
         time.sleep(0.3)  # this process slow on each chunk: the children take theirs first
         return load_shard(total, progress, job)
 
-    def watching(work, jobs_):  # type: ignore[no-untyped-def]
-        results = fork_map(work, jobs_)
-        # per process: "failed" (no result: a child that died), "idle" (took no chunk),
-        # "done" (loaded its chunks)
-        used.append(["failed" if result is None else "done" if result else "idle"
-                     for result in results])
-        return results
-
-    pull_map = scan_module.pull_map
+    pull_map, fork_puller = scan_module.pull_map, workers._fork_puller
 
     def loading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        children: list[workers._Puller] = []
+
+        def forking(run, others):  # type: ignore[no-untyped-def]
+            child = fork_puller(run, others)
+            children.extend([child] if child is not None else [])
+            return child
+
         with monkeypatch.context() as patched:  # (not the handler phase's processes)
-            patched.setattr(workers, "fork_map", watching)
-            return pull_map(*args, **kwargs)
+            patched.setattr(workers, "_fork_puller", forking)
+            results = pull_map(*args, **kwargs)
+        # per child: "failed" (a child that died), "idle" (took no chunk), "done" (loaded
+        # its chunks)
+        used.append(["failed" if not child.succeeded() else "done" if child.loaded
+                     else "idle" for child in children])
+        return results
 
     monkeypatch.setattr(scan_module, "pull_map", loading)
     assert _report([str(tmp_path)], 3) == serial
-    assert "failed" not in used[0]
+    assert len(used[0]) == 2 and "failed" not in used[0]
     monkeypatch.setattr(scan_module, "_load_shard", dying)
     assert _report([str(tmp_path)], 3) == serial
     # which child takes which chunk is the queue's: each child that took one died, and
     # its chunk was loaded here
-    assert "done" not in used[1][1:] and "failed" in used[1][1:]
+    assert "done" not in used[1] and "failed" in used[1]
 
 
 def _numbered(job: tuple[bool, int, list[int]]) -> list[tuple[int, int, bool]]:
@@ -489,6 +498,61 @@ def test_pull_map_does_here_a_chunk_whose_result_does_not_load() -> None:
     """As `fork_map` does a shard whose result does not load: the chunk is done here."""
     assert workers.pull_map(_fragile, list(range(6)), 3, partial(time.sleep, 0.3)) == \
         list(range(6))
+
+
+#: What happened in this process while `pull_map` ran, in order ("here": a chunk done
+#: here; "loaded": a child's chunk result loaded here).
+_EVENTS: list[str] = []
+
+
+def _loaded_here(value: int) -> int:
+    if os.getpid() == _PARENT:
+        _EVENTS.append("loaded")
+    return value
+
+
+class _NotedWhenLoaded:
+    """A result whose loading in this process is noted in `_EVENTS`."""
+
+    def __init__(self, value: int):
+        self.value = value
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return _loaded_here, (self.value,)
+
+
+def _slow_here(job: tuple[bool, int, list[int]]) -> object:
+    in_child, start, _ = job
+    if in_child:
+        time.sleep(0.02)
+        return _NotedWhenLoaded(start)
+    time.sleep(0.3)
+    _EVENTS.append("here")
+    return start
+
+
+def test_pull_map_loads_a_child_s_results_while_this_process_still_works() -> None:
+    """A child sends each chunk's result when it is done, and this process loads what
+    has come between two chunks of its own: not all of it alone, after its last chunk."""
+    _EVENTS.clear()
+    assert workers.pull_map(_slow_here, list(range(40)), 2) == list(range(0, 40, 2))
+    last_here = len(_EVENTS) - 1 - _EVENTS[::-1].index("here")
+    assert _EVENTS.count("here") >= 2 and "loaded" in _EVENTS[:last_here]
+
+
+def _large_in_a_child(job: tuple[bool, int, list[int]]) -> object:
+    in_child, start, _ = job
+    if not in_child:
+        time.sleep(0.3)  # the child's results wait in its pipe meanwhile
+    return bytes([start]) * (3 << 20) if in_child else start
+
+
+def test_pull_map_takes_a_result_larger_than_the_pipe() -> None:
+    """A child's result larger than its pipe holds (3 MiB) arrives whole."""
+    results = workers.pull_map(_large_in_a_child, list(range(4)), 2)
+    assert [r if isinstance(r, int) else (len(r), r[0]) for r in results] == [
+        r if isinstance(r, int) else (3 << 20, n) for n, r in enumerate(results)]
+    assert any(isinstance(r, bytes) for r in results)
 
 
 def test_a_step_crashing_on_one_handler_reports_as_in_a_serial_scan(

@@ -4,10 +4,10 @@ per-handler analyses.
 A large step is shared by this process and forked children, one process per CPU
 (`worker_count`): its items are cut into many chunks that the processes take from one
 queue (`pull_map`), so a process slowed down (other work of this one, a busy core) takes
-fewer; a child sends back each chunk's result pickled, which this process merges in
-order (`fork_map` runs one shard per process). A child inherits the whole scan at the
-fork (model, facts, imported code): nothing is set up again, and scanned code is still
-never imported. Forking is used on Linux only; elsewhere, and with `--jobs 1`, there is
+fewer; a child sends back each chunk's result pickled as soon as it is done, which this
+process loads between chunks of its own and merges in order (`fork_map` runs one shard
+per process). A child inherits the whole scan at the fork (model, facts, imported code):
+nothing is set up again, and scanned code is still never imported. Forking is used on Linux only; elsewhere, and with `--jobs 1`, there is
 one process and nothing forks.
 
 The per-handler analyses (analysis.handlers.HANDLER_STEPS) of one handler do not depend
@@ -165,7 +165,8 @@ def fork_map(work: Callable[[S], R], shards: Sequence[S]) -> list[R | None]:
     children: list[tuple[int, int] | None] = []
     try:
         for shard in shards[1:]:
-            children.append(_fork(work, shard, [c[1] for c in children if c is not None]))
+            children.append(_fork(partial(_send_result, work, shard),
+                                  [c[1] for c in children if c is not None]))
         results: list[R | None] = [work(shards[0])] if shards else []
         for n, child in enumerate(children):
             children[n] = None  # _collect owns it now
@@ -187,48 +188,59 @@ def pull_map(work: Callable[[tuple[bool, int, list[S]]], R], items: Sequence[S],
     forked children take the chunks from one queue until none is left, so a process
     slowed by other work takes fewer: `meanwhile()`, run here once the children are
     forked (work of a later step that no child needs), costs no child any time. A child
-    pickles each chunk's result as it is done (not all at its end, while this process
-    waits). The chunks of a child that fails, and a chunk whose result does not load here,
-    are done here (as `fork_map`'s shards). `weight(item)`: how long an item takes, in
-    units of the lightest (1 each when not given); chunks weigh about the same.
-    `finish()`: run in each child after its last chunk (what the chunks left in it that
-    this process needs once, not per chunk), its result given to `take` here before the
-    chunks a child did not do are done here; a child whose `finish` result does not load
-    here counts as failed."""
+    sends each chunk's result pickled as soon as it is done, and this process loads what
+    has come between two chunks of its own and while it waits for the children (not all
+    at the end, alone). The chunks of a child that fails, and a chunk whose result does
+    not load here, are done here (as `fork_map`'s shards). `weight(item)`: how long an
+    item takes, in units of the lightest (1 each when not given); chunks weigh about the
+    same. `finish()`: run in each child after its last chunk (what the chunks left in it
+    that this process needs once, not per chunk), its result given to `take` here before
+    the chunks a child did not do are done here; a child whose `finish` result does not
+    load here counts as failed."""
     count = min(len(items), 255, processes * CHUNKS_PER_PROCESS)  # a queue entry is a byte
     chunks = chunk(items, count, weight)
     queue, write_end = os.pipe()
+    children: list[_Puller] = []
+    results: dict[int, R] = {}
     try:
         os.write(write_end, bytes(range(len(chunks))))  # < PIPE_BUF: written whole
         os.close(write_end)
-        pulled = fork_map(partial(_pull, work, chunks, queue, meanwhile, finish),
-                          [n > 0 for n in range(processes)])
+        for _ in range(processes - 1):
+            child = _fork_puller(partial(_pull, work, chunks, queue, finish), children)
+            if child is not None:
+                children.append(child)
+        if meanwhile is not None:
+            meanwhile()
+        while taken := os.read(queue, 1):  # one byte: one chunk, never shared
+            _receive(children, wait=False)
+            start, part = chunks[taken[0]]
+            results[taken[0]] = work((False, start, part))
+        _receive(children, wait=True)
     finally:
         os.close(queue)
-    import pickle
-
-    results: dict[int, R] = {}
-    for n, taken in enumerate(pulled):
-        if n == 0:
-            results.update(taken or ())
+        for child in children:  # left by an exception: no worker, pipe or zombie stays
+            child.stop()
+    for child in children:
+        if not child.succeeded():
             continue
-        done = dict(taken or ())
-        if finish is not None and taken is not None:
-            try:
-                state = pickle.loads(done.pop(_FINISHED))  # noqa: S301 (our own child's)
-            except Exception:  # noqa: BLE001 (its chunks are done here below)
+        if finish is not None:
+            if _FINISHED not in child.loaded:  # it did not load here: a failed child
                 continue
             if take is not None:
-                take(state)
-        for index, result in done.items():
-            with suppress(Exception):  # left out: done here below
-                results[index] = pickle.loads(result)  # noqa: S301 (our own child's)
+                take(child.loaded.pop(_FINISHED))
+        results.update(child.loaded)
     return [results[n] if n in results else work((False, start, chunk))
             for n, (start, chunk) in enumerate(chunks)]
 
 
-#: `_pull`'s entry for what `finish` returned in a child (chunk numbers are 0 to 254).
+#: A child's message for what `finish` returned (chunk numbers are 0 to 254).
 _FINISHED = -1
+#: A message from a child starts with its chunk number (or _FINISHED) and its pickle's
+#: length, in this many bytes (4 and 8, little-endian).
+_HEADER = 12
+#: The pipe a child writes its results to is asked for this capacity, so that a child
+#: seldom waits for this process to read (Linux: at most /proc/sys/fs/pipe-max-size).
+PIPE_CAPACITY = 1 << 20
 
 
 def chunk(items: Sequence[S], count: int, weight: Callable[[S], int] | None = None
@@ -252,33 +264,148 @@ def chunk(items: Sequence[S], count: int, weight: Callable[[S], int] | None = No
 
 
 def _pull(work: Callable[[tuple[bool, int, list[S]]], R], chunks: list[tuple[int, list[S]]],
-          queue: int, meanwhile: Callable[[], None] | None,
-          finish: Callable[[], Any] | None, in_child: bool) -> list[tuple[int, Any]]:
-    """One process's part of `pull_map`: (chunk number, result) for each chunk it took,
-    each result pickled in a child; then a child's `finish()` (chunk number _FINISHED)."""
-    if not in_child and meanwhile is not None:
-        meanwhile()
+          queue: int, finish: Callable[[], Any] | None, out: _Sender) -> None:
+    """A child's part of `pull_map`: each chunk it takes, its result sent pickled as soon as
+    it is done; then what `finish()` returns (message _FINISHED)."""
     import pickle
 
-    done: list[tuple[int, Any]] = []
     while taken := os.read(queue, 1):  # one byte: one chunk, never shared
-        start, chunk = chunks[taken[0]]
-        result = work((in_child, start, chunk))
-        done.append((taken[0], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-                     if in_child else result))
-    if in_child and finish is not None:
-        done.append((_FINISHED, pickle.dumps(finish(), protocol=pickle.HIGHEST_PROTOCOL)))
-    return done
+        start, part = chunks[taken[0]]
+        out.send(taken[0], pickle.dumps(work((True, start, part)),
+                                        protocol=pickle.HIGHEST_PROTOCOL))
+    if finish is not None:
+        out.send(_FINISHED, pickle.dumps(finish(), protocol=pickle.HIGHEST_PROTOCOL))
+    out.flush()
 
 
-def _fork(work: Callable[[S], R], shard: S, others: list[int]) -> tuple[int, int] | None:
-    """A forked child doing `work(shard)`: its pid and the read end of its pipe; None
-    when the system refuses (no process or descriptor left: the caller does the shard).
-    `others`: the read ends of the children forked before, closed in this one."""
+class _Sender:
+    """A child's end of its results pipe: messages queue here while the pipe is full and
+    go as it empties, so the child never waits for this process's reading until the
+    end (`flush`)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.pending = bytearray()
+        os.set_blocking(fd, False)
+
+    def send(self, number: int, data: bytes) -> None:
+        """Queue one message and write what the pipe takes now."""
+        self.pending += number.to_bytes(4, "little", signed=True)
+        self.pending += len(data).to_bytes(8, "little")
+        self.pending += data
+        with suppress(BlockingIOError):
+            self._write()
+
+    def flush(self) -> None:
+        """Write everything left, waiting for the reader as needed."""
+        os.set_blocking(self.fd, True)
+        self._write()
+
+    def _write(self) -> None:
+        while self.pending:
+            written = os.write(self.fd, self.pending)
+            del self.pending[:written]
+
+
+class _Puller:
+    """This process's view of one `pull_map` child: its pid, the read end of its results
+    pipe, and what has come from it so far (each message loaded on arrival)."""
+
+    def __init__(self, pid: int, fd: int):
+        self.pid, self.fd = pid, fd
+        self.buffer = bytearray()
+        #: chunk number (or _FINISHED) -> its loaded result; a result that did not load
+        #: is left out (the chunk is done here)
+        self.loaded: dict[int, Any] = {}
+        self.status: int | None = None  # the exit status, once reaped
+        self.broken = False  # a message cut short by the end of the stream
+
+    def read(self) -> bool:
+        """Read what the pipe holds now (all of it, to the child's end, when the pipe is
+        blocking) and load the whole messages; True once the child's end is reached (the
+        child then reaped)."""
+        try:
+            while data := os.read(self.fd, 1 << 20):
+                self.buffer += data
+                self._load()
+        except BlockingIOError:
+            return False
+        self.broken = bool(self.buffer)
+        self._reap()
+        return True
+
+    def _load(self) -> None:
+        import pickle
+
+        buffer, at = self.buffer, 0
+        while len(buffer) - at >= _HEADER:
+            number = int.from_bytes(buffer[at:at + 4], "little", signed=True)
+            end = at + _HEADER + int.from_bytes(buffer[at + 4:at + _HEADER], "little")
+            if len(buffer) < end:
+                break
+            with suppress(Exception):  # left out: the chunk is done here
+                self.loaded[number] = pickle.loads(buffer[at + _HEADER:end])  # noqa: S301
+            at = end
+        del buffer[:at]
+
+    def succeeded(self) -> bool:
+        """Did the child end well (exit status 0, every message whole)?"""
+        return self.status is not None and not self.broken and os.WIFEXITED(self.status) \
+            and os.WEXITSTATUS(self.status) == 0
+
+    def _reap(self) -> None:
+        os.close(self.fd)
+        self.fd = -1
+        _, self.status = os.waitpid(self.pid, 0)
+
+    def stop(self) -> None:
+        """End a child still running (its results no longer wanted), and reap it."""
+        if self.fd >= 0:
+            _stop(self.pid, self.fd)
+            self.fd = -1
+
+
+def _receive(children: list[_Puller], wait: bool) -> None:
+    """Load what the children have sent: what has come by now, or (`wait`) everything up
+    to each child's end."""
+    import select
+
+    reading = [child for child in children if child.fd >= 0]
+    while reading:
+        ready, _, _ = select.select([child.fd for child in reading], [], [],
+                                    None if wait else 0)
+        if not ready:
+            return
+        reading = [child for child in reading if child.fd not in ready or not child.read()]
+
+
+def _fork_puller(run: Callable[[_Sender], None], others: list[_Puller]) -> _Puller | None:
+    """A forked `pull_map` child running `run(sender)`; None when the system refuses.
+    `others`: the children forked before, whose read ends this one closes."""
+    forked = _fork(partial(_run_puller, run), [other.fd for other in others])
+    if forked is None:
+        return None
+    os.set_blocking(forked[1], False)
+    return _Puller(*forked)
+
+
+def _run_puller(run: Callable[[_Sender], None], write_end: int) -> None:
+    run(_Sender(write_end))
+
+
+def _fork(run: Callable[[int], None], others: list[int]) -> tuple[int, int] | None:
+    """A forked child doing `run(write_end)` (the write end of its pipe to this process,
+    asked for PIPE_CAPACITY): its pid and the read end; None when the system refuses (no
+    process or descriptor left: the caller does its work). `others`: the read ends of
+    the children forked before, closed in this one."""
     try:
         read_end, write_end = os.pipe()
     except OSError:
         return None
+    with suppress(OSError, AttributeError):  # (F_SETPIPE_SZ: Linux only)
+        import fcntl
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_CAPACITY)
     try:
         pid = os.fork()
     except OSError:
@@ -286,26 +413,31 @@ def _fork(work: Callable[[S], R], shard: S, others: list[int]) -> tuple[int, int
         os.close(write_end)
         return None
     if pid == 0:  # the child: never returns
-        _child(work, shard, write_end, (read_end, *others))
+        _child(run, write_end, (read_end, *others))
     os.close(write_end)
     return pid, read_end
 
 
-def _child(work: Callable[[S], R], shard: S, write_end: int, unused: tuple[int, ...]) -> None:
+def _child(run: Callable[[int], None], write_end: int, unused: tuple[int, ...]) -> None:
     code = 1
     try:  # from the first step: a child must never return into the parent's code
-        import pickle  # here: a scan that forks nothing does not import it
-
         for fd in unused:  # the parent's read ends: this child's only goes to the parent
             os.close(fd)
-        data = pickle.dumps(work(shard), protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(write_end, "wb") as out:
-            out.write(data)
+        run(write_end)
         code = 0
-    except BaseException:  # noqa: BLE001, S110 (the parent redoes the shard)
+    except BaseException:  # noqa: BLE001, S110 (the parent redoes its work)
         pass
     finally:
         os._exit(code)  # no atexit handlers, no flush of the parent's buffered output
+
+
+def _send_result(work: Callable[[S], R], shard: S, write_end: int) -> None:
+    """A `fork_map` child's work: `work(shard)`, its result sent pickled."""
+    import pickle  # here: a scan that forks nothing does not import it
+
+    data = pickle.dumps(work(shard), protocol=pickle.HIGHEST_PROTOCOL)
+    with os.fdopen(write_end, "wb") as out:
+        out.write(data)
 
 
 def _collect(pid: int, read_end: int) -> Any:
