@@ -8,6 +8,9 @@ import stat
 #: Why discovery skips a FIFO, socket or device met in a folder: a scan reads regular files.
 NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+#: How `read_head` opens a file (worked out once: `getattr` of a name `os` lacks, O_BINARY
+#: off Windows, raises and catches an AttributeError on every call)
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0)
 
 
 def read_head(path: str, limit: int) -> bytes:
@@ -25,7 +28,7 @@ def read_head(path: str, limit: int) -> bytes:
     comes), then read as a pipe: what a writer sends (`faasguard scan <(...)`), nothing
     when no writer is there.
     """
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         info = os.fstat(fd)
         if _NONBLOCK and not stat.S_ISREG(info.st_mode):

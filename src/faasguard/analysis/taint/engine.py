@@ -120,6 +120,9 @@ def _fixed_origin(node: ast.expr, vals: list[Val] | None = None,
 #: Lambda runtime API and extensions on localhost (the Parameters and Secrets extension
 #: answers `localhost:2773/secretsmanager/get?secretId=...`), instance metadata
 _INTERNAL_NAMES = {"localhost", "instance-data", "metadata", "metadata.google.internal"}
+#: The characters of an IP address's text in lower case (IPv4 decimal octets, IPv6
+#: hexadecimal groups, an IPv4 tail); only an IPv6 scope (after '%') may hold others
+_ADDRESS_CHARACTERS = frozenset("0123456789abcdef:.")
 
 
 def _internal_host(origin: str) -> bool:
@@ -134,6 +137,8 @@ def _internal_host(origin: str) -> bool:
     host = host.lower().rstrip(".")
     if host in _INTERNAL_NAMES or host.endswith(".localhost") or host.endswith(".internal"):
         return True
+    if "%" not in host and not _ADDRESS_CHARACTERS.issuperset(host):
+        return False  # a host name (`api.example`): `ip_address` would raise ValueError
     import ipaddress  # (a URL with a fixed host: few handlers build one)
 
     try:
@@ -315,7 +320,7 @@ class Analyzer(CallAnalysis):
     def _s_assign(self, node: ast.Assign, f: Frame) -> bool:
         value = node.value
         targets = node.targets
-        if (len(targets) == 1 and type(value) is ast.Tuple
+        if (type(value) is ast.Tuple and len(targets) == 1
                 and type(targets[0]) is ast.Tuple
                 and len(targets[0].elts) == len(value.elts)):
             for target, elt in zip(targets[0].elts, value.elts, strict=True):
