@@ -100,6 +100,37 @@ SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe",
 FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
 
 
+#: The key a frame's bindings hold (CLEAN) once they hold a checked access path
+#: (`access_path`): reads of members look their path up only then.
+PATHS = " paths"
+
+
+def access_path(module: JsModule, node: Node | None) -> str:
+    """`body.cmd` for a member or string-keyed subscript chain read from a name
+    (`body.cmd`, `body["cmd"]`, `event.body.cmd`), else "". A checked path is bound under
+    this key in a frame's bindings, beside the names."""
+    if node is None:
+        return ""
+    kind = node.type
+    if kind == "identifier":
+        return text_in(module.source, node)
+    if kind == "member_expression":
+        key = text_in(module.source, node.child_by_field_id(module.fid.property))
+    elif kind == "subscript_expression":
+        key = string_value(node.child_by_field_id(module.fid.index)) or ""
+    else:
+        return ""
+    head = access_path(module, node.child_by_field_id(module.fid.object))
+    return f"{head}.{key}" if head and key else ""
+
+
+def forget_paths(env: dict[str, Val], name: str) -> None:
+    """Drop the checked access paths read from `name` (a name or path written again)."""
+    prefix = name + "."
+    for key in [key for key in env if key.startswith(prefix)]:
+        del env[key]
+
+
 def request_index(params: list[Node]) -> int:
     """Which parameter of a route callback is the request: the second of an error handler
     `(err, req, res, next)` (Express and lambda-api tell one by its four parameters), else
@@ -467,6 +498,8 @@ class JsCalls:
                 if added.taints and obj.type == "identifier" else ""
             if holder:
                 f.env[holder] = merge(f.env.get(holder, CLEAN), added)
+                if PATHS in f.env:
+                    forget_paths(f.env, holder)
             if name in ("concat", "join"):
                 return stringified(union((receiver, added)))
             return union((receiver, added))
@@ -864,12 +897,16 @@ class JsCalls:
         return set()
 
     def _tainted_names(self, nodes: list[Node], f: JsFrame) -> set[str]:
+        """The checked bindings among `nodes`: tainted names, and tainted access paths
+        (`body.cmd`, `body["cmd"]`: see `access_path`)."""
         out = set()
         for node in nodes:
-            name = text_in(f.module.source, node) if node.type == "identifier" else ""
-            if name:
-                if f.env.get(name, CLEAN).taints:
+            if node.type == "identifier":
+                name = text_in(f.module.source, node)
+                if name and f.env.get(name, CLEAN).taints:
                     out.add(name)
+            elif (path := access_path(f.module, node)) and self.ev(node, f).taints:
+                out.add(path)
         return out
 
     # ------------------------------------------------------------------ project code

@@ -17,7 +17,14 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
-from faasguard.analysis.js.calls import JsCalls, html_headers, request_index
+from faasguard.analysis.js.calls import (
+    PATHS,
+    JsCalls,
+    access_path,
+    forget_paths,
+    html_headers,
+    request_index,
+)
 from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
 from faasguard.analysis.js.origins import fixed_origin
 from faasguard.analysis.js.parse import (
@@ -374,16 +381,18 @@ class JsAnalyzer(JsCalls):
             when_true, when_false = self.guard(cond, f)
         before = f.env
         f.env = dict(before)
-        for name in when_true:
-            f.env[name] = CLEAN
+        if when_true:
+            _checked(f.env, when_true)
         left = self._branch(node.child_by_field_id(f.module.fid.consequence), f)
         env_body = f.env
         f.env = dict(before)
-        for name in when_false:
-            f.env[name] = CLEAN
+        if when_false:
+            _checked(f.env, when_false)
         right = self._branch(node.child_by_field_id(f.module.fid.alternative), f)
         env_else = f.env
         f.env = joined_env(left, env_body, right, env_else)
+        if not left and not right and PATHS in f.env:
+            _joined_paths(f.env, env_body, env_else)
         return left and right
 
     def _loop(self, f: JsFrame, one_pass: Callable[[], None], loop: Node | None = None
@@ -398,6 +407,8 @@ class JsAnalyzer(JsCalls):
                         not self._same_again(loop, f, changed, before)):
             one_pass()
         f.env = merge_env(before, f.env)
+        if PATHS in f.env:
+            _joined_paths(f.env, before)
 
     def _same_again(self, loop: Node, f: JsFrame, changed: list[str],
                     before: dict[str, Val]) -> bool:
@@ -495,6 +506,8 @@ class JsAnalyzer(JsCalls):
         left = self._branch(body, f)
         outcomes = [] if left else [f.env]
         after_body = merge_env(before, f.env)
+        if PATHS in after_body:
+            _joined_paths(after_body, before)
         handler = node.child_by_field_id(f.module.fid.handler)
         if handler is not None:
             f.env = dict(after_body)
@@ -504,6 +517,8 @@ class JsAnalyzer(JsCalls):
             if not self._branch(handler.child_by_field_id(f.module.fid.body), f):
                 outcomes.append(f.env)
         f.env = merged_outcomes(outcomes, after_body)
+        if PATHS in f.env:
+            _joined_paths(f.env, *outcomes)
         final = node.child_by_field_id(f.module.fid.finalizer)
         leaves = False
         if final is not None:
@@ -523,6 +538,8 @@ class JsAnalyzer(JsCalls):
             stmts = [c for c in case.named_children if c != value]
             self.block(stmts, f)
             env = merge_env(env, f.env)
+        if PATHS in env and env is not before:
+            _joined_paths(env, before)
         f.env = env
         return False
 
@@ -671,6 +688,8 @@ class JsAnalyzer(JsCalls):
             name = text_in(f.module.source, target)
             f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'")) \
                 if val.taints else val
+            if val.taints and PATHS in f.env:  # (a clean object's paths read clean)
+                forget_paths(f.env, name)
         elif kind in ("required_parameter", "optional_parameter"):
             pattern = target.child_by_field_id(f.module.fid.pattern)
             if pattern is not None:
@@ -758,6 +777,8 @@ class JsAnalyzer(JsCalls):
                 not self._fixed_origin(_assigned_value(target), f):
             self.report("redirect", "Location header", target, val, f)
         root = f.module.chain_root(obj)
+        if PATHS in f.env and root.type == "identifier":
+            forget_paths(f.env, text_in(f.module.source, root))
         name = text_in(f.module.source, root) if val.taints and root.type == "identifier" else ""
         if name:
             old = f.env.get(name, CLEAN)
@@ -927,7 +948,11 @@ class JsAnalyzer(JsCalls):
         if kind == "this" and f.cls is not None:
             return self.fields.get((f.cls, name), CLEAN)
         holder = self.ev(obj, f)  # the line is only needed where a taint is extended
-        return self.member(holder, name, f, line(node) if holder.taints else None)
+        if not holder.taints:
+            return self.member(holder, name, f)
+        if PATHS in f.env and (checked := f.env.get(access_path(f.module, node))) is not None:
+            return checked  # `body.cmd` after `if (!ALLOWED.includes(body.cmd)) return`
+        return self.member(holder, name, f, line(node))
 
     def _e_subscript(self, node: Node, f: JsFrame) -> Val:
         holder = self.ev(node.child_by_field_id(f.module.fid.object), f)
@@ -935,6 +960,8 @@ class JsAnalyzer(JsCalls):
         self.ev(index, f)
         if not holder.taints:
             return CLEAN
+        if PATHS in f.env and (checked := f.env.get(access_path(f.module, node))) is not None:
+            return checked
         key = string_value(index)
         if key is None and index is not None and index.type == "number":
             key = text_in(f.module.source, index) or None
@@ -1053,6 +1080,23 @@ class JsAnalyzer(JsCalls):
 
     def _e_new_expression(self, node: Node, f: JsFrame) -> Val:
         return self.call(node, f, new=True)
+
+
+def _checked(env: dict[str, Val], keys: set[str]) -> None:
+    """Bind what a condition checked as clean: names, and access paths (`body.cmd`, with
+    the PATHS mark that tells member reads to look paths up)."""
+    for key in keys:
+        env[key] = CLEAN
+        if "." in key:
+            env[PATHS] = CLEAN
+
+
+def _joined_paths(env: dict[str, Val], *ways: dict[str, Val]) -> None:
+    """Drop from `env`, the bindings joined from `ways`, the access paths some way in did
+    not check (a name is joined by merging its values; a path checked on one way only is
+    not checked after the join)."""
+    for key in [key for key in env if "." in key and any(key not in way for way in ways)]:
+        del env[key]
 
 
 def _is_package_import(node: Node, module: JsModule) -> bool:
