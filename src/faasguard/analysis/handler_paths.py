@@ -29,6 +29,10 @@ def handler_base(function: Function, handler: str, module_path: str) -> str | Di
     function's code folder joined with `module_path`), or an error when it points outside."""
     code_dir = (function.code_dir or "").replace("\\", "/").strip("/")
     code_dir = "" if code_dir in (".", "./") else code_dir
+    joined = f"{code_dir}/{module_path}" if code_dir else module_path
+    if joined and "." not in joined and "//" not in joined and joined[0] != "/" \
+            and joined[-1] != "/":
+        return joined  # no '.', '..' or empty part: normpath would give it back (most)
     base = posixpath.normpath(posixpath.join(code_dir, module_path))
     if base.startswith("../") or base == ".." or posixpath.isabs(base):
         return Diagnostic(function.location.file, f"function '{logical_id(function.id)}': "
