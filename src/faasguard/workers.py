@@ -7,8 +7,8 @@ queue (`pull_map`), so a process slowed down (other work of this one, a busy cor
 fewer; a child sends back each chunk's result pickled as soon as it is done, which this
 process loads between chunks of its own and merges in order (`fork_map` runs one shard
 per process). A child inherits the whole scan at the fork (model, facts, imported code):
-nothing is set up again, and scanned code is still never imported. Forking is used on Linux only; elsewhere, and with `--jobs 1`, there is
-one process and nothing forks.
+nothing is set up again, and scanned code is still never imported. Forking is used on
+Linux only; elsewhere, and with `--jobs 1`, there is one process and nothing forks.
 
 The per-handler analyses (analysis.handlers.HANDLER_STEPS) of one handler do not depend
 on those of another. A per-handler step that keeps per-scan state in `Facts.memo` for a
@@ -245,21 +245,22 @@ PIPE_CAPACITY = 1 << 20
 
 def chunk(items: Sequence[S], count: int, weight: Callable[[S], int] | None = None
           ) -> list[tuple[int, list[S]]]:
-    """`items` cut into at most `count` runs of consecutive items of about equal weight
-    (`weight(item)`, 1 each when not given): (index of the run's first item, its items)."""
-    if weight is None:
-        size = -(-len(items) // count) if count else 1
-        return [(start, list(items[start:start + size]))
-                for start in range(0, len(items), size)]
-    weights = [weight(item) for item in items]
-    share = sum(weights) / max(count, 1)
+    """`items` cut into at most `count` runs of consecutive items, each lighter than the
+    one before (`weight(item)`, 1 each when not given): (index of the run's first item,
+    its items). The k-th of n runs weighs about (n - k) shares: the processes taking them
+    from one queue end within a short run of each other (with runs of equal weight, one
+    process idled for half a run on average while another did the last)."""
+    weights = [1] * len(items) if weight is None else [weight(item) for item in items]
+    count = max(count, 1)
+    share = sum(weights) / (count * (count + 1) / 2)
     chunks: list[tuple[int, list[S]]] = []
-    start, done = 0, 0
+    start, done, due = 0, 0, share * count
     for index, item_weight in enumerate(weights):
         done += item_weight
-        if done >= share * (len(chunks) + 1) or index == len(items) - 1:
+        if done >= due or index == len(items) - 1:
             chunks.append((start, list(items[start:index + 1])))
             start = index + 1
+            due += share * max(count - len(chunks), 1)
     return chunks
 
 
