@@ -129,29 +129,31 @@ class CallAnalysis:
         if kind is ast.Attribute:
             # no `assert isinstance` (a call on a hot path): the type test above
             method: ast.Attribute = func  # type: ignore[assignment]
-            holder = method.value
+            holder, attr = method.value, method.attr  # (each node attribute read once)
             named = type(holder) is ast.Name
-            if not (named and holder.id in f.env):  # type: ignore[attr-defined]
+            name = holder.id if named else ""  # type: ignore[attr-defined]
+            env = f.env
+            if not (named and name in env):
                 if named:  # `logger.info(...)`: the dotted name is the name
-                    dotted = head = holder.id  # type: ignore[attr-defined]
+                    dotted = head = name
                 else:
                     dotted = dotted_name(holder)
                     head = dotted.partition(".")[0]
-                if head and head not in f.env and (
+                if head and head not in env and (
                         head in (f.aliases if f.aliases is not None else f.module.aliases)
                         or head in f.module.classes):  # `f.is_alias(head)`, inlined
                     qualified = f.qualify(dotted)
                     if qualified in self.table.source_calls:  # `request.args.get("q")`
-                        return self._method_call(method.attr, self._user_source(
+                        return self._method_call(attr, self._user_source(
                             qualified, holder, f), node, args, kwargs, f)
-                    return self._named_call(qualified + "." + method.attr, node, args,
-                                            kwargs, f, dotted + "." + method.attr)
-            if method.attr in MUTATORS and type(holder) is ast.Name:  # a write, not a read
-                receiver = f.env.get(holder.id) or self._global(f.module, holder.id)
+                    return self._named_call(qualified + "." + attr, node, args,
+                                            kwargs, f, dotted + "." + attr)
+            if named and attr in MUTATORS:  # a write, not a read
+                receiver = env.get(name) or self._global(f.module, name)
             else:
                 handler = handlers.get(type(holder))  # `ev`, inlined
                 receiver = handler(self, holder, f) if handler is not None else CLEAN
-            return self._method_call(method.attr, receiver, node, args, kwargs, f)
+            return self._method_call(attr, receiver, node, args, kwargs, f)
         callee = self.ev(func, f)
         return union([callee, *args, *kwargs.values()])
 

@@ -654,12 +654,13 @@ class Analyzer(CallAnalysis):
         if kinds is None:
             kinds = module.global_kinds = {}
             frame = Frame(module, "<module>", search_path(module, self.base))
+            assign, called, constant = ast.Assign, ast.Call, ast.Constant  # (read once)
             for stmt in module.tree.body:
-                if type(stmt) is ast.Assign:
+                if type(stmt) is assign:
                     value = stmt.value
-                    if type(value) is ast.Call and not self._inert(value, frame):
+                    if type(value) is called and not self._inert(value, frame):
                         self._bind_global(stmt.targets, self._e_call(value, frame), kinds)
-                    elif type(value) is ast.Constant:
+                    elif type(value) is constant:
                         for target in stmt.targets:
                             if type(target) is ast.Name:
                                 kinds.pop(target.id, None)
