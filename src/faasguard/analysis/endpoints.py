@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from fnmatch import fnmatchcase
+from typing import Any, NamedTuple
 
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import matches as action_matches
@@ -215,32 +216,124 @@ def open_resource_policies(app: App, services_too: bool = False) -> list[Resourc
 API_INVOKE: dict[str, tuple[str, ...]] = {"execute-api": ("execute-api:Invoke",)}
 
 
-def apis_open_to_any_account(app: App) -> dict[str, list[ResourcePolicy]]:
+class OpenApi(NamedTuple):
+    """An API a resource policy opens to every account: the statements that do, and the
+    Deny statements that fence routes of it from every caller outside an account,
+    organisation or network (`fences_every_caller`)."""
+
+    opening: list[ResourcePolicy]
+    fences: list[ResourcePolicy]
+
+
+def apis_open_to_any_account(app: App) -> dict[str, OpenApi]:
     """The APIs whose resource policy lets a principal of any AWS account call them, each
-    with the statements that do: execute-api:Invoke allowed to `*` with no condition
-    tying it to an account, organisation or network, on an API no Deny statement with such
-    a condition fences. Its IAM-authorised routes then take any AWS identity's signature."""
+    with the statements that do (execute-api:Invoke allowed to `*` with no condition
+    tying it to an account, organisation or network) and the Deny statements that fence
+    some or all of its routes again (`open_to_any_account` tells a route). Its
+    IAM-authorised routes no Deny fences then take any AWS identity's signature."""
     policies = [p for p in app.resource_policies
                 if p.service == "execute-api" and allowed_of(p, API_INVOKE)]
-    fenced = {policy_target(p) for p in policies
-              if p.statement.effect == "Deny" and is_restricted(p)}
-    found: dict[str, list[ResourcePolicy]] = {}
+    found: dict[str, OpenApi] = {}
     for policy in policies:
-        api = policy_target(policy)
-        if api not in fenced and grants_anyone(policy.statement) and \
-                not is_restricted(policy):
-            found.setdefault(api, []).append(policy)
+        if grants_anyone(policy.statement) and not is_restricted(policy):
+            found.setdefault(policy_target(policy), OpenApi([], [])).opening.append(policy)
+    for policy in policies:
+        api = found.get(policy_target(policy))
+        if api is not None and fences_every_caller(policy.statement):
+            api.fences.append(policy)
     return found
 
 
-def signed_only(app: App, route: Route, open_apis: Mapping[str, object]) -> bool:
+#: Condition operators true for every caller but the ones a key's values name (a Deny
+#: with them denies everyone else): `StringNotEquals aws:PrincipalAccount`, `NotIpAddress`.
+_NEGATED_OPERATORS = frozenset({
+    "stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals",
+    "arnnotlike", "notipaddress"})
+
+
+def fences_every_caller(statement: Statement) -> bool:
+    """Is a statement a Deny to every principal whose every condition is true for every
+    caller outside the accounts, organisations or networks it names (a negated operator
+    on a key that ties callers to them: `StringNotEquals aws:PrincipalOrgID`,
+    `NotIpAddress aws:SourceIp`, `StringNotEquals aws:SourceVpce`)? A Deny of named
+    networks (`IpAddress`), or with a condition on anything else (`aws:SecureTransport`),
+    leaves the other callers in. One with no condition denies every caller."""
+    if statement.effect != "Deny" or "*" not in statement.principals:
+        return False
+    for operator, block in statement.conditions.items():
+        name = str(operator).lower().split(":")[-1].removesuffix("ifexists")
+        if name not in _NEGATED_OPERATORS or not isinstance(block, dict) or not block or \
+                any(str(key).lower() not in RESTRICTING_CONDITION_KEYS for key in block):
+            return False
+    return True
+
+
+def _execute_api_path(resource: str) -> str | None:
+    """The `stage/METHOD/path` part of an execute-api resource (`execute-api:/*/GET/a`,
+    `arn:aws:execute-api:region:account:api-id/*/GET/a`, an API's execution ARN
+    referenced and `/*/GET/a`); `*` for every route; None for a resource of no such
+    form."""
+    text = resource.strip()
+    if text == "*":
+        return "*"
+    reference, brace, rest = text.partition("}")
+    if text.startswith("${") and brace and "executionarn" in reference.lower() and \
+            rest.startswith("/"):  # Terraform's `${aws_api_gateway_rest_api.x.execution_arn}/*`
+        return rest[1:]
+    _, found, after = text.partition("execute-api:")
+    if not found:
+        return None
+    if after.startswith("/"):  # the short form a policy of the API itself may use
+        return after[1:]
+    # region:account:api-id/stage/METHOD/path (no `/` before the API's id, even in
+    # `${AWS::Region}`); `*` alone, or as the API's id, for every route
+    api_id, slash, path = after.partition("/")
+    return path if slash else ("*" if api_id.rsplit(":", 1)[-1] == "*" else None)
+
+
+def _covers_route(resources: tuple[Any, ...], route: Route) -> bool | None:
+    """Does one of a statement's resources name the route, on every stage and for every
+    method it takes? None when a resource cannot be read (a value known at deployment, a
+    form `_execute_api_path` does not know)."""
+    # a stage and (for ANY) a method no written name equals: only a wildcard covers them
+    method = "\0any" if route.method == "ANY" else route.method
+    wanted = f"\0stage/{method}/{route.path.lstrip('/')}"
+    unknown = False
+    for resource in resources:
+        path = _execute_api_path(resource) if isinstance(resource, str) else None
+        if path is None:
+            unknown = True
+            continue
+        if fnmatchcase(wanted, path.replace("[", "[[]")):
+            return True
+    return None if unknown else False
+
+
+def fenced(policy: ResourcePolicy, route: Route) -> bool:
+    """Does a fencing Deny (`fences_every_caller`) cover the route? Its Resource (or
+    NotResource) names the routes it covers; one that cannot be read is taken to cover
+    every route, as the Deny was written for the API."""
+    statement = policy.statement
+    if statement.not_resources:
+        return _covers_route(statement.not_resources, route) is not True
+    return statement.resources == () or _covers_route(statement.resources, route) is not False
+
+
+def open_to_any_account(route: Route, open_apis: Mapping[str, OpenApi]) -> bool:
+    """Is the route on an API a resource policy opens to every account
+    (`apis_open_to_any_account`, given), with no fencing Deny covering it?"""
+    api = open_apis.get(route.api)
+    return api is not None and not any(fenced(policy, route) for policy in api.fences)
+
+
+def signed_only(app: App, route: Route, open_apis: Mapping[str, OpenApi]) -> bool:
     """Can only principals allowed execute-api:Invoke call the route: it requires IAM
-    (SigV4), every deployment's (no NONE a parameter or stage may pass), on an API no
-    resource policy opens to every account (`apis_open_to_any_account`, given)? Those are
-    the account's own principals, or the accounts a resource policy names."""
+    (SigV4), every deployment's (no NONE a parameter or stage may pass), and no resource
+    policy opens it to every account (`open_to_any_account`)? Those are the account's own
+    principals, or the accounts a resource policy names."""
     found = effective_authorizer(app, route)
     return found is not None and found.kind.lower() == "iam" and not may_be_open(found) \
-        and route.api not in open_apis
+        and not open_to_any_account(route, open_apis)
 
 
 def app_routes(app: App) -> list[Route]:

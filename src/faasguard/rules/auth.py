@@ -24,6 +24,7 @@ from faasguard.analysis.endpoints import (
     may_be_open,
     none_unlisted,
     open_resource_policies,
+    open_to_any_account,
     policies_in_effect,
     policy_target,
     unlisted_text,
@@ -518,11 +519,14 @@ own `policy` argument a policy resource (`aws_sqs_queue_policy`, `aws_sns_topic_
 `aws_s3_bucket_policy`) overwrites is judged by the policy resource's statements: the
 resource holds one policy, and the policy resource is applied after it.
 A REST API whose routes require IAM (`AWS_IAM`) and whose resource policy allows
-`execute-api:Invoke` to `*` with no such condition (and no Deny statement with one) lets
-any principal of any AWS account call those routes: IAM authorisation only asks that the
-request be signed by some AWS identity, and the policy accepts every account's (as a
-Lambda permission to `*` does for a function URL of AuthType `AWS_IAM`). Add
-`aws:PrincipalOrgID` or `aws:PrincipalAccount`. The same policy on an API without IAM
+`execute-api:Invoke` to `*` with no such condition lets any principal of any AWS account
+call those routes: IAM authorisation only asks that the request be signed by some AWS
+identity, and the policy accepts every account's (as a Lambda permission to `*` does for
+a function URL of AuthType `AWS_IAM`). Add `aws:PrincipalOrgID` or `aws:PrincipalAccount`.
+A Deny to `*` whose conditions are all true for every caller outside an account,
+organisation or network (`StringNotEquals aws:PrincipalAccount`, `NotIpAddress
+aws:SourceIp`) fences the routes its Resource names, on every stage and method; the
+routes it does not name stay open. The same policy on an API without IAM
 routes is how public APIs are written: their routes' authorisation is FG-AUTH-002's.
 """,
     remediation={
@@ -602,14 +606,15 @@ def _api_open_to_any_account(app: App, facts: Facts) -> Iterator[Finding]:
     iam_routes: dict[str, list[str]] = {}
     for route in app.routes:
         found = effective_authorizer(app, route)
-        if route.api_kind == "rest" and found is not None and found.kind.lower() == "iam":
+        if route.api_kind == "rest" and found is not None and found.kind.lower() == "iam" \
+                and open_to_any_account(route, policies):
             iam_routes.setdefault(route.api, []).append(route_label(route))
-    for api, opening in policies.items():
+    for api, opened in policies.items():
         labels = iam_routes.get(api)
         if not labels:
             continue
         routes = short_list(sorted(set(labels)), 4)
-        for policy in opening:
+        for policy in opened.opening:
             where = policy.statement.location or policy.location
             yield make_finding(
                 "FG-AUTH-004",
