@@ -50,3 +50,17 @@ def test_terraform_s_canned_acls() -> None:
 
 def test_buckets_with_no_block_written_are_blocked_by_default() -> None:
     assert _said("serverless-neg") == {} and _said("terraform-neg") == {}
+
+
+def test_a_bucket_public_as_deployed_is_high() -> None:
+    """A bucket anyone can read as deployed (its block off where it would stop the grant:
+    a policy's s3:GetObject, a public ACL) is high; one public only where it predates the
+    2023 default block, or listable only, stays medium. Fixture sam-pos-public-read (its
+    twin sam-neg-public-read-blocked, the complete block, is silent: test_data.py)."""
+    found = {f.message.split("'")[1]: f.severity
+             for f in scan(str(CASES / "sam-pos-public-read")).findings
+             if f.rule_id == "FG-DATA-009"}
+    assert found == {"Site": "high", "Legacy": "high", "Listing": "medium", "Fresh": "medium"}
+    downloads = [f for f in scan(str(CASES / "sam-pos")).findings if f.rule_id == "FG-DATA-009"]
+    assert {f.message.split("'")[1]: f.severity for f in downloads} == {
+        "Uploads": "medium", "Downloads": "high"}

@@ -542,7 +542,9 @@ by a public canned ACL (`AccessControl: PublicRead`, `PublicReadWrite`,
 account or network) `s3:GetObject` or `s3:ListBucket`: public where the block is off, or
 where the bucket predates the 2023 default (a bucket created since refuses such a grant
 until its block is turned off). Terraform's canned `acl` (of `aws_s3_bucket` or an
-`aws_s3_bucket_acl`) is read as `AccessControl`. Anyone writing to the bucket is
+`aws_s3_bucket_acl`) is read as `AccessControl`. A bucket that is public as deployed (a
+public ACL, or a policy letting anyone `s3:GetObject`, with the settings that would stop
+it off) is reported `high`: its data is exposed. Anyone writing to the bucket is
 FG-AUTH-004's.
 """,
     remediation={
@@ -573,30 +575,36 @@ def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
             continue  # all four on: S3 refuses or ignores every public grant
         off: tuple[str, ...] = bucket.properties.get("public_access_off", ())
         acl = bucket.properties.get("AccessControl")
-        # each public grant, with the two settings of which either one stops it
-        grants = [(f"the canned ACL {acl}", ("BlockPublicAcls", "IgnorePublicAcls"))] \
+        # each public grant, with the two settings of which either one stops it, and
+        # whether it lets anyone read the data (a public ACL, a policy's s3:GetObject)
+        grants = [(f"the canned ACL {acl}", ("BlockPublicAcls", "IgnorePublicAcls"), True)] \
             if acl in _PUBLIC_ACLS else []
         if reads.get(bucket.id):
             grants.append((f"a bucket policy letting anyone {', '.join(reads[bucket.id])}",
-                           ("BlockPublicPolicy", "RestrictPublicBuckets")))
+                           ("BlockPublicPolicy", "RestrictPublicBuckets"),
+                           _OBJECT_READ in reads[bucket.id]))
         name = logical_id(bucket.id)
+        severity = None
         if grants and not off:  # no block written: S3's default block stops them
             message = (f"S3 bucket '{name}' is made public by its template "
-                       f"({' and '.join(g for g, _ in grants)}): anyone can read it where "
+                       f"({' and '.join(g for g, _, _ in grants)}): anyone can read it where "
                        "the bucket predates S3's April 2023 default public access block (a "
                        "bucket created since refuses the grant until the block is turned "
                        "off).")
-        elif open_to := [g for g, stoppers in grants if set(stoppers) <= set(off)]:
+        elif open_to := [g for g in grants if set(g[1]) <= set(off)]:
             message = (f"S3 bucket '{name}' is public: anyone can read it, through "
-                       f"{' and '.join(open_to)}, its public access block leaving "
-                       f"{', '.join(off)} off.")
+                       f"{' and '.join(g for g, _, _ in open_to)}, its public access block "
+                       f"leaving {', '.join(off)} off.")
+            if any(data for _, _, data in open_to):
+                severity = "high"  # the data itself is public, not only its listing
         elif off:
             message = (f"S3 bucket '{name}' leaves {', '.join(off)} of its public access "
                        "block off: one bucket policy or ACL written by mistake, or by anyone "
                        "holding s3:PutBucketPolicy, makes its data public.")
         else:
             continue  # no block written, no grant: S3's default block for new buckets holds
-        yield make_finding("FG-DATA-009", message, bucket.location, f"bucket-pab:{name}")
+        yield make_finding("FG-DATA-009", message, bucket.location, f"bucket-pab:{name}",
+                           severity=severity)
 
 
 #: Canned ACLs that grant everyone (or every AWS account) access to a bucket, as
@@ -604,7 +612,8 @@ def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
 _PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead",
                 "public-read", "public-read-write", "authenticated-read")
 #: What a bucket policy lets a reader do: FG-DATA-009's public read (writes: FG-AUTH-004).
-_BUCKET_READS: dict[str, tuple[str, ...]] = {"s3": ("s3:GetObject", "s3:ListBucket")}
+_OBJECT_READ = "s3:GetObject"
+_BUCKET_READS: dict[str, tuple[str, ...]] = {"s3": (_OBJECT_READ, "s3:ListBucket")}
 
 
 def _public_reads(app: App) -> dict[str, list[str]]:
