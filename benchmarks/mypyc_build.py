@@ -51,18 +51,6 @@ INTERPRETED = {
     "faasguard/workers.py": "the generic frozen dataclass _State fails at import",
     "faasguard/cli.py": "`python -m faasguard.cli` (the benchmarks' command) needs its code "
                         "object",
-    # compiled, these six change the output or fail at import (found with
-    # benchmarks/compiled_same_output.py and FAASGUARD_DEBUG=1)
-    "faasguard/model.py": "taint/project.py builds Location with object.__new__ (a native "
-                          "class refuses it)",
-    "faasguard/findings.py": "taint/project.py builds FlowStep with object.__new__",
-    "faasguard/analysis/taint/flows.py": "new_flow fills a Flow's __dict__ (a native "
-                                         "instance has none)",
-    "faasguard/analysis/dependencies.py": "DependencyFacts._users (field(init=False) with a "
-                                          "default) is left undefined",
-    "faasguard/loaders/terraform/expressions.py": "methods aliased in the class body "
-                                                  "(_index_expr_term = ...): KeyError when "
-                                                  "the class is made",
     "faasguard/analysis/js/values.py": "its dataclasses' fields name JsModule and Node, "
                                        "imported for type checking only: KeyError at import",
 }

@@ -160,9 +160,11 @@ class DependencyFacts:
     bundles: dict[str, Bundle] = field(default_factory=dict)
     #: manifest -> the ids of the functions using it (sorted), their bundles (each once:
     #: the functions of a folder share theirs) and, by function, its bundle's place among
-    #: them; made from `functions` and `bundles` at the first look-up (`functions_using`)
+    #: them; made from `functions` and `bundles` at the first look-up (`functions_using`).
+    #: None set by `__init__` (a factory): the compiled build's native class has no class
+    #: attribute for an unset field to fall back on
     _users: dict[str, tuple[list[str], list[Bundle], list[int]]] | None = field(
-        default=None, init=False, repr=False, compare=False)
+        default_factory=lambda: None, init=False, repr=False, compare=False)
 
     def functions_using(self, manifest: str) -> list[str]:
         """The ids of the functions whose code a manifest belongs to (sorted; `functions`

@@ -42,7 +42,10 @@ class Flow:
 
 
 _FIELDS = tuple(f.name for f in fields(Flow))
-_new_object = object.__new__
+_new_flow = Flow.__new__  # object's in the pure build
+#: False in the compiled build: mypyc makes Flow a native class, whose instances have no
+#: `__dict__`
+_HAS_DICT = "__dict__" in vars(Flow)
 
 
 def new_flow(category: str, rule_id: str, sink: str, location: Location, source: str,
@@ -51,8 +54,12 @@ def new_flow(category: str, rule_id: str, sink: str, location: Location, source:
              triggers: tuple[tuple[Location, str], ...]) -> Flow:
     """`Flow(...)` with every field given, in order: the same object, its fields put in its
     `__dict__` at once (a frozen dataclass's `__init__` sets each through
-    `object.__setattr__`: most of the cost of a flow, made once per reported flow)."""
-    flow = _new_object(Flow)
+    `object.__setattr__`: most of the cost of a flow, made once per reported flow); the
+    constructor itself in the compiled build."""
+    if not _HAS_DICT:
+        return Flow(category, rule_id, sink, location, source, source_path, steps, function,
+                    code, entry, reachable, attacker_controlled, public, triggers)
+    flow = _new_flow(Flow)
     flow.__dict__.update(zip(_FIELDS, (
         category, rule_id, sink, location, source, source_path, steps, function, code, entry,
         reachable, attacker_controlled, public, triggers), strict=True))

@@ -255,8 +255,10 @@ def _shortest_paths(hits: list[Hit]) -> list[Hit]:
 
 #: FlowStep and Location (frozen, slotted dataclasses) made by setting their slots: the
 #: steps of a flow are new in each handler, and a frozen `__init__` sets each field
-#: through `object.__setattr__` (tests/test_taint_fastpaths.py pins them to the classes)
-_new_object = object.__new__
+#: through `object.__setattr__` (tests/test_taint_fastpaths.py pins them to the classes).
+#: Each class's own `__new__`: object's in the pure build, the native one compiled (mypyc's
+#: classes refuse object.__new__)
+_new_step, _new_location = FlowStep.__new__, Location.__new__
 _set_step_location = vars(FlowStep)["location"].__set__
 _set_step_message = vars(FlowStep)["message"].__set__
 _set_file, _set_line = vars(Location)["file"].__set__, vars(Location)["line"].__set__
@@ -306,7 +308,7 @@ class _Describer:
         key = (file, line, message)
         found = self.steps.get(key)
         if found is None:
-            found = self.steps[key] = _new_object(FlowStep)  # FlowStep(location, message)
+            found = self.steps[key] = _new_step(FlowStep)  # FlowStep(location, message)
             _set_step_location(found, self.location(file, line))
             _set_step_message(found, message)
         return found
@@ -322,7 +324,7 @@ class _Describer:
             if key[1] >= line or key[0] != file:
                 found = known.get(key)
                 if found is None:  # `step`, inlined: the key is the engine's step itself
-                    found = known[key] = _new_object(FlowStep)
+                    found = known[key] = _new_step(FlowStep)
                     _set_step_location(found, self.location(key[0], key[1]))
                     _set_step_message(found, key[2])
                 out.append(found)
@@ -334,7 +336,7 @@ class _Describer:
         key = (file, line)
         found = self.locations.get(key)
         if found is None:
-            found = self.locations[key] = _new_object(Location)  # Location(file, line)
+            found = self.locations[key] = _new_location(Location)  # Location(file, line)
             _set_file(found, file)
             _set_line(found, line)
             _set_end_line(found, None)

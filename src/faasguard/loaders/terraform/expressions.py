@@ -161,7 +161,8 @@ class Evaluator:
             return body
         return self._reparse_template(body, line(node))
 
-    _heredoc_template_trim = _heredoc_template
+    def _heredoc_template_trim(self, node: Tree) -> Value:
+        return self._heredoc_template(node)
 
     def _reparse_template(self, body: str, at: int) -> Value:
         """A heredoc with interpolations: evaluate it as a quoted template string."""
@@ -209,12 +210,18 @@ class Evaluator:
 
     # ------------------------------------------------------------------ traversals
 
+    # each its own method, not an alias in the class body (which the compiled build refuses)
     def _get_attr_expr_term(self, node: Tree) -> Value:
         return self._chain(node)
 
-    _index_expr_term = _get_attr_expr_term
-    _attr_splat_expr_term = _get_attr_expr_term
-    _full_splat_expr_term = _get_attr_expr_term
+    def _index_expr_term(self, node: Tree) -> Value:
+        return self._chain(node)
+
+    def _attr_splat_expr_term(self, node: Tree) -> Value:
+        return self._chain(node)
+
+    def _full_splat_expr_term(self, node: Tree) -> Value:
+        return self._chain(node)
 
     def _chain(self, node: Tree) -> Value:
         parts: list[Any] = []
