@@ -14,10 +14,15 @@ import pytest
 from faasguard.analysis.endpoints import build_endpoints
 from faasguard.scan import scan
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "node_esm_router_prefix"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.mark.parametrize("form", ["esm", "cjs"])
+# node_barrel_router_prefix: the same routers imported through a barrel
+# (tests/test_node_barrel_router_prefix.py)
+@pytest.mark.parametrize("form", ["node_esm_router_prefix/esm", "node_esm_router_prefix/cjs",
+                                  "node_barrel_router_prefix/esm-default",
+                                  "node_barrel_router_prefix/esm-named",
+                                  "node_barrel_router_prefix/cjs"])
 def test_an_imported_router_keeps_its_mount_path(form: str) -> None:
     result = scan(str(FIXTURES / form))
     behind = sorted((e.method, e.path) for e in build_endpoints(result.app)

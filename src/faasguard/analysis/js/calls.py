@@ -26,7 +26,7 @@ from faasguard.analysis.js.frameworks import (
     router_prefix,
     validated_paths,
 )
-from faasguard.analysis.js.names import FileIndex
+from faasguard.analysis.js.names import FileIndex, export_origin
 from faasguard.analysis.js.parse import (
     FieldIds,
     JsModule,
@@ -607,11 +607,15 @@ class JsCalls:
 
     def _imported_file(self, node: Node, module: JsModule) -> str | None:
         """The project file a name is imported or required from (None: not a name, or
-        not from a file of the project)."""
+        not from a file of the project): through a barrel's re-exports
+        (`import { users } from "./routes/index.js"`), the file defining the export."""
         if node.type != "identifier":
             return None
         found = FileIndex.of(module).imported(module.text(node))
-        return self.cache.resolve_local(module.file, found[0]) if found is not None else None
+        file = self.cache.resolve_local(module.file, found[0]) if found is not None else None
+        if file is None or found is None:
+            return None
+        return export_origin(self.cache, file, found[1] if found[1] is not None else "default")
 
     def _validator(self, key: str, arg_nodes: list[Node], f: JsFrame) -> Val:
         """A validating middleware (`validator({ eventSchema })`): a value of kind

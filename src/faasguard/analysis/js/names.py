@@ -11,16 +11,21 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.js.parse import (
     JsModule,
+    JsModuleCache,
     first_named,
     import_clause_of,
     string_value,
     text_in,
 )
+from faasguard.analysis.js.reach import ALL, outline
 from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.js.values import package_name
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+#: How many re-exports `export_origin` follows (a barrel of barrels is two).
+REEXPORT_DEPTH = 8
 
 
 class FileIndex:
@@ -179,3 +184,44 @@ def required_package(node: Node) -> str | None:
         return None
     spec = string_value(first)
     return package_name(spec) if spec is not None else None
+
+
+def export_origin(cache: JsModuleCache, file: str, export: str) -> str:
+    """The project file that defines `file`'s export `export`, following re-exports
+    (`export { default as users } from "./users.js"`, `export { users } from ...`,
+    `export * from ...`, `module.exports = { users: require("./users") }`) at most
+    REEXPORT_DEPTH deep; `file` itself when it defines the export or this reading
+    cannot place it (a re-export from a package, a cycle)."""
+    found = _origin(cache, file, export, set(), 0)
+    return found if found is not None else file
+
+
+def _origin(cache: JsModuleCache, file: str, export: str, seen: set[tuple[str, str]],
+            depth: int) -> str | None:
+    """export_origin's search: None where `file` does not have `export` (an `export *`
+    looks in each module it names for the one that has it)."""
+    if depth > REEXPORT_DEPTH or (file, export) in seen:
+        return None
+    seen.add((file, export))
+    module = cache.try_get(file)
+    if module is None:
+        return None
+    found = outline(module)
+    if export in found.exports:
+        return file
+    if export in found.reexports:
+        spec, name = found.reexports[export]
+        target = cache.resolve_local(file, spec)
+        if target is None:  # a package's export
+            return file
+        if name == ALL:  # the module itself (`users: require("./users")`)
+            return target
+        deeper = _origin(cache, target, name, seen, depth + 1)
+        return deeper if deeper is not None else target
+    for spec in found.stars:
+        target = cache.resolve_local(file, spec)
+        deeper = _origin(cache, target, export, seen, depth + 1) \
+            if target is not None else None
+        if deeper is not None:
+            return deeper
+    return None
