@@ -557,6 +557,29 @@ def test_pull_map_takes_a_result_larger_than_the_pipe() -> None:
     assert {len(r) for r in results if isinstance(r, bytes)} == {3 << 20}
 
 
+def test_pull_map_takes_results_over_descriptors_above_1023() -> None:
+    """A process holding many open files (a service running scans) gets its children's
+    results: their pipes' descriptors are above what select.select takes (1023)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1100:
+        pytest.skip("this process may not open 1,100 files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
+    held = [os.open(os.devnull, os.O_RDONLY)]
+    try:
+        while held[-1] < 1024:
+            held.append(os.dup(held[0]))
+        results = workers.pull_map(_numbered, list(range(8)), 2, partial(time.sleep, 0.2))
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    flat = [item for chunk in results for item in chunk]
+    assert [(index, value) for index, value, _ in flat] == [(n, n * 10) for n in range(8)]
+    assert any(in_child for _, _, in_child in flat)
+
+
 def test_a_step_crashing_on_one_handler_reports_as_in_a_serial_scan(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A per-handler step that crashes stops for the functions after it in App order:

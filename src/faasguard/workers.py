@@ -369,15 +369,22 @@ class _Puller:
 def _receive(children: list[_Puller], wait: bool) -> None:
     """Load what the children have sent: what has come by now, or (`wait`) everything up
     to each child's end."""
-    import select
+    import select  # (poll: select.select takes no descriptor above 1023)
 
-    reading = [child for child in children if child.fd >= 0]
+    poller = select.poll()
+    reading: dict[int, _Puller] = {}
+    for child in children:
+        if child.fd >= 0:
+            reading[child.fd] = child
+            poller.register(child.fd, select.POLLIN)
     while reading:
-        ready, _, _ = select.select([child.fd for child in reading], [], [],
-                                    None if wait else 0)
+        ready = poller.poll(None if wait else 0)
         if not ready:
             return
-        reading = [child for child in reading if child.fd not in ready or not child.read()]
+        for fd, _ in ready:
+            if reading[fd].read():  # its end: the child reaped, its descriptor closed
+                poller.unregister(fd)
+                del reading[fd]
 
 
 def _fork_puller(run: Callable[[_Sender], None], others: list[_Puller]) -> _Puller | None:
