@@ -22,6 +22,7 @@ from faasguard.analysis.taint.modules import (
     dotted_name,
     search_path,
 )
+from faasguard.analysis.taint.paths import PATHS, access_path, forget_paths
 from faasguard.analysis.taint.state import (
     CLEAN,
     Frame,
@@ -150,6 +151,8 @@ class CallAnalysis:
                                             kwargs, f, dotted + "." + attr)
             if named and attr in MUTATORS:  # a write, not a read
                 receiver = env.get(name) or self._global(f.module, name)
+                if PATHS in env:  # (`body.update(...)`: its checked paths unchecked)
+                    forget_paths(env, name)
             else:
                 handler = handlers.get(type(holder))  # `ev`, inlined
                 receiver = handler(self, holder, f) if handler is not None else CLEAN
@@ -307,6 +310,10 @@ class CallAnalysis:
         if name in table.container_methods:
             if name == "get" and _converted(node, f, table):  # `args.get("n", type=int)`
                 return CLEAN
+            if PATHS in f.env and name == "get":  # `body.get("cmd")`, checked before
+                checked = f.env.get(access_path(node))
+                if checked is not None:
+                    return checked
             key = const_str(node.args[0]) if node.args else None
             at = (f.module.file, node.lineno)
             if name in ("values", "items", "keys", "copy"):
@@ -335,14 +342,24 @@ class CallAnalysis:
                 if keyword.arg == "filter" and const_str(keyword.value) in SAFE_TAR_FILTERS:
                     return
             checked = [receiver]
+        else:  # (loops, not a comprehension and generators: a sink's call is common)
+            checked = []
+            given = len(args)
+            for i in sink.args:
+                if i < given:
+                    checked.append(args[i])
+            if kwargs:
+                for k in sink.kwargs:
+                    if k in kwargs:
+                        checked.append(kwargs[k])
+                if "*" in kwargs and sink.args:
+                    checked.append(kwargs["*"])
+                if "**" in kwargs and sink.kwargs:
+                    checked.append(kwargs["**"])
+        for val in checked:  # any tainted
+            if val.taints:
+                break
         else:
-            checked = [args[i] for i in sink.args if i < len(args)]
-            checked.extend(kwargs[k] for k in sink.kwargs if k in kwargs)
-            if "*" in kwargs and sink.args:
-                checked.append(kwargs["*"])
-            if "**" in kwargs and sink.kwargs:
-                checked.append(kwargs["**"])
-        if not any(val.taints for val in checked):
             return
         if condition == "shell":
             if not self._shell(node):

@@ -40,6 +40,13 @@ from faasguard.analysis.taint.modules import (
     dotted_name,
     search_path,
 )
+from faasguard.analysis.taint.paths import (
+    PATHS,
+    access_path,
+    forget_paths,
+    joined_paths,
+    root_name,
+)
 from faasguard.analysis.taint.state import (
     CLEAN,
     Frame,
@@ -104,9 +111,11 @@ def _fixed_origin(node: ast.expr, vals: list[Val] | None = None,
         node = node.left
     if type(node) is ast.JoinedStr and vals is not None:
         formatted = iter(vals)
-        text = "".join(("\0" if next(formatted).taints else constant(part.value) or "x")
-                       if type(part) is ast.FormattedValue else const_str(part) or ""
-                       for part in node.values)
+        pieces = []  # (a loop, not a generator: a tainted f-string's check is common)
+        for part in node.values:
+            pieces.append(("\0" if next(formatted).taints else constant(part.value) or "x")
+                          if type(part) is ast.FormattedValue else const_str(part) or "")
+        text = "".join(pieces)
     else:
         head = constant(node)
         if head is None:  # the leftmost operand is no literal (`url + "https://h/"`)
@@ -153,10 +162,12 @@ URL_PARSERS = {"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlpa
 
 
 def _validated(f: Frame, names: set[str]) -> None:
-    """The names a check validated are clean from here on; so is the URL a checked host
-    was parsed from."""
+    """The names and access paths (`body['cmd']`) a check validated are clean from here
+    on; so is the URL a checked host was parsed from."""
     for name in names:
         f.env[name] = CLEAN
+        if "[" in name:  # (a path: item and attribute reads look paths up from now on)
+            f.env[PATHS] = CLEAN
         whole = f.parts.get(name) if f.parts is not None else None
         if whole is not None:
             f.env[whole] = CLEAN
@@ -393,6 +404,8 @@ class Analyzer(CallAnalysis):
         right = self.block(node.orelse, f)
         env_else = f.env
         f.env = joined_env(left, env_body, right, env_else)
+        if not left and not right and PATHS in f.env:
+            joined_paths(f.env, env_body, env_else)
         return left and right
 
     def _s_assert(self, node: ast.Assert, f: Frame) -> bool:
@@ -441,7 +454,10 @@ class Analyzer(CallAnalysis):
             outer_reads |= reads - outer_written
             outer_written |= self._written
         self._reads, self._written = outer_reads, outer_written
-        f.env = merge_env(before, f.env)
+        after = f.env
+        f.env = merge_env(before, after)
+        if PATHS in f.env:  # (a loop may run no time, or stop anywhere)
+            joined_paths(f.env, before, after)
 
     def _s_with(self, node: ast.With | ast.AsyncWith, f: Frame) -> bool:
         for item in node.items:
@@ -457,6 +473,8 @@ class Analyzer(CallAnalysis):
             left = self.block(node.orelse, f)
         outcomes = [] if left else [f.env]
         after_body = merge_env(before, f.env)
+        if PATHS in after_body:
+            joined_paths(after_body, before, f.env)
         for handler in node.handlers:
             f.env = dict(after_body)
             if handler.name:
@@ -464,6 +482,8 @@ class Analyzer(CallAnalysis):
             if not self.block(handler.body, f):
                 outcomes.append(f.env)
         f.env = merged_outcomes(outcomes, after_body)
+        if PATHS in f.env:
+            joined_paths(f.env, *outcomes)
         final = self.block(node.finalbody, f)
         return final or not outcomes
 
@@ -478,6 +498,8 @@ class Analyzer(CallAnalysis):
         env = before
         for other in outcomes:
             env = merge_env(env, other)
+        if PATHS in env and env is not before:
+            joined_paths(env, before, *outcomes)
         f.env = env
         return False
 
@@ -505,6 +527,8 @@ class Analyzer(CallAnalysis):
             name = target.id  # type: ignore[attr-defined]
             f.env[name] = with_step(val, (f.module.file, line, f"assigned to '{name}'")) \
                 if val.taints else val
+            if PATHS in f.env:
+                forget_paths(f.env, name)
             if self._written is not None:
                 self._written.add(name)
         elif kind is ast.Tuple or kind is ast.List:
@@ -514,6 +538,8 @@ class Analyzer(CallAnalysis):
             self.assign(target.value, val, f, line)  # type: ignore[attr-defined]
         elif kind is ast.Attribute:
             assert isinstance(target, ast.Attribute)
+            if PATHS in f.env:  # an attribute written again: its object's paths unchecked
+                forget_paths(f.env, root_name(target))
             holder = self.ev(target.value, f)
             if holder.kind is not None and holder.kind.startswith("cls:"):
                 key = (holder.kind[4:], target.attr)
@@ -531,6 +557,8 @@ class Analyzer(CallAnalysis):
             header = const_str(target.slice)
             if val.taints and header is not None and header.lower() == "location":
                 self.report("redirect", "Location header", target, val, f)
+            if PATHS in f.env:  # an item written again: its object's paths unchecked
+                forget_paths(f.env, root_name(target))
             if type(target.value) is ast.Name:
                 name = target.value.id
                 old = f.env.get(name, CLEAN)
@@ -589,14 +617,19 @@ class Analyzer(CallAnalysis):
             return found
         return [node]
 
-    @staticmethod
-    def _tainted_names(nodes: list[ast.expr], f: Frame) -> set[str]:
+    def _tainted_names(self, nodes: list[ast.expr], f: Frame) -> set[str]:
+        """The checked bindings among `nodes`: tainted names, and tainted access paths
+        (`body["cmd"]`, `body.get("cmd")`, `body.cmd`: see `paths.access_path`)."""
         out = set()
         for node in nodes:
             if type(node) is ast.Name:
                 val = f.env.get(node.id)
                 if val is not None and val.taints:
                     out.add(node.id)
+            elif type(node) is not ast.Constant:
+                path = access_path(node)
+                if path and self.ev(node, f).taints:
+                    out.add(path)
         return out
 
     # ------------------------------------------------------------------ expressions
@@ -712,9 +745,9 @@ class Analyzer(CallAnalysis):
             dotted = holder.id if named else dotted_name(holder)  # type: ignore[attr-defined]
             head = dotted.partition(".")[0]
             if head and head not in env and (head in aliases or head in f.module.classes):
-                qualified = f.qualify(dotted)
+                qualified, attr = f.qualify(dotted), func.attr
                 return qualified not in self.table.source_calls and self._inert_named(
-                    f"{qualified}.{func.attr}", f"{dotted}.{func.attr}", f)
+                    f"{qualified}.{attr}", f"{dotted}.{attr}", f)
         if func.attr in MUTATORS and named:
             return False
         # a method of a value of neither taint nor kind: no sink, source or class method
@@ -789,6 +822,10 @@ class Analyzer(CallAnalysis):
                     return self._user_source(named, node, f)
         if not holder.taints:
             return CLEAN
+        if PATHS in f.env:  # `body.cmd` after `if body.cmd not in ALLOWED: return`
+            checked = f.env.get(access_path(node))
+            if checked is not None:
+                return checked
         # a Powertools data class property names the event key it reads (`json_body`)
         key = self.table.event_aliases.get(node.attr, node.attr)
         value = extend(holder, key, (f.module.file, node.lineno))
@@ -803,6 +840,10 @@ class Analyzer(CallAnalysis):
             self.ev(index, f)
         if not holder.taints:
             return CLEAN
+        if PATHS in f.env:  # `body["cmd"]` after `if body["cmd"] not in ALLOWED: return`
+            checked = f.env.get(access_path(node))
+            if checked is not None:
+                return checked
         key = index.value if type(index) is ast.Constant else None  # const_str, inlined
         got = extend(holder, key if type(key) is str else "*", (f.module.file, node.lineno))
         return cleared(got, _PATH) if _last_segment(node) else got

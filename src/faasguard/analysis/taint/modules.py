@@ -437,8 +437,11 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         """Drop one tree unless a `before_drop` callback wants it; True if dropped (a
         function of its own, so no local variable holds the tree when `release` collects)."""
         module = self.modules[rel]
-        wanted = [callback(module) for callback in self.before_drop]
-        if any(wanted) and len(self._wanted) < self.retain_wanted:
+        wanted = False
+        for callback in self.before_drop:  # each sees the tree (a loop: no closure's call)
+            if callback(module):
+                wanted = True
+        if wanted and len(self._wanted) < self.retain_wanted:
             self._wanted.add(rel)
             return False
         del self.modules[rel]
