@@ -499,7 +499,11 @@ def _find(function: Function, named: _Named, cache: ModuleCache) -> tuple[str, s
     """The named file checked to exist (not parsed) and the function's name in it, or a
     warning when there is no such file."""
     candidates = [f"{named.base}.py", f"{named.base}/__init__.py"]
-    found = next((c for c in candidates if cache.exists(c)), None)
+    found = None
+    for candidate in candidates:  # (a loop: a generator left early is closed by an exception)
+        if cache.exists(candidate):
+            found = candidate
+            break
     if found is None:
         return Diagnostic(function.location.file, f"function '{logical_id(function.id)}': "
                           f"handler '{named.handler}' not found (looked for {candidates[0]}); "

@@ -39,8 +39,10 @@ def path_text(origin: str, path: tuple[str, ...]) -> str:
 def _matches(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
     if len(path) < len(pattern):
         return False
-    return all(want == "*" or have == "*" or want == have
-               for want, have in zip(pattern, path, strict=False))
+    for want, have in zip(pattern, path, strict=False):  # (a loop: `all` of a generator
+        if want != have and want != "*" and have != "*":  # left early is closed by an
+            return False  # exception)
+    return True
 
 
 def describe_source(table: TaintTable, origin: str, path: tuple[str, ...],
