@@ -64,3 +64,34 @@ def test_a_bucket_public_as_deployed_is_high() -> None:
     downloads = [f for f in scan(str(CASES / "sam-pos")).findings if f.rule_id == "FG-DATA-009"]
     assert {f.message.split("'")[1]: f.severity for f in downloads} == {
         "Uploads": "medium", "Downloads": "high"}
+
+
+def _diagnostics(name: str) -> dict[str, str]:
+    return {d.message.split(":", 1)[0]: d.message.split(": ", 1)[1]
+            for d in scan(str(CASES / name)).app.diagnostics if d.level == "warning"}
+
+
+def test_a_public_acl_counts_only_where_the_bucket_s_acls_are_enabled() -> None:
+    """ObjectOwnership (CloudFormation's OwnershipControls, Terraform's
+    aws_s3_bucket_ownership_controls) decides whether a canned ACL grants anything: with
+    ObjectWriter / BucketOwnerPreferred (or a parameter) and the block's ACL settings off
+    it is high; with no ownership written, only a bucket older than April 2023 has ACLs
+    (medium); with BucketOwnerEnforced nothing is reported (sam-neg-acl-ownership-enforced,
+    terraform-neg-acl-ownership-enforced, run by test_data.py), where S3 refusing the ACL
+    is a warning diagnostic."""
+    found = {f.message.split("'")[1]: f for f in scan(str(CASES / "sam-pos-acl-ownership"))
+             .findings if f.rule_id == "FG-DATA-009"}
+    assert {name: f.severity for name, f in found.items()} == {
+        "Writer": "high", "Chosen": "high", "Unowned": "medium"}
+    assert "anyone can read it if the bucket predates April 2023" in found["Unowned"].message
+    [exports] = [f for f in scan(str(CASES / "terraform-pos-acl-ownership")).findings
+                 if f.rule_id == "FG-DATA-009"]
+    assert exports.severity == "high"
+    assert _diagnostics("sam-pos-acl-ownership") == {}  # Unowned: FG-DATA-009 says it
+    for case, bucket in (("sam-neg-acl-ownership-enforced", "Enforced"),
+                         ("terraform-neg-acl-ownership-enforced", "aws_s3_bucket.exports")):
+        assert _diagnostics(case)[bucket].endswith(
+            "its ObjectOwnership BucketOwnerEnforced disables ACLs, so S3 refuses it and the "
+            "deploy fails; enable ACLs with ObjectOwnership ObjectWriter or "
+            "BucketOwnerPreferred, or grant access with a bucket policy")
+    assert _diagnostics("terraform-pos-acl-ownership") == {}

@@ -92,7 +92,32 @@ def read_bucket(t: Template, logical: str, props: Any) -> None:
     for key in ("AccessControl", "WebsiteConfiguration", "VersioningConfiguration"):
         if key in props:
             resource.properties[key] = props[key]
+    _object_ownership(t, logical, resource, props)
     _inline_policy(t, logical, "s3", props)
+
+
+#: The Object Ownership S3 gives a bucket created since April 2023 when none is written:
+#: ACLs disabled.
+ACLS_DISABLED = "BucketOwnerEnforced"
+
+
+def _object_ownership(t: Template, logical: str, resource: DataResource, props: Any) -> None:
+    """OwnershipControls.Rules[].ObjectOwnership -> properties["ObjectOwnership"] (as
+    written: a parameter stays a Ref), and the warning cfn-lint gives for a canned ACL
+    (other than Private) on a bucket whose ACLs the template disables: S3 refuses it, so
+    the deploy fails (InvalidBucketAclWithObjectOwnership). With no ownership written that
+    depends on the bucket's age, as an unwritten public access block does: FG-DATA-009
+    says so."""
+    for _line, rule in items(mapping(props.get("OwnershipControls")).get("Rules")):
+        if isinstance(rule, dict) and "ObjectOwnership" in rule:
+            resource.properties["ObjectOwnership"] = rule["ObjectOwnership"]
+    acl = props.get("AccessControl")
+    if isinstance(acl, str) and acl.lower() != "private" and \
+            resource.properties.get("ObjectOwnership") == ACLS_DISABLED:
+        t.warn(f"{logical}: the canned ACL {acl} cannot be set: its ObjectOwnership "
+               f"{ACLS_DISABLED} disables ACLs, so S3 refuses it and the deploy fails; "
+               "enable ACLs with ObjectOwnership ObjectWriter or BucketOwnerPreferred, or "
+               "grant access with a bucket policy", t.line(logical))
 
 
 def link_bucket(t: Template, logical: str, props: Any) -> None:

@@ -544,8 +544,14 @@ where the bucket predates the 2023 default (a bucket created since refuses such 
 until its block is turned off). Terraform's canned `acl` (of `aws_s3_bucket` or an
 `aws_s3_bucket_acl`) is read as `AccessControl`. A bucket that is public as deployed (a
 public ACL, or a policy letting anyone `s3:GetObject`, with the settings that would stop
-it off) is reported `high`: its data is exposed. Anyone writing to the bucket is
-FG-AUTH-004's.
+it off) is reported `high`: its data is exposed. A canned ACL grants something only where
+the bucket's ACLs are enabled (`OwnershipControls` ObjectOwnership `ObjectWriter` or
+`BucketOwnerPreferred`; Terraform's `aws_s3_bucket_ownership_controls`): with
+`BucketOwnerEnforced` neither the ACL nor the block's two ACL settings left off open
+anything, and are not reported (S3 refuses the ACL, so the deploy fails: a warning
+diagnostic says so, as cfn-lint does); with no ownership written, S3 has created buckets
+with ACLs disabled since April 2023, so a public ACL is public only where the bucket
+predates that (medium). Anyone writing to the bucket is FG-AUTH-004's.
 """,
     remediation={
         "sam": "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n"
@@ -575,28 +581,45 @@ def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
             continue  # all four on: S3 refuses or ignores every public grant
         off: tuple[str, ...] = bucket.properties.get("public_access_off", ())
         acl = bucket.properties.get("AccessControl")
-        # each public grant, with the two settings of which either one stops it, and
-        # whether it lets anyone read the data (a public ACL, a policy's s3:GetObject)
-        grants = [(f"the canned ACL {acl}", ("BlockPublicAcls", "IgnorePublicAcls"), True)] \
+        ownership = bucket.properties.get("ObjectOwnership")
+        if ownership == _ACLS_DISABLED:  # no ACL grants anything (S3 refuses a canned one)
+            acl, off = None, tuple(k for k in off if k not in _ACL_SETTINGS)
+            if not off and bucket.public_access_block is not None:
+                continue  # only the block's ACL settings off: nothing they would stop
+        # each public grant, with the two settings of which either one stops it, whether
+        # it lets anyone read the data (a public ACL, a policy's s3:GetObject), and
+        # whether it needs a bucket older than April 2023 (an ACL with no ownership
+        # written: S3 has created buckets with ACLs disabled since)
+        grants = [(f"the canned ACL {acl}", _ACL_SETTINGS, True, ownership is None)] \
             if acl in _PUBLIC_ACLS else []
         if reads.get(bucket.id):
             grants.append((f"a bucket policy letting anyone {', '.join(reads[bucket.id])}",
                            ("BlockPublicPolicy", "RestrictPublicBuckets"),
-                           _OBJECT_READ in reads[bucket.id]))
+                           _OBJECT_READ in reads[bucket.id], False))
         name = logical_id(bucket.id)
         severity = None
-        if grants and not off:  # no block written: S3's default block stops them
+        if grants and bucket.public_access_block is None:
+            # no block written: S3's default block stops them
             message = (f"S3 bucket '{name}' is made public by its template "
-                       f"({' and '.join(g for g, _, _ in grants)}): anyone can read it where "
+                       f"({' and '.join(g[0] for g in grants)}): anyone can read it where "
                        "the bucket predates S3's April 2023 default public access block (a "
                        "bucket created since refuses the grant until the block is turned "
                        "off).")
         elif open_to := [g for g in grants if set(g[1]) <= set(off)]:
-            message = (f"S3 bucket '{name}' is public: anyone can read it, through "
-                       f"{' and '.join(g for g, _, _ in open_to)}, its public access block "
-                       f"leaving {', '.join(off)} off.")
-            if any(data for _, _, data in open_to):
-                severity = "high"  # the data itself is public, not only its listing
+            public = [g for g in open_to if not g[3]]
+            older = [g[0] for g in open_to if g[3]]
+            if public:
+                message = (f"S3 bucket '{name}' is public: anyone can read it, through "
+                           f"{' and '.join(g[0] for g in public)}, its public access block "
+                           f"leaving {', '.join(off)} off" +
+                           (f", and through {older[0]} if {_PREDATES_ACLS_OFF}." if older
+                            else "."))
+                if any(g[2] for g in public):
+                    severity = "high"  # the data itself is public, not only its listing
+            else:
+                message = (f"S3 bucket '{name}' is made public by its template ({older[0]}, "
+                           f"its public access block leaving {', '.join(off)} off): anyone "
+                           f"can read it if {_PREDATES_ACLS_OFF}.")
         elif off:
             message = (f"S3 bucket '{name}' leaves {', '.join(off)} of its public access "
                        "block off: one bucket policy or ACL written by mistake, or by anyone "
@@ -611,6 +634,14 @@ def bucket_public_access(app: App, facts: Facts) -> Iterator[Finding]:
 #: CloudFormation and Terraform write them.
 _PUBLIC_ACLS = ("PublicRead", "PublicReadWrite", "AuthenticatedRead",
                 "public-read", "public-read-write", "authenticated-read")
+#: The block's settings that stop a public ACL (either one does).
+_ACL_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls")
+#: The Object Ownership that disables a bucket's ACLs (S3's default for buckets created
+#: since April 2023).
+_ACLS_DISABLED = "BucketOwnerEnforced"
+_PREDATES_ACLS_OFF = ("the bucket predates April 2023 (S3 has created buckets with ACLs "
+                      "disabled since, unless OwnershipControls enables them, and refuses "
+                      "the ACL)")
 #: What a bucket policy lets a reader do: FG-DATA-009's public read (writes: FG-AUTH-004).
 _OBJECT_READ = "s3:GetObject"
 _BUCKET_READS: dict[str, tuple[str, ...]] = {"s3": (_OBJECT_READ, "s3:ListBucket")}

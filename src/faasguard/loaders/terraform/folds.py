@@ -1,11 +1,11 @@
 """Terraform resources that configure another resource, folded into it.
 
 Terraform splits some settings into resources of their own (an S3 bucket's encryption,
-public access block and notifications; an API Gateway method's integration; a stage's
-method settings; a REST API's resource policy; a role's policy attachments; an event
-rule's targets; a secret's value). CloudFormation keeps them on the resource they
-configure, where the template readers look for them: `fold` moves each into the
-Properties of its target.
+public access block, object ownership and notifications; an API Gateway method's
+integration; a stage's method settings; a REST API's resource policy; a role's policy
+attachments; an event rule's targets; a secret's value). CloudFormation keeps them on the
+resource they configure, where the template readers look for them: `fold` moves each
+into the Properties of its target.
 """
 
 from __future__ import annotations
@@ -81,6 +81,18 @@ def _bucket_acl(resource: Resource, props: Props, types: dict[str, str]) -> None
     acl = resource.module.attr(resource.block, "acl")
     if bucket is not None and acl is not None:
         _set(bucket, "AccessControl", acl, _line(resource))
+
+
+def _ownership_controls(resource: Resource, props: Props, types: dict[str, str]) -> None:
+    """aws_s3_bucket_ownership_controls' rule -> the bucket's OwnershipControls."""
+    bucket = _target(resource, "bucket", props, types, "AWS::S3::Bucket", "BucketName")
+    if bucket is None:
+        return
+    rules = LList()
+    for rule in resource.module.nested(resource.block, "rule"):
+        rules.append(LDict(ObjectOwnership=resource.module.attr(rule, "object_ownership")))
+        rules.item_lines.append(rule.line)
+    _set(bucket, "OwnershipControls", LDict(Rules=rules), _line(resource))
 
 
 def _bucket_encryption(resource: Resource, props: Props, types: dict[str, str]) -> None:
@@ -212,6 +224,7 @@ def _secret_version(resource: Resource, props: Props, types: dict[str, str]) -> 
 FOLDERS: dict[str, Callable[[Resource, Props, dict[str, str]], None]] = {
     "aws_s3_bucket_public_access_block": _public_access_block,
     "aws_s3_bucket_acl": _bucket_acl,
+    "aws_s3_bucket_ownership_controls": _ownership_controls,
     "aws_s3_bucket_server_side_encryption_configuration": _bucket_encryption,
     "aws_s3_bucket_notification": _bucket_notification,
     "aws_api_gateway_integration": _integration,
