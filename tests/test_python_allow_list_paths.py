@@ -36,6 +36,8 @@ def test_only_the_checked_path_is_cleared() -> None:
         (31, "event['body']['zone']"),  # its object bound again
         (34, "event['queryStringParameters']['region']"),  # a sibling of a checked path
         (39, "event['body']['user']"),  # its object updated
+        (45, "event['body']['role']"),  # its object bound again in a loop: the value
+        (45, "event['multiValueHeaders']['x-role'][*]['role']"),  # before or after it
     ]
 
 
