@@ -37,8 +37,6 @@ INTERPRETED = {
     "faasguard/precompiled.py": "exec()s dataclass sources with this module's future flags",
     "faasguard/precompiled_methods.py": "a generated table",
     "faasguard/precompiled_patterns.py": "a generated table",
-    "faasguard/analysis/js/parse.py": "_Listing subclasses frozenset (no compiled subclass "
-                                      "of a builtin)",
     "faasguard/loaders/documents.py": "LDict / LList subclass dict / list",
     "faasguard/report/jsontext.py": "Text subclasses str",
     "faasguard/loaders/service_code_changes.py": "the recursive type alias _Scope: mypyc "
@@ -51,8 +49,6 @@ INTERPRETED = {
     "faasguard/workers.py": "the generic frozen dataclass _State fails at import",
     "faasguard/cli.py": "`python -m faasguard.cli` (the benchmarks' command) needs its code "
                         "object",
-    "faasguard/analysis/js/values.py": "its dataclasses' fields name JsModule and Node, "
-                                       "imported for type checking only: KeyError at import",
 }
 
 

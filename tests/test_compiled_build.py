@@ -3,8 +3,13 @@
 benchmarks/mypyc_build.py lists the modules the optional compiled build compiles. Two
 constructs in them break that build while the pure scanner runs fine, so they are checked
 here on the source: a module-level `def __getattr__` (the compiled import calls it for
-__file__ before the module's globals exist: the import segfaults) and `x in (a, *b)`
-(mypyc stops with an internal error).
+__file__ before the module's globals exist: the import segfaults), `x in (a, *b)` (mypyc
+stops with an internal error), a class deriving from a builtin other than dict (mypyc
+refuses it) and a dataclass or NamedTuple field annotated with a class imported for type
+checking only from a module that is not compiled (the compiled class looks the name up in
+the module's globals when it is made: KeyError at import), and an attribute whose C name
+(a "_" before it) is a GNU C keyword (`self._real`: the C compile fails), and a read of
+`__slots__` or `__annotations__` (a compiled class has neither).
 """
 
 from __future__ import annotations
@@ -44,6 +49,82 @@ def test_compiled_module_has_no_def_getattr_nor_starred_in_tuple(path: Path) -> 
                                                        for e in c.elts)
                        for c in n.comparators)]
     assert not starred, f"`in (a, *b)` at line {starred[0]}: write `== a or in b`"
+
+
+#: Builtins mypyc lets a compiled class derive from are dict and the exceptions only.
+_BUILTIN_BASES = {"frozenset", "set", "list", "tuple", "str", "bytes", "int", "float"}
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_class_derives_from_no_builtin(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    derived = [f"{node.name} (line {node.lineno})" for node in ast.walk(tree)
+               if isinstance(node, ast.ClassDef)
+               for base in node.bases
+               if isinstance(base.value if isinstance(base, ast.Subscript) else base, ast.Name)
+               and (base.value if isinstance(base, ast.Subscript) else base).id
+               in _BUILTIN_BASES]
+    assert not derived, f"{derived[0]} derives from a builtin: hold one instead"
+
+
+def _type_checking_imports(tree: ast.Module) -> dict[str, str]:
+    """The names a module imports under `if TYPE_CHECKING:` only -> the module they come
+    from."""
+    found: dict[str, str] = {}
+    for block in tree.body:
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) \
+                and block.test.id == "TYPE_CHECKING":
+            for node in ast.walk(block):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    found.update((alias.asname or alias.name, node.module)
+                                 for alias in node.names)
+    return found
+
+
+_COMPILED_MODULES = {_name(p).removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+                     for p in COMPILED}
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_dataclass_fields_name_classes_present_at_run_time(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    checking_only = {name: module for name, module in _type_checking_imports(tree).items()
+                     if module not in _COMPILED_MODULES}
+    missing = [f"{cls.name}.{field.target.id}: {field.annotation.id} (line {field.lineno})"
+               for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+               and (any("dataclass" in ast.unparse(d) for d in cls.decorator_list)
+                    or any(ast.unparse(b).endswith("NamedTuple") for b in cls.bases))
+               for field in cls.body if isinstance(field, ast.AnnAssign)
+               and isinstance(field.target, ast.Name) and isinstance(field.annotation, ast.Name)
+               and field.annotation.id in checking_only]
+    assert not missing, (f"{missing[0]}: imported for type checking only, from a module "
+                         "that is not compiled: import it at run time")
+
+
+#: GNU C keywords a compiled attribute's C name (the attribute's name after a "_") would be.
+_C_KEYWORDS = {"__asm", "__attribute", "__alignof", "__complex", "__const", "__imag",
+               "__inline", "__real", "__restrict", "__signed", "__thread", "__typeof",
+               "__volatile"}
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_attribute_names_are_no_c_keyword(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    clashes = [f"self.{node.attr} (line {node.lineno})" for node in ast.walk(tree)
+               if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+               and isinstance(node.value, ast.Name) and node.value.id == "self"
+               and f"_{node.attr}" in _C_KEYWORDS]
+    assert not clashes, f"{clashes[0]}: its C field would be a GNU C keyword: rename it"
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_module_reads_no_slots_nor_annotations(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    reads = [f"{ast.unparse(node)} (line {node.lineno})" for node in ast.walk(tree)
+             if (isinstance(node, ast.Name) and node.id == "__annotations__")
+             or (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+                 and node.attr in ("__slots__", "__annotations__"))]
+    assert not reads, f"{reads[0]}: a compiled class has neither: name its fields in a tuple"
 
 
 def test_loaders_reexports_stay_lazy() -> None:

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
+
+# imported at run time: a compiled NamedTuple looks its fields' classes up when it is made
+from tree_sitter import Node
 
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, first_named, string_value
 from faasguard.analysis.nodejs import builtin_data
-
-if TYPE_CHECKING:
-    from tree_sitter import Node
 
 #: Access paths into the event (the taint engine's Taint.path) a schema validates.
 Paths = frozenset[tuple[str, ...]]

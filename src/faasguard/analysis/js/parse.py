@@ -15,7 +15,11 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+# Node is imported at run time: compiled (mypyc), a dataclass looks its fields' classes up
+# in the module's globals when it is made. This module is imported to parse JS/TS only.
+from tree_sitter import Node
 
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.analysis.nodejs import EXTENSIONS
@@ -23,7 +27,7 @@ from faasguard.loaders.documents import InputError, read_text
 from faasguard.model import opt_order
 
 if TYPE_CHECKING:
-    from tree_sitter import Language, Node, Parser
+    from tree_sitter import Language, Parser
 
     from faasguard.analysis.facts import Facts
     from faasguard.model import Function, Layer
@@ -71,6 +75,14 @@ def parser(dialect: str) -> Parser:
     return Parser(language(dialect))
 
 
+#: The node fields FieldIds holds (its attributes), named here for the compiled build too,
+#: whose class has neither __slots__ nor __annotations__.
+_FIELD_NAMES = ("alias", "alternative", "argument", "arguments", "body", "condition",
+                "consequence", "constructor", "declaration", "finalizer", "function", "handler",
+                "index", "key", "left", "name", "object", "operator", "parameter", "parameters",
+                "pattern", "property", "right", "source", "value")
+
+
 class FieldIds:
     """The numeric ids of the node fields the analyses read, in one grammar:
     `node.child_by_field_id(ids.value)` is `node.child_by_field_name("value")` without
@@ -103,10 +115,10 @@ class FieldIds:
     source: int
     value: int
 
-    __slots__ = tuple(__annotations__)
+    __slots__ = _FIELD_NAMES
 
     def __init__(self, lang: Language):
-        for name in self.__slots__:
+        for name in _FIELD_NAMES:
             found = lang.field_id_for_name(name)
             setattr(self, name, found or 0)  # 0: no such field in this grammar
 
@@ -293,7 +305,7 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
     def __init__(self, root: str):
         super().__init__(root)
         self._listing: dict[str, _Listing] = {}  # folder -> its regular files
-        self._real: str | None = None  # the root, links resolved (`_real_root`)
+        self._resolved_root: str | None = None  # the root, links resolved (`_real_root`)
         self.functions: dict[str, Any] = {}  # the engine's top-level functions (FuncRef)
         self.class_fields: dict[Any, Any] = {}  # `this` fields module top levels set
         #: file -> Express-style routes (label, FuncRef, the event paths a schema validates)
@@ -403,7 +415,7 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         if files is None:
             files = self._listing[folder] = _regular_files(os.path.join(self.root, folder),
                                                            self._real_root())
-        if name in files:
+        if name in files.names:
             return True
         # another case of a listed name: the file system decides (case-insensitive ones
         # find it, as Node would there)
@@ -412,9 +424,9 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
 
     def _real_root(self) -> str:
         """The scanned root with its symbolic links resolved (once)."""
-        if self._real is None:
-            self._real = os.path.realpath(self.root)
-        return self._real
+        if self._resolved_root is None:
+            self._resolved_root = os.path.realpath(self.root)
+        return self._resolved_root
 
     def _parse(self, rel: str) -> JsModule:
         try:
@@ -534,9 +546,10 @@ class JsModuleCache(ParsedFiles[JsModule, JsParseError]):
         return next((c for c in candidates if self.exists(c)), None)
 
 
-class _Listing(frozenset[str]):
-    """The names of the regular files of a folder; `folded`: the same in lower case."""
+class _Listing(NamedTuple):
+    """The names of the regular files of a folder, and the same in lower case (`folded`)."""
 
+    names: frozenset[str]
     folded: frozenset[str]
 
 
@@ -563,9 +576,7 @@ def _regular_files(folder: str, real_root: str) -> _Listing:
                     continue  # as os.path.isfile: not a file we can read
     except (OSError, ValueError):  # (ValueError: a NUL in the path, from a tsconfig.json)
         pass
-    found = _Listing(names)
-    found.folded = frozenset(name.lower() for name in names)
-    return found
+    return _Listing(frozenset(names), frozenset(name.lower() for name in names))
 
 
 def file_summaries(cache: JsModuleCache, files: list[str], key: str,

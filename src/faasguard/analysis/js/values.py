@@ -22,14 +22,15 @@ The JS engine's kinds:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+# JsModule and Node are imported at run time, not for type checking only: compiled (mypyc),
+# a dataclass's field annotations are looked up in the module's globals when the class is
+# made. Neither adds an import: this package is imported only to analyse Node.js code,
+# which parses with tree-sitter, and js.parse imports no module of this package.
+from tree_sitter import Node
+
+from faasguard.analysis.js.parse import JsModule
 from faasguard.analysis.taint.state import Val
-
-if TYPE_CHECKING:
-    from tree_sitter import Node
-
-    from faasguard.analysis.js.parse import JsModule
 
 MOD = "mod:"
 REF = "ref:"
