@@ -1,15 +1,22 @@
 """The compiled (mypyc) build's source constraints that a pure run would not notice.
 
-benchmarks/mypyc_build.py lists the modules the optional compiled build compiles. Two
+benchmarks/mypyc_build.py lists the modules the optional compiled build compiles. These
 constructs in them break that build while the pure scanner runs fine, so they are checked
-here on the source: a module-level `def __getattr__` (the compiled import calls it for
-__file__ before the module's globals exist: the import segfaults), `x in (a, *b)` (mypyc
-stops with an internal error), a class deriving from a builtin other than dict (mypyc
-refuses it) and a dataclass or NamedTuple field annotated with a class imported for type
-checking only from a module that is not compiled (the compiled class looks the name up in
-the module's globals when it is made: KeyError at import), and an attribute whose C name
-(a "_" before it) is a GNU C keyword (`self._real`: the C compile fails), and a read of
-`__slots__` or `__annotations__` (a compiled class has neither).
+here on the source:
+
+- a module-level `def __getattr__` (the compiled import calls it for __file__ before the
+  module's globals exist: the import segfaults);
+- `x in (a, *b)` (mypyc stops with an internal error);
+- a class deriving from a builtin other than dict (mypyc refuses it);
+- a dataclass or NamedTuple field annotated with a class imported for type checking only
+  from a module that is not compiled (the compiled class looks the name up in the
+  module's globals when it is made: KeyError at import);
+- an attribute whose C name (a "_" before it) is a GNU C keyword (`self._real`: the C
+  compile fails);
+- a read of `__slots__` or `__annotations__` (a compiled class has neither);
+- weak references (a compiled Generic subclass, ModuleCache, has a weak-reference slot its
+  deallocation does not clear: a WeakKeyDictionary keyed by dead caches segfaulted the
+  next look-up).
 """
 
 from __future__ import annotations
@@ -125,6 +132,18 @@ def test_compiled_module_reads_no_slots_nor_annotations(path: Path) -> None:
              or (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
                  and node.attr in ("__slots__", "__annotations__"))]
     assert not reads, f"{reads[0]}: a compiled class has neither: name its fields in a tuple"
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_module_makes_no_weak_references(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imports = [node.lineno for node in ast.walk(tree)
+               if (isinstance(node, ast.ImportFrom) and node.module == "weakref")
+               or (isinstance(node, ast.Import)
+                   and any(alias.name == "weakref" for alias in node.names))]
+    assert not imports, (f"weakref imported at line {imports[0]}: a compiled Generic "
+                         "subclass's weak references are not cleared when it goes (a dead "
+                         "key segfaults): keep the data on the object instead")
 
 
 def test_loaders_reexports_stay_lazy() -> None:

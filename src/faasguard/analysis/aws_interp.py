@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_values import (
@@ -113,14 +112,6 @@ def _suffix(parts: list[Any]) -> str:
         else:
             return (part.suffix if isinstance(part, Name) else "") + end
     return end
-
-
-#: Per module cache and layers it searches: the (search path, dotted name) of imports
-#: found to name no module of the scanned code (`json`, `subprocess`): asked again, they
-#: are not looked up again.
-_OUTSIDE: WeakKeyDictionary[ModuleCache, dict[tuple[str, ...],
-                                              set[tuple[tuple[str, ...], str]]]] = \
-    WeakKeyDictionary()
 
 
 #: Operators whose expressions `expr_text` writes itself, and what they are written as.
@@ -226,9 +217,7 @@ class Interpreter:
         self._depth = 0
         self._budget = MAX_CALLS
         self.file = ""  # the file of the code being run (where calls are recorded)
-        by_layers = _OUTSIDE.get(cache)
-        if by_layers is None:
-            by_layers = _OUTSIDE[cache] = {}
+        by_layers = cache.outside_imports
         outside = by_layers.get(cache.layer_paths)  # (a function's: ModuleCache.for_function)
         if outside is None:
             outside = by_layers[cache.layer_paths] = set()

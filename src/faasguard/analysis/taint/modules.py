@@ -313,6 +313,12 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         self._no_module: set[tuple[str, tuple[str, ...]]] = set()
         self._no_modules: dict[tuple[str, ...], set[tuple[str, tuple[str, ...]]]] = {
             self.layer_paths: self._no_module}
+        #: for aws_interp.Interpreter, by the layers searched: the (search path, dotted
+        #: name) of imports found to name no module of the scanned code (`json`), not
+        #: looked up again. Held here, not in a weak dictionary keyed by the cache: compiled
+        #: (mypyc), this Generic subclass has a weak-reference slot its deallocation does
+        #: not clear, and a dead cache's key segfaulted the next look-up.
+        self.outside_imports: dict[tuple[str, ...], set[tuple[tuple[str, ...], str]]] = {}
 
     def use_layers(self, layers: Iterable[Layer]) -> None:
         """Read the code of the layers the project builds from its own folders
