@@ -406,9 +406,10 @@ class JsAnalyzer(JsCalls):
         if changed and (loop is None or f is not self.entry or
                         not self._same_again(loop, f, changed, before)):
             one_pass()
-        f.env = merge_env(before, f.env)
-        if PATHS in f.env:
-            _joined_paths(f.env, before)
+        after = f.env
+        f.env = merge_env(before, after)
+        if PATHS in f.env:  # (a loop may run no time, or stop anywhere)
+            _joined_paths(f.env, before, after)
 
     def _same_again(self, loop: Node, f: JsFrame, changed: list[str],
                     before: dict[str, Val]) -> bool:
@@ -507,7 +508,7 @@ class JsAnalyzer(JsCalls):
         outcomes = [] if left else [f.env]
         after_body = merge_env(before, f.env)
         if PATHS in after_body:
-            _joined_paths(after_body, before)
+            _joined_paths(after_body, before, f.env)
         handler = node.child_by_field_id(f.module.fid.handler)
         if handler is not None:
             f.env = dict(after_body)
@@ -532,14 +533,16 @@ class JsAnalyzer(JsCalls):
         body = node.child_by_field_id(f.module.fid.body)
         before = f.env
         env = before
+        cases: list[dict[str, Val]] = []
         for case in body.named_children if body is not None else []:
             f.env = dict(before)
             value = case.child_by_field_id(f.module.fid.value)
             stmts = [c for c in case.named_children if c != value]
             self.block(stmts, f)
+            cases.append(f.env)
             env = merge_env(env, f.env)
         if PATHS in env and env is not before:
-            _joined_paths(env, before)
+            _joined_paths(env, before, *cases)
         f.env = env
         return False
 
