@@ -53,6 +53,7 @@ from faasguard.analysis.js.values import (
     JsFrame,
     qualified,
 )
+from faasguard.analysis.taint.paths import JS_OPENS, PATHS, forget_paths
 from faasguard.analysis.taint.state import (
     CLEAN,
     Hit,
@@ -100,11 +101,6 @@ SHELLS = {"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "cmd", "cmd.exe",
 FUNCTION_LITERALS = {"arrow_function", "function_expression", "function"}
 
 
-#: The key a frame's bindings hold (CLEAN) once they hold a checked access path
-#: (`access_path`): reads of members look their path up only then.
-PATHS = " paths"
-
-
 def access_path(module: JsModule, node: Node | None) -> str:
     """`body.cmd` for a member or string-keyed subscript chain read from a name
     (`body.cmd`, `body["cmd"]`, `event.body.cmd`), else "". A checked path is bound under
@@ -122,13 +118,6 @@ def access_path(module: JsModule, node: Node | None) -> str:
         return ""
     head = access_path(module, node.child_by_field_id(module.fid.object))
     return f"{head}.{key}" if head and key else ""
-
-
-def forget_paths(env: dict[str, Val], name: str) -> None:
-    """Drop the checked access paths read from `name` (a name or path written again)."""
-    prefix = name + "."
-    for key in [key for key in env if key.startswith(prefix)]:
-        del env[key]
 
 
 def request_index(params: list[Node]) -> int:
@@ -499,7 +488,7 @@ class JsCalls:
             if holder:
                 f.env[holder] = merge(f.env.get(holder, CLEAN), added)
                 if PATHS in f.env:
-                    forget_paths(f.env, holder)
+                    forget_paths(f.env, holder, JS_OPENS)
             if name in ("concat", "join"):
                 return stringified(union((receiver, added)))
             return union((receiver, added))

@@ -18,10 +18,8 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.js.calls import (
-    PATHS,
     JsCalls,
     access_path,
-    forget_paths,
     html_headers,
     request_index,
 )
@@ -56,6 +54,7 @@ from faasguard.analysis.js.values import (
     package_name,
     qualified,
 )
+from faasguard.analysis.taint.paths import JS_OPENS, PATHS, forget_paths, joined_paths
 from faasguard.analysis.taint.state import (
     CLEAN,
     Hit,
@@ -392,7 +391,7 @@ class JsAnalyzer(JsCalls):
         env_else = f.env
         f.env = joined_env(left, env_body, right, env_else)
         if not left and not right and PATHS in f.env:
-            _joined_paths(f.env, env_body, env_else)
+            joined_paths(f.env, env_body, env_else, opens=JS_OPENS)
         return left and right
 
     def _loop(self, f: JsFrame, one_pass: Callable[[], None], loop: Node | None = None
@@ -409,7 +408,7 @@ class JsAnalyzer(JsCalls):
         after = f.env
         f.env = merge_env(before, after)
         if PATHS in f.env:  # (a loop may run no time, or stop anywhere)
-            _joined_paths(f.env, before, after)
+            joined_paths(f.env, before, after, opens=JS_OPENS)
 
     def _same_again(self, loop: Node, f: JsFrame, changed: list[str],
                     before: dict[str, Val]) -> bool:
@@ -508,7 +507,7 @@ class JsAnalyzer(JsCalls):
         outcomes = [] if left else [f.env]
         after_body = merge_env(before, f.env)
         if PATHS in after_body:
-            _joined_paths(after_body, before, f.env)
+            joined_paths(after_body, before, f.env, opens=JS_OPENS)
         handler = node.child_by_field_id(f.module.fid.handler)
         if handler is not None:
             f.env = dict(after_body)
@@ -519,7 +518,7 @@ class JsAnalyzer(JsCalls):
                 outcomes.append(f.env)
         f.env = merged_outcomes(outcomes, after_body)
         if PATHS in f.env:
-            _joined_paths(f.env, *outcomes)
+            joined_paths(f.env, *outcomes, opens=JS_OPENS)
         final = node.child_by_field_id(f.module.fid.finalizer)
         leaves = False
         if final is not None:
@@ -542,7 +541,7 @@ class JsAnalyzer(JsCalls):
             cases.append(f.env)
             env = merge_env(env, f.env)
         if PATHS in env and env is not before:
-            _joined_paths(env, before, *cases)
+            joined_paths(env, before, *cases, opens=JS_OPENS)
         f.env = env
         return False
 
@@ -692,7 +691,7 @@ class JsAnalyzer(JsCalls):
             f.env[name] = with_step(val, (f.module.file, at, f"assigned to '{name}'")) \
                 if val.taints else val
             if val.taints and PATHS in f.env:  # (a clean object's paths read clean)
-                forget_paths(f.env, name)
+                forget_paths(f.env, name, JS_OPENS)
         elif kind in ("required_parameter", "optional_parameter"):
             pattern = target.child_by_field_id(f.module.fid.pattern)
             if pattern is not None:
@@ -781,7 +780,7 @@ class JsAnalyzer(JsCalls):
             self.report("redirect", "Location header", target, val, f)
         root = f.module.chain_root(obj)
         if PATHS in f.env and root.type == "identifier":
-            forget_paths(f.env, text_in(f.module.source, root))
+            forget_paths(f.env, text_in(f.module.source, root), JS_OPENS)
         name = text_in(f.module.source, root) if val.taints and root.type == "identifier" else ""
         if name:
             old = f.env.get(name, CLEAN)
@@ -1090,16 +1089,8 @@ def _checked(env: dict[str, Val], keys: set[str]) -> None:
     the PATHS mark that tells member reads to look paths up)."""
     for key in keys:
         env[key] = CLEAN
-        if "." in key:
+        if JS_OPENS in key:
             env[PATHS] = CLEAN
-
-
-def _joined_paths(env: dict[str, Val], *ways: dict[str, Val]) -> None:
-    """Drop from `env`, the bindings joined from `ways`, the access paths some way in did
-    not check (a name is joined by merging its values; a path checked on one way only is
-    not checked after the join)."""
-    for key in [key for key in env if "." in key and any(key not in way for way in ways)]:
-        del env[key]
 
 
 def _is_package_import(node: Node, module: JsModule) -> bool:

@@ -1,10 +1,12 @@
-"""Checked access paths of the Python taint engine.
+"""Checked access paths of the taint engines (Python, and Node.js: js/engine, js/calls).
 
 An allow-list check of an access path (`if body["cmd"] not in ALLOWED: return`) clears
 that path, not the object it is read from. The path is bound clean in the frame's
 bindings beside the names, under a key no name can take (`body['cmd']`: see
-`access_path`), with the `PATHS` mark that tells item and attribute reads of a tainted
-object to look their path up (reads cost nothing more while no path is checked).
+`access_path`; Node.js: `body.cmd`, js/calls.access_path), with the `PATHS` mark that
+tells item and attribute reads of a tainted object to look their path up (reads cost
+nothing more while no path is checked). A key is told from a name by `opens`, what
+follows its object: `PY_OPENS` or `JS_OPENS`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from faasguard.analysis.taint.state import Val
 
 #: The key a frame's bindings hold (CLEAN) once they hold a checked access path.
 PATHS = " paths"
+#: What follows the object in a checked path's key: Python's `body['cmd']`, Node.js's
+#: `body.cmd` (the `opens` of `forget_paths` and `joined_paths`).
+PY_OPENS = "["
+JS_OPENS = "."
 
 
 def access_path(node: ast.expr) -> str:
@@ -58,17 +64,17 @@ def root_name(node: ast.expr) -> str:
         node = node.value  # type: ignore[attr-defined]
 
 
-def forget_paths(env: dict[str, Val], name: str) -> None:
+def forget_paths(env: dict[str, Val], name: str, opens: str = PY_OPENS) -> None:
     """Drop the checked paths read from `name` (the name, or an item of it, written
-    again)."""
-    prefix = name + "["
+    again); `opens`: `PY_OPENS` for Python's keys, `JS_OPENS` for Node.js's."""
+    prefix = name + opens
     for key in [key for key in env if key.startswith(prefix)]:
         del env[key]
 
 
-def joined_paths(env: dict[str, Val], *ways: dict[str, Val]) -> None:
+def joined_paths(env: dict[str, Val], *ways: dict[str, Val], opens: str = PY_OPENS) -> None:
     """Drop from `env`, the bindings joined from `ways`, the paths some way in did not
     check (names are joined by merging their values; a path checked, or still checked,
-    on one way only is not checked after the join)."""
-    for key in [key for key in env if "[" in key and any(key not in way for way in ways)]:
+    on one way only is not checked after the join); `opens` as for `forget_paths`."""
+    for key in [key for key in env if opens in key and any(key not in way for way in ways)]:
         del env[key]
