@@ -15,6 +15,7 @@ import pytest
 from faasguard.analysis import aws_interp
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.taint.modules import ModuleCache
+from tests.compiled_support import pure_only
 
 #: The clients both handlers below call.
 CLIENTS = '''\
@@ -89,6 +90,7 @@ def test_calls_in_discarded_values_are_found_in_order(tmp_path: Path) -> None:
     assert found == _calls(tmp_path, "used.py", USED)
 
 
+@pure_only("records calls through a replaced Interpreter.subscript")
 def test_discarded_values_are_not_built(tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[str] = []

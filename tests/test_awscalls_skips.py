@@ -14,6 +14,7 @@ from faasguard.analysis import aws_interp
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import ClassV, ClientV, Frame, FuncV, ModuleV
 from faasguard.analysis.taint.modules import Module, ModuleCache
+from tests.compiled_support import pure_only
 
 #: Handlers (and a module of the project, store.py) using imports of the standard library,
 #: of the project and of the SDK, globals, closures, walrus and comprehension bindings.
@@ -196,6 +197,7 @@ def test_calls_are_those_of_a_fresh_run_per_handler(tmp_path: Path) -> None:
     assert [c[1] for c in found["local_module.py"]] == ["GetParameter", "PutParameter"]
 
 
+@pure_only("records calls through a replaced ModuleCache.find")
 def test_an_import_found_outside_the_code_is_looked_up_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write(tmp_path)
@@ -353,6 +355,7 @@ RESOURCES = '''\
 '''
 
 
+@pure_only("replaces Interpreter._model")
 def test_resource_methods_found_once_answer_as_the_models_do(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`resource_attribute` remembers which attributes are plain methods; what it answers

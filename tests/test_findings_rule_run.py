@@ -15,6 +15,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, Rule, make_finding
 from faasguard.model import App, Location
 from faasguard.scan import run_rules
+from tests.compiled_support import pure_only
 
 RULE_ID = "FG-MON-001"
 
@@ -47,6 +48,7 @@ def _none(app: App, facts: Facts) -> Any:
     (_crash_before_returning, [], "RuntimeError: at once"),
     (_none, [], "TypeError"),
 ])
+@pure_only("replaces a rule's check function in the rule table")
 def test_a_checks_findings_and_crash_as_when_run_delegated(monkeypatch, check, lines,
                                                            crash) -> None:
     monkeypatch.delenv("FAASGUARD_DEBUG", raising=False)

@@ -10,6 +10,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve, split_handler
 from faasguard.analysis.taint.modules import ModuleCache
 from faasguard.model import App, Diagnostic, Function, Location, Unknown
+from tests.compiled_support import pure_only
 
 
 def _app(root: Path, *functions: tuple[str, object, str | None, object]) -> App:
@@ -210,6 +211,7 @@ def test_handler_steps_change_nothing_but_when_the_work_is_done(
     assert "os.system" in early[1] and "get_object" in early[2] and "api.py" in early[3]
 
 
+@pure_only("makes a replaced Analyzer.analyse crash")
 def test_a_crashing_handler_step_is_reported_by_its_own_analysis(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from faasguard.analysis.taint import engine

@@ -14,6 +14,7 @@ import pytest
 
 from faasguard.analysis.nodejs import has_js
 from faasguard.model import App, Function, Location, SourceFile
+from tests.compiled_support import pure_only
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -83,6 +84,7 @@ def test_has_js(runtime: str | None, source_file: str | None,
     assert has_js(app) is expected
 
 
+@pure_only("spies on a replaced jwt_python.python_decodes")
 def test_python_token_decodes_run_with_the_collector_paused(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Without Node.js code, the Python token check runs as it does with it (inside

@@ -13,6 +13,7 @@ from faasguard.analysis.handlers import resolve
 from faasguard.analysis.js import analyse_js, awssdk
 from faasguard.analysis.js.parse import js_module_cache
 from faasguard.model import App, EnvVar, Function, Location, SourceFile
+from tests.compiled_support import pure_only
 
 APP = """
 const { store } = require("./lib/store");
@@ -57,6 +58,7 @@ def _app(root: Path) -> App:
     return app
 
 
+@pure_only("counts calls through a replaced awssdk._Finder.run")
 def test_shared_files_are_read_once_and_each_handler_gets_its_facts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[str] = []

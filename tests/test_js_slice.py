@@ -16,6 +16,7 @@ from faasguard.analysis.js.demand import call_only_writes, inert_words
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.table import js_table
 from faasguard.analysis.taint.state import Hit
+from tests.compiled_support import pure_only
 
 HEADER = ('const { exec } = require("child_process");\n'
           'const { S3Client, PutObjectCommand } = require("@aws-sdk/client-s3");\n'
@@ -134,6 +135,7 @@ def test_the_flows_are_those_of_the_whole_analysis(tmp_path: Path, name: str) ->
 @pytest.mark.parametrize(("name", "once"), [
     ("adds-to-a-list", True), ("destructures", True), ("reads-what-it-changed", False),
     ("reads-before-declaring", False), ("list-read-in-loop", False), ("closure", False)])
+@pure_only("spies on a replaced JsAnalyzer method")
 def test_a_loop_runs_once_only_when_a_second_pass_reads_nothing_new(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, once: bool) -> None:
     same = _spy(monkeypatch, "_same_again")
@@ -148,6 +150,7 @@ def test_a_do_loop_always_runs_twice(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert [h.line for h in pruned.hits] == [h.line for h in whole.hits]
 
 
+@pure_only("spies on a replaced JsAnalyzer method")
 def test_statements_nothing_reads_are_skipped(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     unneeded = _spy(monkeypatch, "_unneeded")

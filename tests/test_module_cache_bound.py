@@ -12,6 +12,7 @@ from typing import Any
 
 from faasguard.analysis.taint import modules
 from faasguard.analysis.taint.modules import ModuleCache
+from tests.compiled_support import pure_only
 
 LIBRARY = """\
 import os
@@ -141,6 +142,7 @@ def _parse_counts(root: Path, monkeypatch: Any) -> tuple[dict[str, int], Any]:
     return counts, results
 
 
+@pure_only("counts calls through a replaced ModuleCache._parse")
 def test_a_scan_parses_each_python_file_once_even_when_keeping_no_tree(
         tmp_path: Path, monkeypatch: Any) -> None:
     _project(tmp_path)

@@ -17,6 +17,7 @@ from faasguard.model import Location
 from faasguard.report import json as json_report
 from faasguard.report import jsontext, render, write
 from faasguard.report.base import INFORMATION_URI, TOOL_NAME, Report, summary, suppression_of
+from tests.compiled_support import pure_only
 
 ODD = ['a"b', "back\\slash", "tab\tnl\nnul\x00us\x1fdel\x7f", "é/日本/🙂", "\u2028\u2029",
        "lone \ud800 high", "lone \udcff low", "</script>", "", " ", "*"]
@@ -88,6 +89,7 @@ def test_adversarial_strings_and_shapes_write_what_json_dumps_writes() -> None:
     assert out.getvalue() == expected
 
 
+@pure_only("lowers _Known.LIMIT, a compiled class's attribute")
 def test_file_cache_is_bounded_and_right_after_eviction(monkeypatch) -> None:
     monkeypatch.setattr(json_report._Known, "LIMIT", 8)
     files = [f"dir{i}/\"f{i}\".yml" for i in range(30)]

@@ -22,6 +22,7 @@ from faasguard.analysis.taint import calls, modules
 from faasguard.analysis.taint.modules import Module, ModuleCache, ParseError, add_import
 from faasguard.analysis.taint.project import _input_entries
 from faasguard.analysis.taint.state import MAX_STEPS, Taint, Val, extend, with_step
+from tests.compiled_support import pure_only
 
 ODD_ESCAPE = 'PATTERN = "\\d+"\n\n\ndef handler(event, context):\n    return PATTERN\n'
 
@@ -116,6 +117,7 @@ LOOP = """
 """
 
 
+@pure_only("counts calls through a replaced CallAnalysis._analyse_call")
 def test_an_inlined_call_is_analysed_again_only_for_other_arguments(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     analysed: list[int] = []
@@ -190,6 +192,7 @@ def test_split_handler_checks_each_part(handler: str,
     assert split_handler(handler) == expected
 
 
+@pure_only("records calls through replaced ModuleCache methods")
 def test_the_unreached_pass_releases_trees_only_around_files_it_analyses(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from faasguard.analysis.facts import Facts, Options

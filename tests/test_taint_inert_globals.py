@@ -19,6 +19,7 @@ from test_taint_engine import analyse
 from faasguard.analysis.taint.engine import Analyzer
 from faasguard.analysis.taint.modules import ModuleCache
 from faasguard.analysis.taint.table import build_table
+from tests.compiled_support import pure_only
 
 HELPERS = """\
 class Client:
@@ -83,6 +84,7 @@ def _run(tmp_path: Path, body: str, table_user: dict[str, Any] | None,
             analyzer._reads, analyzer.budget)
 
 
+@pure_only("replaces Analyzer._inert on an instance")
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("declared", [False, True])
 def test_an_inert_top_level_call_binds_what_its_evaluation_binds(
@@ -104,6 +106,7 @@ def test_kinds_classes_and_hits_come_through(tmp_path: Path) -> None:
     assert "__name__" in reads
 
 
+@pure_only("counts calls through a replaced Analyzer._e_call")
 def test_an_inert_top_level_call_is_not_evaluated(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     evaluated: list[int] = []

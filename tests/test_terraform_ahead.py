@@ -17,6 +17,7 @@ from faasguard.analysis.template_secrets import secrets_in
 from faasguard.loaders import terraform
 from faasguard.loaders.terraform import ahead, hcl, literals, load_tree
 from faasguard.scan import scan_paths
+from tests.compiled_support import pure_only
 
 ROLE = """resource "aws_iam_role" "{name}" {{
   name = "{name}"
@@ -104,6 +105,7 @@ def _parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
+@pure_only("counts calls through a replaced parse_tf")
 def test_each_tf_file_is_parsed_once_per_scan(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
     """The template secrets of a .tf file are judged on the blocks the loader parsed: the
@@ -149,6 +151,7 @@ def test_read_order_is_load_tree_s() -> None:
         ("a/b.tf", ahead.SPAN), ("a/z.tf", 2 * ahead.SPAN)]
 
 
+@pure_only("counts calls through a replaced parse_tf")
 def test_load_tree_with_files_read_ahead_equals_load_tree_alone(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Given every file parsed, load_tree parses none itself; a file read ahead in
@@ -194,6 +197,7 @@ def test_parse_trees_are_freed_with_the_collector_paused(tmp_path: Path) -> None
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"),
                     reason="forked workers are used on Linux only")
+@pure_only("records calls through replaced read_file / _load_shard")
 def test_terraform_alone_is_parsed_in_the_workers_and_reports_as_serially(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A project of Terraform alone: its .tf files are parsed by the loading workers

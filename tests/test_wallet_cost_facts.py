@@ -10,6 +10,7 @@ import pytest
 import faasguard.analysis.cost as cost
 from faasguard.rules.wallet import no_reserved_concurrency
 from faasguard.scan import scan
+from tests.compiled_support import pure_only
 from tests.rules.conftest import FIXTURES
 
 CASES = FIXTURES / "FG-WALLET-001"
@@ -40,6 +41,7 @@ def test_without_the_cost_analysis_the_rule_makes_the_model() -> None:
 @pytest.mark.parametrize("name", ["sam-pos-queue-behind-unlisted-route",
                                   "sam-pos-queue-behind-public-route",
                                   "sam-pos-queue-behind-written-none-route"])
+@pure_only("counts calls through a replaced cost.effective_authorizer")
 def test_each_service_routes_authoriser_is_looked_at_once(
         name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
