@@ -16,7 +16,10 @@ here on the source:
 - a read of `__slots__` or `__annotations__` (a compiled class has neither);
 - weak references (a compiled Generic subclass, ModuleCache, has a weak-reference slot its
   deallocation does not clear: a WeakKeyDictionary keyed by dead caches segfaulted the
-  next look-up).
+  next look-up);
+- `del obj.attr` (mypyc refuses it unless the class names the attribute in
+  `__deletable__`, and a dataclass's `__deletable__` becomes a field: the compiled class
+  fails at import with "mutable default ... for field __deletable__").
 """
 
 from __future__ import annotations
@@ -144,6 +147,34 @@ def test_compiled_module_makes_no_weak_references(path: Path) -> None:
     assert not imports, (f"weakref imported at line {imports[0]}: a compiled Generic "
                          "subclass's weak references are not cleared when it goes (a dead "
                          "key segfaults): keep the data on the object instead")
+
+
+def _deletable(cls: ast.ClassDef) -> set[str]:
+    """The attributes a class (not a dataclass) names in `__deletable__ = [...]`."""
+    if any("dataclass" in ast.unparse(d) for d in cls.decorator_list):
+        return set()
+    return {elt.value for node in cls.body if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__deletable__" for t in node.targets)
+            and isinstance(node.value, ast.List | ast.Tuple)
+            for elt in node.value.elts
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str)}
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_module_deletes_only_deletable_attributes(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = {id(target): _deletable(cls) for cls in ast.walk(tree)
+               if isinstance(cls, ast.ClassDef)
+               for node in ast.walk(cls) if isinstance(node, ast.Delete)
+               for target in node.targets}
+    deleted = [f"{ast.unparse(target)} (line {target.lineno})" for node in ast.walk(tree)
+               if isinstance(node, ast.Delete) for target in node.targets
+               if isinstance(target, ast.Attribute)
+               and not (isinstance(target.value, ast.Name) and target.value.id == "self"
+                        and target.attr in allowed.get(id(target), set()))]
+    assert not deleted, (f"del {deleted[0]}: set it to None (mypyc deletes only an "
+                         "attribute of self its class, not a dataclass, names in "
+                         "__deletable__)")
 
 
 def test_loaders_reexports_stay_lazy() -> None:

@@ -214,6 +214,7 @@ class _Loader:
         self.provider = self._mapping(self._resolve(self.config.get("provider")), "provider",
                                       self.config.line_of("provider"))
         self.provider_role: str | None = None
+        self.events: EventEnv | None = None  # while `run` builds the App
         self._provider_grants: tuple[list[Statement], list[Value], list[Statement]] | None = \
             None
         self._configs: list[tuple[Function, LDict]] = []  # each function's resolved settings
@@ -358,13 +359,13 @@ class _Loader:
                       "file skipped", self.config.line_of("provider"), "note")
             return
         self._layers()
-        self.events = EventEnv(self.file, self.app, self.provider, self.stage, self.scope,
-                               self.warn, self.per_stage)
+        events = self.events = EventEnv(self.file, self.app, self.provider, self.stage,
+                                        self.scope, self.warn, self.per_stage)
         try:
             self._functions()
             self._lift_workers()
             self._lift_authorizers()
-            add_state_machines(self.config.get(STEP_FUNCTIONS_KEY), self.events,
+            add_state_machines(self.config.get(STEP_FUNCTIONS_KEY), events,
                                self.state_machines, self._resolve)
             if self._uses_plugin(THROTTLING_PLUGIN):
                 apply_throttling(self.app, _get(self.config, "custom", "apiGatewayThrottling"),
@@ -380,8 +381,14 @@ class _Loader:
         finally:
             # the events' `warn` is this loader's: a reference cycle that kept the whole
             # document (and the loader) alive until the next collection of the cyclic
-            # garbage collector, which then had to walk it
-            del self.events
+            # garbage collector, which then had to walk it (None, not `del`: mypyc's
+            # __deletable__ does not work on a dataclass)
+            self.events = None
+
+    def _events(self) -> EventEnv:
+        """What events need from this load (set while `run` builds the App)."""
+        assert self.events is not None
+        return self.events
 
     def _layers(self) -> None:
         layers = self.config.get("layers")
@@ -478,7 +485,7 @@ class _Loader:
             named = self.app.functions.get(qualify(self.file, worker)) \
                 if isinstance(worker, str) else None
             if named is not None:
-                add_events(named, events, line, self.events)
+                add_events(named, events, line, self._events())
                 continue
             if not isinstance(worker, dict):
                 self.warn(f"queue construct '{name}' has no worker mapping (handler, ...) "
@@ -590,7 +597,7 @@ class _Loader:
         self.app.functions[fn_id] = function
         self._configs.append((function, cfg))
         add_events(function, cfg.get("events"), cfg.line_of("events") if "events" in cfg
-                   else location.line, self.events)
+                   else location.line, self._events())
 
     def _code_dir(self, cfg: LDict) -> str:
         service_dir = self.service_dir
