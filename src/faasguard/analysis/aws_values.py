@@ -13,12 +13,14 @@ through `object.__setattr__`), and the analysis builds several per expression.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+# imported at run time: compiled (mypyc), the dataclasses below read these classes' type
+# objects when they are made, which are not there before taint.modules is imported (the
+# `policy` command imported this module first: segfault); taint.modules imports nothing
+# of the AWS call analysis
+from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
 from faasguard.model import Value, pickle_by_fields
-
-if TYPE_CHECKING:
-    from faasguard.analysis.taint.modules import ClassInfo, FunctionNode, Module
 
 
 @pickle_by_fields

@@ -97,7 +97,7 @@ def load(ctx: LoadContext) -> App:
         return App(root=ctx.root, diagnostics=[*notes, ctx.diagnostic(
             f"{exc.message}: this service's functions, events and IAM roles are not "
             f"modelled (faasguard never runs scanned code).{advice}", exc.line, "warning")])
-    if isinstance(doc.data, dict) and not _SERVICE_KEYS & doc.data.keys():
+    if isinstance(doc.data, dict) and _SERVICE_KEYS.isdisjoint(doc.data):
         # no service: a module that happens to be named so (a handler's `src/serverless.ts`
         # beside serverless.yml), which the framework would refuse as one; its code is
         # read as any handler's

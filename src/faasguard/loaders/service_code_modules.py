@@ -134,11 +134,12 @@ class ModuleReader:
         module = self.modules[rel] = ServiceModule(rel, js, index)
         try:
             self._scan(module)
-        except NoCharacter as exc:  # in an imported or exported name: JavaScript refuses it
+        # (not `exc` again: compiled, one name has one type, here JsParseError's above)
+        except NoCharacter as refused:  # in an imported or exported name: JavaScript refuses it
             self.modules[rel] = None
-            problem = f"syntax error near line {exc.line}: `{exc}` names no character"
+            problem = f"syntax error near line {refused.line}: `{refused}` names no character"
             if importer is None:
-                raise InputError(problem, exc.line) from None
+                raise InputError(problem, refused.line) from None
             self._note(importer, importer.own_line(at) if at else None,
                        f"{rel}: {problem}; what it exports is left unknown", "warning")
             return None
