@@ -42,7 +42,6 @@ INTERPRETED = {
     "faasguard/loaders/service_code_changes.py": "the recursive type alias _Scope: mypyc "
                                                  "recurses without end",
     "faasguard/collector.py": "class attributes assigned on the class (not ClassVar)",
-    "faasguard/loaders/serverless.py": "`del` of an attribute (needs __deletable__)",
     "faasguard/loaders/service_code_syntax.py": "a lone surrogate in a string literal; an "
                                                 "int assigned to a float variable",
     "faasguard/loaders/terraform/__init__.py": "`continue` inside try/finally",
