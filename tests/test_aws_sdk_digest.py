@@ -7,6 +7,7 @@ import gc
 import botocore.session
 
 from faasguard.analysis import aws_models, aws_sdk
+from tests.compiled_support import pure_only
 
 
 def test_structure_members_match_botocore() -> None:
@@ -21,6 +22,7 @@ def test_structure_members_match_botocore() -> None:
     assert service.shape_members("NoSuchShape") == frozenset()
 
 
+@pure_only("reads the instance __dict__ a compiled class has not")
 def test_the_service_model_itself_is_not_kept() -> None:
     """Each model's documentation strings are most of its size (several MiB a service):
     `service` reads the model, keeps what the analyses ask of it, and lets it go."""

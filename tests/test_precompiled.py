@@ -18,6 +18,7 @@ import pytest
 
 from faasguard import precompiled
 from faasguard.cli import main
+from tests.compiled_support import pure_only
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO / "scripts" / "gen_precompiled_methods.py"
@@ -109,6 +110,7 @@ def test_generated_table_is_up_to_date(probes: dict[str, dict]) -> None:
 
 @pytest.mark.skipif(not ON_ITS_PYTHON, reason=f"the tables were generated with Python "
                     f"{GENERATED_WITH}: another Python's compiler makes other code")
+@pure_only("the generator reads the pure modules' patterns; compiled ones compile none")
 def test_generated_patterns_are_up_to_date(probes: dict[str, dict]) -> None:
     assert probes["compile"]["stale_patterns"] is False, \
         "precompiled_patterns.py is stale: run python3 scripts/gen_precompiled_methods.py"
@@ -135,6 +137,7 @@ def test_check_mode_reports_a_stale_table(tmp_path: Path, monkeypatch) -> None:
     assert runpy.run_path(str(generator.PATTERNS_OUT))["PATTERNS"] == (entry,)
 
 
+@pure_only("a compiled dataclass's methods come from mypyc, not the precompiled table")
 def test_every_dataclass_gets_the_methods_dataclasses_compiles(
         probes: dict[str, dict]) -> None:
     compiled, table = probes["compile"], probes["table"]

@@ -275,7 +275,7 @@ def test_with_step_gives_what_it_gave() -> None:
     history = (("app.py", 2, "source"), ("app.py", 3, "iterated over"))
     shared = Val((_TAINTS[0]._replace(steps=history), _TAINTS[1]._replace(steps=history),
                   _TAINTS[2]))
-    for val in (CLEAN, one, repeated, bounded, Val(_TAINTS[:3]), shared,
+    for val in (CLEAN, one, repeated, bounded, Val(tuple(_TAINTS[:3])), shared,
                 Val((bounded.taints[0], repeated.taints[0], _TAINTS[2]))):
         new = with_step(val, step)
         assert new == _old_with_step(val, step)
