@@ -138,7 +138,9 @@ class _Known:
         self._whole[key] = (keys, values, text)
         return text
 
-    def _properties(self, properties: dict[str, Any], pad: str) -> str:
+    # (keys typed Any: a finding's properties may hold other keys, which `json` converts;
+    # compiled, a `str` key type is checked on each item)
+    def _properties(self, properties: dict[Any, Any], pad: str) -> str:
         shown = {k: v for k, v in sorted(properties.items()) if k != "suppression"}
         if not all(type(key) is str for key in shown):  # keys `json` converts: as it does
             return text_of(shown, pad)
