@@ -214,7 +214,6 @@ class _Loader:
         self.provider = self._mapping(self._resolve(self.config.get("provider")), "provider",
                                       self.config.line_of("provider"))
         self.provider_role: str | None = None
-        self.events: EventEnv | None = None  # while `run` builds the App
         self._provider_grants: tuple[list[Statement], list[Value], list[Statement]] | None = \
             None
         self._configs: list[tuple[Function, LDict]] = []  # each function's resolved settings
@@ -359,8 +358,9 @@ class _Loader:
                       "file skipped", self.config.line_of("provider"), "note")
             return
         self._layers()
-        events = self.events = EventEnv(self.file, self.app, self.provider, self.stage,
-                                        self.scope, self.warn, self.per_stage)
+        events = EventEnv(self.file, self.app, self.provider, self.stage, self.scope,
+                          self.warn, self.per_stage)
+        self.events: EventEnv | None = events
         try:
             self._functions()
             self._lift_workers()
@@ -384,11 +384,6 @@ class _Loader:
             # garbage collector, which then had to walk it (None, not `del`: mypyc's
             # __deletable__ does not work on a dataclass)
             self.events = None
-
-    def _events(self) -> EventEnv:
-        """What events need from this load (set while `run` builds the App)."""
-        assert self.events is not None
-        return self.events
 
     def _layers(self) -> None:
         layers = self.config.get("layers")
@@ -485,7 +480,8 @@ class _Loader:
             named = self.app.functions.get(qualify(self.file, worker)) \
                 if isinstance(worker, str) else None
             if named is not None:
-                add_events(named, events, line, self._events())
+                assert self.events is not None  # set while `run` builds the App
+                add_events(named, events, line, self.events)
                 continue
             if not isinstance(worker, dict):
                 self.warn(f"queue construct '{name}' has no worker mapping (handler, ...) "
@@ -596,8 +592,9 @@ class _Loader:
         function.url = self._url(cfg)
         self.app.functions[fn_id] = function
         self._configs.append((function, cfg))
+        assert self.events is not None  # set while `run` builds the App
         add_events(function, cfg.get("events"), cfg.line_of("events") if "events" in cfg
-                   else location.line, self._events())
+                   else location.line, self.events)
 
     def _code_dir(self, cfg: LDict) -> str:
         service_dir = self.service_dir
