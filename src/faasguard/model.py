@@ -121,7 +121,9 @@ class Statement:
     """One normalised IAM policy statement.
 
     Actions and resources are always tuples (a single string in the source becomes a
-    1-tuple). Resource entries are strings (ARNs, `*`), `Ref`s or `Unknown`s.
+    1-tuple). Resource entries are strings (ARNs, `*`), `Ref`s or `Unknown`s; action
+    entries are strings, or what else the template writes there (an `Unknown` for a
+    parameter): readers test for str.
     `source` names where the statement came from: "inline", "managed:<arn>",
     "sam-template:<Name>", "serverless:provider", "serverless:function".
     `wildcard_parameters`: for a statement expanded from a SAM policy template, the
@@ -130,8 +132,8 @@ class Statement:
     """
 
     effect: Literal["Allow", "Deny"]
-    actions: tuple[str, ...] = ()
-    not_actions: tuple[str, ...] = ()
+    actions: tuple[Value, ...] = ()
+    not_actions: tuple[Value, ...] = ()
     resources: tuple[Value, ...] = ()
     not_resources: tuple[Value, ...] = ()
     conditions: dict[str, Any] = field(default_factory=dict)
@@ -165,7 +167,8 @@ class ResourcePolicy:
     """A resource-based permission: Lambda permission, bucket/queue/topic policy statement.
 
     `target` is the resource it protects (logical id or Ref); `service` is one of
-    lambda, s3, sqs, sns, secretsmanager, kms.
+    lambda, s3, sqs, sns, secretsmanager, kms. `function_url_auth_type`: a Lambda
+    permission's FunctionUrlAuthType as written (a string, or an `Unknown` for a parameter).
     """
 
     id: str
@@ -175,7 +178,7 @@ class ResourcePolicy:
     location: Location
     source_arn: Value = None
     source_account: Value = None
-    function_url_auth_type: str | None = None
+    function_url_auth_type: Value = None
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -454,7 +457,7 @@ class Function:
     role: str | None = None
     role_arn: Value = None
     tracing: Value = None  # Active / PassThrough / None
-    log_retention_days: int | None = None
+    log_retention_days: int | Unknown | None = None  # Unknown: not judged (FG-MON-004)
     log_group: str | None = None  # id of a LogGroup resource, when one is declared
     log_level: Value = None
     vpc: bool = False

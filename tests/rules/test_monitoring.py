@@ -54,7 +54,7 @@ def test_retention_range_comes_from_options() -> None:
 def test_retention_from_an_unknown_value_is_not_judged() -> None:
     from faasguard.model import Unknown
 
-    function = _function("fn", log_retention_days=Unknown("Ref Retention"))  # type: ignore[arg-type]
+    function = _function("fn", log_retention_days=Unknown("Ref Retention"))
     assert not _run("FG-MON-004", App(functions={function.id: function}))
 
 

@@ -16,6 +16,7 @@ from faasguard.model import (
     Location,
     Ref,
     Trigger,
+    Unknown,
     logical_id,
 )
 from faasguard.rules.envvars import env_definitions
@@ -206,7 +207,7 @@ def express_without_logging(app: App, facts: Facts) -> Iterator[Finding]:
             )
 
 
-def _retention_problem(days: int | None, facts: Facts) -> str | None:
+def _retention_problem(days: int | Unknown | None, facts: Facts) -> str | None:
     low, high = facts.options.log_retention_min_days, facts.options.log_retention_max_days
     if days is not None and not isinstance(days, int):
         return None  # set from a parameter or condition: cannot be judged
