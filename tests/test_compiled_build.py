@@ -20,12 +20,17 @@ here on the source:
   next look-up);
 - `del obj.attr` (mypyc refuses it unless the class names the attribute in
   `__deletable__`, and a dataclass's `__deletable__` becomes a field: the compiled class
-  fails at import with "mutable default ... for field __deletable__").
+  fails at import with "mutable default ... for field __deletable__");
+- one name bound by `except A as exc` and `except B as exc` in one function where A or B
+  is a class of a compiled module (a native class): compiled, the name has one type, and
+  binding the other exception raised TypeError (service_code_modules' NoCharacter after
+  JsParseError). Builtin and third-party exceptions are plain objects there: not checked.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from pathlib import Path
 
@@ -170,6 +175,79 @@ def test_compiled_module_deletes_only_deletable_attributes(path: Path) -> None:
     assert not deleted, (f"del {deleted[0]}: set it to None (mypyc deletes only an "
                          "attribute of self its class, not a dataclass, names in "
                          "__deletable__)")
+
+
+@functools.cache
+def _native_classes() -> frozenset[str]:
+    """The names of the classes the compiled modules define (mypyc makes them native)."""
+    return frozenset(node.name for path in COMPILED
+                     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                     if isinstance(node, ast.ClassDef))
+
+
+def _scope_handlers(scope: ast.AST) -> list[ast.ExceptHandler]:
+    """The named except clauses of one function (or module) body, not of those nested."""
+    found: list[ast.ExceptHandler] = []
+    for child in ast.iter_child_nodes(scope):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef |
+                      ast.Lambda):
+            continue
+        if isinstance(child, ast.ExceptHandler) and child.name:
+            found.append(child)
+        found.extend(_scope_handlers(child))
+    return found
+
+
+def _mixed_except_names(tree: ast.Module, native: frozenset[str]) -> list[str]:
+    """`name (line N)` for each except name one scope binds to different exception types
+    of which one is a native class."""
+    mixed = []
+    scopes = [tree, *(n for n in ast.walk(tree)
+                      if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    for scope in scopes:
+        by_name: dict[str, list[ast.ExceptHandler]] = {}
+        for handler in _scope_handlers(scope):
+            by_name.setdefault(str(handler.name), []).append(handler)
+        for name, handlers in by_name.items():
+            kinds = {ast.unparse(h.type) for h in handlers if h.type is not None}
+            named = {n.id if isinstance(n, ast.Name) else n.attr
+                     for h in handlers if h.type is not None for n in ast.walk(h.type)
+                     if isinstance(n, ast.Name | ast.Attribute)}
+            if len(kinds) > 1 and named & native:
+                mixed.append(f"{name} (line {handlers[1].lineno})")
+    return mixed
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_except_names_hold_one_native_type(path: Path) -> None:
+    mixed = _mixed_except_names(ast.parse(path.read_text(encoding="utf-8")),
+                                _native_classes())
+    assert not mixed, (f"except ... as {mixed[0]}: also bound to another exception type "
+                       "in this function: give each its own name (compiled, one name has "
+                       "one type)")
+
+
+def test_the_except_name_check_finds_the_service_code_modules_form() -> None:
+    """The form that broke compiled (before 098e5ed2), and its fix."""
+    native = frozenset({"JsParseError", "NoCharacter"})
+    source = """
+def _module(self):
+    try:
+        js = parse(text)
+    except JsParseError as exc:
+        return exc.line
+    try:
+        scan(js)
+    except {} as {}:
+        return {}.line
+"""
+    broken = ast.parse(source.format("NoCharacter", "exc", "exc"))
+    assert _mixed_except_names(broken, native) == ["exc (line 9)"]
+    fixed = ast.parse(source.format("NoCharacter", "refused", "refused"))
+    assert _mixed_except_names(fixed, native) == []
+    plain = ast.parse(source.format("ValueError", "exc", "exc").replace("JsParseError",
+                                                                         "OSError"))
+    assert _mixed_except_names(plain, native) == []
 
 
 def test_loaders_reexports_stay_lazy() -> None:
