@@ -26,3 +26,9 @@ def pure_only(reason: str) -> pytest.MarkDecorator:
     """Skip a test on the compiled build only, saying why: `reason` names what it replaces
     that compiled callers do not look up."""
     return pytest.mark.skipif(COMPILED, reason=f"compiled build: {reason}")
+
+
+def compiled_only(reason: str) -> pytest.MarkDecorator:
+    """Run a test on the compiled build only (the inverse of `pure_only`): `reason` says what
+    only compiled code can get wrong there."""
+    return pytest.mark.skipif(not COMPILED, reason=f"pure build: {reason}")

@@ -77,6 +77,11 @@ if TYPE_CHECKING:
 PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
                "satisfies_expression", "non_null_expression", "spread_element",
                "type_assertion"}
+#: How many wrappers (PASSTHROUGH) around one expression `ev` unwraps before it gives up
+#: with RecursionError, the too-deep diagnostic's cause: the interpreter's default recursion
+#: limit, where the recursion this loop replaced stopped. Compiled (mypyc), that recursion
+#: did not count against the limit and ran on until the C stack overflowed.
+MAX_WRAPPERS = 1000
 FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
              "generator_function_declaration", "generator_function", "method_definition"}
 CLEAN_OPERATORS = {"===", "!==", "==", "!=", "<", ">", "<=", ">=", "-", "*", "/", "%", "**",
@@ -818,11 +823,22 @@ class JsAnalyzer(JsCalls):
         handler = _EXPR.get(kind)  # the common kinds first (none is below)
         if handler is not None:
             return handler(self, node, f)
-        if kind in PASSTHROUGH:
-            if kind != "type_assertion":  # (the first child, without a list of them)
-                return self.ev(first_named(node), f)
-            inner = node.named_children
-            return self.ev(inner[-1], f) if inner else CLEAN
+        if kind in PASSTHROUGH:  # `((x))`, `await await x`: a loop, not a recursion
+            wrappers = 0
+            while kind in PASSTHROUGH:
+                wrappers += 1
+                if wrappers > MAX_WRAPPERS:
+                    raise RecursionError("expression wrapped too deeply")
+                if kind != "type_assertion":  # (the first child, without a list of them)
+                    inner_node = first_named(node)
+                else:
+                    inner = node.named_children
+                    inner_node = inner[-1] if inner else None
+                if inner_node is None:
+                    return CLEAN
+                node = inner_node
+                kind = f.module.kinds[node.kind_id]
+            return self.ev(node, f)
         if kind in FUNCTIONS:
             return self.function_value(node, f, name_hint or "<anonymous>")
         if kind == "class":

@@ -1,0 +1,99 @@
+"""A Node.js expression wrapped very deeply (`((((x))))`, `await await x`) is a too-deep
+diagnostic on both builds: the engine unwraps the wrappers in a bounded loop. Compiled
+(mypyc), the recursion it replaced did not count against Python's recursion limit and a
+handler with 300,000 parentheses overflowed the C stack (the scan died with SIGSEGV)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import faasguard
+from faasguard.analysis.js.engine import MAX_WRAPPERS
+from faasguard.scan import scan
+from tests.compiled_support import compiled_only
+
+TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        Api:
+          Type: Api
+          Properties: {Path: /x, Method: get}
+"""
+
+#: Depths that crashed the compiled build (30,000 parentheses did not); `mixed` is kept
+#: under the 2 MiB file limit.
+CRASHED = {"parentheses": 300_000, "await": 300_000, "mixed": 200_000}
+
+SHAPES = {
+    "parentheses": lambda n: "(" * n + "event.body" + ")" * n,
+    "await": lambda n: "await " * n + "event.body",
+    "mixed": lambda n: "(await " * n + "event.body" + ")" * n,
+}
+
+
+def _project(root: Path, expression: str) -> Path:
+    (root / "src").mkdir(parents=True)
+    (root / "template.yaml").write_text(TEMPLATE)
+    (root / "src" / "app.js").write_text(
+        "exports.handler = async (event) => { const x = " + expression + "; eval(x); };\n")
+    return root
+
+
+def _too_deep(diagnostics: list[tuple[str, str, str]]) -> bool:
+    return any(level == "warning" and "nested too deeply" in message
+               for _, level, message in diagnostics)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_deep_wrappers_are_a_diagnostic(tmp_path: Path, shape: str) -> None:
+    result = scan(str(_project(tmp_path / shape, SHAPES[shape](CRASHED[shape]))))
+    assert not [f for f in result.findings if f.rule_id.startswith("FG-INJ-")]
+    assert _too_deep([(d.code, d.level, d.message) for d in result.diagnostics])
+    assert not [d for d in result.diagnostics if d.code == "internal"]
+
+
+def test_wrappers_are_bounded_by_the_engine_not_the_interpreter(tmp_path: Path) -> None:
+    # with a recursion limit far above the file's depth, the bound is still MAX_WRAPPERS
+    # (before, the pure build's recursion analysed these 3,000 parentheses: FG-INJ on eval)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        deep = scan(str(_project(tmp_path / "deep", SHAPES["parentheses"](3 * MAX_WRAPPERS))))
+    finally:
+        sys.setrecursionlimit(old)
+    assert _too_deep([(d.code, d.level, d.message) for d in deep.diagnostics])
+    assert not [f for f in deep.findings if f.rule_id.startswith("FG-INJ-")]
+    # the twin: 200 wrappers are followed, the eval of event.body found
+    shallow = scan(str(_project(tmp_path / "shallow", SHAPES["mixed"](200))))
+    assert [f for f in shallow.findings if f.rule_id.startswith("FG-INJ-")]
+    assert not _too_deep([(d.code, d.level, d.message) for d in shallow.diagnostics])
+
+
+@compiled_only("a runaway recursion of compiled code overflows the C stack")
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_compiled_scan_survives_the_depth_that_crashed(tmp_path: Path, shape: str) -> None:
+    # in a child process: a stack overflow is a signal there, not the end of the test run
+    project = _project(tmp_path / shape, SHAPES[shape](CRASHED[shape]))
+    out = tmp_path / "out.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(faasguard.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-m", "faasguard.cli", "scan", str(project),
+                           "--format", "json", "-o", str(out)], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert _too_deep([(d.get("code", ""), d["level"], d["message"])
+                      for d in report["diagnostics"]])
