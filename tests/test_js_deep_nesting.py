@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import faasguard
-from faasguard.analysis.js.engine import MAX_WRAPPERS
+from faasguard.analysis.js.engine import MAX_NESTING
 from faasguard.scan import scan
 from tests.compiled_support import compiled_only
 
@@ -33,22 +33,27 @@ Resources:
           Properties: {Path: /x, Method: get}
 """
 
-#: Depths that crashed the compiled build (30,000 parentheses did not); `mixed` is kept
-#: under the 2 MiB file limit.
-CRASHED = {"parentheses": 300_000, "await": 300_000, "mixed": 200_000}
-
+#: Handler bodies nested n deep, and a depth at which each crashed the compiled build
+#: (30,000 parentheses did not), under the 2 MiB file limit: the engine's wrappers,
+#: destructuring patterns (`bind`), and `a || (b || ...)` (code_facts' `_literal`).
 SHAPES = {
-    "parentheses": lambda n: "(" * n + "event.body" + ")" * n,
-    "await": lambda n: "await " * n + "event.body",
-    "mixed": lambda n: "(await " * n + "event.body" + ")" * n,
+    "parentheses": lambda n: "const x = " + "(" * n + "event.body" + ")" * n + "; eval(x);",
+    "await": lambda n: "const x = " + "await " * n + "event.body; eval(x);",
+    "mixed": lambda n: "const x = " + "(await " * n + "event.body" + ")" * n + "; eval(x);",
+    "object_pattern": lambda n: "const " + "{a: " * n + "z" + "}" * n + " = event; eval(z);",
+    "array_pattern": lambda n: "const " + "[" * n + "z" + "]" * n + " = event; eval(z);",
+    "fallbacks": lambda n: "const x = " + "(event.a || " * n + "event.body" + ")" * n
+                           + "; eval(x);",
 }
+CRASHED = {"parentheses": 300_000, "await": 300_000, "mixed": 200_000,
+           "object_pattern": 100_000, "array_pattern": 100_000, "fallbacks": 100_000}
 
 
-def _project(root: Path, expression: str) -> Path:
+def _project(root: Path, body: str) -> Path:
     (root / "src").mkdir(parents=True)
     (root / "template.yaml").write_text(TEMPLATE)
     (root / "src" / "app.js").write_text(
-        "exports.handler = async (event) => { const x = " + expression + "; eval(x); };\n")
+        "exports.handler = async (event) => { " + body + " };\n")
     return root
 
 
@@ -66,12 +71,12 @@ def test_deep_wrappers_are_a_diagnostic(tmp_path: Path, shape: str) -> None:
 
 
 def test_wrappers_are_bounded_by_the_engine_not_the_interpreter(tmp_path: Path) -> None:
-    # with a recursion limit far above the file's depth, the bound is still MAX_WRAPPERS
+    # with a recursion limit far above the file's depth, the bound is still MAX_NESTING
     # (before, the pure build's recursion analysed these 3,000 parentheses: FG-INJ on eval)
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(20_000)
     try:
-        deep = scan(str(_project(tmp_path / "deep", SHAPES["parentheses"](3 * MAX_WRAPPERS))))
+        deep = scan(str(_project(tmp_path / "deep", SHAPES["parentheses"](3 * MAX_NESTING))))
     finally:
         sys.setrecursionlimit(old)
     assert _too_deep([(d.code, d.level, d.message) for d in deep.diagnostics])

@@ -189,9 +189,10 @@ def _key_name(node: Node | None) -> str | None:
 def _literal(node: Node | None) -> tuple[Node, str] | None:
     """The string a value is (unwrapping casts; the fallback of `a || "x"`, `a ?? "x"`)."""
     node = _unwrap(node)
-    if node is not None and node.type == "binary_expression" and \
+    while node is not None and node.type == "binary_expression" and \
             _text(node.child_by_field_name("operator")) in ("||", "??"):
-        return _literal(node.child_by_field_name("right"))
+        node = _unwrap(node.child_by_field_name("right"))  # (a loop: compiled, a recursion
+        # here did not count against Python's recursion limit)
     value = string_value(node)
     return (node, value) if node is not None and value is not None else None
 

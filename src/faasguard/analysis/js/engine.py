@@ -77,11 +77,13 @@ if TYPE_CHECKING:
 PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
                "satisfies_expression", "non_null_expression", "spread_element",
                "type_assertion"}
-#: How many wrappers (PASSTHROUGH) around one expression `ev` unwraps before it gives up
-#: with RecursionError, the too-deep diagnostic's cause: the interpreter's default recursion
-#: limit, where the recursion this loop replaced stopped. Compiled (mypyc), that recursion
-#: did not count against the limit and ran on until the C stack overflowed.
-MAX_WRAPPERS = 1000
+#: How many wrappers (PASSTHROUGH) around one expression `ev` unwraps, and how many
+#: destructuring patterns `bind` enters one within another, before they give up with
+#: RecursionError, the too-deep diagnostic's cause: the interpreter's default recursion
+#: limit, where the pure build's recursion stops. Compiled (mypyc), these recursions (a
+#: compiled function calling itself) did not count against the limit and ran on until
+#: the C stack overflowed.
+MAX_NESTING = 1000
 FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
              "generator_function_declaration", "generator_function", "method_definition"}
 CLEAN_OPERATORS = {"===", "!==", "==", "!=", "<", ">", "<=", ">=", "-", "*", "/", "%", "**",
@@ -98,6 +100,7 @@ class JsAnalyzer(JsCalls):
         self.local_funcs: dict[str, FuncRef] = {}
         self.stack: list[int] = []
         self.budget = 400
+        self.patterns = 0  # the destructuring patterns `bind` is within (MAX_NESTING)
         self.plugin_prefix = ""
         self.memo: dict[tuple[Any, ...], Val] = {}
         self.visited: set[tuple[str, int]] = set()
@@ -710,12 +713,19 @@ class JsAnalyzer(JsCalls):
         elif kind == "rest_pattern":
             for child in target.named_children:
                 self.bind(child, val, f, at)
-        elif kind == "object_pattern":
-            self._bind_object(target, val, f, at)
-        elif kind == "array_pattern":
-            for child in target.named_children:
-                self.bind(child, extend(val, "*", (f.module.file, at)) if val.taints else CLEAN,
-                          f, at)
+        elif kind in ("object_pattern", "array_pattern"):  # (each level of nesting has one)
+            self.patterns += 1
+            try:
+                if self.patterns > MAX_NESTING:
+                    raise RecursionError("pattern nested too deeply")
+                if kind == "object_pattern":
+                    self._bind_object(target, val, f, at)
+                else:
+                    for child in target.named_children:
+                        self.bind(child, extend(val, "*", (f.module.file, at))
+                                  if val.taints else CLEAN, f, at)
+            finally:
+                self.patterns -= 1
         elif kind in ("member_expression", "subscript_expression"):
             self.assign_member(target, val, f, at)
 
@@ -827,7 +837,7 @@ class JsAnalyzer(JsCalls):
             wrappers = 0
             while kind in PASSTHROUGH:
                 wrappers += 1
-                if wrappers > MAX_WRAPPERS:
+                if wrappers > MAX_NESTING:
                     raise RecursionError("expression wrapped too deeply")
                 if kind != "type_assertion":  # (the first child, without a list of them)
                     inner_node = first_named(node)
