@@ -13,17 +13,12 @@ import ipaddress
 
 import pytest
 
-from faasguard.analysis.taint.engine import _INTERNAL_NAMES, _internal_host
+from faasguard.analysis.taint.engine import _INTERNAL_NAMES, _internal_host, origin_host
 
 
 def _asked_ipaddress(origin: str) -> bool:
     """`_internal_host` as it was: every host not named internal goes to `ipaddress`."""
-    host = origin.split("://", 1)[1][:-1].rsplit("@", 1)[-1]
-    if host.startswith("["):
-        host = host[1:].split("]", 1)[0]
-    elif host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    host = host.lower().rstrip(".")
+    host = origin_host(origin)
     if host in _INTERNAL_NAMES or host.endswith(".localhost") or host.endswith(".internal"):
         return True
     try:

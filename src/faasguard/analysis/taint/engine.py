@@ -134,16 +134,22 @@ _INTERNAL_NAMES = {"localhost", "instance-data", "metadata", "metadata.google.in
 _ADDRESS_CHARACTERS = frozenset("0123456789abcdef:.")
 
 
-def _internal_host(origin: str) -> bool:
-    """Is the host of `origin` (`scheme://host[:port]/`) a loopback, private, link-local
-    or metadata address? There the path alone chooses what is read (a secret by its id, a
-    credential by its role): still server-side request forgery."""
+def origin_host(origin: str) -> str:
+    """The host of `origin` (`scheme://[user@]host[:port]/`), lower case, without the
+    brackets of an IPv6 address or a trailing dot."""
     host = origin.split("://", 1)[1][:-1].rsplit("@", 1)[-1]
     if host.startswith("["):  # [IPv6]:port
         host = host[1:].split("]", 1)[0]
     elif host.count(":") == 1:
         host = host.split(":", 1)[0]
-    host = host.lower().rstrip(".")
+    return host.lower().rstrip(".")
+
+
+def _internal_host(origin: str) -> bool:
+    """Is the host of `origin` (`scheme://host[:port]/`) a loopback, private, link-local
+    or metadata address? There the path alone chooses what is read (a secret by its id, a
+    credential by its role): still server-side request forgery."""
+    host = origin_host(origin)
     if host in _INTERNAL_NAMES or host.endswith(".localhost") or host.endswith(".internal"):
         return True
     if "%" not in host and not _ADDRESS_CHARACTERS.issuperset(host):
