@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from compiled_support import COMPILED
 from pipeline_support import FIXTURES, run_cli
 
 from faasguard import __version__
@@ -17,9 +18,13 @@ from faasguard.findings import RULES
 APP = str(FIXTURES / "app")
 
 
-def test_version(capsys):
+def test_version_says_which_build_runs(capsys):
     code, out, _ = run_cli(capsys, "--version")
-    assert code == 0 and out.strip() == f"faasguard {__version__}"
+    kind = "compiled (mypyc)" if COMPILED else "pure Python"
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    assert code == 0
+    assert out == (f"faasguard {__version__}, {kind} build, Python {python} "
+                   f"({sys.implementation.name})\n")
 
 
 def test_no_command_prints_help_and_exits_2(capsys):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.machinery
+import importlib.util
 import os
 import sys
 from types import ModuleType
@@ -34,6 +36,33 @@ def _command(name: str) -> ModuleType | None:
         raise
 
 
+def build() -> str:
+    """Which build of faasguard runs: "compiled" when its scanner's modules are mypyc
+    extensions (installed with FAASGUARD_COMPILE=1), else "pure" (Python)."""
+    spec = importlib.util.find_spec("faasguard.scan")
+    origin = spec.origin if spec is not None else None
+    compiled = origin is not None and origin.endswith(
+        tuple(importlib.machinery.EXTENSION_SUFFIXES))
+    return "compiled" if compiled else "pure"
+
+
+def version() -> str:
+    """`faasguard --version`'s line: the version, the build and the Python it runs on (what a
+    bug report needs)."""
+    kind = "compiled (mypyc)" if build() == "compiled" else "pure Python"
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return f"faasguard {__version__}, {kind} build, Python {python} ({sys.implementation.name})"
+
+
+class _Version(argparse.Action):
+    """--version: `version()`, found only when asked (not on every command line)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(version())
+        parser.exit()
+
+
 def _build_parser(only: str | None = None
                   ) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The parser with every subcommand, or with `only` that one (a command line naming
@@ -43,7 +72,8 @@ def _build_parser(only: str | None = None
         description="Secure serverless applications: scan templates and handler code, "
                     "guard running handlers, monitor logs.",
         epilog=EPILOG, formatter_class=HelpFormatter)
-    parser.add_argument("--version", action="version", version=f"faasguard {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                        help="show the version, the build (compiled or pure) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
     for name in COMMANDS if only is None else (only,):
