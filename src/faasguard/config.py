@@ -62,16 +62,23 @@ class IgnoreEntry:
     #: and its place in the file's list (a copy `resolve_config` rebases keeps both)
     line: int | None = None
     index: int = 0
-    #: False for an entry as written in a file above the scanned folder, whose path does
-    #: not lie under that folder: this scan cannot tell whether it is still needed
+    #: False for an entry as written in a file above the scanned folder: its path is
+    #: written from the file's folder, and the copies `resolve_config` rewrites for the
+    #: scanned folder match instead; it matches nothing and names the entry in warnings
     covered: bool = True
 
     def matches(self, rule_id: str, file: str, threat: str = "") -> bool:
         """Does this entry suppress `rule_id` (of `threat`) reported in `file`? Its `rule`
         is a rule id, a threat or "*" (every rule)."""
-        path = self.path.removeprefix("./")  # `./webhooks/*`: reported paths have no ./
-        return (self.rule in ("*", rule_id, threat)) and (
-            fnmatch.fnmatch(file, path) or fnmatch.fnmatch(file, path.rstrip("/") + "/*"))
+        return self.covered and (self.rule in ("*", rule_id, threat)) and any(
+            fnmatch.fnmatch(file, glob) for glob in self.variants(self.path))
+
+    @staticmethod
+    def variants(path: str) -> list[str]:
+        """The globs an ignore entry's path stands for: as written, and its folder's
+        contents (`./webhooks/*`: reported paths have no ./)."""
+        path = path.removeprefix("./")
+        return [path, path.rstrip("/") + "/*"]
 
 
 @dataclass
@@ -182,21 +189,72 @@ def resolve_config(paths: Sequence[str], explicit: str | None = None) -> Config:
 
 
 def _rebased(config: Config, path: str, base: str) -> Config:
-    """`config` with its `exclude` globs and `ignore` paths also written relative to the
-    scanned folder `base` when that is a sub-folder of the file's folder: a monorepo's
-    root .faasguard.yml says `services/notify/*`, and a scan of `services` (locations
-    `notify/serverless.yml`) would match none of them. Each is kept as written too."""
+    """`config` with its `exclude` globs and `ignore` paths, written from the file's folder,
+    rewritten for a scan of its sub-folder `base`, whose reported paths start below it: a
+    monorepo's root .faasguard.yml says `services/*/legacy`, and a scan of `services/api`
+    (locations `legacy/serverless.yml`) reads `legacy` (`glob_below`). A glob matching no
+    path under `base` is dropped, as is an ignore entry's written path (kept only to
+    group its warnings, `IgnoreEntry.covered`); an exclude without `/` also matches base
+    names (`scan.excluded`) and stays as written. A file beside or below the scanned
+    folder, or elsewhere (`--config ci/x.yml`), is unchanged."""
     prefix = os.path.relpath(base, os.path.dirname(os.path.abspath(path))).replace(os.sep, "/")
     if prefix == "." or prefix == ".." or prefix.startswith("../"):
         return config
-    def inside(written: str) -> str | None:
-        rest = written.removeprefix("./")
-        return rest[len(prefix) + 1:] if rest.startswith(prefix + "/") else None
     config.exclude = list(dict.fromkeys(
-        [*config.exclude, *(r for r in map(inside, config.exclude) if r)]))
+        [*(w for w in config.exclude if "/" not in w),
+         *(g for w in config.exclude for g in glob_below(_variants(w), prefix))]))
     config.ignore = [*(replace(e, covered=False) for e in config.ignore),
-                     *(replace(e, path=rest) for e in config.ignore if (rest := inside(e.path)))]
+                     *(replace(e, path=g) for e in config.ignore
+                       for g in glob_below(IgnoreEntry.variants(e.path), prefix))]
     return config
+
+
+def _variants(written: str) -> list[str]:
+    """The globs an exclude stands for in `scan.excluded` (`**/x` matches x at the top,
+    `x` the folder's contents)."""
+    pattern = written.removeprefix("./")
+    bare = pattern[3:] if pattern.startswith("**/") else pattern
+    return [pattern, bare, bare.rstrip("/") + "/*"]
+
+
+#: One element of an fnmatch glob: `*`, `?`, a `[...]` set, or a character.
+_GLOB_PART = re.compile(r"\*|\?|\[!?\]?[^\]]*\]|.", re.S)
+
+
+def glob_below(globs: Sequence[str], folder: str) -> list[str]:
+    """The globs a path relative to `folder` matches exactly when `folder/path` matches
+    one of `globs` (fnmatch's: `*` also matches `/`), in first-found order: `services/*`
+    below `services/api` is `*`, `*/tests/*` is `*/tests/*` and `tests/*`, and
+    `billing/*` is none. The glob's parts `folder/` is read through, as an automaton
+    reads a word: each position it can stand at after them starts one glob."""
+    found: dict[str, None] = {}
+    for glob in globs:
+        parts = _GLOB_PART.findall(glob)
+        positions = _past_stars(parts, {0})
+        for char in folder + "/":
+            positions = _past_stars(parts, {p + (parts[p] != "*") for p in positions
+                                            if p < len(parts) and _reads(parts[p], char)})
+        for p in sorted(positions):  # (one after a star: the star's glob matches its paths)
+            if p == 0 or parts[p - 1] != "*":
+                found.setdefault("".join(parts[p:]))
+    return [g for g in found if g]
+
+
+def _reads(part: str, char: str) -> bool:
+    """Does one part of a glob match `char` (a star: and stay)?"""
+    if part in ("*", "?"):
+        return True
+    return fnmatch.fnmatchcase(char, part) if len(part) > 1 else part == char
+
+
+def _past_stars(parts: list[str], positions: set[int]) -> set[int]:
+    """`positions` with, after each `*`, the position after it (a star may match nothing)."""
+    more = set(positions)
+    for p in sorted(positions):
+        while p < len(parts) and parts[p] == "*":
+            p += 1
+            more.add(p)
+    return more
 
 
 def to_options(config: Config, stage: str | None = None, region: str | None = None,
