@@ -457,7 +457,7 @@ class Function:
     role: str | None = None
     role_arn: Value = None
     tracing: Value = None  # Active / PassThrough / None
-    log_retention_days: int | Unknown | None = None  # Unknown: not judged (FG-MON-004)
+    log_retention_days: int | Unknown | None = None  # Unknown: a deployment gives it
     log_group: str | None = None  # id of a LogGroup resource, when one is declared
     log_level: Value = None
     vpc: bool = False
@@ -493,7 +493,8 @@ class DataResource:
 
     encryption: None when not encrypted / not configured, else a short description such as
     "aws-managed", "kms:<key>" or "sse-s3". public_access_block: for buckets, True when all
-    four settings are on. retention_days: log groups. rotation: secrets.
+    four settings are on. retention_days: log groups (an `Unknown` when a deployment gives
+    it: a parameter or variable with no default). rotation: secrets.
     """
 
     id: str
@@ -502,7 +503,7 @@ class DataResource:
     name: Value = None
     encryption: str | None = None
     public_access_block: bool | None = None
-    retention_days: int | None = None
+    retention_days: int | Unknown | None = None
     rotation: bool | None = None
     tracing: bool | None = None
     properties: dict[str, Any] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from typing import Any
 
 from faasguard.loaders.documents import LDict
 from faasguard.loaders.iam import statements_from_document
-from faasguard.loaders.template import Template, as_bool, as_int, items, mapping
+from faasguard.loaders.template import Template, as_bool, int_or_unknown, items, mapping
 from faasguard.model import DataKind, DataResource, Ref, ResourcePolicy, Trigger, Value, logical_id
 
 #: The property under which a Terraform queue, topic or bucket brings the policy its
@@ -234,7 +234,7 @@ def read_rotation(t: Template, logical: str, props: Any) -> None:
 def read_log_group(t: Template, logical: str, props: Any) -> None:
     """AWS::Logs::LogGroup (linked to its function when the template is finished)."""
     resource = _resource(t, logical, "log-group", props.get("LogGroupName"))
-    resource.retention_days = as_int(props.get("RetentionInDays"))
+    resource.retention_days = int_or_unknown(props.get("RetentionInDays"))
     if props.get("KmsKeyId") is not None:
         resource.encryption = kms(props["KmsKeyId"])
 

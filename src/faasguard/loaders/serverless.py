@@ -68,7 +68,7 @@ from faasguard.loaders.serverless_step_functions import (
     state_machine_logical_ids,
 )
 from faasguard.loaders.serverless_throttling import THROTTLING_PLUGIN, apply_throttling
-from faasguard.loaders.template import as_int, items, mapping, throttle
+from faasguard.loaders.template import as_int, int_or_unknown, items, mapping, throttle
 from faasguard.loaders.variables import (
     INCLUDED_LINES,
     StageValues,
@@ -456,13 +456,13 @@ class _Loader:
             return None
         return base.strip()
 
-    def _log_retention(self, cfg: LDict) -> int | None:
+    def _log_retention(self, cfg: LDict) -> int | Unknown | None:
         """Days the function's log group is kept: its own `logRetentionInDays`, the
         provider's, else (serverless-plugin-log-retention) `custom.logRetentionInDays`."""
         days = cfg.get("logRetentionInDays", self.provider.get("logRetentionInDays"))
         if days is None and self._uses_plugin(LOG_RETENTION_PLUGIN):
             days = _get(self.config, "custom", "logRetentionInDays")
-        return as_int(days)
+        return int_or_unknown(days)
 
     def _lift_workers(self) -> None:
         """The worker function of each `queue` construct of the serverless-lift plugin:
@@ -1088,7 +1088,7 @@ class _Loader:
             if logical in by_logical and isinstance(props, dict):
                 _apply_function_extension(by_logical[logical], props)
             elif logical in log_groups and isinstance(props, dict):
-                days = as_int(props.get("RetentionInDays"))
+                days = int_or_unknown(props.get("RetentionInDays"))
                 if days is not None:
                     log_groups[logical].log_retention_days = days
             elif logical in roles and isinstance(props, dict):

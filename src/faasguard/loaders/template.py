@@ -274,6 +274,13 @@ def as_int(value: Value) -> int | None:
     return None
 
 
+def int_or_unknown(value: Value) -> int | Unknown | None:
+    """An integer setting a deployment may give (a log group's retention): `as_int`, or
+    the Unknown a parameter or variable with no value leaves (it is set; its value is not
+    known)."""
+    return value if isinstance(value, Unknown) else as_int(value)
+
+
 def as_float(value: Value) -> float | None:
     """A number setting; None when not known."""
     if isinstance(value, bool):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from faasguard.analysis.endpoints import decided_by
 from faasguard.analysis.facts import Facts
 from faasguard.findings import RULES, Finding, make_finding, rule
 from faasguard.model import (
@@ -209,8 +210,8 @@ def express_without_logging(app: App, facts: Facts) -> Iterator[Finding]:
 
 def _retention_problem(days: int | Unknown | None, facts: Facts) -> str | None:
     low, high = facts.options.log_retention_min_days, facts.options.log_retention_max_days
-    if days is not None and not isinstance(days, int):
-        return None  # set from a parameter or condition: cannot be judged
+    if isinstance(days, Unknown):
+        return _undecided_retention(days, low, high)
     if days is None:
         return "keeps logs forever (no retention set)" if high is not None else \
             "has no retention set: logs are kept forever and billed forever"
@@ -219,6 +220,32 @@ def _retention_problem(days: int | Unknown | None, facts: Facts) -> str | None:
     if high is not None and days > high:
         return f"keeps logs {days} days, more than the {high} days allowed"
     return None
+
+
+def _undecided_retention(days: Unknown, low: int, high: int | None) -> str | None:
+    """A retention a deployment gives (a parameter or variable with no default, a
+    serverless.yml variable left without a value) is set: judged only when every value the
+    template lists for it (`AllowedValues`, a validation's list, a condition's branches) is
+    outside the range; nothing listed, or one value inside, is not reported."""
+    listed = [n for c in days.choices if (n := _whole_number(c)) is not None]
+    if not listed or days.unlisted or len(listed) != len(days.choices):
+        return None
+    values = f"{' or '.join(map(str, sorted(set(listed))))} days, as {decided_by(days)} " \
+        "decides"
+    if all(n < low for n in listed):
+        return f"keeps logs {values}, less than the {low} days required"
+    if high is not None and all(n > high for n in listed):
+        return f"keeps logs {values}, more than the {high} days allowed"
+    return None
+
+
+def _whole_number(value: str | int | float | bool) -> int | None:
+    """A choice as a number of days (`AllowedValues` may write "30"); None for any other."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
 
 
 @rule(
@@ -232,6 +259,11 @@ secret logged by mistake, and bills its storage forever; one with a very short r
 loses the evidence before an incident is noticed (attacks are often found weeks later).
 The range is configurable (`thresholds:` `log-retention-min-days`, default 7;
 `log-retention-max-days`, no maximum unless given).
+A retention a deployment gives (a parameter or Terraform variable with no default, a
+serverless.yml `${param:...}` / `${opt:...}` with no value) is set, its value unknown: it
+is reported only when every value the template allows it (`AllowedValues`, a validation's
+`contains([...])`, a condition's branches) is outside the range. One with a default is
+judged by its default, as a deployment that passes nothing gets it.
 """,
     remediation={
         "serverless": "provider:\n  logRetentionInDays: 90",
