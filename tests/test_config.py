@@ -50,7 +50,7 @@ def test_full_yaml_config(tmp_path):
     assert config.max_file_size == 2048
     assert (config.http_timeout, config.log_retention_min_days,
             config.log_retention_max_days) == (29, 30, 400)
-    assert config.openapi == ["api/openapi.yml"]
+    assert config.openapi == [str(tmp_path / "api" / "openapi.yml")]  # the file's folder's
     assert config.taint == {"sinks": [{"call": "mylib.run_query", "category": "sql"}]}
     assert config.ignore[0].matches("FG-AUTH-001", "public/template.yaml")
     assert not config.ignore[0].matches("FG-AUTH-001", "private/template.yaml")
@@ -188,7 +188,7 @@ def test_options_from_config_and_command_line(tmp_path):
     assert (options.http_timeout_threshold_s, options.log_retention_min_days,
             options.log_retention_max_days) == (29, 30, 400)
     assert options.excludes == ["tests/*", "legacy", "extra/*"]
-    assert options.openapi_files == ["api/openapi.yml"]
+    assert options.openapi_files == [str(tmp_path / "api" / "openapi.yml")]
     assert options.extra["taint"]["sinks"][0]["category"] == "sql"
     flags = to_options(config, stage="dev", region="us-east-2", budget=3.5)
     assert (flags.stage, flags.region, flags.budget_usd_per_day) == ("dev", "us-east-2", 3.5)

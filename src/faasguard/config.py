@@ -18,7 +18,7 @@ Keys (hyphens and underscores are interchangeable, `fail-on` == `fail_on`)::
       http-timeout: 29                  # seconds
       log-retention-min-days: 30
       log-retention-max-days: 3653
-    openapi: [api/openapi.yml]
+    openapi: [api/openapi.yml]          # paths relative to this file's folder
     taint: {...}                        # handed to the taint analysis as is
     osv-db: osv/PyPI.zip                # OSV advisories for FG-TP-101 (docs/dependencies.md)
     trusted-accounts: ["111122223333"]  # layer publishers FG-TP-001 does not report
@@ -306,6 +306,12 @@ def load_config(path: str) -> Config:
         raise ConfigError(f"{where}: the configuration must be a mapping of keys to values")
     config = _Parser(where, lines).parse(data)
     config.source = path
+    # its paths are the file's: read from its folder, wherever faasguard runs (a path
+    # leaving the project is the user's own choice, as --osv-db's is: not refused)
+    folder = os.path.dirname(path)
+    config.openapi = [os.path.join(folder, name) for name in config.openapi]
+    if config.osv_db is not None:
+        config.osv_db = os.path.join(folder, config.osv_db)
     return config
 
 
