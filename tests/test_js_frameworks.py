@@ -15,6 +15,7 @@ tests/fixtures/taint_js/http_koa_router.ts, http_fastify_schema.mjs,
 http_middy_validator.js, http_lambda_api.js, http_hapi_inject.js, http_nest_controller.ts
 + lib/reports.controller.ts, http_express_router_factory.js (each with its silent lines),
 tests/fixtures/js_frameworks/express_mounts, koa_prefix (a router's `prefix` option),
+koa_prefix_later (its `prefix` call, options named),
 nest_app (a Nest app's controller routes behind the catch-all)."""
 
 from __future__ import annotations
@@ -124,6 +125,17 @@ def test_a_koa_router_s_prefix_is_part_of_its_routes() -> None:
     assert {(e.method, e.path, e.location.line) for e in build_endpoints(result.app)
             if e.behind is not None} == {
         ("GET", "/media/{name}", 9), ("POST", "/media", 12), ("GET", "/health", 15)}
+
+
+def test_a_koa_router_s_prefix_call_and_named_options_are_part_of_its_routes() -> None:
+    """`router.prefix("/v1")` (overriding the option, chained after `new Router()`) and
+    options named in the file; options without a prefix and a prefix not written out add
+    none (koa_prefix_later)."""
+    result = scan(str(MOUNTS.parent / "koa_prefix_later"))
+    assert {(e.method, e.path, e.location.line) for e in build_endpoints(result.app)
+            if e.behind is not None} == {
+        ("GET", "/api/status", 18), ("GET", "/v1/orders/{id}", 21), ("POST", "/carts", 24),
+        ("GET", "/stock/{sku}", 27), ("GET", "/health", 30), ("GET", "/ping", 33)}
 
 
 def test_a_nest_app_s_controller_routes_are_listed_behind_the_catch_all() -> None:

@@ -466,6 +466,8 @@ class JsCalls:
                 self._route(name, obj, arg_nodes, args, f)
                 self.callbacks(name, receiver, arg_nodes, args, node, f)
                 return receiver  # `router.get(...).post(...)`, `app.route("/x").get(...)`
+            if name == "prefix":  # `new Router().prefix("/v1")` (@koa/router): the router
+                return receiver
             if name == "register":  # Fastify: `app.register(plugin, { prefix })`
                 self._register(arg_nodes, args, node, f)
             elif name in DISPATCHERS:  # `api.run(event, context)`

@@ -21,7 +21,8 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from faasguard.analysis.js.names import FileIndex
-from faasguard.analysis.js.parse import JsModule, first_named, string_value
+from faasguard.analysis.js.parse import JsModule, first_named, string_value, text_in
+from faasguard.analysis.js.spots import word_nodes
 from faasguard.analysis.nodejs import builtin_data
 
 #: Access paths into the event (the taint engine's Taint.path) a schema validates.
@@ -157,17 +158,55 @@ def route_schema_paths(module: JsModule, options: Node | None,
 
 
 def router_prefix(module: JsModule, router: Node) -> str:
-    """The path a router object's options put before its routes (@koa/router's
-    `new Router({ prefix: "/media" })`, the router named where it is made); "" when none."""
-    made = FileIndex.of(module).value(module.text(router)) if router.type == "identifier" \
-        else None
+    """The path a router puts before its routes (@koa/router), the router named where it
+    is made: its `prefix` option (`new Router({ prefix: "/media" })`, or options named
+    in the file: `new Router(options)`), which a `prefix` call overrides, wherever in the
+    file (it also moves the routes added before it): `router.prefix("/media")`, or
+    chained, `new Router().prefix("/media")`. "" when none, or when a call's prefix is
+    not a string written out."""
+    if router.type != "identifier":
+        return ""
+    name = module.text(router)
+    made = FileIndex.of(module).value(name)
+    calls: list[Node] = []
+    while made is not None and made.type == "call_expression":  # (chained calls)
+        called = _prefix_call(module, made)
+        if called is None:
+            return ""
+        calls.append(made)
+        made = called
     if made is None or made.type != "new_expression":
         return ""
-    args = made.child_by_field_id(module.fid.arguments)
-    options = first_named(args) if args is not None else None
-    prefix = string_value(object_value(module, options, "prefix")) \
-        if options is not None and options.type == "object" else None
+    calls += _prefix_calls(module, name)
+    if calls:
+        args = calls[-1].child_by_field_id(module.fid.arguments)
+        prefix = string_value(first_named(args)) if args is not None else None
+    else:
+        args = made.child_by_field_id(module.fid.arguments)
+        prefix = string_value(object_value(module, first_named(args), "prefix")) \
+            if args is not None else None
     return prefix.rstrip("/") if prefix and prefix.startswith("/") else ""
+
+
+def _prefix_call(module: JsModule, call: Node) -> Node | None:
+    """The object of a `<object>.prefix(...)` call, else None."""
+    callee = call.child_by_field_id(module.fid.function)
+    if callee is None or callee.type != "member_expression" or \
+            text_in(module.source, callee.child_by_field_id(module.fid.property)) != "prefix":
+        return None
+    return callee.child_by_field_id(module.fid.object)
+
+
+def _prefix_calls(module: JsModule, name: str) -> list[Node]:
+    """The `name.prefix(...)` calls of the file, in source order (scopes ignored)."""
+    found = []
+    for node in word_nodes(module, name):
+        member = node.parent
+        call = member.parent if member is not None else None
+        if call is not None and member is not None and member.type == "member_expression" \
+                and call.type == "call_expression" and _prefix_call(module, call) == node:
+            found.append(call)
+    return found
 
 
 class NestRoute(NamedTuple):
