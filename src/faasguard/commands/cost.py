@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from typing import Any
 
 from faasguard.commands.endpoints import add_common_arguments, load
@@ -61,9 +62,23 @@ def cost_report(model: Any, budget: float | None) -> dict[str, Any]:
         data["proposals"] = [
             {"function": logical_id(p.function), "reserved_concurrency": p.reserved_concurrency,
              "throttle_rps": p.throttle_rps, "usd_per_day": round(p.usd_per_day, 2),
-             "fits": p.fits}
+             "fits": p.fits, "location": _where(model.functions[p.function].location)}
             for p in propose_caps(model, budget)] if data["over_budget"] else []
     return data
+
+
+def _where(location: Any) -> dict[str, Any]:
+    return {"file": location.file, "line": location.line}
+
+
+def _label(entry: dict[str, Any], clashing: set[str]) -> str:
+    """A function's name in the text: its logical id, followed by where it is declared (as
+    the scan's text report writes a location, `infra/a/main.tf:1`) when another function
+    of the app has the same id (two Terraform roots, two templates)."""
+    name = str(entry["function"])
+    if name not in clashing:
+        return name
+    return f"{name} ({entry['location']['file']}:{entry['location']['line']})"
 
 
 def _money(value: float) -> str:
@@ -75,10 +90,12 @@ def render_text(data: dict[str, Any]) -> str:
     header = ("FUNCTION", "ENTRY", "EXPOSED", "MEMORY", "TIMEOUT", "ARCH", "CONCURRENCY",
               "REQ/S", "PER HOUR", "PER DAY")
     rows = [header]
+    names = Counter(f["function"] for f in data["functions"])
+    clashing = {name for name, count in names.items() if count > 1}
     for f in sorted(data["functions"], key=lambda f: -f["usd_per_day"]):
         # a mark where a deployment passing NONE would expose it (the notes below)
         exposed = (", ".join(f["exposure"]) or "no") + ("*" if f.get("exposed_if") else "")
-        rows.append((f["function"], f["entry"], exposed,
+        rows.append((_label(f, clashing), f["entry"], exposed,
                      f"{f['memory_mb']} MB", f"{f['timeout_s']} s", f["architecture"],
                      f"{f['concurrency']} ({f['concurrency_source']})",
                      f"{f['request_rate']:,.0f} ({f['rate_source']})",
@@ -96,7 +113,7 @@ def render_text(data: dict[str, Any]) -> str:
     if undecided:
         lines.append("* authenticated as the template writes it, exposed (and not counted "
                      "above) only on a deployment that passes NONE:")
-        lines += [f"  {f['function']}: {', '.join(f['exposed_if'])}" for f in undecided]
+        lines += [f"  {_label(f, clashing)}: {', '.join(f['exposed_if'])}" for f in undecided]
     if "budget_usd_per_day" in data:
         if not data["over_budget"]:
             lines.append(f"Within the budget of {_money(data['budget_usd_per_day'])}/day.")
@@ -110,7 +127,7 @@ def render_text(data: dict[str, Any]) -> str:
                 note = "" if p["fits"] else "  (still above its share: lower timeout/memory)"
                 if p["fits"] and p["throttle_rps"] is not None and p["throttle_rps"] < 1:
                     note = "  (or lower the timeout/memory)"
-                lines.append(f"  {p['function']}: {caps} -> {_money(p['usd_per_day'])}/day"
+                lines.append(f"  {_label(p, clashing)}: {caps} -> {_money(p['usd_per_day'])}/day"
                              f"{note}")
     return "\n".join(lines) + "\n"
 
