@@ -24,7 +24,14 @@ here on the source:
 - one name bound by `except A as exc` and `except B as exc` in one function where A or B
   is a class of a compiled module (a native class): compiled, the name has one type, and
   binding the other exception raised TypeError (service_code_modules' NoCharacter after
-  JsParseError). Builtin and third-party exceptions are plain objects there: not checked.
+  JsParseError). Builtin and third-party exceptions are plain objects there: not checked;
+- a local whose first value is a native class's instance (`value = Unknown(name)`) and that
+  is bound later to a value of another or an unknown type, unannotated: mypy types the
+  local by its first value, and compiled every later value is checked against that type
+  (service_code_values._name: every serverless.ts stopped with "Unknown object expected;
+  got LDict"). Annotate it (`value: Any = ...`) or give each value its own name. The
+  other narrow first values (a `str` later given an Any that may not be one) need types:
+  tests/test_compiled_narrow_locals.py holds the cases found with mypy's.
 """
 
 from __future__ import annotations
@@ -258,3 +265,131 @@ def test_loaders_reexports_stay_lazy() -> None:
     assert loaders.InputError is documents.InputError
     with pytest.raises(AttributeError, match="faasguard.loaders' has no attribute 'nope'"):
         loaders.nope  # noqa: B018
+
+
+def _bindings(scope: ast.AST) -> list[tuple[int, int, str, ast.expr | None, bool]]:
+    """(line, column, name, value, annotated) of each name one function body binds (not
+    the bodies nested in it), in source order; value None where it has no expression of
+    its own (unpacked, a loop's, an except's)."""
+    found: list[tuple[int, int, str, ast.expr | None, bool]] = []
+    for child in ast.iter_child_nodes(scope):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef |
+                      ast.Lambda):
+            continue
+        if isinstance(child, ast.Assign):
+            for target in child.targets:
+                pairs = zip(target.elts, child.value.elts, strict=True) if isinstance(
+                    target, ast.Tuple) and isinstance(child.value, ast.Tuple) and len(
+                    target.elts) == len(child.value.elts) else [(target, child.value)]
+                for part, value in pairs:
+                    found.extend((child.lineno, child.col_offset, name,
+                                  value if isinstance(part, ast.Name) else None, False)
+                                 for name in _target_names(part))
+        elif isinstance(child, ast.AnnAssign) and isinstance(child.target, ast.Name):
+            found.append((child.lineno, child.col_offset, child.target.id, child.value, True))
+        elif isinstance(child, ast.NamedExpr):
+            found.append((child.lineno, child.col_offset, child.target.id, child.value,
+                          False))
+        elif isinstance(child, ast.For | ast.AsyncFor | ast.comprehension):
+            found.extend((child.target.lineno, child.target.col_offset, name, None, False)
+                         for name in _target_names(child.target))
+        elif isinstance(child, ast.withitem) and child.optional_vars is not None:
+            found.extend((child.optional_vars.lineno, child.optional_vars.col_offset, name,
+                          None, False) for name in _target_names(child.optional_vars))
+        found.extend(_bindings(child))
+    return sorted(found, key=lambda b: (b[0], b[1]))
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, ast.Tuple | ast.List):
+        return [name for element in target.elts for name in _target_names(element)]
+    return []  # an attribute, a subscript: not a local
+
+
+def _called(value: ast.expr | None) -> str | None:
+    """The name a call calls (a function, a method, a class), else None; for `a or b`,
+    that of its last operand (the value when the others are false)."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return _called(value.values[-1])
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    return func.id if isinstance(func, ast.Name) else \
+        func.attr if isinstance(func, ast.Attribute) else None
+
+
+@functools.cache
+def _returns() -> dict[str, frozenset[str]]:
+    """By function name, the return annotations the compiled modules give it."""
+    found: dict[str, set[str]] = {}
+    for path in COMPILED:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+                found.setdefault(node.name, set()).add(ast.unparse(node.returns).strip("'\""))
+    return {name: frozenset(kinds) for name, kinds in found.items()}
+
+
+def _narrow_first_values(tree: ast.Module, native: frozenset[str],
+                         returns: dict[str, frozenset[str]]) -> list[str]:
+    """`name (line N)` for each local first bound, unannotated, to a call of a native class
+    and bound again at line N to a value that is not known to be of that class (a call of
+    it, or of a function annotated to return it)."""
+    narrow = []
+    for scope in ast.walk(tree):
+        if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        arguments = {a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)}
+        first: dict[str, str | None] = {}
+        for line, _column, name, value, annotated in _bindings(scope):
+            if name in arguments:
+                continue
+            if name not in first:
+                called = _called(value)
+                first[name] = called if not annotated and called in native else None
+                continue
+            kind = first[name]
+            if kind is not None and _called(value) != kind and \
+                    kind not in returns.get(_called(value) or "", ()):
+                narrow.append(f"{name} (line {line})")
+                first[name] = None  # said once
+    return narrow
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_locals_keep_the_type_of_their_first_value(path: Path) -> None:
+    narrow = _narrow_first_values(ast.parse(path.read_text(encoding="utf-8")),
+                                  _native_classes(), _returns())
+    assert not narrow, (f"{narrow[0]}: first bound to a native class's instance, then to "
+                        "another value: annotate its first binding (compiled, a local "
+                        "keeps its first value's type)")
+
+
+def test_the_narrow_first_value_check_finds_the_service_code_values_form() -> None:
+    """The form that broke every compiled serverless.ts scan (before this session), and
+    the forms that are right."""
+    native = frozenset({"Unknown", "App"})
+    returns = {"load_app": frozenset({"App"}), "_bound": frozenset({"Any"})}
+    source = """
+def _name(self, module, name, changed):
+    if changed:
+        {} = module.values[name] = Unknown(name)
+        return {}
+    value = self._bound(module, name)
+    app = App()
+    app = load_app() or App()
+    for app in apps:
+        pass
+    return value
+"""
+    broken = ast.parse(source.format("value", "value"))
+    assert _narrow_first_values(broken, native, returns) == ["value (line 6)",
+                                                             "app (line 9)"]
+    fixed = ast.parse(source.format("unknown", "unknown").replace("for app", "for other"))
+    assert _narrow_first_values(fixed, native, returns) == []
+    annotated = ast.parse(source.format("value: Any", "value").replace(
+        " = module.values[name] = ", " = ").replace("for app", "for other"))
+    assert _narrow_first_values(annotated, native, returns) == []

@@ -15,7 +15,7 @@ import pytest
 
 from faasguard.analysis.aws_values import Name
 from faasguard.analysis.awscalls import _filtered_key, _trigger_key_filter
-from faasguard.model import Location, Trigger
+from faasguard.model import Function, Location, Trigger
 from faasguard.scan import scan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "s3_trigger_key_filter"
@@ -42,12 +42,13 @@ def _s3(prefix: str, suffix: str) -> Trigger:
 
 
 def test_only_what_every_trigger_filter_shares_is_kept() -> None:
-    class Fn:
-        triggers = [_s3("invoices/2024/", ".json"), _s3("invoices/2025/", ".json"),
-                    Trigger("sqs", "f", Location("t.yaml", 1))]
-    assert _trigger_key_filter(Fn()) == ("invoices/202", ".json")  # type: ignore[arg-type]
-    Fn.triggers.append(_s3("", ""))
-    assert _trigger_key_filter(Fn()) == ("", "")  # type: ignore[arg-type]
+    function = Function("f", Location("t.yaml", 1), "sam", triggers=[
+        _s3("invoices/2024/", ".json"), _s3("invoices/2025/", ".json"),
+        Trigger("sqs", "f", Location("t.yaml", 1))])
+    assert _trigger_key_filter(function) == ("invoices/202", ".json")
+    function.triggers.append(_s3("", ""))
+    assert _trigger_key_filter(function) == ("", "")
+    assert _trigger_key_filter(Function("g", Location("t.yaml", 1), "sam")) == ("", "")
 
 
 def test_only_the_event_key_itself_takes_the_filter() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from faasguard.analysis.privileges import ANY, Needs, PolicyResource, needs_of
 from faasguard.analysis.privileges import _add_platform as add_platform
 from faasguard.scan import scan
+from tests.compiled_support import pure_only
 
 REPO = Path(__file__).resolve().parents[2]
 LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
@@ -73,6 +74,7 @@ def _shape(needs: Needs) -> list[tuple[object, ...]]:
              need.optional) for action, need in needs.needs.items()]
 
 
+@pure_only("it replaces privileges._add_platform, which compiled needs_of calls directly")
 def test_needs_are_as_before_whatever_the_code_and_the_platform_need(monkeypatch) -> None:
     """Code calls of platform actions (logs, X-Ray, VPC, polling, DLQ) before or beside the
     platform's own, with tracing, VPC, an SQS trigger and a DLQ: every function's needs
@@ -94,8 +96,8 @@ def test_needs_are_as_before_whatever_the_code_and_the_platform_need(monkeypatch
         for tracing, vpc in (("Active", False), (None, True), ("active", True)):
             function = replace(template, id=f"{template.id}{number}{tracing}{vpc}",
                                tracing=tracing, vpc=vpc, dlq=Ref("t.yml#Dead"),
-                               triggers=[Trigger("sqs", Ref("t.yml#Queue"),
-                                                 Location("t.yml", 2))])
+                               triggers=[Trigger("sqs", template.id, Location("t.yml", 2),
+                                                 source=Ref("t.yml#Queue"))])
             app.functions[function.id] = function
             facts.aws_calls[function.id] = [replace(call, actions=actions)] if actions else []
     functions = list(app.functions.values())

@@ -245,8 +245,8 @@ class ServiceReader(ModuleReader):
             where = f"line {line}, through '{via}'" if via else f"line {line}"
             self._note(module, line, f"'{name}' is changed after it is declared ({where}): "
                        "its value is left unknown", "warning")
-            value = module.values[name] = Unknown(name)
-            return value
+            unknown = module.values[name] = Unknown(name)
+            return unknown
         if (module.rel, name) in self._active:
             return self._cycle(module, at, name)
         self._active.append((module.rel, name))

@@ -408,11 +408,11 @@ def route_throttles(settings: Value) -> dict[tuple[str, str], Throttle]:
     for _line, entry in items(settings):
         if not isinstance(entry, dict):
             continue
-        path = entry.get("ResourcePath", "/*")
+        written = entry.get("ResourcePath", "/*")  # (any value: a Ref is left out)
         limits = throttle(entry.get("ThrottlingRateLimit"), entry.get("ThrottlingBurstLimit"))
-        if isinstance(path, str) and path != "/*" and limits is not None:
+        if isinstance(written, str) and written != "/*" and limits is not None:
             method = str(entry.get("HttpMethod", "*")).upper()
-            decoded = path[1:].replace("~1", "/") if path.startswith("/") else path
+            decoded = written[1:].replace("~1", "/") if written.startswith("/") else written
             found[(method, decoded if decoded.startswith("/") else "/" + decoded)] = limits
     return found
 
