@@ -72,6 +72,7 @@ READERS: dict[str, dict[int, Reader]] = {
     "AWS::Lambda::LayerVersionPermission": {2: lam.read_layer_permission},
     "AWS::Lambda::Alias": {2: lam.read_provisioned},
     "AWS::ElasticLoadBalancingV2::TargetGroup": {2: events.read_target_group},
+    "AWS::ElasticLoadBalancingV2::Listener": {2: events.read_listener},
     "AWS::Lambda::Version": {2: lam.read_provisioned},
     "AWS::ApiGateway::RestApi": {1: apigateway.read_rest_api},
     "AWS::ApiGateway::Authorizer": {1: apigateway.read_authorizer},

@@ -60,6 +60,18 @@ def read_target_group(t: Template, logical: str, props: Any) -> None:
                 properties={"health_check": props.get("HealthCheckEnabled"), **conditions}))
 
 
+def read_listener(t: Template, logical: str, props: Any) -> None:
+    """AWS::ElasticLoadBalancingV2::Listener (phase 2): the alb triggers whose source is
+    this listener (serverless.yml's `alb` event with `listenerArn: !Ref Listener` into
+    `resources:`) are reached through its load balancer: their "scheme" is its scheme,
+    as a target group's listener rules give theirs (`_listener_conditions`)."""
+    for fn in t.app.functions.values():
+        for trigger in fn.triggers:
+            if trigger.kind == "alb" and any(
+                    found == logical for found, _attribute in t.logicals_in(trigger.source)):
+                trigger.properties["scheme"] = [_scheme(t, logical)]
+
+
 def _listener_conditions(t: Template, target_group: str) -> dict[str, list[Value]]:
     """Paths and methods of the listener rules of the template forwarding to a group (and of
     the listeners whose default action does), under "authenticate" what each makes a
