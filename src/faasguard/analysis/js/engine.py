@@ -116,6 +116,8 @@ class JsAnalyzer(JsCalls):
         # the event paths a framework validated before the analysed function runs
         # (frameworks.validated_paths): read as clean
         self.validated: frozenset[tuple[str, ...]] = frozenset()
+        # the bindings at each `break` of the switch being analysed (None outside one)
+        self.breaks: list[dict[str, Val]] | None = None
 
     # ------------------------------------------------------------------ entry points
 
@@ -348,7 +350,8 @@ class JsAnalyzer(JsCalls):
                               if kinds[value.kind_id] in FUNCTIONS else None)
             # (the line is read only where a step is recorded: not for a clean name)
             self.bind(target, val, f, line(decl) if val.taints or
-                      kinds[target.kind_id] != "identifier" else 0)
+                      kinds[target.kind_id] != "identifier" else 0,
+                      _pattern_path(value, target, f) if PATHS in f.env else "")
         return False
 
     def _name(self, node: Node, f: JsFrame) -> str | None:
@@ -365,6 +368,9 @@ class JsAnalyzer(JsCalls):
         return True
 
     def _s_jump(self, node: Node, f: JsFrame) -> bool:
+        if self.breaks is not None and node.type == "break_statement" and \
+                node.named_child_count == 0 and _breaks_switch(node):
+            self.breaks.append(dict(f.env))  # (what the switch being analysed goes on with)
         return True
 
     def _s_block(self, node: Node, f: JsFrame) -> bool:
@@ -539,19 +545,34 @@ class JsAnalyzer(JsCalls):
             self.ev(value, f)
         body = node.child_by_field_id(f.module.fid.body)
         before = f.env
-        env = before
-        cases: list[dict[str, Val]] = []
-        for case in body.named_children if body is not None else []:
-            f.env = dict(before)
-            value = case.child_by_field_id(f.module.fid.value)
-            stmts = [c for c in case.named_children if c != value]
-            self.block(stmts, f)
-            cases.append(f.env)
-            env = merge_env(env, f.env)
-        if PATHS in env and env is not before:
-            joined_paths(env, before, *cases, opens=JS_OPENS)
-        f.env = env
-        return False
+        # what goes on after the switch: the bindings at its breaks, and those of the last
+        # case if it runs to the end; and those from before if no case may match (no
+        # `default`). A case that does not leave falls into the next, which starts with
+        # its bindings joined with those from before (it may be matched itself)
+        outer, self.breaks = self.breaks, []
+        ways: list[dict[str, Val]] = []
+        falls: dict[str, Val] | None = None
+        default = False
+        try:
+            for case in body.named_children if body is not None else []:
+                default = default or case.type == "switch_default"
+                if falls is None:
+                    f.env = dict(before)
+                else:
+                    f.env = merge_env(before, falls)
+                    if PATHS in f.env:
+                        joined_paths(f.env, before, falls, opens=JS_OPENS)
+                value = case.child_by_field_id(f.module.fid.value)
+                stmts = [c for c in case.named_children if c != value]
+                falls = None if self.block(stmts, f) else f.env
+            ways = ([] if default else [before]) + self.breaks + \
+                ([falls] if falls is not None else [])
+        finally:
+            self.breaks = outer
+        f.env = merged_outcomes(ways, before)
+        if PATHS in f.env:
+            joined_paths(f.env, *ways, opens=JS_OPENS)
+        return not ways
 
     def _s_labeled(self, node: Node, f: JsFrame) -> bool:
         body = node.child_by_field_id(f.module.fid.body)
@@ -691,8 +712,10 @@ class JsAnalyzer(JsCalls):
 
     # ------------------------------------------------------------------ binding
 
-    def bind(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
-        """Bind a value to a declaration target or parameter (patterns destructure)."""
+    def bind(self, target: Node, val: Val, f: JsFrame, at: int, path: str = "") -> None:
+        """Bind a value to a declaration target or parameter (patterns destructure);
+        `path`: the access path the value was read from (`body`: `const { cmd } = body`),
+        whose checked paths an object pattern's fields read, or ""."""
         kind = f.module.kinds[target.kind_id]
         if kind in ("identifier", "shorthand_property_identifier_pattern"):
             name = text_in(f.module.source, target)
@@ -719,7 +742,7 @@ class JsAnalyzer(JsCalls):
                 if self.patterns > MAX_NESTING:
                     raise RecursionError("pattern nested too deeply")
                 if kind == "object_pattern":
-                    self._bind_object(target, val, f, at)
+                    self._bind_object(target, val, f, at, path)
                 else:
                     for child in target.named_children:
                         self.bind(child, extend(val, "*", (f.module.file, at))
@@ -729,28 +752,35 @@ class JsAnalyzer(JsCalls):
         elif kind in ("member_expression", "subscript_expression"):
             self.assign_member(target, val, f, at)
 
-    def _bind_object(self, target: Node, val: Val, f: JsFrame, at: int) -> None:
+    def _bind_object(self, target: Node, val: Val, f: JsFrame, at: int, path: str) -> None:
         where = (f.module.file, at)
         for child in target.named_children:
             if child.type == "shorthand_property_identifier_pattern":
                 name = text_in(f.module.source, child)
-                self.bind(child, self.member(val, name, f), f, at)
+                self.bind(child, self._field(val, name, f, path), f, at)
             elif child.type == "pair_pattern":
                 value = child.child_by_field_id(f.module.fid.value)
                 key = self.key_text(child.child_by_field_id(f.module.fid.key), f.module.source)
                 if value is not None:
-                    part = self.member(val, key, f) if key is not None else \
+                    part = self._field(val, key, f, path) if key is not None else \
                         extend(val, "*", where)
-                    self.bind(value, part, f, at)
+                    self.bind(value, part, f, at, f"{path}.{key}" if path and key else "")
             elif child.type == "object_assignment_pattern":
                 left = child.child_by_field_id(f.module.fid.left)
                 right = child.child_by_field_id(f.module.fid.right)
                 if left is not None and left.text:
-                    part = self.member(val, left.text.decode(), f)
+                    part = self._field(val, left.text.decode(), f, path)
                     self.bind(left, merge(part, self.ev(right, f)) if right else part, f, at)
             elif child.type == "rest_pattern":
                 for inner in child.named_children:
                     self.bind(inner, val, f, at)
+
+    def _field(self, val: Val, key: str, f: JsFrame, path: str) -> Val:
+        """The field `key` of `val`, read from `path` by a pattern: clean where that
+        field's path is checked (`const { cmd } = body` after a check of `body.cmd`)."""
+        if path and (checked := f.env.get(f"{path}.{key}")) is not None:
+            return checked
+        return self.member(val, key, f)
 
     def key_text(self, key: Node | None, source: bytes | None = None) -> str | None:
         """The literal name of an object key (None for a computed key); `source`: the
@@ -1031,7 +1061,8 @@ class JsAnalyzer(JsCalls):
         val = self.ev(right, f, name_hint=self._name(left, f) if left is not None and
                       right is not None and right.type in FUNCTIONS else None)
         if left is not None:
-            self.bind(left, val, f, line(node))
+            self.bind(left, val, f, line(node),
+                      _pattern_path(right, left, f) if PATHS in f.env else "")
         return val
 
     def _e_augmented(self, node: Node, f: JsFrame) -> Val:
@@ -1120,6 +1151,30 @@ def _checked(env: dict[str, Val], keys: set[str]) -> None:
         env[key] = CLEAN
         if JS_OPENS in key:
             env[PATHS] = CLEAN
+
+
+#: The loops a `break` may leave (`_breaks_switch`).
+_BREAKABLE = frozenset(("for_statement", "for_in_statement", "while_statement",
+                        "do_statement"))
+
+
+def _breaks_switch(node: Node) -> bool:
+    """Does this `break` leave a switch (not a loop within it, or a loop it is in)?"""
+    parent = node.parent
+    while parent is not None:
+        kind = parent.type
+        if kind == "switch_statement":
+            return True
+        if kind in _BREAKABLE or kind in FUNCTIONS:
+            return False
+        parent = parent.parent
+    return False
+
+
+def _pattern_path(value: Node | None, target: Node, f: JsFrame) -> str:
+    """The access path an object pattern destructures (`body` in `const { cmd } = body`),
+    else "" (the `path` of `JsAnalyzer.bind`; asked while the frame holds checked paths)."""
+    return access_path(f.module, value) if target.type == "object_pattern" else ""
 
 
 def _is_package_import(node: Node, module: JsModule) -> bool:
