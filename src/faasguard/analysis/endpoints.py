@@ -336,6 +336,125 @@ def signed_only(app: App, route: Route, open_apis: Mapping[str, OpenApi]) -> boo
         and not open_to_any_account(route, open_apis)
 
 
+#: Condition keys naming the network a request comes from; the other restricting keys
+#: name the principal, account or source resource: values an unsigned request has none of.
+_NETWORK_KEYS = frozenset({"aws:sourceip", "aws:sourcevpce", "aws:sourcevpc"})
+
+
+class Fence(NamedTuple):
+    """Who outside the API's own authorisation may call an unauthenticated REST route, as
+    its resource policy says (`unsigned_callers`): `reach` is "anyone" (an Allow to `*`
+    with no condition on the caller covers it, no fencing Deny), "network" (only requests
+    from the networks `networks` names: source IP ranges, VPC endpoints, VPCs) or "nobody"
+    (no Allow an unsigned request matches covers it, or a Deny covering it refuses every
+    unsigned request). `fences_others`: the policy fences some other route of the API."""
+
+    reach: str
+    networks: tuple[str, ...] = ()
+    fences_others: bool = False
+
+
+def _fencing_keys(statement: Statement) -> tuple[set[str], list[str]] | None:
+    """The restricting keys of a statement's conditions whose operator is not negated
+    (`StringEquals aws:SourceVpce`, `IpAddress aws:SourceIp`), with the networks the
+    network ones name (`_networks`); None when no condition names callers so."""
+    keys: set[str] = set()
+    values: list[str] = []
+    for operator, block in statement.conditions.items():
+        name = str(operator).lower().split(":")[-1].removesuffix("ifexists")
+        if name in _NEGATED_OPERATORS or not isinstance(block, dict):
+            continue
+        for key, value in block.items():
+            if str(key).lower() in RESTRICTING_CONDITION_KEYS:
+                keys.add(str(key).lower())
+                if str(key).lower() in _NETWORK_KEYS:
+                    values.extend(_networks(str(key), value))
+    return (keys, values) if keys else None
+
+
+def _deny_networks(statement: Statement) -> list[str] | None:
+    """The networks a fencing Deny (`fences_every_caller`) lets through (the values of its
+    negated network conditions: `NotIpAddress aws:SourceIp`); None when it refuses every
+    unsigned request (no condition, or one on the principal or account, which an unsigned
+    request lacks: a negated operator on a missing key is true)."""
+    values: list[str] = []
+    for block in statement.conditions.values():
+        for key, value in block.items():
+            if str(key).lower() not in _NETWORK_KEYS:
+                return None
+            values.extend(_networks(str(key), value))
+    return values or None
+
+
+def _networks(key: str, value: Any) -> list[str]:
+    """The networks a network condition's value names, for a message: `VPC endpoint
+    vpce-1a2b`, `VPC vpc-1a2b`, an IP range as written."""
+    kind = {"aws:sourcevpce": "VPC endpoint ", "aws:sourcevpc": "VPC "}.get(key.lower(), "")
+    return [f"{kind}{v}" for v in (value if isinstance(value, list) else [value])]
+
+
+def _may_invoke(policy: ResourcePolicy) -> bool:
+    """Does an API policy's statement name execute-api:Invoke, or may it (an action known
+    at deployment, a NotAction)?"""
+    statement = policy.statement
+    return bool(allowed_of(policy, API_INVOKE)) or bool(statement.not_actions) or \
+        any(not isinstance(action, str) for action in statement.actions)
+
+
+def _route_reach(policies: list[ResourcePolicy], route: Route) -> tuple[str, list[str]]:
+    """`Fence.reach` and networks of one route under an API's Invoke statements."""
+    for policy in policies:
+        statement = policy.statement
+        if fences_every_caller(statement) and allowed_of(policy, API_INVOKE) and \
+                fenced(policy, route):
+            through = _deny_networks(statement)
+            return ("network", through) if through else ("nobody", [])
+    networks: list[str] = []
+    for policy in policies:
+        statement = policy.statement
+        if statement.effect != "Allow" or not _may_invoke(policy) or \
+                not any(p == "*" or not isinstance(p, str) for p in statement.principals):
+            continue  # a named principal: an unsigned request is none
+        if statement.resources and _covers_route(statement.resources, route) is False:
+            continue
+        fencing = _fencing_keys(statement)
+        if fencing is None:
+            return "anyone", []
+        keys, values = fencing
+        if keys <= _NETWORK_KEYS:
+            networks.extend(v for v in values if v not in networks)
+    return ("network", networks) if networks else ("nobody", [])
+
+
+def unsigned_callers(app: App, routes: list[Route]) -> dict[int, Fence]:
+    """For each REST route (by `id()`) of an API with a resource policy (statements on
+    execute-api:Invoke): who its policy lets call it with no authorisation (`Fence`), as
+    FG-AUTH-002 reads it for a route without an authoriser. API Gateway lets such a request
+    through only when an Allow of the policy matches it and no Deny does; the request is
+    unsigned, with no principal, account or source ARN, so an Allow naming one, or
+    conditioned on one, matches none. Routes of APIs without a policy are left out: anyone
+    may call them."""
+    by_api: dict[str, list[ResourcePolicy]] = {}
+    for policy in app.resource_policies:
+        if policy.service == "execute-api" and _may_invoke(policy):
+            by_api.setdefault(policy_target(policy), []).append(policy)
+    found: dict[int, Fence] = {}
+    fenced_apis: set[str] = set()
+    for route in routes:
+        policies = by_api.get(route.api)
+        if policies is None or route.api_kind != "rest":
+            continue
+        reach, networks = _route_reach(policies, route)
+        found[id(route)] = Fence(reach, tuple(networks))
+        if reach != "anyone":
+            fenced_apis.add(route.api)
+    for route in routes:
+        fence = found.get(id(route))
+        if fence is not None and fence.reach == "anyone" and route.api in fenced_apis:
+            found[id(route)] = fence._replace(fences_others=True)
+    return found
+
+
 def app_routes(app: App) -> list[Route]:
     """The routes of apps' own routers behind the APIs' catch-all proxies (Zappa's Flask
     routes): callable through the API like its routes, though API Gateway lists only the

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from faasguard.loaders import policies
-from faasguard.loaders.iam import statements_from_document, statements_from_list
+from faasguard.loaders.iam import statement_from, statements_from_document, statements_from_list
 from faasguard.loaders.template import Template, as_bool, items, mapping
 from faasguard.model import (
     IDENTITY_POOL,
@@ -66,12 +66,12 @@ def trust_policies(role: Role, trust: list[Statement]) -> list[ResourcePolicy]:
 
 def api_policies(api: Api, written: Any, file: str) -> list[ResourcePolicy]:
     """The statements of a REST API's resource policy as written (a policy document, SAM's
-    `Auth.ResourcePolicy` with its `CustomStatements`, serverless.yml's list of statements)
-    as the API's resource policies (service "execute-api", target the API): who may call it.
-    SAM's shorthand lists (`AwsAccountWhitelist`, `IpRangeBlacklist`...) name accounts and
-    networks, never everyone: not read."""
-    if isinstance(written, dict) and "CustomStatements" in written:
-        statements = statements_from_list(written["CustomStatements"], file, "api-policy")
+    `Auth.ResourcePolicy` with its `CustomStatements` and the lists it turns into
+    statements, `sam_list_statements`; serverless.yml's list of statements) as the API's
+    resource policies (service "execute-api", target the API): who may call it."""
+    if isinstance(written, dict) and not {"Statement", "Version"} & set(written):
+        statements = statements_from_list(written.get("CustomStatements"), file,
+                                          "api-policy") + sam_list_statements(written, file)
     elif isinstance(written, dict):
         statements = statements_from_document(written, file, "api-policy")
     else:
@@ -80,6 +80,59 @@ def api_policies(api: Api, written: Any, file: str) -> list[ResourcePolicy]:
                            target=Ref(api.id), statement=statement,
                            location=statement.location or api.location)
             for index, statement in enumerate(statements)]
+
+
+#: SAM's `Auth.ResourcePolicy` lists of networks: the condition key of each, and the
+#: operator of the Deny SAM writes beside an Allow to everyone (a list allowed: every
+#: request from outside is denied; a list blocked: those inside are).
+_SAM_NETWORK_LISTS = {
+    "IpRangeWhitelist": ("aws:SourceIp", "NotIpAddress"),
+    "IpRangeBlacklist": ("aws:SourceIp", "IpAddress"),
+    "SourceVpcWhitelist": ("", "StringNotEquals"),
+    "SourceVpcBlacklist": ("", "StringEquals"),
+    "IntrinsicVpcWhitelist": ("aws:SourceVpc", "StringNotEquals"),
+    "IntrinsicVpcBlacklist": ("aws:SourceVpc", "StringEquals"),
+    "IntrinsicVpceWhitelist": ("aws:SourceVpce", "StringNotEquals"),
+    "IntrinsicVpceBlacklist": ("aws:SourceVpce", "StringEquals"),
+}
+
+
+def sam_list_statements(written: Any, file: str) -> list[Statement]:
+    """The statements SAM writes for an API's `Auth.ResourcePolicy` lists, on every route:
+    `AwsAccountWhitelist` / `Blacklist` an Allow / Deny of execute-api:Invoke to those
+    accounts; each network list an Allow to everyone and a Deny to everyone outside the
+    networks allowed (`NotIpAddress aws:SourceIp`, `StringNotEquals aws:SourceVpce`) or
+    inside those blocked (`SourceVpc*` lists split into `aws:SourceVpc` and
+    `aws:SourceVpce` by the `vpc-` / `vpce-` prefix)."""
+    found: list[Statement] = []
+    line_of = getattr(written, "line_of", None)
+
+    def add(key: str, effect: str, principal: Any, condition: Any = None) -> None:
+        raw = {"Effect": effect, "Principal": principal, "Action": "execute-api:Invoke",
+               "Resource": "execute-api:/*", **({"Condition": condition} if condition else {})}
+        statement = statement_from(raw, file, "api-policy",
+                                   line_of(key) if line_of is not None else None)
+        if statement is not None:
+            found.append(statement)
+
+    for key, effect in (("AwsAccountWhitelist", "Allow"), ("AwsAccountBlacklist", "Deny")):
+        if written.get(key):
+            add(key, effect, {"AWS": written[key]})
+    for key, (condition_key, operator) in _SAM_NETWORK_LISTS.items():
+        values = written.get(key)
+        if not values:
+            continue
+        values = values if isinstance(values, list) else [values]
+        if condition_key:
+            keys = {condition_key: values}
+        else:
+            vpces = [v for v in values if isinstance(v, str) and v.startswith("vpce-")]
+            keys = {k: v for k, v in (("aws:SourceVpc", [v for v in values
+                                                          if v not in vpces]),
+                                      ("aws:SourceVpce", vpces)) if v}
+        add(key, "Allow", "*")
+        add(key, "Deny", "*", {operator: keys})
+    return found
 
 
 def link_role(t: Template, logical: str, props: Any) -> None:

@@ -28,6 +28,7 @@ from faasguard.analysis.endpoints import (
     policies_in_effect,
     policy_target,
     unlisted_text,
+    unsigned_callers,
 )
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.iam_catalog import access_level
@@ -174,9 +175,19 @@ too belongs to none of its routes in particular: its GET route is judged by its 
 On a websocket API only `$connect` can carry an authoriser; every message of an
 unauthenticated connection reaches its routes. OPTIONS (CORS preflight) routes are not
 reported; routes protected only by an API key are FG-AUTH-003; routes of PRIVATE APIs are
-reported `low`. A catch-all route (FG-SHADOW-003) without an authoriser gets both
-findings, each naming the other as a related location: every path of the function's own
-router is open.
+reported `low`. A REST API's resource policy lets a request to a route without an
+authoriser in only when one of its Allow statements matches the request and no Deny does;
+the request is unsigned, so it has no principal, account or organisation. A route that
+only an Allow naming a principal covers, or only one conditioned on the caller's account
+or organisation (`aws:PrincipalOrgID`), or that a Deny to every caller outside an account
+covers (FG-AUTH-004's fence), or that no Allow covers, cannot be called by anyone and is
+not reported. One that only an Allow conditioned on a network (`IpAddress aws:SourceIp`,
+`StringEquals aws:SourceVpce`) or a Deny to every request from outside a network covers
+is reported `low`, naming the network (SAM's `Auth.ResourcePolicy` lists are read as
+the statements SAM writes for them). A route the policy leaves open while it fences
+other routes of the API is reported as usual, saying so. A catch-all route (FG-SHADOW-003)
+without an authoriser gets both findings, each naming the other as a related location:
+every path of the function's own router is open.
 An authoriser the deployment decides (a condition with a NONE branch or one that leaves
 the authoriser out, a parameter or root module's variable whose values include NONE) is
 reported too, naming what decides it (FG-AUTH-003 likewise for an API-key route); when
@@ -247,6 +258,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
     # each API's first `$connect` route (one pass over the routes, not one per API)
     connects = {r.api: r for r in reversed(app.routes) if r.method == "$connect"}
     gates = _gates(facts) if app.routes else {}
+    fences = unsigned_callers(app, app.routes)
     methods: dict[str, set[str]] = {}  # of each function, its routes' methods
     for route in app.routes:
         if route.function:
@@ -288,14 +300,23 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 if route.method == "ANY" else "changes state" if destructive else "")
         if not what:
             what, destructive = _what_a_read_does(facts, route, methods)
+        fence = fences.get(id(route))
+        if fence is not None and fence.reach == "nobody":
+            continue  # no unsigned request gets through the API's resource policy
         private = api_exposure(app.apis.get(route.api)) == "vpc"
-        severity = "low" if private else ("high" if destructive else "medium")
-        where = "from the VPC" if private else "from the internet"
+        fenced_in = fence is not None and fence.reach == "network"
+        severity = "low" if private or fenced_in else ("high" if destructive else "medium")
+        where = f"from {' or '.join(fence.networks)}" if fence is not None and fenced_in \
+            else "from the VPC" if private else "from the internet"
         function = f" (function '{logical_id(route.function)}')" if route.function else ""
         message = f"Route {route_label(route)}{function} has no authoriser: anyone {where} " \
             f"can call it, and it {what}." if found is None else \
             f"Route {route_label(route)}{function} may have no authoriser: " \
             f"{_undecided_text(found)} lets anyone {where} call it, and it {what}."
+        if fenced_in:
+            message += " The API's resource policy lets no other unsigned request in."
+        elif fence is not None and fence.fences_others:
+            message += " The API's resource policy fences some of its routes, not this one."
         yield make_finding("FG-AUTH-002", message, route.location, route_subject(route),
                            **_how_sure(found.undecided if found else None, severity))
     yield from _alb_without_authentication(app, facts)
