@@ -196,6 +196,10 @@ class CallAnalysis:
             return self._inline(target, module, args, kwargs, node, f)
         if sinks is not None:
             return CLEAN
+        if PATHS in f.env and qname == "getattr":  # `getattr(body, "cmd")`, checked before
+            checked = f.env.get(access_path(node))
+            if checked is not None:
+                return union((checked, args[2])) if len(args) > 2 else checked
         callback = table.record_callbacks.get(qname)
         if callback is not None:  # `process_partial_response(event, record_handler, ...)`
             return self._record_callback(callback, node, args, kwargs, f)

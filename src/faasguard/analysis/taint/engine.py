@@ -955,10 +955,9 @@ class Analyzer(CallAnalysis):
             items = self.ev(gen.iter, f)
             self.assign(gen.target, extend(items, "*", (f.module.file, node.lineno)), f,
                         node.lineno)
-            for cond in gen.ifs:
+            for cond in gen.ifs:  # (what a filter checked: each element produced passed it)
                 self.ev(cond, f)
-                for name in self._guard(cond, f)[0]:
-                    f.env[name] = CLEAN
+                _validated(f, self._guard(cond, f)[0])
         if isinstance(node, ast.DictComp):
             result = union((self.ev(node.key, f), self.ev(node.value, f)))
         else:

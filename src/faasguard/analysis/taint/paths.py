@@ -25,8 +25,8 @@ JS_OPENS = "."
 
 def access_path(node: ast.expr) -> str:
     """`body['cmd']` for a read of a constant key from a name (`body["cmd"]`,
-    `body.get("cmd")`, `body.cmd`, `event["a"]["b"]`), else "". The three spellings of
-    one key give one path."""
+    `body.get("cmd")`, `body.cmd`, `getattr(body, "cmd")`, `event["a"]["b"]`), else "".
+    The spellings of one key give one path."""
     kind = type(node)
     if kind is ast.Name:
         return node.id  # type: ignore[attr-defined]
@@ -40,11 +40,16 @@ def access_path(node: ast.expr) -> str:
     elif kind is ast.Call:
         func = node.func  # type: ignore[attr-defined]
         args = node.args  # type: ignore[attr-defined]
-        if type(func) is not ast.Attribute or func.attr != "get" or not args \
+        if type(func) is ast.Name and func.id == "getattr" and len(args) in (2, 3) \
+                and type(args[1]) is ast.Constant:  # `getattr(body, "cmd"[, default])`
+            key = args[1].value
+            head = args[0]
+        elif type(func) is not ast.Attribute or func.attr != "get" or not args \
                 or type(args[0]) is not ast.Constant:
             return ""
-        key = args[0].value
-        head = func.value
+        else:
+            key = args[0].value
+            head = func.value
     else:
         return ""
     if type(key) is not str:
