@@ -10,16 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faasguard.findings import Finding
-from faasguard.scan import scan
+from test_node_allow_list_paths import _command_injections
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "node_switch_fall_through"
-
-
-def _command_injections(folder: Path) -> list[Finding]:
-    return sorted((f for f in scan(str(folder)).findings
-                   if f.rule_id == "FG-INJ-001" and not f.suppressed),
-                  key=lambda f: (f.location.line, f.message))
 
 
 def test_every_way_on_is_followed() -> None:

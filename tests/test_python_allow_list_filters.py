@@ -11,16 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faasguard.findings import Finding
-from faasguard.scan import scan
+from test_python_allow_list_paths import _command_injections
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "python_allow_list_filters"
-
-
-def _command_injections(folder: Path) -> list[tuple[int, str]]:
-    found: list[Finding] = [f for f in scan(str(folder)).findings
-                            if f.rule_id == "FG-INJ-001" and not f.suppressed]
-    return sorted((f.location.line, f.message.split("(")[1].split(")")[0]) for f in found)
 
 
 def test_what_a_filter_or_getattr_check_does_not_prove_stays_input() -> None:
