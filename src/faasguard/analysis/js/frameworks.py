@@ -168,12 +168,12 @@ def router_prefix(module: JsModule, router: Node) -> str:
         return ""
     name = module.text(router)
     made = FileIndex.of(module).value(name)
-    calls: list[Node] = []
+    calls: list[Node] = []  # (in the order they run)
     while made is not None and made.type == "call_expression":  # (chained calls)
         called = _prefix_call(module, made)
         if called is None:
             return ""
-        calls.append(made)
+        calls.insert(0, made)
         made = called
     if made is None or made.type != "new_expression":
         return ""
