@@ -79,3 +79,12 @@ resource "aws_lambda_function_url" "proxy" {
   function_name      = aws_lambda_function.fn["proxy"].function_name
   authorization_type = "NONE"
 }
+
+# ...which AWS opens to callers only with this permission (Terraform adds none itself).
+resource "aws_lambda_permission" "proxy_url" {
+  statement_id           = "FunctionURLAllowPublicAccess"
+  action                 = "lambda:InvokeFunctionUrl"
+  function_name          = aws_lambda_function.fn["proxy"].function_name
+  principal              = "*"
+  function_url_auth_type = "NONE"
+}

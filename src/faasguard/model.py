@@ -315,12 +315,17 @@ class Route:
 
 @dataclass(slots=True)
 class FunctionUrl:
-    """A Lambda function URL. auth_type: NONE or AWS_IAM."""
+    """A Lambda function URL. auth_type: NONE or AWS_IAM. `own_resource`: written as a
+    resource of its own (AWS::Lambda::Url, Terraform's aws_lambda_function_url), whose
+    AuthType NONE lets callers in only with a permission letting everyone call
+    lambda:InvokeFunctionUrl, which nothing adds for it (SAM's FunctionUrlConfig and
+    serverless.yml's `url` add one)."""
 
     auth_type: Value
     location: Location
     cors: dict[str, Any] | None = None
     invoke_mode: Value = None
+    own_resource: bool = False
 
 
 TriggerKind = Literal[

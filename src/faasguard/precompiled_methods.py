@@ -78,10 +78,10 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.auth_type,self.location,self.cors,self.invoke_mode,)==(other.auth_type,other.location,other.cors,other.invoke_mode,)
+   return (self.auth_type,self.location,self.cors,self.invoke_mode,self.own_resource,)==(other.auth_type,other.location,other.cors,other.invoke_mode,other.own_resource,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.auth_type,self.location,self.cors,self.invoke_mode,)==(other.auth_type,other.location,other.cors,other.invoke_mode,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.auth_type,self.location,self.cors,self.invoke_mode,self.own_resource,)==(other.auth_type,other.location,other.cors,other.invoke_mode,other.own_resource,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
@@ -1787,9 +1787,9 @@ CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qual
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(auth_type={self.auth_type!r}, location={self.location!r}, cors={self.cors!r}, invoke_mode={self.invoke_mode!r})"
+  return self.__class__.__qualname__ + f"(auth_type={self.auth_type!r}, location={self.location!r}, cors={self.cors!r}, invoke_mode={self.invoke_mode!r}, own_resource={self.own_resource!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(auth_type={self.auth_type!r}, location={self.location!r}, cors={self.cors!r}, invoke_mode={self.invoke_mode!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(auth_type={self.auth_type!r}, location={self.location!r}, cors={self.cors!r}, invoke_mode={self.invoke_mode!r}, own_resource={self.own_resource!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -2805,14 +2805,15 @@ def __create_fn__(_type_app, _type_facts, _type_findings, _type_files_scanned, _
  return __init__
 CODE['def __create_fn__(_type_app, _type_facts, _type_findings, _type_files_scanned, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_findings, _dflt_files_scanned, _dflt_sources, _return_type):\n def __init__(self,app:_type_app,facts:_type_facts,findings:_type_findings=_HAS_DEFAULT_FACTORY,files_scanned:_type_files_scanned=_dflt_files_scanned,sources:_type_sources=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.app=app\n  self.facts=facts\n  self.findings=_dflt_findings() if findings is _HAS_DEFAULT_FACTORY else findings\n  self.files_scanned=files_scanned\n  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_auth_type, _type_location, _type_cors, _type_invoke_mode, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cors, _dflt_invoke_mode, _return_type):
- def __init__(self,auth_type:_type_auth_type,location:_type_location,cors:_type_cors=_dflt_cors,invoke_mode:_type_invoke_mode=_dflt_invoke_mode)->_return_type:
+def __create_fn__(_type_auth_type, _type_location, _type_cors, _type_invoke_mode, _type_own_resource, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cors, _dflt_invoke_mode, _dflt_own_resource, _return_type):
+ def __init__(self,auth_type:_type_auth_type,location:_type_location,cors:_type_cors=_dflt_cors,invoke_mode:_type_invoke_mode=_dflt_invoke_mode,own_resource:_type_own_resource=_dflt_own_resource)->_return_type:
   self.auth_type=auth_type
   self.location=location
   self.cors=cors
   self.invoke_mode=invoke_mode
+  self.own_resource=own_resource
  return __init__
-CODE['def __create_fn__(_type_auth_type, _type_location, _type_cors, _type_invoke_mode, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cors, _dflt_invoke_mode, _return_type):\n def __init__(self,auth_type:_type_auth_type,location:_type_location,cors:_type_cors=_dflt_cors,invoke_mode:_type_invoke_mode=_dflt_invoke_mode)->_return_type:\n  self.auth_type=auth_type\n  self.location=location\n  self.cors=cors\n  self.invoke_mode=invoke_mode\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_auth_type, _type_location, _type_cors, _type_invoke_mode, _type_own_resource, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_cors, _dflt_invoke_mode, _dflt_own_resource, _return_type):\n def __init__(self,auth_type:_type_auth_type,location:_type_location,cors:_type_cors=_dflt_cors,invoke_mode:_type_invoke_mode=_dflt_invoke_mode,own_resource:_type_own_resource=_dflt_own_resource)->_return_type:\n  self.auth_type=auth_type\n  self.location=location\n  self.cors=cors\n  self.invoke_mode=invoke_mode\n  self.own_resource=own_resource\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_authorizers, _type_default, _type_api_key_required, _type_default_on_preflight, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_authorizers, _dflt_default, _dflt_api_key_required, _dflt_default_on_preflight, _return_type):
  def __init__(self,authorizers:_type_authorizers=_HAS_DEFAULT_FACTORY,default:_type_default=_dflt_default,api_key_required:_type_api_key_required=_dflt_api_key_required,default_on_preflight:_type_default_on_preflight=_dflt_default_on_preflight)->_return_type:

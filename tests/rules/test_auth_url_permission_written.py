@@ -4,7 +4,9 @@ AWS_IAM (no AllowedValues) is then reported as the template's NONE would be (hig
 no longer at low confidence as a NONE only the setting's domain offers
 (tests/review/test_review_auth_unlisted.py, fixture cfn_url_public_permission). A
 permission that is not for anyone, or not for a URL without authentication, writes no
-NONE."""
+NONE; nor does it open the URL (the URL is an AWS::Lambda::Url, for which nothing else adds
+a permission): it is then `low` at low confidence, saying AWS refuses every call
+(tests/rules/test_auth_url_permission_needed.py)."""
 
 from __future__ import annotations
 
@@ -33,4 +35,5 @@ def test_a_permission_that_writes_no_none_leaves_the_url_at_low_confidence(
     assert old in text
     template.write_text(text.replace(old, new))
     [finding] = [f for f in scan(str(project)).findings if f.rule_id == "FG-AUTH-001"]
-    assert (finding.severity, finding.confidence) == ("medium", "low")
+    assert (finding.severity, finding.confidence) == ("low", "low")
+    assert "AWS refuses every call to the URL until one is added" in finding.message

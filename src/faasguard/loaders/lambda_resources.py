@@ -99,6 +99,8 @@ def read_url_resource(t: Template, logical: str, props: Any) -> None:
     fn = _function(t, logical, props.get("TargetFunctionArn"), "function URL")
     if fn is not None:
         read_url(t, fn, props, t.line(logical), t.props[logical])
+        if fn.url is not None:
+            fn.url.own_resource = True
 
 
 def read_permission(t: Template, logical: str, props: Any) -> None:

@@ -84,6 +84,14 @@ deployed. A serverless.yml `url.authorizer` given by a variable with no value fo
 stage scanned (`${param:authType}` that only another stage defines) is reported `medium`
 with `confidence: low`, naming the variable: the Framework stops that deployment unless
 it is given a value.
+A URL written as a resource of its own (CloudFormation's `AWS::Lambda::Url`, Terraform's
+`aws_lambda_function_url`) lets callers in only with a permission letting everyone call
+`lambda:InvokeFunctionUrl` (`AWS::Lambda::Permission`, `aws_lambda_permission`), which
+nothing adds for it; SAM's `FunctionUrlConfig` and serverless.yml's `url` add one. When
+the project holds none, or only ones naming an account, a source (`SourceArn`,
+`SourceAccount`) or another AuthType, which an unsigned request does not match, AWS
+refuses every call until one is added: the URL is reported `low` with `confidence: low`,
+saying so (the permission may be added outside the project).
 """,
     remediation={
         "serverless": "functions:\n  fn:\n    url:\n      authorizer: aws_iam",
@@ -108,27 +116,64 @@ def function_url_without_auth(app: App, facts: Facts) -> Iterator[Finding]:
             continue
         name = logical_id(function.id)
         if isinstance(url.auth_type, str) and url.auth_type.upper() == "NONE":
-            yield make_finding(
-                "FG-AUTH-001",
-                f"Function '{name}' has a public function URL (AuthType NONE): anyone can "
-                "invoke it.", url.location, f"function-url:{name}")
+            message = f"Function '{name}' has a public function URL (AuthType NONE): anyone " \
+                "can invoke it."
+            how: dict[str, str] = {}
         elif isinstance(url.auth_type, Unknown) and url.auth_type.text.startswith("${"):
             # a serverless.yml variable left without a value (its diagnostic says why)
             where = f"stage {facts.options.stage!r}" if facts.options.stage else \
                 "one of the file's stages (no --stage given)"
-            yield make_finding(
-                "FG-AUTH-001",
-                f"Function '{name}' may have a public function URL: its authorizer is "
-                f"{url.auth_type.text}, which has no value for {where}: the Framework stops "
-                "a deployment that does not give one, and a value other than aws_iam lets "
-                "anyone invoke it.",
-                url.location, f"function-url:{name}", severity="medium", confidence="low")
+            message = f"Function '{name}' may have a public function URL: its authorizer is " \
+                f"{url.auth_type.text}, which has no value for {where}: the Framework stops " \
+                "a deployment that does not give one, and a value other than aws_iam lets " \
+                "anyone invoke it."
+            how = {"severity": "medium", "confidence": "low"}
         elif isinstance(url.auth_type, Unknown) and may_be_none(url.auth_type):
-            yield make_finding(
-                "FG-AUTH-001",
-                f"Function '{name}' may have a public function URL: "
-                f"{_choice_text(url.auth_type, 'AuthType')} lets anyone invoke it.",
-                url.location, f"function-url:{name}", **_how_sure(url.auth_type, "high"))
+            message = f"Function '{name}' may have a public function URL: " \
+                f"{_choice_text(url.auth_type, 'AuthType')} lets anyone invoke it."
+            how = _how_sure(url.auth_type, "high")
+        else:
+            continue
+        closed = _url_not_opened(app, function.id) if url.own_resource else None
+        if closed is not None and not how:
+            message = f"Function '{name}' has a function URL without authentication " \
+                f"(AuthType NONE), but {closed}: AWS refuses every call to it until one is " \
+                "added (outside the project, or by a later change); anyone can invoke it then."
+        elif closed is not None:
+            message += f" But {closed}: AWS refuses every call to the URL until one is added."
+        if closed is not None:
+            how = {"severity": "low", "confidence": "low"}
+        yield make_finding("FG-AUTH-001", message, url.location, f"function-url:{name}", **how)
+
+
+#: The action a function URL's caller needs a permission for.
+_URL_INVOKE: dict[str, tuple[str, ...]] = {"lambda": ("lambda:InvokeFunctionUrl",)}
+
+
+def _url_not_opened(app: App, function: str) -> str | None:
+    """Why no caller gets through a function URL of AuthType NONE written as a resource of
+    its own (`FunctionUrl.own_resource`), for a message: no permission of the project lets
+    everyone call lambda:InvokeFunctionUrl on the function. None when one may: to `*` (or
+    a principal known at deployment), with no SourceArn, SourceAccount or condition naming
+    callers (`is_restricted`: an unsigned request has none of them) and no AuthType other
+    than NONE, on the function or on one the scan cannot name."""
+    written: list[str] = []
+    for policy in app.resource_policies:
+        if policy.service != "lambda" or not allowed_of(policy, _URL_INVOKE) or \
+                (isinstance(policy.target, Ref) and policy.target.target != function):
+            continue
+        statement = policy.statement
+        auth = policy.function_url_auth_type
+        if any(p == "*" or not isinstance(p, str) for p in statement.principals) and \
+                not is_restricted(policy) and \
+                not (isinstance(auth, str) and auth.upper() != "NONE"):
+            return None
+        written.append(logical_id(policy.id))
+    if not written:
+        return "no permission of the project lets anyone call it (lambda:InvokeFunctionUrl " \
+            "to '*')"
+    return f"its URL permissions ({short_list(sorted(written), 3)}) name a principal, a " \
+        "source or an AuthType an unsigned request does not match"
 
 
 def _choice_text(value: Unknown, setting: str) -> str:
