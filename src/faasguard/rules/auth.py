@@ -594,6 +594,9 @@ organisation or network (`StringNotEquals aws:PrincipalAccount`, `NotIpAddress
 aws:SourceIp`) fences the routes its Resource names, on every stage and method; the
 routes it does not name stay open. The same policy on an API without IAM
 routes is how public APIs are written: their routes' authorisation is FG-AUTH-002's.
+SAM's `Auth.ResourcePolicy` lists are read as the statements SAM writes for them: each
+network list (`IpRangeBlacklist`, `SourceVpcWhitelist`...) comes with an Allow to
+everyone, which a whitelist's Deny fences and a blacklist's does not.
 """,
     remediation={
         "serverless": "resources:\n  Resources:\n    InvokePermission:\n"
