@@ -438,6 +438,8 @@ def unsigned_callers(app: App, routes: list[Route]) -> dict[int, Fence]:
     for policy in app.resource_policies:
         if policy.service == "execute-api" and _may_invoke(policy):
             by_api.setdefault(policy_target(policy), []).append(policy)
+    if not by_api:
+        return {}
     found: dict[int, Fence] = {}
     fenced_apis: set[str] = set()
     for route in routes:
