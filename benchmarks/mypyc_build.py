@@ -1,7 +1,7 @@
 """Compile a checkout's scanner with mypyc: the one list of what is compiled, and the build.
 
     git worktree add -f /tmp/me/compiled <rev> --detach
-    python benchmarks/mypyc_build.py /tmp/me/compiled [--jobs 2] [--generate-only]
+    python benchmarks/mypyc_build.py /tmp/me/compiled [--jobs 2] [--generate-only] [--opt-level 0]
     PYTHONPATH=/tmp/me/compiled/src python -m faasguard.cli scan ...   # the compiled build
 
 builds in place (the .so files beside the modules, C and objects in build/), so that the
@@ -16,6 +16,9 @@ The group's C files (one per module) are compiled `--jobs` at a time, and one wh
 is newer than it and than the group's headers is not compiled again (a rebuild after a
 change compiles only what mypyc wrote anew). Prints the compile's wall and CPU time and the
 size of what it built; the figures are in benchmarks/README.md ("Compiled build (mypyc)").
+`--opt-level 0` compiles the C without optimisation, in a fraction of the time: the same
+code and checks, slower, for a test run while fixing (every object is compiled again when
+the level changes).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -83,10 +87,11 @@ def parallel(compile_one: Callable[..., list[str]], jobs: int) -> Callable[..., 
     return compile_all
 
 
-def extensions(tree: Path, jobs: int) -> list[Any]:
+def extensions(tree: Path, jobs: int, opt_level: str = "3") -> list[Any]:
     """The setuptools extensions of the compiled build of the checkout at `tree` (the
     current directory: mypyc reads pyproject.toml's mypy settings from there); C files are
-    compiled `jobs` at a time from then on (CCompiler.compile is replaced)."""
+    compiled `jobs` at a time from then on (CCompiler.compile is replaced), with the C
+    compiler's `-O<opt_level>`."""
     from mypyc.build import mypycify
     from setuptools._distutils import ccompiler
 
@@ -95,7 +100,8 @@ def extensions(tree: Path, jobs: int) -> list[Any]:
     # would be the package's own (__native_faasguard.c) and be linked twice
     # a virtualenv without the type stubs `mypy src` has finds some `type: ignore` unused:
     # not an error for the build
-    built = mypycify(["--no-warn-unused-ignores", *files], opt_level="3", multi_file=True)
+    built = mypycify(["--no-warn-unused-ignores", *files], opt_level=opt_level,
+                     multi_file=True)
     ccompiler.CCompiler.compile = parallel(ccompiler.CCompiler.compile, jobs)
     return built
 
@@ -106,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="C files compiled at a time")
     parser.add_argument("--generate-only", action="store_true",
                         help="stop after the type check and C generation")
+    parser.add_argument("--opt-level", default="3", choices=("0", "1", "2", "3"),
+                        help="the C compiler's optimisation (default 3, the build's)")
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
     src = tree / "src"
@@ -117,7 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     from setuptools import Distribution
 
     wall, cpu = time.perf_counter(), time.process_time()
-    built = extensions(Path("."), args.jobs)
+    level = Path("build", "opt-level")  # objects of another level: compiled again
+    if (level.read_text() if level.exists() else "3") != args.opt_level:
+        for objects in Path("build").glob("temp.*"):
+            shutil.rmtree(objects)
+    built = extensions(Path("."), args.jobs, args.opt_level)
+    level.write_text(args.opt_level)  # (build/ is there now)
     print(f"type check and C generation: {time.perf_counter() - wall:.0f} s", flush=True)
     if args.generate_only:
         return 0

@@ -303,8 +303,8 @@ class _Loader:
             types.setdefault(f"{normalize_name(key)}LambdaFunction", "AWS::Lambda::Function")
         layers = self.config.get("layers")
         if isinstance(layers, dict):
-            for key in layers:
-                types.setdefault(f"{normalize_name(str(key))}LambdaLayer",
+            for layer in layers:  # (any key: YAML's `1:` is an int)
+                types.setdefault(f"{normalize_name(str(layer))}LambdaLayer",
                                  "AWS::Lambda::LayerVersion")
         self.state_machines = state_machine_logical_ids(self.config.get(STEP_FUNCTIONS_KEY),
                                                         normalize_name)

@@ -397,10 +397,10 @@ class ServiceReader(ModuleReader):
             elif kind == "spread_element":
                 spread = self._spread(module, item)
                 if isinstance(spread, dict):
-                    for key, value in spread.items():
-                        result[key] = value
-                        lines[key] = spread.line_of(key) if isinstance(spread, LDict) \
-                            else module.line(item)
+                    for spread_key, spread_value in spread.items():  # (key: any type)
+                        result[spread_key] = spread_value
+                        lines[spread_key] = spread.line_of(spread_key) if isinstance(
+                            spread, LDict) else module.line(item)
                 continue
             elif kind == "comment":
                 continue
