@@ -21,9 +21,9 @@ from typing import Any, Protocol
 
 from lark import Token, Tree
 
-from faasguard.loaders.documents import LDict, LList
+from faasguard.loaders.documents import InputError, LDict, LList
 from faasguard.loaders.intrinsics import choices_of
-from faasguard.loaders.terraform.hcl import line, name_of, subtrees
+from faasguard.loaders.terraform.hcl import line, name_of, parse_hcl, subtrees
 from faasguard.model import CONDITIONAL_PREFIX, Ref, Unknown, Value
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
@@ -166,13 +166,12 @@ class Evaluator:
 
     def _reparse_template(self, body: str, at: int) -> Value:
         """A heredoc with interpolations: evaluate it as a quoted template string."""
-        from hcl2.parser import parser as hcl_parser
         from lark.exceptions import LarkError
 
         quoted = json.dumps(body).replace("\\u0024", "$")
         try:
-            tree = hcl_parser().parse(f"x = {quoted}\n")
-        except LarkError:
+            tree = parse_hcl(f"x = {quoted}\n")
+        except (LarkError, InputError):
             return Unknown(f"heredoc template at line {at}")
         attribute = subtrees(subtrees(tree)[0])[0]
         return self.value(attribute.children[-1])

@@ -4,7 +4,11 @@
 expression as the parser's tree (evaluated later, when variables and references are
 known) and the line it was written on; a block keeps its labels, its nested blocks and
 its first and last lines. A file that is not valid HCL2 raises `InputError` with the
-parser's line; files in Terraform 0.11 syntax that HCL2 cannot read get a hint.
+parser's line; files in Terraform 0.11 syntax that HCL2 cannot read get a hint. Text
+nested deeper than `MAX_NESTING` (brackets, templates, conditionals) or with an operator
+chain longer than `MAX_CHAIN` (`a.b.c...`, `x[0][0]...`, `a + b + ...`) is refused as soon
+as the parser reaches that point: the parser is slow on such text (seconds per 100,000
+levels) and nothing past the evaluator's own bound (64 levels) could be read anyway.
 """
 
 from __future__ import annotations
@@ -15,6 +19,23 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput
 
 from faasguard.loaders.documents import MAX_FILE_BYTES, InputError, read_text
+
+#: The parser's stack height past which text is refused as nested too deeply (about
+#: 1,900 parentheses, 660 nested objects, 500 conditionals; the .tf files of examples/
+#: and tests/ reach 34).
+MAX_NESTING = 2000
+#: The operators of one chain at one bracket level past which text is refused.
+MAX_CHAIN = 1000
+#: What a token does to the chains `parse_hcl` counts: continues a left-nested chain (1:
+#: `a.b`, `a[0]`, `a + b`, `c ? x : y`), opens a bracket level (2; `[` both), closes one
+#: (4), starts a new expression at its level (8).
+_ROLES: dict[str, int] = {
+    **dict.fromkeys(("DOT", "QMARK", "PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT",
+                     "DOUBLE_EQ", "NEQ", "LT", "GT", "LEQ", "GEQ", "DOUBLE_AMP",
+                     "DOUBLE_PIPE"), 1),
+    **dict.fromkeys(("LPAR", "LBRACE", "INTERP_START", "DIRECTIVE_START"), 2), "LSQB": 3,
+    **dict.fromkeys(("RPAR", "RSQB", "RBRACE"), 4),
+    **dict.fromkeys(("COMMA", "EQ", "NL_OR_COMMENT"), 8)}
 
 
 @dataclass
@@ -72,10 +93,8 @@ def parse_tf(text: str, rel: str, offset: int = 0) -> list[Block]:
     `offset` is added to every line (of blocks, attributes and expression trees), so the
     lines of several files can share one numbering; errors report the file's own line.
     """
-    from hcl2.parser import parser as hcl_parser
-
     try:
-        tree = hcl_parser().parse(text if text.endswith("\n") else text + "\n")
+        tree = parse_hcl(text)
     except UnexpectedInput as exc:
         hint = ("; Terraform 0.11 syntax that HCL2 cannot read? `terraform 0.12upgrade` "
                 "converts it") if "${" in text else ""
@@ -87,6 +106,40 @@ def parse_tf(text: str, rel: str, offset: int = 0) -> list[Block]:
         _shift(tree, offset)
     body = subtrees(tree)[0]
     return _body(body, rel)[1]
+
+
+def parse_hcl(text: str) -> Tree:
+    """python-hcl2's parse tree of `text`; text nested too deeply raises `InputError` with
+    the line where it went past the bound, invalid text the parser's exceptions."""
+    from hcl2.parser import parser as hcl_parser
+
+    cursor = hcl_parser().parse_interactive(text if text.endswith("\n") else text + "\n")
+    state = cursor.parser_state
+    stack, feed = state.state_stack, state.feed_token
+    chains = [0]  # the operators of the chain at each open bracket level
+    token = None
+    for token in cursor.lexer_thread.lex(state):  # the loop of the parser's own `parse`
+        role = _ROLES.get(token.type, 0)
+        if role:
+            if role & 1:
+                chains[-1] += 1
+                if chains[-1] > MAX_CHAIN:
+                    raise InputError(f"expression nested too deeply (over {MAX_CHAIN:,} "
+                                     "chained operators: a.b, a[0], a + b); refused",
+                                     token.line)
+            if role & 2:
+                chains.append(0)
+            elif role == 4:
+                if len(chains) > 1:
+                    chains.pop()
+            elif role == 8:
+                chains[-1] = 0
+        if len(stack) > MAX_NESTING:
+            raise InputError("expression nested too deeply (brackets, templates or "
+                             "conditionals); refused", token.line)
+        feed(token)
+    tree: Tree = cursor.feed_eof(token)
+    return tree
 
 
 def _shift(tree: Tree, offset: int) -> None:
@@ -107,10 +160,8 @@ def read_tfvars(path: str, rel: str, max_bytes: int = MAX_FILE_BYTES) -> dict[st
 def parse_assignments(text: str, rel: str) -> dict[str, Attr]:
     """The `name = expression` assignments of HCL2 text, as a `.tfvars` file holds them
     (bad content raises `InputError`)."""
-    from hcl2.parser import parser as hcl_parser
-
     try:
-        tree = hcl_parser().parse(text if text.endswith("\n") else text + "\n")
+        tree = parse_hcl(text)
     except UnexpectedInput as exc:
         raise InputError(f"not valid HCL2: {syntax_error(exc)}",
                          getattr(exc, "line", None)) from None
