@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from lark import Token, Tree
@@ -489,6 +489,13 @@ def fill_template(text: Value, symbols: Value) -> Value:
     return render(parts)
 
 
+def _has(mapping: Mapping[Any, Any], key: object) -> bool:
+    """`key in mapping` through the mapping's own `__contains__`: module.py's instances
+    as values (`each.value.function_name`) hold no keys and answer for the attributes they
+    compute. (Compiled, `in` on a value typed dict is the plain dict's and said no.)"""
+    return key in mapping
+
+
 def _walk(value: Value, parts: list[Any]) -> Value:
     """Apply the remaining traversal steps to a value."""
     for at, part in enumerate(parts):
@@ -498,7 +505,7 @@ def _walk(value: Value, parts: list[Any]) -> Value:
             return _any_of(value, part, parts[at + 1:])
         if part == "*":
             continue
-        if isinstance(value, dict) and part in value:
+        if isinstance(value, dict) and _has(value, part):
             value = value[part]
         elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
             value = value[part]
@@ -512,7 +519,7 @@ def _any_of(collection: Value, key: Unknown, rest: list[Any]) -> Unknown:
     text), its choices what the elements the key may pick (those its own choices name,
     else every one: Terraform rejects a key the collection lacks) give."""
     if isinstance(collection, dict):
-        picks = [collection[c] for c in key.choices if isinstance(c, str) and c in collection] \
+        picks = [collection[c] for c in key.choices if isinstance(c, str) and _has(collection, c)] \
             if key.choices else list(collection.values())
     elif isinstance(collection, list):
         picks = [collection[c] for c in key.choices
