@@ -21,7 +21,11 @@ keep theirs; the unreserved pool (account quota minus all reservations, never be
 Only *exposed* functions count towards the app total: those an outsider can trigger (HTTP
 routes, function URLs, ALB, websocket, Cognito sign-up triggers, IoT rules, the Lambda
 authoriser of an API route, and buckets/queues/topics whose resource policy lets anyone
-write, or that a route without authentication hands its requests to). A function whose
+write, or that a route without authentication hands its requests to). An ALB trigger
+whose every load balancer is internal (`endpoints.alb_internal`) is reachable from its
+VPC only: no outsider's way in, as FG-AUTH-002 judges it. A private REST API's routes
+still count: an interface VPC endpoint of any account its resource policy admits reaches
+them (FG-AUTH-002 still reports them, lower). A function whose
 every API route requires IAM is not counted for its routes: only principals allowed
 execute-api:Invoke can call them, unless the API's resource policy lets any account do so
 (`endpoints.signed_only`, FG-AUTH-004's reading). A route whose
@@ -45,6 +49,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from faasguard.analysis.endpoints import (
+    alb_internal,
     apis_open_to_any_account,
     domain_none,
     effective_authorizer,
@@ -141,10 +146,12 @@ def exposure_reasons(function: Function, routes: list[Route],
     `public_sources` the public resources `write_targets` gives; `guarded` the routes of
     each Lambda authoriser's function (`authorizer_routes`); `signed`: every route of the
     function takes only a request signed by a principal allowed execute-api:Invoke
-    (`endpoints.signed_only`), so its API routes are no outsider's way in.
+    (`endpoints.signed_only`), so its API routes are no outsider's way in. Nor is an ALB
+    trigger whose every load balancer is internal.
     """
     reasons: list[str] = [t.kind for t in function.triggers
                if t.kind in INTERNET_TRIGGERS and not (signed and t.kind in _API_TRIGGERS)
+               and not (t.kind == "alb" and alb_internal(t))
                or t.kind in OUTSIDER_TRIGGERS]
     reasons += written_by(function, public_sources)
     if guarded and (ahead := guarded.get(function.id)):

@@ -48,7 +48,8 @@ when flooded. You pay
 for every environment, and every other function of the account (in every app) is
 throttled while the flood lasts. Reserved concurrency caps both the spend and the blast
 radius. Functions only reachable from your own schedules, streams or internal queues are
-not reported, nor those whose every API route requires IAM (`AWS_IAM`): API Gateway
+not reported, nor those behind internal load balancers only (reachable from their VPC),
+nor those whose every API route requires IAM (`AWS_IAM`): API Gateway
 refuses a request not signed by a principal allowed `execute-api:Invoke` (the account's
 own, or an account the API's resource policy names) before the function runs; a REST API
 whose resource policy lets any account call it (FG-AUTH-004) opens them again.
