@@ -12,7 +12,7 @@ of the same application are kept as `Ref` so rules can follow them.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
@@ -111,6 +111,33 @@ def qualify(file: str, logical_id: str) -> str:
 def logical_id(element_id: str) -> str:
     """The logical id part of a qualified id (what the user wrote in the template)."""
     return element_id.split("#", 1)[-1]
+
+
+def clashing_names(element_ids: Iterable[str]) -> set[str]:
+    """The logical ids more than one of these elements has (two Terraform roots each
+    declaring `aws_lambda_function.api`, two templates each a `HelloFunction`)."""
+    seen: set[str] = set()
+    clashing: set[str] = set()
+    for element_id in element_ids:
+        name = logical_id(element_id)
+        (clashing if name in seen else seen).add(name)
+    return clashing
+
+
+def located_name(element_id: str, location: Location, clashing: Container[str]) -> str:
+    """An element's name in a report: its logical id, followed by where it is declared
+    (`aws_lambda_function.api (orders/main.tf:1)`, as a finding's location is written)
+    when it is one of `clashing` (`clashing_names`); a name no other element has alone."""
+    name = logical_id(element_id)
+    return f"{name} ({location})" if name in clashing else name
+
+
+def display_names(functions: Iterable[Function]) -> dict[str, str]:
+    """Each function's name in a list a report prints, by function id: `located_name`
+    among `functions` (a name no other function of the list has is printed alone)."""
+    listed = list(functions)
+    clashing = clashing_names(f.id for f in listed)
+    return {f.id: located_name(f.id, f.location, clashing) for f in listed}
 
 
 # --------------------------------------------------------------------------- IAM

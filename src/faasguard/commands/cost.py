@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from typing import Any
 
 from faasguard.commands.endpoints import add_common_arguments, load
+from faasguard.model import Location, clashing_names, located_name
 
 HELP = "worst-case cost an attacker can force, per function and for the app"
 EPILOG = """\
@@ -72,13 +72,9 @@ def _where(location: Any) -> dict[str, Any]:
 
 
 def _label(entry: dict[str, Any], clashing: set[str]) -> str:
-    """A function's name in the text: its logical id, followed by where it is declared (as
-    the scan's text report writes a location, `infra/a/main.tf:1`) when another function
-    of the app has the same id (two Terraform roots, two templates)."""
-    name = str(entry["function"])
-    if name not in clashing:
-        return name
-    return f"{name} ({entry['location']['file']}:{entry['location']['line']})"
+    """A function's name in the text (`located_name`, of an entry of the JSON)."""
+    where = Location(entry["location"]["file"], entry["location"]["line"])
+    return located_name(str(entry["function"]), where, clashing)
 
 
 def _money(value: float) -> str:
@@ -90,8 +86,7 @@ def render_text(data: dict[str, Any]) -> str:
     header = ("FUNCTION", "ENTRY", "EXPOSED", "MEMORY", "TIMEOUT", "ARCH", "CONCURRENCY",
               "REQ/S", "PER HOUR", "PER DAY")
     rows = [header]
-    names = Counter(f["function"] for f in data["functions"])
-    clashing = {name for name, count in names.items() if count > 1}
+    clashing = clashing_names(f["function"] for f in data["functions"])
     for f in sorted(data["functions"], key=lambda f: -f["usd_per_day"]):
         # a mark where a deployment passing NONE would expose it (the notes below)
         exposed = (", ".join(f["exposure"]) or "no") + ("*" if f.get("exposed_if") else "")

@@ -9,7 +9,7 @@ from typing import Any
 
 from faasguard.commands import policy_terraform
 from faasguard.commands.app_options import add_app_arguments
-from faasguard.model import App, Function, logical_id
+from faasguard.model import App, Function, display_names, logical_id
 
 HELP = "print each function's least-privilege IAM policy, computed from its code"
 EPILOG = """\
@@ -23,7 +23,9 @@ The policy covers every AWS SDK call reachable from the handler (boto3/botocore 
 resources, collections, paginators, waiters, S3 transfers, aioboto3), on the resources
 the code names (environment variables resolved through the template). A resource the
 code does not name statically is printed as an explicit <placeholder> to fill in.
---format json prints one object: function name -> IAM policy document. Without --format,
+--format json prints one object: function name -> IAM policy document (two functions of
+one name, in two Terraform roots or templates, are keyed by the name followed by where
+each is declared: "aws_lambda_function.api (orders/main.tf:1)"). Without --format,
 each function is printed in its template's format (Terraform: an aws_iam_policy_document
 whose resources are references such as aws_sqs_queue.jobs.arn). Permissions Lambda itself
 needs (logs, event-source polling) are left to the framework for serverless.yml and SAM,
@@ -59,10 +61,12 @@ def _selected(app: App, wanted: list[str]) -> list[Function] | None:
 
 
 def policy_report(app: App, facts: Any, functions: list[Function]) -> dict[str, Any]:
-    """Per function name: its minimal policy, whether its code was analysed, and the diff
-    with what its role grants today (JSON-ready)."""
+    """Per function name (`display_names`: its logical id, followed by where it is declared
+    when another function of the report has that id): its minimal policy, whether its
+    code was analysed, and the diff with what its role grants today (JSON-ready)."""
     from faasguard.analysis.privileges import include_platform, minimal_policy, needs_of
 
+    names = display_names(functions)
     report: dict[str, Any] = {}
     for function in functions:
         needs = needs_of(function, app, facts)
@@ -71,7 +75,7 @@ def policy_report(app: App, facts: Any, functions: list[Function]) -> dict[str, 
             entry["policy"] = None
         else:
             entry["policy"] = minimal_policy(needs, include_platform(function))
-        report[logical_id(function.id)] = entry
+        report[names[function.id]] = entry
     return report
 
 
@@ -128,13 +132,14 @@ def render(app: App, report: dict[str, Any], fmt: str | None, diff: bool) -> str
                 out[name] = policy
         return json.dumps(out, indent=2) + "\n"
     chunks: list[str] = []
-    for name, entry in report.items():
+    for label, entry in report.items():
         function: Function = entry["function"]
+        name = logical_id(function.id)  # what the template writes, for its snippets
         # `Policies` is AWS::Serverless::Function's: an AWS::Lambda::Function (plain
         # CloudFormation, CDK output) has its role's policy document instead
         style = fmt or (function.format if function.format in ("serverless", "sam",
                                                                 "terraform") else "json")
-        header = f"# {name} ({function.source_file or 'handler not found'})"
+        header = f"# {label} ({function.source_file or 'handler not found'})"
         if entry["policy"] is None:
             chunks.append(f"{header}\n# its code was not analysed (a runtime faasguard does "
                           "not read, or the handler was not found): no policy can be computed\n")

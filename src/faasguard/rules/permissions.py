@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from faasguard.analysis.endpoints import allowed_of, grants_anyone, is_restricted, policy_target
 from faasguard.analysis.facts import Facts
 from faasguard.findings import Finding, make_finding, rule
-from faasguard.model import App, Location, Role, Statement, logical_id
+from faasguard.model import App, Location, Role, Statement, display_names, logical_id
 from faasguard.rules.iam_tables import (
     escalations,
     is_full_wildcard,
@@ -529,7 +529,8 @@ def shared_role(app: App, facts: Facts) -> Iterator[Finding]:
         if len(functions) < 2:
             continue
         role = app.roles.get(key)
-        names = sorted(logical_id(f) for f in functions)
+        # one role ARN may be written in several Terraform roots or templates
+        names = sorted(display_names(app.functions[f] for f in functions).values())
         location = role.location if role else app.functions[functions[0]].location
         yield make_finding(
             "FG-PERM-008",

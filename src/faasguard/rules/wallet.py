@@ -19,6 +19,8 @@ from faasguard.model import (
     Trigger,
     Unknown,
     Value,
+    clashing_names,
+    located_name,
     logical_id,
 )
 from faasguard.rules.util import (
@@ -699,13 +701,15 @@ def cost_above_budget(app: App, facts: Facts) -> Iterator[Finding]:
     # keeps it; the costliest function is a related location
     anchor = Location(min(template_file(c.function, c.location) for c in exposed), 1)
     parts = []
+    clashing = clashing_names(p.function for p in proposals)
     for p in proposals[:5]:
         caps = f"reserved concurrency {p.reserved_concurrency}"
         if p.throttle_rps is not None:
             caps += f" and a throttle of {p.throttle_rps:g} rps"
         if not p.fits:
             caps += " (still above its share: lower the timeout or memory)"
-        parts.append(f"{logical_id(p.function)}: {caps}")
+        name = located_name(p.function, model.functions[p.function].location, clashing)
+        parts.append(f"{name}: {caps}")
     more = f" (+{len(proposals) - 5} more)" if len(proposals) > 5 else ""
     yield make_finding(
         "FG-WALLET-007",
