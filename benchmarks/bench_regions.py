@@ -23,6 +23,12 @@ runs between the steps. A forked worker's profile counts what its parent ran
 before the fork too (callgrind does not reset its counters in a child): a step the fork
 happened in counts the parent's part of it as well, the steps a worker began itself are
 its own. Needs valgrind (callgrind and callgrind_annotate) and CPython 3.11 or later.
+
+On the compiled build (benchmarks/mypyc_build.py, `PYTHONPATH=TREE/src`) a compiled caller
+calls a compiled step directly, past any module attribute a trampoline would replace: each
+step's count is then read from its own native function (mypyc's `CPyDef_` symbol, `NATIVE`),
+and the scan runs unwrapped. What a native symbol counts is the step's body; the
+trampolines' few calls are not in it.
 """
 
 from __future__ import annotations
@@ -60,6 +66,46 @@ TRAMPOLINES: dict[str, str] = {
     "drop parsed code": "keyobject_richcompare",
     "localise": "zip_longest_next",  # (not calliter_iternext: the JSON writer's batches)
 }
+
+
+#: On the compiled build: the function each step is (its native symbol's count is the step's).
+NATIVE: dict[str, str] = {
+    "load_app": "faasguard.scan:load_app",
+    "analyse": "faasguard.scan:analyse",
+    "handler phase": "faasguard.analysis.handlers:resolve_then_analyse",
+    "parse": "faasguard.analysis.taint.modules:ModuleCache._parse",
+    "step taint": "faasguard.analysis.taint.project:analyse_handler",
+    "step awscalls": "faasguard.analysis.awscalls:analyse_handler_calls",
+    "step code_facts": "faasguard.analysis.code_facts:analyse_handler",
+    "run_rules": "faasguard.scan:run_rules",
+    "report": "faasguard.report:write",
+    "discovery": "faasguard.scan:discover_paths",
+    "suppressions": "faasguard.suppress:apply_suppressions",
+    "drop parsed code": "faasguard.scan:_drop_parsed_code",
+    "localise": "faasguard.findings:RemediationChooser.localise_all",
+}
+
+
+def native_symbols(where: str) -> list[str]:
+    """The names mypyc may give the C function of "module:qualname" (`CPyDef_` and the
+    shortest suffix of the module's dotted name that is unique in the build, then the
+    qualified name, each part joined by three underscores): one per suffix."""
+    module, _, qualname = where.partition(":")
+    parts = module.split(".")
+    tail = qualname.replace(".", "___")
+    return [f"CPyDef_{'___'.join(parts[n:])}___{tail}" for n in range(len(parts))]
+
+
+def compiled_build() -> bool:
+    """Is the faasguard this interpreter imports the compiled build (its scan module an
+    extension)?"""
+    import importlib.machinery
+    import importlib.util
+
+    spec = importlib.util.find_spec("faasguard.scan")
+    origin = spec.origin if spec is not None else None
+    return origin is not None and origin.endswith(
+        tuple(importlib.machinery.EXTENSION_SUFFIXES))
 
 
 def _through(c_function: str, call: Callable[[], Any]) -> Any:
@@ -105,7 +151,17 @@ def _wrapped(c_function: str, function: Callable[..., Any]) -> Callable[..., Any
 
 
 def _inner(scan_args: list[str]) -> None:
-    """The scan, each step through its trampoline (run under callgrind by `main`)."""
+    """The scan, each step through its trampoline (run under callgrind by `main`); on the
+    compiled build as it is (its steps are read from their native functions)."""
+    if compiled_build():
+        from faasguard.cli import main as run_cli
+
+        sys.argv = ["faasguard", "scan", *scan_args]
+        try:
+            run_cli()
+        except SystemExit:
+            pass
+        return
     import faasguard.analysis.handlers as handlers
     import faasguard.report as report
     import faasguard.scan as scan
@@ -182,10 +238,17 @@ def inclusive_counts(profile: str, names: Iterable[str]
     return totals, found
 
 
-def _counts(profile: str) -> tuple[int, dict[str, int]]:
-    """A profile's total and the inclusive count of each trampoline in it."""
-    totals, found = inclusive_counts(profile, TRAMPOLINES.values())
-    return totals.get("Ir", 0), {name: counts["Ir"] for name, counts in found.items()}
+def _counts(profile: str, compiled: bool) -> tuple[int, dict[str, int]]:
+    """A profile's total and the inclusive count of each step in it, by step."""
+    if not compiled:
+        totals, found = inclusive_counts(profile, TRAMPOLINES.values())
+        return totals.get("Ir", 0), {step: found[trampoline]["Ir"]
+                                     for step, trampoline in TRAMPOLINES.items()
+                                     if trampoline in found}
+    names = {step: native_symbols(where) for step, where in NATIVE.items()}
+    totals, found = inclusive_counts(profile, [n for each in names.values() for n in each])
+    return totals.get("Ir", 0), {step: max(found.get(n, {}).get("Ir", 0) for n in each)
+                                 for step, each in names.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(__doc__)
         return 0
+    compiled = compiled_build()
     with tempfile.TemporaryDirectory(prefix="bench_regions") as folder:
         # from compiled bytecode, as an installed package runs (written by a first run)
         env = {**bytecode_env(os.path.join(folder, "bytecode")), "PYTHONHASHSEED": "0"}
@@ -206,16 +270,17 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                         sys.executable, __file__, "--inner", *args, "-o", os.devnull],
                        env=env, capture_output=True, check=True)
-        columns = [_counts(profile)
+        columns = [_counts(profile, compiled)
                    for profile in glob.glob(os.path.join(folder, "callgrind.[0-9]*"))]
     # the main process is the one that wrote the report (process ids may wrap around)
-    columns.sort(key=lambda column: -column[1].get(TRAMPOLINES["report"], 0))
-    print(f"faasguard scan {' '.join(args)}: instructions (M), inclusive, by process "
-          "(forked workers count their parent's work before the fork)")
+    columns.sort(key=lambda column: -column[1].get("report", 0))
+    print(f"faasguard scan {' '.join(args)} ({'compiled' if compiled else 'pure'} build): "
+          "instructions (M), inclusive, by process (forked workers count their parent's "
+          "work before the fork)")
     print(f"{'step':18s}{'main':>16s}" + "".join(f"{'worker ' + str(n):>16s}"
                                                 for n in range(1, len(columns))))
-    for step, trampoline in TRAMPOLINES.items():
-        print(f"{step:18s}" + "".join(f"{counts.get(trampoline, 0) / 1e6:16.1f}"
+    for step in TRAMPOLINES:
+        print(f"{step:18s}" + "".join(f"{counts.get(step, 0) / 1e6:16.1f}"
                                       for _, counts in columns))
     print(f"{'whole process':18s}" + "".join(f"{total / 1e6:16.1f}" for total, _ in columns))
     return 0
