@@ -3,10 +3,9 @@
 A source change can break the optional compiled build (README.md, "Compiled build";
 benchmarks/mypyc_build.py lists what is compiled) while every pure test passes: a construct
 mypyc refuses, or a type error in a module it compiles. mypyc's own type check, IR and C
-generation (`mypyc_build.py --generate-only`) find those in about 65 s of one CPU and
-1.5 GiB, where the whole build takes about 6 minutes of CPU (benchmarks/README.md,
-"Compiled build (mypyc)"). What only the C compiler or the compiled import would find is
-left to the full build and benchmarks/compiled_tests.py.
+generation (`mypyc_build.py --generate-only`) find those in about a minute of one CPU and
+1.5 GiB, where the whole build takes about 7 minutes of CPU. What only the C compiler or
+the compiled import would find is left to the full build and benchmarks/compiled_tests.py.
 """
 
 from __future__ import annotations
