@@ -1,7 +1,10 @@
 """A Node.js expression wrapped very deeply (`((((x))))`, `await await x`) is a too-deep
 diagnostic on both builds: the engine unwraps the wrappers in a bounded loop. Compiled
 (mypyc), the recursion it replaced did not count against Python's recursion limit and a
-handler with 300,000 parentheses overflowed the C stack (the scan died with SIGSEGV)."""
+handler with 300,000 parentheses overflowed the C stack (the scan died with SIGSEGV).
+Other shapes 100,000 deep (`f(f(...))`, `{a: {a: ...}}`, templates in templates) end in
+the same diagnostic within a second: the code facts' query starts no match deeper than
+MAX_NESTING (tree-sitter's matching took time growing with the square of the depth)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import faasguard
+from faasguard.analysis.js.code_facts import analyse_source
 from faasguard.analysis.js.engine import MAX_NESTING
 from faasguard.scan import scan
 from tests.compiled_support import compiled_only
@@ -102,3 +106,45 @@ def test_compiled_scan_survives_the_depth_that_crashed(tmp_path: Path, shape: st
     report = json.loads(out.read_text())
     assert _too_deep([(d.get("code", ""), d["level"], d["message"])
                       for d in report["diagnostics"]])
+
+
+#: Handler bodies whose code facts took minutes 100,000 deep (tree-sitter's query: 25 s for
+#: `f(f(...))` 10,000 deep), before the analysis stopped with the too-deep warning.
+SLOW = {
+    "calls": lambda n: "const x = " + "f(" * n + "event.body" + ")" * n + "; eval(x);",
+    "objects": lambda n: "const x = " + "{a: " * n + "event.body" + "}" * n + "; eval(x);",
+    "templates": lambda n: "const x = " + "`${" * n + "event.body" + "}`" * n + "; eval(x);",
+    "assignments": lambda n: "let y; y = " + "y = " * n + "event.body; eval(y);",
+    "method_calls": lambda n: "const x = event.body" + ".trim()" * n + "; eval(x);",
+    "negations": lambda n: "const x = " + "!" * n + "event.body; eval(x);",
+    "subscripts": lambda n: "const x = event" + "[0]" * n + "; eval(x);",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SLOW))
+def test_deep_shapes_end_with_the_warning(tmp_path: Path, shape: str) -> None:
+    deep = scan(str(_project(tmp_path / "deep", SLOW[shape](100_000))))
+    assert _too_deep([(d.code, d.level, d.message) for d in deep.diagnostics])
+    assert not [d for d in deep.diagnostics if d.code == "internal"]
+    # the twin: 40 deep, the analysis goes through
+    shallow = scan(str(_project(tmp_path / "shallow", SLOW[shape](40))))
+    assert not _too_deep([(d.code, d.level, d.message) for d in shallow.diagnostics])
+
+
+def test_deep_call_arguments_end(tmp_path: Path) -> None:
+    # parameters 100,000 deep that the taint analysis never enters: no warning, no hang
+    body = ("const { S3 } = require('@aws-sdk/client-s3'); await new S3({}).getObject("
+            "{Bucket: " + "{a: " * 100_000 + "event.body" + "}" * 100_000 + "});")
+    result = scan(str(_project(tmp_path, body)))
+    assert not [d for d in result.diagnostics if d.level == "error" or d.code == "internal"]
+    assert len(result.app.functions) == 1
+
+
+def test_code_facts_start_no_match_deeper_than_the_bound() -> None:
+    def logged(depth: int) -> bool:
+        text = ("exports.handler = async (event) => " + "(" * depth + "console.log(event)"
+                + ")" * depth + ";\n")
+        return any(f.kind == "sensitive-log" for f in analyse_source("app.js", text, True).facts)
+
+    assert logged(MAX_NESTING - 50)
+    assert not logged(MAX_NESTING + 50)

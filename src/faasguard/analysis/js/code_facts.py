@@ -43,6 +43,7 @@ from faasguard.analysis.code_facts import (
     unique_facts,
 )
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.js.engine import MAX_NESTING
 from faasguard.analysis.js.parse import (
     EXTENSIONS,
     JsParseError,
@@ -526,7 +527,11 @@ def facts_of_root(path: str, root: Node, dialect: str, http_handler: bool = Fals
     from tree_sitter import QueryCursor
 
     collector = _Collector(http_handler)
-    collector.run(QueryCursor(facts_query(dialect)).captures(root))
+    cursor = QueryCursor(facts_query(dialect))
+    # no match starts deeper than MAX_NESTING nodes: on a tree nested 10,000 deep (`f(f(...
+    # ))`) tree-sitter's matching took seconds, growing with the square of the depth
+    cursor.set_max_start_depth(MAX_NESTING)
+    collector.run(cursor.captures(root))
     return unique_facts(path, collector.facts)
 
 
