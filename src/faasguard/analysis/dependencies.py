@@ -35,7 +35,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,7 @@ from faasguard.model import (
     BuildManifest,
     Diagnostic,
     Function,
+    display_names,
     logical_id,
 )
 from faasguard.shapes import as_list, as_table
@@ -265,7 +266,7 @@ def analyse_dependencies(app: App, facts: Facts) -> None:
                 f"({', '.join(groups)}) are checked as the bundle's (FG-TP-101, FG-TP-102)",
                 level="note", code="dependencies"))
     if any(b.left_out for b in found.bundles.values()):
-        app.diagnostics.extend(_not_deployed_notes(found))
+        app.diagnostics.extend(_not_deployed_notes(found, app.functions))
     database = getattr(facts.options, "osv_db", None)
     if not database or not found.manifests:
         return
@@ -302,7 +303,8 @@ def declared_for(app: App, function: Function, memo: dict[str, Any]) -> list[Dep
     return [dep for rel in files for dep in cache.get(rel) or () if bundle.holds(dep)]
 
 
-def _not_deployed_notes(found: DependencyFacts) -> list[Diagnostic]:
+def _not_deployed_notes(found: DependencyFacts,
+                        functions: Mapping[str, Function]) -> list[Diagnostic]:
     """A note at each requirement that every function whose build installs it leaves out
     of its bundle: FG-TP-101/102 do not judge it, and why."""
     notes: dict[tuple[str, int, str], Diagnostic] = {}
@@ -319,16 +321,19 @@ def _not_deployed_notes(found: DependencyFacts) -> list[Diagnostic]:
             setting = next(found.bundles[f].setting for f in installing if f in found.bundles)
             notes.setdefault((dep.file, dep.line, dep.name), Diagnostic(
                 dep.file, f"{dep.name} is left out of the bundle of function(s) "
-                f"{function_names(installing)} ({setting}): what runs is "
+                f"{function_names(installing, functions)} ({setting}): what runs is "
                 "the Lambda runtime's or a layer's copy, not the version written here, "
                 "so it is not checked as the function's dependency (FG-TP-101, "
                 "FG-TP-102)", dep.line, "note", "dependencies"))
     return list(notes.values())
 
 
-def function_names(function_ids: list[str]) -> str:
-    """Function ids as a message lists them: `'a', 'b'`, the first five and how many more."""
-    shown = ", ".join(f"'{logical_id(f)}'" for f in function_ids[:5])
+def function_names(function_ids: list[str], functions: Mapping[str, Function]) -> str:
+    """Function ids as a message lists them: `'a', 'b'`, the first five and how many more;
+    two of one name (a folder two Terraform roots bundle) by where each is declared
+    (`display_names`, of the app's `functions`)."""
+    names = display_names(functions[f] for f in function_ids if f in functions)
+    shown = ", ".join(f"'{names.get(f) or logical_id(f)}'" for f in function_ids[:5])
     return shown + (f" and {len(function_ids) - 5} more" if len(function_ids) > 5 else "")
 
 

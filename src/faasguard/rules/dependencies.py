@@ -73,7 +73,7 @@ def vulnerable_dependency(app: App, facts: Facts) -> Iterator[Finding]:
                 "FG-TP-101",
                 f"{dep.name} {dep.version} is affected by {advisory.id}{aliases}: "
                 f"{advisory.summary or 'see the advisory'}{fixed}. Used by function(s) "
-                f"{function_names(users)}.",
+                f"{function_names(users, app.functions)}.",
                 Location(dep.file, dep.line), f"dependency:{dep.name}:{advisory.id}",
                 severity=_SEVERITY.get(advisory.severity or ""),
                 properties={"advisory": advisory.id, "package": dep.name,
@@ -113,15 +113,15 @@ def unpinned_dependency(app: App, facts: Facts) -> Iterator[Finding]:
             if not dep.pinned:
                 users = found.shipped_by(manifest, dep)
                 if users:
-                    yield _unpinned(users, manifest, dep)
+                    yield _unpinned(users, manifest, dep, app)
 
 
-def _unpinned(users: list[str], manifest: str, dep: Dependency) -> Finding:
+def _unpinned(users: list[str], manifest: str, dep: Dependency, app: App) -> Finding:
     return make_finding(
         "FG-TP-102",
         f"{dep.name} is not pinned to one version "
         f"({dep.spec if dep.spec.strip('* ') else 'no version given'}) in {manifest}, used by "
-        f"function(s) {function_names(users)}.",
+        f"function(s) {function_names(users, app.functions)}.",
         Location(dep.file, dep.line), f"unpinned:{dep.ecosystem}:{dep.name}",
         remediation=_pin_fix(dep),
     )
@@ -166,10 +166,10 @@ def check_not_run(app: App, facts: Facts) -> Iterator[Finding]:
         pinned = [d for d in deps if d.pinned and found.shipped_by(manifest, d)]
         if not pinned:
             continue
+        users = function_names(found.functions_using(manifest), app.functions)
         yield make_finding(
             "FG-TP-103",
-            f"The {len(pinned)} pinned dependencies of {manifest} (function(s) "
-            f"{function_names(found.functions_using(manifest))}) were not checked for "
-            f"known vulnerabilities: {why}.",
+            f"The {len(pinned)} pinned dependencies of {manifest} (function(s) {users}) "
+            f"were not checked for known vulnerabilities: {why}.",
             Location(manifest, 1), f"dependency-check:{manifest}",
         )
