@@ -84,10 +84,10 @@ deployed. A serverless.yml `url.authorizer` given by a variable with no value fo
 stage scanned (`${param:authType}` that only another stage defines) is reported `medium`
 with `confidence: low`, naming the variable: the Framework stops that deployment unless
 it is given a value.
-A URL written as a resource of its own (CloudFormation's `AWS::Lambda::Url`, Terraform's
-`aws_lambda_function_url`) lets callers in only with a permission letting everyone call
-`lambda:InvokeFunctionUrl` (`AWS::Lambda::Permission`, `aws_lambda_permission`), which
-nothing adds for it; SAM's `FunctionUrlConfig` and serverless.yml's `url` add one. When
+A URL written as a resource of its own (`AWS::Lambda::Url`, `aws_lambda_function_url`)
+lets callers in only with a permission letting everyone call `lambda:InvokeFunctionUrl`
+(`AWS::Lambda::Permission`, `aws_lambda_permission`), which nothing adds for it; SAM's
+`FunctionUrlConfig` and serverless.yml's `url` add one. When
 the project holds none, or only ones naming an account, a source (`SourceArn`,
 `SourceAccount`) or another AuthType, which an unsigned request does not match, AWS
 refuses every call until one is added: the URL is reported `low` with `confidence: low`,
