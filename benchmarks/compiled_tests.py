@@ -9,7 +9,9 @@ compiled from) with its src/ first on PYTHONPATH, so that the tests and every sc
 start in a child process import the compiled modules. It checks that first (faasguard.scan
 must be an extension module), runs pytest with `-X faulthandler` (a crash prints the
 Python stack of each thread), and prints the wall time. Exit status: pytest's. The default
-arguments are `-q -p no:cacheprovider`; arguments given replace them (a test file, `-x`).
+argument is `-p no:cacheprovider` (pyproject.toml's addopts add `-q`: a second `-q` drops
+the line counting passed, skipped and failed); arguments given replace it (a test file,
+`-x`).
 
 tests/compiled_support.py tells a test which build it runs on. This is not part of CI:
 .ci/run and the README's test command stay pure (a compile takes 6 to 15 minutes of two
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path, help="a checkout benchmarks/mypyc_build.py built")
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER,
-                        help="pytest's arguments (default: -q -p no:cacheprovider)")
+                        help="pytest's arguments (default: -p no:cacheprovider)")
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
     env = src_first(os.environ, str(tree / "src"))
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{tree}/src: faasguard.scan is not compiled there "
                          "(run benchmarks/mypyc_build.py on it first)")
     command = [*python, "-X", "faulthandler", "-m", "pytest",
-               *(args.pytest_args or ["-q", "-p", "no:cacheprovider"])]
+               *(args.pytest_args or ["-p", "no:cacheprovider"])]
     print(" ".join(command), f"(in {tree}, PYTHONPATH={env['PYTHONPATH']})", flush=True)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=tree, env=env)
