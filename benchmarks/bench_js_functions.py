@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,29 +64,27 @@ def _inner(folder: Path, files: int, seed: int) -> None:
     print(f"found\t{found[0]}\t{found[1]}")
 
 
-def read_profile(path: str) -> tuple[dict[str, int], dict[str, Counter[str]], dict[str, str]]:
-    """A callgrind profile's self cost (Ir) and call edges (inclusive Ir) by function,
-    and each function's source file."""
-    names: dict[str, str] = {}
-    files: dict[str, str] = {}
+def _compressed_names() -> Callable[[str], str]:
+    """A reader of callgrind's compressed names: "(12) name" defines number 12, "(12)"
+    names it again; a token without a number is the name itself."""
+    table: dict[str, str] = {}
 
     def name(token: str) -> str:
         found = re.match(r"\((\d+)\)(?: (.*))?", token)
         if found is None:
             return token
         if found.group(2):
-            names[found.group(1)] = found.group(2)
-        return names[found.group(1)]
+            table[found.group(1)] = found.group(2)
+        return table[found.group(1)]
+    return name
 
-    file_names: dict[str, str] = {}
 
-    def file_name(token: str) -> str:
-        found = re.match(r"\((\d+)\)(?: (.*))?", token)
-        if found is None:
-            return token
-        if found.group(2):
-            file_names[found.group(1)] = found.group(2)
-        return file_names[found.group(1)]
+def read_profile(path: str) -> tuple[dict[str, int], dict[str, Counter[str]], dict[str, str]]:
+    """A callgrind profile's self cost (Ir) and call edges (inclusive Ir) by function,
+    and each function's source file."""
+    files: dict[str, str] = {}
+    name = _compressed_names()
+    file_name = _compressed_names()
 
     own: Counter[str] = Counter()
     edges: dict[str, Counter[str]] = defaultdict(Counter)
