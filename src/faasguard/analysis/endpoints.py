@@ -8,6 +8,10 @@ Zappa or serverless-wsgi app's Flask or Django routes: `behind` names the catch-
 default, else none); `exposure` says who can reach the endpoint at the network level:
 "internet" for public endpoints, "vpc" for REST APIs with a PRIVATE endpoint type (callable
 only through an interface VPC endpoint) and for ALB rules of internal load balancers only.
+A REST route its API's resource policy fences for the requests its auth lets in (every
+auth but IAM: those requests are unsigned, `unsigned_callers`) says what the policy allows:
+"vpc" when only VPCs or VPC endpoints it names get in, "network" when only the source IP
+ranges it names do (with or without VPCs), "nobody" when no such request gets in.
 `documented` is filled by the OpenAPI comparison (True/False) when a spec applies to the
 endpoint, else None. `undecided` is set when the
 deployment decides whether the endpoint authenticates (`Authorizer.undecided`, a function
@@ -61,7 +65,7 @@ class Endpoint:
     auth: str = "none"  # none, iam, cognito, jwt, lambda-token, lambda-request, oidc (ALB)
     authorizer: str | None = None
     api_key: bool = False
-    exposure: str = "internet"  # internet, vpc
+    exposure: str = "internet"  # internet, vpc, network, nobody
     documented: bool | None = None
     route: Route | None = field(default=None, repr=False, compare=False)
     behind: str | None = None  # the catch-all API route an app-router route is reached by
@@ -600,15 +604,30 @@ def api_exposure(api: Api | None) -> str:
     return "internet"
 
 
-def _route_endpoint(app: App, route: Route) -> Endpoint:
+def route_exposure(api: Api | None, auth: str, fence: Fence | None) -> str:
+    """A REST route's `Endpoint.exposure`: its API's (`api_exposure`), narrowed by what
+    its resource policy lets an unsigned request reach (`fence`, of `unsigned_callers`):
+    "nobody", "vpc" (VPCs and VPC endpoints only) or "network" (source IP ranges named).
+    A route authorising with IAM keeps its API's: a signed request may carry a principal
+    the policy lets in from anywhere."""
+    exposure = api_exposure(api)
+    if fence is None or auth == "iam" or fence.reach == "anyone":
+        return exposure
+    if fence.reach == "nobody":
+        return "nobody"
+    through_vpc = all(n.startswith(("VPC ", "VPC endpoint ")) for n in fence.networks)
+    return "vpc" if exposure == "vpc" or through_vpc else "network"
+
+
+def _route_endpoint(app: App, route: Route, fence: Fence | None = None) -> Endpoint:
     authorizer = effective_authorizer(app, route)
+    auth = "none" if authorizer is None else authorizer.kind.lower()
     return Endpoint(
         kind=route.api_kind, method=route.method, path=route.path, location=route.location,
-        function=route.function, api=route.api,
-        auth="none" if authorizer is None else authorizer.kind.lower(),
+        function=route.function, api=route.api, auth=auth,
         authorizer=authorizer.name if authorizer is not None else None,
         api_key=api_key_required(app, route),
-        exposure=api_exposure(app.apis.get(route.api)), route=route,
+        exposure=route_exposure(app.apis.get(route.api), auth, fence), route=route,
         undecided=authorizer.undecided if authorizer is not None else None,
     )
 
@@ -685,13 +704,14 @@ def _behind(route: Route, proxies: list[Route]) -> str:
 
 def build_endpoints(app: App) -> list[Endpoint]:
     """The inventory of every HTTP entry point of the app."""
-    endpoints = [_route_endpoint(app, route) for route in app.routes]
+    fences = unsigned_callers(app, http_routes(app))
+    endpoints = [_route_endpoint(app, route, fences.get(id(route))) for route in app.routes]
     proxies: dict[tuple[str, str | None], list[Route]] = {}
     for route in app.routes:
         if route.catch_all or route.path == "/" and route.method == "ANY":
             proxies.setdefault((route.api, route.function), []).append(route)
     for route in app_routes(app):
-        endpoint = _route_endpoint(app, route)
+        endpoint = _route_endpoint(app, route, fences.get(id(route)))
         endpoint.behind = _behind(route, proxies.get((route.api, route.function), []))
         endpoints.append(endpoint)
     for function in app.functions.values():
