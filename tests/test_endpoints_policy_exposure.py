@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from faasguard.analysis.endpoints import Fence, route_exposure
+from faasguard.analysis.endpoints import Fence, build_endpoints, route_exposure
 from faasguard.cli import main
-from faasguard.model import Api, Location
+from faasguard.model import Api, App, Location, ResourcePolicy, Route, Statement
 
 FENCED = Path(__file__).resolve().parent / "fixtures" / "rules" / "FG-AUTH-002"
 
@@ -76,3 +76,28 @@ _VPCE = Fence("network", ("VPC endpoint vpce-1a2b",))
 ])
 def test_route_exposure(api: Api, auth: str, fence: Fence | None, expected: str) -> None:
     assert route_exposure(api, auth, fence) == expected
+
+
+def test_app_router_routes_are_fenced_by_their_own_paths() -> None:
+    """A Zappa-style app behind `ANY /{proxy+}`: a Deny of every source IP but the office's
+    on `/*/*/admin/*` fences the app's own /admin/users route, not its /health."""
+    app = App()
+    api = Api("t.yaml#Rest", "rest", Location("t.yaml", 1))
+    app.apis[api.id] = api
+    app.routes.append(Route(api.id, "rest", "ANY", "/{proxy+}", Location("t.yaml", 5), "t.yaml#Fn"))
+    api.app_routes += [
+        Route(api.id, "rest", "POST", "/admin/users", Location("app.py", 3), "t.yaml#Fn"),
+        Route(api.id, "rest", "GET", "/health", Location("app.py", 9), "t.yaml#Fn"),
+    ]
+    app.resource_policies += [
+        ResourcePolicy("allow", "execute-api", api.id, Statement(
+            "Allow", actions=("execute-api:Invoke",), resources=("execute-api:/*",),
+            principals=("*",)), Location("t.yaml", 20)),
+        ResourcePolicy("deny", "execute-api", api.id, Statement(
+            "Deny", actions=("execute-api:Invoke",), resources=("execute-api:/*/*/admin/*",),
+            principals=("*",), conditions={"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}),
+            Location("t.yaml", 25)),
+    ]
+    got = {(e.method, e.path): e.exposure for e in build_endpoints(app)}
+    assert got == {("ANY", "/{proxy+}"): "internet", ("POST", "/admin/users"): "network",
+                   ("GET", "/health"): "internet"}
