@@ -24,7 +24,6 @@ Needs valgrind (callgrind) and CPython 3.11 or later.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -177,13 +176,10 @@ def split(own: dict[str, int], edges: dict[str, Counter[str]], files: dict[str, 
 
 def main(argv: list[str] | None = None) -> int:
     """Count the round under callgrind and print where it goes."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["--inner"]:
-        _inner(Path(args[1]), int(args[2]), int(args[3]))
+    args = bench.inner_or_args(argv, _inner)
+    if args is None:
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=4)
+    parser = bench.round_parser(__doc__)
     parser.add_argument("--top", type=int, default=30, help="compiled functions listed")
     parser.add_argument("--keep", metavar="FILE", help="also keep the callgrind profile here")
     parser.add_argument("--plain", action="store_true",

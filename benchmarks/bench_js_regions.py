@@ -19,7 +19,6 @@ Needs valgrind (callgrind and callgrind_annotate) and CPython 3.11 or later.
 
 from __future__ import annotations
 
-import argparse
 import operator
 import os
 import subprocess
@@ -108,13 +107,10 @@ def _inner(folder: Path, files: int, seed: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Count the round under callgrind and print each phase's own instructions."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["--inner"]:
-        _inner(Path(args[1]), int(args[2]), int(args[3]))
+    args = bench.inner_or_args(argv, _inner)
+    if args is None:
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=4)
+    parser = bench.round_parser(__doc__)
     options = parser.parse_args(args)
     with tempfile.TemporaryDirectory(prefix="bench_js_regions") as tmp:
         folder = Path(tmp) / "files"

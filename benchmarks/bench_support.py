@@ -1,5 +1,6 @@
 """Helpers the benchmarks share (bench_taint.py, bench_js.py, bench_js_code_facts.py; the
---faasguard-src option of those and of bench_scan.py and compare_checkov.py)."""
+--faasguard-src option of those and of bench_scan.py and compare_checkov.py; the command
+line of bench_js_regions.py and bench_js_functions.py)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,26 @@ def parse_args(doc: str, argv: list[str] | None, files: int, rounds: int, rounds
     if more is not None:
         more(parser)
     return parser.parse_args(argv)
+
+
+def inner_or_args(argv: list[str] | None, inner: Callable[[Path, int, int], None]
+                  ) -> list[str] | None:
+    """The arguments of a benchmark that counts bench_js's round in a child process
+    (bench_js_regions.py, bench_js_functions.py): `argv` (else the command line's), or None
+    once `inner` has run, for the child's `--inner FOLDER FILES SEED`."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--inner"]:
+        inner(Path(args[1]), int(args[2]), int(args[3]))
+        return None
+    return args
+
+
+def round_parser(doc: str) -> argparse.ArgumentParser:
+    """The parser of such a benchmark: --files N (default 300) and --seed S."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=4)
+    return parser
 
 
 def line_count(folder: Path, names: Iterable[str]) -> int:
