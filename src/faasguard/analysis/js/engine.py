@@ -878,10 +878,7 @@ class JsAnalyzer(JsCalls):
                     return CLEAN
                 node = inner_node
                 kind = f.module.kinds[node.kind_id]
-            handler = _EXPR.get(kind)  # (the wrapped expression, as `ev` of it would)
-            if handler is not None:
-                return handler(self, node, f)
-            name_hint = None
+            return self.ev(node, f)  # (the wrapped expression: one call, no wrapper left)
         if kind in FUNCTIONS:
             return self.function_value(node, f, name_hint or "<anonymous>")
         if kind == "class":
