@@ -43,9 +43,9 @@ from faasguard.analysis.code_facts import (
     unique_facts,
 )
 from faasguard.analysis.facts import Facts
-from faasguard.analysis.js.engine import MAX_NESTING
 from faasguard.analysis.js.parse import (
     EXTENSIONS,
+    MAX_NESTING,
     JsParseError,
     dialect_of,
     js_module_cache,

@@ -26,6 +26,7 @@ from faasguard.analysis.js.calls import (
 from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
 from faasguard.analysis.js.origins import fixed_origin
 from faasguard.analysis.js.parse import (
+    MAX_NESTING,
     FieldIds,
     JsModule,
     JsModuleCache,
@@ -77,13 +78,6 @@ if TYPE_CHECKING:
 PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
                "satisfies_expression", "non_null_expression", "spread_element",
                "type_assertion"}
-#: How many wrappers (PASSTHROUGH) around one expression `ev` unwraps, and how many
-#: destructuring patterns `bind` enters one within another, before they give up with
-#: RecursionError, the too-deep diagnostic's cause: the interpreter's default recursion
-#: limit, where the pure build's recursion stops. Compiled (mypyc), these recursions (a
-#: compiled function calling itself) did not count against the limit and ran on until
-#: the C stack overflowed.
-MAX_NESTING = 1000
 FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
              "generator_function_declaration", "generator_function", "method_definition"}
 CLEAN_OPERATORS = {"===", "!==", "==", "!=", "<", ">", "<=", ">=", "-", "*", "/", "%", "**",

@@ -37,6 +37,13 @@ T = TypeVar("T")
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 #: Errors in more than this share of a file's nodes: the file is reported as unparsable.
 MAX_ERROR_SHARE = 0.2
+#: How many wrappers (PASSTHROUGH) around one expression the engine's `ev` unwraps, and
+#: how many destructuring patterns its `bind` enters one within another, before they give
+#: up with RecursionError, the too-deep diagnostic's cause: the interpreter's default
+#: recursion limit, where the pure build's recursion stops. Compiled (mypyc), these
+#: recursions (a compiled function calling itself) did not count against the limit and ran
+#: on until the C stack overflowed. Also the deepest node a code-facts match starts at.
+MAX_NESTING = 1000
 #: Where Lambda mounts a Node.js layer's `nodejs/` folder.
 LAYER_PREFIX = "/opt/nodejs/"
 #: Top-level nodes of a well-formed file besides statements and declarations.
