@@ -28,7 +28,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +36,6 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_js  # noqa: E402
 import bench_support as bench  # noqa: E402
-from bytecode import bytecode_env  # noqa: E402
 
 #: CPython's call dispatch: a call through these is counted as a call of what they call.
 DISPATCH = ("PyObject_Vectorcall*", "*vectorcall*", "_PyObject_MakeTpCall", "PyObject_Call*",
@@ -189,14 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                              "proportion, which credits a dispatching caller with much of "
                              "what it calls")
     options = parser.parse_args(args)
-    with tempfile.TemporaryDirectory(prefix="bench_js_functions") as tmp:
-        folder = Path(tmp) / "files"
-        folder.mkdir()
-        bench_js.generate(folder, options.files, options.seed)
-        env = {**bytecode_env(os.path.join(tmp, "bytecode")), "PYTHONHASHSEED": "0"}
-        inner = [sys.executable, __file__, "--inner", str(folder), str(options.files),
-                 str(options.seed)]
-        subprocess.run(inner, env=env, capture_output=True, check=True)  # the bytecode
+    with bench.inner_child(__file__, bench_js.generate, options) as (tmp, env, inner):
         profile = options.keep or os.path.join(tmp, "callgrind.out")
         skips = [] if options.plain else [f"--fn-skip={name}" for name in DISPATCH]
         run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={profile}",

@@ -23,7 +23,6 @@ import operator
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_js  # noqa: E402
 import bench_support as bench  # noqa: E402
 from bench_regions import _through, inclusive_counts  # noqa: E402
-from bytecode import bytecode_env  # noqa: E402
 
 #: The C functions a phase is called through, one per (phase, outer phase) met, in the
 #: order met: bench_regions' (less `calliter_iternext`: the analysis itself calls
@@ -112,14 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = bench.round_parser(__doc__)
     options = parser.parse_args(args)
-    with tempfile.TemporaryDirectory(prefix="bench_js_regions") as tmp:
-        folder = Path(tmp) / "files"
-        folder.mkdir()
-        bench_js.generate(folder, options.files, options.seed)
-        env = {**bytecode_env(os.path.join(tmp, "bytecode")), "PYTHONHASHSEED": "0"}
-        inner = [sys.executable, __file__, "--inner", str(folder), str(options.files),
-                 str(options.seed)]
-        subprocess.run(inner, env=env, capture_output=True, check=True)  # the bytecode
+    with bench.inner_child(__file__, bench_js.generate, options) as (tmp, env, inner):
         profile = os.path.join(tmp, "callgrind.out")
         run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={profile}",
                               *inner], env=env, capture_output=True, text=True, check=True)

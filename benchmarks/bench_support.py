@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+from bytecode import bytecode_env
 
 SRC_OPTION = "--faasguard-src"
 #: The environment before --faasguard-src changed it: for the other tools a benchmark runs
@@ -110,6 +113,25 @@ def round_parser(doc: str) -> argparse.ArgumentParser:
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--seed", type=int, default=4)
     return parser
+
+
+@contextmanager
+def inner_child(script: str, generate: Callable[[Path, int, int], object],
+                options: argparse.Namespace) -> Iterator[tuple[str, dict[str, str], list[str]]]:
+    """For such a benchmark `script`: a temporary folder holding the `options.files` files
+    `generate` writes (seeded by `options.seed`), the child's environment (its own
+    bytecode folder, PYTHONHASHSEED=0) and command line (`--inner FOLDER FILES SEED`, which
+    `inner_or_args` reads), the child run once first to write its bytecode: the folder,
+    the environment and the command line."""
+    with tempfile.TemporaryDirectory(prefix=Path(script).stem) as tmp:
+        folder = Path(tmp) / "files"
+        folder.mkdir()
+        generate(folder, options.files, options.seed)
+        env = {**bytecode_env(os.path.join(tmp, "bytecode")), "PYTHONHASHSEED": "0"}
+        inner = [sys.executable, script, "--inner", str(folder), str(options.files),
+                 str(options.seed)]
+        subprocess.run(inner, env=env, capture_output=True, check=True)  # the bytecode
+        yield tmp, env, inner
 
 
 def line_count(folder: Path, names: Iterable[str]) -> int:
