@@ -168,18 +168,20 @@ def router_prefix(module: JsModule, router: Node) -> str:
         return ""
     name = module.text(router)
     made = FileIndex.of(module).value(name)
-    calls: list[Node] = []  # (in the order they run)
+    last: Node | None = None  # the prefix call that runs last
     while made is not None and made.type == "call_expression":  # (chained calls)
         called = _prefix_call(module, made)
         if called is None:
             return ""
-        calls.insert(0, made)
+        if last is None:  # (the outermost call of the chain)
+            last = made
         made = called
     if made is None or made.type != "new_expression":
         return ""
-    calls += _prefix_calls(module, name)
-    if calls:
-        args = calls[-1].child_by_field_id(module.fid.arguments)
+    named = _last_prefix_call(module, name)  # (a call on the name runs after the chain)
+    last = named if named is not None else last
+    if last is not None:
+        args = last.child_by_field_id(module.fid.arguments)
         prefix = string_value(first_named(args)) if args is not None else None
     else:
         args = made.child_by_field_id(module.fid.arguments)
@@ -197,15 +199,15 @@ def _prefix_call(module: JsModule, call: Node) -> Node | None:
     return callee.child_by_field_id(module.fid.object)
 
 
-def _prefix_calls(module: JsModule, name: str) -> list[Node]:
-    """The `name.prefix(...)` calls of the file, in source order (scopes ignored)."""
-    found = []
+def _last_prefix_call(module: JsModule, name: str) -> Node | None:
+    """The last `name.prefix(...)` call of the file, in source order (scopes ignored)."""
+    found = None
     for node in word_nodes(module, name):
         member = node.parent
         call = member.parent if member is not None else None
         if call is not None and member is not None and member.type == "member_expression" \
                 and call.type == "call_expression" and _prefix_call(module, call) == node:
-            found.append(call)
+            found = call
     return found
 
 
