@@ -202,16 +202,17 @@ def _rebased(config: Config, path: str, base: str) -> Config:
         return config
     config.exclude = list(dict.fromkeys(
         [*(w for w in config.exclude if "/" not in w),
-         *(g for w in config.exclude for g in glob_below(_variants(w), prefix))]))
+         *(g for w in config.exclude for g in glob_below(exclude_globs(w), prefix))]))
     config.ignore = [*(replace(e, covered=False) for e in config.ignore),
                      *(replace(e, path=g) for e in config.ignore
                        for g in glob_below(IgnoreEntry.variants(e.path), prefix))]
     return config
 
 
-def _variants(written: str) -> list[str]:
-    """The globs an exclude stands for in `scan.excluded` (`**/x` matches x at the top,
-    `x` the folder's contents)."""
+def exclude_globs(written: str) -> list[str]:
+    """The globs an exclude glob (`--exclude`, the configuration's `exclude:`) stands for,
+    as `scan.excluded` matches it: as written less `./` (paths have none), `**/x` also
+    matching x at the top, `x` also the folder's contents."""
     pattern = written.removeprefix("./")
     bare = pattern[3:] if pattern.startswith("**/") else pattern
     return [pattern, bare, bare.rstrip("/") + "/*"]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen, scan_scope
-from faasguard.config import CONFIG_NAMES, Config
+from faasguard.config import CONFIG_NAMES, Config, exclude_globs
 from faasguard.filebytes import NOT_REGULAR
 from faasguard.finding_origins import note_origins
 from faasguard.findings import RULES, Finding, RemediationChooser, Rule, fold_overlaps
@@ -132,12 +132,10 @@ def excluded(patterns: Sequence[str], *names: str) -> bool:
     `names` (paths relative to the scanned folder, a base name)? `**/x` matches x at the
     top too, `x` the folder's contents, `./x` what `x` matches."""
     for written in patterns:
-        pattern = written.removeprefix("./")  # `--exclude ./tests`: paths have no ./
-        bare = pattern[3:] if pattern.startswith("**/") else pattern
-        for name in names:
-            if (fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(name, bare)
-                    or fnmatch.fnmatch(name, bare.rstrip("/") + "/*")):
-                return True
+        for glob in exclude_globs(written):
+            for name in names:
+                if fnmatch.fnmatch(name, glob):
+                    return True
     return False
 
 
