@@ -56,7 +56,7 @@ def test_text_table_shows_the_fenced_exposure(capsys: pytest.CaptureFixture[str]
 
 _PUBLIC = Api("t.yaml#Rest", "rest", Location("t.yaml", 1))
 _PRIVATE = Api("t.yaml#Rest", "rest", Location("t.yaml", 1), endpoint_type="PRIVATE")
-_OFFICE = Fence("network", ("198.51.100.0/24",))
+_OFFICE = Fence("network", ("198.51.100.0/24",), ip_ranges=True)
 _VPCE = Fence("network", ("VPC endpoint vpce-1a2b",))
 
 
@@ -67,7 +67,8 @@ _VPCE = Fence("network", ("VPC endpoint vpce-1a2b",))
     (_PUBLIC, "cognito", Fence("nobody"), "nobody"),  # a token is no signature
     (_PRIVATE, "none", Fence("nobody"), "nobody"),
     (_PUBLIC, "none", _OFFICE, "network"),
-    (_PUBLIC, "none", Fence("network", ("VPC vpc-1", "203.0.113.0/24")), "network"),
+    (_PUBLIC, "none", Fence("network", ("VPC vpc-1", "203.0.113.0/24"), ip_ranges=True),
+     "network"),
     (_PRIVATE, "none", _OFFICE, "vpc"),  # still only through an interface endpoint
     (_PUBLIC, "none", _VPCE, "vpc"),
     # a signed request may be a principal the policy lets in from anywhere

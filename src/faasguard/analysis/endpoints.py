@@ -349,21 +349,29 @@ class Fence(NamedTuple):
     """Who outside the API's own authorisation may call an unauthenticated REST route, as
     its resource policy says (`unsigned_callers`): `reach` is "anyone" (an Allow to `*`
     with no condition on the caller covers it, no fencing Deny), "network" (only requests
-    from the networks `networks` names: source IP ranges, VPC endpoints, VPCs) or "nobody"
-    (no Allow an unsigned request matches covers it, or a Deny covering it refuses every
-    unsigned request). `fences_others`: the policy fences some other route of the API."""
+    from the networks `networks` names, for a message: source IP ranges, VPC endpoints,
+    VPCs) or "nobody" (no Allow an unsigned request matches covers it, or a Deny covering
+    it refuses every unsigned request). `ip_ranges`: source IP ranges are among the
+    networks (else they are VPCs and VPC endpoints only). `fences_others`: the policy
+    fences some other route of the API."""
 
     reach: str
     networks: tuple[str, ...] = ()
     fences_others: bool = False
+    ip_ranges: bool = False
 
 
-def _fencing_keys(statement: Statement) -> tuple[set[str], list[str]] | None:
+#: A network a condition names: is it a source IP range (else a VPC or VPC endpoint), and
+#: its text for a message (`_networks`).
+_Network = tuple[bool, str]
+
+
+def _fencing_keys(statement: Statement) -> tuple[set[str], list[_Network]] | None:
     """The restricting keys of a statement's conditions whose operator is not negated
     (`StringEquals aws:SourceVpce`, `IpAddress aws:SourceIp`), with the networks the
     network ones name (`_networks`); None when no condition names callers so."""
     keys: set[str] = set()
-    values: list[str] = []
+    values: list[_Network] = []
     for operator, block in statement.conditions.items():
         name = str(operator).lower().split(":")[-1].removesuffix("ifexists")
         if name in _NEGATED_OPERATORS or not isinstance(block, dict):
@@ -376,12 +384,12 @@ def _fencing_keys(statement: Statement) -> tuple[set[str], list[str]] | None:
     return (keys, values) if keys else None
 
 
-def _deny_networks(statement: Statement) -> list[str] | None:
+def _deny_networks(statement: Statement) -> list[_Network] | None:
     """The networks a fencing Deny (`fences_every_caller`) lets through (the values of its
     negated network conditions: `NotIpAddress aws:SourceIp`); None when it refuses every
     unsigned request (no condition, or one on the principal or account, which an unsigned
     request lacks: a negated operator on a missing key is true)."""
-    values: list[str] = []
+    values: list[_Network] = []
     for block in statement.conditions.values():
         for key, value in block.items():
             if str(key).lower() not in _NETWORK_KEYS:
@@ -390,11 +398,12 @@ def _deny_networks(statement: Statement) -> list[str] | None:
     return values or None
 
 
-def _networks(key: str, value: Any) -> list[str]:
-    """The networks a network condition's value names, for a message: `VPC endpoint
-    vpce-1a2b`, `VPC vpc-1a2b`, an IP range as written."""
-    kind = {"aws:sourcevpce": "VPC endpoint ", "aws:sourcevpc": "VPC "}.get(key.lower(), "")
-    return [f"{kind}{v}" for v in (value if isinstance(value, list) else [value])]
+def _networks(key: str, value: Any) -> list[_Network]:
+    """The networks a network condition's value names (`_Network`), each told by its key:
+    a source IP range, as written, or `VPC endpoint vpce-1a2b`, `VPC vpc-1a2b`."""
+    kind = {"aws:sourcevpce": "VPC endpoint ", "aws:sourcevpc": "VPC "}.get(key.lower())
+    return [(kind is None, f"{kind or ''}{v}")
+            for v in (value if isinstance(value, list) else [value])]
 
 
 def _may_invoke(policy: ResourcePolicy) -> bool:
@@ -405,15 +414,14 @@ def _may_invoke(policy: ResourcePolicy) -> bool:
         any(not isinstance(action, str) for action in statement.actions)
 
 
-def _route_reach(policies: list[ResourcePolicy], route: Route) -> tuple[str, list[str]]:
-    """`Fence.reach` and networks of one route under an API's Invoke statements."""
+def _route_reach(policies: list[ResourcePolicy], route: Route) -> Fence:
+    """The `Fence` of one route under an API's Invoke statements (`fences_others` unset)."""
     for policy in policies:
         statement = policy.statement
         if fences_every_caller(statement) and allowed_of(policy, API_INVOKE) and \
                 fenced(policy, route):
-            through = _deny_networks(statement)
-            return ("network", through) if through else ("nobody", [])
-    networks: list[str] = []
+            return _network_fence(_deny_networks(statement))
+    networks: list[_Network] = []
     for policy in policies:
         statement = policy.statement
         if statement.effect != "Allow" or not _may_invoke(policy) or \
@@ -423,11 +431,19 @@ def _route_reach(policies: list[ResourcePolicy], route: Route) -> tuple[str, lis
             continue
         fencing = _fencing_keys(statement)
         if fencing is None:
-            return "anyone", []
+            return Fence("anyone")
         keys, values = fencing
         if keys <= _NETWORK_KEYS:
             networks.extend(v for v in values if v not in networks)
-    return ("network", networks) if networks else ("nobody", [])
+    return _network_fence(networks)
+
+
+def _network_fence(networks: list[_Network] | None) -> Fence:
+    """The fence letting in only requests from `networks`; "nobody" when there are none."""
+    if not networks:
+        return Fence("nobody")
+    return Fence("network", tuple(text for _, text in networks),
+                 ip_ranges=any(ip for ip, _ in networks))
 
 
 def unsigned_callers(app: App, routes: list[Route]) -> dict[int, Fence]:
@@ -450,9 +466,8 @@ def unsigned_callers(app: App, routes: list[Route]) -> dict[int, Fence]:
         policies = by_api.get(route.api)
         if policies is None or route.api_kind != "rest":
             continue
-        reach, networks = _route_reach(policies, route)
-        found[id(route)] = Fence(reach, tuple(networks))
-        if reach != "anyone":
+        reached = found[id(route)] = _route_reach(policies, route)
+        if reached.reach != "anyone":
             fenced_apis.add(route.api)
     for route in routes:
         fence = found.get(id(route))
@@ -615,8 +630,7 @@ def route_exposure(api: Api | None, auth: str, fence: Fence | None) -> str:
         return exposure
     if fence.reach == "nobody":
         return "nobody"
-    through_vpc = all(n.startswith(("VPC ", "VPC endpoint ")) for n in fence.networks)
-    return "vpc" if exposure == "vpc" or through_vpc else "network"
+    return "network" if exposure != "vpc" and fence.ip_ranges else "vpc"
 
 
 def _route_endpoint(app: App, route: Route, fence: Fence | None = None) -> Endpoint:
