@@ -255,6 +255,12 @@ _NEGATED_OPERATORS = frozenset({
     "arnnotlike", "notipaddress"})
 
 
+def _operator_name(operator: Any) -> str:
+    """A condition operator's name without its set prefix or IfExists suffix, lower case
+    (`ForAnyValue:StringNotEqualsIfExists` is "stringnotequals")."""
+    return str(operator).lower().split(":")[-1].removesuffix("ifexists")
+
+
 def fences_every_caller(statement: Statement) -> bool:
     """Is a statement a Deny to every principal whose every condition is true for every
     caller outside the accounts, organisations or networks it names (a negated operator
@@ -265,8 +271,8 @@ def fences_every_caller(statement: Statement) -> bool:
     if statement.effect != "Deny" or "*" not in statement.principals:
         return False
     for operator, block in statement.conditions.items():
-        name = str(operator).lower().split(":")[-1].removesuffix("ifexists")
-        if name not in _NEGATED_OPERATORS or not isinstance(block, dict) or not block or \
+        if _operator_name(operator) not in _NEGATED_OPERATORS or \
+                not isinstance(block, dict) or not block or \
                 any(str(key).lower() not in RESTRICTING_CONDITION_KEYS for key in block):
             return False
     return True
@@ -373,8 +379,7 @@ def _fencing_keys(statement: Statement) -> tuple[set[str], list[_Network]] | Non
     keys: set[str] = set()
     values: list[_Network] = []
     for operator, block in statement.conditions.items():
-        name = str(operator).lower().split(":")[-1].removesuffix("ifexists")
-        if name in _NEGATED_OPERATORS or not isinstance(block, dict):
+        if _operator_name(operator) in _NEGATED_OPERATORS or not isinstance(block, dict):
             continue
         for key, value in block.items():
             if str(key).lower() in RESTRICTING_CONDITION_KEYS:
