@@ -345,7 +345,7 @@ def route_without_authorizer(app: App, facts: Facts) -> Iterator[Finding]:
                 if route.method == "ANY" else "changes state" if destructive else "")
         if not what:
             what, destructive = _what_a_read_does(facts, route, methods)
-        fence = fences.get(id(route)) if fences else None
+        fence = fences.get(id(route))
         if fence is not None and fence.reach == "nobody":
             continue  # no unsigned request gets through the API's resource policy
         private = api_exposure(app.apis.get(route.api)) == "vpc"
