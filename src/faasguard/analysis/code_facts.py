@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from faasguard.analysis.code_hits import HitFinder
 from faasguard.analysis.facts import Facts
@@ -32,11 +32,10 @@ from faasguard.analysis.secrets import (
     known_format,
     name_words,
 )
+from faasguard.analysis.signatures import GATE, HELPER, KIND, project_check, signature_checks
+from faasguard.analysis.taint.modules import FunctionNode, ParseError, module_cache
 from faasguard.model import App, Diagnostic, Function, Trigger, pickle_by_fields
 from faasguard.workers import register_dict_state
-
-if TYPE_CHECKING:
-    from faasguard.analysis.taint.modules import FunctionNode
 
 #: Calls whose arguments end up in the function's logs.
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log",
@@ -600,8 +599,6 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
         visitor = _Collector(http)
         visitor.run(tree, only)
         found = visitor.facts
-    from faasguard.analysis.signatures import signature_checks
-
     checks = signature_checks(tree, source or ast.unparse(tree))
     found.extend(CodeFact(kind, check.line, check.what, name) for kind, name, check in checks)
     return unique_facts(path, found) if found else FileFacts(path)
@@ -639,8 +636,6 @@ def python_files(app: App) -> list[str]:
 def _parse(app: App, facts: Facts, path: str) -> tuple[ast.Module | None, str, str]:
     """The module's tree and source (from the scan's shared module cache, so each file is
     parsed once per scan), or None, '' and why it could not be parsed."""
-    from faasguard.analysis.taint.modules import ParseError, module_cache
-
     cache = module_cache(app, facts)
     cache.release()  # called between two files: no tree is in use
     try:
@@ -758,8 +753,6 @@ def analyse_handler(app: App, facts: Facts, function: Function) -> None:
     path = function.source_file
     if not path or not path.endswith(".py") or path in facts.code:
         return
-    from faasguard.analysis.taint.modules import module_cache
-
     cache = module_cache(app, facts)
     if cache.pins(path) > 1:  # a later function names the file too: its entry is not whole
         return
@@ -795,9 +788,6 @@ def _project_gates(app: App, facts: Facts) -> None:
     FG-AUTH-002 reads it without parsing anything. Only when a Python file other than the
     handler's holds a check (a KIND or HELPER fact): most projects hold none, and then no
     file is parsed again."""
-    from faasguard.analysis.signatures import GATE, HELPER, KIND, project_check
-    from faasguard.analysis.taint.modules import module_cache
-
     checked = {path for path, code in facts.code.items()
                if path.endswith(".py") and isinstance(code, FileFacts)
                and any(f.kind in (KIND, HELPER) for f in code.facts)}

@@ -102,6 +102,7 @@ class _TaintRun:
         self.entry_lines: dict[str, tuple[int, ...]] = {}
         self.unreached_done: set[str] = set()  # files the unreached pass is through with
         self.cache.before_drop.append(self.remember_entries)
+        self._analyzer: type[Analyzer] | None = None  # the engine's, once code is analysed
 
     @classmethod
     def of(cls, app: App, facts: Facts) -> _TaintRun:
@@ -131,6 +132,19 @@ class _TaintRun:
             for view in adapter_views(function, module, node, self.cache):  # handle_request
                 _analyse_entry(self, function, view.module, view.node, list(view.params),
                                view)
+
+    def analyzer(self, base: str | None = None) -> Analyzer:
+        """A new analyser of one entry point, sharing the run's table, cache and reached
+        functions. The engine is imported on first use (a scan of templates without
+        Python code never imports it), once per run: an import statement run again costs
+        as much as a small function's analysis step (a module look-up and the failing
+        search for a non-package module's `__path__`)."""
+        make = self._analyzer
+        if make is None:
+            from faasguard.analysis.taint.engine import Analyzer
+
+            make = self._analyzer = Analyzer
+        return make(self.table, self.cache, self.visited, base)
 
     def remember_entries(self, module: Module) -> bool:
         """(before_drop) Note the lines of what the unreached pass would analyse in a
@@ -168,9 +182,7 @@ register_state(_RUN, _TaintRun.shard_state,
 def _analyse_entry(run: _TaintRun, function: Function, module: Module, node: FunctionNode,
                    params: list[str], view: View | None) -> None:
     """Analyse one entry point of a function and store its flows under the function."""
-    from faasguard.analysis.taint.engine import Analyzer
-
-    analyzer = Analyzer(run.table, run.cache, run.visited, base=function.code_dir or "")
+    analyzer = run.analyzer(function.code_dir or "")
     labels = view.labels if view is not None else None
     _run(run.app, analyzer, module, node, [*params, *(labels or ())],
          view.owner if view is not None else None, labels,
@@ -504,18 +516,16 @@ def _analyse_unreached(app: App, facts: Facts, run: _TaintRun) -> None:
         module = cache.try_get(rel)
         if module is None:
             continue
-        from faasguard.analysis.taint.engine import Analyzer
-
         for view in module_views(module, cache):  # route views of apps no function serves
             if (rel, view.node.lineno) not in visited:
-                analyzer = Analyzer(run.table, cache, visited)
+                analyzer = run.analyzer()
                 _run(app, analyzer, module, view.node, list(view.labels), None, view.labels,
                      view.objects)
                 _store_unreached(run, analyzer, rel, view.node.name, view)
         for node, owner, params in _input_entries(module, names):
             if (rel, node.lineno) in visited:
                 continue
-            analyzer = Analyzer(run.table, cache, visited)
+            analyzer = run.analyzer()
             _run(app, analyzer, module, node, params, owner)
             qual = f"{owner.name}.{node.name}" if owner else node.name
             _store_unreached(run, analyzer, rel, qual)
