@@ -71,6 +71,8 @@ _PYNAMO_MODEL = "pynamodb.models.Model"
 #: Decoders of the URL-encoded strings an event holds (an S3 event's object key): the
 #: value they give is still that part of the event (`Name.event`).
 _URL_DECODERS = frozenset({"urllib.parse.unquote_plus", "urllib.parse.unquote"})
+#: Their last names: an attribute callee ending otherwise is none of them (no look-up).
+_DECODER_NAMES = frozenset(decoder.rpartition(".")[2] for decoder in _URL_DECODERS)
 #: PynamoDB methods that give items of the model (`get`) or an iterable of them.
 _PYNAMO_ITEM, _PYNAMO_ITEMS = frozenset({"get"}), frozenset({"query", "scan", "batch_get"})
 
@@ -186,6 +188,19 @@ def _plain_text(node: Any) -> str | None:  # noqa: C901  (one case per node kind
         first, second = _plain_text(left), _plain_text(right)
         return None if first is None or second is None else f"{first} {operator} {second}"
     return None
+
+
+def _url_decoder(callee: ast.expr, module: Module) -> bool:
+    """Does a callee name one of `_URL_DECODERS` (its head import alias resolved, as
+    `Module.qualify` does)? Only a name, or an attribute whose last name is a decoder's,
+    can: the other callees are answered without building their dotted name."""
+    kind = type(callee)
+    if kind is _NAME:
+        name = callee.id  # type: ignore[attr-defined]
+        return module.aliases.get(name, name) in _URL_DECODERS
+    return (kind is _ATTRIBUTE
+            and callee.attr in _DECODER_NAMES  # type: ignore[attr-defined]
+            and module.qualify(dotted_name(callee)) in _URL_DECODERS)
 
 
 def as_name(val: Any, node: ast.expr | None) -> Name:
@@ -778,7 +793,7 @@ class Interpreter:
         if func is None and (type(callee) is not _NAME or callee.id != "getattr"):
             if type(callee) is _NAME and callee.id == "super":
                 return self._super(node, f)
-            if node.args and f.module.qualify(dotted_name(callee)) in _URL_DECODERS:
+            if node.args and _url_decoder(callee, f.module):
                 # `unquote_plus(record["s3"]["object"]["key"])`: still the event's key
                 decoded = ev(node.args[0], f)
                 self._argument_effects(node, 1, f)
@@ -1127,10 +1142,10 @@ class Interpreter:
         """A method of a service resource or resource object."""
         model = self._model(owner)
         definition = model.raw
-        label = f"{owner.rtype if isinstance(owner, ResObjV) else owner.service}.{method}"
         sub = definition.get("has", {}).get(method)
         if sub is not None:
             return self._sub_resource(owner, method, sub, args, node, kwargs)
+        label = f"{owner.rtype if isinstance(owner, ResObjV) else owner.service}.{method}"
         action = model.actions.get(method)
         if action is not None:
             params = self._request_params(owner, action["request"])

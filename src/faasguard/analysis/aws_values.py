@@ -167,7 +167,10 @@ class ResObjV:
 
     def ident(self, name: str) -> Name | None:
         """The value of one identifier (None when not known)."""
-        return next((v for k, v in self.ids if k == name), None)
+        for key, value in self.ids:  # (a loop: a generator costs more to make than this)
+            if key == name:
+                return value
+        return None
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -226,7 +229,10 @@ class DictV:
 
     def get(self, key: str) -> Any:
         """The value under a key, or None."""
-        return next((v for k, v in self.items if k == key), None)
+        for name, value in self.items:  # (as ResObjV.ident: a loop, no generator)
+            if name == key:
+                return value
+        return None
 
 
 @dataclass(slots=True, unsafe_hash=True)

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.aws_values import AwsCall, Name, Target
 from faasguard.analysis.dependencies import declared_for
@@ -42,6 +42,9 @@ from faasguard.analysis.taint.modules import (
 from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, Ref, Unknown, Value, logical_id
 
+if TYPE_CHECKING:
+    from faasguard.analysis.aws_interp import Interpreter
+
 __all__ = ["AwsCall", "Name", "Target", "analyse_aws_calls", "analyse_handler_calls",
            "calls_in_handler", "note_unseen", "resolve_target", "resolved_calls",
            "unseen_code", "UNSEEN"]
@@ -60,9 +63,23 @@ def calls_in_handler(cache: ModuleCache, file: str, handler: str,
     module = cache.try_get(file)
     if module is None or handler not in module.functions:
         return None
-    from faasguard.analysis.aws_interp import Interpreter  # its engine, on first need
+    return _engine()(cache, base).run_handler(module, module.functions[handler])
 
-    return Interpreter(cache, base).run_handler(module, module.functions[handler])
+
+#: The interpreter's class once imported (`_engine`).
+_ENGINE: type[Interpreter] | None = None
+
+
+def _engine() -> type[Interpreter]:
+    """aws_interp's Interpreter, imported on first need (a scan of templates alone does
+    not import it), then read from a global: an import statement run for every handler
+    costs more than the look-up."""
+    global _ENGINE
+    if _ENGINE is None:
+        from faasguard.analysis.aws_interp import Interpreter
+
+        _ENGINE = Interpreter
+    return _ENGINE
 
 
 def analyse_aws_calls(app: App, facts: Facts) -> None:
@@ -167,12 +184,10 @@ def _app_calls(function: Function, app: App, cache: ModuleCache) -> list[AwsCall
     views = app_entries(function, app, cache)
     if not views:
         return None
-    from faasguard.analysis.aws_interp import Interpreter  # its engine, on first need
-
     out: list[AwsCall] = []
     for view in views:
-        for call in Interpreter(cache, function.code_dir or "").run_handler(view.module,
-                                                                           view.node):
+        for call in _engine()(cache, function.code_dir or "").run_handler(view.module,
+                                                                         view.node):
             if call not in out:
                 out.append(call)
     return out
