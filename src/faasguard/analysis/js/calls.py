@@ -330,8 +330,8 @@ class JsCalls:
 
     # ------------------------------------------------------------------ dispatch
 
-    def call(self, node: Node, f: JsFrame, new: bool) -> Val:
-        """A call or `new` expression."""
+    def call(self, node: Node, f: JsFrame, new: bool = False) -> Val:
+        """A call or `new` expression (`new`: the latter)."""
         syntax = self.syntax.get(node.id)
         if syntax is None:
             syntax = self.syntax[node.id] = _call_syntax(node, f.module, new)

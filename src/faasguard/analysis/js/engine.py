@@ -222,21 +222,24 @@ class JsAnalyzer(JsCalls):
         `prune_tail`: the body of the function `analyse` was given (see there)."""
         names = f.module.kinds
         kinds = [names[stmt.kind_id] for stmt in stmts]
-        for stmt, kind in zip(stmts, kinds, strict=True):  # hoisting: bound first
-            if kind in ("function_declaration", "generator_function_declaration"):
-                self._declare(stmt, f)
-            elif kind == "export_statement":
-                decl = stmt.child_by_field_id(f.module.fid.declaration)
-                if decl is not None and decl.type in FUNCTIONS:
-                    self._declare(decl, f)
-        tail = _inert_words(stmts, f.module) if prune_tail else []
-        first_inert = len(stmts) - len(tail)
+        if not _HOISTING.isdisjoint(kinds):  # hoisting: functions are bound first
+            for stmt, kind in zip(stmts, kinds, strict=True):
+                if kind == "export_statement":
+                    decl = stmt.child_by_field_id(f.module.fid.declaration)
+                    if decl is not None and decl.type in FUNCTIONS:
+                        self._declare(decl, f)
+                elif kind in _HOISTING:
+                    self._declare(stmt, f)
+        if prune_tail:
+            tail = _inert_words(stmts, f.module)
+            first_inert = len(stmts) - len(tail)
+        else:
+            tail, first_inert = [], len(stmts)
+        entry = f is self.entry
         for index, (stmt, kind) in enumerate(zip(stmts, kinds, strict=True)):
-            if index >= first_inert and prune_tail and \
-                    self._inert_tail(tail[index - first_inert:], f):
+            if index >= first_inert and self._inert_tail(tail[index - first_inert:], f):
                 return False
-            if kind == "expression_statement" and f is self.entry and \
-                    self._unneeded(stmt, f):
+            if kind == "expression_statement" and entry and self._unneeded(stmt, f):
                 continue
             handler = _STMT.get(kind)
             if handler is not None and handler(self, stmt, f):
@@ -408,8 +411,8 @@ class JsAnalyzer(JsCalls):
         one_pass()
         # again only when a binding from before the loop changed (bindings made in the body
         # start afresh on each iteration), and a second pass can read something new
-        changed = [k for k, v in before.items()
-                   if taint_signature(v) != taint_signature(f.env.get(k))]
+        changed = [k for k, v in before.items() if (now := f.env.get(k)) is not v
+                   and taint_signature(v) != taint_signature(now)]
         if changed and (loop is None or f is not self.entry or
                         not self._same_again(loop, f, changed, before)):
             one_pass()
@@ -612,11 +615,11 @@ class JsAnalyzer(JsCalls):
         nothing but itself (a `require` of the module's own aside), so the same text
         binds the same values in any file. False when the statement is no such import
         (it is then analysed as usual)."""
-        if "require" in f.env or self.cache.aliases(f.module.file):
-            return False  # (a bare specifier may be a tsconfig.json path alias: a file)
         text = f.module.source[node.start_byte:node.end_byte]
         if shape is _is_package_require and text.find(b"require") < 0:
             return False  # (no such import, as `shape` would tell: not worth a memo entry)
+        if "require" in f.env or self.cache.aliases(f.module.file):
+            return False  # (a bare specifier may be a tsconfig.json path alias: a file)
         key = (f.module.dialect, text)
         memo = self.cache.package_imports
         if key not in memo:
@@ -924,7 +927,7 @@ class JsAnalyzer(JsCalls):
         if val is not None:
             return val
         if name in self.table.globals:
-            return Val((), REF + name)
+            return _global_ref(name)
         return CLEAN
 
     def _e_identifier(self, node: Node, f: JsFrame) -> Val:
@@ -1128,11 +1131,21 @@ class JsAnalyzer(JsCalls):
             f.returns.append(self.ev(child, f))
         return CLEAN
 
-    def _e_call_expression(self, node: Node, f: JsFrame) -> Val:
-        return self.call(node, f, new=False)
-
     def _e_new_expression(self, node: Node, f: JsFrame) -> Val:
         return self.call(node, f, new=True)
+
+
+#: The value of each known global met (`_global_ref`).
+_GLOBAL_REFS: dict[str, Val] = {}
+
+
+def _global_ref(name: str) -> Val:
+    """The value of a known global (`JSON`, `Buffer`...), made once per process (a value
+    is immutable)."""
+    found = _GLOBAL_REFS.get(name)
+    if found is None:
+        found = _GLOBAL_REFS[name] = Val((), REF + name)
+    return found
 
 
 def _checked(env: dict[str, Val], keys: set[str]) -> None:
@@ -1144,6 +1157,10 @@ def _checked(env: dict[str, Val], keys: set[str]) -> None:
             env[PATHS] = CLEAN
 
 
+#: The statements `JsAnalyzer.block` binds before the others: function declarations, and
+#: an export statement, whose declaration may be one.
+_HOISTING = frozenset(("function_declaration", "generator_function_declaration",
+                       "export_statement"))
 #: The loops a `break` may leave (`_breaks_switch`).
 _BREAKABLE = frozenset(("for_statement", "for_in_statement", "while_statement",
                         "do_statement"))
@@ -1343,7 +1360,7 @@ _EXPR: dict[str, Callable[[JsAnalyzer, Any, JsFrame], Val]] = {
     "sequence_expression": JsAnalyzer._e_sequence,
     "array": JsAnalyzer._e_array,
     "object": JsAnalyzer._e_object,
-    "call_expression": JsAnalyzer._e_call_expression,
+    "call_expression": JsAnalyzer.call,
     "yield_expression": JsAnalyzer._e_yield,
     "new_expression": JsAnalyzer._e_new_expression,
 }
