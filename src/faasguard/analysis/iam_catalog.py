@@ -47,14 +47,19 @@ class ServiceInfo:
 
 
 @lru_cache(maxsize=1)
-def _lines() -> dict[str, tuple[str, str]]:
+def _lines() -> dict[str, tuple[str, bytes]]:
     """service prefix (lower case) -> (prefix, its entry's JSON text): the file split into
-    its services' lines, none of them parsed yet (a scan meets a handful of 445)."""
-    text = gunzip(own_data("iam_catalog.tsv.gz")).decode("utf-8")
-    found: dict[str, tuple[str, str]] = {}
-    for line in text.splitlines()[1:]:  # (the first line: the source and its versions)
-        prefix, _, entry = line.partition("\t")
-        found[prefix.lower()] = (prefix, entry)
+    its services' lines, none of them parsed yet (a scan meets a handful of 445). The file
+    is ASCII (the generator's JSON escapes the rest), a service a line ended by a newline:
+    its bytes are split there, each entry left undecoded until parsed (a third of the
+    cost of decoding the whole text and splitting it at every kind of line break)."""
+    data = gunzip(own_data("iam_catalog.tsv.gz"))
+    found: dict[str, tuple[str, bytes]] = {}
+    for line in data.split(b"\n")[1:]:  # (the first line: the source and its versions)
+        if line:
+            prefix, _, entry = line.partition(b"\t")
+            name = prefix.decode("ascii")
+            found[name.lower()] = (name, entry)
     return found
 
 
@@ -83,11 +88,16 @@ def service_info(prefix: str) -> ServiceInfo | None:
     name, entry = found
     info = ServiceInfo(name, arns=dict(entry["resources"]))
     for action, text in entry["actions"].items():
-        level, *types = text.split()
-        info.actions[action.lower()] = ActionInfo(
-            f"{name}:{action}", LEVELS[level], tuple(t.rstrip("*") for t in types),
-            tuple(t.rstrip("*") for t in types if t.endswith("*")))
+        info.actions[action.lower()] = _action_info(name, action, text)
     return info
+
+
+def _action_info(service: str, action: str, text: str) -> ActionInfo:
+    """One action of a service (as AWS spells both) from its entry's text: its level's
+    letter, then its resource types (`*` ending a required one)."""
+    level, *types = text.split()
+    return ActionInfo(f"{service}:{action}", LEVELS[level], tuple(t.rstrip("*") for t in types),
+                      tuple(t.rstrip("*") for t in types if t.endswith("*")))
 
 
 @cache
@@ -126,10 +136,17 @@ def action_count() -> int:
 
 @lru_cache(maxsize=65536)
 def lookup(action: str) -> ActionInfo | None:
-    """The catalogue entry of an exact action (`S3:getobject` works too), or None."""
+    """The catalogue entry of an exact action (`S3:getobject` works too), or None. Only
+    that action's entry is made (`scoping`'s light index finds its spelling), not its
+    service's `service_info`: a scan looks up a few actions of services of hundreds."""
     service, _, name = action.strip().partition(":")
-    info = service_info(service.lower())
-    return info.actions.get(name.lower()) if info else None
+    prefix = service.lower()
+    index = scoping(prefix)
+    spelled = index.get(name.lower()) if index else None
+    found = _service(prefix) if spelled else None
+    if spelled is None or found is None:
+        return None
+    return _action_info(found[0], spelled[0], found[1]["actions"][spelled[0]])
 
 
 def access_level(action: str) -> str | None:
