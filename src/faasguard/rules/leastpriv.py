@@ -647,6 +647,7 @@ fix is to grant exactly that action on exactly that resource, not a wildcard.
 def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
     # the functions of a role mostly make the same calls: each answer is worked out once
     answers: dict[tuple[str, str, str, tuple[str, ...], bool], Grant] = {}
+    fixes: dict[str, dict[str, str]] = {}  # action -> its fix (findings of one action share it)
     for function, role, needs, code_actions in _analysed(app, facts):
         name = logical_id(function.id)
         for action in code_actions:
@@ -665,6 +666,9 @@ def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
                 continue
             missing = [r for r, _ in grants]
             where = _call_site(needs, action)
+            fix = fixes.get(action)
+            if fix is None:
+                fix = fixes[action] = statement_fixes([action])
             how = " (an explicit Deny takes it away)" if any(
                 g.statement is not None and g.statement.effect == "Deny"
                 for _, g in grants) else ""
@@ -675,7 +679,7 @@ def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
                 "fail with AccessDenied.",
                 where, f"not-granted:{name}:{action}",
                 related=[(role.location, f"role {logical_id(role.id)}")],
-                remediation=remediation_for(app, facts, where.file, statement_fixes([action])),
+                remediation=remediation_for(app, facts, where.file, fix),
             )
 
 
