@@ -343,6 +343,9 @@ class RemediationChooser:
         self._deployed: dict[str, str] = {}  # folder -> deployment format of a file in it
         #: file -> the remediation keys a finding there prefers (`keys`)
         self._keys: dict[str, tuple[str, ...]] = {}
+        #: (format, folder) -> `keys` of the files of that format in that folder (each
+        #: folder climbed once, not once per file)
+        self._placed: dict[tuple[str, str], tuple[str, ...]] = {}
         #: (rule id, keys) -> (the rule's default snippet, the one a finding with those keys
         #: shows); None for a rule not registered. A scan's thousands of findings come from
         #: a few dozen rules in files of a few formats.
@@ -373,14 +376,21 @@ class RemediationChooser:
         keys = self._keys.get(file)
         if keys is not None:
             return keys
-        fmt = self._formats.get(file, "")
+        place = (self._formats.get(file, ""), posixpath.dirname(file))
+        keys = self._placed.get(place)
+        if keys is None:
+            keys = self._placed[place] = self._keys_at(*place)
+        self._keys[file] = keys
+        return keys
+
+    def _keys_at(self, fmt: str, folder: str) -> tuple[str, ...]:
+        """`keys` of a file of format `fmt` in `folder`."""
         keys = REMEDIATION_KEYS.get(fmt, ())
-        framework = _nearest(self._projects, file)
+        framework = _nearest(self._projects, folder)
         if framework is None and fmt not in _DEPLOY_FORMATS:
-            framework = _nearest(self._deployed, file) or self._only
+            framework = _nearest(self._deployed, folder) or self._only
         if framework is not None:
             keys += tuple(k for k in REMEDIATION_KEYS[framework] if k not in keys)
-        self._keys[file] = keys
         return keys
 
     def choose(self, file: str, snippets: Mapping[str, str]) -> str:
@@ -412,10 +422,9 @@ class RemediationChooser:
                 finding.remediation = chosen[1]
 
 
-def _nearest(folders: Mapping[str, str], file: str) -> str | None:
-    """The value of the folder of `folders` nearest above `file` (the scan root's, "",
-    last), None when none holds it."""
-    folder = posixpath.dirname(file)
+def _nearest(folders: Mapping[str, str], folder: str) -> str | None:
+    """The value of the folder of `folders` nearest `folder` (itself, then those above
+    it; the scan root's, "", last), None when none holds it."""
     while folder not in folders and folder:
         parent = posixpath.dirname(folder)
         # a file outside the root (an --openapi spec given by its absolute path) climbs to
