@@ -177,3 +177,61 @@ def test_a_name_another_thread_took_in_meanwhile_is_found() -> None:
     reader._entries = _OvertakenOnce(reader, "Policy00100")
     assert reader.get("Policy00100") == ("arn:aws:iam::aws:policy/Policy00100",
                                          '[{"n":100}]')
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    """scripts/gen_managed_policies.py, whose `pack` writes the data file's blocks."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "gen_managed_policies.py"
+    spec = importlib.util.spec_from_file_location("gen_managed_policies", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_look_up_in_the_data_file_decompresses_one_block() -> None:
+    """The data file lists its blocks: the name every SAM function's generated role looks
+    up (a quarter into the file) is found by decompressing one block, not the lines
+    before it, and gives what the whole file says."""
+    packed = (resources.files("faasguard") / "data" / "managed_policies.tsv.gz").read_bytes()
+    whole = _whole(packed)
+    reader = _ManagedPolicies(packed)
+    assert reader.get("AWSLambdaBasicExecutionRole") == whole["AWSLambdaBasicExecutionRole"]
+    assert len(reader._blocks_read) == 1 and 0 < len(reader._entries) < len(whole) // 20
+    assert reader.get("AWSLambdaBasicExecutionRoleX") is None
+    assert reader.everything() == whole
+
+
+def test_blocks_answer_every_name_as_the_whole_file() -> None:
+    names = [f"Policy{n:05d}" for n in range(3000)]
+    text = "# source: test\n" + "".join(
+        f"{name}\tarn:aws:iam::aws:policy/{name}\t[{{\"n\":{n}}}]\n"
+        for n, name in enumerate(names))
+    packed = _generator().pack(text.encode(), 1000)
+    assert gzip.decompress(packed) == text.encode()  # any gzip reader reads one stream
+    whole = _whole(packed)
+    reader = _ManagedPolicies(packed)
+    assert len(reader._block_starts) > 50
+    for name in ["", "A", "Policy00000", "Policy00000X", names[1500], names[-1], "Zed",
+                 *names[::7]]:
+        assert reader.get(name) == whole.get(name), name
+    assert reader.everything() == whole
+
+
+def test_a_truncated_or_bad_block_fails_every_look_up() -> None:
+    text = ("# source: test\n" + "".join(f"P{n:04d}\tarn:{n}\t[]\n" for n in range(2000))
+            ).encode()
+    packed = _generator().pack(text, 1000)
+    for cut in (packed[:-12], packed[:len(packed) // 2]):
+        reader = _ManagedPolicies(cut)
+        for _again in range(2):
+            with pytest.raises(EOFError):
+                reader.get("P1999")
+    bad = _ManagedPolicies(_generator().pack(text.replace(b"P1000\tarn:1000", b"P1000"), 1000))
+    for _again in range(2):
+        with pytest.raises(ValueError):
+            bad.get("P1000")
+    assert bad.get("P0001") == ("arn:1", "[]")  # another block

@@ -23,6 +23,7 @@ import json
 import re
 import threading
 import zlib
+from bisect import bisect_right
 from functools import cache, lru_cache
 from typing import Any
 
@@ -52,11 +53,12 @@ class _ManagedPolicies:
     """AWS managed policies: name -> (ARN, its statements as compact JSON text), read from
     the data file only as far as the names looked up need.
 
-    The file's lines are sorted by name (scripts/gen_managed_policies.py), so a look-up
-    decompresses and splits lines until it meets the name or passes the place where the
-    name would be: a template that names `AWSLambdaBasicExecutionRole` (every SAM
-    function's generated role) reads about a quarter of the file, not all 1,500 policies.
-    The statements stay text until a template names the policy."""
+    The file's lines are sorted by name and compressed in blocks that its gzip header
+    lists (scripts/gen_managed_policies.py, `pack`): a look-up decompresses only the block
+    where the name is or would be, about 32 KiB of the file's 2.8 MiB. Without that list
+    (a plain gzip file), a look-up decompresses and splits lines from the start until it
+    meets the name or passes the place where the name would be. The statements stay text
+    until a template names the policy."""
 
     _CHUNK = 64 * 1024  # decompressed bytes per step
 
@@ -65,18 +67,46 @@ class _ManagedPolicies:
         if packed is None:
             packed = own_data("managed_policies.tsv.gz")
         self._packed: bytes = packed
+        self._tail = packed  # what the stream (`_read_more`) has not decompressed yet
         self._inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip, CRC checked last
         self._partial = b""  # the start of a line not wholly decompressed yet
         self._entries: dict[str, tuple[str, str]] = {}
         self._last = ""  # the last name read (the greatest: the lines are sorted)
         self._finished = False
         self._lock = threading.Lock()
+        #: the blocks the header lists: their first names and where each block's
+        #: compressed bytes start in `packed` (empty: a plain gzip file, read as a stream)
+        self._block_names: list[str] = []
+        self._block_starts: list[int] = []
+        self._blocks_read: set[int] = set()
+        self._read_index(packed)
+
+    def _read_index(self, packed: bytes) -> None:
+        """The block list of the gzip header's extra field (subfield `FG`), when the
+        header has nothing else but it."""
+        if packed[:4] != b"\x1f\x8b\x08\x04" or len(packed) < 12:
+            return
+        end = 12 + int.from_bytes(packed[10:12], "little")
+        extra = packed[12:end]
+        if extra[:2] != b"FG":
+            return
+        for line in extra[4:4 + int.from_bytes(extra[2:4], "little")].splitlines():
+            name, _, offset = line.decode("utf-8").partition("\t")
+            self._block_names.append(name)
+            self._block_starts.append(end + int(offset))
 
     def get(self, name: str) -> tuple[str, str] | None:
         """The (ARN, statements) of a policy, None when the data file has no such name."""
         found = self._entries.get(name)
         if found is not None:
             return found
+        if self._block_names:
+            block = bisect_right(self._block_names, name) - 1
+            if block not in self._blocks_read:
+                with self._lock:
+                    if block not in self._blocks_read:
+                        self._read_block(block)
+            return self._entries.get(name)
         if not self._finished and name > self._last:
             with self._lock:  # one reader of the stream at a time
                 while name not in self._entries and not self._finished and \
@@ -85,6 +115,34 @@ class _ManagedPolicies:
         # read again in any case: another thread's `_read_more` may have taken the name in
         # (and moved `_last` past it) since the look-up above
         return self._entries.get(name)
+
+    def _read_block(self, block: int) -> None:
+        """Decompress one block of the file and take in its lines (all whole: a block
+        starts at a full flush of the compressor, on a line of its own). A truncated file
+        or a bad line fails this read and every later one."""
+        starts = self._block_starts
+        inflate = zlib.decompressobj(wbits=-zlib.MAX_WBITS)  # raw deflate, from a full flush
+        if block + 1 < len(starts):
+            if starts[block + 1] > len(self._packed):
+                raise EOFError("the managed policy data ended before its last block")
+            text = inflate.decompress(self._packed[starts[block]:starts[block + 1]])
+        else:
+            text = inflate.decompress(self._packed[starts[block]:])
+            if not inflate.eof:
+                raise EOFError("the managed policy data ended before its end-of-stream marker")
+        self._take(text.split(b"\n"))
+        self._blocks_read.add(block)
+
+    def _take(self, lines: list[bytes]) -> str:
+        """Take in whole lines of the file (name, ARN, statements; the source line
+        skipped); the last name taken ("" for none)."""
+        entries = self._entries
+        last = ""
+        for raw in lines:
+            if raw and raw[:1] != b"#":
+                last, arn, statements = raw.decode("utf-8").split("\t", 2)
+                entries[last] = (arn, statements)
+        return last
 
     def everything(self) -> dict[str, tuple[str, str]]:
         """Every policy of the data file (all of it read)."""
@@ -97,20 +155,15 @@ class _ManagedPolicies:
         """Decompress the next piece and take in its whole lines. A truncated file or a
         bad line fails this read and every later one (as reading the whole file did)."""
         inflate = self._inflate
-        chunk = inflate.decompress(self._packed, self._CHUNK)
-        self._packed = inflate.unconsumed_tail
-        if not (chunk or self._packed or inflate.eof):
+        chunk = inflate.decompress(self._tail, self._CHUNK)
+        self._tail = inflate.unconsumed_tail
+        if not (chunk or self._tail or inflate.eof):
             raise EOFError("the managed policy data ended before its end-of-stream marker")
         text = self._partial + chunk
         self._partial = text  # kept until its lines are in: a bad line is met again
         lines = text.split(b"\n")
         rest = b"" if inflate.eof else lines.pop()
-        entries = self._entries
-        for raw in lines:
-            if raw and raw[:1] != b"#":
-                name, arn, statements = raw.decode("utf-8").split("\t", 2)
-                entries[name] = (arn, statements)
-                self._last = name
+        self._last = self._take(lines) or self._last
         self._partial = rest
         # last: `get` takes no lock once this is set, so every line must be in by then
         self._finished = inflate.eof
