@@ -58,7 +58,7 @@ def test_local_specifiers_ignore_paths_that_are_no_specifier() -> None:
 
 
 def test_path_literal_starts_are_where_a_quote_is_followed_by_a_dot_or_a_slash() -> None:
-    # (the six literal searches give what one search for `['"`][./]` gives)
+    # (the search of the translated bytes gives what one search for `['"`][./]` gives)
     oracle = re.compile(rb"""['"`][./]""")
     for source in (b"", b"'", b"'.", b"x'./a' \"/b\" `./c` '../d'", b"''./'/\"\"/`",
                    b"'/'./\"//\"`/`.", b"a = './x' + '/y'; b = \"./z\"; c = `/`; d = '.'",

@@ -22,22 +22,24 @@ if TYPE_CHECKING:
 
 #: How a string or template literal whose text starts like a relative or absolute path
 #: begins (a quote, then `.` or `/`): the only specifiers `require`/`import` resolve to
-#: project files.
-_PATH_STARTS = tuple(quote + first for quote in (b"'", b'"', b"`") for first in (b".", b"/"))
+#: project files. `_PATH_TABLE` turns each quote into `'` and `/` into `.` (every other
+#: byte kept), so that they all read `_PATH_START`.
+_PATH_TABLE = bytes.maketrans(b'"`/', b"''.")
+_PATH_START = b"'."
 _QUOTES = ("'", '"', "`")
 
 
 def _path_literal_starts(source: bytes) -> list[int]:
-    """Where `_PATH_STARTS` occur in `source`, in order. (Six literal searches: a regular
-    expression that starts with a character class tests the class at every byte, about
-    twice the instructions on a handler file.)"""
+    """Where a quote followed by `.` or `/` occurs in `source`, in order: one literal
+    search of the source with `_PATH_TABLE` applied. (Six searches, one per quote and
+    byte after it, cost about three times as much on a handler file; a regular expression
+    that starts with a character class tests the class at every byte.)"""
     found: list[int] = []
-    for start in _PATH_STARTS:
-        at = source.find(start)
-        while at >= 0:  # (no two of them overlap: none ends with a quote)
-            found.append(at)
-            at = source.find(start, at + 2)
-    found.sort()
+    marked = source.translate(_PATH_TABLE)
+    at = marked.find(_PATH_START)
+    while at >= 0:  # (no two overlap: the text ends with no quote)
+        found.append(at)
+        at = marked.find(_PATH_START, at + 2)
     return found
 
 
