@@ -10,9 +10,9 @@ from js_support import pruned_and_whole
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.handlers import resolve
 from faasguard.analysis.js import analyse_js
-from faasguard.analysis.js.demand import holds_other_words, inert_words
+from faasguard.analysis.js.demand import clear_of_other_words, holds_other_words, inert_words
 from faasguard.analysis.js.engine import JsAnalyzer
-from faasguard.analysis.js.parse import JsModuleCache
+from faasguard.analysis.js.parse import JsModule, JsModuleCache, parse_bytes
 from faasguard.analysis.js.project import may_report, module_graph
 from faasguard.analysis.js.table import js_table
 from faasguard.model import App, Function, Location, SourceFile, Trigger
@@ -149,3 +149,19 @@ def test_a_file_without_other_reporting_words_answers_for_each_piece(piece: byte
         clear = not holds_other_words(source, calls)
         assert inert_words(piece, calls, file_clear=clear) == inert_words(piece, calls)
     assert inert_words(piece) == (["const", "a", "b", "trim"] if not held else None)
+
+
+@pytest.mark.parametrize("text", [
+    "const a = b.trim();",  # none of the words
+    "res.headers.LOCATION = next;",  # `location`, in any case
+    'const get = require("node-fetch");',  # a reporting word that is no identifier
+    'const get = require("node-fetch"); res.headers.Location = next;',  # both
+])
+def test_a_file_is_clear_of_other_words_as_its_whole_text_tells(text: str) -> None:
+    # (`location` is looked for once per file, whichever `calls` asks first)
+    for order in ((True, False), (False, True)):
+        source = text.encode()
+        module = JsModule("app.js", source, parse_bytes(source, "javascript"))
+        for calls in order:
+            assert clear_of_other_words(module, calls) == \
+                (not holds_other_words(module.source, calls))

@@ -83,10 +83,19 @@ def may_report(source: bytes, calls: bool = True, file_clear: bool = False) -> b
 
 def _holds_other_words(source: bytes, others: tuple[bytes, ...]) -> bool:
     """Does a source hold `location` (any case) or one of the non-identifier words?"""
+    return _holds_location(source) or _holds_any(source, others)
+
+
+def _holds_location(source: bytes) -> bool:
+    """Does a source hold `location` in any case?"""
+    return source.lower().find(b"location") >= 0
+
+
+def _holds_any(source: bytes, words: tuple[bytes, ...]) -> bool:
+    """Does a source hold one of these words (anywhere)?"""
     # (`find`, not `in`: `in` on bytes first tries its operand as an integer, raising
     # and clearing a TypeError on every test)
-    return source.lower().find(b"location") >= 0 or \
-        any(source.find(word) >= 0 for word in others)
+    return any(source.find(word) >= 0 for word in words)
 
 
 def loads_dynamically(source: bytes) -> bool:
@@ -115,9 +124,14 @@ def holds_other_words(source: bytes, calls: bool = True) -> bool:
 
 def clear_of_other_words(module: JsModule, calls: bool = True) -> bool:
     """Does a file hold none of the words `holds_other_words` looks for (asked once per
-    file, whatever number of its pieces `inert_words` and `may_report` read)?"""
-    return not module.summary("other-words" if calls else "other-words:no-calls",
-                              lambda module: holds_other_words(module.source, calls))
+    file, whatever number of its pieces `inert_words` and `may_report` read; `location`,
+    looked for whatever `calls`, once for both)?"""
+    if module.summary("location", lambda module: _holds_location(module.source)):
+        return False
+    others = reporting_words(calls)[1]
+    return not others or not module.summary(
+        "other-words" if calls else "other-words:no-calls",
+        lambda module: _holds_any(module.source, others))
 
 
 def inert_words(source: bytes, calls: bool = True, file_clear: bool = False

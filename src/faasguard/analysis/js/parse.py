@@ -187,9 +187,9 @@ class JsModule:
     evaluated: bool = False
     names: Any = None  # names.FileIndex, built on first use
     #: per-file results of the syntactic passes ("aws": SDK calls, "jwt": token facts,
-    #: "may-report": sink text, "other-words"/"other-words:no-calls": whether it holds
-    #: `demand.holds_other_words`' words, "inert:<offset>": a function's), computed once
-    #: however many handlers share the file (`summary`)
+    #: "may-report": sink text, "location" and "other-words"/"other-words:no-calls":
+    #: whether it holds `demand.holds_other_words`' words, "inert:<offset>": a
+    #: function's), computed once however many handlers share the file (`summary`)
     summaries: dict[str, Any] = field(default_factory=dict, repr=False)
 
     fid: FieldIds = field(init=False, repr=False)  # the field ids of the module's grammar
@@ -266,7 +266,7 @@ def import_clause_of(statement: Node) -> Node | None:
 
 def line(node: Node) -> int:
     """The 1-based line a node starts at."""
-    return int(node.start_point[0]) + 1
+    return node.start_point[0] + 1
 
 
 def string_value(node: Node | None) -> str | None:
