@@ -380,10 +380,10 @@ class RemediationChooser:
         keys = self._keys.get(file)
         if keys is not None:
             return keys
-        place = (self._formats.get(file, ""), posixpath.dirname(file))
-        keys = self._placed.get(place)
+        fmt, folder = self._formats.get(file, ""), posixpath.dirname(file)
+        keys = self._placed.get((fmt, folder))
         if keys is None:
-            keys = self._placed[place] = self._keys_at(*place)
+            keys = self._placed[(fmt, folder)] = self._keys_at(fmt, folder)
         self._keys[file] = keys
         return keys
 
