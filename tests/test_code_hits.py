@@ -119,14 +119,29 @@ def test_literals_joined_with_either_quote_mean_the_whole_tree(source: str) -> N
 
 def test_grouped_needles_find_what_a_search_per_needle_finds() -> None:
     needles = ("gho_", "ghp_", "ghu_", "github_pat_", "tlsallowinvalid", "tlsinsecure",
-               "tlsx", "cvc", "cvv", "://", "pass", "password")
+               "tlsx", "cvc", "cvv", "://", "pass", "password", "xyxyz", "xyzq", "xyw")
     groups = code_hits._grouped(tuple(sorted(needles)))
+    shared = [(guard, members) for guard, members, _ in groups]
     # a group shares a prefix; two-letter prefixes only for three needles or more
-    assert ("gh", ("gho_", "ghp_", "ghu_")) in groups
-    assert ("tls", ("tlsallowinvalid", "tlsinsecure", "tlsx")) in groups
-    assert ("cvc", ("cvc",)) in groups and ("cvv", ("cvv",)) in groups
+    assert ("gh", ("gho_", "ghp_", "ghu_")) in shared
+    assert ("tls", ("tlsallowinvalid", "tlsinsecure", "tlsx")) in shared
+    assert ("cvc", ("cvc",)) in shared and ("cvv", ("cvv",)) in shared
+    # one pattern for a group, unless a needle begins another (`pass`, `password`)
+    patterns = {guard: pattern for guard, _, pattern in groups}
+    assert patterns["gh"] is not None and patterns["cvc"] is None
+    assert patterns["pas"] is None
     texts = [path.read_text(encoding="utf-8").lower()
              for path in sorted(REPO.glob("src/faasguard/analysis/*.py"))]
-    texts += ["gh only", "ghp_ and ghu_", "tls", "tlsx", "x://y", "a cvv", "passwords"]
+    texts += ["gh only", "ghp_ and ghu_", "tls", "tlsx", "x://y", "a cvv", "passwords",
+              "xyxyzq", "xyxyw", "xyzq xyxyz"]  # a match begun inside another's
     for text in texts:
         assert sorted(code_hits._found(groups, text)) == sorted(n for n in needles if n in text)
+
+
+def test_environ_read_whole_is_found_by_one_pattern() -> None:
+    from faasguard.analysis.code_facts import _SIGNATURES
+
+    groups = [group for group in _SIGNATURES._anchors if group[0] == "environ"]
+    assert len(groups) == 1 and groups[0][2] is not None and len(groups[0][1]) > 20
+    text = "x=os.environ.get(a);y=dict(os.environ);z=os.environ.items()"
+    assert code_hits._found(tuple(groups), text) == ["environ)", "environ.items("]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from faasguard.analysis.code_hits import HitFinder
+from faasguard.analysis.code_hits import HitFinder, minimal_words
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.secrets import (
     FORMAT_ANCHORS,
@@ -496,8 +496,9 @@ _ENVIRON_WHOLE = {"copy", "items", "values"}
 _SECRET_READS = {"get_secret_value": "a Secrets Manager secret", "get_secret":
                  "a Secrets Manager secret"}
 _DECRYPTED_READS = {"get_parameter", "get_parameters", "get_parameters_by_path"}
-#: What the text of a module reading a secret's value holds (see facts_of_tree).
-_SECRET_READ_WORDS = (*_SECRET_READS, "WithDecryption")
+#: What the text of a module reading a secret's value holds (see facts_of_tree), each
+#: word once (`get_secret` finds `get_secret_value`).
+_SECRET_READ_WORDS = minimal_words((*_SECRET_READS, "WithDecryption"))
 
 
 def secret_read(node: ast.AST) -> str | None:
@@ -591,7 +592,7 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
     `source` the tree was parsed from, only the statements whose text can hold a fact
     are walked (the same facts, found faster)."""
     only = None
-    if source and not any(read in source for read in _SECRET_READ_WORDS):
+    if source and not _reads_secret(source):
         # (a secret's value is logged under any name: a module reading one is walked whole)
         only = (_SIGNATURES if http is None else _HTTP_SIGNATURES).statements(tree, source)
     found: list[CodeFact] = []
@@ -602,6 +603,14 @@ def facts_of_tree(path: str, tree: ast.Module, http: HttpEntry | None = None,
     checks = signature_checks(tree, source or ast.unparse(tree))
     found.extend(CodeFact(kind, check.line, check.what, name) for kind, name, check in checks)
     return unique_facts(path, found) if found else FileFacts(path)
+
+
+def _reads_secret(source: str) -> bool:
+    """Does the text of a module hold what reading a secret's value takes?"""
+    for word in _SECRET_READ_WORDS:  # (a loop: any() over a generator closes it early)
+        if word in source:
+            return True
+    return False
 
 
 def unique_facts(path: str, facts: list[CodeFact]) -> FileFacts:
@@ -699,8 +708,12 @@ def serves_headers(function: Function, authorizers: Container[str] = ()) -> bool
     (`App.authorizer_functions`: a Lambda authoriser gets the request's headers, or the
     token of one)? Not a Chalice authoriser: Chalice hands it an `AuthRequest`, not the
     event, and printing that object shows none of its fields."""
-    return function.url is not None or any(carries_headers(t) for t in function.triggers) \
-        or function.id in authorizers and function.format != "chalice"
+    if function.url is not None:
+        return True
+    for trigger in function.triggers:  # (a loop: any() over a generator closes it early)
+        if carries_headers(trigger):
+            return True
+    return function.id in authorizers and function.format != "chalice"
 
 
 def _add_http_handler(found: dict[str, HttpEntry], function: Function,

@@ -51,11 +51,17 @@ def _odd_join(source: str) -> bool:
     return any(pattern.search(source) for pattern in _ODD_JOINS)
 
 
-def _grouped(needles: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+#: A group of needles under a shared prefix: the prefix, the needles, and (for a group
+#: none of whose needles begins another) one pattern matching any of them, searched once
+#: per place the prefix is (see `_found`); None: each needle is searched for.
+Group = tuple[str, tuple[str, ...], re.Pattern[str] | None]
+
+
+def _grouped(needles: tuple[str, ...]) -> tuple[Group, ...]:
     """The needles (sorted) grouped under the longest prefix they share, where it makes a
     good first search (see `_GUARD_LENGTH`): a text without the prefix holds none of the
     group, and costs one search instead of one per needle. A needle alone is its own."""
-    groups: list[tuple[str, tuple[str, ...]]] = []
+    groups: list[Group] = []
     at = 0
     while at < len(needles):
         best: tuple[str, tuple[str, ...]] = (needles[at], (needles[at],))
@@ -66,16 +72,36 @@ def _grouped(needles: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...
                 continue
             if len(members) >= len(best[1]):
                 best = (prefix, members)  # the longest prefix of the largest group
-        groups.append(best)
-        at += len(best[1])
+        guard, members = best
+        groups.append((guard, members, _one_of(guard, members)))
+        at += len(members)
     return tuple(groups)
 
 
-def _found(groups: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> list[str]:
+def _one_of(guard: str, members: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The pattern of a group (see `Group`): the guard, then any member's rest. None for a
+    needle alone, or when a member begins another (one match could hide the other)."""
+    if len(members) < 2 or any(a != b and b.startswith(a) for a in members for b in members):
+        return None
+    rests = "|".join(re.escape(member[len(guard):]) for member in members)
+    return re.compile(f"{re.escape(guard)}(?:{rests})")
+
+
+def _found(groups: tuple[Group, ...], text: str) -> list[str]:
     """The needles of `groups` in `text`, in their order."""
     found: list[str] = []
-    for guard, members in groups:
-        if guard in text:
+    for guard, members, pattern in groups:
+        if pattern is not None:
+            # one search per place of the prefix, not one per needle (`environ` is in
+            # most handlers, its 28 needles in few): at most one member matches a place
+            seen = set()
+            match = pattern.search(text)
+            while match is not None:
+                seen.add(match.group())
+                match = pattern.search(text, match.start() + 1)
+            if seen:
+                found.extend(needle for needle in members if needle in seen)
+        elif guard in text:
             if len(members) == 1:
                 found.append(guard)
             else:
@@ -83,7 +109,7 @@ def _found(groups: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> list[s
     return found
 
 
-def _minimal(words: Iterable[str]) -> tuple[str, ...]:
+def minimal_words(words: Iterable[str]) -> tuple[str, ...]:
     """The words that do not contain another of the words (`pass` finds `password`)."""
     unique = set(words)
     return tuple(sorted(w for w in unique if not any(o != w and o in w for o in unique)))
@@ -98,11 +124,11 @@ class HitFinder:
     def __init__(self, words: Iterable[str] = (), pairs: Iterable[tuple[str, str]] = (),
                  anchors: Iterable[str] = ()):
         given = set(pairs)
-        self.words = _minimal(set(words) - {a + b for a, b in given})
+        self.words = minimal_words(set(words) - {a + b for a, b in given})
         # a pair holding a word is found by the word
         self.pairs = tuple(sorted(pair for pair in given if not any(
             word in part for word in self.words for part in pair)))
-        self.anchors = _minimal(anchors)
+        self.anchors = minimal_words(anchors)
         self._words = _grouped(self.words)
         self._anchors = _grouped(self.anchors)
         self._firsts: dict[str, tuple[str, ...]] = {}
