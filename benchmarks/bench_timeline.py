@@ -38,7 +38,6 @@ STEPS: list[tuple[str, str, str]] = [
     ("faasguard.analysis.handlers:_Run", "_chunk", "handler chunk"),
     ("faasguard.workers", "_collect", "collect a worker"),
     ("faasguard.scan", "run_rules", "rules"),
-    ("faasguard.scan", "_run_some", "rules: a process's share"),
     ("faasguard.report", "write", "report"),
 ]
 

@@ -85,7 +85,6 @@ class FlowStep:
     message: str
 
 
-@pickle_by_fields  # (a forked worker's findings come back pickled: scan.run_rules)
 @dataclass(slots=True)
 class Finding:
     """One problem found, at an exact location.

@@ -39,7 +39,7 @@ from faasguard.loaders import (
 from faasguard.model import App, Diagnostic, SourceFile, link_authorizers
 from faasguard.named import function_named
 from faasguard.report.base import finding_order
-from faasguard.workers import fork_map, pull_map, taken_since, worker_count
+from faasguard.workers import pull_map, worker_count
 
 if TYPE_CHECKING:
     from faasguard.loaders.terraform.ahead import ReadAhead
@@ -493,71 +493,33 @@ def analyse(app: App, options: Options) -> Facts:
 
 
 @scan_scope()  # called alone (a library, the monitor): the collector left as found
-def run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None = None,
-              processes: int = 1, meanwhile: Callable[[], None] | None = None
-              ) -> list[Finding]:
+def run_rules(app: App, facts: Facts,
+              enabled: Callable[[str], bool] | None = None) -> list[Finding]:
     """Run every registered (and enabled) rule; overlapping findings folded
     (`fold_overlaps`); findings sorted by file, line, rule. What the rules of one module
     shared in `facts.memo` is freed after that module's last enabled rule, what rules of
     several modules share once the rules are done. The cyclic
     garbage collector is paused meanwhile (`collector.paused_then_frozen`): rules make next
-    to no cycles, and its collections walked the model and the findings ninety times at N=1,000.
-
-    `processes` > 1: the rules of FORKED_RULE_MODULES run in a forked worker
-    (`workers.fork_map`) while this process runs the others, their findings and
-    diagnostics then taken in rule order, as one process gives them. `meanwhile()` runs
-    here first (once the worker is forked)."""
+    to no cycles, and its collections walked the model and the findings ninety times at N=1,000."""
     import faasguard.rules  # noqa: F401  (registers the rules)
 
     with paused_then_frozen():
-        return _run_rules(app, facts, enabled, processes, meanwhile)
+        return _run_rules(app, facts, enabled)
 
 
-#: Rules run by one process, in rule order: (rule id, registered rule).
-_Rules = list[tuple[str, Rule]]
-#: What one rule gave: its findings and the diagnostics it added to the App.
-_RuleOutcome = tuple[list[Finding], list[Diagnostic]]
-
-#: The rules modules a forked worker runs while this process runs the others (`run_rules`
-#: with processes > 1): least privilege's rules take about half of all the rules' time
-#: on a large project, for a fifth of the findings (what comes back pickled, about 10
-#: microseconds a finding to load).
-FORKED_RULE_MODULES = ("leastpriv",)
-#: Below this many functions the rules take a few milliseconds: a late fork (its
-#: copy-on-write faults in both processes) and the pickled findings would cost more.
-MIN_FORKED_RULES_FUNCTIONS = 256
-
-
-def rule_processes(app: App, jobs: int | None) -> int:
-    """How many processes should run the rules of `app` (`run_rules`): 2 for a large
-    project where workers are used (`workers.worker_count`), else 1."""
-    if len(app.functions) < MIN_FORKED_RULES_FUNCTIONS:
-        return 1
-    return min(2, worker_count(len(app.functions), jobs))
-
-
-def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None,
-               processes: int = 1, meanwhile: Callable[[], None] | None = None
-               ) -> list[Finding]:
+def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None) -> list[Finding]:
+    findings: list[Finding] = []
     chosen = [(rule_id, registered) for rule_id, registered in sorted(RULES.items())
               if enabled is None or enabled(rule_id)]
+    last_of_module = {_module_of(registered): rule_id for rule_id, registered in chosen}
     from_analyses = set(facts.memo)  # the analyses' memo entries are not the rules' to free
-    run = partial(_run_some, app, facts, from_analyses)
-    forked = [rule for rule in chosen if _module_of(rule[1]) in FORKED_RULE_MODULES] \
-        if processes > 1 else []
-    if forked and len(forked) < len(chosen):
-        here = [rule for rule in chosen if _module_of(rule[1]) not in FORKED_RULE_MODULES]
-        outcomes: dict[str, _RuleOutcome] = {}
-        for done, rules in zip(fork_map(run, [(meanwhile, here), (None, forked)]),
-                               (here, forked), strict=True):
-            outcomes.update(done if done is not None else run((None, rules)))
-    else:
-        outcomes = dict(run((meanwhile, chosen)))
-    findings: list[Finding] = []
-    for rule_id, _ in chosen:  # in rule order, wherever each rule ran
-        batch, diagnostics = outcomes[rule_id]
+    for rule_id, registered in chosen:
+        batch: list[Finding] = []
+        _guarded(app, f"rule {rule_id}", partial(_collect, batch, registered, app, facts))
         findings.extend(batch)
-        app.diagnostics.extend(diagnostics)
+        module = _module_of(registered)
+        if last_of_module[module] == rule_id:
+            _drop_memo_of(facts, module, keep=from_analyses)
     # what rules of several modules share is named after a module without rules
     # ("envvars.", "codefindings.", "iam_tables.", "privileges." of the helpers rules
     # call), which the loop never reaches: freed here
@@ -567,28 +529,6 @@ def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None,
     note_origins(app, findings)
     findings.sort(key=finding_order)
     return findings
-
-
-def _run_some(app: App, facts: Facts, from_analyses: set[str],
-              job: tuple[Callable[[], None] | None, _Rules]) -> list[tuple[str, _RuleOutcome]]:
-    """Run `meanwhile` (when given), then these rules (`workers.fork_map`'s work): each
-    rule's findings and the diagnostics it added (taken off the App, put back in rule
-    order by the caller); what a module's rules shared in `facts.memo` freed after its
-    last rule here."""
-    meanwhile, rules = job
-    if meanwhile is not None:
-        meanwhile()
-    last_of_module = {_module_of(registered): rule_id for rule_id, registered in rules}
-    outcomes: list[tuple[str, _RuleOutcome]] = []
-    for rule_id, registered in rules:
-        start = len(app.diagnostics)
-        batch: list[Finding] = []
-        _guarded(app, f"rule {rule_id}", partial(_collect, batch, registered, app, facts))
-        outcomes.append((rule_id, (batch, taken_since(app.diagnostics, start))))
-        module = _module_of(registered)
-        if last_of_module[module] == rule_id:
-            _drop_memo_of(facts, module, keep=from_analyses)
-    return outcomes
 
 
 def _drop_parsed_code(facts: Facts) -> None:
@@ -661,9 +601,8 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
     from faasguard.suppress import CommentIndex, apply_suppressions, unused_ignores
 
     comments = CommentIndex(base)  # the files' suppression comments, read while rules run
-    # (in a thread: started once the rules' worker is forked, and none forked after it)
-    findings = run_rules(app, facts, config.rule_enabled, rule_processes(app, options.jobs),
-                         partial(comments.read_ahead, [f.path for f in app.files]))
+    comments.read_ahead(f.path for f in app.files)  # (no process is forked after this)
+    findings = run_rules(app, facts, config.rule_enabled)
     if config.severity:  # the user's overrides (without any, each rule's own stands)
         for finding in findings:
             finding.severity = config.severity_for(finding.rule_id, finding.threat,

@@ -32,7 +32,6 @@ from faasguard.model import App
 
 S = TypeVar("S")
 R = TypeVar("R")
-T = TypeVar("T")
 
 #: Below this many files (handler files, templates) a step takes well under 0.1 s: a
 #: fork and a pickled result cost more than a second CPU saves.
@@ -81,16 +80,6 @@ def merge_states(app: App, facts: Facts, states: dict[str, Any]) -> None:
     """Merge the states a child sent back (`exported_states`) into this scan."""
     for key, value in states.items():
         _STATES[key].merge(app, facts, value)
-
-
-def taken_since(found: list[T], start: int) -> list[T]:
-    """What was appended to `found` from index `start` on (a step's diagnostics), removed
-    from it: sent back by a worker, or put back in the order one process gives."""
-    if len(found) == start:  # (most steps report nothing: no slice to make)
-        return []
-    taken = found[start:]
-    del found[start:]
-    return taken
 
 
 def worker_count(files: int, jobs: int | None) -> int:

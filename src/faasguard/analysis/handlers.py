@@ -39,13 +39,7 @@ from faasguard.analysis.taint.modules import (
 from faasguard.collector import paused_then_frozen
 from faasguard.model import App, Diagnostic, Function, logical_id
 from faasguard.named import function_named
-from faasguard.workers import (
-    exported_states,
-    merge_states,
-    pull_map,
-    taken_since,
-    worker_count,
-)
+from faasguard.workers import exported_states, merge_states, pull_map, worker_count
 
 #: The per-handler analyses, by key: "module:function" names of `(app, facts, function)
 #: -> None` steps, run on each Python function in App order just after its handler is
@@ -384,8 +378,9 @@ class _StepRunner:
             self.step(app, facts, function)
         except Exception as exc:  # noqa: BLE001 (re-raised by the whole-app step)
             self.failed = True
-            return taken_since(found, start), exc, False
-        return taken_since(found, start), None, True
+            return _taken(found, start), exc, False
+        # (most steps report nothing: no slice of the App's diagnostics to make)
+        return (_taken(found, start) if len(found) > start else []), None, True
 
     def apply(self, function_id: str, outcome: _StepOutcome) -> None:
         """Keep one function's outcome for the whole-app step (nothing after a crash)."""
@@ -399,6 +394,13 @@ class _StepRunner:
             work.error = error
         elif done:
             work.done.add(function_id)
+
+
+def _taken(found: list[Diagnostic], start: int) -> list[Diagnostic]:
+    """The diagnostics appended to `found` from `start` on, removed from it."""
+    taken = found[start:]
+    del found[start:]
+    return taken
 
 
 class _FileStep:
