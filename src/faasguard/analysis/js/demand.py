@@ -126,12 +126,24 @@ def clear_of_other_words(module: JsModule, calls: bool = True) -> bool:
     """Does a file hold none of the words `holds_other_words` looks for (asked once per
     file, whatever number of its pieces `inert_words` and `may_report` read; `location`,
     looked for whatever `calls`, once for both)?"""
-    if module.summary("location", lambda module: _holds_location(module.source)):
+    if module.summary("location", _location_in):
         return False
-    others = reporting_words(calls)[1]
-    return not others or not module.summary(
-        "other-words" if calls else "other-words:no-calls",
-        lambda module: _holds_any(module.source, others))
+    if calls:
+        return not module.summary("other-words", _other_words_in)
+    return not module.summary("other-words:no-calls", _other_words_without_calls_in)
+
+
+# (`clear_of_other_words`' summaries: module-level functions, not a lambda made per call)
+def _location_in(module: JsModule) -> bool:
+    return _holds_location(module.source)
+
+
+def _other_words_in(module: JsModule) -> bool:
+    return _holds_any(module.source, reporting_words(True)[1])
+
+
+def _other_words_without_calls_in(module: JsModule) -> bool:
+    return _holds_any(module.source, reporting_words(False)[1])
 
 
 def inert_words(source: bytes, calls: bool = True, file_clear: bool = False
