@@ -434,7 +434,7 @@ class JsAnalyzer(JsCalls):
         module = f.module
         start, end = loop.start_byte, loop.end_byte
         text = module.source[start:end]
-        if text.find(b"=>") >= 0 or any(text.find(word) >= 0  # (see demand._holds_other_words)
+        if text.find(b"=>") >= 0 or any(text.find(word) >= 0  # (see demand._holds_any)
                                         for word in (b"function", b"class", b"this")):
             return False
         methods = self.table.arg_methods
