@@ -27,9 +27,14 @@ compiled bytecode: their interpreters keep it in a private cache folder (warmed 
 untimed scan), even when PYTHONDONTWRITEBYTECODE is set, as it is on CI-like machines,
 where every module edited since its `.pyc` was written would otherwise be compiled again
 by each timed run (about 0.15 s CPU at N=100 after a day of edits). --compile-each-run
-measures that way instead. Usage:
+measures that way instead. --python runs the timed scans with another interpreter, for
+example a virtualenv's with a build installed (a user's install: this machine's own
+interpreter imports certifi at start-up through a .pth file of the machine's, about 10 ms
+of each scan, which a fresh virtualenv does not). Usage:
 
     python benchmarks/bench_scan.py [--sizes 100 1000 10000] [--repeat 3] [--stages]
+    python benchmarks/bench_scan.py --python benchmarks/.venvs/faasguard-compiled/bin/python \
+        --faasguard-src benchmarks/.venvs/faasguard-compiled/lib/python3.11/site-packages
     python benchmarks/bench_scan.py --corpus DIR [--repeat 5]
 """
 
@@ -114,12 +119,14 @@ def parse_discovered(root: str) -> tuple[float, float]:
 #: The environment of the timed scans (bytecode.py: compiled once, as installed code);
 #: empty: this process's own.
 SCAN_ENV: dict[str, str] = {}
+#: The interpreter of the timed scans (--python; default: this one).
+SCAN_PYTHON: list[str] = [sys.executable]
 
 
 def run_scan(root: str, *extra: str) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system, workers included) and peak RSS (MiB, the
     largest process) of one `faasguard scan`."""
-    cmd = [sys.executable, "-m", "faasguard.cli", "scan", root, "--format", "json", *extra]
+    cmd = [SCAN_PYTHON[0], "-m", "faasguard.cli", "scan", root, "--format", "json", *extra]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=SCAN_ENV or None)
@@ -183,8 +190,17 @@ def main() -> None:
                         help="also time the rules and each report in this process")
     parser.add_argument("--corpus", metavar="DIR",
                         help="measure this folder (parse-only: the files discovery lists)")
+    parser.add_argument("--python", metavar="PATH",
+                        help="run the timed scans with this interpreter, e.g. a virtualenv's "
+                             "that has faasguard installed, as a user's install runs (this "
+                             "machine's own interpreter runs a .pth of the machine's at "
+                             "start-up that a fresh virtualenv does not)")
     bench.add_src_option(parser)
     args = parser.parse_args()
+    if args.python:
+        SCAN_PYTHON[0] = args.python
+    print(f"scans run by {SCAN_PYTHON[0]} (`python -c pass`: "
+          f"{bench.startup_ms(SCAN_PYTHON[0]):.0f} ms, median)")
     if args.corpus:
         _corpus(args.corpus, args.repeat, args.compile_each_run)
         return

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,16 @@ def use_faasguard_src(argv: list[str]) -> str | None:
     compiled = sum(1 for _ in Path(src, "faasguard").rglob("*.so"))
     print(f"faasguard from {src} ({compiled} compiled extension files)", file=sys.stderr)
     return src
+
+
+def startup_ms(python: str, repeat: int = 7) -> float:
+    """Median wall time of `python -c pass`, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([python, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
 
 
 def add_src_option(parser: argparse.ArgumentParser) -> None:

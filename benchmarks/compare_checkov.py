@@ -128,16 +128,6 @@ def ensure_faasguard_venv() -> str:
     return python
 
 
-def startup_ms(python: str, repeat: int = 7) -> float:
-    """Median wall time of `python -c pass`, in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run([python, "-c", "pass"], check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def faasguard_cmd(path: str, env: dict[str, str], python: str) -> list[str]:
     """`faasguard scan` of the path in a fresh interpreter (`python`) with the environment
     `env` (see bytecode.py), run once untimed first: that run writes the bytecode."""
@@ -287,8 +277,8 @@ def main() -> None:
           f"{os.cpu_count()} CPUs")
     python = ensure_faasguard_venv() if args.faasguard_venv else sys.executable
     print(f"interpreter start-up (`python -c pass`, median): faasguard's ({python}) "
-          f"{startup_ms(python):.0f} ms, Checkov's "
-          f"{startup_ms(os.path.join(VENV, 'bin', 'python')):.0f} ms")
+          f"{bench.startup_ms(python):.0f} ms, Checkov's "
+          f"{bench.startup_ms(os.path.join(VENV, 'bin', 'python')):.0f} ms")
     with tempfile.TemporaryDirectory(prefix="faasguard-corpus-") as tmp:
         env = bytecode_env(os.path.join(tmp, "pycache"))
         corpus = args.corpus
