@@ -13,12 +13,12 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Union
 
 from faasguard.analysis.facts import Facts, Options
 from faasguard.collector import paused_then_frozen, scan_scope
@@ -471,52 +471,85 @@ def prepare_analyses() -> None:
 # --------------------------------------------------------------------------- analyses, rules
 
 
-def _guarded(app: App, what: str, step: Callable[[], None]) -> None:
-    """Run one analysis or rule; a crash becomes an internal diagnostic, not the end."""
+def _guarded(diagnostics: list[Diagnostic], what: str, step: Callable[[], None]) -> None:
+    """Run one analysis or rule; a crash becomes an internal diagnostic (appended to
+    `diagnostics`, the App's), not the end."""
     try:
         step()
     except Exception as exc:
         if os.environ.get("FAASGUARD_DEBUG"):
             raise
-        app.diagnostics.append(Diagnostic(
+        diagnostics.append(Diagnostic(
             "", f"internal error in {what} ({type(exc).__name__}: {exc}); please report it",
             code="internal"))
 
 
 @scan_scope()  # called alone (a library, the monitor): the collector left as found
-def analyse(app: App, options: Options) -> Facts:
-    """Derive the facts every rule may read, running `ANALYSES` in order."""
+def analyse(app: App, options: Options, beside: EarlyRules | None = None) -> Facts:
+    """Derive the facts every rule may read, running `ANALYSES` in order. `beside`: the
+    model-only rules, run by the handler phase (`analysis.handlers`) in this process while
+    a forked worker takes handler chunks, or before the handlers when one process does
+    them all (`run_rules` runs them if no handler phase did)."""
     facts = Facts(options=options)
-    for name in ANALYSES:
-        _guarded(app, f"analysis {name}", partial(function_named(name), app, facts))
+    if beside is not None:
+        from faasguard.analysis.handlers import BESIDE_HANDLERS
+
+        facts.memo[BESIDE_HANDLERS] = beside
+    try:
+        for name in ANALYSES:
+            _guarded(app.diagnostics, f"analysis {name}",
+                     partial(function_named(name), app, facts))
+    finally:
+        if beside is not None:
+            facts.memo.pop(BESIDE_HANDLERS, None)  # (no handler phase took it)
     return facts
 
 
 @scan_scope()  # called alone (a library, the monitor): the collector left as found
-def run_rules(app: App, facts: Facts,
-              enabled: Callable[[str], bool] | None = None) -> list[Finding]:
+def run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None = None,
+              early: EarlyRules | None = None) -> list[Finding]:
     """Run every registered (and enabled) rule; overlapping findings folded
     (`fold_overlaps`); findings sorted by file, line, rule. What the rules of one module
     shared in `facts.memo` is freed after that module's last enabled rule, what rules of
     several modules share once the rules are done. The cyclic
     garbage collector is paused meanwhile (`collector.paused_then_frozen`): rules make next
-    to no cycles, and its collections walked the model and the findings ninety times at N=1,000."""
+    to no cycles, and its collections walked the model and the findings ninety times at N=1,000.
+
+    The model-only rules (`rules.MODEL_ONLY`) are taken from `early` when they ran beside
+    the handler phase (`analyse(..., beside=early)`), else run first here: their findings
+    and crash diagnostics are merged in rule order, as if they had run in it."""
     import faasguard.rules  # noqa: F401  (registers the rules)
 
     with paused_then_frozen():
-        return _run_rules(app, facts, enabled)
+        if early is None:
+            early = EarlyRules(app, facts.options, enabled)
+        early()  # (nothing when it ran beside the handler phase)
+        return _run_rules(app, facts, enabled, early)
 
 
-def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None) -> list[Finding]:
+def _chosen_rules(enabled: Callable[[str], bool] | None) -> list[tuple[str, Rule]]:
+    """The registered rules that are enabled, in rule id order (the order they run in)."""
+    return [(rule_id, registered) for rule_id, registered in sorted(RULES.items())
+            if enabled is None or enabled(rule_id)]
+
+
+def _run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None,
+               early: EarlyRules) -> list[Finding]:
     findings: list[Finding] = []
-    chosen = [(rule_id, registered) for rule_id, registered in sorted(RULES.items())
-              if enabled is None or enabled(rule_id)]
+    chosen = _chosen_rules(enabled)
     last_of_module = {_module_of(registered): rule_id for rule_id, registered in chosen}
     from_analyses = set(facts.memo)  # the analyses' memo entries are not the rules' to free
+    done_early = early.outcomes
     for rule_id, registered in chosen:
-        batch: list[Finding] = []
-        _guarded(app, f"rule {rule_id}", partial(_collect, batch, registered, app, facts))
-        findings.extend(batch)
+        outcome = done_early.get(rule_id)
+        if outcome is not None:
+            findings.extend(outcome[0])
+            app.diagnostics.extend(outcome[1])
+        else:
+            batch: list[Finding] = []
+            _guarded(app.diagnostics, f"rule {rule_id}",
+                     partial(_collect, batch, registered, app, facts))
+            findings.extend(batch)
         module = _module_of(registered)
         if last_of_module[module] == rule_id:
             _drop_memo_of(facts, module, keep=from_analyses)
@@ -555,6 +588,87 @@ def _drop_memo_of(facts: Facts, module: str, keep: set[str]) -> None:
 
 def _collect(into: list[Finding], registered: Rule, app: App, facts: Facts) -> None:
     into.extend(registered.run(app, facts))
+
+
+#: Run the model-only rules (`rules.MODEL_ONLY`) beside the handler phase, in this process
+#: while a forked worker takes more handler chunks (the scan's serial tail is shorter by
+#: their time); False: they run first among the rules, after the analyses (for an A/B of
+#: the schedule: the findings are the same).
+RULES_BESIDE_HANDLERS = True
+
+
+class EarlyRules:
+    """The model-only rules of one scan (`rules.MODEL_ONLY`), run once (`__call__`) on the
+    App and the options only, through `model_only_facts`; what each did is kept for
+    `run_rules` to merge in rule order: its findings and its crash diagnostic. The memo
+    entries they make are their own (`memo`) and freed when they are done."""
+
+    def __init__(self, app: App, options: Options,
+                 enabled: Callable[[str], bool] | None = None):
+        self.app, self.options, self.enabled = app, options, enabled
+        self.ran = False
+        #: rule id -> (findings, crash diagnostics) of each model-only rule that ran
+        self.outcomes: dict[str, tuple[list[Finding], list[Diagnostic]]] = {}
+
+    def __call__(self) -> None:
+        """Run the enabled model-only rules (nothing the second time)."""
+        if self.ran:
+            return
+        self.ran = True
+        from faasguard.rules import MODEL_ONLY
+
+        app = self.app
+        early = [(rule_id, registered) for rule_id, registered in _chosen_rules(self.enabled)
+                 if rule_id in MODEL_ONLY]
+        last_of_module = {_module_of(registered): rule_id for rule_id, registered in early}
+        facts = model_only_facts(self.options)
+        for rule_id, registered in early:
+            batch: list[Finding] = []
+            crashed: list[Diagnostic] = []
+            _guarded(crashed, f"rule {rule_id}",
+                     partial(_collect, batch, registered, app, facts))
+            self.outcomes[rule_id] = (batch, crashed)
+            module = _module_of(registered)
+            if last_of_module[module] == rule_id:
+                _drop_memo_of(facts, module, keep=set())
+        facts.memo.clear()  # what rules of several modules share (see `_run_rules`)
+
+
+class _Unread:
+    """The value of a `Facts` field of type Any that the model-only rules may not read:
+    any use of it (an attribute, truth, iteration) raises AttributeError. (An `is None`
+    or `isinstance` test cannot be refused: it answers as for a missing value, and the
+    rule's fixture tests, which run it before the analyses, show the loss.)"""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _refuse(self) -> NoReturn:
+        raise AttributeError(f"Facts.{self.name} is not read by the model-only rules "
+                             "(rules.MODEL_ONLY)")
+
+    def __getattr__(self, attr: str) -> Any:
+        self._refuse()
+
+    def __bool__(self) -> bool:
+        self._refuse()
+
+    def __iter__(self) -> Iterator[Any]:
+        self._refuse()
+
+
+def model_only_facts(options: Options) -> Facts:
+    """A `Facts` for the model-only rules: their options and a memo of their own; reading
+    any field the analyses fill raises AttributeError (the dict and list fields are never
+    set, those of type Any hold an `_Unread`)."""
+    facts = Facts.__new__(Facts)  # (no __init__: the analyses' fields stay unset)
+    facts.options = options
+    facts.memo = {}
+    facts.cost = _Unread("cost")
+    facts.python_modules = _Unread("python_modules")
+    facts.dependencies = _Unread("dependencies")
+    facts.js_modules = _Unread("js_modules")
+    return facts
 
 
 # --------------------------------------------------------------------------- the scan
@@ -596,13 +710,14 @@ def _scan_paths(paths: Sequence[str], options: Options | None, config: Config,
                    config.max_file_size, prepare_analyses, options.parameters)
     app.diagnostics[:0] = found.problems
     add_sources(app, found.sources)
-    facts = analyse(app, options)
+    early = EarlyRules(app, options, config.rule_enabled)
+    facts = analyse(app, options, early if RULES_BESIDE_HANDLERS else None)
     _drop_parsed_code(facts)
     from faasguard.suppress import CommentIndex, apply_suppressions, unused_ignores
 
     comments = CommentIndex(base)  # the files' suppression comments, read while rules run
     comments.read_ahead(f.path for f in app.files)  # (no process is forked after this)
-    findings = run_rules(app, facts, config.rule_enabled)
+    findings = run_rules(app, facts, config.rule_enabled, early)
     if config.severity:  # the user's overrides (without any, each rule's own stands)
         for finding in findings:
             finding.severity = config.severity_for(finding.rule_id, finding.threat,

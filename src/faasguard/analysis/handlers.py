@@ -76,6 +76,13 @@ SHARED_MODULES: list[str] = [
 ]
 
 
+#: The `facts.memo` key of work of a later step that reads only the model (scan's
+#: model-only rules, `scan.EarlyRules`): `resolve_then_analyse` takes it and runs it in
+#: this process while a forked worker takes handler chunks (which then takes more of them),
+#: or before the handlers when this process does them all.
+BESIDE_HANDLERS = "handlers.beside"
+
+
 def prepare() -> None:
     """Import the per-handler steps (HANDLER_STEPS, FILE_STEPS) and load SHARED_DATA now,
     not on a scan's first handler (scan.load_app does it while workers load templates)."""
@@ -110,6 +117,8 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     follow_sources(app)  # a function's code in cdk.out/asset.*: its source, when a copy
     cache = module_cache(app, facts)
     runners = [_StepRunner(key, facts) for key in steps]
+    beside: Callable[[], None] | None = facts.memo.pop(BESIDE_HANDLERS, None) \
+        if runners else None
     named = {f.id: _named_file(f) for f in app.functions.values()
              if not is_node(f) and _is_python(f)}
     groups, others = _groups(app, named)
@@ -117,12 +126,14 @@ def _resolve_all(app: App, facts: Facts, steps: Iterable[str]) -> None:
     run = _Run(app, facts, cache, runners, named)
     with paused_then_frozen():
         if workers == 1:
+            if beside is not None:
+                beside()
             functions = [f for f in app.functions.values() if f.id in named or is_node(f)]
             run.locate(functions)
             for function in functions:
                 run.apply(run.resolve(function))
         else:
-            run.in_shards(groups, others, workers)
+            run.in_shards(groups, others, workers, beside)
 
 
 def _groups(app: App, named: dict[str, _Named | Diagnostic]
@@ -248,11 +259,12 @@ class _Run:
             runner.apply(done.function_id, outcome)
 
     def in_shards(self, groups: list[list[Function]], others: list[Function],
-                  processes: int) -> None:
+                  processes: int, beside: Callable[[], None] | None = None) -> None:
         """Resolve the handlers' groups in `processes` processes, this one and forked
         workers taking chunks of them from one queue (`workers.pull_map`: a process slowed
-        down takes fewer), and merge their work in App order; `others` are done here. A
-        chunk whose worker failed is done here."""
+        down takes fewer), and merge their work in App order; `others` are done here, and
+        `beside` (work of a later step, BESIDE_HANDLERS) before them, once the workers are
+        forked. A chunk whose worker failed is done here."""
         facts = self.facts
         self.tracking = True
         before = [list(getattr(facts, name)) for name in TRACKED]
@@ -272,7 +284,9 @@ class _Run:
                   if kept]
         others = [f for f in others if f is not first]
 
-        def meanwhile() -> None:  # this process's own functions, while the workers start
+        def meanwhile() -> None:  # this process's own work, while the workers start
+            if beside is not None:
+                beside()
             self.locate(others)
             records.extend((self.resolve(f), False) for f in others)
 
