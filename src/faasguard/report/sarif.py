@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from faasguard.findings import SECURITY_SEVERITY, Finding, FlowStep, RuleMeta
+from faasguard.findings import SECURITY_SEVERITY, Finding, RuleMeta
 from faasguard.model import Diagnostic, Location
 from faasguard.report import ruledoc
 from faasguard.report.base import (
@@ -34,10 +34,8 @@ from faasguard.report.base import (
 )
 from faasguard.report.jsontext import (
     Items,
-    Text,
     dumps,
     elements,
-    members,
     string_text,
     text_of,
 )
@@ -59,7 +57,8 @@ def render(report: Report) -> str:
 
 def document(report: Report) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict; results and notifications are `Items`, each
-    made while it is written."""
+    made while it is written (a result as its text made for the place it stands at:
+    `Items(placed=True)`)."""
     metas = {m.id: m for m in report.rules}
     for finding in report.findings:  # a finding of a rule missing from the catalogue
         if finding.rule_id not in metas:
@@ -83,8 +82,8 @@ def document(report: Report) -> dict[str, Any]:
                 _notification(d, prefix)
                 for d in sorted(report.diagnostics, key=diagnostic_order)),
         }],
-        "results": Items(_result(f, index[f.rule_id], prefix)
-                         for f in in_finding_order(report.findings)),
+        "results": Items(map(_Known(index, prefix).result, in_finding_order(report.findings)),
+                         placed=True),
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -151,67 +150,145 @@ def _uri_text(file: str, prefix: str, pad: str) -> str:
     return text_of(_uri(file, prefix), pad)
 
 
-def _physical(location: Location, prefix: str, pad: str) -> str:
-    """The text of a physicalLocation object standing at indent `pad`."""
-    inner = pad + "  "
-    line = location.line if location.line > 1 else 1
-    end = location.end_line or 0
-    region = members(inner, f'"startLine": {line}', f'"endLine": {end if end > line else line}')
-    return members(pad, f'"artifactLocation": {_uri_text(location.file, prefix, inner)}',
-                   f'"region": {region}')
+class _Known:
+    """Writes results, the texts of what they share made once per report: a rule's head
+    members (id, index, level), the properties of a severity, threat and confidence, the
+    remediations, and each file's location text up to its line."""
 
+    LIMIT = 1024
 
-def _message(text: str, pad: str) -> str:
-    return members(pad, f'"text": {string_text(text)}')
+    def __init__(self, index: dict[str, int], prefix: str) -> None:
+        self.index = index
+        self.prefix = prefix
+        #: (rule id, severity) -> the result's members before its message's text
+        self.heads: dict[tuple[str, str], str] = {}
+        #: (severity, threat, confidence) -> the properties' members before the subject's
+        self.kinds: dict[tuple[str, str, str], str] = {}
+        #: remediation -> its member in the properties (its JSON text)
+        self.remediations: dict[str, str] = {}
+        #: file -> a result's physicalLocation text up to its start line's value
+        self.places: dict[str, str] = {}
 
+    def result(self, finding: Finding) -> str:
+        """A result's text where it stands (an item of "results": the item at an indent
+        of eight spaces, its members at ten, written literally); related locations, code
+        flows and suppressions, which few results have, as `_rest` writes them."""
+        head = self.heads.get((finding.rule_id, finding.severity)) or self._head(finding)
+        kind = self.kinds.get((finding.severity, finding.threat, finding.confidence)) or \
+            self._kind(finding)
+        location = finding.location
+        place = self.places.get(location.file) or self._place(location.file)
+        line = location.line if location.line > 1 else 1
+        end = location.end_line or 0
+        remediation = "" if not finding.remediation else (
+            self.remediations.get(finding.remediation) or self._remediation(finding.remediation))
+        rest = self._rest(finding) if finding.related or finding.flow or \
+            finding.suppressed is not None else ""
+        return (
+            f'{head}{string_text(finding.message)}\n'
+            f'          }},\n'
+            f'          "locations": [\n'
+            f'            {{\n'
+            f'              "physicalLocation": {place}{line},\n'
+            f'                  "endLine": {end if end > line else line}\n'
+            f'                }}\n'
+            f'              }}\n'
+            f'            }}\n'
+            f'          ],\n'
+            f'          "partialFingerprints": {{\n'
+            f'            "{FINGERPRINT_KEY}": "{finding.fingerprint}"\n'  # nothing to escape
+            f'          }},\n'
+            f'          "properties": {{\n'
+            f'{kind}{string_text(finding.subject)}{remediation}\n'
+            f'          }}{rest}\n'
+            f'        }}')
 
-def _result(finding: Finding, rule_index: int, prefix: str) -> Text:
-    """A result's text (made for the top of the document: `Text`)."""
-    properties = [f'"severity": {string_text(finding.severity)}',
-                  f'"threat": {string_text(finding.threat)}',
-                  f'"confidence": {string_text(finding.confidence)}',
-                  f'"subject": {string_text(finding.subject)}']
-    if finding.remediation:
-        properties.append(f'"remediation": {string_text(finding.remediation)}')
-    location = members(" " * 4,
-                       f'"physicalLocation": {_physical(finding.location, prefix, " " * 6)}')
-    fingerprint = members("  ",
-                          f'{string_text(FINGERPRINT_KEY)}: {string_text(finding.fingerprint)}')
-    texts = [
-        f'"ruleId": {string_text(finding.rule_id)}',
-        f'"ruleIndex": {rule_index}',
-        f'"level": {string_text(LEVELS.get(finding.severity, "warning"))}',
-        f'"message": {_message(finding.message, "  ")}',
-        f'"locations": {elements("  ", [location])}',
-        f'"partialFingerprints": {fingerprint}',
-        f'"properties": {members("  ", *properties)}',
-    ]
-    if finding.related:
-        related = [members(" " * 4, f'"id": {i}',
-                           f'"physicalLocation": {_physical(loc, prefix, " " * 6)}',
-                           f'"message": {_message(msg, " " * 6)}')
-                   for i, (loc, msg) in enumerate(finding.related, 1)]
-        texts.append(f'"relatedLocations": {elements("  ", related)}')
-    if finding.flow:
-        steps = [members(" " * 12, f'"location": {_flow_location(step, prefix)}',
-                         f'"executionOrder": {order}')
-                 for order, step in enumerate(finding.flow, 1)]
-        thread = members(" " * 8, f'"locations": {elements(" " * 10, steps)}')
-        flow = members(" " * 4, f'"threadFlows": {elements(" " * 6, [thread])}')
-        texts.append(f'"codeFlows": {elements("  ", [flow])}')
-    suppression = suppression_of(finding)
-    if suppression is not None:
-        texts.append('"suppressions": ' + text_of(
-            [{"kind": suppression["kind"], "status": "accepted",
-              "justification": suppression["reason"],
-              "properties": {"source": suppression["source"]}}], "  "))
-    return Text(members("", *texts))
+    def _head(self, finding: Finding) -> str:
+        text = self.heads[(finding.rule_id, finding.severity)] = (
+            f'{{\n'
+            f'          "ruleId": {string_text(finding.rule_id)},\n'
+            f'          "ruleIndex": {self.index[finding.rule_id]},\n'
+            f'          "level": {string_text(LEVELS.get(finding.severity, "warning"))},\n'
+            f'          "message": {{\n'
+            f'            "text": ')
+        return text
 
+    def _kind(self, finding: Finding) -> str:
+        text = self.kinds[(finding.severity, finding.threat, finding.confidence)] = (
+            f'            "severity": {string_text(finding.severity)},\n'
+            f'            "threat": {string_text(finding.threat)},\n'
+            f'            "confidence": {string_text(finding.confidence)},\n'
+            f'            "subject": ')
+        return text
 
-def _flow_location(step: FlowStep, prefix: str) -> str:
-    """A code flow step's location object, where it stands in a result."""
-    return members(" " * 14, f'"physicalLocation": {_physical(step.location, prefix, " " * 16)}',
-                   f'"message": {_message(step.message, " " * 16)}')
+    def _remediation(self, remediation: str) -> str:
+        if len(self.remediations) >= self.LIMIT:
+            self.remediations.clear()
+        text = self.remediations[remediation] = \
+            f',\n            "remediation": {string_text(remediation)}'
+        return text
+
+    def _place(self, file: str) -> str:
+        if len(self.places) >= self.LIMIT:
+            self.places.clear()
+        text = self.places[file] = self._start(file, " " * 16)
+        return text
+
+    def _start(self, file: str, pad: str) -> str:
+        """A physicalLocation object's text up to its start line's value, its members at
+        indent `pad`."""
+        return (f'{{\n{pad}"artifactLocation": {_uri_text(file, self.prefix, pad)},\n'
+                f'{pad}"region": {{\n{pad}  "startLine": ')
+
+    def _physical(self, location: Location, pad: str) -> str:
+        """The text of a physicalLocation object whose members stand at indent `pad`."""
+        line = location.line if location.line > 1 else 1
+        end = location.end_line or 0
+        file = location.file
+        start = (self.places.get(file) or self._place(file)) if len(pad) == 16 else \
+            self._start(file, pad)  # (a flow's steps stand deeper than a result's location)
+        return (f'{start}{line},\n'
+                f'{pad}  "endLine": {end if end > line else line}\n{pad}}}\n{pad[2:]}}}')
+
+    def _rest(self, finding: Finding) -> str:
+        """The members after the properties of a result with related locations, a code
+        flow or a suppression, at the result's depth (its members at ten spaces)."""
+        texts = [""]
+        if finding.related:
+            pad = " " * 14
+            related = [f'{{\n{pad}"id": {i},\n'
+                       f'{pad}"physicalLocation": {self._physical(location, pad + "  ")},\n'
+                       f'{pad}"message": {{\n{pad}  "text": {string_text(message)}\n{pad}}}\n'
+                       f'            }}'
+                       for i, (location, message) in enumerate(finding.related, 1)]
+            texts.append(f'"relatedLocations": {elements(" " * 10, related)}')
+        if finding.flow:
+            pad = " " * 24
+            steps = [f'{{\n'
+                     f'                      "location": {{\n'
+                     f'{pad}"physicalLocation": {self._physical(step.location, pad + "  ")},\n'
+                     f'{pad}"message": {{\n{pad}  "text": {string_text(step.message)}\n{pad}}}\n'
+                     f'                      }},\n'
+                     f'                      "executionOrder": {order}\n'
+                     f'                    }}'
+                     for order, step in enumerate(finding.flow, 1)]
+            texts.append(
+                f'"codeFlows": [\n'
+                f'            {{\n'
+                f'              "threadFlows": [\n'
+                f'                {{\n'
+                f'                  "locations": {elements(" " * 18, steps)}\n'
+                f'                }}\n'
+                f'              ]\n'
+                f'            }}\n'
+                f'          ]')
+        suppression = suppression_of(finding)
+        if suppression is not None:
+            texts.append('"suppressions": ' + text_of(
+                [{"kind": suppression["kind"], "status": "accepted",
+                  "justification": suppression["reason"],
+                  "properties": {"source": suppression["source"]}}], " " * 10))
+        return ",\n          ".join(texts)
 
 
 def _notification(diag: Diagnostic, prefix: str) -> dict[str, Any]:
