@@ -27,6 +27,7 @@ from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.frameworks import bootstraps_nest, file_nest_routes
 from faasguard.analysis.js.handlers import exported_function, is_express_handler
 from faasguard.analysis.js.jwt import js_decodes
+from faasguard.analysis.js.parallel import analyse_handlers
 from faasguard.analysis.js.parse import (
     JsModule,
     JsModuleCache,
@@ -55,10 +56,17 @@ def analyse_js(app: App, facts: Facts) -> None:
     visited: set[tuple[str, int]] = set()
     reported: set[tuple[str, str, int]] = set()
     with paused_then_frozen():
-        for function in app.functions.values():
-            if is_node(function) and function.source_file and function.handler_name:
-                _analyse_function(app, facts, cache.for_function(function), describe,
-                                  function, visited)
+        functions = [function for function in app.functions.values()
+                     if is_node(function) and function.source_file and function.handler_name]
+        if functions:
+            _handlers_in(app, facts)  # (once, before any worker forks)
+
+        def analyse_one(app: App, facts: Facts, function: Function,
+                        visited: set[tuple[str, int]]) -> None:
+            _analyse_function(app, facts, cache.for_function(function), describe, function,
+                              visited)
+
+        analyse_handlers(app, facts, functions, analyse_one, visited)
         for flows in facts.flows.values():
             reported.update((f.category, f.location.file, f.location.line) for f in flows
                             if f.location.file.endswith(EXTENSIONS))
