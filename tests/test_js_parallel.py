@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from faasguard import workers
-from faasguard.analysis.js import parallel
+from faasguard.analysis.js import parallel, project
 from faasguard.report import write
 from faasguard.report.base import Report
 from faasguard.scan import scan_paths
@@ -84,7 +84,7 @@ def _report(path: Path, jobs: int) -> str:
     facts = result.facts
     return "\n".join([out.getvalue(), repr(list(facts.flows)), repr(facts.flows),
                       repr(facts.aws_calls), repr(facts.jwt_decodes),
-                      repr(result.diagnostics)])
+                      repr(list(facts.code)), repr(facts.code), repr(result.diagnostics)])
 
 
 def _watch_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -180,3 +180,24 @@ def test_few_node_handlers_or_one_job_fork_nothing(
     monkeypatch.setattr(parallel, "SHARED", False)
     scan_paths([str(tmp_path)], jobs=2)
     assert calls == []
+
+
+def test_a_handler_whose_analysis_crashes_stops_it_as_in_one_process(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An exception in one handler's analysis ends the step there (an internal-error
+    diagnostic; what the handlers before it found is kept, nothing after it), whichever
+    process met it; the JS code facts are found all the same."""
+    _project(tmp_path, 12)
+    aws_calls = project._aws_calls
+
+    def crashing(app, facts, cache, function, files):  # type: ignore[no-untyped-def]
+        if function.id.endswith("#fn7"):
+            raise ValueError("crash on fn7")
+        return aws_calls(app, facts, cache, function, files)
+
+    monkeypatch.setattr(project, "_aws_calls", crashing)
+    serial = _report(tmp_path, 1)
+    assert "crash on fn7" in serial and "fn6.js" in serial
+    seen = _watch_workers(monkeypatch)
+    assert _report(tmp_path, 3) == serial
+    assert seen[1] == 2

@@ -46,6 +46,7 @@ from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.parse import (
     EXTENSIONS,
     MAX_NESTING,
+    JsModule,
     JsParseError,
     dialect_of,
     js_module_cache,
@@ -555,15 +556,18 @@ def js_files(app: App) -> list[str]:
 
 
 def analyse_js_code(app: App, facts: Facts) -> None:
-    """Analysis step: fill `facts.code[path]` with the `FileFacts` of every JS/TS file."""
+    """Analysis step: fill `facts.code[path]` with the `FileFacts` of every JS/TS file
+    (those the Node.js analysis's workers found already, `KEPT_JS_CODE`, taken as they
+    are)."""
     cache = js_module_cache(app.root, facts, app.layers)
     handler_files = {f.source_file for f in app.functions.values() if f.source_file}
-    authorizers = app.authorizer_functions()
-    http_files = {f.source_file for f in app.functions.values()
-                  if f.source_file and is_node(f)
-                  and serves_headers(f, authorizers)}
+    http_files = header_files(app)
+    kept: dict[str, FileFacts] = facts.memo.pop(KEPT_JS_CODE, {})
     for path in js_files(app):
         if path in facts.code:
+            continue
+        if path in kept:
+            facts.code[path] = kept[path]
             continue
         try:
             module = cache.get(path)
@@ -573,9 +577,27 @@ def analyse_js_code(app: App, facts: Facts) -> None:
                     path, f"{exc.message}; its code was not checked", exc.line, "note",
                     "code"))
             continue
-        found = facts_of_root(path, module.root, module.dialect, path in http_files)
-        checks = signature_checks(module)
-        if checks:
-            found = unique_facts(path, [*found.facts, *(
-                CodeFact(KIND, check.line, check.what, name) for name, check in checks)])
-        facts.code[path] = found
+        facts.code[path] = file_facts(module, path in http_files)
+
+
+#: Facts.memo key: the `FileFacts` of handler files that the Node.js analysis's forked
+#: workers found (analysis.js.parallel), by path.
+KEPT_JS_CODE = "js.code-facts"
+
+
+def header_files(app: App) -> set[str]:
+    """The files of the Node.js functions that serve HTTP headers (`serves_headers`)."""
+    authorizers = app.authorizer_functions()
+    return {f.source_file for f in app.functions.values()
+            if f.source_file and is_node(f) and serves_headers(f, authorizers)}
+
+
+def file_facts(module: JsModule, http_handler: bool) -> FileFacts:
+    """The `FileFacts` of one parsed JS/TS file."""
+    path = module.file
+    found = facts_of_root(path, module.root, module.dialect, http_handler)
+    checks = signature_checks(module)
+    if checks:
+        found = unique_facts(path, [*found.facts, *(
+            CodeFact(KIND, check.line, check.what, name) for name, check in checks)])
+    return found

@@ -32,12 +32,15 @@ SHARED = True
 #: `(app, facts, function, visited)`: analyse one handler, adding to `facts` and to
 #: `app.diagnostics`, and the functions it analysed to `visited`.
 AnalyseOne = Callable[[App, Facts, Function, set[tuple[str, int]]], None]
+#: `(path)`: what a later step needs of one handler file, worked out where the file's
+#: handlers are (None: nothing, the later step does it).
+PerFile = Callable[[str], Any]
 
 
 class _Record(NamedTuple):
     """What analysing one handler added: its flows (None: no `facts.flows` entry made),
-    AWS calls (None: none set), token decodes, diagnostics, and the functions it
-    visited."""
+    AWS calls (None: none set), token decodes, diagnostics, the functions it visited,
+    and the exception that stopped it."""
 
     function_id: str
     flows: list[Any] | None
@@ -45,12 +48,24 @@ class _Record(NamedTuple):
     jwt_decodes: list[Any]
     diagnostics: list[Diagnostic]
     visited: set[tuple[str, int]]
+    error: Exception | None
+
+
+class _Chunk(NamedTuple):
+    """What a process did with one chunk of handler files: each handler's record, and
+    `per_file`'s result for each file (None left out)."""
+
+    records: list[_Record]
+    files: dict[str, Any]
 
 
 def analyse_handlers(app: App, facts: Facts, functions: list[Function],
-                     analyse_one: AnalyseOne, visited: set[tuple[str, int]]) -> None:
+                     analyse_one: AnalyseOne, visited: set[tuple[str, int]],
+                     per_file: PerFile | None = None) -> dict[str, Any]:
     """`analyse_one` on each function, in App order, its visited functions added to
-    `visited`; shared with forked workers when there are enough handler files."""
+    `visited`; shared with forked workers when there are enough handler files, and then
+    `per_file` on each handler file too, by the process that analysed its handlers (its
+    results returned by path; none when not shared)."""
     groups: dict[str, list[Function]] = {}
     for function in functions:
         groups.setdefault(function.source_file or "", []).append(function)
@@ -58,28 +73,42 @@ def analyse_handlers(app: App, facts: Facts, functions: list[Function],
     if processes == 1:
         for function in functions:
             analyse_one(app, facts, function, visited)
-        return
+        return {}
     ordered = list(groups.values())
     # the first file is done before the fork: what the analysis loads on its first handler
     # (the tables, the AWS SDK's models) is loaded once and inherited by the workers
-    records = _chunk(app, facts, analyse_one, ordered[0])
+    chunks = [_chunk(app, facts, analyse_one, per_file, ordered[:1])]
 
-    def work(job: tuple[bool, int, list[list[Function]]]) -> list[_Record]:
-        return _chunk(app, facts, analyse_one, [f for group in job[2] for f in group])
+    def work(job: tuple[bool, int, list[list[Function]]]) -> _Chunk:
+        return _chunk(app, facts, analyse_one, per_file, job[2])
 
-    for done in pull_map(work, ordered[1:], processes, weight=len):
-        records.extend(done)
+    chunks += pull_map(work, ordered[1:], processes, weight=len)
     index = {fid: n for n, fid in enumerate(app.functions)}
-    records.sort(key=lambda record: index[record.function_id])
+    records = sorted((record for done in chunks for record in done.records),
+                     key=lambda record: index[record.function_id])
     for record in records:
         _apply(app, facts, record, visited)
+    return {path: found for done in chunks for path, found in done.files.items()}
 
 
-def _chunk(app: App, facts: Facts, analyse_one: AnalyseOne,
-           functions: list[Function]) -> list[_Record]:
-    """Analyse these functions, taking what each added back out of `facts` and the App
-    (it is applied in App order, `_apply`)."""
-    return [_analysed(app, facts, analyse_one, function) for function in functions]
+def _chunk(app: App, facts: Facts, analyse_one: AnalyseOne, per_file: PerFile | None,
+           groups: list[list[Function]]) -> _Chunk:
+    """Analyse the functions of these groups, taking what each added back out of
+    `facts` and the App (it is applied in App order, `_apply`); then `per_file` on each
+    group's file."""
+    records = [_analysed(app, facts, analyse_one, function)
+               for group in groups for function in group]
+    files: dict[str, Any] = {}
+    if per_file is not None:
+        for group in groups:
+            path = group[0].source_file or ""
+            try:
+                found = per_file(path)
+            except Exception:  # noqa: BLE001, S112 (the later step does it, and reports it)
+                continue
+            if found is not None:
+                files[path] = found
+    return _Chunk(records, files)
 
 
 def _analysed(app: App, facts: Facts, analyse_one: AnalyseOne,
@@ -89,7 +118,11 @@ def _analysed(app: App, facts: Facts, analyse_one: AnalyseOne,
     flows_before = len(facts.flows[fid]) if had_flows else 0
     decodes, diagnostics = len(facts.jwt_decodes), len(app.diagnostics)
     visited: set[tuple[str, int]] = set()
-    analyse_one(app, facts, function, visited)
+    error: Exception | None = None
+    try:
+        analyse_one(app, facts, function, visited)
+    except Exception as exc:  # noqa: BLE001 (raised again where a serial run raises it)
+        error = exc
     flows: list[Any] | None = None
     if fid in facts.flows:
         flows = facts.flows[fid][flows_before:]
@@ -101,14 +134,15 @@ def _analysed(app: App, facts: Facts, analyse_one: AnalyseOne,
     if fid in facts.aws_calls:
         calls = facts.aws_calls.pop(fid) if not had_calls else facts.aws_calls[fid]
     record = _Record(fid, flows, calls, facts.jwt_decodes[decodes:],
-                     app.diagnostics[diagnostics:], visited)
+                     app.diagnostics[diagnostics:], visited, error)
     del facts.jwt_decodes[decodes:]
     del app.diagnostics[diagnostics:]
     return record
 
 
 def _apply(app: App, facts: Facts, record: _Record, visited: set[tuple[str, int]]) -> None:
-    """Add one handler's record where its serial analysis adds it."""
+    """Add one handler's record where its serial analysis adds it; an exception that
+    stopped it is raised (a serial run stops there: the later records are not applied)."""
     app.diagnostics.extend(record.diagnostics)
     if record.flows is not None:
         facts.flows.setdefault(record.function_id, []).extend(record.flows)
@@ -116,3 +150,5 @@ def _apply(app: App, facts: Facts, record: _Record, visited: set[tuple[str, int]
         facts.aws_calls[record.function_id] = record.aws_calls
     facts.jwt_decodes.extend(record.jwt_decodes)
     visited.update(record.visited)
+    if record.error is not None:
+        raise record.error

@@ -19,8 +19,10 @@ from typing import Any
 
 from faasguard.analysis.aws_values import AwsCall
 from faasguard.analysis.awscalls import UNSEEN, note_unseen, resolved_calls
+from faasguard.analysis.code_facts import FileFacts
 from faasguard.analysis.facts import Facts
 from faasguard.analysis.js.awssdk import calls_in_modules
+from faasguard.analysis.js.code_facts import KEPT_JS_CODE, file_facts, header_files
 from faasguard.analysis.js.demand import clear_of_other_words, loads_dynamically
 from faasguard.analysis.js.demand import may_report as source_may_report
 from faasguard.analysis.js.engine import JsAnalyzer
@@ -66,7 +68,15 @@ def analyse_js(app: App, facts: Facts) -> None:
             _analyse_function(app, facts, cache.for_function(function), describe, function,
                               visited)
 
-        analyse_handlers(app, facts, functions, analyse_one, visited)
+        http_files = header_files(app)
+
+        def code_facts(path: str) -> FileFacts | None:  # (analyse_js_code takes them)
+            module = cache.try_get(path)
+            return None if module is None else file_facts(module, path in http_files)
+
+        kept = analyse_handlers(app, facts, functions, analyse_one, visited, code_facts)
+        if kept:
+            facts.memo[KEPT_JS_CODE] = kept
         for flows in facts.flows.values():
             reported.update((f.category, f.location.file, f.location.line) for f in flows
                             if f.location.file.endswith(EXTENSIONS))
