@@ -18,12 +18,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from faasguard.analysis.code_hits import HitFinder, minimal_words
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.file_facts import CodeFact, FileFacts
 from faasguard.analysis.secrets import (
     FORMAT_ANCHORS,
     SECRET_PAIRS,
@@ -67,16 +68,6 @@ LOG_EVENT_ENV = "POWERTOOLS_LOGGER_LOG_EVENT"
 _TRUTHY = {"1", "y", "yes", "t", "true", "on"}  # as Powertools reads its settings
 
 
-@dataclass(frozen=True)
-class CodeFact:
-    """One thing found in a source file: kind, line, what (for the message), key (identity)."""
-
-    kind: str  # "secret", "tls-off", "http-url", "sensitive-log", "error-details", ...
-    line: int
-    detail: str
-    key: str
-
-
 @pickle_by_fields
 @dataclass(frozen=True)
 class HttpEntry:
@@ -100,19 +91,6 @@ class HttpEntry:
         handler = handler or function.handler_name
         handlers = self.handlers | {handler} if handler else self.handlers
         return HttpEntry(handlers, self.log_event_env or truthy)
-
-
-@pickle_by_fields
-@dataclass
-class FileFacts:
-    """The code facts of one Python file (path relative to the scanned root)."""
-
-    path: str
-    facts: list[CodeFact] = field(default_factory=list)
-
-    def of_kind(self, kind: str) -> list[CodeFact]:
-        """The facts of one kind, in line order."""
-        return sorted((f for f in self.facts if f.kind == kind), key=lambda f: f.line)
 
 
 def is_loopback_or_namespace(url: str) -> bool:

@@ -23,8 +23,8 @@ import os
 import re
 from typing import Any
 
-from faasguard.analysis.code_facts import CodeFact, FileFacts
 from faasguard.analysis.facts import Facts
+from faasguard.analysis.file_facts import CodeFact, FileFacts
 from faasguard.analysis.secrets import (
     FORMAT_ANCHORS,
     SECRET_PAIRS,

@@ -212,7 +212,7 @@ def finish(root: str, fragment: App) -> None:
 def _template_secrets(doc: Document, text: str, ctx: LoadContext, fmt: Format) -> Any:
     """The secrets written in the template, judged on the document in memory (the analysis
     would read the file again); None when the analysis must do it itself."""
-    from faasguard.analysis.code_facts import FileFacts
+    from faasguard.analysis.file_facts import FileFacts
     from faasguard.analysis.template_secrets import (
         TEMPLATE_FORMATS,
         may_hold_secrets,
@@ -277,7 +277,9 @@ def prepare() -> None:
     instead of importing them again (about 96 million instructions per worker).
     Chalice and Zappa are left out: one file per project, rarely many, and their loaders
     import the Flask and Django route readers."""
-    from faasguard.analysis import code_facts, template_secrets  # noqa: F401
+    import encodings.utf_8_sig  # noqa: F401  (the codec every file is read with)
+
+    from faasguard.analysis import template_secrets  # noqa: F401
     from faasguard.loaders import documents, key_filters  # noqa: F401
 
     _loader_for("serverless")
