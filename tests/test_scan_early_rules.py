@@ -129,12 +129,12 @@ def test_beside_the_handler_phase_the_scan_is_the_same(
     calls: list[str] = []
     run = EarlyRules.__call__
 
-    def spy(self: EarlyRules) -> None:
+    def spy(self: EarlyRules, analysed: Facts | None = None) -> None:
         if not self.ran:
             calls.append("beside" if self.app.functions and not any(
                 f.handler_name for f in self.app.functions.values()
                 if f.id != next(iter(self.app.functions))) else "after")
-        run(self)
+        run(self, analysed)
 
     monkeypatch.setattr(EarlyRules, "__call__", spy)
     monkeypatch.setattr(scan_module, "RULES_BESIDE_HANDLERS", beside)
@@ -143,3 +143,53 @@ def test_beside_the_handler_phase_the_scan_is_the_same(
     serial = scan_paths([str(services)], jobs=1)
     assert _everything(sharded) == _everything(serial)
     assert {f.rule_id for f in sharded.findings} & MODEL_ONLY  # (some ran early)
+
+
+def noisy(app: App, facts: Facts) -> None:
+    """A test analysis listed as model-only: a diagnostic, its field, then a crash."""
+    from faasguard.model import Diagnostic
+
+    app.diagnostics.append(Diagnostic("x.yml", f"noisy saw {len(app.functions)} function"))
+    facts.cost = "the model"
+    raise RuntimeError("noisy bug")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_model_only_analysis_reports_in_its_turn(
+        services: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Run beside the handler phase, its diagnostics come after the handlers' (a handler
+    not found, in svc-missing) and its crash's, its field reaches the scan's facts."""
+    monkeypatch.delenv("FAASGUARD_DEBUG", raising=False)
+    shutil.copytree(services, tmp_path / "all")
+    missing = tmp_path / "all" / "svc-missing"
+    shutil.copytree(FIXTURES / "app", missing)
+    (missing / "handler.py").unlink()
+    name = f"{__name__}:noisy"
+    monkeypatch.setattr(scan_module, "ANALYSES", [*scan_module.ANALYSES, name])
+    monkeypatch.setattr(scan_module, "MODEL_ONLY_ANALYSES", {name: "cost"})
+    runs = []
+    for beside in (True, False):
+        monkeypatch.setattr(scan_module, "RULES_BESIDE_HANDLERS", beside)
+        runs.append(scan_paths([str(tmp_path / "all")], jobs=jobs))
+    assert _everything(runs[0]) == _everything(runs[1])
+    assert runs[0].facts.cost == "the model"
+    messages = [d.message for d in runs[0].diagnostics]
+    assert [m.split()[0] for m in messages[-3:]] == ["function", "noisy", "internal"]
+    assert "handler 'handler.main' not found" in messages[-3]
+
+
+def test_the_cost_model_is_made_once_beside_the_handler_phase(
+        services: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faasguard.analysis import cost
+
+    made = []
+    build = cost.build_cost_model
+
+    def counted(*args: object) -> object:
+        made.append(1)
+        return build(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cost, "build_cost_model", counted)
+    monkeypatch.setattr("faasguard.rules.wallet.build_cost_model", counted)
+    result = scan_paths([str(services)], jobs=2)
+    assert isinstance(result.facts.cost, cost.CostModel) and len(made) == 1

@@ -487,9 +487,10 @@ def _guarded(diagnostics: list[Diagnostic], what: str, step: Callable[[], None])
 @scan_scope()  # called alone (a library, the monitor): the collector left as found
 def analyse(app: App, options: Options, beside: EarlyRules | None = None) -> Facts:
     """Derive the facts every rule may read, running `ANALYSES` in order. `beside`: the
-    model-only rules, run by the handler phase (`analysis.handlers`) in this process while
-    a forked worker takes handler chunks, or before the handlers when one process does
-    them all (`run_rules` runs them if no handler phase did)."""
+    model-only analyses and rules, run by the handler phase (`analysis.handlers`) in this
+    process while a forked worker takes handler chunks, or before the handlers when one
+    process does them all (`run_rules` runs the rules if no handler phase did); what such
+    an analysis filled and reported is given to the facts at its turn."""
     facts = Facts(options=options)
     if beside is not None:
         from faasguard.analysis.handlers import BESIDE_HANDLERS
@@ -497,6 +498,13 @@ def analyse(app: App, options: Options, beside: EarlyRules | None = None) -> Fac
         facts.memo[BESIDE_HANDLERS] = beside
     try:
         for name in ANALYSES:
+            done = beside.filled.get(name) if beside is not None else None
+            if done is not None:  # ran beside the handler phase: its outcome, in its turn
+                filled, value, diagnostics = done
+                if not isinstance(value, _Unread):  # (not left unset by a crash)
+                    setattr(facts, filled, value)
+                app.diagnostics.extend(diagnostics)
+                continue
             _guarded(app.diagnostics, f"analysis {name}",
                      partial(function_named(name), app, facts))
     finally:
@@ -523,7 +531,7 @@ def run_rules(app: App, facts: Facts, enabled: Callable[[str], bool] | None = No
     with paused_then_frozen():
         if early is None:
             early = EarlyRules(app, facts.options, enabled)
-        early()  # (nothing when it ran beside the handler phase)
+        early(facts)  # (nothing when it ran beside the handler phase)
         return _run_rules(app, facts, enabled, early)
 
 
@@ -590,6 +598,14 @@ def _collect(into: list[Finding], registered: Rule, app: App, facts: Facts) -> N
     into.extend(registered.run(app, facts))
 
 
+#: The analyses that read only the model, as the model-only rules (`rules.MODEL_ONLY`)
+#: do, by "module:function" name -> the one `Facts` field each fills: run beside the
+#: handler phase before those rules (which may read that field), their result given to
+#: the scan's facts at their turn in ANALYSES (`analyse`) with the diagnostics they made.
+#: One listed here must not change the App (it runs before its turn, while the handlers
+#: are resolved): analysis.openapi, which lists the specs in `App.files`, is not.
+MODEL_ONLY_ANALYSES: dict[str, str] = {"faasguard.analysis.cost:analyse_cost": "cost"}
+
 #: Run the model-only rules (`rules.MODEL_ONLY`) beside the handler phase, in this process
 #: while a forked worker takes more handler chunks (the scan's serial tail is shorter by
 #: their time); False: they run first among the rules, after the analyses (for an A/B of
@@ -598,30 +614,50 @@ RULES_BESIDE_HANDLERS = True
 
 
 class EarlyRules:
-    """The model-only rules of one scan (`rules.MODEL_ONLY`), run once (`__call__`) on the
-    App and the options only, through `model_only_facts`; what each did is kept for
-    `run_rules` to merge in rule order: its findings and its crash diagnostic. The memo
-    entries they make are their own (`memo`) and freed when they are done."""
+    """The model-only analyses and rules of one scan (MODEL_ONLY_ANALYSES,
+    `rules.MODEL_ONLY`), run once (`__call__`) on the App and the options only, through
+    `model_only_facts`; what each did is kept for `analyse` and `run_rules` to give out in
+    its turn: an analysis' field and diagnostics, a rule's findings and crash diagnostic.
+    The memo entries the rules make are their own and freed when they are done."""
 
     def __init__(self, app: App, options: Options,
                  enabled: Callable[[str], bool] | None = None):
         self.app, self.options, self.enabled = app, options, enabled
         self.ran = False
+        #: analysis name -> (the field it fills, its value, the diagnostics it made) of
+        #: each model-only analysis run here
+        self.filled: dict[str, tuple[str, Any, list[Diagnostic]]] = {}
         #: rule id -> (findings, crash diagnostics) of each model-only rule that ran
         self.outcomes: dict[str, tuple[list[Finding], list[Diagnostic]]] = {}
 
-    def __call__(self) -> None:
-        """Run the enabled model-only rules (nothing the second time)."""
+    def __call__(self, analysed: Facts | None = None) -> None:
+        """Run the model-only analyses (unless `analysed`, the facts after them, is given:
+        their fields are taken from it), then the enabled model-only rules; nothing the
+        second time."""
         if self.ran:
             return
         self.ran = True
         from faasguard.rules import MODEL_ONLY
 
         app = self.app
+        facts = model_only_facts(self.options)
+        for name in ANALYSES:
+            filled = MODEL_ONLY_ANALYSES.get(name)
+            if filled is None:
+                continue
+            if analysed is not None:
+                setattr(facts, filled, getattr(analysed, filled))
+                continue
+            found = app.diagnostics
+            start = len(found)
+            crash: list[Diagnostic] = []
+            _guarded(crash, f"analysis {name}", partial(function_named(name), app, facts))
+            made = found[start:]
+            del found[start:]  # (given to the App at the analysis' turn)
+            self.filled[name] = (filled, getattr(facts, filled), made + crash)
         early = [(rule_id, registered) for rule_id, registered in _chosen_rules(self.enabled)
                  if rule_id in MODEL_ONLY]
         last_of_module = {_module_of(registered): rule_id for rule_id, registered in early}
-        facts = model_only_facts(self.options)
         for rule_id, registered in early:
             batch: list[Finding] = []
             crashed: list[Diagnostic] = []
@@ -658,9 +694,10 @@ class _Unread:
 
 
 def model_only_facts(options: Options) -> Facts:
-    """A `Facts` for the model-only rules: their options and a memo of their own; reading
-    any field the analyses fill raises AttributeError (the dict and list fields are never
-    set, those of type Any hold an `_Unread`)."""
+    """A `Facts` for the model-only analyses and rules: their options and a memo of their
+    own; reading a field the other analyses fill raises AttributeError (the dict and list
+    fields are never set, those of type Any hold an `_Unread` until a model-only analysis
+    fills one)."""
     facts = Facts.__new__(Facts)  # (no __init__: the analyses' fields stay unset)
     facts.options = options
     facts.memo = {}
