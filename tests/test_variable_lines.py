@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from faasguard.loaders.documents import LDict, LList, load_file, parse
-from faasguard.loaders.variables import VariableResolver, VariableSettings, _variable_lines
+from faasguard.loaders.variables import (
+    StageValues,
+    VariableResolver,
+    VariableSettings,
+    _variable_lines,
+)
 
 ROOT = Path(__file__).resolve().parent
 FIXTURES = ROOT / "fixtures"
@@ -152,3 +157,75 @@ def test_a_file_read_by_a_variable_is_walked_in_full(tmp_path):
     resolver = VariableResolver(doc.data, VariableSettings(
         root=str(tmp_path), base_dir=str(tmp_path)), doc.text)
     assert resolver.resolve()["custom"]["one"]["two"] == "shop"
+
+
+def _stage_answers(text, base):
+    """What StageValues tells of every setting of the file (`at` of each line and key a
+    full walk finds, and the stages the file names), without and with the text."""
+    results = []
+    keys = None
+    for given in (None, text):
+        doc = parse(text)
+        resolver = VariableResolver(doc.data, VariableSettings(
+            root=str(base), base_dir=str(base)), given)
+        resolver.resolve()
+        stages = StageValues(doc.data, resolver)
+        if keys is None:
+            keys = sorted(stages._settings(), key=repr)
+        results.append(([stages.at(line, key) for line, key in keys], stages._all_stages()))
+    return results
+
+
+STAGED = """
+    service: shop
+    provider:
+      name: aws
+      stage: ${opt:stage, 'dev'}
+    custom:
+      auth:
+        prod: aws_iam
+        dev: ''
+      others: {a: 1, b: [x, y]}
+    functions:
+      a:
+        handler: a.h
+        events:
+          - http:
+              path: /a
+              method: get
+              authorizer: ${self:custom.auth.${sls:stage}}
+      b:
+        handler: b.h
+        events: [{http: {path: /b, method: get}}]
+    """
+
+
+@pytest.mark.parametrize("name", sorted({**TRICKY, "staged": STAGED}))
+def test_same_stage_values_with_and_without_the_text(name):
+    text = {**TRICKY, "staged": STAGED}[name]
+    text = textwrap.dedent(text) if "\n" in text else text
+    without, with_text = _stage_answers(text, FIXTURES / "serverless")
+    assert with_text == without
+
+
+def test_every_serverless_fixture_has_the_same_stage_values_with_the_text():
+    files = sorted(FIXTURES.rglob("serverless.y*ml")) + \
+        sorted((ROOT.parent / "examples").rglob("serverless.y*ml"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        without, with_text = _stage_answers(text, path.parent)
+        assert with_text == without, path
+
+
+def test_stage_values_read_only_the_settings_whose_lines_hold_a_variable():
+    text = textwrap.dedent(STAGED)
+    doc = parse(text)
+    resolver = VariableResolver(doc.data, VariableSettings(root=".", base_dir="."), text)
+    resolver.resolve()
+    stages = StageValues(doc.data, resolver)
+    settings = stages._settings()
+    assert (18, "authorizer") in settings and (5, "stage") in settings
+    # custom's and function b's lines hold no variable: their settings are not read
+    assert not any(key in ("prod", "dev", "others") for _, key in settings)
+    assert (20, "handler") not in settings and (13, "handler") in settings
+    assert stages.at(18, "authorizer")[1] == ("", "aws_iam")

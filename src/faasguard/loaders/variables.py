@@ -397,17 +397,24 @@ class StageValues:
         return self._stage_re
 
     def _settings(self) -> dict[tuple[int, str], Any]:
-        """Every setting of the file as written, by (line, key) (read once)."""
+        """Every setting of the file as written, by (line, key) (read once), but those of
+        the mappings and lists whose lines hold no `${` (`_may_hold_variables`: most of a
+        file): only a value holding a variable is asked for (`values_of`)."""
         if self._written is None:
             self._written = {}
+            may_hold = self.resolver._may_hold_variables
             stack = [self.config]
             while stack:
                 node = stack.pop()
                 if isinstance(node, LDict):
+                    if not may_hold(node):
+                        continue
                     for name, value in node.items():
                         self._written[(node.key_lines.get(name, 0), str(name))] = value
                     stack.extend(node.values())
                 elif isinstance(node, list):
+                    if isinstance(node, LList) and not may_hold(node):
+                        continue
                     stack.extend(node)
         return self._written
 
