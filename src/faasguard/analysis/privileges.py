@@ -361,8 +361,10 @@ def _platform_needs(result: Needs, function: Function, app: App, memo: dict[Any,
                 if isinstance(trigger.source, Ref) else ANY
             for action in platform[group]:
                 result.add(action, resource, platform=trigger.kind)
+    if function.dlq is None and function.on_failure is None:  # most functions have neither
+        return
     for target in (function.dlq, function.on_failure):
-        if target is None:  # most functions have neither
+        if target is None:
             continue
         dlq_kind = getattr(app.resolve(target), "kind", None) if isinstance(target, Ref) \
             else _ARN_DLQ_KINDS.get(target.split(":")[2]) \
@@ -551,6 +553,8 @@ def role_known(role: Role) -> bool:
     """Are the role's permissions fully known (not external, every managed policy read)?"""
     if role.external:
         return False
+    if not role.managed_policy_arns:
+        return True
     sources = {s.source for s in role.statements}
     return all(isinstance(arn, str) and f"managed:{arn}" in sources
                for arn in role.managed_policy_arns)

@@ -179,8 +179,14 @@ def every_of_a_type(resource: object) -> tuple[str, str] | None:
     `arn:aws:dynamodb:*:*:table/*`, ('s3', 'bucket') for `arn:aws:s3:::*` (the catalogue's
     ARN format of the type, each of its variables `*`). None for anything narrower
     (`arn:aws:s3:::uploads/*`), or not an ARN."""
-    match = _ARN.match(_VARIABLE.sub("x", resource.strip())) \
-        if isinstance(resource, str) else None
+    return _every_of_text(resource) if isinstance(resource, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _every_of_text(resource: str) -> tuple[str, str] | None:
+    """`every_of_a_type` of a string, once per process for each: the roles of a project,
+    and of many projects, write the same resources."""
+    match = _ARN.match(_VARIABLE.sub("x", resource.strip()))
     return _every_of(match.group(1), match.group(2)) if match else None
 
 

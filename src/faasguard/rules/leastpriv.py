@@ -39,10 +39,12 @@ from faasguard.rules.iam_tables import (
     role_paths,
     service_wildcard,
     wildcard_patterns,
+    wildcards,
 )
 from faasguard.rules.util import (
     ROLE_PER_FUNCTION_FIXES,
     policy_file_fixes,
+    remediation_chooser,
     remediation_for,
     short_list,
     value_text,
@@ -195,7 +197,7 @@ def _every_action(role: Role) -> tuple[str, str] | None:
     granting every action (`Action: "*"`), if it has one: what the role's code leaves
     unused is then that statement's doing, one problem with FG-PERM-001's fix."""
     for index, statement in enumerate(role.statements):
-        if statement.effect == "Allow" and any(map(is_full_wildcard, statement.actions)):
+        if statement.effect == "Allow" and wildcards(statement.actions)[0]:
             return ("FG-PERM-001", f"statement:{logical_id(role.id)}:{statement.source}:{index}")
     return None
 
@@ -227,7 +229,8 @@ def _unused_of_role(app: App, facts: Facts, role: Role, holders: list[Function],
     medium confidence."""
     names = sorted(logical_id(f.id) for f in holders)
     read = sorted(logical_id(f.id) for f, _, _ in complete)
-    unread = [name for name in names if name not in set(read)]
+    read_names = set(read)
+    unread = [name for name in names if name not in read_names]
     code_actions = sorted({a for _, _, actions in complete for a in actions}, key=str.lower)
     by, whose = "by their code", "Their code"
     if unread:
@@ -647,9 +650,12 @@ fix is to grant exactly that action on exactly that resource, not a wildcard.
 def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
     # the functions of a role mostly make the same calls: each answer is worked out once
     answers: dict[tuple[str, str, str, tuple[str, ...], bool], Grant] = {}
-    fixes: dict[str, dict[str, str]] = {}  # action -> its fix (findings of one action share it)
+    # (action, remediation keys of the file) -> its fix as shown: written and chosen once
+    # for the findings of one action in files of one format, not per finding
+    chosen: dict[tuple[str, tuple[str, ...]], str] = {}
+    chooser = remediation_chooser(app, facts)
     for function, role, needs, code_actions in _analysed(app, facts):
-        name = logical_id(function.id)
+        name = None
         for action in code_actions:
             need = needs.needs[action]
             if need.optional:
@@ -666,20 +672,25 @@ def not_granted(app: App, facts: Facts) -> Iterator[Finding]:
                 continue
             missing = [r for r, _ in grants]
             where = _call_site(needs, action)
-            fix = fixes.get(action)
-            if fix is None:
-                fix = fixes[action] = statement_fixes([action])
+            choice = (action, chooser.keys(where.file))
+            remediation = chosen.get(choice)
+            if remediation is None:
+                remediation = chosen[choice] = chooser.choose(where.file,
+                                                              statement_fixes([action]))
             how = " (an explicit Deny takes it away)" if any(
                 g.statement is not None and g.statement.effect == "Deny"
                 for _, g in grants) else ""
+            if name is None:
+                name = logical_id(function.id)
+            role_name = logical_id(role.id)
             yield make_finding(
                 "FG-PERM-103",
                 f"Function '{name}' calls {action} on {', '.join(r.text for r in missing)}, "
-                f"which its role '{logical_id(role.id)}' does not allow{how}: the call will "
+                f"which its role '{role_name}' does not allow{how}: the call will "
                 "fail with AccessDenied.",
                 where, f"not-granted:{name}:{action}",
-                related=[(role.location, f"role {logical_id(role.id)}")],
-                remediation=remediation_for(app, facts, where.file, fix),
+                related=[(role.location, f"role {role_name}")],
+                remediation=remediation,
             )
 
 

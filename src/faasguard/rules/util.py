@@ -75,11 +75,18 @@ def remediation_for(app: App, facts: Facts, file: str, snippets: Mapping[str, st
     `facts.memo` for the scan's rules (freed with the memo after them, not held by the
     module until the next scan).
     """
+    return remediation_chooser(app, facts).choose(file, snippets)
+
+
+def remediation_chooser(app: App, facts: Facts) -> RemediationChooser:
+    """The scan's `RemediationChooser` (`remediation_for`'s), built once from every file
+    of the app and kept in `facts.memo` for the scan's rules: a rule making many findings
+    of one fix asks it for each file's keys and chooses once per key."""
     chooser: RemediationChooser | None = facts.memo.get(_CHOOSER)
     if chooser is None:
         chooser = facts.memo[_CHOOSER] = RemediationChooser(
             (f.path, f.format) for f in app.files)
-    return chooser.choose(file, snippets)
+    return chooser
 
 
 _CHOOSER = "util.remediation_chooser"
