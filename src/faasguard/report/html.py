@@ -80,7 +80,8 @@ def render(report: Report) -> str:
     ordered = sorted(report.findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0),
                                                       finding_order(f)))
     threats = list(THREATS) + sorted({f.threat for f in ordered} - THREATS.keys())
-    sections = "".join(_section(threat, [f for f in ordered if f.threat == threat])
+    rows_of = _Rows()
+    sections = "".join(_section(threat, [f for f in ordered if f.threat == threat], rows_of)
                        for threat in threats)
     counts = summary(report)
     body = (f'<p id="summary">{escape(summary_line(report))}</p>\n'
@@ -104,10 +105,10 @@ def _filters(threats: list[str]) -> str:
             'placeholder="file, rule or text"></label></form>')
 
 
-def _section(threat: str, findings: list[Finding]) -> str:
+def _section(threat: str, findings: list[Finding], rows_of: _Rows) -> str:
     if not findings:
         return ""
-    rows = "".join(_row(f) for f in findings)
+    rows = "".join(map(rows_of.row, findings))
     return (f'<section class="threat" data-threat="{escape(threat)}">'
             f"<h2>{escape(THREATS.get(threat, threat))} "
             f'(<span class="shown">{len(findings)}</span> of {len(findings)})</h2>'
@@ -116,43 +117,93 @@ def _section(threat: str, findings: list[Finding]) -> str:
             f"{rows}</table></section>")
 
 
-def _row(finding: Finding) -> str:
-    where = finding.location
-    lines = f"{where.line}" + (f"-{where.end_line}" if where.end_line
-                               and where.end_line != where.line else "")
-    suppressed = suppression_of(finding)
-    note = (f"<p><b>suppressed</b> ({escape(suppressed['source'] or suppressed['kind'])}): "
-            f"{escape(suppressed['reason'])}</p>" if suppressed else "")
-    return (f'<tr class="finding" data-rule="{escape(finding.rule_id)}" '
+class _Rows:
+    """Writes the findings' rows, escaping what findings share once per page: a rule's
+    attributes and cells (id, severity, threat, title), the files, the fixes (a rule's
+    findings show a few snippets). Bounded like the JSON reporter's texts: a page of
+    thousands of distinct files keeps only the last ones."""
+
+    LIMIT = 1024
+
+    def __init__(self) -> None:
+        #: (rule id, severity, threat) -> a row's start, up to its data-file's value
+        self.heads: dict[tuple[str, str, str], str] = {}
+        #: (rule id, severity, title) -> the severity and rule cells, up to the where cell's
+        self.cells: dict[tuple[str, str, str], str] = {}
+        #: file -> its escaped text
+        self.files: dict[str, str] = {}
+        #: remediation -> the fix's part of the details
+        self.fixes: dict[str, str] = {}
+
+    def row(self, finding: Finding) -> str:
+        """A finding's row."""
+        where = finding.location
+        lines = f"{where.line}" + (f"-{where.end_line}" if where.end_line
+                                   and where.end_line != where.line else "")
+        suppressed = suppression_of(finding)
+        note = (f"<p><b>suppressed</b> ({escape(suppressed['source'] or suppressed['kind'])}): "
+                f"{escape(suppressed['reason'])}</p>" if suppressed else "")
+        head = self.heads.get((finding.rule_id, finding.severity, finding.threat)) or \
+            self._head(finding)
+        cells = self.cells.get((finding.rule_id, finding.severity, finding.title)) or \
+            self._cells(finding)
+        file = self.files.get(where.file) or self._file(where.file)
+        return (f'{head}{file}" data-line="{where.line}" '
+                f'data-fingerprint="{finding.fingerprint}" '
+                f'data-suppressed="{"yes" if suppressed else "no"}">'
+                f'{cells}{file}:{lines}</td>'
+                f"<td>{escape(finding.message)}{note}{self._details(finding)}</td></tr>")
+
+    def _head(self, finding: Finding) -> str:
+        text = self.heads[(finding.rule_id, finding.severity, finding.threat)] = (
+            f'<tr class="finding" data-rule="{escape(finding.rule_id)}" '
             f'data-severity="{escape(finding.severity)}" data-threat="{escape(finding.threat)}" '
-            f'data-file="{escape(where.file)}" data-line="{where.line}" '
-            f'data-fingerprint="{finding.fingerprint}" '
-            f'data-suppressed="{"yes" if suppressed else "no"}">'
+            f'data-file="')
+        return text
+
+    def _cells(self, finding: Finding) -> str:
+        text = self.cells[(finding.rule_id, finding.severity, finding.title)] = (
             f"<td>{severity_badge(finding.severity)}</td>"
             f'<td><b title="faasguard rules {escape(finding.rule_id)}">'
             f"{escape(finding.rule_id)}</b><br>{escape(finding.title)}</td>"
-            f'<td class="where">{escape(where.file)}:{lines}</td>'
-            f"<td>{escape(finding.message)}{note}{_details(finding)}</td></tr>")
+            f'<td class="where">')
+        return text
 
+    def _file(self, file: str) -> str:
+        if len(self.files) >= self.LIMIT:
+            self.files.clear()
+        text = self.files[file] = escape(file)
+        return text
 
-def _details(finding: Finding) -> str:
-    parts: list[str] = []
-    if finding.remediation:
-        parts.append(f"<p>Fix:</p><pre>{escape(finding.remediation.strip())}</pre>")
-    related = dict.fromkeys(f"{location}  {message}" for location, message in finding.related)
-    if related:
-        parts.append("<p>Related:</p><ul>" + "".join(
-            f"<li>{escape(line)}</li>" for line in related) + "</ul>")
-    if finding.flow:
-        parts.append("<p>Flow:</p><ol>" + "".join(
-            f"<li><code>{escape(str(step.location))}</code> {escape(step.message)}</li>"
-            for step in finding.flow) + "</ol>")
-    if not parts:
-        return ""
-    shown = [name for name, present in (("fix", finding.remediation), ("related", related),
-                                         (plural(len(finding.flow), "flow step"), finding.flow))
-             if present]
-    return f"<details><summary>{', '.join(shown)}</summary>{''.join(parts)}</details>"
+    def _fix(self, remediation: str) -> str:
+        if len(self.fixes) >= self.LIMIT:
+            self.fixes.clear()
+        text = self.fixes[remediation] = \
+            f"<p>Fix:</p><pre>{escape(remediation.strip())}</pre>"
+        return text
+
+    def _details(self, finding: Finding) -> str:
+        fix = "" if not finding.remediation else (
+            self.fixes.get(finding.remediation) or self._fix(finding.remediation))
+        if not finding.related and not finding.flow:  # most findings: a fix alone, or none
+            return f"<details><summary>fix</summary>{fix}</details>" if fix else ""
+        parts: list[str] = [fix] if fix else []
+        related = dict.fromkeys(f"{location}  {message}"
+                                for location, message in finding.related)
+        if related:
+            parts.append("<p>Related:</p><ul>" + "".join(
+                f"<li>{escape(line)}</li>" for line in related) + "</ul>")
+        if finding.flow:
+            parts.append("<p>Flow:</p><ol>" + "".join(
+                f"<li><code>{escape(str(step.location))}</code> {escape(step.message)}</li>"
+                for step in finding.flow) + "</ol>")
+        if not parts:
+            return ""
+        shown = [name for name, present in (("fix", finding.remediation), ("related", related),
+                                             (plural(len(finding.flow), "flow step"),
+                                              finding.flow))
+                 if present]
+        return f"<details><summary>{', '.join(shown)}</summary>{''.join(parts)}</details>"
 
 
 def _problems(report: Report) -> str:
