@@ -26,24 +26,31 @@ def render(report: Report, color: bool = False, quiet: bool = False) -> str:
         (lambda text, key: f"\x1b[{_COLORS[key]}m{text}\x1b[0m") if color
         else (lambda text, key: text))
     lines: list[str] = []
-    fixes: dict[str, list[str]] = {}  # the lines of a remediation (findings of a rule share it)
-    active = [f for f in report.findings if f.suppressed is None]
+    write = _Writer(lines, paint).finding
+    # the active findings by threat and severity, in one pass (each group in report order)
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    others: list[Finding] = []
+    for finding in report.findings:
+        if finding.suppressed is None:
+            if finding.threat in THREATS:
+                groups.setdefault((finding.threat, finding.severity), []).append(finding)
+            else:
+                others.append(finding)
+    threats = {threat for threat, _ in groups}
     for threat, title in THREATS.items():
-        group = [f for f in active if f.threat == threat]
-        if not group:
+        if threat not in threats:
             continue
         lines.append(paint(title, "title"))
         for severity in SEVERITIES:
-            of_severity = [f for f in group if f.severity == severity]
+            of_severity = groups.get((threat, severity))
             if not of_severity:
                 continue
             lines.append(f"  {paint(severity.upper(), severity)}")
             for finding in of_severity:
-                lines.extend(_finding(finding, paint, fixes))
+                write(finding)
         lines.append("")
-    others = [f for f in active if f.threat not in THREATS]
     for finding in sorted(others, key=lambda f: -SEVERITY_RANK.get(f.severity, 0)):
-        lines.extend(_finding(finding, paint, fixes))
+        write(finding)
     if quiet:
         return "\n".join(lines).rstrip("\n") + ("\n" if lines else "")
     suppressed = [f for f in report.findings if f.suppressed is not None]
@@ -69,30 +76,52 @@ def diagnostic_where(diag: Diagnostic) -> str:
     return f"{diag.file or '.'}:{diag.line}" if diag.line else (diag.file or ".")
 
 
-def _finding(finding: Finding, paint: Callable[[str, str], str],
-             fixes: dict[str, list[str]]) -> list[str]:
-    """A finding's lines; `fixes` keeps the lines of each remediation written so far."""
-    out = [f"    {finding.location}  {finding.rule_id}  "
-           f"{paint(finding.severity, finding.severity)}  {finding.message}"]
-    pad = " " * 6
-    if finding.remediation:
-        fix = fixes.get(finding.remediation)
-        if fix is None:
-            first, *rest = finding.remediation.strip("\n").splitlines()
-            fix = fixes[finding.remediation] = [f"{pad}{paint('fix:', 'dim')} {first}",
-                                                *(f"{pad}     {line}" for line in rest)]
-        out += fix
-    related = dict.fromkeys(f"{location}  {message}" for location, message in finding.related)
-    out.extend(f"{pad}{paint('related:', 'dim')} {line}" for line in related)
-    if finding.flow:
-        out.append(f"{pad}{paint('flow:', 'dim')}")
-        for number, step in enumerate(finding.flow[:MAX_FLOW_STEPS], 1):
-            out.append(f"{pad}  {number}. {step.location}  {step.message}")
-        hidden = len(finding.flow) - MAX_FLOW_STEPS
-        if hidden > 0:
-            out.append(f"{pad}  ... and {plural(hidden, 'more step')} "
-                       "(--format json or sarif lists them all)")
-    return out
+class _Writer:
+    """Adds findings' lines to `lines`; the lines of each remediation and each severity's
+    painted name are made once per report (findings of a rule share them)."""
+
+    def __init__(self, lines: list[str], paint: Callable[[str, str], str]) -> None:
+        self.lines = lines
+        self.paint = paint
+        self.fixes: dict[str, list[str]] = {}
+        self.severities: dict[str, str] = {}
+        pad = " " * 6
+        self.related = f"{pad}{paint('related:', 'dim')} "
+        self.flow = f"{pad}{paint('flow:', 'dim')}"
+
+    def finding(self, finding: Finding) -> None:
+        """Add a finding's lines."""
+        lines = self.lines
+        severity = self.severities.get(finding.severity)
+        if severity is None:
+            severity = self.severities[finding.severity] = \
+                self.paint(finding.severity, finding.severity)
+        location = finding.location  # written as str(location) writes it, without its call
+        lines.append(f"    {location.file}:{location.line}  {finding.rule_id}  "
+                     f"{severity}  {finding.message}")
+        if finding.remediation:
+            fix = self.fixes.get(finding.remediation)
+            lines += fix if fix is not None else self._fix(finding.remediation)
+        if finding.related:
+            related = self.related
+            lines += [f"{related}{line}" for line in dict.fromkeys(
+                f"{location}  {message}" for location, message in finding.related)]
+        if finding.flow:
+            pad = " " * 6
+            lines.append(self.flow)
+            for number, step in enumerate(finding.flow[:MAX_FLOW_STEPS], 1):
+                lines.append(f"{pad}  {number}. {step.location}  {step.message}")
+            hidden = len(finding.flow) - MAX_FLOW_STEPS
+            if hidden > 0:
+                lines.append(f"{pad}  ... and {plural(hidden, 'more step')} "
+                             "(--format json or sarif lists them all)")
+
+    def _fix(self, remediation: str) -> list[str]:
+        pad = " " * 6
+        first, *rest = remediation.strip("\n").splitlines()
+        fix = self.fixes[remediation] = [f"{pad}{self.paint('fix:', 'dim')} {first}",
+                                         *(f"{pad}     {line}" for line in rest)]
+        return fix
 
 
 def summary_line(report: Report) -> str:
