@@ -15,6 +15,7 @@ from pipeline_support import FIXTURES
 import faasguard.rules  # noqa: F401  (registers the rules before RULES is swapped)
 from faasguard import findings as findings_module
 from faasguard import scan as scan_module
+from faasguard.analysis.cost import CostModel
 from faasguard.analysis.facts import Facts, Options
 from faasguard.findings import RULES, Finding, Rule, RuleMeta
 from faasguard.model import App
@@ -123,26 +124,32 @@ def _everything(result: ScanResult) -> tuple[list[object], list[object]]:
              for f in result.findings], list(result.diagnostics))
 
 
+def _recording(seen: list[str]) -> object:
+    def check(app: App, facts: Facts) -> Iterator[Finding]:
+        """Notes whether the handlers were resolved yet (the first is, before the fork)."""
+        resolved = [f.handler_name is not None for f in app.functions.values()]
+        seen.append("beside" if resolved.count(True) <= 1 else "after")
+        yield from ()
+
+    return check
+
+
 @pytest.mark.parametrize("beside", [True, False])
 def test_beside_the_handler_phase_the_scan_is_the_same(
         services: Path, monkeypatch: pytest.MonkeyPatch, beside: bool) -> None:
-    calls: list[str] = []
-    run = EarlyRules.__call__
-
-    def spy(self: EarlyRules, analysed: Facts | None = None) -> None:
-        if not self.ran:
-            calls.append("beside" if self.app.functions and not any(
-                f.handler_name for f in self.app.functions.values()
-                if f.id != next(iter(self.app.functions))) else "after")
-        run(self, analysed)
-
-    monkeypatch.setattr(EarlyRules, "__call__", spy)
+    seen: list[str] = []
+    rules = {**RULES, "FG-ZZ-001": _rule("FG-ZZ-001", _recording(seen))}
+    monkeypatch.setattr(findings_module, "RULES", rules)
+    monkeypatch.setattr(scan_module, "RULES", rules)
+    monkeypatch.setattr(faasguard.rules, "MODEL_ONLY", MODEL_ONLY | {"FG-ZZ-001"})
     monkeypatch.setattr(scan_module, "RULES_BESIDE_HANDLERS", beside)
     sharded = scan_paths([str(services)], jobs=2)
-    assert calls == ["beside" if beside else "after"]
+    assert seen == ["beside" if beside else "after"]
     serial = scan_paths([str(services)], jobs=1)
+    assert seen[1:] == ["beside" if beside else "after"]  # (one process: before them all)
     assert _everything(sharded) == _everything(serial)
     assert {f.rule_id for f in sharded.findings} & MODEL_ONLY  # (some ran early)
+    assert isinstance(sharded.facts.cost, CostModel)  # (made beside, given to the facts)
 
 
 def noisy(app: App, facts: Facts) -> None:
@@ -176,20 +183,3 @@ def test_a_model_only_analysis_reports_in_its_turn(
     messages = [d.message for d in runs[0].diagnostics]
     assert [m.split()[0] for m in messages[-3:]] == ["function", "noisy", "internal"]
     assert "handler 'handler.main' not found" in messages[-3]
-
-
-def test_the_cost_model_is_made_once_beside_the_handler_phase(
-        services: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from faasguard.analysis import cost
-
-    made = []
-    build = cost.build_cost_model
-
-    def counted(*args: object) -> object:
-        made.append(1)
-        return build(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cost, "build_cost_model", counted)
-    monkeypatch.setattr("faasguard.rules.wallet.build_cost_model", counted)
-    result = scan_paths([str(services)], jobs=2)
-    assert isinstance(result.facts.cost, cost.CostModel) and len(made) == 1
