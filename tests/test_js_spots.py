@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from faasguard.analysis.js.awssdk import client_calls
 from faasguard.analysis.js.engine import _declared
-from faasguard.analysis.js.jwt import token_calls
+from faasguard.analysis.js.jwt import _heads_in, token_calls
 from faasguard.analysis.js.names import FileIndex
 from faasguard.analysis.js.parse import JsModule, dialect_of, parse_bytes
 from faasguard.analysis.js.spots import (
@@ -181,6 +181,20 @@ def test_token_calls_follow_the_names_token_packages_bind() -> None:
     found = [mod.text(n) for n in token_calls(mod)]
     assert found == ["jwt.decode(t)", "peek(t)", "lazy.decodeJwt(t)", "jws.decode(t)",
                      "Buffer.from(x)", "new jwt.Thing()"]
+
+
+def test_token_calls_test_specifiers_for_the_heads_the_file_holds() -> None:
+    # a specifier (or a `require`'s argument) is text of the file: a head it holds is one
+    # the file holds, so testing those alone (as _file_tokens does) finds the same names
+    mod = module(
+        'const a = require(BufferPath);\nconst b = require("my-jose-kit");\n'
+        'import c from "atob-lite";\nimport d from "lodash";\n'
+        "a.x(t); b.y(t); c(t); d(t); Buffer.alloc(1); other.z(t);\n")
+    assert _heads_in(mod.source) == ("Buffer", "atob", "jose")
+    found = [mod.text(n) for n in token_calls(mod)]
+    assert found == ["a.x(t)", "b.y(t)", "c(t)", "Buffer.alloc(1)"]
+    assert [mod.text(n) for n in token_calls(mod, _heads_in(mod.source))] == found
+    assert token_calls(module("const a = require(path);\na.x(t);\n")) == []
 
 
 # odd layouts: the one-search finders give what the parent-reading code they replaced

@@ -28,6 +28,7 @@ from faasguard.analysis import aws_sdk
 from faasguard.analysis.aws_interp import Interpreter
 from faasguard.analysis.aws_values import AwsCall, DictV, ListV, Name
 from faasguard.analysis.copy_source import split_copy_source
+from faasguard.analysis.js.demand import holds_any
 from faasguard.analysis.js.names import FileIndex, required_package
 from faasguard.analysis.js.parse import (
     JsModule,
@@ -711,5 +712,4 @@ def calls_in_modules(cache: JsModuleCache, files: list[str]) -> list[AwsCall]:
 
 
 def _file_calls(module: JsModule) -> tuple[AwsCall, ...]:
-    return tuple(_Finder(module).run()) if any(
-        module.source.find(marker) >= 0 for marker in SDK_MARKERS) else ()
+    return tuple(_Finder(module).run()) if holds_any(module.source, SDK_MARKERS) else ()

@@ -23,7 +23,12 @@ from faasguard.analysis.js.calls import (
     html_headers,
     request_index,
 )
-from faasguard.analysis.js.demand import call_only_writes, clear_of_other_words, inert_words
+from faasguard.analysis.js.demand import (
+    call_only_writes,
+    clear_of_other_words,
+    holds_any,
+    inert_words,
+)
 from faasguard.analysis.js.origins import fixed_origin
 from faasguard.analysis.js.parse import (
     MAX_NESTING,
@@ -80,6 +85,9 @@ PASSTHROUGH = {"parenthesized_expression", "await_expression", "as_expression",
                "type_assertion"}
 FUNCTIONS = {"arrow_function", "function_expression", "function", "function_declaration",
              "generator_function_declaration", "generator_function", "method_definition"}
+#: What the text of a loop that makes functions or classes or uses `this` holds
+#: (`JsAnalyzer._same_again`).
+_MAKES_FUNCTIONS = (b"=>", b"function", b"class", b"this")
 CLEAN_OPERATORS = {"===", "!==", "==", "!=", "<", ">", "<=", ">=", "-", "*", "/", "%", "**",
                    "instanceof", "in", "&", "|", "^", "<<", ">>", ">>>"}
 
@@ -434,8 +442,7 @@ class JsAnalyzer(JsCalls):
         module = f.module
         start, end = loop.start_byte, loop.end_byte
         text = module.source[start:end]
-        if text.find(b"=>") >= 0 or any(text.find(word) >= 0  # (see demand._holds_any)
-                                        for word in (b"function", b"class", b"this")):
+        if holds_any(text, _MAKES_FUNCTIONS):
             return False
         methods = self.table.arg_methods
         for name in changed:

@@ -57,12 +57,20 @@ def _callee(index: FileIndex, func: Node) -> str | None:
 
 
 @cache
-def _name_heads() -> tuple[bytes, ...]:
+def _name_heads() -> tuple[tuple[bytes, str], ...]:
     """What the source of a file that decodes or verifies a token must contain: the
-    first part of each name (a package or a global) a call is recognised by."""
+    first part of each name (a package or a global) a call is recognised by (its bytes
+    and its text)."""
     names = js_table().jwt
     wanted = {*names["verify"], *names["decode"], *BASE64_DECODERS}
-    return tuple(sorted({name.split(".", 1)[0].encode() for name in wanted}))
+    return tuple((head.encode(), head) for head in sorted({name.split(".", 1)[0]
+                                                           for name in wanted}))
+
+
+def _heads_in(source: bytes) -> tuple[str, ...]:
+    """The heads of `_name_heads` a source holds (anywhere)."""
+    # (`find`, not `in`: see demand.holds_any)
+    return tuple(head for raw, head in _name_heads() if source.find(raw) >= 0)
 
 
 def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[TokenDecode]:
@@ -78,14 +86,14 @@ def js_decodes(cache: JsModuleCache, files: list[str], function: str) -> list[To
 
 def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
     """Does a file verify a token somewhere; its unverified decodes (line, how)."""
-    source = module.source
-    if not any(source.find(head) >= 0 for head in _name_heads()):  # (`in` costs more)
+    heads = _heads_in(module.source)
+    if not heads:
         return False, ()  # a recognised name starts with a package or global named here
     names = js_table().jwt
     verifies = False
     decodes: list[tuple[int, str]] = []
     index = FileIndex.of(module)
-    for node in token_calls(module):
+    for node in token_calls(module, heads):
         func = node.child_by_field_name("function" if node.type == "call_expression"
                                         else "constructor")
         qname = _callee(index, func) if func is not None else None
@@ -103,14 +111,16 @@ def _file_tokens(module: JsModule) -> tuple[bool, tuple[tuple[int, str], ...]]:
     return verifies, tuple(decodes)
 
 
-def token_calls(module: JsModule) -> list[Node]:
+def token_calls(module: JsModule, heads: tuple[str, ...] | None = None) -> list[Node]:
     """The calls, then the `new` expressions, of a file whose callee may be one `_callee`
     names after a token package or global: a name or member chain starting at a global
     named in the table (`Buffer`, `atob`) or at a name an import or a `require` of such a
-    package binds (a superset, found from the source bytes), each kind in source order."""
-    fid, source = module.fid, module.source
-    heads = _name_heads()
-    roots = {head.decode() for head in heads if source.find(head) >= 0}
+    package binds (a superset, found from the source bytes), each kind in source order.
+    `heads`: those of `_name_heads` the file holds, if known (`_heads_in`)."""
+    fid = module.fid
+    if heads is None:
+        heads = _heads_in(module.source)
+    roots = set(heads)
     for word in ("require", "import"):
         for node in word_nodes(module, word):
             roots.update(_bound_names(module, node, heads))
@@ -131,9 +141,10 @@ def token_calls(module: JsModule) -> list[Node]:
                                                  -n.end_byte))
 
 
-def _bound_names(module: JsModule, word: Node, heads: tuple[bytes, ...]) -> set[str]:
+def _bound_names(module: JsModule, word: Node, heads: tuple[str, ...]) -> set[str]:
     """The names an import statement or a `require(...)`/`import(...)` declaration
-    binds, when its specifier holds one of `heads` (`word`: its `require`/`import`)."""
+    binds, when its specifier holds one of `heads` (`word`: its `require`/`import`; a
+    specifier is file text: only the heads the file holds need testing)."""
     fid = module.fid
     holder = word.parent
     if holder is not None and holder.type == "import":  # `import(...)`: the keyword's node
@@ -144,14 +155,15 @@ def _bound_names(module: JsModule, word: Node, heads: tuple[bytes, ...]) -> set[
         source = holder.child_by_field_id(fid.source)
         spec = module.text(source) if source is not None else ""
         clause = import_clause_of(holder)
-        if clause is None or not any(head.decode() in spec for head in heads):
+        if clause is None or not any(head in spec for head in heads):
             return set()
         return {module.text(n) for n in _descendants(clause) if n.type == "identifier"}
     if holder.type != "call_expression" or holder.child_by_field_id(fid.function) != word:
         return set()
     args = holder.child_by_field_id(fid.arguments)
     first = first_named(args) if args is not None else None
-    if first is None or not any(head.decode() in module.text(first) for head in heads):
+    text = module.text(first) if first is not None else ""
+    if not any(head in text for head in heads):
         return set()
     top, parent = holder, holder.parent
     while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
