@@ -13,6 +13,13 @@ Parsing and analysis alternate every CHUNK files and the medians of the rounds a
 shown, so that the load of a shared machine weighs on both alike; one-time loads
 (grammars, botocore's service models, the taint tables) are warmed first.
 
+Beside the CPU figures (one process, `--jobs 1`), each round also times the analysis as a
+scan runs it, in wall time: handler resolution, then the Node.js analysis and the JS code
+facts over all the files at once with the default worker count (analysis/js/parallel.py:
+forked workers share the handlers), against the wall time of reading and parsing the same
+files in one process ("wall, default workers"; issue 2 measures a scan the same way), and
+the same analysis in one process (`--jobs 1`) for comparison.
+
 `--phases` adds one more round that splits the CPU time of resolution + analysis by
 phase (PHASES: each step timed apart from the steps timed within it), to show where
 the time beyond the parse goes. Its timers cost about a microsecond a timed call.
@@ -37,10 +44,14 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_support as bench  # noqa: E402
 
+from faasguard.analysis.facts import Facts, Options
+from faasguard.analysis.handlers import resolve_with_steps
 from faasguard.analysis.js import analyse_js, project
 from faasguard.analysis.js.engine import JsAnalyzer
 from faasguard.analysis.js.parse import JsModuleCache, dialect_of, parse_bytes
+from faasguard.analysis.nodejs import analyse_js_code
 from faasguard.model import App, Function, Location, SourceFile, Trigger
+from faasguard.workers import worker_count
 
 #: Files parsed, then analysed, in turn within a round.
 CHUNK = 100
@@ -225,6 +236,28 @@ def one_round(folder: Path, count: int, seed: int) -> tuple[float, float, float,
     return parse_cpu, resolve_cpu, js_cpu, (flows, calls, problems)
 
 
+def wall_round(folder: Path, count: int, seed: int, jobs: int | None
+               ) -> tuple[float, float, tuple[int, ...]]:
+    """Wall seconds to read and parse every file in one process, and to resolve the
+    handlers and run the Node.js analysis and the JS code facts on all of them at once as
+    a scan does, with `jobs` processes (None: the default worker count); flows and AWS
+    calls found."""
+    app = generate(folder, count, seed, write=False)
+    parse_wall = parse_all(folder, [s.path for s in app.files])[1]
+    facts = Facts(options=Options(jobs=jobs))
+    wall = time.perf_counter()
+    resolve_with_steps(app, facts, ())
+    analyse_js(app, facts)
+    analyse_js_code(app, facts)
+    wall = time.perf_counter() - wall
+    found = (sum(len(v) for v in facts.flows.values()),
+             sum(len(v) for v in facts.aws_calls.values()))
+    del facts, app
+    gc.unfreeze()
+    gc.collect()
+    return parse_wall, wall, found
+
+
 #: The phases `--phases` times: (owner, attribute, label). A phase's time leaves out the
 #: time of the phases it calls (the taint of the functions no handler reached is the
 #: interpreter's, what is left of that step is its own selection of them).
@@ -297,9 +330,19 @@ def main(argv: list[str] | None = None) -> int:
         # models, the taint tables): the figures are per-file throughput
         one_round(folder, min(CHUNK, args.files), args.seed)
         parses, visits, reads, resolves, analyses, ratios = [], [], [], [], [], []
+        walls: dict[str, list[float]] = {"parse": [], "default": [], "one": [], "ratio": []}
         found: tuple[int, ...] = ()
+        wall_found: set[tuple[int, ...]] = set()
         for _ in range(args.rounds):
             parse_cpu, resolve_cpu, js_cpu, found = one_round(folder, args.files, args.seed)
+            parse_wall, default_wall, in_workers = wall_round(folder, args.files, args.seed,
+                                                              None)
+            one_wall, in_one = wall_round(folder, args.files, args.seed, 1)[1:]
+            wall_found.update([in_workers, in_one])
+            walls["parse"].append(parse_wall)
+            walls["default"].append(default_wall)
+            walls["one"].append(one_wall)
+            walls["ratio"].append(default_wall / parse_wall)
             visits.append(parse_and_visit_all(folder, names))
             reads.append(parse_and_read_all(folder, names))
             parses.append(parse_cpu)
@@ -329,6 +372,21 @@ def main(argv: list[str] | None = None) -> int:
               f"ratios; min {min(ratios):.2f}, max {max(ratios):.2f}; target <= 2x)")
         print(f"ratio whole analysis / visit:  {total / visit_cpu:7.2f} x")
         print(f"flows found: {found[0]}; AWS calls: {found[1]}; diagnostics: {found[2]}")
+        processes = worker_count(len(names), None)
+        wall_parse, wall_default = med(walls["parse"]), med(walls["default"])
+        print(f"wall, default workers ({processes} processes; all files at once, as a scan; "
+              f"median of {args.rounds} rounds):")
+        print(bench.timing_row("  read + tree-sitter parse:", wall_parse, per,
+                               note="one process"))
+        print(bench.timing_row("  resolve + Node.js analysis:", wall_default, per,
+                               note="+ JS code facts, the same work in both schedules"))
+        print(bench.timing_row("  same, --jobs 1:", med(walls["one"]), per,
+                               note=f"{med(walls['one']) / wall_default:.2f}x the default; "
+                               f"{med(walls['one']) / wall_parse:.2f}x parse"))
+        print(f"ratio wall, default workers / parse:  {med(walls['ratio']):5.2f} x  (min "
+              f"{min(walls['ratio']):.2f}, max {max(walls['ratio']):.2f}; target <= 2x)")
+        if len(wall_found) != 1 or (*found[:2],) not in wall_found:
+            print(f"FLOWS DIFFER between the rounds: {sorted(wall_found)}, {found[:2]}")
         if args.phases:
             print_phases(folder, len(names), args.seed)
     return 0
