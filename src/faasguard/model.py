@@ -20,13 +20,21 @@ from typing import Any, Literal, TypeVar
 # --------------------------------------------------------------------------- values
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Location:
     """Where an element was declared: file relative to the scanned root, 1-based lines."""
 
     file: str
     line: int
     end_line: int | None = None
+
+    # Written out (the fields in order, as @dataclass writes it): the compiled build makes
+    # a class's own __init__ native, where the one dataclasses writes stays interpreted,
+    # called through the type's slot (about 14x the instructions; see FIELD_INITS).
+    def __init__(self, file: str, line: int, end_line: int | None = None) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "end_line", end_line)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
@@ -70,7 +78,7 @@ class Unknown:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Ref:
     """A reference to a logical resource of the app (`!Ref X`, `!GetAtt X.Arn`, TF address).
 
@@ -80,6 +88,10 @@ class Ref:
 
     target: str
     attribute: str | None = None
+
+    def __init__(self, target: str, attribute: str | None = None) -> None:
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "attribute", attribute)
 
     def __str__(self) -> str:
         return f"${{{self.target}{'.' + self.attribute if self.attribute else ''}}}"
@@ -143,7 +155,7 @@ def display_names(functions: Iterable[Function]) -> dict[str, str]:
 # --------------------------------------------------------------------------- IAM
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Statement:
     """One normalised IAM policy statement.
 
@@ -170,8 +182,26 @@ class Statement:
     sid: str | None = None
     wildcard_parameters: tuple[str, ...] = ()
 
+    def __init__(self, effect: Literal["Allow", "Deny"], actions: tuple[Value, ...] = (),
+                 not_actions: tuple[Value, ...] = (), resources: tuple[Value, ...] = (),
+                 not_resources: tuple[Value, ...] = (),
+                 conditions: dict[str, Any] | None = None, principals: tuple[Value, ...] = (),
+                 location: Location | None = None, source: str = "inline",
+                 sid: str | None = None, wildcard_parameters: tuple[str, ...] = ()) -> None:
+        self.effect = effect
+        self.actions = actions
+        self.not_actions = not_actions
+        self.resources = resources
+        self.not_resources = not_resources
+        self.conditions = {} if conditions is None else conditions
+        self.principals = principals
+        self.location = location
+        self.source = source
+        self.sid = sid
+        self.wildcard_parameters = wildcard_parameters
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Role:
     """An IAM role an app defines (or names) for its functions.
 
@@ -187,6 +217,17 @@ class Role:
     external: bool = False
     arn: Value = None
     assume_services: tuple[str, ...] = ()
+
+    def __init__(self, id: str, location: Location, statements: list[Statement] | None = None,
+                 managed_policy_arns: list[Value] | None = None, external: bool = False,
+                 arn: Value = None, assume_services: tuple[str, ...] = ()) -> None:
+        self.id = id
+        self.location = location
+        self.statements = [] if statements is None else statements
+        self.managed_policy_arns = [] if managed_policy_arns is None else managed_policy_arns
+        self.external = external
+        self.arn = arn
+        self.assume_services = assume_services
 
 
 @dataclass(slots=True)
@@ -308,7 +349,7 @@ LAYER_PERMISSION = "layer-permission"
 CDK_PATH = "cdk_path"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Route:
     """One HTTP or websocket entry point: method + path on an API, bound to a function."""
 
@@ -329,6 +370,24 @@ class Route:
     #: integration hands the request to (a queue, stream, topic, table, bucket or state
     #: machine), if one is named.
     target: str | None = None
+
+    def __init__(self, api: str, api_kind: Literal["rest", "http", "websocket"], method: str,
+                 path: str, location: Location, function: str | None = None,
+                 authorizer: Authorizer | None = None, api_key_required: bool = False,
+                 throttling: Throttle | None = None, from_openapi: bool = False,
+                 pattern: str | None = None, target: str | None = None) -> None:
+        self.api = api
+        self.api_kind = api_kind
+        self.method = method
+        self.path = path
+        self.location = location
+        self.function = function
+        self.authorizer = authorizer
+        self.api_key_required = api_key_required
+        self.throttling = throttling
+        self.from_openapi = from_openapi
+        self.pattern = pattern
+        self.target = target
 
     @property
     def catch_all(self) -> bool:
@@ -362,7 +421,7 @@ TriggerKind = Literal[
 ]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Trigger:
     """An event source that invokes a function.
 
@@ -382,14 +441,34 @@ class Trigger:
     #: S3 triggers: the (prefix, suffix) object keys must have to fire ("" for none).
     key_filter: tuple[str, str] = ("", "")
 
+    def __init__(self, kind: TriggerKind, function: str, location: Location,
+                 source: Value = None, route: Route | None = None,
+                 max_concurrency: int | None = None, asynchronous: bool = False,
+                 properties: dict[str, Any] | None = None,
+                 key_filter: tuple[str, str] = ("", "")) -> None:
+        self.kind = kind
+        self.function = function
+        self.location = location
+        self.source = source
+        self.route = route
+        self.max_concurrency = max_concurrency
+        self.asynchronous = asynchronous
+        self.properties = {} if properties is None else properties
+        self.key_filter = key_filter
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class EnvVar:
     """One environment variable of a function: its value after resolution, and where."""
 
     name: str
     value: Value
     location: Location
+
+    def __init__(self, name: str, value: Value, location: Location) -> None:
+        self.name = name
+        self.value = value
+        self.location = location
 
 
 #: `Function.properties` key a loader sets when the function's code is not source in the
@@ -459,7 +538,7 @@ class BuildInstall:
 Branches = tuple[tuple[str, bool], ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Function:
     """A Lambda function.
 
@@ -507,6 +586,54 @@ class Function:
     #: leaves to the deployment), each with the branches it is under
     #: (`intrinsics.conditional_items`)
     conditional_layers: list[tuple[Value, Branches]] = field(default_factory=list)
+
+    def __init__(self, id: str, location: Location, format: Format, name: Value = None,
+                 runtime: Value = None, handler: Value = None, code_dir: str | None = None,
+                 source_file: str | None = None, handler_name: str | None = None,
+                 memory_mb: int | None = None, timeout_s: int | None = None,
+                 architecture: str = "x86_64", reserved_concurrency: int | None = None,
+                 provisioned_concurrency: int | None = None,
+                 environment: dict[str, EnvVar] | None = None, kms_key: Value = None,
+                 role: str | None = None, role_arn: Value = None, tracing: Value = None,
+                 log_retention_days: int | Unknown | None = None, log_group: str | None = None,
+                 log_level: Value = None, vpc: bool = False, dlq: Value = None,
+                 on_failure: Value = None, url: FunctionUrl | None = None,
+                 layers: list[Value] | None = None, triggers: list[Trigger] | None = None,
+                 tags: dict[str, Any] | None = None, properties: dict[str, Any] | None = None,
+                 build: BuildInstall | None = None,
+                 conditional_layers: list[tuple[Value, Branches]] | None = None) -> None:
+        self.id = id
+        self.location = location
+        self.format = format
+        self.name = name
+        self.runtime = runtime
+        self.handler = handler
+        self.code_dir = code_dir
+        self.source_file = source_file
+        self.handler_name = handler_name
+        self.memory_mb = memory_mb
+        self.timeout_s = timeout_s
+        self.architecture = architecture
+        self.reserved_concurrency = reserved_concurrency
+        self.provisioned_concurrency = provisioned_concurrency
+        self.environment = {} if environment is None else environment
+        self.kms_key = kms_key
+        self.role = role
+        self.role_arn = role_arn
+        self.tracing = tracing
+        self.log_retention_days = log_retention_days
+        self.log_group = log_group
+        self.log_level = log_level
+        self.vpc = vpc
+        self.dlq = dlq
+        self.on_failure = on_failure
+        self.url = url
+        self.layers = [] if layers is None else layers
+        self.triggers = [] if triggers is None else triggers
+        self.tags = {} if tags is None else tags
+        self.properties = {} if properties is None else properties
+        self.build = build
+        self.conditional_layers = [] if conditional_layers is None else conditional_layers
 
 
 # --------------------------------------------------------------------------- data & ops
@@ -756,7 +883,7 @@ def link_authorizers(app: App) -> None:
 _T = TypeVar("_T")
 
 
-def pickle_by_fields(cls: type[_T]) -> type[_T]:
+def pickle_by_fields(cls: type[_T], written_init: bool = False) -> type[_T]:
     """Make instances of the dataclass `cls` pickle (and copy) as a call `cls(*fields)`.
 
     The default for a slotted dataclass is a dict of its slots per instance, set back one
@@ -767,13 +894,18 @@ def pickle_by_fields(cls: type[_T]) -> type[_T]:
     field outside it or keyword-only, an InitVar, the class's own `__init__` taking
     others), a `__post_init__`, no field. An instance of a subclass pickles as by default
     (its own class and fields). Not for a class whose instances can hold themselves (a
-    reference cycle would recurse)."""
+    reference cycle would recurse). `written_init`: the class's own `__init__` is written
+    in its source to take the fields in order (FIELD_INITS): checked as above where it is
+    a Python function, taken as it is where compiled (no code object to read; the pure
+    build's check stands for the same source: tests/test_model_inits.py)."""
     if not is_dataclass(cls):
         raise TypeError(f"{cls.__name__} is not a dataclass")
     names = [f.name for f in fields(cls)]
     init = getattr(cls.__init__, "__code__", None)  # None: object's (`init=False`)
-    if not names or hasattr(cls, "__post_init__") or init is None or \
-            init.co_kwonlyargcount or init.co_varnames[1:init.co_argcount] != tuple(names):
+    compiled_own = init is None and written_init and "__init__" in vars(cls)
+    if not names or hasattr(cls, "__post_init__") or (init is None and not compiled_own) or \
+            init is not None and (init.co_kwonlyargcount or
+                                  init.co_varnames[1:init.co_argcount] != tuple(names)):
         return cls
     values = attrgetter(*names)  # one name: the value itself, not a tuple
     default = object.__reduce_ex__  # a subclass: its own fields, pickled as by default
@@ -792,8 +924,16 @@ def pickle_by_fields(cls: type[_T]) -> type[_T]:
     return cls
 
 
+#: The model classes whose `__init__` is written in their source, taking their fields in
+#: order with the defaults @dataclass gives them (a fresh empty dict or list where it
+#: gives a `default_factory`'s): the compiled build makes such an `__init__` native, where
+#: dataclasses' own runs interpreted (a Location about 5,500 instructions -> about 400):
+#: the classes the loaders make per function. tests/test_model_inits.py compares each with
+#: the `__init__` dataclasses writes for its fields.
+FIELD_INITS: tuple[type, ...] = (Location, Ref, Statement, Role, Route, Trigger, EnvVar, Function)
+
 # the model is what forked loading workers send back (faasguard.workers)
 for _model_class in [value for value in list(globals().values()) if isinstance(value, type)
                      and is_dataclass(value) and value.__module__ == __name__]:
-    pickle_by_fields(_model_class)
+    pickle_by_fields(_model_class, _model_class in FIELD_INITS)
 del _model_class

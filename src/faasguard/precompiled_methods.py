@@ -2757,23 +2757,6 @@ def __create_fn__(_type_alerts, _type_functions, _type_cost, _type_series, _type
  return __init__
 CODE['def __create_fn__(_type_alerts, _type_functions, _type_cost, _type_series, _type_step_s, _type_events, _type_start, _type_end, _type_engine, _type_budget_usd_per_day, _type_read, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_budget_usd_per_day, _dflt_read, _return_type):\n def __init__(self,alerts:_type_alerts,functions:_type_functions,cost:_type_cost,series:_type_series,step_s:_type_step_s,events:_type_events,start:_type_start,end:_type_end,engine:_type_engine,budget_usd_per_day:_type_budget_usd_per_day=_dflt_budget_usd_per_day,read:_type_read=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.alerts=alerts\n  self.functions=functions\n  self.cost=cost\n  self.series=series\n  self.step_s=step_s\n  self.events=events\n  self.start=start\n  self.end=end\n  self.engine=engine\n  self.budget_usd_per_day=budget_usd_per_day\n  self.read=_dflt_read() if read is _HAS_DEFAULT_FACTORY else read\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_api, _type_api_kind, _type_method, _type_path, _type_location, _type_function, _type_authorizer, _type_api_key_required, _type_throttling, _type_from_openapi, _type_pattern, _type_target, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_authorizer, _dflt_api_key_required, _dflt_throttling, _dflt_from_openapi, _dflt_pattern, _dflt_target, _return_type):
- def __init__(self,api:_type_api,api_kind:_type_api_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,authorizer:_type_authorizer=_dflt_authorizer,api_key_required:_type_api_key_required=_dflt_api_key_required,throttling:_type_throttling=_dflt_throttling,from_openapi:_type_from_openapi=_dflt_from_openapi,pattern:_type_pattern=_dflt_pattern,target:_type_target=_dflt_target)->_return_type:
-  self.api=api
-  self.api_kind=api_kind
-  self.method=method
-  self.path=path
-  self.location=location
-  self.function=function
-  self.authorizer=authorizer
-  self.api_key_required=api_key_required
-  self.throttling=throttling
-  self.from_openapi=from_openapi
-  self.pattern=pattern
-  self.target=target
- return __init__
-CODE['def __create_fn__(_type_api, _type_api_kind, _type_method, _type_path, _type_location, _type_function, _type_authorizer, _type_api_key_required, _type_throttling, _type_from_openapi, _type_pattern, _type_target, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_authorizer, _dflt_api_key_required, _dflt_throttling, _dflt_from_openapi, _dflt_pattern, _dflt_target, _return_type):\n def __init__(self,api:_type_api,api_kind:_type_api_kind,method:_type_method,path:_type_path,location:_type_location,function:_type_function=_dflt_function,authorizer:_type_authorizer=_dflt_authorizer,api_key_required:_type_api_key_required=_dflt_api_key_required,throttling:_type_throttling=_dflt_throttling,from_openapi:_type_from_openapi=_dflt_from_openapi,pattern:_type_pattern=_dflt_pattern,target:_type_target=_dflt_target)->_return_type:\n  self.api=api\n  self.api_kind=api_kind\n  self.method=method\n  self.path=path\n  self.location=location\n  self.function=function\n  self.authorizer=authorizer\n  self.api_key_required=api_key_required\n  self.throttling=throttling\n  self.from_openapi=from_openapi\n  self.pattern=pattern\n  self.target=target\n return __init__'] = __create_fn__.__code__
-
 def __create_fn__(_type_api, _type_method, _type_template, _type_function, _type_weight, _type_authenticated, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,api:_type_api,method:_type_method,template:_type_template,function:_type_function,weight:_type_weight,authenticated:_type_authenticated)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'api',api)
@@ -3038,22 +3021,6 @@ def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_lin
  return __init__
 CODE["def __create_fn__(_type_ecosystem, _type_name, _type_spec, _type_file, _type_line, _type_version, _type_written, _type_group, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_written, _dflt_group, _return_type):\n def __init__(self,ecosystem:_type_ecosystem,name:_type_name,spec:_type_spec,file:_type_file,line:_type_line,version:_type_version,written:_type_written=_dflt_written,group:_type_group=_dflt_group)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'ecosystem',ecosystem)\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'spec',spec)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'written',written)\n  __dataclass_builtins_object__.__setattr__(self,'group',group)\n return __init__"] = __create_fn__.__code__
 
-def __create_fn__(_type_effect, _type_actions, _type_not_actions, _type_resources, _type_not_resources, _type_conditions, _type_principals, _type_location, _type_source, _type_sid, _type_wildcard_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_actions, _dflt_not_actions, _dflt_resources, _dflt_not_resources, _dflt_conditions, _dflt_principals, _dflt_location, _dflt_source, _dflt_sid, _dflt_wildcard_parameters, _return_type):
- def __init__(self,effect:_type_effect,actions:_type_actions=_dflt_actions,not_actions:_type_not_actions=_dflt_not_actions,resources:_type_resources=_dflt_resources,not_resources:_type_not_resources=_dflt_not_resources,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,principals:_type_principals=_dflt_principals,location:_type_location=_dflt_location,source:_type_source=_dflt_source,sid:_type_sid=_dflt_sid,wildcard_parameters:_type_wildcard_parameters=_dflt_wildcard_parameters)->_return_type:
-  self.effect=effect
-  self.actions=actions
-  self.not_actions=not_actions
-  self.resources=resources
-  self.not_resources=not_resources
-  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions
-  self.principals=principals
-  self.location=location
-  self.source=source
-  self.sid=sid
-  self.wildcard_parameters=wildcard_parameters
- return __init__
-CODE['def __create_fn__(_type_effect, _type_actions, _type_not_actions, _type_resources, _type_not_resources, _type_conditions, _type_principals, _type_location, _type_source, _type_sid, _type_wildcard_parameters, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_actions, _dflt_not_actions, _dflt_resources, _dflt_not_resources, _dflt_conditions, _dflt_principals, _dflt_location, _dflt_source, _dflt_sid, _dflt_wildcard_parameters, _return_type):\n def __init__(self,effect:_type_effect,actions:_type_actions=_dflt_actions,not_actions:_type_not_actions=_dflt_not_actions,resources:_type_resources=_dflt_resources,not_resources:_type_not_resources=_dflt_not_resources,conditions:_type_conditions=_HAS_DEFAULT_FACTORY,principals:_type_principals=_dflt_principals,location:_type_location=_dflt_location,source:_type_source=_dflt_source,sid:_type_sid=_dflt_sid,wildcard_parameters:_type_wildcard_parameters=_dflt_wildcard_parameters)->_return_type:\n  self.effect=effect\n  self.actions=actions\n  self.not_actions=not_actions\n  self.resources=resources\n  self.not_resources=not_resources\n  self.conditions=_dflt_conditions() if conditions is _HAS_DEFAULT_FACTORY else conditions\n  self.principals=principals\n  self.location=location\n  self.source=source\n  self.sid=sid\n  self.wildcard_parameters=wildcard_parameters\n return __init__'] = __create_fn__.__code__
-
 def __create_fn__(_type_entries, _type_imports, _type_exports, _type_reexports, _type_stars, _type_spans, _type_loads, _type_opaque, _type_names, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_entries, _dflt_imports, _dflt_exports, _dflt_reexports, _dflt_stars, _dflt_spans, _dflt_loads, _dflt_opaque, _dflt_names, _return_type):
  def __init__(self,entries:_type_entries=_HAS_DEFAULT_FACTORY,imports:_type_imports=_HAS_DEFAULT_FACTORY,exports:_type_exports=_HAS_DEFAULT_FACTORY,reexports:_type_reexports=_HAS_DEFAULT_FACTORY,stars:_type_stars=_HAS_DEFAULT_FACTORY,spans:_type_spans=_HAS_DEFAULT_FACTORY,loads:_type_loads=_HAS_DEFAULT_FACTORY,opaque:_type_opaque=_dflt_opaque,names:_type_names=_dflt_names)->_return_type:
   self.entries=_dflt_entries() if entries is _HAS_DEFAULT_FACTORY else entries
@@ -3097,14 +3064,6 @@ def __create_fn__(_type_file, _type_line, _type_config, _type_function, _type_ti
   self.log_group=log_group
  return __init__
 CODE['def __create_fn__(_type_file, _type_line, _type_config, _type_function, _type_time, _type_log_group, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_function, _dflt_time, _dflt_log_group, _return_type):\n def __init__(self,file:_type_file,line:_type_line,config:_type_config,function:_type_function=_dflt_function,time:_type_time=_dflt_time,log_group:_type_log_group=_dflt_log_group)->_return_type:\n  self.file=file\n  self.line=line\n  self.config=config\n  self.function=function\n  self.time=time\n  self.log_group=log_group\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_file, _type_line, _type_end_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_end_line, _return_type):
- def __init__(self,file:_type_file,line:_type_line,end_line:_type_end_line=_dflt_end_line)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'file',file)
-  __dataclass_builtins_object__.__setattr__(self,'line',line)
-  __dataclass_builtins_object__.__setattr__(self,'end_line',end_line)
- return __init__
-CODE["def __create_fn__(_type_file, _type_line, _type_end_line, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_end_line, _return_type):\n def __init__(self,file:_type_file,line:_type_line,end_line:_type_end_line=_dflt_end_line)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'line',line)\n  __dataclass_builtins_object__.__setattr__(self,'end_line',end_line)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_line, _type_reason, _type_excerpt, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,file:_type_file,line:_type_line,reason:_type_reason,excerpt:_type_excerpt)->_return_type:
@@ -3410,43 +3369,6 @@ def __create_fn__(_type_id, _type_location, _type_content, _type_built_into, MIS
  return __init__
 CODE['def __create_fn__(_type_id, _type_location, _type_content, _type_built_into, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_content, _dflt_built_into, _return_type):\n def __init__(self,id:_type_id,location:_type_location,content:_type_content=_dflt_content,built_into:_type_built_into=_dflt_built_into)->_return_type:\n  self.id=id\n  self.location=location\n  self.content=content\n  self.built_into=built_into\n return __init__'] = __create_fn__.__code__
 
-def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, _type_build, _type_conditional_layers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _dflt_build, _dflt_conditional_layers, _return_type):
- def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY,build:_type_build=_dflt_build,conditional_layers:_type_conditional_layers=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.id=id
-  self.location=location
-  self.format=format
-  self.name=name
-  self.runtime=runtime
-  self.handler=handler
-  self.code_dir=code_dir
-  self.source_file=source_file
-  self.handler_name=handler_name
-  self.memory_mb=memory_mb
-  self.timeout_s=timeout_s
-  self.architecture=architecture
-  self.reserved_concurrency=reserved_concurrency
-  self.provisioned_concurrency=provisioned_concurrency
-  self.environment=_dflt_environment() if environment is _HAS_DEFAULT_FACTORY else environment
-  self.kms_key=kms_key
-  self.role=role
-  self.role_arn=role_arn
-  self.tracing=tracing
-  self.log_retention_days=log_retention_days
-  self.log_group=log_group
-  self.log_level=log_level
-  self.vpc=vpc
-  self.dlq=dlq
-  self.on_failure=on_failure
-  self.url=url
-  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers
-  self.triggers=_dflt_triggers() if triggers is _HAS_DEFAULT_FACTORY else triggers
-  self.tags=_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags
-  self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties
-  self.build=build
-  self.conditional_layers=_dflt_conditional_layers() if conditional_layers is _HAS_DEFAULT_FACTORY else conditional_layers
- return __init__
-CODE['def __create_fn__(_type_id, _type_location, _type_format, _type_name, _type_runtime, _type_handler, _type_code_dir, _type_source_file, _type_handler_name, _type_memory_mb, _type_timeout_s, _type_architecture, _type_reserved_concurrency, _type_provisioned_concurrency, _type_environment, _type_kms_key, _type_role, _type_role_arn, _type_tracing, _type_log_retention_days, _type_log_group, _type_log_level, _type_vpc, _type_dlq, _type_on_failure, _type_url, _type_layers, _type_triggers, _type_tags, _type_properties, _type_build, _type_conditional_layers, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_runtime, _dflt_handler, _dflt_code_dir, _dflt_source_file, _dflt_handler_name, _dflt_memory_mb, _dflt_timeout_s, _dflt_architecture, _dflt_reserved_concurrency, _dflt_provisioned_concurrency, _dflt_environment, _dflt_kms_key, _dflt_role, _dflt_role_arn, _dflt_tracing, _dflt_log_retention_days, _dflt_log_group, _dflt_log_level, _dflt_vpc, _dflt_dlq, _dflt_on_failure, _dflt_url, _dflt_layers, _dflt_triggers, _dflt_tags, _dflt_properties, _dflt_build, _dflt_conditional_layers, _return_type):\n def __init__(self,id:_type_id,location:_type_location,format:_type_format,name:_type_name=_dflt_name,runtime:_type_runtime=_dflt_runtime,handler:_type_handler=_dflt_handler,code_dir:_type_code_dir=_dflt_code_dir,source_file:_type_source_file=_dflt_source_file,handler_name:_type_handler_name=_dflt_handler_name,memory_mb:_type_memory_mb=_dflt_memory_mb,timeout_s:_type_timeout_s=_dflt_timeout_s,architecture:_type_architecture=_dflt_architecture,reserved_concurrency:_type_reserved_concurrency=_dflt_reserved_concurrency,provisioned_concurrency:_type_provisioned_concurrency=_dflt_provisioned_concurrency,environment:_type_environment=_HAS_DEFAULT_FACTORY,kms_key:_type_kms_key=_dflt_kms_key,role:_type_role=_dflt_role,role_arn:_type_role_arn=_dflt_role_arn,tracing:_type_tracing=_dflt_tracing,log_retention_days:_type_log_retention_days=_dflt_log_retention_days,log_group:_type_log_group=_dflt_log_group,log_level:_type_log_level=_dflt_log_level,vpc:_type_vpc=_dflt_vpc,dlq:_type_dlq=_dflt_dlq,on_failure:_type_on_failure=_dflt_on_failure,url:_type_url=_dflt_url,layers:_type_layers=_HAS_DEFAULT_FACTORY,triggers:_type_triggers=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,properties:_type_properties=_HAS_DEFAULT_FACTORY,build:_type_build=_dflt_build,conditional_layers:_type_conditional_layers=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.id=id\n  self.location=location\n  self.format=format\n  self.name=name\n  self.runtime=runtime\n  self.handler=handler\n  self.code_dir=code_dir\n  self.source_file=source_file\n  self.handler_name=handler_name\n  self.memory_mb=memory_mb\n  self.timeout_s=timeout_s\n  self.architecture=architecture\n  self.reserved_concurrency=reserved_concurrency\n  self.provisioned_concurrency=provisioned_concurrency\n  self.environment=_dflt_environment() if environment is _HAS_DEFAULT_FACTORY else environment\n  self.kms_key=kms_key\n  self.role=role\n  self.role_arn=role_arn\n  self.tracing=tracing\n  self.log_retention_days=log_retention_days\n  self.log_group=log_group\n  self.log_level=log_level\n  self.vpc=vpc\n  self.dlq=dlq\n  self.on_failure=on_failure\n  self.url=url\n  self.layers=_dflt_layers() if layers is _HAS_DEFAULT_FACTORY else layers\n  self.triggers=_dflt_triggers() if triggers is _HAS_DEFAULT_FACTORY else triggers\n  self.tags=_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags\n  self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties\n  self.build=build\n  self.conditional_layers=_dflt_conditional_layers() if conditional_layers is _HAS_DEFAULT_FACTORY else conditional_layers\n return __init__'] = __create_fn__.__code__
-
 def __create_fn__(_type_id, _type_location, _type_logging, _type_multi_region, _type_log_validation, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_logging, _dflt_multi_region, _dflt_log_validation, _return_type):
  def __init__(self,id:_type_id,location:_type_location,logging:_type_logging=_dflt_logging,multi_region:_type_multi_region=_dflt_multi_region,log_validation:_type_log_validation=_dflt_log_validation)->_return_type:
   self.id=id
@@ -3466,18 +3388,6 @@ def __create_fn__(_type_id, _type_location, _type_metric, _type_namespace, _type
   self.dimensions=_dflt_dimensions() if dimensions is _HAS_DEFAULT_FACTORY else dimensions
  return __init__
 CODE['def __create_fn__(_type_id, _type_location, _type_metric, _type_namespace, _type_dimensions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_metric, _dflt_namespace, _dflt_dimensions, _return_type):\n def __init__(self,id:_type_id,location:_type_location,metric:_type_metric=_dflt_metric,namespace:_type_namespace=_dflt_namespace,dimensions:_type_dimensions=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.id=id\n  self.location=location\n  self.metric=metric\n  self.namespace=namespace\n  self.dimensions=_dflt_dimensions() if dimensions is _HAS_DEFAULT_FACTORY else dimensions\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_id, _type_location, _type_statements, _type_managed_policy_arns, _type_external, _type_arn, _type_assume_services, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_statements, _dflt_managed_policy_arns, _dflt_external, _dflt_arn, _dflt_assume_services, _return_type):
- def __init__(self,id:_type_id,location:_type_location,statements:_type_statements=_HAS_DEFAULT_FACTORY,managed_policy_arns:_type_managed_policy_arns=_HAS_DEFAULT_FACTORY,external:_type_external=_dflt_external,arn:_type_arn=_dflt_arn,assume_services:_type_assume_services=_dflt_assume_services)->_return_type:
-  self.id=id
-  self.location=location
-  self.statements=_dflt_statements() if statements is _HAS_DEFAULT_FACTORY else statements
-  self.managed_policy_arns=_dflt_managed_policy_arns() if managed_policy_arns is _HAS_DEFAULT_FACTORY else managed_policy_arns
-  self.external=external
-  self.arn=arn
-  self.assume_services=assume_services
- return __init__
-CODE['def __create_fn__(_type_id, _type_location, _type_statements, _type_managed_policy_arns, _type_external, _type_arn, _type_assume_services, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_statements, _dflt_managed_policy_arns, _dflt_external, _dflt_arn, _dflt_assume_services, _return_type):\n def __init__(self,id:_type_id,location:_type_location,statements:_type_statements=_HAS_DEFAULT_FACTORY,managed_policy_arns:_type_managed_policy_arns=_HAS_DEFAULT_FACTORY,external:_type_external=_dflt_external,arn:_type_arn=_dflt_arn,assume_services:_type_assume_services=_dflt_assume_services)->_return_type:\n  self.id=id\n  self.location=location\n  self.statements=_dflt_statements() if statements is _HAS_DEFAULT_FACTORY else statements\n  self.managed_policy_arns=_dflt_managed_policy_arns() if managed_policy_arns is _HAS_DEFAULT_FACTORY else managed_policy_arns\n  self.external=external\n  self.arn=arn\n  self.assume_services=assume_services\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_id, _type_service, _type_target, _type_statement, _type_location, _type_source_arn, _type_source_account, _type_function_url_auth_type, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source_arn, _dflt_source_account, _dflt_function_url_auth_type, _return_type):
  def __init__(self,id:_type_id,service:_type_service,target:_type_target,statement:_type_statement,location:_type_location,source_arn:_type_source_arn=_dflt_source_arn,source_account:_type_source_account=_dflt_source_account,function_url_auth_type:_type_function_url_auth_type=_dflt_function_url_auth_type)->_return_type:
@@ -3593,20 +3503,6 @@ def __create_fn__(_type_kind, _type_description, _type_confidence, MISSING, _HAS
   __dataclass_builtins_object__.__setattr__(self,'confidence',confidence)
  return __init__
 CODE["def __create_fn__(_type_kind, _type_description, _type_confidence, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_confidence, _return_type):\n def __init__(self,kind:_type_kind,description:_type_description,confidence:_type_confidence=_dflt_confidence)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'description',description)\n  __dataclass_builtins_object__.__setattr__(self,'confidence',confidence)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__(_type_kind, _type_function, _type_location, _type_source, _type_route, _type_max_concurrency, _type_asynchronous, _type_properties, _type_key_filter, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source, _dflt_route, _dflt_max_concurrency, _dflt_asynchronous, _dflt_properties, _dflt_key_filter, _return_type):
- def __init__(self,kind:_type_kind,function:_type_function,location:_type_location,source:_type_source=_dflt_source,route:_type_route=_dflt_route,max_concurrency:_type_max_concurrency=_dflt_max_concurrency,asynchronous:_type_asynchronous=_dflt_asynchronous,properties:_type_properties=_HAS_DEFAULT_FACTORY,key_filter:_type_key_filter=_dflt_key_filter)->_return_type:
-  self.kind=kind
-  self.function=function
-  self.location=location
-  self.source=source
-  self.route=route
-  self.max_concurrency=max_concurrency
-  self.asynchronous=asynchronous
-  self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties
-  self.key_filter=key_filter
- return __init__
-CODE['def __create_fn__(_type_kind, _type_function, _type_location, _type_source, _type_route, _type_max_concurrency, _type_asynchronous, _type_properties, _type_key_filter, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_source, _dflt_route, _dflt_max_concurrency, _dflt_asynchronous, _dflt_properties, _dflt_key_filter, _return_type):\n def __init__(self,kind:_type_kind,function:_type_function,location:_type_location,source:_type_source=_dflt_source,route:_type_route=_dflt_route,max_concurrency:_type_max_concurrency=_dflt_max_concurrency,asynchronous:_type_asynchronous=_dflt_asynchronous,properties:_type_properties=_HAS_DEFAULT_FACTORY,key_filter:_type_key_filter=_dflt_key_filter)->_return_type:\n  self.kind=kind\n  self.function=function\n  self.location=location\n  self.source=source\n  self.route=route\n  self.max_concurrency=max_concurrency\n  self.asynchronous=asynchronous\n  self.properties=_dflt_properties() if properties is _HAS_DEFAULT_FACTORY else properties\n  self.key_filter=key_filter\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_kind, _type_line, _type_detail, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,kind:_type_kind,line:_type_line,detail:_type_detail,key:_type_key)->_return_type:
@@ -3921,14 +3817,6 @@ def __create_fn__(_type_name, _type_prefix, _type_operations, _type_structures, 
   self._members=_dflt__members() if _members is _HAS_DEFAULT_FACTORY else _members
  return __init__
 CODE['def __create_fn__(_type_name, _type_prefix, _type_operations, _type_structures, _type__members, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_operations, _dflt_structures, _dflt__members, _return_type):\n def __init__(self,name:_type_name,prefix:_type_prefix,operations:_type_operations=_HAS_DEFAULT_FACTORY,structures:_type_structures=_HAS_DEFAULT_FACTORY,_members:_type__members=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.name=name\n  self.prefix=prefix\n  self.operations=_dflt_operations() if operations is _HAS_DEFAULT_FACTORY else operations\n  self.structures=_dflt_structures() if structures is _HAS_DEFAULT_FACTORY else structures\n  self._members=_dflt__members() if _members is _HAS_DEFAULT_FACTORY else _members\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_name, _type_value, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,name:_type_name,value:_type_value,location:_type_location)->_return_type:
-  self.name=name
-  self.value=value
-  self.location=location
- return __init__
-CODE['def __create_fn__(_type_name, _type_value, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,name:_type_name,value:_type_value,location:_type_location)->_return_type:\n  self.name=name\n  self.value=value\n  self.location=location\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__(_type_obj, _type_name, _type_function, _type_line, _type_args, _type_kwargs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_args, _dflt_kwargs, _return_type):
  def __init__(self,obj:_type_obj,name:_type_name,function:_type_function,line:_type_line,args:_type_args=_HAS_DEFAULT_FACTORY,kwargs:_type_kwargs=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -4388,13 +4276,6 @@ def __create_fn__(_type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builti
   self.table=table
  return __init__
 CODE['def __create_fn__(_type_table, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,table:_type_table)->_return_type:\n  self.table=table\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__(_type_target, _type_attribute, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_attribute, _return_type):
- def __init__(self,target:_type_target,attribute:_type_attribute=_dflt_attribute)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'target',target)
-  __dataclass_builtins_object__.__setattr__(self,'attribute',attribute)
- return __init__
-CODE["def __create_fn__(_type_target, _type_attribute, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_attribute, _return_type):\n def __init__(self,target:_type_target,attribute:_type_attribute=_dflt_attribute)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'target',target)\n  __dataclass_builtins_object__.__setattr__(self,'attribute',attribute)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__(_type_template, _type_parent, _type_logical, _type_given, _type_defaults, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_given, _dflt_defaults, _return_type):
  def __init__(self,template:_type_template,parent:_type_parent,logical:_type_logical,given:_type_given=_HAS_DEFAULT_FACTORY,defaults:_type_defaults=_HAS_DEFAULT_FACTORY)->_return_type:

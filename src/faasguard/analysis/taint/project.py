@@ -265,16 +265,15 @@ def _shortest_paths(hits: list[Hit]) -> list[Hit]:
     return [hit for index, hit in enumerate(hits) if index not in dropped]
 
 
-#: FlowStep and Location (frozen, slotted dataclasses) made by setting their slots: the
-#: steps of a flow are new in each handler, and a frozen `__init__` sets each field
-#: through `object.__setattr__` (tests/test_taint_fastpaths.py pins them to the classes).
-#: Each class's own `__new__`: object's in the pure build, the native one compiled (mypyc's
-#: classes refuse object.__new__)
-_new_step, _new_location = FlowStep.__new__, Location.__new__
+#: FlowStep (a frozen, slotted dataclass) made by setting its slots: the steps of a flow
+#: are new in each handler, and a frozen `__init__` sets each field through
+#: `object.__setattr__` (tests/test_taint_fastpaths.py pins them to the class). The
+#: class's own `__new__`: object's in the pure build, the native one compiled (mypyc's
+#: classes refuse object.__new__). Location is made by its `__init__` (model.FIELD_INITS:
+#: native in the compiled build, whose `__new__` calls it)
+_new_step = FlowStep.__new__
 _set_step_location = vars(FlowStep)["location"].__set__
 _set_step_message = vars(FlowStep)["message"].__set__
-_set_file, _set_line = vars(Location)["file"].__set__, vars(Location)["line"].__set__
-_set_end_line = vars(Location)["end_line"].__set__
 
 
 class _Describer:
@@ -348,10 +347,7 @@ class _Describer:
         key = (file, line)
         found = self.locations.get(key)
         if found is None:
-            found = self.locations[key] = _new_location(Location)  # Location(file, line)
-            _set_file(found, file)
-            _set_line(found, line)
-            _set_end_line(found, None)
+            found = self.locations[key] = Location(file, line)
         return found
 
     def __call__(self, origin: str, path: tuple[str, ...], kinds: frozenset[str],
