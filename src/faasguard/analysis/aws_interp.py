@@ -231,6 +231,10 @@ class Interpreter:
         self._active: set[tuple[str, int]] = set()
         self._depth = 0
         self._budget = MAX_CALLS
+        #: steps that make a top level's outcome depend on more than its own text and
+        #: the SDK (`module_env`): functions followed, project modules and classes read
+        self._outer_steps = 0
+        self._log: list[AwsCall] | None = None  # what `_add` is given, while logged
         self.file = ""  # the file of the code being run (where calls are recorded)
         by_layers = cache.outside_imports
         outside = by_layers.get(cache.layer_paths)  # (a function's: ModuleCache.for_function)
@@ -270,16 +274,45 @@ class Interpreter:
         return False
 
     def module_env(self, module: Module) -> dict[str, Any]:
-        """The globals of a module after its top level ran (once per analysis)."""
+        """The globals of a module after its top level ran (once per analysis). A top
+        level that follows no function and reads no project module or class, in a module
+        that rebinds no global from a function (no `global`), gives the same globals and
+        calls to every analysis: it runs once in a scan (per layers searched and base),
+        and later analyses take its globals (`_shared_top`) and record its calls again.
+        Not kept for a handler's file that no other handler names (in a scan, its one
+        pin is that of the handler analysed: `analysis.handlers` pins a file once per
+        function naming it until the function is done)."""
         env = self._globals.get(module.file)
         if env is None:
+            key = (self.cache.layer_paths, self.base)
+            tops = self.cache.aws_tops.get(module.file)
+            shared = tops.get(key) if tops is not None else None
+            if shared is not None:
+                env = self._globals[module.file] = {}
+                for name, value, defined in shared[0]:  # (a def's function: of this env)
+                    env[name] = FuncV(module, value, closure=env) if defined else value
+                for call in shared[1]:
+                    self._add(call)
+                return env
             env = self._globals[module.file] = {}
             frame = Frame(module, env)
             outer, self.file = self.file, module.file
+            outer_log, self._log = self._log, []
+            steps = self._outer_steps
             try:
                 self.block(module.tree.body, frame)
             finally:
                 self.file = outer
+                log, self._log = self._log, outer_log
+            if outer_log is not None:
+                outer_log.extend(log)
+            if steps == self._outer_steps and self.cache.pins(module.file) != 1 and \
+                    module.source and "global" not in module.source:
+                bindings = _shared_top(env)
+                if bindings is not None:
+                    if tops is None:
+                        tops = self.cache.aws_tops[module.file] = {}
+                    tops[key] = (bindings, log)
         return env
 
     # ------------------------------------------------------------------ statements
@@ -595,6 +628,7 @@ class Interpreter:
         if name in module.functions:
             return FuncV(module, module.functions[name])
         if name in module.classes:
+            self._outer_steps += 1
             return ClassV(module.classes[name])
         target = module.aliases.get(name)
         if target is not None:
@@ -613,6 +647,7 @@ class Interpreter:
         if not isinstance(loaded, tuple):  # the runtime's, the standard library's, none
             self._outside.add((search, dotted))
             return None
+        self._outer_steps += 1
         found, attr = loaded
         if not attr:
             return ModuleV(found)
@@ -905,6 +940,7 @@ class Interpreter:
         """Follow a call into a function of the scanned code; its return value (none
         kept for the `entry` function: nothing uses it)."""
         key = (func.module.file, func.node.lineno)
+        self._outer_steps += 1
         if key in self._active or self._depth >= MAX_DEPTH or self._budget <= 0:
             return None
         self._budget -= 1
@@ -1287,6 +1323,8 @@ class Interpreter:
         if key not in self._seen:
             self._seen.add(key)
             self.calls.append(call)
+        if self._log is not None:
+            self._log.append(call)
 
     @staticmethod
     def _actions(sdk: aws_sdk.SdkService, operation: str,
@@ -1394,6 +1432,33 @@ def _base_actions(sdk: aws_sdk.SdkService, operation: str) -> tuple[str, ...]:
         found = aws_sdk.iam_actions(sdk, operation) + tuple(copy_source or ())
         _ACTIONS[(sdk.name, operation)] = found
     return found
+
+
+#: The values a shared top level may bind (`_shared_top`): none holds a function of the
+#: scanned code, whose closure would tie the module's globals to it.
+_FLAT_VALUES = frozenset({type(None), Name, ExtV, SessionV, ClientV, ServiceResV, ResObjV,
+                          CollV, PaginatorV, WaiterV, BatchWriterV})
+
+
+def _shared_top(env: dict[str, Any]) -> tuple[tuple[str, Any, bool], ...] | None:
+    """A module's globals as another analysis takes them (`Interpreter.module_env`): (name,
+    value, False) for an SDK value, a name or None, (name, its node, True) for a function
+    a top-level `def` binds (made again with that analysis's globals: kept as it is, it
+    would refer to these globals, a cycle holding the module's tree); None when a global
+    holds anything else (a value that may hold such a function)."""
+    out: list[tuple[str, Any, bool]] = []
+    for name, value in env.items():
+        kind = type(value)
+        if kind is FuncV:
+            if value.closure is not env or value.owner is not None or \
+                    value.self_value is not None:
+                return None
+            out.append((name, value.node, True))
+        elif kind in _FLAT_VALUES:
+            out.append((name, value, False))
+        else:
+            return None
+    return tuple(out)
 
 
 #: What runs each kind of statement (other statements bind and call nothing: skipped).

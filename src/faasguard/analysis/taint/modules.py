@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from faasguard.analysis.module_cache import ParsedFiles
 from faasguard.collector import freeze
@@ -319,6 +319,11 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         #: (mypyc), this Generic subclass has a weak-reference slot its deallocation does
         #: not clear, and a dead cache's key segfaulted the next look-up.
         self.outside_imports: dict[tuple[str, ...], set[tuple[tuple[str, ...], str]]] = {}
+        #: for aws_interp.Interpreter, by file, then by (layers searched, base): what a
+        #: module's top level gives when no other code takes part (`module_env`), shared
+        #: by every handler that runs it; dropped with the module's tree (kept here, not on
+        #: the module: it refers to the module, a cycle that would keep the tree)
+        self.aws_tops: dict[str, dict[tuple[tuple[str, ...], str], Any]] = {}
 
     def use_layers(self, layers: Iterable[Layer]) -> None:
         """Read the code of the layers the project builds from its own folders
@@ -455,6 +460,7 @@ class ModuleCache(ParsedFiles[Module, ParseError]):
         # a class refers back to its module: clear that cycle so reference counting
         # frees the tree (the cyclic collector is paused or frozen during analyses)
         module.classes.clear()
+        self.aws_tops.pop(rel, None)  # (its top level's values refer to the module)
         return True
 
     def release_all(self) -> None:
