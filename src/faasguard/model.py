@@ -901,11 +901,13 @@ def pickle_by_fields(cls: type[_T], written_init: bool = False) -> type[_T]:
     if not is_dataclass(cls):
         raise TypeError(f"{cls.__name__} is not a dataclass")
     names = [f.name for f in fields(cls)]
-    init = getattr(cls.__init__, "__code__", None)  # None: object's (`init=False`)
-    compiled_own = init is None and written_init and "__init__" in vars(cls)
-    if not names or hasattr(cls, "__post_init__") or (init is None and not compiled_own) or \
-            init is not None and (init.co_kwonlyargcount or
-                                  init.co_varnames[1:init.co_argcount] != tuple(names)):
+    init = getattr(cls.__init__, "__code__", None)
+    if init is None:  # object's (`init=False`), or a written one compiled
+        takes_fields = written_init and "__init__" in vars(cls)
+    else:
+        takes_fields = not init.co_kwonlyargcount and \
+            init.co_varnames[1:init.co_argcount] == tuple(names)
+    if not names or hasattr(cls, "__post_init__") or not takes_fields:
         return cls
     values = attrgetter(*names)  # one name: the value itself, not a tuple
     default = object.__reduce_ex__  # a subclass: its own fields, pickled as by default
