@@ -187,7 +187,7 @@ class _Rows:
             self.fixes.get(finding.remediation) or self._fix(finding.remediation))
         if not finding.related and not finding.flow:  # most findings: a fix alone, or none
             return f"<details><summary>fix</summary>{fix}</details>" if fix else ""
-        parts: list[str] = [fix] if fix else []
+        parts: list[str] = [fix] if fix else []  # (and a related or a flow part below)
         related = dict.fromkeys(f"{location}  {message}"
                                 for location, message in finding.related)
         if related:
@@ -197,8 +197,6 @@ class _Rows:
             parts.append("<p>Flow:</p><ol>" + "".join(
                 f"<li><code>{escape(str(step.location))}</code> {escape(step.message)}</li>"
                 for step in finding.flow) + "</ol>")
-        if not parts:
-            return ""
         shown = [name for name, present in (("fix", finding.remediation), ("related", related),
                                              (plural(len(finding.flow), "flow step"),
                                               finding.flow))
