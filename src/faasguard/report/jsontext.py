@@ -14,10 +14,11 @@ array is produced item by item while it is written: a report streams out without
 document or its text ever being whole in memory.
 
 The parts of a report that repeat thousands of times in one shape (a finding, a SARIF
-result) are put together as text by their reporter, with `members`, `elements` and
-`text_of`, and handed over as `Text` (re-indented where it stands: a SARIF result) or as
-the items of an `Items(placed=True)` (made for their depth already: the JSON reporter's
-findings): f-strings over a known shape are twice as fast as walking a dict of it.
+result) are put together as text by their reporter, with f-strings, `members`, `elements`
+and `text_of`, and handed over as the items of an `Items(placed=True)` (made for their
+depth already: the JSON reporter's findings, the SARIF results) or as a `Text`
+(re-indented where it stands): f-strings over a known shape are twice as fast as walking
+a dict of it.
 """
 
 from __future__ import annotations
