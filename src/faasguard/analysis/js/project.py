@@ -52,7 +52,10 @@ from faasguard.model import App, Diagnostic, Function, logical_id
 
 def analyse_js(app: App, facts: Facts) -> None:
     """Analysis step: flows, AWS calls and token decoding of every Node.js handler;
-    token decoding of the Python sources too (rules/jwt.py reads `facts.jwt_decodes`)."""
+    token decoding of the Python sources too (rules/jwt.py reads `facts.jwt_decodes`).
+    The handlers are shared with forked workers when there are enough handler files
+    (analysis.js.parallel); those processes also find their handler files' code facts,
+    left in `facts.memo[KEPT_JS_CODE]` for `analyse_js_code`."""
     cache = js_module_cache(app.root, facts, app.layers)
     describe = _Describer(builtin_table())
     visited: set[tuple[str, int]] = set()
