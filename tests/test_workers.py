@@ -253,7 +253,7 @@ def test_functions_naming_one_file_from_several_templates_share_a_shard(
 
 
 def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, worker_failures: list[bool]) -> None:
     _project(tmp_path, [f"fn{n}" for n in range(4)])
     serial = _report([str(tmp_path)], 1)
     monkeypatch.setattr(workers, "MIN_SHARDED_FILES", 2)
@@ -267,16 +267,8 @@ def test_a_failed_worker_s_shard_is_done_by_the_scan_itself(
         return chunk(self, job)
 
     monkeypatch.setattr(handlers._Run, "_chunk", dying)
-    failed: list[bool] = []
-    succeeded = workers._Puller.succeeded
-
-    def watching(self):  # type: ignore[no-untyped-def]
-        failed.append(not succeeded(self))
-        return not failed[-1]
-
-    monkeypatch.setattr(workers._Puller, "succeeded", watching)
     assert _report([str(tmp_path)], 2) == serial
-    assert failed == [True]  # the worker did fail, and its chunks were redone
+    assert worker_failures == [True]  # the worker did fail, and its chunks were redone
 
 
 def test_a_slowed_process_takes_fewer_chunks_of_handlers(
